@@ -1,0 +1,65 @@
+"""Settings, read from the environment (prefix ``NRTD_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from croniter import croniter
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NRTD_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./nrtd.db"
+    country: str = Field(default="", description="The State this instance tracks, as UHRI spells it")
+    uhri_url: str = Field(default=DEFAULT_UHRI_URL, description="Export URL; {lang} is replaced")
+    uhri_languages: str = "en"
+    import_schedule: str = Field(default="", description="cron expression; empty = no built-in schedule")
+    http_timeout: float = 60.0
+    http_retries: int = 4
+    download_max_bytes: int = 2 * 1024**3
+    import_lock_ttl: int = Field(default=6 * 3600, description="seconds before an orphaned SQLite lease expires")
+    log_level: str = "INFO"
+
+    @field_validator("uhri_languages")
+    @classmethod
+    def _known_languages(cls, value: str) -> str:
+        langs = [part.strip() for part in value.split(",") if part.strip()]
+        if not langs:
+            raise ValueError("at least one language is required")
+        unknown = [lang for lang in langs if lang not in UHRI_LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(UHRI_LANGUAGES)}")
+        return ",".join(dict.fromkeys(langs))
+
+    @field_validator("import_schedule")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        value = value.strip()
+        if value and not croniter.is_valid(value):
+            raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+    @field_validator("uhri_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @property
+    def languages(self) -> list[str]:
+        return self.uhri_languages.split(",")
+
+    def uhri_url_for(self, lang: str) -> str:
+        return self.uhri_url.replace("{lang}", lang)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

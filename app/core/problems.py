@@ -1,0 +1,84 @@
+"""RFC 9457 problem details: the one error shape of the API, and its handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.errors import PROBLEM_BASE, DomainError
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str
+    reason: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] = []
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": description}
+    for status, description in (
+        (404, "Not found"),
+        (422, "Invalid input (the `errors` list names each field and the reason)"),
+    )
+}
+
+
+def problem_response(
+    request: Request, status: int, problem: str, title: str, detail: str | None, errors: list[dict[str, Any]]
+) -> JSONResponse:
+    body = Problem(
+        type=PROBLEM_BASE + problem,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=str(request.url.path),
+        errors=[FieldError(**error) for error in errors],
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "request"
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(tuple(err["loc"])), "reason": err["msg"]} for err in exc.errors()]
+        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+        return problem_response(request, 422, "validation-error", "Invalid input", detail, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        problem = titles.get(exc.status_code, "HTTP error").lower().replace(" ", "-")
+        response = problem_response(
+            request, exc.status_code, problem, titles.get(exc.status_code, "HTTP error"), str(exc.detail), []
+        )
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(request, 500, "internal-error", "Internal server error", None, [])

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def head_revision() -> str | None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def database_status(engine: Engine) -> dict[str, str | None]:
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception as exc:
+        return {"status": "unavailable", "detail": f"database unreachable or not migrated: {type(exc).__name__}"}
+    if current != head:
+        return {"status": "migrations-pending", "current": current, "head": head}
+    return {"status": "ready", "current": current, "head": head}

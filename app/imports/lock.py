@@ -1,0 +1,103 @@
+"""Only one import runs at a time, across processes and replicas.
+
+PostgreSQL: a session-level advisory lock on a connection of its own; the server frees it when
+that connection ends, so a killed importer never leaves it behind. SQLite: a lease row naming
+its holder (host and pid). A lease whose holder is dead on this host, or whose time is up, is
+taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from app.core.errors import ImportLocked
+from app.models import ImportLease
+from app.models.base import utcnow
+
+ADVISORY_KEY = 0x4E525444  # "NRTD"
+LEASE_NAME = "import"
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_alive(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: only the lease's expiry can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.execute(select(func.pg_try_advisory_lock(ADVISORY_KEY))).scalar():
+                raise ImportLocked("another import is running (PostgreSQL advisory lock held)")
+            try:
+                yield
+            finally:
+                conn.execute(select(func.pg_advisory_unlock(ADVISORY_KEY)))
+        return
+    me = holder_id()
+    _take_lease(engine, me, ttl_seconds)
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(ImportLease).where(ImportLease.name == LEASE_NAME, ImportLease.holder == me))
+
+
+def _current_lease(conn: Connection) -> ImportLease | None:
+    row = conn.execute(select(ImportLease.holder, ImportLease.expires_at).where(ImportLease.name == LEASE_NAME)).first()
+    if row is None:
+        return None
+    return ImportLease(name=LEASE_NAME, holder=row.holder, expires_at=row.expires_at)
+
+
+def _live(lease: ImportLease | None) -> bool:
+    if lease is None:
+        return False
+    expires = lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=utcnow().tzinfo)
+    return expires > utcnow() and _holder_alive(lease.holder)
+
+
+def _take_lease(engine: Engine, me: str, ttl_seconds: int) -> None:
+    # Read first without a write lock: while an import runs it holds SQLite's write lock for the
+    # whole run, and a second importer must be told at once rather than wait for it.
+    with engine.connect() as conn:
+        lease = _current_lease(conn)
+    if _live(lease):
+        assert lease is not None
+        raise ImportLocked(f"another import is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)")
+    now = utcnow()
+    try:
+        with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            lease = _current_lease(conn)
+            if _live(lease):
+                raise ImportLocked(f"another import is running (held by {lease.holder if lease else '?'})")
+            values = {"holder": me, "acquired_at": now, "expires_at": now + timedelta(seconds=ttl_seconds)}
+            if lease is None:
+                conn.execute(insert(ImportLease).values(name=LEASE_NAME, **values))
+            else:
+                conn.execute(update(ImportLease).where(ImportLease.name == LEASE_NAME).values(**values))
+    except ImportLocked:
+        raise
+    except Exception as exc:
+        if "locked" in str(exc):
+            raise ImportLocked("another import is running (the database is locked)") from exc
+        raise
+

@@ -1,0 +1,31 @@
+"""create_app(): routers, error handlers, middleware. Imported by nothing but the server."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.core.problems import PROBLEM_RESPONSES, install_problem_handlers
+from app.health.router import router as health_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="NRTD: national recommendation-tracking database",
+        version="0.1.0",
+        description=(
+            "Follow-up of the recommendations a State receives from the UN human-rights mechanisms "
+            "(imported from OHCHR's Universal Human Rights Index) and from regional bodies. "
+            "Errors are RFC 9457 `application/problem+json`."
+        ),
+        responses=PROBLEM_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,90 @@
+"""Full-text search that works the same way in the six UN languages, on SQLite and PostgreSQL.
+
+Text is folded in Python before it is indexed and before it is queried: accents and Arabic
+diacritics removed, case folded, and every CJK character made a token of its own. Chinese has
+no spaces, so a word tokenizer would see a whole sentence as one token; one character per token
+plus a phrase query (characters adjacent, in order) finds a word anywhere in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.sql.elements import TextClause
+
+from app.models import RecommendationSearch
+
+_CJK = re.compile(r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_WORD = re.compile(r"[^\W_]+")
+MAX_QUERY_TOKENS = 32
+
+
+def fold(value: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _WORD.findall(_CJK.sub(r" \1 ", stripped))
+
+
+def search_document(texts: Iterable[str]) -> str:
+    return " ".join(" ".join(fold(value)) for value in texts)
+
+
+def _is_cjk(token: str) -> bool:
+    return bool(_CJK.match(token))
+
+
+def _query_groups(query: str) -> list[list[str]]:
+    """Tokens of a query; consecutive CJK characters form one phrase group."""
+    groups: list[list[str]] = []
+    for token in fold(query)[:MAX_QUERY_TOKENS]:
+        if _is_cjk(token) and groups and _is_cjk(groups[-1][-1]):
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
+def fts5_match(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word required; the last word of the query also as a prefix."""
+    groups = _query_groups(query)
+    parts = []
+    for n, group in enumerate(groups):
+        phrase = '"' + " ".join(group) + '"'
+        if n == len(groups) - 1 and not _is_cjk(group[0]):
+            phrase += "*"
+        parts.append(phrase)
+    return " AND ".join(parts) or None
+
+
+def tsquery(query: str) -> str | None:
+    """A PostgreSQL tsquery (``simple`` configuration) with the same meaning as ``fts5_match``."""
+    groups = _query_groups(query)
+    parts = []
+    for n, group in enumerate(groups):
+        lexemes = [f"'{token}'" for token in group]  # tokens are \\w+ only: nothing to escape
+        if n == len(groups) - 1 and not _is_cjk(group[0]):
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts) or None
+
+
+def matching_ids(query: str, dialect: str) -> ColumnElement[bool] | None:
+    """A condition on ``recommendations.id`` selecting the recommendations whose text matches."""
+    from app.models import Recommendation
+
+    if dialect == "sqlite":
+        match = fts5_match(query)
+        if match is None:
+            return None
+        fts: TextClause = text("SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH :match")
+        return Recommendation.id.in_(fts.bindparams(match=match).columns())
+    ts = tsquery(query)
+    if ts is None:
+        return None
+    condition = func.to_tsvector("simple", RecommendationSearch.document).bool_op("@@")(
+        func.to_tsquery("simple", ts)
+    )
+    return Recommendation.id.in_(select(RecommendationSearch.recommendation_id).where(condition))

@@ -1,0 +1,569 @@
+"""The one upsert pipeline every reader feeds.
+
+Idempotent, keyed on (source, external id). A content hash over the feed-owned fields skips
+unchanged records without writing a row. A change keeps a revision (old and new values) and
+sets ``needs_review``; a record missing from a full export is marked withdrawn, never deleted.
+The caller owns the transaction: this module only executes statements on its connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from app.models import (
+    Mechanism,
+    MechanismLabel,
+    Recommendation,
+    RecommendationSearch,
+    RecommendationTerm,
+    RecommendationText,
+    RejectedRecord,
+    Revision,
+    Term,
+)
+from app.models.base import utcnow
+from app.models.taxonomy import ROLE_KIND
+from app.recommendations.search import search_document
+from importers.countries import resolve_country
+from importers.mechanisms import resolve_mechanism
+from importers.normalise import html_to_text, label_key, paragraph_number
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+
+BATCH_SIZE = 500
+MAX_STORED_REJECTIONS = 10_000
+MIN_DATE = date(1, 1, 1)
+
+# SourceRecord list attribute for each link role.
+ROLE_FIELDS = {
+    "country": "countries",
+    "region": "regions",
+    "theme": "themes",
+    "affected_person": "affected_persons",
+    "sdg": "sdgs",
+    "recommending_state": "recommending_states",
+    "recommending_region": "recommending_regions",
+    "issue": "issues",
+}
+SCALAR_FIELDS = (
+    "document_id",
+    "symbol",
+    "type",
+    "publication_date",
+    "uhri_published_at",
+    "upr_cycle",
+    "upr_session",
+    "position",
+    "upr_info_action",
+)
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    skipped: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    rejected: int = 0
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {value}" for name, value in vars(self).items())
+
+
+@dataclass
+class _Prepared:
+    record: SourceRecord
+    mechanism_id: int
+    links: dict[str, list[int]]  # role -> term ids
+    canonical: dict[str, Any]
+    content_hash: str
+
+
+@dataclass
+class _Seen:
+    """What this run has seen, keyed by external id: the input position and the row id."""
+
+    positions: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+class Vocabulary:
+    """Taxonomy terms and mechanisms, cached for the run and created on first sight."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.terms: dict[tuple[str, str], int] = {}
+        self.labels: dict[int, str] = {}
+        for term_id, kind, key, label in conn.execute(select(Term.id, Term.kind, Term.key, Term.label)):
+            self.terms[(kind, key)] = term_id
+            self.labels[term_id] = label
+        self.mechanism_labels = dict(conn.execute(select(MechanismLabel.key, MechanismLabel.mechanism_id)).all())
+        self.mechanism_codes = dict(conn.execute(select(Mechanism.code, Mechanism.id)).all())
+        self.mechanism_code_of = {v: k for k, v in self.mechanism_codes.items()}
+        self._role_keys: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def role_key(self, role: str, raw: str) -> tuple[str, str]:
+        """(key, display label) of a raw label in a role; States resolve 2-letter stubs."""
+        cached = self._role_keys.get((role, raw))
+        if cached is None:
+            kind = ROLE_KIND[role]
+            label = resolve_country(raw) if kind == "state" else raw
+            key = label if kind == "sdg" else label_key(label)
+            if not key:
+                raise RecordError(f"{ROLE_FIELDS[role]}: empty label")
+            cached = self._role_keys[(role, raw)] = (key, label)
+        return cached
+
+    def term_id(self, role: str, raw: str) -> int:
+        kind = ROLE_KIND[role]
+        key, label = self.role_key(role, raw)
+        term_id = self.terms.get((kind, key))
+        if term_id is None:
+            if kind == "sdg":
+                raise RecordError(f"Sdgs: {key!r} is not an SDG goal or target")
+            term_id = self.conn.execute(
+                insert(Term).values(kind=kind, key=key, label=label[:1000]).returning(Term.id)
+            ).scalar_one()
+            self.terms[(kind, key)] = term_id
+            self.labels[term_id] = label
+        return term_id
+
+    def mechanism_id(self, raw: str) -> int:
+        key = label_key(raw)
+        if not key:
+            raise RecordError("Body: missing")
+        mechanism_id = self.mechanism_labels.get(key)
+        if mechanism_id is None:
+            info = resolve_mechanism(raw)
+            mechanism_id = self.mechanism_codes.get(info.code)
+            if mechanism_id is None:
+                mechanism_id = self.conn.execute(
+                    insert(Mechanism)
+                    .values(code=info.code, name=info.name, family=info.family)
+                    .returning(Mechanism.id)
+                ).scalar_one()
+                self.mechanism_codes[info.code] = mechanism_id
+                self.mechanism_code_of[mechanism_id] = info.code
+            self.conn.execute(insert(MechanismLabel).values(key=key, label=raw[:255], mechanism_id=mechanism_id))
+            self.mechanism_labels[key] = mechanism_id
+        return mechanism_id
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _hash(canonical: dict[str, Any]) -> str:
+    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Upserter:
+    """Writes ``SourceRecord``s for one run on one connection (the caller commits or rolls back)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        run_id: int,
+        source: str,
+        country: str | None = None,
+        full_export: bool = False,
+        on_progress: Callable[[Counts], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.run_id = run_id
+        self.source = source
+        self.full_export = full_export
+        self.vocab = Vocabulary(conn)
+        self.country_key = label_key(resolve_country(country)) if country else None
+        self.counts = Counts()
+        self.seen = _Seen()
+        self.on_progress = on_progress
+        self._stored_rejections = 0
+        self.languages: set[str] = set()
+
+    # -- rejections -----------------------------------------------------------------------
+
+    def reject(self, rejection: Rejection) -> None:
+        self.counts.rejected += 1
+        if rejection.external_id:
+            # A record that is malformed this time is not "gone": never withdraw it for that.
+            self.seen.positions.setdefault(rejection.external_id, rejection.input_position)
+        if self._stored_rejections < MAX_STORED_REJECTIONS:
+            self._stored_rejections += 1
+            self.conn.execute(
+                insert(RejectedRecord).values(
+                    import_run_id=self.run_id,
+                    position=rejection.input_position[:64],
+                    external_id=(rejection.external_id or None) and rejection.external_id[:128],
+                    reason=rejection.reason[:2000],
+                )
+            )
+
+    # -- the main pass --------------------------------------------------------------------
+
+    def keeps(self, countries: Iterable[str]) -> bool:
+        """Whether a record concerning these countries (raw labels) belongs to this run."""
+        if self.country_key is None:
+            return True
+        return any(self.vocab.role_key("country", label)[0] == self.country_key for label in countries)
+
+    def consume(self, items: Iterable[SourceRecord | Rejection]) -> Counts:
+        batch: list[SourceRecord] = []
+        for item in items:
+            self.counts.read += 1
+            if isinstance(item, Rejection):
+                self.reject(item)
+                continue
+            if not self.keeps(item.countries):
+                self.counts.skipped += 1
+                continue
+            first = self.seen.positions.get(item.external_id)
+            if first is not None:
+                self.reject(
+                    Rejection(item.input_position, f"duplicate id, first seen at {first}", item.external_id)
+                )
+                continue
+            self.seen.positions[item.external_id] = item.input_position
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                self._write_batch(batch)
+                batch = []
+        if batch:
+            self._write_batch(batch)
+        if self.full_export:
+            self._withdraw_missing()
+        return self.counts
+
+    def _prepare(self, record: SourceRecord) -> _Prepared:
+        mechanism_id = self.vocab.mechanism_id(record.mechanism)
+        links: dict[str, list[int]] = {}
+        canonical: dict[str, Any] = {name: getattr(record, name) for name in SCALAR_FIELDS}
+        canonical["mechanism"] = self.vocab.mechanism_code_of[mechanism_id]
+        canonical["texts"] = dict(sorted(record.texts.items()))
+        for role, attr in ROLE_FIELDS.items():
+            ids = sorted({self.vocab.term_id(role, raw) for raw in getattr(record, attr)})
+            if ids:
+                links[role] = ids
+                canonical[role] = sorted(self.vocab.labels[i] for i in ids)
+        return _Prepared(record, mechanism_id, links, canonical, _hash(canonical))
+
+    def _write_batch(self, batch: list[SourceRecord]) -> None:
+        prepared: list[_Prepared] = []
+        for record in batch:
+            try:
+                prepared.append(self._prepare(record))
+            except RecordError as exc:
+                self.reject(Rejection(record.input_position, str(exc), record.external_id))
+        existing = {
+            row.external_id: row
+            for row in self.conn.execute(
+                select(
+                    Recommendation.id,
+                    Recommendation.external_id,
+                    Recommendation.content_hash,
+                    Recommendation.withdrawn,
+                ).where(
+                    Recommendation.source == self.source,
+                    Recommendation.external_id.in_([p.record.external_id for p in prepared]),
+                )
+            )
+        }
+        new = [p for p in prepared if p.record.external_id not in existing]
+        changed = []
+        for p in prepared:
+            row = existing.get(p.record.external_id)
+            if row is None:
+                continue
+            self.seen.ids[p.record.external_id] = row.id
+            if row.content_hash == p.content_hash and not row.withdrawn:
+                self.counts.unchanged += 1
+            else:
+                changed.append((row.id, p))
+        if new:
+            self._insert(new)
+        if changed:
+            self._update(changed)
+        if self.on_progress:
+            self.on_progress(self.counts)
+
+    def _row_values(self, p: _Prepared) -> dict[str, Any]:
+        record = p.record
+        primary = record.texts.get("en") or next(iter(record.texts.values()), "")
+        values = {name: getattr(record, name) for name in SCALAR_FIELDS}
+        values.update(
+            mechanism_id=p.mechanism_id,
+            paragraph=paragraph_number(html_to_text(primary)),
+            sort_date=record.publication_date or MIN_DATE,
+            content_hash=p.content_hash,
+        )
+        return values
+
+    def _insert(self, new: list[_Prepared]) -> None:
+        now = utcnow()
+        rows = [
+            {
+                **self._row_values(p),
+                "source": self.source,
+                "external_id": p.record.external_id,
+                "needs_review": False,
+                "withdrawn": False,
+                "created_run_id": self.run_id,
+                "updated_run_id": self.run_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for p in new
+        ]
+        result = self.conn.execute(
+            insert(Recommendation).returning(Recommendation.id, Recommendation.external_id, sort_by_parameter_order=True),
+            rows,
+        )
+        ids = [row.id for row in result]
+        for rec_id, p in zip(ids, new, strict=True):
+            self.seen.ids[p.record.external_id] = rec_id
+        self._write_children(list(zip(ids, new, strict=True)))
+        self.counts.created += len(new)
+
+    def _write_children(self, items: list[tuple[int, _Prepared]]) -> None:
+        texts = [
+            {"recommendation_id": rec_id, "lang": lang, "original": original, "text": html_to_text(original)}
+            for rec_id, p in items
+            for lang, original in p.record.texts.items()
+        ]
+        if texts:
+            self.conn.execute(insert(RecommendationText), texts)
+        links = [
+            {"recommendation_id": rec_id, "role": role, "term_id": term_id}
+            for rec_id, p in items
+            for role, term_ids in p.links.items()
+            for term_id in term_ids
+        ]
+        if links:
+            self.conn.execute(insert(RecommendationTerm), links)
+        self.languages.update(lang for _, p in items for lang in p.record.texts)
+        self.refresh_search([rec_id for rec_id, _ in items])
+
+    def _snapshot(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Feed-owned values of stored recommendations, shaped like ``_Prepared.canonical``."""
+        columns = [getattr(Recommendation, name) for name in SCALAR_FIELDS]
+        snapshots: dict[int, dict[str, Any]] = {}
+        for row in self.conn.execute(
+            select(Recommendation.id, Recommendation.mechanism_id, Recommendation.withdrawn, *columns).where(
+                Recommendation.id.in_(ids)
+            )
+        ):
+            snap = {name: getattr(row, name) for name in SCALAR_FIELDS}
+            snap["mechanism"] = self.vocab.mechanism_code_of.get(row.mechanism_id)
+            snap["texts"] = {}
+            snap["withdrawn"] = row.withdrawn
+            snapshots[row.id] = snap
+        for rec_id, lang, original in self.conn.execute(
+            select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.original).where(
+                RecommendationText.recommendation_id.in_(ids)
+            )
+        ):
+            snapshots[rec_id]["texts"][lang] = original
+        for rec_id, role, term_id in self.conn.execute(
+            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, RecommendationTerm.term_id).where(
+                RecommendationTerm.recommendation_id.in_(ids)
+            )
+        ):
+            snapshots[rec_id].setdefault(role, []).append(self.vocab.labels[term_id])
+        for snap in snapshots.values():
+            for role in ROLE_FIELDS:
+                if role in snap:
+                    snap[role] = sorted(snap[role])
+        return snapshots
+
+    def _update(self, changed: list[tuple[int, _Prepared]]) -> None:
+        ids = [rec_id for rec_id, _ in changed]
+        snapshots = self._snapshot(ids)
+        now = utcnow()
+        revisions = []
+        for rec_id, p in changed:
+            old = snapshots[rec_id]
+            # Languages this run does not carry keep their stored text.
+            old_texts = {lang: old["texts"].get(lang) for lang in p.canonical["texts"]}
+            diff = _diff({**old, "texts": old_texts}, p.canonical)
+            if old["withdrawn"]:
+                diff["withdrawn"] = {"old": True, "new": False}
+            revisions.append({"recommendation_id": rec_id, "import_run_id": self.run_id, "changes": diff, "created_at": now})
+        self.conn.execute(insert(Revision), revisions)
+        for rec_id, p in changed:
+            values = self._row_values(p)
+            values.update(needs_review=True, withdrawn=False, withdrawn_at=None, updated_run_id=self.run_id, updated_at=now)
+            self.conn.execute(update(Recommendation).where(Recommendation.id == rec_id).values(**values))
+        self.conn.execute(delete(RecommendationTerm).where(RecommendationTerm.recommendation_id.in_(ids)))
+        for rec_id, p in changed:
+            self.conn.execute(
+                delete(RecommendationText).where(
+                    RecommendationText.recommendation_id == rec_id, RecommendationText.lang.in_(list(p.record.texts))
+                )
+            )
+        self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
+        self._write_children(changed)
+        self.counts.updated += len(changed)
+
+    def refresh_search(self, ids: list[int]) -> None:
+        """Rebuild the search document of these recommendations from all their stored texts."""
+        if not ids:
+            return
+        texts: dict[int, list[str]] = {}
+        for rec_id, value in self.conn.execute(
+            select(RecommendationText.recommendation_id, RecommendationText.text)
+            .where(RecommendationText.recommendation_id.in_(ids))
+            .order_by(RecommendationText.recommendation_id, RecommendationText.lang)
+        ):
+            texts.setdefault(rec_id, []).append(value)
+        self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
+        self.conn.execute(
+            insert(RecommendationSearch),
+            [{"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, []))} for rec_id in ids],
+        )
+
+    # -- withdrawals ----------------------------------------------------------------------
+
+    def _withdraw_missing(self) -> None:
+        query = select(Recommendation.id, Recommendation.external_id).where(
+            Recommendation.source == self.source, Recommendation.withdrawn.is_(False)
+        )
+        if self.country_key is not None:
+            term_id = self.vocab.terms.get(("state", self.country_key))
+            if term_id is None:
+                return
+            query = query.where(
+                Recommendation.id.in_(
+                    select(RecommendationTerm.recommendation_id).where(
+                        RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
+                    )
+                )
+            )
+        gone = [row.id for row in self.conn.execute(query) if row.external_id not in self.seen.positions]
+        if not gone:
+            return
+        kept = self.counts.created + self.counts.updated + self.counts.unchanged
+        if kept == 0 or self.counts.rejected > kept:
+            # An empty or mostly unreadable export is a broken feed, not a mass withdrawal.
+            raise MalformedInput(
+                f"the export holds {kept} usable records in scope and {self.counts.rejected} rejected ones; "
+                f"refusing to withdraw {len(gone)} stored recommendations"
+            )
+        now = utcnow()
+        for start in range(0, len(gone), BATCH_SIZE):
+            chunk = gone[start : start + BATCH_SIZE]
+            self.conn.execute(
+                update(Recommendation)
+                .where(Recommendation.id.in_(chunk))
+                .values(withdrawn=True, withdrawn_at=now, needs_review=True, updated_run_id=self.run_id, updated_at=now)
+            )
+            self.conn.execute(
+                insert(Revision),
+                [
+                    {
+                        "recommendation_id": rec_id,
+                        "import_run_id": self.run_id,
+                        "changes": {"withdrawn": {"old": False, "new": True}},
+                        "created_at": now,
+                    }
+                    for rec_id in chunk
+                ],
+            )
+        self.counts.withdrawn += len(gone)
+
+    # -- secondary languages --------------------------------------------------------------
+
+    def merge_texts(self, lang: str, items: Iterable[tuple[str, str] | Rejection]) -> None:
+        """Texts in another language, merged on external id into the records this run kept."""
+        for chunk in _chunks(self._known_texts(items), BATCH_SIZE):
+            ids = [rec_id for rec_id, _ in chunk]
+            stored = dict(
+                self.conn.execute(
+                    select(RecommendationText.recommendation_id, RecommendationText.original).where(
+                        RecommendationText.recommendation_id.in_(ids), RecommendationText.lang == lang
+                    )
+                ).all()
+            )
+            now = utcnow()
+            touched = []
+            for rec_id, original in chunk:
+                old = stored.get(rec_id)
+                if old == original:
+                    continue
+                touched.append(rec_id)
+                values = {"original": original, "text": html_to_text(original)}
+                if old is None:
+                    self.conn.execute(insert(RecommendationText).values(recommendation_id=rec_id, lang=lang, **values))
+                    continue
+                self.conn.execute(
+                    update(RecommendationText)
+                    .where(RecommendationText.recommendation_id == rec_id, RecommendationText.lang == lang)
+                    .values(**values)
+                )
+                self.conn.execute(
+                    insert(Revision).values(
+                        recommendation_id=rec_id,
+                        import_run_id=self.run_id,
+                        changes={f"texts.{lang}": {"old": old, "new": original}},
+                        created_at=now,
+                    )
+                )
+                self.conn.execute(
+                    update(Recommendation)
+                    .where(Recommendation.id == rec_id)
+                    .values(needs_review=True, updated_run_id=self.run_id, updated_at=now)
+                )
+            self.refresh_search(touched)
+        self.languages.add(lang)
+
+    def _known_texts(self, items: Iterable[tuple[str, str] | Rejection]) -> Iterator[tuple[int, str]]:
+        for item in items:
+            if isinstance(item, Rejection):
+                if item.external_id is None or item.external_id in self.seen.ids:
+                    self.reject(item)
+                continue
+            rec_id = self.seen.ids.get(item[0])
+            if rec_id is not None:
+                yield rec_id, item[1]
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for name in sorted(set(old) | set(new)):
+        if name == "withdrawn":
+            continue
+        before, after = old.get(name), new.get(name)
+        if name == "texts":
+            for lang in sorted(set(before or {}) | set(after or {})):
+                if (before or {}).get(lang) != (after or {}).get(lang):
+                    changes[f"texts.{lang}"] = {"old": (before or {}).get(lang), "new": (after or {}).get(lang)}
+        elif before != after:
+            changes[name] = {"old": _jsonable(before), "new": _jsonable(after)}
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+

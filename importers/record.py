@@ -1,0 +1,57 @@
+"""The normalised record every reader yields, and what a reader says about a bad record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class MalformedInput(Exception):
+    """The input as a whole is unusable (truncated, wrong columns, not a spreadsheet, bad encoding).
+
+    The run fails and writes nothing.
+    """
+
+
+class RecordError(ValueError):
+    """One record is unusable; it is rejected with this reason and the run goes on."""
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """A recommendation as one source describes it, already normalised.
+
+    Labels (countries, themes, ...) are kept as the source spells them, trimmed; the pipeline maps
+    them onto taxonomy terms by normalised key. ``texts`` maps a language code to the original
+    text (HTML for UHRI).
+    """
+
+    source: str  # "uhri" | "upr-info" | "manual"
+    external_id: str
+    input_position: str  # where it stands in the input, for rejections: "record 12", "row 7"
+    type: str  # "recommendation" | "observation"
+    mechanism: str  # the body label as the source gives it, "- " prefix removed
+    texts: dict[str, str]
+    document_id: str | None = None
+    symbol: str | None = None
+    publication_date: date | None = None
+    uhri_published_at: datetime | None = None
+    countries: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    affected_persons: list[str] = field(default_factory=list)
+    sdgs: list[str] = field(default_factory=list)  # codes: "5", "5.2", "16.a"
+    upr_cycle: int | None = None
+    upr_session: int | None = None
+    position: str = "none"  # UPR position: "supported" | "noted" | "none"
+    recommending_states: list[str] = field(default_factory=list)
+    recommending_regions: list[str] = field(default_factory=list)
+    upr_info_action: int | None = None
+    issues: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Rejection:
+    input_position: str
+    reason: str
+    external_id: str | None = None

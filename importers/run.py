@@ -1,0 +1,300 @@
+"""An import run: lock, (download), one transaction around the pipeline, and the run's record.
+
+A run that fails, or is killed, leaves the data exactly as it was: everything it writes is in
+one transaction. A failed run is then recorded in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from app.core.config import Settings
+from app.core.errors import ImportFailed
+from app.imports.lock import import_lock
+from app.models import FeedValidator, ImportRun
+from app.models.base import utcnow
+from importers.countries import resolve_country_alias
+from importers.csv_template import read_csv_template
+from importers.download import DownloadError, DownloadResult, download
+from importers.pipeline import Counts, Upserter
+from importers.record import MalformedInput, RecordError
+from importers.uhri_json import read_uhri_json, read_uhri_json_texts
+from importers.uhri_xlsx import read_uhri_xlsx
+from importers.upr_info_csv import read_upr_info_csv
+
+Progress = Callable[[str, Counts], None]
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    outcome: str  # succeeded | failed | not_modified
+    counts: Counts
+    message: str | None = None
+    languages: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "failed"
+
+    def line(self) -> str:
+        text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
+        return f"{text} ({self.message})" if self.message else text
+
+
+@dataclass
+class RunSpec:
+    source: str
+    format: str
+    location: str
+    country: str | None
+    full_export: bool
+    languages: list[str]
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _start_run(conn: Connection, spec: RunSpec) -> int:
+    return conn.execute(
+        insert(ImportRun)
+        .values(
+            source=spec.source,
+            format=spec.format,
+            location=spec.location,
+            country=spec.country,
+            languages=",".join(spec.languages),
+            full_export=spec.full_export,
+            started_at=utcnow(),
+            outcome="running",
+        )
+        .returning(ImportRun.id)
+    ).scalar_one()
+
+
+def _finish(conn: Connection, run_id: int, outcome: str, counts: Counts, message: str | None) -> None:
+    conn.execute(
+        update(ImportRun)
+        .where(ImportRun.id == run_id)
+        .values(outcome=outcome, finished_at=utcnow(), message=message, **vars(counts))
+    )
+
+
+def _record_failure(engine: Engine, spec: RunSpec, counts: Counts, message: str) -> int:
+    with engine.begin() as conn:
+        run_id = _start_run(conn, spec)
+        _finish(conn, run_id, "failed", counts, message[:4000])
+    return run_id
+
+
+def execute_run(
+    engine: Engine,
+    spec: RunSpec,
+    feed: Callable[[Upserter], None],
+    *,
+    progress: Progress | None = None,
+    after: Callable[[Connection, int], None] | None = None,
+) -> RunSummary:
+    """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
+    upserter: Upserter | None = None
+    try:
+        with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            run_id = _start_run(conn, spec)
+            upserter = Upserter(
+                conn,
+                run_id=run_id,
+                source=spec.source,
+                country=spec.country,
+                full_export=spec.full_export,
+                on_progress=(lambda counts: progress("importing", counts)) if progress else None,
+            )
+            feed(upserter)
+            if after is not None:
+                after(conn, run_id)
+            _finish(conn, run_id, "succeeded", upserter.counts, None)
+        return RunSummary(run_id, "succeeded", upserter.counts, languages=sorted(upserter.languages))
+    except (MalformedInput, RecordError, DownloadError, OSError) as exc:
+        counts = upserter.counts if upserter else Counts()
+        message = f"{type(exc).__name__ if isinstance(exc, OSError) else 'input rejected'}: {exc}"
+        run_id = _record_failure(engine, spec, counts, message)
+        return RunSummary(run_id, "failed", counts, message)
+    except Exception as exc:
+        counts = upserter.counts if upserter else Counts()
+        _record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")
+        raise
+
+
+def _country(settings: Settings, country: str | None, all_countries: bool) -> str | None:
+    if all_countries:
+        return None
+    chosen = country or settings.country
+    if not chosen:
+        raise ImportFailed(
+            "no country to import: set NRTD_COUNTRY or pass --country (or --all-countries to import every State)"
+        )
+    return resolve_country_alias(chosen)
+
+
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="nrtd-import-") as tmp:
+        yield Path(tmp)
+
+
+def import_uhri(
+    engine: Engine,
+    settings: Settings,
+    location: str | None = None,
+    *,
+    country: str | None = None,
+    all_countries: bool = False,
+    languages: list[str] | None = None,
+    partial: bool = False,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Import a UHRI export (JSON full export or XLSX), from a path or URL.
+
+    A location containing ``{lang}`` names one export per language (merged on AnnotationId); the
+    first language is the primary one.
+    """
+    location = location or settings.uhri_url
+    langs = languages or settings.languages
+    if "{lang}" not in location:
+        langs = langs[:1]
+    fmt = "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
+    if fmt == "xlsx":
+        langs = ["en"]
+    spec = RunSpec("uhri", fmt, location, _country(settings, country, all_countries), fmt == "json" and not partial, langs)
+    with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
+        files: dict[str, Path] = {}
+        validators: dict[str, tuple[str | None, str | None]] = {}
+        if _is_url(location):
+            fetched = _download_all(engine, settings, spec, langs, work, progress)
+            if fetched is None:
+                with engine.begin() as conn:
+                    run_id = _start_run(conn, spec)
+                    _finish(conn, run_id, "not_modified", Counts(), "the export has not changed since the last run")
+                return RunSummary(run_id, "not_modified", Counts(), "not modified")
+            if isinstance(fetched, RunSummary):
+                return fetched
+            files, validators = fetched
+        else:
+            for lang in langs:
+                path = Path(location.replace("{lang}", lang))
+                if not path.is_file():
+                    raise ImportFailed(f"no such file: {path}")
+                files[lang] = path
+
+        primary, *others = langs
+
+        def feed(upserter: Upserter) -> None:
+            if fmt == "xlsx":
+                upserter.consume(read_uhri_xlsx(files[primary]))
+                return
+            upserter.consume(read_uhri_json(files[primary], primary))
+            for lang in others:
+                if progress:
+                    progress(f"merging {lang}", upserter.counts)
+                upserter.merge_texts(lang, read_uhri_json_texts(files[lang], lang))
+
+        def save_validators(conn: Connection, run_id: int) -> None:
+            for url, (etag, modified) in validators.items():
+                conn.execute(FeedValidator.__table__.delete().where(FeedValidator.url == url))
+                conn.execute(
+                    insert(FeedValidator).values(url=url, etag=etag, last_modified=modified, import_run_id=run_id)
+                )
+
+        return execute_run(engine, spec, feed, progress=progress, after=save_validators)
+
+
+def _download_all(
+    engine: Engine,
+    settings: Settings,
+    spec: RunSpec,
+    langs: list[str],
+    work: Path,
+    progress: Progress | None,
+) -> tuple[dict[str, Path], dict[str, tuple[str | None, str | None]]] | RunSummary | None:
+    """Download every language's export. None when all of them answered 304 Not Modified."""
+    urls = {lang: spec.location.replace("{lang}", lang) for lang in langs}
+    with engine.connect() as conn:
+        known = {
+            row.url: (row.etag, row.last_modified)
+            for row in conn.execute(select(FeedValidator).where(FeedValidator.url.in_(list(urls.values()))))
+        }
+    conditional = all(url in known for url in urls.values())
+    files: dict[str, Path] = {}
+    validators: dict[str, tuple[str | None, str | None]] = {}
+    not_modified = []
+    try:
+        for lang, url in urls.items():
+            if progress:
+                progress(f"downloading {lang}", Counts())
+            etag, modified = known.get(url, (None, None)) if conditional else (None, None)
+            result = _fetch(settings, url, work / f"export-{lang}", etag, modified)
+            if result.not_modified:
+                not_modified.append(lang)
+                continue
+            assert result.path is not None
+            files[lang], validators[url] = result.path, (result.etag, result.last_modified)
+        if not_modified and len(not_modified) == len(urls):
+            return None
+        # Some languages changed: the unchanged ones are needed in full too.
+        for lang in not_modified:
+            result = _fetch(settings, urls[lang], work / f"export-{lang}", None, None)
+            assert result.path is not None
+            files[lang], validators[urls[lang]] = result.path, (result.etag, result.last_modified)
+    except DownloadError as exc:
+        run_id = _record_failure(engine, spec, Counts(), f"download failed: {exc}")
+        return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
+    return files, validators
+
+
+def _fetch(settings: Settings, url: str, dest: Path, etag: str | None, modified: str | None) -> DownloadResult:
+    return download(
+        url,
+        dest,
+        etag=etag,
+        last_modified=modified,
+        timeout=settings.http_timeout,
+        retries=settings.http_retries,
+        max_bytes=settings.download_max_bytes,
+    )
+
+
+def import_upr_info(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    *,
+    country: str | None = None,
+    all_countries: bool = False,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    spec = RunSpec("upr-info", "csv", str(path), _country(settings, country, all_countries), False, ["en"])
+    with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        return execute_run(
+            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)) and None, progress=progress
+        )
+
+
+def import_csv_template(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    *,
+    country: str | None = None,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own."""
+    spec = RunSpec("manual", "csv", str(path), resolve_country_alias(country) if country else None, False, ["en"])
+    with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)) and None, progress=progress)

@@ -1,0 +1,314 @@
+"""Reader for the UHRI full export: one JSON array of ~270,000 objects (~360 MB per language).
+
+The file is streamed with ijson so memory stays bounded by the largest single record. A record
+that is unusable becomes a ``Rejection`` and the run goes on; a document that cannot be parsed
+(truncated, not an array, not UTF-8) raises ``MalformedInput`` so the run writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import ijson
+
+from importers.normalise import (
+    clean_label,
+    clean_labels,
+    cycle_for_session,
+    html_to_text,
+    parse_date,
+    parse_datetime,
+    parse_int,
+    sdg_codes,
+    upr_position,
+)
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+
+__all__ = ["MAX_TEXT_CHARS", "read_uhri_json", "read_uhri_json_texts"]
+
+MAX_TEXT_CHARS = 200_000
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_HIDDEN_CONTENT = re.compile(r"<!|<\s*/?\s*(?:script|style|template|noscript|iframe|object)\b", re.IGNORECASE)
+_WORD = re.compile(r"\w")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_PEEK_BYTES = 4096
+
+# Keyed on label_key-like text (case-folded, punctuation folded) so "- Recommendations",
+# "Recommendations" and "- concerns / observations" all land on the same type.
+_TYPES = {
+    "recommendations": "recommendation",
+    "recommendation": "recommendation",
+    "concerns observations": "observation",
+    "concerns observation": "observation",
+    "observations": "observation",
+    "observation": "observation",
+}
+_TYPE_KEY_DROP = re.compile(r"[^\w]+")
+
+_T = TypeVar("_T")
+
+
+def read_uhri_json(path: Path, lang: str = "en") -> Iterator[SourceRecord | Rejection]:
+    """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order."""
+    for number, item in _stream_items(path):
+        position = f"record {number}"
+        try:
+            yield _to_record(item, position, lang)
+        except RecordError as exc:
+            yield Rejection(position, str(exc), _external_id_or_none(item))
+
+
+def read_uhri_json_texts(path: Path, lang: str) -> Iterator[tuple[str, str] | Rejection]:
+    """Yield ``(AnnotationId, Text)`` from a secondary-language export, to merge on AnnotationId.
+
+    Only the two keys are validated: the other fields are taken from the main-language export.
+    ``lang`` is not needed to read the file; it is kept so both readers are called alike.
+    """
+    del lang
+    for number, item in _stream_items(path):
+        position = f"record {number}"
+        try:
+            obj = _as_object(item)
+            yield _annotation_id(obj), _text(obj)
+        except RecordError as exc:
+            yield Rejection(position, str(exc), _external_id_or_none(item))
+
+
+# --- streaming ------------------------------------------------------------------------------
+
+
+def _stream_items(path: Path) -> Iterator[tuple[int, Any]]:
+    """(1-based record number, parsed JSON value) for each element of the top-level array."""
+    with path.open("rb") as file:
+        _check_top_level(file, path)
+        items = ijson.items(file, "item", use_float=True)
+        number = 0
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except ijson.JSONError as exc:
+                raise _malformed(exc, path, number + 1) from None
+            number += 1
+            yield number, item
+
+
+def _check_top_level(file: IO[bytes], path: Path) -> None:
+    """Fail fast on a document that is not an array: ijson would silently yield nothing for it.
+
+    Leaves the file positioned after any UTF-8 byte-order mark, which yajl does not accept.
+    """
+    head = file.read(_PEEK_BYTES)
+    start = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
+        raise MalformedInput(f"{path.name}: not UTF-8 at record 1 (looks like UTF-16)")
+    first = head[start:].lstrip(b" \t\r\n")[:1]
+    if not first:
+        raise MalformedInput(f"{path.name}: empty document, expected a JSON array of records")
+    if first != b"[":
+        what = "an object" if first == b"{" else "not a JSON array"
+        raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
+    file.seek(start)
+
+
+def _malformed(exc: Exception, path: Path, number: int) -> MalformedInput:
+    detail = exc.args[0] if exc.args else exc
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    # yajl appends a multi-line excerpt of the raw input; the first line says what went wrong.
+    first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else type(exc).__name__
+    if "UTF8" in first_line or "UTF-8" in first_line:
+        return MalformedInput(f"{path.name}: not UTF-8 at record {number}")
+    return MalformedInput(f"{path.name}: invalid JSON at record {number}: {first_line}")
+
+
+# --- mapping --------------------------------------------------------------------------------
+
+
+def _to_record(item: Any, position: str, lang: str) -> SourceRecord:
+    obj = _as_object(item)
+    external_id = _annotation_id(obj)
+    text = _text(obj)
+    record_type = _annotation_type(obj)
+    mechanism = _field(obj, "Body", clean_label, required=True)
+    if not mechanism:
+        raise RecordError("Body: missing")
+
+    upr_session = _upr_session(obj.get("UprSession"))
+    upr_cycle = _field(obj, "UprCycle", lambda value: parse_int(value, "UprCycle"))
+    if upr_cycle is None and upr_session is not None:
+        upr_cycle = cycle_for_session(upr_session)
+
+    return SourceRecord(
+        source="uhri",
+        external_id=external_id,
+        input_position=position,
+        type=record_type,
+        mechanism=mechanism,
+        texts={lang: text},
+        document_id=_optional_string(obj, "DocumentId"),
+        symbol=_optional_string(obj, "Symbol"),
+        publication_date=parse_date(obj.get("PublicationDate"), "PublicationDate"),
+        uhri_published_at=parse_datetime(obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri"),
+        countries=_labels(obj, "Countries"),
+        regions=_labels(obj, "Regions"),
+        themes=_labels(obj, "Themes"),
+        affected_persons=_labels(obj, "AffectedPersons"),
+        sdgs=_field(obj, "Sdgs", _sdgs),
+        upr_cycle=upr_cycle,
+        upr_session=upr_session,
+        position=_field(obj, "UprPositions", _position),
+        recommending_states=_labels(obj, "UprRecommendingCountry"),
+        recommending_regions=_labels(obj, "UprRecommendingRegions"),
+    )
+
+
+def _as_object(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise RecordError(f"record: expected a JSON object, got {_json_type(item)}")
+    return item
+
+
+def _annotation_id(obj: dict[str, Any]) -> str:
+    if "AnnotationId" not in obj or obj["AnnotationId"] is None:
+        raise RecordError("AnnotationId: missing")
+    value = obj["AnnotationId"]
+    if not isinstance(value, str):
+        raise RecordError(f"AnnotationId: expected a string, got {_json_type(value)}")
+    value = value.strip()
+    if not value:
+        raise RecordError("AnnotationId: missing")
+    if not _UUID.match(value):
+        raise RecordError(f"AnnotationId: not a UUID: {value[:60]!r}")
+    return value
+
+
+def _external_id_or_none(item: Any) -> str | None:
+    """The record's id for a rejection, when it has a usable one despite the other fault."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        return _annotation_id(item)
+    except RecordError:
+        return None
+
+
+def _text(obj: dict[str, Any]) -> str:
+    """The original HTML, kept as published; only its plain-text form decides whether it is empty."""
+    if "Text" not in obj or obj["Text"] is None:
+        raise RecordError("Text: missing")
+    value = obj["Text"]
+    if not isinstance(value, str):
+        raise RecordError(f"Text: expected a string, got {_json_type(value)}")
+    # Checked before html_to_text so a pathological field costs no HTML parsing.
+    if len(value) > MAX_TEXT_CHARS:
+        raise RecordError(f"Text: longer than {MAX_TEXT_CHARS} characters")
+    # NUL is legal in JSON but PostgreSQL text columns refuse it, and it never carries meaning.
+    value = value.replace("\x00", "")
+    if not _has_visible_text(value):
+        raise RecordError("Text: empty")
+    return value
+
+
+def _has_visible_text(html: str) -> bool:
+    """Whether html_to_text(html) is non-empty, without paying for it on ordinary records.
+
+    html_to_text walks every character (~0.5 ms for a typical record, minutes over a full export);
+    a word character left after removing tags, with nothing that hides content (script, style,
+    comments, CDATA), is proof enough. Anything else gets the full conversion.
+    """
+    if not _HIDDEN_CONTENT.search(html) and _WORD.search(_TAG.sub("", html)):
+        return True
+    return bool(html_to_text(html))
+
+
+def _annotation_type(obj: dict[str, Any]) -> str:
+    label = _field(obj, "AnnotationType", clean_label, required=True)
+    key = _TYPE_KEY_DROP.sub(" ", label.casefold()).strip()
+    if key not in _TYPES:
+        raise RecordError(f"AnnotationType: unknown type {label[:60]!r}")
+    return _TYPES[key]
+
+
+def _upr_session(value: object) -> int | None:
+    # The export wraps the session in a list (["43"]); a bare value is accepted too.
+    if isinstance(value, list):
+        if not value:
+            return None
+        value = value[0]
+    if isinstance(value, str):
+        value = clean_label(value)
+    return parse_int(value, "UprSession")
+
+
+def _optional_string(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{key}: expected a string, got {_json_type(value)}")
+    return value.strip() or None
+
+
+def _labels(obj: dict[str, Any], key: str) -> list[str]:
+    return _field(obj, key, _clean_labels)
+
+
+def _clean_labels(values: object) -> list[str]:
+    # The same few hundred label lists recur across ~270,000 records; cleaning them is most of the
+    # per-record cost, so equal lists are cleaned once. Bad input takes the uncached path to fail.
+    if isinstance(values, list) and all(isinstance(value, str) for value in values):
+        return list(_clean_label_tuple(tuple(values)))
+    return clean_labels(values)
+
+
+@lru_cache(maxsize=16384)
+def _clean_label_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(clean_labels(list(values)))
+
+
+@lru_cache(maxsize=4096)
+def _sdg_code_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sdg_codes(list(values)))
+
+
+def _sdgs(values: object) -> list[str]:
+    return list(_sdg_code_tuple(tuple(_clean_labels(values))))
+
+
+def _position(values: object) -> str:
+    return upr_position(_clean_labels(values))
+
+
+def _field(obj: dict[str, Any], key: str, parse: Callable[[Any], _T], *, required: bool = False) -> _T:
+    """Parse one field, naming it in the error; an absent optional key parses as None (empty)."""
+    if required and obj.get(key) is None:
+        raise RecordError(f"{key}: missing")
+    try:
+        return parse(obj.get(key))
+    except RecordError as exc:
+        message = str(exc)
+        raise RecordError(message if message.startswith(f"{key}:") else f"{key}: {message}") from None
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -1,0 +1,276 @@
+"""Reader for the XLSX a user downloads from the UHRI search page (16 columns, OHCHR's spelling)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from importers.normalise import (
+    clean_label,
+    clean_labels,
+    cycle_for_session,
+    html_to_text,
+    parse_datetime,
+    parse_int,
+    sdg_codes,
+    upr_position,
+)
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+
+TEXT = "Text"
+COUNTRIES = "Countries Concerned"
+BODY = "Reccomending Body"
+SYMBOL = "Document Symbol"
+THEMES = "Themes"
+AFFECTED_PERSONS = "Affected Persons"
+SDGS = "Sdgs"
+PUBLICATION_DATE = "Document Publication Date"
+RECOMMENDING_STATES = "UPR Reccomending States"
+POSITION = "UPR Position"
+TYPE = "Type"
+ANNOTATION_ID = "OHCHR Annotation Id"
+SESSION = "UPR Session"
+REGIONS = "Regions Concerned"
+RECOMMENDING_REGIONS = "Recommending Regions"
+UHRI_PUBLISHED = "Date of publication on UHRI"
+
+COLUMNS: tuple[str, ...] = (
+    TEXT,
+    COUNTRIES,
+    BODY,
+    SYMBOL,
+    THEMES,
+    AFFECTED_PERSONS,
+    SDGS,
+    PUBLICATION_DATE,
+    RECOMMENDING_STATES,
+    POSITION,
+    TYPE,
+    ANNOTATION_ID,
+    SESSION,
+    REGIONS,
+    RECOMMENDING_REGIONS,
+    UHRI_PUBLISHED,
+)
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_TYPES = {
+    "recommendations": "recommendation",
+    "recommendation": "recommendation",
+    "concerns/observations": "observation",
+    "concerns / observations": "observation",
+    "observations": "observation",
+    "observation": "observation",
+}
+# Excel's serial-day range (1900-01-01 .. 9999-12-31); outside it from_excel returns nonsense or overflows.
+_SERIAL_RANGE = (1, 2_958_465)
+
+Cell = object
+Row = Sequence[Cell]
+
+
+def read_uhri_xlsx(path: Path, *, language: str = "en") -> Iterator[SourceRecord | Rejection]:
+    """Yield one record (or rejection) per data row of a UHRI search-page XLSX export.
+
+    ``language`` is the language of the Text column (UHRI exports the same file in six languages).
+    Raises ``MalformedInput`` if the file is not an XLSX spreadsheet or lacks a column.
+    """
+    with path.open("rb") as stream:
+        # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
+        # arrive under temporary names.
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:
+            # openpyxl reports a broken archive with whatever the zip/XML layer raised
+            # (BadZipFile, KeyError, InvalidFileException, ParseError...): all mean the same thing.
+            raise MalformedInput(f"not an XLSX spreadsheet: {exc or type(exc).__name__}") from exc
+        try:
+            yield from _read_workbook(workbook, language)
+        finally:
+            workbook.close()
+
+
+def _read_workbook(workbook: Any, language: str) -> Iterator[SourceRecord | Rejection]:
+    if not workbook.worksheets:
+        raise MalformedInput("not an XLSX spreadsheet: the workbook has no worksheet")
+    sheet = workbook.worksheets[0]
+    # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
+    sheet.reset_dimensions()
+    epoch: datetime = workbook.epoch  # 1904-based workbooks exist (old Mac Excel)
+    rows: Iterator[Row] = sheet.iter_rows(min_row=1, values_only=True)
+    columns: dict[str, int] | None = None
+    try:
+        for number, row in enumerate(rows, start=1):
+            if _is_blank(row):
+                continue
+            if columns is None:
+                columns = _column_positions(row)
+                continue
+            yield _read_row(row, columns, f"row {number}", epoch, language)
+    except (zipfile.BadZipFile, OSError, SyntaxError) as exc:
+        # ElementTree's ParseError is a SyntaxError: the sheet XML itself is truncated or corrupt.
+        raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
+    if columns is None:
+        raise MalformedInput("empty spreadsheet: no header row")
+
+
+def _is_blank(row: Row) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def _column_positions(header: Row) -> dict[str, int]:
+    wanted = {name.casefold(): name for name in COLUMNS}
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header):
+        name = wanted.get(str(value).strip().casefold()) if value is not None else None
+        if name is None:
+            continue  # extra columns are allowed and ignored
+        if name in positions:
+            raise MalformedInput(f"column {name!r} appears twice in the header row")
+        positions[name] = index
+    missing = [name for name in COLUMNS if name not in positions]
+    if missing:
+        raise MalformedInput(
+            f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row"
+        )
+    return positions
+
+
+def _read_row(
+    row: Row, columns: dict[str, int], position: str, epoch: datetime, language: str
+) -> SourceRecord | Rejection:
+    def cell(name: str) -> Cell:
+        index = columns[name]
+        return row[index] if index < len(row) else None
+
+    raw_id = cell(ANNOTATION_ID)
+    external_id = str(raw_id).strip() if raw_id is not None else ""
+    try:
+        external_id = _annotation_id(raw_id)
+        text = cell(TEXT)
+        if text is not None and not isinstance(text, str):
+            raise RecordError(f"{TEXT}: expected text, got {type(text).__name__}")
+        if not text or not html_to_text(text):
+            raise RecordError(f"{TEXT}: empty")
+        mechanism = _single(cell(BODY), BODY)
+        if not mechanism:
+            raise RecordError(f"{BODY}: empty")
+        session = _session(cell(SESSION))
+        return SourceRecord(
+            source="uhri",
+            external_id=external_id,
+            input_position=position,
+            type=_annotation_type(cell(TYPE)),
+            mechanism=mechanism,
+            texts={language: text},
+            symbol=_single(cell(SYMBOL), SYMBOL) or None,
+            publication_date=_date(cell(PUBLICATION_DATE), PUBLICATION_DATE, epoch),
+            uhri_published_at=_datetime(cell(UHRI_PUBLISHED), UHRI_PUBLISHED, epoch),
+            countries=_labels(cell(COUNTRIES), COUNTRIES),
+            regions=_labels(cell(REGIONS), REGIONS),
+            themes=_labels(cell(THEMES), THEMES),
+            affected_persons=_labels(cell(AFFECTED_PERSONS), AFFECTED_PERSONS),
+            sdgs=sdg_codes(_labels(cell(SDGS), SDGS)),
+            upr_session=session,
+            upr_cycle=cycle_for_session(session) if session is not None else None,
+            position=_position(cell(POSITION)),
+            recommending_states=_labels(cell(RECOMMENDING_STATES), RECOMMENDING_STATES),
+            recommending_regions=_labels(cell(RECOMMENDING_REGIONS), RECOMMENDING_REGIONS),
+        )
+    except RecordError as exc:
+        return Rejection(position, str(exc), external_id or None)
+
+
+def _annotation_id(value: Cell) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecordError(f"{ANNOTATION_ID}: missing")
+    text = str(value).strip()
+    # UHRI spells ids in lower case; folding keeps an id typed in upper case on the same record.
+    if not _UUID.match(text.lower()):
+        raise RecordError(f"{ANNOTATION_ID}: {text[:60]!r} is not a UUID")
+    return text.lower()
+
+
+def _lines(value: Cell, field: str) -> list[str]:
+    """The values of a multi-valued cell: one per line, each line "- value"."""
+    if value is None:
+        return []
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RecordError(f"{field}: expected text, got {type(value).__name__}")
+    if not isinstance(value, str):
+        return [str(value)]
+    return _LINE_BREAK.split(value)
+
+
+def _labels(value: Cell, field: str) -> list[str]:
+    return clean_labels(_lines(value, field))
+
+
+def _single(value: Cell, field: str) -> str:
+    labels = _labels(value, field)
+    if len(labels) > 1:
+        raise RecordError(f"{field}: expected one value, got {len(labels)}: {'; '.join(labels)[:80]!r}")
+    return labels[0] if labels else ""
+
+
+def _session(value: Cell) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return parse_int(value, SESSION)
+    sessions = {
+        session
+        for label in _labels(value, SESSION)
+        if (session := parse_int(label, SESSION)) is not None
+    }
+    if len(sessions) > 1:
+        raise RecordError(f"{SESSION}: several sessions {sorted(sessions)}")
+    return sessions.pop() if sessions else None
+
+
+def _annotation_type(value: Cell) -> str:
+    label = _single(value, TYPE)
+    if not label:
+        raise RecordError(f"{TYPE}: empty")
+    kind = _TYPES.get(label.casefold())
+    if kind is None:
+        raise RecordError(f"{TYPE}: {label[:60]!r} is neither Recommendations nor Concerns/Observations")
+    return kind
+
+
+def _position(value: Cell) -> str:
+    try:
+        return upr_position(_labels(value, POSITION))
+    except RecordError as exc:
+        raise RecordError(f"{POSITION}: {exc}") from None
+
+
+def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
+    """A date cell as UHRI writes it (Excel serial number), or a real date cell, or an ISO string."""
+    if isinstance(value, str):
+        value = clean_label(value)
+        try:
+            value = float(value)
+        except ValueError:
+            return parse_datetime(value, field)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
+            raise RecordError(f"{field}: {value} is not an Excel date serial number")
+        converted = from_excel(value, epoch=epoch)
+        if not isinstance(converted, datetime):
+            raise RecordError(f"{field}: {value} is not an Excel date serial number")
+        return converted
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return parse_datetime(value, field)
+
+
+def _date(value: Cell, field: str, epoch: datetime) -> date | None:
+    moment = _datetime(value, field, epoch)
+    return moment.date() if moment is not None else None

@@ -1,0 +1,273 @@
+"""Reader for the UPR Info database CSV export (legacy encodings, CR-only lines, HTML entities)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from html import unescape
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from importers.normalise import (
+    clean_label,
+    clean_labels,
+    cycle_for_session,
+    derived_id,
+    html_to_text,
+    label_key,
+    parse_int,
+)
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+
+logger = logging.getLogger(__name__)
+
+COLUMNS: tuple[str, ...] = (
+    "To",
+    "To-Rgrp",
+    "To-Org",
+    "Text",
+    "From",
+    "From-Rgrp",
+    "From-Org",
+    "Response",
+    "Action",
+    "Issue",
+    "Session",
+)
+# The organisation columns carry nothing a SourceRecord holds, so files without them are fine.
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(name for name in COLUMNS if not name.endswith("-Org"))
+
+_SUPPORTED = {"accepted", "accept", "supported", "support", "partially accepted", "partially supported"}
+_NOTED = {"noted", "note", "rejected", "not accepted", "not supported"}
+
+_CHUNK = 1 << 20
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NON_ASCII_WINDOW = re.compile(rb"[^\r\n]{0,30}[\x80-\xff]+[^\r\n]{0,30}")
+_MAX_WINDOWS = 5000
+_APOSTROPHES = {"\u2019", "\u2018", "\u02bc"}
+_COMMON_MARKS = set("\u201c\u201d\u2013\u2014\u2026\u2022\u20ac\xab\xbb\xb0\xa0\xa7\xa9\xae\u201e\u201a")
+
+
+def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[SourceRecord | Rejection]:
+    """Yield one record (or rejection) per data row of a UPR Info CSV.
+
+    Without ``encoding`` the file is read as UTF-8 if it is valid UTF-8, else as Windows-1252 or
+    Mac Roman, whichever the bytes support (see ``detect_encoding``).
+    """
+    if encoding is None:
+        encoding = detect_encoding(path)
+    number = 0  # the last row read, for messages about the next one
+    with path.open("rb") as raw:
+        try:
+            # newline="": the csv module then splits CR, LF and CRLF records itself, quoted
+            # line breaks included, so old-Mac CR-only files need no rewriting.
+            text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        except LookupError:
+            raise MalformedInput(f"unknown text encoding {encoding!r}") from None
+        rows = csv.reader(text)
+        try:
+            header = next(rows, None)
+            if header is None:
+                raise MalformedInput("empty file: no header row")
+            number = 1
+            columns = _column_positions(header)
+            seen: dict[str, int] = {}
+            for number, row in enumerate(rows, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                result = _read_row(row, columns, len(header), f"row {number}")
+                if isinstance(result, SourceRecord):
+                    first = seen.setdefault(result.external_id, number)
+                    if first != number:
+                        result = Rejection(f"row {number}", f"duplicate of row {first}", result.external_id)
+                yield result
+        except UnicodeDecodeError as exc:
+            raise MalformedInput(
+                f"cannot decode the file as {encoding} (near row {number + 1}): {exc.reason}, "
+                f"byte {exc.object[exc.start : exc.start + 1]!r}"
+            ) from None
+        except csv.Error as exc:
+            raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a UPR Info CSV: "utf-8-sig" (BOM or not), "cp1252" or "mac_roman".
+
+    Reads the file in chunks. Windows-1252 and Mac Roman both decode any byte sequence, so the choice
+    rests on evidence: bytes Windows-1252 leaves undefined mean Mac Roman; otherwise the decoding whose
+    non-ASCII characters look like text (accented letters inside words, quotes beside spaces) wins,
+    charset_normalizer breaks a tie, and Windows-1252, the commoner one, wins what is left.
+    The choice is logged, because a wrong guess would corrupt every accented letter.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    utf8_failure: UnicodeDecodeError | None = None
+    utf8_letters_seen = False
+    has_cp1252_undefined = False
+    windows: list[bytes] = []
+    with path.open("rb") as raw:
+        while chunk := raw.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise MalformedInput("not a CSV file: it contains NUL bytes (a binary file?)")
+            if utf8_failure is None:
+                utf8_failure, non_ascii = _decode_utf8(decoder, chunk, final=False)
+                utf8_letters_seen = utf8_letters_seen or non_ascii
+            has_cp1252_undefined = has_cp1252_undefined or bool(_CP1252_UNDEFINED.search(chunk))
+            if len(windows) < _MAX_WINDOWS:
+                windows.extend(match.group() for match in _NON_ASCII_WINDOW.finditer(chunk))
+    if utf8_failure is None:
+        utf8_failure, _ = _decode_utf8(decoder, b"", final=True)
+        if utf8_failure is None:
+            return "utf-8-sig"
+    if utf8_letters_seen:
+        # Valid multi-byte UTF-8 first, then bytes that are not: no single decoding reads it right.
+        bad = utf8_failure.object[utf8_failure.start : utf8_failure.start + 1]
+        raise MalformedInput(
+            f"the file mixes encodings: it starts as UTF-8 but then holds {bad!r}, which is not UTF-8; "
+            "re-save it in one encoding or name the encoding"
+        )
+    if has_cp1252_undefined:
+        encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"
+    else:
+        encoding, why = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
+    logger.warning("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
+    return encoding
+
+
+def _decode_utf8(
+    decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool
+) -> tuple[UnicodeDecodeError | None, bool]:
+    """The decoding error, if any, and whether non-ASCII text decoded cleanly before it."""
+    try:
+        text = decoder.decode(chunk, final)
+    except UnicodeDecodeError as exc:
+        valid = exc.object[: exc.start].decode("utf-8-sig", errors="ignore")
+        return exc, not valid.isascii()
+    return None, not text.isascii()
+
+
+def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str]:
+    sample = b"\n".join(windows)
+    cp1252 = _plausibility(sample.decode("cp1252"))
+    mac_roman = _plausibility(sample.decode("mac_roman"))
+    if mac_roman > cp1252:
+        return "mac_roman", "its accented letters read as Mac Roman"
+    if cp1252 > mac_roman:
+        return "cp1252", "its accented letters read as Windows-1252"
+    best = from_bytes(sample, cp_isolation=["cp1252", "mac_roman", "latin_1"]).best()
+    if best is not None and best.encoding == "mac_roman":
+        return "mac_roman", "charset_normalizer's choice; the letters alone did not decide"
+    # latin-1 equals Windows-1252 except that it reads 0x80-0x9f as control characters.
+    return "cp1252", "the usual legacy encoding; the letters alone did not decide"
+
+
+def _plausibility(text: str) -> int:
+    """How much the non-ASCII characters of a decoding look like real text (higher is likelier)."""
+    score = 0
+    for index, char in enumerate(text):
+        if char.isascii():
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        score += _character_score(char, before, after)
+    return score
+
+
+def _character_score(char: str, before: str, after: str) -> int:
+    category = unicodedata.category(char)
+    if category[0] == "C":
+        return -5
+    if category in ("Lu", "Ll", "Lt", "Lo"):
+        # A capital inside a lower-case word is what a wrong decoding produces: "dÕveloppement".
+        if category == "Lu" and (before.islower() or (before.isalpha() and after.islower())):
+            return -2
+        return 1 if before.isalpha() or after.isalpha() else 0
+    if char in _APOSTROPHES:
+        return 1
+    if before.isalpha() and after.isalpha():
+        return -2  # a dash or symbol inside a word: "ni–os", "C™te"
+    return 1 if char in _COMMON_MARKS else -1
+
+
+def _column_positions(header: Sequence[str]) -> dict[str, int]:
+    wanted = {name.casefold(): name for name in COLUMNS}
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header):
+        name = wanted.get(value.replace("\ufeff", "").strip().casefold())
+        if name is None:
+            continue
+        if name in positions:
+            raise MalformedInput(f"column {name!r} appears twice in the header row")
+        positions[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        found = ", ".join(repr(value.strip()) for value in header[:12])
+        raise MalformedInput(
+            f"not a UPR Info export: missing column(s) {', '.join(map(repr, missing))}; "
+            f"the header row holds {found}"
+        )
+    return positions
+
+
+def _read_row(
+    row: Sequence[str], columns: dict[str, int], width: int, position: str
+) -> SourceRecord | Rejection:
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        return Rejection(position, f"{len(row)} cells but the header has {width} (a stray comma or quote?)")
+
+    def raw(name: str) -> str:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else ""
+
+    def cell(name: str) -> str:
+        return unescape(raw(name)).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    try:
+        state_under_review = clean_label(cell("To"))
+        if not state_under_review:
+            raise RecordError("To: empty")
+        text = cell("Text")
+        if not html_to_text(text):
+            raise RecordError("Text: empty")
+        session = parse_int(cell("Session"), "Session")
+        if session is None:
+            raise RecordError("Session: empty")
+        recommending_state = clean_label(cell("From"))
+        region = clean_label(cell("To-Rgrp"))
+        recommending_region = clean_label(cell("From-Rgrp"))
+        return SourceRecord(
+            source="upr-info",
+            external_id=derived_id(state_under_review, recommending_state, str(session), text),
+            input_position=position,
+            type="recommendation",
+            mechanism="UPR",
+            texts={"en": text},
+            countries=[state_under_review],
+            regions=[region] if region else [],
+            recommending_states=[recommending_state] if recommending_state else [],
+            recommending_regions=[recommending_region] if recommending_region else [],
+            upr_session=session,
+            upr_cycle=cycle_for_session(session),
+            position=_position(cell("Response")),
+            upr_info_action=parse_int(cell("Action"), "Action", low=1, high=5),
+            # Split before decoding entities: an encoded comma ("&#44;") belongs inside an issue.
+            issues=clean_labels([unescape(part) for part in raw("Issue").split(",")]),
+        )
+    except RecordError as exc:
+        return Rejection(position, str(exc))
+
+
+def _position(response: str) -> str:
+    """Accepted/Supported -> supported, Noted/Rejected -> noted; anything else (empty, Pending,
+    older words such as "Unclear" or "No response") means the State has not taken a position."""
+    key = label_key(response)
+    if key in _SUPPORTED:
+        return "supported"
+    if key in _NOTED:
+        return "noted"
+    return "none"

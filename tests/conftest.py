@@ -1,0 +1,83 @@
+"""Test database: a fresh SQLite file or a fresh PostgreSQL database per run, built by Alembic.
+
+``NRTD_TEST_DB=sqlite`` (default) or ``NRTD_TEST_DB=postgresql`` (the server at
+``NRTD_TEST_PG_URL``, default postgresql://postgres@127.0.0.1:5432/postgres). The database is
+created for the run and dropped at its end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from app.core.config import Settings
+from app.core.db import make_engine
+from app.models import Base, Term
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "app" / "data" / "sample"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["database_url"] = url
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    kind = os.environ.get("NRTD_TEST_DB", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'nrtd-test.db'}"
+        return
+    if kind != "postgresql":
+        raise pytest.UsageError(f"NRTD_TEST_DB must be sqlite or postgresql, not {kind!r}")
+    server = os.environ.get("NRTD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    name = f"nrtd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    command.upgrade(alembic_config(database_url), "head")
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def reset_data(engine: Engine) -> None:
+    """Remove every row a test wrote; keep the migrations' seed (the SDG terms)."""
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "terms":
+                conn.execute(delete(Term).where(Term.kind != "sdg"))
+            else:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """The migrated test database, emptied after the test (imports commit for real)."""
+    yield migrated_engine
+    reset_data(migrated_engine)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, country="Peru", uhri_languages="en")
