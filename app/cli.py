@@ -49,15 +49,10 @@ def _settings() -> Settings:
 def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head)."""
     from alembic import command
-    from alembic.config import Config
 
-    from app.health.service import MIGRATIONS
+    from app.health.service import alembic_config
 
-    settings = _settings()
-    config = Config(str(MIGRATIONS.parent / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["database_url"] = settings.database_url
-    command.upgrade(config, "head")
+    command.upgrade(alembic_config(_settings().database_url), "head")
     err.print("database is at the newest schema")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from importers.normalise import label_key
+from app.taxonomies.keys import label_key
 
 # The 193 UN member States, by ISO 3166-1 alpha-2 code, under the name the UN (and so UHRI) uses.
 UN_MEMBER_NAMES: dict[str, str] = {

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from importers.normalise import label_key
+from app.taxonomies.keys import label_key
 from importers.record import RecordError
 
 

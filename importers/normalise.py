@@ -9,10 +9,10 @@ from datetime import date, datetime
 from html import unescape
 from html.parser import HTMLParser
 
+from app.taxonomies.keys import label_key
 from importers.record import RecordError
 
 _SPACES = re.compile(r"\s+")
-_KEY_DROP = re.compile(r"[^\w]+")
 
 
 def clean_label(value: object) -> str:
@@ -25,12 +25,6 @@ def clean_label(value: object) -> str:
     elif text == "-":
         text = ""
     return text
-
-
-def label_key(label: str) -> str:
-    """Normalised key on which spelling variants of one label merge (case, spaces, '&'/'and')."""
-    text = unicodedata.normalize("NFKC", label).casefold().replace("&", " and ")
-    return _SPACES.sub(" ", _KEY_DROP.sub(" ", text)).strip()
 
 
 def clean_labels(values: object) -> list[str]:
@@ -160,7 +154,9 @@ def cycle_for_session(session: int) -> int:
 
 # --- SDGs -----------------------------------------------------------------------------------
 
-_SDG_CODE = re.compile(r"^\s*(?:goal\s+|target\s+)?(\d{1,2})(?:\.(\d{1,2}|[a-z]))?(?=\s|-|:|$)", re.IGNORECASE)
+_SDG_CODE = re.compile(
+    r"^\s*(?:goal\s+|target\s+)?(\d{1,2})(?:\.(\d{1,2}|[a-z]))?(?=\s|-|:|$)", re.IGNORECASE
+)
 
 
 def sdg_code(label: str) -> str:

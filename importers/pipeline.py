@@ -31,7 +31,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.search import search_document
-from importers.countries import resolve_country
+from importers.countries import resolve_country_alias
 from importers.mechanisms import resolve_mechanism
 from importers.normalise import html_to_text, label_key, paragraph_number
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
@@ -115,7 +115,7 @@ class Vocabulary:
         cached = self._role_keys.get((role, raw))
         if cached is None:
             kind = ROLE_KIND[role]
-            label = resolve_country(raw) if kind == "state" else raw
+            label = resolve_country_alias(raw) if kind == "state" else raw
             key = label if kind == "sdg" else label_key(label)
             if not key:
                 raise RecordError(f"{ROLE_FIELDS[role]}: empty label")
@@ -186,7 +186,7 @@ class Upserter:
         self.source = source
         self.full_export = full_export
         self.vocab = Vocabulary(conn)
-        self.country_key = label_key(resolve_country(country)) if country else None
+        self.country_key = label_key(resolve_country_alias(country)) if country else None
         self.counts = Counts()
         self.seen = _Seen()
         self.on_progress = on_progress

@@ -33,7 +33,8 @@ __all__ = ["MAX_TEXT_CHARS", "read_uhri_json", "read_uhri_json_texts"]
 MAX_TEXT_CHARS = 200_000
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# Tags and entity references: "&nbsp;" must not pass for a word.
+_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;?")
 _HIDDEN_CONTENT = re.compile(r"<!|<\s*/?\s*(?:script|style|template|noscript|iframe|object)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w")
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -221,11 +222,14 @@ def _has_visible_text(html: str) -> bool:
     """Whether html_to_text(html) is non-empty, without paying for it on ordinary records.
 
     html_to_text walks every character (~0.5 ms for a typical record, minutes over a full export);
-    a word character left after removing tags, with nothing that hides content (script, style,
-    comments, CDATA), is proof enough. Anything else gets the full conversion.
+    a word character left after removing well-formed tags and entities, with nothing that hides
+    content (script, style, comments, CDATA), is proof enough. Anything else gets the full conversion.
     """
-    if not _HIDDEN_CONTENT.search(html) and _WORD.search(_TAG.sub("", html)):
-        return True
+    if not _HIDDEN_CONTENT.search(html):
+        rest = _MARKUP.sub("", html)
+        # A stray "<" or ">" means a tag the simple pattern may have cut wrong (quoted ">", no end).
+        if "<" not in rest and ">" not in rest and _WORD.search(rest):
+            return True
     return bool(html_to_text(html))
 
 

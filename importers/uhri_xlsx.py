@@ -60,7 +60,7 @@ COLUMNS: tuple[str, ...] = (
     UHRI_PUBLISHED,
 )
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TYPES = {
     "recommendations": "recommendation",
@@ -77,10 +77,10 @@ Cell = object
 Row = Sequence[Cell]
 
 
-def read_uhri_xlsx(path: Path, *, language: str = "en") -> Iterator[SourceRecord | Rejection]:
+def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Rejection]:
     """Yield one record (or rejection) per data row of a UHRI search-page XLSX export.
 
-    ``language`` is the language of the Text column (UHRI exports the same file in six languages).
+    ``lang`` is the language of the Text column (UHRI exports the same file in six languages).
     Raises ``MalformedInput`` if the file is not an XLSX spreadsheet or lacks a column.
     """
     with path.open("rb") as stream:
@@ -93,12 +93,12 @@ def read_uhri_xlsx(path: Path, *, language: str = "en") -> Iterator[SourceRecord
             # (BadZipFile, KeyError, InvalidFileException, ParseError...): all mean the same thing.
             raise MalformedInput(f"not an XLSX spreadsheet: {exc or type(exc).__name__}") from exc
         try:
-            yield from _read_workbook(workbook, language)
+            yield from _read_workbook(workbook, lang)
         finally:
             workbook.close()
 
 
-def _read_workbook(workbook: Any, language: str) -> Iterator[SourceRecord | Rejection]:
+def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejection]:
     if not workbook.worksheets:
         raise MalformedInput("not an XLSX spreadsheet: the workbook has no worksheet")
     sheet = workbook.worksheets[0]
@@ -114,7 +114,7 @@ def _read_workbook(workbook: Any, language: str) -> Iterator[SourceRecord | Reje
             if columns is None:
                 columns = _column_positions(row)
                 continue
-            yield _read_row(row, columns, f"row {number}", epoch, language)
+            yield _read_row(row, columns, f"row {number}", epoch, lang)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:
         # ElementTree's ParseError is a SyntaxError: the sheet XML itself is truncated or corrupt.
         raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
@@ -145,7 +145,7 @@ def _column_positions(header: Row) -> dict[str, int]:
 
 
 def _read_row(
-    row: Row, columns: dict[str, int], position: str, epoch: datetime, language: str
+    row: Row, columns: dict[str, int], position: str, epoch: datetime, lang: str
 ) -> SourceRecord | Rejection:
     def cell(name: str) -> Cell:
         index = columns[name]
@@ -170,7 +170,7 @@ def _read_row(
             input_position=position,
             type=_annotation_type(cell(TYPE)),
             mechanism=mechanism,
-            texts={language: text},
+            texts={lang: text},
             symbol=_single(cell(SYMBOL), SYMBOL) or None,
             publication_date=_date(cell(PUBLICATION_DATE), PUBLICATION_DATE, epoch),
             uhri_published_at=_datetime(cell(UHRI_PUBLISHED), UHRI_PUBLISHED, epoch),
@@ -193,10 +193,10 @@ def _annotation_id(value: Cell) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError(f"{ANNOTATION_ID}: missing")
     text = str(value).strip()
-    # UHRI spells ids in lower case; folding keeps an id typed in upper case on the same record.
-    if not _UUID.match(text.lower()):
+    # Kept as spelled, like the JSON reader does: both must produce the same upsert key.
+    if not _UUID.match(text):
         raise RecordError(f"{ANNOTATION_ID}: {text[:60]!r} is not a UUID")
-    return text.lower()
+    return text
 
 
 def _lines(value: Cell, field: str) -> list[str]:
@@ -225,9 +225,7 @@ def _session(value: Cell) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return parse_int(value, SESSION)
     sessions = {
-        session
-        for label in _labels(value, SESSION)
-        if (session := parse_int(label, SESSION)) is not None
+        session for label in _labels(value, SESSION) if (session := parse_int(label, SESSION)) is not None
     }
     if len(sessions) > 1:
         raise RecordError(f"{SESSION}: several sessions {sorted(sessions)}")

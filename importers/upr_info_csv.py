@@ -14,13 +14,13 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from app.taxonomies.keys import label_key
 from importers.normalise import (
     clean_label,
     clean_labels,
     cycle_for_session,
     derived_id,
     html_to_text,
-    label_key,
     parse_int,
 )
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
@@ -190,7 +190,7 @@ def _character_score(char: str, before: str, after: str) -> int:
     if char in _APOSTROPHES:
         return 1
     if before.isalpha() and after.isalpha():
-        return -2  # a dash or symbol inside a word: "ni–os", "C™te"
+        return -2  # a dash or symbol inside a word, as in "ni\u2013os" for "ni\u00f1os"
     return 1 if char in _COMMON_MARKS else -1
 
 

@@ -59,7 +59,10 @@ class FakeUhri:
         # Set on stop so handlers sleeping in a slow response wake up and the server exits quickly.
         self._stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler, self)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-uhri", daemon=True)
+        # A short poll interval keeps stop(), and so every test's teardown, fast.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="fake-uhri", daemon=True
+        )
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -160,6 +163,8 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, each response waits on a delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -25,3 +25,6 @@ def get_settings_dep(request: Request) -> Settings:
 
 DbSession = Annotated[Session, Depends(get_db)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+
+# A row id in a path: ids are 32-bit integers in the schema; anything else is invalid input.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]

@@ -6,13 +6,21 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+def migrations_dir() -> Path:
+    """The Alembic folder: beside the package in a checkout, else in the working directory (image)."""
+    beside = Path(__file__).resolve().parents[2] / "migrations"
+    return beside if (beside / "env.py").is_file() else Path.cwd() / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["database_url"] = database_url
+    return config
 
 
 def head_revision() -> str | None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
 def database_status(engine: Engine) -> dict[str, str | None]:

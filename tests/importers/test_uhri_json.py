@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.taxonomies.sdg import SDG_CODES
 from importers.normalise import html_to_text
 from importers.record import MalformedInput, Rejection, SourceRecord
-from importers.uhri_json import MAX_TEXT_CHARS, read_uhri_json, read_uhri_json_texts
+from importers.uhri_json import MAX_TEXT_CHARS, _has_visible_text, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
 CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"
@@ -387,3 +389,18 @@ def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == 4000
     assert peak < size / 4, f"peak {peak} bytes while reading a {size}-byte file"
+
+
+# --- the fast emptiness check agrees with html_to_text -------------------------------------
+
+_HTML_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<br/>", "<script>", "</script>", "<style>", "<!--", "-->", "<![CDATA[", "]]>",
+     '<a title="x>y">', "<b class='q'>", "&nbsp;", "&amp;", "&#40;", "&eacute;", "&", "<", ">", " ",
+     "\n", "\u200b", "\x00", "x", "18.", "é", "<p", "'", '"']
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_HTML_PIECES, max_size=12).map("".join))
+def test_visible_text_check_never_contradicts_html_to_text(html: str) -> None:
+    assert _has_visible_text(html) == bool(html_to_text(html))

@@ -1,0 +1,55 @@
+"""Opaque keyset cursors.
+
+A cursor holds the ordering key of the last row of a page (for example its sort date and id); the
+next page starts strictly after it. Clients must treat it as opaque: its encoding may change.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+from typing import Any
+
+from app.core.errors import InvalidInput
+
+CURSOR_FIELD = "cursor"
+
+
+def encode_cursor(*values: int | str | date) -> str:
+    plain = [value.isoformat() if isinstance(value, date) else value for value in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _invalid(reason: str) -> InvalidInput:
+    return InvalidInput(
+        f"cursor: {reason}; pass back the next_cursor of a previous page unchanged",
+        errors=[{"field": CURSOR_FIELD, "reason": reason}],
+    )
+
+
+def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], ...]) -> tuple[Any, ...]:
+    """The values of a cursor, converted to ``shape``; ``InvalidInput`` naming ``cursor`` if malformed."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        values = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError):
+        raise _invalid("not a cursor returned by this API") from None
+    if not isinstance(values, list) or len(values) != len(shape):
+        raise _invalid("not a cursor returned by this API")
+    decoded: list[Any] = []
+    for value, kind in zip(values, shape, strict=True):
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            decoded.append(value)
+        elif kind is str and isinstance(value, str):
+            decoded.append(value)
+        elif kind is date and isinstance(value, str):
+            try:
+                decoded.append(date.fromisoformat(value))
+            except ValueError:
+                raise _invalid("not a cursor returned by this API") from None
+        else:
+            raise _invalid("not a cursor returned by this API")
+    return tuple(decoded)

@@ -1,0 +1,70 @@
+"""Request and response shapes of the import-runs API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.timestamps import UtcDateTime
+
+# The outcomes app.models.imports.OUTCOMES lists, plus "running" while a run is in progress.
+Outcome = Literal["running", "succeeded", "failed", "not_modified"]
+RunSource = Literal["uhri", "upr-info", "manual"]
+
+REJECTIONS_PAGE = 500
+
+
+class ImportRunListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: RunSource | None = Field(None, description="Only runs of this source")
+    outcome: Outcome | None = Field(None, description="Only runs with this outcome")
+    limit: int = Field(50, ge=1, le=200, description="Page size")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page (opaque)")
+
+
+class ImportCounts(BaseModel):
+    read: int = Field(description="Records read from the input")
+    skipped: int = Field(description="Records about other States, not imported")
+    created: int
+    updated: int
+    unchanged: int
+    withdrawn: int = Field(description="Stored recommendations missing from a full export, marked withdrawn")
+    rejected: int = Field(description="Unusable records (see the run's rejections)")
+
+
+class ImportRunOut(BaseModel):
+    id: int
+    source: str
+    format: str
+    location: str = Field(description="File path or URL the run read")
+    country: str | None = Field(description="State the run was limited to; null for all States")
+    languages: list[str]
+    full_export: bool = Field(description="A full export: recommendations missing from it are withdrawn")
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
+    outcome: str = Field(description="running, succeeded, failed or not_modified")
+    message: str | None
+    counts: ImportCounts
+
+
+class ImportRunPage(BaseModel):
+    items: list[ImportRunOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int = Field(description="Number of runs matching the filters (all pages)")
+
+
+class RejectionOut(BaseModel):
+    position: str = Field(description='Where the record stands in the input ("record 12", "row 7")')
+    external_id: str | None
+    reason: str
+
+
+class ImportRunDetail(ImportRunOut):
+    rejections: list[RejectionOut] = Field(
+        description=f"Stored rejections in input order, {REJECTIONS_PAGE} from `rejections_offset`"
+    )
+    rejected_total: int = Field(description="Stored rejections of the run (a run stores at most 10,000)")
+    rejections_offset: int
+    next_rejections_offset: int | None = Field(description="`rejections_offset` of the next batch; null after the last")

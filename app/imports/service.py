@@ -1,0 +1,99 @@
+"""Reading import runs and what they rejected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import NotFound
+from app.core.pagination import decode_cursor, encode_cursor
+from app.imports.schemas import (
+    REJECTIONS_PAGE,
+    ImportCounts,
+    ImportRunDetail,
+    ImportRunListParams,
+    ImportRunOut,
+    ImportRunPage,
+    RejectionOut,
+)
+from app.models import ImportRun, RejectedRecord
+
+
+def _fields(run: ImportRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "source": run.source,
+        "format": run.format,
+        "location": run.location,
+        "country": run.country,
+        "languages": [lang for lang in run.languages.split(",") if lang],
+        "full_export": run.full_export,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "outcome": run.outcome,
+        "message": run.message,
+        "counts": ImportCounts(
+            read=run.read,
+            skipped=run.skipped,
+            created=run.created,
+            updated=run.updated,
+            unchanged=run.unchanged,
+            withdrawn=run.withdrawn,
+            rejected=run.rejected,
+        ),
+    }
+
+
+def list_import_runs(session: Session, params: ImportRunListParams) -> ImportRunPage:
+    """Newest first. Runs are numbered as they start, so the id is the keyset (the primary key index)."""
+    conditions: list[ColumnElement[bool]] = []
+    if params.source:
+        conditions.append(ImportRun.source == params.source)
+    if params.outcome:
+        conditions.append(ImportRun.outcome == params.outcome)
+    page_conditions = list(conditions)
+    if params.cursor:
+        (last_id,) = decode_cursor(params.cursor, (int,))
+        page_conditions.append(ImportRun.id < last_id)
+    runs = list(
+        session.scalars(
+            select(ImportRun).where(*page_conditions).order_by(ImportRun.id.desc()).limit(params.limit + 1)
+        )
+    )
+    has_more = len(runs) > params.limit
+    runs = runs[: params.limit]
+    if params.cursor or has_more:
+        total = session.execute(select(func.count()).select_from(ImportRun).where(*conditions)).scalar_one()
+    else:
+        total = len(runs)
+    return ImportRunPage(
+        items=[ImportRunOut(**_fields(run)) for run in runs],
+        next_cursor=encode_cursor(runs[-1].id) if has_more else None,
+        total=total,
+    )
+
+
+def get_import_run(session: Session, run_id: int, rejections_offset: int = 0) -> ImportRunDetail:
+    run = session.get(ImportRun, run_id)
+    if run is None:
+        raise NotFound(f"import run {run_id} does not exist")
+    rejected_total = session.execute(
+        select(func.count()).select_from(RejectedRecord).where(RejectedRecord.import_run_id == run_id)
+    ).scalar_one()
+    rows = session.execute(
+        select(RejectedRecord.position, RejectedRecord.external_id, RejectedRecord.reason)
+        .where(RejectedRecord.import_run_id == run_id)
+        .order_by(RejectedRecord.id)
+        .offset(rejections_offset)
+        .limit(REJECTIONS_PAGE)
+    ).all()
+    end = rejections_offset + len(rows)
+    return ImportRunDetail(
+        **_fields(run),
+        rejections=[RejectionOut(position=p, external_id=e, reason=r) for p, e, r in rows],
+        rejected_total=rejected_total,
+        rejections_offset=rejections_offset,
+        next_rejections_offset=end if end < rejected_total else None,
+    )

@@ -1,0 +1,105 @@
+"""SQL conditions for the recommendation list filters.
+
+Taxonomy filters are uncorrelated ``IN`` subqueries on ``recommendation_terms`` (served by the
+index on (term_id, role, recommendation_id)); the planner computes them once per query rather
+than once per row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, select, tuple_
+from sqlalchemy.orm import aliased
+
+from app.core.errors import InvalidInput
+from app.core.pagination import decode_cursor
+from app.models import Mechanism, Recommendation, RecommendationTerm, Term
+from app.models.taxonomy import ROLE_KIND
+from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.search import matching_ids
+from app.taxonomies.keys import label_key
+from app.taxonomies.sdg import SDG_CODES
+
+# Query parameter -> the role a term plays on a recommendation.
+LABEL_FILTERS = {
+    "theme": "theme",
+    "affected_person": "affected_person",
+    "country": "country",
+    "region": "region",
+    "recommending_state": "recommending_state",
+    "recommending_region": "recommending_region",
+    "issue": "issue",
+}
+
+
+def _linked_to(role: str, term_ids: ColumnElement[bool]) -> ColumnElement[bool]:
+    linked = select(RecommendationTerm.recommendation_id).where(RecommendationTerm.role == role, term_ids)
+    return Recommendation.id.in_(linked)
+
+
+def label_condition(role: str, label: str) -> ColumnElement[bool]:
+    term = select(Term.id).where(Term.kind == ROLE_KIND[role], Term.key == label_key(label))
+    return _linked_to(role, RecommendationTerm.term_id.in_(term))
+
+
+def sdg_condition(raw_code: str) -> ColumnElement[bool]:
+    """A goal code matches the goal and all its targets; a target code matches that target."""
+    code = raw_code.strip().lower()
+    if code not in SDG_CODES:
+        raise InvalidInput(
+            f"sdg: {raw_code!r} is not an SDG goal or target code",
+            errors=[{"field": "sdg", "reason": 'not an SDG goal ("5") or target ("5.2", "16.a") code'}],
+        )
+    if "." in code:
+        terms = select(Term.id).where(Term.kind == "sdg", Term.key == code)
+    else:
+        goal = aliased(Term)
+        goal_id = select(goal.id).where(goal.kind == "sdg", goal.key == code)
+        terms = select(Term.id).where(Term.kind == "sdg", or_(Term.key == code, Term.parent_id.in_(goal_id)))
+    return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
+
+
+def filter_conditions(params: RecommendationListParams, dialect: str) -> list[ColumnElement[bool]]:
+    """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed)."""
+    rec = Recommendation
+    conditions: list[ColumnElement[bool]] = [rec.withdrawn == params.withdrawn]
+    if params.q:
+        text_match = matching_ids(params.q, dialect)
+        if text_match is not None:
+            conditions.append(text_match)
+    if params.mechanism:
+        codes = sorted({code.strip().upper() for code in params.mechanism})
+        conditions.append(rec.mechanism_id.in_(select(Mechanism.id).where(Mechanism.code.in_(codes))))
+    if params.family:
+        conditions.append(rec.mechanism_id.in_(select(Mechanism.id).where(Mechanism.family == params.family)))
+    if params.type:
+        conditions.append(rec.type == params.type)
+    for name, role in LABEL_FILTERS.items():
+        label = getattr(params, name)
+        if label is not None:
+            conditions.append(label_condition(role, label))
+    if params.sdg is not None:
+        conditions.append(sdg_condition(params.sdg))
+    if params.cycle is not None:
+        conditions.append(rec.upr_cycle == params.cycle)
+    if params.session is not None:
+        conditions.append(rec.upr_session == params.session)
+    if params.position:
+        conditions.append(rec.position == params.position)
+    if params.source:
+        conditions.append(rec.source == params.source)
+    if params.needs_review is not None:
+        conditions.append(rec.needs_review == params.needs_review)
+    if params.published_from:
+        conditions.append(rec.publication_date >= params.published_from)
+    if params.published_to:
+        conditions.append(rec.publication_date <= params.published_to)
+    return conditions
+
+
+def after_cursor(cursor: str) -> ColumnElement[bool]:
+    """Rows strictly after the cursor in (sort_date desc, id desc) order."""
+    sort_date, rec_id = decode_cursor(cursor, (date, int))
+    return tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(sort_date, rec_id)
+

@@ -1,0 +1,135 @@
+"""Request and response shapes of the recommendations API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.timestamps import UtcDateTime
+
+# These mirror the values the models store (app.models: SOURCES, TYPES, POSITIONS,
+# MECHANISM_FAMILIES; app.core.config: UHRI_LANGUAGES); a test keeps them in step.
+Source = Literal["uhri", "upr-info", "manual"]
+RecommendationType = Literal["recommendation", "observation"]
+Position = Literal["supported", "noted", "none"]
+Family = Literal["upr", "treaty-body", "special-procedure", "regional", "other"]
+Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+_LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
+
+
+class RecommendationListParams(BaseModel):
+    """Filters of the recommendation list. All filters combine with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(
+        None,
+        max_length=500,
+        description="Full-text search in every language; every word must occur, the last one as a prefix. "
+        "Accents and case are ignored; Chinese and Japanese match as phrases.",
+    )
+    mechanism: list[str] = Field(
+        default_factory=list,
+        description="Mechanism code (UPR, CRC, SR-TORTURE, ...); repeat for several (any of them matches)",
+    )
+    family: Family | None = Field(None, description="Mechanism family")
+    type: RecommendationType | None = Field(None, description="Recommendation or concern/observation")
+    theme: str | None = Field(None, max_length=1000, description=_LABEL)
+    affected_person: str | None = Field(None, max_length=1000, description=_LABEL)
+    country: str | None = Field(None, max_length=1000, description=f"State concerned. {_LABEL}")
+    region: str | None = Field(None, max_length=1000, description=f"Region concerned. {_LABEL}")
+    recommending_state: str | None = Field(None, max_length=1000, description=f"UPR recommending State. {_LABEL}")
+    recommending_region: str | None = Field(None, max_length=1000, description=f"UPR recommending region. {_LABEL}")
+    issue: str | None = Field(None, max_length=1000, description=f"UPR Info issue. {_LABEL}")
+    sdg: str | None = Field(
+        None,
+        max_length=16,
+        description='SDG goal ("5": the goal and all its targets) or target ("5.2", "16.a"); unknown codes are refused',
+    )
+    cycle: int | None = Field(None, ge=1, le=99, description="UPR cycle")
+    session: int | None = Field(None, ge=1, le=999, description="UPR session")
+    position: Position | None = Field(None, description="UPR position of the State under review")
+    source: Source | None = Field(None, description="Where the recommendation was imported from")
+    needs_review: bool | None = Field(None, description="Changed or withdrawn by an import since last reviewed")
+    withdrawn: bool = Field(False, description="false (default): current recommendations; true: withdrawn ones only")
+    published_from: date | None = Field(None, description="Publication date on or after")
+    published_to: date | None = Field(None, description="Publication date on or before")
+    lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en, then any available")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page (opaque)")
+
+
+class MechanismRef(BaseModel):
+    code: str
+    name: str
+    family: str
+
+
+class SdgRef(BaseModel):
+    code: str = Field(description='Goal ("5") or target ("5.2") code')
+    title: str = Field(description="Title in the requested language, else English")
+
+
+class RecommendationOut(BaseModel):
+    id: int
+    source: str
+    external_id: str = Field(description="Id in the source (UHRI AnnotationId; derived for sources without one)")
+    document_id: str | None
+    symbol: str | None = Field(description="UN document symbol")
+    type: str
+    mechanism: MechanismRef
+    paragraph: str | None = Field(description="Paragraph number in the document")
+    text: str | None = Field(description="Plain text (markup removed) in `text_lang`")
+    text_lang: str | None = Field(description="Language of `text`: the requested one, else en, else any available")
+    languages: list[str] = Field(description="Languages the text is available in")
+    publication_date: date | None
+    uhri_published_at: datetime | None = Field(description="When UHRI published it (as UHRI gives it, no offset)")
+    upr_cycle: int | None
+    upr_session: int | None
+    position: str
+    upr_info_action: int | None = Field(description="UPR Info action category, 1 (minimal) to 5 (specific)")
+    countries: list[str]
+    regions: list[str]
+    themes: list[str]
+    affected_persons: list[str]
+    recommending_states: list[str]
+    recommending_regions: list[str]
+    issues: list[str]
+    sdgs: list[SdgRef]
+    needs_review: bool
+    withdrawn: bool
+    withdrawn_at: UtcDateTime | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class RecommendationPage(BaseModel):
+    items: list[RecommendationOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int = Field(description="Number of recommendations matching the filters (all pages)")
+
+
+class TextVersion(BaseModel):
+    text: str = Field(description="Plain text, markup removed: safe to display")
+    original: str = Field(
+        description="The source's own markup (UHRI HTML), unsanitised: never render it as HTML; "
+        "escape it or use `text`"
+    )
+
+
+class RevisionOut(BaseModel):
+    id: int
+    import_run_id: int | None
+    created_at: UtcDateTime
+    changes: dict[str, Any] = Field(description='Changed fields: {"field": {"old": ..., "new": ...}}')
+
+
+class RecommendationDetail(RecommendationOut):
+    texts: dict[str, TextVersion] = Field(description="Every language's text, by language code")
+    revisions: list[RevisionOut] = Field(description="Changes imports made, newest first")

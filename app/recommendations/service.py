@@ -1,0 +1,192 @@
+"""Reading recommendations: filtered keyset pages and single records, relations loaded in bulk.
+
+A page costs a fixed number of statements whatever its size: the page, the total, then the
+page's terms and texts in one query each (mechanisms come with the page by join).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import UHRI_LANGUAGES
+from app.core.errors import NotFound
+from app.core.pagination import encode_cursor
+from app.models import Mechanism, Recommendation, RecommendationTerm, RecommendationText, Revision, Term
+from app.recommendations.filters import after_cursor, filter_conditions
+from app.recommendations.schemas import (
+    MechanismRef,
+    RecommendationDetail,
+    RecommendationListParams,
+    RecommendationOut,
+    RecommendationPage,
+    RevisionOut,
+    SdgRef,
+    TextVersion,
+)
+from app.taxonomies.sdg import sdg_entries
+
+# Response list field for each term role.
+ROLE_LISTS = {
+    "country": "countries",
+    "region": "regions",
+    "theme": "themes",
+    "affected_person": "affected_persons",
+    "recommending_state": "recommending_states",
+    "recommending_region": "recommending_regions",
+    "issue": "issues",
+}
+_LANG_ORDER = {lang: n for n, lang in enumerate(UHRI_LANGUAGES)}
+_SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
+
+
+class _Terms:
+    """The labels and SDGs of a set of recommendations, by recommendation id."""
+
+    def __init__(self) -> None:
+        self.labels: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.sdgs: dict[int, list[tuple[str, dict[str, Any], str]]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, session: Session, ids: Sequence[int]) -> _Terms:
+        terms = cls()
+        if not ids:
+            return terms
+        rows = session.execute(
+            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, Term.label, Term.code, Term.titles)
+            .join(Term, Term.id == RecommendationTerm.term_id)
+            .where(RecommendationTerm.recommendation_id.in_(ids))
+        )
+        for rec_id, role, label, code, titles in rows:
+            if role == "sdg":
+                terms.sdgs[rec_id].append((code or label, titles or {}, label))
+            else:
+                terms.labels[rec_id][role].append(label)
+        return terms
+
+    def lists(self, rec_id: int) -> dict[str, list[str]]:
+        by_role = self.labels.get(rec_id, {})
+        return {field: sorted(by_role.get(role, []), key=str.casefold) for role, field in ROLE_LISTS.items()}
+
+    def sdg_refs(self, rec_id: int, lang: str) -> list[SdgRef]:
+        entries = sorted(self.sdgs.get(rec_id, []), key=lambda entry: _SDG_ORDER.get(entry[0], len(_SDG_ORDER)))
+        return [SdgRef(code=code, title=titles.get(lang) or titles.get("en") or label) for code, titles, label in entries]
+
+
+def _load_texts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    texts: dict[int, dict[str, str]] = defaultdict(dict)
+    if ids:
+        rows = session.execute(
+            select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
+                RecommendationText.recommendation_id.in_(ids)
+            )
+        )
+        for rec_id, lang, text in rows:
+            texts[rec_id][lang] = text
+    return texts
+
+
+def _languages(available: Iterable[str]) -> list[str]:
+    return sorted(available, key=lambda lang: (_LANG_ORDER.get(lang, len(_LANG_ORDER)), lang))
+
+
+def choose_text(texts: dict[str, str], lang: str) -> tuple[str | None, str | None]:
+    """(language, text): the requested language, else English, else the first available."""
+    for candidate in (lang, "en", *_languages(texts)):
+        if candidate in texts:
+            return candidate, texts[candidate]
+    return None, None
+
+
+def _fields(row: Row[Any], texts: dict[str, str], terms: _Terms, lang: str) -> dict[str, Any]:
+    rec: Recommendation = row.Recommendation
+    text_lang, text = choose_text(texts, lang)
+    return {
+        "id": rec.id,
+        "source": rec.source,
+        "external_id": rec.external_id,
+        "document_id": rec.document_id,
+        "symbol": rec.symbol,
+        "type": rec.type,
+        "mechanism": MechanismRef(code=row.code, name=row.name, family=row.family),
+        "paragraph": rec.paragraph,
+        "text": text,
+        "text_lang": text_lang,
+        "languages": _languages(texts),
+        "publication_date": rec.publication_date,
+        "uhri_published_at": rec.uhri_published_at,
+        "upr_cycle": rec.upr_cycle,
+        "upr_session": rec.upr_session,
+        "position": rec.position,
+        "upr_info_action": rec.upr_info_action,
+        **terms.lists(rec.id),
+        "sdgs": terms.sdg_refs(rec.id, lang),
+        "needs_review": rec.needs_review,
+        "withdrawn": rec.withdrawn,
+        "withdrawn_at": rec.withdrawn_at,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+    }
+
+
+def _with_mechanism() -> Any:
+    return select(Recommendation, Mechanism.code, Mechanism.name, Mechanism.family).join(
+        Mechanism, Mechanism.id == Recommendation.mechanism_id
+    )
+
+
+def list_recommendations(session: Session, params: RecommendationListParams) -> RecommendationPage:
+    conditions = filter_conditions(params, session.get_bind().dialect.name)
+    page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
+    rows = session.execute(
+        _with_mechanism()
+        .where(*page_conditions)
+        .order_by(Recommendation.sort_date.desc(), Recommendation.id.desc())
+        .limit(params.limit + 1)
+    ).all()
+    has_more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    if params.cursor or has_more:
+        total = session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
+    else:
+        total = len(rows)  # a first page that holds everything is its own count
+    ids = [row.Recommendation.id for row in rows]
+    terms = _Terms.load(session, ids)
+    texts = _load_texts(session, ids)
+    items = [RecommendationOut(**_fields(row, texts[row.Recommendation.id], terms, params.lang)) for row in rows]
+    next_cursor = None
+    if has_more and rows:
+        last: Recommendation = rows[-1].Recommendation
+        next_cursor = encode_cursor(last.sort_date, last.id)
+    return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
+
+
+def get_recommendation(session: Session, recommendation_id: int, lang: str = "en") -> RecommendationDetail:
+    row = session.execute(_with_mechanism().where(Recommendation.id == recommendation_id)).first()
+    if row is None:
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
+    versions = {
+        text_lang: TextVersion(text=text, original=original)
+        for text_lang, text, original in session.execute(
+            select(RecommendationText.lang, RecommendationText.text, RecommendationText.original).where(
+                RecommendationText.recommendation_id == recommendation_id
+            )
+        )
+    }
+    revisions = session.scalars(
+        select(Revision)
+        .where(Revision.recommendation_id == recommendation_id)
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
+    )
+    return RecommendationDetail(
+        **_fields(row, {code: v.text for code, v in versions.items()}, _Terms.load(session, [recommendation_id]), lang),
+        texts={code: versions[code] for code in _languages(versions)},
+        revisions=[
+            RevisionOut(id=r.id, import_run_id=r.import_run_id, created_at=r.created_at, changes=r.changes)
+            for r in revisions
+        ],
+    )

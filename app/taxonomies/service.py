@@ -1,0 +1,123 @@
+"""Each vocabulary with its recommendation counts, computed in one grouped query."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Subquery, func, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from app.core.errors import NotFound
+from app.models import Mechanism, Recommendation, RecommendationTerm, Term
+from app.models.taxonomy import MECHANISM_FAMILIES, ROLE_KIND
+from app.taxonomies.schemas import (
+    TAXONOMY_KINDS,
+    MechanismEntry,
+    MechanismList,
+    SdgEntry,
+    SdgList,
+    TermEntry,
+    TermList,
+)
+from app.taxonomies.sdg import sdg_entries
+
+# URL kind -> term kind stored in `terms.kind`.
+TERM_KINDS = {
+    "themes": "theme",
+    "affected-persons": "affected_person",
+    "states": "state",
+    "regions": "region",
+    "issues": "issue",
+}
+_SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
+_FAMILY_ORDER = {family: n for n, family in enumerate(MECHANISM_FAMILIES)}
+
+
+def _current() -> ColumnElement[bool]:
+    return Recommendation.withdrawn == False  # noqa: E712  (SQL comparison, not Python)
+
+
+def _term_counts(roles: list[str]) -> Subquery:
+    """Distinct current recommendations per term over ``roles``."""
+    return (
+        select(
+            RecommendationTerm.term_id,
+            func.count(func.distinct(RecommendationTerm.recommendation_id)).label("n"),
+        )
+        .join(Recommendation, Recommendation.id == RecommendationTerm.recommendation_id)
+        .where(RecommendationTerm.role.in_(roles), _current())
+        .group_by(RecommendationTerm.term_id)
+        .subquery()
+    )
+
+
+def list_terms(session: Session, kind: str) -> TermList:
+    term_kind = TERM_KINDS[kind]
+    counts = _term_counts(sorted(role for role, k in ROLE_KIND.items() if k == term_kind))
+    rows = session.execute(
+        select(Term.id, Term.key, Term.label, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.term_id == Term.id)
+        .where(Term.kind == term_kind)
+    ).all()
+    items = [TermEntry(id=i, key=key, label=label, count=n) for i, key, label, n in rows]
+    items.sort(key=lambda item: (item.label.casefold(), item.id))
+    return TermList.model_validate({"kind": kind, "items": items})
+
+
+def list_sdgs(session: Session) -> SdgList:
+    target = aliased(Term)
+    direct = (
+        select(RecommendationTerm.recommendation_id, RecommendationTerm.term_id)
+        .join(Recommendation, Recommendation.id == RecommendationTerm.recommendation_id)
+        .where(RecommendationTerm.role == "sdg", _current())
+    )
+    # A recommendation tagged with target 5.2 counts for goal 5 too, as the `sdg=5` filter finds it.
+    via_target = (
+        select(RecommendationTerm.recommendation_id, target.parent_id.label("term_id"))
+        .join(target, target.id == RecommendationTerm.term_id)
+        .join(Recommendation, Recommendation.id == RecommendationTerm.recommendation_id)
+        .where(RecommendationTerm.role == "sdg", target.parent_id.is_not(None), _current())
+    )
+    links = union_all(direct, via_target).subquery()
+    counts = (
+        select(links.c.term_id, func.count(func.distinct(links.c.recommendation_id)).label("n"))
+        .group_by(links.c.term_id)
+        .subquery()
+    )
+    goal = aliased(Term)
+    rows = session.execute(
+        select(Term.id, Term.code, goal.code, Term.label, Term.titles, func.coalesce(counts.c.n, 0))
+        .outerjoin(goal, goal.id == Term.parent_id)
+        .outerjoin(counts, counts.c.term_id == Term.id)
+        .where(Term.kind == "sdg")
+    ).all()
+    items = [
+        SdgEntry(id=i, code=code or label, parent_code=parent, label=label, titles=titles or {}, count=n)
+        for i, code, parent, label, titles, n in rows
+    ]
+    items.sort(key=lambda item: (_SDG_ORDER.get(item.code, len(_SDG_ORDER)), item.code))
+    return SdgList(kind="sdgs", items=items)
+
+
+def list_mechanisms(session: Session) -> MechanismList:
+    counts = (
+        select(Recommendation.mechanism_id, func.count().label("n"))
+        .where(_current())
+        .group_by(Recommendation.mechanism_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Mechanism.id, Mechanism.code, Mechanism.name, Mechanism.family, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.mechanism_id == Mechanism.id)
+    ).all()
+    items = [MechanismEntry(id=i, code=code, name=name, family=family, count=n) for i, code, name, family, n in rows]
+    items.sort(key=lambda item: (_FAMILY_ORDER.get(item.family, len(_FAMILY_ORDER)), item.code))
+    return MechanismList(kind="mechanisms", items=items)
+
+
+def get_taxonomy(session: Session, kind: str) -> MechanismList | TermList | SdgList:
+    if kind == "mechanisms":
+        return list_mechanisms(session)
+    if kind == "sdgs":
+        return list_sdgs(session)
+    if kind in TERM_KINDS:
+        return list_terms(session, kind)
+    raise NotFound(f"no taxonomy {kind!r}; the taxonomies are: {', '.join(TAXONOMY_KINDS)}")

@@ -1,0 +1,353 @@
+"""The project's own CSV template: regional-mechanism and other manual recommendations.
+
+One row per recommendation; a translation is a further row right below it with the same
+``external_id`` and another ``language``. The format is documented in docs/csv-template.md, and
+``write_template_rows`` writes it back so an export re-imports to the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from app.taxonomies.keys import label_key
+from importers.normalise import (
+    clean_label,
+    clean_labels,
+    cycle_for_session,
+    derived_id,
+    html_to_text,
+    parse_int,
+    sdg_codes,
+    upr_position,
+)
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "mechanism",
+    "type",
+    "symbol",
+    "text",
+    "language",
+    "publication_date",
+    "countries",
+    "regions",
+    "themes",
+    "affected_persons",
+    "sdgs",
+    "recommending_states",
+    "recommending_regions",
+    "upr_session",
+    "position",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")
+SEPARATOR = "; "
+# Cells a translation row may leave empty or must repeat: everything but these.
+_PER_LANGUAGE = {"external_id", "language", "text"}
+_LIST_FIELDS = (
+    "countries",
+    "regions",
+    "themes",
+    "affected_persons",
+    "sdgs",
+    "recommending_states",
+    "recommending_regions",
+)
+_MAX_ID = 128  # recommendation.external_id is a String(128)
+_TYPES = {
+    "recommendation": "recommendation",
+    "recommendations": "recommendation",
+    "observation": "observation",
+    "observations": "observation",
+    "concerns observations": "observation",
+}
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection); the writer
+# prefixes such cells with an apostrophe and the reader removes it, so texts survive a round trip.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def template_header() -> str:
+    """The header line of the template, with its CRLF ending."""
+    return ",".join(TEMPLATE_COLUMNS) + "\r\n"
+
+
+def template_csv() -> str:
+    """A ready-to-fill template: the header and one realistic example row."""
+    example = SourceRecord(
+        source="manual",
+        external_id="ACHPR-LSO-2023-17",
+        input_position="row 2",
+        type="recommendation",
+        mechanism="African Commission on Human and Peoples' Rights",
+        texts={
+            "en": "17. Criminalise marital rape and adopt a comprehensive law on gender-based "
+            "violence, in line with Article 4 of the Maputo Protocol."
+        },
+        publication_date=date(2023, 5, 10),
+        countries=["Lesotho"],
+        regions=["Africa"],
+        themes=["Women's rights", "Domestic violence"],
+        affected_persons=["Women & girls"],
+        sdgs=["5.2", "16.3"],
+    )
+    out = io.StringIO(newline="")
+    write_template_rows([example], out)
+    return out.getvalue()
+
+
+def write_template_rows(records: Iterable[SourceRecord], out: TextIO) -> None:
+    """Write the header, then each record as one row per language of its text.
+
+    ``out`` should be opened with ``newline=""``. Fields the template has no column for
+    (document_id, uhri_published_at, upr_info_action, issues) are not written; upr_cycle is
+    derived from upr_session again on import. Raises ``ValueError`` for what would not read back
+    the same: a record without text, or a label containing ";".
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    for record in records:
+        if not record.texts:
+            raise ValueError(f"record {record.external_id!r} has no text")
+        shared = _shared_cells(record)
+        for language, text in record.texts.items():
+            cells = {**shared, "language": language, "text": text}
+            writer.writerow([_guard_formula(cells[name]) for name in TEMPLATE_COLUMNS])
+
+
+def _shared_cells(record: SourceRecord) -> dict[str, str]:
+    cells = {
+        "external_id": record.external_id,
+        "mechanism": record.mechanism,
+        "type": record.type,
+        "symbol": record.symbol or "",
+        "publication_date": record.publication_date.isoformat() if record.publication_date else "",
+        "upr_session": str(record.upr_session) if record.upr_session is not None else "",
+        "position": "" if record.position == "none" else record.position,
+    }
+    for name in _LIST_FIELDS:
+        labels: list[str] = getattr(record, name)
+        for label in labels:
+            if ";" in label:
+                raise ValueError(f"record {record.external_id!r}: {name} label {label!r} contains ';'")
+        cells[name] = SEPARATOR.join(labels)
+    return cells
+
+
+def _guard_formula(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Accepted:
+    """The last record read, held back so the translation rows below it can join it."""
+
+    record: SourceRecord
+    number: int
+    cells: dict[str, str]
+    explicit_id: bool
+
+
+def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
+    """Yield one record (or rejection) per recommendation of a template CSV (UTF-8, BOM or not)."""
+    number = 0  # the last row read, for messages about the next one
+    with path.open("rb") as raw:
+        # newline="": the csv module splits CR, LF and CRLF records itself, quoted breaks included.
+        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            first_line = stream.readline()
+            if not first_line.strip():
+                raise MalformedInput("empty file: no header row")
+            # Excel saves "CSV" with ';' in locales whose decimal mark is a comma.
+            delimiter = max(",;\t", key=first_line.count)
+            rows = csv.reader(itertools.chain([first_line], stream), delimiter=delimiter)
+            header = next(rows)
+            number = 1
+            columns = _column_positions(header)
+            held: _Accepted | None = None
+            rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
+            seen: dict[str, int] = {}
+            for number, row in enumerate(rows, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                position = f"row {number}"
+                if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+                    yield Rejection(position, f"{len(row)} cells but the header has {len(header)}")
+                    continue
+                cells = {name: _cell(row, index) for name, index in columns.items()}
+                explicit_id = cells.get("external_id", "")
+                if held is not None and held.explicit_id and explicit_id == held.record.external_id:
+                    problem = _join_translation(held, cells)
+                    if problem:
+                        yield Rejection(position, problem, explicit_id)
+                    continue
+                if rejected is not None and explicit_id and explicit_id == rejected[0]:
+                    yield Rejection(
+                        position, f"translation of row {rejected[1]}, which was rejected", explicit_id
+                    )
+                    continue
+                if held is not None:
+                    yield held.record
+                    held = None
+                rejected = None
+                result = _read_row(cells, position)
+                if isinstance(result, Rejection):
+                    rejected = (explicit_id, number) if explicit_id else None
+                    yield result
+                    continue
+                first = seen.setdefault(result.external_id, number)
+                if first != number:
+                    yield Rejection(position, f"duplicate of row {first}", result.external_id)
+                    continue
+                held = _Accepted(result, number, cells, bool(explicit_id))
+            if held is not None:
+                yield held.record
+        except UnicodeDecodeError as exc:
+            raise MalformedInput(
+                f"not UTF-8: byte {exc.object[exc.start : exc.start + 1]!r} near row {number + 1} "
+                "cannot be read; re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+            ) from None
+        except csv.Error as exc:
+            raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
+
+
+def _column_positions(header: Sequence[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, value in enumerate(header):
+        name = value.strip().casefold()
+        if not name:
+            continue
+        if name not in TEMPLATE_COLUMNS:
+            unknown.append(value.strip())
+        elif name in positions:
+            raise MalformedInput(f"column {name!r} appears twice in the header row")
+        else:
+            positions[name] = index
+    expected = ", ".join(TEMPLATE_COLUMNS)
+    if unknown:
+        raise MalformedInput(
+            f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {expected}"
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise MalformedInput(
+            f"missing required column(s) {', '.join(map(repr, missing))}; the columns are: {expected}"
+        )
+    return positions
+
+
+def _cell(row: Sequence[str], index: int) -> str:
+    value = row[index].strip() if index < len(row) else ""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
+    """Add a translation row's text to the record above it; the reason it cannot be, if any."""
+    try:
+        language = _language(cells.get("language", ""))
+        text = _text(cells.get("text", ""))
+    except RecordError as exc:
+        return str(exc)
+    if language in held.record.texts:
+        return f"duplicate of row {held.number}: a second {language!r} text"
+    differing = [
+        name
+        for name, value in cells.items()
+        if name not in _PER_LANGUAGE and value and value != held.cells.get(name, "")
+    ]
+    if differing:
+        return f"a translation of row {held.number} but differs from it in: {', '.join(differing)}"
+    held.record.texts[language] = text
+    return None
+
+
+def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
+    explicit_id = cells.get("external_id", "")
+    try:
+        if len(explicit_id) > _MAX_ID:
+            raise RecordError(f"external_id: longer than {_MAX_ID} characters")
+        mechanism = clean_label(cells["mechanism"])
+        if not mechanism:
+            raise RecordError("mechanism: empty")
+        text = _text(cells["text"])
+        symbol = clean_label(cells.get("symbol", ""))
+        session = parse_int(cells.get("upr_session", ""), "upr_session")
+        lists = {name: clean_labels(cells.get(name, "").split(";")) for name in _LIST_FIELDS}
+        return SourceRecord(
+            source="manual",
+            external_id=explicit_id or derived_id(mechanism, symbol, text),
+            input_position=position,
+            type=_type(cells.get("type", "")),
+            mechanism=mechanism,
+            texts={_language(cells.get("language", "")): text},
+            symbol=symbol or None,
+            publication_date=_date(cells.get("publication_date", "")),
+            countries=lists["countries"],
+            regions=lists["regions"],
+            themes=lists["themes"],
+            affected_persons=lists["affected_persons"],
+            sdgs=_sdgs(lists["sdgs"]),
+            recommending_states=lists["recommending_states"],
+            recommending_regions=lists["recommending_regions"],
+            upr_session=session,
+            upr_cycle=cycle_for_session(session) if session is not None else None,
+            position=upr_position([cells["position"]] if cells.get("position") else []),
+        )
+    except RecordError as exc:
+        return Rejection(position, str(exc), explicit_id or None)
+
+
+def _text(value: str) -> str:
+    if not html_to_text(value):
+        raise RecordError("text: empty")
+    return value
+
+
+def _type(value: str) -> str:
+    if not value:
+        return "recommendation"
+    kind = _TYPES.get(label_key(value))
+    if kind is None:
+        raise RecordError(f"type: {value[:40]!r} is neither 'recommendation' nor 'observation'")
+    return kind
+
+
+def _language(value: str) -> str:
+    if not value:
+        return "en"
+    if not _LANGUAGE.match(value):
+        raise RecordError(f"language: {value[:20]!r} is not a language code such as en, fr or pt")
+    return value
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date") from None
+
+
+def _sdgs(labels: list[str]) -> list[str]:
+    try:
+        return sdg_codes(labels)
+    except RecordError as exc:
+        raise RecordError(f"sdgs: {str(exc).removeprefix('Sdgs: ')}") from None

@@ -1,0 +1,184 @@
+"""The import run end to end on the real test database: upsert, revisions, withdrawals, failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, func, select
+
+from app.core.config import Settings
+from app.core.errors import ImportFailed, ImportLocked
+from app.imports.lock import import_lock
+from app.models import ImportRun, Recommendation, RecommendationText, RejectedRecord, Revision
+from importers.run import import_uhri
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+
+@contextmanager
+def count_writes(engine: Engine) -> Iterator[list[str]]:
+    """Collect the data-changing statements issued on the engine."""
+    writes: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        verb = statement.lstrip().split(" ", 1)[0].upper()
+        if verb in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield writes
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def _count(engine: Engine, model: Any) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_country_filter_and_idempotent_reimport(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    records = [uhri_record(n) for n in range(1, 6)]
+    records.append(uhri_record(6, Countries=["Chile"]))
+    records.append(uhri_record(7, Countries=["PE"]))  # 2-letter stub of the tracked country
+    records.append(uhri_record(8, Countries=[]))
+    export = write_export(tmp_path / "export.json", records)
+
+    first = import_uhri(engine, settings, str(export))
+    assert first.outcome == "succeeded"
+    assert (first.counts.read, first.counts.created, first.counts.skipped) == (8, 6, 2)
+
+    before = snapshot(engine, skip=("import_leases", "import_runs"))
+    with count_writes(engine) as writes:
+        second = import_uhri(engine, settings, str(export))
+    assert (second.counts.unchanged, second.counts.created, second.counts.updated) == (6, 0, 0)
+    assert snapshot(engine, skip=("import_leases", "import_runs")) == before
+    # Only the run's own record (and the SQLite lease) is written.
+    assert all("import_runs" in w or "import_leases" in w for w in writes), writes
+
+
+def test_change_keeps_revision_and_sets_needs_review(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
+    changed = uhri_record(1, Text="<p>1. The Committee urges the State party to act now.</p>", Themes=["Right to health"])
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [changed, uhri_record(2)])))
+    assert (run.counts.updated, run.counts.unchanged) == (1, 1)
+    with engine.connect() as conn:
+        rec = conn.execute(select(Recommendation).where(Recommendation.external_id == changed["AnnotationId"])).one()
+        assert rec.needs_review is True
+        revision = conn.execute(select(Revision.changes, Revision.import_run_id)).one()
+        assert revision.import_run_id == run.run_id
+        assert revision.changes["texts.en"]["new"] == changed["Text"]
+        assert revision.changes["theme"]["old"] == [
+            "Participation of women in political & public life",
+            "Right to health",
+        ]
+        text = conn.execute(select(RecommendationText.text).where(RecommendationText.recommendation_id == rec.id))
+        assert text.scalar_one() == "1. The Committee urges the State party to act now."
+
+
+def test_missing_record_is_withdrawn_then_restored(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])))
+    assert run.counts.withdrawn == 1
+    with engine.connect() as conn:
+        gone = conn.execute(select(Recommendation).where(Recommendation.withdrawn.is_(True))).one()
+        assert gone.external_id == uhri_record(2)["AnnotationId"]
+        assert gone.needs_review is True
+    assert _count(engine, Recommendation) == 2  # never deleted
+    back = import_uhri(engine, settings, str(write_export(tmp_path / "c.json", [uhri_record(1), uhri_record(2)])))
+    assert back.counts.updated == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).where(Recommendation.withdrawn.is_(True))).scalar_one() == 0
+
+
+def test_partial_export_never_withdraws(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])), partial=True)
+    assert run.counts.withdrawn == 0
+
+
+def test_empty_export_is_refused_instead_of_withdrawing_everything(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
+    before = snapshot(engine, skip=("import_leases", "import_runs"))
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [])))
+    assert run.outcome == "failed"
+    assert run.message and "refusing to withdraw 2" in run.message
+    assert snapshot(engine, skip=("import_leases", "import_runs")) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"AnnotationId": "x", "Text": "<p>1. unfinished',  # truncated
+        b'{"not": "an array"}',
+        b"\xff\xfe not json at all",
+    ],
+)
+def test_malformed_file_fails_and_writes_nothing(
+    engine: Engine, settings: Settings, tmp_path: Path, content: bytes
+) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1)])))
+    before = snapshot(engine, skip=("import_leases", "import_runs"))
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    run = import_uhri(engine, settings, str(bad))
+    assert run.outcome == "failed"
+    assert snapshot(engine, skip=("import_leases", "import_runs")) == before
+    with engine.connect() as conn:
+        failed = conn.execute(select(ImportRun).where(ImportRun.id == run.run_id)).one()
+    assert failed.outcome == "failed" and failed.message
+
+
+def test_bad_records_are_rejected_and_the_run_goes_on(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    records = [
+        uhri_record(1),
+        uhri_record(2, AnnotationId=None),
+        uhri_record(3, Text="   "),
+        uhri_record(4, Countries="Peru"),  # a string where a list belongs
+        uhri_record(5, Text="<p>5. Fine <script>alert('x')</script>text.</p>"),
+        uhri_record(1),  # duplicate id
+        uhri_record(6, Sdgs=["18 - NOT A GOAL"]),
+    ]
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "a.json", records)))
+    assert run.outcome == "succeeded"
+    assert (run.counts.created, run.counts.rejected) == (2, 5)
+    with engine.connect() as conn:
+        reasons = dict(conn.execute(select(RejectedRecord.position, RejectedRecord.reason)).all())
+        texts = conn.execute(select(RecommendationText.text)).scalars().all()
+    assert set(reasons) == {"record 2", "record 3", "record 4", "record 6", "record 7"}
+    assert "duplicate" in reasons["record 6"]
+    assert "AnnotationId" in reasons["record 2"]
+    assert "5. Fine text." in texts
+    assert not any("alert" in text for text in texts)
+
+
+def test_secondary_language_is_merged_on_annotation_id(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    write_export(tmp_path / "export-en.json", [uhri_record(1), uhri_record(2)])
+    write_export(
+        tmp_path / "export-fr.json",
+        [uhri_record(1, Text="<p>1. Le Comité recommande aux élèves.</p>"), uhri_record(9)],
+    )
+    run = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
+    assert run.outcome == "succeeded", run.message
+    with engine.connect() as conn:
+        langs = conn.execute(select(RecommendationText.lang, RecommendationText.text)).all()
+    assert ("fr", "1. Le Comité recommande aux élèves.") in langs
+    assert sum(1 for lang, _ in langs if lang == "fr") == 1  # record 9 is not in the English export
+
+
+def test_missing_country_setting_is_a_clear_error(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    settings = Settings(database_url=database_url, country="")
+    with pytest.raises(ImportFailed, match="NRTD_COUNTRY"):
+        import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1)])))
+
+
+def test_only_one_import_at_a_time(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    export = write_export(tmp_path / "a.json", [uhri_record(1)])
+    with import_lock(engine, ttl_seconds=60), pytest.raises(ImportLocked):
+        import_uhri(engine, settings, str(export))
+    assert import_uhri(engine, settings, str(export)).outcome == "succeeded"

@@ -1,0 +1,271 @@
+"""The UHRI search-page XLSX reader, on workbooks shaped like OHCHR's export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from importers.record import MalformedInput, Rejection, SourceRecord
+from importers.uhri_xlsx import COLUMNS, read_uhri_xlsx
+
+UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
+CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"
+UPR_TEXT = "<p>Recommendations</p><p>118.12 Ratify the Optional Protocol to the Convention</p>"
+
+
+def upr_row(**overrides: Any) -> dict[str, Any]:
+    """One data row as the UHRI search page exports it: "- " lines, serial-number dates."""
+    row: dict[str, Any] = {
+        "Text": UPR_TEXT,
+        "Countries Concerned": "- Peru",
+        "Reccomending Body": "- UPR",
+        "Document Symbol": "A/HRC/53/12",
+        "Themes": "- Right to health\n-  Participation of women in political & public life ",
+        "Affected Persons": "- Children\n- Women & girls",
+        "Sdgs": "- 16 - PEACE, JUSTICE AND STRONG INSTITUTIONS\n"
+        "- 16.2 - Protect children from abuse, exploitation, trafficking and all forms of violence",
+        "Document Publication Date": 45700,
+        "UPR Reccomending States": "- Norway\n- Chile",
+        "UPR Position": "- Supported",
+        "Type": "- Recommendations",
+        "OHCHR Annotation Id": UPR_ID,
+        "UPR Session": "- 43",
+        "Regions Concerned": "- Latin America and the Caribbean",
+        "Recommending Regions": "- WEOG\n- GRULAC",
+        "Date of publication on UHRI": 45719.45,
+    }
+    row.update(overrides)
+    return row
+
+
+def crc_row(**overrides: Any) -> dict[str, Any]:
+    row = upr_row(
+        **{
+            "Text": "<p>Violence against children</p><p>18. The Committee recommends ...</p>",
+            "Reccomending Body": "- Committee on the Rights of the Child",
+            "Document Symbol": "CRC/C/PER/CO/6-7",
+            "Sdgs": None,
+            "UPR Reccomending States": None,
+            "UPR Position": None,
+            "Type": "- Concerns/Observations",
+            "OHCHR Annotation Id": CRC_ID,
+            "UPR Session": None,
+            "Recommending Regions": None,
+        }
+    )
+    row.update(overrides)
+    return row
+
+
+def write_xlsx(
+    path: Path,
+    rows: list[dict[str, Any] | None],
+    columns: tuple[str, ...] | list[str] = COLUMNS,
+    epoch: datetime | None = None,
+) -> Path:
+    """A workbook with the header row, then ``rows`` (``None`` leaves a blank row)."""
+    workbook = Workbook()
+    if epoch is not None:
+        workbook.epoch = epoch
+    sheet = workbook.active
+    sheet.title = "Export"
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([None] * len(columns) if row is None else [row.get(name) for name in columns])
+    workbook.save(path)
+    return path
+
+
+def read_all(path: Path) -> list[SourceRecord | Rejection]:
+    return list(read_uhri_xlsx(path))
+
+
+def only(results: list[SourceRecord | Rejection]) -> SourceRecord:
+    assert len(results) == 1
+    record = results[0]
+    assert isinstance(record, SourceRecord), record
+    return record
+
+
+def test_reads_a_upr_recommendation(tmp_path: Path) -> None:
+    record = only(read_all(write_xlsx(tmp_path / "export.xlsx", [upr_row()])))
+
+    assert record.source == "uhri"
+    assert record.external_id == UPR_ID
+    assert record.input_position == "row 2"
+    assert record.type == "recommendation"
+    assert record.mechanism == "UPR"
+    assert record.texts == {"en": UPR_TEXT}
+    assert record.symbol == "A/HRC/53/12"
+    assert record.publication_date == date(2025, 2, 12)
+    assert record.uhri_published_at == datetime(2025, 3, 3, 10, 48)
+    assert record.countries == ["Peru"]
+    assert record.regions == ["Latin America and the Caribbean"]
+    assert record.themes == ["Right to health", "Participation of women in political & public life"]
+    assert record.affected_persons == ["Children", "Women & girls"]
+    assert record.sdgs == ["16", "16.2"]
+    assert record.recommending_states == ["Norway", "Chile"]
+    assert record.recommending_regions == ["WEOG", "GRULAC"]
+    assert record.upr_session == 43
+    assert record.upr_cycle == 4
+    assert record.position == "supported"
+
+
+def test_reads_a_treaty_body_observation_without_upr_fields(tmp_path: Path) -> None:
+    record = only(read_all(write_xlsx(tmp_path / "export.xlsx", [crc_row()])))
+
+    assert record.type == "observation"
+    assert record.mechanism == "Committee on the Rights of the Child"
+    assert record.symbol == "CRC/C/PER/CO/6-7"
+    assert (record.upr_session, record.upr_cycle, record.position) == (None, None, "none")
+    assert record.sdgs == record.recommending_states == record.recommending_regions == []
+
+
+@pytest.mark.parametrize(
+    ("session", "expected"),
+    [(43, (43, 4)), ("12", (12, 1)), ("- 13", (13, 2)), (40.0, (40, 3)), ("- 43\n- 43", (43, 4))],
+)
+def test_session_forms_and_derived_cycle(tmp_path: Path, session: object, expected: tuple[int, int]) -> None:
+    record = only(read_all(write_xlsx(tmp_path / "e.xlsx", [upr_row(**{"UPR Session": session})])))
+    assert (record.upr_session, record.upr_cycle) == expected
+
+
+def test_type_and_position_without_prefix(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(Type="Concerns/Observations", **{"UPR Position": "Noted"})])
+    record = only(read_all(path))
+    assert (record.type, record.position) == ("observation", "noted")
+
+
+def test_real_date_cells_and_iso_strings(tmp_path: Path) -> None:
+    row = upr_row(
+        **{
+            "Document Publication Date": datetime(2023, 4, 5),
+            "Date of publication on UHRI": "2025-03-03T10:53:45",
+        }
+    )
+    record = only(read_all(write_xlsx(tmp_path / "e.xlsx", [row])))
+    assert record.publication_date == date(2023, 4, 5)
+    assert record.uhri_published_at == datetime(2025, 3, 3, 10, 53, 45)
+
+
+def test_1904_workbook_dates(tmp_path: Path) -> None:
+    # Old Mac Excel counts days from 1904: the same day has a serial 1462 lower.
+    row = upr_row(**{"Document Publication Date": 45700 - 1462})
+    record = only(read_all(write_xlsx(tmp_path / "e.xlsx", [row], epoch=CALENDAR_MAC_1904)))
+    assert record.publication_date == date(2025, 2, 12)
+
+
+def test_columns_are_mapped_by_header_and_extras_ignored(tmp_path: Path) -> None:
+    columns = ["Notes", *reversed(COLUMNS)]
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(Notes="ignored")], columns=columns)
+    record = only(read_all(path))
+    assert record.external_id == UPR_ID
+    assert record.texts == {"en": UPR_TEXT}
+    assert record.countries == ["Peru"]
+
+
+def test_language_of_the_text_column(tmp_path: Path) -> None:
+    record = only(list(read_uhri_xlsx(write_xlsx(tmp_path / "e.xlsx", [upr_row()]), "fr")))
+    assert record.texts == {"fr": UPR_TEXT}
+
+
+def test_a_file_without_xlsx_suffix_is_read(tmp_path: Path) -> None:
+    # Uploads arrive under temporary names; openpyxl refuses such paths, not file objects.
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row()])
+    upload = path.rename(tmp_path / "upload-3f2a.tmp")
+    assert only(read_all(upload)).external_id == UPR_ID
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "e.xlsx",
+        [upr_row(), None, crc_row(), upr_row(**{"OHCHR Annotation Id": None})],
+    )
+    results = read_all(path)
+    assert [result.input_position for result in results] == ["row 2", "row 4", "row 5"]
+    assert isinstance(results[2], Rejection)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"OHCHR Annotation Id": None}, "OHCHR Annotation Id: missing"),
+        ({"OHCHR Annotation Id": "  "}, "OHCHR Annotation Id: missing"),
+        ({"OHCHR Annotation Id": "12345"}, "OHCHR Annotation Id: '12345' is not a UUID"),
+        ({"Text": "<p> </p>"}, "Text: empty"),
+        ({"Text": None}, "Text: empty"),
+        ({"Text": 42}, "Text: expected text, got int"),
+        ({"Reccomending Body": None}, "Reccomending Body: empty"),
+        ({"Type": "- Resolutions"}, "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations"),
+        ({"Type": None}, "Type: empty"),
+        ({"UPR Session": "abc"}, "UPR Session: expected a whole number, got 'abc'"),
+        ({"UPR Session": "- 43\n- 44"}, "UPR Session: several sessions [43, 44]"),
+        ({"Sdgs": "- 99 - NOT A GOAL"}, "Sdgs: '99' is not an SDG goal or target"),
+        ({"UPR Position": "- Maybe"}, "UPR Position: position: unknown UPR position 'maybe'"),
+        ({"Document Publication Date": "yesterday"}, "Document Publication Date: not an ISO date-time: 'yesterday'"),
+        ({"Document Publication Date": -3}, "Document Publication Date: -3 is not an Excel date serial number"),
+        ({"Countries Concerned": True}, "Countries Concerned: expected text, got bool"),
+    ],
+)
+def test_malformed_rows_are_rejected_and_the_run_goes_on(
+    tmp_path: Path, overrides: dict[str, Any], reason: str
+) -> None:
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(**overrides), crc_row()])
+    rejection, record = read_all(path)
+
+    assert isinstance(rejection, Rejection)
+    assert rejection.input_position == "row 2"
+    assert rejection.reason == reason
+    assert isinstance(record, SourceRecord)
+    assert record.external_id == CRC_ID
+
+
+def test_rejection_carries_the_annotation_id_when_there_is_one(tmp_path: Path) -> None:
+    rejection = read_all(write_xlsx(tmp_path / "e.xlsx", [upr_row(Text="")]))[0]
+    assert isinstance(rejection, Rejection)
+    assert rejection.external_id == UPR_ID
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    columns = [name for name in COLUMNS if name not in ("OHCHR Annotation Id", "UPR Session")]
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
+    with pytest.raises(MalformedInput, match=r"missing column\(s\) 'OHCHR Annotation Id', 'UPR Session'"):
+        read_all(path)
+
+
+def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
+    columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
+    with pytest.raises(MalformedInput, match="'Reccomending Body', 'UPR Reccomending States'"):
+        read_all(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"Text,Type\nabc,def\n", b"PK\x03\x04 truncated zip"])
+def test_not_a_spreadsheet(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(MalformedInput, match="^not an XLSX spreadsheet: "):
+        read_all(path)
+
+
+def test_a_workbook_without_rows_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    Workbook().save(path)
+    with pytest.raises(MalformedInput, match="no header row"):
+        read_all(path)
+
+
+def test_rows_are_streamed(tmp_path: Path) -> None:
+    rows: list[dict[str, Any] | None] = [
+        upr_row(**{"OHCHR Annotation Id": f"a9ceae8c-fe1c-40f9-a326-{index:012d}"}) for index in range(50)
+    ]
+    reader = read_uhri_xlsx(write_xlsx(tmp_path / "e.xlsx", rows))
+    first = next(reader)
+    assert isinstance(first, SourceRecord)
+    assert first.external_id.endswith("000000000000")
+    assert sum(1 for _ in reader) == 49
