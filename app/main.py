@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
-from app.core.problems import PROBLEM_RESPONSES, install_problem_handlers
+from app.core.problems import PROBLEM_RESPONSES, document_problem_media_type, install_problem_handlers
 from app.health.router import router as health_router
 from app.imports.router import router as import_runs_router
 from app.recommendations.router import router as recommendations_router
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
+    document_problem_media_type(app)
     app.include_router(health_router)
     for router in (recommendations_router, taxonomies_router, import_runs_router):
         app.include_router(router, prefix=API_PREFIX)

@@ -26,6 +26,7 @@ from importers.normalise import (
     html_to_text,
     parse_int,
     sdg_codes,
+    undecodable_line,
     upr_position,
 )
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
@@ -72,8 +73,9 @@ _TYPES = {
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection); the writer
-# prefixes such cells with an apostrophe and the reader removes it, so texts survive a round trip.
-_FORMULA_START = ("=", "+", "-", "@")
+# prefixes such cells (and cells that already start with apostrophes before one) with one more
+# apostrophe, and the reader removes one, so every text survives a round trip.
+_FORMULA = re.compile(r"^'*[=+\-@]")
 
 
 def template_header() -> str:
@@ -144,7 +146,7 @@ def _shared_cells(record: SourceRecord) -> dict[str, str]:
 
 
 def _guard_formula(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if _FORMULA.match(value) else value
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -215,9 +217,10 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             if held is not None:
                 yield held.record
         except UnicodeDecodeError as exc:
+            line, byte = undecodable_line(path, "utf-8-sig") or (number + 1, b"")
             raise MalformedInput(
-                f"not UTF-8: byte {exc.object[exc.start : exc.start + 1]!r} near row {number + 1} "
-                "cannot be read; re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+                f"not UTF-8: byte {byte!r} on line {line} ({exc.reason}); "
+                "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
             ) from None
         except csv.Error as exc:
             raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
@@ -251,7 +254,7 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
 
 def _cell(row: Sequence[str], index: int) -> str:
     value = row[index].strip() if index < len(row) else ""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and _FORMULA.match(value):
         return value[1:]
     return value
 
@@ -306,7 +309,7 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
             recommending_regions=lists["recommending_regions"],
             upr_session=session,
             upr_cycle=cycle_for_session(session) if session is not None else None,
-            position=upr_position([cells["position"]] if cells.get("position") else []),
+            position=_position(cells.get("position", "")),
         )
     except RecordError as exc:
         return Rejection(position, str(exc), explicit_id or None)
@@ -344,6 +347,11 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise RecordError(f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date") from None
+
+
+def _position(value: str) -> str:
+    # "none" is what the template documents for "no response yet"; UHRI itself never spells it.
+    return "none" if label_key(value) == "none" else upr_position([value] if value else [])
 
 
 def _sdgs(labels: list[str]) -> list[str]:

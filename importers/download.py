@@ -89,7 +89,9 @@ def download(
         with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True, headers=headers) as client:
             for attempt in range(1, attempts + 1):
                 try:
-                    result = _attempt(client, url, dest, part, bool(etag or last_modified), max_bytes, progress)
+                    result = _attempt(
+                        client, url, dest, part, bool(etag or last_modified), max_bytes, progress
+                    )
                 except _RetryableError as exc:
                     last_error = str(exc)
                     retry_after = exc.retry_after
@@ -109,7 +111,9 @@ def download(
                     return result
                 if attempt == attempts:
                     break
-                delay = min(max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1))
+                delay = min(
+                    max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
+                )
                 log.warning(
                     "download of %s failed (attempt %d of %d): %s; retrying in %.1fs",
                     url,

@@ -33,12 +33,15 @@ from app.models.taxonomy import ROLE_KIND
 from app.recommendations.search import search_document
 from importers.countries import resolve_country_alias
 from importers.mechanisms import resolve_mechanism
-from importers.normalise import html_to_text, label_key, paragraph_number
-from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+from app.taxonomies.keys import label_key
+from importers.normalise import clean_label, html_to_text, paragraph_number
+from importers.record import CountryFilter, MalformedInput, RecordError, Rejection, Skipped, SourceRecord
 
 BATCH_SIZE = 500
 MAX_STORED_REJECTIONS = 10_000
 MIN_DATE = date(1, 1, 1)
+# Fields some formats do not carry: a missing value there means "not given", not "removed".
+KEPT_WHEN_ABSENT = ("document_id", "uhri_published_at")
 
 # SourceRecord list attribute for each link role.
 ROLE_FIELDS = {
@@ -191,6 +194,7 @@ class Upserter:
         self.seen = _Seen()
         self.on_progress = on_progress
         self._stored_rejections = 0
+        self._country_keys: dict[str, str] = {}
         self.languages: set[str] = set()
 
     # -- rejections -----------------------------------------------------------------------
@@ -214,15 +218,29 @@ class Upserter:
     # -- the main pass --------------------------------------------------------------------
 
     def keeps(self, countries: Iterable[str]) -> bool:
-        """Whether a record concerning these countries (raw labels) belongs to this run."""
+        """Whether a record concerning these countries (labels as the source has them) belongs to this run."""
         if self.country_key is None:
             return True
-        return any(self.vocab.role_key("country", label)[0] == self.country_key for label in countries)
+        for raw in countries:
+            key = self._country_keys.get(raw)
+            if key is None:
+                label = clean_label(raw)
+                key = self._country_keys[raw] = self.vocab.role_key("country", label)[0] if label else ""
+            if key == self.country_key:
+                return True
+        return False
 
-    def consume(self, items: Iterable[SourceRecord | Rejection]) -> Counts:
+    @property
+    def country_filter(self) -> CountryFilter | None:
+        return self.keeps if self.country_key is not None else None
+
+    def consume(self, items: Iterable[SourceRecord | Rejection | Skipped]) -> Counts:
         batch: list[SourceRecord] = []
         for item in items:
             self.counts.read += 1
+            if isinstance(item, Skipped):
+                self.counts.skipped += 1
+                continue
             if isinstance(item, Rejection):
                 self.reject(item)
                 continue
@@ -388,33 +406,47 @@ class Upserter:
         return snapshots
 
     def _update(self, changed: list[tuple[int, _Prepared]]) -> None:
-        ids = [rec_id for rec_id, _ in changed]
-        snapshots = self._snapshot(ids)
+        snapshots = self._snapshot([rec_id for rec_id, _ in changed])
         now = utcnow()
         revisions = []
+        writes = []
         for rec_id, p in changed:
             old = snapshots[rec_id]
+            for name in KEPT_WHEN_ABSENT:
+                if p.canonical[name] is None and old[name] is not None:
+                    # This format does not carry the field (UHRI's XLSX has no DocumentId): keep it.
+                    setattr(p.record, name, old[name])
+                    p.canonical[name] = old[name]
+                    p.content_hash = _hash(p.canonical)
             # Languages this run does not carry keep their stored text.
             old_texts = {lang: old["texts"].get(lang) for lang in p.canonical["texts"]}
             diff = _diff({**old, "texts": old_texts}, p.canonical)
             if old["withdrawn"]:
                 diff["withdrawn"] = {"old": True, "new": False}
+            if not diff:
+                # The same content in another shape (plain text for HTML): nothing to write.
+                self.counts.unchanged += 1
+                continue
             revisions.append({"recommendation_id": rec_id, "import_run_id": self.run_id, "changes": diff, "created_at": now})
+            writes.append((rec_id, p))
+        if not writes:
+            return
+        ids = [rec_id for rec_id, _ in writes]
         self.conn.execute(insert(Revision), revisions)
-        for rec_id, p in changed:
+        for rec_id, p in writes:
             values = self._row_values(p)
             values.update(needs_review=True, withdrawn=False, withdrawn_at=None, updated_run_id=self.run_id, updated_at=now)
             self.conn.execute(update(Recommendation).where(Recommendation.id == rec_id).values(**values))
         self.conn.execute(delete(RecommendationTerm).where(RecommendationTerm.recommendation_id.in_(ids)))
-        for rec_id, p in changed:
+        for rec_id, p in writes:
             self.conn.execute(
                 delete(RecommendationText).where(
                     RecommendationText.recommendation_id == rec_id, RecommendationText.lang.in_(list(p.record.texts))
                 )
             )
         self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
-        self._write_children(changed)
-        self.counts.updated += len(changed)
+        self._write_children(writes)
+        self.counts.updated += len(writes)
 
     def refresh_search(self, ids: list[int]) -> None:
         """Rebuild the search document of these recommendations from all their stored texts."""
@@ -546,11 +578,17 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         before, after = old.get(name), new.get(name)
         if name == "texts":
             for lang in sorted(set(before or {}) | set(after or {})):
-                if (before or {}).get(lang) != (after or {}).get(lang):
+                old_text, new_text = (before or {}).get(lang), (after or {}).get(lang)
+                if old_text is None or new_text is None or _visible(old_text) != _visible(new_text):
                     changes[f"texts.{lang}"] = {"old": (before or {}).get(lang), "new": (after or {}).get(lang)}
         elif before != after:
             changes[name] = {"old": _jsonable(before), "new": _jsonable(after)}
     return changes
+
+
+def _visible(html: str) -> str:
+    """What a reader sees of a text: markup and white space do not make a change."""
+    return "".join(html_to_text(html).split())
 
 
 def _jsonable(value: Any) -> Any:

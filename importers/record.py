@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -55,3 +56,15 @@ class Rejection:
     input_position: str
     reason: str
     external_id: str | None = None
+
+
+class Skipped:
+    """A record a reader passed over cheaply because it concerns none of the tracked countries."""
+
+    __slots__ = ()
+
+
+SKIPPED = Skipped()
+
+# Given a record's raw country labels, whether the run keeps it.
+CountryFilter = Callable[[list[str]], bool]

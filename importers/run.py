@@ -198,7 +198,7 @@ def import_uhri(
             if fmt == "xlsx":
                 upserter.consume(read_uhri_xlsx(files[primary]))
                 return
-            upserter.consume(read_uhri_json(files[primary], primary))
+            upserter.consume(read_uhri_json(files[primary], primary, upserter.country_filter))
             for lang in others:
                 if progress:
                     progress(f"merging {lang}", upserter.counts)

@@ -26,17 +26,13 @@ from importers.normalise import (
     sdg_codes,
     upr_position,
 )
-from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+from importers.record import SKIPPED, CountryFilter, MalformedInput, RecordError, Rejection, Skipped, SourceRecord
 
 __all__ = ["MAX_TEXT_CHARS", "read_uhri_json", "read_uhri_json_texts"]
 
 MAX_TEXT_CHARS = 200_000
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# Tags and entity references: "&nbsp;" must not pass for a word.
-_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;?")
-_HIDDEN_CONTENT = re.compile(r"<!|<\s*/?\s*(?:script|style|template|noscript|iframe|object)\b", re.IGNORECASE)
-_WORD = re.compile(r"\w")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _PEEK_BYTES = 4096
 
@@ -55,9 +51,24 @@ _TYPE_KEY_DROP = re.compile(r"[^\w]+")
 _T = TypeVar("_T")
 
 
-def read_uhri_json(path: Path, lang: str = "en") -> Iterator[SourceRecord | Rejection]:
-    """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order."""
+def read_uhri_json(
+    path: Path, lang: str = "en", keep: CountryFilter | None = None
+) -> Iterator[SourceRecord | Rejection | Skipped]:
+    """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order.
+
+    With ``keep``, a record whose Countries the filter refuses is passed over before it is mapped
+    (``SKIPPED``): importing one State reads the whole export at little more than parsing cost.
+    """
     for number, item in _stream_items(path):
+        if keep is not None and isinstance(item, dict):
+            countries = item.get("Countries")
+            if (
+                isinstance(countries, list)
+                and all(isinstance(label, str) for label in countries)
+                and not keep(countries)
+            ):
+                yield SKIPPED
+                continue
         position = f"record {number}"
         try:
             yield _to_record(item, position, lang)
@@ -111,10 +122,13 @@ def _check_top_level(file: IO[bytes], path: Path) -> None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         raise MalformedInput(f"{path.name}: not UTF-8 at record 1 (looks like UTF-16)")
     first = head[start:].lstrip(b" \t\r\n")[:1]
+    while not first and head:
+        head = file.read(_PEEK_BYTES)
+        first = head.lstrip(b" \t\r\n")[:1]
     if not first:
         raise MalformedInput(f"{path.name}: empty document, expected a JSON array of records")
     if first != b"[":
-        what = "an object" if first == b"{" else "not a JSON array"
+        what = "an object" if first == b"{" else "a single value"
         raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
     file.seek(start)
 
@@ -208,29 +222,13 @@ def _text(obj: dict[str, Any]) -> str:
     value = obj["Text"]
     if not isinstance(value, str):
         raise RecordError(f"Text: expected a string, got {_json_type(value)}")
-    # Checked before html_to_text so a pathological field costs no HTML parsing.
     if len(value) > MAX_TEXT_CHARS:
         raise RecordError(f"Text: longer than {MAX_TEXT_CHARS} characters")
     # NUL is legal in JSON but PostgreSQL text columns refuse it, and it never carries meaning.
     value = value.replace("\x00", "")
-    if not _has_visible_text(value):
+    if not html_to_text(value):
         raise RecordError("Text: empty")
     return value
-
-
-def _has_visible_text(html: str) -> bool:
-    """Whether html_to_text(html) is non-empty, without paying for it on ordinary records.
-
-    html_to_text walks every character (~0.5 ms for a typical record, minutes over a full export);
-    a word character left after removing well-formed tags and entities, with nothing that hides
-    content (script, style, comments, CDATA), is proof enough. Anything else gets the full conversion.
-    """
-    if not _HIDDEN_CONTENT.search(html):
-        rest = _MARKUP.sub("", html)
-        # A stray "<" or ">" means a tag the simple pattern may have cut wrong (quoted ">", no end).
-        if "<" not in rest and ">" not in rest and _WORD.search(rest):
-            return True
-    return bool(html_to_text(html))
 
 
 def _annotation_type(obj: dict[str, Any]) -> str:

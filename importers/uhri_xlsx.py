@@ -246,7 +246,7 @@ def _position(value: Cell) -> str:
     try:
         return upr_position(_labels(value, POSITION))
     except RecordError as exc:
-        raise RecordError(f"{POSITION}: {exc}") from None
+        raise RecordError(f"{POSITION}: {str(exc).removeprefix('position: ')}") from None
 
 
 def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from app.taxonomies.keys import label_key
+from importers.countries import iso2_for
 from importers.normalise import (
     clean_label,
     clean_labels,
@@ -22,6 +23,7 @@ from importers.normalise import (
     derived_id,
     html_to_text,
     parse_int,
+    undecodable_line,
 )
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
@@ -88,12 +90,17 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
                         result = Rejection(f"row {number}", f"duplicate of row {first}", result.external_id)
                 yield result
         except UnicodeDecodeError as exc:
-            raise MalformedInput(
-                f"cannot decode the file as {encoding} (near row {number + 1}): {exc.reason}, "
-                f"byte {exc.object[exc.start : exc.start + 1]!r}"
-            ) from None
+            raise MalformedInput(_decoding_failure(path, encoding, exc)) from None
         except csv.Error as exc:
             raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
+
+
+def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
+    where = undecodable_line(path, encoding)
+    if where is None:  # cannot happen for a file that failed to decode; keep the decoder's words
+        return f"cannot decode the file as {encoding}: {exc.reason}"
+    line, byte = where
+    return f"cannot decode the file as {encoding}: byte {byte!r} on line {line} ({exc.reason})"
 
 
 def detect_encoding(path: Path) -> str:
@@ -242,7 +249,9 @@ def _read_row(
         recommending_region = clean_label(cell("From-Rgrp"))
         return SourceRecord(
             source="upr-info",
-            external_id=derived_id(state_under_review, recommending_state, str(session), text),
+            external_id=derived_id(
+                _state_key(state_under_review), _state_key(recommending_state), str(session), text
+            ),
             input_position=position,
             type="recommendation",
             mechanism="UPR",
@@ -260,6 +269,12 @@ def _read_row(
         )
     except RecordError as exc:
         return Rejection(position, str(exc))
+
+
+def _state_key(name: str) -> str:
+    """A State's ISO code where known, so that renames between exports ("Turkey", "Türkiye") and
+    spelling variants keep the id."""
+    return iso2_for(name) or name
 
 
 def _position(response: str) -> str:

@@ -92,7 +92,9 @@ class FakeUhri:
 
     # --- scripted faults ---------------------------------------------------------------------
 
-    def fail_next(self, name: str, status: int = 500, times: int = 1, *, retry_after: str | None = None) -> None:
+    def fail_next(
+        self, name: str, status: int = 500, times: int = 1, *, retry_after: str | None = None
+    ) -> None:
         """Answer the next ``times`` requests for ``name`` with ``status`` (queued after earlier ones)."""
         with self._lock:
             self._script(name).failures.append(_Failure(status, times, retry_after))

@@ -41,9 +41,9 @@ def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], .
         raise _invalid("not a cursor returned by this API")
     decoded: list[Any] = []
     for value, kind in zip(values, shape, strict=True):
-        if kind is int and isinstance(value, int) and not isinstance(value, bool):
-            decoded.append(value)
-        elif kind is str and isinstance(value, str):
+        if (kind is int and isinstance(value, int) and not isinstance(value, bool)) or (
+            kind is str and isinstance(value, str)
+        ):
             decoded.append(value)
         elif kind is date and isinstance(value, str):
             try:

@@ -38,6 +38,25 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def document_problem_media_type(app: FastAPI) -> None:
+    """Error responses in the OpenAPI document under ``application/problem+json``, the media type
+    the handlers send. FastAPI files a response ``model`` under the route's own media type
+    (application/json), so the generated document is corrected once, when first built."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for path_item in build().get("paths", {}).values():
+                for operation in path_item.values():
+                    for response in operation.get("responses", {}).values():
+                        content = response.get("content", {})
+                        if PROBLEM_JSON in content and "application/json" in content:
+                            content[PROBLEM_JSON] = content.pop("application/json")
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def problem_response(
     request: Request, status: int, problem: str, title: str, detail: str | None, errors: list[dict[str, Any]]
 ) -> JSONResponse:

@@ -21,7 +21,9 @@ class ImportRunListParams(BaseModel):
     source: RunSource | None = Field(None, description="Only runs of this source")
     outcome: Outcome | None = Field(None, description="Only runs with this outcome")
     limit: int = Field(50, ge=1, le=200, description="Page size")
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page (opaque)")
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the previous page (opaque)"
+    )
 
 
 class ImportCounts(BaseModel):
@@ -67,4 +69,6 @@ class ImportRunDetail(ImportRunOut):
     )
     rejected_total: int = Field(description="Stored rejections of the run (a run stores at most 10,000)")
     rejections_offset: int
-    next_rejections_offset: int | None = Field(description="`rejections_offset` of the next batch; null after the last")
+    next_rejections_offset: int | None = Field(
+        description="`rejections_offset` of the next batch; null after the last"
+    )

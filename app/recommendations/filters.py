@@ -8,9 +8,11 @@ than once per row.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, UnaryExpression, or_, select, tuple_
+from sqlalchemy.orm import QueryableAttribute, aliased
+from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor
@@ -31,6 +33,20 @@ LABEL_FILTERS = {
     "recommending_region": "recommending_region",
     "issue": "issue",
 }
+
+
+def _flag(attribute: QueryableAttribute[Any], dialect: str) -> ColumnElement[Any]:
+    """A low-cardinality column (withdrawn, type, position...) for an equality filter.
+
+    SQLite has no statistics unless ANALYZE has run, and then prefers any equality index: it would
+    read every current recommendation through ix_recommendations_withdrawn and sort them all for
+    one page. The unary ``+`` (SQLite's documented way to keep a term off an index) leaves it
+    walking ix_recommendations_sort and stopping after a page. PostgreSQL plans from statistics.
+    """
+    column = attribute.expression
+    if dialect != "sqlite":
+        return column
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
 def _linked_to(role: str, term_ids: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -63,18 +79,18 @@ def sdg_condition(raw_code: str) -> ColumnElement[bool]:
 def filter_conditions(params: RecommendationListParams, dialect: str) -> list[ColumnElement[bool]]:
     """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed)."""
     rec = Recommendation
-    conditions: list[ColumnElement[bool]] = [rec.withdrawn == params.withdrawn]
+    conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect) == params.withdrawn]
     if params.q:
         text_match = matching_ids(params.q, dialect)
         if text_match is not None:
             conditions.append(text_match)
     if params.mechanism:
         codes = sorted({code.strip().upper() for code in params.mechanism})
-        conditions.append(rec.mechanism_id.in_(select(Mechanism.id).where(Mechanism.code.in_(codes))))
+        conditions.append(_flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.code.in_(codes))))
     if params.family:
-        conditions.append(rec.mechanism_id.in_(select(Mechanism.id).where(Mechanism.family == params.family)))
+        conditions.append(_flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.family == params.family)))
     if params.type:
-        conditions.append(rec.type == params.type)
+        conditions.append(_flag(rec.type, dialect) == params.type)
     for name, role in LABEL_FILTERS.items():
         label = getattr(params, name)
         if label is not None:
@@ -86,11 +102,11 @@ def filter_conditions(params: RecommendationListParams, dialect: str) -> list[Co
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:
-        conditions.append(rec.position == params.position)
+        conditions.append(_flag(rec.position, dialect) == params.position)
     if params.source:
-        conditions.append(rec.source == params.source)
+        conditions.append(_flag(rec.source, dialect) == params.source)
     if params.needs_review is not None:
-        conditions.append(rec.needs_review == params.needs_review)
+        conditions.append(_flag(rec.needs_review, dialect) == params.needs_review)
     if params.published_from:
         conditions.append(rec.publication_date >= params.published_from)
     if params.published_to:
@@ -102,4 +118,3 @@ def after_cursor(cursor: str) -> ColumnElement[bool]:
     """Rows strictly after the cursor in (sort_date desc, id desc) order."""
     sort_date, rec_id = decode_cursor(cursor, (date, int))
     return tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(sort_date, rec_id)
-

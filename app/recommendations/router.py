@@ -8,7 +8,12 @@ from fastapi import APIRouter, Query
 
 from app.core.deps import DbSession, RowId
 from app.recommendations import service
-from app.recommendations.schemas import Lang, RecommendationDetail, RecommendationListParams, RecommendationPage
+from app.recommendations.schemas import (
+    Lang,
+    RecommendationDetail,
+    RecommendationListParams,
+    RecommendationPage,
+)
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 

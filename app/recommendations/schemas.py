@@ -44,25 +44,38 @@ class RecommendationListParams(BaseModel):
     affected_person: str | None = Field(None, max_length=1000, description=_LABEL)
     country: str | None = Field(None, max_length=1000, description=f"State concerned. {_LABEL}")
     region: str | None = Field(None, max_length=1000, description=f"Region concerned. {_LABEL}")
-    recommending_state: str | None = Field(None, max_length=1000, description=f"UPR recommending State. {_LABEL}")
-    recommending_region: str | None = Field(None, max_length=1000, description=f"UPR recommending region. {_LABEL}")
+    recommending_state: str | None = Field(
+        None, max_length=1000, description=f"UPR recommending State. {_LABEL}"
+    )
+    recommending_region: str | None = Field(
+        None, max_length=1000, description=f"UPR recommending region. {_LABEL}"
+    )
     issue: str | None = Field(None, max_length=1000, description=f"UPR Info issue. {_LABEL}")
     sdg: str | None = Field(
         None,
         max_length=16,
-        description='SDG goal ("5": the goal and all its targets) or target ("5.2", "16.a"); unknown codes are refused',
+        description='SDG goal ("5": the goal and all its targets) or target ("5.2", "16.a"); '
+        "unknown codes are refused",
     )
     cycle: int | None = Field(None, ge=1, le=99, description="UPR cycle")
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
     position: Position | None = Field(None, description="UPR position of the State under review")
     source: Source | None = Field(None, description="Where the recommendation was imported from")
-    needs_review: bool | None = Field(None, description="Changed or withdrawn by an import since last reviewed")
-    withdrawn: bool = Field(False, description="false (default): current recommendations; true: withdrawn ones only")
+    needs_review: bool | None = Field(
+        None, description="Changed or withdrawn by an import since last reviewed"
+    )
+    withdrawn: bool = Field(
+        False, description="false (default): current recommendations; true: withdrawn ones only"
+    )
     published_from: date | None = Field(None, description="Publication date on or after")
     published_to: date | None = Field(None, description="Publication date on or before")
-    lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en, then any available")
+    lang: Lang = Field(
+        "en", description="Language of `text` and SDG titles; falls back to en, then any available"
+    )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page (opaque)")
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the previous page (opaque)"
+    )
 
 
 class MechanismRef(BaseModel):
@@ -79,17 +92,23 @@ class SdgRef(BaseModel):
 class RecommendationOut(BaseModel):
     id: int
     source: str
-    external_id: str = Field(description="Id in the source (UHRI AnnotationId; derived for sources without one)")
+    external_id: str = Field(
+        description="Id in the source (UHRI AnnotationId; derived for sources without one)"
+    )
     document_id: str | None
     symbol: str | None = Field(description="UN document symbol")
     type: str
     mechanism: MechanismRef
     paragraph: str | None = Field(description="Paragraph number in the document")
     text: str | None = Field(description="Plain text (markup removed) in `text_lang`")
-    text_lang: str | None = Field(description="Language of `text`: the requested one, else en, else any available")
+    text_lang: str | None = Field(
+        description="Language of `text`: the requested one, else en, else any available"
+    )
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: date | None
-    uhri_published_at: datetime | None = Field(description="When UHRI published it (as UHRI gives it, no offset)")
+    uhri_published_at: datetime | None = Field(
+        description="When UHRI published it (as UHRI gives it, no offset)"
+    )
     upr_cycle: int | None
     upr_session: int | None
     position: str

@@ -12,12 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, Integer, column, func, select, text
 from sqlalchemy.sql.elements import TextClause
 
 from app.models import RecommendationSearch
 
-_CJK = re.compile(r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_CJK = re.compile(
+    r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
+)
 _WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 32
 
@@ -80,7 +82,7 @@ def matching_ids(query: str, dialect: str) -> ColumnElement[bool] | None:
         if match is None:
             return None
         fts: TextClause = text("SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH :match")
-        return Recommendation.id.in_(fts.bindparams(match=match).columns())
+        return Recommendation.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
     ts = tsquery(query)
     if ts is None:
         return None

@@ -57,7 +57,13 @@ class _Terms:
         if not ids:
             return terms
         rows = session.execute(
-            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, Term.label, Term.code, Term.titles)
+            select(
+                RecommendationTerm.recommendation_id,
+                RecommendationTerm.role,
+                Term.label,
+                Term.code,
+                Term.titles,
+            )
             .join(Term, Term.id == RecommendationTerm.term_id)
             .where(RecommendationTerm.recommendation_id.in_(ids))
         )
@@ -73,17 +79,22 @@ class _Terms:
         return {field: sorted(by_role.get(role, []), key=str.casefold) for role, field in ROLE_LISTS.items()}
 
     def sdg_refs(self, rec_id: int, lang: str) -> list[SdgRef]:
-        entries = sorted(self.sdgs.get(rec_id, []), key=lambda entry: _SDG_ORDER.get(entry[0], len(_SDG_ORDER)))
-        return [SdgRef(code=code, title=titles.get(lang) or titles.get("en") or label) for code, titles, label in entries]
+        entries = sorted(
+            self.sdgs.get(rec_id, []), key=lambda entry: _SDG_ORDER.get(entry[0], len(_SDG_ORDER))
+        )
+        return [
+            SdgRef(code=code, title=titles.get(lang) or titles.get("en") or label)
+            for code, titles, label in entries
+        ]
 
 
 def _load_texts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
     texts: dict[int, dict[str, str]] = defaultdict(dict)
     if ids:
         rows = session.execute(
-            select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
-                RecommendationText.recommendation_id.in_(ids)
-            )
+            select(
+                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
+            ).where(RecommendationText.recommendation_id.in_(ids))
         )
         for rec_id, lang, text in rows:
             texts[rec_id][lang] = text
@@ -151,13 +162,17 @@ def list_recommendations(session: Session, params: RecommendationListParams) -> 
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]
     if params.cursor or has_more:
-        total = session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
+        total = session.execute(
+            select(func.count()).select_from(Recommendation).where(*conditions)
+        ).scalar_one()
     else:
         total = len(rows)  # a first page that holds everything is its own count
     ids = [row.Recommendation.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
-    items = [RecommendationOut(**_fields(row, texts[row.Recommendation.id], terms, params.lang)) for row in rows]
+    items = [
+        RecommendationOut(**_fields(row, texts[row.Recommendation.id], terms, params.lang)) for row in rows
+    ]
     next_cursor = None
     if has_more and rows:
         last: Recommendation = rows[-1].Recommendation
@@ -183,7 +198,12 @@ def get_recommendation(session: Session, recommendation_id: int, lang: str = "en
         .order_by(Revision.created_at.desc(), Revision.id.desc())
     )
     return RecommendationDetail(
-        **_fields(row, {code: v.text for code, v in versions.items()}, _Terms.load(session, [recommendation_id]), lang),
+        **_fields(
+            row,
+            {code: v.text for code, v in versions.items()},
+            _Terms.load(session, [recommendation_id]),
+            lang,
+        ),
         texts={code: versions[code] for code in _languages(versions)},
         revisions=[
             RevisionOut(id=r.id, import_run_id=r.import_run_id, created_at=r.created_at, changes=r.changes)

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/taxonomies", tags=["taxonomies"])
 @router.get(
     "/{kind}",
     response_model=Taxonomy,
-    summary="A vocabulary (mechanisms, themes, SDGs, ...) with the number of recommendations using each entry",
+    summary="A vocabulary (mechanisms, themes, SDGs, ...) with how many recommendations use each entry",
 )
 def get_taxonomy(
     db: DbSession,

@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 TermKind = Literal["themes", "affected-persons", "states", "regions", "issues"]
-TAXONOMY_KINDS: tuple[str, ...] = ("mechanisms", "themes", "affected-persons", "sdgs", "states", "regions", "issues")
+TAXONOMY_KINDS: tuple[str, ...] = (
+    "mechanisms",
+    "themes",
+    "affected-persons",
+    "sdgs",
+    "states",
+    "regions",
+    "issues",
+)
 
 _COUNT = "Current (not withdrawn) recommendations linked to it"
 

@@ -105,10 +105,14 @@ def list_mechanisms(session: Session) -> MechanismList:
         .subquery()
     )
     rows = session.execute(
-        select(Mechanism.id, Mechanism.code, Mechanism.name, Mechanism.family, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.mechanism_id == Mechanism.id)
+        select(
+            Mechanism.id, Mechanism.code, Mechanism.name, Mechanism.family, func.coalesce(counts.c.n, 0)
+        ).outerjoin(counts, counts.c.mechanism_id == Mechanism.id)
     ).all()
-    items = [MechanismEntry(id=i, code=code, name=name, family=family, count=n) for i, code, name, family, n in rows]
+    items = [
+        MechanismEntry(id=i, code=code, name=name, family=family, count=n)
+        for i, code, name, family, n in rows
+    ]
     items.sort(key=lambda item: (_FAMILY_ORDER.get(item.family, len(_FAMILY_ORDER)), item.code))
     return MechanismList(kind="mechanisms", items=items)
 

@@ -134,7 +134,9 @@ def test_persistent_server_error_gives_up_after_all_attempts(served: FakeUhri, t
     assert served.request_count(NAME) == 3
 
 
-def test_backoff_doubles_and_is_capped(served: FakeUhri, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backoff_doubles_and_is_capped(
+    served: FakeUhri, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     delays: list[float] = []
     monkeypatch.setattr("importers.download.time.sleep", delays.append)
     served.fail_next(NAME, 500, times=5)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from app.taxonomies.sdg import SDG_CODES
 from importers.normalise import html_to_text
-from importers.record import MalformedInput, Rejection, SourceRecord
-from importers.uhri_json import MAX_TEXT_CHARS, _has_visible_text, read_uhri_json, read_uhri_json_texts
+from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
+from importers.uhri_json import MAX_TEXT_CHARS, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
 CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"
@@ -230,7 +230,9 @@ def test_an_empty_array_yields_nothing(tmp_path: Path) -> None:
     [
         pytest.param("not an object", "record: expected a JSON object, got a string", id="string-record"),
         pytest.param([uhri_object()], "record: expected a JSON object, got an array", id="array-record"),
-        pytest.param(uhri_object(Countries="Peru"), "Countries: expected a list of labels", id="countries-str"),
+        pytest.param(
+            uhri_object(Countries="Peru"), "Countries: expected a list of labels", id="countries-str"
+        ),
         pytest.param(uhri_object(Themes=["Health", 3]), "Themes: expected a text label", id="theme-number"),
         pytest.param(uhri_object(Text=42), "Text: expected a string, got a number", id="text-number"),
         pytest.param(uhri_object(Text=None), "Text: missing", id="text-null"),
@@ -253,7 +255,9 @@ def test_an_empty_array_yields_nothing(tmp_path: Path) -> None:
         pytest.param(uhri_object(UprPositions=["Maybe"]), "UprPositions: position: unknown", id="position"),
         pytest.param(uhri_object(Sdgs=["99 - NOT A GOAL"]), "Sdgs: '99' is not an SDG", id="sdg-code"),
         pytest.param(uhri_object(Sdgs=["PEACE"]), "Sdgs: no goal or target code", id="sdg-label"),
-        pytest.param(uhri_object(PublicationDate="12/02/2025"), "PublicationDate: not an ISO date", id="date"),
+        pytest.param(
+            uhri_object(PublicationDate="12/02/2025"), "PublicationDate: not an ISO date", id="date"
+        ),
         pytest.param(uhri_object(DocumentId=7), "DocumentId: expected a string", id="document-id"),
     ],
 )
@@ -320,7 +324,9 @@ def test_not_an_array_is_malformed(tmp_path: Path, content: bytes) -> None:
 
 def test_non_utf8_bytes_fail_naming_the_record(tmp_path: Path) -> None:
     good = json.dumps(uhri_object()).encode()
-    latin1 = json.dumps(uhri_object(CRC_ID, Countries=["Côte d'Ivoire"]), ensure_ascii=False).encode("latin-1")
+    latin1 = json.dumps(uhri_object(CRC_ID, Countries=["Côte d'Ivoire"]), ensure_ascii=False).encode(
+        "latin-1"
+    )
     path = tmp_path / "e.json"
     path.write_bytes(b"[" + good + b"," + latin1 + b"]")
     with pytest.raises(MalformedInput, match="not UTF-8 at record 2"):
@@ -370,10 +376,10 @@ def test_texts_reader_fails_on_a_broken_document(tmp_path: Path) -> None:
 
 def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
-    text = "<p>" + "Ensure that children are protected. " * 40 + "</p>"
+    text = "<p>" + "Ensure that children are protected. " * 150 + "</p>"
     with path.open("w", encoding="utf-8") as out:
         out.write("[")
-        for n in range(4000):
+        for n in range(1200):
             annotation_id = f"00000000-0000-4000-8000-{n:012d}"
             out.write(("," if n else "") + json.dumps(uhri_object(annotation_id, Text=text)))
         out.write("]")
@@ -387,20 +393,24 @@ def test_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert count == 4000
+    assert count == 1200
     assert peak < size / 4, f"peak {peak} bytes while reading a {size}-byte file"
 
 
-# --- the fast emptiness check agrees with html_to_text -------------------------------------
+# --- html_to_text is total: any markup soup gives plain text ------------------------------
 
 _HTML_PIECES = st.sampled_from(
     ["<p>", "</p>", "<br/>", "<script>", "</script>", "<style>", "<!--", "-->", "<![CDATA[", "]]>",
      '<a title="x>y">', "<b class='q'>", "&nbsp;", "&amp;", "&#40;", "&eacute;", "&", "<", ">", " ",
-     "\n", "\u200b", "\x00", "x", "18.", "é", "<p", "'", '"']
+     "\n", "\u200b", "\x00", "x", "18.", "é", "<p", "'", '"', "<![", ";", "alert(1)"]
 )  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(_HTML_PIECES, max_size=12).map("".join))
-def test_visible_text_check_never_contradicts_html_to_text(html: str) -> None:
-    assert _has_visible_text(html) == bool(html_to_text(html))
+def test_html_to_text_never_fails_and_never_shows_script(html: str) -> None:
+    text = html_to_text(html)
+    assert "\x00" not in text and "\u200b" not in text
+    assert "<script>" not in text and "<p>" not in text
+    if "<script>" in html and "alert(1)" not in html.split("<script>")[0] and "</script>" not in html and "<!" not in html:
+        assert "alert(1)" not in text

@@ -136,7 +136,9 @@ def test_session_forms_and_derived_cycle(tmp_path: Path, session: object, expect
 
 
 def test_type_and_position_without_prefix(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(Type="Concerns/Observations", **{"UPR Position": "Noted"})])
+    path = write_xlsx(
+        tmp_path / "e.xlsx", [upr_row(Type="Concerns/Observations", **{"UPR Position": "Noted"})]
+    )
     record = only(read_all(path))
     assert (record.type, record.position) == ("observation", "noted")
 
@@ -201,14 +203,23 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path:
         ({"Text": None}, "Text: empty"),
         ({"Text": 42}, "Text: expected text, got int"),
         ({"Reccomending Body": None}, "Reccomending Body: empty"),
-        ({"Type": "- Resolutions"}, "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations"),
+        (
+            {"Type": "- Resolutions"},
+            "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations",
+        ),
         ({"Type": None}, "Type: empty"),
         ({"UPR Session": "abc"}, "UPR Session: expected a whole number, got 'abc'"),
         ({"UPR Session": "- 43\n- 44"}, "UPR Session: several sessions [43, 44]"),
         ({"Sdgs": "- 99 - NOT A GOAL"}, "Sdgs: '99' is not an SDG goal or target"),
-        ({"UPR Position": "- Maybe"}, "UPR Position: position: unknown UPR position 'maybe'"),
-        ({"Document Publication Date": "yesterday"}, "Document Publication Date: not an ISO date-time: 'yesterday'"),
-        ({"Document Publication Date": -3}, "Document Publication Date: -3 is not an Excel date serial number"),
+        ({"UPR Position": "- Maybe"}, "UPR Position: unknown UPR position 'maybe'"),
+        (
+            {"Document Publication Date": "yesterday"},
+            "Document Publication Date: not an ISO date-time: 'yesterday'",
+        ),
+        (
+            {"Document Publication Date": -3},
+            "Document Publication Date: -3 is not an Excel date serial number",
+        ),
         ({"Countries Concerned": True}, "Countries Concerned: expected text, got bool"),
     ],
 )
@@ -249,7 +260,7 @@ def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> No
 def test_not_a_spreadsheet(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "export.xlsx"
     path.write_bytes(content)
-    with pytest.raises(MalformedInput, match="^not an XLSX spreadsheet: "):
+    with pytest.raises(MalformedInput, match=r"^not an XLSX spreadsheet: "):
         read_all(path)
 
 

@@ -1,0 +1,161 @@
+"""GET /api/v1/taxonomies/{kind}: every vocabulary with its recommendation counts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from app.taxonomies.sdg import sdg_entries
+from tests.factories import import_records, record
+
+URL = "/api/v1/taxonomies"
+
+
+def _records(*, with_withdrawn: bool) -> list[Any]:
+    records = [
+        record(
+            "R1",
+            mechanism="CRC",
+            countries=["Peru"],
+            themes=["Right to health"],
+            sdgs=["5.2"],
+            affected_persons=["Children"],
+            regions=["Latin America and the Caribbean"],
+        ),
+        record(
+            "R2",
+            mechanism="UPR",
+            countries=["Peru"],
+            themes=[" right to HEALTH "],
+            sdgs=["5"],
+            recommending_states=["Norway"],
+            recommending_regions=["WEOG"],
+            position="supported",
+        ),
+        record(
+            "R3",
+            mechanism="Universal Periodic Review",
+            countries=["Norway"],
+            sdgs=["5.2", "5"],
+            regions=["WEOG"],
+        ),
+    ]
+    if with_withdrawn:
+        records.append(
+            record(
+                "W",
+                mechanism="CRC",
+                countries=["Peru"],
+                themes=["Right to health", "Torture"],
+                sdgs=["1"],
+                publication_date=date(2020, 1, 1),
+            )
+        )
+    return records
+
+
+@pytest.fixture
+def tagged(engine: Engine) -> None:
+    import_records(engine, _records(with_withdrawn=True))
+    import_records(engine, _records(with_withdrawn=False), full_export=True)  # W is withdrawn
+    import_records(
+        engine,
+        [
+            record(
+                "G",
+                source="upr-info",
+                mechanism="UPR",
+                countries=["Peru"],
+                issues=["Justice", "Women's rights"],
+            )
+        ],
+        source="upr-info",
+    )
+
+
+def _items(client: TestClient, kind: str) -> list[dict[str, Any]]:
+    response = client.get(f"{URL}/{kind}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["kind"] == kind
+    items: list[dict[str, Any]] = body["items"]
+    return items
+
+
+@pytest.mark.usefixtures("tagged")
+def test_mechanisms_with_family_and_counts(client: TestClient) -> None:
+    items = _items(client, "mechanisms")
+    assert [(m["code"], m["family"], m["count"]) for m in items] == [
+        ("UPR", "upr", 3),
+        ("CRC", "treaty-body", 1),
+    ]
+    assert items[1]["name"] == "Committee on the Rights of the Child"
+
+
+@pytest.mark.usefixtures("tagged")
+def test_term_counts_merge_spellings_and_roles_and_skip_withdrawn(client: TestClient) -> None:
+    themes = {t["label"]: t["count"] for t in _items(client, "themes")}
+    assert themes == {"Right to health": 2, "Torture": 0}  # " right to HEALTH " is the same term
+    assert {t["label"]: t["count"] for t in _items(client, "states")} == {"Norway": 2, "Peru": 3}
+    assert {t["label"]: t["count"] for t in _items(client, "regions")} == {
+        "Latin America and the Caribbean": 1,
+        "WEOG": 2,  # a region concerned (R3) and a recommending region (R2)
+    }
+    assert {t["label"]: t["count"] for t in _items(client, "affected-persons")} == {"Children": 1}
+    issues = _items(client, "issues")
+    assert [(t["label"], t["key"], t["count"]) for t in issues] == [
+        ("Justice", "justice", 1),
+        ("Women's rights", "women s rights", 1),
+    ]
+
+
+@pytest.mark.usefixtures("tagged")
+def test_sdgs_with_codes_parents_titles_and_goal_rollup(client: TestClient) -> None:
+    items = _items(client, "sdgs")
+    assert [s["code"] for s in items] == list(sdg_entries())  # all 17 goals and 169 targets, in order
+    by_code = {s["code"]: s for s in items}
+    assert by_code["5"]["count"] == 3  # R2 and R3 directly, R1 through target 5.2
+    assert by_code["5.2"]["count"] == 2
+    assert by_code["1"]["count"] == 0  # only the withdrawn W
+    assert by_code["5.2"]["parent_code"] == "5" and by_code["5"]["parent_code"] is None
+    assert by_code["16.a"]["titles"] == sdg_entries()["16.a"].titles
+    assert set(by_code["5"]["titles"]) == {"en", "fr", "es", "ar", "ru", "zh"}
+    # The count of a goal is what the goal's filter returns.
+    assert client.get("/api/v1/recommendations?sdg=5").json()["total"] == 3
+
+
+def test_empty_vocabularies(client: TestClient, engine: Engine) -> None:
+    assert _items(client, "themes") == []
+    assert _items(client, "mechanisms") == []
+    assert {s["count"] for s in _items(client, "sdgs")} == {0}
+
+
+def test_unknown_kind_is_a_404_listing_the_kinds(client: TestClient, engine: Engine) -> None:
+    response = client.get(f"{URL}/colours")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    for kind in ("mechanisms", "themes", "affected-persons", "sdgs", "states", "regions", "issues"):
+        assert kind in detail
+
+
+@pytest.mark.usefixtures("tagged")
+@pytest.mark.parametrize("kind", ["mechanisms", "themes", "sdgs", "states"])
+def test_one_query_per_vocabulary(client: TestClient, kind: str) -> None:
+    app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement != "BEGIN":
+            statements.append(statement)
+
+    event.listen(app_engine, "before_cursor_execute", count)
+    try:
+        assert client.get(f"{URL}/{kind}").status_code == 200
+    finally:
+        event.remove(app_engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements

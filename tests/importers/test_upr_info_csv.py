@@ -1,0 +1,258 @@
+"""The UPR Info CSV reader, on files shaped like real exports: legacy encodings, CR-only lines."""
+
+# Typographic quotes and dashes are the point here: they are where legacy encodings differ.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from importers.record import MalformedInput, Rejection, SourceRecord
+from importers.upr_info_csv import COLUMNS, detect_encoding, read_upr_info_csv
+
+HEADER = list(COLUMNS)
+
+
+def upr_row(
+    to: str = "Peru",
+    text: str = "Ratify the Optional Protocol to the Convention against Torture",
+    from_: str = "Norway",
+    response: str = "Accepted",
+    action: str = "4",
+    issue: str = "Torture and other CID,Detention",
+    session: str = "42",
+) -> list[str]:
+    return [to, "GRULAC", "OAS", text, from_, "WEOG", "EU", response, action, issue, session]
+
+
+def write_csv(
+    path: Path,
+    rows: list[list[str]],
+    *,
+    encoding: str = "utf-8",
+    newline: str = "\r\n",
+    header: list[str] | None = None,
+) -> Path:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(HEADER if header is None else header)
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def records(path: Path, encoding: str | None = None) -> list[SourceRecord]:
+    results = list(read_upr_info_csv(path, encoding))
+    assert all(isinstance(result, SourceRecord) for result in results), results
+    return [result for result in results if isinstance(result, SourceRecord)]
+
+
+def test_mac_roman_with_cr_only_line_endings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    rows = [
+        upr_row(
+            to="Côte d’Ivoire",
+            text="Ensure girls’ access to education – in particular in rural areas\rand in “zones à risque”",
+            from_="France",
+            issue="Education,Women's rights, Rights of the Child,,",
+            session="33",
+        ),
+        upr_row(
+            to="Türkiye",
+            text="Ratify the OPCAT &#40;2006&#41; &amp; the CED",
+            from_="&#40;Unknown&#41;",
+            response="Noted",
+            action="",
+            issue="Torture and other CID",
+            session="35",
+        ),
+    ]
+    path = write_csv(tmp_path / "upr-info.csv", rows, encoding="mac_roman", newline="\r")
+    assert b"\r\n" not in path.read_bytes()
+
+    with caplog.at_level(logging.WARNING, logger="importers.upr_info_csv"):
+        first, second = records(path)
+
+    assert "reading it as mac_roman" in caplog.text
+    assert first.source == "upr-info"
+    assert first.mechanism == "UPR"
+    assert first.type == "recommendation"
+    assert first.input_position == "row 2"
+    assert first.countries == ["Côte d’Ivoire"]
+    assert first.regions == ["GRULAC"]
+    assert first.texts == {
+        "en": "Ensure girls’ access to education – in particular in rural areas\nand in “zones à risque”"
+    }
+    assert first.recommending_states == ["France"]
+    assert first.recommending_regions == ["WEOG"]
+    assert first.position == "supported"
+    assert first.upr_info_action == 4
+    assert first.issues == ["Education", "Women's rights", "Rights of the Child"]
+    assert (first.upr_session, first.upr_cycle) == (33, 3)
+    assert re.fullmatch(r"[0-9a-f]{32}", first.external_id)
+
+    assert second.input_position == "row 3"
+    assert second.countries == ["Türkiye"]
+    assert second.texts == {"en": "Ratify the OPCAT (2006) & the CED"}
+    assert second.recommending_states == ["(Unknown)"]
+    assert second.position == "noted"
+    assert second.upr_info_action is None
+    assert (second.upr_session, second.upr_cycle) == (35, 3)
+
+
+def test_windows_1252_with_crlf(tmp_path: Path) -> None:
+    text = "Guarantee freedom of expression – including journalists’ “online” work (€)"
+    rows = [upr_row(to="Perú", text=text, from_="Côte d'Ivoire", response="Noted", action="5")]
+    path = write_csv(tmp_path / "upr-info.csv", rows, encoding="cp1252")
+
+    assert detect_encoding(path) == "cp1252"
+    (record,) = records(path)
+    assert record.texts == {"en": text}
+    assert record.countries == ["Perú"]
+    assert record.recommending_states == ["Côte d'Ivoire"]
+    assert (record.position, record.upr_info_action) == ("noted", 5)
+    assert record.issues == ["Torture and other CID", "Detention"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protect niños y niñas from economic exploitation",  # no byte Windows-1252 leaves undefined
+        "Strengthen the Ombudsman of Côte d’Ivoire",
+        "Renforcer l’indépendance du système judiciaire",
+    ],
+)
+def test_mac_roman_is_told_from_windows_1252_by_its_letters(tmp_path: Path, text: str) -> None:
+    for encoding in ("mac_roman", "cp1252"):
+        path = write_csv(tmp_path / f"{encoding}.csv", [upr_row(text=text)], encoding=encoding)
+        assert detect_encoding(path) == encoding
+        assert records(path)[0].texts == {"en": text}
+
+
+def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
+    rows = [upr_row(to="Türkiye", text="Protect “human rights defenders” – 中文")]
+    plain = write_csv(tmp_path / "plain.csv", rows)
+    bom = write_csv(tmp_path / "bom.csv", rows, encoding="utf-8-sig")
+    assert bom.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert records(plain) == records(bom)
+    assert records(bom)[0].texts == {"en": "Protect “human rights defenders” – 中文"}
+
+
+def test_explicit_encoding(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [upr_row(to="Perú")], encoding="latin-1")
+    assert records(path, "latin-1")[0].countries == ["Perú"]
+    with pytest.raises(MalformedInput, match="unknown text encoding 'klingon'"):
+        records(path, "klingon")
+    with pytest.raises(
+        MalformedInput, match=r"cannot decode the file as utf-8: byte b'\\xfa' on line 2 \(invalid"
+    ):
+        records(path, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("response", "position"),
+    [
+        ("Accepted", "supported"),
+        ("supported", "supported"),
+        ("Noted", "noted"),
+        ("Rejected", "noted"),
+        ("", "none"),
+        ("Pending", "none"),
+        ("Unclear response", "none"),
+        ("No response", "none"),
+    ],
+)
+def test_responses(tmp_path: Path, response: str, position: str) -> None:
+    path = write_csv(tmp_path / "x.csv", [upr_row(response=response)])
+    assert records(path)[0].position == position
+
+
+def test_id_is_stable_across_spacing_case_and_entities(tmp_path: Path) -> None:
+    legacy = write_csv(
+        tmp_path / "old.csv",
+        [upr_row(to="Côte d’Ivoire", text="Ratify the OPCAT &#40;2006&#41;")],
+        encoding="mac_roman",
+        newline="\r",
+    )
+    modern = write_csv(tmp_path / "new.csv", [upr_row(to="Ivory Coast", text="  ratify the  OPCAT (2006).")])
+    other_session = write_csv(
+        tmp_path / "s.csv", [upr_row(to="Côte d'Ivoire", text="Ratify the OPCAT (2006)", session="43")]
+    )
+    assert records(legacy)[0].external_id == records(modern)[0].external_id
+    assert records(legacy)[0].external_id != records(other_session)[0].external_id
+
+
+def test_duplicates_within_a_file_are_rejected(tmp_path: Path) -> None:
+    rows = [
+        upr_row(),
+        upr_row(to="Chile"),
+        upr_row(text="RATIFY the Optional Protocol to the Convention against Torture "),
+    ]
+    first, other, duplicate = read_upr_info_csv(write_csv(tmp_path / "x.csv", rows))
+    assert isinstance(first, SourceRecord)
+    assert isinstance(other, SourceRecord)
+    assert duplicate == Rejection("row 4", "duplicate of row 2", first.external_id)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (upr_row(session="abc"), "Session: expected a whole number, got 'abc'"),
+        (upr_row(session=""), "Session: empty"),
+        (upr_row(text="  "), "Text: empty"),
+        (upr_row(to=""), "To: empty"),
+        (upr_row(action="7"), "Action: 7 is outside 1..5"),
+        (upr_row(action="high"), "Action: expected a whole number, got 'high'"),
+        ([*upr_row(), "stray"], "12 cells but the header has 11 (a stray comma or quote?)"),
+    ],
+)
+def test_malformed_rows_are_rejected_and_the_run_goes_on(tmp_path: Path, row: list[str], reason: str) -> None:
+    path = write_csv(tmp_path / "x.csv", [row, upr_row(to="Chile")])
+    rejection, record = read_upr_info_csv(path)
+    assert rejection == Rejection("row 2", reason)
+    assert isinstance(record, SourceRecord)
+    assert record.countries == ["Chile"]
+
+
+def test_blank_rows_are_skipped_but_counted(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [upr_row(), [""] * 11, [], upr_row(to="Chile")])
+    assert [record.input_position for record in records(path)] == ["row 2", "row 5"]
+
+
+def test_header_is_matched_trimmed_and_case_insensitively(tmp_path: Path) -> None:
+    header = [f" {name.upper()} " for name in HEADER[:-1]] + ["session"]
+    assert records(write_csv(tmp_path / "x.csv", [upr_row()], header=header))[0].upr_session == 42
+
+
+def test_organisation_columns_are_optional(tmp_path: Path) -> None:
+    header = [name for name in HEADER if not name.endswith("-Org")]
+    row = [value for name, value in zip(HEADER, upr_row(), strict=True) if not name.endswith("-Org")]
+    assert records(write_csv(tmp_path / "x.csv", [row], header=header))[0].countries == ["Peru"]
+
+
+def test_missing_columns_are_named(tmp_path: Path) -> None:
+    header = [name for name in HEADER if name not in ("Response", "Session")]
+    path = write_csv(tmp_path / "x.csv", [], header=header)
+    with pytest.raises(MalformedInput, match=r"missing column\(s\) 'Response', 'Session'"):
+        list(read_upr_info_csv(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "contains NUL bytes"),
+        ("To,Text\nPérou,x\n".encode() + b"Per\xfa,y\n", "mixes encodings"),
+        (",".join(COLUMNS).encode() + b'\nPeru,"unterminated\n' + b"x" * 200_000, "not a valid CSV file"),
+    ],
+)
+def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(MalformedInput, match=message):
+        list(read_upr_info_csv(path))

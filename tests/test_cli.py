@@ -1,0 +1,101 @@
+"""The ``nrtd`` command as a user runs it: real subprocesses against the test database."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from app.imports.lock import import_lock
+from app.models import ImportRun, Recommendation
+from tests.conftest import ROOT, SAMPLE
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+NRTD = [sys.executable, "-m", "app.cli"]
+
+
+def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*NRTD, *args],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru", **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: str) -> None:
+    result = nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("import run ")
+    assert " succeeded: read " in result.stdout
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() > 20
+    again = nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr")
+    assert again.returncode == 0 and "created 0, updated 0" in again.stdout
+
+
+def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"AnnotationId": ', encoding="utf-8")
+    result = nrtd(database_url, "import", "uhri", str(bad))
+    assert result.returncode == 1
+    assert "failed" in result.stdout and "input rejected" in result.stdout
+
+
+def test_missing_file_and_bad_setting_exit_with_clear_messages(engine: Engine, database_url: str) -> None:
+    missing = nrtd(database_url, "import", "uhri", "/nonexistent/export.json")
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    bad = nrtd(database_url, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
+    assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
+
+
+def test_second_import_exits_75_while_one_runs(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    export = write_export(tmp_path / "a.json", [uhri_record(1)])
+    with import_lock(engine, ttl_seconds=60):
+        result = nrtd(database_url, "import", "uhri", str(export))
+    assert result.returncode == 75
+    assert "another import is running" in result.stderr
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    export = tmp_path / "big.json"
+    subprocess.run(
+        [sys.executable, "benchmarks/generate_uhri_export.py", str(export), "--records", "20000", "--seed", "7"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    # Something already stored, which a killed run must leave exactly as it was.
+    assert nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-en.json")).returncode == 0
+    before = snapshot(engine)
+    rng = random.Random(3)
+    env = {**os.environ, "NRTD_DATABASE_URL": database_url}
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [*NRTD, "import", "uhri", str(export), "--all-countries"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(1.0, 3.0))
+        assert proc.poll() is None, "the import finished before it could be killed: use a larger file"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert snapshot(engine) == before
+    result = nrtd(database_url, "import", "uhri", str(export), "--all-countries", timeout=300)
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as conn:
+        run = conn.execute(select(ImportRun).order_by(ImportRun.id.desc())).first()
+    assert run is not None and run.outcome == "succeeded"
+    assert run.created + run.rejected > 19000
