@@ -24,13 +24,16 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
-cli = typer.Typer(help="National recommendation-tracking database.", no_args_is_help=True, add_completion=False)
+cli = typer.Typer(
+    help="National recommendation-tracking database.", no_args_is_help=True, add_completion=False
+)
 import_cli = typer.Typer(help="Import recommendations (one run at a time; a failed run writes nothing).")
 cli.add_typer(import_cli, name="import")
 err = Console(stderr=True)
 
 CountryOpt = Annotated[
-    str | None, typer.Option("--country", help="State to keep, as UHRI spells it or ISO code (default NRTD_COUNTRY)")
+    str | None,
+    typer.Option("--country", help="State to keep, as UHRI spells it or ISO code (default NRTD_COUNTRY)"),
 ]
 AllOpt = Annotated[bool, typer.Option("--all-countries", help="Keep every State's recommendations")]
 
@@ -116,15 +119,19 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
 def import_uhri_cmd(
     source: Annotated[
         str | None,
-        typer.Argument(help="Path or URL of a UHRI export (.json full export or .xlsx); {lang} for several languages"),
+        typer.Argument(
+            help="Path or URL of a UHRI export (.json full export or .xlsx); {lang} for several languages"
+        ),
     ] = None,
     country: CountryOpt = None,
     all_countries: AllOpt = False,
     languages: Annotated[
-        str | None, typer.Option(help="Comma-separated languages, first is primary (default NRTD_UHRI_LANGUAGES)")
+        str | None,
+        typer.Option(help="Comma-separated languages, first is primary (default NRTD_UHRI_LANGUAGES)"),
     ] = None,
     partial: Annotated[
-        bool, typer.Option("--partial", help="The file is not a full export: never mark missing records withdrawn")
+        bool,
+        typer.Option("--partial", help="The file is not a full export: never mark missing records withdrawn"),
     ] = False,
 ) -> None:
     """Import the UHRI export (default: NRTD_UHRI_URL)."""
@@ -182,7 +189,9 @@ def import_upr_info_cmd(
 
 @import_cli.command("csv")
 def import_csv_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV in the project's template (see docs/csv-template.md)", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="CSV in the project's template (see docs/csv-template.md)", exists=True)
+    ],
     country: CountryOpt = None,
 ) -> None:
     """Import manual recommendations (regional mechanisms and others) from the CSV template."""
@@ -191,9 +200,7 @@ def import_csv_cmd(
 
     settings = _settings()
     _finish(
-        lambda progress: import_csv_template(
-            get_engine(), settings, file, country=country, progress=progress
-        )
+        lambda progress: import_csv_template(get_engine(), settings, file, country=country, progress=progress)
     )
 
 

@@ -259,7 +259,7 @@ Switzerland|CH|CHE|WEOG|Suisse
 Türkiye|TR|TUR|WEOG|Türkiye
 United Kingdom of Great Britain and Northern Ireland|GB|GBR|WEOG|Royaume-Uni de Grande-Bretagne et d'Irlande du Nord
 United States of America|US|USA|WEOG|États-Unis d'Amérique
-"""  # noqa: E501
+"""
 
 GROUP_LABEL = {
     "AFR": "African Group",

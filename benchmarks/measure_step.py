@@ -1,7 +1,7 @@
 """One measured step, run in a fresh interpreter by bench_import.py; prints one JSON line.
 
-    measure_step.py floor FILE                       a bare ijson pass (the floor)
-    measure_step.py import FILE [--country C | --all-countries]
+measure_step.py floor FILE                       a bare ijson pass (the floor)
+measure_step.py import FILE [--country C | --all-countries]
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ def floor(path: Path) -> dict[str, Any]:
     started = time.perf_counter()
     with path.open("rb") as file:
         count = sum(1 for _ in ijson.items(file, "item", use_float=True))
-    return {"seconds": round(time.perf_counter() - started, 2), "records": count, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "records": count,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def run_import(path: Path, country: str | None, all_countries: bool) -> dict[str, Any]:
@@ -39,7 +43,11 @@ def run_import(path: Path, country: str | None, all_countries: bool) -> dict[str
     def count(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
         nonlocal written
         head = statement.lstrip()[:40].upper()
-        if head.startswith(("INSERT", "UPDATE", "DELETE")) and "IMPORT_RUNS" not in head and "IMPORT_LEASES" not in head:
+        if (
+            head.startswith(("INSERT", "UPDATE", "DELETE"))
+            and "IMPORT_RUNS" not in head
+            and "IMPORT_LEASES" not in head
+        ):
             written += len(params) if many and isinstance(params, list | tuple) else 1
 
     event.listen(engine, "before_cursor_execute", count)
@@ -61,7 +69,9 @@ def main() -> None:
     parser.add_argument("--country")
     parser.add_argument("--all-countries", action="store_true")
     args = parser.parse_args()
-    result = floor(args.file) if args.mode == "floor" else run_import(args.file, args.country, args.all_countries)
+    result = (
+        floor(args.file) if args.mode == "floor" else run_import(args.file, args.country, args.all_countries)
+    )
     print(json.dumps(result))
 
 

@@ -31,9 +31,9 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.search import search_document
+from app.taxonomies.keys import label_key
 from importers.countries import resolve_country_alias
 from importers.mechanisms import resolve_mechanism
-from app.taxonomies.keys import label_key
 from importers.normalise import clean_label, html_to_text, paragraph_number
 from importers.record import CountryFilter, MalformedInput, RecordError, Rejection, Skipped, SourceRecord
 
@@ -108,7 +108,9 @@ class Vocabulary:
         for term_id, kind, key, label in conn.execute(select(Term.id, Term.kind, Term.key, Term.label)):
             self.terms[(kind, key)] = term_id
             self.labels[term_id] = label
-        self.mechanism_labels = dict(conn.execute(select(MechanismLabel.key, MechanismLabel.mechanism_id)).all())
+        self.mechanism_labels = dict(
+            conn.execute(select(MechanismLabel.key, MechanismLabel.mechanism_id)).all()
+        )
         self.mechanism_codes = dict(conn.execute(select(Mechanism.code, Mechanism.id)).all())
         self.mechanism_code_of = {v: k for k, v in self.mechanism_codes.items()}
         self._role_keys: dict[tuple[str, str], tuple[str, str]] = {}
@@ -155,7 +157,9 @@ class Vocabulary:
                 ).scalar_one()
                 self.mechanism_codes[info.code] = mechanism_id
                 self.mechanism_code_of[mechanism_id] = info.code
-            self.conn.execute(insert(MechanismLabel).values(key=key, label=raw[:255], mechanism_id=mechanism_id))
+            self.conn.execute(
+                insert(MechanismLabel).values(key=key, label=raw[:255], mechanism_id=mechanism_id)
+            )
             self.mechanism_labels[key] = mechanism_id
         return mechanism_id
 
@@ -345,7 +349,9 @@ class Upserter:
             for p in new
         ]
         result = self.conn.execute(
-            insert(Recommendation).returning(Recommendation.id, Recommendation.external_id, sort_by_parameter_order=True),
+            insert(Recommendation).returning(
+                Recommendation.id, Recommendation.external_id, sort_by_parameter_order=True
+            ),
             rows,
         )
         ids = [row.id for row in result]
@@ -388,15 +394,15 @@ class Upserter:
             snap["withdrawn"] = row.withdrawn
             snapshots[row.id] = snap
         for rec_id, lang, original in self.conn.execute(
-            select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.original).where(
-                RecommendationText.recommendation_id.in_(ids)
-            )
+            select(
+                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.original
+            ).where(RecommendationText.recommendation_id.in_(ids))
         ):
             snapshots[rec_id]["texts"][lang] = original
         for rec_id, role, term_id in self.conn.execute(
-            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, RecommendationTerm.term_id).where(
-                RecommendationTerm.recommendation_id.in_(ids)
-            )
+            select(
+                RecommendationTerm.recommendation_id, RecommendationTerm.role, RecommendationTerm.term_id
+            ).where(RecommendationTerm.recommendation_id.in_(ids))
         ):
             snapshots[rec_id].setdefault(role, []).append(self.vocab.labels[term_id])
         for snap in snapshots.values():
@@ -427,7 +433,14 @@ class Upserter:
                 # The same content in another shape (plain text for HTML): nothing to write.
                 self.counts.unchanged += 1
                 continue
-            revisions.append({"recommendation_id": rec_id, "import_run_id": self.run_id, "changes": diff, "created_at": now})
+            revisions.append(
+                {
+                    "recommendation_id": rec_id,
+                    "import_run_id": self.run_id,
+                    "changes": diff,
+                    "created_at": now,
+                }
+            )
             writes.append((rec_id, p))
         if not writes:
             return
@@ -435,13 +448,20 @@ class Upserter:
         self.conn.execute(insert(Revision), revisions)
         for rec_id, p in writes:
             values = self._row_values(p)
-            values.update(needs_review=True, withdrawn=False, withdrawn_at=None, updated_run_id=self.run_id, updated_at=now)
+            values.update(
+                needs_review=True,
+                withdrawn=False,
+                withdrawn_at=None,
+                updated_run_id=self.run_id,
+                updated_at=now,
+            )
             self.conn.execute(update(Recommendation).where(Recommendation.id == rec_id).values(**values))
         self.conn.execute(delete(RecommendationTerm).where(RecommendationTerm.recommendation_id.in_(ids)))
         for rec_id, p in writes:
             self.conn.execute(
                 delete(RecommendationText).where(
-                    RecommendationText.recommendation_id == rec_id, RecommendationText.lang.in_(list(p.record.texts))
+                    RecommendationText.recommendation_id == rec_id,
+                    RecommendationText.lang.in_(list(p.record.texts)),
                 )
             )
         self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
@@ -462,7 +482,10 @@ class Upserter:
         self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
         self.conn.execute(
             insert(RecommendationSearch),
-            [{"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, []))} for rec_id in ids],
+            [
+                {"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, []))}
+                for rec_id in ids
+            ],
         )
 
     # -- withdrawals ----------------------------------------------------------------------
@@ -498,7 +521,13 @@ class Upserter:
             self.conn.execute(
                 update(Recommendation)
                 .where(Recommendation.id.in_(chunk))
-                .values(withdrawn=True, withdrawn_at=now, needs_review=True, updated_run_id=self.run_id, updated_at=now)
+                .values(
+                    withdrawn=True,
+                    withdrawn_at=now,
+                    needs_review=True,
+                    updated_run_id=self.run_id,
+                    updated_at=now,
+                )
             )
             self.conn.execute(
                 insert(Revision),
@@ -536,7 +565,9 @@ class Upserter:
                 touched.append(rec_id)
                 values = {"original": original, "text": html_to_text(original)}
                 if old is None:
-                    self.conn.execute(insert(RecommendationText).values(recommendation_id=rec_id, lang=lang, **values))
+                    self.conn.execute(
+                        insert(RecommendationText).values(recommendation_id=rec_id, lang=lang, **values)
+                    )
                     continue
                 self.conn.execute(
                     update(RecommendationText)
@@ -580,7 +611,10 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             for lang in sorted(set(before or {}) | set(after or {})):
                 old_text, new_text = (before or {}).get(lang), (after or {}).get(lang)
                 if old_text is None or new_text is None or _visible(old_text) != _visible(new_text):
-                    changes[f"texts.{lang}"] = {"old": (before or {}).get(lang), "new": (after or {}).get(lang)}
+                    changes[f"texts.{lang}"] = {
+                        "old": (before or {}).get(lang),
+                        "new": (after or {}).get(lang),
+                    }
         elif before != after:
             changes[name] = {"old": _jsonable(before), "new": _jsonable(after)}
     return changes
@@ -604,4 +638,3 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
-

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from app.core.config import Settings
 from app.core.errors import ImportFailed
@@ -97,7 +97,7 @@ def _record_failure(engine: Engine, spec: RunSpec, counts: Counts, message: str)
 def execute_run(
     engine: Engine,
     spec: RunSpec,
-    feed: Callable[[Upserter], None],
+    feed: Callable[[Upserter], object],
     *,
     progress: Progress | None = None,
     after: Callable[[Connection, int], None] | None = None,
@@ -137,7 +137,8 @@ def _country(settings: Settings, country: str | None, all_countries: bool) -> st
     chosen = country or settings.country
     if not chosen:
         raise ImportFailed(
-            "no country to import: set NRTD_COUNTRY or pass --country (or --all-countries to import every State)"
+            "no country to import: set NRTD_COUNTRY or pass --country "
+            "(or --all-countries to import every State)"
         )
     return resolve_country_alias(chosen)
 
@@ -171,7 +172,14 @@ def import_uhri(
     fmt = "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
     if fmt == "xlsx":
         langs = ["en"]
-    spec = RunSpec("uhri", fmt, location, _country(settings, country, all_countries), fmt == "json" and not partial, langs)
+    spec = RunSpec(
+        "uhri",
+        fmt,
+        location,
+        _country(settings, country, all_countries),
+        fmt == "json" and not partial,
+        langs,
+    )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         files: dict[str, Path] = {}
         validators: dict[str, tuple[str | None, str | None]] = {}
@@ -180,7 +188,13 @@ def import_uhri(
             if fetched is None:
                 with engine.begin() as conn:
                     run_id = _start_run(conn, spec)
-                    _finish(conn, run_id, "not_modified", Counts(), "the export has not changed since the last run")
+                    _finish(
+                        conn,
+                        run_id,
+                        "not_modified",
+                        Counts(),
+                        "the export has not changed since the last run",
+                    )
                 return RunSummary(run_id, "not_modified", Counts(), "not modified")
             if isinstance(fetched, RunSummary):
                 return fetched
@@ -206,9 +220,11 @@ def import_uhri(
 
         def save_validators(conn: Connection, run_id: int) -> None:
             for url, (etag, modified) in validators.items():
-                conn.execute(FeedValidator.__table__.delete().where(FeedValidator.url == url))
+                conn.execute(delete(FeedValidator).where(FeedValidator.url == url))
                 conn.execute(
-                    insert(FeedValidator).values(url=url, etag=etag, last_modified=modified, import_run_id=run_id)
+                    insert(FeedValidator).values(
+                        url=url, etag=etag, last_modified=modified, import_run_id=run_id
+                    )
                 )
 
         return execute_run(engine, spec, feed, progress=progress, after=save_validators)
@@ -257,7 +273,9 @@ def _download_all(
     return files, validators
 
 
-def _fetch(settings: Settings, url: str, dest: Path, etag: str | None, modified: str | None) -> DownloadResult:
+def _fetch(
+    settings: Settings, url: str, dest: Path, etag: str | None, modified: str | None
+) -> DownloadResult:
     return download(
         url,
         dest,
@@ -282,7 +300,7 @@ def import_upr_info(
     spec = RunSpec("upr-info", "csv", str(path), _country(settings, country, all_countries), False, ["en"])
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         return execute_run(
-            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)) and None, progress=progress
+            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
         )
 
 
@@ -295,6 +313,10 @@ def import_csv_template(
     progress: Progress | None = None,
 ) -> RunSummary:
     """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own."""
-    spec = RunSpec("manual", "csv", str(path), resolve_country_alias(country) if country else None, False, ["en"])
+    spec = RunSpec(
+        "manual", "csv", str(path), resolve_country_alias(country) if country else None, False, ["en"]
+    )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
-        return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)) and None, progress=progress)
+        return execute_run(
+            engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress
+        )

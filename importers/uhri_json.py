@@ -26,7 +26,15 @@ from importers.normalise import (
     sdg_codes,
     upr_position,
 )
-from importers.record import SKIPPED, CountryFilter, MalformedInput, RecordError, Rejection, Skipped, SourceRecord
+from importers.record import (
+    SKIPPED,
+    CountryFilter,
+    MalformedInput,
+    RecordError,
+    Rejection,
+    Skipped,
+    SourceRecord,
+)
 
 __all__ = ["MAX_TEXT_CHARS", "read_uhri_json", "read_uhri_json_texts"]
 

@@ -33,13 +33,17 @@ def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> sub
 
 
 def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: str) -> None:
-    result = nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr")
+    result = nrtd(
+        database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("import run ")
     assert " succeeded: read " in result.stdout
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() > 20
-    again = nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr")
+    again = nrtd(
+        database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr"
+    )
     assert again.returncode == 0 and "created 0, updated 0" in again.stdout
 
 
@@ -70,7 +74,15 @@ def test_second_import_exits_75_while_one_runs(engine: Engine, database_url: str
 def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: str, tmp_path: Path) -> None:
     export = tmp_path / "big.json"
     subprocess.run(
-        [sys.executable, "benchmarks/generate_uhri_export.py", str(export), "--records", "20000", "--seed", "7"],
+        [
+            sys.executable,
+            "benchmarks/generate_uhri_export.py",
+            str(export),
+            "--records",
+            "20000",
+            "--seed",
+            "7",
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

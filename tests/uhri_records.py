@@ -17,7 +17,8 @@ def uhri_record(n: int, **overrides: Any) -> dict[str, Any]:
         "AnnotationId": str(uuid.UUID(int=n, version=4)),
         "DocumentId": str(uuid.UUID(int=10_000 + n, version=4)),
         "Symbol": "CRC/C/PER/CO/6-7",
-        "Text": f"<p>Children's rights</p><p>{n}. The Committee recommends that the State party protect children {n}.</p>",
+        "Text": f"<p>Children's rights</p><p>{n}. The Committee recommends that the State party protect "
+        f"children {n}.</p>",
         "AnnotationType": "- Recommendations",
         "Body": "- CRC",
         "PublicationDate": "2025-02-12T00:00:00",
@@ -42,7 +43,9 @@ def write_export(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-def snapshot(engine: Engine, *, skip: tuple[str, ...] = ("import_leases",)) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(
+    engine: Engine, *, skip: tuple[str, ...] = ("import_leases",)
+) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every modelled table, sorted: two equal snapshots mean nothing was written."""
     metadata: MetaData = Base.metadata
     result: dict[str, list[tuple[Any, ...]]] = {}

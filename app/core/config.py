@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     http_timeout: float = 60.0
     http_retries: int = 4
     download_max_bytes: int = 2 * 1024**3
-    import_lock_ttl: int = Field(default=6 * 3600, description="seconds before an orphaned SQLite lease expires")
+    import_lock_ttl: int = Field(
+        default=6 * 3600, description="seconds before an orphaned SQLite lease expires"
+    )
     log_level: str = "INFO"
 
     @field_validator("uhri_languages")

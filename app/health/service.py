@@ -6,6 +6,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+
 def migrations_dir() -> Path:
     """The Alembic folder: beside the package in a checkout, else in the working directory (image)."""
     beside = Path(__file__).resolve().parents[2] / "migrations"
@@ -29,7 +30,10 @@ def database_status(engine: Engine) -> dict[str, str | None]:
         with engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as exc:
-        return {"status": "unavailable", "detail": f"database unreachable or not migrated: {type(exc).__name__}"}
+        return {
+            "status": "unavailable",
+            "detail": f"database unreachable or not migrated: {type(exc).__name__}",
+        }
     if current != head:
         return {"status": "migrations-pending", "current": current, "head": head}
     return {"status": "ready", "current": current, "head": head}

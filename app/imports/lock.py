@@ -62,7 +62,9 @@ def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
 
 
 def _current_lease(conn: Connection) -> ImportLease | None:
-    row = conn.execute(select(ImportLease.holder, ImportLease.expires_at).where(ImportLease.name == LEASE_NAME)).first()
+    row = conn.execute(
+        select(ImportLease.holder, ImportLease.expires_at).where(ImportLease.name == LEASE_NAME)
+    ).first()
     if row is None:
         return None
     return ImportLease(name=LEASE_NAME, holder=row.holder, expires_at=row.expires_at)
@@ -71,7 +73,9 @@ def _current_lease(conn: Connection) -> ImportLease | None:
 def _live(lease: ImportLease | None) -> bool:
     if lease is None:
         return False
-    expires = lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=utcnow().tzinfo)
+    expires = (
+        lease.expires_at if lease.expires_at.tzinfo else lease.expires_at.replace(tzinfo=utcnow().tzinfo)
+    )
     return expires > utcnow() and _holder_alive(lease.holder)
 
 
@@ -82,7 +86,9 @@ def _take_lease(engine: Engine, me: str, ttl_seconds: int) -> None:
         lease = _current_lease(conn)
     if _live(lease):
         assert lease is not None
-        raise ImportLocked(f"another import is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)")
+        raise ImportLocked(
+            f"another import is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)"
+        )
     now = utcnow()
     try:
         with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
@@ -100,4 +106,3 @@ def _take_lease(engine: Engine, me: str, ttl_seconds: int) -> None:
         if "locked" in str(exc):
             raise ImportLocked("another import is running (the database is locked)") from exc
         raise
-

@@ -60,13 +60,19 @@ def test_country_filter_and_idempotent_reimport(engine: Engine, settings: Settin
     assert all("import_runs" in w or "import_leases" in w for w in writes), writes
 
 
-def test_change_keeps_revision_and_sets_needs_review(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_change_keeps_revision_and_sets_needs_review(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
-    changed = uhri_record(1, Text="<p>1. The Committee urges the State party to act now.</p>", Themes=["Right to health"])
+    changed = uhri_record(
+        1, Text="<p>1. The Committee urges the State party to act now.</p>", Themes=["Right to health"]
+    )
     run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [changed, uhri_record(2)])))
     assert (run.counts.updated, run.counts.unchanged) == (1, 1)
     with engine.connect() as conn:
-        rec = conn.execute(select(Recommendation).where(Recommendation.external_id == changed["AnnotationId"])).one()
+        rec = conn.execute(
+            select(Recommendation).where(Recommendation.external_id == changed["AnnotationId"])
+        ).one()
         assert rec.needs_review is True
         revision = conn.execute(select(Revision.changes, Revision.import_run_id)).one()
         assert revision.import_run_id == run.run_id
@@ -75,11 +81,15 @@ def test_change_keeps_revision_and_sets_needs_review(engine: Engine, settings: S
             "Participation of women in political & public life",
             "Right to health",
         ]
-        text = conn.execute(select(RecommendationText.text).where(RecommendationText.recommendation_id == rec.id))
+        text = conn.execute(
+            select(RecommendationText.text).where(RecommendationText.recommendation_id == rec.id)
+        )
         assert text.scalar_one() == "1. The Committee urges the State party to act now."
 
 
-def test_missing_record_is_withdrawn_then_restored(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_missing_record_is_withdrawn_then_restored(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
     run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])))
     assert run.counts.withdrawn == 1
@@ -88,7 +98,9 @@ def test_missing_record_is_withdrawn_then_restored(engine: Engine, settings: Set
         assert gone.external_id == uhri_record(2)["AnnotationId"]
         assert gone.needs_review is True
     assert _count(engine, Recommendation) == 2  # never deleted
-    back = import_uhri(engine, settings, str(write_export(tmp_path / "c.json", [uhri_record(1), uhri_record(2)])))
+    back = import_uhri(
+        engine, settings, str(write_export(tmp_path / "c.json", [uhri_record(1), uhri_record(2)]))
+    )
     assert back.counts.updated == 1
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).where(Recommendation.withdrawn.is_(True))).scalar_one() == 0
@@ -96,7 +108,9 @@ def test_missing_record_is_withdrawn_then_restored(engine: Engine, settings: Set
 
 def test_partial_export_never_withdraws(engine: Engine, settings: Settings, tmp_path: Path) -> None:
     import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
-    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])), partial=True)
+    run = import_uhri(
+        engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])), partial=True
+    )
     assert run.counts.withdrawn == 0
 
 
@@ -134,7 +148,9 @@ def test_malformed_file_fails_and_writes_nothing(
     assert failed.outcome == "failed" and failed.message
 
 
-def test_bad_records_are_rejected_and_the_run_goes_on(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_bad_records_are_rejected_and_the_run_goes_on(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     records = [
         uhri_record(1),
         uhri_record(2, AnnotationId=None),
@@ -157,7 +173,9 @@ def test_bad_records_are_rejected_and_the_run_goes_on(engine: Engine, settings: 
     assert not any("alert" in text for text in texts)
 
 
-def test_secondary_language_is_merged_on_annotation_id(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+def test_secondary_language_is_merged_on_annotation_id(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
     write_export(tmp_path / "export-en.json", [uhri_record(1), uhri_record(2)])
     write_export(
         tmp_path / "export-fr.json",
