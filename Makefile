@@ -1,4 +1,45 @@
-.PHONY: openapi
-# Regenerate the committed OpenAPI document (tests/test_openapi.py fails when it drifts).
-openapi:
-	.venv/bin/python -m app.openapi
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+SAMPLE_COUNTRY ?= Peru
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test lint test-sqlite test-postgresql openapi benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, migrate, import the bundled sample feed, serve on 127.0.0.1:8000 (docs at /docs)
+run: install
+	$(BIN)/nrtd migrate
+	$(BIN)/nrtd import uhri 'app/data/sample/export-full-{lang}.json' --country "$${NRTD_COUNTRY:-$(SAMPLE_COUNTRY)}" --languages en,fr
+	$(BIN)/nrtd serve --host 127.0.0.1 --port 8000
+
+## test: lint, type-check, then the whole suite on SQLite and on PostgreSQL
+test: install lint test-sqlite test-postgresql
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: install
+	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgresql: install
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
+	NRTD_TEST_DB=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
+
+openapi: install
+	$(BIN)/nrtd openapi openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -13,6 +13,7 @@ human-rights phrases, so it reads like the real thing but is not OHCHR text.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import math
@@ -34,10 +35,12 @@ LANGS = ("en", "fr")
 RECOMMENDATION = "- Recommendations"
 CONCERN = "- Concerns/Observations"
 MIN_TEXT, MEDIAN_TEXT, MAX_TEXT = 200, 450, 1500
-# French runs ~15 % longer than English; lengths are planned on the English wording so that the
-# random draws do not depend on the language, hence the English ceiling below MAX_TEXT.
-PLAN_CEILING = 1200
-OPENING_ESTIMATE = 30  # shortest opening ("The State party should "): never undershoots MIN_TEXT
+# Lengths are planned on (shortest, longest) wording over the languages, never on the language being
+# written, so that the random draws, hence the records, are the same whatever --lang is: the shortest
+# wording must reach the target length (>= MIN_TEXT) and the longest must stay within MAX_TEXT.
+OPENING_LO, OPENING_HI = 22, 120  # "The State party should " .. "Tout en prenant note des efforts ..."
+FOLLOW_UP_HI = 200
+ITEM_MARKUP_HI = 24  # <li>(a) ...&nbsp;;</li>
 FR_MISSING_RATE = 0.004
 TWO_COUNTRY_SP_RATE = 0.15  # special-procedure documents are ~20 % of records: ~3 % overall
 NO_COUNTRY_DOC_RATE = 0.046  # thematic reports are small documents: ~1 % of records
@@ -63,6 +66,7 @@ LANG_INDEX = {"en": 0, "fr": 1}
 
 # --------------------------------------------------------------------------------------------------
 # States: UHRI name | ISO 3166 alpha-2 | alpha-3 | UN regional group | French name
+# (a trailing backslash continues a row: the string literal drops the line break)
 # --------------------------------------------------------------------------------------------------
 COUNTRY_TABLE = """
 Algeria|DZ|DZA|AFR|Algérie
@@ -257,7 +261,8 @@ Spain|ES|ESP|WEOG|Espagne
 Sweden|SE|SWE|WEOG|Suède
 Switzerland|CH|CHE|WEOG|Suisse
 Türkiye|TR|TUR|WEOG|Türkiye
-United Kingdom of Great Britain and Northern Ireland|GB|GBR|WEOG|Royaume-Uni de Grande-Bretagne et d'Irlande du Nord
+United Kingdom of Great Britain and Northern Ireland|GB|GBR|WEOG|\
+Royaume-Uni de Grande-Bretagne et d'Irlande du Nord
 United States of America|US|USA|WEOG|États-Unis d'Amérique
 """
 
@@ -1640,8 +1645,8 @@ REC_OPENINGS = (
     Opening("{S} recommends that {O} {a}.", "{S} recommande {Od} {de}{a}.", "de"),
     Opening("{S} urges {O} to {a}.", "{S} prie instamment {Oa} {de}{a}.", "de"),
     Opening(
-        "{S} reiterates its previous recommendation and recommends that {O} {a}.",
-        "{S} réitère sa recommandation précédente et recommande {Od} {de}{a}.",
+        "{S} reiterates previous recommendations and recommends that {O} {a}.",
+        "{S} réitère des recommandations antérieures et recommande {Od} {de}{a}.",
         "de",
     ),
     Opening("{S} encourages {O} to {a}.", "{S} encourage {Oa} à {a}.", "à"),
@@ -1953,6 +1958,45 @@ MECHANISMS: tuple[Mechanism, ...] = (
 # --------------------------------------------------------------------------------------------------
 # SDG labels
 # --------------------------------------------------------------------------------------------------
+# Short target names (as on SDG trackers) that UHRI uses on some records instead of the official
+# title; other targets are shortened to their first clause.
+SHORT_TARGETS = {
+    "1.2": "Reduce poverty by at least 50%",
+    "1.3": "Implement social protection systems",
+    "1.4": "Equal rights to ownership, basic services, technology and economic resources",
+    "1.a": "Mobilize resources to implement policies to end poverty",
+    "2.3": "Double the productivity and incomes of small-scale food producers",
+    "3.1": "Reduce maternal mortality",
+    "3.7": "Universal access to sexual and reproductive care, family planning and education",
+    "3.9": "Reduce illnesses and death from hazardous chemicals and pollution",
+    "4.1": "Free primary and secondary education",
+    "4.5": "Eliminate all discrimination in education",
+    "4.a": "Build and upgrade inclusive and safe schools",
+    "5.1": "End discrimination against women and girls",
+    "5.2": "End all violence against and exploitation of women and girls",
+    "5.5": "Ensure full participation in leadership and decision-making",
+    "5.6": "Universal access to reproductive rights and health",
+    "6.1": "Safe and affordable drinking water",
+    "6.3": "Improve water quality, wastewater treatment and safe reuse",
+    "8.5": "Full employment and decent work with equal pay",
+    "8.7": "End modern slavery, trafficking and child labour",
+    "8.8": "Protect labour rights and promote safe working environments",
+    "10.2": "Promote universal social, economic and political inclusion",
+    "10.3": "Ensure equal opportunities and end discrimination",
+    "10.4": "Adopt fiscal and social policies that promote equality",
+    "10.7": "Responsible and well-managed migration policies",
+    "13.1": "Strengthen resilience and adaptive capacity to climate-related disasters",
+    "15.2": "End deforestation and restore degraded forests",
+    "16.1": "Reduce violence everywhere",
+    "16.2": "Protect children from abuse, exploitation, trafficking and violence",
+    "16.3": "Promote the rule of law and ensure equal access to justice",
+    "16.9": "Provide universal legal identity",
+    "16.10": "Ensure public access to information and protect fundamental freedoms",
+    "16.a": "Strengthen national institutions to prevent violence and combat crime and terrorism",
+    "16.b": "Promote and enforce non-discriminatory laws and policies",
+}
+
+
 def load_sdg_labels() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     """Goal labels "16 - PEACE, ..." and, per target code, (official, shortened) label variants."""
     goals_yml = yaml.safe_load((SDG_DIR / "global_goals.yml").read_text(encoding="utf-8"))
@@ -1967,12 +2011,8 @@ def load_sdg_labels() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
         goal, target, _ = key.split("-")
         code = f"{goal}.{target}"
         official = " ".join(str(text).split())
-        short = re.sub(r"^By 20\d\d, ", "", official)
-        short = short[:1].upper() + short[1:]
-        words = short.split()
-        if len(words) > 10:
-            short = " ".join(words[:10]).rstrip(",;")
-        targets[code] = (f"{code} - {official}", f"{code} - {short}")
+        short = SHORT_TARGETS.get(code) or re.sub(r"^By 20\d\d, ", "", official).split(", ")[0]
+        targets[code] = (f"{code} - {official}", f"{code} - {short[:1].upper()}{short[1:]}")
     return goals, targets
 
 
@@ -2208,8 +2248,8 @@ class ExportGenerator:
             "Text": text,
             "AnnotationType": CONCERN if is_concern else RECOMMENDATION,
             "Body": label,
-            "PublicationDate": doc.published.strftime("%Y-%m-%dT00:00:00"),
-            "PublicationDateOnUhri": min(on_uhri, LAST_ON_UHRI).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
+            "PublicationDate": f"{doc.published.isoformat()}T00:00:00",
+            "PublicationDateOnUhri": min(on_uhri, LAST_ON_UHRI).isoformat(timespec="milliseconds"),
             "Countries": countries,
             "Regions": list(dict.fromkeys(c.region for c in doc.countries)),
             "Themes": self.themes(topic),
@@ -2236,7 +2276,7 @@ class ExportGenerator:
     def themes(self, topic: Topic) -> list[str]:
         rng = self.rng
         labels = [topic.themes[0]] + [t for t in topic.themes[1:] if rng.random() < 0.6]
-        for chance in (0.35, 0.1):
+        for chance in (0.2, 0.05):
             if rng.random() < chance:
                 labels.append(rng.choice(THEMES))
         out = []
@@ -2251,7 +2291,7 @@ class ExportGenerator:
     def affected(self, topic: Topic) -> list[str]:
         rng = self.rng
         labels = [a for a in topic.affected if rng.random() < 0.8]
-        if rng.random() < 0.2:
+        if rng.random() < 0.1:
             labels.append(rng.choice(AFFECTED))
         out = list(dict.fromkeys(labels))
         if out and rng.random() < 0.02:
@@ -2276,18 +2316,19 @@ class ExportGenerator:
     # ---- text ------------------------------------------------------------------------------
     def target_length(self) -> int:
         length = self.rng.lognormvariate(math.log(MEDIAN_TEXT), 0.55)
-        return int(min(max(length, MIN_TEXT), PLAN_CEILING))
+        return int(min(max(length, MIN_TEXT), MAX_TEXT))
 
     def paragraph_number(self, doc: Document) -> str:
         rng = self.rng
         doc.paragraph += 1 + (rng.random() < 0.3)
         return f"{doc.paragraph}." + ("" if rng.random() < 0.07 else " ")
 
-    def heading(self, topic: Topic) -> tuple[str, int]:
-        """The section heading (or none), and its English length for language-neutral planning."""
+    def heading(self, topic: Topic) -> tuple[str, int, int]:
+        """The section heading (or none), with its shortest and longest length over the languages."""
         if self.rng.random() < 0.55:
-            return f"<p>{topic.heading[self.lang]}</p>", len(topic.heading[0]) + 7
-        return "", 0
+            lo, hi = _span(topic.heading)
+            return f"<p>{topic.heading[self.lang]}</p>", lo + 7, hi + 7
+        return "", 0, 0
 
     def chain(self, actions: list[int], exts: list[int | None], topic: Topic, join: str) -> str:
         """Join infinitive phrases: "adopt X, in line with Y, and ensure Z" / "adopter X ..., et de ..."."""
@@ -2307,24 +2348,27 @@ class ExportGenerator:
             parts.append(text)
         return "".join(parts)
 
-    def plan_actions(self, topic: Topic, budget: int) -> tuple[list[int], list[int | None]]:
-        """Pick actions and extenders until the English wording reaches the budget (language-neutral)."""
+    def plan_actions(
+        self, topic: Topic, budget: int, limit: int, per_item: int = 0
+    ) -> tuple[list[int], list[int | None]]:
+        """Actions and extenders whose shortest wording reaches budget and longest stays within limit."""
         rng = self.rng
         order = rng.sample(range(len(topic.actions)), len(topic.actions))
         actions: list[int] = []
         exts: list[int | None] = []
-        length = 0
+        lo = hi = 0
         for action in order:
             extender = rng.randrange(len(EXTENDERS)) if rng.random() < 0.45 else None
-            add = _planned_length(topic, [action], [extender])
-            if actions and length + add > min(budget + 250, PLAN_CEILING - 150):
+            add_lo, add_hi = _planned_span(topic, [action], [extender], first=not actions)
+            if actions and hi + add_hi + per_item > limit:
                 break
             actions.append(action)
             exts.append(extender)
-            length += add
-            if length >= budget:
+            lo += add_lo
+            hi += add_hi + per_item
+            if lo >= budget:
                 break
-        if length < budget and exts[-1] is None:
+        if lo < budget and exts[-1] is None:
             exts[-1] = rng.randrange(len(EXTENDERS))
         return actions, exts
 
@@ -2350,15 +2394,19 @@ class ExportGenerator:
         lang = self.lang
         mech = doc.mech
         budget = self.target_length()
-        heading, heading_len = self.heading(topic)
+        heading, heading_lo, heading_hi = self.heading(topic)
         number = self.paragraph_number(doc)
-        budget -= heading_len + OPENING_ESTIMATE
+        fixed = len(number) + 7  # <p>18. ...</p>
+        budget -= heading_lo + OPENING_LO + fixed
+        limit = MAX_TEXT - heading_hi - OPENING_HI - fixed
         should = mech.should_style and rng.random() < 0.8
         as_list = budget > 380 and rng.random() < 0.55
         follow_up = rng.randrange(len(REC_FOLLOW_UPS)) if budget > 420 and rng.random() < 0.35 else None
         if follow_up is not None:
-            budget -= 130
-        actions, exts = self.plan_actions(topic, max(budget, 60))
+            budget -= 110
+            limit -= FOLLOW_UP_HI
+        per_item = ITEM_MARKUP_HI if as_list else 0
+        actions, exts = self.plan_actions(topic, max(budget, 60), limit - 10, per_item)
         if as_list and len(actions) > 1:
             opening = SHOULD_LIST_OPENING if should else LIST_OPENING
             items = []
@@ -2398,19 +2446,25 @@ class ExportGenerator:
         rng = self.rng
         lang = self.lang
         budget = self.target_length()
-        heading, heading_len = self.heading(topic)
+        heading, heading_lo, heading_hi = self.heading(topic)
         number = self.paragraph_number(doc)
-        budget -= heading_len + OPENING_ESTIMATE
+        fixed = len(number) + 7
+        budget -= heading_lo + OPENING_LO + fixed
+        limit = MAX_TEXT - heading_hi - OPENING_HI - fixed
         pool = [topic.concerns[i] for i in rng.sample(range(len(topic.concerns)), len(topic.concerns))]
         pool += [GENERIC_CONCERNS[rng.randrange(len(GENERIC_CONCERNS))]]
         chosen: list[Phrase] = []
-        length = 0
+        lo = hi = 0
         for concern in pool:
-            if chosen and length + len(concern[0]) > min(budget + 250, PLAN_CEILING - 150):
+            # The 2nd concern is joined with ", as well as"; later ones get a sentence of their own.
+            join_lo, join_hi = (0, 0) if not chosen else (12, 13) if len(chosen) == 1 else (38, 50)
+            c_lo, c_hi = _span(concern)
+            if chosen and hi + c_hi + join_hi > limit:
                 break
             chosen.append(concern)
-            length += len(concern[0]) + 14
-            if length >= budget:
+            lo += c_lo + join_lo
+            hi += c_hi + join_hi
+            if lo >= budget:
                 break
         first, rest = chosen[:2], chosen[2:]
         joined = (", as well as " if lang == 0 else ", ainsi que ").join(c[lang] for c in first)
@@ -2434,33 +2488,47 @@ class ExportGenerator:
             if state is not reviewed and state not in states:
                 states.append(state)
         suffix = " " + " ".join(f"({s.names[lang]})" for s in states) + ";"
-        suffix_len = sum(len(s.names[0]) + 3 for s in states)
-        budget = self.target_length() - len(number) - suffix_len - 10
-        # UPR recommendations are short: one or two actions, stretched with extenders when needed.
-        actions, exts = self.plan_actions(topic, min(budget, 320))
-        actions, exts = actions[:2], exts[:2]
+        suffix_lo = sum(min(map(len, s.names)) + 3 for s in states) + 1
+        # UPR recommendations are one sentence: keep them to the short end of the distribution.
+        budget = min(self.target_length(), 420) - len(number) - suffix_lo - 7
         opening = UPR_OPENINGS[rng.randrange(len(UPR_OPENINGS))]
+        actions, exts = self.plan_actions(topic, budget, 700)
+        actions, exts = actions[:2], exts[:2]
         body = opening.en if lang == 0 else opening.fr
         sentence = body.format(a=self.chain(actions, exts, topic, opening.fr_join))
         sentence = sentence[:1].upper() + sentence[1:]
-        spare = budget - len(opening.en) - _planned_length(topic, actions, exts)
+        opening_lo = min(len(opening.en), len(opening.fr)) - 3
+        spare = budget - opening_lo - _planned_span(topic, actions, exts, first=True)[0]
         extra = ""
-        while spare > 0:
-            extender = EXTENDERS[rng.randrange(len(EXTENDERS))]
+        unused = [i for i in rng.sample(range(len(EXTENDERS)), len(EXTENDERS)) if i not in exts]
+        for index in unused[:3]:
+            if spare <= 0:
+                break
+            extender = EXTENDERS[index]
             joiner = (", and " if lang == 0 else ", et ") if extender.verb else ", "
             extra += joiner + extender.text[lang]
-            spare -= len(extender.text[0]) + 6
+            spare -= _span(extender.text)[0] + 2
         return f"<p>{number}{sentence}{extra}{suffix}</p>"
 
 
-def _planned_length(topic: Topic, actions: Sequence[int], exts: Sequence[int | None]) -> int:
-    """English length of chained actions; planning on it keeps the draws independent of --lang."""
-    length = 0
-    for action, extender in zip(actions, exts, strict=True):
-        length += len(topic.actions[action][0]) + 6
+@functools.cache
+def _span(phrase: Phrase) -> tuple[int, int]:
+    return min(map(len, phrase)), max(map(len, phrase))
+
+
+def _planned_span(
+    topic: Topic, actions: Sequence[int], exts: Sequence[int | None], first: bool
+) -> tuple[int, int]:
+    """Shortest and longest length, over the languages, of chained actions as chain() writes them."""
+    lo = hi = 0
+    for i, (action, extender) in enumerate(zip(actions, exts, strict=True)):
+        a_lo, a_hi = _span(topic.actions[action])
+        # ", and " / ", et d&#39;": what chain() puts before every action but the first.
+        lo, hi = lo + a_lo + (0 if first and i == 0 else 6), hi + a_hi + (0 if first and i == 0 else 14)
         if extender is not None:
-            length += len(EXTENDERS[extender].text[0]) + 6
-    return length
+            e_lo, e_hi = _span(EXTENDERS[extender].text)
+            lo, hi = lo + e_lo + 2, hi + e_hi + 14
+    return lo, hi
 
 
 def _prep(join: str, word: str) -> str:

@@ -36,7 +36,7 @@ LABEL_FILTERS = {
 
 
 def _flag(attribute: QueryableAttribute[Any], dialect: str) -> ColumnElement[Any]:
-    """A low-cardinality column (withdrawn, type, position...) for an equality filter.
+    """A low-cardinality column (withdrawn, type, position, mechanism...) for a filter.
 
     SQLite has no statistics unless ANALYZE has run, and then prefers any equality index: it would
     read every current recommendation through ix_recommendations_withdrawn and sort them all for
@@ -86,9 +86,15 @@ def filter_conditions(params: RecommendationListParams, dialect: str) -> list[Co
             conditions.append(text_match)
     if params.mechanism:
         codes = sorted({code.strip().upper() for code in params.mechanism})
-        conditions.append(_flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.code.in_(codes))))
+        conditions.append(
+            _flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.code.in_(codes)))
+        )
     if params.family:
-        conditions.append(_flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.family == params.family)))
+        conditions.append(
+            _flag(rec.mechanism_id, dialect).in_(
+                select(Mechanism.id).where(Mechanism.family == params.family)
+            )
+        )
     if params.type:
         conditions.append(_flag(rec.type, dialect) == params.type)
     for name, role in LABEL_FILTERS.items():

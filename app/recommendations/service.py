@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import UHRI_LANGUAGES
@@ -113,7 +113,9 @@ def choose_text(texts: dict[str, str], lang: str) -> tuple[str | None, str | Non
     return None, None
 
 
-def _fields(row: Row[Any], texts: dict[str, str], terms: _Terms, lang: str) -> dict[str, Any]:
+def _fields(
+    row: Row[Recommendation, str, str, str], texts: dict[str, str], terms: _Terms, lang: str
+) -> dict[str, Any]:
     rec: Recommendation = row.Recommendation
     text_lang, text = choose_text(texts, lang)
     return {
@@ -144,7 +146,7 @@ def _fields(row: Row[Any], texts: dict[str, str], terms: _Terms, lang: str) -> d
     }
 
 
-def _with_mechanism() -> Any:
+def _with_mechanism() -> Select[Recommendation, str, str, str]:
     return select(Recommendation, Mechanism.code, Mechanism.name, Mechanism.family).join(
         Mechanism, Mechanism.id == Recommendation.mechanism_id
     )
