@@ -2,7 +2,9 @@
 
 One row per recommendation; a translation is a further row right below it with the same
 ``external_id`` and another ``language``. The format is documented in docs/csv-template.md, and
-``write_template_rows`` writes it back so an export re-imports to the same records.
+``write_template_rows`` writes it back so an export re-imports to the same records. The columns
+and the downloadable template live in ``app.imports.template`` (the API serves the template and
+the app does not import this package); they are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from app.imports.template import TEMPLATE_COLUMNS as TEMPLATE_COLUMNS
+from app.imports.template import template_csv as template_csv
+from app.imports.template import template_header as template_header
 from app.taxonomies.keys import label_key
 from importers.normalise import (
     clean_label,
@@ -31,24 +36,6 @@ from importers.normalise import (
 )
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
-TEMPLATE_COLUMNS: tuple[str, ...] = (
-    "external_id",
-    "mechanism",
-    "type",
-    "symbol",
-    "text",
-    "language",
-    "publication_date",
-    "countries",
-    "regions",
-    "themes",
-    "affected_persons",
-    "sdgs",
-    "recommending_states",
-    "recommending_regions",
-    "upr_session",
-    "position",
-)
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")
 SEPARATOR = "; "
 # Cells a translation row may leave empty or must repeat: everything but these.
@@ -76,35 +63,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # prefixes such cells (and cells that already start with apostrophes before one) with one more
 # apostrophe, and the reader removes one, so every text survives a round trip.
 _FORMULA = re.compile(r"^'*[=+\-@]")
-
-
-def template_header() -> str:
-    """The header line of the template, with its CRLF ending."""
-    return ",".join(TEMPLATE_COLUMNS) + "\r\n"
-
-
-def template_csv() -> str:
-    """A ready-to-fill template: the header and one realistic example row."""
-    example = SourceRecord(
-        source="manual",
-        external_id="ACHPR-LSO-2023-17",
-        input_position="row 2",
-        type="recommendation",
-        mechanism="African Commission on Human and Peoples' Rights",
-        texts={
-            "en": "17. Criminalise marital rape and adopt a comprehensive law on gender-based "
-            "violence, in line with Article 4 of the Maputo Protocol."
-        },
-        publication_date=date(2023, 5, 10),
-        countries=["Lesotho"],
-        regions=["Africa"],
-        themes=["Women's rights", "Domestic violence"],
-        affected_persons=["Women & girls"],
-        sdgs=["5.2", "16.3"],
-    )
-    out = io.StringIO(newline="")
-    write_template_rows([example], out)
-    return out.getvalue()
 
 
 def write_template_rows(records: Iterable[SourceRecord], out: TextIO) -> None:

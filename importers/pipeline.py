@@ -13,9 +13,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from app.models import (
     Mechanism,
@@ -35,7 +36,15 @@ from app.taxonomies.keys import label_key
 from importers.countries import resolve_country_alias
 from importers.mechanisms import resolve_mechanism
 from importers.normalise import clean_label, html_to_text, paragraph_number
-from importers.record import CountryFilter, MalformedInput, RecordError, Rejection, Skipped, SourceRecord
+from importers.record import (
+    CountryFilter,
+    MalformedInput,
+    RecordError,
+    Rejection,
+    Skipped,
+    SourceRecord,
+    Unchanged,
+)
 
 BATCH_SIZE = 500
 MAX_STORED_REJECTIONS = 10_000
@@ -88,6 +97,11 @@ class _Prepared:
     links: dict[str, list[int]]  # role -> term ids
     canonical: dict[str, Any]
     content_hash: str
+
+    @cached_property
+    def plain(self) -> dict[str, str]:
+        """Sanitised plain text by language, computed once."""
+        return {lang: html_to_text(original) for lang, original in self.record.texts.items()}
 
 
 @dataclass
@@ -199,6 +213,7 @@ class Upserter:
         self.on_progress = on_progress
         self._stored_rejections = 0
         self._country_keys: dict[str, str] = {}
+        self._known: dict[str, tuple[str, int]] | None = None
         self.languages: set[str] = set()
 
     # -- rejections -----------------------------------------------------------------------
@@ -238,12 +253,53 @@ class Upserter:
     def country_filter(self) -> CountryFilter | None:
         return self.keeps if self.country_key is not None else None
 
-    def consume(self, items: Iterable[SourceRecord | Rejection | Skipped]) -> Counts:
+    def known_unchanged(self, external_id: str, source_hash: str) -> bool:
+        """Whether a stored, in-scope record has exactly this raw source hash (readers ask first)."""
+        if self._known is None:
+            self._known = self._load_known()
+        known = self._known.get(external_id)
+        return known is not None and known[0] == source_hash
+
+    def _load_known(self) -> dict[str, tuple[str, int]]:
+        query = select(Recommendation.external_id, Recommendation.source_hash, Recommendation.id).where(
+            Recommendation.source == self.source,
+            Recommendation.withdrawn.is_(False),
+            Recommendation.source_hash.is_not(None),
+        )
+        if self.country_key is not None:
+            term_id = self.vocab.terms.get(("state", self.country_key))
+            if term_id is None:
+                return {}
+            query = query.where(Recommendation.id.in_(self._country_members(term_id)))
+        return {ext: (source_hash, rec_id) for ext, source_hash, rec_id in self.conn.execute(query)}
+
+    @staticmethod
+    def _country_members(term_id: int) -> Any:
+        return select(RecommendationTerm.recommendation_id).where(
+            RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
+        )
+
+    def _unchanged(self, item: Unchanged) -> None:
+        first = self.seen.positions.get(item.external_id)
+        if first is not None:
+            self.reject(
+                Rejection(item.input_position, f"duplicate id, first seen at {first}", item.external_id)
+            )
+            return
+        assert self._known is not None
+        self.seen.positions[item.external_id] = item.input_position
+        self.seen.ids[item.external_id] = self._known[item.external_id][1]
+        self.counts.unchanged += 1
+
+    def consume(self, items: Iterable[SourceRecord | Rejection | Skipped | Unchanged]) -> Counts:
         batch: list[SourceRecord] = []
         for item in items:
             self.counts.read += 1
             if isinstance(item, Skipped):
                 self.counts.skipped += 1
+                continue
+            if isinstance(item, Unchanged):
+                self._unchanged(item)
                 continue
             if isinstance(item, Rejection):
                 self.reject(item)
@@ -322,62 +378,110 @@ class Upserter:
 
     def _row_values(self, p: _Prepared) -> dict[str, Any]:
         record = p.record
-        primary = record.texts.get("en") or next(iter(record.texts.values()), "")
+        primary = p.plain.get("en") or next(iter(p.plain.values()), "")
         values = {name: getattr(record, name) for name in SCALAR_FIELDS}
         values.update(
             mechanism_id=p.mechanism_id,
-            paragraph=paragraph_number(html_to_text(primary)),
+            paragraph=paragraph_number(primary),
             sort_date=record.publication_date or MIN_DATE,
             content_hash=p.content_hash,
+            source_hash=record.source_hash,
         )
         return values
 
     def _insert(self, new: list[_Prepared]) -> None:
         now = utcnow()
+        ids = self._allocate_ids(len(new))
         rows = [
             {
+                "id": rec_id,
                 **self._row_values(p),
                 "source": self.source,
                 "external_id": p.record.external_id,
                 "needs_review": False,
                 "withdrawn": False,
+                "withdrawn_at": None,
                 "created_run_id": self.run_id,
                 "updated_run_id": self.run_id,
                 "created_at": now,
                 "updated_at": now,
             }
-            for p in new
+            for rec_id, p in zip(ids, new, strict=True)
         ]
-        result = self.conn.execute(
-            insert(Recommendation).returning(
-                Recommendation.id, Recommendation.external_id, sort_by_parameter_order=True
-            ),
-            rows,
-        )
-        ids = [row.id for row in result]
+        if self.conn.dialect.name == "postgresql":
+            self._bulk_insert("recommendations", rows)
+        else:
+            # SQLAlchemy converts dates and time zones the way it reads them back on SQLite.
+            self.conn.execute(insert(Recommendation), rows)
         for rec_id, p in zip(ids, new, strict=True):
             self.seen.ids[p.record.external_id] = rec_id
-        self._write_children(list(zip(ids, new, strict=True)))
+        items = list(zip(ids, new, strict=True))
+        self._write_children(items)
+        self._bulk_insert(
+            "recommendation_search",
+            [
+                {"recommendation_id": rec_id, "document": search_document(p.plain.values())}
+                for rec_id, p in items
+            ],
+        )
         self.counts.created += len(new)
 
+    def _allocate_ids(self, count: int) -> list[int]:
+        """Ids for new rows, so the bulk inserts need no RETURNING round trips."""
+        if self.conn.dialect.name == "postgresql":
+            sql = (
+                "SELECT nextval(pg_get_serial_sequence('recommendations', 'id')) FROM generate_series(1, :n)"
+            )
+            return [row[0] for row in self.conn.execute(text(sql), {"n": count})]
+        # SQLite: the run holds the database's write lock (BEGIN IMMEDIATE) until it commits.
+        start = self.conn.execute(select(func.coalesce(func.max(Recommendation.id), 0))).scalar_one()
+        return list(range(start + 1, start + 1 + count))
+
+    def _bulk_insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Plain-typed rows straight to the driver: COPY on PostgreSQL, executemany on SQLite.
+
+        Per-row statement compilation was most of an import's time; this skips it.
+        """
+        if not rows:
+            return
+        columns = list(rows[0])
+        raw: Any = self.conn.connection.driver_connection
+        if self.conn.dialect.name == "postgresql":
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row([row[name] for name in columns])
+            return
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [tuple(row[name] for name in columns) for row in rows],
+            )
+        finally:
+            cursor.close()
+
     def _write_children(self, items: list[tuple[int, _Prepared]]) -> None:
-        texts = [
-            {"recommendation_id": rec_id, "lang": lang, "original": original, "text": html_to_text(original)}
-            for rec_id, p in items
-            for lang, original in p.record.texts.items()
-        ]
-        if texts:
-            self.conn.execute(insert(RecommendationText), texts)
-        links = [
-            {"recommendation_id": rec_id, "role": role, "term_id": term_id}
-            for rec_id, p in items
-            for role, term_ids in p.links.items()
-            for term_id in term_ids
-        ]
-        if links:
-            self.conn.execute(insert(RecommendationTerm), links)
+        self._bulk_insert(
+            "recommendation_texts",
+            [
+                {"recommendation_id": rec_id, "lang": lang, "original": original, "text": p.plain[lang]}
+                for rec_id, p in items
+                for lang, original in p.record.texts.items()
+            ],
+        )
+        self._bulk_insert(
+            "recommendation_terms",
+            [
+                {"recommendation_id": rec_id, "role": role, "term_id": term_id}
+                for rec_id, p in items
+                for role, term_ids in p.links.items()
+                for term_id in term_ids
+            ],
+        )
         self.languages.update(lang for _, p in items for lang in p.record.texts)
-        self.refresh_search([rec_id for rec_id, _ in items])
 
     def _snapshot(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Feed-owned values of stored recommendations, shaped like ``_Prepared.canonical``."""
@@ -464,8 +568,8 @@ class Upserter:
                     RecommendationText.lang.in_(list(p.record.texts)),
                 )
             )
-        self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
         self._write_children(writes)
+        self.refresh_search(ids)
         self.counts.updated += len(writes)
 
     def refresh_search(self, ids: list[int]) -> None:
@@ -498,13 +602,7 @@ class Upserter:
             term_id = self.vocab.terms.get(("state", self.country_key))
             if term_id is None:
                 return
-            query = query.where(
-                Recommendation.id.in_(
-                    select(RecommendationTerm.recommendation_id).where(
-                        RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
-                    )
-                )
-            )
+            query = query.where(Recommendation.id.in_(self._country_members(term_id)))
         gone = [row.id for row in self.conn.execute(query) if row.external_id not in self.seen.positions]
         if not gone:
             return

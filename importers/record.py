@@ -49,6 +49,7 @@ class SourceRecord:
     recommending_regions: list[str] = field(default_factory=list)
     upr_info_action: int | None = None
     issues: list[str] = field(default_factory=list)
+    source_hash: str | None = None  # hash of the raw source record, when the reader computes one
 
 
 @dataclass(slots=True)
@@ -65,6 +66,18 @@ class Skipped:
 
 
 SKIPPED = Skipped()
+
+
+@dataclass(slots=True)
+class Unchanged:
+    """A record the pipeline already holds with the same raw source hash: nothing to map or write."""
+
+    external_id: str
+    input_position: str
+
+
+# Given an external id and a raw source hash, whether the stored record is exactly that.
+KnownCheck = Callable[[str, str], bool]
 
 # Given a record's raw country labels, whether the run keeps it.
 CountryFilter = Callable[[list[str]], bool]

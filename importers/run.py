@@ -212,7 +212,9 @@ def import_uhri(
             if fmt == "xlsx":
                 upserter.consume(read_uhri_xlsx(files[primary]))
                 return
-            upserter.consume(read_uhri_json(files[primary], primary, upserter.country_filter))
+            upserter.consume(
+                read_uhri_json(files[primary], primary, upserter.country_filter, upserter.known_unchanged)
+            )
             for lang in others:
                 if progress:
                     progress(f"merging {lang}", upserter.counts)
@@ -317,6 +319,4 @@ def import_csv_template(
         "manual", "csv", str(path), resolve_country_alias(country) if country else None, False, ["en"]
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
-        return execute_run(
-            engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress
-        )
+        return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress)

@@ -1,24 +1,26 @@
-"""HTTP layer of the import-runs API (read only: imports are started by the CLI or the scheduler)."""
+"""HTTP layer of the imports API: the import runs (read only: imports are started by the CLI or the
+scheduler) and the CSV template for manual recommendations."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.core.deps import DbSession, RowId
 from app.imports import service
 from app.imports.schemas import ImportRunDetail, ImportRunListParams, ImportRunPage
+from app.imports.template import TEMPLATE_FILENAME, TEMPLATE_MEDIA_TYPE, template_download
 
-router = APIRouter(prefix="/import-runs", tags=["imports"])
+router = APIRouter(tags=["imports"])
 
 
-@router.get("", summary="Import runs, newest first, with keyset pagination")
+@router.get("/import-runs", summary="Import runs, newest first, with keyset pagination")
 def list_import_runs(db: DbSession, params: Annotated[ImportRunListParams, Query()]) -> ImportRunPage:
     return service.list_import_runs(db, params)
 
 
-@router.get("/{run_id}", summary="One import run with the records it rejected")
+@router.get("/import-runs/{run_id}", summary="One import run with the records it rejected")
 def get_import_run(
     db: DbSession,
     run_id: RowId,
@@ -27,3 +29,33 @@ def get_import_run(
     ] = 0,
 ) -> ImportRunDetail:
     return service.get_import_run(db, run_id, rejections_offset)
+
+
+@router.get(
+    "/import-template.csv",
+    summary="The CSV template for manual recommendations",
+    description=(
+        "The header row and one example row, UTF-8 with a byte-order mark so that spreadsheet "
+        "programs open and save it as UTF-8. Fill it in and import it with `nrtd import csv FILE`; "
+        "the columns are described in docs/csv-template.md."
+    ),
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The template, as a file download",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "headers": {
+                "Content-Disposition": {
+                    "description": f'`attachment; filename="{TEMPLATE_FILENAME}"`',
+                    "schema": {"type": "string"},
+                }
+            },
+        }
+    },
+)
+def get_import_template() -> Response:
+    return Response(
+        content=template_download(),
+        media_type=TEMPLATE_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"'},
+    )

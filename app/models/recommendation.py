@@ -34,6 +34,7 @@ class Recommendation(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_recommendations_sort", "sort_date", "id"),
+        Index("ix_recommendations_listing", "withdrawn", "sort_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -53,6 +54,8 @@ class Recommendation(Base):
     # Newest first ordering key for keyset pagination: the publication date, or 0001-01-01.
     sort_date: Mapped[date] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Hash of the source's raw record: an unchanged record is recognised before it is even mapped.
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

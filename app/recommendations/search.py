@@ -24,9 +24,14 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 32
 
 
+# Accents, Arabic harakat and other combining marks, deleted by str.translate after NFKD.
+_COMBINING = dict.fromkeys(cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp)))
+
+
 def fold(value: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if value.isascii():
+        return _WORD.findall(value.lower())
+    stripped = unicodedata.normalize("NFKD", value).translate(_COMBINING).casefold()
     return _WORD.findall(_CJK.sub(r" \1 ", stripped))
 
 

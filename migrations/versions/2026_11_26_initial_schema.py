@@ -150,6 +150,7 @@ def upgrade() -> None:
         sa.Column("upr_info_action", sa.Integer(), nullable=True),
         sa.Column("sort_date", sa.Date(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("source_hash", sa.String(length=64), nullable=True),
         sa.Column("needs_review", sa.Boolean(), nullable=False),
         sa.Column("withdrawn", sa.Boolean(), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
@@ -177,6 +178,7 @@ def upgrade() -> None:
             batch_op.f("ix_recommendations_publication_date"), ["publication_date"], unique=False
         )
         batch_op.create_index("ix_recommendations_sort", ["sort_date", "id"], unique=False)
+        batch_op.create_index("ix_recommendations_listing", ["withdrawn", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_symbol"), ["symbol"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_type"), ["type"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_upr_cycle"), ["upr_cycle"], unique=False)
@@ -357,6 +359,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_recommendations_type"))
         batch_op.drop_index(batch_op.f("ix_recommendations_symbol"))
         batch_op.drop_index("ix_recommendations_sort")
+        batch_op.drop_index("ix_recommendations_listing")
         batch_op.drop_index(batch_op.f("ix_recommendations_publication_date"))
         batch_op.drop_index(batch_op.f("ix_recommendations_position"))
         batch_op.drop_index(batch_op.f("ix_recommendations_needs_review"))

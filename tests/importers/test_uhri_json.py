@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.taxonomies.sdg import SDG_CODES
 from importers.normalise import html_to_text
 from importers.record import MalformedInput, Rejection, Skipped, SourceRecord
-from importers.uhri_json import MAX_TEXT_CHARS, read_uhri_json, read_uhri_json_texts
+from importers.uhri_json import MAX_TEXT_CHARS, raw_hash, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
 CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"
@@ -91,6 +91,8 @@ def only_rejection(path: Path) -> Rejection:
 def test_upr_recommendation_is_mapped_field_by_field(tmp_path: Path) -> None:
     record = only_record(write_export(tmp_path / "export-full-en.json", [uhri_object()]))
 
+    assert record.source_hash == raw_hash(uhri_object())
+    record.source_hash = None
     assert record == SourceRecord(
         source="uhri",
         external_id=UPR_ID,

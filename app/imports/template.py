@@ -1,0 +1,73 @@
+"""The CSV template for manual recommendations: its columns and the ready-to-fill file.
+
+The API serves the template and the app never imports ``importers/``, so the column list lives
+here; ``importers.csv_template`` reads and writes the format with these same columns. The format
+is documented in docs/csv-template.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+TEMPLATE_COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "mechanism",
+    "type",
+    "symbol",
+    "text",
+    "language",
+    "publication_date",
+    "countries",
+    "regions",
+    "themes",
+    "affected_persons",
+    "sdgs",
+    "recommending_states",
+    "recommending_regions",
+    "upr_session",
+    "position",
+)
+TEMPLATE_FILENAME = "nrtd-recommendations-template.csv"
+TEMPLATE_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+# One realistic row, written exactly as the export (importers.csv_template.write_template_rows)
+# writes this recommendation, so the template also shows what an export looks like.
+_EXAMPLE: dict[str, str] = {
+    "external_id": "ACHPR-LSO-2023-17",
+    "mechanism": "African Commission on Human and Peoples' Rights",
+    "type": "recommendation",
+    "text": "17. Criminalise marital rape and adopt a comprehensive law on gender-based violence, "
+    "in line with Article 4 of the Maputo Protocol.",
+    "language": "en",
+    "publication_date": "2023-05-10",
+    "countries": "Lesotho",
+    "regions": "Africa",
+    "themes": "Women's rights; Domestic violence",
+    "affected_persons": "Women & girls",
+    "sdgs": "5.2; 16.3",
+}
+
+
+def template_header() -> str:
+    """The header line of the template, with its CRLF ending."""
+    return ",".join(TEMPLATE_COLUMNS) + "\r\n"
+
+
+def template_csv() -> str:
+    """A ready-to-fill template: the header and one example row (CRLF line endings)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow([_EXAMPLE.get(name, "") for name in TEMPLATE_COLUMNS])
+    return out.getvalue()
+
+
+def template_download() -> bytes:
+    """The template as the API serves it: UTF-8 with a byte-order mark.
+
+    Without the mark Excel opens a double-clicked CSV in the machine's legacy code page, and
+    saves the filled-in file that way, which the import refuses; with it Excel reads and saves
+    UTF-8. The import accepts the mark.
+    """
+    return template_csv().encode("utf-8-sig")
