@@ -374,6 +374,7 @@ def main() -> int:
                 pages = run_pagination(client, args.page_repeats, args.warmup)
         except (BenchError, httpx.HTTPError) as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
+            print(f"server log (last lines):\n{log_tail(log)}", file=sys.stderr)
             return 2
     missed, warnings = report(scenarios, pages, args.requests, args.page_repeats)
     for warning in warnings:

@@ -63,9 +63,8 @@ def html_to_text(html: str) -> str:
         text = _TAG.sub("", _BLOCK.sub("\n", _HIDDEN.sub("", text)))
     if "&" in text:
         text = unescape(text)
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_LINE_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = _LINE_SPACES.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
 _PARAGRAPH = re.compile(r"^(\d{1,3}(?:\.\d{1,3})?)\.?(?=\s|[^\d\s.,])")

@@ -9,7 +9,6 @@ The caller owns the transaction: this module only executes statements on its con
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,6 +103,14 @@ class _Prepared:
         return {lang: html_to_text(original) for lang, original in self.record.texts.items()}
 
 
+@dataclass(slots=True)
+class _Stored:
+    id: int
+    content_hash: str
+    source_hash: str | None
+    withdrawn: bool
+
+
 @dataclass
 class _Seen:
     """What this run has seen, keyed by external id: the input position and the row id."""
@@ -178,15 +185,11 @@ class Vocabulary:
         return mechanism_id
 
 
-def _json_default(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
 def _hash(canonical: dict[str, Any]) -> str:
-    payload = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=_json_default)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # repr of plain values (str, int, date, lists, dicts in a fixed key order) is stable and
+    # several times cheaper than JSON.
+    payload = repr(sorted(canonical.items()))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Upserter:
@@ -213,7 +216,6 @@ class Upserter:
         self.on_progress = on_progress
         self._stored_rejections = 0
         self._country_keys: dict[str, str] = {}
-        self._known: dict[str, tuple[str, int]] | None = None
         self.languages: set[str] = set()
 
     # -- rejections -----------------------------------------------------------------------
@@ -254,24 +256,22 @@ class Upserter:
         return self.keeps if self.country_key is not None else None
 
     def known_unchanged(self, external_id: str, source_hash: str) -> bool:
-        """Whether a stored, in-scope record has exactly this raw source hash (readers ask first)."""
-        if self._known is None:
-            self._known = self._load_known()
-        known = self._known.get(external_id)
-        return known is not None and known[0] == source_hash
+        """Whether a stored, live record has exactly this raw source hash (readers ask first)."""
+        stored = self.stored.get(external_id)
+        return stored is not None and stored.source_hash == source_hash and not stored.withdrawn
 
-    def _load_known(self) -> dict[str, tuple[str, int]]:
-        query = select(Recommendation.external_id, Recommendation.source_hash, Recommendation.id).where(
-            Recommendation.source == self.source,
-            Recommendation.withdrawn.is_(False),
-            Recommendation.source_hash.is_not(None),
-        )
-        if self.country_key is not None:
-            term_id = self.vocab.terms.get(("state", self.country_key))
-            if term_id is None:
-                return {}
-            query = query.where(Recommendation.id.in_(self._country_members(term_id)))
-        return {ext: (source_hash, rec_id) for ext, source_hash, rec_id in self.conn.execute(query)}
+    @cached_property
+    def stored(self) -> dict[str, _Stored]:
+        """Every stored record of this source, loaded once: one indexed scan instead of a lookup per
+        batch (whose plan PostgreSQL gets wrong for a table growing inside the run's transaction)."""
+        query = select(
+            Recommendation.external_id,
+            Recommendation.id,
+            Recommendation.content_hash,
+            Recommendation.source_hash,
+            Recommendation.withdrawn,
+        ).where(Recommendation.source == self.source)
+        return {row[0]: _Stored(*row[1:]) for row in self.conn.execute(query)}
 
     @staticmethod
     def _country_members(term_id: int) -> Any:
@@ -286,9 +286,8 @@ class Upserter:
                 Rejection(item.input_position, f"duplicate id, first seen at {first}", item.external_id)
             )
             return
-        assert self._known is not None
         self.seen.positions[item.external_id] = item.input_position
-        self.seen.ids[item.external_id] = self._known[item.external_id][1]
+        self.seen.ids[item.external_id] = self.stored[item.external_id].id
         self.counts.unchanged += 1
 
     def consume(self, items: Iterable[SourceRecord | Rejection | Skipped | Unchanged]) -> Counts:
@@ -344,20 +343,7 @@ class Upserter:
                 prepared.append(self._prepare(record))
             except RecordError as exc:
                 self.reject(Rejection(record.input_position, str(exc), record.external_id))
-        existing = {
-            row.external_id: row
-            for row in self.conn.execute(
-                select(
-                    Recommendation.id,
-                    Recommendation.external_id,
-                    Recommendation.content_hash,
-                    Recommendation.withdrawn,
-                ).where(
-                    Recommendation.source == self.source,
-                    Recommendation.external_id.in_([p.record.external_id for p in prepared]),
-                )
-            )
-        }
+        existing = self.stored
         new = [p for p in prepared if p.record.external_id not in existing]
         changed = []
         for p in prepared:
@@ -409,7 +395,8 @@ class Upserter:
             for rec_id, p in zip(ids, new, strict=True)
         ]
         if self.conn.dialect.name == "postgresql":
-            self._bulk_insert("recommendations", rows)
+            columns = tuple(rows[0])
+            self._bulk_insert("recommendations", columns, [tuple(row.values()) for row in rows])
         else:
             # SQLAlchemy converts dates and time zones the way it reads them back on SQLite.
             self.conn.execute(insert(Recommendation), rows)
@@ -419,10 +406,8 @@ class Upserter:
         self._write_children(items)
         self._bulk_insert(
             "recommendation_search",
-            [
-                {"recommendation_id": rec_id, "document": search_document(p.plain.values())}
-                for rec_id, p in items
-            ],
+            ("recommendation_id", "document"),
+            [(rec_id, search_document(p.plain.values())) for rec_id, p in items],
         )
         self.counts.created += len(new)
 
@@ -437,28 +422,24 @@ class Upserter:
         start = self.conn.execute(select(func.coalesce(func.max(Recommendation.id), 0))).scalar_one()
         return list(range(start + 1, start + 1 + count))
 
-    def _bulk_insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def _bulk_insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         """Plain-typed rows straight to the driver: COPY on PostgreSQL, executemany on SQLite.
 
         Per-row statement compilation was most of an import's time; this skips it.
         """
         if not rows:
             return
-        columns = list(rows[0])
         raw: Any = self.conn.connection.driver_connection
+        names = ", ".join(columns)
         if self.conn.dialect.name == "postgresql":
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-            ):
+            with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([row[name] for name in columns])
+                    copy.write_row(row)
             return
         cursor = raw.cursor()
         try:
             cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(row[name] for name in columns) for row in rows],
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})", rows
             )
         finally:
             cursor.close()
@@ -466,16 +447,18 @@ class Upserter:
     def _write_children(self, items: list[tuple[int, _Prepared]]) -> None:
         self._bulk_insert(
             "recommendation_texts",
+            ("recommendation_id", "lang", "original", "text"),
             [
-                {"recommendation_id": rec_id, "lang": lang, "original": original, "text": p.plain[lang]}
+                (rec_id, lang, original, p.plain[lang])
                 for rec_id, p in items
                 for lang, original in p.record.texts.items()
             ],
         )
         self._bulk_insert(
             "recommendation_terms",
+            ("recommendation_id", "role", "term_id"),
             [
-                {"recommendation_id": rec_id, "role": role, "term_id": term_id}
+                (rec_id, role, term_id)
                 for rec_id, p in items
                 for role, term_ids in p.links.items()
                 for term_id in term_ids

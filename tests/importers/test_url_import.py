@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 import importers.run
 from app.core.config import Settings
-from app.models import FeedValidator, ImportRun, Recommendation, RecommendationText
+from app.models import FeedValidator, ImportRun, Recommendation, RecommendationText, Revision
 from importers.download import DownloadResult, download
 from tests.fake_uhri import FakeUhri
 from tests.uhri_records import snapshot, uhri_record, write_export
@@ -56,7 +56,10 @@ def stored_validators(engine: Engine) -> dict[str, tuple[str | None, str | None,
     with engine.connect() as conn:
         rows = conn.execute(
             select(
-                FeedValidator.url, FeedValidator.etag, FeedValidator.last_modified, FeedValidator.import_run_id
+                FeedValidator.url,
+                FeedValidator.etag,
+                FeedValidator.last_modified,
+                FeedValidator.import_run_id,
             )
         ).all()
     return {row.url: (row.etag, row.last_modified, row.import_run_id) for row in rows}
@@ -267,7 +270,19 @@ def test_languages_are_downloaded_and_merged(
         (EN, False),  # the full English export
     ]
     assert texts(engine, "fr")[one] == "1. Le Comité recommande vivement à l'État partie."
-    assert third.counts.unchanged + third.counts.updated == 2
+    with engine.connect() as conn:
+        revision = conn.execute(
+            select(Recommendation.external_id, Recommendation.needs_review, Revision.changes).join(
+                Revision, Revision.recommendation_id == Recommendation.id
+            )
+        ).one()
+    assert revision.external_id == one and revision.needs_review is True
+    assert revision.changes == {
+        "texts.fr": {
+            "old": "<p>Droits de l'enfant</p><p>1. Le Comité recommande à l'État partie.</p>",
+            "new": "<p>1. Le Comité recommande vivement à l'État partie.</p>",
+        }
+    }
     validators = stored_validators(engine)
     assert validators[fake_uhri_server.url(FR)] == (*served_validators(fake_uhri_server, FR), third.run_id)
     assert validators[fake_uhri_server.url(EN)] == (*served_validators(fake_uhri_server, EN), third.run_id)

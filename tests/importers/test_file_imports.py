@@ -1,0 +1,337 @@
+"""Imports from local files, end to end on the real database: the bundled UPR Info CSV and UHRI
+XLSX samples, the CSV template's export -> import round trip, and files that cannot be read."""
+
+# Typographic quotes and dashes are the point here: they are what legacy encodings get wrong.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
+from importers.csv_template import read_csv_template, write_template_rows
+from importers.record import SourceRecord
+from importers.run import RunSummary, import_csv_template, import_uhri, import_upr_info
+from tests.conftest import SAMPLE
+from tests.uhri_records import snapshot
+
+UPR_INFO = SAMPLE / "upr-info-peru.csv"
+UHRI_JSON = SAMPLE / "export-full-en.json"
+UHRI_XLSX = SAMPLE / "uhri-search-export.xlsx"
+RUN_BOOKKEEPING = ("import_leases", "import_runs")
+
+
+def data_unchanged(engine: Engine) -> Callable[[], bool]:
+    """Whether, when called later, every table but the run bookkeeping is as it is now."""
+    before = snapshot(engine, skip=RUN_BOOKKEEPING)
+    return lambda: snapshot(engine, skip=RUN_BOOKKEEPING) == before
+
+
+def counts(run: RunSummary) -> dict[str, int]:
+    return vars(run.counts)
+
+
+def by_text_start(engine: Engine, start: str) -> Recommendation:
+    """The one recommendation whose English text starts with ``start``."""
+    with Session(engine) as session:
+        return session.execute(
+            select(Recommendation)
+            .join(RecommendationText, RecommendationText.recommendation_id == Recommendation.id)
+            .where(RecommendationText.lang == "en", RecommendationText.text.startswith(start))
+        ).scalar_one()
+
+
+def linked_labels(engine: Engine, recommendation_id: int, role: str) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(
+            conn.execute(
+                select(Term.label)
+                .join(RecommendationTerm, RecommendationTerm.term_id == Term.id)
+                .where(
+                    RecommendationTerm.recommendation_id == recommendation_id,
+                    RecommendationTerm.role == role,
+                )
+            ).scalars()
+        )
+
+
+# --- UPR Info CSV ----------------------------------------------------------------------------
+
+
+def test_upr_info_sample_imports_and_reimports_unchanged(engine: Engine, settings: Settings) -> None:
+    # Windows-1252, old-Mac CR-only line endings: the sample is exactly what the wild holds.
+    raw = UPR_INFO.read_bytes()
+    assert b"\r" in raw and b"\n" not in raw and b"\x93" in raw  # cp1252's left double quote
+
+    run = import_upr_info(engine, settings, UPR_INFO)
+
+    assert run.outcome == "succeeded", run.message
+    assert counts(run) == {
+        "read": 11,
+        "skipped": 0,
+        "created": 11,
+        "updated": 0,
+        "unchanged": 0,
+        "withdrawn": 0,
+        "rejected": 0,
+    }
+    with engine.connect() as conn:
+        texts = set(conn.execute(select(RecommendationText.text)).scalars())
+        positions = dict(
+            conn.execute(
+                select(Recommendation.position, func.count()).group_by(Recommendation.position)
+            ).all()
+        )
+        cycles = dict(
+            conn.execute(select(Recommendation.upr_session, Recommendation.upr_cycle).distinct()).all()
+        )
+        mechanisms = conn.execute(select(Mechanism.code, Mechanism.family)).all()
+        issues = set(conn.execute(select(Term.label).where(Term.kind == "issue")).scalars())
+        run_row = conn.execute(select(ImportRun.source, ImportRun.format)).one()
+    # Accents, typographic quotes, dashes and the ellipsis decoded as Windows-1252, not Mac Roman.
+    assert (
+        "Guarantee intercultural bilingual education and reduce the school dropout rate among "
+        "indigenous and rural children, as in the “Escuelas Bilingües” programme"
+    ) in texts
+    assert (
+        "Strengthen the protection of human rights defenders – including environmental defenders and "
+        "indigenous leaders – and ensure that attacks against them are investigated and punished"
+    ) in texts
+    assert any(text.endswith("national preventive mechanism of the Defensoría del Pueblo") for text in texts)
+    assert any(text.endswith("Venezuelan migrants and refugees…") for text in texts)
+    assert any("(minería informal)" in text for text in texts)
+    assert positions == {"supported": 9, "noted": 2}
+    assert cycles == {14: 2, 28: 3, 42: 4}
+    assert [tuple(row) for row in mechanisms] == [("UPR", "upr")]
+    assert tuple(run_row) == ("upr-info", "csv")
+    # Issues: one quoted cell, several issues joined by commas; stored as terms of kind "issue".
+    assert issues == {
+        "International instruments",
+        "ESC rights - general",
+        "Detention conditions",
+        "Indigenous peoples",
+        "Development",
+        "Environment",
+        "Business and Human Rights",
+        "Human rights defenders",
+        "Impunity",
+        "Women's rights",
+        "Right to health",
+        "Sexual and reproductive health",
+        "Right to education",
+        "Rights of the Child",
+        "Torture and other CID",
+        "NHRI",
+        "Migrants",
+        "Asylum-seekers - refugees",
+        "Labour",
+        "Child labour",
+    }
+
+    rec = by_text_start(engine, "Adopt the necessary measures to prevent and punish torture")
+    assert (rec.source, rec.position, rec.upr_info_action, rec.upr_session) == (
+        "upr-info",
+        "supported",
+        4,
+        42,
+    )
+    assert linked_labels(engine, rec.id, "issue") == [
+        "Detention conditions",
+        "NHRI",
+        "Torture and other CID",
+    ]
+    assert linked_labels(engine, rec.id, "recommending_state") == ["Côte d'Ivoire"]
+    assert linked_labels(engine, rec.id, "recommending_region") == ["Africa"]
+    assert linked_labels(engine, rec.id, "country") == ["Peru"]
+    assert linked_labels(engine, rec.id, "region") == ["GRULAC"]
+
+    abortion = by_text_start(engine, "Decriminalize abortion")
+    assert (abortion.position, abortion.upr_info_action, abortion.upr_cycle) == ("noted", 5, 3)
+    migrants = by_text_start(engine, "Continue to implement measures")
+    assert migrants.upr_info_action == 1
+    assert linked_labels(engine, migrants.id, "recommending_state") == ["Türkiye"]
+
+    unchanged = data_unchanged(engine)
+    again = import_upr_info(engine, settings, UPR_INFO)
+    assert again.outcome == "succeeded", again.message
+    assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 11)
+    assert unchanged()
+
+
+# --- UHRI search-page XLSX -------------------------------------------------------------------
+
+
+def test_xlsx_export_of_the_same_records_changes_nothing(engine: Engine, settings: Settings) -> None:
+    first = import_uhri(engine, settings, str(UHRI_JSON))
+    assert first.outcome == "succeeded", first.message
+    assert (first.counts.read, first.counts.created, first.counts.skipped) == (80, 47, 33)
+    unchanged = data_unchanged(engine)
+
+    run = import_uhri(engine, settings, str(UHRI_XLSX))
+
+    assert run.outcome == "succeeded", run.message
+    assert counts(run) == {
+        "read": 10,
+        "skipped": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 10,
+        "withdrawn": 0,
+        "rejected": 0,
+    }
+    # Plain text without DocumentId, dates as Excel serials: the same records, so nothing is written
+    # (no revision, no needs_review, DocumentId and HTML text kept).
+    assert unchanged()
+    with engine.connect() as conn:
+        xlsx_run = conn.execute(
+            select(ImportRun.format, ImportRun.full_export).where(ImportRun.id == run.run_id)
+        ).one()
+    assert tuple(xlsx_run) == ("xlsx", False)  # a search-page export never withdraws the rest
+
+
+# --- the CSV template: export -> import ------------------------------------------------------
+
+# As a person fills it in: codes and long names, other spellings, spaces, a translation row.
+USER_TEMPLATE = (
+    "external_id,mechanism,type,symbol,text,language,publication_date,countries,regions,themes,"
+    "affected_persons,sdgs,recommending_states,recommending_regions,upr_session,position\r\n"
+    'IACHR-PER-2024-3,IACHR,Observations,OEA/Ser.L/V/II Doc. 3/24,"3. The Commission is concerned '
+    'about the ""Reinfo"" register; it calls for:\nconsultation, and data.",en,2024-02-01, Peru ;Chile,'
+    "Americas,Indigenous peoples ; Right to a healthy environment,Indigenous peoples,"
+    "16.2 - Protect children from abuse; 5,,,,\r\n"
+    'IACHR-PER-2024-3,,,,"3. La Comisión expresa preocupación por el registro «Reinfo»; pide consulta.",'
+    "es,,,,,,,,,,\r\n"
+    ",ACHPR,recommendation,,- Adopt a law on defenders,en,2023-05-10,Peru,,Human rights defenders,,,,,,\r\n"
+    "UPR-PER-42-1,UPR,,A/HRC/56/12,118.12 Ratify the Escazú Agreement,,2024-07-01,PE,,,,13,"
+    "Norway; Chile,WEOG; GRULAC,42,accepted\r\n"
+)
+
+
+def test_template_export_round_trips_unchanged(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    user_file = tmp_path / "filled-in.csv"
+    user_file.write_bytes(USER_TEMPLATE.encode("utf-8"))
+    run = import_csv_template(engine, settings, user_file)
+    assert run.outcome == "succeeded", run.message
+    assert (run.counts.created, run.counts.rejected) == (3, 0)
+    imported = [item for item in read_csv_template(user_file) if isinstance(item, SourceRecord)]
+    assert len(imported) == 3
+
+    exported = tmp_path / "export.csv"
+    with exported.open("w", encoding="utf-8-sig", newline="") as out:
+        write_template_rows(imported, out)
+    assert exported.read_bytes() != user_file.read_bytes()  # the export's own spelling, with a BOM
+    assert "'- Adopt a law on defenders" in exported.read_text(encoding="utf-8-sig")  # formula guard
+    unchanged = data_unchanged(engine)
+
+    again = import_csv_template(engine, settings, exported)
+
+    assert again.outcome == "succeeded", again.message
+    assert counts(again) == {
+        "read": 3,
+        "skipped": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 3,
+        "withdrawn": 0,
+        "rejected": 0,
+    }
+    assert unchanged()
+    with engine.connect() as conn:
+        langs = [tuple(row) for row in conn.execute(select(RecommendationText.lang, RecommendationText.text))]
+    assert ("es", "3. La Comisión expresa preocupación por el registro «Reinfo»; pide consulta.") in langs
+    assert ("en", "- Adopt a law on defenders") in langs
+    upr = by_text_start(engine, "118.12 Ratify")
+    assert (upr.position, upr.upr_session, upr.upr_cycle, upr.paragraph) == ("supported", 42, 4, "118.12")
+
+
+# --- files that cannot be read: the run fails, nothing is written ---------------------------
+
+
+@pytest.fixture
+def existing(engine: Engine, settings: Settings) -> Callable[[], bool]:
+    """Data already in the database (the UPR Info sample); whether it is still exactly there."""
+    assert import_upr_info(engine, settings, UPR_INFO).outcome == "succeeded"
+    return data_unchanged(engine)
+
+
+def assert_failed(engine: Engine, run: RunSummary, *fragments: str) -> None:
+    assert run.outcome == "failed" and not run.ok
+    assert run.message is not None
+    for fragment in fragments:
+        assert fragment in run.message, run.message
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ImportRun.outcome, ImportRun.message, ImportRun.created, ImportRun.finished_at).where(
+                ImportRun.id == run.run_id
+            )
+        ).one()
+    assert (row.outcome, row.message, row.created) == ("failed", run.message, 0)
+    assert row.finished_at is not None
+
+
+def test_xlsx_that_is_a_text_file_fails(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool]
+) -> None:
+    fake = tmp_path / "uhri-search-export.xlsx"
+    fake.write_text("Text,Countries Concerned\r\nRatify the Convention,Peru\r\n", encoding="utf-8")
+
+    run = import_uhri(engine, settings, str(fake))
+
+    assert_failed(engine, run, "not an XLSX spreadsheet")
+    assert existing()
+
+
+@pytest.mark.parametrize(
+    ("importer", "content", "fragments"),
+    [
+        pytest.param(
+            "csv",
+            b"mechanism,text,country\r\nIACHR,Adopt a law,Peru\r\n",
+            ("unknown column(s) 'country'", "the columns are: external_id, mechanism"),
+            id="template-unknown-column",
+        ),
+        pytest.param(
+            "csv",
+            b"mechanism,symbol\r\nIACHR,OEA/Ser.L/V/II\r\n",
+            ("missing required column(s) 'text'",),
+            id="template-missing-column",
+        ),
+        pytest.param(
+            "upr-info",
+            b"mechanism,text,countries\r\nIACHR,Adopt a law,Peru\r\n",
+            ("not a UPR Info export: missing column(s) 'To'", "the header row holds 'mechanism'"),
+            id="upr-info-wrong-columns",
+        ),
+        pytest.param(
+            "csv",
+            "mechanism,text\r\nIACHR,Adopt a law\r\nIACHR,Garantizar la educación\r\n".encode("cp1252"),
+            ("not UTF-8: byte b'\\xf3' on line 3", "re-save the file as UTF-8"),
+            id="template-not-utf8",
+        ),
+    ],
+)
+def test_unreadable_csv_fails(
+    engine: Engine,
+    settings: Settings,
+    tmp_path: Path,
+    existing: Callable[[], bool],
+    importer: str,
+    content: bytes,
+    fragments: tuple[str, ...],
+) -> None:
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+
+    if importer == "csv":
+        run = import_csv_template(engine, settings, path)
+    else:
+        run = import_upr_info(engine, settings, path)
+
+    assert_failed(engine, run, "input rejected: ", *fragments)
+    assert existing()

@@ -1,0 +1,198 @@
+"""The built-in schedule (app/scheduler.py): the scheduled import against the fake UHRI, the import
+lock, and the scheduler thread's loop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+import app.scheduler
+from app.core.config import Settings
+from app.imports.lock import import_lock
+from app.models import ImportRun, Recommendation
+from app.scheduler import run_scheduled_import, start_scheduler
+from tests.fake_uhri import FakeUhri, fake_uhri
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+THREAD_NAME = "nrtd-scheduler"
+
+# An exception in the scheduler thread must fail the test, not pass as a warning.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[FakeUhri]:
+    with fake_uhri(tmp_path / "export-results") as running:
+        yield running
+
+
+@pytest.fixture
+def scheduled_settings(settings: Settings, server: FakeUhri) -> Settings:
+    """NRTD_UHRI_URL on the fake UHRI, with the short timeouts a test can wait for."""
+    return settings.model_copy(
+        update={
+            "uhri_url": server.url("export-full-{lang}.json"),
+            "uhri_languages": "en",
+            "http_timeout": 2.0,
+            "http_retries": 0,
+        }
+    )
+
+
+@pytest.fixture
+def caplog_info(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.INFO, logger="nrtd.scheduler")
+    return caplog
+
+
+def scheduler_messages(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
+    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "nrtd.scheduler"]
+
+
+def runs(engine: Engine) -> list[tuple[str, int]]:
+    with engine.connect() as conn:
+        return [
+            (outcome, created)
+            for outcome, created in conn.execute(
+                select(ImportRun.outcome, ImportRun.created).order_by(ImportRun.id)
+            )
+        ]
+
+
+def scheduler_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == THREAD_NAME]
+
+
+def test_scheduled_import_downloads_and_imports_the_feed(
+    engine: Engine,
+    scheduled_settings: Settings,
+    server: FakeUhri,
+    caplog_info: pytest.LogCaptureFixture,
+) -> None:
+    write_export(
+        server.directory / "export-full-en.json",
+        [uhri_record(1), uhri_record(2), uhri_record(3, Countries=["Chile"])],
+    )
+
+    run_scheduled_import(scheduled_settings)
+
+    assert runs(engine) == [("succeeded", 2)], caplog_info.text
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() == 2
+    assert [r.name for r in server.requests] == ["export-full-en.json"]
+    (message,) = scheduler_messages(caplog_info)
+    assert message[0] == logging.INFO
+    assert message[1].startswith("scheduled import: import run ")
+    assert "succeeded: read 3, skipped 1, created 2" in message[1]
+
+    # The next time round the export has not changed: a conditional request and a 304.
+    run_scheduled_import(scheduled_settings)
+    assert runs(engine) == [("succeeded", 2), ("not_modified", 0)]
+    assert server.requests[-1].header("If-None-Match") is not None
+
+
+def test_scheduled_import_skips_while_another_import_runs(
+    engine: Engine,
+    scheduled_settings: Settings,
+    server: FakeUhri,
+    caplog_info: pytest.LogCaptureFixture,
+) -> None:
+    write_export(server.directory / "export-full-en.json", [uhri_record(1)])
+    before = snapshot(engine)  # every table: not even a run is recorded
+
+    with import_lock(engine, ttl_seconds=60):
+        run_scheduled_import(scheduled_settings)
+
+    assert snapshot(engine) == before
+    assert server.request_count() == 0  # skipped before downloading anything
+    (message,) = scheduler_messages(caplog_info)
+    assert message[0] == logging.WARNING
+    assert message[1].startswith("scheduled import skipped: another import is running")
+
+    # Once the lock is free the next scheduled run imports as usual.
+    run_scheduled_import(scheduled_settings)
+    assert runs(engine) == [("succeeded", 1)], caplog_info.text
+
+
+def test_failed_scheduled_import_is_logged_not_raised(
+    engine: Engine, scheduled_settings: Settings, server: FakeUhri, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    # No export on the server: a 404.
+    run_scheduled_import(scheduled_settings)
+
+    assert runs(engine) == [("failed", 0)]
+    (message,) = scheduler_messages(caplog_info)
+    assert "failed" in message[1] and "HTTP 404" in message[1]
+
+
+def test_scheduler_thread_starts_and_stops_when_the_event_is_set(
+    scheduled_settings: Settings, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    settings = scheduled_settings.model_copy(update={"import_schedule": "* * * * *"})
+    started = datetime.now(UTC)
+
+    stop = start_scheduler(settings)
+    try:
+        (thread,) = scheduler_threads()
+        assert thread.daemon
+        deadline = time.monotonic() + 5
+        while not scheduler_messages(caplog_info) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+    thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    (message,) = scheduler_messages(caplog_info)  # waited for the next minute, imported nothing
+    prefix = "next scheduled UHRI import at "
+    assert message[1].startswith(prefix)
+    due = datetime.fromisoformat(message[1].removeprefix(prefix))
+    assert due.second == 0 and due.microsecond == 0
+    assert started < due <= started + timedelta(minutes=1)
+
+
+class _DueNow:
+    """A cron schedule whose every next occurrence is already due."""
+
+    def __init__(self, expression: str, start: datetime) -> None:
+        self.expression = expression
+
+    def get_next(self, kind: type[datetime]) -> datetime:
+        return datetime.now(UTC) - timedelta(seconds=1)
+
+
+def test_scheduler_loop_imports_whenever_due_until_stopped(
+    monkeypatch: pytest.MonkeyPatch, scheduled_settings: Settings
+) -> None:
+    settings = scheduled_settings.model_copy(update={"import_schedule": "0 3 * * *"})
+    calls: list[Settings] = []
+    third_call, release = threading.Event(), threading.Event()
+
+    def record_import(given: Settings) -> None:
+        calls.append(given)
+        if len(calls) == 3:
+            third_call.set()
+            release.wait(5)  # until the test has set the stop event
+
+    monkeypatch.setattr(app.scheduler, "croniter", _DueNow)
+    monkeypatch.setattr(app.scheduler, "run_scheduled_import", record_import)
+
+    stop = start_scheduler(settings)
+    (thread,) = scheduler_threads()
+    try:
+        assert third_call.wait(5)
+    finally:
+        stop.set()
+        release.set()
+    thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    # Due at once, every time, until stopped; stopped during an import, it does not start another.
+    assert calls == [settings, settings, settings]
