@@ -73,6 +73,11 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+def load_line() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{os.cpu_count()} CPUs, load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -329,6 +334,7 @@ def report(
     )
     print()
     print(f"{requests} timed requests per scenario after a warm-up; one client, sequential, keep-alive.")
+    print(f"{load_line()} at the end (other work on the machine inflates the times)")
     return missed, warnings
 
 
@@ -367,6 +373,8 @@ def main() -> int:
                 scenarios = build_scenarios(client)
                 total = next(s.total for s in scenarios if not s.params)
                 print(f"# GET {LIST}: {total:,} current recommendations, {redact(args.database_url)}")
+                print()
+                print(f"{load_line()} at the start")
                 print()
                 for scenario in scenarios:
                     if not scenario.skipped:

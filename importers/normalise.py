@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 
@@ -56,6 +57,7 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-
 _LINE_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+@lru_cache(maxsize=4096)  # a reader checks a text for emptiness, then the pipeline stores it
 def html_to_text(html: str) -> str:
     """Safe plain text from UHRI's HTML: scripts and tags removed, entities decoded, blocks as lines."""
     text = html

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -394,12 +394,13 @@ class Upserter:
             }
             for rec_id, p in zip(ids, new, strict=True)
         ]
+        columns = tuple(rows[0])
         if self.conn.dialect.name == "postgresql":
-            columns = tuple(rows[0])
             self._bulk_insert("recommendations", columns, [tuple(row.values()) for row in rows])
         else:
-            # SQLAlchemy converts dates and time zones the way it reads them back on SQLite.
-            self.conn.execute(insert(Recommendation), rows)
+            self._bulk_insert(
+                "recommendations", columns, [tuple(map(_sqlite_value, row.values())) for row in rows]
+            )
         for rec_id, p in zip(ids, new, strict=True):
             self.seen.ids[p.record.external_id] = rec_id
         items = list(zip(ids, new, strict=True))
@@ -699,6 +700,17 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         elif before != after:
             changes[name] = {"old": _jsonable(before), "new": _jsonable(after)}
     return changes
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLAlchemy stores it in SQLite (dates as ISO text, UTC times without offset)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _visible(html: str) -> str:

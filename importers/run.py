@@ -221,15 +221,22 @@ def import_uhri(
                 upserter.merge_texts(lang, read_uhri_json_texts(files[lang], lang))
 
         def save_validators(conn: Connection, run_id: int) -> None:
+            scope = _scope(spec)
             for url, (etag, modified) in validators.items():
-                conn.execute(delete(FeedValidator).where(FeedValidator.url == url))
+                conn.execute(
+                    delete(FeedValidator).where(FeedValidator.url == url, FeedValidator.scope == scope)
+                )
                 conn.execute(
                     insert(FeedValidator).values(
-                        url=url, etag=etag, last_modified=modified, import_run_id=run_id
+                        url=url, scope=scope, etag=etag, last_modified=modified, import_run_id=run_id
                     )
                 )
 
         return execute_run(engine, spec, feed, progress=progress, after=save_validators)
+
+
+def _scope(spec: RunSpec) -> str:
+    return spec.country or "*"
 
 
 def _download_all(
@@ -245,7 +252,11 @@ def _download_all(
     with engine.connect() as conn:
         known = {
             row.url: (row.etag, row.last_modified)
-            for row in conn.execute(select(FeedValidator).where(FeedValidator.url.in_(list(urls.values()))))
+            for row in conn.execute(
+                select(FeedValidator).where(
+                    FeedValidator.url.in_(list(urls.values())), FeedValidator.scope == _scope(spec)
+                )
+            )
         }
     conditional = all(url in known for url in urls.values())
     files: dict[str, Path] = {}

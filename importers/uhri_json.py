@@ -296,17 +296,26 @@ def _labels(obj: dict[str, Any], key: str) -> list[str]:
     return _field(obj, key, _clean_labels)
 
 
+_LABEL_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_LABEL_CACHE_MAX = 50_000
+
+
 def _clean_labels(values: object) -> list[str]:
     # The same few hundred label lists recur across ~270,000 records; cleaning them is most of the
     # per-record cost, so equal lists are cleaned once. Bad input takes the uncached path to fail.
-    if isinstance(values, list) and all(isinstance(value, str) for value in values):
-        return list(_clean_label_tuple(tuple(values)))
+    if type(values) is list:
+        key = tuple(values)
+        try:
+            return list(_LABEL_CACHE[key])
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable element (a list or an object): clean_labels says why
+            return clean_labels(values)
+        cleaned = tuple(clean_labels(values))
+        if len(_LABEL_CACHE) < _LABEL_CACHE_MAX:
+            _LABEL_CACHE[key] = cleaned
+        return list(cleaned)
     return clean_labels(values)
-
-
-@lru_cache(maxsize=16384)
-def _clean_label_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(clean_labels(list(values)))
 
 
 @lru_cache(maxsize=4096)

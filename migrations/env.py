@@ -7,14 +7,7 @@ from alembic import context
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.models import Base
-
-# Objects the migrations create by hand that the ORM does not model: the SQLite FTS5 index
-# (and its shadow tables) and the PostgreSQL full-text expression index.
-UNMODELLED_PREFIXES = ("recommendation_fts", "ix_recommendation_search_tsv", "ix_recommendation_texts_trgm")
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    return not (name and name.startswith(UNMODELLED_PREFIXES))
+from app.models.base import include_object
 
 
 def run_migrations() -> None:

@@ -46,11 +46,16 @@ class RejectedRecord(Base):
 
 
 class FeedValidator(Base):
-    """HTTP validators (ETag, Last-Modified) of the last good download of a URL."""
+    """HTTP validators (ETag, Last-Modified) of the last good import of a URL, per scope.
+
+    The scope is the country filter of that run ("*" for all countries): a 304 says the file is
+    the same, which only means "nothing to do" for a run that would keep the same records.
+    """
 
     __tablename__ = "feed_validators"
 
     url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(255), primary_key=True)
     etag: Mapped[str | None] = mapped_column(String(255))
     last_modified: Mapped[str | None] = mapped_column(String(64))
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"))

@@ -88,13 +88,14 @@ def upgrade() -> None:
     op.create_table(
         "feed_validators",
         sa.Column("url", sa.String(length=1000), nullable=False),
+        sa.Column("scope", sa.String(length=255), nullable=False),
         sa.Column("etag", sa.String(length=255), nullable=True),
         sa.Column("last_modified", sa.String(length=64), nullable=True),
         sa.Column("import_run_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["import_run_id"], ["import_runs.id"], name=op.f("fk_feed_validators_import_run_id_import_runs")
         ),
-        sa.PrimaryKeyConstraint("url", name=op.f("pk_feed_validators")),
+        sa.PrimaryKeyConstraint("url", "scope", name=op.f("pk_feed_validators")),
     )
     op.create_table(
         "import_rejections",

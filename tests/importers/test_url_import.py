@@ -300,3 +300,16 @@ def test_not_found_fails_at_once(engine: Engine, url_settings: Settings, fake_uh
     assert unchanged()
     assert stored_validators(engine) == {}
     assert run_rows(engine) == [(run.run_id, "failed", run.message, 0, 0, 0)]
+
+
+def test_another_country_is_imported_although_the_export_has_not_changed(
+    engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
+) -> None:
+    put_export(fake_uhri_server, EN, [uhri_record(1), uhri_record(2, Countries=["Chile"])])
+    url = fake_uhri_server.url(EN)
+    assert importers.run.import_uhri(engine, url_settings, url).counts.created == 1  # Peru's
+
+    chile = importers.run.import_uhri(engine, url_settings, url, country="Chile")
+
+    assert chile.outcome == "succeeded", chile.message
+    assert chile.counts.created == 1
