@@ -216,6 +216,7 @@ class Upserter:
         self.on_progress = on_progress
         self._stored_rejections = 0
         self._country_keys: dict[str, str] = {}
+        self._updated_ids: set[int] = set()
         self.languages: set[str] = set()
 
     # -- rejections -----------------------------------------------------------------------
@@ -555,6 +556,7 @@ class Upserter:
         self._write_children(writes)
         self.refresh_search(ids)
         self.counts.updated += len(writes)
+        self._updated_ids.update(ids)
 
     def refresh_search(self, ids: list[int]) -> None:
         """Rebuild the search document of these recommendations from all their stored texts."""
@@ -642,7 +644,7 @@ class Upserter:
             touched = []
             for rec_id, original in chunk:
                 old = stored.get(rec_id)
-                if old == original:
+                if old == original or (old is not None and _visible(old) == _visible(original)):
                     continue
                 touched.append(rec_id)
                 values = {"original": original, "text": html_to_text(original)}
@@ -669,6 +671,11 @@ class Upserter:
                     .where(Recommendation.id == rec_id)
                     .values(needs_review=True, updated_run_id=self.run_id, updated_at=now)
                 )
+                if rec_id not in self._updated_ids:
+                    # Counted unchanged by the main-language pass; its translation changed.
+                    self._updated_ids.add(rec_id)
+                    self.counts.unchanged -= 1
+                    self.counts.updated += 1
             self.refresh_search(touched)
         self.languages.add(lang)
 

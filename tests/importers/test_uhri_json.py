@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.taxonomies.sdg import SDG_CODES
 from importers.normalise import html_to_text
-from importers.record import MalformedInput, Rejection, Skipped, SourceRecord
+from importers.record import MalformedInput, Rejection, Skipped, SourceRecord, Unchanged
 from importers.uhri_json import MAX_TEXT_CHARS, raw_hash, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
@@ -69,7 +69,7 @@ def write_export(path: Path, records: list[Any]) -> Path:
     return path
 
 
-def read_all(path: Path, lang: str = "en") -> list[SourceRecord | Rejection | Skipped]:
+def read_all(path: Path, lang: str = "en") -> list[SourceRecord | Rejection | Skipped | Unchanged]:
     return list(read_uhri_json(path, lang))
 
 

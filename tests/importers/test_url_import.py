@@ -263,6 +263,7 @@ def test_languages_are_downloaded_and_merged(
     before = len(fake_uhri_server.requests)
     third = importers.run.import_uhri(engine, settings, template)
     assert third.outcome == "succeeded", third.message
+    assert (third.counts.updated, third.counts.unchanged) == (1, 1)  # the French change counts
     latest = fake_uhri_server.requests[before:]
     assert [(r.name, r.header("If-None-Match") is not None) for r in latest] == [
         (EN, True),  # 304
