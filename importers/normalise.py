@@ -175,6 +175,11 @@ _POSITIONS = {
 
 
 def upr_position(values: list[str]) -> str:
+    return _upr_position(tuple(values))
+
+
+@lru_cache(maxsize=256)
+def _upr_position(values: tuple[str, ...]) -> str:
     """Supported / noted / none. Partly supported recommendations count as supported in part: noted
     wins only when nothing was supported."""
     keys = {label_key(value) for value in values}

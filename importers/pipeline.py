@@ -9,6 +9,8 @@ The caller owns the transaction: this module only executes statements on its con
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -48,6 +50,8 @@ from importers.record import (
 BATCH_SIZE = 500
 MAX_STORED_REJECTIONS = 10_000
 MIN_DATE = date(1, 1, 1)
+# Columns whose Python values SQLite stores as text the way SQLAlchemy writes them.
+SQLITE_CONVERTED = ("publication_date", "uhri_published_at", "sort_date", "created_at", "updated_at")
 # Fields some formats do not carry: a missing value there means "not given", not "removed".
 KEPT_WHEN_ABSENT = ("document_id", "uhri_published_at")
 
@@ -119,6 +123,44 @@ class _Seen:
     ids: dict[str, int] = field(default_factory=dict)
 
 
+class _BatchWriter:
+    """Runs ``write`` on each submitted batch in a thread of its own, two batches in flight at most."""
+
+    def __init__(self, write: Callable[[Any], None]) -> None:
+        self._write = write
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="nrtd-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None and not self._stopping:
+                try:
+                    self._write(batch)
+                except BaseException as exc:
+                    self._error = exc
+
+    def submit(self, batch: Any) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def abort(self) -> None:
+        """Stop after the batch being written: the caller rolls the transaction back."""
+        self._stopping = True
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
 class Vocabulary:
     """Taxonomy terms and mechanisms, cached for the run and created on first sight."""
 
@@ -135,6 +177,8 @@ class Vocabulary:
         self.mechanism_codes = dict(conn.execute(select(Mechanism.code, Mechanism.id)).all())
         self.mechanism_code_of = {v: k for k, v in self.mechanism_codes.items()}
         self._role_keys: dict[tuple[str, str], tuple[str, str]] = {}
+        self._mechanism_of_raw: dict[str, int] = {}
+        self._term_of_raw: dict[tuple[str, str], int] = {}
 
     def role_key(self, role: str, raw: str) -> tuple[str, str]:
         """(key, display label) of a raw label in a role; States resolve 2-letter stubs."""
@@ -149,6 +193,12 @@ class Vocabulary:
         return cached
 
     def term_id(self, role: str, raw: str) -> int:
+        cached = self._term_of_raw.get((role, raw))
+        if cached is None:
+            cached = self._term_of_raw[(role, raw)] = self._resolve_term(role, raw)
+        return cached
+
+    def _resolve_term(self, role: str, raw: str) -> int:
         kind = ROLE_KIND[role]
         key, label = self.role_key(role, raw)
         term_id = self.terms.get((kind, key))
@@ -163,6 +213,12 @@ class Vocabulary:
         return term_id
 
     def mechanism_id(self, raw: str) -> int:
+        cached = self._mechanism_of_raw.get(raw)
+        if cached is None:
+            cached = self._mechanism_of_raw[raw] = self._resolve_mechanism(raw)
+        return cached
+
+    def _resolve_mechanism(self, raw: str) -> int:
         key = label_key(raw)
         if not key:
             raise RecordError("Body: missing")
@@ -280,49 +336,61 @@ class Upserter:
             RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
         )
 
-    def _unchanged(self, item: Unchanged) -> None:
-        first = self.seen.positions.get(item.external_id)
-        if first is not None:
-            self.reject(
-                Rejection(item.input_position, f"duplicate id, first seen at {first}", item.external_id)
-            )
-            return
-        self.seen.positions[item.external_id] = item.input_position
-        self.seen.ids[item.external_id] = self.stored[item.external_id].id
-        self.counts.unchanged += 1
-
     def consume(self, items: Iterable[SourceRecord | Rejection | Skipped | Unchanged]) -> Counts:
-        batch: list[SourceRecord] = []
-        for item in items:
-            self.counts.read += 1
-            if isinstance(item, Skipped):
-                self.counts.skipped += 1
-                continue
-            if isinstance(item, Unchanged):
-                self._unchanged(item)
-                continue
-            if isinstance(item, Rejection):
-                self.reject(item)
-                continue
-            if not self.keeps(item.countries):
-                self.counts.skipped += 1
-                continue
-            first = self.seen.positions.get(item.external_id)
-            if first is not None:
-                self.reject(
-                    Rejection(item.input_position, f"duplicate id, first seen at {first}", item.external_id)
-                )
-                continue
-            self.seen.positions[item.external_id] = item.input_position
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                self._write_batch(batch)
-                batch = []
-        if batch:
-            self._write_batch(batch)
+        """Read ``items`` here while a second thread writes the previous batch.
+
+        The database's own work (SQLite's FTS5 indexing, PostgreSQL's COPY) releases the GIL, so it
+        overlaps with parsing the next records. Only the writer thread touches the connection; this
+        thread counts ``read`` and ``skipped`` and keeps ``seen.positions``.
+        """
+        self.stored  # noqa: B018 (loaded before the connection is shared with the writer thread)
+        writer = _BatchWriter(self._write_items)
+        batch: list[SourceRecord | Rejection | Unchanged] = []
+        try:
+            for item in items:
+                self.counts.read += 1
+                if isinstance(item, Skipped) or (
+                    isinstance(item, SourceRecord) and not self.keeps(item.countries)
+                ):
+                    self.counts.skipped += 1
+                    continue
+                if isinstance(item, Rejection):
+                    if item.external_id:
+                        # Malformed this time is not "gone": never withdraw it for that.
+                        self.seen.positions.setdefault(item.external_id, item.input_position)
+                else:
+                    first = self.seen.positions.get(item.external_id)
+                    if first is not None:
+                        item = Rejection(
+                            item.input_position, f"duplicate id, first seen at {first}", item.external_id
+                        )
+                    else:
+                        self.seen.positions[item.external_id] = item.input_position
+                batch.append(item)
+                if len(batch) >= BATCH_SIZE:
+                    writer.submit(batch)
+                    batch = []
+            if batch:
+                writer.submit(batch)
+            writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
         if self.full_export:
             self._withdraw_missing()
         return self.counts
+
+    def _write_items(self, items: list[SourceRecord | Rejection | Unchanged]) -> None:
+        records: list[SourceRecord] = []
+        for item in items:
+            if isinstance(item, Rejection):
+                self.reject(item)
+            elif isinstance(item, Unchanged):
+                self.seen.ids[item.external_id] = self.stored[item.external_id].id
+                self.counts.unchanged += 1
+            else:
+                records.append(item)
+        self._write_batch(records)
 
     def _prepare(self, record: SourceRecord) -> _Prepared:
         mechanism_id = self.vocab.mechanism_id(record.mechanism)
@@ -330,8 +398,12 @@ class Upserter:
         canonical: dict[str, Any] = {name: getattr(record, name) for name in SCALAR_FIELDS}
         canonical["mechanism"] = self.vocab.mechanism_code_of[mechanism_id]
         canonical["texts"] = dict(sorted(record.texts.items()))
+        term_id = self.vocab.term_id
         for role, attr in ROLE_FIELDS.items():
-            ids = sorted({self.vocab.term_id(role, raw) for raw in getattr(record, attr)})
+            values = getattr(record, attr)
+            if not values:
+                continue
+            ids = sorted({term_id(role, raw) for raw in values})
             if ids:
                 links[role] = ids
                 canonical[role] = sorted(self.vocab.labels[i] for i in ids)
@@ -399,9 +471,10 @@ class Upserter:
         if self.conn.dialect.name == "postgresql":
             self._bulk_insert("recommendations", columns, [tuple(row.values()) for row in rows])
         else:
-            self._bulk_insert(
-                "recommendations", columns, [tuple(map(_sqlite_value, row.values())) for row in rows]
-            )
+            for row in rows:
+                for name in SQLITE_CONVERTED:
+                    row[name] = _sqlite_value(row[name])
+            self._bulk_insert("recommendations", columns, [tuple(row.values()) for row in rows])
         for rec_id, p in zip(ids, new, strict=True):
             self.seen.ids[p.record.external_id] = rec_id
         items = list(zip(ids, new, strict=True))
