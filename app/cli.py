@@ -1,13 +1,14 @@
-"""The ``nrtd`` command: migrate, serve, import, openapi."""
+"""The ``nrtd`` command: migrate, serve, import, export, openapi."""
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, TextIO
 
 import typer
 from pydantic import ValidationError
@@ -29,6 +30,8 @@ cli = typer.Typer(
 )
 import_cli = typer.Typer(help="Import recommendations (one run at a time; a failed run writes nothing).")
 cli.add_typer(import_cli, name="import")
+export_cli = typer.Typer(help="Export recommendations (read only).")
+cli.add_typer(export_cli, name="export")
 err = Console(stderr=True)
 
 CountryOpt = Annotated[
@@ -202,6 +205,74 @@ def import_csv_cmd(
     _finish(
         lambda progress: import_csv_template(get_engine(), settings, file, country=country, progress=progress)
     )
+
+
+@export_cli.command("csv")
+def export_csv_cmd(
+    file: Annotated[str, typer.Argument(help="Where to write the CSV; - for standard output")],
+    source: Annotated[
+        Literal["manual", "upr-info", "uhri"] | None,
+        typer.Option(
+            "--source",
+            help="Only this source's recommendations (manual: the ones imported from the template)",
+        ),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Only the recommendations concerning this State (name or ISO code)"),
+    ] = None,
+    include_withdrawn: Annotated[
+        bool, typer.Option("--include-withdrawn", help="Also the recommendations the feed withdrew")
+    ] = False,
+) -> None:
+    """Export recommendations in the CSV template (UTF-8 with BOM); `nrtd import csv` reads it back."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.core.db import get_engine
+    from importers.csv_export import export_template_csv
+
+    _settings()  # bad settings exit 2 with the reason
+    engine = get_engine()
+
+    def skipped(rec_id: int, reason: str) -> None:
+        err.print(f"recommendation {rec_id} not exported: {reason}", style="yellow", markup=False)
+
+    def export(out: TextIO) -> int:
+        return export_template_csv(
+            engine, out, source=source, country=country, include_withdrawn=include_withdrawn, on_skip=skipped
+        )
+
+    try:
+        count = _export_to(file, export)
+    except (OSError, SQLAlchemyError) as exc:
+        err.print(f"export failed: {type(exc).__name__}: {exc}", style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    err.print(f"exported {count} recommendations", markup=False, highlight=False)
+
+
+def _export_to(file: str, export: Callable[[TextIO], int]) -> int:
+    """Run ``export`` on ``file`` (or standard output for "-"), UTF-8 with a BOM as the template download.
+
+    A file is written beside its final name and moved there at the end, so a failed export leaves
+    any earlier file in place and no half-written one.
+    """
+    if file == "-":
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+        try:
+            return export(out)
+        finally:
+            out.flush()
+            out.detach()
+    path = Path(file)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+            count = export(out)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
 
 
 @cli.command()
