@@ -20,8 +20,8 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
 # Objects the migrations create by hand that the ORM does not model: the SQLite FTS5 index
-# (and its shadow tables) and the PostgreSQL full-text expression index.
-UNMODELLED_PREFIXES = ("recommendation_fts", "ix_recommendation_search_tsv")
+# (and its shadow tables), and PostgreSQL's stored tsvector column and its GIN index.
+UNMODELLED_PREFIXES = ("recommendation_fts", "ix_recommendation_search_tsv", "search_tsv")
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

@@ -80,7 +80,7 @@ class RecommendationSearch(Base):
     """One folded, tokenizer-friendly document per recommendation (all languages).
 
     SQLite indexes it with an FTS5 table kept in sync by triggers; PostgreSQL with a GIN index on
-    ``to_tsvector('simple', document)``. Both are created by the migrations.
+    a stored ``search_tsv = to_tsvector('simple', document)`` column. Both are created by the migrations.
     """
 
     __tablename__ = "recommendation_search"

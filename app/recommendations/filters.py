@@ -35,7 +35,7 @@ LABEL_FILTERS = {
 }
 
 
-def _flag(attribute: QueryableAttribute[Any], dialect: str) -> ColumnElement[Any]:
+def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) -> ColumnElement[Any]:
     """A low-cardinality column (withdrawn, type, position, mechanism...) for a filter.
 
     SQLite has no statistics unless ANALYZE has run, and then prefers any equality index: it would
@@ -44,7 +44,7 @@ def _flag(attribute: QueryableAttribute[Any], dialect: str) -> ColumnElement[Any
     walking ix_recommendations_sort and stopping after a page. PostgreSQL plans from statistics.
     """
     column = attribute.expression
-    if dialect != "sqlite":
+    if dialect != "sqlite" or not hints:
         return column
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
@@ -76,10 +76,16 @@ def sdg_condition(raw_code: str) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
-def filter_conditions(params: RecommendationListParams, dialect: str) -> list[ColumnElement[bool]]:
-    """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed)."""
+def filter_conditions(
+    params: RecommendationListParams, dialect: str, *, hints: bool = True
+) -> list[ColumnElement[bool]]:
+    """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed).
+
+    ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
+    every match anyway, wrong for a page (see ``_flag``).
+    """
     rec = Recommendation
-    conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect) == params.withdrawn]
+    conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
     if params.q:
         text_match = matching_ids(params.q, dialect)
         if text_match is not None:
@@ -87,16 +93,16 @@ def filter_conditions(params: RecommendationListParams, dialect: str) -> list[Co
     if params.mechanism:
         codes = sorted({code.strip().upper() for code in params.mechanism})
         conditions.append(
-            _flag(rec.mechanism_id, dialect).in_(select(Mechanism.id).where(Mechanism.code.in_(codes)))
+            _flag(rec.mechanism_id, dialect, hints).in_(select(Mechanism.id).where(Mechanism.code.in_(codes)))
         )
     if params.family:
         conditions.append(
-            _flag(rec.mechanism_id, dialect).in_(
+            _flag(rec.mechanism_id, dialect, hints).in_(
                 select(Mechanism.id).where(Mechanism.family == params.family)
             )
         )
     if params.type:
-        conditions.append(_flag(rec.type, dialect) == params.type)
+        conditions.append(_flag(rec.type, dialect, hints) == params.type)
     for name, role in LABEL_FILTERS.items():
         label = getattr(params, name)
         if label is not None:
@@ -108,11 +114,11 @@ def filter_conditions(params: RecommendationListParams, dialect: str) -> list[Co
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:
-        conditions.append(_flag(rec.position, dialect) == params.position)
+        conditions.append(_flag(rec.position, dialect, hints) == params.position)
     if params.source:
-        conditions.append(_flag(rec.source, dialect) == params.source)
+        conditions.append(_flag(rec.source, dialect, hints) == params.source)
     if params.needs_review is not None:
-        conditions.append(_flag(rec.needs_review, dialect) == params.needs_review)
+        conditions.append(_flag(rec.needs_review, dialect, hints) == params.needs_review)
     if params.published_from:
         conditions.append(rec.publication_date >= params.published_from)
     if params.published_to:

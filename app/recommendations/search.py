@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Integer, column, func, select, text
+from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
 from sqlalchemy.sql.elements import TextClause
 
 from app.models import RecommendationSearch
@@ -91,7 +91,8 @@ def matching_ids(query: str, dialect: str) -> ColumnElement[bool] | None:
     ts = tsquery(query)
     if ts is None:
         return None
-    condition = func.to_tsvector("simple", RecommendationSearch.document).bool_op("@@")(
+    # search_tsv: the stored to_tsvector('simple', document) the migrations add on PostgreSQL.
+    condition = literal_column("recommendation_search.search_tsv").bool_op("@@")(
         func.to_tsquery("simple", ts)
     )
     return Recommendation.id.in_(select(RecommendationSearch.recommendation_id).where(condition))

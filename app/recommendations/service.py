@@ -28,6 +28,7 @@ from app.recommendations.schemas import (
     SdgRef,
     TextVersion,
 )
+from app.recommendations.totals import cached_total
 from app.taxonomies.sdg import sdg_entries
 
 # Response list field for each term role.
@@ -57,19 +58,16 @@ class _Terms:
         if not ids:
             return terms
         rows = session.execute(
-            select(
-                RecommendationTerm.recommendation_id,
-                RecommendationTerm.role,
-                Term.label,
-                Term.code,
-                Term.titles,
-            )
+            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, Term.label, Term.code)
             .join(Term, Term.id == RecommendationTerm.term_id)
             .where(RecommendationTerm.recommendation_id.in_(ids))
         )
-        for rec_id, role, label, code, titles in rows:
+        entries = sdg_entries()
+        for rec_id, role, label, code in rows:
             if role == "sdg":
-                terms.sdgs[rec_id].append((code or label, titles or {}, label))
+                # Titles from the bundled SDG data: decoding each term's JSON was most of a page's time.
+                entry = entries.get(code or "")
+                terms.sdgs[rec_id].append((code or label, entry.titles if entry else {}, label))
             else:
                 terms.labels[rec_id][role].append(label)
         return terms
@@ -153,7 +151,8 @@ def _with_mechanism() -> Select[Recommendation, str, str, str]:
 
 
 def list_recommendations(session: Session, params: RecommendationListParams) -> RecommendationPage:
-    conditions = filter_conditions(params, session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    conditions = filter_conditions(params, dialect)
     page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
     rows = session.execute(
         _with_mechanism()
@@ -164,9 +163,14 @@ def list_recommendations(session: Session, params: RecommendationListParams) -> 
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]
     if params.cursor or has_more:
-        total = session.execute(
-            select(func.count()).select_from(Recommendation).where(*conditions)
-        ).scalar_one()
+        counted = filter_conditions(params, dialect, hints=False)
+        total = cached_total(
+            session,
+            params.model_dump(exclude={"cursor", "limit", "lang"}),
+            lambda: session.execute(
+                select(func.count()).select_from(Recommendation).where(*counted)
+            ).scalar_one(),
+        )
     else:
         total = len(rows)  # a first page that holds everything is its own count
     ids = [row.Recommendation.id for row in rows]

@@ -292,9 +292,13 @@ def _create_search_index() -> None:
             "INSERT INTO recommendation_fts(rowid, document) VALUES (new.recommendation_id, new.document); END"
         )
     else:
+        # A stored tsvector: matching rows one by one must not re-parse every document.
         op.execute(
-            "CREATE INDEX ix_recommendation_search_tsv ON recommendation_search "
-            "USING gin (to_tsvector('simple', document))"
+            "ALTER TABLE recommendation_search ADD COLUMN search_tsv tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple', document)) STORED"
+        )
+        op.execute(
+            "CREATE INDEX ix_recommendation_search_tsv ON recommendation_search USING gin (search_tsv)"
         )
 
 
