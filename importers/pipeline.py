@@ -348,10 +348,12 @@ class Upserter:
         batch: list[SourceRecord | Rejection | Unchanged] = []
         try:
             for item in items:
+                if isinstance(item, Skipped):
+                    self.counts.read += item.count
+                    self.counts.skipped += item.count
+                    continue
                 self.counts.read += 1
-                if isinstance(item, Skipped) or (
-                    isinstance(item, SourceRecord) and not self.keeps(item.countries)
-                ):
+                if isinstance(item, SourceRecord) and not self.keeps(item.countries):
                     self.counts.skipped += 1
                     continue
                 if isinstance(item, Rejection):

@@ -59,13 +59,11 @@ class Rejection:
     external_id: str | None = None
 
 
+@dataclass(slots=True)
 class Skipped:
-    """A record a reader passed over cheaply because it concerns none of the tracked countries."""
+    """Records a reader passed over cheaply because they concern none of the tracked countries."""
 
-    __slots__ = ()
-
-
-SKIPPED = Skipped()
+    count: int = 1
 
 
 @dataclass(slots=True)

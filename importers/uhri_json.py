@@ -28,7 +28,6 @@ from importers.normalise import (
     upr_position,
 )
 from importers.record import (
-    SKIPPED,
     CountryFilter,
     KnownCheck,
     MalformedInput,
@@ -73,23 +72,27 @@ def read_uhri_json(
     """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order.
 
     With ``keep``, a record whose Countries the filter refuses is passed over before it is mapped
-    (``SKIPPED``): importing one State reads the whole export at little more than parsing cost.
-    With ``known``, a record whose raw hash the pipeline already holds is ``Unchanged``.
+    and counted in ``Skipped`` runs: importing one State reads the whole export at little more than
+    parsing cost. With ``known``, a record whose raw hash the pipeline already holds is ``Unchanged``.
     """
+    skipped = 0
     for number, item in _stream_items(path):
+        if keep is not None and type(item) is dict:
+            countries = item.get("Countries")
+            try:
+                passed_over = type(countries) is list and not keep(countries)
+            except (TypeError, RecordError):  # labels that are not text: the mapping rejects them
+                passed_over = False
+            if passed_over:
+                skipped += 1
+                continue
+        if skipped:
+            yield Skipped(skipped)
+            skipped = 0
         position = f"record {number}"
         if not isinstance(item, dict):
             yield Rejection(position, f"record: expected a JSON object, got {_json_type(item)}")
             continue
-        if keep is not None:
-            countries = item.get("Countries")
-            if (
-                isinstance(countries, list)
-                and all(isinstance(label, str) for label in countries)
-                and not keep(countries)
-            ):
-                yield SKIPPED
-                continue
         source_hash = raw_hash(item)
         external_id = item.get("AnnotationId")
         if known is not None and isinstance(external_id, str) and known(external_id.strip(), source_hash):
@@ -101,6 +104,8 @@ def read_uhri_json(
             yield record
         except RecordError as exc:
             yield Rejection(position, str(exc), _external_id_or_none(item))
+    if skipped:
+        yield Skipped(skipped)
 
 
 def read_uhri_json_texts(path: Path, lang: str) -> Iterator[tuple[str, str] | Rejection]:
