@@ -59,8 +59,13 @@ def label_condition(role: str, label: str) -> ColumnElement[bool]:
     return _linked_to(role, RecommendationTerm.term_id.in_(term))
 
 
-def sdg_condition(raw_code: str) -> ColumnElement[bool]:
-    """A goal code matches the goal and all its targets; a target code matches that target."""
+def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
+    """A goal code matches the goal and all its targets; a target code matches that target.
+
+    ``walk``: a correlated EXISTS instead of IN, so SQLite walks the newest-first index and stops
+    after a page. A goal covers a large share of all recommendations (16: 40%), where collecting
+    and sorting every match first costs hundreds of milliseconds.
+    """
     code = raw_code.strip().lower()
     if code not in SDG_CODES:
         raise InvalidInput(
@@ -73,6 +78,16 @@ def sdg_condition(raw_code: str) -> ColumnElement[bool]:
         goal = aliased(Term)
         goal_id = select(goal.id).where(goal.kind == "sdg", goal.key == code)
         terms = select(Term.id).where(Term.kind == "sdg", or_(Term.key == code, Term.parent_id.in_(goal_id)))
+        if walk:
+            return (
+                select(RecommendationTerm.recommendation_id)
+                .where(
+                    RecommendationTerm.recommendation_id == Recommendation.id,
+                    RecommendationTerm.role == "sdg",
+                    RecommendationTerm.term_id.in_(terms),
+                )
+                .exists()
+            )
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
@@ -108,7 +123,7 @@ def filter_conditions(
         if label is not None:
             conditions.append(label_condition(role, label))
     if params.sdg is not None:
-        conditions.append(sdg_condition(params.sdg))
+        conditions.append(sdg_condition(params.sdg, walk=hints and dialect == "sqlite"))
     if params.cycle is not None:
         conditions.append(rec.upr_cycle == params.cycle)
     if params.session is not None:
