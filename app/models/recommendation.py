@@ -35,6 +35,8 @@ class Recommendation(Base):
         UniqueConstraint("source", "external_id"),
         Index("ix_recommendations_sort", "sort_date", "id"),
         Index("ix_recommendations_listing", "withdrawn", "sort_date", "id"),
+        # A UPR cycle holds tens of thousands: its pages walk this index newest first.
+        Index("ix_recommendations_cycle_sort", "upr_cycle", "sort_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,7 +49,7 @@ class Recommendation(Base):
     paragraph: Mapped[str | None] = mapped_column(String(32))
     publication_date: Mapped[date | None] = mapped_column(Date, index=True)
     uhri_published_at: Mapped[datetime | None] = mapped_column(DateTime)
-    upr_cycle: Mapped[int | None] = mapped_column(Integer, index=True)
+    upr_cycle: Mapped[int | None] = mapped_column(Integer)
     upr_session: Mapped[int | None] = mapped_column(Integer, index=True)
     position: Mapped[str] = mapped_column(String(16), index=True)
     upr_info_action: Mapped[int | None] = mapped_column(Integer)

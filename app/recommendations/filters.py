@@ -92,17 +92,18 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
 
 
 def filter_conditions(
-    params: RecommendationListParams, dialect: str, *, hints: bool = True
+    params: RecommendationListParams, dialect: str, *, hints: bool = True, many: bool = False
 ) -> list[ColumnElement[bool]]:
     """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed).
 
     ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
-    every match anyway, wrong for a page (see ``_flag``).
+    every match anyway, wrong for a page (see ``_flag``). ``many``: the filters are known to match
+    many recommendations, so a page walks the newest-first index (see ``matching_ids``).
     """
     rec = Recommendation
     conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
     if params.q:
-        text_match = matching_ids(params.q, dialect)
+        text_match = matching_ids(params.q, dialect, walk=hints and many)
         if text_match is not None:
             conditions.append(text_match)
     if params.mechanism:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import TextClause, UnaryExpression
 
 from app.models import RecommendationSearch
 
@@ -78,8 +80,14 @@ def tsquery(query: str) -> str | None:
     return " & ".join(parts) or None
 
 
-def matching_ids(query: str, dialect: str) -> ColumnElement[bool] | None:
-    """A condition on ``recommendations.id`` selecting the recommendations whose text matches."""
+def matching_ids(query: str, dialect: str, *, walk: bool = False) -> ColumnElement[bool] | None:
+    """A condition on ``recommendations.id`` selecting the recommendations whose text matches.
+
+    ``walk`` (SQLite, for a query known to match many): keep the match off the id index so SQLite
+    walks the newest-first index and stops after a page instead of sorting every match.
+    PostgreSQL plans from its statistics (a materialised set of matches was tried: faster for a
+    rare match combined with a broad filter, several times slower for common words).
+    """
     from app.models import Recommendation
 
     if dialect == "sqlite":
@@ -87,7 +95,11 @@ def matching_ids(query: str, dialect: str) -> ColumnElement[bool] | None:
         if match is None:
             return None
         fts: TextClause = text("SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH :match")
-        return Recommendation.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
+        ids = fts.bindparams(match=match).columns(column("rowid", Integer))
+        target: ColumnElement[Any] = Recommendation.id.expression
+        if walk:
+            target = UnaryExpression(target, operator=operators.custom_op("+"), type_=Integer())
+        return target.in_(ids)
     ts = tsquery(query)
     if ts is None:
         return None

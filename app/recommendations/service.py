@@ -1,7 +1,7 @@
 """Reading recommendations: filtered keyset pages and single records, relations loaded in bulk.
 
-A page costs a fixed number of statements whatever its size: the page, the total, then the
-page's terms and texts in one query each (mechanisms come with the page by join).
+A page costs a fixed number of statements whatever its size: the total (see totals.py), the
+page, then the page's terms and texts in one query each (mechanisms come with the page by join).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ ROLE_LISTS = {
     "recommending_region": "recommending_regions",
     "issue": "issues",
 }
+# Above this many matches a page is found faster by walking the newest-first index than by
+# collecting and sorting every match.
+MANY_MATCHES = 2000
 _LANG_ORDER = {lang: n for n, lang in enumerate(UHRI_LANGUAGES)}
 _SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 
@@ -152,7 +155,16 @@ def _with_mechanism() -> Select[Recommendation, str, str, str]:
 
 def list_recommendations(session: Session, params: RecommendationListParams) -> RecommendationPage:
     dialect = session.get_bind().dialect.name
-    conditions = filter_conditions(params, dialect)
+    # The total first (usually reused from the cache): how many match decides the page's plan.
+    counted = filter_conditions(params, dialect, hints=False)
+    total = cached_total(
+        session,
+        params.model_dump(exclude={"cursor", "limit", "lang"}),
+        lambda: session.execute(
+            select(func.count()).select_from(Recommendation).where(*counted)
+        ).scalar_one(),
+    )
+    conditions = filter_conditions(params, dialect, many=total > MANY_MATCHES)
     page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
     rows = session.execute(
         _with_mechanism()
@@ -162,17 +174,6 @@ def list_recommendations(session: Session, params: RecommendationListParams) -> 
     ).all()
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]
-    if params.cursor or has_more:
-        counted = filter_conditions(params, dialect, hints=False)
-        total = cached_total(
-            session,
-            params.model_dump(exclude={"cursor", "limit", "lang"}),
-            lambda: session.execute(
-                select(func.count()).select_from(Recommendation).where(*counted)
-            ).scalar_one(),
-        )
-    else:
-        total = len(rows)  # a first page that holds everything is its own count
     ids = [row.Recommendation.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)

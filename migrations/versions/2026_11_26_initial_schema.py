@@ -182,7 +182,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_recommendations_listing", ["withdrawn", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_symbol"), ["symbol"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_type"), ["type"], unique=False)
-        batch_op.create_index(batch_op.f("ix_recommendations_upr_cycle"), ["upr_cycle"], unique=False)
+        batch_op.create_index("ix_recommendations_cycle_sort", ["upr_cycle", "sort_date", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_upr_session"), ["upr_session"], unique=False)
         batch_op.create_index(batch_op.f("ix_recommendations_withdrawn"), ["withdrawn"], unique=False)
 
@@ -360,7 +360,7 @@ def downgrade() -> None:
     with op.batch_alter_table("recommendations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_recommendations_withdrawn"))
         batch_op.drop_index(batch_op.f("ix_recommendations_upr_session"))
-        batch_op.drop_index(batch_op.f("ix_recommendations_upr_cycle"))
+        batch_op.drop_index("ix_recommendations_cycle_sort")
         batch_op.drop_index(batch_op.f("ix_recommendations_type"))
         batch_op.drop_index(batch_op.f("ix_recommendations_symbol"))
         batch_op.drop_index("ix_recommendations_sort")
