@@ -2,36 +2,71 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
+from app.audit.router import router as audit_router
+from app.auth.actor import EVERYONE, STAFF
+from app.auth.deps import roles
+from app.auth.router import router as auth_router
+from app.clusters.router import router as clusters_router
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
-from app.core.problems import PROBLEM_RESPONSES, document_problem_media_type, install_problem_handlers
+from app.core.problems import (
+    PROBLEM_RESPONSES,
+    document_problem_media_type,
+    install_problem_handlers,
+    problem_responses,
+)
+from app.core.request_id import RequestIdMiddleware
+from app.entities.router import router as entities_router
 from app.health.router import router as health_router
 from app.imports.router import router as import_runs_router
+from app.plans.router import router as plans_router
 from app.recommendations.router import router as recommendations_router
 from app.taxonomies.router import router as taxonomies_router
+from app.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
+# Every /api/v1 route but login needs credentials: 401 without them, 403 for a role that may not.
+AUTH_RESPONSES = problem_responses(401, 403)
+
+
+def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
+    """Each router, and the roles allowed on all of it (None: its routes check roles themselves)."""
+    return [
+        (auth_router, None),
+        (users_router, None),
+        (entities_router, None),
+        (recommendations_router, None),
+        (clusters_router, None),
+        (plans_router, None),
+        (audit_router, None),
+        (taxonomies_router, EVERYONE),
+        (import_runs_router, STAFF),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="NRTD: national recommendation-tracking database",
-        version="0.1.0",
+        version="0.2.0",
         description=(
             "Follow-up of the recommendations a State receives from the UN human-rights mechanisms "
             "(imported from OHCHR's Universal Human Rights Index) and from regional bodies. "
-            "Errors are RFC 9457 `application/problem+json`."
+            "Errors are RFC 9457 `application/problem+json`. Log in with `POST /api/v1/auth/token` "
+            "and send the token as `Authorization: Bearer <token>`; machine clients send an API key. "
+            "Writes to an existing resource need `If-Match` with the ETag of the version you read."
         ),
         responses=PROBLEM_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     document_problem_media_type(app)
     app.include_router(health_router)
-    for router in (recommendations_router, taxonomies_router, import_runs_router):
-        app.include_router(router, prefix=API_PREFIX)
+    for router, allowed in _api_routers():
+        dependencies = [Depends(roles(allowed, "this route"))] if allowed else []
+        app.include_router(router, prefix=API_PREFIX, dependencies=dependencies, responses=AUTH_RESPONSES)
     return app

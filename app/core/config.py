@@ -27,6 +27,16 @@ class Settings(BaseSettings):
         default=6 * 3600, description="seconds before an orphaned SQLite lease expires"
     )
     log_level: str = "INFO"
+    token_ttl_minutes: int = Field(
+        default=480, ge=1, le=60 * 24 * 30, description="lifetime of a login token, in minutes"
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="failed logins per account within the window before 429"
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20, ge=1, description="failed logins per client address within the window before 429"
+    )
+    login_window_seconds: int = Field(default=900, ge=1, description="the failed-login counting window")
 
     @field_validator("uhri_languages")
     @classmethod

@@ -72,10 +72,14 @@ def _session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def new_session(engine: Engine | None = None) -> Session:
+    return _session_factory(engine or get_engine())()
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception."""
-    session = _session_factory(engine or get_engine())()
+    session = new_session(engine)
     try:
         yield session
         session.commit()

@@ -12,10 +12,21 @@ class DomainError(Exception):
     problem = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        persist: list[Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers or {}
+        # Rows written although the request fails (its own writes are rolled back): the audit
+        # event of a refusal, a failed login.
+        self.persist = persist or []
 
     @property
     def type_uri(self) -> str:
@@ -54,3 +65,43 @@ class ImportFailed(DomainError):
     status = 422
     problem = "import-failed"
     title = "Import failed"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    problem = "unauthorized"
+    title = "Authentication required"
+
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kwargs)
+
+
+class Forbidden(DomainError):
+    status = 403
+    problem = "forbidden"
+    title = "Forbidden"
+
+
+class PreconditionFailed(DomainError):
+    """The If-Match header names a version that is no longer current; nothing was written."""
+
+    status = 412
+    problem = "precondition-failed"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    problem = "precondition-required"
+    title = "Precondition required"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    problem = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": str(max(1, retry_after))})
+        super().__init__(detail, **kwargs)

@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import PROBLEM_BASE, DomainError
@@ -35,6 +37,25 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found"),
         (422, "Invalid input (the `errors` list names each field and the reason)"),
     )
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give beyond 404 and 422."""
+    return {
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not authenticated: no token, or an expired, revoked or unknown one",
+    403: "Authenticated, but this role or entity may not do this",
+    409: "Conflicts with existing data",
+    412: "If-Match names a version that is no longer current; nothing was written",
+    428: "If-Match is required for this write",
+    429: "Too many requests: retry after the Retry-After header's seconds",
 }
 
 
@@ -79,7 +100,28 @@ def _field(loc: tuple[Any, ...]) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors)
+        response = problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors)
+        response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(StaleDataError)
+    async def stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        # Another request changed the row between our read and our write (the version column).
+        return problem_response(
+            request,
+            412,
+            "precondition-failed",
+            "Precondition failed",
+            "the resource changed while this request ran; read it again and retry",
+            [{"field": "If-Match", "reason": "stale"}],
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A race the service's own checks could not see (two creates of one unique name).
+        return problem_response(
+            request, 409, "conflict", "Conflict", "the change conflicts with data written meanwhile", []
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -89,7 +131,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
+        titles = {
+            404: "Not found",
+            405: "Method not allowed",
+            401: "Unauthorized",
+            403: "Forbidden",
+            413: "Content too large",
+        }
         problem = titles.get(exc.status_code, "HTTP error").lower().replace(" ", "-")
         response = problem_response(
             request, exc.status_code, problem, titles.get(exc.status_code, "HTTP error"), str(exc.detail), []

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.auth.deps import AnyUser
 from app.core.deps import DbSession, RowId
 from app.recommendations import service
 from app.recommendations.schemas import (
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 @router.get("", summary="List recommendations, newest first, with filters and keyset pagination")
 def list_recommendations(
-    db: DbSession, params: Annotated[RecommendationListParams, Query()]
+    db: DbSession, actor: AnyUser, params: Annotated[RecommendationListParams, Query()]
 ) -> RecommendationPage:
     return service.list_recommendations(db, params)
 
@@ -28,6 +29,7 @@ def list_recommendations(
 @router.get("/{recommendation_id}", summary="One recommendation with all its texts and its revisions")
 def get_recommendation(
     db: DbSession,
+    actor: AnyUser,
     recommendation_id: RowId,
     lang: Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")] = "en",
 ) -> RecommendationDetail:

@@ -150,7 +150,8 @@ def test_one_query_per_vocabulary(client: TestClient, kind: str) -> None:
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement != "BEGIN":
+        # The credentials lookup is one fixed statement every authenticated request makes.
+        if statement != "BEGIN" and "FROM auth_tokens" not in statement:
             statements.append(statement)
 
     event.listen(app_engine, "before_cursor_execute", count)

@@ -1,0 +1,45 @@
+"""Who is making a request: the authenticated user or API key, with its role and entity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+FOCAL_POINT = "focal_point"
+READER = "reader"
+
+# Admins can do everything coordinators can, plus users, API keys and settings.
+MANAGERS = frozenset({ADMIN, COORDINATOR})
+# Everyone who may read internal data (notes, plans, drafts).
+STAFF = frozenset({ADMIN, COORDINATOR, FOCAL_POINT})
+EVERYONE = frozenset({ADMIN, COORDINATOR, FOCAL_POINT, READER})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: str
+    label: str  # the user's email, or "api-key:<name>"
+    user_id: int | None = None
+    api_key_id: int | None = None
+    entity_id: int | None = None
+    token_id: int | None = None
+    read_only: bool = False  # a read-scoped API key
+    request_id: str | None = None
+    client_ip: str | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGERS
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+@dataclass(frozen=True, slots=True)
+class Anonymous:
+    """A request with no credentials (a login attempt): only its request id and address are known."""
+
+    request_id: str | None = None
+    client_ip: str | None = None

@@ -1,0 +1,64 @@
+"""FastAPI dependencies: who is calling, and whether their role may use the route at all.
+
+Route-level role checks live here; object-level checks (a focal point's own entity) sit in the
+services' queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from app.auth import service
+from app.auth.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
+from app.auth.permissions import ensure_role, refuse
+from app.core.deps import SAFE_METHODS, DbSession
+from app.core.errors import Unauthorized
+
+_bearer = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    auto_error=False,
+    description="A login token from POST /api/v1/auth/token, or an API key (`nrtd_...`)",
+)
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key (`nrtd_...`)")
+
+
+def anonymous(request: Request) -> Anonymous:
+    return Anonymous(
+        request_id=getattr(request.state, "request_id", None),
+        client_ip=request.client.host if request.client else None,
+    )
+
+
+def current_actor(
+    request: Request,
+    db: DbSession,
+    bearer: Annotated[str | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Actor:
+    credential = bearer or api_key
+    if not credential:
+        raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
+    actor = service.authenticate(db, credential, anonymous(request))
+    if actor.read_only and request.method not in SAFE_METHODS:
+        raise refuse(actor, "this API key is read-only")
+    return actor
+
+
+def roles(allowed: frozenset[str], what: str) -> Callable[..., Actor]:
+    def dependency(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        ensure_role(actor, allowed, what)
+        return actor
+
+    return dependency
+
+
+# Aliases for the routes: the parameter's type names who may call it.
+AnyUser = Annotated[Actor, Depends(roles(EVERYONE, "this route"))]
+StaffUser = Annotated[Actor, Depends(roles(STAFF, "internal data"))]
+Manager = Annotated[Actor, Depends(roles(MANAGERS, "this change"))]
+AdminUser = Annotated[Actor, Depends(roles(frozenset({"admin"}), "administration"))]
+AnonymousCaller = Annotated[Anonymous, Depends(anonymous)]

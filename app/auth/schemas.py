@@ -1,0 +1,34 @@
+"""Request and response shapes of login, logout and /me."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.core.timestamps import UtcDateTime
+
+Role = Literal["admin", "coordinator", "focal_point", "reader"]
+
+
+class TokenOut(BaseModel):
+    access_token: str = Field(description="Send as `Authorization: Bearer <token>`")
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_at: UtcDateTime
+    expires_in: int = Field(description="Seconds until the token expires")
+
+
+class EntityRef(BaseModel):
+    id: int
+    name: str
+    acronym: str | None
+
+
+class MeOut(BaseModel):
+    kind: Literal["user", "api_key"]
+    id: int = Field(description="The user's id, or the API key's id")
+    email: str | None = Field(description="The user's email; null for an API key")
+    name: str | None = Field(description="The user's full name, or the API key's name")
+    role: Role
+    entity: EntityRef | None
+    read_only: bool = Field(description="True for a read-scoped API key")

@@ -1,0 +1,59 @@
+"""Accounts for tests: entities, users and tokens written straight to the database.
+
+Tokens are made the way a login makes them (a random secret, its SHA-256 stored), without
+paying for an Argon2 hash per test; logging in for real is tested in tests/api/test_auth.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.auth.passwords import hash_password
+from app.auth.service import secret_hash
+from app.models import AuthToken, Entity, User
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+def create_entity(engine: Engine, name: str, *, kind: str = "ministry", acronym: str | None = None) -> int:
+    with Session(engine) as session, session.begin():
+        entity = Entity(name=name, kind=kind, acronym=acronym)
+        session.add(entity)
+        session.flush()
+        return entity.id
+
+
+def create_user(
+    engine: Engine, email: str, role: str, *, entity_id: int | None = None, active: bool = True
+) -> int:
+    with Session(engine) as session, session.begin():
+        user = User(email=email, role=role, entity_id=entity_id, password_hash=_PASSWORD_HASH, active=active)
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def issue_token(engine: Engine, user_id: int, *, ttl: timedelta = timedelta(hours=1)) -> str:
+    token = secrets.token_urlsafe(32)
+    with Session(engine) as session, session.begin():
+        session.add(
+            AuthToken(token_hash=secret_hash(token), user_id=user_id, expires_at=datetime.now(UTC) + ttl)
+        )
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def headers_for(
+    engine: Engine, role: str, *, entity_id: int | None = None, email: str | None = None
+) -> dict[str, str]:
+    """Authorization headers of a new user with ``role`` (and ``entity_id``)."""
+    email = email or f"{role}-{secrets.token_hex(4)}@example.org"
+    return bearer(issue_token(engine, create_user(engine, email, role, entity_id=entity_id)))
