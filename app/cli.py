@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, openapi."""
+"""The ``nrtd`` command: migrate, serve, import, export, users, openapi."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ import_cli = typer.Typer(help="Import recommendations (one run at a time; a fail
 cli.add_typer(import_cli, name="import")
 export_cli = typer.Typer(help="Export recommendations (read only).")
 cli.add_typer(export_cli, name="export")
+users_cli = typer.Typer(help="Manage user accounts from the shell (the first admin, for one).")
+cli.add_typer(users_cli, name="users")
 err = Console(stderr=True)
 
 CountryOpt = Annotated[
@@ -273,6 +275,69 @@ def _export_to(file: str, export: Callable[[TextIO], int]) -> int:
         partial.unlink(missing_ok=True)
         raise
     return count
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container running with an unnamed uid)
+        return "unknown"
+
+
+@users_cli.command("create")
+def users_create_cmd(
+    email: Annotated[str, typer.Argument(help="The new user's email (their login name)")],
+    role: Annotated[str, typer.Option("--role", help="admin, coordinator, focal_point or reader")],
+    entity: Annotated[
+        int | None, typer.Option("--entity", help="Id of the user's entity (required for focal_point)")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The user's full name")] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input (one line)"),
+    ] = False,
+) -> None:
+    """Create a user and print their id. The password comes on standard input, never as an argument."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.auth.actor import Actor
+    from app.core.db import get_engine, session_scope
+    from app.core.errors import Conflict, DomainError
+    from app.users.schemas import UserCreate
+    from app.users.service import create_user
+
+    _settings()  # bad settings exit 2 with the reason
+    if not password_stdin:
+        err.print("give the password on standard input with --password-stdin", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    try:
+        data = UserCreate(email=email, role=role, entity_id=entity, full_name=name, password=password)
+    except ValidationError as exc:
+        option = {"email": "EMAIL", "role": "--role", "entity_id": "--entity", "full_name": "--name"}
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "input"
+            reason = error["msg"].removeprefix("Value error, ")
+            err.print(f"{option.get(field, field)}: {reason}", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    actor = Actor(role="admin", label=f"cli:{_os_user()}")
+    try:
+        with session_scope(get_engine()) as session:
+            user, _etag = create_user(session, actor, data)
+    except Conflict as exc:
+        err.print(exc.detail, style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except IntegrityError:  # created meanwhile by someone else
+        err.print(f"a user with the email {data.email} already exists", style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except DomainError as exc:
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors) or exc.detail
+        err.print(reasons.replace("entity_id", "--entity"), style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"created {user.role} {user.email}", markup=False, highlight=False)
+    print(user.id)
 
 
 @cli.command()

@@ -8,25 +8,23 @@ import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
-from html import unescape
 from pathlib import Path
 
+# The rules every writer shares live in app/ (the API stores manual recommendations by them too);
+# re-exported here, where the readers import them from.
+from app.recommendations.feed_fields import clean_label as _clean_label
+from app.recommendations.feed_fields import cycle_for_session as cycle_for_session
+from app.recommendations.feed_fields import html_to_text as html_to_text
+from app.recommendations.feed_fields import paragraph_number as paragraph_number
 from app.taxonomies.keys import label_key as label_key  # re-exported: the readers import it from here
 from importers.record import RecordError
 
-_SPACES = re.compile(r"\s+")
-
 
 def clean_label(value: object) -> str:
-    """A label as displayed: the UHRI ``"- "`` list prefix removed, entities decoded, spaces folded."""
+    """A source value as a label (see feed_fields.clean_label); anything but text is a record error."""
     if not isinstance(value, str):
         raise RecordError(f"expected a text label, got {type(value).__name__}")
-    text = _SPACES.sub(" ", unescape(value)).strip()
-    if text.startswith("- "):
-        text = text[2:].strip()
-    elif text == "-":
-        text = ""
-    return text
+    return _clean_label(value)
 
 
 def clean_labels(values: object) -> list[str]:
@@ -41,44 +39,6 @@ def clean_labels(values: object) -> list[str]:
         if label:
             seen.setdefault(label_key(label), label)
     return list(seen.values())
-
-
-# --- text ---------------------------------------------------------------------------------
-
-# Plain text out, never HTML: regular expressions are enough (and ~10x faster than a parser).
-_HIDDEN = re.compile(
-    r"<(script|style|template|noscript|iframe|object|head)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-_BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|tr|h[1-6]|table|blockquote)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<![^<>]*>|<\?[^<>]*>")
-# Control and invisible format characters (zero-width, bidi overrides, soft hyphen, BOM).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_LINE_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-
-@lru_cache(maxsize=4096)  # a reader checks a text for emptiness, then the pipeline stores it
-def html_to_text(html: str) -> str:
-    """Safe plain text from UHRI's HTML: scripts and tags removed, entities decoded, blocks as lines."""
-    text = html
-    if "<" in text:
-        text = _TAG.sub("", _BLOCK.sub("\n", _HIDDEN.sub("", text)))
-    if "&" in text:
-        text = unescape(text)
-    text = _LINE_SPACES.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
-    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
-
-
-_PARAGRAPH = re.compile(r"^(\d{1,3}(?:\.\d{1,3})?)\.?(?=\s|[^\d\s.,])")
-
-
-def paragraph_number(text: str) -> str | None:
-    """The paragraph number a UHRI text starts with ("18.", "118.12"), possibly after a heading line."""
-    for line in text.split("\n")[:3]:
-        match = _PARAGRAPH.match(line)
-        if match:
-            return match.group(1)
-    return None
 
 
 # --- dates and numbers ----------------------------------------------------------------------
@@ -126,14 +86,6 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
     if not low <= value <= high:
         raise RecordError(f"{field}: {value} is outside {low}..{high}")
     return value
-
-
-def cycle_for_session(session: int) -> int:
-    """UPR cycle of a session: <=12 -> 1, <=26 -> 2, <=40 -> 3, <=54 -> 4, then 14 sessions a cycle."""
-    for cycle, last in enumerate((12, 26, 40, 54), start=1):
-        if session <= last:
-            return cycle
-    return 5 + (session - 55) // 14
 
 
 # --- SDGs -----------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ The caller owns the transaction: this module only executes statements on its con
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -32,11 +31,12 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.taxonomy import ROLE_KIND
+from app.recommendations.feed_fields import SCALAR_FIELDS, content_hash, html_to_text, paragraph_number
 from app.recommendations.search import search_document
+from app.taxonomies.countries import resolve_country_alias
 from app.taxonomies.keys import label_key
-from importers.countries import resolve_country_alias
 from importers.mechanisms import resolve_mechanism
-from importers.normalise import clean_label, html_to_text, paragraph_number
+from importers.normalise import clean_label
 from importers.record import (
     CountryFilter,
     MalformedInput,
@@ -66,17 +66,6 @@ ROLE_FIELDS = {
     "recommending_region": "recommending_regions",
     "issue": "issues",
 }
-SCALAR_FIELDS = (
-    "document_id",
-    "symbol",
-    "type",
-    "publication_date",
-    "uhri_published_at",
-    "upr_cycle",
-    "upr_session",
-    "position",
-    "upr_info_action",
-)
 
 
 @dataclass
@@ -241,13 +230,6 @@ class Vocabulary:
         return mechanism_id
 
 
-def _hash(canonical: dict[str, Any]) -> str:
-    # repr of plain values (str, int, date, lists, dicts in a fixed key order) is stable and
-    # several times cheaper than JSON.
-    payload = repr(sorted(canonical.items()))
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 class Upserter:
     """Writes ``SourceRecord``s for one run on one connection (the caller commits or rolls back)."""
 
@@ -409,7 +391,7 @@ class Upserter:
             if ids:
                 links[role] = ids
                 canonical[role] = sorted(self.vocab.labels[i] for i in ids)
-        return _Prepared(record, mechanism_id, links, canonical, _hash(canonical))
+        return _Prepared(record, mechanism_id, links, canonical, content_hash(canonical))
 
     def _write_batch(self, batch: list[SourceRecord]) -> None:
         prepared: list[_Prepared] = []
@@ -587,7 +569,7 @@ class Upserter:
                     # This format does not carry the field (UHRI's XLSX has no DocumentId): keep it.
                     setattr(p.record, name, old[name])
                     p.canonical[name] = old[name]
-                    p.content_hash = _hash(p.canonical)
+                    p.content_hash = content_hash(p.canonical)
             # Languages this run does not carry keep their stored text.
             old_texts = {lang: old["texts"].get(lang) for lang in p.canonical["texts"]}
             diff = _diff({**old, "texts": old_texts}, p.canonical)

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, status
 
 from app.auth import service
 from app.auth.deps import AnonymousCaller, AnyUser
-from app.auth.schemas import EntityRef, MeOut, TokenOut
+from app.auth.schemas import MeOut, TokenOut
 from app.core.deps import AppSettings, DbSession
 from app.core.problems import problem_responses
-from app.models import ApiKey, Entity, User
 
 router = APIRouter(tags=["auth"])
 
@@ -50,28 +49,4 @@ def logout(db: DbSession, actor: AnyUser) -> None:
     responses=problem_responses(401),
 )
 def me(db: DbSession, actor: AnyUser) -> MeOut:
-    entity = db.get(Entity, actor.entity_id) if actor.entity_id else None
-    entity_ref = EntityRef(id=entity.id, name=entity.name, acronym=entity.acronym) if entity else None
-    if actor.user_id is not None:
-        user = db.get(User, actor.user_id)
-        assert user is not None
-        return MeOut(
-            kind="user",
-            id=user.id,
-            email=user.email,
-            name=user.full_name,
-            role=actor.role,
-            entity=entity_ref,
-            read_only=False,
-        )
-    key = db.get(ApiKey, actor.api_key_id)
-    assert key is not None
-    return MeOut(
-        kind="api_key",
-        id=key.id,
-        email=None,
-        name=key.name,
-        role=actor.role,
-        entity=entity_ref,
-        read_only=actor.read_only,
-    )
+    return service.describe(db, actor)

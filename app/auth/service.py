@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from app.audit.service import event, record
 from app.auth.actor import Actor, Anonymous
 from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.schemas import EntityRef, MeOut
 from app.core.config import Settings
 from app.core.errors import TooManyRequests, Unauthorized
 from app.core.timestamps import as_utc
-from app.models import ApiKey, AuthToken, LoginFailure, User
+from app.models import ApiKey, AuthToken, Entity, LoginFailure, User
 
 API_KEY_PREFIX = "nrtd_"
 
@@ -172,4 +173,33 @@ def _api_key_actor(session: Session, credential: str, who: Anonymous) -> Actor:
         read_only=key.scope == "read",
         request_id=who.request_id,
         client_ip=who.client_ip,
+    )
+
+
+def describe(session: Session, actor: Actor) -> MeOut:
+    """The caller as /me shows it: the user or API key, its role and entity."""
+    entity = session.get(Entity, actor.entity_id) if actor.entity_id else None
+    entity_ref = EntityRef(id=entity.id, name=entity.name, acronym=entity.acronym) if entity else None
+    if actor.user_id is not None:
+        user = session.get(User, actor.user_id)
+        assert user is not None
+        return MeOut(
+            kind="user",
+            id=user.id,
+            email=user.email,
+            name=user.full_name,
+            role=actor.role,
+            entity=entity_ref,
+            read_only=False,
+        )
+    key = session.get(ApiKey, actor.api_key_id)
+    assert key is not None
+    return MeOut(
+        kind="api_key",
+        id=key.id,
+        email=None,
+        name=key.name,
+        role=actor.role,
+        entity=entity_ref,
+        read_only=actor.read_only,
     )

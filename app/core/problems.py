@@ -34,6 +34,7 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": description}
     for status, description in (
+        (400, "Bad request: the body could not be parsed (not JSON, not UTF-8)"),
         (404, "Not found"),
         (422, "Invalid input (the `errors` list names each field and the reason)"),
     )

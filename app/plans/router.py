@@ -1,7 +1,14 @@
-"""HTTP layer of plans."""
+"""HTTP layer of plans: actions, indicators and progress updates, combined into one router."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.plans.action_routes import router as action_router
+from app.plans.indicator_routes import router as indicator_router
+from app.plans.progress_routes import router as progress_router
+
 router = APIRouter(tags=["plans"])
+router.include_router(action_router)
+router.include_router(indicator_router)
+router.include_router(progress_router)

@@ -16,7 +16,8 @@ from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor
-from app.models import Mechanism, Recommendation, RecommendationTerm, Term
+from app.models import Cluster, ClusterRecommendation, Mechanism, Recommendation, RecommendationTerm, Term
+from app.models.local import RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.search import matching_ids
@@ -91,14 +92,68 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
+def local_conditions(
+    params: RecommendationListParams, *, published_clusters: bool
+) -> list[ColumnElement[bool]]:
+    """Filters on the local working fields: ``IN`` subqueries on indexed columns of their tables.
+
+    A recommendation without a local row has status ``not_started``, so a status filter that
+    includes it excludes the rows with any other status rather than selecting matching rows.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    local = RecommendationLocal
+    if params.priority:
+        conditions.append(
+            Recommendation.id.in_(select(local.recommendation_id).where(local.priority.in_(params.priority)))
+        )
+    if params.status:
+        statuses = sorted(set(params.status))
+        if "not_started" in statuses:
+            other = select(local.recommendation_id).where(local.status.not_in(statuses))
+            conditions.append(Recommendation.id.not_in(other))
+        else:
+            conditions.append(
+                Recommendation.id.in_(select(local.recommendation_id).where(local.status.in_(statuses)))
+            )
+    if params.responsibility is not None and params.entity is None:
+        reason = "needs `entity`"
+        raise InvalidInput(
+            f"responsibility: {reason}", errors=[{"field": "responsibility", "reason": reason}]
+        )
+    if params.entity is not None:
+        responsible = select(RecommendationEntity.recommendation_id).where(
+            RecommendationEntity.entity_id == params.entity
+        )
+        if params.responsibility is not None:
+            responsible = responsible.where(RecommendationEntity.responsibility == params.responsibility)
+        conditions.append(Recommendation.id.in_(responsible))
+    if params.cluster is not None:
+        members = select(ClusterRecommendation.recommendation_id).where(
+            ClusterRecommendation.cluster_id == params.cluster
+        )
+        if published_clusters:
+            # Readers see published data only: an unpublished cluster has no members for them.
+            members = members.where(
+                ClusterRecommendation.cluster_id.in_(select(Cluster.id).where(Cluster.published.is_(True)))
+            )
+        conditions.append(Recommendation.id.in_(members))
+    return conditions
+
+
 def filter_conditions(
-    params: RecommendationListParams, dialect: str, *, hints: bool = True, many: bool = False
+    params: RecommendationListParams,
+    dialect: str,
+    *,
+    hints: bool = True,
+    many: bool = False,
+    published_clusters: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed).
 
     ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
     every match anyway, wrong for a page (see ``_flag``). ``many``: the filters are known to match
     many recommendations, so a page walks the newest-first index (see ``matching_ids``).
+    ``published_clusters``: the cluster filter sees published clusters only (the reader role).
     """
     rec = Recommendation
     conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
@@ -139,6 +194,7 @@ def filter_conditions(
         conditions.append(rec.publication_date >= params.published_from)
     if params.published_to:
         conditions.append(rec.publication_date <= params.published_to)
+    conditions.extend(local_conditions(params, published_clusters=published_clusters))
     return conditions
 
 

@@ -4,33 +4,128 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import AnyUser
-from app.core.deps import DbSession, RowId
-from app.recommendations import service
+from app.auth.deps import AnyUser, Manager
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.problems import problem_responses
+from app.recommendations import bulk, manual, service, updates
 from app.recommendations.schemas import (
     Lang,
     RecommendationDetail,
     RecommendationListParams,
     RecommendationPage,
 )
+from app.recommendations.write_schemas import (
+    BulkResult,
+    BulkUpdate,
+    IdList,
+    ManualCreate,
+    RecommendationUpdate,
+)
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
+
+LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")]
+_ETAG_HEADER = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
 
 
 @router.get("", summary="List recommendations, newest first, with filters and keyset pagination")
 def list_recommendations(
     db: DbSession, actor: AnyUser, params: Annotated[RecommendationListParams, Query()]
 ) -> RecommendationPage:
-    return service.list_recommendations(db, params)
+    return service.list_recommendations(db, actor, params)
 
 
-@router.get("/{recommendation_id}", summary="One recommendation with all its texts and its revisions")
-def get_recommendation(
-    db: DbSession,
-    actor: AnyUser,
-    recommendation_id: RowId,
-    lang: Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")] = "en",
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a manual recommendation (a regional mechanism's, or any body not in the feeds)",
+    responses={**problem_responses(403), 201: {"headers": _ETAG_HEADER}},
+)
+def create_recommendation(
+    db: DbSession, actor: Manager, body: ManualCreate, response: Response
 ) -> RecommendationDetail:
-    return service.get_recommendation(db, recommendation_id, lang)
+    rec_id = manual.create_manual(db, actor, body)
+    detail, tag = service.get_recommendation(db, actor, rec_id, "en")
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1{router.prefix}/{rec_id}"
+    return detail
+
+
+@router.post(
+    "/bulk",
+    summary="Set priority, status or responsible entities on many recommendations (all or nothing)",
+    responses=problem_responses(403),
+)
+def bulk_update(db: DbSession, actor: Manager, body: BulkUpdate) -> BulkResult:
+    return bulk.bulk_update(db, actor, body)
+
+
+@router.post(
+    "/reviewed",
+    summary="Mark recommendations reviewed: clears `needs_review` (set when an import changed them)",
+    responses=problem_responses(403),
+)
+def mark_reviewed(db: DbSession, actor: Manager, body: IdList) -> BulkResult:
+    return bulk.mark_reviewed(db, actor, body.ids)
+
+
+@router.get(
+    "/{recommendation_id}",
+    summary="One recommendation with all its texts, its revisions and its local working fields",
+    responses={200: {"headers": _ETAG_HEADER}},
+)
+def get_recommendation(
+    db: DbSession, actor: AnyUser, recommendation_id: RowId, response: Response, lang: LangQuery = "en"
+) -> RecommendationDetail:
+    detail, tag = service.get_recommendation(db, actor, recommendation_id, lang)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.patch(
+    "/{recommendation_id}",
+    summary="Edit the local fields (and, on a manual recommendation, its feed fields)",
+    description="Feed-owned fields of imported recommendations are refused (422): the import owns them. "
+    "Needs If-Match with the ETag of your last read.",
+    responses={**problem_responses(403, 412, 428), 200: {"headers": _ETAG_HEADER}},
+)
+def update_recommendation(
+    db: DbSession,
+    actor: Manager,
+    recommendation_id: RowId,
+    body: RecommendationUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+    lang: LangQuery = "en",
+) -> RecommendationDetail:
+    detail, tag = updates.update_recommendation(db, actor, recommendation_id, body, if_match, lang)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.post(
+    "/{recommendation_id}/archive",
+    summary="Archive (withdraw) a manual recommendation",
+    responses={**problem_responses(403, 409), 200: {"headers": _ETAG_HEADER}},
+)
+def archive_recommendation(
+    db: DbSession, actor: Manager, recommendation_id: RowId, response: Response
+) -> RecommendationDetail:
+    detail, tag = updates.set_archived(db, actor, recommendation_id, True)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.post(
+    "/{recommendation_id}/unarchive",
+    summary="Restore an archived manual recommendation",
+    responses={**problem_responses(403, 409), 200: {"headers": _ETAG_HEADER}},
+)
+def unarchive_recommendation(
+    db: DbSession, actor: Manager, recommendation_id: RowId, response: Response
+) -> RecommendationDetail:
+    detail, tag = updates.set_archived(db, actor, recommendation_id, False)
+    response.headers["ETag"] = tag
+    return detail

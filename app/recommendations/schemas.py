@@ -16,6 +16,10 @@ RecommendationType = Literal["recommendation", "observation"]
 Position = Literal["supported", "noted", "none"]
 Family = Literal["upr", "treaty-body", "special-procedure", "regional", "other"]
 Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
+# app.models.local: PRIORITIES, STATUSES, RESPONSIBILITIES.
+Priority = Literal["high", "medium", "low"]
+Status = Literal["not_started", "in_progress", "partially_implemented", "implemented", "not_applicable"]
+Responsibility = Literal["lead", "supporting"]
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -67,6 +71,24 @@ class RecommendationListParams(BaseModel):
     withdrawn: bool = Field(
         False, description="false (default): current recommendations; true: withdrawn ones only"
     )
+    priority: list[Priority] = Field(
+        default_factory=list, description="Local priority; repeat for several (any of them matches)"
+    )
+    status: list[Status] = Field(
+        default_factory=list,
+        description="Implementation status (`not_started` includes recommendations never edited); "
+        "repeat for several",
+    )
+    entity: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="Entity id responsible (lead or supporting, see `responsibility`)",
+    )
+    responsibility: Responsibility | None = Field(
+        None, description="With `entity`: only where the entity is the lead, or a supporting entity"
+    )
+    cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Cluster id the recommendation is in")
     published_from: date | None = Field(None, description="Publication date on or after")
     published_to: date | None = Field(None, description="Publication date on or before")
     lang: Lang = Field(
@@ -87,6 +109,37 @@ class MechanismRef(BaseModel):
 class SdgRef(BaseModel):
     code: str = Field(description='Goal ("5") or target ("5.2") code')
     title: str = Field(description="Title in the requested language, else English")
+
+
+class EntityRef(BaseModel):
+    id: int
+    name: str
+    acronym: str | None
+
+
+class LocalOut(BaseModel):
+    """The national mechanism's own working fields (never written by an import)."""
+
+    priority: Priority | None
+    priority_rationale: str | None = Field(description="Internal: always null for the `reader` role")
+    status: Status = Field(description="`not_started` until someone sets it")
+    lead_entity: EntityRef | None
+    supporting_entities: list[EntityRef]
+    internal_notes: str | None = Field(description="Internal: always null for the `reader` role")
+    updated_at: UtcDateTime | None = Field(description="Last local edit; null if never edited")
+
+
+class StatusChangeOut(BaseModel):
+    old_status: Status | None
+    new_status: Status
+    note: str | None
+    changed_at: UtcDateTime
+    changed_by: str | None = Field(description="Email of who changed it; null for the `reader` role")
+
+
+class ClusterRef(BaseModel):
+    id: int
+    name: str
 
 
 class RecommendationOut(BaseModel):
@@ -126,6 +179,7 @@ class RecommendationOut(BaseModel):
     withdrawn_at: UtcDateTime | None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+    local: LocalOut
 
 
 class RecommendationPage(BaseModel):
@@ -152,3 +206,7 @@ class RevisionOut(BaseModel):
 class RecommendationDetail(RecommendationOut):
     texts: dict[str, TextVersion] = Field(description="Every language's text, by language code")
     revisions: list[RevisionOut] = Field(description="Changes imports made, newest first")
+    status_history: list[StatusChangeOut] = Field(description="Implementation status changes, newest first")
+    clusters: list[ClusterRef] = Field(
+        description="Clusters it is in (not archived; for the `reader` role only published ones)"
+    )

@@ -1,7 +1,8 @@
 """Reading recommendations: filtered keyset pages and single records, relations loaded in bulk.
 
 A page costs a fixed number of statements whatever its size: the total (see totals.py), the
-page, then the page's terms and texts in one query each (mechanisms come with the page by join).
+page, then the page's terms, texts and responsible entities in one query each (mechanisms and
+the local row come with the page by join).
 """
 
 from __future__ import annotations
@@ -13,12 +14,27 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
+from app.auth.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
+from app.core.etag import etag
 from app.core.pagination import encode_cursor
-from app.models import Mechanism, Recommendation, RecommendationTerm, RecommendationText, Revision, Term
+from app.models import (
+    Cluster,
+    ClusterRecommendation,
+    Mechanism,
+    Recommendation,
+    RecommendationTerm,
+    RecommendationText,
+    Revision,
+    Term,
+    User,
+)
+from app.models.local import RecommendationLocal, StatusChange
 from app.recommendations.filters import after_cursor, filter_conditions
+from app.recommendations.local import Responsible, local_version
 from app.recommendations.schemas import (
+    ClusterRef,
     MechanismRef,
     RecommendationDetail,
     RecommendationListParams,
@@ -26,6 +42,7 @@ from app.recommendations.schemas import (
     RecommendationPage,
     RevisionOut,
     SdgRef,
+    StatusChangeOut,
     TextVersion,
 )
 from app.recommendations.totals import cached_total
@@ -114,8 +131,16 @@ def choose_text(texts: dict[str, str], lang: str) -> tuple[str | None, str | Non
     return None, None
 
 
+PageRow = Row[Recommendation, str, str, str, RecommendationLocal | None]
+
+
 def _fields(
-    row: Row[Recommendation, str, str, str], texts: dict[str, str], terms: _Terms, lang: str
+    row: PageRow,
+    texts: dict[str, str],
+    terms: _Terms,
+    responsible: Responsible,
+    actor: Actor,
+    lang: str,
 ) -> dict[str, Any]:
     rec: Recommendation = row.Recommendation
     text_lang, text = choose_text(texts, lang)
@@ -144,27 +169,34 @@ def _fields(
         "withdrawn_at": rec.withdrawn_at,
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,
+        "local": responsible.local_out(rec.id, row.RecommendationLocal, actor),
     }
 
 
-def _with_mechanism() -> Select[Recommendation, str, str, str]:
-    return select(Recommendation, Mechanism.code, Mechanism.name, Mechanism.family).join(
-        Mechanism, Mechanism.id == Recommendation.mechanism_id
+def _with_mechanism() -> Select[Recommendation, str, str, str, RecommendationLocal | None]:
+    return (
+        select(Recommendation, Mechanism.code, Mechanism.name, Mechanism.family, RecommendationLocal)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
     )
 
 
-def list_recommendations(session: Session, params: RecommendationListParams) -> RecommendationPage:
+def list_recommendations(
+    session: Session, actor: Actor, params: RecommendationListParams
+) -> RecommendationPage:
     dialect = session.get_bind().dialect.name
     # The total first (usually reused from the cache): how many match decides the page's plan.
-    counted = filter_conditions(params, dialect, hints=False)
+    counted = filter_conditions(params, dialect, hints=False, published_clusters=actor.role == READER)
     total = cached_total(
         session,
-        params.model_dump(exclude={"cursor", "limit", "lang"}),
+        {**params.model_dump(exclude={"cursor", "limit", "lang"}), "reader": actor.role == READER},
         lambda: session.execute(
             select(func.count()).select_from(Recommendation).where(*counted)
         ).scalar_one(),
     )
-    conditions = filter_conditions(params, dialect, many=total > MANY_MATCHES)
+    conditions = filter_conditions(
+        params, dialect, many=total > MANY_MATCHES, published_clusters=actor.role == READER
+    )
     page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
     rows = session.execute(
         _with_mechanism()
@@ -177,8 +209,12 @@ def list_recommendations(session: Session, params: RecommendationListParams) -> 
     ids = [row.Recommendation.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
+    responsible = Responsible.load(session, ids)
     items = [
-        RecommendationOut(**_fields(row, texts[row.Recommendation.id], terms, params.lang)) for row in rows
+        RecommendationOut(
+            **_fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang)
+        )
+        for row in rows
     ]
     next_cursor = None
     if has_more and rows:
@@ -187,7 +223,14 @@ def list_recommendations(session: Session, params: RecommendationListParams) -> 
     return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
 
 
-def get_recommendation(session: Session, recommendation_id: int, lang: str = "en") -> RecommendationDetail:
+def recommendation_etag(local: RecommendationLocal | None, content_hash: str) -> str:
+    """Moves with a local edit (the local row's version) and with an import's change (the hash)."""
+    return etag(f"{local_version(local)}-{content_hash[:12]}")
+
+
+def get_recommendation(
+    session: Session, actor: Actor, recommendation_id: int, lang: str = "en"
+) -> tuple[RecommendationDetail, str]:
     row = session.execute(_with_mechanism().where(Recommendation.id == recommendation_id)).first()
     if row is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
@@ -204,11 +247,13 @@ def get_recommendation(session: Session, recommendation_id: int, lang: str = "en
         .where(Revision.recommendation_id == recommendation_id)
         .order_by(Revision.created_at.desc(), Revision.id.desc())
     )
-    return RecommendationDetail(
+    detail = RecommendationDetail(
         **_fields(
             row,
             {code: v.text for code, v in versions.items()},
             _Terms.load(session, [recommendation_id]),
+            Responsible.load(session, [recommendation_id]),
+            actor,
             lang,
         ),
         texts={code: versions[code] for code in _languages(versions)},
@@ -216,4 +261,39 @@ def get_recommendation(session: Session, recommendation_id: int, lang: str = "en
             RevisionOut(id=r.id, import_run_id=r.import_run_id, created_at=r.created_at, changes=r.changes)
             for r in revisions
         ],
+        status_history=_status_history(session, actor, recommendation_id),
+        clusters=_clusters(session, actor, recommendation_id),
     )
+    return detail, recommendation_etag(row.RecommendationLocal, row.Recommendation.content_hash)
+
+
+def _status_history(session: Session, actor: Actor, recommendation_id: int) -> list[StatusChangeOut]:
+    rows = session.execute(
+        select(StatusChange, User.email)
+        .outerjoin(User, User.id == StatusChange.changed_by_id)
+        .where(StatusChange.recommendation_id == recommendation_id)
+        .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
+    )
+    return [
+        StatusChangeOut(
+            old_status=change.old_status,
+            new_status=change.new_status,
+            note=change.note,
+            changed_at=change.changed_at,
+            # Staff e-mail addresses are not published data.
+            changed_by=None if actor.role == READER else email,
+        )
+        for change, email in rows
+    ]
+
+
+def _clusters(session: Session, actor: Actor, recommendation_id: int) -> list[ClusterRef]:
+    query = (
+        select(Cluster.id, Cluster.name)
+        .join(ClusterRecommendation, ClusterRecommendation.cluster_id == Cluster.id)
+        .where(ClusterRecommendation.recommendation_id == recommendation_id, Cluster.archived.is_(False))
+        .order_by(Cluster.name, Cluster.id)
+    )
+    if actor.role == READER:
+        query = query.where(Cluster.published.is_(True))
+    return [ClusterRef(id=cluster_id, name=name) for cluster_id, name in session.execute(query)]

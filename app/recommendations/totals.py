@@ -1,9 +1,10 @@
 """Totals of filtered lists, counted once per filter set and data version.
 
 A count reads every match (250,000 rows unfiltered), and a client paging through a list asks for
-the same total on every page. The recommendations change only through import runs, so the newest
-run versions the data: a new run starts new totals, in every replica alike. (Anything that later
-changes recommendations outside an import must move this version too.)
+the same total on every page. Recommendations change through import runs, and through the API
+(local fields, clusters, manual recommendations), whose every write records an audit event in
+the same transaction. So the newest run and the newest audit event together version the data: a
+new run or any write starts new totals, in every replica alike.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ImportRun
+from app.models import AuditEvent, ImportRun
 
 MAX_ENTRIES = 1024
 
@@ -26,11 +27,21 @@ _totals: OrderedDict[str, int] = OrderedDict()
 
 
 def data_version(session: Session) -> str:
-    """The newest run's id and finish time (ids alone can be reused after rows are deleted)."""
+    """The newest run's and the newest audit event's ids and times, in one statement of four
+    primary-key lookups (ids alone can be reused after rows are deleted)."""
+
+    def newest(column: Any, id_column: Any) -> Any:
+        return select(column).order_by(id_column.desc()).limit(1).scalar_subquery()
+
     row = session.execute(
-        select(ImportRun.id, ImportRun.finished_at).order_by(ImportRun.id.desc()).limit(1)
-    ).first()
-    return "empty" if row is None else f"{row.id}@{row.finished_at}"
+        select(
+            newest(ImportRun.id, ImportRun.id),
+            newest(ImportRun.finished_at, ImportRun.id),
+            newest(AuditEvent.id, AuditEvent.id),
+            newest(AuditEvent.at, AuditEvent.id),
+        )
+    ).one()
+    return "{}@{}/{}@{}".format(*row)
 
 
 def cached_total(session: Session, filters: dict[str, Any], count: Callable[[], int]) -> int:

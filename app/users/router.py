@@ -1,7 +1,94 @@
-"""HTTP layer of users."""
+"""HTTP layer of account administration: users and API keys (admins only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(tags=["users"])
+from fastapi import APIRouter, Query, Response, status
+
+from app.auth.deps import AdminUser
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.problems import problem_responses
+from app.users import service
+from app.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyListParams,
+    ApiKeyOut,
+    ApiKeyPage,
+    UserCreate,
+    UserListParams,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
+
+# No prefix and tags per route: this router serves both /users and /api-keys.
+router = APIRouter()
+
+
+@router.get("/users", tags=["users"], summary="List users by id, with filters and keyset pagination")
+def list_users(db: DbSession, actor: AdminUser, params: Annotated[UserListParams, Query()]) -> UserPage:
+    return service.list_users(db, params)
+
+
+@router.post(
+    "/users",
+    tags=["users"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a user",
+    responses=problem_responses(409),
+)
+def create_user(db: DbSession, actor: AdminUser, body: UserCreate, response: Response) -> UserOut:
+    user, tag = service.create_user(db, actor, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    return user
+
+
+@router.get("/users/{user_id}", tags=["users"], summary="One user; its ETag is in the ETag header")
+def get_user(db: DbSession, actor: AdminUser, user_id: RowId, response: Response) -> UserOut:
+    user, tag = service.get_user(db, user_id)
+    response.headers["ETag"] = tag
+    return user
+
+
+@router.patch(
+    "/users/{user_id}",
+    tags=["users"],
+    summary="Change role, entity or name, deactivate or reactivate, or reset the password; needs If-Match",
+    responses=problem_responses(409, 412, 428),
+)
+def update_user(
+    db: DbSession,
+    actor: AdminUser,
+    user_id: RowId,
+    body: UserUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> UserOut:
+    user, tag = service.update_user(db, actor, user_id, body, if_match)
+    response.headers["ETag"] = tag
+    return user
+
+
+@router.get("/api-keys", tags=["api-keys"], summary="List API keys (never their secrets)")
+def list_api_keys(
+    db: DbSession, actor: AdminUser, params: Annotated[ApiKeyListParams, Query()]
+) -> ApiKeyPage:
+    return service.list_api_keys(db, params)
+
+
+@router.post(
+    "/api-keys",
+    tags=["api-keys"],
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API key: the secret is in this response only",
+)
+def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate) -> ApiKeyCreated:
+    return service.create_api_key(db, actor, body)
+
+
+@router.post("/api-keys/{key_id}/revoke", tags=["api-keys"], summary="Revoke an API key for good")
+def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
+    return service.revoke_api_key(db, actor, key_id)

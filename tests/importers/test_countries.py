@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from importers.countries import (
+from app.taxonomies.countries import (
     ISO2_NAMES,
     OBSERVER_NAMES,
     UN_MEMBER_NAMES,
-    country_key,
     iso2_for,
-    resolve_country,
     resolve_country_alias,
 )
+from importers.countries import country_key, resolve_country
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,55 @@
+"""Reading the audit trail: newest first, keyset pages on the id, filters served by its indexes."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from app.audit.schemas import AuditEventOut, AuditListParams, AuditPage
+from app.core.pagination import decode_cursor, encode_cursor
+from app.core.timestamps import as_utc
+from app.models import AuditEvent
+
+
+def _conditions(params: AuditListParams) -> list[ColumnElement[bool]]:
+    ev = AuditEvent
+    conditions: list[ColumnElement[bool]] = []
+    if params.actor_user_id is not None:
+        conditions.append(ev.actor_user_id == params.actor_user_id)
+    if params.actor and params.actor.strip():
+        conditions.append(func.lower(ev.actor).contains(params.actor.strip().lower(), autoescape=True))
+    if params.action:
+        action = params.action.strip()
+        if action.endswith(("*", ".")):
+            conditions.append(ev.action.startswith(action.rstrip("*"), autoescape=True))
+        else:
+            conditions.append(ev.action == action)
+    if params.object_type:
+        conditions.append(ev.object_type == params.object_type)
+    if params.object_id is not None:
+        conditions.append(ev.object_id == params.object_id)
+    # Stored in UTC (SQLite keeps no offset): compare in UTC.
+    if params.since is not None:
+        conditions.append(ev.at >= as_utc(params.since))
+    if params.until is not None:
+        conditions.append(ev.at < as_utc(params.until))
+    if params.request_id:
+        conditions.append(ev.request_id == params.request_id)
+    return conditions
+
+
+def list_events(session: Session, params: AuditListParams) -> AuditPage:
+    conditions = _conditions(params)
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
+    if params.cursor:
+        (before_id,) = decode_cursor(params.cursor, (int,))
+        conditions.append(AuditEvent.id < before_id)
+    events = session.scalars(
+        select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc()).limit(params.limit + 1)
+    ).all()
+    next_cursor = encode_cursor(events[params.limit - 1].id) if len(events) > params.limit else None
+    return AuditPage(
+        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in events[: params.limit]],
+        next_cursor=next_cursor,
+        total=total,
+    )

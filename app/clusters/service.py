@@ -1,0 +1,298 @@
+"""Clusters: create, list, edit and archive them, and put recommendations in and out in bulk.
+
+A cluster's version (its ETag) changes with every edit and every membership change, so a client
+holding an old ETag learns that the cluster's contents moved. Rows are read ``FOR UPDATE`` before
+a write: on PostgreSQL concurrent writers to one cluster queue, and the If-Match check then sees
+the committed version (SQLite's write lock already serialises them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, delete, func, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, record, snapshot
+from app.auth.actor import Actor
+from app.clusters.schemas import (
+    ClusterCreate,
+    ClusterListParams,
+    ClusterOut,
+    ClusterPage,
+    ClusterUpdate,
+    EntityRef,
+    Member,
+    MemberListParams,
+    MemberPage,
+    MembersAdded,
+    MembersRemoved,
+)
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.etag import check_if_match, etag
+from app.core.pagination import decode_cursor, encode_cursor
+from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
+from app.models.base import utcnow
+
+# Outer join: the lead columns are None for a cluster without a lead.
+_LeadSelect = Select[Cluster, int, str, str | None]
+_LeadRow = Row[Cluster, int, str, str | None]
+
+AUDITED = ("name", "description", "lead_entity_id", "published", "archived")
+
+
+def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
+    if not cluster_ids:
+        return {}
+    rows = session.execute(
+        select(ClusterRecommendation.cluster_id, func.count())
+        .where(ClusterRecommendation.cluster_id.in_(cluster_ids))
+        .group_by(ClusterRecommendation.cluster_id)
+    )
+    return {cluster_id: count for cluster_id, count in rows}
+
+
+def _count(session: Session, cluster_id: int) -> int:
+    return _counts(session, [cluster_id]).get(cluster_id, 0)
+
+
+def _with_lead() -> _LeadSelect:
+    return select(Cluster, Entity.id, Entity.name, Entity.acronym).outerjoin(
+        Entity, Entity.id == Cluster.lead_entity_id
+    )
+
+
+def _out(row: _LeadRow, count: int) -> ClusterOut:
+    cluster, lead_id, lead_name, lead_acronym = row
+    lead = (
+        EntityRef(id=lead_id, name=lead_name, acronym=lead_acronym)
+        if lead_id is not None and lead_name
+        else None
+    )
+    return ClusterOut(
+        id=cluster.id,
+        name=cluster.name,
+        description=cluster.description,
+        lead_entity=lead,
+        published=cluster.published,
+        archived=cluster.archived,
+        recommendation_count=count,
+        version=cluster.version,
+        created_at=cluster.created_at,
+        updated_at=cluster.updated_at,
+    )
+
+
+def _present(session: Session, cluster_id: int) -> tuple[ClusterOut, str]:
+    row = session.execute(_with_lead().where(Cluster.id == cluster_id)).one()
+    out = _out(row, _count(session, cluster_id))
+    return out, etag(out.version)
+
+
+def _load(session: Session, cluster_id: int, *, lock: bool = False) -> Cluster:
+    query = select(Cluster).where(Cluster.id == cluster_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    cluster = session.scalars(query).first()
+    if cluster is None:
+        raise NotFound(f"cluster {cluster_id} does not exist")
+    return cluster
+
+
+def _check_lead(session: Session, entity_id: int | None) -> None:
+    if entity_id is None:
+        return
+    archived = session.scalar(select(Entity.archived).where(Entity.id == entity_id))
+    if archived is None:
+        reason = f"entity {entity_id} does not exist"
+    elif archived:
+        reason = f"entity {entity_id} is archived"
+    else:
+        return
+    raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])
+
+
+def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
+    # Case-insensitive: "Education" and "education" would be two clusters nobody could tell apart.
+    query = select(Cluster.id).where(func.lower(Cluster.name) == name.lower())
+    if own_id is not None:
+        query = query.where(Cluster.id != own_id)
+    if session.scalar(query.limit(1)) is not None:
+        raise Conflict(
+            f"a cluster named {name!r} already exists",
+            errors=[{"field": "name", "reason": "already used by another cluster"}],
+        )
+
+
+def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
+    conditions: list[ColumnElement[bool]] = [Cluster.archived == params.archived]
+    if params.q:
+        conditions.append(Cluster.name.icontains(params.q.strip(), autoescape=True))
+    if params.lead_entity_id is not None:
+        conditions.append(Cluster.lead_entity_id == params.lead_entity_id)
+    total = session.execute(select(func.count()).select_from(Cluster).where(*conditions)).scalar_one()
+    page_conditions = list(conditions)
+    if params.cursor:
+        name, cluster_id = decode_cursor(params.cursor, (str, int))
+        page_conditions.append(tuple_(Cluster.name, Cluster.id) > tuple_(name, cluster_id))
+    rows = session.execute(
+        _with_lead().where(*page_conditions).order_by(Cluster.name, Cluster.id).limit(params.limit + 1)
+    ).all()
+    has_more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    counts = _counts(session, [row[0].id for row in rows])
+    items = [_out(row, counts.get(row[0].id, 0)) for row in rows]
+    last = rows[-1][0] if rows else None
+    next_cursor = encode_cursor(last.name, last.id) if has_more and last is not None else None
+    return ClusterPage(items=items, next_cursor=next_cursor, total=total)
+
+
+def get_cluster(session: Session, cluster_id: int) -> tuple[ClusterOut, str]:
+    _load(session, cluster_id)
+    return _present(session, cluster_id)
+
+
+def create_cluster(session: Session, actor: Actor, data: ClusterCreate) -> tuple[ClusterOut, str]:
+    _check_name(session, data.name)
+    _check_lead(session, data.lead_entity_id)
+    now = utcnow()
+    cluster = Cluster(
+        name=data.name,
+        description=data.description or None,
+        lead_entity_id=data.lead_entity_id,
+        published=data.published,
+        archived=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(cluster)
+    session.flush()
+    record(session, actor, "cluster.create", "cluster", cluster.id, after=snapshot(cluster, AUDITED))
+    return _present(session, cluster.id)
+
+
+def update_cluster(
+    session: Session, actor: Actor, cluster_id: int, data: ClusterUpdate, if_match: str | None
+) -> tuple[ClusterOut, str]:
+    cluster = _load(session, cluster_id, lock=True)
+    check_if_match(if_match, etag(cluster.version))
+    sent = data.model_dump(exclude_unset=True)
+    if "description" in sent:
+        sent["description"] = sent["description"] or None
+    if "name" in sent and sent["name"] != cluster.name:
+        _check_name(session, sent["name"], cluster.id)
+    if "lead_entity_id" in sent and sent["lead_entity_id"] != cluster.lead_entity_id:
+        _check_lead(session, sent["lead_entity_id"])
+    before = snapshot(cluster, AUDITED)
+    after = {**before, **sent}
+    old, new = changed(before, after)
+    if new:
+        for name, value in new.items():
+            setattr(cluster, name, value)
+        cluster.updated_at = utcnow()
+        session.flush()
+        record(session, actor, "cluster.update", "cluster", cluster.id, before=old, after=new)
+    return _present(session, cluster.id)
+
+
+def _writable(session: Session, cluster_id: int, if_match: str | None, *, required: bool) -> Cluster:
+    cluster = _load(session, cluster_id, lock=True)
+    if required or if_match is not None:
+        check_if_match(if_match, etag(cluster.version))
+    if cluster.archived:
+        raise Conflict(
+            f"cluster {cluster_id} is archived; unarchive it (PATCH archived=false) before changing it",
+            errors=[{"field": "archived", "reason": "the cluster is archived"}],
+        )
+    return cluster
+
+
+def _check_recommendations(session: Session, ids: Sequence[int]) -> None:
+    known = set(session.scalars(select(Recommendation.id).where(Recommendation.id.in_(ids))))
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        listed = ", ".join(str(rec_id) for rec_id in unknown[:50])
+        more = f" and {len(unknown) - 50} more" if len(unknown) > 50 else ""
+        raise InvalidInput(
+            f"ids: unknown recommendation ids {listed}{more}; nothing was changed",
+            errors=[{"field": "ids", "reason": f"unknown recommendation ids: {listed}{more}"}],
+        )
+
+
+def _members_among(session: Session, cluster_id: int, ids: Sequence[int]) -> set[int]:
+    return set(
+        session.scalars(
+            select(ClusterRecommendation.recommendation_id).where(
+                ClusterRecommendation.cluster_id == cluster_id,
+                ClusterRecommendation.recommendation_id.in_(ids),
+            )
+        )
+    )
+
+
+def _touch(session: Session, cluster: Cluster) -> None:
+    """A new version (and ETag) for the cluster: its contents changed."""
+    cluster.updated_at = utcnow()
+    session.flush()
+
+
+def add_members(
+    session: Session, actor: Actor, cluster_id: int, ids: Sequence[int], if_match: str | None
+) -> tuple[MembersAdded, str]:
+    cluster = _writable(session, cluster_id, if_match, required=False)
+    _check_recommendations(session, ids)
+    present = _members_among(session, cluster_id, ids)
+    new = sorted(set(ids) - present)
+    if new:
+        now = utcnow()
+        session.execute(
+            insert(ClusterRecommendation),
+            [{"cluster_id": cluster_id, "recommendation_id": rec_id, "added_at": now} for rec_id in new],
+        )
+        _touch(session, cluster)
+    count = _count(session, cluster_id)
+    after: dict[str, Any] = {"ids": new, "unchanged": sorted(present), "recommendation_count": count}
+    record(session, actor, "cluster.recommendations_added", "cluster", cluster_id, after=after)
+    result = MembersAdded(added=len(new), unchanged=len(present), recommendation_count=count)
+    return result, etag(cluster.version)
+
+
+def remove_members(
+    session: Session, actor: Actor, cluster_id: int, ids: Sequence[int], if_match: str | None
+) -> tuple[MembersRemoved, str]:
+    cluster = _writable(session, cluster_id, if_match, required=True)
+    _check_recommendations(session, ids)
+    present = sorted(_members_among(session, cluster_id, ids))
+    if present:
+        session.execute(
+            delete(ClusterRecommendation).where(
+                ClusterRecommendation.cluster_id == cluster_id,
+                ClusterRecommendation.recommendation_id.in_(present),
+            )
+        )
+        _touch(session, cluster)
+    count = _count(session, cluster_id)
+    absent = sorted(set(ids) - set(present))
+    after: dict[str, Any] = {"ids": present, "unchanged": absent, "recommendation_count": count}
+    record(session, actor, "cluster.recommendations_removed", "cluster", cluster_id, after=after)
+    result = MembersRemoved(removed=len(present), unchanged=len(absent), recommendation_count=count)
+    return result, etag(cluster.version)
+
+
+def list_members(session: Session, cluster_id: int, params: MemberListParams) -> MemberPage:
+    _load(session, cluster_id)
+    member = ClusterRecommendation
+    total = session.execute(
+        select(func.count()).select_from(member).where(member.cluster_id == cluster_id)
+    ).scalar_one()
+    query = select(member.recommendation_id, member.added_at).where(member.cluster_id == cluster_id)
+    if params.cursor:
+        (after_id,) = decode_cursor(params.cursor, (int,))
+        query = query.where(member.recommendation_id > after_id)
+    rows = session.execute(query.order_by(member.recommendation_id).limit(params.limit + 1)).all()
+    has_more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    items = [Member(id=rec_id, added_at=added_at) for rec_id, added_at in rows]
+    next_cursor = encode_cursor(rows[-1][0]) if has_more and rows else None
+    return MemberPage(items=items, next_cursor=next_cursor, total=total)

@@ -1,0 +1,92 @@
+"""Request and response shapes of the entities API (ministries and other institutions)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from app.core.timestamps import UtcDateTime
+
+# Mirrors app.models.accounts.ENTITY_KINDS; a test keeps them in step.
+EntityKind = Literal[
+    "ministry",
+    "agency",
+    "parliament",
+    "judiciary",
+    "nhri",
+    "statistics_office",
+    "civil_society",
+    "other",
+]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Email = Annotated[EmailStr, Field(max_length=320)]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class EntityCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = Field(description="Unique (case does not matter)")
+    acronym: Acronym | None = None
+    kind: EntityKind
+    contact_name: Name | None = None
+    contact_email: Email | None = None
+    contact_phone: Phone | None = None
+
+
+class EntityUpdate(BaseModel):
+    """Only the fields sent are changed; null clears an optional field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    acronym: Acronym | None = None
+    kind: EntityKind | None = None
+    contact_name: Name | None = None
+    contact_email: Email | None = None
+    contact_phone: Phone | None = None
+    archived: bool | None = Field(None, description="true archives (kept, hidden from the default list)")
+
+    @field_validator("name", "kind", "archived")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class EntityListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EntityKind | None = None
+    archived: bool = Field(False, description="false (default): current entities; true: archived ones")
+    q: str | None = Field(None, max_length=255, description="Part of the name or acronym (any case)")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(None, max_length=4096, description="`next_cursor` of the previous page")
+
+
+class EntityOut(BaseModel):
+    id: int
+    name: str
+    acronym: str | None
+    kind: EntityKind
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    archived: bool
+    archived_at: UtcDateTime | None
+    version: int = Field(description="The version; the ETag is this number in quotes")
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class EntityPage(BaseModel):
+    items: list[EntityOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int

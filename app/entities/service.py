@@ -1,0 +1,132 @@
+"""Entities: the ministries and other institutions that lead and support the work.
+
+Archived, never deleted: recommendations, actions and users keep pointing at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, record, snapshot
+from app.auth.actor import Actor
+from app.auth.schemas import EntityRef
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.etag import check_if_match, etag
+from app.core.pagination import decode_cursor, encode_cursor
+from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
+from app.models import Entity
+
+FIELDS = ("name", "acronym", "kind", "contact_name", "contact_email", "contact_phone", "archived")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _out(entity: Entity) -> EntityOut:
+    return EntityOut.model_validate(entity, from_attributes=True)
+
+
+def require_entity(session: Session, entity_id: int, field: str) -> Entity:
+    """The entity a request body refers to; unknown or archived is invalid input naming ``field``."""
+    entity = session.get(Entity, entity_id)
+    if entity is None or entity.archived:
+        reason = "no such entity" if entity is None else "the entity is archived"
+        raise InvalidInput(f"{field}: {reason} ({entity_id})", errors=[{"field": field, "reason": reason}])
+    return entity
+
+
+def entity_refs(session: Session, ids: Collection[int]) -> dict[int, EntityRef]:
+    """Id, name and acronym of each entity, in one query."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Entity.id, Entity.name, Entity.acronym).where(Entity.id.in_(ids)))
+    return {row.id: EntityRef(id=row.id, name=row.name, acronym=row.acronym) for row in rows}
+
+
+def _load(session: Session, entity_id: int) -> Entity:
+    entity = session.get(Entity, entity_id)
+    if entity is None:
+        raise NotFound(f"entity {entity_id} does not exist")
+    return entity
+
+
+def _ensure_unique_name(session: Session, name: str, entity_id: int | None = None) -> None:
+    clash = select(Entity.id).where(func.lower(Entity.name) == name.lower())
+    if entity_id is not None:
+        clash = clash.where(Entity.id != entity_id)
+    if session.scalar(clash) is not None:
+        raise Conflict(
+            f"an entity named {name!r} already exists",
+            errors=[{"field": "name", "reason": "already used by another entity"}],
+        )
+
+
+def list_entities(session: Session, params: EntityListParams) -> EntityPage:
+    """Entities in name order (then id), a keyset page at a time."""
+    conditions: list[ColumnElement[bool]] = [Entity.archived == params.archived]
+    if params.kind:
+        conditions.append(Entity.kind == params.kind)
+    if params.q and params.q.strip():
+        needle = params.q.strip().lower()
+        conditions.append(
+            or_(
+                func.lower(Entity.name).contains(needle, autoescape=True),
+                func.lower(Entity.acronym).contains(needle, autoescape=True),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(Entity).where(*conditions)) or 0
+    if params.cursor:
+        name, after_id = decode_cursor(params.cursor, (str, int))
+        conditions.append(tuple_(Entity.name, Entity.id) > tuple_(name, after_id))
+    rows = session.scalars(
+        select(Entity).where(*conditions).order_by(Entity.name, Entity.id).limit(params.limit + 1)
+    ).all()
+    next_cursor = None
+    if len(rows) > params.limit:
+        last = rows[params.limit - 1]
+        next_cursor = encode_cursor(last.name, last.id)
+    return EntityPage(items=[_out(e) for e in rows[: params.limit]], next_cursor=next_cursor, total=total)
+
+
+def get_entity(session: Session, entity_id: int) -> tuple[EntityOut, str]:
+    entity = _load(session, entity_id)
+    return _out(entity), etag(entity.version)
+
+
+def create_entity(session: Session, actor: Actor, data: EntityCreate) -> tuple[EntityOut, str]:
+    _ensure_unique_name(session, data.name)
+    now = _now()
+    entity = Entity(**data.model_dump(), archived=False, created_at=now, updated_at=now)
+    session.add(entity)
+    session.flush()
+    record(session, actor, "entity.create", "entity", entity.id, after=snapshot(entity, FIELDS))
+    return _out(entity), etag(entity.version)
+
+
+def update_entity(
+    session: Session, actor: Actor, entity_id: int, data: EntityUpdate, if_match: str | None
+) -> tuple[EntityOut, str]:
+    """Change the fields sent; ``archived`` archives or restores the entity."""
+    entity = _load(session, entity_id)
+    check_if_match(if_match, etag(entity.version))
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes:
+        _ensure_unique_name(session, changes["name"], entity.id)
+    before = snapshot(entity, FIELDS)
+    for name, value in changes.items():
+        setattr(entity, name, value)
+    old, new = changed(before, snapshot(entity, FIELDS))
+    if not new:
+        return _out(entity), etag(entity.version)
+    now = _now()
+    entity.updated_at = now
+    if "archived" in new:
+        entity.archived_at = now if entity.archived else None
+    session.flush()
+    record(session, actor, "entity.update", "entity", entity.id, before=old, after=new)
+    return _out(entity), etag(entity.version)

@@ -1,0 +1,60 @@
+"""HTTP layer of /actions: parameters in, service call, response model and ETag out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.auth.deps import Manager, StaffUser
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.problems import problem_responses
+from app.plans import actions
+from app.plans.action_schemas import ActionCreate, ActionDetail, ActionListParams, ActionPage, ActionPatch
+
+router = APIRouter(prefix="/actions", tags=["plans"])
+
+
+@router.get(
+    "", summary="List actions, newest first, with filters (overdue, entity, status...) and keyset pages"
+)
+def list_actions(db: DbSession, actor: StaffUser, params: Annotated[ActionListParams, Query()]) -> ActionPage:
+    return actions.list_actions(db, params)
+
+
+@router.post("", status_code=201, summary="Create an action (coordinators)")
+def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: Response) -> ActionDetail:
+    detail, tag = actions.create_action(db, actor, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/actions/{detail.id}"
+    return detail
+
+
+@router.get(
+    "/{action_id}",
+    summary="One action with its recommendations, clusters, entities, SDGs, indicators "
+    "and latest approved progress",
+)
+def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
+    detail, tag = actions.get_action(db, action_id)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.patch(
+    "/{action_id}",
+    summary="Change an action (If-Match); a focal point of its entities may change only title, description, "
+    "dates, status and budget",
+    responses=problem_responses(412, 428),
+)
+def update_action(
+    db: DbSession,
+    actor: StaffUser,
+    action_id: RowId,
+    body: ActionPatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionDetail:
+    detail, tag = actions.update_action(db, actor, action_id, body, if_match)
+    response.headers["ETag"] = tag
+    return detail

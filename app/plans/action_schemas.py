@@ -1,0 +1,176 @@
+"""Request and response shapes of the actions API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.core.timestamps import UtcDateTime
+from app.plans.indicator_schemas import IndicatorOut
+from app.plans.progress_schemas import ProgressOut
+from app.plans.schemas import (
+    ActionStatus,
+    Forbid,
+    IsoDate,
+    LongText,
+    Number,
+    RefId,
+    ShortText,
+    Title,
+)
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+SdgCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=16)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class Budget(Forbid):
+    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)] = Field(
+        description="A number >= 0 with at most 2 decimals"
+    )
+    currency: Currency = Field(description="ISO 4217 code, three upper-case letters (USD, EUR, PEN)")
+    source: ShortText | None = Field(None, description="Where the money comes from")
+
+
+class BudgetOut(BaseModel):
+    amount: Number | None
+    currency: str | None
+    source: str | None
+
+
+_RECOMMENDATIONS = "Recommendations this action implements"
+_SDGS = 'SDG targets ("5.2", "16.a") or goals ("5")'
+
+
+class ActionCreate(Forbid):
+    title: Title
+    description: LongText | None = None
+    recommendation_ids: list[RefId] = Field(
+        default_factory=list, max_length=2000, description=_RECOMMENDATIONS
+    )
+    cluster_ids: list[RefId] = Field(default_factory=list, max_length=500)
+    lead_entity_id: RefId | None = Field(None, description="The entity responsible for the action")
+    supporting_entity_ids: list[RefId] = Field(default_factory=list, max_length=200)
+    start_date: IsoDate | None = Field(None, description="YYYY-MM-DD")
+    due_date: IsoDate | None = Field(None, description="YYYY-MM-DD, on or after start_date")
+    status: ActionStatus = "planned"
+    budget: Budget | None = None
+    sdg_targets: list[SdgCode] = Field(default_factory=list, max_length=200, description=_SDGS)
+    published: bool = Field(False, description="Shown on the public pages (coordinators decide)")
+
+
+# Fields that may be changed but never set to null.
+_NOT_NULL = ("title", "status", "published", "recommendation_ids", "cluster_ids", "supporting_entity_ids")
+
+
+class ActionPatch(Forbid):
+    """Only the fields sent change; a list replaces the whole list. A focal point may send only
+    title, description, start_date, due_date, status and budget."""
+
+    title: Title | None = None
+    description: LongText | None = None
+    recommendation_ids: list[RefId] | None = Field(None, max_length=2000, description=_RECOMMENDATIONS)
+    cluster_ids: list[RefId] | None = Field(None, max_length=500)
+    lead_entity_id: RefId | None = None
+    supporting_entity_ids: list[RefId] | None = Field(None, max_length=200)
+    start_date: IsoDate | None = None
+    due_date: IsoDate | None = None
+    status: ActionStatus | None = None
+    budget: Budget | None = Field(None, description="null removes the budget")
+    sdg_targets: list[SdgCode] | None = Field(None, max_length=200, description=_SDGS)
+    published: bool | None = None
+
+    @field_validator(*_NOT_NULL, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class ActionListParams(BaseModel):
+    """Filters of the action list. All filters combine with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
+    lead_entity_id: RefId | None = Field(None, description="Led by this entity")
+    entity_id: RefId | None = Field(None, description="Led or supported by this entity")
+    recommendation_id: RefId | None = Field(None, description="Linked to this recommendation")
+    cluster_id: RefId | None = Field(None, description="Linked to this cluster")
+    overdue: bool | None = Field(
+        None, description="true: due before today (UTC) and still planned, in progress or delayed"
+    )
+    due_before: dt.date | None = Field(None, description="Due on or before this date")
+    due_after: dt.date | None = Field(None, description="Due on or after this date")
+    published: bool | None = None
+    q: str | None = Field(None, max_length=200, description="Words in the title (case-insensitive)")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the previous page (opaque)"
+    )
+
+
+class ActionOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    status: str
+    overdue: bool = Field(description="Due before today (UTC) and still open")
+    lead_entity_id: int | None
+    supporting_entity_ids: list[int]
+    recommendation_ids: list[int]
+    cluster_ids: list[int]
+    sdg_targets: list[str]
+    start_date: dt.date | None
+    due_date: dt.date | None
+    budget: BudgetOut | None
+    published: bool
+    version: int = Field(description="The ETag's value")
+    created_by_id: int | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class ActionPage(BaseModel):
+    items: list[ActionOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int = Field(description="Number of actions matching the filters (all pages)")
+
+
+class RecommendationRef(BaseModel):
+    id: int
+    symbol: str | None
+    paragraph: str | None
+    mechanism: str = Field(description="Mechanism code")
+
+
+class ClusterRef(BaseModel):
+    id: int
+    name: str
+
+
+class EntityRef(BaseModel):
+    id: int
+    name: str
+    acronym: str | None
+
+
+class SdgRef(BaseModel):
+    code: str
+    title: str
+
+
+class ActionDetail(ActionOut):
+    recommendations: list[RecommendationRef]
+    clusters: list[ClusterRef]
+    lead_entity: EntityRef | None
+    supporting_entities: list[EntityRef]
+    sdgs: list[SdgRef] = Field(description="SDG goals and targets with their English titles")
+    indicators: list[IndicatorOut]
+    latest_progress: ProgressOut | None = Field(description="The most recent approved progress update")

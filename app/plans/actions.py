@@ -1,0 +1,323 @@
+"""Actions: the steps of an implementation plan. Listing, reading, creating and changing them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, jsonable, record
+from app.auth.actor import Actor
+from app.auth.permissions import refuse
+from app.core.errors import InvalidInput
+from app.core.etag import check_if_match, etag
+from app.core.pagination import decode_cursor, encode_cursor
+from app.models import (
+    Action,
+    ActionCluster,
+    ActionEntity,
+    ActionRecommendation,
+    Cluster,
+    Entity,
+    Mechanism,
+    Recommendation,
+)
+from app.models.plan import OPEN_ACTION_STATUSES
+from app.plans import indicators, progress
+from app.plans.action_links import Links, checked_ids, load_links, replace_links, sdg_term_ids
+from app.plans.action_schemas import (
+    ActionCreate,
+    ActionDetail,
+    ActionListParams,
+    ActionOut,
+    ActionPage,
+    ActionPatch,
+    Budget,
+    BudgetOut,
+    ClusterRef,
+    EntityRef,
+    RecommendationRef,
+    SdgRef,
+)
+from app.plans.action_store import ensure_own_action, is_overdue, load_action, utc_today
+from app.taxonomies.sdg import sdg_entries
+
+# What a focal point may change on an action of their entity; the rest is the coordinators' call.
+FOCAL_POINT_FIELDS = frozenset({"title", "description", "start_date", "due_date", "status", "budget"})
+_COLUMNS = ("title", "description", "lead_entity_id", "start_date", "due_date", "status", "published")
+_BUDGET = ("budget_amount", "budget_currency", "budget_source")
+CENTS = Decimal("0.01")
+
+
+def _out(action: Action, links: Links, today: date) -> dict[str, Any]:
+    budget = None
+    if action.budget_amount is not None or action.budget_currency or action.budget_source:
+        budget = BudgetOut(
+            amount=action.budget_amount, currency=action.budget_currency, source=action.budget_source
+        )
+    return {
+        "id": action.id,
+        "title": action.title,
+        "description": action.description,
+        "status": action.status,
+        "overdue": is_overdue(action, today),
+        "lead_entity_id": action.lead_entity_id,
+        "supporting_entity_ids": links.supporting_entity_ids,
+        "recommendation_ids": links.recommendation_ids,
+        "cluster_ids": links.cluster_ids,
+        "sdg_targets": links.sdg_codes,
+        "start_date": action.start_date,
+        "due_date": action.due_date,
+        "budget": budget,
+        "published": action.published,
+        "version": action.version,
+        "created_by_id": action.created_by_id,
+        "created_at": action.created_at,
+        "updated_at": action.updated_at,
+    }
+
+
+def _conditions(params: ActionListParams, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if params.status:
+        conditions.append(Action.status.in_(sorted(set(params.status))))
+    if params.lead_entity_id is not None:
+        conditions.append(Action.lead_entity_id == params.lead_entity_id)
+    if params.entity_id is not None:
+        supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == params.entity_id)
+        conditions.append(or_(Action.lead_entity_id == params.entity_id, Action.id.in_(supported)))
+    if params.recommendation_id is not None:
+        conditions.append(
+            Action.id.in_(
+                select(ActionRecommendation.action_id).where(
+                    ActionRecommendation.recommendation_id == params.recommendation_id
+                )
+            )
+        )
+    if params.cluster_id is not None:
+        conditions.append(
+            Action.id.in_(
+                select(ActionCluster.action_id).where(ActionCluster.cluster_id == params.cluster_id)
+            )
+        )
+    if params.overdue is not None:
+        overdue = and_(
+            Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
+        )
+        conditions.append(overdue if params.overdue else not_(overdue))
+    if params.due_before is not None:
+        conditions.append(Action.due_date <= params.due_before)
+    if params.due_after is not None:
+        conditions.append(Action.due_date >= params.due_after)
+    if params.published is not None:
+        conditions.append(Action.published == params.published)
+    for word in (params.q or "").split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Action.title.ilike(f"%{escaped}%", escape="\\"))
+    return conditions
+
+
+def list_actions(session: Session, params: ActionListParams) -> ActionPage:
+    """Newest first (by id), keyset pages."""
+    today = utc_today()
+    conditions = _conditions(params, today)
+    total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
+    page_conditions = list(conditions)
+    if params.cursor:
+        (last_id,) = decode_cursor(params.cursor, (int,))
+        page_conditions.append(Action.id < last_id)
+    actions = list(
+        session.scalars(
+            select(Action).where(*page_conditions).order_by(Action.id.desc()).limit(params.limit + 1)
+        )
+    )
+    has_more = len(actions) > params.limit
+    actions = actions[: params.limit]
+    links = load_links(session, [a.id for a in actions])
+    items = [ActionOut(**_out(action, links[action.id], today)) for action in actions]
+    next_cursor = encode_cursor(actions[-1].id) if has_more and actions else None
+    return ActionPage(items=items, next_cursor=next_cursor, total=total)
+
+
+def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
+    links = load_links(session, [action.id])[action.id]
+    recommendations = [
+        RecommendationRef(id=rec_id, symbol=symbol, paragraph=paragraph, mechanism=code)
+        for rec_id, symbol, paragraph, code in session.execute(
+            select(Recommendation.id, Recommendation.symbol, Recommendation.paragraph, Mechanism.code)
+            .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+            .where(Recommendation.id.in_(links.recommendation_ids))
+            .order_by(Recommendation.id)
+        )
+    ]
+    clusters = [
+        ClusterRef(id=cluster_id, name=name)
+        for cluster_id, name in session.execute(
+            select(Cluster.id, Cluster.name).where(Cluster.id.in_(links.cluster_ids)).order_by(Cluster.id)
+        )
+    ]
+    wanted = {*links.supporting_entity_ids, *([action.lead_entity_id] if action.lead_entity_id else [])}
+    entities = {
+        entity.id: EntityRef(id=entity.id, name=entity.name, acronym=entity.acronym)
+        for entity in session.scalars(select(Entity).where(Entity.id.in_(wanted)))
+    }
+    entries = sdg_entries()
+    sdgs = [
+        SdgRef(code=code, title=entries[code].titles.get("en", code) if code in entries else code)
+        for code in links.sdg_codes
+    ]
+    detail = ActionDetail(
+        **_out(action, links, utc_today()),
+        recommendations=recommendations,
+        clusters=clusters,
+        lead_entity=entities.get(action.lead_entity_id) if action.lead_entity_id else None,
+        supporting_entities=[entities[i] for i in links.supporting_entity_ids if i in entities],
+        sdgs=sdgs,
+        indicators=indicators.indicators_of(session, action.id),
+        latest_progress=progress.latest_approved(session, action.id),
+    )
+    return detail, etag(action.version)
+
+
+def get_action(session: Session, action_id: int) -> tuple[ActionDetail, str]:
+    return _detail(session, load_action(session, action_id))
+
+
+def _check_dates(start: date | None, due: date | None) -> None:
+    if start is not None and due is not None and due < start:
+        raise InvalidInput(
+            f"due_date {due.isoformat()} is before start_date {start.isoformat()}",
+            errors=[{"field": "due_date", "reason": "before start_date"}],
+        )
+
+
+def _set_budget(action: Action, budget: Budget | None) -> None:
+    # Quantised as the column stores it, so a resent budget compares equal to the stored one.
+    action.budget_amount = budget.amount.quantize(CENTS) if budget else None
+    action.budget_currency = budget.currency if budget else None
+    action.budget_source = (budget.source or None) if budget else None
+
+
+def _snapshot(action: Action, links: Links) -> dict[str, Any]:
+    values = {name: getattr(action, name) for name in (*_COLUMNS, *_BUDGET)}
+    values.update(
+        recommendation_ids=links.recommendation_ids,
+        cluster_ids=links.cluster_ids,
+        supporting_entity_ids=links.supporting_entity_ids,
+        sdg_targets=links.sdg_codes,
+    )
+    return {key: jsonable(value) for key, value in values.items()}
+
+
+def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[ActionDetail, str]:
+    _check_dates(body.start_date, body.due_date)
+    if body.lead_entity_id is not None:
+        checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id")
+    links = Links(
+        recommendation_ids=checked_ids(
+            session, Recommendation, body.recommendation_ids, "recommendation_ids"
+        ),
+        cluster_ids=checked_ids(session, Cluster, body.cluster_ids, "cluster_ids"),
+        supporting_entity_ids=checked_ids(
+            session, Entity, body.supporting_entity_ids, "supporting_entity_ids"
+        ),
+    )
+    links.sdg_term_ids, links.sdg_codes = sdg_term_ids(session, body.sdg_targets)
+    action = Action(
+        title=body.title,
+        description=body.description or None,
+        lead_entity_id=body.lead_entity_id,
+        start_date=body.start_date,
+        due_date=body.due_date,
+        status=body.status,
+        published=body.published,
+        created_by_id=actor.user_id,
+    )
+    _set_budget(action, body.budget)
+    session.add(action)
+    session.flush()
+    for name in ("recommendation_ids", "cluster_ids", "supporting_entity_ids", "sdg_term_ids"):
+        replace_links(session, action.id, name, [], getattr(links, name))
+    record(session, actor, "action.create", "action", action.id, after=_snapshot(action, links))
+    return _detail(session, action)
+
+
+def update_action(
+    session: Session, actor: Actor, action_id: int, body: ActionPatch, if_match: str | None
+) -> tuple[ActionDetail, str]:
+    action = load_action(session, action_id)
+    ensure_own_action(session, actor, action)
+    sent = body.model_fields_set
+    if not actor.is_manager and sent - FOCAL_POINT_FIELDS:
+        fields = ", ".join(sorted(sent - FOCAL_POINT_FIELDS))
+        raise refuse(
+            actor,
+            f"a focal point may change only title, description, dates, status and budget; not {fields}",
+            "action",
+            action.id,
+        )
+    check_if_match(if_match, etag(action.version))
+    links = load_links(session, [action.id])[action.id]
+    before = _snapshot(action, links)
+    _check_dates(
+        body.start_date if "start_date" in sent else action.start_date,
+        body.due_date if "due_date" in sent else action.due_date,
+    )
+    new_links = _patched_links(session, body, action, links)
+    if "lead_entity_id" in sent and body.lead_entity_id is not None:
+        already = [action.lead_entity_id] if action.lead_entity_id else []
+        checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id", already=already)
+    # Links first: their statements autoflush, which must not write the row before it is touched.
+    for name in ("recommendation_ids", "cluster_ids", "supporting_entity_ids", "sdg_term_ids"):
+        replace_links(session, action.id, name, getattr(links, name), getattr(new_links, name))
+    for name in ("title", "lead_entity_id", "start_date", "due_date", "status", "published"):
+        if name in sent:
+            setattr(action, name, getattr(body, name))
+    if "description" in sent:
+        action.description = body.description or None
+    if "budget" in sent:
+        _set_budget(action, body.budget)
+    old, new = changed(before, _snapshot(action, new_links))
+    if new:
+        # Touching the row bumps its version even when only links changed: the ETag must move.
+        action.updated_at = datetime.now(UTC)
+        session.flush()
+        record(session, actor, "action.update", "action", action.id, before=old, after=new)
+    return _detail(session, action)
+
+
+def _patched_links(session: Session, body: ActionPatch, action: Action, links: Links) -> Links:
+    sent = body.model_fields_set
+    result = Links(
+        recommendation_ids=links.recommendation_ids,
+        cluster_ids=links.cluster_ids,
+        supporting_entity_ids=links.supporting_entity_ids,
+        sdg_term_ids=links.sdg_term_ids,
+        sdg_codes=links.sdg_codes,
+    )
+    if "recommendation_ids" in sent and body.recommendation_ids is not None:
+        result.recommendation_ids = checked_ids(
+            session,
+            Recommendation,
+            body.recommendation_ids,
+            "recommendation_ids",
+            already=links.recommendation_ids,
+        )
+    if "cluster_ids" in sent and body.cluster_ids is not None:
+        result.cluster_ids = checked_ids(
+            session, Cluster, body.cluster_ids, "cluster_ids", already=links.cluster_ids
+        )
+    if "supporting_entity_ids" in sent and body.supporting_entity_ids is not None:
+        result.supporting_entity_ids = checked_ids(
+            session,
+            Entity,
+            body.supporting_entity_ids,
+            "supporting_entity_ids",
+            already=links.supporting_entity_ids,
+        )
+    if "sdg_targets" in sent:
+        result.sdg_term_ids, result.sdg_codes = sdg_term_ids(session, body.sdg_targets or [])
+    return result

@@ -1,0 +1,254 @@
+"""Progress updates: written by focal points, submitted, then approved (and published) or returned.
+
+State machine: draft -> submitted; returned -> submitted; submitted -> approved | returned.
+Publishing applies to approved updates only; only approved and published updates ever reach
+the public (see ``published_progress``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, jsonable, record
+from app.auth.actor import Actor
+from app.auth.permissions import refuse
+from app.core.errors import Conflict, NotFound
+from app.core.etag import check_if_match, etag
+from app.models import ProgressUpdate, User
+from app.plans.action_store import change_status, ensure_own_action, load_action, not_in_future
+from app.plans.progress_schemas import (
+    ApproveBody,
+    ProgressCreate,
+    ProgressList,
+    ProgressOut,
+    ProgressPatch,
+    ReturnBody,
+)
+
+EDITABLE_STATES = ("draft", "returned")
+_FIELDS = ("reported_on", "narrative", "new_status", "evidence_url")
+_REVIEW = ("state", "review_comment", "reviewed_by_id", "reviewed_at", "published", "published_at")
+
+
+def _out(update: ProgressUpdate) -> ProgressOut:
+    return ProgressOut.model_validate(update, from_attributes=True)
+
+
+def _with_etag(update: ProgressUpdate) -> tuple[ProgressOut, str]:
+    return _out(update), etag(update.version)
+
+
+def _snapshot(update: ProgressUpdate, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: jsonable(getattr(update, name)) for name in fields}
+
+
+def _load(session: Session, progress_id: int) -> ProgressUpdate:
+    update = session.get(ProgressUpdate, progress_id)
+    if update is None:
+        raise NotFound(f"progress update {progress_id} does not exist")
+    return update
+
+
+def _ensure_own(session: Session, actor: Actor, update: ProgressUpdate) -> None:
+    ensure_own_action(session, actor, load_action(session, update.action_id), "progress_update", update.id)
+
+
+def _touch(session: Session, update: ProgressUpdate) -> None:
+    update.updated_at = datetime.now(UTC)
+    session.flush()
+
+
+def latest_approved(session: Session, action_id: int) -> ProgressOut | None:
+    update = session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.action_id == action_id, ProgressUpdate.state == "approved")
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(1)
+    ).first()
+    return _out(update) if update else None
+
+
+def published_progress(session: Session, action_ids: Iterable[int]) -> dict[int, list[ProgressUpdate]]:
+    """The approved and published updates of these actions, newest report first: all the public
+    may ever see. Rows, not schemas: the public API builds its own allowlisted shape."""
+    ids = sorted(set(action_ids))
+    result: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    if not ids:
+        return result
+    rows = session.scalars(
+        select(ProgressUpdate)
+        .where(
+            ProgressUpdate.action_id.in_(ids),
+            ProgressUpdate.state == "approved",
+            ProgressUpdate.published.is_(True),
+        )
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+    )
+    for row in rows:
+        result[row.action_id].append(row)
+    return result
+
+
+def list_progress(session: Session, action_id: int) -> ProgressList:
+    load_action(session, action_id)
+    rows = session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.action_id == action_id)
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+    )
+    items = [_out(row) for row in rows]
+    return ProgressList(items=items, total=len(items))
+
+
+def get_progress(session: Session, progress_id: int) -> tuple[ProgressOut, str]:
+    return _with_etag(_load(session, progress_id))
+
+
+def create_progress(
+    session: Session, actor: Actor, action_id: int, body: ProgressCreate
+) -> tuple[ProgressOut, str]:
+    action = load_action(session, action_id)
+    ensure_own_action(session, actor, action)
+    not_in_future(body.reported_on, "reported_on")
+    update = ProgressUpdate(
+        action_id=action.id,
+        reported_on=body.reported_on,
+        narrative=body.narrative,
+        new_status=body.new_status,
+        evidence_url=body.evidence_url,
+        author_id=actor.user_id,
+        state="submitted" if body.submit else "draft",
+        published=False,
+    )
+    session.add(update)
+    session.flush()
+    after = {"action_id": action.id, **_snapshot(update, (*_FIELDS, "state"))}
+    record(session, actor, "progress.create", "progress_update", update.id, after=after)
+    return _with_etag(update)
+
+
+def _ensure_author_entity(session: Session, actor: Actor, update: ProgressUpdate) -> None:
+    """A focal point edits the updates written in their entity, not another entity's draft."""
+    if actor.is_manager or update.author_id is None or update.author_id == actor.user_id:
+        return
+    author_entity = session.scalar(select(User.entity_id).where(User.id == update.author_id))
+    if author_entity != actor.entity_id:
+        raise refuse(
+            actor, "this progress update was written by another entity", "progress_update", update.id
+        )
+
+
+def update_progress(
+    session: Session, actor: Actor, progress_id: int, body: ProgressPatch, if_match: str | None
+) -> tuple[ProgressOut, str]:
+    update = _load(session, progress_id)
+    _ensure_own(session, actor, update)
+    _ensure_author_entity(session, actor, update)
+    check_if_match(if_match, etag(update.version))
+    if update.state not in EDITABLE_STATES:
+        raise Conflict(
+            f"a progress update can be edited only while draft or returned; this one is {update.state}"
+        )
+    before = _snapshot(update, _FIELDS)
+    sent = body.model_fields_set
+    if "reported_on" in sent and body.reported_on is not None:
+        not_in_future(body.reported_on, "reported_on")
+        update.reported_on = body.reported_on
+    if "narrative" in sent and body.narrative is not None:
+        update.narrative = body.narrative
+    if "new_status" in sent:
+        update.new_status = body.new_status
+    if "evidence_url" in sent:
+        update.evidence_url = body.evidence_url
+    old, new = changed(before, _snapshot(update, _FIELDS))
+    if new:
+        _touch(session, update)
+        record(session, actor, "progress.update", "progress_update", update.id, before=old, after=new)
+    return _with_etag(update)
+
+
+def _transition(
+    session: Session,
+    actor: Actor,
+    progress_id: int,
+    if_match: str | None,
+    allowed_from: tuple[str, ...],
+    verb: str,
+) -> tuple[ProgressUpdate, dict[str, Any]]:
+    """Load, check who and which version, refuse a transition from the wrong state (409)."""
+    update = _load(session, progress_id)
+    _ensure_own(session, actor, update)
+    if if_match is not None:
+        check_if_match(if_match, etag(update.version))
+    if update.state not in allowed_from:
+        raise Conflict(
+            f"only a progress update that is {' or '.join(allowed_from)} can be {verb}; "
+            f"this one is {update.state}",
+            errors=[{"field": "state", "reason": f"is {update.state}"}],
+        )
+    return update, _snapshot(update, _REVIEW)
+
+
+def _finish(
+    session: Session, actor: Actor, update: ProgressUpdate, action: str, before: dict[str, Any]
+) -> tuple[ProgressOut, str]:
+    _touch(session, update)
+    old, new = changed(before, _snapshot(update, _REVIEW))
+    record(session, actor, action, "progress_update", update.id, before=old, after=new)
+    return _with_etag(update)
+
+
+def submit(session: Session, actor: Actor, progress_id: int, if_match: str | None) -> tuple[ProgressOut, str]:
+    update, before = _transition(session, actor, progress_id, if_match, EDITABLE_STATES, "submitted")
+    update.state = "submitted"
+    return _finish(session, actor, update, "progress.submit", before)
+
+
+def _review(update: ProgressUpdate, actor: Actor, state: str) -> None:
+    update.state = state
+    update.reviewed_by_id = actor.user_id
+    update.reviewed_at = datetime.now(UTC)
+
+
+def approve(
+    session: Session, actor: Actor, progress_id: int, body: ApproveBody, if_match: str | None
+) -> tuple[ProgressOut, str]:
+    update, before = _transition(session, actor, progress_id, if_match, ("submitted",), "approved")
+    _review(update, actor, "approved")
+    if body.publish:
+        update.published = True
+        update.published_at = datetime.now(UTC)
+    result = _finish(session, actor, update, "progress.approve", before)
+    if update.new_status:
+        change_status(session, actor, load_action(session, update.action_id), update.new_status)
+    return result
+
+
+def return_update(
+    session: Session, actor: Actor, progress_id: int, body: ReturnBody, if_match: str | None
+) -> tuple[ProgressOut, str]:
+    update, before = _transition(session, actor, progress_id, if_match, ("submitted",), "returned")
+    _review(update, actor, "returned")
+    update.review_comment = body.comment
+    return _finish(session, actor, update, "progress.return", before)
+
+
+def set_published(
+    session: Session, actor: Actor, progress_id: int, published: bool, if_match: str | None
+) -> tuple[ProgressOut, str]:
+    verb = "published" if published else "unpublished"
+    update, before = _transition(session, actor, progress_id, if_match, ("approved",), verb)
+    if update.published == published:
+        raise Conflict(
+            f"this progress update is already {verb}",
+            errors=[{"field": "published", "reason": f"already {str(published).lower()}"}],
+        )
+    update.published = published
+    update.published_at = datetime.now(UTC) if published else None
+    return _finish(session, actor, update, f"progress.{'publish' if published else 'unpublish'}", before)

@@ -1,0 +1,145 @@
+"""HTTP layer of progress updates and their review (submit, approve, return, publish)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
+
+from app.auth.deps import Manager, StaffUser
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.problems import problem_responses
+from app.plans import progress
+from app.plans.progress_schemas import (
+    ApproveBody,
+    ProgressCreate,
+    ProgressList,
+    ProgressOut,
+    ProgressPatch,
+    ReturnBody,
+)
+
+router = APIRouter(tags=["plans"])
+# Transitions: If-Match is optional (checked when sent); a transition from the wrong state is 409.
+TRANSITION_RESPONSES = problem_responses(409, 412)
+
+
+@router.get("/actions/{action_id}/progress", summary="The progress updates of an action, newest report first")
+def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> ProgressList:
+    return progress.list_progress(db, action_id)
+
+
+@router.post(
+    "/actions/{action_id}/progress",
+    status_code=201,
+    summary="Report progress on an action, as a draft or submitted "
+    "(a focal point of the action, or coordinators)",
+)
+def create_progress(
+    db: DbSession, actor: StaffUser, action_id: RowId, body: ProgressCreate, response: Response
+) -> ProgressOut:
+    update, tag = progress.create_progress(db, actor, action_id, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/progress/{update.id}"
+    return update
+
+
+@router.get("/progress/{progress_id}", summary="One progress update")
+def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: Response) -> ProgressOut:
+    update, tag = progress.get_progress(db, progress_id)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.patch(
+    "/progress/{progress_id}",
+    summary="Edit a draft or returned progress update (If-Match)",
+    responses=problem_responses(409, 412, 428),
+)
+def update_progress(
+    db: DbSession,
+    actor: StaffUser,
+    progress_id: RowId,
+    body: ProgressPatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ProgressOut:
+    update, tag = progress.update_progress(db, actor, progress_id, body, if_match)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.post(
+    "/progress/{progress_id}/submit",
+    summary="Submit a draft or returned update for review",
+    responses=TRANSITION_RESPONSES,
+)
+def submit_progress(
+    db: DbSession, actor: StaffUser, progress_id: RowId, response: Response, if_match: IfMatch = None
+) -> ProgressOut:
+    update, tag = progress.submit(db, actor, progress_id, if_match)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.post(
+    "/progress/{progress_id}/approve",
+    summary="Approve a submitted update (coordinators); applies its new_status to the action; "
+    "optionally publishes it",
+    responses=TRANSITION_RESPONSES,
+)
+def approve_progress(
+    db: DbSession,
+    actor: Manager,
+    progress_id: RowId,
+    response: Response,
+    if_match: IfMatch = None,
+    body: Annotated[ApproveBody | None, Body()] = None,
+) -> ProgressOut:
+    update, tag = progress.approve(db, actor, progress_id, body or ApproveBody(), if_match)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.post(
+    "/progress/{progress_id}/return",
+    summary="Return a submitted update to its author with a comment (coordinators)",
+    responses=TRANSITION_RESPONSES,
+)
+def return_progress(
+    db: DbSession,
+    actor: Manager,
+    progress_id: RowId,
+    body: ReturnBody,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ProgressOut:
+    update, tag = progress.return_update(db, actor, progress_id, body, if_match)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.post(
+    "/progress/{progress_id}/publish",
+    summary="Publish an approved update (coordinators)",
+    responses=TRANSITION_RESPONSES,
+)
+def publish_progress(
+    db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
+) -> ProgressOut:
+    update, tag = progress.set_published(db, actor, progress_id, True, if_match)
+    response.headers["ETag"] = tag
+    return update
+
+
+@router.post(
+    "/progress/{progress_id}/unpublish",
+    summary="Withdraw an approved update from the public pages (coordinators)",
+    responses=TRANSITION_RESPONSES,
+)
+def unpublish_progress(
+    db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
+) -> ProgressOut:
+    update, tag = progress.set_published(db, actor, progress_id, False, if_match)
+    response.headers["ETag"] = tag
+    return update

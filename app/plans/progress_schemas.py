@@ -1,0 +1,87 @@
+"""Request and response shapes of progress updates and their review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
+
+from app.core.timestamps import UtcDateTime
+from app.plans.schemas import ActionStatus, Forbid, IsoDate, RequiredLongText
+
+
+def _web_address(value: str) -> str:
+    # Only web links: a javascript: or data: URL shown as a link would run in a reader's browser.
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL")
+    if any(char.isspace() for char in value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+EvidenceUrl = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), AfterValidator(_web_address)
+]
+_REPORTED_ON = "YYYY-MM-DD, not in the future"
+_NEW_STATUS = "The action status this update reports; applied to the action when approved"
+
+
+class ProgressCreate(Forbid):
+    reported_on: IsoDate = Field(description=_REPORTED_ON)
+    narrative: RequiredLongText
+    new_status: ActionStatus | None = Field(None, description=_NEW_STATUS)
+    evidence_url: EvidenceUrl | None = Field(None, description="A link to evidence (http or https)")
+    submit: bool = Field(False, description="true: submit for review at once instead of saving a draft")
+
+
+class ProgressPatch(Forbid):
+    """Only the fields sent change; allowed while the update is a draft or returned."""
+
+    reported_on: IsoDate | None = Field(None, description=_REPORTED_ON)
+    narrative: RequiredLongText | None = None
+    new_status: ActionStatus | None = Field(None, description=_NEW_STATUS)
+    evidence_url: EvidenceUrl | None = None
+
+    @field_validator("reported_on", "narrative", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class ApproveBody(Forbid):
+    publish: bool = Field(False, description="Also publish it (shown on the public pages)")
+
+
+class ReturnBody(Forbid):
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)] = Field(
+        description="What the author should change"
+    )
+
+
+class ProgressOut(BaseModel):
+    id: int
+    action_id: int
+    reported_on: dt.date
+    narrative: str
+    new_status: str | None
+    evidence_url: str | None
+    state: str = Field(description="draft, submitted, approved or returned")
+    author_id: int | None
+    review_comment: str | None
+    reviewed_by_id: int | None
+    reviewed_at: UtcDateTime | None
+    published: bool
+    published_at: UtcDateTime | None
+    version: int = Field(description="The ETag's value")
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class ProgressList(BaseModel):
+    items: list[ProgressOut] = Field(description="Newest report first")
+    total: int

@@ -1,0 +1,77 @@
+"""Types shared by the plans schemas: dates, numbers, texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints
+
+# Mirror ACTION_STATUSES and PROGRESS_STATES of app.models.plan (a test keeps them in step).
+ActionStatus = Literal["planned", "in_progress", "completed", "delayed", "cancelled"]
+ProgressState = Literal["draft", "submitted", "approved", "returned"]
+
+# 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
+RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+def _iso_date_text(value: Any) -> Any:
+    # Pydantic's lax dates also take a number (a Unix time) or a midnight timestamp: refuse them.
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A real calendar date written YYYY-MM-DD (2025-02-30 is refused).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
+# Texts: whitespace stripped; required ones may not be blank.
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+RequiredLongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+def decimal_number(value: Decimal) -> float:
+    """A stored decimal as a JSON number, the same on both databases.
+
+    PostgreSQL returns ``Decimal('1.5000')`` and SQLite a value rebuilt from a float; both
+    become the number 1.5, so a client sees one value whatever the backend.
+    """
+    return float(value.normalize())
+
+
+# A decimal in a response: a JSON number.
+Number = Annotated[Decimal, PlainSerializer(decimal_number, return_type=float)]
+# A measured, baseline or target value in a request: what the Numeric(20, 4) columns hold.
+MeasuredValue = Annotated[Decimal, Field(max_digits=20, decimal_places=4)]
+
+
+class Forbid(BaseModel):
+    """Input bodies refuse unknown fields: no mass assignment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Measure(Forbid):
+    """A value on a date (an indicator's baseline or target)."""
+
+    value: MeasuredValue = Field(description="A number: at most 16 digits before the point and 4 after")
+    date: IsoDate | None = Field(None, description="YYYY-MM-DD")
+
+
+class MeasureOut(BaseModel):
+    value: Number
+    date: dt.date | None
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """Optional texts: an empty (or all-blank, once stripped) text is stored as null."""
+    return value or None

@@ -1,0 +1,103 @@
+"""The rules that turn a recommendation's feed-owned fields into what is stored, for every writer.
+
+The import pipeline (importers.normalise, importers.pipeline) and the API's manual recommendations
+(manual.py) both use these, so a record the API writes is stored exactly as the CSV import would
+store it (same plain text, paragraph, cycle, labels and content hash) and an export of it imports
+back as "unchanged". They live in ``app/`` because ``app/`` may not import ``importers/``.
+Changing any of them changes the content hash of stored records: the next import rewrites them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from html import unescape
+from typing import Any
+
+# The feed-owned columns in the content hash, next to the mechanism code, texts and term labels.
+SCALAR_FIELDS = (
+    "document_id",
+    "symbol",
+    "type",
+    "publication_date",
+    "uhri_published_at",
+    "upr_cycle",
+    "upr_session",
+    "position",
+    "upr_info_action",
+)
+
+# --- labels ---------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_label(value: str) -> str:
+    """A label as displayed: the UHRI ``"- "`` list prefix removed, entities decoded, spaces folded."""
+    text = _SPACES.sub(" ", unescape(value)).strip()
+    if text.startswith("- "):
+        text = text[2:].strip()
+    elif text == "-":
+        text = ""
+    return text
+
+
+# --- text -----------------------------------------------------------------------------------
+
+# Plain text out, never HTML: regular expressions are enough (and ~10x faster than a parser).
+_HIDDEN = re.compile(
+    r"<(script|style|template|noscript|iframe|object|head)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|tr|h[1-6]|table|blockquote)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<![^<>]*>|<\?[^<>]*>")
+# Control and invisible format characters (zero-width, bidi overrides, soft hyphen, BOM).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_LINE_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+@lru_cache(maxsize=4096)  # a reader checks a text for emptiness, then the pipeline stores it
+def html_to_text(html: str) -> str:
+    """Safe plain text from UHRI's HTML: scripts and tags removed, entities decoded, blocks as lines."""
+    text = html
+    if "<" in text:
+        text = _TAG.sub("", _BLOCK.sub("\n", _HIDDEN.sub("", text)))
+    if "&" in text:
+        text = unescape(text)
+    text = _LINE_SPACES.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
+
+
+_PARAGRAPH = re.compile(r"^(\d{1,3}(?:\.\d{1,3})?)\.?(?=\s|[^\d\s.,])")
+
+
+def paragraph_number(text: str) -> str | None:
+    """The paragraph number a UHRI text starts with ("18.", "118.12"), possibly after a heading line."""
+    for line in text.split("\n")[:3]:
+        match = _PARAGRAPH.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+# --- UPR ------------------------------------------------------------------------------------
+
+
+def cycle_for_session(session: int) -> int:
+    """UPR cycle of a session: <=12 -> 1, <=26 -> 2, <=40 -> 3, <=54 -> 4, then 14 sessions a cycle."""
+    for cycle, last in enumerate((12, 26, 40, 54), start=1):
+        if session <= last:
+            return cycle
+    return 5 + (session - 55) // 14
+
+
+# --- content hash ---------------------------------------------------------------------------
+
+
+def content_hash(canonical: dict[str, Any]) -> str:
+    """SHA-256 over the feed-owned values; an unchanged hash means an import writes nothing."""
+    # repr of plain values (str, int, date, lists, dicts in a fixed key order) is stable and
+    # several times cheaper than JSON.
+    payload = repr(sorted(canonical.items()))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()

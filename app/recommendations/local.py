@@ -1,0 +1,267 @@
+"""The national mechanism's own fields on a recommendation: reading them in bulk, and changing them.
+
+The local row (priority, status, notes) is made on the first edit; until then a recommendation
+has local version 0 and status ``not_started``. Every change touches the row, so its version
+(``version_id_col``) moves with any local edit, entities included, and with it the ETag.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, record
+from app.auth.actor import READER, Actor
+from app.core.errors import InvalidInput, PreconditionFailed
+from app.models import Entity
+from app.models.base import utcnow
+from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
+from app.recommendations.schemas import EntityRef, LocalOut
+
+DEFAULT_STATUS = "not_started"
+LOCAL_FIELDS = (
+    "priority",
+    "priority_rationale",
+    "status",
+    "internal_notes",
+    "lead_entity_id",
+    "supporting_entity_ids",
+)
+_ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
+
+
+class Responsible:
+    """The lead and supporting entities of a set of recommendations, by recommendation id."""
+
+    def __init__(self) -> None:
+        self.lead: dict[int, EntityRef] = {}
+        self.supporting: dict[int, list[EntityRef]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, session: Session, ids: Sequence[int]) -> Responsible:
+        found = cls()
+        if not ids:
+            return found
+        rows = session.execute(
+            select(
+                RecommendationEntity.recommendation_id,
+                RecommendationEntity.responsibility,
+                Entity.id,
+                Entity.name,
+                Entity.acronym,
+            )
+            .join(Entity, Entity.id == RecommendationEntity.entity_id)
+            .where(RecommendationEntity.recommendation_id.in_(ids))
+        )
+        for rec_id, responsibility, entity_id, name, acronym in rows:
+            ref = EntityRef(id=entity_id, name=name, acronym=acronym)
+            if responsibility == "lead":
+                found.lead[rec_id] = ref
+            else:
+                found.supporting[rec_id].append(ref)
+        for refs in found.supporting.values():
+            refs.sort(key=lambda ref: (ref.name.casefold(), ref.id))
+        return found
+
+    def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> LocalOut:
+        # Readers see published data only: the rationale and notes are the mechanism's internal work.
+        internal = actor.role != READER
+        return LocalOut(
+            priority=row.priority if row else None,
+            priority_rationale=row.priority_rationale if row and internal else None,
+            status=row.status if row else DEFAULT_STATUS,
+            lead_entity=self.lead.get(rec_id),
+            supporting_entities=self.supporting.get(rec_id, []),
+            internal_notes=row.internal_notes if row and internal else None,
+            updated_at=row.updated_at if row else None,
+        )
+
+
+def local_version(row: RecommendationLocal | None) -> int:
+    return row.version if row is not None else 0
+
+
+def check_entities(
+    session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
+) -> None:
+    """Every entity id given must exist and not be archived (``keep``: already assigned, may stay)."""
+    wanted = {entity_id for ids in fields.values() for entity_id in ids}
+    if not wanted:
+        return
+    archived = dict(
+        session.execute(select(Entity.id, Entity.archived).where(Entity.id.in_(sorted(wanted)))).all()
+    )
+    errors = []
+    for field, ids in fields.items():
+        for entity_id in ids:
+            if entity_id not in archived:
+                errors.append({"field": field, "reason": f"entity {entity_id} does not exist"})
+            elif archived[entity_id] and entity_id not in keep:
+                errors.append({"field": field, "reason": f"entity {entity_id} is archived"})
+    if errors:
+        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
+
+
+def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
+    fields: dict[str, list[int]] = {}
+    if changes.get("lead_entity_id") is not None:
+        fields["lead_entity_id"] = [changes["lead_entity_id"]]
+    if changes.get("supporting_entity_ids"):
+        fields["supporting_entity_ids"] = list(changes["supporting_entity_ids"])
+    return fields
+
+
+def validate_changes(changes: dict[str, Any]) -> None:
+    """Checks that need no database: nulls where a value is required, a note without a status."""
+    if "status" in changes and changes["status"] is None:
+        raise InvalidInput("status: cannot be null", errors=[{"field": "status", "reason": "cannot be null"}])
+    if changes.get("status_note") and "status" not in changes:
+        reason = "only with a `status` change"
+        raise InvalidInput(f"status_note: {reason}", errors=[{"field": "status_note", "reason": reason}])
+    lead = changes.get("lead_entity_id")
+    if lead is not None and lead in (changes.get("supporting_entity_ids") or []):
+        reason = f"entity {lead} is the lead; it cannot also be supporting"
+        raise InvalidInput(
+            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
+        )
+
+
+def current_values(row: RecommendationLocal | None, links: Sequence[RecommendationEntity]) -> dict[str, Any]:
+    lead = next((link.entity_id for link in links if link.responsibility == "lead"), None)
+    return {
+        "priority": row.priority if row else None,
+        "priority_rationale": row.priority_rationale if row else None,
+        "status": row.status if row else DEFAULT_STATUS,
+        "internal_notes": row.internal_notes if row else None,
+        "lead_entity_id": lead,
+        "supporting_entity_ids": sorted(
+            link.entity_id for link in links if link.responsibility == "supporting"
+        ),
+    }
+
+
+def apply_local_changes(
+    session: Session,
+    actor: Actor,
+    rec_id: int,
+    row: RecommendationLocal | None,
+    links: Sequence[RecommendationEntity],
+    changes: dict[str, Any],
+    *,
+    extra_before: dict[str, Any] | None = None,
+    extra_after: dict[str, Any] | None = None,
+) -> RecommendationLocal | None:
+    """Apply the local fields in ``changes`` (only the keys present) to one recommendation.
+
+    Records the status change and one "recommendation.update" audit event (``extra_*``: feed
+    changes of a manual recommendation in the same event). Returns the local row, or None when
+    nothing changed (no row made, no event).
+    """
+    before = current_values(row, links)
+    after = dict(before)
+    for name in _ROW_FIELDS:
+        if name in changes:
+            after[name] = changes[name]
+    if "lead_entity_id" in changes:
+        after["lead_entity_id"] = changes["lead_entity_id"]
+    if "supporting_entity_ids" in changes:
+        after["supporting_entity_ids"] = sorted(changes["supporting_entity_ids"] or [])
+    elif after["lead_entity_id"] is not None:
+        # A supporting entity promoted to lead stops being supporting.
+        after["supporting_entity_ids"] = [
+            i for i in after["supporting_entity_ids"] if i != after["lead_entity_id"]
+        ]
+    if after["lead_entity_id"] is not None and after["lead_entity_id"] in after["supporting_entity_ids"]:
+        reason = f"entity {after['lead_entity_id']} is the lead of recommendation {rec_id}"
+        raise InvalidInput(
+            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
+        )
+    old, new = changed(before, after)
+    old.update(extra_before or {})
+    new.update(extra_after or {})
+    if not new:
+        return None
+    if "status" in new and changes.get("status_note"):
+        new["status_note"] = changes["status_note"]
+    if any(name in new for name in LOCAL_FIELDS):
+        row = _write_row(session, actor, rec_id, row, after)
+        _write_links(session, rec_id, links, after)
+        if "status" in new:
+            session.add(
+                StatusChange(
+                    recommendation_id=rec_id,
+                    old_status=before["status"],
+                    new_status=after["status"],
+                    note=changes.get("status_note"),
+                    changed_by_id=actor.user_id,
+                    changed_at=utcnow(),
+                )
+            )
+    record(session, actor, "recommendation.update", "recommendation", rec_id, before=old, after=new)
+    return row
+
+
+def _write_row(
+    session: Session, actor: Actor, rec_id: int, row: RecommendationLocal | None, after: dict[str, Any]
+) -> RecommendationLocal:
+    now = utcnow()
+    if row is None:
+        row = RecommendationLocal(recommendation_id=rec_id, updated_at=now, updated_by_id=actor.user_id)
+        for name in _ROW_FIELDS:
+            setattr(row, name, after[name])
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another request made the row first: our If-Match (version 0) is stale.
+            raise PreconditionFailed(
+                "the recommendation was edited while this request ran; read it again and retry",
+                errors=[{"field": "If-Match", "reason": "stale"}],
+            ) from None
+        return row
+    for name in _ROW_FIELDS:
+        setattr(row, name, after[name])
+    # Always set: an edit of the entities alone must move the version (and the ETag) too.
+    row.updated_at = now
+    row.updated_by_id = actor.user_id
+    return row
+
+
+def _write_links(
+    session: Session, rec_id: int, links: Sequence[RecommendationEntity], after: dict[str, Any]
+) -> None:
+    wanted = {entity_id: "supporting" for entity_id in after["supporting_entity_ids"]}
+    if after["lead_entity_id"] is not None:
+        wanted[after["lead_entity_id"]] = "lead"
+    for link in links:
+        responsibility = wanted.pop(link.entity_id, None)
+        if responsibility is None:
+            session.delete(link)
+        elif link.responsibility != responsibility:
+            link.responsibility = responsibility
+    for entity_id, responsibility in wanted.items():
+        session.add(
+            RecommendationEntity(recommendation_id=rec_id, entity_id=entity_id, responsibility=responsibility)
+        )
+
+
+def load_for_edit(
+    session: Session, ids: Sequence[int]
+) -> tuple[dict[int, RecommendationLocal], dict[int, list[RecommendationEntity]]]:
+    rows = {
+        row.recommendation_id: row
+        for row in session.scalars(
+            select(RecommendationLocal).where(RecommendationLocal.recommendation_id.in_(ids))
+        )
+    }
+    links: dict[int, list[RecommendationEntity]] = defaultdict(list)
+    for link in session.scalars(
+        select(RecommendationEntity).where(RecommendationEntity.recommendation_id.in_(ids))
+    ):
+        links[link.recommendation_id].append(link)
+    return rows, links

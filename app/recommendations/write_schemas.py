@@ -1,0 +1,202 @@
+"""Request bodies of the recommendation writes: local edits, bulk edits, manual recommendations.
+
+Every body forbids unknown fields (no mass assignment). The fields an import owns and no API
+client may set (``external_id``, ``withdrawn``, ...) are declared only to be refused with a
+reason that names them; they are left out of the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+from app.recommendations.schemas import Family, Position, Priority, RecommendationType, Status
+
+MAX_TEXT = 20_000
+MAX_NOTE = 10_000
+MAX_LABELS = 200
+MAX_BULK = 1000
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+RowIdValue = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE), NoNul]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
+Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
+LanguageCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
+]
+MechanismCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), NoNul]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
+
+FEED_OWNED = "feed-owned field: the import owns it"
+# Fields no client may set on any recommendation, with the reason given back.
+READ_ONLY_REASONS = {
+    "id": "read-only field",
+    "source": FEED_OWNED,
+    "external_id": FEED_OWNED,
+    "uhri_published_at": FEED_OWNED,
+    "upr_cycle": "feed-owned field: derived from upr_session",
+    "upr_info_action": FEED_OWNED,
+    "issues": FEED_OWNED,
+    "texts": f"{FEED_OWNED}; a manual recommendation's text is set with `text` and `lang`",
+    "languages": FEED_OWNED,
+    "revisions": FEED_OWNED,
+    "withdrawn": "use POST /recommendations/{id}/archive (manual recommendations only)",
+    "withdrawn_at": "use POST /recommendations/{id}/archive (manual recommendations only)",
+    "needs_review": "use POST /recommendations/reviewed",
+    "created_at": "read-only field",
+    "updated_at": "read-only field",
+    "local": "send the local fields at the top level",
+    "status_history": "read-only field: status changes are recorded when `status` changes",
+    "clusters": "use the cluster endpoints",
+}
+NotSettable = SkipJsonSchema[Any]
+
+
+def _refuse_read_only(value: Any, info: Any) -> Any:
+    raise PydanticCustomError("read_only", READ_ONLY_REASONS[info.field_name])
+
+
+class LocalFields(BaseModel):
+    """The national mechanism's own fields: the only ones editable on imported recommendations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    priority: Priority | None = Field(None, description="null clears it")
+    priority_rationale: Note | None = None
+    status: Status | None = Field(None, description="A change is appended to the status history")
+    status_note: Note | None = Field(None, description="Why the status changed (only with `status`)")
+    lead_entity_id: RowIdValue | None = Field(
+        None, description="null clears it; an entity that is supporting becomes the lead"
+    )
+    supporting_entity_ids: list[RowIdValue] | None = Field(
+        None, max_length=100, description="Replaces the supporting entities; null or [] clears them"
+    )
+
+    @field_validator("supporting_entity_ids")
+    @classmethod
+    def _unique(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("ids must be unique")
+        return value
+
+
+class ManualFields(BaseModel):
+    """Feed fields of a manual recommendation (source "manual"); shared by create and edit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: LanguageCode | None = Field(None, description="Language of `text` (default en)")
+    mechanism_name: Short | None = Field(
+        None, description="With an unknown `mechanism` code: creates that mechanism under this name"
+    )
+    mechanism_family: Family | None = Field(None, description="Family of a mechanism created here")
+    type: RecommendationType | None = None
+    symbol: Short | None = Field(None, description="Document symbol")
+    document_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), NoNul] | None = None
+    paragraph: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32), NoNul] | None = Field(
+        None, description="Paragraph number; by default taken from the start of the text, as imports do"
+    )
+    publication_date: date | None = None
+    countries: Labels | None = None
+    regions: Labels | None = None
+    themes: Labels | None = None
+    affected_persons: Labels | None = None
+    sdgs: Annotated[list[Annotated[str, StringConstraints(max_length=16)]], Field(max_length=200)] | None = (
+        Field(None, description='SDG goal or target codes ("5", "5.2", "16.a")')
+    )
+    recommending_states: Labels | None = None
+    recommending_regions: Labels | None = None
+    upr_session: int | None = Field(None, ge=1, le=999, description="UPR session (sets the cycle)")
+    position: Position | None = Field(None, description="UPR position (default none)")
+
+
+class ManualCreate(ManualFields):
+    """A manual recommendation (a regional mechanism's, or any other body not in the feeds)."""
+
+    text: Text = Field(description="Plain text, as in the CSV template's `text` column")
+    mechanism: MechanismCode = Field(
+        description="Mechanism code (`CRC`, `ACHPR`); an unknown code needs `mechanism_name` and "
+        "`mechanism_family` and creates that mechanism"
+    )
+
+
+class RecommendationUpdate(LocalFields, ManualFields):
+    """PATCH body: the local fields, and on manual recommendations also their feed fields."""
+
+    internal_notes: Note | None = Field(None, description="Internal: never shown to the `reader` role")
+    text: Text | None = Field(None, description="Manual recommendations only: the text in `lang`")
+    mechanism: MechanismCode | None = Field(None, description="Manual recommendations only")
+
+    id: NotSettable = None
+    source: NotSettable = None
+    external_id: NotSettable = None
+    uhri_published_at: NotSettable = None
+    upr_cycle: NotSettable = None
+    upr_info_action: NotSettable = None
+    issues: NotSettable = None
+    texts: NotSettable = None
+    languages: NotSettable = None
+    revisions: NotSettable = None
+    withdrawn: NotSettable = None
+    withdrawn_at: NotSettable = None
+    needs_review: NotSettable = None
+    created_at: NotSettable = None
+    updated_at: NotSettable = None
+    local: NotSettable = None
+    status_history: NotSettable = None
+    clusters: NotSettable = None
+
+    _read_only = field_validator(*READ_ONLY_REASONS, mode="before")(_refuse_read_only)
+
+
+class BulkSet(LocalFields):
+    """What a bulk edit sets on every recommendation (internal notes are per recommendation)."""
+
+
+class BulkUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[RowIdValue] = Field(min_length=1, max_length=MAX_BULK, description="Recommendation ids")
+    set: BulkSet = Field(description="The fields to set; at least one")
+
+    @field_validator("ids")
+    @classmethod
+    def _unique(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("ids must be unique")
+        return value
+
+
+class IdList(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[RowIdValue] = Field(min_length=1, max_length=MAX_BULK, description="Recommendation ids")
+
+    @field_validator("ids")
+    @classmethod
+    def _unique(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("ids must be unique")
+        return value
+
+
+class BulkResult(BaseModel):
+    updated: int = Field(description="Recommendations changed (one audit event each)")
+    unchanged: int = Field(description="Recommendations that already had these values")

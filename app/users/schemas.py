@@ -1,0 +1,148 @@
+"""Request and response shapes of user and API-key administration. No secret ever leaves in these
+but the new API key, once, in ``ApiKeyCreated``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from app.auth.schemas import EntityRef, Role
+from app.core.timestamps import UtcDateTime
+
+# API keys act for machines; an admin key would hand out account management to a script.
+KeyRole = Literal["coordinator", "focal_point", "reader"]
+KeyScope = Literal["read", "write"]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+EntityId = Annotated[int, Field(ge=1, le=2**31 - 1, description="Id of an entity (not archived)")]
+Password = Annotated[
+    str,
+    Field(
+        max_length=MAX_LENGTH + 1,
+        description=f"At least {MIN_LENGTH} characters; stored only as an Argon2id hash",
+    ),
+]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+def _strong(password: str | None) -> str | None:
+    if password is not None and (problem := password_problem(password)):
+        raise ValueError(problem)
+    return password
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=320, description="Login name; stored lower-cased, unique")
+    full_name: Name | None = None
+    role: Role
+    entity_id: EntityId | None = Field(None, description="Required for a focal_point")
+    password: Password
+
+    _password = field_validator("password")(_strong)
+
+
+class UserUpdate(BaseModel):
+    """Only the fields sent are changed; ``entity_id: null`` removes the user from their entity."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: Name | None = None
+    role: Role | None = None
+    entity_id: EntityId | None = None
+    active: bool | None = Field(
+        None, description="false deactivates (their tokens stop working), true reactivates"
+    )
+    password: Password | None = Field(None, description="A new password (a reset); their tokens are revoked")
+
+    _password = field_validator("password")(_strong)
+
+    @field_validator("role", "active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class UserListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    entity_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    active: bool | None = Field(None, description="true: active users only; false: deactivated ones only")
+    q: str | None = Field(None, max_length=320, description="Part of the email or full name (any case)")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    full_name: str | None
+    role: Role
+    entity: EntityRef | None
+    active: bool
+    last_login_at: UtcDateTime | None
+    version: int = Field(description="The version; the ETag is this number in quotes")
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = Field(description="What the key is for, e.g. 'statistics office dashboard'")
+    role: KeyRole
+    entity_id: EntityId | None = Field(None, description="Required for a focal_point key")
+    scope: KeyScope = Field(
+        "read", description="read (default): GET only; write: also writes its role allows"
+    )
+    expires_at: UtcDateTime | None = Field(
+        None, description="When the key stops working (future); none: never"
+    )
+
+
+class ApiKeyListParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revoked: bool | None = Field(None, description="true: revoked keys only; false: unrevoked ones only")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    role: KeyRole
+    entity: EntityRef | None
+    scope: KeyScope
+    created_by_id: int | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(
+        description="The secret, shown only in this response: send it as `Authorization: Bearer <key>` "
+        "or `X-API-Key: <key>`"
+    )
+
+
+class ApiKeyPage(BaseModel):
+    items: list[ApiKeyOut]
+    next_cursor: str | None
+    total: int

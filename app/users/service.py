@@ -1,0 +1,294 @@
+"""User accounts and API keys, administered by admins (and the first admin by the CLI).
+
+Accounts are deactivated, never deleted: audit events and plans keep pointing at them. Only
+hashes of passwords and keys are stored; the key itself is returned once, at creation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.audit.service import changed, record, snapshot
+from app.auth.actor import ADMIN, FOCAL_POINT, Actor
+from app.auth.passwords import hash_password
+from app.auth.schemas import EntityRef
+from app.auth.service import new_api_key_secret, normalise_email, secret_hash
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.etag import check_if_match, etag
+from app.core.pagination import decode_cursor, encode_cursor
+from app.core.timestamps import as_utc
+from app.entities.service import entity_refs, require_entity
+from app.models import ApiKey, AuthToken, User
+from app.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyListParams,
+    ApiKeyOut,
+    ApiKeyPage,
+    UserCreate,
+    UserListParams,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
+
+USER_FIELDS = ("email", "full_name", "role", "entity_id", "active")
+API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", "revoked_at")
+# Enough to tell keys apart in a list ("nrtd_" and 7 random characters), far too little to guess the rest.
+PREFIX_LENGTH = 12
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _user_out(user: User, refs: Mapping[int, EntityRef]) -> UserOut:
+    return UserOut.model_validate(
+        {
+            **{name: getattr(user, name) for name in ("id", "email", "full_name", "role", "active")},
+            "entity": refs.get(user.entity_id) if user.entity_id else None,
+            "last_login_at": user.last_login_at,
+            "version": user.version,
+            "created_at": user.created_at,
+            "updated_at": user.updated_at,
+        }
+    )
+
+
+def _users_out(session: Session, users: Sequence[User]) -> list[UserOut]:
+    refs = entity_refs(session, {user.entity_id for user in users if user.entity_id})
+    return [_user_out(user, refs) for user in users]
+
+
+def _load_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+def _focal_point_needs_entity(role: str, entity_id: int | None) -> None:
+    if role == FOCAL_POINT and entity_id is None:
+        raise InvalidInput(
+            "a focal point must belong to an entity",
+            errors=[{"field": "entity_id", "reason": "required for the focal_point role"}],
+        )
+
+
+def list_users(session: Session, params: UserListParams) -> UserPage:
+    conditions: list[ColumnElement[bool]] = []
+    if params.role:
+        conditions.append(User.role == params.role)
+    if params.entity_id is not None:
+        conditions.append(User.entity_id == params.entity_id)
+    if params.active is not None:
+        conditions.append(User.active == params.active)
+    if params.q and params.q.strip():
+        needle = params.q.strip().lower()
+        conditions.append(
+            or_(
+                func.lower(User.email).contains(needle, autoescape=True),
+                func.lower(User.full_name).contains(needle, autoescape=True),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
+    if params.cursor:
+        (after_id,) = decode_cursor(params.cursor, (int,))
+        conditions.append(User.id > after_id)
+    users = session.scalars(select(User).where(*conditions).order_by(User.id).limit(params.limit + 1)).all()
+    next_cursor = encode_cursor(users[params.limit - 1].id) if len(users) > params.limit else None
+    return UserPage(items=_users_out(session, users[: params.limit]), next_cursor=next_cursor, total=total)
+
+
+def get_user(session: Session, user_id: int) -> tuple[UserOut, str]:
+    user = _load_user(session, user_id)
+    return _users_out(session, [user])[0], etag(user.version)
+
+
+def create_user(session: Session, actor: Actor, data: UserCreate) -> tuple[UserOut, str]:
+    """A new active user. Used by the API and by ``nrtd users create``."""
+    email = normalise_email(data.email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(
+            f"a user with the email {email} already exists",
+            errors=[{"field": "email", "reason": "already used by another user"}],
+        )
+    _focal_point_needs_entity(data.role, data.entity_id)
+    if data.entity_id is not None:
+        require_entity(session, data.entity_id, "entity_id")
+    now = _now()
+    user = User(
+        email=email,
+        full_name=data.full_name,
+        role=data.role,
+        entity_id=data.entity_id,
+        password_hash=hash_password(data.password),
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.create", "user", user.id, after=snapshot(user, USER_FIELDS))
+    return _users_out(session, [user])[0], etag(user.version)
+
+
+def _ensure_admin_remains(session: Session, user: User, role: str, active: bool) -> None:
+    """Refuse a change that would leave no active admin: nobody could manage accounts any more."""
+    if not (user.role == ADMIN and user.active) or (role == ADMIN and active):
+        return
+    # FOR UPDATE (PostgreSQL): two admins demoting each other at once queue here, and the second
+    # sees the first's change; SQLite writers are serialised already.
+    others = session.scalars(
+        select(User.id).where(User.role == ADMIN, User.active.is_(True), User.id != user.id).with_for_update()
+    ).all()
+    if not others:
+        raise Conflict(
+            "this is the last active admin: make another user admin before deactivating or demoting this one",
+            errors=[{"field": "role" if role != ADMIN else "active", "reason": "last active admin"}],
+        )
+
+
+def _revoke_tokens(session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def update_user(
+    session: Session, actor: Actor, user_id: int, data: UserUpdate, if_match: str | None
+) -> tuple[UserOut, str]:
+    """Change role, entity, name or active flag, or reset the password; only the fields sent."""
+    user = _load_user(session, user_id)
+    check_if_match(if_match, etag(user.version))
+    sent = data.model_fields_set
+    role = data.role if data.role is not None else user.role
+    entity_id = data.entity_id if "entity_id" in sent else user.entity_id
+    active = data.active if data.active is not None else user.active
+    _focal_point_needs_entity(role, entity_id)
+    if entity_id is not None and entity_id != user.entity_id:
+        require_entity(session, entity_id, "entity_id")
+    _ensure_admin_remains(session, user, role, active)
+    before = snapshot(user, USER_FIELDS)
+    old_role = user.role
+    user.role, user.entity_id, user.active = role, entity_id, active
+    if "full_name" in sent:
+        user.full_name = data.full_name
+    old, new = changed(before, snapshot(user, USER_FIELDS))
+    if not new and data.password is None:
+        return _users_out(session, [user])[0], etag(user.version)
+    now = _now()
+    user.updated_at = now
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+        new["password"] = "reset"  # noqa: S105 (that it changed, never the value or its hash)
+    if data.password is not None or not active:
+        # A reset or a deactivation ends every session the user had.
+        _revoke_tokens(session, user.id, now)
+    session.flush()
+    record(session, actor, "user.update", "user", user.id, before=old, after=new)
+    if role != old_role:
+        record(
+            session,
+            actor,
+            "user.role_changed",
+            "user",
+            user.id,
+            before={"role": old_role},
+            after={"role": role},
+        )
+    return _users_out(session, [user])[0], etag(user.version)
+
+
+def _key_out(key: ApiKey, refs: Mapping[int, EntityRef]) -> dict[str, object]:
+    return {
+        **{
+            name: getattr(key, name)
+            for name in (
+                "id",
+                "name",
+                "prefix",
+                "role",
+                "scope",
+                "created_by_id",
+                "created_at",
+                "expires_at",
+                "revoked_at",
+            )
+        },
+        "entity": refs.get(key.entity_id) if key.entity_id else None,
+    }
+
+
+def _keys_out(session: Session, keys: Sequence[ApiKey]) -> list[ApiKeyOut]:
+    refs = entity_refs(session, {key.entity_id for key in keys if key.entity_id})
+    return [ApiKeyOut.model_validate(_key_out(key, refs)) for key in keys]
+
+
+def create_api_key(session: Session, actor: Actor, data: ApiKeyCreate) -> ApiKeyCreated:
+    _focal_point_needs_entity(data.role, data.entity_id)
+    if data.entity_id is not None:
+        require_entity(session, data.entity_id, "entity_id")
+    now = _now()
+    if data.expires_at is not None and as_utc(data.expires_at) <= now:
+        raise InvalidInput(
+            "expires_at is in the past", errors=[{"field": "expires_at", "reason": "must be in the future"}]
+        )
+    secret = new_api_key_secret()
+    key = ApiKey(
+        name=data.name,
+        prefix=secret[:PREFIX_LENGTH],
+        key_hash=secret_hash(secret),
+        role=data.role,
+        entity_id=data.entity_id,
+        scope=data.scope,
+        created_by_id=actor.user_id,
+        created_at=now,
+        expires_at=data.expires_at,
+    )
+    session.add(key)
+    session.flush()
+    record(session, actor, "api_key.create", "api_key", key.id, after=snapshot(key, API_KEY_FIELDS))
+    refs = entity_refs(session, {key.entity_id} if key.entity_id else set())
+    return ApiKeyCreated.model_validate({**_key_out(key, refs), "key": secret})
+
+
+def list_api_keys(session: Session, params: ApiKeyListParams) -> ApiKeyPage:
+    conditions: list[ColumnElement[bool]] = []
+    if params.revoked is not None:
+        conditions.append(ApiKey.revoked_at.is_not(None) if params.revoked else ApiKey.revoked_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(ApiKey).where(*conditions)) or 0
+    if params.cursor:
+        (after_id,) = decode_cursor(params.cursor, (int,))
+        conditions.append(ApiKey.id > after_id)
+    keys = session.scalars(
+        select(ApiKey).where(*conditions).order_by(ApiKey.id).limit(params.limit + 1)
+    ).all()
+    next_cursor = encode_cursor(keys[params.limit - 1].id) if len(keys) > params.limit else None
+    return ApiKeyPage(items=_keys_out(session, keys[: params.limit]), next_cursor=next_cursor, total=total)
+
+
+def revoke_api_key(session: Session, actor: Actor, key_id: int) -> ApiKeyOut:
+    """Revoke a key for good; revoking a revoked key changes nothing."""
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"API key {key_id} does not exist")
+    if key.revoked_at is None:
+        key.revoked_at = _now()
+        session.flush()
+        record(
+            session,
+            actor,
+            "api_key.revoke",
+            "api_key",
+            key.id,
+            before={"revoked_at": None},
+            after={"revoked_at": key.revoked_at},
+        )
+    return _keys_out(session, [key])[0]

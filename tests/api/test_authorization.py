@@ -1,0 +1,360 @@
+"""The authorization matrix: one table of role x route x entity -> expected status, run for real.
+
+Columns:
+  admin, coord      an admin and a coordinator, acting on entity A's objects
+  fp_own            a focal point of entity A, acting on entity A's objects
+  fp_other          the same focal point, acting on entity B's objects
+  fp_none           a focal point with no entity, acting on entity A's objects
+  reader            a reader, acting on entity A's objects
+  anon              no credentials
+
+Each route runs against a fresh world (two entities, their actions, indicators and progress in every
+state, a cluster, recommendations). Refusals are checked first and must write nothing but their
+audit event; every expected success then runs in a world of its own, since it changes it. A route
+the app serves but the table lacks (or the reverse) fails the test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.main import create_app
+from app.models import (
+    Action,
+    ActionEntity,
+    ActionRecommendation,
+    ApiKey,
+    AuditEvent,
+    Cluster,
+    ClusterRecommendation,
+    ImportRun,
+    Indicator,
+    ProgressUpdate,
+    Recommendation,
+)
+from tests import accounts
+from tests.conftest import reset_data
+from tests.factories import import_records, record
+
+COLUMNS = ("admin", "coord", "fp_own", "fp_other", "fp_none", "reader", "anon")
+
+# method path -> expected status per column, in COLUMNS order.
+MATRIX = """
+POST   /api/v1/auth/token                                  200 200 200 200 200 200 200
+POST   /api/v1/auth/logout                                 204 204 204 204 204 204 401
+GET    /api/v1/me                                          200 200 200 200 200 200 401
+GET    /api/v1/users                                       200 403 403 403 403 403 401
+POST   /api/v1/users                                       201 403 403 403 403 403 401
+GET    /api/v1/users/{user_id}                             200 403 403 403 403 403 401
+PATCH  /api/v1/users/{user_id}                             200 403 403 403 403 403 401
+GET    /api/v1/api-keys                                    200 403 403 403 403 403 401
+POST   /api/v1/api-keys                                    201 403 403 403 403 403 401
+POST   /api/v1/api-keys/{key_id}/revoke                    200 403 403 403 403 403 401
+GET    /api/v1/entities                                    200 200 200 200 200 403 401
+POST   /api/v1/entities                                    201 201 403 403 403 403 401
+GET    /api/v1/entities/{entity_id}                        200 200 200 200 200 403 401
+PATCH  /api/v1/entities/{entity_id}                        200 200 403 403 403 403 401
+GET    /api/v1/recommendations                             200 200 200 200 200 200 401
+POST   /api/v1/recommendations                             201 201 403 403 403 403 401
+POST   /api/v1/recommendations/bulk                        200 200 403 403 403 403 401
+POST   /api/v1/recommendations/reviewed                    200 200 403 403 403 403 401
+GET    /api/v1/recommendations/{recommendation_id}         200 200 200 200 200 200 401
+PATCH  /api/v1/recommendations/{recommendation_id}         200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/archive 200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/unarchive 200 200 403 403 403 403 401
+GET    /api/v1/recommendations/{recommendation_id}/similar 200 200 200 200 200 403 401
+GET    /api/v1/clusters                                    200 200 200 200 200 403 401
+POST   /api/v1/clusters                                    201 201 403 403 403 403 401
+GET    /api/v1/clusters/{cluster_id}                       200 200 200 200 200 403 401
+PATCH  /api/v1/clusters/{cluster_id}                       200 200 403 403 403 403 401
+GET    /api/v1/clusters/{cluster_id}/recommendations       200 200 200 200 200 403 401
+POST   /api/v1/clusters/{cluster_id}/recommendations       200 200 403 403 403 403 401
+DELETE /api/v1/clusters/{cluster_id}/recommendations       200 200 403 403 403 403 401
+GET    /api/v1/actions                                     200 200 200 200 200 403 401
+POST   /api/v1/actions                                     201 201 403 403 403 403 401
+GET    /api/v1/actions/{action_id}                         200 200 200 200 200 403 401
+PATCH  /api/v1/actions/{action_id}                         200 200 200 403 403 403 401
+GET    /api/v1/actions/{action_id}/indicators              200 200 200 200 200 403 401
+POST   /api/v1/actions/{action_id}/indicators              201 201 201 403 403 403 401
+GET    /api/v1/indicators/{indicator_id}                   200 200 200 200 200 403 401
+PATCH  /api/v1/indicators/{indicator_id}                   200 200 200 403 403 403 401
+GET    /api/v1/indicators/{indicator_id}/values            200 200 200 200 200 403 401
+POST   /api/v1/indicators/{indicator_id}/values            201 201 201 403 403 403 401
+GET    /api/v1/actions/{action_id}/progress                200 200 200 200 200 403 401
+POST   /api/v1/actions/{action_id}/progress                201 201 201 403 403 403 401
+GET    /api/v1/progress/{progress_id}                      200 200 200 200 200 403 401
+PATCH  /api/v1/progress/{progress_id}                      200 200 200 403 403 403 401
+POST   /api/v1/progress/{progress_id}/submit               200 200 200 403 403 403 401
+POST   /api/v1/progress/{progress_id}/approve              200 200 403 403 403 403 401
+POST   /api/v1/progress/{progress_id}/return               200 200 403 403 403 403 401
+POST   /api/v1/progress/{progress_id}/publish              200 200 403 403 403 403 401
+POST   /api/v1/progress/{progress_id}/unpublish            200 200 403 403 403 403 401
+GET    /api/v1/audit                                       200 200 403 403 403 403 401
+GET    /api/v1/taxonomies/{kind}                           200 200 200 200 200 200 401
+GET    /api/v1/import-runs                                 200 200 200 200 200 403 401
+GET    /api/v1/import-runs/{run_id}                        200 200 200 200 200 403 401
+GET    /api/v1/import-template.csv                         200 200 200 200 200 403 401
+"""
+
+
+def _table() -> dict[tuple[str, str], dict[str, int]]:
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for line in MATRIX.strip().splitlines():
+        method, path, *codes = line.split()
+        assert len(codes) == len(COLUMNS), line
+        table[(method, path)] = dict(zip(COLUMNS, map(int, codes), strict=True))
+    return table
+
+
+TABLE = _table()
+
+
+@dataclass
+class World:
+    """Ids of what the routes act on, for entity A ("own") and entity B ("other")."""
+
+    ids: dict[str, int]
+    headers: dict[str, dict[str, str]]
+    admin_email: str
+
+
+def build_world(engine: Engine) -> World:
+    import_records(
+        engine,
+        [
+            record(
+                f"az-{n}",
+                f"<p>{n}. Guarantee access to justice for children, case {n}.</p>",
+                themes=["Right to justice"],
+                sdgs=["16.3"],
+                countries=["Peru"],
+            )
+            for n in (1, 2, 3)
+        ],
+    )
+    import_records(
+        engine,
+        [record("az-manual", "<p>1. A regional recommendation.</p>", source="manual")],
+        source="manual",
+    )
+    own = accounts.create_entity(engine, "Ministry A")
+    other = accounts.create_entity(engine, "Ministry B")
+    admin_email = "admin@example.org"
+    headers = {
+        "admin": accounts.headers_for(engine, "admin", email=admin_email),
+        "coord": accounts.headers_for(engine, "coordinator"),
+        "fp_own": accounts.headers_for(engine, "focal_point", entity_id=own),
+        "fp_none": accounts.headers_for(engine, "focal_point"),
+        "reader": accounts.headers_for(engine, "reader"),
+        "anon": {},
+    }
+    headers["fp_other"] = headers["fp_own"]
+    target_user = accounts.create_user(engine, "target@example.org", "reader")
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        recs = dict(session.execute(select(Recommendation.external_id, Recommendation.id)).all())
+        run_id = session.scalar(select(func.max(ImportRun.id)))
+        assert run_id is not None
+        cluster = Cluster(name="Access to justice", lead_entity_id=own)
+        key = ApiKey(name="bot", prefix="nrtd_xxxxxxx", key_hash="0" * 64, role="reader", scope="read")
+        session.add_all([cluster, key])
+        ids: dict[str, int] = {"user": target_user, "run": run_id, "own_entity": own, "other_entity": other}
+        for side, entity in (("own", own), ("other", other)):
+            action = Action(title=f"Action of {side}", lead_entity_id=entity, status="planned")
+            session.add(action)
+            session.flush()
+            session.add(ActionRecommendation(action_id=action.id, recommendation_id=recs["az-1"]))
+            if side == "own":
+                session.add(ActionEntity(action_id=action.id, entity_id=entity))
+            indicator = Indicator(action_id=action.id, name=f"Indicator of {side}")
+            session.add(indicator)
+            progress = {
+                state: ProgressUpdate(
+                    action_id=action.id,
+                    reported_on=date(2026, 1, 1),
+                    narrative=f"{state} report",
+                    state=state if state not in ("published",) else "approved",
+                    published=state == "published",
+                    published_at=now if state == "published" else None,
+                )
+                for state in ("draft", "submitted", "approved", "published")
+            }
+            session.add_all(progress.values())
+            session.flush()
+            ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
+            ids |= {f"progress_{state}_{side}": p.id for state, p in progress.items()}
+        session.flush()
+        session.add(ClusterRecommendation(cluster_id=cluster.id, recommendation_id=recs["az-1"]))
+        ids |= {
+            "rec": recs["az-1"],
+            "rec2": recs["az-2"],
+            "manual": recs["az-manual"],
+            "cluster": cluster.id,
+            "key": key.id,
+        }
+    return World(ids, headers, admin_email)
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict[str, Any] | None = None
+    form: dict[str, str] | None = None
+    # Where to read the ETag a write must send in If-Match (the resource's own GET).
+    etag_from: str | None = None
+
+
+def _call(method: str, template: str, world: World, side: str) -> Call:
+    """The concrete request of a route, on the objects of ``side`` ("own" or "other")."""
+    ids = world.ids
+    action, indicator = ids[f"action_{side}"], ids[f"indicator_{side}"]
+    progress_state = {
+        "submit": "draft",
+        "approve": "submitted",
+        "return": "submitted",
+        "publish": "approved",
+        "unpublish": "published",
+    }
+    path = template.format(
+        user_id=ids["user"],
+        key_id=ids["key"],
+        entity_id=ids[f"{side}_entity"],
+        recommendation_id=ids["manual"] if template.endswith(("archive", "unarchive")) else ids["rec"],
+        cluster_id=ids["cluster"],
+        action_id=action,
+        indicator_id=indicator,
+        progress_id=ids[f"progress_{progress_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
+        kind="themes",
+        run_id=ids["run"],
+    )
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("POST", "/api/v1/users"): {
+            "email": "new@example.org",
+            "role": "reader",
+            "password": "a long enough password",
+        },
+        ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Renamed"},
+        ("POST", "/api/v1/api-keys"): {"name": "client", "role": "reader"},
+        ("POST", "/api/v1/entities"): {"name": "Ministry C", "kind": "ministry"},
+        ("PATCH", "/api/v1/entities/{entity_id}"): {"acronym": "MA"},
+        ("POST", "/api/v1/recommendations"): {"text": "Adopt a regional plan.", "mechanism": "CRC"},
+        ("POST", "/api/v1/recommendations/bulk"): {"ids": [ids["rec"]], "set": {"priority": "high"}},
+        ("POST", "/api/v1/recommendations/reviewed"): {"ids": [ids["rec"]]},
+        ("PATCH", "/api/v1/recommendations/{recommendation_id}"): {"priority": "high"},
+        ("POST", "/api/v1/clusters"): {"name": "New cluster"},
+        ("PATCH", "/api/v1/clusters/{cluster_id}"): {"description": "Changed"},
+        ("POST", "/api/v1/clusters/{cluster_id}/recommendations"): {"ids": [ids["rec2"]]},
+        ("DELETE", "/api/v1/clusters/{cluster_id}/recommendations"): {"ids": [ids["rec"]]},
+        ("POST", "/api/v1/actions"): {"title": "New action"},
+        ("PATCH", "/api/v1/actions/{action_id}"): {"title": "Renamed action"},
+        ("POST", "/api/v1/actions/{action_id}/indicators"): {"name": "New indicator"},
+        ("PATCH", "/api/v1/indicators/{indicator_id}"): {"unit": "%"},
+        ("POST", "/api/v1/indicators/{indicator_id}/values"): {"measured_on": "2026-01-02", "value": 3},
+        ("POST", "/api/v1/actions/{action_id}/progress"): {"reported_on": "2026-01-02", "narrative": "Done"},
+        ("PATCH", "/api/v1/progress/{progress_id}"): {"narrative": "Edited"},
+        ("POST", "/api/v1/progress/{progress_id}/approve"): {"publish": True},
+        ("POST", "/api/v1/progress/{progress_id}/return"): {"comment": "Add evidence"},
+    }
+    etag_from = None
+    if method in ("PATCH", "DELETE"):
+        etag_from = path.removesuffix("/recommendations") if method == "DELETE" else path
+    form = None
+    if template == "/api/v1/auth/token":
+        form = {"username": world.admin_email, "password": accounts.PASSWORD}
+    return Call(path, bodies.get((method, template)), form, etag_from)
+
+
+def _openapi_routes(settings: Settings) -> set[tuple[str, str]]:
+    paths = create_app(settings).openapi()["paths"]
+    return {
+        (method.upper(), path)
+        for path, item in paths.items()
+        for method in item
+        if path.startswith("/api/v1")
+    }
+
+
+def test_every_route_is_in_the_matrix(settings: Settings) -> None:
+    served = _openapi_routes(settings)
+    assert served - TABLE.keys() == set(), "routes missing from the authorization matrix"
+    assert TABLE.keys() - served == set(), "the matrix lists routes the app does not serve"
+
+
+def _request(
+    client: TestClient, method: str, call: Call, headers: dict[str, str], admin: dict[str, str]
+) -> int:
+    send = dict(headers)
+    if call.etag_from:
+        etag = client.get(call.etag_from, headers=admin).headers.get("ETag")
+        assert etag, f"no ETag on GET {call.etag_from}"
+        send["If-Match"] = etag
+    if call.form is not None:
+        response = client.request(method, call.path, data=call.form, headers=send)
+    else:
+        response = client.request(method, call.path, json=call.body, headers=send)
+    status: int = response.status_code
+    return status
+
+
+def _denials(engine: Engine) -> int:
+    with Session(engine) as session:
+        return (
+            session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "authz.denied")
+            )
+            or 0
+        )
+
+
+def _prepare(client: TestClient, world: World, template: str) -> None:
+    """Put the world in the state the route needs (an archived recommendation to unarchive)."""
+    if template.endswith("/unarchive"):
+        response = client.post(
+            f"/api/v1/recommendations/{world.ids['manual']}/archive", headers=world.headers["admin"]
+        )
+        assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("method", "template"), sorted(TABLE), ids=lambda value: str(value))
+def test_route(settings: Settings, engine: Engine, method: str, template: str) -> None:
+    expected = TABLE[(method, template)]
+    app = create_app(settings)
+    with TestClient(app) as client:
+
+        def fresh() -> World:
+            reset_data(engine)
+            world = build_world(engine)
+            _prepare(client, world, template)
+            return world
+
+        world = fresh()
+        # Refusals first, all in one world: each must write nothing but its audit event.
+        for column in COLUMNS:
+            if expected[column] < 400:
+                continue
+            side = "other" if column == "fp_other" else "own"
+            denials = _denials(engine)
+            call = _call(method, template, world, side)
+            status = _request(client, method, call, world.headers[column], world.headers["admin"])
+            assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
+            if status == 403:
+                assert _denials(engine) == denials + 1, f"{column}: no authz.denied audit event"
+        # Each success in a world of its own.
+        for column in COLUMNS:
+            if expected[column] >= 400:
+                continue
+            if method != "GET":
+                world = fresh()
+            side = "other" if column == "fp_other" else "own"
+            call = _call(method, template, world, side)
+            status = _request(client, method, call, world.headers[column], world.headers["admin"])
+            assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
+    app.state.engine.dispose()

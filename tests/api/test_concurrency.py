@@ -1,0 +1,96 @@
+"""Two real clients racing on one ETag against a real server: exactly one write wins.
+
+Both clients read the same version, wait for each other at a barrier, then send their PATCH with
+that version in If-Match. One gets 200, the other 412, and only the winner's audit event exists.
+Several rounds, on a recommendation's local fields and on an action.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import AuditEvent
+from tests import accounts
+from tests.factories import import_records, record
+from tests.live_server import live_server
+
+ROUNDS = 4
+
+
+@pytest.fixture
+def base_url(settings: Settings, engine: Engine) -> Iterator[str]:
+    with live_server(settings) as url:
+        yield url
+
+
+def _events(engine: Engine, action: str, object_id: int) -> int:
+    with Session(engine) as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == action, AuditEvent.object_id == object_id)
+            )
+            or 0
+        )
+
+
+def _race(
+    base_url: str, path: str, bodies: tuple[dict[str, object], dict[str, object]], headers: dict[str, str]
+) -> list[int]:
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as reader:
+        etag = reader.get(path).headers["ETag"]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def write(body: dict[str, object]) -> None:
+        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+            barrier.wait()
+            statuses.append(client.patch(path, json=body, headers={"If-Match": etag}).status_code)
+
+    threads = [threading.Thread(target=write, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def test_two_clients_patching_one_recommendation(base_url: str, engine: Engine) -> None:
+    import_records(engine, [record("race-1", "<p>1. Ratify the convention.</p>")])
+    headers = accounts.headers_for(engine, "coordinator")
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        rec_id = client.get("/api/v1/recommendations").json()["items"][0]["id"]
+    for round_number in range(1, ROUNDS + 1):
+        statuses = _race(
+            base_url,
+            f"/api/v1/recommendations/{rec_id}",
+            ({"internal_notes": f"first {round_number}"}, {"internal_notes": f"second {round_number}"}),
+            headers,
+        )
+        assert statuses == [200, 412], f"round {round_number}: {statuses}"
+        assert _events(engine, "recommendation.update", rec_id) == round_number
+
+
+def test_two_clients_patching_one_action(base_url: str, engine: Engine) -> None:
+    headers = accounts.headers_for(engine, "coordinator")
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        created = client.post("/api/v1/actions", json={"title": "Train judges"})
+        assert created.status_code == 201, created.text
+        action_id = created.json()["id"]
+    for round_number in range(1, ROUNDS + 1):
+        statuses = _race(
+            base_url,
+            f"/api/v1/actions/{action_id}",
+            ({"title": f"Train judges {round_number}a"}, {"title": f"Train judges {round_number}b"}),
+            headers,
+        )
+        assert statuses == [200, 412], f"round {round_number}: {statuses}"
+        assert _events(engine, "action.update", action_id) == round_number
