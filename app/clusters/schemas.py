@@ -6,12 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.core.ids import MAX_ID, IdList
 from app.core.timestamps import UtcDateTime
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
-MAX_BULK_IDS = 1000
-MAX_ID = 2**31 - 1
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
@@ -83,19 +82,8 @@ class ClusterPage(BaseModel):
     total: int = Field(description="Clusters matching the filters (all pages)")
 
 
-class RecommendationIds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
-        min_length=1, max_length=MAX_BULK_IDS, description="Recommendation ids, each at most once"
-    )
-
-    @field_validator("ids")
-    @classmethod
-    def unique(cls, ids: list[int]) -> list[int]:
-        if len(set(ids)) != len(ids):
-            raise ValueError("ids must be unique")
-        return ids
+# The body of both membership routes.
+RecommendationIds = IdList
 
 
 class MembersAdded(BaseModel):

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -116,6 +116,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             "the resource changed while this request ran; read it again and retry",
             [{"field": "If-Match", "reason": "stale"}],
         )
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> JSONResponse:
+        # SQLite allows one writer: a write that waited out the busy timeout behind a long import
+        # is told to come back, not handed a 500. Anything else is an internal error.
+        if "database is locked" not in str(exc.orig):
+            return problem_response(request, 500, "internal-error", "Internal server error", None, [])
+        response = problem_response(
+            request,
+            503,
+            "busy",
+            "Service busy",
+            "the database is busy with another write (an import, probably); retry in a moment",
+            [],
+        )
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AnyUser, Manager
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.ids import IdList
 from app.core.problems import problem_responses
 from app.recommendations import bulk, manual, service, updates
 from app.recommendations.schemas import (
@@ -19,7 +20,6 @@ from app.recommendations.schemas import (
 from app.recommendations.write_schemas import (
     BulkResult,
     BulkUpdate,
-    IdList,
     ManualCreate,
     RecommendationUpdate,
 )

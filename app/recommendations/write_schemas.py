@@ -14,12 +14,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from app.core.ids import IdList, RowIdValue
 from app.recommendations.schemas import Family, Position, Priority, RecommendationType, Status
 
 MAX_TEXT = 20_000
 MAX_NOTE = 10_000
 MAX_LABELS = 200
-MAX_BULK = 1000
 
 
 def _no_nul(value: str) -> str:
@@ -30,7 +30,6 @@ def _no_nul(value: str) -> str:
 
 
 NoNul = AfterValidator(_no_nul)
-RowIdValue = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE), NoNul]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
 Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
@@ -170,31 +169,8 @@ class BulkSet(LocalFields):
     """What a bulk edit sets on every recommendation (internal notes are per recommendation)."""
 
 
-class BulkUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ids: list[RowIdValue] = Field(min_length=1, max_length=MAX_BULK, description="Recommendation ids")
+class BulkUpdate(IdList):
     set: BulkSet = Field(description="The fields to set; at least one")
-
-    @field_validator("ids")
-    @classmethod
-    def _unique(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("ids must be unique")
-        return value
-
-
-class IdList(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    ids: list[RowIdValue] = Field(min_length=1, max_length=MAX_BULK, description="Recommendation ids")
-
-    @field_validator("ids")
-    @classmethod
-    def _unique(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("ids must be unique")
-        return value
 
 
 class BulkResult(BaseModel):

@@ -1,0 +1,29 @@
+"""Row ids in request bodies, and the list of ids a bulk request acts on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
+MAX_BULK_IDS = 1000
+
+RowIdValue = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdList(BaseModel):
+    """Recommendation ids for a bulk request: 1 to 1000, each at most once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[RowIdValue] = Field(
+        min_length=1, max_length=MAX_BULK_IDS, description="Recommendation ids, each at most once"
+    )
+
+    @field_validator("ids")
+    @classmethod
+    def _unique(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("ids must be unique")
+        return value
