@@ -9,6 +9,7 @@ from app.auth.actor import EVERYONE, STAFF
 from app.auth.deps import roles
 from app.auth.router import router as auth_router
 from app.clusters.router import router as clusters_router
+from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
 from app.core.problems import (
@@ -17,12 +18,17 @@ from app.core.problems import (
     install_problem_handlers,
     problem_responses,
 )
+from app.core.ratelimit import RateLimiter
 from app.core.request_id import RequestIdMiddleware
 from app.entities.router import router as entities_router
+from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.imports.router import router as import_runs_router
 from app.plans.router import router as plans_router
+from app.portal.router import router as portal_router
+from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
+from app.reports.router import router as reports_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
 
@@ -43,6 +49,8 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
         (audit_router, None),
         (taxonomies_router, EVERYONE),
         (import_runs_router, STAFF),
+        (exports_router, None),
+        (reports_router, None),
     ]
 
 
@@ -62,10 +70,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.public_limiter = RateLimiter(settings.public_rate_limit)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     document_problem_media_type(app)
     app.include_router(health_router)
+    app.include_router(portal_router)
+    # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
+    app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
     for router, allowed in _api_routers():
         dependencies = [Depends(roles(allowed, "this route"))] if allowed else []
         app.include_router(router, prefix=API_PREFIX, dependencies=dependencies, responses=AUTH_RESPONSES)

@@ -15,8 +15,9 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from app.auth import service
 from app.auth.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.auth.permissions import ensure_role, refuse
-from app.core.deps import SAFE_METHODS, DbSession
-from app.core.errors import Unauthorized
+from app.core.deps import SAFE_METHODS, AppSettings, DbSession
+from app.core.errors import NotFound, Unauthorized
+from app.core.ratelimit import RateLimiter, client_key
 
 _bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -62,3 +63,30 @@ StaffUser = Annotated[Actor, Depends(roles(STAFF, "internal data"))]
 Manager = Annotated[Actor, Depends(roles(MANAGERS, "this change"))]
 AdminUser = Annotated[Actor, Depends(roles(frozenset({"admin"}), "administration"))]
 AnonymousCaller = Annotated[Anonymous, Depends(anonymous)]
+
+
+def public_caller(
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    bearer: Annotated[str | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Actor | Anonymous:
+    """Who may read the public routes, by ``NRTD_PUBLIC_ACCESS``; counts against the rate limit.
+
+    ``open``: anyone (credentials, when sent, must still be valid); ``key``: an API key or any
+    login, a reader's included; ``off``: the public routes do not exist (404).
+    """
+    if settings.public_access == "off":
+        raise NotFound("the public routes are turned off on this instance")
+    credential = bearer or api_key
+    limiter: RateLimiter = request.app.state.public_limiter
+    limiter.hit(client_key(request.client.host if request.client else None, credential))
+    if credential:
+        return service.authenticate(db, credential, anonymous(request))
+    if settings.public_access == "key":
+        raise Unauthorized("this instance's public data needs an API key or a login")
+    return anonymous(request)
+
+
+PublicCaller = Annotated[Actor | Anonymous, Depends(public_caller)]

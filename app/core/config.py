@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from croniter import croniter
 from pydantic import Field, field_validator
@@ -37,6 +38,14 @@ class Settings(BaseSettings):
         default=20, ge=1, description="failed logins per client address within the window before 429"
     )
     login_window_seconds: int = Field(default=900, ge=1, description="the failed-login counting window")
+    public_access: Literal["open", "key", "off"] = Field(
+        default="open",
+        description="public read-only routes: open (anonymous), key (API key or reader login), off (404)",
+    )
+    public_rate_limit: int = Field(
+        default=120, ge=1, description="requests per minute per client on the public routes and pages"
+    )
+    max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body accepted")
 
     @field_validator("uhri_languages")
     @classmethod

@@ -1,0 +1,30 @@
+"""Cacheable public responses: a strong ETag of the body, Cache-Control, and 304 on If-None-Match."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import Request, Response
+
+CACHE_CONTROL = "public, max-age=60"
+
+
+def body_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def cached_response(
+    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The body with its ETag, or an empty 304 when the client already holds this version."""
+    tag = body_etag(body)
+    common = {
+        "ETag": tag,
+        "Cache-Control": CACHE_CONTROL,
+        "Vary": "Authorization, X-API-Key",
+        **(headers or {}),
+    }
+    held = request.headers.get("if-none-match", "")
+    if tag in [value.strip().removeprefix("W/") for value in held.split(",")] or held.strip() == "*":
+        return Response(status_code=304, headers=common)
+    return Response(content=body, media_type=media_type, headers=common)

@@ -1,0 +1,7 @@
+"""HTTP layer of the implementation reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["reports"])
