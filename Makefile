@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 SAMPLE_COUNTRY ?= Peru
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test lint test-sqlite test-postgresql openapi benchmark clean
+.PHONY: install browser run serve test lint test-sqlite test-postgresql openapi benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,15 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
+
+# The portal's end-to-end tests drive Debian's Chromium (no browser download by a test tool).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium for the end-to-end tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 ## run: install, migrate, import the bundled sample feed, serve on 127.0.0.1:8000 (docs at /docs)
 run: install
@@ -31,10 +40,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test-sqlite: install
+test-sqlite: install browser
 	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
 
-test-postgresql: install
+test-postgresql: install browser
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	NRTD_TEST_DB=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
 

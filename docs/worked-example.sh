@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve.
+# Run it against `make run` after creating the first admin:
+#   printf 'a long admin passphrase\n' | .venv/bin/nrtd users create admin@example.org --role admin --password-stdin
+#   bash docs/worked-example.sh
+set -euo pipefail
+B=${NRTD_API:-http://127.0.0.1:8000/api/v1}
+json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
+JSON='Content-Type: application/json'
+
+# 1. The admin logs in (OAuth2 password form) and gets a bearer token.
+ADMIN="Authorization: Bearer $(curl -sf -X POST "$B/auth/token" \
+  -d username=admin@example.org -d 'password=a long admin passphrase' | json '["access_token"]')"
+
+# 2. A ministry, and its focal point.
+MINISTRY=$(curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/entities" \
+  -d '{"name": "Ministry of Justice and Human Rights", "acronym": "MINJUSDH", "kind": "ministry"}' | json '["id"]')
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/users" -d "{\"email\": \"focal@justice.example.org\",
+  \"role\": \"focal_point\", \"entity_id\": $MINISTRY, \"password\": \"another long passphrase\"}" >/dev/null
+
+# 3. Find the recommendations on torture and cluster them.
+IDS=$(curl -sf -H "$ADMIN" "$B/recommendations?q=torture&limit=50" | json '["items"]' \
+  | python3 -c 'import ast, sys; print(",".join(str(i["id"]) for i in ast.literal_eval(sys.stdin.read())))')
+FIRST=${IDS%%,*}
+CLUSTER=$(curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/clusters" \
+  -d "{\"name\": \"Prevention of torture\", \"lead_entity_id\": $MINISTRY}" | json '["id"]')
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/clusters/$CLUSTER/recommendations" -d "{\"ids\": [$IDS]}"; echo
+# ... and ask for others like the first one, to grow the cluster.
+curl -sf -H "$ADMIN" "$B/recommendations/$FIRST/similar?limit=3" | json '["items"][0]["score"]'
+
+# 4. Priority, status and the lead ministry of the first one. Writes need the ETag in If-Match.
+ETAG=$(curl -sf -o /dev/null -D - -H "$ADMIN" "$B/recommendations/$FIRST" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+curl -sf -H "$ADMIN" -H "$JSON" -H "If-Match: $ETAG" -X PATCH "$B/recommendations/$FIRST" \
+  -d "{\"priority\": \"high\", \"priority_rationale\": \"Raised by three mechanisms\",
+       \"status\": \"in_progress\", \"lead_entity_id\": $MINISTRY}" | json '["local"]'
+
+# 5. An action in the implementation plan, with an indicator.
+ACTION=$(curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions" -d "{\"title\": \"Train prison staff\",
+  \"recommendation_ids\": [$FIRST], \"cluster_ids\": [$CLUSTER], \"lead_entity_id\": $MINISTRY,
+  \"start_date\": \"2026-01-01\", \"due_date\": \"2026-12-31\", \"sdg_targets\": [\"16.3\"]}" | json '["id"]')
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions/$ACTION/indicators" \
+  -d '{"name": "Prison staff trained", "unit": "people", "target": {"value": 400, "date": "2026-12-31"}}' >/dev/null
+
+# 6. The focal point reports progress and submits it.
+FOCAL="Authorization: Bearer $(curl -sf -X POST "$B/auth/token" \
+  -d username=focal@justice.example.org -d 'password=another long passphrase' | json '["access_token"]')"
+PROGRESS=$(curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/actions/$ACTION/progress" -d '{"reported_on": "2026-06-30",
+  "narrative": "120 officers trained in three regions.", "new_status": "in_progress", "submit": true}' | json '["id"]')
+
+# 7. The coordinator (here the admin) approves it and publishes it.
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/progress/$PROGRESS/approve" -d '{"publish": true}' | json '["state"]'
+
+# 8. Who changed what.
+curl -sf -H "$ADMIN" "$B/audit?limit=5" | json '["items"][0]'
