@@ -32,8 +32,9 @@ run: install
 	$(BIN)/nrtd import uhri 'app/data/sample/export-full-{lang}.json' --country "$${NRTD_COUNTRY:-$(SAMPLE_COUNTRY)}" --languages en,fr
 	$(BIN)/nrtd serve --host 127.0.0.1 --port 8000
 
-## test: lint, type-check, then the whole suite on SQLite and on PostgreSQL
-test: install lint test-sqlite test-postgresql
+## test: lint, type-check, then the whole suite on SQLite and on PostgreSQL (the two side by side)
+test: install lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, FastAPI
 
 from app.audit.router import router as audit_router
@@ -18,6 +20,7 @@ from app.core.problems import (
     install_problem_handlers,
     problem_responses,
 )
+from app.core.query_guard import QueryGuardMiddleware
 from app.core.ratelimit import RateLimiter
 from app.core.request_id import RequestIdMiddleware
 from app.entities.router import router as entities_router
@@ -54,6 +57,23 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
     ]
 
 
+def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
+    """The public routes accept credentials but (in the default ``open`` mode) do not need them:
+    an empty security requirement says so in the OpenAPI document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for path, path_item in build().get("paths", {}).items():
+                if path.startswith(prefix):
+                    for operation in path_item.values():
+                        if operation.get("security") and {} not in operation["security"]:
+                            operation["security"].insert(0, {})
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -72,9 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.public_limiter = RateLimiter(settings.public_rate_limit)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RequestIdMiddleware)
     install_problem_handlers(app)
     document_problem_media_type(app)
+    _document_optional_credentials(app, f"{API_PREFIX}/public/")
     app.include_router(health_router)
     app.include_router(portal_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.

@@ -3,8 +3,9 @@
 One row per recommendation; a translation is a further row right below it with the same
 ``external_id`` and another ``language``. The format is documented in docs/csv-template.md, and
 ``write_template_rows`` writes it back so an export re-imports to the same records. The columns
-and the downloadable template live in ``app.imports.template`` (the API serves the template and
-the app does not import this package); they are re-exported here.
+and the downloadable template live in ``app.imports.template``, the writer in
+``app.exports.template_csv`` (the API serves the template and exports in it, and the app does not
+import this package); they are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 
+from app.exports.template_csv import FORMULA as _FORMULA
+from app.exports.template_csv import write_template_rows as write_template_rows
 from app.imports.template import TEMPLATE_COLUMNS as TEMPLATE_COLUMNS
 from app.imports.template import template_csv as template_csv
 from app.imports.template import template_header as template_header
@@ -37,7 +39,6 @@ from importers.normalise import (
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")
-SEPARATOR = "; "
 # Cells a translation row may leave empty or must repeat: everything but these.
 _PER_LANGUAGE = {"external_id", "language", "text"}
 _LIST_FIELDS = (
@@ -59,54 +60,6 @@ _TYPES = {
 }
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection); the writer
-# prefixes such cells (and cells that already start with apostrophes before one) with one more
-# apostrophe, and the reader removes one, so every text survives a round trip.
-_FORMULA = re.compile(r"^'*[=+\-@]")
-
-
-def write_template_rows(records: Iterable[SourceRecord], out: TextIO) -> None:
-    """Write the header, then each record as one row per language of its text.
-
-    ``out`` should be opened with ``newline=""``. Fields the template has no column for
-    (document_id, uhri_published_at, upr_info_action, issues) are not written; upr_cycle is
-    derived from upr_session again on import. Raises ``ValueError`` for what would not read back
-    the same: a record without text, or a label containing ";".
-    """
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_COLUMNS)
-    for record in records:
-        if not record.texts:
-            raise ValueError(f"record {record.external_id!r} has no text")
-        shared = _shared_cells(record)
-        for language, text in record.texts.items():
-            cells = {**shared, "language": language, "text": text}
-            writer.writerow([_guard_formula(cells[name]) for name in TEMPLATE_COLUMNS])
-
-
-def _shared_cells(record: SourceRecord) -> dict[str, str]:
-    cells = {
-        "external_id": record.external_id,
-        "mechanism": record.mechanism,
-        "type": record.type,
-        "symbol": record.symbol or "",
-        "publication_date": record.publication_date.isoformat() if record.publication_date else "",
-        "upr_session": str(record.upr_session) if record.upr_session is not None else "",
-        "position": "" if record.position == "none" else record.position,
-    }
-    for name in _LIST_FIELDS:
-        labels: list[str] = getattr(record, name)
-        for label in labels:
-            if ";" in label:
-                raise ValueError(f"record {record.external_id!r}: {name} label {label!r} contains ';'")
-        cells[name] = SEPARATOR.join(labels)
-    return cells
-
-
-def _guard_formula(value: str) -> str:
-    return "'" + value if _FORMULA.match(value) else value
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.models import Base, Term
+from tests.apps import dispose_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
@@ -58,6 +59,7 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
     command.upgrade(alembic_config(database_url), "head")
     engine = make_engine(database_url)
     yield engine
+    dispose_all()  # the shared apps' connections, before the database is dropped
     engine.dispose()
 
 

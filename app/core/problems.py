@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
 
@@ -167,3 +169,22 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(request, 500, "internal-error", "Internal server error", None, [])
+
+
+async def send_problem(
+    scope: Scope, send: Send, status: int, problem: str, title: str, detail: str, errors: list[dict[str, str]]
+) -> None:
+    """A problem+json response sent straight from ASGI middleware, before the app runs."""
+    body = json.dumps(
+        {
+            "type": PROBLEM_BASE + problem,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope.get("path", ""),
+            "errors": errors,
+        }
+    ).encode()
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

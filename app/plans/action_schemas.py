@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.plans.indicator_schemas import IndicatorOut
 from app.plans.progress_schemas import ProgressOut
 from app.plans.schemas import (
     ActionStatus,
     Forbid,
-    IsoDate,
     LongText,
     Number,
     RefId,

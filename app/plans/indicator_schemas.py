@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import Forbid, IsoDate, Measure, MeasuredValue, MeasureOut, Note, Number, Title, Unit
+from app.plans.schemas import Forbid, Measure, MeasuredValue, MeasureOut, Note, Number, Title, Unit
 
 
 class IndicatorCreate(Forbid):

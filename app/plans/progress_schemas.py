@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
+from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import ActionStatus, Forbid, IsoDate, RequiredLongText
+from app.plans.schemas import ActionStatus, Forbid, RequiredLongText
 
 
 def _web_address(value: str) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+
+from app.core.dates import IsoDate
 
 # Mirror ACTION_STATUSES and PROGRESS_STATES of app.models.plan (a test keeps them in step).
 ActionStatus = Literal["planned", "in_progress", "completed", "delayed", "cancelled"]
@@ -15,20 +16,6 @@ ProgressState = Literal["draft", "submitted", "approved", "returned"]
 
 # 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
 RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-def _iso_date_text(value: Any) -> Any:
-    # Pydantic's lax dates also take a number (a Unix time) or a midnight timestamp: refuse them.
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# A real calendar date written YYYY-MM-DD (2025-02-30 is refused).
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 # Texts: whitespace stripped; required ones may not be blank.
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]

@@ -13,10 +13,10 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 6
-LABEL_WIDTH = 230
-BAR_AREA = 300
+LABEL_WIDTH = 250
+BAR_AREA = 330
 VALUE_WIDTH = 60
-MAX_LABEL_CHARS = 34
+MAX_LABEL_CHARS = 36
 
 
 @dataclass(frozen=True)

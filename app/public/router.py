@@ -1,7 +1,153 @@
-"""HTTP layer of the public, read-only API (no internal data ever)."""
+"""HTTP layer of the public, read-only API (no internal data ever).
+
+Every route takes ``caller: PublicCaller`` (NRTD_PUBLIC_ACCESS and the per-client rate limit)
+and answers through ``cached_response``: the body serialised from its allowlist model, with an
+ETag, Cache-Control, and 304 when the client already holds it.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.auth.deps import PublicCaller
+from app.core.deps import AppSettings, DbSession, RowId
+from app.public import actions, clusters, feed, service
+from app.public.caching import cached_response
+from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
+from app.public.schemas import (
+    FeedParams,
+    PublicAction,
+    PublicActionPage,
+    PublicActionParams,
+    PublicCluster,
+    PublicClusterPage,
+    PublicClusterParams,
+    PublicModel,
+    PublicRecommendationDetail,
+    PublicRecommendationPage,
+    PublicRecommendationParams,
+)
+from app.recommendations.schemas import Lang
 
 router = APIRouter(prefix="/public", tags=["public"])
+
+JSON = "application/json"
+LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")]
+
+
+def _json(request: Request, model: PublicModel) -> Response:
+    return cached_response(request, model.model_dump_json().encode(), JSON)
+
+
+@router.get(
+    "/recommendations",
+    response_model=PublicRecommendationPage,
+    summary="Published recommendations, newest first, with filters and keyset pagination",
+    description="Withdrawn recommendations are never listed. `cluster` takes a published cluster's id; "
+    "any other id (unknown, unpublished, archived) gives an empty list.",
+    responses=CACHED_RESPONSES,
+)
+def list_recommendations(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    params: Annotated[PublicRecommendationParams, Query()],
+) -> Response:
+    return _json(request, service.list_recommendations(db, params))
+
+
+@router.get(
+    "/recommendations/{recommendation_id}",
+    response_model=PublicRecommendationDetail,
+    summary="One recommendation with its texts, status, entities, published clusters, actions and progress",
+    responses=CACHED_RESPONSES,
+)
+def get_recommendation(
+    request: Request, db: DbSession, caller: PublicCaller, recommendation_id: RowId, lang: LangQuery = "en"
+) -> Response:
+    return _json(request, service.get_recommendation(db, recommendation_id, lang))
+
+
+@router.get(
+    "/clusters",
+    response_model=PublicClusterPage,
+    summary="Published clusters by name, with keyset pagination",
+    responses=CACHED_RESPONSES,
+)
+def list_clusters(
+    request: Request, db: DbSession, caller: PublicCaller, params: Annotated[PublicClusterParams, Query()]
+) -> Response:
+    return _json(request, clusters.list_clusters(db, params))
+
+
+@router.get(
+    "/clusters/{cluster_id}",
+    response_model=PublicCluster,
+    summary="One published cluster (unpublished and archived ones are 404)",
+    responses=CACHED_RESPONSES,
+)
+def get_cluster(request: Request, db: DbSession, caller: PublicCaller, cluster_id: RowId) -> Response:
+    return _json(request, clusters.get_cluster(db, cluster_id))
+
+
+@router.get(
+    "/actions",
+    response_model=PublicActionPage,
+    summary="Published actions, newest first, with indicators and published progress",
+    responses=CACHED_RESPONSES,
+)
+def list_actions(
+    request: Request, db: DbSession, caller: PublicCaller, params: Annotated[PublicActionParams, Query()]
+) -> Response:
+    return _json(request, actions.list_actions(db, params))
+
+
+@router.get(
+    "/actions/{action_id}",
+    response_model=PublicAction,
+    summary="One published action (unpublished ones are 404)",
+    responses=CACHED_RESPONSES,
+)
+def get_action(request: Request, db: DbSession, caller: PublicCaller, action_id: RowId) -> Response:
+    return _json(request, actions.get_action(db, action_id))
+
+
+@router.get(
+    "/feed.atom",
+    response_class=Response,
+    summary="Atom feed of the 50 most recently published progress updates",
+    description="Optionally only those about a theme or SDG (of the action or of a recommendation it "
+    "implements) or an entity (the action's lead or a supporting entity).",
+    responses={
+        200: {
+            "description": "An Atom 1.0 feed",
+            "content": {feed.ATOM_MEDIA_TYPE: {"schema": {"type": "string"}}},
+            "headers": CACHE_HEADERS,
+        },
+        304: CACHED_RESPONSES[304],
+    },
+)
+def progress_feed(
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    caller: PublicCaller,
+    params: Annotated[FeedParams, Query()],
+) -> Response:
+    base = str(request.base_url).rstrip("/")
+    path = request.url.path
+    query = urlencode(sorted(params.model_dump(exclude_none=True).items()))
+    owner = f"National mechanism for implementation, reporting and follow-up ({settings.country})"
+    body = feed.render_atom(
+        feed.feed_entries(db, params),
+        feed_url=f"{base}{path}" + (f"?{query}" if query else ""),
+        title="Published progress on the implementation of human-rights recommendations",
+        author=owner
+        if settings.country
+        else "National mechanism for implementation, reporting and follow-up",
+        action_url=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
+    )
+    return cached_response(request, body, feed.ATOM_MEDIA_TYPE)

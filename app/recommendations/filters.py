@@ -132,10 +132,9 @@ def local_conditions(
             ClusterRecommendation.cluster_id == params.cluster
         )
         if published_clusters:
-            # Readers see published data only: an unpublished cluster has no members for them.
-            members = members.where(
-                ClusterRecommendation.cluster_id.in_(select(Cluster.id).where(Cluster.published.is_(True)))
-            )
+            # Readers see published data only: an unpublished or archived cluster has no members.
+            public = select(Cluster.id).where(Cluster.published.is_(True), Cluster.archived.is_(False))
+            members = members.where(ClusterRecommendation.cluster_id.in_(public))
         conditions.append(Recommendation.id.in_(members))
     return conditions
 

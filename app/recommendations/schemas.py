@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 
 # These mirror the values the models store (app.models: SOURCES, TYPES, POSITIONS,
@@ -89,8 +90,8 @@ class RecommendationListParams(BaseModel):
         None, description="With `entity`: only where the entity is the lead, or a supporting entity"
     )
     cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Cluster id the recommendation is in")
-    published_from: date | None = Field(None, description="Publication date on or after")
-    published_to: date | None = Field(None, description="Publication date on or before")
+    published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
+    published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
     lang: Lang = Field(
         "en", description="Language of `text` and SDG titles; falls back to en, then any available"
     )

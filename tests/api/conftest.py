@@ -13,17 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from app.main import create_app
 from tests import accounts
+from tests.apps import app_for
 
 
 @pytest.fixture
 def anonymous_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
     """The app on the test database; ``engine`` (the fixture) empties the database afterwards."""
-    app = create_app(settings)
-    with TestClient(app) as test_client:
+    with TestClient(app_for(settings)) as test_client:
         yield test_client
-    app.state.engine.dispose()
 
 
 @pytest.fixture

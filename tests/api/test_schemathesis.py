@@ -58,9 +58,14 @@ def seeded(migrated_engine: Engine, database_url: str) -> Iterator[dict[str, dic
 
 @pytest.fixture(scope="module")
 def api_schema(seeded: dict[str, dict[str, str]], database_url: str) -> Iterator[Any]:
-    # Generous login limits: generated login attempts must not throttle each other into 429s.
+    # Generous limits: generated requests must not throttle each other into 429s (which the
+    # client would wait out, per Retry-After).
     server_settings = Settings(
-        database_url=database_url, country="Peru", login_max_failures=10**6, login_max_failures_per_ip=10**6
+        database_url=database_url,
+        country="Peru",
+        login_max_failures=10**6,
+        login_max_failures_per_ip=10**6,
+        public_rate_limit=10**6,
     )
     with live_server(server_settings) as base_url:
         yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")

@@ -1,0 +1,66 @@
+"""Query parameters of the exports and statistics: the recommendation list's filters, no paging.
+
+The models are built from ``RecommendationListParams`` field by field, so a filter added to the
+list is a filter of every export and of the statistics too. The public variants also drop the
+filters on internal or unpublished data (``needs_review``; ``withdrawn``: withdrawn recommendations
+are never public).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from app.recommendations.schemas import RecommendationListParams
+
+PAGING = frozenset({"cursor", "limit"})
+INTERNAL_FILTERS = frozenset({"needs_review", "withdrawn"})
+
+# `?format=template`: the staff CSV in the import template's columns only (see template_csv.py).
+CsvLayout = Literal["open-data", "template"]
+
+
+_FORMAT = Field(
+    "open-data",
+    description="`open-data` (default): every column, one row per recommendation; `template`: the "
+    "CSV import template's columns only, one row per language of each text, so the file imports "
+    "back with `nrtd import csv` (`lang` does not apply)",
+)
+
+
+def _without(name: str, excluded: frozenset[str], doc: str, **extra: Any) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        field_name: (info.annotation, info)
+        for field_name, info in RecommendationListParams.model_fields.items()
+        if field_name not in excluded
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields, **extra)
+
+
+class _CsvFormat(RecommendationListParams):
+    format: CsvLayout = "open-data"
+
+
+if TYPE_CHECKING:
+    # For the type checker these are the list's parameters (a subset of their fields, all optional).
+    ExportParams = RecommendationListParams
+    CsvExportParams = _CsvFormat
+    PublicExportParams = RecommendationListParams
+else:
+    _STAFF_DOC = "Filters of the recommendation list (all combine with AND), without paging."
+    ExportParams = _without("RecommendationExportParams", PAGING, _STAFF_DOC)
+    CsvExportParams = _without(
+        "RecommendationCsvExportParams", PAGING, _STAFF_DOC, format=(CsvLayout, _FORMAT)
+    )
+    PublicExportParams = _without(
+        "PublicRecommendationExportParams",
+        PAGING | INTERNAL_FILTERS,
+        "Filters of the public recommendation list (all combine with AND): withdrawn "
+        "recommendations are never included.",
+    )
+
+
+def list_params(params: BaseModel) -> RecommendationListParams:
+    """The list's parameter object for ``filter_conditions`` (paging left at its defaults)."""
+    return RecommendationListParams.model_validate(params.model_dump(exclude={"format"}))

@@ -1,0 +1,110 @@
+"""Shapes of the exported recommendations and of the statistics.
+
+The public shapes are their own allowlists (``extra="forbid"``, no staff schema reused): a field
+is public only by being listed here. The staff row adds the internal fields to the public one.
+The columns of the CSV and XLSX exports are these fields, in this order.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Allowlist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExportEntity(_Allowlist):
+    id: int
+    name: str
+    acronym: str | None
+
+
+class ExportCluster(_Allowlist):
+    id: int
+    name: str
+
+
+class PublicExportRow(_Allowlist):
+    """One recommendation as published: feed data and the published local fields."""
+
+    id: int
+    symbol: str | None = Field(description="UN document symbol")
+    document_id: str | None
+    type: str
+    mechanism_code: str
+    mechanism_name: str
+    mechanism_family: str
+    paragraph: str | None
+    text: str | None = Field(description="Plain text in `text_lang`")
+    text_lang: str | None = Field(description="The requested language, else en, else any available")
+    languages: list[str]
+    publication_date: date | None
+    upr_cycle: int | None
+    upr_session: int | None
+    position: str
+    countries: list[str]
+    regions: list[str]
+    themes: list[str]
+    affected_persons: list[str]
+    sdgs: list[str] = Field(description="SDG goal and target codes")
+    recommending_states: list[str]
+    recommending_regions: list[str]
+    status: str = Field(description="Implementation status (`not_started` until someone sets it)")
+    priority: str | None
+    lead_entity: ExportEntity | None
+    supporting_entities: list[ExportEntity]
+    clusters: list[ExportCluster] = Field(description="Published clusters it is in")
+    action_count: int = Field(description="Published actions linked to it")
+
+
+class StaffExportRow(PublicExportRow):
+    """The public row plus the internal fields (staff only)."""
+
+    source: str
+    external_id: str
+    issues: list[str] = Field(description="UPR Info issues")
+    needs_review: bool
+    withdrawn: bool
+    priority_rationale: str | None
+    internal_notes: str | None
+    clusters: list[ExportCluster] = Field(description="Clusters it is in (not archived), published or not")
+    action_count: int = Field(description="Actions linked to it, published or not")
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+
+class CountBucket(_Allowlist):
+    key: str = Field(description='The value counted (a code, a status, an id); "none" when unset')
+    label: str = Field(description="How to show it")
+    count: int
+
+
+class ActionStats(_Allowlist):
+    total: int = Field(description="Actions linked to a matching recommendation (directly or by cluster)")
+    overdue: int = Field(description="Of these, due before today (UTC) and still open")
+    by_status: list[CountBucket]
+
+
+class PublicStats(_Allowlist):
+    """Counts over the recommendations matching the filters; for the public, published data only."""
+
+    total: int = Field(description="Matching recommendations")
+    by_status: list[CountBucket] = Field(description="Implementation status")
+    by_mechanism: list[CountBucket]
+    by_theme: list[CountBucket] = Field(description="A recommendation counts once under each of its themes")
+    by_sdg_goal: list[CountBucket] = Field(
+        description="A recommendation counts once under each goal it or one of its targets is linked to"
+    )
+    by_lead_entity: list[CountBucket] = Field(description='Key: entity id, or "none" for no lead entity')
+    by_cycle: list[CountBucket] = Field(description='UPR cycle; "none" for other mechanisms')
+    by_position: list[CountBucket] = Field(description="UPR position")
+    by_priority: list[CountBucket]
+    actions: ActionStats
+
+
+class StaffStats(PublicStats):
+    needs_review: int = Field(description="Matching recommendations changed by an import since last reviewed")

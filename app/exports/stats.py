@@ -1,0 +1,240 @@
+"""Statistics over the filtered recommendation list: one GROUP BY query per dimension.
+
+Every query applies the list's filter conditions to ``recommendations`` (the same conditions as
+the list and the exports), so the numbers always describe what the list would show. Python only
+turns the few grouped rows into buckets; it never walks recommendations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select, union
+from sqlalchemy.orm import Session, aliased
+
+from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
+from app.exports.service import conditions_for
+from app.models import (
+    Cluster,
+    ClusterRecommendation,
+    Entity,
+    Mechanism,
+    Recommendation,
+    RecommendationTerm,
+    Term,
+)
+from app.models.local import PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
+from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
+from app.models.recommendation import POSITIONS
+from app.recommendations.schemas import RecommendationListParams
+from app.taxonomies.sdg import sdg_entries
+
+NONE = "none"
+DEFAULT_STATUS = "not_started"
+
+
+def statistics(
+    session: Session, params: RecommendationListParams, *, public: bool, today: date
+) -> PublicStats | StaffStats:
+    """The public counts (published data only) when ``public``, else the staff ones."""
+    if public:
+        return public_statistics(session, params, today=today)
+    return staff_statistics(session, params, today=today)
+
+
+def public_statistics(session: Session, params: RecommendationListParams, *, today: date) -> PublicStats:
+    """Published data only: non-withdrawn recommendations, published actions and clusters."""
+    return PublicStats(**_counts(session, params, public=True, today=today))
+
+
+def staff_statistics(session: Session, params: RecommendationListParams, *, today: date) -> StaffStats:
+    return StaffStats(**_counts(session, params, public=False, today=today))
+
+
+def _counts(
+    session: Session, params: RecommendationListParams, *, public: bool, today: date
+) -> dict[str, Any]:
+    conditions = conditions_for(params, session.get_bind().dialect.name, public=public)
+    rec = Recommendation
+    total, needs_review = session.execute(
+        select(
+            func.count(), func.coalesce(func.sum(case((rec.needs_review.is_(True), 1), else_=0)), 0)
+        ).where(*conditions)
+    ).one()
+    fields: dict[str, Any] = {
+        "total": total,
+        "by_status": _status(session, conditions),
+        "by_mechanism": _mechanisms(session, conditions),
+        "by_theme": _themes(session, conditions),
+        "by_sdg_goal": _sdg_goals(session, conditions, params.lang),
+        "by_lead_entity": _lead_entities(session, conditions),
+        "by_cycle": _cycles(session, conditions),
+        "by_position": _enum(
+            session.execute(select(rec.position, func.count()).where(*conditions).group_by(rec.position)),
+            POSITIONS,
+        ),
+        "by_priority": _priorities(session, conditions),
+        "actions": _actions(session, conditions, public=public, today=today),
+    }
+    if not public:
+        fields["needs_review"] = needs_review
+    return fields
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _enum(rows: Iterable[Sequence[Any]], values: Sequence[str], default: str = NONE) -> list[CountBucket]:
+    """Every value of a fixed list, in its order, with 0 where nothing matched; NULL counts as ``default``."""
+    counts = dict.fromkeys(values, 0)
+    for key, count in rows:
+        counts[key or default] = counts.get(key or default, 0) + count
+    return [CountBucket(key=key, label=_label(key), count=count) for key, count in counts.items()]
+
+
+def _ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
+    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label.casefold(), bucket.key))
+
+
+def _status(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    # No local row yet means never edited: not started.
+    rows = session.execute(
+        select(RecommendationLocal.status, func.count())
+        .select_from(Recommendation)
+        .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
+        .where(*conditions)
+        .group_by(RecommendationLocal.status)
+    )
+    return _enum(rows, STATUSES, DEFAULT_STATUS)
+
+
+def _priorities(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    rows = session.execute(
+        select(RecommendationLocal.priority, func.count())
+        .select_from(Recommendation)
+        .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
+        .where(*conditions)
+        .group_by(RecommendationLocal.priority)
+    )
+    return _enum(rows, (*PRIORITIES, NONE))
+
+
+def _mechanisms(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    rows = session.execute(
+        select(Mechanism.code, Mechanism.name, func.count())
+        .select_from(Recommendation)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .where(*conditions)
+        .group_by(Mechanism.code, Mechanism.name)
+    )
+    return _ranked(CountBucket(key=code, label=name, count=count) for code, name, count in rows)
+
+
+def _themes(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    rows = session.execute(
+        select(Term.id, Term.label, func.count())
+        .select_from(Recommendation)
+        .join(RecommendationTerm, RecommendationTerm.recommendation_id == Recommendation.id)
+        .join(Term, Term.id == RecommendationTerm.term_id)
+        .where(RecommendationTerm.role == "theme", *conditions)
+        .group_by(Term.id, Term.label)
+    )
+    return _ranked(CountBucket(key=str(term_id), label=label, count=count) for term_id, label, count in rows)
+
+
+def _sdg_goals(session: Session, conditions: list[ColumnElement[bool]], lang: str) -> list[CountBucket]:
+    # A target counts for its goal; a recommendation linked to 5.1 and 5.2 counts once for goal 5.
+    goal = aliased(Term)
+    goal_code = func.coalesce(goal.code, Term.code)
+    rows = session.execute(
+        select(goal_code, func.count(func.distinct(Recommendation.id)))
+        .select_from(Recommendation)
+        .join(RecommendationTerm, RecommendationTerm.recommendation_id == Recommendation.id)
+        .join(Term, Term.id == RecommendationTerm.term_id)
+        .outerjoin(goal, goal.id == Term.parent_id)
+        .where(RecommendationTerm.role == "sdg", *conditions)
+        .group_by(goal_code)
+    )
+    entries = sdg_entries()
+    buckets = []
+    for code, count in rows:
+        entry = entries.get(code)
+        title = (entry.titles.get(lang) or entry.titles.get("en") or code) if entry else code
+        buckets.append(CountBucket(key=code, label=title, count=count))
+    order = {code: n for n, code in enumerate(entries)}
+    return sorted(buckets, key=lambda bucket: order.get(bucket.key, len(order)))
+
+
+def _lead_entities(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    lead = and_(
+        RecommendationEntity.recommendation_id == Recommendation.id,
+        RecommendationEntity.responsibility == "lead",
+    )
+    rows = session.execute(
+        select(Entity.id, Entity.name, Entity.acronym, func.count())
+        .select_from(Recommendation)
+        .outerjoin(RecommendationEntity, lead)
+        .outerjoin(Entity, Entity.id == RecommendationEntity.entity_id)
+        .where(*conditions)
+        .group_by(Entity.id, Entity.name, Entity.acronym)
+    )
+    buckets = []
+    for entity_id, name, acronym, count in rows:
+        if entity_id is None:
+            buckets.append(CountBucket(key=NONE, label="No lead entity", count=count))
+        else:
+            label = f"{name} ({acronym})" if acronym else name
+            buckets.append(CountBucket(key=str(entity_id), label=label, count=count))
+    return _ranked(buckets)
+
+
+def _cycles(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+    rows = session.execute(
+        select(Recommendation.upr_cycle, func.count()).where(*conditions).group_by(Recommendation.upr_cycle)
+    )
+    found = sorted(rows, key=lambda row: (row[0] is None, row[0] or 0))
+    return [
+        CountBucket(key=NONE, label="Not UPR", count=count)
+        if cycle is None
+        else CountBucket(key=str(cycle), label=f"Cycle {cycle}", count=count)
+        for cycle, count in found
+    ]
+
+
+def _actions(
+    session: Session, conditions: list[ColumnElement[bool]], *, public: bool, today: date
+) -> ActionStats:
+    """Actions linked to a matching recommendation, directly or through a cluster it is in."""
+    matching = select(Recommendation.id).where(*conditions)
+    via_cluster = (
+        select(ActionCluster.action_id)
+        .join(ClusterRecommendation, ClusterRecommendation.cluster_id == ActionCluster.cluster_id)
+        .where(ClusterRecommendation.recommendation_id.in_(matching))
+    )
+    if public:
+        via_cluster = via_cluster.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
+            Cluster.published.is_(True), Cluster.archived.is_(False)
+        )
+    linked = union(
+        select(ActionRecommendation.action_id).where(ActionRecommendation.recommendation_id.in_(matching)),
+        via_cluster,
+    )
+    overdue = and_(
+        Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
+    )
+    query = (
+        select(Action.status, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
+        .where(Action.id.in_(linked))
+        .group_by(Action.status)
+    )
+    if public:
+        query = query.where(Action.published.is_(True))
+    rows = session.execute(query).all()
+    return ActionStats(
+        total=sum(row[1] for row in rows),
+        overdue=sum(row[2] for row in rows),
+        by_status=_enum(((status, count) for status, count, _ in rows), ACTION_STATUSES),
+    )

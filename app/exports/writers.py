@@ -1,0 +1,154 @@
+"""Byte streams of the exports: CSV, JSON and XLSX, written batch by batch.
+
+Each writer takes an iterator of row batches and yields bytes as it goes, so memory holds one
+batch and its encoding, never the whole file. XLSX is a zip that can only be finished at the
+end: openpyxl's write-only workbook writes the rows to a temporary file as they come, the
+finished workbook goes to a spooled temporary file (on disk past 8 MB) and is then sent in
+chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from tempfile import SpooledTemporaryFile
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from pydantic import BaseModel
+
+from app.exports.schemas import ExportCluster, ExportEntity
+from app.exports.template_csv import TemplateRecord, guard_formula, template_rows
+
+BOM = "\ufeff"
+LIST_SEPARATOR = "; "
+XLSX_SPOOL = 8 * 1024 * 1024
+XLSX_CHUNK = 64 * 1024
+XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+JSON_MEDIA_TYPE = "application/json"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Batches = Iterable[Sequence[BaseModel]]
+
+
+def columns_of(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _flat(value: Any) -> Any:
+    """A cell value: lists joined with "; ", an entity or cluster by its name, None as empty."""
+    if isinstance(value, ExportEntity | ExportCluster):
+        return value.name
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(_flat(item)) for item in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _text(value: Any) -> str:
+    flat = _flat(value)
+    return flat.isoformat() if isinstance(flat, date) else str(flat)
+
+
+class _Lines:
+    """The csv writer's output for one batch: the written lines, joined once when sent."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.parts.append(line)
+
+    def take(self) -> bytes:
+        data = "".join(self.parts).encode()
+        self.parts.clear()
+        return data
+
+
+def csv_chunks(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark (so a spreadsheet opens it as UTF-8), CRLF line endings."""
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    lines.write(BOM)
+    writer.writerow(columns)
+    yield lines.take()
+    for batch in batches:
+        for row in batch:
+            # A cell starting with = + - @ would run as a formula in a spreadsheet: apostrophe first.
+            writer.writerow([guard_formula(_text(getattr(row, name))) for name in columns])
+        del batch  # not held while the next one is read
+        yield lines.take()
+
+
+def template_csv_chunks(
+    columns: Sequence[str], records: Iterable[Sequence[TemplateRecord]]
+) -> Iterator[bytes]:
+    """The CSV import template (one row per language), UTF-8 with a byte-order mark."""
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\r\n")
+    lines.write(BOM)
+    writer.writerow(columns)
+    yield lines.take()
+    for batch in records:
+        for record in batch:
+            writer.writerows(template_rows(record))
+        del batch
+        yield lines.take()
+
+
+def json_chunks(batches: Batches) -> Iterator[bytes]:
+    """One JSON array of row objects, written element by element."""
+    separator = "\n"
+    yield b"["
+    for batch in batches:
+        parts = []
+        for row in batch:
+            parts.append(separator + row.model_dump_json())
+            separator = ",\n"
+        del batch
+        yield "".join(parts).encode()
+    yield b"\n]\n" if separator != "\n" else b"]\n"
+
+
+def xlsx_chunks(columns: Sequence[str], batches: Batches, sheet: str) -> Iterator[bytes]:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(worksheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    for batch in batches:
+        for row in batch:
+            worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
+    with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(XLSX_CHUNK):
+            yield chunk
+
+
+def _xlsx_cell(worksheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | int | date | None:
+    flat = _flat(value)
+    if flat == "":
+        return None
+    if isinstance(flat, int | date):
+        return flat
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(flat))[:XLSX_CELL_LIMIT]
+    cell = WriteOnlyCell(worksheet, value=text)
+    # openpyxl takes a string starting with "=" for a formula: data is never a formula.
+    cell.data_type = "s"
+    return cell

@@ -1,0 +1,86 @@
+"""Rendering a page: the request's language, links that keep it, caching, and HTML error pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.portal.i18n import LANGUAGES, choose_language, environment, translations
+from app.public.caching import cached_response
+
+HTML = "text/html; charset=utf-8"
+# The same URL is rendered in another language for another Accept-Language.
+VARY = "Authorization, X-API-Key, Accept-Language"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The language of a request, and the URL helpers the templates use."""
+
+    lang: str
+    explicit: bool  # chosen with ?lang= (then kept in every link), not from Accept-Language
+    section: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, request: Request, section: str) -> PageContext:
+        lang, explicit = choose_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+        return cls(lang, explicit, section, request.url.path, tuple(request.query_params.multi_items()))
+
+    def url(self, path: str, **params: Any) -> str:
+        """A link to ``path`` with ``params`` (empty ones dropped) and the chosen language."""
+        items = [(key, str(value)) for key, value in params.items() if value not in (None, "")]
+        if self.explicit:
+            items.append(("lang", self.lang))
+        return path + ("?" + urlencode(items) if items else "")
+
+    def switch_url(self, lang: str) -> str:
+        """This page in another language."""
+        items = [(key, value) for key, value in self.query if key != "lang"]
+        return self.path + "?" + urlencode([*items, ("lang", lang)])
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+
+def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
+    return (
+        environment(page.lang)
+        .get_template(template)
+        .render(
+            lang=page.lang,
+            languages=LANGUAGES,
+            url=page.url,
+            switch_url=page.switch_url,
+            section=page.section,
+            explicit_lang=page.explicit,
+            **context,
+        )
+    )
+
+
+def render(request: Request, page: PageContext, template: str, context: dict[str, Any]) -> Response:
+    """The page, cacheable like the public API's responses (ETag, 304 on If-None-Match)."""
+    body = _html(page, template, context).encode()
+    return cached_response(request, body, HTML, headers={"Vary": VARY, "Content-Language": page.lang})
+
+
+def render_error(request: Request, status: int, headers: dict[str, str]) -> Response:
+    page = PageContext.of(request, "")
+    _ = page.gettext
+    texts = {
+        401: (_("Sign-in required"), _("On this site the public data needs an API key or a login.")),
+        404: (_("Page not found"), _("There is no such page, or it is not published.")),
+        422: (_("Invalid search"), _("Some of the search values are not valid. Please check them.")),
+        429: (_("Too many requests"), _("Please wait a minute before trying again.")),
+    }
+    heading, message = texts.get(status, (_("Something went wrong"), _("Please try again later.")))
+    body = _html(page, "error.html", {"heading": heading, "message": message})
+    return HTMLResponse(body, status_code=status, headers={**headers, "Cache-Control": "no-store"})

@@ -1,0 +1,207 @@
+"""What each page shows: public data only, read through the public services.
+
+Every value here comes from ``app.public`` (the allowlisted public schemas), ``app.exports``
+(public statistics) or the taxonomies (labels and counts of current recommendations): the portal
+has no query of its own that could show more than the public API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput
+from app.exports.schemas import CountBucket
+from app.exports.stats import NONE, statistics
+from app.models.local import STATUSES
+from app.portal.charts import Bar, bar_chart
+from app.portal.pages import PageContext
+from app.public import clusters as public_clusters
+from app.public import service as public
+from app.public.schemas import PublicClusterParams, PublicRecommendationParams
+from app.recommendations.schemas import Lang, RecommendationListParams, Status
+from app.taxonomies.sdg import sdg_entries
+from app.taxonomies.service import list_mechanisms, list_terms
+
+PAGE_SIZE = 20
+CLUSTER_PAGE_SIZE = 10
+UPR_CYCLES = (1, 2, 3, 4)
+MAX_CLUSTERS = 200
+TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
+EXPORT_BASE = "/api/v1/public/exports/recommendations"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str | None = None
+    mechanism: str | None = None
+    theme: str | None = None
+    sdg: str | None = None
+    status: str | None = None
+    cycle: int | None = None
+    cluster: int | None = None
+
+    @classmethod
+    def parse(cls, **raw: str | None) -> SearchFilters:
+        """Form values: empty fields mean "any"; numbers must be numbers."""
+        values: dict[str, Any] = {key: (value or "").strip() or None for key, value in raw.items()}
+        for key in ("cycle", "cluster"):
+            if values[key] is not None:
+                if not values[key].isdigit():
+                    raise InvalidInput(f"{key} must be a number", errors=[{"field": key, "reason": "number"}])
+                values[key] = int(values[key])
+        return cls(**values)
+
+    def params(self, lang: str, cursor: str | None, limit: int = PAGE_SIZE) -> PublicRecommendationParams:
+        return PublicRecommendationParams(
+            q=self.q,
+            mechanism=[self.mechanism] if self.mechanism else [],
+            theme=self.theme,
+            sdg=self.sdg,
+            status=cast(list[Status], [self.status] if self.status else []),  # the model validates it
+            cycle=self.cycle,
+            cluster=self.cluster,
+            lang=cast(Lang, lang),  # an interface language is one of the text languages
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def query(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+def _form_options(session: Session, lang: str) -> dict[str, Any]:
+    entries = sdg_entries()
+    return {
+        "mechanisms": [m for m in list_mechanisms(session).items if m.count],
+        "themes": sorted(
+            (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
+        ),
+        "sdgs": [
+            {"code": code, "title": entry.titles.get(lang) or entry.titles.get("en") or code}
+            for code, entry in entries.items()
+            if "." not in code
+        ],
+        "statuses": STATUSES,
+        "cycles": UPR_CYCLES,
+        "clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items,
+    }
+
+
+def search(session: Session, page: PageContext, filters: SearchFilters, cursor: str | None) -> dict[str, Any]:
+    results = public.list_recommendations(session, filters.params(page.lang, cursor))
+    query = filters.query()
+    return {
+        "filters": filters,
+        "filtered": bool(query),
+        "options": _form_options(session, page.lang),
+        "page": results,
+        "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
+        "first_url": page.url("/", **query) if cursor else None,
+        "csv_url": page.url(f"{EXPORT_BASE}.csv", **query),
+    }
+
+
+def recommendation(session: Session, page: PageContext, recommendation_id: int) -> dict[str, Any]:
+    rec = public.get_recommendation(session, recommendation_id, cast(Lang, page.lang))
+    _ = page.gettext
+    parts = [rec.mechanism.name, rec.symbol]
+    if rec.paragraph:
+        parts.append(_("para. %(number)s") % {"number": rec.paragraph})
+    return {"rec": rec, "heading": " · ".join(part for part in parts if part)}
+
+
+def clusters(session: Session) -> dict[str, Any]:
+    return {"clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items}
+
+
+def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:
+    found = public_clusters.get_cluster(session, cluster_id)
+    members = public.list_recommendations(
+        session, SearchFilters(cluster=cluster_id).params(page.lang, None, CLUSTER_PAGE_SIZE)
+    )
+    return {"cluster": found, "page": members}
+
+
+def _relabel(buckets: list[CountBucket], label: Callable[[CountBucket], str]) -> list[Bar]:
+    return [Bar(label(bucket), bucket.count) for bucket in buckets]
+
+
+def stats(session: Session, page: PageContext) -> dict[str, Any]:
+    _ = page.gettext
+    data = statistics(
+        session,
+        RecommendationListParams(lang=cast(Lang, page.lang)),
+        public=True,
+        today=datetime.now(UTC).date(),
+    )
+    statuses = {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "partially_implemented": _("Partially implemented"),
+        "implemented": _("Implemented"),
+        "not_applicable": _("Not applicable"),
+    }
+
+    def cycle(bucket: CountBucket) -> str:
+        if bucket.key.isdigit():
+            return _("Cycle %(number)s") % {"number": bucket.key}
+        return _("Not a UPR recommendation")
+
+    sections = [
+        (
+            "status",
+            _("By implementation status"),
+            _("Status"),
+            data.by_status,
+            lambda b: statuses.get(b.key, b.label),
+        ),
+        ("mechanism", _("By mechanism"), _("Mechanism"), data.by_mechanism, lambda b: b.label),
+        ("theme", _("By theme"), _("Theme"), data.by_theme[:TOP_THEMES], lambda b: b.label),
+        (
+            "sdg",
+            _("By Sustainable Development Goal"),
+            _("Goal"),
+            data.by_sdg_goal,
+            lambda b: f"{b.key}. {b.label}",
+        ),
+        (
+            "entity",
+            _("By lead entity"),
+            _("Entity"),
+            data.by_lead_entity,
+            lambda b: _("No lead entity") if b.key == NONE else b.label,
+        ),
+        ("cycle", _("By UPR cycle"), _("Cycle"), data.by_cycle, cycle),
+    ]
+    charts = []
+    for chart_id, title, column, buckets, label in sections:
+        bars = _relabel(buckets, label)
+        description = _("Number of recommendations, %(title)s.") % {"title": title.lower()}
+        charts.append(
+            {
+                "id": f"chart-{chart_id}",
+                "title": title,
+                "column": column,
+                "description": description,
+                "bars": bars,
+                "svg": bar_chart(f"chart-{chart_id}", title, description, bars),
+            }
+        )
+    return {"charts": charts, "total": data.total, "overdue": data.actions.overdue}
+
+
+def exports(page: PageContext) -> dict[str, Any]:
+    _ = page.gettext
+    return {
+        "formats": [
+            (f"{EXPORT_BASE}.csv", _("CSV"), _("for spreadsheets and data tools")),
+            (f"{EXPORT_BASE}.xlsx", _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
+            (f"{EXPORT_BASE}.json", _("JSON"), _("for developers")),
+        ],
+        "example": f"{EXPORT_BASE}.csv?theme=Women&status=in_progress",
+    }

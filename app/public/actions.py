@@ -1,0 +1,90 @@
+"""Public actions: published ones only, with their indicators and published progress.
+
+The list is the plans service's own (filters, total, keyset pages) pinned to published actions;
+this module builds the public shape from it in bulk (see ``related.assemble_actions``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import NotFound
+from app.core.pagination import decode_cursor
+from app.models import Action as ActionRow
+from app.plans import actions as plans
+from app.plans.action_links import load_links
+from app.plans.action_schemas import ActionListParams, ActionOut
+from app.plans.action_store import is_overdue, utc_today
+from app.public import related
+from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams
+
+
+def _core(out: ActionOut) -> related.ActionCore:
+    return related.ActionCore(
+        id=out.id,
+        title=out.title,
+        description=out.description,
+        status=out.status,
+        overdue=out.overdue,
+        start_date=out.start_date,
+        due_date=out.due_date,
+        lead_entity_id=out.lead_entity_id,
+        supporting_entity_ids=out.supporting_entity_ids,
+        recommendation_ids=out.recommendation_ids,
+        cluster_ids=out.cluster_ids,
+        sdg_codes=out.sdg_targets,
+    )
+
+
+def _hidden_reference(session: Session, params: PublicActionParams) -> bool:
+    """A cluster that is not public, or a withdrawn recommendation: answered as unknown (no actions)."""
+    if params.cluster is not None and not related.public_cluster_ids(session, {params.cluster}):
+        return True
+    return params.recommendation is not None and not related.current_recommendation_ids(
+        session, {params.recommendation}
+    )
+
+
+def list_actions(session: Session, params: PublicActionParams) -> PublicActionPage:
+    if _hidden_reference(session, params):
+        if params.cursor:
+            decode_cursor(params.cursor, (int,))  # a malformed cursor is a 422 in every case
+        return PublicActionPage(items=[], next_cursor=None, total=0)
+    page = plans.list_actions(
+        session,
+        ActionListParams(
+            status=params.status,
+            entity_id=params.entity,
+            overdue=params.overdue,
+            cluster_id=params.cluster,
+            recommendation_id=params.recommendation,
+            published=True,
+            limit=params.limit,
+            cursor=params.cursor,
+        ),
+    )
+    items = related.assemble_actions(session, [_core(item) for item in page.items])
+    return PublicActionPage(items=items, next_cursor=page.next_cursor, total=page.total)
+
+
+def get_action(session: Session, action_id: int) -> PublicAction:
+    action = session.get(ActionRow, action_id)
+    if action is None or not action.published:
+        # An unpublished action is answered exactly as a missing one.
+        raise NotFound(f"action {action_id} does not exist")
+    links = load_links(session, [action.id])[action.id]
+    core = related.ActionCore(
+        id=action.id,
+        title=action.title,
+        description=action.description,
+        status=action.status,
+        overdue=is_overdue(action, utc_today()),
+        start_date=action.start_date,
+        due_date=action.due_date,
+        lead_entity_id=action.lead_entity_id,
+        supporting_entity_ids=links.supporting_entity_ids,
+        recommendation_ids=links.recommendation_ids,
+        cluster_ids=links.cluster_ids,
+        sdg_codes=links.sdg_codes,
+    )
+    return related.assemble_actions(session, [core])[0]

@@ -1,0 +1,173 @@
+"""The Atom 1.0 feed of newly published progress updates (RFC 4287).
+
+An entry is an approved and published progress update of a published action: an update
+published on an action that is not (yet) public stays out, with the action's title.
+Everything is written through ElementTree, which escapes text and attributes; characters XML 1.0
+cannot carry at all (most control characters) are dropped first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.core.timestamps import as_utc
+from app.models import (
+    Action,
+    ActionEntity,
+    ActionRecommendation,
+    ActionSdg,
+    ProgressUpdate,
+    Recommendation,
+    Term,
+)
+from app.public.schemas import FeedParams
+from app.recommendations.filters import label_condition, sdg_condition
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM_MEDIA_TYPE = "application/atom+xml"
+FEED_SIZE = 50
+# An empty feed still needs an <updated>: a fixed instant, so its ETag stays put.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: int
+    action_id: int
+    action_title: str
+    reported_on: date
+    narrative: str
+    new_status: str | None
+    evidence_url: str | None
+    published_at: datetime
+
+
+def _linked_recommendations(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Actions implementing a current (not withdrawn) recommendation that meets ``condition``."""
+    linked = (
+        select(ActionRecommendation.action_id)
+        .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
+        .where(Recommendation.withdrawn.is_(False), condition)
+    )
+    return Action.id.in_(linked)
+
+
+def _own_sdg(code: str) -> ColumnElement[bool]:
+    """Actions tagged with this SDG target, or with the goal or any of its targets for a goal code."""
+    goal = aliased(Term)
+    terms = select(Term.id).where(Term.kind == "sdg", Term.key == code)
+    if "." not in code:
+        terms = select(Term.id).where(
+            Term.kind == "sdg",
+            or_(
+                Term.key == code,
+                Term.parent_id.in_(select(goal.id).where(goal.kind == "sdg", goal.key == code)),
+            ),
+        )
+    return Action.id.in_(select(ActionSdg.action_id).where(ActionSdg.term_id.in_(terms)))
+
+
+def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
+    conditions: list[ColumnElement[bool]] = [
+        ProgressUpdate.state == "approved",
+        ProgressUpdate.published.is_(True),
+        ProgressUpdate.published_at.is_not(None),
+        Action.published.is_(True),
+    ]
+    if params.entity is not None:
+        supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == params.entity)
+        conditions.append(or_(Action.lead_entity_id == params.entity, Action.id.in_(supported)))
+    if params.theme is not None:
+        conditions.append(_linked_recommendations(label_condition("theme", params.theme)))
+    if params.sdg is not None:
+        # sdg_condition checks the code (422 naming `sdg` if it is not one).
+        by_recommendation = _linked_recommendations(sdg_condition(params.sdg))
+        conditions.append(or_(by_recommendation, _own_sdg(params.sdg.strip().lower())))
+    rows = session.execute(
+        select(
+            ProgressUpdate.id,
+            ProgressUpdate.action_id,
+            Action.title,
+            ProgressUpdate.reported_on,
+            ProgressUpdate.narrative,
+            ProgressUpdate.new_status,
+            ProgressUpdate.evidence_url,
+            ProgressUpdate.published_at,
+        )
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(*conditions)
+        .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc())
+        .limit(FEED_SIZE)
+    ).all()
+    # published_at IS NOT NULL is among the conditions; the type checker cannot know.
+    return [
+        FeedEntry(
+            id=row[0],
+            action_id=row[1],
+            action_title=row[2],
+            reported_on=row[3],
+            narrative=row[4],
+            new_status=row[5],
+            evidence_url=row[6],
+            published_at=as_utc(row[7] or EMPTY_FEED_UPDATED),
+        )
+        for row in rows
+    ]
+
+
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _timestamp(value: datetime) -> str:
+    return as_utc(value).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: _clean(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def render_atom(
+    entries: Sequence[FeedEntry],
+    *,
+    feed_url: str,
+    title: str,
+    author: str,
+    action_url: Callable[[int], str],
+) -> bytes:
+    """The feed document. ``feed_url`` (with its filters) is also the feed's id; an entry's id is
+    its action's public URL with the update's number as fragment: unique and permanent."""
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    _add(feed, "id", feed_url)
+    _add(feed, "title", title)
+    _add(feed, "updated", _timestamp(entries[0].published_at if entries else EMPTY_FEED_UPDATED))
+    _add(feed, "link", rel="self", type=ATOM_MEDIA_TYPE, href=feed_url)
+    _add(_add(feed, "author"), "name", author)
+    _add(feed, "generator", "NRTD")
+    for entry in entries:
+        url = action_url(entry.action_id)
+        item = _add(feed, "entry")
+        _add(item, "id", f"{url}#progress-{entry.id}")
+        _add(item, "title", f"{entry.action_title}: progress reported on {entry.reported_on.isoformat()}")
+        _add(item, "updated", _timestamp(entry.published_at))
+        _add(item, "published", _timestamp(entry.published_at))
+        _add(item, "link", rel="alternate", type="application/json", href=url)
+        if entry.evidence_url:
+            _add(item, "link", rel="related", href=entry.evidence_url, title="Evidence")
+        if entry.new_status:
+            _add(item, "category", term=entry.new_status, label=entry.new_status.replace("_", " "))
+        _add(item, "summary", entry.narrative, type="text")
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body

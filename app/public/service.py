@@ -1,0 +1,116 @@
+"""Public recommendations: the staff list's filters, totals and keyset pages, shown through an allowlist.
+
+The reading is the recommendations service's, as the `reader` role sees it (internal notes and
+rationale already nulled, the cluster filter limited to published clusters); this module then
+copies the public fields one by one into the public shapes and adds the published clusters,
+actions and progress of the page in bulk. Withdrawn recommendations are never read: the staff
+``withdrawn`` filter is pinned to false, and a withdrawn one asked for by id is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.auth.actor import READER, Actor
+from app.core.errors import NotFound
+from app.public import related
+from app.public.schemas import (
+    PublicEntityRef,
+    PublicMechanismRef,
+    PublicRecommendation,
+    PublicRecommendationDetail,
+    PublicRecommendationPage,
+    PublicRecommendationParams,
+    PublicSdgRef,
+)
+from app.recommendations import schemas as staff
+from app.recommendations import service as recommendations
+from app.recommendations.filters import after_cursor, filter_conditions
+
+# Who the recommendations service reads for: the role that sees published data only.
+PUBLIC_READER = Actor(role=READER, label="public")
+
+
+def _staff_params(params: PublicRecommendationParams) -> staff.RecommendationListParams:
+    return staff.RecommendationListParams(**params.model_dump(), withdrawn=False, needs_review=None)
+
+
+def _entity(ref: staff.EntityRef | None) -> PublicEntityRef | None:
+    return None if ref is None else PublicEntityRef(id=ref.id, name=ref.name, acronym=ref.acronym)
+
+
+class _Extras:
+    """The published clusters and actions of a page's recommendations."""
+
+    def __init__(self, session: Session, ids: Sequence[int]) -> None:
+        self.clusters = related.clusters_of_recommendations(session, ids)
+        self.actions = related.actions_of_recommendations(session, ids)
+
+
+def _public_fields(item: staff.RecommendationOut, extras: _Extras) -> dict[str, object]:
+    """The allowlist: each public field named, nothing copied wholesale."""
+    local = item.local
+    return {
+        "id": item.id,
+        "symbol": item.symbol,
+        "document_id": item.document_id,
+        "mechanism": PublicMechanismRef(
+            code=item.mechanism.code, name=item.mechanism.name, family=item.mechanism.family
+        ),
+        "type": item.type,
+        "paragraph": item.paragraph,
+        "text": item.text,
+        "text_lang": item.text_lang,
+        "languages": item.languages,
+        "publication_date": item.publication_date,
+        "upr_cycle": item.upr_cycle,
+        "upr_session": item.upr_session,
+        "position": item.position,
+        "countries": item.countries,
+        "regions": item.regions,
+        "themes": item.themes,
+        "affected_persons": item.affected_persons,
+        "recommending_states": item.recommending_states,
+        "recommending_regions": item.recommending_regions,
+        "sdgs": [PublicSdgRef(code=sdg.code, title=sdg.title) for sdg in item.sdgs],
+        "status": local.status,
+        "priority": local.priority,
+        "lead_entity": _entity(local.lead_entity),
+        "supporting_entities": [
+            PublicEntityRef(id=e.id, name=e.name, acronym=e.acronym) for e in local.supporting_entities
+        ],
+        "clusters": extras.clusters.get(item.id, []),
+        "actions": extras.actions.get(item.id, []),
+    }
+
+
+def list_recommendations(session: Session, params: PublicRecommendationParams) -> PublicRecommendationPage:
+    staff_params = _staff_params(params)
+    if params.cluster is not None and not related.public_cluster_ids(session, {params.cluster}):
+        # An unpublished or archived cluster is answered as an unknown one: no members. The other
+        # filters are still checked, so a bad one is a 422 whatever the cluster.
+        filter_conditions(staff_params, session.get_bind().dialect.name)
+        if params.cursor:
+            after_cursor(params.cursor)
+        return PublicRecommendationPage(items=[], next_cursor=None, total=0)
+    page = recommendations.list_recommendations(session, PUBLIC_READER, staff_params)
+    extras = _Extras(session, [item.id for item in page.items])
+    return PublicRecommendationPage(
+        items=[PublicRecommendation.model_validate(_public_fields(item, extras)) for item in page.items],
+        next_cursor=page.next_cursor,
+        total=page.total,
+    )
+
+
+def get_recommendation(
+    session: Session, recommendation_id: int, lang: staff.Lang
+) -> PublicRecommendationDetail:
+    detail, _ = recommendations.get_recommendation(session, PUBLIC_READER, recommendation_id, lang)
+    if detail.withdrawn:
+        # Answered exactly as a recommendation that never existed.
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
+    extras = _Extras(session, [recommendation_id])
+    texts = {code: version.text for code, version in detail.texts.items()}
+    return PublicRecommendationDetail.model_validate({**_public_fields(detail, extras), "texts": texts})

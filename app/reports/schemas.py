@@ -1,0 +1,163 @@
+"""Query and data shapes of the implementation reports.
+
+The public report is built from its own allowlist models (``Report*``); the staff report uses
+subclasses that add the internal detail (``Staff*``). A public report never holds a staff object,
+so no renderer can print internal data into it.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from app.core.dates import IsoDate
+from app.recommendations.schemas import RecommendationListParams
+
+GroupBy = Literal["cluster", "mechanism", "theme"]
+ReportFormat = Literal["html", "docx", "xlsx"]
+
+# List parameters a report has no use for: it is not paged, and it covers current recommendations.
+_NOT_REPORT_FILTERS = frozenset({"cursor", "limit", "withdrawn"})
+# `needs_review` says an import changed a recommendation since staff last looked: internal work.
+_NOT_PUBLIC_FILTERS = _NOT_REPORT_FILTERS | {"needs_review"}
+# Dates written YYYY-MM-DD only (the list's lax `date` also takes a Unix time such as "0.0").
+_STRICT: dict[str, Any] = {"published_from": IsoDate | None, "published_to": IsoDate | None}
+_REPORT_OPTIONS: dict[str, Any] = {
+    "group_by": (
+        GroupBy,
+        Field(
+            "cluster",
+            description="One section per cluster, mechanism or theme. A recommendation in several "
+            "clusters or themes appears in each; those in none come last",
+        ),
+    ),
+    "format": (
+        ReportFormat,
+        Field("html", description="html (printable page), docx (Word) or xlsx (matrix)"),
+    ),
+}
+
+
+def _query_model(name: str, excluded: frozenset[str], doc: str) -> type[BaseModel]:
+    """The recommendation list's own filters (same names, limits and docs) plus the report options."""
+    fields: dict[str, Any] = {
+        field_name: (_STRICT.get(field_name, field.annotation), copy(field))
+        for field_name, field in RecommendationListParams.model_fields.items()
+        if field_name not in excluded
+    }
+    return create_model(name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields, **_REPORT_OPTIONS)
+
+
+# The query models are made from RecommendationListParams so the report filters can never drift
+# from the list's. A field cannot be removed from a pydantic subclass, hence create_model at run
+# time; the type checker sees a subclass, which reads the same.
+if TYPE_CHECKING:
+
+    class ReportQuery(RecommendationListParams):
+        group_by: GroupBy
+        format: ReportFormat
+
+    PublicReportQuery = ReportQuery
+else:
+    ReportQuery = _query_model(
+        "ReportQuery", _NOT_REPORT_FILTERS, "Report options and the recommendation list's filters."
+    )
+    PublicReportQuery = _query_model(
+        "PublicReportQuery", _NOT_PUBLIC_FILTERS, "Report options and the public recommendation filters."
+    )
+
+
+def list_params(query: BaseModel) -> RecommendationListParams:
+    """The list filters of a report query, for ``filter_conditions``: current recommendations only."""
+    filters = query.model_dump(exclude=set(_REPORT_OPTIONS))
+    return RecommendationListParams.model_validate({**filters, "withdrawn": False})
+
+
+class _Allowlist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportEntity(_Allowlist):
+    id: int
+    name: str
+    acronym: str | None
+
+
+class ReportProgress(_Allowlist):
+    """An approved and published progress update."""
+
+    id: int
+    action_title: str
+    reported_on: date
+    narrative: str
+    new_status: str | None
+    evidence_url: str | None
+
+
+class ReportAction(_Allowlist):
+    id: int
+    title: str
+    status: str
+    start_date: date | None
+    due_date: date | None
+    lead_entity: ReportEntity | None
+
+
+class ReportRecommendation(_Allowlist):
+    id: int
+    symbol: str | None
+    paragraph: str | None
+    mechanism_code: str
+    mechanism_name: str
+    type: str
+    text: str | None
+    text_lang: str | None
+    publication_date: date | None
+    position: str
+    upr_cycle: int | None
+    upr_session: int | None
+    themes: list[str]
+    clusters: list[str]
+    status: str
+    priority: str | None
+    lead_entity: ReportEntity | None
+    supporting_entities: list[ReportEntity]
+    actions: list[ReportAction]
+    latest_progress: ReportProgress | None
+
+
+class StaffAction(ReportAction):
+    published: bool
+
+
+class StaffProgress(ReportProgress):
+    state: str
+    published: bool
+
+
+class StaffRecommendation(ReportRecommendation):
+    """Adds the mechanism's internal work: never in a public report. Its ``actions`` are
+    ``StaffAction`` items, unpublished ones included."""
+
+    priority_rationale: str | None
+    internal_notes: str | None
+    # The newest update in any state, when it is not the latest published one.
+    latest_progress_internal: StaffProgress | None
+
+
+class ReportGroup(_Allowlist):
+    title: str
+    recommendations: list[ReportRecommendation]
+
+
+class Report(_Allowlist):
+    staff: bool
+    group_by: GroupBy
+    lang: str
+    generated_at: datetime
+    filters: list[tuple[str, str]] = Field(description="The filters used, as (name, value)")
+    total: int = Field(description="Distinct recommendations in the report")
+    groups: list[ReportGroup]

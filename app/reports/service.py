@@ -1,0 +1,305 @@
+"""The data of an implementation report: matching recommendations with their work, grouped.
+
+A report costs a fixed number of statements whatever its size: the recommendations (with their
+mechanism and local row by join), then their texts, themes, clusters, responsible entities,
+actions and progress updates in one query each. The related tables are read through the same
+filters as a subquery, so no statement carries thousands of bound ids but the progress lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput
+from app.models import (
+    Action,
+    ActionRecommendation,
+    Cluster,
+    ClusterRecommendation,
+    Entity,
+    Mechanism,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationTerm,
+    RecommendationText,
+    Term,
+)
+from app.models.local import RecommendationEntity, RecommendationLocal
+from app.plans.progress import published_progress
+from app.recommendations.filters import filter_conditions
+from app.recommendations.service import choose_text
+from app.reports.schemas import (
+    GroupBy,
+    Report,
+    ReportAction,
+    ReportEntity,
+    ReportGroup,
+    ReportProgress,
+    ReportQuery,
+    ReportRecommendation,
+    StaffAction,
+    StaffProgress,
+    StaffRecommendation,
+    list_params,
+)
+
+# A report is read by people: past this many recommendations it is a data export, not a report.
+MAX_RECOMMENDATIONS = 5000
+NO_CLUSTER = "No cluster"
+NO_THEME = "No theme"
+_NO_DATE = date.max
+
+
+@dataclass
+class _Related:
+    """Everything a report shows about its recommendations, by recommendation id."""
+
+    texts: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    themes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+    lead: dict[int, ReportEntity] = field(default_factory=dict)
+    supporting: dict[int, list[ReportEntity]] = field(default_factory=lambda: defaultdict(list))
+    actions: dict[int, list[Action]] = field(default_factory=lambda: defaultdict(list))
+    action_leads: dict[int, ReportEntity] = field(default_factory=dict)
+    published: dict[int, list[ProgressUpdate]] = field(default_factory=dict)
+    latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
+
+
+def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report:
+    """The report of the recommendations ``query``'s filters match (withdrawn ones never)."""
+    params = list_params(query)
+    conditions = filter_conditions(
+        params, session.get_bind().dialect.name, hints=False, published_clusters=not staff
+    )
+    rows = session.execute(
+        select(Recommendation, Mechanism.code, Mechanism.name, RecommendationLocal)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
+        .where(*conditions)
+        .limit(MAX_RECOMMENDATIONS + 1)
+    ).all()
+    if len(rows) > MAX_RECOMMENDATIONS:
+        _refuse_too_many(session, conditions)
+    matching = select(Recommendation.id).where(*conditions)
+    related = _load_related(session, matching, staff=staff)
+    lines = [_line(row, related, params.lang, staff=staff) for row in rows]
+    lines.sort(key=_reading_order)
+    return Report(
+        staff=staff,
+        group_by=query.group_by,
+        lang=params.lang,
+        generated_at=datetime.now(UTC).replace(microsecond=0),
+        filters=_filters_used(query),
+        total=len(lines),
+        groups=_groups(lines, query.group_by),
+    )
+
+
+def _refuse_too_many(session: Session, conditions: list[ColumnElement[bool]]) -> None:
+    total = session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
+    reason = (
+        f"{total} recommendations match; a report holds at most {MAX_RECOMMENDATIONS}: "
+        "narrow it with filters (mechanism, theme, cycle, cluster, status...) or use the exports"
+    )
+    raise InvalidInput(reason, errors=[{"field": "filters", "reason": reason}])
+
+
+def _entity(entity_id: int, name: str, acronym: str | None) -> ReportEntity:
+    return ReportEntity(id=entity_id, name=name, acronym=acronym)
+
+
+def _load_related(session: Session, matching: Select[Any], *, staff: bool) -> _Related:
+    related = _Related()
+    for rec_id, lang, text in session.execute(
+        select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
+            RecommendationText.recommendation_id.in_(matching)
+        )
+    ):
+        related.texts[rec_id][lang] = text
+    for rec_id, label in session.execute(
+        select(RecommendationTerm.recommendation_id, Term.label)
+        .join(Term, Term.id == RecommendationTerm.term_id)
+        .where(RecommendationTerm.role == "theme", RecommendationTerm.recommendation_id.in_(matching))
+    ):
+        related.themes[rec_id].append(label)
+    clusters = (
+        select(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
+        .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
+        .where(Cluster.archived.is_(False), ClusterRecommendation.recommendation_id.in_(matching))
+    )
+    if not staff:
+        clusters = clusters.where(Cluster.published.is_(True))
+    for rec_id, name, cluster_id in session.execute(clusters):
+        related.clusters[rec_id].append((name, cluster_id))
+    for rec_id, responsibility, entity_id, name, acronym in session.execute(
+        select(
+            RecommendationEntity.recommendation_id,
+            RecommendationEntity.responsibility,
+            Entity.id,
+            Entity.name,
+            Entity.acronym,
+        )
+        .join(Entity, Entity.id == RecommendationEntity.entity_id)
+        .where(RecommendationEntity.recommendation_id.in_(matching))
+    ):
+        if responsibility == "lead":
+            related.lead[rec_id] = _entity(entity_id, name, acronym)
+        else:
+            related.supporting[rec_id].append(_entity(entity_id, name, acronym))
+    _load_actions(session, matching, related, staff=staff)
+    return related
+
+
+def _load_actions(session: Session, matching: Select[Any], related: _Related, *, staff: bool) -> None:
+    actions = (
+        select(ActionRecommendation.recommendation_id, Action, Entity.id, Entity.name, Entity.acronym)
+        .join(Action, Action.id == ActionRecommendation.action_id)
+        .outerjoin(Entity, Entity.id == Action.lead_entity_id)
+        .where(ActionRecommendation.recommendation_id.in_(matching))
+    )
+    if not staff:
+        actions = actions.where(Action.published.is_(True))
+    for rec_id, action, entity_id, name, acronym in session.execute(actions):
+        related.actions[rec_id].append(action)
+        if entity_id is not None:
+            related.action_leads[action.id] = _entity(entity_id, name, acronym)
+    action_ids = {action.id for listed in related.actions.values() for action in listed}
+    related.published = dict(published_progress(session, action_ids))
+    if staff:
+        # The newest update of each action in any state: staff see what is in the pipeline.
+        updates = session.scalars(
+            select(ProgressUpdate)
+            .where(
+                ProgressUpdate.action_id.in_(
+                    select(ActionRecommendation.action_id).where(
+                        ActionRecommendation.recommendation_id.in_(matching)
+                    )
+                )
+            )
+            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        )
+        for update in updates:
+            related.latest_any.setdefault(update.action_id, update)
+
+
+def _newest(updates: Iterable[ProgressUpdate]) -> ProgressUpdate | None:
+    return max(updates, key=lambda update: (update.reported_on, update.id), default=None)
+
+
+def _progress(update: ProgressUpdate, titles: dict[int, str]) -> ReportProgress:
+    return ReportProgress(
+        id=update.id,
+        action_title=titles[update.action_id],
+        reported_on=update.reported_on,
+        narrative=update.narrative,
+        new_status=update.new_status,
+        evidence_url=update.evidence_url,
+    )
+
+
+def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecommendation:
+    rec: Recommendation = row.Recommendation
+    local: RecommendationLocal | None = row.RecommendationLocal
+    actions = sorted(related.actions.get(rec.id, []), key=lambda a: (a.due_date or _NO_DATE, a.id))
+    titles = {action.id: action.title for action in actions}
+    latest = _newest(update for action in actions for update in related.published.get(action.id, [])[:1])
+    text_lang, text = choose_text(related.texts.get(rec.id, {}), lang)
+    fields: dict[str, Any] = {
+        "id": rec.id,
+        "symbol": rec.symbol,
+        "paragraph": rec.paragraph,
+        "mechanism_code": row.code,
+        "mechanism_name": row.name,
+        "type": rec.type,
+        "text": text,
+        "text_lang": text_lang,
+        "publication_date": rec.publication_date,
+        "position": rec.position,
+        "upr_cycle": rec.upr_cycle,
+        "upr_session": rec.upr_session,
+        "themes": sorted(related.themes.get(rec.id, []), key=str.casefold),
+        "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
+        "status": local.status if local else "not_started",
+        "priority": local.priority if local else None,
+        "lead_entity": related.lead.get(rec.id),
+        "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: e.name.casefold()),
+        "latest_progress": _progress(latest, titles) if latest else None,
+    }
+    action_fields = [
+        {
+            "id": action.id,
+            "title": action.title,
+            "status": action.status,
+            "start_date": action.start_date,
+            "due_date": action.due_date,
+            "lead_entity": related.action_leads.get(action.id),
+        }
+        for action in actions
+    ]
+    if not staff:
+        return ReportRecommendation(**fields, actions=[ReportAction(**item) for item in action_fields])
+    newest = _newest(related.latest_any[a.id] for a in actions if a.id in related.latest_any)
+    internal = None
+    if newest is not None and (latest is None or newest.id != latest.id):
+        internal = StaffProgress(
+            **_progress(newest, titles).model_dump(), state=newest.state, published=newest.published
+        )
+    return StaffRecommendation(
+        **fields,
+        actions=[
+            StaffAction(**item, published=action.published)
+            for item, action in zip(action_fields, actions, strict=True)
+        ],
+        priority_rationale=local.priority_rationale if local else None,
+        internal_notes=local.internal_notes if local else None,
+        latest_progress_internal=internal,
+    )
+
+
+def _cluster_order(cluster: tuple[str, int]) -> tuple[str, int]:
+    return cluster[0].casefold(), cluster[1]
+
+
+def _paragraph_key(paragraph: str | None) -> tuple[tuple[int, str], ...]:
+    """Numbers compare as numbers: paragraph 142.10 comes after 142.9."""
+    parts = re.findall(r"\d+|\D+", paragraph or "")
+    return tuple((int(part), "") if part.isdigit() else (1 << 30, part) for part in parts)
+
+
+def _reading_order(line: ReportRecommendation) -> tuple[Any, ...]:
+    """Newest document first, then the document's own paragraph order."""
+    published = line.publication_date or date.min
+    return (-published.toordinal(), line.symbol or "", _paragraph_key(line.paragraph), line.id)
+
+
+def _groups(lines: list[ReportRecommendation], group_by: GroupBy) -> list[ReportGroup]:
+    """Sections in alphabetical order; the recommendations in no cluster or theme come last."""
+    sections: dict[tuple[int, str, str], list[ReportRecommendation]] = defaultdict(list)
+    for line in lines:
+        if group_by == "mechanism":
+            titles = [f"{line.mechanism_name} ({line.mechanism_code})"]
+        else:
+            titles = line.clusters if group_by == "cluster" else line.themes
+        if not titles:
+            sections[(1, "", NO_CLUSTER if group_by == "cluster" else NO_THEME)].append(line)
+        for title in dict.fromkeys(titles):
+            sections[(0, title.casefold(), title)].append(line)
+    return [ReportGroup(title=key[2], recommendations=sections[key]) for key in sorted(sections)]
+
+
+def _filters_used(query: ReportQuery) -> list[tuple[str, str]]:
+    """The filters that narrow the report, as shown on it (the language and options are not filters)."""
+    used = query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format"})
+    shown = []
+    for name, value in used.items():
+        text = ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+        shown.append((name, text))
+    return shown

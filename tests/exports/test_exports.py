@@ -1,0 +1,265 @@
+"""Staff and public exports: formats, columns, filters, what the public never gets, who may call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.exports.schemas import PublicExportRow, StaffExportRow
+from tests.exports.files import PUBLIC, STAFF, csv_header, csv_rows, json_rows, rows_of, xlsx_rows, xlsx_text
+from tests.factories import import_records, record
+from tests.public.conftest import MakeClient
+from tests.public.world import SECRETS, World
+
+FORMATS = ["csv", "xlsx", "json"]
+INTERNAL = {
+    "internal_notes",
+    "priority_rationale",
+    "needs_review",
+    "source",
+    "external_id",
+    "withdrawn",
+    "issues",
+}
+
+
+def _ids(rows: list[dict[str, Any]]) -> list[int]:
+    return [int(row["id"]) for row in rows]
+
+
+# --- formats -----------------------------------------------------------------------------------
+
+
+def test_staff_csv_has_every_column_and_the_internal_fields(public: TestClient, world: World) -> None:
+    response = public.get(f"{STAFF}.csv", headers=world.coordinator)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="nrtd-recommendations-') and disposition.endswith(
+        '.csv"'
+    )
+    assert csv_header(response.content) == list(StaffExportRow.model_fields)
+    rows = csv_rows(response.content)
+    # Newest first as the list; the withdrawn one is left out unless asked for.
+    assert _ids(rows) == [world.rec["P2"], world.rec["P1"]]
+    p1 = rows[1]
+    assert p1["external_id"] == "P1" and p1["source"] == "uhri"
+    assert p1["text"] == "1. Ensure free primary education for every child."
+    assert (p1["status"], p1["priority"]) == ("in_progress", "high")
+    assert p1["priority_rationale"] == "Because qz-priority-rationale"
+    assert p1["internal_notes"] == "Call the minister qz-internal-notes"
+    assert p1["lead_entity"] == "Ministry of Justice"
+    assert p1["supporting_entities"] == "Ministry of Labour"
+    assert p1["clusters"] == "Education; qz-hidden-cluster"  # not the archived one
+    assert p1["action_count"] == "2"  # the published action and the unpublished one
+    assert (p1["themes"], p1["sdgs"], p1["countries"]) == ("Right to education", "4.1", "Peru")
+    assert (rows[0]["upr_cycle"], rows[0]["position"], rows[0]["recommending_states"]) == (
+        "3",
+        "supported",
+        "Chile",
+    )
+
+
+def test_staff_xlsx_and_json_hold_the_same_rows(public: TestClient, world: World) -> None:
+    csv_body = csv_rows(public.get(f"{STAFF}.csv", headers=world.coordinator).content)
+    xlsx = public.get(f"{STAFF}.xlsx", headers=world.coordinator)
+    document = public.get(f"{STAFF}.json", headers=world.coordinator)
+
+    assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
+    header, sheet = xlsx_rows(xlsx.content)
+    assert header == list(StaffExportRow.model_fields)
+    assert [{name: "" if value is None else str(value) for name, value in row.items()} for row in sheet] == [
+        {**row, "publication_date": row["publication_date"] + " 00:00:00"} for row in csv_body
+    ]
+    assert sheet[1]["action_count"] == 2 and isinstance(sheet[1]["upr_cycle"], type(None))
+
+    assert document.headers["content-type"] == "application/json"
+    items = json_rows(document.content)
+    assert [list(item) for item in items] == [list(StaffExportRow.model_fields)] * 2
+    p1 = items[1]
+    assert p1["lead_entity"] == {"id": world.justice, "name": "Ministry of Justice", "acronym": "MOJ"}
+    assert p1["clusters"] == [
+        {"id": world.cluster, "name": "Education"},
+        {"id": world.hidden_cluster, "name": "qz-hidden-cluster"},
+    ]
+    assert p1["sdgs"] == ["4.1"] and p1["internal_notes"] == "Call the minister qz-internal-notes"
+
+
+def test_an_empty_export_is_still_a_valid_file(public: TestClient, world: World) -> None:
+    empty = "?published_from=2099-01-01"
+    assert csv_rows(public.get(f"{STAFF}.csv{empty}", headers=world.coordinator).content) == []
+    assert json_rows(public.get(f"{PUBLIC}.json{empty}").content) == []
+    header, rows = xlsx_rows(public.get(f"{PUBLIC}.xlsx{empty}").content)
+    assert header == list(PublicExportRow.model_fields) and rows == []
+
+
+def test_cells_a_spreadsheet_would_run_are_written_as_text(client: TestClient, engine: Engine) -> None:
+    import_records(engine, [record("F", '=HYPERLINK("http://evil.example","x")', themes=["@SUM(A1)"])])
+
+    (row,) = csv_rows(client.get(f"{STAFF}.csv").content)
+    assert row["text"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["themes"] == "'@SUM(A1)"
+    _, (cell,) = xlsx_rows(client.get(f"{STAFF}.xlsx").content)
+    assert cell["text"] == '=HYPERLINK("http://evil.example","x")'  # a string cell, not a formula
+    assert "<f>" not in xlsx_text(client.get(f"{STAFF}.xlsx").content)
+    assert json_rows(client.get(f"{STAFF}.json").content)[0]["text"].startswith("=HYPERLINK")
+
+
+# --- the public exports ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_public_exports_hold_published_data_only(public: TestClient, world: World, fmt: str) -> None:
+    response = public.get(f"{PUBLIC}.{fmt}")
+
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "public, max-age=60"
+    text = xlsx_text(response.content) if fmt == "xlsx" else response.content.decode("utf-8-sig")
+    leaked = {marker: where for marker, where in SECRETS.items() if marker in text}
+    assert leaked == {}
+    rows = rows_of(fmt, response.content)
+    assert [list(row) for row in rows] == [list(PublicExportRow.model_fields)] * 2
+    assert not INTERNAL & set(rows[0])
+    assert _ids(rows) == [world.rec["P2"], world.rec["P1"]]  # never the withdrawn one
+    p1 = rows[1]
+    assert p1["status"] == "in_progress" and p1["priority"] == "high"
+    assert str(p1["action_count"]) == "1"  # the published action only
+    assert p1["clusters"] in ("Education", [{"id": world.cluster, "name": "Education"}])
+
+
+def test_staff_credentials_get_the_same_public_export(public: TestClient, world: World) -> None:
+    anonymous = public.get(f"{PUBLIC}.json").json()
+    assert public.get(f"{PUBLIC}.json", headers=world.coordinator).json() == anonymous
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+STAFF_FILTERS: list[tuple[str, Callable[[World], str], list[str]]] = [
+    ("theme", lambda w: "theme=child labour", ["P2"]),
+    ("status", lambda w: "status=in_progress", ["P1"]),
+    ("not started", lambda w: "status=not_started", ["P2"]),
+    ("mechanism", lambda w: "mechanism=UPR", ["P2"]),
+    ("entity", lambda w: f"entity={w.justice}&responsibility=lead", ["P1"]),
+    ("supporting", lambda w: f"entity={w.labour}&responsibility=supporting", ["P1"]),
+    ("sdg goal", lambda w: "sdg=4", ["P1"]),
+    ("search", lambda w: "q=mines", ["P2"]),
+    ("cycle", lambda w: "cycle=3", ["P2"]),
+    ("priority", lambda w: "priority=high", ["P1"]),
+    ("position", lambda w: "position=supported", ["P2"]),
+    ("hidden cluster", lambda w: f"cluster={w.hidden_cluster}", ["P2", "P1"]),
+    ("withdrawn", lambda w: "withdrawn=true", ["W"]),
+    ("country", lambda w: "country=peru", ["P1"]),
+    ("combined", lambda w: "mechanism=CRC&status=not_started", []),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "expected"), STAFF_FILTERS, ids=[f[0] for f in STAFF_FILTERS])
+def test_staff_exports_honour_the_list_filters(
+    public: TestClient, world: World, name: str, query: Callable[[World], str], expected: list[str]
+) -> None:
+    wanted = [world.rec[key] for key in expected]
+    listed = public.get(f"/api/v1/recommendations?{query(world)}&limit=200", headers=world.coordinator)
+    assert [item["id"] for item in listed.json()["items"]] == wanted  # the list agrees
+
+    for fmt in FORMATS:
+        response = public.get(f"{STAFF}.{fmt}?{query(world)}", headers=world.coordinator)
+        assert response.status_code == 200, response.text
+        assert _ids(rows_of(fmt, response.content)) == wanted, fmt
+
+
+PUBLIC_FILTERS: list[tuple[str, Callable[[World], str], list[str]]] = [
+    ("status", lambda w: "status=in_progress", ["P1"]),
+    ("theme", lambda w: "theme=Child labour", ["P2"]),
+    ("entity", lambda w: f"entity={w.justice}", ["P1"]),
+    ("published cluster", lambda w: f"cluster={w.cluster}", ["P2", "P1"]),
+    ("unpublished cluster", lambda w: f"cluster={w.hidden_cluster}", []),
+    ("archived cluster", lambda w: f"cluster={w.archived_cluster}", []),
+    ("search of a withdrawn text", lambda w: "q=withdrawn", []),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "expected"), PUBLIC_FILTERS, ids=[f[0] for f in PUBLIC_FILTERS])
+def test_public_exports_honour_the_filters_on_published_data(
+    public: TestClient, world: World, name: str, query: Callable[[World], str], expected: list[str]
+) -> None:
+    for fmt in FORMATS:
+        response = public.get(f"{PUBLIC}.{fmt}?{query(world)}")
+        assert response.status_code == 200, response.text
+        assert _ids(rows_of(fmt, response.content)) == [world.rec[key] for key in expected]
+
+
+def test_lang_chooses_the_text_language_with_a_fallback(client: TestClient, engine: Engine) -> None:
+    import_records(
+        engine, [record("L", texts={"en": "<p>Adopt a law.</p>", "fr": "<p>Adopter une loi.</p>"})]
+    )
+    (fr,) = json_rows(client.get(f"{STAFF}.json?lang=fr").content)
+    assert (fr["text"], fr["text_lang"], fr["languages"]) == ("Adopter une loi.", "fr", ["en", "fr"])
+    (es,) = json_rows(client.get(f"{PUBLIC}.json?lang=es").content)
+    assert (es["text"], es["text_lang"]) == ("Adopt a law.", "en")
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        (f"{STAFF}.csv?sdg=99", "sdg"),
+        (f"{STAFF}.xlsx?responsibility=lead", "responsibility"),
+        (f"{STAFF}.json?limit=5", "limit"),
+        (f"{STAFF}.json?cursor=abc", "cursor"),
+        (f"{STAFF}.csv?format=xml", "format"),
+        (f"{STAFF}.json?format=template", "format"),
+        (f"{STAFF}.csv?priority=urgent", "priority.0"),
+        (f"{PUBLIC}.csv?withdrawn=true", "withdrawn"),
+        (f"{PUBLIC}.json?needs_review=true", "needs_review"),
+        (f"{PUBLIC}.xlsx?sdg=5.99", "sdg"),
+        (f"{PUBLIC}.csv?nonsense=1", "nonsense"),
+    ],
+)
+def test_bad_filters_are_refused_before_anything_is_sent(
+    public: TestClient, world: World, url: str, field: str
+) -> None:
+    response = public.get(url, headers=world.coordinator)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert field in {error["field"] for error in response.json()["errors"]}
+
+
+# --- who may call ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_staff_exports_are_for_staff(
+    anonymous_client: TestClient, headers_for: Callable[..., dict[str, str]], fmt: str
+) -> None:
+    url = f"{STAFF}.{fmt}"
+    assert anonymous_client.get(url).status_code == 401
+    assert anonymous_client.get(url, headers=headers_for("reader")).status_code == 403
+    for role in ("admin", "coordinator", "focal_point"):
+        assert anonymous_client.get(url, headers=headers_for(role)).status_code == 200, role
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_public_exports_follow_the_public_access_setting(
+    make_client: MakeClient, headers_for: Callable[..., dict[str, str]], fmt: str
+) -> None:
+    url = f"{PUBLIC}.{fmt}"
+    assert make_client().get(url).status_code == 200  # open (the default): anonymous
+
+    keyed = make_client(public_access="key")
+    assert keyed.get(url).status_code == 401
+    assert keyed.get(url, headers=headers_for("reader")).status_code == 200
+
+    assert make_client(public_access="off").get(url).status_code == 404
+
+
+def test_public_exports_count_against_the_rate_limit(make_client: MakeClient) -> None:
+    limited = make_client(public_rate_limit=2)
+    assert [limited.get(f"{PUBLIC}.csv").status_code for _ in range(2)] == [200, 200]
+    refused = limited.get(f"{PUBLIC}.json")
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1

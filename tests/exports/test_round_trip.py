@@ -1,0 +1,106 @@
+"""The staff CSV export in the template layout imports back through the CSV import: nothing changes."""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.core.config import Settings
+from app.imports.template import TEMPLATE_COLUMNS
+from importers.csv_template import read_csv_template
+from importers.record import MalformedInput
+from importers.run import RunSummary, import_csv_template
+from tests.exports.files import STAFF, csv_header, csv_rows
+from tests.uhri_records import snapshot
+
+WRITES = ("import_runs", "import_leases")  # what any run writes, even one that changes nothing
+
+# Manual recommendations as a user's file brings them: translations, lists, quotes and line
+# breaks in cells, a text a spreadsheet would run, a mechanism by alias and one by a new name.
+MANUAL_CSV = """\
+external_id,mechanism,type,symbol,text,language,publication_date,countries,regions,themes,affected_persons,sdgs,recommending_states,recommending_regions,upr_session,position
+ACHPR-LSO-2023-17,African Commission on Human and Peoples' Rights,recommendation,ACHPR/Res.522,"17. Criminalise marital rape, in line with:
+- Article 4 of the ""Maputo Protocol"".",en,2023-05-10,Lesotho; South Africa,Africa,Women's rights; Domestic violence,Women & girls,5.2; 16.a,,,,
+ACHPR-LSO-2023-17,,,,"17. Ériger le viol conjugal en infraction.",fr,,,,,,,,,,
+,CIDH,observation,OEA/Ser.L/V/II,"La Comisión observa la falta de datos.",es,2024-02-01,PE,,Indigenous peoples,Women & girls,5.2,,,,
+UPR-PER-42-118.7,UPR,recommendation,A/HRC/56/5,"=Ratify the Optional Protocol (Norway);",en,2024-07-01,Peru,,Torture,,16.3,Norway; Turkey,WEOG,42,accepted
+DP-2024-3,Defensoría del Pueblo del Perú,recommendation,,"- Garantizar el acceso a la justicia.",es,,Peru,,Access to justice,,,,,,
+"""
+MANUAL_COUNT = 4
+
+
+def _ok(summary: RunSummary) -> RunSummary:
+    assert summary.ok and summary.counts.rejected == 0, summary.line()
+    return summary
+
+
+@pytest.fixture
+def manual(engine: Engine, settings: Settings, tmp_path: Path, client: TestClient) -> Engine:
+    """The file above imported, one manual recommendation made through the API, local work on one."""
+    path = tmp_path / "manual.csv"
+    path.write_text(MANUAL_CSV, encoding="utf-8")
+    assert _ok(import_csv_template(engine, settings, path)).counts.created == MANUAL_COUNT
+    body = {
+        "mechanism": "NHRI-X",
+        "mechanism_name": "National Human Rights Institution X",
+        "mechanism_family": "other",
+        "text": "Publish the prison inspection reports.",
+        "themes": ["Detention"],
+        "sdgs": ["16.3"],
+    }
+    created = client.post("/api/v1/recommendations", json=body)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/recommendations/{created.json()['id']}"
+    patch = {"status": "in_progress", "internal_notes": "not in the template"}
+    edited = client.patch(url, json=patch, headers={"If-Match": client.get(url).headers["ETag"]})
+    assert edited.status_code == 200, edited.text
+    return engine
+
+
+def test_the_template_export_imports_back_without_changing_anything(
+    manual: Engine, client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    response = client.get(f"{STAFF}.csv?format=template&source=manual")
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].startswith(
+        'attachment; filename="nrtd-recommendations-template-'
+    )
+    assert csv_header(response.content) == list(TEMPLATE_COLUMNS)
+    rows = csv_rows(response.content)
+    assert len(rows) == MANUAL_COUNT + 2  # a row per text: the ACHPR one has two
+    assert len({row["external_id"] for row in rows}) == MANUAL_COUNT + 1
+    path = tmp_path / "export.csv"
+    path.write_bytes(response.content)
+    before = snapshot(manual, skip=WRITES)
+
+    summary = _ok(import_csv_template(manual, settings, path))
+
+    assert (summary.counts.created, summary.counts.updated) == (0, 0)
+    assert summary.counts.unchanged == MANUAL_COUNT + 1
+    assert snapshot(manual, skip=WRITES) == before
+
+
+def test_the_template_export_honours_the_filters(manual: Engine, client: TestClient) -> None:
+    rows = csv_rows(client.get(f"{STAFF}.csv?format=template&source=manual&mechanism=UPR").content)
+    assert [row["external_id"] for row in rows] == ["UPR-PER-42-118.7"]
+    assert rows[0]["text"] == "'=Ratify the Optional Protocol (Norway);"  # guarded, and read back unguarded
+    assert (rows[0]["upr_session"], rows[0]["position"]) == ("42", "supported")
+    rows = csv_rows(client.get(f"{STAFF}.csv?format=template&status=in_progress").content)
+    assert [row["mechanism"] for row in rows] == ["NHRI-X"]
+    assert csv_rows(client.get(f"{STAFF}.csv?format=template&theme=nothing-such").content) == []
+
+
+def test_the_open_data_csv_is_not_the_import_template(
+    manual: Engine, client: TestClient, tmp_path: Path
+) -> None:
+    """Its extra columns would stop the import (unknown columns are refused): hence `format=template`."""
+    path = tmp_path / "open-data.csv"
+    path.write_bytes(client.get(f"{STAFF}.csv?source=manual").content)
+    with pytest.raises(MalformedInput, match="unknown column"):
+        list(read_csv_template(path))

@@ -1,0 +1,186 @@
+"""Statistics: exact counts on a known world, the filters, published data only for the public."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from app.exports.schemas import PublicStats, StaffStats
+from tests.factories import import_records, record
+from tests.public.conftest import MakeClient
+from tests.public.world import SECRETS, World
+
+STAFF_STATS = "/api/v1/stats"
+PUBLIC_STATS = "/api/v1/public/stats"
+
+
+def counts(buckets: list[dict[str, Any]]) -> dict[str, int]:
+    return {bucket["key"]: bucket["count"] for bucket in buckets}
+
+
+def test_staff_statistics_of_the_world(public: TestClient, world: World) -> None:
+    response = public.get(STAFF_STATS, headers=world.coordinator)
+
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert set(data) == set(StaffStats.model_fields)
+    assert (data["total"], data["needs_review"]) == (2, 0)  # the withdrawn one is left out
+    assert counts(data["by_status"]) == {
+        "not_started": 1,
+        "in_progress": 1,
+        "partially_implemented": 0,
+        "implemented": 0,
+        "not_applicable": 0,
+    }
+    assert counts(data["by_mechanism"]) == {"CRC": 1, "UPR": 1}
+    assert {bucket["label"]: bucket["count"] for bucket in data["by_theme"]} == {
+        "Child labour": 1,
+        "Right to education": 1,
+    }
+    assert counts(data["by_sdg_goal"]) == {"4": 1, "8": 1}
+    assert data["by_sdg_goal"][0]["label"].startswith("Ensure inclusive and equitable quality education")
+    assert counts(data["by_lead_entity"]) == {str(world.justice): 1, "none": 1}
+    assert {bucket["label"] for bucket in data["by_lead_entity"]} == {
+        "Ministry of Justice (MOJ)",
+        "No lead entity",
+    }
+    assert counts(data["by_cycle"]) == {"3": 1, "none": 1}
+    assert counts(data["by_position"]) == {"supported": 1, "noted": 0, "none": 1}
+    assert counts(data["by_priority"]) == {"high": 1, "medium": 0, "low": 0, "none": 1}
+    # Both actions are linked to P1; the published one is past due and still in progress.
+    actions = data["actions"]
+    assert (actions["total"], actions["overdue"]) == (2, 1)
+    assert counts(actions["by_status"]) == {
+        "planned": 0,
+        "in_progress": 2,
+        "completed": 0,
+        "delayed": 0,
+        "cancelled": 0,
+    }
+
+
+def test_public_statistics_count_published_actions_only(public: TestClient, world: World) -> None:
+    response = public.get(PUBLIC_STATS)
+
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert set(data) == set(PublicStats.model_fields)  # no needs_review
+    assert data["total"] == 2
+    assert counts(data["by_status"])["in_progress"] == 1
+    assert (data["actions"]["total"], data["actions"]["overdue"]) == (1, 1)
+    assert not [marker for marker in SECRETS if marker in response.text]
+
+
+@pytest.mark.parametrize(
+    ("query", "staff", "public_actions"),
+    [
+        # P2 only: the unpublished action is linked to it, the published one through the cluster "Education".
+        ("mechanism=UPR", {"total": 1, "actions": 2}, 1),
+        ("status=in_progress", {"total": 1, "actions": 2}, 1),
+        ("theme=Right to education", {"total": 1, "actions": 2}, 1),
+        ("cycle=3", {"total": 1, "actions": 2}, 1),
+        ("published_from=2099-01-01", {"total": 0, "actions": 0}, 0),
+    ],
+)
+def test_statistics_honour_the_filters(
+    public: TestClient, world: World, query: str, staff: dict[str, int], public_actions: int
+) -> None:
+    data = public.get(f"{STAFF_STATS}?{query}", headers=world.coordinator).json()
+    assert {"total": data["total"], "actions": data["actions"]["total"]} == staff
+    assert sum(bucket["count"] for bucket in data["by_status"]) == staff["total"]
+    published = public.get(f"{PUBLIC_STATS}?{query}").json()
+    assert (published["total"], published["actions"]["total"]) == (staff["total"], public_actions)
+
+
+def test_withdrawn_statistics_for_staff_only(public: TestClient, world: World) -> None:
+    data = public.get(f"{STAFF_STATS}?withdrawn=true", headers=world.coordinator).json()
+    assert data["total"] == 1
+    assert data["actions"]["total"] == 1  # the published action is linked to W
+    assert public.get(f"{PUBLIC_STATS}?withdrawn=true").status_code == 422
+
+
+def test_a_recommendation_counts_once_per_sdg_goal(client: TestClient, engine: Engine) -> None:
+    import_records(
+        engine,
+        [
+            record("A", sdgs=["5.1", "5.2"]),
+            record("B", sdgs=["5"]),
+            record("C", sdgs=["5.2", "16.a"]),
+            record("D"),
+        ],
+    )
+    data = client.get(f"{STAFF_STATS}?lang=fr").json()
+    assert [(bucket["key"], bucket["count"]) for bucket in data["by_sdg_goal"]] == [("5", 3), ("16", 1)]
+    assert data["by_sdg_goal"][0]["label"].startswith("Parvenir ")
+    assert data["by_sdg_goal"][0]["label"].endswith("toutes les femmes et les filles")
+    assert data["total"] == 4
+
+
+@pytest.fixture
+def statements(public: TestClient) -> Iterator[list[str]]:
+    engine = public.app.state.engine  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record_statement)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record_statement)
+
+
+def test_statistics_take_a_fixed_number_of_queries(
+    public: TestClient, world: World, engine: Engine, statements: list[str]
+) -> None:
+    public.get(STAFF_STATS, headers=world.coordinator)
+    few = len(statements)
+    import_records(
+        engine,
+        [record(f"X{n}", themes=[f"Theme {n}"], sdgs=[f"{n % 17 + 1}"], mechanism="CAT") for n in range(40)],
+    )
+    statements.clear()
+
+    data = public.get(STAFF_STATS, headers=world.coordinator).json()
+
+    assert data["total"] == 42
+    assert len(statements) == few  # one GROUP BY per dimension, whatever the number of rows
+    assert few <= 14, statements
+
+
+def test_public_statistics_are_cacheable(public: TestClient, world: World, engine: Engine) -> None:
+    first = public.get(PUBLIC_STATS)
+    tag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, max-age=60"
+
+    again = public.get(PUBLIC_STATS, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+
+    import_records(engine, [record("NEW")])
+    changed = public.get(PUBLIC_STATS, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert changed.json()["total"] == 3
+
+
+def test_staff_statistics_are_for_staff(
+    anonymous_client: TestClient, headers_for: Callable[..., dict[str, str]]
+) -> None:
+    assert anonymous_client.get(STAFF_STATS).status_code == 401
+    assert anonymous_client.get(STAFF_STATS, headers=headers_for("reader")).status_code == 403
+    for role in ("admin", "coordinator", "focal_point"):
+        assert anonymous_client.get(STAFF_STATS, headers=headers_for(role)).status_code == 200, role
+    bad = anonymous_client.get(f"{STAFF_STATS}?sdg=42", headers=headers_for("coordinator"))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "sdg"
+
+
+def test_public_statistics_follow_the_public_access_setting(
+    make_client: MakeClient, headers_for: Callable[..., dict[str, str]]
+) -> None:
+    assert make_client().get(PUBLIC_STATS).status_code == 200
+    keyed = make_client(public_access="key")
+    assert keyed.get(PUBLIC_STATS).status_code == 401
+    assert keyed.get(PUBLIC_STATS, headers=headers_for("reader")).status_code == 200
+    assert make_client(public_access="off").get(PUBLIC_STATS).status_code == 404

@@ -1,0 +1,130 @@
+"""Exports are streamed: rows are read in keyset batches as the body is sent, never all at once."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from app.exports import service
+from app.recommendations.schemas import RecommendationListParams
+from tests.exports.files import STAFF, csv_rows, json_rows, xlsx_rows
+from tests.factories import import_records, record
+
+COUNT = 5000
+# About 1.7 kB of text each: the whole CSV is some 9 MB.
+TEXT = "Adopt and enforce a comprehensive law against discrimination in employment and education. " * 18
+DATA = COUNT * len(TEXT)  # the text exported, some 8 MB
+
+
+@pytest.fixture
+def many(engine: Engine) -> Engine:
+    import_records(
+        engine,
+        [
+            record(
+                f"R{n:05d}",
+                f"<p>{n}. {TEXT}</p>",
+                themes=[f"Theme {n % 7}"],
+                sdgs=["5.2"],
+                countries=["Peru"],
+            )
+            for n in range(COUNT)
+        ],
+    )
+    return engine
+
+
+@pytest.fixture
+def batch_queries(engine: Engine) -> Iterator[list[str]]:
+    """The batch queries run: the ones ordered as the list orders recommendations."""
+    seen: list[str] = []
+
+    def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "ORDER BY recommendations.sort_date DESC, recommendations.id DESC" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record_statement)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record_statement)
+
+
+def _export(engine: Engine, fmt: service.ExportFormat, batch_size: int, **filters: Any) -> Iterator[bytes]:
+    params = RecommendationListParams(**filters)
+    return service.recommendation_export(engine, params, fmt, public=False, batch_size=batch_size).chunks
+
+
+def test_rows_are_read_in_keyset_batches_as_the_body_is_consumed(
+    many: Engine, batch_queries: list[str]
+) -> None:
+    chunks = _export(many, "csv", 1000)
+    assert batch_queries == []  # nothing read before the body is asked for
+
+    header = next(chunks)
+    first = next(chunks)
+    assert len(batch_queries) == 1  # one batch read for the first rows sent
+    assert len(csv_rows(header + first)) == 1000
+
+    body = header + first + b"".join(chunks)
+
+    # 5 full batches, then one that finds nothing more.
+    assert len(batch_queries) == COUNT // 1000 + 1
+    ids = [int(row["id"]) for row in csv_rows(body)]
+    assert len(ids) == len(set(ids)) == COUNT
+    assert ids == sorted(ids, reverse=True)  # one sort date: newest id first, across batches
+
+
+def _warm(engine: Engine, fmt: service.ExportFormat) -> None:
+    """Compile and cache every statement of an export (a few batches); not measured."""
+    chunks = _export(engine, fmt, 100)
+    for _ in zip(range(3), chunks, strict=False):
+        pass
+    chunks.close()  # type: ignore[attr-defined]
+
+
+def _peak_while_streaming(chunks: Iterator[bytes]) -> tuple[int, int]:
+    """(peak bytes allocated while the body was produced, size of the body)."""
+    size = 0
+    tracemalloc.start()
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, size
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_a_large_export_is_never_held_in_memory(many: Engine, fmt: service.ExportFormat) -> None:
+    _warm(many, fmt)
+
+    peak, size = _peak_while_streaming(_export(many, fmt, 100))
+
+    assert size > DATA or fmt == "xlsx"  # the XLSX file itself is zipped
+    # Streamed 100 rows at a time, the process never holds more than a small part of the data.
+    assert peak < DATA / 4, (peak, DATA)
+
+
+def test_the_memory_measurement_sees_an_export_held_whole(many: Engine) -> None:
+    """The same export read in one batch holds all the data: the test above can fail."""
+    _warm(many, "csv")
+    peak, _ = _peak_while_streaming(_export(many, "csv", 100))
+    whole_peak, _ = _peak_while_streaming(_export(many, "csv", COUNT))
+    assert whole_peak > DATA > 5 * peak, (whole_peak, DATA, peak)
+
+
+def test_the_api_streams_the_same_file(many: Engine, client: TestClient) -> None:
+    with client.stream("GET", f"{STAFF}.csv") as response:
+        assert response.status_code == 200
+        assert response.headers["content-disposition"].startswith("attachment;")
+        assert "content-length" not in response.headers  # sent in chunks, not built first
+        body = b"".join(response.iter_bytes())
+    assert len(csv_rows(body)) == COUNT
+    assert len(json_rows(client.get(f"{STAFF}.json").content)) == COUNT
+    header, rows = xlsx_rows(client.get(f"{STAFF}.xlsx").content)
+    assert len(rows) == COUNT and header[0] == "id"

@@ -1,0 +1,46 @@
+"""The server-rendered SVG bar charts."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from app.portal.charts import BAR_AREA, Bar, bar_chart
+from app.portal.i18n import choose_language, from_accept_language
+
+
+def _widths(svg: str) -> list[str]:
+    widths: list[str] = []
+
+    class Rects(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "rect":
+                widths.append(dict(attrs)["width"] or "")
+
+    Rects().feed(svg)
+    return widths
+
+
+def test_bars_are_proportional_to_the_largest_value() -> None:
+    svg = bar_chart("c", "Title", "Description", [Bar("a", 10), Bar("b", 5), Bar("c", 0)])
+    assert _widths(svg) == [str(BAR_AREA), str(BAR_AREA // 2), "1"]
+    assert 'role="img" aria-labelledby="c-title c-desc"' in svg
+    assert '<title id="c-title">Title</title><desc id="c-desc">Description</desc>' in svg
+
+
+def test_labels_are_escaped_and_shortened() -> None:
+    svg = bar_chart("c", "<b>", "&", [Bar("<script>alert(1)</script>" * 3, 1)])
+    assert "<script>" not in svg
+    assert "&lt;b&gt;" in svg
+    assert "…" in svg
+    assert bar_chart("empty", "t", "d", []).startswith("<svg")
+
+
+def test_accept_language_negotiation() -> None:
+    assert from_accept_language("de-DE, fr;q=0.4, es;q=0.7") == "es"
+    assert from_accept_language("es;q=0, fr") == "fr"
+    assert from_accept_language("ja, *;q=0.1") is None
+    assert from_accept_language("fr;q=abc, es") == "es"
+    assert from_accept_language(None) is None
+    assert choose_language("FR", "es") == ("fr", True)
+    assert choose_language("de", "es-MX") == ("es", False)
+    assert choose_language(None, None) == ("en", False)

@@ -1,0 +1,164 @@
+"""The portal in a real headless browser: Debian's chromium driven by Playwright (no browser download).
+
+The app runs under uvicorn on a seeded database (tests/live_server.py); the browser searches,
+filters, opens a recommendation, switches language and downloads an export as a person would.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from app.core.config import Settings
+from tests.live_server import live_server
+from tests.portal.seed import (
+    EDUCATION_EN,
+    EDUCATION_FR,
+    FILLER_COUNT,
+    PUBLISHED_ACTION,
+    PUBLISHED_PROGRESS,
+    SECRETS,
+    Seeded,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        # Not a skip: a machine without the browser must not pass the end-to-end tests silently.
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install -y chromium` "
+            "(`make test` does it on a fresh machine)",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(settings: Settings, seeded: Seeded) -> Iterator[str]:
+    with live_server(settings) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=site, locale="en-GB", accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_search_filter_page_and_open_a_recommendation(page: Page, seeded: Seeded) -> None:
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recommendations")
+    expect(page.locator("#results")).to_have_text(f"{FILLER_COUNT + 2} recommendations found")
+
+    # The skip link is the first thing the keyboard reaches.
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to main content")
+
+    # Full-text search.
+    page.get_by_label("Words to search for").fill("girls rural")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results")).to_have_text("1 recommendation found")
+    expect(page.locator(".results")).to_contain_text(EDUCATION_EN)
+
+    # Filters: a theme with more than a page, then the next page.
+    page.get_by_label("Words to search for").fill("")
+    page.get_by_label("Theme").select_option("Right to health")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results")).to_have_text(f"{FILLER_COUNT} recommendations found")
+    expect(page.locator(".results > li")).to_have_count(20)
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator(".results > li")).to_have_count(FILLER_COUNT - 20)
+    expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+    assert "theme=Right+to+health" in page.url
+
+    page.get_by_role("link", name="Clear all filters").click()
+    page.get_by_label("Implementation status").select_option("in_progress")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results")).to_have_text("1 recommendation found")
+
+    page.locator(".results h3 a").first.click()
+    assert page.url.endswith(f"/recommendations/{seeded.education_id}")
+    expect(page.locator("blockquote.text")).to_contain_text(EDUCATION_EN)
+    expect(page.get_by_role("heading", name=PUBLISHED_ACTION)).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text(PUBLISHED_PROGRESS)
+    body = page.content()
+    assert not [secret for secret in SECRETS.values() if secret in body]
+
+
+def test_switch_language(page: Page, seeded: Seeded) -> None:
+    page.goto(f"/recommendations/{seeded.education_id}")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("blockquote.text")).to_contain_text(EDUCATION_FR)
+    expect(page.get_by_role("heading", name="Mise en œuvre")).to_be_visible()
+    expect(page.get_by_text("En cours").first).to_be_visible()
+
+    # The choice is kept from page to page.
+    page.get_by_role("link", name="Toutes les recommandations").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recommandations")
+    expect(page.get_by_label("Mots à rechercher")).to_be_visible()
+
+    # A record without French text: shown in English, marked as such.
+    page.goto(f"/recommendations/{seeded.torture_id}?lang=fr")
+    quote = page.locator("blockquote.text")
+    expect(quote).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Ce texte n'est pas disponible dans votre langue")).to_be_visible()
+
+    page.get_by_role("link", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="Acciones y avances")).to_be_visible()
+
+
+def test_browser_language_is_the_default(browser: Browser, site: str) -> None:
+    context = browser.new_context(base_url=site, locale="es-ES")
+    page = context.new_page()
+    page.goto("/stats")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Estadísticas")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    context.close()
+
+
+def test_download_an_export(page: Page, seeded: Seeded) -> None:
+    page.goto("/?theme=Right+to+education")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download these results (CSV)").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert [row["id"] for row in rows] == [str(seeded.education_id)]
+    assert EDUCATION_EN in rows[0]["text"]
+    assert not [secret for secret in SECRETS.values() if secret in content]
+
+    page.get_by_role("link", name="Open data").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    everything = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(everything)))) == FILLER_COUNT + 2

@@ -1,0 +1,289 @@
+"""Every portal page: renders, is well-formed and accessible-ish HTML, shows only published data,
+follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.core.config import Settings
+from app.main import create_app
+from tests import accounts
+from tests.portal.seed import (
+    EDUCATION_EN,
+    EDUCATION_FR,
+    ENTITY,
+    PUBLISHED_ACTION,
+    PUBLISHED_CLUSTER,
+    PUBLISHED_PROGRESS,
+    SECRETS,
+    TORTURE_EN,
+    Seeded,
+)
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+FIELDS = {"input", "select", "textarea"}
+
+
+class PageChecker(HTMLParser):
+    """Balanced tags, one h1 and no skipped heading level, a label for every visible field, unique ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.headings: list[int] = []
+        self.ids: list[str] = []
+        self.labelled: set[str] = set()
+        self.fields: list[str] = []
+        self.html_lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "html":
+            self.html_lang = attributes.get("lang")
+        if attributes.get("id"):
+            self.ids.append(attributes["id"] or "")
+        if tag == "label" and attributes.get("for"):
+            self.labelled.add(attributes["for"] or "")
+        if tag in FIELDS and attributes.get("type") != "hidden":
+            self.fields.append(attributes.get("id") or f"<{tag} name={attributes.get('name')}> without id")
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        self.stack.pop()
+
+    def problems(self) -> list[str]:
+        found = list(self.errors)
+        if self.stack:
+            found.append(f"unclosed: {self.stack}")
+        if self.headings.count(1) != 1:
+            found.append(f"{self.headings.count(1)} h1")
+        found += [
+            f"h{level} after h{previous}"
+            for previous, level in zip(self.headings, self.headings[1:], strict=False)
+            if level > previous + 1
+        ]
+        found += [f"duplicate id {i}" for i in sorted({i for i in self.ids if self.ids.count(i) > 1})]
+        found += [f"field {field} has no label" for field in self.fields if field not in self.labelled]
+        if not self.html_lang:
+            found.append("no lang on <html>")
+        return found
+
+
+def check_html(text: str) -> PageChecker:
+    checker = PageChecker()
+    checker.feed(text)
+    checker.close()
+    assert text.startswith("<!doctype html>")
+    assert checker.problems() == []
+    return checker
+
+
+def pages(seeded: Seeded) -> list[str]:
+    return [
+        "/",
+        "/?q=girls",
+        "/?theme=Right+to+health&status=not_started&mechanism=CEDAW&sdg=3&cycle=&cluster=",
+        f"/?cluster={seeded.cluster_id}",
+        "/?cycle=3",
+        f"/recommendations/{seeded.education_id}",
+        f"/recommendations/{seeded.torture_id}",
+        "/clusters",
+        f"/clusters/{seeded.cluster_id}",
+        "/stats",
+        "/exports",
+    ]
+
+
+@pytest.fixture
+def app_with(settings: Settings, engine: Engine) -> Iterator[object]:
+    """``app_with(**overrides)``: a client on the app with other settings."""
+    made = []
+
+    def make(**overrides: object) -> TestClient:
+        app = create_app(settings.model_copy(update=overrides))
+        made.append(app)
+        return TestClient(app)
+
+    yield make
+    for app in made:
+        app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_page_renders_valid_html(portal: TestClient, seeded: Seeded, lang: str) -> None:
+    for path in pages(seeded):
+        response = portal.get(path, params={"lang": lang})
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.headers["content-language"] == lang
+        checker = check_html(response.text)
+        assert checker.html_lang == lang, path
+
+
+def test_nothing_internal_on_any_page(portal: TestClient, seeded: Seeded) -> None:
+    shown = []
+    for path in pages(seeded):
+        for lang in ("en", "fr"):
+            text = portal.get(path, params={"lang": lang}).text
+            shown += [(path, name) for name, secret in SECRETS.items() if secret in text]
+            assert "987654" not in text  # the budget amount
+    assert shown == []
+    # The planted values are there, next to published ones the pages do show.
+    detail = portal.get(f"/recommendations/{seeded.education_id}").text
+    for published in (EDUCATION_EN, PUBLISHED_ACTION, PUBLISHED_PROGRESS, PUBLISHED_CLUSTER, ENTITY):
+        assert published.replace("'", "&#39;") in detail
+
+
+def test_unpublished_withdrawn_and_unknown_are_404_pages(portal: TestClient, seeded: Seeded) -> None:
+    for path in (
+        f"/recommendations/{seeded.withdrawn_id}",
+        "/recommendations/2147483647",
+        f"/clusters/{seeded.unpublished_cluster_id}",
+        f"/clusters/{seeded.archived_cluster_id}",
+        "/clusters/999999",
+        "/static/nothing.css",
+    ):
+        response = portal.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        check_html(response.text)
+        assert "Page not found" in response.text
+    french = portal.get("/recommendations/2147483647?lang=fr")
+    assert french.status_code == 404
+    assert "Page introuvable" in french.text
+
+
+def test_invalid_parameters_give_an_html_page(portal: TestClient, seeded: Seeded) -> None:
+    for path in ("/?cycle=abc", "/?sdg=99.9", "/?status=done", "/recommendations/abc", "/?cursor=garbage"):
+        response = portal.get(path)
+        assert response.status_code == 422, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Invalid search" in response.text
+
+
+def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> None:
+    found = portal.get("/", params={"q": "torture"}).text
+    assert "1 recommendation found" in found
+    assert TORTURE_EN in found
+    assert EDUCATION_EN not in found
+    assert "1 recommendation found" in portal.get("/", params={"status": "in_progress"}).text
+    assert "1 recommendation found" in portal.get("/", params={"cycle": "3", "mechanism": "UPR"}).text
+    assert "1 recommendation found" in portal.get("/", params={"sdg": "4"}).text
+    in_cluster = portal.get("/", params={"cluster": str(seeded.cluster_id)}).text
+    assert "1 recommendation found" in in_cluster
+    # An unpublished cluster filters nothing in: it does not exist for the public.
+    hidden = portal.get("/", params={"cluster": str(seeded.unpublished_cluster_id)}).text
+    assert "0 recommendations found" in hidden
+
+    first = portal.get("/", params={"theme": "Right to health", "lang": "es"})
+    assert "25 recomendaciones encontradas" in first.text
+    checker = check_html(first.text)
+    assert checker.html_lang == "es"
+    next_link = first.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "theme=Right+to+health" in next_link
+    assert "lang=es" in next_link
+    second = portal.get(next_link)
+    assert second.status_code == 200
+    assert second.text.count("<li>\n    <article>") == 5
+    assert 'rel="next"' not in second.text
+
+
+def test_language_from_query_then_accept_language_then_english(portal: TestClient, seeded: Seeded) -> None:
+    path = f"/recommendations/{seeded.education_id}"
+    french = portal.get(path, headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert '<html lang="fr">' in french.text
+    assert EDUCATION_FR.replace("'", "&#39;") in french.text
+    assert "Mise en œuvre" in french.text
+    assert "Accept-Language" in french.headers["vary"]
+    # Negotiated, not chosen: links stay without ?lang= (the browser keeps asking in French).
+    assert 'href="/?lang=fr"' not in french.text
+
+    spanish_first = portal.get(path, headers={"Accept-Language": "de, es;q=0.8, fr;q=0.3"})
+    assert '<html lang="es">' in spanish_first.text
+    # No Spanish text: the English one, marked with its language.
+    assert f'<blockquote class="text" lang="en">12. {EDUCATION_EN}' in spanish_first.text
+
+    assert '<html lang="en">' in portal.get(path, headers={"Accept-Language": "de, ja"}).text
+    assert '<html lang="en">' in portal.get(path, params={"lang": "xx"}).text
+    chosen = portal.get(path, params={"lang": "es"}, headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in chosen.text
+    assert 'href="/?lang=es"' in chosen.text  # chosen explicitly: kept in every link
+
+
+def test_stats_page_has_accessible_charts_and_tables(portal: TestClient, seeded: Seeded) -> None:
+    text = portal.get("/stats").text
+    assert text.count('<svg class="chart" role="img"') == 6
+    assert '<title id="chart-status-title">By implementation status</title>' in text
+    assert 'aria-labelledby="chart-status-title chart-status-desc"' in text
+    assert "<caption>Data of the chart: By implementation status</caption>" in text
+    # 27 current recommendations: 1 in progress, 26 never edited (the withdrawn one is not counted).
+    assert '<th scope="row">In progress</th><td class="number">1</td>' in text
+    assert '<th scope="row">Not started</th><td class="number">26</td>' in text
+    assert "27 recommendations are followed." in text
+    assert '<th scope="row">Cycle 3</th><td class="number">1</td>' in text
+    french = portal.get("/stats", params={"lang": "fr"}).text
+    assert '<th scope="row">Non commencée</th><td class="number">26</td>' in french
+
+
+def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seeded) -> None:
+    text = portal.get("/exports").text
+    for extension in ("csv", "xlsx", "json"):
+        href = f"/api/v1/public/exports/recommendations.{extension}"
+        assert f'href="{href}"' in text
+        assert portal.get(href).status_code == 200
+    search = portal.get("/", params={"theme": "Right to education", "lang": "fr"}).text
+    assert 'href="/api/v1/public/exports/recommendations.csv?theme=Right+to+education&amp;lang=fr"' in search
+
+
+def test_pages_are_cacheable(portal: TestClient, seeded: Seeded) -> None:
+    first = portal.get("/clusters")
+    assert first.headers["cache-control"] == "public, max-age=60"
+    again = portal.get("/clusters", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    css = portal.get("/static/portal.css")
+    assert css.status_code == 200
+    assert css.headers["content-type"].startswith("text/css")
+    assert "@media print" in css.text
+
+
+def test_public_access_off_hides_every_page(app_with: object, seeded: Seeded) -> None:
+    client = app_with(public_access="off")  # type: ignore[operator]
+    for path in pages(seeded):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Page not found" in response.text
+
+
+def test_public_access_key_needs_credentials(app_with: object, seeded: Seeded, engine: Engine) -> None:
+    client = app_with(public_access="key")  # type: ignore[operator]
+    response = client.get("/")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Sign-in required" in response.text
+    reader = accounts.headers_for(engine, "reader")
+    assert client.get("/", headers=reader).status_code == 200
+    assert client.get(f"/recommendations/{seeded.education_id}", headers=reader).status_code == 200
+
+
+def test_rate_limit_gives_a_429_page(app_with: object, seeded: Seeded) -> None:
+    client = app_with(public_rate_limit=3)  # type: ignore[operator]
+    statuses = [client.get("/exports").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/exports")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert "Too many requests" in limited.text

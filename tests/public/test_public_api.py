@@ -1,0 +1,276 @@
+"""The public recommendations, clusters and actions: filters, pages, caching, bounded queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
+
+from app.public.schemas import PublicRecommendationParams
+from app.recommendations.schemas import RecommendationListParams
+from tests.factories import ids_by_external_id, import_records, record
+from tests.public.world import World
+
+PREFIX = "/api/v1/public"
+
+
+def _get(client: TestClient, path: str, **params: Any) -> Any:
+    response = client.get(PREFIX + path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _ids(page: dict[str, Any]) -> list[int]:
+    return [item["id"] for item in page["items"]]
+
+
+def _problem_fields(response: Any) -> list[str]:
+    assert response.headers["content-type"].startswith("application/problem+json"), response.text
+    return [error["field"] for error in response.json()["errors"]]
+
+
+def test_public_filters_are_the_staff_filters_without_the_internal_ones() -> None:
+    staff = set(RecommendationListParams.model_fields)
+    assert set(PublicRecommendationParams.model_fields) == staff - {"withdrawn", "needs_review"}
+
+
+def test_withdrawn_recommendations_are_never_listed(public: TestClient, world: World) -> None:
+    page = _get(public, "/recommendations")
+    assert sorted(_ids(page)) == sorted([world.rec["P1"], world.rec["P2"]]) and page["total"] == 2
+    for internal in ({"withdrawn": "true"}, {"needs_review": "false"}):
+        response = public.get(f"{PREFIX}/recommendations", params=internal)
+        assert response.status_code == 422, internal
+        assert _problem_fields(response) == [next(iter(internal))]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"theme": "right to EDUCATION"}, ["P1"]),
+        ({"sdg": "8"}, ["P2"]),
+        ({"mechanism": "UPR"}, ["P2"]),
+        ({"status": "in_progress"}, ["P1"]),
+        ({"status": "not_started"}, ["P2"]),
+        ({"priority": "high"}, ["P1"]),
+        ({"position": "supported", "cycle": 3}, ["P2"]),
+        ({"q": "primary educ"}, ["P1"]),
+        ({"q": "qz"}, []),
+        ({"responsibility": "supporting", "entity": "{labour}"}, ["P1"]),
+        ({"responsibility": "lead", "entity": "{labour}"}, []),
+        ({"cluster": "{cluster}"}, ["P1", "P2"]),
+        ({"cluster": "{hidden_cluster}"}, []),
+        ({"cluster": "{archived_cluster}"}, []),
+        ({"cluster": 999999}, []),
+    ],
+)
+def test_recommendation_filters(
+    public: TestClient, world: World, params: dict[str, Any], expected: list[str]
+) -> None:
+    names = {"labour": world.labour, "cluster": world.cluster, "hidden_cluster": world.hidden_cluster}
+    names["archived_cluster"] = world.archived_cluster
+    query = {key: str(value).format(**names) for key, value in params.items()}
+    page = _get(public, "/recommendations", **query)
+    assert sorted(_ids(page)) == sorted(world.rec[name] for name in expected)
+    assert page["total"] == len(expected)
+
+
+def test_a_hidden_cluster_still_checks_the_other_filters(public: TestClient, world: World) -> None:
+    for cluster in (world.hidden_cluster, world.cluster):
+        for bad in ({"sdg": "99"}, {"cursor": "not-a-cursor"}):
+            response = public.get(f"{PREFIX}/recommendations", params={"cluster": cluster, **bad})
+            assert response.status_code == 422 and _problem_fields(response) == list(bad)
+    response = public.get(f"{PREFIX}/actions", params={"cluster": world.hidden_cluster, "cursor": "x"})
+    assert response.status_code == 422 and _problem_fields(response) == ["cursor"]
+
+
+def test_keyset_pages_and_the_page_size_cap(public: TestClient, world: World, engine: Engine) -> None:
+    import_records(engine, [record(f"X{n}", f"<p>{n}. Extra {n}.</p>") for n in range(5)])
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = _get(public, "/recommendations", limit=3, **({"cursor": cursor} if cursor else {}))
+        assert page["total"] == 7 and len(page["items"]) <= 3
+        seen += _ids(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 7
+    for path in ("/recommendations", "/clusters", "/actions"):
+        assert public.get(PREFIX + path, params={"limit": 200}).status_code == 200
+        too_many = public.get(PREFIX + path, params={"limit": 201})
+        assert too_many.status_code == 422 and _problem_fields(too_many) == ["limit"]
+        bad_cursor = public.get(PREFIX + path, params={"cursor": "not-a-cursor"})
+        assert bad_cursor.status_code == 422 and _problem_fields(bad_cursor) == ["cursor"]
+
+
+def public_engine(client: TestClient) -> Any:
+    app: Any = client.app
+    return app.state.engine
+
+
+def test_recommendation_detail(public: TestClient, world: World) -> None:
+    detail = _get(public, f"/recommendations/{world.rec['P2']}", lang="fr")
+    assert detail["text_lang"] == "en" and detail["texts"] == {"en": "2. End child labour in mines."}
+    assert detail["status"] == "not_started" and detail["priority"] is None and detail["actions"] == []
+    assert detail["recommending_states"] == ["Chile"] and detail["upr_session"] == 32
+    assert public.get(f"{PREFIX}/recommendations/{world.rec['W']}").json()["detail"] == (
+        f"recommendation {world.rec['W']} does not exist"
+    )
+    assert public.get(f"{PREFIX}/recommendations/0").status_code == 422
+
+
+def test_clusters(public: TestClient, world: World) -> None:
+    page = _get(public, "/clusters")
+    assert _ids(page) == [world.cluster] and page["total"] == 1
+    cluster = page["items"][0]
+    # W is a member but withdrawn: the count matches the public list filtered by the cluster.
+    assert cluster["recommendation_count"] == 2
+    assert cluster["lead_entity"]["id"] == world.justice
+    assert _get(public, f"/clusters/{world.cluster}") == cluster
+    assert _get(public, "/clusters", q="EDUC")["total"] == 1
+    assert _get(public, "/clusters", q="qz")["total"] == 0
+
+
+def test_cluster_pages(public: TestClient, world: World) -> None:
+    for name in ("Health", "Water", "Justice"):
+        response = public.post(
+            "/api/v1/clusters", json={"name": name, "published": True}, headers=world.coordinator
+        )
+        assert response.status_code == 201
+    first = _get(public, "/clusters", limit=2)
+    second = _get(public, "/clusters", limit=2, cursor=first["next_cursor"])
+    names = [c["name"] for c in first["items"] + second["items"]]
+    assert names == ["Education", "Health", "Justice", "Water"] and second["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({}, True),
+        ({"status": "in_progress"}, True),
+        ({"status": "completed"}, False),
+        ({"overdue": "true"}, True),
+        ({"overdue": "false"}, False),
+        ({"entity": "{labour}"}, True),
+        ({"cluster": "{cluster}"}, True),
+        ({"cluster": "{hidden_cluster}"}, False),
+        ({"recommendation": "{P1}"}, True),
+        ({"recommendation": "{P2}"}, False),
+        ({"recommendation": "{W}"}, False),
+    ],
+)
+def test_action_filters(public: TestClient, world: World, params: dict[str, str], found: bool) -> None:
+    names = {"labour": world.labour, "cluster": world.cluster, "hidden_cluster": world.hidden_cluster}
+    names |= {"P1": world.rec["P1"], "P2": world.rec["P2"], "W": world.rec["W"]}
+    page = _get(public, "/actions", **{key: value.format(**names) for key, value in params.items()})
+    # The unpublished action is linked to P1, P2 and led by Labour: it never shows.
+    assert _ids(page) == ([world.action] if found else []) and page["total"] == int(found)
+
+
+def test_actions_detail_matches_the_list(public: TestClient, world: World) -> None:
+    listed = _get(public, "/actions")["items"][0]
+    assert _get(public, f"/actions/{world.action}") == listed
+    assert [p["id"] for p in listed["progress"]] == [world.progress["published"]]
+    assert listed["supporting_entities"] == [
+        {"id": world.labour, "name": "Ministry of Labour", "acronym": None}
+    ]
+
+
+def test_etag_and_304(public: TestClient, world: World) -> None:
+    for path in (
+        "/recommendations",
+        f"/recommendations/{world.rec['P1']}",
+        "/clusters",
+        "/actions",
+        "/feed.atom",
+    ):
+        first = public.get(PREFIX + path)
+        assert first.status_code == 200
+        assert first.headers["Cache-Control"] == "public, max-age=60"
+        tag = first.headers["ETag"]
+        again = public.get(PREFIX + path, headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == tag
+        assert public.get(PREFIX + path, headers={"If-None-Match": '"stale"'}).status_code == 200
+    # Published data changes: the ETag moves.
+    url = f"{PREFIX}/actions/{world.action}"
+    tag = public.get(url).headers["ETag"]
+    approved = world.progress["approved"]
+    published = public.post(f"/api/v1/progress/{approved}/publish", headers=world.coordinator)
+    assert published.status_code == 200, published.text
+    fresh = public.get(url, headers={"If-None-Match": tag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != tag
+    assert world.progress["approved"] in [p["id"] for p in fresh.json()["progress"]]
+
+
+@contextmanager
+def _statements(client: TestClient) -> Iterator[list[str]]:
+    seen: list[str] = []
+    engine = public_engine(client)
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _cost(client: TestClient, path: str) -> int:
+    client.get(PREFIX + path)  # the total is cached from the second request on
+    with _statements(client) as seen:
+        assert client.get(PREFIX + path).status_code == 200
+    return len(seen)
+
+
+def test_a_page_costs_the_same_statements_whatever_its_size(
+    public: TestClient, world: World, engine: Engine
+) -> None:
+    before = {path: _cost(public, path) for path in ("/recommendations?limit=200", "/actions?limit=200")}
+    import_records(engine, [record(f"N{n}", f"<p>{n}. More {n}.</p>", themes=["Water"]) for n in range(12)])
+    new_ids = [rec_id for external, rec_id in ids_by_external_id(engine).items() if external.startswith("N")]
+    members = public.post(
+        f"/api/v1/clusters/{world.cluster}/recommendations", json={"ids": new_ids}, headers=world.coordinator
+    )
+    assert members.status_code == 200, members.text
+    for n in range(8):
+        body = {"title": f"Step {n}", "recommendation_ids": new_ids, "lead_entity_id": world.justice}
+        body |= {"published": True, "cluster_ids": [world.cluster], "supporting_entity_ids": [world.labour]}
+        assert public.post("/api/v1/actions", json=body, headers=world.coordinator).status_code == 201
+    after = {path: _cost(public, path) for path in before}
+    assert after == before
+    assert max(after.values()) <= 16, after
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/recommendations", {"mechanism": ["UPR", "C\x00RC"]}),
+        ("/recommendations", {"q": "educ\x00"}),
+        ("/clusters", {"q": "\x00"}),
+        ("/feed.atom", {"theme": "a\x00b"}),
+    ],
+)
+def test_nul_characters_are_invalid_input(
+    public: TestClient, engine: Engine, path: str, params: dict[str, Any]
+) -> None:
+    """PostgreSQL cannot compare text holding NUL: a 422 naming the parameter, on both databases."""
+    response = public.get(PREFIX + path, params=params)
+    assert response.status_code == 422, response.text
+    assert _problem_fields(response) == [next(iter(params))]
+
+
+def test_dates_must_be_written_as_dates(public: TestClient, world: World) -> None:
+    # Pydantic alone would read "0.0" as a Unix time.
+    for value in ("0.0", "1700000000", "2024-02-30"):
+        response = public.get(f"{PREFIX}/recommendations", params={"published_from": value})
+        assert response.status_code == 422 and _problem_fields(response) == ["published_from"], value
+    assert (
+        _get(public, "/recommendations", published_from="2024-01-01", published_to="2024-01-01")["total"] == 2
+    )
+    assert _get(public, "/recommendations", published_from="2024-01-02")["total"] == 0

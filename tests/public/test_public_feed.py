@@ -1,0 +1,130 @@
+"""The Atom feed of published progress: valid Atom 1.0, the right entries, filters, escaping."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.models import ProgressUpdate
+from tests.accounts import create_entity
+from tests.public.world import PUBLIC_NARRATIVE, World
+
+URL = "/api/v1/public/feed.atom"
+A = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed(client: TestClient, **params: str) -> ET.Element:
+    response = client.get(URL, params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/atom+xml"
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{A}feed"
+    # RFC 4287: a feed has an id, a title, an updated time and an author (here at feed level).
+    for tag in ("id", "title", "updated"):
+        assert (root.findtext(f"{A}{tag}") or "").strip(), tag
+    assert root.findtext(f"{A}author/{A}name")
+    assert root.find(f"{A}link[@rel='self']") is not None
+    datetime.fromisoformat(root.findtext(f"{A}updated", "").replace("Z", "+00:00"))
+    for entry in root.iter(f"{A}entry"):
+        for tag in ("id", "title", "updated", "summary"):
+            assert (entry.findtext(f"{A}{tag}") or "").strip(), tag
+        assert entry.find(f"{A}link[@rel='alternate']") is not None
+    return root
+
+
+def _entry_ids(root: ET.Element) -> list[str]:
+    return [entry.findtext(f"{A}id", "") for entry in root.iter(f"{A}entry")]
+
+
+def test_only_published_progress_of_published_actions(public: TestClient, world: World) -> None:
+    root = _feed(public)
+    entries = list(root.iter(f"{A}entry"))
+    action_url = f"http://testserver/api/v1/public/actions/{world.action}"
+    assert _entry_ids(root) == [f"{action_url}#progress-{world.progress['published']}"]
+    entry = entries[0]
+    # Escaped on the way out, parsed back intact; the vertical tab XML cannot carry is dropped.
+    assert entry.findtext(f"{A}summary") == PUBLIC_NARRATIVE.replace("\x0b", "")
+    assert entry.findtext(f"{A}title") == "Build and staff rural schools: progress reported on 2025-06-30"
+    assert entry.find(f"{A}link[@rel='alternate']").get("href") == action_url  # type: ignore[union-attr]
+    assert root.findtext(f"{A}updated") == entry.findtext(f"{A}updated")
+    assert public.get(action_url.removeprefix("http://testserver")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({"theme": "Right to education"}, True),
+        ({"theme": "child LABOUR"}, False),
+        ({"sdg": "4"}, True),
+        ({"sdg": "4.1"}, True),
+        ({"sdg": "8.7"}, False),
+        ({"entity": "{justice}"}, True),
+        ({"entity": "{labour}"}, True),
+        ({"entity": "{other}"}, False),
+        ({"theme": "Right to education", "entity": "{other}"}, False),
+    ],
+)
+def test_filters(
+    public: TestClient, world: World, engine: Engine, params: dict[str, str], found: bool
+) -> None:
+    other = create_entity(engine, "Ministry of Water")
+    names = {"justice": world.justice, "labour": world.labour, "other": other}
+    root = _feed(public, **{key: value.format(**names) for key, value in params.items()})
+    assert len(_entry_ids(root)) == int(found)
+
+
+def test_an_action_s_own_sdg_is_enough(public: TestClient, world: World) -> None:
+    body = {"title": "Water for schools", "sdg_targets": ["6.1"], "published": True}
+    action = public.post("/api/v1/actions", json=body, headers=world.coordinator).json()
+    report = {"reported_on": "2025-07-01", "narrative": "Wells dug.", "submit": True}
+    update = public.post(f"/api/v1/actions/{action['id']}/progress", json=report, headers=world.coordinator)
+    approved = public.post(
+        f"/api/v1/progress/{update.json()['id']}/approve", json={"publish": True}, headers=world.coordinator
+    )
+    assert approved.status_code == 200, approved.text
+    assert len(_entry_ids(_feed(public, sdg="6"))) == 1
+    assert len(_entry_ids(_feed(public))) == 2
+
+
+def test_an_unknown_sdg_is_refused(public: TestClient, world: World) -> None:
+    response = public.get(URL, params={"sdg": "99"})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["sdg"]
+    assert public.get(URL, params={"entity": "0"}).status_code == 422
+
+
+def test_newest_first_and_at_most_fifty(public: TestClient, world: World, engine: Engine) -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    with Session(engine) as session, session.begin():
+        for n in range(55):
+            session.add(
+                ProgressUpdate(
+                    action_id=world.action,
+                    reported_on=date(2025, 1, 1),
+                    narrative=f"Update {n}",
+                    state="approved",
+                    published=True,
+                    published_at=start + timedelta(days=n),
+                )
+            )
+    entries = list(_feed(public).iter(f"{A}entry"))
+    assert len(entries) == 50
+    # The world's update was published just now: newest. Then the 49 newest of the 55.
+    assert [e.findtext(f"{A}summary") for e in entries[1:4]] == ["Update 54", "Update 53", "Update 52"]
+    assert entries[-1].findtext(f"{A}summary") == "Update 6"
+    assert entries[1].findtext(f"{A}updated") == "2025-02-24T00:00:00Z"
+
+
+def test_an_empty_feed_is_still_valid(public: TestClient, engine: Engine) -> None:
+    root = _feed(public)
+    assert _entry_ids(root) == [] and root.findtext(f"{A}updated") == "1970-01-01T00:00:00Z"
+    assert root.findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom"
+    assert (
+        _feed(public, theme="Water").findtext(f"{A}id")
+        == "http://testserver/api/v1/public/feed.atom?theme=Water"
+    )

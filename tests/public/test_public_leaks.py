@@ -1,0 +1,321 @@
+"""The leak test: no public response carries a key outside its allowlist, or any internal value.
+
+The routes come from the OpenAPI document, so a public route added later (exports, reports,
+statistics...) is covered without touching this file: every GET under /api/v1/public without a
+path parameter, plus those whose path parameter names an object of the world below. A `format`
+parameter (or any required one with an enum) is tried with each of its values; zipped documents
+(DOCX, XLSX) are searched member by member.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import types
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from itertools import product
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from app.public import schemas
+from tests.public.world import SECRETS, World
+
+PREFIX = "/api/v1/public"
+# Routes this suite builds; the leak test must reach every one of them.
+OWN_MODELS: dict[str, type[BaseModel]] = {
+    f"{PREFIX}/recommendations": schemas.PublicRecommendationPage,
+    f"{PREFIX}/recommendations/{{recommendation_id}}": schemas.PublicRecommendationDetail,
+    f"{PREFIX}/clusters": schemas.PublicClusterPage,
+    f"{PREFIX}/clusters/{{cluster_id}}": schemas.PublicCluster,
+    f"{PREFIX}/actions": schemas.PublicActionPage,
+    f"{PREFIX}/actions/{{action_id}}": schemas.PublicAction,
+}
+OWN_ROUTES = {*OWN_MODELS, f"{PREFIX}/feed.atom"}
+
+
+def unknown_keys(value: Any, annotation: Any, where: str = "$") -> list[str]:
+    """The places in ``value`` holding a key its declared type does not have (or a free-form object)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return unknown_keys(value, get_args(annotation)[0], where)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return []
+        options = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return min((unknown_keys(value, option, where) for option in options), key=len)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(value, dict):
+            return []
+        fields = {(info.alias or name): info for name, info in annotation.model_fields.items()}
+        found = [f"{where}.{key}" for key in value if key not in fields]
+        for key, info in fields.items():
+            if key in value:
+                found += unknown_keys(value[key], info.annotation, f"{where}.{key}")
+        return found
+    if origin in (list, tuple, set, frozenset) and isinstance(value, list):
+        item = get_args(annotation)[0] if get_args(annotation) else Any
+        return [
+            problem
+            for n, element in enumerate(value)
+            for problem in unknown_keys(element, item, f"{where}[{n}]")
+        ]
+    if origin is dict and isinstance(value, dict):
+        item = get_args(annotation)[1] if get_args(annotation) else Any
+        # The keys of a declared mapping are data (language codes...); its values are checked.
+        return [
+            problem
+            for key, element in value.items()
+            for problem in unknown_keys(element, item, f"{where}[{key}]")
+        ]
+    if isinstance(value, dict):
+        # An object where a scalar, or Any, is declared: nothing bounds its keys.
+        return [f"{where} (a free-form object)"]
+    return []
+
+
+def test_the_walker_finds_a_key_outside_the_allowlist() -> None:
+    class Inner(BaseModel):
+        name: str
+
+    class Outer(BaseModel):
+        items: list[Inner]
+        extra: dict[str, Inner]
+        maybe: Inner | None
+        loose: Any
+
+    good = {"items": [{"name": "a"}], "extra": {"en": {"name": "b"}}, "maybe": None, "loose": 1}
+    assert unknown_keys(good, Outer) == []
+    assert unknown_keys({**good, "email": "x"}, Outer) == ["$.email"]
+    assert unknown_keys({**good, "items": [{"name": "a", "notes": "x"}]}, Outer) == ["$.items[0].notes"]
+    assert unknown_keys({**good, "extra": {"en": {"name": "b", "budget": 1}}}, Outer) == [
+        "$.extra[en].budget"
+    ]
+    assert unknown_keys({**good, "maybe": {"name": "c", "hash": "h"}}, Outer) == ["$.maybe.hash"]
+    assert unknown_keys({**good, "loose": {"anything": 1}}, Outer) == ["$.loose (a free-form object)"]
+
+
+def _searchable(body: bytes) -> bytes:
+    """The body, or every member of a zipped document (DOCX, XLSX) one after the other."""
+    if not body.startswith(b"PK"):
+        return body
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return b"\n".join(archive.read(name) for name in archive.namelist())
+
+
+def test_searching_looks_inside_zipped_documents() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:t>qz-internal-notes</w:t>" * 20)
+    assert b"qz-internal-notes" not in buffer.getvalue()
+    assert b"qz-internal-notes" in _searchable(buffer.getvalue())
+
+
+def _query_variants(operation: dict[str, Any]) -> Iterator[dict[str, str]] | None:
+    """Each combination of a `format` parameter's values and required enums; None if a required
+    parameter cannot be filled."""
+    choices: dict[str, list[str]] = {}
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] != "query":
+            continue
+        schema = parameter.get("schema", {})
+        enum = schema.get("enum") or next(
+            (option["enum"] for option in schema.get("anyOf", []) if "enum" in option), None
+        )
+        if parameter["name"] == "format" and enum:
+            choices[parameter["name"]] = [str(value) for value in enum]
+        elif parameter.get("required"):
+            if not enum:
+                return None
+            choices[parameter["name"]] = [str(enum[0])]
+    names = list(choices)
+    return (dict(zip(names, values, strict=True)) for values in product(*(choices[n] for n in names)))
+
+
+Request = tuple[str, str, dict[str, str]]
+
+
+def _requests(document: dict[str, Any], world: World) -> tuple[list[Request], list[str]]:
+    """(route, url, query) for every public GET the world can fill, and the routes left out."""
+    ids = {"recommendation_id": world.rec["P1"], "cluster_id": world.cluster, "action_id": world.action}
+    wanted: list[Request] = []
+    skipped: list[str] = []
+    for path, item in document["paths"].items():
+        if not path.startswith(PREFIX) or "get" not in item:
+            continue
+        operation = item["get"]
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+        variants = _query_variants(operation)
+        if any(name not in ids for name in names) or variants is None:
+            skipped.append(path)
+            continue
+        url = path.format(**{name: ids[name] for name in names})
+        wanted += [(path, url, query) for query in variants]
+    return wanted, skipped
+
+
+def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def schema_unknown_keys(
+    value: Any, schema: dict[str, Any], document: dict[str, Any], where: str = "$"
+) -> list[str]:
+    """The same walk against the OpenAPI document's schema of a response: any route, anyone's."""
+    schema = _resolve(schema, document)
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options:
+        if value is None:
+            return []
+        return min((schema_unknown_keys(value, option, document, where) for option in options), key=len)
+    if "allOf" in schema:
+        properties: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            properties.update(_resolve(part, document).get("properties", {}))
+        schema = {"properties": properties}
+    if isinstance(value, list):
+        item = schema.get("items", {})
+        return [
+            p for n, v in enumerate(value) for p in schema_unknown_keys(v, item, document, f"{where}[{n}]")
+        ]
+    if not isinstance(value, dict):
+        return []
+    if "properties" in schema:
+        properties = schema["properties"]
+        found = [f"{where}.{key}" for key in value if key not in properties]
+        for key, element in value.items():
+            if key in properties:
+                found += schema_unknown_keys(element, properties[key], document, f"{where}.{key}")
+        return found
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict) and extra:
+        return [p for k, v in value.items() for p in schema_unknown_keys(v, extra, document, f"{where}[{k}]")]
+    return [f"{where} (a free-form object)"]
+
+
+def test_the_schema_walker_finds_a_key_outside_the_schema(public: TestClient) -> None:
+    document = public.get("/openapi.json").json()
+    schema = document["paths"][f"{PREFIX}/actions"]["get"]["responses"]["200"]["content"]["application/json"]
+    page = {
+        "items": [{"id": 1, "lead_entity": {"id": 2, "name": "n", "acronym": None, "contact_email": "e"}}]
+    }
+    assert schema_unknown_keys(page, schema["schema"], document) == ["$.items[0].lead_entity.contact_email"]
+    assert schema_unknown_keys({"items": [], "budget": 1}, schema["schema"], document) == ["$.budget"]
+
+
+def _check(route: str, url: str, response: Any, document: dict[str, Any]) -> list[str]:
+    """Secrets anywhere in the body; for JSON, every key against the route's documented schema
+    and, for this suite's own routes, against the allowlist model itself."""
+    body: bytes = response.content
+    problems = [f"{url}: {SECRETS[s]} ({s!r})" for s in SECRETS if s.encode() in _searchable(body)]
+    if not response.headers["content-type"].startswith("application/json"):
+        return problems
+    data = json.loads(body)
+    content = document["paths"][route]["get"]["responses"]["200"].get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    if not schema:
+        return problems  # reported by test_every_public_json_route_documents_its_allowlist
+    problems += [f"{url}: key outside its schema at {p}" for p in schema_unknown_keys(data, schema, document)]
+    if route in OWN_MODELS:
+        model = OWN_MODELS[route]
+        problems += [f"{url}: key outside {model.__name__} at {p}" for p in unknown_keys(data, model)]
+    return problems
+
+
+def test_no_public_route_leaks(public: TestClient, world: World) -> None:
+    document = public.get("/openapi.json").json()
+    requests, skipped = _requests(document, world)
+    reached = {route for route, _, _ in requests}
+    assert reached >= OWN_ROUTES, f"not reached: {OWN_ROUTES - reached}; skipped: {skipped}"
+    recommendations, actions, feed = (f"{PREFIX}/recommendations", f"{PREFIX}/actions", f"{PREFIX}/feed.atom")
+    # Variants that reach the hidden objects through filters: they must come back empty, not leaky.
+    requests += [
+        (recommendations, recommendations, {"lang": "fr", "limit": "200"}),
+        (recommendations, recommendations, {"cluster": str(world.hidden_cluster)}),
+        (recommendations, recommendations, {"cluster": str(world.archived_cluster)}),
+        (recommendations, recommendations, {"q": "withdrawn"}),
+        (f"{recommendations}/{{recommendation_id}}", f"{recommendations}/{world.rec['P2']}", {}),
+        (actions, actions, {"cluster": str(world.hidden_cluster)}),
+        (actions, actions, {"recommendation": str(world.rec["P2"])}),
+        (actions, actions, {"recommendation": str(world.rec["W"])}),
+        (feed, feed, {"entity": str(world.labour)}),
+        (feed, feed, {"theme": "Child labour"}),
+    ]
+    problems: list[str] = []
+    for route, url, query in requests:
+        response = public.get(url, params=query)
+        assert response.status_code == 200, f"{url} {query}: {response.status_code} {response.text[:300]}"
+        problems += _check(route, url, response, document)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_public_json_route_documents_its_allowlist(public: TestClient) -> None:
+    """Without a documented schema the leak test cannot check a JSON response's keys."""
+    document = public.get("/openapi.json").json()
+    undocumented = [
+        path
+        for path, item in document["paths"].items()
+        if path.startswith(PREFIX) and "get" in item
+        for media, content in item["get"]["responses"]["200"].get("content", {}).items()
+        if media == "application/json" and not content.get("schema")
+    ]
+    assert not undocumented, f"public JSON responses without a schema: {undocumented}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/recommendations/{W}",
+        "/recommendations/999999",
+        "/clusters/{hidden_cluster}",
+        "/clusters/{archived_cluster}",
+        "/clusters/999999",
+        "/actions/{hidden_action}",
+        "/actions/999999",
+    ],
+)
+def test_hidden_objects_are_answered_as_missing(public: TestClient, world: World, path: str) -> None:
+    ids = {"W": world.rec["W"], "hidden_cluster": world.hidden_cluster}
+    ids |= {"archived_cluster": world.archived_cluster, "hidden_action": world.hidden_action}
+    response = public.get(PREFIX + path.format(**ids))
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert not [secret for secret in SECRETS if secret.encode() in response.content]
+
+
+def test_staff_credentials_see_the_same_public_data(public: TestClient, world: World) -> None:
+    """A coordinator reading the public API gets the public answer, not the internal one."""
+    for path in (
+        f"/recommendations/{world.rec['P1']}",
+        "/recommendations",
+        "/actions",
+        "/clusters",
+        "/feed.atom",
+    ):
+        anonymous = public.get(PREFIX + path)
+        staff = public.get(PREFIX + path, headers=world.coordinator)
+        assert staff.status_code == anonymous.status_code == 200
+        assert staff.content == anonymous.content
+        assert staff.headers["Vary"] == "Authorization, X-API-Key"
+
+
+def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> None:
+    """An empty answer would pass the leak test: the public side of the world is really shown."""
+    detail = public.get(f"{PREFIX}/recommendations/{world.rec['P1']}").json()
+    assert detail["priority"] == "high" and detail["status"] == "in_progress"
+    assert detail["lead_entity"] == {"id": world.justice, "name": "Ministry of Justice", "acronym": "MOJ"}
+    assert [c["name"] for c in detail["clusters"]] == ["Education"]
+    assert [a["id"] for a in detail["actions"]] == [world.action]
+    assert [p["id"] for p in detail["actions"][0]["progress"]] == [world.progress["published"]]
+    action = public.get(f"{PREFIX}/actions/{world.action}").json()
+    assert action["recommendation_ids"] == [world.rec["P1"]]  # the withdrawn one is left out
+    assert [c["id"] for c in action["clusters"]] == [world.cluster]
+    assert action["indicators"][0]["values"] == [{"measured_on": "2025-06-30", "value": 12.5}]
+    assert action["overdue"] is True and [s["code"] for s in action["sdgs"]] == ["4.1"]
+    assert date.fromisoformat(action["due_date"]) < datetime.now().date()

@@ -1,0 +1,218 @@
+"""Who may get which report, the filters, the size cap and the number of statements a report costs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from io import BytesIO
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import Engine, event, update
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.main import create_app
+from app.models import Cluster, Recommendation
+from app.reports import service
+from tests.factories import import_records, record
+from tests.reports.conftest import NOTES, PUBLISHED_PROGRESS, ReportWorld, build_report_world, xlsx_rows
+
+STAFF = "/api/v1/reports/implementation"
+PUBLIC = "/api/v1/public/reports/implementation"
+Headers = Callable[..., dict[str, str]]
+
+
+def texts(client: TestClient, path: str, **params: Any) -> list[str]:
+    response = client.get(path, params={"format": "xlsx", "group_by": "mechanism", **params})
+    assert response.status_code == 200, response.text
+    return [row[1] for row in xlsx_rows(response.content)[1:]]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("admin", 200), ("coordinator", 200), ("focal_point", 200), ("reader", 403)],
+)
+def test_staff_report_by_role(
+    anonymous_client: TestClient, headers_for: Headers, world: ReportWorld, role: str, expected: int
+) -> None:
+    entity = world.ids["justice"] if role == "focal_point" else None
+    response = anonymous_client.get(STAFF, headers=headers_for(role, entity_id=entity))
+    assert response.status_code == expected
+    if expected == 403:
+        assert response.headers["content-type"] == "application/problem+json"
+        assert NOTES.encode() not in response.content
+
+
+def test_focal_point_without_entity_reads_the_staff_report(
+    anonymous_client: TestClient, headers_for: Headers, world: ReportWorld
+) -> None:
+    response = anonymous_client.get(STAFF, headers=headers_for("focal_point"))
+    assert response.status_code == 200
+    assert NOTES.encode() in response.content
+
+
+def test_staff_report_needs_credentials(anonymous_client: TestClient, world: ReportWorld) -> None:
+    assert anonymous_client.get(STAFF).status_code == 401
+
+
+def test_public_report_is_open_to_anyone_in_open_mode(
+    anonymous_client: TestClient, headers_for: Headers, world: ReportWorld
+) -> None:
+    response = anonymous_client.get(PUBLIC)
+    assert response.status_code == 200
+    assert PUBLISHED_PROGRESS.encode() in response.content
+    assert response.headers["cache-control"] == "public, max-age=60"
+    assert response.headers["etag"]
+    # A reader (or staff) gets the same public report: no internal data for anyone there.
+    staff = anonymous_client.get(PUBLIC, headers=headers_for("coordinator"))
+    assert staff.status_code == 200
+    assert NOTES.encode() not in staff.content
+
+
+def test_public_report_by_access_mode(settings: Settings, engine: Engine, headers_for: Headers) -> None:
+    build_report_world(engine)
+    for mode, anonymous, reader in (("key", 401, 200), ("off", 404, 404)):
+        app = create_app(settings.model_copy(update={"public_access": mode}))
+        with TestClient(app) as client:
+            assert client.get(PUBLIC).status_code == anonymous
+            assert client.get(PUBLIC, headers=headers_for("reader")).status_code == reader
+        app.state.engine.dispose()
+
+
+def test_filters_are_the_recommendation_list_filters(client: TestClient, world: ReportWorld) -> None:
+    assert [text[:3] for text in texts(client, PUBLIC, mechanism="UPR")] == ["111"]
+    assert [text[:3] for text in texts(client, PUBLIC, status="in_progress")] == ["12."]
+    assert [text[:3] for text in texts(client, STAFF, entity=world.ids["justice"])] == ["12."]
+    assert [text[:3] for text in texts(client, PUBLIC, q="optional protocol")] == ["13."]
+    assert [text[:3] for text in texts(client, PUBLIC, theme="Right to justice")] == ["12.", "13."]
+    assert [text[:3] for text in texts(client, PUBLIC, published_to="2023-12-31")] == ["111"]
+    cluster = world.ids["cluster:PLANTED-UNPUBLISHED-CLUSTER"]
+    assert [text[:3] for text in texts(client, STAFF, cluster=cluster)] == ["13."]
+    # The public filter sees published clusters only.
+    assert texts(client, PUBLIC, cluster=cluster) == []
+    response = client.get(PUBLIC, params={"format": "xlsx", "mechanism": "UPR", "status": "not_started"})
+    about = load_workbook(BytesIO(response.content))["About this report"]
+    filters = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+    assert filters["Filter: mechanism"] == "UPR"
+    assert filters["Filter: status"] == "not_started"
+
+
+def test_withdrawn_recommendations_are_left_out(
+    client: TestClient, engine: Engine, world: ReportWorld
+) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(Recommendation).where(Recommendation.id == world.ids["rep-3"]).values(withdrawn=True)
+        )
+    for path in (STAFF, PUBLIC):
+        assert [text[:3] for text in texts(client, path)] == ["12.", "13."]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        (STAFF, {"group_by": "entity"}, "group_by"),
+        (STAFF, {"format": "pdf"}, "format"),
+        (STAFF, {"withdrawn": "true"}, "withdrawn"),
+        (STAFF, {"cursor": "abc"}, "cursor"),
+        (STAFF, {"sdg": "99"}, "sdg"),
+        (PUBLIC, {"needs_review": "true"}, "needs_review"),
+        (PUBLIC, {"published_from": "0.0"}, "published_from"),
+        (STAFF, {"published_to": "2025-02-30"}, "published_to"),
+        (PUBLIC, {"lang": "de"}, "lang"),
+        (PUBLIC, {"responsibility": "lead"}, "responsibility"),
+    ],
+)
+def test_invalid_options_are_422(
+    client: TestClient, world: ReportWorld, path: str, params: dict[str, str], field: str
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert field in response.text
+
+
+def test_staff_filter_on_needs_review(client: TestClient, world: ReportWorld) -> None:
+    assert texts(client, STAFF, needs_review="true") == []
+
+
+def test_more_than_the_cap_is_422(
+    client: TestClient, world: ReportWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "MAX_RECOMMENDATIONS", 2)
+    for path in (STAFF, PUBLIC):
+        response = client.get(path)
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["errors"][0]["field"] == "filters"
+        assert "3 recommendations match" in problem["detail"]
+        assert "at most 2" in problem["detail"]
+        # Narrowed below the cap: the report.
+        assert client.get(path, params={"mechanism": "CRC"}).status_code == 200
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_report_costs_the_same_statements_whatever_its_size(client: TestClient, world: ReportWorld) -> None:
+    app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    sizes = []
+    for extra in (0, 40):
+        if extra:
+            import_records(
+                app_engine,
+                [record(f"more-{n}", f"<p>{n}. More.</p>", themes=[f"Theme {n}"]) for n in range(extra)],
+            )
+        for path in (STAFF, PUBLIC):
+            with counted(app_engine) as statements:
+                assert client.get(path, params={"group_by": "theme", "format": "docx"}).status_code == 200
+            sizes.append((path, len(statements)))
+    assert sizes[:2] == sizes[2:]
+    assert all(count <= 15 for _, count in sizes)
+
+
+def test_xlsx_keeps_formulas_as_text(client: TestClient, engine: Engine, world: ReportWorld) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(Cluster)
+            .where(Cluster.name == "Access to justice")
+            .values(name='=HYPERLINK("http://evil.example","x")')
+        )
+    response = client.get(PUBLIC, params={"format": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content))["Recommendations"]
+    cell = sheet["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://evil.example","x")'
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_public_report_answers_if_none_match_with_304(
+    anonymous_client: TestClient, world: ReportWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls(2026, 11, 26, 12, 0, tzinfo=tz)
+
+    monkeypatch.setattr(service, "datetime", Frozen)
+    first = anonymous_client.get(PUBLIC)
+    assert "Generated 2026-11-26 12:00 UTC" in first.text
+    again = anonymous_client.get(PUBLIC, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""

@@ -1,0 +1,292 @@
+"""The three formats open, group correctly, escape, and keep internal data out of the public report."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from io import BytesIO
+
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from tests.reports.conftest import (
+    DRAFT,
+    NEVER_PUBLIC,
+    NOTES,
+    PUBLISHED_ACTION,
+    PUBLISHED_PROGRESS,
+    RATIONALE,
+    SCRIPT,
+    STAFF_ONLY,
+    UNPUBLISHED_ACTION,
+    ReportWorld,
+    docx_text,
+    xlsx_rows,
+    xlsx_text,
+)
+
+STAFF = "/api/v1/reports/implementation"
+PUBLIC = "/api/v1/public/reports/implementation"
+VOID = {"meta", "br", "col", "hr", "img", "input", "link", "wbr", "area", "base", "source"}
+GROUPINGS = ("cluster", "mechanism", "theme")
+
+
+class _Page(HTMLParser):
+    """Checks the tags nest properly and collects what the tests look at."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.h2: list[str] = []
+        self.tables = 0
+        self.html_lang: str | None = None
+        self.external: list[str] = []
+        self.scripts = 0
+        self._in_h2 = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "html":
+            self.html_lang = values.get("lang")
+        if tag == "script":
+            self.scripts += 1
+        if tag == "table":
+            self.tables += 1
+        for name in ("src", "href"):
+            value = values.get(name) or ""
+            if value and not value.startswith("#"):
+                self.external.append(value)
+        if tag == "link":
+            self.external.append(str(values))
+        if tag == "h2":
+            self._in_h2 = True
+            self.h2.append("")
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._in_h2 = False
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+def parse(body: bytes) -> _Page:
+    page = _Page()
+    page.feed(body.decode("utf-8"))
+    page.close()
+    assert page.errors == []
+    assert page.stack == []
+    return page
+
+
+def get(client: TestClient, path: str, **params: str) -> bytes:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    body: bytes = response.content
+    return body
+
+
+def report_text(client: TestClient, path: str, fmt: str, group_by: str = "cluster") -> str:
+    body = get(client, path, format=fmt, group_by=group_by)
+    if fmt == "html":
+        return "".join(parse(body).text)
+    return docx_text(body) if fmt == "docx" else xlsx_text(body)
+
+
+def test_html_is_a_complete_accessible_page(client: TestClient, world: ReportWorld) -> None:
+    response = client.get(STAFF)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers["content-disposition"].startswith("inline; filename=")
+    body = response.content
+    assert body.startswith(b"<!doctype html>")
+    page = parse(body)
+    assert page.html_lang == "en"
+    assert page.external == []
+    assert page.scripts == 0
+    assert b"@media print" in body
+    assert b'<th scope="col">Recommendation</th>' in body
+    # Filters, contents, then one heading and one table per group.
+    assert page.h2[:2] == ["Filters used", "Contents"]
+    # Staff see the unpublished cluster too (never an archived one).
+    assert page.h2[2:] == [
+        "Cluster: Access to justice",
+        "Cluster: Children's rights",
+        "Cluster: PLANTED-UNPUBLISHED-CLUSTER",
+        "Cluster: No cluster",
+    ]
+    assert page.tables == 4
+
+
+def test_a_french_text_is_marked_as_french(client: TestClient, world: ReportWorld) -> None:
+    body = get(client, PUBLIC, lang="fr", group_by="mechanism")
+    text = "".join(parse(body).text)
+    assert "Garantir l'accès des enfants à la justice." in text
+    assert b'lang="fr"' in body
+    # No French text: English instead.
+    assert "Collect disaggregated data." in text
+
+
+def test_html_escapes_everything(client: TestClient, world: ReportWorld) -> None:
+    for path in (STAFF, PUBLIC):
+        body = get(client, path)
+        assert SCRIPT.encode() not in body
+        assert b"<script" not in body
+        assert b"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+        page = parse(body)
+        assert page.scripts == 0
+        assert any("Ratify the Optional Protocol <script>" in part for part in page.text)
+
+
+@pytest.mark.parametrize("path", [STAFF, PUBLIC])
+def test_docx_opens_with_a_heading_and_table_per_group(
+    client: TestClient, world: ReportWorld, path: str
+) -> None:
+    response = client.get(path, params={"format": "docx", "group_by": "theme"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    assert response.headers["content-disposition"].endswith('.docx"')
+    document = Document(BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings == ["Theme: Children: definition", "Theme: Right to justice", "Theme: No theme"]
+    assert len(document.tables) == 3
+    header = [cell.text for cell in document.tables[0].rows[0].cells]
+    assert header == [
+        "Recommendation",
+        "Source / symbol",
+        "Position",
+        "Status",
+        "Responsible entity",
+        "Actions",
+        "Latest progress",
+    ]
+    # "Right to justice" holds two recommendations; the one in two themes is in both tables.
+    assert [len(table.rows) - 1 for table in document.tables] == [1, 2, 1]
+    first = [cell.text for cell in document.tables[0].rows[1].cells]
+    assert first[0].startswith("12. Guarantee access to justice for children.")
+    assert first[1] == "CRC, CRC/C/PER/CO/5, para. 12"
+    assert first[3] == "In progress\nPriority: High"
+    assert first[4] == "Lead: Ministry of Justice (MOJ)\nSupporting: Ministry of Social Affairs"
+    assert PUBLISHED_ACTION in first[5]
+    assert first[6].startswith(f"2026-01-01 ({PUBLISHED_ACTION}): {PUBLISHED_PROGRESS}")
+    text = docx_text(response.content)
+    assert "Generated " in text
+    assert "Filters used: none" in text
+    upr = [cell.text for cell in document.tables[2].rows[1].cells]
+    assert upr[1] == "UPR (cycle 3, session 37), A/HRC/37/8, para. 111.5"
+    assert upr[2] == "Supported"
+
+
+@pytest.mark.parametrize("path", [STAFF, PUBLIC])
+def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
+    client: TestClient, world: ReportWorld, path: str
+) -> None:
+    response = client.get(path, params={"format": "xlsx"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["content-disposition"].endswith('.xlsx"')
+    workbook = load_workbook(BytesIO(response.content))
+    sheet = workbook["Recommendations"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref is not None
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet["A1"].font.bold
+    assert sheet["B2"].alignment.wrap_text
+    assert sheet.column_dimensions["B"].width == 70
+    rows = xlsx_rows(response.content)
+    assert rows[0][:10] == [
+        "Cluster",
+        "Recommendation",
+        "Source (mechanism, symbol, paragraph)",
+        "Position",
+        "Theme(s)",
+        "Status",
+        "Priority",
+        "Responsible entity",
+        "Actions",
+        "Progress (latest)",
+    ]
+    by_text = [(row[0], row[1][:3]) for row in rows[1:]]
+    # rep-1 is in two published clusters: two rows. rep-2 is in an unpublished one (staff only).
+    assert by_text[:2] == [("Access to justice", "12."), ("Children's rights", "12.")]
+    rep_2 = "PLANTED-UNPUBLISHED-CLUSTER" if path == STAFF else "No cluster"
+    assert by_text[2:] == [(rep_2, "13."), ("No cluster", "111")]
+    assert rows[1][4] == "Children: definition; Right to justice"
+    assert rows[1][9].startswith("2026-01-01")
+    assert workbook["About this report"]["B2"].value == "Cluster"
+
+
+def test_an_unpublished_cluster_is_a_group_for_staff_only(client: TestClient, world: ReportWorld) -> None:
+    staff = [row[0] for row in xlsx_rows(get(client, STAFF, format="xlsx"))[1:]]
+    assert "PLANTED-UNPUBLISHED-CLUSTER" in staff
+    assert "PLANTED-ARCHIVED-CLUSTER" not in staff
+    public = [row[0] for row in xlsx_rows(get(client, PUBLIC, format="xlsx"))[1:]]
+    assert public == ["Access to justice", "Children's rights", "No cluster", "No cluster"]
+
+
+def test_grouping_by_mechanism(client: TestClient, world: ReportWorld) -> None:
+    rows = xlsx_rows(get(client, PUBLIC, format="xlsx", group_by="mechanism"))[1:]
+    assert [(row[0], row[1][:3]) for row in rows] == [
+        ("Committee on the Rights of the Child (CRC)", "12."),
+        ("Committee on the Rights of the Child (CRC)", "13."),
+        ("Universal Periodic Review (UPR)", "111"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+@pytest.mark.parametrize("group_by", GROUPINGS)
+def test_the_public_report_shows_published_data_only(
+    client: TestClient, world: ReportWorld, fmt: str, group_by: str
+) -> None:
+    text = report_text(client, PUBLIC, fmt, group_by)
+    for planted in NEVER_PUBLIC:
+        assert planted not in text, f"{planted} leaked into the public {fmt} report"
+    assert "Internal" not in text
+    assert PUBLISHED_ACTION in text
+    assert PUBLISHED_PROGRESS in text
+    assert "An older published update." not in text  # only the latest
+    assert "Ministry of Justice" in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_the_staff_report_has_the_internal_detail_marked(
+    client: TestClient, world: ReportWorld, fmt: str
+) -> None:
+    text = report_text(client, STAFF, fmt)
+    for planted in STAFF_ONLY:
+        assert planted in text, f"{planted} missing from the staff {fmt} report"
+    assert "[internal: not published]" in text
+    assert "[Internal: latest update, draft, not published]" in text
+    assert PUBLISHED_PROGRESS in text
+    # Staff see the newest update of any state, not every one, and never contact details.
+    assert "PLANTED-RETURNED-PROGRESS" not in text
+    assert "planted-contact@ministry.example" not in text
+    assert "planted-author@ministry.example" not in text
+
+
+def test_staff_xlsx_has_internal_columns(client: TestClient, world: ReportWorld) -> None:
+    rows = xlsx_rows(get(client, STAFF, format="xlsx"))
+    assert rows[0][10:] == ["Priority rationale (internal)", "Internal notes (internal)"]
+    first = rows[1]
+    assert first[10:] == [RATIONALE, NOTES]
+    assert f"• {UNPUBLISHED_ACTION}" in first[8]
+    assert DRAFT in first[9]
+    public = xlsx_rows(get(client, PUBLIC, format="xlsx"))
+    assert len(public[0]) == 10
