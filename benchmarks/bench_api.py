@@ -37,6 +37,11 @@ from typing import Any
 
 import httpx
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.auth.service import new_api_key_secret, secret_hash
+from app.core.db import make_engine
+from app.models import ApiKey
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only
@@ -133,6 +138,29 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=15)
+
+
+def bench_api_key(database_url: str) -> str:
+    """A read-only coordinator API key for the measuring client (the API needs credentials).
+
+    Written straight into the measured database, the way an admin's `POST /api/v1/api-keys` does.
+    """
+    secret = new_api_key_secret()
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            session.add(
+                ApiKey(
+                    name="bench_api.py",
+                    prefix=secret[:12],
+                    key_hash=secret_hash(secret),
+                    role="coordinator",
+                    scope="read",
+                )
+            )
+    finally:
+        engine.dispose()
+    return secret
 
 
 @contextmanager
@@ -392,6 +420,7 @@ def main() -> int:
                 running_server(args.database_url, args.port, log) as server,
                 httpx.Client(
                     base_url=f"http://{HOST}:{args.port}",
+                    headers={"X-API-Key": bench_api_key(args.database_url)},
                     timeout=REQUEST_TIMEOUT_S,
                     trust_env=False,  # no proxy: loopback only
                 ) as client,

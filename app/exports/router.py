@@ -7,11 +7,13 @@ Staff routes (``/exports/...``, ``/stats``) carry the internal fields; the publi
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from app.auth.deps import PublicCaller, StaffUser
 from app.core.deps import DbSession
@@ -22,6 +24,7 @@ from app.exports.service import ExportFile
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.plans.action_store import utc_today
 from app.public.caching import CACHE_CONTROL, cached_response
+from app.recommendations.totals import data_version
 
 router = APIRouter(tags=["exports"])
 
@@ -59,9 +62,27 @@ def _download(export: ExportFile, *, public: bool) -> StreamingResponse:
     return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)
 
 
-def _export(request: Request, params: Any, fmt: service.ExportFormat, *, public: bool) -> StreamingResponse:
+def _data_tag(request: Request) -> str:
+    """A weak ETag of a public export: the data version (newest import run and newest audit event:
+    every change of published data writes one) and the query. The bytes differ from one build of
+    a file to the next (an XLSX holds its creation time); what they say does not."""
+    with Session(_engine(request)) as session:
+        version = data_version(session)
+    digest = hashlib.sha256(f"{version}|{request.url.path}|{request.url.query}".encode()).hexdigest()
+    return f'W/"{digest[:32]}"'
+
+
+def _export(request: Request, params: Any, fmt: service.ExportFormat, *, public: bool) -> Response:
+    tag = _data_tag(request) if public else None
+    if tag is not None and tag in [
+        value.strip() for value in request.headers.get("if-none-match", "").split(",")
+    ]:
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
     export = service.recommendation_export(_engine(request), list_params(params), fmt, public=public)
-    return _download(export, public=public)
+    response = _download(export, public=public)
+    if tag is not None:
+        response.headers["ETag"] = tag
+    return response
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -78,7 +99,7 @@ def export_csv(
     request: Request,
     actor: StaffUser,
     params: Annotated[CsvExportParams, Query()],
-) -> StreamingResponse:
+) -> Response:
     if params.format == "template":
         return _download(service.template_export(_engine(request), list_params(params)), public=False)
     return _export(request, params, "csv", public=False)
@@ -91,9 +112,7 @@ def export_csv(
     response_class=StreamingResponse,
     responses=_XLSX_DOC,
 )
-def export_xlsx(
-    request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]
-) -> StreamingResponse:
+def export_xlsx(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
     return _export(request, params, "xlsx", public=False)
 
 
@@ -104,9 +123,7 @@ def export_xlsx(
     response_class=StreamingResponse,
     responses=_JSON_DOC,
 )
-def export_json(
-    request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]
-) -> StreamingResponse:
+def export_json(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
     return _export(request, params, "json", public=False)
 
 
@@ -132,7 +149,7 @@ def staff_stats(db: DbSession, actor: StaffUser, params: Annotated[ExportParams,
 )
 def public_export_csv(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
-) -> StreamingResponse:
+) -> Response:
     return _export(request, params, "csv", public=True)
 
 
@@ -145,7 +162,7 @@ def public_export_csv(
 )
 def public_export_xlsx(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
-) -> StreamingResponse:
+) -> Response:
     return _export(request, params, "xlsx", public=True)
 
 
@@ -158,7 +175,7 @@ def public_export_xlsx(
 )
 def public_export_json(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
-) -> StreamingResponse:
+) -> Response:
     return _export(request, params, "json", public=True)
 
 
