@@ -30,7 +30,7 @@ from app.models import (
     Term,
 )
 from app.models.base import utcnow
-from app.models.taxonomy import ROLE_KIND
+from app.models.taxonomy import ROLE_FIELDS, ROLE_KIND
 from app.recommendations.feed_fields import SCALAR_FIELDS, content_hash, html_to_text, paragraph_number
 from app.recommendations.search import search_document
 from app.taxonomies.countries import resolve_country_alias
@@ -54,18 +54,6 @@ MIN_DATE = date(1, 1, 1)
 SQLITE_CONVERTED = ("publication_date", "uhri_published_at", "sort_date", "created_at", "updated_at")
 # Fields some formats do not carry: a missing value there means "not given", not "removed".
 KEPT_WHEN_ABSENT = ("document_id", "uhri_published_at")
-
-# SourceRecord list attribute for each link role.
-ROLE_FIELDS = {
-    "country": "countries",
-    "region": "regions",
-    "theme": "themes",
-    "affected_person": "affected_persons",
-    "sdg": "sdgs",
-    "recommending_state": "recommending_states",
-    "recommending_region": "recommending_regions",
-    "issue": "issues",
-}
 
 
 @dataclass

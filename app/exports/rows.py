@@ -27,21 +27,15 @@ from app.models import (
 )
 from app.models.local import RecommendationEntity, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
+from app.models.taxonomy import ROLE_FIELDS
 from app.recommendations.service import choose_text
 from app.taxonomies.sdg import sdg_entries
 
 BATCH_SIZE = 1000
 DEFAULT_STATUS = "not_started"
 # Term role -> row list field.
-LIST_ROLES = {
-    "country": "countries",
-    "region": "regions",
-    "theme": "themes",
-    "affected_person": "affected_persons",
-    "recommending_state": "recommending_states",
-    "recommending_region": "recommending_regions",
-}
-STAFF_ROLES = {**LIST_ROLES, "issue": "issues"}
+STAFF_ROLES = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}
+LIST_ROLES = {role: field for role, field in STAFF_ROLES.items() if role != "issue"}
 _SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 
 _PUBLIC_COLUMNS = (

@@ -36,6 +36,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 
 from app.imports.template import TEMPLATE_COLUMNS
 from app.models import Mechanism, MechanismLabel, Recommendation, RecommendationTerm, RecommendationText, Term
+from app.models.taxonomy import ROLE_FIELDS as ALL_ROLE_FIELDS
 from app.recommendations.feed_fields import clean_label, html_to_text
 from app.taxonomies.keys import label_key
 from app.taxonomies.sdg import sdg_entries
@@ -50,15 +51,7 @@ _MAX_ID = 128  # recommendations.external_id is a String(128); the import refuse
 FORMULA = re.compile(r"^'*[=+\-@]")
 
 # Link role -> record list field, for the roles the template has a column for ("issue" has none).
-ROLE_FIELDS = {
-    "country": "countries",
-    "region": "regions",
-    "theme": "themes",
-    "affected_person": "affected_persons",
-    "sdg": "sdgs",
-    "recommending_state": "recommending_states",
-    "recommending_region": "recommending_regions",
-}
+ROLE_FIELDS = {role: field for role, field in ALL_ROLE_FIELDS.items() if role != "issue"}
 _LIST_FIELDS = tuple(ROLE_FIELDS.values())
 _SDG_ORDER = {code: index for index, code in enumerate(sdg_entries())}
 

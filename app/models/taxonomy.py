@@ -26,6 +26,19 @@ ROLE_KIND = {
 }
 
 
+# The list field each role fills on a record, in the pipeline's order (imports, API, exports).
+ROLE_FIELDS = {
+    "country": "countries",
+    "region": "regions",
+    "theme": "themes",
+    "affected_person": "affected_persons",
+    "sdg": "sdgs",
+    "recommending_state": "recommending_states",
+    "recommending_region": "recommending_regions",
+    "issue": "issues",
+}
+
+
 class Mechanism(Base):
     __tablename__ = "mechanisms"
 

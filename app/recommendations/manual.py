@@ -30,6 +30,7 @@ from app.models import (
     Term,
 )
 from app.models.base import utcnow
+from app.models.taxonomy import ROLE_FIELDS as TERM_ROLE_FIELDS
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.feed_fields import (
     SCALAR_FIELDS,
@@ -49,15 +50,7 @@ MANUAL = "manual"
 MAX_KEY = 255  # terms.key and mechanism_labels.key
 MIN_DATE = date(1, 1, 1)
 # Body field -> term role, in the pipeline's order.
-ROLE_FIELDS = {
-    "countries": "country",
-    "regions": "region",
-    "themes": "theme",
-    "affected_persons": "affected_person",
-    "sdgs": "sdg",
-    "recommending_states": "recommending_state",
-    "recommending_regions": "recommending_region",
-}
+ROLE_FIELDS = {field: role for role, field in TERM_ROLE_FIELDS.items() if role != "issue"}
 EDITABLE_SCALARS = ("type", "symbol", "document_id", "publication_date", "upr_session", "position")
 # Feed fields a PATCH may set on a manual recommendation (and on no other).
 MANUAL_FIELDS = (

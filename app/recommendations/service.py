@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
+from app.models.taxonomy import ROLE_FIELDS
 from app.recommendations.filters import after_cursor, filter_conditions
 from app.recommendations.local import Responsible, local_version
 from app.recommendations.schemas import (
@@ -49,15 +50,7 @@ from app.recommendations.totals import cached_total
 from app.taxonomies.sdg import sdg_entries
 
 # Response list field for each term role.
-ROLE_LISTS = {
-    "country": "countries",
-    "region": "regions",
-    "theme": "themes",
-    "affected_person": "affected_persons",
-    "recommending_state": "recommending_states",
-    "recommending_region": "recommending_regions",
-    "issue": "issues",
-}
+ROLE_LISTS = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}
 # Above this many matches a page is found faster by walking the newest-first index than by
 # collecting and sorting every match.
 MANY_MATCHES = 2000
