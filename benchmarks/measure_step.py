@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,39 @@ from importers.run import import_uhri
 
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+class ChildPeaks:
+    """The peak RSS (VmHWM) of each child process (the import's readers), sampled every 20 ms.
+
+    RUSAGE_CHILDREN is no use here: a forked child inherits the parent's high-water mark.
+    """
+
+    def __init__(self) -> None:
+        self.peaks: dict[int, int] = {}  # pid -> KiB
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        me = str(os.getpid())
+        while not self._stop.wait(0.02):
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    status = (entry / "status").read_text()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+                    kib = int(fields["VmHWM"].split()[0])
+                    self.peaks[int(entry.name)] = max(kib, self.peaks.get(int(entry.name), 0))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return round(sum(self.peaks.values()) / 1024, 1)
 
 
 def floor(path: Path) -> dict[str, Any]:
@@ -51,12 +86,16 @@ def run_import(path: Path, country: str | None, all_countries: bool) -> dict[str
             written += len(params) if many and isinstance(params, list | tuple) else 1
 
     event.listen(engine, "before_cursor_execute", count)
+    children = ChildPeaks()
     started = time.perf_counter()
     summary = import_uhri(engine, get_settings(), str(path), country=country, all_countries=all_countries)
     seconds = time.perf_counter() - started
+    readers = children.stop()
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": peak_rss_mb(),
+        # this process's peak plus each reader process's own: an upper bound of the total
+        "peak_rss_mb": round(peak_rss_mb() + readers, 1),
+        "reader_processes_rss_mb": readers,
         "summary": summary.counts.summary(),
         "rows_written": written,
     }

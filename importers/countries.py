@@ -9,11 +9,13 @@ uses too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from app.taxonomies.countries import ISO2_NAMES
 from app.taxonomies.countries import iso2_for as iso2_for
 from app.taxonomies.countries import resolve_country_alias as resolve_country_alias
 from app.taxonomies.keys import label_key
+from importers.normalise import clean_label
 
 _STUB = re.compile(r"^[A-Z]{2}$")
 
@@ -28,3 +30,24 @@ def resolve_country(label: str) -> str:
 def country_key(label: str) -> str:
     """The key on which one State's records merge, whether UHRI gave its name or its stub."""
     return label_key(resolve_country(label))
+
+
+class CountryMatcher:
+    """Whether a record's ``Countries`` (labels as the source has them) name the tracked State.
+
+    A plain object rather than a closure, so a reader running in a process of its own can filter too.
+    """
+
+    def __init__(self, country: str) -> None:
+        self.key = label_key(resolve_country_alias(country))
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, countries: Iterable[str]) -> bool:
+        for raw in countries:
+            key = self._keys.get(raw)
+            if key is None:
+                label = clean_label(raw)  # a label that is not text: RecordError, the mapping says why
+                key = self._keys[raw] = label_key(resolve_country_alias(label)) if label else ""
+            if key == self.key:
+                return True
+        return False

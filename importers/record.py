@@ -77,5 +77,19 @@ class Unchanged:
 # Given an external id and a raw source hash, whether the stored record is exactly that.
 KnownCheck = Callable[[str, str], bool]
 
+
+class KnownHashes:
+    """The raw source hashes of the stored, live records of a source: a picklable ``KnownCheck``.
+
+    A raw hash covers the whole source record, its id included, so an equal hash is that record.
+    """
+
+    def __init__(self, hashes: frozenset[str]) -> None:
+        self.hashes = hashes
+
+    def __call__(self, external_id: str, source_hash: str) -> bool:
+        return source_hash in self.hashes
+
+
 # Given a record's raw country labels, whether the run keeps it.
 CountryFilter = Callable[[list[str]], bool]

@@ -7,10 +7,11 @@ one transaction. A failed run is then recorded in a transaction of its own.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
@@ -23,12 +24,18 @@ from importers.countries import resolve_country_alias
 from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
 from importers.pipeline import Counts, Upserter
-from importers.record import MalformedInput, RecordError
-from importers.uhri_json import read_uhri_json, read_uhri_json_texts
+from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
+from importers.reader_process import read_in_process
+from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError
+from importers.uhri_json import read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
 Progress = Callable[[str, Counts], None]
+_T = TypeVar("_T")
+# From this size on, "auto" parses a JSON export in a second process (the sample feeds stay in one).
+READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 
 
 @dataclass
@@ -94,6 +101,23 @@ def _record_failure(engine: Engine, spec: RunSpec, counts: Counts, message: str)
     return run_id
 
 
+@contextmanager
+def _large_sqlite_cache(conn: Connection, spec: RunSpec) -> Iterator[None]:
+    """SQLite's page cache for a run of every country's records: 2 MB by default, a fraction of
+    the indexes such a run updates. A run for one State keeps the default, so its memory does
+    not grow with what it writes."""
+    if conn.dialect.name != "sqlite" or spec.country is not None:
+        yield
+        return
+    raw: Any = conn.connection.driver_connection  # outside SQLAlchemy's transaction handling
+    (default,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(default)}")
+
+
 def execute_run(
     engine: Engine,
     spec: RunSpec,
@@ -105,7 +129,11 @@ def execute_run(
     """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
     upserter: Upserter | None = None
     try:
-        with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+        with (
+            engine.connect().execution_options(sqlite_immediate=True) as conn,
+            _large_sqlite_cache(conn, spec),
+            conn.begin(),
+        ):
             run_id = _start_run(conn, spec)
             upserter = Upserter(
                 conn,
@@ -212,13 +240,21 @@ def import_uhri(
             if fmt == "xlsx":
                 upserter.consume(read_uhri_xlsx(files[primary]))
                 return
-            upserter.consume(
-                read_uhri_json(files[primary], primary, upserter.country_filter, upserter.known_unchanged)
-            )
+            path = files[primary]
+            if not _separate(settings, path):
+                upserter.consume(read_uhri_json_described(path, primary, *_reader_state(upserter)))
+            elif spec.country is None:
+                with upserter.first_load():
+                    upserter.consume(
+                        read_in_process(read_uhri_json_described, path, primary, *_reader_state(upserter))
+                    )
+            else:
+                _consume_halves(upserter, path, primary)
             for lang in others:
                 if progress:
                     progress(f"merging {lang}", upserter.counts)
-                upserter.merge_texts(lang, read_uhri_json_texts(files[lang], lang))
+                texts = read_in_process if _separate(settings, files[lang]) else _in_process
+                upserter.merge_texts(lang, texts(read_uhri_json_texts, files[lang], lang))
 
         def save_validators(conn: Connection, run_id: int) -> None:
             scope = _scope(spec)
@@ -233,6 +269,39 @@ def import_uhri(
                 )
 
         return execute_run(engine, spec, feed, progress=progress, after=save_validators)
+
+
+def _in_process(reader: Callable[..., Iterable[_T]], *args: Any) -> Iterable[_T]:
+    return reader(*args)
+
+
+def _separate(settings: Settings, path: Path) -> bool:
+    """Whether to parse a JSON export in reader processes of its own (see reader_process)."""
+    mode = settings.import_reader_process
+    return mode == "always" or (mode == "auto" and path.stat().st_size >= READER_PROCESS_MIN_BYTES)
+
+
+def _reader_state(upserter: Upserter) -> tuple[CountryFilter | None, KnownHashes, Naming]:
+    """What a JSON reader needs from the pipeline: the country filter, the known raw hashes, the
+    taxonomies by key."""
+    return upserter.country_filter, upserter.known_hashes(), upserter.naming
+
+
+def _consume_halves(upserter: Upserter, path: Path, lang: str) -> None:
+    """One State from a large export: two processes parse a half each (see read_in_halves).
+
+    Should a half fail to parse, what the run wrote so far is rolled back and one reader process
+    reads the file again, from the start: a malformed file then fails with its fault named.
+    """
+    savepoint = upserter.conn.begin_nested()
+    try:
+        upserter.consume(read_in_halves(path, lang, *_reader_state(upserter)))
+    except SplitFailed:
+        savepoint.rollback()
+        upserter.restart()
+        upserter.consume(read_in_process(read_uhri_json_described, path, lang, *_reader_state(upserter)))
+    else:
+        savepoint.commit()
 
 
 def _scope(spec: RunSpec) -> str:

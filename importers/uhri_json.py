@@ -38,7 +38,7 @@ from importers.record import (
     Unchanged,
 )
 
-__all__ = ["MAX_TEXT_CHARS", "read_uhri_json", "read_uhri_json_texts"]
+__all__ = ["MAX_TEXT_CHARS", "Part", "read_uhri_json", "read_uhri_json_texts", "split_point"]
 
 MAX_TEXT_CHARS = 200_000
 # Bump when the mapping of a raw record changes, so stored records are mapped again.
@@ -68,15 +68,18 @@ def read_uhri_json(
     lang: str = "en",
     keep: CountryFilter | None = None,
     known: KnownCheck | None = None,
+    part: Part | None = None,
 ) -> Iterator[SourceRecord | Rejection | Skipped | Unchanged]:
     """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order.
 
     With ``keep``, a record whose Countries the filter refuses is passed over before it is mapped
     and counted in ``Skipped`` runs: importing one State reads the whole export at little more than
     parsing cost. With ``known``, a record whose raw hash the pipeline already holds is ``Unchanged``.
+    With ``part``, only the records of that part of the file are read, numbered from 1 (see
+    ``split_point``).
     """
     skipped = 0
-    for number, item in _stream_items(path):
+    for number, item in _stream_items(path, part):
         if keep is not None and type(item) is dict:
             countries = item.get("Countries")
             try:
@@ -133,11 +136,18 @@ def raw_hash(item: dict[str, Any]) -> str:
 # --- streaming ------------------------------------------------------------------------------
 
 
-def _stream_items(path: Path) -> Iterator[tuple[int, Any]]:
+def _stream_items(path: Path, part: Part | None = None) -> Iterator[tuple[int, Any]]:
     """(1-based record number, parsed JSON value) for each element of the top-level array."""
     with path.open("rb") as file:
         _check_top_level(file, path)
-        items = ijson.items(file, "item", use_float=True)
+        source: Any = file
+        if part is not None:
+            start, end = part
+            if start == 0:  # the first part: from the array's own "[" to the split, closed here
+                source = _Slice(file, file.tell(), end, b"", b"]")
+            else:  # a later part: opened here, closed by the array's own "]"
+                source = _Slice(file, start, None, b"[", b"")
+        items = ijson.items(source, "item", use_float=True)
         number = 0
         while True:
             try:
@@ -148,6 +158,57 @@ def _stream_items(path: Path) -> Iterator[tuple[int, Any]]:
                 raise _malformed(exc, path, number + 1) from None
             number += 1
             yield number, item
+
+
+# A part of an export: (0, split) or (split + 1, None); see split_point.
+Part = tuple[int, int | None]
+
+# Where one record ends and the next begins: "}", a comma, "{" and a key. In valid JSON this can
+# never lie inside a string: the quote before the key would close the string, and a key after a
+# closed string is not JSON. Inside a record it would need objects nested in a list, which the
+# UHRI format does not have (a split that lands in one makes the first part fail to parse).
+_BOUNDARY = re.compile(rb'\}\s*(,)\s*\{\s*"[A-Za-z]+"\s*:')
+_SPLIT_WINDOW = 4 * 1024 * 1024
+
+
+def split_point(path: Path) -> int | None:
+    """The offset of a comma between two records near the middle of an export, or None."""
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        file.seek(size // 2)
+        window = file.read(_SPLIT_WINDOW)
+    match = _BOUNDARY.search(window)
+    return size // 2 + match.start(1) if match else None
+
+
+class _Slice:
+    """Bytes ``start`` to ``end`` of a file between ``head`` and ``tail``, read like a file."""
+
+    def __init__(self, file: IO[bytes], start: int, end: int | None, head: bytes, tail: bytes) -> None:
+        file.seek(start)
+        self._file = file
+        self._left = -1 if end is None else end - start
+        self._head = head
+        self._tail = tail
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing first, to tell bytes from text
+            return b""
+        if self._head:
+            data, self._head = self._head, b""
+            return data
+        if self._left != 0:
+            wanted = size if size > 0 else -1
+            if self._left > 0:
+                wanted = self._left if wanted < 0 else min(wanted, self._left)
+            data = self._file.read(wanted)
+            if data:
+                if self._left > 0:
+                    self._left -= len(data)
+                return data
+            self._left = 0
+        data, self._tail = self._tail, b""
+        return data
 
 
 def _check_top_level(file: IO[bytes], path: Path) -> None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,27 @@ from sqlalchemy import Engine, func, select
 
 from app.imports.lock import import_lock
 from app.models import ImportRun, Recommendation
+from importers.run import READER_PROCESS_MIN_BYTES
 from tests.conftest import ROOT, SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 NRTD = [sys.executable, "-m", "app.cli"]
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds ``marker`` (the import and its reader process)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().split(")")[-1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in environ.split(b"\0") and state != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
@@ -91,7 +109,10 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
     assert nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-en.json")).returncode == 0
     before = snapshot(engine)
     rng = random.Random(3)
-    env = {**os.environ, "NRTD_DATABASE_URL": database_url}
+    # The export is large enough for its own reader process: it must not outlive a killed import.
+    marker = f"NRTD_TEST_RUN={uuid.uuid4()}"
+    env = {**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_TEST_RUN": marker.split("=", 1)[1]}
+    assert export.stat().st_size >= READER_PROCESS_MIN_BYTES
     for _ in range(3):
         proc = subprocess.Popen(
             [*NRTD, "import", "uhri", str(export), "--all-countries"],
@@ -102,8 +123,13 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
         )
         time.sleep(rng.uniform(1.0, 3.0))
         assert proc.poll() is None, "the import finished before it could be killed: use a larger file"
+        assert _processes_with(marker), "no import process to kill"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        deadline = time.monotonic() + 15
+        while _processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _processes_with(marker), "the reader process outlived the killed import"
         assert snapshot(engine) == before
     result = nrtd(database_url, "import", "uhri", str(export), "--all-countries", timeout=300)
     assert result.returncode == 0, result.stderr

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     import_lock_ttl: int = Field(
         default=6 * 3600, description="seconds before an orphaned SQLite lease expires"
     )
+    import_reader_process: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="parse UHRI JSON exports in a second process: auto (16 MB or more), always, never",
+    )
     log_level: str = "INFO"
     token_ttl_minutes: int = Field(
         default=480, ge=1, le=60 * 24 * 30, description="lifetime of a login token, in minutes"

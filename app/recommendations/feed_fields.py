@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from html import unescape
 from typing import Any
@@ -27,6 +29,34 @@ SCALAR_FIELDS = (
     "position",
     "upr_info_action",
 )
+
+# --- terms --------------------------------------------------------------------------------
+
+# The kind of term each role links to (a State is the country concerned or a recommending State).
+ROLE_KIND = {
+    "country": "state",
+    "region": "region",
+    "theme": "theme",
+    "affected_person": "affected_person",
+    "sdg": "sdg",
+    "recommending_state": "state",
+    "recommending_region": "region",
+    "issue": "issue",
+}
+
+
+# The list field each role fills on a record, in the pipeline's order (imports, API, exports).
+ROLE_FIELDS = {
+    "country": "countries",
+    "region": "regions",
+    "theme": "themes",
+    "affected_person": "affected_persons",
+    "sdg": "sdgs",
+    "recommending_state": "recommending_states",
+    "recommending_region": "recommending_regions",
+    "issue": "issues",
+}
+
 
 # --- labels ---------------------------------------------------------------------------------
 
@@ -57,7 +87,7 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-
 _LINE_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
-@lru_cache(maxsize=4096)  # a reader checks a text for emptiness, then the pipeline stores it
+@lru_cache(maxsize=64)  # a reader checks a text for emptiness, then describing the record stores it
 def html_to_text(html: str) -> str:
     """Safe plain text from UHRI's HTML: scripts and tags removed, entities decoded, blocks as lines."""
     text = html
@@ -79,6 +109,31 @@ def paragraph_number(text: str) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+# --- search ---------------------------------------------------------------------------------
+
+# Full-text search works the same way in the six UN languages on SQLite and PostgreSQL: text is
+# folded here before it is indexed and before it is queried (app.recommendations.search).
+CJK = re.compile(
+    r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+# Accents, Arabic harakat and other combining marks, deleted by str.translate after NFKD.
+_COMBINING = dict.fromkeys(cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp)))
+
+
+def fold(value: str) -> list[str]:
+    if value.isascii():
+        return _WORD.findall(value.lower())
+    stripped = unicodedata.normalize("NFKD", value).translate(_COMBINING).casefold()
+    return _WORD.findall(CJK.sub(r" \1 ", stripped))
+
+
+def search_document(texts: Iterable[str]) -> str:
+    return " ".join(" ".join(fold(value)) for value in texts)
 
 
 # --- UPR ------------------------------------------------------------------------------------

@@ -8,9 +8,6 @@ plus a phrase query (characters adjacent, in order) finds a word anywhere in a s
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
@@ -18,27 +15,11 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import TextClause, UnaryExpression
 
 from app.models import RecommendationSearch
+from app.recommendations.feed_fields import CJK as _CJK
+from app.recommendations.feed_fields import fold as fold
+from app.recommendations.feed_fields import search_document as search_document
 
-_CJK = re.compile(
-    r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
-)
-_WORD = re.compile(r"[^\W_]+")
 MAX_QUERY_TOKENS = 32
-
-
-# Accents, Arabic harakat and other combining marks, deleted by str.translate after NFKD.
-_COMBINING = dict.fromkeys(cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp)))
-
-
-def fold(value: str) -> list[str]:
-    if value.isascii():
-        return _WORD.findall(value.lower())
-    stripped = unicodedata.normalize("NFKD", value).translate(_COMBINING).casefold()
-    return _WORD.findall(_CJK.sub(r" \1 ", stripped))
-
-
-def search_document(texts: Iterable[str]) -> str:
-    return " ".join(" ".join(fold(value)) for value in texts)
 
 
 def _is_cjk(token: str) -> bool:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from app.auth.actor import READER, Actor
@@ -191,10 +191,16 @@ def list_recommendations(
         params, dialect, many=total > MANY_MATCHES, published_clusters=actor.role == READER
     )
     page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
+    sort_date: ColumnElement[Any] = Recommendation.sort_date.expression
+    if dialect == "postgresql" and total <= MANY_MATCHES:
+        # Few matches: an ordering no index provides, so PostgreSQL finds them by the most
+        # selective condition and sorts them, instead of walking the newest-first index through
+        # nearly every row (q=torture&mechanism=CRC: 63 of 250,000; 80 ms down to 35 ms).
+        sort_date = Recommendation.sort_date + literal_column("0", Integer)
     rows = session.execute(
         _with_mechanism()
         .where(*page_conditions)
-        .order_by(Recommendation.sort_date.desc(), Recommendation.id.desc())
+        .order_by(sort_date.desc(), Recommendation.id.desc())
         .limit(params.limit + 1)
     ).all()
     has_more = len(rows) > params.limit
