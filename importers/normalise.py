@@ -35,10 +35,21 @@ def clean_labels(values: object) -> list[str]:
         raise RecordError(f"expected a list of labels, got {type(values).__name__}")
     seen: dict[str, str] = {}
     for value in values:
-        label = clean_label(value)
+        cleaned = _CLEANED.get(value) if type(value) is str else None
+        if cleaned is None:
+            label = clean_label(value)
+            cleaned = (label_key(label), label) if label else ("", "")
+            if len(_CLEANED) < _CLEANED_MAX:
+                _CLEANED[value] = cleaned
+        key, label = cleaned
         if label:
-            seen.setdefault(label_key(label), label)
+            seen.setdefault(key, label)
     return list(seen.values())
+
+
+# A feed spells its few thousand labels again and again: each raw spelling is cleaned once.
+_CLEANED: dict[str, tuple[str, str]] = {}
+_CLEANED_MAX = 20_000
 
 
 # --- dates and numbers ----------------------------------------------------------------------

@@ -50,20 +50,35 @@ from importers.record import (
 )
 
 BATCH_SIZE = 500
-SEARCH_INDEX = "ix_recommendation_search_tsv"
-# What first_load() builds after the data, as the catalog defines it: the foreign keys of the
-# recommendations' child tables and the full-text index.
+FIRST_LOAD_TABLES = (
+    "recommendations",
+    "recommendation_terms",
+    "recommendation_texts",
+    "recommendation_search",
+)
+# On PostgreSQL, what first_load() builds after the data, as the catalog defines it: the foreign
+# keys of the recommendations' child tables and the indexes of the recommendation tables, but
+# those behind a primary key or unique constraint.
 _DEFERRED_SQL = f"""
-SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE contype = 'f' AND conrelid IN ('recommendation_terms'::regclass, 'recommendation_texts'::regclass,
                                      'recommendation_search'::regclass)
 UNION ALL
-SELECT 'recommendation_search', indexname, indexdef FROM pg_indexes WHERE indexname = '{SEARCH_INDEX}'
+SELECT 'index', tablename, indexname, indexdef FROM pg_indexes
+WHERE schemaname = current_schema() AND tablename IN ({", ".join(f"'{t}'" for t in FIRST_LOAD_TABLES)})
+  AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))
+"""
+# On SQLite: the explicit indexes of the recommendation tables, and the trigger that feeds the
+# full-text index (rebuilt from recommendation_search in one pass instead).
+_DEFERRED_SQLITE = f"""
+SELECT type, name, sql FROM sqlite_master
+WHERE sql IS NOT NULL AND (type = 'index' AND tbl_name IN ({", ".join(f"'{t}'" for t in FIRST_LOAD_TABLES)})
+                           OR type = 'trigger' AND name = 'recommendation_fts_insert')
 """
 MAX_STORED_REJECTIONS = 10_000
 MIN_DATE = date(1, 1, 1)
 # Columns whose Python values SQLite stores as text the way SQLAlchemy writes them.
-SQLITE_CONVERTED = ("publication_date", "uhri_published_at", "sort_date", "created_at", "updated_at")
+SQLITE_CONVERTED = ("publication_date", "uhri_published_at", "sort_date")
 # Fields some formats do not carry: a missing value there means "not given", not "removed".
 KEPT_WHEN_ABSENT = ("document_id", "uhri_published_at")
 
@@ -298,6 +313,8 @@ class Upserter:
         self._stored_rejections = 0
         self._updated_ids: set[int] = set()
         self._new_columns: tuple[str, ...] = ()
+        self._sqlite = conn.dialect.name == "sqlite"
+        self.first_loaded = False  # whether first_load() built the constraints after the data
         self.languages: set[str] = set()
 
     def restart(self) -> None:
@@ -314,22 +331,31 @@ class Upserter:
 
     @contextmanager
     def first_load(self) -> Iterator[None]:
-        """On PostgreSQL, for a source with nothing stored yet: build the child tables' foreign keys
-        and the full-text index once, after the data, instead of row by row (PostgreSQL's own advice
-        for populating a database). It is all in the run's transaction: a failed or killed run
-        leaves the schema as it was. Readers of these tables wait until the run commits, which
-        only a first import of a source does; when the tables cannot be altered at once (another
-        session holds them, or the database user does not own them) the load goes row by row.
+        """For a source with nothing stored yet: build indexes once, after the data, rather than
+        row by row (the databases' own advice for populating one). It is all in the run's
+        transaction: a failed or killed run leaves the schema as it was.
+
+        On SQLite: the recommendation tables' secondary indexes and the full-text index. Readers
+        are not held up (they read the last committed state meanwhile).
+
+        On PostgreSQL: the child tables' foreign keys and the full-text index, then ANALYZE.
+        Readers of these tables wait until the run commits, which only a first import of a source
+        does; when the tables cannot be altered at once (another session holds them, or the
+        database user does not own them) the load goes row by row.
         """
-        if self.conn.dialect.name != "postgresql" or self.stored:
+        if self.stored:
             yield
+            return
+        if self._sqlite:
+            with self._first_load_sqlite():
+                yield
             return
         deferred = self.conn.execute(text(_DEFERRED_SQL)).all()
         savepoint = self.conn.begin_nested()
         try:
             self.conn.execute(text("SET LOCAL lock_timeout = '5s'"))
-            for table, name, _definition in deferred:
-                if name == SEARCH_INDEX:
+            for kind, table, name, _definition in deferred:
+                if kind == "index":
                     self.conn.execute(text(f"DROP INDEX {name}"))
                 else:
                     self.conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
@@ -341,8 +367,8 @@ class Upserter:
             return
         yield
         self.conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-        for table, name, definition in deferred:
-            if name == SEARCH_INDEX:
+        for kind, table, name, definition in deferred:
+            if kind == "index":
                 self.conn.execute(text(definition))
             else:
                 self.conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
@@ -350,9 +376,19 @@ class Upserter:
         # Statistics for the planner from the first minute, not from autovacuum's next round:
         # planned from an empty table's statistics, a list request at 250,000 rows took ~110 ms
         # rather than ~10 ms.
-        self.conn.execute(
-            text("ANALYZE recommendations, recommendation_terms, recommendation_texts, recommendation_search")
-        )
+        self.conn.execute(text(f"ANALYZE {', '.join(FIRST_LOAD_TABLES)}"))
+        self.first_loaded = True
+
+    @contextmanager
+    def _first_load_sqlite(self) -> Iterator[None]:
+        deferred = self.conn.execute(text(_DEFERRED_SQLITE)).all()
+        for kind, name, _sql in deferred:
+            self.conn.exec_driver_sql(f"DROP {kind.upper()} {name}")
+        yield
+        for _kind, _name, sql in deferred:
+            self.conn.exec_driver_sql(sql)
+        self.conn.exec_driver_sql("INSERT INTO recommendation_fts(recommendation_fts) VALUES ('rebuild')")
+        self.first_loaded = True
 
     # -- rejections -----------------------------------------------------------------------
 
@@ -460,7 +496,7 @@ class Upserter:
     def _prepare_batch(self, items: list[SourceRecord | Described | Rejection | Unchanged]) -> _Batch:
         """Everything about a batch that needs no statement: terms, hashes, new rows (this thread)."""
         batch = _Batch()
-        now = utcnow()
+        now_value = _sqlite_value(utcnow()) if self._sqlite else utcnow()
         described: list[Described] = []
         for item in items:
             if isinstance(item, Rejection):
@@ -481,7 +517,7 @@ class Upserter:
             stored = self.stored.get(record.external_id)
             if stored is None:
                 batch.new.append(p)
-                p.row = self._new_row(p, now)
+                p.row = self._new_row(p, now_value)
             elif stored.content_hash == p.content_hash and not stored.withdrawn:
                 batch.known.append((record.external_id, stored.id))
             else:
@@ -491,7 +527,7 @@ class Upserter:
     def _prepare(self, described: Described) -> _Prepared:
         term_id = self.vocab.term_id
         links = {
-            role: sorted(term_id(key, described.labels[key]) for key in keys)
+            role: [term_id(key, described.labels[key]) for key in keys]
             for role, keys in described.terms.items()
         }
         return _Prepared(described, self.vocab.mechanism_id(described.record.mechanism), links)
@@ -524,8 +560,9 @@ class Upserter:
         )
         return values
 
-    def _new_row(self, p: _Prepared, now: datetime) -> tuple[Any, ...]:
-        """A new record's ``recommendations`` row, id left out, as the driver takes it."""
+    def _new_row(self, p: _Prepared, now: Any) -> tuple[Any, ...]:
+        """A new record's ``recommendations`` row, id left out, as the driver takes it (``now``
+        already converted for it)."""
         row = {
             **self._row_values(p),
             "source": self.source,
@@ -538,7 +575,7 @@ class Upserter:
             "created_at": now,
             "updated_at": now,
         }
-        if self.conn.dialect.name != "postgresql":
+        if self._sqlite:
             for name in SQLITE_CONVERTED:
                 row[name] = _sqlite_value(row[name])
         self._new_columns = ("id", *row)

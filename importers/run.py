@@ -6,6 +6,7 @@ one transaction. A failed run is then recorded in a transaction of its own.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
 from app.core.errors import ImportFailed
@@ -23,7 +25,7 @@ from app.models.base import utcnow
 from importers.countries import resolve_country_alias
 from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
-from importers.pipeline import Counts, Upserter
+from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
 from importers.reader_process import read_in_process
 from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError
@@ -31,6 +33,7 @@ from importers.uhri_json import read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, Counts], None]
 _T = TypeVar("_T")
 # From this size on, "auto" parses a JSON export in a second process (the sample feeds stay in one).
@@ -268,7 +271,17 @@ def import_uhri(
                     )
                 )
 
-        return execute_run(engine, spec, feed, progress=progress, after=save_validators)
+        first_loaded = False
+
+        def feed_and_note(upserter: Upserter) -> None:
+            nonlocal first_loaded
+            feed(upserter)
+            first_loaded = upserter.first_loaded
+
+        summary = execute_run(engine, spec, feed_and_note, progress=progress, after=save_validators)
+        if summary.outcome == "succeeded" and first_loaded and engine.dialect.name == "postgresql":
+            _vacuum_after_first_load(engine)
+        return summary
 
 
 def _in_process(reader: Callable[..., Iterable[_T]], *args: Any) -> Iterable[_T]:
@@ -302,6 +315,19 @@ def _consume_halves(upserter: Upserter, path: Path, lang: str) -> None:
         upserter.consume(read_in_process(read_uhri_json_described, path, lang, *_reader_state(upserter)))
     else:
         savepoint.commit()
+
+
+def _vacuum_after_first_load(engine: Engine) -> None:
+    """VACUUM the freshly loaded tables (outside any transaction, as VACUUM must run): it sets
+    the visibility map that index-only scans need. Left to autovacuum, a list filtered by SDG at
+    250,000 rows took ~400 ms instead of ~35 ms until it came round, and autovacuum may be off.
+    Readers and writers are not blocked; a database user that does not own the tables is skipped
+    by PostgreSQL with a warning."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"VACUUM {', '.join(FIRST_LOAD_TABLES)}"))
+    except DBAPIError as exc:
+        log.warning("VACUUM after the first load failed (autovacuum will do it): %s", exc)
 
 
 def _scope(spec: RunSpec) -> str:
