@@ -767,6 +767,8 @@ class Upserter:
     # -- withdrawals ----------------------------------------------------------------------
 
     def _withdraw_missing(self) -> None:
+        if not self.stored:
+            return  # nothing of this source was stored before the run: nothing can be missing
         query = select(Recommendation.id, Recommendation.external_id).where(
             Recommendation.source == self.source, Recommendation.withdrawn.is_(False)
         )
