@@ -8,6 +8,7 @@ The caller owns the transaction: this module only executes statements on its con
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,7 @@ from importers.record import (
     Unchanged,
 )
 
+log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 FIRST_LOAD_TABLES = (
     "recommendations",
@@ -361,8 +363,9 @@ class Upserter:
                     self.conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
             self.conn.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
             savepoint.commit()
-        except DBAPIError:
+        except DBAPIError as exc:
             savepoint.rollback()
+            log.warning("first load: the tables cannot be altered now, loading row by row (%s)", exc.orig)
             yield
             return
         yield
