@@ -2,7 +2,8 @@
 
     python benchmarks/bench_import.py --work /tmp/nrtd-bench [--records 250000] [--small 25000]
 
-Generates the synthetic exports (once), then measures, each import in a fresh subprocess:
+Generates the synthetic exports (once), then measures, each import in a fresh subprocess that
+starts after the previous one's writes reached the disk (``os.sync``):
 the bare ijson floor, one country from the full file (time and peak RSS, at 25k and at the full
 size), all records into SQLite and into PostgreSQL, and the unchanged re-import. Prints a
 Markdown table.
@@ -48,6 +49,8 @@ def generate(path: Path, records: int, country_records: int) -> None:
 def measure(args: list[str], env: dict[str, str] | None = None) -> dict[str, float | str]:
     """Run one step in a fresh interpreter; return its wall time, peak RSS and last line of output."""
     cmd = [sys.executable, str(ROOT / "benchmarks" / "measure_step.py"), *args]
+    # The previous step's writes (a 1 GB SQLite file) reach the disk first, not during this step.
+    os.sync()
     started = time.perf_counter()
     out = subprocess.run(
         cmd, check=True, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=ROOT
