@@ -319,10 +319,9 @@ def _consume_halves(upserter: Upserter, path: Path, lang: str) -> None:
 
 def _vacuum_after_first_load(engine: Engine) -> None:
     """VACUUM the freshly loaded tables (outside any transaction, as VACUUM must run): it sets
-    the visibility map that index-only scans need. Left to autovacuum, a list filtered by SDG at
-    250,000 rows took ~400 ms instead of ~35 ms until it came round, and autovacuum may be off.
-    Readers and writers are not blocked; a database user that does not own the tables is skipped
-    by PostgreSQL with a warning."""
+    the visibility map that index-only scans need, which autovacuum would do only in time (and
+    may be off). Readers and writers are not blocked; a database user that does not own the
+    tables is skipped by PostgreSQL with a warning."""
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"VACUUM {', '.join(FIRST_LOAD_TABLES)}"))
