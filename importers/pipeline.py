@@ -33,8 +33,8 @@ from app.models import (
     Term,
 )
 from app.models.base import utcnow
-from app.models.taxonomy import ROLE_FIELDS
-from app.recommendations.feed_fields import SCALAR_FIELDS, content_hash, html_to_text
+from app.models.taxonomy import ROLE_KIND
+from app.recommendations.feed_fields import ROLE_FIELDS, SCALAR_FIELDS, content_hash, html_to_text
 from app.recommendations.search import search_document
 from app.taxonomies.keys import label_key
 from importers.countries import CountryMatcher
@@ -214,7 +214,7 @@ class Vocabulary:
         """The taxonomies by key, for describing records (here or in a reader process)."""
         labels = {key: self.labels[term_id] for key, term_id in self.terms.items()}
         codes = {key: self.mechanism_code_of[mid] for key, mid in self.mechanism_labels.items()}
-        return Naming(labels, codes)
+        return Naming(labels, codes, ROLE_KIND)
 
     def term_id(self, key: TermKey, label: str) -> int:
         term_id = self.terms.get(key)

@@ -16,7 +16,6 @@ from typing import Any
 
 from app.recommendations.feed_fields import (
     ROLE_FIELDS,
-    ROLE_KIND,
     SCALAR_FIELDS,
     content_hash,
     html_to_text,
@@ -51,14 +50,18 @@ class Naming:
     the records in the same order, so both name a new term by the same (first-seen) label.
     """
 
-    def __init__(self, labels: dict[TermKey, str], mechanism_codes: dict[str, str]) -> None:
+    def __init__(
+        self, labels: dict[TermKey, str], mechanism_codes: dict[str, str], role_kind: dict[str, str]
+    ) -> None:
         self.labels = labels  # (kind, key) -> label
         self.mechanism_codes = mechanism_codes  # label key of a body's label -> mechanism code
+        # app.models.taxonomy.ROLE_KIND, passed in: a reader process need not import the models.
+        self.role_kind = role_kind
         self._terms: dict[tuple[str, str], TermKey] = {}
 
     def role_key(self, role: str, raw: str) -> tuple[str, str]:
         """(key, display label) of a raw label in a role; States resolve 2-letter stubs."""
-        kind = ROLE_KIND[role]
+        kind = self.role_kind[role]
         label = resolve_country_alias(raw) if kind == "state" else raw
         key = label if kind == "sdg" else label_key(label)
         if not key:
@@ -68,7 +71,7 @@ class Naming:
     def term(self, role: str, raw: str) -> TermKey:
         found = self._terms.get((role, raw))
         if found is None:
-            kind = ROLE_KIND[role]
+            kind = self.role_kind[role]
             key, label = self.role_key(role, raw)
             if (kind, key) not in self.labels:
                 if kind == "sdg":

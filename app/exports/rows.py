@@ -25,9 +25,10 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.models.local import RecommendationEntity, RecommendationLocal
+from app.models.local import RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
-from app.models.taxonomy import ROLE_FIELDS
+from app.recommendations.feed_fields import ROLE_FIELDS
+from app.recommendations.local import responsibilities
 from app.recommendations.service import choose_text
 from app.taxonomies.sdg import sdg_entries
 
@@ -183,16 +184,7 @@ def _entities(
     lead: dict[int, ExportEntity] = {}
     supporting: dict[int, list[ExportEntity]] = defaultdict(list)
     for rec_id, responsibility, entity_id, name, acronym in conn.execute(
-        select(
-            RecommendationEntity.recommendation_id,
-            RecommendationEntity.responsibility,
-            Entity.id,
-            Entity.name,
-            Entity.acronym,
-        )
-        .join(Entity, Entity.id == RecommendationEntity.entity_id)
-        .where(RecommendationEntity.recommendation_id.in_(ids))
-        .order_by(Entity.name, Entity.id)
+        responsibilities(ids).order_by(Entity.name, Entity.id)
     ):
         ref = ExportEntity(id=entity_id, name=name, acronym=acronym)
         if responsibility == "lead":

@@ -36,7 +36,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 
 from app.imports.template import TEMPLATE_COLUMNS
 from app.models import Mechanism, MechanismLabel, Recommendation, RecommendationTerm, RecommendationText, Term
-from app.models.taxonomy import ROLE_FIELDS as ALL_ROLE_FIELDS
+from app.recommendations.feed_fields import ROLE_FIELDS as ALL_ROLE_FIELDS
 from app.recommendations.feed_fields import clean_label, html_to_text
 from app.taxonomies.keys import label_key
 from app.taxonomies.sdg import sdg_entries

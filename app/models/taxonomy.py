@@ -8,13 +8,22 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, JSONType
-from app.recommendations.feed_fields import ROLE_FIELDS as ROLE_FIELDS
-from app.recommendations.feed_fields import ROLE_KIND as ROLE_KIND
 
 MECHANISM_FAMILIES = ("upr", "treaty-body", "special-procedure", "regional", "other")
 
-# Term kinds; the roles that link a recommendation to a term are in feed_fields.ROLE_KIND.
+# Term kinds, and the roles a term plays on a recommendation (a State can be the country
+# concerned or a recommending State).
 TERM_KINDS = ("state", "region", "theme", "affected_person", "sdg", "issue")
+ROLE_KIND = {
+    "country": "state",
+    "region": "region",
+    "theme": "theme",
+    "affected_person": "affected_person",
+    "sdg": "sdg",
+    "recommending_state": "state",
+    "recommending_region": "region",
+    "issue": "issue",
+}
 
 
 class Mechanism(Base):

@@ -32,20 +32,8 @@ SCALAR_FIELDS = (
 
 # --- terms --------------------------------------------------------------------------------
 
-# The kind of term each role links to (a State is the country concerned or a recommending State).
-ROLE_KIND = {
-    "country": "state",
-    "region": "region",
-    "theme": "theme",
-    "affected_person": "affected_person",
-    "sdg": "sdg",
-    "recommending_state": "state",
-    "recommending_region": "region",
-    "issue": "issue",
-}
-
-
-# The list field each role fills on a record, in the pipeline's order (imports, API, exports).
+# The list field each role fills on a record, in the pipeline's order (imports, API, exports);
+# the kind of term each role links to is app.models.taxonomy.ROLE_KIND.
 ROLE_FIELDS = {
     "country": "countries",
     "region": "regions",

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,22 @@ LOCAL_FIELDS = (
 _ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
 
 
+def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:
+    """(recommendation id, lead|supporting, entity id, name, acronym) for ``ids``: a list of ids
+    or a subquery selecting them."""
+    return (
+        select(
+            RecommendationEntity.recommendation_id,
+            RecommendationEntity.responsibility,
+            Entity.id,
+            Entity.name,
+            Entity.acronym,
+        )
+        .join(Entity, Entity.id == RecommendationEntity.entity_id)
+        .where(RecommendationEntity.recommendation_id.in_(ids))
+    )
+
+
 class Responsible:
     """The lead and supporting entities of a set of recommendations, by recommendation id."""
 
@@ -47,17 +63,7 @@ class Responsible:
         found = cls()
         if not ids:
             return found
-        rows = session.execute(
-            select(
-                RecommendationEntity.recommendation_id,
-                RecommendationEntity.responsibility,
-                Entity.id,
-                Entity.name,
-                Entity.acronym,
-            )
-            .join(Entity, Entity.id == RecommendationEntity.entity_id)
-            .where(RecommendationEntity.recommendation_id.in_(ids))
-        )
+        rows = session.execute(responsibilities(ids))
         for rec_id, responsibility, entity_id, name, acronym in rows:
             ref = EntityRef(id=entity_id, name=name, acronym=acronym)
             if responsibility == "lead":

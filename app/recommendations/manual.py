@@ -30,8 +30,8 @@ from app.models import (
     Term,
 )
 from app.models.base import utcnow
-from app.models.taxonomy import ROLE_FIELDS as TERM_ROLE_FIELDS
 from app.models.taxonomy import ROLE_KIND
+from app.recommendations.feed_fields import ROLE_FIELDS as TERM_ROLE_FIELDS
 from app.recommendations.feed_fields import (
     SCALAR_FIELDS,
     clean_label,

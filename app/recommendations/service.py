@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
-from app.models.taxonomy import ROLE_FIELDS
+from app.recommendations.feed_fields import ROLE_FIELDS
 from app.recommendations.filters import after_cursor, filter_conditions
 from app.recommendations.local import Responsible, local_version
 from app.recommendations.schemas import (

@@ -32,9 +32,10 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.models.local import RecommendationEntity, RecommendationLocal
+from app.models.local import RecommendationLocal
 from app.plans.progress import published_progress
 from app.recommendations.filters import filter_conditions
+from app.recommendations.local import responsibilities
 from app.recommendations.service import choose_text
 from app.reports.schemas import (
     GroupBy,
@@ -139,17 +140,7 @@ def _load_related(session: Session, matching: Select[Any], *, staff: bool) -> _R
         clusters = clusters.where(Cluster.published.is_(True))
     for rec_id, name, cluster_id in session.execute(clusters):
         related.clusters[rec_id].append((name, cluster_id))
-    for rec_id, responsibility, entity_id, name, acronym in session.execute(
-        select(
-            RecommendationEntity.recommendation_id,
-            RecommendationEntity.responsibility,
-            Entity.id,
-            Entity.name,
-            Entity.acronym,
-        )
-        .join(Entity, Entity.id == RecommendationEntity.entity_id)
-        .where(RecommendationEntity.recommendation_id.in_(matching))
-    ):
+    for rec_id, responsibility, entity_id, name, acronym in session.execute(responsibilities(matching)):
         if responsibility == "lead":
             related.lead[rec_id] = _entity(entity_id, name, acronym)
         else:

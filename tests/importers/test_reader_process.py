@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from app.core.config import Settings
+from app.models.taxonomy import ROLE_KIND
 from importers.countries import CountryMatcher
 from importers.prepare import Naming, SplitFailed, describe_all, read_in_halves, read_uhri_json_described
 from importers.reader_process import read_in_process
@@ -27,7 +28,7 @@ def _naming() -> Naming:
     sdgs = {("sdg", code): code for code in [str(n) for n in range(1, 18)]}
     sdgs.update({("sdg", f"{goal}.{n}"): f"{goal}.{n}" for goal in range(1, 18) for n in range(1, 11)})
     sdgs.update({("sdg", f"{goal}.{c}"): f"{goal}.{c}" for goal in range(1, 18) for c in "abcd"})
-    return Naming(sdgs, {})
+    return Naming(sdgs, {}, ROLE_KIND)
 
 
 def test_the_process_yields_exactly_what_the_reader_yields_in_order() -> None:
