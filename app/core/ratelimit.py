@@ -32,8 +32,10 @@ class RateLimiter:
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
-    def hit(self, client: str, now: float | None = None) -> None:
-        """Take one request from ``client``'s allowance, or raise 429 saying when to come back."""
+    def hit(self, client: str, cost: int = 1, now: float | None = None) -> None:
+        """Take ``cost`` requests from ``client``'s allowance, or raise 429 saying when to come back.
+
+        Heavy work (an export) costs more than one request."""
         now = time.monotonic() if now is None else now
         with self._lock:
             bucket = self._buckets.pop(client, None) or _Bucket(self.capacity, now)
@@ -42,10 +44,11 @@ class RateLimiter:
             self._buckets[client] = bucket
             while len(self._buckets) > MAX_CLIENTS:
                 self._buckets.popitem(last=False)
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
+            cost = min(float(cost), self.capacity)  # a cost above the whole budget could never pass
+            if bucket.tokens >= cost:
+                bucket.tokens -= cost
                 return
-            wait = math.ceil((1 - bucket.tokens) / self.rate)
+            wait = math.ceil((cost - bucket.tokens) / self.rate)
         raise TooManyRequests(
             f"more than {int(self.capacity)} requests a minute from this client; slow down",
             retry_after=wait,
