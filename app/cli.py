@@ -13,12 +13,10 @@ from typing import Annotated, Literal, TextIO
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from app.core.config import Settings, get_settings
 from app.core.errors import ImportFailed, ImportLocked
-from importers.pipeline import Counts
-from importers.run import Progress as ProgressCallback
+from importers.progress import Progress as ProgressCallback
 from importers.run import RunSummary
 
 EXIT_FAILED = 1
@@ -84,25 +82,15 @@ def serve(
 
 
 @contextmanager
-def _progress() -> Iterator[ProgressCallback | None]:
+def _progress() -> Iterator[ProgressCallback]:
+    """A bar on a terminal (bytes, then records); elsewhere only the notices, one line each."""
+    from app.cli_progress import BarProgress, NoticePrinter, progress_bar
+
     if not err.is_terminal:
-        yield None
+        yield NoticePrinter(err)
         return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("starting", total=None, counts="")
-
-        def update(stage: str, counts: Counts) -> None:
-            bar.update(task, description=stage, counts=counts.summary())
-
-        yield update
+    with progress_bar(err) as bar:
+        yield BarProgress(bar)
 
 
 def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:

@@ -3,14 +3,22 @@
 The body is streamed to ``<dest>.part`` and moved onto ``dest`` only once complete, so a failed or
 interrupted run never leaves a truncated export where the importer would read it, and an earlier
 good copy survives a failure.
+
+Only what a later attempt may not meet again is retried: timeouts, dropped and refused connections
+(a server being restarted refuses for a few seconds), 5xx, 408 and 429. An unknown host, a
+certificate that does not verify and any other 4xx fail at once: retrying them only delays the
+message an operator needs.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import socket
+import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,7 +29,6 @@ __all__ = ["DownloadError", "DownloadResult", "download"]
 
 log = logging.getLogger(__name__)
 
-_CHUNK_BYTES = 1024 * 1024
 _USER_AGENT = "nrtd-importer/0.1"
 
 # Failures of the network or the peer that a later attempt may not meet again.
@@ -31,6 +38,14 @@ _TRANSIENT_ERRORS = (
     httpx.RemoteProtocolError,
     httpx.DecodingError,
 )
+# 4xx answers that say "not now" rather than "never".
+_RETRIED_CLIENT_ERRORS = frozenset({408, 429})
+_PERMANENT_HINTS = {
+    401: "the server wants credentials",
+    403: "the server refuses access",
+    404: "no such file at this URL",
+    410: "the file is gone from this URL",
+}
 
 
 class DownloadError(Exception):
@@ -52,27 +67,48 @@ class _RetryableError(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(slots=True)
+class _Silence:
+    """When the server last sent anything (an answer or a piece of the body)."""
+
+    since: float
+
+    def heard(self) -> None:
+        self.since = time.monotonic()
+
+    def seconds(self) -> float:
+        return time.monotonic() - self.since
+
+
 def download(
     url: str,
     dest: Path,
     *,
     etag: str | None,
     last_modified: str | None,
-    timeout: float,
     retries: int,
     max_bytes: int,
+    connect_timeout: float = 10.0,
+    read_timeout: float = 20.0,
+    give_up_after: float | None = 30.0,
     progress: Callable[[int, int | None], None] | None = None,
+    on_retry: Callable[[str], None] | None = None,
     backoff: float = 0.5,
     max_delay: float = 30.0,
 ) -> DownloadResult:
     """Fetch ``url`` into ``dest`` unless the server says it has not changed since ``etag`` /
     ``last_modified``.
 
-    ``timeout`` bounds connecting and each wait for data (not the whole transfer). Server errors,
-    429 and dropped connections are retried ``retries`` times with exponential backoff starting at
-    ``backoff`` seconds, capped at ``max_delay`` (which also caps a server's Retry-After). Other
-    4xx answers and an oversized body fail at once. ``progress(received, total)`` is called after
-    each chunk; it restarts from zero when an attempt is retried.
+    ``connect_timeout`` bounds connecting; ``read_timeout`` bounds the wait for the answer and then
+    for each piece of the body (not the whole transfer, which may be long). Transient failures (see
+    the module) are retried ``retries`` times with exponential backoff starting at ``backoff``
+    seconds, capped at ``max_delay`` (which also caps a server's Retry-After); no further attempt
+    starts once the server has sent nothing for ``give_up_after`` seconds, so a server that accepts
+    connections and never answers fails in about ``give_up_after + read_timeout`` seconds.
+    Other failures and an oversized body fail at once. ``on_retry`` is told about each failed
+    attempt ("attempt 2 of 5: no answer within 20 s; retrying in 1 s"; logged as a warning when
+    not given). ``progress(received, total)`` is called after each chunk; it restarts from zero
+    when an attempt is retried.
     """
     if not url.startswith(("http://", "https://")):
         raise DownloadError(f"not an http(s) URL: {url}")
@@ -84,20 +120,23 @@ def download(
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     attempts = 1 + max(0, retries)
-    last_error = ""
+    report = on_retry or (lambda message: log.warning("download of %s: %s", url, message))
+    timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+    reason = ""
     try:
-        with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True, headers=headers) as client:
+        with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
+            # Started after the client: building its TLS context takes a noticeable moment.
+            silence = _Silence(time.monotonic())
             for attempt in range(1, attempts + 1):
                 try:
                     result = _attempt(
-                        client, url, dest, part, bool(etag or last_modified), max_bytes, progress
+                        client, url, dest, part, bool(etag or last_modified), max_bytes, progress, silence
                     )
                 except _RetryableError as exc:
-                    last_error = str(exc)
-                    retry_after = exc.retry_after
+                    reason, retry_after = str(exc), exc.retry_after
                 except _TRANSIENT_ERRORS as exc:
-                    last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                    retry_after = None
+                    _raise_if_permanent(url, exc)
+                    reason, retry_after = _transport_reason(exc, timeout), None
                 except httpx.HTTPError as exc:
                     raise DownloadError(f"download of {url} failed: {type(exc).__name__}: {exc}") from exc
                 else:
@@ -109,23 +148,74 @@ def download(
                             last_modified=result.last_modified or last_modified,
                         )
                     return result
+                failed = f"attempt {attempt} of {attempts}: {reason}"
                 if attempt == attempts:
-                    break
+                    report(f"{failed}; giving up")
+                    raise DownloadError(f"download of {url} failed after {attempts} attempts: {reason}")
+                silent = silence.seconds()
+                if give_up_after is not None and silent >= give_up_after:
+                    report(f"{failed}; giving up: nothing received for {_secs(silent)}")
+                    raise DownloadError(
+                        f"download of {url} failed after {attempt} attempts: {reason}; "
+                        f"gave up after {_secs(silent)} without data"
+                    )
                 delay = min(
                     max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
                 )
-                log.warning(
-                    "download of %s failed (attempt %d of %d): %s; retrying in %.1fs",
-                    url,
-                    attempt,
-                    attempts,
-                    last_error,
-                    delay,
-                )
+                report(f"{failed}; retrying in {_secs(delay)}")
                 time.sleep(delay)
     finally:
         part.unlink(missing_ok=True)
-    raise DownloadError(f"download of {url} failed after {attempts} attempts: {last_error}")
+    raise AssertionError("unreachable: every attempt returns or raises")
+
+
+def _secs(seconds: float) -> str:
+    return f"{round(seconds, 2):g} s"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from (httpx wraps httpcore, which wraps the socket error)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
+    """An unknown host or an untrusted certificate will be the same on the next attempt."""
+    if not isinstance(exc, httpx.ConnectError):
+        return
+    host = httpx.URL(url).host
+    for cause in _causes(exc):
+        # EAI_AGAIN is a resolver that did not answer in time, which the next attempt may not meet.
+        if isinstance(cause, socket.gaierror) and cause.errno != socket.EAI_AGAIN:
+            raise DownloadError(
+                f"download of {url} failed: unknown host {host!r} ({cause.strerror}); not retried"
+            ) from exc
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise DownloadError(
+                f"download of {url} failed: the certificate of {host!r} does not verify "
+                f"({cause.verify_message}); not retried"
+            ) from exc
+
+
+def _transport_reason(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
+    """What went wrong, in the words an operator reads in the message per attempt."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"no connection within {_secs(timeout.connect or 0)}"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"no answer within {_secs(timeout.read or 0)}"
+    if isinstance(exc, httpx.ConnectError):
+        for cause in _causes(exc):
+            if (
+                isinstance(cause, ConnectionRefusedError)
+                or getattr(cause, "errno", None) == errno.ECONNREFUSED
+            ):
+                return "connection refused"
+        return f"cannot connect: {exc}" if str(exc) else "cannot connect"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _attempt(
@@ -136,8 +226,10 @@ def _attempt(
     conditional: bool,
     max_bytes: int,
     progress: Callable[[int, int | None], None] | None,
+    silence: _Silence,
 ) -> DownloadResult:
     with client.stream("GET", url) as response:
+        silence.heard()
         status = response.status_code
         new_etag = response.headers.get("ETag")
         new_last_modified = response.headers.get("Last-Modified")
@@ -145,10 +237,14 @@ def _attempt(
             if not conditional:
                 raise DownloadError(f"{url} answered 304 Not Modified to an unconditional request")
             return DownloadResult(True, None, new_etag, new_last_modified, 0)
-        if status == 429 or status >= 500:
-            raise _RetryableError(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
+        if status in _RETRIED_CLIENT_ERRORS or status >= 500:
+            raise _RetryableError(
+                f"HTTP {status} {response.reason_phrase}".rstrip(),
+                _retry_after(response.headers.get("Retry-After")),
+            )
         if not 200 <= status < 300:
-            raise DownloadError(f"HTTP {status} {response.reason_phrase} for {url}")
+            hint = _PERMANENT_HINTS.get(status, "a client error")
+            raise DownloadError(f"HTTP {status} {response.reason_phrase} for {url} ({hint}); not retried")
 
         expected = _content_length(response)
         if expected is not None and expected > max_bytes:
@@ -156,7 +252,8 @@ def _attempt(
         received = 0
         try:
             with part.open("wb") as out:
-                for chunk in response.iter_bytes(_CHUNK_BYTES):
+                for chunk in _body(response, client.timeout):
+                    silence.heard()
                     received += len(chunk)
                     # Counted after decompression too, so a compressed bomb cannot exceed the limit.
                     if received > max_bytes:
@@ -174,6 +271,18 @@ def _attempt(
             )
     os.replace(part, dest)
     return DownloadResult(False, dest, new_etag, new_last_modified, received)
+
+
+def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:
+    """The body in chunks; a stall after the answer is named as such rather than "no answer"."""
+    try:
+        # Pieces as they arrive (not gathered into large chunks): each one proves the server alive.
+        yield from response.iter_bytes()
+    except httpx.ReadTimeout as exc:
+        raise _RetryableError(
+            f"the server stopped sending: nothing for {_secs(timeout.read or 0)} "
+            f"after {response.num_bytes_downloaded} bytes"
+        ) from exc
 
 
 def _content_length(response: httpx.Response) -> int | None:

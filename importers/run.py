@@ -27,6 +27,7 @@ from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
 from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
+from importers.progress import Progress, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError
 from importers.uhri_json import read_uhri_json_texts
@@ -34,7 +35,6 @@ from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, Counts], None]
 _T = TypeVar("_T")
 # From this size on, "auto" parses a JSON export in a second process (the sample feeds stay in one).
 READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
@@ -278,6 +278,8 @@ def import_uhri(
             feed(upserter)
             first_loaded = upserter.first_loaded
 
+        if progress is not None and fmt == "json":
+            progress.expect(count_uhri_records(files[primary]))
         summary = execute_run(engine, spec, feed_and_note, progress=progress, after=save_validators)
         if summary.outcome == "succeeded" and first_loaded and engine.dialect.name == "postgresql":
             _vacuum_after_first_load(engine)
@@ -361,7 +363,7 @@ def _download_all(
             if progress:
                 progress(f"downloading {lang}", Counts())
             etag, modified = known.get(url, (None, None)) if conditional else (None, None)
-            result = _fetch(settings, url, work / f"export-{lang}", etag, modified)
+            result = _fetch(settings, url, work / f"export-{lang}", etag, modified, progress)
             if result.not_modified:
                 not_modified.append(lang)
                 continue
@@ -371,7 +373,9 @@ def _download_all(
             return None
         # Some languages changed: the unchanged ones are needed in full too.
         for lang in not_modified:
-            result = _fetch(settings, urls[lang], work / f"export-{lang}", None, None)
+            if progress:
+                progress(f"downloading {lang}", Counts())
+            result = _fetch(settings, urls[lang], work / f"export-{lang}", None, None, progress)
             assert result.path is not None
             files[lang], validators[urls[lang]] = result.path, (result.etag, result.last_modified)
     except DownloadError as exc:
@@ -381,16 +385,27 @@ def _download_all(
 
 
 def _fetch(
-    settings: Settings, url: str, dest: Path, etag: str | None, modified: str | None
+    settings: Settings,
+    url: str,
+    dest: Path,
+    etag: str | None,
+    modified: str | None,
+    progress: Progress | None,
 ) -> DownloadResult:
+    """One download with the settings' limits; its bytes and failed attempts go to ``progress``
+    (without one, the attempts are logged: the scheduler's case)."""
     return download(
         url,
         dest,
         etag=etag,
         last_modified=modified,
-        timeout=settings.http_timeout,
+        connect_timeout=settings.http_timeout or settings.http_connect_timeout,
+        read_timeout=settings.http_timeout or settings.http_read_timeout,
+        give_up_after=settings.http_give_up_after,
         retries=settings.http_retries,
         max_bytes=settings.download_max_bytes,
+        progress=progress.transfer if progress else None,
+        on_retry=progress.notice if progress else None,
     )
 
 

@@ -21,8 +21,21 @@ class Settings(BaseSettings):
     uhri_url: str = Field(default=DEFAULT_UHRI_URL, description="Export URL; {lang} is replaced")
     uhri_languages: str = "en"
     import_schedule: str = Field(default="", description="cron expression; empty = no built-in schedule")
-    http_timeout: float = 60.0
-    http_retries: int = 4
+    http_connect_timeout: float = Field(
+        default=10.0, gt=0, description="seconds to wait for a connection to the UHRI server"
+    )
+    http_read_timeout: float = Field(
+        default=20.0, gt=0, description="seconds to wait for the answer, and then for each piece of the body"
+    )
+    http_timeout: float | None = Field(
+        default=None, gt=0, description="the former single timeout: when set, it is both of the above"
+    )
+    http_retries: int = Field(default=4, ge=0, description="retries of a transient download failure")
+    http_give_up_after: float = Field(
+        default=30.0,
+        gt=0,
+        description="seconds without any data from the server after which no further attempt starts",
+    )
     download_max_bytes: int = 2 * 1024**3
     import_lock_ttl: int = Field(
         default=6 * 3600, description="seconds before an orphaned SQLite lease expires"

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from app.core.config import Settings
 from importers.download import DownloadError, DownloadResult, download
 from tests.fake_uhri import FakeUhri
 
@@ -22,18 +28,23 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = 2.0,
+    read_timeout: float = 2.0,
     retries: int = 3,
     max_bytes: int = 10_000_000,
+    give_up_after: float | None = None,
+    on_retry: Callable[[str], None] | None = None,
 ) -> DownloadResult:
     return download(
         url,
         dest,
         etag=etag,
         last_modified=last_modified,
-        timeout=timeout,
+        connect_timeout=2.0,
+        read_timeout=read_timeout,
+        give_up_after=give_up_after,
         retries=retries,
         max_bytes=max_bytes,
+        on_retry=on_retry,
         backoff=0.01,
     )
 
@@ -57,7 +68,7 @@ def test_downloads_the_file_with_its_validators(served: FakeUhri, tmp_path: Path
         dest,
         etag=None,
         last_modified=None,
-        timeout=2.0,
+        read_timeout=2.0,
         retries=0,
         max_bytes=10_000_000,
         progress=lambda received, total: seen.append((received, total)),
@@ -111,8 +122,8 @@ def test_response_slower_than_the_read_timeout_fails_after_retries(served: FakeU
     served.slow(NAME, 1.0)
     dest = tmp_path / "download" / NAME
 
-    with pytest.raises(DownloadError, match=r"after 3 attempts: ReadTimeout") as failure:
-        fetch(served.url(NAME), dest, timeout=0.1, retries=2)
+    with pytest.raises(DownloadError, match=r"after 3 attempts: no answer within 0.1 s") as failure:
+        fetch(served.url(NAME), dest, read_timeout=0.1, retries=2)
 
     assert served.url(NAME) in str(failure.value)
     assert served.request_count(NAME) == 3
@@ -123,8 +134,19 @@ def test_connection_refused_is_retried_then_fails(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(DownloadError, match=r"after 2 attempts: ConnectError"):
-        fetch(f"http://127.0.0.1:{port}/uhri/export-results/{NAME}", tmp_path / NAME, retries=1)
+    notices: list[str] = []
+    # Retried on purpose: a server being restarted refuses connections for a few seconds.
+    with pytest.raises(DownloadError, match=r"after 2 attempts: connection refused"):
+        fetch(
+            f"http://127.0.0.1:{port}/uhri/export-results/{NAME}",
+            tmp_path / NAME,
+            retries=1,
+            on_retry=notices.append,
+        )
+    assert notices == [
+        "attempt 1 of 2: connection refused; retrying in 0.01 s",
+        "attempt 2 of 2: connection refused; giving up",
+    ]
 
 
 def test_persistent_server_error_gives_up_after_all_attempts(served: FakeUhri, tmp_path: Path) -> None:
@@ -147,7 +169,7 @@ def test_backoff_doubles_and_is_capped(
         tmp_path / NAME,
         etag=None,
         last_modified=None,
-        timeout=2.0,
+        read_timeout=2.0,
         retries=6,
         max_bytes=10_000_000,
         backoff=0.5,
@@ -241,3 +263,123 @@ def test_failure_keeps_the_previous_copy(served: FakeUhri, tmp_path: Path) -> No
 def test_only_http_urls(tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="not an http"):
         fetch(f"file://{tmp_path}/{NAME}", tmp_path / NAME)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422])
+def test_client_errors_are_requested_exactly_once(served: FakeUhri, tmp_path: Path, status: int) -> None:
+    served.fail_next(NAME, status, times=5)
+    notices: list[str] = []
+    with pytest.raises(DownloadError, match=rf"HTTP {status} .*; not retried"):
+        fetch(served.url(NAME), tmp_path / NAME, retries=5, on_retry=notices.append)
+    assert served.request_count(NAME) == 1
+    assert notices == []
+
+
+@pytest.mark.parametrize("status", [408, 429, 503])
+def test_not_now_answers_are_retried(served: FakeUhri, tmp_path: Path, status: int) -> None:
+    served.fail_next(NAME, status)
+    notices: list[str] = []
+    result = fetch(served.url(NAME), tmp_path / NAME, retries=1, on_retry=notices.append)
+    assert result.bytes == len(CONTENT)
+    assert served.request_count(NAME) == 2
+    assert len(notices) == 1
+    assert notices[0].startswith(f"attempt 1 of 2: HTTP {status} ")
+
+
+def test_unknown_host_is_not_retried(tmp_path: Path) -> None:
+    # .invalid never resolves (RFC 6761), here or anywhere.
+    notices: list[str] = []
+    with pytest.raises(DownloadError, match=r"unknown host 'export\.nrtd-test\.invalid'.*not retried"):
+        fetch(
+            f"http://export.nrtd-test.invalid/uhri/export-results/{NAME}",
+            tmp_path / NAME,
+            retries=5,
+            on_retry=notices.append,
+        )
+    assert notices == []
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A port whose connections the kernel accepts (the listen backlog) but nobody ever answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/uhri/export-results/{NAME}"
+
+
+def test_server_that_never_answers_gives_up_with_a_message_per_attempt(tmp_path: Path) -> None:
+    notices: list[str] = []
+    started = time.monotonic()
+    with silent_server() as url, pytest.raises(DownloadError) as failure:
+        fetch(url, tmp_path / NAME, read_timeout=0.3, retries=9, give_up_after=0.55, on_retry=notices.append)
+    elapsed = time.monotonic() - started
+
+    # Attempt 1 waits 0.3 s, attempt 2 ends after 0.61 s without data: past 0.55 s, no attempt 3.
+    assert notices == [
+        "attempt 1 of 10: no answer within 0.3 s; retrying in 0.01 s",
+        notices[1],
+    ]
+    assert re.fullmatch(
+        r"attempt 2 of 10: no answer within 0.3 s; giving up: nothing received for 0\.\d+ s", notices[1]
+    )
+    assert re.search(
+        r"failed after 2 attempts: no answer within 0.3 s; gave up after 0\.\d+ s without data",
+        str(failure.value),
+    )
+    assert elapsed < 3  # not 10 attempts of 0.3 s
+
+
+def test_default_settings_give_up_on_a_silent_server_well_within_a_minute() -> None:
+    defaults = {name: field.default for name, field in Settings.model_fields.items()}
+    assert defaults["http_timeout"] is None  # the former single timeout no longer overrides both
+    # The last attempt starts before http_give_up_after and waits at most the read timeout.
+    assert defaults["http_give_up_after"] + defaults["http_read_timeout"] <= 50
+    assert defaults["http_connect_timeout"] <= 10
+
+
+@contextmanager
+def stalling_server() -> Iterator[str]:
+    """Answers 200 with a Content-Length of 1000, sends 10 bytes of the body, then nothing more."""
+    done = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"[" * 10)
+            done.wait(5)
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/uhri/export-results/{NAME}"
+    finally:
+        done.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_a_body_that_stalls_is_named_as_such(tmp_path: Path) -> None:
+    notices: list[str] = []
+    with stalling_server() as url, pytest.raises(DownloadError):
+        fetch(url, tmp_path / NAME, read_timeout=0.2, retries=1, on_retry=notices.append)
+    assert notices == [
+        "attempt 1 of 2: the server stopped sending: nothing for 0.2 s after 10 bytes; retrying in 0.01 s",
+        # The server still holds the first connection: the second one gets no answer at all.
+        "attempt 2 of 2: no answer within 0.2 s; giving up",
+    ]
+
+
+def test_data_arriving_keeps_the_retries_going(served: FakeUhri, tmp_path: Path) -> None:
+    """give_up_after counts silence, not time: transfers dropped after sending data are retried."""
+    served.slow(NAME, 0.05)  # each attempt takes about 0.25 s, each stays silent 0.05 s at most
+    served.drop_next(NAME, times=2)
+    result = fetch(served.url(NAME), tmp_path / NAME, retries=2, give_up_after=0.2)
+    assert result.bytes == len(CONTENT)
+    assert served.request_count(NAME) == 3

@@ -4,7 +4,11 @@ database. Conditional requests, 304s, retries, failures and several languages.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,8 @@ import importers.run
 from app.core.config import Settings
 from app.models import FeedValidator, ImportRun, Recommendation, RecommendationText, Revision
 from importers.download import DownloadResult, download
+from importers.pipeline import Counts
+from tests.conftest import ROOT
 from tests.fake_uhri import FakeUhri
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -314,3 +320,113 @@ def test_another_country_is_imported_although_the_export_has_not_changed(
 
     assert chile.outcome == "succeeded", chile.message
     assert chile.counts.created == 1
+
+
+class RecordingProgress:
+    """What an import run reports (an ``importers.progress.Progress``), kept for the assertions."""
+
+    def __init__(self) -> None:
+        self.stages: list[str] = []
+        self.transfers: list[tuple[int, int | None]] = []
+        self.expected: list[int | None] = []
+        self.notices: list[str] = []
+        self.read: list[int] = []
+
+    def __call__(self, stage: str, counts: Counts) -> None:
+        if not self.stages or self.stages[-1] != stage:
+            self.stages.append(stage)
+        self.read.append(counts.read)
+
+    def transfer(self, received: int, total: int | None) -> None:
+        self.transfers.append((received, total))
+
+    def expect(self, records: int | None) -> None:
+        self.expected.append(records)
+
+    def notice(self, message: str) -> None:
+        self.notices.append(message)
+
+
+def test_progress_shows_bytes_of_the_announced_size_then_records_of_the_counted_total(
+    engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
+) -> None:
+    path = put_export(fake_uhri_server, EN, [uhri_record(n) for n in range(1, 41)])
+    fake_uhri_server.fail_next(EN, 503)
+    progress = RecordingProgress()
+
+    run = importers.run.import_uhri(engine, url_settings, fake_uhri_server.url(EN), progress=progress)
+
+    assert run.outcome == "succeeded", run.message
+    size = path.stat().st_size
+    assert progress.transfers[-1] == (size, size)  # Content-Length is the total
+    assert all(total == size for _, total in progress.transfers)
+    assert progress.notices == ["attempt 1 of 3: HTTP 503 Service Unavailable; retrying in 0.01 s"]
+    assert progress.expected == [40]  # counted in the file before reading it
+    assert progress.stages == ["downloading en", "importing"]
+    assert progress.read[-1] == 40
+
+
+def test_unknown_host_fails_the_run_at_once(engine: Engine, url_settings: Settings) -> None:
+    progress = RecordingProgress()
+    unchanged = data_unchanged(engine)
+
+    run = importers.run.import_uhri(
+        engine, url_settings, f"http://uhri.nrtd-test.invalid/uhri/export-results/{EN}", progress=progress
+    )
+
+    assert run.outcome == "failed"
+    assert run.message is not None and "unknown host 'uhri.nrtd-test.invalid'" in run.message
+    assert "not retried" in run.message
+    assert progress.notices == []
+    assert unchanged()
+
+
+@pytest.fixture
+def silent_url() -> Iterator[str]:
+    """A server that accepts connections (the kernel's listen backlog) and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/uhri/export-results/{EN}"
+
+
+def test_server_that_never_answers_fails_the_run_with_a_notice_per_attempt(
+    engine: Engine, url_settings: Settings, silent_url: str
+) -> None:
+    settings = url_settings.model_copy(
+        update={"http_timeout": None, "http_read_timeout": 0.3, "http_give_up_after": 0.55, "http_retries": 9}
+    )
+    progress = RecordingProgress()
+
+    run = importers.run.import_uhri(engine, settings, silent_url, progress=progress)
+
+    assert run.outcome == "failed"
+    assert run.message is not None and "gave up after" in run.message
+    assert progress.notices[0] == "attempt 1 of 10: no answer within 0.3 s; retrying in 0.01 s"
+    assert progress.notices[1].startswith("attempt 2 of 10: no answer within 0.3 s; giving up")
+    assert len(progress.notices) == 2
+
+
+def test_the_command_prints_each_failed_attempt_on_stderr(
+    engine: Engine, database_url: str, silent_url: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "import", "uhri", silent_url, "--country", "Peru"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "NRTD_DATABASE_URL": database_url,
+            "NRTD_HTTP_READ_TIMEOUT": "0.3",
+            "NRTD_HTTP_GIVE_UP_AFTER": "0.55",
+            "NRTD_HTTP_RETRIES": "9",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1, result.stderr
+    # The default backoff: the first retry waits 0.5 s, which already counts as silence.
+    assert "downloading en: attempt 1 of 10: no answer within 0.3 s; retrying in 0.5 s" in result.stderr
+    assert "downloading en: attempt 2 of 10: no answer within 0.3 s; giving up" in result.stderr
+    assert " failed: " in result.stdout and "download failed: " in result.stdout
