@@ -1,16 +1,39 @@
-"""Argon2id password hashes (argon2-cffi's defaults: RFC 9106's low-memory profile)."""
+"""Argon2id password hashes (argon2-cffi's defaults: RFC 9106's low-memory profile), and the
+bound on how many are verified at once.
+
+One verification takes 64 MiB and a core for a few hundred milliseconds: sixty logins at once
+would take gigabytes and starve every other request of CPU, so logins queue for a slot briefly
+and are otherwise told to come back (503 with Retry-After).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.core.errors import DomainError
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so a miss costs as long as a wrong password.
 _DUMMY = _hasher.hash("not a password anyone has")
 
-MIN_LENGTH = 12
-MAX_LENGTH = 1024
+
+class VerificationBusy(DomainError):
+    """Every verification slot stayed taken for the whole wait."""
+
+    status = 503
+    problem = "busy"
+    title = "Service busy"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
 
 
 def hash_password(password: str) -> str:
@@ -28,12 +51,51 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None."""
-    if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
-    if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
-    if not password.strip():
-        return "must not be blank"
-    return None
+class VerificationSlots:
+    """At most ``slots`` password hashes computed at once; a login waits at most ``wait`` seconds
+    for one. The wait is asynchronous: a queued login holds no worker thread, so requests that
+    need one (public reads, pages) are not queued behind a flood of logins."""
+
+    def __init__(self, slots: int, wait: float) -> None:
+        self.slots = slots
+        self.wait = wait
+        # asyncio semaphores belong to one event loop: a server process has one; tests start several.
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.slots)
+        return semaphore
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        semaphore = self._semaphore()
+        try:
+            async with asyncio.timeout(self.wait):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise VerificationBusy(
+                "too many logins at once; try again in a moment", retry_after=max(1, round(self.wait))
+            ) from None
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (a container's share)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@lru_cache
+def verification_slots(slots: int, wait: float) -> VerificationSlots:
+    """The process's slots for these settings. 0 slots: one fewer than the CPUs (at least one),
+    so that a core stays free for everything else while logins pour in."""
+    return VerificationSlots(slots or max(1, _cpus() - 1), wait)

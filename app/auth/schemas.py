@@ -11,6 +11,13 @@ from app.core.timestamps import UtcDateTime
 Role = Literal["admin", "coordinator", "focal_point", "reader"]
 
 
+def no_nul(value: str) -> str:
+    """Refuse the NUL character: PostgreSQL cannot store it in text, and no name or password has it."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
 class TokenOut(BaseModel):
     access_token: str = Field(description="Send as `Authorization: Bearer <token>`")
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)

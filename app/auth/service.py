@@ -1,4 +1,5 @@
-"""Logins, bearer tokens, API keys and login throttling. No FastAPI here.
+"""Bearer tokens and API keys: who a credential belongs to. No FastAPI here. Logging in is in
+``app.auth.login``, its throttling in ``app.auth.throttle``.
 
 Tokens and API keys are random 256-bit secrets: only their SHA-256 is stored, so a leaked
 database does not hand out sessions. The user (role, entity, active) is read on every request,
@@ -9,20 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.service import event, record
+from app.audit.service import record
 from app.auth.actor import Actor, Anonymous
-from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.schemas import EntityRef, MeOut
-from app.core.config import Settings
-from app.core.errors import TooManyRequests, Unauthorized
+from app.core.errors import Unauthorized
 from app.core.timestamps import as_utc
-from app.models import ApiKey, AuthToken, Entity, LoginFailure, User
+from app.models import ApiKey, AuthToken, Entity, User
 
 API_KEY_PREFIX = "nrtd_"
 
@@ -39,84 +37,8 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    token: str
-    expires_at: datetime
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _retry_after(session: Session, key: str, limit: int, window: timedelta, now: datetime) -> int | None:
-    """Seconds until ``key`` drops below ``limit`` failures in the window, or None if it is below."""
-    recent = session.scalars(
-        select(LoginFailure.failed_at)
-        .where(LoginFailure.key == key, LoginFailure.failed_at > now - window)
-        .order_by(LoginFailure.failed_at.desc())
-        .limit(limit)
-    ).all()
-    if len(recent) < limit:
-        return None
-    return int((as_utc(recent[-1]) + window - now).total_seconds()) + 1
-
-
-def login(session: Session, settings: Settings, who: Anonymous, email: str, password: str) -> IssuedToken:
-    """A new token for valid credentials of an active user; 401 otherwise, 429 while throttled."""
-    email = normalise_email(email)
-    now = _now()
-    window = timedelta(seconds=settings.login_window_seconds)
-    keys = (
-        (f"account:{email}", settings.login_max_failures),
-        (f"ip:{who.client_ip or 'unknown'}", settings.login_max_failures_per_ip),
-    )
-    waits = [_retry_after(session, key, limit, window, now) for key, limit in keys]
-    wait = max((w for w in waits if w is not None), default=None)
-    if wait is not None:
-        raise TooManyRequests(
-            "too many failed logins for this account or address; try again later",
-            retry_after=wait,
-            persist=[event(who, "auth.login_throttled", "user", None, claimed=email)],
-        )
-    user = session.scalar(select(User).where(User.email == email))
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
-        reason = "unknown account" if user is None else ("inactive" if valid else "wrong password")
-        raise Unauthorized(
-            "wrong email or password, or the account is deactivated",
-            persist=[
-                *(LoginFailure(key=key, failed_at=now, detail=reason) for key, _ in keys),
-                event(
-                    who,
-                    "auth.login_failed",
-                    "user",
-                    user.id if user else None,
-                    after={"reason": reason},
-                    claimed=email,
-                ),
-            ],
-        )
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = now
-    session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0][0]))
-    token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(minutes=settings.token_ttl_minutes)
-    session.add(
-        AuthToken(token_hash=secret_hash(token), user_id=user.id, created_at=now, expires_at=expires_at)
-    )
-    actor = Actor(
-        role=user.role,
-        label=user.email,
-        user_id=user.id,
-        entity_id=user.entity_id,
-        request_id=who.request_id,
-        client_ip=who.client_ip,
-    )
-    record(session, actor, "auth.login", "user", user.id)
-    session.flush()
-    return IssuedToken(token=token, expires_at=expires_at)
 
 
 def logout(session: Session, actor: Actor) -> None:

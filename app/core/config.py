@@ -49,12 +49,32 @@ class Settings(BaseSettings):
         default=480, ge=1, le=60 * 24 * 30, description="lifetime of a login token, in minutes"
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="failed logins per account within the window before 429"
+        default=5,
+        ge=1,
+        description="failed logins per account and address within the window before each retry waits "
+        "(2, 4, 8 ... seconds)",
+    )
+    login_max_failures_per_account: int = Field(
+        default=100,
+        ge=1,
+        description="failed logins per account within the window after which only addresses the user "
+        "logged in from before may try",
     )
     login_max_failures_per_ip: int = Field(
         default=20, ge=1, description="failed logins per client address within the window before 429"
     )
     login_window_seconds: int = Field(default=900, ge=1, description="the failed-login counting window")
+    login_verify_slots: int = Field(
+        default=0,
+        ge=0,
+        description="password verifications at once (Argon2); 0: one fewer than the CPUs, at least one",
+    )
+    login_verify_wait: float = Field(
+        default=1.0,
+        gt=0,
+        le=30,
+        description="seconds a login waits for a verification slot before 503 with Retry-After",
+    )
     public_access: Literal["open", "key", "off"] = Field(
         default="open",
         description="public read-only routes: open (anonymous), key (API key or reader login), off (404)",

@@ -1,10 +1,11 @@
-"""Institutions, people and their credentials: entities, users, login tokens, API keys, login failures."""
+"""Institutions, people and their credentials: entities, users, login tokens, API keys, login failures
+and the addresses each user logged in from."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -97,15 +98,34 @@ class ApiKey(Base):
 
 
 class LoginFailure(Base):
-    """One failed login, counted per account and per client address to throttle guessing.
+    """One failed login: the email tried and the client address, to slow down guessing.
 
-    Kept in the database so every replica sees the same counts.
+    Counted per (account, address) pair, per account and per address; kept in the database so
+    every replica sees the same counts. Rows older than the counting window are ignored.
     """
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "failed_at"),)
+    __table_args__ = (
+        Index("ix_login_failures_account_at", "account", "failed_at"),
+        Index("ix_login_failures_address_at", "address", "failed_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(400))  # "account:<email>" or "ip:<address>"
+    account: Mapped[str] = mapped_column(String(320))  # the email tried, normalised
+    address: Mapped[str] = mapped_column(String(64))  # the client address, or "unknown"
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class KnownLoginAddress(Base):
+    """An address a user logged in from with the right password: logins from it pass the
+    per-account ceiling that a flood from elsewhere trips. Only a hash of the address is kept."""
+
+    __tablename__ = "known_login_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "address_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The unique constraint's index (user_id first) serves the lookups by user.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    address_hash: Mapped[str] = mapped_column(String(64))
+    last_login_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AdminUser
+from app.auth.router import NO_STORE
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.problems import problem_responses
 from app.users import service
@@ -85,8 +86,10 @@ def list_api_keys(
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key: the secret is in this response only",
 )
-def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate) -> ApiKeyCreated:
-    return service.create_api_key(db, actor, body)
+def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, response: Response) -> ApiKeyCreated:
+    created = service.create_api_key(db, actor, body)
+    response.headers.update(NO_STORE)  # the secret is in this body
+    return created
 
 
 @router.post("/api-keys/{key_id}/revoke", tags=["api-keys"], summary="Revoke an API key for good")

@@ -5,23 +5,34 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
-from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from app.auth.schemas import EntityRef, Role
+from app.auth.schemas import EntityRef, Role, no_nul
 from app.core.timestamps import UtcDateTime
+from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
 
 # API keys act for machines; an admin key would hand out account management to a script.
 KeyRole = Literal["coordinator", "focal_point", "reader"]
 KeyScope = Literal["read", "write"]
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(no_nul)
+]
 EntityId = Annotated[int, Field(ge=1, le=2**31 - 1, description="Id of an entity (not archived)")]
 Password = Annotated[
     str,
     Field(
         max_length=MAX_LENGTH + 1,
-        description=f"At least {MIN_LENGTH} characters; stored only as an Argon2id hash",
+        description=f"At least {MIN_LENGTH} characters and not easy to guess (not a common password, "
+        "not made of the user's email or name); stored only as an Argon2id hash",
     ),
 ]
 
@@ -30,6 +41,7 @@ DEFAULT_PAGE_SIZE = 50
 
 
 def _strong(password: str | None) -> str | None:
+    # The account's email and name are weighed by the service, which knows them on a reset too.
     if password is not None and (problem := password_problem(password)):
         raise ValueError(problem)
     return password
@@ -76,7 +88,9 @@ class UserListParams(BaseModel):
     role: Role | None = None
     entity_id: int | None = Field(None, ge=1, le=2**31 - 1)
     active: bool | None = Field(None, description="true: active users only; false: deactivated ones only")
-    q: str | None = Field(None, max_length=320, description="Part of the email or full name (any case)")
+    q: Annotated[str, AfterValidator(no_nul)] | None = Field(
+        None, max_length=320, description="Part of the email or full name (any case)"
+    )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
 

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
+from app.auth import throttle
 from app.auth.actor import ADMIN, FOCAL_POINT, Actor
 from app.auth.passwords import hash_password
 from app.auth.schemas import EntityRef
@@ -23,6 +24,7 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.core.timestamps import as_utc
 from app.entities.service import entity_refs, require_entity
 from app.models import ApiKey, AuthToken, User
+from app.users.password_policy import password_problem
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -109,9 +111,15 @@ def get_user(session: Session, user_id: int) -> tuple[UserOut, str]:
     return _users_out(session, [user])[0], etag(user.version)
 
 
+def _acceptable_password(password: str, email: str, full_name: str | None) -> None:
+    if problem := password_problem(password, email=email, full_name=full_name):
+        raise InvalidInput(f"password: {problem}", errors=[{"field": "password", "reason": problem}])
+
+
 def create_user(session: Session, actor: Actor, data: UserCreate) -> tuple[UserOut, str]:
     """A new active user. Used by the API and by ``nrtd users create``."""
     email = normalise_email(data.email)
+    _acceptable_password(data.password, email, data.full_name)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(
             f"a user with the email {email} already exists",
@@ -135,6 +143,18 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> tuple[UserO
     session.flush()
     record(session, actor, "user.create", "user", user.id, after=snapshot(user, USER_FIELDS))
     return _users_out(session, [user])[0], etag(user.version)
+
+
+def unlock_user(session: Session, actor: Actor, email: str) -> int:
+    """Forget every failed login at this account, so nobody waits to log in to it any more; how many
+    failures were forgotten. Used by ``nrtd users unlock``."""
+    email = normalise_email(email)
+    user_id = session.scalar(select(User.id).where(User.email == email))
+    if user_id is None:
+        raise NotFound(f"no user has the email {email}")
+    cleared = throttle.clear_account(session, email)
+    record(session, actor, "user.unlock", "user", user_id, after={"failed_logins_cleared": cleared})
+    return cleared
 
 
 def _ensure_admin_remains(session: Session, user: User, role: str, active: bool) -> None:
@@ -168,6 +188,10 @@ def update_user(
     user = _load_user(session, user_id)
     check_if_match(if_match, etag(user.version))
     sent = data.model_fields_set
+    if data.password is not None:
+        _acceptable_password(
+            data.password, user.email, data.full_name if "full_name" in sent else user.full_name
+        )
     role = data.role if data.role is not None else user.role
     entity_id = data.entity_id if "entity_id" in sent else user.entity_id
     active = data.active if data.active is not None else user.active

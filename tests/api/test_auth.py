@@ -104,7 +104,7 @@ def test_missing_form_fields_are_422(anonymous_client: TestClient) -> None:
     assert response.json()["errors"][0]["field"] == "password"
 
 
-def test_account_is_throttled_after_max_failures(settings: Settings, engine: Engine) -> None:
+def test_an_account_is_slowed_down_from_the_guessing_address(settings: Settings, engine: Engine) -> None:
     create_user(engine, "target@example.org", "coordinator")
     create_user(engine, "other@example.org", "coordinator")
     with app_client(settings, login_max_failures=3, login_max_failures_per_ip=100) as client:
@@ -115,12 +115,42 @@ def test_account_is_throttled_after_max_failures(settings: Settings, engine: Eng
         )
         assert throttled.status_code == 429
         assert throttled.headers["content-type"] == "application/problem+json"
-        assert 1 <= int(throttled.headers["Retry-After"]) <= settings.login_window_seconds + 1
+        # The first wait past the free failures is two seconds (it doubles with each failure).
+        assert 1 <= int(throttled.headers["Retry-After"]) <= 3
         # Another account from the same address is not affected.
         assert _login(client, "other@example.org") == 200
+    # Audited once, by the failure that started the wait; the refused attempt wrote nothing.
     (event,) = _events(engine, "auth.login_throttled")
     assert event.actor == "target@example.org"
+    assert event.after == {"per": "account and address", "retry_after": 2}
     assert len(_events(engine, "auth.login_failed")) == 3
+
+
+def test_a_login_is_never_cached(anonymous_client: TestClient, engine: Engine) -> None:
+    create_user(engine, "cached@example.org", "reader")
+    response = anonymous_client.post(
+        "/api/v1/auth/token", data={"username": "cached@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 200 and response.json()["access_token"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"username": "nul\x00@example.org", "password": PASSWORD}, "username"),
+        ({"username": "nul@example.org", "password": "a pass\x00word"}, "password"),
+    ],
+)
+def test_a_nul_in_the_login_form_is_422(
+    anonymous_client: TestClient, engine: Engine, form: dict[str, str], field: str
+) -> None:
+    response = anonymous_client.post("/api/v1/auth/token", data=form)
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["errors"]
+    assert error["field"] == field and "NUL" in error["reason"]
+    assert _events(engine, "auth.login_failed") == []
 
 
 def test_address_is_throttled_across_accounts(settings: Settings, engine: Engine) -> None:

@@ -309,3 +309,65 @@ def test_only_admins(anonymous_client: TestClient, engine: Engine, headers_for: 
     assert len(_events(engine, "authz.denied")) == 12
     assert anonymous_client.get("/api/v1/users").status_code == 401
     assert _user(engine, user_id).role == "reader"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # Long enough, and among the most common passwords.
+        ({"password": "password1234"}, "too easy to guess (this is a very common password)"),
+        ({"password": "qwertyuiop123"}, "too easy to guess"),
+        # Made of the user's own email or name.
+        ({"email": "maria.lopez@example.org", "password": "maria.lopez2024!"}, "too easy to guess"),
+        ({"full_name": "Wilhelmina Oyelaran", "password": "wilhelmina.oyelaran"}, "too easy to guess"),
+        ({"password": "good passphrase\x00 with a NUL"}, "NUL"),
+    ],
+)
+def test_weak_passwords_are_refused_naming_the_field_and_the_reason(
+    admin: TestClient, engine: Engine, body: dict[str, Any], reason: str
+) -> None:
+    response = admin.post("/api/v1/users", json={"email": "weak@example.org", "role": "reader", **body})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert error["field"] == "password" and reason in error["reason"]
+    assert _events(engine, "user.create") == []
+
+
+def test_a_reset_to_a_weak_password_is_refused(admin: TestClient, engine: Engine) -> None:
+    user_id = create_user(engine, "carla.mendes@example.org", "reader")
+    for weak in ("password1234", "carla.mendes.example"):
+        response = admin.patch(
+            f"/api/v1/users/{user_id}", json={"password": weak}, headers={"If-Match": '"1"'}
+        )
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == [
+            {"field": "password", "reason": response.json()["errors"][0]["reason"]}
+        ]
+        assert "too easy to guess" in response.json()["errors"][0]["reason"]
+    assert verify_password(_user(engine, user_id).password_hash, PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"full_name": "Ana\x00 Admin"}, "full_name"),
+        ({"email": "ana\x00@example.org"}, "email"),
+    ],
+)
+def test_a_nul_in_a_user_field_is_422(
+    admin: TestClient, engine: Engine, body: dict[str, Any], field: str
+) -> None:
+    response = admin.post(
+        "/api/v1/users", json={"email": "ana@example.org", "role": "reader", "password": PASSWORD, **body}
+    )
+    assert response.status_code == 422, response.text
+    assert field in [error["field"] for error in response.json()["errors"]]
+    assert admin.get("/api/v1/users", params={"q": "ana\x00"}).status_code == 422
+
+
+def test_a_new_api_key_is_never_cached(admin: TestClient) -> None:
+    response = admin.post("/api/v1/api-keys", json={"name": "dashboard", "role": "reader"})
+    assert response.status_code == 201 and response.json()["key"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"
