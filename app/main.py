@@ -14,6 +14,7 @@ from app.clusters.router import router as clusters_router
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine
+from app.core.nul_guard import NulGuardMiddleware
 from app.core.problems import (
     PROBLEM_RESPONSES,
     document_problem_media_type,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.public_limiter = RateLimiter(settings.public_rate_limit)
+    app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies only
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RequestIdMiddleware)

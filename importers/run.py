@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core.config import Settings
 from app.core.errors import ImportFailed
 from app.imports.lock import import_lock
+from app.imports.masking import mask_credentials
 from app.models import FeedValidator, ImportRun
 from app.models.base import utcnow
 from importers.countries import resolve_country_alias
@@ -55,7 +56,7 @@ class RunSummary:
 
     def line(self) -> str:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
-        return f"{text} ({self.message})" if self.message else text
+        return f"{text} ({mask_credentials(self.message)})" if self.message else text
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _start_run(conn: Connection, spec: RunSpec) -> int:
         .values(
             source=spec.source,
             format=spec.format,
-            location=spec.location,
+            # A feed's password is not kept with the run (the API and the CLI show runs).
+            location=mask_credentials(spec.location),
             country=spec.country,
             languages=",".join(spec.languages),
             full_export=spec.full_export,
@@ -93,7 +95,12 @@ def _finish(conn: Connection, run_id: int, outcome: str, counts: Counts, message
     conn.execute(
         update(ImportRun)
         .where(ImportRun.id == run_id)
-        .values(outcome=outcome, finished_at=utcnow(), message=message, **vars(counts))
+        .values(
+            outcome=outcome,
+            finished_at=utcnow(),
+            message=None if message is None else mask_credentials(message),
+            **vars(counts),
+        )
     )
 
 

@@ -86,7 +86,7 @@ def list_members(
 @router.post(
     MEMBERS,
     summary="Add recommendations to a cluster (If-Match optional)",
-    responses=problem_responses(409, 412),
+    responses=problem_responses(409, 412, 428),
 )
 def add_members(
     db: DbSession,

@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
+import re
+
 from app.core.errors import PreconditionFailed, PreconditionRequired
+
+# An entity tag as RFC 9110 writes it: optionally weak, then a quoted string without quotes inside.
+_ENTITY_TAG = re.compile(r'(W/)?"[^"]*"')
 
 
 def etag(version: int | str) -> str:
     return f'"{version}"'
 
 
+def _required(reason: str, detail: str) -> PreconditionRequired:
+    return PreconditionRequired(detail, errors=[{"field": "If-Match", "reason": reason}])
+
+
 def check_if_match(if_match: str | None, current: str) -> None:
     """Refuse a write unless ``If-Match`` names the current ETag (428 when absent, 412 when stale).
 
-    ``*`` matches any current version. A weak tag (``W/"3"``) counts as its strong self: proxies
-    weaken tags they compress, and the version is the same.
+    The header must name the version the client read: ``*`` would let a client overwrite a
+    change it never saw, so it is refused like a missing header (428), and so is a value that is
+    not an entity tag at all. A weak tag (``W/"3"``) only says two versions are equivalent, not
+    identical; RFC 9110 compares If-Match strongly, so it never matches (412).
     """
     if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            "this write needs an If-Match header with the ETag from your last read",
-            errors=[{"field": "If-Match", "reason": "missing"}],
+        raise _required("missing", "this write needs an If-Match header with the ETag from your last read")
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if "*" in tags:
+        raise _required(
+            "* is not a version",
+            "If-Match: * is refused: send the ETag from your last read, so that a change made "
+            "since then is not overwritten",
         )
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    if "*" in tags or current in tags:
+    malformed = [tag for tag in tags if not _ENTITY_TAG.fullmatch(tag)]
+    if malformed:
+        raise _required(
+            f"not an ETag: {malformed[0][:40]}",
+            'If-Match must hold the ETag from your last read, quotes included (e.g. "3")',
+        )
+    if current in tags:
         return
+    if any(tag.startswith("W/") for tag in tags):
+        raise PreconditionFailed(
+            f"a weak ETag cannot guard a write; send the strong ETag from your last read ({current})",
+            errors=[{"field": "If-Match", "reason": f"weak ETag: current ETag is {current}"}],
+        )
     raise PreconditionFailed(
         f"the resource changed since you read it (current ETag {current}); read it again and retry",
         errors=[{"field": "If-Match", "reason": f"stale: current ETag is {current}"}],

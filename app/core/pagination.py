@@ -15,6 +15,9 @@ from typing import Any
 from app.core.errors import InvalidInput
 
 CURSOR_FIELD = "cursor"
+# Every integer a cursor holds is a row id, an INTEGER column: 32 bits on PostgreSQL, which
+# refuses a larger parameter (a 500), and SQLite's driver cannot bind one past 64 bits.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def encode_cursor(*values: int | str | date) -> str:
@@ -41,9 +44,14 @@ def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], .
         raise _invalid("not a cursor returned by this API")
     decoded: list[Any] = []
     for value, kind in zip(values, shape, strict=True):
-        if (kind is int and isinstance(value, int) and not isinstance(value, bool)) or (
-            kind is str and isinstance(value, str)
-        ):
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            if not _INT_MIN <= value <= _INT_MAX:
+                raise _invalid("holds a number out of range")
+            decoded.append(value)
+        elif kind is str and isinstance(value, str):
+            if "\x00" in value:
+                # PostgreSQL cannot compare text holding NUL: refused like any tampered cursor.
+                raise _invalid("not a cursor returned by this API")
             decoded.append(value)
         elif kind is date and isinstance(value, str):
             try:

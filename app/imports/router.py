@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.auth.deps import StaffUser
 from app.core.deps import DbSession, RowId
 from app.imports import service
 from app.imports.schemas import ImportRunDetail, ImportRunListParams, ImportRunPage
@@ -15,20 +16,31 @@ from app.imports.template import TEMPLATE_FILENAME, TEMPLATE_MEDIA_TYPE, templat
 router = APIRouter(tags=["imports"])
 
 
-@router.get("/import-runs", summary="Import runs, newest first, with keyset pagination")
-def list_import_runs(db: DbSession, params: Annotated[ImportRunListParams, Query()]) -> ImportRunPage:
-    return service.list_import_runs(db, params)
+_MASKED = (
+    "Passwords and tokens in `location` and `message` are shown as `***`; to focal points, a feed's "
+    "location is only its host and file name, and a local path only its file name."
+)
 
 
-@router.get("/import-runs/{run_id}", summary="One import run with the records it rejected")
+@router.get("/import-runs", summary="Import runs, newest first, with keyset pagination", description=_MASKED)
+def list_import_runs(
+    db: DbSession, actor: StaffUser, params: Annotated[ImportRunListParams, Query()]
+) -> ImportRunPage:
+    return service.list_import_runs(db, actor, params)
+
+
+@router.get(
+    "/import-runs/{run_id}", summary="One import run with the records it rejected", description=_MASKED
+)
 def get_import_run(
     db: DbSession,
+    actor: StaffUser,
     run_id: RowId,
     rejections_offset: Annotated[
         int, Query(ge=0, le=1_000_000, description="Skip this many rejections (batches of 500)")
     ] = 0,
 ) -> ImportRunDetail:
-    return service.get_import_run(db, run_id, rejections_offset)
+    return service.get_import_run(db, actor, run_id, rejections_offset)
 
 
 @router.get(

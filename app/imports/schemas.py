@@ -40,7 +40,10 @@ class ImportRunOut(BaseModel):
     id: int
     source: str
     format: str
-    location: str = Field(description="File path or URL the run read")
+    location: str = Field(
+        description="File path or URL the run read (passwords masked; for focal points only the host "
+        "and file name)"
+    )
     country: str | None = Field(description="State the run was limited to; null for all States")
     languages: list[str]
     full_export: bool = Field(description="A full export: recommendations missing from it are withdrawn")

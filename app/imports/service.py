@@ -7,8 +7,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app.auth.actor import Actor
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, encode_cursor
+from app.imports.masking import shown_location, shown_message
 from app.imports.schemas import (
     REJECTIONS_PAGE,
     ImportCounts,
@@ -21,19 +23,22 @@ from app.imports.schemas import (
 from app.models import ImportRun, RejectedRecord
 
 
-def _fields(run: ImportRun) -> dict[str, Any]:
+def _fields(run: ImportRun, actor: Actor) -> dict[str, Any]:
+    """The run as ``actor`` may see it: managers the whole location (passwords masked), focal
+    points its host and file name only (see masking.py)."""
+    full = actor.is_manager
     return {
         "id": run.id,
         "source": run.source,
         "format": run.format,
-        "location": run.location,
+        "location": shown_location(run.location, full=full),
         "country": run.country,
         "languages": [lang for lang in run.languages.split(",") if lang],
         "full_export": run.full_export,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "outcome": run.outcome,
-        "message": run.message,
+        "message": shown_message(run.message, run.location, full=full),
         "counts": ImportCounts(
             read=run.read,
             skipped=run.skipped,
@@ -46,7 +51,7 @@ def _fields(run: ImportRun) -> dict[str, Any]:
     }
 
 
-def list_import_runs(session: Session, params: ImportRunListParams) -> ImportRunPage:
+def list_import_runs(session: Session, actor: Actor, params: ImportRunListParams) -> ImportRunPage:
     """Newest first. Runs are numbered as they start, so the id is the keyset (the primary key index)."""
     conditions: list[ColumnElement[bool]] = []
     if params.source:
@@ -69,13 +74,15 @@ def list_import_runs(session: Session, params: ImportRunListParams) -> ImportRun
     else:
         total = len(runs)
     return ImportRunPage(
-        items=[ImportRunOut(**_fields(run)) for run in runs],
+        items=[ImportRunOut(**_fields(run, actor)) for run in runs],
         next_cursor=encode_cursor(runs[-1].id) if has_more else None,
         total=total,
     )
 
 
-def get_import_run(session: Session, run_id: int, rejections_offset: int = 0) -> ImportRunDetail:
+def get_import_run(
+    session: Session, actor: Actor, run_id: int, rejections_offset: int = 0
+) -> ImportRunDetail:
     run = session.get(ImportRun, run_id)
     if run is None:
         raise NotFound(f"import run {run_id} does not exist")
@@ -91,7 +98,7 @@ def get_import_run(session: Session, run_id: int, rejections_offset: int = 0) ->
     ).all()
     end = rejections_offset + len(rows)
     return ImportRunDetail(
-        **_fields(run),
+        **_fields(run, actor),
         rejections=[RejectionOut(position=p, external_id=e, reason=r) for p, e, r in rows],
         rejected_total=rejected_total,
         rejections_offset=rejections_offset,

@@ -180,10 +180,18 @@ def _transition(
     if_match: str | None,
     allowed_from: tuple[str, ...],
     verb: str,
+    *,
+    author_only: bool = False,
 ) -> tuple[ProgressUpdate, dict[str, Any]]:
-    """Load, check who and which version, refuse a transition from the wrong state (409)."""
+    """Load, check who and which version, refuse a transition from the wrong state (409).
+
+    ``author_only``: submitting puts a text before the reviewers in its author's name, so, like
+    editing, it is for the author's entity; a supporting entity's focal point may read the draft
+    of the lead entity but not send it on."""
     update = _load(session, progress_id)
     _ensure_own(session, actor, update)
+    if author_only:
+        _ensure_author_entity(session, actor, update)
     if if_match is not None:
         check_if_match(if_match, etag(update.version))
     if update.state not in allowed_from:
@@ -205,7 +213,9 @@ def _finish(
 
 
 def submit(session: Session, actor: Actor, progress_id: int, if_match: str | None) -> tuple[ProgressOut, str]:
-    update, before = _transition(session, actor, progress_id, if_match, EDITABLE_STATES, "submitted")
+    update, before = _transition(
+        session, actor, progress_id, if_match, EDITABLE_STATES, "submitted", author_only=True
+    )
     update.state = "submitted"
     return _finish(session, actor, update, "progress.submit", before)
 

@@ -20,8 +20,9 @@ from app.plans.progress_schemas import (
 )
 
 router = APIRouter(tags=["plans"])
-# Transitions: If-Match is optional (checked when sent); a transition from the wrong state is 409.
-TRANSITION_RESPONSES = problem_responses(409, 412)
+# Transitions: If-Match is optional (checked when sent: `*` or a value that is not an ETag is 428);
+# a transition from the wrong state is 409.
+TRANSITION_RESPONSES = problem_responses(409, 412, 428)
 
 
 @router.get("/actions/{action_id}/progress", summary="The progress updates of an action, newest report first")

@@ -10,7 +10,8 @@ from app.auth.deps import AnyUser, Manager
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.ids import IdList
 from app.core.problems import problem_responses
-from app.recommendations import bulk, manual, service, updates
+from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
+from app.recommendations import bulk, manual, reader_view, service, updates
 from app.recommendations.schemas import (
     Lang,
     RecommendationDetail,
@@ -30,10 +31,24 @@ LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles
 _ETAG_HEADER = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
 
 
-@router.get("", summary="List recommendations, newest first, with filters and keyset pagination")
+_READER = (
+    " The `reader` role gets exactly the public API's answer (the public schema: published data, "
+    "no internal field, no withdrawn recommendation); the internal filters `withdrawn` and "
+    "`needs_review` are refused to it (403)."
+)
+
+
+@router.get(
+    "",
+    summary="List recommendations, newest first, with filters and keyset pagination",
+    description="Staff get every field." + _READER,
+    responses=problem_responses(403),
+)
 def list_recommendations(
     db: DbSession, actor: AnyUser, params: Annotated[RecommendationListParams, Query()]
-) -> RecommendationPage:
+) -> RecommendationPage | PublicRecommendationPage:
+    if reader_view.sees_public_view(actor):
+        return reader_view.list_recommendations(db, actor, params)
     return service.list_recommendations(db, actor, params)
 
 
@@ -74,11 +89,16 @@ def mark_reviewed(db: DbSession, actor: Manager, body: IdList) -> BulkResult:
 @router.get(
     "/{recommendation_id}",
     summary="One recommendation with all its texts, its revisions and its local working fields",
+    description="Staff get every field." + _READER + " A withdrawn recommendation is a 404 to it.",
     responses={200: {"headers": _ETAG_HEADER}},
 )
 def get_recommendation(
     db: DbSession, actor: AnyUser, recommendation_id: RowId, response: Response, lang: LangQuery = "en"
-) -> RecommendationDetail:
+) -> RecommendationDetail | PublicRecommendationDetail:
+    if reader_view.sees_public_view(actor):
+        public, tag = reader_view.get_recommendation(db, recommendation_id, lang)
+        response.headers["ETag"] = tag
+        return public
     detail, tag = service.get_recommendation(db, actor, recommendation_id, lang)
     response.headers["ETag"] = tag
     return detail

@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from app.auth.deps import AnyUser
 from app.core.deps import DbSession
+from app.recommendations import reader_view
 from app.taxonomies import service
 from app.taxonomies.schemas import TAXONOMY_KINDS, MechanismList, SdgList, Taxonomy, TermList
 
@@ -17,9 +19,12 @@ router = APIRouter(prefix="/taxonomies", tags=["taxonomies"])
     "/{kind}",
     response_model=Taxonomy,
     summary="A vocabulary (mechanisms, themes, SDGs, ...) with how many recommendations use each entry",
+    description="The `reader` role sees what the public portal offers: entries no current "
+    "recommendation uses (a withdrawn one's labels) are left out, SDGs excepted (a fixed list).",
 )
 def get_taxonomy(
     db: DbSession,
+    actor: AnyUser,
     kind: Annotated[
         str,
         Path(
@@ -28,4 +33,12 @@ def get_taxonomy(
         ),
     ],
 ) -> MechanismList | TermList | SdgList:
-    return service.get_taxonomy(db, kind)
+    taxonomy = service.get_taxonomy(db, kind)
+    if not reader_view.sees_public_view(actor):
+        return taxonomy
+    # Labels only withdrawn recommendations carry are not published data.
+    if isinstance(taxonomy, MechanismList):
+        return MechanismList(kind=taxonomy.kind, items=[m for m in taxonomy.items if m.count])
+    if isinstance(taxonomy, TermList):
+        return TermList(kind=taxonomy.kind, items=[t for t in taxonomy.items if t.count])
+    return taxonomy

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,7 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
+from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
 from tests.conftest import reset_data
 from tests.factories import import_records, record
@@ -365,3 +367,49 @@ def test_route(settings: Settings, engine: Engine, method: str, template: str) -
             status = _request(client, method, call, world.headers[column], world.headers["admin"])
             assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
     app.state.engine.dispose()
+
+
+# What a reader's 200 may hold, per GET route: the public allowlist (extra keys forbidden), or the
+# reader's own account. A route added with a reader 200 must say here what it shows.
+READER_VIEWS: dict[str, type[BaseModel] | None] = {
+    "/api/v1/recommendations": PublicRecommendationPage,
+    "/api/v1/recommendations/{recommendation_id}": PublicRecommendationDetail,
+    "/api/v1/taxonomies/{kind}": None,  # labels and counts of current recommendations (below)
+    "/api/v1/me": None,  # the reader's own account
+}
+
+
+def test_a_reader_sees_only_published_data(engine: Engine, settings: Settings) -> None:
+    reader_routes = {
+        path for (method, path), row in TABLE.items() if method == "GET" and row["reader"] == 200
+    }
+    assert reader_routes == READER_VIEWS.keys(), "say what a reader may see on each route it reaches"
+    world = build_world(engine)
+    import_records(engine, [record("az-gone", "<p>1. Gone.</p>", themes=["Only withdrawn qz"])])
+    with Session(engine) as session, session.begin():
+        gone = session.scalars(select(Recommendation).where(Recommendation.external_id == "az-gone")).one()
+        gone.withdrawn, gone.withdrawn_at, gone.needs_review = True, datetime.now(UTC), True
+        gone_id = gone.id
+    reader = world.headers["reader"]
+    with TestClient(create_app(settings)) as client:
+        for template, model in READER_VIEWS.items():
+            if model is None:
+                continue
+            response = client.get(_call("GET", template, world, "own").path, headers=reader)
+            assert response.status_code == 200, response.text
+            model.model_validate(response.json())  # extra="forbid": a staff-only key fails here
+        listed = client.get("/api/v1/recommendations", params={"limit": 200}, headers=reader).json()
+        assert gone_id not in [item["id"] for item in listed["items"]]
+        assert client.get(f"/api/v1/recommendations/{gone_id}", headers=reader).status_code == 404
+        assert (
+            client.get(f"/api/v1/recommendations/{gone_id}", headers=world.headers["coord"]).status_code
+            == 200
+        )
+        themes = client.get("/api/v1/taxonomies/themes", headers=reader).json()["items"]
+        assert "Only withdrawn qz" not in [theme["label"] for theme in themes]
+        assert themes and all(theme["count"] > 0 for theme in themes)
+        staff_themes = client.get("/api/v1/taxonomies/themes", headers=world.headers["coord"]).json()
+        assert "Only withdrawn qz" in [theme["label"] for theme in staff_themes["items"]]
+        for query in ({"withdrawn": "true"}, {"needs_review": "true"}):
+            assert client.get("/api/v1/recommendations", params=query, headers=reader).status_code == 403
+    reset_data(engine)

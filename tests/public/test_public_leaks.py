@@ -319,3 +319,89 @@ def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> 
     assert action["indicators"][0]["values"] == [{"measured_on": "2025-06-30", "value": 12.5}]
     assert action["overdue"] is True and [s["code"] for s in action["sdgs"]] == ["4.1"]
     assert date.fromisoformat(action["due_date"]) < datetime.now().date()
+
+
+def test_a_reader_sees_exactly_the_public_data(public: TestClient, world: World) -> None:
+    """The `reader` role's recommendation routes answer what the public API answers, byte for byte
+    in content: no notes, status history, review flags, revisions, withdrawn or unpublished data."""
+    variants: list[tuple[str, dict[str, str]]] = [
+        ("/recommendations", {}),
+        ("/recommendations", {"lang": "fr", "limit": "200"}),
+        ("/recommendations", {"cluster": str(world.hidden_cluster)}),
+        ("/recommendations", {"cluster": str(world.archived_cluster)}),
+        ("/recommendations", {"q": "withdrawn"}),
+        ("/recommendations", {"status": "in_progress", "priority": "high"}),
+        (f"/recommendations/{world.rec['P1']}", {}),
+        (f"/recommendations/{world.rec['P2']}", {"lang": "es"}),
+    ]
+    for path, query in variants:
+        as_reader = public.get(f"/api/v1{path}", params=query, headers=world.reader)
+        anonymous = public.get(PREFIX + path, params=query)
+        assert as_reader.status_code == anonymous.status_code == 200, (path, as_reader.text[:300])
+        assert as_reader.json() == anonymous.json(), path
+        leaked = [SECRETS[s] for s in SECRETS if s.encode() in as_reader.content]
+        assert not leaked, f"{path} {query}: {leaked}"
+        for staff_only in ("internal_notes", "status_history", "revisions", "needs_review", "withdrawn"):
+            assert f'"{staff_only}"'.encode() not in as_reader.content, (path, staff_only)
+    listed = public.get("/api/v1/recommendations", headers=world.reader).json()
+    assert sorted(item["id"] for item in listed["items"]) == sorted([world.rec["P1"], world.rec["P2"]])
+    # The withdrawn recommendation is missing to a reader, as to the public.
+    withdrawn = public.get(f"/api/v1/recommendations/{world.rec['W']}", headers=world.reader)
+    assert withdrawn.status_code == 404
+    assert not [s for s in SECRETS if s.encode() in withdrawn.content]
+    # Asking for internal state by filter is refused, not answered with something else.
+    for query in ({"withdrawn": "true"}, {"needs_review": "true"}, {"needs_review": "false"}):
+        refused = public.get("/api/v1/recommendations", params=query, headers=world.reader)
+        assert refused.status_code == 403, (query, refused.text)
+        assert next(iter(query)) in refused.json()["detail"]
+    # withdrawn=false is the default: the same answer.
+    same = public.get("/api/v1/recommendations", params={"withdrawn": "false"}, headers=world.reader)
+    assert same.status_code == 200 and same.json() == listed
+    # Staff still get the internal fields on the same routes.
+    staff = public.get(f"/api/v1/recommendations/{world.rec['P1']}", headers=world.coordinator).json()
+    assert staff["local"]["internal_notes"] == "Call the minister qz-internal-notes"
+
+
+def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: World) -> None:
+    """Every other GET of the staff API is refused to a reader (the matrix has the full table)."""
+    document = public.get("/openapi.json").json()
+    allowed = {"/api/v1/me", "/api/v1/taxonomies/{kind}", "/api/v1/recommendations"}
+    allowed |= {"/api/v1/recommendations/{recommendation_id}"}
+    ids = {
+        "recommendation_id": world.rec["P1"],
+        "cluster_id": world.cluster,
+        "action_id": world.action,
+        "entity_id": world.justice,
+        "kind": "themes",
+    }
+    for path, item in document["paths"].items():
+        if "get" not in item or path.startswith(PREFIX) or not path.startswith("/api/v1") or path in allowed:
+            continue
+        try:
+            url = path.format(**ids)
+        except KeyError:
+            url = path.format_map({name: 1 for name in ("indicator_id", "progress_id", "run_id", "user_id")})
+        response = public.get(url, headers=world.reader)
+        assert response.status_code == 403, (url, response.status_code)
+        assert not [s for s in SECRETS if s.encode() in response.content]
+
+
+def test_logins_do_not_change_the_public_export_etag(public: TestClient, world: World) -> None:
+    """The export's ETag is a version of published data: a failed login (anonymous, from anywhere)
+    or a refused request is no change of it, and must not be observable through it."""
+    url = "/api/v1/public/exports/recommendations.csv"
+    tag = public.get(url).headers["ETag"]
+    failed = public.post("/api/v1/auth/token", data={"username": "nobody@example.org", "password": "wrong!"})
+    assert failed.status_code in (400, 401), failed.text
+    assert public.get("/api/v1/clusters", headers=world.reader).status_code == 403  # authz.denied
+    public.post("/api/v1/auth/logout", headers=world.reader)
+    assert public.get(url).headers["ETag"] == tag
+    assert public.get(url, headers={"If-None-Match": tag}).status_code == 304
+    # A change of published data still gives a new tag.
+    cluster = f"/api/v1/clusters/{world.cluster}"
+    version = public.get(cluster, headers=world.coordinator).headers["ETag"]
+    renamed = public.patch(
+        cluster, json={"name": "Schooling"}, headers={**world.coordinator, "If-Match": version}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert public.get(url).headers["ETag"] != tag

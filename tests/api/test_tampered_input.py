@@ -1,0 +1,158 @@
+"""Tampered input is a 422 naming the field, never a 500, on SQLite and PostgreSQL alike: cursors
+holding numbers no id column can hold, and NUL characters in bodies, forms, queries and paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.pagination import encode_cursor
+from app.main import create_app
+from app.models import Cluster
+from tests.accounts import PASSWORD, create_user
+from tests.api.test_actions import problem_fields
+from tests.factories import import_records, record
+
+Headers = Callable[..., dict[str, str]]
+
+# The cursor of the report: ["2024-01-01", 2**63].
+REPORTED = "WyIyMDI0LTAxLTAxIiw5MjIzMzcyMDM2ODU0Nzc1ODA4XQ"
+# Past SQLite's 64 bits, past PostgreSQL's 32-bit INTEGER, below it.
+OUT_OF_RANGE = (2**63, 2**31, -(2**31) - 1)
+
+
+def _cursor_routes(settings: Settings) -> list[str]:
+    paths = create_app(settings).openapi()["paths"]
+    return sorted(
+        path
+        for path, item in paths.items()
+        if any(p["name"] == "cursor" for p in item.get("get", {}).get("parameters", []))
+    )
+
+
+def _tampered() -> list[str]:
+    """Cursors of every shape the API uses (sort date and id, name and id, id), ids out of range."""
+    cursors = [REPORTED]
+    for number in OUT_OF_RANGE:
+        cursors += [encode_cursor("2024-01-01", number), encode_cursor("Name", number), encode_cursor(number)]
+    return cursors
+
+
+def test_out_of_range_cursors_are_422(
+    client: TestClient, engine: Engine, settings: Settings, headers_for: Headers
+) -> None:
+    import_records(engine, [record("C1")])
+    with Session(engine) as session, session.begin():
+        cluster = Cluster(name="Cursor cluster")
+        session.add(cluster)
+        session.flush()
+        cluster_id = cluster.id
+    admin = headers_for("admin")
+    routes = _cursor_routes(settings)
+    assert len(routes) == 12  # the thirteenth is the portal's search page, below
+    for path in routes:
+        url = path.format(cluster_id=cluster_id)
+        for cursor in _tampered():
+            response = client.get(url, params={"cursor": cursor}, headers=admin)
+            assert response.status_code == 422, (url, cursor, response.text)
+            assert problem_fields(response) == ["cursor"], (url, response.text)
+    # A cursor of the right shape within range still works.
+    assert (
+        client.get(
+            "/api/v1/recommendations", params={"cursor": encode_cursor("2024-01-01", 2**31 - 1)}
+        ).json()["total"]
+        == 1
+    )
+
+
+def test_portal_search_with_a_tampered_cursor(anonymous_client: TestClient, engine: Engine) -> None:
+    import_records(engine, [record("C2")])
+    for cursor in (REPORTED, encode_cursor("2024-01-01", 2**31)):
+        response = anonymous_client.get("/", params={"cursor": cursor})
+        assert response.status_code == 422, response.text[:500]
+        assert response.headers["content-type"].startswith("text/html")
+        assert "cursor" in response.text
+
+
+def test_a_cursor_name_holding_nul_is_422(client: TestClient) -> None:
+    response = client.get("/api/v1/entities", params={"cursor": encode_cursor("Mini\x00stry", 3)})
+    assert response.status_code == 422 and problem_fields(response) == ["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "fields"),
+    [
+        ("POST", "/api/v1/clusters", {"name": "Access\x00to justice"}, ["name"]),
+        ("POST", "/api/v1/entities", {"name": "Ministry\x00", "kind": "ministry"}, ["name"]),
+        (
+            "POST",
+            "/api/v1/users",
+            {"email": "nul@example.org", "full_name": "A\x00B", "role": "reader", "password": "x" * 20},
+            ["full_name"],
+        ),
+        (
+            "POST",
+            "/api/v1/actions",
+            {"title": "Plan", "budget": {"amount": "1", "currency": "USD", "source": "\x00"}},
+            ["budget.source"],
+        ),
+        ("POST", "/api/v1/clusters", {"name": "Fine", "descr\x00iption": "x"}, ["descr\\0iption"]),
+        ("POST", "/api/v1/recommendations/reviewed", {"ids": [1, "\x00"]}, ["ids.1"]),
+    ],
+)
+def test_nul_in_a_json_body_is_422(
+    client: TestClient,
+    engine: Engine,
+    headers_for: Headers,
+    method: str,
+    path: str,
+    body: dict[str, object],
+    fields: list[str],
+) -> None:
+    headers = headers_for("admin")
+    response = client.request(method, path, json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert problem_fields(response) == fields
+    assert "must not contain NUL characters" in response.json()["detail"]
+    with Session(engine) as session:
+        assert session.query(Cluster).count() == 0
+
+
+def test_nul_in_the_anonymous_login_form_is_422(anonymous_client: TestClient, engine: Engine) -> None:
+    create_user(engine, "nul-login@example.org", "reader")
+    for form, field in (
+        ({"username": "nul-login@example.org\x00", "password": PASSWORD}, "username"),
+        ({"username": "nul-login@example.org", "password": PASSWORD + "\x00"}, "password"),
+    ):
+        response = anonymous_client.post("/api/v1/auth/token", data=form)
+        assert response.status_code == 422, response.text
+        assert problem_fields(response) == [field]
+    ok = anonymous_client.post(
+        "/api/v1/auth/token", data={"username": "nul-login@example.org", "password": PASSWORD}
+    )
+    assert ok.status_code == 200, ok.text
+
+
+def test_nul_in_a_path_or_query_is_422(client: TestClient) -> None:
+    for url in (
+        "/api/v1/taxonomies/the%00mes",
+        "/api/v1/recommendations/1%00",
+        "/api/v1/public/clusters/%00",
+    ):
+        response = client.get(url)
+        assert response.status_code == 422, (url, response.text)
+        assert problem_fields(response) == ["path"]
+    response = client.get("/api/v1/entities", params={"q": "Mini\x00stry"})
+    assert response.status_code == 422 and problem_fields(response) == ["q"]
+
+
+def test_text_that_only_looks_like_nul_is_kept(client: TestClient) -> None:
+    """An escaped backslash before `u0000` is six ordinary characters, stored as sent."""
+    created = client.post("/api/v1/clusters", json={"name": "Literally \\u0000"})
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == "Literally \\u0000"
