@@ -25,6 +25,8 @@ from pathlib import Path
 
 import httpx
 
+from app.imports.masking import mask_credentials
+
 __all__ = ["DownloadError", "DownloadResult", "download"]
 
 log = logging.getLogger(__name__)
@@ -120,7 +122,8 @@ def download(
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     attempts = 1 + max(0, retries)
-    report = on_retry or (lambda message: log.warning("download of %s: %s", url, message))
+    shown = mask_credentials(url)  # a feed's password never reaches the log
+    report = on_retry or (lambda message: log.warning("download of %s: %s", shown, message))
     timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
     reason = ""
     try:

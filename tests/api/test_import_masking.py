@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.models import ImportRun
+from importers.download import DownloadError, download
 from importers.run import import_uhri
 
 Headers = Callable[..., dict[str, str]]
@@ -105,3 +108,34 @@ def test_a_run_stores_and_prints_no_password(
         assert run.message is not None and "hunter22" not in run.message
     focal = client.get(f"{URL}/{summary.run_id}", headers=headers_for("focal_point")).json()
     assert focal["location"].endswith("/.../export.json") and "private" not in focal["location"]
+
+
+class _Unavailable(_NotFound):
+    def do_GET(self) -> None:
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_retried_download_logs_no_password(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The scheduler's case: failed attempts are logged, with the URL's password masked."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://feeduser:hunter22@127.0.0.1:{server.server_port}/export.json?token=t0k3n"
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(DownloadError):
+            download(
+                url,
+                tmp_path / "export.json",
+                etag=None,
+                last_modified=None,
+                max_bytes=10**6,
+                retries=1,
+                backoff=0.01,
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    logged = caplog.text
+    assert "attempt 1 of 2" in logged and "***@127.0.0.1" in logged, logged
+    assert "hunter22" not in logged and "t0k3n" not in logged, logged
