@@ -26,11 +26,16 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
-## run: install, migrate, import the bundled sample feed, serve on 127.0.0.1:8000 (docs at /docs)
+## run: install, then a demo instance on 127.0.0.1:8000 (docs at /docs): its own database ./demo.db,
+## the bundled synthetic sample loaded only while that database holds no recommendation.
+# The demo's settings override the environment and .env, so `make run` never writes into the database
+# NRTD_DATABASE_URL names for real work.
+DEMO_DATABASE ?= ./demo.db
+DEMO_ENV := NRTD_DATABASE_URL=sqlite:///$(DEMO_DATABASE) NRTD_DEMO=true NRTD_COUNTRY=$(SAMPLE_COUNTRY) NRTD_IMPORT_SCHEDULE=
 run: install
-	$(BIN)/nrtd migrate
-	$(BIN)/nrtd import uhri 'app/data/sample/export-full-{lang}.json' --country "$${NRTD_COUNTRY:-$(SAMPLE_COUNTRY)}" --languages en,fr
-	$(BIN)/nrtd serve --host 127.0.0.1 --port 8000
+	$(DEMO_ENV) $(BIN)/nrtd migrate
+	$(DEMO_ENV) $(BIN)/nrtd demo load --country $(SAMPLE_COUNTRY)
+	$(DEMO_ENV) $(BIN)/nrtd serve --host 127.0.0.1 --port 8000
 
 ## test: lint, type-check, then the whole suite on SQLite and on PostgreSQL (the two side by side)
 test: install lint

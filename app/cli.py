@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal, TextIO
+from typing import TYPE_CHECKING, Annotated, Literal, TextIO
 
 import typer
 from pydantic import ValidationError
@@ -16,29 +16,85 @@ from rich.console import Console
 
 from app.core.config import Settings, get_settings
 from app.core.errors import ImportFailed, ImportLocked
-from importers.progress import Progress as ProgressCallback
-from importers.run import RunSummary
+
+if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the commands that use them
+    from sqlalchemy import Engine
+
+    from importers.progress import Progress as ProgressCallback
+    from importers.run import RunSummary
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
+# Plain help (not typer's rich panels, which label every flag, --help included, "<bool>"); -h as --help.
+_HELP: dict[str, object] = {"help_option_names": ["-h", "--help"]}
 cli = typer.Typer(
-    help="National recommendation-tracking database.", no_args_is_help=True, add_completion=False
+    help="National recommendation-tracking database.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings=_HELP,
+    rich_markup_mode=None,
 )
-import_cli = typer.Typer(help="Import recommendations (one run at a time; a failed run writes nothing).")
+import_cli = typer.Typer(
+    help="Import recommendations (one run at a time; a failed run writes nothing).", rich_markup_mode=None
+)
 cli.add_typer(import_cli, name="import")
-export_cli = typer.Typer(help="Export recommendations (read only).")
+export_cli = typer.Typer(help="Export recommendations (read only).", rich_markup_mode=None)
 cli.add_typer(export_cli, name="export")
-users_cli = typer.Typer(help="Manage user accounts from the shell (the first admin, for one).")
+users_cli = typer.Typer(
+    help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
+)
 cli.add_typer(users_cli, name="users")
+demo_cli = typer.Typer(help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None)
+cli.add_typer(demo_cli, name="demo")
 err = Console(stderr=True)
+SHOWN_REJECTIONS = 20
 
 CountryOpt = Annotated[
     str | None,
-    typer.Option("--country", help="State to keep, as UHRI spells it or ISO code (default NRTD_COUNTRY)"),
+    typer.Option(
+        "--country",
+        help="State to keep: its name (as UHRI spells it or a common one) or ISO code (default NRTD_COUNTRY)",
+    ),
 ]
-AllOpt = Annotated[bool, typer.Option("--all-countries", help="Keep every State's recommendations")]
+AllOpt = Annotated[
+    bool, typer.Option("--all-countries", help="Keep every State's recommendations (not with --country)")
+]
+AllowEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty", help="Succeed even when no record of the file concerns the State (else exit 1)"
+    ),
+]
+AllowWithdrawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-withdraw",
+        help="Let a full export withdraw more than NRTD_IMPORT_MAX_WITHDRAW_SHARE of the stored records",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"nrtd {version('nrtd')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            print("nrtd (not installed)")
+        raise typer.Exit()
+
+
+@cli.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit"),
+    ] = False,
+) -> None:
+    """National recommendation-tracking database."""
 
 
 def _settings() -> Settings:
@@ -51,15 +107,33 @@ def _settings() -> Settings:
         raise typer.Exit(EXIT_USAGE) from None
 
 
+def _say(message: str, style: str | None = None) -> None:
+    """One message on stderr as it is: no markup, no highlighting, never wrapped (one line stays one)."""
+    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _database(*, schema: bool = True) -> Engine:
+    """The engine once the database answered; else one line naming NRTD_DATABASE_URL, exit 2."""
+    from app.cli_database import DatabaseUnusable, usable_engine
+
+    try:
+        return usable_engine(_settings().database_url, schema=schema)
+    except DatabaseUnusable as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
 @cli.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (alembic upgrade head)."""
-    from alembic import command
+    """Create or upgrade the database schema (alembic upgrade head) and say what it did."""
+    from app.cli_database import MigrationFailed, upgrade_schema
 
-    from app.health.service import alembic_config
-
-    command.upgrade(alembic_config(_settings().database_url), "head")
-    err.print("database is at the newest schema")
+    engine = _database(schema=False)
+    try:
+        _say(upgrade_schema(_settings().database_url, engine))
+    except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
+        _say(str(exc), "red")
+        raise typer.Exit(EXIT_FAILED) from None
 
 
 @cli.command()
@@ -73,6 +147,7 @@ def serve(
     from app.main import create_app
 
     settings = _settings()
+    _database(schema=False)  # a server that cannot reach its database says so now, in one line
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.import_schedule:
         from app.scheduler import start_scheduler
@@ -94,18 +169,43 @@ def _progress() -> Iterator[ProgressCallback]:
 
 
 def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
+    from importers.run import ImportUsageError
+
     try:
         with _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
-        err.print(f"[yellow]{exc.detail}; not started[/yellow]")
+        _say(f"{exc.detail}; not started", "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
+    except ImportUsageError as exc:
+        _say(exc.detail, "red")
+        raise typer.Exit(EXIT_USAGE) from None
     except ImportFailed as exc:
-        err.print(f"[red]{exc.detail}[/red]")
+        _say(exc.detail, "red")
         raise typer.Exit(EXIT_FAILED) from None
     print(summary.line())
+    _print_rejections(summary)
     if not summary.ok:
+        # Loud on stderr too: the summary line may go to a log nobody reads.
+        _say(summary.message or "the run failed", "red")
         raise typer.Exit(EXIT_FAILED)
+
+
+def _print_rejections(summary: RunSummary) -> None:
+    """Why records were rejected, not only how many: the first few, then where to find the rest."""
+    total = summary.counts.rejected
+    if not total:
+        return
+    _say(f"{total} record{'s' if total != 1 else ''} rejected:")
+    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
+        record = f" ({rejection.external_id})" if rejection.external_id else ""
+        _say(f"  {rejection.input_position}{record}: {rejection.reason}")
+    rest = total - len(summary.rejections[:SHOWN_REJECTIONS])
+    if summary.ok:
+        where = f"all in GET /api/v1/import-runs/{summary.run_id}"
+        _say(f"  ... and {rest} more; {where}" if rest else f"  ({where})")
+    elif rest:
+        _say(f"  ... and {rest} more (the failed run kept none of them)")
 
 
 @import_cli.command("uhri")
@@ -126,31 +226,89 @@ def import_uhri_cmd(
         bool,
         typer.Option("--partial", help="The file is not a full export: never mark missing records withdrawn"),
     ] = False,
+    allow_withdraw: AllowWithdrawOpt = False,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Import the UHRI export (default: NRTD_UHRI_URL)."""
-    from app.core.db import get_engine
     from importers.run import import_uhri
 
     settings = _settings()
+    _exclusive(country, all_countries)
     langs = None
     if languages:
         try:
             langs = Settings(uhri_languages=languages).languages
         except ValidationError as exc:
-            err.print(f"[red]--languages: {exc.errors()[0]['msg']}[/red]")
+            _say(f"--languages: {exc.errors()[0]['msg']}", "red")
             raise typer.Exit(EXIT_USAGE) from None
+    engine = _database()
     _finish(
         lambda progress: import_uhri(
-            get_engine(),
+            engine,
             settings,
             source,
             country=country,
             all_countries=all_countries,
             languages=langs,
             partial=partial,
+            allow_withdraw=allow_withdraw,
+            allow_empty=allow_empty,
             progress=progress,
         )
     )
+
+
+# The bundled synthetic feed (app/data/sample/README.md); `nrtd demo load` is its only way in.
+SAMPLE_EXPORT = Path(__file__).resolve().parent / "data" / "sample" / "export-full-{lang}.json"
+
+
+@demo_cli.command("load")
+def demo_load_cmd(
+    country: Annotated[str, typer.Option("--country", help="The sample's State to load")] = "Peru",
+) -> None:
+    """Load the bundled synthetic sample, only into a demo database (NRTD_DEMO=true) holding no
+    recommendation yet; a database with records is left as it is (exit 0)."""
+    from sqlalchemy import func, select
+
+    from app.models import Recommendation
+    from importers.run import import_uhri
+
+    settings = _settings()
+    if not settings.demo:
+        _say(
+            "the sample is synthetic and only for a demo instance: set NRTD_DEMO=true and a database of "
+            "its own (make run uses sqlite:///./demo.db)",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
+    engine = _database()
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
+    if stored:
+        _say(f"the database already holds {stored} recommendations: the sample is not loaded")
+        return
+    _finish(
+        lambda progress: import_uhri(
+            engine, settings, str(SAMPLE_EXPORT), country=country, languages=["en", "fr"], progress=progress
+        )
+    )
+
+
+def _known_country(country: str) -> str:
+    """A State given on the command line as UHRI's name; a typo exits 2 naming the closest ones."""
+    from app.taxonomies.countries import UnknownCountry, resolve_known_country
+
+    try:
+        return resolve_known_country(country)
+    except UnknownCountry as exc:
+        _say(f"--country: {exc}", "red")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _exclusive(country: str | None, all_countries: bool) -> None:
+    if country and all_countries:
+        _say("--country and --all-countries exclude each other: give one of them", "red")
+        raise typer.Exit(EXIT_USAGE)
 
 
 @import_cli.command("upr-info")
@@ -161,20 +319,23 @@ def import_upr_info_cmd(
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding (e.g. cp1252, mac_roman); detected when omitted")
     ] = None,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
-    """Import a UPR Info database CSV export."""
-    from app.core.db import get_engine
+    """Import a UPR Info database CSV export (never a full export: it withdraws nothing)."""
     from importers.run import import_upr_info
 
     settings = _settings()
+    _exclusive(country, all_countries)
+    engine = _database()
     _finish(
         lambda progress: import_upr_info(
-            get_engine(),
+            engine,
             settings,
             file,
             country=country,
             all_countries=all_countries,
             encoding=encoding,
+            allow_empty=allow_empty,
             progress=progress,
         )
     )
@@ -185,15 +346,21 @@ def import_csv_cmd(
     file: Annotated[
         Path, typer.Argument(help="CSV in the project's template (see docs/csv-template.md)", exists=True)
     ],
-    country: CountryOpt = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Only the rows concerning this State (name or ISO code)"),
+    ] = None,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Import manual recommendations (regional mechanisms and others) from the CSV template."""
-    from app.core.db import get_engine
     from importers.run import import_csv_template
 
     settings = _settings()
+    engine = _database()
     _finish(
-        lambda progress: import_csv_template(get_engine(), settings, file, country=country, progress=progress)
+        lambda progress: import_csv_template(
+            engine, settings, file, country=country, allow_empty=allow_empty, progress=progress
+        )
     )
 
 
@@ -218,11 +385,11 @@ def export_csv_cmd(
     """Export recommendations in the CSV template (UTF-8 with BOM); `nrtd import csv` reads it back."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.core.db import get_engine
     from importers.csv_export import export_template_csv
 
-    _settings()  # bad settings exit 2 with the reason
-    engine = get_engine()
+    engine = _database()  # bad settings or an unreachable database exit 2 with the reason
+    if country:
+        country = _known_country(country)
 
     def skipped(rec_id: int, reason: str) -> None:
         err.print(f"recommendation {rec_id} not exported: {reason}", style="yellow", markup=False)
@@ -291,7 +458,7 @@ def users_create_cmd(
     from sqlalchemy.exc import IntegrityError
 
     from app.auth.actor import Actor
-    from app.core.db import get_engine, session_scope
+    from app.core.db import session_scope
     from app.core.errors import Conflict, DomainError
     from app.users.schemas import UserCreate
     from app.users.service import create_user
@@ -311,8 +478,9 @@ def users_create_cmd(
             err.print(f"{option.get(field, field)}: {reason}", style="red", markup=False)
         raise typer.Exit(EXIT_USAGE) from None
     actor = Actor(role="admin", label=f"cli:{_os_user()}")
+    engine = _database()
     try:
-        with session_scope(get_engine()) as session:
+        with session_scope(engine) as session:
             user, _etag = create_user(session, actor, data)
     except Conflict as exc:
         err.print(exc.detail, style="red", markup=False)

@@ -78,6 +78,7 @@ WHERE sql IS NOT NULL AND (type = 'index' AND tbl_name IN ({", ".join(f"'{t}'" f
                            OR type = 'trigger' AND name = 'recommendation_fts_insert')
 """
 MAX_STORED_REJECTIONS = 10_000
+SHOWN_REJECTIONS = 20  # the first rejections a run keeps in memory, for the command to print
 MIN_DATE = date(1, 1, 1)
 # Columns whose Python values SQLite stores as text the way SQLAlchemy writes them.
 SQLITE_CONVERTED = ("publication_date", "uhri_published_at", "sort_date")
@@ -288,6 +289,10 @@ class Vocabulary:
         return mechanism_id
 
 
+class WithdrawalRefused(MalformedInput):
+    """A full export that would withdraw more of its scope than the operator allows; nothing is written."""
+
+
 class Upserter:
     """Writes ``SourceRecord``s for one run on one connection (the caller commits or rolls back)."""
 
@@ -299,12 +304,16 @@ class Upserter:
         source: str,
         country: str | None = None,
         full_export: bool = False,
+        max_withdraw_share: float | None = None,
         on_progress: Callable[[Counts], None] | None = None,
     ) -> None:
         self.conn = conn
         self.run_id = run_id
         self.source = source
         self.full_export = full_export
+        self.country = country
+        self.max_withdraw_share = max_withdraw_share  # None: the operator allowed any withdrawal
+        self.first_rejections: list[Rejection] = []  # kept even when the run fails and rolls back
         self.vocab = Vocabulary(conn)
         self.naming = self.vocab.naming()
         self.country_filter = CountryMatcher(country) if country else None
@@ -326,6 +335,7 @@ class Upserter:
         self.counts = Counts()
         self.seen = _Seen()
         self._stored_rejections = 0
+        self.first_rejections.clear()
         self._updated_ids.clear()
         self.languages.clear()
 
@@ -397,6 +407,8 @@ class Upserter:
 
     def reject(self, rejection: Rejection) -> None:
         self.counts.rejected += 1
+        if len(self.first_rejections) < SHOWN_REJECTIONS:
+            self.first_rejections.append(rejection)
         if rejection.external_id:
             # A record that is malformed this time is not "gone": never withdraw it for that.
             self.seen.positions.setdefault(rejection.external_id, rejection.input_position)
@@ -769,6 +781,20 @@ class Upserter:
 
     # -- withdrawals ----------------------------------------------------------------------
 
+    def _refuse_mass_withdrawal(self, gone: int, live: int) -> None:
+        """UHRI withdraws a handful of recommendations at a time; a file that would withdraw a large
+        share of a scope is far more likely the wrong file (a sample, another scope, a truncated
+        export) than a real withdrawal. Tiny scopes are no exception: 1 of 5 is refused too."""
+        share = self.max_withdraw_share
+        if share is None or gone <= share * live:
+            return
+        scope = f"for {self.country}" if self.country else f"from {self.source}"
+        raise WithdrawalRefused(
+            f"the export would withdraw {gone} of the {live} recommendations stored {scope} "
+            f"({gone / live:.0%}, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE={share:.0%}); nothing was "
+            "written. If they really left the feed, run the import again with --allow-withdraw"
+        )
+
     def _withdraw_missing(self) -> None:
         if not self.stored:
             return  # nothing of this source was stored before the run: nothing can be missing
@@ -780,7 +806,8 @@ class Upserter:
             if term_id is None:
                 return
             query = query.where(Recommendation.id.in_(self._country_members(term_id)))
-        gone = [row.id for row in self.conn.execute(query) if row.external_id not in self.seen.positions]
+        live = self.conn.execute(query).all()
+        gone = [row.id for row in live if row.external_id not in self.seen.positions]
         if not gone:
             return
         kept = self.counts.created + self.counts.updated + self.counts.unchanged
@@ -790,6 +817,7 @@ class Upserter:
                 f"the export holds {kept} usable records in scope and {self.counts.rejected} rejected ones; "
                 f"refusing to withdraw {len(gone)} stored recommendations"
             )
+        self._refuse_mass_withdrawal(len(gone), len(live))
         now = utcnow()
         for start in range(0, len(gone), BATCH_SIZE):
             chunk = gone[start : start + BATCH_SIZE]

@@ -23,14 +23,14 @@ from app.imports.lock import import_lock
 from app.imports.masking import mask_credentials
 from app.models import FeedValidator, ImportRun
 from app.models.base import utcnow
-from importers.countries import resolve_country_alias
+from app.taxonomies.countries import UnknownCountry, resolve_known_country
 from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
-from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
+from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter, WithdrawalRefused
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
 from importers.progress import Progress, count_uhri_records
 from importers.reader_process import read_in_process
-from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError
+from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError, Rejection
 from importers.uhri_json import read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
@@ -42,6 +42,15 @@ READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 
 
+class ImportUsageError(ImportFailed):
+    """The command line or the settings ask for something impossible (an unknown country, two
+    exclusive options): nothing was started; the command exits 2."""
+
+
+class NothingInScope(MalformedInput):
+    """A file none of whose records concerns the chosen State: a typo'd country or the wrong file."""
+
+
 @dataclass
 class RunSummary:
     run_id: int
@@ -49,6 +58,7 @@ class RunSummary:
     counts: Counts
     message: str | None = None
     languages: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
 
     @property
     def ok(self) -> bool:
@@ -67,6 +77,9 @@ class RunSpec:
     country: str | None
     full_export: bool
     languages: list[str]
+    # Largest share of a scope's live records a full export may withdraw; None = no limit.
+    max_withdraw_share: float | None = None
+    allow_empty: bool = False  # a one-State run may keep no record (else it fails, see NothingInScope)
 
 
 def _is_url(location: str) -> bool:
@@ -151,34 +164,66 @@ def execute_run(
                 source=spec.source,
                 country=spec.country,
                 full_export=spec.full_export,
+                max_withdraw_share=spec.max_withdraw_share,
                 on_progress=(lambda counts: progress("importing", counts)) if progress else None,
             )
             feed(upserter)
+            _require_records_in_scope(spec, upserter.counts)
             if after is not None:
                 after(conn, run_id)
             _finish(conn, run_id, "succeeded", upserter.counts, None)
-        return RunSummary(run_id, "succeeded", upserter.counts, languages=sorted(upserter.languages))
+        return RunSummary(
+            run_id,
+            "succeeded",
+            upserter.counts,
+            languages=sorted(upserter.languages),
+            rejections=upserter.first_rejections,
+        )
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
         counts = upserter.counts if upserter else Counts()
-        message = f"{type(exc).__name__ if isinstance(exc, OSError) else 'input rejected'}: {exc}"
+        refused = isinstance(exc, WithdrawalRefused | NothingInScope)
+        label = type(exc).__name__ if isinstance(exc, OSError) else "refused" if refused else "input rejected"
+        message = f"{label}: {exc}"
         run_id = _record_failure(engine, spec, counts, message)
-        return RunSummary(run_id, "failed", counts, message)
+        rejections = upserter.first_rejections if upserter else []
+        return RunSummary(run_id, "failed", counts, message, rejections=rejections)
     except Exception as exc:
         counts = upserter.counts if upserter else Counts()
         _record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")
         raise
 
 
+def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
+    """A one-State run that read records but kept none of them (none concerns the State) fails
+    loudly: a typo'd country or the wrong file would otherwise "succeed" every night, doing nothing."""
+    if spec.country is None or spec.allow_empty:
+        return
+    if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
+        raise NothingInScope(
+            f"none of the {counts.read} records read concerns {spec.country}; check --country or "
+            "NRTD_COUNTRY and the file, or pass --allow-empty if that is expected"
+        )
+
+
 def _country(settings: Settings, country: str | None, all_countries: bool) -> str | None:
+    if all_countries and country:
+        raise ImportUsageError("--country and --all-countries exclude each other: give one of them")
     if all_countries:
         return None
-    chosen = country or settings.country
-    if not chosen:
-        raise ImportFailed(
+    chosen, origin = (country, "--country") if country else (settings.country, "NRTD_COUNTRY")
+    if not chosen.strip():
+        raise ImportUsageError(
             "no country to import: set NRTD_COUNTRY or pass --country "
             "(or --all-countries to import every State)"
         )
-    return resolve_country_alias(chosen)
+    return _known_country(chosen, origin)
+
+
+def _known_country(label: str, origin: str) -> str:
+    try:
+        return resolve_known_country(label)
+    except UnknownCountry as exc:
+        raise ImportUsageError(f"{origin}: {exc}") from None
 
 
 @contextmanager
@@ -196,12 +241,16 @@ def import_uhri(
     all_countries: bool = False,
     languages: list[str] | None = None,
     partial: bool = False,
+    allow_withdraw: bool = False,
+    allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> RunSummary:
     """Import a UHRI export (JSON full export or XLSX), from a path or URL.
 
     A location containing ``{lang}`` names one export per language (merged on AnnotationId); the
-    first language is the primary one.
+    first language is the primary one. Only a JSON full export (not ``partial``) withdraws the
+    stored records it lacks, within its scope (one State, or every State), and no more than
+    NRTD_IMPORT_MAX_WITHDRAW_SHARE of them unless ``allow_withdraw``.
     """
     location = location or settings.uhri_url
     langs = languages or settings.languages
@@ -217,6 +266,8 @@ def import_uhri(
         _country(settings, country, all_countries),
         fmt == "json" and not partial,
         langs,
+        None if allow_withdraw else settings.import_max_withdraw_share,
+        allow_empty,
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         files: dict[str, Path] = {}
@@ -424,9 +475,12 @@ def import_upr_info(
     country: str | None = None,
     all_countries: bool = False,
     encoding: str | None = None,
+    allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> RunSummary:
-    spec = RunSpec("upr-info", "csv", str(path), _country(settings, country, all_countries), False, ["en"])
+    """A UPR Info CSV: never a full export of anything, so it never withdraws."""
+    country_name = _country(settings, country, all_countries)
+    spec = RunSpec("upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         return execute_run(
             engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
@@ -439,11 +493,12 @@ def import_csv_template(
     path: Path,
     *,
     country: str | None = None,
+    allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own."""
-    spec = RunSpec(
-        "manual", "csv", str(path), resolve_country_alias(country) if country else None, False, ["en"]
-    )
+    """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own.
+    The template is never a full export: it never withdraws."""
+    country_name = _known_country(country, "--country") if country else None
+    spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress)

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
         default=120, ge=1, description="requests per minute per client on the public routes and pages"
     )
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body accepted")
+    import_max_withdraw_share: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="largest share of a scope's live records a full import may withdraw unless told",
+    )
+    demo: bool = Field(
+        default=False, description="a demo instance holding the bundled sample: every page says so"
+    )
 
     @field_validator("uhri_languages")
     @classmethod

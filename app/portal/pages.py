@@ -26,13 +26,22 @@ class PageContext:
     section: str
     path: str
     query: tuple[tuple[str, str], ...]
+    demo: bool = False  # NRTD_DEMO: every page says the data is the synthetic sample
 
     @classmethod
     def of(cls, request: Request, section: str) -> PageContext:
         lang, explicit = choose_language(
             request.query_params.get("lang"), request.headers.get("accept-language")
         )
-        return cls(lang, explicit, section, request.url.path, tuple(request.query_params.multi_items()))
+        settings = getattr(request.app.state, "settings", None)
+        return cls(
+            lang,
+            explicit,
+            section,
+            request.url.path,
+            tuple(request.query_params.multi_items()),
+            demo=bool(settings and settings.demo),
+        )
 
     def url(self, path: str, **params: Any) -> str:
         """A link to ``path`` with ``params`` (empty ones dropped) and the chosen language."""
@@ -61,6 +70,7 @@ def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
             switch_url=page.switch_url,
             section=page.section,
             explicit_lang=page.explicit,
+            demo=page.demo,
             **context,
         )
     )

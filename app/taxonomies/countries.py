@@ -9,7 +9,9 @@ names it.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from functools import lru_cache
 
 from app.taxonomies.keys import label_key
 
@@ -358,13 +360,37 @@ def _build_lookup() -> dict[str, str]:
 _CODE_BY_SPELLING: dict[str, str] = _build_lookup()
 
 
+@lru_cache(maxsize=1)
+def _iso_spellings() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 codes and ISO's English names (from pycountry) of the States above, folded.
+
+    Loaded on first use (pycountry reads its tables then); the UN spellings and aliases win over ISO's.
+    """
+    import pycountry
+
+    lookup: dict[str, str] = {}
+    for country in pycountry.countries:
+        if country.alpha_2 not in ISO2_NAMES:
+            continue  # a territory UHRI does not index (Antarctica, Bouvet Island ...)
+        for spelling in (country.alpha_3, country.name, *_optional_names(country)):
+            key = _fold(spelling)
+            if _CODE_BY_SPELLING.get(key, country.alpha_2) == country.alpha_2:
+                lookup.setdefault(key, country.alpha_2)
+    return lookup
+
+
+def _optional_names(country: object) -> list[str]:
+    return [str(name) for attr in ("official_name", "common_name") if (name := getattr(country, attr, None))]
+
+
 def iso2_for(name: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of a State given by code ("PE", "pe"), UHRI name ("Peru") or a
-    common other spelling ("Bolivia", "UK", "Ivory Coast"); None when it is none of those."""
+    """The ISO 3166-1 alpha-2 code of a State given by code ("PE", "pe", "PER"), UHRI name ("Peru"),
+    ISO name or a common other spelling ("Bolivia", "UK", "Ivory Coast"); None when it is none of those."""
     text = name.strip()
     if len(text) == 2 and text.upper() in ISO2_NAMES:
         return text.upper()
-    return _CODE_BY_SPELLING.get(_fold(text))
+    key = _fold(text)
+    return _CODE_BY_SPELLING.get(key) or _iso_spellings().get(key)
 
 
 def resolve_country_alias(label: str) -> str:
@@ -372,3 +398,29 @@ def resolve_country_alias(label: str) -> str:
     cannot place is returned as given, trimmed, so that it still shows up (and can be fixed)."""
     code = iso2_for(label)
     return ISO2_NAMES[code] if code is not None else label.strip()
+
+
+class UnknownCountry(ValueError):
+    """What an operator named is no State UHRI indexes; ``suggestions`` are the closest UHRI names."""
+
+    def __init__(self, given: str, suggestions: list[str]) -> None:
+        self.given = given
+        self.suggestions = suggestions
+        hint = (
+            f"closest: {'; '.join(suggestions)}"
+            if suggestions
+            else "give the name as UHRI spells it, or an ISO 3166-1 alpha-2 or alpha-3 code"
+        )
+        super().__init__(f"unknown country {given.strip()!r} ({hint})")
+
+
+def resolve_known_country(label: str) -> str:
+    """The UHRI name of the State an operator names (``--country``, NRTD_COUNTRY); ``UnknownCountry``
+    with the closest names otherwise, since a typo would otherwise import nothing, night after night."""
+    code = iso2_for(label)
+    if code is not None:
+        return ISO2_NAMES[code]
+    by_key = {**{k: v for k, v in _iso_spellings().items() if len(k) > 3}, **_CODE_BY_SPELLING}
+    close = difflib.get_close_matches(_fold(label), list(by_key), n=8, cutoff=0.6)
+    names = list(dict.fromkeys(ISO2_NAMES[by_key[key]] for key in close))
+    raise UnknownCountry(label, names[:3])

@@ -6,8 +6,10 @@ from app.taxonomies.countries import (
     ISO2_NAMES,
     OBSERVER_NAMES,
     UN_MEMBER_NAMES,
+    UnknownCountry,
     iso2_for,
     resolve_country_alias,
+    resolve_known_country,
 )
 from importers.countries import country_key, resolve_country
 
@@ -168,3 +170,59 @@ def test_codes_are_iso_shaped_and_each_name_finds_its_code() -> None:
         assert iso2_for(name) == code
         assert resolve_country(code) == name
         assert resolve_country_alias(name.casefold()) == name
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        ("PER", "Peru"),
+        ("per", "Peru"),
+        ("Perú", "Peru"),
+        ("BOL", "Bolivia (Plurinational State of)"),
+        ("Bolivia (Plurinational State of)", "Bolivia (Plurinational State of)"),
+        ("GBR", "United Kingdom of Great Britain and Northern Ireland"),
+        ("VNM", "Viet Nam"),
+        ("TUR", "Türkiye"),
+        ("PSE", "State of Palestine"),
+        ("VAT", "Holy See"),
+        ("HKG", "China, Hong Kong Special Administrative Region"),
+        # ISO's own English names, from pycountry
+        ("Republic of Peru", "Peru"),
+        ("Korea, Republic of", "Republic of Korea"),
+        ("Iran, Islamic Republic of", "Iran (Islamic Republic of)"),
+        ("Taiwan, Province of China", None),  # not a State UHRI indexes
+    ],
+)
+def test_iso_alpha3_codes_and_iso_names_are_accepted(given: str, name: str | None) -> None:
+    assert iso2_for(given) == (iso2_for(name) if name else None)
+    if name:
+        assert resolve_known_country(given) == name
+
+
+def test_every_alpha3_code_names_its_own_state() -> None:
+    import pycountry
+
+    for country in pycountry.countries:
+        if country.alpha_2 in ISO2_NAMES:
+            assert iso2_for(country.alpha_3) == country.alpha_2, country
+
+
+@pytest.mark.parametrize(
+    ("given", "closest"),
+    [
+        ("Peruu", ["Peru"]),
+        ("PEU", ["Peru"]),
+        ("Swizerland", ["Switzerland"]),
+        ("Boliva", ["Bolivia (Plurinational State of)"]),
+        ("Narnia", None),
+        ("XK", None),
+    ],
+)
+def test_an_unknown_country_names_the_closest_matches(given: str, closest: list[str] | None) -> None:
+    with pytest.raises(UnknownCountry) as caught:
+        resolve_known_country(given)
+    assert caught.value.given == given
+    assert len(caught.value.suggestions) <= 3
+    if closest:
+        assert caught.value.suggestions[: len(closest)] == closest
+    assert f"unknown country {given!r}" in str(caught.value)

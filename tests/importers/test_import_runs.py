@@ -91,7 +91,10 @@ def test_missing_record_is_withdrawn_then_restored(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(1), uhri_record(2)])))
-    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])))
+    # 1 of 2 is more than NRTD_IMPORT_MAX_WITHDRAW_SHARE: the operator confirms it.
+    run = import_uhri(
+        engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(1)])), allow_withdraw=True
+    )
     assert run.counts.withdrawn == 1
     with engine.connect() as conn:
         gone = conn.execute(select(Recommendation).where(Recommendation.withdrawn.is_(True))).one()

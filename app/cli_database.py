@@ -1,0 +1,88 @@
+"""The ``nrtd`` command's way to the database: a reason in one line rather than a traceback.
+
+A database that cannot be reached, or a URL naming a driver this program does not have, would
+otherwise surface as a long traceback from deep inside the first query; the command prints
+``DatabaseUnusable`` as one line naming NRTD_DATABASE_URL (password masked) and exits 2.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+
+
+class DatabaseUnusable(Exception):
+    """NRTD_DATABASE_URL names a database this command cannot use; the message says why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"NRTD_DATABASE_URL={masked(url)}: {reason}")
+
+
+class MigrationFailed(Exception):
+    """Alembic refused (a revision this version does not know, for one); nothing was changed."""
+
+
+def masked(url: str) -> str:
+    """The URL with its password replaced, also when it does not parse (then it may still hold one)."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def usable_engine(url: str, *, schema: bool = True) -> Engine:
+    """The engine once one round trip worked; with ``schema``, once the migrations' table exists too."""
+    from app.core.db import get_engine
+
+    try:
+        engine = get_engine()
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        # ImportError: a known dialect whose driver is not installed (mysql://, for one).
+        raise DatabaseUnusable(url, f"not a database URL this program can use ({first_line(exc)})") from None
+    except DBAPIError as exc:
+        raise DatabaseUnusable(url, f"cannot connect: {first_line(exc.orig or exc)}") from None
+    except SQLAlchemyError as exc:
+        raise DatabaseUnusable(url, f"cannot connect: {first_line(exc)}") from None
+    if schema:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        except DBAPIError:
+            raise DatabaseUnusable(url, "the database has no schema yet: run `nrtd migrate` first") from None
+    return engine
+
+
+def upgrade_schema(url: str, engine: Engine) -> str:
+    """``alembic upgrade head``, and what it did: "upgraded 3 revisions (from X to Y)" or "already at
+    the newest schema (Y)", so that an operator knows whether the run changed anything."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    from app.health.service import alembic_config
+
+    config = alembic_config(url)
+    script = ScriptDirectory.from_config(config)
+
+    def current() -> str | None:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    before, head = current(), script.get_current_head()
+    if before == head:
+        return f"already at the newest schema ({head})"
+    try:
+        command.upgrade(config, "head")
+    except CommandError as exc:
+        raise MigrationFailed(f"migration failed: {exc}") from None
+    after = current()
+    upgraded = sum(1 for _ in script.iterate_revisions(after, before))
+    origin = f"from {before}" if before else "from an empty database"
+    return f"upgraded {upgraded} revision{'s' if upgraded != 1 else ''} ({origin} to {after})"

@@ -1,0 +1,149 @@
+"""Withdrawals only on the strength of a full export of the same scope, and never a large share of
+that scope unless the operator says so (NRTD_IMPORT_MAX_WITHDRAW_SHARE, --allow-withdraw)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from app.core.config import Settings
+from app.models import ImportRun, Recommendation
+from app.scheduler import run_scheduled_import
+from importers.run import import_uhri
+from tests.fake_uhri import FakeUhri
+from tests.test_cli import nrtd
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+UNCHANGED = ("import_leases", "import_runs")
+
+
+def _withdrawn(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(
+            conn.execute(
+                select(Recommendation.external_id).where(Recommendation.withdrawn.is_(True))
+            ).scalars()
+        )
+
+
+def _id(n: int) -> str:
+    return str(uhri_record(n)["AnnotationId"])
+
+
+def test_a_file_with_one_record_does_not_withdraw_sixty(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The attack: a full import of a file with 1 valid record withdrew 60 of 61 recommendations."""
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(61)])))
+    before = snapshot(engine, skip=UNCHANGED)
+    one = str(write_export(tmp_path / "b.json", [uhri_record(0)]))
+    run = import_uhri(engine, settings, one)
+    assert run.outcome == "failed"
+    assert run.message is not None
+    assert "would withdraw 60 of the 61 recommendations stored for Peru (98%" in run.message
+    assert "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%" in run.message and "--allow-withdraw" in run.message
+    assert snapshot(engine, skip=UNCHANGED) == before
+    allowed = import_uhri(engine, settings, one, allow_withdraw=True)
+    assert (allowed.outcome, allowed.counts.withdrawn) == ("succeeded", 60)
+
+
+@pytest.mark.parametrize(
+    ("stored", "missing", "share", "refused"),
+    [
+        (10, 1, 0.1, False),  # exactly the share is allowed
+        (5, 1, 0.1, True),  # 20 %: a tiny scope is no exception
+        (5, 1, 0.25, False),  # unless the operator sets a larger share
+        (20, 3, 0.1, True),
+        (3, 1, 1.0, False),  # 1.0: the guard off (the "no usable records" refusal still holds)
+    ],
+)
+def test_the_share_decides(
+    engine: Engine,
+    settings: Settings,
+    tmp_path: Path,
+    stored: int,
+    missing: int,
+    share: float,
+    refused: bool,
+) -> None:
+    settings = settings.model_copy(update={"import_max_withdraw_share": share})
+    import_uhri(
+        engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(stored)]))
+    )
+    later = [uhri_record(n) for n in range(missing, stored)]
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", later)))
+    assert run.outcome == ("failed" if refused else "succeeded"), run.message
+    assert _withdrawn(engine) == ([] if refused else sorted(_id(n) for n in range(missing)))
+
+
+def test_only_the_runs_own_country_is_withdrawn_from(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    peru = [uhri_record(n) for n in range(1, 11)]
+    chile = [uhri_record(n, Countries=["Chile"]) for n in range(11, 21)]
+    everything = write_export(tmp_path / "all.json", peru + chile)
+    assert import_uhri(engine, settings, str(everything), all_countries=True).counts.created == 20
+    # A full export for Peru says nothing about Chile's records, even when it lacks all of them.
+    peru_only = import_uhri(engine, settings, str(write_export(tmp_path / "peru.json", peru)))
+    assert (peru_only.outcome, peru_only.counts.withdrawn) == ("succeeded", 0)
+    # Chile's full export without record 20 withdraws that one record (1 of 10), nothing of Peru.
+    chile_run = import_uhri(
+        engine, settings, str(write_export(tmp_path / "chile.json", peru + chile[:-1])), country="CHL"
+    )
+    assert (chile_run.outcome, chile_run.counts.withdrawn) == ("succeeded", 1)
+    assert _withdrawn(engine) == [_id(20)]
+
+
+def test_a_search_page_xlsx_or_a_partial_file_never_withdraws(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(5)])))
+    partial = import_uhri(
+        engine, settings, str(write_export(tmp_path / "b.json", [uhri_record(0)])), partial=True
+    )
+    assert (partial.outcome, partial.counts.withdrawn) == ("succeeded", 0)
+    xlsx = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "uhri-search-export.xlsx"
+    from_xlsx = import_uhri(engine, settings, str(xlsx), allow_withdraw=True)
+    assert (from_xlsx.outcome, from_xlsx.counts.withdrawn) == ("succeeded", 0)
+    assert _withdrawn(engine) == []
+
+
+def test_the_scheduled_import_never_allows_a_mass_withdrawal(
+    engine: Engine, settings: Settings, tmp_path: Path, fake_uhri_server: FakeUhri
+) -> None:
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(10)])))
+    before = snapshot(engine, skip=UNCHANGED)
+    fake_uhri_server.put("export-full-en.json", json.dumps([uhri_record(0)]).encode())
+    scheduled = settings.model_copy(
+        update={"uhri_url": fake_uhri_server.url("export-full-{lang}.json"), "http_retries": 0}
+    )
+    run_scheduled_import(scheduled)
+    assert snapshot(engine, skip=UNCHANGED) == before
+    with engine.connect() as conn:
+        last = conn.execute(select(ImportRun).order_by(ImportRun.id.desc())).first()
+    assert last is not None and last.outcome == "failed"
+    assert last.message and "would withdraw 9 of the 10" in last.message
+
+
+def test_the_command_refuses_then_allows_with_the_flag(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    assert (
+        nrtd(
+            database_url,
+            "import",
+            "uhri",
+            str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(4)])),
+        ).returncode
+        == 0
+    )
+    one = str(write_export(tmp_path / "b.json", [uhri_record(0)]))
+    refused = nrtd(database_url, "import", "uhri", one)
+    assert refused.returncode == 1
+    assert "would withdraw 3 of the 4 recommendations stored for Peru" in refused.stderr
+    allowed = nrtd(database_url, "import", "uhri", one, "--allow-withdraw")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "withdrawn 3" in allowed.stdout

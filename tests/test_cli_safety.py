@@ -1,0 +1,264 @@
+"""The ``nrtd`` command never damages or silently skips data (issue 9, first section): the demo,
+country names, contradictory options, rejected records' reasons, an unusable database, -h and
+--version. Real subprocesses against the test database (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.config import Settings
+from app.models import ImportRun, Recommendation
+from tests.apps import app_for
+from tests.conftest import ROOT
+from tests.test_cli import NRTD, nrtd
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+# Nothing listens on port 9 (discard) of the loopback: a connection is refused at once.
+UNREACHABLE = "postgresql://nrtd:s3cret-pass@127.0.0.1:9/nrtd"
+
+
+def _one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def _recommendations(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Recommendation)).scalar_one())
+
+
+# -- make run: a demo database of its own, the sample only into an empty one -------------------
+
+
+def test_make_run_uses_the_demo_database_and_never_imports_on_its_own() -> None:
+    recipe = subprocess.run(
+        ["make", "-n", "--no-print-directory", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    commands = [line for line in recipe.splitlines() if "bin/nrtd " in line]
+    assert [line.split("bin/nrtd ", 1)[1].split()[0] for line in commands] == ["migrate", "demo", "serve"]
+    for line in commands:
+        assert "NRTD_DATABASE_URL=sqlite:///./demo.db" in line and "NRTD_DEMO=true" in line, line
+    assert "nrtd demo load" in recipe and "import uhri" not in recipe
+
+
+def test_demo_load_leaves_a_database_with_records_alone(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    real = write_export(tmp_path / "real.json", [uhri_record(n) for n in range(1, 4)])
+    assert nrtd(database_url, "import", "uhri", str(real)).returncode == 0
+    before = snapshot(engine)
+    result = nrtd(database_url, "demo", "load", NRTD_DEMO="true")
+    assert result.returncode == 0, result.stderr
+    assert "already holds 3 recommendations: the sample is not loaded" in result.stderr
+    assert snapshot(engine) == before
+
+
+def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, database_url: str) -> None:
+    refused = nrtd(database_url, "demo", "load")
+    assert refused.returncode == 2 and "NRTD_DEMO=true" in refused.stderr
+    assert _recommendations(engine) == 0
+    loaded = nrtd(database_url, "demo", "load", NRTD_DEMO="true", NRTD_COUNTRY="Chile")
+    assert loaded.returncode == 0, loaded.stderr
+    with engine.connect() as conn:
+        run = conn.execute(select(ImportRun)).one()
+    assert run.country == "Peru" and run.languages == "en,fr"  # the sample's own State, whatever the env
+    assert _recommendations(engine) > 20
+
+
+def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
+    notice = "synthetic sample, not real United Nations recommendations"
+    with TestClient(app_for(settings.model_copy(update={"demo": True}))) as client:
+        assert notice in client.get("/").text
+        french = client.get("/", params={"lang": "fr"}).text
+        assert "échantillon synthétique" in french
+        assert notice in client.get("/recommendations/2147483647").text  # the error pages too
+    with TestClient(app_for(settings)) as client:
+        assert notice not in client.get("/").text
+
+
+# -- countries --------------------------------------------------------------------------------
+
+
+def test_unknown_country_exits_2_naming_the_closest(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    export = write_export(tmp_path / "e.json", [uhri_record(1)])
+    typo = nrtd(database_url, "import", "uhri", str(export), "--country", "Peruu")
+    assert typo.returncode == 2
+    assert _one_line_no_traceback(typo) == "--country: unknown country 'Peruu' (closest: Peru)"
+    narnia = nrtd(database_url, "import", "uhri", str(export), NRTD_COUNTRY="Narnia")
+    assert narnia.returncode == 2 and _one_line_no_traceback(narnia).startswith("NRTD_COUNTRY: unknown")
+    template = nrtd(database_url, "import", "csv", str(export), "--country", "Atlantis")
+    assert template.returncode == 2 and "unknown country 'Atlantis'" in template.stderr
+    export_typo = nrtd(database_url, "export", "csv", "-", "--country", "Narnia")
+    assert export_typo.returncode == 2 and "unknown country 'Narnia'" in export_typo.stderr
+    assert _recommendations(engine) == 0
+
+
+def test_missing_country_and_contradictory_options_exit_2(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    export = write_export(tmp_path / "e.json", [uhri_record(1)])
+    missing = nrtd(database_url, "import", "uhri", str(export), NRTD_COUNTRY="")
+    assert missing.returncode == 2 and "no country to import" in _one_line_no_traceback(missing)
+    both = nrtd(database_url, "import", "uhri", str(export), "--country", "PE", "--all-countries")
+    assert both.returncode == 2 and "exclude each other" in _one_line_no_traceback(both)
+    upr = ROOT / "app/data/sample/upr-info-peru.csv"
+    both_upr = nrtd(database_url, "import", "upr-info", str(upr), "--country", "Peru", "--all-countries")
+    assert both_upr.returncode == 2 and "exclude each other" in both_upr.stderr
+    assert _recommendations(engine) == 0
+
+
+def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    bolivia = "Bolivia (Plurinational State of)"
+    export = write_export(tmp_path / "e.json", [uhri_record(1), uhri_record(2, Countries=[bolivia])])
+    result = nrtd(database_url, "import", "uhri", str(export), "--country", "PER", "--partial")
+    assert result.returncode == 0, result.stderr
+    result = nrtd(database_url, "import", "uhri", str(export), "--country", "BOL", "--partial")
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as conn:
+        assert [run.country for run in conn.execute(select(ImportRun).order_by(ImportRun.id))] == [
+            "Peru",
+            bolivia,
+        ]
+    assert _recommendations(engine) == 2
+
+
+def test_a_known_country_with_no_record_fails_unless_allowed(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    export = write_export(tmp_path / "e.json", [uhri_record(n) for n in range(1, 6)])
+    nothing = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile")
+    assert nothing.returncode == 1
+    assert "none of the 5 records read concerns Chile" in nothing.stderr
+    assert "--allow-empty" in nothing.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportRun.outcome)).scalar_one() == "failed"
+    allowed = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile", "--allow-empty")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "skipped 5, created 0" in allowed.stdout
+
+
+# -- rejected records on the command line ----------------------------------------------------------
+
+
+def test_rejected_records_are_printed_with_position_and_reason(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    records = [uhri_record(n) for n in range(1, 4)]
+    records += [uhri_record(n, AnnotationType=None, Body=None) for n in range(4, 29)]  # 25 without a body
+    result = nrtd(database_url, "import", "uhri", str(write_export(tmp_path / "e.json", records)))
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as conn:
+        run_id = conn.execute(select(ImportRun.id)).scalar_one()
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "25 records rejected:"
+    shown = lines[1:21]
+    assert len(shown) == 20 and all(line.startswith("  record ") for line in shown)
+    assert re.match(r"  record 4 \([0-9a-f-]{36}\): \S", shown[0]), shown[0]
+    assert lines[21] == f"  ... and 5 more; all in GET /api/v1/import-runs/{run_id}"
+
+
+# -- a database that cannot be used ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("migrate",),
+        ("serve", "--port", "1"),
+        ("import", "uhri", "x.json", "--country", "Peru"),
+        ("export", "csv", "-"),
+        ("users", "create", "a@example.org", "--role", "admin", "--password-stdin"),
+    ],
+)
+def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [*NRTD, *args],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": UNREACHABLE},
+        input="a long enough passphrase for the test\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    line = _one_line_no_traceback(result)
+    assert line.startswith("NRTD_DATABASE_URL=postgresql://nrtd:***@127.0.0.1:9/nrtd: cannot connect: ")
+    assert "s3cret" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("mongodb://db/nrtd", "not a database URL this program can use"),
+    ],
+)
+def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
+    result = subprocess.run(
+        [*NRTD, "migrate"],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert _one_line_no_traceback(result).startswith(f"NRTD_DATABASE_URL={url}: {reason}")
+
+
+def test_migrate_says_what_it_did(tmp_path: Path, database_url: str, engine: Engine) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    no_schema = subprocess.run(
+        [*NRTD, "export", "csv", "-"],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    assert no_schema.returncode == 2 and "no schema yet: run `nrtd migrate` first" in no_schema.stderr
+    first = subprocess.run(
+        [*NRTD, "migrate"],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr
+    assert re.fullmatch(r"upgraded \d+ revisions \(from an empty database to \w+\)\n", first.stderr), (
+        first.stderr
+    )
+    again = nrtd(database_url, "migrate")  # the test database, migrated already (SQLite or PostgreSQL)
+    assert again.returncode == 0
+    assert re.fullmatch(r"already at the newest schema \(\w+\)\n", again.stderr), again.stderr
+
+
+# -- help and version -------------------------------------------------------------------------------
+
+
+def test_short_help_version_and_flags_shown_as_flags() -> None:
+    runner = CliRunner()
+    version = runner.invoke(cli, ["--version"])
+    assert version.exit_code == 0 and re.fullmatch(r"nrtd \d+\.\d+\.\d+\S*\n", version.stdout)
+    for command, flags in [
+        ((), ()),
+        (("import", "uhri"), ("--partial", "--all-countries", "--allow-withdraw", "--allow-empty")),
+        (("export", "csv"), ("--include-withdrawn",)),
+        (("users", "create"), ("--password-stdin",)),
+    ]:
+        short = runner.invoke(cli, [*command, "-h"], terminal_width=100)
+        assert short.exit_code == 0, short.output
+        assert short.stdout.startswith("Usage: ")
+        assert "<bool>" not in short.stdout
+        for flag in flags:
+            assert re.search(rf"^  {flag}  ", short.stdout, re.M), (flag, short.stdout)
