@@ -153,7 +153,17 @@ def serve(
         from app.scheduler import start_scheduler
 
         start_scheduler(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    # The app writes the access log itself (with the time and the request id, through the logging set
+    # up above) and reads X-Forwarded-For only from NRTD_TRUSTED_PROXIES: uvicorn's own are off.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 @contextmanager

@@ -21,9 +21,11 @@ from app.core.problems import (
     install_problem_handlers,
     problem_responses,
 )
+from app.core.proxies import TrustedProxyMiddleware
 from app.core.query_guard import QueryGuardMiddleware
-from app.core.ratelimit import RateLimiter
+from app.core.ratelimit import RateLimitHeadersMiddleware, make_rate_limiter
 from app.core.request_id import RequestIdMiddleware
+from app.core.security_headers import SecurityHeadersMiddleware
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
@@ -91,11 +93,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.public_limiter = RateLimiter(settings.public_rate_limit)
+    app.state.public_limiter = make_rate_limiter(settings)
+    # Added innermost first: the proxy's client address is settled before anything logs or counts it,
+    # and every answer, an early refusal included, gets the request id and the security headers.
     app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies only
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(QueryGuardMiddleware)
+    app.add_middleware(RateLimitHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    if settings.trusted_proxies:
+        app.add_middleware(TrustedProxyMiddleware, networks=settings.trusted_networks)
     install_problem_handlers(app)
     document_problem_media_type(app)
     _document_optional_credentials(app, f"{API_PREFIX}/public/")

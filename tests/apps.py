@@ -21,11 +21,12 @@ def app_for(settings: Settings) -> FastAPI:
     app = _apps.get(key)
     if app is None:
         app = _apps[key] = create_app(settings)
-    app.state.public_limiter = RateLimiter(settings.public_rate_limit)
+    app.state.public_limiter.reset()
     return app
 
 
 def dispose_all() -> None:
     for app in _apps.values():
         app.state.engine.dispose()
+        app.state.public_limiter.close()
     _apps.clear()

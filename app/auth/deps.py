@@ -17,7 +17,7 @@ from app.auth.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.auth.permissions import ensure_role, refuse
 from app.core.deps import SAFE_METHODS, AppSettings, DbSession
 from app.core.errors import NotFound, Unauthorized
-from app.core.ratelimit import RateLimiter, client_key
+from app.core.ratelimit import STATE_KEY, RateLimiter, client_key
 
 _bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -81,9 +81,21 @@ def public_caller(
         raise NotFound("the public routes are turned off on this instance")
     credential = bearer or api_key
     limiter: RateLimiter = request.app.state.public_limiter
-    limiter.hit(client_key(request.client.host if request.client else None, credential))
+    address = request.client.host if request.client else None
     if credential:
-        return service.authenticate(db, credential, anonymous(request))
+        # One budget per account or key, whichever token it sent: logging in again buys nothing.
+        try:
+            actor = service.authenticate(db, credential, anonymous(request))
+        except Unauthorized:
+            limiter.hit(client_key(address))  # a wrong credential still costs its sender
+            raise
+        key = client_key(address, user_id=actor.user_id, api_key_id=actor.api_key_id)
+        setattr(request.state, STATE_KEY, limiter.hit(key))
+        request.state.ratelimit_client = key  # for routes that charge more than one request
+        return actor
+    key = client_key(address)
+    setattr(request.state, STATE_KEY, limiter.hit(key))
+    request.state.ratelimit_client = key
     if settings.public_access == "key":
         raise Unauthorized("this instance's public data needs an API key or a login")
     return anonymous(request)

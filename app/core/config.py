@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from typing import Literal
 
 from croniter import croniter
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
@@ -83,6 +84,17 @@ class Settings(BaseSettings):
         default=120, ge=1, description="requests per minute per client on the public routes and pages"
     )
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body accepted")
+    rate_limit_store: Literal["auto", "redis", "database", "memory"] = Field(
+        default="auto",
+        description="where the public rate limit counts: auto (Redis with NRTD_REDIS_URL, else the database)",
+    )
+    redis_url: str = Field(default="", description="redis://host:6379/0 shared by every replica; optional")
+    redis_prefix: str = Field(
+        default="nrtd:", max_length=64, description="prefix of this instance's Redis keys (several share one)"
+    )
+    trusted_proxies: str = Field(
+        default="", description="addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"
+    )
     import_max_withdraw_share: float = Field(
         default=0.1,
         ge=0,
@@ -118,6 +130,31 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or CIDR: {part!r}") from None
+        return ",".join(parts)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        if not value and info.data.get("rate_limit_store") == "redis":
+            raise ValueError("NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL")
+        return value
+
+    @property
+    def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(part, strict=False) for part in self.trusted_proxies.split(",") if part]
 
     @property
     def languages(self) -> list[str]:

@@ -16,6 +16,7 @@ from app.models.plan import (
     IndicatorValue,
     ProgressUpdate,
 )
+from app.models.ratelimit import RateLimitWindow
 from app.models.recommendation import Recommendation, RecommendationSearch, RecommendationText, Revision
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
@@ -41,6 +42,7 @@ __all__ = [
     "Mechanism",
     "MechanismLabel",
     "ProgressUpdate",
+    "RateLimitWindow",
     "Recommendation",
     "RecommendationEntity",
     "RecommendationLocal",

@@ -1,0 +1,82 @@
+"""Every answer tells the browser to refuse sniffing, framing and foreign or inline code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.core.config import Settings
+from app.core.proxies import forwarded_client
+from app.core.security_headers import DOCS_CSP, STRICT_CSP
+from tests.apps import app_for
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> TestClient:
+    return TestClient(app_for(settings), raise_server_exceptions=False)
+
+
+def _assert_protected(headers: Mapping[str, str], policy: str = STRICT_CSP) -> None:
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Content-Security-Policy"] == policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/public/recommendations", 200),  # an API route
+        ("/", 200),  # a portal page
+        ("/recommendations/999999", 404),  # a portal error page
+        ("/api/v1/recommendations", 401),  # an API error (problem+json)
+        ("/api/v1/public/recommendations?q=a%00b", 422),  # refused before any route runs
+        ("/healthz", 200),
+    ],
+)
+def test_security_headers_on_pages_routes_and_errors(client: TestClient, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    _assert_protected(response.headers)
+
+
+def test_the_portal_needs_no_inline_code_under_its_policy(client: TestClient) -> None:
+    page = client.get("/").text
+    assert "<script" not in page and "style=" not in page and "<style" not in page
+    assert "script-src" not in STRICT_CSP and "unsafe-inline" not in STRICT_CSP  # default-src 'self' rules
+
+
+def test_the_api_documentation_keeps_working(client: TestClient) -> None:
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_protected(response.headers, DOCS_CSP)
+        # The page's own assets come from the CDN the policy allows.
+        assert "https://cdn.jsdelivr.net" in response.text or path.endswith("redirect")
+
+
+@pytest.mark.parametrize(
+    ("peer", "header", "client"),
+    [
+        ("127.0.0.1", "203.0.113.9", "203.0.113.9"),
+        ("127.0.0.1", "1.1.1.1, 203.0.113.9", "203.0.113.9"),  # the left-most is the client's own claim
+        ("127.0.0.1", "203.0.113.9, 10.0.0.2", "203.0.113.9"),  # a second proxy is skipped
+        ("127.0.0.1", "10.0.0.3, 10.0.0.2", "10.0.0.3"),  # all proxies: the farthest
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "not-an-ip", "not-an-ip"),  # garbage from the proxy is its problem, not trusted
+        ("198.51.100.1", "203.0.113.9", "198.51.100.1"),  # not a trusted peer: the header is ignored
+        ("::1", "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_right_most_untrusted_hop_is_the_client(peer: str, header: str, client: str) -> None:
+    networks = Settings(trusted_proxies="127.0.0.1, 10.0.0.0/8, ::1").trusted_networks
+    assert forwarded_client(peer, header, networks) == client
+
+
+def test_trusted_proxies_must_be_addresses_or_networks() -> None:
+    with pytest.raises(ValueError, match=r"not an address or CIDR: 'proxy\.local'"):
+        Settings(trusted_proxies="10.0.0.0/8, proxy.local")
