@@ -506,6 +506,29 @@ def users_create_cmd(
     print(user.id)
 
 
+@users_cli.command("unlock")
+def users_unlock_cmd(
+    email: Annotated[str, typer.Argument(help="The email of the account to unlock")],
+) -> None:
+    """Forget an account's failed logins, so no address has to wait to log in to it (audited)."""
+    from app.auth.actor import Actor
+    from app.core.db import session_scope
+    from app.core.errors import NotFound
+    from app.users.service import unlock_user
+
+    engine = _database()
+    actor = Actor(role="admin", label=f"cli:{_os_user()}")
+    try:
+        with session_scope(engine) as session:
+            cleared = unlock_user(session, actor, email)
+    except NotFound as exc:
+        err.print(exc.detail, style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    err.print(
+        f"unlocked {email.strip().lower()}: forgot {cleared} failed logins", markup=False, highlight=False
+    )
+
+
 @cli.command()
 def openapi(
     path: Annotated[Path, typer.Argument(help="Where to write the document")] = Path("openapi/openapi.json"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 from app.auth.passwords import verify_password
 from app.core.config import Settings
 from app.main import create_app
-from app.models import AuditEvent, User
-from tests.accounts import create_entity
+from app.models import AuditEvent, LoginFailure, User
+from tests.accounts import PASSWORD as ACCOUNT_PASSWORD
+from tests.accounts import create_entity, create_user
 from tests.conftest import ROOT
 
 PASSWORD = "a long enough admin passphrase"
@@ -91,6 +93,16 @@ def test_focal_point_with_entity_and_crlf_password(engine: Engine, database_url:
     ("args", "stdin", "message"),
     [
         (["weak@example.org", "--role", "admin", "--password-stdin"], "short\n", "at least 12 characters"),
+        (
+            ["weak@example.org", "--role", "admin", "--password-stdin"],
+            "password1234\n",
+            "password: is too easy to guess (this is a very common password)",
+        ),
+        (
+            ["jo.weakling@example.org", "--role", "admin", "--password-stdin"],
+            "jo.weakling.2026\n",
+            "password: is too easy to guess (it is made of the account's email or name)",
+        ),
         (["nostdin@example.org", "--role", "admin"], PASSWORD, "--password-stdin"),
         (["fp@example.org", "--role", "focal_point", "--password-stdin"], PASSWORD, "--entity"),
         (
@@ -123,3 +135,51 @@ def test_duplicate_email_exits_1(engine: Engine, database_url: str) -> None:
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(User)) == 1
         assert session.scalar(select(User.role)) == "reader"
+
+
+def users_unlock(database_url: str, email: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "users", "unlock", email],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": database_url, "USER": "operator", "LOGNAME": "operator"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_unlock_forgets_the_accounts_failed_logins_and_is_audited(
+    engine: Engine, database_url: str, settings: Settings
+) -> None:
+    user_id = create_user(engine, "locked@example.org", "admin")
+    now = datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        session.add_all(
+            LoginFailure(account=account, address=f"192.0.2.{n}", failed_at=now, detail="wrong password")
+            for n in range(settings.login_max_failures_per_account)
+            for account in ("locked@example.org", "someone.else@example.org")
+        )
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            form = {"username": "locked@example.org", "password": ACCOUNT_PASSWORD}
+            assert client.post("/api/v1/auth/token", data=form).status_code == 429
+            result = users_unlock(database_url, "Locked@Example.org")
+            assert result.returncode == 0, result.stderr
+            assert f"forgot {settings.login_max_failures_per_account} failed logins" in result.stderr
+            assert client.post("/api/v1/auth/token", data=form).status_code == 200
+    finally:
+        app.state.engine.dispose()
+    with Session(engine) as session:
+        (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.unlock"))
+        assert event.actor == "cli:operator" and event.object_id == user_id
+        assert event.after == {"failed_logins_cleared": settings.login_max_failures_per_account}
+        # Other accounts' failures stay.
+        left = session.scalars(select(LoginFailure.account).distinct()).all()
+        assert left == ["someone.else@example.org"]
+
+
+def test_unlock_of_an_unknown_email_exits_1(engine: Engine, database_url: str) -> None:
+    result = users_unlock(database_url, "nobody@example.org")
+    assert result.returncode == 1
+    assert "no user has the email nobody@example.org" in result.stderr
