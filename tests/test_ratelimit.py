@@ -221,3 +221,19 @@ def test_an_import_holding_sqlite_s_write_lock_does_not_hold_up_public_reads(
         importer.execute("ROLLBACK")
         importer.close()
         limiter.close()
+
+
+def test_sqlite_counts_checkpoint_the_wal_themselves(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write-ahead log only")
+    monkeypatch.setattr("app.core.ratelimit.SQLITE_CHECKPOINT_EVERY", 3)
+    limiter = RateLimiter(100, DatabaseCounter(settings.database_url))
+    try:
+        with limiter.store.engine.connect() as conn:  # type: ignore[union-attr]
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+        assert [limiter.hit("ip:1", now=T0).remaining for _ in range(7)] == list(range(99, 92, -1))
+        assert limiter._shared_down_until == 0  # counted in the database every time
+    finally:
+        limiter.close()

@@ -37,6 +37,7 @@ WINDOW_SECONDS = 60
 TABLE = "rate_limit_windows"  # app.models.ratelimit maps it for the migrations
 SHARED_STORE_BACKOFF = 5.0  # seconds a replica counts alone after the shared store failed
 SQLITE_BUSY_MS = 250  # a count holds the write lock for well under a millisecond; longer: an import holds it
+SQLITE_CHECKPOINT_EVERY = 1000  # counts (about a WAL page each), SQLite's own default in pages
 STATE_KEY = "ratelimit"  # where the request's quota waits for RateLimitHeadersMiddleware
 
 
@@ -109,6 +110,7 @@ class DatabaseCounter:
         # up to 100 ms and so turned a busy moment into the store's failure.
         self._turn = threading.Lock() if self._begin else None
         self._swept = 0  # the window whose older rows this process last deleted
+        self._since_checkpoint = 0
 
     def add(self, client: str, window: int, cost: int) -> int:
         if self._turn is None:
@@ -116,9 +118,18 @@ class DatabaseCounter:
         if not self._turn.acquire(timeout=SQLITE_BUSY_MS / 1000):
             raise TimeoutError("the rate limit counts of this process are queued up")
         try:
-            return self._add(client, window, cost)
+            count = self._add(client, window, cost)
+            self._since_checkpoint += 1
+            checkpoint = self._since_checkpoint >= SQLITE_CHECKPOINT_EVERY
+            if checkpoint:
+                self._since_checkpoint = 0
         finally:
             self._turn.release()
+        if checkpoint:
+            # Outside the turn, which the others need: a passive checkpoint lets writers go on.
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        return count
 
     def _add(self, client: str, window: int, cost: int) -> int:
         with self.engine.connect() as conn:
@@ -163,6 +174,9 @@ def _counter_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per count
+            # A commit that fills the WAL would checkpoint it (an fsync) while holding the turn every
+            # count waits for; DatabaseCounter.add checkpoints after letting go of it instead.
+            cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
         return engine
