@@ -147,6 +147,12 @@ def serve(
     from app.main import create_app
 
     settings = _settings()
+    if settings.import_schedule:
+        # Refused now rather than failing at every scheduled run, in a log nobody may read.
+        if not settings.country.strip():
+            _say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
+            raise typer.Exit(EXIT_USAGE)
+        _known_country(settings.country, "NRTD_COUNTRY")
     _database(schema=False)  # a server that cannot reach its database says so now, in one line
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.import_schedule:
@@ -304,14 +310,14 @@ def demo_load_cmd(
     )
 
 
-def _known_country(country: str) -> str:
+def _known_country(country: str, origin: str = "--country") -> str:
     """A State given on the command line as UHRI's name; a typo exits 2 naming the closest ones."""
     from app.taxonomies.countries import UnknownCountry, resolve_known_country
 
     try:
         return resolve_known_country(country)
     except UnknownCountry as exc:
-        _say(f"--country: {exc}", "red")
+        _say(f"{origin}: {exc}", "red")
         raise typer.Exit(EXIT_USAGE) from None
 
 

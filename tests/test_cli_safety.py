@@ -19,6 +19,7 @@ from app.core.config import Settings
 from app.models import ImportRun, Recommendation
 from tests.apps import app_for
 from tests.conftest import ROOT
+from tests.portal.test_pages import check_html
 from tests.test_cli import NRTD, nrtd
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -79,7 +80,9 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
 def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
     notice = "synthetic sample, not real United Nations recommendations"
     with TestClient(app_for(settings.model_copy(update={"demo": True}))) as client:
-        assert notice in client.get("/").text
+        page = client.get("/").text
+        assert notice in page
+        check_html(page)
         french = client.get("/", params={"lang": "fr"}).text
         assert "échantillon synthétique" in french
         assert notice in client.get("/recommendations/2147483647").text  # the error pages too
@@ -104,6 +107,15 @@ def test_unknown_country_exits_2_naming_the_closest(
     export_typo = nrtd(database_url, "export", "csv", "-", "--country", "Narnia")
     assert export_typo.returncode == 2 and "unknown country 'Narnia'" in export_typo.stderr
     assert _recommendations(engine) == 0
+
+
+def test_a_schedule_with_an_unknown_or_no_country_stops_serve(engine: Engine, database_url: str) -> None:
+    schedule = "0 3 * * *"
+    typo = nrtd(database_url, "serve", "--port", "1", NRTD_COUNTRY="Narnia", NRTD_IMPORT_SCHEDULE=schedule)
+    assert typo.returncode == 2
+    assert _one_line_no_traceback(typo).startswith("NRTD_COUNTRY: unknown country 'Narnia' (closest: ")
+    none = nrtd(database_url, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
+    assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
 
 
 def test_missing_country_and_contradictory_options_exit_2(
