@@ -9,10 +9,13 @@ Failures are written straight to the table where the test needs many (Argon2 is 
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
@@ -119,3 +122,26 @@ def test_known_addresses_are_kept_hashed(settings: Settings, engine: Engine) -> 
 
         (known,) = session.scalars(select(KnownLoginAddress))
         assert OWNER not in known.address_hash and len(known.address_hash) == 64
+
+
+def test_a_throttled_attempt_does_not_wait_for_the_sqlite_write_lock(
+    settings: Settings, engine: Engine
+) -> None:
+    """An import (or any writer) holding SQLite's write lock does not delay a refusal: before, every
+    login began with BEGIN IMMEDIATE and waited out the busy timeout, throttled or not."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    create_user(engine, "patient@example.org", "reader")
+    _failures(engine, "patient@example.org", [GUESSER] * settings.login_max_failures)
+    holder = sqlite3.connect(engine.url.database or "", isolation_level=None)
+    try:
+        with _app(settings) as app:
+            holder.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            status, wait = _login(app, GUESSER, "patient@example.org")
+            elapsed = time.monotonic() - started
+            holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    assert status == 429 and wait is not None
+    assert elapsed < 2, f"the refusal took {elapsed:.1f} s"
