@@ -292,7 +292,7 @@ def import_uhri(
             for lang in langs:
                 path = Path(location.replace("{lang}", lang))
                 if not path.is_file():
-                    raise ImportFailed(f"no such file: {path}")
+                    raise ImportUsageError(f"no such file: {path}")
                 files[lang] = path
 
         primary, *others = langs

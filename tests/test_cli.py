@@ -75,7 +75,7 @@ def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, t
 
 def test_missing_file_and_bad_setting_exit_with_clear_messages(engine: Engine, database_url: str) -> None:
     missing = nrtd(database_url, "import", "uhri", "/nonexistent/export.json")
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and "no such file" in missing.stderr  # as upr-info and csv: usage
     bad = nrtd(database_url, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
