@@ -8,6 +8,8 @@ Elsewhere (a cron job, a pipe) only the notices are printed, one line each, on s
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -23,14 +25,21 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from importers.pipeline import Counts
+
+class Counts(Protocol):
+    """What is shown of ``importers.pipeline.Counts`` (app/ imports nothing from importers/)."""
+
+    read: int
+
+    def summary(self) -> str: ...
+
 
 BYTES = "bytes"
 RECORDS = "records"
 
 
 class AmountColumn(ProgressColumn):
-    """ "12.5/80.0 MB 3.1 MB/s" for a download, "1,000/4,200 records" for an import."""
+    """For a download "12.5/80.0 MB 3.1 MB/s", for an import "1,000/4,200 records"."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,6 +1,7 @@
 """The project's own CSV template: regional-mechanism and other manual recommendations.
 
-One row per recommendation; a translation is a further row right below it with the same
+One row per recommendation; its translations are either in ``text_<language>`` columns
+(``text_fr``, as the export writes them) or further rows right below it with the same
 ``external_id`` and another ``language``. The format is documented in docs/csv-template.md, and
 ``write_template_rows`` writes it back so an export re-imports to the same records. The columns
 and the downloadable template live in ``app.imports.template``, the writer in
@@ -38,7 +39,10 @@ from importers.normalise import (
 )
 from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
-REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")
+REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
+# A text in the language named by the column (text_fr), beside or instead of text + language.
+_TEXT_COLUMN = re.compile(r"^text_([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$", re.IGNORECASE)
+_TEXT_PREFIX = "text_"
 # Cells a translation row may leave empty or must repeat: everything but these.
 _PER_LANGUAGE = {"external_id", "language", "text"}
 _LIST_FIELDS = (
@@ -140,22 +144,33 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
 def _column_positions(header: Sequence[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     unknown: list[str] = []
+    seen: set[str] = set()
     for index, value in enumerate(header):
         name = value.strip().casefold()
         if not name:
             continue
-        if name not in TEMPLATE_COLUMNS:
+        text_column = _TEXT_COLUMN.match(value.strip())
+        if text_column:
+            # The language as written (pt-BR), like the language column's value.
+            name_kept = _TEXT_PREFIX + text_column.group(1)
+        elif name not in TEMPLATE_COLUMNS:
             unknown.append(value.strip())
-        elif name in positions:
-            raise MalformedInput(f"column {name!r} appears twice in the header row")
+            continue
         else:
-            positions[name] = index
-    expected = ", ".join(TEMPLATE_COLUMNS)
+            name_kept = name
+        if name in seen:
+            raise MalformedInput(f"column {name!r} appears twice in the header row")
+        seen.add(name)
+        positions[name_kept] = index
+    expected = ", ".join(TEMPLATE_COLUMNS) + ", text_<language> (text_fr, text_es ...)"
     if unknown:
         raise MalformedInput(
             f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {expected}"
         )
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    has_texts = any(name.startswith(_TEXT_PREFIX) for name in positions)
+    missing = [
+        name for name in REQUIRED_COLUMNS if name not in positions and not (name == "text" and has_texts)
+    ]
     if missing:
         raise MalformedInput(
             f"missing required column(s) {', '.join(map(repr, missing))}; the columns are: {expected}"
@@ -198,17 +213,17 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         mechanism = clean_label(cells["mechanism"])
         if not mechanism:
             raise RecordError("mechanism: empty")
-        text = _text(cells["text"])
+        texts = _row_texts(cells)
         symbol = clean_label(cells.get("symbol", ""))
         session = parse_int(cells.get("upr_session", ""), "upr_session")
         lists = {name: clean_labels(cells.get(name, "").split(";")) for name in _LIST_FIELDS}
         return SourceRecord(
             source="manual",
-            external_id=explicit_id or derived_id(mechanism, symbol, text),
+            external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
             input_position=position,
             type=_type(cells.get("type", "")),
             mechanism=mechanism,
-            texts={_language(cells.get("language", "")): text},
+            texts=texts,
             symbol=symbol or None,
             publication_date=_date(cells.get("publication_date", "")),
             countries=lists["countries"],
@@ -224,6 +239,26 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         )
     except RecordError as exc:
         return Rejection(position, str(exc), explicit_id or None)
+
+
+def _row_texts(cells: dict[str, str]) -> dict[str, str]:
+    """The texts of a row by language: ``text`` in its ``language`` first, then the
+    ``text_<language>`` columns in header order (an empty one is no text in that language)."""
+    texts: dict[str, str] = {}
+    if "text" in cells and (cells["text"] or not any(name.startswith(_TEXT_PREFIX) for name in cells)):
+        texts[_language(cells.get("language", ""))] = _text(cells["text"])
+    for name, value in cells.items():
+        if not name.startswith(_TEXT_PREFIX) or not value:
+            continue
+        language = name.removeprefix(_TEXT_PREFIX)
+        if language in texts and texts[language] != value:
+            raise RecordError(f"{name}: differs from the text in column 'text', also {language!r}")
+        if not html_to_text(value):
+            raise RecordError(f"{name}: empty")
+        texts[language] = value
+    if not texts:
+        raise RecordError("text: empty")
+    return texts
 
 
 def _text(value: str) -> str:

@@ -14,7 +14,8 @@ What is written, and why it reads back as the same recommendation (docs/csv-temp
   one of the mechanism's stored spellings (the code or the name preferred, see
   ``MechanismSpellings``).
 - list cells: the stored term labels; SDGs as their codes; UPR Info issues have no column.
-- ``text``: the original of each language (HTML for UHRI), one row per language.
+- ``text``: each language's text, one row per language: manual ones as imported, the feeds' as
+  plain text (``app.exports.template_table`` writes the languages side by side instead).
 
 A label containing ``;`` (the template's list separator) is written with ``,`` in its place: the
 term key ignores punctuation, so the import finds the same term. A recommendation that still cannot
@@ -100,6 +101,7 @@ class TemplateRow:
     sdgs: list[str] = field(default_factory=list)
     recommending_states: list[str] = field(default_factory=list)
     recommending_regions: list[str] = field(default_factory=list)
+    db_id: int = 0  # the recommendation's id in the database, to name one left out
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def template_rows(record: TemplateRecord) -> list[list[str]]:
     """
     if not record.texts:
         raise ValueError(f"record {record.external_id!r} has no text")
-    shared = _shared_cells(record)
+    shared = shared_cells(record)
     rows = []
     for language, text in record.texts.items():
         cells = {**shared, "language": language, "text": text}
@@ -138,7 +140,8 @@ def write_template_rows(records: Iterable[TemplateRecord], out: TextIO) -> None:
         writer.writerows(template_rows(record))
 
 
-def _shared_cells(record: TemplateRecord) -> dict[str, str]:
+def shared_cells(record: TemplateRecord) -> dict[str, str]:
+    """The cells of a record other than its texts (``language`` and ``text``)."""
     cells = {
         "external_id": record.external_id,
         "mechanism": record.mechanism,
@@ -241,7 +244,7 @@ def _chunk_records(
     conn: Connection, rows: Sequence[Any], report: SkipReport, spellings: MechanismSpellings
 ) -> Iterator[TemplateRow]:
     ids = [row.id for row in rows]
-    texts = _texts(conn, ids)
+    texts = _texts(conn, ids, {row.id for row in rows if row.source != MANUAL})
     labels = _labels(conn, ids)
     spellings.load(conn, {row.mechanism_id for row in rows})
     for row in rows:
@@ -266,20 +269,29 @@ def _chunk_records(
             publication_date=row.publication_date,
             upr_session=row.upr_session,
             position=row.position,
+            db_id=row.id,
             **labels.get(row.id, {}),
         )
 
 
-def _texts(conn: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
+def _texts(conn: Connection, ids: list[int], plain: set[int]) -> dict[int, dict[str, str]]:
+    """Each recommendation's texts by language: as imported for manual ones (the user's own words,
+    so that they read back unchanged), as plain text (the HTML stripped at import) for those of a
+    feed in ``plain``."""
     texts: dict[int, dict[str, str]] = {}
-    for rec_id, lang, original in conn.execute(
-        select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.original)
+    for rec_id, lang, original, text in conn.execute(
+        select(
+            RecommendationText.recommendation_id,
+            RecommendationText.lang,
+            RecommendationText.original,
+            RecommendationText.text,
+        )
         .where(RecommendationText.recommendation_id.in_(ids))
         .order_by(RecommendationText.recommendation_id, RecommendationText.lang)
     ):
         # A text with nothing visible in it would be rejected by the import ("text: empty").
         if html_to_text(original):
-            texts.setdefault(rec_id, {})[lang] = original
+            texts.setdefault(rec_id, {})[lang] = text if rec_id in plain else original
     return texts
 
 

@@ -11,17 +11,21 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Engine, delete, event, func, select, update
 
 from app.core.config import Settings
 from app.models import Recommendation, RecommendationTerm, RecommendationText, Term
 from app.taxonomies.keys import label_key
 from importers.csv_export import export_template_csv
+from importers.csv_template import read_csv_template
+from importers.record import MalformedInput, Rejection, SourceRecord
 from importers.run import RunSummary, import_csv_template, import_uhri, import_upr_info
 from tests.conftest import ROOT, SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
@@ -113,42 +117,54 @@ def test_manual_export_reimports_unchanged_and_writes_nothing(
 
 
 def test_manual_export_cells(manual: Engine) -> None:
-    rows = rows_of(export_text(manual, source="manual"))
+    text = export_text(manual, source="manual")
+    rows = rows_of(text)
 
-    assert len(rows) == 8  # one per text: 3 + 1 + 3 + 1
-    by_id: dict[str, list[dict[str, str]]] = {}
-    for row in rows:
-        by_id.setdefault(row["external_id"], []).append(row)
+    # One row per recommendation, a text column per language present, the UN languages in order.
+    assert len(rows) == MANUAL_COUNT
+    assert text.splitlines()[0] == (
+        "external_id,mechanism,type,symbol,text_en,text_fr,text_es,text_ar,text_ru,text_zh,"
+        "publication_date,countries,regions,themes,affected_persons,sdgs,recommending_states,"
+        "recommending_regions,upr_session,position"
+    )
+    by_id = {row["external_id"]: row for row in rows}
     achpr = by_id["ACHPR-LSO-2023-17"]
-    assert [row["language"] for row in achpr] == ["ar", "en", "fr"]
-    en = achpr[1]
-    assert en["text"].startswith('17. Criminalise marital rape and adopt a law "on gender-based violence"')
-    assert "\n- Article 4 of the Maputo Protocol;\n" in en["text"]
-    assert en["mechanism"] == "African Commission on Human and Peoples' Rights"
-    assert en["countries"] == "Lesotho; South Africa"
-    assert en["affected_persons"] == "Children; Women & girls"
-    assert en["sdgs"] == "5.2; 16.3; 16.a"
-    assert en["publication_date"] == "2023-05-10"
-    # Translation rows repeat the shared cells, so that each row reads on its own.
-    assert {row["sdgs"] for row in achpr} == {"5.2; 16.3; 16.a"}
+    assert achpr["text_en"].startswith(
+        '17. Criminalise marital rape and adopt a law "on gender-based violence"'
+    )
+    assert "\n- Article 4 of the Maputo Protocol;\n" in achpr["text_en"]
+    assert achpr["text_fr"].startswith("17. Ériger le viol conjugal")
+    assert achpr["text_ar"].startswith("17. تجريم الاغتصاب الزوجي")
+    assert achpr["text_es"] == achpr["text_ru"] == achpr["text_zh"] == ""
+    assert achpr["mechanism"] == "African Commission on Human and Peoples' Rights"
+    assert achpr["countries"] == "Lesotho; South Africa"
+    assert achpr["affected_persons"] == "Children; Women & girls"
+    assert achpr["sdgs"] == "5.2; 16.3; 16.a"
+    assert achpr["publication_date"] == "2023-05-10"
 
-    (iachr,) = [rows for eid, rows in by_id.items() if rows[0]["mechanism"] == "CIDH"]
-    assert iachr[0]["type"] == "observation"
-    assert iachr[0]["countries"] == "Peru"  # "PE" as stored: the UHRI name
-    assert len(iachr[0]["external_id"]) == 32  # the derived id, now explicit
+    (iachr,) = [row for row in rows if row["mechanism"] == "CIDH"]
+    assert iachr["type"] == "observation"
+    assert iachr["countries"] == "Peru"  # "PE" as stored: the UHRI name
+    assert len(iachr["external_id"]) == 32  # the derived id, now explicit
+    assert iachr["text_es"].startswith("La Comisión observa") and iachr["text_en"] == ""
 
     upr = by_id["UPR-PER-42-118.7"]
-    assert [row["language"] for row in upr] == ["en", "ru", "zh"]
     assert (
-        upr[0]["text"] == "'=Ratify the Optional Protocol to the Convention against Torture (Norway) (Chile);"
+        upr["text_en"] == "'=Ratify the Optional Protocol to the Convention against Torture (Norway) (Chile);"
     )
-    assert upr[0]["recommending_states"] == "Chile; Norway; Türkiye"
-    assert (upr[0]["upr_session"], upr[0]["position"]) == ("42", "supported")
-    assert upr[2]["text"] == "批准《禁止酷刑公约任择议定书》；"
+    assert upr["text_ru"] == "'=Ратифицировать Факультативный протокол к Конвенции против пыток;"
+    assert upr["text_zh"] == "批准《禁止酷刑公约任择议定书》；"
+    assert upr["recommending_states"] == "Chile; Norway; Türkiye"
+    assert (upr["upr_session"], upr["position"]) == ("42", "supported")
 
-    (ombudsman,) = by_id["DP-2024-3"]
+    ombudsman = by_id["DP-2024-3"]
     assert ombudsman["mechanism"] == "Defensoría del Pueblo del Perú"  # a body the user named: its name
-    assert ombudsman["text"].startswith("'- Garantizar")
+    assert ombudsman["text_es"].startswith("'- Garantizar")
+
+
+def test_only_the_languages_of_the_selection_get_a_column(manual: Engine) -> None:
+    header = export_text(manual, source="upr-info").splitlines()[0].split(",")
+    assert [name for name in header if name.startswith("text")] == ["text_en"]
 
 
 def test_mechanism_is_written_as_one_of_its_stored_spellings(manual: Engine) -> None:
@@ -168,7 +184,7 @@ def test_other_sources_are_left_out_and_exported_on_request(manual: Engine) -> N
     assert len(upr_info) == count_recommendations(manual, Recommendation.source == "upr-info") == 11
     assert all(row["external_id"].startswith("upr-info:") for row in upr_info)
     assert {row["mechanism"] for row in upr_info} == {"UPR"}
-    assert len(rows_of(export_text(manual))) == 11 + 8
+    assert len(rows_of(export_text(manual))) == 11 + MANUAL_COUNT
 
 
 def test_export_of_the_uhri_sample(uhri: Engine) -> None:
@@ -187,7 +203,9 @@ def test_export_of_the_uhri_sample(uhri: Engine) -> None:
     assert crc["countries"] == "Peru"
     assert crc["regions"] == "Latin America and the Caribbean"
     assert crc["sdgs"] == "2.2; 3; 3.7; 3.8"  # codes, in SDG order
-    assert crc["text"].startswith("<p>Right to health</p><p>18. The Committee recommends")  # the original
+    # Plain text, not the index's HTML; paragraphs on lines of their own.
+    assert crc["text_en"].startswith("Right to health\n18. The Committee recommends that the State party:\n")
+    assert "<" not in "".join(row["text_en"] for row in rows)
     upr = by_id["uhri:b50ce82e-ffa8-4ed3-be1a-3ee1f3075011"]
     assert upr["recommending_states"] == "Bolivia (Plurinational State of); Norway"
     assert upr["recommending_regions"] == "GRULAC; WEOG"
@@ -304,11 +322,11 @@ def test_chunks_stream_in_id_order_with_bulk_queries(uhri: Engine, statements: l
     with uhri.connect() as conn:
         stored = conn.execute(select(Recommendation.external_id).order_by(Recommendation.id)).scalars()
         assert ids == [f"uhri:{external_id}" for external_id in stored]
-    # A few queries a chunk (rows, texts, terms, and the mechanisms not seen yet), never one a
-    # recommendation: 47 recommendations take 6 statements in one chunk (BEGIN on SQLite included),
-    # and at most 5 a chunk in 10.
-    assert in_one_chunk <= 6, statements
-    assert len(statements) <= 1 + 10 * 5, statements
+    # One query for the languages of the header, then a few a chunk (rows, texts, terms, and the
+    # mechanisms not seen yet), never one a recommendation: 47 recommendations take 7 statements
+    # in one chunk (BEGIN on SQLite included), and at most 5 a chunk in 10.
+    assert in_one_chunk <= 7, statements
+    assert len(statements) <= 2 + 10 * 5, statements
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -332,7 +350,9 @@ def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, t
     result = nrtd(database_url, "export", "csv", str(target), "--source", "manual")
 
     assert result.returncode == 0, result.stderr.decode()
-    assert f"exported {MANUAL_COUNT} recommendations" in result.stderr.decode()
+    assert (
+        f"exported {MANUAL_COUNT} recommendations: {MANUAL_COUNT} rows in {target}" in result.stderr.decode()
+    )
     assert target.read_bytes() == expected
     assert list(target.parent.iterdir()) == [target]  # no partial file left behind
 
@@ -342,10 +362,92 @@ def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, t
 
     everything = nrtd(database_url, "export", "csv", "-", "--country", "Peru", "--include-withdrawn")
     assert everything.returncode == 0, everything.stderr.decode()
-    assert "exported 14 recommendations" in everything.stderr.decode()  # 11 UPR Info, 3 manual
+    assert "exported 14 recommendations: 14 rows in standard output" in everything.stderr.decode()
 
 
 def test_cli_rejects_an_unknown_source(engine: Engine, database_url: str, tmp_path: Path) -> None:
     result = nrtd(database_url, "export", "csv", str(tmp_path / "out.csv"), "--source", "ohchr")
     assert result.returncode == 2
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_cli_export_to_xlsx(manual: Engine, database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "recommendations.XLSX"
+
+    result = nrtd(database_url, "export", "csv", str(target), "--source", "manual")
+
+    assert result.returncode == 0, result.stderr.decode()
+    assert (
+        f"exported {MANUAL_COUNT} recommendations: {MANUAL_COUNT} rows in {target}" in result.stderr.decode()
+    )
+    assert list(target.parent.iterdir()) == [target]  # no partial file left behind
+    workbook = load_workbook(target, read_only=True)
+    (sheet,) = workbook.worksheets
+    header, *cells = [
+        ["" if value is None else value for value in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    rows = [row + [""] * (len(header) - len(row)) for row in cells]  # trailing empty cells are not stored
+    workbook.close()
+    expected = [list(row.values()) for row in rows_of(export_text(manual, source="manual"))]
+    assert header == csv_header(export_text(manual, source="manual"))
+    # The same cells as the CSV, except that a text cell needs no apostrophe against formulas.
+    assert rows == [[value.removeprefix("'") for value in row] for row in expected]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_id["UPR-PER-42-118.7"]["text_en"].startswith("=Ratify the Optional Protocol")
+    with zipfile.ZipFile(target) as archive:  # stored as text, not as a formula
+        assert b"<f>" not in b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize("name", ["recommendations.xls", "recommendations.ods", "recommendations"])
+def test_cli_refuses_a_format_it_cannot_write(
+    engine: Engine, database_url: str, tmp_path: Path, name: str
+) -> None:
+    result = nrtd(database_url, "export", "csv", str(tmp_path / name))
+    assert result.returncode == 2
+    assert "name a .csv or .xlsx file" in result.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
+
+
+def csv_header(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+# --- the reader's text_<language> columns -------------------------------------------------------
+
+
+def read_file(tmp_path: Path, content: str) -> list[SourceRecord | Rejection]:
+    path = tmp_path / "wide.csv"
+    path.write_text(content, encoding="utf-8")
+    return list(read_csv_template(path))
+
+
+def test_text_columns_read_as_the_languages_of_one_recommendation(tmp_path: Path) -> None:
+    (record,) = read_file(
+        tmp_path,
+        "mechanism,text_en,text_FR,text_pt-BR\r\nCRC,Adopt a law.,,Adotar uma lei.\r\nCRC,,Adopter une loi.,\r\n",
+    )[:1]
+    assert isinstance(record, SourceRecord)
+    assert record.texts == {"en": "Adopt a law.", "pt-BR": "Adotar uma lei."}
+
+
+def test_text_columns_beside_text_and_language(tmp_path: Path) -> None:
+    agreeing, differing, empty = read_file(
+        tmp_path,
+        "external_id,mechanism,text,language,text_fr\r\n"
+        "a,CRC,Adopt a law.,en,Adopter une loi.\r\n"
+        "b,CRC,Adopter une loi.,fr,Adopter une autre loi.\r\n"
+        "c,CRC,,,\r\n",
+    )
+    assert isinstance(agreeing, SourceRecord)
+    assert agreeing.texts == {"en": "Adopt a law.", "fr": "Adopter une loi."}
+    assert isinstance(differing, Rejection)
+    assert differing.reason == "text_fr: differs from the text in column 'text', also 'fr'"
+    assert isinstance(empty, Rejection) and empty.reason == "text: empty"
+
+
+def test_a_file_without_any_text_column_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(MalformedInput, match=r"missing required column\(s\) 'text'.*text_<language>"):
+        read_file(tmp_path, "mechanism,symbol\r\nCRC,CRC/C/PER/CO/6-7\r\n")
+    with pytest.raises(MalformedInput, match="column 'text_fr' appears twice"):
+        read_file(tmp_path, "mechanism,text_fr,TEXT_FR\r\nCRC,a,b\r\n")
