@@ -80,3 +80,31 @@ def test_the_right_most_untrusted_hop_is_the_client(peer: str, header: str, clie
 def test_trusted_proxies_must_be_addresses_or_networks() -> None:
     with pytest.raises(ValueError, match=r"not an address or CIDR: 'proxy\.local'"):
         Settings(trusted_proxies="10.0.0.0/8, proxy.local")
+
+
+def test_the_proxy_middleware_sets_client_and_scheme_only_for_trusted_peers() -> None:
+    import asyncio
+
+    from starlette.types import Message, Receive, Scope, Send
+
+    from app.core.proxies import TrustedProxyMiddleware
+
+    seen: list[Scope] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope)
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    async def send(message: Message) -> None: ...
+
+    middleware = TrustedProxyMiddleware(app, Settings(trusted_proxies="10.0.0.0/8").trusted_networks)
+    headers = [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https")]
+    for peer in ("10.0.0.5", "198.51.100.1"):
+        scope = {"type": "http", "client": (peer, 5000), "scheme": "http", "headers": headers}
+        asyncio.run(middleware(scope, receive, send))
+    assert [(s["client"][0], s["scheme"]) for s in seen] == [
+        ("203.0.113.9", "https"),
+        ("198.51.100.1", "http"),
+    ]
