@@ -13,7 +13,7 @@ from app.auth.router import router as auth_router
 from app.clusters.router import router as clusters_router
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
-from app.core.db import make_engine
+from app.core.db import is_sqlite, make_engine, request_limits
 from app.core.nul_guard import NulGuardMiddleware
 from app.core.problems import (
     PROBLEM_RESPONSES,
@@ -26,9 +26,11 @@ from app.core.query_guard import QueryGuardMiddleware
 from app.core.ratelimit import RateLimitHeadersMiddleware, make_rate_limiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
+from app.core.write_turns import WriteTurns
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
+from app.imports.lock import refuse_writes_during_import
 from app.imports.router import router as import_runs_router
 from app.plans.router import router as plans_router
 from app.portal.router import router as portal_router
@@ -92,7 +94,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=PROBLEM_RESPONSES,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(
+        settings.database_url, request_limits(settings), on_write_busy=refuse_writes_during_import
+    )
+    app.state.write_turns = WriteTurns(
+        settings.db_lock_timeout, 1 if is_sqlite(settings.database_url) else settings.db_write_concurrency
+    )
     app.state.public_limiter = make_rate_limiter(settings)
     # Added innermost first: the proxy's client address is settled before anything logs or counts it,
     # and every answer, an early refusal included, gets the request id and the security headers.

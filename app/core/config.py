@@ -84,6 +84,26 @@ class Settings(BaseSettings):
         default=120, ge=1, description="requests per minute per client on the public routes and pages"
     )
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body accepted")
+    db_lock_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="seconds a request waits for a database lock (SQLite's write lock, a PostgreSQL row "
+        "lock) before 503 with Retry-After; imports and the CLI wait longer",
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="database connections each server process keeps")
+    db_max_overflow: int = Field(
+        default=30, ge=0, description="connections opened beyond db_pool_size under load (closed afterwards)"
+    )
+    db_pool_timeout: float = Field(
+        default=5.0, gt=0, le=600, description="seconds a request waits for a free connection before 503"
+    )
+    db_write_concurrency: int = Field(
+        default=4,
+        ge=1,
+        description="write requests a server process runs at once on PostgreSQL (SQLite: one); the "
+        "others wait their turn up to db_lock_timeout",
+    )
     rate_limit_store: Literal["auto", "redis", "database", "memory"] = Field(
         default="auto",
         description="where the public rate limit counts: auto (Redis with NRTD_REDIS_URL, else the database)",

@@ -6,16 +6,26 @@ import run. Services only ``flush``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
+
+# Called when a SQLite writer finds the write lock taken; raises to refuse the writer at once.
+WriteBusyCheck = Callable[[Connection], None]
+# A request writer that finds SQLite's write lock taken waits this long before asking whether an import
+# holds it; once an import was found holding it, writers are refused without that wait for a while.
+GRACE_MS = 200
+IMPORT_SEEN_SECONDS = 2.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -31,35 +41,141 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
+# What the CLI and imports wait for SQLite's write lock. Nothing queues behind them, and a request
+# holds the lock for milliseconds; requests themselves wait NRTD_DB_LOCK_TIMEOUT instead.
+DEFAULT_SQLITE_BUSY_SECONDS = 30.0
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    immediate = conn.get_execution_options().get("sqlite_immediate")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+@dataclass(frozen=True)
+class EngineLimits:
+    """How long work on an engine may wait for a lock or a connection, and how many connections it keeps.
+
+    ``lock_timeout`` None: SQLite waits ``DEFAULT_SQLITE_BUSY_SECONDS`` for its write lock and
+    PostgreSQL waits for row locks as long as it takes (the CLI and imports). A request engine sets it
+    short, so a request behind a long import transaction is answered 503 instead of tying up a thread.
+    """
+
+    lock_timeout: float | None = None
+    pool_size: int = 10
+    max_overflow: int = 30
+    pool_timeout: float = 30.0
 
 
-def make_engine(url: str) -> Engine:
+def request_limits(settings: Settings) -> EngineLimits:
+    return EngineLimits(
+        lock_timeout=settings.db_lock_timeout,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
+
+
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN; ``_sqlite_begin`` emits it instead.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return on_connect
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig)
+
+
+def _try_begin_immediate(conn: Connection, wait_ms: int, busy_ms: int) -> bool:
+    """BEGIN IMMEDIATE waiting at most ``wait_ms`` for the write lock; False if it stayed taken."""
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return True
+    except OperationalError as exc:
+        if not _is_locked(exc):
+            raise
+        return False
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
+
+
+def _sqlite_begin(busy_ms: int, on_write_busy: WriteBusyCheck | None) -> Callable[[Connection], None]:
+    """Reads get a deferred BEGIN: in WAL mode they read a snapshot and never wait for a lock.
+    ``execution_options(sqlite_immediate=True)`` (a write request, an import run) takes the write
+    lock at once, so two writers queue instead of failing when the second upgrades its snapshot.
+
+    With ``on_write_busy``, a writer that finds the write lock taken, and still taken after a short
+    grace (other writers hold it for milliseconds; an import holds the import lock while it downloads,
+    without the write lock), asks ``on_write_busy`` whether waiting is pointless: it raises when an
+    import holds the lock for its whole run. Once that was seen, writers skip the grace for a while.
+    Otherwise the writer waits as usual.
+    """
+    import_seen_at = [float("-inf")]
+
+    def begin(conn: Connection) -> None:
+        if not conn.get_execution_options().get("sqlite_immediate"):
+            conn.exec_driver_sql("BEGIN")
+            return
+        if on_write_busy is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        if _try_begin_immediate(conn, 0, busy_ms):
+            return
+        recently_seen = time.monotonic() - import_seen_at[0] < IMPORT_SEEN_SECONDS
+        if not recently_seen and _try_begin_immediate(conn, min(GRACE_MS, busy_ms), busy_ms):
+            return
+        try:
+            on_write_busy(conn)
+        except Exception:
+            import_seen_at[0] = time.monotonic()
+            raise
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return begin
+
+
+def _postgresql_lock_timeout(ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # A request waiting for a row lock held by a long transaction (an import) is told to come
+        # back (LockNotAvailable, 503) rather than holding its thread and connection meanwhile.
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {ms}")
+        dbapi_conn.commit()
+
+    return on_connect
+
+
+def make_engine(
+    url: str, limits: EngineLimits | None = None, *, on_write_busy: WriteBusyCheck | None = None
+) -> Engine:
+    """An engine on ``url``. ``limits`` default to the CLI's and the import's (long waits);
+    ``on_write_busy`` (SQLite only) may refuse a writer at once when the write lock is taken."""
+    limits = limits or EngineLimits()
     url = normalise_url(url)
+    parsed = make_url(url)
+    # Enough connections for every worker thread (anyio runs sync routes on 40 by default), and a
+    # bounded wait for one when they are all out: a burst is answered 503 in seconds, not queued.
+    pool_args: dict[str, Any] = {
+        "pool_size": limits.pool_size,
+        "max_overflow": limits.max_overflow,
+        "pool_timeout": limits.pool_timeout,
+    }
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so a run really is
-        # one transaction. ``execution_options(sqlite_immediate=True)`` takes the write lock at once.
-        event.listen(engine, "begin", _sqlite_begin)
-
-        @event.listens_for(engine, "connect")
-        def _no_autobegin(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None
-
+        if parsed.database in (None, "", ":memory:"):
+            pool_args = {}  # one connection per thread (SingletonThreadPool): nothing to size
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool_args)
+        busy = limits.lock_timeout if limits.lock_timeout is not None else DEFAULT_SQLITE_BUSY_SECONDS
+        busy_ms = max(1, round(busy * 1000))
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
+        event.listen(engine, "begin", _sqlite_begin(busy_ms, on_write_busy))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, **pool_args)
+    if limits.lock_timeout is not None and engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_lock_timeout(max(1, round(limits.lock_timeout * 1000))))
+    return engine
 
 
 @lru_cache

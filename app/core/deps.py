@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -11,11 +11,25 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import new_session
 from app.core.errors import DomainError
+from app.core.write_turns import WriteTurns
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def _write_turn(request: Request) -> AsyncIterator[None]:
+    """A write request waits for its turn in the event loop, not on a server thread (see
+    app.core.write_turns); its turn lasts until its transaction has ended."""
+    turns: WriteTurns | None = getattr(request.app.state, "write_turns", None)
+    if turns is None or request.method in SAFE_METHODS:
+        yield
+        return
+    async with turns.turn():
+        yield
+
+
+def get_db(
+    request: Request, _turn: Annotated[None, Depends(_write_turn, scope="function")]
+) -> Iterator[Session]:
     """The request owns the transaction: commit once after the handler, before the response is sent.
 
     On any error everything the request wrote is rolled back; only the rows a ``DomainError``

@@ -105,3 +105,22 @@ class TooManyRequests(DomainError):
     def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"Retry-After": str(max(1, retry_after))})
         super().__init__(detail, **kwargs)
+
+
+class ServiceBusy(DomainError):
+    """The database could not take this write soon enough; nothing was written. Retry later."""
+
+    status = 503
+    problem = "busy"
+    title = "Service busy"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": str(max(1, retry_after))})
+        super().__init__(detail, **kwargs)
+
+
+class ImportRunning(ServiceBusy):
+    """A write refused at once because an import holds the database's write lock (SQLite) for its run."""
+
+    problem = "import-running"
+    title = "An import is running"

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
@@ -39,6 +40,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (400, "Bad request: the body could not be parsed (not JSON, not UTF-8)"),
         (404, "Not found"),
         (422, "Invalid input (the `errors` list names each field and the reason)"),
+        (
+            503,
+            "Busy: no database lock, connection or write turn came in time, or an import is running; "
+            "retry after the Retry-After header's seconds",
+        ),
     )
 }
 
@@ -95,6 +101,25 @@ def problem_response(
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON)
 
 
+# What a request refused for a lock or a connection is told: request writers hold SQLite's lock for
+# milliseconds, and a burst is over in seconds.
+BUSY_RETRY_AFTER = 5
+# PostgreSQL's lock_not_available: lock_timeout ran out.
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _lock_not_available(exc: OperationalError) -> bool:
+    return (
+        "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE
+    )
+
+
+def _busy_response(request: Request, detail: str) -> JSONResponse:
+    response = problem_response(request, 503, "busy", "Service busy", detail, [])
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or "request"
@@ -121,20 +146,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def busy(request: Request, exc: OperationalError) -> JSONResponse:
-        # SQLite allows one writer: a write that waited out the busy timeout behind a long import
-        # is told to come back, not handed a 500. Anything else is an internal error.
-        if "database is locked" not in str(exc.orig):
+        # A write that waited out NRTD_DB_LOCK_TIMEOUT for SQLite's write lock or a PostgreSQL row
+        # lock is told to come back, not handed a 500. Anything else is an internal error.
+        if not _lock_not_available(exc):
             return problem_response(request, 500, "internal-error", "Internal server error", None, [])
-        response = problem_response(
-            request,
-            503,
-            "busy",
-            "Service busy",
-            "the database is busy with another write (an import, probably); retry in a moment",
-            [],
+        return _busy_response(
+            request, "the database is busy with another write (an import, probably); retry in a moment"
         )
-        response.headers["Retry-After"] = "30"
-        return response
+
+    @app.exception_handler(PoolTimeout)
+    async def no_connection(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every connection stayed in use for NRTD_DB_POOL_TIMEOUT: a burst, answered at once rather
+        # than queued behind it.
+        return _busy_response(request, "every database connection is in use; retry in a moment")
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:

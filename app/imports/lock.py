@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from app.core.errors import ImportLocked
+from app.core.errors import ImportLocked, ImportRunning
 from app.models import ImportLease
 from app.models.base import utcnow
 
 ADVISORY_KEY = 0x4E525444  # "NRTD"
 LEASE_NAME = "import"
+# What a write refused during an import is told: runs of one State take seconds, of every State minutes.
+IMPORT_RETRY_AFTER = 30
 
 
 def holder_id() -> str:
@@ -106,3 +108,34 @@ def _take_lease(engine: Engine, me: str, ttl_seconds: int) -> None:
         if "locked" in str(exc):
             raise ImportLocked("another import is running (the database is locked)") from exc
         raise
+
+
+def import_running(bind: Engine | Connection) -> bool:
+    """Whether an import holds the import lock now (on any process or replica): for pages and
+    requests that want to say so. A read: it takes no lock and never waits for the import."""
+    if bind.dialect.name == "postgresql":
+        # pg_advisory_lock(bigint) files a key below 2^32 as classid 0, objid key, objsubid 1.
+        query = text(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND classid = 0 AND objid = :key AND objsubid = 1)"
+        )
+        if isinstance(bind, Connection):
+            return bool(bind.execute(query, {"key": ADVISORY_KEY}).scalar())
+        with bind.connect() as conn:
+            return bool(conn.execute(query, {"key": ADVISORY_KEY}).scalar())
+    if isinstance(bind, Connection):
+        return _live(_current_lease(bind))
+    with bind.connect() as conn:
+        return _live(_current_lease(conn))
+
+
+def refuse_writes_during_import(conn: Connection) -> None:
+    """The request engine's answer to a taken SQLite write lock: if an import holds it, it holds it
+    for its whole run, so the writer is told at once (503) instead of waiting out its lock timeout
+    on a server thread. Any other writer holds it for milliseconds: the caller then waits."""
+    if import_running(conn):
+        raise ImportRunning(
+            "an import is running and holds the database's write lock; writes resume when it ends",
+            retry_after=IMPORT_RETRY_AFTER,
+        )
