@@ -80,6 +80,14 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
     reset_data(migrated_engine)
 
 
+@pytest.fixture(scope="session")
+def export_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's own export cache, rather than the system temp directory's."""
+    return tmp_path_factory.mktemp("export-cache")
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, country="Peru", uhri_languages="en")
+def settings(database_url: str, export_cache_dir: Path) -> Settings:
+    return Settings(
+        database_url=database_url, country="Peru", uhri_languages="en", export_cache_dir=str(export_cache_dir)
+    )

@@ -2,28 +2,41 @@
 
 Staff routes (``/exports/...``, ``/stats``) carry the internal fields; the public ones
 (``/public/exports/...``, ``/public/stats``) carry published data only and take ``PublicCaller``
-(access mode and rate limit).
+(access mode and rate limit). Every export holds a slot (limits.py) while it is sent and stops when
+its client goes away (streaming.py); a public export costs ``NRTD_EXPORT_RATE_COST`` requests; the
+full public export is served from a file kept per data version (cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from app.auth.actor import Actor, Anonymous
 from app.auth.deps import PublicCaller, StaffUser
-from app.core.deps import DbSession
+from app.core.config import Settings
+from app.core.deps import AppSettings, DbSession
+from app.core.problems import PROBLEM_JSON, Problem, problem_responses
+from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service, stats
+from app.exports.cache import CacheBuild, ExportCache, default_directory
+from app.exports.limits import ExportSlot, ExportSlots
 from app.exports.params import CsvExportParams, ExportParams, PublicExportParams, list_params
 from app.exports.schemas import PublicExportRow, PublicStats, StaffExportRow, StaffStats
 from app.exports.service import ExportFile
+from app.exports.streaming import ExportResponse
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.plans.action_store import utc_today
 from app.public.caching import CACHE_CONTROL, cached_response
+from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.totals import data_version
 
 router = APIRouter(tags=["exports"])
@@ -47,53 +60,237 @@ _PUBLIC_JSON_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
+_LIMITS = (
+    " At most `NRTD_EXPORT_CONCURRENCY_PER_CLIENT` exports per client at once (beyond: 429) and "
+    "`NRTD_EXPORT_CONCURRENCY` in all (beyond: 503), both with `Retry-After`; an export stops as soon "
+    "as its client disconnects."
+)
+_PUBLIC_LIMITS = (
+    _LIMITS + " Counts as `NRTD_EXPORT_RATE_COST` requests of the public rate limit. The unfiltered "
+    "export (`lang` alone) is served from a file kept per data version; while that file is being "
+    "built for another request the answer is 503 with `Retry-After`."
+)
+_STATS_LIMIT = (
+    " Bounded by `NRTD_STATS_TIMEOUT` seconds: a slower request is stopped and answered 503 with "
+    "`Retry-After` (narrow the filters)."
+)
+_BUSY: dict[int | str, dict[str, Any]] = {
+    **problem_responses(429),
+    503: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "The server is building as many exports as it may, or this full export is being "
+        "prepared for another request: retry after the Retry-After header's seconds",
+    },
+}
+_STATS_BUSY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": Problem,
+        "content": {PROBLEM_JSON: {}},
+        "description": "The statistics took longer than NRTD_STATS_TIMEOUT and were stopped: narrow the "
+        "filters, or retry after the Retry-After header's seconds",
+    },
+}
+_SLOTS_LOCK = threading.Lock()
+
+
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def _download(export: ExportFile, *, public: bool) -> StreamingResponse:
-    headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _slots(request: Request) -> ExportSlots:
+    """The app's export slots, made on first use: they count for as long as the app serves."""
+    state = request.app.state
+    with _SLOTS_LOCK:
+        slots: ExportSlots | None = getattr(state, "export_slots", None)
+        if slots is None:
+            settings = _settings(request)
+            slots = ExportSlots(settings.export_concurrency, settings.export_concurrency_per_client)
+            state.export_slots = slots
+    return slots
+
+
+def _cache(request: Request) -> ExportCache:
+    directory = _settings(request).export_cache_dir
+    database = _engine(request).url.render_as_string(hide_password=True)
+    return ExportCache(Path(directory) if directory else default_directory(), database)
+
+
+def _client(caller: Actor | Anonymous) -> str:
+    """Whose slots an export takes: the account or API key that asked, else the address."""
+    if isinstance(caller, Actor):
+        return f"user:{caller.user_id}" if caller.user_id is not None else f"api-key:{caller.api_key_id}"
+    return f"ip:{caller.client_ip or 'unknown'}"
+
+
+def _send(
+    file_name: str,
+    media_type: str,
+    chunks: Any,
+    slot: ExportSlot,
+    *,
+    public: bool,
+    tag: str | None = None,
+    size: int | None = None,
+    cleanup: Callable[[], None] | None = None,
+) -> ExportResponse:
+    headers = {"Content-Disposition": f'attachment; filename="{file_name}"'}
     if public:
         headers["Cache-Control"] = CACHE_CONTROL
         headers["Vary"] = "Authorization, X-API-Key"
     else:
         headers["Cache-Control"] = "private, no-store"
-    return StreamingResponse(export.chunks, media_type=export.media_type, headers=headers)
+    if tag is not None:
+        headers["ETag"] = tag
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return ExportResponse(chunks, slot, media_type=media_type, headers=headers, cleanup=cleanup)
 
 
-def _data_tag(request: Request) -> str:
+def _built(
+    request: Request,
+    client: str,
+    build: Callable[[ExportSlot], ExportFile],
+    *,
+    public: bool,
+    tag: str | None = None,
+) -> Response:
+    """An export read from the database while it is sent, holding one of the server's slots."""
+    slot = _slots(request).acquire(client, builds=True)
+    try:
+        export = build(slot)
+    except BaseException:
+        slot.release()
+        raise
+    return _send(export.filename, export.media_type, export.chunks, slot, public=public, tag=tag)
+
+
+def _data_version(request: Request) -> str:
+    with Session(_engine(request)) as session:
+        return data_version(session)
+
+
+def _snapshot_version(conn: Connection) -> str:
+    """The data version as the export's own read-only transaction sees it."""
+    with Session(bind=conn) as session:
+        return data_version(session)
+
+
+def _data_tag(request: Request, version: str) -> str:
     """A weak ETag of a public export: the data version (newest import run and newest audit event:
     every change of published data writes one) and the query. The bytes differ from one build of
     a file to the next (an XLSX holds its creation time); what they say does not."""
-    with Session(_engine(request)) as session:
-        version = data_version(session)
     digest = hashlib.sha256(f"{version}|{request.url.path}|{request.url.query}".encode()).hexdigest()
     return f'W/"{digest[:32]}"'
 
 
-def _export(request: Request, params: Any, fmt: service.ExportFormat, *, public: bool) -> Response:
-    tag = _data_tag(request) if public else None
-    if tag is not None and tag in [
-        value.strip() for value in request.headers.get("if-none-match", "").split(",")
-    ]:
+def _charge_export(request: Request) -> None:
+    """A public export weighs ``NRTD_EXPORT_RATE_COST`` requests; ``PublicCaller`` took the first."""
+    extra = _settings(request).export_rate_cost - 1
+    client: str | None = getattr(request.state, "ratelimit_client", None)
+    if extra > 0 and client is not None:
+        limiter: RateLimiter = request.app.state.public_limiter
+        setattr(request.state, STATE_KEY, limiter.hit(client, cost=extra))  # the RateLimit-* headers
+
+
+def _is_full(params: RecommendationListParams) -> bool:
+    """No filter at all (``lang`` only picks the text's language): the export the cache keeps."""
+    return not params.model_dump(exclude={"lang"}, exclude_defaults=True)
+
+
+def _cache_and_send(
+    builder: CacheBuild,
+    slot: ExportSlot,
+    engine: Engine,
+    filters: RecommendationListParams,
+    fmt: service.ExportFormat,
+    tag: str,
+) -> Response:
+    """Build the full export for this client and keep it in the cache for the next ones."""
+    seen: list[str] = []
+    try:
+        export = service.recommendation_export(
+            engine,
+            filters,
+            fmt,
+            public=True,
+            stop=slot.stop,
+            on_snapshot=lambda conn: seen.append(_snapshot_version(conn)),
+        )
+    except BaseException:
+        builder.abandon()
+        slot.release()
+        raise
+    chunks = builder.tee(export.chunks, lambda: seen[0] if seen else None)
+    return _send(
+        export.filename, export.media_type, chunks, slot, public=True, tag=tag, cleanup=builder.abandon
+    )
+
+
+def _public_export(
+    request: Request, caller: Actor | Anonymous, params: Any, fmt: service.ExportFormat
+) -> Response:
+    version = _data_version(request)
+    tag = _data_tag(request, version)
+    if tag in [value.strip() for value in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
-    export = service.recommendation_export(_engine(request), list_params(params), fmt, public=public)
-    response = _download(export, public=public)
-    if tag is not None:
-        response.headers["ETag"] = tag
-    return response
+    _charge_export(request)
+    filters = list_params(params)
+    engine = _engine(request)
+    client = _client(caller)
+
+    def build(slot: ExportSlot) -> ExportFile:
+        return service.recommendation_export(engine, filters, fmt, public=True, stop=slot.stop)
+
+    if not _is_full(filters):
+        return _built(request, client, build, public=True, tag=tag)
+    cache = _cache(request)
+    cached = cache.open(fmt, filters.lang, version)
+    if cached is None:
+        slot = _slots(request).acquire(client, builds=True)
+        try:
+            builder = cache.start_build(fmt, filters.lang)
+        except BaseException:
+            slot.release()
+            raise
+        cached = cache.open(fmt, filters.lang, version)  # stored by another request meanwhile?
+        if cached is None:
+            return _cache_and_send(builder, slot, engine, filters, fmt, tag)
+        builder.abandon()
+        slot.release()
+    file_name, media_type = service.file_type(fmt, public=True)
+    try:
+        slot = _slots(request).acquire(client, builds=False)
+    except BaseException:
+        cached.file.close()
+        raise
+    return _send(file_name, media_type, cached.chunks(), slot, public=True, tag=tag, size=cached.size)
 
 
 # --- staff ----------------------------------------------------------------------------------
 
 
+def _staff_export(request: Request, actor: Actor, params: Any, fmt: service.ExportFormat) -> Response:
+    engine, filters = _engine(request), list_params(params)
+
+    def build(slot: ExportSlot) -> ExportFile:
+        return service.recommendation_export(engine, filters, fmt, public=False, stop=slot.stop)
+
+    return _built(request, _client(actor), build, public=False)
+
+
 @router.get(
     "/exports/recommendations.csv",
     summary="Export the filtered recommendation list as CSV, internal fields included (staff)",
-    description="Streamed. `format=template` gives the CSV import template's columns." + _FILTERS,
+    description="Streamed. `format=template` gives the CSV import template's columns." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
-    responses=_CSV_DOC,
+    responses={**_CSV_DOC, **_BUSY},
 )
 def export_csv(
     request: Request,
@@ -101,40 +298,48 @@ def export_csv(
     params: Annotated[CsvExportParams, Query()],
 ) -> Response:
     if params.format == "template":
-        return _download(service.template_export(_engine(request), list_params(params)), public=False)
-    return _export(request, params, "csv", public=False)
+        engine, filters = _engine(request), list_params(params)
+
+        def build(slot: ExportSlot) -> ExportFile:
+            return service.template_export(engine, filters, stop=slot.stop)
+
+        return _built(request, _client(actor), build, public=False)
+    return _staff_export(request, actor, params, "csv")
 
 
 @router.get(
     "/exports/recommendations.xlsx",
     summary="Export the filtered recommendation list as XLSX, internal fields included (staff)",
-    description="Streamed." + _FILTERS,
+    description="Streamed." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
-    responses=_XLSX_DOC,
+    responses={**_XLSX_DOC, **_BUSY},
 )
 def export_xlsx(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
-    return _export(request, params, "xlsx", public=False)
+    return _staff_export(request, actor, params, "xlsx")
 
 
 @router.get(
     "/exports/recommendations.json",
     summary="Export the filtered recommendation list as a JSON array, internal fields included (staff)",
-    description="Streamed." + _FILTERS,
+    description="Streamed." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
-    responses=_JSON_DOC,
+    responses={**_JSON_DOC, **_BUSY},
 )
 def export_json(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
-    return _export(request, params, "json", public=False)
+    return _staff_export(request, actor, params, "json")
 
 
 @router.get(
     "/stats",
     summary="Statistics of the filtered recommendation list and its actions (staff)",
     description="Counts by status, mechanism, theme, SDG goal, lead entity, UPR cycle, position, "
-    "priority; actions by status and overdue." + _FILTERS,
+    "priority; actions by status and overdue." + _FILTERS + _STATS_LIMIT,
+    responses=_STATS_BUSY,
 )
-def staff_stats(db: DbSession, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> StaffStats:
-    return stats.staff_statistics(db, list_params(params), today=utc_today())
+def staff_stats(
+    db: DbSession, settings: AppSettings, actor: StaffUser, params: Annotated[ExportParams, Query()]
+) -> StaffStats:
+    return stats.staff_statistics(db, list_params(params), today=utc_today(), timeout=settings.stats_timeout)
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -143,50 +348,59 @@ def staff_stats(db: DbSession, actor: StaffUser, params: Annotated[ExportParams,
 @router.get(
     "/public/exports/recommendations.csv",
     summary="Open data: the filtered published recommendations as CSV",
-    description="Streamed; published fields only." + _PUBLIC_FILTERS,
+    description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses=_CSV_DOC,
+    responses={**_CSV_DOC, **_BUSY},
 )
 def public_export_csv(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _export(request, params, "csv", public=True)
+    return _public_export(request, caller, params, "csv")
 
 
 @router.get(
     "/public/exports/recommendations.xlsx",
     summary="Open data: the filtered published recommendations as XLSX",
-    description="Streamed; published fields only." + _PUBLIC_FILTERS,
+    description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses=_XLSX_DOC,
+    responses={**_XLSX_DOC, **_BUSY},
 )
 def public_export_xlsx(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _export(request, params, "xlsx", public=True)
+    return _public_export(request, caller, params, "xlsx")
 
 
 @router.get(
     "/public/exports/recommendations.json",
     summary="Open data: the filtered published recommendations as a JSON array",
-    description="Streamed; published fields only." + _PUBLIC_FILTERS,
+    description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses=_PUBLIC_JSON_DOC,
+    responses={**_PUBLIC_JSON_DOC, **_BUSY},
 )
 def public_export_json(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _export(request, params, "json", public=True)
+    return _public_export(request, caller, params, "json")
 
 
 @router.get(
     "/public/stats",
     summary="Statistics of the published recommendations and published actions",
-    description="Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`." + _PUBLIC_FILTERS,
+    description="Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`."
+    + _PUBLIC_FILTERS
+    + _STATS_LIMIT,
     response_model=PublicStats,
+    responses=_STATS_BUSY,
 )
 def public_stats(
-    request: Request, db: DbSession, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    caller: PublicCaller,
+    params: Annotated[PublicExportParams, Query()],
 ) -> Response:
-    body = stats.public_statistics(db, list_params(params), today=utc_today()).model_dump_json().encode()
-    return cached_response(request, body, "application/json")
+    counts = stats.public_statistics(
+        db, list_params(params), today=utc_today(), timeout=settings.stats_timeout
+    )
+    return cached_response(request, counts.model_dump_json().encode(), "application/json")

@@ -4,18 +4,23 @@ The filters are turned into SQL conditions while the request is handled, so a ba
 422 before any byte is sent. The rows are read when the response body is sent, in keyset batches
 on a connection of the export's own (the request's session is closed by then), in one read-only
 transaction: the whole file shows the data as it was at one moment.
+
+An export given a ``stop`` event checks it before each batch and ends with ``ExportCancelled``
+once it is set (its client went away): the transaction and temporary files go with it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine
 
+from app.exports.limits import ExportCancelled
 from app.exports.rows import BATCH_SIZE, recommendation_batches
 from app.exports.schemas import PublicExportRow, StaffExportRow
 from app.exports.template_csv import MechanismSpellings, read_snapshot, template_batches
@@ -32,6 +37,10 @@ from app.exports.writers import (
 from app.imports.template import TEMPLATE_COLUMNS
 from app.recommendations.filters import filter_conditions
 from app.recommendations.schemas import RecommendationListParams
+
+# Called with the export's connection once its read-only transaction has begun.
+SnapshotHook = Callable[[Connection], None]
+_Batch = TypeVar("_Batch")
 
 logger = logging.getLogger(__name__)
 
@@ -70,28 +79,44 @@ def recommendation_export(
     *,
     public: bool,
     batch_size: int = BATCH_SIZE,
+    stop: threading.Event | None = None,
+    on_snapshot: SnapshotHook | None = None,
 ) -> ExportFile:
-    """The filtered recommendation list as a streamed file (published fields only when ``public``)."""
+    """The filtered recommendation list as a streamed file (published fields only when ``public``).
+
+    ``on_snapshot`` sees the export's connection first: the export cache reads the data version
+    the file will show there."""
     conditions = conditions_for(params, engine.dialect.name, public=public)
     model = PublicExportRow if public else StaffExportRow
     columns = columns_of(model)
 
     def chunks(conn: Connection) -> Iterator[bytes]:
-        batches = recommendation_batches(
-            conn, conditions, public=public, lang=params.lang, batch_size=batch_size
+        batches = _stoppable(
+            recommendation_batches(conn, conditions, public=public, lang=params.lang, batch_size=batch_size),
+            stop,
         )
         if fmt == "csv":
             return csv_chunks(columns, batches)
         if fmt == "json":
             return json_chunks(batches)
-        return xlsx_chunks(columns, batches, "recommendations")
+        return xlsx_chunks(columns, batches, "recommendations", stop)
 
+    file_name, media_type = file_type(fmt, public=public)
+    return ExportFile(file_name, media_type, _streamed(engine, chunks, on_snapshot))
+
+
+def file_type(fmt: ExportFormat, *, public: bool) -> tuple[str, str]:
+    """The download's file name (dated today) and media type."""
     name = "nrtd-recommendations-public" if public else "nrtd-recommendations"
-    return ExportFile(_filename(name, fmt), _MEDIA_TYPES[fmt], _streamed(engine, chunks))
+    return _filename(name, fmt), _MEDIA_TYPES[fmt]
 
 
 def template_export(
-    engine: Engine, params: RecommendationListParams, *, batch_size: int = BATCH_SIZE
+    engine: Engine,
+    params: RecommendationListParams,
+    *,
+    batch_size: int = BATCH_SIZE,
+    stop: threading.Event | None = None,
 ) -> ExportFile:
     """The filtered list in the CSV import template's columns, so the file imports back (staff)."""
     conditions = conditions_for(params, engine.dialect.name, public=False)
@@ -100,13 +125,16 @@ def template_export(
         logger.warning("recommendation %s left out of the template export: %s", rec_id, reason)
 
     def chunks(conn: Connection) -> Iterator[bytes]:
-        batches = template_batches(
-            conn,
-            conditions,
-            report=skipped,
-            spellings=MechanismSpellings(),
-            newest_first=True,
-            chunk_size=batch_size,
+        batches = _stoppable(
+            template_batches(
+                conn,
+                conditions,
+                report=skipped,
+                spellings=MechanismSpellings(),
+                newest_first=True,
+                chunk_size=batch_size,
+            ),
+            stop,
         )
         return template_csv_chunks(TEMPLATE_COLUMNS, batches)
 
@@ -115,9 +143,28 @@ def template_export(
     )
 
 
-def _streamed(engine: Engine, chunks: Callable[[Connection], Iterator[bytes]]) -> Iterator[bytes]:
+def _streamed(
+    engine: Engine, chunks: Callable[[Connection], Iterator[bytes]], on_snapshot: SnapshotHook | None = None
+) -> Iterator[bytes]:
     with read_snapshot(engine) as conn:
+        if on_snapshot is not None:
+            on_snapshot(conn)
         yield from chunks(conn)
+
+
+def _stoppable(batches: Iterable[_Batch], stop: threading.Event | None) -> Iterator[_Batch]:
+    """The batches until ``stop`` is set, checked before each batch is read: a client that left
+    costs at most the batch being written when it went."""
+    iterator = iter(batches)
+    while True:
+        if stop is not None and stop.is_set():
+            raise ExportCancelled
+        try:
+            batch = next(iterator)
+        except StopIteration:
+            return
+        yield batch
+        del batch  # the writer is done with it: not held while the next one is read
 
 
 def _filename(name: str, extension: str) -> str:

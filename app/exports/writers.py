@@ -4,24 +4,30 @@ Each writer takes an iterator of row batches and yields bytes as it goes, so mem
 batch and its encoding, never the whole file. XLSX is a zip that can only be finished at the
 end: openpyxl's write-only workbook writes the rows to a temporary file as they come, the
 finished workbook goes to a spooled temporary file (on disk past 8 MB) and is then sent in
-chunks.
+chunks. A workbook abandoned half-way (the client went away) has its temporary file removed at
+once: openpyxl itself would only remove it when the process exits.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from datetime import date
 from tempfile import SpooledTemporaryFile
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from pydantic import BaseModel
 
+from app.exports.limits import ExportCancelled
 from app.exports.schemas import ExportCluster, ExportEntity
 from app.exports.template_csv import TemplateRecord, guard_formula, template_rows
 
@@ -120,25 +126,69 @@ def json_chunks(batches: Batches) -> Iterator[bytes]:
     yield b"\n]\n" if separator != "\n" else b"]\n"
 
 
-def xlsx_chunks(columns: Sequence[str], batches: Batches, sheet: str) -> Iterator[bytes]:
+def xlsx_chunks(
+    columns: Sequence[str], batches: Batches, sheet: str, stop: threading.Event | None = None
+) -> Iterator[bytes]:
+    """The workbook's bytes, once every row is written; ``stop`` also ends the final compression."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
-    worksheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(worksheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    worksheet.append(header)
-    for batch in batches:
-        for row in batch:
-            worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
-    with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
-        workbook.save(spool)
-        spool.seek(0)
-        while chunk := spool.read(XLSX_CHUNK):
-            yield chunk
+    try:
+        worksheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(worksheet, value=name)
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        for batch in batches:
+            for row in batch:
+                worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
+        with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
+            workbook.save(_Stoppable(spool, stop) if stop is not None else spool)
+            spool.seek(0)
+            while chunk := spool.read(XLSX_CHUNK):
+                yield chunk
+    finally:
+        _discard_sheet_file(worksheet)
+
+
+class _Stoppable:
+    """A file whose writes raise ``ExportCancelled`` once ``stop`` is set: openpyxl compresses the
+    whole sheet in one call, which can take many seconds for a large export."""
+
+    def __init__(self, file: IO[bytes], stop: threading.Event) -> None:
+        self._file = file
+        self._stop = stop
+
+    def write(self, data: bytes) -> int:
+        if self._stop.is_set():
+            raise ExportCancelled
+        return self._file.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def _discard_sheet_file(worksheet: WriteOnlyWorksheet) -> None:
+    """Remove the rows' temporary file of a write-only sheet, saved or not.
+
+    openpyxl has no public call for this: a saved sheet's file is removed by the save, an unsaved
+    one's stays in the temp directory until the process exits (six abandoned exports once left
+    3.8 GB). Its rows generator is closed first, so nothing writes to the file afterwards.
+    """
+    writer = worksheet._writer
+    if writer is None:
+        return
+    if not worksheet.closed:
+        with suppress(Exception):  # best effort: the file is removed below whatever state it is in
+            if worksheet._rows is not None:
+                worksheet._rows.close()
+            writer.close()
+    with suppress(FileNotFoundError):
+        os.remove(writer.out)
+    with suppress(ValueError):
+        ALL_TEMP_FILES.remove(writer.out)
 
 
 def _xlsx_cell(worksheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | int | date | None:

@@ -200,7 +200,8 @@ class PublicRecommendationParams(PublicParams):
     q: str | None = Field(
         None,
         max_length=500,
-        description="Full-text search in every language; every word must occur, the last one as a prefix",
+        description="Full-text search in every language; every word must occur, the last one also as a "
+        "prefix from 3 letters on",
     )
     mechanism: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, description="Mechanism code (UPR, CRC, ...); repeat for several"

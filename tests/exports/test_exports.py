@@ -259,7 +259,7 @@ def test_public_exports_follow_the_public_access_setting(
 
 
 def test_public_exports_count_against_the_rate_limit(make_client: MakeClient) -> None:
-    limited = make_client(public_rate_limit=2)
+    limited = make_client(public_rate_limit=2, export_rate_cost=1)  # each weighs one (see test_limits.py)
     assert [limited.get(f"{PUBLIC}.csv").status_code for _ in range(2)] == [200, 200]
     refused = limited.get(f"{PUBLIC}.json")
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
