@@ -125,6 +125,26 @@ class Settings(BaseSettings):
         default=False, description="a demo instance holding the bundled sample: every page says so"
     )
 
+    export_concurrency: int = Field(
+        default=3,
+        ge=1,
+        description="exports this server process builds at once, public and staff together; beyond: 503",
+    )
+    export_concurrency_per_client: int = Field(
+        default=2, ge=1, description="exports one client may download at once; beyond: 429"
+    )
+    export_rate_cost: int = Field(
+        default=10, ge=1, description="requests of the public rate limit that one public export counts as"
+    )
+    export_cache_dir: str = Field(
+        default="",
+        description="directory of the full public exports kept per data version; "
+        "empty: <temp dir>/nrtd-exports",
+    )
+    stats_timeout: float = Field(
+        default=15.0, gt=0, le=600, description="seconds a statistics request may take before 503"
+    )
+
     @field_validator("uhri_languages")
     @classmethod
     def _known_languages(cls, value: str) -> str:
