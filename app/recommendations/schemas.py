@@ -122,11 +122,11 @@ class LocalOut(BaseModel):
     """The national mechanism's own working fields (never written by an import)."""
 
     priority: Priority | None
-    priority_rationale: str | None = Field(description="Internal: always null for the `reader` role")
+    priority_rationale: str | None = Field(description="Internal (the `reader` role gets the public shape)")
     status: Status = Field(description="`not_started` until someone sets it")
     lead_entity: EntityRef | None
     supporting_entities: list[EntityRef]
-    internal_notes: str | None = Field(description="Internal: always null for the `reader` role")
+    internal_notes: str | None = Field(description="Internal (the `reader` role gets the public shape)")
     updated_at: UtcDateTime | None = Field(description="Last local edit; null if never edited")
 
 
@@ -135,7 +135,7 @@ class StatusChangeOut(BaseModel):
     new_status: Status
     note: str | None
     changed_at: UtcDateTime
-    changed_by: str | None = Field(description="Email of who changed it; null for the `reader` role")
+    changed_by: str | None = Field(description="Email of who changed it")
 
 
 class ClusterRef(BaseModel):
@@ -208,6 +208,4 @@ class RecommendationDetail(RecommendationOut):
     texts: dict[str, TextVersion] = Field(description="Every language's text, by language code")
     revisions: list[RevisionOut] = Field(description="Changes imports made, newest first")
     status_history: list[StatusChangeOut] = Field(description="Implementation status changes, newest first")
-    clusters: list[ClusterRef] = Field(
-        description="Clusters it is in (not archived; for the `reader` role only published ones)"
-    )
+    clusters: list[ClusterRef] = Field(description="Clusters it is in (not archived)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
@@ -25,11 +26,17 @@ _SERVICE_WORDS = ("nrtd", "uhri", "recommendation", "recommendations", "ohchr", 
 _estimator_lock = threading.Lock()
 
 
+def _plain(text: str) -> str:
+    """Lower case without accents: ``María`` and ``maria`` are the same guess."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _personal_words(email: str | None, full_name: str | None) -> list[str]:
     words: list[str] = []
     for text in (email, full_name):
         if text:
-            text = text.lower()
+            text = _plain(text)
             words.extend((text, text.split("@")[0]))
             words.extend(part for part in re.split(r"[\W_]+", text) if len(part) >= 3)
     return words
@@ -41,7 +48,7 @@ def _made_of(password: str, words: list[str]) -> bool:
     zxcvbn rates any three-part password at least 10^8 guesses, ``maria.lopez.2024`` included,
     though the account's own name is the first thing an attacker tries.
     """
-    rest = password.lower()
+    rest = _plain(password)
     for word in sorted(words, key=len, reverse=True):
         rest = rest.replace(word, "")
     return sum(char.isalpha() for char in rest) < _MIN_OWN_LETTERS
