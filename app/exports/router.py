@@ -79,16 +79,16 @@ _BUSY: dict[int | str, dict[str, Any]] = {
     503: {
         "model": Problem,
         "content": {PROBLEM_JSON: {}},
-        "description": "The server is building as many exports as it may, or this full export is being "
-        "prepared for another request: retry after the Retry-After header's seconds",
+        "description": "The server is building as many exports as it may, this full export is being "
+        "prepared for another request, or the database is busy: retry after the Retry-After header's seconds",
     },
 }
 _STATS_BUSY: dict[int | str, dict[str, Any]] = {
     503: {
         "model": Problem,
         "content": {PROBLEM_JSON: {}},
-        "description": "The statistics took longer than NRTD_STATS_TIMEOUT and were stopped: narrow the "
-        "filters, or retry after the Retry-After header's seconds",
+        "description": "The statistics took longer than NRTD_STATS_TIMEOUT and were stopped (narrow the "
+        "filters), or the database is busy: retry after the Retry-After header's seconds",
     },
 }
 _SLOTS_LOCK = threading.Lock()
