@@ -27,13 +27,19 @@ from app.imports.template import template_csv as template_csv
 from app.imports.template import template_header as template_header
 from app.taxonomies.keys import label_key
 from importers.normalise import (
-    clean_label,
-    clean_labels,
+    MAX_ID_CHARS,
+    MAX_LABEL_CHARS,
+    MAX_SDG_LABEL_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
     cycle_for_session,
     derived_id,
     html_to_text,
+    named_label,
+    named_labels,
     parse_int,
     sdg_codes,
+    text_problem,
     undecodable_line,
     upr_position,
 )
@@ -54,7 +60,6 @@ _LIST_FIELDS = (
     "recommending_states",
     "recommending_regions",
 )
-_MAX_ID = 128  # recommendation.external_id is a String(128)
 _TYPES = {
     "recommendation": "recommendation",
     "recommendations": "recommendation",
@@ -112,7 +117,9 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                     continue
                 if rejected is not None and explicit_id and explicit_id == rejected[0]:
                     yield Rejection(
-                        position, f"translation of row {rejected[1]}, which was rejected", explicit_id
+                        position,
+                        f"translation of row {rejected[1]}, which was rejected",
+                        _usable(explicit_id),
                     )
                     continue
                 if held is not None:
@@ -208,15 +215,17 @@ def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
 def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
     explicit_id = cells.get("external_id", "")
     try:
-        if len(explicit_id) > _MAX_ID:
-            raise RecordError(f"external_id: longer than {_MAX_ID} characters")
-        mechanism = clean_label(cells["mechanism"])
+        check_text(explicit_id, "external_id", MAX_ID_CHARS)
+        mechanism = named_label(cells["mechanism"], "mechanism")
         if not mechanism:
             raise RecordError("mechanism: empty")
         texts = _row_texts(cells)
-        symbol = clean_label(cells.get("symbol", ""))
+        symbol = named_label(cells.get("symbol", ""), "symbol")
         session = parse_int(cells.get("upr_session", ""), "upr_session")
-        lists = {name: clean_labels(cells.get(name, "").split(";")) for name in _LIST_FIELDS}
+        lists = {
+            name: named_labels(cells.get(name, "").split(";"), name, _label_limit(name))
+            for name in _LIST_FIELDS
+        }
         return SourceRecord(
             source="manual",
             external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
@@ -238,7 +247,17 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
             position=_position(cells.get("position", "")),
         )
     except RecordError as exc:
-        return Rejection(position, str(exc), explicit_id or None)
+        return Rejection(position, str(exc), _usable(explicit_id))
+
+
+def _label_limit(name: str) -> int:
+    # An SDG is stored as its code, so its label may be a target's long title.
+    return MAX_SDG_LABEL_CHARS if name == "sdgs" else MAX_LABEL_CHARS
+
+
+def _usable(explicit_id: str) -> str | None:
+    """The id a rejection names: only one that can be stored (the pipeline keeps it)."""
+    return explicit_id if explicit_id and text_problem(explicit_id, MAX_ID_CHARS) is None else None
 
 
 def _row_texts(cells: dict[str, str]) -> dict[str, str]:
@@ -262,7 +281,7 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
 
 
 def _text(value: str) -> str:
-    if not html_to_text(value):
+    if not html_to_text(check_text(value, "text", MAX_TEXT_CHARS)):
         raise RecordError("text: empty")
     return value
 

@@ -19,15 +19,79 @@ from app.recommendations.feed_fields import paragraph_number as paragraph_number
 from app.taxonomies.keys import label_key as label_key  # re-exported: the readers import it from here
 from importers.record import RecordError
 
+# --- bounds ---------------------------------------------------------------------------------
 
-def clean_label(value: object) -> str:
-    """A source value as a label (see feed_fields.clean_label); anything but text is a record error."""
+# The sizes of the columns a record's values are stored in (app/models/recommendation.py and
+# taxonomy.py). A longer value would fail the whole run on PostgreSQL and, on SQLite, be stored and
+# served on every page: the record is rejected instead, naming the field. Nothing is truncated: a
+# cut identifier is another identifier, and a cut label another term.
+MAX_ID_CHARS = 128  # recommendations.external_id
+MAX_DOCUMENT_ID_CHARS = 64  # recommendations.document_id
+MAX_SYMBOL_CHARS = 255  # recommendations.symbol
+MAX_LABEL_CHARS = 255  # mechanisms.name, mechanism_labels.key, terms.key
+MAX_TEXT_CHARS = 200_000  # one language's text: its column is unbounded, a page showing it is not
+MAX_SDG_LABEL_CHARS = 1000  # an SDG label is stored as its code; the titles of targets run long
+
+# NUL is legal in JSON and CSV but PostgreSQL's text columns refuse it; a lone surrogate cannot be
+# encoded to UTF-8 at all. U+FFFF is what importers.json_stream puts in place of an unpaired
+# surrogate escape (\udfff), which the JSON parser cannot decode; it is no character of any text.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff\uffff]")
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    """Why ``value`` cannot be stored as text of at most ``limit`` characters, or None."""
+    if len(value) > limit:
+        return f"longer than {limit} characters"
+    bad = _NOT_TEXT.search(value)
+    if bad is None:
+        return None
+    char = bad.group()
+    if char == "\x00":
+        what = "a NUL character"
+    elif char == "\uffff":
+        what = "an unpaired UTF-16 surrogate escape (or U+FFFF)"
+    else:
+        what = f"an unpaired UTF-16 surrogate (U+{ord(char):04X})"
+    return f"{what} at character {bad.start() + 1}, which is not text"
+
+
+def check_text(value: str, field: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` unchanged, or a RecordError naming ``field`` if it cannot be stored as text."""
+    problem = text_problem(value, limit)
+    if problem is not None:
+        raise RecordError(f"{field}: {problem}")
+    return value
+
+
+def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """A source value as a label (see feed_fields.clean_label); anything but text is a record error,
+    and so is a label that cannot be stored (see ``text_problem``): the caller names the field."""
     if not isinstance(value, str):
         raise RecordError(f"expected a text label, got {type(value).__name__}")
-    return _clean_label(value)
+    label = _clean_label(value)
+    problem = text_problem(label, limit)
+    if problem is not None:
+        raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
+    return label
 
 
-def clean_labels(values: object) -> list[str]:
+def named_label(value: object, field: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """``clean_label`` for one field: its errors name the field."""
+    try:
+        return clean_label(value, limit)
+    except RecordError as exc:
+        raise RecordError(f"{field}: {exc}") from None
+
+
+def named_labels(values: object, field: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
+    """``clean_labels`` for one field: its errors name the field."""
+    try:
+        return clean_labels(values, limit)
+    except RecordError as exc:
+        raise RecordError(f"{field}: {exc}") from None
+
+
+def clean_labels(values: object, limit: int = MAX_LABEL_CHARS) -> list[str]:
     """A list of labels, de-duplicated on their key, empty ones dropped."""
     if values is None:
         return []
@@ -37,11 +101,14 @@ def clean_labels(values: object) -> list[str]:
     for value in values:
         cleaned = _CLEANED.get(value) if type(value) is str else None
         if cleaned is None:
-            label = clean_label(value)
+            # Cached whatever the limit (SDG labels are longer than terms' labels), checked below.
+            label = clean_label(value, MAX_TEXT_CHARS)
             cleaned = (label_key(label), label) if label else ("", "")
             if len(_CLEANED) < _CLEANED_MAX:
                 _CLEANED[value] = cleaned
         key, label = cleaned
+        if len(label) > limit:
+            raise RecordError(f"a label {text_problem(label, limit)}")
         if label:
             seen.setdefault(key, label)
     return list(seen.values())
@@ -83,6 +150,9 @@ def parse_datetime(value: object, field: str) -> datetime | None:
         raise RecordError(f"{field}: not an ISO date-time: {value[:40]!r}") from None
 
 
+_MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits
+
+
 def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> int | None:
     if value in (None, ""):
         return None
@@ -90,11 +160,19 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
         raise RecordError(f"{field}: expected a number, got a boolean")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        digits = value.strip()
+        # isdigit() alone admits superscripts and other scripts' digits, which int() refuses, and
+        # int() refuses (or takes quadratic time on) thousands of digits: bound the text first.
+        if digits.isascii() and digits.isdigit():
+            if len(digits) > _MAX_DIGITS:
+                raise RecordError(f"{field}: {len(digits)} digits, outside {low}..{high}")
+            value = int(digits)
     if not isinstance(value, int):
         raise RecordError(f"{field}: expected a whole number, got {str(value)[:40]!r}")
     if not low <= value <= high:
+        if abs(value) >= 10**_MAX_DIGITS:  # 1e300 is a whole number too: not worth printing
+            raise RecordError(f"{field}: {len(str(abs(value)))} digits, outside {low}..{high}")
         raise RecordError(f"{field}: {value} is outside {low}..{high}")
     return value
 

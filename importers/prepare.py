@@ -39,6 +39,7 @@ from importers.record import (
 from importers.uhri_json import Part, read_uhri_json, split_point
 
 MAX_LABEL_CHARS = 1000
+MAX_KEY_CHARS = 255  # terms.key and mechanism_labels.key
 
 TermKey = tuple[str, str]  # (kind, key)
 
@@ -66,6 +67,8 @@ class Naming:
         key = label if kind == "sdg" else label_key(label)
         if not key:
             raise RecordError(f"{ROLE_FIELDS[role]}: empty label")
+        if len(key) > MAX_KEY_CHARS:  # folding can lengthen a label ("&" -> "and", ligatures)
+            raise RecordError(f"{ROLE_FIELDS[role]}: the label {label[:40]!r}... is too long")
         return key, label
 
     def term(self, role: str, raw: str) -> TermKey:
@@ -84,6 +87,8 @@ class Naming:
         key = label_key(raw)
         if not key:
             raise RecordError("Body: missing")
+        if len(key) > MAX_KEY_CHARS:
+            raise RecordError(f"Body: the label {raw[:40]!r}... is too long")
         code = self.mechanism_codes.get(key)
         if code is None:
             code = self.mechanism_codes[key] = resolve_mechanism(raw).code

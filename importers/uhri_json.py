@@ -2,7 +2,8 @@
 
 The file is streamed with ijson so memory stays bounded by the largest single record. A record
 that is unusable becomes a ``Rejection`` and the run goes on; a document that cannot be parsed
-(truncated, not an array, not UTF-8) raises ``MalformedInput`` so the run writes nothing.
+(truncated, not an array, not UTF-8, nested deeper than the format) raises ``MalformedInput`` so the
+run writes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from typing import IO, Any, TypeVar
 
 import ijson
 
+from importers.json_stream import GuardedStream, Slice, TooDeep
 from importers.normalise import (
+    MAX_DOCUMENT_ID_CHARS,
+    MAX_SDG_LABEL_CHARS,
+    MAX_SYMBOL_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
     clean_label,
     clean_labels,
     cycle_for_session,
@@ -40,7 +47,6 @@ from importers.record import (
 
 __all__ = ["MAX_TEXT_CHARS", "Part", "read_uhri_json", "read_uhri_json_texts", "split_point"]
 
-MAX_TEXT_CHARS = 200_000
 # Bump when the mapping of a raw record changes, so stored records are mapped again.
 READER_VERSION = 1
 
@@ -140,14 +146,15 @@ def _stream_items(path: Path, part: Part | None = None) -> Iterator[tuple[int, A
     """(1-based record number, parsed JSON value) for each element of the top-level array."""
     with path.open("rb") as file:
         _check_top_level(file, path)
-        source: Any = file
+        source: IO[bytes] | Slice = file
+        offset = file.tell()
         if part is not None:
             start, end = part
             if start == 0:  # the first part: from the array's own "[" to the split, closed here
-                source = _Slice(file, file.tell(), end, b"", b"]")
+                source = Slice(file, offset, end, b"", b"]")
             else:  # a later part: opened here, closed by the array's own "]"
-                source = _Slice(file, start, None, b"[", b"")
-        items = ijson.items(source, "item", use_float=True)
+                source, offset = Slice(file, start, None, b"[", b""), start - 1
+        items = ijson.items(GuardedStream(source, offset), "item", use_float=True)
         number = 0
         while True:
             try:
@@ -156,6 +163,10 @@ def _stream_items(path: Path, part: Part | None = None) -> Iterator[tuple[int, A
                 return
             except ijson.JSONError as exc:
                 raise _malformed(exc, path, number + 1) from None
+            except TooDeep as exc:
+                raise MalformedInput(f"{path.name}: invalid JSON: {exc}") from None
+            except UnicodeDecodeError:  # what GuardedStream did not foresee: still the file's fault
+                raise MalformedInput(f"{path.name}: not UTF-8 at record {number + 1}") from None
             number += 1
             yield number, item
 
@@ -179,36 +190,6 @@ def split_point(path: Path) -> int | None:
         window = file.read(_SPLIT_WINDOW)
     match = _BOUNDARY.search(window)
     return size // 2 + match.start(1) if match else None
-
-
-class _Slice:
-    """Bytes ``start`` to ``end`` of a file between ``head`` and ``tail``, read like a file."""
-
-    def __init__(self, file: IO[bytes], start: int, end: int | None, head: bytes, tail: bytes) -> None:
-        file.seek(start)
-        self._file = file
-        self._left = -1 if end is None else end - start
-        self._head = head
-        self._tail = tail
-
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson asks for nothing first, to tell bytes from text
-            return b""
-        if self._head:
-            data, self._head = self._head, b""
-            return data
-        if self._left != 0:
-            wanted = size if size > 0 else -1
-            if self._left > 0:
-                wanted = self._left if wanted < 0 else min(wanted, self._left)
-            data = self._file.read(wanted)
-            if data:
-                if self._left > 0:
-                    self._left -= len(data)
-                return data
-            self._left = 0
-        data, self._tail = self._tail, b""
-        return data
 
 
 def _check_top_level(file: IO[bytes], path: Path) -> None:
@@ -255,7 +236,7 @@ def _to_record(item: Any, position: str, lang: str) -> SourceRecord:
     if not mechanism:
         raise RecordError("Body: missing")
 
-    upr_session = _upr_session(obj.get("UprSession"))
+    upr_session = _field(obj, "UprSession", _upr_session)
     upr_cycle = _field(obj, "UprCycle", lambda value: parse_int(value, "UprCycle"))
     if upr_cycle is None and upr_session is not None:
         upr_cycle = cycle_for_session(upr_session)
@@ -267,8 +248,8 @@ def _to_record(item: Any, position: str, lang: str) -> SourceRecord:
         type=record_type,
         mechanism=mechanism,
         texts={lang: text},
-        document_id=_optional_string(obj, "DocumentId"),
-        symbol=_optional_string(obj, "Symbol"),
+        document_id=_optional_string(obj, "DocumentId", MAX_DOCUMENT_ID_CHARS),
+        symbol=_optional_string(obj, "Symbol", MAX_SYMBOL_CHARS),
         publication_date=parse_date(obj.get("PublicationDate"), "PublicationDate"),
         uhri_published_at=parse_datetime(obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri"),
         countries=_labels(obj, "Countries"),
@@ -321,10 +302,7 @@ def _text(obj: dict[str, Any]) -> str:
     value = obj["Text"]
     if not isinstance(value, str):
         raise RecordError(f"Text: expected a string, got {_json_type(value)}")
-    if len(value) > MAX_TEXT_CHARS:
-        raise RecordError(f"Text: longer than {MAX_TEXT_CHARS} characters")
-    # NUL is legal in JSON but PostgreSQL text columns refuse it, and it never carries meaning.
-    value = value.replace("\x00", "")
+    check_text(value, "Text", MAX_TEXT_CHARS)
     if not html_to_text(value):
         raise RecordError("Text: empty")
     return value
@@ -345,17 +323,17 @@ def _upr_session(value: object) -> int | None:
             return None
         value = value[0]
     if isinstance(value, str):
-        value = clean_label(value)
+        value = clean_label(value, MAX_TEXT_CHARS)  # parse_int says what is wrong with a long one
     return parse_int(value, "UprSession")
 
 
-def _optional_string(obj: dict[str, Any], key: str) -> str | None:
+def _optional_string(obj: dict[str, Any], key: str, limit: int) -> str | None:
     value = obj.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise RecordError(f"{key}: expected a string, got {_json_type(value)}")
-    return value.strip() or None
+    return check_text(value.strip(), key, limit) or None
 
 
 def _labels(obj: dict[str, Any], key: str) -> list[str]:
@@ -385,12 +363,17 @@ def _clean_labels(values: object) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _sdg_code_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sdg_codes(list(values)))
+def _sdg_code_tuple(values: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(sdg_codes(clean_labels(list(values), MAX_SDG_LABEL_CHARS)))
 
 
 def _sdgs(values: object) -> list[str]:
-    return list(_sdg_code_tuple(tuple(_clean_labels(values))))
+    if type(values) is list:
+        try:
+            return list(_sdg_code_tuple(tuple(values)))
+        except TypeError:  # an unhashable element (a list or an object): clean_labels says why
+            pass
+    return sdg_codes(clean_labels(values, MAX_SDG_LABEL_CHARS))
 
 
 def _position(values: object) -> str:

@@ -7,12 +7,16 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from importers.normalise import (
+    MAX_LABEL_CHARS,
+    MAX_SDG_LABEL_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
     clean_label,
     clean_labels,
     cycle_for_session,
@@ -70,6 +74,15 @@ _TYPES = {
     "observations": "observation",
     "observation": "observation",
 }
+# A search-page export is a few MB; a zip bomb is a few MB that unpack to gigabytes, and openpyxl
+# holds a workbook's shared strings in memory. The archive is refused before anything is unpacked:
+# zipfile never unpacks more than a member's declared size, so the declared sizes bound the work.
+MAX_UNPACKED_BYTES = 1 << 30
+MAX_RATIO = 100  # spreadsheet XML compresses 5-20 times; more, on a large member, is a bomb
+_RATIO_FROM_BYTES = 16 << 20  # small members (styles, themes) may compress as well as they like
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 256  # the 16 UHRI columns and any extras; cells further right are never read
+
 # Excel's serial-day range (1900-01-01 .. 9999-12-31); outside it from_excel returns nonsense or overflows.
 _SERIAL_RANGE = (1, 2_958_465)
 
@@ -84,6 +97,7 @@ def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Reje
     Raises ``MalformedInput`` if the file is not an XLSX spreadsheet or lacks a column.
     """
     with path.open("rb") as stream:
+        check_archive(stream)
         # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
         # arrive under temporary names.
         try:
@@ -98,6 +112,30 @@ def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Reje
             workbook.close()
 
 
+def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ratio: int = MAX_RATIO) -> None:
+    """Refuse (MalformedInput) an XLSX whose members would unpack to too much; rewinds ``stream``."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise MalformedInput(f"not an XLSX spreadsheet: {exc or type(exc).__name__}") from exc
+    finally:
+        stream.seek(0)
+    total = sum(member.file_size for member in members)
+    if total > max_bytes:
+        raise MalformedInput(
+            f"refused: the spreadsheet would unpack to {total:,} bytes, more than {max_bytes:,} "
+            "(a zip bomb, or far larger than a UHRI search export)"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_FROM_BYTES and ratio > max_ratio:
+            raise MalformedInput(
+                f"refused: {member.filename} would unpack {member.compress_size:,} bytes to "
+                f"{member.file_size:,} ({ratio:,.0f} times, more than {max_ratio}): a zip bomb"
+            )
+
+
 def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejection]:
     if not workbook.worksheets:
         raise MalformedInput("not an XLSX spreadsheet: the workbook has no worksheet")
@@ -105,10 +143,13 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
     sheet.reset_dimensions()
     epoch: datetime = workbook.epoch  # 1904-based workbooks exist (old Mac Excel)
-    rows: Iterator[Row] = sheet.iter_rows(min_row=1, values_only=True)
+    # max_col: a row padded out to a far-right cell (XFD) would cost 16,384 cells a row.
+    rows: Iterator[Row] = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
     columns: dict[str, int] | None = None
     try:
         for number, row in enumerate(rows, start=1):
+            if number > MAX_ROWS:
+                raise MalformedInput(f"refused: more than {MAX_ROWS:,} rows, Excel's own limit")
             if _is_blank(row):
                 continue
             if columns is None:
@@ -151,14 +192,13 @@ def _read_row(
         index = columns[name]
         return row[index] if index < len(row) else None
 
-    raw_id = cell(ANNOTATION_ID)
-    external_id = str(raw_id).strip() if raw_id is not None else ""
+    external_id = ""  # named in a rejection only once it is known to be a valid id
     try:
-        external_id = _annotation_id(raw_id)
+        external_id = _annotation_id(cell(ANNOTATION_ID))
         text = cell(TEXT)
         if text is not None and not isinstance(text, str):
             raise RecordError(f"{TEXT}: expected text, got {type(text).__name__}")
-        if not text or not html_to_text(text):
+        if not text or not html_to_text(check_text(text, TEXT)):
             raise RecordError(f"{TEXT}: empty")
         mechanism = _single(cell(BODY), BODY)
         if not mechanism:
@@ -178,7 +218,7 @@ def _read_row(
             regions=_labels(cell(REGIONS), REGIONS),
             themes=_labels(cell(THEMES), THEMES),
             affected_persons=_labels(cell(AFFECTED_PERSONS), AFFECTED_PERSONS),
-            sdgs=sdg_codes(_labels(cell(SDGS), SDGS)),
+            sdgs=sdg_codes(_labels(cell(SDGS), SDGS, MAX_SDG_LABEL_CHARS)),
             upr_session=session,
             upr_cycle=cycle_for_session(session) if session is not None else None,
             position=_position(cell(POSITION)),
@@ -210,8 +250,12 @@ def _lines(value: Cell, field: str) -> list[str]:
     return _LINE_BREAK.split(value)
 
 
-def _labels(value: Cell, field: str) -> list[str]:
-    return clean_labels(_lines(value, field))
+def _labels(value: Cell, field: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
+    lines = _lines(value, field)
+    try:
+        return clean_labels(lines, limit)
+    except RecordError as exc:
+        raise RecordError(f"{field}: {exc}") from None
 
 
 def _single(value: Cell, field: str) -> str:
@@ -224,8 +268,10 @@ def _single(value: Cell, field: str) -> str:
 def _session(value: Cell) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return parse_int(value, SESSION)
-    sessions = {
-        session for label in _labels(value, SESSION) if (session := parse_int(label, SESSION)) is not None
+    sessions = {  # a long value is parse_int's to refuse: it says how many digits
+        session
+        for label in _labels(value, SESSION, MAX_TEXT_CHARS)
+        if (session := parse_int(label, SESSION)) is not None
     }
     if len(sessions) > 1:
         raise RecordError(f"{SESSION}: several sessions {sorted(sessions)}")
@@ -243,8 +289,9 @@ def _annotation_type(value: Cell) -> str:
 
 
 def _position(value: Cell) -> str:
+    labels = _labels(value, POSITION)
     try:
-        return upr_position(_labels(value, POSITION))
+        return upr_position(labels)
     except RecordError as exc:
         raise RecordError(f"{POSITION}: {str(exc).removeprefix('position: ')}") from None
 
@@ -252,7 +299,10 @@ def _position(value: Cell) -> str:
 def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
     """A date cell as UHRI writes it (Excel serial number), or a real date cell, or an ISO string."""
     if isinstance(value, str):
-        value = clean_label(value)
+        try:
+            value = clean_label(value)
+        except RecordError as exc:
+            raise RecordError(f"{field}: {exc}") from None
         try:
             value = float(value)
         except ValueError:

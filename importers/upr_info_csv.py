@@ -17,11 +17,13 @@ from charset_normalizer import from_bytes
 from app.taxonomies.keys import label_key
 from importers.countries import iso2_for
 from importers.normalise import (
-    clean_label,
-    clean_labels,
+    MAX_TEXT_CHARS,
+    check_text,
     cycle_for_session,
     derived_id,
     html_to_text,
+    named_label,
+    named_labels,
     parse_int,
     undecodable_line,
 )
@@ -235,18 +237,18 @@ def _read_row(
         return unescape(raw(name)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
     try:
-        state_under_review = clean_label(cell("To"))
+        state_under_review = named_label(cell("To"), "To")
         if not state_under_review:
             raise RecordError("To: empty")
-        text = cell("Text")
+        text = check_text(cell("Text"), "Text", MAX_TEXT_CHARS)
         if not html_to_text(text):
             raise RecordError("Text: empty")
         session = parse_int(cell("Session"), "Session")
         if session is None:
             raise RecordError("Session: empty")
-        recommending_state = clean_label(cell("From"))
-        region = clean_label(cell("To-Rgrp"))
-        recommending_region = clean_label(cell("From-Rgrp"))
+        recommending_state = named_label(cell("From"), "From")
+        region = named_label(cell("To-Rgrp"), "To-Rgrp")
+        recommending_region = named_label(cell("From-Rgrp"), "From-Rgrp")
         return SourceRecord(
             source="upr-info",
             external_id=derived_id(
@@ -265,7 +267,7 @@ def _read_row(
             position=_position(cell("Response")),
             upr_info_action=parse_int(cell("Action"), "Action", low=1, high=5),
             # Split before decoding entities: an encoded comma ("&#44;") belongs inside an issue.
-            issues=clean_labels([unescape(part) for part in raw("Issue").split(",")]),
+            issues=named_labels([unescape(part) for part in raw("Issue").split(",")], "Issue"),
         )
     except RecordError as exc:
         return Rejection(position, str(exc))
