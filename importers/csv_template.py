@@ -272,7 +272,7 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
         language = name.removeprefix(_TEXT_PREFIX)
         if language in texts and texts[language] != value:
             raise RecordError(f"{name}: differs from the text in column 'text', also {language!r}")
-        if not html_to_text(value):
+        if not html_to_text(check_text(value, name, MAX_TEXT_CHARS)):
             raise RecordError(f"{name}: empty")
         texts[language] = value
     if not texts:
