@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from starlette.types import ASGIApp
 
 from app.audit.router import router as audit_router
 from app.auth.actor import EVERYONE, STAFF
@@ -79,6 +80,21 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _around_error_handling(app: FastAPI, settings: Settings) -> None:
+    """Put the proxy's client address, the request id (and access log) and the security headers
+    around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot reach: an unhandled
+    error's 500 then carries them too, and is logged with its id."""
+    build = app.build_middleware_stack
+
+    def build_stack() -> ASGIApp:
+        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(build()))
+        if settings.trusted_proxies:
+            stack = TrustedProxyMiddleware(stack, settings.trusted_networks)
+        return stack
+
+    app.build_middleware_stack = build_stack  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -101,16 +117,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.db_lock_timeout, 1 if is_sqlite(settings.database_url) else settings.db_write_concurrency
     )
     app.state.public_limiter = make_rate_limiter(settings)
-    # Added innermost first: the proxy's client address is settled before anything logs or counts it,
-    # and every answer, an early refusal included, gets the request id and the security headers.
+    # Added innermost first; the proxy's client address, the request id and the security headers are
+    # outermost of all (_around_error_handling), so every answer, an early refusal included, has them.
     app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies only
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestIdMiddleware)
-    if settings.trusted_proxies:
-        app.add_middleware(TrustedProxyMiddleware, networks=settings.trusted_networks)
+    _around_error_handling(app, settings)
     install_problem_handlers(app)
     document_problem_media_type(app)
     _document_optional_credentials(app, f"{API_PREFIX}/public/")

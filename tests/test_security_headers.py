@@ -108,3 +108,26 @@ def test_the_proxy_middleware_sets_client_and_scheme_only_for_trusted_peers() ->
         ("203.0.113.9", "https"),
         ("198.51.100.1", "http"),
     ]
+
+
+def test_an_unhandled_error_carries_the_headers_and_the_request_id(
+    settings: Settings, engine: Engine
+) -> None:
+    from app.main import create_app
+
+    app = create_app(settings)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    try:
+        response = TestClient(app, raise_server_exceptions=False).get(
+            "/boom", headers={"X-Request-ID": "r-500"}
+        )
+        assert response.status_code == 500
+        _assert_protected(response.headers)
+        assert response.headers["X-Request-ID"] == "r-500"
+    finally:
+        app.state.engine.dispose()
+        app.state.public_limiter.close()
