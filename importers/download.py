@@ -19,7 +19,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -71,15 +71,24 @@ class _RetryableError(Exception):
 
 @dataclass(slots=True)
 class _Silence:
-    """When the server last sent anything (an answer or a piece of the body)."""
+    """When the server last sent anything (an answer or a piece of the body), and when the whole
+    download must be over (``None``: no such bound)."""
 
     since: float
+    total: float | None = None  # seconds from ``since`` at the start
+    deadline: float | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.deadline = None if self.total is None else self.since + self.total
 
     def heard(self) -> None:
         self.since = time.monotonic()
 
     def seconds(self) -> float:
         return time.monotonic() - self.since
+
+    def over(self, after: float = 0.0) -> bool:
+        return self.deadline is not None and time.monotonic() + after > self.deadline
 
 
 def download(
@@ -93,6 +102,7 @@ def download(
     connect_timeout: float = 10.0,
     read_timeout: float = 20.0,
     give_up_after: float | None = 30.0,
+    total_timeout: float | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     on_retry: Callable[[str], None] | None = None,
     backoff: float = 0.5,
@@ -107,6 +117,7 @@ def download(
     seconds, capped at ``max_delay`` (which also caps a server's Retry-After); no further attempt
     starts once the server has sent nothing for ``give_up_after`` seconds, so a server that accepts
     connections and never answers fails in about ``give_up_after + read_timeout`` seconds.
+    ``total_timeout`` bounds the whole download, retries included, however the server trickles.
     Other failures and an oversized body fail at once. ``on_retry`` is told about each failed
     attempt ("attempt 2 of 5: no answer within 20 s; retrying in 1 s"; logged as a warning when
     not given). ``progress(received, total)`` is called after each chunk; it restarts from zero
@@ -129,7 +140,7 @@ def download(
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
             # Started after the client: building its TLS context takes a noticeable moment.
-            silence = _Silence(time.monotonic())
+            silence = _Silence(time.monotonic(), total_timeout)
             for attempt in range(1, attempts + 1):
                 try:
                     result = _attempt(
@@ -165,6 +176,12 @@ def download(
                 delay = min(
                     max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
                 )
+                if silence.over(after=delay):
+                    report(f"{failed}; giving up: the download may take {_secs(total_timeout or 0)} in all")
+                    raise DownloadError(
+                        f"download of {url} failed after {attempt} attempts: {reason}; "
+                        f"no time left of the {_secs(total_timeout or 0)} a download may take"
+                    )
                 report(f"{failed}; retrying in {_secs(delay)}")
                 time.sleep(delay)
     finally:
@@ -257,6 +274,11 @@ def _attempt(
             with part.open("wb") as out:
                 for chunk in _body(response, client.timeout):
                     silence.heard()
+                    if silence.over():
+                        raise DownloadError(
+                            f"download of {url} took longer than the {_secs(silence.total or 0)} "
+                            f"a download may take ({received} bytes received); not retried"
+                        )
                     received += len(chunk)
                     # Counted after decompression too, so a compressed bomb cannot exceed the limit.
                     if received > max_bytes:

@@ -460,6 +460,7 @@ def _fetch(
         connect_timeout=settings.http_timeout or settings.http_connect_timeout,
         read_timeout=settings.http_timeout or settings.http_read_timeout,
         give_up_after=settings.http_give_up_after,
+        total_timeout=settings.http_total_timeout,
         retries=settings.http_retries,
         max_bytes=settings.download_max_bytes,
         progress=progress.transfer if progress else None,

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds without any data from the server after which no further attempt starts",
     )
+    http_total_timeout: float = Field(
+        default=3600.0, gt=0, description="seconds a whole download may take, retries included"
+    )
     download_max_bytes: int = 2 * 1024**3
     import_lock_ttl: int = Field(
         default=6 * 3600, description="seconds before an orphaned SQLite lease expires"

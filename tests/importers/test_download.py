@@ -32,6 +32,7 @@ def fetch(
     retries: int = 3,
     max_bytes: int = 10_000_000,
     give_up_after: float | None = None,
+    total_timeout: float | None = None,
     on_retry: Callable[[str], None] | None = None,
 ) -> DownloadResult:
     return download(
@@ -42,6 +43,7 @@ def fetch(
         connect_timeout=2.0,
         read_timeout=read_timeout,
         give_up_after=give_up_after,
+        total_timeout=total_timeout,
         retries=retries,
         max_bytes=max_bytes,
         on_retry=on_retry,
@@ -383,3 +385,17 @@ def test_data_arriving_keeps_the_retries_going(served: FakeUhri, tmp_path: Path)
     result = fetch(served.url(NAME), tmp_path / NAME, retries=2, give_up_after=0.2)
     assert result.bytes == len(CONTENT)
     assert served.request_count(NAME) == 3
+
+
+def test_a_server_that_trickles_is_cut_off_by_the_total_timeout(served: FakeUhri, tmp_path: Path) -> None:
+    """Each piece in time (no read timeout), yet the whole download is bounded, and not retried."""
+    served.slow(NAME, 0.05)  # 7 pieces of 16 KB: about 0.4 s in all
+    notices: list[str] = []
+    dest = tmp_path / "download" / NAME
+    with pytest.raises(
+        DownloadError, match=r"took longer than the 0.15 s a download may take .*; not retried"
+    ):
+        fetch(served.url(NAME), dest, retries=3, total_timeout=0.15, on_retry=notices.append)
+    assert served.request_count(NAME) == 1
+    assert notices == []
+    assert leftovers(dest) == []
