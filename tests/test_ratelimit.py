@@ -237,3 +237,11 @@ def test_sqlite_counts_checkpoint_the_wal_themselves(
         assert limiter._shared_down_until == 0  # counted in the database every time
     finally:
         limiter.close()
+
+
+def test_the_memory_store_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.core.ratelimit.MAX_CLIENTS", 3)
+    limiter = RateLimiter(1)
+    for address in range(10):  # a flood of fresh addresses in one minute
+        limiter.hit(f"ip:{address}", now=T0)
+    assert len(limiter._local._counts) == 3

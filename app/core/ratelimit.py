@@ -37,6 +37,7 @@ WINDOW_SECONDS = 60
 TABLE = "rate_limit_windows"  # app.models.ratelimit maps it for the migrations
 SHARED_STORE_BACKOFF = 5.0  # seconds a replica counts alone after the shared store failed
 SQLITE_BUSY_MS = 250  # a count holds the write lock for well under a millisecond; longer: an import holds it
+MAX_CLIENTS = 100_000  # counts a process keeps in memory; the oldest are dropped first
 SQLITE_CHECKPOINT_EVERY = 1000  # counts (about a WAL page each), SQLite's own default in pages
 STATE_KEY = "ratelimit"  # where the request's quota waits for RateLimitHeadersMiddleware
 
@@ -79,6 +80,8 @@ class MemoryCounter:
                 self._counts = {key: n for key, n in self._counts.items() if key[1] >= window}
             count = self._counts.get((client, window), 0) + cost
             self._counts[(client, window)] = count
+            if len(self._counts) > MAX_CLIENTS:  # a flood of new addresses: forget the oldest first
+                del self._counts[next(iter(self._counts))]
             return count
 
     def clear(self) -> None:
