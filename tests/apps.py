@@ -10,7 +10,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.core.ratelimit import RateLimiter
 from app.main import create_app
 
 _apps: dict[str, FastAPI] = {}
