@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -363,6 +366,8 @@ def stalling_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/uhri/export-results/{NAME}"
     finally:
         done.set()
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
         listener.close()
         thread.join(timeout=5)
 
@@ -399,3 +404,53 @@ def test_a_server_that_trickles_is_cut_off_by_the_total_timeout(served: FakeUhri
     assert served.request_count(NAME) == 1
     assert notices == []
     assert leftovers(dest) == []
+
+
+@contextmanager
+def untrusted_tls_server(directory: Path) -> Iterator[tuple[str, list[int]]]:
+    """HTTPS on 127.0.0.1 with a self-signed certificate (no client trusts it); counts handshakes."""
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem"]
+    subprocess.run(
+        ["openssl", "req", "-x509", *key, "-subj", "/CN=127.0.0.1", "-days", "1", "-out", "cert.pem"],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+    attempts: list[int] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            attempts.append(1)
+            try:
+                with context.wrap_socket(connection, server_side=True):
+                    pass
+            except (ssl.SSLError, OSError):
+                pass  # the client refuses the certificate: the handshake fails, as it should
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}/uhri/export-results/{NAME}", attempts
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_a_certificate_that_does_not_verify_is_not_retried(tmp_path: Path) -> None:
+    notices: list[str] = []
+    with untrusted_tls_server(tmp_path) as (url, attempts):
+        with pytest.raises(
+            DownloadError, match=r"the certificate of '127.0.0.1' does not verify .*not retried"
+        ):
+            fetch(url, tmp_path / NAME, retries=5, on_retry=notices.append)
+        assert attempts == [1]
+    assert notices == []
