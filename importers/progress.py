@@ -6,12 +6,13 @@ and prints the notices; the scheduler passes no progress and the notices are log
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Protocol
 
 from importers.pipeline import Counts
 
-__all__ = ["Progress", "count_uhri_records"]
+__all__ = ["Progress", "count_csv_rows", "count_uhri_records"]
 
 # Every record of a UHRI JSON export has exactly one such key; a text holding the same words has
 # its quotes escaped (\"), so it never matches.
@@ -46,3 +47,19 @@ def count_uhri_records(path: Path) -> int:
             # The key may straddle two reads; a partial key is all a kept tail can hold.
             tail = data[-keep:]
     return count
+
+
+def count_csv_rows(path: Path) -> int | None:
+    """The data rows of a CSV file (neither the header nor blank rows), parsed as the readers parse
+    them, so that a line break inside quotes starts no row. Read as Latin-1, which decodes any byte:
+    separators and quotes are ASCII, so UTF-8 and Windows-1252 files count the same. None when the
+    file is not CSV enough to count (its reader then says why)."""
+    try:
+        with path.open(encoding="latin-1", newline="") as stream:
+            header = stream.readline()
+            delimiter = max(",;\t", key=header.count)
+            return sum(
+                1 for row in csv.reader(stream, delimiter=delimiter) if any(cell.strip() for cell in row)
+            )
+    except (csv.Error, OSError):
+        return None

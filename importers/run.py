@@ -28,7 +28,7 @@ from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
 from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter, WithdrawalRefused
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
-from importers.progress import Progress, count_uhri_records
+from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError, Rejection
 from importers.uhri_json import read_uhri_json_texts
@@ -483,6 +483,8 @@ def import_upr_info(
     country_name = _country(settings, country, all_countries)
     spec = RunSpec("upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        if progress is not None:
+            progress.expect(count_csv_rows(path))
         return execute_run(
             engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
         )
@@ -502,4 +504,6 @@ def import_csv_template(
     country_name = _known_country(country, "--country") if country else None
     spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        if progress is not None:
+            progress.expect(count_csv_rows(path))  # a translation on a row of its own counts too
         return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress)
