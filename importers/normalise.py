@@ -42,6 +42,9 @@ def text_problem(value: str, limit: int) -> str | None:
     """Why ``value`` cannot be stored as text of at most ``limit`` characters, or None."""
     if len(value) > limit:
         return f"longer than {limit} characters"
+    if value.isascii():  # the usual case, and far cheaper than the search below
+        at = value.find("\x00")
+        return None if at < 0 else f"a NUL character at character {at + 1}, which is not text"
     bad = _NOT_TEXT.search(value)
     if bad is None:
         return None
@@ -68,11 +71,21 @@ def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
     and so is a label that cannot be stored (see ``text_problem``): the caller names the field."""
     if not isinstance(value, str):
         raise RecordError(f"expected a text label, got {type(value).__name__}")
-    label = _clean_label(value)
-    problem = text_problem(label, limit)
-    if problem is not None:
-        raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
+    label = _CLEAN_LABEL.get(value)
+    if label is None:
+        label = _clean_label(value)
+        problem = text_problem(label, max(limit, MAX_LABEL_CHARS))
+        if problem is not None:
+            raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
+        if len(value) <= MAX_SDG_LABEL_CHARS and len(_CLEAN_LABEL) < _CLEANED_MAX:
+            _CLEAN_LABEL[value] = label
+    if len(label) > limit:
+        raise RecordError(f"a label {text_problem(label, limit)}")
     return label
+
+
+# A body or type label recurs on every record: each raw spelling that is a good label is cleaned once.
+_CLEAN_LABEL: dict[str, str] = {}
 
 
 def named_label(value: object, field: str, limit: int = MAX_LABEL_CHARS) -> str:
