@@ -270,7 +270,9 @@ def _public_export(
     except BaseException:
         cached.file.close()
         raise
-    return _send(file_name, media_type, cached.chunks(), slot, public=True, tag=tag, size=cached.size)
+    # The file is closed by its chunks when they end, by ``cleanup`` if they never start.
+    chunks, close = cached.chunks(), cached.file.close
+    return _send(file_name, media_type, chunks, slot, public=True, tag=tag, size=cached.size, cleanup=close)
 
 
 # --- staff ----------------------------------------------------------------------------------

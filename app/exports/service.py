@@ -160,11 +160,11 @@ def _stoppable(batches: Iterable[_Batch], stop: threading.Event | None) -> Itera
         if stop is not None and stop.is_set():
             raise ExportCancelled
         try:
-            batch = next(iterator)
+            # Yielded straight from ``next``: this frame keeps no reference to a batch, so the
+            # writer frees each one as soon as it is done with it.
+            yield next(iterator)
         except StopIteration:
             return
-        yield batch
-        del batch  # the writer is done with it: not held while the next one is read
 
 
 def _filename(name: str, extension: str) -> str:
