@@ -10,23 +10,30 @@ One build at a time per format and language, across threads and processes: the b
 exclusive ``flock`` on ``<key>.lock`` (released by the kernel if the process dies). A request
 that finds the lock taken is told to come back (503 with Retry-After) rather than building the
 same file a second time. A build whose client goes away, or that fails, removes its part file.
+A directory that cannot be used (missing rights, a full disk) only costs the caching: the export
+is still sent, and the reason logged.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from app.exports.limits import ExportsBusy
 
+logger = logging.getLogger(__name__)
+
 READ_CHUNK = 256 * 1024
+_T = TypeVar("_T")
 # Seconds a client is told to wait while another request builds the file it asked for.
 BUILD_RETRY_AFTER = 20
 
@@ -66,17 +73,26 @@ class ExportCache:
 
     def open(self, fmt: str, lang: str, version: str) -> CachedFile | None:
         """The stored file of this version, opened, or None when there is none yet."""
+        path = self._path(self._key(fmt, lang), fmt, version)
         try:
-            file = self._path(self._key(fmt, lang), fmt, version).open("rb")
+            file = path.open("rb")
         except FileNotFoundError:
+            return None
+        except OSError as exc:
+            logger.warning("export cache: cannot read %s (%s); building the export instead", path, exc)
             return None
         return CachedFile(file, os.fstat(file.fileno()).st_size)
 
-    def start_build(self, fmt: str, lang: str) -> CacheBuild:
-        """The right to build this format's file, or ``ExportsBusy`` when another request builds it."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    def start_build(self, fmt: str, lang: str) -> CacheBuild | None:
+        """The right to build this format's file, ``ExportsBusy`` when another request builds it,
+        or None when the directory cannot be used (the export is then sent without being kept)."""
         key = self._key(fmt, lang)
-        lock = os.open(self.directory / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            lock = os.open(self.directory / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            logger.warning("export cache: cannot use %s (%s); exports are not kept", self.directory, exc)
+            return None
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -104,28 +120,53 @@ class CacheBuild:
 
         ``version`` gives the data version the export read (known once its snapshot began): the
         file is stored under it, even if the data changed since the request was answered."""
+        out: BinaryIO | None = None
         try:
-            with self.part.open("wb") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-                    yield chunk
-                out.flush()
-                os.fsync(out.fileno())
+            out = self._attempt("open", self._open_part)
+            for chunk in chunks:
+                if out is not None and self._attempt("write", partial(out.write, chunk)) is None:
+                    self._close(out)
+                    out = None
+                yield chunk
             read = version()
-            if read is not None:
-                final = self._cache._path(self._key, self._fmt, read)
-                os.replace(self.part, final)
-                for old in self._cache.directory.glob(f"{self._key}.*.{self._fmt}"):
-                    if old != final:
-                        with suppress(FileNotFoundError):
-                            old.unlink()
+            if out is not None and read is not None:
+                self._attempt("store", partial(self._store, out, read))
         finally:
+            if out is not None:
+                self._close(out)
             close = getattr(chunks, "close", None)
             if close is not None:
                 close()  # the export's own transaction and temporary files, when it was cut short
-            with suppress(FileNotFoundError):
+            with suppress(OSError):
                 self.part.unlink()
             self.abandon()
+
+    def _open_part(self) -> BinaryIO:
+        return self.part.open("wb")
+
+    def _store(self, out: BinaryIO, version: str) -> None:
+        out.flush()
+        os.fsync(out.fileno())
+        out.close()
+        final = self._cache._path(self._key, self._fmt, version)
+        os.replace(self.part, final)
+        for old in self._cache.directory.glob(f"{self._key}.*.{self._fmt}"):
+            if old != final:
+                with suppress(FileNotFoundError):
+                    old.unlink()
+
+    def _attempt(self, what: str, step: Callable[[], _T]) -> _T | None:
+        """A step of keeping the file; on a disk error None (the export goes on, not kept)."""
+        try:
+            return step()
+        except OSError as exc:
+            logger.warning("export cache: cannot %s %s (%s); this export is not kept", what, self.part, exc)
+            return None
+
+    @staticmethod
+    def _close(out: BinaryIO) -> None:
+        with suppress(OSError):
+            out.close()
 
     def abandon(self) -> None:
         """Give the lock back without storing anything (idempotent)."""

@@ -259,6 +259,9 @@ def _public_export(
         except BaseException:
             slot.release()
             raise
+        if builder is None:  # the cache directory cannot be used: send the export without keeping it
+            slot.release()
+            return _built(request, client, build, public=True, tag=tag)
         cached = cache.open(fmt, filters.lang, version)  # stored by another request meanwhile?
         if cached is None:
             return _cache_and_send(builder, slot, engine, filters, fmt, tag)

@@ -213,3 +213,18 @@ def test_public_exports_weigh_more_than_one_request(make_client: MakeClient) -> 
     assert limited.get(f"{PUBLIC}.csv?theme=x").status_code == 200  # 20 of 25
     refused = limited.get(f"{PUBLIC}.json?theme=x")  # 30: over the limit, though only 3 requests
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+
+
+def test_an_unusable_cache_directory_only_costs_the_caching(
+    engine: Engine, make_app: Callable[..., FastAPI], tmp_path: Path
+) -> None:
+    import_records(engine, [record("plain", "<p>1. Ratify the convention.</p>")])
+    occupied = tmp_path / "not-a-directory"
+    occupied.write_text("a file where the cache directory should be")
+    app = make_app(export_cache_dir=str(occupied))
+    with TestClient(app) as public, BatchGate(app.state.engine) as gate:
+        for _ in range(2):
+            response = public.get(f"{PUBLIC}.csv")
+            assert response.status_code == 200 and len(csv_rows(response.content)) == 1
+        assert gate.count == 2  # built each time: nothing could be kept
+    assert occupied.read_text() == "a file where the cache directory should be"
