@@ -1,0 +1,98 @@
+"""What every ``nrtd`` command shares: exit codes, stderr, settings and the database, country options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from app.core.config import Settings, get_settings
+
+if TYPE_CHECKING:  # SQLAlchemy loads only in the commands that use the database
+    from sqlalchemy import Engine
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+
+# Plain help (not typer's rich panels, which label every flag, --help included, "<bool>"); -h as --help.
+HELP: dict[str, object] = {"help_option_names": ["-h", "--help"]}
+err = Console(stderr=True)
+
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        help="State to keep: its name (as UHRI spells it or a common one) or ISO code (default NRTD_COUNTRY)",
+    ),
+]
+AllOpt = Annotated[
+    bool, typer.Option("--all-countries", help="Keep every State's recommendations (not with --country)")
+]
+AllowEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty", help="Succeed even when no record of the file concerns the State (else exit 1)"
+    ),
+]
+AllowWithdrawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-withdraw",
+        help="Let a full export withdraw more than NRTD_IMPORT_MAX_WITHDRAW_SHARE of the stored records",
+    ),
+]
+
+
+def settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "NRTD_" + "_".join(str(part) for part in error["loc"]).upper()
+            err.print(f"[red]setting {name}: {error['msg']}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def say(message: str, style: str | None = None) -> None:
+    """One message on stderr as it is: no markup, no highlighting, never wrapped (one line stays one)."""
+    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def database(*, schema: bool = True) -> Engine:
+    """The engine once the database answered; else one line naming NRTD_DATABASE_URL, exit 2."""
+    from app.cli.connection import DatabaseUnusable, usable_engine
+
+    try:
+        return usable_engine(settings_or_exit().database_url, schema=schema)
+    except DatabaseUnusable as exc:
+        say(str(exc), "red")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def known_country(country: str, origin: str = "--country") -> str:
+    """A State given on the command line as UHRI's name; a typo exits 2 naming the closest ones."""
+    from app.taxonomies.countries import UnknownCountry, resolve_known_country
+
+    try:
+        return resolve_known_country(country)
+    except UnknownCountry as exc:
+        say(f"{origin}: {exc}", "red")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def exclusive(country: str | None, all_countries: bool) -> None:
+    if country and all_countries:
+        say("--country and --all-countries exclude each other: give one of them", "red")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container running with an unnamed uid)
+        return "unknown"

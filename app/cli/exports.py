@@ -1,0 +1,119 @@
+"""``nrtd export csv``: the CSV template (or XLSX), written beside its name and moved there at the end."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal, TextIO
+
+import typer
+
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, database, err, known_country
+
+export_cli = typer.Typer(help="Export recommendations (read only).", rich_markup_mode=None)
+
+
+@export_cli.command("csv")
+def export_csv_cmd(
+    file: Annotated[
+        str, typer.Argument(help="Where to write: FILE.csv, FILE.xlsx, or - for CSV on standard output")
+    ],
+    source: Annotated[
+        Literal["manual", "upr-info", "uhri"] | None,
+        typer.Option(
+            "--source",
+            help="Only this source's recommendations (manual: the ones imported from the template)",
+        ),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Only the recommendations concerning this State (name or ISO code)"),
+    ] = None,
+    include_withdrawn: Annotated[
+        bool, typer.Option("--include-withdrawn", help="Also the recommendations the feed withdrew")
+    ] = False,
+) -> None:
+    """Export recommendations in the CSV template, one row each, texts in text_<language> columns
+    (CSV: UTF-8 with BOM, which `nrtd import csv` reads back; or XLSX)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from importers.csv_export import export_template_csv, export_template_xlsx
+
+    kind = "csv" if file == "-" else Path(file).suffix.lower().removeprefix(".")
+    if kind not in ("csv", "xlsx"):
+        err.print(
+            f"FILE: cannot write {Path(file).suffix or 'a file without an extension'}: "
+            "name a .csv or .xlsx file, or - for CSV on standard output",
+            style="red",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    engine = database()  # bad settings or an unreachable database exit 2 with the reason
+    if country:
+        country = known_country(country)
+
+    left_out: list[int] = []
+
+    def skipped(rec_id: int, reason: str) -> None:
+        left_out.append(rec_id)
+        err.print(f"recommendation {rec_id} not exported: {reason}", style="yellow", markup=False)
+
+    def to_csv(out: TextIO) -> int:
+        return export_template_csv(
+            engine, out, source=source, country=country, include_withdrawn=include_withdrawn, on_skip=skipped
+        )
+
+    def to_xlsx(path: Path) -> int:
+        return export_template_xlsx(
+            engine, path, source=source, country=country, include_withdrawn=include_withdrawn, on_skip=skipped
+        )
+
+    try:
+        count = _export_xlsx_to(Path(file), to_xlsx) if kind == "xlsx" else _export_to(file, to_csv)
+    except (OSError, SQLAlchemyError) as exc:
+        err.print(f"export failed: {type(exc).__name__}: {exc}", style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    where = "standard output" if file == "-" else file
+    rows = f"{count} row{'' if count == 1 else 's'}"
+    note = f"; {len(left_out)} left out (named above)" if left_out else ""
+    message = f"exported {count} recommendations: {rows} in {where}{note}"
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _export_xlsx_to(path: Path, export: Callable[[Path], int]) -> int:
+    """Like ``_export_to``: written beside ``path`` and moved onto it once complete."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        count = export(partial)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _export_to(file: str, export: Callable[[TextIO], int]) -> int:
+    """Run ``export`` on ``file`` (or standard output for "-"), UTF-8 with a BOM as the template download.
+
+    A file is written beside its final name and moved there at the end, so a failed export leaves
+    any earlier file in place and no half-written one.
+    """
+    if file == "-":
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+        try:
+            return export(out)
+        finally:
+            out.flush()
+            out.detach()
+    path = Path(file)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+            count = export(out)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count

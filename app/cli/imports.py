@@ -1,0 +1,229 @@
+"""``nrtd import ...`` and ``nrtd demo load``: one run at a time, a failed run writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import ValidationError
+
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    AllOpt,
+    AllowEmptyOpt,
+    AllowWithdrawOpt,
+    CountryOpt,
+    database,
+    err,
+    exclusive,
+    say,
+    settings_or_exit,
+)
+from app.core.config import Settings
+from app.core.errors import ImportFailed, ImportLocked
+
+if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the commands that use them
+    from importers.progress import Progress as ProgressCallback
+    from importers.run import RunSummary
+
+import_cli = typer.Typer(
+    help="Import recommendations (one run at a time; a failed run writes nothing).", rich_markup_mode=None
+)
+demo_cli = typer.Typer(help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None)
+SHOWN_REJECTIONS = 20
+
+
+@contextmanager
+def _progress() -> Iterator[ProgressCallback]:
+    """A bar on a terminal (bytes, then records); elsewhere only the notices, one line each."""
+    from app.cli.progress import BarProgress, NoticePrinter, progress_bar
+
+    if not err.is_terminal:
+        yield NoticePrinter(err)
+        return
+    with progress_bar(err) as bar:
+        yield BarProgress(bar)
+
+
+def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
+    from importers.run import ImportUsageError
+
+    try:
+        with _progress() as progress:
+            summary = run(progress)
+    except ImportLocked as exc:
+        say(f"{exc.detail}; not started", "yellow")
+        raise typer.Exit(EXIT_LOCKED) from None
+    except ImportUsageError as exc:
+        say(exc.detail, "red")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ImportFailed as exc:
+        say(exc.detail, "red")
+        raise typer.Exit(EXIT_FAILED) from None
+    print(summary.line())
+    _print_rejections(summary)
+    if not summary.ok:
+        # Loud on stderr too: the summary line may go to a log nobody reads.
+        say(summary.message or "the run failed", "red")
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_rejections(summary: RunSummary) -> None:
+    """Why records were rejected, not only how many: the first few, then where to find the rest."""
+    total = summary.counts.rejected
+    if not total:
+        return
+    say(f"{total} record{'s' if total != 1 else ''} rejected:")
+    for rejection in summary.rejections[:SHOWN_REJECTIONS]:
+        record = f" ({rejection.external_id})" if rejection.external_id else ""
+        say(f"  {rejection.input_position}{record}: {rejection.reason}")
+    rest = total - len(summary.rejections[:SHOWN_REJECTIONS])
+    if summary.ok:
+        where = f"all in GET /api/v1/import-runs/{summary.run_id}"
+        say(f"  ... and {rest} more; {where}" if rest else f"  ({where})")
+    elif rest:
+        say(f"  ... and {rest} more (the failed run kept none of them)")
+
+
+@import_cli.command("uhri")
+def import_uhri_cmd(
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="Path or URL of a UHRI export (.json full export or .xlsx); {lang} for several languages"
+        ),
+    ] = None,
+    country: CountryOpt = None,
+    all_countries: AllOpt = False,
+    languages: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated languages, first is primary (default NRTD_UHRI_LANGUAGES)"),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option("--partial", help="The file is not a full export: never mark missing records withdrawn"),
+    ] = False,
+    allow_withdraw: AllowWithdrawOpt = False,
+    allow_empty: AllowEmptyOpt = False,
+) -> None:
+    """Import the UHRI export (default: NRTD_UHRI_URL)."""
+    from importers.run import import_uhri
+
+    settings = settings_or_exit()
+    exclusive(country, all_countries)
+    langs = None
+    if languages:
+        try:
+            langs = Settings(uhri_languages=languages).languages
+        except ValidationError as exc:
+            say(f"--languages: {exc.errors()[0]['msg']}", "red")
+            raise typer.Exit(EXIT_USAGE) from None
+    engine = database()
+    _finish(
+        lambda progress: import_uhri(
+            engine,
+            settings,
+            source,
+            country=country,
+            all_countries=all_countries,
+            languages=langs,
+            partial=partial,
+            allow_withdraw=allow_withdraw,
+            allow_empty=allow_empty,
+            progress=progress,
+        )
+    )
+
+
+# The bundled synthetic feed (app/data/sample/README.md); `nrtd demo load` is its only way in.
+SAMPLE_EXPORT = Path(__file__).resolve().parent.parent / "data" / "sample" / "export-full-{lang}.json"
+
+
+@demo_cli.command("load")
+def demo_load_cmd(
+    country: Annotated[str, typer.Option("--country", help="The sample's State to load")] = "Peru",
+) -> None:
+    """Load the bundled synthetic sample, only into a demo database (NRTD_DEMO=true) holding no
+    recommendation yet; a database with records is left as it is (exit 0)."""
+    from sqlalchemy import func, select
+
+    from app.models import Recommendation
+    from importers.run import import_uhri
+
+    settings = settings_or_exit()
+    if not settings.demo:
+        say(
+            "the sample is synthetic and only for a demo instance: set NRTD_DEMO=true and a database of "
+            "its own (make run uses sqlite:///./demo.db)",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
+    engine = database()
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
+    if stored:
+        say(f"the database already holds {stored} recommendations: the sample is not loaded")
+        return
+    _finish(
+        lambda progress: import_uhri(
+            engine, settings, str(SAMPLE_EXPORT), country=country, languages=["en", "fr"], progress=progress
+        )
+    )
+
+
+@import_cli.command("upr-info")
+def import_upr_info_cmd(
+    file: Annotated[Path, typer.Argument(help="UPR Info database CSV", exists=True, dir_okay=False)],
+    country: CountryOpt = None,
+    all_countries: AllOpt = False,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (e.g. cp1252, mac_roman); detected when omitted")
+    ] = None,
+    allow_empty: AllowEmptyOpt = False,
+) -> None:
+    """Import a UPR Info database CSV export (never a full export: it withdraws nothing)."""
+    from importers.run import import_upr_info
+
+    settings = settings_or_exit()
+    exclusive(country, all_countries)
+    engine = database()
+    _finish(
+        lambda progress: import_upr_info(
+            engine,
+            settings,
+            file,
+            country=country,
+            all_countries=all_countries,
+            encoding=encoding,
+            allow_empty=allow_empty,
+            progress=progress,
+        )
+    )
+
+
+@import_cli.command("csv")
+def import_csv_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="CSV in the project's template (see docs/csv-template.md)", exists=True)
+    ],
+    country: Annotated[
+        str | None,
+        typer.Option("--country", help="Only the rows concerning this State (name or ISO code)"),
+    ] = None,
+    allow_empty: AllowEmptyOpt = False,
+) -> None:
+    """Import manual recommendations (regional mechanisms and others) from the CSV template."""
+    from importers.run import import_csv_template
+
+    settings = settings_or_exit()
+    engine = database()
+    _finish(
+        lambda progress: import_csv_template(
+            engine, settings, file, country=country, allow_empty=allow_empty, progress=progress
+        )
+    )

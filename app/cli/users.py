@@ -1,0 +1,93 @@
+"""``nrtd users ...``: accounts from the shell (the first admin, for one), through the API's services."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, database, err, os_user, settings_or_exit
+
+users_cli = typer.Typer(
+    help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
+)
+
+
+@users_cli.command("create")
+def users_create_cmd(
+    email: Annotated[str, typer.Argument(help="The new user's email (their login name)")],
+    role: Annotated[str, typer.Option("--role", help="admin, coordinator, focal_point or reader")],
+    entity: Annotated[
+        int | None, typer.Option("--entity", help="Id of the user's entity (required for focal_point)")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The user's full name")] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input (one line)"),
+    ] = False,
+) -> None:
+    """Create a user and print their id. The password comes on standard input, never as an argument."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.auth.actor import Actor
+    from app.core.db import session_scope
+    from app.core.errors import Conflict, DomainError
+    from app.users.schemas import UserCreate
+    from app.users.service import create_user
+
+    settings_or_exit()  # bad settings exit 2 with the reason
+    if not password_stdin:
+        err.print("give the password on standard input with --password-stdin", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    try:
+        data = UserCreate(email=email, role=role, entity_id=entity, full_name=name, password=password)
+    except ValidationError as exc:
+        option = {"email": "EMAIL", "role": "--role", "entity_id": "--entity", "full_name": "--name"}
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "input"
+            reason = error["msg"].removeprefix("Value error, ")
+            err.print(f"{option.get(field, field)}: {reason}", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    actor = Actor(role="admin", label=f"cli:{os_user()}")
+    engine = database()
+    try:
+        with session_scope(engine) as session:
+            user, _etag = create_user(session, actor, data)
+    except Conflict as exc:
+        err.print(exc.detail, style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except IntegrityError:  # created meanwhile by someone else
+        err.print(f"a user with the email {data.email} already exists", style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    except DomainError as exc:
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors) or exc.detail
+        err.print(reasons.replace("entity_id", "--entity"), style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"created {user.role} {user.email}", markup=False, highlight=False)
+    print(user.id)
+
+
+@users_cli.command("unlock")
+def users_unlock_cmd(
+    email: Annotated[str, typer.Argument(help="The email of the account to unlock")],
+) -> None:
+    """Forget an account's failed logins, so no address has to wait to log in to it (audited)."""
+    from app.auth.actor import Actor
+    from app.core.db import session_scope
+    from app.core.errors import NotFound
+    from app.users.service import unlock_user
+
+    engine = database()
+    actor = Actor(role="admin", label=f"cli:{os_user()}")
+    try:
+        with session_scope(engine) as session:
+            cleared = unlock_user(session, actor, email)
+    except NotFound as exc:
+        err.print(exc.detail, style="red", markup=False)
+        raise typer.Exit(EXIT_FAILED) from None
+    err.print(
+        f"unlocked {email.strip().lower()}: forgot {cleared} failed logins", markup=False, highlight=False
+    )
