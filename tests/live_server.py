@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from app.core.config import Settings
 from app.main import create_app
@@ -16,7 +17,13 @@ from app.main import create_app
 @contextmanager
 def live_server(settings: Settings) -> Iterator[str]:
     """Serve the app for the duration of the block; yields its base URL."""
-    app = create_app(settings)
+    with serve_app(create_app(settings)) as base:
+        yield base
+
+
+@contextmanager
+def serve_app(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` (a test's own, to watch its engine or state) for the block; yields its base URL."""
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )

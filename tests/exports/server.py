@@ -1,46 +1,22 @@
 """An app of the test's own served by a real uvicorn, so the test can watch its engine and slots.
 
-``tests/live_server.py`` builds the app itself; these tests need the app object too (to count the
-export's queries on its engine and see its running exports).
+These tests need the app object (to count the export's queries on its engine and see its running
+exports), so they serve it with ``tests.live_server.serve_app``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, event
 
 from app.exports.limits import ExportSlots
 
 BATCH_QUERY = "ORDER BY recommendations.sort_date DESC, recommendations.id DESC"
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on a free port of 127.0.0.1 for the block; yields its base URL."""
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.engine.dispose()
 
 
 def running(app: FastAPI) -> int:

@@ -18,8 +18,9 @@ from sqlalchemy import Engine
 from app.core.config import Settings
 from app.main import create_app
 from tests.exports.files import csv_rows
-from tests.exports.server import BatchGate, running, serve, stopping, wait_until
+from tests.exports.server import BatchGate, running, stopping, wait_until
 from tests.factories import import_records, record
+from tests.live_server import serve_app
 from tests.public.conftest import MakeClient
 
 PUBLIC = "/api/v1/public/exports/recommendations"
@@ -82,7 +83,7 @@ def test_an_export_stops_when_its_client_leaves(
     def told_to_stop() -> bool:
         return stopping(app)
 
-    with serve(app) as base, BatchGate(app.state.engine) as gate:
+    with serve_app(app) as base, BatchGate(app.state.engine) as gate:
         # Each batch waits until the export is told to stop: it cannot have finished before its
         # client left, whatever the machine's speed.
         gate.hold(1, until=told_to_stop)
@@ -109,7 +110,7 @@ def test_exports_are_capped_per_client_and_in_all(
 ) -> None:
     app = make_app(export_concurrency=2, export_concurrency_per_client=1)
     coordinator, admin = headers_for("coordinator"), headers_for("admin")
-    with serve(app) as base, BatchGate(app.state.engine) as gate, httpx.Client(base_url=base) as http:
+    with serve_app(app) as base, BatchGate(app.state.engine) as gate, httpx.Client(base_url=base) as http:
         gate.hold(1)  # every export waits at its first batch: all of them stay running
         with http.stream("GET", f"{PUBLIC}.csv?mechanism=CRC") as first:
             assert first.status_code == 200
@@ -168,7 +169,7 @@ def test_one_build_of_the_full_export_at_a_time(
     cache_dir: Path,
 ) -> None:
     app = make_app()
-    with serve(app) as base, BatchGate(app.state.engine) as gate, httpx.Client(base_url=base) as http:
+    with serve_app(app) as base, BatchGate(app.state.engine) as gate, httpx.Client(base_url=base) as http:
         gate.hold(1)
         with http.stream("GET", f"{PUBLIC}.json") as building:
             assert building.status_code == 200
@@ -193,7 +194,7 @@ def test_a_build_whose_client_leaves_keeps_no_half_file(
     def told_to_stop() -> bool:
         return stopping(app)
 
-    with serve(app) as base, BatchGate(app.state.engine) as gate:
+    with serve_app(app) as base, BatchGate(app.state.engine) as gate:
         gate.hold(1, until=told_to_stop)
         _leave_after_headers(base, f"{PUBLIC}.csv")
         wait_until(lambda: running(app) == 0, "the build stops")
