@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve.
 # Run it against `make run` after creating the first admin:
-#   printf 'a long admin passphrase\n' | .venv/bin/nrtd users create admin@example.org --role admin --password-stdin
+#   printf 'a long admin passphrase\n' | NRTD_DATABASE_URL=sqlite:///./demo.db .venv/bin/nrtd users create admin@example.org --role admin --password-stdin
 #   bash docs/worked-example.sh
 set -euo pipefail
 B=${NRTD_API:-http://127.0.0.1:8000/api/v1}
