@@ -91,3 +91,17 @@ def settings(database_url: str, export_cache_dir: Path) -> Settings:
     return Settings(
         database_url=database_url, country="Peru", uhri_languages="en", export_cache_dir=str(export_cache_dir)
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that use the test database: the others (parsers, downloads,
+    command-line usage, headers) do exactly the same on either run, and the SQLite run has them."""
+    if os.environ.get("NRTD_TEST_DB", "sqlite") != "postgresql":
+        return
+    kept, elsewhere = [], []
+    for item in items:
+        uses_database = "database_url" in getattr(item, "fixturenames", ())
+        (kept if uses_database else elsewhere).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = kept
