@@ -98,7 +98,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     command-line usage, headers) do exactly the same on either run, and the SQLite run has them."""
     if os.environ.get("NRTD_TEST_DB", "sqlite") != "postgresql":
         return
-    kept, elsewhere = [], []
+    kept: list[pytest.Item] = []
+    elsewhere: list[pytest.Item] = []
     for item in items:
         uses_database = "database_url" in getattr(item, "fixturenames", ())
         (kept if uses_database else elsewhere).append(item)
