@@ -24,8 +24,9 @@ CsvLayout = Literal["open-data", "template"]
 _FORMAT = Field(
     "open-data",
     description="`open-data` (default): every column, one row per recommendation; `template`: the "
-    "CSV import template's columns only, one row per language of each text, so the file imports "
-    "back with `nrtd import csv` (`lang` does not apply)",
+    "CSV import template's columns only, one row per recommendation with a `text_<language>` column "
+    "per language (as `nrtd export csv` writes it), so the file imports back with `nrtd import csv` "
+    "(`lang` does not apply)",
 )
 
 

@@ -24,6 +24,7 @@ from app.exports.limits import ExportCancelled
 from app.exports.rows import BATCH_SIZE, recommendation_batches
 from app.exports.schemas import PublicExportRow, StaffExportRow
 from app.exports.template_csv import MechanismSpellings, read_snapshot, template_batches
+from app.exports.template_table import selection_languages
 from app.exports.writers import (
     CSV_MEDIA_TYPE,
     JSON_MEDIA_TYPE,
@@ -34,7 +35,6 @@ from app.exports.writers import (
     template_csv_chunks,
     xlsx_chunks,
 )
-from app.imports.template import TEMPLATE_COLUMNS
 from app.recommendations.filters import filter_conditions
 from app.recommendations.schemas import RecommendationListParams
 
@@ -118,13 +118,19 @@ def template_export(
     batch_size: int = BATCH_SIZE,
     stop: threading.Event | None = None,
 ) -> ExportFile:
-    """The filtered list in the CSV import template's columns, so the file imports back (staff)."""
+    """The filtered list in the CSV import template, so the file imports back (staff): the same
+    table as ``nrtd export csv`` writes (``app.exports.template_table``), one row per recommendation
+    with a ``text_<language>`` column per language the selection has texts in.
+
+    The header's languages come from one query over the selection (a DISTINCT over the texts'
+    primary key, read from the index alone) in the export's snapshot, before the first batch."""
     conditions = conditions_for(params, engine.dialect.name, public=False)
 
     def skipped(rec_id: int, reason: str) -> None:
         logger.warning("recommendation %s left out of the template export: %s", rec_id, reason)
 
     def chunks(conn: Connection) -> Iterator[bytes]:
+        languages = selection_languages(conn, conditions)
         batches = _stoppable(
             template_batches(
                 conn,
@@ -136,7 +142,7 @@ def template_export(
             ),
             stop,
         )
-        return template_csv_chunks(TEMPLATE_COLUMNS, batches)
+        return template_csv_chunks(languages, batches)
 
     return ExportFile(
         _filename("nrtd-recommendations-template", "csv"), CSV_MEDIA_TYPE, _streamed(engine, chunks)

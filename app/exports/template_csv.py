@@ -1,7 +1,8 @@
 """Stored recommendations written in the project's CSV import template, so the file imports back unchanged.
 
 The API's template export (``GET /api/v1/exports/recommendations.csv?format=template``) and the
-``nrtd export csv`` command (``importers.csv_export``) both use this module; it lives in ``app/``
+``nrtd export csv`` command (``importers.csv_export``) both read the rows with this module and write
+them with ``app.exports.template_table`` (one row per recommendation); it lives in ``app/``
 because ``app/`` may not import ``importers/``, which reads the format back
 (``importers.csv_template``). The columns are ``app.imports.template.TEMPLATE_COLUMNS``; the
 format is documented in docs/csv-template.md.
@@ -14,8 +15,9 @@ What is written, and why it reads back as the same recommendation (docs/csv-temp
   one of the mechanism's stored spellings (the code or the name preferred, see
   ``MechanismSpellings``).
 - list cells: the stored term labels; SDGs as their codes; UPR Info issues have no column.
-- ``text``: each language's text, one row per language: manual ones as imported, the feeds' as
-  plain text (``app.exports.template_table`` writes the languages side by side instead).
+- the texts: manual ones as imported, the feeds' as plain text. ``write_template_rows`` writes
+  them one row per language (the template's rows-below form, which the import also reads); the
+  exports write them side by side with ``app.exports.template_table``.
 
 A label containing ``;`` (the template's list separator) is written with ``,`` in its place: the
 term key ignores punctuation, so the import finds the same term. A recommendation that still cannot

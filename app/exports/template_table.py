@@ -5,8 +5,10 @@ The columns are the CSV template's (``app.imports.template.TEMPLATE_COLUMNS``) w
 (``text_en``, ``text_fr`` ...; the six UN languages first, in UHRI's order, then the others).
 ``importers.csv_template`` reads such a file back; the rows are built from the same
 ``TemplateRow`` as the one-row-per-language form (``template_csv``), so both carry the same cells.
-Written as CSV (``write_table_csv``) or as an XLSX workbook streamed row by row
-(``write_table_xlsx``, openpyxl's write-only mode: memory stays flat whatever the row count).
+``table_columns`` and ``table_cells`` are the one rule for the header and the rows: ``nrtd export
+csv`` writes them as CSV (``write_table_csv``) or as an XLSX workbook streamed row by row
+(``write_table_xlsx``, openpyxl's write-only mode: memory stays flat whatever the row count), the
+API's template export streams them batch by batch (``app.exports.writers.template_csv_chunks``).
 """
 
 from __future__ import annotations
@@ -38,11 +40,14 @@ def text_column(language: str) -> str:
 
 
 def table_columns(languages: Sequence[str]) -> list[str]:
-    """The header: the template's columns, with a text column per language where ``text`` is."""
+    """The header: the template's columns, with a text column per language where ``text`` is.
+
+    With no language (nothing selected) ``text`` itself stays: a header without any text column
+    is refused by the import, and an empty export should read back as nothing to do."""
     columns: list[str] = []
     for name in TEMPLATE_COLUMNS:
         if name == "text":
-            columns.extend(text_column(language) for language in languages)
+            columns.extend([text_column(language) for language in languages] or ["text"])
         elif name != "language":
             columns.append(name)
     return columns

@@ -29,7 +29,8 @@ from pydantic import BaseModel
 
 from app.exports.limits import ExportCancelled
 from app.exports.schemas import ExportCluster, ExportEntity
-from app.exports.template_csv import TemplateRecord, guard_formula, template_rows
+from app.exports.template_csv import TemplateRecord, guard_formula
+from app.exports.template_table import table_cells, table_columns
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
@@ -97,9 +98,12 @@ def csv_chunks(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
 
 
 def template_csv_chunks(
-    columns: Sequence[str], records: Iterable[Sequence[TemplateRecord]]
+    languages: Sequence[str], records: Iterable[Sequence[TemplateRecord]]
 ) -> Iterator[bytes]:
-    """The CSV import template (one row per language), UTF-8 with a byte-order mark."""
+    """The CSV import template as ``nrtd export csv`` writes it, UTF-8 with a byte-order mark: one
+    row per recommendation, a ``text_<language>`` column per language of ``languages``. The header
+    and the cells are ``app.exports.template_table``'s (formulas guarded there)."""
+    columns = table_columns(languages)
     lines = _Lines()
     writer = csv.writer(lines, lineterminator="\r\n")
     lines.write(BOM)
@@ -107,7 +111,7 @@ def template_csv_chunks(
     yield lines.take()
     for batch in records:
         for record in batch:
-            writer.writerows(template_rows(record))
+            writer.writerow(table_cells(record, columns))
         del batch
         yield lines.take()
 

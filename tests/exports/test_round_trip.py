@@ -1,9 +1,11 @@
-"""The staff CSV export in the template layout imports back through the CSV import: nothing changes."""
+"""The staff CSV export in the template layout (as `nrtd export csv` writes it) imports back: nothing changes."""
 
 # ruff: noqa: E501
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from app.imports.template import TEMPLATE_COLUMNS
+from importers.csv_export import export_template_csv
 from importers.csv_template import read_csv_template
 from importers.record import MalformedInput
 from importers.run import RunSummary, import_csv_template
@@ -62,6 +64,15 @@ def manual(engine: Engine, settings: Settings, tmp_path: Path, client: TestClien
     return engine
 
 
+def _header(*languages: str) -> list[str]:
+    return [
+        *("external_id", "mechanism", "type", "symbol"),
+        *(f"text_{language}" for language in languages),
+        *("publication_date", "countries", "regions", "themes", "affected_persons", "sdgs"),
+        *("recommending_states", "recommending_regions", "upr_session", "position"),
+    ]
+
+
 def test_the_template_export_imports_back_without_changing_anything(
     manual: Engine, client: TestClient, settings: Settings, tmp_path: Path
 ) -> None:
@@ -71,10 +82,9 @@ def test_the_template_export_imports_back_without_changing_anything(
     assert response.headers["content-disposition"].startswith(
         'attachment; filename="nrtd-recommendations-template-'
     )
-    assert csv_header(response.content) == list(TEMPLATE_COLUMNS)
+    assert csv_header(response.content) == _header("en", "fr", "es")
     rows = csv_rows(response.content)
-    assert len(rows) == MANUAL_COUNT + 2  # a row per text: the ACHPR one has two
-    assert len({row["external_id"] for row in rows}) == MANUAL_COUNT + 1
+    assert len(rows) == len({row["external_id"] for row in rows}) == MANUAL_COUNT + 1  # one row each
     path = tmp_path / "export.csv"
     path.write_bytes(response.content)
     before = snapshot(manual, skip=WRITES)
@@ -86,14 +96,74 @@ def test_the_template_export_imports_back_without_changing_anything(
     assert snapshot(manual, skip=WRITES) == before
 
 
+def test_a_recommendation_s_languages_are_side_by_side_on_its_one_row(
+    manual: Engine, client: TestClient
+) -> None:
+    rows = csv_rows(client.get(f"{STAFF}.csv?format=template&source=manual").content)
+
+    achpr = [row for row in rows if row["external_id"] == "ACHPR-LSO-2023-17"]
+    assert len(achpr) == 1
+    assert achpr[0]["text_en"].startswith("17. Criminalise marital rape, in line with:\n- Article 4")
+    assert achpr[0]["text_fr"] == "17. Ériger le viol conjugal en infraction."
+    assert achpr[0]["text_es"] == ""
+    assert achpr[0]["countries"] == "Lesotho; South Africa"
+    assert achpr[0]["sdgs"] == "5.2; 16.a"
+    (made,) = [row for row in rows if row["mechanism"] == "NHRI-X"]
+    assert (made["text_en"], made["text_fr"], made["text_es"]) == (
+        "Publish the prison inspection reports.",
+        "",
+        "",
+    )
+
+
+def test_the_template_export_is_the_cli_s_table(manual: Engine, client: TestClient) -> None:
+    """The same columns and cells as `nrtd export csv` (the command lists oldest first and may
+    prefer a mechanism's name: only the order and that cell may differ)."""
+    body = client.get(f"{STAFF}.csv?format=template&source=manual").content
+    out = io.StringIO(newline="")
+    assert export_template_csv(manual, out, source="manual") == MANUAL_COUNT + 1
+    cli = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+
+    def by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+        return {row["external_id"]: {**row, "mechanism": ""} for row in rows}
+
+    assert csv_header(body) == next(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert by_id(csv_rows(body)) == by_id(cli)
+
+
 def test_the_template_export_honours_the_filters(manual: Engine, client: TestClient) -> None:
-    rows = csv_rows(client.get(f"{STAFF}.csv?format=template&source=manual&mechanism=UPR").content)
+    body = client.get(f"{STAFF}.csv?format=template&source=manual&mechanism=UPR").content
+    assert csv_header(body) == _header("en")  # the languages of the selection only
+    rows = csv_rows(body)
     assert [row["external_id"] for row in rows] == ["UPR-PER-42-118.7"]
-    assert rows[0]["text"] == "'=Ratify the Optional Protocol (Norway);"  # guarded, and read back unguarded
+    assert (
+        rows[0]["text_en"] == "'=Ratify the Optional Protocol (Norway);"
+    )  # guarded, and read back unguarded
     assert (rows[0]["upr_session"], rows[0]["position"]) == ("42", "supported")
+    body = client.get(f"{STAFF}.csv?format=template&source=manual&country=Peru").content
+    assert csv_header(body) == _header("en", "es")  # the UN languages in UHRI's order
+    assert {row["external_id"] for row in csv_rows(body)} >= {"UPR-PER-42-118.7", "DP-2024-3"}
+    body = client.get(f"{STAFF}.csv?format=template&type=observation").content
+    assert csv_header(body) == _header("es")
+    assert [row["mechanism"] for row in csv_rows(body)] == ["CIDH"]
     rows = csv_rows(client.get(f"{STAFF}.csv?format=template&status=in_progress").content)
     assert [row["mechanism"] for row in rows] == ["NHRI-X"]
-    assert csv_rows(client.get(f"{STAFF}.csv?format=template&theme=nothing-such").content) == []
+
+
+def test_an_empty_template_export_imports_as_nothing(
+    manual: Engine, client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    body = client.get(f"{STAFF}.csv?format=template&theme=nothing-such").content
+    assert csv_rows(body) == []
+    assert csv_header(body) == ["external_id", "mechanism", "type", "symbol", "text", *_header()[4:]]
+    path = tmp_path / "empty.csv"
+    path.write_bytes(body)
+    before = snapshot(manual, skip=WRITES)
+
+    summary = _ok(import_csv_template(manual, settings, path))
+
+    assert (summary.counts.created, summary.counts.updated, summary.counts.unchanged) == (0, 0, 0)
+    assert snapshot(manual, skip=WRITES) == before
 
 
 def test_the_open_data_csv_is_not_the_import_template(

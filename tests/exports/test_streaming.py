@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
 from app.exports import service
+from app.exports.limits import ExportCancelled
 from app.recommendations.schemas import RecommendationListParams
 from tests.exports.files import STAFF, csv_rows, json_rows, xlsx_rows
 from tests.factories import import_records, record
@@ -47,6 +49,19 @@ def batch_queries(engine: Engine) -> Iterator[list[str]]:
     def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if "ORDER BY recommendations.sort_date DESC, recommendations.id DESC" in statement:
             seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record_statement)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record_statement)
+
+
+@pytest.fixture
+def engine_statements(engine: Engine) -> Iterator[list[str]]:
+    """Every statement run on the engine."""
+    seen: list[str] = []
+
+    def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", record_statement)
     yield seen
@@ -128,3 +143,47 @@ def test_the_api_streams_the_same_file(many: Engine, client: TestClient) -> None
     assert len(json_rows(client.get(f"{STAFF}.json").content)) == COUNT
     header, rows = xlsx_rows(client.get(f"{STAFF}.xlsx").content)
     assert len(rows) == COUNT and header[0] == "id"
+
+
+def _template(engine: Engine, batch_size: int, stop: threading.Event | None = None) -> Iterator[bytes]:
+    params = RecommendationListParams()
+    return service.template_export(engine, params, batch_size=batch_size, stop=stop).chunks
+
+
+def test_the_template_export_is_read_in_keyset_batches_after_one_language_query(
+    many: Engine, batch_queries: list[str], engine_statements: list[str]
+) -> None:
+    chunks = _template(many, 1000)
+    assert batch_queries == []
+
+    header = next(chunks)  # the header needs the selection's languages: one query, before any batch
+    assert len([s for s in engine_statements if "SELECT DISTINCT recommendation_texts.lang" in s]) == 1
+    assert batch_queries == []
+    body = header + b"".join(chunks)
+
+    assert len(batch_queries) == COUNT // 1000 + 1
+    assert len([s for s in engine_statements if "SELECT DISTINCT recommendation_texts.lang" in s]) == 1
+    rows = csv_rows(body)
+    assert len(rows) == COUNT and list(rows[0])[4] == "text_en"
+    assert "text" not in rows[0] and "language" not in rows[0]
+
+    # Told to stop (its client left), it ends before reading the next batch.
+    stop = threading.Event()
+    batch_queries.clear()
+    chunks = _template(many, 1000, stop)
+    next(chunks)  # the header
+    next(chunks)  # the first batch
+    stop.set()
+    with pytest.raises(ExportCancelled):
+        next(chunks)
+    assert len(batch_queries) == 1
+
+
+def test_the_template_export_is_never_held_in_memory(many: Engine) -> None:
+    for _ in zip(range(3), _template(many, 100), strict=False):
+        pass
+
+    peak, size = _peak_while_streaming(_template(many, 100))
+
+    assert size > DATA
+    assert peak < DATA / 4, (peak, DATA)
