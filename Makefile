@@ -37,9 +37,9 @@ run: install
 	$(DEMO_ENV) $(BIN)/nrtd demo load --country $(SAMPLE_COUNTRY)
 	$(DEMO_ENV) $(BIN)/nrtd serve --host 127.0.0.1 --port 8000
 
-## test: lint, type-check, then the whole suite on SQLite and on PostgreSQL (the two side by side)
-test: install lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
+## test: lint and type-check beside the whole suite on SQLite and on PostgreSQL (all three side by side)
+test: install
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgresql
 
 lint: install
 	$(BIN)/ruff check .
