@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import ASGIApp
 
+from app.apidocs.router import router as apidocs_router
 from app.audit.router import router as audit_router
 from app.auth.actor import EVERYONE, STAFF
 from app.auth.deps import roles
@@ -108,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Writes to an existing resource need `If-Match` with the ETag of the version you read."
         ),
         responses=PROBLEM_RESPONSES,
+        docs_url=None,  # served by app.apidocs, from the app's own files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = make_engine(
@@ -128,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_problem_media_type(app)
     _document_optional_credentials(app, f"{API_PREFIX}/public/")
     app.include_router(health_router)
+    app.include_router(apidocs_router)
     app.include_router(portal_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
     app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))

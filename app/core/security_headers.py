@@ -3,8 +3,8 @@
 The portal and the staff pages load scripts, styles and images from this origin only and have no
 inline script or style, so one strict policy fits every answer (JSON included: a JSON body opened in a
 browser runs nothing either). The interactive API documentation (/docs, /redoc) is FastAPI's page,
-which loads Swagger UI or ReDoc from a CDN and starts it with an inline script: it gets a policy that
-allows exactly that.
+which loads Swagger UI or ReDoc from this origin (app.apidocs) and starts it with an inline script: it
+gets a policy that allows exactly that, and nothing from elsewhere.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ STRICT_CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_CDN = "https://cdn.jsdelivr.net"
 DOCS_CSP = (
-    f"default-src 'self'; script-src 'self' 'unsafe-inline' {DOCS_CDN}; "
-    f"style-src 'self' 'unsafe-inline' {DOCS_CDN} https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc")
 
