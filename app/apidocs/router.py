@@ -1,7 +1,7 @@
 """The interactive API documentation (/docs: Swagger UI, /redoc: ReDoc) with its assets served by the
 app itself, so it works on an intranet or an air-gapped network (no CDN, no web fonts).
 
-The assets are the npm packages `swagger-ui-dist` 5.35.0 and `redoc` 3.0.1, vendored unchanged in
+The assets are the npm packages `swagger-ui-dist` 5.35.0 and `redoc` 2.5.4, vendored unchanged in
 ``static/`` with their licences.
 """
 
