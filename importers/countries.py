@@ -2,8 +2,8 @@
 
 UHRI names States as the UN does ("Pakistan"), but a few of its records carry an ISO 3166-1 alpha-2
 stub ("PK") instead. The names, the codes and the other spellings people write (``iso2_for``,
-``resolve_country_alias``, re-exported here) live in app/taxonomies/countries.py, which the API
-uses too.
+``resolve_country_alias``, re-exported here) live in app/taxonomies/country_names.py and
+app/taxonomies/countries.py, which the API uses too.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from app.taxonomies.countries import ISO2_NAMES
 from app.taxonomies.countries import iso2_for as iso2_for
 from app.taxonomies.countries import resolve_country_alias as resolve_country_alias
+from app.taxonomies.country_names import ISO2_NAMES
 from app.taxonomies.keys import label_key
 from importers.normalise import clean_label
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 import pytest
 
 from app.taxonomies.countries import (
-    ISO2_NAMES,
-    OBSERVER_NAMES,
-    UN_MEMBER_NAMES,
     UnknownCountry,
     iso2_for,
     resolve_country_alias,
     resolve_known_country,
 )
+from app.taxonomies.country_names import ISO2_NAMES, OBSERVER_NAMES, UN_MEMBER_NAMES
 from importers.countries import country_key, resolve_country
 
 

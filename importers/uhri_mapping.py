@@ -1,0 +1,226 @@
+"""Mapping of one UHRI export record (a parsed JSON object) onto a ``SourceRecord``.
+
+Each field is checked and cleaned on its own; a fault raises ``RecordError`` naming the field, which
+the reader in ``importers.uhri_json`` turns into a ``Rejection``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from importers.normalise import (
+    MAX_DOCUMENT_ID_CHARS,
+    MAX_SDG_LABEL_CHARS,
+    MAX_SYMBOL_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
+    clean_label,
+    clean_labels,
+    cycle_for_session,
+    html_to_text,
+    parse_date,
+    parse_datetime,
+    parse_int,
+    sdg_codes,
+    upr_position,
+)
+from importers.record import RecordError, SourceRecord
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+# Keyed on label_key-like text (case-folded, punctuation folded) so "- Recommendations",
+# "Recommendations" and "- concerns / observations" all land on the same type.
+_TYPES = {
+    "recommendations": "recommendation",
+    "recommendation": "recommendation",
+    "concerns observations": "observation",
+    "concerns observation": "observation",
+    "observations": "observation",
+    "observation": "observation",
+}
+_TYPE_KEY_DROP = re.compile(r"[^\w]+")
+
+_T = TypeVar("_T")
+
+
+def to_record(item: Any, position: str, lang: str) -> SourceRecord:
+    obj = as_object(item)
+    external_id = annotation_id(obj)
+    text = record_text(obj)
+    record_type = _annotation_type(obj)
+    mechanism = _field(obj, "Body", clean_label, required=True)
+    if not mechanism:
+        raise RecordError("Body: missing")
+
+    upr_session = _field(obj, "UprSession", _upr_session)
+    upr_cycle = _field(obj, "UprCycle", lambda value: parse_int(value, "UprCycle"))
+    if upr_cycle is None and upr_session is not None:
+        upr_cycle = cycle_for_session(upr_session)
+
+    return SourceRecord(
+        source="uhri",
+        external_id=external_id,
+        input_position=position,
+        type=record_type,
+        mechanism=mechanism,
+        texts={lang: text},
+        document_id=_optional_string(obj, "DocumentId", MAX_DOCUMENT_ID_CHARS),
+        symbol=_optional_string(obj, "Symbol", MAX_SYMBOL_CHARS),
+        publication_date=parse_date(obj.get("PublicationDate"), "PublicationDate"),
+        uhri_published_at=parse_datetime(obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri"),
+        countries=_labels(obj, "Countries"),
+        regions=_labels(obj, "Regions"),
+        themes=_labels(obj, "Themes"),
+        affected_persons=_labels(obj, "AffectedPersons"),
+        sdgs=_field(obj, "Sdgs", _sdgs),
+        upr_cycle=upr_cycle,
+        upr_session=upr_session,
+        position=_field(obj, "UprPositions", _position),
+        recommending_states=_labels(obj, "UprRecommendingCountry"),
+        recommending_regions=_labels(obj, "UprRecommendingRegions"),
+    )
+
+
+def as_object(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise RecordError(f"record: expected a JSON object, got {json_type(item)}")
+    return item
+
+
+def annotation_id(obj: dict[str, Any]) -> str:
+    if "AnnotationId" not in obj or obj["AnnotationId"] is None:
+        raise RecordError("AnnotationId: missing")
+    value = obj["AnnotationId"]
+    if not isinstance(value, str):
+        raise RecordError(f"AnnotationId: expected a string, got {json_type(value)}")
+    value = value.strip()
+    if not value:
+        raise RecordError("AnnotationId: missing")
+    if not _UUID.match(value):
+        raise RecordError(f"AnnotationId: not a UUID: {value[:60]!r}")
+    return value
+
+
+def external_id_or_none(item: Any) -> str | None:
+    """The record's id for a rejection, when it has a usable one despite the other fault."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        return annotation_id(item)
+    except RecordError:
+        return None
+
+
+def record_text(obj: dict[str, Any]) -> str:
+    """The original HTML, kept as published; only its plain-text form decides whether it is empty."""
+    if "Text" not in obj or obj["Text"] is None:
+        raise RecordError("Text: missing")
+    value = obj["Text"]
+    if not isinstance(value, str):
+        raise RecordError(f"Text: expected a string, got {json_type(value)}")
+    check_text(value, "Text", MAX_TEXT_CHARS)
+    if not html_to_text(value):
+        raise RecordError("Text: empty")
+    return value
+
+
+def _annotation_type(obj: dict[str, Any]) -> str:
+    label = _field(obj, "AnnotationType", clean_label, required=True)
+    key = _TYPE_KEY_DROP.sub(" ", label.casefold()).strip()
+    if key not in _TYPES:
+        raise RecordError(f"AnnotationType: unknown type {label[:60]!r}")
+    return _TYPES[key]
+
+
+def _upr_session(value: object) -> int | None:
+    # The export wraps the session in a list (["43"]); a bare value is accepted too.
+    if isinstance(value, list):
+        if not value:
+            return None
+        value = value[0]
+    if isinstance(value, str):
+        value = clean_label(value, MAX_TEXT_CHARS)  # parse_int says what is wrong with a long one
+    return parse_int(value, "UprSession")
+
+
+def _optional_string(obj: dict[str, Any], key: str, limit: int) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{key}: expected a string, got {json_type(value)}")
+    return check_text(value.strip(), key, limit) or None
+
+
+def _labels(obj: dict[str, Any], key: str) -> list[str]:
+    return _field(obj, key, _clean_labels)
+
+
+_LABEL_CACHE: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_LABEL_CACHE_MAX = 50_000
+
+
+def _clean_labels(values: object) -> list[str]:
+    # The same few hundred label lists recur across ~270,000 records; cleaning them is most of the
+    # per-record cost, so equal lists are cleaned once. Bad input takes the uncached path to fail.
+    if type(values) is list:
+        key = tuple(values)
+        try:
+            return list(_LABEL_CACHE[key])
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable element (a list or an object): clean_labels says why
+            return clean_labels(values)
+        cleaned = tuple(clean_labels(values))
+        if len(_LABEL_CACHE) < _LABEL_CACHE_MAX:
+            _LABEL_CACHE[key] = cleaned
+        return list(cleaned)
+    return clean_labels(values)
+
+
+@lru_cache(maxsize=4096)
+def _sdg_code_tuple(values: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(sdg_codes(clean_labels(list(values), MAX_SDG_LABEL_CHARS)))
+
+
+def _sdgs(values: object) -> list[str]:
+    if type(values) is list:
+        try:
+            return list(_sdg_code_tuple(tuple(values)))
+        except TypeError:  # an unhashable element (a list or an object): clean_labels says why
+            pass
+    return sdg_codes(clean_labels(values, MAX_SDG_LABEL_CHARS))
+
+
+def _position(values: object) -> str:
+    return upr_position(_clean_labels(values))
+
+
+def _field(obj: dict[str, Any], key: str, parse: Callable[[Any], _T], *, required: bool = False) -> _T:
+    """Parse one field, naming it in the error; an absent optional key parses as None (empty)."""
+    if required and obj.get(key) is None:
+        raise RecordError(f"{key}: missing")
+    try:
+        return parse(obj.get(key))
+    except RecordError as exc:
+        message = str(exc)
+        raise RecordError(message if message.startswith(f"{key}:") else f"{key}: {message}") from None
+
+
+def json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
