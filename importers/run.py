@@ -1,7 +1,5 @@
-"""An import run: lock, (download), one transaction around the pipeline, and the run's record.
-
-A run that fails, or is killed, leaves the data exactly as it was: everything it writes is in
-one transaction. A failed run is then recorded in a transaction of its own.
+"""The import entries: a UHRI export (from a path or a URL, downloaded conditionally), a UPR Info
+CSV, the manual template. Each takes the import lock and runs through ``run_record.execute_run``.
 """
 
 from __future__ import annotations
@@ -10,27 +8,24 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
-from app.core.errors import ImportFailed
 from app.imports.lock import import_lock
-from app.imports.masking import mask_credentials
-from app.models import FeedValidator, ImportRun
-from app.models.base import utcnow
-from app.taxonomies.countries import UnknownCountry, resolve_known_country
+from app.models import FeedValidator
 from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
-from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter, WithdrawalRefused
+from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
 from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
-from importers.record import CountryFilter, KnownHashes, MalformedInput, RecordError, Rejection
+from importers.record import CountryFilter, KnownHashes
+from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
+from importers.scope import ImportUsageError, known_country, scope_country
 from importers.uhri_json import read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
@@ -39,191 +34,10 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 # From this size on, "auto" parses a JSON export in a second process (the sample feeds stay in one).
 READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
-SQLITE_IMPORT_CACHE_KIB = 256 * 1024
-
-
-class ImportUsageError(ImportFailed):
-    """The command line or the settings ask for something impossible (an unknown country, two
-    exclusive options): nothing was started; the command exits 2."""
-
-
-class NothingInScope(MalformedInput):
-    """A file none of whose records concerns the chosen State: a typo'd country or the wrong file."""
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    outcome: str  # succeeded | failed | not_modified
-    counts: Counts
-    message: str | None = None
-    languages: list[str] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome != "failed"
-
-    def line(self) -> str:
-        text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
-        return f"{text} ({mask_credentials(self.message)})" if self.message else text
-
-
-@dataclass
-class RunSpec:
-    source: str
-    format: str
-    location: str
-    country: str | None
-    full_export: bool
-    languages: list[str]
-    # Largest share of a scope's live records a full export may withdraw; None = no limit.
-    max_withdraw_share: float | None = None
-    allow_empty: bool = False  # a one-State run may keep no record (else it fails, see NothingInScope)
 
 
 def _is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
-
-
-def _start_run(conn: Connection, spec: RunSpec) -> int:
-    return conn.execute(
-        insert(ImportRun)
-        .values(
-            source=spec.source,
-            format=spec.format,
-            # A feed's password is not kept with the run (the API and the CLI show runs).
-            location=mask_credentials(spec.location),
-            country=spec.country,
-            languages=",".join(spec.languages),
-            full_export=spec.full_export,
-            started_at=utcnow(),
-            outcome="running",
-        )
-        .returning(ImportRun.id)
-    ).scalar_one()
-
-
-def _finish(conn: Connection, run_id: int, outcome: str, counts: Counts, message: str | None) -> None:
-    conn.execute(
-        update(ImportRun)
-        .where(ImportRun.id == run_id)
-        .values(
-            outcome=outcome,
-            finished_at=utcnow(),
-            message=None if message is None else mask_credentials(message),
-            **vars(counts),
-        )
-    )
-
-
-def _record_failure(engine: Engine, spec: RunSpec, counts: Counts, message: str) -> int:
-    with engine.begin() as conn:
-        run_id = _start_run(conn, spec)
-        _finish(conn, run_id, "failed", counts, message[:4000])
-    return run_id
-
-
-@contextmanager
-def _large_sqlite_cache(conn: Connection, spec: RunSpec) -> Iterator[None]:
-    """SQLite's page cache for a run of every country's records: 2 MB by default, a fraction of
-    the indexes such a run updates. A run for one State keeps the default, so its memory does
-    not grow with what it writes."""
-    if conn.dialect.name != "sqlite" or spec.country is not None:
-        yield
-        return
-    raw: Any = conn.connection.driver_connection  # outside SQLAlchemy's transaction handling
-    (default,) = raw.execute("PRAGMA cache_size").fetchone()
-    raw.execute(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size={int(default)}")
-
-
-def execute_run(
-    engine: Engine,
-    spec: RunSpec,
-    feed: Callable[[Upserter], object],
-    *,
-    progress: Progress | None = None,
-    after: Callable[[Connection, int], None] | None = None,
-) -> RunSummary:
-    """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
-    upserter: Upserter | None = None
-    try:
-        with (
-            engine.connect().execution_options(sqlite_immediate=True) as conn,
-            _large_sqlite_cache(conn, spec),
-            conn.begin(),
-        ):
-            run_id = _start_run(conn, spec)
-            upserter = Upserter(
-                conn,
-                run_id=run_id,
-                source=spec.source,
-                country=spec.country,
-                full_export=spec.full_export,
-                max_withdraw_share=spec.max_withdraw_share,
-                on_progress=(lambda counts: progress("importing", counts)) if progress else None,
-            )
-            feed(upserter)
-            _require_records_in_scope(spec, upserter.counts)
-            if after is not None:
-                after(conn, run_id)
-            _finish(conn, run_id, "succeeded", upserter.counts, None)
-        return RunSummary(
-            run_id,
-            "succeeded",
-            upserter.counts,
-            languages=sorted(upserter.languages),
-            rejections=upserter.first_rejections,
-        )
-    except (MalformedInput, RecordError, DownloadError, OSError) as exc:
-        counts = upserter.counts if upserter else Counts()
-        refused = isinstance(exc, WithdrawalRefused | NothingInScope)
-        label = type(exc).__name__ if isinstance(exc, OSError) else "refused" if refused else "input rejected"
-        message = f"{label}: {exc}"
-        run_id = _record_failure(engine, spec, counts, message)
-        rejections = upserter.first_rejections if upserter else []
-        return RunSummary(run_id, "failed", counts, message, rejections=rejections)
-    except Exception as exc:
-        counts = upserter.counts if upserter else Counts()
-        _record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")
-        raise
-
-
-def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
-    """A one-State run that read records but kept none of them (none concerns the State) fails
-    loudly: a typo'd country or the wrong file would otherwise "succeed" every night, doing nothing."""
-    if spec.country is None or spec.allow_empty:
-        return
-    if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
-        raise NothingInScope(
-            f"none of the {counts.read} records read concerns {spec.country}; check --country or "
-            "NRTD_COUNTRY and the file, or pass --allow-empty if that is expected"
-        )
-
-
-def _country(settings: Settings, country: str | None, all_countries: bool) -> str | None:
-    if all_countries and country:
-        raise ImportUsageError("--country and --all-countries exclude each other: give one of them")
-    if all_countries:
-        return None
-    chosen, origin = (country, "--country") if country else (settings.country, "NRTD_COUNTRY")
-    if not chosen.strip():
-        raise ImportUsageError(
-            "no country to import: set NRTD_COUNTRY or pass --country "
-            "(or --all-countries to import every State)"
-        )
-    return _known_country(chosen, origin)
-
-
-def _known_country(label: str, origin: str) -> str:
-    try:
-        return resolve_known_country(label)
-    except UnknownCountry as exc:
-        raise ImportUsageError(f"{origin}: {exc}") from None
 
 
 @contextmanager
@@ -263,7 +77,7 @@ def import_uhri(
         "uhri",
         fmt,
         location,
-        _country(settings, country, all_countries),
+        scope_country(settings, country, all_countries),
         fmt == "json" and not partial,
         langs,
         None if allow_withdraw else settings.import_max_withdraw_share,
@@ -276,8 +90,8 @@ def import_uhri(
             fetched = _download_all(engine, settings, spec, langs, work, progress)
             if fetched is None:
                 with engine.begin() as conn:
-                    run_id = _start_run(conn, spec)
-                    _finish(
+                    run_id = start_run(conn, spec)
+                    finish_run(
                         conn,
                         run_id,
                         "not_modified",
@@ -437,7 +251,7 @@ def _download_all(
             assert result.path is not None
             files[lang], validators[urls[lang]] = result.path, (result.etag, result.last_modified)
     except DownloadError as exc:
-        run_id = _record_failure(engine, spec, Counts(), f"download failed: {exc}")
+        run_id = record_failure(engine, spec, Counts(), f"download failed: {exc}")
         return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
     return files, validators
 
@@ -480,7 +294,7 @@ def import_upr_info(
     progress: Progress | None = None,
 ) -> RunSummary:
     """A UPR Info CSV: never a full export of anything, so it never withdraws."""
-    country_name = _country(settings, country, all_countries)
+    country_name = scope_country(settings, country, all_countries)
     spec = RunSpec("upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
@@ -501,7 +315,7 @@ def import_csv_template(
 ) -> RunSummary:
     """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own.
     The template is never a full export: it never withdraws."""
-    country_name = _known_country(country, "--country") if country else None
+    country_name = known_country(country, "--country") if country else None
     spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:

@@ -1,6 +1,6 @@
 """Small factories: recommendations written the way real imports write them.
 
-Records go through ``importers.run.execute_run`` and the shared ``Upserter``, so taxonomy terms,
+Records go through ``importers.run_record.execute_run`` and the shared ``Upserter``, so taxonomy terms,
 texts, search documents, revisions and withdrawals are exactly what an import produces.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from app.models import Recommendation
 from importers.pipeline import Upserter
 from importers.record import MalformedInput, Rejection, SourceRecord
-from importers.run import RunSpec, RunSummary, execute_run
+from importers.run_record import RunSpec, RunSummary, execute_run
 
 _FORMATS = {"uhri": "json", "upr-info": "csv", "manual": "csv"}
 

@@ -29,7 +29,7 @@ from app.core.errors import ImportFailed, ImportLocked
 
 if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the commands that use them
     from importers.progress import Progress as ProgressCallback
-    from importers.run import RunSummary
+    from importers.run_record import RunSummary
 
 import_cli = typer.Typer(
     help="Import recommendations (one run at a time; a failed run writes nothing).", rich_markup_mode=None
@@ -51,7 +51,7 @@ def _progress() -> Iterator[ProgressCallback]:
 
 
 def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
-    from importers.run import ImportUsageError
+    from importers.scope import ImportUsageError
 
     try:
         with _progress() as progress:

@@ -24,7 +24,7 @@ from app.core.config import Settings
 from app.imports.lock import import_lock, import_running
 from app.main import create_app
 from importers.pipeline import Upserter
-from importers.run import RunSpec, RunSummary, execute_run
+from importers.run_record import RunSpec, RunSummary, execute_run
 from tests import accounts
 from tests.factories import import_records, record
 from tests.live_server import live_server

@@ -16,7 +16,8 @@ from app.core.config import Settings
 from importers.csv_export import export_template_csv
 from importers.csv_template import read_csv_template
 from importers.record import MalformedInput
-from importers.run import RunSummary, import_csv_template
+from importers.run import import_csv_template
+from importers.run_record import RunSummary
 from tests.exports.files import STAFF, csv_header, csv_rows
 from tests.uhri_records import snapshot
 

@@ -26,7 +26,8 @@ from app.taxonomies.keys import label_key
 from importers.csv_export import export_template_csv
 from importers.csv_template import read_csv_template
 from importers.record import MalformedInput, Rejection, SourceRecord
-from importers.run import RunSummary, import_csv_template, import_uhri, import_upr_info
+from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.run_record import RunSummary
 from tests.conftest import ROOT, SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
 

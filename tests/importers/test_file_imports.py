@@ -17,7 +17,8 @@ from app.core.config import Settings
 from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
 from importers.csv_template import read_csv_template, write_template_rows
 from importers.record import SourceRecord
-from importers.run import RunSummary, import_csv_template, import_uhri, import_upr_info
+from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.run_record import RunSummary
 from tests.conftest import SAMPLE
 from tests.uhri_records import snapshot
 

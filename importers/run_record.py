@@ -1,0 +1,179 @@
+"""An import run's record and its one transaction: start, finish or record the failure, and run a
+feed of records through the pipeline.
+
+A run that fails, or is killed, leaves the data exactly as it was: everything it writes is in
+one transaction. A failed run is then recorded in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, update
+
+from app.imports.masking import mask_credentials
+from app.models import ImportRun
+from app.models.base import utcnow
+from importers.download import DownloadError
+from importers.pipeline import Counts, Upserter, WithdrawalRefused
+from importers.progress import Progress
+from importers.record import MalformedInput, RecordError, Rejection
+
+SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+
+
+class NothingInScope(MalformedInput):
+    """A file none of whose records concerns the chosen State: a typo'd country or the wrong file."""
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    outcome: str  # succeeded | failed | not_modified
+    counts: Counts
+    message: str | None = None
+    languages: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "failed"
+
+    def line(self) -> str:
+        text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
+        return f"{text} ({mask_credentials(self.message)})" if self.message else text
+
+
+@dataclass
+class RunSpec:
+    source: str
+    format: str
+    location: str
+    country: str | None
+    full_export: bool
+    languages: list[str]
+    # Largest share of a scope's live records a full export may withdraw; None = no limit.
+    max_withdraw_share: float | None = None
+    allow_empty: bool = False  # a one-State run may keep no record (else it fails, see NothingInScope)
+
+
+def start_run(conn: Connection, spec: RunSpec) -> int:
+    return conn.execute(
+        insert(ImportRun)
+        .values(
+            source=spec.source,
+            format=spec.format,
+            # A feed's password is not kept with the run (the API and the CLI show runs).
+            location=mask_credentials(spec.location),
+            country=spec.country,
+            languages=",".join(spec.languages),
+            full_export=spec.full_export,
+            started_at=utcnow(),
+            outcome="running",
+        )
+        .returning(ImportRun.id)
+    ).scalar_one()
+
+
+def finish_run(conn: Connection, run_id: int, outcome: str, counts: Counts, message: str | None) -> None:
+    conn.execute(
+        update(ImportRun)
+        .where(ImportRun.id == run_id)
+        .values(
+            outcome=outcome,
+            finished_at=utcnow(),
+            message=None if message is None else mask_credentials(message),
+            **vars(counts),
+        )
+    )
+
+
+def record_failure(engine: Engine, spec: RunSpec, counts: Counts, message: str) -> int:
+    with engine.begin() as conn:
+        run_id = start_run(conn, spec)
+        finish_run(conn, run_id, "failed", counts, message[:4000])
+    return run_id
+
+
+@contextmanager
+def _large_sqlite_cache(conn: Connection, spec: RunSpec) -> Iterator[None]:
+    """SQLite's page cache for a run of every country's records: 2 MB by default, a fraction of
+    the indexes such a run updates. A run for one State keeps the default, so its memory does
+    not grow with what it writes."""
+    if conn.dialect.name != "sqlite" or spec.country is not None:
+        yield
+        return
+    raw: Any = conn.connection.driver_connection  # outside SQLAlchemy's transaction handling
+    (default,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(default)}")
+
+
+def execute_run(
+    engine: Engine,
+    spec: RunSpec,
+    feed: Callable[[Upserter], object],
+    *,
+    progress: Progress | None = None,
+    after: Callable[[Connection, int], None] | None = None,
+) -> RunSummary:
+    """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
+    upserter: Upserter | None = None
+    try:
+        with (
+            engine.connect().execution_options(sqlite_immediate=True) as conn,
+            _large_sqlite_cache(conn, spec),
+            conn.begin(),
+        ):
+            run_id = start_run(conn, spec)
+            upserter = Upserter(
+                conn,
+                run_id=run_id,
+                source=spec.source,
+                country=spec.country,
+                full_export=spec.full_export,
+                max_withdraw_share=spec.max_withdraw_share,
+                on_progress=(lambda counts: progress("importing", counts)) if progress else None,
+            )
+            feed(upserter)
+            _require_records_in_scope(spec, upserter.counts)
+            if after is not None:
+                after(conn, run_id)
+            finish_run(conn, run_id, "succeeded", upserter.counts, None)
+        return RunSummary(
+            run_id,
+            "succeeded",
+            upserter.counts,
+            languages=sorted(upserter.languages),
+            rejections=upserter.first_rejections,
+        )
+    except (MalformedInput, RecordError, DownloadError, OSError) as exc:
+        counts = upserter.counts if upserter else Counts()
+        refused = isinstance(exc, WithdrawalRefused | NothingInScope)
+        label = type(exc).__name__ if isinstance(exc, OSError) else "refused" if refused else "input rejected"
+        message = f"{label}: {exc}"
+        run_id = record_failure(engine, spec, counts, message)
+        rejections = upserter.first_rejections if upserter else []
+        return RunSummary(run_id, "failed", counts, message, rejections=rejections)
+    except Exception as exc:
+        counts = upserter.counts if upserter else Counts()
+        record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")
+        raise
+
+
+def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
+    """A one-State run that read records but kept none of them (none concerns the State) fails
+    loudly: a typo'd country or the wrong file would otherwise "succeed" every night, doing nothing."""
+    if spec.country is None or spec.allow_empty:
+        return
+    if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
+        raise NothingInScope(
+            f"none of the {counts.read} records read concerns {spec.country}; check --country or "
+            "NRTD_COUNTRY and the file, or pass --allow-empty if that is expected"
+        )
