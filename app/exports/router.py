@@ -2,42 +2,26 @@
 
 Staff routes (``/exports/...``, ``/stats``) carry the internal fields; the public ones
 (``/public/exports/...``, ``/public/stats``) carry published data only and take ``PublicCaller``
-(access mode and rate limit). Every export holds a slot (limits.py) while it is sent and stops when
-its client goes away (streaming.py); a public export costs ``NRTD_EXPORT_RATE_COST`` requests; the
-full public export is served from a file kept per data version (cache.py).
+(access mode and rate limit). How an export is sent (slots, rate cost, cache) is in sending.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
-from app.auth.actor import Actor, Anonymous
 from app.auth.deps import PublicCaller, StaffUser
-from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession
 from app.core.problems import PROBLEM_JSON, Problem, problem_responses
-from app.core.ratelimit import STATE_KEY, RateLimiter
-from app.exports import service, stats
-from app.exports.cache import CacheBuild, ExportCache, default_directory
-from app.exports.limits import ExportSlot, ExportSlots
+from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, PublicExportParams, list_params
 from app.exports.schemas import PublicExportRow, PublicStats, StaffExportRow, StaffStats
-from app.exports.service import ExportFile
-from app.exports.streaming import ExportResponse
+from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.plans.action_store import utc_today
-from app.public.caching import CACHE_CONTROL, cached_response
-from app.recommendations.schemas import RecommendationListParams
-from app.recommendations.totals import data_version
+from app.public.caching import cached_response
 
 router = APIRouter(tags=["exports"])
 
@@ -91,203 +75,9 @@ _STATS_BUSY: dict[int | str, dict[str, Any]] = {
         "filters), or the database is busy: retry after the Retry-After header's seconds",
     },
 }
-_SLOTS_LOCK = threading.Lock()
-
-
-def _engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _slots(request: Request) -> ExportSlots:
-    """The app's export slots, made on first use: they count for as long as the app serves."""
-    state = request.app.state
-    with _SLOTS_LOCK:
-        slots: ExportSlots | None = getattr(state, "export_slots", None)
-        if slots is None:
-            settings = _settings(request)
-            slots = ExportSlots(settings.export_concurrency, settings.export_concurrency_per_client)
-            state.export_slots = slots
-    return slots
-
-
-def _cache(request: Request) -> ExportCache:
-    directory = _settings(request).export_cache_dir
-    database = _engine(request).url.render_as_string(hide_password=True)
-    return ExportCache(Path(directory) if directory else default_directory(), database)
-
-
-def _client(caller: Actor | Anonymous) -> str:
-    """Whose slots an export takes: the account or API key that asked, else the address."""
-    if isinstance(caller, Actor):
-        return f"user:{caller.user_id}" if caller.user_id is not None else f"api-key:{caller.api_key_id}"
-    return f"ip:{caller.client_ip or 'unknown'}"
-
-
-def _send(
-    file_name: str,
-    media_type: str,
-    chunks: Any,
-    slot: ExportSlot,
-    *,
-    public: bool,
-    tag: str | None = None,
-    size: int | None = None,
-    cleanup: Callable[[], None] | None = None,
-) -> ExportResponse:
-    headers = {"Content-Disposition": f'attachment; filename="{file_name}"'}
-    if public:
-        headers["Cache-Control"] = CACHE_CONTROL
-        headers["Vary"] = "Authorization, X-API-Key"
-    else:
-        headers["Cache-Control"] = "private, no-store"
-    if tag is not None:
-        headers["ETag"] = tag
-    if size is not None:
-        headers["Content-Length"] = str(size)
-    return ExportResponse(chunks, slot, media_type=media_type, headers=headers, cleanup=cleanup)
-
-
-def _built(
-    request: Request,
-    client: str,
-    build: Callable[[ExportSlot], ExportFile],
-    *,
-    public: bool,
-    tag: str | None = None,
-) -> Response:
-    """An export read from the database while it is sent, holding one of the server's slots."""
-    slot = _slots(request).acquire(client, builds=True)
-    try:
-        export = build(slot)
-    except BaseException:
-        slot.release()
-        raise
-    return _send(export.filename, export.media_type, export.chunks, slot, public=public, tag=tag)
-
-
-def _data_version(request: Request) -> str:
-    with Session(_engine(request)) as session:
-        return data_version(session)
-
-
-def _snapshot_version(conn: Connection) -> str:
-    """The data version as the export's own read-only transaction sees it."""
-    with Session(bind=conn) as session:
-        return data_version(session)
-
-
-def _data_tag(request: Request, version: str) -> str:
-    """A weak ETag of a public export: the data version (newest import run and newest audit event:
-    every change of published data writes one) and the query. The bytes differ from one build of
-    a file to the next (an XLSX holds its creation time); what they say does not."""
-    digest = hashlib.sha256(f"{version}|{request.url.path}|{request.url.query}".encode()).hexdigest()
-    return f'W/"{digest[:32]}"'
-
-
-def _charge_export(request: Request) -> None:
-    """A public export weighs ``NRTD_EXPORT_RATE_COST`` requests; ``PublicCaller`` took the first."""
-    extra = _settings(request).export_rate_cost - 1
-    client: str | None = getattr(request.state, "ratelimit_client", None)
-    if extra > 0 and client is not None:
-        limiter: RateLimiter = request.app.state.public_limiter
-        setattr(request.state, STATE_KEY, limiter.hit(client, cost=extra))  # the RateLimit-* headers
-
-
-def _is_full(params: RecommendationListParams) -> bool:
-    """No filter at all (``lang`` only picks the text's language): the export the cache keeps."""
-    return not params.model_dump(exclude={"lang"}, exclude_defaults=True)
-
-
-def _cache_and_send(
-    builder: CacheBuild,
-    slot: ExportSlot,
-    engine: Engine,
-    filters: RecommendationListParams,
-    fmt: service.ExportFormat,
-    tag: str,
-) -> Response:
-    """Build the full export for this client and keep it in the cache for the next ones."""
-    seen: list[str] = []
-    try:
-        export = service.recommendation_export(
-            engine,
-            filters,
-            fmt,
-            public=True,
-            stop=slot.stop,
-            on_snapshot=lambda conn: seen.append(_snapshot_version(conn)),
-        )
-    except BaseException:
-        builder.abandon()
-        slot.release()
-        raise
-    chunks = builder.tee(export.chunks, lambda: seen[0] if seen else None)
-    return _send(
-        export.filename, export.media_type, chunks, slot, public=True, tag=tag, cleanup=builder.abandon
-    )
-
-
-def _public_export(
-    request: Request, caller: Actor | Anonymous, params: Any, fmt: service.ExportFormat
-) -> Response:
-    version = _data_version(request)
-    tag = _data_tag(request, version)
-    if tag in [value.strip() for value in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
-    _charge_export(request)
-    filters = list_params(params)
-    engine = _engine(request)
-    client = _client(caller)
-
-    def build(slot: ExportSlot) -> ExportFile:
-        return service.recommendation_export(engine, filters, fmt, public=True, stop=slot.stop)
-
-    if not _is_full(filters):
-        return _built(request, client, build, public=True, tag=tag)
-    cache = _cache(request)
-    cached = cache.open(fmt, filters.lang, version)
-    if cached is None:
-        slot = _slots(request).acquire(client, builds=True)
-        try:
-            builder = cache.start_build(fmt, filters.lang)
-        except BaseException:
-            slot.release()
-            raise
-        if builder is None:  # the cache directory cannot be used: send the export without keeping it
-            slot.release()
-            return _built(request, client, build, public=True, tag=tag)
-        cached = cache.open(fmt, filters.lang, version)  # stored by another request meanwhile?
-        if cached is None:
-            return _cache_and_send(builder, slot, engine, filters, fmt, tag)
-        builder.abandon()
-        slot.release()
-    file_name, media_type = service.file_type(fmt, public=True)
-    try:
-        slot = _slots(request).acquire(client, builds=False)
-    except BaseException:
-        cached.file.close()
-        raise
-    # The file is closed by its chunks when they end, by ``cleanup`` if they never start.
-    chunks, close = cached.chunks(), cached.file.close
-    return _send(file_name, media_type, chunks, slot, public=True, tag=tag, size=cached.size, cleanup=close)
 
 
 # --- staff ----------------------------------------------------------------------------------
-
-
-def _staff_export(request: Request, actor: Actor, params: Any, fmt: service.ExportFormat) -> Response:
-    engine, filters = _engine(request), list_params(params)
-
-    def build(slot: ExportSlot) -> ExportFile:
-        return service.recommendation_export(engine, filters, fmt, public=False, stop=slot.stop)
-
-    return _built(request, _client(actor), build, public=False)
 
 
 @router.get(
@@ -303,13 +93,8 @@ def export_csv(
     params: Annotated[CsvExportParams, Query()],
 ) -> Response:
     if params.format == "template":
-        engine, filters = _engine(request), list_params(params)
-
-        def build(slot: ExportSlot) -> ExportFile:
-            return service.template_export(engine, filters, stop=slot.stop)
-
-        return _built(request, _client(actor), build, public=False)
-    return _staff_export(request, actor, params, "csv")
+        return staff_template_export(request, actor, params)
+    return staff_export(request, actor, params, "csv")
 
 
 @router.get(
@@ -320,7 +105,7 @@ def export_csv(
     responses={**_XLSX_DOC, **_BUSY},
 )
 def export_xlsx(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
-    return _staff_export(request, actor, params, "xlsx")
+    return staff_export(request, actor, params, "xlsx")
 
 
 @router.get(
@@ -331,7 +116,7 @@ def export_xlsx(request: Request, actor: StaffUser, params: Annotated[ExportPara
     responses={**_JSON_DOC, **_BUSY},
 )
 def export_json(request: Request, actor: StaffUser, params: Annotated[ExportParams, Query()]) -> Response:
-    return _staff_export(request, actor, params, "json")
+    return staff_export(request, actor, params, "json")
 
 
 @router.get(
@@ -360,7 +145,7 @@ def staff_stats(
 def public_export_csv(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _public_export(request, caller, params, "csv")
+    return public_export(request, caller, params, "csv")
 
 
 @router.get(
@@ -373,7 +158,7 @@ def public_export_csv(
 def public_export_xlsx(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _public_export(request, caller, params, "xlsx")
+    return public_export(request, caller, params, "xlsx")
 
 
 @router.get(
@@ -386,7 +171,7 @@ def public_export_xlsx(
 def public_export_json(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
-    return _public_export(request, caller, params, "json")
+    return public_export(request, caller, params, "json")
 
 
 @router.get(
