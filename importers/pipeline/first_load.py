@@ -1,0 +1,105 @@
+"""A first load: indexes and constraints built once, after the data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from importers.pipeline.state import _UpserterState
+
+log = logging.getLogger(__name__)
+FIRST_LOAD_TABLES = (
+    "recommendations",
+    "recommendation_terms",
+    "recommendation_texts",
+    "recommendation_search",
+)
+# On PostgreSQL, what first_load() builds after the data, as the catalog defines it: the foreign
+# keys of the recommendations' child tables and the indexes of the recommendation tables, but
+# those behind a primary key or unique constraint.
+_DEFERRED_SQL = f"""
+SELECT 'constraint', conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE contype = 'f' AND conrelid IN ('recommendation_terms'::regclass, 'recommendation_texts'::regclass,
+                                     'recommendation_search'::regclass)
+UNION ALL
+SELECT 'index', tablename, indexname, indexdef FROM pg_indexes
+WHERE schemaname = current_schema() AND tablename IN ({", ".join(f"'{t}'" for t in FIRST_LOAD_TABLES)})
+  AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))
+"""
+# On SQLite: the explicit indexes of the recommendation tables, and the trigger that feeds the
+# full-text index (rebuilt from recommendation_search in one pass instead).
+_DEFERRED_SQLITE = f"""
+SELECT type, name, sql FROM sqlite_master
+WHERE sql IS NOT NULL AND (type = 'index' AND tbl_name IN ({", ".join(f"'{t}'" for t in FIRST_LOAD_TABLES)})
+                           OR type = 'trigger' AND name = 'recommendation_fts_insert')
+"""
+
+
+class _FirstLoad(_UpserterState):
+    """The first load of a source: indexes and constraints built after the data."""
+
+    @contextmanager
+    def first_load(self) -> Iterator[None]:
+        """For a source with nothing stored yet: build indexes once, after the data, rather than
+        row by row (the databases' own advice for populating one). It is all in the run's
+        transaction: a failed or killed run leaves the schema as it was.
+
+        On SQLite: the recommendation tables' secondary indexes and the full-text index. Readers
+        are not held up (they read the last committed state meanwhile).
+
+        On PostgreSQL: the child tables' foreign keys and the full-text index, then ANALYZE.
+        Readers of these tables wait until the run commits, which only a first import of a source
+        does; when the tables cannot be altered at once (another session holds them, or the
+        database user does not own them) the load goes row by row.
+        """
+        if self.stored:
+            yield
+            return
+        if self._sqlite:
+            with self._first_load_sqlite():
+                yield
+            return
+        deferred = self.conn.execute(text(_DEFERRED_SQL)).all()
+        savepoint = self.conn.begin_nested()
+        try:
+            self.conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+            for kind, table, name, _definition in deferred:
+                if kind == "index":
+                    self.conn.execute(text(f"DROP INDEX {name}"))
+                else:
+                    self.conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {name}"))
+            self.conn.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+            savepoint.commit()
+        except DBAPIError as exc:
+            savepoint.rollback()
+            log.warning("first load: the tables cannot be altered now, loading row by row (%s)", exc.orig)
+            yield
+            return
+        yield
+        self.conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        for kind, table, name, definition in deferred:
+            if kind == "index":
+                self.conn.execute(text(definition))
+            else:
+                self.conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"))
+        self.conn.execute(text("SET LOCAL maintenance_work_mem TO DEFAULT"))
+        # Statistics for the planner from the first minute, not from autovacuum's next round:
+        # planned from an empty table's statistics, a list request at 250,000 rows took ~110 ms
+        # rather than ~10 ms. The taxonomies too: every label filter joins their new terms.
+        self.conn.execute(text(f"ANALYZE {', '.join(FIRST_LOAD_TABLES)}, terms, mechanisms"))
+        self.first_loaded = True
+
+    @contextmanager
+    def _first_load_sqlite(self) -> Iterator[None]:
+        deferred = self.conn.execute(text(_DEFERRED_SQLITE)).all()
+        for kind, name, _sql in deferred:
+            self.conn.exec_driver_sql(f"DROP {kind.upper()} {name}")
+        yield
+        for _kind, _name, sql in deferred:
+            self.conn.exec_driver_sql(sql)
+        self.conn.exec_driver_sql("INSERT INTO recommendation_fts(recommendation_fts) VALUES ('rebuild')")
+        self.first_loaded = True

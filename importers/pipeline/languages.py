@@ -1,0 +1,79 @@
+"""Secondary languages: texts merged on external id into the records a run kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import insert, select, update
+
+from app.models import Recommendation, RecommendationText, Revision
+from app.models.base import utcnow
+from app.recommendations.feed_fields import html_to_text
+from importers.pipeline.records import BATCH_SIZE
+from importers.pipeline.values import _chunks, _visible
+from importers.pipeline.withdrawals import _Withdrawing
+from importers.record import Rejection
+
+
+class _Languages(_Withdrawing):
+    """Secondary languages merged into the records a run kept."""
+
+    def merge_texts(self, lang: str, items: Iterable[tuple[str, str] | Rejection]) -> None:
+        """Texts in another language, merged on external id into the records this run kept."""
+        for chunk in _chunks(self._known_texts(items), BATCH_SIZE):
+            ids = [rec_id for rec_id, _ in chunk]
+            stored = dict(
+                self.conn.execute(
+                    select(RecommendationText.recommendation_id, RecommendationText.original).where(
+                        RecommendationText.recommendation_id.in_(ids), RecommendationText.lang == lang
+                    )
+                ).all()
+            )
+            now = utcnow()
+            touched = []
+            for rec_id, original in chunk:
+                old = stored.get(rec_id)
+                if old == original or (old is not None and _visible(old) == _visible(original)):
+                    continue
+                touched.append(rec_id)
+                values = {"original": original, "text": html_to_text(original)}
+                if old is None:
+                    self.conn.execute(
+                        insert(RecommendationText).values(recommendation_id=rec_id, lang=lang, **values)
+                    )
+                    continue
+                self.conn.execute(
+                    update(RecommendationText)
+                    .where(RecommendationText.recommendation_id == rec_id, RecommendationText.lang == lang)
+                    .values(**values)
+                )
+                self.conn.execute(
+                    insert(Revision).values(
+                        recommendation_id=rec_id,
+                        import_run_id=self.run_id,
+                        changes={f"texts.{lang}": {"old": old, "new": original}},
+                        created_at=now,
+                    )
+                )
+                self.conn.execute(
+                    update(Recommendation)
+                    .where(Recommendation.id == rec_id)
+                    .values(needs_review=True, updated_run_id=self.run_id, updated_at=now)
+                )
+                if rec_id not in self._updated_ids:
+                    # Counted unchanged by the main-language pass; its translation changed.
+                    self._updated_ids.add(rec_id)
+                    self.counts.unchanged -= 1
+                    self.counts.updated += 1
+            self.refresh_search(touched)
+        self.languages.add(lang)
+
+    def _known_texts(self, items: Iterable[tuple[str, str] | Rejection]) -> Iterator[tuple[int, str]]:
+        for item in items:
+            if isinstance(item, Rejection):
+                if item.external_id is None or item.external_id in self.seen.ids:
+                    self.reject(item)
+                continue
+            rec_id = self.seen.ids.get(item[0])
+            if rec_id is not None:
+                yield rec_id, item[1]

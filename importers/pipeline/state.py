@@ -1,0 +1,113 @@
+"""What an Upserter holds for one run: its connection, counts, stored records and rejections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from app.models import Recommendation, RecommendationTerm, RejectedRecord
+from importers.countries import CountryMatcher
+from importers.pipeline.records import MAX_STORED_REJECTIONS, SHOWN_REJECTIONS, Counts, _Seen, _Stored
+from importers.pipeline.vocabulary import Vocabulary
+from importers.record import KnownHashes, Rejection
+
+
+class _UpserterState:
+    """What one run holds: connection, vocabulary, counts, stored records, rejections."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        run_id: int,
+        source: str,
+        country: str | None = None,
+        full_export: bool = False,
+        max_withdraw_share: float | None = None,
+        on_progress: Callable[[Counts], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.run_id = run_id
+        self.source = source
+        self.full_export = full_export
+        self.country = country
+        self.max_withdraw_share = max_withdraw_share  # None: the operator allowed any withdrawal
+        self.first_rejections: list[Rejection] = []  # kept even when the run fails and rolls back
+        self.vocab = Vocabulary(conn)
+        self.naming = self.vocab.naming()
+        self.country_filter = CountryMatcher(country) if country else None
+        self.country_key = self.country_filter.key if self.country_filter else None
+        self.counts = Counts()
+        self.seen = _Seen()
+        self.on_progress = on_progress
+        self._stored_rejections = 0
+        self._updated_ids: set[int] = set()
+        self._new_columns: tuple[str, ...] = ()
+        self._sqlite = conn.dialect.name == "sqlite"
+        self.first_loaded = False  # whether first_load() built the constraints after the data
+        self.languages: set[str] = set()
+
+    def restart(self) -> None:
+        """Forget what this run has read, after the caller rolled back what it wrote."""
+        self.vocab = Vocabulary(self.conn)
+        self.naming = self.vocab.naming()
+        self.counts = Counts()
+        self.seen = _Seen()
+        self._stored_rejections = 0
+        self.first_rejections.clear()
+        self._updated_ids.clear()
+        self.languages.clear()
+
+    # -- rejections -----------------------------------------------------------------------
+
+    def reject(self, rejection: Rejection) -> None:
+        self.counts.rejected += 1
+        if len(self.first_rejections) < SHOWN_REJECTIONS:
+            self.first_rejections.append(rejection)
+        if rejection.external_id:
+            # A record that is malformed this time is not "gone": never withdraw it for that.
+            self.seen.positions.setdefault(rejection.external_id, rejection.input_position)
+        if self._stored_rejections < MAX_STORED_REJECTIONS:
+            self._stored_rejections += 1
+            self.conn.execute(
+                insert(RejectedRecord).values(
+                    import_run_id=self.run_id,
+                    position=rejection.input_position[:64],
+                    external_id=(rejection.external_id or None) and rejection.external_id[:128],
+                    reason=rejection.reason[:2000],
+                )
+            )
+
+    def keeps(self, countries: Iterable[str]) -> bool:
+        """Whether a record concerning these countries (labels as the source has them) belongs to this run."""
+        return self.country_filter is None or self.country_filter(countries)
+
+    def known_hashes(self) -> KnownHashes:
+        """What a reader asks before mapping a record: whether a live stored record is exactly it."""
+        return KnownHashes(
+            frozenset(
+                row.source_hash for row in self.stored.values() if row.source_hash and not row.withdrawn
+            )
+        )
+
+    @cached_property
+    def stored(self) -> dict[str, _Stored]:
+        """Every stored record of this source, loaded once: one indexed scan instead of a lookup per
+        batch (whose plan PostgreSQL gets wrong for a table growing inside the run's transaction)."""
+        query = select(
+            Recommendation.external_id,
+            Recommendation.id,
+            Recommendation.content_hash,
+            Recommendation.source_hash,
+            Recommendation.withdrawn,
+        ).where(Recommendation.source == self.source)
+        return {row[0]: _Stored(*row[1:]) for row in self.conn.execute(query)}
+
+    @staticmethod
+    def _country_members(term_id: int) -> Any:
+        return select(RecommendationTerm.recommendation_id).where(
+            RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
+        )

@@ -1,0 +1,80 @@
+"""Withdrawals: records a full export no longer holds, and the guard against mass withdrawal."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from app.models import Recommendation, Revision
+from app.models.base import utcnow
+from importers.pipeline.records import BATCH_SIZE, WithdrawalRefused
+from importers.pipeline.revisions import _Revising
+from importers.record import MalformedInput
+
+
+class _Withdrawing(_Revising):
+    """Withdrawals of the records a full export no longer holds."""
+
+    def _refuse_mass_withdrawal(self, gone: int, live: int) -> None:
+        """UHRI withdraws a handful of recommendations at a time; a file that would withdraw a large
+        share of a scope is far more likely the wrong file (a sample, another scope, a truncated
+        export) than a real withdrawal. Tiny scopes are no exception: 1 of 5 is refused too."""
+        share = self.max_withdraw_share
+        if share is None or gone <= share * live:
+            return
+        scope = f"for {self.country}" if self.country else f"from {self.source}"
+        raise WithdrawalRefused(
+            f"the export would withdraw {gone} of the {live} recommendations stored {scope} "
+            f"({gone / live:.0%}, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE={share:.0%}); nothing was "
+            "written. If they really left the feed, run the import again with --allow-withdraw"
+        )
+
+    def _withdraw_missing(self) -> None:
+        if not self.stored:
+            return  # nothing of this source was stored before the run: nothing can be missing
+        query = select(Recommendation.id, Recommendation.external_id).where(
+            Recommendation.source == self.source, Recommendation.withdrawn.is_(False)
+        )
+        if self.country_key is not None:
+            term_id = self.vocab.terms.get(("state", self.country_key))
+            if term_id is None:
+                return
+            query = query.where(Recommendation.id.in_(self._country_members(term_id)))
+        live = self.conn.execute(query).all()
+        gone = [row.id for row in live if row.external_id not in self.seen.positions]
+        if not gone:
+            return
+        kept = self.counts.created + self.counts.updated + self.counts.unchanged
+        if kept == 0 or self.counts.rejected > kept:
+            # An empty or mostly unreadable export is a broken feed, not a mass withdrawal.
+            raise MalformedInput(
+                f"the export holds {kept} usable records in scope and {self.counts.rejected} rejected ones; "
+                f"refusing to withdraw {len(gone)} stored recommendations"
+            )
+        self._refuse_mass_withdrawal(len(gone), len(live))
+        now = utcnow()
+        for start in range(0, len(gone), BATCH_SIZE):
+            chunk = gone[start : start + BATCH_SIZE]
+            self.conn.execute(
+                update(Recommendation)
+                .where(Recommendation.id.in_(chunk))
+                .values(
+                    withdrawn=True,
+                    withdrawn_at=now,
+                    needs_review=True,
+                    updated_run_id=self.run_id,
+                    updated_at=now,
+                )
+            )
+            self.conn.execute(
+                insert(Revision),
+                [
+                    {
+                        "recommendation_id": rec_id,
+                        "import_run_id": self.run_id,
+                        "changes": {"withdrawn": {"old": False, "new": True}},
+                        "created_at": now,
+                    }
+                    for rec_id in chunk
+                ],
+            )
+        self.counts.withdrawn += len(gone)
