@@ -104,14 +104,7 @@ def write_table_xlsx(
     columns = table_columns(languages)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("recommendations")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    append_header(sheet, columns)
     for record in records:
         values = [_unguarded(value) for value in table_cells(record, columns)]
         too_long = [name for name, value in zip(columns, values, strict=True) if len(value) > XLSX_CELL_LIMIT]
@@ -133,3 +126,15 @@ def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell | None:
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # openpyxl would take a string starting with "=" for a formula
     return cell
+
+
+def append_header(sheet: WriteOnlyWorksheet, columns: Sequence[str]) -> None:
+    """The column names in bold as a write-only sheet's first row, kept in view when scrolling."""
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)

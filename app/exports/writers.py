@@ -22,7 +22,6 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from pydantic import BaseModel
@@ -30,7 +29,7 @@ from pydantic import BaseModel
 from app.exports.limits import ExportCancelled
 from app.exports.schemas import ExportCluster, ExportEntity
 from app.exports.template_csv import TemplateRecord, guard_formula
-from app.exports.template_table import table_cells, table_columns
+from app.exports.template_table import append_header, table_cells, table_columns
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
@@ -137,14 +136,7 @@ def xlsx_chunks(
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     try:
-        worksheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for name in columns:
-            cell = WriteOnlyCell(worksheet, value=name)
-            cell.font = bold
-            header.append(cell)
-        worksheet.append(header)
+        append_header(worksheet, columns)
         for batch in batches:
             for row in batch:
                 worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
