@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -27,3 +30,45 @@ def test_search_index_exists_for_the_dialect(migrated_engine: Engine) -> None:
     else:
         names = {index["name"] for index in inspector.get_indexes("recommendation_search")}
         assert "ix_recommendation_search_tsv" in names
+
+
+VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+
+
+def _assigned(tree: ast.Module, name: str) -> str | None:
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                value = ast.literal_eval(node.value)
+                assert value is None or isinstance(value, str)
+                return value
+    raise AssertionError(f"no {name} in the migration")
+
+
+def test_migration_files_sort_in_revision_order() -> None:
+    files = sorted(VERSIONS.glob("*.py"))
+    chain: list[str] = []
+    down: str | None = None
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        revision = _assigned(tree, "revision")
+        assert revision is not None
+        assert _assigned(tree, "down_revision") == down, f"{path.name} does not follow {down}"
+        assert path.name.startswith(f"{revision}_"), f"{path.name} is not named after revision {revision}"
+        chain.append(revision)
+        down = revision
+    assert chain == sorted(chain) and len(chain) == len(set(chain))
+
+
+def test_no_migration_imports_application_code() -> None:
+    # An old migration must keep doing what it did, whatever app/ becomes later.
+    for path in sorted(VERSIONS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            assert not [m for m in modules if m == "app" or m.startswith("app.")], path.name

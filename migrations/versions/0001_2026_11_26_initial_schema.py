@@ -6,8 +6,10 @@ Create Date: 2026-11-26 19:59:08.547215
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
@@ -302,10 +304,34 @@ def _create_search_index() -> None:
         )
 
 
+# Read from the bundled data files, not through app code: a migration must do tomorrow what it did the day
+# it was written, whatever the application's SDG module becomes. UHRI's "zh" is sdg-translations' "zh-Hans".
+SDG_DIR = Path(__file__).resolve().parents[2] / "app" / "data" / "sdg"
+SDG_LANG_DIRS = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "zh": "zh-Hans"}
+# libyaml when PyYAML has it: the pure-Python loader adds seconds to every database built from scratch.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _sdg_titles() -> dict[str, dict[str, str]]:
+    """Code ("5", "5.2", "16.a") -> title per language, goals and targets in SDG order."""
+    titles: dict[str, dict[str, str]] = {}
+    for lang, folder in SDG_LANG_DIRS.items():
+        for name in ("global_goals.yml", "global_targets.yml"):
+            data = yaml.load((SDG_DIR / folder / name).read_text(encoding="utf-8"), Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+            for key, value in data.items():
+                *code, field = key.split("-")
+                if field == "title":
+                    titles.setdefault(".".join(code), {})[lang] = " ".join(str(value).split())
+
+    def order(code: str) -> tuple[int, int, str]:
+        goal, _, target = code.partition(".")
+        return (int(goal), int(target) if target.isdigit() else 100 if target else 0, target)
+
+    return dict(sorted(titles.items(), key=lambda item: order(item[0])))
+
+
 def _seed_sdgs() -> None:
     """All 17 goals and 169 targets, so the taxonomy is complete before any import."""
-    from app.taxonomies.sdg import sdg_entries
-
     terms = sa.table(
         "terms",
         sa.column("id", sa.Integer),
@@ -316,13 +342,14 @@ def _seed_sdgs() -> None:
         sa.column("parent_id", sa.Integer),
         sa.column("titles", sa.JSON),
     )
-    entries = sdg_entries()
-    goal_ids = {code: n for n, code in enumerate((c for c in entries if "." not in c), start=1)}
+    titles = _sdg_titles()
+    goal_ids = {code: n for n, code in enumerate((c for c in titles if "." not in c), start=1)}
     rows = []
     next_id = len(goal_ids) + 1
-    for code, entry in entries.items():
-        if entry.is_target:
-            row_id, parent = next_id, goal_ids[entry.goal]
+    for code, by_lang in titles.items():
+        goal = code.split(".")[0]
+        if code != goal:
+            row_id, parent = next_id, goal_ids[goal]
             next_id += 1
         else:
             row_id, parent = goal_ids[code], None
@@ -331,10 +358,10 @@ def _seed_sdgs() -> None:
                 "id": row_id,
                 "kind": "sdg",
                 "key": code,
-                "label": entry.titles["en"],
+                "label": by_lang["en"],
                 "code": code,
                 "parent_id": parent,
-                "titles": entry.titles,
+                "titles": by_lang,
             }
         )
     op.bulk_insert(terms, sorted(rows, key=lambda row: row["id"]))
