@@ -70,8 +70,9 @@ KNOWN_UPR_SLOT = {"Peru": 2}
 
 
 # --------------------------------------------------------------------------------------------------
-# The vocabulary, read from benchmarks/data/ at start. Plain text there; escaped here where it goes
-# into the HTML of Text. The order of every list is part of what a seed generates.
+# The vocabulary, read from benchmarks/data/ at start. Phrases are plain text there and escaped here,
+# as they go into the HTML of Text; sentence templates are HTML already. The order of every list is
+# part of what a seed generates.
 # --------------------------------------------------------------------------------------------------
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # libyaml when PyYAML has it: the pure-Python loader takes a noticeable part of a small run.
