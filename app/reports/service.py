@@ -33,7 +33,7 @@ from app.models import (
     Term,
 )
 from app.models.local import RecommendationLocal
-from app.plans.progress import published_progress
+from app.plans.progress.service import published_progress
 from app.recommendations.filters import filter_conditions
 from app.recommendations.local import responsibilities
 from app.recommendations.service import choose_text

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import ProgressUpdate, User
-from app.plans.action_store import change_status, ensure_own_action, load_action, not_in_future
-from app.plans.progress_schemas import (
+from app.plans.actions.store import change_status, ensure_own_action, load_action
+from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
     ProgressList,
