@@ -15,7 +15,7 @@ from app.auth.permissions import refuse
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.models import (
     Action,
     ActionCluster,
@@ -131,16 +131,10 @@ def list_actions(session: Session, params: ActionListParams) -> ActionPage:
     if params.cursor:
         (last_id,) = decode_cursor(params.cursor, (int,))
         page_conditions.append(Action.id < last_id)
-    actions = list(
-        session.scalars(
-            select(Action).where(*page_conditions).order_by(Action.id.desc()).limit(params.limit + 1)
-        )
-    )
-    has_more = len(actions) > params.limit
-    actions = actions[: params.limit]
+    query = select(Action).where(*page_conditions).order_by(Action.id.desc())
+    actions, next_cursor = keyset_page(session, query, params.limit, lambda action: (action.id,))
     links = load_links(session, [a.id for a in actions])
     items = [ActionOut(**_out(action, links[action.id], today)) for action in actions]
-    next_cursor = encode_cursor(actions[-1].id) if has_more and actions else None
     return ActionPage(items=items, next_cursor=next_cursor, total=total)
 
 
