@@ -53,8 +53,3 @@ class Measure(Forbid):
 class MeasureOut(BaseModel):
     value: Number
     date: dt.date | None
-
-
-def blank_to_none(value: str | None) -> str | None:
-    """Optional texts: an empty (or all-blank, once stripped) text is stored as null."""
-    return value or None
