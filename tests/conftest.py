@@ -14,23 +14,17 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.migrations import alembic_config
 from app.models import Base, Term
 from tests.apps import dispose_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
-
-
-def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["database_url"] = url
-    return config
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Response
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse
 
+from app.core.caching import body_etag
 from app.core.errors import NotFound
-from app.public.caching import body_etag
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS = "/docs/assets"

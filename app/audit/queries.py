@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.schemas import AuditEventOut, AuditListParams, AuditPage
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.models import AuditEvent
 
@@ -44,12 +44,10 @@ def list_events(session: Session, params: AuditListParams) -> AuditPage:
     if params.cursor:
         (before_id,) = decode_cursor(params.cursor, (int,))
         conditions.append(AuditEvent.id < before_id)
-    events = session.scalars(
-        select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc()).limit(params.limit + 1)
-    ).all()
-    next_cursor = encode_cursor(events[params.limit - 1].id) if len(events) > params.limit else None
+    query = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
+    events, next_cursor = keyset_page(session, query, params.limit, lambda event: (event.id,))
     return AuditPage(
-        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in events[: params.limit]],
+        items=[AuditEventOut.model_validate(e, from_attributes=True) for e in events],
         next_cursor=next_cursor,
         total=total,
     )

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final, Literal, get_args
 
-ADMIN = "admin"
-COORDINATOR = "coordinator"
-FOCAL_POINT = "focal_point"
-READER = "reader"
+Role = Literal["admin", "coordinator", "focal_point", "reader"]
+# API keys act for machines; an admin key would hand out account management to a script.
+KeyRole = Literal["coordinator", "focal_point", "reader"]
+
+ADMIN: Final[Role] = "admin"
+COORDINATOR: Final[Role] = "coordinator"
+FOCAL_POINT: Final[Role] = "focal_point"
+READER: Final[Role] = "reader"
 
 # Admins can do everything coordinators can, plus users, API keys and settings.
 MANAGERS = frozenset({ADMIN, COORDINATOR})
 # Everyone who may read internal data (notes, plans, drafts).
 STAFF = frozenset({ADMIN, COORDINATOR, FOCAL_POINT})
-EVERYONE = frozenset({ADMIN, COORDINATOR, FOCAL_POINT, READER})
+EVERYONE: frozenset[str] = frozenset(get_args(Role))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +36,6 @@ class Actor:
     @property
     def is_manager(self) -> bool:
         return self.role in MANAGERS
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF
 
 
 @dataclass(frozen=True, slots=True)

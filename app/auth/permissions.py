@@ -33,11 +33,6 @@ def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
         raise refuse(actor, f"{what} needs one of the roles {allowed}; you are {actor.role}")
 
 
-def ensure_writable(actor: Actor) -> None:
-    if actor.read_only:
-        raise refuse(actor, "this API key is read-only")
-
-
 def ensure_entity(
     actor: Actor, entity_ids: Collection[int | None], object_type: str, object_id: int | None
 ) -> None:

@@ -6,9 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.auth.actor import Role
 from app.core.timestamps import UtcDateTime
-
-Role = Literal["admin", "coordinator", "focal_point", "reader"]
 
 
 def no_nul(value: str) -> str:

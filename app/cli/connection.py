@@ -66,7 +66,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
-    from app.health.service import alembic_config
+    from app.core.migrations import alembic_config
 
     config = alembic_config(url)
     script = ScriptDirectory.from_config(config)

@@ -31,7 +31,7 @@ from app.clusters.schemas import (
 )
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 
@@ -136,15 +136,10 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
     if params.cursor:
         name, cluster_id = decode_cursor(params.cursor, (str, int))
         page_conditions.append(tuple_(Cluster.name, Cluster.id) > tuple_(name, cluster_id))
-    rows = session.execute(
-        _with_lead().where(*page_conditions).order_by(Cluster.name, Cluster.id).limit(params.limit + 1)
-    ).all()
-    has_more = len(rows) > params.limit
-    rows = rows[: params.limit]
+    query = _with_lead().where(*page_conditions).order_by(Cluster.name, Cluster.id)
+    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].name, row[0].id))
     counts = _counts(session, [row[0].id for row in rows])
     items = [_out(row, counts.get(row[0].id, 0)) for row in rows]
-    last = rows[-1][0] if rows else None
-    next_cursor = encode_cursor(last.name, last.id) if has_more and last is not None else None
     return ClusterPage(items=items, next_cursor=next_cursor, total=total)
 
 
@@ -290,9 +285,8 @@ def list_members(session: Session, cluster_id: int, params: MemberListParams) ->
     if params.cursor:
         (after_id,) = decode_cursor(params.cursor, (int,))
         query = query.where(member.recommendation_id > after_id)
-    rows = session.execute(query.order_by(member.recommendation_id).limit(params.limit + 1)).all()
-    has_more = len(rows) > params.limit
-    rows = rows[: params.limit]
+    rows, next_cursor = keyset_page(
+        session, query.order_by(member.recommendation_id), params.limit, lambda row: (row[0],)
+    )
     items = [Member(id=rec_id, added_at=added_at) for rec_id, added_at in rows]
-    next_cursor = encode_cursor(rows[-1][0]) if has_more and rows else None
     return MemberPage(items=items, next_cursor=next_cursor, total=total)

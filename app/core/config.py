@@ -203,9 +203,6 @@ class Settings(BaseSettings):
     def languages(self) -> list[str]:
         return self.uhri_languages.split(",")
 
-    def uhri_url_for(self, lang: str) -> str:
-        return self.uhri_url.replace("{lang}", lang)
-
 
 @lru_cache
 def get_settings() -> Settings:

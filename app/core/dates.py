@@ -1,4 +1,4 @@
-"""Dates in requests: a real calendar date written YYYY-MM-DD, nothing laxer."""
+"""Dates in requests: a real calendar date written YYYY-MM-DD, nothing laxer, and not in the future."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
+
+from app.core.errors import InvalidInput
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -22,3 +24,19 @@ def _iso_date_text(value: Any) -> Any:
 
 # 2025-02-30 is refused too (pydantic checks the calendar once the shape is right).
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def not_in_future(day: dt.date, field: str) -> None:
+    """Refuse a report or measurement dated in the future.
+
+    A day of slack: "today" in a time zone ahead of UTC (up to +14 h) is tomorrow in UTC.
+    """
+    if day > utc_today() + dt.timedelta(days=1):
+        raise InvalidInput(
+            f"{field}: {day.isoformat()} is in the future",
+            errors=[{"field": field, "reason": "in the future"}],
+        )

@@ -28,10 +28,6 @@ class DomainError(Exception):
         # event of a refusal, a failed login.
         self.persist = persist or []
 
-    @property
-    def type_uri(self) -> str:
-        return PROBLEM_BASE + self.problem
-
 
 class NotFound(DomainError):
     status = 404

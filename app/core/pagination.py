@@ -1,4 +1,4 @@
-"""Opaque keyset cursors.
+"""Keyset pages and their opaque cursors.
 
 A cursor holds the ordering key of the last row of a page (for example its sort date and id); the
 next page starts strictly after it. Clients must treat it as opaque: its encoding may change.
@@ -9,8 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, TypeVarTuple, overload
+
+from sqlalchemy import Row, Select
+from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
 
@@ -18,6 +22,12 @@ CURSOR_FIELD = "cursor"
 # Every integer a cursor holds is a row id, an INTEGER column: 32 bits on PostgreSQL, which
 # refuses a larger parameter (a 500), and SQLite's driver cannot bind one past 64 bits.
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+CursorKey = tuple[int | str | date, ...]
+_T = TypeVar("_T")
+_U = TypeVar("_U")
+_Ts = TypeVarTuple("_Ts")
 
 
 def encode_cursor(*values: int | str | date) -> str:
@@ -61,3 +71,40 @@ def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], .
         else:
             raise _invalid("not a cursor returned by this API")
     return tuple(decoded)
+
+
+@overload
+def keyset_page(
+    session: Session, query: Select[_T], limit: int, cursor_of: Callable[[_T], CursorKey]
+) -> tuple[list[_T], str | None]: ...
+
+
+@overload
+def keyset_page(
+    session: Session,
+    query: Select[_T, _U, *_Ts],
+    limit: int,
+    cursor_of: Callable[[Row[_T, _U, *_Ts]], CursorKey],
+) -> tuple[list[Row[_T, _U, *_Ts]], str | None]: ...
+
+
+def keyset_page(
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    limit: int,
+    cursor_of: Callable[[Any], CursorKey],
+) -> tuple[list[Any], str | None]:
+    """One page of an ordered, already filtered ``query`` and the cursor of the next (None on the last).
+
+    A select of one entity or column gives those (as ``session.scalars``), a select of several gives
+    rows. ``cursor_of`` turns the page's last row into its ordering key. One row more than the page
+    is fetched, so that the last page is known without counting.
+    """
+    if len(query.column_descriptions) == 1:
+        rows: list[Any] = list(session.scalars(query.limit(limit + 1)))
+    else:
+        rows = list(session.execute(query.limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    page = rows[:limit]
+    return page, encode_cursor(*cursor_of(page[-1]))

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from app.core.timestamps import UtcDateTime
-
-# Mirrors app.models.accounts.ENTITY_KINDS; a test keeps them in step.
-EntityKind = Literal[
-    "ministry",
-    "agency",
-    "parliament",
-    "judiciary",
-    "nhri",
-    "statistics_office",
-    "civil_society",
-    "other",
-]
+from app.models.accounts import EntityKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]

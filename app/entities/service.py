@@ -16,7 +16,7 @@ from app.auth.actor import Actor
 from app.auth.schemas import EntityRef
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.models import Entity
 
@@ -83,14 +83,9 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
     if params.cursor:
         name, after_id = decode_cursor(params.cursor, (str, int))
         conditions.append(tuple_(Entity.name, Entity.id) > tuple_(name, after_id))
-    rows = session.scalars(
-        select(Entity).where(*conditions).order_by(Entity.name, Entity.id).limit(params.limit + 1)
-    ).all()
-    next_cursor = None
-    if len(rows) > params.limit:
-        last = rows[params.limit - 1]
-        next_cursor = encode_cursor(last.name, last.id)
-    return EntityPage(items=[_out(e) for e in rows[: params.limit]], next_cursor=next_cursor, total=total)
+    query = select(Entity).where(*conditions).order_by(Entity.name, Entity.id)
+    rows, next_cursor = keyset_page(session, query, params.limit, lambda entity: (entity.name, entity.id))
+    return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=total)
 
 
 def get_entity(session: Session, entity_id: int) -> tuple[EntityOut, str]:

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.auth.deps import PublicCaller, StaffUser
+from app.core.caching import cached_response
+from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.problems import PROBLEM_JSON, Problem, problem_responses
 from app.exports import stats
@@ -20,8 +22,6 @@ from app.exports.params import CsvExportParams, ExportParams, PublicExportParams
 from app.exports.schemas import PublicExportRow, PublicStats, StaffExportRow, StaffStats
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
-from app.plans.action_store import utc_today
-from app.public.caching import cached_response
 
 router = APIRouter(tags=["exports"])
 

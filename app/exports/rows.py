@@ -25,7 +25,7 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.models.local import RecommendationLocal
+from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
 from app.recommendations.feed_fields import ROLE_FIELDS
 from app.recommendations.local import responsibilities
@@ -33,7 +33,6 @@ from app.recommendations.service import choose_text
 from app.taxonomies.sdg import sdg_entries
 
 BATCH_SIZE = 1000
-DEFAULT_STATUS = "not_started"
 # Term role -> row list field.
 STAFF_ROLES = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}
 LIST_ROLES = {role: field for role, field in STAFF_ROLES.items() if role != "issue"}

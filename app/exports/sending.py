@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.auth.actor import Actor, Anonymous
+from app.core.caching import CACHE_CONTROL
 from app.core.config import Settings
 from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service
@@ -27,7 +28,6 @@ from app.exports.limits import ExportSlot, ExportSlots
 from app.exports.params import list_params
 from app.exports.service import ExportFile
 from app.exports.streaming import ExportResponse
-from app.public.caching import CACHE_CONTROL
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.totals import data_version
 

@@ -36,7 +36,7 @@ from app.models import (
     RecommendationTerm,
     Term,
 )
-from app.models.local import PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
+from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
 from app.models.recommendation import POSITIONS
 from app.recommendations.schemas import RecommendationListParams
@@ -44,7 +44,6 @@ from app.recommendations.totals import data_version
 from app.taxonomies.sdg import sdg_entries
 
 NONE = "none"
-DEFAULT_STATUS = "not_started"
 MAX_KEPT = 256  # computations kept; the least recently used go first
 
 _lock = threading.Lock()

@@ -1,23 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-
-def migrations_dir() -> Path:
-    """The Alembic folder: beside the package in a checkout, else in the working directory (image)."""
-    beside = Path(__file__).resolve().parents[2] / "migrations"
-    return beside if (beside / "env.py").is_file() else Path.cwd() / "migrations"
-
-
-def alembic_config(database_url: str) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    config.attributes["database_url"] = database_url
-    return config
+from app.core.migrations import alembic_config
 
 
 def head_revision() -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.actor import Actor
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.imports.masking import shown_location, shown_message
 from app.imports.schemas import (
     REJECTIONS_PAGE,
@@ -62,20 +62,15 @@ def list_import_runs(session: Session, actor: Actor, params: ImportRunListParams
     if params.cursor:
         (last_id,) = decode_cursor(params.cursor, (int,))
         page_conditions.append(ImportRun.id < last_id)
-    runs = list(
-        session.scalars(
-            select(ImportRun).where(*page_conditions).order_by(ImportRun.id.desc()).limit(params.limit + 1)
-        )
-    )
-    has_more = len(runs) > params.limit
-    runs = runs[: params.limit]
-    if params.cursor or has_more:
+    query = select(ImportRun).where(*page_conditions).order_by(ImportRun.id.desc())
+    runs, next_cursor = keyset_page(session, query, params.limit, lambda run: (run.id,))
+    if params.cursor or next_cursor:
         total = session.execute(select(func.count()).select_from(ImportRun).where(*conditions)).scalar_one()
     else:
         total = len(runs)
     return ImportRunPage(
         items=[ImportRunOut(**_fields(run, actor)) for run in runs],
-        next_cursor=encode_cursor(runs[-1].id) if has_more else None,
+        next_cursor=next_cursor,
         total=total,
     )
 

@@ -4,14 +4,14 @@ and the addresses each user logged in from."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
 
-ROLES = ("admin", "coordinator", "focal_point", "reader")
-ENTITY_KINDS = (
+EntityKind = Literal[
     "ministry",
     "agency",
     "parliament",
@@ -20,8 +20,7 @@ ENTITY_KINDS = (
     "statistics_office",
     "civil_society",
     "other",
-)
-API_KEY_SCOPES = ("read", "write")
+]
 
 
 class Entity(Base):

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final, Literal, get_args
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
 
-PRIORITIES = ("high", "medium", "low")
-STATUSES = ("not_started", "in_progress", "partially_implemented", "implemented", "not_applicable")
-RESPONSIBILITIES = ("lead", "supporting")
+Priority = Literal["high", "medium", "low"]
+Status = Literal["not_started", "in_progress", "partially_implemented", "implemented", "not_applicable"]
+Responsibility = Literal["lead", "supporting"]
+PRIORITIES = get_args(Priority)
+STATUSES = get_args(Status)
+# A recommendation nobody has worked on has no local row: it reads as this status.
+DEFAULT_STATUS: Final[Status] = "not_started"
 
 
 class RecommendationLocal(Base):
@@ -24,7 +29,7 @@ class RecommendationLocal(Base):
     )
     priority: Mapped[str | None] = mapped_column(String(8), index=True)
     priority_rationale: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(32), default="not_started", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=DEFAULT_STATUS, index=True)
     internal_notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

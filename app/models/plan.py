@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal, get_args
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
 
-ACTION_STATUSES = ("planned", "in_progress", "completed", "delayed", "cancelled")
+ActionStatus = Literal["planned", "in_progress", "completed", "delayed", "cancelled"]
+ACTION_STATUSES = get_args(ActionStatus)
 # An action still open: one of these past its due date is overdue.
-OPEN_ACTION_STATUSES = ("planned", "in_progress", "delayed")
-PROGRESS_STATES = ("draft", "submitted", "approved", "returned")
+OPEN_ACTION_STATUSES: tuple[ActionStatus, ...] = ("planned", "in_progress", "delayed")
+ProgressState = Literal["draft", "submitted", "approved", "returned"]
 
 
 class Action(Base):

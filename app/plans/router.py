@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.plans.action_routes import router as action_router
-from app.plans.indicator_routes import router as indicator_router
-from app.plans.progress_routes import router as progress_router
+from app.plans.actions.router import router as action_router
+from app.plans.indicators.router import router as indicator_router
+from app.plans.progress.router import router as progress_router
 
 router = APIRouter(tags=["plans"])
 router.include_router(action_router)

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
 from app.core.dates import IsoDate
-
-# Mirror ACTION_STATUSES and PROGRESS_STATES of app.models.plan (a test keeps them in step).
-ActionStatus = Literal["planned", "in_progress", "completed", "delayed", "cancelled"]
-ProgressState = Literal["draft", "submitted", "approved", "returned"]
 
 # 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
 RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -57,8 +53,3 @@ class Measure(Forbid):
 class MeasureOut(BaseModel):
     value: Number
     date: dt.date | None
-
-
-def blank_to_none(value: str | None) -> str | None:
-    """Optional texts: an empty (or all-blank, once stripped) text is stored as null."""
-    return value or None

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
+from app.core.caching import cached_response
 from app.portal.i18n import LANGUAGES, choose_language, environment, translations
-from app.public.caching import cached_response
 
 HTML = "text/html; charset=utf-8"
 # The same URL is rendered in another language for another Accept-Language.

@@ -6,9 +6,9 @@ from functools import cache
 
 from fastapi import Response
 
+from app.core.caching import body_etag
 from app.core.errors import NotFound
 from app.portal.i18n import PORTAL_DIR
-from app.public.caching import body_etag
 
 STATIC_DIR = PORTAL_DIR / "static"
 MEDIA_TYPES = {"portal.css": "text/css; charset=utf-8"}

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from app.core.errors import InvalidInput
 from app.exports.schemas import CountBucket
 from app.exports.stats import NONE, statistics
-from app.models.local import STATUSES
+from app.models.local import STATUSES, Status
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
 from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
-from app.recommendations.schemas import Lang, RecommendationListParams, Status
+from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.sdg import sdg_entries
 from app.taxonomies.service import list_mechanisms, list_terms
 

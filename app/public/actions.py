@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.core.dates import utc_today
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor
 from app.models import Action as ActionRow
-from app.plans import actions as plans
-from app.plans.action_links import load_links
-from app.plans.action_schemas import ActionListParams, ActionOut
-from app.plans.action_store import is_overdue, utc_today
+from app.plans.actions import service as plans
+from app.plans.actions.links import load_links
+from app.plans.actions.schemas import ActionListParams, ActionOut
+from app.plans.actions.store import is_overdue
 from app.public import related
 from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams
 

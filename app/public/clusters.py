@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
 from app.public.related import cluster_is_public
@@ -30,8 +30,8 @@ def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
 
 def _page(
     session: Session, conditions: list[ColumnElement[bool]], limit: int
-) -> tuple[list[PublicCluster], bool]:
-    rows = session.execute(
+) -> tuple[list[PublicCluster], str | None]:
+    query = (
         select(
             ClusterRow.id,
             ClusterRow.name,
@@ -43,9 +43,9 @@ def _page(
         .outerjoin(Entity, Entity.id == ClusterRow.lead_entity_id)
         .where(*cluster_is_public(), *conditions)
         .order_by(ClusterRow.name, ClusterRow.id)
-        .limit(limit + 1)
-    ).all()
-    counts = _counts(session, [row[0] for row in rows[:limit]])
+    )
+    rows, next_cursor = keyset_page(session, query, limit, lambda row: (row[1], row[0]))
+    counts = _counts(session, [row[0] for row in rows])
     items = [
         PublicCluster(
             id=cluster_id,
@@ -54,9 +54,9 @@ def _page(
             lead_entity=PublicEntityRef(id=lead_id, name=lead_name, acronym=acronym) if lead_id else None,
             recommendation_count=counts.get(cluster_id, 0),
         )
-        for cluster_id, name, description, lead_id, lead_name, acronym in rows[:limit]
+        for cluster_id, name, description, lead_id, lead_name, acronym in rows
     ]
-    return items, len(rows) > limit
+    return items, next_cursor
 
 
 def list_clusters(session: Session, params: PublicClusterParams) -> PublicClusterPage:
@@ -70,9 +70,7 @@ def list_clusters(session: Session, params: PublicClusterParams) -> PublicCluste
     if params.cursor:
         name, cluster_id = decode_cursor(params.cursor, (str, int))
         page_conditions.append(tuple_(ClusterRow.name, ClusterRow.id) > tuple_(name, cluster_id))
-    items, has_more = _page(session, page_conditions, params.limit)
-    last = items[-1] if items else None
-    next_cursor = encode_cursor(last.name, last.id) if has_more and last is not None else None
+    items, next_cursor = _page(session, page_conditions, params.limit)
     return PublicClusterPage(items=items, next_cursor=next_cursor, total=total)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.public.caching import CACHE_CONTROL
+from app.core.caching import CACHE_CONTROL
 
 CACHE_HEADERS: dict[str, Any] = {
     "ETag": {"description": "Hash of the body, for If-None-Match", "schema": {"type": "string"}},

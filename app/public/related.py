@@ -26,8 +26,8 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
-from app.plans.action_links import sdg_sort_key
-from app.plans.progress import published_progress
+from app.plans.actions.links import sdg_sort_key
+from app.plans.progress.service import published_progress
 from app.public import schemas
 from app.taxonomies.sdg import sdg_entries
 

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import PublicCaller
+from app.core.caching import cached_response
 from app.core.deps import AppSettings, DbSession, RowId
 from app.public import actions, clusters, feed, service
-from app.public.caching import cached_response
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 from app.public.schemas import (
     FeedParams,

@@ -14,18 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import ActionStatus, Number
+from app.models.local import Priority, Responsibility, Status
+from app.models.plan import ActionStatus
+from app.plans.schemas import Number
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     Family,
     Lang,
     Position,
-    Priority,
     RecommendationType,
-    Responsibility,
     Source,
-    Status,
 )
 
 MAX_ID = 2**31 - 1

@@ -20,10 +20,9 @@ from app.auth.actor import READER, Actor
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow
-from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
+from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
 from app.recommendations.schemas import EntityRef, LocalOut
 
-DEFAULT_STATUS = "not_started"
 LOCAL_FIELDS = (
     "priority",
     "priority_rationale",

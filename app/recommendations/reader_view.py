@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.actor import READER, Actor
 from app.auth.permissions import refuse
+from app.core.caching import body_etag
 from app.core.errors import InvalidInput
 from app.public import service as public
-from app.public.caching import body_etag
 from app.public.schemas import (
     PublicRecommendationDetail,
     PublicRecommendationPage,

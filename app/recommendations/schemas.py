@@ -9,18 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
+from app.models.local import Priority, Responsibility, Status
 
 # These mirror the values the models store (app.models: SOURCES, TYPES, POSITIONS,
-# MECHANISM_FAMILIES; app.core.config: UHRI_LANGUAGES); a test keeps them in step.
+# MECHANISM_FAMILIES; app.core.config: UHRI_LANGUAGES); a test keeps them in step. The local
+# fields' vocabularies (Priority, Status, Responsibility) are app.models.local's own.
 Source = Literal["uhri", "upr-info", "manual"]
 RecommendationType = Literal["recommendation", "observation"]
 Position = Literal["supported", "noted", "none"]
 Family = Literal["upr", "treaty-body", "special-procedure", "regional", "other"]
 Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
-# app.models.local: PRIORITIES, STATUSES, RESPONSIBILITIES.
-Priority = Literal["high", "medium", "low"]
-Status = Literal["not_started", "in_progress", "partially_implemented", "implemented", "not_applicable"]
-Responsibility = Literal["lead", "supporting"]
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50

@@ -18,7 +18,7 @@ from app.auth.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
-from app.core.pagination import encode_cursor
+from app.core.pagination import keyset_page
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -197,14 +197,10 @@ def list_recommendations(
         # selective condition and sorts them, instead of walking the newest-first index through
         # nearly every row (q=torture&mechanism=CRC: 63 of 250,000; 80 ms down to 35 ms).
         sort_date = Recommendation.sort_date + literal_column("0", Integer)
-    rows = session.execute(
-        _with_mechanism()
-        .where(*page_conditions)
-        .order_by(sort_date.desc(), Recommendation.id.desc())
-        .limit(params.limit + 1)
-    ).all()
-    has_more = len(rows) > params.limit
-    rows = rows[: params.limit]
+    query = _with_mechanism().where(*page_conditions).order_by(sort_date.desc(), Recommendation.id.desc())
+    rows, next_cursor = keyset_page(
+        session, query, params.limit, lambda row: (row.Recommendation.sort_date, row.Recommendation.id)
+    )
     ids = [row.Recommendation.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
@@ -215,10 +211,6 @@ def list_recommendations(
         )
         for row in rows
     ]
-    next_cursor = None
-    if has_more and rows:
-        last: Recommendation = rows[-1].Recommendation
-        next_cursor = encode_cursor(last.sort_date, last.id)
     return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
 
 

@@ -15,7 +15,8 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.ids import IdList, RowIdValue
-from app.recommendations.schemas import Family, Position, Priority, RecommendationType, Status
+from app.models.local import Priority, Status
+from app.recommendations.schemas import Family, Position, RecommendationType
 
 MAX_TEXT = 20_000
 MAX_NOTE = 10_000

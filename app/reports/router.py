@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import PublicCaller, StaffUser
+from app.core.caching import cached_response
 from app.core.deps import DbSession
 from app.core.problems import problem_responses
-from app.public.caching import cached_response
 from app.public.docs import CACHE_HEADERS
 from app.reports import service
 from app.reports.formats import DOCX, XLSX, render

@@ -32,8 +32,8 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.models.local import RecommendationLocal
-from app.plans.progress import published_progress
+from app.models.local import DEFAULT_STATUS, RecommendationLocal
+from app.plans.progress.service import published_progress
 from app.recommendations.filters import filter_conditions
 from app.recommendations.local import responsibilities
 from app.recommendations.service import choose_text
@@ -218,7 +218,7 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "upr_session": rec.upr_session,
         "themes": sorted(related.themes.get(rec.id, []), key=str.casefold),
         "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
-        "status": local.status if local else "not_started",
+        "status": local.status if local else DEFAULT_STATUS,
         "priority": local.priority if local else None,
         "lead_entity": related.lead.get(rec.id),
         "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: e.name.casefold()),

@@ -15,12 +15,11 @@ from pydantic import (
     field_validator,
 )
 
-from app.auth.schemas import EntityRef, Role, no_nul
+from app.auth.actor import KeyRole, Role
+from app.auth.schemas import EntityRef, no_nul
 from app.core.timestamps import UtcDateTime
 from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
 
-# API keys act for machines; an admin key would hand out account management to a script.
-KeyRole = Literal["coordinator", "focal_point", "reader"]
 KeyScope = Literal["read", "write"]
 
 Name = Annotated[

@@ -20,7 +20,7 @@ from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.entities.service import entity_refs, require_entity
 from app.models import ApiKey, AuthToken, User
@@ -101,9 +101,9 @@ def list_users(session: Session, params: UserListParams) -> UserPage:
     if params.cursor:
         (after_id,) = decode_cursor(params.cursor, (int,))
         conditions.append(User.id > after_id)
-    users = session.scalars(select(User).where(*conditions).order_by(User.id).limit(params.limit + 1)).all()
-    next_cursor = encode_cursor(users[params.limit - 1].id) if len(users) > params.limit else None
-    return UserPage(items=_users_out(session, users[: params.limit]), next_cursor=next_cursor, total=total)
+    query = select(User).where(*conditions).order_by(User.id)
+    users, next_cursor = keyset_page(session, query, params.limit, lambda user: (user.id,))
+    return UserPage(items=_users_out(session, users), next_cursor=next_cursor, total=total)
 
 
 def get_user(session: Session, user_id: int) -> tuple[UserOut, str]:
@@ -291,11 +291,9 @@ def list_api_keys(session: Session, params: ApiKeyListParams) -> ApiKeyPage:
     if params.cursor:
         (after_id,) = decode_cursor(params.cursor, (int,))
         conditions.append(ApiKey.id > after_id)
-    keys = session.scalars(
-        select(ApiKey).where(*conditions).order_by(ApiKey.id).limit(params.limit + 1)
-    ).all()
-    next_cursor = encode_cursor(keys[params.limit - 1].id) if len(keys) > params.limit else None
-    return ApiKeyPage(items=_keys_out(session, keys[: params.limit]), next_cursor=next_cursor, total=total)
+    query = select(ApiKey).where(*conditions).order_by(ApiKey.id)
+    keys, next_cursor = keyset_page(session, query, params.limit, lambda key: (key.id,))
+    return ApiKeyPage(items=_keys_out(session, keys), next_cursor=next_cursor, total=total)
 
 
 def revoke_api_key(session: Session, actor: Actor, key_id: int) -> ApiKeyOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +12,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Cluster
-from app.models.plan import ACTION_STATUSES, PROGRESS_STATES
-from app.plans.schemas import ActionStatus, ProgressState
 from tests.accounts import create_entity
 from tests.factories import ids_by_external_id, import_records, record
 
@@ -86,11 +84,6 @@ def world(engine: Engine) -> dict[str, int]:
         "r2": ids["R2"],
         "cluster": create_cluster(engine, "Juvenile justice"),
     }
-
-
-def test_statuses_mirror_the_model() -> None:
-    assert get_args(ActionStatus) == ACTION_STATUSES
-    assert get_args(ProgressState) == PROGRESS_STATES
 
 
 def test_create_and_read_an_action(client: TestClient, engine: Engine, world: dict[str, int]) -> None:

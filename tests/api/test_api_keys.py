@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from app.auth.actor import KeyRole, Role
 from app.auth.service import secret_hash
 from app.models import ApiKey, AuditEvent, Entity
 from tests.accounts import create_entity, create_user
@@ -22,6 +23,10 @@ Headers = Callable[..., dict[str, str]]
 def admin(anonymous_client: TestClient, headers_for: Headers) -> TestClient:
     anonymous_client.headers.update(headers_for("admin"))
     return anonymous_client
+
+
+def test_key_roles_are_roles_but_admin() -> None:
+    assert set(get_args(KeyRole)) == set(get_args(Role)) - {"admin"}
 
 
 def _events(engine: Engine, action: str) -> list[AuditEvent]:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.entities.schemas import EntityKind
 from app.models import AuditEvent
-from app.models.accounts import ENTITY_KINDS
 from tests.accounts import create_entity
 
 Headers = Callable[..., dict[str, str]]
@@ -31,10 +29,6 @@ def _create(client: TestClient, **body: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
-
-
-def test_kinds_mirror_the_model() -> None:
-    assert set(get_args(EntityKind)) == set(ENTITY_KINDS)
 
 
 def test_coordinator_creates_an_entity_with_etag_location_and_audit(

@@ -12,8 +12,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Cluster, ClusterRecommendation, Entity, Recommendation
-from app.models.local import PRIORITIES, RESPONSIBILITIES, STATUSES, RecommendationLocal, StatusChange
-from app.recommendations.schemas import Priority, Responsibility, Status
+from app.models.local import RecommendationLocal, StatusChange
 from tests.accounts import create_entity
 from tests.factories import ids_by_external_id, import_records, record
 
@@ -55,14 +54,6 @@ def _events(engine: Engine, action: str) -> list[AuditEvent]:
 
 def _problem_fields(response: Any) -> dict[str, str]:
     return {error["field"]: error["reason"] for error in response.json()["errors"]}
-
-
-def test_literals_match_the_model_values() -> None:
-    from typing import get_args
-
-    assert get_args(Priority) == PRIORITIES
-    assert get_args(Status) == STATUSES
-    assert get_args(Responsibility) == RESPONSIBILITIES
 
 
 def test_unedited_recommendation_has_default_local_fields(client: TestClient, recs: dict[str, int]) -> None:

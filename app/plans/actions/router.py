@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.problems import problem_responses
-from app.plans import actions
-from app.plans.action_schemas import ActionCreate, ActionDetail, ActionListParams, ActionPage, ActionPatch
+from app.plans.actions import service
+from app.plans.actions.schemas import ActionCreate, ActionDetail, ActionListParams, ActionPage, ActionPatch
 
 router = APIRouter(prefix="/actions", tags=["plans"])
 
@@ -19,12 +19,12 @@ router = APIRouter(prefix="/actions", tags=["plans"])
     "", summary="List actions, newest first, with filters (overdue, entity, status...) and keyset pages"
 )
 def list_actions(db: DbSession, actor: StaffUser, params: Annotated[ActionListParams, Query()]) -> ActionPage:
-    return actions.list_actions(db, params)
+    return service.list_actions(db, params)
 
 
 @router.post("", status_code=201, summary="Create an action (coordinators)")
 def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: Response) -> ActionDetail:
-    detail, tag = actions.create_action(db, actor, body)
+    detail, tag = service.create_action(db, actor, body)
     response.headers["ETag"] = tag
     response.headers["Location"] = f"/api/v1/actions/{detail.id}"
     return detail
@@ -36,7 +36,7 @@ def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: R
     "and latest approved progress",
 )
 def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
-    detail, tag = actions.get_action(db, action_id)
+    detail, tag = service.get_action(db, action_id)
     response.headers["ETag"] = tag
     return detail
 
@@ -55,6 +55,6 @@ def update_action(
     response: Response,
     if_match: IfMatch = None,
 ) -> ActionDetail:
-    detail, tag = actions.update_action(db, actor, action_id, body, if_match)
+    detail, tag = service.update_action(db, actor, action_id, body, if_match)
     response.headers["ETag"] = tag
     return detail

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.indicator_schemas import IndicatorOut
-from app.plans.progress_schemas import ProgressOut
+from app.models.plan import ActionStatus
+from app.plans.indicators.schemas import IndicatorOut
+from app.plans.progress.schemas import ProgressOut
 from app.plans.schemas import (
-    ActionStatus,
     Forbid,
     LongText,
     Number,

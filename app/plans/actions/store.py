@@ -1,8 +1,8 @@
-"""Loading actions, deciding whose they are, and the helpers every plans service shares."""
+"""Loading actions, deciding whose they are, and changing their status: shared by the plans services."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,25 +10,9 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.auth.actor import Actor
 from app.auth.permissions import ensure_entity
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import NotFound
 from app.models import Action, ActionEntity
 from app.models.plan import OPEN_ACTION_STATUSES
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
-
-
-def not_in_future(day: date, field: str) -> None:
-    """Refuse a report or measurement dated in the future.
-
-    A day of slack: "today" in a time zone ahead of UTC (up to +14 h) is tomorrow in UTC.
-    """
-    if day > utc_today() + timedelta(days=1):
-        raise InvalidInput(
-            f"{field}: {day.isoformat()} is in the future",
-            errors=[{"field": field, "reason": "in the future"}],
-        )
 
 
 def is_overdue(action: Action, today: date) -> bool:

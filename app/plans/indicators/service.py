@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.auth.actor import Actor
+from app.core.dates import not_in_future
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import Indicator, IndicatorValue
-from app.plans.action_store import ensure_own_action, load_action, not_in_future
-from app.plans.indicator_schemas import (
+from app.plans.actions.store import ensure_own_action, load_action
+from app.plans.indicators.schemas import (
     IndicatorCreate,
     IndicatorList,
     IndicatorOut,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Response
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.problems import problem_responses
-from app.plans import progress
-from app.plans.progress_schemas import (
+from app.plans.progress import service
+from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
     ProgressList,
@@ -27,7 +27,7 @@ TRANSITION_RESPONSES = problem_responses(409, 412, 428)
 
 @router.get("/actions/{action_id}/progress", summary="The progress updates of an action, newest report first")
 def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> ProgressList:
-    return progress.list_progress(db, action_id)
+    return service.list_progress(db, action_id)
 
 
 @router.post(
@@ -39,7 +39,7 @@ def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> Progress
 def create_progress(
     db: DbSession, actor: StaffUser, action_id: RowId, body: ProgressCreate, response: Response
 ) -> ProgressOut:
-    update, tag = progress.create_progress(db, actor, action_id, body)
+    update, tag = service.create_progress(db, actor, action_id, body)
     response.headers["ETag"] = tag
     response.headers["Location"] = f"/api/v1/progress/{update.id}"
     return update
@@ -47,7 +47,7 @@ def create_progress(
 
 @router.get("/progress/{progress_id}", summary="One progress update")
 def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: Response) -> ProgressOut:
-    update, tag = progress.get_progress(db, progress_id)
+    update, tag = service.get_progress(db, progress_id)
     response.headers["ETag"] = tag
     return update
 
@@ -65,7 +65,7 @@ def update_progress(
     response: Response,
     if_match: IfMatch = None,
 ) -> ProgressOut:
-    update, tag = progress.update_progress(db, actor, progress_id, body, if_match)
+    update, tag = service.update_progress(db, actor, progress_id, body, if_match)
     response.headers["ETag"] = tag
     return update
 
@@ -78,7 +78,7 @@ def update_progress(
 def submit_progress(
     db: DbSession, actor: StaffUser, progress_id: RowId, response: Response, if_match: IfMatch = None
 ) -> ProgressOut:
-    update, tag = progress.submit(db, actor, progress_id, if_match)
+    update, tag = service.submit(db, actor, progress_id, if_match)
     response.headers["ETag"] = tag
     return update
 
@@ -97,7 +97,7 @@ def approve_progress(
     if_match: IfMatch = None,
     body: Annotated[ApproveBody | None, Body()] = None,
 ) -> ProgressOut:
-    update, tag = progress.approve(db, actor, progress_id, body or ApproveBody(), if_match)
+    update, tag = service.approve(db, actor, progress_id, body or ApproveBody(), if_match)
     response.headers["ETag"] = tag
     return update
 
@@ -115,7 +115,7 @@ def return_progress(
     response: Response,
     if_match: IfMatch = None,
 ) -> ProgressOut:
-    update, tag = progress.return_update(db, actor, progress_id, body, if_match)
+    update, tag = service.return_update(db, actor, progress_id, body, if_match)
     response.headers["ETag"] = tag
     return update
 
@@ -128,7 +128,7 @@ def return_progress(
 def publish_progress(
     db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
 ) -> ProgressOut:
-    update, tag = progress.set_published(db, actor, progress_id, True, if_match)
+    update, tag = service.set_published(db, actor, progress_id, True, if_match)
     response.headers["ETag"] = tag
     return update
 
@@ -141,6 +141,6 @@ def publish_progress(
 def unpublish_progress(
     db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
 ) -> ProgressOut:
-    update, tag = progress.set_published(db, actor, progress_id, False, if_match)
+    update, tag = service.set_published(db, actor, progress_id, False, if_match)
     response.headers["ETag"] = tag
     return update

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import decode_cursor, keyset_page
 from app.models import (
     Action,
     ActionCluster,
@@ -26,9 +27,8 @@ from app.models import (
     Recommendation,
 )
 from app.models.plan import OPEN_ACTION_STATUSES
-from app.plans import indicators, progress
-from app.plans.action_links import Links, checked_ids, load_links, replace_links, sdg_term_ids
-from app.plans.action_schemas import (
+from app.plans.actions.links import Links, checked_ids, load_links, replace_links, sdg_term_ids
+from app.plans.actions.schemas import (
     ActionCreate,
     ActionDetail,
     ActionListParams,
@@ -42,7 +42,9 @@ from app.plans.action_schemas import (
     RecommendationRef,
     SdgRef,
 )
-from app.plans.action_store import ensure_own_action, is_overdue, load_action, utc_today
+from app.plans.actions.store import ensure_own_action, is_overdue, load_action
+from app.plans.indicators.service import indicators_of
+from app.plans.progress.service import latest_approved
 from app.taxonomies.sdg import sdg_entries
 
 # What a focal point may change on an action of their entity; the rest is the coordinators' call.
@@ -129,16 +131,10 @@ def list_actions(session: Session, params: ActionListParams) -> ActionPage:
     if params.cursor:
         (last_id,) = decode_cursor(params.cursor, (int,))
         page_conditions.append(Action.id < last_id)
-    actions = list(
-        session.scalars(
-            select(Action).where(*page_conditions).order_by(Action.id.desc()).limit(params.limit + 1)
-        )
-    )
-    has_more = len(actions) > params.limit
-    actions = actions[: params.limit]
+    query = select(Action).where(*page_conditions).order_by(Action.id.desc())
+    actions, next_cursor = keyset_page(session, query, params.limit, lambda action: (action.id,))
     links = load_links(session, [a.id for a in actions])
     items = [ActionOut(**_out(action, links[action.id], today)) for action in actions]
-    next_cursor = encode_cursor(actions[-1].id) if has_more and actions else None
     return ActionPage(items=items, next_cursor=next_cursor, total=total)
 
 
@@ -176,8 +172,8 @@ def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
         lead_entity=entities.get(action.lead_entity_id) if action.lead_entity_id else None,
         supporting_entities=[entities[i] for i in links.supporting_entity_ids if i in entities],
         sdgs=sdgs,
-        indicators=indicators.indicators_of(session, action.id),
-        latest_progress=progress.latest_approved(session, action.id),
+        indicators=indicators_of(session, action.id),
+        latest_progress=latest_approved(session, action.id),
     )
     return detail, etag(action.version)
 

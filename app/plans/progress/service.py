@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import ProgressUpdate, User
-from app.plans.action_store import change_status, ensure_own_action, load_action, not_in_future
-from app.plans.progress_schemas import (
+from app.models.plan import ProgressState
+from app.plans.actions.store import change_status, ensure_own_action, load_action
+from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
     ProgressList,
@@ -31,7 +33,7 @@ from app.plans.progress_schemas import (
     ReturnBody,
 )
 
-EDITABLE_STATES = ("draft", "returned")
+EDITABLE_STATES: tuple[ProgressState, ...] = ("draft", "returned")
 _FIELDS = ("reported_on", "narrative", "new_status", "evidence_url")
 _REVIEW = ("state", "review_comment", "reviewed_by_id", "reviewed_at", "published", "published_at")
 
@@ -178,7 +180,7 @@ def _transition(
     actor: Actor,
     progress_id: int,
     if_match: str | None,
-    allowed_from: tuple[str, ...],
+    allowed_from: tuple[ProgressState, ...],
     verb: str,
     *,
     author_only: bool = False,
@@ -220,7 +222,7 @@ def submit(session: Session, actor: Actor, progress_id: int, if_match: str | Non
     return _finish(session, actor, update, "progress.submit", before)
 
 
-def _review(update: ProgressUpdate, actor: Actor, state: str) -> None:
+def _review(update: ProgressUpdate, actor: Actor, state: ProgressState) -> None:
     update.state = state
     update.reviewed_by_id = actor.user_id
     update.reviewed_at = datetime.now(UTC)

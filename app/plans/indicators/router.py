@@ -7,8 +7,8 @@ from fastapi import APIRouter, Response
 from app.auth.deps import StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.problems import problem_responses
-from app.plans import indicators
-from app.plans.indicator_schemas import (
+from app.plans.indicators import service
+from app.plans.indicators.schemas import (
     IndicatorCreate,
     IndicatorList,
     IndicatorOut,
@@ -25,7 +25,7 @@ router = APIRouter(tags=["plans"])
     "/actions/{action_id}/indicators", summary="The indicators of an action, with their latest values"
 )
 def list_indicators(db: DbSession, actor: StaffUser, action_id: RowId) -> IndicatorList:
-    return indicators.list_indicators(db, action_id)
+    return service.list_indicators(db, action_id)
 
 
 @router.post(
@@ -36,7 +36,7 @@ def list_indicators(db: DbSession, actor: StaffUser, action_id: RowId) -> Indica
 def create_indicator(
     db: DbSession, actor: StaffUser, action_id: RowId, body: IndicatorCreate, response: Response
 ) -> IndicatorOut:
-    indicator, tag = indicators.create_indicator(db, actor, action_id, body)
+    indicator, tag = service.create_indicator(db, actor, action_id, body)
     response.headers["ETag"] = tag
     response.headers["Location"] = f"/api/v1/indicators/{indicator.id}"
     return indicator
@@ -44,7 +44,7 @@ def create_indicator(
 
 @router.get("/indicators/{indicator_id}", summary="One indicator")
 def get_indicator(db: DbSession, actor: StaffUser, indicator_id: RowId, response: Response) -> IndicatorOut:
-    indicator, tag = indicators.get_indicator(db, indicator_id)
+    indicator, tag = service.get_indicator(db, indicator_id)
     response.headers["ETag"] = tag
     return indicator
 
@@ -62,16 +62,16 @@ def update_indicator(
     response: Response,
     if_match: IfMatch = None,
 ) -> IndicatorOut:
-    indicator, tag = indicators.update_indicator(db, actor, indicator_id, body, if_match)
+    indicator, tag = service.update_indicator(db, actor, indicator_id, body, if_match)
     response.headers["ETag"] = tag
     return indicator
 
 
 @router.get("/indicators/{indicator_id}/values", summary="The measured values of an indicator, oldest first")
 def list_values(db: DbSession, actor: StaffUser, indicator_id: RowId) -> ValueList:
-    return indicators.list_values(db, indicator_id)
+    return service.list_values(db, indicator_id)
 
 
 @router.post("/indicators/{indicator_id}/values", status_code=201, summary="Record a measured value")
 def add_value(db: DbSession, actor: StaffUser, indicator_id: RowId, body: ValueCreate) -> ValueOut:
-    return indicators.add_value(db, actor, indicator_id, body)
+    return service.add_value(db, actor, indicator_id, body)

@@ -10,7 +10,8 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import ActionStatus, Forbid, RequiredLongText
+from app.models.plan import ActionStatus
+from app.plans.schemas import Forbid, RequiredLongText
 
 
 def _web_address(value: str) -> str:
