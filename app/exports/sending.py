@@ -18,7 +18,7 @@ from fastapi import Request, Response
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app.auth.actor import Actor, Anonymous
+from app.core.actor import Actor, Anonymous
 from app.core.config import Settings
 from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service

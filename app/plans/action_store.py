@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.auth.actor import Actor
 from app.auth.permissions import ensure_entity
+from app.core.actor import Actor
 from app.core.errors import InvalidInput, NotFound
 from app.models import Action, ActionEntity
 from app.models.plan import OPEN_ACTION_STATUSES

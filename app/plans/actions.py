@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
-from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.actor import Actor
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, encode_cursor

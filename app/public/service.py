@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.errors import NotFound
 from app.public import related
 from app.public.schemas import (

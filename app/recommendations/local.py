@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
