@@ -28,8 +28,8 @@ from app.exports.params import list_params
 from app.exports.service import ExportFile
 from app.exports.streaming import ExportResponse
 from app.public.caching import CACHE_CONTROL
+from app.recommendations.reading import data_version
 from app.recommendations.schemas import RecommendationListParams
-from app.recommendations.totals import data_version
 
 _SLOTS_LOCK = threading.Lock()
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
+from app.recommendations.reading import responsibilities
 from app.recommendations.schemas import EntityRef, LocalOut
 
 DEFAULT_STATUS = "not_started"
@@ -33,22 +34,6 @@ LOCAL_FIELDS = (
     "supporting_entity_ids",
 )
 _ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
-
-
-def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:
-    """(recommendation id, lead|supporting, entity id, name, acronym) for ``ids``: a list of ids
-    or a subquery selecting them."""
-    return (
-        select(
-            RecommendationEntity.recommendation_id,
-            RecommendationEntity.responsibility,
-            Entity.id,
-            Entity.name,
-            Entity.acronym,
-        )
-        .join(Entity, Entity.id == RecommendationEntity.entity_id)
-        .where(RecommendationEntity.recommendation_id.in_(ids))
-    )
 
 
 class Responsible:

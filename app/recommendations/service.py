@@ -32,8 +32,8 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal, StatusChange
 from app.recommendations.feed_fields import ROLE_FIELDS
-from app.recommendations.filters import after_cursor, filter_conditions
 from app.recommendations.local import Responsible, local_version
+from app.recommendations.reading import after_cursor, filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     MechanismRef,

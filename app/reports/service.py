@@ -34,8 +34,7 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal
 from app.plans.progress import published_progress
-from app.recommendations.filters import filter_conditions
-from app.recommendations.local import responsibilities
+from app.recommendations.reading import filter_conditions, responsibilities
 from app.recommendations.service import choose_text
 from app.reports.schemas import (
     GroupBy,
