@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: install browser
 	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
@@ -57,4 +58,4 @@ openapi: install
 	$(BIN)/nrtd openapi openapi/openapi.json
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

@@ -9,10 +9,10 @@ from starlette.types import ASGIApp
 
 from app.apidocs.router import router as apidocs_router
 from app.audit.router import router as audit_router
-from app.auth.actor import EVERYONE, STAFF
 from app.auth.deps import roles
 from app.auth.router import router as auth_router
 from app.clusters.router import router as clusters_router
+from app.core.actor import EVERYONE, STAFF
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
 from app.core.db import is_sqlite, make_engine, request_limits

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.auth.actor import Actor, Anonymous
+from app.core.actor import Actor, Anonymous
 from app.models import AuditEvent
 
 

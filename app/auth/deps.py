@@ -13,8 +13,8 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.auth import service
-from app.auth.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.auth.permissions import ensure_role, refuse
+from app.core.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.core.deps import SAFE_METHODS, AppSettings, DbSession
 from app.core.errors import NotFound, Unauthorized
 from app.core.ratelimit import STATE_KEY, RateLimiter, client_key

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import event, record
 from app.auth import throttle
-from app.auth.actor import Actor, Anonymous
 from app.auth.passwords import hash_password, needs_rehash, verification_slots, verify_password
 from app.auth.service import normalise_email, secret_hash
+from app.core.actor import Actor, Anonymous
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.errors import TooManyRequests, Unauthorized

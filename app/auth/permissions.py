@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from app.audit.service import event
-from app.auth.actor import Actor
+from app.core.actor import Actor
 from app.core.errors import Forbidden
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.auth.actor import Role
+from app.core.actor import Role
 from app.core.timestamps import UtcDateTime
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.auth.actor import Actor, Anonymous
 from app.auth.schemas import EntityRef, MeOut
+from app.core.actor import Actor, Anonymous
 from app.core.errors import Unauthorized
 from app.core.timestamps import as_utc
 from app.models import ApiKey, AuthToken, Entity, User

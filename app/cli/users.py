@@ -31,7 +31,7 @@ def users_create_cmd(
     """Create a user and print their id. The password comes on standard input, never as an argument."""
     from sqlalchemy.exc import IntegrityError
 
-    from app.auth.actor import Actor
+    from app.core.actor import Actor
     from app.core.db import session_scope
     from app.core.errors import Conflict, DomainError
     from app.users.schemas import UserCreate
@@ -75,7 +75,7 @@ def users_unlock_cmd(
     email: Annotated[str, typer.Argument(help="The email of the account to unlock")],
 ) -> None:
     """Forget an account's failed logins, so no address has to wait to log in to it (audited)."""
-    from app.auth.actor import Actor
+    from app.core.actor import Actor
     from app.core.db import session_scope
     from app.core.errors import NotFound
     from app.users.service import unlock_user

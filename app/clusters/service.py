@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, Row, Select, delete, func, insert, select,
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
-from app.auth.actor import Actor
 from app.clusters.schemas import (
     ClusterCreate,
     ClusterListParams,
@@ -29,6 +28,7 @@ from app.clusters.schemas import (
     MembersAdded,
     MembersRemoved,
 )
+from app.core.actor import Actor
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page

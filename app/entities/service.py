@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
-from app.auth.actor import Actor
 from app.auth.schemas import EntityRef
+from app.core.actor import Actor
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page

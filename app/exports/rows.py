@@ -28,15 +28,14 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
 from app.recommendations.feed_fields import ROLE_FIELDS
-from app.recommendations.local import responsibilities
+from app.recommendations.reading import responsibilities
 from app.recommendations.service import choose_text
-from app.taxonomies.sdg import sdg_entries
+from app.taxonomies.service import SDG_ORDER
 
 BATCH_SIZE = 1000
 # Term role -> row list field.
 STAFF_ROLES = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}
 LIST_ROLES = {role: field for role, field in STAFF_ROLES.items() if role != "issue"}
-_SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 
 _PUBLIC_COLUMNS = (
     Recommendation.id,
@@ -123,7 +122,7 @@ def _batch(conn: Connection, rows: Sequence[Any], *, public: bool, lang: str) ->
             "upr_session": row.upr_session,
             "position": row.position,
             **{name: sorted(by_field.get(name, []), key=str.casefold) for name in LIST_ROLES.values()},
-            "sdgs": sorted(sdgs.get(row.id, []), key=lambda code: _SDG_ORDER.get(code, len(_SDG_ORDER))),
+            "sdgs": sorted(sdgs.get(row.id, []), key=lambda code: SDG_ORDER.get(code, len(SDG_ORDER))),
             "status": row.status or DEFAULT_STATUS,
             "priority": row.priority,
             "lead_entity": lead.get(row.id),

@@ -18,7 +18,7 @@ from fastapi import Request, Response
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app.auth.actor import Actor, Anonymous
+from app.core.actor import Actor, Anonymous
 from app.core.caching import CACHE_CONTROL
 from app.core.config import Settings
 from app.core.ratelimit import STATE_KEY, RateLimiter
@@ -28,8 +28,8 @@ from app.exports.limits import ExportSlot, ExportSlots
 from app.exports.params import list_params
 from app.exports.service import ExportFile
 from app.exports.streaming import ExportResponse
+from app.recommendations.reading import data_version
 from app.recommendations.schemas import RecommendationListParams
-from app.recommendations.totals import data_version
 
 _SLOTS_LOCK = threading.Lock()
 

@@ -35,7 +35,7 @@ from app.exports.writers import (
     template_csv_chunks,
     xlsx_chunks,
 )
-from app.recommendations.filters import filter_conditions
+from app.recommendations.reading import filter_conditions
 from app.recommendations.schemas import RecommendationListParams
 
 # Called with the export's connection once its read-only transaction has begun.

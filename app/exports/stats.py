@@ -6,7 +6,7 @@ turns the few grouped rows into buckets; it never walks recommendations.
 
 Unfiltered, the counts read every recommendation (3 s at 150,000 on SQLite), and the portal's
 statistics page asks for them on every view: the counts are kept per data version, filters and
-day (``recommendations.totals.data_version``: a new import run or write gives new ones). Given a
+day (``recommendations.reading.data_version``: a new import run or write gives new ones). Given a
 ``timeout``, the queries of one computation together stop after that many seconds (503, see
 ``deadline.query_deadline``).
 """
@@ -39,9 +39,9 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
 from app.models.recommendation import POSITIONS
+from app.recommendations.reading import data_version
 from app.recommendations.schemas import RecommendationListParams
-from app.recommendations.totals import data_version
-from app.taxonomies.sdg import sdg_entries
+from app.taxonomies.service import SDG_ORDER, sdg_titles
 
 NONE = "none"
 MAX_KEPT = 256  # computations kept; the least recently used go first
@@ -206,14 +206,11 @@ def _sdg_goals(session: Session, conditions: list[ColumnElement[bool]], lang: st
         .where(RecommendationTerm.role == "sdg", *conditions)
         .group_by(goal_code)
     )
-    entries = sdg_entries()
+    titles = sdg_titles(lang)
     buckets = []
     for code, count in rows:
-        entry = entries.get(code)
-        title = (entry.titles.get(lang) or entry.titles.get("en") or code) if entry else code
-        buckets.append(CountBucket(key=code, label=title, count=count))
-    order = {code: n for n, code in enumerate(entries)}
-    return sorted(buckets, key=lambda bucket: order.get(bucket.key, len(order)))
+        buckets.append(CountBucket(key=code, label=titles.get(code, code), count=count))
+    return sorted(buckets, key=lambda bucket: SDG_ORDER.get(bucket.key, len(SDG_ORDER)))
 
 
 def _lead_entities(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.auth.actor import Actor
+from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, keyset_page
 from app.imports.masking import shown_location, shown_message

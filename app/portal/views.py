@@ -24,8 +24,7 @@ from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.sdg import sdg_entries
-from app.taxonomies.service import list_mechanisms, list_terms
+from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -75,16 +74,13 @@ class SearchFilters:
 
 
 def _form_options(session: Session, lang: str) -> dict[str, Any]:
-    entries = sdg_entries()
     return {
         "mechanisms": [m for m in list_mechanisms(session).items if m.count],
         "themes": sorted(
             (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
         ),
         "sdgs": [
-            {"code": code, "title": entry.titles.get(lang) or entry.titles.get("en") or code}
-            for code, entry in entries.items()
-            if "." not in code
+            {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
         ],
         "statuses": STATUSES,
         "cycles": UPR_CYCLES,

@@ -13,9 +13,8 @@ from app.core.errors import NotFound
 from app.core.pagination import decode_cursor
 from app.models import Action as ActionRow
 from app.plans.actions import service as plans
-from app.plans.actions.links import load_links
+from app.plans.actions.reading import is_overdue, load_links
 from app.plans.actions.schemas import ActionListParams, ActionOut
-from app.plans.actions.store import is_overdue
 from app.public import related
 from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams
 

@@ -28,7 +28,7 @@ from app.models import (
     Term,
 )
 from app.public.schemas import FeedParams
-from app.recommendations.filters import label_condition, sdg_condition
+from app.recommendations.reading import label_condition, sdg_condition
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"

@@ -26,10 +26,10 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
-from app.plans.actions.links import sdg_sort_key
+from app.plans.actions.reading import sdg_sort_key
 from app.plans.progress.service import published_progress
 from app.public import schemas
-from app.taxonomies.sdg import sdg_entries
+from app.taxonomies.service import sdg_titles
 
 
 def cluster_is_public() -> list[ColumnElement[bool]]:
@@ -77,11 +77,9 @@ def entity_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.Pub
 
 
 def sdg_refs(codes: Iterable[str]) -> list[schemas.PublicSdgRef]:
-    entries = sdg_entries()
+    titles = sdg_titles("en")
     return [
-        schemas.PublicSdgRef(
-            code=code, title=entries[code].titles.get("en", code) if code in entries else code
-        )
+        schemas.PublicSdgRef(code=code, title=titles.get(code, code))
         for code in sorted(codes, key=sdg_sort_key)
     ]
 

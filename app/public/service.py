@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.errors import NotFound
 from app.public import related
 from app.public.schemas import (
@@ -27,7 +27,7 @@ from app.public.schemas import (
 )
 from app.recommendations import schemas as staff
 from app.recommendations import service as recommendations
-from app.recommendations.filters import after_cursor, filter_conditions
+from app.recommendations.reading import after_cursor, filter_conditions
 
 # Who the recommendations service reads for: the role that sees published data only.
 PUBLIC_READER = Actor(role=READER, label="public")

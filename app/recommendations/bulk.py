@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.auth.actor import Actor
+from app.core.actor import Actor
 from app.core.errors import InvalidInput
 from app.models import Recommendation
 from app.recommendations import local

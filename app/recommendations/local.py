@@ -11,16 +11,17 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
+from app.recommendations.reading import responsibilities
 from app.recommendations.schemas import EntityRef, LocalOut
 
 LOCAL_FIELDS = (
@@ -32,22 +33,6 @@ LOCAL_FIELDS = (
     "supporting_entity_ids",
 )
 _ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
-
-
-def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:
-    """(recommendation id, lead|supporting, entity id, name, acronym) for ``ids``: a list of ids
-    or a subquery selecting them."""
-    return (
-        select(
-            RecommendationEntity.recommendation_id,
-            RecommendationEntity.responsibility,
-            Entity.id,
-            Entity.name,
-            Entity.acronym,
-        )
-        .join(Entity, Entity.id == RecommendationEntity.entity_id)
-        .where(RecommendationEntity.recommendation_id.in_(ids))
-    )
 
 
 class Responsible:

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
-from app.auth.actor import Actor
+from app.core.actor import Actor
 from app.core.errors import InvalidInput
 from app.models import (
     Mechanism,

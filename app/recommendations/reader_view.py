@@ -12,8 +12,8 @@ from __future__ import annotations
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.auth.actor import READER, Actor
 from app.auth.permissions import refuse
+from app.core.actor import READER, Actor
 from app.core.caching import body_etag
 from app.core.errors import InvalidInput
 from app.public import service as public

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from app.auth.actor import READER, Actor
+from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
@@ -32,8 +32,8 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal, StatusChange
 from app.recommendations.feed_fields import ROLE_FIELDS
-from app.recommendations.filters import after_cursor, filter_conditions
 from app.recommendations.local import Responsible, local_version
+from app.recommendations.reading import after_cursor, filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     MechanismRef,

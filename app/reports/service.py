@@ -34,8 +34,7 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.plans.progress.service import published_progress
-from app.recommendations.filters import filter_conditions
-from app.recommendations.local import responsibilities
+from app.recommendations.reading import filter_conditions, responsibilities
 from app.recommendations.service import choose_text
 from app.reports.schemas import (
     GroupBy,

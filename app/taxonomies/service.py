@@ -1,4 +1,5 @@
-"""Each vocabulary with its recommendation counts, computed in one grouped query."""
+"""Each vocabulary with its recommendation counts, computed in one grouped query; the SDG titles and
+order that lists, pages and exports show."""
 
 from __future__ import annotations
 
@@ -27,8 +28,17 @@ TERM_KINDS = {
     "regions": "region",
     "issues": "issue",
 }
-_SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
+# Goal or target code -> its place in SDG order (5, 5.1 ... 5.c, 6), the order every list shows.
+SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 _FAMILY_ORDER = {family: n for n, family in enumerate(MECHANISM_FAMILIES)}
+
+
+def sdg_titles(lang: str) -> dict[str, str]:
+    """Every goal and target code in SDG order, with its title in ``lang`` (else English, else the code)."""
+    return {
+        code: entry.titles.get(lang) or entry.titles.get("en") or code
+        for code, entry in sdg_entries().items()
+    }
 
 
 def _current() -> ColumnElement[bool]:
@@ -93,7 +103,7 @@ def list_sdgs(session: Session) -> SdgList:
         SdgEntry(id=i, code=code or label, parent_code=parent, label=label, titles=titles or {}, count=n)
         for i, code, parent, label, titles, n in rows
     ]
-    items.sort(key=lambda item: (_SDG_ORDER.get(item.code, len(_SDG_ORDER)), item.code))
+    items.sort(key=lambda item: (SDG_ORDER.get(item.code, len(SDG_ORDER)), item.code))
     return SdgList(kind="sdgs", items=items)
 
 

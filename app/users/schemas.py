@@ -15,8 +15,8 @@ from pydantic import (
     field_validator,
 )
 
-from app.auth.actor import KeyRole, Role
 from app.auth.schemas import EntityRef, no_nul
+from app.core.actor import KeyRole, Role
 from app.core.timestamps import UtcDateTime
 from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
 

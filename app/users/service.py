@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
 from app.auth import throttle
-from app.auth.actor import ADMIN, FOCAL_POINT, Actor
 from app.auth.passwords import hash_password
 from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
+from app.core.actor import ADMIN, FOCAL_POINT, Actor
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page

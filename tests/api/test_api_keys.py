@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.actor import KeyRole, Role
 from app.auth.service import secret_hash
+from app.core.actor import KeyRole, Role
 from app.models import ApiKey, AuditEvent, Entity
 from tests.accounts import create_entity, create_user
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -17,10 +15,8 @@ from app.models import Mechanism, Recommendation, RecommendationText
 from importers.csv_template import read_csv_template, write_template_rows
 from importers.record import SourceRecord
 from importers.run import import_csv_template
-from tests.conftest import ROOT
 
 URL = "/api/v1/import-template.csv"
-APP = ROOT / "app"
 
 
 def test_template_is_a_csv_attachment(client: TestClient) -> None:
@@ -85,24 +81,3 @@ def test_template_is_what_the_export_writes_for_its_example(client: TestClient, 
     out = io.StringIO(newline="")
     write_template_rows(records, out)
     assert out.getvalue().encode("utf-8-sig") == path.read_bytes()
-
-
-def imported_modules(path: Path) -> Iterator[str]:
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module
-
-
-def test_the_app_does_not_import_the_importers() -> None:
-    """The template is served from app/ because app/ never imports importers/ (the CLI and the
-    scheduler, which start imports, excepted)."""
-    offenders = [
-        f"{path.relative_to(ROOT)}: {module}"
-        for path in sorted(APP.rglob("*.py"))
-        if path != APP / "scheduler.py" and (APP / "cli") not in path.parents
-        for module in imported_modules(path)
-        if module.split(".")[0] == "importers"
-    ]
-    assert offenders == []

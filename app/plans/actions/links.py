@@ -6,75 +6,19 @@ field); a page's links are loaded in one query per kind, whatever its size.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
 from app.models import (
-    ActionCluster,
-    ActionEntity,
-    ActionRecommendation,
-    ActionSdg,
     Cluster,
     Entity,
     Recommendation,
     Term,
 )
-from app.taxonomies.sdg import sdg_entries
-
-_SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
-
-# Link table, its column naming the linked row, and the request field that sets it.
-LINK_TABLES: dict[str, tuple[type[Any], InstrumentedAttribute[int]]] = {
-    "recommendation_ids": (ActionRecommendation, ActionRecommendation.recommendation_id),
-    "cluster_ids": (ActionCluster, ActionCluster.cluster_id),
-    "supporting_entity_ids": (ActionEntity, ActionEntity.entity_id),
-    "sdg_term_ids": (ActionSdg, ActionSdg.term_id),
-}
-
-
-@dataclass
-class Links:
-    recommendation_ids: list[int] = field(default_factory=list)
-    cluster_ids: list[int] = field(default_factory=list)
-    supporting_entity_ids: list[int] = field(default_factory=list)
-    sdg_term_ids: list[int] = field(default_factory=list)
-    sdg_codes: list[str] = field(default_factory=list)
-
-
-def sdg_sort_key(code: str) -> int:
-    return _SDG_ORDER.get(code, len(_SDG_ORDER))
-
-
-def load_links(session: Session, action_ids: Sequence[int]) -> dict[int, Links]:
-    links: dict[int, Links] = defaultdict(Links)
-    if not action_ids:
-        return links
-    for name, (table, column) in LINK_TABLES.items():
-        if name == "sdg_term_ids":
-            continue
-        rows = session.execute(select(table.action_id, column).where(table.action_id.in_(action_ids)))
-        for action_id, linked_id in rows:
-            getattr(links[action_id], name).append(linked_id)
-    sdg_rows = session.execute(
-        select(ActionSdg.action_id, Term.id, Term.code)
-        .join(Term, Term.id == ActionSdg.term_id)
-        .where(ActionSdg.action_id.in_(action_ids))
-    )
-    for action_id, term_id, code in sdg_rows:
-        links[action_id].sdg_term_ids.append(term_id)
-        links[action_id].sdg_codes.append(code or "")
-    for item in links.values():
-        item.recommendation_ids.sort()
-        item.cluster_ids.sort()
-        item.supporting_entity_ids.sort()
-        item.sdg_codes.sort(key=sdg_sort_key)
-    return links
+from app.plans.actions.reading import LINK_TABLES, sdg_sort_key
 
 
 def _unknown(field_name: str, ids: Iterable[object], reason: str) -> InvalidInput:

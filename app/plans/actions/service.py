@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
-from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.actor import Actor
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
@@ -27,7 +27,8 @@ from app.models import (
     Recommendation,
 )
 from app.models.plan import OPEN_ACTION_STATUSES
-from app.plans.actions.links import Links, checked_ids, load_links, replace_links, sdg_term_ids
+from app.plans.actions.links import checked_ids, replace_links, sdg_term_ids
+from app.plans.actions.reading import Links, is_overdue, load_links
 from app.plans.actions.schemas import (
     ActionCreate,
     ActionDetail,
@@ -42,7 +43,7 @@ from app.plans.actions.schemas import (
     RecommendationRef,
     SdgRef,
 )
-from app.plans.actions.store import ensure_own_action, is_overdue, load_action
+from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators.service import indicators_of
 from app.plans.progress.service import latest_approved
 from app.taxonomies.sdg import sdg_entries

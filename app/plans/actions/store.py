@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.auth.actor import Actor
 from app.auth.permissions import ensure_entity
+from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.models import Action, ActionEntity
-from app.models.plan import OPEN_ACTION_STATUSES
-
-
-def is_overdue(action: Action, today: date) -> bool:
-    return action.due_date is not None and action.due_date < today and action.status in OPEN_ACTION_STATUSES
 
 
 def load_action(session: Session, action_id: int) -> Action:

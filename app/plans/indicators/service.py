@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
-from app.auth.actor import Actor
+from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
-from app.auth.actor import Actor
 from app.auth.permissions import refuse
+from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag

@@ -1,4 +1,8 @@
-"""SQL conditions for the recommendation list filters.
+"""Selecting recommendations to read: the list filters as SQL conditions, the keyset cursor, the
+entities responsible for a set, and the data version.
+
+The staff list (service.py) and the read side (public, portal, exports, reports) share these, so
+that a filter or a version means the same everywhere.
 
 Taxonomy filters are uncorrelated ``IN`` subqueries on ``recommendation_terms`` (served by the
 index on (term_id, role, recommendation_id)); the planner computes them once per query rather
@@ -10,14 +14,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, UnaryExpression, or_, select, tuple_
-from sqlalchemy.orm import QueryableAttribute, aliased
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select, tuple_
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor
-from app.models import Cluster, ClusterRecommendation, Mechanism, Recommendation, RecommendationTerm, Term
-from app.models.local import RecommendationEntity, RecommendationLocal
+from app.models import (
+    AuditEvent,
+    Cluster,
+    ClusterRecommendation,
+    Entity,
+    ImportRun,
+    Mechanism,
+    Recommendation,
+    RecommendationTerm,
+    Term,
+)
+from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.search import matching_ids
@@ -34,6 +48,8 @@ LABEL_FILTERS = {
     "recommending_region": "recommending_region",
     "issue": "issue",
 }
+# Audit actions that never change data a recommendation list, page or export shows.
+ACCOUNT_EVENT_PREFIXES = ("auth.", "authz.", "user.", "api_key.")
 
 
 def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) -> ColumnElement[Any]:
@@ -108,7 +124,7 @@ def local_conditions(
         )
     if params.status:
         statuses = sorted(set(params.status))
-        if "not_started" in statuses:
+        if DEFAULT_STATUS in statuses:
             other = select(local.recommendation_id).where(local.status.not_in(statuses))
             conditions.append(Recommendation.id.not_in(other))
         else:
@@ -201,3 +217,48 @@ def after_cursor(cursor: str) -> ColumnElement[bool]:
     """Rows strictly after the cursor in (sort_date desc, id desc) order."""
     sort_date, rec_id = decode_cursor(cursor, (date, int))
     return tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(sort_date, rec_id)
+
+
+def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:
+    """(recommendation id, lead|supporting, entity id, name, acronym) for ``ids``: a list of ids
+    or a subquery selecting them."""
+    return (
+        select(
+            RecommendationEntity.recommendation_id,
+            RecommendationEntity.responsibility,
+            Entity.id,
+            Entity.name,
+            Entity.acronym,
+        )
+        .join(Entity, Entity.id == RecommendationEntity.entity_id)
+        .where(RecommendationEntity.recommendation_id.in_(ids))
+    )
+
+
+def data_version(session: Session) -> str:
+    """The newest run's and the newest data event's ids and times, in one statement of four
+    primary-key walks (ids alone can be reused after rows are deleted). The walk for the newest
+    data event steps over the account events after it: a handful, or a login flood's worth.
+
+    Recommendations change through import runs, and through the API (local fields, clusters,
+    manual recommendations), whose every write records an audit event in the same transaction.
+    So the newest run and the newest audit event together version the data: a new run or any
+    write gives a new version, in every replica alike. Events about accounts and access (logins,
+    failed ones included, refusals, users and API keys) change no recommendation: they are left
+    out, so that anyone failing to log in cannot start new totals or change the public exports'
+    ETag (which is this version).
+    """
+
+    def newest(column: Any, id_column: Any, *where: Any) -> Any:
+        return select(column).where(*where).order_by(id_column.desc()).limit(1).scalar_subquery()
+
+    data_event = and_(*(AuditEvent.action.not_like(f"{prefix}%") for prefix in ACCOUNT_EVENT_PREFIXES))
+    row = session.execute(
+        select(
+            newest(ImportRun.id, ImportRun.id),
+            newest(ImportRun.finished_at, ImportRun.id),
+            newest(AuditEvent.id, AuditEvent.id, data_event),
+            newest(AuditEvent.at, AuditEvent.id, data_event),
+        )
+    ).one()
+    return "{}@{}/{}@{}".format(*row)
