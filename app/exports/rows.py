@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from app.exports.schemas import ExportCluster, ExportEntity, PublicExportRow, StaffExportRow
+from app.feed.fields import ROLE_FIELDS
+from app.feed.sdg import sdg_entries
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -27,10 +29,8 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
-from app.recommendations.feed_fields import ROLE_FIELDS
 from app.recommendations.local import responsibilities
 from app.recommendations.service import choose_text
-from app.taxonomies.sdg import sdg_entries
 
 BATCH_SIZE = 1000
 DEFAULT_STATUS = "not_started"

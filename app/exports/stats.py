@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from app.exports.deadline import query_deadline
 from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
 from app.exports.service import conditions_for
+from app.feed.sdg import sdg_entries
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -41,7 +42,6 @@ from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, Actio
 from app.models.recommendation import POSITIONS
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.totals import data_version
-from app.taxonomies.sdg import sdg_entries
 
 NONE = "none"
 DEFAULT_STATUS = "not_started"

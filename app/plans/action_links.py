@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.errors import InvalidInput
+from app.feed.sdg import sdg_entries
 from app.models import (
     ActionCluster,
     ActionEntity,
@@ -25,7 +26,6 @@ from app.models import (
     Recommendation,
     Term,
 )
-from app.taxonomies.sdg import sdg_entries
 
 _SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 

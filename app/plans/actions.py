@@ -15,6 +15,7 @@ from app.auth.permissions import refuse
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, encode_cursor
+from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
     ActionCluster,
@@ -43,7 +44,6 @@ from app.plans.action_schemas import (
     SdgRef,
 )
 from app.plans.action_store import ensure_own_action, is_overdue, load_action, utc_today
-from app.taxonomies.sdg import sdg_entries
 
 # What a focal point may change on an action of their entity; the rest is the coordinators' call.
 FOCAL_POINT_FIELDS = frozenset({"title", "description", "start_date", "due_date", "status", "budget"})

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import InvalidInput
 from app.exports.schemas import CountBucket
 from app.exports.stats import NONE, statistics
+from app.feed.sdg import sdg_entries
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
@@ -24,7 +25,6 @@ from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams, Status
-from app.taxonomies.sdg import sdg_entries
 from app.taxonomies.service import list_mechanisms, list_terms
 
 PAGE_SIZE = 20

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
     ActionRecommendation,
@@ -29,7 +30,6 @@ from app.models import (
 from app.plans.action_links import sdg_sort_key
 from app.plans.progress import published_progress
 from app.public import schemas
-from app.taxonomies.sdg import sdg_entries
 
 
 def cluster_is_public() -> list[ColumnElement[bool]]:

@@ -16,13 +16,13 @@ from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor
+from app.feed.keys import label_key
+from app.feed.sdg import SDG_CODES
 from app.models import Cluster, ClusterRecommendation, Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.local import RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.search import matching_ids
-from app.taxonomies.keys import label_key
-from app.taxonomies.sdg import SDG_CODES
 
 # Query parameter -> the role a term plays on a recommendation.
 LABEL_FILTERS = {

@@ -304,7 +304,7 @@ def _create_search_index() -> None:
 
 def _seed_sdgs() -> None:
     """All 17 goals and 169 targets, so the taxonomy is complete before any import."""
-    from app.taxonomies.sdg import sdg_entries
+    from app.feed.sdg import sdg_entries
 
     terms = sa.table(
         "terms",

@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from app.taxonomies.keys import label_key
-from importers.record import RecordError
+from app.feed.keys import label_key
+from app.feed.records import RecordError
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,22 @@ but people (and the UPR Info database) write the everyday or former names ("Boli
 "Vietnam") or an ISO 3166-1 alpha-2 code ("GB"). ``resolve_country_alias`` folds those onto the UN
 spelling, so that one State is one term whether an import or the API (a manual recommendation)
 names it.
+
+Some UHRI records also carry a 2-letter stub ("PK") instead of the State's name: ``resolve_country``
+and ``country_key`` read those, and ``CountryMatcher`` filters records by their States.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
+from app.feed.keys import label_key
+from app.feed.values import clean_label
 from app.taxonomies.country_names import ALIASES, ISO2_NAMES
-from app.taxonomies.keys import label_key
 
 
 def _fold(label: str) -> str:
@@ -104,3 +110,41 @@ def resolve_known_country(label: str) -> str:
     close = difflib.get_close_matches(_fold(label), list(by_key), n=8, cutoff=0.6)
     names = list(dict.fromkeys(ISO2_NAMES[by_key[key]] for key in close))
     raise UnknownCountry(label, names[:3])
+
+
+# --- the States a record names ------------------------------------------------------------
+
+_STUB = re.compile(r"^[A-Z]{2}$")
+
+
+def resolve_country(label: str) -> str:
+    """The State a UHRI ``Countries`` entry names: a 2-letter stub ("PK") becomes the UHRI name
+    ("Pakistan"); a name is returned as given, trimmed, and so is a stub the table does not know."""
+    text = label.strip()
+    return ISO2_NAMES.get(text, text) if _STUB.match(text) else text
+
+
+def country_key(label: str) -> str:
+    """The key on which one State's records merge, whether UHRI gave its name or its stub."""
+    return label_key(resolve_country(label))
+
+
+class CountryMatcher:
+    """Whether a record's ``Countries`` (labels as the source has them) name the tracked State.
+
+    A plain object rather than a closure, so a reader running in a process of its own can filter too.
+    """
+
+    def __init__(self, country: str) -> None:
+        self.key = label_key(resolve_country_alias(country))
+        self._keys: dict[str, str] = {}
+
+    def __call__(self, countries: Iterable[str]) -> bool:
+        for raw in countries:
+            key = self._keys.get(raw)
+            if key is None:
+                label = clean_label(raw)  # a label that is not text: RecordError, the mapping says why
+                key = self._keys[raw] = label_key(resolve_country_alias(label)) if label else ""
+            if key == self.key:
+                return True
+        return False
