@@ -4,7 +4,9 @@ UHRI uses the UN's official short names ("Bolivia (Plurinational State of)", "TÃ
 but people (and the UPR Info database) write the everyday or former names ("Bolivia", "Turkey",
 "Vietnam") or an ISO 3166-1 alpha-2 code ("GB"). ``resolve_country_alias`` folds those onto the UN
 spelling, so that one State is one term whether an import or the API (a manual recommendation)
-names it.
+names it. The table (names, ISO codes, aliases) is data: app/feed/data/countries.csv, one State
+or territory a row, its other spellings in ``aliases`` separated by ";". Former names matter there:
+UPR Info files and older documents say "Swaziland", "Czech Republic", "Turkey".
 
 Some UHRI records also carry a 2-letter stub ("PK") instead of the State's name: ``resolve_country``
 and ``country_key`` read those, and ``CountryMatcher`` filters records by their States.
@@ -17,10 +19,20 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
+from app.feed.data_files import DATA_DIR, DataFileError, read_csv_table
 from app.feed.keys import label_key
 from app.feed.values import clean_label
-from app.taxonomies.country_names import ALIASES, ISO2_NAMES
+
+COUNTRIES_FILE = DATA_DIR / "countries.csv"
+_COLUMNS = ("code", "name", "status", "aliases")
+# member: the 193 UN member States; observer: the non-member observer States (UHRI indexes
+# recommendations to both); territory: those treaty bodies review through their administering State,
+# under their UN M49 names.
+STATUSES = ("member", "observer", "territory")
+# An ISO 3166-1 alpha-2 code, as the table keys States and some UHRI records name them.
+_STUB = re.compile(r"^[A-Z]{2}$")
 
 
 def _fold(label: str) -> str:
@@ -29,21 +41,49 @@ def _fold(label: str) -> str:
     return label_key("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def _build_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    spellings = list(ISO2_NAMES.items())
-    spellings += [(code, alias) for code, aliases in ALIASES.items() for alias in aliases]
-    for code, spelling in spellings:
-        if code not in ISO2_NAMES:
-            raise ValueError(f"country alias for unknown code {code}")
-        other = lookup.setdefault(_fold(spelling), code)
-        # Two States behind one spelling would merge their recommendations: refuse to load.
-        if other != code:
-            raise ValueError(f"country spelling {spelling!r} claimed by {other} and {code}")
-    return lookup
+class CountryTable:
+    """The States and territories UHRI indexes, by ISO 3166-1 alpha-2 code, as one data file holds them."""
+
+    def __init__(self, path: Path) -> None:
+        self.names_by_status: dict[str, dict[str, str]] = {status: {} for status in STATUSES}
+        self.aliases: dict[str, tuple[str, ...]] = {}
+        lines: dict[str, int] = {}
+        for line, row in read_csv_table(path, _COLUMNS):
+            code, name, status = row["code"], row["name"], row["status"]
+            if not _STUB.match(code):
+                raise DataFileError(path, line, f"code {code!r} is not an ISO 3166-1 alpha-2 code")
+            if not name:
+                raise DataFileError(path, line, f"{code}: no name")
+            if status not in self.names_by_status:
+                raise DataFileError(path, line, f"{code}: status {status!r} is none of {', '.join(STATUSES)}")
+            if code in self.aliases:
+                raise DataFileError(path, line, f"{code} listed twice")
+            self.names_by_status[status][code] = name
+            lines[code] = line
+            self.aliases[code] = tuple(alias.strip() for alias in row["aliases"].split(";") if alias.strip())
+        self.names: dict[str, str] = {
+            code: name for names in self.names_by_status.values() for code, name in names.items()
+        }
+        self.code_by_spelling = self._spellings(path, lines)
+
+    def _spellings(self, path: Path, lines: dict[str, int]) -> dict[str, str]:
+        lookup: dict[str, str] = {}
+        spellings = list(self.names.items())
+        spellings += [(code, alias) for code, aliases in self.aliases.items() for alias in aliases]
+        for code, spelling in spellings:
+            other = lookup.setdefault(_fold(spelling), code)
+            # Two States behind one spelling would merge their recommendations: refuse to load.
+            if other != code:
+                problem = f"country spelling {spelling!r} claimed by {other} and {code}"
+                raise DataFileError(path, lines[code], problem)
+        return lookup
 
 
-_CODE_BY_SPELLING: dict[str, str] = _build_lookup()
+_TABLE = CountryTable(COUNTRIES_FILE)
+UN_MEMBER_NAMES: dict[str, str] = _TABLE.names_by_status["member"]
+OBSERVER_NAMES: dict[str, str] = _TABLE.names_by_status["observer"]
+ISO2_NAMES: dict[str, str] = _TABLE.names
+_CODE_BY_SPELLING: dict[str, str] = _TABLE.code_by_spelling
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +153,6 @@ def resolve_known_country(label: str) -> str:
 
 
 # --- the States a record names ------------------------------------------------------------
-
-_STUB = re.compile(r"^[A-Z]{2}$")
 
 
 def resolve_country(label: str) -> str:

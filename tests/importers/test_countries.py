@@ -3,6 +3,9 @@ from __future__ import annotations
 import pytest
 
 from app.feed.countries import (
+    ISO2_NAMES,
+    OBSERVER_NAMES,
+    UN_MEMBER_NAMES,
     UnknownCountry,
     country_key,
     iso2_for,
@@ -10,7 +13,6 @@ from app.feed.countries import (
     resolve_country_alias,
     resolve_known_country,
 )
-from app.taxonomies.country_names import ISO2_NAMES, OBSERVER_NAMES, UN_MEMBER_NAMES
 
 
 @pytest.mark.parametrize(
