@@ -29,6 +29,7 @@ from app.feed.fields import (
     cycle_for_session,
     html_to_text,
     paragraph_number,
+    search_document,
 )
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
@@ -43,7 +44,6 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.taxonomy import ROLE_KIND
-from app.recommendations.search import search_document
 from app.recommendations.write_schemas import ManualCreate, ManualFields, RecommendationUpdate
 
 MANUAL = "manual"

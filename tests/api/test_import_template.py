@@ -97,8 +97,7 @@ def imported_modules(path: Path) -> Iterator[str]:
 
 
 def test_the_app_does_not_import_the_importers() -> None:
-    """The template is served from app/ because app/ never imports importers/ (the CLI and the
-    scheduler, which start imports, excepted)."""
+    """app/ never imports importers/ (the CLI and the scheduler, which start imports, excepted)."""
     offenders = [
         f"{path.relative_to(ROOT)}: {module}"
         for path in sorted(APP.rglob("*.py"))
