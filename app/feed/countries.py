@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from app.feed.data_files import DATA_DIR, DataFileError, read_csv_table
+from app.feed.data_files import DATA_DIR, DataFileError, list_cell, read_csv_table
 from app.feed.keys import label_key
 from app.feed.values import clean_label
 
@@ -60,7 +60,7 @@ class CountryTable:
                 raise DataFileError(path, line, f"{code} listed twice")
             self.names_by_status[status][code] = name
             lines[code] = line
-            self.aliases[code] = tuple(alias.strip() for alias in row["aliases"].split(";") if alias.strip())
+            self.aliases[code] = list_cell(row["aliases"])
         self.names: dict[str, str] = {
             code: name for names in self.names_by_status.values() for code, name in names.items()
         }

@@ -4,8 +4,15 @@ UHRI names one body in several ways ("CRC", "Committee on the Rights of the Chil
 "Special Rapporteur on torture and other cruel, inhuman or degrading treatment or punishment"), and
 regional bodies come in by hand with whatever spelling the user types. ``resolve_mechanism`` folds
 all of them onto one code, and never fails on a label it does not know: a new mandate appearing in
-the feed must not stop an import. The known bodies and their spellings are data:
-app/feed/data/mechanisms.yaml.
+the feed must not stop an import.
+
+The known bodies are data: app/feed/data/mechanisms.csv, one body a row: its code, display name,
+family and other spellings (``aliases``, separated by ";"). The code and the name are matched too,
+so the aliases list only the extra spellings: UHRI's short label, former names of a renamed mandate
+(its old reports stay in the index under the old label), common acronyms, and the French and
+Spanish names of the UN bodies, which users of those languages type when they enter records by
+hand. Mandates that changed type but not substance (IE -> SR) keep one code so their history stays
+whole.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.feed.data_files import DATA_DIR, DataFileError, read_yaml_entries, text_cell
+from app.feed.data_files import DATA_DIR, DataFileError, list_cell, read_csv_table
 from app.feed.keys import label_key
 from app.feed.records import RecordError
 
@@ -36,8 +43,8 @@ OTHER = "other"
 
 FAMILIES = (UPR, TREATY_BODY, SPECIAL_PROCEDURE, REGIONAL, OTHER)
 
-MECHANISMS_FILE = DATA_DIR / "mechanisms.yaml"
-_FIELDS = {"code", "name", "family", "aliases"}
+MECHANISMS_FILE = DATA_DIR / "mechanisms.csv"
+_COLUMNS = ("code", "name", "family", "aliases")
 
 # Long forms are contracted to UHRI's short style before a second look-up, so that "Special Rapporteur
 # on torture" or "UN Working Group on arbitrary detention" find "SR Torture" / "WG Arbitrary detention"
@@ -75,27 +82,23 @@ def load_mechanisms(path: Path) -> tuple[tuple[MechanismInfo, ...], dict[str, Me
     mechanisms: list[MechanismInfo] = []
     index: dict[str, MechanismInfo] = {}
     codes: set[str] = set()
-    for line, entry in read_yaml_entries(path):
-        if unknown := sorted(map(str, entry.keys() - _FIELDS)):
-            raise DataFileError(path, line, f"unknown field {', '.join(unknown)}")
-        info = MechanismInfo(*(text_cell(path, line, entry, name) for name in ("code", "name", "family")))
+    for line, row in read_csv_table(path, _COLUMNS):
+        info = MechanismInfo(code=row["code"], name=row["name"], family=row["family"])
+        if not info.code or not info.name:
+            raise DataFileError(path, line, "a mechanism needs a code and a name")
         if info.family not in FAMILIES:
             raise DataFileError(path, line, f"mechanism {info.code}: unknown family {info.family!r}")
         if info.code in codes:
             raise DataFileError(path, line, f"mechanism {info.code} listed twice")
         codes.add(info.code)
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
-            raise DataFileError(path, line, f"mechanism {info.code}: aliases must be a list of texts")
-        for spelling in (info.code, info.name, *aliases):
+        for spelling in (info.code, info.name, *list_cell(row["aliases"])):
             for key in {label_key(spelling), _contract(label_key(spelling))}:
                 other = index.setdefault(key, info)
                 # A spelling shared by two bodies would silently file recommendations under the
                 # wrong one; refuse to load rather than guess.
                 if other is not info:
-                    raise DataFileError(
-                        path, line, f"mechanism spelling {spelling!r} claimed by {other.code} and {info.code}"
-                    )
+                    problem = f"mechanism spelling {spelling!r} claimed by {other.code} and {info.code}"
+                    raise DataFileError(path, line, problem)
         mechanisms.append(info)
     return tuple(mechanisms), index
 

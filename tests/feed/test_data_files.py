@@ -10,7 +10,8 @@ from app.feed.countries import COUNTRIES_FILE, ISO2_NAMES, CountryTable
 from app.feed.data_files import DataFileError
 from app.feed.mechanisms import KNOWN_MECHANISMS, MECHANISMS_FILE, load_mechanisms
 
-GOOD_MECHANISM = "- code: CRC\n  name: Committee on the Rights of the Child\n  family: treaty-body\n"
+MECHANISM_HEADER = "code,name,family,aliases\n"
+GOOD_MECHANISM = MECHANISM_HEADER + "CRC,Committee on the Rights of the Child,treaty-body,\n"
 COUNTRY_HEADER = "code,name,status,aliases\n"
 
 
@@ -32,24 +33,22 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        (GOOD_MECHANISM + "- code: X\n  name: X body\n  family: club\n", 4, "unknown family 'club'"),
-        (GOOD_MECHANISM + GOOD_MECHANISM, 4, "mechanism CRC listed twice"),
+        ("code,name,family\n", 1, "expected the header code,name,family,aliases"),
+        (GOOD_MECHANISM + "X,X body,club,\n", 3, "unknown family 'club'"),
+        (GOOD_MECHANISM + "CRC,Children,treaty-body,\n", 3, "mechanism CRC listed twice"),
         (
-            GOOD_MECHANISM + "- code: KIDS\n  name: Kids\n  family: other\n  aliases: [CRC]\n",
-            4,
+            GOOD_MECHANISM + "KIDS,Kids,other,Children; CRC\n",
+            3,
             "mechanism spelling 'CRC' claimed by CRC and KIDS",
         ),
-        (GOOD_MECHANISM + "- code: X\n  family: other\n", 4, "name: expected a non-empty text, got None"),
-        (GOOD_MECHANISM + "- code: X\n  name: X\n  family: other\n  alias: [Y]\n", 4, "unknown field alias"),
-        (GOOD_MECHANISM + "- code: X\n  name: X\n  family: other\n  aliases: Y\n", 4, "aliases must be a"),
-        (GOOD_MECHANISM + "- just a label\n", 4, "expected an entry with named fields"),
-        (GOOD_MECHANISM + "- code: [X\n", 5, "not valid YAML"),
+        (GOOD_MECHANISM + "X,,other,\n", 3, "a mechanism needs a code and a name"),
+        (GOOD_MECHANISM + "X,X body,other\n", 3, "3 cells, expected 4"),
     ],
 )
 def test_a_malformed_mechanism_file_names_the_file_and_line(
     tmp_path: Path, text: str, line: int, problem: str
 ) -> None:
-    path = write(tmp_path, "mechanisms.yaml", text)
+    path = write(tmp_path, "mechanisms.csv", text)
     with pytest.raises(DataFileError) as caught:
         load_mechanisms(path)
     assert caught.value.path == path
