@@ -32,8 +32,8 @@ from app.core.write_turns import WriteTurns
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
-from app.imports.lock import refuse_writes_during_import
-from app.imports.router import router as import_runs_router
+from app.import_runs.lock import refuse_writes_during_import
+from app.import_runs.router import router as import_runs_router
 from app.plans.router import router as plans_router
 from app.portal.router import router as portal_router
 from app.public.router import router as public_router

@@ -3,11 +3,10 @@
 One row per recommendation, its languages side by side (``text_en``, ``text_fr`` ...; see
 ``app.exports.template_table``), as CSV or as an XLSX workbook.
 
-The work is done by ``app.exports.template_csv`` (shared with the API's template export, since
-``app/`` may not import this package); this module adds what only the importers know: the bodies
-the project knows (written by their code rather than their name) and the mechanism resolver
-(a known body without a stored spelling is still written so that it maps back), and the
-command's filters (``source``, ``country``, withdrawn).
+The work is done by ``app.exports.template_records`` (shared with the API's template export); this
+module adds the bodies the project knows (written by their code rather than their name) and the
+mechanism resolver (a known body without a stored spelling is still written so that it maps back),
+and the command's filters (``source``, ``country``, withdrawn).
 
 Recommendations are streamed in id order, ``chunk_size`` at a time; the whole export reads one
 snapshot of the database (one read-only transaction), so the file shows the data as it was at one
@@ -26,7 +25,7 @@ from typing import TextIO
 
 from sqlalchemy import ColumnElement, Connection, Engine, select
 
-from app.exports.template_csv import (
+from app.exports.template_records import (
     CHUNK_SIZE,
     MechanismSpellings,
     SkipReport,
@@ -35,12 +34,12 @@ from app.exports.template_csv import (
     template_records,
 )
 from app.exports.template_table import selection_languages, write_table_csv, write_table_xlsx
+from app.feed.countries import resolve_country_alias
+from app.feed.keys import label_key
+from app.feed.mechanisms import KNOWN_MECHANISMS, resolve_mechanism
+from app.feed.records import RecordError
 from app.models import Recommendation, RecommendationTerm, Term
 from app.models.recommendation import SOURCES
-from app.taxonomies.keys import label_key
-from importers.countries import resolve_country_alias
-from importers.mechanisms import KNOWN_MECHANISMS, resolve_mechanism
-from importers.record import RecordError
 
 logger = logging.getLogger(__name__)
 

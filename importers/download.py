@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 
-from app.imports.masking import mask_credentials
+from app.import_runs.masking import mask_credentials
 
 __all__ = ["DownloadError", "DownloadResult", "download"]
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.recommendations.feed_fields import (
+from app.feed.countries import resolve_country_alias
+from app.feed.fields import (
     ROLE_FIELDS,
     SCALAR_FIELDS,
     content_hash,
@@ -22,11 +23,9 @@ from app.recommendations.feed_fields import (
     paragraph_number,
     search_document,
 )
-from app.taxonomies.countries import resolve_country_alias
-from app.taxonomies.keys import label_key
-from importers.mechanisms import resolve_mechanism
-from importers.reader_process import ReaderProcess, read_in_process
-from importers.record import (
+from app.feed.keys import label_key
+from app.feed.mechanisms import resolve_mechanism
+from app.feed.records import (
     CountryFilter,
     KnownCheck,
     MalformedInput,
@@ -36,6 +35,7 @@ from importers.record import (
     SourceRecord,
     Unchanged,
 )
+from importers.reader_process import ReaderProcess, read_in_process
 from importers.uhri_json import Part, read_uhri_json, split_point
 
 MAX_LABEL_CHARS = 1000

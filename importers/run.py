@@ -15,15 +15,15 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
-from app.imports.lock import import_lock
+from app.feed.records import CountryFilter, KnownHashes
+from app.feed.template.reader import read_csv_template
+from app.import_runs.lock import import_lock
 from app.models import FeedValidator
-from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, download
 from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
 from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
 from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
-from importers.record import CountryFilter, KnownHashes
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
 from importers.scope import ImportUsageError, known_country, scope_country
 from importers.uhri_json import read_uhri_json_texts

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
 
-from app.imports.masking import mask_credentials
+from app.feed.records import MalformedInput, RecordError, Rejection
+from app.import_runs.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
 from importers.download import DownloadError
 from importers.pipeline import Counts, Upserter, WithdrawalRefused
 from importers.progress import Progress
-from importers.record import MalformedInput, RecordError, Rejection
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 

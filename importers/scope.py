@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core.config import Settings
 from app.core.errors import ImportFailed
-from app.taxonomies.countries import UnknownCountry, resolve_known_country
+from app.feed.countries import UnknownCountry, resolve_known_country
 
 
 class ImportUsageError(ImportFailed):

@@ -16,9 +16,7 @@ from typing import IO, Any
 
 import ijson
 
-from importers.json_stream import GuardedStream, Slice, TooDeep
-from importers.normalise import MAX_TEXT_CHARS
-from importers.record import (
+from app.feed.records import (
     CountryFilter,
     KnownCheck,
     MalformedInput,
@@ -28,6 +26,8 @@ from importers.record import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.values import MAX_TEXT_CHARS
+from importers.json_stream import GuardedStream, Slice, TooDeep
 from importers.uhri_mapping import (
     annotation_id,
     as_object,

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from importers.normalise import (
+from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.records import RecordError, SourceRecord
+from app.feed.values import (
     MAX_DOCUMENT_ID_CHARS,
     MAX_SDG_LABEL_CHARS,
     MAX_SYMBOL_CHARS,
@@ -19,15 +21,12 @@ from importers.normalise import (
     check_text,
     clean_label,
     clean_labels,
-    cycle_for_session,
-    html_to_text,
     parse_date,
     parse_datetime,
     parse_int,
     sdg_codes,
     upr_position,
 )
-from importers.record import RecordError, SourceRecord
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 

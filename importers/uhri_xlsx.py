@@ -12,21 +12,20 @@ from typing import IO, Any
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
-from importers.normalise import (
+from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.values import (
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
     MAX_TEXT_CHARS,
     check_text,
     clean_label,
     clean_labels,
-    cycle_for_session,
-    html_to_text,
     parse_datetime,
     parse_int,
     sdg_codes,
     upr_position,
 )
-from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
 TEXT = "Text"
 COUNTRIES = "Countries Concerned"

@@ -14,20 +14,19 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from app.taxonomies.keys import label_key
-from importers.countries import iso2_for
-from importers.normalise import (
+from app.feed.countries import iso2_for
+from app.feed.decoding import undecodable_line
+from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.keys import label_key
+from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
-    cycle_for_session,
     derived_id,
-    html_to_text,
     named_label,
     named_labels,
     parse_int,
-    undecodable_line,
 )
-from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.models import Recommendation
 from importers.pipeline import Upserter
-from importers.record import MalformedInput, Rejection, SourceRecord
 from importers.run_record import RunSpec, RunSummary, execute_run
 
 _FORMATS = {"uhri": "json", "upr-info": "csv", "manual": "csv"}

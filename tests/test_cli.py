@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from app.imports.lock import import_lock
+from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
 from importers.run import READER_PROCESS_MIN_BYTES
 from tests.conftest import ROOT, SAMPLE

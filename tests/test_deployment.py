@@ -124,5 +124,6 @@ def test_dockerignore_keeps_secrets_and_data_out_but_not_the_sources() -> None:
         assert ignored(path), path
     needed = ["pyproject.toml", "README.md", "requirements.lock", "alembic.ini", "app/main.py"]
     needed += ["importers/run.py", "migrations/env.py", "app/data/sample/README.md"]
+    needed += ["app/feed/data/mechanisms.csv", "app/feed/data/countries.csv"]
     for path in needed:
         assert not ignored(path), path

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 import app.scheduler
 from app.core.config import Settings
-from app.imports.lock import import_lock
+from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
 from app.scheduler import run_scheduled_import, start_scheduler
 from tests.fake_uhri import FakeUhri, fake_uhri

@@ -74,7 +74,7 @@ def database(*, schema: bool = True) -> Engine:
 
 def known_country(country: str, origin: str = "--country") -> str:
     """A State given on the command line as UHRI's name; a typo exits 2 naming the closest ones."""
-    from app.taxonomies.countries import UnknownCountry, resolve_known_country
+    from app.feed.countries import UnknownCountry, resolve_known_country
 
     try:
         return resolve_known_country(country)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Select, func, select, text, union_all
 from sqlalchemy.orm import Session
 
+from app.feed.fields import fold
 from app.models import RecommendationTerm, Term
-from app.recommendations.search import fold
 
 TERM_WINDOW = 2000  # newest recommendations read per shared term
 MAX_TERMS = 16  # terms of the recommendation used to find candidates

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from app.exports.schemas import ExportCluster, ExportEntity, PublicExportRow, StaffExportRow
+from app.feed.fields import ROLE_FIELDS
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -27,7 +28,6 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
-from app.recommendations.feed_fields import ROLE_FIELDS
 from app.recommendations.reading import responsibilities
 from app.recommendations.service import choose_text
 from app.taxonomies.service import SDG_ORDER

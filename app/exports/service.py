@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Connection, Engine
 from app.exports.limits import ExportCancelled
 from app.exports.rows import BATCH_SIZE, recommendation_batches
 from app.exports.schemas import PublicExportRow, StaffExportRow
-from app.exports.template_csv import MechanismSpellings, read_snapshot, template_batches
+from app.exports.template_records import MechanismSpellings, read_snapshot, template_batches
 from app.exports.template_table import selection_languages
 from app.exports.writers import (
     CSV_MEDIA_TYPE,

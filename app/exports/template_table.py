@@ -1,10 +1,11 @@
 """The template export's table: one row per recommendation, its languages side by side.
 
-The columns are the CSV template's (``app.imports.template.TEMPLATE_COLUMNS``) with ``text`` and
+The columns are the CSV template's (``app.feed.template.columns.TEMPLATE_COLUMNS``) with ``text`` and
 ``language`` replaced by one ``text_<language>`` column per language of the exported texts
 (``text_en``, ``text_fr`` ...; the six UN languages first, in UHRI's order, then the others).
-``importers.csv_template`` reads such a file back; the rows are built from the same
-``TemplateRow`` as the one-row-per-language form (``template_csv``), so both carry the same cells.
+``app.feed.template.reader`` reads such a file back; the rows are built from the same
+``shared_cells`` as the one-row-per-language form (``app.feed.template.writer``), so both carry the
+same cells.
 ``table_columns`` and ``table_cells`` are the one rule for the header and the rows: ``nrtd export
 csv`` writes them as CSV (``write_table_csv``) or as an XLSX workbook streamed row by row
 (``write_table_xlsx``, openpyxl's write-only mode: memory stays flat whatever the row count), the
@@ -26,8 +27,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import ColumnElement, Connection, select
 
 from app.core.config import UHRI_LANGUAGES
-from app.exports.template_csv import SkipReport, TemplateRecord, TemplateRow, guard_formula, shared_cells
-from app.imports.template import TEMPLATE_COLUMNS
+from app.exports.template_records import SkipReport, TemplateRow
+from app.feed.template.columns import TEMPLATE_COLUMNS
+from app.feed.template.writer import TemplateRecord, guard_formula, shared_cells
 from app.models import Recommendation, RecommendationText
 
 TEXT_PREFIX = "text_"

@@ -28,8 +28,8 @@ from pydantic import BaseModel
 
 from app.exports.limits import ExportCancelled
 from app.exports.schemas import ExportCluster, ExportEntity
-from app.exports.template_csv import TemplateRecord, guard_formula
 from app.exports.template_table import append_header, table_cells, table_columns
+from app.feed.template.writer import TemplateRecord, guard_formula
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "

@@ -2,7 +2,7 @@
 
 The row, its texts, search document and term links, its content hash and sort date are made by
 the rules the import pipeline uses (feed_fields.py, and the State alias table in
-app/taxonomies/countries.py): terms are found or created by (kind, key), States by their UN name
+app/feed/countries.py): terms are found or created by (kind, key), States by their UN name
 ("Turkey" and "GB" are stored as the import stores them), mechanisms by code. An export of a manual
 recommendation therefore imports back as unchanged.
 """
@@ -20,6 +20,19 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, record
 from app.core.actor import Actor
 from app.core.errors import InvalidInput
+from app.feed.countries import resolve_country_alias
+from app.feed.fields import ROLE_FIELDS as TERM_ROLE_FIELDS
+from app.feed.fields import (
+    SCALAR_FIELDS,
+    clean_label,
+    content_hash,
+    cycle_for_session,
+    html_to_text,
+    paragraph_number,
+    search_document,
+)
+from app.feed.keys import label_key
+from app.feed.sdg import SDG_CODES
 from app.models import (
     Mechanism,
     MechanismLabel,
@@ -31,20 +44,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.taxonomy import ROLE_KIND
-from app.recommendations.feed_fields import ROLE_FIELDS as TERM_ROLE_FIELDS
-from app.recommendations.feed_fields import (
-    SCALAR_FIELDS,
-    clean_label,
-    content_hash,
-    cycle_for_session,
-    html_to_text,
-    paragraph_number,
-)
-from app.recommendations.search import search_document
 from app.recommendations.write_schemas import ManualCreate, ManualFields, RecommendationUpdate
-from app.taxonomies.countries import resolve_country_alias
-from app.taxonomies.keys import label_key
-from app.taxonomies.sdg import SDG_CODES
 
 MANUAL = "manual"
 MAX_KEY = 255  # terms.key and mechanism_labels.key

@@ -20,6 +20,8 @@ from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor
+from app.feed.keys import label_key
+from app.feed.sdg import SDG_CODES
 from app.models import (
     AuditEvent,
     Cluster,
@@ -35,8 +37,6 @@ from app.models.local import DEFAULT_STATUS, RecommendationEntity, Recommendatio
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.search import matching_ids
-from app.taxonomies.keys import label_key
-from app.taxonomies.sdg import SDG_CODES
 
 # Query parameter -> the role a term plays on a recommendation.
 LABEL_FILTERS = {

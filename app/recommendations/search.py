@@ -14,10 +14,8 @@ from sqlalchemy import ColumnElement, Integer, column, func, literal_column, sel
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import TextClause, UnaryExpression
 
+from app.feed.fields import CJK, fold
 from app.models import RecommendationSearch
-from app.recommendations.feed_fields import CJK as _CJK
-from app.recommendations.feed_fields import fold as fold
-from app.recommendations.feed_fields import search_document as search_document
 
 MAX_QUERY_TOKENS = 32
 # The last word is also a prefix only from this length on: a one- or two-letter prefix ("a*") makes
@@ -27,7 +25,7 @@ MIN_PREFIX = 3
 
 
 def _is_cjk(token: str) -> bool:
-    return bool(_CJK.match(token))
+    return bool(CJK.match(token))
 
 
 def _query_groups(query: str) -> list[list[str]]:

@@ -19,6 +19,8 @@ from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
 from app.core.pagination import keyset_page
+from app.feed.fields import ROLE_FIELDS
+from app.feed.sdg import sdg_entries
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -31,7 +33,6 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
-from app.recommendations.feed_fields import ROLE_FIELDS
 from app.recommendations.local import Responsible, local_version
 from app.recommendations.reading import after_cursor, filter_conditions
 from app.recommendations.schemas import (
@@ -47,7 +48,6 @@ from app.recommendations.schemas import (
     TextVersion,
 )
 from app.recommendations.totals import cached_total
-from app.taxonomies.sdg import sdg_entries
 
 # Response list field for each term role.
 ROLE_LISTS = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}

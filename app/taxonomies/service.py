@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, Subquery, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.core.errors import NotFound
+from app.feed.sdg import sdg_entries
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import MECHANISM_FAMILIES, ROLE_KIND
 from app.taxonomies.schemas import (
@@ -18,7 +19,6 @@ from app.taxonomies.schemas import (
     TermEntry,
     TermList,
 )
-from app.taxonomies.sdg import sdg_entries
 
 # URL kind -> term kind stored in `terms.kind`.
 TERM_KINDS = {

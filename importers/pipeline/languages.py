@@ -6,13 +6,13 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import insert, select, update
 
+from app.feed.fields import html_to_text
+from app.feed.records import Rejection
 from app.models import Recommendation, RecommendationText, Revision
 from app.models.base import utcnow
-from app.recommendations.feed_fields import html_to_text
 from importers.pipeline.records import BATCH_SIZE
 from importers.pipeline.values import _chunks, _visible
 from importers.pipeline.withdrawals import _Withdrawing
-from importers.record import Rejection
 
 
 class _Languages(_Withdrawing):

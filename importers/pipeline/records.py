@@ -7,8 +7,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from app.feed.records import MalformedInput, Rejection
 from importers.prepare import Described
-from importers.record import MalformedInput, Rejection
 
 BATCH_SIZE = 500
 MAX_STORED_REJECTIONS = 10_000

@@ -6,10 +6,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
+from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS, content_hash, search_document
 from app.models import Recommendation, RecommendationSearch, RecommendationTerm, RecommendationText, Revision
 from app.models.base import utcnow
-from app.recommendations.feed_fields import ROLE_FIELDS, SCALAR_FIELDS, content_hash
-from app.recommendations.search import search_document
 from importers.pipeline.records import KEPT_WHEN_ABSENT, _Prepared
 from importers.pipeline.values import _diff
 from importers.pipeline.writing import _Writing

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from app.feed.countries import CountryMatcher
+from app.feed.records import KnownHashes, Rejection
 from app.models import Recommendation, RecommendationTerm, RejectedRecord
-from importers.countries import CountryMatcher
 from importers.pipeline.records import MAX_STORED_REJECTIONS, SHOWN_REJECTIONS, Counts, _Seen, _Stored
 from importers.pipeline.vocabulary import Vocabulary
-from importers.record import KnownHashes, Rejection
 
 
 class _UpserterState:

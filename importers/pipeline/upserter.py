@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.feed.records import RecordError, Rejection, Skipped, SourceRecord, Unchanged
 from app.models.base import utcnow
 from importers.pipeline.batch_writer import _BatchWriter
 from importers.pipeline.languages import _Languages
 from importers.pipeline.records import BATCH_SIZE, Counts, _Batch, _Prepared
 from importers.pipeline.values import _sqlite_value
 from importers.prepare import Described, Item, describe
-from importers.record import RecordError, Rejection, Skipped, SourceRecord, Unchanged
 
 
 class Upserter(_Languages):

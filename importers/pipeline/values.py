@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app.recommendations.feed_fields import html_to_text
+from app.feed.fields import html_to_text
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, insert, select
 
+from app.feed.keys import label_key
+from app.feed.mechanisms import resolve_mechanism
+from app.feed.records import RecordError
 from app.models import Mechanism, MechanismLabel, Term
 from app.models.taxonomy import ROLE_KIND
-from app.taxonomies.keys import label_key
-from importers.mechanisms import resolve_mechanism
 from importers.prepare import Described, Naming, TermKey
-from importers.record import RecordError
 
 
 class Vocabulary:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from app.feed.records import MalformedInput
 from app.models import Recommendation, Revision
 from app.models.base import utcnow
 from importers.pipeline.records import BATCH_SIZE, WithdrawalRefused
 from importers.pipeline.revisions import _Revising
-from importers.record import MalformedInput
 
 
 class _Withdrawing(_Revising):

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from app.feed.fields import SCALAR_FIELDS
 from app.models import Recommendation
-from app.recommendations.feed_fields import SCALAR_FIELDS
 from importers.pipeline.first_load import _FirstLoad
 from importers.pipeline.records import MIN_DATE, SQLITE_CONVERTED, _Prepared
 from importers.pipeline.values import _sqlite_value

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from app.core.config import Settings
-from app.imports.lock import import_lock, import_running
+from app.import_runs.lock import import_lock, import_running
 from app.main import create_app
 from importers.pipeline import Upserter
 from importers.run_record import RunSpec, RunSummary, execute_run

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from importers.record import Rejection
+from app.feed.records import Rejection
 from tests.factories import failed_run, import_records, record
 
 URL = "/api/v1/import-runs"

@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from app.core.config import Settings
-from app.imports.template import TEMPLATE_COLUMNS
+from app.feed.records import SourceRecord
+from app.feed.template.columns import TEMPLATE_COLUMNS
+from app.feed.template.reader import read_csv_template
+from app.feed.template.writer import write_template_rows
 from app.models import Mechanism, Recommendation, RecommendationText
-from importers.csv_template import read_csv_template, write_template_rows
-from importers.record import SourceRecord
 from importers.run import import_csv_template
 
 URL = "/api/v1/import-template.csv"

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.feed.fields import SCALAR_FIELDS
 from app.models import (
     AuditEvent,
     Mechanism,
@@ -24,7 +25,6 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.recommendations.feed_fields import SCALAR_FIELDS
 from importers.csv_export import export_template_csv
 from importers.run import import_csv_template
 from tests.accounts import create_entity

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select
 
 from app.core.config import UHRI_LANGUAGES
+from app.feed.fields import html_to_text
+from app.feed.sdg import sdg_entries
 from app.models import Recommendation
 from app.models.recommendation import POSITIONS, SOURCES, TYPES
 from app.models.taxonomy import MECHANISM_FAMILIES
 from app.recommendations.schemas import Family, Lang, Position, RecommendationType, Source
-from app.taxonomies.sdg import sdg_entries
-from importers.normalise import html_to_text
 from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/recommendations"

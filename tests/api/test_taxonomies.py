@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from app.taxonomies.sdg import sdg_entries
+from app.feed.sdg import sdg_entries
 from tests.factories import import_records, record
 
 URL = "/api/v1/taxonomies"

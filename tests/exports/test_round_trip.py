@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.feed.records import MalformedInput
+from app.feed.template.reader import read_csv_template
 from importers.csv_export import export_template_csv
-from importers.csv_template import read_csv_template
-from importers.record import MalformedInput
 from importers.run import import_csv_template
 from importers.run_record import RunSummary
 from tests.exports.files import STAFF, csv_header, csv_rows

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.taxonomies.countries import (
+from app.feed.countries import (
+    ISO2_NAMES,
+    OBSERVER_NAMES,
+    UN_MEMBER_NAMES,
     UnknownCountry,
+    country_key,
     iso2_for,
+    resolve_country,
     resolve_country_alias,
     resolve_known_country,
 )
-from app.taxonomies.country_names import ISO2_NAMES, OBSERVER_NAMES, UN_MEMBER_NAMES
-from importers.countries import country_key, resolve_country
 
 
 @pytest.mark.parametrize(

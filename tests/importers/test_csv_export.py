@@ -21,11 +21,11 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, delete, event, func, select, update
 
 from app.core.config import Settings
+from app.feed.keys import label_key
+from app.feed.records import MalformedInput, Rejection, SourceRecord
+from app.feed.template.reader import read_csv_template
 from app.models import Recommendation, RecommendationTerm, RecommendationText, Term
-from app.taxonomies.keys import label_key
 from importers.csv_export import export_template_csv
-from importers.csv_template import read_csv_template
-from importers.record import MalformedInput, Rejection, SourceRecord
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from importers.run_record import RunSummary
 from tests.conftest import ROOT, SAMPLE

@@ -16,15 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.csv_template import (
-    TEMPLATE_COLUMNS,
-    read_csv_template,
-    template_csv,
-    template_header,
-    write_template_rows,
-)
-from importers.normalise import clean_labels, html_to_text
-from importers.record import MalformedInput, Rejection, SourceRecord
+from app.feed.fields import html_to_text
+from app.feed.records import MalformedInput, Rejection, SourceRecord
+from app.feed.template.columns import TEMPLATE_COLUMNS, template_csv, template_header
+from app.feed.template.reader import read_csv_template
+from app.feed.template.writer import write_template_rows
+from app.feed.values import clean_labels
 
 ACHPR = "African Commission on Human and Peoples' Rights"
 

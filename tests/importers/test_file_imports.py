@@ -14,9 +14,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.feed.records import SourceRecord
+from app.feed.template.reader import read_csv_template
+from app.feed.template.writer import write_template_rows
 from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
-from importers.csv_template import read_csv_template, write_template_rows
-from importers.record import SourceRecord
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from importers.run_record import RunSummary
 from tests.conftest import SAMPLE

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.feed.records import MalformedInput, SourceRecord
 from importers.json_stream import MAX_DEPTH, GuardedStream, TooDeep
-from importers.record import MalformedInput, SourceRecord
 from importers.run import import_uhri
 from importers.uhri_json import read_uhri_json
 from importers.uhri_xlsx import check_archive, read_uhri_xlsx
@@ -71,7 +71,7 @@ resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a regression fails
 from app.models.taxonomy import ROLE_KIND
 from importers.prepare import Naming, read_uhri_json_described
 from importers.reader_process import read_in_process
-from importers.record import MalformedInput
+from app.feed.records import MalformedInput
 from importers.uhri_json import read_uhri_json
 path = Path(sys.argv[1])
 if sys.argv[2] == "reader process":

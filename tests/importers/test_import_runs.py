@@ -12,7 +12,7 @@ from sqlalchemy import Engine, event, func, select
 
 from app.core.config import Settings
 from app.core.errors import ImportFailed, ImportLocked
-from app.imports.lock import import_lock
+from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation, RecommendationText, RejectedRecord, Revision
 from importers.run import import_uhri
 from tests.uhri_records import snapshot, uhri_record, write_export

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from importers.mechanisms import FAMILIES, KNOWN_MECHANISMS, MechanismInfo, resolve_mechanism
-from importers.normalise import clean_label
-from importers.record import RecordError
+from app.feed.mechanisms import FAMILIES, KNOWN_MECHANISMS, MechanismInfo, resolve_mechanism
+from app.feed.records import RecordError
+from app.feed.values import clean_label
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from app.core.config import Settings
+from app.feed.countries import CountryMatcher
+from app.feed.records import MalformedInput, Skipped
 from app.models.taxonomy import ROLE_KIND
-from importers.countries import CountryMatcher
 from importers.prepare import Naming, SplitFailed, describe_all, read_in_halves, read_uhri_json_described
 from importers.reader_process import read_in_process
-from importers.record import MalformedInput, Skipped
 from importers.run import import_uhri
 from importers.uhri_json import read_uhri_json, split_point
 from tests.conftest import SAMPLE, reset_data

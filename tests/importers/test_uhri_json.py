@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.taxonomies.sdg import SDG_CODES
-from importers.normalise import html_to_text
-from importers.record import MalformedInput, Rejection, Skipped, SourceRecord, Unchanged
+from app.feed.fields import html_to_text
+from app.feed.records import MalformedInput, Rejection, Skipped, SourceRecord, Unchanged
+from app.feed.sdg import SDG_CODES
 from importers.uhri_json import MAX_TEXT_CHARS, raw_hash, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"

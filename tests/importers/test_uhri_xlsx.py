@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from importers.record import MalformedInput, Rejection, SourceRecord
+from app.feed.records import MalformedInput, Rejection, SourceRecord
 from importers.uhri_xlsx import COLUMNS, read_uhri_xlsx
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.record import MalformedInput, Rejection, SourceRecord
+from app.feed.records import MalformedInput, Rejection, SourceRecord
 from importers.upr_info_csv import COLUMNS, detect_encoding, read_upr_info_csv
 
 HEADER = list(COLUMNS)

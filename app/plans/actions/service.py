@@ -16,6 +16,7 @@ from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
+from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
     ActionCluster,
@@ -46,7 +47,6 @@ from app.plans.actions.schemas import (
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators.service import indicators_of
 from app.plans.progress.service import latest_approved
-from app.taxonomies.sdg import sdg_entries
 
 # What a focal point may change on an action of their entity; the rest is the coordinators' call.
 FOCAL_POINT_FIELDS = frozenset({"title", "description", "start_date", "due_date", "status", "budget"})

@@ -1,8 +1,7 @@
 """The CSV template for manual recommendations: its columns and the ready-to-fill file.
 
-The API serves the template and the app never imports ``importers/``, so the column list lives
-here; ``importers.csv_template`` reads and writes the format with these same columns. The format
-is documented in docs/csv-template.md.
+``app.feed.template.reader`` reads and ``app.feed.template.writer`` writes the format with these
+same columns. The format is documented in docs/csv-template.md.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
 TEMPLATE_FILENAME = "nrtd-recommendations-template.csv"
 TEMPLATE_MEDIA_TYPE = "text/csv; charset=utf-8"
 
-# One realistic row, written exactly as the export (importers.csv_template.write_template_rows)
+# One realistic row, written exactly as the export (app.feed.template.writer.write_template_rows)
 # writes this recommendation, so the template also shows what an export looks like.
 _EXAMPLE: dict[str, str] = {
     "external_id": "ACHPR-LSO-2023-17",

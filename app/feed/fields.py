@@ -1,10 +1,10 @@
 """The rules that turn a recommendation's feed-owned fields into what is stored, for every writer.
 
-The import pipeline (importers.normalise, importers.pipeline) and the API's manual recommendations
-(manual.py) both use these, so a record the API writes is stored exactly as the CSV import would
-store it (same plain text, paragraph, cycle, labels and content hash) and an export of it imports
-back as "unchanged". They live in ``app/`` because ``app/`` may not import ``importers/``.
-Changing any of them changes the content hash of stored records: the next import rewrites them.
+The import pipeline (app.feed.values, importers.pipeline) and the API's manual recommendations
+(app.recommendations.manual) both use these, so a record the API writes is stored exactly as the
+CSV import would store it (same plain text, paragraph, cycle, labels and content hash) and an export
+of it imports back as "unchanged". Changing any of them changes the content hash of stored records:
+the next import rewrites them.
 """
 
 from __future__ import annotations

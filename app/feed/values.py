@@ -1,23 +1,21 @@
-"""Field-level normalisation shared by every reader: labels, text, dates, codes."""
+"""The checks every reader applies to a source's values: labels, text, dates, numbers, codes.
+
+A value that cannot be stored is a ``RecordError`` naming the field: the record is rejected and the
+run goes on.
+"""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
-# The rules every writer shares live in app/ (the API stores manual recommendations by them too);
-# re-exported here, where the readers import them from.
-from app.recommendations.feed_fields import clean_label as _clean_label
-from app.recommendations.feed_fields import cycle_for_session as cycle_for_session
-from app.recommendations.feed_fields import html_to_text as html_to_text
-from app.recommendations.feed_fields import paragraph_number as paragraph_number
-from app.taxonomies.keys import label_key as label_key  # re-exported: the readers import it from here
-from importers.record import RecordError
+from app.feed import fields
+from app.feed.fields import html_to_text
+from app.feed.keys import label_key
+from app.feed.records import RecordError
 
 # --- bounds ---------------------------------------------------------------------------------
 
@@ -67,13 +65,13 @@ def check_text(value: str, field: str, limit: int = MAX_TEXT_CHARS) -> str:
 
 
 def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
-    """A source value as a label (see feed_fields.clean_label); anything but text is a record error,
+    """A source value as a label (see ``fields.clean_label``); anything but text is a record error,
     and so is a label that cannot be stored (see ``text_problem``): the caller names the field."""
     if not isinstance(value, str):
         raise RecordError(f"expected a text label, got {type(value).__name__}")
     label = _CLEAN_LABEL.get(value)
     if label is None:
-        label = _clean_label(value)
+        label = fields.clean_label(value)
         problem = text_problem(label, max(limit, MAX_LABEL_CHARS))
         if problem is not None:
             raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
@@ -199,7 +197,7 @@ _SDG_CODE = re.compile(
 
 def sdg_code(label: str) -> str:
     """The code of a UHRI SDG label: "16 - PEACE ..." -> "16", "16.2 - Protect ..." -> "16.2"."""
-    from app.taxonomies.sdg import SDG_CODES
+    from app.feed.sdg import SDG_CODES  # reads the SDG tables: only when a record has SDGs
 
     match = _SDG_CODE.match(label)
     if not match:
@@ -264,33 +262,3 @@ def derived_id(*parts: str) -> str:
     parts' text keys, so the same recommendation keeps its id across re-exports."""
     joined = "\x1f".join(text_key(part) for part in parts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
-
-
-# --- files ----------------------------------------------------------------------------------
-
-
-def undecodable_line(path: Path, encoding: str) -> tuple[int, bytes] | None:
-    """Where a file stops decoding: its 1-based physical line and the offending byte, or None.
-
-    Streaming decoders fail a whole read-ahead chunk at a time, so this re-reads the file to tell
-    the user which line to fix. Lines end in LF, CRLF or (old Mac) CR.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)()
-    line_breaks = {b"\n": 0, b"\r": 0}
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            pending = len(decoder.getstate()[0])
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                before = chunk[: max(0, exc.start - pending)]
-                lf, cr = (line_breaks[mark] + before.count(mark) for mark in (b"\n", b"\r"))
-                return 1 + max(lf, cr), exc.object[exc.start : exc.start + 1]
-            for mark in line_breaks:
-                line_breaks[mark] += chunk.count(mark)
-        try:
-            decoder.decode(b"", True)
-        except UnicodeDecodeError as exc:
-            line = 1 + max(line_breaks.values())
-            return line, exc.object[exc.start : exc.start + 1]
-    return None

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import StaffUser
 from app.core.deps import DbSession, RowId
-from app.imports import service
-from app.imports.schemas import ImportRunDetail, ImportRunListParams, ImportRunPage
-from app.imports.template import TEMPLATE_FILENAME, TEMPLATE_MEDIA_TYPE, template_download
+from app.feed.template.columns import TEMPLATE_FILENAME, TEMPLATE_MEDIA_TYPE, template_download
+from app.import_runs import service
+from app.import_runs.schemas import ImportRunDetail, ImportRunListParams, ImportRunPage
 
 router = APIRouter(tags=["imports"])
 

@@ -3,10 +3,7 @@
 One row per recommendation; its translations are either in ``text_<language>`` columns
 (``text_fr``, as the export writes them) or further rows right below it with the same
 ``external_id`` and another ``language``. The format is documented in docs/csv-template.md, and
-``write_template_rows`` writes it back so an export re-imports to the same records. The columns
-and the downloadable template live in ``app.imports.template``, the writer in
-``app.exports.template_csv`` (the API serves the template and exports in it, and the app does not
-import this package); they are re-exported here.
+``app.feed.template.writer`` writes it back so an export re-imports to the same records.
 """
 
 from __future__ import annotations
@@ -20,30 +17,26 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.exports.template_csv import FORMULA as _FORMULA
-from app.exports.template_csv import write_template_rows as write_template_rows
-from app.imports.template import TEMPLATE_COLUMNS as TEMPLATE_COLUMNS
-from app.imports.template import template_csv as template_csv
-from app.imports.template import template_header as template_header
-from app.taxonomies.keys import label_key
-from importers.normalise import (
+from app.feed.decoding import undecodable_line
+from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.keys import label_key
+from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.template.columns import TEMPLATE_COLUMNS
+from app.feed.template.writer import FORMULA
+from app.feed.values import (
     MAX_ID_CHARS,
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
     MAX_TEXT_CHARS,
     check_text,
-    cycle_for_session,
     derived_id,
-    html_to_text,
     named_label,
     named_labels,
     parse_int,
     sdg_codes,
     text_problem,
-    undecodable_line,
     upr_position,
 )
-from importers.record import MalformedInput, RecordError, Rejection, SourceRecord
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
 # A text in the language named by the column (text_fr), beside or instead of text + language.
@@ -187,7 +180,7 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
 
 def _cell(row: Sequence[str], index: int) -> str:
     value = row[index].strip() if index < len(row) else ""
-    if value.startswith("'") and _FORMULA.match(value):
+    if value.startswith("'") and FORMULA.match(value):
         return value[1:]
     return value
 

@@ -1,11 +1,10 @@
-"""Stored recommendations written in the project's CSV import template, so the file imports back unchanged.
+"""Stored recommendations as rows of the project's CSV import template, so the file imports back unchanged.
 
 The API's template export (``GET /api/v1/exports/recommendations.csv?format=template``) and the
 ``nrtd export csv`` command (``importers.csv_export``) both read the rows with this module and write
-them with ``app.exports.template_table`` (one row per recommendation); it lives in ``app/``
-because ``app/`` may not import ``importers/``, which reads the format back
-(``importers.csv_template``). The columns are ``app.imports.template.TEMPLATE_COLUMNS``; the
-format is documented in docs/csv-template.md.
+them with ``app.exports.template_table`` (one row per recommendation) or
+``app.feed.template.writer``; ``app.feed.template.reader`` reads the format back. The format is
+documented in docs/csv-template.md.
 
 What is written, and why it reads back as the same recommendation (docs/csv-template.md, Export):
 
@@ -27,61 +26,30 @@ prefixed; a mechanism with no spelling that maps back to it) is skipped and repo
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, TextIO
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 
-from app.imports.template import TEMPLATE_COLUMNS
+from app.feed.fields import clean_label, html_to_text
+from app.feed.keys import label_key
+from app.feed.sdg import sdg_entries
+from app.feed.template.writer import ROLE_FIELDS
 from app.models import Mechanism, MechanismLabel, Recommendation, RecommendationTerm, RecommendationText, Term
-from app.recommendations.feed_fields import ROLE_FIELDS as ALL_ROLE_FIELDS
-from app.recommendations.feed_fields import clean_label, html_to_text
-from app.taxonomies.keys import label_key
-from app.taxonomies.sdg import sdg_entries
 
 CHUNK_SIZE = 1000
 MANUAL = "manual"
-SEPARATOR = "; "
 _MAX_ID = 128  # recommendations.external_id is a String(128); the import refuses longer ids
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection); the writer
-# prefixes such cells (and cells that already start with apostrophes before one) with one more
-# apostrophe, and the reader removes one, so every text survives a round trip.
-FORMULA = re.compile(r"^'*[=+\-@]")
 
-# Link role -> record list field, for the roles the template has a column for ("issue" has none).
-ROLE_FIELDS = {role: field for role, field in ALL_ROLE_FIELDS.items() if role != "issue"}
-_LIST_FIELDS = tuple(ROLE_FIELDS.values())
 _SDG_ORDER = {code: index for index, code in enumerate(sdg_entries())}
 
 # Told about each recommendation left out: its database id and the reason.
 SkipReport = Callable[[int, str], None]
 # The code of the mechanism the import would file a spelling under, None if it refuses the spelling.
 MechanismResolver = Callable[[str], str | None]
-
-
-class TemplateRecord(Protocol):
-    """What the writer reads of a record (``importers.record.SourceRecord`` is one)."""
-
-    external_id: str
-    type: str
-    mechanism: str
-    texts: dict[str, str]
-    symbol: str | None
-    publication_date: date | None
-    upr_session: int | None
-    position: str
-    countries: list[str]
-    regions: list[str]
-    themes: list[str]
-    affected_persons: list[str]
-    sdgs: list[str]
-    recommending_states: list[str]
-    recommending_regions: list[str]
 
 
 @dataclass(slots=True)
@@ -104,62 +72,6 @@ class TemplateRow:
     recommending_states: list[str] = field(default_factory=list)
     recommending_regions: list[str] = field(default_factory=list)
     db_id: int = 0  # the recommendation's id in the database, to name one left out
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def guard_formula(value: str) -> str:
-    return "'" + value if FORMULA.match(value) else value
-
-
-def template_rows(record: TemplateRecord) -> list[list[str]]:
-    """The CSV rows of one record: one per language of its text, the shared cells repeated.
-
-    Raises ``ValueError`` for what would not read back the same: a record without text, or a
-    label containing ";".
-    """
-    if not record.texts:
-        raise ValueError(f"record {record.external_id!r} has no text")
-    shared = shared_cells(record)
-    rows = []
-    for language, text in record.texts.items():
-        cells = {**shared, "language": language, "text": text}
-        rows.append([guard_formula(cells[name]) for name in TEMPLATE_COLUMNS])
-    return rows
-
-
-def write_template_rows(records: Iterable[TemplateRecord], out: TextIO) -> None:
-    """Write the header, then each record as one row per language of its text.
-
-    ``out`` should be opened with ``newline=""``. Fields the template has no column for
-    (document_id, uhri_published_at, upr_info_action, issues) are not written; upr_cycle is
-    derived from upr_session again on import.
-    """
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_COLUMNS)
-    for record in records:
-        writer.writerows(template_rows(record))
-
-
-def shared_cells(record: TemplateRecord) -> dict[str, str]:
-    """The cells of a record other than its texts (``language`` and ``text``)."""
-    cells = {
-        "external_id": record.external_id,
-        "mechanism": record.mechanism,
-        "type": record.type,
-        "symbol": record.symbol or "",
-        "publication_date": record.publication_date.isoformat() if record.publication_date else "",
-        "upr_session": str(record.upr_session) if record.upr_session is not None else "",
-        "position": "" if record.position == "none" else record.position,
-    }
-    for name in _LIST_FIELDS:
-        labels: list[str] = getattr(record, name)
-        for label in labels:
-            if ";" in label:
-                raise ValueError(f"record {record.external_id!r}: {name} label {label!r} contains ';'")
-        cells[name] = SEPARATOR.join(labels)
-    return cells
 
 
 # --- reading the database --------------------------------------------------------------------

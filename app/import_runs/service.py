@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, keyset_page
-from app.imports.masking import shown_location, shown_message
-from app.imports.schemas import (
+from app.import_runs.masking import shown_location, shown_message
+from app.import_runs.schemas import (
     REJECTIONS_PAGE,
     ImportCounts,
     ImportRunDetail,

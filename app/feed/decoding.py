@@ -1,0 +1,33 @@
+"""Where a file stops decoding, for the readers' error messages."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+
+def undecodable_line(path: Path, encoding: str) -> tuple[int, bytes] | None:
+    """Where a file stops decoding: its 1-based physical line and the offending byte, or None.
+
+    Streaming decoders fail a whole read-ahead chunk at a time, so this re-reads the file to tell
+    the user which line to fix. Lines end in LF, CRLF or (old Mac) CR.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line_breaks = {b"\n": 0, b"\r": 0}
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                before = chunk[: max(0, exc.start - pending)]
+                lf, cr = (line_breaks[mark] + before.count(mark) for mark in (b"\n", b"\r"))
+                return 1 + max(lf, cr), exc.object[exc.start : exc.start + 1]
+            for mark in line_breaks:
+                line_breaks[mark] += chunk.count(mark)
+        try:
+            decoder.decode(b"", True)
+        except UnicodeDecodeError as exc:
+            line = 1 + max(line_breaks.values())
+            return line, exc.object[exc.start : exc.start + 1]
+    return None

@@ -1,0 +1,84 @@
+"""The feed's tables (app/feed/data/) load as the lookups expect, and a malformed file names its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.feed.countries import COUNTRIES_FILE, ISO2_NAMES, CountryTable
+from app.feed.data_files import DataFileError
+from app.feed.mechanisms import KNOWN_MECHANISMS, MECHANISMS_FILE, load_mechanisms
+
+MECHANISM_HEADER = "code,name,family,aliases\n"
+GOOD_MECHANISM = MECHANISM_HEADER + "CRC,Committee on the Rights of the Child,treaty-body,\n"
+COUNTRY_HEADER = "code,name,status,aliases\n"
+
+
+def test_the_shipped_tables_load() -> None:
+    mechanisms, index = load_mechanisms(MECHANISMS_FILE)
+    assert mechanisms == KNOWN_MECHANISMS
+    assert index["committee on the rights of the child"].code == "CRC"
+    table = CountryTable(COUNTRIES_FILE)
+    assert table.names == ISO2_NAMES
+    assert table.code_by_spelling["swaziland"] == "SZ"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("code,name,family\n", 1, "expected the header code,name,family,aliases"),
+        (GOOD_MECHANISM + "X,X body,club,\n", 3, "unknown family 'club'"),
+        (GOOD_MECHANISM + "CRC,Children,treaty-body,\n", 3, "mechanism CRC listed twice"),
+        (
+            GOOD_MECHANISM + "KIDS,Kids,other,Children; CRC\n",
+            3,
+            "mechanism spelling 'CRC' claimed by CRC and KIDS",
+        ),
+        (GOOD_MECHANISM + "X,,other,\n", 3, "a mechanism needs a code and a name"),
+        (GOOD_MECHANISM + "X,X body,other\n", 3, "3 cells, expected 4"),
+    ],
+)
+def test_a_malformed_mechanism_file_names_the_file_and_line(
+    tmp_path: Path, text: str, line: int, problem: str
+) -> None:
+    path = write(tmp_path, "mechanisms.csv", text)
+    with pytest.raises(DataFileError) as caught:
+        load_mechanisms(path)
+    assert caught.value.path == path
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}, line {line}: ")
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("code,name,aliases\n", 1, "expected the header code,name,status,aliases"),
+        (COUNTRY_HEADER + "PE,Peru,member,\nXYZ,Nowhere,member,\n", 3, "'XYZ' is not an ISO 3166-1 alpha-2"),
+        (COUNTRY_HEADER + "PE,Peru,member,\nBO,,member,\n", 3, "BO: no name"),
+        (COUNTRY_HEADER + "PE,Peru,member,\nBO,Bolivia,state,\n", 3, "status 'state' is none of"),
+        (COUNTRY_HEADER + "PE,Peru,member,\nBO,Bolivia,member\n", 3, "3 cells, expected 4"),
+        (COUNTRY_HEADER + "PE,Peru,member,\nPE,Peru,member,\n", 3, "PE listed twice"),
+        (
+            COUNTRY_HEADER + "PE,Peru,member,\nBO,Bolivia,member,Perú; Alto Peru\n",
+            3,
+            "country spelling 'Perú' claimed by PE and BO",
+        ),
+    ],
+)
+def test_a_malformed_country_file_names_the_file_and_line(
+    tmp_path: Path, text: str, line: int, problem: str
+) -> None:
+    path = write(tmp_path, "countries.csv", text)
+    with pytest.raises(DataFileError) as caught:
+        CountryTable(path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}, line {line}: ")
+    assert problem in str(caught.value)
