@@ -1,7 +1,7 @@
 """Manual recommendations (source "manual") written through the API, stored as the CSV import would.
 
 The row, its texts, search document and term links, its content hash and sort date are made by
-the rules the import pipeline uses (feed_fields.py, and the State alias table in
+the rules the import pipeline uses (app/feed/fields.py, and the State alias table in
 app/feed/countries.py): terms are found or created by (kind, key), States by their UN name
 ("Turkey" and "GB" are stored as the import stores them), mechanisms by code. An export of a manual
 recommendation therefore imports back as unchanged.
