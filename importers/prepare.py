@@ -1,9 +1,9 @@
-"""What the pipeline computes from a record before it touches the database.
+"""The preparing stage: a reader's records kept by the run's scope and described.
 
-Keys and labels of its terms, its mechanism's code, plain text, search document, paragraph and
-content hash: everything but row ids. It runs wherever the reader runs, so for a large export it
-runs in the reader's own process (see reader_process), next to the parsing, and the importing
-process is left with the ids and the statements.
+Described means everything computed that needs no database: keys and labels of its terms, its
+mechanism's code, plain text, search document, paragraph and content hash. It runs wherever the
+reader runs, so for a large export it runs in the reader's own process (see reader_process), next
+to the parsing, and the importing process is left with the ids and the statements.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from app.recommendations.feed_fields import (
     paragraph_number,
     search_document,
 )
-from app.taxonomies.countries import resolve_country_alias
-from app.taxonomies.keys import label_key
-from importers.mechanisms import resolve_mechanism
+from importers.pipeline.terms import TermIndex, TermKey
 from importers.reader_process import ReaderProcess, read_in_process
 from importers.record import (
     CountryFilter,
@@ -36,68 +34,14 @@ from importers.record import (
     SourceRecord,
     Unchanged,
 )
+from importers.scope import in_scope
 from importers.uhri_json import Part, read_uhri_json, split_point
-
-MAX_LABEL_CHARS = 1000
-MAX_KEY_CHARS = 255  # terms.key and mechanism_labels.key
-
-TermKey = tuple[str, str]  # (kind, key)
-
-
-class Naming:
-    """The run's view of the taxonomies by key: stored labels, and first-seen labels of new terms.
-
-    Built from the database when the run starts; a copy travels to the reader process. Both see
-    the records in the same order, so both name a new term by the same (first-seen) label.
-    """
-
-    def __init__(
-        self, labels: dict[TermKey, str], mechanism_codes: dict[str, str], role_kind: dict[str, str]
-    ) -> None:
-        self.labels = labels  # (kind, key) -> label
-        self.mechanism_codes = mechanism_codes  # label key of a body's label -> mechanism code
-        # app.models.taxonomy.ROLE_KIND, passed in: a reader process need not import the models.
-        self.role_kind = role_kind
-        self._terms: dict[tuple[str, str], TermKey] = {}
-
-    def role_key(self, role: str, raw: str) -> tuple[str, str]:
-        """(key, display label) of a raw label in a role; States resolve 2-letter stubs."""
-        kind = self.role_kind[role]
-        label = resolve_country_alias(raw) if kind == "state" else raw
-        key = label if kind == "sdg" else label_key(label)
-        if not key:
-            raise RecordError(f"{ROLE_FIELDS[role]}: empty label")
-        if len(key) > MAX_KEY_CHARS:  # folding can lengthen a label ("&" -> "and", ligatures)
-            raise RecordError(f"{ROLE_FIELDS[role]}: the label {label[:40]!r}... is too long")
-        return key, label
-
-    def term(self, role: str, raw: str) -> TermKey:
-        found = self._terms.get((role, raw))
-        if found is None:
-            kind = self.role_kind[role]
-            key, label = self.role_key(role, raw)
-            if (kind, key) not in self.labels:
-                if kind == "sdg":
-                    raise RecordError(f"Sdgs: {key!r} is not an SDG goal or target")
-                self.labels[(kind, key)] = label[:MAX_LABEL_CHARS]
-            found = self._terms[(role, raw)] = (kind, key)
-        return found
-
-    def mechanism_code(self, raw: str) -> str:
-        key = label_key(raw)
-        if not key:
-            raise RecordError("Body: missing")
-        if len(key) > MAX_KEY_CHARS:
-            raise RecordError(f"Body: the label {raw[:40]!r}... is too long")
-        code = self.mechanism_codes.get(key)
-        if code is None:
-            code = self.mechanism_codes[key] = resolve_mechanism(raw).code
-        return code
 
 
 @dataclass(slots=True)
 class Described:
-    """A record with everything computed that needs no database."""
+    """A record with everything computed that needs no database: the one description of a record
+    the pipeline writes from (its ids are looked up in the TermIndex as it is written)."""
 
     record: SourceRecord
     mechanism_code: str
@@ -118,39 +62,54 @@ class Described:
             canonical[role] = [self.labels[key] for key in keys]
         return canonical
 
+    def rehash(self) -> dict[str, Any]:
+        """Hash the record again after a field of it changed; its canonical values, hashed."""
+        canonical = self.canonical_values()
+        self.content_hash = content_hash(canonical)
+        return canonical
 
-def describe(record: SourceRecord, naming: Naming) -> Described:
-    code = naming.mechanism_code(record.mechanism)
-    terms: dict[str, list[TermKey]] = {}
+
+def describe(record: SourceRecord, terms: TermIndex) -> Described:
+    code = terms.mechanism_code(record.mechanism)
+    keys_by_role: dict[str, list[TermKey]] = {}
     labels: dict[TermKey, str] = {}
     for role, attr in ROLE_FIELDS.items():
         values = getattr(record, attr)
         if not values:
             continue
-        keys = {naming.term(role, raw) for raw in values}
+        keys = {terms.term(role, raw) for raw in values}
         for key in keys:
-            labels[key] = naming.labels[key]
-        terms[role] = sorted(keys, key=labels.__getitem__)
+            labels[key] = terms.labels[key]
+        keys_by_role[role] = sorted(keys, key=labels.__getitem__)
     plain = {lang: html_to_text(original) for lang, original in record.texts.items()}
     primary = plain.get("en") or next(iter(plain.values()), "")
     described = Described(
-        record, code, terms, labels, "", plain, search_document(plain.values()), paragraph_number(primary)
+        record,
+        code,
+        keys_by_role,
+        labels,
+        "",
+        plain,
+        search_document(plain.values()),
+        paragraph_number(primary),
     )
-    described.content_hash = content_hash(described.canonical_values())
+    described.rehash()
     return described
 
 
-Item = SourceRecord | Described | Rejection | Skipped | Unchanged
+# What the pipeline consumes: a reader's items once prepared.
+Prepared = Described | Rejection | Skipped | Unchanged
 
 
-def describe_all(
-    items: Iterable[SourceRecord | Rejection | Skipped | Unchanged], naming: Naming
-) -> Iterator[Item]:
-    """``items`` with each record described; a record that cannot be becomes a rejection."""
-    for item in items:
+def prepare(
+    items: Iterable[SourceRecord | Prepared], keep: CountryFilter | None, terms: TermIndex
+) -> Iterator[Prepared]:
+    """A reader's items kept by the run's scope, each record described; a record that cannot be
+    described becomes a rejection. Items prepared already (by a reader process) pass as they are."""
+    for item in in_scope(items, keep):
         if isinstance(item, SourceRecord):
             try:
-                yield describe(item, naming)
+                yield describe(item, terms)
             except RecordError as exc:
                 yield Rejection(item.input_position, str(exc), item.external_id)
         else:
@@ -162,11 +121,11 @@ def read_uhri_json_described(
     lang: str,
     keep: CountryFilter | None,
     known: KnownCheck | None,
-    naming: Naming,
+    terms: TermIndex,
     part: Part | None = None,
-) -> Iterator[Item]:
-    """The UHRI JSON reader's items, described: what a reader process sends the pipeline."""
-    return describe_all(read_uhri_json(path, lang, keep, known, part), naming)
+) -> Iterator[Prepared]:
+    """The UHRI JSON reader's items, prepared: what a reader process sends the pipeline."""
+    return prepare(read_uhri_json(path, lang, keep, known, part), keep, terms)
 
 
 class SplitFailed(Exception):
@@ -174,8 +133,8 @@ class SplitFailed(Exception):
 
 
 def read_in_halves(
-    path: Path, lang: str, keep: CountryFilter | None, known: KnownCheck | None, naming: Naming
-) -> Generator[Item, None, None]:
+    path: Path, lang: str, keep: CountryFilter | None, known: KnownCheck | None, terms: TermIndex
+) -> Generator[Prepared, None, None]:
     """The described items of a UHRI export read by two processes, each parsing half the file.
 
     For a run that keeps few records (one State's) parsing is nearly all the work: two halves
@@ -186,9 +145,9 @@ def read_in_halves(
     """
     split = split_point(path)
     if split is None:
-        yield from read_in_process(read_uhri_json_described, path, lang, keep, known, naming)
+        yield from read_in_process(read_uhri_json_described, path, lang, keep, known, terms)
         return
-    args = (read_uhri_json_described, path, lang, keep, known, naming)
+    args = (read_uhri_json_described, path, lang, keep, known, terms)
     with tempfile.TemporaryFile(prefix="nrtd-import-") as spill:
         second = ReaderProcess(*args, spill=spill, part=(split + 1, None))
         try:
@@ -204,7 +163,7 @@ def read_in_halves(
             second.close()
 
 
-def _renumbered(item: Item, offset: int) -> Item:
+def _renumbered(item: Prepared, offset: int) -> Prepared:
     """An item of the second half, with its position counted from the start of the file."""
     target = item.record if isinstance(item, Described) else item
     if isinstance(target, Skipped):

@@ -18,7 +18,8 @@ from app.imports.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
 from importers.download import DownloadError
-from importers.pipeline import Counts, Upserter, WithdrawalRefused
+from importers.pipeline.records import Counts, WithdrawalRefused
+from importers.pipeline.upserter import Upserter
 from importers.progress import Progress
 from importers.record import MalformedInput, RecordError, Rejection
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from app.models import Recommendation
-from importers.pipeline import Upserter
+from importers.pipeline.upserter import Upserter
 from importers.record import MalformedInput, Rejection, SourceRecord
 from importers.run_record import RunSpec, RunSummary, execute_run
 
