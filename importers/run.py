@@ -29,7 +29,7 @@ from importers.reader_process import read_in_process
 from importers.record import CountryFilter, KnownHashes
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
 from importers.scope import ImportUsageError, known_country, scope_country
-from importers.uhri_json import read_uhri_json_texts
+from importers.uhri_json import read_uhri_json, read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
@@ -100,28 +100,23 @@ class UhriImport:
         self.progress = progress
         self.urls = {lang: spec.location.replace("{lang}", lang) for lang in spec.languages}
         self.downloads: dict[str, DownloadResult] = {}  # by language, for a URL
+        self.files: dict[str, Path] = {}  # by language, what the run reads
         self.first_loaded = False  # whether the feed took the first-load path (then VACUUM after)
 
     def run(self, work: Path) -> RunSummary:
         if _is_url(self.spec.location):
             try:
-                self.downloads = _download_all(
-                    self.engine, self.settings, self.spec, self.urls, work, self.progress
-                )
+                self.downloads = self._download_all(work)
             except DownloadError as exc:
                 run_id = record_failure(self.engine, self.spec, Counts(), f"download failed: {exc}")
                 return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
             if all(result.not_modified for result in self.downloads.values()):
                 return self._not_modified()
-        files = self._files()
+        self.files = self._files()
         if self.progress is not None and self.spec.format == "json":
-            self.progress.expect(count_uhri_records(files[self.spec.languages[0]]))
+            self.progress.expect(count_uhri_records(self.files[self.spec.languages[0]]))
         summary = execute_run(
-            self.engine,
-            self.spec,
-            lambda upserter: self._feed(upserter, files),
-            progress=self.progress,
-            after=self._save_validators,
+            self.engine, self.spec, self._feed, progress=self.progress, after=self._save_validators
         )
         if summary.outcome == "succeeded" and self.first_loaded and self.engine.dialect.name == "postgresql":
             _vacuum_after_first_load(self.engine)
@@ -147,13 +142,14 @@ class UhriImport:
             files[lang] = path
         return files
 
-    def _feed(self, upserter: Upserter, files: dict[str, Path]) -> None:
+    def _feed(self, upserter: Upserter) -> None:
+        """The run's records into the pipeline: the primary language's, then the others' texts."""
         primary, *others = self.spec.languages
-        path = files[primary]
+        path = self.files[primary]
         if self.spec.format == "xlsx":
             upserter.consume(read_uhri_xlsx(path))
         elif not _separate(self.settings, path):
-            upserter.consume(read_uhri_json_described(path, primary, *_reader_state(upserter)))
+            upserter.consume(read_uhri_json(path, primary, upserter.country_filter, upserter.known_hashes()))
         elif self.spec.country is None:
             with upserter.first_load():
                 upserter.consume(
@@ -165,9 +161,40 @@ class UhriImport:
             for lang in others:
                 if self.progress:
                     self.progress(f"merging {lang}", upserter.counts)
-                texts = read_in_process if _separate(self.settings, files[lang]) else _in_process
-                upserter.merge_texts(lang, texts(read_uhri_json_texts, files[lang], lang))
+                texts = read_in_process if _separate(self.settings, self.files[lang]) else _in_process
+                upserter.merge_texts(lang, texts(read_uhri_json_texts, self.files[lang], lang))
         self.first_loaded = upserter.first_loaded
+
+    def _download_all(self, work: Path) -> dict[str, DownloadResult]:
+        """Every language's export, by language: each not modified, or each downloaded in full.
+
+        The requests are conditional only when every URL has validators stored for this scope.
+        """
+        with self.engine.connect() as conn:
+            known = {
+                row.url: Validators(row.etag, row.last_modified)
+                for row in conn.execute(
+                    select(FeedValidator).where(
+                        FeedValidator.url.in_(list(self.urls.values())),
+                        FeedValidator.scope == _scope(self.spec),
+                    )
+                )
+            }
+        conditional = all(url in known for url in self.urls.values())
+        results = {
+            lang: self._fetch(lang, known.get(url) if conditional else None, work)
+            for lang, url in self.urls.items()
+        }
+        unchanged = [lang for lang, result in results.items() if result.not_modified]
+        if len(unchanged) < len(results):
+            # Some languages changed: the unchanged ones are needed in full too.
+            results.update({lang: self._fetch(lang, None, work) for lang in unchanged})
+        return results
+
+    def _fetch(self, lang: str, known: Validators | None, work: Path) -> DownloadResult:
+        if self.progress:
+            self.progress(f"downloading {lang}", Counts())
+        return _download(self.settings, self.urls[lang], work / f"export-{lang}", known, self.progress)
 
     def _save_validators(self, conn: Connection, run_id: int) -> None:
         """The downloads' validators, for the next run's conditional requests (in the run's transaction)."""
@@ -240,46 +267,7 @@ def _scope(spec: RunSpec) -> str:
     return spec.country or "*"
 
 
-def _download_all(
-    engine: Engine,
-    settings: Settings,
-    spec: RunSpec,
-    urls: dict[str, str],
-    work: Path,
-    progress: Progress | None,
-) -> dict[str, DownloadResult]:
-    """Every language's export, by language: each not modified, or each downloaded in full.
-
-    The requests are conditional only when every URL has validators stored for this scope.
-    """
-    with engine.connect() as conn:
-        known = {
-            row.url: Validators(row.etag, row.last_modified)
-            for row in conn.execute(
-                select(FeedValidator).where(
-                    FeedValidator.url.in_(list(urls.values())), FeedValidator.scope == _scope(spec)
-                )
-            )
-        }
-    conditional = all(url in known for url in urls.values())
-    results: dict[str, DownloadResult] = {}
-    for lang, url in urls.items():
-        if progress:
-            progress(f"downloading {lang}", Counts())
-        results[lang] = _fetch(
-            settings, url, work / f"export-{lang}", known.get(url) if conditional else None, progress
-        )
-    unchanged = [lang for lang, result in results.items() if result.not_modified]
-    if len(unchanged) < len(urls):
-        # Some languages changed: the unchanged ones are needed in full too.
-        for lang in unchanged:
-            if progress:
-                progress(f"downloading {lang}", Counts())
-            results[lang] = _fetch(settings, urls[lang], work / f"export-{lang}", None, progress)
-    return results
-
-
-def _fetch(
+def _download(
     settings: Settings,
     url: str,
     dest: Path,
