@@ -20,10 +20,10 @@ from app.models import FeedValidator
 from importers.csv_template import read_csv_template
 from importers.download import DownloadError, DownloadResult, Validators, download
 from importers.pipeline.first_load import FIRST_LOAD_TABLES
+from importers.pipeline.prepare import SplitFailed, read_in_halves, read_uhri_json_described
 from importers.pipeline.records import Counts
 from importers.pipeline.terms import TermIndex
 from importers.pipeline.upserter import Upserter
-from importers.prepare import SplitFailed, read_in_halves, read_uhri_json_described
 from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.record import CountryFilter, KnownHashes

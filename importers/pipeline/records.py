@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from importers.prepare import Described
+from importers.pipeline.prepare import Described
 from importers.record import MalformedInput, Rejection
 
 BATCH_SIZE = 500
@@ -45,7 +45,7 @@ class Linked:
 
 @dataclass
 class _Batch:
-    """A prepared batch, for the writer thread."""
+    """A linked batch, for the writer thread."""
 
     rejections: list[Rejection] = field(default_factory=list)
     known: list[tuple[str, int]] = field(default_factory=list)  # unchanged: (external id, row id)

@@ -21,7 +21,7 @@ from importers.record import RecordError
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from importers.prepare import Described
+    from importers.pipeline.prepare import Described
 
 MAX_LABEL_CHARS = 1000
 MAX_KEY_CHARS = 255  # terms.key and mechanism_labels.key

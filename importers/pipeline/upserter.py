@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from app.models.base import utcnow
 from importers.pipeline.batch_writer import _BatchWriter
 from importers.pipeline.languages import _Languages
+from importers.pipeline.prepare import Described, Prepared, prepare
 from importers.pipeline.records import BATCH_SIZE, Counts, Linked, _Batch
 from importers.pipeline.values import _sqlite_value
-from importers.prepare import Described, Prepared, prepare
 from importers.record import Rejection, Skipped, SourceRecord, Unchanged
 
 

@@ -70,7 +70,7 @@ from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a regression fails, not the machine
 from app.models.taxonomy import ROLE_KIND
 from importers.pipeline.terms import TermIndex
-from importers.prepare import read_uhri_json_described
+from importers.pipeline.prepare import read_uhri_json_described
 from importers.reader_process import read_in_process
 from importers.record import MalformedInput
 from importers.uhri_json import read_uhri_json

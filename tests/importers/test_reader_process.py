@@ -13,8 +13,8 @@ from sqlalchemy import Engine, text
 from app.core.config import Settings
 from app.models.taxonomy import ROLE_KIND
 from importers.countries import CountryMatcher
+from importers.pipeline.prepare import SplitFailed, prepare, read_in_halves, read_uhri_json_described
 from importers.pipeline.terms import TermIndex
-from importers.prepare import SplitFailed, prepare, read_in_halves, read_uhri_json_described
 from importers.reader_process import read_in_process
 from importers.record import MalformedInput, Skipped
 from importers.run import import_uhri
