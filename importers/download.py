@@ -27,7 +27,7 @@ import httpx
 
 from app.import_runs.masking import mask_credentials
 
-__all__ = ["DownloadError", "DownloadResult", "download"]
+__all__ = ["DownloadError", "DownloadResult", "Validators", "download"]
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,21 @@ class DownloadError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server says identifies the version it sent; sent back, it asks whether that changed."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadResult:
-    not_modified: bool
-    path: Path | None  # None when not modified: the caller's previous copy is still current
-    etag: str | None
-    last_modified: str | None
-    bytes: int
+    """One download: the file, or ``not_modified`` with no file (the caller's copy is current)."""
+
+    path: Path | None
+    validators: Validators
+    not_modified: bool = False
+    bytes: int = 0
 
 
 class _RetryableError(Exception):
@@ -95,8 +104,7 @@ def download(
     url: str,
     dest: Path,
     *,
-    etag: str | None,
-    last_modified: str | None,
+    known: Validators | None = None,
     retries: int,
     max_bytes: int,
     connect_timeout: float = 10.0,
@@ -108,8 +116,8 @@ def download(
     backoff: float = 0.5,
     max_delay: float = 30.0,
 ) -> DownloadResult:
-    """Fetch ``url`` into ``dest`` unless the server says it has not changed since ``etag`` /
-    ``last_modified``.
+    """Fetch ``url`` into ``dest`` unless the server says it has not changed since the ``known``
+    validators.
 
     ``connect_timeout`` bounds connecting; ``read_timeout`` bounds the wait for the answer and then
     for each piece of the body (not the whole transfer, which may be long). Transient failures (see
@@ -125,11 +133,12 @@ def download(
     """
     if not url.startswith(("http://", "https://")):
         raise DownloadError(f"not an http(s) URL: {url}")
+    known = known or Validators()
     headers = {"User-Agent": _USER_AGENT}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     attempts = 1 + max(0, retries)
@@ -144,7 +153,14 @@ def download(
             for attempt in range(1, attempts + 1):
                 try:
                     result = _attempt(
-                        client, url, dest, part, bool(etag or last_modified), max_bytes, progress, silence
+                        client,
+                        url,
+                        dest,
+                        part,
+                        bool(known.etag or known.last_modified),
+                        max_bytes,
+                        progress,
+                        silence,
                     )
                 except _RetryableError as exc:
                     reason, retry_after = str(exc), exc.retry_after
@@ -156,10 +172,12 @@ def download(
                 else:
                     if result.not_modified:
                         # A 304 may omit the validators; the ones sent are then still the current ones.
+                        sent = result.validators
                         return replace(
                             result,
-                            etag=result.etag or etag,
-                            last_modified=result.last_modified or last_modified,
+                            validators=Validators(
+                                sent.etag or known.etag, sent.last_modified or known.last_modified
+                            ),
                         )
                     return result
                 failed = f"attempt {attempt} of {attempts}: {reason}"
@@ -251,12 +269,11 @@ def _attempt(
     with client.stream("GET", url) as response:
         silence.heard()
         status = response.status_code
-        new_etag = response.headers.get("ETag")
-        new_last_modified = response.headers.get("Last-Modified")
+        validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
         if status == 304:
             if not conditional:
                 raise DownloadError(f"{url} answered 304 Not Modified to an unconditional request")
-            return DownloadResult(True, None, new_etag, new_last_modified, 0)
+            return DownloadResult(None, validators, not_modified=True)
         if status in _RETRIED_CLIENT_ERRORS or status >= 500:
             raise _RetryableError(
                 f"HTTP {status} {response.reason_phrase}".rstrip(),
@@ -295,7 +312,7 @@ def _attempt(
                 f"connection closed after {response.num_bytes_downloaded} of {expected} bytes"
             )
     os.replace(part, dest)
-    return DownloadResult(False, dest, new_etag, new_last_modified, received)
+    return DownloadResult(dest, validators, bytes=received)
 
 
 def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:

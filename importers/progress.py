@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 from typing import Protocol
 
-from importers.pipeline import Counts
+from importers.pipeline.records import Counts
 
 __all__ = ["Progress", "count_csv_rows", "count_uhri_records"]
 

@@ -19,14 +19,17 @@ from app.feed.records import CountryFilter, KnownHashes
 from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
 from app.models import FeedValidator
-from importers.download import DownloadError, DownloadResult, download
-from importers.pipeline import FIRST_LOAD_TABLES, Counts, Upserter
-from importers.prepare import Naming, SplitFailed, read_in_halves, read_uhri_json_described
+from importers.download import DownloadError, DownloadResult, Validators, download
+from importers.pipeline.first_load import FIRST_LOAD_TABLES
+from importers.pipeline.prepare import SplitFailed, read_in_halves, read_uhri_json_described
+from importers.pipeline.records import Counts
+from importers.pipeline.terms import TermIndex
+from importers.pipeline.upserter import Upserter
 from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
 from importers.scope import ImportUsageError, known_country, scope_country
-from importers.uhri_json import read_uhri_json_texts
+from importers.uhri_json import read_uhri_json, read_uhri_json_texts
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
@@ -84,78 +87,135 @@ def import_uhri(
         allow_empty,
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
-        files: dict[str, Path] = {}
-        validators: dict[str, tuple[str | None, str | None]] = {}
-        if _is_url(location):
-            fetched = _download_all(engine, settings, spec, langs, work, progress)
-            if fetched is None:
-                with engine.begin() as conn:
-                    run_id = start_run(conn, spec)
-                    finish_run(
-                        conn,
-                        run_id,
-                        "not_modified",
-                        Counts(),
-                        "the export has not changed since the last run",
-                    )
-                return RunSummary(run_id, "not_modified", Counts(), "not modified")
-            if isinstance(fetched, RunSummary):
-                return fetched
-            files, validators = fetched
-        else:
-            for lang in langs:
-                path = Path(location.replace("{lang}", lang))
-                if not path.is_file():
-                    raise ImportUsageError(f"no such file: {path}")
-                files[lang] = path
+        return UhriImport(engine, settings, spec, progress).run(work)
 
-        primary, *others = langs
 
-        def feed(upserter: Upserter) -> None:
-            if fmt == "xlsx":
-                upserter.consume(read_uhri_xlsx(files[primary]))
-                return
-            path = files[primary]
-            if not _separate(settings, path):
-                upserter.consume(read_uhri_json_described(path, primary, *_reader_state(upserter)))
-            elif spec.country is None:
-                with upserter.first_load():
-                    upserter.consume(
-                        read_in_process(read_uhri_json_described, path, primary, *_reader_state(upserter))
-                    )
-            else:
-                _consume_halves(upserter, path, primary)
-            for lang in others:
-                if progress:
-                    progress(f"merging {lang}", upserter.counts)
-                texts = read_in_process if _separate(settings, files[lang]) else _in_process
-                upserter.merge_texts(lang, texts(read_uhri_json_texts, files[lang], lang))
+class UhriImport:
+    """One UHRI import run: its files (downloaded or local), their reading, the validators kept."""
 
-        def save_validators(conn: Connection, run_id: int) -> None:
-            scope = _scope(spec)
-            for url, (etag, modified) in validators.items():
-                conn.execute(
-                    delete(FeedValidator).where(FeedValidator.url == url, FeedValidator.scope == scope)
-                )
-                conn.execute(
-                    insert(FeedValidator).values(
-                        url=url, scope=scope, etag=etag, last_modified=modified, import_run_id=run_id
-                    )
-                )
+    def __init__(self, engine: Engine, settings: Settings, spec: RunSpec, progress: Progress | None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.spec = spec
+        self.progress = progress
+        self.urls = {lang: spec.location.replace("{lang}", lang) for lang in spec.languages}
+        self.downloads: dict[str, DownloadResult] = {}  # by language, for a URL
+        self.files: dict[str, Path] = {}  # by language, what the run reads
+        self.first_loaded = False  # whether the feed took the first-load path (then VACUUM after)
 
-        first_loaded = False
-
-        def feed_and_note(upserter: Upserter) -> None:
-            nonlocal first_loaded
-            feed(upserter)
-            first_loaded = upserter.first_loaded
-
-        if progress is not None and fmt == "json":
-            progress.expect(count_uhri_records(files[primary]))
-        summary = execute_run(engine, spec, feed_and_note, progress=progress, after=save_validators)
-        if summary.outcome == "succeeded" and first_loaded and engine.dialect.name == "postgresql":
-            _vacuum_after_first_load(engine)
+    def run(self, work: Path) -> RunSummary:
+        if _is_url(self.spec.location):
+            try:
+                self.downloads = self._download_all(work)
+            except DownloadError as exc:
+                run_id = record_failure(self.engine, self.spec, Counts(), f"download failed: {exc}")
+                return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
+            if all(result.not_modified for result in self.downloads.values()):
+                return self._not_modified()
+        self.files = self._files()
+        if self.progress is not None and self.spec.format == "json":
+            self.progress.expect(count_uhri_records(self.files[self.spec.languages[0]]))
+        summary = execute_run(
+            self.engine, self.spec, self._feed, progress=self.progress, after=self._save_validators
+        )
+        if summary.outcome == "succeeded" and self.first_loaded and self.engine.dialect.name == "postgresql":
+            _vacuum_after_first_load(self.engine)
         return summary
+
+    def _not_modified(self) -> RunSummary:
+        with self.engine.begin() as conn:
+            run_id = start_run(conn, self.spec)
+            finish_run(
+                conn, run_id, "not_modified", Counts(), "the export has not changed since the last run"
+            )
+        return RunSummary(run_id, "not_modified", Counts(), "not modified")
+
+    def _files(self) -> dict[str, Path]:
+        """Each language's export: downloaded, or the local files the location names."""
+        if self.downloads:
+            return {lang: _downloaded_path(result) for lang, result in self.downloads.items()}
+        files = {}
+        for lang, location in self.urls.items():
+            path = Path(location)
+            if not path.is_file():
+                raise ImportUsageError(f"no such file: {path}")
+            files[lang] = path
+        return files
+
+    def _feed(self, upserter: Upserter) -> None:
+        """The run's records into the pipeline: the primary language's, then the others' texts."""
+        primary, *others = self.spec.languages
+        path = self.files[primary]
+        if self.spec.format == "xlsx":
+            upserter.consume(read_uhri_xlsx(path))
+        elif not _separate(self.settings, path):
+            upserter.consume(read_uhri_json(path, primary, upserter.country_filter, upserter.known_hashes()))
+        elif self.spec.country is None:
+            with upserter.first_load():
+                upserter.consume(
+                    read_in_process(read_uhri_json_described, path, primary, *_reader_state(upserter))
+                )
+        else:
+            _consume_halves(upserter, path, primary)
+        if self.spec.format == "json":
+            for lang in others:
+                if self.progress:
+                    self.progress(f"merging {lang}", upserter.counts)
+                texts = read_in_process if _separate(self.settings, self.files[lang]) else _in_process
+                upserter.merge_texts(lang, texts(read_uhri_json_texts, self.files[lang], lang))
+        self.first_loaded = upserter.first_loaded
+
+    def _download_all(self, work: Path) -> dict[str, DownloadResult]:
+        """Every language's export, by language: each not modified, or each downloaded in full.
+
+        The requests are conditional only when every URL has validators stored for this scope.
+        """
+        with self.engine.connect() as conn:
+            known = {
+                row.url: Validators(row.etag, row.last_modified)
+                for row in conn.execute(
+                    select(FeedValidator).where(
+                        FeedValidator.url.in_(list(self.urls.values())),
+                        FeedValidator.scope == _scope(self.spec),
+                    )
+                )
+            }
+        conditional = all(url in known for url in self.urls.values())
+        results = {
+            lang: self._fetch(lang, known.get(url) if conditional else None, work)
+            for lang, url in self.urls.items()
+        }
+        unchanged = [lang for lang, result in results.items() if result.not_modified]
+        if len(unchanged) < len(results):
+            # Some languages changed: the unchanged ones are needed in full too.
+            results.update({lang: self._fetch(lang, None, work) for lang in unchanged})
+        return results
+
+    def _fetch(self, lang: str, known: Validators | None, work: Path) -> DownloadResult:
+        if self.progress:
+            self.progress(f"downloading {lang}", Counts())
+        return _download(self.settings, self.urls[lang], work / f"export-{lang}", known, self.progress)
+
+    def _save_validators(self, conn: Connection, run_id: int) -> None:
+        """The downloads' validators, for the next run's conditional requests (in the run's transaction)."""
+        scope = _scope(self.spec)
+        for lang, result in self.downloads.items():
+            url = self.urls[lang]
+            conn.execute(delete(FeedValidator).where(FeedValidator.url == url, FeedValidator.scope == scope))
+            conn.execute(
+                insert(FeedValidator).values(
+                    url=url,
+                    scope=scope,
+                    etag=result.validators.etag,
+                    last_modified=result.validators.last_modified,
+                    import_run_id=run_id,
+                )
+            )
+
+
+def _downloaded_path(result: DownloadResult) -> Path:
+    assert result.path is not None, "a run reads only what was downloaded"
+    return result.path
 
 
 def _in_process(reader: Callable[..., Iterable[_T]], *args: Any) -> Iterable[_T]:
@@ -168,10 +228,10 @@ def _separate(settings: Settings, path: Path) -> bool:
     return mode == "always" or (mode == "auto" and path.stat().st_size >= READER_PROCESS_MIN_BYTES)
 
 
-def _reader_state(upserter: Upserter) -> tuple[CountryFilter | None, KnownHashes, Naming]:
+def _reader_state(upserter: Upserter) -> tuple[CountryFilter | None, KnownHashes, TermIndex]:
     """What a JSON reader needs from the pipeline: the country filter, the known raw hashes, the
-    taxonomies by key."""
-    return upserter.country_filter, upserter.known_hashes(), upserter.naming
+    taxonomy index."""
+    return upserter.country_filter, upserter.known_hashes(), upserter.terms
 
 
 def _consume_halves(upserter: Upserter, path: Path, lang: str) -> None:
@@ -207,61 +267,11 @@ def _scope(spec: RunSpec) -> str:
     return spec.country or "*"
 
 
-def _download_all(
-    engine: Engine,
-    settings: Settings,
-    spec: RunSpec,
-    langs: list[str],
-    work: Path,
-    progress: Progress | None,
-) -> tuple[dict[str, Path], dict[str, tuple[str | None, str | None]]] | RunSummary | None:
-    """Download every language's export. None when all of them answered 304 Not Modified."""
-    urls = {lang: spec.location.replace("{lang}", lang) for lang in langs}
-    with engine.connect() as conn:
-        known = {
-            row.url: (row.etag, row.last_modified)
-            for row in conn.execute(
-                select(FeedValidator).where(
-                    FeedValidator.url.in_(list(urls.values())), FeedValidator.scope == _scope(spec)
-                )
-            )
-        }
-    conditional = all(url in known for url in urls.values())
-    files: dict[str, Path] = {}
-    validators: dict[str, tuple[str | None, str | None]] = {}
-    not_modified = []
-    try:
-        for lang, url in urls.items():
-            if progress:
-                progress(f"downloading {lang}", Counts())
-            etag, modified = known.get(url, (None, None)) if conditional else (None, None)
-            result = _fetch(settings, url, work / f"export-{lang}", etag, modified, progress)
-            if result.not_modified:
-                not_modified.append(lang)
-                continue
-            assert result.path is not None
-            files[lang], validators[url] = result.path, (result.etag, result.last_modified)
-        if not_modified and len(not_modified) == len(urls):
-            return None
-        # Some languages changed: the unchanged ones are needed in full too.
-        for lang in not_modified:
-            if progress:
-                progress(f"downloading {lang}", Counts())
-            result = _fetch(settings, urls[lang], work / f"export-{lang}", None, None, progress)
-            assert result.path is not None
-            files[lang], validators[urls[lang]] = result.path, (result.etag, result.last_modified)
-    except DownloadError as exc:
-        run_id = record_failure(engine, spec, Counts(), f"download failed: {exc}")
-        return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
-    return files, validators
-
-
-def _fetch(
+def _download(
     settings: Settings,
     url: str,
     dest: Path,
-    etag: str | None,
-    modified: str | None,
+    known: Validators | None,
     progress: Progress | None,
 ) -> DownloadResult:
     """One download with the settings' limits; its bytes and failed attempts go to ``progress``
@@ -269,8 +279,7 @@ def _fetch(
     return download(
         url,
         dest,
-        etag=etag,
-        last_modified=modified,
+        known=known,
         connect_timeout=settings.http_timeout or settings.http_connect_timeout,
         read_timeout=settings.http_timeout or settings.http_read_timeout,
         give_up_after=settings.http_give_up_after,

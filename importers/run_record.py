@@ -19,7 +19,8 @@ from app.import_runs.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
 from importers.download import DownloadError
-from importers.pipeline import Counts, Upserter, WithdrawalRefused
+from importers.pipeline.records import Counts, WithdrawalRefused
+from importers.pipeline.upserter import Upserter
 from importers.progress import Progress
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024

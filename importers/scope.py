@@ -1,10 +1,24 @@
-"""Which State an import run concerns: the command line's or the settings' country, checked."""
+"""Which State an import run concerns, and the one rule for which records it keeps.
+
+``scope_country`` checks the command line's or the settings' country; ``in_scope`` keeps the
+records that name it. The rule runs wherever records are read: in a reader process for a large
+UHRI export (which also passes records over before mapping them, see ``read_uhri_json``), else in
+the importing process, as the pipeline consumes the reader's items.
+"""
 
 from __future__ import annotations
 
-from app.core.config import Settings
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
+
 from app.core.errors import ImportFailed
-from app.feed.countries import UnknownCountry, resolve_known_country
+from app.feed.countries import CountryMatcher, UnknownCountry, resolve_known_country
+from app.feed.records import CountryFilter, Skipped, SourceRecord
+
+if TYPE_CHECKING:  # a reader process imports this module; the settings stay out of it
+    from app.core.config import Settings
+
+_Item = TypeVar("_Item")
 
 
 class ImportUsageError(ImportFailed):
@@ -31,3 +45,24 @@ def known_country(label: str, origin: str) -> str:
         return resolve_known_country(label)
     except UnknownCountry as exc:
         raise ImportUsageError(f"{origin}: {exc}") from None
+
+
+def country_filter(country: str | None) -> CountryMatcher | None:
+    """Whether a record's Countries (labels as the source has them) name the run's State; None
+    for a run of every State. A plain object, so a reader process gets it pickled."""
+    return CountryMatcher(country) if country else None
+
+
+def in_scope(items: Iterable[_Item], keep: CountryFilter | None) -> Iterable[_Item | Skipped]:
+    """``items`` with every record that concerns another State counted as skipped."""
+    if keep is None:
+        return items
+    return _kept(items, keep)
+
+
+def _kept(items: Iterable[_Item], keep: CountryFilter) -> Iterator[_Item | Skipped]:
+    for item in items:
+        if isinstance(item, SourceRecord) and not keep(item.countries):
+            yield Skipped()
+        else:
+            yield item

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.models import Recommendation
-from importers.pipeline import Upserter
+from importers.pipeline.upserter import Upserter
 from importers.run_record import RunSpec, RunSummary, execute_run
 
 _FORMATS = {"uhri": "json", "upr-info": "csv", "manual": "csv"}

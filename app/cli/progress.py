@@ -27,7 +27,7 @@ from rich.text import Text
 
 
 class Counts(Protocol):
-    """What is shown of ``importers.pipeline.Counts`` (app/ imports nothing from importers/)."""
+    """What is shown of ``importers.pipeline.records.Counts`` (app/ imports nothing from importers/)."""
 
     read: int
 

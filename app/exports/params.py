@@ -17,7 +17,7 @@ from app.recommendations.schemas import RecommendationListParams
 PAGING = frozenset({"cursor", "limit"})
 INTERNAL_FILTERS = frozenset({"needs_review", "withdrawn"})
 
-# `?format=template`: the staff CSV in the import template's columns only (see app/exports/template_records.py).
+# `?format=template`: the staff CSV in the import template's columns only (app/exports/template_records.py).
 CsvLayout = Literal["open-data", "template"]
 
 

@@ -1,14 +1,13 @@
-"""What one run counts and carries between its stages: counts, prepared records, batches, limits."""
+"""What one run counts and carries between its stages: counts, linked records, batches, limits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from app.feed.records import MalformedInput, Rejection
-from importers.prepare import Described
+from importers.pipeline.prepare import Described
 
 BATCH_SIZE = 500
 MAX_STORED_REJECTIONS = 10_000
@@ -34,33 +33,24 @@ class Counts:
         return ", ".join(f"{name} {value}" for name, value in vars(self).items())
 
 
-@dataclass
-class _Prepared:
-    """A described record with its ids: the mechanism's and, by role, its terms'."""
+@dataclass(slots=True)
+class Linked:
+    """A described record with the ids it is written with: its mechanism's and, by role, its terms'."""
 
     described: Described
     mechanism_id: int
     links: dict[str, list[int]]  # role -> term ids
     row: tuple[Any, ...] = ()  # a new record's row, id left out
 
-    def __post_init__(self) -> None:
-        self.record = self.described.record
-        self.plain = self.described.plain
-        self.content_hash = self.described.content_hash
-
-    @cached_property
-    def canonical(self) -> dict[str, Any]:
-        return self.described.canonical_values()
-
 
 @dataclass
 class _Batch:
-    """A prepared batch, for the writer thread."""
+    """A linked batch, for the writer thread."""
 
     rejections: list[Rejection] = field(default_factory=list)
     known: list[tuple[str, int]] = field(default_factory=list)  # unchanged: (external id, row id)
-    new: list[_Prepared] = field(default_factory=list)
-    changed: list[tuple[int, _Prepared]] = field(default_factory=list)
+    new: list[Linked] = field(default_factory=list)
+    changed: list[tuple[int, Linked]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS, content_hash, search_document
+from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS, search_document
 from app.models import Recommendation, RecommendationSearch, RecommendationTerm, RecommendationText, Revision
 from app.models.base import utcnow
-from importers.pipeline.records import KEPT_WHEN_ABSENT, _Prepared
+from importers.pipeline.records import KEPT_WHEN_ABSENT, Linked
 from importers.pipeline.values import _diff
 from importers.pipeline.writing import _Writing
 
@@ -18,7 +18,7 @@ class _Revising(_Writing):
     """Changed records: a revision with the diff, then the rows rewritten."""
 
     def _snapshot(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        """Feed-owned values of stored recommendations, shaped like ``_Prepared.canonical``."""
+        """Feed-owned values of stored recommendations, shaped like ``Described.canonical_values``."""
         columns = [getattr(Recommendation, name) for name in SCALAR_FIELDS]
         snapshots: dict[int, dict[str, Any]] = {}
         for row in self.conn.execute(
@@ -27,7 +27,7 @@ class _Revising(_Writing):
             )
         ):
             snap = {name: getattr(row, name) for name in SCALAR_FIELDS}
-            snap["mechanism"] = self.vocab.mechanism_code_of.get(row.mechanism_id)
+            snap["mechanism"] = self.terms.mechanism_code_of.get(row.mechanism_id)
             snap["texts"] = {}
             snap["withdrawn"] = row.withdrawn
             snapshots[row.id] = snap
@@ -42,29 +42,31 @@ class _Revising(_Writing):
                 RecommendationTerm.recommendation_id, RecommendationTerm.role, RecommendationTerm.term_id
             ).where(RecommendationTerm.recommendation_id.in_(ids))
         ):
-            snapshots[rec_id].setdefault(role, []).append(self.vocab.labels[term_id])
+            snapshots[rec_id].setdefault(role, []).append(self.terms.term_labels[term_id])
         for snap in snapshots.values():
             for role in ROLE_FIELDS:
                 if role in snap:
                     snap[role] = sorted(snap[role])
         return snapshots
 
-    def _update(self, changed: list[tuple[int, _Prepared]]) -> None:
+    def _update(self, changed: list[tuple[int, Linked]]) -> None:
         snapshots = self._snapshot([rec_id for rec_id, _ in changed])
         now = utcnow()
         revisions = []
         writes = []
         for rec_id, p in changed:
             old = snapshots[rec_id]
-            for name in KEPT_WHEN_ABSENT:
-                if p.canonical[name] is None and old[name] is not None:
-                    # This format does not carry the field (UHRI's XLSX has no DocumentId): keep it.
-                    setattr(p.record, name, old[name])
-                    p.canonical[name] = old[name]
-                    p.content_hash = content_hash(p.canonical)
+            record = p.described.record
+            kept = [
+                name for name in KEPT_WHEN_ABSENT if getattr(record, name) is None and old[name] is not None
+            ]
+            for name in kept:
+                # This format does not carry the field (UHRI's XLSX has no DocumentId): keep it.
+                setattr(record, name, old[name])
+            canonical = p.described.rehash() if kept else p.described.canonical_values()
             # Languages this run does not carry keep their stored text.
-            old_texts = {lang: old["texts"].get(lang) for lang in p.canonical["texts"]}
-            diff = _diff({**old, "texts": old_texts}, p.canonical)
+            old_texts = {lang: old["texts"].get(lang) for lang in canonical["texts"]}
+            diff = _diff({**old, "texts": old_texts}, canonical)
             if old["withdrawn"]:
                 diff["withdrawn"] = {"old": True, "new": False}
             if not diff:
@@ -99,7 +101,7 @@ class _Revising(_Writing):
             self.conn.execute(
                 delete(RecommendationText).where(
                     RecommendationText.recommendation_id == rec_id,
-                    RecommendationText.lang.in_(list(p.record.texts)),
+                    RecommendationText.lang.in_(list(p.described.record.texts)),
                 )
             )
         self._write_children(writes)

@@ -1,22 +1,22 @@
-"""What an Upserter holds for one run: its connection, counts, stored records and rejections."""
+"""What an Upserter holds for one run: connection, term index, scope, counts, stored records, rejections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from app.feed.countries import CountryMatcher
 from app.feed.records import KnownHashes, Rejection
 from app.models import Recommendation, RecommendationTerm, RejectedRecord
 from importers.pipeline.records import MAX_STORED_REJECTIONS, SHOWN_REJECTIONS, Counts, _Seen, _Stored
-from importers.pipeline.vocabulary import Vocabulary
+from importers.pipeline.terms import TermIndex
+from importers.scope import country_filter
 
 
 class _UpserterState:
-    """What one run holds: connection, vocabulary, counts, stored records, rejections."""
+    """What one run holds: connection, term index, scope, counts, stored records, rejections."""
 
     def __init__(
         self,
@@ -36,9 +36,8 @@ class _UpserterState:
         self.country = country
         self.max_withdraw_share = max_withdraw_share  # None: the operator allowed any withdrawal
         self.first_rejections: list[Rejection] = []  # kept even when the run fails and rolls back
-        self.vocab = Vocabulary(conn)
-        self.naming = self.vocab.naming()
-        self.country_filter = CountryMatcher(country) if country else None
+        self.terms = TermIndex.load(conn)
+        self.country_filter = country_filter(country)
         self.country_key = self.country_filter.key if self.country_filter else None
         self.counts = Counts()
         self.seen = _Seen()
@@ -52,8 +51,7 @@ class _UpserterState:
 
     def restart(self) -> None:
         """Forget what this run has read, after the caller rolled back what it wrote."""
-        self.vocab = Vocabulary(self.conn)
-        self.naming = self.vocab.naming()
+        self.terms = TermIndex.load(self.conn)
         self.counts = Counts()
         self.seen = _Seen()
         self._stored_rejections = 0
@@ -80,10 +78,6 @@ class _UpserterState:
                     reason=rejection.reason[:2000],
                 )
             )
-
-    def keeps(self, countries: Iterable[str]) -> bool:
-        """Whether a record concerning these countries (labels as the source has them) belongs to this run."""
-        return self.country_filter is None or self.country_filter(countries)
 
     def known_hashes(self) -> KnownHashes:
         """What a reader asks before mapping a record: whether a live stored record is exactly it."""

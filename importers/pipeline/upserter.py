@@ -1,47 +1,45 @@
-"""The Upserter: reads and prepares batches while a writer thread writes them."""
+"""The Upserter: reads and links batches while a writer thread writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.feed.records import RecordError, Rejection, Skipped, SourceRecord, Unchanged
+from app.feed.records import Rejection, Skipped, SourceRecord, Unchanged
 from app.models.base import utcnow
 from importers.pipeline.batch_writer import _BatchWriter
 from importers.pipeline.languages import _Languages
-from importers.pipeline.records import BATCH_SIZE, Counts, _Batch, _Prepared
+from importers.pipeline.prepare import Described, Prepared, prepare
+from importers.pipeline.records import BATCH_SIZE, Counts, Linked, _Batch
 from importers.pipeline.values import _sqlite_value
-from importers.prepare import Described, Item, describe
 
 
 class Upserter(_Languages):
-    """Writes ``SourceRecord``s for one run on one connection (the caller commits or rolls back)."""
+    """Writes a reader's records for one run on one connection (the caller commits or rolls back)."""
 
     # -- the main pass --------------------------------------------------------------------
 
-    def consume(self, items: Iterable[Item]) -> Counts:
-        """Read and prepare ``items`` in this thread while a second thread writes the previous batch.
+    def consume(self, items: Iterable[SourceRecord | Prepared]) -> Counts:
+        """Link ``items`` to their ids in this thread while a second thread writes the previous batch.
 
-        This thread maps records onto terms, hashes them and builds their rows; the writer thread
-        only executes statements. The database's own work (SQLite's B-trees and FTS5 index,
-        PostgreSQL's COPY) releases the GIL, so it overlaps with preparing the next batch. The
-        connection belongs to the writer thread, except when the vocabulary has to create a term:
-        it waits for the writer to finish its batches first (``Vocabulary.before_write``).
+        Records a reader yields in this process are prepared here (``prepare``: scope, then
+        description), as a reader process prepares its own. This thread maps records onto term
+        ids and builds their rows; the writer thread only executes statements. The database's
+        own work (SQLite's B-trees and FTS5 index, PostgreSQL's COPY) releases the GIL, so it
+        overlaps with preparing the next batch. The connection belongs to the writer thread,
+        except when a batch names new terms: this thread waits for the writer to finish its
+        batches, then creates them.
         """
         self.stored  # noqa: B018 (loaded before the connection is shared with the writer thread)
         writer = _BatchWriter(self._write)
-        self.vocab.before_write = writer.drain
-        batch: list[SourceRecord | Described | Rejection | Unchanged] = []
+        batch: list[Described | Rejection | Unchanged] = []
         try:
-            for item in items:
+            for item in prepare(items, self.country_filter, self.terms):
                 if isinstance(item, Skipped):
                     self.counts.read += item.count
                     self.counts.skipped += item.count
                     continue
                 self.counts.read += 1
                 what = item.record if isinstance(item, Described) else item
-                if isinstance(what, SourceRecord) and not self.keeps(what.countries):
-                    self.counts.skipped += 1
-                    continue
                 if isinstance(what, Rejection):
                     if what.external_id:
                         # Malformed this time is not "gone": never withdraw it for that.
@@ -56,22 +54,20 @@ class Upserter(_Languages):
                         self.seen.positions[what.external_id] = what.input_position
                 batch.append(item)
                 if len(batch) >= BATCH_SIZE:
-                    writer.submit(self._prepare_batch(batch))
+                    writer.submit(self._link_batch(batch, writer))
                     batch = []
             if batch:
-                writer.submit(self._prepare_batch(batch))
+                writer.submit(self._link_batch(batch, writer))
             writer.finish()
         except BaseException:
             writer.abort()
             raise
-        finally:
-            self.vocab.before_write = None
         if self.full_export:
             self._withdraw_missing()
         return self.counts
 
-    def _prepare_batch(self, items: list[SourceRecord | Described | Rejection | Unchanged]) -> _Batch:
-        """Everything about a batch that needs no statement: terms, hashes, new rows (this thread)."""
+    def _link_batch(self, items: list[Described | Rejection | Unchanged], writer: _BatchWriter) -> _Batch:
+        """Everything about a batch that needs no statement but new terms: ids, new rows (this thread)."""
         batch = _Batch()
         now_value = _sqlite_value(utcnow()) if self._sqlite else utcnow()
         described: list[Described] = []
@@ -80,34 +76,29 @@ class Upserter(_Languages):
                 batch.rejections.append(item)
             elif isinstance(item, Unchanged):
                 batch.known.append((item.external_id, self.stored[item.external_id].id))
-            elif isinstance(item, Described):
-                described.append(item)
             else:
-                try:
-                    described.append(describe(item, self.naming))
-                except RecordError as exc:
-                    batch.rejections.append(Rejection(item.input_position, str(exc), item.external_id))
-        self.vocab.ensure(described)
+                described.append(item)
+        new_taxonomy = self.terms.missing(described)
+        if new_taxonomy:
+            writer.drain()  # the connection is this thread's until the next submit
+            self.terms.create(self.conn, new_taxonomy)
         for item in described:
             record = item.record
-            p = self._prepare(item)
+            p = self._link(item)
             stored = self.stored.get(record.external_id)
             if stored is None:
                 batch.new.append(p)
                 p.row = self._new_row(p, now_value)
-            elif stored.content_hash == p.content_hash and not stored.withdrawn:
+            elif stored.content_hash == item.content_hash and not stored.withdrawn:
                 batch.known.append((record.external_id, stored.id))
             else:
                 batch.changed.append((stored.id, p))
         return batch
 
-    def _prepare(self, described: Described) -> _Prepared:
-        term_id = self.vocab.term_id
-        links = {
-            role: [term_id(key, described.labels[key]) for key in keys]
-            for role, keys in described.terms.items()
-        }
-        return _Prepared(described, self.vocab.mechanism_id(described.record.mechanism), links)
+    def _link(self, described: Described) -> Linked:
+        term_id = self.terms.term_id
+        links = {role: [term_id(key) for key in keys] for role, keys in described.terms.items()}
+        return Linked(described, self.terms.mechanism_id(described.record.mechanism), links)
 
     def _write(self, batch: _Batch) -> None:
         """The statements of one batch (the writer thread)."""
@@ -117,7 +108,7 @@ class Upserter(_Languages):
             self.seen.ids[external_id] = rec_id
         self.counts.unchanged += len(batch.known)
         for rec_id, p in batch.changed:
-            self.seen.ids[p.record.external_id] = rec_id
+            self.seen.ids[p.described.record.external_id] = rec_id
         if batch.new:
             self._insert(batch.new)
         if batch.changed:

@@ -35,7 +35,7 @@ class _Withdrawing(_Revising):
             Recommendation.source == self.source, Recommendation.withdrawn.is_(False)
         )
         if self.country_key is not None:
-            term_id = self.vocab.terms.get(("state", self.country_key))
+            term_id = self.terms.term_ids.get(("state", self.country_key))
             if term_id is None:
                 return
             query = query.where(Recommendation.id.in_(self._country_members(term_id)))

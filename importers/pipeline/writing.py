@@ -9,32 +9,33 @@ from sqlalchemy import func, select, text
 from app.feed.fields import SCALAR_FIELDS
 from app.models import Recommendation
 from importers.pipeline.first_load import _FirstLoad
-from importers.pipeline.records import MIN_DATE, SQLITE_CONVERTED, _Prepared
+from importers.pipeline.records import MIN_DATE, SQLITE_CONVERTED, Linked
 from importers.pipeline.values import _sqlite_value
 
 
 class _Writing(_FirstLoad):
     """New rows straight to the driver, ids allocated beforehand."""
 
-    def _row_values(self, p: _Prepared) -> dict[str, Any]:
-        record = p.record
+    def _row_values(self, p: Linked) -> dict[str, Any]:
+        described = p.described
+        record = described.record
         values = {name: getattr(record, name) for name in SCALAR_FIELDS}
         values.update(
             mechanism_id=p.mechanism_id,
-            paragraph=p.described.paragraph,
+            paragraph=described.paragraph,
             sort_date=record.publication_date or MIN_DATE,
-            content_hash=p.content_hash,
+            content_hash=described.content_hash,
             source_hash=record.source_hash,
         )
         return values
 
-    def _new_row(self, p: _Prepared, now: Any) -> tuple[Any, ...]:
+    def _new_row(self, p: Linked, now: Any) -> tuple[Any, ...]:
         """A new record's ``recommendations`` row, id left out, as the driver takes it (``now``
         already converted for it)."""
         row = {
             **self._row_values(p),
             "source": self.source,
-            "external_id": p.record.external_id,
+            "external_id": p.described.record.external_id,
             "needs_review": False,
             "withdrawn": False,
             "withdrawn_at": None,
@@ -49,7 +50,7 @@ class _Writing(_FirstLoad):
         self._new_columns = ("id", *row)
         return tuple(row.values())
 
-    def _insert(self, new: list[_Prepared]) -> None:
+    def _insert(self, new: list[Linked]) -> None:
         ids = self._allocate_ids(len(new))
         self._bulk_insert(
             "recommendations",
@@ -57,7 +58,7 @@ class _Writing(_FirstLoad):
             [(rec_id, *p.row) for rec_id, p in zip(ids, new, strict=True)],
         )
         for rec_id, p in zip(ids, new, strict=True):
-            self.seen.ids[p.record.external_id] = rec_id
+            self.seen.ids[p.described.record.external_id] = rec_id
         items = list(zip(ids, new, strict=True))
         self._write_children(items)
         self._bulk_insert(
@@ -100,14 +101,14 @@ class _Writing(_FirstLoad):
         finally:
             cursor.close()
 
-    def _write_children(self, items: list[tuple[int, _Prepared]]) -> None:
+    def _write_children(self, items: list[tuple[int, Linked]]) -> None:
         self._bulk_insert(
             "recommendation_texts",
             ("recommendation_id", "lang", "original", "text"),
             [
-                (rec_id, lang, original, p.plain[lang])
+                (rec_id, lang, original, p.described.plain[lang])
                 for rec_id, p in items
-                for lang, original in p.record.texts.items()
+                for lang, original in p.described.record.texts.items()
             ],
         )
         self._bulk_insert(
@@ -120,4 +121,4 @@ class _Writing(_FirstLoad):
                 for term_id in term_ids
             ],
         )
-        self.languages.update(lang for _, p in items for lang in p.record.texts)
+        self.languages.update(lang for _, p in items for lang in p.described.record.texts)

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, text
 from app.core.config import Settings
 from app.import_runs.lock import import_lock, import_running
 from app.main import create_app
-from importers.pipeline import Upserter
+from importers.pipeline.upserter import Upserter
 from importers.run_record import RunSpec, RunSummary, execute_run
 from tests import accounts
 from tests.factories import import_records, record

@@ -127,8 +127,6 @@ def test_a_retried_download_logs_no_password(tmp_path: Path, caplog: pytest.LogC
             download(
                 url,
                 tmp_path / "export.json",
-                etag=None,
-                last_modified=None,
                 max_bytes=10**6,
                 retries=1,
                 backoff=0.01,

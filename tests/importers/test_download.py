@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.core.config import Settings
-from importers.download import DownloadError, DownloadResult, download
+from importers.download import DownloadError, DownloadResult, Validators, download
 from tests.fake_uhri import FakeUhri
 
 NAME = "export-full-en.json"
@@ -29,8 +29,7 @@ def fetch(
     url: str,
     dest: Path,
     *,
-    etag: str | None = None,
-    last_modified: str | None = None,
+    known: Validators | None = None,
     read_timeout: float = 2.0,
     retries: int = 3,
     max_bytes: int = 10_000_000,
@@ -41,8 +40,7 @@ def fetch(
     return download(
         url,
         dest,
-        etag=etag,
-        last_modified=last_modified,
+        known=known,
         connect_timeout=2.0,
         read_timeout=read_timeout,
         give_up_after=give_up_after,
@@ -71,8 +69,6 @@ def test_downloads_the_file_with_its_validators(served: FakeUhri, tmp_path: Path
     result = download(
         served.url(NAME),
         dest,
-        etag=None,
-        last_modified=None,
         read_timeout=2.0,
         retries=0,
         max_bytes=10_000_000,
@@ -83,10 +79,10 @@ def test_downloads_the_file_with_its_validators(served: FakeUhri, tmp_path: Path
     assert result.path == dest
     assert dest.read_bytes() == CONTENT
     assert result.bytes == len(CONTENT)
-    assert result.etag is not None
-    assert result.etag.startswith('"')
-    assert result.last_modified is not None
-    assert result.last_modified.endswith("GMT")
+    assert result.validators.etag is not None
+    assert result.validators.etag.startswith('"')
+    assert result.validators.last_modified is not None
+    assert result.validators.last_modified.endswith("GMT")
     assert seen[-1] == (len(CONTENT), len(CONTENT))
     [request] = served.requests
     assert request.header("If-None-Match") is None
@@ -172,8 +168,6 @@ def test_backoff_doubles_and_is_capped(
     download(
         served.url(NAME),
         tmp_path / NAME,
-        etag=None,
-        last_modified=None,
         read_timeout=2.0,
         retries=6,
         max_bytes=10_000_000,
@@ -189,18 +183,20 @@ def test_not_modified_when_the_validators_match(served: FakeUhri, tmp_path: Path
     first = fetch(served.url(NAME), dest)
     dest.write_bytes(b"the copy the last import used")
 
-    second = fetch(served.url(NAME), dest, etag=first.etag, last_modified=first.last_modified)
+    second = fetch(served.url(NAME), dest, known=first.validators)
 
-    assert second == DownloadResult(True, None, first.etag, first.last_modified, 0)
+    assert second == DownloadResult(None, first.validators, not_modified=True)
     assert dest.read_bytes() == b"the copy the last import used"
     request = served.requests[-1]
-    assert request.header("If-None-Match") == first.etag
-    assert request.header("If-Modified-Since") == first.last_modified
+    assert request.header("If-None-Match") == first.validators.etag
+    assert request.header("If-Modified-Since") == first.validators.last_modified
 
 
 def test_not_modified_on_last_modified_alone(served: FakeUhri, tmp_path: Path) -> None:
     first = fetch(served.url(NAME), tmp_path / NAME)
-    second = fetch(served.url(NAME), tmp_path / NAME, last_modified=first.last_modified)
+    second = fetch(
+        served.url(NAME), tmp_path / NAME, known=Validators(last_modified=first.validators.last_modified)
+    )
     assert second.not_modified
     assert served.requests[-1].header("If-None-Match") is None
 
@@ -211,10 +207,10 @@ def test_changed_file_is_downloaded_again(served: FakeUhri, tmp_path: Path) -> N
     later = os.stat(changed).st_mtime + 60
     os.utime(changed, (later, later))
 
-    second = fetch(served.url(NAME), tmp_path / NAME, etag=first.etag, last_modified=first.last_modified)
+    second = fetch(served.url(NAME), tmp_path / NAME, known=first.validators)
 
     assert not second.not_modified
-    assert second.etag != first.etag
+    assert second.validators.etag != first.validators.etag
     assert (tmp_path / NAME).read_bytes() == CONTENT.replace(b"x", b"y")
 
 

@@ -69,13 +69,14 @@ import resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a regression fails, not the machine
 from app.models.taxonomy import ROLE_KIND
-from importers.prepare import Naming, read_uhri_json_described
+from importers.pipeline.terms import TermIndex
+from importers.pipeline.prepare import read_uhri_json_described
 from importers.reader_process import read_in_process
 from app.feed.records import MalformedInput
 from importers.uhri_json import read_uhri_json
 path = Path(sys.argv[1])
 if sys.argv[2] == "reader process":
-    items = read_in_process(read_uhri_json_described, path, "en", None, None, Naming({}, {}, ROLE_KIND))
+    items = read_in_process(read_uhri_json_described, path, "en", None, None, TermIndex(ROLE_KIND))
 else:
     items = read_uhri_json(path)
 try:

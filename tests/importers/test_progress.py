@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from importers.pipeline import Counts
+from importers.pipeline.records import Counts
 from importers.progress import count_csv_rows, count_uhri_records
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from tests.conftest import SAMPLE

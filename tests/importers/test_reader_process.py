@@ -14,7 +14,8 @@ from app.core.config import Settings
 from app.feed.countries import CountryMatcher
 from app.feed.records import MalformedInput, Skipped
 from app.models.taxonomy import ROLE_KIND
-from importers.prepare import Naming, SplitFailed, describe_all, read_in_halves, read_uhri_json_described
+from importers.pipeline.prepare import SplitFailed, prepare, read_in_halves, read_uhri_json_described
+from importers.pipeline.terms import TermIndex
 from importers.reader_process import read_in_process
 from importers.run import import_uhri
 from importers.uhri_json import read_uhri_json, split_point
@@ -24,16 +25,16 @@ from tests.uhri_records import uhri_record, write_export
 SAMPLE_EN = SAMPLE / "export-full-en.json"
 
 
-def _naming() -> Naming:
+def _terms() -> TermIndex:
     sdgs = {("sdg", code): code for code in [str(n) for n in range(1, 18)]}
     sdgs.update({("sdg", f"{goal}.{n}"): f"{goal}.{n}" for goal in range(1, 18) for n in range(1, 11)})
     sdgs.update({("sdg", f"{goal}.{c}"): f"{goal}.{c}" for goal in range(1, 18) for c in "abcd"})
-    return Naming(sdgs, {}, ROLE_KIND)
+    return TermIndex(ROLE_KIND, sdgs)
 
 
 def test_the_process_yields_exactly_what_the_reader_yields_in_order() -> None:
-    here = list(describe_all(read_uhri_json(SAMPLE_EN, "en"), _naming()))
-    there = list(read_in_process(read_uhri_json_described, SAMPLE_EN, "en", None, None, _naming()))
+    here = list(prepare(read_uhri_json(SAMPLE_EN, "en"), None, _terms()))
+    there = list(read_in_process(read_uhri_json_described, SAMPLE_EN, "en", None, None, _terms()))
     assert len(here) > 40
     assert there == here
 
@@ -44,7 +45,7 @@ def test_a_malformed_file_fails_with_the_readers_own_message(tmp_path: Path) -> 
     with pytest.raises(MalformedInput) as here:
         list(read_uhri_json(truncated, "en"))
     with pytest.raises(MalformedInput) as there:
-        list(read_in_process(read_uhri_json_described, truncated, "en", None, None, _naming()))
+        list(read_in_process(read_uhri_json_described, truncated, "en", None, None, _terms()))
     assert str(there.value) == str(here.value)
     assert "invalid JSON at record" in str(there.value)
 
@@ -173,8 +174,8 @@ def test_two_halves_yield_what_one_reader_yields_numbered_from_the_start(tmp_pat
     split = split_point(export)
     assert split is not None and 0 < split < export.stat().st_size
     keep = CountryMatcher("Peru")
-    one = _merged(describe_all(read_uhri_json(export, "en", keep), _naming()))
-    two = _merged(read_in_halves(export, "en", keep, None, _naming()))
+    one = _merged(prepare(read_uhri_json(export, "en", keep), keep, _terms()))
+    two = _merged(read_in_halves(export, "en", keep, None, _terms()))
     assert _positions(two) == _positions(one)
     assert two == one
     assert ("Rejection", "record 1501") in _positions(two)
@@ -185,7 +186,7 @@ def test_a_malformed_half_asks_for_one_reader(tmp_path: Path) -> None:
     export = write_export(tmp_path / "export.json", [uhri_record(n) for n in range(1, 2001)])
     export.write_bytes(export.read_bytes()[:-5000])
     with pytest.raises(SplitFailed):
-        list(read_in_halves(export, "en", CountryMatcher("Peru"), None, _naming()))
+        list(read_in_halves(export, "en", CountryMatcher("Peru"), None, _terms()))
     assert _reader_children() == []
 
 

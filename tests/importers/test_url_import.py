@@ -20,7 +20,7 @@ import importers.run
 from app.core.config import Settings
 from app.models import FeedValidator, ImportRun, Recommendation, RecommendationText, Revision
 from importers.download import DownloadResult, download
-from importers.pipeline import Counts
+from importers.pipeline.records import Counts
 from tests.conftest import ROOT
 from tests.fake_uhri import FakeUhri
 from tests.uhri_records import snapshot, uhri_record, write_export

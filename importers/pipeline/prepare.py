@@ -1,0 +1,173 @@
+"""The preparing stage: a reader's records kept by the run's scope and described.
+
+Described means everything computed that needs no database: keys and labels of its terms, its
+mechanism's code, plain text, search document, paragraph and content hash. It runs wherever the
+reader runs, so for a large export it runs in the reader's own process (see reader_process), next
+to the parsing, and the importing process is left with the ids and the statements.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.feed.fields import (
+    ROLE_FIELDS,
+    SCALAR_FIELDS,
+    content_hash,
+    html_to_text,
+    paragraph_number,
+    search_document,
+)
+from app.feed.records import (
+    CountryFilter,
+    KnownCheck,
+    MalformedInput,
+    RecordError,
+    Rejection,
+    Skipped,
+    SourceRecord,
+    Unchanged,
+)
+from importers.pipeline.terms import TermIndex, TermKey
+from importers.reader_process import ReaderProcess, read_in_process
+from importers.scope import in_scope
+from importers.uhri_json import Part, read_uhri_json, split_point
+
+
+@dataclass(slots=True)
+class Described:
+    """A record with everything computed that needs no database: the one description of a record
+    the pipeline writes from (its ids are looked up in the TermIndex as it is written)."""
+
+    record: SourceRecord
+    mechanism_code: str
+    terms: dict[str, list[TermKey]]  # role -> its terms, sorted by label
+    labels: dict[TermKey, str]  # the label of each of its terms (creates a new term with it)
+    content_hash: str
+    plain: dict[str, str]  # sanitised plain text by language
+    search: str
+    paragraph: str | None
+
+    def canonical_values(self) -> dict[str, Any]:
+        """The feed-owned values the content hash covers (labels as stored)."""
+        record = self.record
+        canonical: dict[str, Any] = {name: getattr(record, name) for name in SCALAR_FIELDS}
+        canonical["mechanism"] = self.mechanism_code
+        canonical["texts"] = dict(sorted(record.texts.items()))
+        for role, keys in self.terms.items():
+            canonical[role] = [self.labels[key] for key in keys]
+        return canonical
+
+    def rehash(self) -> dict[str, Any]:
+        """Hash the record again after a field of it changed; its canonical values, hashed."""
+        canonical = self.canonical_values()
+        self.content_hash = content_hash(canonical)
+        return canonical
+
+
+def describe(record: SourceRecord, terms: TermIndex) -> Described:
+    code = terms.mechanism_code(record.mechanism)
+    keys_by_role: dict[str, list[TermKey]] = {}
+    labels: dict[TermKey, str] = {}
+    for role, attr in ROLE_FIELDS.items():
+        values = getattr(record, attr)
+        if not values:
+            continue
+        keys = {terms.term(role, raw) for raw in values}
+        for key in keys:
+            labels[key] = terms.labels[key]
+        keys_by_role[role] = sorted(keys, key=labels.__getitem__)
+    plain = {lang: html_to_text(original) for lang, original in record.texts.items()}
+    primary = plain.get("en") or next(iter(plain.values()), "")
+    described = Described(
+        record,
+        code,
+        keys_by_role,
+        labels,
+        "",
+        plain,
+        search_document(plain.values()),
+        paragraph_number(primary),
+    )
+    described.rehash()
+    return described
+
+
+# What the pipeline consumes: a reader's items once prepared.
+Prepared = Described | Rejection | Skipped | Unchanged
+
+
+def prepare(
+    items: Iterable[SourceRecord | Prepared], keep: CountryFilter | None, terms: TermIndex
+) -> Iterator[Prepared]:
+    """A reader's items kept by the run's scope, each record described; a record that cannot be
+    described becomes a rejection. Items prepared already (by a reader process) pass as they are."""
+    for item in in_scope(items, keep):
+        if isinstance(item, SourceRecord):
+            try:
+                yield describe(item, terms)
+            except RecordError as exc:
+                yield Rejection(item.input_position, str(exc), item.external_id)
+        else:
+            yield item
+
+
+def read_uhri_json_described(
+    path: Path,
+    lang: str,
+    keep: CountryFilter | None,
+    known: KnownCheck | None,
+    terms: TermIndex,
+    part: Part | None = None,
+) -> Iterator[Prepared]:
+    """The UHRI JSON reader's items, prepared: what a reader process sends the pipeline."""
+    return prepare(read_uhri_json(path, lang, keep, known, part), keep, terms)
+
+
+class SplitFailed(Exception):
+    """A part of an export split in two did not parse: read it again as one (see read_in_halves)."""
+
+
+def read_in_halves(
+    path: Path, lang: str, keep: CountryFilter | None, known: KnownCheck | None, terms: TermIndex
+) -> Generator[Prepared, None, None]:
+    """The described items of a UHRI export read by two processes, each parsing half the file.
+
+    For a run that keeps few records (one State's) parsing is nearly all the work: two halves
+    parsed side by side take half the time. The second half's items wait in a temporary file
+    until the first half's are consumed, then follow them, renumbered. If a half fails to parse
+    (a malformed file, or a split that is not between two records) this raises ``SplitFailed``:
+    the caller starts again with one reader, which names the fault.
+    """
+    split = split_point(path)
+    if split is None:
+        yield from read_in_process(read_uhri_json_described, path, lang, keep, known, terms)
+        return
+    args = (read_uhri_json_described, path, lang, keep, known, terms)
+    with tempfile.TemporaryFile(prefix="nrtd-import-") as spill:
+        second = ReaderProcess(*args, spill=spill, part=(split + 1, None))
+        try:
+            offset = 0
+            for item in read_in_process(*args, part=(0, split)):
+                offset += item.count if isinstance(item, Skipped) else 1
+                yield item
+            for item in second.items():
+                yield _renumbered(item, offset)
+        except MalformedInput as exc:
+            raise SplitFailed(str(exc)) from exc
+        finally:
+            second.close()
+
+
+def _renumbered(item: Prepared, offset: int) -> Prepared:
+    """An item of the second half, with its position counted from the start of the file."""
+    target = item.record if isinstance(item, Described) else item
+    if isinstance(target, Skipped):
+        return item
+    word, _, number = target.input_position.partition(" ")
+    target.input_position = f"{word} {int(number) + offset}"
+    return item
