@@ -9,6 +9,16 @@ from __future__ import annotations
 import csv
 import io
 
+# The columns that hold lists of labels ("Peru; Chile"), in the template's order.
+LIST_COLUMNS: tuple[str, ...] = (
+    "countries",
+    "regions",
+    "themes",
+    "affected_persons",
+    "sdgs",
+    "recommending_states",
+    "recommending_regions",
+)
 TEMPLATE_COLUMNS: tuple[str, ...] = (
     "external_id",
     "mechanism",
@@ -17,13 +27,7 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
     "text",
     "language",
     "publication_date",
-    "countries",
-    "regions",
-    "themes",
-    "affected_persons",
-    "sdgs",
-    "recommending_states",
-    "recommending_regions",
+    *LIST_COLUMNS,
     "upr_session",
     "position",
 )

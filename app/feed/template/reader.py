@@ -21,7 +21,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.template.columns import TEMPLATE_COLUMNS
+from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
     MAX_ID_CHARS,
@@ -44,15 +44,6 @@ _TEXT_COLUMN = re.compile(r"^text_([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$", re.IG
 _TEXT_PREFIX = "text_"
 # Cells a translation row may leave empty or must repeat: everything but these.
 _PER_LANGUAGE = {"external_id", "language", "text"}
-_LIST_FIELDS = (
-    "countries",
-    "regions",
-    "themes",
-    "affected_persons",
-    "sdgs",
-    "recommending_states",
-    "recommending_regions",
-)
 _TYPES = {
     "recommendation": "recommendation",
     "recommendations": "recommendation",
@@ -217,7 +208,7 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         session = parse_int(cells.get("upr_session", ""), "upr_session")
         lists = {
             name: named_labels(cells.get(name, "").split(";"), name, _label_limit(name))
-            for name in _LIST_FIELDS
+            for name in LIST_COLUMNS
         }
         return SourceRecord(
             source="manual",
