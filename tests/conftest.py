@@ -97,6 +97,8 @@ class _Worlds:
 
 
 _worlds = _Worlds()
+# The fixtures that hand out a module's world (each conftest names its own).
+WORLD_FIXTURES = frozenset({"world", "seeded"})
 
 
 def _without_worlds(request: pytest.FixtureRequest, engine: Engine) -> None:
@@ -121,6 +123,10 @@ def db(request: pytest.FixtureRequest, migrated_engine: Engine) -> Iterator[Conn
     ``bind_app``): on SQLite a write elsewhere would wait for the write lock this transaction holds.
     """
     _without_worlds(request, migrated_engine)
+    # The module's world is committed before the test's transaction begins: on SQLite, building it
+    # after the test has written would wait for the write lock that transaction holds.
+    for name in WORLD_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue(name)
     with migrated_engine.connect() as conn:
         transaction = conn.begin()
         try:
@@ -150,6 +156,16 @@ def bind_app(db: Connection) -> Iterator[AppBinder]:
     yield bind
     for app in bound:
         app.dependency_overrides.pop(get_db, None)
+
+
+@pytest.fixture
+def writer(request: pytest.FixtureRequest) -> Engine | Connection:
+    """Where the test's own writes go, in its mode: ``engine`` (committed) or ``db`` (rolled back)."""
+    if "engine" in request.fixturenames:
+        committed: Engine = request.getfixturevalue("engine")
+        return committed
+    rolled_back: Connection = request.getfixturevalue("db")
+    return rolled_back
 
 
 MakeApp = Callable[..., FastAPI]

@@ -6,14 +6,16 @@ public report in any format, and that it does reach the staff one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
 from docx import Document
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -27,9 +29,7 @@ from app.models import (
 )
 from app.models.local import RecommendationEntity, RecommendationLocal
 from tests import accounts
-
-# The API clients of tests/api (a coordinator's ``client``, ``anonymous_client``, ``headers_for``).
-from tests.api.conftest import anonymous_client, client, headers_for  # noqa: F401
+from tests.conftest import MakeApp, ModuleWorld
 from tests.factories import import_records, record
 
 SCRIPT = "<script>alert('x')</script>"
@@ -200,8 +200,33 @@ def build_report_world(engine: Engine) -> ReportWorld:
 
 
 @pytest.fixture
-def world(engine: Engine) -> ReportWorld:
-    return build_report_world(engine)
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> ReportWorld:
+    """The module's world, committed once."""
+    return module_world(build_report_world, migrated_engine)
+
+
+@pytest.fixture
+def anonymous_client(make_app: MakeApp) -> Iterator[TestClient]:
+    """The app in the test's mode (``make_app``), without credentials."""
+    with TestClient(make_app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(anonymous_client: TestClient, writer: Engine | Connection) -> TestClient:
+    """The same, logged in as a coordinator."""
+    anonymous_client.headers.update(accounts.headers_for(writer, "coordinator"))
+    return anonymous_client
+
+
+@pytest.fixture
+def headers_for(writer: Engine | Connection) -> Callable[..., dict[str, str]]:
+    """``headers_for(role, entity_id=None)``: Authorization headers of a new user."""
+
+    def make(role: str, entity_id: int | None = None) -> dict[str, str]:
+        return accounts.headers_for(writer, role, entity_id=entity_id)
+
+    return make
 
 
 def docx_text(body: bytes) -> str:
