@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -127,7 +128,14 @@ def db(request: pytest.FixtureRequest, migrated_engine: Engine) -> Iterator[Conn
     # after the test has written would wait for the write lock that transaction holds.
     for name in WORLD_FIXTURES & set(request.fixturenames):
         request.getfixturevalue(name)
-    with migrated_engine.connect() as conn:
+    with rolled_back(migrated_engine) as conn:
+        yield conn
+
+
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back when the block ends."""
+    with engine.connect() as conn:
         transaction = conn.begin()
         try:
             yield conn
@@ -140,22 +148,25 @@ def session_on(conn: Connection) -> Session:
     return Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
 
+@contextmanager
+def bound(app: FastAPI, conn: Connection) -> Iterator[FastAPI]:
+    """While the block runs, the app's requests run their unit of work (app.core.deps) on ``conn``:
+    only where the request's session comes from changes."""
+    app.dependency_overrides[get_db] = lambda: session_on(conn)
+    try:
+        yield app
+    finally:
+        app.dependency_overrides.pop(get_db, None)
+
+
 AppBinder = Callable[[FastAPI], FastAPI]
 
 
 @pytest.fixture
 def bind_app(db: Connection) -> Iterator[AppBinder]:
     """``bind_app(app)``: the app's requests run their unit of work on the test's connection."""
-    bound: list[FastAPI] = []
-
-    def bind(app: FastAPI) -> FastAPI:
-        app.dependency_overrides[get_db] = lambda: session_on(db)
-        bound.append(app)
-        return app
-
-    yield bind
-    for app in bound:
-        app.dependency_overrides.pop(get_db, None)
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(bound(app, db))
 
 
 @pytest.fixture
@@ -164,8 +175,8 @@ def writer(request: pytest.FixtureRequest) -> Engine | Connection:
     if "engine" in request.fixturenames:
         committed: Engine = request.getfixturevalue("engine")
         return committed
-    rolled_back: Connection = request.getfixturevalue("db")
-    return rolled_back
+    conn: Connection = request.getfixturevalue("db")
+    return conn
 
 
 MakeApp = Callable[..., FastAPI]

@@ -8,23 +8,27 @@ Columns:
   reader            a reader, acting on entity A's objects
   anon              no credentials
 
-Each route runs against a fresh world (two entities, their actions, indicators and progress in every
-state, a cluster, recommendations). Refusals are checked first and must write nothing but their
-audit event; every expected success then runs in a world of its own, since it changes it. A route
+The world (two entities, their actions, indicators and progress in every state, a cluster,
+recommendations) is committed once for the module; each route runs on it inside rolled-back
+transactions. Refusals are checked first, in one transaction, and must write nothing but their
+audit event; every expected success that writes then runs in a transaction of its own. A route
 the app serves but the table lacks (or the reverse) fails the test. The public routes
 (/api/v1/public/...) need no account; tests/public covers who may read them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -44,7 +48,7 @@ from app.models import (
 )
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
-from tests.conftest import reset_data
+from tests.conftest import ModuleWorld, bound, rolled_back
 from tests.factories import import_records, record
 
 COLUMNS = ("admin", "coord", "fp_own", "fp_other", "fp_none", "reader", "anon")
@@ -313,8 +317,8 @@ def _request(
     return status
 
 
-def _denials(engine: Engine) -> int:
-    with Session(engine) as session:
+def _denials(conn: Connection) -> int:
+    with Session(conn) as session:
         return (
             session.scalar(
                 select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "authz.denied")
@@ -323,48 +327,51 @@ def _denials(engine: Engine) -> int:
         )
 
 
-def _prepare(client: TestClient, world: World, template: str) -> None:
-    """Put the world in the state the route needs (an archived recommendation to unarchive)."""
-    if template.endswith("/unarchive"):
-        response = client.post(
-            f"/api/v1/recommendations/{world.ids['manual']}/archive", headers=world.headers["admin"]
-        )
-        assert response.status_code == 200, response.text
+@contextmanager
+def _transaction(client: TestClient, engine: Engine, world: World, template: str) -> Iterator[Connection]:
+    """A rolled-back transaction the client's app works in, the world put in the state the route
+    needs (an archived recommendation to unarchive)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with rolled_back(engine) as conn, bound(app, conn):
+        if template.endswith("/unarchive"):
+            response = client.post(
+                f"/api/v1/recommendations/{world.ids['manual']}/archive", headers=world.headers["admin"]
+            )
+            assert response.status_code == 200, response.text
+        yield conn
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+    """The module's world, committed once."""
+    return module_world(build_world, migrated_engine)
 
 
 @pytest.mark.parametrize(("method", "template"), sorted(TABLE), ids=lambda value: str(value))
-def test_route(settings: Settings, engine: Engine, method: str, template: str) -> None:
+def test_route(settings: Settings, migrated_engine: Engine, world: World, method: str, template: str) -> None:
     expected = TABLE[(method, template)]
     app = create_app(settings)
     with TestClient(app) as client:
-
-        def fresh() -> World:
-            reset_data(engine)
-            world = build_world(engine)
-            _prepare(client, world, template)
-            return world
-
-        world = fresh()
-        # Refusals first, all in one world: each must write nothing but its audit event.
-        for column in COLUMNS:
-            if expected[column] < 400:
-                continue
-            side = "other" if column == "fp_other" else "own"
-            denials = _denials(engine)
-            call = _call(method, template, world, side)
-            status = _request(client, method, call, world.headers[column], world.headers["admin"])
-            assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
-            if status == 403:
-                assert _denials(engine) == denials + 1, f"{column}: no authz.denied audit event"
-        # Each success in a world of its own.
+        # Refusals first, all in one transaction: each must write nothing but its audit event.
+        with _transaction(client, migrated_engine, world, template) as conn:
+            for column in COLUMNS:
+                if expected[column] < 400:
+                    continue
+                side = "other" if column == "fp_other" else "own"
+                denials = _denials(conn)
+                call = _call(method, template, world, side)
+                status = _request(client, method, call, world.headers[column], world.headers["admin"])
+                assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
+                if status == 403:
+                    assert _denials(conn) == denials + 1, f"{column}: no authz.denied audit event"
+        # Each success in a transaction of its own.
         for column in COLUMNS:
             if expected[column] >= 400:
                 continue
-            if method != "GET":
-                world = fresh()
             side = "other" if column == "fp_other" else "own"
             call = _call(method, template, world, side)
-            status = _request(client, method, call, world.headers[column], world.headers["admin"])
+            with _transaction(client, migrated_engine, world, template):
+                status = _request(client, method, call, world.headers[column], world.headers["admin"])
             assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
     app.state.engine.dispose()
 
@@ -379,12 +386,12 @@ READER_VIEWS: dict[str, type[BaseModel] | None] = {
 }
 
 
-def test_a_reader_sees_only_published_data(engine: Engine, settings: Settings) -> None:
+def test_a_reader_sees_only_published_data(world: World, engine: Engine, settings: Settings) -> None:
+    """Committed mode: the withdrawn recommendation comes through a real import."""
     reader_routes = {
         path for (method, path), row in TABLE.items() if method == "GET" and row["reader"] == 200
     }
     assert reader_routes == READER_VIEWS.keys(), "say what a reader may see on each route it reaches"
-    world = build_world(engine)
     import_records(engine, [record("az-gone", "<p>1. Gone.</p>", themes=["Only withdrawn qz"])])
     with Session(engine) as session, session.begin():
         gone = session.scalars(select(Recommendation).where(Recommendation.external_id == "az-gone")).one()
@@ -412,4 +419,3 @@ def test_a_reader_sees_only_published_data(engine: Engine, settings: Settings) -
         assert "Only withdrawn qz" in [theme["label"] for theme in staff_themes["items"]]
         for query in ({"withdrawn": "true"}, {"needs_review": "true"}):
             assert client.get("/api/v1/recommendations", params=query, headers=reader).status_code == 403
-    reset_data(engine)
