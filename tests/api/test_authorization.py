@@ -48,6 +48,7 @@ from app.models import (
 )
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
+from tests.apps import app_for
 from tests.conftest import ModuleWorld, bound, rolled_back
 from tests.factories import import_records, record
 
@@ -350,8 +351,7 @@ def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
 @pytest.mark.parametrize(("method", "template"), sorted(TABLE), ids=lambda value: str(value))
 def test_route(settings: Settings, migrated_engine: Engine, world: World, method: str, template: str) -> None:
     expected = TABLE[(method, template)]
-    app = create_app(settings)
-    with TestClient(app) as client:
+    with TestClient(app_for(settings)) as client:
         # Refusals first, all in one transaction: each must write nothing but its audit event.
         with _transaction(client, migrated_engine, world, template) as conn:
             for column in COLUMNS:
@@ -373,7 +373,6 @@ def test_route(settings: Settings, migrated_engine: Engine, world: World, method
             with _transaction(client, migrated_engine, world, template):
                 status = _request(client, method, call, world.headers[column], world.headers["admin"])
             assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
-    app.state.engine.dispose()
 
 
 # What a reader's 200 may hold, per GET route: the public allowlist (extra keys forbidden), or the
