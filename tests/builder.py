@@ -147,6 +147,8 @@ class Builder:
 
 @contextmanager
 def building(bind: Engine | Connection) -> Iterator[Builder]:
-    """One transaction of rows, committed when the block ends (a savepoint inside a test's connection)."""
-    with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
+    """One transaction of rows, committed when the block ends (a savepoint inside a test's connection).
+    The rows stay readable after it."""
+    session = Session(bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    with session, session.begin():
         yield Builder(session)
