@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -34,21 +34,15 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.main import create_app
 from app.models import (
-    Action,
-    ActionEntity,
-    ActionRecommendation,
     ApiKey,
     AuditEvent,
-    Cluster,
-    ClusterRecommendation,
     ImportRun,
-    Indicator,
-    ProgressUpdate,
     Recommendation,
 )
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
 from tests.apps import app_for
+from tests.builder import building, imported
 from tests.conftest import ModuleWorld, bound, rolled_back
 from tests.factories import import_records, record
 
@@ -140,7 +134,7 @@ class World:
 
 
 def build_world(engine: Engine) -> World:
-    import_records(
+    recs = imported(
         engine,
         [
             record(
@@ -153,59 +147,45 @@ def build_world(engine: Engine) -> World:
             for n in (1, 2, 3)
         ],
     )
-    import_records(
+    recs |= imported(
         engine,
         [record("az-manual", "<p>1. A regional recommendation.</p>", source="manual")],
         source="manual",
     )
-    own = accounts.create_entity(engine, "Ministry A")
-    other = accounts.create_entity(engine, "Ministry B")
     admin_email = "admin@example.org"
-    headers = {
-        "admin": accounts.headers_for(engine, "admin", email=admin_email),
-        "coord": accounts.headers_for(engine, "coordinator"),
-        "fp_own": accounts.headers_for(engine, "focal_point", entity_id=own),
-        "fp_none": accounts.headers_for(engine, "focal_point"),
-        "reader": accounts.headers_for(engine, "reader"),
-        "anon": {},
-    }
-    headers["fp_other"] = headers["fp_own"]
-    target_user = accounts.create_user(engine, "target@example.org", "reader")
-    now = datetime.now(UTC)
-    with Session(engine) as session, session.begin():
-        recs = dict(session.execute(select(Recommendation.external_id, Recommendation.id)).all())
-        run_id = session.scalar(select(func.max(ImportRun.id)))
+    with building(engine) as build:
+        own = build.entity("Ministry A").id
+        other = build.entity("Ministry B").id
+        bind = build.session.connection()
+        headers = {
+            "admin": accounts.headers_for(bind, "admin", email=admin_email),
+            "coord": accounts.headers_for(bind, "coordinator"),
+            "fp_own": accounts.headers_for(bind, "focal_point", entity_id=own),
+            "fp_none": accounts.headers_for(bind, "focal_point"),
+            "reader": accounts.headers_for(bind, "reader"),
+            "anon": {},
+        }
+        headers["fp_other"] = headers["fp_own"]
+        run_id = build.session.scalar(select(func.max(ImportRun.id)))
         assert run_id is not None
-        cluster = Cluster(name="Access to justice", lead_entity_id=own)
+        cluster = build.cluster("Access to justice", [recs["az-1"]], lead_entity_id=own)
         key = ApiKey(name="bot", prefix="nrtd_xxxxxxx", key_hash="0" * 64, role="reader", scope="read")
-        session.add_all([cluster, key])
-        ids: dict[str, int] = {"user": target_user, "run": run_id, "own_entity": own, "other_entity": other}
+        build.session.add(key)
+        ids: dict[str, int] = {"run": run_id, "own_entity": own, "other_entity": other}
+        ids["user"] = build.user("target@example.org", "reader")
         for side, entity in (("own", own), ("other", other)):
-            action = Action(title=f"Action of {side}", lead_entity_id=entity, status="planned")
-            session.add(action)
-            session.flush()
-            session.add(ActionRecommendation(action_id=action.id, recommendation_id=recs["az-1"]))
-            if side == "own":
-                session.add(ActionEntity(action_id=action.id, entity_id=entity))
-            indicator = Indicator(action_id=action.id, name=f"Indicator of {side}")
-            session.add(indicator)
-            progress = {
-                state: ProgressUpdate(
-                    action_id=action.id,
-                    reported_on=date(2026, 1, 1),
-                    narrative=f"{state} report",
-                    state=state if state not in ("published",) else "approved",
-                    published=state == "published",
-                    published_at=now if state == "published" else None,
-                )
-                for state in ("draft", "submitted", "approved", "published")
-            }
-            session.add_all(progress.values())
-            session.flush()
+            action = build.action(
+                f"Action of {side}",
+                recommendations=[recs["az-1"]],
+                entities=[entity] if side == "own" else [],
+                lead_entity_id=entity,
+                status="planned",
+            )
+            indicator = build.indicator(action.id, f"Indicator of {side}")
             ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
-            ids |= {f"progress_{state}_{side}": p.id for state, p in progress.items()}
-        session.flush()
-        session.add(ClusterRecommendation(cluster_id=cluster.id, recommendation_id=recs["az-1"]))
+            for state in ("draft", "submitted", "approved", "published"):
+                ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
+        build.session.flush()
         ids |= {
             "rec": recs["az-1"],
             "rec2": recs["az-2"],
