@@ -2,6 +2,8 @@
 
 Tokens are made the way a login makes them (a random secret, its SHA-256 stored), without
 paying for an Argon2 hash per test; logging in for real is tested in tests/api/test_auth.py.
+Each takes where to write: the committed engine, or a rolled-back test's connection (``db``), whose
+transaction they join through a savepoint.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
@@ -20,8 +22,10 @@ PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)
 
 
-def create_entity(engine: Engine, name: str, *, kind: str = "ministry", acronym: str | None = None) -> int:
-    with Session(engine) as session, session.begin():
+def create_entity(
+    bind: Engine | Connection, name: str, *, kind: str = "ministry", acronym: str | None = None
+) -> int:
+    with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
         entity = Entity(name=name, kind=kind, acronym=acronym)
         session.add(entity)
         session.flush()
@@ -29,18 +33,18 @@ def create_entity(engine: Engine, name: str, *, kind: str = "ministry", acronym:
 
 
 def create_user(
-    engine: Engine, email: str, role: str, *, entity_id: int | None = None, active: bool = True
+    bind: Engine | Connection, email: str, role: str, *, entity_id: int | None = None, active: bool = True
 ) -> int:
-    with Session(engine) as session, session.begin():
+    with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
         user = User(email=email, role=role, entity_id=entity_id, password_hash=_PASSWORD_HASH, active=active)
         session.add(user)
         session.flush()
         return user.id
 
 
-def issue_token(engine: Engine, user_id: int, *, ttl: timedelta = timedelta(hours=1)) -> str:
+def issue_token(bind: Engine | Connection, user_id: int, *, ttl: timedelta = timedelta(hours=1)) -> str:
     token = secrets.token_urlsafe(32)
-    with Session(engine) as session, session.begin():
+    with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
         session.add(
             AuthToken(token_hash=secret_hash(token), user_id=user_id, expires_at=datetime.now(UTC) + ttl)
         )
@@ -52,8 +56,8 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def headers_for(
-    engine: Engine, role: str, *, entity_id: int | None = None, email: str | None = None
+    bind: Engine | Connection, role: str, *, entity_id: int | None = None, email: str | None = None
 ) -> dict[str, str]:
     """Authorization headers of a new user with ``role`` (and ``entity_id``)."""
     email = email or f"{role}-{secrets.token_hex(4)}@example.org"
-    return bearer(issue_token(engine, create_user(engine, email, role, entity_id=entity_id)))
+    return bearer(issue_token(bind, create_user(bind, email, role, entity_id=entity_id)))

@@ -7,7 +7,11 @@ may change between requests (the public rate limiter's buckets) is reset when it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from app.core.config import Settings
 from app.main import create_app
@@ -29,3 +33,16 @@ def dispose_all() -> None:
         app.state.engine.dispose()
         app.state.public_limiter.close()
     _apps.clear()
+
+
+@contextmanager
+def committed_client(settings: Settings) -> Iterator[TestClient]:
+    """A client on an app of its own, never bound to a test's connection: what it writes is committed
+    (a module's world built through the staff API)."""
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            yield client
+    finally:
+        app.state.engine.dispose()
+        app.state.public_limiter.close()

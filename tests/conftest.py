@@ -3,25 +3,37 @@
 ``NRTD_TEST_DB=sqlite`` (default) or ``NRTD_TEST_DB=postgresql`` (the server at
 ``NRTD_TEST_PG_URL``, default postgresql://postgres@127.0.0.1:5432/postgres). The database is
 created for the run and dropped at its end.
+
+A test runs in one of two modes, and its signature says which:
+- rolled back (``db``): the test's own connection inside a transaction rolled back at its end; the
+  apps it talks to run their requests' unit of work on that connection (``bind_app``). Cheap.
+- committed (``engine``): for what commits on its own connections (imports, logins, export
+  streaming, servers); every table is emptied after the test.
+A module's world (``module_world``) is committed once and shared by the module's tests.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, delete, text
+from fastapi import FastAPI
+from sqlalchemy import Connection, Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.deps import get_db
 from app.core.migrations import alembic_config
 from app.models import Base, Term
-from tests.apps import dispose_all
+from tests.apps import app_for, dispose_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
@@ -70,11 +82,147 @@ def reset_data(engine: Engine) -> None:
                 conn.execute(table.delete())
 
 
+class _Worlds:
+    """The committed worlds of the module running now, and whether the database still holds them."""
+
+    def __init__(self) -> None:
+        self.generation = 0  # bumped whenever the database is emptied
+        self.built: dict[str, tuple[int, object]] = {}
+
+    def live(self) -> bool:
+        return any(generation == self.generation for generation, _ in self.built.values())
+
+    def emptied(self, engine: Engine) -> None:
+        reset_data(engine)
+        self.generation += 1
+
+
+_worlds = _Worlds()
+# The fixtures that hand out a module's world (each conftest names its own).
+WORLD_FIXTURES = frozenset({"world", "seeded"})
+
+
+def _without_worlds(request: pytest.FixtureRequest, engine: Engine) -> None:
+    """A test that uses no module world starts from an empty database, as it always did."""
+    if "module_world" not in request.fixturenames and _worlds.live():
+        _worlds.emptied(engine)
+
+
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Iterator[Engine]:
-    """The migrated test database, emptied after the test (imports commit for real)."""
+def engine(request: pytest.FixtureRequest, migrated_engine: Engine) -> Iterator[Engine]:
+    """Committed mode: the migrated test database, emptied after the test (imports commit for real)."""
+    _without_worlds(request, migrated_engine)
     yield migrated_engine
-    reset_data(migrated_engine)
+    _worlds.emptied(migrated_engine)
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest, migrated_engine: Engine) -> Iterator[Connection]:
+    """Rolled-back mode: the test's connection, in a transaction rolled back at the end of the test.
+
+    Write through it only (``session_on(db)``, the ``tests.accounts`` helpers, an app bound by
+    ``bind_app``): on SQLite a write elsewhere would wait for the write lock this transaction holds.
+    """
+    _without_worlds(request, migrated_engine)
+    # The module's world is committed before the test's transaction begins: on SQLite, building it
+    # after the test has written would wait for the write lock that transaction holds.
+    for name in WORLD_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue(name)
+    with rolled_back(migrated_engine) as conn:
+        yield conn
+
+
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back when the block ends."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()
+
+
+def session_on(conn: Connection) -> Session:
+    """A session whose commits are savepoints inside ``conn``'s transaction."""
+    return Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@contextmanager
+def bound(app: FastAPI, conn: Connection) -> Iterator[FastAPI]:
+    """While the block runs, the app's requests run their unit of work (app.core.deps) on ``conn``:
+    only where the request's session comes from changes."""
+    app.dependency_overrides[get_db] = lambda: session_on(conn)
+    try:
+        yield app
+    finally:
+        app.dependency_overrides.pop(get_db, None)
+
+
+AppBinder = Callable[[FastAPI], FastAPI]
+
+
+@pytest.fixture
+def bind_app(db: Connection) -> Iterator[AppBinder]:
+    """``bind_app(app)``: the app's requests run their unit of work on the test's connection."""
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(bound(app, db))
+
+
+@pytest.fixture
+def writer(request: pytest.FixtureRequest) -> Engine | Connection:
+    """Where the test's own writes go, in its mode: ``engine`` (committed) or ``db`` (rolled back)."""
+    if "engine" in request.fixturenames:
+        committed: Engine = request.getfixturevalue("engine")
+        return committed
+    conn: Connection = request.getfixturevalue("db")
+    return conn
+
+
+MakeApp = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def make_app(request: pytest.FixtureRequest, settings: Settings) -> MakeApp:
+    """``make_app(**settings)``: the shared app with those settings, in the test's mode: bound to its
+    rolled-back connection, or as it is when the test is in committed mode (takes ``engine``)."""
+    if "engine" in request.fixturenames:
+        return lambda **overrides: app_for(settings.model_copy(update=overrides))
+    bind: AppBinder = request.getfixturevalue("bind_app")
+    # The rate limiter's database store commits on connections of its own, which would race the test's
+    # transaction for SQLite's write lock; a rolled-back test counts in memory (test_ratelimit covers it).
+    return lambda **overrides: bind(
+        app_for(settings.model_copy(update={"rate_limit_store": "memory", **overrides}))
+    )
+
+
+W = TypeVar("W")
+
+
+class ModuleWorld:
+    """``module_world(build, *args)``: ``build(*args)``, committed once for the module's tests.
+
+    A committed test in between empties the database; the next test asking for the world builds it again.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, build: Callable[..., W], *args: object) -> W:
+        held = _worlds.built.get(self.key)
+        if held is None or held[0] != _worlds.generation:
+            held = _worlds.built[self.key] = (_worlds.generation, build(*args))
+        world: W = held[1]  # type: ignore[assignment]
+        return world
+
+
+@pytest.fixture(scope="module")
+def module_world(request: pytest.FixtureRequest, migrated_engine: Engine) -> Iterator[ModuleWorld]:
+    """The module's committed world, emptied when the module's last test is done."""
+    yield ModuleWorld(request.node.nodeid)
+    if _worlds.live():
+        _worlds.emptied(migrated_engine)
+    _worlds.built.clear()
 
 
 @pytest.fixture(scope="session")

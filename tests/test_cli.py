@@ -50,6 +50,7 @@ def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> sub
     )
 
 
+@pytest.mark.slow
 def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: str) -> None:
     result = nrtd(
         database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr"
@@ -65,6 +66,7 @@ def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: 
     assert again.returncode == 0 and "created 0, updated 0" in again.stdout
 
 
+@pytest.mark.slow
 def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[{"AnnotationId": ', encoding="utf-8")
@@ -73,6 +75,7 @@ def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, t
     assert "failed" in result.stdout and "input rejected" in result.stdout
 
 
+@pytest.mark.slow
 def test_missing_file_and_bad_setting_exit_with_clear_messages(engine: Engine, database_url: str) -> None:
     missing = nrtd(database_url, "import", "uhri", "/nonexistent/export.json")
     assert missing.returncode == 2 and "no such file" in missing.stderr  # as upr-info and csv: usage
@@ -80,6 +83,7 @@ def test_missing_file_and_bad_setting_exit_with_clear_messages(engine: Engine, d
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
 
+@pytest.mark.slow
 def test_second_import_exits_75_while_one_runs(engine: Engine, database_url: str, tmp_path: Path) -> None:
     export = write_export(tmp_path / "a.json", [uhri_record(1)])
     with import_lock(engine, ttl_seconds=60):

@@ -42,6 +42,7 @@ def _recommendations(engine: Engine) -> int:
 # -- make run: a demo database of its own, the sample only into an empty one -------------------
 
 
+@pytest.mark.slow
 def test_make_run_uses_the_demo_database_and_never_imports_on_its_own() -> None:
     recipe = subprocess.run(
         ["make", "-n", "--no-print-directory", "run"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -53,6 +54,7 @@ def test_make_run_uses_the_demo_database_and_never_imports_on_its_own() -> None:
     assert "nrtd demo load" in recipe and "import uhri" not in recipe
 
 
+@pytest.mark.slow
 def test_demo_load_leaves_a_database_with_records_alone(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
@@ -65,6 +67,7 @@ def test_demo_load_leaves_a_database_with_records_alone(
     assert snapshot(engine) == before
 
 
+@pytest.mark.slow
 def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, database_url: str) -> None:
     refused = nrtd(database_url, "demo", "load")
     assert refused.returncode == 2 and "NRTD_DEMO=true" in refused.stderr
@@ -93,6 +96,7 @@ def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine)
 # -- countries --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_unknown_country_exits_2_naming_the_closest(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
@@ -109,6 +113,7 @@ def test_unknown_country_exits_2_naming_the_closest(
     assert _recommendations(engine) == 0
 
 
+@pytest.mark.slow
 def test_a_schedule_with_an_unknown_or_no_country_stops_serve(engine: Engine, database_url: str) -> None:
     schedule = "0 3 * * *"
     typo = nrtd(database_url, "serve", "--port", "1", NRTD_COUNTRY="Narnia", NRTD_IMPORT_SCHEDULE=schedule)
@@ -118,6 +123,7 @@ def test_a_schedule_with_an_unknown_or_no_country_stops_serve(engine: Engine, da
     assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
 
 
+@pytest.mark.slow
 def test_missing_country_and_contradictory_options_exit_2(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
@@ -132,6 +138,7 @@ def test_missing_country_and_contradictory_options_exit_2(
     assert _recommendations(engine) == 0
 
 
+@pytest.mark.slow
 def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str, tmp_path: Path) -> None:
     bolivia = "Bolivia (Plurinational State of)"
     export = write_export(tmp_path / "e.json", [uhri_record(1), uhri_record(2, Countries=[bolivia])])
@@ -147,6 +154,7 @@ def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str
     assert _recommendations(engine) == 2
 
 
+@pytest.mark.slow
 def test_a_known_country_with_no_record_fails_unless_allowed(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
@@ -165,6 +173,7 @@ def test_a_known_country_with_no_record_fails_unless_allowed(
 # -- rejected records on the command line ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rejected_records_are_printed_with_position_and_reason(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
@@ -185,6 +194,7 @@ def test_rejected_records_are_printed_with_position_and_reason(
 # -- a database that cannot be used ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -211,6 +221,7 @@ def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> N
     assert "s3cret" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
@@ -229,6 +240,7 @@ def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
     assert _one_line_no_traceback(result).startswith(f"NRTD_DATABASE_URL={url}: {reason}")
 
 
+@pytest.mark.slow
 def test_migrate_says_what_it_did(tmp_path: Path, database_url: str, engine: Engine) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     no_schema = subprocess.run(

@@ -42,6 +42,7 @@ def _users(engine: Engine) -> list[User]:
         return list(session.scalars(select(User).order_by(User.id)))
 
 
+@pytest.mark.slow
 def test_creates_the_first_admin_who_can_log_in(
     engine: Engine, database_url: str, settings: Settings
 ) -> None:
@@ -72,6 +73,7 @@ def test_creates_the_first_admin_who_can_log_in(
         app.state.engine.dispose()
 
 
+@pytest.mark.slow
 def test_focal_point_with_entity_and_crlf_password(engine: Engine, database_url: str) -> None:
     entity_id = create_entity(engine, "Ministry of Justice")
     result = users_create(
@@ -89,6 +91,7 @@ def test_focal_point_with_entity_and_crlf_password(engine: Engine, database_url:
     assert user.entity_id == entity_id and verify_password(user.password_hash, PASSWORD)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
@@ -125,6 +128,7 @@ def test_refusals_exit_2_with_a_clear_message(
     assert _users(engine) == []
 
 
+@pytest.mark.slow
 def test_duplicate_email_exits_1(engine: Engine, database_url: str) -> None:
     assert (
         users_create(database_url, "dup@example.org", "--role", "reader", "--password-stdin").returncode == 0
@@ -148,6 +152,7 @@ def users_unlock(database_url: str, email: str) -> subprocess.CompletedProcess[s
     )
 
 
+@pytest.mark.slow
 def test_unlock_forgets_the_accounts_failed_logins_and_is_audited(
     engine: Engine, database_url: str, settings: Settings
 ) -> None:
@@ -179,6 +184,7 @@ def test_unlock_forgets_the_accounts_failed_logins_and_is_audited(
         assert left == ["someone.else@example.org"]
 
 
+@pytest.mark.slow
 def test_unlock_of_an_unknown_email_exits_1(engine: Engine, database_url: str) -> None:
     result = users_unlock(database_url, "nobody@example.org")
     assert result.returncode == 1

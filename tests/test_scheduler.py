@@ -70,6 +70,7 @@ def scheduler_threads() -> list[threading.Thread]:
     return [thread for thread in threading.enumerate() if thread.name == THREAD_NAME]
 
 
+@pytest.mark.slow
 def test_scheduled_import_downloads_and_imports_the_feed(
     engine: Engine,
     scheduled_settings: Settings,
@@ -98,6 +99,7 @@ def test_scheduled_import_downloads_and_imports_the_feed(
     assert server.requests[-1].header("If-None-Match") is not None
 
 
+@pytest.mark.slow
 def test_scheduled_import_skips_while_another_import_runs(
     engine: Engine,
     scheduled_settings: Settings,
@@ -121,6 +123,7 @@ def test_scheduled_import_skips_while_another_import_runs(
     assert runs(engine) == [("succeeded", 1)], caplog_info.text
 
 
+@pytest.mark.slow
 def test_failed_scheduled_import_is_logged_not_raised(
     engine: Engine, scheduled_settings: Settings, server: FakeUhri, caplog_info: pytest.LogCaptureFixture
 ) -> None:

@@ -27,8 +27,16 @@ async def _write_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_db(
-    request: Request, _turn: Annotated[None, Depends(_write_turn, scope="function")]
+def get_db(request: Request) -> Session:
+    """Where the request's session comes from: the app's engine. Tests override only this (a session
+    on their own rolled-back connection), so the unit of work below is the one they exercise."""
+    return new_session(request.app.state.engine)
+
+
+def unit_of_work(
+    request: Request,
+    _turn: Annotated[None, Depends(_write_turn, scope="function")],
+    session: Annotated[Session, Depends(get_db, scope="function")],
 ) -> Iterator[Session]:
     """The request owns the transaction: commit once after the handler, before the response is sent.
 
@@ -37,7 +45,6 @@ def get_db(
     On SQLite a write request takes the write lock at once (BEGIN IMMEDIATE), so two writers
     queue instead of failing when the second one tries to upgrade its read snapshot.
     """
-    session = new_session(request.app.state.engine)
     try:
         if request.method not in SAFE_METHODS:
             session.connection(execution_options={"sqlite_immediate": True})
@@ -61,7 +68,7 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-DbSession = Annotated[Session, Depends(get_db, scope="function")]
+DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 # A row id in a path: ids are 32-bit integers in the schema; anything else is invalid input.

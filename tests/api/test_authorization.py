@@ -8,43 +8,42 @@ Columns:
   reader            a reader, acting on entity A's objects
   anon              no credentials
 
-Each route runs against a fresh world (two entities, their actions, indicators and progress in every
-state, a cluster, recommendations). Refusals are checked first and must write nothing but their
-audit event; every expected success then runs in a world of its own, since it changes it. A route
+The world (two entities, their actions, indicators and progress in every state, a cluster,
+recommendations) is committed once for the module; each route runs on it inside rolled-back
+transactions. Refusals are checked first, in one transaction, and must write nothing but their
+audit event; every expected success that writes then runs in a transaction of its own. A route
 the app serves but the table lacks (or the reverse) fails the test. The public routes
 (/api/v1/public/...) need no account; tests/public covers who may read them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.main import create_app
 from app.models import (
-    Action,
-    ActionEntity,
-    ActionRecommendation,
     ApiKey,
     AuditEvent,
-    Cluster,
-    ClusterRecommendation,
     ImportRun,
-    Indicator,
-    ProgressUpdate,
     Recommendation,
 )
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
-from tests.conftest import reset_data
+from tests.apps import app_for
+from tests.builder import building, imported
+from tests.conftest import ModuleWorld, bound, rolled_back
 from tests.factories import import_records, record
 
 COLUMNS = ("admin", "coord", "fp_own", "fp_other", "fp_none", "reader", "anon")
@@ -135,7 +134,7 @@ class World:
 
 
 def build_world(engine: Engine) -> World:
-    import_records(
+    recs = imported(
         engine,
         [
             record(
@@ -148,59 +147,45 @@ def build_world(engine: Engine) -> World:
             for n in (1, 2, 3)
         ],
     )
-    import_records(
+    recs |= imported(
         engine,
         [record("az-manual", "<p>1. A regional recommendation.</p>", source="manual")],
         source="manual",
     )
-    own = accounts.create_entity(engine, "Ministry A")
-    other = accounts.create_entity(engine, "Ministry B")
     admin_email = "admin@example.org"
-    headers = {
-        "admin": accounts.headers_for(engine, "admin", email=admin_email),
-        "coord": accounts.headers_for(engine, "coordinator"),
-        "fp_own": accounts.headers_for(engine, "focal_point", entity_id=own),
-        "fp_none": accounts.headers_for(engine, "focal_point"),
-        "reader": accounts.headers_for(engine, "reader"),
-        "anon": {},
-    }
-    headers["fp_other"] = headers["fp_own"]
-    target_user = accounts.create_user(engine, "target@example.org", "reader")
-    now = datetime.now(UTC)
-    with Session(engine) as session, session.begin():
-        recs = dict(session.execute(select(Recommendation.external_id, Recommendation.id)).all())
-        run_id = session.scalar(select(func.max(ImportRun.id)))
+    with building(engine) as build:
+        own = build.entity("Ministry A").id
+        other = build.entity("Ministry B").id
+        bind = build.session.connection()
+        headers = {
+            "admin": accounts.headers_for(bind, "admin", email=admin_email),
+            "coord": accounts.headers_for(bind, "coordinator"),
+            "fp_own": accounts.headers_for(bind, "focal_point", entity_id=own),
+            "fp_none": accounts.headers_for(bind, "focal_point"),
+            "reader": accounts.headers_for(bind, "reader"),
+            "anon": {},
+        }
+        headers["fp_other"] = headers["fp_own"]
+        run_id = build.session.scalar(select(func.max(ImportRun.id)))
         assert run_id is not None
-        cluster = Cluster(name="Access to justice", lead_entity_id=own)
+        cluster = build.cluster("Access to justice", [recs["az-1"]], lead_entity_id=own)
         key = ApiKey(name="bot", prefix="nrtd_xxxxxxx", key_hash="0" * 64, role="reader", scope="read")
-        session.add_all([cluster, key])
-        ids: dict[str, int] = {"user": target_user, "run": run_id, "own_entity": own, "other_entity": other}
+        build.session.add(key)
+        ids: dict[str, int] = {"run": run_id, "own_entity": own, "other_entity": other}
+        ids["user"] = build.user("target@example.org", "reader")
         for side, entity in (("own", own), ("other", other)):
-            action = Action(title=f"Action of {side}", lead_entity_id=entity, status="planned")
-            session.add(action)
-            session.flush()
-            session.add(ActionRecommendation(action_id=action.id, recommendation_id=recs["az-1"]))
-            if side == "own":
-                session.add(ActionEntity(action_id=action.id, entity_id=entity))
-            indicator = Indicator(action_id=action.id, name=f"Indicator of {side}")
-            session.add(indicator)
-            progress = {
-                state: ProgressUpdate(
-                    action_id=action.id,
-                    reported_on=date(2026, 1, 1),
-                    narrative=f"{state} report",
-                    state=state if state not in ("published",) else "approved",
-                    published=state == "published",
-                    published_at=now if state == "published" else None,
-                )
-                for state in ("draft", "submitted", "approved", "published")
-            }
-            session.add_all(progress.values())
-            session.flush()
+            action = build.action(
+                f"Action of {side}",
+                recommendations=[recs["az-1"]],
+                entities=[entity] if side == "own" else [],
+                lead_entity_id=entity,
+                status="planned",
+            )
+            indicator = build.indicator(action.id, f"Indicator of {side}")
             ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
-            ids |= {f"progress_{state}_{side}": p.id for state, p in progress.items()}
-        session.flush()
-        session.add(ClusterRecommendation(cluster_id=cluster.id, recommendation_id=recs["az-1"]))
+            for state in ("draft", "submitted", "approved", "published"):
+                ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
+        build.session.flush()
         ids |= {
             "rec": recs["az-1"],
             "rec2": recs["az-2"],
@@ -313,8 +298,8 @@ def _request(
     return status
 
 
-def _denials(engine: Engine) -> int:
-    with Session(engine) as session:
+def _denials(conn: Connection) -> int:
+    with Session(conn) as session:
         return (
             session.scalar(
                 select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "authz.denied")
@@ -323,50 +308,51 @@ def _denials(engine: Engine) -> int:
         )
 
 
-def _prepare(client: TestClient, world: World, template: str) -> None:
-    """Put the world in the state the route needs (an archived recommendation to unarchive)."""
-    if template.endswith("/unarchive"):
-        response = client.post(
-            f"/api/v1/recommendations/{world.ids['manual']}/archive", headers=world.headers["admin"]
-        )
-        assert response.status_code == 200, response.text
+@contextmanager
+def _transaction(client: TestClient, engine: Engine, world: World, template: str) -> Iterator[Connection]:
+    """A rolled-back transaction the client's app works in, the world put in the state the route
+    needs (an archived recommendation to unarchive)."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    with rolled_back(engine) as conn, bound(app, conn):
+        if template.endswith("/unarchive"):
+            response = client.post(
+                f"/api/v1/recommendations/{world.ids['manual']}/archive", headers=world.headers["admin"]
+            )
+            assert response.status_code == 200, response.text
+        yield conn
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+    """The module's world, committed once."""
+    return module_world(build_world, migrated_engine)
 
 
 @pytest.mark.parametrize(("method", "template"), sorted(TABLE), ids=lambda value: str(value))
-def test_route(settings: Settings, engine: Engine, method: str, template: str) -> None:
+def test_route(settings: Settings, migrated_engine: Engine, world: World, method: str, template: str) -> None:
     expected = TABLE[(method, template)]
-    app = create_app(settings)
-    with TestClient(app) as client:
-
-        def fresh() -> World:
-            reset_data(engine)
-            world = build_world(engine)
-            _prepare(client, world, template)
-            return world
-
-        world = fresh()
-        # Refusals first, all in one world: each must write nothing but its audit event.
-        for column in COLUMNS:
-            if expected[column] < 400:
-                continue
-            side = "other" if column == "fp_other" else "own"
-            denials = _denials(engine)
-            call = _call(method, template, world, side)
-            status = _request(client, method, call, world.headers[column], world.headers["admin"])
-            assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
-            if status == 403:
-                assert _denials(engine) == denials + 1, f"{column}: no authz.denied audit event"
-        # Each success in a world of its own.
+    with TestClient(app_for(settings)) as client:
+        # Refusals first, all in one transaction: each must write nothing but its audit event.
+        with _transaction(client, migrated_engine, world, template) as conn:
+            for column in COLUMNS:
+                if expected[column] < 400:
+                    continue
+                side = "other" if column == "fp_other" else "own"
+                denials = _denials(conn)
+                call = _call(method, template, world, side)
+                status = _request(client, method, call, world.headers[column], world.headers["admin"])
+                assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
+                if status == 403:
+                    assert _denials(conn) == denials + 1, f"{column}: no authz.denied audit event"
+        # Each success in a transaction of its own.
         for column in COLUMNS:
             if expected[column] >= 400:
                 continue
-            if method != "GET":
-                world = fresh()
             side = "other" if column == "fp_other" else "own"
             call = _call(method, template, world, side)
-            status = _request(client, method, call, world.headers[column], world.headers["admin"])
+            with _transaction(client, migrated_engine, world, template):
+                status = _request(client, method, call, world.headers[column], world.headers["admin"])
             assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
-    app.state.engine.dispose()
 
 
 # What a reader's 200 may hold, per GET route: the public allowlist (extra keys forbidden), or the
@@ -379,12 +365,12 @@ READER_VIEWS: dict[str, type[BaseModel] | None] = {
 }
 
 
-def test_a_reader_sees_only_published_data(engine: Engine, settings: Settings) -> None:
+def test_a_reader_sees_only_published_data(world: World, engine: Engine, settings: Settings) -> None:
+    """Committed mode: the withdrawn recommendation comes through a real import."""
     reader_routes = {
         path for (method, path), row in TABLE.items() if method == "GET" and row["reader"] == 200
     }
     assert reader_routes == READER_VIEWS.keys(), "say what a reader may see on each route it reaches"
-    world = build_world(engine)
     import_records(engine, [record("az-gone", "<p>1. Gone.</p>", themes=["Only withdrawn qz"])])
     with Session(engine) as session, session.begin():
         gone = session.scalars(select(Recommendation).where(Recommendation.external_id == "az-gone")).one()
@@ -412,4 +398,3 @@ def test_a_reader_sees_only_published_data(engine: Engine, settings: Settings) -
         assert "Only withdrawn qz" in [theme["label"] for theme in staff_themes["items"]]
         for query in ({"withdrawn": "true"}, {"needs_review": "true"}):
             assert client.get("/api/v1/recommendations", params=query, headers=reader).status_code == 403
-    reset_data(engine)

@@ -89,6 +89,7 @@ def test_import_running_says_whether_an_import_holds_the_lock(engine: Engine) ->
     assert not import_running(engine)
 
 
+@pytest.mark.slow
 def test_reads_stay_fast_and_writes_are_refused_at_once_during_an_import(
     base_url: str, engine: Engine
 ) -> None:
@@ -165,6 +166,7 @@ def _assert_reads_kept_up(reads: list[float]) -> None:
     assert max(reads) < PROMPT, f"slowest read {max(reads):.2f} s during the burst"
 
 
+@pytest.mark.slow
 def test_concurrent_cluster_writes_during_an_import_are_never_a_500(base_url: str, engine: Engine) -> None:
     headers = accounts.headers_for(engine, "coordinator")
     reads: list[float] = []
@@ -181,6 +183,7 @@ def test_concurrent_cluster_writes_during_an_import_are_never_a_500(base_url: st
     _assert_reads_kept_up(reads)
 
 
+@pytest.mark.slow
 def test_concurrent_cluster_writes_without_an_import_all_succeed(settings: Settings, engine: Engine) -> None:
     # Write requests queue for their turn without holding server threads: none times out behind the
     # others (a generous lock timeout keeps a loaded test machine from deciding the outcome).

@@ -21,6 +21,8 @@ from tests import accounts
 from tests.factories import import_records, record
 from tests.live_server import live_server
 
+pytestmark = pytest.mark.slow
+
 ROUNDS = 4
 
 

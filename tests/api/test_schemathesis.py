@@ -26,6 +26,7 @@ from tests.factories import import_records, record
 from tests.live_server import live_server
 
 # Generated requests per operation, role and mode: enough to reach every parameter.
+pytestmark = pytest.mark.slow
 EXAMPLES = 5
 ROLES = ("admin", "coordinator", "focal_point", "reader", "anonymous")
 

@@ -67,6 +67,7 @@ def _leave_after_headers(base: str, path: str) -> None:
             assert sock.recv(64).startswith(b"HTTP/1.1 200")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
 def test_an_export_stops_when_its_client_leaves(
     many: Engine,
@@ -105,6 +106,7 @@ def test_an_export_stops_when_its_client_leaves(
         assert list(spool.iterdir()) == []  # no temporary file left behind
 
 
+@pytest.mark.slow
 def test_exports_are_capped_per_client_and_in_all(
     many: Engine, make_app: Callable[..., FastAPI], headers_for: Callable[..., dict[str, str]]
 ) -> None:
@@ -162,6 +164,7 @@ def test_the_full_public_export_is_built_once_per_data_version(
         assert public.get(f"{PUBLIC}.csv").content == third.content
 
 
+@pytest.mark.slow
 def test_one_build_of_the_full_export_at_a_time(
     many: Engine,
     make_app: Callable[..., FastAPI],
@@ -186,6 +189,7 @@ def test_one_build_of_the_full_export_at_a_time(
         assert not list(cache_dir.glob("*.part"))
 
 
+@pytest.mark.slow
 def test_a_build_whose_client_leaves_keeps_no_half_file(
     many: Engine, make_app: Callable[..., FastAPI], cache_dir: Path
 ) -> None:

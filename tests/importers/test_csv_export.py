@@ -343,6 +343,7 @@ def nrtd(database_url: str, *args: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow
 def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, tmp_path: Path) -> None:
     expected = BOM + export_text(manual, source="manual").encode()
     (tmp_path / "out").mkdir()
@@ -366,12 +367,14 @@ def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, t
     assert "exported 14 recommendations: 14 rows in standard output" in everything.stderr.decode()
 
 
+@pytest.mark.slow
 def test_cli_rejects_an_unknown_source(engine: Engine, database_url: str, tmp_path: Path) -> None:
     result = nrtd(database_url, "export", "csv", str(tmp_path / "out.csv"), "--source", "ohchr")
     assert result.returncode == 2
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.slow
 def test_cli_export_to_xlsx(manual: Engine, database_url: str, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "recommendations.XLSX"
@@ -400,6 +403,7 @@ def test_cli_export_to_xlsx(manual: Engine, database_url: str, tmp_path: Path) -
         assert b"<f>" not in b"".join(archive.read(name) for name in archive.namelist())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["recommendations.xls", "recommendations.ods", "recommendations"])
 def test_cli_refuses_a_format_it_cannot_write(
     engine: Engine, database_url: str, tmp_path: Path, name: str

@@ -62,6 +62,7 @@ def leftovers(dest: Path) -> list[str]:
     return sorted(path.name for path in dest.parent.iterdir())
 
 
+@pytest.mark.slow
 def test_downloads_the_file_with_its_validators(served: FakeUhri, tmp_path: Path) -> None:
     dest = tmp_path / "download" / NAME
     seen: list[tuple[int, int | None]] = []
@@ -90,6 +91,7 @@ def test_downloads_the_file_with_its_validators(served: FakeUhri, tmp_path: Path
     assert leftovers(dest) == [NAME]  # no .part file left behind
 
 
+@pytest.mark.slow
 def test_server_errors_are_retried_until_success(served: FakeUhri, tmp_path: Path) -> None:
     served.fail_next(NAME, 500, times=2)
     served.fail_next(NAME, 503)
@@ -101,6 +103,7 @@ def test_server_errors_are_retried_until_success(served: FakeUhri, tmp_path: Pat
     assert served.request_count(NAME) == 4
 
 
+@pytest.mark.slow
 def test_429_honours_retry_after(served: FakeUhri, tmp_path: Path) -> None:
     served.fail_next(NAME, 429, retry_after="0")
     result = fetch(served.url(NAME), tmp_path / NAME, retries=1)
@@ -108,6 +111,7 @@ def test_429_honours_retry_after(served: FakeUhri, tmp_path: Path) -> None:
     assert served.request_count(NAME) == 2
 
 
+@pytest.mark.slow
 def test_connection_dropped_mid_body_restarts_from_scratch(served: FakeUhri, tmp_path: Path) -> None:
     served.drop_next(NAME, times=2)
     dest = tmp_path / NAME
@@ -119,6 +123,7 @@ def test_connection_dropped_mid_body_restarts_from_scratch(served: FakeUhri, tmp
     assert served.request_count(NAME) == 3
 
 
+@pytest.mark.slow
 def test_response_slower_than_the_read_timeout_fails_after_retries(served: FakeUhri, tmp_path: Path) -> None:
     served.slow(NAME, 1.0)
     dest = tmp_path / "download" / NAME
@@ -150,6 +155,7 @@ def test_connection_refused_is_retried_then_fails(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_persistent_server_error_gives_up_after_all_attempts(served: FakeUhri, tmp_path: Path) -> None:
     served.fail_next(NAME, 502, times=10)
     with pytest.raises(DownloadError, match=r"after 3 attempts: HTTP 502"):
@@ -157,6 +163,7 @@ def test_persistent_server_error_gives_up_after_all_attempts(served: FakeUhri, t
     assert served.request_count(NAME) == 3
 
 
+@pytest.mark.slow
 def test_backoff_doubles_and_is_capped(
     served: FakeUhri, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +185,7 @@ def test_backoff_doubles_and_is_capped(
     assert delays == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]  # the last one is Retry-After, capped too
 
 
+@pytest.mark.slow
 def test_not_modified_when_the_validators_match(served: FakeUhri, tmp_path: Path) -> None:
     dest = tmp_path / NAME
     first = fetch(served.url(NAME), dest)
@@ -192,6 +200,7 @@ def test_not_modified_when_the_validators_match(served: FakeUhri, tmp_path: Path
     assert request.header("If-Modified-Since") == first.validators.last_modified
 
 
+@pytest.mark.slow
 def test_not_modified_on_last_modified_alone(served: FakeUhri, tmp_path: Path) -> None:
     first = fetch(served.url(NAME), tmp_path / NAME)
     second = fetch(
@@ -201,6 +210,7 @@ def test_not_modified_on_last_modified_alone(served: FakeUhri, tmp_path: Path) -
     assert served.requests[-1].header("If-None-Match") is None
 
 
+@pytest.mark.slow
 def test_changed_file_is_downloaded_again(served: FakeUhri, tmp_path: Path) -> None:
     first = fetch(served.url(NAME), tmp_path / NAME)
     changed = served.put(NAME, CONTENT.replace(b"x", b"y"))
@@ -214,6 +224,7 @@ def test_changed_file_is_downloaded_again(served: FakeUhri, tmp_path: Path) -> N
     assert (tmp_path / NAME).read_bytes() == CONTENT.replace(b"x", b"y")
 
 
+@pytest.mark.slow
 def test_not_found_fails_at_once(fake_uhri_server: FakeUhri, tmp_path: Path) -> None:
     url = fake_uhri_server.url("export-full-xx.json")
     with pytest.raises(DownloadError, match="HTTP 404") as failure:
@@ -222,6 +233,7 @@ def test_not_found_fails_at_once(fake_uhri_server: FakeUhri, tmp_path: Path) -> 
     assert fake_uhri_server.request_count() == 1
 
 
+@pytest.mark.slow
 def test_forbidden_is_not_retried(served: FakeUhri, tmp_path: Path) -> None:
     served.fail_next(NAME, 403)
     with pytest.raises(DownloadError, match="HTTP 403"):
@@ -229,6 +241,7 @@ def test_forbidden_is_not_retried(served: FakeUhri, tmp_path: Path) -> None:
     assert served.request_count(NAME) == 1
 
 
+@pytest.mark.slow
 def test_content_length_over_the_limit_fails_before_reading(served: FakeUhri, tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match=f"is {len(CONTENT)} bytes, over the limit of 1000"):
         fetch(served.url(NAME), tmp_path / NAME, max_bytes=1000)
@@ -236,6 +249,7 @@ def test_content_length_over_the_limit_fails_before_reading(served: FakeUhri, tm
     assert leftovers(tmp_path / NAME) == ["export-results"]
 
 
+@pytest.mark.slow
 def test_body_over_the_limit_without_content_length_is_cut_off(served: FakeUhri, tmp_path: Path) -> None:
     served.chunked(NAME)
     dest = tmp_path / "download" / NAME
@@ -245,6 +259,7 @@ def test_body_over_the_limit_without_content_length_is_cut_off(served: FakeUhri,
     assert leftovers(dest) == []
 
 
+@pytest.mark.slow
 def test_chunked_body_within_the_limit(served: FakeUhri, tmp_path: Path) -> None:
     served.chunked(NAME)
     result = fetch(served.url(NAME), tmp_path / NAME)
@@ -252,6 +267,7 @@ def test_chunked_body_within_the_limit(served: FakeUhri, tmp_path: Path) -> None
     assert result.bytes == len(CONTENT)
 
 
+@pytest.mark.slow
 def test_failure_keeps_the_previous_copy(served: FakeUhri, tmp_path: Path) -> None:
     dest = tmp_path / NAME
     dest.write_bytes(b"previous export")
@@ -266,6 +282,7 @@ def test_only_http_urls(tmp_path: Path) -> None:
         fetch(f"file://{tmp_path}/{NAME}", tmp_path / NAME)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 422])
 def test_client_errors_are_requested_exactly_once(served: FakeUhri, tmp_path: Path, status: int) -> None:
     served.fail_next(NAME, status, times=5)
@@ -276,6 +293,7 @@ def test_client_errors_are_requested_exactly_once(served: FakeUhri, tmp_path: Pa
     assert notices == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [408, 429, 503])
 def test_not_now_answers_are_retried(served: FakeUhri, tmp_path: Path, status: int) -> None:
     served.fail_next(NAME, status)
@@ -379,6 +397,7 @@ def test_a_body_that_stalls_is_named_as_such(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_data_arriving_keeps_the_retries_going(served: FakeUhri, tmp_path: Path) -> None:
     """give_up_after counts silence, not time: transfers dropped after sending data are retried."""
     served.slow(NAME, 0.05)  # each attempt takes about 0.25 s, each stays silent 0.05 s at most
@@ -388,6 +407,7 @@ def test_data_arriving_keeps_the_retries_going(served: FakeUhri, tmp_path: Path)
     assert served.request_count(NAME) == 3
 
 
+@pytest.mark.slow
 def test_a_server_that_trickles_is_cut_off_by_the_total_timeout(served: FakeUhri, tmp_path: Path) -> None:
     """Each piece in time (no read timeout), yet the whole download is bounded, and not retried."""
     served.slow(NAME, 0.05)  # 7 pieces of 16 KB: about 0.4 s in all
@@ -441,6 +461,7 @@ def untrusted_tls_server(directory: Path) -> Iterator[tuple[str, list[int]]]:
         thread.join(timeout=5)
 
 
+@pytest.mark.slow
 def test_a_certificate_that_does_not_verify_is_not_retried(tmp_path: Path) -> None:
     notices: list[str] = []
     with untrusted_tls_server(tmp_path) as (url, attempts):

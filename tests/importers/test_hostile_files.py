@@ -89,6 +89,7 @@ print(max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["in process", "reader process"])
 def test_the_attack_file_is_refused_in_bounded_memory(tmp_path: Path, where: str) -> None:
     path = deep_objects(tmp_path / "deep.json")

@@ -103,6 +103,7 @@ def data_unchanged(engine: Engine) -> Callable[[], bool]:
     return lambda: snapshot(engine, skip=RUN_BOOKKEEPING) == before
 
 
+@pytest.mark.slow
 def test_first_import_stores_the_validators(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -123,6 +124,7 @@ def test_first_import_stores_the_validators(
     assert set(texts(engine, "en")) == {uhri_record(1)["AnnotationId"], uhri_record(2)["AnnotationId"]}
 
 
+@pytest.mark.slow
 def test_unchanged_export_is_a_not_modified_run_that_writes_nothing(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -148,6 +150,7 @@ def test_unchanged_export_is_a_not_modified_run_that_writes_nothing(
     ]
 
 
+@pytest.mark.slow
 def test_changed_export_is_downloaded_and_imported(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -172,6 +175,7 @@ def test_changed_export_is_downloaded_and_imported(
     assert first.run_id != second.run_id
 
 
+@pytest.mark.slow
 def test_server_errors_are_retried_until_the_download_succeeds(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -186,6 +190,7 @@ def test_server_errors_are_retried_until_the_download_succeeds(
     assert list(stored_validators(engine)) == [fake_uhri_server.url(EN)]
 
 
+@pytest.mark.slow
 def test_connection_dropped_mid_body_is_retried(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -200,6 +205,7 @@ def test_connection_dropped_mid_body_is_retried(
     assert fake_uhri_server.request_count(EN) == 2
 
 
+@pytest.mark.slow
 def test_server_error_on_every_attempt_fails_the_run_and_writes_nothing(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -223,6 +229,7 @@ def test_server_error_on_every_attempt_fails_the_run_and_writes_nothing(
     assert failed == (run.run_id, "failed", run.message, 0, 0, 0)
 
 
+@pytest.mark.slow
 def test_languages_are_downloaded_and_merged(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -295,6 +302,7 @@ def test_languages_are_downloaded_and_merged(
     assert validators[fake_uhri_server.url(EN)] == (*served_validators(fake_uhri_server, EN), third.run_id)
 
 
+@pytest.mark.slow
 def test_not_found_fails_at_once(engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri) -> None:
     url = fake_uhri_server.url("export-full-xx.json")
     unchanged = data_unchanged(engine)
@@ -309,6 +317,7 @@ def test_not_found_fails_at_once(engine: Engine, url_settings: Settings, fake_uh
     assert run_rows(engine) == [(run.run_id, "failed", run.message, 0, 0, 0)]
 
 
+@pytest.mark.slow
 def test_another_country_is_imported_although_the_export_has_not_changed(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -347,6 +356,7 @@ class RecordingProgress:
         self.notices.append(message)
 
 
+@pytest.mark.slow
 def test_progress_shows_bytes_of_the_announced_size_then_records_of_the_counted_total(
     engine: Engine, url_settings: Settings, fake_uhri_server: FakeUhri
 ) -> None:
@@ -407,6 +417,7 @@ def test_server_that_never_answers_fails_the_run_with_a_notice_per_attempt(
     assert len(progress.notices) == 2
 
 
+@pytest.mark.slow
 def test_the_command_prints_each_failed_attempt_on_stderr(
     engine: Engine, database_url: str, silent_url: str
 ) -> None:

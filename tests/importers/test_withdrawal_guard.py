@@ -111,6 +111,7 @@ def test_a_search_page_xlsx_or_a_partial_file_never_withdraws(
     assert _withdrawn(engine) == []
 
 
+@pytest.mark.slow
 def test_the_scheduled_import_never_allows_a_mass_withdrawal(
     engine: Engine, settings: Settings, tmp_path: Path, fake_uhri_server: FakeUhri
 ) -> None:
@@ -128,6 +129,7 @@ def test_the_scheduled_import_never_allows_a_mass_withdrawal(
     assert last.message and "would withdraw 9 of the 10" in last.message
 
 
+@pytest.mark.slow
 def test_the_command_refuses_then_allows_with_the_flag(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:

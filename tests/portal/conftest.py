@@ -8,18 +8,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.core.config import Settings
-from tests.apps import app_for
+from tests.conftest import MakeApp, ModuleWorld
 from tests.portal.seed import Seeded, seed
 
 
 @pytest.fixture
-def seeded(engine: Engine) -> Seeded:
-    return seed(engine)
+def seeded(module_world: ModuleWorld, migrated_engine: Engine) -> Seeded:
+    """The module's world, committed once."""
+    return module_world(seed, migrated_engine)
 
 
 @pytest.fixture
-def portal(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+def portal(make_app: MakeApp) -> Iterator[TestClient]:
     """An anonymous browser-like client (no credentials, English unless a test asks otherwise)."""
-    with TestClient(app_for(settings)) as client:
+    with TestClient(make_app()) as client:
         yield client

@@ -11,19 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from app.models import Cluster, ClusterRecommendation, Entity, Recommendation, User
-from app.models.local import RecommendationEntity, RecommendationLocal
-from app.models.plan import (
-    Action,
-    ActionCluster,
-    ActionRecommendation,
-    Indicator,
-    ProgressUpdate,
-)
-from tests.factories import ids_by_external_id, import_records, record
+from tests.builder import building, imported
+from tests.factories import record
 
 EDUCATION_EN = "Ensure that girls in rural areas have access to secondary education."
 EDUCATION_FR = "Veiller à ce que les filles des zones rurales aient accès à l'enseignement secondaire."
@@ -68,7 +59,7 @@ class Seeded:
 
 
 def seed(engine: Engine) -> Seeded:
-    import_records(
+    ids = imported(
         engine,
         [
             record(
@@ -110,53 +101,40 @@ def seed(engine: Engine) -> Seeded:
             ),
         ],
     )
-    ids = ids_by_external_id(engine)
-    with Session(engine) as session, session.begin():
-        session.execute(update(Recommendation).where(Recommendation.id == ids["gone"]).values(withdrawn=True))
-        ministry = Entity(
-            name=ENTITY,
+    with building(engine) as build:
+        build.withdraw(ids["gone"])
+        ministry = build.entity(
+            ENTITY,
             acronym="MINEDU",
-            kind="ministry",
             contact_name=SECRETS["contact_name"],
             contact_email=SECRETS["contact_email"],
             contact_phone=SECRETS["contact_phone"],
         )
-        session.add(ministry)
-        session.flush()
-        author = User(
-            email=SECRETS["author_email"], role="focal_point", entity_id=ministry.id, password_hash="x"
-        )
-        session.add(author)
-        session.flush()
+        author = build.author(SECRETS["author_email"], entity_id=ministry.id)
         for rec_id, status in ((ids["edu"], "in_progress"), (ids["gone"], "implemented")):
-            session.add(
-                RecommendationLocal(
-                    recommendation_id=rec_id,
-                    status=status,
-                    priority="high",
-                    priority_rationale=SECRETS["priority_rationale"],
-                    internal_notes=SECRETS["internal_notes"],
-                )
+            build.local(
+                rec_id,
+                status=status,
+                priority="high",
+                priority_rationale=SECRETS["priority_rationale"],
+                internal_notes=SECRETS["internal_notes"],
             )
-            session.add(
-                RecommendationEntity(recommendation_id=rec_id, entity_id=ministry.id, responsibility="lead")
-            )
-        clusters = [
-            Cluster(
-                name=PUBLISHED_CLUSTER,
-                description="Access to school.",
-                lead_entity_id=ministry.id,
-                published=True,
-            ),
-            Cluster(name=SECRETS["unpublished_cluster"], published=False),
-            Cluster(name=SECRETS["archived_cluster"], published=True, archived=True),
-        ]
-        session.add_all(clusters)
-        session.flush()
-        for cluster in clusters:
-            session.add(ClusterRecommendation(cluster_id=cluster.id, recommendation_id=ids["edu"]))
-        action = Action(
-            title=PUBLISHED_ACTION,
+            build.responsible(rec_id, ministry.id, "lead")
+        cluster = build.cluster(
+            PUBLISHED_CLUSTER,
+            [ids["edu"]],
+            description="Access to school.",
+            lead_entity_id=ministry.id,
+            published=True,
+        )
+        unpublished_cluster = build.cluster(SECRETS["unpublished_cluster"], [ids["edu"]])
+        archived_cluster = build.cluster(
+            SECRETS["archived_cluster"], [ids["edu"]], published=True, archived=True
+        )
+        action = build.action(
+            PUBLISHED_ACTION,
+            recommendations=[ids["edu"]],
+            clusters=[cluster.id],
             description="Schools in the highlands.",
             lead_entity_id=ministry.id,
             start_date=date(2025, 1, 1),
@@ -167,50 +145,40 @@ def seed(engine: Engine) -> Seeded:
             budget_source=SECRETS["budget_source"],
             published=True,
         )
-        hidden = Action(
-            title=SECRETS["unpublished_action"],
+        hidden = build.action(
+            SECRETS["unpublished_action"],
+            recommendations=[ids["edu"]],
+            clusters=[cluster.id],
             description=SECRETS["unpublished_action_description"],
             lead_entity_id=ministry.id,
             status="planned",
-            published=False,
         )
-        session.add_all([action, hidden])
-        session.flush()
-        for linked in (action, hidden):
-            session.add(ActionRecommendation(action_id=linked.id, recommendation_id=ids["edu"]))
-            session.add(ActionCluster(action_id=linked.id, cluster_id=clusters[0].id))
-        session.add(Indicator(action_id=action.id, name="Schools opened", unit="schools"))
-        now = datetime(2025, 6, 1, tzinfo=UTC)
-        updates = [
-            ("approved", True, PUBLISHED_PROGRESS, None),
-            ("draft", False, SECRETS["draft_progress"], None),
-            ("submitted", False, SECRETS["submitted_progress"], None),
-            ("returned", False, SECRETS["returned_progress"], SECRETS["review_comment"]),
-            ("approved", False, SECRETS["unpublished_approved_progress"], None),
-        ]
-        for state, published, narrative, comment in updates:
-            session.add(
-                ProgressUpdate(
-                    action_id=action.id,
-                    reported_on=date(2025, 5, 30),
-                    narrative=narrative,
-                    new_status="in_progress",
-                    evidence_url="https://example.org/evidence" if published else None,
-                    author_id=author.id,
-                    state=state,
-                    review_comment=comment,
-                    published=published,
-                    published_at=now if published else None,
-                )
+        build.indicator(action.id, "Schools opened", unit="schools")
+        for state, narrative, comment in (
+            ("published", PUBLISHED_PROGRESS, None),
+            ("draft", SECRETS["draft_progress"], None),
+            ("submitted", SECRETS["submitted_progress"], None),
+            ("returned", SECRETS["returned_progress"], SECRETS["review_comment"]),
+            ("approved", SECRETS["unpublished_approved_progress"], None),
+        ):
+            build.progress(
+                action.id,
+                state,
+                narrative,
+                reported_on=date(2025, 5, 30),
+                published_at=datetime(2025, 6, 1, tzinfo=UTC),
+                new_status="in_progress",
+                evidence_url="https://example.org/evidence" if state == "published" else None,
+                author_id=author.id,
+                review_comment=comment,
             )
-        session.flush()
-        return Seeded(
-            education_id=ids["edu"],
-            torture_id=ids["tor"],
-            withdrawn_id=ids["gone"],
-            cluster_id=clusters[0].id,
-            unpublished_cluster_id=clusters[1].id,
-            archived_cluster_id=clusters[2].id,
-            action_id=action.id,
-            unpublished_action_id=hidden.id,
-        )
+    return Seeded(
+        education_id=ids["edu"],
+        torture_id=ids["tor"],
+        withdrawn_id=ids["gone"],
+        cluster_id=cluster.id,
+        unpublished_cluster_id=unpublished_cluster.id,
+        archived_cluster_id=archived_cluster.id,
+        action_id=action.id,
+        unpublished_action_id=hidden.id,
+    )

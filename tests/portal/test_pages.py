@@ -10,9 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.core.config import Settings
-from app.main import create_app
 from tests import accounts
+from tests.conftest import MakeApp
 from tests.portal.seed import (
     EDUCATION_EN,
     EDUCATION_FR,
@@ -109,18 +108,18 @@ def pages(seeded: Seeded) -> list[str]:
 
 
 @pytest.fixture
-def app_with(settings: Settings, engine: Engine) -> Iterator[object]:
+def app_with(make_app: MakeApp) -> Iterator[object]:
     """``app_with(**overrides)``: a client on the app with other settings."""
-    made = []
+    opened: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        app = create_app(settings.model_copy(update=overrides))
-        made.append(app)
-        return TestClient(app)
+        client = TestClient(make_app(**overrides))
+        opened.append(client)
+        return client
 
     yield make
-    for app in made:
-        app.state.engine.dispose()
+    for client in opened:
+        client.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])

@@ -9,19 +9,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from tests.apps import app_for
+from tests.apps import committed_client
+from tests.conftest import MakeApp, ModuleWorld
 from tests.public.world import World, build_world
 
 MakeClient = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_client(settings: Settings, engine: Engine) -> Iterator[MakeClient]:
-    """``make_client(**settings)``: a client without credentials on an app with those settings."""
+def make_client(make_app: MakeApp) -> Iterator[MakeClient]:
+    """``make_client(**settings)``: a client without credentials on an app with those settings,
+    in the test's mode (``make_app``)."""
     opened: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        client = TestClient(app_for(settings.model_copy(update=overrides)))
+        client = TestClient(make_app(**overrides))
         client.__enter__()
         opened.append(client)
         return client
@@ -37,6 +39,12 @@ def public(make_client: MakeClient) -> TestClient:
     return make_client()
 
 
+def _build(settings: Settings, engine: Engine) -> World:
+    with committed_client(settings) as client:
+        return build_world(client, engine)
+
+
 @pytest.fixture
-def world(public: TestClient, engine: Engine) -> World:
-    return build_world(public, engine)
+def world(module_world: ModuleWorld, settings: Settings, migrated_engine: Engine) -> World:
+    """The module's world, committed once (through the real import and the staff API)."""
+    return module_world(_build, settings, migrated_engine)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -79,6 +80,7 @@ def test_off_hides_every_public_route(make_client: MakeClient, engine: Engine) -
     assert client.get("/api/v1/recommendations", headers=reader).status_code == 200
 
 
+@pytest.mark.slow
 def test_rate_limit_with_a_real_client(settings: Settings, engine: Engine) -> None:
     reader = accounts.headers_for(engine, "reader")
     with (

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from sqlalchemy import Engine
 
 from app.public import schemas
 from tests.public.world import SECRETS, World
@@ -386,9 +387,12 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
         assert not [s for s in SECRETS if s.encode() in response.content]
 
 
-def test_logins_do_not_change_the_public_export_etag(public: TestClient, world: World) -> None:
+def test_logins_do_not_change_the_public_export_etag(
+    public: TestClient, world: World, engine: Engine
+) -> None:
     """The export's ETag is a version of published data: a failed login (anonymous, from anywhere)
-    or a refused request is no change of it, and must not be observable through it."""
+    or a refused request is no change of it, and must not be observable through it.
+    Committed mode: logins and the export's stream use connections of their own."""
     url = "/api/v1/public/exports/recommendations.csv"
     tag = public.get(url).headers["ETag"]
     failed = public.post("/api/v1/auth/token", data={"username": "nobody@example.org", "password": "wrong!"})

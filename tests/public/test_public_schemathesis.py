@@ -27,6 +27,7 @@ from tests.conftest import reset_data
 from tests.live_server import live_server
 from tests.public.world import World, build_world
 
+pytestmark = pytest.mark.slow
 EXAMPLES = 25
 PREFIX = "/api/v1/public"
 

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests import accounts
-from tests.factories import ids_by_external_id, import_records, record
+from tests.builder import imported
+from tests.factories import import_records, record
 
 # Marker -> where it was planted. Each must never appear in a public body.
 SECRETS = {
@@ -129,8 +130,7 @@ def build_world(client: TestClient, engine: Engine) -> World:
         ),
         record("W", "<p>3. qz-withdrawn-text.</p>"),
     ]
-    import_records(engine, records)
-    rec = ids_by_external_id(engine)
+    rec = imported(engine, records)
 
     local = {
         "priority": "high",

@@ -6,31 +6,21 @@ public report in any format, and that it does reach the staff one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from io import BytesIO
 
 import pytest
 from docx import Document
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
-from app.models import (
-    Action,
-    ActionRecommendation,
-    Cluster,
-    ClusterRecommendation,
-    Entity,
-    ProgressUpdate,
-    Recommendation,
-)
-from app.models.local import RecommendationEntity, RecommendationLocal
 from tests import accounts
-
-# The API clients of tests/api (a coordinator's ``client``, ``anonymous_client``, ``headers_for``).
-from tests.api.conftest import anonymous_client, client, headers_for  # noqa: F401
-from tests.factories import import_records, record
+from tests.builder import building, imported
+from tests.conftest import MakeApp, ModuleWorld
+from tests.factories import record
 
 SCRIPT = "<script>alert('x')</script>"
 # Internal data a public report must never show (the staff report shows the first four).
@@ -61,22 +51,8 @@ class ReportWorld:
     ids: dict[str, int]
 
 
-def _progress(
-    action_id: int, day: date, narrative: str, state: str, published: bool = False
-) -> ProgressUpdate:
-    return ProgressUpdate(
-        action_id=action_id,
-        reported_on=day,
-        narrative=narrative,
-        state=state,
-        published=published,
-        published_at=datetime.now(UTC) if published else None,
-        review_comment="PLANTED-REVIEW-COMMENT" if state == "returned" else None,
-    )
-
-
 def build_report_world(engine: Engine) -> ReportWorld:
-    import_records(
+    recs = imported(
         engine,
         [
             record(
@@ -110,98 +86,90 @@ def build_report_world(engine: Engine) -> ReportWorld:
             ),
         ],
     )
-    author = accounts.create_user(engine, "planted-author@ministry.example", "focal_point")
-    with Session(engine) as session, session.begin():
-        recs = dict(session.execute(select(Recommendation.external_id, Recommendation.id)).all())
-        justice = Entity(
-            name="Ministry of Justice",
-            acronym="MOJ",
-            kind="ministry",
-            contact_email="planted-contact@ministry.example",
+    with building(engine) as build:
+        author = build.user("planted-author@ministry.example", "focal_point")
+        justice = build.entity(
+            "Ministry of Justice", acronym="MOJ", contact_email="planted-contact@ministry.example"
         )
-        social = Entity(name="Ministry of Social Affairs", kind="ministry", contact_name="Planted Person")
-        session.add_all([justice, social])
-        session.flush()
-        session.add(
-            RecommendationLocal(
-                recommendation_id=recs["rep-1"],
-                priority="high",
-                priority_rationale=RATIONALE,
-                status="in_progress",
-                internal_notes=NOTES,
-            )
+        social = build.entity("Ministry of Social Affairs", contact_name="Planted Person")
+        build.local(
+            recs["rep-1"],
+            priority="high",
+            priority_rationale=RATIONALE,
+            status="in_progress",
+            internal_notes=NOTES,
         )
-        session.add_all(
-            [
-                RecommendationEntity(
-                    recommendation_id=recs["rep-1"], entity_id=justice.id, responsibility="lead"
-                ),
-                RecommendationEntity(
-                    recommendation_id=recs["rep-1"], entity_id=social.id, responsibility="supporting"
-                ),
-            ]
-        )
+        build.responsible(recs["rep-1"], justice.id, "lead")
+        build.responsible(recs["rep-1"], social.id, "supporting")
         clusters = {
-            name: Cluster(name=name, published=published, archived=archived)
-            for name, published, archived in (
-                ("Access to justice", True, False),
-                ("Children's rights", True, False),
-                ("PLANTED-UNPUBLISHED-CLUSTER", False, False),
-                ("PLANTED-ARCHIVED-CLUSTER", True, True),
-            )
+            "Access to justice": build.cluster("Access to justice", [recs["rep-1"]], published=True),
+            "Children's rights": build.cluster("Children's rights", [recs["rep-1"]], published=True),
+            "PLANTED-UNPUBLISHED-CLUSTER": build.cluster("PLANTED-UNPUBLISHED-CLUSTER", [recs["rep-2"]]),
+            "PLANTED-ARCHIVED-CLUSTER": build.cluster(
+                "PLANTED-ARCHIVED-CLUSTER", [recs["rep-1"]], published=True, archived=True
+            ),
         }
-        session.add_all(clusters.values())
-        session.flush()
-        for name, rec in (
-            ("Access to justice", "rep-1"),
-            ("Children's rights", "rep-1"),
-            ("PLANTED-ARCHIVED-CLUSTER", "rep-1"),
-            ("PLANTED-UNPUBLISHED-CLUSTER", "rep-2"),
-        ):
-            session.add(ClusterRecommendation(cluster_id=clusters[name].id, recommendation_id=recs[rec]))
-        published = Action(
-            title=PUBLISHED_ACTION,
+        published = build.action(
+            PUBLISHED_ACTION,
+            recommendations=[recs["rep-1"]],
             lead_entity_id=justice.id,
             status="in_progress",
             due_date=date(2026, 12, 31),
             published=True,
             budget_source="PLANTED-BUDGET-SOURCE",
         )
-        unpublished = Action(title=UNPUBLISHED_ACTION, lead_entity_id=social.id, status="planned")
-        scripted = Action(title=f"Publish the guide {SCRIPT}", status="planned", published=True)
-        session.add_all([published, unpublished, scripted])
-        session.flush()
-        session.add_all(
-            [
-                ActionRecommendation(action_id=published.id, recommendation_id=recs["rep-1"]),
-                ActionRecommendation(action_id=unpublished.id, recommendation_id=recs["rep-1"]),
-                ActionRecommendation(action_id=scripted.id, recommendation_id=recs["rep-2"]),
-            ]
+        unpublished = build.action(
+            UNPUBLISHED_ACTION, recommendations=[recs["rep-1"]], lead_entity_id=social.id, status="planned"
         )
-        updates = [
-            _progress(published.id, date(2025, 6, 1), "An older published update.", "approved", True),
-            _progress(published.id, date(2026, 1, 1), PUBLISHED_PROGRESS, "approved", True),
-            _progress(published.id, date(2026, 1, 5), "PLANTED-APPROVED-UNPUBLISHED", "approved"),
-            _progress(published.id, date(2026, 1, 10), "PLANTED-SUBMITTED-PROGRESS", "submitted"),
-            _progress(published.id, date(2026, 1, 20), "PLANTED-RETURNED-PROGRESS", "returned"),
-            _progress(published.id, date(2026, 2, 1), DRAFT, "draft"),
-            _progress(
-                unpublished.id, date(2025, 12, 1), "PLANTED-PROGRESS-OF-UNPUBLISHED-ACTION", "approved", True
-            ),
-        ]
-        for update in updates:
-            update.author_id = author
-        session.add_all(updates)
-        session.flush()
-        ids = {key: value for key, value in recs.items()}
-        ids |= {"justice": justice.id, "social": social.id, "published_action": published.id}
+        build.action(
+            f"Publish the guide {SCRIPT}", recommendations=[recs["rep-2"]], status="planned", published=True
+        )
+        for action, day, narrative, state in (
+            (published, date(2025, 6, 1), "An older published update.", "published"),
+            (published, date(2026, 1, 1), PUBLISHED_PROGRESS, "published"),
+            (published, date(2026, 1, 5), "PLANTED-APPROVED-UNPUBLISHED", "approved"),
+            (published, date(2026, 1, 10), "PLANTED-SUBMITTED-PROGRESS", "submitted"),
+            (published, date(2026, 1, 20), "PLANTED-RETURNED-PROGRESS", "returned"),
+            (published, date(2026, 2, 1), DRAFT, "draft"),
+            (unpublished, date(2025, 12, 1), "PLANTED-PROGRESS-OF-UNPUBLISHED-ACTION", "published"),
+        ):
+            comment = "PLANTED-REVIEW-COMMENT" if state == "returned" else None
+            build.progress(
+                action.id, state, narrative, reported_on=day, author_id=author, review_comment=comment
+            )
+        ids = dict(recs) | {"justice": justice.id, "social": social.id, "published_action": published.id}
         ids |= {f"cluster:{name}": cluster.id for name, cluster in clusters.items()}
     return ReportWorld(ids)
 
 
 @pytest.fixture
-def world(engine: Engine) -> ReportWorld:
-    return build_report_world(engine)
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> ReportWorld:
+    """The module's world, committed once."""
+    return module_world(build_report_world, migrated_engine)
+
+
+@pytest.fixture
+def anonymous_client(make_app: MakeApp) -> Iterator[TestClient]:
+    """The app in the test's mode (``make_app``), without credentials."""
+    with TestClient(make_app()) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(anonymous_client: TestClient, writer: Engine | Connection) -> TestClient:
+    """The same, logged in as a coordinator."""
+    anonymous_client.headers.update(accounts.headers_for(writer, "coordinator"))
+    return anonymous_client
+
+
+@pytest.fixture
+def headers_for(writer: Engine | Connection) -> Callable[..., dict[str, str]]:
+    """``headers_for(role, entity_id=None)``: Authorization headers of a new user."""
+
+    def make(role: str, entity_id: int | None = None) -> dict[str, str]:
+        return accounts.headers_for(writer, role, entity_id=entity_id)
+
+    return make
 
 
 def docx_text(body: bytes) -> str:

@@ -11,15 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine, event, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, event, update
 
-from app.core.config import Settings
-from app.main import create_app
 from app.models import Cluster, Recommendation
 from app.reports import service
+from tests.conftest import MakeApp, session_on
 from tests.factories import import_records, record
-from tests.reports.conftest import NOTES, PUBLISHED_PROGRESS, ReportWorld, build_report_world, xlsx_rows
+from tests.reports.conftest import NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
 
 STAFF = "/api/v1/reports/implementation"
 PUBLIC = "/api/v1/public/reports/implementation"
@@ -73,14 +71,11 @@ def test_public_report_is_open_to_anyone_in_open_mode(
     assert NOTES.encode() not in staff.content
 
 
-def test_public_report_by_access_mode(settings: Settings, engine: Engine, headers_for: Headers) -> None:
-    build_report_world(engine)
+def test_public_report_by_access_mode(make_app: MakeApp, world: ReportWorld, headers_for: Headers) -> None:
     for mode, anonymous, reader in (("key", 401, 200), ("off", 404, 404)):
-        app = create_app(settings.model_copy(update={"public_access": mode}))
-        with TestClient(app) as client:
+        with TestClient(make_app(public_access=mode)) as client:
             assert client.get(PUBLIC).status_code == anonymous
             assert client.get(PUBLIC, headers=headers_for("reader")).status_code == reader
-        app.state.engine.dispose()
 
 
 def test_filters_are_the_recommendation_list_filters(client: TestClient, world: ReportWorld) -> None:
@@ -102,9 +97,9 @@ def test_filters_are_the_recommendation_list_filters(client: TestClient, world: 
 
 
 def test_withdrawn_recommendations_are_left_out(
-    client: TestClient, engine: Engine, world: ReportWorld
+    client: TestClient, db: Connection, world: ReportWorld
 ) -> None:
-    with Session(engine) as session, session.begin():
+    with session_on(db) as session, session.begin():
         session.execute(
             update(Recommendation).where(Recommendation.id == world.ids["rep-3"]).values(withdrawn=True)
         )
@@ -169,7 +164,10 @@ def counted(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def test_a_report_costs_the_same_statements_whatever_its_size(client: TestClient, world: ReportWorld) -> None:
+def test_a_report_costs_the_same_statements_whatever_its_size(
+    client: TestClient, world: ReportWorld, engine: Engine
+) -> None:
+    """Committed mode: the import commits, and the statements are counted on the app's own engine."""
     app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     sizes = []
     for extra in (0, 40):
@@ -186,8 +184,8 @@ def test_a_report_costs_the_same_statements_whatever_its_size(client: TestClient
     assert all(count <= 15 for _, count in sizes)
 
 
-def test_xlsx_keeps_formulas_as_text(client: TestClient, engine: Engine, world: ReportWorld) -> None:
-    with Session(engine) as session, session.begin():
+def test_xlsx_keeps_formulas_as_text(client: TestClient, db: Connection, world: ReportWorld) -> None:
+    with session_on(db) as session, session.begin():
         session.execute(
             update(Cluster)
             .where(Cluster.name == "Access to justice")
