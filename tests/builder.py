@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, update
 from sqlalchemy.orm import Session
 
+from app.feed.records import SourceRecord
 from app.models import (
     Action,
     ActionCluster,
@@ -31,7 +32,6 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationEntity, RecommendationLocal
-from importers.record import SourceRecord
 from tests.accounts import create_user
 from tests.factories import ids_by_external_id, import_records
 
