@@ -1,7 +1,7 @@
 """Accounts for tests: entities, users and tokens written straight to the database.
 
 Tokens are made the way a login makes them (a random secret, its SHA-256 stored), without
-paying for an Argon2 hash per test; logging in for real is tested in tests/api/test_auth.py.
+paying for an Argon2 hash per test; logging in for real is tested in tests/auth/test_auth.py.
 Each takes where to write: the committed engine, or a rolled-back test's connection (``db``), whose
 transaction they join through a savepoint.
 """

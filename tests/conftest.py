@@ -24,6 +24,7 @@ from typing import TypeVar
 import pytest
 from alembic import command
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from app.core.db import make_engine
 from app.core.deps import get_db
 from app.core.migrations import alembic_config
 from app.models import Base, Term
+from tests import accounts
 from tests.apps import app_for, dispose_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,3 +253,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept
+
+
+# HTTP clients on the app, for the staff API tests: ``client`` is logged in as a coordinator (most API
+# tests are about what staff see); ``anonymous_client`` carries no credentials; ``headers_for`` gives
+# other roles. They are in committed mode (they take ``engine``).
+
+
+@pytest.fixture
+def anonymous_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """The app on the test database; ``engine`` (the fixture) empties the database afterwards."""
+    with TestClient(app_for(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(anonymous_client: TestClient, engine: Engine) -> TestClient:
+    anonymous_client.headers.update(accounts.headers_for(engine, "coordinator"))
+    return anonymous_client
+
+
+@pytest.fixture
+def headers_for(engine: Engine) -> Callable[..., dict[str, str]]:
+    """``headers_for(role, entity_id=None)``: Authorization headers of a new user."""
+
+    def make(role: str, entity_id: int | None = None) -> dict[str, str]:
+        return accounts.headers_for(engine, role, entity_id=entity_id)
+
+    return make

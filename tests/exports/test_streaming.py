@@ -11,9 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
+from app.core.config import Settings
 from app.exports import service
 from app.exports.limits import ExportCancelled
 from app.recommendations.schemas import RecommendationListParams
+from tests import accounts
+from tests.apps import app_for
+from tests.conftest import ModuleWorld
 from tests.exports.files import STAFF, csv_rows, json_rows, xlsx_rows
 from tests.factories import import_records, record
 
@@ -23,8 +27,7 @@ TEXT = "Adopt and enforce a comprehensive law against discrimination in employme
 DATA = COUNT * len(TEXT)  # the text exported, some 8 MB
 
 
-@pytest.fixture
-def many(engine: Engine) -> Engine:
+def _import_many(engine: Engine) -> Engine:
     import_records(
         engine,
         [
@@ -42,7 +45,21 @@ def many(engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def batch_queries(engine: Engine) -> Iterator[list[str]]:
+def many(module_world: ModuleWorld, migrated_engine: Engine) -> Engine:
+    """5,000 recommendations, imported once for the module: its tests only read them."""
+    return module_world(_import_many, migrated_engine)
+
+
+@pytest.fixture
+def staff_client(many: Engine, settings: Settings) -> Iterator[TestClient]:
+    """A coordinator's client; the account stays until the module's world is emptied."""
+    with TestClient(app_for(settings)) as client:
+        client.headers.update(accounts.headers_for(many, "coordinator"))
+        yield client
+
+
+@pytest.fixture
+def batch_queries(many: Engine) -> Iterator[list[str]]:
     """The batch queries run: the ones ordered as the list orders recommendations."""
     seen: list[str] = []
 
@@ -50,22 +67,22 @@ def batch_queries(engine: Engine) -> Iterator[list[str]]:
         if "ORDER BY recommendations.sort_date DESC, recommendations.id DESC" in statement:
             seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record_statement)
+    event.listen(many, "before_cursor_execute", record_statement)
     yield seen
-    event.remove(engine, "before_cursor_execute", record_statement)
+    event.remove(many, "before_cursor_execute", record_statement)
 
 
 @pytest.fixture
-def engine_statements(engine: Engine) -> Iterator[list[str]]:
+def engine_statements(many: Engine) -> Iterator[list[str]]:
     """Every statement run on the engine."""
     seen: list[str] = []
 
     def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record_statement)
+    event.listen(many, "before_cursor_execute", record_statement)
     yield seen
-    event.remove(engine, "before_cursor_execute", record_statement)
+    event.remove(many, "before_cursor_execute", record_statement)
 
 
 def _export(engine: Engine, fmt: service.ExportFormat, batch_size: int, **filters: Any) -> Iterator[bytes]:
@@ -133,7 +150,8 @@ def test_the_memory_measurement_sees_an_export_held_whole(many: Engine) -> None:
     assert whole_peak > DATA > 5 * peak, (whole_peak, DATA, peak)
 
 
-def test_the_api_streams_the_same_file(many: Engine, client: TestClient) -> None:
+def test_the_api_streams_the_same_file(staff_client: TestClient) -> None:
+    client = staff_client
     with client.stream("GET", f"{STAFF}.csv") as response:
         assert response.status_code == 200
         assert response.headers["content-disposition"].startswith("attachment;")

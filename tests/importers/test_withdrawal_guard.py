@@ -13,8 +13,8 @@ from app.core.config import Settings
 from app.models import ImportRun, Recommendation
 from app.scheduler import run_scheduled_import
 from importers.run import import_uhri
+from tests.cli.test_cli import nrtd
 from tests.fake_uhri import FakeUhri
-from tests.test_cli import nrtd
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 UNCHANGED = ("import_leases", "import_runs")

@@ -1,6 +1,6 @@
 """Schemathesis on the public routes, anonymously, against a real server.
 
-Driven through hypothesis directly, as tests/api/test_schemathesis.py does (schemathesis' pytest
+Driven through hypothesis directly, as tests/test_api_schemathesis.py does (schemathesis' pytest
 plugin does not load under pytest 9). The server has a generous rate limit: generated requests
 must not throttle each other into 429s. For every /api/v1/public operation, valid and invalid
 requests must never give a 5xx, and every response must match the documented status codes,

@@ -18,9 +18,9 @@ from app.cli import cli
 from app.core.config import Settings
 from app.models import ImportRun, Recommendation
 from tests.apps import app_for
+from tests.cli.test_cli import NRTD, nrtd
 from tests.conftest import ROOT
 from tests.portal.test_pages import check_html
-from tests.test_cli import NRTD, nrtd
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 # Nothing listens on port 9 (discard) of the loopback: a connection is refused at once.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.plans.progress.service import published_progress
 from tests.accounts import create_entity
-from tests.api.test_actions import audit_actions, audit_events, make_action, patch, problem_fields, today
+from tests.plans.test_actions import audit_actions, audit_events, make_action, patch, problem_fields, today
 
 Headers = Callable[..., dict[str, str]]
 REPORT = {"reported_on": "2025-06-30", "narrative": "Two workshops held.", "new_status": "in_progress"}

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.accounts import create_entity
-from tests.api.test_actions import make_action, problem_fields
 from tests.factories import ids_by_external_id, import_records, record
+from tests.plans.test_actions import make_action, problem_fields
 
 Headers = Callable[..., dict[str, str]]
 

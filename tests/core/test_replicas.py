@@ -22,7 +22,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from tests.test_ratelimit import REDIS_URL, redis_counter
+from tests.core.test_ratelimit import REDIS_URL, redis_counter
 
 pytestmark = pytest.mark.slow
 NRTD = str(Path(sys.executable).with_name("nrtd"))

@@ -1,7 +1,7 @@
 """The public rate limit: its window, its stores (process, database, Redis) and who counts as a client.
 
 The HTTP behaviour is tested with the public API and, across two real servers, in
-tests/test_replicas.py.
+tests/core/test_replicas.py.
 """
 
 from __future__ import annotations

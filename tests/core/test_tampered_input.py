@@ -15,8 +15,8 @@ from app.core.pagination import encode_cursor
 from app.main import create_app
 from app.models import Cluster
 from tests.accounts import PASSWORD, create_user
-from tests.api.test_actions import problem_fields
 from tests.factories import import_records, record
+from tests.plans.test_actions import problem_fields
 
 Headers = Callable[..., dict[str, str]]
 

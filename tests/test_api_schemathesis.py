@@ -80,7 +80,7 @@ def test_every_operation_conforms(
     """Valid input may still be refused: 403 for a role, 404 for an id that does not exist, 412/428
     for a write without the current ETag; so "valid input is accepted" is the one check left out."""
     failures: list[str] = []
-    # Logging out would revoke the token the other operations run with (tests/api/test_auth.py).
+    # Logging out would revoke the token the other operations run with (tests/auth/test_auth.py).
     operations = [
         operation
         for operation in (result.ok() for result in api_schema.get_all_operations())

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.accounts import create_entity
-from tests.api.test_actions import audit_actions, audit_events, make_action, patch, problem_fields, today
+from tests.plans.test_actions import audit_actions, audit_events, make_action, patch, problem_fields, today
 
 Headers = Callable[..., dict[str, str]]
 

@@ -1,1 +1,0 @@
-"""API tests (a package, so their module names cannot clash with tests/importers)."""
