@@ -1,8 +1,9 @@
 """The interactive API documentation (/docs: Swagger UI, /redoc: ReDoc) with its assets served by the
 app itself, so it works on an intranet or an air-gapped network (no CDN, no web fonts).
 
-The assets are the npm packages `swagger-ui-dist` 5.35.0 and `redoc` 2.5.4, vendored unchanged in
-``static/`` with their licences.
+The assets are the npm packages `swagger-ui-dist` 5.35.0 and `redoc` 2.5.4, vendored in ``static/``
+with their licences: Swagger UI unchanged, ReDoc without the logo it fetched from its CDN (see
+``static/NOTICE-redoc``).
 """
 
 from __future__ import annotations
