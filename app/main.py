@@ -39,6 +39,7 @@ from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
+from app.staff.router import router as staff_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
 
@@ -133,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(apidocs_router)
     app.include_router(portal_router)
+    # The staff workspace signs in with its own session cookie and checks roles page by page.
+    app.include_router(staff_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
     app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
     for router, allowed in _api_routers():

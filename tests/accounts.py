@@ -51,6 +51,31 @@ def issue_token(bind: Engine | Connection, user_id: int, *, ttl: timedelta = tim
     return token
 
 
+def issue_session(
+    bind: Engine | Connection,
+    user_id: int,
+    *,
+    ttl: timedelta = timedelta(hours=12),
+    last_used: datetime | None = None,
+) -> tuple[str, str]:
+    """A staff workspace session, as signing in makes one: (the cookie's secret, its CSRF token)."""
+    secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
+        session.add(
+            AuthToken(
+                token_hash=secret_hash(secret),
+                user_id=user_id,
+                kind="session",
+                csrf_token=csrf,
+                created_at=now,
+                last_used_at=last_used or now,
+                expires_at=now + ttl,
+            )
+        )
+    return secret, csrf
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -24,6 +24,9 @@ _bearer = OAuth2PasswordBearer(
     auto_error=False,
     description="A login token from POST /api/v1/auth/token, or an API key (`nrtd_...`)",
 )
+# What an account whose password an admin set may do before choosing its own.
+PASSWORD_CHANGE_PATHS = frozenset({"/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"})
+
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key (`nrtd_...`)")
 
 
@@ -46,6 +49,8 @@ def current_actor(
     actor = service.authenticate(db, credential, anonymous(request))
     if actor.read_only and request.method not in SAFE_METHODS:
         raise refuse(actor, "this API key is read-only")
+    if actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise refuse(actor, "choose a new password first: POST /api/v1/me/password")
     return actor
 
 

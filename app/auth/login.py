@@ -45,6 +45,15 @@ WRONG_CREDENTIALS = "wrong email or password, or the account is deactivated"
 class IssuedToken:
     token: str
     expires_at: datetime
+    csrf_token: str | None = None  # a staff session's token for its forms
+
+
+@dataclass(frozen=True, slots=True)
+class _Grant:
+    """What a successful login hands out: a bearer token for the API, or a staff browser session."""
+
+    kind: str
+    lifetime: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +134,12 @@ def _issue(
     address: str,
     user_id: int,
     new_hash: str | None,
+    grant: _Grant,
 ) -> IssuedToken:
     now = datetime.now(UTC)
     token = secrets.token_urlsafe(32)
-    expires_at = now + timedelta(minutes=settings.token_ttl_minutes)
+    expires_at = now + grant.lifetime
+    csrf_token = secrets.token_urlsafe(32) if grant.kind == "session" else None
     with _writing(engine) as session:
         user = session.get(User, user_id)
         if user is None or not user.active:  # deactivated while the password was being checked
@@ -139,7 +150,15 @@ def _issue(
         throttle.clear_pair(session, account, address)
         throttle.remember_address(session, user.id, address, now)
         session.add(
-            AuthToken(token_hash=secret_hash(token), user_id=user.id, created_at=now, expires_at=expires_at)
+            AuthToken(
+                token_hash=secret_hash(token),
+                user_id=user.id,
+                kind=grant.kind,
+                csrf_token=csrf_token,
+                created_at=now,
+                last_used_at=now,
+                expires_at=expires_at,
+            )
         )
         actor = Actor(
             role=user.role,
@@ -149,8 +168,8 @@ def _issue(
             request_id=who.request_id,
             client_ip=who.client_ip,
         )
-        record(session, actor, "auth.login", "user", user.id)
-    return IssuedToken(token=token, expires_at=expires_at)
+        record(session, actor, "auth.login", "user", user.id, after={"via": grant.kind})
+    return IssuedToken(token=token, expires_at=expires_at, csrf_token=csrf_token)
 
 
 def _verify(candidate: _Candidate, password: str) -> tuple[bool, str | None]:
@@ -161,9 +180,18 @@ def _verify(candidate: _Candidate, password: str) -> tuple[bool, str | None]:
     return valid, None
 
 
-async def login(engine: Engine, settings: Settings, who: Anonymous, email: str, password: str) -> IssuedToken:
-    """A new token for valid credentials of an active user; 401 otherwise, 429 while throttled,
-    503 with Retry-After when too many passwords are being checked at once.
+async def login(
+    engine: Engine,
+    settings: Settings,
+    who: Anonymous,
+    email: str,
+    password: str,
+    *,
+    staff_session: bool = False,
+) -> IssuedToken:
+    """A new bearer token (or, with ``staff_session``, a staff workspace session and its CSRF token)
+    for valid credentials of an active user; 401 otherwise, 429 while throttled, 503 with
+    Retry-After when too many passwords are being checked at once. One throttle for both.
 
     Each step runs in a worker thread; waiting for a verification slot holds none.
     """
@@ -175,6 +203,11 @@ async def login(engine: Engine, settings: Settings, who: Anonymous, email: str, 
     if not valid or not candidate.active or candidate.user_id is None:
         await to_thread.run_sync(_record_failure, engine, settings, who, account, address, candidate)
         raise Unauthorized(WRONG_CREDENTIALS)
+    grant = (
+        _Grant("session", timedelta(hours=settings.staff_session_max_hours))
+        if staff_session
+        else _Grant("bearer", timedelta(minutes=settings.token_ttl_minutes))
+    )
     return await to_thread.run_sync(
-        _issue, engine, settings, who, account, address, candidate.user_id, new_hash
+        _issue, engine, settings, who, account, address, candidate.user_id, new_hash, grant
     )

@@ -1,5 +1,5 @@
-"""Bearer tokens and API keys: who a credential belongs to. No FastAPI here. Logging in is in
-``app.auth.login``, its throttling in ``app.auth.throttle``.
+"""Bearer tokens, staff sessions and API keys: who a credential belongs to. No FastAPI here. Logging
+in is in ``app.auth.login``, its throttling in ``app.auth.throttle``.
 
 Tokens and API keys are random 256-bit secrets: only their SHA-256 is stored, so a leaked
 database does not hand out sessions. The user (role, entity, active) is read on every request,
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,7 +43,7 @@ def _now() -> datetime:
 
 
 def logout(session: Session, actor: Actor) -> None:
-    """Revoke the token the request came with (an API key is revoked by an admin instead)."""
+    """Revoke the token or session the request came with (an API key is revoked by an admin instead)."""
     if actor.token_id is None:
         return
     token = session.get(AuthToken, actor.token_id)
@@ -52,32 +53,76 @@ def logout(session: Session, actor: Actor) -> None:
         session.flush()
 
 
-def authenticate(session: Session, credential: str, who: Anonymous) -> Actor:
-    """The actor behind a bearer token or API key; 401 for anything unknown, expired or revoked."""
-    if credential.startswith(API_KEY_PREFIX):
-        return _api_key_actor(session, credential, who)
-    now = _now()
-    row = session.execute(
-        select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == secret_hash(credential))
-    ).first()
-    if row is None:
-        raise Unauthorized("unknown token: log in again")
-    token, user = row.AuthToken, row.User
-    if token.revoked_at is not None or as_utc(token.expires_at) <= now:
-        raise Unauthorized("the token has expired or was revoked: log in again")
-    if not user.active:
-        raise Unauthorized("the account is deactivated")
+def _user_actor(user: User, token: AuthToken, who: Anonymous) -> Actor:
     return Actor(
         role=user.role,
         label=user.email,
         user_id=user.id,
         entity_id=user.entity_id,
         token_id=token.id,
+        password_change_required=user.must_change_password,
         request_id=who.request_id,
         client_ip=who.client_ip,
     )
+
+
+def _token_and_user(session: Session, secret: str, kind: str) -> tuple[AuthToken, User] | None:
+    row = session.execute(
+        select(AuthToken, User)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == secret_hash(secret), AuthToken.kind == kind)
+    ).first()
+    return None if row is None else (row.AuthToken, row.User)
+
+
+def authenticate(session: Session, credential: str, who: Anonymous) -> Actor:
+    """The actor behind a bearer token or API key; 401 for anything unknown, expired or revoked.
+    A staff session's secret is not a bearer token: it authenticates the staff pages only."""
+    if credential.startswith(API_KEY_PREFIX):
+        return _api_key_actor(session, credential, who)
+    found = _token_and_user(session, credential, "bearer")
+    if found is None:
+        raise Unauthorized("unknown token: log in again")
+    token, user = found
+    if token.revoked_at is not None or as_utc(token.expires_at) <= _now():
+        raise Unauthorized("the token has expired or was revoked: log in again")
+    if not user.active:
+        raise Unauthorized("the account is deactivated")
+    return _user_actor(user, token, who)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSession:
+    """A signed-in browser: who, and the token its forms must send back (CSRF)."""
+
+    actor: Actor
+    csrf_token: str
+
+
+# The idle clock is written at most this often, not on every page: a page view stays a read.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def authenticate_session(session: Session, secret: str, who: Anonymous, idle: timedelta) -> StaffSession:
+    """The staff session behind a cookie; 401 when unknown, revoked, past its absolute lifetime, or
+    unused for longer than ``idle`` (for good: its idle clock is never written again)."""
+    found = _token_and_user(session, secret, "session")
+    if found is None:
+        raise Unauthorized("you are not signed in")
+    token, user = found
+    now = _now()
+    if token.revoked_at is not None or as_utc(token.expires_at) <= now:
+        raise Unauthorized("your session has ended: sign in again")
+    if not user.active:
+        raise Unauthorized("the account is deactivated")
+    last_used = as_utc(token.last_used_at or token.created_at)
+    if now - last_used > idle:
+        raise Unauthorized("your session ended after a time without activity: sign in again")
+    if now - last_used > TOUCH_EVERY:
+        token.last_used_at = now
+        session.flush()
+    assert token.csrf_token is not None
+    return StaffSession(_user_actor(user, token, who), token.csrf_token)
 
 
 def _api_key_actor(session: Session, credential: str, who: Anonymous) -> Actor:

@@ -55,7 +55,7 @@ def users_create_cmd(
     engine = database()
     try:
         with session_scope(engine) as session:
-            user, _etag = create_user(session, actor, data)
+            user, _etag = create_user(session, actor, data, must_change_password=False)
     except Conflict as exc:
         err.print(exc.detail, style="red", markup=False)
         raise typer.Exit(EXIT_FAILED) from None

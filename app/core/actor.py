@@ -30,6 +30,8 @@ class Actor:
     entity_id: int | None = None
     token_id: int | None = None
     read_only: bool = False  # a read-scoped API key
+    # An account an admin created or reset: its owner must choose a new password before anything else.
+    password_change_required: bool = False
     request_id: str | None = None
     client_ip: str | None = None
 

@@ -52,6 +52,17 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(
         default=480, ge=1, le=60 * 24 * 30, description="lifetime of a login token, in minutes"
     )
+    staff_session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a staff workspace session ends after this long unused"
+    )
+    staff_session_max_hours: int = Field(
+        default=12, ge=1, le=24 * 7, description="a staff workspace session ends this long after sign-in"
+    )
+    staff_cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="the staff session cookie's Secure flag: auto (when the request came over HTTPS, "
+        "behind a trusted proxy too), always, never",
+    )
     login_max_failures: int = Field(
         default=5,
         ge=1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -56,6 +56,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), index=True)
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an admin created the account or reset its password: its owner picks a new one first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -64,8 +66,12 @@ class User(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+TokenKind = Literal["bearer", "session"]
+
+
 class AuthToken(Base):
-    """An opaque bearer token from a login; only its SHA-256 is stored."""
+    """An opaque bearer token from a login, or a staff workspace's browser session (its cookie);
+    only its SHA-256 is stored."""
 
     __tablename__ = "auth_tokens"
 
@@ -75,6 +81,10 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(8), default="bearer", server_default="bearer")
+    # A session's token for its forms (CSRF), and when it was last used (the idle timeout).
+    csrf_token: Mapped[str | None] = mapped_column(String(64))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiKey(Base):

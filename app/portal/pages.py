@@ -10,7 +10,8 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.core.caching import cached_response
-from app.portal.i18n import LANGUAGES, choose_language, environment, translations
+from app.portal.static import PORTAL_DIR
+from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
 HTML = "text/html; charset=utf-8"
 # The same URL is rendered in another language for another Accept-Language.
@@ -61,7 +62,7 @@ class PageContext:
 
 def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
     return (
-        environment(page.lang)
+        environment(PORTAL_DIR / "templates", page.lang)
         .get_template(template)
         .render(
             lang=page.lang,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from fastapi import Response
 
 from app.core.caching import body_etag
 from app.core.errors import NotFound
-from app.portal.i18n import PORTAL_DIR
 
+PORTAL_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PORTAL_DIR / "static"
 MEDIA_TYPES = {"portal.css": "text/css; charset=utf-8"}
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import AdminUser
+from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.problems import problem_responses
@@ -17,6 +17,7 @@ from app.users.schemas import (
     ApiKeyListParams,
     ApiKeyOut,
     ApiKeyPage,
+    PasswordChange,
     UserCreate,
     UserListParams,
     UserOut,
@@ -95,3 +96,13 @@ def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, response
 @router.post("/api-keys/{key_id}/revoke", tags=["api-keys"], summary="Revoke an API key for good")
 def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
     return service.revoke_api_key(db, actor, key_id)
+
+
+@router.post(
+    "/me/password",
+    tags=["auth"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Change your own password (the current one is required); your other sessions end",
+)
+def change_my_password(db: DbSession, actor: AnyUser, body: PasswordChange) -> None:
+    service.change_own_password(db, actor, body.current_password, body.new_password)

@@ -58,6 +58,15 @@ class UserCreate(BaseModel):
     _password = field_validator("password")(_strong)
 
 
+class PasswordChange(BaseModel):
+    """A signed-in user's own new password; the current one proves it is them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(min_length=1, max_length=MAX_LENGTH + 1), AfterValidator(no_nul)]
+    new_password: Annotated[Password, AfterValidator(no_nul)]
+
+
 class UserUpdate(BaseModel):
     """Only the fields sent are changed; ``entity_id: null`` removes the user from their entity."""
 

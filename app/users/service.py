@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
 from app.auth import throttle
-from app.auth.passwords import hash_password
+from app.auth.passwords import hash_password, verify_password
 from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
@@ -116,8 +116,11 @@ def _acceptable_password(password: str, email: str, full_name: str | None) -> No
         raise InvalidInput(f"password: {problem}", errors=[{"field": "password", "reason": problem}])
 
 
-def create_user(session: Session, actor: Actor, data: UserCreate) -> tuple[UserOut, str]:
-    """A new active user. Used by the API and by ``nrtd users create``."""
+def create_user(
+    session: Session, actor: Actor, data: UserCreate, *, must_change_password: bool = True
+) -> tuple[UserOut, str]:
+    """A new active user. Used by the API, the staff pages and ``nrtd users create``. An account an
+    admin creates must choose its own password at first sign-in; the CLI's first admin chose theirs."""
     email = normalise_email(data.email)
     _acceptable_password(data.password, email, data.full_name)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -135,6 +138,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> tuple[UserO
         role=data.role,
         entity_id=data.entity_id,
         password_hash=hash_password(data.password),
+        must_change_password=must_change_password,
         active=True,
         created_at=now,
         updated_at=now,
@@ -211,6 +215,8 @@ def update_user(
     user.updated_at = now
     if data.password is not None:
         user.password_hash = hash_password(data.password)
+        # Someone else's reset is a temporary password: its owner must replace it.
+        user.must_change_password = actor.user_id != user.id
         new["password"] = "reset"  # noqa: S105 (that it changed, never the value or its hash)
     if data.password is not None or not active:
         # A reset or a deactivation ends every session the user had.
@@ -228,6 +234,39 @@ def update_user(
             after={"role": role},
         )
     return _users_out(session, [user])[0], etag(user.version)
+
+
+def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+    """A signed-in user replaces their password: the current one is required, the new one must pass
+    the password policy and differ. Every other session and token of theirs ends; this one stays."""
+    if actor.user_id is None:
+        raise InvalidInput(
+            "an API key has no password", errors=[{"field": "current_password", "reason": "no password"}]
+        )
+    user = _load_user(session, actor.user_id)
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(
+            "the current password is wrong",
+            errors=[{"field": "current_password", "reason": "does not match your current password"}],
+        )
+    if current == new:
+        raise InvalidInput(
+            "the new password is the current one",
+            errors=[{"field": "new_password", "reason": "must differ from the current password"}],
+        )
+    if problem := password_problem(new, email=user.email, full_name=user.full_name):
+        raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])
+    now = _now()
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.updated_at = now
+    session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None), AuthToken.id != actor.token_id)
+        .values(revoked_at=now)
+    )
+    session.flush()
+    record(session, actor, "user.password_changed", "user", user.id)
 
 
 def _key_out(key: ApiKey, refs: Mapping[int, EntityRef]) -> dict[str, object]:

@@ -53,6 +53,7 @@ MATRIX = """
 POST   /api/v1/auth/token                                  200 200 200 200 200 200 200
 POST   /api/v1/auth/logout                                 204 204 204 204 204 204 401
 GET    /api/v1/me                                          200 200 200 200 200 200 401
+POST   /api/v1/me/password                                 204 204 204 204 204 204 401
 GET    /api/v1/users                                       200 403 403 403 403 403 401
 POST   /api/v1/users                                       201 403 403 403 403 403 401
 GET    /api/v1/users/{user_id}                             200 403 403 403 403 403 401
@@ -235,6 +236,10 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
             "password": "a long enough password",
         },
         ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Renamed"},
+        ("POST", "/api/v1/me/password"): {
+            "current_password": accounts.PASSWORD,
+            "new_password": "violet tangerine ocean marmot",
+        },
         ("POST", "/api/v1/api-keys"): {"name": "client", "role": "reader"},
         ("POST", "/api/v1/entities"): {"name": "Ministry C", "kind": "ministry"},
         ("PATCH", "/api/v1/entities/{entity_id}"): {"acronym": "MA"},

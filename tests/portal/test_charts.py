@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from app.portal.charts import BAR_AREA, Bar, bar_chart
-from app.portal.i18n import choose_language, from_accept_language
+from app.web.i18n import choose_language, from_accept_language
 
 
 def _widths(svg: str) -> list[str]:

@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from app.portal.i18n import LANGUAGES, TRANSLATIONS_DIR
+from app.web.i18n import LANGUAGES, TRANSLATIONS_DIR
 
 SHIPPED = [lang for lang in LANGUAGES if lang != "en"]
 

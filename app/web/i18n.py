@@ -1,20 +1,22 @@
-"""Interface languages of the portal: choosing one per request, and a Jinja environment for each.
+"""Interface languages of the portal and the staff workspace: choosing one per request, the one
+message catalogue both use, and a Jinja environment per site and language.
 
-One environment per language (built once) rather than installing translations per request: the
-environments are shared by every request thread, so nothing in them may change after they are built.
+One environment per (site, language), built once, rather than installing translations per request:
+the environments are shared by every request thread, so nothing in them may change after they are built.
 """
 
 from __future__ import annotations
 
 import gettext
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-PORTAL_DIR = Path(__file__).resolve().parent
-TRANSLATIONS_DIR = PORTAL_DIR / "translations"
-TEMPLATES_DIR = PORTAL_DIR / "templates"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 DEFAULT_LANGUAGE = "en"
 # Interface languages shipped, each named in its own language (for the switcher).
@@ -53,14 +55,33 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang])
 
 
+def _localised(lang: str) -> dict[str, object]:
+    """Jinja filters that write dates, times and numbers the reader's way (Babel's CLDR data)."""
+
+    def date_filter(value: date | datetime | None, style: str = "medium") -> str:
+        if value is None:
+            return ""
+        day = value.date() if isinstance(value, datetime) else value
+        return format_date(day, format=style, locale=lang)
+
+    def datetime_filter(value: datetime | None, style: str = "medium") -> str:
+        return "" if value is None else format_datetime(value, format=style, locale=lang)
+
+    def number_filter(value: int | float | None) -> str:
+        return "" if value is None else format_decimal(value, locale=lang)
+
+    return {"date": date_filter, "datetime": datetime_filter, "number": number_filter}
+
+
 @cache
-def environment(lang: str) -> Environment:
+def environment(templates: Path, lang: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(_localised(lang))
     return env

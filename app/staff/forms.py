@@ -1,0 +1,77 @@
+"""Forms: what the user typed, and the reasons a value was refused, field by field.
+
+A page that refuses input shows it again with an error summary at the top (each entry linking to its
+field) and the reason beside each field, keeping everything that was typed (the GOV.UK pattern). The
+reasons come from the same pydantic schemas and services as the API's problem+json.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from app.core.errors import DomainError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class FormInvalid(Exception):
+    """The form's values were refused: field name -> reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def _reason(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+def field_errors(exc: ValidationError | RequestValidationError | DomainError) -> dict[str, str]:
+    """Field name -> reason, from a pydantic error, a refused request or a service's refusal."""
+    errors: dict[str, str] = {}
+    if isinstance(exc, DomainError):
+        for refusal in exc.errors:
+            errors.setdefault(str(refusal.get("field") or "form"), str(refusal.get("reason") or exc.detail))
+        if not errors:
+            errors["form"] = exc.detail
+        return errors
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        name = location[0] if location else "form"
+        errors.setdefault(name, _reason(str(error.get("msg", "invalid"))))
+    return errors
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The submitted form: one string per field, or a list where a field came more than once."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            continue  # files are read by the pages that take them
+        if key in values:
+            previous = values[key]
+            values[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[key] = value
+    return values
+
+
+def refused(session: Session, exc: DomainError) -> dict[str, str]:
+    """A service refused the form: undo whatever the request wrote so far (the page is shown again,
+    the request does not fail, so its unit of work would commit), and say why, field by field."""
+    session.rollback()
+    return field_errors(exc)
+
+
+def parse(model: type[Model], data: dict[str, Any]) -> Model:
+    """The schema the API uses, built from form values; FormInvalid with the reasons otherwise."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise FormInvalid(field_errors(exc)) from None

@@ -1,0 +1,232 @@
+"""Rendering a staff page: the request's language, the signed-in user, the CSRF token, links that keep
+the language, and HTML for every error (a 403 page, a redirect to sign in, a 404 page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+
+from app.auth.service import StaffSession
+from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
+from app.core.errors import DomainError
+from app.staff.forms import field_errors
+from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
+from app.web.i18n import LANGUAGES, choose_language, environment, translations
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+HTML = "text/html; charset=utf-8"
+LANG_COOKIE = "nrtd_lang"
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogue; it is translated when the page is rendered."""
+    return message
+
+
+# What a page says after a successful POST redirected to it (``?done=<key>``): known keys only, so a
+# link cannot make a page say anything else.
+NOTICES: dict[str, str] = {
+    "signed-out": _("You are signed out."),
+    "password-changed": _("Your password is changed. Your other sessions have ended."),
+    "saved": _("Your changes are saved."),
+}
+
+# The workspace's sections: key, path, label, who sees the link (the pages check roles themselves).
+_EVERYONE, _STAFF = EVERYONE, STAFF
+NAV: list[tuple[str, str, str, frozenset[str]]] = [
+    ("home", "/staff/", _("My work"), _EVERYONE),
+    ("recommendations", "/staff/recommendations", _("Recommendations"), _EVERYONE),
+    ("review", "/staff/review", _("Review queue"), MANAGERS),
+    ("clusters", "/staff/clusters", _("Clusters"), _STAFF),
+    ("imports", "/staff/imports", _("Imports"), _STAFF),
+    ("reports", "/staff/reports", _("Reports and exports"), _STAFF),
+    ("entities", "/staff/entities", _("Entities"), MANAGERS),
+    ("users", "/staff/users", _("Users"), frozenset({ADMIN})),
+    ("api-keys", "/staff/api-keys", _("API keys"), frozenset({ADMIN})),
+    ("audit", "/staff/audit", _("Audit log"), MANAGERS),
+]
+
+# Staff pages hold internal data: never stored by a browser or a proxy.
+NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie, Accept-Language"}
+
+
+def _language(request: Request) -> tuple[str, bool]:
+    """?lang= first (then remembered in a cookie), then the remembered choice, then Accept-Language."""
+    query = request.query_params.get("lang")
+    if query and query.lower() in LANGUAGES:
+        return query.lower(), True
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in LANGUAGES:
+        return str(remembered), False
+    lang, _ = choose_language(None, request.headers.get("accept-language"))
+    return lang, False
+
+
+@dataclass
+class StaffPage:
+    """What every staff template sees: language, section, who is signed in, and URL helpers."""
+
+    lang: str
+    chose_language: bool
+    section: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    staff: StaffSession | None = None
+    demo: bool = False
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, request: Request, section: str, staff: StaffSession | None = None) -> StaffPage:
+        lang, chose = _language(request)
+        settings = getattr(request.app.state, "settings", None)
+        notice = NOTICES.get(request.query_params.get("done") or "")
+        translate = translations(lang).gettext
+        return cls(
+            lang,
+            chose,
+            section,
+            request.url.path,
+            tuple(request.query_params.multi_items()),
+            staff=staff,
+            demo=bool(settings and settings.demo),
+            notices=[translate(notice)] if notice else [],
+        )
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+    def url(self, path: str, **params: Any) -> str:
+        """A link to ``path`` with ``params`` (empty ones dropped; lists repeated)."""
+        items: list[tuple[str, str]] = []
+        for key, value in params.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            items.extend((key, str(item)) for item in values if item not in (None, ""))
+        return path + ("?" + urlencode(items) if items else "")
+
+    def switch_url(self, lang: str) -> str:
+        items = [(key, value) for key, value in self.query if key not in ("lang", "done")]
+        return self.path + "?" + urlencode([*items, ("lang", lang)])
+
+    def with_query(self, **changes: Any) -> str:
+        """This page's URL with some parameters replaced (None removes one): for pagination and sorting."""
+        items = [(key, value) for key, value in self.query if key not in changes and key != "done"]
+        for key, value in changes.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            items.extend((key, str(item)) for item in values if item not in (None, ""))
+        return self.path + ("?" + urlencode(items) if items else "")
+
+
+def html(page: StaffPage, template: str, context: dict[str, Any]) -> str:
+    staff = page.staff
+    return (
+        environment(TEMPLATES, page.lang)
+        .get_template(template)
+        .render(
+            lang=page.lang,
+            languages=LANGUAGES,
+            page=page,
+            url=page.url,
+            switch_url=page.switch_url,
+            section=page.section,
+            demo=page.demo,
+            actor=staff.actor if staff else None,
+            csrf_field=CSRF_FIELD,
+            csrf_token=staff.csrf_token if staff else "",
+            notices=page.notices,
+            nav=[
+                (key, path, page.gettext(label))
+                for key, path, label, roles in NAV
+                if staff and staff.actor.role in roles
+            ],
+            **context,
+        )
+    )
+
+
+def render(
+    request: Request, page: StaffPage, template: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    response = HTMLResponse(
+        html(page, template, context),
+        status_code=status,
+        headers={**NO_STORE, "Content-Language": page.lang},
+    )
+    if page.chose_language:
+        response.set_cookie(LANG_COOKIE, page.lang, max_age=365 * 86400, path="/staff/", samesite="lax")
+    return response
+
+
+def redirect(url: str, request: Request | None = None) -> Response:
+    """After a successful POST: see the result with a GET (303), or tell htmx to go there."""
+    if request is not None and request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def error_page(
+    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    page = StaffPage.of(request, "")
+    _ = page.gettext
+    headings = {
+        400: _("The request could not be understood"),
+        403: _("You may not do this"),
+        404: _("Page not found"),
+        409: _("This conflicts with what is stored"),
+        412: _("Someone else changed this first"),
+        413: _("The file is too large"),
+        422: _("Some values are not valid"),
+        429: _("Too many requests"),
+        503: _("The service is busy"),
+    }
+    body = html(
+        page,
+        "error.html",
+        {
+            "status": status,
+            "heading": headings.get(status, _("Something went wrong")),
+            "detail": detail,
+            "errors": errors or [],
+        },
+    )
+    return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})
+
+
+class StaffRoute(APIRoute):
+    """A page's errors as HTML: no session -> the sign-in form; a forced password change -> its form;
+    any other refusal -> an error page naming the reason (never JSON in a browser)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def html_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired:
+                return redirect(login_url(request), request)
+            except PasswordChangeRequired as exc:
+                return redirect(exc.headers["Location"], request)
+            except DomainError as exc:
+                response = error_page(request, exc.status, exc.detail, exc.errors)
+                response.headers.update({k: v for k, v in exc.headers.items() if k.lower() == "retry-after"})
+                return response
+            except (RequestValidationError, ValidationError) as exc:
+                errors = [{"field": name, "reason": reason} for name, reason in field_errors(exc).items()]
+                return error_page(request, 422, "", errors)
+
+        return html_errors
+
+
+def staff_router() -> APIRouter:
+    """A router for one area of the workspace: its pages answer errors in HTML, stay out of the
+    OpenAPI document, and are mounted under /staff by ``app.staff.router``."""
+    return APIRouter(include_in_schema=False, route_class=StaffRoute)

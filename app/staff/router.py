@@ -1,0 +1,17 @@
+"""All the workspace's pages, mounted at /staff by ``app.main``. Each area is its own module."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from fastapi.responses import RedirectResponse
+
+from app.staff import auth_pages, dashboard
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+for area in (auth_pages, dashboard):
+    router.include_router(area.router)
+
+
+@router.get("")
+def no_slash() -> Response:
+    return RedirectResponse("/staff/", status_code=308)

@@ -1,0 +1,155 @@
+"""Who is signed in to the staff workspace, and the CSRF check of every unsafe request.
+
+The session cookie (``nrtd_staff``) carries the secret of an ``auth_tokens`` row of kind ``session``:
+HttpOnly, SameSite=Lax, scoped to /staff/ (so the browser never sends it to /api/v1), Secure over
+HTTPS. Every POST under /staff/ must carry the session's ``csrf_token`` (a form field, or the
+``X-CSRF-Token`` header for htmx); the sign-in form, which has no session yet, uses a double-submit
+token in its own short-lived cookie instead.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+
+from app.auth import service as auth_service
+from app.auth.deps import anonymous
+from app.auth.permissions import ensure_role
+from app.auth.service import StaffSession
+from app.core.actor import EVERYONE, MANAGERS, STAFF
+from app.core.config import Settings
+from app.core.deps import SAFE_METHODS, DbSession
+from app.core.errors import DomainError, Forbidden, Unauthorized
+
+SESSION_COOKIE = "nrtd_staff"
+LOGIN_CSRF_COOKIE = "nrtd_staff_login"
+COOKIE_PATH = "/staff/"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+PASSWORD_PATH = "/staff/password"  # noqa: S105 (a page, not a password)
+# Pages an account that must choose a new password may still open.
+PASSWORD_CHANGE_PAGES = frozenset({PASSWORD_PATH, "/staff/logout"})
+
+
+class SignInRequired(DomainError):
+    """No valid session: the page answers with a redirect to the sign-in form, which says why."""
+
+    status = 401
+    problem = "unauthorized"
+    title = "Sign-in required"
+
+
+class PasswordChangeRequired(DomainError):
+    status = 303
+    problem = "password-change-required"
+    title = "Choose a new password"
+
+
+def secure_cookies(request: Request, settings: Settings) -> bool:
+    if settings.staff_cookie_secure == "auto":
+        return request.url.scheme == "https"
+    return settings.staff_cookie_secure == "always"
+
+
+def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request, settings),
+    )
+
+
+def clear_cookie(response: Response, request: Request, name: str) -> None:
+    settings: Settings = request.app.state.settings
+    response.delete_cookie(
+        name, path=COOKIE_PATH, httponly=True, samesite="lax", secure=secure_cookies(request, settings)
+    )
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+async def _sent_csrf(request: Request) -> str:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()  # Starlette keeps it: the route reads the same form again
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+def same_token(sent: str, expected: str | None) -> bool:
+    return bool(sent) and expected is not None and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+async def check_login_csrf(request: Request) -> None:
+    """The sign-in form's double-submit token: the hidden field must equal its cookie."""
+    if not same_token(await _sent_csrf(request), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        raise Forbidden(
+            "the form's security token is missing or expired: reload the sign-in page and try again"
+        )
+
+
+def next_path(request: Request) -> str:
+    """Where to come back after signing in: this page, if it is a staff page."""
+    path = request.url.path
+    if request.method not in SAFE_METHODS or not path.startswith("/staff/"):
+        return "/staff/"
+    return path + ("?" + request.url.query if request.url.query else "")
+
+
+def login_url(request: Request) -> str:
+    return "/staff/login?next=" + quote(next_path(request), safe="/")
+
+
+async def current_session(request: Request, db: DbSession) -> StaffSession:
+    """The signed-in user of this request; unsafe requests must also carry the session's CSRF token."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        raise SignInRequired("sign in to use the staff workspace")
+    settings: Settings = request.app.state.settings
+    try:
+        staff = auth_service.authenticate_session(
+            db, secret, anonymous(request), timedelta(minutes=settings.staff_session_idle_minutes)
+        )
+    except Unauthorized as exc:
+        raise SignInRequired(exc.detail) from None
+    if request.method not in SAFE_METHODS and not same_token(await _sent_csrf(request), staff.csrf_token):
+        raise Forbidden(
+            "the form's security token is missing or does not match your session: reload the page"
+        )
+    if staff.actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PAGES:
+        raise PasswordChangeRequired(
+            "choose a new password before anything else", headers={"Location": PASSWORD_PATH}
+        )
+    return staff
+
+
+def _with_roles(allowed: frozenset[str], what: str) -> Callable[..., StaffSession]:
+    def dependency(staff: Annotated[StaffSession, Depends(current_session)]) -> StaffSession:
+        ensure_role(staff.actor, allowed, what)
+        return staff
+
+    return dependency
+
+
+# The page's parameter type names who may open it, like the API's AnyUser / StaffUser / Manager / AdminUser.
+SignedIn = Annotated[StaffSession, Depends(_with_roles(EVERYONE, "this page"))]
+StaffMember = Annotated[StaffSession, Depends(_with_roles(STAFF, "internal data"))]
+ManagerSession = Annotated[StaffSession, Depends(_with_roles(MANAGERS, "this page"))]
+AdminSession = Annotated[StaffSession, Depends(_with_roles(frozenset({"admin"}), "administration"))]
