@@ -1,0 +1,26 @@
+"""The staff workspace in a real browser: a signed-in context, and the accessibility check (axe-core,
+bundled by axe-playwright-python) every staff page must pass with no violation."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from app.staff.session import SESSION_COOKIE
+
+_axe = Axe()
+
+
+def signed_in(browser: Browser, base_url: str, secret: str, *, locale: str = "en-GB") -> BrowserContext:
+    """A browser context holding a staff session cookie (made by ``tests.accounts.issue_session``)."""
+    context = browser.new_context(base_url=base_url, locale=locale, accept_downloads=True)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": secret, "url": base_url + "/staff/"}])
+    return context
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core's WCAG 2.1 A and AA rules find nothing on the page as it is now."""
+    results = _axe.run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
