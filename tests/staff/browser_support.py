@@ -3,6 +3,9 @@ bundled by axe-playwright-python) every staff page must pass with no violation."
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
@@ -24,3 +27,14 @@ def assert_accessible(page: Page) -> None:
         page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     )
     assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "staff-guide"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """With NRTD_SCREENSHOTS=1, save the page for docs/staff-guide (``docs/staff-guide/<name>.png``);
+    a normal test run writes nothing into the repository."""
+    if os.environ.get("NRTD_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
