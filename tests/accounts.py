@@ -33,10 +33,23 @@ def create_entity(
 
 
 def create_user(
-    bind: Engine | Connection, email: str, role: str, *, entity_id: int | None = None, active: bool = True
+    bind: Engine | Connection,
+    email: str,
+    role: str,
+    *,
+    entity_id: int | None = None,
+    active: bool = True,
+    must_change_password: bool = False,
 ) -> int:
     with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
-        user = User(email=email, role=role, entity_id=entity_id, password_hash=_PASSWORD_HASH, active=active)
+        user = User(
+            email=email,
+            role=role,
+            entity_id=entity_id,
+            password_hash=_PASSWORD_HASH,
+            active=active,
+            must_change_password=must_change_password,
+        )
         session.add(user)
         session.flush()
         return user.id

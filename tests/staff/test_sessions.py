@@ -1,0 +1,316 @@
+"""Signing in to the staff workspace: the session cookie, CSRF on every form, sign-out, deactivation,
+timeouts, the login throttle, the forced password change, and the API that a cookie never opens."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import AuditEvent, AuthToken, User
+from app.staff.session import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from tests import accounts
+from tests.apps import app_for
+from tests.conftest import MakeApp
+from tests.staff.conftest import StaffLogin, form_token
+
+ROUTES = ""  # the foundation's routes are in tests/staff/test_matrix.py
+
+NEW_PASSWORD = "violet tangerine ocean marmot"
+
+
+@pytest.fixture
+def browser_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """A client as a browser is one: cookies kept, redirects not followed (committed mode: the sign-in
+    runs its own transactions)."""
+    with TestClient(app_for(settings), follow_redirects=False) as client:
+        yield client
+
+
+def _sign_in(
+    client: TestClient, email: str, password: str = accounts.PASSWORD, next_path: str = "/staff/"
+) -> Response:
+    form = client.get("/staff/login", params={"next": next_path})
+    response: Response = client.post(
+        "/staff/login",
+        data={"email": email, "password": password, "csrf_token": form_token(form.text), "next": next_path},
+    )
+    return response
+
+
+def test_sign_in_sets_a_safe_session_cookie_and_opens_the_workspace(
+    browser_client: TestClient, engine: Engine
+) -> None:
+    accounts.create_user(engine, "coord@example.org", "coordinator")
+    response = _sign_in(browser_client, " Coord@Example.org ", next_path="/staff/password")
+    assert response.status_code == 303 and response.headers["location"] == "/staff/password"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE + "="))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/staff/" in cookie
+    assert "Secure" not in cookie  # plain HTTP here; see the next test
+    home = browser_client.get("/staff/")
+    assert home.status_code == 200 and "coord@example.org" in home.text
+    with Session(engine) as session:
+        token = session.scalars(select(AuthToken)).one()
+        assert token.kind == "session" and token.csrf_token and token.csrf_token in home.text
+        assert token.token_hash != browser_client.cookies.get(SESSION_COOKIE)  # only the hash is stored
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.login")).one()
+        assert event.after == {"via": "session"}
+
+
+def test_the_cookie_is_secure_over_https_or_when_told(settings: Settings, engine: Engine) -> None:
+    accounts.create_user(engine, "secure@example.org", "reader")
+    app = app_for(settings.model_copy(update={"staff_cookie_secure": "auto"}))
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        response = _sign_in(client, "secure@example.org")
+        assert response.status_code == 303
+        assert all("Secure" in c for c in response.headers.get_list("set-cookie"))
+    # Behind a proxy that does not say it terminated HTTPS, "always" still marks the cookies Secure.
+    app = app_for(settings.model_copy(update={"staff_cookie_secure": "always"}))
+    with TestClient(app, follow_redirects=False) as client:
+        assert "Secure" in client.get("/staff/login").headers["set-cookie"]
+
+
+def test_wrong_password_keeps_the_email_and_names_the_problem(
+    browser_client: TestClient, engine: Engine
+) -> None:
+    accounts.create_user(engine, "fp@example.org", "reader")
+    response = _sign_in(browser_client, "fp@example.org", "not the password")
+    assert response.status_code == 401
+    assert 'value="fp@example.org"' in response.text and "Wrong email or password" in response.text
+    assert SESSION_COOKIE not in browser_client.cookies
+    empty = browser_client.post(
+        "/staff/login",
+        data={"email": "", "password": "", "csrf_token": browser_client.cookies[LOGIN_CSRF_COOKIE]},
+    )
+    assert empty.status_code == 422
+    assert 'href="#field-email"' in empty.text and 'href="#field-password"' in empty.text
+
+
+def test_sign_in_without_its_form_token_is_refused(browser_client: TestClient, engine: Engine) -> None:
+    accounts.create_user(engine, "csrf@example.org", "reader")
+    browser_client.get("/staff/login")
+    for token in ("", "forged"):
+        response = browser_client.post(
+            "/staff/login",
+            data={"email": "csrf@example.org", "password": accounts.PASSWORD, "csrf_token": token},
+        )
+        assert response.status_code == 403 and "text/html" in response.headers["content-type"]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(AuthToken)) == 0
+
+
+def test_the_login_throttle_of_the_api_applies(settings: Settings, engine: Engine) -> None:
+    accounts.create_user(engine, "slow@example.org", "reader")
+    app = app_for(settings.model_copy(update={"login_max_failures": 2}))
+    with TestClient(app, follow_redirects=False) as client:
+        statuses = [_sign_in(client, "slow@example.org", "wrong").status_code for _ in range(3)]
+        assert statuses[:2] == [401, 401] and statuses[2] == 429
+        right = _sign_in(client, "slow@example.org")
+        assert right.status_code == 429 and "Retry-After" in right.headers
+        assert "Too many failed sign-ins" in right.text
+
+
+@pytest.mark.parametrize(
+    "next_path", ["//evil.example/", "https://evil.example/", "/api/v1/me", "/staff/\\evil"]
+)
+def test_after_sign_in_only_a_workspace_page_is_opened(
+    browser_client: TestClient, engine: Engine, next_path: str
+) -> None:
+    accounts.create_user(engine, f"next{abs(hash(next_path))}@example.org", "reader")
+    response = _sign_in(browser_client, f"next{abs(hash(next_path))}@example.org", next_path=next_path)
+    assert response.headers["location"] == "/staff/"
+
+
+def test_a_post_without_the_sessions_token_is_refused_and_changes_nothing(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    other = staff_login("coordinator")
+    for token in ("", "forged", other.csrf):
+        response = staff.post("/staff/logout", csrf=token)
+        assert response.status_code == 403 and "security token" in response.text
+    assert staff.get("/staff/").status_code == 200  # still signed in
+    assert staff.client.post("/staff/logout", headers={"X-CSRF-Token": staff.csrf}).status_code == 303
+
+
+def test_sign_out_ends_the_session_at_once(staff_login: StaffLogin) -> None:
+    staff = staff_login("reader")
+    secret = staff.secret
+    response = staff.post("/staff/logout")
+    assert response.status_code == 303 and response.headers["location"] == "/staff/login?done=signed-out"
+    staff.client.cookies.set(SESSION_COOKIE, secret)  # the browser kept it: it no longer works
+    assert staff.get("/staff/").headers["location"] == "/staff/login?next=/staff/"
+    assert "You are signed out." in staff.get("/staff/login?done=signed-out").text
+
+
+def test_deactivation_ends_the_session_at_once(staff_login: StaffLogin, db: Connection) -> None:
+    staff = staff_login("focal_point", entity_id=accounts.create_entity(db, "Ministry"))
+    assert staff.get("/staff/").status_code == 200
+    db.execute(update(User).where(User.id == staff.user_id).values(active=False))
+    assert staff.get("/staff/").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("ttl", "idle"),
+    [(timedelta(hours=1), timedelta(minutes=31)), (timedelta(seconds=-1), timedelta(0))],
+    ids=["idle", "absolute"],
+)
+def test_sessions_end_after_their_idle_and_absolute_timeouts(
+    make_app: MakeApp, db: Connection, ttl: timedelta, idle: timedelta
+) -> None:
+    user_id = accounts.create_user(db, "idle@example.org", "reader")
+    secret, _csrf = accounts.issue_session(db, user_id, ttl=ttl, last_used=datetime.now(UTC) - idle)
+    client = TestClient(make_app(staff_session_idle_minutes=30), follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, secret)
+    assert client.get("/staff/").status_code == 303
+
+
+def test_a_recent_session_stays_and_its_idle_clock_moves(make_app: MakeApp, db: Connection) -> None:
+    user_id = accounts.create_user(db, "busy@example.org", "reader")
+    secret, _csrf = accounts.issue_session(db, user_id, last_used=datetime.now(UTC) - timedelta(minutes=29))
+    client = TestClient(make_app(staff_session_idle_minutes=30), follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, secret)
+    assert client.get("/staff/").status_code == 200
+    last_used = db.scalar(select(AuthToken.last_used_at).where(AuthToken.user_id == user_id))
+    assert last_used is not None and datetime.now(UTC) - last_used.replace(tzinfo=UTC) < timedelta(minutes=1)
+
+
+def test_a_session_cookie_never_opens_the_api(staff_login: StaffLogin) -> None:
+    staff = staff_login("admin")
+    cookie = {"Cookie": f"{SESSION_COOKIE}={staff.secret}", "X-CSRF-Token": staff.csrf}
+    write = staff.client.post(
+        "/api/v1/entities", json={"name": "Ministry X", "kind": "ministry"}, headers=cookie
+    )
+    assert write.status_code == 401
+    assert staff.client.get("/api/v1/me", headers=cookie).status_code == 401
+    # Nor is its secret a bearer token.
+    assert staff.client.get("/api/v1/me", headers=accounts.bearer(staff.secret)).status_code == 401
+
+
+def test_an_account_an_admin_set_up_must_choose_its_password_first(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator", must_change_password=True)
+    assert staff.get("/staff/").headers["location"] == "/staff/password"
+    form = staff.get("/staff/password")
+    assert form.status_code == 200 and "An administrator set your password" in form.text
+    cases = [
+        (
+            {"current_password": "wrong", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+            "current_password",
+        ),
+        (
+            {
+                "current_password": accounts.PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "confirm_password": "other",
+            },
+            "confirm_password",
+        ),
+        (
+            {
+                "current_password": accounts.PASSWORD,
+                "new_password": "password1234",
+                "confirm_password": "password1234",
+            },
+            "new_password",
+        ),
+        (
+            {
+                "current_password": accounts.PASSWORD,
+                "new_password": accounts.PASSWORD,
+                "confirm_password": accounts.PASSWORD,
+            },
+            "new_password",
+        ),
+    ]
+    for data, field in cases:
+        refused = staff.post("/staff/password", data)
+        assert refused.status_code == 422, field
+        assert f'href="#field-{field}"' in refused.text and 'aria-invalid="true"' in refused.text
+        assert NEW_PASSWORD not in refused.text and accounts.PASSWORD not in refused.text
+    assert staff.get("/staff/").status_code == 303  # still must change it
+    done = staff.post(
+        "/staff/password",
+        {
+            "current_password": accounts.PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/staff/?done=password-changed"
+    assert "Your password is changed" in staff.get(done.headers["location"]).text
+    assert db.scalar(select(User.must_change_password).where(User.id == staff.user_id)) is False
+
+
+def test_changing_the_password_ends_the_other_sessions_only(staff_login: StaffLogin, db: Connection) -> None:
+    staff = staff_login("reader")
+    other_secret, _ = accounts.issue_session(db, staff.user_id)
+    bearer = accounts.issue_token(db, staff.user_id)
+    staff.post(
+        "/staff/password",
+        {
+            "current_password": accounts.PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD,
+        },
+    )
+    assert staff.get("/staff/").status_code == 200
+    revoked = db.scalars(select(AuthToken.token_hash).where(AuthToken.revoked_at.is_not(None))).all()
+    assert len(revoked) == 2
+    assert staff.client.get("/api/v1/me", headers=accounts.bearer(bearer)).status_code == 401
+    staff.client.cookies.set(SESSION_COOKIE, other_secret)
+    assert staff.get("/staff/").status_code == 303
+
+
+def test_the_api_asks_the_same_accounts_for_a_new_password(make_app: MakeApp, db: Connection) -> None:
+    admin = accounts.headers_for(db, "admin")
+    client = TestClient(make_app())
+    created = client.post(
+        "/api/v1/users",
+        json={"email": "new@example.org", "role": "reader", "password": "temporary walrus pancake 7"},
+        headers=admin,
+    )
+    assert created.status_code == 201
+    user_id = created.json()["id"]
+    token = accounts.bearer(accounts.issue_token(db, user_id))
+    refused = client.get("/api/v1/recommendations", headers=token)
+    assert refused.status_code == 403 and "POST /api/v1/me/password" in refused.json()["detail"]
+    assert client.get("/api/v1/me", headers=token).status_code == 200
+    wrong = client.post(
+        "/api/v1/me/password", json={"current_password": "nope", "new_password": NEW_PASSWORD}, headers=token
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": "temporary walrus pancake 7", "new_password": NEW_PASSWORD},
+        headers=token,
+    )
+    assert changed.status_code == 204
+    assert client.get("/api/v1/recommendations", headers=token).status_code == 200
+    # An admin's reset of someone else's password is a temporary one again; the CLI's own users are not.
+    etag = client.get(f"/api/v1/users/{user_id}", headers=admin).headers["ETag"]
+    client.patch(
+        f"/api/v1/users/{user_id}",
+        json={"password": "another temporary walrus 8"},
+        headers={**admin, "If-Match": etag},
+    )
+    assert db.scalar(select(User.must_change_password).where(User.id == user_id)) is True
+
+
+def test_pages_follow_the_browsers_language_and_remember_a_choice(make_app: MakeApp) -> None:
+    client = TestClient(make_app(), follow_redirects=False)
+    french = client.get("/staff/login", headers={"Accept-Language": "fr-CH, en;q=0.5"})
+    assert '<html lang="fr">' in french.text and "Se connecter" in french.text
+    spanish = client.get("/staff/login?lang=es", headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in spanish.text and "Iniciar sesión" in spanish.text
+    remembered = client.get("/staff/login", headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in remembered.text
+    assert re.search(r"no-store", remembered.headers["cache-control"])
