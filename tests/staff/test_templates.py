@@ -1,0 +1,26 @@
+"""The workspace's templates: every form a browser gets carries its session's CSRF token."""
+
+from __future__ import annotations
+
+import re
+
+from app.staff.pages import TEMPLATES
+from tests.staff.conftest import StaffLogin, form_token
+
+
+def test_templates_import_the_form_macros_with_their_context() -> None:
+    """Jinja imports macros without the page's variables unless told: ``forms.csrf()`` would then write
+    an empty token, and every form of that page would be refused."""
+    imports = re.compile(r'{%\s*import\s+"_forms.html"\s+as\s+\w+(?P<context>\s+with\s+context)?\s*%}')
+    without = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        for match in imports.finditer(path.read_text(encoding="utf-8"))
+        if not match.group("context")
+    ]
+    assert without == []
+
+
+def test_a_form_carries_the_sessions_token(staff_login: StaffLogin) -> None:
+    staff = staff_login("reader")
+    assert form_token(staff.get("/staff/password").text) == staff.csrf
