@@ -573,3 +573,21 @@ def test_audit_records_the_page_edits_as_the_api_does(
             )
         ).all()
     assert list(actions) == ["cluster.create"]
+
+
+def test_every_form_carries_the_sessions_csrf_token(staff_login: StaffLogin, world: World) -> None:
+    """The test client adds the token itself: here the pages' own forms are read, as a browser posts them."""
+    staff = _coordinator(staff_login)
+    base = f"/staff/clusters/{world.cluster}"
+    pages = [
+        "/staff/clusters/new",
+        base,
+        f"{base}/add?find=CAT/C/XX/CO/2",
+        f"{base}/suggestions",
+    ]
+    for path in pages:
+        html = staff.get(path).text
+        forms = re.findall(r'<form method="post"(?! action="/staff/logout").*?</form>', html, re.S)
+        assert forms, path
+        for form in forms:
+            assert f'name="csrf_token" value="{staff.csrf}"' in form, (path, form[:200])
