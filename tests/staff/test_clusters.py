@@ -220,7 +220,7 @@ def test_list_shows_name_lead_count_and_publication_with_keyset_pages(
     staff = _coordinator(staff_login)
     page = staff.get("/staff/clusters")
     assert page.status_code == 200
-    assert "3 clusters" in page.text
+    assert "Clusters found: 3" in page.text
     row = re.search(
         rf'<tr>\s*<th scope="row"><a href="/staff/clusters/{world.cluster}">Detention</a>.*?</tr>',
         page.text,
@@ -236,7 +236,7 @@ def test_list_shows_name_lead_count_and_publication_with_keyset_pages(
     second = staff.get(next_link.group(1).replace("&amp;", "&"))
     assert "Zz last" in second.text and "Aa first" not in second.text and "First page" in second.text
     filtered = staff.get("/staff/clusters", params={"q": "deten"})
-    assert "1 cluster" in filtered.text and "Aa first" not in filtered.text
+    assert "Clusters found: 1" in filtered.text and "Aa first" not in filtered.text
     tampered = staff.get("/staff/clusters", params={"cursor": "not-a-cursor"})
     assert tampered.status_code == 422 and "There is a problem" in tampered.text
 
@@ -419,12 +419,12 @@ def test_find_by_id_symbol_and_words_then_add(staff_login: StaffLogin, db: Conne
     base = f"/staff/clusters/{world.cluster}/add"
     by_symbol = staff.get(base, params={"find": "cat/c/xx/co/2"})
     assert by_symbol.status_code == 200
-    assert "2 recommendations found" in by_symbol.text
+    assert "Recommendations found: 2" in by_symbol.text
     # The cousin is a member already: it cannot be ticked again.
     assert f'value="{world.ids["twin"]}"' in by_symbol.text
     assert f'name="ids" value="{world.ids["cousin"]}"' not in by_symbol.text
     by_id = staff.get(base, params={"find": str(world.ids["unrelated"])})
-    assert "1 recommendation found" in by_id.text and "primary schools" in by_id.text
+    assert "Recommendations found: 1" in by_id.text and "primary schools" in by_id.text
     by_words = staff.get(base, params={"find": "teachers rural"})
     assert f'name="ids" value="{world.ids["unrelated"]}"' in by_words.text
     assert "No recommendation found." in staff.get(base, params={"find": "999999"}).text
@@ -439,7 +439,7 @@ def test_find_by_id_symbol_and_words_then_add(staff_login: StaffLogin, db: Conne
     assert response.headers["location"] == f"/staff/clusters/{world.cluster}?added=1&unchanged=1"
     assert _members(db, world.cluster) == {world.ids["source"], world.ids["cousin"], world.ids["twin"]}
     page = staff.get(response.headers["location"])
-    assert "1 recommendation added." in page.text and "1 was already as asked." in page.text
+    assert "Recommendations added: 1." in page.text and "Already as asked: 1." in page.text
 
 
 def test_add_nothing_ticked_shows_the_page_again(
@@ -451,7 +451,7 @@ def test_add_nothing_ticked_shows_the_page_again(
     )
     assert response.status_code == 422
     assert '<a href="#field-ids">Recommendations: Select at least one recommendation.' in response.text
-    assert 'value="CAT/C/XX/CO/2"' in response.text and "2 recommendations found" in response.text
+    assert 'value="CAT/C/XX/CO/2"' in response.text and "Recommendations found: 2" in response.text
     unknown = staff.post(
         f"/staff/clusters/{world.cluster}/recommendations/add",
         {"ids": "999999", "source": "suggestions", "from": str(world.ids["source"])},
@@ -525,7 +525,7 @@ def test_remove_one_or_the_ticked_ones(staff_login: StaffLogin, db: Connection, 
     bulk = staff.post(path, {"ids": [world.ids["source"], world.ids["twin"]], "etag": _etag(page.text)})
     assert bulk.status_code == 303 and bulk.headers["location"].endswith("?removed=1&unchanged=1")
     assert _members(db, world.cluster) == set()
-    assert "1 recommendation removed." in staff.get(bulk.headers["location"]).text
+    assert "Recommendations removed: 1." in staff.get(bulk.headers["location"]).text
 
 
 def test_members_come_a_page_at_a_time(
@@ -534,7 +534,7 @@ def test_members_come_a_page_at_a_time(
     monkeypatch.setattr(cluster_pages, "MEMBERS_PER_PAGE", 1)
     staff = _coordinator(staff_login)
     first = staff.get(f"/staff/clusters/{world.cluster}")
-    assert "2 recommendations, by id" in first.text
+    assert "Recommendations in the cluster, by id: 2" in first.text
     assert "CAT/C/XX/CO/1" in first.text and "overcrowding" not in first.text
     next_link = re.search(r'href="([^"]*cursor=[^"]*)" rel="next"', first.text)
     assert next_link
@@ -559,6 +559,7 @@ def test_the_pages_speak_french(staff_login: StaffLogin, world: World) -> None:
     page = staff.get(f"/staff/clusters/{world.cluster}?lang=fr")
     assert page.headers["content-language"] == "fr"
     assert '<html lang="fr">' in page.text
+    assert 'aria-current="page">Groupes</a>' in page.text
 
 
 def test_audit_records_the_page_edits_as_the_api_does(

@@ -85,7 +85,7 @@ def test_coordinator_builds_a_cluster_from_suggestions(
     screenshot(page, "clusters-find")
     page.get_by_label(re.compile(r"^Select CAT/C/XX/CO/1")).check()
     page.get_by_role("button", name="Add the selected recommendations").click()
-    expect(page.get_by_role("status")).to_contain_text("1 recommendation added.")
+    expect(page.get_by_role("status")).to_contain_text("Recommendations added: 1.")
 
     # Two of the suggestions.
     page.get_by_role("link", name="Suggestions", exact=True).click()
@@ -96,7 +96,7 @@ def test_coordinator_builds_a_cluster_from_suggestions(
     page.get_by_label(re.compile(r"^Select CAT/C/XX/CO/2")).check()
     page.get_by_label(re.compile(r"^Select CAT/C/XX/CO/3")).check()
     page.get_by_role("button", name="Add the selected recommendations").click()
-    expect(page.get_by_role("status")).to_contain_text("2 recommendations added.")
+    expect(page.get_by_role("status")).to_contain_text("Recommendations added: 2.")
     expect(page.get_by_role("table")).to_contain_text("CAT/C/XX/CO/2")
     expect(page.get_by_role("table")).to_contain_text("CAT/C/XX/CO/3")
 
