@@ -1,0 +1,189 @@
+"""Finding recommendations to put in a cluster: by id, by document symbol, by words (the API's
+full-text search), or among the recommendations most similar to one (the API's suggestions,
+``app.clusters.similarity``). Also the short description of a recommendation the cluster pages show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.service import StaffSession
+from app.clusters import service, similarity
+from app.clusters.schemas import MemberListParams
+from app.core.actor import Actor
+from app.core.errors import NotFound
+from app.core.ids import MAX_ID
+from app.models import ClusterRecommendation, Mechanism, Recommendation, RecommendationText
+from app.recommendations import service as recommendations_service
+from app.recommendations.schemas import RecommendationListParams
+from app.staff.forms import FormInvalid, parse
+from app.staff.pages import StaffPage, render
+
+FOUND = 20  # search results shown
+BASES = 50  # members offered as the starting point of the suggestions
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a row of a cluster page says about a recommendation."""
+
+    id: int
+    symbol: str | None
+    paragraph: str | None
+    mechanism: str
+    text: str | None
+    text_lang: str | None
+    withdrawn: bool
+
+
+def summaries(db: Session, ids: Sequence[int], lang: str) -> dict[int, Summary]:
+    """Symbol, mechanism and text of a page of recommendations, in two statements."""
+    if not ids:
+        return {}
+    texts: dict[int, dict[str, str]] = {}
+    for rec_id, code, value in db.execute(
+        select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
+            RecommendationText.recommendation_id.in_(ids)
+        )
+    ):
+        texts.setdefault(rec_id, {})[code] = value
+    rows = db.execute(
+        select(
+            Recommendation.id,
+            Recommendation.symbol,
+            Recommendation.paragraph,
+            Recommendation.withdrawn,
+            Mechanism.code,
+        )
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .where(Recommendation.id.in_(ids))
+    )
+    found: dict[int, Summary] = {}
+    for rec_id, symbol, paragraph, withdrawn, mechanism in rows:
+        text_lang, text = recommendations_service.choose_text(texts.get(rec_id, {}), lang)
+        found[rec_id] = Summary(rec_id, symbol, paragraph, mechanism, text, text_lang, withdrawn)
+    return found
+
+
+def _members_among(db: Session, cluster_id: int, ids: Sequence[int]) -> set[int]:
+    if not ids:
+        return set()
+    member = ClusterRecommendation
+    return set(
+        db.scalars(
+            select(member.recommendation_id).where(
+                member.cluster_id == cluster_id, member.recommendation_id.in_(ids)
+            )
+        )
+    )
+
+
+def find(db: Session, actor: Actor, typed: str, lang: str) -> list[Summary]:
+    """A number is an id; a document symbol gives the recommendations of that document; anything else
+    is searched for in the texts, as the API's ``q`` searches them."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    if typed.isdigit():
+        ids = [int(typed)] if int(typed) <= MAX_ID else []
+    else:
+        ids = list(
+            db.scalars(
+                select(Recommendation.id)
+                .where(Recommendation.symbol.in_({typed, typed.upper()}))
+                .order_by(Recommendation.id)
+                .limit(FOUND)
+            )
+        )
+    if ids or typed.isdigit():
+        found = summaries(db, ids, lang)
+        return [found[rec_id] for rec_id in ids if rec_id in found]
+    params = parse(RecommendationListParams, {"q": typed, "limit": FOUND, "lang": lang})
+    page = recommendations_service.list_recommendations(db, actor, params)
+    return [
+        Summary(r.id, r.symbol, r.paragraph, r.mechanism.code, r.text, r.text_lang, r.withdrawn)
+        for r in page.items
+    ]
+
+
+def find_page(
+    request: Request,
+    db: Session,
+    staff: StaffSession,
+    cluster_id: int,
+    typed: str,
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    cluster, _tag = service.get_cluster(db, cluster_id)
+    page = StaffPage.of(request, "clusters", staff)
+    results: list[Summary] = []
+    try:
+        results = find(db, staff.actor, typed, page.lang)
+    except FormInvalid as exc:
+        errors = {"find": exc.errors.get("q", next(iter(exc.errors.values()))), **errors}
+        status = 422
+    context = {
+        "cluster": cluster,
+        "find": typed,
+        "searched": bool(typed.strip()),
+        "results": results,
+        "present": _members_among(db, cluster_id, [r.id for r in results]),
+        "errors": errors,
+    }
+    return render(request, page, "clusters/add.html", context, status)
+
+
+def suggestions_page(
+    request: Request,
+    db: Session,
+    staff: StaffSession,
+    cluster_id: int,
+    start: str,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    limit: int = FOUND,
+) -> HTMLResponse:
+    """The recommendations most similar to one (a member, by default the first), to tick and add."""
+    cluster, _tag = service.get_cluster(db, cluster_id)
+    page = StaffPage.of(request, "clusters", staff)
+    errors = dict(errors or {})
+    bases = service.list_members(db, cluster_id, MemberListParams(limit=BASES)).items
+    base_ids = [member.id for member in bases]
+    start = start.strip()
+    source: int | None = None
+    if start:
+        if start.isdigit() and 0 < int(start) <= MAX_ID:
+            source = int(start)
+        else:
+            errors.setdefault("from", page.gettext("This is not a recommendation id."))
+            status = 422
+    elif base_ids:
+        source = base_ids[0]
+    similar = None
+    if source is not None:
+        try:
+            similar = similarity.similar(db, source, limit, page.lang)
+        except NotFound:
+            errors.setdefault("from", page.gettext("No recommendation has this id."))
+            source, status = None, 422
+    described = summaries(db, [*base_ids, *([source] if source else [])], page.lang)
+    context: dict[str, Any] = {
+        "cluster": cluster,
+        "bases": [described[rec_id] for rec_id in base_ids if rec_id in described],
+        "source": described.get(source) if source else None,
+        "source_is_member": source in base_ids or bool(source and _members_among(db, cluster_id, [source])),
+        "start": start,
+        "similar": similar,
+        "errors": errors,
+        "manager": staff.actor.is_manager,
+    }
+    return render(request, page, "clusters/suggestions.html", context, status)
