@@ -10,13 +10,16 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
-from app.recommendations import bulk
 from app.feed.records import SourceRecord
+from app.recommendations import bulk
 from tests.builder import building, imported
 from tests.factories import import_records, record
 
 TEXT_V1 = "<p>Adopt a law criminalising torture and ensure prompt investigations of every complaint.</p>"
-TEXT_V2 = "<p>Adopt a comprehensive law criminalising torture and ensure independent investigations of every complaint.</p>"
+TEXT_V2 = (
+    "<p>Adopt a comprehensive law criminalising torture and ensure independent investigations"
+    " of every complaint.</p>"
+)
 TWICE_V1 = "<p>Raise the minimum age of marriage to 18 years.</p>"
 TWICE_V2 = "<p>Raise the minimum age of marriage to 18 years for girls and boys.</p>"
 TWICE_V3 = "<p>Raise the minimum age of marriage to 18 years for all, without exception.</p>"
