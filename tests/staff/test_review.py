@@ -51,7 +51,7 @@ def test_the_queue_shows_what_changed_with_the_words_highlighted(
     page = staff_login("coordinator").get("/staff/review")
     assert page.status_code == 200
     html = page.text
-    assert "3 recommendations wait for review." in html
+    assert "Waiting for review: 3" in html
     for rec_id in (world.text_changed, world.theme_changed, world.twice):
         assert f'name="ids" value="{rec_id}"' in html
     assert f'value="{world.unchanged}"' not in html
@@ -68,7 +68,7 @@ def test_the_queue_shows_what_changed_with_the_words_highlighted(
 
 def test_one_import_runs_changes_only(world: ReviewWorld, staff_login: StaffLogin) -> None:
     html = staff_login("admin").get(f"/staff/review?run={world.last_run}").text
-    assert "1 recommendation waits for review." in html
+    assert "Waiting for review: 1" in html
     assert f'name="ids" value="{world.twice}"' in html
     assert f'name="ids" value="{world.text_changed}"' not in html
 
@@ -83,7 +83,7 @@ def test_mark_one_reviewed(world: ReviewWorld, staff_login: StaffLogin, db: Conn
     assert waiting(db) == {world.theme_changed, world.twice}
     assert reviewed_events(db) == before + 1
     page = staff.get(answer.headers["location"]).text
-    assert "Marked as reviewed." in page and "2 recommendations wait for review." in page
+    assert "Marked as reviewed." in page and "Waiting for review: 2" in page
 
 
 def test_mark_the_selected_ones_reviewed(world: ReviewWorld, staff_login: StaffLogin, db: Connection) -> None:
@@ -186,3 +186,10 @@ def test_the_page_links_to_the_next_page(world: ReviewWorld, staff_login: StaffL
     assert "First page" in page
     assert f'name="ids" value="{world.twice}"' not in page
     assert staff.get("/staff/review?cursor=not-a-cursor").status_code == 422
+
+
+def test_the_queue_form_carries_the_sessions_token(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    staff = staff_login("coordinator")
+    html = staff.get("/staff/review").text
+    form = html[html.index('action="/staff/review/reviewed"') :]
+    assert re.search(r'name="csrf_token" value="([^"]*)"', form).group(1) == staff.csrf  # type: ignore[union-attr]
