@@ -207,3 +207,32 @@ class RecommendationDetail(RecommendationOut):
     revisions: list[RevisionOut] = Field(description="Changes imports made, newest first")
     status_history: list[StatusChangeOut] = Field(description="Implementation status changes, newest first")
     clusters: list[ClusterRef] = Field(description="Clusters it is in (not archived)")
+
+
+class FieldChange(BaseModel):
+    field: str = Field(description='A feed field ("symbol", "themes") or a text ("texts.en")')
+    old: Any = Field(description="The value when the recommendation was last reviewed (texts as plain text)")
+    new: Any = Field(description="The value now")
+
+
+class ReviewItem(BaseModel):
+    """A recommendation waiting for review and what changed since it was last reviewed."""
+
+    id: int
+    source: str
+    symbol: str | None
+    mechanism: str = Field(description="Mechanism code")
+    paragraph: str | None
+    text: str | None
+    text_lang: str | None
+    withdrawn: bool = Field(description="Withdrawn by an import (missing from a full export)")
+    import_run_id: int | None = Field(description="The import run that changed it last")
+    changed_at: UtcDateTime
+    revisions: int = Field(description="Revisions since the last review, folded into `changes`")
+    changes: list[FieldChange]
+
+
+class ReviewQueue(BaseModel):
+    items: list[ReviewItem]
+    next_cursor: str | None
+    total: int

@@ -1,22 +1,78 @@
-"""The workspace's home page: "My work"."""
+"""The workspace's home page: "My work", what is waiting for the signed-in user.
+
+Coordinators and admins: what the last import changed and nobody has reviewed, progress updates
+waiting for approval, overdue actions, the last import run. Focal points: their entity's overdue and
+open actions, and its progress updates still in draft or returned to it. Readers: where to look.
+Every count comes from its domain's service, the same the API lists with.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
+from app.auth.service import StaffSession
+from app.core.actor import FOCAL_POINT
 from app.core.deps import DbSession
+from app.entities.service import entity_refs
+from app.import_runs import service as import_runs
+from app.import_runs.schemas import ImportRunListParams
+from app.models.plan import OPEN_ACTION_STATUSES
+from app.plans.actions import service as actions
+from app.plans.actions.schemas import ActionListParams
+from app.plans.progress.reading import waiting_updates
+from app.recommendations import review
 from app.staff.pages import StaffPage, render, staff_router
 from app.staff.session import SignedIn
 from app.staff.static import static_file
 
 router = staff_router()
 
+# How many of each list the page shows (the counts are of all of them).
+SHOWN = 5
+
+
+def _manager_work(db: Session, staff: StaffSession) -> dict[str, Any]:
+    runs = import_runs.list_import_runs(db, staff.actor, ImportRunListParams(limit=1)).items
+    last_run = runs[0] if runs else None
+    return {
+        "waiting_review": review.waiting_for_review(db),
+        "waiting_review_last_run": review.waiting_for_review(db, last_run.id) if last_run else 0,
+        "last_run": last_run,
+        "submitted": waiting_updates(db, ("submitted",), limit=SHOWN),
+        "overdue": actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN)),
+    }
+
+
+def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
+    entity = staff.actor.entity_id
+    if entity is None:  # a focal point with no entity has nothing of its own
+        return {"entity_missing": True}
+    return {
+        "entity": entity_refs(db, [entity]).get(entity),
+        "overdue": actions.earliest_due(db, ActionListParams(entity_id=entity, overdue=True, limit=SHOWN)),
+        "open": actions.earliest_due(
+            db,
+            ActionListParams(entity_id=entity, status=list(OPEN_ACTION_STATUSES), overdue=False, limit=SHOWN),
+        ),
+        "returned": waiting_updates(db, ("returned",), entity_id=entity, limit=SHOWN),
+        "drafts": waiting_updates(db, ("draft",), entity_id=entity, limit=SHOWN),
+    }
+
 
 @router.get("/", response_class=HTMLResponse)
 def my_work(request: Request, db: DbSession, staff: SignedIn) -> Response:
     page = StaffPage.of(request, "home", staff)
-    return render(request, page, "dashboard.html", {})
+    if staff.actor.is_manager:
+        work = _manager_work(db, staff)
+    elif staff.actor.role == FOCAL_POINT:
+        work = _focal_point_work(db, staff)
+    else:
+        work = {}
+    return render(request, page, "dashboard.html", {"work": work})
 
 
 @router.get("/static/{name}")

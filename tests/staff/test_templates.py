@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from app.staff.pages import TEMPLATES
+from app.web.i18n import environment
 from tests.staff.conftest import StaffLogin, form_token
 
 
@@ -24,3 +25,11 @@ def test_templates_import_the_form_macros_with_their_context() -> None:
 def test_a_form_carries_the_sessions_token(staff_login: StaffLogin) -> None:
     staff = staff_login("reader")
     assert form_token(staff.get("/staff/password").text) == staff.csrf
+
+
+def test_the_csrf_macro_writes_the_token() -> None:
+    template = environment(TEMPLATES, "en").from_string(
+        '{% import "_forms.html" as forms with context %}{{ forms.csrf() }}'
+    )
+    html = template.render(csrf_field="csrf_token", csrf_token="the-token")
+    assert html == '<input type="hidden" name="csrf_token" value="the-token">'

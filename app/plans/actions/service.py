@@ -139,6 +139,25 @@ def list_actions(session: Session, params: ActionListParams) -> ActionPage:
     return ActionPage(items=items, next_cursor=next_cursor, total=total)
 
 
+def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
+    """The actions ``params`` selects, earliest due date first (undated last), one page of
+    ``params.limit`` and the total: what is most late, or due next, at the top of a to-do list."""
+    today = utc_today()
+    conditions = _conditions(params, today)
+    total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
+    actions = list(
+        session.scalars(
+            select(Action)
+            .where(*conditions)
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+            .limit(params.limit)
+        )
+    )
+    links = load_links(session, [a.id for a in actions])
+    items = [ActionOut(**_out(action, links[action.id], today)) for action in actions]
+    return ActionPage(items=items, next_cursor=None, total=total)
+
+
 def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
     links = load_links(session, [action.id])[action.id]
     recommendations = [

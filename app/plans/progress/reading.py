@@ -1,0 +1,74 @@
+"""Progress updates waiting for someone: submitted ones for the coordinators to approve or return, and
+drafts and returned ones for the focal points of the entity that wrote them (the ones they may still
+edit, see ``service._ensure_author_entity``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Action, ActionEntity, ProgressUpdate, User
+from app.models.plan import ProgressState
+
+
+@dataclass(frozen=True)
+class WaitingUpdate:
+    id: int
+    action_id: int
+    action_title: str
+    state: str
+    reported_on: date
+    review_comment: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Waiting:
+    total: int
+    items: list[WaitingUpdate]
+
+
+def _conditions(states: Sequence[ProgressState], entity_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [ProgressUpdate.state.in_(list(states))]
+    if entity_id is not None:
+        supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == entity_id)
+        ours = select(Action.id).where(or_(Action.lead_entity_id == entity_id, Action.id.in_(supported)))
+        written_here = select(User.id).where(User.entity_id == entity_id)
+        conditions += [
+            ProgressUpdate.action_id.in_(ours),
+            or_(ProgressUpdate.author_id.is_(None), ProgressUpdate.author_id.in_(written_here)),
+        ]
+    return conditions
+
+
+def waiting_updates(
+    session: Session, states: Sequence[ProgressState], *, entity_id: int | None = None, limit: int = 5
+) -> Waiting:
+    """How many updates are in ``states`` (on ``entity_id``'s actions, written there, when given), and
+    the ``limit`` oldest of them first (the longest waiting)."""
+    conditions = _conditions(states, entity_id)
+    total = session.execute(select(func.count()).select_from(ProgressUpdate).where(*conditions)).scalar_one()
+    rows = session.execute(
+        select(ProgressUpdate, Action.title)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(*conditions)
+        .order_by(ProgressUpdate.updated_at, ProgressUpdate.id)
+        .limit(limit)
+    )
+    items = [
+        WaitingUpdate(
+            id=update.id,
+            action_id=update.action_id,
+            action_title=title,
+            state=update.state,
+            reported_on=update.reported_on,
+            review_comment=update.review_comment,
+            updated_at=update.updated_at,
+        )
+        for update, title in rows
+    ]
+    return Waiting(total=total, items=items)

@@ -1,0 +1,175 @@
+"""The review queue: recommendations an import changed or withdrew and nobody has marked reviewed yet
+(``needs_review``), each with what changed since it was last reviewed.
+
+An import records a revision per changed recommendation (the old and new value of every field it
+changed); marking a recommendation reviewed (``bulk.mark_reviewed``) records an audit event. What is
+waiting for review is therefore the revisions after the last of those events, folded into one change
+per field: the value at the last review, and the value now. A page costs four statements whatever
+its size: the page, then its revisions, its last reviews and its current texts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.core.pagination import decode_cursor, keyset_page
+from app.feed.fields import html_to_text
+from app.models import AuditEvent, Mechanism, Recommendation, RecommendationText, Revision
+from app.recommendations.schemas import FieldChange, ReviewItem, ReviewQueue
+from app.recommendations.service import choose_text
+
+REVIEW_PAGE_SIZE = 25
+REVIEWED = "recommendation.reviewed"
+TEXT_PREFIX = "texts."
+
+# Newest import first (runs are numbered as they start), then newest recommendation.
+_RUN = func.coalesce(Recommendation.updated_run_id, 0)
+
+
+def _waiting(run_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Recommendation.needs_review.is_(True)]
+    if run_id is not None:
+        conditions.append(Recommendation.updated_run_id == run_id)
+    return conditions
+
+
+def waiting_for_review(session: Session, run_id: int | None = None) -> int:
+    """How many recommendations wait for review; with ``run_id``: those that run changed last."""
+    return session.execute(
+        select(func.count()).select_from(Recommendation).where(*_waiting(run_id))
+    ).scalar_one()
+
+
+def review_queue(
+    session: Session,
+    *,
+    run_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = REVIEW_PAGE_SIZE,
+    lang: str = "en",
+) -> ReviewQueue:
+    """One keyset page of the queue, newest import first, with each recommendation's pending changes."""
+    conditions = _waiting(run_id)
+    page_conditions = list(conditions)
+    if cursor:
+        last_run, last_id = decode_cursor(cursor, (int, int))
+        page_conditions.append(tuple_(_RUN, Recommendation.id) < tuple_(last_run, last_id))
+    query = (
+        select(Recommendation, Mechanism.code)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .where(*page_conditions)
+        .order_by(_RUN.desc(), Recommendation.id.desc())
+    )
+    rows, next_cursor = keyset_page(
+        session, query, limit, lambda row: (row.Recommendation.updated_run_id or 0, row.Recommendation.id)
+    )
+    total = waiting_for_review(session, run_id) if cursor or next_cursor else len(rows)
+    ids = [row.Recommendation.id for row in rows]
+    pending = _pending_changes(session, ids)
+    texts = _texts(session, ids)
+    items = []
+    for row in rows:
+        rec: Recommendation = row.Recommendation
+        text_lang, text = choose_text(texts.get(rec.id, {}), lang)
+        revisions, changes = pending.get(rec.id, (0, []))
+        items.append(
+            ReviewItem(
+                id=rec.id,
+                source=rec.source,
+                symbol=rec.symbol,
+                mechanism=row.code,
+                paragraph=rec.paragraph,
+                text=text,
+                text_lang=text_lang,
+                withdrawn=rec.withdrawn,
+                import_run_id=rec.updated_run_id,
+                changed_at=rec.updated_at,
+                revisions=revisions,
+                changes=changes,
+            )
+        )
+    return ReviewQueue(items=items, next_cursor=next_cursor, total=total)
+
+
+def _texts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    texts: dict[int, dict[str, str]] = defaultdict(dict)
+    if ids:
+        for rec_id, text_lang, text in session.execute(
+            select(
+                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
+            ).where(RecommendationText.recommendation_id.in_(ids))
+        ):
+            texts[rec_id][text_lang] = text
+    return texts
+
+
+def _last_reviews(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
+    rows = session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.at))
+        .where(
+            AuditEvent.object_type == "recommendation",
+            AuditEvent.object_id.in_(ids),
+            AuditEvent.action == REVIEWED,
+        )
+        .group_by(AuditEvent.object_id)
+    )
+    return {rec_id: at for rec_id, at in rows if rec_id is not None}
+
+
+def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[int, list[FieldChange]]]:
+    """Per recommendation: how many revisions since its last review, and their changes folded into
+    one per field (the oldest old value, the newest new value; a field changed and changed back is
+    left out). Without a revision since then (reviewed while an import ran), the newest revision."""
+    if not ids:
+        return {}
+    reviewed = _last_reviews(session, ids)
+    by_rec: dict[int, list[Revision]] = defaultdict(list)
+    for revision in session.scalars(
+        select(Revision)
+        .where(Revision.recommendation_id.in_(ids))
+        .order_by(Revision.recommendation_id, Revision.created_at, Revision.id)
+    ):
+        by_rec[revision.recommendation_id].append(revision)
+    result: dict[int, tuple[int, list[FieldChange]]] = {}
+    for rec_id, revisions in by_rec.items():
+        since = reviewed.get(rec_id)
+        pending = [r for r in revisions if since is None or r.created_at > since] or revisions[-1:]
+        result[rec_id] = (len(pending), _folded(pending))
+    return result
+
+
+def _shown(field: str, value: Any) -> Any:
+    """Texts as a reader sees them (the sources' HTML made plain text); other values as stored."""
+    if field.startswith(TEXT_PREFIX) and isinstance(value, str):
+        return html_to_text(value)
+    return value
+
+
+def _folded(revisions: Sequence[Revision]) -> list[FieldChange]:
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for revision in revisions:
+        for field, change in (revision.changes or {}).items():
+            if not isinstance(change, dict):
+                continue
+            first.setdefault(field, change.get("old"))
+            last[field] = change.get("new")
+    changes = []
+    for field in sorted(first, key=_field_order):
+        old, new = _shown(field, first[field]), _shown(field, last[field])
+        if old != new:
+            changes.append(FieldChange(field=field, old=old, new=new))
+    return changes
+
+
+def _field_order(field: str) -> tuple[int, str]:
+    """Texts first (what a reviewer reads), withdrawal next, then the other fields by name."""
+    if field.startswith(TEXT_PREFIX):
+        return (0, field)
+    return (1 if field == "withdrawn" else 2, field)

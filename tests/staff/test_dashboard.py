@@ -1,0 +1,104 @@
+""" "My work": what waits for each role, counted by the domains' services; a focal point sees their
+own entity's work only; dates in the page's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import ModuleWorld
+from tests.staff.conftest import StaffLogin
+from tests.staff.review_world import ReviewWorld, build
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> ReviewWorld:
+    return module_world(build, migrated_engine)
+
+
+def cards(html: str) -> dict[str, str]:
+    """Each card's heading -> its count."""
+    return dict(re.findall(r'<h2>([^<]+)</h2>\s*<span class="count">([^<]+)</span>', html))
+
+
+def section(html: str, anchor: str) -> str:
+    start = html.index(f'id="{anchor}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_managers_see_what_waits_for_them(world: ReviewWorld, staff_login: StaffLogin, role: str) -> None:
+    html = staff_login(role).get("/staff/").text
+    assert cards(html) == {
+        "Waiting for review": "3",
+        "Progress updates to approve": "2",
+        "Overdue actions": "3",
+    }
+    assert "1 of them changed by the last import." in html
+    assert 'href="/staff/review"' in html and f'href="/staff/review?run={world.last_run}"' in html
+    progress = section(html, "progress")
+    assert world.overdue_justice in progress and world.overdue_health in progress
+    overdue = section(html, "overdue")
+    for title in (world.overdue_justice, world.overdue_health, world.overdue_supported):
+        assert title in overdue
+    assert world.completed_late not in overdue and world.open_justice not in overdue
+    # The most late first, with its date written the English way.
+    assert overdue.index(world.overdue_justice) < overdue.index(world.overdue_health)
+    assert "Jan 1, 2020" in overdue
+    last = section(html, "last-import")
+    assert f'href="/staff/imports/{world.last_run}"' in last
+    assert "succeeded" in last and "1 read, 0 new, 1 changed, 0 unchanged, 0 withdrawn, 0 rejected" in last
+
+
+def test_dates_follow_the_page_language(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    html = staff_login("coordinator").get("/staff/?lang=fr").text
+    assert "1 janv. 2020" in section(html, "overdue")
+
+
+def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    html = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    assert "The work of Ministry of Justice." in html
+    assert "Waiting for review" not in html and "Last import" not in html
+    overdue = section(html, "overdue")
+    assert world.overdue_justice in overdue and world.overdue_supported in overdue
+    assert world.overdue_health not in html  # another entity's action
+    assert world.completed_late not in html
+    assert world.open_justice in section(html, "open")
+    returned = section(html, "returned")
+    assert world.overdue_justice in returned and "Add the figures." in returned
+    drafts = section(html, "drafts")
+    assert world.open_justice in drafts
+    assert world.overdue_health not in drafts  # the other entity's draft
+    badges = re.findall(r'id="(\w+)">[^<]+<span class="badge">(\d+)</span>', html)
+    assert dict(badges) == {"overdue": "2", "open": "1", "returned": "1", "drafts": "1"}
+
+
+def test_the_other_entitys_focal_point_sees_theirs(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    html = staff_login("focal_point", entity_id=world.health).get("/staff/").text
+    assert world.overdue_health in section(html, "overdue")
+    assert world.overdue_justice not in html
+    assert "Health draft." not in html  # narratives are not listed, titles are
+    assert world.overdue_health in section(html, "drafts")
+
+
+def test_a_focal_point_without_entity_is_told_why_nothing_shows(
+    world: ReviewWorld, staff_login: StaffLogin
+) -> None:
+    html = staff_login("focal_point").get("/staff/").text
+    assert "not linked to an entity" in html
+    assert world.overdue_justice not in html
+
+
+def test_a_reader_gets_an_orientation(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    html = staff_login("reader").get("/staff/").text
+    assert 'href="/staff/recommendations"' in html and 'href="/docs"' in html
+    assert 'class="count"' not in html and world.overdue_justice not in html
+
+
+def test_an_empty_database_says_so(staff_login: StaffLogin) -> None:
+    html = staff_login("coordinator").get("/staff/").text
+    assert set(cards(html).values()) == {"0"} and len(cards(html)) == 3
+    assert "No import has run yet." in html and "No action is overdue." in html
