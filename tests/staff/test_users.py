@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from app.models import AuditEvent, AuthToken, LoginFailure, User
 from tests import accounts
@@ -27,7 +27,7 @@ POST   /staff/users/{id}/password      422 403 403 403 303
 POST   /staff/users/{id}/unlock        303 403 403 403 303
 """
 
-GOOD_PASSWORD = "plum orchard ladder quietly"  # noqa: S105 (a test's temporary password)
+GOOD_PASSWORD = "plum orchard ladder quietly"
 
 
 def _user(db: Connection, user_id: int) -> Any:
@@ -42,9 +42,7 @@ def _etag(html: str) -> str:
 
 
 @pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
-def test_a_users_page_answers_each_role_as_listed(
-    role: str, staff_login: StaffLogin, db: Connection
-) -> None:
+def test_a_users_page_answers_each_role_as_listed(role: str, staff_login: StaffLogin, db: Connection) -> None:
     entity = accounts.create_entity(db, "Ministry of roles")
     someone = accounts.create_user(db, "someone@example.org", "reader")
     assert check_object_routes(ROUTES, role, someone, staff_login, entity) == []
@@ -141,7 +139,9 @@ def test_a_refused_invitation_names_the_field_and_keeps_what_was_typed(
     assert 'class="error-summary"' in html and f'href="#field-{field}"' in html
     assert f'id="error-{field}"' in html
     assert 'value="Nadia Focal"' in html  # what was typed is kept ...
-    assert GOOD_PASSWORD not in html and changes.get("password", GOOD_PASSWORD) not in html  # ... not passwords
+    assert (
+        GOOD_PASSWORD not in html and changes.get("password", GOOD_PASSWORD) not in html
+    )  # ... not passwords
     assert db.scalar(select(func.count()).select_from(User)) == before
 
 
@@ -186,12 +186,13 @@ def test_a_focal_point_needs_an_entity_and_the_page_keeps_the_typed_values(
 
 
 def test_the_last_active_admin_stays_protected(staff_login: StaffLogin, db: Connection) -> None:
-    db.execute(User.__table__.update().where(User.role == "admin").values(active=False))
+    db.execute(update(User).where(User.role == "admin").values(active=False))
     admin = staff_login("admin")
     page = admin.get(f"/staff/users/{admin.user_id}")
     etag = _etag(page.text)
     demote = admin.post(
-        f"/staff/users/{admin.user_id}", {"role": "coordinator", "full_name": "", "entity_id": "", "etag": etag}
+        f"/staff/users/{admin.user_id}",
+        {"role": "coordinator", "full_name": "", "entity_id": "", "etag": etag},
     )
     assert demote.status_code == 409
     assert "last active admin" in demote.text and 'href="#field-role"' in demote.text
@@ -212,7 +213,10 @@ def test_deactivation_ends_the_users_session_at_once(staff_login: StaffLogin, db
     assert "deactivated" in admin.get(response.headers["location"]).text
     assert coordinator.get("/staff/").headers["location"].startswith("/staff/login")
     etag = _etag(admin.get(f"/staff/users/{coordinator.user_id}").text)
-    assert admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "true", "etag": etag}).status_code == 303
+    assert (
+        admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "true", "etag": etag}).status_code
+        == 303
+    )
     assert _user(db, coordinator.user_id).active is True
     # The old session stays revoked: signing in again makes a new one.
     assert coordinator.get("/staff/").status_code == 303
@@ -241,7 +245,7 @@ def test_unlocking_forgets_the_failed_sign_ins(staff_login: StaffLogin, db: Conn
     user_id = accounts.create_user(db, "locked@example.org", "reader")
     now = datetime.now(UTC)
     db.execute(
-        LoginFailure.__table__.insert(),
+        insert(LoginFailure),
         [{"account": "locked@example.org", "address": "10.0.0.1", "failed_at": now, "detail": "x"}] * 3,
     )
     admin = staff_login("admin")

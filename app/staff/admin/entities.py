@@ -66,7 +66,9 @@ def entity_new(request: Request, staff: ManagerSession) -> Response:
 async def entity_create(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
     try:
-        created, _tag = service.create_entity(db, staff.actor, parse(EntityCreate, blank_to_none(values, FIELDS)))
+        created, _tag = service.create_entity(
+            db, staff.actor, parse(EntityCreate, blank_to_none(values, FIELDS))
+        )
     except FormInvalid as exc:
         return _form(request, staff, values, exc.errors, 422)
     except DomainError as exc:

@@ -45,9 +45,7 @@ def entity_options(
     options: list[tuple[int, str]] = []
     cursor: str | None = None
     while True:
-        page = entities_service.list_entities(
-            session, EntityListParams(limit=MAX_PAGE_SIZE, cursor=cursor)
-        )
+        page = entities_service.list_entities(session, EntityListParams(limit=MAX_PAGE_SIZE, cursor=cursor))
         options.extend(
             (entity.id, f"{entity.name} ({entity.acronym})" if entity.acronym else entity.name)
             for entity in page.items
