@@ -257,3 +257,26 @@ def test_unlocking_forgets_the_failed_sign_ins(staff_login: StaffLogin, db: Conn
     assert response.status_code == 303 and response.headers["location"].endswith("done=user-unlocked")
     assert db.scalar(count) == 0
     assert admin.get("/staff/users/999999").status_code == 404
+
+
+def test_every_form_of_the_administration_carries_the_sessions_token(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """A browser posts what the form holds (the test client adds the token itself): each POST form
+    must hold the session's CSRF token, or every real submission is refused."""
+    entity = accounts.create_entity(db, "Ministry of Forms")
+    user_id = accounts.create_user(db, "formed@example.org", "reader")
+    admin = staff_login("admin")
+    pages = (
+        "/staff/users/new",
+        f"/staff/users/{user_id}",
+        "/staff/entities/new",
+        f"/staff/entities/{entity}",
+        "/staff/api-keys/new",
+        "/staff/password",
+    )
+    for path in pages:
+        forms = re.findall(r'<form method="post".*?</form>', admin.get(path).text, re.DOTALL)
+        assert len(forms) >= 2, path  # the page's own, and signing out
+        for form in forms:
+            assert f'name="csrf_token" value="{admin.csrf}"' in form, (path, form[:120])
