@@ -59,7 +59,7 @@ def test_the_list_filters_by_role_entity_status_and_text(staff_login: StaffLogin
     by_entity = admin.get("/staff/users", params={"role": "focal_point", "entity_id": health, "active": ""})
     assert by_entity.status_code == 200
     assert "nurse@example.org" in by_entity.text and "judge@example.org" not in by_entity.text
-    assert "1 user" in by_entity.text
+    assert "Matching users: 1" in by_entity.text
     inactive = admin.get("/staff/users?active=false").text
     assert "gone@example.org" in inactive and "nurse@example.org" not in inactive
     assert "judge@example.org" in admin.get("/staff/users?q=JUDGE").text
