@@ -6,9 +6,10 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from app.staff import auth_pages, clusters, dashboard, review
+from app.staff.admin import api_keys, audit, entities, users
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-for area in (auth_pages, dashboard, review, clusters):
+for area in (auth_pages, dashboard, review, clusters, users, entities, api_keys, audit):
     router.include_router(area.router)
 
 

@@ -1,0 +1,76 @@
+"""API keys (admins only): the list, creating one (its secret is shown on the result page once, never
+stored or shown again) and revoking one, through app/users/service.py like the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.core.deps import DbSession, RowId
+from app.core.errors import DomainError
+from app.staff.admin.listing import blank_to_none, entity_options, listed
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import AdminSession
+from app.users import service
+from app.users.schemas import ApiKeyCreate, ApiKeyListParams
+
+router = staff_router()
+
+NOTICES["api-key-revoked"] = _("The API key is revoked: it no longer works.")
+
+LIST_FILTERS = ("revoked", "limit", "cursor")
+FIELDS = ("name", "role", "entity_id", "scope", "expires_at")
+
+
+@router.get("/api-keys", response_class=HTMLResponse)
+def api_keys_list(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    page = StaffPage.of(request, "api-keys", staff)
+    result, errors, filters = listed(
+        request, db, ApiKeyListParams, LIST_FILTERS, lambda params: service.list_api_keys(db, params)
+    )
+    context = {"result": result, "errors": errors, "filters": filters}
+    return render(request, page, "admin/api_keys.html", context, 200 if result else 422)
+
+
+def _form(
+    request: Request,
+    db: DbSession,
+    staff: AdminSession,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    page = StaffPage.of(request, "api-keys", staff)
+    context = {"values": values, "errors": errors, "entities": entity_options(db)}
+    return render(request, page, "admin/api_key_new.html", context, status)
+
+
+@router.get("/api-keys/new", response_class=HTMLResponse)
+def api_key_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    return _form(request, db, staff, {"scope": "read"}, {})
+
+
+@router.post("/api-keys")
+async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    values = await form_values(request)
+    try:
+        created = service.create_api_key(db, staff.actor, parse(ApiKeyCreate, blank_to_none(values, FIELDS)))
+    except FormInvalid as exc:
+        return _form(request, db, staff, values, exc.errors, 422)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return _form(request, db, staff, values, refused(db, exc), 422)
+    # The secret is in this page only: not a redirect to a page that could show it again. Staff pages
+    # are never stored (Cache-Control: no-store), this one least of all.
+    page = StaffPage.of(request, "api-keys", staff)
+    return render(request, page, "admin/api_key_created.html", {"key": created}, 201)
+
+
+@router.post("/api-keys/{key_id}/revoke")
+def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+    service.revoke_api_key(db, staff.actor, key_id)
+    return redirect("/staff/api-keys?done=api-key-revoked", request)

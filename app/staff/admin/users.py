@@ -1,0 +1,206 @@
+"""Users (admins only): the list, inviting someone with a temporary password, and one user's page where
+an admin changes role, entity or name, deactivates or reactivates, resets the password or forgets the
+failed sign-ins. Every change goes through app/users/service.py: the password policy, "a focal point
+belongs to an entity", the last active admin's protection, the ETag check and the audit events are
+the API's own; a deactivation or a reset revokes every session of that user at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.core.deps import DbSession, RowId
+from app.core.errors import DomainError, PreconditionFailed
+from app.staff.admin.listing import blank_to_none, entity_options, listed
+from app.staff.conflicts import ETAG_FIELD, conflict_page
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import AdminSession
+from app.users import service
+from app.users.schemas import UserCreate, UserListParams, UserOut, UserUpdate
+
+router = staff_router()
+
+NOTICES.update(
+    {
+        "user-invited": _(
+            "The user is invited. Give them the temporary password: they must choose their own "
+            "at first sign-in."
+        ),
+        "user-deactivated": _("The user is deactivated: their sessions have ended."),
+        "user-reactivated": _("The user is active again."),
+        "user-password-reset": _(
+            "The password is reset: their sessions have ended, and they must choose a new password "
+            "at their next sign-in."
+        ),
+        "user-unlocked": _("Their failed sign-ins are forgotten: they can sign in again at once."),
+    }
+)
+
+LIST_FILTERS = ("role", "entity_id", "active", "q", "limit", "cursor")
+CREATE_FIELDS = ("email", "full_name", "role", "entity_id", "password")
+
+
+def _kept(values: dict[str, Any]) -> dict[str, Any]:
+    """What the form shows again: everything typed but passwords."""
+    return {key: value for key, value in values.items() if key != "password"}
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_list(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    page = StaffPage.of(request, "users", staff)
+    result, errors, filters = listed(
+        request, db, UserListParams, LIST_FILTERS, lambda params: service.list_users(db, params)
+    )
+    context = {
+        "result": result,
+        "errors": errors,
+        "filters": filters,
+        "entities": entity_options(db, archived=page.gettext("archived")),
+    }
+    return render(request, page, "admin/users.html", context, 200 if result else 422)
+
+
+def _new_form(
+    request: Request,
+    db: DbSession,
+    staff: AdminSession,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    page = StaffPage.of(request, "users", staff)
+    context = {
+        "values": _kept(values),
+        "errors": errors,
+        "entities": entity_options(db, archived=page.gettext("archived")),
+    }
+    return render(request, page, "admin/user_new.html", context, status)
+
+
+@router.get("/users/new", response_class=HTMLResponse)
+def user_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    return _new_form(request, db, staff, {}, {})
+
+
+@router.post("/users")
+async def user_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    values = await form_values(request)
+    try:
+        data = parse(UserCreate, blank_to_none(values, CREATE_FIELDS))
+        user, _tag = service.create_user(db, staff.actor, data)
+    except FormInvalid as exc:
+        return _new_form(request, db, staff, values, exc.errors, 422)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return _new_form(request, db, staff, values, refused(db, exc), exc.status)
+    return redirect(f"/staff/users/{user.id}?done=user-invited", request)
+
+
+def _user_page(
+    request: Request,
+    db: DbSession,
+    staff: AdminSession,
+    user_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    user, tag = service.get_user(db, user_id)
+    page = StaffPage.of(request, "users", staff)
+    typed = _kept(values or {})
+    context = {
+        "user": user,
+        # After a refusal, the version the admin was looking at: a change made meanwhile is a conflict.
+        "etag": typed.get(ETAG_FIELD) or tag,
+        "values": {**_user_values(user), **typed},
+        "errors": errors or {},
+        "entities": entity_options(
+            db, keep=user.entity.id if user.entity else None, archived=page.gettext("archived")
+        ),
+        "is_me": user.id == staff.actor.user_id,
+    }
+    return render(request, page, "admin/user.html", context, status)
+
+
+def _user_values(user: UserOut) -> dict[str, Any]:
+    return {
+        "full_name": user.full_name or "",
+        "role": user.role,
+        "entity_id": user.entity.id if user.entity else "",
+    }
+
+
+@router.get("/users/{user_id}", response_class=HTMLResponse)
+def user_page(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    return _user_page(request, db, staff, user_id)
+
+
+async def _update(
+    request: Request, db: DbSession, staff: AdminSession, user_id: int, fields: dict[str, Any], done: str
+) -> Response:
+    """One change through the service, guarded by the ETag the page was shown with."""
+    values = await form_values(request)
+    service.get_user(db, user_id)  # 404 before anything else
+    try:
+        data = parse(UserUpdate, fields)
+        service.update_user(db, staff.actor, user_id, data, str(values.get(ETAG_FIELD) or "") or None)
+    except FormInvalid as exc:
+        return _user_page(request, db, staff, user_id, values=values, errors=exc.errors, status=422)
+    except PreconditionFailed:
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="user",
+            object_id=user_id,
+            reload_url=f"/staff/users/{user_id}",
+            typed=_kept(values),
+        )
+    except DomainError as exc:
+        if exc.status not in (409, 422, 428):
+            raise
+        errors = refused(db, exc)
+        if exc.status == 409:
+            errors = {"form": exc.detail, **errors}  # the last admin: say why in full
+        return _user_page(request, db, staff, user_id, values=values, errors=errors, status=exc.status)
+    return redirect(f"/staff/users/{user_id}?done={done}", request)
+
+
+@router.post("/users/{user_id}")
+async def user_update(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    values = await form_values(request)
+    fields = blank_to_none(values, ("full_name", "role", "entity_id"))
+    return await _update(request, db, staff, user_id, fields, "saved")
+
+
+@router.post("/users/{user_id}/active")
+async def user_active(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    values = await form_values(request)
+    active = values.get("active")
+    if active not in ("true", "false"):
+        return _user_page(
+            request, db, staff, user_id, values=values, errors={"active": "must be true or false"}, status=422
+        )
+    done = "user-reactivated" if active == "true" else "user-deactivated"
+    return await _update(request, db, staff, user_id, {"active": active}, done)
+
+
+@router.post("/users/{user_id}/password")
+async def user_reset_password(
+    request: Request, db: DbSession, staff: AdminSession, user_id: RowId
+) -> Response:
+    values = await form_values(request)
+    password = values.get("password") if isinstance(values.get("password"), str) else ""
+    return await _update(request, db, staff, user_id, {"password": password}, "user-password-reset")
+
+
+@router.post("/users/{user_id}/unlock")
+def user_unlock(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    user, _tag = service.get_user(db, user_id)
+    service.unlock_user(db, staff.actor, user.email)
+    return redirect(f"/staff/users/{user_id}?done=user-unlocked", request)

@@ -1,0 +1,48 @@
+"""Requesting the rows of a ROUTES table that name one object ({id}), with a real object's id: the
+matrix test (test_matrix.py) leaves those to the area that owns the object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.staff.conftest import StaffLogin
+from tests.staff.test_matrix import COLUMNS
+
+ROLE_OF = {"admin": "admin", "coord": "coordinator", "fp": "focal_point", "reader": "reader"}
+
+
+def object_rows(routes: str) -> list[tuple[str, str, dict[str, int]]]:
+    rows = []
+    for line in routes.strip().splitlines():
+        method, path, *codes = line.split()
+        if "{id}" in path:
+            rows.append((method, path, dict(zip(COLUMNS, map(int, codes), strict=True))))
+    return rows
+
+
+def check_object_routes(
+    routes: str, role: str, object_id: int, staff_login: StaffLogin, entity_id: int
+) -> list[str]:
+    """Each GET of one object answers ``role`` as listed; each POST listed 403 (or, for anon, 303) is
+    refused with the CSRF token sent. Returns the rows that answered otherwise."""
+    client: Any
+    if role == "anon":
+        client = staff_login("reader").client
+        client.cookies.clear()
+        csrf = ""
+    else:
+        staff = staff_login(ROLE_OF[role], entity_id=entity_id)
+        client, csrf = staff.client, staff.csrf
+    failures = []
+    for method, template, codes in object_rows(routes):
+        path = template.replace("{id}", str(object_id))
+        expected = codes[role]
+        if method == "GET":
+            status = client.get(path).status_code
+        elif expected in (303, 403):
+            status = client.post(path, data={"csrf_token": csrf}).status_code
+        else:
+            continue
+        if status != expected:
+            failures.append(f"{method} {template}: {status}, expected {expected}")
+    return failures

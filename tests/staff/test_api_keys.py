@@ -1,0 +1,97 @@
+"""API keys in the staff workspace (admins only): the secret is on the creation page only, with
+Cache-Control: no-store, and never again; revoking stops the key at once."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import Connection, func, insert, select
+
+from app.models import ApiKey
+from tests import accounts
+from tests.staff.conftest import StaffLogin
+from tests.staff.route_table import check_object_routes
+
+ROUTES = """
+GET    /staff/api-keys                 200 403 403 403 303
+GET    /staff/api-keys/new             200 403 403 403 303
+POST   /staff/api-keys                 422 403 403 403 303
+POST   /staff/api-keys/{id}/revoke     303 403 403 403 303
+"""
+
+
+def _create_key(db: Connection, name: str = "dashboard") -> int:
+    with db.begin_nested():
+        result = db.execute(
+            insert(ApiKey).values(
+                name=name, prefix="nrtd_abcdefg", key_hash=name * 4, role="reader", scope="read"
+            )
+        )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+@pytest.mark.parametrize("role", ["coord", "fp", "reader", "anon"])
+def test_revoking_is_refused_to_anyone_but_an_admin(
+    role: str, staff_login: StaffLogin, db: Connection
+) -> None:
+    entity = accounts.create_entity(db, "Ministry of keys")
+    key = _create_key(db)
+    assert check_object_routes(ROUTES, role, key, staff_login, entity) == []
+    assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
+
+
+def test_the_secret_is_shown_once_and_the_key_works(staff_login: StaffLogin, db: Connection) -> None:
+    admin = staff_login("admin")
+    assert admin.get("/staff/api-keys/new").status_code == 200
+    created = admin.post(
+        "/staff/api-keys", {"name": "stats dashboard", "role": "reader", "scope": "read", "expires_at": ""}
+    )
+    assert created.status_code == 201
+    assert created.headers["cache-control"] == "no-store"
+    secret = re.search(r'id="new-key"[^>]*value="([^"]+)"', created.text)
+    assert secret and secret.group(1).startswith("nrtd_")
+    listing = admin.get("/staff/api-keys").text
+    assert "stats dashboard" in listing and secret.group(1) not in listing
+    assert secret.group(1)[:12] in listing  # the prefix tells keys apart
+    me = admin.client.get("/api/v1/me", headers={"X-API-Key": secret.group(1)})
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"name": "", "role": "reader"}, "name"),
+        ({"name": "typed name", "role": "admin"}, "role"),
+        ({"name": "typed name", "role": "focal_point"}, "entity_id"),
+        ({"name": "typed name", "role": "reader", "expires_at": "2000-01-01"}, "expires_at"),
+        ({"name": "typed name", "role": "reader", "expires_at": "tomorrow"}, "expires_at"),
+    ],
+)
+def test_a_refused_key_names_the_field_and_keeps_what_was_typed(
+    form: dict[str, str], field: str, staff_login: StaffLogin, db: Connection
+) -> None:
+    admin = staff_login("admin")
+    response = admin.post("/staff/api-keys", {"scope": "write", **form})
+    assert response.status_code == 422
+    assert f'href="#field-{field}"' in response.text
+    assert re.search(r'<option value="write" selected>', response.text)
+    if form["name"]:
+        assert 'value="typed name"' in response.text
+    assert db.scalar(select(func.count()).select_from(ApiKey)) == 0
+
+
+def test_revoking_a_key(staff_login: StaffLogin, db: Connection) -> None:
+    key = _create_key(db, "old feed")
+    admin = staff_login("admin")
+    assert admin.post(f"/staff/api-keys/{key}/revoke", csrf="").status_code == 403
+    assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
+    response = admin.post(f"/staff/api-keys/{key}/revoke")
+    assert response.status_code == 303
+    assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is not None
+    page = admin.get(response.headers["location"]).text
+    assert "The API key is revoked" in page and "Revoked on" in page
+    assert "old feed" in admin.get("/staff/api-keys?revoked=true").text
+    assert "old feed" not in admin.get("/staff/api-keys?revoked=false").text
+    assert admin.post("/staff/api-keys/999999/revoke").status_code == 404

@@ -1,0 +1,129 @@
+"""Entities in the staff workspace (coordinators and admins, like the API's writes): the list and its
+filters, creating, editing and archiving through app/entities/service.py."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from app.models import Entity
+from tests import accounts
+from tests.staff.conftest import StaffLogin
+from tests.staff.route_table import check_object_routes
+
+ROUTES = """
+GET    /staff/entities                 200 200 403 403 303
+GET    /staff/entities/new             200 200 403 403 303
+POST   /staff/entities                 422 422 403 403 303
+GET    /staff/entities/{id}            200 200 403 403 303
+POST   /staff/entities/{id}            422 422 403 403 303
+POST   /staff/entities/{id}/archive    428 428 403 403 303
+"""
+
+
+def _entity(db: Connection, entity_id: int) -> Any:
+    return db.execute(select(Entity.__table__).where(Entity.id == entity_id)).one()
+
+
+def _etag(html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', html)
+    assert match, "the page has no ETag field"
+    return match.group(1).replace("&#34;", '"')
+
+
+@pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
+def test_an_entity_page_answers_each_role_as_listed(
+    role: str, staff_login: StaffLogin, db: Connection
+) -> None:
+    entity = accounts.create_entity(db, "Ministry of roles")
+    assert check_object_routes(ROUTES, role, entity, staff_login, entity) == []
+    assert _entity(db, entity).archived is False
+
+
+def test_the_list_filters_and_pages(staff_login: StaffLogin, db: Connection) -> None:
+    accounts.create_entity(db, "Ministry of Water", acronym="MOW")
+    accounts.create_entity(db, "Water Agency", kind="agency")
+    accounts.create_entity(db, "Parliament of Water", kind="parliament")
+    coordinator = staff_login("coordinator")
+    agencies = coordinator.get("/staff/entities", params={"kind": "agency", "q": "water"}).text
+    assert "Water Agency" in agencies and "Ministry of Water" not in agencies
+    assert "MOW" in coordinator.get("/staff/entities?q=mow").text
+    first = coordinator.get("/staff/entities?q=water&limit=2").text
+    assert "Ministry of Water" in first and "Parliament of Water" in first and "Water Agency" not in first
+    next_link = re.search(r'href="([^"]+)" rel="next"', first)
+    assert next_link
+    second = coordinator.get(next_link.group(1).replace("&amp;", "&")).text
+    assert "Water Agency" in second and "Ministry of Water" not in second
+    assert coordinator.get("/staff/entities?kind=planet").status_code == 422
+
+
+def test_creating_an_entity(staff_login: StaffLogin, db: Connection) -> None:
+    coordinator = staff_login("coordinator")
+    form = {
+        "name": "Ministry of Roads",
+        "acronym": "MOR",
+        "kind": "ministry",
+        "contact_name": "Rhoda Lane",
+        "contact_email": "rhoda@example.org",
+        "contact_phone": "",
+    }
+    response = coordinator.post("/staff/entities", form)
+    assert response.status_code == 303
+    entity_id = int(response.headers["location"].split("/")[-1].split("?")[0])
+    entity = _entity(db, entity_id)
+    assert (entity.name, entity.acronym, entity.contact_email, entity.contact_phone) == (
+        "Ministry of Roads",
+        "MOR",
+        "rhoda@example.org",
+        None,
+    )
+    assert "The entity is created" in coordinator.get(response.headers["location"]).text
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "status"),
+    [
+        ({"name": ""}, "name", 422),
+        ({"kind": ""}, "kind", 422),
+        ({"contact_email": "nobody"}, "contact_email", 422),
+        ({"name": "ministry of TAKEN"}, "name", 409),
+    ],
+)
+def test_a_refused_entity_names_the_field_and_keeps_what_was_typed(
+    changes: dict[str, str], field: str, status: int, staff_login: StaffLogin, db: Connection
+) -> None:
+    accounts.create_entity(db, "Ministry of Taken")
+    coordinator = staff_login("coordinator")
+    before = db.scalar(select(func.count()).select_from(Entity))
+    form = {"name": "Ministry of Typing", "acronym": "MOT", "kind": "ministry", **changes}
+    response = coordinator.post("/staff/entities", form)
+    assert response.status_code == status
+    assert f'href="#field-{field}"' in response.text and 'value="MOT"' in response.text
+    assert db.scalar(select(func.count()).select_from(Entity)) == before
+
+
+def test_editing_and_archiving_with_the_etag(staff_login: StaffLogin, db: Connection) -> None:
+    entity_id = accounts.create_entity(db, "Ministry of Edits")
+    accounts.create_entity(db, "Ministry of Others")
+    admin = staff_login("admin")
+    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    form = {"name": "Ministry of Edits", "acronym": "MOE", "kind": "agency", "contact_name": "", "etag": etag}
+    assert admin.post(f"/staff/entities/{entity_id}", form).status_code == 303
+    assert (_entity(db, entity_id).acronym, _entity(db, entity_id).kind) == ("MOE", "agency")
+    clash = admin.post(f"/staff/entities/{entity_id}", {**form, "name": "Ministry of Others"})
+    assert clash.status_code == 412  # the version shown was replaced by the save above
+    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    clash = admin.post(f"/staff/entities/{entity_id}", {**form, "name": "Ministry of Others", "etag": etag})
+    assert clash.status_code == 409 and 'value="Ministry of Others"' in clash.text
+    no_csrf = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "true", "etag": etag}, csrf="")
+    assert no_csrf.status_code == 403 and _entity(db, entity_id).archived is False
+    archived = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "true", "etag": etag})
+    assert archived.status_code == 303 and _entity(db, entity_id).archived is True
+    assert "Ministry of Edits" not in admin.get("/staff/entities").text
+    assert "Ministry of Edits" in admin.get("/staff/entities?archived=true").text
+    stale = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "false", "etag": etag})
+    assert stale.status_code == 412 and _entity(db, entity_id).archived is True
+    assert admin.get("/staff/entities/999999").status_code == 404

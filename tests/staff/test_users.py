@@ -1,0 +1,282 @@
+"""Users in the staff workspace (admins only): the list and its filters, inviting with a temporary
+password, and one user's page (role, entity, name, deactivation, password reset, unlocking), through
+the API's own service: its validation, the last admin's protection, ETags, revoked sessions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, func, insert, select, update
+
+from app.models import AuditEvent, AuthToken, LoginFailure, User
+from tests import accounts
+from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.route_table import check_object_routes
+
+ROUTES = """
+GET    /staff/users                    200 403 403 403 303
+GET    /staff/users/new                200 403 403 403 303
+POST   /staff/users                    422 403 403 403 303
+GET    /staff/users/{id}               200 403 403 403 303
+POST   /staff/users/{id}               422 403 403 403 303
+POST   /staff/users/{id}/active        422 403 403 403 303
+POST   /staff/users/{id}/password      422 403 403 403 303
+POST   /staff/users/{id}/unlock        303 403 403 403 303
+"""
+
+GOOD_PASSWORD = "plum orchard ladder quietly"
+
+
+def _user(db: Connection, user_id: int) -> Any:
+    """The user's row as stored now."""
+    return db.execute(select(User.__table__).where(User.id == user_id)).one()
+
+
+def _etag(html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', html)
+    assert match, "the page has no ETag field"
+    return match.group(1).replace("&#34;", '"')
+
+
+@pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
+def test_a_users_page_answers_each_role_as_listed(role: str, staff_login: StaffLogin, db: Connection) -> None:
+    entity = accounts.create_entity(db, "Ministry of roles")
+    someone = accounts.create_user(db, "someone@example.org", "reader")
+    assert check_object_routes(ROUTES, role, someone, staff_login, entity) == []
+    assert _user(db, someone).active  # nothing a refused request could change
+
+
+def test_the_list_filters_by_role_entity_status_and_text(staff_login: StaffLogin, db: Connection) -> None:
+    health = accounts.create_entity(db, "Ministry of Health")
+    justice = accounts.create_entity(db, "Ministry of Justice")
+    accounts.create_user(db, "nurse@example.org", "focal_point", entity_id=health)
+    accounts.create_user(db, "judge@example.org", "focal_point", entity_id=justice)
+    accounts.create_user(db, "gone@example.org", "reader", active=False)
+    admin = staff_login("admin")
+    by_entity = admin.get("/staff/users", params={"role": "focal_point", "entity_id": health, "active": ""})
+    assert by_entity.status_code == 200
+    assert "nurse@example.org" in by_entity.text and "judge@example.org" not in by_entity.text
+    assert "Matching users: 1" in by_entity.text
+    inactive = admin.get("/staff/users?active=false").text
+    assert "gone@example.org" in inactive and "nurse@example.org" not in inactive
+    assert "judge@example.org" in admin.get("/staff/users?q=JUDGE").text
+    refused = admin.get("/staff/users?role=king")
+    assert refused.status_code == 422 and 'id="error-role"' in refused.text
+
+
+def test_the_list_pages_with_a_keyset_cursor(staff_login: StaffLogin, db: Connection) -> None:
+    for number in range(3):
+        accounts.create_user(db, f"paged{number}@example.org", "reader")
+    admin = staff_login("admin")
+    first = admin.get("/staff/users?q=paged&limit=2").text
+    assert "paged0@" in first and "paged1@" in first and "paged2@" not in first
+    next_link = re.search(r'href="([^"]+)" rel="next"', first)
+    assert next_link
+    second = admin.get(next_link.group(1).replace("&amp;", "&")).text
+    assert "paged2@" in second and "paged0@" not in second and 'rel="next"' not in second
+    assert "First page" in second
+    assert admin.get("/staff/users?cursor=nonsense").status_code == 422
+
+
+def _invite(admin: StaffClient, **changes: Any) -> Any:
+    form = {
+        "email": "new.fp@example.org",
+        "full_name": "Nadia Focal",
+        "role": "focal_point",
+        "entity_id": "",
+        "password": GOOD_PASSWORD,
+        **changes,
+    }
+    return admin.post("/staff/users", form)
+
+
+def test_inviting_creates_an_account_that_must_change_its_password(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    entity = accounts.create_entity(db, "Ministry of Invitations")
+    admin = staff_login("admin")
+    form_page = admin.get("/staff/users/new")
+    assert form_page.status_code == 200 and "Ministry of Invitations" in form_page.text
+    response = _invite(admin, entity_id=str(entity))
+    assert response.status_code == 303
+    user_id = int(response.headers["location"].split("/")[-1].split("?")[0])
+    user = _user(db, user_id)
+    assert (user.email, user.role, user.entity_id, user.must_change_password) == (
+        "new.fp@example.org",
+        "focal_point",
+        entity,
+        True,
+    )
+    page = admin.get(response.headers["location"])
+    assert "The user is invited" in page.text and "Nadia Focal" in page.text
+    action = db.scalar(select(AuditEvent.action).where(AuditEvent.object_id == user_id))
+    assert action == "user.create"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "status"),
+    [
+        ({"email": "not-an-email"}, "email", 422),
+        ({"password": "password123"}, "password", 422),
+        ({"password": "Nadia Focal new.fp"}, "password", 422),
+        ({"entity_id": ""}, "entity_id", 422),
+        ({"role": ""}, "role", 422),
+        ({"email": "taken@example.org"}, "email", 409),
+    ],
+)
+def test_a_refused_invitation_names_the_field_and_keeps_what_was_typed(
+    changes: dict[str, str], field: str, status: int, staff_login: StaffLogin, db: Connection
+) -> None:
+    accounts.create_user(db, "taken@example.org", "reader")
+    admin = staff_login("admin")
+    before = db.scalar(select(func.count()).select_from(User))
+    response = _invite(admin, **changes)
+    assert response.status_code == status
+    html = response.text
+    assert 'class="error-summary"' in html and f'href="#field-{field}"' in html
+    assert f'id="error-{field}"' in html
+    assert 'value="Nadia Focal"' in html  # what was typed is kept ...
+    assert (
+        GOOD_PASSWORD not in html and changes.get("password", GOOD_PASSWORD) not in html
+    )  # ... not passwords
+    assert db.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_without_the_csrf_token_nothing_is_invited(staff_login: StaffLogin, db: Connection) -> None:
+    admin = staff_login("admin")
+    response = _invite(admin, csrf_token="")
+    assert response.status_code == 403
+    assert db.scalar(select(User.id).where(User.email == "new.fp@example.org")) is None
+
+
+def test_role_entity_and_name_change_with_the_etag(staff_login: StaffLogin, db: Connection) -> None:
+    entity = accounts.create_entity(db, "Ministry of Change")
+    user_id = accounts.create_user(db, "changing@example.org", "reader")
+    admin = staff_login("admin")
+    page = admin.get(f"/staff/users/{user_id}")
+    etag = _etag(page.text)
+    form = {"full_name": "Chang Ing", "role": "focal_point", "entity_id": str(entity), "etag": etag}
+    response = admin.post(f"/staff/users/{user_id}", form)
+    assert response.status_code == 303
+    user = _user(db, user_id)
+    assert (user.full_name, user.role, user.entity_id) == ("Chang Ing", "focal_point", entity)
+    # The same form again, with the version it was shown with: someone saved first.
+    stale = admin.post(f"/staff/users/{user_id}", {**form, "full_name": "Overwriter"})
+    assert stale.status_code == 412
+    assert "Someone else changed this first" in stale.text and "Overwriter" in stale.text
+    assert _user(db, user_id).full_name == "Chang Ing"
+
+
+def test_a_focal_point_needs_an_entity_and_the_page_keeps_the_typed_values(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    user_id = accounts.create_user(db, "nofp@example.org", "reader")
+    admin = staff_login("admin")
+    etag = _etag(admin.get(f"/staff/users/{user_id}").text)
+    form = {"full_name": "Typed Name", "role": "focal_point", "entity_id": "", "etag": etag}
+    response = admin.post(f"/staff/users/{user_id}", form)
+    assert response.status_code == 422
+    assert 'href="#field-entity_id"' in response.text and 'value="Typed Name"' in response.text
+    assert _user(db, user_id).role == "reader"
+    no_csrf = admin.post(f"/staff/users/{user_id}", {**form, "entity_id": "", "csrf_token": ""})
+    assert no_csrf.status_code == 403
+
+
+def test_the_last_active_admin_stays_protected(staff_login: StaffLogin, db: Connection) -> None:
+    db.execute(update(User).where(User.role == "admin").values(active=False))
+    admin = staff_login("admin")
+    page = admin.get(f"/staff/users/{admin.user_id}")
+    etag = _etag(page.text)
+    demote = admin.post(
+        f"/staff/users/{admin.user_id}",
+        {"role": "coordinator", "full_name": "", "entity_id": "", "etag": etag},
+    )
+    assert demote.status_code == 409
+    assert "last active admin" in demote.text and 'href="#field-role"' in demote.text
+    deactivate = admin.post(f"/staff/users/{admin.user_id}/active", {"active": "false", "etag": etag})
+    assert deactivate.status_code == 409 and "last active admin" in deactivate.text
+    me = _user(db, admin.user_id)
+    assert (me.role, me.active) == ("admin", True)
+    assert admin.get("/staff/users").status_code == 200  # still signed in
+
+
+def test_deactivation_ends_the_users_session_at_once(staff_login: StaffLogin, db: Connection) -> None:
+    admin = staff_login("admin")
+    coordinator = staff_login("coordinator")
+    assert coordinator.get("/staff/").status_code == 200
+    etag = _etag(admin.get(f"/staff/users/{coordinator.user_id}").text)
+    response = admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "false", "etag": etag})
+    assert response.status_code == 303
+    assert "deactivated" in admin.get(response.headers["location"]).text
+    assert coordinator.get("/staff/").headers["location"].startswith("/staff/login")
+    etag = _etag(admin.get(f"/staff/users/{coordinator.user_id}").text)
+    assert (
+        admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "true", "etag": etag}).status_code
+        == 303
+    )
+    assert _user(db, coordinator.user_id).active is True
+    # The old session stays revoked: signing in again makes a new one.
+    assert coordinator.get("/staff/").status_code == 303
+
+
+def test_a_password_reset_is_temporary_and_ends_the_sessions(staff_login: StaffLogin, db: Connection) -> None:
+    admin = staff_login("admin")
+    reader = staff_login("reader")
+    etag = _etag(admin.get(f"/staff/users/{reader.user_id}").text)
+    weak = admin.post(f"/staff/users/{reader.user_id}/password", {"password": "short", "etag": etag})
+    assert weak.status_code == 422 and 'href="#field-password"' in weak.text
+    assert reader.get("/staff/").status_code == 200
+    reset = admin.post(f"/staff/users/{reader.user_id}/password", {"password": GOOD_PASSWORD, "etag": etag})
+    assert reset.status_code == 303
+    assert _user(db, reader.user_id).must_change_password is True
+    assert reader.get("/staff/").status_code == 303
+    open_tokens = db.scalar(
+        select(func.count())
+        .select_from(AuthToken)
+        .where(AuthToken.user_id == reader.user_id, AuthToken.revoked_at.is_(None))
+    )
+    assert open_tokens == 0
+
+
+def test_unlocking_forgets_the_failed_sign_ins(staff_login: StaffLogin, db: Connection) -> None:
+    user_id = accounts.create_user(db, "locked@example.org", "reader")
+    now = datetime.now(UTC)
+    db.execute(
+        insert(LoginFailure),
+        [{"account": "locked@example.org", "address": "10.0.0.1", "failed_at": now, "detail": "x"}] * 3,
+    )
+    admin = staff_login("admin")
+    no_csrf = admin.post(f"/staff/users/{user_id}/unlock", csrf="")
+    assert no_csrf.status_code == 403
+    count = select(func.count()).select_from(LoginFailure).where(LoginFailure.account == "locked@example.org")
+    assert db.scalar(count) == 3
+    response = admin.post(f"/staff/users/{user_id}/unlock")
+    assert response.status_code == 303 and response.headers["location"].endswith("done=user-unlocked")
+    assert db.scalar(count) == 0
+    assert admin.get("/staff/users/999999").status_code == 404
+
+
+def test_every_form_of_the_administration_carries_the_sessions_token(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """A browser posts what the form holds (the test client adds the token itself): each POST form
+    must hold the session's CSRF token, or every real submission is refused."""
+    entity = accounts.create_entity(db, "Ministry of Forms")
+    user_id = accounts.create_user(db, "formed@example.org", "reader")
+    admin = staff_login("admin")
+    pages = (
+        "/staff/users/new",
+        f"/staff/users/{user_id}",
+        "/staff/entities/new",
+        f"/staff/entities/{entity}",
+        "/staff/api-keys/new",
+        "/staff/password",
+    )
+    for path in pages:
+        forms = re.findall(r'<form method="post".*?</form>', admin.get(path).text, re.DOTALL)
+        assert len(forms) >= 2, path  # the page's own, and signing out
+        for form in forms:
+            assert f'name="csrf_token" value="{admin.csrf}"' in form, (path, form[:120])
