@@ -52,7 +52,6 @@ FIELD_LABELS = {
     "lead_entity_id": _("Lead entity"),
     "supporting_entity_ids": _("Supporting entities"),
     "internal_notes": _("Internal notes"),
-    "etag": _("Version"),
     "document_id": _("Document id"),
     "symbol": _("Document symbol"),
     "type": _("Type"),
@@ -74,7 +73,6 @@ FIELD_LABELS = {
     "issues": _("UPR Info issues"),
     "withdrawn": _("Withdrawn"),
     "text": _("Text"),
-    "lang": _("Language of the text"),
 }
 TEXT_FIELD = "texts."
 # The form's fields, in the order the page shows them: the ones PATCH takes for every recommendation.
