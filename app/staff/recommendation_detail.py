@@ -61,7 +61,7 @@ def _staff_page(
         "form": form if form is not None else view.form_from(detail, tag),
         "errors": errors or {},
         "labels": _labels(page),
-        "choices": view.choices(page.gettext),
+        "choices": view.choices(page.gettext, page.lang),
         "view": view,
         "etag_field": ETAG_FIELD,
     }

@@ -9,7 +9,7 @@ API serves (managers), similar recommendations for staff, the form for the roles
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from babel import Locale, UnknownLocaleError
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from app.entities.schemas import EntityListParams
 from app.feed.fields import ROLE_FIELDS, html_to_text
 from app.models.local import PRIORITIES, STATUSES
 from app.recommendations import manual
-from app.recommendations.schemas import RecommendationDetail, RevisionOut
+from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
 from app.staff.pages import _
 from app.staff.textdiff import SideBySide, compare
 
@@ -73,6 +73,7 @@ FIELD_LABELS = {
     "issues": _("UPR Info issues"),
     "withdrawn": _("Withdrawn"),
     "text": _("Text"),
+    "lang": _("Language of the text"),
 }
 TEXT_FIELD = "texts."
 # The form's fields, in the order the page shows them: the ones PATCH takes for every recommendation.
@@ -85,6 +86,19 @@ FORM_FIELDS = (
     "supporting_entity_ids",
     "internal_notes",
 )
+
+# A manual recommendation's feed fields, which PATCH also takes for it (and refuses for any other).
+MANUAL_SCALARS = (
+    "mechanism",
+    "type",
+    "symbol",
+    "document_id",
+    "paragraph",
+    "publication_date",
+    "upr_session",
+)
+MANUAL_LISTS = tuple(manual.ROLE_FIELDS)  # one label a line
+MANUAL_TEXT = ("text", "lang")
 
 
 def language_name(code: str, lang: str) -> str:
@@ -146,10 +160,29 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def _manual_form(detail: RecommendationDetail) -> dict[str, Any]:
+    lang = detail.text_lang or "en"
+    values: dict[str, Any] = {
+        "text": detail.texts[lang].text if lang in detail.texts else "",
+        "lang": lang,
+        "mechanism": detail.mechanism.code,
+        "position": detail.position,
+    }
+    for name in MANUAL_SCALARS:
+        value = getattr(detail, name, None)
+        if name != "mechanism":
+            values[name] = "" if value is None else str(value)
+    sdgs = [ref.code for ref in detail.sdgs]
+    for name in MANUAL_LISTS:
+        values[name] = "\n".join(sdgs if name == "sdgs" else getattr(detail, name))
+    return values
+
+
 def form_from(detail: RecommendationDetail, tag: str) -> dict[str, Any]:
     """The form's values as stored: what the page shows before anyone types."""
     local = detail.local
-    return {
+    manual_values = _manual_form(detail) if detail.source == manual.MANUAL else {}
+    return manual_values | {
         "priority": local.priority or "",
         "priority_rationale": local.priority_rationale or "",
         "status": local.status,
@@ -180,12 +213,23 @@ def update_body(values: dict[str, Any]) -> dict[str, Any]:
     if isinstance(note, str) and note.strip():
         body["status_note"] = note
     body["supporting_entity_ids"] = [item for item in _listed(values.get("supporting_entity_ids")) if item]
+    if "text" in values:  # the form of a manual recommendation: its feed fields too
+        for name in (*MANUAL_TEXT, *MANUAL_SCALARS, "position"):
+            value = values.get(name)
+            body[name] = value if isinstance(value, str) and value.strip() else None
+        if body["paragraph"] is None:
+            del body["paragraph"]  # the service takes it from the start of the text, as imports do
+        for name in MANUAL_LISTS:
+            value = values.get(name)
+            lines = value.splitlines() if isinstance(value, str) else []
+            body[name] = [line.strip() for line in lines if line.strip()]
     return body
 
 
 def typed_form(values: dict[str, Any]) -> dict[str, Any]:
     """What the user sent, shaped like ``form_from`` so the form shows it again."""
-    form = {name: values.get(name, "") for name in FORM_FIELDS if name != "supporting_entity_ids"}
+    names = [*FORM_FIELDS, *MANUAL_TEXT, *MANUAL_SCALARS, "position", *MANUAL_LISTS]
+    form = {name: values.get(name, "") for name in names if name != "supporting_entity_ids"}
     form["supporting_entity_ids"] = _listed(values.get("supporting_entity_ids"))
     form["etag"] = values.get("etag", "")
     return {name: value if isinstance(value, str | list) else "" for name, value in form.items()}
@@ -201,7 +245,7 @@ def typed_for_conflict(session: Session, typed: dict[str, Any], gettext: Any, la
         return ref.name if ref else value
 
     shown: dict[str, Any] = {}
-    for name in FORM_FIELDS:
+    for name in [*FORM_FIELDS, *MANUAL_TEXT, *MANUAL_SCALARS, "position", *MANUAL_LISTS]:
         value = typed.get(name)
         if not value:
             continue
@@ -266,9 +310,12 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
     )
 
 
-def choices(gettext: Any) -> dict[str, list[tuple[str, str]]]:
+def choices(gettext: Any, lang: str) -> dict[str, list[tuple[str, str]]]:
     """The options of the form's lists, in the page's language."""
     return {
         "priority": [(value, str(gettext(PRIORITY_LABELS[value]))) for value in PRIORITIES],
         "status": [(value, str(gettext(STATUS_LABELS[value]))) for value in STATUSES],
+        "type": [(value, str(gettext(label))) for value, label in TYPE_LABELS.items()],
+        "position": [(value, str(gettext(label))) for value, label in POSITION_LABELS.items()],
+        "lang": [(code, language_name(code, lang)) for code in get_args(Lang)],
     }

@@ -87,6 +87,10 @@ def test_a_conflicting_edit_from_a_second_browser_shows_the_conflict(
     # The reload link opens the latest version, with the first browser's change.
     theirs.get_by_role("link", name="Open the latest version").click()
     expect(theirs.get_by_label("Priority", exact=True)).to_have_value("low")
+    # A manual recommendation's page also has its own fields and the archive button.
+    mine.goto(f"/staff/recommendations/{world.manual}")
+    expect(mine.get_by_role("group", name="Recorded data of this manual recommendation")).to_be_visible()
+    assert_accessible(mine)
     first.close()
     second.close()
 
