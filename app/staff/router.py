@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
-from app.staff import auth_pages, clusters, dashboard, review
+from app.staff import auth_pages, clusters, dashboard, recommendation_detail, review
 from app.staff.admin import api_keys, audit, entities, users
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-for area in (auth_pages, dashboard, review, clusters, users, entities, api_keys, audit):
+for area in (auth_pages, dashboard, review, recommendation_detail, clusters, users, entities, api_keys, audit):
     router.include_router(area.router)
 
 

@@ -1,0 +1,135 @@
+"""One recommendation in the staff workspace: /staff/recommendations/{id}.
+
+Everyone signed in may open it and sees what the API's GET answers them: staff the whole record,
+the reader role the public one (a withdrawn recommendation is the 404 page). Coordinators and admins
+edit the local fields with the API's own service (PATCH's ``update_recommendation``), the ETag
+travelling in a hidden field: when someone else saved first the conflict page says who, and nothing
+is overwritten. A manual recommendation can be archived and restored as the API allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.auth.service import StaffSession
+from app.core.deps import DbSession, RowId
+from app.core.errors import DomainError, PreconditionFailed
+from app.recommendations import reader_view, service, updates
+from app.recommendations.schemas import Lang
+from app.recommendations.write_schemas import RecommendationUpdate
+from app.staff import recommendation_view as view
+from app.staff.conflicts import ETAG_FIELD, conflict_page
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, SignedIn
+
+router = staff_router()
+
+NOTICES["recommendation-archived"] = _("The recommendation is archived.")
+NOTICES["recommendation-restored"] = _("The recommendation is restored.")
+
+BASE = "/staff/recommendations"
+
+
+def detail_url(recommendation_id: int) -> str:
+    return f"{BASE}/{recommendation_id}"
+
+
+def _labels(page: StaffPage) -> dict[str, str]:
+    return {name: view.field_label(name, page.gettext, page.lang) for name in view.FIELD_LABELS}
+
+
+def _staff_page(
+    request: Request,
+    db: Session,
+    staff: StaffSession,
+    recommendation_id: int,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    page = StaffPage.of(request, "recommendations", staff)
+    detail, tag = service.get_recommendation(db, staff.actor, recommendation_id, page.lang)
+    context = {
+        "rec": detail,
+        "more": view.gather(db, staff.actor, detail, page.lang),
+        "form": form if form is not None else view.form_from(detail, tag),
+        "errors": errors or {},
+        "labels": _labels(page),
+        "choices": view.choices(page.gettext, page.lang),
+        "view": view,
+        "etag_field": ETAG_FIELD,
+    }
+    return render(request, page, "recommendation/detail.html", context, status)
+
+
+def _reader_page(request: Request, db: Session, staff: StaffSession, recommendation_id: int) -> HTMLResponse:
+    page = StaffPage.of(request, "recommendations", staff)
+    public, _tag = reader_view.get_recommendation(db, recommendation_id, cast(Lang, page.lang))
+    context = {"rec": public, "labels": _labels(page), "view": view}
+    return render(request, page, "recommendation/reader.html", context)
+
+
+@router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
+def recommendation_page(
+    request: Request, db: DbSession, staff: SignedIn, recommendation_id: RowId
+) -> Response:
+    if reader_view.sees_public_view(staff.actor):
+        return _reader_page(request, db, staff, recommendation_id)
+    return _staff_page(request, db, staff, recommendation_id)
+
+
+@router.post("/recommendations/{recommendation_id}")
+async def save_local_fields(
+    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
+) -> Response:
+    values = await form_values(request)
+    page = StaffPage.of(request, "recommendations", staff)
+    typed = view.typed_form(values)
+    etag = values.get(ETAG_FIELD)
+    try:
+        body = parse(RecommendationUpdate, view.update_body(values))
+        updates.update_recommendation(
+            db, staff.actor, recommendation_id, body, etag if isinstance(etag, str) else None, page.lang
+        )
+    except FormInvalid as exc:
+        return _staff_page(request, db, staff, recommendation_id, form=typed, errors=exc.errors, status=422)
+    except PreconditionFailed:
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="recommendation",
+            object_id=recommendation_id,
+            reload_url=detail_url(recommendation_id),
+            typed=view.typed_for_conflict(db, typed, page.gettext, page.lang),
+        )
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        errors = refused(db, exc)
+        return _staff_page(request, db, staff, recommendation_id, form=typed, errors=errors, status=422)
+    return redirect(f"{detail_url(recommendation_id)}?done=saved", request)
+
+
+def _set_archived(
+    request: Request, db: Session, staff: StaffSession, recommendation_id: int, archived: bool
+) -> Response:
+    updates.set_archived(db, staff.actor, recommendation_id, archived)
+    done = "recommendation-archived" if archived else "recommendation-restored"
+    return redirect(f"{detail_url(recommendation_id)}?done={done}", request)
+
+
+@router.post("/recommendations/{recommendation_id}/archive")
+def archive(request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId) -> Response:
+    return _set_archived(request, db, staff, recommendation_id, True)
+
+
+@router.post("/recommendations/{recommendation_id}/unarchive")
+def unarchive(request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId) -> Response:
+    return _set_archived(request, db, staff, recommendation_id, False)

@@ -1,0 +1,321 @@
+"""What the recommendation detail page shows, gathered from the services the API uses: the record
+(``get_recommendation``, or the public answer for the reader role), the revisions imports made as
+side-by-side differences, the audit history, similar recommendations, and the choices of the form.
+
+Who sees what is decided where the API decides it: the audit history only for the roles the audit
+API serves (managers), similar recommendations for staff, the form for the roles PATCH accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from babel import Locale, UnknownLocaleError
+from sqlalchemy.orm import Session
+
+from app.audit import queries as audit_queries
+from app.audit.schemas import AuditEventOut, AuditListParams
+from app.clusters import similarity
+from app.clusters.schemas import SimilarList
+from app.core.actor import MANAGERS, STAFF, Actor
+from app.entities import service as entities_service
+from app.entities.schemas import EntityListParams
+from app.feed.fields import ROLE_FIELDS, html_to_text
+from app.models.local import PRIORITIES, STATUSES
+from app.recommendations import manual
+from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
+from app.staff.pages import _
+from app.staff.textdiff import SideBySide, compare
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+HISTORY_SIZE = 50
+SIMILAR_SIZE = 10
+ENTITY_CHOICES = 200  # the entities API's largest page: a national mechanism has far fewer
+
+STATUS_LABELS = {
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "partially_implemented": _("Partially implemented"),
+    "implemented": _("Implemented"),
+    "not_applicable": _("Not applicable"),
+}
+PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("None")}
+TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation")}
+SOURCE_LABELS = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("Manual")}
+FIELD_LABELS = {
+    "priority": _("Priority"),
+    "priority_rationale": _("Why this priority"),
+    "status": _("Implementation status"),
+    "status_note": _("Note on the status change"),
+    "lead_entity_id": _("Lead entity"),
+    "supporting_entity_ids": _("Supporting entities"),
+    "internal_notes": _("Internal notes"),
+    "document_id": _("Document id"),
+    "symbol": _("Document symbol"),
+    "type": _("Type"),
+    "mechanism": _("Mechanism"),
+    "paragraph": _("Paragraph"),
+    "publication_date": _("Publication date"),
+    "uhri_published_at": _("Published in UHRI"),
+    "upr_cycle": _("UPR cycle"),
+    "upr_session": _("UPR session"),
+    "position": _("Position"),
+    "upr_info_action": _("UPR Info action category"),
+    "countries": _("Countries"),
+    "regions": _("Regions"),
+    "themes": _("Themes"),
+    "affected_persons": _("Affected persons"),
+    "sdgs": _("Sustainable Development Goals"),
+    "recommending_states": _("Recommending States"),
+    "recommending_regions": _("Recommending regions"),
+    "issues": _("UPR Info issues"),
+    "withdrawn": _("Withdrawn"),
+    "text": _("Text"),
+    "lang": _("Language of the text"),
+}
+TEXT_FIELD = "texts."
+# The form's fields, in the order the page shows them: the ones PATCH takes for every recommendation.
+FORM_FIELDS = (
+    "priority",
+    "priority_rationale",
+    "status",
+    "status_note",
+    "lead_entity_id",
+    "supporting_entity_ids",
+    "internal_notes",
+)
+
+# A manual recommendation's feed fields, which PATCH also takes for it (and refuses for any other).
+MANUAL_SCALARS = (
+    "mechanism",
+    "type",
+    "symbol",
+    "document_id",
+    "paragraph",
+    "publication_date",
+    "upr_session",
+)
+MANUAL_LISTS = tuple(manual.ROLE_FIELDS)  # one label a line
+MANUAL_TEXT = ("text", "lang")
+
+
+def language_name(code: str, lang: str) -> str:
+    """A text language's name in the page's language ("Arabic", "arabe"), from Babel's CLDR data."""
+    try:
+        name = Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    return "rtl" if code.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str  # the stored name: "themes", "texts.en"
+    lang: str | None  # a text's language (for its lang and dir attributes)
+    diff: SideBySide
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    revision: RevisionOut
+    changes: list[FieldChange]
+
+
+def revision_view(revision: RevisionOut) -> RevisionView:
+    """An import's change: texts compared as readers see them (the stored value is the source's markup)."""
+    changes = []
+    for name, change in sorted(revision.changes.items()):
+        old, new = (change or {}).get("old"), (change or {}).get("new")
+        lang = name.removeprefix(TEXT_FIELD) if name.startswith(TEXT_FIELD) else None
+        if lang is not None:
+            old = html_to_text(old) if isinstance(old, str) else old
+            new = html_to_text(new) if isinstance(new, str) else new
+        changes.append(FieldChange(name, lang, compare(old, new)))
+    return RevisionView(revision, changes)
+
+
+def field_label(name: str, gettext: Any, lang: str) -> str:
+    if name.startswith(TEXT_FIELD):
+        language = language_name(name.removeprefix(TEXT_FIELD), lang)
+        return str(gettext("Text (%(language)s)")) % {"language": language}
+    # Revisions name the taxonomy lists by role ("theme"), the API by list ("themes").
+    label = FIELD_LABELS.get(ROLE_FIELDS.get(name, name))
+    return str(gettext(label)) if label else name
+
+
+def shown(value: Any) -> str:
+    """An audit value as text: lists joined, nothing as a dash."""
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+def _manual_form(detail: RecommendationDetail) -> dict[str, Any]:
+    lang = detail.text_lang or "en"
+    values: dict[str, Any] = {
+        "text": detail.texts[lang].text if lang in detail.texts else "",
+        "lang": lang,
+        "mechanism": detail.mechanism.code,
+        "position": detail.position,
+    }
+    for name in MANUAL_SCALARS:
+        value = getattr(detail, name, None)
+        if name != "mechanism":
+            values[name] = "" if value is None else str(value)
+    sdgs = [ref.code for ref in detail.sdgs]
+    for name in MANUAL_LISTS:
+        values[name] = "\n".join(sdgs if name == "sdgs" else getattr(detail, name))
+    return values
+
+
+def form_from(detail: RecommendationDetail, tag: str) -> dict[str, Any]:
+    """The form's values as stored: what the page shows before anyone types."""
+    local = detail.local
+    manual_values = _manual_form(detail) if detail.source == manual.MANUAL else {}
+    return manual_values | {
+        "priority": local.priority or "",
+        "priority_rationale": local.priority_rationale or "",
+        "status": local.status,
+        "status_note": "",
+        "lead_entity_id": str(local.lead_entity.id) if local.lead_entity else "",
+        "supporting_entity_ids": [str(ref.id) for ref in local.supporting_entities],
+        "internal_notes": local.internal_notes or "",
+        "etag": tag,
+    }
+
+
+def _listed(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)]
+
+
+def update_body(values: dict[str, Any]) -> dict[str, Any]:
+    """The PATCH body the form stands for: every local field (the service keeps what did not
+    change); an empty box clears its field; a status note only when one was typed."""
+    body: dict[str, Any] = {}
+    for name in ("priority", "priority_rationale", "internal_notes", "lead_entity_id"):
+        value = values.get(name)
+        body[name] = value if isinstance(value, str) and value.strip() else None
+    status = values.get("status")
+    body["status"] = status if isinstance(status, str) else None
+    note = values.get("status_note")
+    if isinstance(note, str) and note.strip():
+        body["status_note"] = note
+    body["supporting_entity_ids"] = [item for item in _listed(values.get("supporting_entity_ids")) if item]
+    if "text" in values:  # the form of a manual recommendation: its feed fields too
+        for name in (*MANUAL_TEXT, *MANUAL_SCALARS, "position"):
+            value = values.get(name)
+            body[name] = value if isinstance(value, str) and value.strip() else None
+        if body["paragraph"] is None:
+            del body["paragraph"]  # the service takes it from the start of the text, as imports do
+        for name in MANUAL_LISTS:
+            value = values.get(name)
+            lines = value.splitlines() if isinstance(value, str) else []
+            body[name] = [line.strip() for line in lines if line.strip()]
+    return body
+
+
+def typed_form(values: dict[str, Any]) -> dict[str, Any]:
+    """What the user sent, shaped like ``form_from`` so the form shows it again."""
+    names = [*FORM_FIELDS, *MANUAL_TEXT, *MANUAL_SCALARS, "position", *MANUAL_LISTS]
+    form = {name: values.get(name, "") for name in names if name != "supporting_entity_ids"}
+    form["supporting_entity_ids"] = _listed(values.get("supporting_entity_ids"))
+    form["etag"] = values.get("etag", "")
+    return {name: value if isinstance(value, str | list) else "" for name, value in form.items()}
+
+
+def typed_for_conflict(session: Session, typed: dict[str, Any], gettext: Any, lang: str) -> dict[str, Any]:
+    """What the user typed, for the conflict page: labelled, with names rather than codes and ids."""
+    ids = [typed.get("lead_entity_id") or "", *typed.get("supporting_entity_ids", [])]
+    names = entities_service.entity_refs(session, {int(i) for i in ids if isinstance(i, str) and i.isdigit()})
+
+    def entity(value: str) -> str:
+        ref = names.get(int(value)) if value.isdigit() else None
+        return ref.name if ref else value
+
+    shown: dict[str, Any] = {}
+    for name in [*FORM_FIELDS, *MANUAL_TEXT, *MANUAL_SCALARS, "position", *MANUAL_LISTS]:
+        value = typed.get(name)
+        if not value:
+            continue
+        if name == "priority" and value in PRIORITY_LABELS:
+            value = str(gettext(PRIORITY_LABELS[value]))
+        elif name == "status" and value in STATUS_LABELS:
+            value = str(gettext(STATUS_LABELS[value]))
+        elif name == "lead_entity_id":
+            value = entity(value)
+        elif name == "supporting_entity_ids":
+            value = [entity(item) for item in value]
+        shown[field_label(name, gettext, lang)] = value
+    return shown
+
+
+def entity_choices(session: Session, detail: RecommendationDetail) -> list[tuple[str, str]]:
+    """Current entities by name, and any archived one still assigned (it may stay, not be added)."""
+    page = entities_service.list_entities(session, EntityListParams(limit=ENTITY_CHOICES))
+    refs = [(entity.id, entity.name, entity.acronym) for entity in page.items]
+    known = {entity_id for entity_id, _name, _acronym in refs}
+    local = detail.local
+    assigned = [local.lead_entity] if local.lead_entity else []
+    for ref in [*assigned, *local.supporting_entities]:
+        if ref.id not in known:
+            refs.append((ref.id, ref.name, ref.acronym))
+            known.add(ref.id)
+    return [(str(entity_id), f"{name} ({acronym})" if acronym else name) for entity_id, name, acronym in refs]
+
+
+@dataclass
+class DetailView:
+    """Everything the staff detail page shows besides the record itself."""
+
+    revisions: list[RevisionView]
+    history: list[AuditEventOut] | None  # None: this role may not read the audit trail
+    history_total: int
+    similar: SimilarList | None
+    entities: list[tuple[str, str]]
+    can_edit: bool
+    can_archive: bool
+
+
+def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: str) -> DetailView:
+    manager = actor.role in MANAGERS
+    history: list[AuditEventOut] | None = None
+    total = 0
+    if manager:
+        page = audit_queries.list_events(
+            session,
+            AuditListParams(object_type="recommendation", object_id=detail.id, limit=HISTORY_SIZE),
+        )
+        history, total = page.items, page.total
+    similar = similarity.similar(session, detail.id, SIMILAR_SIZE, lang) if actor.role in STAFF else None
+    return DetailView(
+        revisions=[revision_view(revision) for revision in detail.revisions],
+        history=history,
+        history_total=total,
+        similar=similar,
+        entities=entity_choices(session, detail) if manager else [],
+        can_edit=manager,
+        can_archive=manager and detail.source == manual.MANUAL,
+    )
+
+
+def choices(gettext: Any, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The options of the form's lists, in the page's language."""
+    return {
+        "priority": [(value, str(gettext(PRIORITY_LABELS[value]))) for value in PRIORITIES],
+        "status": [(value, str(gettext(STATUS_LABELS[value]))) for value in STATUSES],
+        "type": [(value, str(gettext(label))) for value, label in TYPE_LABELS.items()],
+        "position": [(value, str(gettext(label))) for value, label in POSITION_LABELS.items()],
+        "lang": [(code, language_name(code, lang)) for code in get_args(Lang)],
+    }

@@ -1,0 +1,345 @@
+"""The recommendation detail page: what each role sees, editing the local fields with the API's service
+(the ETag in a hidden field, the conflict page on a stale one), refusals that keep what was typed,
+CSRF, and archiving a manual recommendation."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, select
+
+from app.models import AuditEvent, Recommendation
+from app.models.local import RecommendationEntity, RecommendationLocal
+from tests.conftest import ModuleWorld
+from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.recommendation_world import AR, SYMBOL, World, build_world
+
+# Paths with {id}: the manual recommendation of the world (archivable). A POST of the edit form
+# without its ETag is refused as the API refuses a PATCH without If-Match (428).
+ROUTES = """
+GET    /staff/recommendations/{id}              200 200 200 200 303
+POST   /staff/recommendations/{id}              428 428 403 403 303
+POST   /staff/recommendations/{id}/archive      303 303 403 403 303
+POST   /staff/recommendations/{id}/unarchive    303 303 403 403 303
+"""
+ROLES = {"admin": "admin", "coord": "coordinator", "fp": "focal_point", "reader": "reader"}
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+    return module_world(build_world, migrated_engine)
+
+
+def url(rec_id: int, tail: str = "") -> str:
+    return f"/staff/recommendations/{rec_id}{tail}"
+
+
+def etag_of(page_html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', page_html)
+    assert match, "the page has no edit form"
+    return html.unescape(match.group(1))
+
+
+def local_row(db: Connection, rec_id: int) -> Any:
+    return db.execute(
+        select(
+            RecommendationLocal.priority, RecommendationLocal.status, RecommendationLocal.internal_notes
+        ).where(RecommendationLocal.recommendation_id == rec_id)
+    ).one()
+
+
+def form(staff: StaffClient, rec_id: int, **changes: Any) -> dict[str, Any]:
+    """The edit form as the page fills it, with some fields changed (as a browser would send it)."""
+    page = staff.get(url(rec_id)).text
+    values: dict[str, Any] = {
+        "etag": etag_of(page),
+        "priority": "high",
+        "priority_rationale": "",
+        "status": "in_progress",
+        "status_note": "",
+        "lead_entity_id": "",
+        "supporting_entity_ids": [],
+        "internal_notes": "Draft plan due.",
+    }
+    values.update(changes)
+    return values
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anon"])
+def test_each_role_gets_the_routes_as_listed(
+    role: str, world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login(ROLES.get(role, "reader"), entity_id=world.health)
+    if role == "anon":
+        staff.client.cookies.clear()
+    for line in ROUTES.strip().splitlines():
+        method, template, *codes = line.split()
+        expected = int(codes[[*ROLES, "anon"].index(role)])
+        path = template.replace("{id}", str(world.manual))
+        response = staff.get(path) if method == "GET" else staff.post(path, {})
+        assert response.status_code == expected, f"{method} {template} as {role}: {response.text[:300]}"
+    withdrawn = db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual))
+    assert withdrawn is False  # archived then restored by managers; untouched by the others
+
+
+def test_staff_see_every_language_the_metadata_revisions_and_similar(
+    world: World, staff_login: StaffLogin
+) -> None:
+    page = staff_login("coordinator").get(url(world.main))
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>CRC recommendation CRC/C/PER/CO/6" in text
+    assert '<div class="rec-text" lang="en" dir="ltr">12. The Committee recommends' in text
+    assert '<div class="rec-text" lang="fr" dir="ltr">12. Le Comité' in text
+    assert f'<div class="rec-text" lang="ar" dir="rtl">{AR[3:-4]}</div>' in text
+    for fact in (SYMBOL, "DOC-6", "Committee on the Rights of the Child", "Children in detention", "16.3: "):
+        assert fact in text
+    # The second import's change, word by word, the old and new side by side.
+    assert "the State party <del>strengthen</del> juvenile justice" in text
+    assert "the State party <ins>reform</ins> juvenile justice" in text
+    assert "guarantee <ins>free </ins>legal aid" in text
+    assert "Children: juvenile justice, <ins>Detention</ins>" in text
+    assert '<th scope="row">Themes</th>' in text
+    # Similar recommendations and the cluster they suggest.
+    assert f'<a href="/staff/recommendations/{world.near}">CRC CRC/C/PER/CO/5</a>' in text
+    assert f'<li><a href="/staff/clusters/{world.cluster}">Juvenile justice</a>' in text
+    # The form shows the stored values; the lead entity is selected.
+    assert f'<option value="{world.justice}" selected>Ministry of Justice (MoJ)</option>' in text
+    assert '<option value="high" selected>High</option>' in text
+    assert 'name="csrf_token" value="' in text and 'name="etag" value="&#34;' in text
+    assert 'id="history"' in text
+
+
+def test_an_edit_is_saved_by_the_service_with_its_audit_event(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator", email="coord@example.org")
+    values = form(
+        staff,
+        world.main,
+        priority="low",
+        priority_rationale="Covered by the 2025 plan.",
+        status="implemented",
+        status_note="Law adopted.",
+        lead_entity_id=str(world.health),
+        supporting_entity_ids=[str(world.justice)],
+        internal_notes="Done.",
+    )
+    response = staff.post(url(world.main), values)
+    assert response.status_code == 303
+    assert response.headers["location"] == url(world.main) + "?done=saved"
+    assert tuple(local_row(db, world.main)) == ("low", "implemented", "Done.")
+    links = dict(
+        db.execute(
+            select(RecommendationEntity.entity_id, RecommendationEntity.responsibility).where(
+                RecommendationEntity.recommendation_id == world.main
+            )
+        ).all()
+    )
+    assert links == {world.health: "lead", world.justice: "supporting"}
+    event = db.execute(
+        select(AuditEvent.actor, AuditEvent.after).where(
+            AuditEvent.object_type == "recommendation", AuditEvent.object_id == world.main
+        )
+    ).one()
+    assert event.actor == "coord@example.org" and event.after is not None
+    assert event.after["priority"] == "low" and event.after["status_note"] == "Law adopted."
+    page = staff.get(response.headers["location"]).text
+    assert "Your changes are saved." in page
+    assert "<td>Law adopted.</td>" in page  # the status history
+    assert "coord@example.org" in page and "<code>recommendation.update</code>" in page  # the history
+    # Saving the same values again changes nothing and records nothing.
+    again = staff.post(
+        url(world.main), form(staff, world.main, **{k: v for k, v in values.items() if k != "etag"})
+    )
+    assert again.status_code == 303
+    count = db.execute(select(AuditEvent.id).where(AuditEvent.object_id == world.main)).all()
+    assert len(count) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"lead_entity_id": "999999"}, "lead_entity_id", "entity 999999 does not exist"),
+        ({"supporting_entity_ids": ["abc"]}, "supporting_entity_ids", "valid integer"),
+        ({"priority": "urgent"}, "priority", "'high', 'medium' or 'low'"),
+        ({"priority_rationale": "x" * 10_001}, "priority_rationale", "at most 10000 characters"),
+    ],
+)
+def test_a_refused_value_shows_the_form_again_with_what_was_typed(
+    changes: dict[str, Any], field: str, reason: str, world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    typed = {"priority_rationale": "Typed rationale <kept>", "internal_notes": "Typed notes", **changes}
+    response = staff.post(url(world.main), form(staff, world.main, **typed))
+    assert response.status_code == 422
+    text = response.text
+    assert "There is a problem" in text
+    assert f'<a href="#field-{field}">' in text and reason in html.unescape(text)
+    assert 'aria-invalid="true"' in text
+    kept = "x" * 10_001 if field == "priority_rationale" else "Typed rationale &lt;kept&gt;"
+    assert f"{kept}</textarea>" in text
+    assert "Typed notes</textarea>" in text
+    assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+
+
+def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    mine = staff_login("coordinator", email="first@example.org")
+    theirs = staff_login("coordinator", email="second@example.org")
+    read_earlier = form(mine, world.main, priority="medium", internal_notes="My careful notes")
+    assert theirs.post(url(world.main), form(theirs, world.main, priority="low")).status_code == 303
+    response = mine.post(url(world.main), read_earlier)
+    assert response.status_code == 412
+    text = response.text
+    assert "Someone else changed this first" in text
+    assert "second@example.org changed it on" in text
+    assert "My careful notes" in text and "<dd>Medium</dd>" in text
+    assert f'href="{url(world.main)}"' in text
+    assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("admin")
+    for token in ("", "another-sessions-token"):
+        response = staff.post(url(world.main), form(staff, world.main, priority="low"), csrf=token)
+        assert response.status_code == 403
+        assert "security token" in response.text
+        assert staff.post(url(world.manual, "/archive"), {}, csrf=token).status_code == 403
+    assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+    assert db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual)) is False
+
+
+def test_a_focal_point_reads_the_record_without_form_or_audit_history(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    # The API lets every staff role read any recommendation and only managers PATCH it or read the audit.
+    staff = staff_login("focal_point", entity_id=world.health)
+    text = staff.get(url(world.main)).text
+    assert '<form method="post" action="/staff/recommendations/' not in text
+    assert 'name="etag"' not in text and 'id="history"' not in text
+    assert "Draft plan due." in text and "Ministry of Justice" in text
+    assert "<del>strengthen</del>" in text and 'id="similar"' in text
+    assert staff.post(url(world.main), {"priority": "low", "etag": '"1-x"'}).status_code == 403
+    assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+
+
+def test_a_reader_gets_the_published_view(world: World, staff_login: StaffLogin) -> None:
+    staff = staff_login("reader")
+    page = staff.get(url(world.main))
+    assert page.status_code == 200
+    text = page.text
+    assert f'<div class="rec-text" lang="ar" dir="rtl">{AR[3:-4]}</div>' in text
+    assert "Ministry of Justice" in text and "In progress" in text
+    for internal in (
+        "Draft plan due.",
+        '<form method="post" action="/staff/recommendations',
+        "<del>",
+        "CRC/C/PER/CO/5",
+    ):
+        assert internal not in text
+    # What the public API hides is the 404 page.
+    gone = staff.get(url(world.gone))
+    assert gone.status_code == 404 and "Page not found" in gone.text
+
+
+def test_withdrawn_and_unknown_recommendations(world: World, staff_login: StaffLogin) -> None:
+    staff = staff_login("coordinator")
+    gone = staff.get(url(world.gone))
+    assert gone.status_code == 200 and "Withdrawn" in gone.text
+    missing = staff.get(url(2_000_000))
+    assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_a_manual_recommendation_is_archived_and_restored(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    assert "Archive this recommendation" in staff.get(url(world.manual)).text
+    assert "Archive this recommendation" not in staff.get(url(world.main)).text
+    response = staff.post(url(world.manual, "/archive"), {})
+    assert response.headers["location"] == url(world.manual) + "?done=recommendation-archived"
+    page = staff.get(response.headers["location"]).text
+    assert "The recommendation is archived." in page and "Restore this recommendation" in page
+    assert db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual)) is True
+    assert staff.post(url(world.manual, "/unarchive"), {}).status_code == 303
+    assert db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual)) is False
+    # An imported recommendation follows its feed: the API's refusal, as a page.
+    refused = staff.post(url(world.main, "/archive"), {})
+    assert refused.status_code == 409 and "only manual recommendations" in refused.text
+
+
+def _manual_form(staff: StaffClient, world: World, **changes: Any) -> dict[str, Any]:
+    values = form(staff, world.manual, priority="", status="not_started", internal_notes="")
+    values.update(
+        text="1. Ratify the regional convention.",
+        lang="en",
+        mechanism="ACHPR",
+        type="recommendation",
+        symbol="",
+        document_id="",
+        paragraph="1",
+        publication_date="2024-01-01",
+        upr_session="",
+        position="none",
+        countries="",
+        regions="",
+        themes="",
+        affected_persons="",
+        sdgs="",
+        recommending_states="",
+        recommending_regions="",
+    )
+    values.update(changes)
+    return values
+
+
+def test_a_manual_recommendation_s_own_fields_are_edited_on_the_page(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    page = staff.get(url(world.manual)).text
+    assert "Recorded data of this manual recommendation" in page
+    assert ">1. Ratify the regional convention.</textarea>" in page
+    assert 'name="publication_date" type="date" value="2024-01-01"' in page
+    assert "Recorded data of this manual recommendation" not in staff.get(url(world.main)).text
+    # Unchanged: nothing recorded.
+    assert staff.post(url(world.manual), _manual_form(staff, world)).status_code == 303
+    assert db.execute(select(AuditEvent.id).where(AuditEvent.object_id == world.manual)).all() == []
+    changed = _manual_form(
+        staff,
+        world,
+        text="2. Ratify the regional convention on children.",
+        paragraph="",
+        themes="Children\n Ratification \n",
+        sdgs="16.3",
+    )
+    assert staff.post(url(world.manual), changed).status_code == 303
+    page = staff.get(url(world.manual)).text
+    assert (
+        '<div class="rec-text" lang="en" dir="ltr">2. Ratify the regional convention on children.</div>'
+        in page
+    )
+    assert "<dt>Themes</dt><dd>Children, Ratification</dd>" in page
+    assert "<dt>Paragraph</dt><dd>2</dd>" in page  # taken from the text, as imports do
+    # A refused value names its field and keeps the text typed.
+    refused = staff.post(url(world.manual), _manual_form(staff, world, sdgs="99", text="Kept text"))
+    assert refused.status_code == 422
+    assert '<a href="#field-sdgs">' in refused.text and ">Kept text</textarea>" in refused.text
+
+
+def test_an_imported_recommendation_s_feed_fields_are_refused(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    values = form(staff, world.main, text="A rewritten text", lang="en")
+    response = staff.post(url(world.main), values)
+    assert response.status_code == 422
+    assert "feed-owned field: the import owns it" in response.text
+    assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
