@@ -23,7 +23,7 @@ from app.recommendations.schemas import FieldChange, ReviewItem
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession
-from app.staff.text_diff import Segment, list_diff, word_diff
+from app.staff.textdiff import Segment, inline, inline_items
 
 router = staff_router()
 
@@ -89,12 +89,12 @@ def _value(page: StaffPage, value: Any) -> str:
 def shown(page: StaffPage, change: FieldChange) -> ShownChange:
     label = _label(page, change.field)
     if change.field.startswith(queue.TEXT_PREFIX):
-        return ShownChange(label, "text", word_diff(change.old, change.new))
+        return ShownChange(label, "text", inline(change.old, change.new))
     lists = isinstance(change.old, list) or isinstance(change.new, list)
     if lists and isinstance(change.old, list | None) and isinstance(change.new, list | None):
         old = [str(item) for item in change.old or []]
         new = [str(item) for item in change.new or []]
-        return ShownChange(label, "list", list_diff(old, new))
+        return ShownChange(label, "list", inline_items(old, new))
     return ShownChange(label, "value", [], _value(page, change.old), _value(page, change.new))
 
 

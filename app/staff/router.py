@@ -9,7 +9,17 @@ from app.staff import auth_pages, clusters, dashboard, recommendation_detail, re
 from app.staff.admin import api_keys, audit, entities, users
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-for area in (auth_pages, dashboard, review, recommendation_detail, clusters, users, entities, api_keys, audit):
+for area in (
+    auth_pages,
+    dashboard,
+    review,
+    recommendation_detail,
+    clusters,
+    users,
+    entities,
+    api_keys,
+    audit,
+):
     router.include_router(area.router)
 
 

@@ -1,8 +1,9 @@
-"""Old and new values side by side, the differences marked: what an import changed on a record.
+"""What an import changed on a record, the differences marked: old and new side by side (a
+recommendation's page) or in one run of text (the review queue).
 
 Texts are compared word by word (difflib), lists item by item, anything else as a whole. The result
-is a list of segments per side, ``("same" | "del" | "ins", text)``, which a template writes as plain
-text, ``<del>`` and ``<ins>``: escaping stays the template's job, so a value's markup is never HTML.
+is a list of segments, ``("same" | "del" | "ins", text)``, which a template writes as plain text,
+``<del>`` and ``<ins>``: escaping stays the template's job, so a value's markup is never HTML.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any, Literal
 Kind = Literal["same", "del", "ins"]
 Segment = tuple[Kind, str]
 # Words, runs of white space, and every other character on its own: a changed comma is one token.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+# CJK has no spaces between words: each of its characters is a token.
+_TOKEN = re.compile(r"\s+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\w+|[^\w\s]")
 LIST_SEPARATOR = ", "
 
 
@@ -86,3 +88,36 @@ def compare(old: Any, new: Any) -> SideBySide:
         left = [("same" if same else "del", old_text)] if old_text else []
         right = [("same" if same else "ins", new_text)] if new_text else []
     return SideBySide(left, right, old is None or old == [], new is None or new == [])
+
+
+def inline(old: str | None, new: str | None) -> list[Segment]:
+    """``old`` turned into ``new`` in one run of text: unchanged, removed and added words in reading
+    order. Changes separated only by white space read as one ("girls and boys" -> "all, without
+    exception" rather than three word swaps), each shown as its removal then its addition."""
+    before, after = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    opcodes = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    segments: list[Segment] = []
+    removed, added = "", ""
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag != "equal":
+            removed += "".join(before[i1:i2])
+            added += "".join(after[j1:j2])
+            continue
+        text = "".join(before[i1:i2])
+        if (removed or added) and n + 1 < len(opcodes) and not text.strip():
+            removed += text
+            added += text
+            continue
+        segments += [("del", removed), ("ins", added), ("same", text)]
+        removed, added = "", ""
+    segments += [("del", removed), ("ins", added)]
+    return _merge(segments)
+
+
+def inline_items(old: list[str], new: list[str]) -> list[Segment]:
+    """A list field (themes, countries...) in one run: the items removed, the items added, the kept."""
+    return [
+        *(("del", item) for item in old if item not in new),
+        *(("ins", item) for item in new if item not in old),
+        *(("same", item) for item in new if item in old),
+    ]
