@@ -50,12 +50,10 @@ def upload(
 
 def runs(engine: Engine) -> list[tuple[str, int, int]]:
     with engine.connect() as conn:
-        return [
-            tuple(row)
-            for row in conn.execute(
-                select(ImportRun.outcome, ImportRun.created, ImportRun.rejected).order_by(ImportRun.id)
-            )
-        ]
+        rows = conn.execute(
+            select(ImportRun.outcome, ImportRun.created, ImportRun.rejected).order_by(ImportRun.id)
+        )
+        return [(outcome, created, rejected) for outcome, created, rejected in rows]
 
 
 def recommendations(engine: Engine) -> int:
@@ -124,6 +122,8 @@ def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: E
 
 def test_missing_kind_and_file_are_named(committed_staff_login: StaffLogin, engine: Engine) -> None:
     staff = committed_staff_login("coordinator")
+    # Sign-out, upload and "start now": each form carries the session's token.
+    assert staff.get("/staff/imports").text.count(f'name="csrf_token" value="{staff.csrf}"') == 3
     answer = staff.post("/staff/imports/upload", {"kind": "spreadsheet"})
     assert answer.status_code == 422
     assert 'href="#field-kind">Kind of file: Choose what kind of file this is.' in answer.text
@@ -207,14 +207,14 @@ def test_the_runs_list_pages_by_keyset_and_filters(committed_staff_login: StaffL
     staff = committed_staff_login("focal_point", entity_id=accounts.create_entity(engine, "Ministry"))
     first = staff.get("/staff/imports")
     assert first.status_code == 200
-    assert "55 import runs" in first.text
+    assert "Import runs found: 55" in first.text
     assert first.text.count('<th scope="row"><a href="/staff/imports/') == 50
     assert "Upload and import" not in first.text  # a focal point gets no form they would be refused
     older = first.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
     second = staff.get(older)
     assert second.text.count('<th scope="row"><a href="/staff/imports/') == 5
     manual = staff.get("/staff/imports?source=manual")
-    assert "27 import runs" in manual.text
+    assert "Import runs found: 27" in manual.text
     assert staff.get("/staff/imports?outcome=exploded").status_code == 422
 
 
