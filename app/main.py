@@ -39,6 +39,8 @@ from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
+from app.scheduler import import_runners
+from app.staff.imports import UPLOAD_FORM_OVERHEAD, UPLOAD_PATH
 from app.staff.router import router as staff_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
@@ -121,10 +123,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.db_lock_timeout, 1 if is_sqlite(settings.database_url) else settings.db_write_concurrency
     )
     app.state.public_limiter = make_rate_limiter(settings)
+    # The staff workspace starts imports through these (app/scheduler.py): only the CLI and the
+    # scheduler may import ``importers``, and this module, which imports both sides, wires them.
+    app.state.import_runners = import_runners()
     # Added innermost first; the proxy's client address, the request id and the security headers are
     # outermost of all (_around_error_handling), so every answer, an early refusal included, has them.
     app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies only
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        larger={UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD},
+    )
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)

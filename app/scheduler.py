@@ -1,19 +1,28 @@
 """The built-in schedule: ``nrtd serve`` runs the UHRI import on NRTD_IMPORT_SCHEDULE (cron).
 
 Every replica may run it; the import lock lets one of them import and the others skip.
+
+This module is also where the staff workspace's imports start (``import_runners``): an uploaded file
+and "run the scheduled import now". Only app.cli and app.scheduler may import ``importers``; app.main
+hands these entry points to the pages as ``app.state.import_runners`` (their shapes are in
+app/import_runs/uploads.py), so the web layer runs the CLI's imports without importing them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from croniter import croniter
+from sqlalchemy import Engine
 
 from app.core.config import Settings
 from app.core.db import make_engine
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ImportFailed, ImportLocked
+from app.import_runs.uploads import ImportRunners, UploadedRun, UploadKind
 
 log = logging.getLogger("nrtd.scheduler")
 
@@ -48,3 +57,68 @@ def start_scheduler(settings: Settings) -> threading.Event:
     stop = threading.Event()
     threading.Thread(target=_loop, args=(settings, stop), name="nrtd-scheduler", daemon=True).start()
     return stop
+
+
+# --- the staff workspace's imports ---------------------------------------------------------
+
+
+def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
+    """Read the file's header and first record: a file that is no spreadsheet, or lacks a column, is
+    refused before the run starts, so nothing at all is written (the CLI records such a run failed)."""
+    from app.feed.records import MalformedInput
+
+    records = iter(read(path))
+    try:
+        next(records, None)
+    except MalformedInput as exc:
+        raise ImportFailed(f"the file cannot be imported: {exc}") from None
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
+
+
+def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedRun:
+    """An uploaded file through the import its ``nrtd import`` command runs (same lock, same one
+    transaction), for the State of NRTD_COUNTRY (the template: every row, as the CLI does). The run
+    has an engine of its own, as the CLI's and the schedule's do (their lock waits, not a request's)."""
+    from app.feed.template.reader import read_csv_template
+    from importers.run import import_csv_template, import_uhri, import_upr_info
+    from importers.uhri_xlsx import read_uhri_xlsx
+    from importers.upr_info_csv import read_upr_info_csv
+
+    engine = make_engine(settings.database_url)
+    try:
+        if kind == "uhri-xlsx":
+            _readable(read_uhri_xlsx, path)
+            summary = import_uhri(engine, settings, str(path))
+        elif kind == "upr-info-csv":
+            _readable(read_upr_info_csv, path)
+            summary = import_upr_info(engine, settings, path)
+        else:
+            _readable(read_csv_template, path)
+            summary = import_csv_template(engine, settings, path)
+    finally:
+        engine.dispose()
+    log.info("uploaded import: %s", summary.line())
+    return UploadedRun(summary.run_id, summary.outcome, summary.message, summary.counts.rejected)
+
+
+def start_scheduled_import_now(engine: Engine, settings: Settings) -> None:
+    """The scheduled UHRI import, started now in a background thread (what ``run_scheduled_import``
+    does on the schedule). Refused at once when an import runs or no State is configured; should
+    another import take the lock in between, the thread logs that it skipped, as the schedule does."""
+    from app.import_runs.lock import import_running
+    from importers.scope import scope_country
+
+    scope_country(settings, None, False)
+    if import_running(engine):
+        raise ImportLocked("another import is running: start this one when it has finished")
+    threading.Thread(
+        target=run_scheduled_import, args=(settings,), name="nrtd-import-now", daemon=True
+    ).start()
+
+
+def import_runners() -> ImportRunners:
+    """The staff workspace's entry points to the imports (app.main puts them on app.state)."""
+    return ImportRunners(upload=import_upload, start_scheduled=start_scheduled_import_now)

@@ -1,24 +1,39 @@
-"""Refuse request bodies over ``NRTD_MAX_REQUEST_BYTES`` with 413, before the app reads them."""
+"""Refuse request bodies over ``NRTD_MAX_REQUEST_BYTES`` with 413, before the app reads them.
+
+A few routes take larger bodies (the staff workspace's import upload, ``NRTD_UPLOAD_MAX_BYTES``):
+``larger`` names them with their own limit. Their bodies are never gathered here: the route's
+reader (the multipart parser, which spools files to disk) gets them piece by piece, and the piece
+that passes the limit raises ``ContentTooLarge`` in that reader, so the route answers the 413 itself
+(the workspace as an HTML page). Should nothing answer it, the problem+json 413 is sent here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.errors import ContentTooLarge
 from app.core.problems import send_problem
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
+        route_limit = self.larger.get(scope.get("path", ""))
+        if route_limit is not None:
+            await self._counted(scope, receive, send, route_limit, declared)
+            return
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+            await self._refuse(scope, send, self.max_bytes)
             return
         if declared is not None:
             await self.app(scope, receive, send)
@@ -34,7 +49,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
-                await self._refuse(scope, send)
+                await self._refuse(scope, send, self.max_bytes)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -50,6 +65,40 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        detail = f"the request body is larger than {self.max_bytes} bytes"
-        await send_problem(scope, send, 413, "content-too-large", "Content too large", detail, [])
+    async def _counted(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, declared: bytes | None
+    ) -> None:
+        """A route with a limit of its own: the body streams through, counted as it is read."""
+        too_large = declared is not None and declared.isdigit() and int(declared) > limit
+        seen = 0
+        started = False
+
+        async def counting() -> Message:
+            nonlocal seen
+            if too_large:
+                raise ContentTooLarge(_detail(limit))
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise ContentTooLarge(_detail(limit))
+            return message
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting, watching)
+        except ContentTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send, limit)
+
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        await send_problem(scope, send, 413, "content-too-large", "Content too large", _detail(limit), [])
+
+
+def _detail(limit: int) -> str:
+    return f"the request body is larger than {limit} bytes"

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         default=120, ge=1, description="requests per minute per client on the public routes and pages"
     )
     max_request_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body accepted")
+    upload_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="largest file the staff workspace's import upload accepts (its route only; every other "
+        "route keeps max_request_bytes)",
+    )
     db_lock_timeout: float = Field(
         default=5.0,
         gt=0,

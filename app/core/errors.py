@@ -63,6 +63,14 @@ class ImportFailed(DomainError):
     title = "Import failed"
 
 
+class ContentTooLarge(DomainError):
+    """A request body over the limit of its route, found while it is read (see body_limit.py)."""
+
+    status = 413
+    problem = "content-too-large"
+    title = "Content too large"
+
+
 class Unauthorized(DomainError):
     status = 401
     problem = "unauthorized"

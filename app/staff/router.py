@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
-from app.staff import auth_pages, clusters, dashboard, recommendation_detail, review
+from app.staff import auth_pages, clusters, dashboard, imports, recommendation_detail, reports, review
 from app.staff.admin import api_keys, audit, entities, users
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -19,6 +19,8 @@ for area in (
     entities,
     api_keys,
     audit,
+    imports,
+    reports,
 ):
     router.include_router(area.router)
 

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from starlette.types import Receive, Scope, Send
 
+from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings
 from app.main import create_app
 from app.models import Entity
@@ -41,3 +43,33 @@ def test_large_bodies_are_413_and_write_nothing(settings: Settings, engine: Engi
     assert small.status_code == 201
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Entity)) == 1
+
+
+async def _echo_size(scope: Scope, receive: Receive, send: Send) -> None:
+    """An app that reads the whole body and answers its size."""
+    size = 0
+    while True:
+        message = await receive()
+        size += len(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": str(size).encode()})
+
+
+def test_a_route_with_a_larger_limit_streams_its_body_and_counts_it() -> None:
+    """NRTD_UPLOAD_MAX_BYTES's route: its own limit, the body never gathered by the middleware,
+    declared or chunked; every other path keeps the general limit."""
+    app = BodyLimitMiddleware(_echo_size, max_bytes=1024, larger={"/upload": 4096})
+
+    def chunks(count: int) -> Iterator[bytes]:
+        for _ in range(count):
+            yield b"z" * 1000
+
+    client = TestClient(app)  # not entered: the echo app answers HTTP only, no lifespan
+    assert client.post("/upload", content=b"a" * 3000).text == "3000"
+    assert client.post("/upload", content=chunks(3)).text == "3000"
+    assert client.post("/upload", content=b"a" * 5000).status_code == 413
+    assert client.post("/upload", content=chunks(5)).status_code == 413
+    assert client.post("/elsewhere", content=b"a" * 3000).status_code == 413
+    assert client.post("/elsewhere", content=chunks(3)).status_code == 413

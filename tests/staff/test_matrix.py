@@ -110,7 +110,9 @@ def test_each_page_answers_each_role_as_listed(role: str, staff_login: StaffLogi
             continue  # pages of one object: their area's tests request them with real ids
         if method == "GET":
             status = client.get(_path(template, {})).status_code
-        elif expected in (303, 403):
+        elif expected == 403 or (role == "anon" and expected == 303):
+            # A signed-in role's successful POST is its area's tests' business (it may start work
+            # that outlives the test: an import); only refusals and the sign-in redirect are checked.
             status = client.post(_path(template, {}), data={"csrf_token": csrf}).status_code
         else:
             continue

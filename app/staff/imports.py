@@ -1,0 +1,220 @@
+"""Imports: the runs with their counts, one run with every record it rejected, and, for managers, a
+file uploaded from the browser or the scheduled UHRI import started now.
+
+The pages read the runs through the import-runs API's service. The imports themselves are the CLI's
+(``nrtd import ...``), reached through ``app.state.import_runners`` (see app/import_runs/uploads.py
+and app/scheduler.py): same pipeline, same import lock, one transaction per run. An upload is spooled
+to disk by the multipart parser (at most 1 MB of it in memory), copied to a temporary file named for
+its kind, imported in the request's worker thread, and deleted.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from app.core.config import Settings
+from app.core.deps import AppSettings, DbSession, RowId
+from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, InvalidInput
+from app.import_runs import service
+from app.import_runs.lock import import_running
+from app.import_runs.schemas import ImportRunListParams
+from app.import_runs.uploads import UPLOAD_KINDS, ImportRunners, UploadKind
+from app.staff.forms import field_errors
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, StaffMember
+
+router = staff_router()
+
+UPLOAD_PATH = "/staff/imports/upload"
+# The multipart envelope around the file (boundaries, headers, the CSRF token and the kind): the
+# body limit of the upload route is NRTD_UPLOAD_MAX_BYTES plus this.
+UPLOAD_FORM_OVERHEAD = 64 * 1024
+COPY_CHUNK = 1024 * 1024
+LIST_FILTERS = ("source", "outcome", "cursor")
+
+NOTICES["import-finished"] = _("The file is imported. The records it rejected, if any, are listed below.")
+NOTICES["import-failed"] = _("The import failed and changed nothing. The reason is below.")
+NOTICES["import-started"] = _(
+    "The scheduled UHRI import has started. It is listed here when it has finished: reload the page."
+)
+
+KIND_LABELS: dict[str, str] = {
+    "uhri-xlsx": _("UHRI search export (XLSX)"),
+    "upr-info-csv": _("UPR Info database (CSV)"),
+    "csv-template": _("CSV template of manual recommendations"),
+}
+SOURCE_LABELS: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("manual (CSV template)")}
+OUTCOME_LABELS: dict[str, str] = {
+    "running": _("running"),
+    "succeeded": _("succeeded"),
+    "failed": _("failed"),
+    "not_modified": _("not modified"),
+}
+
+
+def _runners(request: Request) -> ImportRunners:
+    runners: ImportRunners = request.app.state.import_runners
+    return runners
+
+
+def _list_context(
+    request: Request,
+    db: DbSession,
+    staff: Any,
+    params: ImportRunListParams,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    settings: Settings = request.app.state.settings
+    return {
+        "runs": service.list_import_runs(db, staff.actor, params),
+        "params": params,
+        "running": import_running(db.connection()),
+        "can_import": staff.actor.is_manager,
+        "kinds": [(kind, KIND_LABELS[kind], command) for kind, (_suffix, command) in UPLOAD_KINDS.items()],
+        "sources": SOURCE_LABELS,
+        "outcomes": OUTCOME_LABELS,
+        "max_size": shown_size(settings.upload_max_bytes),
+        "country": settings.country,
+        "errors": errors or {},
+        "values": values or {},
+    }
+
+
+@router.get("/imports", response_class=HTMLResponse)
+def import_runs(request: Request, db: DbSession, staff: StaffMember) -> Response:
+    page = StaffPage.of(request, "imports", staff)
+    query = {
+        key: value for key, value in request.query_params.items() if key in ("source", "outcome", "cursor")
+    }
+    try:
+        params = ImportRunListParams.model_validate({k: v for k, v in query.items() if v})
+    except ValidationError as exc:
+        raise InvalidInput(
+            "the filters are not valid",
+            errors=[{"field": name, "reason": reason} for name, reason in field_errors(exc).items()],
+        ) from None
+    return render(request, page, "imports/list.html", _list_context(request, db, staff, params))
+
+
+@router.get("/imports/{run_id}", response_class=HTMLResponse)
+def import_run(
+    request: Request,
+    db: DbSession,
+    staff: StaffMember,
+    run_id: RowId,
+    rejections_offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Response:
+    page = StaffPage.of(request, "imports", staff)
+    run = service.get_import_run(db, staff.actor, run_id, rejections_offset)
+    return render(
+        request,
+        page,
+        "imports/run.html",
+        {"run": run, "sources": SOURCE_LABELS, "outcomes": OUTCOME_LABELS},
+    )
+
+
+async def submitted_form(request: Request) -> FormData:
+    """The upload's form, parsed first (the CSRF check then reads it again: Starlette keeps it on the
+    request); a body over the route's limit is stopped while it arrives (app/core/body_limit.py)."""
+    try:
+        return await request.form()
+    except ContentTooLarge:
+        raise ContentTooLarge(
+            _too_large(StaffPage.of(request, "imports"), request.app.state.settings)
+        ) from None
+
+
+def _refused(
+    request: Request,
+    db: DbSession,
+    staff: Any,
+    status: int,
+    errors: dict[str, str],
+    values: dict[str, Any],
+) -> Response:
+    page = StaffPage.of(request, "imports", staff)
+    context = _list_context(request, db, staff, ImportRunListParams(), errors=errors, values=values)
+    return render(request, page, "imports/list.html", context, status=status)
+
+
+def _file_name(uploaded: str, suffix: str) -> str:
+    """A safe name for the temporary copy (runs show it): the upload's own, with the kind's suffix."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(uploaded).stem).strip(".-")[:80] or "upload"
+    return stem + suffix
+
+
+@router.post(UPLOAD_PATH.removeprefix("/staff"))
+def upload(
+    request: Request,
+    # First: the body is received (and its size checked) before the unit of work begins, so a slow
+    # upload never holds a write turn or SQLite's write lock.
+    form: Annotated[FormData, Depends(submitted_form)],
+    db: DbSession,
+    settings: AppSettings,
+    staff: ManagerSession,
+) -> Response:
+    page = StaffPage.of(request, "imports", staff)
+    gettext = page.gettext
+    kind = form.get("kind")
+    uploaded = form.get("file")
+    values = {"kind": kind if isinstance(kind, str) else ""}
+    errors: dict[str, str] = {}
+    if kind not in UPLOAD_KINDS:
+        errors["kind"] = gettext("Choose what kind of file this is.")
+    if not isinstance(uploaded, UploadFile) or (not uploaded.filename and not uploaded.size):
+        errors["file"] = gettext("Choose a file to upload.")
+    elif uploaded.size is not None and uploaded.size > settings.upload_max_bytes:
+        raise ContentTooLarge(_too_large(page, settings))
+    if errors:
+        return _refused(request, db, staff, 422, errors, values)
+    assert isinstance(uploaded, UploadFile) and isinstance(kind, str) and kind in UPLOAD_KINDS
+    upload_kind: UploadKind = kind
+    # The run owns its transactions: the request's (the session check) ends here, so that on SQLite
+    # it does not hold the write lock the run needs.
+    db.commit()
+    with tempfile.TemporaryDirectory(prefix="nrtd-upload-") as directory:
+        path = Path(directory) / _file_name(uploaded.filename or "", UPLOAD_KINDS[upload_kind][0])
+        with path.open("wb") as copy:
+            shutil.copyfileobj(uploaded.file, copy, COPY_CHUNK)
+        try:
+            run = _runners(request).upload(settings, upload_kind, path)
+        except ImportLocked as exc:
+            return _refused(request, db, staff, 409, {"file": exc.detail}, values)
+        except ImportFailed as exc:
+            return _refused(request, db, staff, 422, {"file": exc.detail}, values)
+    done = "import-finished" if run.outcome == "succeeded" else "import-failed"
+    return redirect(f"/staff/imports/{run.run_id}?done={done}", request)
+
+
+def shown_size(size: int) -> str:
+    """A limit in bytes as people read it: "50 MB", "2 KB"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _too_large(page: StaffPage, settings: Settings) -> str:
+    return page.gettext("The file is larger than %(size)s, the largest upload this server accepts.") % {
+        "size": shown_size(settings.upload_max_bytes)
+    }
+
+
+@router.post("/imports/run-scheduled")
+def run_scheduled(request: Request, db: DbSession, settings: AppSettings, staff: ManagerSession) -> Response:
+    try:
+        _runners(request).start_scheduled(request.app.state.engine, settings)
+    except (ImportLocked, ImportFailed) as exc:
+        return _refused(request, db, staff, exc.status, {"form": exc.detail}, {})
+    return redirect("/staff/imports?done=import-started", request)

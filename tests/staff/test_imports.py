@@ -1,0 +1,290 @@
+"""The Imports pages: the runs and their rejected records, a file uploaded from the browser through the
+CLI's import, and the scheduled UHRI import started now. Uploads commit on connections of their own:
+these tests are in committed mode (``committed_staff_login``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, insert, select
+
+from app.import_runs.lock import import_lock
+from app.models import ImportRun, Recommendation
+from tests import accounts
+from tests.conftest import MakeApp
+from tests.fake_uhri import FakeUhri, fake_uhri
+from tests.importers.test_uhri_xlsx import crc_row, upr_row, write_xlsx
+from tests.staff.conftest import StaffClient, StaffLogin, _signer
+from tests.uhri_records import snapshot, uhri_record, write_export
+
+ROUTES = """
+GET    /staff/imports                  200 200 200 403 303
+GET    /staff/imports/{id}             200 200 200 403 303
+POST   /staff/imports/upload           422 422 403 403 303
+POST   /staff/imports/run-scheduled    303 303 403 403 303
+"""
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BAD_DATE = "Document Publication Date: -3 is not an Excel date serial number"
+# What an upload may change besides the import's rows: the session's last use.
+NOT_DATA = ("import_leases", "auth_tokens")
+
+
+def workbook(tmp_path: Path, rows: list[dict[str, Any] | None]) -> bytes:
+    return write_xlsx(tmp_path / "export.xlsx", rows).read_bytes()
+
+
+def upload(
+    staff: StaffClient, content: bytes, kind: str = "uhri-xlsx", name: str = "export.xlsx", **kwargs: Any
+) -> Any:
+    return staff.post(
+        "/staff/imports/upload", {"kind": kind}, files={"file": (name, BytesIO(content), XLSX)}, **kwargs
+    )
+
+
+def runs(engine: Engine) -> list[tuple[str, int, int]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ImportRun.outcome, ImportRun.created, ImportRun.rejected).order_by(ImportRun.id)
+        )
+        return [(outcome, created, rejected) for outcome, created, rejected in rows]
+
+
+def recommendations(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_an_uploaded_xlsx_is_imported_and_its_rejected_row_listed(
+    role: str, committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login(role)
+    content = workbook(tmp_path, [crc_row(), upr_row(**{"Document Publication Date": -3})])
+
+    answer = upload(staff, content, name="Peru export (May).xlsx")
+
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    assert location.startswith("/staff/imports/") and location.endswith("?done=import-finished")
+    assert runs(engine) == [("succeeded", 1, 1)]
+    assert recommendations(engine) == 1
+    page = staff.get(location)
+    assert page.status_code == 200
+    assert "The file is imported." in page.text
+    assert "row 3" in page.text and BAD_DATE in page.text
+    assert "a9ceae8c-fe1c-40f9-a326-1529e0ab678f" in page.text  # the rejected row's annotation id
+    assert "Peru-export-May.xlsx" in page.text  # the upload's own name, made safe
+    # The runs list shows the run and its counts, rejected linking to the list.
+    listing = staff.get("/staff/imports")
+    assert f'href="{location.split("?")[0]}#rejected">1</a>' in listing.text
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, b"%PDF-1.4 this is a report, not an export", name="report.pdf")
+
+    assert answer.status_code == 422
+    assert "There is a problem" in answer.text
+    assert "the file cannot be imported: not an XLSX spreadsheet" in answer.text
+    assert 'value="uhri-xlsx" checked' in answer.text  # what was chosen stays chosen
+    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+
+
+def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    answer = upload(staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv")
+    assert answer.status_code == 422
+    assert "the file cannot be imported:" in answer.text
+    assert runs(engine) == []
+
+
+def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: Engine) -> None:
+    staff = committed_staff_login("coordinator")
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    answer = upload(staff, sample.read_bytes(), kind="upr-info-csv", name="upr-info.csv")
+    assert answer.status_code == 303, answer.text
+    ((outcome, created, _rejected),) = runs(engine)
+    assert outcome == "succeeded" and created == 11
+
+
+def test_missing_kind_and_file_are_named(committed_staff_login: StaffLogin, engine: Engine) -> None:
+    staff = committed_staff_login("coordinator")
+    # Sign-out, upload and "start now": each form carries the session's token.
+    assert staff.get("/staff/imports").text.count(f'name="csrf_token" value="{staff.csrf}"') == 3
+    answer = staff.post("/staff/imports/upload", {"kind": "spreadsheet"})
+    assert answer.status_code == 422
+    assert 'href="#field-kind">Kind of file: Choose what kind of file this is.' in answer.text
+    assert 'href="#field-file">File: Choose a file to upload.' in answer.text
+    assert runs(engine) == []
+
+
+def test_without_the_csrf_token_nothing_is_imported(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    other = committed_staff_login("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+    answer = upload(staff, workbook(tmp_path, [crc_row()]), csrf="")
+    assert answer.status_code == 403
+    assert "security token" in answer.text
+    assert upload(staff, workbook(tmp_path, [crc_row()]), csrf=other.csrf).status_code == 403
+    assert snapshot(engine, skip=NOT_DATA) == before
+
+
+@pytest.mark.parametrize("role", ["focal_point", "reader"])
+def test_only_managers_upload(
+    role: str, committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    entity = accounts.create_entity(engine, "Ministry of uploads")
+    staff = committed_staff_login(role, entity_id=entity if role == "focal_point" else None)
+    assert upload(staff, workbook(tmp_path, [crc_row()])).status_code == 403
+    assert staff.post("/staff/imports/run-scheduled").status_code == 403
+    assert runs(engine) == []
+
+
+def test_a_file_over_the_limit_is_a_413_page(make_app: MakeApp, engine: Engine, tmp_path: Path) -> None:
+    staff = _signer(lambda: make_app(upload_max_bytes=2048), engine)("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+    # Over the file limit, within the body's allowance for the form around it: the route refuses it.
+    just_over = upload(staff, b"x" * 3000)
+    # Far over: refused while the body is read, before the route runs.
+    far_over = upload(staff, b"x" * 200_000)
+    for answer in (just_over, far_over):
+        assert answer.status_code == 413
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "The file is too large" in answer.text
+        assert "The file is larger than 2 KB, the largest upload this server accepts." in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before
+    # Other routes keep NRTD_MAX_REQUEST_BYTES (1 MB): the upload's allowance is its route's only.
+    assert staff.post("/staff/password", {"current_password": "x" * 1_100_000}).status_code == 413
+
+
+def test_an_upload_while_another_import_runs_is_refused(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    content = workbook(tmp_path, [crc_row()])
+    with import_lock(engine, ttl_seconds=60):
+        answer = upload(staff, content)
+        assert "An import is running now" in staff.get("/staff/imports").text
+    assert answer.status_code == 409
+    assert "another import is running" in answer.text
+    assert runs(engine) == []
+
+
+def test_the_runs_list_pages_by_keyset_and_filters(committed_staff_login: StaffLogin, engine: Engine) -> None:
+    started = datetime(2025, 1, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(ImportRun),
+            [
+                {
+                    "source": "uhri" if n % 2 else "manual",
+                    "format": "json",
+                    "location": f"export-{n}.json",
+                    "languages": "en",
+                    "full_export": False,
+                    "started_at": started,
+                    "finished_at": started,
+                    "outcome": "succeeded",
+                }
+                for n in range(1, 56)
+            ],
+        )
+    staff = committed_staff_login("focal_point", entity_id=accounts.create_entity(engine, "Ministry"))
+    first = staff.get("/staff/imports")
+    assert first.status_code == 200
+    assert "Import runs found: 55" in first.text
+    assert first.text.count('<th scope="row"><a href="/staff/imports/') == 50
+    assert "Upload and import" not in first.text  # a focal point gets no form they would be refused
+    older = first.text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    second = staff.get(older)
+    assert second.text.count('<th scope="row"><a href="/staff/imports/') == 5
+    manual = staff.get("/staff/imports?source=manual")
+    assert "Import runs found: 27" in manual.text
+    assert staff.get("/staff/imports?outcome=exploded").status_code == 422
+
+
+def test_a_run_page_for_each_staff_role_and_a_missing_run(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    coordinator = committed_staff_login("coordinator")
+    location = upload(coordinator, workbook(tmp_path, [crc_row()])).headers["location"].split("?")[0]
+    entity = accounts.create_entity(engine, "Ministry")
+    assert committed_staff_login("admin").get(location).status_code == 200
+    focal = committed_staff_login("focal_point", entity_id=entity).get(location)
+    assert focal.status_code == 200 and "This run rejected no record." in focal.text
+    assert "nrtd-upload-" not in focal.text  # a focal point sees the file's name only
+    assert committed_staff_login("reader").get(location).status_code == 403
+    missing = coordinator.get("/staff/imports/999999")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+# --- the scheduled import, now -------------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[FakeUhri]:
+    with fake_uhri(tmp_path / "export-results") as running:
+        yield running
+
+
+def _import_now_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "nrtd-import-now"]
+
+
+@pytest.mark.slow
+def test_the_scheduled_import_starts_now_in_the_background(
+    make_app: MakeApp, engine: Engine, server: FakeUhri
+) -> None:
+    write_export(server.directory / "export-full-en.json", [uhri_record(1), uhri_record(2)])
+    app = lambda: make_app(  # noqa: E731
+        uhri_url=server.url("export-full-{lang}.json"), http_timeout=2.0, http_retries=0
+    )
+    staff = _signer(app, engine)("coordinator")
+
+    answer = staff.post("/staff/imports/run-scheduled")
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/staff/imports?done=import-started"
+    for thread in _import_now_threads():
+        thread.join(timeout=30)
+    assert runs(engine) == [("succeeded", 2, 0)]
+    page = staff.get("/staff/imports?done=import-started")
+    assert "The scheduled UHRI import has started." in page.text
+    assert "Run " in page.text
+
+
+def test_the_scheduled_import_is_not_started_while_another_runs(
+    make_app: MakeApp, engine: Engine, server: FakeUhri
+) -> None:
+    app = lambda: make_app(uhri_url=server.url("export-full-{lang}.json"))  # noqa: E731
+    staff = _signer(app, engine)("admin")
+    with import_lock(engine, ttl_seconds=60):
+        answer = staff.post("/staff/imports/run-scheduled")
+    assert answer.status_code == 409
+    assert "another import is running" in answer.text
+    assert _import_now_threads() == []
+    assert server.request_count() == 0
+    assert runs(engine) == []
+
+
+def test_the_scheduled_import_needs_a_state(make_app: MakeApp, engine: Engine, server: FakeUhri) -> None:
+    app = lambda: make_app(uhri_url=server.url("export-full-{lang}.json"), country="")  # noqa: E731
+    answer = _signer(app, engine)("coordinator").post("/staff/imports/run-scheduled")
+    assert answer.status_code == 422
+    assert "NRTD_COUNTRY" in answer.text
+    assert _import_now_threads() == [] and server.request_count() == 0
