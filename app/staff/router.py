@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
-from app.staff import auth_pages, dashboard
+from app.staff import auth_pages, dashboard, recommendations_list
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-for area in (auth_pages, dashboard):
+for area in (auth_pages, dashboard, recommendations_list):
     router.include_router(area.router)
 
 
