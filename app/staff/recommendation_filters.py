@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.recommendations.schemas import DEFAULT_PAGE_SIZE, RecommendationFilter
+from app.recommendations.write_schemas import BulkSet
 
 FILTERS = tuple(RecommendationFilter.model_fields)
 REPEATED = frozenset(
@@ -93,27 +94,35 @@ class Pages:
         return None
 
 
-# The bulk form: "" keeps a field as it is; CLEAR empties it.
+# The bulk form: "" keeps a field as it is; CLEAR empties it. Its fields are the API's ``set`` with a
+# prefix, so that they differ from the filters of the same name on the page (priority, status).
 CLEAR = "clear"
 KEEP = ""
+SET = "set_"
+SET_FIELDS = tuple(BulkSet.model_fields)
 
 
 def bulk_changes(values: dict[str, Any]) -> dict[str, Any]:
     """The bulk form's choices as the API's ``set``: only the fields the user chose to change."""
     changes: dict[str, Any] = {}
-    priority = _one(values, "priority")
+    priority = _one(values, SET + "priority")
     if priority != KEEP:
         changes["priority"] = None if priority == CLEAR else priority
     for name in ("priority_rationale", "status", "status_note"):
-        if _one(values, name).strip():
-            changes[name] = _one(values, name)
-    lead = _one(values, "lead_entity_id")
+        if _one(values, SET + name).strip():
+            changes[name] = _one(values, SET + name)
+    lead = _one(values, SET + "lead_entity_id")
     if lead != KEEP:
         changes["lead_entity_id"] = None if lead == CLEAR else lead
     if _one(values, "supporting_change") == "replace":
-        chosen = values.get("supporting_entity_ids", [])
+        chosen = values.get(SET + "supporting_entity_ids", [])
         changes["supporting_entity_ids"] = [chosen] if isinstance(chosen, str) else list(chosen)
     return changes
+
+
+def bulk_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Refusals naming the API's fields (``priority``), renamed to the bulk form's (``set_priority``)."""
+    return {SET + name if name in SET_FIELDS else name: reason for name, reason in errors.items()}
 
 
 def selected_ids(values: dict[str, Any]) -> list[str]:

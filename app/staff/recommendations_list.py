@@ -77,10 +77,12 @@ LABELS = {
     "ids": _("Recommendations"),
     "filter": _("Filter"),
     "set": _("Changes"),
-    "priority_rationale": _("Why this priority"),
-    "status_note": _("Why this status"),
-    "lead_entity_id": _("Lead entity"),
-    "supporting_entity_ids": _("Supporting entities"),
+    "set_priority_rationale": _("Why this priority"),
+    "set_status_note": _("Why this status"),
+    "set_lead_entity_id": _("Lead entity"),
+    "set_supporting_entity_ids": _("Supporting entities"),
+    "set_priority": _("New priority"),
+    "set_status": _("New status"),
     "cluster_id": _("Cluster to add them to"),
 }
 CHOICES = {
@@ -285,11 +287,12 @@ async def bulk_action(request: Request, db: DbSession, staff: ManagerSession) ->
         done = action(db, staff, _Selection(request, values, gettext), values)
     except FormInvalid as exc:
         db.rollback()  # a late refusal (the count check) comes after the writes: undo them
-        return _list_page(request, db, staff, typed_bulk=values, bulk_errors=exc.errors, status=422)
+        errors = filters.bulk_errors(exc.errors)
+        return _list_page(request, db, staff, typed_bulk=values, bulk_errors=errors, status=422)
     except DomainError as exc:
         if exc.status not in (404, 409, 422):
             raise
-        errors = refused(db, exc)
+        errors = filters.bulk_errors(refused(db, exc))
         status = 409 if exc.status == 409 else 422
         return _list_page(request, db, staff, typed_bulk=values, bulk_errors=errors, status=status)
     return redirect(StaffPage.of(request, "recommendations", staff).with_query(done=done), request)

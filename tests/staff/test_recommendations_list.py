@@ -183,7 +183,7 @@ def test_a_reader_gets_the_public_view_and_no_bulk_form(staff_login: StaffLogin,
     assert 'name="ids"' not in page.text and 'name="action"' not in page.text
     assert 'name="needs_review"' not in page.text and 'name="withdrawn"' not in page.text
     assert reader.get(URL, params={"needs_review": "true"}).status_code == 403
-    refused = reader.post(f"{URL}?theme=Water", {"scope": "all", "action": "update", "priority": "high"})
+    refused = reader.post(f"{URL}?theme=Water", {"scope": "all", "action": "update", "set_priority": "high"})
     assert refused.status_code == 403
 
 
@@ -194,7 +194,7 @@ def test_a_focal_point_reads_the_list_but_cannot_edit_in_bulk(
     page = focal.get(URL, params={"theme": "Water"})
     assert page.status_code == 200 and len(_row_ids(page.text)) == WATER
     assert 'name="ids"' not in page.text
-    form = {"scope": "all", "expected": "32", "action": "update", "priority": "high"}
+    form = {"scope": "all", "expected": "32", "action": "update", "set_priority": "high"}
     assert focal.post(f"{URL}?theme=Water", form).status_code == 403
     assert _locals(db) == {}
 
@@ -208,8 +208,8 @@ def test_ticked_rows_get_priority_and_rationale(
         "scope": "selected",
         "ids": chosen,
         "action": "update",
-        "priority": "high",
-        "priority_rationale": "Water first",
+        "set_priority": "high",
+        "set_priority_rationale": "Water first",
     }
     response = staff.post(f"{URL}?theme=Water&limit=10", form)
     assert response.status_code == 303, response.text
@@ -224,12 +224,12 @@ def test_all_matching_rows_change_in_one_step(staff_login: StaffLogin, world: Wo
         "scope": "all",
         "expected": str(WATER),
         "action": "update",
-        "priority": "medium",
-        "status": "in_progress",
-        "status_note": "Started in 2024",
-        "lead_entity_id": str(world.health),
+        "set_priority": "medium",
+        "set_status": "in_progress",
+        "set_status_note": "Started in 2024",
+        "set_lead_entity_id": str(world.health),
         "supporting_change": "replace",
-        "supporting_entity_ids": [str(world.justice)],
+        "set_supporting_entity_ids": [str(world.justice)],
     }
     response = staff.post(f"{URL}?q=water&theme=Water", form)
     assert response.status_code == 303, response.text
@@ -246,7 +246,7 @@ def test_all_matching_rows_change_in_one_step(staff_login: StaffLogin, world: Wo
 def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
-    form = {"scope": "all", "expected": "31", "action": "update", "priority": "high"}
+    form = {"scope": "all", "expected": "31", "action": "update", "set_priority": "high"}
     page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
     assert page.status_code == 422
     assert "The filter now matches 32 recommendations, not 31" in page.text
@@ -256,10 +256,10 @@ def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
 @pytest.mark.parametrize(
     ("form", "named", "kept"),
     [
-        ({"scope": "selected", "action": "update", "priority": "high"}, "Recommendations", []),
+        ({"scope": "selected", "action": "update", "set_priority": "high"}, "Recommendations", []),
         ({"scope": "all", "expected": "32", "action": "update"}, "Changes", []),
         (
-            {"scope": "all", "expected": "32", "action": "update", "status_note": "Because"},
+            {"scope": "all", "expected": "32", "action": "update", "set_status_note": "Because"},
             "Why this status",
             [">Because</textarea>"],
         ),
@@ -268,14 +268,14 @@ def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
                 "scope": "all",
                 "expected": "32",
                 "action": "update",
-                "priority": "high",
-                "priority_rationale": "x" * 10_001,
+                "set_priority": "high",
+                "set_priority_rationale": "x" * 10_001,
             },
             "Why this priority",
             [],
         ),
         (
-            {"scope": "all", "expected": "32", "action": "update", "lead_entity_id": "999999"},
+            {"scope": "all", "expected": "32", "action": "update", "set_lead_entity_id": "999999"},
             "Lead entity",
             [],
         ),
@@ -305,9 +305,9 @@ def test_one_row_that_cannot_take_the_change_stops_them_all(
         "scope": "all",
         "expected": str(WATER),
         "action": "update",
-        "priority": "high",
+        "set_priority": "high",
         "supporting_change": "replace",
-        "supporting_entity_ids": [str(world.justice)],
+        "set_supporting_entity_ids": [str(world.justice)],
     }
     page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
     assert page.status_code == 422
@@ -343,7 +343,7 @@ def test_ticked_or_all_matching_rows_join_a_cluster(
 def test_a_bulk_post_without_the_csrf_token_changes_nothing(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
-    form = {"scope": "all", "expected": str(WATER), "action": "update", "priority": "high"}
+    form = {"scope": "all", "expected": str(WATER), "action": "update", "set_priority": "high"}
     staff = staff_login("coordinator")
     assert staff.post(f"{URL}?theme=Water", form, csrf="").status_code == 403
     assert staff.post(f"{URL}?theme=Water", form, csrf="another-sessions-token").status_code == 403
