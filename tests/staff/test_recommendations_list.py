@@ -104,12 +104,12 @@ def _updates(db: Connection) -> int:
 def test_the_list_shows_the_total_the_rows_and_a_bulk_form(staff_login: StaffLogin, world: World) -> None:
     page = staff_login("coordinator").get(URL, params={"theme": "water", "limit": "25"})
     assert page.status_code == 200
-    assert "32 recommendations match" in page.text
+    assert "Matching recommendations: 32" in page.text
     rows = _row_ids(page.text)
     assert len(rows) == 25 and set(rows) <= set(world.water)
     assert rows[0] == world.ids["W31"]  # newest first
     assert page.text.count('name="ids"') == 25
-    assert "All 32 recommendations matching the filters" in page.text
+    assert "All that match the filters, on every page: 32" in page.text
     assert _link(page.text, "next") is not None and _link(page.text, "prev") is None
 
 
@@ -122,12 +122,12 @@ def test_every_filter_of_the_api_is_a_field_of_the_form(staff_login: StaffLogin,
 def test_search_and_filters_combine(staff_login: StaffLogin, world: World) -> None:
     staff = staff_login("coordinator")
     schools = staff.get(URL, params={"q": "school"})
-    assert "4 recommendations match" in schools.text
+    assert "Matching recommendations: 4" in schools.text
     assert set(_row_ids(schools.text)) == {world.ids[f"S{n}"] for n in range(4)}
     narrowed = staff.get(
         URL, params=[("q", "water"), ("mechanism", "CRC, UPR"), ("published_from", "2024-01-30")]
     )
-    assert "3 recommendations match" in narrowed.text
+    assert "Matching recommendations: 3" in narrowed.text
     assert 'value="CRC, UPR"' in narrowed.text  # what was typed, as typed
     assert "No recommendation matches these filters." in staff.get(URL, params={"q": "zebra"}).text
 
@@ -179,7 +179,7 @@ def test_invalid_filters_name_the_field_and_keep_what_was_typed(
 def test_a_reader_gets_the_public_view_and_no_bulk_form(staff_login: StaffLogin, world: World) -> None:
     reader = staff_login("reader")
     page = reader.get(URL, params={"theme": "Water"})
-    assert page.status_code == 200 and "32 recommendations match" in page.text
+    assert page.status_code == 200 and "Matching recommendations: 32" in page.text
     assert 'name="ids"' not in page.text and 'name="action"' not in page.text
     assert 'name="needs_review"' not in page.text and 'name="withdrawn"' not in page.text
     assert reader.get(URL, params={"needs_review": "true"}).status_code == 403
@@ -240,7 +240,7 @@ def test_all_matching_rows_change_in_one_step(staff_login: StaffLogin, world: Wo
     assert dict(links.all()) == {world.health: WATER, world.justice: WATER}
     assert _updates(db) == WATER
     listed = staff.get(URL, params={"priority": "medium", "status": "in_progress"})
-    assert "32 recommendations match" in listed.text
+    assert "Matching recommendations: 32" in listed.text
 
 
 def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
@@ -291,7 +291,7 @@ def test_refused_bulk_forms_name_the_field_keep_the_values_and_write_nothing(
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
     assert f"{named}:" in summary if named else "Choose what to do" in summary
     assert all(value in page.text for value in kept)
-    assert "32 recommendations match" in page.text  # the list is shown again, with its filter
+    assert "Matching recommendations: 32" in page.text  # the list is shown again, with its filter
     assert _locals(db) == {} and _updates(db) == 0
 
 

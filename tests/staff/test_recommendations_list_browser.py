@@ -64,14 +64,14 @@ def test_coordinator_prioritises_all_matching_recommendations_in_one_step(
 ) -> None:
     page.goto("/staff/recommendations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Recommendations")
-    expect(page.locator("#results")).to_have_text(f"{WATER + 5} recommendations match")
+    expect(page.locator("#results")).to_have_text(f"Matching recommendations: {WATER + 5}")
     assert_accessible(page)
 
     page.get_by_text("More filters").click()
     page.get_by_label("Theme").fill("Water")
     page.get_by_label("Rows per page").select_option("25")
     page.get_by_role("button", name="Apply the filters").click()
-    expect(page.locator("#results")).to_have_text(f"{WATER} recommendations match")
+    expect(page.locator("#results")).to_have_text(f"Matching recommendations: {WATER}")
     expect(page.locator("table.recommendations tbody tr")).to_have_count(25)
 
     # Nothing ticked and "the ticked rows" chosen: the page says what is missing, keeps the rest.
@@ -82,10 +82,10 @@ def test_coordinator_prioritises_all_matching_recommendations_in_one_step(
     expect(page.get_by_label("Why this priority")).to_have_value("Water is the plan's first goal")
     assert_accessible(page)
 
-    page.get_by_label(f"All {WATER} recommendations matching the filters (every page)").check()
+    page.get_by_label(f"All that match the filters, on every page: {WATER}").check()
     page.get_by_role("button", name="Apply the changes").click()
     expect(page.locator(".notice")).to_have_text("The chosen recommendations are updated.")
-    expect(page.locator("#results")).to_have_text(f"{WATER} recommendations match")
+    expect(page.locator("#results")).to_have_text(f"Matching recommendations: {WATER}")
     expect(page.locator("table.recommendations tbody tr td:nth-child(5)").first).to_have_text("High")
     screenshot(page, "recommendations-list")
 
@@ -100,7 +100,7 @@ def test_coordinator_prioritises_all_matching_recommendations_in_one_step(
 
     # The list filtered by the new priority finds them all, over two pages.
     page.goto("/staff/recommendations?priority=high&limit=25")
-    expect(page.locator("#results")).to_have_text(f"{WATER} recommendations match")
+    expect(page.locator("#results")).to_have_text(f"Matching recommendations: {WATER}")
     page.get_by_role("link", name="Next page").click()
     expect(page.locator("table.recommendations tbody tr")).to_have_count(WATER - 25)
     page.get_by_role("link", name="Previous page").click()
