@@ -1,14 +1,16 @@
 """Edits of many recommendations in one request: all or nothing, one audit event per change.
 
-Every id is checked before anything is written; any error rolls the whole request back (the
-request owns the transaction), so a bulk edit never half-applies.
+The recommendations are given by id, or by the list's filter (what ``GET /recommendations`` with the
+same filters matches when the request runs, at most ``MAX_BULK_MATCHES``). Every id is checked
+before anything is written; any error rolls the whole request back (the request owns the
+transaction), so a bulk edit never half-applies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
@@ -16,7 +18,44 @@ from app.core.actor import Actor
 from app.core.errors import InvalidInput
 from app.models import Recommendation
 from app.recommendations import local
-from app.recommendations.write_schemas import BulkResult, BulkUpdate
+from app.recommendations.reading import filter_conditions
+from app.recommendations.schemas import RecommendationFilter
+from app.recommendations.write_schemas import MAX_BULK_MATCHES, BulkResult, BulkUpdate
+
+
+def _in_filter(exc: InvalidInput) -> InvalidInput:
+    """A filter's refusal, its fields named as they are in the body (``filter.sdg``)."""
+    errors = [{**error, "field": f"filter.{error.get('field')}"} for error in exc.errors]
+    return InvalidInput(f"filter.{exc.detail}", errors=errors or [{"field": "filter", "reason": exc.detail}])
+
+
+def filtered_ids(session: Session, selection: RecommendationFilter) -> list[int]:
+    """The ids of every recommendation ``selection`` matches now, as the list counts them; 422 naming
+    ``filter`` when they are more than ``MAX_BULK_MATCHES``. Staff view (bulk edits need a manager)."""
+    try:
+        conditions = filter_conditions(selection, session.get_bind().dialect.name, hints=False)
+    except InvalidInput as exc:
+        raise _in_filter(exc) from None
+    ids = list(
+        session.scalars(
+            select(Recommendation.id)
+            .where(*conditions)
+            .order_by(Recommendation.id)
+            .limit(MAX_BULK_MATCHES + 1)
+        )
+    )
+    if len(ids) > MAX_BULK_MATCHES:
+        total = session.execute(
+            select(func.count()).select_from(Recommendation).where(*conditions)
+        ).scalar_one()
+        reason = (
+            f"matches {total} recommendations, more than the {MAX_BULK_MATCHES} one bulk edit may change; "
+            "narrow the filter"
+        )
+        raise InvalidInput(
+            f"filter: {reason}; nothing was changed", errors=[{"field": "filter", "reason": reason}]
+        )
+    return ids
 
 
 def _existing(session: Session, ids: Sequence[int]) -> list[Recommendation]:
@@ -44,8 +83,13 @@ def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
         raise InvalidInput(f"set: {reason}", errors=[{"field": "set", "reason": reason}])
     local.validate_changes(changes)
     local.check_entities(session, local.entity_fields(changes))
-    recs = _existing(session, body.ids)
-    rows, links = local.load_for_edit(session, body.ids)
+    if body.filter is not None:
+        ids = filtered_ids(session, body.filter)
+    else:
+        assert body.ids is not None  # BulkUpdate requires one of the two
+        ids = body.ids
+    recs = _existing(session, ids)
+    rows, links = local.load_for_edit(session, ids)
     updated = 0
     for rec in recs:
         result = local.apply_local_changes(

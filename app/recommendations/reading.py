@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
-from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.search import matching_ids
 
 # Query parameter -> the role a term plays on a recommendation.
@@ -108,9 +108,7 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
-def local_conditions(
-    params: RecommendationListParams, *, published_clusters: bool
-) -> list[ColumnElement[bool]]:
+def local_conditions(params: RecommendationFilter, *, published_clusters: bool) -> list[ColumnElement[bool]]:
     """Filters on the local working fields: ``IN`` subqueries on indexed columns of their tables.
 
     A recommendation without a local row has status ``not_started``, so a status filter that
@@ -156,7 +154,7 @@ def local_conditions(
 
 
 def filter_conditions(
-    params: RecommendationListParams,
+    params: RecommendationFilter,
     dialect: str,
     *,
     hints: bool = True,

@@ -19,6 +19,7 @@ from app.recommendations.schemas import (
     RecommendationPage,
 )
 from app.recommendations.write_schemas import (
+    MAX_BULK_MATCHES,
     BulkResult,
     BulkUpdate,
     ManualCreate,
@@ -71,6 +72,9 @@ def create_recommendation(
 @router.post(
     "/bulk",
     summary="Set priority, status or responsible entities on many recommendations (all or nothing)",
+    description="The recommendations are `ids`, or every one the list's `filter` matches (exactly one "
+    f"of the two; a filter matching more than {MAX_BULK_MATCHES} is refused). One transaction: an unknown "
+    "id, an invalid value or too many matches changes nothing. One audit event per changed recommendation.",
     responses=problem_responses(403),
 )
 def bulk_update(db: DbSession, actor: Manager, body: BulkUpdate) -> BulkResult:

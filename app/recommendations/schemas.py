@@ -26,8 +26,9 @@ DEFAULT_PAGE_SIZE = 50
 _LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
 
 
-class RecommendationListParams(BaseModel):
-    """Filters of the recommendation list. All filters combine with AND."""
+class RecommendationFilter(BaseModel):
+    """Which recommendations: the list's filters, all combined with AND. A bulk edit takes the same
+    filter in its body, so a selection means what the list showed."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -90,6 +91,11 @@ class RecommendationListParams(BaseModel):
     cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Cluster id the recommendation is in")
     published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
     published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
+
+
+class RecommendationListParams(RecommendationFilter):
+    """Filters of the recommendation list (all combine with AND), its language and its pages."""
+
     lang: Lang = Field(
         "en", description="Language of `text` and SDG titles; falls back to en, then any available"
     )

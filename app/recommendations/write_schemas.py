@@ -10,17 +10,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from app.core.ids import IdList, RowIdValue
+from app.core.ids import MAX_BULK_IDS, RowIdValue
 from app.models.local import Priority, Status
-from app.recommendations.schemas import Family, Position, RecommendationType
+from app.recommendations.schemas import Family, Position, RecommendationFilter, RecommendationType
 
 MAX_TEXT = 20_000
 MAX_NOTE = 10_000
 MAX_LABELS = 200
+# A bulk edit by filter refuses a filter matching more recommendations than this (nothing written):
+# one transaction holds a lock on every row it edits and records one audit event per change.
+MAX_BULK_MATCHES = 5000
 
 
 def _no_nul(value: str) -> str:
@@ -170,8 +181,46 @@ class BulkSet(LocalFields):
     """What a bulk edit sets on every recommendation (internal notes are per recommendation)."""
 
 
-class BulkUpdate(IdList):
+class BulkUpdate(BaseModel):
+    """Which recommendations (``ids`` or ``filter``, exactly one) and what to set on all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[RowIdValue] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_BULK_IDS,
+        description=f"Recommendation ids, each at most once (1 to {MAX_BULK_IDS}); or give `filter`",
+    )
+    filter: RecommendationFilter | None = Field(
+        None,
+        validate_default=True,
+        description="Instead of `ids`: every recommendation the list's filters (`q` included) match "
+        "when the request runs, as `GET /recommendations` with the same filters counts them in `total`. "
+        f"A filter matching more than {MAX_BULK_MATCHES} recommendations is refused (422) and nothing "
+        "is written.",
+    )
     set: BulkSet = Field(description="The fields to set; at least one")
+
+    @field_validator("ids")
+    @classmethod
+    def _unique(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("ids must be unique")
+        return value
+
+    @field_validator("filter")
+    @classmethod
+    def _ids_or_filter(
+        cls, value: RecommendationFilter | None, info: ValidationInfo
+    ) -> RecommendationFilter | None:
+        if "ids" not in info.data:
+            return value  # ids were refused: that error says enough
+        if value is None and info.data["ids"] is None:
+            raise ValueError("give `ids` or `filter`")
+        if value is not None and info.data["ids"] is not None:
+            raise ValueError("give `ids` or `filter`, not both")
+        return value
 
 
 class BulkResult(BaseModel):

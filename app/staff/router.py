@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
-from app.staff import auth_pages, clusters, dashboard, imports, recommendation_detail, reports, review
+from app.staff import (
+    auth_pages,
+    clusters,
+    dashboard,
+    imports,
+    recommendation_detail,
+    recommendations_list,
+    reports,
+    review,
+)
 from app.staff.admin import api_keys, audit, entities, users
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -13,6 +22,7 @@ for area in (
     auth_pages,
     dashboard,
     review,
+    recommendations_list,
     recommendation_detail,
     clusters,
     users,

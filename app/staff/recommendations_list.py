@@ -1,0 +1,298 @@
+"""The recommendation list of the staff workspace, and bulk edits from it.
+
+The list is the API's list (``service.list_recommendations``; a reader gets ``reader_view``'s public
+answer), its filters a GET form. A manager selects rows, or every row the filter matches, and in one
+step sets the local fields through ``bulk.bulk_update`` (the API's bulk endpoint, by ids or by
+filter) or adds them to a cluster through ``clusters.service.add_members``, the ids of "all
+matching" resolved by ``bulk.filtered_ids`` as the API does. One transaction: any refusal, or a
+filter that no longer matches as many rows as the page showed, writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.auth.service import StaffSession
+from app.clusters import service as clusters_service
+from app.clusters.schemas import ClusterListParams
+from app.core.deps import DbSession
+from app.core.errors import DomainError
+from app.core.ids import IdList
+from app.entities import service as entities_service
+from app.entities.schemas import EntityListParams
+from app.public.schemas import PublicRecommendationPage
+from app.recommendations import bulk, reader_view, service
+from app.recommendations.schemas import (
+    DEFAULT_PAGE_SIZE,
+    Lang,
+    RecommendationFilter,
+    RecommendationListParams,
+    RecommendationPage,
+)
+from app.recommendations.write_schemas import BulkSet, BulkUpdate
+from app.staff import recommendation_filters as filters
+from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, SignedIn
+
+router = staff_router()
+
+NOTICES["recommendations-updated"] = _("The chosen recommendations are updated.")
+NOTICES["recommendations-clustered"] = _("The chosen recommendations are in the cluster.")
+
+# Field labels (the filter form's and the bulk form's), also naming fields in the error summary.
+LABELS = {
+    "q": _("Search the text"),
+    "mechanism": _("Mechanism codes"),
+    "family": _("Mechanism family"),
+    "type": _("Type"),
+    "theme": _("Theme"),
+    "affected_person": _("Affected persons"),
+    "country": _("Country"),
+    "region": _("Region"),
+    "recommending_state": _("Recommending State"),
+    "recommending_region": _("Recommending region"),
+    "issue": _("UPR Info issue"),
+    "sdg": _("SDG goal or target"),
+    "cycle": _("UPR cycle"),
+    "session": _("UPR session"),
+    "position": _("Position"),
+    "source": _("Source"),
+    "needs_review": _("Changed by an import"),
+    "withdrawn": _("Current or withdrawn"),
+    "priority": _("Priority"),
+    "status": _("Status"),
+    "entity": _("Responsible entity"),
+    "responsibility": _("Responsibility"),
+    "cluster": _("Cluster"),
+    "published_from": _("Published on or after"),
+    "published_to": _("Published on or before"),
+    "limit": _("Rows per page"),
+    "cursor": _("Page"),
+    "ids": _("Recommendations"),
+    "filter": _("Filter"),
+    "set": _("Changes"),
+    "set_priority_rationale": _("Why this priority"),
+    "set_status_note": _("Why this status"),
+    "set_lead_entity_id": _("Lead entity"),
+    "set_supporting_entity_ids": _("Supporting entities"),
+    "set_priority": _("New priority"),
+    "set_status": _("New status"),
+    "cluster_id": _("Cluster to add them to"),
+}
+CHOICES = {
+    "family": [
+        ("upr", _("Universal Periodic Review")),
+        ("treaty-body", _("Treaty bodies")),
+        ("special-procedure", _("Special procedures")),
+        ("regional", _("Regional mechanisms")),
+        ("other", _("Other")),
+    ],
+    "type": [("recommendation", _("Recommendation")), ("observation", _("Observation or concern"))],
+    "position": [("supported", _("Supported")), ("noted", _("Noted")), ("none", _("No position"))],
+    "source": [("uhri", _("UHRI")), ("upr-info", _("UPR Info")), ("manual", _("Entered by hand"))],
+    "priority": [("high", _("High")), ("medium", _("Medium")), ("low", _("Low"))],
+    "status": [
+        ("not_started", _("Not started")),
+        ("in_progress", _("In progress")),
+        ("partially_implemented", _("Partially implemented")),
+        ("implemented", _("Implemented")),
+        ("not_applicable", _("Not applicable")),
+    ],
+    "responsibility": [("lead", _("Lead")), ("supporting", _("Supporting"))],
+    "needs_review": [("true", _("Yes, waiting for review")), ("false", _("No"))],
+    "withdrawn": [("false", _("Current")), ("true", _("Withdrawn"))],
+}
+
+
+def _translated(page: StaffPage) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    labels = {name: page.gettext(label) for name, label in LABELS.items()}
+    choices = {
+        name: [(value, page.gettext(text)) for value, text in options] for name, options in CHOICES.items()
+    }
+    return labels, choices
+
+
+def _rows(result: RecommendationPage | PublicRecommendationPage) -> list[dict[str, Any]]:
+    """The page's items in one shape, whether the staff list or the reader's public one answered."""
+    rows = []
+    for item in result.items:
+        local: Any = getattr(item, "local", item)
+        rows.append(
+            {
+                "id": item.id,
+                "symbol": item.symbol,
+                "paragraph": item.paragraph,
+                "text": item.text,
+                "text_lang": item.text_lang,
+                "mechanism": item.mechanism.code,
+                "published": item.publication_date,
+                "priority": local.priority,
+                "status": local.status,
+                "lead": local.lead_entity,
+                "needs_review": getattr(item, "needs_review", False),
+                "withdrawn": getattr(item, "withdrawn", False),
+            }
+        )
+    return rows
+
+
+def _listing(
+    db: Session, staff: StaffSession, page: StaffPage, typed: dict[str, Any], pages: filters.Pages
+) -> tuple[RecommendationPage | PublicRecommendationPage | None, dict[str, str]]:
+    values = filters.filter_values(typed)
+    values.update(limit=filters.page_size(typed), cursor=pages.cursor, lang=cast(Lang, page.lang))
+    try:
+        params = parse(RecommendationListParams, values)
+        if reader_view.sees_public_view(staff.actor):
+            return reader_view.list_recommendations(db, staff.actor, params), {}
+        return service.list_recommendations(db, staff.actor, params), {}
+    except FormInvalid as exc:
+        return None, exc.errors
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return None, field_errors(exc)
+
+
+def _list_page(
+    request: Request,
+    db: Session,
+    staff: StaffSession,
+    *,
+    typed_bulk: dict[str, Any] | None = None,
+    bulk_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    page = StaffPage.of(request, "recommendations", staff)
+    typed = filters.typed_filters(request.query_params.multi_items())
+    pages = filters.Pages(request.query_params.get("cursor"), request.query_params.getlist("prev"))
+    result, errors = _listing(db, staff, page, typed, pages)
+    reader = reader_view.sees_public_view(staff.actor)
+    labels, choices = _translated(page)
+    limit = int(filters.page_size(typed)) if not errors else DEFAULT_PAGE_SIZE
+    previous = pages.previous_params()
+    context: dict[str, Any] = {
+        "typed": typed,
+        "mechanisms": filters.shown_mechanisms(typed),
+        "errors": {**errors, **(bulk_errors or {})},
+        "labels": labels,
+        "choices": choices,
+        "names": {name: dict(options) for name, options in choices.items()},
+        "page_sizes": [(str(size), str(size)) for size in filters.PAGE_SIZES],
+        "reader": reader,
+        "can_edit": staff.actor.is_manager and result is not None,
+        "result": result,
+        "rows": _rows(result) if result is not None else [],
+        "first_row": pages.first_row(limit),
+        "next_url": page.with_query(**pages.next_params(result.next_cursor))
+        if result and result.next_cursor
+        else None,
+        "previous_url": page.with_query(**previous) if previous is not None else None,
+        "first_url": page.with_query(cursor=None, prev=None) if pages.cursor else None,
+        "action_url": page.with_query(),
+        "bulk": typed_bulk or {},
+        "clear": filters.CLEAR,
+        "entities": [] if reader else _entities(db),
+        "clusters": [] if reader else _clusters(db),
+    }
+    status = 422 if errors else status
+    return render(request, page, "recommendations/list.html", context, status)
+
+
+def _entities(db: Session) -> list[tuple[int, str]]:
+    listed = entities_service.list_entities(db, EntityListParams(limit=200)).items
+    return [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in listed]
+
+
+def _clusters(db: Session) -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in clusters_service.list_clusters(db, ClusterListParams(limit=200)).items]
+
+
+@router.get("/recommendations", response_class=HTMLResponse)
+def recommendations_page(request: Request, db: DbSession, staff: SignedIn) -> Response:
+    return _list_page(request, db, staff)
+
+
+class _Selection:
+    """The recommendations a bulk form chose: ticked rows, or all that the page's filter matches
+    (``expected``: how many the page said, so a filter that now matches others changes nothing)."""
+
+    def __init__(self, request: Request, values: dict[str, Any], gettext: Callable[[str], str]) -> None:
+        self.gettext = gettext
+        self.ids: list[int] | None = None
+        self.filter: RecommendationFilter | None = None
+        self.expected: int | None = None
+        if values.get("scope") == "all":
+            typed = filters.typed_filters(request.query_params.multi_items())
+            self.filter = parse(RecommendationFilter, filters.filter_values(typed))
+            shown = str(values.get("expected", ""))
+            self.expected = int(shown) if shown.isdigit() else None
+            return
+        ticked = filters.selected_ids(values)
+        if not ticked:
+            reason = gettext("Tick at least one recommendation, or choose all that match the filter.")
+            raise FormInvalid({"ids": reason})
+        self.ids = parse(IdList, {"ids": ticked}).ids
+
+    def check(self, matched: int) -> None:
+        if self.expected is not None and matched != self.expected:
+            message = self.gettext(
+                "The filter now matches %(found)s recommendations, not %(shown)s as the page said: "
+                "nothing was changed. Check the list and try again."
+            )
+            raise FormInvalid({"ids": message % {"found": matched, "shown": self.expected}})
+
+
+def _update(db: Session, staff: StaffSession, selection: _Selection, values: dict[str, Any]) -> str:
+    changes = filters.bulk_changes(values)
+    if not changes:
+        raise FormInvalid({"set": selection.gettext("Choose at least one change to make.")})
+    body = BulkUpdate.model_validate(
+        {"ids": selection.ids, "filter": selection.filter, "set": parse(BulkSet, changes)}
+    )
+    result = bulk.bulk_update(db, staff.actor, body)
+    selection.check(result.updated + result.unchanged)
+    return "recommendations-updated"
+
+
+def _add_to_cluster(db: Session, staff: StaffSession, selection: _Selection, values: dict[str, Any]) -> str:
+    chosen = str(values.get("cluster_id", ""))
+    if not chosen.isdigit():
+        raise FormInvalid({"cluster_id": selection.gettext("Choose a cluster.")})
+    ids = selection.ids if selection.filter is None else bulk.filtered_ids(db, selection.filter)
+    assert ids is not None
+    selection.check(len(ids))
+    if not ids:
+        raise FormInvalid({"ids": selection.gettext("No recommendation matches the filter.")})
+    clusters_service.add_members(db, staff.actor, int(chosen), ids, None)
+    return "recommendations-clustered"
+
+
+@router.post("/recommendations")
+async def bulk_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    """The bulk form posts to the list's own URL, so the filter it acts on is the page's query."""
+    values = await form_values(request)
+    gettext = StaffPage.of(request, "recommendations", staff).gettext
+    actions = {"update": _update, "cluster": _add_to_cluster}
+    try:
+        action = actions.get(str(values.get("action")))
+        if action is None:
+            raise FormInvalid({"form": gettext("Choose what to do: apply the changes or add to a cluster.")})
+        done = action(db, staff, _Selection(request, values, gettext), values)
+    except FormInvalid as exc:
+        db.rollback()  # a late refusal (the count check) comes after the writes: undo them
+        errors = filters.bulk_errors(exc.errors)
+        return _list_page(request, db, staff, typed_bulk=values, bulk_errors=errors, status=422)
+    except DomainError as exc:
+        if exc.status not in (404, 409, 422):
+            raise
+        errors = filters.bulk_errors(refused(db, exc))
+        status = 409 if exc.status == 409 else 422
+        return _list_page(request, db, staff, typed_bulk=values, bulk_errors=errors, status=status)
+    return redirect(StaffPage.of(request, "recommendations", staff).with_query(done=done), request)

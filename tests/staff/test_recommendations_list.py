@@ -1,0 +1,350 @@
+"""The staff recommendation list: every API filter as a GET form, the total, keyset pages both ways,
+the reader's and the focal point's views, and bulk edits (ticked rows or all matching) that write
+all or nothing through the API's services."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Engine, func, select
+
+from app.models import AuditEvent, ClusterRecommendation
+from app.models.local import RecommendationEntity, RecommendationLocal
+from app.recommendations.schemas import RecommendationFilter
+from tests.builder import building, imported
+from tests.conftest import ModuleWorld
+from tests.factories import record
+from tests.staff.conftest import StaffLogin
+
+ROUTES = """
+GET    /staff/recommendations          200 200 200 200 303
+POST   /staff/recommendations          422 422 403 403 303
+"""
+
+URL = "/staff/recommendations"
+WATER = 32
+
+
+@dataclass(frozen=True)
+class World:
+    ids: dict[str, int]
+    health: int
+    justice: int
+    cluster: int
+
+    @property
+    def water(self) -> list[int]:
+        return [rec_id for key, rec_id in self.ids.items() if key.startswith("W")]
+
+
+def _build(engine: Engine) -> World:
+    day = date(2024, 1, 1)
+    water = [
+        record(
+            f"W{n:02}",
+            f"<p>{n}. Ensure access to clean water.</p>",
+            themes=["Water"],
+            publication_date=day + timedelta(days=n),
+        )
+        for n in range(WATER)
+    ]
+    schools = [
+        record(
+            f"S{n}",
+            f"<p>{n}. Build schools.</p>",
+            mechanism="UPR",
+            themes=["Education"],
+            publication_date=day,
+        )
+        for n in range(4)
+    ]
+    ids = imported(engine, [*water, *schools])
+    with building(engine) as build:
+        health = build.entity("Ministry of Health", acronym="MOH").id
+        justice = build.entity("Ministry of Justice", acronym="MOJ").id
+        cluster = build.cluster("Water and sanitation").id
+    return World(ids, health, justice, cluster)
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+    return module_world(_build, migrated_engine)
+
+
+def _row_ids(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<a href="/staff/recommendations/(\d+)">', html)]
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _locals(db: Connection) -> dict[int, tuple[Any, ...]]:
+    rows = db.execute(
+        select(
+            RecommendationLocal.recommendation_id,
+            RecommendationLocal.priority,
+            RecommendationLocal.priority_rationale,
+            RecommendationLocal.status,
+        )
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _updates(db: Connection) -> int:
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "recommendation.update")
+    return db.execute(query).scalar_one()
+
+
+def test_the_list_shows_the_total_the_rows_and_a_bulk_form(staff_login: StaffLogin, world: World) -> None:
+    page = staff_login("coordinator").get(URL, params={"theme": "water", "limit": "25"})
+    assert page.status_code == 200
+    assert "Matching recommendations: 32" in page.text
+    rows = _row_ids(page.text)
+    assert len(rows) == 25 and set(rows) <= set(world.water)
+    assert rows[0] == world.ids["W31"]  # newest first
+    assert page.text.count('name="ids"') == 25
+    assert "All that match the filters, on every page: 32" in page.text
+    assert _link(page.text, "next") is not None and _link(page.text, "prev") is None
+
+
+def test_every_filter_of_the_api_is_a_field_of_the_form(staff_login: StaffLogin, world: World) -> None:
+    html = staff_login("admin").get(URL).text
+    missing = [name for name in RecommendationFilter.model_fields if f'name="{name}"' not in html]
+    assert missing == []
+
+
+def test_search_and_filters_combine(staff_login: StaffLogin, world: World) -> None:
+    staff = staff_login("coordinator")
+    schools = staff.get(URL, params={"q": "school"})
+    assert "Matching recommendations: 4" in schools.text
+    assert set(_row_ids(schools.text)) == {world.ids[f"S{n}"] for n in range(4)}
+    narrowed = staff.get(
+        URL, params=[("q", "water"), ("mechanism", "CRC, UPR"), ("published_from", "2024-01-30")]
+    )
+    assert "Matching recommendations: 3" in narrowed.text
+    assert 'value="CRC, UPR"' in narrowed.text  # what was typed, as typed
+    assert "No recommendation matches these filters." in staff.get(URL, params={"q": "zebra"}).text
+
+
+def test_previous_and_next_walk_the_keyset_pages_both_ways(staff_login: StaffLogin, world: World) -> None:
+    staff = staff_login("coordinator")
+    url: str | None = f"{URL}?theme=Water&limit=10"
+    pages: list[tuple[str, list[int]]] = []
+    while url:
+        html = staff.get(url).text
+        pages.append((url, _row_ids(html)))
+        url = _link(html, "next")
+    assert [len(ids) for _, ids in pages] == [10, 10, 10, 2]
+    walked = [rec_id for _, ids in pages for rec_id in ids]
+    assert sorted(walked) == sorted(world.water) and len(set(walked)) == WATER
+    assert "Recommendations 31 to 32 of 32" in staff.get(pages[-1][0]).text
+    # Back from the last page, one page at a time, to the first.
+    back = _link(staff.get(pages[-1][0]).text, "prev")
+    for _, ids in reversed(pages[:-1]):
+        assert back is not None
+        html = staff.get(back).text
+        assert _row_ids(html) == ids
+        back = _link(html, "prev")
+    assert back is None
+
+
+@pytest.mark.parametrize(
+    ("params", "named", "kept"),
+    [
+        ({"cycle": "0", "q": "water"}, "UPR cycle", ['value="0"', 'value="water"']),
+        ({"published_from": "2024-13-01"}, "Published on or after", ['value="2024-13-01"']),
+        ({"sdg": "99"}, "SDG goal or target", ['value="99"']),
+        ({"responsibility": "lead"}, "Responsibility", ['<option value="lead" selected>']),
+        ({"priority": "urgent"}, "Priority", []),
+        ({"cursor": "not-a-cursor"}, "Page", []),
+    ],
+)
+def test_invalid_filters_name_the_field_and_keep_what_was_typed(
+    staff_login: StaffLogin, world: World, params: dict[str, str], named: str, kept: list[str]
+) -> None:
+    page = staff_login("coordinator").get(URL, params=params)
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert f"{named}:" in summary
+    assert all(value in page.text for value in kept)
+
+
+def test_a_reader_gets_the_public_view_and_no_bulk_form(staff_login: StaffLogin, world: World) -> None:
+    reader = staff_login("reader")
+    page = reader.get(URL, params={"theme": "Water"})
+    assert page.status_code == 200 and "Matching recommendations: 32" in page.text
+    assert 'name="ids"' not in page.text and 'name="action"' not in page.text
+    assert 'name="needs_review"' not in page.text and 'name="withdrawn"' not in page.text
+    assert reader.get(URL, params={"needs_review": "true"}).status_code == 403
+    refused = reader.post(f"{URL}?theme=Water", {"scope": "all", "action": "update", "set_priority": "high"})
+    assert refused.status_code == 403
+
+
+def test_a_focal_point_reads_the_list_but_cannot_edit_in_bulk(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    focal = staff_login("focal_point", entity_id=world.health)
+    page = focal.get(URL, params={"theme": "Water"})
+    assert page.status_code == 200 and len(_row_ids(page.text)) == WATER
+    assert 'name="ids"' not in page.text
+    form = {"scope": "all", "expected": "32", "action": "update", "set_priority": "high"}
+    assert focal.post(f"{URL}?theme=Water", form).status_code == 403
+    assert _locals(db) == {}
+
+
+def test_ticked_rows_get_priority_and_rationale(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    chosen = [world.ids["W01"], world.ids["W02"]]
+    form = {
+        "scope": "selected",
+        "ids": chosen,
+        "action": "update",
+        "set_priority": "high",
+        "set_priority_rationale": "Water first",
+    }
+    response = staff.post(f"{URL}?theme=Water&limit=10", form)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"{URL}?theme=Water&limit=10&done=recommendations-updated"
+    assert _locals(db) == {rec_id: ("high", "Water first", "not_started") for rec_id in chosen}
+    assert "The chosen recommendations are updated." in staff.get(response.headers["location"]).text
+
+
+def test_all_matching_rows_change_in_one_step(staff_login: StaffLogin, world: World, db: Connection) -> None:
+    staff = staff_login("coordinator")
+    form = {
+        "scope": "all",
+        "expected": str(WATER),
+        "action": "update",
+        "set_priority": "medium",
+        "set_status": "in_progress",
+        "set_status_note": "Started in 2024",
+        "set_lead_entity_id": str(world.health),
+        "supporting_change": "replace",
+        "set_supporting_entity_ids": [str(world.justice)],
+    }
+    response = staff.post(f"{URL}?q=water&theme=Water", form)
+    assert response.status_code == 303, response.text
+    assert _locals(db) == {rec_id: ("medium", None, "in_progress") for rec_id in world.water}
+    links = db.execute(
+        select(RecommendationEntity.entity_id, func.count()).group_by(RecommendationEntity.entity_id)
+    )
+    assert dict(links.all()) == {world.health: WATER, world.justice: WATER}
+    assert _updates(db) == WATER
+    listed = staff.get(URL, params={"priority": "medium", "status": "in_progress"})
+    assert "Matching recommendations: 32" in listed.text
+
+
+def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    form = {"scope": "all", "expected": "31", "action": "update", "set_priority": "high"}
+    page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
+    assert page.status_code == 422
+    assert "The filter now matches 32 recommendations, not 31" in page.text
+    assert _locals(db) == {} and _updates(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("form", "named", "kept"),
+    [
+        ({"scope": "selected", "action": "update", "set_priority": "high"}, "Recommendations", []),
+        ({"scope": "all", "expected": "32", "action": "update"}, "Changes", []),
+        (
+            {"scope": "all", "expected": "32", "action": "update", "set_status_note": "Because"},
+            "Why this status",
+            [">Because</textarea>"],
+        ),
+        (
+            {
+                "scope": "all",
+                "expected": "32",
+                "action": "update",
+                "set_priority": "high",
+                "set_priority_rationale": "x" * 10_001,
+            },
+            "Why this priority",
+            [],
+        ),
+        (
+            {"scope": "all", "expected": "32", "action": "update", "set_lead_entity_id": "999999"},
+            "Lead entity",
+            [],
+        ),
+        ({"scope": "all", "expected": "32", "action": "cluster"}, "Cluster to add them to", []),
+        ({"scope": "all", "expected": "32"}, "", []),
+    ],
+)
+def test_refused_bulk_forms_name_the_field_keep_the_values_and_write_nothing(
+    staff_login: StaffLogin, world: World, db: Connection, form: dict[str, Any], named: str, kept: list[str]
+) -> None:
+    page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
+    assert page.status_code == 422, page.text
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert f"{named}:" in summary if named else "Choose what to do" in summary
+    assert all(value in page.text for value in kept)
+    assert "Matching recommendations: 32" in page.text  # the list is shown again, with its filter
+    assert _locals(db) == {} and _updates(db) == 0
+
+
+def test_one_row_that_cannot_take_the_change_stops_them_all(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    last = max(world.water)
+    with building(db) as build:
+        build.responsible(last, world.justice, "lead")
+    form = {
+        "scope": "all",
+        "expected": str(WATER),
+        "action": "update",
+        "set_priority": "high",
+        "supporting_change": "replace",
+        "set_supporting_entity_ids": [str(world.justice)],
+    }
+    page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
+    assert page.status_code == 422
+    assert f"entity {world.justice} is the lead of recommendation {last}" in page.text
+    assert _locals(db) == {} and _updates(db) == 0
+
+
+def test_ticked_or_all_matching_rows_join_a_cluster(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    ticked = {
+        "scope": "selected",
+        "ids": [str(world.ids["S0"])],
+        "action": "cluster",
+        "cluster_id": str(world.cluster),
+    }
+    assert staff.post(f"{URL}?q=school", ticked).status_code == 303
+    form = {"scope": "all", "expected": str(WATER), "action": "cluster", "cluster_id": str(world.cluster)}
+    response = staff.post(f"{URL}?theme=Water", form)
+    assert response.status_code == 303, response.text
+    assert response.headers["location"].endswith("done=recommendations-clustered")
+    members = db.execute(
+        select(ClusterRecommendation.recommendation_id).where(
+            ClusterRecommendation.cluster_id == world.cluster
+        )
+    ).scalars()
+    assert sorted(members) == sorted([*world.water, world.ids["S0"]])
+    missing = {**form, "cluster_id": "999999"}
+    assert staff.post(f"{URL}?theme=Water", missing).status_code == 422
+
+
+def test_a_bulk_post_without_the_csrf_token_changes_nothing(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    form = {"scope": "all", "expected": str(WATER), "action": "update", "set_priority": "high"}
+    staff = staff_login("coordinator")
+    assert staff.post(f"{URL}?theme=Water", form, csrf="").status_code == 403
+    assert staff.post(f"{URL}?theme=Water", form, csrf="another-sessions-token").status_code == 403
+    assert _locals(db) == {}
