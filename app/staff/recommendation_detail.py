@@ -21,6 +21,7 @@ from app.core.errors import DomainError, PreconditionFailed
 from app.recommendations import reader_view, service, updates
 from app.recommendations.schemas import Lang
 from app.recommendations.write_schemas import RecommendationUpdate
+from app.staff import labels
 from app.staff import recommendation_view as view
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -40,7 +41,7 @@ def detail_url(recommendation_id: int) -> str:
 
 
 def _labels(page: StaffPage) -> dict[str, str]:
-    return {name: view.field_label(name, page.gettext, page.lang) for name in view.FIELD_LABELS}
+    return {name: labels.field_label(name, page.gettext, page.lang) for name in labels.FIELD_LABELS}
 
 
 def _staff_page(

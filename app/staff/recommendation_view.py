@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from babel import Locale, UnknownLocaleError
 from sqlalchemy.orm import Session
 
 from app.audit import queries as audit_queries
@@ -21,11 +20,19 @@ from app.clusters.schemas import SimilarList
 from app.core.actor import MANAGERS, STAFF, Actor
 from app.entities import service as entities_service
 from app.entities.schemas import EntityListParams
-from app.feed.fields import ROLE_FIELDS, html_to_text
+from app.feed.fields import html_to_text
 from app.models.local import PRIORITIES, STATUSES
 from app.recommendations import manual
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
-from app.staff.pages import _
+from app.staff.labels import (
+    POSITION_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    TEXT_FIELD,
+    TYPE_LABELS,
+    field_label,
+    language_name,
+)
 from app.staff.textdiff import SideBySide, compare
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -33,49 +40,6 @@ HISTORY_SIZE = 50
 SIMILAR_SIZE = 10
 ENTITY_CHOICES = 200  # the entities API's largest page: a national mechanism has far fewer
 
-STATUS_LABELS = {
-    "not_started": _("Not started"),
-    "in_progress": _("In progress"),
-    "partially_implemented": _("Partially implemented"),
-    "implemented": _("Implemented"),
-    "not_applicable": _("Not applicable"),
-}
-PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
-POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("None")}
-TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation")}
-SOURCE_LABELS = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("Manual")}
-FIELD_LABELS = {
-    "priority": _("Priority"),
-    "priority_rationale": _("Why this priority"),
-    "status": _("Implementation status"),
-    "status_note": _("Note on the status change"),
-    "lead_entity_id": _("Lead entity"),
-    "supporting_entity_ids": _("Supporting entities"),
-    "internal_notes": _("Internal notes"),
-    "document_id": _("Document id"),
-    "symbol": _("Document symbol"),
-    "type": _("Type"),
-    "mechanism": _("Mechanism"),
-    "paragraph": _("Paragraph"),
-    "publication_date": _("Publication date"),
-    "uhri_published_at": _("Published in UHRI"),
-    "upr_cycle": _("UPR cycle"),
-    "upr_session": _("UPR session"),
-    "position": _("Position"),
-    "upr_info_action": _("UPR Info action category"),
-    "countries": _("Countries"),
-    "regions": _("Regions"),
-    "themes": _("Themes"),
-    "affected_persons": _("Affected persons"),
-    "sdgs": _("Sustainable Development Goals"),
-    "recommending_states": _("Recommending States"),
-    "recommending_regions": _("Recommending regions"),
-    "issues": _("UPR Info issues"),
-    "withdrawn": _("Withdrawn"),
-    "text": _("Text"),
-    "lang": _("Language of the text"),
-}
-TEXT_FIELD = "texts."
 # The form's fields, in the order the page shows them: the ones PATCH takes for every recommendation.
 FORM_FIELDS = (
     "priority",
@@ -99,15 +63,6 @@ MANUAL_SCALARS = (
 )
 MANUAL_LISTS = tuple(manual.ROLE_FIELDS)  # one label a line
 MANUAL_TEXT = ("text", "lang")
-
-
-def language_name(code: str, lang: str) -> str:
-    """A text language's name in the page's language ("Arabic", "arabe"), from Babel's CLDR data."""
-    try:
-        name = Locale.parse(code).get_display_name(lang) or code
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:]
 
 
 def text_direction(code: str) -> str:
@@ -138,15 +93,6 @@ def revision_view(revision: RevisionOut) -> RevisionView:
             new = html_to_text(new) if isinstance(new, str) else new
         changes.append(FieldChange(name, lang, compare(old, new)))
     return RevisionView(revision, changes)
-
-
-def field_label(name: str, gettext: Any, lang: str) -> str:
-    if name.startswith(TEXT_FIELD):
-        language = language_name(name.removeprefix(TEXT_FIELD), lang)
-        return str(gettext("Text (%(language)s)")) % {"language": language}
-    # Revisions name the taxonomy lists by role ("theme"), the API by list ("themes").
-    label = FIELD_LABELS.get(ROLE_FIELDS.get(name, name))
-    return str(gettext(label)) if label else name
 
 
 def shown(value: Any) -> str:

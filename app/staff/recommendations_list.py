@@ -37,6 +37,14 @@ from app.recommendations.schemas import (
 from app.recommendations.write_schemas import BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.labels import (
+    POSITION_LABELS,
+    PRIORITY_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    choices,
+)
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn
 
@@ -93,17 +101,11 @@ CHOICES = {
         ("regional", _("Regional mechanisms")),
         ("other", _("Other")),
     ],
-    "type": [("recommendation", _("Recommendation")), ("observation", _("Observation or concern"))],
-    "position": [("supported", _("Supported")), ("noted", _("Noted")), ("none", _("No position"))],
-    "source": [("uhri", _("UHRI")), ("upr-info", _("UPR Info")), ("manual", _("Entered by hand"))],
-    "priority": [("high", _("High")), ("medium", _("Medium")), ("low", _("Low"))],
-    "status": [
-        ("not_started", _("Not started")),
-        ("in_progress", _("In progress")),
-        ("partially_implemented", _("Partially implemented")),
-        ("implemented", _("Implemented")),
-        ("not_applicable", _("Not applicable")),
-    ],
+    "type": choices(TYPE_LABELS),
+    "position": choices(POSITION_LABELS),
+    "source": choices(SOURCE_LABELS),
+    "priority": choices(PRIORITY_LABELS),
+    "status": choices(STATUS_LABELS),
     "responsibility": [("lead", _("Lead")), ("supporting", _("Supporting"))],
     "needs_review": [("true", _("Yes, waiting for review")), ("false", _("No"))],
     "withdrawn": [("false", _("Current")), ("true", _("Withdrawn"))],

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from babel import Locale
 from fastapi import Query, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
@@ -21,6 +20,7 @@ from app.recommendations import bulk
 from app.recommendations import review as queue
 from app.recommendations.schemas import FieldChange, ReviewItem
 from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import field_label
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession
 from app.staff.textdiff import Segment, inline, inline_items
@@ -31,30 +31,6 @@ NOTICES["reviewed"] = _("Marked as reviewed. They have left the queue.")
 
 RunQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 CursorQuery = Annotated[str | None, Query(max_length=200)]
-
-# Feed fields as the page names them (the revisions' keys: see importers' diff).
-FIELD_LABELS = {
-    "withdrawn": _("Withdrawn"),
-    "document_id": _("Document id"),
-    "symbol": _("Document symbol"),
-    "type": _("Type"),
-    "mechanism": _("Mechanism"),
-    "publication_date": _("Publication date"),
-    "uhri_published_at": _("Published in UHRI"),
-    "upr_cycle": _("UPR cycle"),
-    "upr_session": _("UPR session"),
-    "position": _("Position"),
-    "upr_info_action": _("UPR Info action category"),
-    "paragraph": _("Paragraph"),
-    "country": _("Countries"),
-    "region": _("Regions"),
-    "theme": _("Themes"),
-    "affected_person": _("Affected persons"),
-    "sdg": _("SDGs"),
-    "recommending_state": _("Recommending States"),
-    "recommending_region": _("Recommending regions"),
-    "issue": _("Issues"),
-}
 
 
 @dataclass(frozen=True)
@@ -69,11 +45,7 @@ class ShownChange:
 
 
 def _label(page: StaffPage, field: str) -> str:
-    if field.startswith(queue.TEXT_PREFIX):
-        code = field.removeprefix(queue.TEXT_PREFIX)
-        language = Locale.parse(page.lang).languages.get(code, code)
-        return page.gettext("Text (%(language)s)") % {"language": language}
-    return page.gettext(FIELD_LABELS.get(field, field))
+    return field_label(field, page.gettext, page.lang)
 
 
 def _value(page: StaffPage, value: Any) -> str:

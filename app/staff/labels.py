@@ -1,0 +1,79 @@
+"""How the workspace names the recommendations' fields and their values, in one place: the list's
+filters, a recommendation's page, the review queue and the conflict page use the same words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from app.feed.fields import ROLE_FIELDS
+from app.staff.pages import _
+
+TEXT_FIELD = "texts."
+
+STATUS_LABELS = {
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "partially_implemented": _("Partially implemented"),
+    "implemented": _("Implemented"),
+    "not_applicable": _("Not applicable"),
+}
+PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
+TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation or concern")}
+SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+FIELD_LABELS = {
+    "priority": _("Priority"),
+    "priority_rationale": _("Why this priority"),
+    "status": _("Implementation status"),
+    "status_note": _("Note on the status change"),
+    "lead_entity_id": _("Lead entity"),
+    "supporting_entity_ids": _("Supporting entities"),
+    "internal_notes": _("Internal notes"),
+    "document_id": _("Document id"),
+    "symbol": _("Document symbol"),
+    "type": _("Type"),
+    "mechanism": _("Mechanism"),
+    "paragraph": _("Paragraph"),
+    "publication_date": _("Publication date"),
+    "uhri_published_at": _("Published in UHRI"),
+    "upr_cycle": _("UPR cycle"),
+    "upr_session": _("UPR session"),
+    "position": _("Position"),
+    "upr_info_action": _("UPR Info action category"),
+    "countries": _("Countries"),
+    "regions": _("Regions"),
+    "themes": _("Themes"),
+    "affected_persons": _("Affected persons"),
+    "sdgs": _("Sustainable Development Goals"),
+    "recommending_states": _("Recommending States"),
+    "recommending_regions": _("Recommending regions"),
+    "issues": _("UPR Info issues"),
+    "withdrawn": _("Withdrawn"),
+    "text": _("Text"),
+    "lang": _("Language of the text"),
+}
+
+
+def choices(labels: dict[str, str], gettext: Any = str) -> list[tuple[str, str]]:
+    """A select's (value, label) options, in the page's language when given its ``gettext``."""
+    return [(value, str(gettext(label))) for value, label in labels.items()]
+
+
+def language_name(code: str, lang: str) -> str:
+    """A text language's name in the page's language ("Arabic", "arabe"), from Babel's CLDR data."""
+    try:
+        name = Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def field_label(name: str, gettext: Any, lang: str) -> str:
+    if name.startswith(TEXT_FIELD):
+        language = language_name(name.removeprefix(TEXT_FIELD), lang)
+        return str(gettext("Text (%(language)s)")) % {"language": language}
+    # Revisions name the taxonomy lists by role ("theme"), the API by list ("themes").
+    label = FIELD_LABELS.get(ROLE_FIELDS.get(name, name))
+    return str(gettext(label)) if label else name
