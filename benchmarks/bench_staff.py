@@ -9,7 +9,8 @@ answer over loopback: the server's time plus a fraction of a millisecond).
 The database must already hold the recommendations (see docs/benchmarks.md: a generated UHRI export of
 5,000 records imported with ``nrtd import uhri``). The script adds what the pages also show when the
 database lacks it: three entities, 500 actions (a third overdue) linked to recommendations, a progress
-update per action in each state, a cluster of 50 recommendations, and one user per role with a staff
+update per action in each state, 1,000 recommendations waiting for review (each with the revision
+an import would have written), a cluster of 50 recommendations, and one user per role with a staff
 session (written straight into the database, the way a sign-in does). Then it starts the real server
 (``python -m app.cli serve``) on 127.0.0.1, requests each page ``--warmup`` times untimed and
 ``--requests`` times timed, one at a time, as a coordinator (and the focal point's own pages as the
@@ -30,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +49,8 @@ from app.models import (
     ImportRun,
     ProgressUpdate,
     Recommendation,
+    RecommendationText,
+    Revision,
     User,
 )
 from benchmarks.bench_api import (  # the shared server and statistics helpers
@@ -63,6 +66,7 @@ from benchmarks.bench_api import (  # the shared server and statistics helpers
 P95_TARGET_MS = 100.0
 MIN_RECOMMENDATIONS = 5000
 ACTIONS = 500
+REVIEW_QUEUE = 1000
 STATES = ("draft", "submitted", "returned", "approved")
 
 
@@ -134,6 +138,28 @@ def _plans(session: Session, entities: list[int], recommendations: list[int], au
         )
 
 
+def _review_queue(session: Session, run_id: int) -> None:
+    """REVIEW_QUEUE recommendations waiting for review, each with the revision an import would have
+    written (its English text changed): the queue and the dashboard then have work to show."""
+    waiting = session.scalar(
+        select(func.count()).select_from(Recommendation).where(Recommendation.needs_review)
+    )
+    if waiting or not run_id:
+        return
+    rows = session.execute(
+        select(RecommendationText.recommendation_id, RecommendationText.original)
+        .where(RecommendationText.lang == "en")
+        .order_by(RecommendationText.recommendation_id)
+        .limit(REVIEW_QUEUE)
+    ).all()
+    for rec_id, original in rows:
+        old = original.replace("the State", "the State party", 1) + " Report on it."
+        changes = {"texts.en": {"old": old, "new": original}}
+        session.add(Revision(recommendation_id=rec_id, import_run_id=run_id, changes=changes))
+    ids = [rec_id for rec_id, _ in rows]
+    session.execute(update(Recommendation).where(Recommendation.id.in_(ids)).values(needs_review=True))
+
+
 def prepare(database_url: str) -> World:
     engine = make_engine(database_url)
     try:
@@ -166,6 +192,7 @@ def prepare(database_url: str) -> World:
                 for rec in recommendations[:50]:
                     session.add(ClusterRecommendation(cluster_id=cluster_id, recommendation_id=rec))
             run_id = session.scalar(select(func.max(ImportRun.id))) or 0
+            _review_queue(session, run_id)
             world = World(
                 {
                     "recommendation": recommendations[len(recommendations) // 2],

@@ -18,8 +18,9 @@ At most ``MAX_CANDIDATES`` candidates are scored; candidates.py finds them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import sqrt
 from typing import Any
 
@@ -76,11 +77,19 @@ def _load_facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
     return facts
 
 
+@lru_cache(maxsize=4096)
+def _word_set(text: str) -> frozenset[str]:
+    """A text's words as the text component compares them. Texts change only on import, and the same
+    candidates come back for neighbouring recommendations: a bounded cache (a few MB) spares most of
+    a similarity query's work."""
+    return frozenset(features(text))
+
+
 def _jaccard(a: set[Any], b: set[Any]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _cosine(a: set[str], b: set[str]) -> float:
+def _cosine(a: Set[str], b: Set[str]) -> float:
     return len(a & b) / sqrt(len(a) * len(b)) if a and b else 0.0
 
 
@@ -146,7 +155,7 @@ def _score(source: _Facts, lang: str | None, words: set[str], facts: dict[int, _
         parts = {
             "theme": _jaccard(themes, set(other.themes)),
             "sdg": _jaccard(source.sdgs, other.sdgs),
-            "text": _cosine(words, set(features(other_text))) if words else 0.0,
+            "text": _cosine(words, _word_set(other_text)) if words else 0.0,
         }
         score = sum(weights[name] * value for name, value in parts.items()) / total_weight
         if score > 0:
