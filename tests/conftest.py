@@ -23,12 +23,14 @@ from typing import TypeVar
 
 import pytest
 from alembic import command
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.auth import passwords
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.deps import get_db
@@ -40,6 +42,25 @@ from tests.browser import browser  # noqa: F401  (the end-to-end tests' fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
+
+
+# Argon2 at its production cost takes a core and 64 MiB for a few hundred milliseconds per hash or
+# check; the tests' logins and password changes made that some twenty seconds per run. They hash with
+# argon2id at its smallest cost instead (the same code, the same hash format). Tests marked
+# ``argon2_cost`` keep the production parameters: a flood of logins against the verification slots,
+# and users made by the ``nrtd`` command (a subprocess, which hashes at production cost) logging in.
+PRODUCTION_HASHER = passwords._hasher
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# From the start: module worlds are built before a test's own fixtures run.
+passwords._hasher = CHEAP_HASHER
+
+
+@pytest.fixture(autouse=True)
+def password_cost(request: pytest.FixtureRequest) -> None:
+    hasher = PRODUCTION_HASHER if request.node.get_closest_marker("argon2_cost") else CHEAP_HASHER
+    if passwords._hasher is not hasher:
+        passwords._hasher = hasher
+        passwords._dummy.cache_clear()
 
 
 @pytest.fixture(scope="session")
