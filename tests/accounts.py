@@ -14,12 +14,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app.auth.passwords import hash_password
+from app.auth import passwords
 from app.auth.service import secret_hash
 from app.models import AuthToken, Entity, User
 
 PASSWORD = "correct horse battery staple"
-_PASSWORD_HASH = hash_password(PASSWORD)
+_password_hashes: dict[int, str] = {}
+
+
+def password_hash() -> str:
+    """PASSWORD's hash, made once per hasher (tests/conftest.py: cheap, or at production cost)."""
+    hasher = passwords._hasher
+    if id(hasher) not in _password_hashes:
+        _password_hashes[id(hasher)] = passwords.hash_password(PASSWORD)
+    return _password_hashes[id(hasher)]
 
 
 def create_entity(
@@ -46,7 +54,7 @@ def create_user(
             email=email,
             role=role,
             entity_id=entity_id,
-            password_hash=_PASSWORD_HASH,
+            password_hash=password_hash(),
             active=active,
             must_change_password=must_change_password,
         )

@@ -23,12 +23,14 @@ from typing import TypeVar
 
 import pytest
 from alembic import command
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.auth import passwords
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.deps import get_db
@@ -40,6 +42,25 @@ from tests.browser import browser  # noqa: F401  (the end-to-end tests' fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
+
+
+# Argon2 at its production cost takes a core and 64 MiB for a few hundred milliseconds per hash or
+# check; the tests' logins and password changes made that some twenty seconds per run. They hash with
+# argon2id at its smallest cost instead (the same code, the same hash format). Tests marked
+# ``argon2_cost`` keep the production parameters: a flood of logins against the verification slots,
+# and users made by the ``nrtd`` command (a subprocess, which hashes at production cost) logging in.
+PRODUCTION_HASHER = passwords._hasher
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# From the start: module worlds are built before a test's own fixtures run.
+passwords._hasher = CHEAP_HASHER
+
+
+@pytest.fixture(autouse=True)
+def password_cost(request: pytest.FixtureRequest) -> None:
+    hasher = PRODUCTION_HASHER if request.node.get_closest_marker("argon2_cost") else CHEAP_HASHER
+    if passwords._hasher is not hasher:
+        passwords._hasher = hasher
+        passwords._dummy.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -243,17 +264,36 @@ def settings(database_url: str, export_cache_dir: Path) -> Settings:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL, run only the tests that use the test database: the others (parsers, downloads,
-    command-line usage, headers) do exactly the same on either run, and the SQLite run has them."""
-    if os.environ.get("NRTD_TEST_DB", "sqlite") != "postgresql":
-        return
-    kept: list[pytest.Item] = []
-    elsewhere: list[pytest.Item] = []
+    command-line usage, headers) do exactly the same on either run, and the SQLite run has them.
+
+    Within a module, the tests on the module's world run first (those that only read it, then those
+    that commit on top of it), then the others: a committed test empties the database, and the next
+    test on the world would build it again (seconds, on PostgreSQL, for a world built through the
+    staff API). Otherwise the order is the file's."""
+    if os.environ.get("NRTD_TEST_DB", "sqlite") == "postgresql":
+        kept: list[pytest.Item] = []
+        elsewhere: list[pytest.Item] = []
+        for item in items:
+            uses_database = "database_url" in getattr(item, "fixturenames", ())
+            (kept if uses_database else elsewhere).append(item)
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = kept
+    items[:] = _world_tests_first(items)
+
+
+def _world_tests_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    modules: dict[object, list[pytest.Item]] = {}
     for item in items:
-        uses_database = "database_url" in getattr(item, "fixturenames", ())
-        (kept if uses_database else elsewhere).append(item)
-    if elsewhere:
-        config.hook.pytest_deselected(items=elsewhere)
-        items[:] = kept
+        modules.setdefault(item.module if isinstance(item, pytest.Function) else item.parent, []).append(item)
+
+    def rank(item: pytest.Item) -> int:
+        names = getattr(item, "fixturenames", ())
+        if "module_world" not in names:
+            return 2
+        return 1 if "engine" in names else 0
+
+    return [item for module_items in modules.values() for item in sorted(module_items, key=rank)]
 
 
 # HTTP clients on the app, for the staff API tests: ``client`` is logged in as a coordinator (most API

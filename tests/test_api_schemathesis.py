@@ -2,8 +2,9 @@
 
 A real uvicorn server on 127.0.0.1 serves the app on the test database, seeded with
 recommendations, entities, a cluster and an action. For every operation and every role, generated
-requests (valid and invalid) must never give a 5xx, every response must match the documented
-status codes, media types and schemas, and invalid input must be rejected.
+requests (valid and invalid; drawn once per operation and mode, then sent by every role) must never
+give a 5xx, every response must match the documented status codes, media types and schemas, and
+invalid input must be rejected.
 """
 
 from __future__ import annotations
@@ -72,10 +73,51 @@ def api_schema(seeded: dict[str, dict[str, str]], database_url: str) -> Iterator
         yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")
 
 
+Drawn = list[tuple[Any, dict[str, Any]]]
+Cases = dict[tuple[str, GenerationMode], Drawn | None]
+
+
+@pytest.fixture(scope="module")
+def generated() -> Cases:
+    """Each operation's generated cases per mode, drawn once and sent by every role.
+
+    Generation is derandomized, so every role was sent the same cases when each drew its own; drawing
+    them took most of the run's time. ``None``: no such case exists (an operation without parameters
+    has no invalid request)."""
+    return {}
+
+
+def _cases(generated: Cases, operation: Any, mode: GenerationMode) -> Drawn | None:
+    """The operation's cases in ``mode``, each with the headers the generator made for it."""
+    key = (operation.label, mode)
+    if key not in generated:
+        drawn: Drawn = []
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def draw(case: Any) -> None:
+            drawn.append((case, dict(case.headers or {})))
+
+        try:
+            draw()
+        except Unsatisfiable:
+            generated[key] = None
+        else:
+            generated[key] = drawn
+    return generated[key]
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_conforms(
-    api_schema: Any, seeded: dict[str, dict[str, str]], role: str, mode: GenerationMode
+    api_schema: Any, seeded: dict[str, dict[str, str]], generated: Cases, role: str, mode: GenerationMode
 ) -> None:
     """Valid input may still be refused: 403 for a role, 404 for an id that does not exist, 412/428
     for a write without the current ETag; so "valid input is accepted" is the one check left out."""
@@ -88,30 +130,19 @@ def test_every_operation_conforms(
     ]
     assert len(operations) > 50
     for operation in operations:
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def check(case: Any) -> None:
-            # Our credentials replace whatever the generator made up for the security schemes.
-            headers = {
-                name: value
-                for name, value in (case.headers or {}).items()
-                if name.lower() not in ("authorization", "x-api-key")
-            }
-            case.headers = headers
-            case.call_and_validate(headers=seeded[role], excluded_checks=[positive_data_acceptance])
-
         try:
-            check()
-        except Unsatisfiable:
-            continue  # no invalid request exists for an operation without parameters
+            cases = _cases(generated, operation, mode)
+            if cases is None:
+                continue  # no invalid request exists for an operation without parameters
+            assert cases, f"no case generated for {operation.label}"
+            for case, generated_headers in cases:
+                # Our credentials replace whatever the generator made up for the security schemes.
+                case.headers = {
+                    name: value
+                    for name, value in generated_headers.items()
+                    if name.lower() not in ("authorization", "x-api-key")
+                }
+                case.call_and_validate(headers=seeded[role], excluded_checks=[positive_data_acceptance])
         except (Exception, BaseExceptionGroup) as exc:  # every operation is tried; all failures are reported
             failures.append(f"{operation.label}: {exc}"[:3000])
     assert not failures, "\n\n".join(failures)

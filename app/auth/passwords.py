@@ -21,8 +21,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.core.errors import DomainError
 
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so a miss costs as long as a wrong password.
-_DUMMY = _hasher.hash("not a password anyone has")
+
+
+@lru_cache(maxsize=1)
+def _dummy() -> str:
+    """Verified against when the account does not exist, so a miss costs as long as a wrong password.
+
+    Made on first use rather than at import: hashing takes a core for a few hundred milliseconds,
+    which every process importing the app (a command that never checks a password included) paid.
+    """
+    return _hasher.hash("not a password anyone has")
 
 
 class VerificationBusy(DomainError):
@@ -42,7 +50,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -21,6 +21,8 @@ from tests.accounts import create_entity, create_user
 from tests.conftest import ROOT
 
 PASSWORD = "a long enough admin passphrase"
+# The command hashes at production cost; the logins here check those hashes as a server would.
+pytestmark = pytest.mark.argon2_cost
 
 
 def users_create(

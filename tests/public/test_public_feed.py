@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
 from app.models import ProgressUpdate
 from tests.accounts import create_entity
+from tests.conftest import session_on
 from tests.public.world import PUBLIC_NARRATIVE, World
 
 URL = "/api/v1/public/feed.atom"
@@ -70,9 +70,9 @@ def test_only_published_progress_of_published_actions(public: TestClient, world:
     ],
 )
 def test_filters(
-    public: TestClient, world: World, engine: Engine, params: dict[str, str], found: bool
+    public: TestClient, world: World, db: Connection, params: dict[str, str], found: bool
 ) -> None:
-    other = create_entity(engine, "Ministry of Water")
+    other = create_entity(db, "Ministry of Water")
     names = {"justice": world.justice, "labour": world.labour, "other": other}
     root = _feed(public, **{key: value.format(**names) for key, value in params.items()})
     assert len(_entry_ids(root)) == int(found)
@@ -98,9 +98,9 @@ def test_an_unknown_sdg_is_refused(public: TestClient, world: World) -> None:
     assert public.get(URL, params={"entity": "0"}).status_code == 422
 
 
-def test_newest_first_and_at_most_fifty(public: TestClient, world: World, engine: Engine) -> None:
+def test_newest_first_and_at_most_fifty(public: TestClient, world: World, db: Connection) -> None:
     start = datetime(2025, 1, 1, tzinfo=UTC)
-    with Session(engine) as session, session.begin():
+    with session_on(db) as session, session.begin():
         for n in range(55):
             session.add(
                 ProgressUpdate(
