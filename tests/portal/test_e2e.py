@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.core.config import Settings
 from tests.live_server import live_server
-from tests.staff.browser_support import assert_accessible
 from tests.portal.seed import (
     EDUCATION_EN,
     EDUCATION_FR,
@@ -26,6 +25,7 @@ from tests.portal.seed import (
     SECRETS,
     Seeded,
 )
+from tests.staff.browser_support import assert_accessible
 
 pytestmark = pytest.mark.slow
 
