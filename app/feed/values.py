@@ -158,10 +158,12 @@ def parse_datetime(value: object, field: str) -> datetime | None:
         raise RecordError(f"{field}: expected a date-time, got {type(value).__name__}")
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip())
+            parsed = datetime.fromisoformat(value.strip())
         except ValueError:
             raise RecordError(f"{field}: not an ISO date-time: {value[:40]!r}") from None
-    return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+    else:
+        parsed = value
+    return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits
