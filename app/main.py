@@ -35,6 +35,7 @@ from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
 from app.plans.router import router as plans_router
+from app.portal.errors import error_page
 from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)
-    install_problem_handlers(app)
+    install_problem_handlers(app, error_page)  # a browser on a portal URL gets an HTML page
     document_problem_media_type(app)
     _document_optional_credentials(app, f"{API_PREFIX}/public/")
     app.include_router(health_router)

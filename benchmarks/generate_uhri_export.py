@@ -1,4 +1,4 @@
-"""Generate a synthetic full-size UHRI export (uhri-formats.md §1) to benchmark the importers.
+"""Generate a synthetic full-size UHRI export (docs/uhri-formats.md §1) to benchmark the importers.
 
     .venv/bin/python benchmarks/generate_uhri_export.py /tmp/export-full-en.json \\
         --records 250000 --country Peru --country-records 3000 --seed 1 [--lang en] [--stats]

@@ -1,7 +1,7 @@
 """Write the UHRI search-page XLSX and the UPR Info CSV of the bundled sample feed (synthetic).
 
 The sample's data are the committed UHRI full exports, app/data/sample/export-full-{en,fr}.json
-(uhri-formats.md §1): edit them directly. This script derives the two files that are awkward to edit:
+(docs/uhri-formats.md §1): edit them directly. This script derives the two files that are awkward to edit:
   uhri-search-export.xlsx   UHRI search-page XLSX export (§2): 10 Peru records of the English JSON
   upr-info-peru.csv         UPR Info database CSV (§3), Windows-1252 with CR line ends, written from
                             benchmarks/data/upr_info_peru.csv (UTF-8): UPR Info's own columns (issues,

@@ -1,4 +1,4 @@
-"""Build UHRI full-export records and files exactly as OHCHR shapes them (uhri-formats.md §1)."""
+"""Build UHRI full-export records and files exactly as OHCHR shapes them (docs/uhri-formats.md §1)."""
 
 from __future__ import annotations
 

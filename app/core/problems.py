@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -18,6 +19,10 @@ from starlette.types import Scope, Send
 from app.core.errors import PROBLEM_BASE, DomainError
 
 PROBLEM_JSON = "application/problem+json"
+
+# Given a failed request, its status and headers: an HTML page for a browser, or None for problem+json.
+# ``app.main`` passes the portal's (``app.portal.errors.error_page``); core knows no page.
+ErrorPage = Callable[[Request, int, dict[str, str]], Response | None]
 
 
 class FieldError(BaseModel):
@@ -125,12 +130,29 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        response = problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors)
-        response.headers.update(exc.headers)
+def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
+    gets an HTML page where it has one."""
+
+    def answer(
+        request: Request, status: int, headers: Mapping[str, str] | None, problem: Callable[[], Response]
+    ) -> Response:
+        headers = dict(headers or {})
+        page = error_page(request, status, headers) if error_page else None
+        if page is not None:
+            return page
+        response: Response = problem()
+        response.headers.update(headers)
         return response
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return answer(
+            request,
+            exc.status,
+            exc.headers,
+            lambda: problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors),
+        )
 
     @app.exception_handler(StaleDataError)
     async def stale(request: Request, exc: StaleDataError) -> JSONResponse:
@@ -145,20 +167,29 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def busy(request: Request, exc: OperationalError) -> JSONResponse:
+    async def busy(request: Request, exc: OperationalError) -> Response:
         # A write that waited out NRTD_DB_LOCK_TIMEOUT for SQLite's write lock or a PostgreSQL row
         # lock is told to come back, not handed a 500. Anything else is an internal error.
         if not _lock_not_available(exc):
-            return problem_response(request, 500, "internal-error", "Internal server error", None, [])
-        return _busy_response(
-            request, "the database is busy with another write (an import, probably); retry in a moment"
+            return answer(
+                request,
+                500,
+                None,
+                lambda: problem_response(request, 500, "internal-error", "Internal server error", None, []),
+            )
+        detail = "the database is busy with another write (an import, probably); retry in a moment"
+        return answer(
+            request, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}, lambda: _busy_response(request, detail)
         )
 
     @app.exception_handler(PoolTimeout)
-    async def no_connection(request: Request, exc: PoolTimeout) -> JSONResponse:
+    async def no_connection(request: Request, exc: PoolTimeout) -> Response:
         # Every connection stayed in use for NRTD_DB_POOL_TIMEOUT: a burst, answered at once rather
         # than queued behind it.
-        return _busy_response(request, "every database connection is in use; retry in a moment")
+        detail = "every database connection is in use; retry in a moment"
+        return answer(
+            request, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}, lambda: _busy_response(request, detail)
+        )
 
     @app.exception_handler(IntegrityError)
     async def integrity(request: Request, exc: IntegrityError) -> JSONResponse:
@@ -168,13 +199,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [{"field": _field(tuple(err["loc"])), "reason": err["msg"]} for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem_response(request, 422, "validation-error", "Invalid input", detail, errors)
+        return answer(
+            request,
+            422,
+            None,
+            lambda: problem_response(request, 422, "validation-error", "Invalid input", detail, errors),
+        )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {
             404: "Not found",
             405: "Method not allowed",
@@ -182,17 +218,22 @@ def install_problem_handlers(app: FastAPI) -> None:
             403: "Forbidden",
             413: "Content too large",
         }
-        problem = titles.get(exc.status_code, "HTTP error").lower().replace(" ", "-")
-        response = problem_response(
-            request, exc.status_code, problem, titles.get(exc.status_code, "HTTP error"), str(exc.detail), []
+        title = titles.get(exc.status_code, "HTTP error")
+        problem = title.lower().replace(" ", "-")
+        return answer(
+            request,
+            exc.status_code,
+            exc.headers,
+            lambda: problem_response(request, exc.status_code, problem, title, str(exc.detail), []),
         )
-        if exc.headers:
-            response.headers.update(exc.headers)
-        return response
 
     @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-        return problem_response(request, 500, "internal-error", "Internal server error", None, [])
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        internal = problem_response(request, 500, "internal-error", "Internal server error", None, [])
+        try:
+            return answer(request, 500, None, lambda: internal)
+        except Exception:  # the page itself failed: the plain problem still reaches the client
+            return internal
 
 
 async def send_problem(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from app.feed import fields
@@ -149,16 +149,21 @@ def parse_date(value: object, field: str) -> date | None:
 
 
 def parse_datetime(value: object, field: str) -> datetime | None:
+    """A time as stored: in UTC without an offset. UHRI gives its times without one (read as UTC);
+    a time with an offset is converted, so that every database stores the same instant (the API
+    adds the offset back: app.core.timestamps)."""
     if value in (None, ""):
         return None
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
+    if not isinstance(value, datetime | str):
         raise RecordError(f"{field}: expected a date-time, got {type(value).__name__}")
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise RecordError(f"{field}: not an ISO date-time: {value[:40]!r}") from None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise RecordError(f"{field}: not an ISO date-time: {value[:40]!r}") from None
+    else:
+        parsed = value
+    return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits

@@ -84,14 +84,28 @@ def render(request: Request, page: PageContext, template: str, context: dict[str
 
 
 def render_error(request: Request, status: int, headers: dict[str, str]) -> Response:
+    """The error page of ``status`` in the reader's language (``?lang=``, then Accept-Language)."""
     page = PageContext.of(request, "")
     _ = page.gettext
     texts = {
         401: (_("Sign-in required"), _("On this site the public data needs an API key or a login.")),
         404: (_("Page not found"), _("There is no such page, or it is not published.")),
+        405: (_("Page not found"), _("This address cannot be used this way.")),
         422: (_("Invalid search"), _("Some of the search values are not valid. Please check them.")),
         429: (_("Too many requests"), _("Please wait a minute before trying again.")),
+        503: (_("Service busy"), _("The site is busy. Please try again in a moment.")),
     }
     heading, message = texts.get(status, (_("Something went wrong"), _("Please try again later.")))
     body = _html(page, "error.html", {"heading": heading, "message": message})
-    return HTMLResponse(body, status_code=status, headers={**headers, "Cache-Control": "no-store"})
+    return HTMLResponse(body, status_code=status, headers={**headers, **_uncached(page)})
+
+
+def render_invalid(request: Request, page: PageContext, template: str, context: dict[str, Any]) -> Response:
+    """A page that shows what is wrong with the request (422): the form again, never cached."""
+    body = _html(page, template, context)
+    return HTMLResponse(body, status_code=422, headers=_uncached(page))
+
+
+def _uncached(page: PageContext) -> dict[str, str]:
+    # An error depends on the Accept header too (JSON clients get problem+json: app.portal.errors).
+    return {"Cache-Control": "no-store", "Vary": f"{VARY}, Accept", "Content-Language": page.lang}

@@ -18,17 +18,18 @@ from pydantic import ValidationError
 
 from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError
+from app.core.errors import DomainError, InvalidInput
 from app.portal import views
-from app.portal.pages import PageContext, render, render_error
-from app.portal.static import static_file
+from app.portal.errors import wants_page
+from app.portal.pages import PageContext, render, render_error, render_invalid
+from app.portal.static import favicon, static_file
 
 LangParam = Annotated[str | None, Query(max_length=16)]
-Text = Annotated[str | None, Query(max_length=1000)]
 
 
 class PortalRoute(APIRoute):
-    """A page's errors, its access check and parameter validation included, as an HTML page."""
+    """A page's errors, its access check and parameter validation included, as an HTML page (to a
+    client that asks for JSON, as problem+json: the app's handlers)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -37,8 +38,12 @@ class PortalRoute(APIRoute):
             try:
                 return await handler(request)
             except DomainError as exc:
+                if not wants_page(request):
+                    raise
                 return render_error(request, exc.status, exc.headers)
             except (RequestValidationError, ValidationError):
+                if not wants_page(request):
+                    raise
                 return render_error(request, 422, {})
 
         return html_errors
@@ -52,21 +57,29 @@ def search_page(
     request: Request,
     db: DbSession,
     caller: PublicCaller,
-    q: Annotated[str | None, Query(max_length=500)] = None,
-    mechanism: Text = None,
-    theme: Text = None,
-    sdg: Annotated[str | None, Query(max_length=16)] = None,
-    status: Annotated[str | None, Query(max_length=32)] = None,
-    cycle: Annotated[str | None, Query(max_length=4)] = None,
-    cluster: Annotated[str | None, Query(max_length=12)] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    # The form's values are checked by the public list's own rules (PublicRecommendationParams and
+    # the service), so that a bad one is named on the page next to its field, the rest kept.
+    q: str | None = None,
+    mechanism: str | None = None,
+    theme: str | None = None,
+    sdg: str | None = None,
+    status: str | None = None,
+    cycle: str | None = None,
+    cluster: str | None = None,
+    cursor: str | None = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "search")
     filters = views.SearchFilters.parse(
         q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster
     )
-    return render(request, page, "index.html", views.search(db, page, filters, cursor))
+    context = views.search(db, page, filters, cursor)
+    if context["errors"] and not wants_page(request):
+        errors = [{"field": field, "reason": reason} for field, reason in context["errors"].items()]
+        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
+    if context["errors"]:
+        return render_invalid(request, page, "index.html", context)
+    return render(request, page, "index.html", context)
 
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
@@ -101,6 +114,12 @@ def stats_page(request: Request, db: DbSession, caller: PublicCaller, lang: Lang
 def exports_page(request: Request, caller: PublicCaller, lang: LangParam = None) -> Response:
     page = PageContext.of(request, "exports")
     return render(request, page, "exports.html", views.exports(page))
+
+
+@router.get("/favicon.ico")
+def favicon_ico(request: Request) -> Response:
+    """The site's icon, where browsers look for it: public, cached for a week."""
+    return favicon(request)
 
 
 @router.get("/static/{name}")

@@ -7,19 +7,21 @@ has no query of its own that could show more than the public API does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
 from app.exports.schemas import CountBucket
 from app.exports.stats import NONE, statistics
-from app.models.local import STATUSES, Status
+from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
+from app.portal.search_errors import search_errors, search_labels
 from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
@@ -36,38 +38,38 @@ EXPORT_BASE = "/api/v1/public/exports/recommendations"
 
 @dataclass(frozen=True)
 class SearchFilters:
+    """The search form's values as typed (an empty field means "any"): checked by ``params``, kept
+    as they are so that the form shows them again."""
+
     q: str | None = None
     mechanism: str | None = None
     theme: str | None = None
     sdg: str | None = None
     status: str | None = None
-    cycle: int | None = None
-    cluster: int | None = None
+    cycle: str | None = None
+    cluster: str | None = None
 
     @classmethod
     def parse(cls, **raw: str | None) -> SearchFilters:
-        """Form values: empty fields mean "any"; numbers must be numbers."""
-        values: dict[str, Any] = {key: (value or "").strip() or None for key, value in raw.items()}
-        for key in ("cycle", "cluster"):
-            if values[key] is not None:
-                if not values[key].isdigit():
-                    raise InvalidInput(f"{key} must be a number", errors=[{"field": key, "reason": "number"}])
-                values[key] = int(values[key])
-        return cls(**values)
+        return cls(**{key: (value or "").strip() or None for key, value in raw.items()})
 
-    def params(self, lang: str, cursor: str | None, limit: int = PAGE_SIZE) -> PublicRecommendationParams:
-        return PublicRecommendationParams(
-            q=self.q,
-            mechanism=[self.mechanism] if self.mechanism else [],
-            theme=self.theme,
-            sdg=self.sdg,
-            status=cast(list[Status], [self.status] if self.status else []),  # the model validates it
-            cycle=self.cycle,
-            cluster=self.cluster,
-            lang=cast(Lang, lang),  # an interface language is one of the text languages
-            limit=limit,
-            cursor=cursor,
-        )
+    def params(
+        self, lang: str, cursor: str | None, limit: int = PAGE_SIZE, leave_out: Collection[str] = ()
+    ) -> PublicRecommendationParams:
+        """The public list's parameters, validated by its own model (``ValidationError`` naming each
+        bad field); ``leave_out``: fields already known to be wrong."""
+        values: dict[str, Any] = {
+            "q": self.q,
+            "mechanism": [self.mechanism] if self.mechanism else [],
+            "theme": self.theme,
+            "sdg": self.sdg,
+            "status": [self.status] if self.status else [],
+            "cycle": self.cycle,
+            "cluster": self.cluster,
+            "cursor": cursor,
+        }
+        kept = {key: value for key, value in values.items() if key not in leave_out}
+        return PublicRecommendationParams.model_validate({**kept, "lang": lang, "limit": limit})
 
     def query(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value is not None}
@@ -89,12 +91,26 @@ def _form_options(session: Session, lang: str) -> dict[str, Any]:
 
 
 def search(session: Session, page: PageContext, filters: SearchFilters, cursor: str | None) -> dict[str, Any]:
-    results = public.list_recommendations(session, filters.params(page.lang, cursor))
+    """The results, or (``errors``, field -> reason) what is wrong with the search: every bad field,
+    found by the public list's own checks, the model's and then the service's."""
+    errors: dict[str, str] = {}
+    while True:
+        try:
+            params = filters.params(page.lang, cursor, leave_out=errors)
+            results = public.list_recommendations(session, params)
+            break
+        except (ValidationError, InvalidInput) as exc:
+            found = search_errors(page, filters, cursor, exc)
+            if not found.keys() - errors.keys():
+                raise  # nothing named that is not already left out: not the form's fault
+            errors.update(found)
     query = filters.query()
     return {
         "filters": filters,
         "filtered": bool(query),
         "options": _form_options(session, page.lang),
+        "errors": errors,
+        "field_labels": search_labels(page),
         "page": results,
         "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
         "first_url": page.url("/", **query) if cursor else None,
@@ -118,7 +134,7 @@ def clusters(session: Session) -> dict[str, Any]:
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:
     found = public_clusters.get_cluster(session, cluster_id)
     members = public.list_recommendations(
-        session, SearchFilters(cluster=cluster_id).params(page.lang, None, CLUSTER_PAGE_SIZE)
+        session, SearchFilters(cluster=str(cluster_id)).params(page.lang, None, CLUSTER_PAGE_SIZE)
     )
     return {"cluster": found, "page": members}
 

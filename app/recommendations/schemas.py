@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -164,8 +164,8 @@ class RecommendationOut(BaseModel):
     )
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: date | None
-    uhri_published_at: datetime | None = Field(
-        description="When UHRI published it (as UHRI gives it, no offset)"
+    uhri_published_at: UtcDateTime | None = Field(
+        description="When UHRI published it, in UTC (UHRI gives the time without an offset: read as UTC)"
     )
     upr_cycle: int | None
     upr_session: int | None

@@ -25,6 +25,7 @@ from tests.portal.seed import (
     SECRETS,
     Seeded,
 )
+from tests.staff.browser_support import assert_accessible
 
 pytestmark = pytest.mark.slow
 
@@ -135,3 +136,35 @@ def test_download_an_export(page: Page, seeded: Seeded) -> None:
         page.get_by_role("link", name="CSV").click()
     everything = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(everything)))) == FILLER_COUNT + 2
+
+
+def test_invalid_search_and_unknown_url_in_a_browser(browser: Browser, site: str) -> None:
+    """The error summary names the refused field and keeps what was typed; an unknown URL is the
+    404 page in the browser's language; both pass axe-core."""
+    context = browser.new_context(base_url=site, locale="fr-FR")
+    page = context.new_page()
+    response = page.goto("/?q=filles&cycle=abc")
+    assert response is not None and response.status == 422
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading")).to_have_text("Il y a un problème")
+    link = summary.get_by_role("link", name="Cycle de l'EPU : « abc » ne fait pas partie des choix proposés")
+    expect(page.get_by_label("Mots à rechercher")).to_have_value("filles")
+    cycle = page.locator("#cycle")
+    expect(cycle).to_have_value("abc")
+    expect(cycle).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    link.click()
+    assert page.url.endswith("#cycle")
+    # Correcting the field searches again, the typed words kept.
+    cycle.select_option("3")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert "q=filles" in page.url and "cycle=3" in page.url
+
+    missing = page.goto("/pas-de-page")
+    assert missing is not None and missing.status == 404
+    assert missing.headers["content-type"] == "text/html; charset=utf-8"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
+    assert_accessible(page)
+    context.close()

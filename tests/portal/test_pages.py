@@ -167,11 +167,96 @@ def test_unpublished_withdrawn_and_unknown_are_404_pages(portal: TestClient, see
 
 
 def test_invalid_parameters_give_an_html_page(portal: TestClient, seeded: Seeded) -> None:
-    for path in ("/?cycle=abc", "/?sdg=99.9", "/?status=done", "/recommendations/abc", "/?cursor=garbage"):
+    for path in ("/?cycle=abc", "/?sdg=99.9", "/?status=done", "/?cursor=garbage"):
         response = portal.get(path)
         assert response.status_code == 422, path
         assert response.headers["content-type"].startswith("text/html")
-        assert "Invalid search" in response.text
+        assert response.headers["cache-control"] == "no-store"
+        assert "There is a problem" in response.text, path
+        check_html(response.text)
+    response = portal.get("/recommendations/abc")
+    assert response.status_code == 422
+    assert "Invalid search" in response.text
+
+
+def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestClient, seeded: Seeded) -> None:
+    response = portal.get("/", params={"q": "girls", "sdg": "99", "cycle": "abc", "status": "done"})
+    assert response.status_code == 422
+    text = response.text
+    assert "<title>Error: Recommendations" in text
+    summary = text.split('<div class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#sdg">Sustainable Development Goal: &#34;99&#34; is not a goal (1 to 17)' in summary
+    assert '<a href="#cycle">UPR cycle: &#34;abc&#34; is not one of the choices</a>' in summary
+    assert '<a href="#status">Implementation status: &#34;done&#34; is not one of the choices</a>' in summary
+    assert "#q" not in summary  # a valid value is not an error
+    # What was typed is still in the form, the refused values selected in their lists.
+    assert 'name="q" value="girls"' in text
+    assert '<option value="99" selected>99</option>' in text
+    assert '<option value="abc" selected>abc</option>' in text
+    assert 'id="cycle" name="cycle" aria-invalid="true" aria-describedby="cycle-error"' in text
+    assert '<p class="error-message" id="cycle-error">' in text
+    assert 'id="results"' not in text  # no results for a search that was not made
+    check_html(text)
+
+    french = portal.get("/", params={"cycle": "abc"}, headers={"Accept-Language": "fr"})
+    assert french.status_code == 422
+    assert "Il y a un problème" in french.text
+    assert "Cycle de l&#39;EPU : « abc » ne fait pas partie des choix proposés" in french.text
+
+    too_long = portal.get("/", params={"q": "x" * 501})
+    assert too_long.status_code == 422
+    assert "Enter at most 500 characters" in too_long.text
+
+    # An API client asking the same URL for JSON gets problem+json naming the fields.
+    as_json = portal.get("/?sdg=99&cycle=abc", headers={"Accept": "application/json"})
+    assert as_json.status_code == 422
+    assert as_json.headers["content-type"] == "application/problem+json"
+    assert {error["field"] for error in as_json.json()["errors"]} == {"sdg", "cycle"}
+
+
+def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClient, seeded: Seeded) -> None:
+    for path in ("/no-such-page", "/recommendations", "/clusters/1/nothing", "/static"):
+        response = portal.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert "Page not found" in response.text
+        check_html(response.text)
+    french = portal.get("/no-such-page", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert french.status_code == 404
+    assert '<html lang="fr">' in french.text
+    assert "Page introuvable" in french.text
+    assert french.headers["content-language"] == "fr"
+    assert "Página no encontrada" in portal.get("/nothing?lang=es").text
+    # Another method on a page: 405, still a page.
+    posted = portal.post("/stats")
+    assert posted.status_code == 405
+    assert posted.headers["content-type"].startswith("text/html")
+    assert "GET" in posted.headers["allow"]
+
+
+def test_api_clients_keep_problem_json(portal: TestClient, seeded: Seeded) -> None:
+    for path, headers in (
+        ("/api/v1/no-such-thing", {"Accept": "text/html"}),
+        ("/api/v1/public/recommendations/2147483647", {"Accept": "text/html"}),
+        ("/no-such-page", {"Accept": "application/json"}),
+        ("/recommendations/2147483647", {"Accept": "application/problem+json"}),
+        ("/staff/no-such-page", {}),
+        ("/docs/assets/nothing.js", {}),
+    ):
+        response = portal.get(path, headers=headers)
+        assert response.status_code == 404, path
+        assert response.headers["content-type"] == "application/problem+json", path
+        assert response.json()["status"] == 404
+
+
+def test_favicon(portal: TestClient) -> None:
+    response = portal.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert response.headers["cache-control"] == "public, max-age=604800"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert portal.get("/favicon.ico", headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+    assert '<link rel="icon" href="/favicon.ico"' in portal.get("/exports").text
 
 
 def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> None:

@@ -1,0 +1,73 @@
+"""What the search page says about a value the public list refused: the field's label and the reason,
+in the reader's language (the GOV.UK error summary). The checks themselves are the public list's
+(``PublicRecommendationParams`` and ``app.public.service``); only their wording is here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from app.core.errors import InvalidInput
+from app.portal.pages import PageContext
+
+if TYPE_CHECKING:
+    from app.portal.views import SearchFilters
+
+# Errors of the model, by pydantic's error type.
+_NOT_A_CHOICE = {
+    "int_parsing",
+    "int_type",
+    "int_from_float",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "literal_error",
+    "enum",
+}
+_TOO_LONG = {"string_too_long", "too_long"}
+
+
+def search_labels(page: PageContext) -> dict[str, str]:
+    """Each field of the search form by the label the form shows."""
+    _ = page.gettext
+    return {
+        "q": _("Words to search for"),
+        "mechanism": _("Mechanism"),
+        "theme": _("Theme"),
+        "sdg": _("Sustainable Development Goal"),
+        "status": _("Implementation status"),
+        "cycle": _("UPR cycle"),
+        "cluster": _("Cluster"),
+        "cursor": _("Page"),
+    }
+
+
+def search_errors(
+    page: PageContext, filters: SearchFilters, cursor: str | None, exc: ValidationError | InvalidInput
+) -> dict[str, str]:
+    """field -> reason, for each field ``exc`` names."""
+    _ = page.gettext
+    typed = {**filters.query(), "cursor": cursor}
+
+    def reason(field: str, kind: str, context: dict[str, Any]) -> str:
+        value = str(typed.get(field) or "")
+        if field == "cursor":
+            return _("This page of results no longer exists. Start the search again.")
+        if field == "sdg" and kind == "service":
+            return _('"%(value)s" is not a goal (1 to 17) or a target (such as 5.2)') % {"value": value}
+        if kind in _TOO_LONG:
+            return _("Enter at most %(number)s characters") % {"number": context.get("max_length", "")}
+        if kind in _NOT_A_CHOICE:
+            return _('"%(value)s" is not one of the choices') % {"value": value}
+        return _('"%(value)s" is not a valid value') % {"value": value}
+
+    if isinstance(exc, ValidationError):
+        return {
+            str(error["loc"][0]): reason(str(error["loc"][0]), error["type"], error.get("ctx") or {})
+            for error in exc.errors()
+            if error["loc"]
+        }
+    return {error["field"]: reason(error["field"], "service", {}) for error in exc.errors if "field" in error}
