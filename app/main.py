@@ -98,13 +98,12 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
 
 
 def _around_error_handling(app: FastAPI, settings: Settings) -> None:
-    """Put the proxy's client address, the request id (and access log) and the security headers
-    around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot reach: an unhandled
-    error's 500 then carries them too, and is logged with its id."""
+    """Put the proxy's client address, the request id (and access log), the security headers and the
+    public API's CORS headers around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot
+    reach: an unhandled error's 500 then carries them too, and is logged with its id."""
     build = app.build_middleware_stack
 
     def build_stack() -> ASGIApp:
-        # CORS outside the error handling too, so that a browser may read the public API's 500 as well.
         cors = PublicCorsMiddleware(build(), prefix=PUBLIC_PREFIX, origins=settings.public_cors_origin_list)
         stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(cors))
         if settings.trusted_proxies:
