@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 SAMPLE_COUNTRY ?= Peru
 PYTEST_ARGS ?=
+# The client generator of tests/test_generated_client.py and what it needs beyond [dev], installed
+# without dependency resolution: its typer cap (<0.28) conflicts with the CLI's pin (pyproject.toml).
+CLIENT_GENERATOR := openapi-python-client==0.29.1 attrs==26.1.0 ruamel.yaml==0.19.1
 
 .PHONY: install browser run serve test lint test-sqlite test-postgresql openapi benchmark clean
 
@@ -13,6 +16,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(CLIENT_GENERATOR)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)

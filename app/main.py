@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
 from app.apidocs.router import router as apidocs_router
@@ -15,6 +17,7 @@ from app.clusters.router import router as clusters_router
 from app.core.actor import EVERYONE, STAFF
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
+from app.core.cors import PublicCorsMiddleware
 from app.core.db import is_sqlite, make_engine, request_limits
 from app.core.nul_guard import NulGuardMiddleware
 from app.core.problems import (
@@ -47,6 +50,7 @@ from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
+PUBLIC_PREFIX = f"{API_PREFIX}/public/"
 # Every /api/v1 route but login needs credentials: 401 without them, 403 for a role that may not.
 AUTH_RESPONSES = problem_responses(401, 403)
 
@@ -68,6 +72,15 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
     ]
 
 
+def operation_id(route: APIRoute) -> str:
+    """The route function's name (``list_recommendations``), for readable method names in generated
+    clients; a public route whose function has the name of a staff one is ``public_`` + that name.
+    tests/test_openapi.py checks that the ids are unique."""
+    if route.path.startswith(PUBLIC_PREFIX) and not route.name.startswith("public_"):
+        return f"public_{route.name}"
+    return route.name
+
+
 def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
     """The public routes accept credentials but (in the default ``open`` mode) do not need them:
     an empty security requirement says so in the OpenAPI document."""
@@ -86,13 +99,14 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
 
 
 def _around_error_handling(app: FastAPI, settings: Settings) -> None:
-    """Put the proxy's client address, the request id (and access log) and the security headers
-    around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot reach: an unhandled
-    error's 500 then carries them too, and is logged with its id."""
+    """Put the proxy's client address, the request id (and access log), the security headers and the
+    public API's CORS headers around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot
+    reach: an unhandled error's 500 then carries them too, and is logged with its id."""
     build = app.build_middleware_stack
 
     def build_stack() -> ASGIApp:
-        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(build()))
+        cors = PublicCorsMiddleware(build(), prefix=PUBLIC_PREFIX, origins=settings.public_cors_origin_list)
+        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(cors))
         if settings.trusted_proxies:
             stack = TrustedProxyMiddleware(stack, settings.trusted_networks)
         return stack
@@ -104,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="NRTD: national recommendation-tracking database",
-        version="0.2.0",
+        version=version("nrtd"),  # pyproject.toml's, as installed
         description=(
             "Follow-up of the recommendations a State receives from the UN human-rights mechanisms "
             "(imported from OHCHR's Universal Human Rights Index) and from regional bodies. "
@@ -115,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=PROBLEM_RESPONSES,
         docs_url=None,  # served by app.apidocs, from the app's own files
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = make_engine(
@@ -140,7 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _around_error_handling(app, settings)
     install_problem_handlers(app, error_page)  # a browser on a portal URL gets an HTML page
     document_problem_media_type(app)
-    _document_optional_credentials(app, f"{API_PREFIX}/public/")
+    _document_optional_credentials(app, PUBLIC_PREFIX)
     app.include_router(health_router)
     app.include_router(apidocs_router)
     app.include_router(portal_router)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
 from app.openapi import OPENAPI_PATH, openapi_document, render_openapi
 
 
@@ -25,3 +32,70 @@ def test_errors_are_documented_as_problems() -> None:
                 assert response["content"] == {
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
                 }, (method, path)
+
+
+# What a client generator (openapi-python-client, tests/test_generated_client.py) needs of the document.
+
+PUBLIC = "/api/v1/public/"
+# 201 answers without a resource of their own to point to: a measured value belongs to its indicator,
+# and an API key's secret is shown once (its list is /api/v1/api-keys).
+CREATED_WITHOUT_LOCATION = {
+    ("post", "/api/v1/indicators/{indicator_id}/values"),
+    ("post", "/api/v1/api-keys"),
+}
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return openapi_document()
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, item in _document()["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_schema_names_are_unique_model_names() -> None:
+    """Two models of one name get module-qualified schema names (``app__..__SdgRef``), which a generator
+    cannot resolve: it dropped every schema that referred to them."""
+    names = _document()["components"]["schemas"]
+    assert not [name for name in names if "__" in name]
+
+
+def test_operation_ids_are_the_route_names_and_unique() -> None:
+    ids = [operation["operationId"] for _, _, operation in _operations()]
+    assert len(ids) == len(set(ids)), sorted(name for name in ids if ids.count(name) > 1)
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) for name in ids), ids
+    by_route = {(method, path): operation["operationId"] for method, path, operation in _operations()}
+    assert by_route["get", "/api/v1/recommendations"] == "list_recommendations"
+    assert by_route["get", "/api/v1/public/recommendations"] == "public_list_recommendations"
+    assert by_route["get", "/api/v1/public/stats"] == "public_stats"  # not public_public_stats
+
+
+def test_one_tag_per_operation_and_public_routes_tagged_public() -> None:
+    for method, path, operation in _operations():
+        assert len(operation["tags"]) == 1, (method, path, operation["tags"])
+        assert (operation["tags"] == ["public"]) == path.startswith(PUBLIC), (method, path)
+        assert operation["operationId"].startswith("public_") == path.startswith(PUBLIC), (method, path)
+
+
+def test_version_is_the_package_version() -> None:
+    """pyproject.toml is the one source; the installed metadata lags it until reinstalled."""
+    declared = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert version("nrtd") == declared, (
+        "the installed nrtd is not pyproject.toml's version: run `make install` (pip install -e '.[dev]')"
+    )
+    assert _document()["info"]["version"] == declared
+
+
+def test_created_and_versioned_answers_document_their_headers() -> None:
+    for method, path, operation in _operations():
+        created = operation["responses"].get("201")
+        if created is not None and (method, path) not in CREATED_WITHOUT_LOCATION:
+            assert {"ETag", "Location"} <= set(created.get("headers", {})), (method, path)
+        # A resource written with If-Match sends its version as ETag when read and when written.
+        if "patch" in _document()["paths"][path] and method in {"get", "patch"}:
+            assert "ETag" in operation["responses"]["200"].get("headers", {}), (method, path)

@@ -22,6 +22,7 @@ from app.clusters.schemas import (
     SimilarList,
 )
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.recommendations.schemas import Lang
 
@@ -42,7 +43,7 @@ def list_clusters(
     "/clusters",
     status_code=status.HTTP_201_CREATED,
     summary="Create a cluster",
-    responses=problem_responses(409),
+    responses={**problem_responses(409), **CREATED},
 )
 def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, response: Response) -> ClusterOut:
     cluster, tag = service.create_cluster(db, actor, body)
@@ -51,7 +52,7 @@ def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, response:
     return cluster
 
 
-@router.get(CLUSTER, summary="One cluster (its version as the ETag header)")
+@router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=VERSIONED)
 def get_cluster(db: DbSession, actor: StaffUser, cluster_id: RowId, response: Response) -> ClusterOut:
     cluster, tag = service.get_cluster(db, cluster_id)
     response.headers["ETag"] = tag
@@ -61,7 +62,7 @@ def get_cluster(db: DbSession, actor: StaffUser, cluster_id: RowId, response: Re
 @router.patch(
     CLUSTER,
     summary="Edit or archive a cluster (needs If-Match)",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def update_cluster(
     db: DbSession,
@@ -86,7 +87,7 @@ def list_members(
 @router.post(
     MEMBERS,
     summary="Add recommendations to a cluster (If-Match optional)",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def add_members(
     db: DbSession,
@@ -104,7 +105,7 @@ def add_members(
 @router.delete(
     MEMBERS,
     summary="Remove recommendations from a cluster (needs If-Match)",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def remove_members(
     db: DbSession,

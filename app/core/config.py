@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -12,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+# An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
+_ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -93,6 +96,11 @@ class Settings(BaseSettings):
     public_access: Literal["open", "key", "off"] = Field(
         default="open",
         description="public read-only routes: open (anonymous), key (API key or reader login), off (404)",
+    )
+    public_cors_origins: str = Field(
+        default="*",
+        description="origins (scheme://host[:port], comma-separated) whose pages may call the public API "
+        "from a browser; * any; empty: no CORS headers. Never with credentials",
     )
     public_rate_limit: int = Field(
         default=120, ge=1, description="requests per minute per client on the public routes and pages"
@@ -202,6 +210,18 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an address or CIDR: {part!r}") from None
         return ",".join(parts)
 
+    @field_validator("public_cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        # Browsers send the scheme and host in lower case, and the origins are compared as strings.
+        parts = [part.strip().lower() for part in value.split(",") if part.strip()]
+        if "*" in parts and len(parts) > 1:
+            raise ValueError("* allows every origin: give it alone or list the origins")
+        for part in parts:
+            if part != "*" and not _ORIGIN.fullmatch(part):
+                raise ValueError(f"not an origin (scheme://host[:port], no path or trailing slash): {part!r}")
+        return ",".join(parts)
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:
@@ -215,6 +235,10 @@ class Settings(BaseSettings):
     @property
     def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(part, strict=False) for part in self.trusted_proxies.split(",") if part]
+
+    @property
+    def public_cors_origin_list(self) -> list[str]:
+        return [part for part in self.public_cors_origins.split(",") if part]
 
     @property
     def languages(self) -> list[str]:

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from app.core.errors import PreconditionFailed, PreconditionRequired
 
 # An entity tag as RFC 9110 writes it: optionally weak, then a quoted string without quotes inside.
 _ENTITY_TAG = re.compile(r'(W/)?"[^"]*"')
+
+# OpenAPI entries for the routes that send a version (``responses=`` of the route decorator), so that
+# a generated client can read the ETag, and after a create the new resource's URL.
+ETAG_HEADER: dict[str, Any] = {
+    "ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}
+}
+LOCATION_HEADER: dict[str, Any] = {
+    "Location": {"description": "Path of the created resource", "schema": {"type": "string"}}
+}
+VERSIONED: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
+CREATED: dict[int | str, dict[str, Any]] = {201: {"headers": {**ETAG_HEADER, **LOCATION_HEADER}}}
 
 
 def etag(version: int | str) -> str:

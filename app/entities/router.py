@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
@@ -22,7 +23,7 @@ def list_entities(
     return service.list_entities(db, params)
 
 
-@router.get("/{entity_id}", summary="One entity; its ETag is in the ETag header")
+@router.get("/{entity_id}", summary="One entity; its ETag is in the ETag header", responses=VERSIONED)
 def get_entity(db: DbSession, actor: StaffUser, entity_id: RowId, response: Response) -> EntityOut:
     entity, tag = service.get_entity(db, entity_id)
     response.headers["ETag"] = tag
@@ -33,7 +34,7 @@ def get_entity(db: DbSession, actor: StaffUser, entity_id: RowId, response: Resp
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create an entity (coordinators and admins)",
-    responses=problem_responses(409),
+    responses={**problem_responses(409), **CREATED},
 )
 def create_entity(db: DbSession, actor: Manager, body: EntityCreate, response: Response) -> EntityOut:
     entity, tag = service.create_entity(db, actor, body)
@@ -45,7 +46,7 @@ def create_entity(db: DbSession, actor: Manager, body: EntityCreate, response: R
 @router.patch(
     "/{entity_id}",
     summary="Change an entity or archive it (archived: true); needs If-Match",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def update_entity(
     db: DbSession,

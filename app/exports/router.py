@@ -23,7 +23,9 @@ from app.exports.schemas import PublicExportRow, PublicStats, StaffExportRow, St
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
 
-router = APIRouter(tags=["exports"])
+# One tag per operation (a generated client makes a module of each): the public routes are "public",
+# beside the rest of the public API, the staff ones "exports".
+router = APIRouter()
 
 _FILTERS = " Takes the filters of `GET /api/v1/recommendations` (no `cursor`, no `limit`)."
 _PUBLIC_FILTERS = (
@@ -82,6 +84,7 @@ _STATS_BUSY: dict[int | str, dict[str, Any]] = {
 
 @router.get(
     "/exports/recommendations.csv",
+    tags=["exports"],
     summary="Export the filtered recommendation list as CSV, internal fields included (staff)",
     description="Streamed. `format=template` gives the CSV import template's columns." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
@@ -99,6 +102,7 @@ def export_csv(
 
 @router.get(
     "/exports/recommendations.xlsx",
+    tags=["exports"],
     summary="Export the filtered recommendation list as XLSX, internal fields included (staff)",
     description="Streamed." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
@@ -110,6 +114,7 @@ def export_xlsx(request: Request, actor: StaffUser, params: Annotated[ExportPara
 
 @router.get(
     "/exports/recommendations.json",
+    tags=["exports"],
     summary="Export the filtered recommendation list as a JSON array, internal fields included (staff)",
     description="Streamed." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
@@ -121,6 +126,7 @@ def export_json(request: Request, actor: StaffUser, params: Annotated[ExportPara
 
 @router.get(
     "/stats",
+    tags=["exports"],
     summary="Statistics of the filtered recommendation list and its actions (staff)",
     description="Counts by status, mechanism, theme, SDG goal, lead entity, UPR cycle, position, "
     "priority; actions by status and overdue." + _FILTERS + _STATS_LIMIT,
@@ -137,6 +143,7 @@ def staff_stats(
 
 @router.get(
     "/public/exports/recommendations.csv",
+    tags=["public"],
     summary="Open data: the filtered published recommendations as CSV",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
@@ -150,6 +157,7 @@ def public_export_csv(
 
 @router.get(
     "/public/exports/recommendations.xlsx",
+    tags=["public"],
     summary="Open data: the filtered published recommendations as XLSX",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
@@ -163,6 +171,7 @@ def public_export_xlsx(
 
 @router.get(
     "/public/exports/recommendations.json",
+    tags=["public"],
     summary="Open data: the filtered published recommendations as a JSON array",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
@@ -176,6 +185,7 @@ def public_export_json(
 
 @router.get(
     "/public/stats",
+    tags=["public"],
     summary="Statistics of the published recommendations and published actions",
     description="Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`."
     + _PUBLIC_FILTERS

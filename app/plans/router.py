@@ -8,7 +8,8 @@ from app.plans.actions.router import router as action_router
 from app.plans.indicators.router import router as indicator_router
 from app.plans.progress.router import router as progress_router
 
-router = APIRouter(tags=["plans"])
+# Each part tags its routes "plans": a tag here too would list every operation under it twice.
+router = APIRouter()
 router.include_router(action_router)
 router.include_router(indicator_router)
 router.include_router(progress_router)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AnyUser, Manager
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.ids import IdList
 from app.core.problems import problem_responses
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
@@ -29,7 +30,6 @@ from app.recommendations.write_schemas import (
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")]
-_ETAG_HEADER = {"ETag": {"description": "The version, for If-Match", "schema": {"type": "string"}}}
 
 
 _READER = (
@@ -57,7 +57,7 @@ def list_recommendations(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Create a manual recommendation (a regional mechanism's, or any body not in the feeds)",
-    responses={**problem_responses(403), 201: {"headers": _ETAG_HEADER}},
+    responses={**problem_responses(403), **CREATED},
 )
 def create_recommendation(
     db: DbSession, actor: Manager, body: ManualCreate, response: Response
@@ -94,7 +94,7 @@ def mark_reviewed(db: DbSession, actor: Manager, body: IdList) -> BulkResult:
     "/{recommendation_id}",
     summary="One recommendation with all its texts, its revisions and its local working fields",
     description="Staff get every field." + _READER + " A withdrawn recommendation is a 404 to it.",
-    responses={200: {"headers": _ETAG_HEADER}},
+    responses=VERSIONED,
 )
 def get_recommendation(
     db: DbSession, actor: AnyUser, recommendation_id: RowId, response: Response, lang: LangQuery = "en"
@@ -113,7 +113,7 @@ def get_recommendation(
     summary="Edit the local fields (and, on a manual recommendation, its feed fields)",
     description="Feed-owned fields of imported recommendations are refused (422): the import owns them. "
     "Needs If-Match with the ETag of your last read.",
-    responses={**problem_responses(403, 412, 428), 200: {"headers": _ETAG_HEADER}},
+    responses={**problem_responses(403, 412, 428), **VERSIONED},
 )
 def update_recommendation(
     db: DbSession,
@@ -132,7 +132,7 @@ def update_recommendation(
 @router.post(
     "/{recommendation_id}/archive",
     summary="Archive (withdraw) a manual recommendation",
-    responses={**problem_responses(403, 409), 200: {"headers": _ETAG_HEADER}},
+    responses={**problem_responses(403, 409), **VERSIONED},
 )
 def archive_recommendation(
     db: DbSession, actor: Manager, recommendation_id: RowId, response: Response
@@ -145,7 +145,7 @@ def archive_recommendation(
 @router.post(
     "/{recommendation_id}/unarchive",
     summary="Restore an archived manual recommendation",
-    responses={**problem_responses(403, 409), 200: {"headers": _ETAG_HEADER}},
+    responses={**problem_responses(403, 409), **VERSIONED},
 )
 def unarchive_recommendation(
     db: DbSession, actor: Manager, recommendation_id: RowId, response: Response

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.users import service
 from app.users.schemas import (
@@ -39,7 +40,7 @@ def list_users(db: DbSession, actor: AdminUser, params: Annotated[UserListParams
     tags=["users"],
     status_code=status.HTTP_201_CREATED,
     summary="Create a user",
-    responses=problem_responses(409),
+    responses={**problem_responses(409), **CREATED},
 )
 def create_user(db: DbSession, actor: AdminUser, body: UserCreate, response: Response) -> UserOut:
     user, tag = service.create_user(db, actor, body)
@@ -48,7 +49,12 @@ def create_user(db: DbSession, actor: AdminUser, body: UserCreate, response: Res
     return user
 
 
-@router.get("/users/{user_id}", tags=["users"], summary="One user; its ETag is in the ETag header")
+@router.get(
+    "/users/{user_id}",
+    tags=["users"],
+    summary="One user; its ETag is in the ETag header",
+    responses=VERSIONED,
+)
 def get_user(db: DbSession, actor: AdminUser, user_id: RowId, response: Response) -> UserOut:
     user, tag = service.get_user(db, user_id)
     response.headers["ETag"] = tag
@@ -59,7 +65,7 @@ def get_user(db: DbSession, actor: AdminUser, user_id: RowId, response: Response
     "/users/{user_id}",
     tags=["users"],
     summary="Change role, entity or name, deactivate or reactivate, or reset the password; needs If-Match",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def update_user(
     db: DbSession,

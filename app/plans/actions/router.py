@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.plans.actions import service
 from app.plans.actions.schemas import ActionCreate, ActionDetail, ActionListParams, ActionPage, ActionPatch
@@ -22,7 +23,7 @@ def list_actions(db: DbSession, actor: StaffUser, params: Annotated[ActionListPa
     return service.list_actions(db, params)
 
 
-@router.post("", status_code=201, summary="Create an action (coordinators)")
+@router.post("", status_code=201, summary="Create an action (coordinators)", responses=CREATED)
 def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: Response) -> ActionDetail:
     detail, tag = service.create_action(db, actor, body)
     response.headers["ETag"] = tag
@@ -34,6 +35,7 @@ def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: R
     "/{action_id}",
     summary="One action with its recommendations, clusters, entities, SDGs, indicators "
     "and latest approved progress",
+    responses=VERSIONED,
 )
 def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
     detail, tag = service.get_action(db, action_id)
@@ -45,7 +47,7 @@ def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Resp
     "/{action_id}",
     summary="Change an action (If-Match); a focal point of its entities may change only title, description, "
     "dates, status and budget",
-    responses=problem_responses(412, 428),
+    responses={**problem_responses(412, 428), **VERSIONED},
 )
 def update_action(
     db: DbSession,

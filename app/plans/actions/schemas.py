@@ -161,7 +161,7 @@ class EntityRef(BaseModel):
     acronym: str | None
 
 
-class SdgRef(BaseModel):
+class ActionSdgRef(BaseModel):
     code: str
     title: str
 
@@ -171,6 +171,6 @@ class ActionDetail(ActionOut):
     clusters: list[ClusterRef]
     lead_entity: EntityRef | None
     supporting_entities: list[EntityRef]
-    sdgs: list[SdgRef] = Field(description="SDG goals and targets with their English titles")
+    sdgs: list[ActionSdgRef] = Field(description="SDG goals and targets with their English titles")
     indicators: list[IndicatorOut]
     latest_progress: ProgressOut | None = Field(description="The most recent approved progress update")

@@ -37,12 +37,12 @@ from app.plans.actions.schemas import (
     ActionOut,
     ActionPage,
     ActionPatch,
+    ActionSdgRef,
     Budget,
     BudgetOut,
     ClusterRef,
     EntityRef,
     RecommendationRef,
-    SdgRef,
 )
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators.service import indicators_of
@@ -182,7 +182,7 @@ def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
     }
     entries = sdg_entries()
     sdgs = [
-        SdgRef(code=code, title=entries[code].titles.get("en", code) if code in entries else code)
+        ActionSdgRef(code=code, title=entries[code].titles.get("en", code) if code in entries else code)
         for code in links.sdg_codes
     ]
     detail = ActionDetail(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from app.auth.deps import StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.plans.indicators import service
 from app.plans.indicators.schemas import (
@@ -32,6 +33,7 @@ def list_indicators(db: DbSession, actor: StaffUser, action_id: RowId) -> Indica
     "/actions/{action_id}/indicators",
     status_code=201,
     summary="Add an indicator to an action (coordinators, or a focal point of the action's entities)",
+    responses=CREATED,
 )
 def create_indicator(
     db: DbSession, actor: StaffUser, action_id: RowId, body: IndicatorCreate, response: Response
@@ -42,7 +44,7 @@ def create_indicator(
     return indicator
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator")
+@router.get("/indicators/{indicator_id}", summary="One indicator", responses=VERSIONED)
 def get_indicator(db: DbSession, actor: StaffUser, indicator_id: RowId, response: Response) -> IndicatorOut:
     indicator, tag = service.get_indicator(db, indicator_id)
     response.headers["ETag"] = tag
@@ -52,7 +54,7 @@ def get_indicator(db: DbSession, actor: StaffUser, indicator_id: RowId, response
 @router.patch(
     "/indicators/{indicator_id}",
     summary="Change an indicator's name, unit, baseline or target (If-Match)",
-    responses=problem_responses(412, 428),
+    responses={**problem_responses(412, 428), **VERSIONED},
 )
 def update_indicator(
     db: DbSession,

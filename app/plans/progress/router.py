@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
 from app.plans.progress import service
 from app.plans.progress.schemas import (
@@ -35,6 +36,7 @@ def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> Progress
     status_code=201,
     summary="Report progress on an action, as a draft or submitted "
     "(a focal point of the action, or coordinators)",
+    responses=CREATED,
 )
 def create_progress(
     db: DbSession, actor: StaffUser, action_id: RowId, body: ProgressCreate, response: Response
@@ -45,7 +47,7 @@ def create_progress(
     return update
 
 
-@router.get("/progress/{progress_id}", summary="One progress update")
+@router.get("/progress/{progress_id}", summary="One progress update", responses=VERSIONED)
 def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: Response) -> ProgressOut:
     update, tag = service.get_progress(db, progress_id)
     response.headers["ETag"] = tag
@@ -55,7 +57,7 @@ def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: 
 @router.patch(
     "/progress/{progress_id}",
     summary="Edit a draft or returned progress update (If-Match)",
-    responses=problem_responses(409, 412, 428),
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def update_progress(
     db: DbSession,
@@ -73,7 +75,7 @@ def update_progress(
 @router.post(
     "/progress/{progress_id}/submit",
     summary="Submit a draft or returned update for review",
-    responses=TRANSITION_RESPONSES,
+    responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def submit_progress(
     db: DbSession, actor: StaffUser, progress_id: RowId, response: Response, if_match: IfMatch = None
@@ -87,7 +89,7 @@ def submit_progress(
     "/progress/{progress_id}/approve",
     summary="Approve a submitted update (coordinators); applies its new_status to the action; "
     "optionally publishes it",
-    responses=TRANSITION_RESPONSES,
+    responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def approve_progress(
     db: DbSession,
@@ -105,7 +107,7 @@ def approve_progress(
 @router.post(
     "/progress/{progress_id}/return",
     summary="Return a submitted update to its author with a comment (coordinators)",
-    responses=TRANSITION_RESPONSES,
+    responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def return_progress(
     db: DbSession,
@@ -123,7 +125,7 @@ def return_progress(
 @router.post(
     "/progress/{progress_id}/publish",
     summary="Publish an approved update (coordinators)",
-    responses=TRANSITION_RESPONSES,
+    responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def publish_progress(
     db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
@@ -136,7 +138,7 @@ def publish_progress(
 @router.post(
     "/progress/{progress_id}/unpublish",
     summary="Withdraw an approved update from the public pages (coordinators)",
-    responses=TRANSITION_RESPONSES,
+    responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def unpublish_progress(
     db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
