@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml Makefile | md5sum | cut -c1-12)
 SAMPLE_COUNTRY ?= Peru
 PYTEST_ARGS ?=
 # The client generator of tests/test_generated_client.py and what it needs beyond [dev], installed
@@ -12,7 +12,7 @@ CLIENT_GENERATOR := openapi-python-client==0.29.1 attrs==26.1.0 ruamel.yaml==0.1
 
 .PHONY: install browser run serve test lint test-sqlite test-postgresql openapi benchmark clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
