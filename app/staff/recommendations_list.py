@@ -198,6 +198,11 @@ def _list_page(
         "previous_url": page.with_query(**previous) if previous is not None else None,
         "first_url": page.with_query(cursor=None, prev=None) if pages.cursor else None,
         "action_url": page.with_query(),
+        # The reports and exports of what this list shows (staff only, like the report API).
+        "reports_url": None
+        if reader
+        else "/staff/reports"
+        + page.with_query(cursor=None, prev=None, limit=None, lang=None).removeprefix(page.path),
         "bulk": typed_bulk or {},
         "clear": filters.CLEAR,
         "entities": [] if reader else _entities(db),

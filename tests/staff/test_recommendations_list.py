@@ -4,6 +4,7 @@ all or nothing through the API's services."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -130,6 +131,20 @@ def test_search_and_filters_combine(staff_login: StaffLogin, world: World) -> No
     assert "Matching recommendations: 3" in narrowed.text
     assert 'value="CRC, UPR"' in narrowed.text  # what was typed, as typed
     assert "No recommendation matches these filters." in staff.get(URL, params={"q": "zebra"}).text
+
+
+def test_the_reports_of_the_listed_recommendations_are_one_link_away(
+    staff_login: StaffLogin, world: World
+) -> None:
+    staff = staff_login("coordinator")
+    listed = staff.get(URL, params=[("q", "water"), ("mechanism", "CRC"), ("limit", "25")])
+    link = re.search(r'href="(/staff/reports\?[^"]*)"', listed.text)
+    assert link is not None
+    url = html.unescape(link.group(1))
+    assert "q=water" in url and "mechanism=CRC" in url and "limit" not in url
+    reports = staff.get(url)
+    assert reports.status_code == 200 and 'value="water"' in reports.text
+    assert "/staff/reports" not in staff_login("reader").get(URL).text.split("</nav>", 2)[-1]
 
 
 def test_previous_and_next_walk_the_keyset_pages_both_ways(staff_login: StaffLogin, world: World) -> None:
