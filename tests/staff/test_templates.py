@@ -33,3 +33,14 @@ def test_the_csrf_macro_writes_the_token() -> None:
     )
     html = template.render(csrf_field="csrf_token", csrf_token="the-token")
     assert html == '<input type="hidden" name="csrf_token" value="the-token">'
+
+
+def test_every_allowed_static_file_is_shipped(staff_login: StaffLogin) -> None:
+    from app.staff.static import MEDIA_TYPES
+
+    staff = staff_login("reader")
+    for name, media_type in MEDIA_TYPES.items():
+        response = staff.get(f"/staff/static/{name}")
+        assert response.status_code == 200 and response.headers["content-type"] == media_type, name
+    assert staff.get("/staff/static/../pages.py").status_code == 404
+    assert staff.get("/staff/static/nothing.js").status_code == 404
