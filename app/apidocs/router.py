@@ -2,8 +2,8 @@
 app itself, so it works on an intranet or an air-gapped network (no CDN, no web fonts).
 
 The assets are the npm packages `swagger-ui-dist` 5.35.0 and `redoc` 2.5.4, vendored in ``static/``
-with their licences: Swagger UI unchanged, ReDoc without the logo it fetched from its CDN (see
-``static/NOTICE-redoc``).
+with their licences: Swagger UI unchanged, ReDoc showing its logo from this app instead of its CDN
+(see ``static/NOTICE-redoc``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ MEDIA_TYPES = {
     "swagger-ui.css": "text/css; charset=utf-8",
     "favicon-32x32.png": "image/png",
     "redoc.standalone.js": "text/javascript; charset=utf-8",
+    "redoc-logo.png": "image/png",
 }
 OPENAPI_URL = "/openapi.json"
 OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"

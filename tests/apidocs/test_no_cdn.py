@@ -33,6 +33,11 @@ def test_the_documentation_fetches_nothing_from_another_host(
         page.goto(path)
         page.wait_for_selector(rendered, timeout=30_000)  # the page has rendered the API
         page.wait_for_load_state("networkidle")
+        if path == "/redoc":
+            # The sidebar's logo is the app's own copy, and it loaded.
+            logo = page.locator('img[alt="redocly logo"]')
+            assert logo.get_attribute("src") == "/docs/assets/redoc-logo.png"
+            assert logo.evaluate("image => image.complete && image.naturalWidth > 0")
         context.close()
     assert any(url.endswith("/openapi.json") for url in requested), requested
     assert [url for url in requested if urlsplit(url).netloc != own_host] == []
