@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from typing import Any
 
 import pytest
 from sqlalchemy import Connection
@@ -24,8 +23,7 @@ from app.core.config import Settings
 from app.main import create_app
 from tests import accounts
 from tests.staff.conftest import StaffLogin
-
-COLUMNS = ("admin", "coord", "fp", "reader", "anon")
+from tests.staff.route_table import COLUMNS, client_for, rows
 
 # The pages of the foundation (sign-in, password, home, static files).
 ROUTES = """
@@ -46,11 +44,9 @@ def _tables() -> dict[tuple[str, str], dict[str, int]]:
         if not info.name.startswith("test_"):
             continue
         module = importlib.import_module(f"tests.staff.{info.name}")
-        for line in getattr(module, "ROUTES", "").strip().splitlines():
-            method, path, *codes = line.split()
-            assert len(codes) == len(COLUMNS), line
+        for method, path, codes in rows(getattr(module, "ROUTES", "")):
             assert (method, path) not in table, f"{method} {path} is listed twice"
-            table[(method, path)] = dict(zip(COLUMNS, map(int, codes), strict=True))
+            table[(method, path)] = codes
     return table
 
 
@@ -93,14 +89,7 @@ def _path(template: str, ids: dict[str, int]) -> str:
 @pytest.mark.parametrize("role", COLUMNS)
 def test_each_page_answers_each_role_as_listed(role: str, staff_login: StaffLogin, db: Connection) -> None:
     entity = accounts.create_entity(db, "Ministry of the matrix")
-    client: Any
-    if role == "anon":
-        client = staff_login("reader").client
-        client.cookies.clear()
-        csrf = ""
-    else:
-        staff = staff_login({"coord": "coordinator", "fp": "focal_point"}.get(role, role), entity_id=entity)
-        client, csrf = staff.client, staff.csrf
+    client, csrf = client_for(role, staff_login, entity)
     failures = []
     # Signing out ends the session the other rows need: it goes last.
     rows = sorted(_tables().items(), key=lambda row: (row[0] == ("POST", "/staff/logout"), row[0]))
