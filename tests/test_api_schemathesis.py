@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
@@ -24,6 +24,7 @@ from app.core.config import Settings
 from tests import accounts
 from tests.conftest import reset_data
 from tests.factories import import_records, record
+from tests.fuzzing import repeatable
 from tests.live_server import live_server
 
 # Generated requests per operation, role and mode: enough to reach every parameter.
@@ -94,14 +95,7 @@ def _cases(generated: Cases, operation: Any, mode: GenerationMode) -> Drawn | No
         drawn: Drawn = []
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
+        @repeatable(EXAMPLES)
         def draw(case: Any) -> None:
             drawn.append((case, dict(case.headers or {})))
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import reset_data
+from tests.fuzzing import repeatable
 from tests.live_server import live_server
 from tests.public.world import World, build_world
 
@@ -68,14 +69,7 @@ def test_public_operations_conform_anonymously(public_schema: Any, mode: Generat
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
+        @repeatable(EXAMPLES)
         def check(case: Any) -> None:
             # Anonymous: whatever the generator made up for the security schemes is dropped.
             case.headers = {
