@@ -32,16 +32,23 @@ class Waiting:
     items: list[WaitingUpdate]
 
 
+def on_entity_actions(entity_id: int) -> ColumnElement[bool]:
+    """The update reports on an action ``entity_id`` leads or supports."""
+    supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == entity_id)
+    ours = select(Action.id).where(or_(Action.lead_entity_id == entity_id, Action.id.in_(supported)))
+    return ProgressUpdate.action_id.in_(ours)
+
+
+def written_in_entity(entity_id: int) -> ColumnElement[bool]:
+    """The update was written by someone of ``entity_id`` (or by no one known: a key, a deleted user)."""
+    written_here = select(User.id).where(User.entity_id == entity_id)
+    return or_(ProgressUpdate.author_id.is_(None), ProgressUpdate.author_id.in_(written_here))
+
+
 def _conditions(states: Sequence[ProgressState], entity_id: int | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [ProgressUpdate.state.in_(list(states))]
     if entity_id is not None:
-        supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == entity_id)
-        ours = select(Action.id).where(or_(Action.lead_entity_id == entity_id, Action.id.in_(supported)))
-        written_here = select(User.id).where(User.entity_id == entity_id)
-        conditions += [
-            ProgressUpdate.action_id.in_(ours),
-            or_(ProgressUpdate.author_id.is_(None), ProgressUpdate.author_id.in_(written_here)),
-        ]
+        conditions += [on_entity_actions(entity_id), written_in_entity(entity_id)]
     return conditions
 
 

@@ -132,6 +132,9 @@ def create_progress(
     session.flush()
     after = {"action_id": action.id, **_snapshot(update, (*_FIELDS, "state"))}
     record(session, actor, "progress.create", "progress_update", update.id, after=after)
+    if body.submit:
+        # Submitted at once: the trail shows the submission like any other (who put it before review).
+        record(session, actor, "progress.submit", "progress_update", update.id, after={"state": "submitted"})
     return _with_etag(update)
 
 
