@@ -22,6 +22,12 @@ STATUS_LABELS = {
 PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
 TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation or concern")}
+PROGRESS_STATE_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "approved": _("Approved"),
+}
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
 FIELD_LABELS = {
     "priority": _("Priority"),

@@ -17,7 +17,6 @@ from app.plans.progress import service
 from app.plans.progress.queue_schemas import ApproveMany, ProgressBatch, ReturnMany
 from app.plans.progress.schemas import ApproveBody, ProgressOut, ReturnBody
 
-
 # Refusals of one update, told again naming it; others (a busy database) pass unchanged.
 _RENAMED: tuple[type[DomainError], ...] = (Forbidden, Conflict, InvalidInput)
 
@@ -53,7 +52,9 @@ def _each(ids: list[int], transition: Callable[[int], tuple[ProgressOut, str]]) 
 
 def return_many(session: Session, actor: Actor, body: ReturnMany) -> ProgressBatch:
     comment = ReturnBody(comment=body.comment)
-    return _each(body.ids, lambda progress_id: service.return_update(session, actor, progress_id, comment, None))
+    return _each(
+        body.ids, lambda progress_id: service.return_update(session, actor, progress_id, comment, None)
+    )
 
 
 def approve_many(session: Session, actor: Actor, body: ApproveMany) -> ProgressBatch:

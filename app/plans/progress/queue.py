@@ -10,10 +10,10 @@ point without an entity sees none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
@@ -98,7 +98,9 @@ def _authors(session: Session, ids: Iterable[int | None]) -> dict[int, AuthorRef
     wanted = {user_id for user_id in ids if user_id is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(User.id, User.full_name, User.email, User.entity_id).where(User.id.in_(wanted)))
+    rows = session.execute(
+        select(User.id, User.full_name, User.email, User.entity_id).where(User.id.in_(wanted))
+    )
     return {
         user_id: AuthorRef(id=user_id, name=full_name or email, entity_id=entity_id)
         for user_id, full_name, email, entity_id in rows
@@ -117,18 +119,25 @@ def list_queue(session: Session, actor: Actor, params: ProgressQueueParams) -> P
         if recent
         else (ProgressUpdate.updated_at, ProgressUpdate.id)
     )
-    query = (
-        select(ProgressUpdate, Action.title, Action.lead_entity_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(*conditions)
-        .order_by(*order)
-    )
+    query = _rows(conditions).order_by(*order)
     rows, next_cursor = keyset_page(
         session, query, params.limit, lambda row: (as_utc(row[0].updated_at).isoformat(), row[0].id)
     )
+    return ProgressQueuePage(items=_items(session, rows), next_cursor=next_cursor, total=total)
+
+
+def _rows(conditions: list[ColumnElement[bool]]) -> Select[ProgressUpdate, str, int | None]:
+    return (
+        select(ProgressUpdate, Action.title, Action.lead_entity_id)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(*conditions)
+    )
+
+
+def _items(session: Session, rows: Sequence[Row[ProgressUpdate, str, int | None]]) -> list[ProgressQueueItem]:
     entities = _entities(session, (lead for _, _, lead in rows))
     authors = _authors(session, (update.author_id for update, _, _ in rows))
-    items = [
+    return [
         ProgressQueueItem(
             id=update.id,
             action=ActionTitle(id=update.action_id, title=title),
@@ -146,4 +155,23 @@ def list_queue(session: Session, actor: Actor, params: ProgressQueueParams) -> P
         )
         for update, title, lead in rows
     ]
-    return ProgressQueuePage(items=items, next_cursor=next_cursor, total=total)
+
+
+def queue_items(session: Session, actor: Actor, ids: Sequence[int]) -> list[ProgressQueueItem]:
+    """The updates ``ids`` that ``actor`` may see, as the list shows them, in the order of ``ids``."""
+    if not ids:
+        return []
+    rows = list(session.execute(_rows([*visible_to(actor), ProgressUpdate.id.in_(list(ids))])))
+    position = {progress_id: index for index, progress_id in enumerate(ids)}
+    rows.sort(key=lambda row: position[row[0].id])
+    return _items(session, rows)
+
+
+def actions_with_updates(session: Session, actor: Actor) -> list[ActionTitle]:
+    """The actions having updates ``actor`` may see, by title: the choices of the action filter."""
+    rows = session.execute(
+        select(Action.id, Action.title)
+        .where(Action.id.in_(select(ProgressUpdate.action_id).where(*visible_to(actor))))
+        .order_by(Action.title, Action.id)
+    )
+    return [ActionTitle(id=action_id, title=title) for action_id, title in rows]

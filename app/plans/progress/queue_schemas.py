@@ -41,7 +41,9 @@ class ProgressQueueParams(BaseModel):
         "`recent`: the most recently changed first",
     )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page (opaque)")
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the previous page (opaque)"
+    )
 
 
 class ActionTitle(BaseModel):

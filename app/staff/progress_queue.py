@@ -1,0 +1,203 @@
+"""The progress queue: progress updates across actions, with the API's filters (state, entity,
+action, author, dates) and its keyset pages (``queue.list_queue``, the service of GET
+/api/v1/progress). Without filters a manager sees the updates waiting for approval, a focal point
+those returned to their entity and its drafts. Managers tick several submitted updates and return
+them with one comment or approve them after a confirmation (``batch``, the services of POST
+/api/v1/progress/return and /approve: all or nothing, one audit event per update).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.auth.service import StaffSession
+from app.core.actor import FOCAL_POINT
+from app.core.deps import DbSession
+from app.core.errors import DomainError
+from app.entities import service as entities_service
+from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
+from app.entities.schemas import EntityListParams
+from app.plans.progress import batch, queue
+from app.plans.progress.queue_schemas import ApproveMany, ProgressIds, ProgressQueueParams, ReturnMany
+from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.labels import PROGRESS_STATE_LABELS, choices
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, StaffMember
+
+router = staff_router()
+PATH = "/staff/progress"
+
+NOTICES["progress-returned"] = _("Returned to their authors with your comment.")
+NOTICES["progress-approved"] = _("Approved.")
+
+# The filter form's fields (the API's parameters); "filtered" says the form was sent, so that no
+# state ticked means every state rather than the role's default.
+FILTERS = ("state", "entity_id", "action_id", "author", "reported_from", "reported_to")
+KEPT = (*FILTERS, "limit", "filtered")
+LABELS = {
+    "state": _("State"),
+    "entity_id": _("Entity"),
+    "action_id": _("Action"),
+    "author": _("Only the updates I wrote"),
+    "reported_from": _("Reported from"),
+    "reported_to": _("Reported until"),
+    "cursor": _("Page"),
+    "limit": _("Page size"),
+    "ids": _("Progress updates"),
+    "comment": _("Comment to the authors"),
+}
+
+
+def _defaults(staff: StaffSession) -> dict[str, Any]:
+    if staff.actor.is_manager:
+        return {"state": ["submitted"]}
+    if staff.actor.role == FOCAL_POINT:
+        return {"state": ["returned", "draft"]}
+    return {}
+
+
+def _filters(staff: StaffSession, query: list[tuple[str, str]]) -> dict[str, Any]:
+    """The filters as typed (a list for ``state``), or the role's defaults when none was sent."""
+    typed: dict[str, Any] = {"state": []}
+    for key, value in query:
+        if key == "state":
+            typed["state"].append(value)
+        elif key in KEPT and value.strip():
+            typed[key] = value.strip()
+    sent = "filtered" in typed or any(typed.get(name) for name in FILTERS)
+    return typed if sent else {**typed, **_defaults(staff)}
+
+
+def _list_query(typed: dict[str, Any]) -> list[tuple[str, str]]:
+    """The filters as query parameters (for links and the forms that come back to this list)."""
+    items: list[tuple[str, str]] = [("filtered", "1")]
+    for name in (*FILTERS, "limit"):
+        value = typed.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if item not in (None, ""):
+                items.append((name, str(item)))
+    return items
+
+
+def _by_field(page: StaffPage, errors: dict[str, str]) -> dict[str, str]:
+    """Reasons by form field: a list's item (``state.1``) is its field's."""
+    named: dict[str, str] = {}
+    for name, reason in errors.items():
+        named.setdefault(name.split(".")[0], page.gettext(reason))
+    return named
+
+
+def _entity_options(db: Session) -> list[tuple[int, str]]:
+    entities = entities_service.list_entities(db, EntityListParams(limit=MAX_ENTITIES)).items
+    return [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in entities]
+
+
+def _queue_page(
+    request: Request,
+    db: Session,
+    staff: StaffSession,
+    query: list[tuple[str, str]],
+    *,
+    errors: dict[str, str] | None = None,
+    typed_review: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    page = StaffPage.of(request, "progress", staff)
+    typed = _filters(staff, query)
+    cursor = next((value for key, value in query if key == "cursor"), None)
+    errors = dict(errors or {})
+    result = None
+    try:
+        wanted = {name: typed[name] for name in (*FILTERS, "limit") if typed.get(name)}
+        params = parse(ProgressQueueParams, {**wanted, "cursor": cursor})
+        result = queue.list_queue(db, staff.actor, params)
+    except FormInvalid as exc:
+        errors.update(_by_field(page, exc.errors))
+        status = 422
+    except DomainError as exc:
+        errors.update(_by_field(page, field_errors(exc)))
+        status = 422
+    back = _list_query(typed)
+    context = {
+        "typed": typed,
+        "errors": errors,
+        "labels": {name: page.gettext(label) for name, label in LABELS.items()},
+        "states": choices(PROGRESS_STATE_LABELS, page.gettext),
+        "state_labels": {key: page.gettext(label) for key, label in PROGRESS_STATE_LABELS.items()},
+        "entities": _entity_options(db),
+        "actions": [(action.id, action.title) for action in queue.actions_with_updates(db, staff.actor)],
+        "result": result,
+        "can_review": staff.actor.is_manager,
+        "review": typed_review or {},
+        "back": urlencode(back),
+        "next_url": page.url(PATH, **_as_params(back), cursor=result.next_cursor)
+        if result and result.next_cursor
+        else None,
+        "first_url": page.url(PATH, **_as_params(back)) if cursor else None,
+    }
+    return render(request, page, "progress_queue/list.html", context, status)
+
+
+def _as_params(items: list[tuple[str, str]]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in items:
+        params.setdefault(key, []).append(value)
+    return params
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_queue(request: Request, db: DbSession, staff: StaffMember) -> Response:
+    return _queue_page(request, db, staff, list(request.query_params.multi_items()))
+
+
+def _listed(values: dict[str, Any], name: str) -> list[str]:
+    value = values.get(name)
+    if value is None or value == "":
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+@router.post("/progress", response_class=HTMLResponse)
+async def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    """The ticked updates (``ids``): ``do=return`` with ``comment``; ``do=approve`` asks to confirm,
+    ``do=approve-confirmed`` approves. ``back`` carries the list's filters to come back to."""
+    values = await form_values(request)
+    back_value = values.get("back")
+    query = [(k, v) for k, v in parse_qsl(back_value if isinstance(back_value, str) else "") if k in KEPT]
+    ids = _listed(values, "ids")
+    comment = values.get("comment") if isinstance(values.get("comment"), str) else ""
+    typed_review = {"ids": ids, "comment": comment}
+    page = StaffPage.of(request, "progress", staff)
+    do = values.get("do")
+    try:
+        if not ids:
+            raise FormInvalid({"ids": _("select at least one progress update")})
+        if do == "return":
+            batch.return_many(db, staff.actor, parse(ReturnMany, {"ids": ids, "comment": comment}))
+            done = "progress-returned"
+        elif do == "approve":
+            chosen = parse(ProgressIds, {"ids": ids}).ids
+            items = queue.queue_items(db, staff.actor, chosen)
+            missing = sorted(set(chosen) - {item.id for item in items})
+            if missing:
+                raise FormInvalid({"ids": f"progress update {missing[0]} does not exist"})
+            context = {"items": items, "back": urlencode(query)}
+            return render(request, page, "progress_queue/approve.html", context)
+        elif do == "approve-confirmed":
+            batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids}))
+            done = "progress-approved"
+        else:
+            raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
+    except FormInvalid as exc:
+        errors = _by_field(page, exc.errors)
+        return _queue_page(request, db, staff, query, errors=errors, typed_review=typed_review, status=422)
+    except DomainError as exc:
+        errors = _by_field(page, refused(db, exc))
+        status = exc.status if exc.status in (403, 409) else 422
+        return _queue_page(request, db, staff, query, errors=errors, typed_review=typed_review, status=status)
+    return redirect(page.url(PATH, **_as_params([*query, ("done", done)])), request)
