@@ -123,6 +123,7 @@ def test_filters(world: World, client: TestClient) -> None:
         ("reported_from=2025-06-01&reported_to=2025-05-01", "reported_to"),
         ("cursor=bm90LWEtY3Vyc29y", "cursor"),
         ("limit=201", "limit"),
+        ("updated_since=0001-01-01T00:00:00%2B05:00", "updated_since"),
         ("colour=red", "colour"),
     ):
         response = client.get(f"{URL}?{query}")
