@@ -75,7 +75,7 @@ def _after_cursor(cursor: str, recent: bool) -> ColumnElement[bool]:
     stamp, last_id = decode_cursor(cursor, (str, int))
     try:
         last = as_utc(datetime.fromisoformat(stamp))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(
             "cursor: not a cursor returned by this API",
             errors=[{"field": CURSOR_FIELD, "reason": "not a cursor returned by this API"}],
