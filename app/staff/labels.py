@@ -23,6 +23,37 @@ PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
 TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation or concern")}
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+ACTION_STATUS_LABELS = {
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
+}
+PROGRESS_STATE_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "approved": _("Approved"),
+}
+# An action's fields as its forms and the conflict page name them (the API's names, budget split).
+ACTION_FIELD_LABELS = {
+    "title": _("Title"),
+    "description": _("Description"),
+    "start_date": _("Start date"),
+    "due_date": _("Due date"),
+    "status": _("Status"),
+    "budget": _("Budget"),
+    "budget_amount": _("Budget amount"),
+    "budget_currency": _("Currency"),
+    "budget_source": _("Source of the money"),
+    "lead_entity_id": _("Lead entity"),
+    "supporting_entity_ids": _("Supporting entities"),
+    "recommendation_ids": _("Linked recommendations"),
+    "cluster_ids": _("Linked clusters"),
+    "sdg_targets": _("SDG targets"),
+    "published": _("Publication"),
+}
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

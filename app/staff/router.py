@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from app.staff import (
+    action_detail,
+    actions,
     auth_pages,
     clusters,
     dashboard,
@@ -31,6 +33,8 @@ for area in (
     audit,
     imports,
     reports,
+    actions,
+    action_detail,
 ):
     router.include_router(area.router)
 
