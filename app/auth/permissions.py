@@ -33,13 +33,16 @@ def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
         raise refuse(actor, f"{what} needs one of the roles {allowed}; you are {actor.role}")
 
 
+def within_entity(actor: Actor, entity_ids: Collection[int | None]) -> bool:
+    """Managers act on anything; a focal point only on objects of their own entity."""
+    return actor.is_manager or (actor.entity_id is not None and actor.entity_id in entity_ids)
+
+
 def ensure_entity(
     actor: Actor, entity_ids: Collection[int | None], object_type: str, object_id: int | None
 ) -> None:
-    """Managers act on anything; a focal point only on objects of their own entity."""
-    if actor.is_manager:
-        return
-    if actor.entity_id is None or actor.entity_id not in entity_ids:
+    """``within_entity``, or a 403 whose audit event is kept."""
+    if not within_entity(actor, entity_ids):
         raise refuse(
             actor,
             f"this {object_type.replace('_', ' ')} does not belong to your entity",

@@ -45,6 +45,7 @@ def unit_of_work(
     On SQLite a write request takes the write lock at once (BEGIN IMMEDIATE), so two writers
     queue instead of failing when the second one tries to upgrade its read snapshot.
     """
+    request.state.unit_of_work = session
     try:
         if request.method not in SAFE_METHODS:
             session.connection(execution_options={"sqlite_immediate": True})
@@ -61,6 +62,18 @@ def unit_of_work(
         raise
     finally:
         session.close()
+
+
+def abandon(request: Request, exc: DomainError) -> None:
+    """A ``DomainError`` answered inside the request (the staff pages turn it into an HTML page, so the
+    unit of work never sees it): undo what the request wrote, as a failure would, and keep only the rows
+    the error asks to persist; the unit of work then commits just those."""
+    session: Session | None = getattr(request.state, "unit_of_work", None)
+    if session is None:
+        return
+    session.rollback()
+    if exc.persist:
+        session.add_all(exc.persist)
 
 
 def get_settings_dep(request: Request) -> Settings:

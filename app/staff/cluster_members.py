@@ -85,24 +85,27 @@ def _members_among(db: Session, cluster_id: int, ids: Sequence[int]) -> set[int]
     )
 
 
+def symbol_ids(db: Session, symbol: str, limit: int) -> list[int]:
+    """The recommendations of the document ``symbol`` (as typed, or in capitals), by id."""
+    return list(
+        db.scalars(
+            select(Recommendation.id)
+            .where(Recommendation.symbol.in_({symbol, symbol.upper()}))
+            .order_by(Recommendation.id)
+            .limit(limit)
+        )
+    )
+
+
 def find(db: Session, actor: Actor, typed: str, lang: str) -> list[Summary]:
     """A number is an id; a document symbol gives the recommendations of that document; anything else
     is searched for in the texts, as the API's ``q`` searches them."""
     typed = typed.strip()
     if not typed:
         return []
-    if typed.isdigit():
-        ids = [int(typed)] if int(typed) <= MAX_ID else []
-    else:
-        ids = list(
-            db.scalars(
-                select(Recommendation.id)
-                .where(Recommendation.symbol.in_({typed, typed.upper()}))
-                .order_by(Recommendation.id)
-                .limit(FOUND)
-            )
-        )
-    if ids or typed.isdigit():
+    number = typed.isdigit()
+    ids = ([int(typed)] if int(typed) <= MAX_ID else []) if number else symbol_ids(db, typed, FOUND)
+    if ids or number:
         found = summaries(db, ids, lang)
         return [found[rec_id] for rec_id in ids if rec_id in found]
     params = parse(RecommendationListParams, {"q": typed, "limit": FOUND, "lang": lang})

@@ -28,6 +28,7 @@ from app.entities import service as entities_service
 from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
 from app.entities.schemas import EntityListParams
 from app.staff import cluster_members as members
+from app.staff.actions import linked_actions
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -190,6 +191,7 @@ def cluster_page(
         "values": shown,
         "errors": errors or {},
         "counts": _counts(request),
+        "actions": linked_actions(db, cluster_id=cluster_id),
     }
     return render(request, page, "clusters/detail.html", context, status)
 

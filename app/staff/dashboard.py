@@ -1,13 +1,15 @@
 """The workspace's home page: "My work", what is waiting for the signed-in user.
 
 Coordinators and admins: what the last import changed and nobody has reviewed, progress updates
-waiting for approval, overdue actions, the last import run. Focal points: their entity's overdue and
-open actions, and its progress updates still in draft or returned to it. Readers: where to look.
+waiting for approval, overdue actions, the last import run. Focal points: their entity's overdue actions
+and the open ones due within 30 days, and its progress updates still in draft or returned to it.
+Readers: where to look.
 Every count comes from its domain's service, the same the API lists with.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request, Response
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
+from app.core.dates import utc_today
 from app.core.deps import DbSession
 from app.entities.service import entity_refs
 from app.import_runs import service as import_runs
@@ -33,6 +36,8 @@ router = staff_router()
 
 # How many of each list the page shows (the counts are of all of them).
 SHOWN = 5
+# A focal point's open actions listed are those due within this many days.
+DUE_SOON_DAYS = 30
 
 
 def _manager_work(db: Session, staff: StaffSession) -> dict[str, Any]:
@@ -56,7 +61,13 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "overdue": actions.earliest_due(db, ActionListParams(entity_id=entity, overdue=True, limit=SHOWN)),
         "open": actions.earliest_due(
             db,
-            ActionListParams(entity_id=entity, status=list(OPEN_ACTION_STATUSES), overdue=False, limit=SHOWN),
+            ActionListParams(
+                entity_id=entity,
+                status=list(OPEN_ACTION_STATUSES),
+                overdue=False,
+                due_before=utc_today() + timedelta(days=DUE_SOON_DAYS),
+                limit=SHOWN,
+            ),
         ),
         "returned": waiting_updates(db, ("returned",), entity_id=entity, limit=SHOWN),
         "drafts": waiting_updates(db, ("draft",), entity_id=entity, limit=SHOWN),

@@ -29,6 +29,31 @@ PROGRESS_STATE_LABELS = {
     "approved": _("Approved"),
 }
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+ACTION_STATUS_LABELS = {
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
+}
+# An action's fields as its forms and the conflict page name them (the API's names, budget split).
+ACTION_FIELD_LABELS = {
+    "title": _("Title"),
+    "description": _("Description"),
+    "start_date": _("Start date"),
+    "due_date": _("Due date"),
+    "status": _("Status"),
+    "budget": _("Budget"),
+    "budget_amount": _("Budget amount"),
+    "budget_currency": _("Currency"),
+    "budget_source": _("Source of the money"),
+    "lead_entity_id": _("Lead entity"),
+    "supporting_entity_ids": _("Supporting entities"),
+    "recommendation_ids": _("Linked recommendations"),
+    "cluster_ids": _("Linked clusters"),
+    "sdg_targets": _("SDG targets"),
+    "published": _("Publication"),
+}
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from app.auth.service import StaffSession
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
+from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
@@ -47,6 +48,7 @@ NAV: list[tuple[str, str, str, frozenset[str]]] = [
     ("recommendations", "/staff/recommendations", _("Recommendations"), _EVERYONE),
     ("review", "/staff/review", _("Review queue"), MANAGERS),
     ("clusters", "/staff/clusters", _("Clusters"), _STAFF),
+    ("actions", "/staff/actions", _("Actions"), _STAFF),
     ("progress", "/staff/progress", _("Progress updates"), _STAFF),
     ("imports", "/staff/imports", _("Imports"), _STAFF),
     ("reports", "/staff/reports", _("Reports and exports"), _STAFF),
@@ -204,7 +206,8 @@ def error_page(
 
 class StaffRoute(APIRoute):
     """A page's errors as HTML: no session -> the sign-in form; a forced password change -> its form;
-    any other refusal -> an error page naming the reason (never JSON in a browser)."""
+    any other refusal -> an error page naming the reason (never JSON in a browser), with the request's
+    writes undone and its refusal's audit event kept, as the API's unit of work does."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -217,6 +220,7 @@ class StaffRoute(APIRoute):
             except PasswordChangeRequired as exc:
                 return redirect(exc.headers["Location"], request)
             except DomainError as exc:
+                abandon(request, exc)
                 response = error_page(request, exc.status, exc.detail, exc.errors)
                 response.headers.update({k: v for k, v in exc.headers.items() if k.lower() == "retry-after"})
                 return response

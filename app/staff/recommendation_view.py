@@ -22,8 +22,10 @@ from app.entities import service as entities_service
 from app.entities.schemas import EntityListParams
 from app.feed.fields import html_to_text
 from app.models.local import PRIORITIES, STATUSES
+from app.plans.actions.schemas import ActionPage
 from app.recommendations import manual
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
+from app.staff.actions import linked_actions
 from app.staff.labels import (
     POSITION_LABELS,
     PRIORITY_LABELS,
@@ -232,6 +234,7 @@ class DetailView:
     entities: list[tuple[str, str]]
     can_edit: bool
     can_archive: bool
+    actions: ActionPage | None  # None: this role may not read actions
 
 
 def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: str) -> DetailView:
@@ -253,6 +256,7 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
         entities=entity_choices(session, detail) if manager else [],
         can_edit=manager,
         can_archive=manager and detail.source == manual.MANUAL,
+        actions=linked_actions(session, recommendation_id=detail.id) if actor.role in STAFF else None,
     )
 
 

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from app.staff import (
+    action_detail,
+    actions,
     auth_pages,
     clusters,
     dashboard,
@@ -33,6 +35,8 @@ for area in (
     imports,
     reports,
     progress_queue,
+    actions,
+    action_detail,
 ):
     router.include_router(area.router)
 

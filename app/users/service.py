@@ -6,7 +6,7 @@ hashes of passwords and keys are stored; the key itself is returned once, at cre
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -64,6 +64,15 @@ def _user_out(user: User, refs: Mapping[int, EntityRef]) -> UserOut:
 def _users_out(session: Session, users: Sequence[User]) -> list[UserOut]:
     refs = entity_refs(session, {user.entity_id for user in users if user.entity_id})
     return [_user_out(user, refs) for user in users]
+
+
+def display_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """How staff pages name the authors of things: the full name, or the email when there is none."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.full_name, User.email).where(User.id.in_(wanted)))
+    return {user_id: full_name or email for user_id, full_name, email in rows}
 
 
 def _load_user(session: Session, user_id: int) -> User:

@@ -4,12 +4,13 @@ reviewed between two of them), and two entities' actions and progress updates in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
+from app.core.dates import utc_today
 from app.feed.records import SourceRecord
 from app.recommendations import bulk
 from tests.builder import building, imported
@@ -36,7 +37,8 @@ class ReviewWorld:
     justice: int  # entity of the focal point
     health: int  # another entity
     overdue_justice: str
-    open_justice: str
+    open_justice: str  # due within 30 days
+    later_justice: str  # open, due in years
     overdue_health: str
     overdue_supported: str  # led by health, supported by justice
     completed_late: str
@@ -68,8 +70,12 @@ def build(engine: Engine) -> ReviewWorld:
         author_h = b.author("author-health@example.org", entity_id=health).id
         a1 = b.action("Draft the anti-torture bill", lead_entity_id=justice, due_date=date(2020, 1, 1))
         a2 = b.action(
-            "Train prison staff", lead_entity_id=justice, due_date=date(2999, 1, 1), status="in_progress"
+            "Train prison staff",
+            lead_entity_id=justice,
+            due_date=utc_today() + timedelta(days=10),
+            status="in_progress",
         )
+        later = b.action("Build a training centre", lead_entity_id=justice, due_date=date(2999, 1, 1))
         a3 = b.action("Open child health clinics", lead_entity_id=health, due_date=date(2021, 5, 1))
         a4 = b.action(
             "Publish the 2019 report", lead_entity_id=justice, due_date=date(2019, 6, 1), status="completed"
@@ -97,6 +103,7 @@ def build(engine: Engine) -> ReviewWorld:
         health=health,
         overdue_justice=a1.title,
         open_justice=a2.title,
+        later_justice=later.title,
         overdue_health=a3.title,
         overdue_supported=a5.title,
         completed_late=a4.title,

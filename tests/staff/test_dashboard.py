@@ -67,6 +67,8 @@ def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_lo
     assert world.overdue_health not in html  # another entity's action
     assert world.completed_late not in html
     assert world.open_justice in section(html, "open")
+    assert world.later_justice not in html  # open, but not due within 30 days
+    assert '<a href="/staff/actions/' in section(html, "open")
     returned = section(html, "returned")
     assert world.overdue_justice in returned and "Add the figures." in returned
     drafts = section(html, "drafts")

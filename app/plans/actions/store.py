@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
-from app.auth.permissions import ensure_entity
+from app.auth.permissions import ensure_entity, within_entity
 from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.models import Action, ActionEntity
@@ -28,6 +28,11 @@ def entity_ids(session: Session, action: Action) -> set[int]:
     if action.lead_entity_id is not None:
         ids.add(action.lead_entity_id)
     return ids
+
+
+def may_work_on(session: Session, actor: Actor, action_id: int) -> bool:
+    """Whether ``ensure_own_action`` lets ``actor`` through: what a page asks before offering a form."""
+    return actor.is_manager or within_entity(actor, entity_ids(session, load_action(session, action_id)))
 
 
 def ensure_own_action(

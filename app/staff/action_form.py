@@ -1,0 +1,174 @@
+"""The action form: what it shows (the stored action, or what was typed), and the API body it stands for.
+
+The body is the actions API's own (``ActionCreate`` / ``ActionPatch``), checked by its schema and its
+service; this module only turns form strings into that shape (empty boxes into nulls, a budget's three
+boxes into one object, SDG codes and recommendations typed in one box into lists) and names a refused
+budget by the box that was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from app.clusters import service as clusters_service
+from app.clusters.schemas import MAX_PAGE_SIZE as MAX_CLUSTERS
+from app.clusters.schemas import ClusterListParams
+from app.core.ids import MAX_ID
+from app.entities import service as entities_service
+from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
+from app.entities.schemas import EntityListParams
+from app.plans.actions.schemas import ActionDetail, Budget
+from app.staff.cluster_members import symbol_ids
+from app.staff.forms import FormInvalid, parse
+from app.staff.labels import ACTION_FIELD_LABELS
+
+Model = TypeVar("Model", bound=BaseModel)
+
+TEXTS = ("title", "description", "start_date", "due_date", "status", "lead_entity_id", "sdg_targets")
+BUDGET = ("budget_amount", "budget_currency", "budget_source")
+LISTS = ("supporting_entity_ids", "cluster_ids")
+# Recommendations are typed (ids or document symbols) when creating, added and removed afterwards.
+RECOMMENDATIONS = "recommendation_ids"
+# A symbol names a document: more recommendations than this in one document is a typing mistake.
+SYMBOL_LIMIT = 500
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def _text(values: dict[str, Any], name: str) -> str:
+    value = values.get(name, "")
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return value if isinstance(value, str) else ""
+
+
+def listed(values: dict[str, Any], name: str) -> list[str]:
+    value = values.get(name)
+    if value is None:
+        return []
+    return [item for item in ([value] if isinstance(value, str) else value) if isinstance(item, str) and item]
+
+
+def stored(detail: ActionDetail) -> dict[str, Any]:
+    """The form's values as the action is stored: what the page shows before anyone types."""
+    budget = detail.budget
+    return {
+        "title": detail.title,
+        "description": detail.description or "",
+        "start_date": detail.start_date.isoformat() if detail.start_date else "",
+        "due_date": detail.due_date.isoformat() if detail.due_date else "",
+        "status": detail.status,
+        "lead_entity_id": str(detail.lead_entity_id or ""),
+        "sdg_targets": ", ".join(detail.sdg_targets),
+        "budget_amount": f"{budget.amount:f}" if budget and budget.amount is not None else "",
+        "budget_currency": (budget.currency or "") if budget else "",
+        "budget_source": (budget.source or "") if budget else "",
+        "supporting_entity_ids": [str(i) for i in detail.supporting_entity_ids],
+        "cluster_ids": [str(i) for i in detail.cluster_ids],
+    }
+
+
+def typed(values: dict[str, Any]) -> dict[str, Any]:
+    """What the user sent, shaped like ``stored`` so the form shows it again as typed."""
+    shown: dict[str, Any] = {name: _text(values, name) for name in (*TEXTS, *BUDGET, RECOMMENDATIONS)}
+    shown.update({name: listed(values, name) for name in LISTS})
+    return shown
+
+
+def _budget(values: dict[str, Any]) -> dict[str, Any] | None:
+    amount, currency, source = (_text(values, name).strip() for name in BUDGET)
+    if not (amount or currency or source):
+        return None
+    return {"amount": amount.replace(" ", "") or None, "currency": currency.upper(), "source": source or None}
+
+
+def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
+    """Ids and document symbols typed in one box, as ids (the service checks that the ids exist)."""
+    ids: list[int] = []
+    for token in _SEPARATORS.split(typed_ids.strip()):
+        if not token:
+            continue
+        if token.isdigit() and int(token) <= MAX_ID:
+            ids.append(int(token))
+            continue
+        found = symbol_ids(db, token, SYMBOL_LIMIT)
+        if not found:
+            reason = gettext("no recommendation has the document symbol %(symbol)s") % {"symbol": token}
+            raise FormInvalid({RECOMMENDATIONS: reason})
+        ids.extend(found)
+    return ids
+
+
+def body(db: Session, values: dict[str, Any], fields: Collection[str], gettext: Any) -> dict[str, Any]:
+    """The API body of the form's ``fields`` (the API's names: ``budget`` for the three budget boxes)."""
+    result: dict[str, Any] = {}
+    for name in fields:
+        if name == "budget":
+            result[name] = _budget(values)
+        elif name in LISTS:
+            result[name] = listed(values, name)
+        elif name == "sdg_targets":
+            result[name] = [code for code in _SEPARATORS.split(_text(values, name)) if code]
+        elif name == RECOMMENDATIONS:
+            result[name] = _recommendations(db, _text(values, name), gettext)
+        elif name in ("title", "status"):
+            result[name] = _text(values, name)
+        elif name in TEXTS:
+            result[name] = _text(values, name).strip() or None
+    return result
+
+
+def parse_action(model: type[Model], data: dict[str, Any]) -> Model:
+    """``parse``, with a refused budget named by its box (amount, currency or source)."""
+    try:
+        return parse(model, data)
+    except FormInvalid as exc:
+        if "budget" not in exc.errors or not isinstance(data.get("budget"), dict):
+            raise
+        errors = {name: reason for name, reason in exc.errors.items() if name != "budget"}
+        try:
+            parse(Budget, data["budget"])
+        except FormInvalid as budget:
+            errors.update({f"budget_{name}": reason for name, reason in budget.errors.items()})
+        raise FormInvalid(errors or exc.errors) from None
+
+
+def _options(current: list[tuple[int, str]], keep: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:
+    known = {option[0] for option in current}
+    return [(str(i), name) for i, name in [*current, *((i, n) for i, n in keep if i not in known)]]
+
+
+def entity_options(db: Session, keep: Iterable[tuple[int, str]] = ()) -> list[tuple[str, str]]:
+    """The current entities (and those already linked, even if archived since), ids as the form sends them."""
+    entities = entities_service.list_entities(db, EntityListParams(limit=MAX_ENTITIES)).items
+    return _options([(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in entities], keep)
+
+
+def cluster_options(db: Session, keep: Iterable[tuple[int, str]] = ()) -> list[tuple[str, str]]:
+    """The current clusters (and those already linked, even if archived since)."""
+    clusters = clusters_service.list_clusters(db, ClusterListParams(limit=MAX_CLUSTERS)).items
+    return _options([(c.id, c.name) for c in clusters], keep)
+
+
+def for_conflict(
+    values: dict[str, Any], entities: dict[str, str], clusters: dict[str, str], gettext: Any
+) -> dict[str, Any]:
+    """What the user typed, for the conflict page: labelled, entities and clusters by name."""
+
+    def named(value: str, names: dict[str, str]) -> str:
+        return names.get(value, value)
+
+    shown: dict[str, Any] = {}
+    for name, value in typed(values).items():
+        if not value:
+            continue
+        if name == "lead_entity_id":
+            value = named(value, entities)
+        elif name in LISTS:
+            value = [named(item, clusters if name == "cluster_ids" else entities) for item in value]
+        shown[str(gettext(ACTION_FIELD_LABELS.get(name, name)))] = value
+    return shown

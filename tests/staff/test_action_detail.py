@@ -1,0 +1,261 @@
+"""One action's page: what it shows (indicators, progress, links, the public preview link), editing with
+the ETag round trip and the conflict page, what a focal point may change and whose actions, publishing,
+linking and unlinking recommendations; and the actions listed on a recommendation's and a cluster's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import ActionRecommendation
+from tests.conftest import ModuleWorld
+from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
+from tests.staff.conftest import StaffLogin
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> ActionWorld:
+    return module_world(build_world, migrated_engine)
+
+
+def _linked(db: Connection, action_id: int) -> set[int]:
+    with Session(db) as session:
+        return set(
+            session.scalars(
+                select(ActionRecommendation.recommendation_id).where(
+                    ActionRecommendation.action_id == action_id
+                )
+            )
+        )
+
+
+def _edit_form(world: ActionWorld, tag: str, **changes: object) -> dict[str, object]:
+    return {
+        "title": "Train judges",
+        "description": "",
+        "start_date": "2020-01-01",
+        "due_date": "2021-06-30",
+        "status": "in_progress",
+        "budget_amount": "25000.50",
+        "budget_currency": "PEN",
+        "budget_source": "National budget",
+        "lead_entity_id": str(world.justice),
+        "cluster_ids": [str(world.cluster)],
+        "sdg_targets": "",
+        "etag": tag,
+        **changes,
+    }
+
+
+# What the page shows ----------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_action_its_indicators_progress_and_links(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    page = staff_login("coordinator").get(f"/staff/actions/{world.judges}")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>Train judges</h1>" in html
+    assert "25,000.5 PEN" in html and "National budget" in html and "overdue" in html
+    assert f'href="/staff/indicators/{world.indicator}">Judges trained</a>' in html
+    assert "persons" in html and ">300<" in html and "120" in html
+    assert f'href="/staff/progress/{world.progress}"' in html
+    assert "Submitted" in html and world.author in html
+    assert f'href="/staff/recommendations/{world.recs["one"]}"' in html and SYMBOL in html
+    assert f'href="/staff/clusters/{world.cluster}">Juvenile justice</a>' in html
+    assert f'href="/staff/actions/{world.judges}/preview"' in html
+    assert f'href="/staff/actions/{world.judges}/indicators/new"' in html
+    assert f'href="/staff/actions/{world.judges}/progress/new"' in html
+    assert "Publish" in html and 'name="lead_entity_id"' in html
+
+
+def test_a_focal_point_of_the_action_may_add_and_edit_some_fields(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    html = staff_login("focal_point", entity_id=world.justice).get(f"/staff/actions/{world.judges}").text
+    assert f'href="/staff/actions/{world.judges}/indicators/new"' in html
+    assert f'href="/staff/actions/{world.judges}/progress/new"' in html
+    assert 'name="title"' in html and 'name="budget_amount"' in html and 'name="status"' in html
+    assert 'name="lead_entity_id"' not in html and 'name="cluster_ids"' not in html
+    assert "/publish" not in html and "/recommendations/add" not in html
+
+
+def test_a_focal_point_of_another_entity_reads_without_forms(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    html = staff_login("focal_point", entity_id=world.education).get(f"/staff/actions/{world.judges}").text
+    assert "<h1>Train judges</h1>" in html and "Judges trained" in html
+    assert "/indicators/new" not in html and "/progress/new" not in html
+    assert f'action="/staff/actions/{world.judges}' not in html and 'name="etag"' not in html
+
+
+# Editing ----------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_edits_every_field(staff_login: StaffLogin, db: Connection, world: ActionWorld) -> None:
+    staff = staff_login("coordinator")
+    tag = etag(staff.get(f"/staff/actions/{world.schools}").text, f"/staff/actions/{world.schools}")
+    form = _edit_form(
+        world,
+        tag,
+        title="Build rural schools and roads",
+        status="delayed",
+        lead_entity_id=str(world.justice),
+        supporting_entity_ids=[str(world.education)],
+        cluster_ids=[],
+        budget_amount="",
+        budget_currency="",
+        budget_source="",
+        sdg_targets="4.1",
+        due_date="2030-01-01",
+    )
+    response = staff.post(f"/staff/actions/{world.schools}", form)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/staff/actions/{world.schools}?done=saved"
+    action = stored(db, world.schools)
+    assert (action.title, action.status, action.lead_entity_id, action.budget_amount) == (
+        "Build rural schools and roads",
+        "delayed",
+        world.justice,
+        None,
+    )
+    page = staff.get(response.headers["location"]).text
+    assert "Your changes are saved." in page and "4.1" in page
+
+
+def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    first, second = staff_login("coordinator"), staff_login("admin", email="other-admin@example.org")
+    path = f"/staff/actions/{world.judges}"
+    stale = etag(first.get(path).text, path)
+    saved = second.post(path, _edit_form(world, stale, title="Train judges (second)"))
+    assert saved.status_code == 303
+    conflict = first.post(path, _edit_form(world, stale, title="Train judges (first)"))
+    assert conflict.status_code == 412
+    assert "Someone else changed this first" in conflict.text and "other-admin@example.org" in conflict.text
+    assert "Train judges (first)" in conflict.text and "Juvenile justice" in conflict.text
+    assert f'href="{path}"' in conflict.text
+    assert stored(db, world.judges).title == "Train judges (second)"
+
+
+def test_a_refused_edit_names_the_field_and_keeps_what_was_typed(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff.get(path).text, path)
+    response = staff.post(path, _edit_form(world, tag, title="Renamed", due_date="2019-01-01"))
+    assert response.status_code == 422
+    assert '<a href="#field-due_date">Due date: before start_date' in response.text
+    assert 'value="Renamed"' in response.text and 'value="2019-01-01"' in response.text
+    assert etag(response.text, path) == tag  # a second try still says which version it started from
+    assert stored(db, world.judges).title == "Train judges"
+
+
+def test_a_focal_point_changes_only_what_the_api_lets_them(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    focal = staff_login("focal_point", entity_id=world.justice)
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(focal.get(path).text, path)
+    # A lead entity sent anyway is not part of a focal point's form: it is not sent to the API.
+    form = _edit_form(world, tag, status="completed", lead_entity_id=str(world.education), cluster_ids=[])
+    assert focal.post(path, form).status_code == 303
+    action = stored(db, world.judges)
+    assert (action.status, action.lead_entity_id) == ("completed", world.justice)
+    assert _linked(db, world.judges) == {world.recs["one"]}
+
+
+def test_a_focal_point_of_entity_b_cannot_edit_entity_as_action(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    focal = staff_login("focal_point", entity_id=world.education)
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff_login("coordinator").get(path).text, path)
+    denied = audit_count(db, "authz.denied")
+    response = focal.post(path, _edit_form(world, tag, title="Taken over"))
+    assert response.status_code == 403
+    assert "does not belong to your entity" in response.text
+    assert stored(db, world.judges).title == "Train judges"
+    assert audit_count(db, "authz.denied") == denied + 1
+
+
+# Publishing and links ---------------------------------------------------------------------------
+
+
+def test_publish_and_unpublish(staff_login: StaffLogin, db: Connection, world: ActionWorld) -> None:
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    page = staff.get(path).text
+    assert "Not published" in page
+    published = staff.post(f"{path}/publish", {"published": "true", "etag": etag(page, f"{path}/publish")})
+    assert published.status_code == 303 and published.headers["location"].endswith("?done=action-published")
+    assert stored(db, world.judges).published is True
+    page = staff.get(published.headers["location"]).text
+    assert "The action is published." in page and "Unpublish" in page
+    stale = staff.post(f"{path}/publish", {"published": "false", "etag": '"1"'})
+    assert stale.status_code == 412 and stored(db, world.judges).published is True
+    staff.post(f"{path}/publish", {"published": "false", "etag": etag(page, f"{path}/publish")})
+    assert stored(db, world.judges).published is False
+
+
+def test_link_recommendations_by_symbol_and_id_then_unlink(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
+    added = staff.post(f"{path}/recommendations/add", {"add": f"{SYMBOL} {world.recs['three']}", "etag": tag})
+    assert added.status_code == 303
+    assert _linked(db, world.judges) == set(world.recs.values())
+    page = staff.get(added.headers["location"]).text
+    assert "The recommendations are linked to the action." in page
+    tag = etag(page, f"{path}/recommendations/remove")
+    removed = staff.post(f"{path}/recommendations/remove", {"one": str(world.recs["two"]), "etag": tag})
+    assert removed.status_code == 303
+    assert _linked(db, world.judges) == {world.recs["one"], world.recs["three"]}
+    tag = etag(staff.get(path).text, f"{path}/recommendations/remove")
+    ticked = {"ids": [str(world.recs["one"]), str(world.recs["three"])], "etag": tag}
+    assert staff.post(f"{path}/recommendations/remove", ticked).status_code == 303
+    assert _linked(db, world.judges) == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"), [("999999", "unknown id: 999999"), ("A/HRC/0/0", "A/HRC/0/0"), ("", "")]
+)
+def test_linking_an_unknown_recommendation_names_the_box(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld, typed: str, reason: str
+) -> None:
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
+    response = staff.post(f"{path}/recommendations/add", {"add": typed, "etag": tag})
+    assert response.status_code == 422
+    assert re.search(
+        r'<a href="#field-recommendation_ids">Linked recommendations: [^<]*' + re.escape(reason),
+        response.text,
+    )
+    assert f'value="{typed}"' in response.text
+    assert _linked(db, world.judges) == {world.recs["one"]}
+
+
+def test_recommendation_and_cluster_pages_list_their_actions(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    staff = staff_login("coordinator")
+    rec = staff.get(f"/staff/recommendations/{world.recs['one']}").text
+    assert f'<a href="/staff/actions/{world.judges}">Train judges</a>' in rec
+    assert f'href="/staff/actions/new?recommendation={world.recs["one"]}"' in rec
+    cluster = staff.get(f"/staff/clusters/{world.cluster}").text
+    assert f'<a href="/staff/actions/{world.judges}">Train judges</a>' in cluster
+    assert "Build rural schools" not in cluster
+    focal = staff_login("focal_point", entity_id=world.education)
+    rec = focal.get(f"/staff/recommendations/{world.recs['one']}").text
+    assert (
+        f'<a href="/staff/actions/{world.judges}">Train judges</a>' in rec and "/staff/actions/new" not in rec
+    )
