@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
 from app.models.plan import ACTION_STATUSES
-from app.portal.charts import Bar, Mark, bar_chart
+from app.portal.charts import Amount, Bar, Mark, bar_chart
 from app.portal.pages import PageContext
 from app.portal.search_errors import search_errors
 from app.public import actions as public_actions
@@ -72,7 +72,9 @@ def action_labels(page: PageContext) -> dict[str, str]:
     }
 
 
-def actions(session: Session, page: PageContext, filters: ActionFilters, cursor: str | None) -> dict[str, Any]:
+def actions(
+    session: Session, page: PageContext, filters: ActionFilters, cursor: str | None
+) -> dict[str, Any]:
     """The published actions matching ``filters``, or (``errors``) every refused field."""
     errors: dict[str, str] = {}
     results = None
@@ -85,6 +87,7 @@ def actions(session: Session, page: PageContext, filters: ActionFilters, cursor:
                 raise
             errors.update(found)
     query = filters.query()
+    next_url = page.url("/actions", **query, cursor=results.next_cursor) if results.next_cursor else None
     return {
         "filters": filters,
         "filtered": bool(query),
@@ -93,13 +96,13 @@ def actions(session: Session, page: PageContext, filters: ActionFilters, cursor:
         "statuses": ACTION_STATUSES,
         "entities": public_actions.action_entities(session),
         "page": results,
-        "next_url": page.url("/actions", **query, cursor=results.next_cursor) if results.next_cursor else None,
+        "next_url": next_url,
         "first_url": page.url("/actions", **query) if cursor else None,
     }
 
 
-def _number(page: PageContext, value: object) -> str:
-    return format_decimal(value, locale=page.lang)  # type: ignore[arg-type]
+def _number(page: PageContext, value: Amount) -> str:
+    return format_decimal(value, locale=page.lang)
 
 
 def indicator_chart(page: PageContext, indicator: PublicIndicator) -> dict[str, Any]:

@@ -61,7 +61,8 @@ def bar_chart(
     chart_id: str, title: str, description: str, bars: Sequence[Bar], marks: Sequence[Mark] = ()
 ) -> Markup:
     """A horizontal bar chart; bar lengths (and marks) are proportional to the largest value."""
-    largest = max((float(item.value) for item in (*bars, *marks)), default=0) or 1
+    values = [bar.value for bar in bars] + [mark.value for mark in marks]
+    largest = max((float(value) for value in values), default=0) or 1
     rows = max(1, len(bars)) + len(marks)
     height = rows * (BAR_HEIGHT + GAP) + GAP
     width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH

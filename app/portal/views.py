@@ -139,7 +139,9 @@ def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, A
     members = public.list_recommendations(
         session, SearchFilters(cluster=str(cluster_id)).params(page.lang, None, CLUSTER_PAGE_SIZE)
     )
-    linked = public_actions.list_actions(session, PublicActionParams(cluster=cluster_id, limit=CLUSTER_PAGE_SIZE))
+    linked = public_actions.list_actions(
+        session, PublicActionParams(cluster=cluster_id, limit=CLUSTER_PAGE_SIZE)
+    )
     return {"cluster": found, "page": members, "actions": linked}
 
 

@@ -10,6 +10,7 @@ from app.staff import (
     clusters,
     dashboard,
     imports,
+    previews,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -31,6 +32,7 @@ for area in (
     audit,
     imports,
     reports,
+    previews,
 ):
     router.include_router(area.router)
 

@@ -94,7 +94,8 @@ def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded
     for shown in ("Schools in the highlands.", ENTITY, SUPPORTING_ENTITY, PUBLISHED_PROGRESS, "In progress"):
         assert shown in page, shown
     assert '<time datetime="2025-01-01">Jan 1, 2025</time>' in page  # the start date, localised
-    assert f'<a href="/recommendations/{seeded.education_id}">Committee on the Rights of the Child · CRC/C/PER/CO/6 · para. 12</a>' in page
+    heading = "Committee on the Rights of the Child · CRC/C/PER/CO/6 · para. 12"
+    assert f'<a href="/recommendations/{seeded.education_id}">{heading}</a>' in page
     assert f'<a href="/clusters/{seeded.cluster_id}">{PUBLISHED_CLUSTER}</a>' in page
     assert "4.1: By 2030, ensure that all girls and boys complete free" in page
     # Only the published update, with its anchor (the feed's entries point at it) and its evidence link.
@@ -103,20 +104,22 @@ def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded
     assert 'href="https://example.org/evidence"' in page
 
 
-def test_the_indicator_has_a_chart_and_the_same_numbers_in_a_table(portal: TestClient, seeded: Seeded) -> None:
+def test_the_indicator_has_a_chart_and_the_same_numbers_in_a_table(
+    portal: TestClient, seeded: Seeded
+) -> None:
     page = portal.get(f"/actions/{seeded.action_id}").text
-    chart = re.search(r'<svg class="chart" role="img" aria-labelledby="(indicator-\d+)-title \1-desc".*?</svg>', page)
+    chart = re.search(
+        r'<svg class="chart" role="img" aria-labelledby="(indicator-\d+)-title \1-desc".*?</svg>', page
+    )
     assert chart, "no chart"
     svg = chart.group(0)
-    assert f"<title id=\"{chart.group(1)}-title\">{INDICATOR} (schools)</title>" in svg
+    assert f'<title id="{chart.group(1)}-title">{INDICATOR} (schools)</title>' in svg
     assert "<title>Mar 31, 2025: 5</title>" in svg and "<title>Jun 30, 2025: 12.5</title>" in svg
     assert "<title>Baseline: 0</title>" in svg and "<title>Target: 40</title>" in svg
     table = page[page.index("<table>", chart.end()) : page.index("</table>", chart.end())]
     assert f"<caption>Data of the chart: {INDICATOR} (schools)</caption>" in table
-    assert re.findall(r'<th scope="row"><time datetime="([\d-]+)">[^<]*</time></th><td class="number">([^<]*)', table) == [
-        ("2025-03-31", "5"),
-        ("2025-06-30", "12.5"),
-    ]
+    row = r'<th scope="row"><time datetime="([\d-]+)">[^<]*</time></th><td class="number">([^<]*)'
+    assert re.findall(row, table) == [("2025-03-31", "5"), ("2025-06-30", "12.5")]
     # Numbers and dates in the reader's language.
     french = portal.get(f"/actions/{seeded.action_id}", params={"lang": "fr"}).text
     assert "<title>30 juin 2025 : 12,5</title>" in french or "<title>30 juin 2025: 12,5</title>" in french
@@ -132,7 +135,9 @@ def test_unpublished_and_unknown_actions_are_404_pages(portal: TestClient, seede
     assert SECRETS["unpublished_action"] not in portal.get("/actions").text
 
 
-def test_recommendation_and_cluster_pages_link_their_public_actions(portal: TestClient, seeded: Seeded) -> None:
+def test_recommendation_and_cluster_pages_link_their_public_actions(
+    portal: TestClient, seeded: Seeded
+) -> None:
     link = f'<a href="/actions/{seeded.action_id}">{PUBLISHED_ACTION}</a>'
     recommendation = portal.get(f"/recommendations/{seeded.education_id}").text
     assert link in recommendation
@@ -141,13 +146,14 @@ def test_recommendation_and_cluster_pages_link_their_public_actions(portal: Test
     assert link in cluster and "Actions in this cluster" in cluster
     assert f'href="/actions/{seeded.unpublished_action_id}"' not in cluster
     # The language chosen is kept in the links.
-    assert f'href="/actions/{seeded.action_id}?lang=fr"' in portal.get("/clusters/%d?lang=fr" % seeded.cluster_id).text
+    french = portal.get(f"/clusters/{seeded.cluster_id}?lang=fr").text
+    assert f'href="/actions/{seeded.action_id}?lang=fr"' in french
 
 
 def test_the_feed_is_linked_and_points_at_the_portal_pages(portal: TestClient, seeded: Seeded) -> None:
     for path in ("/", "/actions", f"/actions/{seeded.action_id}", "/exports"):
         head = portal.get(path).text.split("</head>")[0]
-        assert '<link rel="alternate" type="application/atom+xml" href="/api/v1/public/feed.atom"' in head, path
+        assert '<link rel="alternate" type="application/atom+xml" href="/api/v1/public/feed.atom"' in head
     assert '<a href="/api/v1/public/feed.atom" type="application/atom+xml">' in portal.get("/exports").text
     feed = portal.get("/api/v1/public/feed.atom")
     root = ET.fromstring(feed.content)
@@ -157,7 +163,9 @@ def test_the_feed_is_linked_and_points_at_the_portal_pages(portal: TestClient, s
     html = entry.find(f"{A}link[@rel='alternate'][@type='text/html']")
     assert html is not None and html.get("href") == page_url
     data = entry.find(f"{A}link[@rel='alternate'][@type='application/json']")
-    assert data is not None and data.get("href") == f"http://testserver/api/v1/public/actions/{seeded.action_id}"
+    assert (
+        data is not None and data.get("href") == f"http://testserver/api/v1/public/actions/{seeded.action_id}"
+    )
     related = [link.get("href") for link in entry.findall(f"{A}link[@rel='related'][@type='text/html']")]
     assert related == [f"http://testserver/recommendations/{seeded.education_id}"]
     # Each link opens the page it names, which shows the update.
@@ -175,9 +183,16 @@ def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seede
     public: PublicAction = context["action"]
     update = public.progress[0].model_dump()
     evidence = [
-        {"id": 7, "filename": "report.pdf", "media_type": "application/pdf", "size": 2_500_000, "url": "/api/v1/public/evidence/7"}
+        {
+            "id": 7,
+            "filename": "report.pdf",
+            "media_type": "application/pdf",
+            "size": 2_500_000,
+            "url": "/api/v1/public/evidence/7",
+        }
     ]
-    with_files = SimpleNamespace(**{**public.model_dump(), "progress": [SimpleNamespace(**update, evidence=evidence)]})
+    files = [SimpleNamespace(**update, evidence=evidence)]
+    with_files = SimpleNamespace(**{**public.model_dump(), "progress": files})
     html = fragment(page, "_action.html", {**context, "action": with_files, "level": 2})
     assert '<a href="/api/v1/public/evidence/7" type="application/pdf" download>report.pdf</a>' in html
     assert "(application/pdf, 2,442 KB)" in html
