@@ -58,7 +58,10 @@ def test_a_published_action_is_shown_exactly_as_the_portal_shows_it(
     assert response.headers["cache-control"] == "no-store"
     page = response.text
     assert f"<h1>What the public sees: {PUBLISHED_ACTION}</h1>" in page
-    assert f'The portal shows it at <a href="/actions/{world.action_id}">' in page
+    assert (
+        f'The portal shows it at <a href="/actions/{world.action_id}">/actions/{world.action_id}</a>, exactly'
+        in page
+    )
     frame = page[page.index('<section class="public-preview"') :]
     # The portal page's content, byte for byte, one heading level down (h2 -> h3, h3 -> h4).
     portal_main = _main(staff.get(f"/actions/{world.action_id}").text)
