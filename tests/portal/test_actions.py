@@ -69,6 +69,11 @@ def test_a_refused_filter_is_named_and_kept(portal: TestClient, seeded: Seeded) 
     assert '<option value="secret" selected>secret</option>' in text
     assert 'id="results"' not in text
     check_html(text)
+    # A link's hidden filter that is refused becomes a field of its own, to correct or empty.
+    linked = portal.get("/actions", params={"cluster": "abc"})
+    assert linked.status_code == 422
+    check_html(linked.text)
+    assert 'id="cluster" name="cluster" value="abc" aria-invalid="true"' in linked.text
     # A client that asks for JSON gets problem+json naming the fields.
     problem = portal.get("/actions?status=secret", headers={"Accept": "application/json"})
     assert problem.status_code == 422
@@ -181,7 +186,7 @@ def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seede
             "url": "/api/v1/public/evidence/7",
         }
     ]
-    files = [SimpleNamespace(**update, evidence=evidence)]
+    files = [SimpleNamespace(**{**update, "evidence": evidence})]  # the field, once the schema has it too
     with_files = SimpleNamespace(**{**public.model_dump(), "progress": files})
     html = fragment(page, "_action.html", {**context, "action": with_files, "level": 2})
     assert '<a href="/api/v1/public/evidence/7" type="application/pdf" download>report.pdf</a>' in html
