@@ -60,6 +60,7 @@ class Seeded:
     action_id: int
     unpublished_action_id: int
     progress_id: int
+    entity_id: int  # the published action's lead entity
 
 
 def seed(engine: Engine) -> Seeded:
@@ -203,4 +204,5 @@ def seed(engine: Engine) -> Seeded:
         action_id=action.id,
         unpublished_action_id=hidden.id,
         progress_id=updates["published"].id,
+        entity_id=ministry.id,
     )

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import Connection, Engine
 
+from tests import accounts
 from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.portal.seed import INDICATOR, PUBLISHED_ACTION, PUBLISHED_CLUSTER, SECRETS, Seeded, seed
@@ -34,11 +35,27 @@ def _main(html: str) -> str:
 def test_previews_answer_each_role_as_listed(
     column: str, staff_login: StaffLogin, world: Seeded, db: Connection
 ) -> None:
-    with building(db) as build:
-        entity = build.entity("Ministry of Water").id  # a focal point of another entity sees them too
-    failures = check_object_routes(ACTION_ROUTES, column, world.action_id, staff_login, entity)
-    failures += check_object_routes(CLUSTER_ROUTES, column, world.cluster_id, staff_login, entity)
+    """The focal point is one of the action's lead entity."""
+    failures = check_object_routes(ACTION_ROUTES, column, world.action_id, staff_login, world.entity_id)
+    failures += check_object_routes(CLUSTER_ROUTES, column, world.cluster_id, staff_login, world.entity_id)
     assert failures == []
+
+
+def test_a_focal_point_of_another_entity_sees_what_the_api_lets_them_read(
+    staff_login: StaffLogin, world: Seeded, db: Connection
+) -> None:
+    """The preview reads with the API's services: it answers exactly as the API does for the same user."""
+    with building(db) as build:
+        other = build.entity("Ministry of Water").id
+    staff = staff_login("focal_point", entity_id=other)
+    token = accounts.issue_token(db, staff.user_id)
+    for preview, api in (
+        (f"/staff/actions/{world.action_id}/preview", f"/api/v1/actions/{world.action_id}"),
+        (f"/staff/clusters/{world.cluster_id}/preview", f"/api/v1/clusters/{world.cluster_id}"),
+    ):
+        expected = staff.client.get(api, headers=accounts.bearer(token)).status_code
+        assert expected in (200, 403, 404)
+        assert staff.get(preview).status_code == expected, preview
 
 
 def test_unknown_objects_are_404_pages(staff_login: StaffLogin, world: Seeded) -> None:
