@@ -2,12 +2,15 @@
 
 Each chart is an ``<svg role="img">`` with a ``<title>`` and ``<desc>`` (named by
 ``aria-labelledby``) so screen readers announce it; the page puts the same numbers in a table.
+A chart may carry reference lines (``Mark``: an indicator's baseline and target), each on its own
+row under the bars so that their labels never overlap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -18,21 +21,50 @@ BAR_AREA = 330
 VALUE_WIDTH = 60
 MAX_LABEL_CHARS = 36
 
+Amount = int | float | Decimal
+
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: Amount
+    text: str | None = None  # the value as the page writes it (localised); else the plain number
+
+    @property
+    def shown(self) -> str:
+        return str(self.value) if self.text is None else self.text
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A reference line drawn across the bars at ``value`` (a baseline, a target)."""
+
+    label: str
+    value: Amount
+    text: str | None = None
+
+    @property
+    def shown(self) -> str:
+        return str(self.value) if self.text is None else self.text
 
 
 def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> Markup:
-    """A horizontal bar chart; bar lengths are proportional to the largest value."""
-    largest = max((bar.value for bar in bars), default=0) or 1
-    height = max(1, len(bars)) * (BAR_HEIGHT + GAP) + GAP
+def _length(value: Amount, largest: Amount) -> int:
+    """Bar length in the chart's units; a value at or below zero has none."""
+    return max(0, round(BAR_AREA * float(value) / float(largest)))
+
+
+def bar_chart(
+    chart_id: str, title: str, description: str, bars: Sequence[Bar], marks: Sequence[Mark] = ()
+) -> Markup:
+    """A horizontal bar chart; bar lengths (and marks) are proportional to the largest value."""
+    values = [bar.value for bar in bars] + [mark.value for mark in marks]
+    largest = max((float(value) for value in values), default=0) or 1
+    rows = max(1, len(bars)) + len(marks)
+    height = rows * (BAR_HEIGHT + GAP) + GAP
     width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
@@ -43,14 +75,28 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar]) 
     ]
     for index, bar in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
-        length = round(BAR_AREA * bar.value / largest) if bar.value else 0
+        length = _length(bar.value, largest)
         text_y = y + BAR_HEIGHT * 0.7
         parts.append(
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end">'
             f"{escape(_short(bar.label))}</text>"
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" '
-            f'height="{BAR_HEIGHT}"><title>{escape(bar.label)}: {bar.value}</title></rect>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{text_y:.1f}">{bar.value}</text>'
+            f'height="{BAR_HEIGHT}"><title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>'
+            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{text_y:.1f}">'
+            f"{escape(bar.shown)}</text>"
+        )
+    first_mark_row = max(1, len(bars))
+    for index, mark in enumerate(marks):
+        y = GAP + (first_mark_row + index) * (BAR_HEIGHT + GAP)
+        x = LABEL_WIDTH + _length(mark.value, largest)
+        text_y = y + BAR_HEIGHT * 0.7
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end">'
+            f"{escape(_short(mark.label))}</text>"
+            f'<line class="chart-mark" x1="{x}" y1="{GAP // 2}" x2="{x}" y2="{y + BAR_HEIGHT}" '
+            f'stroke="currentColor" stroke-width="2" stroke-dasharray="4 3">'
+            f"<title>{escape(mark.label)}: {escape(mark.shown)}</title></line>"
+            f'<text class="chart-value" x="{x + 6}" y="{text_y:.1f}">{escape(mark.shown)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every interpolated string is escaped above)

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from app.core.caching import cached_response
 from app.portal.static import PORTAL_DIR
@@ -75,6 +76,12 @@ def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
             **context,
         )
     )
+
+
+def fragment(page: PageContext, template: str, context: dict[str, Any]) -> Markup:
+    """A partial of the portal (``_action.html``, ``_cluster.html``) rendered to embed in another page:
+    the staff workspace's "what the public sees" preview shows exactly what the portal page shows."""
+    return Markup(_html(page, template, context))  # noqa: S704  (rendered by the autoescaping environment)
 
 
 def render(request: Request, page: PageContext, template: str, context: dict[str, Any]) -> Response:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, InvalidInput
-from app.portal import views
+from app.portal import action_views, views
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
@@ -52,6 +52,13 @@ class PortalRoute(APIRoute):
 router = APIRouter(include_in_schema=False, route_class=PortalRoute)
 
 
+def _refuse_unless_page(request: Request, refused: dict[str, str]) -> None:
+    """A client that asked for JSON gets the refused fields as problem+json, not the form."""
+    if not wants_page(request):
+        errors = [{"field": field, "reason": reason} for field, reason in refused.items()]
+        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -74,10 +81,8 @@ def search_page(
         q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster
     )
     context = views.search(db, page, filters, cursor)
-    if context["errors"] and not wants_page(request):
-        errors = [{"field": field, "reason": reason} for field, reason in context["errors"].items()]
-        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
     if context["errors"]:
+        _refuse_unless_page(request, context["errors"])
         return render_invalid(request, page, "index.html", context)
     return render(request, page, "index.html", context)
 
@@ -88,6 +93,38 @@ def recommendation_page(
 ) -> Response:
     page = PageContext.of(request, "search")
     return render(request, page, "recommendation.html", views.recommendation(db, page, recommendation_id))
+
+
+@router.get("/actions", response_class=HTMLResponse)
+def actions_page(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    q: str | None = None,
+    status: str | None = None,
+    entity: str | None = None,
+    cluster: str | None = None,
+    recommendation: str | None = None,
+    cursor: str | None = None,
+    lang: LangParam = None,
+) -> Response:
+    page = PageContext.of(request, "actions")
+    filters = action_views.ActionFilters.parse(
+        q=q, status=status, entity=entity, cluster=cluster, recommendation=recommendation
+    )
+    context = action_views.actions(db, page, filters, cursor)
+    if context["errors"]:
+        _refuse_unless_page(request, context["errors"])
+        return render_invalid(request, page, "actions.html", context)
+    return render(request, page, "actions.html", context)
+
+
+@router.get("/actions/{action_id}", response_class=HTMLResponse)
+def action_page(
+    request: Request, db: DbSession, caller: PublicCaller, action_id: RowId, lang: LangParam = None
+) -> Response:
+    page = PageContext.of(request, "actions")
+    return render(request, page, "action.html", action_views.action(db, page, action_id))
 
 
 @router.get("/clusters", response_class=HTMLResponse)

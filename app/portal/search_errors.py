@@ -1,19 +1,24 @@
 """What the search page says about a value the public list refused: the field's label and the reason,
 in the reader's language (the GOV.UK error summary). The checks themselves are the public list's
-(``PublicRecommendationParams`` and ``app.public.service``); only their wording is here.
+(``PublicRecommendationParams`` and ``app.public.service``, ``PublicActionParams`` for the action
+list); only their wording is here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from app.core.errors import InvalidInput
 from app.portal.pages import PageContext
 
-if TYPE_CHECKING:
-    from app.portal.views import SearchFilters
+
+class TypedFilters(Protocol):
+    """A list page's filters as typed (``SearchFilters``, ``ActionFilters``)."""
+
+    def query(self) -> dict[str, Any]: ...
+
 
 # Errors of the model, by pydantic's error type.
 _NOT_A_CHOICE = {
@@ -46,7 +51,7 @@ def search_labels(page: PageContext) -> dict[str, str]:
 
 
 def search_errors(
-    page: PageContext, filters: SearchFilters, cursor: str | None, exc: ValidationError | InvalidInput
+    page: PageContext, filters: TypedFilters, cursor: str | None, exc: ValidationError | InvalidInput
 ) -> dict[str, str]:
     """field -> reason, for each field ``exc`` names."""
     _ = page.gettext

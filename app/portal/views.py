@@ -22,9 +22,10 @@ from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
 from app.portal.search_errors import search_errors, search_labels
+from app.public import actions as public_actions
 from app.public import clusters as public_clusters
 from app.public import service as public
-from app.public.schemas import PublicClusterParams, PublicRecommendationParams
+from app.public.schemas import PublicActionParams, PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles
 
@@ -132,11 +133,16 @@ def clusters(session: Session) -> dict[str, Any]:
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:
+    """One public cluster (``NotFound`` for any other) with its first members and published actions, as
+    its page and the staff preview show it."""
     found = public_clusters.get_cluster(session, cluster_id)
     members = public.list_recommendations(
         session, SearchFilters(cluster=str(cluster_id)).params(page.lang, None, CLUSTER_PAGE_SIZE)
     )
-    return {"cluster": found, "page": members}
+    linked = public_actions.list_actions(
+        session, PublicActionParams(cluster=cluster_id, limit=CLUSTER_PAGE_SIZE)
+    )
+    return {"cluster": found, "page": members, "actions": linked}
 
 
 def _relabel(buckets: list[CountBucket], label: Callable[[CountBucket], str]) -> list[Bar]:

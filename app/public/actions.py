@@ -6,17 +6,21 @@ this module builds the public shape from it in bulk (see ``related.assemble_acti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.dates import utc_today
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor
 from app.models import Action as ActionRow
+from app.models import ActionEntity, Mechanism, Recommendation
 from app.plans.actions import service as plans
 from app.plans.actions.reading import is_overdue, load_links
 from app.plans.actions.schemas import ActionListParams, ActionOut
 from app.public import related
-from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams
+from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams, PublicEntityRef
 
 
 def _core(out: ActionOut) -> related.ActionCore:
@@ -59,6 +63,7 @@ def list_actions(session: Session, params: PublicActionParams) -> PublicActionPa
             cluster_id=params.cluster,
             recommendation_id=params.recommendation,
             published=True,
+            q=params.q,
             limit=params.limit,
             cursor=params.cursor,
         ),
@@ -88,3 +93,40 @@ def get_action(session: Session, action_id: int) -> PublicAction:
         sdg_codes=links.sdg_codes,
     )
     return related.assemble_actions(session, [core])[0]
+
+
+def action_entities(session: Session) -> list[PublicEntityRef]:
+    """The entities that lead or support a published action, by name: the choices of the `entity` filter."""
+    led = select(ActionRow.lead_entity_id).where(
+        ActionRow.published.is_(True), ActionRow.lead_entity_id.is_not(None)
+    )
+    supported = (
+        select(ActionEntity.entity_id)
+        .join(ActionRow, ActionRow.id == ActionEntity.action_id)
+        .where(ActionRow.published.is_(True))
+    )
+    ids = {i for i in session.scalars(led) if i is not None} | set(session.scalars(supported))
+    return sorted(related.entity_refs(session, ids).values(), key=lambda ref: (ref.name.casefold(), ref.id))
+
+
+@dataclass(frozen=True)
+class RecommendationHeading:
+    """How a page names a recommendation it links to: mechanism, document symbol, paragraph."""
+
+    id: int
+    mechanism: str
+    symbol: str | None
+    paragraph: str | None
+
+
+def recommendation_headings(session: Session, ids: list[int]) -> list[RecommendationHeading]:
+    """The current (not withdrawn) ones among ``ids``, in that order: one statement."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Recommendation.id, Mechanism.name, Recommendation.symbol, Recommendation.paragraph)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .where(Recommendation.id.in_(sorted(set(ids))), Recommendation.withdrawn.is_(False))
+    )
+    found = {row[0]: RecommendationHeading(*row) for row in rows}
+    return [found[i] for i in ids if i in found]

@@ -1,7 +1,9 @@
 """The Atom 1.0 feed of newly published progress updates (RFC 4287).
 
 An entry is an approved and published progress update of a published action: an update
-published on an action that is not (yet) public stays out, with the action's title.
+published on an action that is not (yet) public stays out, with the action's title. Its
+``alternate`` link (and id) is the update on the action's portal page; the action's JSON in the
+public API and the portal pages of the recommendations it implements are linked too.
 Everything is written through ElementTree, which escapes text and attributes; characters XML 1.0
 cannot carry at all (most control characters) are dropped first.
 """
@@ -10,8 +12,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, or_, select
@@ -48,6 +51,17 @@ class FeedEntry:
     new_status: str | None
     evidence_url: str | None
     published_at: datetime
+    recommendation_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """Where an entry points: the action's portal page (``page``), its public JSON (``data``), and the
+    portal page of a recommendation (``recommendation``)."""
+
+    page: Callable[[int], str]
+    data: Callable[[int], str]
+    recommendation: Callable[[int], str]
 
 
 def _linked_recommendations(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -73,6 +87,22 @@ def _own_sdg(code: str) -> ColumnElement[bool]:
             ),
         )
     return Action.id.in_(select(ActionSdg.action_id).where(ActionSdg.term_id.in_(terms)))
+
+
+def _recommendations_of(session: Session, action_ids: set[int]) -> dict[int, list[int]]:
+    """The current (not withdrawn) recommendations each action implements: one statement for the feed."""
+    found: dict[int, list[int]] = defaultdict(list)
+    if not action_ids:
+        return found
+    rows = session.execute(
+        select(ActionRecommendation.action_id, ActionRecommendation.recommendation_id)
+        .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
+        .where(ActionRecommendation.action_id.in_(sorted(action_ids)), Recommendation.withdrawn.is_(False))
+        .order_by(ActionRecommendation.recommendation_id)
+    )
+    for action_id, recommendation_id in rows:
+        found[action_id].append(recommendation_id)
+    return found
 
 
 def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
@@ -107,6 +137,7 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
         .order_by(ProgressUpdate.published_at.desc(), ProgressUpdate.id.desc())
         .limit(FEED_SIZE)
     ).all()
+    recommendations = _recommendations_of(session, {row[1] for row in rows})
     # published_at IS NOT NULL is among the conditions; the type checker cannot know.
     return [
         FeedEntry(
@@ -118,6 +149,7 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
             new_status=row[5],
             evidence_url=row[6],
             published_at=as_utc(row[7] or EMPTY_FEED_UPDATED),
+            recommendation_ids=recommendations.get(row[1], []),
         )
         for row in rows
     ]
@@ -144,10 +176,11 @@ def render_atom(
     feed_url: str,
     title: str,
     author: str,
-    action_url: Callable[[int], str],
+    links: FeedLinks,
 ) -> bytes:
     """The feed document. ``feed_url`` (with its filters) is also the feed's id; an entry's id is
-    its action's public URL with the update's number as fragment: unique and permanent."""
+    the update on its action's portal page (the page's anchor of the update): unique and permanent,
+    and the page a reader opens."""
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _add(feed, "id", feed_url)
@@ -157,13 +190,16 @@ def render_atom(
     _add(_add(feed, "author"), "name", author)
     _add(feed, "generator", "NRTD")
     for entry in entries:
-        url = action_url(entry.action_id)
+        url = f"{links.page(entry.action_id)}#progress-{entry.id}"
         item = _add(feed, "entry")
-        _add(item, "id", f"{url}#progress-{entry.id}")
+        _add(item, "id", url)
         _add(item, "title", f"{entry.action_title}: progress reported on {entry.reported_on.isoformat()}")
         _add(item, "updated", _timestamp(entry.published_at))
         _add(item, "published", _timestamp(entry.published_at))
-        _add(item, "link", rel="alternate", type="application/json", href=url)
+        _add(item, "link", rel="alternate", type="text/html", href=url)
+        _add(item, "link", rel="alternate", type="application/json", href=links.data(entry.action_id))
+        for recommendation_id in entry.recommendation_ids:
+            _add(item, "link", rel="related", type="text/html", href=links.recommendation(recommendation_id))
         if entry.evidence_url:
             _add(item, "link", rel="related", href=entry.evidence_url, title="Evidence")
         if entry.new_status:

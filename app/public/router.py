@@ -120,7 +120,9 @@ def get_action(request: Request, db: DbSession, caller: PublicCaller, action_id:
     response_class=Response,
     summary="Atom feed of the 50 most recently published progress updates",
     description="Optionally only those about a theme or SDG (of the action or of a recommendation it "
-    "implements) or an entity (the action's lead or a supporting entity).",
+    "implements) or an entity (the action's lead or a supporting entity). Each entry links to the update on "
+    "its action's portal page (`/actions/{id}`, also its id), the action's JSON and the portal pages of the "
+    "recommendations it implements.",
     responses={
         200: {
             "description": "An Atom 1.0 feed",
@@ -148,6 +150,10 @@ def progress_feed(
         author=owner
         if settings.country
         else "National mechanism for implementation, reporting and follow-up",
-        action_url=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
+        links=feed.FeedLinks(
+            page=lambda action_id: f"{base}/actions/{action_id}",
+            data=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
+            recommendation=lambda recommendation_id: f"{base}/recommendations/{recommendation_id}",
+        ),
     )
     return cached_response(request, body, feed.ATOM_MEDIA_TYPE)

@@ -254,6 +254,7 @@ class PublicClusterParams(PublicParams):
 class PublicActionParams(PublicParams):
     """Published actions, newest first. All filters combine with AND."""
 
+    q: str | None = Field(None, max_length=200, description="Words in the title (case ignored)")
     status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="Led or supported by this entity")
     overdue: bool | None = Field(

@@ -13,6 +13,7 @@ from app.staff import (
     dashboard,
     imports,
     progress_queue,
+    previews,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -37,6 +38,7 @@ for area in (
     progress_queue,
     actions,
     action_detail,
+    previews,
 ):
     router.include_router(area.router)
 

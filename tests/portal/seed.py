@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from app.models import ActionEntity, ActionSdg, IndicatorValue, Term
 from tests.builder import building, imported
 from tests.factories import record
 
@@ -23,6 +24,8 @@ PUBLISHED_CLUSTER = "Education for all"
 PUBLISHED_ACTION = "Build secondary schools in rural districts"
 PUBLISHED_PROGRESS = "Twelve rural secondary schools opened their doors."
 ENTITY = "Ministry of Education"
+SUPPORTING_ENTITY = "Regional Government of Cusco"
+INDICATOR = "Schools opened"
 FILLER_COUNT = 25  # more than a page (20): the search has a next page
 
 SECRETS = {
@@ -56,6 +59,8 @@ class Seeded:
     archived_cluster_id: int
     action_id: int
     unpublished_action_id: int
+    progress_id: int
+    entity_id: int  # the published action's lead entity
 
 
 def seed(engine: Engine) -> Seeded:
@@ -153,7 +158,24 @@ def seed(engine: Engine) -> Seeded:
             lead_entity_id=ministry.id,
             status="planned",
         )
-        build.indicator(action.id, "Schools opened", unit="schools")
+        region = build.entity(SUPPORTING_ENTITY, kind="other")
+        build.session.add(ActionEntity(action_id=action.id, entity_id=region.id))
+        sdg = build.session.scalars(select(Term.id).where(Term.kind == "sdg", Term.key == "4.1")).one()
+        build.session.add(ActionSdg(action_id=action.id, term_id=sdg))
+        indicator = build.indicator(
+            action.id,
+            INDICATOR,
+            unit="schools",
+            baseline_value=Decimal(0),
+            baseline_date=date(2024, 12, 31),
+            target_value=Decimal(40),
+            target_date=date(2026, 12, 31),
+        )
+        build.session.add_all(
+            IndicatorValue(indicator_id=indicator.id, measured_on=day, value=value)
+            for day, value in ((date(2025, 3, 31), Decimal(5)), (date(2025, 6, 30), Decimal("12.5")))
+        )
+        updates = {}
         for state, narrative, comment in (
             ("published", PUBLISHED_PROGRESS, None),
             ("draft", SECRETS["draft_progress"], None),
@@ -161,7 +183,7 @@ def seed(engine: Engine) -> Seeded:
             ("returned", SECRETS["returned_progress"], SECRETS["review_comment"]),
             ("approved", SECRETS["unpublished_approved_progress"], None),
         ):
-            build.progress(
+            updates[state] = build.progress(
                 action.id,
                 state,
                 narrative,
@@ -181,4 +203,6 @@ def seed(engine: Engine) -> Seeded:
         archived_cluster_id=archived_cluster.id,
         action_id=action.id,
         unpublished_action_id=hidden.id,
+        progress_id=updates["published"].id,
+        entity_id=ministry.id,
     )

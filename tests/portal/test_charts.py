@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html.parser import HTMLParser
 
-from app.portal.charts import BAR_AREA, Bar, bar_chart
+from app.portal.charts import BAR_AREA, LABEL_WIDTH, Bar, Mark, bar_chart
 from app.web.i18n import choose_language, from_accept_language
 
 
@@ -33,6 +34,24 @@ def test_labels_are_escaped_and_shortened() -> None:
     assert "&lt;b&gt;" in svg
     assert "…" in svg
     assert bar_chart("empty", "t", "d", []).startswith("<svg")
+
+
+def test_reference_lines_share_the_scale_and_have_their_own_rows() -> None:
+    """An indicator's chart: decimal values written the reader's way, a target beyond every value sets
+    the scale, each mark on a row of its own under the bars, named by its <title>."""
+    svg = bar_chart(
+        "i",
+        "Schools",
+        "d",
+        [Bar("Mar 2025", Decimal("12.5"), "12,5"), Bar("Jun 2025", Decimal(-3), "-3")],
+        [Mark("Baseline", Decimal(0), "0"), Mark("<Target>", Decimal(50), "50")],
+    )
+    assert _widths(svg) == [str(round(BAR_AREA * 12.5 / 50)), "1"]  # a negative value has no length
+    assert "<title>Mar 2025: 12,5</title>" in svg
+    assert f'<line class="chart-mark" x1="{LABEL_WIDTH + BAR_AREA}"' in svg  # the target at full scale
+    assert f'<line class="chart-mark" x1="{LABEL_WIDTH}"' in svg
+    assert "<title>&lt;Target&gt;: 50</title>" in svg and "<Target>" not in svg
+    assert 'viewBox="0 0 640 118"' in svg  # four rows: two bars and two marks
 
 
 def test_accept_language_negotiation() -> None:

@@ -168,3 +168,37 @@ def test_invalid_search_and_unknown_url_in_a_browser(browser: Browser, site: str
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     assert_accessible(page)
     context.close()
+
+
+def test_find_an_action_and_read_its_indicator(page: Page, seeded: Seeded) -> None:
+    """From the navigation to an action's page: filters, the chart and its table, the links onwards;
+    the list and the page pass axe-core."""
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actions")
+    assert_accessible(page)
+    page.get_by_label("Action status").select_option("completed")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results")).to_have_text("Actions found: 0")
+    page.get_by_label("Action status").select_option("in_progress")
+    page.get_by_label("Words in the title").fill("schools")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#results")).to_have_text("Actions found: 1")
+
+    page.get_by_role("link", name=PUBLISHED_ACTION).click()
+    assert page.url.endswith(f"/actions/{seeded.action_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(PUBLISHED_ACTION)
+    chart = page.get_by_role("img", name="Schools opened (schools)")
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("table", name="Data of the chart: Schools opened (schools)")).to_contain_text(
+        "12.5"
+    )
+    expect(page.locator(".timeline")).to_contain_text(PUBLISHED_PROGRESS)
+    assert_accessible(page)
+    body = page.content()
+    assert not [secret for secret in SECRETS.values() if secret in body]
+
+    page.get_by_role("link", name="Committee on the Rights of the Child · CRC/C/PER/CO/6 · para. 12").click()
+    assert page.url.endswith(f"/recommendations/{seeded.education_id}")
+    page.get_by_role("link", name=PUBLISHED_ACTION).click()
+    assert page.url.endswith(f"/actions/{seeded.action_id}")

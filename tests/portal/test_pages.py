@@ -102,6 +102,9 @@ def pages(seeded: Seeded) -> list[str]:
         f"/recommendations/{seeded.torture_id}",
         "/clusters",
         f"/clusters/{seeded.cluster_id}",
+        "/actions",
+        "/actions?status=completed&q=x",
+        f"/actions/{seeded.action_id}",
         "/stats",
         "/exports",
     ]
@@ -154,6 +157,7 @@ def test_unpublished_withdrawn_and_unknown_are_404_pages(portal: TestClient, see
         f"/clusters/{seeded.unpublished_cluster_id}",
         f"/clusters/{seeded.archived_cluster_id}",
         "/clusters/999999",
+        f"/actions/{seeded.unpublished_action_id}",
         "/static/nothing.css",
     ):
         response = portal.get(path)

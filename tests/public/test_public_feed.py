@@ -44,13 +44,15 @@ def _entry_ids(root: ET.Element) -> list[str]:
 def test_only_published_progress_of_published_actions(public: TestClient, world: World) -> None:
     root = _feed(public)
     entries = list(root.iter(f"{A}entry"))
+    page_url = f"http://testserver/actions/{world.action}#progress-{world.progress['published']}"
     action_url = f"http://testserver/api/v1/public/actions/{world.action}"
-    assert _entry_ids(root) == [f"{action_url}#progress-{world.progress['published']}"]
+    assert _entry_ids(root) == [page_url]
     entry = entries[0]
     # Escaped on the way out, parsed back intact; the vertical tab XML cannot carry is dropped.
     assert entry.findtext(f"{A}summary") == PUBLIC_NARRATIVE.replace("\x0b", "")
     assert entry.findtext(f"{A}title") == "Build and staff rural schools: progress reported on 2025-06-30"
-    assert entry.find(f"{A}link[@rel='alternate']").get("href") == action_url  # type: ignore[union-attr]
+    alternates = {link.get("type"): link.get("href") for link in entry.findall(f"{A}link[@rel='alternate']")}
+    assert alternates == {"text/html": page_url, "application/json": action_url}
     assert root.findtext(f"{A}updated") == entry.findtext(f"{A}updated")
     assert public.get(action_url.removeprefix("http://testserver")).status_code == 200
 

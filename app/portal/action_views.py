@@ -1,0 +1,144 @@
+"""What the action pages show: published actions only, read through the public services.
+
+``/actions`` is the public action list (``app.public.actions``: the plans service pinned to
+published actions) with a form of its filters; ``/actions/{id}`` one published action with its
+indicators, each drawn as a chart followed by the same numbers as a table. ``action`` and the
+partial template ``_action.html`` are also what the staff workspace's preview shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput
+from app.models.plan import ACTION_STATUSES
+from app.portal.charts import Amount, Bar, Mark, bar_chart
+from app.portal.pages import PageContext
+from app.portal.search_errors import search_errors
+from app.public import actions as public_actions
+from app.public.schemas import PublicAction, PublicActionParams, PublicIndicator
+from app.taxonomies.service import sdg_titles
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """The action list's form as typed (an empty field means "any"); ``cluster`` and
+    ``recommendation`` come from the links of the cluster and recommendation pages."""
+
+    q: str | None = None
+    status: str | None = None
+    entity: str | None = None
+    cluster: str | None = None
+    recommendation: str | None = None
+
+    @classmethod
+    def parse(cls, **raw: str | None) -> ActionFilters:
+        return cls(**{key: (value or "").strip() or None for key, value in raw.items()})
+
+    def params(self, cursor: str | None, leave_out: set[str]) -> PublicActionParams:
+        values: dict[str, Any] = {
+            "q": self.q,
+            "status": [self.status] if self.status else [],
+            "entity": self.entity,
+            "cluster": self.cluster,
+            "recommendation": self.recommendation,
+            "cursor": cursor,
+        }
+        kept = {key: value for key, value in values.items() if key not in leave_out}
+        return PublicActionParams.model_validate({**kept, "limit": PAGE_SIZE})
+
+    def query(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+
+def action_labels(page: PageContext) -> dict[str, str]:
+    """Each field of the action list's form by its label."""
+    _ = page.gettext
+    return {
+        "q": _("Words in the title"),
+        "status": _("Action status"),
+        "entity": _("Responsible entity"),
+        "cluster": _("Cluster"),
+        "recommendation": _("Recommendation"),
+        "cursor": _("Page"),
+    }
+
+
+def actions(
+    session: Session, page: PageContext, filters: ActionFilters, cursor: str | None
+) -> dict[str, Any]:
+    """The published actions matching ``filters``, or (``errors``) every refused field."""
+    errors: dict[str, str] = {}
+    results = None
+    while results is None:
+        try:
+            results = public_actions.list_actions(session, filters.params(cursor, set(errors)))
+        except (ValidationError, InvalidInput) as exc:
+            found = search_errors(page, filters, cursor, exc)
+            if not found.keys() - errors.keys():
+                raise
+            errors.update(found)
+    query = filters.query()
+    next_url = page.url("/actions", **query, cursor=results.next_cursor) if results.next_cursor else None
+    return {
+        "filters": filters,
+        "filtered": bool(query),
+        "errors": errors,
+        "field_labels": action_labels(page),
+        "statuses": ACTION_STATUSES,
+        "entities": public_actions.action_entities(session),
+        "page": results,
+        "next_url": next_url,
+        "first_url": page.url("/actions", **query) if cursor else None,
+    }
+
+
+def _number(page: PageContext, value: Amount) -> str:
+    return format_decimal(value, locale=page.lang)
+
+
+def indicator_chart(page: PageContext, indicator: PublicIndicator) -> dict[str, Any]:
+    """The indicator's values as bars (oldest first), its baseline and target as reference lines."""
+    _ = page.gettext
+    bars = [
+        Bar(format_date(value.measured_on, locale=page.lang), value.value, _number(page, value.value))
+        for value in indicator.values
+    ]
+    marks = [
+        Mark(label, measure.value, _number(page, measure.value))
+        for label, measure in ((_("Baseline"), indicator.baseline), (_("Target"), indicator.target))
+        if measure is not None
+    ]
+    chart_id = f"indicator-{indicator.id}"
+    title = indicator.name + (f" ({indicator.unit})" if indicator.unit else "")
+    description = _("Measured values of the indicator, oldest first, with its baseline and target.")
+    return {
+        "indicator": indicator,
+        "id": chart_id,
+        "title": title,
+        "rows": [
+            (value.measured_on.isoformat(), bar.label, bar.shown)
+            for value, bar in zip(indicator.values, bars, strict=True)
+        ],
+        "svg": bar_chart(chart_id, title, description, bars, marks) if bars else None,
+    }
+
+
+def action(session: Session, page: PageContext, action_id: int) -> dict[str, Any]:
+    """One published action (``NotFound`` for any other), as its page and the staff preview show it."""
+    found: PublicAction = public_actions.get_action(session, action_id)
+    titles = sdg_titles(page.lang)
+    return {
+        "action": found,
+        "recommendations": public_actions.recommendation_headings(session, found.recommendation_ids),
+        "sdgs": [(sdg.code, titles.get(sdg.code, sdg.title)) for sdg in found.sdgs],
+        "indicators": [indicator_chart(page, indicator) for indicator in found.indicators],
+    }

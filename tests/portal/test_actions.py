@@ -1,0 +1,194 @@
+"""The action pages of the portal (/actions, /actions/{id}): published actions only, their filters, the
+indicator chart with its table, the links to and from the recommendation and cluster pages, the evidence
+files of an update, and the Atom feed linked from the head and the open-data page. (Their HTML in every
+language and the absence of internal data: test_pages.py, which checks every page.)"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from app.portal import action_views
+from app.portal.pages import PageContext, fragment
+from app.public.schemas import PublicAction
+from tests.conftest import session_on
+from tests.portal.seed import (
+    ENTITY,
+    INDICATOR,
+    PUBLISHED_ACTION,
+    PUBLISHED_CLUSTER,
+    PUBLISHED_PROGRESS,
+    SECRETS,
+    SUPPORTING_ENTITY,
+    Seeded,
+)
+from tests.portal.test_pages import check_html
+
+A = "{http://www.w3.org/2005/Atom}"
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<h3><a href="/actions/\d+">([^<]*)</a></h3>', html)
+
+
+def test_the_list_shows_published_actions_with_their_filters(portal: TestClient, seeded: Seeded) -> None:
+    page = portal.get("/actions").text
+    assert _titles(page) == [PUBLISHED_ACTION]
+    assert 'aria-current="page">Actions</a>' in page  # the nav's section
+    ministry = re.search(r'<option value="(\d+)">' + ENTITY, page)
+    assert ministry and f"{SUPPORTING_ENTITY}</option>" in page  # the entities of published actions
+    for query, found in (
+        ({"q": "secondary SCHOOLS"}, True),
+        ({"q": "hospital"}, False),
+        ({"status": "in_progress"}, True),
+        ({"status": "completed"}, False),
+        ({"entity": ministry.group(1)}, True),
+        ({"cluster": str(seeded.cluster_id)}, True),
+        ({"cluster": str(seeded.unpublished_cluster_id)}, False),
+        ({"recommendation": str(seeded.education_id)}, True),
+        ({"recommendation": str(seeded.withdrawn_id)}, False),
+    ):
+        response = portal.get("/actions", params=query)
+        assert response.status_code == 200, query
+        assert _titles(response.text) == ([PUBLISHED_ACTION] if found else []), query
+    assert "No published action matches these filters." in portal.get("/actions?q=hospital").text
+
+
+def test_a_refused_filter_is_named_and_kept(portal: TestClient, seeded: Seeded) -> None:
+    response = portal.get("/actions", params={"status": "secret", "entity": "abc", "q": "schools"})
+    assert response.status_code == 422
+    assert response.headers["cache-control"] == "no-store"
+    text = response.text
+    assert '<a href="#status">Action status: &#34;secret&#34; is not one of the choices</a>' in text
+    assert '<a href="#entity">Responsible entity: &#34;abc&#34; is not one of the choices</a>' in text
+    assert 'id="q" name="q" value="schools"' in text
+    assert '<option value="secret" selected>secret</option>' in text
+    assert 'id="results"' not in text
+    check_html(text)
+    # A link's hidden filter that is refused becomes a field of its own, to correct or empty.
+    linked = portal.get("/actions", params={"cluster": "abc"})
+    assert linked.status_code == 422
+    check_html(linked.text)
+    assert 'id="cluster" name="cluster" value="abc" aria-invalid="true"' in linked.text
+    # A client that asks for JSON gets problem+json naming the fields.
+    problem = portal.get("/actions?status=secret", headers={"Accept": "application/json"})
+    assert problem.status_code == 422
+    assert problem.json()["errors"][0]["field"] == "status"
+
+
+def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded) -> None:
+    response = portal.get(f"/actions/{seeded.action_id}")
+    assert response.status_code == 200
+    assert response.headers["etag"]
+    page = response.text
+    assert f"<h1>{PUBLISHED_ACTION}</h1>" in page
+    for shown in ("Schools in the highlands.", ENTITY, SUPPORTING_ENTITY, PUBLISHED_PROGRESS, "In progress"):
+        assert shown in page, shown
+    assert '<time datetime="2025-01-01">Jan 1, 2025</time>' in page  # the start date, localised
+    heading = "Committee on the Rights of the Child · CRC/C/PER/CO/6 · para. 12"
+    assert f'<a href="/recommendations/{seeded.education_id}">{heading}</a>' in page
+    assert f'<a href="/clusters/{seeded.cluster_id}">{PUBLISHED_CLUSTER}</a>' in page
+    assert "4.1: By 2030, ensure that all girls and boys complete free" in page
+    # Only the published update, with its anchor (the feed's entries point at it) and its evidence link.
+    assert page.count('<li id="progress-') == 1
+    assert f'<li id="progress-{seeded.progress_id}">' in page
+    assert 'href="https://example.org/evidence"' in page
+
+
+def test_the_indicator_has_a_chart_and_the_same_numbers_in_a_table(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    page = portal.get(f"/actions/{seeded.action_id}").text
+    chart = re.search(
+        r'<svg class="chart" role="img" aria-labelledby="(indicator-\d+)-title \1-desc".*?</svg>', page
+    )
+    assert chart, "no chart"
+    svg = chart.group(0)
+    assert f'<title id="{chart.group(1)}-title">{INDICATOR} (schools)</title>' in svg
+    assert "<title>Mar 31, 2025: 5</title>" in svg and "<title>Jun 30, 2025: 12.5</title>" in svg
+    assert "<title>Baseline: 0</title>" in svg and "<title>Target: 40</title>" in svg
+    table = page[page.index("<table>", chart.end()) : page.index("</table>", chart.end())]
+    assert f"<caption>Data of the chart: {INDICATOR} (schools)</caption>" in table
+    row = r'<th scope="row"><time datetime="([\d-]+)">[^<]*</time></th><td class="number">([^<]*)'
+    assert re.findall(row, table) == [("2025-03-31", "5"), ("2025-06-30", "12.5")]
+    # Numbers and dates in the reader's language.
+    french = portal.get(f"/actions/{seeded.action_id}", params={"lang": "fr"}).text
+    assert "<title>30 juin 2025 : 12,5</title>" in french or "<title>30 juin 2025: 12,5</title>" in french
+
+
+def test_unpublished_and_unknown_actions_are_404_pages(portal: TestClient, seeded: Seeded) -> None:
+    for path in (f"/actions/{seeded.unpublished_action_id}", "/actions/2147483647"):
+        response = portal.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.text
+        assert SECRETS["unpublished_action"] not in response.text
+    assert portal.get("/actions/abc").status_code == 422
+    assert SECRETS["unpublished_action"] not in portal.get("/actions").text
+
+
+def test_recommendation_and_cluster_pages_link_their_public_actions(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    link = f'<a href="/actions/{seeded.action_id}">{PUBLISHED_ACTION}</a>'
+    recommendation = portal.get(f"/recommendations/{seeded.education_id}").text
+    assert link in recommendation
+    assert f'href="/actions/{seeded.unpublished_action_id}"' not in recommendation
+    cluster = portal.get(f"/clusters/{seeded.cluster_id}").text
+    assert link in cluster and "Actions in this cluster" in cluster
+    assert f'href="/actions/{seeded.unpublished_action_id}"' not in cluster
+    # The language chosen is kept in the links.
+    french = portal.get(f"/clusters/{seeded.cluster_id}?lang=fr").text
+    assert f'href="/actions/{seeded.action_id}?lang=fr"' in french
+
+
+def test_the_feed_is_linked_and_points_at_the_portal_pages(portal: TestClient, seeded: Seeded) -> None:
+    for path in ("/", "/actions", f"/actions/{seeded.action_id}", "/exports"):
+        head = portal.get(path).text.split("</head>")[0]
+        assert '<link rel="alternate" type="application/atom+xml" href="/api/v1/public/feed.atom"' in head
+    assert '<a href="/api/v1/public/feed.atom" type="application/atom+xml">' in portal.get("/exports").text
+    feed = portal.get("/api/v1/public/feed.atom")
+    root = ET.fromstring(feed.content)
+    (entry,) = root.iter(f"{A}entry")
+    page_url = f"http://testserver/actions/{seeded.action_id}#progress-{seeded.progress_id}"
+    assert entry.findtext(f"{A}id") == page_url
+    html = entry.find(f"{A}link[@rel='alternate'][@type='text/html']")
+    assert html is not None and html.get("href") == page_url
+    data = entry.find(f"{A}link[@rel='alternate'][@type='application/json']")
+    assert (
+        data is not None and data.get("href") == f"http://testserver/api/v1/public/actions/{seeded.action_id}"
+    )
+    related = [link.get("href") for link in entry.findall(f"{A}link[@rel='related'][@type='text/html']")]
+    assert related == [f"http://testserver/recommendations/{seeded.education_id}"]
+    # Each link opens the page it names, which shows the update.
+    opened = portal.get(page_url.removeprefix("http://testserver").split("#")[0])
+    assert f'id="progress-{seeded.progress_id}"' in opened.text
+    assert portal.get(related[0].removeprefix("http://testserver")).status_code == 200  # type: ignore[union-attr]
+
+
+def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seeded, db: Connection) -> None:
+    """The partial shows an update's `evidence` list (id, filename, media type, size, url) whenever the
+    public shape carries one; an update without the field shows none."""
+    page = PageContext("en", False, "actions", "/actions/1", ())
+    with session_on(db) as session:
+        context = action_views.action(session, page, seeded.action_id)
+    public: PublicAction = context["action"]
+    update = public.progress[0].model_dump()
+    evidence = [
+        {
+            "id": 7,
+            "filename": "report.pdf",
+            "media_type": "application/pdf",
+            "size": 2_500_000,
+            "url": "/api/v1/public/evidence/7",
+        }
+    ]
+    files = [SimpleNamespace(**{**update, "evidence": evidence})]  # the field, once the schema has it too
+    with_files = SimpleNamespace(**{**public.model_dump(), "progress": files})
+    html = fragment(page, "_action.html", {**context, "action": with_files, "level": 2})
+    assert '<a href="/api/v1/public/evidence/7" type="application/pdf" download>report.pdf</a>' in html
+    assert "(application/pdf, 2,442 KB)" in html
+    assert "Evidence files:" not in fragment(page, "_action.html", {**context, "level": 2})
