@@ -24,7 +24,7 @@ from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests.builder import building
 from tests.conftest import ROOT
-from tests.smtp import Mailbox, smtp_server
+from tests.smtp import smtp_server
 
 BASE_URL = "https://nrtd.example.gov"
 
@@ -155,11 +155,10 @@ def test_a_server_down_is_retried_later_and_each_digest_arrives_once(
 
 def test_only_one_run_sends_at_a_time(engine: Engine, database_url: str) -> None:
     build(engine)
-    with smtp_server() as (mailbox, port):
-        with exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run"):
-            with pytest.raises(ImportLocked, match="another reminder run is running"):
-                run_reminders(engine, settings_for(database_url, port))
-        assert mailbox.messages == [] and outbox(engine) == []
+    lock = exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run")
+    with smtp_server() as (mailbox, port), lock, pytest.raises(ImportLocked, match="another reminder run"):
+        run_reminders(engine, settings_for(database_url, port))
+    assert mailbox.messages == [] and outbox(engine) == []
 
 
 @pytest.mark.slow
