@@ -73,17 +73,13 @@ def start_scheduler(settings: Settings) -> threading.Event:
     """Start each configured schedule in a daemon thread; set the returned event to stop them."""
     stop = threading.Event()
     jobs = [
-        (settings.import_schedule, run_scheduled_import, "UHRI import"),
-        (settings.notify_schedule, run_scheduled_reminders, "reminder run"),
+        (settings.import_schedule, run_scheduled_import, "UHRI import", "nrtd-scheduler"),
+        (settings.notify_schedule, run_scheduled_reminders, "reminder run", "nrtd-reminders"),
     ]
-    for schedule_text, job, what in jobs:
+    for schedule_text, job, what, name in jobs:
         if schedule_text:
-            threading.Thread(
-                target=_loop,
-                args=(schedule_text, job, what, settings, stop),
-                name=f"nrtd-{what}",
-                daemon=True,
-            ).start()
+            args = (schedule_text, job, what, settings, stop)
+            threading.Thread(target=_loop, args=args, name=name, daemon=True).start()
     return stop
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from app.staff import (
+    account,
     auth_pages,
     clusters,
     dashboard,
@@ -31,6 +32,7 @@ for area in (
     audit,
     imports,
     reports,
+    account,
 ):
     router.include_router(area.router)
 
