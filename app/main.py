@@ -37,6 +37,7 @@ from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
+from app.notify.router import router as notify_router
 from app.plans.router import router as plans_router
 from app.portal.errors import error_page
 from app.portal.router import router as portal_router
@@ -60,6 +61,7 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
     return [
         (auth_router, None),
         (users_router, None),
+        (notify_router, None),
         (entities_router, None),
         (recommendations_router, None),
         (clusters_router, None),

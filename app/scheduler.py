@@ -1,6 +1,7 @@
-"""The built-in schedule: ``nrtd serve`` runs the UHRI import on NRTD_IMPORT_SCHEDULE (cron).
+"""The built-in schedule: ``nrtd serve`` runs the UHRI import on NRTD_IMPORT_SCHEDULE (cron), and
+the reminder digests on NRTD_NOTIFY_SCHEDULE.
 
-Every replica may run it; the import lock lets one of them import and the others skip.
+Every replica may run them; a lock lets one of them run and the others skip.
 
 This module is also where the staff workspace's imports start (``import_runners``): an uploaded file
 and "run the scheduled import now". Only app.cli and app.scheduler may import ``importers``; app.main
@@ -42,20 +43,43 @@ def run_scheduled_import(settings: Settings) -> None:
         engine.dispose()
 
 
-def _loop(settings: Settings, stop: threading.Event) -> None:
-    schedule = croniter(settings.import_schedule, datetime.now(UTC))
+def run_scheduled_reminders(settings: Settings) -> None:
+    from app.notify.service import run_reminders
+
+    engine = make_engine(settings.database_url)
+    try:
+        log.info("reminders: %s", run_reminders(engine, settings).line())
+    except DomainError as exc:
+        log.warning("reminders skipped: %s", exc.detail)
+    except Exception:
+        log.exception("reminders crashed")
+    finally:
+        engine.dispose()
+
+
+def _loop(
+    schedule_text: str, job: Callable[[Settings], None], what: str, settings: Settings, stop: threading.Event
+) -> None:
+    schedule = croniter(schedule_text, datetime.now(UTC))
     while not stop.is_set():
         due: datetime = schedule.get_next(datetime)
-        log.info("next scheduled UHRI import at %s", due.isoformat())
+        log.info("next scheduled %s at %s", what, due.isoformat())
         if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
             return
-        run_scheduled_import(settings)
+        job(settings)
 
 
 def start_scheduler(settings: Settings) -> threading.Event:
-    """Start the schedule in a daemon thread; set the returned event to stop it."""
+    """Start each configured schedule in a daemon thread; set the returned event to stop them."""
     stop = threading.Event()
-    threading.Thread(target=_loop, args=(settings, stop), name="nrtd-scheduler", daemon=True).start()
+    jobs = [
+        (settings.import_schedule, run_scheduled_import, "UHRI import", "nrtd-scheduler"),
+        (settings.notify_schedule, run_scheduled_reminders, "reminder run", "nrtd-reminders"),
+    ]
+    for schedule_text, job, what, name in jobs:
+        if schedule_text:
+            args = (schedule_text, job, what, settings, stop)
+            threading.Thread(target=_loop, args=args, name=name, daemon=True).start()
     return stop
 
 

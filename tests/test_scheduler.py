@@ -199,3 +199,22 @@ def test_scheduler_loop_imports_whenever_due_until_stopped(
     assert not thread.is_alive()
     # Due at once, every time, until stopped; stopped during an import, it does not start another.
     assert calls == [settings, settings, settings]
+
+
+def test_the_reminder_schedule_runs_the_digests_in_a_thread_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, scheduled_settings: Settings
+) -> None:
+    settings = scheduled_settings.model_copy(update={"import_schedule": "", "notify_schedule": "0 6 * * *"})
+    ran = threading.Event()
+    monkeypatch.setattr(app.scheduler, "croniter", _DueNow)
+    monkeypatch.setattr(app.scheduler, "run_scheduled_reminders", lambda given: ran.set())
+    monkeypatch.setattr(
+        app.scheduler, "run_scheduled_import", lambda given: pytest.fail("no import schedule")
+    )
+    stop = start_scheduler(settings)
+    try:
+        assert ran.wait(5)
+        assert scheduler_threads() == []  # the import's thread did not start
+        assert [t for t in threading.enumerate() if t.name == "nrtd-reminders"]
+    finally:
+        stop.set()

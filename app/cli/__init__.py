@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.
@@ -16,6 +16,7 @@ import typer
 from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
 from app.cli.exports import export_cli
 from app.cli.imports import demo_cli, import_cli
+from app.cli.notify import notify_cli
 from app.cli.users import users_cli
 
 cli = typer.Typer(
@@ -29,6 +30,7 @@ cli.add_typer(import_cli, name="import")
 cli.add_typer(export_cli, name="export")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(notify_cli, name="notify")
 
 
 def _version(value: bool) -> None:
@@ -70,7 +72,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
 ) -> None:
-    """Serve the API (docs at /docs). With NRTD_IMPORT_SCHEDULE set, also run the UHRI import on it."""
+    """Serve the API (docs at /docs). With NRTD_IMPORT_SCHEDULE set, also run the UHRI import on it;
+    with NRTD_NOTIFY_SCHEDULE, the reminder digests."""
     import uvicorn
 
     from app.main import create_app
@@ -84,7 +87,7 @@ def serve(
         known_country(settings.country, "NRTD_COUNTRY")
     database(schema=False)  # a server that cannot reach its database says so now, in one line
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if settings.import_schedule:
+    if settings.import_schedule or settings.notify_schedule:
         from app.scheduler import start_scheduler
 
         start_scheduler(settings)

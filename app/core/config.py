@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Literal
 
 from croniter import croniter
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
@@ -169,6 +169,26 @@ class Settings(BaseSettings):
         description="directory of the full public exports kept per data version; "
         "empty: <temp dir>/nrtd-exports",
     )
+    # E-mail reminders (docs/reminders.md): digests of each person's work, sent by `nrtd notify send` or
+    # by `nrtd serve` on NRTD_NOTIFY_SCHEDULE. No SMTP host: nothing is sent (the outbox keeps them).
+    smtp_host: str = Field(default="", description="SMTP server for the reminder digests; empty: none sent")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port (587 submission, 25, 465 TLS)")
+    smtp_from: str = Field(default="", description="From address of the digests: NRTD <nrtd@example.org>")
+    smtp_username: str = Field(default="", description="SMTP login; empty: no authentication")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password")
+    smtp_starttls: bool = Field(default=True, description="upgrade the connection with STARTTLS before login")
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600, description="seconds an SMTP exchange may take")
+    notify_schedule: str = Field(
+        default="", description="cron expression of the digest run in `nrtd serve`; empty: not scheduled"
+    )
+    notify_due_days: int = Field(
+        default=14, ge=1, le=365, description="what is due within this many days is in a digest"
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="the address people open the service at: the digests' links start with it",
+    )
+
     stats_timeout: float = Field(
         default=15.0, gt=0, le=600, description="seconds a statistics request may take before 503"
     )
@@ -184,12 +204,20 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(UHRI_LANGUAGES)}")
         return ",".join(dict.fromkeys(langs))
 
-    @field_validator("import_schedule")
+    @field_validator("import_schedule", "notify_schedule")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
         value = value.strip()
         if value and not croniter.is_valid(value):
             raise ValueError(f"not a valid cron expression: {value!r}")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
         return value
 
     @field_validator("uhri_url")

@@ -1,4 +1,5 @@
-"""Only one import runs at a time, across processes and replicas.
+"""Only one import runs at a time, across processes and replicas (and only one replica sends the
+reminder digests: the same mechanism under another name, ``exclusive``).
 
 PostgreSQL: a session-level advisory lock on a connection of its own; the server frees it when
 that connection ends, so a killed importer never leaves it behind. SQLite: a lease row naming
@@ -22,6 +23,9 @@ from app.models.base import utcnow
 
 ADVISORY_KEY = 0x4E525444  # "NRTD"
 LEASE_NAME = "import"
+# The reminder digests' sender (app.notify): "NRTE".
+NOTIFY_ADVISORY_KEY = 0x4E525445
+NOTIFY_LEASE_NAME = "notify"
 # What a write refused during an import is told: runs of one State take seconds, of every State minutes.
 IMPORT_RETRY_AFTER = 30
 
@@ -45,31 +49,39 @@ def _holder_alive(holder: str) -> bool:
 
 @contextmanager
 def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
+    with exclusive(engine, LEASE_NAME, ADVISORY_KEY, ttl_seconds=ttl_seconds, what="import"):
+        yield
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str, advisory_key: int, *, ttl_seconds: int, what: str) -> Iterator[None]:
+    """Hold the lock ``name`` (PostgreSQL: advisory key ``advisory_key``) or raise ImportLocked at once,
+    saying "another <what> is running"."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if not conn.execute(select(func.pg_try_advisory_lock(ADVISORY_KEY))).scalar():
-                raise ImportLocked("another import is running (PostgreSQL advisory lock held)")
+            if not conn.execute(select(func.pg_try_advisory_lock(advisory_key))).scalar():
+                raise ImportLocked(f"another {what} is running (PostgreSQL advisory lock held)")
             try:
                 yield
             finally:
-                conn.execute(select(func.pg_advisory_unlock(ADVISORY_KEY)))
+                conn.execute(select(func.pg_advisory_unlock(advisory_key)))
         return
     me = holder_id()
-    _take_lease(engine, me, ttl_seconds)
+    _take_lease(engine, name, me, ttl_seconds, what)
     try:
         yield
     finally:
         with engine.begin() as conn:
-            conn.execute(delete(ImportLease).where(ImportLease.name == LEASE_NAME, ImportLease.holder == me))
+            conn.execute(delete(ImportLease).where(ImportLease.name == name, ImportLease.holder == me))
 
 
-def _current_lease(conn: Connection) -> ImportLease | None:
+def _current_lease(conn: Connection, name: str = LEASE_NAME) -> ImportLease | None:
     row = conn.execute(
-        select(ImportLease.holder, ImportLease.expires_at).where(ImportLease.name == LEASE_NAME)
+        select(ImportLease.holder, ImportLease.expires_at).where(ImportLease.name == name)
     ).first()
     if row is None:
         return None
-    return ImportLease(name=LEASE_NAME, holder=row.holder, expires_at=row.expires_at)
+    return ImportLease(name=name, holder=row.holder, expires_at=row.expires_at)
 
 
 def _live(lease: ImportLease | None) -> bool:
@@ -81,32 +93,32 @@ def _live(lease: ImportLease | None) -> bool:
     return expires > utcnow() and _holder_alive(lease.holder)
 
 
-def _take_lease(engine: Engine, me: str, ttl_seconds: int) -> None:
+def _take_lease(engine: Engine, name: str, me: str, ttl_seconds: int, what: str) -> None:
     # Read first without a write lock: while an import runs it holds SQLite's write lock for the
     # whole run, and a second importer must be told at once rather than wait for it.
     with engine.connect() as conn:
-        lease = _current_lease(conn)
+        lease = _current_lease(conn, name)
     if _live(lease):
         assert lease is not None
         raise ImportLocked(
-            f"another import is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)"
+            f"another {what} is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)"
         )
     now = utcnow()
     try:
         with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
-            lease = _current_lease(conn)
+            lease = _current_lease(conn, name)
             if _live(lease):
-                raise ImportLocked(f"another import is running (held by {lease.holder if lease else '?'})")
+                raise ImportLocked(f"another {what} is running (held by {lease.holder if lease else '?'})")
             values = {"holder": me, "acquired_at": now, "expires_at": now + timedelta(seconds=ttl_seconds)}
             if lease is None:
-                conn.execute(insert(ImportLease).values(name=LEASE_NAME, **values))
+                conn.execute(insert(ImportLease).values(name=name, **values))
             else:
-                conn.execute(update(ImportLease).where(ImportLease.name == LEASE_NAME).values(**values))
+                conn.execute(update(ImportLease).where(ImportLease.name == name).values(**values))
     except ImportLocked:
         raise
     except Exception as exc:
         if "locked" in str(exc):
-            raise ImportLocked("another import is running (the database is locked)") from exc
+            raise ImportLocked(f"another {what} is running (the database is locked)") from exc
         raise
 
 

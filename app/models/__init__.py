@@ -6,6 +6,7 @@ from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.imports import FeedValidator, ImportLease, ImportRun, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
+from app.models.notify import OutboxMessage
 from app.models.plan import (
     Action,
     ActionCluster,
@@ -41,6 +42,7 @@ __all__ = [
     "LoginFailure",
     "Mechanism",
     "MechanismLabel",
+    "OutboxMessage",
     "ProgressUpdate",
     "RateLimitWindow",
     "Recommendation",

@@ -4,7 +4,7 @@ and the addresses each user logged in from."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -59,11 +59,18 @@ class User(Base):
     # Set when an admin created the account or reset its password: its owner picks a new one first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language of the reminder digests (an interface language) and how often they come.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    digest: Mapped[str] = mapped_column(String(8), default="weekly", server_default="weekly")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+DigestFrequency = Literal["daily", "weekly", "never"]
+DIGEST_FREQUENCIES = get_args(DigestFrequency)
 
 
 TokenKind = Literal["bearer", "session"]

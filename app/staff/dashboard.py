@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
 from app.core.dates import utc_today
-from app.core.deps import DbSession
+from app.core.deps import AppSettings, DbSession
 from app.entities.service import entity_refs
 from app.import_runs import service as import_runs
 from app.import_runs.schemas import ImportRunListParams
+from app.models import User
 from app.models.plan import OPEN_ACTION_STATUSES
+from app.notify.items import work_for
 from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionListParams
 from app.plans.progress.reading import waiting_updates
@@ -75,15 +77,18 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def my_work(request: Request, db: DbSession, staff: SignedIn) -> Response:
+def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSettings) -> Response:
     page = StaffPage.of(request, "home", staff)
+    # The items of the reminder digest (app.notify): what the e-mail says, here too.
+    user = db.get(User, staff.actor.user_id) if staff.actor.user_id else None
+    reminders = work_for(db, user, settings.notify_due_days) if user else []
     if staff.actor.is_manager:
         work = _manager_work(db, staff)
     elif staff.actor.role == FOCAL_POINT:
         work = _focal_point_work(db, staff)
     else:
         work = {}
-    return render(request, page, "dashboard.html", {"work": work})
+    return render(request, page, "dashboard.html", {"work": work, "reminders": reminders})
 
 
 @router.get("/static/{name}")

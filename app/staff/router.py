@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from app.staff import (
     action_detail,
     actions,
+    account,
     auth_pages,
     clusters,
     dashboard,
@@ -39,6 +40,7 @@ for area in (
     actions,
     action_detail,
     previews,
+    account,
 ):
     router.include_router(area.router)
 

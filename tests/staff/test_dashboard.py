@@ -104,3 +104,18 @@ def test_an_empty_database_says_so(staff_login: StaffLogin) -> None:
     html = staff_login("coordinator").get("/staff/").text
     assert set(cards(html).values()) == {"0"} and len(cards(html)) == 3
     assert "No import has run yet." in html and "No action is overdue." in html
+
+
+def test_the_reminders_of_the_e_mail_digest_are_on_the_page(
+    world: ReviewWorld, staff_login: StaffLogin
+) -> None:
+    html = staff_login("coordinator").get("/staff/").text
+    reminders = section(html, "reminders-title")
+    found = dict(re.findall(r'<li><a href="([^"]+)">[^<]+</a>: (\d+)</li>', reminders))
+    assert found == {
+        "/staff/progress?state=submitted": "2",
+        "/staff/review": "3",
+        "/staff/actions?overdue=true": "3",
+    }
+    assert 'href="/staff/account"' in reminders
+    assert "reminders-title" not in staff_login("reader").get("/staff/").text  # nothing of their own

@@ -1,0 +1,42 @@
+"""``nrtd notify ...``: the reminder digests from cron (``send``) and the outbox's state (``status``)."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli.common import EXIT_FAILED, EXIT_LOCKED, database, err, say, settings_or_exit
+
+notify_cli = typer.Typer(
+    help="The reminder digests sent by e-mail (docs/reminders.md).", rich_markup_mode=None
+)
+
+
+@notify_cli.command("send")
+def notify_send_cmd() -> None:
+    """Build this period's digests and send every one that is due (exit 75 when another run is on)."""
+    from app.core.errors import ImportLocked
+    from app.notify.service import run_reminders
+
+    settings = settings_or_exit()
+    engine = database()
+    try:
+        summary = run_reminders(engine, settings)
+    except ImportLocked as exc:
+        err.print(exc.detail, style="yellow", markup=False)
+        raise typer.Exit(EXIT_LOCKED) from None
+    say(summary.line())
+    if summary.sent is not None and (summary.sent.failed or summary.sent.retrying):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@notify_cli.command("status")
+def notify_status_cmd() -> None:
+    """How many digests are waiting, sent and given up, and the latest failures' reasons."""
+    from app.notify.service import failures, outbox_counts
+
+    settings_or_exit()
+    engine = database()
+    counts = outbox_counts(engine)
+    say(", ".join(f"{state}: {counts.get(state, 0)}" for state in ("pending", "sending", "sent", "failed")))
+    for row in failures(engine):
+        say(f"{row.state} {row.recipient} {row.period} (attempt {row.attempts}): {row.last_error}", "red")

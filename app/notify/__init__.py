@@ -1,0 +1,1 @@
+"""Reminders: each person's digest of their work by e-mail (daily, weekly or never), through an outbox."""

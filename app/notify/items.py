@@ -1,0 +1,106 @@
+"""What is someone's to do: the items of their digest, from the same services as the "My work" page.
+
+Focal points: their entity's actions due within ``due_days`` days and the overdue ones, and the progress
+updates returned to their entity. Coordinators and admins: progress updates waiting for approval,
+recommendations an import changed that nobody has reviewed, overdue actions. Readers have none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.core.actor import FOCAL_POINT, MANAGERS
+from app.core.dates import utc_today
+from app.models import User
+from app.models.plan import OPEN_ACTION_STATUSES
+from app.plans.actions import service as actions
+from app.plans.actions.schemas import ActionListParams, ActionPage
+from app.plans.progress.reading import waiting_updates
+from app.recommendations import review
+
+# Items listed per section (the section says how many there are in all).
+SHOWN = 20
+
+
+def _(message: str) -> str:
+    """Marks a message for the catalogue; the digest translates it in its reader's language."""
+    return message
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    path: str  # a staff workspace path, e.g. /staff/actions/3
+    day: date | None = None  # a due date or a report date
+    note: str | None = None  # a reviewer's comment
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # a catalogue message
+    total: int
+    path: str  # where the whole list is
+    items: list[Item] = field(default_factory=list)
+
+
+def _action_items(found: ActionPage) -> list[Item]:
+    return [Item(a.title, f"/staff/actions/{a.id}", a.due_date) for a in found.items]
+
+
+def _focal_point(db: Session, entity_id: int, due_days: int, today: date) -> list[Section]:
+    overdue = actions.earliest_due(db, ActionListParams(entity_id=entity_id, overdue=True, limit=SHOWN))
+    due = actions.earliest_due(
+        db,
+        ActionListParams(
+            entity_id=entity_id,
+            status=list(OPEN_ACTION_STATUSES),
+            overdue=False,
+            due_before=today + timedelta(days=due_days),
+            limit=SHOWN,
+        ),
+    )
+    returned = waiting_updates(db, ("returned",), entity_id=entity_id, limit=SHOWN)
+    return [
+        Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
+        Section(_("Actions due soon"), due.total, "/staff/actions", _action_items(due)),
+        Section(
+            _("Progress updates returned to you"),
+            returned.total,
+            "/staff/progress?state=returned",
+            [
+                Item(u.action_title, f"/staff/progress/{u.id}", u.reported_on, u.review_comment)
+                for u in returned.items
+            ],
+        ),
+    ]
+
+
+def _manager(db: Session) -> list[Section]:
+    submitted = waiting_updates(db, ("submitted",), limit=SHOWN)
+    changed = review.waiting_for_review(db)
+    overdue = actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN))
+    return [
+        Section(
+            _("Progress updates waiting for your approval"),
+            submitted.total,
+            "/staff/progress?state=submitted",
+            [Item(u.action_title, f"/staff/progress/{u.id}", u.reported_on) for u in submitted.items],
+        ),
+        Section(_("Recommendations an import changed, not reviewed yet"), changed, "/staff/review"),
+        Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
+    ]
+
+
+def work_for(db: Session, user: User, due_days: int, today: date | None = None) -> list[Section]:
+    """The non-empty sections of ``user``'s digest."""
+    today = today or utc_today()
+    if user.role in MANAGERS:
+        sections = _manager(db)
+    elif user.role == FOCAL_POINT and user.entity_id is not None:
+        sections = _focal_point(db, user.entity_id, due_days, today)
+    else:
+        sections = []
+    return [section for section in sections if section.total]

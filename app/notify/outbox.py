@@ -1,0 +1,77 @@
+"""Building the digests of a period into the outbox: one row per person and period, committed before
+anything is sent, so that a crash between building and sending loses nothing and a rerun builds
+nothing twice (the row's unique (user, period) says it is done)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import OutboxMessage, User
+from app.models.accounts import DigestFrequency
+from app.notify.digest import language_of, render_digest
+from app.notify.items import work_for
+
+
+def period_of(frequency: DigestFrequency, today: date) -> str | None:
+    """The period a digest of ``frequency`` built today belongs to: the day, or the ISO week."""
+    if frequency == "daily":
+        return today.isoformat()
+    if frequency == "weekly":
+        year, week, _ = today.isocalendar()
+        return f"{year}-W{week:02d}"
+    return None
+
+
+@dataclass(frozen=True)
+class Built:
+    digests: int  # built now
+    already: int  # built before in the same period
+    nothing: int  # people with nothing to do
+
+
+def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
+    """Build the digest of every active person whose period has none yet, due at ``now``; the caller
+    commits."""
+    today = now.date()
+    built = already = nothing = 0
+    users = db.scalars(select(User).where(User.active.is_(True), User.digest != "never").order_by(User.id))
+    periods = [period_of("daily", today), period_of("weekly", today)]
+    query = select(OutboxMessage.user_id, OutboxMessage.period).where(OutboxMessage.period.in_(periods))
+    done = {(user_id, period) for user_id, period in db.execute(query)}
+    for user in users:
+        period = period_of(user.digest, today)  # type: ignore[arg-type]
+        if period is None:
+            continue
+        if (user.id, period) in done:
+            already += 1
+            continue
+        sections = work_for(db, user, settings.notify_due_days, today)
+        if not sections:
+            nothing += 1
+            continue
+        digest = render_digest(user, sections, settings.base_url, today)
+        domain = settings.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0] or "nrtd"
+        db.add(
+            OutboxMessage(
+                user_id=user.id,
+                period=period,
+                recipient=user.email,
+                language=language_of(user),
+                subject=digest.subject,
+                body=digest.body,
+                items=digest.items,
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                message_id=f"<digest.{user.id}.{period}.{secrets.token_hex(8)}@{domain}>",
+            )
+        )
+        built += 1
+    return Built(built, already, nothing)

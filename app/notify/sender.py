@@ -1,0 +1,150 @@
+"""Handing the outbox to the SMTP server: each digest claimed (``sending``, committed), sent, then
+marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it back with a growing
+delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason.
+
+A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
+a time: the lock in ``app.notify.service``). It is sent again with the same Message-ID; the one case
+where that makes a repeat is a death after the server accepted it and before ``sent`` was committed.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import OutboxMessage
+
+# Attempts before a digest is given up (failed); the delays double from one minute up to six hours.
+MAX_ATTEMPTS = 10
+FIRST_DELAY = timedelta(minutes=1)
+LONGEST_DELAY = timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    delay: timedelta = FIRST_DELAY * 2 ** max(attempts - 1, 0)
+    return min(delay, LONGEST_DELAY)
+
+
+@dataclass(frozen=True)
+class Sent:
+    sent: int
+    retrying: int
+    failed: int
+    error: str | None  # the last failure, for the run's report
+
+
+class SmtpUnavailable(Exception):
+    """The server cannot be reached or refused the session: no digest can go now."""
+
+
+def message(row: OutboxMessage, settings: Settings, now: datetime) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = settings.smtp_from
+    mail["To"] = row.recipient
+    mail["Subject"] = row.subject
+    mail["Date"] = format_datetime(now)
+    mail["Message-ID"] = row.message_id
+    # RFC 3834: an automatic message; no out-of-office reply is wanted.
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(row.body)
+    mail["Content-Language"] = row.language  # after set_content, which replaces the Content-* headers
+    return mail
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    try:
+        if settings.smtp_port == 465:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=settings.smtp_timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+            if settings.smtp_starttls:
+                client.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SmtpUnavailable(f"{settings.smtp_host}:{settings.smtp_port}: {exc}") from exc
+    return client
+
+
+def _due(db: Session, now: datetime) -> list[int]:
+    return list(
+        db.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.state.in_(("pending", "sending")), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def _claim(engine: Engine, row_id: int) -> OutboxMessage:
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        row = db.get_one(OutboxMessage, row_id)
+        row.state = "sending"
+        row.attempts += 1
+    return row
+
+
+def _settle(engine: Engine, row_id: int, now: datetime, error: str | None, permanent: bool = False) -> str:
+    with Session(engine) as db, db.begin():
+        row = db.get_one(OutboxMessage, row_id)
+        if error is None:
+            row.state, row.sent_at, row.last_error = "sent", now, None
+        elif permanent or row.attempts >= MAX_ATTEMPTS:
+            row.state, row.last_error = "failed", error
+        else:
+            row.state, row.last_error = "pending", error
+            row.next_attempt_at = now + retry_delay(row.attempts)
+        return row.state
+
+
+def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
+    """Send every digest that is due; the caller holds the sender's lock."""
+    with Session(engine) as db:
+        due = _due(db, now)
+    if not due:
+        return Sent(0, 0, 0, None)
+    sent = retrying = failed = 0
+    error: str | None = None
+    try:
+        client = _connect(settings)
+    except SmtpUnavailable as exc:
+        error = str(exc)
+        for row_id in due:
+            _claim(engine, row_id)
+            state = _settle(engine, row_id, now, error)
+            failed, retrying = failed + (state == "failed"), retrying + (state == "pending")
+        return Sent(0, retrying, failed, error)
+    with client:
+        for row_id in due:
+            row = _claim(engine, row_id)
+            try:
+                client.send_message(message(row, settings, now))
+            except smtplib.SMTPRecipientsRefused as exc:
+                error = f"{row.recipient}: refused {exc.recipients}"
+                permanent = all(code >= 500 for code, _ in exc.recipients.values())
+                state = _settle(engine, row_id, now, error, permanent)
+            except smtplib.SMTPResponseException as exc:
+                error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
+                state = _settle(engine, row_id, now, error, exc.smtp_code >= 500)
+            except (OSError, smtplib.SMTPException) as exc:
+                error = f"{row.recipient}: {exc}"
+                state = _settle(engine, row_id, now, error)
+            else:
+                state = _settle(engine, row_id, now, None)
+            sent += state == "sent"
+            failed += state == "failed"
+            retrying += state == "pending"
+    return Sent(sent, retrying, failed, error)

@@ -1,0 +1,72 @@
+"""One run of the reminders: build the period's digests into the outbox, then send what is due.
+
+Run by ``nrtd notify send`` (cron) or by ``nrtd serve`` on NRTD_NOTIFY_SCHEDULE, in its own thread
+and with its own database connections, so a slow or failing SMTP server never holds up a request.
+Only one run at a time, across processes and replicas: the import lock's mechanism, under its own
+name (a second run is told at once and does nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
+from app.models import OutboxMessage
+from app.models.base import utcnow
+from app.notify.outbox import Built, build_digests
+from app.notify.sender import Sent, send_pending
+
+# The longest a run may hold the SQLite lease before another may take it over.
+LOCK_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    built: Built
+    sent: Sent | None  # None: no SMTP server configured, the digests wait in the outbox
+
+    def line(self) -> str:
+        built = (
+            f"{self.built.digests} digest(s) built, {self.built.already} already built this period, "
+            f"{self.built.nothing} person(s) with nothing to do"
+        )
+        if self.sent is None:
+            return built + "; not sent: NRTD_SMTP_HOST is not set"
+        sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"
+        return f"{built}; {sent}" + (f" (last error: {self.sent.error})" if self.sent.error else "")
+
+
+def run_reminders(engine: Engine, settings: Settings, now: datetime | None = None) -> RunSummary:
+    now = now or utcnow()
+    with exclusive(
+        engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=LOCK_TTL_SECONDS, what="reminder run"
+    ):
+        with Session(engine) as db, db.begin():
+            built = build_digests(db, settings, now)
+        sent = send_pending(engine, settings, now) if settings.smtp_host else None
+    return RunSummary(built, sent)
+
+
+def outbox_counts(engine: Engine) -> dict[str, int]:
+    """Digests per state: what ``nrtd notify status`` reports."""
+    with Session(engine) as db:
+        rows = db.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).tuples()
+        return dict(rows)
+
+
+def failures(engine: Engine, limit: int = 20) -> list[OutboxMessage]:
+    """The latest digests given up or waiting for a retry after a failure, with their reasons."""
+    with Session(engine, expire_on_commit=False) as db:
+        return list(
+            db.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.last_error.is_not(None), OutboxMessage.state != "sent")
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+        )

@@ -1,0 +1,223 @@
+"""Reminder digests through a real SMTP server on 127.0.0.1: who gets what, in which language, each
+digest exactly once (reruns, a failing server, a sender killed mid-send), one sender at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.dates import utc_today
+from app.core.errors import ImportLocked
+from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
+from app.models import OutboxMessage, User
+from app.notify.outbox import period_of
+from app.notify.service import run_reminders
+from tests.builder import building
+from tests.conftest import ROOT
+from tests.smtp import smtp_server
+
+BASE_URL = "https://nrtd.example.gov"
+
+
+@dataclass(frozen=True)
+class World:
+    coordinator: str
+    fp_a: str
+    fp_b: str
+    action_a_overdue: int
+    action_a_soon: int
+    action_b: int
+    returned: int
+
+
+def build(engine: Engine) -> World:
+    today = utc_today()
+    with building(engine) as b:
+        a = b.entity("Ministry of Justice").id
+        other = b.entity("Ministry of Health").id
+        b.user("coord@example.gov", "coordinator")
+        fp_a = b.user("fp.a@example.gov", "focal_point", entity_id=a)
+        fp_b = b.user("fp.b@example.gov", "focal_point", entity_id=other)
+        b.user("reader@example.gov", "reader")
+        b.user("gone@example.gov", "coordinator")
+        overdue = b.action("Train prison staff", lead_entity_id=a, due_date=today - timedelta(days=3)).id
+        soon = b.action("Open a legal aid office", lead_entity_id=a, due_date=today + timedelta(days=5)).id
+        b.action("Far away", lead_entity_id=a, due_date=today + timedelta(days=200))
+        b.action("Done already", lead_entity_id=a, due_date=today - timedelta(days=9), status="completed")
+        action_b = b.action("Vaccinate", lead_entity_id=other, due_date=today - timedelta(days=1)).id
+        returned = b.progress(
+            overdue, "returned", "Half done", author_id=fp_a, review_comment="Add the number of trainees"
+        ).id
+        b.progress(action_b, "submitted", "Campaign started", author_id=fp_b)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == "fp.a@example.gov").values(language="fr", digest="daily"))
+        db.execute(update(User).where(User.email == "fp.b@example.gov").values(language="es", digest="never"))
+        db.execute(update(User).where(User.email == "gone@example.gov").values(active=False))
+    return World(
+        "coord@example.gov", "fp.a@example.gov", "fp.b@example.gov", overdue, soon, action_b, returned
+    )
+
+
+def settings_for(database_url: str, port: int) -> Settings:
+    return Settings(
+        database_url=database_url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        smtp_from="NRTD <nrtd@example.gov>",
+        base_url=BASE_URL,
+    )
+
+
+def outbox(engine: Engine) -> list[OutboxMessage]:
+    with Session(engine) as db:
+        return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_each_person_gets_their_own_items_in_their_language(engine: Engine, database_url: str) -> None:
+    world = build(engine)
+    with smtp_server() as (mailbox, port):
+        summary = run_reminders(engine, settings_for(database_url, port))
+        assert (summary.built.digests, summary.sent and summary.sent.sent) == (2, 2), summary.line()
+        assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]
+
+        [coordinator] = mailbox.to(world.coordinator)
+        text = coordinator.get_content()
+        assert coordinator["Subject"].startswith("Your work in NRTD")
+        assert coordinator["From"] == "NRTD <nrtd@example.gov>"
+        assert coordinator["Auto-Submitted"] == "auto-generated"
+        assert "Progress updates waiting for your approval (1)" in text
+        assert "Vaccinate" in text and "Train prison staff" in text  # overdue, of every entity
+        assert "Open a legal aid office" not in text  # due soon: the focal point's business
+        assert f"{BASE_URL}/staff/progress/" in text
+
+        [focal] = mailbox.to(world.fp_a)
+        text = focal.get_content()
+        assert focal["Content-Language"] == "fr"
+        assert focal["Subject"].startswith("Votre travail dans NRTD")
+        assert "Actions en retard (1)" in text
+        assert "Train prison staff" in text and "Open a legal aid office" in text
+        assert "Add the number of trainees" in text  # the reviewer's comment
+        assert f"{BASE_URL}/staff/progress/{world.returned}?lang=fr" in text
+        assert f"{BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr" in text
+        assert "Vaccinate" not in text and "Far away" not in text and "Done already" not in text
+
+
+def test_a_rerun_in_the_same_period_sends_nothing_again(engine: Engine, database_url: str) -> None:
+    build(engine)
+    with smtp_server() as (mailbox, port):
+        settings = settings_for(database_url, port)
+        run_reminders(engine, settings)
+        again = run_reminders(engine, settings)
+        assert (again.built.digests, again.built.already) == (0, 2)
+        assert again.sent is not None and again.sent.sent == 0
+        assert len(mailbox.messages) == 2
+        # The next day: the daily digest again, the weekly one only in a new ISO week.
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
+        later = run_reminders(engine, settings, tomorrow)
+        new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", utc_today())
+        assert later.built.digests == (2 if new_week else 1)
+        assert len(mailbox.messages) == 2 + later.built.digests
+
+
+def test_a_server_down_is_retried_later_and_each_digest_arrives_once(
+    engine: Engine, database_url: str
+) -> None:
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    now = datetime.now(UTC)
+    down = run_reminders(engine, settings_for(database_url, closed_port), now)
+    assert down.sent is not None and (down.sent.sent, down.sent.retrying) == (0, 2)
+    assert down.sent.error and f"127.0.0.1:{closed_port}" in down.sent.error
+    rows = outbox(engine)
+    assert {(r.state, r.attempts) for r in rows} == {("pending", 1)}
+    assert all(r.next_attempt_at.replace(tzinfo=UTC) > now for r in rows)  # backoff: not at once
+    with smtp_server() as (mailbox, port):
+        settings = settings_for(database_url, port)
+        early = run_reminders(engine, settings, now + timedelta(seconds=10))
+        assert early.sent is not None and early.sent.sent == 0  # still waiting out the delay
+        up = run_reminders(engine, settings, now + timedelta(minutes=2))
+        assert up.sent is not None and up.sent.sent == 2
+        assert len(mailbox.messages) == 2
+    assert {(r.state, r.last_error) for r in outbox(engine)} == {("sent", None)}
+
+
+def test_only_one_run_sends_at_a_time(engine: Engine, database_url: str) -> None:
+    build(engine)
+    lock = exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run")
+    with smtp_server() as (mailbox, port), lock, pytest.raises(ImportLocked, match="another reminder run"):
+        run_reminders(engine, settings_for(database_url, port))
+    assert mailbox.messages == [] and outbox(engine) == []
+
+
+@pytest.mark.slow
+def test_killed_mid_send_a_rerun_delivers_each_digest_exactly_once(engine: Engine, database_url: str) -> None:
+    world = build(engine)
+    with smtp_server() as (mailbox, port):
+        mailbox.slow_mail = (2, 30.0)  # the second digest's MAIL FROM hangs: the sender is killed there
+        env = {
+            **os.environ,
+            "NRTD_DATABASE_URL": database_url,
+            "NRTD_SMTP_HOST": "127.0.0.1",
+            "NRTD_SMTP_PORT": str(port),
+            "NRTD_SMTP_STARTTLS": "false",
+            "NRTD_SMTP_FROM": "nrtd@example.gov",
+        }
+        sender = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "notify", "send"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            mailbox.wait_for(1, timeout=60)
+            deadline = time.monotonic() + 30
+            while mailbox.mail_commands < 2:
+                assert time.monotonic() < deadline and sender.poll() is None
+                time.sleep(0.02)
+        finally:
+            os.kill(sender.pid, signal.SIGKILL)
+            sender.wait()
+        assert len(mailbox.messages) == 1
+        states = sorted(r.state for r in outbox(engine))
+        assert states == ["sending", "sent"]
+
+        mailbox.slow_mail = None
+        rerun = subprocess.run(
+            [sys.executable, "-m", "app.cli", "notify", "send"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        assert "1 sent" in rerun.stderr
+        assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]
+        assert len({m["Message-ID"] for m in mailbox.messages}) == 2
+    assert {r.state for r in outbox(engine)} == {"sent"}
+
+
+def test_the_digest_reads_as_a_letter(engine: Engine, database_url: str) -> None:
+    world = build(engine)
+    with smtp_server() as (mailbox, port):
+        run_reminders(engine, settings_for(database_url, port))
+    [focal] = mailbox.to(world.fp_a)
+    lines = focal.get_content().splitlines()
+    assert lines[0] == "Bonjour fp.a@example.gov,"
+    soon = lines.index("Actions à échéance prochaine (1)")
+    assert lines[soon + 1].startswith("- Open a legal aid office (")
+    assert lines[soon + 2] == f"  {BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr"
+    assert lines[soon + 3] == ""
+    assert lines[-1].endswith(f"{BASE_URL}/staff/account")

@@ -1,0 +1,36 @@
+"""/staff/account: one's reminder settings, through the API's service (app.notify.preferences)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from app.models import User
+from tests.staff.conftest import StaffLogin
+
+ROUTES = """
+GET    /staff/account     200 200 200 200 303
+POST   /staff/account     422 422 422 422 303
+"""
+
+
+def test_the_page_saves_the_choice_and_keeps_a_bad_one_with_its_field(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("focal_point")
+    page = staff.get("/staff/account")
+    assert page.status_code == 200
+    assert '<option value="weekly" selected>' in page.text
+    bad = staff.post("/staff/account", {"digest": "hourly", "language": "fr"})
+    assert bad.status_code == 422
+    assert 'href="#field-digest"' in bad.text and '<option value="fr" selected>' in bad.text
+    saved = staff.post("/staff/account", {"digest": "never", "language": "fr"})
+    assert saved.status_code == 303 and saved.headers["location"].startswith(
+        "/staff/account?done=reminders-saved"
+    )
+    user = Session(db).get_one(User, staff.user_id)
+    assert (user.digest, user.language) == ("never", "fr")
+    assert (
+        staff.post("/staff/account", {"digest": "daily", "language": "en"}, csrf="forged").status_code == 403
+    )
+    assert Session(db).get_one(User, staff.user_id).digest == "never"
