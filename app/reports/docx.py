@@ -12,21 +12,27 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from app.reports import labels
-from app.reports.labels import xml_safe
-from app.reports.schemas import Report, ReportRecommendation, StaffRecommendation
+from app.reports.labels import NONE, Words, _, xml_safe
+from app.reports.schemas import (
+    Report,
+    ReportGroupAction,
+    ReportRecommendation,
+    StaffGroupAction,
+    StaffRecommendation,
+)
 
 HEADERS = (
-    "Recommendation",
-    "Source / symbol",
-    "Position",
-    "Status",
-    "Responsible entity",
-    "Actions",
-    "Latest progress",
+    _("Recommendation"),
+    _("Source / symbol"),
+    _("Position"),
+    _("Status"),
+    _("Responsible entity"),
+    _("Actions"),
 )
 # Widths in cm on a landscape A4 page with 1.5 cm margins (26.7 cm of text).
-WIDTHS = (7.5, 3.4, 1.8, 2.2, 3.4, 4.2, 4.2)
+WIDTHS = (8.9, 3.6, 2.0, 2.6, 4.0, 5.6)
+ACTION_HEADERS = (_("Action"), _("Status"), _("Due"), _("Lead entity"), _("Latest progress"))
+ACTION_WIDTHS = (6.0, 2.6, 2.6, 4.0, 11.5)
 
 
 # A run of text: (text, bold, italic, small).
@@ -59,53 +65,77 @@ def _internal(heading: str, text: str) -> list[_Run]:
     return [(heading + " ", True, False, False), (text, False, True, False)]
 
 
-def _row_cells(rec: ReportRecommendation) -> list[list[list[_Run]]]:
-    recommendation = _plain(rec.text or labels.NONE)
+def _row_cells(rec: ReportRecommendation, words: Words) -> list[list[list[_Run]]]:
+    recommendation = _plain(rec.text or NONE)
     if rec.themes:
-        recommendation.append([("Themes: " + "; ".join(rec.themes), False, False, True)])
-    progress = _plain(labels.progress(rec.latest_progress))
+        recommendation.append(
+            [(words._("Themes: %(themes)s", themes="; ".join(rec.themes)), False, False, True)]
+        )
+    if rec.sdg_goals:
+        goals = ", ".join(rec.sdg_goals)
+        recommendation.append([(words._("SDG goals: %(goals)s", goals=goals), False, False, True)])
     if isinstance(rec, StaffRecommendation):
         if rec.priority_rationale:
-            recommendation.append(_internal("Priority rationale (internal):", rec.priority_rationale))
+            recommendation.append(
+                _internal(words._("Priority rationale (internal):"), rec.priority_rationale)
+            )
         if rec.internal_notes:
-            recommendation.append(_internal("Internal notes:", rec.internal_notes))
-        if rec.latest_progress_internal is not None:
-            progress.append([(labels.internal_progress(rec.latest_progress_internal), False, True, False)])
-    status = labels.status(rec)
+            recommendation.append(_internal(words._("Internal notes:"), rec.internal_notes))
+    status = words.status(rec)
     if rec.priority:
-        status += f"\nPriority: {labels.priority(rec)}"
+        status += "\n" + words._("Priority: %(priority)s", priority=words.priority(rec))
     return [
         recommendation,
-        _plain(labels.source(rec)),
-        _plain(labels.position(rec)),
+        _plain(words.source(rec)),
+        _plain(words.position(rec)),
         _plain(status),
-        _plain(labels.responsible(rec)),
-        _plain(labels.actions(rec)),
+        _plain(words.responsible(rec)),
+        _plain(words.actions(rec)),
+    ]
+
+
+def _action_cells(action: ReportGroupAction, words: Words) -> list[list[list[_Run]]]:
+    title = _plain(action.title)
+    progress = _plain(words.progress(action.latest_progress))
+    if isinstance(action, StaffGroupAction):
+        if not action.published:
+            title.append([(words._("[internal: not published]"), False, True, True)])
+        if action.latest_progress_internal is not None:
+            progress.append([(words.internal_progress(action.latest_progress_internal), False, True, False)])
+    return [
+        title,
+        _plain(words.action_status(action)),
+        _plain(words.day(action.due_date) if action.due_date else NONE),
+        _plain(words.entity(action.lead_entity)),
         progress,
     ]
 
 
-def _table(document: WordDocument, recommendations: list[ReportRecommendation]) -> None:
-    table = document.add_table(rows=1, cols=len(HEADERS))
+def _table(
+    document: WordDocument,
+    headers: tuple[str, ...],
+    widths: tuple[float, ...],
+    rows: list[list[list[list[_Run]]]],
+) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, HEADERS, strict=True):
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].add_run(header).bold = True
     # Word's "repeat as header row": the column titles on every page of a long table.
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
-    for column, width in zip(table.columns, WIDTHS, strict=True):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
     # Rows are written as XML: python-docx's cell API costs milliseconds per cell, minutes for
     # a report of thousands of recommendations.
-    for rec in recommendations:
-        cells = "".join(
-            _cell_xml(width, paragraphs) for width, paragraphs in zip(WIDTHS, _row_cells(rec), strict=True)
-        )
-        table._tbl.append(parse_xml(f"<w:tr {_W_NS}>{cells}</w:tr>"))
+    for cells in rows:
+        xml = "".join(_cell_xml(width, paragraphs) for width, paragraphs in zip(widths, cells, strict=True))
+        table._tbl.append(parse_xml(f"<w:tr {_W_NS}>{xml}</w:tr>"))
 
 
 def render_docx(report: Report) -> bytes:
+    words = Words.of(report)
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -113,23 +143,25 @@ def render_docx(report: Report) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
     document.styles["Normal"].font.size = Pt(9)
-    document.core_properties.title = labels.TITLE
+    document.core_properties.title = words.title
     document.core_properties.author = "NRTD"
-    document.add_heading(labels.TITLE, level=0)
-    document.add_paragraph(
-        f"{labels.subtitle(report)}. Generated {labels.generated(report)}. "
-        f"{report.total} recommendation{'' if report.total == 1 else 's'}."
-    )
+    document.core_properties.language = words.lang
+    document.add_heading(words.title, level=0)
+    document.add_paragraph(words.summary(report))
     notice = document.add_paragraph()
-    notice.add_run(labels.INTERNAL_WARNING if report.staff else labels.PUBLIC_NOTE).bold = report.staff
-    filters = "; ".join(f"{name}: {value}" for name, value in report.filters)
-    document.add_paragraph(xml_safe(f"Filters used: {filters or 'none (every current recommendation)'}."))
-    group_label = labels.GROUP_LABELS[report.group_by]
+    notice.add_run(words.notice(report)).bold = report.staff
+    document.add_paragraph(xml_safe(words.filters(report)))
+    headers = tuple(words._(header) for header in HEADERS)
+    action_headers = tuple(words._(header) for header in ACTION_HEADERS)
     for group in report.groups:
-        document.add_heading(xml_safe(f"{group_label}: {group.title}"), level=1)
-        _table(document, group.recommendations)
+        document.add_heading(xml_safe(f"{words.group_label(report)}: {group.title}"), level=1)
+        _table(document, headers, WIDTHS, [_row_cells(rec, words) for rec in group.recommendations])
+        if group.actions:
+            document.add_heading(words._("Actions and their latest progress"), level=2)
+            rows = [_action_cells(action, words) for action in group.actions]
+            _table(document, action_headers, ACTION_WIDTHS, rows)
     if not report.groups:
-        document.add_paragraph("No recommendation matches these filters.")
+        document.add_paragraph(words._("No recommendation matches these filters."))
     out = BytesIO()
     document.save(out)
     return out.getvalue()

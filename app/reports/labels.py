@@ -1,153 +1,231 @@
-"""The words and cell texts of a report, the same in every format (HTML, DOCX, XLSX)."""
+"""The words and cell texts of a report, the same in every format (HTML, DOCX, XLSX), in the report's
+language: English, French or Spanish (the interface languages of the portal, one message catalogue);
+a report of Arabic, Russian or Chinese texts has English words around them."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date
 
 from app.reports.schemas import (
     GroupBy,
     Report,
     ReportAction,
     ReportEntity,
+    ReportGroupAction,
     ReportProgress,
     ReportRecommendation,
     StaffAction,
+    StaffGroupAction,
     StaffProgress,
-    StaffRecommendation,
 )
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
-TITLE = "Implementation of the recommendations of the human-rights mechanisms"
-INTERNAL_WARNING = (
+
+def _(message: str) -> str:
+    """Marks a message for the catalogue; ``Words`` translates it."""
+    return message
+
+
+TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
+INTERNAL_WARNING = _(
     "Internal report: it contains unpublished information (internal notes, priority rationales, "
     "unpublished actions and progress not yet approved or published). Do not publish it as is."
 )
-PUBLIC_NOTE = "Public report: published information only."
-GROUP_LABELS: dict[GroupBy, str] = {"cluster": "Cluster", "mechanism": "Mechanism", "theme": "Theme"}
+PUBLIC_NOTE = _("Public report: published information only.")
+GROUP_LABELS: dict[GroupBy, str] = {
+    "cluster": _("Cluster"),
+    "mechanism": _("Mechanism"),
+    "theme": _("Theme"),
+    "sdg": _("Sustainable Development Goal"),
+    "entity": _("Responsible entity"),
+}
+# The section of the recommendations that have no cluster, theme, goal or entity: it comes last.
+NO_GROUP: dict[GroupBy, str] = {
+    "cluster": _("No cluster"),
+    "mechanism": _("No mechanism"),
+    "theme": _("No theme"),
+    "sdg": _("No Sustainable Development Goal"),
+    "entity": _("No responsible entity"),
+}
 STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "partially_implemented": "Partially implemented",
-    "implemented": "Implemented",
-    "not_applicable": "Not applicable",
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "partially_implemented": _("Partially implemented"),
+    "implemented": _("Implemented"),
+    "not_applicable": _("Not applicable"),
 }
 ACTION_STATUS_LABELS = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "delayed": "Delayed",
-    "cancelled": "Cancelled",
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
 }
-POSITION_LABELS = {"supported": "Supported", "noted": "Noted", "none": "—"}
-PRIORITY_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
+POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": "—"}
+PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 PROGRESS_STATE_LABELS = {
-    "draft": "draft",
-    "submitted": "submitted, awaiting review",
-    "approved": "approved",
-    "returned": "returned for changes",
+    "draft": _("draft"),
+    "submitted": _("submitted, awaiting review"),
+    "approved": _("approved"),
+    "returned": _("returned for changes"),
 }
 NONE = "—"
 # Characters XML 1.0 cannot hold (DOCX and XLSX are XML): control characters and lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Scripts written right to left: their texts are marked dir="rtl" (HTML) and right-aligned.
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
 
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def subtitle(report: Report) -> str:
-    return f"Grouped by {GROUP_LABELS[report.group_by].lower()}"
+def interface_language(text_language: str) -> str:
+    """The language of a report's own words: its texts' language when the catalogue has it."""
+    return text_language if text_language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def generated(report: Report) -> str:
-    return report.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+@dataclass(frozen=True)
+class Words:
+    """A report's words in one interface language."""
 
+    lang: str
 
-def label(mapping: dict[str, str], value: str | None) -> str:
-    if value is None:
-        return NONE
-    return mapping.get(value, value.replace("_", " ").capitalize())
+    @classmethod
+    def of(cls, report: Report) -> Words:
+        return cls(interface_language(report.lang))
 
+    def _(self, message: str, **values: object) -> str:
+        """``message`` (a catalogue message) in this language, with ``values`` put in."""
+        text = translations(self.lang).gettext(message)
+        return text % values if values else text
 
-def source(rec: ReportRecommendation) -> str:
-    """Mechanism, document symbol and paragraph, as a citation: "CRC, CRC/C/PER/CO/5, para. 12"."""
-    mechanism = rec.mechanism_name if rec.mechanism_code == rec.mechanism_name else rec.mechanism_code
-    if rec.upr_cycle is not None or rec.upr_session is not None:
+    def label(self, mapping: dict[str, str], value: str | None) -> str:
+        if value is None:
+            return NONE
+        message = mapping.get(value)
+        return self._(message) if message else value.replace("_", " ").capitalize()
+
+    def day(self, value: date) -> str:
+        return format_date(value, format="medium", locale=self.lang)
+
+    @property
+    def title(self) -> str:
+        return self._(TITLE)
+
+    def notice(self, report: Report) -> str:
+        return self._(INTERNAL_WARNING if report.staff else PUBLIC_NOTE)
+
+    def group_label(self, report: Report) -> str:
+        return self._(GROUP_LABELS[report.group_by])
+
+    def no_group(self, group_by: GroupBy) -> str:
+        return self._(NO_GROUP[group_by])
+
+    def subtitle(self, report: Report) -> str:
+        return self._("Grouped by: %(grouping)s", grouping=self.group_label(report))
+
+    def generated(self, report: Report) -> str:
+        moment = report.generated_at
+        return f"{self.day(moment.date())} {moment:%H:%M} UTC"
+
+    def summary(self, report: Report) -> str:
+        """ "Grouped by: cluster. Generated 5 Dec 2026, 10:00:00 UTC. Recommendations: 12." """
+        return self._(
+            "%(subtitle)s. Generated %(when)s. Recommendations: %(count)s.",
+            subtitle=self.subtitle(report),
+            when=self.generated(report),
+            count=report.total,
+        )
+
+    def source(self, rec: ReportRecommendation) -> str:
+        """Mechanism, document symbol and paragraph, as a citation: "CRC, CRC/C/PER/CO/5, para. 12"."""
+        mechanism = rec.mechanism_name if rec.mechanism_code == rec.mechanism_name else rec.mechanism_code
         detail = ", ".join(
             part
             for part in (
-                f"cycle {rec.upr_cycle}" if rec.upr_cycle is not None else "",
-                f"session {rec.upr_session}" if rec.upr_session is not None else "",
+                self._("cycle %(number)s", number=rec.upr_cycle) if rec.upr_cycle is not None else "",
+                self._("session %(number)s", number=rec.upr_session) if rec.upr_session is not None else "",
             )
             if part
         )
-        mechanism = f"{mechanism} ({detail})"
-    parts = [mechanism, rec.symbol or "", f"para. {rec.paragraph}" if rec.paragraph else ""]
-    return ", ".join(part for part in parts if part)
+        if detail:
+            mechanism = f"{mechanism} ({detail})"
+        paragraph = self._("para. %(number)s", number=rec.paragraph) if rec.paragraph else ""
+        return ", ".join(part for part in (mechanism, rec.symbol or "", paragraph) if part)
 
+    def entity(self, ref: ReportEntity | None) -> str:
+        if ref is None:
+            return NONE
+        return f"{ref.name} ({ref.acronym})" if ref.acronym else ref.name
 
-def entity(ref: ReportEntity | None) -> str:
-    if ref is None:
-        return NONE
-    return f"{ref.name} ({ref.acronym})" if ref.acronym else ref.name
+    def responsible(self, rec: ReportRecommendation) -> str:
+        lines = []
+        if rec.lead_entity is not None:
+            lines.append(self._("Lead: %(entity)s", entity=self.entity(rec.lead_entity)))
+        if rec.supporting_entities:
+            names = "; ".join(self.entity(ref) for ref in rec.supporting_entities)
+            lines.append(self._("Supporting: %(entities)s", entities=names))
+        return "\n".join(lines) or NONE
 
+    def action_status(self, item: ReportAction) -> str:
+        return self.label(ACTION_STATUS_LABELS, item.status)
 
-def responsible(rec: ReportRecommendation) -> str:
-    lines = []
-    if rec.lead_entity is not None:
-        lines.append(f"Lead: {entity(rec.lead_entity)}")
-    if rec.supporting_entities:
-        lines.append("Supporting: " + "; ".join(entity(ref) for ref in rec.supporting_entities))
-    return "\n".join(lines) or NONE
+    def action(self, item: ReportAction) -> str:
+        parts = [item.title, self.action_status(item)]
+        if item.due_date is not None:
+            parts.append(self._("due %(date)s", date=self.day(item.due_date)))
+        if item.lead_entity is not None:
+            parts.append(self._("lead: %(entity)s", entity=self.entity(item.lead_entity)))
+        text = " — ".join(parts)
+        if isinstance(item, StaffAction) and not item.published:
+            text += " " + self._("[internal: not published]")
+        return text
 
+    def actions(self, rec: ReportRecommendation) -> str:
+        return "\n".join(f"• {self.action(item)}" for item in rec.actions) or NONE
 
-def action(item: ReportAction) -> str:
-    parts = [item.title, label(ACTION_STATUS_LABELS, item.status)]
-    if item.due_date is not None:
-        parts.append(f"due {item.due_date.isoformat()}")
-    if item.lead_entity is not None:
-        parts.append(f"lead: {entity(item.lead_entity)}")
-    text = " — ".join(parts)
-    if isinstance(item, StaffAction) and not item.published:
-        text += " [internal: not published]"
-    return text
+    def progress(self, update: ReportProgress | None) -> str:
+        if update is None:
+            return NONE
+        text = f"{self.day(update.reported_on)}: {update.narrative}"
+        if update.new_status:
+            status = self.label(ACTION_STATUS_LABELS, update.new_status)
+            text += " " + self._("[action status: %(status)s]", status=status)
+        if update.evidence_url:
+            text += " " + self._("Evidence: %(url)s", url=update.evidence_url)
+        return text
 
+    def internal_progress(self, update: StaffProgress) -> str:
+        state = self.label(PROGRESS_STATE_LABELS, update.state)
+        published = self._("published") if update.published else self._("not published")
+        prefix = self._(
+            "[Internal: latest update, %(state)s, %(published)s]", state=state, published=published
+        )
+        return f"{prefix} {self.progress(update)}"
 
-def actions(rec: ReportRecommendation) -> str:
-    return "\n".join(f"• {action(item)}" for item in rec.actions) or NONE
+    def full_progress(self, action: ReportGroupAction) -> str:
+        """The action's latest published update, then (staff) a newer one not yet published, marked."""
+        text = self.progress(action.latest_progress)
+        if isinstance(action, StaffGroupAction) and action.latest_progress_internal is not None:
+            text += "\n" + self.internal_progress(action.latest_progress_internal)
+        return text
 
+    def position(self, rec: ReportRecommendation) -> str:
+        return self.label(POSITION_LABELS, rec.position)
 
-def progress(update: ReportProgress | None) -> str:
-    if update is None:
-        return NONE
-    text = f"{update.reported_on.isoformat()} ({update.action_title}): {update.narrative}"
-    if update.new_status:
-        text += f" [action status: {label(ACTION_STATUS_LABELS, update.new_status)}]"
-    if update.evidence_url:
-        text += f" Evidence: {update.evidence_url}"
-    return text
+    def status(self, rec: ReportRecommendation) -> str:
+        return self.label(STATUS_LABELS, rec.status)
 
+    def priority(self, rec: ReportRecommendation) -> str:
+        return self.label(PRIORITY_LABELS, rec.priority)
 
-def internal_progress(update: StaffProgress) -> str:
-    state = label(PROGRESS_STATE_LABELS, update.state)
-    published = "published" if update.published else "not published"
-    return f"[Internal: latest update, {state}, {published}] {progress(update)}"
-
-
-def full_progress(rec: ReportRecommendation) -> str:
-    """The latest published update, then (staff) a newer one not yet published, marked as such."""
-    text = progress(rec.latest_progress)
-    if isinstance(rec, StaffRecommendation) and rec.latest_progress_internal is not None:
-        text += "\n" + internal_progress(rec.latest_progress_internal)
-    return text
-
-
-def position(rec: ReportRecommendation) -> str:
-    return label(POSITION_LABELS, rec.position)
-
-
-def status(rec: ReportRecommendation) -> str:
-    return label(STATUS_LABELS, rec.status)
-
-
-def priority(rec: ReportRecommendation) -> str:
-    return label(PRIORITY_LABELS, rec.priority)
+    def filters(self, report: Report) -> str:
+        shown = "; ".join(f"{name}: {value}" for name, value in report.filters)
+        return self._(
+            "Filters used: %(filters)s.", filters=shown or self._("none (every current recommendation)")
+        )

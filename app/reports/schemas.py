@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from app.core.dates import IsoDate
 from app.recommendations.schemas import RecommendationListParams
 
-GroupBy = Literal["cluster", "mechanism", "theme"]
+GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
 ReportFormat = Literal["html", "docx", "xlsx"]
 
 # List parameters a report has no use for: it is not paged, and it covers current recommendations.
@@ -30,8 +30,9 @@ _REPORT_OPTIONS: dict[str, Any] = {
         GroupBy,
         Field(
             "cluster",
-            description="One section per cluster, mechanism or theme. A recommendation in several "
-            "clusters or themes appears in each; those in none come last",
+            description="One section per cluster, mechanism, theme, SDG goal (sdg) or responsible entity "
+            "(entity: lead or supporting). A recommendation in several clusters, themes, goals or entities "
+            "appears in each; those in none come last",
         ),
     ),
     "format": (
@@ -121,12 +122,12 @@ class ReportRecommendation(_Allowlist):
     upr_session: int | None
     themes: list[str]
     clusters: list[str]
+    sdg_goals: list[str] = Field(description='The SDG goals of its targets, as numbers ("4", "16")')
     status: str
     priority: str | None
     lead_entity: ReportEntity | None
     supporting_entities: list[ReportEntity]
     actions: list[ReportAction]
-    latest_progress: ReportProgress | None
 
 
 class StaffAction(ReportAction):
@@ -138,19 +139,31 @@ class StaffProgress(ReportProgress):
     published: bool
 
 
+class ReportGroupAction(ReportAction):
+    """An action of a group's recommendations, once per group, with its latest published update."""
+
+    latest_progress: ReportProgress | None
+
+
+class StaffGroupAction(StaffAction, ReportGroupAction):
+    # The newest update in any state, when it is not the latest published one.
+    latest_progress_internal: StaffProgress | None
+
+
 class StaffRecommendation(ReportRecommendation):
     """Adds the mechanism's internal work: never in a public report. Its ``actions`` are
     ``StaffAction`` items, unpublished ones included."""
 
     priority_rationale: str | None
     internal_notes: str | None
-    # The newest update in any state, when it is not the latest published one.
-    latest_progress_internal: StaffProgress | None
 
 
 class ReportGroup(_Allowlist):
     title: str
     recommendations: list[ReportRecommendation]
+    actions: list[ReportGroupAction] = Field(
+        description="The actions linked to the group's recommendations, each once, earliest due first"
+    )
 
 
 class Report(_Allowlist):

@@ -36,25 +36,27 @@ from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities
 from app.recommendations.service import choose_text
+from app.reports.labels import Words, interface_language
 from app.reports.schemas import (
     GroupBy,
     Report,
     ReportAction,
     ReportEntity,
     ReportGroup,
+    ReportGroupAction,
     ReportProgress,
     ReportQuery,
     ReportRecommendation,
     StaffAction,
+    StaffGroupAction,
     StaffProgress,
     StaffRecommendation,
     list_params,
 )
+from app.taxonomies.service import sdg_titles
 
 # A report is read by people: past this many recommendations it is a data export, not a report.
 MAX_RECOMMENDATIONS = 5000
-NO_CLUSTER = "No cluster"
-NO_THEME = "No theme"
 _NO_DATE = date.max
 
 
@@ -64,6 +66,7 @@ class _Related:
 
     texts: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     themes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    sdg_goals: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     lead: dict[int, ReportEntity] = field(default_factory=dict)
     supporting: dict[int, list[ReportEntity]] = field(default_factory=lambda: defaultdict(list))
@@ -99,7 +102,7 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
         generated_at=datetime.now(UTC).replace(microsecond=0),
         filters=_filters_used(query),
         total=len(lines),
-        groups=_groups(lines, query.group_by),
+        groups=_groups(lines, query.group_by, related, Words(interface_language(params.lang)), staff=staff),
     )
 
 
@@ -130,6 +133,13 @@ def _load_related(session: Session, matching: Select[Any], *, staff: bool) -> _R
         .where(RecommendationTerm.role == "theme", RecommendationTerm.recommendation_id.in_(matching))
     ):
         related.themes[rec_id].append(label)
+    for rec_id, code in session.execute(
+        select(RecommendationTerm.recommendation_id, Term.code)
+        .join(Term, Term.id == RecommendationTerm.term_id)
+        .where(RecommendationTerm.role == "sdg", RecommendationTerm.recommendation_id.in_(matching))
+    ):
+        if code:
+            related.sdg_goals[rec_id].add(code.split(".")[0])
     clusters = (
         select(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
@@ -180,10 +190,6 @@ def _load_actions(session: Session, matching: Select[Any], related: _Related, *,
             related.latest_any.setdefault(update.action_id, update)
 
 
-def _newest(updates: Iterable[ProgressUpdate]) -> ProgressUpdate | None:
-    return max(updates, key=lambda update: (update.reported_on, update.id), default=None)
-
-
 def _progress(update: ProgressUpdate, titles: dict[int, str]) -> ReportProgress:
     return ReportProgress(
         id=update.id,
@@ -198,9 +204,7 @@ def _progress(update: ProgressUpdate, titles: dict[int, str]) -> ReportProgress:
 def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecommendation:
     rec: Recommendation = row.Recommendation
     local: RecommendationLocal | None = row.RecommendationLocal
-    actions = sorted(related.actions.get(rec.id, []), key=lambda a: (a.due_date or _NO_DATE, a.id))
-    titles = {action.id: action.title for action in actions}
-    latest = _newest(update for action in actions for update in related.published.get(action.id, [])[:1])
+    actions = _ordered(related.actions.get(rec.id, []))
     text_lang, text = choose_text(related.texts.get(rec.id, {}), lang)
     fields: dict[str, Any] = {
         "id": rec.id,
@@ -217,41 +221,57 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "upr_session": rec.upr_session,
         "themes": sorted(related.themes.get(rec.id, []), key=str.casefold),
         "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
+        "sdg_goals": sorted(related.sdg_goals.get(rec.id, set()), key=_goal_order),
         "status": local.status if local else DEFAULT_STATUS,
         "priority": local.priority if local else None,
         "lead_entity": related.lead.get(rec.id),
         "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: e.name.casefold()),
+    }
+    if not staff:
+        return ReportRecommendation(
+            **fields, actions=[ReportAction(**_action_fields(a, related)) for a in actions]
+        )
+    return StaffRecommendation(
+        **fields,
+        actions=[StaffAction(**_action_fields(a, related), published=a.published) for a in actions],
+        priority_rationale=local.priority_rationale if local else None,
+        internal_notes=local.internal_notes if local else None,
+    )
+
+
+def _ordered(actions: Iterable[Action]) -> list[Action]:
+    return sorted(actions, key=lambda a: (a.due_date or _NO_DATE, a.id))
+
+
+def _action_fields(action: Action, related: _Related) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "title": action.title,
+        "status": action.status,
+        "start_date": action.start_date,
+        "due_date": action.due_date,
+        "lead_entity": related.action_leads.get(action.id),
+    }
+
+
+def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGroupAction:
+    """The action once, with its latest published update (and, for staff, a newer one in the works)."""
+    titles = {action.id: action.title}
+    published = related.published.get(action.id, [])
+    latest = published[0] if published else None
+    fields = {
+        **_action_fields(action, related),
         "latest_progress": _progress(latest, titles) if latest else None,
     }
-    action_fields = [
-        {
-            "id": action.id,
-            "title": action.title,
-            "status": action.status,
-            "start_date": action.start_date,
-            "due_date": action.due_date,
-            "lead_entity": related.action_leads.get(action.id),
-        }
-        for action in actions
-    ]
     if not staff:
-        return ReportRecommendation(**fields, actions=[ReportAction(**item) for item in action_fields])
-    newest = _newest(related.latest_any[a.id] for a in actions if a.id in related.latest_any)
+        return ReportGroupAction(**fields)
+    newest = related.latest_any.get(action.id)
     internal = None
     if newest is not None and (latest is None or newest.id != latest.id):
         internal = StaffProgress(
             **_progress(newest, titles).model_dump(), state=newest.state, published=newest.published
         )
-    return StaffRecommendation(
-        **fields,
-        actions=[
-            StaffAction(**item, published=action.published)
-            for item, action in zip(action_fields, actions, strict=True)
-        ],
-        priority_rationale=local.priority_rationale if local else None,
-        internal_notes=local.internal_notes if local else None,
-        latest_progress_internal=internal,
-    )
+    return StaffGroupAction(**fields, published=action.published, latest_progress_internal=internal)
 
 
 def _cluster_order(cluster: tuple[str, int]) -> tuple[str, int]:
@@ -270,19 +290,59 @@ def _reading_order(line: ReportRecommendation) -> tuple[Any, ...]:
     return (-published.toordinal(), line.symbol or "", _paragraph_key(line.paragraph), line.id)
 
 
-def _groups(lines: list[ReportRecommendation], group_by: GroupBy) -> list[ReportGroup]:
-    """Sections in alphabetical order; the recommendations in no cluster or theme come last."""
-    sections: dict[tuple[int, str, str], list[ReportRecommendation]] = defaultdict(list)
+def _goal_order(goal: str) -> tuple[int, str]:
+    return (int(goal), goal) if goal.isdigit() else (1 << 30, goal)
+
+
+def _titles(line: ReportRecommendation, group_by: GroupBy, goals: dict[str, str]) -> list[str]:
+    if group_by == "mechanism":
+        return [f"{line.mechanism_name} ({line.mechanism_code})"]
+    if group_by == "cluster":
+        return line.clusters
+    if group_by == "theme":
+        return line.themes
+    if group_by == "sdg":
+        return [f"{goal}. {goals.get(goal, goal)}" for goal in line.sdg_goals]
+    entities = [line.lead_entity] if line.lead_entity else []
+    return [
+        f"{ref.name} ({ref.acronym})" if ref.acronym else ref.name
+        for ref in entities + line.supporting_entities
+    ]
+
+
+def _section_order(group_by: GroupBy, title: str) -> tuple[Any, ...]:
+    if group_by == "sdg":  # goal 2 before goal 10
+        number = title.split(".", 1)[0]
+        return (_goal_order(number), title)
+    return (title.casefold(),)
+
+
+def _groups(
+    lines: list[ReportRecommendation], group_by: GroupBy, related: _Related, words: Words, *, staff: bool
+) -> list[ReportGroup]:
+    """Sections in alphabetical (SDG: goal) order; the recommendations in none come last. Each section
+    lists the actions of its recommendations once, with their latest progress."""
+    goals = sdg_titles(words.lang) if group_by == "sdg" else {}
+    sections: dict[tuple[int, tuple[Any, ...], str], list[ReportRecommendation]] = defaultdict(list)
     for line in lines:
-        if group_by == "mechanism":
-            titles = [f"{line.mechanism_name} ({line.mechanism_code})"]
-        else:
-            titles = line.clusters if group_by == "cluster" else line.themes
+        titles = _titles(line, group_by, goals)
         if not titles:
-            sections[(1, "", NO_CLUSTER if group_by == "cluster" else NO_THEME)].append(line)
+            sections[(1, (), words.no_group(group_by))].append(line)
         for title in dict.fromkeys(titles):
-            sections[(0, title.casefold(), title)].append(line)
-    return [ReportGroup(title=key[2], recommendations=sections[key]) for key in sorted(sections)]
+            sections[(0, _section_order(group_by, title), title)].append(line)
+    actions = {a.id: a for listed in related.actions.values() for a in listed}
+    groups = []
+    for key in sorted(sections):
+        members = sections[key]
+        linked = _ordered({a.id: actions[a.id] for line in members for a in line.actions}.values())
+        groups.append(
+            ReportGroup(
+                title=key[2],
+                recommendations=members,
+                actions=[_group_action(action, related, staff=staff) for action in linked],
+            )
+        )
+    return groups
 
 
 def _filters_used(query: ReportQuery) -> list[tuple[str, str]]:

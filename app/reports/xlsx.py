@@ -1,7 +1,8 @@
 """The report as a spreadsheet laid out like OHCHR's thematic recommendation matrices.
 
 One row per recommendation and group (a recommendation in two clusters has two rows), the column
-titles in row 1 (frozen, with an autofilter), text wrapped. A second sheet says what the report is.
+titles in row 1 (frozen, with an autofilter), text wrapped. A second sheet lists each group's actions
+once with their latest progress; a third says what the report is.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.reports import labels
-from app.reports.labels import xml_safe
-from app.reports.schemas import Report, ReportRecommendation, StaffRecommendation
+from app.reports.labels import NONE, Words, _, xml_safe
+from app.reports.schemas import (
+    Report,
+    ReportGroupAction,
+    ReportRecommendation,
+    StaffGroupAction,
+    StaffRecommendation,
+)
 
 # Excel refuses longer cell values.
 MAX_CELL = 32_767
@@ -23,17 +29,26 @@ _TRUNCATED = " [truncated]"
 # (title, width in characters); the first column's title is the grouping's name.
 PUBLIC_COLUMNS = (
     ("", 28),
-    ("Recommendation", 70),
-    ("Source (mechanism, symbol, paragraph)", 30),
-    ("Position", 12),
-    ("Theme(s)", 30),
-    ("Status", 18),
-    ("Priority", 10),
-    ("Responsible entity", 30),
-    ("Actions", 50),
-    ("Progress (latest)", 55),
+    (_("Recommendation"), 70),
+    (_("Source (mechanism, symbol, paragraph)"), 30),
+    (_("Position"), 12),
+    (_("Theme(s)"), 30),
+    (_("SDG goals"), 12),
+    (_("Status"), 18),
+    (_("Priority"), 10),
+    (_("Responsible entity"), 30),
+    (_("Actions"), 50),
 )
-STAFF_COLUMNS = (("Priority rationale (internal)", 40), ("Internal notes (internal)", 40))
+STAFF_COLUMNS = ((_("Priority rationale (internal)"), 40), (_("Internal notes (internal)"), 40))
+ACTION_COLUMNS = (
+    ("", 28),
+    (_("Action"), 45),
+    (_("Status"), 14),
+    (_("Due"), 14),
+    (_("Lead entity"), 30),
+    (_("Latest progress"), 80),
+)
+STAFF_ACTION_COLUMNS = ((_("Published"), 12),)
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -46,22 +61,53 @@ def _text(value: str) -> str:
     return value
 
 
-def _cells(group: str, rec: ReportRecommendation) -> list[str]:
+def _cells(group: str, rec: ReportRecommendation, words: Words) -> list[str]:
     cells = [
         group,
-        rec.text or labels.NONE,
-        labels.source(rec),
-        labels.position(rec),
-        "; ".join(rec.themes) or labels.NONE,
-        labels.status(rec),
-        labels.priority(rec),
-        labels.responsible(rec),
-        labels.actions(rec),
-        labels.full_progress(rec),
+        rec.text or NONE,
+        words.source(rec),
+        words.position(rec),
+        "; ".join(rec.themes) or NONE,
+        ", ".join(rec.sdg_goals) or NONE,
+        words.status(rec),
+        words.priority(rec),
+        words.responsible(rec),
+        words.actions(rec),
     ]
     if isinstance(rec, StaffRecommendation):
         cells += [rec.priority_rationale or "", rec.internal_notes or ""]
     return cells
+
+
+def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[str]:
+    cells = [
+        group,
+        action.title,
+        words.action_status(action),
+        words.day(action.due_date) if action.due_date else NONE,
+        words.entity(action.lead_entity),
+        words.full_progress(action),
+    ]
+    if isinstance(action, StaffGroupAction):
+        cells.append(words._("published") if action.published else words._("not published"))
+    return cells
+
+
+def _sheet(sheet: Any, columns: list[tuple[str, int]], rows: list[list[str]]) -> None:
+    """Column titles in row 1 (frozen, with an autofilter), then the rows, printed landscape."""
+    for number, (title, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=number, value=title)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    for row, values in enumerate(rows, start=2):
+        _write_row(sheet, row, values)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _write_row(sheet: Any, row: int, values: list[str]) -> None:
@@ -73,16 +119,16 @@ def _write_row(sheet: Any, row: int, values: list[str]) -> None:
         cell.alignment = _WRAP
 
 
-def _about(workbook: Workbook, report: Report) -> None:
-    sheet = workbook.create_sheet("About this report")
+def _about(workbook: Workbook, report: Report, words: Words) -> None:
+    sheet = workbook.create_sheet(words._("About this report"))
     rows = [
-        (labels.TITLE, ""),
-        ("Grouping", labels.GROUP_LABELS[report.group_by]),
-        ("Generated", labels.generated(report)),
-        ("Recommendations", str(report.total)),
-        ("Language of the texts", report.lang),
-        ("Contents", labels.INTERNAL_WARNING if report.staff else labels.PUBLIC_NOTE),
-        *((f"Filter: {name}", value) for name, value in report.filters),
+        (words.title, ""),
+        (words._("Grouping"), words.group_label(report)),
+        (words._("Generated"), words.generated(report)),
+        (words._("Recommendations"), str(report.total)),
+        (words._("Language of the texts"), report.lang),
+        (words._("Contents"), words.notice(report)),
+        *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
     ]
     for number, (name, value) in enumerate(rows, start=1):
         _write_row(sheet, number, [name, value])
@@ -91,31 +137,30 @@ def _about(workbook: Workbook, report: Report) -> None:
     sheet.column_dimensions["B"].width = 90
 
 
+def _columns(
+    base: tuple[tuple[str, int], ...], staff: tuple[tuple[str, int], ...], report: Report, words: Words
+) -> list[tuple[str, int]]:
+    columns = [
+        (words._(title) if title else "", width) for title, width in base + (staff if report.staff else ())
+    ]
+    columns[0] = (words.group_label(report), columns[0][1])
+    return columns
+
+
 def render_xlsx(report: Report) -> bytes:
+    words = Words.of(report)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Recommendations"
-    columns = list(PUBLIC_COLUMNS) + (list(STAFF_COLUMNS) if report.staff else [])
-    columns[0] = (labels.GROUP_LABELS[report.group_by], columns[0][1])
-    for number, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=number, value=title)
-        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    row = 1
-    for group in report.groups:
-        for rec in group.recommendations:
-            row += 1
-            _write_row(sheet, row, _cells(group.title, rec))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{row}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    _about(workbook, report)
-    workbook.properties.title = labels.TITLE
+    sheet.title = words._("Recommendations")
+    rows = [_cells(group.title, rec, words) for group in report.groups for rec in group.recommendations]
+    _sheet(sheet, _columns(PUBLIC_COLUMNS, STAFF_COLUMNS, report, words), rows)
+    actions = workbook.create_sheet(words._("Actions"))
+    rows = [_action_cells(group.title, action, words) for group in report.groups for action in group.actions]
+    _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), rows)
+    _about(workbook, report, words)
+    workbook.properties.title = words.title
     workbook.properties.creator = "NRTD"
+    workbook.properties.language = words.lang
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

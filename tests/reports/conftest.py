@@ -62,6 +62,7 @@ def build_report_world(engine: Engine) -> ReportWorld:
                     "fr": "<p>12. Garantir l'accès des enfants à la justice.</p>",
                 },
                 themes=["Right to justice", "Children: definition"],
+                sdgs=["16.3", "16.2"],
                 mechanism="CRC",
                 symbol="CRC/C/PER/CO/5",
                 publication_date=date(2024, 3, 1),
@@ -70,13 +71,17 @@ def build_report_world(engine: Engine) -> ReportWorld:
                 "rep-2",
                 "<p>13. Ratify the Optional Protocol &lt;script&gt;alert('x')&lt;/script&gt;.</p>",
                 themes=["Right to justice"],
+                sdgs=["4.1"],
                 mechanism="CRC",
                 symbol="CRC/C/PER/CO/5",
                 publication_date=date(2024, 3, 1),
             ),
             record(
                 "rep-3",
-                "<p>111.5. Collect disaggregated data.</p>",
+                texts={
+                    "en": "<p>111.5. Collect disaggregated data.</p>",
+                    "ar": "<p>111.5. جمع البيانات المصنفة.</p>",
+                },
                 mechanism="UPR",
                 symbol="A/HRC/37/8",
                 upr_cycle=3,
@@ -111,7 +116,7 @@ def build_report_world(engine: Engine) -> ReportWorld:
         }
         published = build.action(
             PUBLISHED_ACTION,
-            recommendations=[recs["rep-1"]],
+            recommendations=[recs["rep-1"], recs["rep-2"]],
             lead_entity_id=justice.id,
             status="in_progress",
             due_date=date(2026, 12, 31),

@@ -29,7 +29,7 @@ from tests.reports.conftest import (
 STAFF = "/api/v1/reports/implementation"
 PUBLIC = "/api/v1/public/reports/implementation"
 VOID = {"meta", "br", "col", "hr", "img", "input", "link", "wbr", "area", "base", "source"}
-GROUPINGS = ("cluster", "mechanism", "theme")
+GROUPINGS = ("cluster", "mechanism", "theme", "sdg", "entity")
 
 
 class _Page(HTMLParser):
@@ -127,7 +127,8 @@ def test_html_is_a_complete_accessible_page(client: TestClient, world: ReportWor
         "Cluster: PLANTED-UNPUBLISHED-CLUSTER",
         "Cluster: No cluster",
     ]
-    assert page.tables == 4
+    # A table of recommendations per group, and one of their actions where they have some.
+    assert page.tables == 7
 
 
 def test_a_french_text_is_marked_as_french(client: TestClient, world: ReportWorld) -> None:
@@ -164,7 +165,8 @@ def test_docx_opens_with_a_heading_and_table_per_group(
     document = Document(BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == ["Theme: Children: definition", "Theme: Right to justice", "Theme: No theme"]
-    assert len(document.tables) == 3
+    # Per theme: its recommendations, then its actions (the third theme's one has none).
+    assert len(document.tables) == 5
     header = [cell.text for cell in document.tables[0].rows[0].cells]
     assert header == [
         "Recommendation",
@@ -173,21 +175,35 @@ def test_docx_opens_with_a_heading_and_table_per_group(
         "Status",
         "Responsible entity",
         "Actions",
-        "Latest progress",
     ]
     # "Right to justice" holds two recommendations; the one in two themes is in both tables.
-    assert [len(table.rows) - 1 for table in document.tables] == [1, 2, 1]
+    recommendations = [document.tables[n] for n in (0, 2, 4)]
+    assert [len(table.rows) - 1 for table in recommendations] == [1, 2, 1]
     first = [cell.text for cell in document.tables[0].rows[1].cells]
     assert first[0].startswith("12. Guarantee access to justice for children.")
     assert first[1] == "CRC, CRC/C/PER/CO/5, para. 12"
     assert first[3] == "In progress\nPriority: High"
     assert first[4] == "Lead: Ministry of Justice (MOJ)\nSupporting: Ministry of Social Affairs"
     assert PUBLISHED_ACTION in first[5]
-    assert first[6].startswith(f"2026-01-01 ({PUBLISHED_ACTION}): {PUBLISHED_PROGRESS}")
+    actions = document.tables[1]
+    assert [cell.text for cell in actions.rows[0].cells] == [
+        "Action",
+        "Status",
+        "Due",
+        "Lead entity",
+        "Latest progress",
+    ]
+    published = next(row for row in actions.rows[1:] if row.cells[0].text == PUBLISHED_ACTION)
+    assert [cell.text for cell in published.cells[1:4]] == [
+        "In progress",
+        "Dec 31, 2026",
+        "Ministry of Justice (MOJ)",
+    ]
+    assert published.cells[4].text.startswith(f"Jan 1, 2026: {PUBLISHED_PROGRESS}")
     text = docx_text(response.content)
     assert "Generated " in text
     assert "Filters used: none" in text
-    upr = [cell.text for cell in document.tables[2].rows[1].cells]
+    upr = [cell.text for cell in document.tables[4].rows[1].cells]
     assert upr[1] == "UPR (cycle 3, session 37), A/HRC/37/8, para. 111.5"
     assert upr[2] == "Supported"
 
@@ -217,11 +233,11 @@ def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
         "Source (mechanism, symbol, paragraph)",
         "Position",
         "Theme(s)",
+        "SDG goals",
         "Status",
         "Priority",
         "Responsible entity",
         "Actions",
-        "Progress (latest)",
     ]
     by_text = [(row[0], row[1][:3]) for row in rows[1:]]
     # rep-1 is in two published clusters: two rows. rep-2 is in an unpublished one (staff only).
@@ -229,7 +245,14 @@ def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
     rep_2 = "PLANTED-UNPUBLISHED-CLUSTER" if path == STAFF else "No cluster"
     assert by_text[2:] == [(rep_2, "13."), ("No cluster", "111")]
     assert rows[1][4] == "Children: definition; Right to justice"
-    assert rows[1][9].startswith("2026-01-01")
+    assert rows[1][5] == "16"
+    # The actions sheet: each group's actions once, with their latest published progress.
+    actions = xlsx_rows(response.content, "Actions")
+    assert actions[0] == ["Cluster", "Action", "Status", "Due", "Lead entity", "Latest progress"] + (
+        ["Published"] if path == STAFF else []
+    )
+    justice = [row for row in actions[1:] if row[0] == "Access to justice" and row[1] == PUBLISHED_ACTION]
+    assert len(justice) == 1 and justice[0][5].startswith(f"Jan 1, 2026: {PUBLISHED_PROGRESS}")
     assert workbook["About this report"]["B2"].value == "Cluster"
 
 
@@ -282,11 +305,91 @@ def test_the_staff_report_has_the_internal_detail_marked(
 
 
 def test_staff_xlsx_has_internal_columns(client: TestClient, world: ReportWorld) -> None:
-    rows = xlsx_rows(get(client, STAFF, format="xlsx"))
+    body = get(client, STAFF, format="xlsx")
+    rows = xlsx_rows(body)
     assert rows[0][10:] == ["Priority rationale (internal)", "Internal notes (internal)"]
     first = rows[1]
     assert first[10:] == [RATIONALE, NOTES]
-    assert f"• {UNPUBLISHED_ACTION}" in first[8]
-    assert DRAFT in first[9]
+    assert f"• {UNPUBLISHED_ACTION}" in first[9]
+    published = next(row for row in xlsx_rows(body, "Actions")[1:] if row[1] == PUBLISHED_ACTION)
+    assert DRAFT in published[5] and published[6] == "published"
+    unpublished = next(row for row in xlsx_rows(body, "Actions")[1:] if row[1] == UNPUBLISHED_ACTION)
+    assert unpublished[6] == "not published"
     public = xlsx_rows(get(client, PUBLIC, format="xlsx"))
     assert len(public[0]) == 10
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
+def test_the_latest_progress_comes_once_per_action_and_group(
+    client: TestClient, world: ReportWorld, fmt: str
+) -> None:
+    # The published action serves rep-1 (themes "Children: definition", "Right to justice") and rep-2
+    # ("Right to justice"): its progress once in each of the two themes, not once per row (three).
+    assert report_text(client, PUBLIC, fmt, "theme").count(PUBLISHED_PROGRESS) == 2
+
+
+def test_grouping_by_sdg_goal_in_goal_order(client: TestClient, world: ReportWorld) -> None:
+    rows = xlsx_rows(get(client, PUBLIC, format="xlsx", group_by="sdg"))
+    assert rows[0][0] == "Sustainable Development Goal"
+    assert [(row[0][:22], row[1][:3]) for row in rows[1:]] == [
+        ("4. Ensure inclusive an", "13."),
+        ("16. Promote peaceful a", "12."),
+        ("No Sustainable Develop", "111"),
+    ]
+    french = xlsx_rows(get(client, PUBLIC, format="xlsx", group_by="sdg", lang="fr"), "Recommandations")
+    assert french[0][0] == "Objectif de développement durable"
+    assert french[1][0].startswith("4. Assurer")
+
+
+def test_grouping_by_responsible_entity_lead_and_supporting(client: TestClient, world: ReportWorld) -> None:
+    rows = xlsx_rows(get(client, PUBLIC, format="xlsx", group_by="entity"))
+    assert rows[0][0] == "Responsible entity"
+    assert [(row[0], row[1][:3]) for row in rows[1:]] == [
+        ("Ministry of Justice (MOJ)", "12."),
+        ("Ministry of Social Affairs", "12."),
+        ("No responsible entity", "13."),
+        ("No responsible entity", "111"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "grouped", "header"),
+    [
+        (
+            "fr",
+            "Mise en œuvre des recommandations des mécanismes des droits de l'homme",
+            "Regroupé par",
+            "Recommandation",
+        ),
+        (
+            "es",
+            "Aplicación de las recomendaciones de los mecanismos de derechos humanos",
+            "Agrupado por",
+            "Recomendación",
+        ),
+    ],
+)
+def test_the_report_speaks_the_language_asked_for(
+    client: TestClient, world: ReportWorld, lang: str, title: str, grouped: str, header: str
+) -> None:
+    body = get(client, PUBLIC, lang=lang)
+    page = parse(body)
+    assert page.html_lang == lang
+    text = "".join(page.text)
+    assert title in text and grouped in text
+    assert f'<th scope="col">{header}</th>'.encode() in body
+    docx = Document(BytesIO(get(client, PUBLIC, lang=lang, format="docx")))
+    assert docx.paragraphs[0].text == title
+    assert docx.core_properties.language == lang
+    assert docx.tables[0].rows[0].cells[0].text == header
+    workbook = load_workbook(BytesIO(get(client, PUBLIC, lang=lang, format="xlsx")))
+    assert workbook.worksheets[0]["B1"].value == header
+    assert workbook.worksheets[-1]["A1"].value == title
+
+
+def test_arabic_texts_are_marked_right_to_left(client: TestClient, world: ReportWorld) -> None:
+    body = get(client, PUBLIC, lang="ar")
+    page = parse(body)
+    assert page.html_lang == "en"  # the report's own words: English, the catalogue has no Arabic
+    assert '<div class="text" lang="ar" dir="rtl">111.5. جمع البيانات المصنفة.</div>' in body.decode()
+    assert '<div class="text">12. Guarantee access' in body.decode()  # no Arabic text: English, ltr
