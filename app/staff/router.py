@@ -6,15 +6,15 @@ from fastapi import APIRouter, Response
 from fastapi.responses import RedirectResponse
 
 from app.staff import (
+    account,
     action_detail,
     actions,
-    account,
     auth_pages,
     clusters,
     dashboard,
     imports,
-    progress_queue,
     previews,
+    progress_queue,
     recommendation_detail,
     recommendations_list,
     reports,
