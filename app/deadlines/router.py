@@ -1,0 +1,147 @@
+"""HTTP layer of the calendar: /deadlines (every kind, and the entered ones' CRUD), the caller's
+calendar feed token (/me/calendar-token) and the feed itself (/calendar.ics, no credentials but its
+token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.deps import AnyUser, Manager, StaffUser
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.errors import NotFound
+from app.core.etag import CREATED, VERSIONED
+from app.core.problems import problem_responses
+from app.deadlines import entered, feed, service
+from app.deadlines.schemas import (
+    CalendarTokenOut,
+    CalendarTokenStatus,
+    DeadlineCreate,
+    DeadlineListParams,
+    DeadlinePage,
+    DeadlinePatch,
+    EnteredDeadlineOut,
+)
+
+router = APIRouter(tags=["calendar"])
+feed_router = APIRouter(tags=["calendar"])
+
+# A response carrying a secret must not be kept by any cache.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.get(
+    "/deadlines",
+    summary="Deadlines of every kind, earliest first, with filters; each caller sees only theirs "
+    "(focal points: their entity's and the general ones; readers: the published ones)",
+)
+def list_deadlines(
+    db: DbSession, actor: AnyUser, params: Annotated[DeadlineListParams, Query()]
+) -> DeadlinePage:
+    return service.list_deadlines(db, service.Audience.of(actor), params)
+
+
+@router.post(
+    "/deadlines",
+    status_code=201,
+    summary="Enter a deadline or the next UPR review (coordinators)",
+    responses=CREATED,
+)
+def create_deadline(
+    db: DbSession, actor: Manager, body: DeadlineCreate, response: Response
+) -> EnteredDeadlineOut:
+    detail, tag = entered.create_deadline(db, actor, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/deadlines/{detail.id}"
+    return detail
+
+
+@router.get("/deadlines/{deadline_id}", summary="One entered deadline", responses=VERSIONED)
+def get_deadline(
+    db: DbSession, actor: StaffUser, deadline_id: RowId, response: Response
+) -> EnteredDeadlineOut:
+    detail, tag = entered.get_deadline(db, actor, deadline_id)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.patch(
+    "/deadlines/{deadline_id}",
+    summary="Change an entered deadline (If-Match; coordinators)",
+    responses={**problem_responses(412, 428), **VERSIONED},
+)
+def update_deadline(
+    db: DbSession,
+    actor: Manager,
+    deadline_id: RowId,
+    body: DeadlinePatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EnteredDeadlineOut:
+    detail, tag = entered.update_deadline(db, actor, deadline_id, body, if_match)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.delete(
+    "/deadlines/{deadline_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an entered deadline (If-Match; coordinators)",
+    responses=problem_responses(412, 428),
+)
+def delete_deadline(db: DbSession, actor: Manager, deadline_id: RowId, if_match: IfMatch = None) -> None:
+    entered.delete_deadline(db, actor, deadline_id, if_match)
+
+
+@router.get(
+    "/me/calendar-token", summary="Whether you have a calendar feed (its URL is shown only when made)"
+)
+def calendar_token(db: DbSession, actor: AnyUser) -> CalendarTokenStatus:
+    return feed.token_status(db, actor)
+
+
+@router.post(
+    "/me/calendar-token",
+    summary="Make your calendar feed's URL, or a new one (the old URL stops working); shown once",
+)
+def rotate_calendar_token(
+    request: Request, db: DbSession, actor: AnyUser, response: Response
+) -> CalendarTokenOut:
+    secret, created = feed.rotate_token(db, actor)
+    response.headers.update(NO_STORE)
+    return CalendarTokenOut(url=feed_url(request, secret), token=secret, created_at=created)
+
+
+@router.delete(
+    "/me/calendar-token",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop your calendar feed: its URL answers 404 from now on (404 if you have none)",
+)
+def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
+    if not feed.revoke_token(db, actor):
+        raise NotFound("you have no calendar feed")
+
+
+def feed_url(request: Request, secret: str) -> str:
+    return str(request.base_url).rstrip("/") + f"{feed.FEED_PATH}?token={secret}"
+
+
+@feed_router.get(
+    "/calendar.ics",
+    summary="Your deadlines as an iCalendar feed for Outlook or Google Calendar (the token is its key)",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}},
+)
+def calendar_feed(
+    request: Request,
+    db: DbSession,
+    token: Annotated[str, Query(min_length=1, max_length=200, description="Your feed token")],
+) -> Response:
+    owner = feed.feed_owner(db, token)
+    body = feed.feed(db, owner, request.url.hostname or "nrtd", str(request.base_url))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={**NO_STORE, "Content-Disposition": 'inline; filename="deadlines.ics"'},
+    )
