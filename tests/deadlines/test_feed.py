@@ -3,7 +3,6 @@ token is made, rotated and revoked by its owner, and opens nothing else."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -136,7 +135,9 @@ def test_a_deactivated_owners_feed_is_404_and_an_api_key_has_none(
     )
     assert deactivated.status_code == 200, deactivated.text
     assert anonymous_client.get(path).status_code == 404
-    key = anonymous_client.post("/api/v1/api-keys", json={"name": "k", "role": "reader", "scope": "write"}, headers=admin)
+    key = anonymous_client.post(
+        "/api/v1/api-keys", json={"name": "k", "role": "reader", "scope": "write"}, headers=admin
+    )
     assert key.status_code == 201, key.text
     refused = anonymous_client.post(TOKEN, headers={"X-API-Key": key.json()["key"]})
     assert refused.status_code == 422
