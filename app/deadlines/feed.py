@@ -86,6 +86,11 @@ def token_status(session: Session, actor: Actor) -> CalendarTokenStatus:
     return CalendarTokenStatus(active=created is not None, created_at=created)
 
 
+def feed_url(base_url: str, secret: str) -> str:
+    """The address a calendar client subscribes to: the app's own, the token in its query."""
+    return base_url.rstrip("/") + f"{FEED_PATH}?token={secret}"
+
+
 def feed_owner(session: Session, secret: str) -> Actor:
     """Whose feed a token opens; 404 for anything else, so a URL tells nothing about other tokens."""
     row = session.execute(

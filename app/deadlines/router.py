@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import AnyUser, Manager, StaffUser
+from app.auth.deps import AnyUser, Manager
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
@@ -57,10 +57,12 @@ def create_deadline(
     return detail
 
 
-@router.get("/deadlines/{deadline_id}", summary="One entered deadline", responses=VERSIONED)
-def get_deadline(
-    db: DbSession, actor: StaffUser, deadline_id: RowId, response: Response
-) -> EnteredDeadlineOut:
+@router.get(
+    "/deadlines/{deadline_id}",
+    summary="One entered deadline (readers: a published one)",
+    responses=VERSIONED,
+)
+def get_deadline(db: DbSession, actor: AnyUser, deadline_id: RowId, response: Response) -> EnteredDeadlineOut:
     detail, tag = entered.get_deadline(db, actor, deadline_id)
     response.headers["ETag"] = tag
     return detail
@@ -110,7 +112,9 @@ def rotate_calendar_token(
 ) -> CalendarTokenOut:
     secret, created = feed.rotate_token(db, actor)
     response.headers.update(NO_STORE)
-    return CalendarTokenOut(url=feed_url(request, secret), token=secret, created_at=created)
+    return CalendarTokenOut(
+        url=feed.feed_url(str(request.base_url), secret), token=secret, created_at=created
+    )
 
 
 @router.delete(
@@ -121,10 +125,6 @@ def rotate_calendar_token(
 def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
     if not feed.revoke_token(db, actor):
         raise NotFound("you have no calendar feed")
-
-
-def feed_url(request: Request, secret: str) -> str:
-    return str(request.base_url).rstrip("/") + f"{feed.FEED_PATH}?token={secret}"
 
 
 @feed_router.get(

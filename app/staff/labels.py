@@ -23,6 +23,13 @@ PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
 TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation or concern")}
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+DEADLINE_KIND_LABELS = {
+    "upr_review": _("UPR review"),
+    "upr_midterm": _("UPR mid-term report"),
+    "action_due": _("Action due"),
+    "indicator_target": _("Indicator target"),
+    "custom": _("Other deadline"),
+}
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

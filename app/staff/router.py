@@ -7,6 +7,8 @@ from fastapi.responses import RedirectResponse
 
 from app.staff import (
     auth_pages,
+    calendar,
+    calendar_edit,
     clusters,
     dashboard,
     imports,
@@ -31,6 +33,8 @@ for area in (
     audit,
     imports,
     reports,
+    calendar,
+    calendar_edit,
 ):
     router.include_router(area.router)
 
