@@ -33,6 +33,7 @@ from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.write_turns import WriteTurns
 from app.deadlines.router import feed_router as calendar_feed_router
+from app.deadlines.router import public_router as public_deadlines_router
 from app.deadlines.router import router as deadlines_router
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
     app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
+    app.include_router(public_deadlines_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
     # The calendar feed's only credential is the token in its URL (calendar clients send no header).
     app.include_router(calendar_feed_router, prefix=API_PREFIX)
     for router, allowed in _api_routers():

@@ -8,12 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import AnyUser, Manager
+from app.auth.deps import AnyUser, Manager, PublicCaller
+from app.core.caching import cached_response
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
-from app.deadlines import entered, feed, service
+from app.deadlines import entered, feed, public, service
 from app.deadlines.schemas import (
     CalendarTokenOut,
     CalendarTokenStatus,
@@ -23,9 +24,12 @@ from app.deadlines.schemas import (
     DeadlinePatch,
     EnteredDeadlineOut,
 )
+from app.public.docs import CACHED_RESPONSES
 
 router = APIRouter(tags=["calendar"])
+public_router = APIRouter(prefix="/public", tags=["public"])
 feed_router = APIRouter(tags=["calendar"])
+public_router = APIRouter(prefix="/public", tags=["public"])
 
 # A response carrying a secret must not be kept by any cache.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -145,3 +149,19 @@ def calendar_feed(
         media_type="text/calendar; charset=utf-8",
         headers={**NO_STORE, "Content-Disposition": 'inline; filename="deadlines.ics"'},
     )
+
+
+@public_router.get(
+    "/deadlines",
+    response_model=public.PublicDeadlinePage,
+    summary="Published deadlines (reports due, UPR reviews, published actions...), earliest first",
+    responses=CACHED_RESPONSES,
+)
+def public_list_deadlines(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    params: Annotated[public.PublicDeadlineParams, Query()],
+) -> Response:
+    body = public.list_published(db, params).model_dump_json().encode()
+    return cached_response(request, body, "application/json")
