@@ -104,7 +104,11 @@ def feed_owner(session: Session, secret: str) -> Actor:
     return Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
 
 
-def _event(item: DeadlineItem, host: str, base_url: str, stamp: datetime, today: date) -> Event:
+def _event(
+    item: DeadlineItem, host: str, base_url: str, stamp: datetime, today: date, internal: bool
+) -> Event:
+    """An all-day event; a reader's (``internal`` false) has no workspace link and no state, like the
+    public portal's."""
     event = Event()
     event.add("uid", f"{uid(item)}@{host}")
     event.add("dtstamp", stamp)
@@ -113,12 +117,15 @@ def _event(item: DeadlineItem, host: str, base_url: str, stamp: datetime, today:
     event.add("summary", item.title)
     event.add("categories", [item.kind])
     event.add("transp", "TRANSPARENT")
-    if item.link:
-        event.add("url", base_url.rstrip("/") + item.link)
-    status = "done" if item.done else "overdue" if item.overdue(today) else "open"
-    lines = [f"Kind: {item.kind}", f"Status: {status}"]
+    lines = [f"Kind: {item.kind}"]
+    if internal:
+        if item.link:
+            event.add("url", base_url.rstrip("/") + item.link)
+        lines.append("Status: " + ("done" if item.done else "overdue" if item.overdue(today) else "open"))
     if item.mechanism:
         lines.append(f"Mechanism: {item.mechanism}")
+    if item.detail:
+        lines.append(item.detail)
     event.add("description", "\n".join(lines))
     return event
 
@@ -137,6 +144,7 @@ def feed(session: Session, owner: Actor, host: str, base_url: str) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
     stamp = datetime.now(UTC).replace(microsecond=0)
-    for item in deadlines(session, Audience.of(owner), params, today):
-        calendar.add_component(_event(item, host, base_url, stamp, today))
+    audience = Audience.of(owner)
+    for item in deadlines(session, audience, params, today):
+        calendar.add_component(_event(item, host, base_url, stamp, today, not audience.published_only))
     return bytes(calendar.to_ical())

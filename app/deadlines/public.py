@@ -40,6 +40,9 @@ class PublicDeadline(PublicModel):
     mechanism: str | None = Field(description="Mechanism code")
     entities: list[PublicEntityRef] = Field(description="The entities it concerns; empty: a general deadline")
     link: str | None = Field(description="Its page on the public portal, when it has one")
+    detail: str | None = Field(
+        description="A short fact shown beside the title (a follow-up reply's grade...)"
+    )
 
 
 class PublicDeadlinePage(PublicModel):
@@ -79,6 +82,7 @@ def list_published(session: Session, params: PublicDeadlineParams) -> PublicDead
                 mechanism=item.mechanism,
                 entities=[entities[i] for i in item.entity_ids if i in entities],
                 link=item.public_link,
+                detail=item.detail,
             )
             for item in page
         ],

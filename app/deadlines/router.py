@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import AnyUser, Manager, PublicCaller
+from app.auth.deps import AnyUser, Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.errors import NotFound
@@ -37,11 +37,11 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 @router.get(
     "/deadlines",
-    summary="Deadlines of every kind, earliest first, with filters; each caller sees only theirs "
-    "(focal points: their entity's and the general ones; readers: the published ones)",
+    summary="Deadlines of every kind, earliest first, with filters; a focal point sees their entity's "
+    "and the general ones (readers: GET /api/v1/public/deadlines)",
 )
 def list_deadlines(
-    db: DbSession, actor: AnyUser, params: Annotated[DeadlineListParams, Query()]
+    db: DbSession, actor: StaffUser, params: Annotated[DeadlineListParams, Query()]
 ) -> DeadlinePage:
     return service.list_deadlines(db, service.Audience.of(actor), params)
 
@@ -63,10 +63,12 @@ def create_deadline(
 
 @router.get(
     "/deadlines/{deadline_id}",
-    summary="One entered deadline (readers: a published one)",
+    summary="One entered deadline (a focal point: their entity's or a general one)",
     responses=VERSIONED,
 )
-def get_deadline(db: DbSession, actor: AnyUser, deadline_id: RowId, response: Response) -> EnteredDeadlineOut:
+def get_deadline(
+    db: DbSession, actor: StaffUser, deadline_id: RowId, response: Response
+) -> EnteredDeadlineOut:
     detail, tag = entered.get_deadline(db, actor, deadline_id)
     response.headers["ETag"] = tag
     return detail

@@ -46,6 +46,9 @@ class DeadlineOut(BaseModel):
     mechanism: str | None = Field(description="Mechanism code, when the deadline belongs to one")
     entity_ids: list[int] = Field(description="The entities it concerns; empty: a general deadline")
     link: str | None = Field(description="Its page in the staff workspace")
+    detail: str | None = Field(
+        description="A short fact shown beside the title (a follow-up reply's grade...)"
+    )
     published: bool
     done: bool = Field(description="Met: never overdue")
     overdue: bool = Field(description="Before today (UTC) and not done")

@@ -86,6 +86,7 @@ def out(item: DeadlineItem, today: date) -> DeadlineOut:
         mechanism=item.mechanism,
         entity_ids=list(item.entity_ids),
         link=item.link,
+        detail=item.detail,
         published=item.published,
         done=item.done,
         overdue=item.overdue(today),

@@ -30,7 +30,8 @@ class DeadlineItem:
 
     ``object_id`` with ``kind`` names it for good (the feed's UID). ``entity_ids``: the entities it
     concerns (none: a general deadline, which every staff member sees). ``link``: its staff page;
-    ``public_link``: its portal page, when it has one. ``done``: met, so never overdue.
+    ``public_link``: its portal page, when it has one. ``done``: met, so never overdue. ``detail``: a
+    short public fact shown beside the title (a follow-up reply's grade, for instance).
     """
 
     kind: str
@@ -43,6 +44,7 @@ class DeadlineItem:
     public_link: str | None = None
     published: bool = False
     done: bool = False
+    detail: str | None = None
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.date < today

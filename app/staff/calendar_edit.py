@@ -19,7 +19,7 @@ from app.staff.calendar import options
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
-from app.staff.session import ManagerSession, SignedIn
+from app.staff.session import ManagerSession, SignedIn, StaffMember
 
 router = staff_router()
 
@@ -102,7 +102,7 @@ async def create_deadline(request: Request, db: DbSession, staff: ManagerSession
 
 
 @router.get("/calendar/{deadline_id}", response_class=HTMLResponse)
-def deadline_page(request: Request, db: DbSession, staff: SignedIn, deadline_id: RowId) -> Response:
+def deadline_page(request: Request, db: DbSession, staff: StaffMember, deadline_id: RowId) -> Response:
     deadline, tag = entered.get_deadline(db, staff.actor, deadline_id)
     return _form(request, db, staff, _shown(deadline), {}, deadline=deadline, etag=tag)
 

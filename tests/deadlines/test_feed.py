@@ -80,10 +80,11 @@ def test_a_readers_feed_holds_published_deadlines_only(
     world: CalendarWorld, anonymous_client: TestClient, writer: Connection
 ) -> None:
     headers = accounts.headers_for(writer, "reader")
-    summaries = {
-        summary for summary, _, _ in _events(anonymous_client, _feed_path(anonymous_client, headers))
-    }
+    path = _feed_path(anonymous_client, headers)
+    summaries = {summary for summary, _, _ in _events(anonymous_client, path)}
     assert summaries == {EDUCATION_ACTION, INDICATOR, UPR_REVIEW, JUSTICE_CUSTOM}
+    body = anonymous_client.get(path).text
+    assert "/staff/" not in body and "Status:" not in body  # the public view: no workspace link, no state
 
 
 def test_rotating_or_revoking_makes_the_old_url_404(
