@@ -113,7 +113,8 @@ def _event(
     event.add("uid", f"{uid(item)}@{host}")
     event.add("dtstamp", stamp)
     event.add("dtstart", item.date)  # a date: an all-day event
-    event.add("dtend", item.date + timedelta(days=1))
+    if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
+        event.add("dtend", item.date + timedelta(days=1))
     event.add("summary", item.title)
     event.add("categories", [item.kind])
     event.add("transp", "TRANSPARENT")
