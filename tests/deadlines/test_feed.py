@@ -3,9 +3,11 @@ token is made, rotated and revoked by its owner, and opens nothing else."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from urllib.parse import urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import Connection
@@ -146,3 +148,15 @@ def test_a_deactivated_owners_feed_is_404_and_an_api_key_has_none(
     refused = anonymous_client.post(TOKEN, headers={"X-API-Key": key.json()["key"]})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "credentials"
+
+
+def test_the_access_log_never_holds_the_token(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="nrtd.access")
+    path = _feed_path(anonymous_client, accounts.headers_for(writer, "coordinator"))
+    token = path.split("token=", 1)[1]
+    assert anonymous_client.get(path).status_code == 200
+    lines = [record.getMessage() for record in caplog.records if record.name == "nrtd.access"]
+    assert any("/api/v1/calendar.ics?token=***" in line for line in lines), lines
+    assert not any(token in line for line in lines)
