@@ -32,6 +32,9 @@ from app.core.ratelimit import RateLimitHeadersMiddleware, make_rate_limiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.write_turns import WriteTurns
+from app.deadlines.router import feed_router as calendar_feed_router
+from app.deadlines.router import public_router as public_deadlines_router
+from app.deadlines.router import router as deadlines_router
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
@@ -71,6 +74,7 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
         (import_runs_router, STAFF),
         (exports_router, None),
         (reports_router, None),
+        (deadlines_router, None),
     ]
 
 
@@ -165,6 +169,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staff_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
     app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
+    app.include_router(public_deadlines_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
+    # The calendar feed's only credential is the token in its URL (calendar clients send no header).
+    app.include_router(calendar_feed_router, prefix=API_PREFIX)
     for router, allowed in _api_routers():
         dependencies = [Depends(roles(allowed, "this route"))] if allowed else []
         app.include_router(router, prefix=API_PREFIX, dependencies=dependencies, responses=AUTH_RESPONSES)

@@ -48,12 +48,18 @@ class RequestIdMiddleware:
                 _log_access(scope, status, time.perf_counter() - started, request_id)
 
 
+# A secret in a URL (the calendar feed's ``token``) never reaches the log.
+_SECRET_PARAMETER = re.compile(r"((?:^|&)token=)[^&]*")
+
+
 def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> None:
     client = scope.get("client")
     query = scope.get("query_string", b"")
     # The path as sent (still percent-encoded): a decoded %0A would forge a second log line.
     raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "backslashreplace")
-    target = raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+    target = raw.decode("latin-1") + (
+        "?" + _SECRET_PARAMETER.sub(r"\1***", query.decode("latin-1")) if query else ""
+    )
     access_log.info(
         '%s "%s %s HTTP/%s" %d %.1fms request_id=%s',
         client[0] if client else "-",

@@ -73,12 +73,13 @@ DigestFrequency = Literal["daily", "weekly", "never"]
 DIGEST_FREQUENCIES = get_args(DigestFrequency)
 
 
-TokenKind = Literal["bearer", "session"]
+# A calendar token opens one user's iCalendar feed (GET /api/v1/calendar.ics) and nothing else.
+TokenKind = Literal["bearer", "session", "calendar"]
 
 
 class AuthToken(Base):
-    """An opaque bearer token from a login, or a staff workspace's browser session (its cookie);
-    only its SHA-256 is stored."""
+    """An opaque bearer token from a login, a staff workspace's browser session (its cookie), or the
+    secret in a user's calendar feed URL; only its SHA-256 is stored."""
 
     __tablename__ = "auth_tokens"
 

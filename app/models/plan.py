@@ -87,7 +87,7 @@ class Indicator(Base):
     baseline_value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
     baseline_date: Mapped[date | None] = mapped_column(Date)
     target_value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
-    target_date: Mapped[date | None] = mapped_column(Date)
+    target_date: Mapped[date | None] = mapped_column(Date, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -141,6 +141,18 @@ def cluster_page(
     return render(request, page, "cluster.html", views.cluster(db, page, cluster_id))
 
 
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar_page(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    lang: LangParam = None,
+) -> Response:
+    page = PageContext.of(request, "calendar")
+    return render(request, page, "calendar.html", views.calendar(db, cursor))
+
+
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(request: Request, db: DbSession, caller: PublicCaller, lang: LangParam = None) -> Response:
     page = PageContext.of(request, "stats")

@@ -15,7 +15,9 @@ from typing import Any, cast
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.core.errors import InvalidInput
+from app.core.dates import utc_today
+from app.core.errors import DomainError, InvalidInput
+from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.schemas import CountBucket
 from app.exports.stats import NONE, statistics
 from app.models.local import STATUSES
@@ -130,6 +132,19 @@ def recommendation(session: Session, page: PageContext, recommendation_id: int) 
 
 def clusters(session: Session) -> dict[str, Any]:
     return {"clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items}
+
+
+def calendar(session: Session, cursor: str | None) -> dict[str, Any]:
+    """The published deadlines from this month on, by month (a tampered cursor: the first page)."""
+    start = utc_today().replace(day=1)
+    try:
+        listed = list_published(session, PublicDeadlineParams(from_date=start, cursor=cursor))
+    except (DomainError, ValidationError):
+        listed = list_published(session, PublicDeadlineParams(from_date=start))
+    months: dict[Any, list[Any]] = {}
+    for item in listed.items:
+        months.setdefault(item.date.replace(day=1), []).append(item)
+    return {"listed": listed, "months": list(months.items())}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

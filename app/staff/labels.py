@@ -54,6 +54,13 @@ ACTION_FIELD_LABELS = {
     "sdg_targets": _("SDG targets"),
     "published": _("Publication"),
 }
+DEADLINE_KIND_LABELS = {
+    "upr_review": _("UPR review"),
+    "upr_midterm": _("UPR mid-term report"),
+    "action_due": _("Action due"),
+    "indicator_target": _("Indicator target"),
+    "custom": _("Other deadline"),
+}
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

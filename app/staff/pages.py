@@ -52,6 +52,7 @@ NAV: list[tuple[str, str, str, frozenset[str]]] = [
     ("progress", "/staff/progress", _("Progress updates"), _STAFF),
     ("imports", "/staff/imports", _("Imports"), _STAFF),
     ("reports", "/staff/reports", _("Reports and exports"), _STAFF),
+    ("calendar", "/staff/calendar", _("Calendar"), _EVERYONE),
     ("entities", "/staff/entities", _("Entities"), MANAGERS),
     ("users", "/staff/users", _("Users"), frozenset({ADMIN})),
     ("api-keys", "/staff/api-keys", _("API keys"), frozenset({ADMIN})),

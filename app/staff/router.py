@@ -10,6 +10,8 @@ from app.staff import (
     action_detail,
     actions,
     auth_pages,
+    calendar,
+    calendar_edit,
     clusters,
     dashboard,
     imports,
@@ -41,6 +43,8 @@ for area in (
     action_detail,
     previews,
     account,
+    calendar,
+    calendar_edit,
 ):
     router.include_router(area.router)
 

@@ -19,7 +19,8 @@ from app.models import AuditEvent, User
 from tests.accounts import PASSWORD, bearer, create_entity, create_user, issue_token
 
 # Routes anyone may call: login (and, later, the public API).
-OPEN_ROUTES = {("POST", "/api/v1/auth/token")}
+# The calendar feed's credential is the token in its URL (tests/deadlines/test_feed.py).
+OPEN_ROUTES = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/calendar.ics")}
 OPEN_PREFIXES = ("/api/v1/public",)
 
 

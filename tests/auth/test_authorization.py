@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -36,6 +36,7 @@ from app.main import create_app
 from app.models import (
     ApiKey,
     AuditEvent,
+    Deadline,
     ImportRun,
     Recommendation,
 )
@@ -110,6 +111,15 @@ GET    /api/v1/exports/recommendations.csv                 200 200 200 200 200 4
 GET    /api/v1/exports/recommendations.xlsx                200 200 200 200 200 403 401
 GET    /api/v1/exports/recommendations.json                200 200 200 200 200 403 401
 GET    /api/v1/stats                                       200 200 200 200 200 403 401
+GET    /api/v1/deadlines                                   200 200 200 200 200 403 401
+POST   /api/v1/deadlines                                   201 201 403 403 403 403 401
+GET    /api/v1/deadlines/{deadline_id}                     200 200 200 404 404 403 401
+PATCH  /api/v1/deadlines/{deadline_id}                     200 200 403 403 403 403 401
+DELETE /api/v1/deadlines/{deadline_id}                     204 204 403 403 403 403 401
+GET    /api/v1/me/calendar-token                           200 200 200 200 200 200 401
+POST   /api/v1/me/calendar-token                           200 200 200 200 200 200 401
+DELETE /api/v1/me/calendar-token                           404 404 404 404 404 404 401
+GET    /api/v1/calendar.ics                                422 422 422 422 422 422 422
 """
 
 
@@ -187,6 +197,11 @@ def build_world(engine: Engine) -> World:
             for state in ("draft", "submitted", "approved", "published"):
                 ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
         build.session.flush()
+        for side, entity in (("own", own), ("other", other)):
+            deadline = Deadline(title=f"Deadline of {side}", due_on=date(2027, 1, 1), entity_id=entity)
+            build.session.add(deadline)
+            build.session.flush()
+            ids[f"deadline_{side}"] = deadline.id
         ids |= {
             "rec": recs["az-1"],
             "rec2": recs["az-2"],
@@ -228,6 +243,7 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         progress_id=ids[f"progress_{progress_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
         kind="themes",
         run_id=ids["run"],
+        deadline_id=ids[f"deadline_{side}"],
     )
     bodies: dict[tuple[str, str], dict[str, Any]] = {
         ("POST", "/api/v1/users"): {
@@ -260,9 +276,11 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         ("PATCH", "/api/v1/progress/{progress_id}"): {"narrative": "Edited"},
         ("POST", "/api/v1/progress/{progress_id}/approve"): {"publish": True},
         ("POST", "/api/v1/progress/{progress_id}/return"): {"comment": "Add evidence"},
+        ("POST", "/api/v1/deadlines"): {"title": "Report to parliament", "due_on": "2027-02-01"},
+        ("PATCH", "/api/v1/deadlines/{deadline_id}"): {"title": "Renamed deadline"},
     }
     etag_from = None
-    if method in ("PATCH", "DELETE"):
+    if method in ("PATCH", "DELETE") and not template.startswith("/api/v1/me/"):
         etag_from = path.removesuffix("/recommendations") if method == "DELETE" else path
     form = None
     if template == "/api/v1/auth/token":
@@ -367,6 +385,7 @@ READER_VIEWS: dict[str, type[BaseModel] | None] = {
     "/api/v1/recommendations/{recommendation_id}": PublicRecommendationDetail,
     "/api/v1/taxonomies/{kind}": None,  # labels and counts of current recommendations (below)
     "/api/v1/me": None,  # the reader's own account
+    "/api/v1/me/calendar-token": None,  # whether the reader has a calendar feed (tests/deadlines)
 }
 
 

@@ -369,6 +369,8 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
     document = public.get("/openapi.json").json()
     allowed = {"/api/v1/me", "/api/v1/taxonomies/{kind}", "/api/v1/recommendations"}
     allowed |= {"/api/v1/recommendations/{recommendation_id}"}
+    # Their own calendar feed's token, and the feed (its token is the credential: tests/deadlines).
+    allowed |= {"/api/v1/me/calendar-token", "/api/v1/calendar.ics"}
     ids = {
         "recommendation_id": world.rec["P1"],
         "cluster_id": world.cluster,
@@ -382,7 +384,9 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
         try:
             url = path.format(**ids)
         except KeyError:
-            url = path.format_map({name: 1 for name in ("indicator_id", "progress_id", "run_id", "user_id")})
+            url = path.format_map(
+                {name: 1 for name in ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id")}
+            )
         response = public.get(url, headers=world.reader)
         assert response.status_code == 403, (url, response.status_code)
         assert not [s for s in SECRETS if s.encode() in response.content]

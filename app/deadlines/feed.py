@@ -1,0 +1,151 @@
+"""A user's iCalendar feed: the deadlines they may see, as all-day events, at a URL holding a personal
+token that Outlook and Google Calendar poll without any other credential.
+
+The token is a row of ``auth_tokens`` of kind ``calendar``: only its SHA-256 is stored, it opens this
+feed and nothing else (app.auth.service looks up bearer tokens and sessions by their own kinds), and
+it lasts until its owner rotates or revokes it, or the account's tokens are revoked (deactivation, a
+password change or reset). An unknown, revoked or deactivated owner's token is a 404.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
+
+from app.audit.service import record
+from app.auth.service import secret_hash
+from app.core.actor import Actor
+from app.core.dates import utc_today
+from app.core.errors import InvalidInput, NotFound
+from app.deadlines.schemas import CalendarTokenStatus, DeadlineListParams
+from app.deadlines.service import Audience, deadlines, uid
+from app.deadlines.sources import DeadlineItem
+from app.models import AuthToken, User
+
+KIND = "calendar"
+FEED_PATH = "/api/v1/calendar.ics"
+# Never checked: the token lasts until revoked. The column wants a date.
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+# What a feed holds: a year back (what was missed) and everything ahead.
+PAST = timedelta(days=366)
+
+
+def _user_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise InvalidInput(
+            "a calendar feed belongs to a user: an API key has none",
+            errors=[{"field": "credentials", "reason": "an API key cannot have a calendar feed"}],
+        )
+    return actor.user_id
+
+
+def _active_tokens(user_id: int) -> list[ColumnElement[bool]]:
+    return [AuthToken.user_id == user_id, AuthToken.kind == KIND, AuthToken.revoked_at.is_(None)]
+
+
+def _revoke(session: Session, user_id: int, now: datetime) -> int:
+    result = session.execute(update(AuthToken).where(*_active_tokens(user_id)).values(revoked_at=now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def rotate_token(session: Session, actor: Actor) -> tuple[str, datetime]:
+    """A new feed token for the caller; the previous one, if any, stops working. The secret is
+    returned once, to be shown once."""
+    user_id = _user_id(actor)
+    now = datetime.now(UTC)
+    replaced = _revoke(session, user_id, now)
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        AuthToken(
+            token_hash=secret_hash(secret), user_id=user_id, kind=KIND, created_at=now, expires_at=_NEVER
+        )
+    )
+    session.flush()
+    record(session, actor, "calendar_token.create", "user", user_id, after={"replaced": replaced})
+    return secret, now
+
+
+def revoke_token(session: Session, actor: Actor) -> bool:
+    """Stop the caller's feed; False when there was none."""
+    user_id = _user_id(actor)
+    revoked = _revoke(session, user_id, datetime.now(UTC))
+    if revoked:
+        record(session, actor, "calendar_token.revoke", "user", user_id)
+    return bool(revoked)
+
+
+def token_status(session: Session, actor: Actor) -> CalendarTokenStatus:
+    user_id = _user_id(actor)
+    created = session.scalar(
+        select(AuthToken.created_at).where(*_active_tokens(user_id)).order_by(AuthToken.id.desc())
+    )
+    return CalendarTokenStatus(active=created is not None, created_at=created)
+
+
+def feed_url(base_url: str, secret: str) -> str:
+    """The address a calendar client subscribes to: the app's own, the token in its query."""
+    return base_url.rstrip("/") + f"{FEED_PATH}?token={secret}"
+
+
+def feed_owner(session: Session, secret: str) -> Actor:
+    """Whose feed a token opens; 404 for anything else, so a URL tells nothing about other tokens."""
+    row = session.execute(
+        select(AuthToken, User)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == secret_hash(secret), AuthToken.kind == KIND)
+    ).first()
+    if row is None or row.AuthToken.revoked_at is not None or not row.User.active:
+        raise NotFound("no calendar feed has this address")
+    user = row.User
+    return Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
+
+
+def _event(
+    item: DeadlineItem, host: str, base_url: str, stamp: datetime, today: date, internal: bool
+) -> Event:
+    """An all-day event; a reader's (``internal`` false) has no workspace link and no state, like the
+    public portal's."""
+    event = Event()
+    event.add("uid", f"{uid(item)}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.date)  # a date: an all-day event
+    if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
+        event.add("dtend", item.date + timedelta(days=1))
+    event.add("summary", item.title)
+    event.add("categories", [item.kind])
+    event.add("transp", "TRANSPARENT")
+    lines = [f"Kind: {item.kind}"]
+    if internal:
+        if item.link:
+            event.add("url", base_url.rstrip("/") + item.link)
+        lines.append("Status: " + ("done" if item.done else "overdue" if item.overdue(today) else "open"))
+    if item.mechanism:
+        lines.append(f"Mechanism: {item.mechanism}")
+    if item.detail:
+        lines.append(item.detail)
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def feed(session: Session, owner: Actor, host: str, base_url: str) -> bytes:
+    """The owner's calendar: what the API lists for them, from a year back on."""
+    today = utc_today()
+    params = DeadlineListParams(from_date=today - PAST)
+    calendar = Calendar()
+    calendar.add("prodid", "-//NRTD//Recommendation tracker deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "NRTD deadlines")
+    # How often a client should poll (RFC 7986 and the Outlook/Google spelling).
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT6H")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    audience = Audience.of(owner)
+    for item in deadlines(session, audience, params, today):
+        calendar.add_component(_event(item, host, base_url, stamp, today, not audience.published_only))
+    return bytes(calendar.to_ical())

@@ -1,0 +1,169 @@
+"""HTTP layer of the calendar: /deadlines (every kind, and the entered ones' CRUD), the caller's
+calendar feed token (/me/calendar-token) and the feed itself (/calendar.ics, no credentials but its
+token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.deps import AnyUser, Manager, PublicCaller, StaffUser
+from app.core.caching import cached_response
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.errors import NotFound
+from app.core.etag import CREATED, VERSIONED
+from app.core.problems import problem_responses
+from app.deadlines import entered, feed, public, service
+from app.deadlines.schemas import (
+    CalendarTokenOut,
+    CalendarTokenStatus,
+    DeadlineCreate,
+    DeadlineListParams,
+    DeadlinePage,
+    DeadlinePatch,
+    EnteredDeadlineOut,
+)
+from app.public.docs import CACHED_RESPONSES
+
+router = APIRouter(tags=["calendar"])
+public_router = APIRouter(prefix="/public", tags=["public"])
+feed_router = APIRouter(tags=["calendar"])
+public_router = APIRouter(prefix="/public", tags=["public"])
+
+# A response carrying a secret must not be kept by any cache.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@router.get(
+    "/deadlines",
+    summary="Deadlines of every kind, earliest first, with filters; a focal point sees their entity's "
+    "and the general ones (readers: GET /api/v1/public/deadlines)",
+)
+def list_deadlines(
+    db: DbSession, actor: StaffUser, params: Annotated[DeadlineListParams, Query()]
+) -> DeadlinePage:
+    return service.list_deadlines(db, service.Audience.of(actor), params)
+
+
+@router.post(
+    "/deadlines",
+    status_code=201,
+    summary="Enter a deadline or the next UPR review (coordinators)",
+    responses=CREATED,
+)
+def create_deadline(
+    db: DbSession, actor: Manager, body: DeadlineCreate, response: Response
+) -> EnteredDeadlineOut:
+    detail, tag = entered.create_deadline(db, actor, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/deadlines/{detail.id}"
+    return detail
+
+
+@router.get(
+    "/deadlines/{deadline_id}",
+    summary="One entered deadline (a focal point: their entity's or a general one)",
+    responses=VERSIONED,
+)
+def get_deadline(
+    db: DbSession, actor: StaffUser, deadline_id: RowId, response: Response
+) -> EnteredDeadlineOut:
+    detail, tag = entered.get_deadline(db, actor, deadline_id)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.patch(
+    "/deadlines/{deadline_id}",
+    summary="Change an entered deadline (If-Match; coordinators)",
+    responses={**problem_responses(412, 428), **VERSIONED},
+)
+def update_deadline(
+    db: DbSession,
+    actor: Manager,
+    deadline_id: RowId,
+    body: DeadlinePatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> EnteredDeadlineOut:
+    detail, tag = entered.update_deadline(db, actor, deadline_id, body, if_match)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.delete(
+    "/deadlines/{deadline_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an entered deadline (If-Match; coordinators)",
+    responses=problem_responses(412, 428),
+)
+def delete_deadline(db: DbSession, actor: Manager, deadline_id: RowId, if_match: IfMatch = None) -> None:
+    entered.delete_deadline(db, actor, deadline_id, if_match)
+
+
+@router.get(
+    "/me/calendar-token", summary="Whether you have a calendar feed (its URL is shown only when made)"
+)
+def calendar_token(db: DbSession, actor: AnyUser) -> CalendarTokenStatus:
+    return feed.token_status(db, actor)
+
+
+@router.post(
+    "/me/calendar-token",
+    summary="Make your calendar feed's URL, or a new one (the old URL stops working); shown once",
+)
+def rotate_calendar_token(
+    request: Request, db: DbSession, actor: AnyUser, response: Response
+) -> CalendarTokenOut:
+    secret, created = feed.rotate_token(db, actor)
+    response.headers.update(NO_STORE)
+    return CalendarTokenOut(
+        url=feed.feed_url(str(request.base_url), secret), token=secret, created_at=created
+    )
+
+
+@router.delete(
+    "/me/calendar-token",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop your calendar feed: its URL answers 404 from now on (404 if you have none)",
+)
+def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
+    if not feed.revoke_token(db, actor):
+        raise NotFound("you have no calendar feed")
+
+
+@feed_router.get(
+    "/calendar.ics",
+    summary="Your deadlines as an iCalendar feed for Outlook or Google Calendar (the token is its key)",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}},
+)
+def calendar_feed(
+    request: Request,
+    db: DbSession,
+    token: Annotated[str, Query(min_length=1, max_length=200, description="Your feed token")],
+) -> Response:
+    owner = feed.feed_owner(db, token)
+    body = feed.feed(db, owner, request.url.hostname or "nrtd", str(request.base_url))
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={**NO_STORE, "Content-Disposition": 'inline; filename="deadlines.ics"'},
+    )
+
+
+@public_router.get(
+    "/deadlines",
+    response_model=public.PublicDeadlinePage,
+    summary="Published deadlines (reports due, UPR reviews, published actions...), earliest first",
+    responses=CACHED_RESPONSES,
+)
+def public_list_deadlines(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    params: Annotated[public.PublicDeadlineParams, Query()],
+) -> Response:
+    body = public.list_published(db, params).model_dump_json().encode()
+    return cached_response(request, body, "application/json")

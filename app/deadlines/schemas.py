@@ -1,0 +1,141 @@
+"""Request and response shapes of the calendar: deadlines of every kind, coordinator-entered
+deadlines, and the calendar feed's token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.core.dates import IsoDate
+from app.core.timestamps import UtcDateTime
+from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind
+from app.models.deadline import EnteredKind
+from app.plans.schemas import Forbid, LongText, RefId, Title
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 100
+
+MechanismCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class DeadlineListParams(BaseModel):
+    """Filters of the calendar. All combine with AND; each caller sees only what is theirs to see."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kind: list[DeadlineKind] = Field(default_factory=list, description="Repeat for several (any matches)")
+    mechanism: MechanismCode | None = Field(None, description="Mechanism code (UPR, CRC...)")
+    entity_id: RefId | None = Field(None, description="Deadlines that concern this entity")
+    from_date: dt.date | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
+    to_date: dt.date | None = Field(None, alias="to", description="On or before this date (YYYY-MM-DD)")
+    overdue: bool | None = Field(None, description="true: before today (UTC) and not done")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
+
+
+class DeadlineOut(BaseModel):
+    kind: str = Field(description="What the date is: " + ", ".join(DEADLINE_KINDS))
+    date: dt.date
+    title: str
+    object_id: int = Field(
+        description="The id of what it comes from (entered deadline, action, indicator...)"
+    )
+    uid: str = Field(description="Stable name of this deadline (kind and object id)")
+    mechanism: str | None = Field(description="Mechanism code, when the deadline belongs to one")
+    entity_ids: list[int] = Field(description="The entities it concerns; empty: a general deadline")
+    link: str | None = Field(description="Its page in the staff workspace")
+    detail: str | None = Field(
+        description="A short fact shown beside the title (a follow-up reply's grade...)"
+    )
+    published: bool
+    done: bool = Field(description="Met: never overdue")
+    overdue: bool = Field(description="Before today (UTC) and not done")
+
+
+class DeadlinePage(BaseModel):
+    items: list[DeadlineOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int = Field(description="Number of deadlines matching the filters (all pages)")
+
+
+_LAST_REVIEW = "upr_review only: the review that opened the cycle (YYYY-MM-DD), before due_on"
+_MIDTERM = (
+    "upr_review only: the mid-term report's date; null: suggested half-way between last_review_on and due_on"
+)
+
+
+class DeadlineCreate(Forbid):
+    kind: EnteredKind = Field("custom", description="upr_review: the next UPR review; custom: any other")
+    title: Title
+    due_on: IsoDate = Field(description="YYYY-MM-DD")
+    mechanism: MechanismCode | None = Field(None, description="Mechanism code; upr_review defaults to UPR")
+    entity_id: RefId | None = Field(None, description="The responsible entity; none: a general deadline")
+    notes: LongText | None = None
+    published: bool = Field(False, description="Shown on the public portal (coordinators decide)")
+    done: bool = Field(False, description="Met: no longer overdue")
+    last_review_on: IsoDate | None = Field(None, description=_LAST_REVIEW)
+    midterm_on: IsoDate | None = Field(None, description=_MIDTERM)
+    midterm_done: bool = Field(False, description="upr_review only: the mid-term report was sent")
+
+
+_NOT_NULL = ("title", "due_on", "published", "done", "midterm_done")
+
+
+class DeadlinePatch(Forbid):
+    """Only the fields sent change. The kind cannot change (delete and create instead)."""
+
+    title: Title | None = None
+    due_on: IsoDate | None = None
+    mechanism: MechanismCode | None = None
+    entity_id: RefId | None = None
+    notes: LongText | None = None
+    published: bool | None = None
+    done: bool | None = None
+    last_review_on: IsoDate | None = Field(None, description=_LAST_REVIEW)
+    midterm_on: IsoDate | None = Field(None, description=_MIDTERM)
+    midterm_done: bool | None = None
+
+    @field_validator(*_NOT_NULL, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class EnteredDeadlineOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    due_on: dt.date
+    mechanism: str | None = Field(description="Mechanism code")
+    entity_id: int | None
+    notes: str | None
+    published: bool
+    done: bool
+    last_review_on: dt.date | None
+    midterm_on: dt.date | None = Field(description="The date a coordinator chose for the mid-term report")
+    midterm_suggested: dt.date | None = Field(
+        description="Half-way between last_review_on and due_on (rounded down to the day)"
+    )
+    midterm_date: dt.date | None = Field(description="midterm_on if chosen, else the suggestion")
+    midterm_done: bool
+    version: int = Field(description="The ETag's value")
+    created_by_id: int | None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+
+
+class CalendarTokenOut(BaseModel):
+    """A new feed URL: shown once (only a hash of its token is stored)."""
+
+    url: str = Field(description="The feed's address, token included: subscribe to it")
+    token: str
+    created_at: UtcDateTime
+
+
+class CalendarTokenStatus(BaseModel):
+    active: bool = Field(description="You have a feed token (its URL is shown only when made)")
+    created_at: UtcDateTime | None

@@ -1,0 +1,226 @@
+"""Where the calendar's deadlines come from: one function per kind, each returning plain items.
+
+A source reads its dates in a window (``from``/``to``, either open) and returns every item in it;
+who may see which item, and the other filters, are applied once by app.deadlines.service, from the
+items' own fields (``entity_ids``, ``mechanism``, ``published``, ``done``). A new kind of deadline is
+one function here, its name in ``DeadlineKind`` and a line in ``SOURCES``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.models import Action, Deadline, Indicator, Mechanism
+from app.models.plan import OPEN_ACTION_STATUSES
+from app.plans.actions.reading import load_links
+
+DeadlineKind = Literal["upr_review", "upr_midterm", "action_due", "indicator_target", "custom"]
+DEADLINE_KINDS: tuple[str, ...] = get_args(DeadlineKind)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    """One date of the calendar, whatever it comes from.
+
+    ``object_id`` with ``kind`` names it for good (the feed's UID). ``entity_ids``: the entities it
+    concerns (none: a general deadline, which every staff member sees). ``link``: its staff page;
+    ``public_link``: its portal page, when it has one. ``done``: met, so never overdue. ``detail``: a
+    short public fact shown beside the title (a follow-up reply's grade, for instance).
+    """
+
+    kind: str
+    date: dt.date
+    title: str
+    object_id: int
+    mechanism: str | None = None
+    entity_ids: tuple[int, ...] = ()
+    link: str | None = None
+    public_link: str | None = None
+    published: bool = False
+    done: bool = False
+    detail: str | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return not self.done and self.date < today
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The dates a source must return: on or after ``start``, on or before ``end`` (None: open)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def where(
+        self, column: InstrumentedAttribute[dt.date] | InstrumentedAttribute[dt.date | None]
+    ) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [column.is_not(None)]
+        if self.start is not None:
+            conditions.append(column >= self.start)
+        if self.end is not None:
+            conditions.append(column <= self.end)
+        return conditions
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+Source = Callable[[Session, Window], list[DeadlineItem]]
+
+
+def midterm_suggestion(last_review: dt.date, next_review: dt.date) -> dt.date:
+    """Half-way between two UPR reviews, rounded down to the day: the date the mid-term report is
+    suggested for when a coordinator has not chosen one."""
+    return last_review + dt.timedelta(days=(next_review - last_review).days // 2)
+
+
+def midterm_date(row: Deadline) -> dt.date | None:
+    """The chosen mid-term date, else the suggestion, else None (no previous review is known)."""
+    if row.midterm_on is not None:
+        return row.midterm_on
+    if row.last_review_on is not None:
+        return midterm_suggestion(row.last_review_on, row.due_on)
+    return None
+
+
+def _mechanism_codes(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Mechanism.id, Mechanism.code).where(Mechanism.id.in_(ids)))
+    return {mechanism_id: code for mechanism_id, code in rows}
+
+
+def _entered(session: Session, kind: str, conditions: list[ColumnElement[bool]]) -> list[Deadline]:
+    return list(session.scalars(select(Deadline).where(Deadline.kind == kind, *conditions)))
+
+
+def _entered_item(row: Deadline, kind: str, day: dt.date, codes: dict[int, str], done: bool) -> DeadlineItem:
+    return DeadlineItem(
+        kind=kind,
+        date=day,
+        title=row.title,
+        object_id=row.id,
+        mechanism=codes.get(row.mechanism_id) if row.mechanism_id else None,
+        entity_ids=(row.entity_id,) if row.entity_id else (),
+        link=f"/staff/calendar/{row.id}",
+        published=row.published,
+        done=done,
+    )
+
+
+def custom_deadlines(session: Session, window: Window) -> list[DeadlineItem]:
+    rows = _entered(session, "custom", window.where(Deadline.due_on))
+    codes = _mechanism_codes(session, {row.mechanism_id for row in rows if row.mechanism_id})
+    return [_entered_item(row, "custom", row.due_on, codes, row.done) for row in rows]
+
+
+def upr_reviews(session: Session, window: Window) -> list[DeadlineItem]:
+    rows = _entered(session, "upr_review", window.where(Deadline.due_on))
+    codes = _mechanism_codes(session, {row.mechanism_id for row in rows if row.mechanism_id})
+    return [_entered_item(row, "upr_review", row.due_on, codes, row.done) for row in rows]
+
+
+def upr_midterms(session: Session, window: Window) -> list[DeadlineItem]:
+    """The mid-term report of each UPR cycle: read from the review's row (its date is derived, so the
+    window is applied here rather than in SQL; there are a handful of such rows)."""
+    rows = _entered(session, "upr_review", [])
+    codes = _mechanism_codes(session, {row.mechanism_id for row in rows if row.mechanism_id})
+    items = []
+    for row in rows:
+        day = midterm_date(row)
+        if day is not None and window.holds(day):
+            items.append(_entered_item(row, "upr_midterm", day, codes, row.midterm_done))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionFacts:
+    entity_ids: tuple[int, ...]
+    link: str | None
+
+
+def _action_facts(session: Session, actions: list[Action]) -> dict[int, _ActionFacts]:
+    """Each action's entities (lead and supporting) and the page its deadlines link to, in bulk."""
+    links = load_links(session, [action.id for action in actions])
+    facts = {}
+    for action in actions:
+        entity_ids = set(links[action.id].supporting_entity_ids)
+        if action.lead_entity_id is not None:
+            entity_ids.add(action.lead_entity_id)
+        facts[action.id] = _ActionFacts(
+            tuple(sorted(entity_ids)), action_link(links[action.id].recommendation_ids)
+        )
+    return facts
+
+
+def action_due_dates(session: Session, window: Window) -> list[DeadlineItem]:
+    actions = list(session.scalars(select(Action).where(*window.where(Action.due_date))))
+    facts = _action_facts(session, actions)
+    items = []
+    for action in actions:
+        assert action.due_date is not None
+        items.append(
+            DeadlineItem(
+                kind="action_due",
+                date=action.due_date,
+                title=action.title,
+                object_id=action.id,
+                entity_ids=facts[action.id].entity_ids,
+                link=facts[action.id].link,
+                published=action.published,
+                done=action.status not in OPEN_ACTION_STATUSES,
+            )
+        )
+    return items
+
+
+def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
+    """An indicator's target date, under its action: seen by whoever sees the action, public when the
+    action is, met once the action is no longer open."""
+    rows = list(
+        session.execute(
+            select(Indicator, Action)
+            .join(Action, Action.id == Indicator.action_id)
+            .where(*window.where(Indicator.target_date))
+        )
+    )
+    facts = _action_facts(session, list({action.id: action for _, action in rows}.values()))
+    items = []
+    for indicator, action in rows:
+        assert indicator.target_date is not None
+        items.append(
+            DeadlineItem(
+                kind="indicator_target",
+                date=indicator.target_date,
+                title=indicator.name,
+                object_id=indicator.id,
+                entity_ids=facts[action.id].entity_ids,
+                link=facts[action.id].link,
+                published=action.published,
+                done=action.status not in OPEN_ACTION_STATUSES,
+            )
+        )
+    return items
+
+
+def action_link(recommendation_ids: list[int]) -> str | None:
+    """Where an action's deadline links in the workspace: the page of the first recommendation it
+    implements (the workspace has no page of its own for an action yet), or nowhere."""
+    return f"/staff/recommendations/{recommendation_ids[0]}" if recommendation_ids else None
+
+
+# Kind -> source. The follow-up reader's kinds (reply due, next periodic report) join here.
+SOURCES: dict[str, Source] = {
+    "upr_review": upr_reviews,
+    "upr_midterm": upr_midterms,
+    "action_due": action_due_dates,
+    "indicator_target": indicator_targets,
+    "custom": custom_deadlines,
+}
+assert set(SOURCES) == set(DEADLINE_KINDS)

@@ -1,0 +1,44 @@
+"""Deadlines a coordinator enters: the next UPR review (with the mid-term report it implies) and any
+other date the mechanism must meet. The calendar (app.deadlines) lists them beside the dates it reads
+from actions, indicators and the treaty bodies' follow-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, utcnow
+
+EnteredKind = Literal["upr_review", "custom"]
+ENTERED_KINDS = get_args(EnteredKind)
+
+
+class Deadline(Base):
+    """A dated deadline. A ``upr_review`` row is the next review of a UPR cycle: ``last_review_on`` is
+    the review that opened the cycle, and the mid-term report falls on ``midterm_on`` when set, else
+    half-way between the two reviews (the suggestion, app.deadlines.sources.midterm_suggestion)."""
+
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="custom", index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    mechanism_id: Mapped[int | None] = mapped_column(ForeignKey("mechanisms.id"), index=True)
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Met: a past deadline that is done is no longer overdue.
+    done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_review_on: Mapped[date | None] = mapped_column(Date)
+    midterm_on: Mapped[date | None] = mapped_column(Date)
+    midterm_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}

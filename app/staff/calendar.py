@@ -1,0 +1,126 @@
+"""The calendar in the staff workspace: every deadline the signed-in person may see, by month, with
+the API's filters, overdue ones marked; and their own calendar feed (make, replace, stop).
+
+The list is ``app.deadlines.service`` (the API's, with its scoping), the feed token ``app.deadlines.feed``.
+Entered deadlines are added and edited in ``app.staff.calendar_edit``.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from app.core.dates import utc_today
+from app.core.deps import DbSession
+from app.core.errors import DomainError
+from app.deadlines import feed, service
+from app.deadlines.schemas import DeadlineListParams, DeadlineOut
+from app.deadlines.sources import DEADLINE_KINDS
+from app.models import Entity, Mechanism
+from app.staff.forms import FormInvalid, parse, refused
+from app.staff.labels import DEADLINE_KIND_LABELS
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import SignedIn
+
+router = staff_router()
+
+NOTICES["feed-revoked"] = _("Your calendar feed is stopped: its address no longer works.")
+
+PER_PAGE = 200
+_FILTERS = ("kind", "mechanism", "entity_id", "from", "to", "overdue")
+
+
+def _typed(request: Request) -> dict[str, Any]:
+    query = request.query_params
+    values: dict[str, Any] = {name: query.get(name, "").strip() for name in _FILTERS if name != "kind"}
+    values["kind"] = [kind for kind in query.getlist("kind") if kind]
+    if "from" not in query:
+        values["from"] = utc_today().replace(day=1).isoformat()  # this month on, unless asked otherwise
+    return values
+
+
+def _params(values: dict[str, Any], cursor: str | None) -> DeadlineListParams:
+    data: dict[str, Any] = {name: values[name] for name in _FILTERS if values.get(name)}
+    data["limit"] = PER_PAGE
+    if cursor:
+        data["cursor"] = cursor
+    return parse(DeadlineListParams, data)
+
+
+def names(db: DbSession, items: list[DeadlineOut]) -> dict[int, str]:
+    """The entities' names the page shows, in one query."""
+    wanted = {entity_id for item in items for entity_id in item.entity_ids}
+    if not wanted:
+        return {}
+    rows = db.execute(select(Entity.id, Entity.name).where(Entity.id.in_(wanted)))
+    return {entity_id: name for entity_id, name in rows}
+
+
+def options(db: DbSession) -> dict[str, list[tuple[Any, str]]]:
+    """The filters' and the form's choices: mechanisms by code, current entities by name."""
+    mechanisms = [(code, code) for (code,) in db.execute(select(Mechanism.code).order_by(Mechanism.code))]
+    entities = [
+        (entity_id, name)
+        for entity_id, name in db.execute(
+            select(Entity.id, Entity.name).where(Entity.archived.is_(False)).order_by(Entity.name)
+        )
+    ]
+    return {"mechanisms": mechanisms, "entities": entities}
+
+
+def calendar_page(
+    request: Request, db: DbSession, staff: SignedIn, *, new_feed_url: str | None = None
+) -> HTMLResponse:
+    page = StaffPage.of(request, "calendar", staff)
+    values = _typed(request)
+    cursor = request.query_params.get("cursor") or None
+    errors: dict[str, str] = {}
+    listed = None
+    try:
+        listed = service.list_deadlines(db, service.Audience.of(staff.actor), _params(values, cursor))
+    except FormInvalid as exc:
+        errors = exc.errors
+    except DomainError as exc:  # a cursor that was tampered with
+        if exc.status != 422:
+            raise
+        errors = refused(db, exc)
+    items = listed.items if listed else []
+    months = [
+        (month, list(group)) for month, group in groupby(items, key=lambda item: item.date.replace(day=1))
+    ]
+    context = {
+        "values": values,
+        "errors": errors,
+        "listed": listed,
+        "months": months,
+        "entity_names": names(db, items),
+        "kinds": [(kind, page.gettext(DEADLINE_KIND_LABELS[kind])) for kind in DEADLINE_KINDS],
+        "kind_labels": DEADLINE_KIND_LABELS,
+        "first": cursor is None,
+        "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
+        "new_feed_url": new_feed_url,
+        **options(db),
+    }
+    return render(request, page, "calendar/list.html", context, 422 if errors else 200)
+
+
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar(request: Request, db: DbSession, staff: SignedIn) -> Response:
+    return calendar_page(request, db, staff)
+
+
+@router.post("/calendar/feed", response_class=HTMLResponse)
+async def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
+    """A new feed address, shown once on this answer (never in a URL a redirect would log)."""
+    secret, _created = feed.rotate_token(db, staff.actor)
+    return calendar_page(request, db, staff, new_feed_url=feed.feed_url(str(request.base_url), secret))
+
+
+@router.post("/calendar/feed/revoke")
+async def revoke_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
+    feed.revoke_token(db, staff.actor)
+    return redirect("/staff/calendar?done=feed-revoked", request)

@@ -1,0 +1,162 @@
+"""/api/v1/calendar.ics: a user's deadlines as iCalendar, opened by the token in its URL alone; the
+token is made, rotated and revoked by its owner, and opens nothing else."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from icalendar import Calendar
+from sqlalchemy import Connection
+
+from tests import accounts
+from tests.deadlines.conftest import (
+    EDUCATION_ACTION,
+    GENERAL_DONE,
+    INDICATOR,
+    JUSTICE_CUSTOM,
+    JUSTICE_OVERDUE,
+    UPR_REVIEW,
+    CalendarWorld,
+)
+
+TOKEN = "/api/v1/me/calendar-token"
+FEED = "/api/v1/calendar.ics"
+
+
+def _feed_path(client: TestClient, headers: dict[str, str]) -> str:
+    response = client.post(TOKEN, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    url = urlsplit(response.json()["url"])
+    assert url.path == FEED
+    return f"{url.path}?{url.query}"
+
+
+def _events(client: TestClient, path: str) -> list[tuple[str, date, str]]:
+    response = client.get(path)  # no Authorization header: the token in the URL is the credential
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = []
+    for event in calendar.walk("VEVENT"):
+        start = event.decoded("dtstart")
+        assert type(start) is date, "an all-day event"
+        if start < date.max:
+            assert (event.decoded("dtend") - start).days == 1
+        events.append((str(event["summary"]), start, str(event["uid"])))
+    return events
+
+
+def test_a_focal_points_feed_holds_only_what_they_may_see(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    headers = accounts.headers_for(writer, "focal_point", entity_id=world.justice)
+    events = _events(anonymous_client, _feed_path(anonymous_client, headers))
+    assert {summary for summary, _, _ in events} == {
+        JUSTICE_OVERDUE,
+        GENERAL_DONE,
+        UPR_REVIEW,
+        JUSTICE_CUSTOM,
+    }
+    uids = [uid for _, _, uid in events]
+    assert len(uids) == len(set(uids)) == 5  # the review and its mid-term report
+    assert f"action_due-{world.justice_action}@testserver" in uids
+    review = [start for summary, start, _ in events if summary == UPR_REVIEW]
+    assert world.next_review in review
+
+
+def test_the_uids_are_stable_and_a_managers_feed_holds_everything(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    headers = accounts.headers_for(writer, "coordinator")
+    last_day = {"title": "The last day", "due_on": "9999-12-31"}  # no day after it for DTEND
+    assert anonymous_client.post("/api/v1/deadlines", json=last_day, headers=headers).status_code == 201
+    path = _feed_path(anonymous_client, headers)
+    first, second = _events(anonymous_client, path), _events(anonymous_client, path)
+    assert sorted(first) == sorted(second)
+    assert {EDUCATION_ACTION, INDICATOR} <= {summary for summary, _, _ in first}
+
+
+def test_a_readers_feed_holds_published_deadlines_only(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    headers = accounts.headers_for(writer, "reader")
+    path = _feed_path(anonymous_client, headers)
+    summaries = {summary for summary, _, _ in _events(anonymous_client, path)}
+    assert summaries == {EDUCATION_ACTION, INDICATOR, UPR_REVIEW, JUSTICE_CUSTOM}
+    body = anonymous_client.get(path).text
+    assert "/staff/" not in body and "Status:" not in body  # the public view: no workspace link, no state
+
+
+def test_rotating_or_revoking_makes_the_old_url_404(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    headers = accounts.headers_for(writer, "coordinator")
+    assert anonymous_client.get(TOKEN, headers=headers).json() == {"active": False, "created_at": None}
+    old = _feed_path(anonymous_client, headers)
+    new = _feed_path(anonymous_client, headers)
+    assert anonymous_client.get(old).status_code == 404
+    assert anonymous_client.get(new).status_code == 200
+    assert anonymous_client.get(TOKEN, headers=headers).json()["active"] is True
+    assert anonymous_client.delete(TOKEN, headers=headers).status_code == 204
+    revoked = anonymous_client.get(new)
+    assert revoked.status_code == 404
+    assert revoked.headers["content-type"].startswith("application/problem+json")
+    assert anonymous_client.delete(TOKEN, headers=headers).status_code == 404
+    assert anonymous_client.get(TOKEN, headers=headers).json()["active"] is False
+
+
+def test_the_feed_token_opens_nothing_else_and_nothing_else_opens_the_feed(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    user_id = accounts.create_user(writer, "feed-owner@example.org", "coordinator")
+    bearer = accounts.issue_token(writer, user_id)
+    session_secret, _csrf = accounts.issue_session(writer, user_id)
+    path = _feed_path(anonymous_client, accounts.bearer(bearer))
+    token = path.split("token=", 1)[1]
+    # The feed's token is no bearer token...
+    assert anonymous_client.get("/api/v1/me", headers=accounts.bearer(token)).status_code == 401
+    assert anonymous_client.get("/api/v1/deadlines", headers=accounts.bearer(token)).status_code == 401
+    # ...and neither a bearer token nor a session's secret opens the feed.
+    for secret in (bearer, session_secret, "nonsense"):
+        assert anonymous_client.get(FEED, params={"token": secret}).status_code == 404
+    assert anonymous_client.get(FEED).status_code == 422
+
+
+def test_a_deactivated_owners_feed_is_404_and_an_api_key_has_none(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    admin = accounts.headers_for(writer, "admin")
+    user_id = accounts.create_user(writer, "leaving@example.org", "focal_point", entity_id=world.justice)
+    path = _feed_path(anonymous_client, accounts.bearer(accounts.issue_token(writer, user_id)))
+    user = anonymous_client.get(f"/api/v1/users/{user_id}", headers=admin)
+    deactivated = anonymous_client.patch(
+        f"/api/v1/users/{user_id}",
+        json={"active": False},
+        headers={**admin, "If-Match": user.headers["ETag"]},
+    )
+    assert deactivated.status_code == 200, deactivated.text
+    assert anonymous_client.get(path).status_code == 404
+    key = anonymous_client.post(
+        "/api/v1/api-keys", json={"name": "k", "role": "reader", "scope": "write"}, headers=admin
+    )
+    assert key.status_code == 201, key.text
+    refused = anonymous_client.post(TOKEN, headers={"X-API-Key": key.json()["key"]})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "credentials"
+
+
+def test_the_access_log_never_holds_the_token(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="nrtd.access")
+    path = _feed_path(anonymous_client, accounts.headers_for(writer, "coordinator"))
+    token = path.split("token=", 1)[1]
+    assert anonymous_client.get(path).status_code == 200
+    lines = [record.getMessage() for record in caplog.records if record.name == "nrtd.access"]
+    assert any("/api/v1/calendar.ics?token=***" in line for line in lines), lines
+    assert not any(token in line for line in lines)

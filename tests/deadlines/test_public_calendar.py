@@ -1,0 +1,63 @@
+"""The published deadlines on the public API (/api/v1/public/deadlines) and the portal (/calendar):
+what a coordinator published and nothing else, without the staff's fields."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import MakeApp
+from tests.deadlines.conftest import (
+    EDUCATION_ACTION,
+    EDUCATION_CUSTOM,
+    GENERAL_DONE,
+    INDICATOR,
+    JUSTICE_CUSTOM,
+    JUSTICE_OVERDUE,
+    UPR_REVIEW,
+    CalendarWorld,
+)
+
+URL = "/api/v1/public/deadlines"
+UNPUBLISHED = (JUSTICE_OVERDUE, GENERAL_DONE, EDUCATION_CUSTOM)
+
+
+def test_the_public_api_lists_published_deadlines_only(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    response = anonymous_client.get(URL)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert {(item["kind"], item["title"]) for item in items} == {
+        ("action_due", EDUCATION_ACTION),
+        ("indicator_target", INDICATOR),
+        ("upr_review", UPR_REVIEW),
+        ("upr_midterm", UPR_REVIEW),
+        ("custom", JUSTICE_CUSTOM),
+    }
+    assert set(items[0]) == {"kind", "date", "title", "uid", "mechanism", "entities", "link", "detail"}
+    education = next(item for item in items if item["title"] == EDUCATION_ACTION)
+    assert [entity["name"] for entity in education["entities"]] == ["Ministry of Education"]
+    assert "ETag" in response.headers
+    reviews = anonymous_client.get(URL, params={"kind": "upr_review"}).json()["items"]
+    assert [item["title"] for item in reviews] == [UPR_REVIEW]
+    assert anonymous_client.get(URL, params={"kind": "secret"}).status_code == 422
+    assert anonymous_client.get(URL, params={"overdue": "true"}).status_code == 422  # not a public filter
+
+
+def test_the_portal_calendar_shows_what_is_published(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    page = anonymous_client.get("/calendar", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert UPR_REVIEW in page.text and EDUCATION_ACTION in page.text
+    assert JUSTICE_CUSTOM not in page.text  # published, but before this month
+    for title in UNPUBLISHED:
+        assert title not in page.text
+    assert 'href="/calendar"' in page.text  # in the portal's navigation
+    assert anonymous_client.get("/calendar", params={"cursor": "tampered"}).status_code == 200
+
+
+def test_the_portal_calendar_follows_public_access(world: CalendarWorld, make_app: MakeApp) -> None:
+    with TestClient(make_app(public_access="off")) as client:
+        assert client.get("/calendar", headers={"Accept": "text/html"}).status_code == 404
+        assert client.get(URL).status_code == 404

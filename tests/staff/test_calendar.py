@@ -1,0 +1,178 @@
+"""The calendar pages: the month list with the API's filters and scoping, overdue marked; adding,
+editing (ETag round trip, conflicts) and deleting an entered deadline; the calendar feed's address
+made, replaced and stopped."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Deadline
+from tests.conftest import ModuleWorld
+from tests.deadlines.conftest import (
+    EDUCATION_ACTION,
+    EDUCATION_CUSTOM,
+    JUSTICE_OVERDUE,
+    UPR_REVIEW,
+    CalendarWorld,
+    build_world,
+)
+from tests.staff.conftest import StaffLogin
+from tests.staff.route_table import COLUMNS, check_object_routes
+
+ROUTES = """
+GET    /staff/calendar                     200 200 200 200 303
+POST   /staff/calendar                     422 422 403 403 303
+GET    /staff/calendar/new                 200 200 403 403 303
+POST   /staff/calendar/feed                200 200 200 200 303
+POST   /staff/calendar/feed/revoke         303 303 303 303 303
+GET    /staff/calendar/{id}                200 200 200 403 303
+POST   /staff/calendar/{id}                422 422 403 403 303
+POST   /staff/calendar/{id}/delete         428 428 403 403 303
+"""
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> CalendarWorld:
+    return module_world(build_world, migrated_engine)
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_the_pages_of_one_deadline_answer_each_role_as_listed(
+    column: str, staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # The UPR review: general and published, so every signed-in role may read it.
+    assert check_object_routes(ROUTES, column, world.review, staff_login, world.justice) == []
+
+
+def _etag(html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', html)
+    assert match, "the page has no etag field"
+    return match.group(1).replace("&#34;", '"')
+
+
+def _row(db: Connection, deadline_id: int) -> Deadline | None:
+    with Session(db) as session:
+        row = session.get(Deadline, deadline_id)
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+def test_the_list_shows_months_marks_overdue_and_scopes_like_the_api(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    coordinator = staff_login("coordinator")
+    page = coordinator.get("/staff/calendar", params={"from": (world.today.replace(day=1)).isoformat()})
+    assert page.status_code == 200
+    html = page.text
+    assert "<h2" in html and EDUCATION_ACTION in html and EDUCATION_CUSTOM in html
+    everything = coordinator.get("/staff/calendar", params={"from": ""}).text
+    overdue_row = re.search(r'<tr class="overdue">.*?</tr>', everything, re.S)
+    assert overdue_row and JUSTICE_OVERDUE in overdue_row.group(0)
+    focal = (
+        staff_login("focal_point", entity_id=world.justice).get("/staff/calendar", params={"from": ""}).text
+    )
+    assert JUSTICE_OVERDUE in focal and UPR_REVIEW in focal and EDUCATION_CUSTOM not in focal
+    reader = staff_login("reader").get("/staff/calendar", params={"from": ""}).text
+    assert JUSTICE_OVERDUE not in reader and EDUCATION_ACTION in reader
+    only_reviews = coordinator.get("/staff/calendar", params={"from": "", "kind": "upr_review"}).text
+    assert UPR_REVIEW in only_reviews and EDUCATION_ACTION not in only_reviews
+
+
+def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    page = staff_login("coordinator").get("/staff/calendar", params={"from": "2026-13-01", "kind": "nope"})
+    assert page.status_code == 422
+    assert 'href="#field-from"' in page.text and 'value="2026-13-01"' in page.text
+    assert 'href="#field-kind"' in page.text
+
+
+def test_a_coordinator_adds_edits_and_deletes_a_deadline(
+    staff_login: StaffLogin, world: CalendarWorld, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    refused = staff.post(
+        "/staff/calendar", {"kind": "custom", "title": "Report to parliament", "due_on": "soon"}
+    )
+    assert refused.status_code == 422
+    assert 'href="#field-due_on"' in refused.text and 'value="Report to parliament"' in refused.text
+    created = staff.post(
+        "/staff/calendar",
+        {
+            "kind": "custom",
+            "title": "Report to parliament",
+            "due_on": "2027-04-01",
+            "entity_id": str(world.justice),
+        },
+    )
+    assert created.status_code == 303, created.text
+    match = re.fullmatch(r"/staff/calendar/(\d+)\?done=deadline-created", created.headers["location"])
+    assert match
+    deadline_id = int(match.group(1))
+    page = staff.get(f"/staff/calendar/{deadline_id}")
+    tag = _etag(page.text)
+    saved = staff.post(
+        f"/staff/calendar/{deadline_id}",
+        {"etag": tag, "title": "Report to parliament (final)", "due_on": "2027-04-02", "published": "true"},
+    )
+    assert saved.status_code == 303, saved.text
+    row = _row(db, deadline_id)
+    assert row is not None and row.title == "Report to parliament (final)" and row.published
+    assert row.entity_id is None  # the form sent no entity: a general deadline now
+    stale = staff.post(
+        f"/staff/calendar/{deadline_id}", {"etag": tag, "title": "Lost", "due_on": "2027-04-02"}
+    )
+    assert stale.status_code == 412 and "Lost" in stale.text
+    assert staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": tag}).status_code == 412
+    current = _etag(staff.get(f"/staff/calendar/{deadline_id}").text)
+    deleted = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})
+    assert deleted.status_code == 303 and _row(db, deadline_id) is None
+    with Session(db) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_type == "deadline", AuditEvent.object_id == deadline_id
+            )
+        ).all()
+    assert list(actions) == ["deadline.create", "deadline.update", "deadline.delete"]
+
+
+def test_the_next_upr_review_form_suggests_the_midterm(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    staff = staff_login("admin")
+    form = staff.get("/staff/calendar/new", params={"kind": "upr_review"})
+    assert 'name="last_review_on"' in form.text and 'name="midterm_on"' in form.text
+    created = staff.post(
+        "/staff/calendar",
+        {
+            "kind": "upr_review",
+            "title": "Sixth review",
+            "due_on": "2031-05-10",
+            "last_review_on": "2026-11-10",
+        },
+    )
+    assert created.status_code == 303, created.text
+    page = staff.get(created.headers["location"])
+    assert "Suggested:" in page.text and "Feb 8, 2029" in page.text
+
+
+def test_the_feed_address_is_shown_once_works_and_stops(
+    staff_login: StaffLogin, world: CalendarWorld, db: Connection
+) -> None:
+    staff = staff_login("focal_point", entity_id=world.justice)
+    assert "You have no calendar feed." in staff.get("/staff/calendar").text
+    made = staff.post("/staff/calendar/feed")
+    assert made.status_code == 200
+    match = re.search(r'id="feed-url"[^>]*value="([^"]+)"', made.text)
+    assert match
+    url = urlsplit(match.group(1).replace("&amp;", "&"))
+    feed = TestClient(staff.client.app).get(f"{url.path}?{url.query}")
+    assert feed.status_code == 200 and JUSTICE_OVERDUE in feed.text and EDUCATION_CUSTOM not in feed.text
+    again = staff.get("/staff/calendar").text
+    assert match.group(1) not in again and "You have a calendar feed" in again
+    stopped = staff.post("/staff/calendar/feed/revoke")
+    assert stopped.status_code == 303 and stopped.headers["location"].endswith("done=feed-revoked")
+    assert TestClient(staff.client.app).get(f"{url.path}?{url.query}").status_code == 404
