@@ -371,6 +371,8 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
     allowed |= {"/api/v1/recommendations/{recommendation_id}"}
     # Their own calendar feed's token, and the feed (its token is the credential: tests/deadlines).
     allowed |= {"/api/v1/me/calendar-token", "/api/v1/calendar.ics"}
+    # Their own reminder settings (tests/notify).
+    allowed |= {"/api/v1/me/reminders"}
     ids = {
         "recommendation_id": world.rec["P1"],
         "cluster_id": world.cluster,
