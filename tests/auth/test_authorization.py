@@ -91,6 +91,14 @@ GET    /api/v1/indicators/{indicator_id}                   200 200 200 200 200 4
 PATCH  /api/v1/indicators/{indicator_id}                   200 200 200 403 403 403 401
 GET    /api/v1/indicators/{indicator_id}/values            200 200 200 200 200 403 401
 POST   /api/v1/indicators/{indicator_id}/values            201 201 201 403 403 403 401
+GET    /api/v1/indicator-values                            200 200 200 200 200 403 401
+GET    /api/v1/indicator-values/{value_id}                 200 200 200 404 404 403 401
+PATCH  /api/v1/indicator-values/{value_id}                 200 200 200 404 404 403 401
+DELETE /api/v1/indicator-values/{value_id}                 204 204 204 404 404 403 401
+POST   /api/v1/indicator-values/{value_id}/corrections     201 201 201 403 403 403 401
+POST   /api/v1/indicator-values/{value_id}/submit          200 200 200 404 404 403 401
+POST   /api/v1/indicator-values/{value_id}/approve         200 200 403 403 403 403 401
+POST   /api/v1/indicator-values/{value_id}/return          200 200 403 403 403 403 401
 GET    /api/v1/actions/{action_id}/progress                200 200 200 200 200 403 401
 POST   /api/v1/actions/{action_id}/progress                201 201 201 403 403 403 401
 GET    /api/v1/progress/{progress_id}                      200 200 200 200 200 403 401
@@ -186,6 +194,8 @@ def build_world(engine: Engine) -> World:
             ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
             for state in ("draft", "submitted", "approved", "published"):
                 ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
+            for state in ("draft", "submitted", "approved"):
+                ids[f"value_{state}_{side}"] = build.value(indicator.id, state, 3).id
         build.session.flush()
         ids |= {
             "rec": recs["az-1"],
@@ -217,6 +227,12 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         "publish": "approved",
         "unpublish": "published",
     }
+    value_state = {
+        "submit": "draft",
+        "approve": "submitted",
+        "return": "submitted",
+        "corrections": "approved",
+    }
     path = template.format(
         user_id=ids["user"],
         key_id=ids["key"],
@@ -226,6 +242,7 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         action_id=action,
         indicator_id=indicator,
         progress_id=ids[f"progress_{progress_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
+        value_id=ids[f"value_{value_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
         kind="themes",
         run_id=ids["run"],
     )
@@ -260,6 +277,12 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         ("PATCH", "/api/v1/progress/{progress_id}"): {"narrative": "Edited"},
         ("POST", "/api/v1/progress/{progress_id}/approve"): {"publish": True},
         ("POST", "/api/v1/progress/{progress_id}/return"): {"comment": "Add evidence"},
+        ("PATCH", "/api/v1/indicator-values/{value_id}"): {"value": 4},
+        ("POST", "/api/v1/indicator-values/{value_id}/corrections"): {
+            "measured_on": "2026-01-02",
+            "value": 4,
+        },
+        ("POST", "/api/v1/indicator-values/{value_id}/return"): {"comment": "Recount"},
     }
     etag_from = None
     if method in ("PATCH", "DELETE"):

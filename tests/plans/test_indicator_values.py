@@ -155,9 +155,7 @@ def test_a_correction_replaces_an_approved_value_and_keeps_it_in_the_history(
     # The rival correction now corrects a replaced value: its approval is refused, nothing changes.
     late = _post(client, rival.json()["id"], "approve")
     assert late.status_code == 409 and problem_fields(late) == ["corrects_id"]
-    assert (
-        client.get(f"{VALUES}/{rival.json()['id']}").json()["state"] == "submitted"
-    )
+    assert client.get(f"{VALUES}/{rival.json()['id']}").json()["state"] == "submitted"
     again = client.post(f"{VALUES}/{wrong['id']}/corrections", json=body, headers=focal)
     assert again.status_code == 409
     assert audit_actions(engine, "indicator_value", wrong["id"])[-1] == "indicator_value.supersede"
