@@ -47,6 +47,7 @@ NAV: list[tuple[str, str, str, frozenset[str]]] = [
     ("recommendations", "/staff/recommendations", _("Recommendations"), _EVERYONE),
     ("review", "/staff/review", _("Review queue"), MANAGERS),
     ("clusters", "/staff/clusters", _("Clusters"), _STAFF),
+    ("values", "/staff/values", _("Indicator values"), _STAFF),
     ("imports", "/staff/imports", _("Imports"), _STAFF),
     ("reports", "/staff/reports", _("Reports and exports"), _STAFF),
     ("entities", "/staff/entities", _("Entities"), MANAGERS),

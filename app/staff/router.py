@@ -10,6 +10,8 @@ from app.staff import (
     clusters,
     dashboard,
     imports,
+    indicator_values,
+    indicators,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -31,6 +33,8 @@ for area in (
     audit,
     imports,
     reports,
+    indicators,
+    indicator_values,
 ):
     router.include_router(area.router)
 
