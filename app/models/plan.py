@@ -101,7 +101,7 @@ class IndicatorValue(Base):
     draft -> submitted; returned -> submitted; submitted -> approved | returned. An approved value
     is never edited: a new value ``corrects`` it, and approving that one sets the old one's
     ``superseded_by_id``. Only ``state == "approved" and superseded_by_id is None`` (of a
-    published action) is ever shown to the public (``app.plans.indicators.public``).
+    published action) is ever shown to the public (``app.plans.indicators.reading``).
     """
 
     __tablename__ = "indicator_values"

@@ -26,7 +26,7 @@ from app.models import (
     Recommendation,
 )
 from app.plans.actions.reading import sdg_sort_key
-from app.plans.indicators.public import public_values
+from app.plans.indicators.reading import public_values
 from app.plans.progress.service import published_progress
 from app.public import schemas
 from app.taxonomies.service import sdg_titles

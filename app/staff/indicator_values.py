@@ -23,7 +23,7 @@ from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatc
 from app.plans.progress.schemas import ReturnBody
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
-from app.staff.indicators import text, value_fields, words
+from app.staff.indicators import plain, text, value_fields, words
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
@@ -66,7 +66,7 @@ def value_page(
     page = StaffPage.of(request, "values", staff)
     shown = form or {
         "measured_on": value.measured_on.isoformat(),
-        "value": str(value.value),
+        "value": plain(value.value),
         "note": value.note or "",
     }
     context = {
@@ -217,7 +217,7 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
     context = {
         "listed": listed,
         "state": state,
-        "states": QUEUE_STATES,
+        "queue_states": QUEUE_STATES,
         "state_titles": {key: page.gettext(title) for key, title in QUEUE_TITLES.items()},
         "first": not query.get("cursor"),
         **words(page),

@@ -9,6 +9,7 @@ the approved values only; readers are refused.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
@@ -92,6 +93,11 @@ def _refused(db: Session, exc: DomainError) -> dict[str, str]:
     return {name.replace(".", "_"): reason for name, reason in refused(db, exc).items()}
 
 
+def plain(number: Decimal) -> str:
+    """A stored number as a form shows it: 10, not 10.0000."""
+    return format(number.normalize(), "f")
+
+
 def value_fields(form: dict[str, Any]) -> dict[str, Any]:
     """The value form's fields as the API's body (``submit`` is the button pressed)."""
     return {
@@ -146,7 +152,9 @@ async def create_indicator(request: Request, db: DbSession, staff: StaffMember, 
 def _shown(indicator: IndicatorOut) -> dict[str, str]:
     def part(measure: Any, name: str) -> str:
         value = getattr(measure, name) if measure else None
-        return "" if value is None else str(value)
+        if value is None:
+            return ""
+        return plain(value) if isinstance(value, Decimal) else str(value)
 
     return {
         "name": indicator.name,
@@ -161,7 +169,7 @@ def _chart(page: StaffPage, indicator: IndicatorOut, current: list[ValueOut]) ->
         for label, measure in ((_("Baseline"), indicator.baseline), (_("Target"), indicator.target))
         if measure is not None
     ]
-    description = page.gettext("Approved values over time; the table below lists the same values.")
+    description = page.gettext(_("Approved values over time; the table below lists the same values."))
     return line_chart(
         "values-chart", indicator.name, description, [(v.measured_on, v.value) for v in current], guides
     )

@@ -16,7 +16,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import Indicator, IndicatorValue
 from app.plans.actions.store import ensure_own_action, load_action
-from app.plans.indicators.public import current_approved
+from app.plans.indicators.reading import current_approved
 from app.plans.indicators.schemas import (
     IndicatorCreate,
     IndicatorList,

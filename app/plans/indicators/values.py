@@ -5,7 +5,7 @@ point of the action's entities records, edits, deletes and submits (drafts and r
 their own entity); coordinators and admins approve or return, their own values included. An approved
 value is never edited: ``correct`` records a new value that names it, and approving that correction
 supersedes the old one, which stays in the history. Only current approved values of published
-actions are public (``app.plans.indicators.public``).
+actions are public (``app.plans.indicators.reading``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from app.models import Action, Indicator, IndicatorValue
 from app.models.plan import ProgressState
 from app.plans.actions.store import ensure_own_action, entity_ids, load_action
 from app.plans.authorship import ensure_author_entity
-from app.plans.indicators.public import current_approved
+from app.plans.indicators.reading import current_approved
 from app.plans.indicators.schemas import ValueCreate, ValueList, ValueOut, ValuePatch
 from app.plans.progress.schemas import ReturnBody
 
