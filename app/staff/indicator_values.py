@@ -137,6 +137,8 @@ async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_
 async def _step(request: Request, db: Session, staff: StaffMember, value_id: int, step: str) -> Response:
     form = await form_values(request)
     etag = text(form, ETAG_FIELD) or None
+    if step == "delete":  # where to go afterwards: its indicator (404 here if it is not visible)
+        indicator_id = values.get_value(db, staff.actor, value_id)[0].indicator_id
     try:
         if step == "submit":
             values.submit(db, staff.actor, value_id, etag)
@@ -150,7 +152,7 @@ async def _step(request: Request, db: Session, staff: StaffMember, value_id: int
     except (FormInvalid, DomainError) as exc:
         return _refusal(request, db, staff, value_id, form, exc)
     if step == "delete":
-        return redirect(f"/staff/indicators/{text(form, 'indicator_id')}?done=value-deleted", request)
+        return redirect(f"/staff/indicators/{indicator_id}?done=value-deleted", request)
     done = {"submit": "value-submitted", "approve": "value-approved", "return": "value-returned"}[step]
     back = text(form, "back")
     return redirect((back if back == "/staff/values" else _url(value_id)) + f"?done={done}", request)

@@ -223,9 +223,7 @@ def test_a_draft_is_deleted(staff_login: StaffLogin, db: Connection, world: Worl
     focal = staff_login("focal_point", entity_id=world.entity)
     value_id = _record(focal, world, "5")
     tag = _etag(focal.get(f"/staff/values/{value_id}").text, f"/staff/values/{value_id}/delete")
-    response = focal.post(
-        f"/staff/values/{value_id}/delete", {"etag": tag, "indicator_id": str(world.indicator)}
-    )
+    response = focal.post(f"/staff/values/{value_id}/delete", {"etag": tag})
     assert response.status_code == 303
     assert response.headers["location"] == f"/staff/indicators/{world.indicator}?done=value-deleted"
     assert _value(db, value_id) is None
