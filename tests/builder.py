@@ -27,6 +27,7 @@ from app.models import (
     ClusterRecommendation,
     Entity,
     Indicator,
+    IndicatorValue,
     ProgressUpdate,
     Recommendation,
     User,
@@ -131,6 +132,22 @@ class Builder:
         )
         self._add(update)
         return update
+
+    def value(
+        self,
+        indicator_id: int,
+        state: str,
+        value: float,
+        *,
+        measured_on: date = date(2026, 1, 1),
+        **fields: Any,
+    ) -> IndicatorValue:
+        """An indicator value in review ``state`` (draft, submitted, returned, approved)."""
+        row = IndicatorValue(
+            indicator_id=indicator_id, measured_on=measured_on, value=value, state=state, **fields
+        )
+        self._add(row)
+        return row
 
     def withdraw(self, recommendation_id: int) -> None:
         """The recommendation left the feed (as a full export without it would have it)."""

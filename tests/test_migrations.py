@@ -5,10 +5,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
+from app.core.migrations import alembic_config
 from app.models import Base
 from app.models.base import include_object
 
@@ -72,3 +74,51 @@ def test_no_migration_imports_application_code() -> None:
             else:
                 continue
             assert not [m for m in modules if m == "app" or m.startswith("app.")], path.name
+
+
+def test_values_recorded_before_the_review_stay_public(tmp_path: Path) -> None:
+    """0009: the indicator values that existed (all public at once then) become approved, with
+    updated_at = created_at; new ones start as drafts. Its own SQLite file, stepped from 0007."""
+    url = f"sqlite:///{tmp_path / 'steps.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0007")
+    engine = create_engine(url)
+    created = "2025-07-01 08:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO actions (id, title, status, published, version, created_at, updated_at) "
+                "VALUES (1, 'a', 'planned', 1, 1, :t, :t)"
+            ),
+            {"t": created},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO indicators (id, action_id, name, version, created_at, updated_at) "
+                "VALUES (1, 1, 'i', 1, :t, :t)"
+            ),
+            {"t": created},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO indicator_values (id, indicator_id, measured_on, value, created_at) "
+                "VALUES (1, 1, '2025-06-30', 9999, :t)"
+            ),
+            {"t": created},
+        )
+    command.upgrade(config, "0009")
+    with engine.begin() as conn:
+        row = conn.execute(
+            text("SELECT state, version, updated_at, superseded_by_id FROM indicator_values")
+        ).one()
+        assert tuple(row) == ("approved", 1, created, None)
+        conn.execute(
+            text(
+                "INSERT INTO indicator_values (id, indicator_id, measured_on, value, created_at, "
+                "updated_at) VALUES (2, 1, '2025-06-30', 199, :t, :t)"
+            ),
+            {"t": created},
+        )
+        assert conn.scalar(text("SELECT state FROM indicator_values WHERE id = 2")) == "draft"
+    command.downgrade(config, "0007")
+    engine.dispose()

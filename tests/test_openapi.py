@@ -37,12 +37,9 @@ def test_errors_are_documented_as_problems() -> None:
 # What a client generator (openapi-python-client, tests/test_generated_client.py) needs of the document.
 
 PUBLIC = "/api/v1/public/"
-# 201 answers without a resource of their own to point to: a measured value belongs to its indicator,
-# and an API key's secret is shown once (its list is /api/v1/api-keys).
-CREATED_WITHOUT_LOCATION = {
-    ("post", "/api/v1/indicators/{indicator_id}/values"),
-    ("post", "/api/v1/api-keys"),
-}
+# 201 answers without a resource of their own to point to: an API key's secret is shown once (its
+# list is /api/v1/api-keys).
+CREATED_WITHOUT_LOCATION = {("post", "/api/v1/api-keys")}
 
 
 @cache

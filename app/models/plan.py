@@ -96,7 +96,13 @@ class Indicator(Base):
 
 
 class IndicatorValue(Base):
-    """A measured value of an indicator on a date."""
+    """A measured value of an indicator on a date, reviewed like a progress update.
+
+    draft -> submitted; returned -> submitted; submitted -> approved | returned. An approved value
+    is never edited: a new value ``corrects`` it, and approving that one sets the old one's
+    ``superseded_by_id``. Only ``state == "approved" and superseded_by_id is None`` (of a
+    published action) is ever shown to the public (``app.plans.indicators.reading``).
+    """
 
     __tablename__ = "indicator_values"
     __table_args__ = (Index("ix_indicator_values_indicator_date", "indicator_id", "measured_on"),)
@@ -107,7 +113,21 @@ class IndicatorValue(Base):
     value: Mapped[Decimal] = mapped_column(Numeric(20, 4))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The approved value this one corrects (a correction is a new value, reviewed like any other).
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_values.id", ondelete="SET NULL"))
+    # Set on an approved value when its correction is approved: kept in the history, no longer current.
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator_values.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ProgressUpdate(Base):

@@ -22,11 +22,11 @@ from app.models import (
     ClusterRecommendation,
     Entity,
     Indicator,
-    IndicatorValue,
     ProgressUpdate,
     Recommendation,
 )
 from app.plans.actions.reading import sdg_sort_key
+from app.plans.indicators.reading import public_values
 from app.plans.progress.service import published_progress
 from app.public import schemas
 from app.taxonomies.service import sdg_titles
@@ -184,7 +184,8 @@ class ActionCore:
 
 
 def _indicators(session: Session, action_ids: Sequence[int]) -> dict[int, list[schemas.PublicIndicator]]:
-    """Indicators with baseline, target and every dated value (notes are the staff's, not shown)."""
+    """Indicators with baseline, target and their public values (``public_values``: approved, current;
+    notes, drafts and replaced values are the staff's, not shown)."""
     found: dict[int, list[schemas.PublicIndicator]] = defaultdict(list)
     if not action_ids:
         return found
@@ -204,12 +205,7 @@ def _indicators(session: Session, action_ids: Sequence[int]) -> dict[int, list[s
     ).all()
     values: dict[int, list[schemas.PublicIndicatorValue]] = defaultdict(list)
     if indicators:
-        rows = session.execute(
-            select(IndicatorValue.indicator_id, IndicatorValue.measured_on, IndicatorValue.value)
-            .where(IndicatorValue.indicator_id.in_([row[0] for row in indicators]))
-            .order_by(IndicatorValue.measured_on, IndicatorValue.id)
-        )
-        for indicator_id, measured_on, value in rows:
+        for indicator_id, measured_on, value in public_values(session, [row[0] for row in indicators]):
             values[indicator_id].append(schemas.PublicIndicatorValue(measured_on=measured_on, value=value))
     for ind_id, action_id, name, unit, base, base_date, target, target_date in indicators:
         found[action_id].append(

@@ -115,3 +115,14 @@ def field_label(name: str, gettext: Any, lang: str) -> str:
     # Revisions name the taxonomy lists by role ("theme"), the API by list ("themes").
     label = FIELD_LABELS.get(ROLE_FIELDS.get(name, name))
     return str(gettext(label)) if label else name
+
+
+# The review states of progress updates and indicator values; "superseded": an approved value a
+# correction replaced.
+REVIEW_STATE_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Waiting for approval"),
+    "approved": _("Approved"),
+    "returned": _("Returned"),
+    "superseded": _("Replaced by a correction"),
+}

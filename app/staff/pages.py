@@ -50,6 +50,7 @@ NAV: list[tuple[str, str, str, frozenset[str]]] = [
     ("clusters", "/staff/clusters", _("Clusters"), _STAFF),
     ("actions", "/staff/actions", _("Actions"), _STAFF),
     ("progress", "/staff/progress", _("Progress updates"), _STAFF),
+    ("values", "/staff/values", _("Indicator values"), _STAFF),
     ("imports", "/staff/imports", _("Imports"), _STAFF),
     ("reports", "/staff/reports", _("Reports and exports"), _STAFF),
     ("calendar", "/staff/calendar", _("Calendar"), _EVERYONE),

@@ -17,6 +17,8 @@ from app.staff import (
     imports,
     previews,
     progress_queue,
+    indicator_values,
+    indicators,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -45,6 +47,8 @@ for area in (
     account,
     calendar,
     calendar_edit,
+    indicators,
+    indicator_values,
 ):
     router.include_router(area.router)
 

@@ -92,6 +92,14 @@ GET    /api/v1/indicators/{indicator_id}                   200 200 200 200 200 4
 PATCH  /api/v1/indicators/{indicator_id}                   200 200 200 403 403 403 401
 GET    /api/v1/indicators/{indicator_id}/values            200 200 200 200 200 403 401
 POST   /api/v1/indicators/{indicator_id}/values            201 201 201 403 403 403 401
+GET    /api/v1/indicator-values                            200 200 200 200 200 403 401
+GET    /api/v1/indicator-values/{value_id}                 200 200 200 404 404 403 401
+PATCH  /api/v1/indicator-values/{value_id}                 200 200 200 404 404 403 401
+DELETE /api/v1/indicator-values/{value_id}                 204 204 204 404 404 403 401
+POST   /api/v1/indicator-values/{value_id}/corrections     201 201 201 403 403 403 401
+POST   /api/v1/indicator-values/{value_id}/submit          200 200 200 404 404 403 401
+POST   /api/v1/indicator-values/{value_id}/approve         200 200 403 403 403 403 401
+POST   /api/v1/indicator-values/{value_id}/return          200 200 403 403 403 403 401
 GET    /api/v1/actions/{action_id}/progress                200 200 200 200 200 403 401
 POST   /api/v1/actions/{action_id}/progress                201 201 201 403 403 403 401
 GET    /api/v1/progress/{progress_id}                      200 200 200 200 200 403 401
@@ -196,6 +204,8 @@ def build_world(engine: Engine) -> World:
             ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
             for state in ("draft", "submitted", "approved", "published"):
                 ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
+            for state in ("draft", "submitted", "approved"):
+                ids[f"value_{state}_{side}"] = build.value(indicator.id, state, 3).id
         build.session.flush()
         for side, entity in (("own", own), ("other", other)):
             deadline = Deadline(title=f"Deadline of {side}", due_on=date(2027, 1, 1), entity_id=entity)
@@ -232,6 +242,12 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         "publish": "approved",
         "unpublish": "published",
     }
+    value_state = {
+        "submit": "draft",
+        "approve": "submitted",
+        "return": "submitted",
+        "corrections": "approved",
+    }
     path = template.format(
         user_id=ids["user"],
         key_id=ids["key"],
@@ -241,6 +257,7 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         action_id=action,
         indicator_id=indicator,
         progress_id=ids[f"progress_{progress_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
+        value_id=ids[f"value_{value_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
         kind="themes",
         run_id=ids["run"],
         deadline_id=ids[f"deadline_{side}"],
@@ -278,6 +295,12 @@ def _call(method: str, template: str, world: World, side: str) -> Call:
         ("POST", "/api/v1/progress/{progress_id}/return"): {"comment": "Add evidence"},
         ("POST", "/api/v1/deadlines"): {"title": "Report to parliament", "due_on": "2027-02-01"},
         ("PATCH", "/api/v1/deadlines/{deadline_id}"): {"title": "Renamed deadline"},
+        ("PATCH", "/api/v1/indicator-values/{value_id}"): {"value": 4},
+        ("POST", "/api/v1/indicator-values/{value_id}/corrections"): {
+            "measured_on": "2026-01-02",
+            "value": 4,
+        },
+        ("POST", "/api/v1/indicator-values/{value_id}/return"): {"comment": "Recount"},
     }
     etag_from = None
     if method in ("PATCH", "DELETE") and not template.startswith("/api/v1/me/"):

@@ -59,9 +59,10 @@ def test_focal_point_adds_indicator_and_values(
     values_url = f"{url}/values"
     for day, value in (("2025-06-30", "150.25"), ("2025-01-31", 40), (today().isoformat(), "0.0001")):
         response = client.post(
-            values_url, json={"measured_on": day, "value": value}, headers=setup["focal_a"]
+            values_url, json={"measured_on": day, "value": value, "submit": True}, headers=setup["focal_a"]
         )
         assert response.status_code == 201, response.text
+        assert response.json()["state"] == "submitted"
     listed = client.get(values_url).json()
     assert [(v["measured_on"], v["value"]) for v in listed["items"]] == [
         ("2025-01-31", 40.0),
@@ -69,6 +70,11 @@ def test_focal_point_adds_indicator_and_values(
         (today().isoformat(), 0.0001),
     ]
     assert listed["total"] == 3
+    # Submitted values are not the indicator's latest value until a coordinator approves them.
+    assert client.get(url).json()["latest_value"] is None
+    for item in listed["items"]:
+        approved = client.post(f"/api/v1/indicator-values/{item['id']}/approve")
+        assert approved.status_code == 200, approved.text
 
     indicator = client.get(url).json()
     assert indicator["latest_value"]["value"] == 0.0001
@@ -78,9 +84,15 @@ def test_focal_point_adds_indicator_and_values(
     assert client.get(setup["url"]).json() == {"items": summary, "total": 1}
 
     events = audit_events(engine, "indicator", created["id"])
-    assert [e.action for e in events] == ["indicator.create"] + ["indicator.value_added"] * 3
+    assert [e.action for e in events] == ["indicator.create"]
     assert events[0].after is not None and events[0].after["baseline_value"] == "12.5000"
-    assert events[1].after is not None and events[1].after["value"] == "150.2500"
+    first = audit_events(engine, "indicator_value", listed["items"][1]["id"])
+    assert [e.action for e in first] == [
+        "indicator_value.create",
+        "indicator_value.submit",
+        "indicator_value.approve",
+    ]
+    assert first[0].after is not None and first[0].after["value"] == "150.2500"
 
 
 def test_patch_indicator(client: TestClient, engine: Engine, setup: dict[str, Any]) -> None:

@@ -318,7 +318,11 @@ def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> 
     action = public.get(f"{PREFIX}/actions/{world.action}").json()
     assert action["recommendation_ids"] == [world.rec["P1"]]  # the withdrawn one is left out
     assert [c["id"] for c in action["clusters"]] == [world.cluster]
-    assert action["indicators"][0]["values"] == [{"measured_on": "2025-06-30", "value": 12.5}]
+    # The approved values in force: drafts, submitted, returned and replaced ones are left out.
+    assert action["indicators"][0]["values"] == [
+        {"measured_on": "2025-03-31", "value": 7},
+        {"measured_on": "2025-06-30", "value": 12.5},
+    ]
     assert action["overdue"] is True and [s["code"] for s in action["sdgs"]] == ["4.1"]
     assert date.fromisoformat(action["due_date"]) < datetime.now().date()
 
@@ -386,9 +390,8 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
         try:
             url = path.format(**ids)
         except KeyError:
-            url = path.format_map(
-                {name: 1 for name in ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id")}
-            )
+            names = ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id", "value_id")
+            url = path.format_map(dict.fromkeys(names, 1))
         response = public.get(url, headers=world.reader)
         assert response.status_code == 403, (url, response.status_code)
         assert not [s for s in SECRETS if s.encode() in response.content]

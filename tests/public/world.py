@@ -34,6 +34,12 @@ SECRETS = {
     "qz-budget-source": "budget source",
     "987654": "budget amount",
     "qz-value-note": "indicator value note",
+    "731001": "draft indicator value",
+    "731002": "submitted indicator value",
+    "731003": "returned indicator value",
+    "731004": "approved indicator value replaced by a correction",
+    "731005": "approved indicator value of an unpublished action",
+    "qz-value-return": "review comment of a returned indicator value",
     "qz-withdrawn-text": "withdrawn recommendation text",
     "contact-qz@justice.example": "entity contact e-mail",
     "qz-contact-name": "entity contact name",
@@ -85,6 +91,25 @@ def _progress(client: TestClient, headers: dict[str, str], action: int, narrativ
             url, payload = f"/api/v1/progress/{update['id']}/approve", {"publish": True}
         _ok(client.post(url, json=payload, headers=headers))
     return int(update["id"])
+
+
+def _value(
+    client: TestClient, headers: dict[str, str], url: str, value: float, day: str | None, *steps: str
+) -> int:
+    """Record an indicator value (at ``url``: values or corrections) and take it through ``steps``
+    (``approve`` submits it at once)."""
+    body = {"measured_on": day or REPORTED_ON, "value": value, "note": "Counted by qz-value-note"}
+    body["submit"] = any(step in ("submit", "approve") for step in steps)
+    created = _ok(client.post(url, json=body, headers=headers), 201)
+    for step in steps:
+        if step == "return":
+            payload = {"comment": "Recount qz-value-return"}
+            _ok(
+                client.post(f"/api/v1/indicator-values/{created['id']}/return", json=payload, headers=headers)
+            )
+        elif step == "approve":
+            _ok(client.post(f"/api/v1/indicator-values/{created['id']}/approve", headers=headers))
+    return int(created["id"])
 
 
 def build_world(client: TestClient, engine: Engine) -> World:
@@ -202,13 +227,19 @@ def build_world(client: TestClient, engine: Engine) -> World:
         ),
         201,
     )
-    _ok(
-        client.post(
-            f"/api/v1/indicators/{indicator['id']}/values",
-            json={"measured_on": "2025-06-30", "value": 12.5, "note": "Counted by qz-value-note"},
-            headers=coordinator,
-        ),
+    values = f"/api/v1/indicators/{indicator['id']}/values"
+    _value(client, coordinator, values, 12.5, "2025-06-30", "approve")
+    for number, *steps in (("731001",), ("731002", "submit"), ("731003", "submit", "return")):
+        _value(client, coordinator, values, float(number), "2025-05-31", *steps)
+    replaced = _value(client, coordinator, values, 731004, "2025-03-31", "approve")
+    correction = f"/api/v1/indicator-values/{replaced}/corrections"
+    _value(client, coordinator, correction, 7, "2025-03-31", "approve")
+    hidden_indicator = _ok(
+        client.post(f"/api/v1/actions/{hidden_action}/indicators", json={"name": "x"}, headers=coordinator),
         201,
+    )
+    _value(
+        client, coordinator, f"/api/v1/indicators/{hidden_indicator['id']}/values", 731005, None, "approve"
     )
 
     progress = {

@@ -1,14 +1,16 @@
-"""HTTP layer of indicators and their measured values."""
+"""HTTP layer of indicators and their measured values (recorded, reviewed, corrected)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from app.auth.deps import StaffUser
+from fastapi import APIRouter, Query, Response
+
+from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
-from app.plans.indicators import service
+from app.plans.indicators import queue, service, values
 from app.plans.indicators.schemas import (
     IndicatorCreate,
     IndicatorList,
@@ -16,14 +18,21 @@ from app.plans.indicators.schemas import (
     IndicatorPatch,
     ValueCreate,
     ValueList,
+    ValueListParams,
     ValueOut,
+    ValuePage,
+    ValuePatch,
 )
+from app.plans.progress.schemas import ReturnBody
 
 router = APIRouter(tags=["plans"])
+# Transitions: If-Match is optional (checked when sent); a transition from the wrong state is 409.
+TRANSITION_RESPONSES = {**problem_responses(409, 412, 428), **VERSIONED}
 
 
 @router.get(
-    "/actions/{action_id}/indicators", summary="The indicators of an action, with their latest values"
+    "/actions/{action_id}/indicators",
+    summary="The indicators of an action, with their latest approved values",
 )
 def list_indicators(db: DbSession, actor: StaffUser, action_id: RowId) -> IndicatorList:
     return service.list_indicators(db, action_id)
@@ -69,11 +78,132 @@ def update_indicator(
     return indicator
 
 
-@router.get("/indicators/{indicator_id}/values", summary="The measured values of an indicator, oldest first")
+@router.get(
+    "/indicators/{indicator_id}/values",
+    summary="An indicator's values with their review state, oldest first (corrected ones too); "
+    "other entities' focal points see the approved ones only",
+)
 def list_values(db: DbSession, actor: StaffUser, indicator_id: RowId) -> ValueList:
-    return service.list_values(db, indicator_id)
+    return values.list_values(db, actor, indicator_id)
 
 
-@router.post("/indicators/{indicator_id}/values", status_code=201, summary="Record a measured value")
-def add_value(db: DbSession, actor: StaffUser, indicator_id: RowId, body: ValueCreate) -> ValueOut:
-    return service.add_value(db, actor, indicator_id, body)
+@router.post(
+    "/indicators/{indicator_id}/values",
+    status_code=201,
+    summary="Record a value, as a draft or submitted for approval (a focal point of the action, "
+    "or coordinators)",
+    responses=CREATED,
+)
+def record_value(
+    db: DbSession, actor: StaffUser, indicator_id: RowId, body: ValueCreate, response: Response
+) -> ValueOut:
+    value, tag = values.record_value(db, actor, indicator_id, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/indicator-values/{value.id}"
+    return value
+
+
+@router.get(
+    "/indicator-values",
+    summary="Indicator values across actions by state: the approval queue is state=submitted",
+)
+def list_all_values(
+    db: DbSession, actor: StaffUser, params: Annotated[ValueListParams, Query()]
+) -> ValuePage:
+    return queue.list_values(db, actor, params)
+
+
+@router.get("/indicator-values/{value_id}", summary="One indicator value", responses=VERSIONED)
+def get_value(db: DbSession, actor: StaffUser, value_id: RowId, response: Response) -> ValueOut:
+    value, tag = values.get_value(db, actor, value_id)
+    response.headers["ETag"] = tag
+    return value
+
+
+@router.patch(
+    "/indicator-values/{value_id}",
+    summary="Edit a draft or returned value (If-Match)",
+    responses={**problem_responses(409, 412, 428), **VERSIONED},
+)
+def update_value(
+    db: DbSession,
+    actor: StaffUser,
+    value_id: RowId,
+    body: ValuePatch,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ValueOut:
+    value, tag = values.update_value(db, actor, value_id, body, if_match)
+    response.headers["ETag"] = tag
+    return value
+
+
+@router.delete(
+    "/indicator-values/{value_id}",
+    status_code=204,
+    summary="Delete a draft or returned value (an approved one is corrected instead)",
+    responses=problem_responses(409, 412, 428),
+)
+def delete_value(db: DbSession, actor: StaffUser, value_id: RowId, if_match: IfMatch = None) -> Response:
+    values.delete_value(db, actor, value_id, if_match)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/indicator-values/{value_id}/corrections",
+    status_code=201,
+    summary="Correct an approved value by a new one (reviewed like any value; its approval "
+    "replaces the old value, which stays in the history)",
+    responses={**problem_responses(409), **CREATED},
+)
+def correct_value(
+    db: DbSession, actor: StaffUser, value_id: RowId, body: ValueCreate, response: Response
+) -> ValueOut:
+    value, tag = values.correct(db, actor, value_id, body)
+    response.headers["ETag"] = tag
+    response.headers["Location"] = f"/api/v1/indicator-values/{value.id}"
+    return value
+
+
+@router.post(
+    "/indicator-values/{value_id}/submit",
+    summary="Submit a draft or returned value for approval",
+    responses=TRANSITION_RESPONSES,
+)
+def submit_value(
+    db: DbSession, actor: StaffUser, value_id: RowId, response: Response, if_match: IfMatch = None
+) -> ValueOut:
+    value, tag = values.submit(db, actor, value_id, if_match)
+    response.headers["ETag"] = tag
+    return value
+
+
+@router.post(
+    "/indicator-values/{value_id}/approve",
+    summary="Approve a submitted value (coordinators); an approved correction replaces the value it corrects",
+    responses=TRANSITION_RESPONSES,
+)
+def approve_value(
+    db: DbSession, actor: Manager, value_id: RowId, response: Response, if_match: IfMatch = None
+) -> ValueOut:
+    value, tag = values.approve(db, actor, value_id, if_match)
+    response.headers["ETag"] = tag
+    return value
+
+
+@router.post(
+    "/indicator-values/{value_id}/return",
+    summary="Return a submitted value to its author with a comment (coordinators)",
+    responses=TRANSITION_RESPONSES,
+)
+def return_value(
+    db: DbSession,
+    actor: Manager,
+    value_id: RowId,
+    body: ReturnBody,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ValueOut:
+    value, tag = values.return_value(db, actor, value_id, body, if_match)
+    response.headers["ETag"] = tag
+    return value

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import Forbid, Measure, MeasuredValue, MeasureOut, Note, Number, Title, Unit
+from app.plans.schemas import Forbid, Measure, MeasuredValue, MeasureOut, Note, Number, RefId, Title, Unit
 
 
 class IndicatorCreate(Forbid):
@@ -35,10 +35,31 @@ class IndicatorPatch(Forbid):
         return value
 
 
+_MEASURED_ON = "YYYY-MM-DD, not in the future"
+_VALUE = "A number: at most 16 digits before the point and 4 after"
+ValueState = Literal["draft", "submitted", "approved", "returned"]
+
+
 class ValueCreate(Forbid):
-    measured_on: IsoDate = Field(description="YYYY-MM-DD, not in the future")
-    value: MeasuredValue = Field(description="A number: at most 16 digits before the point and 4 after")
+    measured_on: IsoDate = Field(description=_MEASURED_ON)
+    value: MeasuredValue = Field(description=_VALUE)
     note: Note | None = None
+    submit: bool = Field(False, description="true: submit for approval at once instead of saving a draft")
+
+
+class ValuePatch(Forbid):
+    """Only the fields sent change; allowed while the value is a draft or returned."""
+
+    measured_on: IsoDate | None = Field(None, description=_MEASURED_ON)
+    value: MeasuredValue | None = Field(None, description=_VALUE)
+    note: Note | None = None
+
+    @field_validator("measured_on", "value", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
 
 class ValueOut(BaseModel):
@@ -47,12 +68,48 @@ class ValueOut(BaseModel):
     measured_on: dt.date
     value: Number
     note: str | None
+    state: str = Field(description="draft, submitted, approved or returned")
+    corrects_id: int | None = Field(description="The approved value this one corrects, if any")
+    superseded_by_id: int | None = Field(
+        description="The approved correction that replaced this value (kept in the history, not public)"
+    )
+    review_comment: str | None = Field(description="Why it was returned: shown to the focal point")
+    reviewed_by_id: int | None
+    reviewed_at: UtcDateTime | None
     created_by_id: int | None
+    version: int = Field(description="The ETag's value")
     created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class ValueList(BaseModel):
     items: list[ValueOut] = Field(description="Oldest first")
+    total: int
+
+
+class ValueListParams(BaseModel):
+    """Filters of the values across indicators; all combine with AND. Oldest change first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: ValueState | None = Field(None, description="submitted: the approval queue; returned, draft...")
+    entity_id: RefId | None = Field(None, description="Actions led or supported by this entity")
+    action_id: RefId | None = Field(None, description="One action")
+    indicator_id: RefId | None = Field(None, description="One indicator")
+    limit: int = Field(50, ge=1, le=200, description="Page size")
+    cursor: str | None = Field(None, max_length=400, description="`next_cursor` of the previous page")
+
+
+class QueuedValue(ValueOut):
+    action_id: int
+    action_title: str
+    indicator_name: str
+    unit: str | None
+
+
+class ValuePage(BaseModel):
+    items: list[QueuedValue] = Field(description="Longest unchanged first")
+    next_cursor: str | None
     total: int
 
 
@@ -63,7 +120,7 @@ class IndicatorOut(BaseModel):
     unit: str | None
     baseline: MeasureOut | None
     target: MeasureOut | None
-    latest_value: ValueOut | None = Field(description="The most recent measured value")
+    latest_value: ValueOut | None = Field(description="The most recent approved value still current")
     version: int = Field(description="The ETag's value")
     created_at: UtcDateTime
     updated_at: UtcDateTime

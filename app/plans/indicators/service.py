@@ -1,4 +1,4 @@
-"""Indicators of actions and their dated measured values."""
+"""Indicators of actions (their values and the values' review: ``values``)."""
 
 from __future__ import annotations
 
@@ -12,40 +12,28 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
-from app.core.dates import not_in_future
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import Indicator, IndicatorValue
 from app.plans.actions.store import ensure_own_action, load_action
+from app.plans.indicators.reading import current_approved
 from app.plans.indicators.schemas import (
     IndicatorCreate,
     IndicatorList,
     IndicatorOut,
     IndicatorPatch,
-    ValueCreate,
-    ValueList,
     ValueOut,
 )
+from app.plans.indicators.values import value_out
 from app.plans.schemas import Measure, MeasureOut
 
 SCALE = Decimal("0.0001")
 _FIELDS = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date")
 
 
-def _value_out(value: IndicatorValue) -> ValueOut:
-    return ValueOut(
-        id=value.id,
-        indicator_id=value.indicator_id,
-        measured_on=value.measured_on,
-        value=value.value,
-        note=value.note,
-        created_by_id=value.created_by_id,
-        created_at=value.created_at,
-    )
-
-
 def _latest_values(session: Session, indicator_ids: Sequence[int]) -> dict[int, ValueOut]:
-    """The most recent value of each indicator, in one query."""
+    """The most recent current approved value of each indicator, in one query (drafts and replaced
+    values are in the indicator's history, not its latest value)."""
     if not indicator_ids:
         return {}
     rank = (
@@ -56,11 +44,15 @@ def _latest_values(session: Session, indicator_ids: Sequence[int]) -> dict[int, 
         )
         .label("rank")
     )
-    ranked = select(IndicatorValue.id, rank).where(IndicatorValue.indicator_id.in_(indicator_ids)).subquery()
+    ranked = (
+        select(IndicatorValue.id, rank)
+        .where(IndicatorValue.indicator_id.in_(indicator_ids), current_approved())
+        .subquery()
+    )
     latest = session.scalars(
         select(IndicatorValue).join(ranked, ranked.c.id == IndicatorValue.id).where(ranked.c.rank == 1)
     )
-    return {value.indicator_id: _value_out(value) for value in latest}
+    return {value.indicator_id: value_out(value) for value in latest}
 
 
 def _measure(value: Any, day: Any) -> MeasureOut | None:
@@ -178,33 +170,3 @@ def update_indicator(
         session.flush()
         record(session, actor, "indicator.update", "indicator", indicator.id, before=old, after=new)
     return _with_etag(session, indicator)
-
-
-def add_value(session: Session, actor: Actor, indicator_id: int, body: ValueCreate) -> ValueOut:
-    indicator = _load(session, indicator_id)
-    _ensure_own(session, actor, indicator)
-    not_in_future(body.measured_on, "measured_on")
-    value = IndicatorValue(
-        indicator_id=indicator.id,
-        measured_on=body.measured_on,
-        value=body.value.quantize(SCALE),
-        note=body.note or None,
-        created_by_id=actor.user_id,
-    )
-    session.add(value)
-    session.flush()
-    after = {"value_id": value.id, "measured_on": body.measured_on, "value": value.value, "note": value.note}
-    record(session, actor, "indicator.value_added", "indicator", indicator.id, after=jsonable(after))
-    session.refresh(value)
-    return _value_out(value)
-
-
-def list_values(session: Session, indicator_id: int) -> ValueList:
-    indicator = _load(session, indicator_id)
-    values = session.scalars(
-        select(IndicatorValue)
-        .where(IndicatorValue.indicator_id == indicator.id)
-        .order_by(IndicatorValue.measured_on, IndicatorValue.id)
-    )
-    items = [_value_out(value) for value in values]
-    return ValueList(items=items, total=len(items))

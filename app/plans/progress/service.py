@@ -16,14 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
-from app.auth.permissions import refuse
 from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
-from app.models import ProgressUpdate, User
+from app.models import ProgressUpdate
 from app.models.plan import ProgressState
 from app.plans.actions.store import change_status, ensure_own_action, load_action
+from app.plans.authorship import ensure_author_entity
 from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
@@ -140,13 +140,7 @@ def create_progress(
 
 def _ensure_author_entity(session: Session, actor: Actor, update: ProgressUpdate) -> None:
     """A focal point edits the updates written in their entity, not another entity's draft."""
-    if actor.is_manager or update.author_id is None or update.author_id == actor.user_id:
-        return
-    author_entity = session.scalar(select(User.entity_id).where(User.id == update.author_id))
-    if author_entity != actor.entity_id:
-        raise refuse(
-            actor, "this progress update was written by another entity", "progress_update", update.id
-        )
+    ensure_author_entity(session, actor, update.author_id, "progress update", "progress_update", update.id)
 
 
 def update_progress(

@@ -1,0 +1,22 @@
+"""Whose entity wrote something: a focal point edits and submits what their entity wrote, not another
+entity's draft (shared by progress updates and indicator values)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.permissions import refuse
+from app.core.actor import Actor
+from app.models import User
+
+
+def ensure_author_entity(
+    session: Session, actor: Actor, author_id: int | None, what: str, object_type: str, object_id: int
+) -> None:
+    """Managers pass, and the author, and anyone of the author's entity; others are refused (403)."""
+    if actor.is_manager or author_id is None or author_id == actor.user_id:
+        return
+    author_entity = session.scalar(select(User.entity_id).where(User.id == author_id))
+    if author_entity != actor.entity_id:
+        raise refuse(actor, f"this {what} was written by another entity", object_type, object_id)

@@ -1,0 +1,69 @@
+"""Indicator values across actions, by state: the coordinators' approval queue
+(``state=submitted``) and a focal point's drafts and returned values are this one list.
+
+A focal point sees the unapproved values only of the actions their entity leads or supports (the
+rule of ``values.sees_unapproved``); approved ones are visible to all staff.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.core.actor import Actor
+from app.core.pagination import decode_cursor, keyset_page
+from app.models import Action, ActionEntity, Indicator, IndicatorValue
+from app.plans.indicators.schemas import QueuedValue, ValueListParams, ValuePage
+from app.plans.indicators.values import value_out
+
+
+def _actions_of(entity_id: int) -> Select[int]:
+    supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == entity_id)
+    return select(Action.id).where(or_(Action.lead_entity_id == entity_id, Action.id.in_(supported)))
+
+
+def _conditions(actor: Actor, params: ValueListParams) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if params.state is not None:
+        conditions.append(IndicatorValue.state == params.state)
+    if params.entity_id is not None:
+        conditions.append(Indicator.action_id.in_(_actions_of(params.entity_id)))
+    if params.action_id is not None:
+        conditions.append(Indicator.action_id == params.action_id)
+    if params.indicator_id is not None:
+        conditions.append(IndicatorValue.indicator_id == params.indicator_id)
+    if not actor.is_manager:
+        own = Indicator.action_id.in_(_actions_of(actor.entity_id)) if actor.entity_id else None
+        visible = IndicatorValue.state == "approved"
+        conditions.append(or_(visible, own) if own is not None else visible)
+    return conditions
+
+
+def list_values(session: Session, actor: Actor, params: ValueListParams) -> ValuePage:
+    """Oldest recorded first (by id), keyset pages, each value with its action and indicator."""
+    conditions = _conditions(actor, params)
+    counted = select(func.count()).select_from(IndicatorValue).join(Indicator).where(*conditions)
+    total = session.execute(counted).scalar_one()
+    page_conditions = list(conditions)
+    if params.cursor:
+        (last_id,) = decode_cursor(params.cursor, (int,))
+        page_conditions.append(IndicatorValue.id > last_id)
+    query = (
+        select(IndicatorValue, Indicator.name, Indicator.unit, Action.id, Action.title)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Action, Action.id == Indicator.action_id)
+        .where(*page_conditions)
+        .order_by(IndicatorValue.id)
+    )
+    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].id,))
+    items = [
+        QueuedValue(
+            **value_out(value).model_dump(),
+            action_id=action_id,
+            action_title=title,
+            indicator_name=name,
+            unit=unit,
+        )
+        for value, name, unit, action_id, title in rows
+    ]
+    return ValuePage(items=items, next_cursor=next_cursor, total=total)

@@ -1,0 +1,227 @@
+"""Indicator values in the staff workspace: a value's page (edit, submit or delete a draft or returned
+value; approve or return a submitted one with a comment; correct an approved one by a new value) and
+/staff/values, the values waiting for someone: for coordinators the approval queue, for a focal point
+what was returned to their entity and its drafts.
+
+Every write goes through ``app.plans.indicators.values`` (the API's service), every list through
+``app.plans.indicators.queue`` (the API's ``GET /api/v1/indicator-values``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from app.core.deps import DbSession, RowId
+from app.core.errors import DomainError, PreconditionFailed
+from app.plans.actions.store import load_action
+from app.plans.indicators import queue, service, values
+from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatch
+from app.plans.progress.schemas import ReturnBody
+from app.staff.conflicts import ETAG_FIELD, conflict_page
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.indicators import plain, text, value_fields, words
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, StaffMember
+
+router = staff_router()
+
+NOTICES["value-approved"] = _("The value is approved.")
+NOTICES["value-returned"] = _("The value is returned with your comment.")
+NOTICES["value-deleted"] = _("The value is deleted.")
+NOTICES["correction-saved"] = _("The correction is saved. It replaces the approved value once approved.")
+
+VALUES_PER_PAGE = 50
+QUEUE_STATES = ("submitted", "returned", "draft")
+QUEUE_TITLES = {
+    "submitted": _("Waiting for approval"),
+    "returned": _("Returned with a comment"),
+    "draft": _("Drafts"),
+}
+
+
+def _url(value_id: int) -> str:
+    return f"/staff/values/{value_id}"
+
+
+# A value's page ---------------------------------------------------------------------------------
+
+
+def value_page(
+    request: Request,
+    db: Session,
+    staff: StaffMember,
+    value_id: int,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    value, tag = values.get_value(db, staff.actor, value_id)
+    indicator, _tag = service.get_indicator(db, value.indicator_id)
+    action = load_action(db, indicator.action_id)
+    page = StaffPage.of(request, "values", staff)
+    shown = form or {
+        "measured_on": value.measured_on.isoformat(),
+        "value": plain(value.value),
+        "note": value.note or "",
+    }
+    context = {
+        "value": value,
+        "indicator": indicator,
+        "action": action,
+        "etag": tag,
+        "writer": values.sees_unapproved(db, staff.actor, action),
+        "manager": staff.actor.is_manager,
+        "values": shown,
+        "errors": errors or {},
+        **words(page),
+    }
+    return render(request, page, "indicators/value.html", context, status)
+
+
+@router.get("/values/{value_id}", response_class=HTMLResponse)
+def value_detail(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    return value_page(request, db, staff, value_id)
+
+
+def _conflict(
+    request: Request, db: Session, staff: StaffMember, value_id: int, form: dict[str, Any]
+) -> Response:
+    return conflict_page(
+        request,
+        db,
+        staff,
+        object_type="indicator_value",
+        object_id=value_id,
+        reload_url=_url(value_id),
+        typed=form,
+    )
+
+
+def _refusal(
+    request: Request, db: Session, staff: StaffMember, value_id: int, form: dict[str, Any], exc: Exception
+) -> Response:
+    """The value's page again with the reasons (a form error, a 409 or 422 of the service), or the
+    conflict page (412); anything else (403, 404) is the error page."""
+    if isinstance(exc, PreconditionFailed):
+        return _conflict(request, db, staff, value_id, form)
+    if isinstance(exc, FormInvalid):
+        return value_page(request, db, staff, value_id, form=form, errors=exc.errors, status=422)
+    if isinstance(exc, DomainError) and exc.status in (409, 422):
+        errors = refused(db, exc)
+        return value_page(request, db, staff, value_id, form=form, errors=errors, status=exc.status)
+    raise exc
+
+
+@router.post("/values/{value_id}")
+async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    """Save a draft or returned value's changes; with the submit button, submit it too."""
+    form = await form_values(request)
+    fields = value_fields(form)
+    try:
+        body = parse(ValuePatch, {key: fields[key] for key in ("measured_on", "value", "note")})
+        _out, tag = values.update_value(db, staff.actor, value_id, body, text(form, ETAG_FIELD))
+        if fields["submit"]:
+            values.submit(db, staff.actor, value_id, tag)
+    except (FormInvalid, DomainError) as exc:
+        return _refusal(request, db, staff, value_id, form, exc)
+    return redirect(
+        _url(value_id) + ("?done=value-submitted" if fields["submit"] else "?done=saved"), request
+    )
+
+
+async def _step(request: Request, db: Session, staff: StaffMember, value_id: int, step: str) -> Response:
+    form = await form_values(request)
+    etag = text(form, ETAG_FIELD) or None
+    if step == "delete":  # where to go afterwards: its indicator (404 here if it is not visible)
+        indicator_id = values.get_value(db, staff.actor, value_id)[0].indicator_id
+    try:
+        if step == "submit":
+            values.submit(db, staff.actor, value_id, etag)
+        elif step == "approve":
+            values.approve(db, staff.actor, value_id, etag)
+        elif step == "return":
+            body = parse(ReturnBody, {"comment": text(form, "comment")})
+            values.return_value(db, staff.actor, value_id, body, etag)
+        else:
+            values.delete_value(db, staff.actor, value_id, etag)
+    except (FormInvalid, DomainError) as exc:
+        return _refusal(request, db, staff, value_id, form, exc)
+    if step == "delete":
+        return redirect(f"/staff/indicators/{indicator_id}?done=value-deleted", request)
+    done = {"submit": "value-submitted", "approve": "value-approved", "return": "value-returned"}[step]
+    back = text(form, "back")
+    return redirect((back if back == "/staff/values" else _url(value_id)) + f"?done={done}", request)
+
+
+@router.post("/values/{value_id}/submit")
+async def submit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    return await _step(request, db, staff, value_id, "submit")
+
+
+@router.post("/values/{value_id}/delete")
+async def delete_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    return await _step(request, db, staff, value_id, "delete")
+
+
+@router.post("/values/{value_id}/approve")
+async def approve_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
+    return await _step(request, db, staff, value_id, "approve")
+
+
+@router.post("/values/{value_id}/return")
+async def return_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
+    return await _step(request, db, staff, value_id, "return")
+
+
+@router.post("/values/{value_id}/correct")
+async def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    form = await form_values(request)
+    try:
+        body = parse(ValueCreate, value_fields(form))
+        correction, _tag = values.correct(db, staff.actor, value_id, body)
+    except (FormInvalid, DomainError) as exc:
+        return _refusal(request, db, staff, value_id, form, exc)
+    return redirect(_url(correction.id) + "?done=correction-saved", request)
+
+
+# Waiting values ---------------------------------------------------------------------------------
+
+
+@router.get("/values", response_class=HTMLResponse)
+def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Response:
+    """Coordinators: submitted values first; focal points: what was returned, then their drafts
+    (``queue`` shows a focal point only the unapproved values of their entity's actions)."""
+    page = StaffPage.of(request, "values", staff)
+    query = request.query_params
+    default = "submitted" if staff.actor.is_manager else "returned"
+    state = query.get("state") if query.get("state") in QUEUE_STATES else default
+    entity = None if staff.actor.is_manager else staff.actor.entity_id
+    try:
+        params = parse(
+            ValueListParams,
+            {
+                "state": state,
+                "entity_id": entity,
+                "cursor": query.get("cursor") or None,
+                "limit": VALUES_PER_PAGE,
+            },
+        )
+        listed = queue.list_values(db, staff.actor, params)
+    except (FormInvalid, DomainError):  # a cursor that was tampered with: the first page instead
+        db.rollback()
+        params = ValueListParams(state=state, entity_id=entity, limit=VALUES_PER_PAGE)
+        listed = queue.list_values(db, staff.actor, params)
+    context = {
+        "listed": listed,
+        "state": state,
+        "queue_states": QUEUE_STATES,
+        "state_titles": {key: page.gettext(title) for key, title in QUEUE_TITLES.items()},
+        "first": not query.get("cursor"),
+        **words(page),
+    }
+    return render(request, page, "indicators/queue.html", context)
