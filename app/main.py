@@ -36,6 +36,7 @@ from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
+from app.followup.router import router as followup_router
 from app.import_runs.router import router as import_runs_router
 from app.plans.router import router as plans_router
 from app.portal.errors import error_page
@@ -63,6 +64,7 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
         (entities_router, None),
         (recommendations_router, None),
         (clusters_router, None),
+        (followup_router, None),
         (plans_router, None),
         (audit_router, None),
         (taxonomies_router, EVERYONE),

@@ -4,7 +4,8 @@ from app.models.accounts import ApiKey, AuthToken, Entity, LoginFailure, User
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
-from app.models.imports import FeedValidator, ImportLease, ImportRun, RejectedRecord
+from app.models.followup import FollowUpDocument, FollowUpGrade, RecommendationFollowUp
+from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.plan import (
     Action,
@@ -34,8 +35,11 @@ __all__ = [
     "ClusterRecommendation",
     "Entity",
     "FeedValidator",
+    "FollowUpDocument",
+    "FollowUpGrade",
     "ImportLease",
     "ImportRun",
+    "ImportWarning",
     "Indicator",
     "IndicatorValue",
     "LoginFailure",
@@ -45,6 +49,7 @@ __all__ = [
     "RateLimitWindow",
     "Recommendation",
     "RecommendationEntity",
+    "RecommendationFollowUp",
     "RecommendationLocal",
     "RecommendationSearch",
     "RecommendationTerm",
