@@ -34,9 +34,9 @@ from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.write_turns import WriteTurns
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
+from app.followup.router import router as followup_router
 from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
-from app.followup.router import router as followup_router
 from app.import_runs.router import router as import_runs_router
 from app.plans.router import router as plans_router
 from app.portal.errors import error_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, RowId
@@ -49,8 +49,9 @@ def correct_follow_up(
 
 @router.post(
     "/recommendations/{recommendation_id}/follow-up/grades",
-    status_code=status.HTTP_201_CREATED,
     summary="Record the committee's grade of the State's follow-up reply on this recommendation",
+    description="Answers with the recommendation's follow-up, the new grade among its `grades`. Grades "
+    "are kept, never replaced: the latest by `assessed_on` is the recommendation's `grade`.",
     responses=problem_responses(403),
 )
 def add_follow_up_grade(

@@ -4,15 +4,19 @@ report's date is kept, and a paragraph named but missing is a warning of the run
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from app.core.config import Settings
 from app.followup.detection import detect_all
 from app.followup.reading import follow_up_due, next_reports_due
 from app.models import FollowUpDocument, ImportWarning, Recommendation, RecommendationFollowUp
+from importers.run import import_uhri
 from tests.factories import import_records
 from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document
+from tests.uhri_records import uhri_record, write_export
 
 
 def selection(engine: Engine, symbol: str) -> dict[str, tuple[bool, date | None, str | None]]:
@@ -101,8 +105,8 @@ def test_an_unchanged_reimport_reads_nothing_again(engine: Engine) -> None:
 def test_detect_all_reads_the_stored_documents(engine: Engine) -> None:
     import_records(engine, [*crc_document(), *cat_document()])
     with engine.begin() as conn:
-        conn.execute(RecommendationFollowUp.__table__.delete())
-        conn.execute(FollowUpDocument.__table__.delete())
+        conn.execute(delete(RecommendationFollowUp))
+        conn.execute(delete(FollowUpDocument))
         result = detect_all(conn)
 
     assert (result.documents, result.requests, result.reports, result.selected) == (2, 2, 1, 5)
@@ -124,3 +128,35 @@ def test_the_calendar_reads_follow_up_and_report_dates(engine: Engine) -> None:
     assert [item.symbol for item in later] == [CRC]
     assert due[0].grade is None and due[0].grades == {}
     assert [(r.due, r.mechanism, r.symbol) for r in reports] == [(date(2030, 10, 3), "CRC", CRC)]
+
+
+def test_a_uhri_export_goes_the_same_way(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """Through the UHRI JSON reader, as the scheduled import reads it: a CEDAW document."""
+    symbol = "CEDAW/C/PER/CO/9"
+    texts = {
+        15: "15. The Committee recommends that the State party adopt a law on gender equality.",
+        16: "16. The Committee recommends that the State party: (a) train judges; (b) fund legal aid; (c) "
+        "collect data.",
+        38: "38. The Committee recommends that the State party: (a) amend its labour code; (b) raise wages.",
+        55: "55. The Committee requests the State party to provide, within two years, written information "
+        "on the steps taken to implement the recommendations contained in paragraphs 16 (c) and 38 (b) "
+        "above.",
+        57: "57. The Committee invites the State party to submit its tenth periodic report by 1 November "
+        "2028.",
+    }
+    records = [
+        uhri_record(
+            n, Symbol=symbol, Body="- CEDAW", Text=f"<p>{text}</p>", PublicationDate="2024-10-30T00:00:00"
+        )
+        for n, text in texts.items()
+    ]
+
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "export.json", records)))
+
+    assert run.outcome == "succeeded", run.message
+    assert selected(engine, symbol) == {"16": (date(2026, 10, 30), "c"), "38": (date(2026, 10, 30), "b")}
+    with Session(engine) as session:
+        reports = next_reports_due(session)
+    assert [(r.due, r.mechanism, r.what) for r in reports] == [
+        (date(2028, 11, 1), "CEDAW", "tenth periodic report")
+    ]
