@@ -73,7 +73,7 @@ class FollowUpCorrectionIn(BaseModel):
 class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    grade: Grade = Field(description="A, B, C, D or E; B1, B2, C1, C2 where the methodology has them")
+    grade: Grade = Field(description="A, B, C, D or E; B1, B2, C1, C2, D1, D2 where the methodology has them")
     assessed_on: IsoDate = Field(description="Date of the committee's assessment; not in the future")
     source_symbol: Symbol = Field(description='Document holding the assessment ("CCPR/C/140/2")')
     note: Note | None = None

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, JSONType, utcnow
 
-# The treaty bodies' follow-up grades (docs/follow-up.md); B1/B2/C1/C2 are the sub-grades some
-# committees (CCPR, CED) use.
-Grade = Literal["A", "B", "B1", "B2", "C", "C1", "C2", "D", "E"]
+# The treaty bodies' follow-up grades (docs/follow-up.md); B1/B2/C1/C2/D1/D2 are the sub-grades of
+# the methodology CCPR used before it simplified it to A-E.
+Grade = Literal["A", "B", "B1", "B2", "C", "C1", "C2", "D", "D1", "D2", "E"]
 GRADES = get_args(Grade)
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
 from app.feed.records import SourceRecord
+from app.models import Recommendation, RecommendationFollowUp
 from tests.factories import record
 
 CRC = "CRC/C/PER/CO/6-7"
@@ -69,3 +73,21 @@ def cat_document() -> list[SourceRecord]:
 
     # Paragraph 31, which the request names, is not in the document.
     return [para(9), para(13), para(17), para(45, CAT_REQUEST)]
+
+
+def selection(engine: Engine, symbol: str) -> dict[str, tuple[bool, date | None, str | None]]:
+    """paragraph -> (detected selected, detected due, letters), for the document's rows."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Recommendation.paragraph, RecommendationFollowUp)
+            .join(RecommendationFollowUp, RecommendationFollowUp.recommendation_id == Recommendation.id)
+            .where(Recommendation.symbol == symbol)
+        )
+        return {
+            str(paragraph): (row.detected_selected, row.detected_due, row.detected_letters)
+            for paragraph, row in rows
+        }
+
+
+def selected(engine: Engine, symbol: str) -> dict[str, tuple[date | None, str | None]]:
+    return {p: (due, letters) for p, (chosen, due, letters) in selection(engine, symbol).items() if chosen}

@@ -12,29 +12,11 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.followup.detection import detect_all
 from app.followup.reading import follow_up_due, next_reports_due
-from app.models import FollowUpDocument, ImportWarning, Recommendation, RecommendationFollowUp
+from app.models import FollowUpDocument, ImportWarning, RecommendationFollowUp
 from importers.run import import_uhri
 from tests.factories import import_records
-from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document
+from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document, selected, selection
 from tests.uhri_records import uhri_record, write_export
-
-
-def selection(engine: Engine, symbol: str) -> dict[str, tuple[bool, date | None, str | None]]:
-    """paragraph -> (detected selected, detected due, letters), for the document's rows."""
-    with Session(engine) as session:
-        rows = session.execute(
-            select(Recommendation.paragraph, RecommendationFollowUp)
-            .join(RecommendationFollowUp, RecommendationFollowUp.recommendation_id == Recommendation.id)
-            .where(Recommendation.symbol == symbol)
-        )
-        return {
-            str(paragraph): (row.detected_selected, row.detected_due, row.detected_letters)
-            for paragraph, row in rows
-        }
-
-
-def selected(engine: Engine, symbol: str) -> dict[str, tuple[date | None, str | None]]:
-    return {p: (due, letters) for p, (chosen, due, letters) in selection(engine, symbol).items() if chosen}
 
 
 def test_an_import_selects_exactly_the_named_paragraphs_with_the_due_date(engine: Engine) -> None:
