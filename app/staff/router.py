@@ -9,6 +9,7 @@ from app.staff import (
     auth_pages,
     clusters,
     dashboard,
+    follow_up,
     imports,
     recommendation_detail,
     recommendations_list,
@@ -31,6 +32,7 @@ for area in (
     audit,
     imports,
     reports,
+    follow_up,
 ):
     router.include_router(area.router)
 
