@@ -160,6 +160,7 @@ def _detect_document(
 ) -> None:
     request: tuple[_Paragraph, FollowUpRequest] | None = None
     report: tuple[_Paragraph, NextReport] | None = None
+    anchor: _Paragraph | None = None  # the first paragraph read: its date is the document's
     for paragraph in paragraphs:
         text = texts.get(paragraph.rec_id)
         if text is None:
@@ -168,15 +169,15 @@ def _detect_document(
             request = (paragraph, found)
         if report is None and (next_report := read_next_report(text)) is not None:
             report = (paragraph, next_report)
+        if anchor is None and (request or report):
+            anchor = paragraph
     selection: dict[int, tuple[date | None, tuple[str, ...]]] = {}
-    document: FollowUpDocument | None = None
-    if request is not None or report is not None:
+    if anchor is not None:
         document = stored or FollowUpDocument(symbol=symbol)
         if stored is None:
             session.add(document)
-        first = (request or report)[0]  # type: ignore[index]
-        published = first.published or next((p.published for p in paragraphs if p.published), None)
-        document.mechanism_id = first.mechanism_id
+        published = anchor.published or next((p.published for p in paragraphs if p.published), None)
+        document.mechanism_id = anchor.mechanism_id
         document.publication_date = published
         document.request_paragraph = document.report_what = None
         document.request_months = None
