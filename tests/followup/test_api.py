@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Recommendation
 from tests.factories import import_records
-from tests.followup.documents import CRC, CRC_REQUEST, crc_document
+from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document
 
 Headers = Callable[..., dict[str, str]]
 
@@ -175,3 +175,17 @@ def test_focal_points_read_and_only_managers_write(
     assert anonymous_client.get("/api/v1/follow-up", headers=headers_for("reader")).status_code == 403
     assert anonymous_client.get(_url(rec_id)).status_code == 401
     assert _ok(anonymous_client.get(_url(rec_id), headers=headers_for("admin")))["selected"] is True
+
+
+def test_the_import_run_lists_its_warnings(client: TestClient, engine: Engine) -> None:
+    run = import_records(engine, cat_document())
+    body = _ok(client.get(f"/api/v1/import-runs/{run.run_id}"))
+    assert body["warnings"] == [
+        {
+            "position": f"{CAT}, paragraph 45",
+            "message": "the follow-up request names paragraph 31, which is not among the document's stored "
+            "paragraphs: nothing was selected for it",
+        }
+    ]
+    clean = import_records(engine, crc_document())
+    assert _ok(client.get(f"/api/v1/import-runs/{clean.run_id}"))["warnings"] == []

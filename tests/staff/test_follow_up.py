@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.models import AuditEvent, Recommendation
 from tests.accounts import create_entity
 from tests.factories import import_records
-from tests.followup.documents import CRC, crc_document
+from tests.followup.documents import CAT, CRC, cat_document, crc_document
 from tests.staff.conftest import StaffLogin
 from tests.staff.route_table import COLUMNS, check_object_routes
 
@@ -109,3 +109,12 @@ def test_a_focal_point_reads_the_follow_up_without_the_forms(
     )
     assert "<dt>Follow-up due date</dt><dd>Feb 12, 2027</dd>" in page
     assert "Save the correction" not in page and "Record the grade" not in page
+
+
+def test_the_run_page_lists_what_was_read_only_in_part(
+    engine: Engine, committed_staff_login: StaffLogin
+) -> None:
+    run = import_records(engine, cat_document())
+    page = _page(committed_staff_login("coordinator").get(f"/staff/imports/{run.run_id}").text)
+    assert "Read only in part" in page
+    assert f'<th scope="row">{CAT}, paragraph 45</th><td>the follow-up request names paragraph 31' in page
