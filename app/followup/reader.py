@@ -73,6 +73,9 @@ _REFS_START = re.compile(r"\b(?:paragraphs?|paras?\.)\s*(?=\d)", re.I)
 _REF_NUMBER = re.compile(r"\s*(\d{1,3})(?!\d)(?![.,]\d)")
 _PARENS = re.compile(r"\s*\(([^()]{1,80})\)")
 _LETTER = re.compile(r"^(?:[a-z]|[ivx]{1,5})$")
+# "paragraphs 10 to 12", "paras. 10-12": a range of at most MAX_RANGE paragraphs.
+_RANGE_END = re.compile(r"\s*(?:to|-|\u2013)\s*(\d{1,3})(?!\d)(?![.,]\d)", re.I)
+MAX_RANGE = 20
 _SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|;\s*)", re.I)
 # A sentence ends at a full stop that is not an abbreviation's ("paras.") nor inside a number.
 _SENTENCE_END = re.compile(r"(?<!para)(?<!paras)(?<!\bp)(?<!\bpp)\.(?=\s|$)", re.I)
@@ -164,6 +167,16 @@ def _read_list(text: str, at: int) -> list[ParagraphRef]:
         if number is None:
             return refs
         at = number.end()
+        last = _RANGE_END.match(text, at)
+        first = int(number.group(1))
+        if last is not None and first < int(last.group(1)) <= first + MAX_RANGE:
+            refs.extend(ParagraphRef(str(n)) for n in range(first, int(last.group(1)) + 1))
+            at = last.end()
+            step = _SEPARATOR.match(text, at)
+            if step is None:
+                return refs
+            at = step.end()
+            continue
         letters: list[str] = []
         while True:
             # "(a)", "(a) and (b)", "(a), (b)", and labels such as "(minimum wage)", which are skipped.

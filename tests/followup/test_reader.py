@@ -76,3 +76,16 @@ def test_refs_are_named_once_and_their_letters_merged() -> None:
 
 def test_a_decimal_number_is_not_a_paragraph_named() -> None:
     assert read_refs("paragraphs 118.12 and 4,5") == ()
+
+
+def test_a_range_names_each_paragraph_in_it() -> None:
+    assert [ref.label() for ref in read_refs("paragraphs 10 to 12 and 15 (a) above")] == [
+        "10",
+        "11",
+        "12",
+        "15 (a)",
+    ]
+    assert [ref.label() for ref in read_refs("paras. 20\u201321")] == ["20", "21"]
+    # Not a range: backwards, or too long to be one (a year, a count).
+    assert [ref.label() for ref in read_refs("paragraphs 12 to 3")] == ["12"]
+    assert [ref.label() for ref in read_refs("paragraph 5 to 500 people")] == ["5"]
