@@ -3,6 +3,7 @@ report's date is kept, and a paragraph named but missing is a warning of the run
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -142,3 +143,15 @@ def test_a_uhri_export_goes_the_same_way(engine: Engine, settings: Settings, tmp
     assert [(r.due, r.mechanism, r.what) for r in reports] == [
         (date(2028, 11, 1), "CEDAW", "tenth periodic report")
     ]
+
+
+def test_a_document_without_a_date_selects_without_a_due_date_and_warns(engine: Engine) -> None:
+    undated = [replace(item, publication_date=None) for item in crc_document()]
+
+    summary = import_records(engine, undated)
+
+    assert selected(engine, CRC) == {"10": (None, "b"), "20": (None, None), "32": (None, None)}
+    with Session(engine) as session:
+        messages = session.scalars(select(ImportWarning.message)).all()
+    assert messages == ["the follow-up request's due date is unknown: the document has no date"]
+    assert summary.warnings == 1
