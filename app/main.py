@@ -37,6 +37,7 @@ from app.deadlines.router import public_router as public_deadlines_router
 from app.deadlines.router import router as deadlines_router
 from app.entities.router import router as entities_router
 from app.exports.router import router as exports_router
+from app.followup.router import router as followup_router
 from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
@@ -68,6 +69,7 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
         (entities_router, None),
         (recommendations_router, None),
         (clusters_router, None),
+        (followup_router, None),
         (plans_router, None),
         (audit_router, None),
         (taxonomies_router, EVERYONE),

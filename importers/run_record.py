@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, update
 
 from app.feed.records import MalformedInput, RecordError, Rejection
+from app.followup.detection import detect_after_import
 from app.import_runs.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
@@ -38,6 +39,7 @@ class RunSummary:
     message: str | None = None
     languages: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
+    warnings: int = 0  # what the run could read only in part (import_warnings)
 
     @property
     def ok(self) -> bool:
@@ -45,6 +47,8 @@ class RunSummary:
 
     def line(self) -> str:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
+        if self.warnings:
+            text += f", {self.warnings} warnings"
         return f"{text} ({mask_credentials(self.message)})" if self.message else text
 
 
@@ -144,6 +148,8 @@ def execute_run(
             )
             feed(upserter)
             _require_records_in_scope(spec, upserter.counts)
+            # The follow-up procedure of the documents this run wrote, read in the same transaction.
+            warnings = len(detect_after_import(conn, run_id).warnings)
             if after is not None:
                 after(conn, run_id)
             finish_run(conn, run_id, "succeeded", upserter.counts, None)
@@ -153,6 +159,7 @@ def execute_run(
             upserter.counts,
             languages=sorted(upserter.languages),
             rejections=upserter.first_rejections,
+            warnings=warnings,
         )
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
         counts = upserter.counts if upserter else Counts()

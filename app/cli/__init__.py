@@ -15,6 +15,7 @@ import typer
 
 from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
 from app.cli.exports import export_cli
+from app.cli.followup import followup_cli
 from app.cli.imports import demo_cli, import_cli
 from app.cli.notify import notify_cli
 from app.cli.users import users_cli
@@ -31,6 +32,7 @@ cli.add_typer(export_cli, name="export")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(notify_cli, name="notify")
+cli.add_typer(followup_cli, name="followup")
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ from app.core.timestamps import UtcDateTime
 Outcome = Literal["running", "succeeded", "failed", "not_modified"]
 RunSource = Literal["uhri", "upr-info", "manual"]
 
+WARNINGS_PAGE = 500
 REJECTIONS_PAGE = 500
 
 
@@ -66,6 +67,11 @@ class RejectionOut(BaseModel):
     reason: str
 
 
+class WarningOut(BaseModel):
+    position: str = Field(description='What could not be read in full ("CAT/C/PER/CO/7, paragraph 45")')
+    message: str
+
+
 class ImportRunDetail(ImportRunOut):
     rejections: list[RejectionOut] = Field(
         description=f"Stored rejections in input order, {REJECTIONS_PAGE} from `rejections_offset`"
@@ -74,4 +80,8 @@ class ImportRunDetail(ImportRunOut):
     rejections_offset: int
     next_rejections_offset: int | None = Field(
         description="`rejections_offset` of the next batch; null after the last"
+    )
+    warnings: list[WarningOut] = Field(
+        description=f"What the run wrote but could read only in part (a follow-up paragraph naming a "
+        f"paragraph the document lacks), the first {WARNINGS_PAGE}"
     )

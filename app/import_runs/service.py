@@ -13,14 +13,16 @@ from app.core.pagination import decode_cursor, keyset_page
 from app.import_runs.masking import shown_location, shown_message
 from app.import_runs.schemas import (
     REJECTIONS_PAGE,
+    WARNINGS_PAGE,
     ImportCounts,
     ImportRunDetail,
     ImportRunListParams,
     ImportRunOut,
     ImportRunPage,
     RejectionOut,
+    WarningOut,
 )
-from app.models import ImportRun, RejectedRecord
+from app.models import ImportRun, ImportWarning, RejectedRecord
 
 
 def _fields(run: ImportRun, actor: Actor) -> dict[str, Any]:
@@ -91,6 +93,12 @@ def get_import_run(
         .offset(rejections_offset)
         .limit(REJECTIONS_PAGE)
     ).all()
+    warnings = session.execute(
+        select(ImportWarning.position, ImportWarning.message)
+        .where(ImportWarning.import_run_id == run_id)
+        .order_by(ImportWarning.id)
+        .limit(WARNINGS_PAGE)
+    ).all()
     end = rejections_offset + len(rows)
     return ImportRunDetail(
         **_fields(run, actor),
@@ -98,4 +106,5 @@ def get_import_run(
         rejected_total=rejected_total,
         rejections_offset=rejections_offset,
         next_rejections_offset=end if end < rejected_total else None,
+        warnings=[WarningOut(position=p, message=m) for p, m in warnings],
     )

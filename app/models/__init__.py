@@ -5,7 +5,8 @@ from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.deadline import Deadline
-from app.models.imports import FeedValidator, ImportLease, ImportRun, RejectedRecord
+from app.models.followup import FollowUpDocument, FollowUpGrade, RecommendationFollowUp
+from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.notify import OutboxMessage
 from app.models.plan import (
@@ -37,8 +38,11 @@ __all__ = [
     "Deadline",
     "Entity",
     "FeedValidator",
+    "FollowUpDocument",
+    "FollowUpGrade",
     "ImportLease",
     "ImportRun",
+    "ImportWarning",
     "Indicator",
     "IndicatorValue",
     "LoginFailure",
@@ -49,6 +53,7 @@ __all__ = [
     "RateLimitWindow",
     "Recommendation",
     "RecommendationEntity",
+    "RecommendationFollowUp",
     "RecommendationLocal",
     "RecommendationSearch",
     "RecommendationTerm",

@@ -45,6 +45,18 @@ class RejectedRecord(Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+class ImportWarning(Base):
+    """Something an import run could read only in part (a follow-up paragraph naming a paragraph the
+    document lacks): the records were written; this says what was not understood."""
+
+    __tablename__ = "import_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(ForeignKey("import_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(300))  # "CAT/C/PER/CO/7, paragraph 45"
+    message: Mapped[str] = mapped_column(Text)
+
+
 class FeedValidator(Base):
     """HTTP validators (ETag, Last-Modified) of the last good import of a URL, per scope.
 

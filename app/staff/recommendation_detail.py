@@ -21,7 +21,7 @@ from app.core.errors import DomainError, PreconditionFailed
 from app.recommendations import reader_view, service, updates
 from app.recommendations.schemas import Lang
 from app.recommendations.write_schemas import RecommendationUpdate
-from app.staff import labels
+from app.staff import follow_up_view, labels
 from app.staff import recommendation_view as view
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -44,7 +44,7 @@ def _labels(page: StaffPage) -> dict[str, str]:
     return {name: labels.field_label(name, page.gettext, page.lang) for name in labels.FIELD_LABELS}
 
 
-def _staff_page(
+def staff_page(
     request: Request,
     db: Session,
     staff: StaffSession,
@@ -53,20 +53,28 @@ def _staff_page(
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    follow_up_typed: dict[str, str] | None = None,
+    follow_up_errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The page, with what was typed and refused in one of its forms (422) or as stored (200)."""
     page = StaffPage.of(request, "recommendations", staff)
     detail, tag = service.get_recommendation(db, staff.actor, recommendation_id, page.lang)
+    follow_up = follow_up_view.gather(
+        db, page, recommendation_id, typed=follow_up_typed, errors=follow_up_errors
+    )
+    errors = {**(errors or {}), **follow_up.errors}
     context = {
         "rec": detail,
         "more": view.gather(db, staff.actor, detail, page.lang),
         "form": form if form is not None else view.form_from(detail, tag),
-        "errors": errors or {},
-        "labels": _labels(page),
+        "errors": errors,
+        "labels": {**_labels(page), **follow_up.labels},
+        "follow_up": follow_up,
         "choices": view.choices(page.gettext, page.lang),
         "view": view,
         "etag_field": ETAG_FIELD,
     }
-    return render(request, page, "recommendation/detail.html", context, status)
+    return render(request, page, "recommendation/detail.html", context, 422 if errors else status)
 
 
 def _reader_page(request: Request, db: Session, staff: StaffSession, recommendation_id: int) -> HTMLResponse:
@@ -82,7 +90,7 @@ def recommendation_page(
 ) -> Response:
     if reader_view.sees_public_view(staff.actor):
         return _reader_page(request, db, staff, recommendation_id)
-    return _staff_page(request, db, staff, recommendation_id)
+    return staff_page(request, db, staff, recommendation_id)
 
 
 @router.post("/recommendations/{recommendation_id}")
@@ -99,7 +107,7 @@ async def save_local_fields(
             db, staff.actor, recommendation_id, body, etag if isinstance(etag, str) else None, page.lang
         )
     except FormInvalid as exc:
-        return _staff_page(request, db, staff, recommendation_id, form=typed, errors=exc.errors, status=422)
+        return staff_page(request, db, staff, recommendation_id, form=typed, errors=exc.errors, status=422)
     except PreconditionFailed:
         return conflict_page(
             request,
@@ -114,7 +122,7 @@ async def save_local_fields(
         if exc.status != 422:
             raise
         errors = refused(db, exc)
-        return _staff_page(request, db, staff, recommendation_id, form=typed, errors=errors, status=422)
+        return staff_page(request, db, staff, recommendation_id, form=typed, errors=errors, status=422)
     return redirect(f"{detail_url(recommendation_id)}?done=saved", request)
 
 

@@ -14,6 +14,7 @@ from app.staff import (
     calendar_edit,
     clusters,
     dashboard,
+    follow_up,
     imports,
     previews,
     progress_queue,
@@ -49,6 +50,7 @@ for area in (
     calendar_edit,
     indicators,
     indicator_values,
+    follow_up,
 ):
     router.include_router(area.router)
 

@@ -1,0 +1,84 @@
+"""HTTP layer of the follow-up API: a recommendation's follow-up (read, correct, grade), the list of
+recommendations selected for follow-up and the count by grade."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.auth.deps import Manager, StaffUser
+from app.core.deps import DbSession, RowId
+from app.core.problems import problem_responses
+from app.followup import service
+from app.followup.schemas import (
+    FollowUpCorrectionIn,
+    FollowUpListParams,
+    FollowUpPage,
+    FollowUpStatus,
+    GradeCounts,
+    GradeIn,
+)
+
+router = APIRouter(tags=["follow-up"])
+
+
+@router.get(
+    "/recommendations/{recommendation_id}/follow-up",
+    summary="A recommendation's follow-up: selection and due date (detected, corrected), grades",
+    description="`selected` and `due` are the coordinator's correction where there is one, else what was "
+    "read from the document's follow-up paragraph (docs/follow-up.md).",
+    responses=problem_responses(403),
+)
+def get_follow_up(db: DbSession, actor: StaffUser, recommendation_id: RowId) -> FollowUpStatus:
+    return service.get_follow_up(db, recommendation_id)
+
+
+@router.put(
+    "/recommendations/{recommendation_id}/follow-up",
+    summary="Correct the follow-up selection or due date (the correction survives every re-import)",
+    description="Replaces the correction as a whole: a null field leaves the detected value in force, "
+    "so sending all fields null withdraws the correction. The detected values are never changed here.",
+    responses=problem_responses(403),
+)
+def correct_follow_up(
+    db: DbSession, actor: Manager, recommendation_id: RowId, body: FollowUpCorrectionIn
+) -> FollowUpStatus:
+    return service.correct_follow_up(db, actor, recommendation_id, body)
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/follow-up/grades",
+    summary="Record the committee's grade of the State's follow-up reply on this recommendation",
+    description="Answers with the recommendation's follow-up, the new grade among its `grades`. Grades "
+    "are kept, never replaced: the latest by `assessed_on` is the recommendation's `grade`.",
+    responses=problem_responses(403),
+)
+def add_follow_up_grade(
+    db: DbSession, actor: Manager, recommendation_id: RowId, body: GradeIn
+) -> FollowUpStatus:
+    return service.add_grade(db, actor, recommendation_id, body)
+
+
+@router.get(
+    "/follow-up",
+    summary="Recommendations selected for follow-up, by due date, with filters and keyset pagination",
+    responses=problem_responses(403),
+)
+def list_follow_up(
+    db: DbSession, actor: StaffUser, params: Annotated[FollowUpListParams, Query()]
+) -> FollowUpPage:
+    return service.list_follow_up(db, params)
+
+
+@router.get(
+    "/follow-up/grades",
+    summary="Recommendations selected for follow-up, counted by their latest grade",
+    responses=problem_responses(403),
+)
+def count_follow_up_grades(
+    db: DbSession,
+    actor: StaffUser,
+    mechanism: Annotated[str | None, Query(max_length=64, description='Mechanism code ("CAT")')] = None,
+) -> GradeCounts:
+    return service.count_by_grade(db, mechanism)

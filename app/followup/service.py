@@ -1,0 +1,235 @@
+"""The follow-up of one recommendation: read it, correct the selection, enter the committee's grades;
+the list of recommendations selected for follow-up and the count by grade. No FastAPI here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from app.audit.service import record
+from app.core.actor import Actor
+from app.core.dates import not_in_future, utc_today
+from app.core.errors import NotFound
+from app.core.pagination import decode_cursor, keyset_page
+from app.followup.latest import latest_grades as grades
+from app.followup.schemas import (
+    Correction,
+    Detected,
+    FollowUpCorrectionIn,
+    FollowUpItem,
+    FollowUpListParams,
+    FollowUpPage,
+    FollowUpStatus,
+    GradeCounts,
+    GradeIn,
+    GradeOut,
+)
+from app.followup.state import corrected_col, due_col, effective, selected_col
+from app.models import FollowUpGrade, Mechanism, Recommendation, RecommendationFollowUp, User
+from app.models.base import utcnow
+from app.models.followup import GRADES
+
+# Sorts the recommendations without a due date after every dated one.
+_NO_DUE = date(9999, 12, 31)
+_CORRECTION_FIELDS = ("corrected_selected", "corrected_due", "corrected_note")
+
+
+def _recommendation(session: Session, rec_id: int, *, lock: bool = False) -> Recommendation:
+    query = select(Recommendation).where(Recommendation.id == rec_id)
+    rec = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    if rec is None:
+        raise NotFound(f"recommendation {rec_id} does not exist")
+    return rec
+
+
+def _email(session: Session, user_id: int | None) -> str | None:
+    return None if user_id is None else session.scalar(select(User.email).where(User.id == user_id))
+
+
+def get_follow_up(session: Session, rec_id: int) -> FollowUpStatus:
+    _recommendation(session, rec_id)
+    row = session.get(RecommendationFollowUp, rec_id) or RecommendationFollowUp(
+        recommendation_id=rec_id, detected_selected=False
+    )
+    selected, due = effective(row)
+    grades = list(
+        session.scalars(
+            select(FollowUpGrade)
+            .where(FollowUpGrade.recommendation_id == rec_id)
+            .order_by(FollowUpGrade.assessed_on.desc(), FollowUpGrade.id.desc())
+        )
+    )
+    return FollowUpStatus(
+        recommendation_id=rec_id,
+        selected=selected,
+        due=due,
+        detected=Detected(
+            selected=row.detected_selected,
+            due=row.detected_due,
+            subparagraphs=row.detected_letters.split(",") if row.detected_letters else [],
+            symbol=row.detected_symbol,
+            detected_at=row.detected_at,
+        ),
+        correction=Correction(
+            selected=row.corrected_selected,
+            due=row.corrected_due,
+            note=row.corrected_note,
+            corrected_by=_email(session, row.corrected_by_id),
+            corrected_at=row.corrected_at,
+        ),
+        grade=grades[0].grade if grades else None,
+        grades=[
+            GradeOut(
+                id=g.id,
+                grade=g.grade,
+                assessed_on=g.assessed_on,
+                source_symbol=g.source_symbol,
+                note=g.note,
+                entered_by=_email(session, g.entered_by_id),
+                created_at=g.created_at,
+            )
+            for g in grades
+        ],
+    )
+
+
+def _correction(row: RecommendationFollowUp) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _CORRECTION_FIELDS}
+
+
+def correct_follow_up(
+    session: Session, actor: Actor, rec_id: int, body: FollowUpCorrectionIn
+) -> FollowUpStatus:
+    """Replace the coordinator's correction; the detected values stay as the detection left them."""
+    _recommendation(session, rec_id, lock=True)
+    row = session.get(RecommendationFollowUp, rec_id)
+    if row is None:
+        row = RecommendationFollowUp(recommendation_id=rec_id, detected_selected=False)
+        session.add(row)
+    before = {**_correction(row), "selected": effective(row)[0], "due": effective(row)[1]}
+    row.corrected_selected = body.selected
+    row.corrected_due = body.due
+    row.corrected_note = body.note
+    row.corrected_by_id = actor.user_id
+    row.corrected_at = utcnow()
+    after = {**_correction(row), "selected": effective(row)[0], "due": effective(row)[1]}
+    record(session, actor, "follow_up.correct", "recommendation", rec_id, before=before, after=after)
+    session.flush()
+    return get_follow_up(session, rec_id)
+
+
+def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> FollowUpStatus:
+    """Record the committee's assessment of the State's follow-up reply on this recommendation."""
+    _recommendation(session, rec_id, lock=True)
+    not_in_future(body.assessed_on, "assessed_on")
+    grade = FollowUpGrade(
+        recommendation_id=rec_id,
+        grade=body.grade,
+        assessed_on=body.assessed_on,
+        source_symbol=body.source_symbol,
+        note=body.note,
+        entered_by_id=actor.user_id,
+    )
+    session.add(grade)
+    session.flush()
+    after = {"grade": body.grade, "assessed_on": body.assessed_on, "source_symbol": body.source_symbol}
+    record(session, actor, "follow_up.grade", "recommendation", rec_id, after={**after, "grade_id": grade.id})
+    return get_follow_up(session, rec_id)
+
+
+def _base(params_selected: bool | None) -> Select[Any]:
+    query = (
+        select(
+            RecommendationFollowUp,
+            Recommendation.symbol,
+            Recommendation.paragraph,
+            Mechanism.code,
+            grades.c.grade,
+            grades.c.assessed_on,
+            func.coalesce(due_col, _NO_DUE).label("due_key"),
+        )
+        .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .outerjoin(grades, grades.c.recommendation_id == RecommendationFollowUp.recommendation_id)
+        .where(Recommendation.withdrawn.is_(False))
+    )
+    if params_selected is not None:
+        query = query.where(selected_col.is_(params_selected))
+    return query
+
+
+def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if params.grade is not None:
+        conditions.append(grades.c.grade == params.grade)
+    if params.ungraded is not None:
+        conditions.append(grades.c.grade.is_(None) if params.ungraded else grades.c.grade.is_not(None))
+    if params.mechanism:
+        conditions.append(Mechanism.code == params.mechanism)
+    if params.symbol:
+        conditions.append(Recommendation.symbol == params.symbol)
+    if params.due_from is not None:
+        conditions.append(due_col >= params.due_from)
+    if params.due_to is not None:
+        conditions.append(due_col <= params.due_to)
+    if params.overdue is not None:
+        late = (due_col < utc_today()) & grades.c.grade.is_(None)
+        conditions.append(late if params.overdue else ~late)
+    if params.corrected is not None:
+        conditions.append(corrected_col if params.corrected else ~corrected_col)
+    return conditions
+
+
+def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
+    query = _base(params.selected).where(*_filters(params))
+    due_key = func.coalesce(due_col, _NO_DUE)
+    if params.cursor:
+        last_due, last_id = decode_cursor(params.cursor, (date, int))
+        query = query.where(
+            (due_key > last_due)
+            | ((due_key == last_due) & (RecommendationFollowUp.recommendation_id > last_id))
+        )
+    query = query.order_by(due_key, RecommendationFollowUp.recommendation_id)
+    rows, next_cursor = keyset_page(
+        session, query, params.limit, lambda r: (r.due_key, r[0].recommendation_id)
+    )
+    items = []
+    for row, symbol, paragraph, code, grade, assessed_on, _ in rows:
+        selected, due = effective(row)
+        items.append(
+            FollowUpItem(
+                recommendation_id=row.recommendation_id,
+                symbol=symbol,
+                paragraph=paragraph,
+                mechanism=code,
+                selected=selected,
+                due=due,
+                subparagraphs=row.detected_letters.split(",") if row.detected_letters else [],
+                corrected=row.corrected_selected is not None or row.corrected_due is not None,
+                grade=grade,
+                assessed_on=assessed_on,
+            )
+        )
+    return FollowUpPage(items=items, next_cursor=next_cursor)
+
+
+def count_by_grade(session: Session, mechanism: str | None = None) -> GradeCounts:
+    """The recommendations selected for follow-up (not withdrawn), by their latest grade."""
+    query = (
+        select(grades.c.grade, func.count())
+        .select_from(RecommendationFollowUp)
+        .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
+        .outerjoin(grades, grades.c.recommendation_id == RecommendationFollowUp.recommendation_id)
+        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+        .where(Recommendation.withdrawn.is_(False), selected_col.is_(True))
+        .group_by(grades.c.grade)
+    )
+    if mechanism:
+        query = query.where(Mechanism.code == mechanism)
+    found = {grade: count for grade, count in session.execute(query)}
+    counts = {grade: found.get(grade, 0) for grade in GRADES}
+    ungraded = found.get(None, 0)
+    return GradeCounts(counts=counts, ungraded=ungraded, total=sum(counts.values()) + ungraded)

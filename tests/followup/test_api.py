@@ -1,0 +1,191 @@
+"""The follow-up API: read a recommendation's follow-up, correct it (and the correction survives a
+re-import), grade it, list and count; problems name the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Recommendation
+from tests.factories import import_records
+from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document
+
+Headers = Callable[..., dict[str, str]]
+
+
+def _ids(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Recommendation.paragraph, Recommendation.id).where(Recommendation.symbol == CRC)
+        )
+        return {str(paragraph): rec_id for paragraph, rec_id in rows}
+
+
+def _url(rec_id: int, tail: str = "") -> str:
+    return f"/api/v1/recommendations/{rec_id}/follow-up{tail}"
+
+
+def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_status_shows_detected_and_effective_values(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    ids = _ids(engine)
+
+    body = _ok(client.get(_url(ids["10"])))
+
+    assert (body["selected"], body["due"], body["grade"], body["grades"]) == (True, "2027-02-12", None, [])
+    assert body["detected"]["subparagraphs"] == ["b"] and body["detected"]["symbol"] == CRC
+    assert body["correction"] == {
+        "selected": None,
+        "due": None,
+        "note": None,
+        "corrected_by": None,
+        "corrected_at": None,
+    }
+    never = _ok(client.get(_url(ids["11"])))
+    assert (never["selected"], never["due"], never["detected"]["selected"]) == (False, None, False)
+
+
+def test_a_correction_is_audited_and_survives_reimport(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    ids = _ids(engine)
+
+    _ok(client.put(_url(ids["32"]), json={"selected": False, "note": "The committee's letter of 3 May"}))
+    _ok(client.put(_url(ids["20"]), json={"due": "2027-06-30"}))
+    added = _ok(client.put(_url(ids["11"]), json={"selected": True, "due": "2027-03-01"}))
+    assert (added["selected"], added["due"], added["detected"]["selected"]) == (True, "2027-03-01", False)
+
+    # The document changes: the follow-up request now gives one year and names 10 (b), 20, 32 and 11.
+    changed = CRC_REQUEST.replace("twenty-four months", "one year").replace("20 and 32", "20, 32 and 11")
+    import_records(engine, crc_document(changed, extra=" (revised)"))
+
+    state = {p: _ok(client.get(_url(ids[p]))) for p in ("10", "11", "20", "32")}
+    assert {p: (s["selected"], s["due"]) for p, s in state.items()} == {
+        "10": (True, "2026-02-12"),  # not corrected: follows the detection
+        "11": (True, "2027-03-01"),
+        "20": (True, "2027-06-30"),
+        "32": (False, None),
+    }
+    assert state["32"]["detected"]["selected"] is True
+    assert state["32"]["correction"]["note"] == "The committee's letter of 3 May"
+    assert state["32"]["correction"]["corrected_by"].startswith("coordinator")
+
+    with Session(engine) as session:
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "follow_up.correct", AuditEvent.object_id == ids["32"]
+            )
+        ).one()
+    assert event.before is not None and event.after is not None
+    assert (event.before["selected"], event.after["selected"]) == (True, False)
+
+    # All fields null withdraws the correction: the detection holds again.
+    back = _ok(client.put(_url(ids["32"]), json={}))
+    assert (back["selected"], back["due"]) == (True, "2026-02-12")
+
+
+def test_grades_are_recorded_filtered_and_counted(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    ids = _ids(engine)
+    grade = {"grade": "B", "assessed_on": "2025-10-01", "source_symbol": "CRC/C/99/2"}
+    _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "grade": "C"}))
+    later = _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "assessed_on": "2026-01-15"}))
+    _ok(client.post(_url(ids["20"], "/grades"), json={**grade, "grade": "B1"}))
+
+    assert later["grade"] == "B" and [g["grade"] for g in later["grades"]] == ["B", "C"]
+    assert later["grades"][0]["source_symbol"] == "CRC/C/99/2"
+    listed = _ok(client.get("/api/v1/follow-up", params={"grade": "B"}))
+    assert [item["recommendation_id"] for item in listed["items"]] == [ids["10"]]
+    ungraded = _ok(client.get("/api/v1/follow-up", params={"ungraded": "true"}))
+    assert [item["recommendation_id"] for item in ungraded["items"]] == [ids["32"]]
+    counts = _ok(client.get("/api/v1/follow-up/grades"))
+    assert counts["counts"]["B"] == 1 and counts["counts"]["B1"] == 1 and counts["counts"]["C"] == 0
+    assert (counts["ungraded"], counts["total"]) == (1, 3)
+    assert _ok(client.get("/api/v1/follow-up/grades", params={"mechanism": "CAT"}))["total"] == 0
+    with Session(engine) as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "follow_up.grade")).all()
+    assert len(events) == 3
+
+
+def test_the_list_pages_by_due_date_and_filters(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    ids = _ids(engine)
+    _ok(client.put(_url(ids["32"]), json={"due": "2026-01-01"}))
+
+    first = _ok(client.get("/api/v1/follow-up", params={"limit": 2}))
+    rest = _ok(client.get("/api/v1/follow-up", params={"limit": 2, "cursor": first["next_cursor"]}))
+
+    order = [item["recommendation_id"] for item in first["items"] + rest["items"]]
+    assert order == [ids["32"], ids["10"], ids["20"]] and rest["next_cursor"] is None
+    assert first["items"][0]["corrected"] is True and first["items"][1]["subparagraphs"] == ["b"]
+    assert first["items"][0]["mechanism"] == "CRC" and first["items"][0]["symbol"] == CRC
+    overdue = _ok(client.get("/api/v1/follow-up", params={"overdue": "true"}))
+    assert [item["recommendation_id"] for item in overdue["items"]] == (
+        [ids["32"]] if date.today() > date(2026, 1, 1) else []
+    )
+    window = _ok(client.get("/api/v1/follow-up", params={"due_from": "2027-01-01", "due_to": "2027-12-31"}))
+    assert {item["recommendation_id"] for item in window["items"]} == {ids["10"], ids["20"]}
+    others = _ok(client.get("/api/v1/follow-up", params={"selected": "false"}))
+    assert others["items"] == []  # rows exist only for what was ever selected or corrected
+
+
+def test_problems_name_the_field(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    rec_id = _ids(engine)["10"]
+    future = (date.today() + timedelta(days=5)).isoformat()
+
+    bad_grade = client.post(
+        _url(rec_id, "/grades"), json={"grade": "F", "assessed_on": "2025-01-01", "source_symbol": "X"}
+    )
+    in_future = client.post(
+        _url(rec_id, "/grades"), json={"grade": "A", "assessed_on": future, "source_symbol": "X"}
+    )
+    bad_due = client.put(_url(rec_id), json={"due": "2027-02-30"})
+    unknown = client.get(_url(999_999))
+
+    for response, field in ((bad_grade, "grade"), (in_future, "assessed_on"), (bad_due, "due")):
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert field in response.text
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"].startswith("application/problem+json")
+    assert _ok(client.get(_url(rec_id)))["grades"] == []
+
+
+def test_focal_points_read_and_only_managers_write(
+    anonymous_client: TestClient, engine: Engine, headers_for: Headers
+) -> None:
+    import_records(engine, crc_document())
+    rec_id = _ids(engine)["10"]
+    focal = headers_for("focal_point")
+
+    assert anonymous_client.get(_url(rec_id), headers=focal).status_code == 200
+    assert anonymous_client.put(_url(rec_id), json={"selected": False}, headers=focal).status_code == 403
+    grade = {"grade": "A", "assessed_on": "2025-01-01", "source_symbol": "X"}
+    assert anonymous_client.post(_url(rec_id, "/grades"), json=grade, headers=focal).status_code == 403
+    assert anonymous_client.get("/api/v1/follow-up", headers=headers_for("reader")).status_code == 403
+    assert anonymous_client.get(_url(rec_id)).status_code == 401
+    assert _ok(anonymous_client.get(_url(rec_id), headers=headers_for("admin")))["selected"] is True
+
+
+def test_the_import_run_lists_its_warnings(client: TestClient, engine: Engine) -> None:
+    run = import_records(engine, cat_document())
+    body = _ok(client.get(f"/api/v1/import-runs/{run.run_id}"))
+    assert body["warnings"] == [
+        {
+            "position": f"{CAT}, paragraph 45",
+            "message": "the follow-up request names paragraph 31, which is not among the document's stored "
+            "paragraphs: nothing was selected for it",
+        }
+    ]
+    clean = import_records(engine, crc_document())
+    assert _ok(client.get(f"/api/v1/import-runs/{clean.run_id}"))["warnings"] == []
