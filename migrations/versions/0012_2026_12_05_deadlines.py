@@ -1,7 +1,7 @@
 """deadlines: the dates a coordinator enters for the calendar; indicators by target date
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-05 05:40:00
 
 A row of ``deadlines`` is a ``upr_review`` (the next UPR review; ``last_review_on`` opens its cycle and
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0007"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
