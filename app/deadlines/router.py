@@ -14,7 +14,7 @@ from app.core.deps import DbSession, IfMatch, RowId
 from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
-from app.deadlines import entered, feed, public, service
+from app.deadlines import entered, feed, public, publications, service
 from app.deadlines.schemas import (
     CalendarTokenOut,
     CalendarTokenStatus,
@@ -22,6 +22,7 @@ from app.deadlines.schemas import (
     DeadlineListParams,
     DeadlinePage,
     DeadlinePatch,
+    DeadlinePublish,
     EnteredDeadlineOut,
 )
 from app.public.docs import CACHED_RESPONSES
@@ -29,7 +30,6 @@ from app.public.docs import CACHED_RESPONSES
 router = APIRouter(tags=["calendar"])
 public_router = APIRouter(prefix="/public", tags=["public"])
 feed_router = APIRouter(tags=["calendar"])
-public_router = APIRouter(prefix="/public", tags=["public"])
 
 # A response carrying a secret must not be kept by any cache.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -44,6 +44,15 @@ def list_deadlines(
     db: DbSession, actor: StaffUser, params: Annotated[DeadlineListParams, Query()]
 ) -> DeadlinePage:
     return service.list_deadlines(db, service.Audience.of(actor), params)
+
+
+@router.post(
+    "/deadlines/publications",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Publish or unpublish a follow-up reply due or a periodic report due (coordinators)",
+)
+def publish_deadline(db: DbSession, actor: Manager, body: DeadlinePublish) -> None:
+    publications.set_published(db, actor, body)
 
 
 @router.post(

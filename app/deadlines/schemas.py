@@ -4,7 +4,7 @@ deadlines, and the calendar feed's token."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -139,3 +139,15 @@ class CalendarTokenOut(BaseModel):
 class CalendarTokenStatus(BaseModel):
     active: bool = Field(description="You have a feed token (its URL is shown only when made)")
     created_at: UtcDateTime | None
+
+
+PublishableKind = Literal["follow_up_reply", "periodic_report"]
+
+
+class DeadlinePublish(Forbid):
+    """Publish (or withdraw from the public) a deadline the calendar reads from the treaty-body
+    follow-up: a follow-up reply due or a periodic report due, named as the calendar lists it."""
+
+    kind: PublishableKind
+    object_id: RefId = Field(description="The `object_id` the calendar lists it with")
+    published: bool

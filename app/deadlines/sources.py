@@ -16,11 +16,22 @@ from typing import Literal, get_args
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.models import Action, Deadline, Indicator, Mechanism
+from app.followup.reading import follow_up_due, next_reports_due
+from app.models import Action, Deadline, DeadlinePublication, Indicator, Mechanism
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.reading import load_links
 
-DeadlineKind = Literal["upr_review", "upr_midterm", "action_due", "indicator_target", "custom"]
+DeadlineKind = Literal[
+    "upr_review",
+    "upr_midterm",
+    "follow_up_reply",
+    "periodic_report",
+    "action_due",
+    "indicator_target",
+    "custom",
+]
+# The kinds read from the treaty-body follow-up: a coordinator publishes each one (DeadlinePublication).
+PUBLISHABLE_KINDS: tuple[str, ...] = ("follow_up_reply", "periodic_report")
 DEADLINE_KINDS: tuple[str, ...] = get_args(DeadlineKind)
 
 
@@ -153,9 +164,7 @@ def _action_facts(session: Session, actions: list[Action]) -> dict[int, _ActionF
         entity_ids = set(links[action.id].supporting_entity_ids)
         if action.lead_entity_id is not None:
             entity_ids.add(action.lead_entity_id)
-        facts[action.id] = _ActionFacts(
-            tuple(sorted(entity_ids)), action_link(links[action.id].recommendation_ids)
-        )
+        facts[action.id] = _ActionFacts(tuple(sorted(entity_ids)), f"/staff/actions/{action.id}")
     return facts
 
 
@@ -209,16 +218,66 @@ def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
     return items
 
 
-def action_link(recommendation_ids: list[int]) -> str | None:
-    """Where an action's deadline links in the workspace: the page of the first recommendation it
-    implements (the workspace has no page of its own for an action yet), or nowhere."""
-    return f"/staff/recommendations/{recommendation_ids[0]}" if recommendation_ids else None
+def _published(session: Session, kind: str) -> set[int]:
+    rows = session.scalars(select(DeadlinePublication.object_id).where(DeadlinePublication.kind == kind))
+    return set(rows)
 
 
-# Kind -> source. The follow-up reader's kinds (reply due, next periodic report) join here.
+def _grades(grades: dict[int, str], total: int) -> str | None:
+    """A follow-up reply's grades as the calendar shows them: "Grade: B", "Grades: A, C (2 of 3)"."""
+    if not grades:
+        return None
+    found = sorted(set(grades.values()))
+    if len(found) == 1 and len(grades) == total:
+        return f"Grade: {found[0]}"
+    return f"Grades: {', '.join(found)} ({len(grades)}/{total})"
+
+
+def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
+    """The information a treaty body asked for on the recommendations it selected for follow-up: one
+    item per document and due date, met once the committee graded every one of them."""
+    published = _published(session, "follow_up_reply")
+    items = []
+    for due in follow_up_due(session, date_from=window.start, date_to=window.end):
+        items.append(
+            DeadlineItem(
+                kind="follow_up_reply",
+                date=due.due,
+                title=f"{due.symbol or due.mechanism}: follow-up information",
+                object_id=due.anchor_id,
+                mechanism=due.mechanism,
+                link=f"/staff/recommendations/{due.anchor_id}#treaty-follow-up",
+                published=due.anchor_id in published,
+                done=len(due.grades) == len(due.recommendation_ids),
+                detail=_grades(due.grades, len(due.recommendation_ids)),
+            )
+        )
+    return items
+
+
+def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
+    """The next periodic report each set of concluding observations asks for."""
+    published = _published(session, "periodic_report")
+    return [
+        DeadlineItem(
+            kind="periodic_report",
+            date=due.due,
+            title=f"{due.symbol}: {due.what or 'next periodic report'}",
+            object_id=due.anchor_id,
+            mechanism=due.mechanism,
+            link=f"/staff/recommendations/{due.anchor_id}",
+            published=due.anchor_id in published,
+        )
+        for due in next_reports_due(session, date_from=window.start, date_to=window.end)
+    ]
+
+
+# Kind -> source.
 SOURCES: dict[str, Source] = {
     "upr_review": upr_reviews,
     "upr_midterm": upr_midterms,
+    "follow_up_reply": follow_up_replies,
+    "periodic_report": periodic_reports,
     "action_due": action_due_dates,
     "indicator_target": indicator_targets,
     "custom": custom_deadlines,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.followup.latest import latest_grades
@@ -27,6 +27,11 @@ class FollowUpDue:
     grades: dict[int, str]  # recommendation id -> latest grade, for those graded
     grade: str | None  # the latest grade when every recommendation has the same one, else None
 
+    @property
+    def anchor_id(self) -> int:
+        """The smallest id of its recommendations: how the calendar names this reply for good."""
+        return min(self.recommendation_ids)
+
 
 @dataclass(frozen=True, slots=True)
 class ReportDue:
@@ -37,6 +42,7 @@ class ReportDue:
     mechanism_id: int
     symbol: str  # the concluding observations that set the date
     what: str | None  # "next periodic report", "combined fifth and sixth periodic reports"
+    anchor_id: int  # the smallest id of the document's recommendations: the calendar's name for it
 
 
 def follow_up_due(
@@ -101,8 +107,14 @@ def next_reports_due(
     date_to: date | None = None,
 ) -> list[ReportDue]:
     """The next periodic report each document asks for, by date."""
+    anchor = (
+        select(func.min(Recommendation.id))
+        .where(Recommendation.symbol == FollowUpDocument.symbol)
+        .correlate(FollowUpDocument)
+        .scalar_subquery()
+    )
     query = (
-        select(FollowUpDocument, Mechanism.code)
+        select(FollowUpDocument, Mechanism.code, anchor)
         .join(Mechanism, Mechanism.id == FollowUpDocument.mechanism_id)
         .where(FollowUpDocument.report_due.is_not(None))
         .order_by(FollowUpDocument.report_due, FollowUpDocument.symbol)
@@ -114,9 +126,12 @@ def next_reports_due(
     if date_to is not None:
         query = query.where(FollowUpDocument.report_due <= date_to)
     items = []
-    for document, code in db.execute(query):
+    for document, code, anchor_id in db.execute(query):
         assert document.report_due is not None
-        items.append(
-            ReportDue(document.report_due, code, document.mechanism_id, document.symbol, document.report_what)
+        if anchor_id is None:  # the document's recommendations are gone: nothing to name it by
+            continue
+        due = ReportDue(
+            document.report_due, code, document.mechanism_id, document.symbol, document.report_what, anchor_id
         )
+        items.append(due)
     return items

@@ -4,7 +4,7 @@ from app.models.accounts import ApiKey, AuthToken, Entity, LoginFailure, User
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
-from app.models.deadline import Deadline
+from app.models.deadline import Deadline, DeadlinePublication
 from app.models.followup import FollowUpDocument, FollowUpGrade, RecommendationFollowUp
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
@@ -36,6 +36,7 @@ __all__ = [
     "Cluster",
     "ClusterRecommendation",
     "Deadline",
+    "DeadlinePublication",
     "Entity",
     "FeedValidator",
     "FollowUpDocument",

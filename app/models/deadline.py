@@ -42,3 +42,16 @@ class Deadline(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class DeadlinePublication(Base):
+    """A deadline the calendar reads from elsewhere (a follow-up reply due, a periodic report due) that
+    a coordinator published: the portal and the public API show it. Named like the calendar names it
+    (kind and object id); entered deadlines carry their own ``published`` instead."""
+
+    __tablename__ = "deadline_publications"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

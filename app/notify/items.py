@@ -1,8 +1,11 @@
-"""What is someone's to do: the items of their digest, from the same services as the "My work" page.
+"""What is someone's to do: the items of their digest, from the same services as the "My work" page
+and the calendar.
 
-Focal points: their entity's actions due within ``due_days`` days and the overdue ones, and the progress
-updates returned to their entity. Coordinators and admins: progress updates waiting for approval,
-recommendations an import changed that nobody has reviewed, overdue actions. Readers have none.
+Focal points: their entity's actions due within ``due_days`` days and the overdue ones, the progress
+updates returned to their entity, and the calendar's deadlines of their entity and the general ones
+(reports due, UPR dates...) due within ``due_days`` days or overdue. Coordinators and admins: progress
+updates waiting for approval, recommendations an import changed that nobody has reviewed, overdue
+actions, and every deadline of the calendar due soon or overdue. Readers have none.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, MANAGERS
 from app.core.dates import utc_today
+from app.deadlines.schemas import DeadlineListParams
+from app.deadlines.service import Audience, deadlines
+from app.deadlines.sources import DEADLINE_KINDS
 from app.models import User
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions import service as actions
@@ -50,6 +56,20 @@ def _action_items(found: ActionPage) -> list[Item]:
     return [Item(a.title, f"/staff/actions/{a.id}", a.due_date) for a in found.items]
 
 
+def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> Section:
+    """The calendar's other deadlines (actions have their own sections) due within ``due_days`` days
+    or overdue, not met: reports and follow-up replies due, UPR dates, indicator targets, entered ones."""
+    kinds = [kind for kind in DEADLINE_KINDS if kind != "action_due"]
+    params = DeadlineListParams.model_validate({"kind": kinds, "to": today + timedelta(days=due_days)})
+    found = [item for item in deadlines(db, audience, params, today) if not item.done]
+    return Section(
+        _("Deadlines due soon or overdue"),
+        len(found),
+        "/staff/calendar",
+        [Item(item.title, item.link or "/staff/calendar", item.date) for item in found[:SHOWN]],
+    )
+
+
 def _focal_point(db: Session, entity_id: int, due_days: int, today: date) -> list[Section]:
     overdue = actions.earliest_due(db, ActionListParams(entity_id=entity_id, overdue=True, limit=SHOWN))
     due = actions.earliest_due(
@@ -75,10 +95,11 @@ def _focal_point(db: Session, entity_id: int, due_days: int, today: date) -> lis
                 for u in returned.items
             ],
         ),
+        _deadlines(db, Audience(entity_id=entity_id), due_days, today),
     ]
 
 
-def _manager(db: Session) -> list[Section]:
+def _manager(db: Session, due_days: int, today: date) -> list[Section]:
     submitted = waiting_updates(db, ("submitted",), limit=SHOWN)
     changed = review.waiting_for_review(db)
     overdue = actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN))
@@ -91,6 +112,7 @@ def _manager(db: Session) -> list[Section]:
         ),
         Section(_("Recommendations an import changed, not reviewed yet"), changed, "/staff/review"),
         Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
+        _deadlines(db, Audience(everything=True), due_days, today),
     ]
 
 
@@ -98,7 +120,7 @@ def work_for(db: Session, user: User, due_days: int, today: date | None = None) 
     """The non-empty sections of ``user``'s digest."""
     today = today or utc_today()
     if user.role in MANAGERS:
-        sections = _manager(db)
+        sections = _manager(db, due_days, today)
     elif user.role == FOCAL_POINT and user.entity_id is not None:
         sections = _focal_point(db, user.entity_id, due_days, today)
     else:

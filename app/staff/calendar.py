@@ -16,18 +16,20 @@ from sqlalchemy import select
 
 from app.core.dates import utc_today
 from app.core.deps import DbSession
-from app.core.errors import DomainError
-from app.deadlines import feed, service
-from app.deadlines.schemas import DeadlineListParams, DeadlineOut
-from app.deadlines.sources import DEADLINE_KINDS
+from app.core.errors import DomainError, InvalidInput
+from app.deadlines import feed, publications, service
+from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish
+from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
 from app.models import Entity, Mechanism
-from app.staff.forms import FormInvalid, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import DEADLINE_KIND_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
-from app.staff.session import SignedIn
+from app.staff.session import ManagerSession, SignedIn
 
 router = staff_router()
 
+NOTICES["deadline-published"] = _("The deadline is published: the portal's calendar shows it.")
+NOTICES["deadline-unpublished"] = _("The deadline is no longer published.")
 NOTICES["feed-revoked"] = _("Your calendar feed is stopped: its address no longer works.")
 
 PER_PAGE = 200
@@ -101,6 +103,8 @@ def calendar_page(
         "kinds": [(kind, page.gettext(DEADLINE_KIND_LABELS[kind])) for kind in DEADLINE_KINDS],
         "kind_labels": DEADLINE_KIND_LABELS,
         "first": cursor is None,
+        "can_publish": staff.actor.is_manager,
+        "publishable": PUBLISHABLE_KINDS,
         "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
         "new_feed_url": new_feed_url,
         **options(db),
@@ -118,6 +122,22 @@ async def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Respons
     """A new feed address, shown once on this answer (never in a URL a redirect would log)."""
     secret, _created = feed.rotate_token(db, staff.actor)
     return calendar_page(request, db, staff, new_feed_url=feed.feed_url(str(request.base_url), secret))
+
+
+@router.post("/calendar/publish")
+async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    """Publish or unpublish a follow-up reply due or a periodic report due (the API's service)."""
+    values = await form_values(request)
+    try:
+        wanted = parse(
+            DeadlinePublish, {name: values.get(name, "") for name in ("kind", "object_id", "published")}
+        )
+    except FormInvalid as exc:  # only a hand-made request: the page's buttons send valid values
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())
+        raise InvalidInput(reasons) from None
+    publications.set_published(db, staff.actor, wanted)
+    done = "deadline-published" if wanted.published else "deadline-unpublished"
+    return redirect(f"/staff/calendar?done={done}", request)
 
 
 @router.post("/calendar/feed/revoke")

@@ -57,6 +57,8 @@ ACTION_FIELD_LABELS = {
 DEADLINE_KIND_LABELS = {
     "upr_review": _("UPR review"),
     "upr_midterm": _("UPR mid-term report"),
+    "follow_up_reply": _("Follow-up reply due"),
+    "periodic_report": _("Periodic report due"),
     "action_due": _("Action due"),
     "indicator_target": _("Indicator target"),
     "custom": _("Other deadline"),

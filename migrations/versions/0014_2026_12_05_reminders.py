@@ -1,7 +1,7 @@
 """reminders: each person's digest language and frequency; the digests' outbox
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05 06:00:00
 
 ``users.language`` and ``users.digest`` (daily, weekly, never; weekly for everyone already there).
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -59,7 +59,7 @@ def test_a_manager_sees_every_kind_by_date(
     overdue = {item["title"] for item in items if item["overdue"]}
     assert overdue == {JUSTICE_OVERDUE}  # the completed action and the done deadline are not
     education = next(item for item in items if item["title"] == EDUCATION_ACTION)
-    assert education["link"] == f"/staff/recommendations/{world.recommendation}"
+    assert education["link"] == f"/staff/actions/{education['object_id']}"
     assert education["entity_ids"] == [world.education]
     assert education["uid"] == f"action_due-{world.education_action}"
 

@@ -19,7 +19,7 @@ from app.core.config import Settings
 from app.core.dates import utc_today
 from app.core.errors import ImportLocked
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
-from app.models import OutboxMessage, User
+from app.models import Deadline, OutboxMessage, User
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests.builder import building
@@ -59,6 +59,20 @@ def build(engine: Engine) -> World:
             overdue, "returned", "Half done", author_id=fp_a, review_comment="Add the number of trainees"
         ).id
         b.progress(action_b, "submitted", "Campaign started", author_id=fp_b)
+        b.session.add_all(
+            [
+                Deadline(
+                    kind="custom", title="Report to parliament", due_on=today + timedelta(days=4), entity_id=a
+                ),
+                Deadline(
+                    kind="custom",
+                    title="Health plan review",
+                    due_on=today + timedelta(days=2),
+                    entity_id=other,
+                ),
+                Deadline(kind="custom", title="Budget hearing", due_on=today + timedelta(days=90)),
+            ]
+        )
     with Session(engine) as db, db.begin():
         db.execute(update(User).where(User.email == "fp.a@example.gov").values(language="fr", digest="daily"))
         db.execute(update(User).where(User.email == "fp.b@example.gov").values(language="es", digest="never"))
@@ -99,6 +113,10 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         assert "Progress updates waiting for your approval (1)" in text
         assert "Vaccinate" in text and "Train prison staff" in text  # overdue, of every entity
         assert "Open a legal aid office" not in text  # due soon: the focal point's business
+        assert "Deadlines due soon or overdue (2)" in text  # every entity's, within 14 days
+        assert (
+            "Report to parliament" in text and "Health plan review" in text and "Budget hearing" not in text
+        )
         assert f"{BASE_URL}/staff/progress/" in text
 
         [focal] = mailbox.to(world.fp_a)
@@ -111,6 +129,7 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         assert f"{BASE_URL}/staff/progress/{world.returned}?lang=fr" in text
         assert f"{BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr" in text
         assert "Vaccinate" not in text and "Far away" not in text and "Done already" not in text
+        assert "Report to parliament" in text and "Health plan review" not in text  # their entity's only
 
 
 def test_a_rerun_in_the_same_period_sends_nothing_again(engine: Engine, database_url: str) -> None:

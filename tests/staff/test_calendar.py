@@ -22,6 +22,8 @@ from tests.deadlines.conftest import (
     CalendarWorld,
     build_world,
 )
+from tests.factories import import_records
+from tests.followup.documents import crc_document
 from tests.staff.conftest import StaffLogin
 from tests.staff.route_table import COLUMNS, check_object_routes
 
@@ -34,6 +36,7 @@ POST   /staff/calendar/feed/revoke         303 303 303 303 303
 GET    /staff/calendar/{id}                200 200 200 403 303
 POST   /staff/calendar/{id}                422 422 403 403 303
 POST   /staff/calendar/{id}/delete         428 428 403 403 303
+POST   /staff/calendar/publish             422 422 403 403 303
 """
 
 
@@ -176,3 +179,23 @@ def test_the_feed_address_is_shown_once_works_and_stops(
     stopped = staff.post("/staff/calendar/feed/revoke")
     assert stopped.status_code == 303 and stopped.headers["location"].endswith("done=feed-revoked")
     assert TestClient(staff.client.app).get(f"{url.path}?{url.query}").status_code == 404
+
+
+def test_the_staff_calendar_publishes_with_a_button(
+    committed_staff_login: StaffLogin, engine: Engine, anonymous_client: TestClient
+) -> None:
+    import_records(engine, crc_document())
+    coordinator = committed_staff_login("coordinator")
+    page = coordinator.get("/staff/calendar", params={"from": "2027-01-01"})
+    assert page.status_code == 200
+    assert 'action="/staff/calendar/publish"' in page.text and "Follow-up reply due" in page.text
+    assert anonymous_client.get("/api/v1/public/deadlines").json()["items"] == []
+    form = {"kind": "follow_up_reply", "published": "true"}
+    form["object_id"] = page.text.split('name="object_id" value="', 1)[1].split('"', 1)[0]
+    done = coordinator.post("/staff/calendar/publish", form)
+    assert done.status_code == 303 and done.headers["location"].endswith("done=deadline-published")
+    assert [item["kind"] for item in anonymous_client.get("/api/v1/public/deadlines").json()["items"]] == [
+        "follow_up_reply"
+    ]
+    focal = committed_staff_login("focal_point")
+    assert 'action="/staff/calendar/publish"' not in focal.get("/staff/calendar").text

@@ -1,0 +1,123 @@
+"""The treaty-body follow-up in the calendar: a follow-up reply due and a periodic report due per set
+of concluding observations, read from the import; public only once a coordinator publishes each one
+(API, audited; the staff page's button: tests/staff/test_calendar.py), with the committee's grades
+beside the reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import icalendar
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Recommendation
+from tests.factories import import_records
+from tests.followup.documents import CRC, crc_document
+
+Headers = Callable[..., dict[str, str]]
+KINDS = {"kind": ["follow_up_reply", "periodic_report"]}
+
+
+def _items(client: TestClient, url: str, **params: Any) -> list[dict[str, Any]]:
+    response = client.get(url, params={**KINDS, **params})
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def _paragraph_ids(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Recommendation.paragraph, Recommendation.id).where(Recommendation.symbol == CRC)
+        )
+        return {str(paragraph): rec_id for paragraph, rec_id in rows}
+
+
+def test_the_import_puts_the_reply_and_the_next_report_in_the_calendar(
+    client: TestClient, engine: Engine
+) -> None:
+    import_records(engine, crc_document())
+    ids = _paragraph_ids(engine)
+    items = _items(client, "/api/v1/deadlines")
+    assert [(item["kind"], item["date"], item["title"]) for item in items] == [
+        ("follow_up_reply", "2027-02-12", f"{CRC}: follow-up information"),
+        ("periodic_report", "2030-10-03", f"{CRC}: combined eighth and ninth periodic reports"),
+    ]
+    reply = items[0]
+    assert reply["mechanism"] == "CRC" and reply["entity_ids"] == []  # a general deadline: every staff member
+    assert reply["object_id"] == min(ids["10"], ids["20"], ids["32"])
+    assert reply["link"] == f"/staff/recommendations/{reply['object_id']}#treaty-follow-up"
+    assert (reply["published"], reply["done"], reply["detail"]) == (False, False, None)
+
+
+def test_grades_show_beside_the_reply_and_close_it_when_all_are_graded(
+    client: TestClient, engine: Engine
+) -> None:
+    import_records(engine, crc_document())
+    ids = _paragraph_ids(engine)
+    for paragraph, grade in (("10", "B"), ("20", "B")):
+        graded = client.post(
+            f"/api/v1/recommendations/{ids[paragraph]}/follow-up/grades",
+            json={"grade": grade, "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
+        )
+        assert graded.status_code == 200, graded.text
+    reply = _items(client, "/api/v1/deadlines", kind="follow_up_reply")[0]
+    assert (reply["detail"], reply["done"]) == ("Grades: B (2/3)", False)
+    client.post(
+        f"/api/v1/recommendations/{ids['32']}/follow-up/grades",
+        json={"grade": "B", "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
+    )
+    reply = _items(client, "/api/v1/deadlines", kind="follow_up_reply")[0]
+    assert (reply["detail"], reply["done"]) == ("Grade: B", True)
+
+
+def test_a_coordinator_publishes_each_one_and_only_then_the_public_sees_it(
+    client: TestClient, anonymous_client: TestClient, headers_for: Headers, engine: Engine
+) -> None:
+    import_records(engine, crc_document())
+    reply, report = _items(client, "/api/v1/deadlines")
+    assert _items(anonymous_client, "/api/v1/public/deadlines") == []
+    assert "eighth and ninth" not in anonymous_client.get("/calendar", headers={"Accept": "text/html"}).text
+
+    publish = {"kind": "periodic_report", "object_id": report["object_id"], "published": True}
+    focal = anonymous_client.post(
+        "/api/v1/deadlines/publications", json=publish, headers=headers_for("focal_point")
+    )
+    assert focal.status_code == 403
+    assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
+    public = _items(anonymous_client, "/api/v1/public/deadlines")
+    assert [(item["kind"], item["title"]) for item in public] == [("periodic_report", report["title"])]
+    assert (
+        "eighth and ninth periodic reports"
+        in anonymous_client.get("/calendar", headers={"Accept": "text/html"}).text
+    )
+
+    unpublish = {**publish, "published": False}
+    assert client.post("/api/v1/deadlines/publications", json=unpublish).status_code == 204
+    assert _items(anonymous_client, "/api/v1/public/deadlines") == []
+    with Session(engine) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "periodic_report")
+        ).all()
+    assert actions == ["deadline.publish", "deadline.unpublish"]
+
+    wrong = client.post(
+        "/api/v1/deadlines/publications", json={**publish, "object_id": reply["object_id"] + 999}
+    )
+    assert wrong.status_code == 404
+    bad = client.post("/api/v1/deadlines/publications", json={**publish, "kind": "custom"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "kind"
+
+
+def test_the_calendar_feed_holds_them(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    made = client.post("/api/v1/me/calendar-token")
+    assert made.status_code in (200, 201), made.text
+    feed = client.get("/api/v1/calendar.ics", params={"token": made.json()["token"]})
+    assert feed.status_code == 200, feed.text
+    calendar = icalendar.Calendar.from_ical(feed.content)
+    summaries = {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
+    assert any("follow-up information" in summary for summary in summaries)
