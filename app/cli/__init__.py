@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, storage, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.
@@ -16,6 +16,7 @@ import typer
 from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
 from app.cli.exports import export_cli
 from app.cli.imports import demo_cli, import_cli
+from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 
 cli = typer.Typer(
@@ -29,6 +30,7 @@ cli.add_typer(import_cli, name="import")
 cli.add_typer(export_cli, name="export")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(storage_cli, name="storage")
 
 
 def _version(value: bool) -> None:

@@ -4,6 +4,7 @@ from app.models.accounts import ApiKey, AuthToken, Entity, LoginFailure, User
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
+from app.models.evidence import EvidenceFile
 from app.models.imports import FeedValidator, ImportLease, ImportRun, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.plan import (
@@ -33,6 +34,7 @@ __all__ = [
     "Cluster",
     "ClusterRecommendation",
     "Entity",
+    "EvidenceFile",
     "FeedValidator",
     "ImportLease",
     "ImportRun",

@@ -77,3 +77,19 @@ def field_label(name: str, gettext: Any, lang: str) -> str:
     # Revisions name the taxonomy lists by role ("theme"), the API by list ("themes").
     label = FIELD_LABELS.get(ROLE_FIELDS.get(name, name))
     return str(gettext(label)) if label else name
+
+
+# Implementation plans: an action's status and a progress update's state.
+ACTION_STATUS_LABELS = {
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
+}
+PROGRESS_STATE_LABELS = {
+    "draft": _("Draft"),
+    "submitted": _("Submitted, waiting for approval"),
+    "approved": _("Approved"),
+    "returned": _("Returned to its author"),
+}

@@ -10,6 +10,8 @@ from app.staff import (
     clusters,
     dashboard,
     imports,
+    progress,
+    progress_evidence,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -31,6 +33,8 @@ for area in (
     audit,
     imports,
     reports,
+    progress,
+    progress_evidence,
 ):
     router.include_router(area.router)
 
