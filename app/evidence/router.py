@@ -11,6 +11,7 @@ from starlette.responses import FileResponse
 from app.auth.deps import StaffUser
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import InvalidInput
+from app.core.etag import CREATED, etag
 from app.core.problems import problem_responses
 from app.evidence import service
 from app.evidence.schemas import EvidenceList, EvidenceOut
@@ -61,7 +62,7 @@ async def _form(request: Request) -> FormData:
     "TIFF), office documents (Word, Excel, PowerPoint, OpenDocument), CSV and plain UTF-8 text. "
     "Anything else (programs, web pages, SVG, archives, empty files) is a 422 naming `file` and the "
     "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413.",
-    responses={**problem_responses(409, 413), 201: {"headers": {"Location": {"schema": {"type": "string"}}}}},
+    responses={**problem_responses(409, 413), **CREATED},
     openapi_extra=_MULTIPART,
 )
 def attach_evidence(
@@ -88,6 +89,7 @@ def attach_evidence(
         settings.evidence_max_bytes,
     )
     response.headers["Location"] = f"/api/v1/evidence/{out.id}"
+    response.headers["ETag"] = etag(1)  # a file is never changed, only removed
     return out
 
 

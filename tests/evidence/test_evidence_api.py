@@ -112,3 +112,37 @@ def test_a_limited_number_of_files_per_update(client: TestClient, setup: Setup) 
         assert upload(client, setup.upload_url, data, f"{number}.txt", setup.focal_a).status_code == 201
     refused = upload(client, setup.upload_url, samples.PDF, "one-more.pdf", setup.focal_a)
     assert refused.status_code == 409 and problem_fields(refused) == ["file"]
+
+
+def test_public_only_while_the_update_is_public(client: TestClient, setup: Setup) -> None:
+    """Approved, published, on a published action: then, and only then, the public file URL serves it."""
+    pdf = upload(client, setup.upload_url, samples.PDF, "report.pdf", setup.focal_a).json()
+    public_url = f"/api/v1/public/evidence/{pdf['id']}"
+    progress_url = f"/api/v1/progress/{setup.progress['id']}"
+    action_url = f"/api/v1/actions/{setup.action['id']}"
+
+    def public_status() -> int:
+        return int(client.get(public_url, headers={"Authorization": ""}).status_code)
+
+    assert public_status() == 404
+    assert client.post(f"{progress_url}/submit", headers=setup.focal_a).status_code == 200
+    assert public_status() == 404
+    assert client.post(f"{progress_url}/approve", json={"publish": True}).status_code == 200
+    assert public_status() == 404  # the action is not published
+    tag = client.get(action_url).headers["ETag"]
+    assert client.patch(action_url, json={"published": True}, headers={"If-Match": tag}).status_code == 200
+    served = client.get(public_url, headers={"Authorization": ""})
+    assert served.status_code == 200 and served.content == samples.PDF
+    assert served.headers["content-disposition"].startswith('attachment; filename="report.pdf"')
+    listed = client.get(f"/api/v1/public/actions/{setup.action['id']}").json()["progress"][0]["evidence"]
+    assert listed == [
+        {
+            "id": pdf["id"],
+            "filename": "report.pdf",
+            "media_type": "application/pdf",
+            "size": len(samples.PDF),
+            "url": public_url,
+        }
+    ]
+    assert client.post(f"{progress_url}/unpublish").status_code == 200
+    assert public_status() == 404

@@ -126,7 +126,7 @@ def list_progress(session: Session, action_id: int, actor: Actor | None = None) 
     """An action's updates; with ``actor``, only if they may read them (see ``readable``)."""
     action = load_action(session, action_id)
     if actor is not None:
-        ensure_own_action(session, actor, action, "progress_update")
+        ensure_own_action(session, actor, action)
     rows = list(
         session.scalars(
             select(ProgressUpdate)
