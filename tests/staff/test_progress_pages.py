@@ -166,7 +166,7 @@ def test_attach_several_files_download_and_remove(
     assert download.headers["x-content-type-options"] == "nosniff"
     removed = focal.post(f"/staff/evidence/{rows[1].id}/remove")
     assert removed.status_code == 303 and removed.headers["location"].endswith("?done=evidence-removed")
-    assert 'href="/staff/evidence/%d"' % rows[1].id not in focal.get(f"/staff/progress/{world.draft}").text
+    assert f'href="/staff/evidence/{rows[1].id}"' not in focal.get(f"/staff/progress/{world.draft}").text
 
 
 def test_refused_files_are_named_and_nothing_is_attached(
@@ -230,7 +230,7 @@ def test_return_with_a_comment_then_approve_and_publish(
     assert coordinator.post(f"/staff/progress/{world.draft}/return", {"comment": comment}).status_code == 303
     seen = focal.get(f"/staff/progress/{world.draft}")
     assert "Returned by the coordinator" in seen.text and comment in seen.text
-    assert 'action="/staff/progress/%d/evidence"' % world.draft in seen.text  # files may change again
+    assert f'action="/staff/progress/{world.draft}/evidence"' in seen.text  # files may change again
     assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
     approved = coordinator.post(f"/staff/progress/{world.draft}/approve", {"publish": "true"})
     assert approved.headers["location"].endswith("?done=progress-approved")
