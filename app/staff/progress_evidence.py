@@ -29,6 +29,7 @@ EVIDENCE_PATH = "/staff/progress/{id}/evidence"
 
 NOTICES["evidence-added"] = _("The files are attached.")
 NOTICES["evidence-removed"] = _("The file is removed.")
+NO_FILE = _("Choose at least one file to attach.")
 
 
 async def _form(request: Request) -> FormData:
@@ -49,7 +50,7 @@ def attach_evidence(
     files = [item for item in form.getlist("file") if isinstance(item, UploadFile)]
     files = [item for item in files if item.filename or item.size]
     if not files:
-        errors = {"file": gettext("Choose at least one file to attach.")}
+        errors = {"file": gettext(NO_FILE)}
         return progress_page(request, db, staff, progress_id, errors=errors, status=422)
     store = store_of(settings)
     for item in files:
