@@ -28,9 +28,10 @@ FROM ${PYTHON_IMAGE} AS runtime
 ENV PATH=/opt/nrtd/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    NRTD_DATABASE_URL=sqlite:////data/nrtd.db
+    NRTD_DATABASE_URL=sqlite:////data/nrtd.db \
+    NRTD_STORAGE_DIR=/data/storage
 RUN groupadd --system nrtd && useradd --system --gid nrtd --home-dir /srv/nrtd nrtd \
-    && mkdir -p /srv/nrtd /data && chown nrtd:nrtd /data
+    && mkdir -p /srv/nrtd /data/storage && chown -R nrtd:nrtd /data
 WORKDIR /srv/nrtd
 COPY --from=build /opt/nrtd /opt/nrtd
 COPY alembic.ini ./

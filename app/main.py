@@ -36,6 +36,9 @@ from app.deadlines.router import feed_router as calendar_feed_router
 from app.deadlines.router import public_router as public_deadlines_router
 from app.deadlines.router import router as deadlines_router
 from app.entities.router import router as entities_router
+from app.evidence.router import UPLOAD_PATH as EVIDENCE_UPLOAD_PATH
+from app.evidence.router import router as evidence_router
+from app.evidence.sending import FILES_PER_FORM, FORM_OVERHEAD
 from app.exports.router import router as exports_router
 from app.followup.router import router as followup_router
 from app.health.router import router as health_router
@@ -50,6 +53,7 @@ from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
 from app.scheduler import import_runners
 from app.staff.imports import UPLOAD_FORM_OVERHEAD, UPLOAD_PATH
+from app.staff.progress_evidence import EVIDENCE_PATH as STAFF_EVIDENCE_PATH
 from app.staff.router import router as staff_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
@@ -71,6 +75,7 @@ def _api_routers() -> list[tuple[APIRouter, frozenset[str] | None]]:
         (clusters_router, None),
         (followup_router, None),
         (plans_router, None),
+        (evidence_router, None),
         (audit_router, None),
         (taxonomies_router, EVERYONE),
         (import_runs_router, STAFF),
@@ -156,7 +161,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_request_bytes,
-        larger={UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD},
+        larger={
+            UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD,
+            EVIDENCE_UPLOAD_PATH: settings.evidence_max_bytes + FORM_OVERHEAD,
+            STAFF_EVIDENCE_PATH: settings.evidence_max_bytes * FILES_PER_FORM + FORM_OVERHEAD,
+        },
     )
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)

@@ -255,10 +255,20 @@ def export_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("export-cache")
 
 
+@pytest.fixture(scope="session")
+def storage_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's own NRTD_STORAGE_DIR (evidence files), rather than ./storage."""
+    return tmp_path_factory.mktemp("storage")
+
+
 @pytest.fixture
-def settings(database_url: str, export_cache_dir: Path) -> Settings:
+def settings(database_url: str, export_cache_dir: Path, storage_dir: Path) -> Settings:
     return Settings(
-        database_url=database_url, country="Peru", uhri_languages="en", export_cache_dir=str(export_cache_dir)
+        database_url=database_url,
+        country="Peru",
+        uhri_languages="en",
+        export_cache_dir=str(export_cache_dir),
+        storage_dir=str(storage_dir),
     )
 
 

@@ -10,6 +10,7 @@ invalid input must be rejected.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,7 +61,7 @@ def seeded(migrated_engine: Engine, database_url: str) -> Iterator[dict[str, dic
 
 
 @pytest.fixture(scope="module")
-def api_schema(seeded: dict[str, dict[str, str]], database_url: str) -> Iterator[Any]:
+def api_schema(seeded: dict[str, dict[str, str]], database_url: str, storage_dir: Path) -> Iterator[Any]:
     # Generous limits: generated requests must not throttle each other into 429s (which the
     # client would wait out, per Retry-After).
     server_settings = Settings(
@@ -69,6 +70,7 @@ def api_schema(seeded: dict[str, dict[str, str]], database_url: str) -> Iterator
         login_max_failures=10**6,
         login_max_failures_per_ip=10**6,
         public_rate_limit=10**6,
+        storage_dir=str(storage_dir),
     )
     with live_server(server_settings) as base_url:
         yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")

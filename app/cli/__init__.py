@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, followup, storage, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.
@@ -18,6 +18,7 @@ from app.cli.exports import export_cli
 from app.cli.followup import followup_cli
 from app.cli.imports import demo_cli, import_cli
 from app.cli.notify import notify_cli
+from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 
 cli = typer.Typer(
@@ -33,6 +34,7 @@ cli.add_typer(users_cli, name="users")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(notify_cli, name="notify")
 cli.add_typer(followup_cli, name="followup")
+cli.add_typer(storage_cli, name="storage")
 
 
 def _version(value: bool) -> None:

@@ -1,14 +1,17 @@
 """Refuse request bodies over ``NRTD_MAX_REQUEST_BYTES`` with 413, before the app reads them.
 
-A few routes take larger bodies (the staff workspace's import upload, ``NRTD_UPLOAD_MAX_BYTES``):
-``larger`` names them with their own limit. Their bodies are never gathered here: the route's
-reader (the multipart parser, which spools files to disk) gets them piece by piece, and the piece
-that passes the limit raises ``ContentTooLarge`` in that reader, so the route answers the 413 itself
-(the workspace as an HTML page). Should nothing answer it, the problem+json 413 is sent here.
+A few routes take larger bodies (the staff workspace's import upload, ``NRTD_UPLOAD_MAX_BYTES``; the
+evidence uploads, ``NRTD_EVIDENCE_MAX_BYTES``): ``larger`` names them with their own limit, by path
+or by a path template whose ``{name}`` parts stand for one segment (``/api/v1/progress/{id}/evidence``).
+Their bodies are never gathered here: the route's reader (the multipart parser, which spools files
+to disk) gets them piece by piece, and the piece that passes the limit raises ``ContentTooLarge`` in
+that reader, so the route answers the 413 itself (the workspace as an HTML page). Should nothing
+answer it, the problem+json 413 is sent here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,14 +24,15 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.larger = dict(larger or {})
+        self.larger = [(_template(path), limit) for path, limit in (larger or {}).items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        route_limit = self.larger.get(scope.get("path", ""))
+        path = scope.get("path", "")
+        route_limit = next((limit for pattern, limit in self.larger if pattern.fullmatch(path)), None)
         if route_limit is not None:
             await self._counted(scope, receive, send, route_limit, declared)
             return
@@ -98,6 +102,12 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
         await send_problem(scope, send, 413, "content-too-large", "Content too large", _detail(limit), [])
+
+
+def _template(path: str) -> re.Pattern[str]:
+    """``/a/{id}/b`` -> a pattern matching ``/a/<one segment>/b``."""
+    parts = re.split(r"\{[^/{}]+\}", path)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts))
 
 
 def _detail(limit: int) -> str:

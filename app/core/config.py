@@ -112,6 +112,15 @@ class Settings(BaseSettings):
         description="largest file the staff workspace's import upload accepts (its route only; every other "
         "route keeps max_request_bytes)",
     )
+    evidence_max_bytes: int = Field(
+        default=25 * 1024 * 1024,
+        ge=1024,
+        description="largest evidence file attached to a progress update (its upload routes only)",
+    )
+    storage_dir: str = Field(
+        default="./storage",
+        description="where uploaded files (evidence) are kept, by content hash; back it up with the database",
+    )
     db_lock_timeout: float = Field(
         default=5.0,
         gt=0,

@@ -68,6 +68,7 @@ _DESCRIPTIONS = {
     403: "Authenticated, but this role or entity may not do this",
     409: "Conflicts with existing data",
     412: "If-Match names a version that is no longer current; nothing was written",
+    413: "The request body (an uploaded file) is larger than this route accepts",
     428: "If-Match is required for this write",
     429: "Too many requests: retry after the Retry-After header's seconds",
 }

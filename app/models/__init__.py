@@ -5,6 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.deadline import Deadline, DeadlinePublication
+from app.models.evidence import EvidenceFile
 from app.models.followup import FollowUpDocument, FollowUpGrade, RecommendationFollowUp
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
@@ -38,6 +39,7 @@ __all__ = [
     "Deadline",
     "DeadlinePublication",
     "Entity",
+    "EvidenceFile",
     "FeedValidator",
     "FollowUpDocument",
     "FollowUpGrade",

@@ -11,12 +11,18 @@ from app.core.actor import Actor
 from app.models import User
 
 
+def written_by_entity(session: Session, actor: Actor, author_id: int | None) -> bool:
+    """Whether ``actor`` may speak for what ``author_id`` wrote: a manager, the author, or anyone of
+    the author's entity (an author without an entity speaks for themselves only)."""
+    if actor.is_manager or author_id is None or author_id == actor.user_id:
+        return True
+    author_entity = session.scalar(select(User.entity_id).where(User.id == author_id))
+    return author_entity is not None and author_entity == actor.entity_id
+
+
 def ensure_author_entity(
     session: Session, actor: Actor, author_id: int | None, what: str, object_type: str, object_id: int
 ) -> None:
     """Managers pass, and the author, and anyone of the author's entity; others are refused (403)."""
-    if actor.is_manager or author_id is None or author_id == actor.user_id:
-        return
-    author_entity = session.scalar(select(User.entity_id).where(User.id == author_id))
-    if author_entity != actor.entity_id:
+    if not written_by_entity(session, actor, author_id):
         raise refuse(actor, f"this {what} was written by another entity", object_type, object_id)

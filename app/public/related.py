@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from app.evidence.reading import evidence_rows
 from app.models import (
     Action,
     ActionRecommendation,
@@ -29,6 +30,7 @@ from app.plans.actions.reading import sdg_sort_key
 from app.plans.indicators.reading import public_values
 from app.plans.progress.service import published_progress
 from app.public import schemas
+from app.public.schemas import public_evidence_url
 from app.taxonomies.service import sdg_titles
 
 
@@ -84,7 +86,9 @@ def sdg_refs(codes: Iterable[str]) -> list[schemas.PublicSdgRef]:
     ]
 
 
-def progress_out(rows: Iterable[ProgressUpdate]) -> list[schemas.PublicProgressUpdate]:
+def progress_out(
+    rows: Iterable[ProgressUpdate], files: dict[int, list[schemas.PublicEvidenceFile]] | None = None
+) -> list[schemas.PublicProgressUpdate]:
     return [
         schemas.PublicProgressUpdate(
             id=row.id,
@@ -93,18 +97,38 @@ def progress_out(rows: Iterable[ProgressUpdate]) -> list[schemas.PublicProgressU
             new_status=row.new_status,
             evidence_url=row.evidence_url,
             published_at=row.published_at,
+            evidence=(files or {}).get(row.id, []),
         )
         for row in rows
     ]
+
+
+def evidence_files_out(
+    session: Session, progress_ids: Collection[int]
+) -> dict[int, list[schemas.PublicEvidenceFile]]:
+    """The files of public progress updates (only ever called with those), by update id."""
+    return {
+        progress_id: [
+            schemas.PublicEvidenceFile(
+                id=row.id,
+                filename=row.filename,
+                media_type=row.media_type,
+                size=row.size,
+                url=public_evidence_url(row.id),
+            )
+            for row in rows
+        ]
+        for progress_id, rows in evidence_rows(session, progress_ids).items()
+    }
 
 
 def published_progress_out(
     session: Session, action_ids: Collection[int]
 ) -> dict[int, list[schemas.PublicProgressUpdate]]:
     """Only ever called with published actions' ids (an unpublished action's updates stay hidden)."""
-    return {
-        action_id: progress_out(rows) for action_id, rows in published_progress(session, action_ids).items()
-    }
+    published = published_progress(session, action_ids)
+    files = evidence_files_out(session, [row.id for rows in published.values() for row in rows])
+    return {action_id: progress_out(rows, files) for action_id, rows in published.items()}
 
 
 def clusters_of_recommendations(

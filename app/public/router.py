@@ -11,11 +11,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.responses import FileResponse
 
 from app.auth.deps import PublicCaller
-from app.core.caching import cached_response
+from app.core.caching import CACHE_CONTROL, cached_response
 from app.core.deps import AppSettings, DbSession, RowId
-from app.public import actions, clusters, feed, service
+from app.evidence.sending import download, store_of
+from app.evidence.service import stored_path
+from app.public import actions, clusters, evidence, feed, service
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 from app.public.schemas import (
     FeedParams,
@@ -157,3 +160,23 @@ def progress_feed(
         ),
     )
     return cached_response(request, body, feed.ATOM_MEDIA_TYPE)
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    summary="Download a file of a published progress update",
+    description="Only a file whose progress update is approved and published, on a published action; "
+    "any other id is a 404, exactly as an id that does not exist. Always an attachment.",
+    response_class=FileResponse,
+    responses={
+        200: {
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The file, as an attachment, with the media type found from its content",
+        }
+    },
+)
+def get_evidence_file(
+    db: DbSession, caller: PublicCaller, settings: AppSettings, evidence_id: RowId
+) -> Response:
+    row = evidence.public_file(db, evidence_id)
+    return download(stored_path(store_of(settings), row), row, CACHE_CONTROL)

@@ -60,6 +60,20 @@ class PublicClusterRef(PublicModel):
     name: str
 
 
+def public_evidence_url(evidence_id: int) -> str:
+    return f"/api/v1/public/evidence/{evidence_id}"
+
+
+class PublicEvidenceFile(PublicModel):
+    """A file attached to a public progress update."""
+
+    id: int
+    filename: str
+    media_type: str = Field(description="What the content is (found from the content, not the name)")
+    size: int = Field(description="Bytes")
+    url: str = Field(description="Where to download it: /api/v1/public/evidence/{id}")
+
+
 class PublicProgressUpdate(PublicModel):
     """An approved and published progress report on an action."""
 
@@ -69,6 +83,7 @@ class PublicProgressUpdate(PublicModel):
     new_status: str | None = Field(description="The action status this update reported")
     evidence_url: str | None
     published_at: UtcDateTime | None
+    evidence: list[PublicEvidenceFile] = Field(description="Its files, oldest first")
 
 
 class PublicActionSummary(PublicModel):

@@ -20,6 +20,8 @@ from app.staff import (
     indicators,
     previews,
     progress_queue,
+    progress,
+    progress_evidence,
     recommendation_detail,
     recommendations_list,
     reports,
@@ -51,6 +53,8 @@ for area in (
     indicators,
     indicator_values,
     follow_up,
+    progress,
+    progress_evidence,
 ):
     router.include_router(area.router)
 

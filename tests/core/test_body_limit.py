@@ -73,3 +73,14 @@ def test_a_route_with_a_larger_limit_streams_its_body_and_counts_it() -> None:
     assert client.post("/upload", content=chunks(5)).status_code == 413
     assert client.post("/elsewhere", content=b"a" * 3000).status_code == 413
     assert client.post("/elsewhere", content=chunks(3)).status_code == 413
+
+
+def test_a_larger_limit_by_path_template_matches_one_segment_per_name() -> None:
+    """``/api/v1/progress/{id}/evidence`` (the evidence upload) names every update's route, and no other."""
+    app = BodyLimitMiddleware(_echo_size, max_bytes=1024, larger={"/p/{id}/evidence": 4096})
+    client = TestClient(app)  # not entered: the echo app answers HTTP only, no lifespan
+    for path in ("/p/12/evidence", "/p/abc/evidence"):
+        assert client.post(path, content=b"x" * 3000).text == "3000", path
+        assert client.post(path, content=b"x" * 5000).status_code == 413, path
+    for path in ("/p/12/13/evidence", "/p/12/evidence/x", "/p//evidence", "/q/12/evidence"):
+        assert client.post(path, content=b"x" * 3000).status_code == 413, path

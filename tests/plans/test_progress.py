@@ -118,7 +118,7 @@ def test_submit_at_creation_and_list(client: TestClient, setup: dict[str, Any]) 
     first = _report(client, setup, reported_on="2025-01-31")
     second = _report(client, setup, submit=True, new_status=None)
     assert second["state"] == "submitted" and second["new_status"] is None
-    listed = client.get(setup["url"], headers=setup["focal_b"]).json()
+    listed = client.get(setup["url"], headers=setup["focal_a"]).json()
     assert [item["id"] for item in listed["items"]] == [second["id"], first["id"]]
     assert listed["total"] == 2
     # Approved without publishing and without a new status: the action is unchanged, nothing public.
@@ -207,9 +207,11 @@ def test_other_entity_reader_and_focal_point_limits(
             == 403
         )
         assert _post(client, draft["id"], "submit", **headers).status_code == 403
+    # Another entity's focal point reads neither the updates nor their files (the action itself, yes).
     for read in (setup["url"], url):
         assert client.get(read, headers=setup["reader"]).status_code == 403
-        assert client.get(read, headers=setup["focal_b"]).status_code == 200
+        assert client.get(read, headers=setup["focal_b"]).status_code == 403
+    assert client.get(setup["action_url"], headers=setup["focal_b"]).status_code == 200
     assert _post(client, draft["id"], "submit", **setup["focal_a"]).status_code == 200
     # Only coordinators review and publish, even on the focal point's own action.
     for verb, body in (
@@ -220,7 +222,8 @@ def test_other_entity_reader_and_focal_point_limits(
     ):
         assert _post(client, draft["id"], verb, body, **setup["focal_a"]).status_code == 403
     assert client.get(url).json()["state"] == "submitted"
-    assert audit_actions(engine, "progress_update", draft["id"]).count("authz.denied") == 2
+    # Entity B's edit, submit and read of the update.
+    assert audit_actions(engine, "progress_update", draft["id"]).count("authz.denied") == 3
 
 
 def test_coordinator_can_report_and_edit(client: TestClient, setup: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ OWN_MODELS: dict[str, type[BaseModel]] = {
     f"{PREFIX}/actions": schemas.PublicActionPage,
     f"{PREFIX}/actions/{{action_id}}": schemas.PublicAction,
 }
-OWN_ROUTES = {*OWN_MODELS, f"{PREFIX}/feed.atom"}
+OWN_ROUTES = {*OWN_MODELS, f"{PREFIX}/feed.atom", f"{PREFIX}/evidence/{{evidence_id}}"}
 
 
 def unknown_keys(value: Any, annotation: Any, where: str = "$") -> list[str]:
@@ -143,6 +143,7 @@ Request = tuple[str, str, dict[str, str]]
 def _requests(document: dict[str, Any], world: World) -> tuple[list[Request], list[str]]:
     """(route, url, query) for every public GET the world can fill, and the routes left out."""
     ids = {"recommendation_id": world.rec["P1"], "cluster_id": world.cluster, "action_id": world.action}
+    ids["evidence_id"] = world.evidence["published"]
     wanted: list[Request] = []
     skipped: list[str] = []
     for path, item in document["paths"].items():
@@ -279,13 +280,26 @@ def test_every_public_json_route_documents_its_allowlist(public: TestClient) -> 
         "/clusters/999999",
         "/actions/{hidden_action}",
         "/actions/999999",
+        "/evidence/{draft}",
+        "/evidence/{submitted}",
+        "/evidence/{returned}",
+        "/evidence/{approved}",
+        "/evidence/{hidden_action_file}",
+        "/evidence/999999",
     ],
 )
 def test_hidden_objects_are_answered_as_missing(public: TestClient, world: World, path: str) -> None:
     ids = {"W": world.rec["W"], "hidden_cluster": world.hidden_cluster}
     ids |= {"archived_cluster": world.archived_cluster, "hidden_action": world.hidden_action}
+    ids |= {state: world.evidence[state] for state in ("draft", "submitted", "returned", "approved")}
+    ids["hidden_action_file"] = world.evidence["hidden_action"]
     response = public.get(PREFIX + path.format(**ids))
     assert response.status_code == 404
+    assert public.get(PREFIX + path.format(**ids), headers=world.coordinator).status_code == 404
+    # Exactly as a missing id: the same words, only the number differs.
+    number = path.format(**ids).rsplit("/", 1)[-1]
+    missing = public.get(PREFIX + path.rsplit("/", 1)[0] + "/999999").json()["detail"]
+    assert response.json()["detail"] == missing.replace("999999", number)
     assert response.headers["content-type"].startswith("application/problem+json")
     assert not [secret for secret in SECRETS if secret.encode() in response.content]
 
@@ -315,6 +329,21 @@ def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> 
     assert [c["name"] for c in detail["clusters"]] == ["Education"]
     assert [a["id"] for a in detail["actions"]] == [world.action]
     assert [p["id"] for p in detail["actions"][0]["progress"]] == [world.progress["published"]]
+    shown = detail["actions"][0]["progress"][0]["evidence"]
+    url = f"{PREFIX}/evidence/{world.evidence['published']}"
+    assert shown == [
+        {
+            "id": world.evidence["published"],
+            "filename": "school-openings.txt",
+            "media_type": "text/plain",
+            "size": len(b"Attendance list school-openings\n"),
+            "url": url,
+        }
+    ]
+    download = public.get(url)
+    assert download.status_code == 200 and download.content == b"Attendance list school-openings\n"
+    assert download.headers["content-disposition"].startswith('attachment; filename="school-openings.txt"')
+    assert download.headers["x-content-type-options"] == "nosniff"
     action = public.get(f"{PREFIX}/actions/{world.action}").json()
     assert action["recommendation_ids"] == [world.rec["P1"]]  # the withdrawn one is left out
     assert [c["id"] for c in action["clusters"]] == [world.cluster]
@@ -390,7 +419,7 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
         try:
             url = path.format(**ids)
         except KeyError:
-            names = ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id", "value_id")
+            names = ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id", "value_id", "evidence_id")
             url = path.format_map(dict.fromkeys(names, 1))
         response = public.get(url, headers=world.reader)
         assert response.status_code == 403, (url, response.status_code)

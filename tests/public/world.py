@@ -29,6 +29,11 @@ SECRETS = {
     "qz-approved-unpublished": "approved but unpublished progress",
     "qz-hidden-action-title": "unpublished action title",
     "qz-hidden-action-progress": "published progress of an unpublished action",
+    "qz-file-draft": "evidence file of a draft update",
+    "qz-file-submitted": "evidence file of a submitted update",
+    "qz-file-returned": "evidence file of a returned update",
+    "qz-file-approved": "evidence file of an approved but unpublished update",
+    "qz-file-hidden-action": "evidence file of a published update of an unpublished action",
     "qz-hidden-cluster": "unpublished cluster name",
     "qz-archived-cluster": "archived cluster name",
     "qz-budget-source": "budget source",
@@ -50,6 +55,7 @@ SECRETS = {
 }
 REPORTED_ON = "2025-06-30"
 PUBLIC_NARRATIVE = "Forty schools <opened> & staffed \x0b in the south"
+PUBLIC_FILE = "school-openings"
 
 
 @dataclass
@@ -65,6 +71,7 @@ class World:
     action: int
     hidden_action: int
     progress: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, int] = field(default_factory=dict)
 
 
 def _ok(response: Any, status: int = 200) -> Any:
@@ -77,9 +84,24 @@ def _etag(client: TestClient, url: str, headers: dict[str, str]) -> str:
     return tag
 
 
-def _progress(client: TestClient, headers: dict[str, str], action: int, narrative: str, *steps: str) -> int:
+def _progress(
+    client: TestClient,
+    headers: dict[str, str],
+    action: int,
+    narrative: str,
+    *steps: str,
+    evidence: dict[str, int] | None = None,
+    file_marker: str = "",
+) -> int:
+    """A progress update taken through ``steps``; with ``file_marker``, a file attached while it is a
+    draft (the marker in its name and its content), its id put in ``evidence`` under the narrative."""
     body = {"reported_on": REPORTED_ON, "narrative": narrative, "new_status": "in_progress"}
     update = _ok(client.post(f"/api/v1/actions/{action}/progress", json=body, headers=headers), 201)
+    if file_marker and evidence is not None:
+        content = f"Attendance list {file_marker}\n".encode()
+        files = {"file": (f"{file_marker}.txt", content, "text/plain")}
+        attached = client.post(f"/api/v1/progress/{update['id']}/evidence", files=files, headers=headers)
+        evidence[file_marker] = int(_ok(attached, 201)["id"])
     for step in steps:
         url = f"/api/v1/progress/{update['id']}/{step}"
         payload: Any = None
@@ -242,15 +264,68 @@ def build_world(client: TestClient, engine: Engine) -> World:
         client, coordinator, f"/api/v1/indicators/{hidden_indicator['id']}/values", 731005, None, "approve"
     )
 
+    files: dict[str, int] = {}
     progress = {
-        "draft": _progress(client, coordinator, action, "qz-draft-narrative"),
-        "submitted": _progress(client, coordinator, action, "qz-submitted-narrative", "submit"),
-        "returned": _progress(client, coordinator, action, "qz-returned-narrative", "submit", "return"),
-        "approved": _progress(client, coordinator, action, "qz-approved-unpublished", "submit", "approve"),
-        "published": _progress(client, coordinator, action, PUBLIC_NARRATIVE, "submit", "approve+publish"),
-        "hidden_action": _progress(
-            client, coordinator, hidden_action, "qz-hidden-action-progress", "submit", "approve+publish"
+        "draft": _progress(
+            client, coordinator, action, "qz-draft-narrative", evidence=files, file_marker="qz-file-draft"
         ),
+        "submitted": _progress(
+            client,
+            coordinator,
+            action,
+            "qz-submitted-narrative",
+            "submit",
+            evidence=files,
+            file_marker="qz-file-submitted",
+        ),
+        "returned": _progress(
+            client,
+            coordinator,
+            action,
+            "qz-returned-narrative",
+            "submit",
+            "return",
+            evidence=files,
+            file_marker="qz-file-returned",
+        ),
+        "approved": _progress(
+            client,
+            coordinator,
+            action,
+            "qz-approved-unpublished",
+            "submit",
+            "approve",
+            evidence=files,
+            file_marker="qz-file-approved",
+        ),
+        "published": _progress(
+            client,
+            coordinator,
+            action,
+            PUBLIC_NARRATIVE,
+            "submit",
+            "approve+publish",
+            evidence=files,
+            file_marker=PUBLIC_FILE,
+        ),
+        "hidden_action": _progress(
+            client,
+            coordinator,
+            hidden_action,
+            "qz-hidden-action-progress",
+            "submit",
+            "approve+publish",
+            evidence=files,
+            file_marker="qz-file-hidden-action",
+        ),
+    }
+    evidence = {
+        "draft": files["qz-file-draft"],
+        "submitted": files["qz-file-submitted"],
+        "returned": files["qz-file-returned"],
+        "approved": files["qz-file-approved"],
+        "published": files[PUBLIC_FILE],
+        "hidden_action": files["qz-file-hidden-action"],
     }
 
     # W leaves the feed: a full export without it withdraws it.
@@ -267,4 +342,5 @@ def build_world(client: TestClient, engine: Engine) -> World:
         action=action,
         hidden_action=hidden_action,
         progress=progress,
+        evidence=evidence,
     )

@@ -28,7 +28,7 @@ TRANSITION_RESPONSES = problem_responses(409, 412, 428)
 
 @router.get("/actions/{action_id}/progress", summary="The progress updates of an action, newest report first")
 def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> ProgressList:
-    return service.list_progress(db, action_id)
+    return service.list_progress(db, action_id, actor)
 
 
 @router.post(
@@ -49,7 +49,7 @@ def create_progress(
 
 @router.get("/progress/{progress_id}", summary="One progress update", responses=VERSIONED)
 def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: Response) -> ProgressOut:
-    update, tag = service.get_progress(db, progress_id)
+    update, tag = service.get_progress(db, progress_id, actor)
     response.headers["ETag"] = tag
     return update
 

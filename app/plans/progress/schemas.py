@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
+from app.evidence.schemas import EvidenceOut
 from app.models.plan import ActionStatus
 from app.plans.schemas import Forbid, RequiredLongText
 
@@ -82,6 +83,9 @@ class ProgressOut(BaseModel):
     version: int = Field(description="The ETag's value")
     created_at: UtcDateTime
     updated_at: UtcDateTime
+    evidence: list[EvidenceOut] = Field(
+        default_factory=list, description="The files attached to it, oldest first (POST .../evidence)"
+    )
 
 
 class ProgressList(BaseModel):

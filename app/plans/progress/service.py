@@ -20,10 +20,12 @@ from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
+from app.evidence.reading import evidence_of
+from app.evidence.schemas import EvidenceOut
 from app.models import ProgressUpdate
 from app.models.plan import ProgressState
 from app.plans.actions.store import change_status, ensure_own_action, load_action
-from app.plans.authorship import ensure_author_entity
+from app.plans.authorship import ensure_author_entity, written_by_entity
 from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
@@ -38,12 +40,14 @@ _FIELDS = ("reported_on", "narrative", "new_status", "evidence_url")
 _REVIEW = ("state", "review_comment", "reviewed_by_id", "reviewed_at", "published", "published_at")
 
 
-def _out(update: ProgressUpdate) -> ProgressOut:
-    return ProgressOut.model_validate(update, from_attributes=True)
+def _out(session: Session, update: ProgressUpdate, files: list[EvidenceOut] | None = None) -> ProgressOut:
+    out = ProgressOut.model_validate(update, from_attributes=True)
+    out.evidence = evidence_of(session, [update.id]).get(update.id, []) if files is None else files
+    return out
 
 
-def _with_etag(update: ProgressUpdate) -> tuple[ProgressOut, str]:
-    return _out(update), etag(update.version)
+def _with_etag(session: Session, update: ProgressUpdate) -> tuple[ProgressOut, str]:
+    return _out(session, update), etag(update.version)
 
 
 def _snapshot(update: ProgressUpdate, fields: Iterable[str]) -> dict[str, Any]:
@@ -61,6 +65,27 @@ def _ensure_own(session: Session, actor: Actor, update: ProgressUpdate) -> None:
     ensure_own_action(session, actor, load_action(session, update.action_id), "progress_update", update.id)
 
 
+def readable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate:
+    """The update, if ``actor`` may read it: managers any; a focal point those of the actions led or
+    supported by their entity (403 otherwise, audited). Its evidence files follow the same rule."""
+    update = _load(session, progress_id)
+    _ensure_own(session, actor, update)
+    return update
+
+
+def editable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate:
+    """The update, if ``actor`` may change it now (its text or its evidence files): as for editing,
+    written in their entity (managers any), and still a draft or returned (409 otherwise)."""
+    update = readable(session, actor, progress_id)
+    _ensure_author_entity(session, actor, update)
+    if update.state not in EDITABLE_STATES:
+        raise Conflict(
+            f"a progress update can be changed only while draft or returned; this one is {update.state}",
+            errors=[{"field": "state", "reason": f"is {update.state}"}],
+        )
+    return update
+
+
 def _touch(session: Session, update: ProgressUpdate) -> None:
     update.updated_at = datetime.now(UTC)
     session.flush()
@@ -73,7 +98,7 @@ def latest_approved(session: Session, action_id: int) -> ProgressOut | None:
         .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
         .limit(1)
     ).first()
-    return _out(update) if update else None
+    return _out(session, update) if update else None
 
 
 def published_progress(session: Session, action_ids: Iterable[int]) -> dict[int, list[ProgressUpdate]]:
@@ -97,19 +122,27 @@ def published_progress(session: Session, action_ids: Iterable[int]) -> dict[int,
     return result
 
 
-def list_progress(session: Session, action_id: int) -> ProgressList:
-    load_action(session, action_id)
-    rows = session.scalars(
-        select(ProgressUpdate)
-        .where(ProgressUpdate.action_id == action_id)
-        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+def list_progress(session: Session, action_id: int, actor: Actor | None = None) -> ProgressList:
+    """An action's updates; with ``actor``, only if they may read them (see ``readable``)."""
+    action = load_action(session, action_id)
+    if actor is not None:
+        ensure_own_action(session, actor, action)
+    rows = list(
+        session.scalars(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.action_id == action_id)
+            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        )
     )
-    items = [_out(row) for row in rows]
+    files = evidence_of(session, [row.id for row in rows])
+    items = [_out(session, row, files.get(row.id, [])) for row in rows]
     return ProgressList(items=items, total=len(items))
 
 
-def get_progress(session: Session, progress_id: int) -> tuple[ProgressOut, str]:
-    return _with_etag(_load(session, progress_id))
+def get_progress(session: Session, progress_id: int, actor: Actor | None = None) -> tuple[ProgressOut, str]:
+    """One update and its ETag; with ``actor``, only if they may read it (see ``readable``)."""
+    update = _load(session, progress_id) if actor is None else readable(session, actor, progress_id)
+    return _with_etag(session, update)
 
 
 def create_progress(
@@ -135,7 +168,12 @@ def create_progress(
     if body.submit:
         # Submitted at once: the trail shows the submission like any other (who put it before review).
         record(session, actor, "progress.submit", "progress_update", update.id, after={"state": "submitted"})
-    return _with_etag(update)
+    return _with_etag(session, update)
+
+
+def written_here(session: Session, actor: Actor, update: ProgressUpdate) -> bool:
+    """Whether ``actor`` may speak for the update's author: a manager, or its author's entity."""
+    return written_by_entity(session, actor, update.author_id)
 
 
 def _ensure_author_entity(session: Session, actor: Actor, update: ProgressUpdate) -> None:
@@ -169,7 +207,7 @@ def update_progress(
     if new:
         _touch(session, update)
         record(session, actor, "progress.update", "progress_update", update.id, before=old, after=new)
-    return _with_etag(update)
+    return _with_etag(session, update)
 
 
 def _transition(
@@ -208,7 +246,7 @@ def _finish(
     _touch(session, update)
     old, new = changed(before, _snapshot(update, _REVIEW))
     record(session, actor, action, "progress_update", update.id, before=old, after=new)
-    return _with_etag(update)
+    return _with_etag(session, update)
 
 
 def submit(session: Session, actor: Actor, progress_id: int, if_match: str | None) -> tuple[ProgressOut, str]:

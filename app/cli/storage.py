@@ -1,0 +1,84 @@
+"""``nrtd storage check``: the evidence files on disk against their rows (app/evidence/check.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from app.cli.common import EXIT_FAILED, HELP, database, os_user, say, settings_or_exit
+
+if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
+    from app.evidence.check import StorageReport
+
+storage_cli = typer.Typer(
+    help="The uploaded files under NRTD_STORAGE_DIR.",
+    no_args_is_help=True,
+    context_settings=HELP,
+    rich_markup_mode=None,
+)
+
+
+@storage_cli.command("check")
+def storage_check_cmd(
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair",
+            help="Remove rows whose file is missing (audited as evidence.lost), and orphan and temporary "
+            "files older than the grace period",
+        ),
+    ] = False,
+    grace_hours: Annotated[
+        float,
+        typer.Option(
+            "--grace-hours",
+            min=0,
+            help="Files younger than this may belong to an upload still in progress: counted, never removed",
+        ),
+    ] = 1.0,
+) -> None:
+    """Report evidence rows whose file is missing and stored files no row names; exit 1 if any
+    (0 after --repair has fixed them)."""
+    from app.core.actor import Actor
+    from app.core.db import session_scope
+    from app.evidence.check import StorageReport, check_storage, repair_storage
+    from app.evidence.storage import BlobStore
+
+    settings = settings_or_exit()
+    engine = database()
+    store = BlobStore(settings.storage_dir)
+    grace = grace_hours * 3600
+    with session_scope(engine) as session:
+        report = check_storage(session, store, grace)
+        _describe(report, settings.storage_dir)
+        if repair and not report.consistent:
+            actor = Actor(role="admin", label=f"cli:{os_user()}")
+            removed = repair_storage(session, actor, store, report, grace)
+            say(f"repaired: removed {removed} (rows and files)", "green")
+            report = StorageReport()  # what was found is fixed
+    if not report.consistent:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _describe(report: StorageReport, directory: str) -> None:
+    say(f"storage {directory}: {report.rows} evidence rows, {report.stored} stored files")
+    for missing in report.missing:
+        say(
+            f"missing content: evidence file {missing.id} ({missing.filename!r}, progress update "
+            f"{missing.progress_update_id}, sha256 {missing.sha256})",
+            "red",
+        )
+    for path in report.orphans:
+        say(f"orphan file (no row names it): {path}", "red")
+    for path in report.temporaries:
+        say(f"temporary file of an upload that did not finish: {path}", "red")
+    if report.recent_orphans or report.recent_temporaries:
+        say(
+            f"within the grace period (uploads may be in progress): {report.recent_orphans} unnamed files, "
+            f"{report.recent_temporaries} temporary files"
+        )
+    say(
+        "consistent" if report.consistent else "inconsistent: run again with --repair to fix it",
+        "green" if report.consistent else "red",
+    )

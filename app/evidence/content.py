@@ -1,0 +1,134 @@
+"""Which files may be evidence, decided from their content (never from their name).
+
+Accepted: PDF; PNG, JPEG, GIF, WebP and TIFF images; office documents (Word, Excel, PowerPoint, old
+and new, and OpenDocument); CSV and plain text (UTF-8 without NUL bytes that does not look like HTML,
+XML, SVG or a script). Everything else is refused with the reason: executables, web pages, archives,
+empty files. The binary kinds are recognised by their signatures (the ``filetype`` library).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import filetype
+
+# The bytes the signatures are read from (filetype reads as many).
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Kind:
+    media_type: str
+    extension: str  # added to a name that does not end with it
+    label: str
+
+
+BINARY_KINDS: dict[str, Kind] = {
+    kind.media_type: kind
+    for kind in (
+        Kind("application/pdf", "pdf", "PDF"),
+        Kind("image/png", "png", "PNG image"),
+        Kind("image/jpeg", "jpg", "JPEG image"),
+        Kind("image/gif", "gif", "GIF image"),
+        Kind("image/webp", "webp", "WebP image"),
+        Kind("image/tiff", "tif", "TIFF image"),
+        Kind("application/msword", "doc", "Word document"),
+        Kind("application/vnd.ms-excel", "xls", "Excel workbook"),
+        Kind("application/vnd.ms-powerpoint", "ppt", "PowerPoint presentation"),
+        Kind(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+            "Word document",
+        ),
+        Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "Excel workbook"),
+        Kind(
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pptx",
+            "PowerPoint presentation",
+        ),
+        Kind("application/vnd.oasis.opendocument.text", "odt", "OpenDocument text"),
+        Kind("application/vnd.oasis.opendocument.spreadsheet", "ods", "OpenDocument spreadsheet"),
+        Kind("application/vnd.oasis.opendocument.presentation", "odp", "OpenDocument presentation"),
+    )
+}
+CSV = Kind("text/csv", "csv", "CSV")
+TEXT = Kind("text/plain", "txt", "plain text")
+ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, TIFF, Word, Excel, PowerPoint, OpenDocument, CSV or plain text"
+# What a text file must not start with (after spaces and a BOM), or hold near its start: a browser
+# or a desktop would treat it as a page, an image with scripts or a program.
+_MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe", b"<meta")
+_DESCRIBED = {
+    "application/x-msdownload": "a Windows program",
+    "application/x-executable": "a program (ELF)",
+    "application/x-mach-binary": "a program (Mach-O)",
+    "application/x-shockwave-flash": "a Flash file",
+    "application/zip": "a ZIP archive",
+    "application/x-rar-compressed": "a RAR archive",
+    "application/x-7z-compressed": "a 7-Zip archive",
+    "application/x-tar": "a TAR archive",
+    "application/gzip": "a gzip archive",
+    "application/x-bzip2": "a bzip2 archive",
+    "application/x-xz": "an XZ archive",
+    "application/vnd.microsoft.portable-executable": "a Windows program",
+}
+
+
+class Refused(Exception):
+    """The content is not one of the accepted kinds: the reason, for the field ``file``."""
+
+
+class ContentCheck:
+    """Fed the file piece by piece as it is stored; ``kind`` then says what it is or raises ``Refused``.
+
+    Only the first ``HEAD_BYTES`` are kept; the text test decodes every piece incrementally."""
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.size = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._text = True
+
+    def feed(self, chunk: bytes) -> None:
+        if len(self.head) < HEAD_BYTES:
+            self.head += chunk[: HEAD_BYTES - len(self.head)]
+        self.size += len(chunk)
+        if self._text:
+            if b"\0" in chunk:
+                self._text = False
+                return
+            try:
+                self._decoder.decode(chunk)
+            except UnicodeDecodeError:
+                self._text = False
+
+    def kind(self, filename: str | None) -> Kind:
+        if self.size == 0:
+            raise Refused("the file is empty")
+        found = filetype.guess(self.head)
+        if found is not None:
+            media_type = str(found.mime)
+            if media_type in BINARY_KINDS:
+                return BINARY_KINDS[media_type]
+            what = _DESCRIBED.get(media_type, f"of type {media_type}")
+            raise Refused(f"the file is {what}, which is not accepted as evidence ({ACCEPTED})")
+        return self._text_kind(filename)
+
+    def _text_kind(self, filename: str | None) -> Kind:
+        if self._text:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self._text = False
+        if not self._text:
+            raise Refused(f"the file's content is of no accepted kind ({ACCEPTED})")
+        start = self.head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
+        if start.startswith(b"#!"):
+            raise Refused("the file looks like a program or script, which is not accepted as evidence")
+        lowered = self.head.lower()
+        if start.startswith(b"<") or any(tag in lowered for tag in _MARKUP):
+            raise Refused(
+                "the file looks like a web page, XML or SVG, which is not accepted as evidence "
+                f"({ACCEPTED}; save a web page as PDF)"
+            )
+        return CSV if (filename or "").lower().endswith(".csv") else TEXT

@@ -1,0 +1,125 @@
+"""HTTP layer of evidence files: upload (multipart), list, describe, download, remove."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import FileResponse
+
+from app.auth.deps import StaffUser
+from app.core.deps import AppSettings, DbSession, RowId
+from app.core.errors import InvalidInput
+from app.core.etag import CREATED, etag
+from app.core.problems import problem_responses
+from app.evidence import service
+from app.evidence.schemas import EvidenceList, EvidenceOut
+from app.evidence.sending import download, store_of, upload_form
+
+router = APIRouter(tags=["plans"])
+
+UPLOAD_PATH = "/api/v1/progress/{id}/evidence"
+_MULTIPART: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "One file: PDF, PNG, JPEG, GIF, WebP, TIFF, Word, Excel, "
+                            "PowerPoint, OpenDocument, CSV or plain UTF-8 text; at most "
+                            "NRTD_EVIDENCE_MAX_BYTES",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file, as an attachment, with the media type found from its content",
+    }
+}
+
+
+async def _form(request: Request) -> FormData:
+    return await upload_form(request)
+
+
+@router.post(
+    "/progress/{progress_id}/evidence",
+    status_code=201,
+    summary="Attach a file to a draft or returned progress update (multipart field `file`)",
+    description="The type is found from the content, not the name: PDF, images (PNG, JPEG, GIF, WebP, "
+    "TIFF), office documents (Word, Excel, PowerPoint, OpenDocument), CSV and plain UTF-8 text. "
+    "Anything else (programs, web pages, SVG, archives, empty files) is a 422 naming `file` and the "
+    "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413.",
+    responses={**problem_responses(409, 413), **CREATED},
+    openapi_extra=_MULTIPART,
+)
+def attach_evidence(
+    # First: the body is received (and its size checked) before the unit of work begins.
+    form: Annotated[FormData, Depends(_form)],
+    db: DbSession,
+    actor: StaffUser,
+    settings: AppSettings,
+    progress_id: RowId,
+    response: Response,
+) -> EvidenceOut:
+    uploaded = form.get("file")
+    if not isinstance(uploaded, UploadFile):
+        raise InvalidInput(
+            "send the file as the multipart field `file`", errors=[{"field": "file", "reason": "is required"}]
+        )
+    out = service.attach(
+        db,
+        actor,
+        store_of(settings),
+        progress_id,
+        uploaded.file,
+        uploaded.filename,
+        settings.evidence_max_bytes,
+    )
+    response.headers["Location"] = f"/api/v1/evidence/{out.id}"
+    response.headers["ETag"] = etag(1)  # a file is never changed, only removed
+    return out
+
+
+@router.get("/progress/{progress_id}/evidence", summary="The files attached to a progress update")
+def list_evidence(db: DbSession, actor: StaffUser, progress_id: RowId) -> EvidenceList:
+    return service.list_evidence(db, actor, progress_id)
+
+
+@router.get("/evidence/{evidence_id}", summary="One evidence file's description")
+def get_evidence(db: DbSession, actor: StaffUser, evidence_id: RowId) -> EvidenceOut:
+    return service.get_evidence(db, actor, evidence_id)
+
+
+@router.get(
+    "/evidence/{evidence_id}/content",
+    summary="Download an evidence file (staff who may read its progress update)",
+    response_class=FileResponse,
+    responses=_FILE,
+)
+def download_evidence(db: DbSession, actor: StaffUser, settings: AppSettings, evidence_id: RowId) -> Response:
+    row = service.readable_file(db, actor, evidence_id)
+    return download(service.stored_path(store_of(settings), row), row, "private, no-store")
+
+
+@router.delete(
+    "/evidence/{evidence_id}",
+    status_code=204,
+    summary="Remove a file from a draft or returned progress update",
+    responses=problem_responses(409),
+)
+def remove_evidence(db: DbSession, actor: StaffUser, evidence_id: RowId) -> Response:
+    service.remove(db, actor, evidence_id)
+    return Response(status_code=204)

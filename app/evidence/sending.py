@@ -1,0 +1,51 @@
+"""An evidence file as an HTTP answer: always a download, never a page the browser renders."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import FormData
+from starlette.responses import FileResponse
+
+from app.core.config import Settings
+from app.core.errors import ContentTooLarge
+from app.evidence.names import content_disposition
+from app.evidence.service import too_large_reason
+from app.evidence.storage import BlobStore
+from app.models import EvidenceFile
+
+# Served content runs nothing even if a browser were to render it.
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+# The multipart envelope around one file (boundaries, part headers, a CSRF token): the body limit of
+# an evidence upload route is NRTD_EVIDENCE_MAX_BYTES (times the files a form may send) plus this.
+FORM_OVERHEAD = 64 * 1024
+FILES_PER_FORM = 5
+
+
+def store_of(settings: Settings) -> BlobStore:
+    return BlobStore(settings.storage_dir)
+
+
+def download(path: str, row: EvidenceFile, cache_control: str) -> FileResponse:
+    """The stored file, read and sent in pieces, as an attachment named as uploaded (made safe)."""
+    return FileResponse(
+        path,
+        media_type=row.media_type,
+        headers={
+            "Content-Disposition": content_disposition(row.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": DOWNLOAD_CSP,
+            "Cache-Control": cache_control,
+        },
+    )
+
+
+async def upload_form(request: Request, max_files: int = 1) -> FormData:
+    """The multipart form, parsed before the route's unit of work begins (a slow upload holds no
+    database lock); its files are spooled to disk, at most 1 MB of each in memory. A body over the
+    route's limit is stopped while it arrives (app/core/body_limit.py): 413 naming the field."""
+    settings: Settings = request.app.state.settings
+    try:
+        return await request.form(max_files=max_files, max_fields=20)
+    except ContentTooLarge:
+        reason = too_large_reason(settings.evidence_max_bytes)
+        raise ContentTooLarge(f"the file {reason}", errors=[{"field": "file", "reason": reason}]) from None

@@ -1,0 +1,133 @@
+"""Evidence files of progress updates: attach (checked, stored by hash), list, read, remove.
+
+Who may do what is the progress update's rule (app/plans/progress/service.py): whoever may read the
+update may list and download its files; whoever may edit it (its author's entity, or a coordinator,
+while it is a draft or returned) may attach and remove them. The public sees a file only through
+app/public/evidence.py, when its update is public.
+
+Crash safety: the content is complete on disk (``BlobStore.keep``) before its row is written, and the
+row commits with the request. A request that fails or is killed after the rename leaves a file no row
+names: an orphan, which ``nrtd storage check --repair`` removes once older than its grace period
+(app/evidence/check.py). Removing a file's row leaves its content to the same repair: another row may
+share it, or an upload of the same content may be about to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.service import jsonable, record
+from app.core.actor import Actor
+from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound
+from app.evidence.content import ContentCheck, Refused
+from app.evidence.names import safe_filename
+from app.evidence.reading import evidence_of, evidence_out
+from app.evidence.schemas import EvidenceList, EvidenceOut
+from app.evidence.storage import BlobStore, TooLarge
+from app.models import EvidenceFile
+from app.plans.progress import service as progress
+
+MAX_FILES_PER_UPDATE = 20
+_AUDITED = ("progress_update_id", "filename", "media_type", "size", "sha256")
+
+
+def too_large_reason(max_bytes: int) -> str:
+    return f"is larger than {max_bytes} bytes, the largest evidence file this server accepts"
+
+
+def _snapshot(row: EvidenceFile) -> dict[str, Any]:
+    return {name: jsonable(getattr(row, name)) for name in _AUDITED}
+
+
+def _load(session: Session, evidence_id: int) -> EvidenceFile:
+    row = session.get(EvidenceFile, evidence_id)
+    if row is None:
+        raise NotFound(f"evidence file {evidence_id} does not exist")
+    return row
+
+
+def attach(
+    session: Session,
+    actor: Actor,
+    store: BlobStore,
+    progress_id: int,
+    source: BinaryIO,
+    filename: str | None,
+    max_bytes: int,
+) -> EvidenceOut:
+    """Check who and the update's state, stream the file into the store (hashing and checking its
+    content on the way), then record it. Refusals name the field ``file`` and the reason."""
+    update = progress.editable(session, actor, progress_id)
+    count = session.scalar(
+        select(func.count()).select_from(EvidenceFile).where(EvidenceFile.progress_update_id == update.id)
+    )
+    if (count or 0) >= MAX_FILES_PER_UPDATE:
+        reason = f"a progress update holds at most {MAX_FILES_PER_UPDATE} files; remove one first"
+        raise Conflict(reason, errors=[{"field": "file", "reason": reason}])
+    check = ContentCheck()
+    try:
+        received = store.receive(source, max_bytes, check)
+    except TooLarge:
+        reason = too_large_reason(max_bytes)
+        raise ContentTooLarge(f"the file {reason}", errors=[{"field": "file", "reason": reason}]) from None
+    try:
+        kind = check.kind(filename)
+    except Refused as exc:
+        store.discard(received)
+        raise InvalidInput(
+            f"the file is refused: {exc}", errors=[{"field": "file", "reason": str(exc)}]
+        ) from None
+    store.keep(received)
+    row = EvidenceFile(
+        progress_update_id=update.id,
+        filename=safe_filename(filename, kind.extension),
+        media_type=kind.media_type,
+        size=received.size,
+        sha256=received.sha256,
+        uploaded_by_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    record(session, actor, "evidence.add", "evidence_file", row.id, after=_snapshot(row))
+    return evidence_out(row)
+
+
+def list_evidence(session: Session, actor: Actor, progress_id: int) -> EvidenceList:
+    update = progress.readable(session, actor, progress_id)
+    items = evidence_of(session, [update.id]).get(update.id, [])
+    return EvidenceList(items=items, total=len(items))
+
+
+def readable_file(session: Session, actor: Actor, evidence_id: int) -> EvidenceFile:
+    """The row, if ``actor`` may read its progress update (403 otherwise, like the update)."""
+    row = _load(session, evidence_id)
+    progress.readable(session, actor, row.progress_update_id)
+    return row
+
+
+def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOut:
+    return evidence_out(readable_file(session, actor, evidence_id))
+
+
+def remove(session: Session, actor: Actor, evidence_id: int) -> None:
+    """Detach a file from an update that may still be changed (a draft or returned)."""
+    row = _load(session, evidence_id)
+    progress.editable(session, actor, row.progress_update_id)
+    before = _snapshot(row)
+    session.delete(row)
+    session.flush()
+    record(session, actor, "evidence.remove", "evidence_file", evidence_id, before=before)
+
+
+def stored_path(store: BlobStore, row: EvidenceFile) -> str:
+    """Where the row's content is; NotFound when it is missing (``nrtd storage check`` reports it)."""
+    path = store.path_of(row.sha256)
+    if not path.is_file():
+        raise NotFound(
+            f"the content of evidence file {row.id} is missing from storage "
+            "(an administrator's `nrtd storage check` reports it)"
+        )
+    return str(path)

@@ -1,0 +1,251 @@
+"""A progress update in the staff workspace: write one on an action (a draft, or submitted at once),
+see it, edit it while it is a draft or returned (with the ETag round trip), submit it; coordinators
+approve it, return it with a comment, publish and unpublish it. Its files: app/staff/progress_evidence.py.
+
+Every write is the API's service (app/plans/progress/service.py). Who may open the page is who may
+read the update through the API: coordinators, and focal points of the action's entities (a focal
+point of another entity gets 403, as from ``GET /api/v1/progress/{id}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+
+from app.core.deps import DbSession, RowId
+from app.core.errors import DomainError, PreconditionFailed
+from app.plans.actions.store import ensure_own_action, load_action
+from app.plans.progress import service
+from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, ReturnBody
+from app.staff.conflicts import ETAG_FIELD, conflict_page
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.imports import shown_size
+from app.staff.labels import ACTION_STATUS_LABELS, PROGRESS_STATE_LABELS, choices
+from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, StaffMember
+
+router = staff_router()
+
+NOTICES["progress-created"] = _("The progress update is saved as a draft.")
+NOTICES["progress-submitted"] = _("The progress update is submitted for approval.")
+NOTICES["progress-approved"] = _("The progress update is approved.")
+NOTICES["progress-returned"] = _("The progress update is returned to its author with your comment.")
+NOTICES["progress-published"] = _("The progress update is published.")
+NOTICES["progress-unpublished"] = _("The progress update is no longer published.")
+
+SECTION = "home"
+
+
+def _text(values: dict[str, Any] | None, name: str) -> str:
+    value = (values or {}).get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def _fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields as the API's schemas take them: empty optional ones are none."""
+    return {
+        "reported_on": _text(values, "reported_on").strip() or None,
+        "narrative": _text(values, "narrative"),
+        "new_status": _text(values, "new_status") or None,
+        "evidence_url": _text(values, "evidence_url").strip() or None,
+    }
+
+
+def _url(progress_id: int) -> str:
+    return f"/staff/progress/{progress_id}"
+
+
+def _common(page: StaffPage) -> dict[str, Any]:
+    return {
+        "statuses": choices(ACTION_STATUS_LABELS, page.gettext),
+        "status_labels": ACTION_STATUS_LABELS,
+        "state_labels": PROGRESS_STATE_LABELS,
+    }
+
+
+# Writing one ------------------------------------------------------------------------------------
+
+
+def _new_form(
+    request: Request,
+    db: DbSession,
+    staff: StaffMember,
+    action_id: int,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    action = load_action(db, action_id)
+    ensure_own_action(db, staff.actor, action)
+    page = StaffPage.of(request, SECTION, staff)
+    context = {"action": action, "values": values, "errors": errors, **_common(page)}
+    return render(request, page, "progress/new.html", context, status)
+
+
+@router.get("/actions/{action_id}/progress/new", response_class=HTMLResponse)
+def new_progress(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
+    return _new_form(request, db, staff, action_id, {}, {})
+
+
+@router.post("/actions/{action_id}/progress")
+async def create_progress(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
+    values = await form_values(request)
+    submit = _text(values, "submit") == "true"
+    try:
+        body = parse(ProgressCreate, {**_fields(values), "submit": submit})
+        update, _tag = service.create_progress(db, staff.actor, action_id, body)
+    except FormInvalid as exc:
+        return _new_form(request, db, staff, action_id, values, exc.errors, 422)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return _new_form(request, db, staff, action_id, values, refused(db, exc), 422)
+    done = "progress-submitted" if submit else "progress-created"
+    return redirect(f"{_url(update.id)}?done={done}", request)
+
+
+# Its page ---------------------------------------------------------------------------------------
+
+
+def progress_page(
+    request: Request,
+    db: DbSession,
+    staff: StaffMember,
+    progress_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The update with its files; the forms its reader may use (edit, attach, submit, review)."""
+    update_row = service.readable(db, staff.actor, progress_id)
+    update, tag = service.get_progress(db, progress_id)
+    page = StaffPage.of(request, SECTION, staff)
+    changeable = update.state in service.EDITABLE_STATES and service.written_here(db, staff.actor, update_row)
+    shown = values or {
+        "reported_on": update.reported_on.isoformat(),
+        "narrative": update.narrative,
+        "new_status": update.new_status or "",
+        "evidence_url": update.evidence_url or "",
+    }
+    context = {
+        "update": update,
+        "action": load_action(db, update.action_id),
+        "etag": _text(values, ETAG_FIELD) or tag,
+        "changeable": changeable,
+        "manager": staff.actor.is_manager,
+        "values": shown,
+        "errors": errors or {},
+        "sizes": {file.id: shown_size(file.size) for file in update.evidence},
+        **_common(page),
+    }
+    return render(request, page, "progress/detail.html", context, status)
+
+
+@router.get("/progress/{progress_id}", response_class=HTMLResponse)
+def progress_detail(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
+    return progress_page(request, db, staff, progress_id)
+
+
+def _conflict(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: int, values: dict[str, Any]
+) -> HTMLResponse:
+    return conflict_page(
+        request,
+        db,
+        staff,
+        object_type="progress_update",
+        object_id=progress_id,
+        reload_url=_url(progress_id),
+        typed=values,
+    )
+
+
+@router.post("/progress/{progress_id}")
+async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
+    values = await form_values(request)
+    try:
+        body = parse(ProgressPatch, _fields(values))
+        service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+    except FormInvalid as exc:
+        return progress_page(request, db, staff, progress_id, values=values, errors=exc.errors, status=422)
+    except PreconditionFailed:
+        return _conflict(request, db, staff, progress_id, values)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = refused(db, exc)
+        return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=exc.status)
+    return redirect(_url(progress_id) + "?done=saved", request)
+
+
+# Submitting and reviewing -----------------------------------------------------------------------
+
+
+async def _transition(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: int, verb: str
+) -> Response:
+    """One review step, with the version the page showed (412: the conflict page); a step from the
+    wrong state (409) or a refused comment (422) shows the page again with the reason."""
+    values = await form_values(request)
+    tag = _text(values, ETAG_FIELD) or None
+    actor = staff.actor
+    try:
+        if verb == "submit":
+            service.submit(db, actor, progress_id, tag)
+        elif verb == "approve":
+            body = ApproveBody(publish=_text(values, "publish") == "true")
+            service.approve(db, actor, progress_id, body, tag)
+        elif verb == "return":
+            service.return_update(
+                db, actor, progress_id, parse(ReturnBody, {"comment": _text(values, "comment")}), tag
+            )
+        else:
+            service.set_published(db, actor, progress_id, verb == "publish", tag)
+    except FormInvalid as exc:
+        return progress_page(request, db, staff, progress_id, errors=exc.errors, status=422)
+    except PreconditionFailed:
+        return _conflict(request, db, staff, progress_id, values)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=exc.status)
+    done = {"submit": "submitted", "approve": "approved", "return": "returned"}.get(verb, verb + "ed")
+    return redirect(f"{_url(progress_id)}?done=progress-{done}", request)
+
+
+@router.post("/progress/{progress_id}/submit")
+async def submit_progress(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: RowId
+) -> Response:
+    return await _transition(request, db, staff, progress_id, "submit")
+
+
+@router.post("/progress/{progress_id}/approve")
+async def approve_progress(
+    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
+) -> Response:
+    return await _transition(request, db, staff, progress_id, "approve")
+
+
+@router.post("/progress/{progress_id}/return")
+async def return_progress(
+    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
+) -> Response:
+    return await _transition(request, db, staff, progress_id, "return")
+
+
+@router.post("/progress/{progress_id}/publish")
+async def publish_progress(
+    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
+) -> Response:
+    return await _transition(request, db, staff, progress_id, "publish")
+
+
+@router.post("/progress/{progress_id}/unpublish")
+async def unpublish_progress(
+    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
+) -> Response:
+    return await _transition(request, db, staff, progress_id, "unpublish")

@@ -1,0 +1,92 @@
+"""A progress update's evidence files in the staff workspace: attach several at once (a multipart
+form), download, remove. The same service as the API (app/evidence/service.py): the same type and
+size checks, the same rule of who may read and who may change; a refusal shows the update's page
+again naming the file and the reason.
+
+The session cookie is scoped to /staff/, so files are downloaded here (``/staff/evidence/{id}``)
+rather than from the API's ``/api/v1/evidence/{id}/content``; the answer is the same attachment.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData, UploadFile
+
+from app.core.deps import AppSettings, DbSession, RowId
+from app.core.errors import DomainError
+from app.evidence import service
+from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
+from app.staff.forms import form_values, refused
+from app.staff.pages import NOTICES, StaffPage, _, redirect, staff_router
+from app.staff.progress import progress_page
+from app.staff.session import StaffMember
+
+router = staff_router()
+
+EVIDENCE_PATH = "/staff/progress/{id}/evidence"
+
+NOTICES["evidence-added"] = _("The files are attached.")
+NOTICES["evidence-removed"] = _("The file is removed.")
+NO_FILE = _("Choose at least one file to attach.")
+
+
+async def _form(request: Request) -> FormData:
+    return await upload_form(request, max_files=FILES_PER_FORM)
+
+
+@router.post("/progress/{progress_id}/evidence")
+def attach_evidence(
+    request: Request,
+    # First: the files are received (their size checked) before the unit of work begins.
+    form: Annotated[FormData, Depends(_form)],
+    db: DbSession,
+    settings: AppSettings,
+    staff: StaffMember,
+    progress_id: RowId,
+) -> Response:
+    gettext = StaffPage.of(request, "home", staff).gettext
+    files = [item for item in form.getlist("file") if isinstance(item, UploadFile)]
+    files = [item for item in files if item.filename or item.size]
+    if not files:
+        errors = {"file": gettext(NO_FILE)}
+        return progress_page(request, db, staff, progress_id, errors=errors, status=422)
+    store = store_of(settings)
+    for item in files:
+        try:
+            service.attach(
+                db, staff.actor, store, progress_id, item.file, item.filename, settings.evidence_max_bytes
+            )
+        except DomainError as exc:
+            if exc.status not in (409, 413, 422):
+                raise
+            # All or nothing: the files attached before this one are rolled back with it.
+            reason = refused(db, exc).get("file") or exc.detail
+            errors = {"file": f"{item.filename or ''}: {reason}"}
+            return progress_page(request, db, staff, progress_id, errors=errors, status=exc.status)
+    return redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
+
+
+@router.get("/evidence/{evidence_id}")
+def download_evidence(
+    db: DbSession, settings: AppSettings, staff: StaffMember, evidence_id: RowId
+) -> Response:
+    row = service.readable_file(db, staff.actor, evidence_id)
+    return download(service.stored_path(store_of(settings), row), row, "private, no-store")
+
+
+@router.post("/evidence/{evidence_id}/remove")
+async def remove_evidence(
+    request: Request, db: DbSession, staff: StaffMember, evidence_id: RowId
+) -> Response:
+    await form_values(request)
+    row = service.readable_file(db, staff.actor, evidence_id)
+    progress_id = row.progress_update_id
+    try:
+        service.remove(db, staff.actor, evidence_id)
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
+    return redirect(f"/staff/progress/{progress_id}?done=evidence-removed", request)

@@ -1,0 +1,112 @@
+"""Bad uploads: too large (413), a disguised program, a web page, SVG, an archive, an empty file
+(422 naming ``file`` with the reason), a name with path parts (kept without them). Nothing of a
+refused upload stays in the storage directory or the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.evidence.storage import BlobStore
+from app.models import EvidenceFile
+from tests import accounts
+from tests.apps import app_for
+from tests.evidence import samples
+from tests.evidence.conftest import Setup, upload
+
+LIMIT = 4096
+
+
+def _files_on_disk(store: BlobStore) -> set[Path]:
+    return {path for _, path in store.stored()} | set(store.temporaries())
+
+
+def _rows(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(EvidenceFile)) or 0
+
+
+@pytest.fixture
+def small(settings: Settings, engine: Engine, setup: Setup) -> TestClient:
+    """The app with a 4 KB evidence limit."""
+    return TestClient(app_for(settings.model_copy(update={"evidence_max_bytes": LIMIT})))
+
+
+@pytest.mark.parametrize("size", [LIMIT + 1, 512 * 1024])  # refused by the service / by the body limit
+def test_too_large_is_413_naming_the_file(
+    small: TestClient, engine: Engine, setup: Setup, store: BlobStore, size: int
+) -> None:
+    before = _files_on_disk(store)
+    response = upload(small, setup.upload_url, samples.PDF + b"0" * size, "big.pdf", setup.focal_a)
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [
+        {
+            "field": "file",
+            "reason": f"is larger than {LIMIT} bytes, the largest evidence file this server accepts",
+        }
+    ]
+    assert _files_on_disk(store) == before and _rows(engine) == 0
+    exactly = upload(
+        small, setup.upload_url, samples.PDF + b"0" * (LIMIT - len(samples.PDF)), "limit.pdf", setup.focal_a
+    )
+    assert exactly.status_code == 201, exactly.text
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason"),
+    [
+        (
+            samples.EXE_AS_PDF,
+            "report.pdf",
+            "the file is a Windows program, which is not accepted as evidence",
+        ),
+        (samples.HTML, "report.pdf", "looks like a web page"),
+        (samples.SVG, "chart.svg", "looks like a web page, XML or SVG"),
+        (samples.SCRIPT, "notes.txt", "looks like a program or script"),
+        (samples.plain_zip(), "documents.docx", "the file is a ZIP archive"),
+        (b"", "empty.pdf", "the file is empty"),
+    ],
+)
+def test_refused_content_says_why(
+    client: TestClient, engine: Engine, setup: Setup, store: BlobStore, data: bytes, name: str, reason: str
+) -> None:
+    before = _files_on_disk(store)
+    response = upload(client, setup.upload_url, data, name, setup.focal_a)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert problem["errors"][0]["field"] == "file" and reason in problem["errors"][0]["reason"]
+    assert _files_on_disk(store) == before and _rows(engine) == 0
+
+
+def test_a_name_with_path_parts_is_kept_without_them(
+    client: TestClient, setup: Setup, store: BlobStore
+) -> None:
+    for name in ("../../../etc/cron.d/evil.txt", "..\\..\\Windows\\evil.txt", "/tmp/evil.txt"):
+        response = upload(client, setup.upload_url, samples.TEXT, name, setup.focal_a)
+        assert response.status_code == 201, response.text
+        stored = response.json()
+        assert stored["filename"] == "evil.txt"
+        assert store.path_of(stored["sha256"]).is_relative_to(store.root)
+    assert not (store.root.parent / "etc").exists()
+
+
+def test_no_file_field(client: TestClient, setup: Setup) -> None:
+    response = client.post(setup.upload_url, data={"other": "x"}, headers=setup.focal_a)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "file"
+
+
+def test_other_routes_keep_the_small_body_limit(small: TestClient, engine: Engine, setup: Setup) -> None:
+    """The evidence routes' larger limit is theirs only: a large JSON body elsewhere is still 413."""
+    headers = {**accounts.headers_for(engine, "coordinator"), "Content-Type": "application/json"}
+    body = b'{"narrative": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    assert (
+        small.patch(f"/api/v1/progress/{setup.progress['id']}", content=body, headers=headers).status_code
+        == 413
+    )

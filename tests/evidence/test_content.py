@@ -1,0 +1,87 @@
+"""What may be evidence, from the content: the accepted kinds, the refused ones with their reason, and
+names made safe (no database: these run once, on the SQLite run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.evidence.content import ContentCheck, Refused
+from app.evidence.names import MAX_NAME, content_disposition, safe_filename
+from tests.evidence import samples
+
+
+def _kind(data: bytes, name: str = "file", piece: int = 7) -> str:
+    check = ContentCheck()
+    for start in range(0, len(data), piece):  # in small pieces, as a stream arrives
+        check.feed(data[start : start + piece])
+    return check.kind(name).media_type
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "media_type"),
+    [
+        (samples.PDF, "report.pdf", "application/pdf"),
+        (samples.PNG, "photo.png", "image/png"),
+        (
+            samples.docx(),
+            "minutes.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (samples.TEXT, "notes.txt", "text/plain"),
+        (samples.CSV, "judges.csv", "text/csv"),
+        ("Acta: año 2025 — niños\n".encode(), "acta", "text/plain"),
+        (samples.PDF, "report.exe", "application/pdf"),  # the content decides, not the name
+    ],
+)
+def test_accepted_kinds(data: bytes, name: str, media_type: str) -> None:
+    assert _kind(data, name) == media_type
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (samples.EXE_AS_PDF, "Windows program"),
+        (samples.HTML, "web page"),
+        (b"  \n<html><p>hi</p></html>", "web page"),
+        (samples.SVG, "SVG"),
+        (samples.SCRIPT, "script"),
+        (samples.plain_zip(), "ZIP archive"),
+        (b"plain text \x00 with a NUL", "no accepted kind"),
+        (b"latin-1 \xe9t\xe9", "no accepted kind"),
+        ("é".encode()[:1], "no accepted kind"),  # UTF-8 cut in the middle of a character
+    ],
+)
+def test_refused_kinds_say_why(data: bytes, reason: str) -> None:
+    with pytest.raises(Refused, match=reason):
+        _kind(data, "report.pdf")
+
+
+@pytest.mark.parametrize(
+    ("raw", "extension", "safe"),
+    [
+        ("../../etc/passwd.txt", "txt", "passwd.txt"),
+        ("C:\\Users\\ana\\Informe final.pdf", "pdf", "Informe final.pdf"),
+        ("report\x00\x1b[31m.pdf", "pdf", "report[31m.pdf"),
+        ("evil\u202egnp.pdf", "pdf", "evilgnp.pdf"),  # a right-to-left override hid the real extension
+        ("invoice.exe", "pdf", "invoice.exe.pdf"),
+        ("photo.JPEG", "jpg", "photo.JPEG"),
+        ("", "csv", "evidence.csv"),
+        (None, "pdf", "evidence.pdf"),
+        ("...", "pdf", "evidence.pdf"),
+        ('a "quoted" <name>.pdf', "pdf", "a _quoted_ _name_.pdf"),
+    ],
+)
+def test_safe_filename(raw: str | None, extension: str, safe: str) -> None:
+    assert safe_filename(raw, extension) == safe
+
+
+def test_long_names_keep_their_extension() -> None:
+    name = safe_filename("x" * 1000 + ".pdf", "pdf")
+    assert len(name) == MAX_NAME and name.endswith(".pdf")
+
+
+def test_content_disposition_is_an_attachment_with_both_names() -> None:
+    header = content_disposition("Informe año 2025.pdf")
+    assert header.startswith('attachment; filename="Informe ano 2025.pdf"; ')
+    assert header.endswith("filename*=UTF-8''Informe%20a%C3%B1o%202025.pdf")

@@ -1,0 +1,179 @@
+"""``nrtd storage check``: rows whose content is missing and files no row names are reported, and
+``--repair`` fixes both; an upload killed with SIGKILL at any point leaves storage that the check
+finds consistent after its repair, and never a row pointing at a missing file. Real subprocesses."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.evidence.check import check_storage
+from app.evidence.storage import BlobStore
+from app.models import EvidenceFile
+from tests.conftest import ROOT
+from tests.core.test_replicas import _free_port, _wait_until_up
+from tests.evidence import samples
+from tests.evidence.conftest import Setup, upload
+from tests.plans.test_actions import audit_actions
+
+pytestmark = pytest.mark.slow
+OLD = time.time() - 3 * 3600
+
+
+def storage_check(database_url: str, storage: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "storage", "check", *args],
+        cwd=ROOT,
+        env={**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_STORAGE_DIR": str(storage)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _rows_without_content(engine: Engine, store: BlobStore) -> list[int]:
+    with Session(engine) as session:
+        rows = session.execute(select(EvidenceFile.id, EvidenceFile.sha256)).all()
+    return [row.id for row in rows if not store.exists(row.sha256)]
+
+
+def test_check_reports_and_repairs(
+    client: TestClient, engine: Engine, database_url: str, setup: Setup, store: BlobStore
+) -> None:
+    kept = upload(client, setup.upload_url, samples.PDF, "kept.pdf", setup.focal_a).json()
+    lost = upload(client, setup.upload_url, samples.CSV, "lost.csv", setup.focal_a).json()
+    store.path_of(lost["sha256"]).unlink()  # the disk lost it
+    orphan = store.path_of("0" * 64)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"left by a killed upload")
+    os.utime(orphan, (OLD, OLD))
+    young = store.path_of("1" * 64)  # an upload whose row is not committed yet
+    young.parent.mkdir(parents=True, exist_ok=True)
+    young.write_bytes(b"in flight")
+    store.temp.mkdir(parents=True, exist_ok=True)
+    temp = store.temp / "upload-x.part"
+    temp.write_bytes(b"half")
+    os.utime(temp, (OLD, OLD))
+
+    found = storage_check(database_url, store.root)
+    assert found.returncode == 1, found.stderr
+    assert f"missing content: evidence file {lost['id']} ('lost.csv'" in found.stderr
+    assert f"orphan file (no row names it): {orphan}" in found.stderr
+    assert f"temporary file of an upload that did not finish: {temp}" in found.stderr
+    # Other tests' uploads may share the run's storage directory: at least the young one is counted.
+    counted = re.search(r"(\d+) unnamed files", found.stderr)
+    assert counted and int(counted.group(1)) >= 1 and str(young) not in found.stderr
+    assert orphan.exists() and temp.exists()  # a check alone changes nothing
+
+    repaired = storage_check(database_url, store.root, "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert not orphan.exists() and not temp.exists() and young.exists()
+    assert store.path_of(kept["sha256"]).exists()
+    assert client.get(f"/api/v1/evidence/{lost['id']}").status_code == 404
+    assert audit_actions(engine, "evidence_file", lost["id"]) == ["evidence.add", "evidence.lost"]
+    again = storage_check(database_url, store.root)
+    assert again.returncode == 0 and "consistent" in again.stderr
+    young.unlink()
+
+
+def _multipart(data: bytes, boundary: str) -> Iterator[bytes]:
+    yield (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="report.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    ).encode()
+    piece = 256 * 1024
+    for start in range(0, len(data), piece):
+        yield data[start : start + piece]
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def _upload_in_background(base: str, url: str, headers: dict[str, str], data: bytes) -> None:
+    boundary = "nrtd-kill-test"
+
+    def send() -> None:
+        with suppress(httpx.HTTPError):  # the server is killed under it
+            httpx.post(
+                base + url,
+                content=_multipart(data, boundary),
+                headers={**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+                timeout=60,
+            )
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.001)
+    return False
+
+
+# (A kill while the body arrives leaves nothing in the storage directory: the multipart parser spools to
+# an unnamed temporary file, which the system frees with the process.)
+@pytest.mark.parametrize("moment", ["storing the file", "after the file is stored"])
+def test_kill_9_during_an_upload_leaves_storage_consistent(
+    client: TestClient, engine: Engine, database_url: str, setup: Setup, tmp_path: Path, moment: str
+) -> None:
+    store = BlobStore(tmp_path / "storage")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "NRTD_DATABASE_URL": database_url,
+        "NRTD_COUNTRY": "Peru",
+        "NRTD_STORAGE_DIR": str(store.root),
+    }
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, server, log)
+        data = (samples.TEXT * (20 * 1024 * 1024 // len(samples.TEXT)))[: 20 * 1024 * 1024]
+        _upload_in_background(base, setup.upload_url, setup.focal_a, data)
+        if moment == "storing the file":
+            assert _wait_for(lambda: any(store.temporaries()))
+        else:
+            assert _wait_for(lambda: any(store.stored()))
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+    # Never a row whose content is missing, whatever the moment.
+    assert _rows_without_content(engine, store) == []
+    found = storage_check(database_url, store.root, "--grace-hours", "0")
+    assert "missing content" not in found.stderr
+    if moment == "storing the file":
+        assert "temporary file of an upload that did not finish" in found.stderr, found.stderr
+    repaired = storage_check(database_url, store.root, "--repair", "--grace-hours", "0")
+    assert repaired.returncode == 0, repaired.stderr
+    with Session(engine) as session:
+        assert check_storage(session, store, 0).consistent
+        named = set(session.scalars(select(EvidenceFile.sha256)))
+    assert {sha for sha, _ in store.stored()} == named

@@ -1,0 +1,115 @@
+"""A focal point reports progress through the browser: writes a draft, attaches a PDF with the form
+(a disguised program is refused, naming the field), submits; the coordinator returns it with a
+comment, which the focal point reads, then approves and publishes it. axe-core finds no violation on
+the pages; NRTD_SCREENSHOTS=1 saves the staff guide's pictures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import EvidenceFile, ProgressUpdate
+from tests import accounts
+from tests.builder import building
+from tests.evidence import samples
+from tests.live_server import live_server
+from tests.staff.browser_support import assert_accessible, screenshot, signed_in
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def action(engine: Engine) -> tuple[int, int]:
+    with building(engine) as build:
+        justice = build.entity("Ministry of Justice", acronym="MOJ").id
+        action = build.action("Train judges on the rights of the child", lead_entity_id=justice).id
+    return justice, action
+
+
+@pytest.fixture
+def server(settings: Settings, engine: Engine) -> Iterator[str]:
+    with live_server(settings) as base_url:
+        yield base_url
+
+
+def _context(
+    browser: Browser, engine: Engine, base_url: str, role: str, entity: int | None = None
+) -> BrowserContext:
+    user = accounts.create_user(engine, f"{role}@example.org", role, entity_id=entity)
+    secret, _csrf = accounts.issue_session(engine, user)
+    return signed_in(browser, base_url, secret)
+
+
+def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
+    browser: Browser, engine: Engine, server: str, action: tuple[int, int], tmp_path: Path
+) -> None:
+    justice, action_id = action
+    focal_context = _context(browser, engine, server, "focal_point", justice)
+    page: Page = focal_context.new_page()
+    page.goto(f"/staff/actions/{action_id}/progress/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report progress")
+    assert_accessible(page)
+    page.get_by_label("Date of the report").fill("2025-06-30")
+    page.get_by_label("What was done").fill("Two regional workshops; 40 judges trained.")
+    page.get_by_label("Reported status of the action").select_option(label="In progress")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("status")).to_have_text("The progress update is saved as a draft.")
+    assert_accessible(page)
+
+    # A program named like a PDF is refused, naming the field; then the real PDF.
+    disguised = tmp_path / "report.pdf"
+    disguised.write_bytes(samples.EXE_AS_PDF)
+    page.get_by_label("Attach files").set_input_files(str(disguised))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.locator(".error-summary")).to_contain_text("Files: report.pdf: the file is a Windows program")
+    assert_accessible(page)
+    report = tmp_path / "Informe junio.pdf"
+    report.write_bytes(samples.PDF)
+    page.get_by_label("Attach files").set_input_files(str(report))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("The files are attached.")
+    expect(page.get_by_role("link", name="Informe junio.pdf")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "progress-draft-with-file")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Informe junio.pdf").click()
+    assert Path(download.value.path()).read_bytes() == samples.PDF
+    assert download.value.suggested_filename == "Informe junio.pdf"
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_role("status")).to_have_text("The progress update is submitted for approval.")
+    with Session(engine) as session:
+        update = session.scalars(select(ProgressUpdate)).one()
+        assert update.state == "submitted"
+        assert session.scalars(select(EvidenceFile.filename)).all() == ["Informe junio.pdf"]
+
+    # The coordinator returns it with a comment; the focal point reads it.
+    coordinator = _context(browser, engine, server, "coordinator").new_page()
+    coordinator.goto(f"/staff/progress/{update.id}")
+    assert_accessible(coordinator)
+    coordinator.get_by_label("Comment for the author").fill("Please give the number of judges per region.")
+    coordinator.get_by_role("button", name="Return to the author").click()
+    expect(coordinator.get_by_role("status")).to_contain_text("returned to its author")
+    page.reload()
+    expect(page.locator(".review-comment")).to_have_text("Please give the number of judges per region.")
+    assert_accessible(page)
+    screenshot(page, "progress-returned")
+    page.get_by_label("What was done").fill("Two workshops: 25 judges in Lima, 15 in Cusco.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_have_text("Your changes are saved.")
+    page.get_by_role("button", name="Submit for approval").click()
+
+    coordinator.reload()
+    coordinator.get_by_label("Also publish it on the public portal").check()
+    coordinator.get_by_role("button", name="Approve").click()
+    expect(coordinator.get_by_role("status")).to_have_text("The progress update is approved.")
+    expect(coordinator.get_by_role("button", name="Unpublish")).to_be_visible()
+    assert_accessible(coordinator)
+    with Session(engine) as session:
+        done = session.get(ProgressUpdate, update.id)
+        assert done is not None and (done.state, done.published) == ("approved", True)

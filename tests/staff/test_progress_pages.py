@@ -1,0 +1,258 @@
+"""A progress update in the workspace: writing one (draft or submitted), its page, editing with the
+ETag round trip, attaching several files (refusals naming the field), downloading and removing them,
+submitting, and the coordinators' approve / return with a comment / publish / unpublish. Focal points
+of another entity are refused the page and the files, as by the API."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from app.evidence.content import ContentCheck
+from app.evidence.storage import BlobStore
+from app.models import EvidenceFile, ProgressUpdate
+from tests.builder import building
+from tests.conftest import MakeApp, ModuleWorld
+from tests.evidence import samples
+from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.route_table import check_object_routes
+
+ACTION_ROUTES = """
+GET    /staff/actions/{id}/progress/new          200 200 200 403 303
+POST   /staff/actions/{id}/progress              422 422 422 403 303
+"""
+PROGRESS_ROUTES = """
+GET    /staff/progress/{id}                      200 200 200 403 303
+POST   /staff/progress/{id}                      422 422 422 403 303
+POST   /staff/progress/{id}/evidence             422 422 422 403 303
+POST   /staff/progress/{id}/approve              409 409 403 403 303
+POST   /staff/progress/{id}/return               422 422 403 403 303
+POST   /staff/progress/{id}/publish              409 409 403 403 303
+POST   /staff/progress/{id}/unpublish            409 409 403 403 303
+POST   /staff/progress/{id}/submit               303 303 303 403 303
+"""
+EVIDENCE_ROUTES = """
+GET    /staff/evidence/{id}                      200 200 200 403 303
+POST   /staff/evidence/{id}/remove               303 303 303 403 303
+"""
+ROUTES = "\n".join(table.strip() for table in (ACTION_ROUTES, PROGRESS_ROUTES, EVIDENCE_ROUTES))
+
+
+@dataclass(frozen=True)
+class World:
+    justice: int
+    labour: int
+    action: int
+    draft: int  # written in Justice, with one PDF attached
+    pdf: int
+
+
+def build_world(engine: Engine, storage: Path) -> World:
+    store = BlobStore(storage)
+    with building(engine) as build:
+        justice = build.entity("Ministry of Justice").id
+        labour = build.entity("Ministry of Labour").id
+        action = build.action("Train judges", lead_entity_id=justice).id
+        author = build.author("author@justice.example", entity_id=justice)
+        draft = build.progress(action, "draft", "Two workshops held.", author_id=author.id)
+        received = store.receive(io.BytesIO(samples.PDF), 10**6, ContentCheck())
+        store.keep(received)
+        pdf = EvidenceFile(
+            progress_update_id=draft.id,
+            filename="report.pdf",
+            media_type="application/pdf",
+            size=len(samples.PDF),
+            sha256=received.sha256,
+        )
+        build.session.add(pdf)
+        build.session.flush()
+        return World(justice, labour, action, draft.id, pdf.id)
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine, storage_dir: Path) -> World:
+    return module_world(build_world, migrated_engine, storage_dir)
+
+
+@pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
+def test_routes_answer_each_role(role: str, world: World, staff_login: StaffLogin) -> None:
+    failures = check_object_routes(ACTION_ROUTES, role, world.action, staff_login, world.justice)
+    failures += check_object_routes(EVIDENCE_ROUTES, role, world.pdf, staff_login, world.justice)
+    failures += check_object_routes(PROGRESS_ROUTES, role, world.draft, staff_login, world.justice)
+    assert failures == []
+
+
+def _focal(staff_login: StaffLogin, world: World) -> StaffClient:
+    return staff_login("focal_point", entity_id=world.justice)
+
+
+def _etag(html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', html)
+    assert match, "the page has no etag field"
+    return match.group(1).replace("&#34;", '"')
+
+
+def _state(db: Connection, progress_id: int) -> tuple[str, bool, str | None]:
+    with Session(db) as session:
+        update = session.get(ProgressUpdate, progress_id)
+        assert update is not None
+        return update.state, update.published, update.review_comment
+
+
+def _progress_id(response: object) -> int:
+    location = response.headers["location"]  # type: ignore[attr-defined]
+    match = re.fullmatch(r"/staff/progress/(\d+)\?done=[a-z-]+", location)
+    assert match, location
+    return int(match.group(1))
+
+
+def test_write_a_draft_then_submit_it(world: World, staff_login: StaffLogin, db: Connection) -> None:
+    focal = _focal(staff_login, world)
+    form = focal.get(f"/staff/actions/{world.action}/progress/new")
+    assert form.status_code == 200 and "Train judges" in form.text
+    fields = {"reported_on": "2025-06-30", "narrative": "Forty judges.", "new_status": "in_progress"}
+    saved = focal.post(f"/staff/actions/{world.action}/progress", {**fields, "submit": "false"})
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=progress-created")
+    draft = _progress_id(saved)
+    assert _state(db, draft)[0] == "draft"
+    page = focal.get(saved.headers["location"])
+    assert "The progress update is saved as a draft." in page.text and "Forty judges." in page.text
+    submitted = focal.post(f"/staff/progress/{draft}/submit", {"etag": _etag(page.text)})
+    assert submitted.status_code == 303 and _state(db, draft)[0] == "submitted"
+    at_once = focal.post(f"/staff/actions/{world.action}/progress", {**fields, "submit": "true"})
+    assert at_once.headers["location"].endswith("?done=progress-submitted")
+    assert _state(db, _progress_id(at_once))[0] == "submitted"
+
+
+def test_refused_values_are_shown_with_what_was_typed(world: World, staff_login: StaffLogin) -> None:
+    focal = _focal(staff_login, world)
+    typed = {"reported_on": "2999-01-01", "narrative": "Typed <b>text</b>", "evidence_url": "javascript:x"}
+    page = focal.post(f"/staff/actions/{world.action}/progress", {**typed, "submit": "false"})
+    assert page.status_code == 422
+    assert 'href="#field-evidence_url"' in page.text and "Link to evidence" in page.text
+    assert "Typed &lt;b&gt;text&lt;/b&gt;" in page.text and 'value="javascript:x"' in page.text
+    future = focal.post(f"/staff/actions/{world.action}/progress", {**typed, "evidence_url": ""})
+    assert future.status_code == 422 and 'href="#field-reported_on"' in future.text
+
+
+def test_attach_several_files_download_and_remove(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    focal = _focal(staff_login, world)
+    files = [
+        ("file", ("minutes.txt", samples.TEXT, "text/plain")),
+        ("file", ("photo.png", samples.PNG, "image/png")),
+    ]
+    attached = focal.post(f"/staff/progress/{world.draft}/evidence", files=files)
+    assert attached.status_code == 303 and attached.headers["location"].endswith("?done=evidence-added")
+    with Session(db) as session:
+        rows = list(
+            session.scalars(select(EvidenceFile).where(EvidenceFile.progress_update_id == world.draft))
+        )
+    assert [row.filename for row in rows] == ["report.pdf", "minutes.txt", "photo.png"]
+    page = focal.get(f"/staff/progress/{world.draft}")
+    for row in rows:
+        assert f'href="/staff/evidence/{row.id}"' in page.text
+    download = focal.get(f"/staff/evidence/{rows[1].id}")
+    assert download.content == samples.TEXT
+    assert download.headers["content-disposition"].startswith('attachment; filename="minutes.txt"')
+    assert download.headers["x-content-type-options"] == "nosniff"
+    removed = focal.post(f"/staff/evidence/{rows[1].id}/remove")
+    assert removed.status_code == 303 and removed.headers["location"].endswith("?done=evidence-removed")
+    assert f'href="/staff/evidence/{rows[1].id}"' not in focal.get(f"/staff/progress/{world.draft}").text
+
+
+def test_refused_files_are_named_and_nothing_is_attached(
+    world: World, staff_login: StaffLogin, make_app: MakeApp, db: Connection
+) -> None:
+    focal = _focal(staff_login, world)
+    files = [
+        ("file", ("ok.txt", samples.TEXT, "text/plain")),
+        ("file", ("report.pdf", samples.EXE_AS_PDF, "application/pdf")),
+    ]
+    page = focal.post(f"/staff/progress/{world.draft}/evidence", files=files)
+    assert page.status_code == 422
+    assert 'href="#field-file"' in page.text and "report.pdf: the file is a Windows program" in page.text
+    with Session(db) as session:
+        names = set(
+            session.scalars(
+                select(EvidenceFile.filename).where(EvidenceFile.progress_update_id == world.draft)
+            )
+        )
+    assert names == {"report.pdf"}  # the world's own PDF only: all or nothing
+    empty = focal.post(
+        f"/staff/progress/{world.draft}/evidence", files=[("file", ("", b"", "application/octet-stream"))]
+    )
+    assert empty.status_code == 422 and "Choose at least one file to attach." in empty.text
+    # Over the size limit: the workspace's 413 page names the field.
+    small = StaffClient(
+        TestClient(make_app(evidence_max_bytes=2048), follow_redirects=False),
+        focal.secret,
+        focal.csrf,
+        focal.user_id,
+    )
+    big = small.post(
+        f"/staff/progress/{world.draft}/evidence", files=[("file", ("big.txt", b"x" * 300_000, "text/plain"))]
+    )
+    assert (
+        big.status_code == 413
+        and "The file is too large" in big.text
+        and "larger than 2048 bytes" in big.text
+    )
+
+
+def test_an_edit_on_an_old_version_is_a_conflict(world: World, staff_login: StaffLogin) -> None:
+    focal = _focal(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}")
+    tag = _etag(page.text)
+    fields = {"reported_on": "2025-06-30", "narrative": "First edit.", "new_status": "", "evidence_url": ""}
+    assert focal.post(f"/staff/progress/{world.draft}", {**fields, "etag": tag}).status_code == 303
+    late = focal.post(f"/staff/progress/{world.draft}", {**fields, "narrative": "Second edit.", "etag": tag})
+    assert late.status_code == 412 and "Second edit." in late.text
+
+
+def test_return_with_a_comment_then_approve_and_publish(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    focal = _focal(staff_login, world)
+    coordinator = staff_login("coordinator")
+    assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    blank = coordinator.post(f"/staff/progress/{world.draft}/return", {"comment": "  "})
+    assert blank.status_code == 422 and 'href="#field-comment"' in blank.text
+    comment = "Please give the number of judges per region."
+    assert coordinator.post(f"/staff/progress/{world.draft}/return", {"comment": comment}).status_code == 303
+    seen = focal.get(f"/staff/progress/{world.draft}")
+    assert "Returned by the coordinator" in seen.text and comment in seen.text
+    assert f'action="/staff/progress/{world.draft}/evidence"' in seen.text  # files may change again
+    assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    approved = coordinator.post(f"/staff/progress/{world.draft}/approve", {"publish": "true"})
+    assert approved.headers["location"].endswith("?done=progress-approved")
+    assert _state(db, world.draft)[:2] == ("approved", True)
+    assert coordinator.post(f"/staff/progress/{world.draft}/unpublish").status_code == 303
+    assert _state(db, world.draft)[:2] == ("approved", False)
+    assert coordinator.post(f"/staff/progress/{world.draft}/publish").status_code == 303
+    again = coordinator.post(f"/staff/progress/{world.draft}/publish")
+    assert again.status_code == 409 and "Publication: already true" in again.text
+
+
+def test_another_entity_sees_neither_page_nor_file(world: World, staff_login: StaffLogin) -> None:
+    other = staff_login("focal_point", entity_id=world.labour)
+    for url in (
+        f"/staff/progress/{world.draft}",
+        f"/staff/evidence/{world.pdf}",
+        f"/staff/actions/{world.action}/progress/new",
+    ):
+        response = other.get(url)
+        assert response.status_code == 403, url
+        assert b"%PDF" not in response.content and "Two workshops" not in response.text
+    refused = other.post(
+        f"/staff/progress/{world.draft}/evidence", files=[("file", ("x.txt", samples.TEXT, "text/plain"))]
+    )
+    assert refused.status_code == 403
