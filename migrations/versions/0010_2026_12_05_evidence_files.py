@@ -1,7 +1,7 @@
 """evidence files: documents attached to progress updates
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-05 05:30:00
 
 One row per attached file: its sanitised name, the media type found from its content, its size and
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """follow-up: the follow-up procedure read from concluding observations, grades, import warnings
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 05:30:00
 
 ``follow_up_documents`` holds what the detection read from each document (the follow-up request and
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -419,7 +419,15 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
         try:
             url = path.format(**ids)
         except KeyError:
-            names = ("indicator_id", "progress_id", "run_id", "user_id", "deadline_id", "value_id", "evidence_id")
+            names = (
+                "indicator_id",
+                "progress_id",
+                "run_id",
+                "user_id",
+                "deadline_id",
+                "value_id",
+                "evidence_id",
+            )
             url = path.format_map(dict.fromkeys(names, 1))
         response = public.get(url, headers=world.reader)
         assert response.status_code == 403, (url, response.status_code)
