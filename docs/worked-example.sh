@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve.
+# The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve,
+# publish, and read it back as the public does.
 # Run it against `make run` after creating the first admin:
 #   printf 'a long admin passphrase\n' | NRTD_DATABASE_URL=sqlite:///./demo.db .venv/bin/nrtd users create admin@example.org --role admin --password-stdin
 #   bash docs/worked-example.sh
@@ -47,8 +48,18 @@ FOCAL="Authorization: Bearer $(curl -sf -X POST "$B/auth/token" \
 PROGRESS=$(curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/actions/$ACTION/progress" -d '{"reported_on": "2026-06-30",
   "narrative": "120 officers trained in three regions.", "new_status": "in_progress", "submit": true}' | json '["id"]')
 
-# 7. The coordinator (here the admin) approves it and publishes it.
-curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/progress/$PROGRESS/approve" -d '{"publish": true}' | json '["state"]'
+# 7. The coordinator (here the admin) approves it and publishes it. The action is not published yet:
+#    without "publish_parents" the answer would list it in "not_public_parents" and nothing would be
+#    public; with it, the action is published in the same step.
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/progress/$PROGRESS/approve" \
+  -d '{"publish": true, "publish_parents": true}' | json '["public"]'
 
-# 8. Who changed what.
+# 8. The status and priority set in step 4 are staff work until published (docs/publishing.md).
+curl -sf -H "$ADMIN" -X POST "$B/recommendations/$FIRST/publish" | json '["local"]["published_status"]'
+
+# 9. What the public sees, without a token: the status, and the action with its progress.
+curl -sf "$B/public/recommendations/$FIRST" | json '["status"]'
+curl -sf "$B/public/actions/$ACTION" | json '["progress"][0]["narrative"]'
+
+# 10. Who changed what.
 curl -sf -H "$ADMIN" "$B/audit?limit=5" | json '["items"][0]'
