@@ -42,9 +42,14 @@ ACTION=$(curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions" -d "{\"title\": \"
 curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions/$ACTION/indicators" \
   -d '{"name": "Prison staff trained", "unit": "people", "target": {"value": 400, "date": "2026-12-31"}}' >/dev/null
 
-# 6. The focal point reports progress and submits it.
-FOCAL="Authorization: Bearer $(curl -sf -X POST "$B/auth/token" \
-  -d username=focal@justice.example.org -d 'password=another long passphrase' | json '["access_token"]')"
+# 6. The focal point logs in, chooses their own password (an account an admin made must, before
+#    anything else), logs in with it, then reports progress and submits it.
+focal_login() { curl -sf -X POST "$B/auth/token" -d username=focal@justice.example.org -d "password=$1" \
+  | json '["access_token"]'; }
+FOCAL="Authorization: Bearer $(focal_login 'another long passphrase')"
+curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/me/password" \
+  -d '{"current_password": "another long passphrase", "new_password": "the focal point own passphrase"}'
+FOCAL="Authorization: Bearer $(focal_login 'the focal point own passphrase')"
 PROGRESS=$(curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/actions/$ACTION/progress" -d '{"reported_on": "2026-06-30",
   "narrative": "120 officers trained in three regions.", "new_status": "in_progress", "submit": true}' | json '["id"]')
 
