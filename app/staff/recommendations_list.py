@@ -301,7 +301,9 @@ async def bulk_action(request: Request, db: DbSession, staff: ManagerSession) ->
     try:
         action = actions.get(str(values.get("action")))
         if action is None:
-            raise FormInvalid({"form": gettext("Choose what to do: apply the changes or add to a cluster.")})
+            raise FormInvalid(
+                {"form": gettext("Choose what to do: apply the changes, publish, or add to a cluster.")}
+            )
         done = action(db, staff, _Selection(request, values, gettext), values)
     except FormInvalid as exc:
         db.rollback()  # a late refusal (the count check) comes after the writes: undo them
