@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve.
+# The README's worked example, end to end: log in, assign, cluster, plan, report progress, approve,
+# publish, and read it back as the public does.
 # Run it against `make run` after creating the first admin:
 #   printf 'a long admin passphrase\n' | NRTD_DATABASE_URL=sqlite:///./demo.db .venv/bin/nrtd users create admin@example.org --role admin --password-stdin
 #   bash docs/worked-example.sh
@@ -41,14 +42,29 @@ ACTION=$(curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions" -d "{\"title\": \"
 curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/actions/$ACTION/indicators" \
   -d '{"name": "Prison staff trained", "unit": "people", "target": {"value": 400, "date": "2026-12-31"}}' >/dev/null
 
-# 6. The focal point reports progress and submits it.
-FOCAL="Authorization: Bearer $(curl -sf -X POST "$B/auth/token" \
-  -d username=focal@justice.example.org -d 'password=another long passphrase' | json '["access_token"]')"
+# 6. The focal point logs in, chooses their own password (an account an admin made must, before
+#    anything else), logs in with it, then reports progress and submits it.
+focal_login() { curl -sf -X POST "$B/auth/token" -d username=focal@justice.example.org -d "password=$1" \
+  | json '["access_token"]'; }
+FOCAL="Authorization: Bearer $(focal_login 'another long passphrase')"
+curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/me/password" \
+  -d '{"current_password": "another long passphrase", "new_password": "the focal point own passphrase"}'
+FOCAL="Authorization: Bearer $(focal_login 'the focal point own passphrase')"
 PROGRESS=$(curl -sf -H "$FOCAL" -H "$JSON" -X POST "$B/actions/$ACTION/progress" -d '{"reported_on": "2026-06-30",
   "narrative": "120 officers trained in three regions.", "new_status": "in_progress", "submit": true}' | json '["id"]')
 
-# 7. The coordinator (here the admin) approves it and publishes it.
-curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/progress/$PROGRESS/approve" -d '{"publish": true}' | json '["state"]'
+# 7. The coordinator (here the admin) approves it and publishes it. The action is not published yet:
+#    without "publish_parents" the answer would list it in "not_public_parents" and nothing would be
+#    public; with it, the action is published in the same step.
+curl -sf -H "$ADMIN" -H "$JSON" -X POST "$B/progress/$PROGRESS/approve" \
+  -d '{"publish": true, "publish_parents": true}' | json '["public"]'
 
-# 8. Who changed what.
+# 8. The status and priority set in step 4 are staff work until published (docs/publishing.md).
+curl -sf -H "$ADMIN" -X POST "$B/recommendations/$FIRST/publish" | json '["local"]["published_status"]'
+
+# 9. What the public sees, without a token: the status, and the action with its progress.
+curl -sf "$B/public/recommendations/$FIRST" | json '["status"]'
+curl -sf "$B/public/actions/$ACTION" | json '["progress"][0]["narrative"]'
+
+# 10. Who changed what.
 curl -sf -H "$ADMIN" "$B/audit?limit=5" | json '["items"][0]'

@@ -32,7 +32,8 @@ from app.models import (
     Recommendation,
     User,
 )
-from app.models.local import RecommendationEntity, RecommendationLocal
+from app.models.base import utcnow
+from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from tests.accounts import create_user
 from tests.factories import ids_by_external_id, import_records
 
@@ -65,8 +66,16 @@ class Builder:
         """A user who can log in with ``tests.accounts.PASSWORD``."""
         return create_user(self.session.connection(), email, role, entity_id=entity_id)
 
-    def local(self, recommendation_id: int, **fields: Any) -> RecommendationLocal:
-        """The local follow-up of a recommendation (status, priority, notes...)."""
+    def local(self, recommendation_id: int, *, published: bool = True, **fields: Any) -> RecommendationLocal:
+        """The local follow-up of a recommendation (status, priority, notes...).
+
+        ``published``: the status and priority are also the published ones (what the public sees), as
+        a coordinator's publication would make them; give ``published_status`` / ``published_priority``
+        to make them differ."""
+        if published:
+            fields.setdefault("published_status", fields.get("status", DEFAULT_STATUS))
+            fields.setdefault("published_priority", fields.get("priority"))
+            fields.setdefault("published_at", utcnow())
         local = RecommendationLocal(recommendation_id=recommendation_id, **fields)
         self._add(local)
         return local

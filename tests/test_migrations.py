@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import ast
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.orm import Session
 
 from app.core.migrations import alembic_config
 from app.models import Base
 from app.models.base import include_object
+from app.models.local import RecommendationLocal
+from tests.factories import ids_by_external_id, import_records, record
 
 
 def test_models_and_migrations_agree(migrated_engine: Engine) -> None:
@@ -122,3 +127,34 @@ def test_values_recorded_before_the_review_stay_public(tmp_path: Path) -> None:
         assert conn.scalar(text("SELECT state FROM indicator_values WHERE id = 2")) == "draft"
     command.downgrade(config, "0007")
     engine.dispose()
+
+
+def test_upgrading_publishes_the_existing_statuses_as_they_stand(engine: Engine, database_url: str) -> None:
+    """docs/publishing.md: an upgrade does not change what the public saw before the publish step."""
+    config = alembic_config(database_url)
+    script = ScriptDirectory.from_config(config)
+    [revision] = [r for r in script.walk_revisions() if r.path.endswith("_published_status.py")]
+    import_records(engine, [record("A"), record("B")])
+    ids = ids_by_external_id(engine)
+    engine.dispose()
+    command.downgrade(config, str(revision.down_revision))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO recommendation_local (recommendation_id, priority, status, version, "
+                    "updated_at) VALUES (:id, 'high', 'in_progress', 3, :at)"
+                ),
+                {"id": ids["A"], "at": datetime(2026, 1, 2, tzinfo=UTC)},
+            )
+    finally:
+        engine.dispose()
+        command.upgrade(config, "head")
+    with Session(engine) as session:
+        row = session.get(RecommendationLocal, ids["A"])
+        assert row is not None
+        assert (row.published_status, row.published_priority) == ("in_progress", "high")
+        assert row.published_at is not None and row.published_at.replace(tzinfo=UTC) == datetime(
+            2026, 1, 2, tzinfo=UTC
+        )
+        assert session.get(RecommendationLocal, ids["B"]) is None  # never edited: not started, as before

@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
-from app.recommendations.reading import responsibilities
+from app.recommendations.reading import responsibilities, status_priority_columns
 from app.recommendations.service import choose_text
 from app.taxonomies.service import SDG_ORDER
 
@@ -51,11 +51,16 @@ _PUBLIC_COLUMNS = (
     Mechanism.code.label("mechanism_code"),
     Mechanism.name.label("mechanism_name"),
     Mechanism.family.label("mechanism_family"),
-    RecommendationLocal.status,
-    RecommendationLocal.priority,
+)
+# What the public sees of the local work is the published status and priority (one rule, in
+# app/recommendations/reading.py); staff exports carry the working ones.
+_PUBLISHED = tuple(
+    column.label(name)
+    for column, name in zip(status_priority_columns(public=True), ("status", "priority"), strict=True)
 )
 _STAFF_COLUMNS = (
     *_PUBLIC_COLUMNS,
+    *status_priority_columns(public=False),
     Recommendation.source,
     Recommendation.external_id,
     Recommendation.needs_review,
@@ -75,7 +80,7 @@ def recommendation_batches(
 ) -> Iterator[list[PublicExportRow]]:
     """The matching recommendations, one list of rows per batch (staff rows unless ``public``)."""
     query = (
-        select(*(_PUBLIC_COLUMNS if public else _STAFF_COLUMNS))
+        select(*((*_PUBLIC_COLUMNS, *_PUBLISHED) if public else _STAFF_COLUMNS))
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
         .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
         .where(*conditions)

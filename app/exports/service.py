@@ -69,7 +69,7 @@ def conditions_for(
     """
     if public:
         params = params.model_copy(update={"withdrawn": False, "needs_review": None})
-    return filter_conditions(params, dialect, published_clusters=public)
+    return filter_conditions(params, dialect, public=public)
 
 
 def recommendation_export(

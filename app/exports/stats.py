@@ -39,7 +39,7 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
 from app.models.recommendation import POSITIONS
-from app.recommendations.reading import data_version
+from app.recommendations.reading import data_version, status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
 from app.taxonomies.service import SDG_ORDER, sdg_titles
 
@@ -113,7 +113,7 @@ def _counts(
     ).one()
     fields: dict[str, Any] = {
         "total": total,
-        "by_status": _status(session, conditions),
+        "by_status": _status(session, conditions, public=public),
         "by_mechanism": _mechanisms(session, conditions),
         "by_theme": _themes(session, conditions),
         "by_sdg_goal": _sdg_goals(session, conditions, params.lang),
@@ -123,7 +123,7 @@ def _counts(
             session.execute(select(rec.position, func.count()).where(*conditions).group_by(rec.position)),
             POSITIONS,
         ),
-        "by_priority": _priorities(session, conditions),
+        "by_priority": _priorities(session, conditions, public=public),
         "actions": _actions(session, conditions, public=public, today=today),
     }
     if not public:
@@ -147,25 +147,29 @@ def _ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label.casefold(), bucket.key))
 
 
-def _status(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
-    # No local row yet means never edited: not started.
+def _status(session: Session, conditions: list[ColumnElement[bool]], *, public: bool) -> list[CountBucket]:
+    # No local row yet means never edited (for the public: never published): not started.
+    status, _ = status_priority_columns(public=public)
     rows = session.execute(
-        select(RecommendationLocal.status, func.count())
+        select(status, func.count())
         .select_from(Recommendation)
         .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
         .where(*conditions)
-        .group_by(RecommendationLocal.status)
+        .group_by(status)
     )
     return _enum(rows, STATUSES, DEFAULT_STATUS)
 
 
-def _priorities(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+def _priorities(
+    session: Session, conditions: list[ColumnElement[bool]], *, public: bool
+) -> list[CountBucket]:
+    _, priority = status_priority_columns(public=public)
     rows = session.execute(
-        select(RecommendationLocal.priority, func.count())
+        select(priority, func.count())
         .select_from(Recommendation)
         .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
         .where(*conditions)
-        .group_by(RecommendationLocal.priority)
+        .group_by(priority)
     )
     return _enum(rows, (*PRIORITIES, NONE))
 

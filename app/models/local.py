@@ -20,7 +20,9 @@ DEFAULT_STATUS: Final[Status] = "not_started"
 
 
 class RecommendationLocal(Base):
-    """Priority, status and notes of one recommendation; made on the first edit (version 0 before)."""
+    """Priority, status and notes of one recommendation; made on the first edit (version 0 before).
+
+    ``status`` and ``priority`` are the working values; ``published_*`` what the public sees."""
 
     __tablename__ = "recommendation_local"
 
@@ -34,6 +36,12 @@ class RecommendationLocal(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the public sees: the status and priority a coordinator last published (NULL status:
+    # never published, read as DEFAULT_STATUS). See docs/publishing.md.
+    published_status: Mapped[str | None] = mapped_column(String(32), index=True)
+    published_priority: Mapped[str | None] = mapped_column(String(8), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     __mapper_args__ = {"version_id_col": version}
 

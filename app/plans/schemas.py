@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 
@@ -53,3 +53,12 @@ class Measure(Forbid):
 class MeasureOut(BaseModel):
     value: Number
     date: dt.date | None
+
+
+class NotPublicParent(BaseModel):
+    """A parent that keeps an object from the public (see docs/publishing.md)."""
+
+    kind: Literal["action", "progress_update"]
+    id: int
+    title: str = Field(description="The action's title; a progress update's date and the start of its text")
+    reason: str = Field(description='Why it is not public: "not published", "not approved", ...')

@@ -20,7 +20,13 @@ from app.models import Recommendation
 from app.recommendations import local
 from app.recommendations.reading import filter_conditions
 from app.recommendations.schemas import RecommendationFilter
-from app.recommendations.write_schemas import MAX_BULK_MATCHES, BulkResult, BulkUpdate
+from app.recommendations.write_schemas import (
+    MAX_BULK_MATCHES,
+    BulkPublish,
+    BulkResult,
+    BulkSelection,
+    BulkUpdate,
+)
 
 
 def _in_filter(exc: InvalidInput) -> InvalidInput:
@@ -76,6 +82,25 @@ def _existing(session: Session, ids: Sequence[int]) -> list[Recommendation]:
     return found
 
 
+def _selected_ids(session: Session, body: BulkSelection) -> list[int]:
+    if body.filter is not None:
+        return filtered_ids(session, body.filter)
+    assert body.ids is not None  # BulkSelection requires one of the two
+    return body.ids
+
+
+def bulk_publish(session: Session, actor: Actor, body: BulkPublish) -> BulkResult:
+    """Publish the working status and priority of many recommendations (``local.publish_local``):
+    one "recommendation.publish" event each; those the public already sees as they are count as
+    unchanged."""
+    ids = _selected_ids(session, body)
+    recs = _existing(session, ids)
+    rows, _ = local.load_for_edit(session, ids)
+    updated = sum(local.publish_local(session, actor, rec.id, rows.get(rec.id)) for rec in recs)
+    session.flush()
+    return BulkResult(updated=updated, unchanged=len(recs) - updated)
+
+
 def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
     changes = body.set.model_dump(include=body.set.model_fields_set)
     if not changes:
@@ -83,11 +108,7 @@ def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
         raise InvalidInput(f"set: {reason}", errors=[{"field": "set", "reason": reason}])
     local.validate_changes(changes)
     local.check_entities(session, local.entity_fields(changes))
-    if body.filter is not None:
-        ids = filtered_ids(session, body.filter)
-    else:
-        assert body.ids is not None  # BulkUpdate requires one of the two
-        ids = body.ids
+    ids = _selected_ids(session, body)
     recs = _existing(session, ids)
     rows, links = local.load_for_edit(session, ids)
     updated = 0

@@ -21,7 +21,7 @@ from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
-from app.recommendations.reading import responsibilities
+from app.recommendations.reading import responsibilities, status_priority
 from app.recommendations.schemas import EntityRef, LocalOut
 
 LOCAL_FIELDS = (
@@ -33,6 +33,8 @@ LOCAL_FIELDS = (
     "supporting_entity_ids",
 )
 _ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
+# The audit event of a publication names the public values as the list and the portal do.
+_PUBLISHED = ("status", "priority")
 
 
 class Responsible:
@@ -59,12 +61,19 @@ class Responsible:
         return found
 
     def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> LocalOut:
-        # Readers see published data only: the rationale and notes are the mechanism's internal work.
+        # Readers see published data only: the rationale and notes are the mechanism's internal work,
+        # the working status and priority are not public until a coordinator publishes them.
         internal = actor.role != READER
+        status, priority = status_priority(row, public=not internal)
+        published_status, published_priority = status_priority(row, public=True)
         return LocalOut(
-            priority=row.priority if row else None,
+            priority=priority,
             priority_rationale=row.priority_rationale if row and internal else None,
-            status=row.status if row else DEFAULT_STATUS,
+            status=status,
+            published_status=published_status,
+            published_priority=published_priority,
+            published_at=row.published_at if row else None,
+            unpublished_changes=(status, priority) != (published_status, published_priority),
             lead_entity=self.lead.get(rec_id),
             supporting_entities=self.supporting.get(rec_id, []),
             internal_notes=row.internal_notes if row and internal else None,
@@ -238,6 +247,27 @@ def _write_links(
         session.add(
             RecommendationEntity(recommendation_id=rec_id, entity_id=entity_id, responsibility=responsibility)
         )
+
+
+def publish_local(session: Session, actor: Actor, rec_id: int, row: RecommendationLocal | None) -> bool:
+    """Publish the working status and priority of one recommendation: from now on the public sees
+    them. One "recommendation.publish" audit event with the published values before and after.
+
+    False (nothing written) when the public already sees the working values, a recommendation
+    nobody has worked on included (not started, no priority, on both sides).
+    """
+    working = status_priority(row, public=False)
+    published = status_priority(row, public=True)
+    if row is None or working == published:
+        return False
+    old, new = changed(
+        dict(zip(_PUBLISHED, published, strict=True)), dict(zip(_PUBLISHED, working, strict=True))
+    )
+    row.published_status, row.published_priority = working
+    row.published_at = utcnow()
+    row.published_by_id = actor.user_id
+    record(session, actor, "recommendation.publish", "recommendation", rec_id, before=old, after=new)
+    return True
 
 
 def load_for_edit(

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select, tuple_
-from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
@@ -108,26 +108,53 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
-def local_conditions(params: RecommendationFilter, *, published_clusters: bool) -> list[ColumnElement[bool]]:
+def status_priority_columns(*, public: bool) -> tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]]:
+    """The (status, priority) columns of ``recommendation_local`` as this reader sees them.
+
+    The one place that says what "the public status" is: the public (API, portal, exports,
+    reports, feed, statistics, the reader role) sees the status and priority a coordinator last
+    published; staff see the working ones. A NULL status (no local row, or never published) reads
+    as ``DEFAULT_STATUS``, a NULL priority as none. See docs/publishing.md.
+    """
+    local = RecommendationLocal
+    if public:
+        return local.published_status, local.published_priority
+    return local.status, local.priority
+
+
+def status_priority(row: RecommendationLocal | None, *, public: bool) -> tuple[str, str | None]:
+    """``status_priority_columns`` for a loaded row: (status, priority) as this reader sees them."""
+    if row is None:
+        return DEFAULT_STATUS, None
+    if public:
+        return row.published_status or DEFAULT_STATUS, row.published_priority
+    return row.status, row.priority
+
+
+def local_conditions(params: RecommendationFilter, *, public: bool) -> list[ColumnElement[bool]]:
     """Filters on the local working fields: ``IN`` subqueries on indexed columns of their tables.
 
-    A recommendation without a local row has status ``not_started``, so a status filter that
-    includes it excludes the rows with any other status rather than selecting matching rows.
+    A recommendation without a local row (or, for the public, never published) has status
+    ``not_started``, so a status filter that includes it excludes the rows with any other status
+    rather than selecting matching rows. ``public``: the published status and priority, and the
+    cluster filter sees published clusters only.
     """
     conditions: list[ColumnElement[bool]] = []
     local = RecommendationLocal
+    status, priority = status_priority_columns(public=public)
     if params.priority:
         conditions.append(
-            Recommendation.id.in_(select(local.recommendation_id).where(local.priority.in_(params.priority)))
+            Recommendation.id.in_(select(local.recommendation_id).where(priority.in_(params.priority)))
         )
     if params.status:
         statuses = sorted(set(params.status))
         if DEFAULT_STATUS in statuses:
-            other = select(local.recommendation_id).where(local.status.not_in(statuses))
+            # NULL NOT IN (...) is not true: a never-published row is not excluded (it is not_started).
+            other = select(local.recommendation_id).where(status.not_in(statuses))
             conditions.append(Recommendation.id.not_in(other))
         else:
             conditions.append(
-                Recommendation.id.in_(select(local.recommendation_id).where(local.status.in_(statuses)))
+                Recommendation.id.in_(select(local.recommendation_id).where(status.in_(statuses)))
             )
     if params.responsibility is not None and params.entity is None:
         reason = "needs `entity`"
@@ -145,10 +172,10 @@ def local_conditions(params: RecommendationFilter, *, published_clusters: bool) 
         members = select(ClusterRecommendation.recommendation_id).where(
             ClusterRecommendation.cluster_id == params.cluster
         )
-        if published_clusters:
+        if public:
             # Readers see published data only: an unpublished or archived cluster has no members.
-            public = select(Cluster.id).where(Cluster.published.is_(True), Cluster.archived.is_(False))
-            members = members.where(ClusterRecommendation.cluster_id.in_(public))
+            shown = select(Cluster.id).where(Cluster.published.is_(True), Cluster.archived.is_(False))
+            members = members.where(ClusterRecommendation.cluster_id.in_(shown))
         conditions.append(Recommendation.id.in_(members))
     return conditions
 
@@ -159,14 +186,15 @@ def filter_conditions(
     *,
     hints: bool = True,
     many: bool = False,
-    published_clusters: bool = False,
+    public: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed).
 
     ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
     every match anyway, wrong for a page (see ``_flag``). ``many``: the filters are known to match
     many recommendations, so a page walks the newest-first index (see ``matching_ids``).
-    ``published_clusters``: the cluster filter sees published clusters only (the reader role).
+    ``public``: what the public sees (the reader role): the published status and priority
+    (``status_priority_columns``), and the cluster filter sees published clusters only.
     """
     rec = Recommendation
     conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
@@ -207,7 +235,7 @@ def filter_conditions(
         conditions.append(rec.publication_date >= params.published_from)
     if params.published_to:
         conditions.append(rec.publication_date <= params.published_to)
-    conditions.extend(local_conditions(params, published_clusters=published_clusters))
+    conditions.extend(local_conditions(params, public=public))
     return conditions
 
 

@@ -21,6 +21,7 @@ from app.recommendations.schemas import (
 )
 from app.recommendations.write_schemas import (
     MAX_BULK_MATCHES,
+    BulkPublish,
     BulkResult,
     BulkUpdate,
     ManualCreate,
@@ -82,6 +83,20 @@ def bulk_update(db: DbSession, actor: Manager, body: BulkUpdate) -> BulkResult:
 
 
 @router.post(
+    "/publish",
+    summary="Publish the working status and priority of many recommendations (all or nothing)",
+    description="The recommendations are `ids`, or every one the list's `filter` matches (the staff view: "
+    f"working values; a filter matching more than {MAX_BULK_MATCHES} is refused). From then on the public "
+    "API, portal, exports, reports and statistics show their current status and priority. One audit event "
+    "(`recommendation.publish`) per recommendation whose public values change; the others count as "
+    "`unchanged`.",
+    responses=problem_responses(403),
+)
+def bulk_publish(db: DbSession, actor: Manager, body: BulkPublish) -> BulkResult:
+    return bulk.bulk_publish(db, actor, body)
+
+
+@router.post(
     "/reviewed",
     summary="Mark recommendations reviewed: clears `needs_review` (set when an import changed them)",
     responses=problem_responses(403),
@@ -125,6 +140,28 @@ def update_recommendation(
     lang: LangQuery = "en",
 ) -> RecommendationDetail:
     detail, tag = updates.update_recommendation(db, actor, recommendation_id, body, if_match, lang)
+    response.headers["ETag"] = tag
+    return detail
+
+
+@router.post(
+    "/{recommendation_id}/publish",
+    summary="Publish the working status and priority: what the public sees from now on",
+    description="Coordinators and admins. Until published, a status or priority change is staff-only "
+    "(`local.status` / `local.priority`); the public sees `local.published_status` / "
+    "`local.published_priority`. `If-Match` is optional: when sent it is checked (412 if stale). "
+    "Publishing what is already public changes nothing (same ETag, no audit event).",
+    responses={**problem_responses(403, 412, 428), **VERSIONED},
+)
+def publish_recommendation(
+    db: DbSession,
+    actor: Manager,
+    recommendation_id: RowId,
+    response: Response,
+    if_match: IfMatch = None,
+    lang: LangQuery = "en",
+) -> RecommendationDetail:
+    detail, tag = updates.publish_recommendation(db, actor, recommendation_id, if_match, lang)
     response.headers["ETag"] = tag
     return detail
 

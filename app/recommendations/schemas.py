@@ -125,9 +125,25 @@ class EntityRef(BaseModel):
 class LocalOut(BaseModel):
     """The national mechanism's own working fields (never written by an import)."""
 
-    priority: Priority | None
+    priority: Priority | None = Field(
+        description="The working priority (staff); the public sees `published_priority`"
+    )
     priority_rationale: str | None = Field(description="Internal (the `reader` role gets the public shape)")
-    status: Status = Field(description="`not_started` until someone sets it")
+    status: Status = Field(
+        description="The working status (`not_started` until set); the public sees `published_status`"
+    )
+    published_status: Status = Field(
+        description="What the public sees: the status a coordinator last published (`not_started` if never)"
+    )
+    published_priority: Priority | None = Field(
+        description="What the public sees: the priority a coordinator last published (null if never)"
+    )
+    published_at: UtcDateTime | None = Field(
+        description="When the status and priority were last published; null if never"
+    )
+    unpublished_changes: bool = Field(
+        description="The working status or priority differs from the published one: publish to show it"
+    )
     lead_entity: EntityRef | None
     supporting_entities: list[EntityRef]
     internal_notes: str | None = Field(description="Internal (the `reader` role gets the public shape)")

@@ -179,7 +179,7 @@ def list_recommendations(
 ) -> RecommendationPage:
     dialect = session.get_bind().dialect.name
     # The total first (usually reused from the cache): how many match decides the page's plan.
-    counted = filter_conditions(params, dialect, hints=False, published_clusters=actor.role == READER)
+    counted = filter_conditions(params, dialect, hints=False, public=actor.role == READER)
     total = cached_total(
         session,
         {**params.model_dump(exclude={"cursor", "limit", "lang"}), "reader": actor.role == READER},
@@ -187,9 +187,7 @@ def list_recommendations(
             select(func.count()).select_from(Recommendation).where(*counted)
         ).scalar_one(),
     )
-    conditions = filter_conditions(
-        params, dialect, many=total > MANY_MATCHES, published_clusters=actor.role == READER
-    )
+    conditions = filter_conditions(params, dialect, many=total > MANY_MATCHES, public=actor.role == READER)
     page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
     sort_date: ColumnElement[Any] = Recommendation.sort_date.expression
     if dialect == "postgresql" and total <= MANY_MATCHES:

@@ -64,6 +64,21 @@ def update_recommendation(
     return service.get_recommendation(session, actor, recommendation_id, lang)
 
 
+def publish_recommendation(
+    session: Session, actor: Actor, recommendation_id: int, if_match: str | None, lang: str = "en"
+) -> tuple[RecommendationDetail, str]:
+    """Publish the working status and priority (``local.publish_local``); ``If-Match`` checked when
+    sent. Publishing what the public already sees changes nothing (same ETag, no event)."""
+    rec = _locked(session, recommendation_id)
+    row = session.get(RecommendationLocal, recommendation_id)
+    if if_match is not None:
+        check_if_match(if_match, service.recommendation_etag(row, rec.content_hash))
+    if local.publish_local(session, actor, rec.id, row):
+        session.flush()
+        session.expire_all()
+    return service.get_recommendation(session, actor, recommendation_id, lang)
+
+
 def set_archived(
     session: Session, actor: Actor, recommendation_id: int, archived: bool
 ) -> tuple[RecommendationDetail, str]:

@@ -181,8 +181,8 @@ class BulkSet(LocalFields):
     """What a bulk edit sets on every recommendation (internal notes are per recommendation)."""
 
 
-class BulkUpdate(BaseModel):
-    """Which recommendations (``ids`` or ``filter``, exactly one) and what to set on all of them."""
+class BulkSelection(BaseModel):
+    """Which recommendations: ``ids`` or ``filter``, exactly one."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -200,7 +200,6 @@ class BulkUpdate(BaseModel):
         f"A filter matching more than {MAX_BULK_MATCHES} recommendations is refused (422) and nothing "
         "is written.",
     )
-    set: BulkSet = Field(description="The fields to set; at least one")
 
     @field_validator("ids")
     @classmethod
@@ -221,6 +220,16 @@ class BulkUpdate(BaseModel):
         if value is not None and info.data["ids"] is not None:
             raise ValueError("give `ids` or `filter`, not both")
         return value
+
+
+class BulkUpdate(BulkSelection):
+    """Which recommendations (``ids`` or ``filter``, exactly one) and what to set on all of them."""
+
+    set: BulkSet = Field(description="The fields to set; at least one")
+
+
+class BulkPublish(BulkSelection):
+    """Which recommendations (``ids`` or ``filter``, exactly one) to publish the status and priority of."""
 
 
 class BulkResult(BaseModel):

@@ -32,9 +32,9 @@ from app.models import (
     RecommendationText,
     Term,
 )
-from app.models.local import DEFAULT_STATUS, RecommendationLocal
+from app.models.local import RecommendationLocal
 from app.plans.progress.service import published_progress
-from app.recommendations.reading import filter_conditions, responsibilities
+from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import choose_text
 from app.reports.labels import Words, interface_language
 from app.reports.schemas import (
@@ -79,9 +79,7 @@ class _Related:
 def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report:
     """The report of the recommendations ``query``'s filters match (withdrawn ones never)."""
     params = list_params(query)
-    conditions = filter_conditions(
-        params, session.get_bind().dialect.name, hints=False, published_clusters=not staff
-    )
+    conditions = filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
     rows = session.execute(
         select(Recommendation, Mechanism.code, Mechanism.name, RecommendationLocal)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
@@ -206,6 +204,7 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
     local: RecommendationLocal | None = row.RecommendationLocal
     actions = _ordered(related.actions.get(rec.id, []))
     text_lang, text = choose_text(related.texts.get(rec.id, {}), lang)
+    status, priority = status_priority(local, public=not staff)
     fields: dict[str, Any] = {
         "id": rec.id,
         "symbol": rec.symbol,
@@ -222,8 +221,8 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "themes": sorted(related.themes.get(rec.id, []), key=str.casefold),
         "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
         "sdg_goals": sorted(related.sdg_goals.get(rec.id, set()), key=_goal_order),
-        "status": local.status if local else DEFAULT_STATUS,
-        "priority": local.priority if local else None,
+        "status": status,
+        "priority": priority,
         "lead_entity": related.lead.get(rec.id),
         "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: e.name.casefold()),
     }

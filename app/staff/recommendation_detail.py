@@ -4,7 +4,9 @@ Everyone signed in may open it and sees what the API's GET answers them: staff t
 the reader role the public one (a withdrawn recommendation is the 404 page). Coordinators and admins
 edit the local fields with the API's own service (PATCH's ``update_recommendation``), the ETag
 travelling in a hidden field: when someone else saved first the conflict page says who, and nothing
-is overwritten. A manual recommendation can be archived and restored as the API allows.
+is overwritten. A manual recommendation can be archived and restored as the API allows. A status or priority
+change is the public's only once published: the page shows both values while they differ, and
+the Publish button calls the API's publish service (``publish_recommendation``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ router = staff_router()
 
 NOTICES["recommendation-archived"] = _("The recommendation is archived.")
 NOTICES["recommendation-restored"] = _("The recommendation is restored.")
+NOTICES["recommendation-published"] = _("The status and priority are published: the public sees them now.")
 
 BASE = "/staff/recommendations"
 
@@ -124,6 +127,29 @@ async def save_local_fields(
         errors = refused(db, exc)
         return staff_page(request, db, staff, recommendation_id, form=typed, errors=errors, status=422)
     return redirect(f"{detail_url(recommendation_id)}?done=saved", request)
+
+
+@router.post("/recommendations/{recommendation_id}/publish")
+async def publish(
+    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
+) -> Response:
+    values = await form_values(request)
+    etag = values.get(ETAG_FIELD)
+    page = StaffPage.of(request, "recommendations", staff)
+    try:
+        updates.publish_recommendation(
+            db, staff.actor, recommendation_id, etag if isinstance(etag, str) else None, page.lang
+        )
+    except PreconditionFailed:
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="recommendation",
+            object_id=recommendation_id,
+            reload_url=detail_url(recommendation_id),
+        )
+    return redirect(f"{detail_url(recommendation_id)}?done=recommendation-published", request)
 
 
 def _set_archived(

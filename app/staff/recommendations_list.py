@@ -34,7 +34,7 @@ from app.recommendations.schemas import (
     RecommendationListParams,
     RecommendationPage,
 )
-from app.recommendations.write_schemas import BulkSet, BulkUpdate
+from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import (
@@ -52,6 +52,9 @@ router = staff_router()
 
 NOTICES["recommendations-updated"] = _("The chosen recommendations are updated.")
 NOTICES["recommendations-clustered"] = _("The chosen recommendations are in the cluster.")
+NOTICES["recommendations-published"] = _(
+    "The status and priority of the chosen recommendations are published."
+)
 
 # Field labels (the filter form's and the bulk form's), also naming fields in the error summary.
 LABELS = {
@@ -268,6 +271,14 @@ def _update(db: Session, staff: StaffSession, selection: _Selection, values: dic
     return "recommendations-updated"
 
 
+def _publish(db: Session, staff: StaffSession, selection: _Selection, values: dict[str, Any]) -> str:
+    """The API's bulk publish (``bulk.bulk_publish``): their working status and priority go public."""
+    body = BulkPublish.model_validate({"ids": selection.ids, "filter": selection.filter})
+    result = bulk.bulk_publish(db, staff.actor, body)
+    selection.check(result.updated + result.unchanged)
+    return "recommendations-published"
+
+
 def _add_to_cluster(db: Session, staff: StaffSession, selection: _Selection, values: dict[str, Any]) -> str:
     chosen = str(values.get("cluster_id", ""))
     if not chosen.isdigit():
@@ -286,11 +297,13 @@ async def bulk_action(request: Request, db: DbSession, staff: ManagerSession) ->
     """The bulk form posts to the list's own URL, so the filter it acts on is the page's query."""
     values = await form_values(request)
     gettext = StaffPage.of(request, "recommendations", staff).gettext
-    actions = {"update": _update, "cluster": _add_to_cluster}
+    actions = {"update": _update, "cluster": _add_to_cluster, "publish": _publish}
     try:
         action = actions.get(str(values.get("action")))
         if action is None:
-            raise FormInvalid({"form": gettext("Choose what to do: apply the changes or add to a cluster.")})
+            raise FormInvalid(
+                {"form": gettext("Choose what to do: apply the changes, publish, or add to a cluster.")}
+            )
         done = action(db, staff, _Selection(request, values, gettext), values)
     except FormInvalid as exc:
         db.rollback()  # a late refusal (the count check) comes after the writes: undo them

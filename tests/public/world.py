@@ -190,6 +190,7 @@ def build_world(client: TestClient, engine: Engine) -> World:
     }
     url = f"/api/v1/recommendations/{rec['P1']}"
     _ok(client.patch(url, json=local, headers={**coordinator, "If-Match": _etag(client, url, coordinator)}))
+    _ok(client.post(f"{url}/publish", headers=coordinator))  # the status and priority the public sees
 
     def cluster(name: str, published: bool) -> int:
         body = {

@@ -67,6 +67,10 @@ def test_unedited_recommendation_has_default_local_fields(client: TestClient, re
         "supporting_entities": [],
         "internal_notes": None,
         "updated_at": None,
+        "published_status": "not_started",
+        "published_priority": None,
+        "published_at": None,
+        "unpublished_changes": False,
     }
     assert body["status_history"] == [] and body["clusters"] == []
     assert response.headers["ETag"].startswith('"0-')
@@ -298,6 +302,10 @@ def test_reader_sees_no_internal_fields(
         draft_id = draft.id
     reader = headers_for("reader")
     # A reader gets the public shape (tests/public/test_public_leaks.py compares it with the public API).
+    body = anonymous_client.get(f"{URL}/{recs['A']}", headers=reader).json()
+    # Until a coordinator publishes them, the status and priority are staff work: the public default.
+    assert body["priority"] is None and body["status"] == "not_started"
+    assert client.post(f"{URL}/{recs['A']}/publish").status_code == 200
     body = anonymous_client.get(f"{URL}/{recs['A']}", headers=reader).json()
     assert body["priority"] == "high" and body["status"] == "in_progress"
     assert not {"local", "status_history", "revisions", "needs_review"} & body.keys()

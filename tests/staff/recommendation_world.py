@@ -32,7 +32,7 @@ SYMBOL = "CRC/C/PER/CO/6"
 
 @dataclass(frozen=True)
 class World:
-    main: int  # three languages, changed by a second import, priority high, led by Justice
+    main: int  # three languages, changed by a second import, priority high (unpublished), led by Justice
     near: int  # similar to main, in the cluster
     gone: int  # withdrawn
     manual: int  # a manual recommendation (archivable)
@@ -73,7 +73,15 @@ def build_world(engine: Engine) -> World:
     with building(engine) as build:
         justice = build.entity("Ministry of Justice", acronym="MoJ").id
         health = build.entity("Ministry of Health").id
-        build.local(ids["MAIN"], priority="high", status="in_progress", internal_notes="Draft plan due.")
+        # Published as in progress, then raised to high priority: the page shows what the public sees.
+        build.local(
+            ids["MAIN"],
+            priority="high",
+            status="in_progress",
+            internal_notes="Draft plan due.",
+            published_status="in_progress",
+            published_priority=None,
+        )
         build.responsible(ids["MAIN"], justice)
         cluster = build.cluster("Juvenile justice", [ids["NEAR"]]).id
         build.withdraw(ids["GONE"])

@@ -24,6 +24,7 @@ GET    /staff/recommendations/{id}              200 200 200 200 303
 POST   /staff/recommendations/{id}              428 428 403 403 303
 POST   /staff/recommendations/{id}/archive      303 303 403 403 303
 POST   /staff/recommendations/{id}/unarchive    303 303 403 403 303
+POST   /staff/recommendations/{id}/publish      303 303 403 403 303
 """
 ROLES = {"admin": "admin", "coord": "coordinator", "fp": "focal_point", "reader": "reader"}
 
@@ -343,3 +344,44 @@ def test_an_imported_recommendation_s_feed_fields_are_refused(
     assert response.status_code == 422
     assert "feed-owned field: the import owns it" in response.text
     assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+
+
+def test_a_manager_publishes_the_status_from_the_page(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """The page shows the published values beside the working ones while they differ; Publish calls
+    the API's service (audited recommendation.publish)."""
+    staff = staff_login("coordinator")
+    saved = staff.post(url(world.main), form(staff, world.main, status="implemented"))
+    assert saved.status_code == 303, saved.text
+    page = staff.get(url(world.main)).text
+    assert "What the public sees" in page and "working value: Implemented" in page
+    stale = etag_of(page)
+    published = staff.post(url(world.main, "/publish"), {"etag": stale})
+    assert published.status_code == 303
+    assert "done=recommendation-published" in published.headers["location"]
+    page = staff.get(url(world.main, "?done=recommendation-published")).text
+    assert "the public sees them now" in page and "working value:" not in page
+    assert "Publish the status and priority" not in page
+    public = db.execute(
+        select(RecommendationLocal.published_status).where(
+            RecommendationLocal.recommendation_id == world.main
+        )
+    ).scalar_one()
+    assert public == "implemented"
+    events = db.scalars(select(AuditEvent.action).where(AuditEvent.object_id == world.main)).all()
+    assert "recommendation.publish" in events
+    # A stale ETag is the conflict page, and nothing is published.
+    again = staff.post(url(world.main), form(staff, world.main, status="not_applicable"))
+    assert again.status_code == 303
+    conflict = staff.post(url(world.main, "/publish"), {"etag": stale})
+    assert conflict.status_code == 412
+
+
+def test_others_see_the_published_values_without_a_button(world: World, staff_login: StaffLogin) -> None:
+    coordinator = staff_login("coordinator")
+    assert coordinator.post(url(world.main), form(coordinator, world.main, priority="low")).status_code == 303
+    focal = staff_login("focal_point", entity_id=world.health)
+    page = focal.get(url(world.main)).text
+    assert "working value: Low" in page and "Coordinators and admins publish them." in page
+    assert "/publish" not in page

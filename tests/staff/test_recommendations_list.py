@@ -363,3 +363,25 @@ def test_a_bulk_post_without_the_csrf_token_changes_nothing(
     assert staff.post(f"{URL}?theme=Water", form, csrf="").status_code == 403
     assert staff.post(f"{URL}?theme=Water", form, csrf="another-sessions-token").status_code == 403
     assert _locals(db) == {}
+
+
+def test_all_matching_rows_have_their_status_published(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    """The bulk form's publish step is the API's bulk publish: the working values go public."""
+    staff = staff_login("coordinator")
+    update = {"scope": "all", "expected": str(WATER), "action": "update", "set_status": "in_progress"}
+    assert staff.post(f"{URL}?theme=Water", update).status_code == 303
+    published = select(RecommendationLocal.published_status).where(
+        RecommendationLocal.published_status.is_not(None)
+    )
+    assert db.execute(published).all() == []  # saved, not yet public
+    stale = {"scope": "all", "expected": str(WATER + 1), "action": "publish"}
+    assert staff.post(f"{URL}?theme=Water", stale).status_code == 422
+    assert db.execute(published).all() == []
+    response = staff.post(f"{URL}?theme=Water", {"scope": "all", "expected": str(WATER), "action": "publish"})
+    assert response.status_code == 303, response.text
+    assert response.headers["location"].endswith("done=recommendations-published")
+    assert list(db.execute(published).scalars()) == ["in_progress"] * WATER
+    events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "recommendation.publish")
+    assert db.execute(events).scalar_one() == WATER

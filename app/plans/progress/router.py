@@ -17,6 +17,8 @@ from app.plans.progress.schemas import (
     ProgressList,
     ProgressOut,
     ProgressPatch,
+    ProgressReviewOut,
+    PublishBody,
     ReturnBody,
 )
 
@@ -88,7 +90,7 @@ def submit_progress(
 @router.post(
     "/progress/{progress_id}/approve",
     summary="Approve a submitted update (coordinators); applies its new_status to the action; "
-    "optionally publishes it",
+    "optionally publishes it (and its unpublished action: `publish_parents`)",
     responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def approve_progress(
@@ -98,7 +100,7 @@ def approve_progress(
     response: Response,
     if_match: IfMatch = None,
     body: Annotated[ApproveBody | None, Body()] = None,
-) -> ProgressOut:
+) -> ProgressReviewOut:
     update, tag = service.approve(db, actor, progress_id, body or ApproveBody(), if_match)
     response.headers["ETag"] = tag
     return update
@@ -124,13 +126,19 @@ def return_progress(
 
 @router.post(
     "/progress/{progress_id}/publish",
-    summary="Publish an approved update (coordinators)",
+    summary="Publish an approved update (coordinators); says what still keeps it from the public and "
+    "optionally publishes that too",
     responses={**TRANSITION_RESPONSES, **VERSIONED},
 )
 def publish_progress(
-    db: DbSession, actor: Manager, progress_id: RowId, response: Response, if_match: IfMatch = None
-) -> ProgressOut:
-    update, tag = service.set_published(db, actor, progress_id, True, if_match)
+    db: DbSession,
+    actor: Manager,
+    progress_id: RowId,
+    response: Response,
+    if_match: IfMatch = None,
+    body: Annotated[PublishBody | None, Body()] = None,
+) -> ProgressReviewOut:
+    update, tag = service.publish(db, actor, progress_id, body or PublishBody(), if_match)
     response.headers["ETag"] = tag
     return update
 

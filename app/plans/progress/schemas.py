@@ -12,7 +12,7 @@ from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.evidence.schemas import EvidenceOut
 from app.models.plan import ActionStatus
-from app.plans.schemas import Forbid, RequiredLongText
+from app.plans.schemas import Forbid, NotPublicParent, RequiredLongText
 
 
 def _web_address(value: str) -> str:
@@ -56,8 +56,19 @@ class ProgressPatch(Forbid):
         return value
 
 
+_PUBLISH_PARENTS = (
+    "Also publish, in the same transaction, the parents that keep it from the public (its action), one "
+    "audit event each; see `not_public_parents` in the response"
+)
+
+
 class ApproveBody(Forbid):
     publish: bool = Field(False, description="Also publish it (shown on the public pages)")
+    publish_parents: bool = Field(False, description=_PUBLISH_PARENTS)
+
+
+class PublishBody(Forbid):
+    publish_parents: bool = Field(False, description=_PUBLISH_PARENTS)
 
 
 class ReturnBody(Forbid):
@@ -85,6 +96,18 @@ class ProgressOut(BaseModel):
     updated_at: UtcDateTime
     evidence: list[EvidenceOut] = Field(
         default_factory=list, description="The files attached to it, oldest first (POST .../evidence)"
+    )
+
+
+class ProgressReviewOut(ProgressOut):
+    """An approved or published update, and whether the public can see it now."""
+
+    public: bool = Field(description="Approved, published and under a published action: the public sees it")
+    not_public_parents: list[NotPublicParent] = Field(
+        description="What still keeps it from the public (its action if unpublished); empty when nothing does"
+    )
+    published_parents: list[NotPublicParent] = Field(
+        description="The parents this request published (`publish_parents: true`)"
     )
 
 

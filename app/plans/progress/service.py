@@ -24,6 +24,7 @@ from app.evidence.reading import evidence_of
 from app.evidence.schemas import EvidenceOut
 from app.models import ProgressUpdate
 from app.models.plan import ProgressState
+from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action
 from app.plans.authorship import ensure_author_entity, written_by_entity
 from app.plans.progress.schemas import (
@@ -32,8 +33,11 @@ from app.plans.progress.schemas import (
     ProgressList,
     ProgressOut,
     ProgressPatch,
+    ProgressReviewOut,
+    PublishBody,
     ReturnBody,
 )
+from app.plans.schemas import NotPublicParent
 
 EDITABLE_STATES: tuple[ProgressState, ...] = ("draft", "returned")
 _FIELDS = ("reported_on", "narrative", "new_status", "evidence_url")
@@ -263,18 +267,38 @@ def _review(update: ProgressUpdate, actor: Actor, state: ProgressState) -> None:
     update.reviewed_at = datetime.now(UTC)
 
 
+def _reviewed(
+    session: Session, actor: Actor, update: ProgressUpdate, publish_parents: bool
+) -> tuple[ProgressReviewOut, str]:
+    """The update after an approval or publication: whether the public sees it, and what keeps it
+    hidden; ``publish_parents`` publishes that first (``app.plans.publishing``)."""
+    parents = publishing.not_public_parents(session, update.action_id)
+    published: list[NotPublicParent] = []
+    if publish_parents and parents:
+        publishing.publish_parents(session, actor, parents)
+        published, parents = parents, []
+    out, tag = _with_etag(update)
+    public = publishing.progress_is_public(update, load_action(session, update.action_id))
+    return (
+        ProgressReviewOut(
+            **out.model_dump(), public=public, not_public_parents=parents, published_parents=published
+        ),
+        tag,
+    )
+
+
 def approve(
     session: Session, actor: Actor, progress_id: int, body: ApproveBody, if_match: str | None
-) -> tuple[ProgressOut, str]:
+) -> tuple[ProgressReviewOut, str]:
     update, before = _transition(session, actor, progress_id, if_match, ("submitted",), "approved")
     _review(update, actor, "approved")
     if body.publish:
         update.published = True
         update.published_at = datetime.now(UTC)
-    result = _finish(session, actor, update, "progress.approve", before)
+    _finish(session, actor, update, "progress.approve", before)
     if update.new_status:
         change_status(session, actor, load_action(session, update.action_id), update.new_status)
-    return result
+    return _reviewed(session, actor, update, body.publish_parents)
 
 
 def return_update(
@@ -289,6 +313,7 @@ def return_update(
 def set_published(
     session: Session, actor: Actor, progress_id: int, published: bool, if_match: str | None
 ) -> tuple[ProgressOut, str]:
+    """Publish or unpublish an approved update (``publish`` below also reports on its parents)."""
     verb = "published" if published else "unpublished"
     update, before = _transition(session, actor, progress_id, if_match, ("approved",), verb)
     if update.published == published:
@@ -299,3 +324,10 @@ def set_published(
     update.published = published
     update.published_at = datetime.now(UTC) if published else None
     return _finish(session, actor, update, f"progress.{'publish' if published else 'unpublish'}", before)
+
+
+def publish(
+    session: Session, actor: Actor, progress_id: int, body: PublishBody, if_match: str | None
+) -> tuple[ProgressReviewOut, str]:
+    set_published(session, actor, progress_id, True, if_match)
+    return _reviewed(session, actor, _load(session, progress_id), body.publish_parents)
