@@ -1,7 +1,7 @@
 """indicator values are reviewed like progress updates
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-05 05:30:00
 
 ``indicator_values`` gains the review of progress updates: ``state`` (draft, submitted, approved,
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
