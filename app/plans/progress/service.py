@@ -277,7 +277,7 @@ def _reviewed(
     if publish_parents and parents:
         publishing.publish_parents(session, actor, parents)
         published, parents = parents, []
-    out, tag = _with_etag(update)
+    out, tag = _with_etag(session, update)
     public = publishing.progress_is_public(update, load_action(session, update.action_id))
     return (
         ProgressReviewOut(
