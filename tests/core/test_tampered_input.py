@@ -54,7 +54,7 @@ def test_out_of_range_cursors_are_422(
         cluster_id = cluster.id
     admin = headers_for("admin")
     routes = _cursor_routes(settings)
-    assert len(routes) == 12  # the thirteenth is the portal's search page, below
+    assert len(routes) == 17  # and the portal's search page, below
     for path in routes:
         url = path.format(cluster_id=cluster_id)
         for cursor in _tampered():
