@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from app.reports.scripts import document_script_fonts
+from app.reports.wordml import document_script_fonts
 
 PATH = Path(__file__).resolve().parent / "templates" / "implementation.docx"
 # (heading variable, width in cm) on a landscape A4 page with 1.5 cm margins (26.7 cm of text).

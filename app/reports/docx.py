@@ -24,8 +24,8 @@ from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
-from app.reports.scripts import document_script_fonts, mark_right_to_left
 from app.reports.template_context import template_context
+from app.reports.wordml import document_script_fonts, mark_right_to_left
 
 _TAGS = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
