@@ -53,7 +53,7 @@ def _run(command: list[str], folder: Path) -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         raise ServiceBusy(
-            f"LibreOffice did not convert the report within {TIMEOUT:.0f} s", retry_after=60
+            f"LibreOffice did not convert the report within {TIMEOUT:g} s", retry_after=60
         ) from None
     if process.returncode != 0:
         detail = errors.decode("utf-8", "replace").strip()[-300:]
