@@ -43,8 +43,10 @@ from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
+from app.reports.state_template import MAX_BYTES as TEMPLATE_MAX_BYTES
 from app.scheduler import import_runners
 from app.staff.imports import UPLOAD_FORM_OVERHEAD, UPLOAD_PATH
+from app.staff.reports import TEMPLATE_UPLOAD_PATH
 from app.staff.router import router as staff_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
@@ -148,7 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_request_bytes,
-        larger={UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD},
+        larger={
+            UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD,
+            TEMPLATE_UPLOAD_PATH: TEMPLATE_MAX_BYTES + UPLOAD_FORM_OVERHEAD,
+        },
     )
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)

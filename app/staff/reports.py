@@ -46,6 +46,11 @@ GROUPS = {
     "entity": _("Responsible entity"),
 }
 TEMPLATE_PATH = "/reports/template"
+# This page's template upload has a limit of its own, whatever NRTD_MAX_REQUEST_BYTES says: the
+# template's, plus the form around it; past it the page answers 413 itself (app/core/body_limit.py).
+# The API's (PUT /api/v1/reports/template) keeps NRTD_MAX_REQUEST_BYTES: FastAPI reads its body and
+# would answer a body cut short 400.
+TEMPLATE_UPLOAD_PATH = "/staff" + TEMPLATE_PATH
 NOTICES["template-uploaded"] = _("The Word template is saved: Word and PDF reports now follow it.")
 NOTICES["template-removed"] = _("The Word template is removed: Word and PDF reports follow the shipped one.")
 

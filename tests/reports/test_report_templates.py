@@ -165,3 +165,9 @@ def test_only_coordinators_and_admins_change_the_template(
     expected = 200 if role == "focal_point" else 403
     assert anonymous_client.get(TEMPLATE, headers=headers).status_code == expected
     assert anonymous_client.get(TEMPLATE).status_code == 401
+
+
+def test_a_body_over_the_request_limit_is_a_413(client: TestClient, world: ReportWorld) -> None:
+    refused = upload(client, b"x" * (1024 * 1024 + 1))
+    assert refused.status_code == 413
+    assert refused.json()["detail"] == "the request body is larger than 1048576 bytes"

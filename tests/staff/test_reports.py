@@ -216,3 +216,10 @@ def test_a_focal_point_may_download_the_template_but_not_change_it(
     page = focal.get("/staff/reports").text
     assert "Download the shipped template" in page and 'action="/staff/reports/template"' not in page
     assert _upload(focal, state_template()).status_code == 403
+
+
+def test_a_template_over_the_pages_limit_gets_the_413_page(coordinator: StaffClient) -> None:
+    refused = _upload(coordinator, b"x" * (2 * 1024 * 1024))
+    assert refused.status_code == 413 and refused.headers["content-type"].startswith("text/html")
+    assert "The file is too large" in refused.text
+    assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text
