@@ -17,6 +17,7 @@ from typing import Any
 from docx.oxml import OxmlElement, parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -53,8 +54,27 @@ class _Template(DocxTemplate):  # type: ignore[misc]
         )
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with the arithmetic that can exhaust the server's memory bounded too:
+    ``'x' * 10**9``, ``9 ** 9 ** 9``."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_TIMES = 10_000
+    MAX_POWER = 64
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if isinstance(right, int | float) and abs(right) > self.MAX_POWER:
+                raise SecurityError(f"a power above {self.MAX_POWER} is not allowed in a template")
+            return left**right
+        for count, other in ((left, right), (right, left)):
+            if isinstance(other, str | list | tuple) and isinstance(count, int) and count > self.MAX_TIMES:
+                raise SecurityError(f"repeating a value more than {self.MAX_TIMES} times is not allowed")
+        return left * right
+
+
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    return _Sandbox(undefined=StrictUndefined, autoescape=True)
 
 
 def _reason(exc: TemplateError) -> str:
@@ -78,9 +98,11 @@ def fill(template: bytes | None, report: Report) -> bytes:
         document.render(template_context(report), jinja_env=_environment(), autoescape=True)
     except TemplateError as exc:
         raise TemplateFailed(_reason(exc)) from None
-    except (ValueError, KeyError, TypeError, OSError) as exc:
+    except (ValueError, KeyError, OSError) as exc:
         # A part missing or malformed (docx's own errors are ValueError / KeyError kinds).
         raise TemplateFailed(f"the file is not a usable Word template: {exc}") from None
+    except Exception as exc:  # the template's own expressions: 1 / 0, range(10**9), 1 + "a"...
+        raise TemplateFailed(f"the template cannot be filled: {exc.__class__.__name__}: {exc}") from None
     docx: Any = document.docx
     mark_right_to_left(docx.element.body)
     document_script_fonts(docx, keep=template is not None)

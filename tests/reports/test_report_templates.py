@@ -132,8 +132,33 @@ def _zip(parts: dict[str, str]) -> bytes:
             state_template(body=("{{ ''.__class__.__mro__ }}",)),
             "the template cannot be filled: access to attribute '__class__' of 'str' object is unsafe",
         ),
+        (
+            state_template(body=("{{ 'x' * 10**9 }}",)),
+            "the template cannot be filled: repeating a value more than 10000 times is not allowed",
+        ),
+        (state_template(body=("{{ 2 ** 100 }}",)), "a power above 64 is not allowed in a template"),
+        (
+            state_template(body=("{% for i in range(10**7) %}{% endfor %}",)),
+            "the template cannot be filled: OverflowError: Range too big",
+        ),
+        (
+            state_template(body=("{{ 1 / 0 }}",)),
+            "the template cannot be filled: ZeroDivisionError: division by zero",
+        ),
     ],
-    ids=["empty", "pdf", "zip-without-document", "too-large", "syntax", "unknown-variable", "sandbox"],
+    ids=[
+        "empty",
+        "pdf",
+        "zip-without-document",
+        "too-large",
+        "syntax",
+        "unknown-variable",
+        "sandbox",
+        "huge-string",
+        "huge-power",
+        "huge-range",
+        "division-by-zero",
+    ],
 )
 def test_a_bad_template_is_refused_with_the_reason(
     client: TestClient, world: ReportWorld, content: bytes, reason: str

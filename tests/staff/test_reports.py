@@ -163,7 +163,8 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(coordina
     shipped = coordinator.get("/staff/reports/template.docx?template=default").content
     assert "{{ group.heading }}" in document_xml(shipped)
 
-    stored = _upload(coordinator, state_template())
+    template = state_template()
+    stored = _upload(coordinator, template)
     assert stored.status_code == 303 and stored.headers["location"] == "/staff/reports?done=template-uploaded"
     page = coordinator.get("/staff/reports?done=template-uploaded").text
     assert "Word and PDF reports now follow it." in page
@@ -173,7 +174,7 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(coordina
     assert HEADING in document_xml(report) and "CRC/C/PER/1" in document_xml(report)
     shipped_report = coordinator.get("/staff/reports/implementation?format=docx&template=default").content
     assert HEADING not in document_xml(shipped_report)
-    assert coordinator.get("/staff/reports/template.docx").content == state_template()
+    assert coordinator.get("/staff/reports/template.docx").content == template
 
     removed = coordinator.post("/staff/reports/template/remove")
     assert (
