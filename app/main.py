@@ -51,9 +51,11 @@ from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
+from app.reports.state_template import MAX_BYTES as TEMPLATE_MAX_BYTES
 from app.scheduler import import_runners
 from app.staff.imports import UPLOAD_FORM_OVERHEAD, UPLOAD_PATH
 from app.staff.progress_evidence import EVIDENCE_PATH as STAFF_EVIDENCE_PATH
+from app.staff.reports import TEMPLATE_UPLOAD_PATH
 from app.staff.router import router as staff_router
 from app.taxonomies.router import router as taxonomies_router
 from app.users.router import router as users_router
@@ -165,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             UPLOAD_PATH: settings.upload_max_bytes + UPLOAD_FORM_OVERHEAD,
             EVIDENCE_UPLOAD_PATH: settings.evidence_max_bytes + FORM_OVERHEAD,
             STAFF_EVIDENCE_PATH: settings.evidence_max_bytes * FILES_PER_FORM + FORM_OVERHEAD,
+            TEMPLATE_UPLOAD_PATH: TEMPLATE_MAX_BYTES + UPLOAD_FORM_OVERHEAD,
         },
     )
     app.add_middleware(QueryGuardMiddleware)

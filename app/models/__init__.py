@@ -22,6 +22,7 @@ from app.models.plan import (
 )
 from app.models.ratelimit import RateLimitWindow
 from app.models.recommendation import Recommendation, RecommendationSearch, RecommendationText, Revision
+from app.models.report_template import ReportTemplate
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "RecommendationTerm",
     "RecommendationText",
     "RejectedRecord",
+    "ReportTemplate",
     "Revision",
     "StatusChange",
     "Term",

@@ -1,8 +1,7 @@
-"""One report, three file formats: the bytes, their media type and a file name."""
+"""One report, four file formats: the bytes, their media type and a file name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.reports.html import render_html
@@ -12,21 +11,25 @@ from app.reports.xlsx import render_xlsx
 HTML = "text/html; charset=utf-8"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+MEDIA_TYPES = {"html": HTML, "docx": DOCX, "xlsx": XLSX, "pdf": PDF}
 
 
-def render_docx(report: Report) -> bytes:
-    """python-docx is imported when a Word file is first asked for: importing it at start-up cost
-    every server process and command a sixth of a second."""
-    from app.reports.docx import render_docx as render
+class TemplateFailed(Exception):
+    """A Word template cannot be filled; ``reason`` says why (and where) in words a user can act on."""
 
-    return render(report)
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-_RENDERERS: dict[str, tuple[Callable[[Report], bytes], str]] = {
-    "html": (render_html, HTML),
-    "docx": (render_docx, DOCX),
-    "xlsx": (render_xlsx, XLSX),
-}
+def render_docx(report: Report, template: bytes | None = None) -> bytes:
+    """The report in a Word template (None: the shipped one). docxtpl and python-docx are imported
+    when a Word file is first asked for: importing them at start-up cost every process a sixth of a
+    second."""
+    from app.reports.docx import fill
+
+    return fill(template, report)
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,19 @@ class RenderedReport:
         return f'{kind}; filename="{self.filename}"'
 
 
-def render(report: Report, fmt: ReportFormat) -> RenderedReport:
-    renderer, media_type = _RENDERERS[fmt]
+def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> RenderedReport:
+    """``template``: the Word template of the DOCX and PDF formats (None: the shipped one)."""
+    if fmt == "html":
+        body = render_html(report)
+    elif fmt == "xlsx":
+        body = render_xlsx(report)
+    elif fmt == "docx":
+        body = render_docx(report, template)
+    else:
+        from app.reports.pdf import convert
+
+        body = convert(render_docx(report, template))
     audience = "internal" if report.staff else "public"
     day = report.generated_at.date().isoformat()
     filename = f"implementation-report-{audience}-by-{report.group_by}-{day}.{fmt}"
-    return RenderedReport(renderer(report), media_type, filename)
+    return RenderedReport(body, MEDIA_TYPES[fmt], filename)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
-from app.auth.deps import PublicCaller, StaffUser
+from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.deps import DbSession
 from app.core.problems import problem_responses
 from app.public.docs import CACHE_HEADERS
-from app.reports import service
-from app.reports.formats import DOCX, XLSX, render
-from app.reports.schemas import PublicReportQuery, ReportQuery
+from app.reports import state_template
+from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.files import report_file
+from app.reports.formats import DOCX, PDF, XLSX
+from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
 
 # One tag per operation (a generated client makes a module of each): the public routes are "public",
 # beside the rest of the public API, the staff ones "reports".
@@ -22,16 +24,19 @@ router = APIRouter()
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 _FILES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The report: an HTML page (`format=html`), or a DOCX or XLSX file to download",
-        "content": {"text/html": {"schema": {"type": "string"}}, DOCX: _BINARY, XLSX: _BINARY},
+        "description": "The report: an HTML page (`format=html`), or a DOCX, XLSX or PDF file to download",
+        "content": {"text/html": {"schema": {"type": "string"}}, DOCX: _BINARY, XLSX: _BINARY, PDF: _BINARY},
     }
 }
 _DESCRIPTION = (
     "Every current (not withdrawn) recommendation the filters match (the recommendation list's "
     "filters, without paging), grouped by cluster, mechanism or theme, each with its position, "
     "implementation status, priority, responsible entities, actions and latest published progress "
-    "update. At most 5,000 recommendations: above that the answer is 422 (narrow the filters)."
+    "update. At most 5,000 recommendations: above that the answer is 422 (narrow the filters). "
+    "DOCX and PDF follow the State's uploaded Word template (PUT /reports/template) unless "
+    "`template=default`; PDF needs LibreOffice on the server (else 422 naming `format`)."
 )
+_TEMPLATE = "/reports/template"
 
 
 @router.get(
@@ -42,12 +47,12 @@ _DESCRIPTION = (
     + " The staff report adds priority rationales, internal notes, unpublished actions and the latest "
     "update in any review state, each marked internal.",
     response_class=Response,
-    responses=_FILES,
+    responses={**_FILES, **problem_responses(503)},
 )
 def implementation_report(
     db: DbSession, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
-    rendered = render(service.build_report(db, query, staff=True), query.format)
+    rendered = report_file(db, query, staff=True)
     headers = {"Content-Disposition": rendered.disposition, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -62,13 +67,74 @@ def implementation_report(
     responses={
         200: {**_FILES[200], "headers": CACHE_HEADERS},
         304: {"description": "Not modified: the If-None-Match ETag is current", "headers": CACHE_HEADERS},
-        **problem_responses(429),
+        **problem_responses(429, 503),
     },
 )
 def public_implementation_report(
     request: Request, db: DbSession, caller: PublicCaller, query: Annotated[PublicReportQuery, Query()]
 ) -> Response:
-    rendered = render(service.build_report(db, query, staff=False), query.format)
+    rendered = report_file(db, query, staff=False)
     return cached_response(
         request, rendered.body, rendered.media_type, {"Content-Disposition": rendered.disposition}
     )
+
+
+@router.get(
+    _TEMPLATE,
+    tags=["reports"],
+    summary="The Word template of the reports: the State's own, or the shipped one to copy",
+    description="The template `format=docx` and `format=pdf` fill: the State's uploaded template when "
+    "there is one, else (and with `template=default`) the one shipped with NRTD. The "
+    "`X-Report-Template` header says which (`state` or `default`). docs/reports.md lists its variables.",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The template (a DOCX file)",
+            "content": {DOCX: _BINARY},
+            "headers": {"X-Report-Template": {"schema": {"type": "string", "enum": ["state", "default"]}}},
+        }
+    },
+)
+def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoice = "state") -> Response:
+    stored = state_template.current(db) if template == "state" else None
+    if stored is not None:
+        body, name, which = stored.content, stored.filename, "state"
+    else:
+        body, name, which = DEFAULT_TEMPLATE.read_bytes(), "implementation-report-template.docx", "default"
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    headers = {
+        "Content-Disposition": f'attachment; filename="{ascii_name}"',
+        "Cache-Control": "private, no-store",
+        "X-Report-Template": which,
+    }
+    return Response(body, media_type=DOCX, headers=headers)
+
+
+@router.put(
+    _TEMPLATE,
+    tags=["reports"],
+    summary="Upload the State's own Word template of the reports (replaces the current one)",
+    description="A DOCX file with docxtpl (Jinja) placeholders, sent as the multipart field `file`, at "
+    f"most {state_template.MAX_BYTES:,} bytes. It is tried on a sample report first: a file that is "
+    "not a Word document, or whose placeholders fail (a syntax error, with its line and the text "
+    "around it, or an unknown variable) is refused with 422 naming `file` and the reason. Audited.",
+    responses=problem_responses(413),
+)
+def put_report_template(
+    db: DbSession, actor: Manager, file: Annotated[UploadFile, File(description="The .docx template")]
+) -> ReportTemplateInfo:
+    content = file.file.read(state_template.MAX_BYTES + 1)
+    stored = state_template.upload(db, actor, file.filename or "", content)
+    return ReportTemplateInfo.model_validate(stored, from_attributes=True)
+
+
+@router.delete(
+    _TEMPLATE,
+    tags=["reports"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove the State's Word template: reports use the shipped one again",
+    description="Audited. 404 when no template was uploaded.",
+)
+def delete_report_template(db: DbSession, actor: Manager) -> Response:
+    state_template.remove(db, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,8 @@ from app.core.dates import IsoDate
 from app.recommendations.schemas import RecommendationListParams
 
 GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
-ReportFormat = Literal["html", "docx", "xlsx"]
+ReportFormat = Literal["html", "docx", "xlsx", "pdf"]
+TemplateChoice = Literal["state", "default"]
 
 # List parameters a report has no use for: it is not paged, and it covers current recommendations.
 _NOT_REPORT_FILTERS = frozenset({"cursor", "limit", "withdrawn"})
@@ -37,7 +38,19 @@ _REPORT_OPTIONS: dict[str, Any] = {
     ),
     "format": (
         ReportFormat,
-        Field("html", description="html (printable page), docx (Word) or xlsx (matrix)"),
+        Field(
+            "html",
+            description="html (printable page), docx (Word), xlsx (matrix) or pdf (the Word document "
+            "converted by LibreOffice: only where LibreOffice is installed, else 422)",
+        ),
+    ),
+    "template": (
+        TemplateChoice,
+        Field(
+            "state",
+            description="The Word template of docx and pdf: state (the State's own when one was "
+            "uploaded, else the shipped one) or default (always the shipped one)",
+        ),
     ),
 }
 
@@ -60,6 +73,7 @@ if TYPE_CHECKING:
     class ReportQuery(RecommendationListParams):
         group_by: GroupBy
         format: ReportFormat
+        template: TemplateChoice
 
     PublicReportQuery = ReportQuery
 else:
@@ -174,3 +188,12 @@ class Report(_Allowlist):
     filters: list[tuple[str, str]] = Field(description="The filters used, as (name, value)")
     total: int = Field(description="Distinct recommendations in the report")
     groups: list[ReportGroup]
+
+
+class ReportTemplateInfo(BaseModel):
+    """The State's uploaded Word template."""
+
+    filename: str
+    size: int = Field(description="Bytes")
+    sha256: str
+    uploaded_at: datetime

@@ -346,7 +346,7 @@ def _groups(
 
 def _filters_used(query: ReportQuery) -> list[tuple[str, str]]:
     """The filters that narrow the report, as shown on it (the language and options are not filters)."""
-    used = query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format"})
+    used = query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"})
     shown = []
     for name, value in used.items():
         text = ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)

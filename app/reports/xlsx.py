@@ -22,6 +22,7 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffRecommendation,
 )
+from app.reports.scripts import ARABIC_FONT, CHINESE_FONT, LATIN_FONT, east_asian, right_to_left
 
 # Excel refuses longer cell values.
 MAX_CELL = 32_767
@@ -49,9 +50,16 @@ ACTION_COLUMNS = (
     (_("Latest progress"), 80),
 )
 STAFF_ACTION_COLUMNS = ((_("Published"), 12),)
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = Font(name=LATIN_FONT, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+# A cell names one font: the one covering its text's script (Excel and LibreOffice substitute a
+# covering font where it is missing). Arabic cells read right to left (readingOrder 2), aligned right.
+_FONTS = {
+    script: Font(name=name)
+    for script, name in (("latin", LATIN_FONT), ("arabic", ARABIC_FONT), ("cjk", CHINESE_FONT))
+}
+_RTL_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="right", readingOrder=2)
 
 
 def _text(value: str) -> str:
@@ -116,7 +124,9 @@ def _write_row(sheet: Any, row: int, values: list[str]) -> None:
         # A text starting with "=" must stay text: openpyxl would store it as a formula, which
         # Excel runs when the file is opened (spreadsheet formula injection).
         cell.data_type = "s"
-        cell.alignment = _WRAP
+        rtl = right_to_left(value)
+        cell.font = _FONTS["arabic" if rtl else "cjk" if east_asian(value) else "latin"]
+        cell.alignment = _RTL_WRAP if rtl else _WRAP
 
 
 def _about(workbook: Workbook, report: Report, words: Words) -> None:
@@ -132,7 +142,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
     ]
     for number, (name, value) in enumerate(rows, start=1):
         _write_row(sheet, number, [name, value])
-        sheet.cell(row=number, column=1).font = Font(bold=True)
+        sheet.cell(row=number, column=1).font = Font(name=LATIN_FONT, bold=True)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90
 

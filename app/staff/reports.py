@@ -12,29 +12,47 @@ from __future__ import annotations
 from typing import Annotated, Any, get_origin
 from urllib.parse import urlencode
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
 
+from app.auth.service import StaffSession
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import InvalidInput
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
-from app.reports import service as reports_service
-from app.reports.formats import render as render_report
-from app.reports.schemas import ReportQuery
-from app.staff.forms import field_errors
-from app.staff.pages import NO_STORE, StaffPage, _, render, staff_router
-from app.staff.session import StaffMember
+from app.reports import pdf, state_template
+from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.files import report_file
+from app.reports.formats import DOCX
+from app.reports.schemas import ReportQuery, TemplateChoice
+from app.staff.forms import field_errors, refused
+from app.staff.pages import NO_STORE, NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.session import ManagerSession, StaffMember
 
 router = staff_router()
 
 # The list's filters this page carries to its downloads. ``lang`` is not one of them: on a staff page
 # it is the page's language, and the downloads' texts are in that language.
 PAGE_PARAMETERS = frozenset({"lang", "done"})
-GROUPS = {"cluster": _("Cluster"), "mechanism": _("Mechanism"), "theme": _("Theme")}
+GROUPS = {
+    "cluster": _("Cluster"),
+    "mechanism": _("Mechanism"),
+    "theme": _("Theme"),
+    "sdg": _("Sustainable Development Goal"),
+    "entity": _("Responsible entity"),
+}
+TEMPLATE_PATH = "/reports/template"
+# This page's template upload has a limit of its own, whatever NRTD_MAX_REQUEST_BYTES says: the
+# template's, plus the form around it; past it the page answers 413 itself (app/core/body_limit.py).
+# The API's (PUT /api/v1/reports/template) keeps NRTD_MAX_REQUEST_BYTES: FastAPI reads its body and
+# would answer a body cut short 400.
+TEMPLATE_UPLOAD_PATH = "/staff" + TEMPLATE_PATH
+NOTICES["template-uploaded"] = _("The Word template is saved: Word and PDF reports now follow it.")
+NOTICES["template-removed"] = _("The Word template is removed: Word and PDF reports follow the shipped one.")
 
 
 def _filters(request: Request) -> list[tuple[str, str]]:
@@ -60,11 +78,17 @@ _REPEATED = frozenset(
 )
 
 
-@router.get("/reports", response_class=HTMLResponse)
-def reports(request: Request, staff: StaffMember) -> Response:
+def _page(
+    request: Request,
+    db: DbSession,
+    staff: StaffSession,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     page = StaffPage.of(request, "reports", staff)
     filters = _filters(request)
     with_lang = [*filters, ("lang", page.lang)]
+    stored = state_template.current(db)
     return render(
         request,
         page,
@@ -74,18 +98,68 @@ def reports(request: Request, staff: StaffMember) -> Response:
             "hidden": with_lang,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
+            "pdf": pdf.available(),
+            "template": stored,
+            "template_uploaded": stored.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if stored else "",
+            "template_kb": max(1, round(stored.size / 1024)) if stored else 0,
+            "max_kb": state_template.MAX_BYTES // 1000,
+            "errors": errors or {},
         },
+        status=status,
     )
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(request: Request, db: DbSession, staff: StaffMember) -> Response:
+    return _page(request, db, staff)
 
 
 @router.get("/reports/implementation")
 def implementation_report(
     db: DbSession, staff: StaffMember, query: Annotated[ReportQuery, Query()]
 ) -> Response:
-    """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX."""
-    rendered = render_report(reports_service.build_report(db, query, staff=True), query.format)
+    """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
+    rendered = report_file(db, query, staff=True)
     headers = {**NO_STORE, "Content-Disposition": rendered.disposition}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
+@router.get(TEMPLATE_PATH + ".docx")
+def template_file(db: DbSession, staff: StaffMember, template: TemplateChoice = "state") -> Response:
+    """The Word template reports follow (GET /api/v1/reports/template): the State's, or the shipped one."""
+    stored = state_template.current(db) if template == "state" else None
+    body = stored.content if stored else DEFAULT_TEMPLATE.read_bytes()
+    name = "report-template-state.docx" if stored else "report-template-default.docx"
+    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(body, media_type=DOCX, headers=headers)
+
+
+async def _form(request: Request) -> FormData:
+    """The upload's form, read before the unit of work begins (the CSRF check reads it again)."""
+    return await request.form()
+
+
+@router.post(TEMPLATE_PATH)
+def upload_template(
+    request: Request, form: Annotated[FormData, Depends(_form)], db: DbSession, staff: ManagerSession
+) -> Response:
+    """PUT /api/v1/reports/template's service: checked, tried on the sample report, audited."""
+    uploaded = form.get("file")
+    if not isinstance(uploaded, UploadFile) or not (uploaded.filename or uploaded.size):
+        page = StaffPage.of(request, "reports", staff)
+        return _page(request, db, staff, {"file": page.gettext("Choose a Word file (.docx) to upload.")}, 422)
+    content = uploaded.file.read(state_template.MAX_BYTES + 1)
+    try:
+        state_template.upload(db, staff.actor, uploaded.filename or "", content)
+    except InvalidInput as exc:
+        return _page(request, db, staff, refused(db, exc), 422)
+    return redirect("/staff/reports?done=template-uploaded", request)
+
+
+@router.post(TEMPLATE_PATH + "/remove")
+def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    state_template.remove(db, staff.actor)
+    return redirect("/staff/reports?done=template-removed", request)
 
 
 @router.get("/reports/recommendations.csv")

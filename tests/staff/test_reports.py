@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 from io import BytesIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -17,6 +19,7 @@ from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building, imported
 from tests.factories import record
+from tests.reports.word_templates import HEADING, document_xml, state_template
 from tests.staff.conftest import StaffClient, StaffLogin
 
 ROUTES = """
@@ -26,6 +29,9 @@ GET    /staff/reports/recommendations.csv      200 200 200 403 303
 GET    /staff/reports/recommendations.xlsx     200 200 200 403 303
 GET    /staff/reports/recommendations.json     200 200 200 403 303
 GET    /staff/reports/statistics.json          200 200 200 403 303
+GET    /staff/reports/template.docx            200 200 200 403 303
+POST   /staff/reports/template                 422 422 403 403 303
+POST   /staff/reports/template/remove          404 404 403 403 303
 """
 
 DOWNLOADS = {
@@ -36,6 +42,7 @@ DOWNLOADS = {
     "/staff/reports/statistics.json": "application/json",
     "/staff/reports/implementation?format=docx": DOCX,
     "/staff/reports/implementation?format=xlsx": XLSX_MEDIA_TYPE,
+    "/staff/reports/template.docx": DOCX,
 }
 
 
@@ -72,6 +79,8 @@ def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffCl
     assert "format=template" in text
     for fmt in ("html", "docx", "xlsx"):
         assert f'name="format" value="{fmt}"' in text
+    for grouping in ("cluster", "mechanism", "theme", "sdg", "entity"):
+        assert f'<option value="{grouping}">' in text
     assert '<input type="hidden" name="mechanism" value="CAT">' in text
     assert "<strong>status</strong>: in_progress" in text
 
@@ -141,3 +150,77 @@ def test_readers_and_strangers_get_no_file(staff_login: StaffLogin, path: str) -
     reader.client.cookies.clear()
     stranger = reader.get(path)
     assert stranger.status_code == 303 and stranger.headers["location"].startswith("/staff/login?next=")
+
+
+def _upload(staff: StaffClient, content: bytes, name: str = "lesotho.docx") -> Any:
+    return staff.post("/staff/reports/template", files={"file": (name, content, DOCX)})
+
+
+def test_the_coordinator_uploads_replaces_and_removes_the_word_template(coordinator: StaffClient) -> None:
+    page = coordinator.get("/staff/reports").text
+    assert "follow the template shipped with the application" in page
+    assert 'enctype="multipart/form-data"' in page and 'name="template"' not in page
+    shipped = coordinator.get("/staff/reports/template.docx?template=default").content
+    assert "{{ group.heading }}" in document_xml(shipped)
+
+    template = state_template()
+    stored = _upload(coordinator, template)
+    assert stored.status_code == 303 and stored.headers["location"] == "/staff/reports?done=template-uploaded"
+    page = coordinator.get("/staff/reports?done=template-uploaded").text
+    assert "Word and PDF reports now follow it." in page
+    assert "<strong>lesotho.docx</strong>" in page
+    assert '<option value="default">The shipped template</option>' in page
+    report = coordinator.get("/staff/reports/implementation?format=docx&mechanism=CRC").content
+    assert HEADING in document_xml(report) and "CRC/C/PER/1" in document_xml(report)
+    shipped_report = coordinator.get("/staff/reports/implementation?format=docx&template=default").content
+    assert HEADING not in document_xml(shipped_report)
+    assert coordinator.get("/staff/reports/template.docx").content == template
+
+    removed = coordinator.post("/staff/reports/template/remove")
+    assert (
+        removed.status_code == 303 and removed.headers["location"] == "/staff/reports?done=template-removed"
+    )
+    assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text
+
+
+def test_a_bad_template_is_refused_on_the_page_naming_the_field(coordinator: StaffClient) -> None:
+    refused = _upload(coordinator, state_template(cell="{{ rec.symbl }}"))
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("text/html")
+    assert 'href="#field-file">Word template (.docx): the template cannot be filled' in refused.text
+    assert 'id="field-file"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert "has no attribute &#39;symbl&#39;" in refused.text
+    empty = coordinator.post("/staff/reports/template", files={"file": ("", b"", DOCX)})
+    assert empty.status_code == 422 and "Choose a Word file (.docx) to upload." in empty.text
+    assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text
+
+
+def test_pdf_is_offered_only_where_libreoffice_is_installed(
+    coordinator: StaffClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    page = coordinator.get("/staff/reports").text
+    assert 'value="pdf"' not in page and "LibreOffice is not installed on this server" in page
+    refused = coordinator.get("/staff/reports/implementation?format=pdf")
+    assert refused.status_code == 422 and "LibreOffice" in refused.text
+    program = tmp_path / "soffice"
+    program.write_text("#!/bin/sh\nexit 1\n")
+    program.chmod(0o755)
+    assert 'name="format" value="pdf"' in coordinator.get("/staff/reports").text
+
+
+def test_a_focal_point_may_download_the_template_but_not_change_it(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    entity = accounts.create_entity(engine, "Ministry of templates")
+    focal = committed_staff_login("focal_point", entity_id=entity)
+    page = focal.get("/staff/reports").text
+    assert "Download the shipped template" in page and 'action="/staff/reports/template"' not in page
+    assert _upload(focal, state_template()).status_code == 403
+
+
+def test_a_template_over_the_pages_limit_gets_the_413_page(coordinator: StaffClient) -> None:
+    refused = _upload(coordinator, b"x" * (2 * 1024 * 1024))
+    assert refused.status_code == 413 and refused.headers["content-type"].startswith("text/html")
+    assert "The file is too large" in refused.text
+    assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text

@@ -1,0 +1,29 @@
+"""A report as the file asked for: the API's routes and the staff workspace's download call this."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput
+from app.reports import pdf, service, state_template
+from app.reports.formats import RenderedReport, TemplateFailed, render
+from app.reports.schemas import ReportQuery
+
+
+def report_file(session: Session, query: ReportQuery, *, staff: bool) -> RenderedReport:
+    """The staff or public report of ``query`` in its format; Word and PDF in the State's template
+    unless ``template=default`` (or none was uploaded)."""
+    if query.format == "pdf":
+        pdf.require()  # before the work: refused at once where LibreOffice is missing
+    template = None
+    if query.format in ("docx", "pdf") and query.template == "state":
+        template = state_template.current_content(session)
+    report = service.build_report(session, query, staff=staff)
+    try:
+        return render(report, query.format, template)
+    except TemplateFailed as exc:
+        reason = (
+            f"the State's report template cannot be filled ({exc.reason}): ask with template=default, "
+            "or upload a corrected template"
+        )
+        raise InvalidInput(reason, errors=[{"field": "template", "reason": reason}]) from None

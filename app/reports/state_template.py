@@ -1,0 +1,109 @@
+"""The State's own Word template of the report: checked, stored (in the database, one row), replaced,
+removed; each change audited in the request's transaction.
+
+A template is accepted only when it is a real Word file (a zip holding ``word/document.xml``) of
+at most ``MAX_BYTES``, whose parts unpacked stay under ``MAX_UNPACKED`` (no zip bomb), and which
+fills without error with the sample report, public and internal (``sample``): a syntax error or an
+unknown variable is refused with its reason and place, at upload rather than in a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from io import BytesIO
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit.service import record
+from app.core.actor import Actor
+from app.core.errors import InvalidInput, NotFound
+from app.models.base import utcnow
+from app.models.report_template import STATE_TEMPLATE_ID, ReportTemplate
+from app.reports.formats import TemplateFailed
+
+MAX_BYTES = 1_000_000
+MAX_UNPACKED = 30_000_000
+MAX_PARTS = 2000
+_FIELDS = ("filename", "size", "sha256")
+
+
+def _refuse(reason: str) -> InvalidInput:
+    return InvalidInput(reason, errors=[{"field": "file", "reason": reason}])
+
+
+def _check_package(content: bytes) -> None:
+    if not content:
+        raise _refuse("the file is empty")
+    if len(content) > MAX_BYTES:
+        raise _refuse(f"the file has {len(content)} bytes; a template may have at most {MAX_BYTES}")
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _refuse("not a Word document (.docx): the file is not a zip package") from None
+    names = {part.filename for part in parts}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise _refuse("not a Word document (.docx): it has no word/document.xml")
+    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
+        raise _refuse(f"the document unpacks to more than {MAX_UNPACKED} bytes or {MAX_PARTS} parts")
+
+
+def check(content: bytes) -> None:
+    """Refuse (422, field ``file``) what is not a usable template. Fills it with the sample report."""
+    from app.reports.docx import fill
+    from app.reports.sample import sample_report
+
+    _check_package(content)
+    for staff in (False, True):
+        try:
+            fill(content, sample_report(staff=staff))
+        except TemplateFailed as exc:
+            raise _refuse(exc.reason) from None
+
+
+def current(session: Session) -> ReportTemplate | None:
+    return session.get(ReportTemplate, STATE_TEMPLATE_ID)
+
+
+def current_content(session: Session) -> bytes | None:
+    template = current(session)
+    return template.content if template is not None else None
+
+
+def _summary(template: ReportTemplate) -> dict[str, Any]:
+    return {name: getattr(template, name) for name in _FIELDS}
+
+
+def upload(session: Session, actor: Actor, filename: str, content: bytes) -> ReportTemplate:
+    """Store ``content`` as the State's template (replacing any), once it passes ``check``."""
+    check(content)
+    name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "template.docx")[:255]
+    template = current(session)
+    before = _summary(template) if template is not None else None
+    if template is None:
+        template = ReportTemplate(id=STATE_TEMPLATE_ID)
+        session.add(template)
+    template.filename = name
+    template.content = content
+    template.size = len(content)
+    template.sha256 = hashlib.sha256(content).hexdigest()
+    template.uploaded_by_id = actor.user_id
+
+    template.uploaded_at = utcnow()
+    session.flush()
+    action = "report_template.replace" if before else "report_template.upload"
+    record(session, actor, action, "report_template", template.id, before=before, after=_summary(template))
+    return template
+
+
+def remove(session: Session, actor: Actor) -> None:
+    """Back to the shipped template."""
+    template = current(session)
+    if template is None:
+        raise NotFound("no report template has been uploaded; reports use the shipped one")
+    before = _summary(template)
+    session.delete(template)
+    session.flush()
+    record(session, actor, "report_template.delete", "report_template", STATE_TEMPLATE_ID, before=before)

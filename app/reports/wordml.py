@@ -1,0 +1,78 @@
+"""The WordprocessingML of the script support (app/reports/scripts.py says why): the script fonts in
+a document's defaults, and right-to-left paragraphs and runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from app.reports.scripts import RUN_FONTS, RUN_LANGUAGES, right_to_left, strong_rtl
+
+
+def _child(parent: Any, tag: str, first: bool = False, before: tuple[str, ...] = ()) -> Any:
+    """``parent``'s ``tag`` child, added when missing: first, or before the first of ``before``
+    (WordprocessingML orders the children of its property elements; Word refuses a file otherwise)."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        later = next((child for child in parent if child.tag in {qn(name) for name in before}), None)
+        if first:
+            parent.insert(0, found)
+        elif later is not None:
+            later.addprevious(found)
+        else:
+            parent.append(found)
+    return found
+
+
+# The w:rPr children that come after w:rtl, and after w:lang.
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def set_script_fonts(run_properties: Any, *, keep: bool = False) -> None:
+    """Name the script fonts (and languages) in a ``w:rPr``; ``keep``: only those not named yet."""
+    fonts = _child(run_properties, "w:rFonts", first=True)
+    for attribute, font in RUN_FONTS.items():
+        if not (keep and fonts.get(qn(f"w:{attribute}"))):
+            fonts.set(qn(f"w:{attribute}"), font)
+    language = _child(run_properties, "w:lang", before=_AFTER_LANG)
+    for attribute, value in RUN_LANGUAGES.items():
+        if not (keep and language.get(qn(f"w:{attribute}"))):
+            language.set(qn(f"w:{attribute}"), value)
+
+
+def document_script_fonts(document: Any, *, keep: bool = False) -> None:
+    """The script fonts in the document's defaults (``w:docDefaults``), which every style inherits."""
+    styles = document.styles.element
+    defaults = _child(styles, "w:docDefaults", first=True)
+    run_defaults = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    set_script_fonts(run_defaults, keep=keep)
+
+
+def mark_right_to_left(body: Any) -> int:
+    """Every paragraph whose text starts right to left gets ``w:bidi`` (right-to-left paragraph,
+    aligned right), and each of its runs holding right-to-left text ``w:rtl``. Returns how many."""
+    marked = 0
+    for paragraph in body.iter(qn("w:p")):
+        runs = list(paragraph.iter(qn("w:r")))
+        text = "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
+        if not right_to_left(text):
+            continue
+        _child(_child(paragraph, "w:pPr", first=True), "w:bidi", before=_AFTER_BIDI)
+        for run in runs:
+            run_text = "".join(node.text or "" for node in run.iter(qn("w:t")))
+            if any(strong_rtl(char) for char in run_text):
+                _child(_child(run, "w:rPr", first=True), "w:rtl", before=_AFTER_RTL)
+        marked += 1
+    return marked
+
+
+# w:pPr's children have a schema order: w:bidi comes before these (Word refuses a file otherwise).
+_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip

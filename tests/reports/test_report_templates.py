@@ -1,0 +1,198 @@
+"""A State's own Word template: uploaded, checked, filled by the reports, replaced, removed, audited."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+
+import httpx
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent
+from app.reports.formats import DOCX
+from app.reports.state_template import MAX_BYTES
+from tests.reports.conftest import NEVER_PUBLIC, PUBLISHED_ACTION, ReportWorld, docx_text
+from tests.reports.word_templates import HEADING, document_xml, state_template
+
+TEMPLATE = "/api/v1/reports/template"
+STAFF = "/api/v1/reports/implementation"
+PUBLIC = "/api/v1/public/reports/implementation"
+
+
+def upload(client: TestClient, content: bytes, name: str = "lesotho.docx") -> httpx.Response:
+    answer: httpx.Response = client.put(TEMPLATE, files={"file": (name, content, DOCX)})
+    return answer
+
+
+def test_a_report_fills_the_uploaded_template(client: TestClient, world: ReportWorld) -> None:
+    stored = upload(client, state_template())
+    assert stored.status_code == 200, stored.text
+    info = stored.json()
+    assert info["filename"] == "lesotho.docx" and info["size"] > 0 and len(info["sha256"]) == 64
+    for path in (STAFF, PUBLIC):
+        answer = client.get(path, params={"format": "docx", "group_by": "theme", "mechanism": "CRC"})
+        assert answer.status_code == 200
+        # Unzipped: the State's own title and headings, and a row per recommendation.
+        xml = document_xml(answer.content)
+        assert HEADING in xml and "{{" not in xml and "{%" not in xml
+        document = Document(BytesIO(answer.content))
+        headings = [
+            p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+        ]
+        assert headings == ["Section — Children: definition (1)", "Section — Right to justice (2)"]
+        rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+        assert rows == [
+            ["Where it comes from", "How far it is"],
+            ["CRC/C/PER/CO/5", "In progress"],
+            ["Where it comes from", "How far it is"],
+            ["CRC/C/PER/CO/5", "In progress"],
+            ["CRC/C/PER/CO/5", "Not started"],
+        ]
+    public = docx_text(client.get(PUBLIC, params={"format": "docx"}).content)
+    assert not [planted for planted in NEVER_PUBLIC if planted in public]
+
+
+def test_template_default_forces_the_shipped_one(client: TestClient, world: ReportWorld) -> None:
+    assert upload(client, state_template()).status_code == 200
+    shipped = client.get(STAFF, params={"format": "docx", "template": "default"})
+    text = docx_text(shipped.content)
+    assert HEADING not in text and PUBLISHED_ACTION in text
+    assert "template" not in text.split("Filters used:")[1]  # an option, not a filter
+
+
+def test_get_gives_the_current_template_and_delete_restores_the_shipped_one(
+    client: TestClient, world: ReportWorld
+) -> None:
+    shipped = client.get(TEMPLATE)
+    assert shipped.status_code == 200 and shipped.headers["x-report-template"] == "default"
+    assert "{{ group.heading }}" in document_xml(shipped.content)
+    content = state_template()
+    assert upload(client, content).status_code == 200
+    current = client.get(TEMPLATE)
+    assert current.headers["x-report-template"] == "state" and current.content == content
+    assert 'filename="lesotho.docx"' in current.headers["content-disposition"]
+    assert client.get(TEMPLATE, params={"template": "default"}).content == shipped.content
+    assert client.delete(TEMPLATE).status_code == 204
+    assert client.get(TEMPLATE).headers["x-report-template"] == "default"
+    assert HEADING not in docx_text(client.get(STAFF, params={"format": "docx"}).content)
+    assert client.delete(TEMPLATE).status_code == 404
+
+
+def test_upload_replace_and_removal_are_audited(
+    client: TestClient, world: ReportWorld, writer: Engine | Connection
+) -> None:
+    first, second = state_template(), state_template(body=("A second version.",))
+    assert upload(client, first).status_code == 200
+    assert upload(client, second, "v2.docx").status_code == 200
+    assert client.delete(TEMPLATE).status_code == 204
+    with Session(writer) as session:
+        events = session.execute(
+            select(AuditEvent.action, AuditEvent.before, AuditEvent.after)
+            .where(AuditEvent.object_type == "report_template")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [event.action for event in events] == [
+        "report_template.upload",
+        "report_template.replace",
+        "report_template.delete",
+    ]
+    assert events[1].before["filename"] == "lesotho.docx" and events[1].after["filename"] == "v2.docx"
+    assert events[2].after is None
+
+
+def _zip(parts: dict[str, str]) -> bytes:
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, text in parts.items():
+            package.writestr(name, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b"%PDF-1.7 not a Word file", "not a Word document (.docx): the file is not a zip package"),
+        (_zip({"hello.txt": "hi"}), "not a Word document (.docx): it has no word/document.xml"),
+        (b"x" * (MAX_BYTES + 1), f"a template may have at most {MAX_BYTES}"),
+        (
+            state_template(body=("Intro", "{% if staff %}unclosed")),
+            "template syntax error at line",
+        ),
+        (
+            state_template(cell="{{ rec.symbl }}"),
+            "the template cannot be filled: 'dict object' has no attribute 'symbl'",
+        ),
+        (
+            state_template(body=("{{ ''.__class__.__mro__ }}",)),
+            "the template cannot be filled: access to attribute '__class__' of 'str' object is unsafe",
+        ),
+        (
+            state_template(body=("{{ 'x' * 10**9 }}",)),
+            "the template cannot be filled: repeating a value more than 10000 times is not allowed",
+        ),
+        (state_template(body=("{{ 2 ** 100 }}",)), "a power above 64 is not allowed in a template"),
+        (
+            state_template(body=("{% for i in range(10**7) %}{% endfor %}",)),
+            "the template cannot be filled: OverflowError: Range too big",
+        ),
+        (
+            state_template(body=("{{ 1 / 0 }}",)),
+            "the template cannot be filled: ZeroDivisionError: division by zero",
+        ),
+    ],
+    ids=[
+        "empty",
+        "pdf",
+        "zip-without-document",
+        "too-large",
+        "syntax",
+        "unknown-variable",
+        "sandbox",
+        "huge-string",
+        "huge-power",
+        "huge-range",
+        "division-by-zero",
+    ],
+)
+def test_a_bad_template_is_refused_with_the_reason(
+    client: TestClient, world: ReportWorld, content: bytes, reason: str
+) -> None:
+    refused = upload(client, content)
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["errors"][0]["field"] == "file"
+    assert reason in problem["errors"][0]["reason"]
+    assert client.get(TEMPLATE).headers["x-report-template"] == "default"  # nothing stored
+
+
+def test_a_syntax_error_names_its_line_and_the_text_around_it(client: TestClient, world: ReportWorld) -> None:
+    refused = upload(client, state_template(body=("Intro", "{% if staff %}unclosed")))
+    reason = refused.json()["errors"][0]["reason"]
+    assert "template syntax error at line" in reason
+    assert "Unexpected end of template" in reason or "endif" in reason
+    assert "near:" in reason
+
+
+@pytest.mark.parametrize("role", ["focal_point", "reader"])
+def test_only_coordinators_and_admins_change_the_template(
+    anonymous_client: TestClient, world: ReportWorld, headers_for: Callable[..., dict[str, str]], role: str
+) -> None:
+    headers = headers_for(role)
+    files = {"file": ("t.docx", state_template(), DOCX)}
+    assert anonymous_client.put(TEMPLATE, files=files, headers=headers).status_code == 403
+    assert anonymous_client.delete(TEMPLATE, headers=headers).status_code == 403
+    expected = 200 if role == "focal_point" else 403
+    assert anonymous_client.get(TEMPLATE, headers=headers).status_code == expected
+    assert anonymous_client.get(TEMPLATE).status_code == 401
+
+
+def test_a_body_over_the_request_limit_is_a_413(client: TestClient, world: ReportWorld) -> None:
+    refused = upload(client, b"x" * (1024 * 1024 + 1))
+    assert refused.status_code == 413
+    assert refused.json()["detail"] == "the request body is larger than 1048576 bytes"
