@@ -20,9 +20,11 @@ from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, InvalidInput
 from app.portal import views
+from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
+from app.public.freshness import data_dates
 
 LangParam = Annotated[str | None, Query(max_length=16)]
 
@@ -111,9 +113,17 @@ def stats_page(request: Request, db: DbSession, caller: PublicCaller, lang: Lang
 
 
 @router.get("/exports", response_class=HTMLResponse)
-def exports_page(request: Request, caller: PublicCaller, lang: LangParam = None) -> Response:
+def exports_page(request: Request, db: DbSession, caller: PublicCaller, lang: LangParam = None) -> Response:
     page = PageContext.of(request, "exports")
-    return render(request, page, "exports.html", views.exports(page))
+    return render(request, page, "exports.html", {**views.exports(page), "dates": data_dates(db)})
+
+
+@router.get("/accessibility", response_class=HTMLResponse)
+def accessibility_page(request: Request, caller: PublicCaller, lang: LangParam = None) -> Response:
+    """The accessibility statement: the shipped one, or the publisher's (NRTD_ACCESSIBILITY_STATEMENT)."""
+    page = PageContext.of(request, "accessibility")
+    settings = getattr(request.app.state, "settings", None)
+    return render(request, page, "accessibility.html", accessibility(page, settings))
 
 
 @router.get("/favicon.ico")
