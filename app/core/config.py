@@ -160,7 +160,7 @@ class Settings(BaseSettings):
         default="",
         max_length=200,
         description='the site\'s name, e.g. "Lesotho — Recommendations Tracking"; empty: "Recommendation '
-        'tracker" in the reader\'s language',
+        "tracker\" in the reader's language",
     )
     publisher: str = Field(
         default="",

@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, InvalidInput
+from app.exports.freshness import data_dates
 from app.portal import views
 from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
-from app.public.freshness import data_dates
 
 LangParam = Annotated[str | None, Query(max_length=16)]
 

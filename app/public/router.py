@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.auth.deps import PublicCaller
 from app.core.caching import cached_response
 from app.core.deps import AppSettings, DbSession, RowId
+from app.core.publisher import Publisher
 from app.public import actions, clusters, feed, service
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 from app.public.schemas import (
@@ -140,14 +141,13 @@ def progress_feed(
     base = str(request.base_url).rstrip("/")
     path = request.url.path
     query = urlencode(sorted(params.model_dump(exclude_none=True).items()))
-    owner = f"National mechanism for implementation, reporting and follow-up ({settings.country})"
+    site = Publisher.of(settings)
     body = feed.render_atom(
         feed.feed_entries(db, params),
         feed_url=f"{base}{path}" + (f"?{query}" if query else ""),
-        title="Published progress on the implementation of human-rights recommendations",
-        author=owner
-        if settings.country
-        else "National mechanism for implementation, reporting and follow-up",
+        title=f"{site.title}: published progress on the implementation of human-rights recommendations",
+        author=site.body,
+        publisher=site,
         action_url=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
     )
     return cached_response(request, body, feed.ATOM_MEDIA_TYPE)

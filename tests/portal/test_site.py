@@ -3,6 +3,7 @@ and HTML error pages for the refusals made before the app runs (a NUL in the add
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +12,11 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from app.web.i18n import translations
-
 from tests.conftest import MakeApp
 from tests.portal.seed import Seeded
 from tests.portal.test_pages import check_html, pages
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLISHER = {
     "site_name": "Lesotho — Recommendations Tracking",
     "publisher": "Ministry of Justice and Law, Human Rights Unit",
@@ -31,7 +32,9 @@ def site(make_app: MakeApp) -> Iterator[TestClient]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
-def test_every_page_names_the_publisher_contact_and_licence(site: TestClient, seeded: Seeded, lang: str) -> None:
+def test_every_page_names_the_publisher_contact_and_licence(
+    site: TestClient, seeded: Seeded, lang: str
+) -> None:
     for path in [*pages(seeded), "/accessibility", "/no-such-page"]:
         response = site.get(path, params={"lang": lang})
         text = response.text
@@ -120,3 +123,13 @@ def test_a_body_too_large_gives_a_page(portal: TestClient) -> None:
     api = portal.post("/api/v1/auth/login", content=b"x" * (2 * 1024 * 1024))
     assert api.status_code == 413
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_atom_feed_names_the_site_publisher_and_licence(site: TestClient) -> None:
+    response = site.get("/api/v1/public/feed.atom")
+    root = ET.fromstring(response.content)
+    assert (root.findtext(f"{ATOM}title") or "").startswith("Lesotho — Recommendations Tracking: ")
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == PUBLISHER["publisher"]
+    assert root.findtext(f"{ATOM}author/{ATOM}email") == PUBLISHER["contact_email"]
+    assert root.findtext(f"{ATOM}author/{ATOM}uri") == PUBLISHER["contact_url"]
+    assert root.findtext(f"{ATOM}rights") == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
