@@ -30,6 +30,7 @@ class PageContext:
     query: tuple[tuple[str, str], ...]
     demo: bool = False  # NRTD_DEMO: every page says the data is the synthetic sample
     publisher: Publisher | None = None  # the site's name, publisher, contact and licence (settings)
+    feed_lang: str = "en"  # the language of the labels the feed gives (the first import language)
 
     @classmethod
     def of(cls, request: Request, section: str) -> PageContext:
@@ -47,6 +48,7 @@ class PageContext:
             tuple(request.query_params.multi_items()),
             demo=bool(settings and settings.demo),
             publisher=Publisher.of(settings) if settings else None,
+            feed_lang=settings.languages[0] if settings else "en",
         )
 
     def url(self, path: str, **params: Any) -> str:
@@ -78,6 +80,7 @@ def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
             explicit_lang=page.explicit,
             demo=page.demo,
             site=page.publisher,
+            feed_lang=page.feed_lang,
             **context,
         )
     )

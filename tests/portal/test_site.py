@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from app.web.i18n import translations
+from app.feed.mechanisms import KNOWN_MECHANISMS
+from app.portal.static import PORTAL_DIR
+from app.web.i18n import environment, translations
 from tests.conftest import MakeApp
 from tests.portal.seed import Seeded
 from tests.portal.test_pages import check_html, pages
@@ -133,3 +135,39 @@ def test_the_atom_feed_names_the_site_publisher_and_licence(site: TestClient) ->
     assert root.findtext(f"{ATOM}author/{ATOM}email") == PUBLISHER["contact_email"]
     assert root.findtext(f"{ATOM}author/{ATOM}uri") == PUBLISHER["contact_url"]
     assert root.findtext(f"{ATOM}rights") == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "mechanism", "published", "reported"),
+    [
+        ("fr", "Comité des droits de l&#39;enfant", "1 mars 2025", "30 mai 2025"),
+        ("es", "Comité de los Derechos del Niño", "1 mar 2025", "30 may 2025"),
+        ("en", "Committee on the Rights of the Child", "Mar 1, 2025", "May 30, 2025"),
+    ],
+)
+def test_labels_and_dates_in_the_readers_language(
+    portal: TestClient, seeded: Seeded, lang: str, mechanism: str, published: str, reported: str
+) -> None:
+    text = portal.get(f"/recommendations/{seeded.education_id}", params={"lang": lang}).text
+    assert f"<dd>{mechanism}</dd>" in text
+    assert f'<time datetime="2025-03-01">{published}</time>' in text
+    assert f'<time datetime="2025-05-30">{reported}</time>' in text
+    assert ">2025-03-01<" not in text  # no ISO date left for a reader
+    # The themes come from the English export: marked as English on another language's page.
+    theme = "Right to education"
+    assert (f'<span lang="en">{theme}</span>' if lang != "en" else f"<dd>{theme}</dd>") in text
+    listing = portal.get("/", params={"lang": lang}).text
+    assert f">{mechanism} · " in listing
+    assert '<time datetime="2025-03-01">' in listing and ">2025-03-01<" not in listing
+    stats = portal.get("/stats", params={"lang": lang}).text
+    assert f'<th scope="row">{mechanism}</th>' in stats
+
+
+def test_a_mechanism_without_a_translation_is_marked_english(portal: TestClient, seeded: Seeded) -> None:
+
+    untranslated = next(m for m in KNOWN_MECHANISMS if m.family == "special-procedure")
+    assert not untranslated.translations
+    render = environment(PORTAL_DIR / "templates", "fr").from_string("{{ m | mechanism('en') }}").render
+    assert render(m=untranslated) == f'<span lang="en">{untranslated.name}</span>'
+    crc = next(m for m in KNOWN_MECHANISMS if m.code == "CRC")
+    assert render(m=crc) == "Comité des droits de l&#39;enfant"
