@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt
 
 from app.reports import labels
 from app.reports.labels import xml_safe
+from app.reports.publisher import publisher_lines
 from app.reports.schemas import Report, ReportRecommendation, StaffRecommendation
 
 HEADERS = (
@@ -120,6 +121,10 @@ def render_docx(report: Report) -> bytes:
         f"{labels.subtitle(report)}. Generated {labels.generated(report)}. "
         f"{report.total} recommendation{'' if report.total == 1 else 's'}."
     )
+    for name, value in publisher_lines(report):
+        document.add_paragraph(xml_safe(f"{name}: {value}"))
+    if report.publisher is not None:
+        document.core_properties.author = xml_safe(report.publisher.body)
     notice = document.add_paragraph()
     notice.add_run(labels.INTERNAL_WARNING if report.staff else labels.PUBLIC_NOTE).bold = report.staff
     filters = "; ".join(f"{name}: {value}" for name, value in report.filters)

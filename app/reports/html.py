@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.reports import labels
+from app.reports.publisher import publisher_lines
 from app.reports.schemas import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,5 +33,6 @@ def render_html(report: Report) -> bytes:
         labels=labels,
         title=labels.TITLE,
         group_label=labels.GROUP_LABELS[report.group_by],
+        publisher_lines=publisher_lines(report),
     )
     return page.encode("utf-8")

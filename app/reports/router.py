@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.auth.deps import PublicCaller, StaffUser
 from app.core.caching import cached_response
-from app.core.deps import DbSession
+from app.core.deps import AppSettings, DbSession
 from app.core.problems import problem_responses
+from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import service
 from app.reports.formats import DOCX, XLSX, render
@@ -45,9 +46,12 @@ _DESCRIPTION = (
     responses=_FILES,
 )
 def implementation_report(
-    db: DbSession, actor: StaffUser, query: Annotated[ReportQuery, Query()]
+    db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
-    rendered = render(service.build_report(db, query, staff=True), query.format)
+    report = service.build_report(db, query, staff=True).model_copy(
+        update={"publisher": Publisher.of(settings)}
+    )
+    rendered = render(report, query.format)
     headers = {"Content-Disposition": rendered.disposition, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -66,9 +70,16 @@ def implementation_report(
     },
 )
 def public_implementation_report(
-    request: Request, db: DbSession, caller: PublicCaller, query: Annotated[PublicReportQuery, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    caller: PublicCaller,
+    query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
-    rendered = render(service.build_report(db, query, staff=False), query.format)
+    report = service.build_report(db, query, staff=False).model_copy(
+        update={"publisher": Publisher.of(settings)}
+    )
+    rendered = render(report, query.format)
     return cached_response(
         request, rendered.body, rendered.media_type, {"Content-Disposition": rendered.disposition}
     )

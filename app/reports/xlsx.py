@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from app.reports import labels
 from app.reports.labels import xml_safe
+from app.reports.publisher import publisher_lines
 from app.reports.schemas import Report, ReportRecommendation, StaffRecommendation
 
 # Excel refuses longer cell values.
@@ -83,6 +84,7 @@ def _about(workbook: Workbook, report: Report) -> None:
         ("Language of the texts", report.lang),
         ("Contents", labels.INTERNAL_WARNING if report.staff else labels.PUBLIC_NOTE),
         *((f"Filter: {name}", value) for name, value in report.filters),
+        *publisher_lines(report),
     ]
     for number, (name, value) in enumerate(rows, start=1):
         _write_row(sheet, number, [name, value])
