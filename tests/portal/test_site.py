@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
+from pydantic import ValidationError
 
+from app.core.config import Settings
 from app.feed.mechanisms import KNOWN_MECHANISMS
 from app.portal.static import PORTAL_DIR
 from app.web.i18n import environment, translations
@@ -171,3 +173,17 @@ def test_a_mechanism_without_a_translation_is_marked_english(portal: TestClient,
     assert render(m=untranslated) == f'<span lang="en">{untranslated.name}</span>'
     crc = next(m for m in KNOWN_MECHANISMS if m.code == "CRC")
     assert render(m=crc) == "Comité des droits de l&#39;enfant"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact_email", "not an address"),
+        ("contact_email", "a@b"),
+        ("contact_url", "javascript:alert(1)"),
+        ("data_licence_url", "ftp://example.org/licence"),
+    ],
+)
+def test_unsafe_publisher_settings_are_refused(field: str, value: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        Settings(**{field: value})  # type: ignore[arg-type]
