@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 # An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 _ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
 
 
@@ -162,6 +164,34 @@ class Settings(BaseSettings):
         default=False, description="a demo instance holding the bundled sample: every page says so"
     )
 
+    # --- the publisher: named on every portal page, in the open data, the Atom feed and the reports
+    site_name: str = Field(
+        default="",
+        max_length=200,
+        description='the site\'s name, e.g. "Lesotho — Recommendations Tracking"; empty: "Recommendation '
+        "tracker\" in the reader's language",
+    )
+    publisher: str = Field(
+        default="",
+        max_length=300,
+        description="the body that publishes the data; empty: the national mechanism for implementation, "
+        "reporting and follow-up (of NRTD_COUNTRY)",
+    )
+    contact_email: str = Field(default="", max_length=254, description="the publisher's contact address")
+    contact_url: str = Field(default="", max_length=2000, description="a contact page (http or https)")
+    data_licence: str = Field(default="CC BY 4.0", max_length=200, description="the open data's licence")
+    data_licence_url: str = Field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        max_length=2000,
+        description="the licence's text (http or https); empty with a licence of its own name only",
+    )
+    accessibility_statement: str = Field(
+        default="",
+        max_length=1000,
+        description="a plain-text file of the accessibility statement replacing the default one; {lang} "
+        "in the path is replaced by en, fr or es (the English file serves a language without its own)",
+    )
+
     export_concurrency: int = Field(
         default=3,
         ge=1,
@@ -235,6 +265,27 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _EMAIL.fullmatch(value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
+    @field_validator("contact_url", "data_licence_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _WEB_ADDRESS.fullmatch(value):
+            raise ValueError(f"must be an http(s) URL without spaces: {value!r}")
+        return value
+
+    @field_validator("site_name", "publisher", "data_licence")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -135,7 +135,8 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
     """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
-    gets an HTML page where it has one."""
+    gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too."""
+    app.state.error_page = error_page
 
     def answer(
         request: Request, status: int, headers: Mapping[str, str] | None, problem: Callable[[], Response]
@@ -242,7 +243,13 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
 async def send_problem(
     scope: Scope, send: Send, status: int, problem: str, title: str, detail: str, errors: list[dict[str, str]]
 ) -> None:
-    """A problem+json response sent straight from ASGI middleware, before the app runs."""
+    """A problem+json response sent straight from ASGI middleware, before the app runs; a browser on
+    a portal URL gets the app's HTML error page instead (``error_page``, kept on the app's state)."""
+    page = _middleware_page(scope, status)
+    if page is not None:
+        await send({"type": "http.response.start", "status": status, "headers": page.raw_headers})
+        await send({"type": "http.response.body", "body": page.body})
+        return
     body = json.dumps(
         {
             "type": PROBLEM_BASE + problem,
@@ -256,3 +263,14 @@ async def send_problem(
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _middleware_page(scope: Scope, status: int) -> Response | None:
+    app = scope.get("app")
+    error_page: ErrorPage | None = getattr(getattr(app, "state", None), "error_page", None)
+    if error_page is None:
+        return None
+    try:
+        return error_page(Request(scope), status, {})
+    except Exception:  # the page itself failed: the plain problem still reaches the client
+        return None

@@ -17,9 +17,11 @@ from app.core.caching import cached_response
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.problems import PROBLEM_JSON, Problem, problem_responses
+from app.core.publisher import Publisher
 from app.exports import stats
+from app.exports.metadata import metadata_document
 from app.exports.params import CsvExportParams, ExportParams, PublicExportParams, list_params
-from app.exports.schemas import PublicExportRow, PublicStats, StaffExportRow, StaffStats
+from app.exports.schemas import ExportMetadata, PublicExportRow, PublicStats, StaffExportRow, StaffStats
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
 
@@ -181,6 +183,21 @@ def public_export_json(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
 ) -> Response:
     return public_export(request, caller, params, "json")
+
+
+@router.get(
+    "/public/exports/metadata.json",
+    tags=["public"],
+    summary="Open data: who publishes it, its licence, when it last changed and was last imported",
+    description='The document every export links with `Link: <...>; rel="describedby"` (the licence with '
+    '`rel="license"`). Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`.',
+    response_model=ExportMetadata,
+)
+def public_export_metadata(
+    request: Request, db: DbSession, settings: AppSettings, caller: PublicCaller
+) -> Response:
+    document = metadata_document(db, Publisher.of(settings), str(request.base_url).rstrip("/"))
+    return cached_response(request, document.model_dump_json().encode(), "application/json")
 
 
 @router.get(

@@ -11,6 +11,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.timestamps import UtcDateTime
+
 
 class _Allowlist(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -108,3 +110,30 @@ class PublicStats(_Allowlist):
 
 class StaffStats(PublicStats):
     needs_review: int = Field(description="Matching recommendations changed by an import since last reviewed")
+
+
+class ExportDistribution(BaseModel):
+    format: str = Field(description="csv, xlsx or json")
+    media_type: str
+    url: str = Field(description="The full export; each takes the filters of the recommendation list")
+
+
+class ExportMetadata(BaseModel):
+    """Who publishes the open data, under which licence, and how fresh it is (the `describedby` link of
+    every export)."""
+
+    title: str = Field(description="The site's name (NRTD_SITE_NAME)")
+    publisher: str = Field(description="The publishing body (NRTD_PUBLISHER)")
+    contact_email: str | None = None
+    contact_url: str | None = None
+    licence: str | None = Field(None, description="The data's licence (NRTD_DATA_LICENCE), e.g. CC BY 4.0")
+    licence_url: str | None = None
+    last_published_change: UtcDateTime | None = Field(
+        None,
+        description="The newest change of published data: a current recommendation, its status, a published "
+        "action, cluster or progress update",
+    )
+    last_import: UtcDateTime | None = Field(
+        None, description="The end of the newest import run that succeeded or found the source unchanged"
+    )
+    distributions: list[ExportDistribution]

@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor, Anonymous
 from app.core.caching import CACHE_CONTROL
 from app.core.config import Settings
+from app.core.publisher import Publisher
 from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service
 from app.exports.cache import CacheBuild, ExportCache, default_directory
 from app.exports.limits import ExportSlot, ExportSlots
+from app.exports.metadata import link_header
 from app.exports.params import list_params
 from app.exports.service import ExportFile
 from app.exports.streaming import ExportResponse
@@ -56,10 +58,17 @@ def _slots(request: Request) -> ExportSlots:
     return slots
 
 
+def _publisher(request: Request) -> Publisher:
+    return Publisher.of(_settings(request))
+
+
 def _cache(request: Request) -> ExportCache:
     directory = _settings(request).export_cache_dir
     database = _engine(request).url.render_as_string(hide_password=True)
-    return ExportCache(Path(directory) if directory else default_directory(), database)
+    # The files say who publishes them (an XLSX's about sheet): other settings, other files.
+    return ExportCache(
+        Path(directory) if directory else default_directory(), f"{database}|{_publisher(request)}"
+    )
 
 
 def _client(caller: Actor | Anonymous) -> str:
@@ -70,6 +79,7 @@ def _client(caller: Actor | Anonymous) -> str:
 
 
 def _send(
+    request: Request,
     file_name: str,
     media_type: str,
     chunks: Any,
@@ -80,7 +90,10 @@ def _send(
     size: int | None = None,
     cleanup: Callable[[], None] | None = None,
 ) -> ExportResponse:
-    headers = {"Content-Disposition": f'attachment; filename="{file_name}"'}
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name}"',
+        "Link": link_header(_publisher(request), str(request.base_url).rstrip("/")),
+    }
     if public:
         headers["Cache-Control"] = CACHE_CONTROL
         headers["Vary"] = "Authorization, X-API-Key"
@@ -108,7 +121,7 @@ def _built(
     except BaseException:
         slot.release()
         raise
-    return _send(export.filename, export.media_type, export.chunks, slot, public=public, tag=tag)
+    return _send(request, export.filename, export.media_type, export.chunks, slot, public=public, tag=tag)
 
 
 def _data_version(request: Request) -> str:
@@ -145,6 +158,7 @@ def _is_full(params: RecommendationListParams) -> bool:
 
 
 def _cache_and_send(
+    request: Request,
     builder: CacheBuild,
     slot: ExportSlot,
     engine: Engine,
@@ -162,6 +176,7 @@ def _cache_and_send(
             public=True,
             stop=slot.stop,
             on_snapshot=lambda conn: seen.append(_snapshot_version(conn)),
+            publisher=_publisher(request),
         )
     except BaseException:
         builder.abandon()
@@ -169,7 +184,14 @@ def _cache_and_send(
         raise
     chunks = builder.tee(export.chunks, lambda: seen[0] if seen else None)
     return _send(
-        export.filename, export.media_type, chunks, slot, public=True, tag=tag, cleanup=builder.abandon
+        request,
+        export.filename,
+        export.media_type,
+        chunks,
+        slot,
+        public=True,
+        tag=tag,
+        cleanup=builder.abandon,
     )
 
 
@@ -186,7 +208,9 @@ def public_export(
     client = _client(caller)
 
     def build(slot: ExportSlot) -> ExportFile:
-        return service.recommendation_export(engine, filters, fmt, public=True, stop=slot.stop)
+        return service.recommendation_export(
+            engine, filters, fmt, public=True, stop=slot.stop, publisher=_publisher(request)
+        )
 
     if not _is_full(filters):
         return _built(request, client, build, public=True, tag=tag)
@@ -204,7 +228,7 @@ def public_export(
             return _built(request, client, build, public=True, tag=tag)
         cached = cache.open(fmt, filters.lang, version)  # stored by another request meanwhile?
         if cached is None:
-            return _cache_and_send(builder, slot, engine, filters, fmt, tag)
+            return _cache_and_send(request, builder, slot, engine, filters, fmt, tag)
         builder.abandon()
         slot.release()
     file_name, media_type = service.file_type(fmt, public=True)
@@ -215,7 +239,9 @@ def public_export(
         raise
     # The file is closed by its chunks when they end, by ``cleanup`` if they never start.
     chunks, close = cached.chunks(), cached.file.close
-    return _send(file_name, media_type, chunks, slot, public=True, tag=tag, size=cached.size, cleanup=close)
+    return _send(
+        request, file_name, media_type, chunks, slot, public=True, tag=tag, size=cached.size, cleanup=close
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------
@@ -225,7 +251,9 @@ def staff_export(request: Request, actor: Actor, params: Any, fmt: service.Expor
     engine, filters = _engine(request), list_params(params)
 
     def build(slot: ExportSlot) -> ExportFile:
-        return service.recommendation_export(engine, filters, fmt, public=False, stop=slot.stop)
+        return service.recommendation_export(
+            engine, filters, fmt, public=False, stop=slot.stop, publisher=_publisher(request)
+        )
 
     return _built(request, _client(actor), build, public=False)
 

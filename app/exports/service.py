@@ -20,7 +20,9 @@ from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine
 
+from app.core.publisher import Publisher
 from app.exports.limits import ExportCancelled
+from app.exports.metadata import about_in
 from app.exports.rows import BATCH_SIZE, recommendation_batches
 from app.exports.schemas import PublicExportRow, StaffExportRow
 from app.exports.template_records import MechanismSpellings, read_snapshot, template_batches
@@ -81,8 +83,10 @@ def recommendation_export(
     batch_size: int = BATCH_SIZE,
     stop: threading.Event | None = None,
     on_snapshot: SnapshotHook | None = None,
+    publisher: Publisher | None = None,
 ) -> ExportFile:
-    """The filtered recommendation list as a streamed file (published fields only when ``public``).
+    """The filtered recommendation list as a streamed file (published fields only when ``public``);
+    an XLSX file says who publishes it and when its data changed (``publisher``: app.exports.metadata).
 
     ``on_snapshot`` sees the export's connection first: the export cache reads the data version
     the file will show there."""
@@ -99,7 +103,8 @@ def recommendation_export(
             return csv_chunks(columns, batches)
         if fmt == "json":
             return json_chunks(batches)
-        return xlsx_chunks(columns, batches, "recommendations", stop)
+        about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC)))
+        return xlsx_chunks(columns, batches, "recommendations", stop, about)
 
     file_name, media_type = file_type(fmt, public=public)
     return ExportFile(file_name, media_type, _streamed(engine, chunks, on_snapshot))

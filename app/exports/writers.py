@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from datetime import date
 from tempfile import SpooledTemporaryFile
@@ -27,6 +27,7 @@ from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from pydantic import BaseModel
 
 from app.exports.limits import ExportCancelled
+from app.exports.metadata import CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportAbout
 from app.exports.schemas import ExportCluster, ExportEntity
 from app.exports.template_table import append_header, table_cells, table_columns
 from app.feed.template.writer import TemplateRecord, guard_formula
@@ -37,9 +38,8 @@ XLSX_SPOOL = 8 * 1024 * 1024
 XLSX_CHUNK = 64 * 1024
 XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-JSON_MEDIA_TYPE = "application/json"
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+__all__ = ["CSV_MEDIA_TYPE", "JSON_MEDIA_TYPE", "XLSX_MEDIA_TYPE"]  # their home for the rest of the app
 
 Batches = Iterable[Sequence[BaseModel]]
 
@@ -130,9 +130,14 @@ def json_chunks(batches: Batches) -> Iterator[bytes]:
 
 
 def xlsx_chunks(
-    columns: Sequence[str], batches: Batches, sheet: str, stop: threading.Event | None = None
+    columns: Sequence[str],
+    batches: Batches,
+    sheet: str,
+    stop: threading.Event | None = None,
+    about: Callable[[], ExportAbout] | None = None,
 ) -> Iterator[bytes]:
-    """The workbook's bytes, once every row is written; ``stop`` also ends the final compression."""
+    """The workbook's bytes, once every row is written; ``stop`` also ends the final compression.
+    ``about``: the export's metadata, an ``about`` sheet after the data (app.exports.metadata)."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     try:
@@ -140,6 +145,8 @@ def xlsx_chunks(
         for batch in batches:
             for row in batch:
                 worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
+        if about is not None:
+            _about_sheet(workbook, about())
         with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
             workbook.save(_Stoppable(spool, stop) if stop is not None else spool)
             spool.seek(0)
@@ -147,6 +154,16 @@ def xlsx_chunks(
                 yield chunk
     finally:
         _discard_sheet_file(worksheet)
+
+
+def _about_sheet(workbook: Workbook, about: ExportAbout) -> None:
+    sheet = workbook.create_sheet("about")
+    append_header(sheet, ["field", "value"])
+    for name, value in about.rows():
+        sheet.append([name, _xlsx_cell(sheet, value)])
+    workbook.properties.title = about.publisher.title
+    workbook.properties.creator = about.publisher.body
+    workbook.properties.description = about.publisher.rights or None
 
 
 class _Stoppable:

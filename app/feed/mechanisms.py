@@ -7,8 +7,10 @@ all of them onto one code, and never fails on a label it does not know: a new ma
 the feed must not stop an import.
 
 The known bodies are data: app/feed/data/mechanisms.csv, one body a row: its code, display name,
-family and other spellings (``aliases``, separated by ";"). The code and the name are matched too,
-so the aliases list only the extra spellings: UHRI's short label, former names of a renamed mandate
+family, its official French and Spanish names where known (``name_fr``, ``name_es``: shown to readers
+of those languages, matched like the other spellings; empty: the English name, marked as such) and
+other spellings (``aliases``, separated by ";"). The code and the names are matched too, so the
+aliases list only the extra spellings: UHRI's short label, former names of a renamed mandate
 (its old reports stay in the index under the old label), common acronyms, and the French and
 Spanish names of the UN bodies, which users of those languages type when they enter records by
 hand. Mandates that changed type but not substance (IE -> SR) keep one code so their history stays
@@ -33,6 +35,8 @@ class MechanismInfo:
     code: str  # "UPR", "CRC", "SR-TORTURE"
     name: str  # display name
     family: str  # upr | treaty-body | special-procedure | regional | other
+    # The official name in other UN languages, where the table has it: (("fr", "..."), ("es", "...")).
+    translations: tuple[tuple[str, str], ...] = ()
 
 
 UPR = "upr"
@@ -44,7 +48,8 @@ OTHER = "other"
 FAMILIES = (UPR, TREATY_BODY, SPECIAL_PROCEDURE, REGIONAL, OTHER)
 
 MECHANISMS_FILE = DATA_DIR / "mechanisms.csv"
-_COLUMNS = ("code", "name", "family", "aliases")
+_COLUMNS = ("code", "name", "family", "name_fr", "name_es", "aliases")
+TRANSLATED = ("fr", "es")  # the name_<lang> columns
 
 # Long forms are contracted to UHRI's short style before a second look-up, so that "Special Rapporteur
 # on torture" or "UN Working Group on arbitrary detention" find "SR Torture" / "WG Arbitrary detention"
@@ -83,7 +88,8 @@ def load_mechanisms(path: Path) -> tuple[tuple[MechanismInfo, ...], dict[str, Me
     index: dict[str, MechanismInfo] = {}
     codes: set[str] = set()
     for line, row in read_csv_table(path, _COLUMNS):
-        info = MechanismInfo(code=row["code"], name=row["name"], family=row["family"])
+        translations = tuple((lang, row[f"name_{lang}"]) for lang in TRANSLATED if row[f"name_{lang}"])
+        info = MechanismInfo(row["code"], row["name"], row["family"], translations)
         if not info.code or not info.name:
             raise DataFileError(path, line, "a mechanism needs a code and a name")
         if info.family not in FAMILIES:
@@ -91,7 +97,8 @@ def load_mechanisms(path: Path) -> tuple[tuple[MechanismInfo, ...], dict[str, Me
         if info.code in codes:
             raise DataFileError(path, line, f"mechanism {info.code} listed twice")
         codes.add(info.code)
-        for spelling in (info.code, info.name, *list_cell(row["aliases"])):
+        own_names = (name for _, name in translations)
+        for spelling in (info.code, info.name, *own_names, *list_cell(row["aliases"])):
             for key in {label_key(spelling), _contract(label_key(spelling))}:
                 other = index.setdefault(key, info)
                 # A spelling shared by two bodies would silently file recommendations under the
@@ -107,6 +114,12 @@ KNOWN_MECHANISMS, _INDEX = load_mechanisms(MECHANISMS_FILE)
 _BY_CODE: dict[str, MechanismInfo] = {info.code: info for info in KNOWN_MECHANISMS}
 
 _CODE_LIMIT = 64
+
+
+def localised_name(code: str, lang: str) -> str | None:
+    """The official name of a known mechanism in ``lang`` (fr, es), or None where the table has none."""
+    info = _BY_CODE.get(code)
+    return dict(info.translations).get(lang) if info is not None else None
 
 
 def _code_from(text: str) -> str:

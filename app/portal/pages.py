@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from app.core.caching import cached_response
+from app.core.publisher import Publisher
 from app.portal.static import PORTAL_DIR
 from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
@@ -29,6 +30,8 @@ class PageContext:
     path: str
     query: tuple[tuple[str, str], ...]
     demo: bool = False  # NRTD_DEMO: every page says the data is the synthetic sample
+    publisher: Publisher | None = None  # the site's name, publisher, contact and licence (settings)
+    feed_lang: str = "en"  # the language of the labels the feed gives (the first import language)
 
     @classmethod
     def of(cls, request: Request, section: str) -> PageContext:
@@ -40,9 +43,13 @@ class PageContext:
             lang,
             explicit,
             section,
-            request.url.path,
+            # A NUL in the address (refused before the app, answered with an error page) is written
+            # the way it came, percent-encoded: the page's links must not carry the character itself.
+            request.url.path.replace("\x00", "%00"),
             tuple(request.query_params.multi_items()),
             demo=bool(settings and settings.demo),
+            publisher=Publisher.of(settings) if settings else None,
+            feed_lang=settings.languages[0] if settings else "en",
         )
 
     def url(self, path: str, **params: Any) -> str:
@@ -73,6 +80,8 @@ def _html(page: PageContext, template: str, context: dict[str, Any]) -> str:
             section=page.section,
             explicit_lang=page.explicit,
             demo=page.demo,
+            site=page.publisher,
+            feed_lang=page.feed_lang,
             **context,
         )
     )
@@ -98,10 +107,13 @@ def render_error(request: Request, status: int, headers: dict[str, str]) -> Resp
         401: (_("Sign-in required"), _("On this site the public data needs an API key or a login.")),
         404: (_("Page not found"), _("There is no such page, or it is not published.")),
         405: (_("Page not found"), _("This address cannot be used this way.")),
+        413: (_("Request too large"), _("The request sent to this address is larger than the site accepts.")),
         422: (_("Invalid search"), _("Some of the search values are not valid. Please check them.")),
         429: (_("Too many requests"), _("Please wait a minute before trying again.")),
         503: (_("Service busy"), _("The site is busy. Please try again in a moment.")),
     }
+    if status == 422 and "\x00" in request.url.path:  # refused at the door (app.core.nul_guard)
+        texts[422] = (_("Page not found"), _("This address is not valid."))
     heading, message = texts.get(status, (_("Something went wrong"), _("Please try again later.")))
     body = _html(page, "error.html", {"heading": heading, "message": message})
     return HTMLResponse(body, status_code=status, headers={**headers, **_uncached(page)})

@@ -19,7 +19,9 @@ from pydantic import ValidationError
 from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, InvalidInput
+from app.exports.freshness import data_dates
 from app.portal import action_views, views
+from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
@@ -160,9 +162,17 @@ def stats_page(request: Request, db: DbSession, caller: PublicCaller, lang: Lang
 
 
 @router.get("/exports", response_class=HTMLResponse)
-def exports_page(request: Request, caller: PublicCaller, lang: LangParam = None) -> Response:
+def exports_page(request: Request, db: DbSession, caller: PublicCaller, lang: LangParam = None) -> Response:
     page = PageContext.of(request, "exports")
-    return render(request, page, "exports.html", views.exports(page))
+    return render(request, page, "exports.html", {**views.exports(page), "dates": data_dates(db)})
+
+
+@router.get("/accessibility", response_class=HTMLResponse)
+def accessibility_page(request: Request, caller: PublicCaller, lang: LangParam = None) -> Response:
+    """The accessibility statement: the shipped one, or the publisher's (NRTD_ACCESSIBILITY_STATEMENT)."""
+    page = PageContext.of(request, "accessibility")
+    settings = getattr(request.app.state, "settings", None)
+    return render(request, page, "accessibility.html", accessibility(page, settings))
 
 
 @router.get("/favicon.ico")

@@ -20,6 +20,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.schemas import CountBucket
 from app.exports.stats import NONE, statistics
+from app.feed.mechanisms import localised_name
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
@@ -124,7 +125,7 @@ def search(session: Session, page: PageContext, filters: SearchFilters, cursor: 
 def recommendation(session: Session, page: PageContext, recommendation_id: int) -> dict[str, Any]:
     rec = public.get_recommendation(session, recommendation_id, cast(Lang, page.lang))
     _ = page.gettext
-    parts = [rec.mechanism.name, rec.symbol]
+    parts = [localised_name(rec.mechanism.code, page.lang) or rec.mechanism.name, rec.symbol]
     if rec.paragraph:
         parts.append(_("para. %(number)s") % {"number": rec.paragraph})
     return {"rec": rec, "heading": " · ".join(part for part in parts if part)}
@@ -193,7 +194,13 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
             data.by_status,
             lambda b: statuses.get(b.key, b.label),
         ),
-        ("mechanism", _("By mechanism"), _("Mechanism"), data.by_mechanism, lambda b: b.label),
+        (
+            "mechanism",
+            _("By mechanism"),
+            _("Mechanism"),
+            data.by_mechanism,
+            lambda b: localised_name(b.key, page.lang) or b.label,
+        ),
         ("theme", _("By theme"), _("Theme"), data.by_theme[:TOP_THEMES], lambda b: b.label),
         (
             "sdg",

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.core.publisher import Publisher
 from app.core.timestamps import as_utc
 from app.models import (
     Action,
@@ -170,6 +171,18 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
+def _add_author(feed: ET.Element, name: str, publisher: Publisher | None) -> None:
+    """The feed's author (the publisher, with its contact) and rights (the data's licence)."""
+    author = _add(feed, "author")
+    _add(author, "name", name)
+    if publisher is not None and publisher.contact_email:
+        _add(author, "email", publisher.contact_email)
+    if publisher is not None and publisher.contact_url:
+        _add(author, "uri", publisher.contact_url)
+    if publisher is not None and publisher.rights:
+        _add(feed, "rights", publisher.rights, type="text")
+
+
 def render_atom(
     entries: Sequence[FeedEntry],
     *,
@@ -177,6 +190,7 @@ def render_atom(
     title: str,
     author: str,
     links: FeedLinks,
+    publisher: Publisher | None = None,
 ) -> bytes:
     """The feed document. ``feed_url`` (with its filters) is also the feed's id; an entry's id is
     the update on its action's portal page (the page's anchor of the update): unique and permanent,
@@ -187,7 +201,7 @@ def render_atom(
     _add(feed, "title", title)
     _add(feed, "updated", _timestamp(entries[0].published_at if entries else EMPTY_FEED_UPDATED))
     _add(feed, "link", rel="self", type=ATOM_MEDIA_TYPE, href=feed_url)
-    _add(_add(feed, "author"), "name", author)
+    _add_author(feed, author, publisher)
     _add(feed, "generator", "NRTD")
     for entry in entries:
         url = f"{links.page(entry.action_id)}#progress-{entry.id}"

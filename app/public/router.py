@@ -16,6 +16,7 @@ from starlette.responses import FileResponse
 from app.auth.deps import PublicCaller
 from app.core.caching import CACHE_CONTROL, cached_response
 from app.core.deps import AppSettings, DbSession, RowId
+from app.core.publisher import Publisher
 from app.evidence.sending import download, store_of
 from app.evidence.service import stored_path
 from app.public import actions, clusters, evidence, feed, service
@@ -145,14 +146,13 @@ def progress_feed(
     base = str(request.base_url).rstrip("/")
     path = request.url.path
     query = urlencode(sorted(params.model_dump(exclude_none=True).items()))
-    owner = f"National mechanism for implementation, reporting and follow-up ({settings.country})"
+    site = Publisher.of(settings)
     body = feed.render_atom(
         feed.feed_entries(db, params),
         feed_url=f"{base}{path}" + (f"?{query}" if query else ""),
-        title="Published progress on the implementation of human-rights recommendations",
-        author=owner
-        if settings.country
-        else "National mechanism for implementation, reporting and follow-up",
+        title=f"{site.title}: published progress on the implementation of human-rights recommendations",
+        author=site.body,
+        publisher=site,
         links=feed.FeedLinks(
             page=lambda action_id: f"{base}/actions/{action_id}",
             data=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",

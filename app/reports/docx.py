@@ -109,6 +109,8 @@ def fill(template: bytes | None, report: Report) -> bytes:
     words = Words.of(report)
     docx.core_properties.title = words.title
     docx.core_properties.language = words.lang
+    if report.publisher is not None:
+        docx.core_properties.author = report.publisher.body
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -5,20 +5,24 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
+from app.core.publisher import Publisher
 from app.reports import pdf, service, state_template
 from app.reports.formats import RenderedReport, TemplateFailed, render
 from app.reports.schemas import ReportQuery
 
 
-def report_file(session: Session, query: ReportQuery, *, staff: bool) -> RenderedReport:
+def report_file(
+    session: Session, query: ReportQuery, *, staff: bool, publisher: Publisher | None = None
+) -> RenderedReport:
     """The staff or public report of ``query`` in its format; Word and PDF in the State's template
-    unless ``template=default`` (or none was uploaded)."""
+    unless ``template=default`` (or none was uploaded); ``publisher`` (the NRTD_SITE_NAME ... settings)
+    is named on it."""
     if query.format == "pdf":
         pdf.require()  # before the work: refused at once where LibreOffice is missing
     template = None
     if query.format in ("docx", "pdf") and query.template == "state":
         template = state_template.current_content(session)
-    report = service.build_report(session, query, staff=staff)
+    report = service.build_report(session, query, staff=staff).model_copy(update={"publisher": publisher})
     try:
         return render(report, query.format, template)
     except TemplateFailed as exc:

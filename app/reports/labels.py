@@ -231,6 +231,20 @@ class Words:
     def priority(self, rec: ReportRecommendation) -> str:
         return self.label(PRIORITY_LABELS, rec.priority)
 
+    def publisher_lines(self, report: Report) -> list[tuple[str, str]]:
+        """Who publishes the report, as (label, value) pairs: the site's name, the publishing body, its
+        contact, the licence of the data (none for a report built without the settings)."""
+        site = report.publisher
+        if site is None:
+            return []
+        lines = [(self._("Site"), site.title), (self._("Published by"), site.body)]
+        contact = " · ".join(part for part in (site.contact_email, site.contact_url) if part)
+        if contact:
+            lines.append((self._("Contact"), contact))
+        if site.rights:
+            lines.append((self._("Licence of the data"), site.rights))
+        return lines
+
     def filters(self, report: Report) -> str:
         shown = "; ".join(f"{name}: {value}" for name, value in report.filters)
         return self._(

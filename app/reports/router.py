@@ -8,8 +8,9 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 
 from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
-from app.core.deps import DbSession
+from app.core.deps import AppSettings, DbSession
 from app.core.problems import problem_responses
+from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
@@ -50,9 +51,9 @@ _TEMPLATE = "/reports/template"
     responses={**_FILES, **problem_responses(503)},
 )
 def implementation_report(
-    db: DbSession, actor: StaffUser, query: Annotated[ReportQuery, Query()]
+    db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
-    rendered = report_file(db, query, staff=True)
+    rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
     headers = {"Content-Disposition": rendered.disposition, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -71,9 +72,13 @@ def implementation_report(
     },
 )
 def public_implementation_report(
-    request: Request, db: DbSession, caller: PublicCaller, query: Annotated[PublicReportQuery, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    caller: PublicCaller,
+    query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
-    rendered = report_file(db, query, staff=False)
+    rendered = report_file(db, query, staff=False, publisher=Publisher.of(settings))
     return cached_response(
         request, rendered.body, rendered.media_type, {"Content-Disposition": rendered.disposition}
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.core.dates import IsoDate
+from app.core.publisher import Publisher
 from app.recommendations.schemas import RecommendationListParams
 
 GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
@@ -188,6 +189,8 @@ class Report(_Allowlist):
     filters: list[tuple[str, str]] = Field(description="The filters used, as (name, value)")
     total: int = Field(description="Distinct recommendations in the report")
     groups: list[ReportGroup]
+    # Who publishes the report (NRTD_SITE_NAME, NRTD_PUBLISHER, contact, licence): set by the router.
+    publisher: Publisher | None = None
 
 
 class ReportTemplateInfo(BaseModel):

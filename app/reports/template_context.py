@@ -94,6 +94,8 @@ def template_context(report: Report) -> dict[str, Any]:
         "notice": words.notice(report),
         "filters": words.filters(report),
         "filter_list": [{"name": name, "value": value} for name, value in report.filters],
+        # Who publishes it (NRTD_SITE_NAME, NRTD_PUBLISHER, the contact, the licence): label and value.
+        "publisher": [{"name": name, "value": value} for name, value in words.publisher_lines(report)],
         "generated": words.generated(report),
         "total": report.total,
         "lang": words.lang,

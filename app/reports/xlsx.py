@@ -139,6 +139,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         (words._("Language of the texts"), report.lang),
         (words._("Contents"), words.notice(report)),
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
+        *words.publisher_lines(report),
     ]
     for number, (name, value) in enumerate(rows, start=1):
         _write_row(sheet, number, [name, value])

@@ -26,6 +26,7 @@ from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
 from app.reports import pdf, state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.core.publisher import Publisher
 from app.reports.files import report_file
 from app.reports.formats import DOCX
 from app.reports.schemas import ReportQuery, TemplateChoice
@@ -116,10 +117,10 @@ def reports(request: Request, db: DbSession, staff: StaffMember) -> Response:
 
 @router.get("/reports/implementation")
 def implementation_report(
-    db: DbSession, staff: StaffMember, query: Annotated[ReportQuery, Query()]
+    db: DbSession, settings: AppSettings, staff: StaffMember, query: Annotated[ReportQuery, Query()]
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
-    rendered = report_file(db, query, staff=True)
+    rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
     headers = {**NO_STORE, "Content-Disposition": rendered.disposition}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 

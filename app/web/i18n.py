@@ -8,13 +8,18 @@ the environments are shared by every request thread, so nothing in them may chan
 from __future__ import annotations
 
 import gettext
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from app.feed.mechanisms import localised_name
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -70,7 +75,38 @@ def _localised(lang: str) -> dict[str, object]:
     def number_filter(value: int | float | None) -> str:
         return "" if value is None else format_decimal(value, locale=lang)
 
-    return {"date": date_filter, "datetime": datetime_filter, "number": number_filter}
+    def mechanism_label(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> tuple[str, str | None]:
+        """(name, its language when not the page's): the official name in the reader's language
+        where the mechanism table has one (app/feed/data/mechanisms.csv), else the stored name."""
+        own = localised_name(getattr(ref, "code", ""), lang)
+        if own:
+            return own, None
+        return str(getattr(ref, "name", ref)), None if source_lang == lang else source_lang
+
+    def mechanism_filter(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> Markup:
+        return _in_language(*mechanism_label(ref, source_lang))
+
+    def source_filter(value: str | Sequence[str], source_lang: str = DEFAULT_LANGUAGE) -> Markup:
+        """Labels as the feed gives them (themes, affected persons, States: UHRI publishes them in the
+        language of the export imported first), marked with that language on another language's page."""
+        text = value if isinstance(value, str) else "; ".join(value)
+        return _in_language(text, None if source_lang == lang else source_lang)
+
+    return {
+        "date": date_filter,
+        "datetime": datetime_filter,
+        "number": number_filter,
+        "mechanism": mechanism_filter,
+        "mechanism_label": mechanism_label,
+        "source": source_filter,
+    }
+
+
+def _in_language(text: str, text_lang: str | None) -> Markup:
+    """``text`` escaped, in a ``<span lang>`` when it is not in the page's language."""
+    if text_lang is None or not text:
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(text_lang, text)
 
 
 @cache

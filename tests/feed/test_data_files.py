@@ -8,10 +8,11 @@ import pytest
 
 from app.feed.countries import COUNTRIES_FILE, ISO2_NAMES, CountryTable
 from app.feed.data_files import DataFileError
-from app.feed.mechanisms import KNOWN_MECHANISMS, MECHANISMS_FILE, load_mechanisms
+from app.feed.keys import label_key
+from app.feed.mechanisms import KNOWN_MECHANISMS, MECHANISMS_FILE, load_mechanisms, localised_name
 
-MECHANISM_HEADER = "code,name,family,aliases\n"
-GOOD_MECHANISM = MECHANISM_HEADER + "CRC,Committee on the Rights of the Child,treaty-body,\n"
+MECHANISM_HEADER = "code,name,family,name_fr,name_es,aliases\n"
+GOOD_MECHANISM = MECHANISM_HEADER + "CRC,Committee on the Rights of the Child,treaty-body,,,\n"
 COUNTRY_HEADER = "code,name,status,aliases\n"
 
 
@@ -19,6 +20,11 @@ def test_the_shipped_tables_load() -> None:
     mechanisms, index = load_mechanisms(MECHANISMS_FILE)
     assert mechanisms == KNOWN_MECHANISMS
     assert index["committee on the rights of the child"].code == "CRC"
+    # The French and Spanish names are shown to their readers, and typed names find the body.
+    assert localised_name("CRC", "fr") == "Comité des droits de l'enfant"
+    assert localised_name("CRC", "es") == "Comité de los Derechos del Niño"
+    assert localised_name("CRC", "ru") is None and localised_name("NO-SUCH", "fr") is None
+    assert index[label_key("Comité de los Derechos del Niño")].code == "CRC"
     table = CountryTable(COUNTRIES_FILE)
     assert table.names == ISO2_NAMES
     assert table.code_by_spelling["swaziland"] == "SZ"
@@ -33,16 +39,16 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        ("code,name,family\n", 1, "expected the header code,name,family,aliases"),
-        (GOOD_MECHANISM + "X,X body,club,\n", 3, "unknown family 'club'"),
-        (GOOD_MECHANISM + "CRC,Children,treaty-body,\n", 3, "mechanism CRC listed twice"),
+        ("code,name,family\n", 1, "expected the header code,name,family,name_fr,name_es,aliases"),
+        (GOOD_MECHANISM + "X,X body,club,,,\n", 3, "unknown family 'club'"),
+        (GOOD_MECHANISM + "CRC,Children,treaty-body,,,\n", 3, "mechanism CRC listed twice"),
         (
-            GOOD_MECHANISM + "KIDS,Kids,other,Children; CRC\n",
+            GOOD_MECHANISM + "KIDS,Kids,other,,,Children; CRC\n",
             3,
             "mechanism spelling 'CRC' claimed by CRC and KIDS",
         ),
-        (GOOD_MECHANISM + "X,,other,\n", 3, "a mechanism needs a code and a name"),
-        (GOOD_MECHANISM + "X,X body,other\n", 3, "3 cells, expected 4"),
+        (GOOD_MECHANISM + "X,,other,,,\n", 3, "a mechanism needs a code and a name"),
+        (GOOD_MECHANISM + "X,X body,other\n", 3, "3 cells, expected 6"),
     ],
 )
 def test_a_malformed_mechanism_file_names_the_file_and_line(

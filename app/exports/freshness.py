@@ -1,0 +1,57 @@
+"""When the public data last changed, and when the source was last imported: the open-data page
+and the exports' metadata say both.
+
+"Last published change" is the newest time anything the public sees changed: a current
+recommendation's feed data (``updated_at``, set by imports and manual edits), its implementation status
+(``recommendation_status_changes``), a published action or cluster (``updated_at``) and a published
+progress update (``published_at``). It is one statement of five ``max()``, no joins; a change of
+internal fields alone (notes, budgets) can move it too, since those rows carry one ``updated_at``,
+but never shows what changed. "Last import" is the end of the newest import run that succeeded or
+found the source unchanged: the time the data was last checked against its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.core.timestamps import as_utc
+from app.models import Action, Cluster, ImportRun, ProgressUpdate, Recommendation, StatusChange
+
+IMPORTED = ("succeeded", "not_modified")
+
+
+@dataclass(frozen=True)
+class DataDates:
+    published_change: datetime | None
+    last_import: datetime | None
+
+
+def _newest(column: Any, *where: Any) -> Any:
+    return select(func.max(column)).where(*where).scalar_subquery()
+
+
+def data_dates(session: Session) -> DataDates:
+    row = session.execute(
+        select(
+            _newest(Recommendation.updated_at, Recommendation.withdrawn.is_(False)),
+            _newest(StatusChange.changed_at),
+            _newest(Action.updated_at, Action.published.is_(True)),
+            _newest(Cluster.updated_at, Cluster.published.is_(True), Cluster.archived.is_(False)),
+            _newest(
+                ProgressUpdate.published_at,
+                ProgressUpdate.state == "approved",
+                ProgressUpdate.published.is_(True),
+            ),
+            _newest(ImportRun.finished_at, ImportRun.outcome.in_(IMPORTED)),
+        )
+    ).one()
+    changes = [as_utc(value) for value in row[:5] if value is not None]
+    return DataDates(
+        published_change=max(changes) if changes else None,
+        last_import=as_utc(row[5]) if row[5] is not None else None,
+    )

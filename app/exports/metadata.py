@@ -1,0 +1,89 @@
+"""What an export says about itself: the publisher, its contact, the licence, when the data last
+changed and was last imported, and when the file was made.
+
+Each format carries it where the format has room without changing its rows: the XLSX workbook has an
+``about`` sheet after the data and document properties (title, author); every export, CSV and JSON
+included, has ``Link`` headers to the licence (``rel="license"``) and to the metadata document
+``/api/v1/public/exports/metadata.json`` (``rel="describedby"``), which says the rest as JSON. The CSV
+keeps one header row and the JSON stays an array, so that tools (and the CSV template's round trip)
+read them as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from app.core.publisher import Publisher
+from app.exports.freshness import DataDates, data_dates
+from app.exports.schemas import ExportDistribution, ExportMetadata
+
+METADATA_PATH = "/api/v1/public/exports/metadata.json"
+EXPORT_PATH = "/api/v1/public/exports/recommendations"
+# The writers' media types (app.exports.writers imports this module: named here, not imported).
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+JSON_MEDIA_TYPE = "application/json"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ExportAbout:
+    publisher: Publisher
+    dates: DataDates
+    made_at: datetime
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The ``about`` sheet: one (field, value) row each, values as text (times in ISO 8601, UTC)."""
+        site, dates = self.publisher, self.dates
+        return [
+            ("title", site.title),
+            ("publisher", site.body),
+            ("contact_email", site.contact_email),
+            ("contact_url", site.contact_url),
+            ("licence", site.licence),
+            ("licence_url", site.licence_url),
+            ("last_published_change", _iso(dates.published_change)),
+            ("last_import", _iso(dates.last_import)),
+            ("exported_at", _iso(self.made_at)),
+        ]
+
+
+def about_in(conn: Connection, publisher: Publisher, made_at: datetime) -> ExportAbout:
+    """The metadata of a file read on ``conn``: its dates as the export's own snapshot sees them."""
+    with Session(bind=conn) as session:
+        return ExportAbout(publisher, data_dates(session), made_at)
+
+
+def link_header(publisher: Publisher, base_url: str) -> str:
+    """The ``Link`` header of every export: the metadata document and the licence."""
+    links = [f'<{base_url}{METADATA_PATH}>; rel="describedby"; type="application/json"']
+    if publisher.licence_url:
+        links.append(f'<{publisher.licence_url}>; rel="license"')
+    return ", ".join(links)
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+
+
+def metadata_document(session: Session, publisher: Publisher, base_url: str) -> ExportMetadata:
+    """The metadata document (``METADATA_PATH``): the publisher, the licence, the data's dates, the files."""
+    dates = data_dates(session)
+    files = (("csv", CSV_MEDIA_TYPE), ("xlsx", XLSX_MEDIA_TYPE), ("json", JSON_MEDIA_TYPE))
+    return ExportMetadata(
+        title=publisher.title,
+        publisher=publisher.body,
+        contact_email=publisher.contact_email or None,
+        contact_url=publisher.contact_url or None,
+        licence=publisher.licence or None,
+        licence_url=publisher.licence_url or None,
+        last_published_change=dates.published_change,
+        last_import=dates.last_import,
+        distributions=[
+            ExportDistribution(format=fmt, media_type=media, url=f"{base_url}{EXPORT_PATH}.{fmt}")
+            for fmt, media in files
+        ],
+    )

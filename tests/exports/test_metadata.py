@@ -1,0 +1,112 @@
+"""What the exports say about themselves: the publisher, contact, licence, and when the data last
+changed and was last imported (an XLSX about sheet, Link headers, the metadata document)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from app.exports.schemas import PublicExportRow
+from tests.exports.files import PUBLIC, STAFF, csv_header, rows_of
+from tests.public.conftest import MakeClient
+from tests.public.world import World
+
+PUBLISHER = {
+    "site_name": "Lesotho — Recommendations Tracking",
+    "publisher": "Ministry of Justice, Human Rights Unit",
+    "contact_email": "nrtd@justice.example.org",
+    "data_licence": "CC BY 4.0",
+}
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+METADATA = "/api/v1/public/exports/metadata.json"
+
+
+@pytest.fixture
+def site(make_client: MakeClient) -> TestClient:
+    return make_client(**PUBLISHER)
+
+
+def _about(body: bytes) -> dict[str, str | None]:
+    workbook = load_workbook(io.BytesIO(body))
+    assert workbook.sheetnames == ["recommendations", "about"]
+    assert workbook.properties.creator == PUBLISHER["publisher"]
+    assert workbook.properties.title == PUBLISHER["site_name"]
+    rows = list(workbook["about"].iter_rows(values_only=True))
+    assert rows[0] == ("field", "value")
+    return {str(name): value for name, value in rows[1:]}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_every_export_links_its_metadata_and_licence(site: TestClient, world: World, fmt: str) -> None:
+    for url in (f"{PUBLIC}.{fmt}", f"{PUBLIC}.{fmt}?status=in_progress"):
+        response = site.get(url)
+        assert response.status_code == 200, response.text
+        link = response.headers["link"]
+        assert f'<http://testserver{METADATA}>; rel="describedby"; type="application/json"' in link
+        assert f'<{LICENCE}>; rel="license"' in link
+    # The rows are the same as ever: the CSV has its one header row, the JSON stays an array.
+    rows = rows_of(fmt, response.content)
+    assert [list(row) for row in rows] == [list(PublicExportRow.model_fields)] * len(rows)
+    if fmt == "csv":
+        assert csv_header(response.content) == list(PublicExportRow.model_fields)
+
+
+def test_the_xlsx_export_has_an_about_sheet(site: TestClient, world: World) -> None:
+    # Twice: the full export is built for the first request and served from the cache to the second.
+    for _ in range(2):
+        about = _about(site.get(f"{PUBLIC}.xlsx").content)
+        assert about["title"] == PUBLISHER["site_name"]
+        assert about["publisher"] == PUBLISHER["publisher"]
+        assert about["contact_email"] == PUBLISHER["contact_email"]
+        assert about["licence"] == "CC BY 4.0" and about["licence_url"] == LICENCE
+        for name in ("last_published_change", "last_import", "exported_at"):
+            assert datetime.fromisoformat(str(about[name])).tzinfo is not None, name
+
+
+def test_the_cached_file_follows_the_publisher_settings(make_client: MakeClient, world: World) -> None:
+    first = _about(make_client(**PUBLISHER).get(f"{PUBLIC}.xlsx").content)
+    assert first["publisher"] == PUBLISHER["publisher"]
+    renamed = make_client(**{**PUBLISHER, "publisher": "Office of the Prime Minister"})
+    workbook = load_workbook(io.BytesIO(renamed.get(f"{PUBLIC}.xlsx").content))
+    assert workbook.properties.creator == "Office of the Prime Minister"
+
+
+def test_the_metadata_document(site: TestClient, world: World) -> None:
+    response = site.get(METADATA)
+    assert response.status_code == 200
+    assert response.headers["etag"]
+    document = response.json()
+    assert document["title"] == PUBLISHER["site_name"]
+    assert document["publisher"] == PUBLISHER["publisher"]
+    assert document["contact_email"] == PUBLISHER["contact_email"]
+    assert document["licence"] == "CC BY 4.0" and document["licence_url"] == LICENCE
+    changed = datetime.fromisoformat(document["last_published_change"])
+    imported = datetime.fromisoformat(document["last_import"])
+    assert changed.tzinfo is not None and imported.tzinfo is not None
+    # The world was imported and published a moment ago.
+    now = datetime.now(UTC)
+    assert now - timedelta(hours=1) < imported <= now and now - timedelta(hours=1) < changed <= now
+    assert [d["url"] for d in document["distributions"]] == [
+        f"http://testserver{PUBLIC}.{fmt}" for fmt in ("csv", "xlsx", "json")
+    ]
+    again = site.get(METADATA, headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_the_defaults_name_the_national_mechanism(make_client: MakeClient, world: World) -> None:
+    document = make_client(country="Lesotho").get(METADATA).json()
+    assert document["title"] == "Recommendation tracker"
+    assert document["publisher"] == "National mechanism for implementation, reporting and follow-up (Lesotho)"
+    assert document["contact_email"] is None
+
+
+def test_staff_exports_carry_the_metadata_too(site: TestClient, world: World) -> None:
+    response = site.get(f"{STAFF}.xlsx", headers=world.coordinator)
+    assert response.status_code == 200
+    assert 'rel="describedby"' in response.headers["link"]
+    assert _about(response.content)["publisher"] == PUBLISHER["publisher"]
+    assert 'rel="license"' in site.get(f"{STAFF}.csv", headers=world.coordinator).headers["link"]

@@ -1,0 +1,189 @@
+"""The publisher on every page, the accessibility statement, "last updated" on the open-data page,
+and HTML error pages for the refusals made before the app runs (a NUL in the address, a body too large)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+from pydantic import ValidationError
+
+from app.core.config import Settings
+from app.feed.mechanisms import KNOWN_MECHANISMS
+from app.portal.static import PORTAL_DIR
+from app.web.i18n import environment, translations
+from tests.conftest import MakeApp
+from tests.portal.seed import Seeded
+from tests.portal.test_pages import check_html, pages
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PUBLISHER = {
+    "site_name": "Lesotho — Recommendations Tracking",
+    "publisher": "Ministry of Justice and Law, Human Rights Unit",
+    "contact_email": "nrtd@justice.example.org",
+    "contact_url": "https://justice.example.org/contact",
+}
+
+
+@pytest.fixture
+def site(make_app: MakeApp) -> Iterator[TestClient]:
+    with TestClient(make_app(**PUBLISHER)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_page_names_the_publisher_contact_and_licence(
+    site: TestClient, seeded: Seeded, lang: str
+) -> None:
+    for path in [*pages(seeded), "/accessibility", "/no-such-page"]:
+        response = site.get(path, params={"lang": lang})
+        text = response.text
+        assert "<title>" in text and "· Lesotho — Recommendations Tracking</title>" in text, path
+        footer = text.split('<footer class="site-footer">')[1]
+        assert "Ministry of Justice and Law, Human Rights Unit" in footer, path
+        assert 'href="mailto:nrtd@justice.example.org"' in footer, path
+        assert 'href="https://justice.example.org/contact"' in footer, path
+        assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>' in footer
+        assert "/accessibility" in footer
+        check_html(text)
+
+
+def test_defaults_are_neutral_and_in_the_readers_language(portal: TestClient, seeded: Seeded) -> None:
+    english = portal.get("/stats").text
+    assert "· Recommendation tracker</title>" in english
+    assert "National mechanism for implementation, reporting and follow-up" in english
+    assert "mailto:" not in english  # no contact set: none shown
+    french = portal.get("/stats?lang=fr").text
+    assert _("fr", "National mechanism for implementation, reporting and follow-up") in french
+    assert _("fr", "Accessibility statement") in french
+
+
+def _(lang: str, message: str) -> str:
+    """A new string as the shipped catalogue words it, escaped like the page (the catalogue is
+    filled from /work/helpers/i18n at merge; until then the English message)."""
+    return str(escape(translations(lang).gettext(message)))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_default_accessibility_statement(portal: TestClient, lang: str) -> None:
+    response = portal.get("/accessibility", params={"lang": lang})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == lang
+    text = response.text
+    assert f"<h1>{_(lang, 'Accessibility statement')}</h1>" in text
+    for heading in ("How the site was tested", "Known limitations", "Feedback and contact"):
+        assert f"<h2>{_(lang, heading)}</h2>" in text
+    assert "WCAG" in text and "2.1" in text and "axe-core" in text
+    check_html(text)
+
+
+def test_the_publishers_own_statement_per_language(make_app: MakeApp, tmp_path: Path) -> None:
+    (tmp_path / "statement.en.txt").write_text("We tested <everything>.\n\nWrite to us.\n", encoding="utf-8")
+    (tmp_path / "statement.fr.txt").write_text("Nous avons tout testé.\n", encoding="utf-8")
+    app = make_app(accessibility_statement=str(tmp_path / "statement.{lang}.txt"))
+    with TestClient(app) as client:
+        english = client.get("/accessibility").text
+        assert "<p>We tested &lt;everything&gt;.</p>" in english
+        assert "<p>Write to us.</p>" in english
+        assert "axe-core" not in english
+        assert "<p>Nous avons tout testé.</p>" in client.get("/accessibility?lang=fr").text
+        # No Spanish file: the English one, marked as English.
+        spanish = client.get("/accessibility?lang=es").text
+        assert '<div lang="en">' in spanish and "We tested" in spanish
+
+
+def test_the_open_data_page_says_when_the_data_last_changed(portal: TestClient, seeded: Seeded) -> None:
+    text = portal.get("/exports?lang=fr").text
+    assert f"<h2>{_('fr', 'Last updated')}</h2>" in text
+    published = text.split(_("fr", "Last published change"))[1].split("</dd>")[0]
+    assert '<time datetime="20' in published
+
+
+def test_a_nul_in_the_address_gives_a_page(portal: TestClient) -> None:
+    for path in ("/recommendations/%00", "/a%00b"):
+        response = portal.get(path, params={"lang": "fr"})
+        assert response.status_code == 422, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "\x00" not in response.text
+        assert "Page introuvable" in response.text
+        assert _("fr", "This address is not valid.") in response.text
+        check_html(response.text)
+    api = portal.get("/api/v1/public/recommendations/%00")
+    assert api.headers["content-type"] == "application/problem+json"
+    json_client = portal.get("/a%00b", headers={"Accept": "application/json"})
+    assert json_client.headers["content-type"] == "application/problem+json"
+
+
+def test_a_body_too_large_gives_a_page(portal: TestClient) -> None:
+    response = portal.post("/", content=b"x" * (2 * 1024 * 1024), headers={"Accept-Language": "es"})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-language"] == "es"
+    check_html(response.text)
+    api = portal.post("/api/v1/auth/login", content=b"x" * (2 * 1024 * 1024))
+    assert api.status_code == 413
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_atom_feed_names_the_site_publisher_and_licence(site: TestClient) -> None:
+    response = site.get("/api/v1/public/feed.atom")
+    root = ET.fromstring(response.content)
+    assert (root.findtext(f"{ATOM}title") or "").startswith("Lesotho — Recommendations Tracking: ")
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == PUBLISHER["publisher"]
+    assert root.findtext(f"{ATOM}author/{ATOM}email") == PUBLISHER["contact_email"]
+    assert root.findtext(f"{ATOM}author/{ATOM}uri") == PUBLISHER["contact_url"]
+    assert root.findtext(f"{ATOM}rights") == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "mechanism", "published", "reported"),
+    [
+        ("fr", "Comité des droits de l&#39;enfant", "1 mars 2025", "30 mai 2025"),
+        ("es", "Comité de los Derechos del Niño", "1 mar 2025", "30 may 2025"),
+        ("en", "Committee on the Rights of the Child", "Mar 1, 2025", "May 30, 2025"),
+    ],
+)
+def test_labels_and_dates_in_the_readers_language(
+    portal: TestClient, seeded: Seeded, lang: str, mechanism: str, published: str, reported: str
+) -> None:
+    text = portal.get(f"/recommendations/{seeded.education_id}", params={"lang": lang}).text
+    assert f"<dd>{mechanism}</dd>" in text
+    assert f'<time datetime="2025-03-01">{published}</time>' in text
+    assert f'<time datetime="2025-05-30">{reported}</time>' in text
+    assert ">2025-03-01<" not in text  # no ISO date left for a reader
+    # The themes come from the English export: marked as English on another language's page.
+    theme = "Right to education"
+    assert (f'<span lang="en">{theme}</span>' if lang != "en" else f"<dd>{theme}</dd>") in text
+    listing = portal.get("/", params={"lang": lang}).text
+    assert f">{mechanism} · " in listing
+    assert '<time datetime="2025-03-01">' in listing and ">2025-03-01<" not in listing
+    stats = portal.get("/stats", params={"lang": lang}).text
+    assert f'<th scope="row">{mechanism}</th>' in stats
+
+
+def test_a_mechanism_without_a_translation_is_marked_english(portal: TestClient, seeded: Seeded) -> None:
+
+    untranslated = next(m for m in KNOWN_MECHANISMS if m.family == "special-procedure")
+    assert not untranslated.translations
+    render = environment(PORTAL_DIR / "templates", "fr").from_string("{{ m | mechanism('en') }}").render
+    assert render(m=untranslated) == f'<span lang="en">{untranslated.name}</span>'
+    crc = next(m for m in KNOWN_MECHANISMS if m.code == "CRC")
+    assert render(m=crc) == "Comité des droits de l&#39;enfant"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact_email", "not an address"),
+        ("contact_email", "a@b"),
+        ("contact_url", "javascript:alert(1)"),
+        ("data_licence_url", "ftp://example.org/licence"),
+    ],
+)
+def test_unsafe_publisher_settings_are_refused(field: str, value: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        Settings(**{field: value})  # type: ignore[arg-type]

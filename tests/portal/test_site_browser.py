@@ -1,0 +1,88 @@
+"""The site as a State's publication, in a real browser: the French portal shows French mechanism
+names, SDG titles and dates, the footer names the publisher, the accessibility statement passes axe-core,
+and the language a reader picks is kept as they move on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.core.config import Settings
+from app.taxonomies.service import sdg_titles
+from tests.live_server import live_server
+from tests.portal.seed import Seeded
+from tests.staff.browser_support import assert_accessible
+
+pytestmark = pytest.mark.slow
+
+PUBLISHER = {
+    "site_name": "Lesotho — Recommendations Tracking",
+    "publisher": "Ministry of Justice, Human Rights Unit",
+    "contact_email": "nrtd@justice.example.org",
+    "contact_url": "https://justice.example.org/contact",
+}
+
+
+@pytest.fixture
+def site(settings: Settings, seeded: Seeded) -> Iterator[str]:
+    with live_server(settings.model_copy(update=PUBLISHER)) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def french(browser: Browser, site: str) -> Iterator[Page]:
+    """A reader whose browser asks for French (Accept-Language), nothing chosen on the site."""
+    context = browser.new_context(base_url=site, locale="fr-FR", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_french_portal_speaks_french(french: Page, seeded: Seeded) -> None:
+    french.goto(f"/recommendations/{seeded.education_id}")
+    expect(french.locator("html")).to_have_attribute("lang", "fr")
+    facts = french.locator("dl.facts").last
+    expect(facts).to_contain_text("Comité des droits de l'enfant")
+    expect(facts).to_contain_text(f"4.1: {sdg_titles('fr')['4.1']}")
+    expect(french.locator('time[datetime="2025-03-01"]')).to_have_text("1 mars 2025")
+    # A theme UHRI gives in English is marked as English for screen readers.
+    expect(facts.locator('span[lang="en"]', has_text="Right to education")).to_have_count(1)
+    expect(french.get_by_role("heading", level=1)).to_contain_text("Comité des droits de l'enfant")
+    assert_accessible(french)
+
+
+def test_the_footer_names_the_publisher_on_every_page(french: Page, seeded: Seeded) -> None:
+    for path in ("/", "/stats", "/exports", f"/clusters/{seeded.cluster_id}", "/accessibility"):
+        french.goto(path)
+        expect(french).to_have_title(f"{french.locator('h1').first.inner_text()} · {PUBLISHER['site_name']}")
+        footer = french.get_by_role("contentinfo")
+        expect(footer).to_contain_text(PUBLISHER["publisher"])
+        expect(footer.locator(f'a[href="mailto:{PUBLISHER["contact_email"]}"]')).to_be_visible()
+        expect(footer.locator('a[rel="license"]')).to_have_text("CC BY 4.0")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_accessibility_statement_passes_axe(browser: Browser, site: str, lang: str) -> None:
+    context = browser.new_context(base_url=site, locale=lang)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link").last.click()
+    assert page.url.endswith("/accessibility")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("main")).to_contain_text("WCAG 2.1")
+    expect(page.locator("main")).to_contain_text("axe-core")
+    assert_accessible(page)
+    page.goto("/exports")  # the open data's dates, localised
+    expect(page.locator("main time").first).not_to_have_text("")
+    assert_accessible(page)
+    context.close()
+
+
+def test_a_chosen_language_is_kept(french: Page) -> None:
+    french.goto("/")
+    french.get_by_role("navigation", name="Langue").get_by_role("link", name="Español").click()
+    expect(french.locator("html")).to_have_attribute("lang", "es")
+    french.get_by_role("navigation", name="Principal").get_by_role("link", name="Estadísticas").click()
+    expect(french.locator("html")).to_have_attribute("lang", "es")
+    assert "lang=es" in french.url
