@@ -70,7 +70,6 @@ _DESCRIPTIONS = {
     412: "If-Match names a version that is no longer current; nothing was written",
     413: "The request body (an uploaded file) is larger than this route accepts",
     428: "If-Match is required for this write",
-    413: "The request body is larger than this route accepts",
     429: "Too many requests: retry after the Retry-After header's seconds",
     503: "Busy or unavailable for now: retry after the Retry-After header's seconds",
 }

@@ -21,12 +21,12 @@ from app.auth.service import StaffSession
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import InvalidInput
+from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
 from app.reports import pdf, state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.core.publisher import Publisher
 from app.reports.files import report_file
 from app.reports.formats import DOCX
 from app.reports.schemas import ReportQuery, TemplateChoice
