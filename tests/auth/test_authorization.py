@@ -8,8 +8,9 @@ Columns:
   reader            a reader, acting on entity A's objects
   anon              no credentials
 
-The world (two entities, their actions, indicators and progress in every state, a cluster,
-recommendations) is committed once for the module; each route runs on it inside rolled-back
+The world (two entities, their actions, indicators, progress in every state and evidence files, a
+cluster, recommendations, a follow-up selection: tests/auth/authz_world.py, which also says each
+route's concrete request) is committed once for the module; each route runs on it inside rolled-back
 transactions. Refusals are checked first, in one transaction, and must write nothing but their
 audit event; every expected success that writes then runs in a transaction of its own. A route
 the app serves but the table lacks (or the reverse) fails the test. The public routes
@@ -20,9 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -33,17 +33,10 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.main import create_app
-from app.models import (
-    ApiKey,
-    AuditEvent,
-    Deadline,
-    ImportRun,
-    Recommendation,
-)
+from app.models import AuditEvent, Recommendation
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
-from tests import accounts
 from tests.apps import app_for
-from tests.builder import building, imported
+from tests.auth.authz_world import Call, World, build_world, call_for
 from tests.conftest import ModuleWorld, bound, rolled_back
 from tests.factories import import_records, record
 
@@ -54,6 +47,8 @@ MATRIX = """
 POST   /api/v1/auth/token                                  200 200 200 200 200 200 200
 POST   /api/v1/auth/logout                                 204 204 204 204 204 204 401
 GET    /api/v1/me                                          200 200 200 200 200 200 401
+GET    /api/v1/me/reminders                                200 200 200 200 200 200 401
+PUT    /api/v1/me/reminders                                200 200 200 200 200 200 401
 POST   /api/v1/me/password                                 204 204 204 204 204 204 401
 GET    /api/v1/users                                       200 403 403 403 403 403 401
 POST   /api/v1/users                                       201 403 403 403 403 403 401
@@ -70,10 +65,17 @@ GET    /api/v1/recommendations                             200 200 200 200 200 2
 POST   /api/v1/recommendations                             201 201 403 403 403 403 401
 POST   /api/v1/recommendations/bulk                        200 200 403 403 403 403 401
 POST   /api/v1/recommendations/reviewed                    200 200 403 403 403 403 401
+POST   /api/v1/recommendations/publish                     200 200 403 403 403 403 401
 GET    /api/v1/recommendations/{recommendation_id}         200 200 200 200 200 200 401
 PATCH  /api/v1/recommendations/{recommendation_id}         200 200 403 403 403 403 401
 POST   /api/v1/recommendations/{recommendation_id}/archive 200 200 403 403 403 403 401
 POST   /api/v1/recommendations/{recommendation_id}/unarchive 200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/publish 200 200 403 403 403 403 401
+GET    /api/v1/recommendations/{recommendation_id}/follow-up 200 200 200 200 200 403 401
+PUT    /api/v1/recommendations/{recommendation_id}/follow-up 200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/follow-up/grades 200 200 403 403 403 403 401
+GET    /api/v1/follow-up                                   200 200 200 200 200 403 401
+GET    /api/v1/follow-up/grades                            200 200 200 200 200 403 401
 GET    /api/v1/recommendations/{recommendation_id}/similar 200 200 200 200 200 403 401
 GET    /api/v1/clusters                                    200 200 200 200 200 403 401
 POST   /api/v1/clusters                                    201 201 403 403 403 403 401
@@ -100,15 +102,23 @@ POST   /api/v1/indicator-values/{value_id}/corrections     201 201 201 403 403 4
 POST   /api/v1/indicator-values/{value_id}/submit          200 200 200 404 404 403 401
 POST   /api/v1/indicator-values/{value_id}/approve         200 200 403 403 403 403 401
 POST   /api/v1/indicator-values/{value_id}/return          200 200 403 403 403 403 401
-GET    /api/v1/actions/{action_id}/progress                200 200 200 200 200 403 401
+GET    /api/v1/actions/{action_id}/progress                200 200 200 403 403 403 401
 POST   /api/v1/actions/{action_id}/progress                201 201 201 403 403 403 401
-GET    /api/v1/progress/{progress_id}                      200 200 200 200 200 403 401
+GET    /api/v1/progress/{progress_id}                      200 200 200 403 403 403 401
 PATCH  /api/v1/progress/{progress_id}                      200 200 200 403 403 403 401
 POST   /api/v1/progress/{progress_id}/submit               200 200 200 403 403 403 401
 POST   /api/v1/progress/{progress_id}/approve              200 200 403 403 403 403 401
 POST   /api/v1/progress/{progress_id}/return               200 200 403 403 403 403 401
 POST   /api/v1/progress/{progress_id}/publish              200 200 403 403 403 403 401
 POST   /api/v1/progress/{progress_id}/unpublish            200 200 403 403 403 403 401
+GET    /api/v1/progress                                    200 200 200 200 200 403 401
+POST   /api/v1/progress/approve                            200 200 403 403 403 403 401
+POST   /api/v1/progress/return                             200 200 403 403 403 403 401
+GET    /api/v1/progress/{progress_id}/evidence             200 200 200 403 403 403 401
+POST   /api/v1/progress/{progress_id}/evidence             201 201 201 403 403 403 401
+GET    /api/v1/evidence/{evidence_id}                      200 200 200 403 403 403 401
+GET    /api/v1/evidence/{evidence_id}/content              200 200 200 403 403 403 401
+DELETE /api/v1/evidence/{evidence_id}                      204 204 204 403 403 403 401
 GET    /api/v1/audit                                       200 200 403 403 403 403 401
 GET    /api/v1/taxonomies/{kind}                           200 200 200 200 200 200 401
 GET    /api/v1/import-runs                                 200 200 200 200 200 403 401
@@ -124,6 +134,7 @@ POST   /api/v1/deadlines                                   201 201 403 403 403 4
 GET    /api/v1/deadlines/{deadline_id}                     200 200 200 404 404 403 401
 PATCH  /api/v1/deadlines/{deadline_id}                     200 200 403 403 403 403 401
 DELETE /api/v1/deadlines/{deadline_id}                     204 204 403 403 403 403 401
+POST   /api/v1/deadlines/publications                      204 204 403 403 403 403 401
 GET    /api/v1/me/calendar-token                           200 200 200 200 200 200 401
 POST   /api/v1/me/calendar-token                           200 200 200 200 200 200 401
 DELETE /api/v1/me/calendar-token                           404 404 404 404 404 404 401
@@ -141,174 +152,6 @@ def _table() -> dict[tuple[str, str], dict[str, int]]:
 
 
 TABLE = _table()
-
-
-@dataclass
-class World:
-    """Ids of what the routes act on, for entity A ("own") and entity B ("other")."""
-
-    ids: dict[str, int]
-    headers: dict[str, dict[str, str]]
-    admin_email: str
-
-
-def build_world(engine: Engine) -> World:
-    recs = imported(
-        engine,
-        [
-            record(
-                f"az-{n}",
-                f"<p>{n}. Guarantee access to justice for children, case {n}.</p>",
-                themes=["Right to justice"],
-                sdgs=["16.3"],
-                countries=["Peru"],
-            )
-            for n in (1, 2, 3)
-        ],
-    )
-    recs |= imported(
-        engine,
-        [record("az-manual", "<p>1. A regional recommendation.</p>", source="manual")],
-        source="manual",
-    )
-    admin_email = "admin@example.org"
-    with building(engine) as build:
-        own = build.entity("Ministry A").id
-        other = build.entity("Ministry B").id
-        bind = build.session.connection()
-        headers = {
-            "admin": accounts.headers_for(bind, "admin", email=admin_email),
-            "coord": accounts.headers_for(bind, "coordinator"),
-            "fp_own": accounts.headers_for(bind, "focal_point", entity_id=own),
-            "fp_none": accounts.headers_for(bind, "focal_point"),
-            "reader": accounts.headers_for(bind, "reader"),
-            "anon": {},
-        }
-        headers["fp_other"] = headers["fp_own"]
-        run_id = build.session.scalar(select(func.max(ImportRun.id)))
-        assert run_id is not None
-        cluster = build.cluster("Access to justice", [recs["az-1"]], lead_entity_id=own)
-        key = ApiKey(name="bot", prefix="nrtd_xxxxxxx", key_hash="0" * 64, role="reader", scope="read")
-        build.session.add(key)
-        ids: dict[str, int] = {"run": run_id, "own_entity": own, "other_entity": other}
-        ids["user"] = build.user("target@example.org", "reader")
-        for side, entity in (("own", own), ("other", other)):
-            action = build.action(
-                f"Action of {side}",
-                recommendations=[recs["az-1"]],
-                entities=[entity] if side == "own" else [],
-                lead_entity_id=entity,
-                status="planned",
-            )
-            indicator = build.indicator(action.id, f"Indicator of {side}")
-            ids |= {f"action_{side}": action.id, f"indicator_{side}": indicator.id}
-            for state in ("draft", "submitted", "approved", "published"):
-                ids[f"progress_{state}_{side}"] = build.progress(action.id, state, f"{state} report").id
-            for state in ("draft", "submitted", "approved"):
-                ids[f"value_{state}_{side}"] = build.value(indicator.id, state, 3).id
-        build.session.flush()
-        for side, entity in (("own", own), ("other", other)):
-            deadline = Deadline(title=f"Deadline of {side}", due_on=date(2027, 1, 1), entity_id=entity)
-            build.session.add(deadline)
-            build.session.flush()
-            ids[f"deadline_{side}"] = deadline.id
-        ids |= {
-            "rec": recs["az-1"],
-            "rec2": recs["az-2"],
-            "manual": recs["az-manual"],
-            "cluster": cluster.id,
-            "key": key.id,
-        }
-    return World(ids, headers, admin_email)
-
-
-@dataclass
-class Call:
-    path: str
-    body: dict[str, Any] | None = None
-    form: dict[str, str] | None = None
-    # Where to read the ETag a write must send in If-Match (the resource's own GET).
-    etag_from: str | None = None
-
-
-def _call(method: str, template: str, world: World, side: str) -> Call:
-    """The concrete request of a route, on the objects of ``side`` ("own" or "other")."""
-    ids = world.ids
-    action, indicator = ids[f"action_{side}"], ids[f"indicator_{side}"]
-    progress_state = {
-        "submit": "draft",
-        "approve": "submitted",
-        "return": "submitted",
-        "publish": "approved",
-        "unpublish": "published",
-    }
-    value_state = {
-        "submit": "draft",
-        "approve": "submitted",
-        "return": "submitted",
-        "corrections": "approved",
-    }
-    path = template.format(
-        user_id=ids["user"],
-        key_id=ids["key"],
-        entity_id=ids[f"{side}_entity"],
-        recommendation_id=ids["manual"] if template.endswith(("archive", "unarchive")) else ids["rec"],
-        cluster_id=ids["cluster"],
-        action_id=action,
-        indicator_id=indicator,
-        progress_id=ids[f"progress_{progress_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
-        value_id=ids[f"value_{value_state.get(template.rsplit('/', 1)[-1], 'draft')}_{side}"],
-        kind="themes",
-        run_id=ids["run"],
-        deadline_id=ids[f"deadline_{side}"],
-    )
-    bodies: dict[tuple[str, str], dict[str, Any]] = {
-        ("POST", "/api/v1/users"): {
-            "email": "new@example.org",
-            "role": "reader",
-            "password": "a long enough password",
-        },
-        ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Renamed"},
-        ("POST", "/api/v1/me/password"): {
-            "current_password": accounts.PASSWORD,
-            "new_password": "violet tangerine ocean marmot",
-        },
-        ("POST", "/api/v1/api-keys"): {"name": "client", "role": "reader"},
-        ("POST", "/api/v1/entities"): {"name": "Ministry C", "kind": "ministry"},
-        ("PATCH", "/api/v1/entities/{entity_id}"): {"acronym": "MA"},
-        ("POST", "/api/v1/recommendations"): {"text": "Adopt a regional plan.", "mechanism": "CRC"},
-        ("POST", "/api/v1/recommendations/bulk"): {"ids": [ids["rec"]], "set": {"priority": "high"}},
-        ("POST", "/api/v1/recommendations/reviewed"): {"ids": [ids["rec"]]},
-        ("PATCH", "/api/v1/recommendations/{recommendation_id}"): {"priority": "high"},
-        ("POST", "/api/v1/clusters"): {"name": "New cluster"},
-        ("PATCH", "/api/v1/clusters/{cluster_id}"): {"description": "Changed"},
-        ("POST", "/api/v1/clusters/{cluster_id}/recommendations"): {"ids": [ids["rec2"]]},
-        ("DELETE", "/api/v1/clusters/{cluster_id}/recommendations"): {"ids": [ids["rec"]]},
-        ("POST", "/api/v1/actions"): {"title": "New action"},
-        ("PATCH", "/api/v1/actions/{action_id}"): {"title": "Renamed action"},
-        ("POST", "/api/v1/actions/{action_id}/indicators"): {"name": "New indicator"},
-        ("PATCH", "/api/v1/indicators/{indicator_id}"): {"unit": "%"},
-        ("POST", "/api/v1/indicators/{indicator_id}/values"): {"measured_on": "2026-01-02", "value": 3},
-        ("POST", "/api/v1/actions/{action_id}/progress"): {"reported_on": "2026-01-02", "narrative": "Done"},
-        ("PATCH", "/api/v1/progress/{progress_id}"): {"narrative": "Edited"},
-        ("POST", "/api/v1/progress/{progress_id}/approve"): {"publish": True},
-        ("POST", "/api/v1/progress/{progress_id}/return"): {"comment": "Add evidence"},
-        ("POST", "/api/v1/deadlines"): {"title": "Report to parliament", "due_on": "2027-02-01"},
-        ("PATCH", "/api/v1/deadlines/{deadline_id}"): {"title": "Renamed deadline"},
-        ("PATCH", "/api/v1/indicator-values/{value_id}"): {"value": 4},
-        ("POST", "/api/v1/indicator-values/{value_id}/corrections"): {
-            "measured_on": "2026-01-02",
-            "value": 4,
-        },
-        ("POST", "/api/v1/indicator-values/{value_id}/return"): {"comment": "Recount"},
-    }
-    etag_from = None
-    if method in ("PATCH", "DELETE") and not template.startswith("/api/v1/me/"):
-        etag_from = path.removesuffix("/recommendations") if method == "DELETE" else path
-    form = None
-    if template == "/api/v1/auth/token":
-        form = {"username": world.admin_email, "password": accounts.PASSWORD}
-    return Call(path, bodies.get((method, template)), form, etag_from)
 
 
 def _openapi_routes(settings: Settings) -> set[tuple[str, str]]:
@@ -336,7 +179,9 @@ def _request(
         etag = client.get(call.etag_from, headers=admin).headers.get("ETag")
         assert etag, f"no ETag on GET {call.etag_from}"
         send["If-Match"] = etag
-    if call.form is not None:
+    if call.files is not None:
+        response = client.request(method, call.path, files=call.files, headers=send)
+    elif call.form is not None:
         response = client.request(method, call.path, data=call.form, headers=send)
     else:
         response = client.request(method, call.path, json=call.body, headers=send)
@@ -369,9 +214,9 @@ def _transaction(client: TestClient, engine: Engine, world: World, template: str
 
 
 @pytest.fixture
-def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+def world(module_world: ModuleWorld, migrated_engine: Engine, storage_dir: Path) -> World:
     """The module's world, committed once."""
-    return module_world(build_world, migrated_engine)
+    return module_world(build_world, migrated_engine, storage_dir)
 
 
 @pytest.mark.parametrize(("method", "template"), sorted(TABLE), ids=lambda value: str(value))
@@ -385,7 +230,7 @@ def test_route(settings: Settings, migrated_engine: Engine, world: World, method
                     continue
                 side = "other" if column == "fp_other" else "own"
                 denials = _denials(conn)
-                call = _call(method, template, world, side)
+                call = call_for(method, template, world, side)
                 status = _request(client, method, call, world.headers[column], world.headers["admin"])
                 assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
                 if status == 403:
@@ -395,7 +240,7 @@ def test_route(settings: Settings, migrated_engine: Engine, world: World, method
             if expected[column] >= 400:
                 continue
             side = "other" if column == "fp_other" else "own"
-            call = _call(method, template, world, side)
+            call = call_for(method, template, world, side)
             with _transaction(client, migrated_engine, world, template):
                 status = _request(client, method, call, world.headers[column], world.headers["admin"])
             assert status == expected[column], f"{column}: {method} {call.path} gave {status}"
@@ -409,6 +254,7 @@ READER_VIEWS: dict[str, type[BaseModel] | None] = {
     "/api/v1/taxonomies/{kind}": None,  # labels and counts of current recommendations (below)
     "/api/v1/me": None,  # the reader's own account
     "/api/v1/me/calendar-token": None,  # whether the reader has a calendar feed (tests/deadlines)
+    "/api/v1/me/reminders": None,  # the reader's own digest settings (docs/reminders.md)
 }
 
 
@@ -428,7 +274,7 @@ def test_a_reader_sees_only_published_data(world: World, engine: Engine, setting
         for template, model in READER_VIEWS.items():
             if model is None:
                 continue
-            response = client.get(_call("GET", template, world, "own").path, headers=reader)
+            response = client.get(call_for("GET", template, world, "own").path, headers=reader)
             assert response.status_code == 200, response.text
             model.model_validate(response.json())  # extra="forbid": a staff-only key fails here
         listed = client.get("/api/v1/recommendations", params={"limit": 200}, headers=reader).json()
