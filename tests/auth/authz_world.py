@@ -17,6 +17,9 @@ from app.core.actor import Actor
 from app.evidence import service as evidence
 from app.evidence.storage import BlobStore
 from app.models import ApiKey, Deadline, ImportRun, RecommendationFollowUp
+from app.reports import state_template
+from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building, imported
 from tests.evidence.samples import PDF
@@ -33,7 +36,7 @@ _PROGRESS_STATE = {
 }
 _VALUE_STATE = {"submit": "draft", "approve": "submitted", "return": "submitted", "corrections": "approved"}
 # Writes that take no If-Match: an evidence file is never changed, only removed.
-_NO_IF_MATCH = {("DELETE", "/api/v1/evidence/{evidence_id}")}
+_NO_IF_MATCH = {("DELETE", "/api/v1/evidence/{evidence_id}"), ("DELETE", "/api/v1/reports/template")}
 
 
 @dataclass
@@ -121,6 +124,8 @@ def build_world(engine: Engine, storage_dir: Path) -> World:
             )
             ids[f"evidence_{side}"] = attached.id
         build.session.flush()
+        # The State's Word template (the shipped one, uploaded): GET, PUT and DELETE act on it.
+        state_template.upload(build.session, builder, "state.docx", DEFAULT_TEMPLATE.read_bytes())
         for side, entity in (("own", own), ("other", other)):
             deadline = Deadline(title=f"Deadline of {side}", due_on=date(2027, 1, 1), entity_id=entity)
             build.session.add(deadline)
@@ -244,4 +249,6 @@ def call_for(method: str, template: str, world: World, side: str) -> Call:
     files = None
     if (method, template) == ("POST", "/api/v1/progress/{progress_id}/evidence"):
         files = {"file": ("workshop.pdf", PDF, "application/pdf")}
+    if (method, template) == ("PUT", "/api/v1/reports/template"):
+        files = {"file": ("state.docx", DEFAULT_TEMPLATE.read_bytes(), DOCX)}
     return Call(path, _bodies(ids, side).get((method, template)), form, etag_from, files)
