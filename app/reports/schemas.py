@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.core.dates import IsoDate
 from app.core.publisher import Publisher
+from app.core.timestamps import UtcDateTime
 from app.recommendations.schemas import RecommendationListParams
 
 GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
@@ -199,4 +200,4 @@ class ReportTemplateInfo(BaseModel):
     filename: str
     size: int = Field(description="Bytes")
     sha256: str
-    uploaded_at: datetime
+    uploaded_at: UtcDateTime
