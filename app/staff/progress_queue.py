@@ -32,8 +32,8 @@ from app.staff.session import ManagerSession, StaffMember
 router = staff_router()
 PATH = "/staff/progress"
 
-NOTICES["progress-returned"] = _("Returned to their authors with your comment.")
-NOTICES["progress-approved"] = _("Approved.")
+NOTICES["queue-returned"] = _("Returned to their authors with your comment.")
+NOTICES["queue-approved"] = _("Approved.")
 
 # The filter form's fields (the API's parameters); "filtered" says the form was sent, so that no
 # state ticked means every state rather than the role's default.
@@ -179,7 +179,7 @@ async def review_selected(request: Request, db: DbSession, staff: ManagerSession
             raise FormInvalid({"ids": _("select at least one progress update")})
         if do == "return":
             batch.return_many(db, staff.actor, parse(ReturnMany, {"ids": ids, "comment": comment}))
-            done = "progress-returned"
+            done = "queue-returned"
         elif do == "approve":
             chosen = parse(ProgressIds, {"ids": ids}).ids
             items = queue.queue_items(db, staff.actor, chosen)
@@ -190,7 +190,7 @@ async def review_selected(request: Request, db: DbSession, staff: ManagerSession
             return render(request, page, "progress_queue/approve.html", context)
         elif do == "approve-confirmed":
             batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids}))
-            done = "progress-approved"
+            done = "queue-approved"
         else:
             raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
     except FormInvalid as exc:

@@ -44,3 +44,11 @@ def test_every_allowed_static_file_is_shipped(staff_login: StaffLogin) -> None:
         assert response.status_code == 200 and response.headers["content-type"] == media_type, name
     assert staff.get("/staff/static/../pages.py").status_code == 404
     assert staff.get("/staff/static/nothing.js").status_code == 404
+
+
+def test_each_notice_key_is_registered_once() -> None:
+    """NOTICES is one dict every area adds to: a key two areas register would make one of them
+    say the other's sentence after its redirect."""
+    sources = "\n".join(path.read_text() for path in TEMPLATES.parent.rglob("*.py"))
+    keys = re.findall(r'^NOTICES\["([^"]+)"\]', sources, flags=re.M)
+    assert sorted(key for key in set(keys) if keys.count(key) > 1) == []
