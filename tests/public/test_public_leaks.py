@@ -128,7 +128,9 @@ def _query_variants(operation: dict[str, Any]) -> Iterator[dict[str, str]] | Non
             (option["enum"] for option in schema.get("anyOf", []) if "enum" in option), None
         )
         if parameter["name"] == "format" and enum:
-            choices[parameter["name"]] = [str(value) for value in enum]
+            # A PDF is the DOCX variant converted by LibreOffice (absent here: 422), its text compressed
+            # past searching: the DOCX is the one checked.
+            choices[parameter["name"]] = [str(value) for value in enum if value != "pdf"]
         elif parameter.get("required"):
             if not enum:
                 return None
