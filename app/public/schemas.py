@@ -20,10 +20,14 @@ from app.plans.schemas import Number
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    QUERY_SYNTAX,
+    SNIPPET_DESCRIPTION,
+    SORT_DESCRIPTION,
     Family,
     Lang,
     Position,
     RecommendationType,
+    Sort,
     Source,
 )
 
@@ -94,6 +98,7 @@ class PublicRecommendation(PublicModel):
     paragraph: str | None = Field(description="Paragraph number in the document")
     text: str | None = Field(description="Plain text in `text_lang`")
     text_lang: str | None = Field(description="Language of `text`: the requested one, else en, else any")
+    snippet: str | None = Field(None, description=SNIPPET_DESCRIPTION)
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: dt.date | None
     upr_cycle: int | None
@@ -199,8 +204,7 @@ class PublicRecommendationParams(PublicParams):
     q: str | None = Field(
         None,
         max_length=500,
-        description="Full-text search in every language; every word must occur, the last one also as a "
-        "prefix from 3 letters on",
+        description=QUERY_SYNTAX,
     )
     mechanism: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, description="Mechanism code (UPR, CRC, ...); repeat for several"
@@ -239,6 +243,7 @@ class PublicRecommendationParams(PublicParams):
     published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
     published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
     lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en")
+    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description=_CURSOR)
 

@@ -11,15 +11,13 @@ than once per row.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
-from app.core.pagination import decode_cursor
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
 from app.models import (
@@ -35,6 +33,10 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
+
+# The list orders and their cursors, for the read side (which reaches this domain through reading).
+from app.recommendations.ordering import check_cursor as check_cursor
+from app.recommendations.ordering import effective_sort as effective_sort
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.search import matching_ids
 
@@ -209,12 +211,6 @@ def filter_conditions(
         conditions.append(rec.publication_date <= params.published_to)
     conditions.extend(local_conditions(params, published_clusters=published_clusters))
     return conditions
-
-
-def after_cursor(cursor: str) -> ColumnElement[bool]:
-    """Rows strictly after the cursor in (sort_date desc, id desc) order."""
-    sort_date, rec_id = decode_cursor(cursor, (date, int))
-    return tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(sort_date, rec_id)
 
 
 def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:

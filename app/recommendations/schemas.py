@@ -23,6 +23,22 @@ Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
+QUERY_SYNTAX = (
+    "Full-text search in every language: every word must occur (also as its stem in English, French, "
+    'Spanish, Russian, Arabic: `tortured` finds "torture"); `"exact phrase"`; `OR` between two words '
+    "or phrases; `-word` leaves out; `tort*` a prefix (3 letters or more; the last word is also a prefix). "
+    "Accents and case are ignored; Chinese matches as phrases. Anything else is taken literally."
+)
+SORT_DESCRIPTION = (
+    "`relevance` (the default with `q`: most relevant first, equal scores newest first), `newest` (the "
+    "default without `q`) or `oldest`; `relevance` without words to rank is `newest`"
+)
+SNIPPET_DESCRIPTION = (
+    "With `q`: a short excerpt of `text` around the first matched word, HTML-escaped, the matched words "
+    "in `<mark>`...`</mark>` (no other markup: safe to insert as HTML); `…` marks a cut. null without `q`"
+)
+Sort = Literal["relevance", "newest", "oldest"]
+
 _LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
 
 
@@ -35,8 +51,7 @@ class RecommendationFilter(BaseModel):
     q: str | None = Field(
         None,
         max_length=500,
-        description="Full-text search in every language; every word must occur, the last one also as a "
-        "prefix from 3 letters on. Accents and case are ignored; Chinese and Japanese match as phrases.",
+        description=QUERY_SYNTAX,
     )
     mechanism: list[str] = Field(
         default_factory=list,
@@ -99,6 +114,7 @@ class RecommendationListParams(RecommendationFilter):
     lang: Lang = Field(
         "en", description="Language of `text` and SDG titles; falls back to en, then any available"
     )
+    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"
@@ -162,6 +178,7 @@ class RecommendationOut(BaseModel):
     text_lang: str | None = Field(
         description="Language of `text`: the requested one, else en, else any available"
     )
+    snippet: str | None = Field(None, description=SNIPPET_DESCRIPTION)
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: date | None
     uhri_published_at: UtcDateTime | None = Field(
