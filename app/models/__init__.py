@@ -17,7 +17,13 @@ from app.models.plan import (
     ProgressUpdate,
 )
 from app.models.ratelimit import RateLimitWindow
-from app.models.recommendation import Recommendation, RecommendationSearch, RecommendationText, Revision
+from app.models.recommendation import (
+    Recommendation,
+    RecommendationSearch,
+    RecommendationText,
+    Revision,
+    SearchIndexState,
+)
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "RecommendationText",
     "RejectedRecord",
     "Revision",
+    "SearchIndexState",
     "StatusChange",
     "Term",
     "User",

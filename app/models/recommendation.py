@@ -105,3 +105,13 @@ class Revision(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchIndexState(Base):
+    """One row: the version of the rule that built the stored search documents
+    (``app.feed.stemming.SEARCH_DOCUMENT_VERSION``); ``nrtd migrate`` rebuilds older ones."""
+
+    __tablename__ = "search_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_version: Mapped[int] = mapped_column(Integer)

@@ -89,7 +89,12 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     if code not in SDG_CODES:
         raise InvalidInput(
             f"sdg: {raw_code!r} is not an SDG goal or target code",
-            errors=[{"field": "sdg", "reason": 'not an SDG goal ("5") or target ("5.2", "16.a") code'}],
+            errors=[
+                {
+                    "field": "sdg",
+                    "reason": f'{raw_code!r} is not an SDG goal ("5") or target ("5.2", "16.a") code',
+                }
+            ],
         )
     if "." in code:
         terms = select(Term.id).where(Term.kind == "sdg", Term.key == code)

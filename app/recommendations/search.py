@@ -15,7 +15,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Subquery, column, func, literal_column, select, text
+from sqlalchemy import (
+    DOUBLE_PRECISION,
+    ColumnElement,
+    Float,
+    Integer,
+    Subquery,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -87,9 +99,10 @@ def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
 def _postgresql_matches(ts: str, *, scored: bool) -> Subquery:
     tsv = literal_column("recommendation_search.search_tsv")
     condition = tsv.bool_op("@@")(func.to_tsquery("simple", ts))
-    score: ColumnElement[Any] = (
-        -func.ts_rank_cd(tsv, func.to_tsquery("simple", ts)) if scored else literal_column("0.0", Float)
-    )
+    # A double, not ts_rank_cd's real: a real reaches Python through its shortest decimal, which read
+    # back as a double is not the same number, and the next page's cursor must compare equal.
+    rank = cast(func.ts_rank_cd(tsv, func.to_tsquery("simple", ts)), DOUBLE_PRECISION)
+    score: ColumnElement[Any] = -rank if scored else literal_column("0.0", Float)
     return (
         select(RecommendationSearch.recommendation_id.label("id"), score.label("score"))
         .where(condition)
