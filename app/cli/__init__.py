@@ -57,7 +57,6 @@ def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
     from app.cli.connection import MigrationFailed, upgrade_schema
-
     from app.recommendations.search_index import rebuild_stale_documents
 
     engine = database(schema=False)

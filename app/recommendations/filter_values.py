@@ -29,18 +29,18 @@ def check_filter_values(session: Session, params: RecommendationFilter, *, clust
     """Raise ``InvalidInput`` for the first filter value that names nothing stored: one statement
     for all of them (the values found, each tagged with its parameter), none without such filters."""
     asked: list[tuple[str, str, str]] = []  # (parameter, value as typed, value as looked up)
-    lookups: list[Select[tuple[str, str]]] = []
+    lookups: list[Select[str, str]] = []
     codes = {code.strip().upper(): code for code in params.mechanism}
     if codes:
         asked += [("mechanism", raw, code) for code, raw in codes.items()]
         lookups.append(select(literal("mechanism"), Mechanism.code).where(Mechanism.code.in_(codes)))
     for name, role in LABEL_FILTERS.items():
-        label = getattr(params, name)
-        if label is not None:
-            key = label_key(label)
-            asked.append((name, label, key))
-            term = select(literal(name), Term.key).where(Term.kind == ROLE_KIND[role], Term.key == key)
-            lookups.append(term.limit(1).subquery().select())
+        labels: list[str] = getattr(params, name)
+        keys = {label_key(label): label for label in labels}
+        if keys:
+            asked += [(name, label, key) for key, label in keys.items()]
+            term = select(literal(name), Term.key).where(Term.kind == ROLE_KIND[role], Term.key.in_(keys))
+            lookups.append(term.distinct().subquery().select())
     if params.entity is not None:
         asked.append(("entity", str(params.entity), str(params.entity)))
         lookups.append(select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity))

@@ -56,7 +56,7 @@ def _refuse() -> InvalidInput:
 
 def page(
     session: Session,
-    base: Select[Any],
+    base: Select[*tuple[Any, ...]],
     conditions: Sequence[ColumnElement[bool]],
     *,
     sort: Sort,

@@ -189,25 +189,26 @@ def filter_conditions(
     if params.family:
         conditions.append(
             _flag(rec.mechanism_id, dialect, hints).in_(
-                select(Mechanism.id).where(Mechanism.family == params.family)
+                select(Mechanism.id).where(Mechanism.family.in_(sorted(set(params.family))))
             )
         )
     if params.type:
-        conditions.append(_flag(rec.type, dialect, hints) == params.type)
+        conditions.append(_flag(rec.type, dialect, hints).in_(sorted(set(params.type))))
     for name, role in LABEL_FILTERS.items():
-        label = getattr(params, name)
-        if label is not None:
-            conditions.append(label_condition(role, label))
-    if params.sdg is not None:
-        conditions.append(sdg_condition(params.sdg, walk=hints and dialect == "sqlite"))
-    if params.cycle is not None:
-        conditions.append(rec.upr_cycle == params.cycle)
+        labels: list[str] = getattr(params, name)
+        if labels:
+            conditions.append(or_(*(label_condition(role, label) for label in labels)))
+    if params.sdg:
+        walk = hints and dialect == "sqlite" and len(params.sdg) == 1
+        conditions.append(or_(*(sdg_condition(code, walk=walk) for code in params.sdg)))
+    if params.cycle:
+        conditions.append(rec.upr_cycle.in_(sorted(set(params.cycle))))
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:
-        conditions.append(_flag(rec.position, dialect, hints) == params.position)
+        conditions.append(_flag(rec.position, dialect, hints).in_(sorted(set(params.position))))
     if params.source:
-        conditions.append(_flag(rec.source, dialect, hints) == params.source)
+        conditions.append(_flag(rec.source, dialect, hints).in_(sorted(set(params.source))))
     if params.needs_review is not None:
         conditions.append(_flag(rec.needs_review, dialect, hints) == params.needs_review)
     if params.published_from:

@@ -214,7 +214,7 @@ def test_lang_chooses_the_text_language_with_a_fallback(client: TestClient, engi
         (f"{STAFF}.json?cursor=abc", "cursor"),
         (f"{STAFF}.csv?format=xml", "format"),
         (f"{STAFF}.json?format=template", "format"),
-        (f"{STAFF}.csv?priority=urgent", "priority.0"),
+        (f"{STAFF}.csv?priority=urgent", "priority"),
         (f"{PUBLIC}.csv?withdrawn=true", "withdrawn"),
         (f"{PUBLIC}.json?needs_review=true", "needs_review"),
         (f"{PUBLIC}.xlsx?sdg=5.99", "sdg"),
