@@ -33,7 +33,9 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal, StatusChange
 from app.recommendations import ordering
-from app.recommendations.filter_values import check_filter_values
+
+# Also the read side's check of filter values (it reaches this domain through service and reading).
+from app.recommendations.filter_values import check_filter_values as check_filter_values
 from app.recommendations.local import Responsible, local_version
 from app.recommendations.ordering import effective_sort
 from app.recommendations.query import parse
