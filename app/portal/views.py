@@ -16,23 +16,26 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
-from app.exports.schemas import CountBucket
+from app.exports.facets import facets
+from app.exports.params import list_params
+from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
 from app.exports.stats import NONE, statistics
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
-from app.portal.search_errors import search_errors, search_labels
+from app.portal.search_errors import search_errors, search_labels, sort_labels
 from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles
+from app.taxonomies.service import sdg_titles
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
 UPR_CYCLES = (1, 2, 3, 4)
 MAX_CLUSTERS = 200
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
+SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
 
 
@@ -48,6 +51,7 @@ class SearchFilters:
     status: str | None = None
     cycle: str | None = None
     cluster: str | None = None
+    sort: str | None = None
 
     @classmethod
     def parse(cls, **raw: str | None) -> SearchFilters:
@@ -66,6 +70,7 @@ class SearchFilters:
             "status": [self.status] if self.status else [],
             "cycle": self.cycle,
             "cluster": self.cluster,
+            "sort": self.sort,
             "cursor": cursor,
         }
         kept = {key: value for key, value in values.items() if key not in leave_out}
@@ -75,25 +80,43 @@ class SearchFilters:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
-def _form_options(session: Session, lang: str) -> dict[str, Any]:
+def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> dict[str, Any]:
+    """The dropdowns' choices with the live counts of the search (``counts``: the facets of its
+    filters and words, each dropdown's own choice left out so that its other values keep theirs)."""
+
+    def by_value(buckets: list[FacetBucket]) -> dict[str, int]:
+        return {bucket.value: bucket.count for bucket in buckets}
+
     return {
-        "mechanisms": [m for m in list_mechanisms(session).items if m.count],
+        "mechanisms": [{"code": b.value, "name": b.label, "count": b.count} for b in counts.mechanism],
         "themes": sorted(
-            (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
+            ({"label": b.label, "count": b.count} for b in counts.theme),
+            key=lambda t: str(t["label"]).casefold(),
         ),
         "sdgs": [
             {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
         ],
+        "sdg_counts": by_value(counts.sdg),
         "statuses": STATUSES,
+        "status_counts": by_value(counts.status),
         "cycles": UPR_CYCLES,
+        "cycle_counts": by_value(counts.cycle),
+        "sorts": SORTS,
         "clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items,
     }
+
+
+def _counts(session: Session, params: PublicRecommendationParams | None) -> RecommendationFacets:
+    """The search's facets; the whole published list's when the search has errors (``params`` None)."""
+    listed = list_params(params) if params is not None else RecommendationListParams()
+    return facets(session, listed, public=True)
 
 
 def search(session: Session, page: PageContext, filters: SearchFilters, cursor: str | None) -> dict[str, Any]:
     """The results, or (``errors``, field -> reason) what is wrong with the search: every bad field,
     found by the public list's own checks, the model's and then the service's."""
     errors: dict[str, str] = {}
+    params: PublicRecommendationParams | None = None
     while True:
         try:
             params = filters.params(page.lang, cursor, leave_out=errors)
@@ -108,9 +131,10 @@ def search(session: Session, page: PageContext, filters: SearchFilters, cursor: 
     return {
         "filters": filters,
         "filtered": bool(query),
-        "options": _form_options(session, page.lang),
+        "options": _form_options(session, page.lang, _counts(session, None if errors else params)),
         "errors": errors,
         "field_labels": search_labels(page),
+        "sort_labels": sort_labels(page),
         "page": results,
         "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
         "first_url": page.url("/", **query) if cursor else None,

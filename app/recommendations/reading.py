@@ -110,6 +110,9 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
                     RecommendationTerm.role == "sdg",
                     RecommendationTerm.term_id.in_(terms),
                 )
+                # Only to the recommendation: a count that joins recommendation_terms itself (a
+                # facet, a statistic) must not correlate this subquery's own table away.
+                .correlate(Recommendation)
                 .exists()
             )
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))

@@ -59,6 +59,8 @@ def test_facets_count_within_the_query_and_the_other_filters(
     assert chosen["total"] == 1
     assert _counts(chosen, "mechanism") == {"CAT": 1, "CRC": 1, "UPR": 1}
     assert _counts(chosen, "theme") == {"Torture": 1, "Children": 1}
+    by_goal = client.get(url, params={"sdg": "16"}).json()  # a goal filter beside the theme counts' join
+    assert _counts(by_goal, "theme") == {"Torture": 2, "Children": 1}
     several = client.get(url, params=[("mechanism", "CRC"), ("mechanism", "CAT")]).json()
     assert several["total"] == 3
     assert _counts(several, "sdg") == {"16": 2, "4": 1}
