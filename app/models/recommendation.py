@@ -79,7 +79,8 @@ class RecommendationText(Base):
 
 
 class RecommendationSearch(Base):
-    """One folded, tokenizer-friendly document per recommendation (all languages).
+    """One folded, tokenizer-friendly document per recommendation (all languages, then the words' stems:
+    ``app.feed.stemming.search_document``).
 
     SQLite indexes it with an FTS5 table kept in sync by triggers; PostgreSQL with a GIN index on
     a stored ``search_tsv = to_tsvector('simple', document)`` column. Both are created by the migrations.

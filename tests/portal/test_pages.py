@@ -4,7 +4,6 @@ follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -270,7 +269,7 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     # The dropdowns count within the search: the only match is not started (the education one is in progress).
     assert re.search(r'<option value="not_started">[^<]*\(1\)</option>', found)
     assert re.search(r'<option value="in_progress">[^<]*\(0\)</option>', found)
-    assert 'selected>Newest first</option>' in portal.get("/", params={"q": "torture", "sort": "newest"}).text
+    assert "selected>Newest first</option>" in portal.get("/", params={"q": "torture", "sort": "newest"}).text
     assert "1 recommendation found" in portal.get("/", params={"status": "in_progress"}).text
     assert "1 recommendation found" in portal.get("/", params={"cycle": "3", "mechanism": "UPR"}).text
     assert "1 recommendation found" in portal.get("/", params={"sdg": "4"}).text
