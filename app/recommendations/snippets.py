@@ -9,6 +9,7 @@ HTML-escaped text with ``<mark>`` elements and nothing else: safe to insert as H
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from app.feed.fields import CJK, fold
@@ -20,13 +21,19 @@ LEAD = 60  # characters kept before the first marked word
 _TOKEN = re.compile(CJK.pattern + r"|[^\W_]+")
 
 
+@lru_cache(maxsize=16384)  # the words of recommendation texts repeat a lot ("the", "State", "party")
+def _token_forms(token: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A text token's folded pieces, and every form they may be matched by (themselves, their stems)."""
+    pieces = tuple(fold(token))
+    forms = {form for piece in pieces for form in (word_forms(piece) if not CJK.match(piece) else (piece,))}
+    return pieces, frozenset(forms)
+
+
 def _marked(token: str, query: Query) -> bool:
-    for piece in fold(token):
-        if piece in query.marks or any(piece.startswith(prefix) for prefix in query.prefixes):
-            return True
-        if not CJK.match(piece) and query.marks.intersection(word_forms(piece)):
-            return True
-    return False
+    pieces, forms = _token_forms(token)
+    if not query.marks.isdisjoint(forms):
+        return True
+    return any(piece.startswith(prefix) for piece in pieces for prefix in query.prefixes)
 
 
 def snippet(text: str | None, query: Query) -> str | None:
