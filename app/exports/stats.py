@@ -41,6 +41,7 @@ from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, Actio
 from app.models.recommendation import POSITIONS
 from app.recommendations.reading import data_version
 from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.service import check_filter_values
 from app.taxonomies.service import SDG_ORDER, sdg_titles
 
 NONE = "none"
@@ -101,6 +102,8 @@ def _kept_counts(
     today: date,
     timeout: float | None,
 ) -> dict[str, Any]:
+    check_filter_values(session, params, clusters=not public)
+
     def compute() -> dict[str, Any]:
         with query_deadline(session, timeout) if timeout else nullcontext():
             return _counts(session, params, public=public, today=today)

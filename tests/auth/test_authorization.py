@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.exports.schemas import RecommendationFacets
 from app.main import create_app
 from app.models import (
     ApiKey,
@@ -39,7 +40,6 @@ from app.models import (
     ImportRun,
     Recommendation,
 )
-from app.exports.schemas import RecommendationFacets
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests import accounts
 from tests.apps import app_for

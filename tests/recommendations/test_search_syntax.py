@@ -128,7 +128,10 @@ def test_unknown_filter_values_are_named(
     assert response.json()["errors"][0]["field"] == field
     assert value in response.json()["errors"][0]["reason"]
     if field != "cluster":  # to the public, an unknown cluster is an unpublished one: an empty list
-        assert client.get(f"{PUBLIC}?{query}").status_code == 422
+        for url in (PUBLIC, "/api/v1/public/stats", "/api/v1/public/exports/recommendations.csv"):
+            refused = client.get(f"{url}?{query}")
+            assert refused.status_code == 422, url
+            assert refused.json()["errors"][0]["field"] == field
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
