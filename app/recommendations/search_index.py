@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
@@ -61,4 +61,18 @@ def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | No
             session.add(SearchIndexState(id=1, document_version=SEARCH_DOCUMENT_VERSION))
         else:
             state.document_version = SEARCH_DOCUMENT_VERSION
+    if rebuilt:
+        _compact(engine)
     return rebuilt
+
+
+def _compact(engine: Engine) -> None:
+    """After rewriting every document: PostgreSQL's table holds a dead copy of each row (and the
+    planner old statistics), SQLite's FTS index one segment per batch. Measured at 50,000 on
+    PostgreSQL, a ranked search read 6,418 heap blocks for 5,025 matches before the VACUUM."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) recommendation_search"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO recommendation_fts(recommendation_fts) VALUES ('optimize')"))
