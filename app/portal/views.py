@@ -28,7 +28,7 @@ from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.service import sdg_titles
+from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -87,12 +87,19 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     def by_value(buckets: list[FacetBucket]) -> dict[str, int]:
         return {bucket.value: bucket.count for bucket in buckets}
 
+    # Every mechanism and theme stays a choice (a search without JavaScript must be able to move to one
+    # outside its current results), each with its count within the search: 0 where it has none.
+    mechanism_counts, theme_counts = by_value(counts.mechanism), by_value(counts.theme)
+    themes = sorted(
+        (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
+    )
     return {
-        "mechanisms": [{"code": b.value, "name": b.label, "count": b.count} for b in counts.mechanism],
-        "themes": sorted(
-            ({"label": b.label, "count": b.count} for b in counts.theme),
-            key=lambda t: str(t["label"]).casefold(),
-        ),
+        "mechanisms": [
+            {"code": m.code, "name": m.name, "count": mechanism_counts.get(m.code, 0)}
+            for m in list_mechanisms(session).items
+            if m.count
+        ],
+        "themes": [{"label": t.label, "count": theme_counts.get(t.label, 0)} for t in themes],
         "sdgs": [
             {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
         ],
