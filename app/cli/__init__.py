@@ -60,8 +60,10 @@ def _main(
 
 @cli.command()
 def migrate() -> None:
-    """Create or upgrade the database schema (alembic upgrade head) and say what it did."""
+    """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
+    the search documents if they were built by an older rule."""
     from app.cli.connection import MigrationFailed, upgrade_schema
+    from app.recommendations.search_index import rebuild_stale_documents
 
     engine = database(schema=False)
     try:
@@ -69,6 +71,10 @@ def migrate() -> None:
     except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
         say(str(exc), "red")
         raise typer.Exit(EXIT_FAILED) from None
+    # The search documents of an older rule (before stems) are rebuilt by the application's.
+    rebuilt = rebuild_stale_documents(engine)
+    if rebuilt:
+        say(f"rebuilt the search documents of {rebuilt} recommendations")
 
 
 @cli.command()

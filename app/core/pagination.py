@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple, overload
@@ -24,13 +25,13 @@ CURSOR_FIELD = "cursor"
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
-CursorKey = tuple[int | str | date, ...]
+CursorKey = tuple[int | float | str | date, ...]
 _T = TypeVar("_T")
 _U = TypeVar("_U")
 _Ts = TypeVarTuple("_Ts")
 
 
-def encode_cursor(*values: int | str | date) -> str:
+def encode_cursor(*values: int | float | str | date) -> str:
     plain = [value.isoformat() if isinstance(value, date) else value for value in values]
     raw = json.dumps(plain, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
@@ -43,7 +44,9 @@ def _invalid(reason: str) -> InvalidInput:
     )
 
 
-def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], ...]) -> tuple[Any, ...]:
+def decode_cursor(
+    token: str, shape: tuple[type[int] | type[float] | type[str] | type[date], ...]
+) -> tuple[Any, ...]:
     """The values of a cursor, converted to ``shape``; ``InvalidInput`` naming ``cursor`` if malformed."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -58,6 +61,11 @@ def decode_cursor(token: str, shape: tuple[type[int] | type[str] | type[date], .
             if not _INT_MIN <= value <= _INT_MAX:
                 raise _invalid("holds a number out of range")
             decoded.append(value)
+        elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            # A relevance score: Python writes the shortest repr that reads back as the same double.
+            if not math.isfinite(value):
+                raise _invalid("not a cursor returned by this API")
+            decoded.append(float(value))
         elif kind is str and isinstance(value, str):
             if "\x00" in value:
                 # PostgreSQL cannot compare text holding NUL: refused like any tampered cursor.

@@ -128,6 +128,9 @@ def _busy_response(request: Request, detail: str) -> JSONResponse:
 
 
 def _field(loc: tuple[Any, ...]) -> str:
+    if loc[:1] == ("query",):
+        # A repeated query parameter (`cycle=2&cycle=0`) is named by its name, not a position.
+        loc = tuple(part for part in loc if not isinstance(part, int))
     parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
     return ".".join(parts) or "request"
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.recommendations.schemas import RecommendationListParams
 
-PAGING = frozenset({"cursor", "limit"})
+PAGING = frozenset({"cursor", "limit", "sort"})
 INTERNAL_FILTERS = frozenset({"needs_review", "withdrawn"})
 
 # `?format=template`: the staff CSV in the import template's columns only (app/exports/template_records.py).

@@ -137,3 +137,29 @@ class ExportMetadata(BaseModel):
         None, description="The end of the newest import run that succeeded or found the source unchanged"
     )
     distributions: list[ExportDistribution]
+
+
+class FacetBucket(_Allowlist):
+    value: str = Field(description='The filter value to pass back (`theme=...`); "none" when unset')
+    label: str = Field(description="How to show it")
+    count: int = Field(description="Matching recommendations with this value")
+
+
+class RecommendationFacets(_Allowlist):
+    """How many of the matching recommendations have each value of each filter.
+
+    A dimension's counts apply every filter and the query except that dimension's own, so the other
+    values of a filter already chosen keep their counts (choosing one of them changes the list to
+    that many; choosing several, `mechanism=CRC&mechanism=CAT`, to their sum for single-valued
+    dimensions). A recommendation counts once under each of its themes, affected persons and goals.
+    """
+
+    total: int = Field(description="Matching recommendations (every filter applied)")
+    mechanism: list[FacetBucket] = Field(description="By mechanism code, largest first")
+    family: list[FacetBucket] = Field(description="By mechanism family, in a fixed order")
+    theme: list[FacetBucket] = Field(description="By theme label, largest first")
+    sdg: list[FacetBucket] = Field(description="By SDG goal (a target counts for its goal), in goal order")
+    affected_person: list[FacetBucket] = Field(description="By affected persons label, largest first")
+    cycle: list[FacetBucket] = Field(description='By UPR cycle; "none": not a UPR recommendation')
+    position: list[FacetBucket] = Field(description="By UPR position, in a fixed order")
+    status: list[FacetBucket] = Field(description="By implementation status, in a fixed order")

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Engine
+from sqlalchemy.orm import Session
 
 from app.core.publisher import Publisher
 from app.exports.limits import ExportCancelled
@@ -39,6 +40,7 @@ from app.exports.writers import (
 )
 from app.recommendations.reading import filter_conditions
 from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.service import check_filter_values
 
 # Called with the export's connection once its read-only transaction has begun.
 SnapshotHook = Callable[[Connection], None]
@@ -74,6 +76,12 @@ def conditions_for(
     return filter_conditions(params, dialect, public=public)
 
 
+def known_values(engine: Engine, params: RecommendationListParams, *, public: bool) -> None:
+    """Refuse a filter value that names nothing (422), as the list does, before a byte is sent."""
+    with Session(engine) as session:
+        check_filter_values(session, params, clusters=not public)
+
+
 def recommendation_export(
     engine: Engine,
     params: RecommendationListParams,
@@ -90,6 +98,7 @@ def recommendation_export(
 
     ``on_snapshot`` sees the export's connection first: the export cache reads the data version
     the file will show there."""
+    known_values(engine, params, public=public)
     conditions = conditions_for(params, engine.dialect.name, public=public)
     model = PublicExportRow if public else StaffExportRow
     columns = columns_of(model)
@@ -129,6 +138,7 @@ def template_export(
 
     The header's languages come from one query over the selection (a DISTINCT over the texts'
     primary key, read from the index alone) in the export's snapshot, before the first batch."""
+    known_values(engine, params, public=False)
     conditions = conditions_for(params, engine.dialect.name, public=False)
 
     def skipped(rec_id: int, reason: str) -> None:

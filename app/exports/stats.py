@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from datetime import date
 from typing import Any
@@ -41,6 +41,7 @@ from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, Actio
 from app.models.recommendation import POSITIONS
 from app.recommendations.reading import data_version, status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.service import check_filter_values
 from app.taxonomies.service import SDG_ORDER, sdg_titles
 
 NONE = "none"
@@ -77,6 +78,22 @@ def staff_statistics(
     return StaffStats(**_kept_counts(session, params, public=False, today=today, timeout=timeout))
 
 
+def kept(session: Session, key: list[Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``'s counts, kept per database, data version and ``key`` (what was counted)."""
+    bind = session.get_bind().engine.url.render_as_string(hide_password=True)
+    kept_key = json.dumps([bind, data_version(session), *key], sort_keys=True, default=str)
+    with _lock:
+        if kept_key in _kept:
+            _kept.move_to_end(kept_key)
+            return _kept[kept_key]
+    counts = compute()
+    with _lock:
+        _kept[kept_key] = counts
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+    return counts
+
+
 def _kept_counts(
     session: Session,
     params: RecommendationListParams,
@@ -85,20 +102,13 @@ def _kept_counts(
     today: date,
     timeout: float | None,
 ) -> dict[str, Any]:
-    bind = session.get_bind().engine.url.render_as_string(hide_password=True)
-    filters = params.model_dump(mode="json")
-    key = json.dumps([bind, data_version(session), public, today.isoformat(), filters], sort_keys=True)
-    with _lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key]
-    with query_deadline(session, timeout) if timeout else nullcontext():
-        counts = _counts(session, params, public=public, today=today)
-    with _lock:
-        _kept[key] = counts
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
-    return counts
+    check_filter_values(session, params, clusters=not public)
+
+    def compute() -> dict[str, Any]:
+        with query_deadline(session, timeout) if timeout else nullcontext():
+            return _counts(session, params, public=public, today=today)
+
+    return kept(session, ["stats", public, today.isoformat(), params.model_dump(mode="json")], compute)
 
 
 def _counts(
@@ -113,13 +123,13 @@ def _counts(
     ).one()
     fields: dict[str, Any] = {
         "total": total,
-        "by_status": _status(session, conditions, public=public),
-        "by_mechanism": _mechanisms(session, conditions),
+        "by_status": status_buckets(session, conditions, public=public),
+        "by_mechanism": mechanism_buckets(session, conditions),
         "by_theme": _themes(session, conditions),
-        "by_sdg_goal": _sdg_goals(session, conditions, params.lang),
+        "by_sdg_goal": sdg_goal_buckets(session, conditions, params.lang),
         "by_lead_entity": _lead_entities(session, conditions),
         "by_cycle": _cycles(session, conditions),
-        "by_position": _enum(
+        "by_position": enum_buckets(
             session.execute(select(rec.position, func.count()).where(*conditions).group_by(rec.position)),
             POSITIONS,
         ),
@@ -135,7 +145,9 @@ def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def _enum(rows: Iterable[Sequence[Any]], values: Sequence[str], default: str = NONE) -> list[CountBucket]:
+def enum_buckets(
+    rows: Iterable[Sequence[Any]], values: Sequence[str], default: str = NONE
+) -> list[CountBucket]:
     """Every value of a fixed list, in its order, with 0 where nothing matched; NULL counts as ``default``."""
     counts = dict.fromkeys(values, 0)
     for key, count in rows:
@@ -143,11 +155,11 @@ def _enum(rows: Iterable[Sequence[Any]], values: Sequence[str], default: str = N
     return [CountBucket(key=key, label=_label(key), count=count) for key, count in counts.items()]
 
 
-def _ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
+def ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label.casefold(), bucket.key))
 
 
-def _status(session: Session, conditions: list[ColumnElement[bool]], *, public: bool) -> list[CountBucket]:
+def status_buckets(session: Session, conditions: list[ColumnElement[bool]], *, public: bool) -> list[CountBucket]:
     # No local row yet means never edited (for the public: never published): not started.
     status, _ = status_priority_columns(public=public)
     rows = session.execute(
@@ -157,7 +169,7 @@ def _status(session: Session, conditions: list[ColumnElement[bool]], *, public: 
         .where(*conditions)
         .group_by(status)
     )
-    return _enum(rows, STATUSES, DEFAULT_STATUS)
+    return enum_buckets(rows, STATUSES, DEFAULT_STATUS)
 
 
 def _priorities(
@@ -171,10 +183,10 @@ def _priorities(
         .where(*conditions)
         .group_by(priority)
     )
-    return _enum(rows, (*PRIORITIES, NONE))
+    return enum_buckets(rows, (*PRIORITIES, NONE))
 
 
-def _mechanisms(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
+def mechanism_buckets(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
     rows = session.execute(
         select(Mechanism.code, Mechanism.name, func.count())
         .select_from(Recommendation)
@@ -182,7 +194,7 @@ def _mechanisms(session: Session, conditions: list[ColumnElement[bool]]) -> list
         .where(*conditions)
         .group_by(Mechanism.code, Mechanism.name)
     )
-    return _ranked(CountBucket(key=code, label=name, count=count) for code, name, count in rows)
+    return ranked(CountBucket(key=code, label=name, count=count) for code, name, count in rows)
 
 
 def _themes(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
@@ -194,10 +206,10 @@ def _themes(session: Session, conditions: list[ColumnElement[bool]]) -> list[Cou
         .where(RecommendationTerm.role == "theme", *conditions)
         .group_by(Term.id, Term.label)
     )
-    return _ranked(CountBucket(key=str(term_id), label=label, count=count) for term_id, label, count in rows)
+    return ranked(CountBucket(key=str(term_id), label=label, count=count) for term_id, label, count in rows)
 
 
-def _sdg_goals(session: Session, conditions: list[ColumnElement[bool]], lang: str) -> list[CountBucket]:
+def sdg_goal_buckets(session: Session, conditions: list[ColumnElement[bool]], lang: str) -> list[CountBucket]:
     # A target counts for its goal; a recommendation linked to 5.1 and 5.2 counts once for goal 5.
     goal = aliased(Term)
     goal_code = func.coalesce(goal.code, Term.code)
@@ -237,7 +249,7 @@ def _lead_entities(session: Session, conditions: list[ColumnElement[bool]]) -> l
         else:
             label = f"{name} ({acronym})" if acronym else name
             buckets.append(CountBucket(key=str(entity_id), label=label, count=count))
-    return _ranked(buckets)
+    return ranked(buckets)
 
 
 def _cycles(session: Session, conditions: list[ColumnElement[bool]]) -> list[CountBucket]:
@@ -285,5 +297,5 @@ def _actions(
     return ActionStats(
         total=sum(row[1] for row in rows),
         overdue=sum(row[2] for row in rows),
-        by_status=_enum(((status, count) for status, count, _ in rows), ACTION_STATUSES),
+        by_status=enum_buckets(((status, count) for status, count, _ in rows), ACTION_STATUSES),
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 from html import unescape
 from typing import Any
@@ -102,7 +101,8 @@ def paragraph_number(text: str) -> str | None:
 # --- search ---------------------------------------------------------------------------------
 
 # Full-text search works the same way in the six UN languages on SQLite and PostgreSQL: text is
-# folded here before it is indexed and before it is queried (app.recommendations.search).
+# folded here before it is indexed and before it is queried (app.recommendations.search), and
+# stemmed by app.feed.stemming.
 CJK = re.compile(
     r"([\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
 )
@@ -118,10 +118,6 @@ def fold(value: str) -> list[str]:
         return _WORD.findall(value.lower())
     stripped = unicodedata.normalize("NFKD", value).translate(_COMBINING).casefold()
     return _WORD.findall(CJK.sub(r" \1 ", stripped))
-
-
-def search_document(texts: Iterable[str]) -> str:
-    return " ".join(" ".join(fold(value)) for value in texts)
 
 
 # --- UPR ------------------------------------------------------------------------------------

@@ -21,7 +21,13 @@ from app.models.plan import (
     ProgressUpdate,
 )
 from app.models.ratelimit import RateLimitWindow
-from app.models.recommendation import Recommendation, RecommendationSearch, RecommendationText, Revision
+from app.models.recommendation import (
+    Recommendation,
+    RecommendationSearch,
+    RecommendationText,
+    Revision,
+    SearchIndexState,
+)
 from app.models.report_template import ReportTemplate
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
@@ -65,6 +71,7 @@ __all__ = [
     "RejectedRecord",
     "ReportTemplate",
     "Revision",
+    "SearchIndexState",
     "StatusChange",
     "Term",
     "User",

@@ -79,7 +79,8 @@ class RecommendationText(Base):
 
 
 class RecommendationSearch(Base):
-    """One folded, tokenizer-friendly document per recommendation (all languages).
+    """One folded, tokenizer-friendly document per recommendation (all languages, then the words' stems:
+    ``app.feed.stemming.search_document``).
 
     SQLite indexes it with an FTS5 table kept in sync by triggers; PostgreSQL with a GIN index on
     a stored ``search_tsv = to_tsvector('simple', document)`` column. Both are created by the migrations.
@@ -105,3 +106,13 @@ class Revision(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
     changes: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchIndexState(Base):
+    """One row: the version of the rule that built the stored search documents
+    (``app.feed.stemming.SEARCH_DOCUMENT_VERSION``); ``nrtd migrate`` rebuilds older ones."""
+
+    __tablename__ = "search_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_version: Mapped[int] = mapped_column(Integer)

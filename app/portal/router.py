@@ -75,12 +75,13 @@ def search_page(
     status: str | None = None,
     cycle: str | None = None,
     cluster: str | None = None,
+    sort: str | None = None,
     cursor: str | None = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "search")
     filters = views.SearchFilters.parse(
-        q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster
+        q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster, sort=sort
     )
     context = views.search(db, page, filters, cursor)
     if context["errors"]:

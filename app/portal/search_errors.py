@@ -46,7 +46,18 @@ def search_labels(page: PageContext) -> dict[str, str]:
         "status": _("Implementation status"),
         "cycle": _("UPR cycle"),
         "cluster": _("Cluster"),
+        "sort": _("Order"),
         "cursor": _("Page"),
+    }
+
+
+def sort_labels(page: PageContext) -> dict[str, str]:
+    """The orders of the results, as the form names them."""
+    _ = page.gettext
+    return {
+        "relevance": _("Most relevant first (newest without words)"),
+        "newest": _("Newest first"),
+        "oldest": _("Oldest first"),
     }
 
 

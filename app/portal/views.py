@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 from app.core.dates import utc_today
 from app.core.errors import DomainError, InvalidInput
 from app.deadlines.public import PublicDeadlineParams, list_published
-from app.exports.schemas import CountBucket
+from app.exports.facets import facets
+from app.exports.params import list_params
+from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
 from app.exports.stats import NONE, statistics
 from app.feed.mechanisms import localised_name
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
-from app.portal.search_errors import search_errors, search_labels
+from app.portal.search_errors import search_errors, search_labels, sort_labels
 from app.public import actions as public_actions
 from app.public import clusters as public_clusters
 from app.public import service as public
@@ -37,6 +39,7 @@ CLUSTER_PAGE_SIZE = 10
 UPR_CYCLES = (1, 2, 3, 4)
 MAX_CLUSTERS = 200
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
+SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
 
 
@@ -52,6 +55,7 @@ class SearchFilters:
     status: str | None = None
     cycle: str | None = None
     cluster: str | None = None
+    sort: str | None = None
 
     @classmethod
     def parse(cls, **raw: str | None) -> SearchFilters:
@@ -70,6 +74,7 @@ class SearchFilters:
             "status": [self.status] if self.status else [],
             "cycle": self.cycle,
             "cluster": self.cluster,
+            "sort": self.sort,
             "cursor": cursor,
         }
         kept = {key: value for key, value in values.items() if key not in leave_out}
@@ -79,25 +84,50 @@ class SearchFilters:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
-def _form_options(session: Session, lang: str) -> dict[str, Any]:
+def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> dict[str, Any]:
+    """The dropdowns' choices with the live counts of the search (``counts``: the facets of its
+    filters and words, each dropdown's own choice left out so that its other values keep theirs)."""
+
+    def by_value(buckets: list[FacetBucket]) -> dict[str, int]:
+        return {bucket.value: bucket.count for bucket in buckets}
+
+    # Every mechanism and theme stays a choice (a search without JavaScript must be able to move to one
+    # outside its current results), each with its count within the search: 0 where it has none.
+    mechanism_counts, theme_counts = by_value(counts.mechanism), by_value(counts.theme)
+    themes = sorted(
+        (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
+    )
     return {
-        "mechanisms": [m for m in list_mechanisms(session).items if m.count],
-        "themes": sorted(
-            (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
-        ),
+        "mechanisms": [
+            {"code": m.code, "name": m.name, "count": mechanism_counts.get(m.code, 0)}
+            for m in list_mechanisms(session).items
+            if m.count
+        ],
+        "themes": [{"label": t.label, "count": theme_counts.get(t.label, 0)} for t in themes],
         "sdgs": [
             {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
         ],
+        "sdg_counts": by_value(counts.sdg),
         "statuses": STATUSES,
+        "status_counts": by_value(counts.status),
         "cycles": UPR_CYCLES,
+        "cycle_counts": by_value(counts.cycle),
+        "sorts": SORTS,
         "clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items,
     }
+
+
+def _counts(session: Session, params: PublicRecommendationParams | None) -> RecommendationFacets:
+    """The search's facets; the whole published list's when the search has errors (``params`` None)."""
+    listed = list_params(params) if params is not None else RecommendationListParams()
+    return facets(session, listed, public=True)
 
 
 def search(session: Session, page: PageContext, filters: SearchFilters, cursor: str | None) -> dict[str, Any]:
     """The results, or (``errors``, field -> reason) what is wrong with the search: every bad field,
     found by the public list's own checks, the model's and then the service's."""
     errors: dict[str, str] = {}
+    params: PublicRecommendationParams | None = None
     while True:
         try:
             params = filters.params(page.lang, cursor, leave_out=errors)
@@ -112,9 +142,10 @@ def search(session: Session, page: PageContext, filters: SearchFilters, cursor: 
     return {
         "filters": filters,
         "filtered": bool(query),
-        "options": _form_options(session, page.lang),
+        "options": _form_options(session, page.lang, _counts(session, None if errors else params)),
         "errors": errors,
         "field_labels": search_labels(page),
+        "sort_labels": sort_labels(page),
         "page": results,
         "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
         "first_url": page.url("/", **query) if cursor else None,

@@ -19,6 +19,9 @@ from app.core.deps import AppSettings, DbSession, RowId
 from app.core.publisher import Publisher
 from app.evidence.sending import download, store_of
 from app.evidence.service import stored_path
+from app.exports import facets
+from app.exports.params import PublicExportParams, list_params
+from app.exports.schemas import RecommendationFacets
 from app.public import actions, clusters, evidence, feed, service
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 from app.public.schemas import (
@@ -49,7 +52,7 @@ def _json(request: Request, model: PublicModel) -> Response:
 @router.get(
     "/recommendations",
     response_model=PublicRecommendationPage,
-    summary="Published recommendations, newest first, with filters and keyset pagination",
+    summary="Published recommendations (most relevant or newest first), with filters and keyset pagination",
     description="Withdrawn recommendations are never listed. `cluster` takes a published cluster's id; "
     "any other id (unknown, unpublished, archived) gives an empty list.",
     responses=CACHED_RESPONSES,
@@ -61,6 +64,22 @@ def list_recommendations(
     params: Annotated[PublicRecommendationParams, Query()],
 ) -> Response:
     return _json(request, service.list_recommendations(db, params))
+
+
+@router.get(
+    "/recommendations/facets",
+    response_model=RecommendationFacets,
+    summary="Counts per mechanism, family, theme, SDG goal, affected persons, cycle, position and status",
+    description="Published data only, for the list's filters and query: each dimension's counts apply every "
+    "filter but its own (the other values of a chosen filter keep their counts). Unknown filter values "
+    "are a 422.",
+    responses=CACHED_RESPONSES,
+)
+def recommendation_facets(
+    request: Request, db: DbSession, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
+) -> Response:
+    counts = facets.facets(db, list_params(params), public=True)
+    return cached_response(request, counts.model_dump_json().encode(), JSON)
 
 
 @router.get(

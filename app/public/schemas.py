@@ -20,16 +20,25 @@ from app.plans.schemas import Number
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
+    QUERY_SYNTAX,
+    SNIPPET_DESCRIPTION,
+    SORT_DESCRIPTION,
+    Cycle,
     Family,
+    Label,
     Lang,
     Position,
     RecommendationType,
+    SdgCode,
+    Several,
+    Sort,
     Source,
 )
 
 MAX_ID = 2**31 - 1
 _CURSOR = "`next_cursor` of the previous page (opaque)"
 _LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
+_ANY = "Repeat for several (any of them matches)"
 
 
 class PublicModel(BaseModel):
@@ -109,6 +118,7 @@ class PublicRecommendation(PublicModel):
     paragraph: str | None = Field(description="Paragraph number in the document")
     text: str | None = Field(description="Plain text in `text_lang`")
     text_lang: str | None = Field(description="Language of `text`: the requested one, else en, else any")
+    snippet: str | None = Field(None, description=SNIPPET_DESCRIPTION)
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: dt.date | None
     upr_cycle: int | None
@@ -214,30 +224,37 @@ class PublicRecommendationParams(PublicParams):
     q: str | None = Field(
         None,
         max_length=500,
-        description="Full-text search in every language; every word must occur, the last one also as a "
-        "prefix from 3 letters on",
+        description=QUERY_SYNTAX,
     )
     mechanism: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, description="Mechanism code (UPR, CRC, ...); repeat for several"
     )
-    family: Family | None = Field(None, description="Mechanism family")
-    type: RecommendationType | None = Field(None, description="Recommendation or concern/observation")
-    theme: str | None = Field(None, max_length=1000, description=_LABEL)
-    affected_person: str | None = Field(None, max_length=1000, description=_LABEL)
-    country: str | None = Field(None, max_length=1000, description=f"State concerned. {_LABEL}")
-    region: str | None = Field(None, max_length=1000, description=f"Region concerned. {_LABEL}")
-    recommending_state: str | None = Field(
-        None, max_length=1000, description=f"UPR recommending State. {_LABEL}"
+    family: Several[Family] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
+    type: Several[RecommendationType] = Field(
+        default_factory=list, description=f"Recommendation or concern/observation. {_ANY}"
     )
-    recommending_region: str | None = Field(
-        None, max_length=1000, description=f"UPR recommending region. {_LABEL}"
+    theme: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
+    affected_person: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
+    country: Several[Label] = Field(default_factory=list, description=f"State concerned. {_LABEL}. {_ANY}")
+    region: Several[Label] = Field(default_factory=list, description=f"Region concerned. {_LABEL}. {_ANY}")
+    recommending_state: Several[Label] = Field(
+        default_factory=list, description=f"UPR recommending State. {_LABEL}. {_ANY}"
     )
-    issue: str | None = Field(None, max_length=1000, description=f"UPR Info issue. {_LABEL}")
-    sdg: str | None = Field(None, max_length=16, description='SDG goal ("5") or target ("5.2", "16.a")')
-    cycle: int | None = Field(None, ge=1, le=99, description="UPR cycle")
+    recommending_region: Several[Label] = Field(
+        default_factory=list, description=f"UPR recommending region. {_LABEL}. {_ANY}"
+    )
+    issue: Several[Label] = Field(default_factory=list, description=f"UPR Info issue. {_LABEL}. {_ANY}")
+    sdg: Several[SdgCode] = Field(
+        default_factory=list, description=f'SDG goal ("5") or target ("5.2", "16.a"). {_ANY}'
+    )
+    cycle: Several[Cycle] = Field(default_factory=list, description=f"UPR cycle. {_ANY}")
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
-    position: Position | None = Field(None, description="UPR position of the State under review")
-    source: Source | None = Field(None, description="Where the recommendation came from")
+    position: Several[Position] = Field(
+        default_factory=list, description=f"UPR position of the State under review. {_ANY}"
+    )
+    source: Several[Source] = Field(
+        default_factory=list, description=f"Where the recommendation came from. {_ANY}"
+    )
     priority: list[Priority] = Field(default_factory=list, description="Priority; repeat for several")
     status: list[Status] = Field(
         default_factory=list, description="Implementation status; repeat for several"
@@ -254,6 +271,7 @@ class PublicRecommendationParams(PublicParams):
     published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
     published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
     lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en")
+    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description=_CURSOR)
 

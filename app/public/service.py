@@ -27,7 +27,7 @@ from app.public.schemas import (
 )
 from app.recommendations import schemas as staff
 from app.recommendations import service as recommendations
-from app.recommendations.reading import after_cursor, filter_conditions
+from app.recommendations.reading import check_cursor, filter_conditions
 
 # Who the recommendations service reads for: the role that sees published data only.
 PUBLIC_READER = Actor(role=READER, label="public")
@@ -63,6 +63,7 @@ def _public_fields(item: staff.RecommendationOut, extras: _Extras) -> dict[str, 
         "paragraph": item.paragraph,
         "text": item.text,
         "text_lang": item.text_lang,
+        "snippet": item.snippet,
         "languages": item.languages,
         "publication_date": item.publication_date,
         "upr_cycle": item.upr_cycle,
@@ -93,7 +94,7 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
         # filters are still checked, so a bad one is a 422 whatever the cluster.
         filter_conditions(staff_params, session.get_bind().dialect.name)
         if params.cursor:
-            after_cursor(params.cursor)
+            check_cursor(params.cursor, params.sort, params.q)
         return PublicRecommendationPage(items=[], next_cursor=None, total=0)
     page = recommendations.list_recommendations(session, PUBLIC_READER, staff_params)
     extras = _Extras(session, [item.id for item in page.items])

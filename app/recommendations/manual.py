@@ -29,10 +29,10 @@ from app.feed.fields import (
     cycle_for_session,
     html_to_text,
     paragraph_number,
-    search_document,
 )
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
+from app.feed.stemming import search_document
 from app.models import (
     Mechanism,
     MechanismLabel,
@@ -284,7 +284,7 @@ def _store_children(
             else:
                 stored.original, stored.text = original, html_to_text(original)
         # As the pipeline's refresh_search: every language's plain text, in language order.
-        document = search_document(html_to_text(state.texts[lang]) for lang in sorted(state.texts))
+        document = search_document({lang: html_to_text(text) for lang, text in state.texts.items()})
         search = session.get(RecommendationSearch, rec_id)
         if search is None:
             session.add(RecommendationSearch(recommendation_id=rec_id, document=document))

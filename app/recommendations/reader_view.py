@@ -33,7 +33,7 @@ def sees_public_view(actor: Actor) -> bool:
     return actor.role == READER
 
 
-def _public_params(actor: Actor, params: RecommendationListParams) -> PublicRecommendationParams:
+def public_params(actor: Actor, params: RecommendationListParams) -> PublicRecommendationParams:
     # withdrawn=false is the default and what the public list shows anyway.
     asked = [
         name
@@ -59,7 +59,7 @@ def _public_params(actor: Actor, params: RecommendationListParams) -> PublicReco
 def list_recommendations(
     session: Session, actor: Actor, params: RecommendationListParams
 ) -> PublicRecommendationPage:
-    return public.list_recommendations(session, _public_params(actor, params))
+    return public.list_recommendations(session, public_params(actor, params))
 
 
 def get_recommendation(

@@ -11,7 +11,6 @@ than once per row.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select, tuple_
@@ -19,7 +18,6 @@ from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, a
 from sqlalchemy.sql import operators
 
 from app.core.errors import InvalidInput
-from app.core.pagination import decode_cursor
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
 from app.models import (
@@ -35,6 +33,10 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from app.models.taxonomy import ROLE_KIND
+
+# The list orders and their cursors, for the read side (which reaches this domain through reading).
+from app.recommendations.ordering import check_cursor as check_cursor
+from app.recommendations.ordering import effective_sort as effective_sort
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.search import matching_ids
 
@@ -87,7 +89,12 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     if code not in SDG_CODES:
         raise InvalidInput(
             f"sdg: {raw_code!r} is not an SDG goal or target code",
-            errors=[{"field": "sdg", "reason": 'not an SDG goal ("5") or target ("5.2", "16.a") code'}],
+            errors=[
+                {
+                    "field": "sdg",
+                    "reason": f'{raw_code!r} is not an SDG goal ("5") or target ("5.2", "16.a") code',
+                }
+            ],
         )
     if "." in code:
         terms = select(Term.id).where(Term.kind == "sdg", Term.key == code)
@@ -103,6 +110,9 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
                     RecommendationTerm.role == "sdg",
                     RecommendationTerm.term_id.in_(terms),
                 )
+                # Only to the recommendation: a count that joins recommendation_terms itself (a
+                # facet, a statistic) must not correlate this subquery's own table away.
+                .correlate(Recommendation)
                 .exists()
             )
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
@@ -210,25 +220,26 @@ def filter_conditions(
     if params.family:
         conditions.append(
             _flag(rec.mechanism_id, dialect, hints).in_(
-                select(Mechanism.id).where(Mechanism.family == params.family)
+                select(Mechanism.id).where(Mechanism.family.in_(sorted(set(params.family))))
             )
         )
     if params.type:
-        conditions.append(_flag(rec.type, dialect, hints) == params.type)
+        conditions.append(_flag(rec.type, dialect, hints).in_(sorted(set(params.type))))
     for name, role in LABEL_FILTERS.items():
-        label = getattr(params, name)
-        if label is not None:
-            conditions.append(label_condition(role, label))
-    if params.sdg is not None:
-        conditions.append(sdg_condition(params.sdg, walk=hints and dialect == "sqlite"))
-    if params.cycle is not None:
-        conditions.append(rec.upr_cycle == params.cycle)
+        labels: list[str] = getattr(params, name)
+        if labels:
+            conditions.append(or_(*(label_condition(role, label) for label in labels)))
+    if params.sdg:
+        walk = hints and dialect == "sqlite" and len(params.sdg) == 1
+        conditions.append(or_(*(sdg_condition(code, walk=walk) for code in params.sdg)))
+    if params.cycle:
+        conditions.append(rec.upr_cycle.in_(sorted(set(params.cycle))))
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:
-        conditions.append(_flag(rec.position, dialect, hints) == params.position)
+        conditions.append(_flag(rec.position, dialect, hints).in_(sorted(set(params.position))))
     if params.source:
-        conditions.append(_flag(rec.source, dialect, hints) == params.source)
+        conditions.append(_flag(rec.source, dialect, hints).in_(sorted(set(params.source))))
     if params.needs_review is not None:
         conditions.append(_flag(rec.needs_review, dialect, hints) == params.needs_review)
     if params.published_from:
@@ -237,12 +248,6 @@ def filter_conditions(
         conditions.append(rec.publication_date <= params.published_to)
     conditions.extend(local_conditions(params, public=public))
     return conditions
-
-
-def after_cursor(cursor: str) -> ColumnElement[bool]:
-    """Rows strictly after the cursor in (sort_date desc, id desc) order."""
-    sort_date, rec_id = decode_cursor(cursor, (date, int))
-    return tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(sort_date, rec_id)
 
 
 def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:

@@ -11,6 +11,9 @@ from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import CREATED, VERSIONED
 from app.core.ids import IdList
 from app.core.problems import problem_responses
+from app.exports import facets
+from app.exports.params import ExportParams, list_params
+from app.exports.schemas import RecommendationFacets
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from app.recommendations import bulk, manual, reader_view, service, updates
 from app.recommendations.schemas import (
@@ -42,7 +45,7 @@ _READER = (
 
 @router.get(
     "",
-    summary="List recommendations, newest first, with filters and keyset pagination",
+    summary="List recommendations (most relevant or newest first), with filters and keyset pagination",
     description="Staff get every field." + _READER,
     responses=problem_responses(403),
 )
@@ -103,6 +106,23 @@ def bulk_publish(db: DbSession, actor: Manager, body: BulkPublish) -> BulkResult
 )
 def mark_reviewed(db: DbSession, actor: Manager, body: IdList) -> BulkResult:
     return bulk.mark_reviewed(db, actor, body.ids)
+
+
+@router.get(
+    "/facets",
+    summary="Counts per mechanism, family, theme, SDG goal, affected persons, cycle, position and status",
+    description="For the list's filters and query: each dimension's counts apply every filter but its own "
+    "(the other values of a chosen filter keep their counts). Unknown filter values are a 422." + _READER,
+    responses=problem_responses(403),
+)
+def recommendation_facets(
+    db: DbSession, actor: AnyUser, params: Annotated[ExportParams, Query()]
+) -> RecommendationFacets:
+    listed = list_params(params)
+    if reader_view.sees_public_view(actor):
+        public = reader_view.public_params(actor, listed)
+        return facets.facets(db, list_params(public), public=True)
+    return facets.facets(db, listed, public=False)
 
 
 @router.get(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
@@ -23,48 +23,86 @@ Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
+QUERY_SYNTAX = (
+    "Full-text search in every language: every word must occur (also as its stem in English, French, "
+    'Spanish, Russian, Arabic: `tortured` finds "torture"); `"exact phrase"`; `OR` between two words '
+    "or phrases; `-word` leaves out; `tort*` a prefix (3 letters or more; the last word is also a prefix). "
+    "Accents and case are ignored; Chinese matches as phrases. Anything else is taken literally."
+)
+SORT_DESCRIPTION = (
+    "`relevance` (the default with `q`: most relevant first, equal scores newest first), `newest` (the "
+    "default without `q`) or `oldest`; `relevance` without words to rank is `newest`"
+)
+SNIPPET_DESCRIPTION = (
+    "With `q`: a short excerpt of `text` around the first matched word, HTML-escaped, the matched words "
+    "in `<mark>`...`</mark>` (no other markup: safe to insert as HTML); `…` marks a cut. null without `q`"
+)
+Sort = Literal["relevance", "newest", "oldest"]
+
 _LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
+_ANY = "Repeat for several (any of them matches)"
+_T = TypeVar("_T")
+
+
+def _listed(value: Any) -> Any:
+    """A single value where a list is expected (a bulk body's ``"theme": "Women"``, or a caller in
+    Python) is a list of one; None is none."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str | int) else value
+
+
+# A filter that takes one value or several (repeat the query parameter: `cycle=2&cycle=3`).
+Several = Annotated[list[_T], BeforeValidator(_listed)]
+Label = Annotated[str, StringConstraints(max_length=1000)]
+SdgCode = Annotated[str, StringConstraints(max_length=16)]
+Cycle = Annotated[int, Field(ge=1, le=99)]
 
 
 class RecommendationFilter(BaseModel):
-    """Which recommendations: the list's filters, all combined with AND. A bulk edit takes the same
-    filter in its body, so a selection means what the list showed."""
+    """Which recommendations: the list's filters, all combined with AND; a filter given several values
+    matches any of them. A bulk edit takes the same filter in its body (a single value or a list), so a
+    selection means what the list showed."""
 
     model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(
         None,
         max_length=500,
-        description="Full-text search in every language; every word must occur, the last one also as a "
-        "prefix from 3 letters on. Accents and case are ignored; Chinese and Japanese match as phrases.",
+        description=QUERY_SYNTAX,
     )
     mechanism: list[str] = Field(
         default_factory=list,
         description="Mechanism code (UPR, CRC, SR-TORTURE, ...); repeat for several (any of them matches)",
     )
-    family: Family | None = Field(None, description="Mechanism family")
-    type: RecommendationType | None = Field(None, description="Recommendation or concern/observation")
-    theme: str | None = Field(None, max_length=1000, description=_LABEL)
-    affected_person: str | None = Field(None, max_length=1000, description=_LABEL)
-    country: str | None = Field(None, max_length=1000, description=f"State concerned. {_LABEL}")
-    region: str | None = Field(None, max_length=1000, description=f"Region concerned. {_LABEL}")
-    recommending_state: str | None = Field(
-        None, max_length=1000, description=f"UPR recommending State. {_LABEL}"
+    family: Several[Family] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
+    type: Several[RecommendationType] = Field(
+        default_factory=list, description=f"Recommendation or concern/observation. {_ANY}"
     )
-    recommending_region: str | None = Field(
-        None, max_length=1000, description=f"UPR recommending region. {_LABEL}"
+    theme: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
+    affected_person: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
+    country: Several[Label] = Field(default_factory=list, description=f"State concerned. {_LABEL}. {_ANY}")
+    region: Several[Label] = Field(default_factory=list, description=f"Region concerned. {_LABEL}. {_ANY}")
+    recommending_state: Several[Label] = Field(
+        default_factory=list, description=f"UPR recommending State. {_LABEL}. {_ANY}"
     )
-    issue: str | None = Field(None, max_length=1000, description=f"UPR Info issue. {_LABEL}")
-    sdg: str | None = Field(
-        None,
-        max_length=16,
+    recommending_region: Several[Label] = Field(
+        default_factory=list, description=f"UPR recommending region. {_LABEL}. {_ANY}"
+    )
+    issue: Several[Label] = Field(default_factory=list, description=f"UPR Info issue. {_LABEL}. {_ANY}")
+    sdg: Several[SdgCode] = Field(
+        default_factory=list,
         description='SDG goal ("5": the goal and all its targets) or target ("5.2", "16.a"); '
-        "unknown codes are refused",
+        f"unknown codes are refused. {_ANY}",
     )
-    cycle: int | None = Field(None, ge=1, le=99, description="UPR cycle")
+    cycle: Several[Cycle] = Field(default_factory=list, description=f"UPR cycle. {_ANY}")
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
-    position: Position | None = Field(None, description="UPR position of the State under review")
-    source: Source | None = Field(None, description="Where the recommendation was imported from")
+    position: Several[Position] = Field(
+        default_factory=list, description=f"UPR position of the State under review. {_ANY}"
+    )
+    source: Several[Source] = Field(
+        default_factory=list, description=f"Where the recommendation was imported from. {_ANY}"
+    )
     needs_review: bool | None = Field(
         None, description="Changed or withdrawn by an import since last reviewed"
     )
@@ -99,6 +137,7 @@ class RecommendationListParams(RecommendationFilter):
     lang: Lang = Field(
         "en", description="Language of `text` and SDG titles; falls back to en, then any available"
     )
+    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"
@@ -178,6 +217,7 @@ class RecommendationOut(BaseModel):
     text_lang: str | None = Field(
         description="Language of `text`: the requested one, else en, else any available"
     )
+    snippet: str | None = Field(None, description=SNIPPET_DESCRIPTION)
     languages: list[str] = Field(description="Languages the text is available in")
     publication_date: date | None
     uhri_published_at: UtcDateTime | None = Field(

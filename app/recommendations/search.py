@@ -3,97 +3,146 @@
 Text is folded in Python before it is indexed and before it is queried: accents and Arabic
 diacritics removed, case folded, and every CJK character made a token of its own. Chinese has
 no spaces, so a word tokenizer would see a whole sentence as one token; one character per token
-plus a phrase query (characters adjacent, in order) finds a word anywhere in a sentence.
+plus a phrase query (characters adjacent, in order) finds a word anywhere in a sentence. The
+indexed document also holds the words' stems (app.feed.stemming). The query syntax is parsed
+once (app.recommendations.query) and rendered here for each engine from folded tokens only.
+
+Relevance: SQLite FTS5's ``bm25`` (lower is better), PostgreSQL's ``ts_rank_cd`` negated so that
+on both lower is better; ``relevance`` selects (id, score) for every match.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
+from sqlalchemy import (
+    DOUBLE_PRECISION,
+    ColumnElement,
+    Float,
+    Integer,
+    Subquery,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import TextClause, UnaryExpression
+from sqlalchemy.sql.elements import UnaryExpression
 
-from app.feed.fields import CJK, fold
 from app.models import RecommendationSearch
+from app.recommendations.query import Query, Term, parse
 
-MAX_QUERY_TOKENS = 32
-# The last word is also a prefix only from this length on: a one- or two-letter prefix ("a*") makes
-# the index merge the postings of every word starting with it, nearly the whole table, and narrows
-# nothing (`/public/stats?q=a` took 8.2 s at 360,000 records). A shorter last word matches whole words.
-MIN_PREFIX = 3
+__all__ = ["fts5_match", "matching_ids", "parse", "relevance", "tsquery"]
 
 
-def _is_cjk(token: str) -> bool:
-    return bool(CJK.match(token))
+def _quoted(token: str) -> str:
+    return '"' + token + '"'  # tokens are word characters only: nothing to escape
 
 
-def _query_groups(query: str) -> list[list[str]]:
-    """Tokens of a query; consecutive CJK characters form one phrase group."""
-    groups: list[list[str]] = []
-    for token in fold(query)[:MAX_QUERY_TOKENS]:
-        if _is_cjk(token) and groups and _is_cjk(groups[-1][-1]):
-            groups[-1].append(token)
-        else:
-            groups.append([token])
-    return groups
+def _fts5_term(term: Term) -> str:
+    if term.phrase:
+        return _quoted(" ".join(term.tokens))
+    word = _quoted(term.tokens[0]) + ("*" if term.prefix else "")
+    return " OR ".join((word, *map(_quoted, term.forms)))
 
 
-def _is_prefix(groups: list[list[str]], n: int) -> bool:
-    group = groups[n]
-    return n == len(groups) - 1 and not _is_cjk(group[0]) and len(group[-1]) >= MIN_PREFIX
+def _fts5_any(terms: tuple[Term, ...]) -> str:
+    return "(" + " OR ".join(f"({_fts5_term(term)})" for term in terms) + ")"
 
 
-def fts5_match(query: str) -> str | None:
-    """An FTS5 MATCH expression: every word required; the last word of the query also as a prefix
-    (from ``MIN_PREFIX`` characters on)."""
-    groups = _query_groups(query)
-    parts = []
-    for n, group in enumerate(groups):
-        phrase = '"' + " ".join(group) + '"'
-        if _is_prefix(groups, n):
-            phrase += "*"
-        parts.append(phrase)
-    return " AND ".join(parts) or None
+def fts5_match(query: Query, *, positive: bool = True) -> str | None:
+    """An FTS5 MATCH expression: every group required, the excluded terms after NOT. With
+    ``positive=False``, the excluded terms alone (any of them)."""
+    if not positive:
+        return _fts5_any(query.excluded) if query.excluded else None
+    if not query.required:
+        return None
+    match = " AND ".join(_fts5_any(group) for group in query.required)
+    if query.excluded:
+        match = f"({match}) NOT {_fts5_any(query.excluded)}"
+    return match
 
 
-def tsquery(query: str) -> str | None:
+def _ts_term(term: Term) -> str:
+    if term.phrase:
+        return "(" + " <-> ".join(f"'{token}'" for token in term.tokens) + ")"
+    word = f"'{term.tokens[0]}'" + (":*" if term.prefix else "")
+    return "(" + " | ".join((word, *(f"'{form}'" for form in term.forms))) + ")"
+
+
+def _ts_any(terms: tuple[Term, ...]) -> str:
+    return "(" + " | ".join(map(_ts_term, terms)) + ")"
+
+
+def tsquery(query: Query, *, positive: bool = True) -> str | None:
     """A PostgreSQL tsquery (``simple`` configuration) with the same meaning as ``fts5_match``."""
-    groups = _query_groups(query)
-    parts = []
-    for n, group in enumerate(groups):
-        lexemes = [f"'{token}'" for token in group]  # tokens are \\w+ only: nothing to escape
-        if _is_prefix(groups, n):
-            lexemes[-1] += ":*"
-        parts.append("(" + " <-> ".join(lexemes) + ")")
-    return " & ".join(parts) or None
+    if not positive:
+        return _ts_any(query.excluded) if query.excluded else None
+    if not query.required:
+        return None
+    match = " & ".join(_ts_any(group) for group in query.required)
+    if query.excluded:
+        match = f"{match} & !{_ts_any(query.excluded)}"
+    return match
 
 
-def matching_ids(query: str, dialect: str, *, walk: bool = False) -> ColumnElement[bool] | None:
+def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
+    score = "bm25(recommendation_fts)" if scored else "0.0"
+    sql = text(
+        f"SELECT rowid AS id, {score} AS score FROM recommendation_fts WHERE recommendation_fts MATCH :match"
+    )
+    return sql.bindparams(match=match).columns(column("id", Integer), column("score", Float)).subquery()
+
+
+def _postgresql_matches(ts: str, *, scored: bool) -> Subquery:
+    tsv: ColumnElement[Any] = literal_column("recommendation_search.search_tsv")
+    condition = tsv.bool_op("@@")(func.to_tsquery("simple", ts))
+    # A double, not ts_rank_cd's real: a real reaches Python through its shortest decimal, which read
+    # back as a double is not the same number, and the next page's cursor must compare equal.
+    rank = cast(func.ts_rank_cd(tsv, func.to_tsquery("simple", ts)), DOUBLE_PRECISION)
+    score: ColumnElement[Any] = -rank if scored else literal_column("0.0", Float)
+    return (
+        select(RecommendationSearch.recommendation_id.label("id"), score.label("score"))
+        .where(condition)
+        .subquery()
+    )
+
+
+def _matches(query: Query, dialect: str, *, positive: bool = True, scored: bool = False) -> Subquery | None:
+    if dialect == "sqlite":
+        match = fts5_match(query, positive=positive)
+        return None if match is None else _sqlite_matches(match, scored=scored)
+    ts = tsquery(query, positive=positive)
+    return None if ts is None else _postgresql_matches(ts, scored=scored)
+
+
+def relevance(query: Query, dialect: str) -> Subquery | None:
+    """(id, score) of every match, lower scores more relevant; None if nothing ranks (no query, or
+    excluded terms only)."""
+    return _matches(query, dialect, scored=True)
+
+
+def matching_ids(raw: str | Query, dialect: str, *, walk: bool = False) -> ColumnElement[bool] | None:
     """A condition on ``recommendations.id`` selecting the recommendations whose text matches.
 
     ``walk`` (SQLite, for a query known to match many): keep the match off the id index so SQLite
     walks the newest-first index and stops after a page instead of sorting every match.
     PostgreSQL plans from its statistics (a materialised set of matches was tried: faster for a
     rare match combined with a broad filter, several times slower for common words).
+    A query of excluded terms only selects the recommendations holding none of them.
     """
     from app.models import Recommendation
 
-    if dialect == "sqlite":
-        match = fts5_match(query)
-        if match is None:
-            return None
-        fts: TextClause = text("SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH :match")
-        ids = fts.bindparams(match=match).columns(column("rowid", Integer))
-        target: ColumnElement[Any] = Recommendation.id.expression
-        if walk:
-            target = UnaryExpression(target, operator=operators.custom_op("+"), type_=Integer())
-        return target.in_(ids)
-    ts = tsquery(query)
-    if ts is None:
-        return None
-    # search_tsv: the stored to_tsvector('simple', document) the migrations add on PostgreSQL.
-    condition = literal_column("recommendation_search.search_tsv").bool_op("@@")(
-        func.to_tsquery("simple", ts)
-    )
-    return Recommendation.id.in_(select(RecommendationSearch.recommendation_id).where(condition))
+    query = parse(raw) if isinstance(raw, str) else raw
+    target: ColumnElement[Any] = Recommendation.id.expression
+    if walk and dialect == "sqlite":
+        target = UnaryExpression(target, operator=operators.custom_op("+"), type_=Integer())
+    found = _matches(query, dialect)
+    if found is not None:
+        return target.in_(select(found.c.id))
+    excluded = _matches(query, dialect, positive=False)
+    if excluded is not None:
+        return target.not_in(select(excluded.c.id))
+    return None

@@ -11,14 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, Select, func, literal_column, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
-from app.core.pagination import keyset_page
 from app.feed.fields import ROLE_FIELDS
 from app.feed.sdg import sdg_entries
 from app.models import (
@@ -33,8 +32,14 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
+from app.recommendations import ordering
+
+# Also the read side's check of filter values (it reaches this domain through service and reading).
+from app.recommendations.filter_values import check_filter_values as check_filter_values
 from app.recommendations.local import Responsible, local_version
-from app.recommendations.reading import after_cursor, filter_conditions
+from app.recommendations.ordering import effective_sort
+from app.recommendations.query import parse
+from app.recommendations.reading import filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     MechanismRef,
@@ -47,6 +52,7 @@ from app.recommendations.schemas import (
     StatusChangeOut,
     TextVersion,
 )
+from app.recommendations.snippets import snippet
 from app.recommendations.totals import cached_total
 
 # Response list field for each term role.
@@ -178,37 +184,40 @@ def list_recommendations(
     session: Session, actor: Actor, params: RecommendationListParams
 ) -> RecommendationPage:
     dialect = session.get_bind().dialect.name
+    reader = actor.role == READER
+    check_filter_values(session, params, clusters=not reader)
+    query = parse(params.q)
+    sort = effective_sort(params.sort, query)
     # The total first (usually reused from the cache): how many match decides the page's plan.
-    counted = filter_conditions(params, dialect, hints=False, public=actor.role == READER)
+    counted = filter_conditions(params, dialect, hints=False, public=reader)
     total = cached_total(
         session,
-        {**params.model_dump(exclude={"cursor", "limit", "lang"}), "reader": actor.role == READER},
+        {**params.model_dump(exclude={"cursor", "limit", "lang", "sort"}), "reader": reader},
         lambda: session.execute(
             select(func.count()).select_from(Recommendation).where(*counted)
         ).scalar_one(),
     )
-    conditions = filter_conditions(params, dialect, many=total > MANY_MATCHES, public=actor.role == READER)
-    page_conditions = [*conditions, after_cursor(params.cursor)] if params.cursor else conditions
-    sort_date: ColumnElement[Any] = Recommendation.sort_date.expression
-    if dialect == "postgresql" and total <= MANY_MATCHES:
-        # Few matches: an ordering no index provides, so PostgreSQL finds them by the most
-        # selective condition and sorts them, instead of walking the newest-first index through
-        # nearly every row (q=torture&mechanism=CRC: 63 of 250,000; 80 ms down to 35 ms).
-        sort_date = Recommendation.sort_date + literal_column("0", Integer)
-    query = _with_mechanism().where(*page_conditions).order_by(sort_date.desc(), Recommendation.id.desc())
-    rows, next_cursor = keyset_page(
-        session, query, params.limit, lambda row: (row.Recommendation.sort_date, row.Recommendation.id)
+    # Ranked, the scores' join applies the text query: the conditions leave it out.
+    listed = params.model_copy(update={"q": None}) if sort == "relevance" else params
+    conditions = filter_conditions(listed, dialect, many=total > MANY_MATCHES, public=reader)
+    rows, next_cursor = ordering.page(
+        session,
+        _with_mechanism(),
+        conditions,
+        sort=sort,
+        query=query,
+        cursor=params.cursor,
+        limit=params.limit,
+        few=total <= MANY_MATCHES,
     )
     ids = [row.Recommendation.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
     responsible = Responsible.load(session, ids)
-    items = [
-        RecommendationOut(
-            **_fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang)
-        )
-        for row in rows
-    ]
+    items = []
+    for row in rows:
+        fields = _fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang)
+        items.append(RecommendationOut(**fields, snippet=snippet(fields["text"], query)))
     return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
 
 

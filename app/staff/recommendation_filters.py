@@ -17,9 +17,9 @@ from app.recommendations.schemas import DEFAULT_PAGE_SIZE, RecommendationFilter
 from app.recommendations.write_schemas import BulkSet
 
 FILTERS = tuple(RecommendationFilter.model_fields)
-REPEATED = frozenset(
-    name for name, info in RecommendationFilter.model_fields.items() if info.default_factory is list
-)
+# The filters the form lets one choose several values of (checkboxes, codes separated by commas); the
+# API takes several values of more of them, which the form sends one at a time.
+REPEATED = frozenset({"mechanism", "priority", "status"})
 PAGE_SIZES = (25, 50, 100, 200)
 MAX_PREVIOUS = 50
 FIRST_PAGE = "-"

@@ -134,6 +134,7 @@ def _rows(result: RecommendationPage | PublicRecommendationPage) -> list[dict[st
                 "symbol": item.symbol,
                 "paragraph": item.paragraph,
                 "text": item.text,
+                "snippet": item.snippet,
                 "text_lang": item.text_lang,
                 "mechanism": item.mechanism.code,
                 "published": item.publication_date,

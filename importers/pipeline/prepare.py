@@ -20,7 +20,6 @@ from app.feed.fields import (
     content_hash,
     html_to_text,
     paragraph_number,
-    search_document,
 )
 from app.feed.records import (
     CountryFilter,
@@ -32,6 +31,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.stemming import search_document
 from importers.pipeline.terms import TermIndex, TermKey
 from importers.reader_process import ReaderProcess, read_in_process
 from importers.scope import in_scope
@@ -90,7 +90,7 @@ def describe(record: SourceRecord, terms: TermIndex) -> Described:
         labels,
         "",
         plain,
-        search_document(plain.values()),
+        search_document(plain),
         paragraph_number(primary),
     )
     described.rehash()

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS, search_document
+from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS
+from app.feed.stemming import search_document
 from app.models import Recommendation, RecommendationSearch, RecommendationTerm, RecommendationText, Revision
 from app.models.base import utcnow
 from importers.pipeline.records import KEPT_WHEN_ABSENT, Linked
@@ -113,18 +114,18 @@ class _Revising(_Writing):
         """Rebuild the search document of these recommendations from all their stored texts."""
         if not ids:
             return
-        texts: dict[int, list[str]] = {}
-        for rec_id, value in self.conn.execute(
-            select(RecommendationText.recommendation_id, RecommendationText.text)
-            .where(RecommendationText.recommendation_id.in_(ids))
-            .order_by(RecommendationText.recommendation_id, RecommendationText.lang)
+        texts: dict[int, dict[str, str]] = {}
+        for rec_id, lang, value in self.conn.execute(
+            select(
+                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
+            ).where(RecommendationText.recommendation_id.in_(ids))
         ):
-            texts.setdefault(rec_id, []).append(value)
+            texts.setdefault(rec_id, {})[lang] = value
         self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
         self.conn.execute(
             insert(RecommendationSearch),
             [
-                {"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, []))}
+                {"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, {}))}
                 for rec_id in ids
             ],
         )

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.exports.schemas import RecommendationFacets
 from app.main import create_app
 from app.models import AuditEvent, Recommendation
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
@@ -62,6 +63,7 @@ POST   /api/v1/entities                                    201 201 403 403 403 4
 GET    /api/v1/entities/{entity_id}                        200 200 200 200 200 403 401
 PATCH  /api/v1/entities/{entity_id}                        200 200 403 403 403 403 401
 GET    /api/v1/recommendations                             200 200 200 200 200 200 401
+GET    /api/v1/recommendations/facets                      200 200 200 200 200 200 401
 POST   /api/v1/recommendations                             201 201 403 403 403 403 401
 POST   /api/v1/recommendations/bulk                        200 200 403 403 403 403 401
 POST   /api/v1/recommendations/reviewed                    200 200 403 403 403 403 401
@@ -253,6 +255,7 @@ def test_route(settings: Settings, migrated_engine: Engine, world: World, method
 # reader's own account. A route added with a reader 200 must say here what it shows.
 READER_VIEWS: dict[str, type[BaseModel] | None] = {
     "/api/v1/recommendations": PublicRecommendationPage,
+    "/api/v1/recommendations/facets": RecommendationFacets,  # counts of published data (below)
     "/api/v1/recommendations/{recommendation_id}": PublicRecommendationDetail,
     "/api/v1/taxonomies/{kind}": None,  # labels and counts of current recommendations (below)
     "/api/v1/me": None,  # the reader's own account
@@ -287,6 +290,8 @@ def test_a_reader_sees_only_published_data(world: World, engine: Engine, setting
             client.get(f"/api/v1/recommendations/{gone_id}", headers=world.headers["coord"]).status_code
             == 200
         )
+        counted = client.get("/api/v1/recommendations/facets", headers=reader).json()["theme"]
+        assert "Only withdrawn qz" not in [bucket["value"] for bucket in counted]
         themes = client.get("/api/v1/taxonomies/themes", headers=reader).json()["items"]
         assert "Only withdrawn qz" not in [theme["label"] for theme in themes]
         assert themes and all(theme["count"] > 0 for theme in themes)

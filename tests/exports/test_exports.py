@@ -214,7 +214,7 @@ def test_lang_chooses_the_text_language_with_a_fallback(client: TestClient, engi
         (f"{STAFF}.json?cursor=abc", "cursor"),
         (f"{STAFF}.csv?format=xml", "format"),
         (f"{STAFF}.json?format=template", "format"),
-        (f"{STAFF}.csv?priority=urgent", "priority.0"),
+        (f"{STAFF}.csv?priority=urgent", "priority"),
         (f"{PUBLIC}.csv?withdrawn=true", "withdrawn"),
         (f"{PUBLIC}.json?needs_review=true", "needs_review"),
         (f"{PUBLIC}.xlsx?sdg=5.99", "sdg"),
@@ -267,13 +267,13 @@ def test_public_exports_count_against_the_rate_limit(make_client: MakeClient) ->
 
 def test_public_exports_are_revalidated_with_a_weak_etag(public: TestClient, engine: Engine) -> None:
     import_records(engine, [record("etag-1", "<p>1. Ratify the protocol.</p>")])
-    url = "/api/v1/public/exports/recommendations.csv?theme=x"
+    url = "/api/v1/public/exports/recommendations.csv?q=x"
     first = public.get(url)
     tag = first.headers["ETag"]
     assert first.status_code == 200 and tag.startswith('W/"')
     again = public.get(url, headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.content == b""
-    assert public.get("/api/v1/public/exports/recommendations.csv?theme=y").headers["ETag"] != tag
+    assert public.get("/api/v1/public/exports/recommendations.csv?q=y").headers["ETag"] != tag
     import_records(engine, [record("etag-2", "<p>1. Adopt a plan.</p>")])  # new data: a new tag
     changed = public.get(url, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag

@@ -213,10 +213,10 @@ def test_a_build_whose_client_leaves_keeps_no_half_file(
 
 def test_public_exports_weigh_more_than_one_request(make_client: MakeClient) -> None:
     limited = make_client(public_rate_limit=25, export_rate_cost=10)
-    first = limited.get(f"{PUBLIC}.csv?theme=x")
+    first = limited.get(f"{PUBLIC}.csv?q=x")
     assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "15"
-    assert limited.get(f"{PUBLIC}.csv?theme=x").status_code == 200  # 20 of 25
-    refused = limited.get(f"{PUBLIC}.json?theme=x")  # 30: over the limit, though only 3 requests
+    assert limited.get(f"{PUBLIC}.csv?q=x").status_code == 200  # 20 of 25
+    refused = limited.get(f"{PUBLIC}.json?q=x")  # 30: over the limit, though only 3 requests
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
 
 

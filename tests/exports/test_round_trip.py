@@ -154,7 +154,7 @@ def test_the_template_export_honours_the_filters(manual: Engine, client: TestCli
 def test_an_empty_template_export_imports_as_nothing(
     manual: Engine, client: TestClient, settings: Settings, tmp_path: Path
 ) -> None:
-    body = client.get(f"{STAFF}.csv?format=template&theme=nothing-such").content
+    body = client.get(f"{STAFF}.csv?format=template&q=nothingsuchword").content
     assert csv_rows(body) == []
     assert csv_header(body) == ["external_id", "mechanism", "type", "symbol", "text", *_header()[4:]]
     path = tmp_path / "empty.csv"

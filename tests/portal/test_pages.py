@@ -3,6 +3,7 @@ follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -266,8 +267,13 @@ def test_favicon(portal: TestClient) -> None:
 def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> None:
     found = portal.get("/", params={"q": "torture"}).text
     assert "1 recommendation found" in found
-    assert TORTURE_EN in found
+    # The text as a snippet, the matched word marked.
+    assert TORTURE_EN.replace("torture", "<mark>torture</mark>") in found
     assert EDUCATION_EN not in found
+    # The dropdowns count within the search: the only match is not started (the education one is in progress).
+    assert re.search(r'<option value="not_started">[^<]*\(1\)</option>', found)
+    assert re.search(r'<option value="in_progress">[^<]*\(0\)</option>', found)
+    assert "selected>Newest first</option>" in portal.get("/", params={"q": "torture", "sort": "newest"}).text
     assert "1 recommendation found" in portal.get("/", params={"status": "in_progress"}).text
     assert "1 recommendation found" in portal.get("/", params={"cycle": "3", "mechanism": "UPR"}).text
     assert "1 recommendation found" in portal.get("/", params={"sdg": "4"}).text

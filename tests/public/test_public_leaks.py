@@ -368,6 +368,8 @@ def test_a_reader_sees_exactly_the_public_data(public: TestClient, world: World)
         ("/recommendations", {"cluster": str(world.archived_cluster)}),
         ("/recommendations", {"q": "withdrawn"}),
         ("/recommendations", {"status": "in_progress", "priority": "high"}),
+        ("/recommendations/facets", {}),
+        ("/recommendations/facets", {"q": "withdrawn"}),
         (f"/recommendations/{world.rec['P1']}", {}),
         (f"/recommendations/{world.rec['P2']}", {"lang": "es"}),
     ]
@@ -403,7 +405,7 @@ def test_a_reader_reaches_no_other_internal_route(public: TestClient, world: Wor
     """Every other GET of the staff API is refused to a reader (the matrix has the full table)."""
     document = public.get("/openapi.json").json()
     allowed = {"/api/v1/me", "/api/v1/taxonomies/{kind}", "/api/v1/recommendations"}
-    allowed |= {"/api/v1/recommendations/{recommendation_id}"}
+    allowed |= {"/api/v1/recommendations/{recommendation_id}", "/api/v1/recommendations/facets"}
     # Their own calendar feed's token, and the feed (its token is the credential: tests/deadlines).
     allowed |= {"/api/v1/me/calendar-token", "/api/v1/calendar.ics"}
     # Their own reminder settings (tests/notify).

@@ -103,7 +103,10 @@ def test_bulk_by_filter_refuses_more_matches_than_the_maximum(
         ({"ids": [1], "filter": {"theme": "Health"}, "set": {"priority": "high"}}, "filter"),
         ({"filter": {"colour": "red"}, "set": {"priority": "high"}}, "filter.colour"),
         ({"filter": {"cursor": "abc"}, "set": {"priority": "high"}}, "filter.cursor"),
-        ({"filter": {"cycle": 0}, "set": {"priority": "high"}}, "filter.cycle"),
+        (
+            {"filter": {"cycle": 0}, "set": {"priority": "high"}},
+            "filter.cycle.0",
+        ),  # one value or several: the field names its position
         ({"filter": {"priority": ["urgent"]}, "set": {"priority": "high"}}, "filter.priority.0"),
         ({"filter": {"sdg": "99"}, "set": {"priority": "high"}}, "filter.sdg"),
         ({"filter": {"responsibility": "lead"}, "set": {"priority": "high"}}, "filter.responsibility"),

@@ -146,7 +146,6 @@ FILTERS: list[tuple[str, list[str]]] = [
     ("mechanism=CRC", ["A"]),
     ("mechanism=UPR&mechanism=crc", ["A", "C", "B", "G"]),
     ("mechanism=ACHPR", ["H"]),
-    ("mechanism=NOPE", []),
     ("family=treaty-body", ["A", "F", "E"]),
     ("family=upr", ["C", "B", "G"]),
     ("family=special-procedure", ["D"]),
@@ -156,7 +155,6 @@ FILTERS: list[tuple[str, list[str]]] = [
     ("theme=right to HEALTH", ["A"]),
     ("theme=Participation of women in political and public life", ["B"]),
     ("theme=Torture", ["D"]),
-    ("theme=Unknown theme", []),
     ("affected_person=Women and girls", ["B"]),
     ("affected_person=children", ["A"]),
     ("country=Peru", ["A", "C", "B", "D", "G", "H", "E"]),
@@ -395,8 +393,9 @@ def test_a_page_costs_a_bounded_number_of_statements(client: TestClient, engine:
     # and the total, the page's terms, its texts, its responsible entities (one bulk query); a first
     # page holding every match (limit=200) skips the count, and the same filters (limit=5 after
     # limit=50) reuse the total counted for them.
-    assert max(measured.values()) <= 8, measured
-    assert measured["limit=50"] == measured[filtered], measured  # not per row
+    # Filters naming values (country, theme) add one statement checking that they all exist.
+    assert max(measured.values()) <= 9, measured
+    assert measured["limit=50"] + 1 == measured[filtered], measured  # not per row
     assert measured["limit=5"] == measured["limit=50"] - 1, measured
 
 

@@ -63,7 +63,7 @@ SEARCHES = [
 def test_full_text_search(
     client: TestClient, by_language: dict[str, int], query: str, expected: list[str]
 ) -> None:
-    body = client.get(URL, params={"q": query}).json()
+    body = client.get(URL, params={"q": query, "sort": "newest"}).json()
     assert [item["id"] for item in body["items"]] == [by_language[name] for name in expected]
     assert body["total"] == len(expected)
 

@@ -1,0 +1,87 @@
+"""Word stems for full-text search: the Snowball stemmers of English, French, Spanish, Russian and Arabic.
+
+The search document (``search_document``) holds a recommendation's folded words, in order, then
+the stems of its words that differ from them, each text stemmed by its own language's stemmer.
+A query word is looked for as itself and as its stem in each of those languages (the language a
+reader types in is not known), so ``tortured`` finds "torture" and ``enfant`` finds "enfants" on
+SQLite and PostgreSQL alike: both index the same document with a plain word tokenizer. Phrases
+match the folded words only, which stay adjacent because the stems come after them. Chinese has no
+stemmer and keeps its one-character tokens (see ``app.feed.fields.fold``).
+
+Changing what the document holds changes every stored document: raise ``SEARCH_DOCUMENT_VERSION``
+and ``nrtd migrate`` rebuilds them (``app.recommendations.search_index``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import Stemmer
+
+from app.feed.fields import CJK, fold
+
+# 1: folded words only; 2: folded words, then their stems.
+SEARCH_DOCUMENT_VERSION = 2
+
+STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
+
+# A PyStemmer object keeps a cache and is not safe to share between threads.
+_local = threading.local()
+
+
+def _stemmer(lang: str) -> Stemmer.Stemmer | None:
+    name = STEMMER_LANGUAGES.get(lang)
+    if name is None:
+        return None
+    stemmers: dict[str, Stemmer.Stemmer] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    if lang not in stemmers:
+        stemmers[lang] = Stemmer.Stemmer(name)
+    return stemmers[lang]
+
+
+def _stemmable(token: str) -> bool:
+    return not CJK.match(token)
+
+
+def stems(tokens: Iterable[str], lang: str) -> list[str]:
+    """The stems of folded ``tokens`` in ``lang`` that differ from the tokens, each once, in order."""
+    stemmer = _stemmer(lang)
+    if stemmer is None:
+        return []
+    words = [token for token in tokens if _stemmable(token)]
+    seen: dict[str, None] = {}
+    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
+        if stem and stem != word and fold(stem) == [stem]:
+            seen.setdefault(stem, None)
+    return list(seen)
+
+
+@lru_cache(maxsize=8192)  # snippets look up every word of the texts shown
+def word_forms(word: str) -> tuple[str, ...]:
+    """A folded query word and its stems in every stemmed language: the forms a document may hold."""
+    forms = {word: None}
+    if _stemmable(word):
+        for lang in STEMMER_LANGUAGES:
+            stemmer = _stemmer(lang)
+            if stemmer is not None:
+                stem = stemmer.stemWord(word)
+                if stem and fold(stem) == [stem]:
+                    forms.setdefault(stem, None)
+    return tuple(forms)
+
+
+def search_document(texts: Mapping[str, str]) -> str:
+    """The searchable text of a recommendation from its plain texts by language: every text's folded
+    words, in language order, then their stems."""
+    ordered = sorted(texts.items())
+    folded = [(lang, fold(text)) for lang, text in ordered]
+    words = [" ".join(tokens) for _, tokens in folded]
+    stemmed: dict[str, None] = {}
+    for lang, tokens in folded:
+        for stem in stems(tokens, lang):
+            stemmed.setdefault(stem, None)
+    return " ".join(part for part in (*words, " ".join(stemmed)) if part)

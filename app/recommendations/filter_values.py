@@ -1,0 +1,64 @@
+"""Unknown filter values are refused (422 naming the parameter and the value), the same for every
+filter: a mechanism code, a taxonomy label, an SDG code (``reading.sdg_condition``), an entity or a
+cluster that does not exist would otherwise silently select nothing, which reads as "no such
+recommendation" rather than "you mistyped".
+
+The cluster filter is checked for staff only: to the public, an unpublished cluster is answered as
+an unknown one (an empty list), so that a 422 cannot tell that it exists.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, String, cast, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from app.core.errors import InvalidInput
+from app.feed.keys import label_key
+from app.models import Cluster, Entity, Mechanism, Term
+from app.models.taxonomy import ROLE_KIND
+from app.recommendations.reading import LABEL_FILTERS
+from app.recommendations.schemas import RecommendationFilter
+
+
+def _unknown(field: str, value: object, what: str) -> InvalidInput:
+    reason = f"{value!r} is not {what}"
+    return InvalidInput(f"{field}: {reason}", errors=[{"field": field, "reason": reason}])
+
+
+def check_filter_values(session: Session, params: RecommendationFilter, *, clusters: bool = True) -> None:
+    """Raise ``InvalidInput`` for the first filter value that names nothing stored: one statement
+    for all of them (the values found, each tagged with its parameter), none without such filters."""
+    asked: list[tuple[str, str, str]] = []  # (parameter, value as typed, value as looked up)
+    lookups: list[Select[str, str]] = []
+    codes = {code.strip().upper(): code for code in params.mechanism}
+    if codes:
+        asked += [("mechanism", raw, code) for code, raw in codes.items()]
+        lookups.append(select(literal("mechanism"), Mechanism.code).where(Mechanism.code.in_(codes)))
+    for name, role in LABEL_FILTERS.items():
+        labels: list[str] = getattr(params, name)
+        keys = {label_key(label): label for label in labels}
+        if keys:
+            asked += [(name, label, key) for key, label in keys.items()]
+            term = select(literal(name), Term.key).where(Term.kind == ROLE_KIND[role], Term.key.in_(keys))
+            lookups.append(term.distinct().subquery().select())
+    if params.entity is not None:
+        asked.append(("entity", str(params.entity), str(params.entity)))
+        lookups.append(select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity))
+    if clusters and params.cluster is not None:
+        asked.append(("cluster", str(params.cluster), str(params.cluster)))
+        lookups.append(
+            select(literal("cluster"), cast(Cluster.id, String)).where(Cluster.id == params.cluster)
+        )
+    if not lookups:
+        return
+    found = {(field, str(value)) for field, value in session.execute(union_all(*lookups))}
+    for field, raw, value in asked:
+        if (field, value) not in found:
+            raise _unknown(field, raw, _WHAT.get(field, f"a known {field.replace('_', ' ')} label"))
+
+
+_WHAT = {
+    "mechanism": "a known mechanism code",
+    "entity": "a known entity id",
+    "cluster": "a known cluster id",
+}

@@ -1,0 +1,78 @@
+"""Rebuilding the stored search documents when the rule that builds them changes.
+
+``nrtd migrate`` calls ``rebuild_stale_documents`` after the migrations: if the documents were
+built by an older rule than ``SEARCH_DOCUMENT_VERSION`` (the version the schema's one-row
+``search_index_state`` records), every recommendation's document is rebuilt from its stored plain
+texts, in batches of one transaction each, and the version is recorded last. An interrupted
+rebuild starts again at the next ``nrtd migrate``; meanwhile search works on the documents as
+they are (a rebuilt one finds more: stems).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.orm import Session
+
+from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
+from app.models import RecommendationSearch, RecommendationText, SearchIndexState
+
+BATCH = 2000
+
+
+def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild every search document if they are older than the application's rule; how many."""
+    with Session(engine) as session:
+        state = session.get(SearchIndexState, 1)
+        if state is not None and state.document_version >= SEARCH_DOCUMENT_VERSION:
+            return 0
+    rebuilt, last = 0, 0
+    while True:
+        with Session(engine) as session, session.begin():
+            ids = list(
+                session.scalars(
+                    select(RecommendationSearch.recommendation_id)
+                    .where(RecommendationSearch.recommendation_id > last)
+                    .order_by(RecommendationSearch.recommendation_id)
+                    .limit(BATCH)
+                )
+            )
+            if not ids:
+                break
+            texts: dict[int, dict[str, str]] = {rec_id: {} for rec_id in ids}
+            for rec_id, lang, text in session.execute(
+                select(
+                    RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
+                ).where(RecommendationText.recommendation_id.in_(ids))
+            ):
+                texts[rec_id][lang] = text
+            session.execute(
+                update(RecommendationSearch),
+                [{"recommendation_id": rec_id, "document": search_document(texts[rec_id])} for rec_id in ids],
+            )
+        rebuilt += len(ids)
+        last = ids[-1]
+        if progress is not None:
+            progress(rebuilt)
+    with Session(engine) as session, session.begin():
+        state = session.get(SearchIndexState, 1)
+        if state is None:
+            session.add(SearchIndexState(id=1, document_version=SEARCH_DOCUMENT_VERSION))
+        else:
+            state.document_version = SEARCH_DOCUMENT_VERSION
+    if rebuilt:
+        _compact(engine)
+    return rebuilt
+
+
+def _compact(engine: Engine) -> None:
+    """After rewriting every document: PostgreSQL's table holds a dead copy of each row (and the
+    planner old statistics), SQLite's FTS index one segment per batch. Measured at 50,000 on
+    PostgreSQL, a ranked search read 6,418 heap blocks for 5,025 matches before the VACUUM."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) recommendation_search"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO recommendation_fts(recommendation_fts) VALUES ('optimize')"))

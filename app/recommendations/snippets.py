@@ -1,0 +1,66 @@
+"""A search hit's snippet: a short excerpt of the text shown, the words the query matched marked.
+
+Computed in Python from the displayed text with the query's own folding and stems, so it is the
+same on SQLite and PostgreSQL and in the language the reader sees (the match itself may have been
+in another language's text: then the excerpt is the text's start, unmarked). The result is
+HTML-escaped text with ``<mark>`` elements and nothing else: safe to insert as HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+
+from app.feed.fields import CJK, fold
+from app.feed.stemming import word_forms
+from app.recommendations.query import Query
+
+WIDTH = 240  # characters of text in a snippet
+LEAD = 60  # characters kept before the first marked word
+_TOKEN = re.compile(CJK.pattern + r"|[^\W_]+")
+
+
+@lru_cache(maxsize=16384)  # the words of recommendation texts repeat a lot ("the", "State", "party")
+def _token_forms(token: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A text token's folded pieces, and every form they may be matched by (themselves, their stems)."""
+    pieces = tuple(fold(token))
+    forms = {form for piece in pieces for form in (word_forms(piece) if not CJK.match(piece) else (piece,))}
+    return pieces, frozenset(forms)
+
+
+def _marked(token: str, query: Query) -> bool:
+    pieces, forms = _token_forms(token)
+    if not query.marks.isdisjoint(forms):
+        return True
+    return any(piece.startswith(prefix) for piece in pieces for prefix in query.prefixes)
+
+
+def snippet(text: str | None, query: Query) -> str | None:
+    if not text or query.empty:
+        return None
+    spans: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(text):
+        if _marked(match.group(), query):
+            if spans and spans[-1][1] == match.start():  # adjacent CJK characters: one mark
+                spans[-1] = (spans[-1][0], match.end())
+            else:
+                spans.append(match.span())
+    start = 0
+    if spans and spans[0][0] > LEAD:
+        start = text.rfind(" ", 0, spans[0][0] - LEAD) + 1
+    end = min(len(text), start + WIDTH)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    parts = ["…"] if start else []
+    position = start
+    for left, right in spans:
+        if left < start or right > end:
+            continue
+        parts += [escape(text[position:left]), "<mark>", escape(text[left:right]), "</mark>"]
+        position = right
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts)

@@ -1,0 +1,76 @@
+"""GET /recommendations/facets and /public/recommendations/facets: counts per dimension for the
+current filters and query, each dimension leaving out its own filter; published data only for the public."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.factories import import_records, record
+
+STAFF = "/api/v1/recommendations/facets"
+PUBLIC = "/api/v1/public/recommendations/facets"
+
+
+@pytest.fixture
+def world(engine: Engine) -> None:
+    import_records(
+        engine,
+        [
+            record("a", "End torture in prisons.", mechanism="CAT", themes=["Torture"], sdgs=["16.1"]),
+            record("b", "Investigate torture.", mechanism="CRC", themes=["Torture", "Children"], sdgs=["16"]),
+            record("c", "Protect children at school.", mechanism="CRC", themes=["Children"], sdgs=["4.1"]),
+            record(
+                "d",
+                "Ratify the torture convention.",
+                mechanism="UPR",
+                upr_cycle=3,
+                position="supported",
+                affected_persons=["Detainees"],
+                publication_date=date(2023, 1, 1),
+            ),
+        ],
+    )
+
+
+def _counts(body: dict[str, list[dict[str, object]]], name: str) -> dict[object, object]:
+    return {bucket["value"]: bucket["count"] for bucket in body[name] if bucket["count"]}
+
+
+@pytest.mark.parametrize("url", [STAFF, PUBLIC])
+def test_facets_count_within_the_query_and_the_other_filters(
+    client: TestClient, world: None, url: str
+) -> None:
+    body = client.get(url, params={"q": "tortured"}).json()
+    assert body["total"] == 3
+    assert _counts(body, "mechanism") == {"CAT": 1, "CRC": 1, "UPR": 1}
+    assert _counts(body, "family") == {"treaty-body": 2, "upr": 1}
+    assert _counts(body, "theme") == {"Torture": 2, "Children": 1}
+    assert _counts(body, "sdg") == {"16": 2}
+    assert _counts(body, "affected_person") == {"Detainees": 1}
+    assert _counts(body, "cycle") == {"3": 1, "none": 2}
+    assert _counts(body, "position") == {"supported": 1, "none": 2}
+    assert _counts(body, "status") == {"not_started": 3}
+    # A chosen mechanism narrows the other dimensions, not its own: the others keep their counts.
+    chosen = client.get(url, params=[("q", "tortured"), ("mechanism", "CRC")]).json()
+    assert chosen["total"] == 1
+    assert _counts(chosen, "mechanism") == {"CAT": 1, "CRC": 1, "UPR": 1}
+    assert _counts(chosen, "theme") == {"Torture": 1, "Children": 1}
+    by_goal = client.get(url, params={"sdg": "16"}).json()  # a goal filter beside the theme counts' join
+    assert _counts(by_goal, "theme") == {"Torture": 2, "Children": 1}
+    several = client.get(url, params=[("mechanism", "CRC"), ("mechanism", "CAT")]).json()
+    assert several["total"] == 3
+    assert _counts(several, "sdg") == {"16": 2, "4": 1}
+
+
+@pytest.mark.parametrize("url", [STAFF, PUBLIC])
+def test_unknown_values_are_refused(client: TestClient, world: None, url: str) -> None:
+    response = client.get(url, params={"mechanism": "XYZ"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "mechanism", "reason": "'XYZ' is not a known mechanism code"}
+    ]
+    assert client.get(url, params={"limit": "5"}).status_code == 422  # no paging here

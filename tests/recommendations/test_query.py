@@ -1,0 +1,59 @@
+"""The query parser and the snippets, without a database: what a query means, and what a snippet shows."""
+
+from __future__ import annotations
+
+from app.recommendations.query import MAX_QUERY_TOKENS, Term, parse
+from app.recommendations.search import fts5_match, tsquery
+from app.recommendations.snippets import snippet
+
+
+def test_words_phrases_or_exclusions_and_prefixes() -> None:
+    query = parse('child "forced labour" torture OR prison -death tort* ab*')
+    assert [[term.tokens for term in group] for group in query.required] == [
+        [("child",)],
+        [("forced", "labour")],
+        [("torture",), ("prison",)],
+        [("tort",)],
+        [("ab",)],  # too short for a prefix: the whole word
+    ]
+    assert query.excluded == (Term(("death",), forms=()),)
+    assert [term.prefix for group in query.required for term in group] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert "tortur" in query.required[2][0].forms  # the stem of "torture"
+
+
+def test_the_last_plain_word_is_also_a_prefix() -> None:
+    assert parse("juven").required[0][0].prefix
+    assert not parse('"juven"').required[0][0].prefix
+    assert not parse("ju").required[0][0].prefix
+
+
+def test_engine_syntax_is_never_passed_through() -> None:
+    hostile = 'NEAR(a b) "x" * ^col: (a OR) AND NOT \' ; -- {} [] \\ &|!<->:*'
+    for rendered in (fts5_match(parse(hostile)), tsquery(parse(hostile))):
+        assert rendered is not None
+        assert (
+            "NEAR(" not in rendered and "^" not in rendered and ";" not in rendered and "\\" not in rendered
+        )
+    long = " ".join(f"w{n}" for n in range(100))
+    assert sum(len(group) for group in parse(long).required) == MAX_QUERY_TOKENS
+
+
+def test_a_snippet_escapes_the_text_and_marks_stems_and_prefixes() -> None:
+    text = 'He said: "torturers <b>tortured</b> & Co." ' + "filler " * 60 + "end"
+    marked = snippet(text, parse("torture"))
+    assert marked is not None
+    assert marked.startswith(
+        "He said: &quot;<mark>torturers</mark> &lt;b&gt;<mark>tortured</mark>&lt;/b&gt; &amp;"
+    )
+    assert marked.endswith("…") and "<b>" not in marked
+    late = snippet("word " * 100 + "torture here", parse("torture"))
+    assert late is not None and late.startswith("…") and "<mark>torture</mark> here" in late
+    assert snippet("Nothing matches.", parse("torture")) == "Nothing matches."
+    assert snippet("Anything.", parse("")) is None
