@@ -159,7 +159,9 @@ def ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label.casefold(), bucket.key))
 
 
-def status_buckets(session: Session, conditions: list[ColumnElement[bool]], *, public: bool) -> list[CountBucket]:
+def status_buckets(
+    session: Session, conditions: list[ColumnElement[bool]], *, public: bool
+) -> list[CountBucket]:
     # No local row yet means never edited (for the public: never published): not started.
     status, _ = status_priority_columns(public=public)
     rows = session.execute(

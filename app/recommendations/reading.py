@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 from sqlalchemy.sql import operators
 

@@ -1,7 +1,7 @@
 """search stems: the version of the search documents, so that ``nrtd migrate`` rebuilds them
 
 Revision ID: 0015
-Revises: 0007
+Revises: 0014
 Create Date: 2026-12-05 06:20:00
 
 The search document now holds the words' Snowball stems after the folded words
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0007"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
