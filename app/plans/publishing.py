@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.core.actor import Actor
 from app.core.errors import Conflict, NotFound
-from app.models import Action, ProgressUpdate
+from app.models import Action, IndicatorValue, ProgressUpdate
 from app.plans.schemas import NotPublicParent
 
 _TITLE = 120  # characters of a progress update's narrative that name it
@@ -37,6 +37,12 @@ def _update_title(update: ProgressUpdate) -> str:
 def progress_is_public(update: ProgressUpdate, action: Action) -> bool:
     """The one test of a public progress update (and so of its evidence files)."""
     return update.state == "approved" and update.published and action.published
+
+
+def value_is_public(value: IndicatorValue, action: Action) -> bool:
+    """The one test of a public indicator value: approved, not replaced by a correction, and its
+    indicator's action published."""
+    return value.state == "approved" and value.superseded_by_id is None and action.published
 
 
 def not_public_parents(
