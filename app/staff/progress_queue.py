@@ -33,9 +33,9 @@ from app.staff.session import ManagerSession, StaffMember
 router = staff_router()
 PATH = "/staff/progress"
 
-NOTICES["progress-returned"] = _("Returned to their authors with your comment.")
-NOTICES["progress-approved"] = _("Approved.")
-NOTICES["progress-approved-published"] = _("Approved and published.")
+NOTICES["progress-many-returned"] = _("Returned to their authors with your comment.")
+NOTICES["progress-many-approved"] = _("Approved.")
+NOTICES["progress-many-published"] = _("Approved and published.")
 
 # The filter form's fields (the API's parameters); "filtered" says the form was sent, so that no
 # state ticked means every state rather than the role's default.
@@ -183,7 +183,7 @@ async def review_selected(request: Request, db: DbSession, staff: ManagerSession
             raise FormInvalid({"ids": _("select at least one progress update")})
         if do == "return":
             batch.return_many(db, staff.actor, parse(ReturnMany, {"ids": ids, "comment": comment}))
-            done = "progress-returned"
+            done = "progress-many-returned"
         elif do == "approve":
             chosen = parse(ProgressIds, {"ids": ids}).ids
             items = queue.queue_items(db, staff.actor, chosen)
@@ -199,7 +199,7 @@ async def review_selected(request: Request, db: DbSession, staff: ManagerSession
         elif do == "approve-confirmed":
             choices_made = {name: values.get(name) == "true" for name in ("publish", "publish_parents")}
             batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids, **choices_made}))
-            done = "progress-approved-published" if choices_made["publish"] else "progress-approved"
+            done = "progress-many-published" if choices_made["publish"] else "progress-many-approved"
         else:
             raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
     except FormInvalid as exc:
