@@ -21,11 +21,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.models import AuditEvent, EvidenceFile, IndicatorValue, ProgressUpdate
+from app.models import EvidenceFile, IndicatorValue, ProgressUpdate
 from tests import accounts
 from tests.builder import building
 from tests.evidence import samples
 from tests.live_server import live_server
+from tests.plans.test_actions import audit_actions
 from tests.staff.browser_support import assert_accessible, signed_in
 
 pytestmark = pytest.mark.slow
@@ -93,16 +94,6 @@ def _assert_hidden(http: httpx.Client, site: Site, progress_id: int, evidence_id
     assert site.action_id not in [item["id"] for item in listed]
     feed = http.get("/api/v1/public/feed.atom")
     assert feed.status_code == 200 and f"#progress-{progress_id}" not in feed.text
-
-
-def _audit(engine: Engine, object_type: str, object_id: int) -> list[str]:
-    with Session(engine) as session:
-        rows = session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
-            .order_by(AuditEvent.id)
-        )
-        return list(rows)
 
 
 def test_issue_11_journey(browser: Browser, engine: Engine, site: Site, tmp_path: Path) -> None:
@@ -197,13 +188,16 @@ def test_issue_11_journey(browser: Browser, engine: Engine, site: Site, tmp_path
     expect(coordinator.get_by_role("status")).to_have_text("The progress update is approved.")
     expect(coordinator.locator(".publicity")).to_have_text("Shown on the public portal")
     assert_accessible(coordinator)
-    assert _audit(engine, "action", site.action_id)[-1:] == ["action.update"]
-    assert _audit(engine, "progress_update", progress_id)[-1:] == ["progress.approve"]
+    assert audit_actions(engine, "action", site.action_id)[-1:] == ["action.update"]
+    assert audit_actions(engine, "progress_update", progress_id)[-1:] == ["progress.approve"]
 
     # Now public: the portal page (with the file), the public API, the feed and the file URL.
     public = _public_action(http, site.action_id)
     [shown] = public["progress"]
-    assert (shown["id"], shown["narrative"]) == (progress_id, "Two workshops: 25 judges in Lima, 15 in Cusco.")
+    assert (shown["id"], shown["narrative"]) == (
+        progress_id,
+        "Two workshops: 25 judges in Lima, 15 in Cusco.",
+    )
     assert [f["url"] for f in shown["evidence"]] == [f"/api/v1/public/evidence/{evidence_id}"]
     assert [i["values"] for i in public["indicators"]] == [[]]  # the value waits for its approval
     feed = http.get("/api/v1/public/feed.atom").text
