@@ -172,7 +172,7 @@ def seed(engine: Engine) -> Seeded:
             target_date=date(2026, 12, 31),
         )
         build.session.add_all(
-            IndicatorValue(indicator_id=indicator.id, measured_on=day, value=value)
+            IndicatorValue(indicator_id=indicator.id, measured_on=day, value=value, state="approved")
             for day, value in ((date(2025, 3, 31), Decimal(5)), (date(2025, 6, 30), Decimal("12.5")))
         )
         updates = {}

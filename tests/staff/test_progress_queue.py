@@ -118,7 +118,9 @@ def test_return_several_with_one_comment(world: QueueWorld, staff_login: StaffLo
         },
     )
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/staff/progress?filtered=1&state=submitted&done=progress-many-returned"
+    assert (
+        answer.headers["location"] == "/staff/progress?filtered=1&state=submitted&done=progress-many-returned"
+    )
     assert state(db, world.submitted_justice) == state(db, world.submitted_health) == "returned"
     assert events(db, "progress.return") == before + 2
     page = staff_login("focal_point", entity_id=world.justice).get("/staff/progress").text
