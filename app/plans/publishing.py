@@ -14,9 +14,10 @@ request's), one audit event per object published.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
@@ -43,6 +44,16 @@ def value_is_public(value: IndicatorValue, action: Action) -> bool:
     """The one test of a public indicator value: approved, not replaced by a correction, and its
     indicator's action published."""
     return value.state == "approved" and value.superseded_by_id is None and action.published
+
+
+def unpublished_actions(session: Session, action_ids: Iterable[int]) -> set[int]:
+    """Those of ``action_ids`` that are not published: a list of many objects marks what of them the
+    public cannot see whatever their own state."""
+    wanted = set(action_ids)
+    if not wanted:
+        return set()
+    rows = session.scalars(select(Action.id).where(Action.id.in_(wanted), Action.published.is_(False)))
+    return set(rows)
 
 
 def not_public_parents(

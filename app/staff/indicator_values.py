@@ -229,6 +229,7 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
         listed = queue.list_values(db, staff.actor, params)
     context = {
         "listed": listed,
+        "hidden_actions": publishing.unpublished_actions(db, (item.action_id for item in listed.items)),
         "state": state,
         "queue_states": QUEUE_STATES,
         "state_titles": {key: page.gettext(title) for key, title in QUEUE_TITLES.items()},

@@ -165,3 +165,21 @@ def test_a_value_approved_alone_says_why_it_is_hidden(
     after = coordinator.get(approved.headers["location"])
     assert f"Not shown to the public</strong>: its action “{TITLE}” is not published" in after.text
     assert not _published(db, world.action)
+
+
+def test_the_values_list_marks_an_unpublished_action(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    coordinator = staff_login("coordinator")
+    marker = "(not published: its values are not public)"
+    assert marker in coordinator.get("/staff/values").text
+    with Session(db) as session, session.begin():
+        session.get_one(Action, world.action).published = True
+    assert marker not in coordinator.get("/staff/values").text
+
+
+def test_the_review_links_the_actions_preview(world: World, staff_login: StaffLogin) -> None:
+    coordinator = staff_login("coordinator")
+    link = f'href="/staff/actions/{world.action}/preview"'
+    assert link in coordinator.get(f"/staff/progress/{world.first}").text
+    assert link in coordinator.get(f"/staff/progress/{world.approved}").text
