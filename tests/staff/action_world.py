@@ -72,7 +72,9 @@ def build_world(engine: Engine) -> ActionWorld:
         indicator = build.indicator(
             judges, "Judges trained", unit="persons", baseline_value=Decimal(0), target_value=Decimal(300)
         )
-        value = IndicatorValue(indicator_id=indicator.id, measured_on=date(2021, 1, 1), value=Decimal(120))
+        value = IndicatorValue(
+            indicator_id=indicator.id, measured_on=date(2021, 1, 1), value=Decimal(120), state="approved"
+        )
         build.session.add(value)
         progress = build.progress(judges, "submitted", "Two workshops held.", author_id=author.id).id
     return ActionWorld(
