@@ -14,15 +14,16 @@ request's), one audit event per object published.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
 from app.core.errors import Conflict, NotFound
-from app.models import Action, ProgressUpdate
+from app.models import Action, IndicatorValue, ProgressUpdate
 from app.plans.schemas import NotPublicParent
 
 _TITLE = 120  # characters of a progress update's narrative that name it
@@ -37,6 +38,22 @@ def _update_title(update: ProgressUpdate) -> str:
 def progress_is_public(update: ProgressUpdate, action: Action) -> bool:
     """The one test of a public progress update (and so of its evidence files)."""
     return update.state == "approved" and update.published and action.published
+
+
+def value_is_public(value: IndicatorValue, action: Action) -> bool:
+    """The one test of a public indicator value: approved, not replaced by a correction, and its
+    indicator's action published."""
+    return value.state == "approved" and value.superseded_by_id is None and action.published
+
+
+def unpublished_actions(session: Session, action_ids: Iterable[int]) -> set[int]:
+    """Those of ``action_ids`` that are not published: a list of many objects marks what of them the
+    public cannot see whatever their own state."""
+    wanted = set(action_ids)
+    if not wanted:
+        return set()
+    rows = session.scalars(select(Action.id).where(Action.id.in_(wanted), Action.published.is_(False)))
+    return set(rows)
 
 
 def not_public_parents(

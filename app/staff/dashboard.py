@@ -1,8 +1,9 @@
 """The workspace's home page: "My work", what is waiting for the signed-in user.
 
 Coordinators and admins: what the last import changed and nobody has reviewed, progress updates
-waiting for approval, overdue actions, the last import run. Focal points: their entity's overdue actions
-and the open ones due within 30 days, and its progress updates still in draft or returned to it.
+and indicator values waiting for approval, overdue actions, the last import run. Focal points: their
+entity's overdue actions and the open ones due within 30 days, its progress updates still in draft or
+returned to it, and the indicator values returned to it.
 Readers: where to look.
 Every count comes from its domain's service, the same the API lists with.
 """
@@ -28,6 +29,8 @@ from app.models.plan import OPEN_ACTION_STATUSES
 from app.notify.items import work_for
 from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionListParams
+from app.plans.indicators import queue as indicator_values
+from app.plans.indicators.schemas import ValueListParams
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
 from app.staff.pages import StaffPage, render, staff_router
@@ -51,6 +54,9 @@ def _manager_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "last_run": last_run,
         "submitted": waiting_updates(db, ("submitted",), limit=SHOWN),
         "overdue": actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN)),
+        "values_submitted": indicator_values.list_values(
+            db, staff.actor, ValueListParams(state="submitted", limit=1)
+        ).total,
     }
 
 
@@ -73,6 +79,9 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         ),
         "returned": waiting_updates(db, ("returned",), entity_id=entity, limit=SHOWN),
         "drafts": waiting_updates(db, ("draft",), entity_id=entity, limit=SHOWN),
+        "values_returned": indicator_values.list_values(
+            db, staff.actor, ValueListParams(state="returned", entity_id=entity, limit=SHOWN)
+        ),
     }
 
 

@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.models import IndicatorValue
+from app.plans import publishing
 from app.plans.actions.store import load_action
 from app.plans.indicators import queue, service, values
 from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatch
 from app.plans.progress.schemas import ReturnBody
+from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.indicators import plain, text, value_fields, words
@@ -69,10 +72,17 @@ def value_page(
         "value": plain(value.value),
         "note": value.note or "",
     }
+    hidden_by = publishing.not_public_parents(db, action.id)
+    row = db.get(IndicatorValue, value.id)
     context = {
         "value": value,
         "indicator": indicator,
         "action": action,
+        "public": row is not None and publishing.value_is_public(row, action),
+        "hidden_by": hidden_by,
+        "reasons": publicity.hidden_because(
+            page, publicity.value_reasons(value.state, value.superseded_by_id is not None), hidden_by
+        ),
         "etag": tag,
         "writer": values.sees_unapproved(db, staff.actor, action),
         "manager": staff.actor.is_manager,
@@ -143,7 +153,8 @@ async def _step(request: Request, db: Session, staff: StaffMember, value_id: int
         if step == "submit":
             values.submit(db, staff.actor, value_id, etag)
         elif step == "approve":
-            values.approve(db, staff.actor, value_id, etag)
+            parents = text(form, "publish_parents") == "true"  # "also publish the action"
+            values.approve(db, staff.actor, value_id, etag, publish_parents=parents)
         elif step == "return":
             body = parse(ReturnBody, {"comment": text(form, "comment")})
             values.return_value(db, staff.actor, value_id, body, etag)
@@ -218,6 +229,7 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
         listed = queue.list_values(db, staff.actor, params)
     context = {
         "listed": listed,
+        "hidden_actions": publishing.unpublished_actions(db, (item.action_id for item in listed.items)),
         "state": state,
         "queue_states": QUEUE_STATES,
         "state_titles": {key: page.gettext(title) for key, title in QUEUE_TITLES.items()},

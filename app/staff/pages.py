@@ -33,13 +33,26 @@ def _(message: str) -> str:
     return message
 
 
+class Notices(dict[str, str]):
+    """The notices by key; each page module adds its own. A key given a second, different message is
+    refused when the module is imported: otherwise the last module imported would silently change
+    what another page says."""
+
+    def __setitem__(self, key: str, message: str) -> None:
+        if self.get(key, message) != message:
+            raise ValueError(f"notice {key!r} is already {self[key]!r}: choose another key")
+        super().__setitem__(key, message)
+
+
 # What a page says after a successful POST redirected to it (``?done=<key>``): known keys only, so a
 # link cannot make a page say anything else.
-NOTICES: dict[str, str] = {
-    "signed-out": _("You are signed out."),
-    "password-changed": _("Your password is changed. Your other sessions have ended."),
-    "saved": _("Your changes are saved."),
-}
+NOTICES = Notices(
+    {
+        "signed-out": _("You are signed out."),
+        "password-changed": _("Your password is changed. Your other sessions have ended."),
+        "saved": _("Your changes are saved."),
+    }
+)
 
 # The workspace's sections: key, path, label, who sees the link (the pages check roles themselves).
 _EVERYONE, _STAFF = EVERYONE, STAFF

@@ -19,6 +19,7 @@ from app.clusters import service as clusters_service
 from app.core.deps import DbSession, RowId
 from app.plans.actions import service as actions_service
 from app.plans.actions.schemas import ActionListParams
+from app.plans.indicators import reading as indicator_reading
 from app.plans.progress import service as progress_service
 from app.portal import action_views, views
 from app.portal.pages import PageContext, fragment
@@ -52,6 +53,7 @@ def action_preview(request: Request, db: DbSession, staff: StaffMember, action_i
     _ = page.gettext
     detail, _etag = actions_service.get_action(db, action_id)
     updates = progress_service.list_progress(db, action_id).items
+    values_waiting, values_in_force = indicator_reading.review_counts(db, action_id)
     approved = [u for u in updates if u.state == "approved"]
     reasons = [] if detail.published else [_("The action is not published.")]
     rec_ids = [rec.id for rec in detail.recommendations]
@@ -69,6 +71,14 @@ def action_preview(request: Request, db: DbSession, staff: StaffMember, action_i
             (
                 _("Progress updates not approved yet (draft, submitted or returned): %(count)s."),
                 len(updates) - len(approved),
+            ),
+            (
+                _("Indicator values not approved yet (draft, submitted or returned): %(count)s."),
+                values_waiting,
+            ),
+            (
+                _("Indicator values approved but hidden while the action is not published: %(count)s."),
+                0 if detail.published else values_in_force,
             ),
             (
                 _("Linked recommendations withdrawn from the feed: %(count)s."),

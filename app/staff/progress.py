@@ -1,6 +1,8 @@
 """A progress update in the staff workspace: write one on an action (a draft, or submitted at once),
 see it, edit it while it is a draft or returned (with the ETag round trip), submit it; coordinators
-approve it, return it with a comment, publish and unpublish it. Its files: app/staff/progress_evidence.py.
+approve it, return it with a comment, publish and unpublish it. The page says whether the public sees
+the update and what keeps it hidden (``app.plans.publishing``), and offers to publish its action in
+the same step as the approval or publication. Its files: app/staff/progress_evidence.py.
 
 Every write is the API's service (app/plans/progress/service.py). Who may open the page is who may
 read the update through the API: coordinators, and focal points of the action's entities (a focal
@@ -16,9 +18,11 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
-from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, ReturnBody
+from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, PublishBody, ReturnBody
+from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.imports import shown_size
@@ -130,9 +134,16 @@ def progress_page(
         "new_status": update.new_status or "",
         "evidence_url": update.evidence_url or "",
     }
+    action = load_action(db, update.action_id)
+    hidden_by = publishing.not_public_parents(db, action.id)
     context = {
         "update": update,
-        "action": load_action(db, update.action_id),
+        "action": action,
+        "public": publishing.progress_is_public(update_row, action),
+        "hidden_by": hidden_by,
+        "reasons": publicity.hidden_because(
+            page, publicity.progress_reasons(update.state, update.published), hidden_by
+        ),
         "etag": _text(values, ETAG_FIELD) or tag,
         "changeable": changeable,
         "manager": staff.actor.is_manager,
@@ -191,19 +202,22 @@ async def _transition(
     wrong state (409) or a refused comment (422) shows the page again with the reason."""
     values = await form_values(request)
     tag = _text(values, ETAG_FIELD) or None
+    parents = _text(values, "publish_parents") == "true"  # "also publish the action"
     actor = staff.actor
     try:
         if verb == "submit":
             service.submit(db, actor, progress_id, tag)
         elif verb == "approve":
-            body = ApproveBody(publish=_text(values, "publish") == "true")
+            body = ApproveBody(publish=_text(values, "publish") == "true", publish_parents=parents)
             service.approve(db, actor, progress_id, body, tag)
+        elif verb == "publish":
+            service.publish(db, actor, progress_id, PublishBody(publish_parents=parents), tag)
         elif verb == "return":
             service.return_update(
                 db, actor, progress_id, parse(ReturnBody, {"comment": _text(values, "comment")}), tag
             )
         else:
-            service.set_published(db, actor, progress_id, verb == "publish", tag)
+            service.set_published(db, actor, progress_id, False, tag)
     except FormInvalid as exc:
         return progress_page(request, db, staff, progress_id, errors=exc.errors, status=422)
     except PreconditionFailed:

@@ -22,6 +22,7 @@ from app.core.errors import DomainError
 from app.entities import service as entities_service
 from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
 from app.entities.schemas import EntityListParams
+from app.plans import publishing
 from app.plans.progress import batch, queue
 from app.plans.progress.queue_schemas import ApproveMany, ProgressIds, ProgressQueueParams, ReturnMany
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
@@ -32,8 +33,9 @@ from app.staff.session import ManagerSession, StaffMember
 router = staff_router()
 PATH = "/staff/progress"
 
-NOTICES["queue-returned"] = _("Returned to their authors with your comment.")
-NOTICES["queue-approved"] = _("Approved.")
+NOTICES["progress-many-returned"] = _("Returned to their authors with your comment.")
+NOTICES["progress-many-approved"] = _("Approved.")
+NOTICES["progress-many-published"] = _("Approved and published.")
 
 # The filter form's fields (the API's parameters); "filtered" says the form was sent, so that no
 # state ticked means every state rather than the role's default.
@@ -165,7 +167,9 @@ def _listed(values: dict[str, Any], name: str) -> list[str]:
 @router.post("/progress", response_class=HTMLResponse)
 async def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """The ticked updates (``ids``): ``do=return`` with ``comment``; ``do=approve`` asks to confirm,
-    ``do=approve-confirmed`` approves. ``back`` carries the list's filters to come back to."""
+    ``do=approve-confirmed`` approves (with ``publish``: publishes them too; with ``publish_parents``:
+    publishes their unpublished actions in the same step; the confirmation names those actions).
+    ``back`` carries the list's filters to come back to."""
     values = await form_values(request)
     back_value = values.get("back")
     query = [(k, v) for k, v in parse_qsl(back_value if isinstance(back_value, str) else "") if k in KEPT]
@@ -179,18 +183,23 @@ async def review_selected(request: Request, db: DbSession, staff: ManagerSession
             raise FormInvalid({"ids": _("select at least one progress update")})
         if do == "return":
             batch.return_many(db, staff.actor, parse(ReturnMany, {"ids": ids, "comment": comment}))
-            done = "queue-returned"
+            done = "progress-many-returned"
         elif do == "approve":
             chosen = parse(ProgressIds, {"ids": ids}).ids
             items = queue.queue_items(db, staff.actor, chosen)
             missing = sorted(set(chosen) - {item.id for item in items})
             if missing:
                 raise FormInvalid({"ids": f"progress update {missing[0]} does not exist"})
-            context = {"items": items, "back": urlencode(query)}
+            hidden = {
+                action_id: publishing.not_public_parents(db, action_id)
+                for action_id in {item.action.id for item in items}
+            }
+            context = {"items": items, "hidden": hidden, "back": urlencode(query)}
             return render(request, page, "progress_queue/approve.html", context)
         elif do == "approve-confirmed":
-            batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids}))
-            done = "queue-approved"
+            choices_made = {name: values.get(name) == "true" for name in ("publish", "publish_parents")}
+            batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids, **choices_made}))
+            done = "progress-many-published" if choices_made["publish"] else "progress-many-approved"
         else:
             raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
     except FormInvalid as exc:

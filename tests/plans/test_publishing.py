@@ -129,3 +129,60 @@ def test_a_parent_listed_twice_is_published_once(engine: Engine, action: dict[st
     with Session(engine) as session, session.begin():
         publishing.publish_parents(session, actor, [parent, parent])
     assert len(audit_events(engine, "action", action["id"])) == 2
+
+
+def _submitted_value(client: TestClient, action_id: int) -> int:
+    indicator = client.post(f"/api/v1/actions/{action_id}/indicators", json={"name": "Judges trained"})
+    assert indicator.status_code == 201, indicator.text
+    body = {"measured_on": "2025-06-30", "value": 40, "submit": True}
+    value = client.post(f"/api/v1/indicators/{indicator.json()['id']}/values", json=body)
+    assert value.status_code == 201, value.text
+    return int(value.json()["id"])
+
+
+def _public_values(client: TestClient, action_id: int) -> list[float] | None:
+    response = client.get(f"{PUBLIC}/actions/{action_id}")
+    if response.status_code == 404:
+        return None
+    return [v["value"] for indicator in response.json()["indicators"] for v in indicator["values"]]
+
+
+def test_approving_a_value_under_an_unpublished_action_says_so(
+    client: TestClient, engine: Engine, action: dict[str, Any]
+) -> None:
+    value_id = _submitted_value(client, action["id"])
+    approved = client.post(f"/api/v1/indicator-values/{value_id}/approve")
+    assert approved.status_code == 200, approved.text
+    data = approved.json()
+    assert (data["state"], data["public"], data["published_parents"]) == ("approved", False, [])
+    assert data["not_public_parents"] == [
+        {"kind": "action", "id": action["id"], "title": "Train judges", "reason": "not published"}
+    ]
+    assert _public_values(client, action["id"]) is None
+    assert [e.action for e in audit_events(engine, "action", action["id"])] == ["action.create"]
+
+
+def test_approving_a_value_with_publish_parents_publishes_its_action(
+    client: TestClient, engine: Engine, action: dict[str, Any]
+) -> None:
+    value_id = _submitted_value(client, action["id"])
+    stale = client.post(
+        f"/api/v1/indicator-values/{value_id}/approve",
+        json={"publish_parents": True},
+        headers={"If-Match": '"9"'},
+    )
+    assert stale.status_code == 412
+    assert _public_values(client, action["id"]) is None  # nothing was written
+    approved = client.post(f"/api/v1/indicator-values/{value_id}/approve", json={"publish_parents": True})
+    assert approved.status_code == 200, approved.text
+    data = approved.json()
+    assert data["public"] is True and data["not_public_parents"] == []
+    assert [(p["kind"], p["id"]) for p in data["published_parents"]] == [("action", action["id"])]
+    assert _public_values(client, action["id"]) == [40]
+    events = audit_events(engine, "action", action["id"])
+    assert [(e.action, e.before, e.after) for e in events[1:]] == [
+        ("action.update", {"published": False}, {"published": True})
+    ]
+    assert [e.action for e in audit_events(engine, "indicator_value", value_id)][
+        -1
+    ] == "indicator_value.approve"

@@ -93,6 +93,12 @@ def build(engine: Engine) -> ReviewWorld:
         b.progress(a2.id, "draft", "Training planned.", author_id=author_j)
         b.progress(a3.id, "draft", "Health draft.", author_id=author_h)
         b.progress(a4.id, "approved", "Report published.", author_id=author_j)
+        bills = b.indicator(a1.id, "Bills tabled").id
+        clinics = b.indicator(a3.id, "Clinics open").id
+        b.value(bills, "submitted", 1)
+        b.value(bills, "returned", 2, review_comment="Count again.")
+        b.value(clinics, "submitted", 3)
+        b.value(clinics, "returned", 4, review_comment="Health count.")
     return ReviewWorld(
         text_changed=ids["R-TEXT"],
         theme_changed=ids["R-THEME"],

@@ -35,8 +35,10 @@ def test_managers_see_what_waits_for_them(world: ReviewWorld, staff_login: Staff
     assert cards(html) == {
         "Waiting for review": "3",
         "Progress updates to approve": "2",
+        "Indicator values to approve": "2",
         "Overdue actions": "3",
     }
+    assert 'href="/staff/values"' in html
     assert "1 of them changed by the last import." in html
     assert 'href="/staff/review"' in html and f'href="/staff/review?run={world.last_run}"' in html
     progress = section(html, "progress")
@@ -74,8 +76,18 @@ def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_lo
     drafts = section(html, "drafts")
     assert world.open_justice in drafts
     assert world.overdue_health not in drafts  # the other entity's draft
-    badges = re.findall(r'id="(\w+)">[^<]+<span class="badge">(\d+)</span>', html)
-    assert dict(badges) == {"overdue": "2", "open": "1", "returned": "1", "drafts": "1"}
+    values = section(html, "values-returned")
+    assert "Bills tabled" in values and "Count again." in values and world.overdue_justice in values
+    assert "Clinics open" not in html and "Health count." not in html  # the other entity's value
+    assert 'href="/staff/values?state=returned"' in values
+    badges = re.findall(r'id="([\w-]+)">[^<]+<span class="badge">(\d+)</span>', html)
+    assert dict(badges) == {
+        "overdue": "2",
+        "open": "1",
+        "returned": "1",
+        "values-returned": "1",
+        "drafts": "1",
+    }
 
 
 def test_the_other_entitys_focal_point_sees_theirs(world: ReviewWorld, staff_login: StaffLogin) -> None:
@@ -83,6 +95,7 @@ def test_the_other_entitys_focal_point_sees_theirs(world: ReviewWorld, staff_log
     assert world.overdue_health in section(html, "overdue")
     assert world.overdue_justice not in html
     assert "Health draft." not in html  # narratives are not listed, titles are
+    assert "Health count." in section(html, "values-returned") and "Count again." not in html
     assert world.overdue_health in section(html, "drafts")
 
 
@@ -102,7 +115,7 @@ def test_a_reader_gets_an_orientation(world: ReviewWorld, staff_login: StaffLogi
 
 def test_an_empty_database_says_so(staff_login: StaffLogin) -> None:
     html = staff_login("coordinator").get("/staff/").text
-    assert set(cards(html).values()) == {"0"} and len(cards(html)) == 3
+    assert set(cards(html).values()) == {"0"} and len(cards(html)) == 4
     assert "No import has run yet." in html and "No action is overdue." in html
 
 

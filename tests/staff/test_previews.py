@@ -107,6 +107,29 @@ def test_an_unpublished_action_says_why_and_what_is_hidden(
     assert "Published on a hidden action." not in page
 
 
+def test_indicator_values_the_public_does_not_see_are_counted(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    with building(db) as build:
+        action = build.action("Count the schools")  # not published
+        indicator = build.indicator(action.id, "Schools").id
+        build.value(indicator, "approved", 1)
+        replaced = build.value(indicator, "approved", 2)
+        correction = build.value(indicator, "approved", 3, corrects_id=replaced.id)
+        replaced.superseded_by_id = correction.id  # in the history, never public: not counted
+        for state in ("submitted", "draft", "returned"):
+            build.value(indicator, state, 4)
+    staff = staff_login("coordinator")
+    page = staff.get(f"/staff/actions/{action.id}/preview").text
+    assert "<li>Indicator values not approved yet (draft, submitted or returned): 3.</li>" in page
+    assert "<li>Indicator values approved but hidden while the action is not published: 2.</li>" in page
+    with building(db) as build:
+        build.session.get_one(type(action), action.id).published = True
+    page = staff.get(f"/staff/actions/{action.id}/preview").text
+    assert "<li>Indicator values not approved yet (draft, submitted or returned): 3.</li>" in page
+    assert "hidden while the action is not published" not in page
+
+
 def test_a_published_cluster_is_shown_with_its_hidden_actions_counted(
     staff_login: StaffLogin, world: Seeded
 ) -> None:

@@ -118,7 +118,9 @@ def test_return_several_with_one_comment(world: QueueWorld, staff_login: StaffLo
         },
     )
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/staff/progress?filtered=1&state=submitted&done=queue-returned"
+    assert (
+        answer.headers["location"] == "/staff/progress?filtered=1&state=submitted&done=progress-many-returned"
+    )
     assert state(db, world.submitted_justice) == state(db, world.submitted_health) == "returned"
     assert events(db, "progress.return") == before + 2
     page = staff_login("focal_point", entity_id=world.justice).get("/staff/progress").text
@@ -157,7 +159,7 @@ def test_approve_after_a_confirmation(world: QueueWorld, staff_login: StaffLogin
         "/staff/progress", {"do": "approve-confirmed", "ids": ids, "back": "filtered=1&state=submitted"}
     )
     assert done.status_code == 303
-    assert done.headers["location"].endswith("done=queue-approved")
+    assert done.headers["location"].endswith("done=progress-many-approved")
     assert state(db, world.submitted_health) == "approved"
     assert events(db, "progress.approve") == before + 2
     assert "Approved." in staff.get(done.headers["location"]).text

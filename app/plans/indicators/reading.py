@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Action, Indicator, IndicatorValue
@@ -39,3 +39,17 @@ def public_values(session: Session, indicator_ids: Sequence[int]) -> list[tuple[
         .order_by(IndicatorValue.indicator_id, IndicatorValue.measured_on, IndicatorValue.id)
     )
     return [(indicator_id, measured_on, value) for indicator_id, measured_on, value in rows]
+
+
+def review_counts(session: Session, action_id: int) -> tuple[int, int]:
+    """(values not approved yet, values in force) of an action's indicators: what its staff preview
+    says the public does not see (the first always; the second while the action is unpublished)."""
+    in_force = func.coalesce(func.sum(case((current_approved(), 1), else_=0)), 0)
+    waiting = func.coalesce(func.sum(case((IndicatorValue.state != "approved", 1), else_=0)), 0)
+    row = session.execute(
+        select(waiting, in_force)
+        .select_from(IndicatorValue)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.action_id == action_id)
+    ).one()
+    return int(row[0]), int(row[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
@@ -16,12 +16,14 @@ from app.plans.indicators.schemas import (
     IndicatorList,
     IndicatorOut,
     IndicatorPatch,
+    ValueApproveBody,
     ValueCreate,
     ValueList,
     ValueListParams,
     ValueOut,
     ValuePage,
     ValuePatch,
+    ValueReviewOut,
 )
 from app.plans.progress.schemas import ReturnBody
 
@@ -180,13 +182,20 @@ def submit_value(
 
 @router.post(
     "/indicator-values/{value_id}/approve",
-    summary="Approve a submitted value (coordinators); an approved correction replaces the value it corrects",
+    summary="Approve a submitted value (coordinators); an approved correction replaces the value it "
+    "corrects; says whether the public sees it and optionally publishes its action (`publish_parents`)",
     responses=TRANSITION_RESPONSES,
 )
 def approve_value(
-    db: DbSession, actor: Manager, value_id: RowId, response: Response, if_match: IfMatch = None
-) -> ValueOut:
-    value, tag = values.approve(db, actor, value_id, if_match)
+    db: DbSession,
+    actor: Manager,
+    value_id: RowId,
+    response: Response,
+    if_match: IfMatch = None,
+    body: Annotated[ValueApproveBody | None, Body()] = None,
+) -> ValueReviewOut:
+    publish_parents = body.publish_parents if body else False
+    value, tag = values.approve(db, actor, value_id, if_match, publish_parents=publish_parents)
     response.headers["ETag"] = tag
     return value
 

@@ -9,7 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.plans.schemas import Forbid, Measure, MeasuredValue, MeasureOut, Note, Number, RefId, Title, Unit
+from app.plans.schemas import (
+    Forbid,
+    Measure,
+    MeasuredValue,
+    MeasureOut,
+    Note,
+    NotPublicParent,
+    Number,
+    RefId,
+    Title,
+    Unit,
+)
 
 
 class IndicatorCreate(Forbid):
@@ -80,6 +91,26 @@ class ValueOut(BaseModel):
     version: int = Field(description="The ETag's value")
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class ValueApproveBody(Forbid):
+    publish_parents: bool = Field(
+        False,
+        description="Also publish, in the same transaction, the indicator's action if it is not published "
+        "(one audit event); see `not_public_parents` in the response",
+    )
+
+
+class ValueReviewOut(ValueOut):
+    """An approved value, and whether the public can see it now."""
+
+    public: bool = Field(description="Approved, current and under a published action: the public sees it")
+    not_public_parents: list[NotPublicParent] = Field(
+        description="What still keeps it from the public (its action if unpublished); empty when nothing does"
+    )
+    published_parents: list[NotPublicParent] = Field(
+        description="The parents this request published (`publish_parents: true`)"
+    )
 
 
 class ValueList(BaseModel):

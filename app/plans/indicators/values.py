@@ -23,11 +23,13 @@ from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import Action, Indicator, IndicatorValue
 from app.models.plan import ProgressState
+from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, entity_ids, load_action
 from app.plans.authorship import ensure_author_entity
 from app.plans.indicators.reading import current_approved
-from app.plans.indicators.schemas import ValueCreate, ValueList, ValueOut, ValuePatch
+from app.plans.indicators.schemas import ValueCreate, ValueList, ValueOut, ValuePatch, ValueReviewOut
 from app.plans.progress.schemas import ReturnBody
+from app.plans.schemas import NotPublicParent
 
 OBJECT = "indicator_value"
 EDITABLE_STATES: tuple[ProgressState, ...] = ("draft", "returned")
@@ -266,18 +268,32 @@ def _superseded_one(session: Session, value: IndicatorValue) -> IndicatorValue |
     return old
 
 
-def approve(session: Session, actor: Actor, value_id: int, if_match: str | None) -> tuple[ValueOut, str]:
+def approve(
+    session: Session, actor: Actor, value_id: int, if_match: str | None, *, publish_parents: bool = False
+) -> tuple[ValueReviewOut, str]:
     """Approve a submitted value; a correction supersedes the value it corrects, each audited on
-    its own object."""
+    its own object. The answer says whether the public sees it now and what keeps it hidden (an
+    unpublished action); ``publish_parents`` publishes that in the same transaction
+    (``app.plans.publishing``)."""
     value, before = _transition(session, actor, value_id, if_match, ("submitted",), "approved")
     old = _superseded_one(session, value)
     _review(value, actor, "approved")
-    result = _finish(session, actor, value, "approve", before)
+    out, tag = _finish(session, actor, value, "approve", before)
     if old is not None:
         old_before = _snapshot(old, _REVIEW)
         old.superseded_by_id = value.id
         _finish(session, actor, old, "supersede", old_before)
-    return result
+    action = _action_of(session, value)
+    parents = publishing.not_public_parents(session, action.id)
+    published: list[NotPublicParent] = []
+    if publish_parents and parents:
+        publishing.publish_parents(session, actor, parents)
+        published, parents = parents, []
+    public = publishing.value_is_public(value, action)
+    review = ValueReviewOut(
+        **out.model_dump(), public=public, not_public_parents=parents, published_parents=published
+    )
+    return review, tag
 
 
 def return_value(

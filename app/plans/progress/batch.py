@@ -58,5 +58,5 @@ def return_many(session: Session, actor: Actor, body: ReturnMany) -> ProgressBat
 
 
 def approve_many(session: Session, actor: Actor, body: ApproveMany) -> ProgressBatch:
-    approval = ApproveBody(publish=body.publish)
+    approval = ApproveBody(publish=body.publish, publish_parents=body.publish_parents)
     return _each(body.ids, lambda progress_id: service.approve(session, actor, progress_id, approval, None))

@@ -1,0 +1,36 @@
+"""What the public sees of a progress update or an indicator value, said on its staff page: shown,
+or hidden and why (its own state, then the parents ``app.plans.publishing.not_public_parents``
+lists). The pages offer to publish those parents in the same step (``publish_parents``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.plans.schemas import NotPublicParent
+from app.staff.pages import StaffPage, _
+
+NOT_APPROVED = _("it is not approved")
+NOT_PUBLISHED = _("it is not published")
+SUPERSEDED = _("a correction replaced it")
+ACTION_HIDDEN = _("its action “%(title)s” is not published")
+
+
+def hidden_because(page: StaffPage, own: Sequence[str], parents: Sequence[NotPublicParent]) -> list[str]:
+    """The reasons, in the reader's language: ``own`` (this module's messages), then each parent."""
+    reasons = [page.gettext(reason) for reason in own]
+    reasons += [page.gettext(ACTION_HIDDEN) % {"title": parent.title} for parent in parents]
+    return reasons
+
+
+def progress_reasons(state: str, published: bool) -> list[str]:
+    """What of a progress update's own state keeps it from the public."""
+    if state != "approved":
+        return [NOT_APPROVED]
+    return [] if published else [NOT_PUBLISHED]
+
+
+def value_reasons(state: str, superseded: bool) -> list[str]:
+    """What of an indicator value's own state keeps it from the public."""
+    if state != "approved":
+        return [NOT_APPROVED]
+    return [SUPERSEDED] if superseded else []
