@@ -18,6 +18,7 @@ from app.feed.records import MalformedInput, RecordError, Rejection
 from app.import_runs.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
+from app.recommendations.source_links import LinkingSummary, link_duplicates
 from importers.download import DownloadError
 from importers.pipeline.records import Counts, WithdrawalRefused
 from importers.pipeline.upserter import Upserter
@@ -38,6 +39,7 @@ class RunSummary:
     message: str | None = None
     languages: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
+    linking: LinkingSummary | None = None  # the source links the run made or dropped
 
     @property
     def ok(self) -> bool:
@@ -45,6 +47,8 @@ class RunSummary:
 
     def line(self) -> str:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
+        if self.linking is not None and self.linking.changed:
+            text = f"{text}; {self.linking.line()}"
         return f"{text} ({mask_credentials(self.message)})" if self.message else text
 
 
@@ -144,6 +148,9 @@ def execute_run(
             )
             feed(upserter)
             _require_records_in_scope(spec, upserter.counts)
+            # After the writing, in the same transaction: a copy another source published is
+            # linked to its UHRI record (keys untouched), links whose texts changed re-evaluated.
+            linking = link_duplicates(conn, actor=f"import run {run_id}")
             if after is not None:
                 after(conn, run_id)
             finish_run(conn, run_id, "succeeded", upserter.counts, None)
@@ -153,6 +160,7 @@ def execute_run(
             upserter.counts,
             languages=sorted(upserter.languages),
             rejections=upserter.first_rejections,
+            linking=linking,
         )
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
         counts = upserter.counts if upserter else Counts()

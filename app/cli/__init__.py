@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, dedupe, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.
@@ -99,6 +99,31 @@ def serve(
         access_log=False,
         proxy_headers=False,
     )
+
+
+@cli.command()
+def dedupe(
+    threshold: Annotated[
+        float,
+        typer.Option(
+            min=0.5, max=1.0, help="Text similarity from which two records are one (default: measured)"
+        ),
+    ] = 0.0,
+) -> None:
+    """Link the UPR Info rows and manual copies that are a UHRI recommendation (imports do it too)."""
+    from app.core.errors import ImportLocked
+    from app.feed.matching import THRESHOLD
+    from app.import_runs.lock import import_lock
+    from app.recommendations.source_links import link_duplicates
+
+    engine = database()
+    try:
+        with import_lock(engine, ttl_seconds=settings_or_exit().import_lock_ttl), engine.begin() as conn:
+            summary = link_duplicates(conn, actor="nrtd dedupe", threshold=THRESHOLD if threshold is None else threshold)
+    except ImportLocked as exc:
+        say(f"{exc.detail}; not started", "yellow")
+        raise typer.Exit(EXIT_FAILED) from None
+    print(summary.line())
 
 
 @cli.command()

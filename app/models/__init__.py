@@ -18,6 +18,7 @@ from app.models.plan import (
 )
 from app.models.ratelimit import RateLimitWindow
 from app.models.recommendation import Recommendation, RecommendationSearch, RecommendationText, Revision
+from app.models.source_link import SourceLink
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "RecommendationText",
     "RejectedRecord",
     "Revision",
+    "SourceLink",
     "StatusChange",
     "Term",
     "User",

@@ -34,6 +34,7 @@ from app.models import (
     Term,
 )
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
+from app.models.source_link import SourceLink
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.search import matching_ids
@@ -108,6 +109,21 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
+def leading_only() -> ColumnElement[bool]:
+    """Not a linked copy of a current recommendation (a UPR Info row or a manual copy of a UHRI
+    record, see app.recommendations.source_links): one row per recommendation across sources in
+    every list, count, statistic, export and report. An uncorrelated subquery over the few links,
+    computed once per query; a copy whose leader is withdrawn is listed again.
+    """
+    leader = aliased(Recommendation)
+    copies = (
+        select(SourceLink.member_id)
+        .join(leader, leader.id == SourceLink.leader_id)
+        .where(SourceLink.state == "linked", leader.withdrawn.is_(False))
+    )
+    return Recommendation.id.not_in(copies)
+
+
 def local_conditions(params: RecommendationFilter, *, published_clusters: bool) -> list[ColumnElement[bool]]:
     """Filters on the local working fields: ``IN`` subqueries on indexed columns of their tables.
 
@@ -170,6 +186,8 @@ def filter_conditions(
     """
     rec = Recommendation
     conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
+    # One row per recommendation across sources: linked copies are listed under their leader.
+    conditions.append(leading_only())
     if params.q:
         text_match = matching_ids(params.q, dialect, walk=hints and many)
         if text_match is not None:

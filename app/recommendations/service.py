@@ -44,9 +44,11 @@ from app.recommendations.schemas import (
     RecommendationPage,
     RevisionOut,
     SdgRef,
+    SourceRef,
     StatusChangeOut,
     TextVersion,
 )
+from app.recommendations.sources import source_groups
 from app.recommendations.totals import cached_total
 
 # Response list field for each term role.
@@ -134,6 +136,7 @@ def _fields(
     responsible: Responsible,
     actor: Actor,
     lang: str,
+    sources: dict[int, list[SourceRef]],
 ) -> dict[str, Any]:
     rec: Recommendation = row.Recommendation
     text_lang, text = choose_text(texts, lang)
@@ -163,6 +166,7 @@ def _fields(
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,
         "local": responsible.local_out(rec.id, row.RecommendationLocal, actor),
+        "sources": sources[rec.id],
     }
 
 
@@ -205,9 +209,10 @@ def list_recommendations(
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
     responsible = Responsible.load(session, ids)
+    sources = source_groups(session, ids)
     items = [
         RecommendationOut(
-            **_fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang)
+            **_fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang, sources)
         )
         for row in rows
     ]
@@ -246,6 +251,7 @@ def get_recommendation(
             Responsible.load(session, [recommendation_id]),
             actor,
             lang,
+            source_groups(session, [recommendation_id]),
         ),
         texts={code: versions[code] for code in _languages(versions)},
         revisions=[
