@@ -119,7 +119,9 @@ def dedupe(
     engine = database()
     try:
         with import_lock(engine, ttl_seconds=settings_or_exit().import_lock_ttl), engine.begin() as conn:
-            summary = link_duplicates(conn, actor="nrtd dedupe", threshold=THRESHOLD if threshold is None else threshold)
+            summary = link_duplicates(
+                conn, actor="nrtd dedupe", threshold=THRESHOLD if threshold is None else threshold
+            )
     except ImportLocked as exc:
         say(f"{exc.detail}; not started", "yellow")
         raise typer.Exit(EXIT_FAILED) from None

@@ -209,7 +209,10 @@ def list_recommendations(
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
     responsible = Responsible.load(session, ids)
-    sources = source_groups(session, ids)
+    sources = source_groups(
+        session,
+        {row.Recommendation.id: (row.Recommendation.source, row.Recommendation.external_id) for row in rows},
+    )
     items = [
         RecommendationOut(
             **_fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang, sources)
@@ -251,7 +254,9 @@ def get_recommendation(
             Responsible.load(session, [recommendation_id]),
             actor,
             lang,
-            source_groups(session, [recommendation_id]),
+            source_groups(
+                session, {recommendation_id: (row.Recommendation.source, row.Recommendation.external_id)}
+            ),
         ),
         texts={code: versions[code] for code in _languages(versions)},
         revisions=[

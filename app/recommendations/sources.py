@@ -34,26 +34,30 @@ def _linked(session: Session, ids: Sequence[int]) -> list[SourceLink]:
     )
 
 
-def source_groups(session: Session, ids: Sequence[int]) -> dict[int, list[SourceRef]]:
-    """For each of ``ids``: its group's records, the leading one first (two queries per page)."""
-    if not ids:
+def source_groups(session: Session, known: dict[int, tuple[str, str]]) -> dict[int, list[SourceRef]]:
+    """For each record of ``known`` (id -> (source, external id), as a page holds them): its group's
+    records, the leading one first. One query for a page without links, three with some."""
+    if not known:
         return {}
+    ids = sorted(known)
     links = _linked(session, ids)
-    leaders = {link.leader_id for link in links}
     members: dict[int, list[SourceLink]] = defaultdict(list)
+    leaders = {link.leader_id for link in links}
     for link in _linked(session, sorted(leaders)) if leaders else []:
         if link.leader_id in leaders:
             members[link.leader_id].append(link)
     leader_of = {link.member_id: link.leader_id for group in members.values() for link in group}
-    wanted = set(ids) | leaders | set(leader_of)
-    keys = {
-        rec_id: (source, external_id)
-        for rec_id, source, external_id in session.execute(
-            select(Recommendation.id, Recommendation.source, Recommendation.external_id).where(
-                Recommendation.id.in_(sorted(wanted))
+    keys = dict(known)
+    missing = sorted((leaders | set(leader_of)) - set(keys))
+    if missing:
+        keys |= {
+            rec_id: (source, external_id)
+            for rec_id, source, external_id in session.execute(
+                select(Recommendation.id, Recommendation.source, Recommendation.external_id).where(
+                    Recommendation.id.in_(missing)
+                )
             )
-        )
-    }
+        }
     groups: dict[int, list[SourceRef]] = {}
     for rec_id in ids:
         leader = leader_of.get(rec_id, rec_id)
@@ -83,9 +87,10 @@ def _ref(rec_id: int, key: tuple[str, str], link: str, method: str | None, score
 
 def list_sources(session: Session, recommendation_id: int) -> SourceList:
     """The group of ``recommendation_id`` and the pairs separated by hand that involve it."""
-    if session.get(Recommendation, recommendation_id) is None:
+    rec = session.get(Recommendation, recommendation_id)
+    if rec is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
-    items = source_groups(session, [recommendation_id])[recommendation_id]
+    items = source_groups(session, {rec.id: (rec.source, rec.external_id)})[recommendation_id]
     leader = items[0].recommendation_id
     in_group = {item.recommendation_id for item in items}
     separated = session.scalars(
@@ -98,9 +103,11 @@ def list_sources(session: Session, recommendation_id: int) -> SourceList:
     )
     for link in separated:
         other = link.member_id if link.leader_id in in_group else link.leader_id
-        rec = session.get(Recommendation, other)
-        if rec is not None and other not in in_group:
-            items.append(_ref(other, (rec.source, rec.external_id), "unlinked", link.method, link.score))
+        other_rec = session.get(Recommendation, other)
+        if other_rec is not None and other not in in_group:
+            items.append(
+                _ref(other, (other_rec.source, other_rec.external_id), "unlinked", link.method, link.score)
+            )
     return SourceList(recommendation_id=leader, items=items)
 
 

@@ -46,9 +46,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendation_source_links")),
-        sa.UniqueConstraint(
-            "member_id", "leader_id", name=op.f("uq_recommendation_source_links_member_id_leader_id")
-        ),
+        sa.UniqueConstraint("member_id", "leader_id", name=op.f("uq_recommendation_source_links_member_id")),
     )
     op.create_index("ix_recommendation_source_links_leader", "recommendation_source_links", ["leader_id"])
     op.create_index(
