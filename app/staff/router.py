@@ -11,6 +11,7 @@ from app.staff import (
     dashboard,
     imports,
     recommendation_detail,
+    recommendation_sources,
     recommendations_list,
     reports,
     review,
@@ -31,6 +32,7 @@ for area in (
     audit,
     imports,
     reports,
+    recommendation_sources,
 ):
     router.include_router(area.router)
 
