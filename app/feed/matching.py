@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from app.feed.countries import iso2_for
@@ -29,8 +30,8 @@ THRESHOLD = 0.8
 
 _PARAGRAPH = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?(?=\s|[^\d\s.,])")
 # Recommending States in brackets at the end, each possibly followed by ; or , ("(Norway) (Chile);").
-_TRAILING_BRACKETS = re.compile(r"(?:\s*[\(\[][^()\[\]]{1,120}[\)\]][\s;,.]*)+$")
-_TRAILING_PUNCTUATION = re.compile(r"[\s;,.:]+$")
+_MAX_BRACKETED = 122
+_TRAILING_PUNCTUATION = " \t\r\n\u00a0;,.:"
 
 # Words that carry no meaning of their own in a UPR recommendation: articles, prepositions and the
 # verbs UPR Info and UHRI swap freely ("Take measures to" / "Take steps to", "Continue its efforts").
@@ -91,6 +92,7 @@ _FILLER = frozenset(
 K = TypeVar("K")
 
 
+@lru_cache(maxsize=4096)  # a few hundred States and spellings, each asked for by every record
 def state_key(label: str) -> str:
     """A State as a block names it: its ISO code where known ("Turkey" and "Türkiye" are one)."""
     return iso2_for(label) or label_key(label)
@@ -116,9 +118,20 @@ def comparable_words(text: str) -> tuple[str, ...]:
     """The words two sources' copies of one recommendation share: the paragraph number and the
     trailing bracketed States dropped, folded (case, accents, punctuation) like search, filler
     words left out (all of them kept when nothing else is left)."""
-    core = _PARAGRAPH.sub("", text, count=1)
-    words = fold(_TRAILING_BRACKETS.sub("", _TRAILING_PUNCTUATION.sub("", core)))
+    core = _without_trailing_brackets(_PARAGRAPH.sub("", text, count=1))
+    words = fold(core)
     return tuple(word for word in words if word not in _FILLER) or tuple(words)
+
+
+def _without_trailing_brackets(text: str) -> str:
+    """The text without the bracketed groups (and punctuation) it ends with: "(Norway) (Chile);"."""
+    core = text.rstrip(_TRAILING_PUNCTUATION)
+    while core.endswith((")", "]")):
+        opening = max(core.rfind("("), core.rfind("["))
+        if opening < 0 or len(core) - opening > _MAX_BRACKETED:
+            break
+        core = core[:opening].rstrip(_TRAILING_PUNCTUATION)
+    return core
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
@@ -153,18 +166,28 @@ def pair_up(
     and each leader used once: where two recommendations of one State read alike, each copy goes to
     the one it is closest to. ``refused``: (member, leader) pairs never to propose (unlinked by hand).
     """
-    leader_list = [(key, words) for key, words in leaders if words]
+    member_list = [(key, words) for key, words in members if words]
     scored: list[Pair[K]] = []
-    for member, words in members:
-        if not words:
+    # One matcher per leader: difflib analyses its second sequence once, then compares each member.
+    matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
+    for leader, leader_words in leaders:
+        if not leader_words:
             continue
-        for leader, leader_words in leader_list:
+        matcher.set_seq2(leader_words)
+        for member, words in member_list:
             if (member, leader) in refused or not _could_reach(words, leader_words, threshold):
                 continue
-            score = similarity(words, leader_words)
+            matcher.set_seq1(words)
+            # quick_ratio (shared words, ignoring order) bounds ratio from above and costs far less.
+            if words == leader_words:
+                score = 1.0
+            elif matcher.quick_ratio() >= threshold:
+                score = matcher.ratio()
+            else:
+                continue
             if score >= threshold:
                 scored.append(Pair(member, leader, round(score, 4)))
-    scored.sort(key=lambda pair: -pair.score)
+    scored.sort(key=lambda pair: -pair.score)  # stable: ties keep the leaders' and members' order
     taken_members: set[K] = set()
     taken_leaders: set[K] = set()
     chosen: list[Pair[K]] = []

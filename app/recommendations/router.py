@@ -170,8 +170,8 @@ def list_sources(db: DbSession, actor: StaffUser, recommendation_id: RowId) -> S
     return sources.list_sources(db, recommendation_id)
 
 
-@router.put(
-    "/{recommendation_id}/sources/{other_id}",
+@router.post(
+    "/{recommendation_id}/sources/{other_id}/link",
     summary="Link another record to this recommendation by hand (it is listed under this one)",
     description="Refused (409) when this record is itself linked to another one, when the other one "
     "leads records of its own, or is linked elsewhere: unlink first. Audited." + _SOURCES,
@@ -181,8 +181,8 @@ def link_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_i
     return sources.link(db, actor, recommendation_id, other_id)
 
 
-@router.delete(
-    "/{recommendation_id}/sources/{other_id}",
+@router.post(
+    "/{recommendation_id}/sources/{other_id}/unlink",
     summary="Unlink two records: each is listed on its own again, and never linked again automatically",
     description="Either record of the linked pair may be named first. Audited." + _SOURCES,
     responses=problem_responses(403, 409),

@@ -157,7 +157,7 @@ def test_unlink_is_audited_and_kept_by_later_passes(
 ) -> None:
     built = world
     before = client.get(LIST).json()["total"]
-    answer = client.delete(f"{LIST}/{built.copy_id}/sources/{built.leader_id}")
+    answer = client.post(f"{LIST}/{built.copy_id}/sources/{built.leader_id}/unlink")
     assert answer.status_code == 200, answer.text
     refs = {ref["recommendation_id"]: ref for ref in answer.json()["items"]}
     assert (refs[built.copy_id]["link"], refs[built.leader_id]["link"]) == ("leading", "unlinked")
@@ -176,9 +176,9 @@ def test_unlink_is_audited_and_kept_by_later_passes(
             "state": "unlinked",
             "method": "manual",
         }
-    assert client.delete(f"{LIST}/{built.copy_id}/sources/{built.leader_id}").status_code == 409
+    assert client.post(f"{LIST}/{built.copy_id}/sources/{built.leader_id}/unlink").status_code == 409
     # A coordinator may link the pair again by hand.
-    relinked = client.put(f"{LIST}/{built.leader_id}/sources/{built.copy_id}")
+    relinked = client.post(f"{LIST}/{built.leader_id}/sources/{built.copy_id}/link")
     assert relinked.status_code == 200, relinked.text
     assert client.get(LIST).json()["total"] == before
 
@@ -201,12 +201,17 @@ def test_links_by_hand_and_refusals(client: TestClient, engine: Engine, settings
     """Link by hand: itself, an unknown record, a record linked elsewhere are refused."""
     import_upr_info(engine, settings, SAMPLE / "upr-info-peru.csv")
     first, second, third = _ids(engine, "upr-info")[:3]
-    assert client.put(f"{LIST}/{first}/sources/{first}").status_code == 422
-    assert client.put(f"{LIST}/{first}/sources/999999").status_code == 404
-    assert client.put(f"{LIST}/{first}/sources/{second}").status_code == 200
-    assert client.put(f"{LIST}/{third}/sources/{second}").status_code == 409  # linked to first
-    assert client.put(f"{LIST}/{second}/sources/{third}").status_code == 409  # second is a copy
-    assert client.delete(f"{LIST}/{first}/sources/{third}").status_code == 409  # not linked
+    assert client.post(f"{LIST}/{first}/sources/{first}/link").status_code == 422
+    assert client.post(f"{LIST}/{first}/sources/999999/link").status_code == 404
+    focal_point = accounts.headers_for(
+        engine, "focal_point", entity_id=accounts.create_entity(engine, "Health")
+    )
+    assert client.post(f"{LIST}/{first}/sources/{second}/link", headers=focal_point).status_code == 403
+    assert client.post(f"{LIST}/{first}/sources/{second}/link").status_code == 200
+    assert client.post(f"{LIST}/{first}/sources/{second}/unlink", headers=focal_point).status_code == 403
+    assert client.post(f"{LIST}/{third}/sources/{second}/link").status_code == 409  # linked to first
+    assert client.post(f"{LIST}/{second}/sources/{third}/link").status_code == 409  # second is a copy
+    assert client.post(f"{LIST}/{first}/sources/{third}/unlink").status_code == 409  # not linked
     sources = client.get(f"{LIST}/{second}/sources").json()
     assert [ref["link"] for ref in sources["items"]] == ["leading", "linked"]
     # A manual link is kept by the pass, which finds nothing else to link (no UHRI records).
