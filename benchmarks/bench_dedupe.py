@@ -48,7 +48,9 @@ def write_upr_info(database_url: str, out: Path) -> int:
     rows = 0
     with engine.connect() as conn, out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["To", "To-Rgrp", "Text", "From", "From-Rgrp", "Response", "Action", "Issue", "Session"])
+        writer.writerow(
+            ["To", "To-Rgrp", "Text", "From", "From-Rgrp", "Response", "Action", "Issue", "Session"]
+        )
         upr = conn.execute(
             select(Recommendation.id, Recommendation.upr_session, RecommendationText.text)
             .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.feed.fields import html_to_text
-from app.feed.matching import BlockKey, block_keys, comparable_words, pair_up, similarity
+from app.feed.matching import BlockKey, block_keys, comparable_words, link_blocks, similarity
 
 DATA = Path(__file__).parent / "data" / "dedupe_pairs.json"
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
@@ -40,13 +40,18 @@ def blocks(records: Sequence[dict[str, Any]]) -> dict[BlockKey, dict[str, list[t
 
 
 def matched_pairs(records: Sequence[dict[str, Any]], threshold: float) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for by_source in blocks(records).values():
-        leaders = by_source.get("uhri", [])
-        for source, members in by_source.items():
-            if source != "uhri":
-                found.update((pair.member, pair.leader) for pair in pair_up(members, leaders, threshold))
-    return found
+    """The (copy, UHRI record) pairs the pass would link: block by block in key order, source by source."""
+    grouped = blocks(records)
+    proposed = link_blocks(
+        (
+            (members, grouped[key].get("uhri", []))
+            for key in sorted(grouped, key=repr)
+            for source, members in sorted(grouped[key].items())
+            if source != "uhri"
+        ),
+        threshold,
+    )
+    return {(member, leader) for member, (leader, _score) in proposed.items()}
 
 
 def main() -> None:

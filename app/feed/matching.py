@@ -198,3 +198,20 @@ def pair_up(
         taken_leaders.add(pair.leader)
         chosen.append(pair)
     return chosen
+
+
+def link_blocks(
+    blocks: Iterable[tuple[Sequence[tuple[K, Sequence[str]]], Sequence[tuple[K, Sequence[str]]]]],
+    threshold: float = THRESHOLD,
+    *,
+    refused: frozenset[tuple[K, K]] = frozenset(),
+) -> dict[K, tuple[K, float]]:
+    """member -> (leader, score) over the (members, leaders) of each block, in the order given: a
+    member in several blocks (a copy naming two recommending States) is linked in the first where
+    its text matches."""
+    proposed: dict[K, tuple[K, float]] = {}
+    for members, leaders in blocks:
+        open_members = [(key, words) for key, words in members if key not in proposed]
+        for pair in pair_up(open_members, leaders, threshold, refused=refused):
+            proposed[pair.member] = (pair.leader, pair.score)
+    return proposed

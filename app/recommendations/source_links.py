@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from app.feed.matching import THRESHOLD, BlockKey, block_keys, comparable_words, pair_up
+from app.feed.matching import THRESHOLD, BlockKey, block_keys, comparable_words, link_blocks
 from app.models import AuditEvent, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
 from app.models.base import utcnow
 from app.models.source_link import SourceLink
@@ -154,20 +154,19 @@ def proposed_links(
             words[(record.id, lang)] = comparable_words(record.texts[lang])
         return words[(record.id, lang)]
 
-    proposed: dict[int, tuple[int, float]] = {}
-    for (key, lang, _source), block_members in sorted(members.items()):
-        block_leaders = by_block.get((key, lang), [])
-        if not block_leaders:
-            continue
-        pairs = pair_up(
-            [(m.id, words_of(m, lang)) for m in block_members if m.id not in proposed],
-            [(leader.id, words_of(leader, lang)) for leader in block_leaders],
-            threshold,
-            refused=refused,
-        )
-        for pair in pairs:
-            proposed[pair.member] = (pair.leader, pair.score)
-    return proposed
+    return link_blocks(
+        (
+            (
+                [(m.id, words_of(m, lang)) for m in block_members],
+                [(leader.id, words_of(leader, lang)) for leader in by_block[(key, lang)]],
+            )
+            # repr: a key may hold None (no session, no recommending State) beside numbers and text
+            for (key, lang, _source), block_members in sorted(members.items(), key=repr)
+            if (key, lang) in by_block
+        ),
+        threshold,
+        refused=refused,
+    )
 
 
 def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOLD) -> LinkingSummary:
@@ -189,9 +188,10 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
     summary = LinkingSummary()
     now = utcnow()
     stale = [link for member, link in matched.items() if proposed.get(member, (None,))[0] != link.leader_id]
-    for link in stale:
-        conn.execute(delete(SourceLink).where(SourceLink.id == link.id))
-        summary.dropped.append((link.member_id, link.leader_id))
+    if stale:
+        conn.execute(delete(SourceLink).where(SourceLink.id.in_(sorted(link.id for link in stale))))
+        summary.dropped = [(link.member_id, link.leader_id) for link in stale]
+    new_rows: list[dict[str, Any]] = []
     for member, (leader, score) in sorted(proposed.items()):
         current = matched.get(member)
         if current is not None and current.leader_id == leader:
@@ -199,18 +199,20 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
             if current.score != score:
                 conn.execute(update(SourceLink).where(SourceLink.id == current.id).values(score=score))
             continue
-        conn.execute(
-            insert(SourceLink).values(
-                leader_id=leader,
-                member_id=member,
-                state="linked",
-                method="matched",
-                score=score,
-                created_at=now,
-                updated_at=now,
-            )
+        new_rows.append(
+            {
+                "leader_id": leader,
+                "member_id": member,
+                "state": "linked",
+                "method": "matched",
+                "score": score,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
         summary.linked.append((member, leader, score))
+    if new_rows:
+        conn.execute(insert(SourceLink), new_rows)
     if summary.changed:
         _audit(conn, actor, summary, threshold)
     return summary

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.feed.matching import THRESHOLD, block_keys, comparable_words, pair_up, similarity
+from app.feed.matching import THRESHOLD, block_keys, comparable_words, link_blocks, pair_up, similarity
 from benchmarks.dedupe_quality import DATA, matched_pairs
 
 UHRI = "116.37 Continue to take measures to improve conditions in prisons and reduce overcrowding (Thailand);"
@@ -57,3 +57,14 @@ def test_the_threshold_keeps_every_link_right_on_the_test_set() -> None:
     found = matched_pairs(records, THRESHOLD)
     assert found <= truth
     assert len(found) >= 0.9 * len(truth)
+
+
+def test_a_copy_in_two_blocks_is_linked_once_and_leaves_the_leader_to_the_other_copy() -> None:
+    words = comparable_words("Continue to implement the National Plan for the Search of Disappeared Persons")
+    proposed = link_blocks(
+        [
+            ([("joint-copy", words)], [("uhri", words)]),  # the Argentina block
+            ([("joint-copy", words), ("chile-copy", words)], [("uhri", words)]),  # the Chile block
+        ]
+    )
+    assert proposed == {"joint-copy": ("uhri", 1.0), "chile-copy": ("uhri", 1.0)}
