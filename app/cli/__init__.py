@@ -13,7 +13,17 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    HELP,
+    database,
+    err,
+    known_country,
+    say,
+    settings_or_exit,
+)
 from app.cli.exports import export_cli
 from app.cli.imports import demo_cli, import_cli
 from app.cli.users import users_cli
@@ -104,13 +114,16 @@ def serve(
 @cli.command()
 def dedupe(
     threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            min=0.5, max=1.0, help="Text similarity from which two records are one (default: measured)"
+            help="Text similarity (0.5 to 1) from which two records are one; default: the measured one"
         ),
-    ] = 0.0,
+    ] = None,
 ) -> None:
     """Link the UPR Info rows and manual copies that are a UHRI recommendation (imports do it too)."""
+    if threshold is not None and not 0.5 <= threshold <= 1.0:
+        say(f"--threshold: {threshold} is not between 0.5 and 1", "red")
+        raise typer.Exit(EXIT_USAGE)
     from app.core.errors import ImportLocked
     from app.feed.matching import THRESHOLD
     from app.import_runs.lock import import_lock
@@ -124,7 +137,7 @@ def dedupe(
             )
     except ImportLocked as exc:
         say(f"{exc.detail}; not started", "yellow")
-        raise typer.Exit(EXIT_FAILED) from None
+        raise typer.Exit(EXIT_LOCKED) from None
     print(summary.line())
 
 
