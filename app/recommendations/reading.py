@@ -116,11 +116,12 @@ def leading_only() -> ColumnElement[bool]:
     computed once per query; a copy whose leader is withdrawn is listed again.
     """
     leader = aliased(Recommendation)
-    copies = (
-        select(SourceLink.member_id)
-        .join(leader, leader.id == SourceLink.leader_id)
-        .where(SourceLink.state == "linked", leader.withdrawn.is_(False))
+    # EXISTS by primary key, so the links drive the subquery: a join lets SQLite read every
+    # current recommendation through ix_recommendations_withdrawn to find the few leaders.
+    current_leader = (
+        select(leader.id).where(leader.id == SourceLink.leader_id, leader.withdrawn.is_(False)).exists()
     )
+    copies = select(SourceLink.member_id).where(SourceLink.state == "linked", current_leader)
     return Recommendation.id.not_in(copies)
 
 
