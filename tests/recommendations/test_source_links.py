@@ -105,6 +105,7 @@ def test_every_reader_shows_one_row_per_recommendation(
     assert client.get("/api/v1/public/stats").json()["total"] == built.total
     public = client.get("/api/v1/public/recommendations", params={"limit": 200}).json()
     assert len(public["items"]) == built.total
+    assert f"{built.total} recommendations found" in client.get("/").text  # the portal
     assert _csv_rows(client.get("/api/v1/exports/recommendations.csv").text) == built.total
     assert _csv_rows(client.get("/api/v1/public/exports/recommendations.csv").text) == built.total
     exported = client.get("/api/v1/exports/recommendations.json").json()
