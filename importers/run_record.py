@@ -19,6 +19,7 @@ from app.followup.detection import detect_after_import
 from app.import_runs.masking import mask_credentials
 from app.models import ImportRun
 from app.models.base import utcnow
+from app.recommendations.source_links import LinkingSummary, link_duplicates
 from importers.download import DownloadError
 from importers.pipeline.records import Counts, WithdrawalRefused
 from importers.pipeline.upserter import Upserter
@@ -40,6 +41,7 @@ class RunSummary:
     languages: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
     warnings: int = 0  # what the run could read only in part (import_warnings)
+    linking: LinkingSummary | None = None  # the source links the run made or dropped
 
     @property
     def ok(self) -> bool:
@@ -49,6 +51,8 @@ class RunSummary:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
         if self.warnings:
             text += f", {self.warnings} warnings"
+        if self.linking is not None and self.linking.changed:
+            text = f"{text}; {self.linking.line()}"
         return f"{text} ({mask_credentials(self.message)})" if self.message else text
 
 
@@ -150,6 +154,9 @@ def execute_run(
             _require_records_in_scope(spec, upserter.counts)
             # The follow-up procedure of the documents this run wrote, read in the same transaction.
             warnings = len(detect_after_import(conn, run_id).warnings)
+            # After the writing, in the same transaction: a copy another source published is
+            # linked to its UHRI record (keys untouched), links whose texts changed re-evaluated.
+            linking = link_duplicates(conn, actor=f"import run {run_id}")
             if after is not None:
                 after(conn, run_id)
             finish_run(conn, run_id, "succeeded", upserter.counts, None)
@@ -160,6 +167,7 @@ def execute_run(
             languages=sorted(upserter.languages),
             rejections=upserter.first_rejections,
             warnings=warnings,
+            linking=linking,
         )
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
         counts = upserter.counts if upserter else Counts()

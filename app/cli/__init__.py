@@ -1,4 +1,4 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, followup, storage, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, followup, storage, dedupe, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.
@@ -13,7 +13,17 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    HELP,
+    database,
+    err,
+    known_country,
+    say,
+    settings_or_exit,
+)
 from app.cli.exports import export_cli
 from app.cli.followup import followup_cli
 from app.cli.imports import demo_cli, import_cli
@@ -112,6 +122,36 @@ def serve(
         access_log=False,
         proxy_headers=False,
     )
+
+
+@cli.command()
+def dedupe(
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Text similarity (0.5 to 1) from which two records are one; default: the measured one"
+        ),
+    ] = None,
+) -> None:
+    """Link the UPR Info rows and manual copies that are a UHRI recommendation (imports do it too)."""
+    if threshold is not None and not 0.5 <= threshold <= 1.0:
+        say(f"--threshold: {threshold} is not between 0.5 and 1", "red")
+        raise typer.Exit(EXIT_USAGE)
+    from app.core.errors import ImportLocked
+    from app.feed.matching import THRESHOLD
+    from app.import_runs.lock import import_lock
+    from app.recommendations.source_links import link_duplicates
+
+    engine = database()
+    try:
+        with import_lock(engine, ttl_seconds=settings_or_exit().import_lock_ttl), engine.begin() as conn:
+            summary = link_duplicates(
+                conn, actor="nrtd dedupe", threshold=THRESHOLD if threshold is None else threshold
+            )
+    except ImportLocked as exc:
+        say(f"{exc.detail}; not started", "yellow")
+        raise typer.Exit(EXIT_LOCKED) from None
+    print(summary.line())
 
 
 @cli.command()

@@ -39,6 +39,7 @@ from app.models import (
     RecommendationText,
     Term,
 )
+from app.recommendations.reading import leading_only
 from app.recommendations.service import choose_text
 
 WEIGHTS = {"theme": 0.3, "sdg": 0.2, "text": 0.5}
@@ -165,13 +166,13 @@ def _score(source: _Facts, lang: str | None, words: set[str], facts: dict[int, _
 
 
 def _current(session: Session, ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
-    """Symbol and mechanism code of the candidates that are not withdrawn."""
+    """Symbol and mechanism code of the candidates that are not withdrawn nor a linked copy."""
     if not ids:
         return {}
     rows = session.execute(
         select(Recommendation.id, Recommendation.symbol, Mechanism.code)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
-        .where(Recommendation.id.in_(ids), Recommendation.withdrawn.is_(False))
+        .where(Recommendation.id.in_(ids), Recommendation.withdrawn.is_(False), leading_only())
     )
     return {rec_id: (symbol, code) for rec_id, symbol, code in rows}
 

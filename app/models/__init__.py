@@ -29,6 +29,7 @@ from app.models.recommendation import (
     SearchIndexState,
 )
 from app.models.report_template import ReportTemplate
+from app.models.source_link import SourceLink
 from app.models.taxonomy import Mechanism, MechanismLabel, RecommendationTerm, Term
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "ReportTemplate",
     "Revision",
     "SearchIndexState",
+    "SourceLink",
     "StatusChange",
     "Term",
     "User",

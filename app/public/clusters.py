@@ -13,6 +13,7 @@ from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
 from app.public.related import cluster_is_public
 from app.public.schemas import PublicCluster, PublicClusterPage, PublicClusterParams, PublicEntityRef
+from app.recommendations.reading import leading_only
 
 
 def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
@@ -22,7 +23,11 @@ def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
     rows = session.execute(
         select(ClusterRecommendation.cluster_id, func.count())
         .join(Recommendation, Recommendation.id == ClusterRecommendation.recommendation_id)
-        .where(ClusterRecommendation.cluster_id.in_(cluster_ids), Recommendation.withdrawn.is_(False))
+        .where(
+            ClusterRecommendation.cluster_id.in_(cluster_ids),
+            Recommendation.withdrawn.is_(False),
+            leading_only(),
+        )
         .group_by(ClusterRecommendation.cluster_id)
     )
     return {cluster_id: count for cluster_id, count in rows}

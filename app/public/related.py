@@ -31,6 +31,7 @@ from app.plans.indicators.reading import public_values
 from app.plans.progress.service import published_progress
 from app.public import schemas
 from app.public.schemas import public_evidence_url
+from app.recommendations.reading import leading_only
 from app.taxonomies.service import sdg_titles
 
 
@@ -55,13 +56,13 @@ def cluster_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.Pu
 
 
 def current_recommendation_ids(session: Session, ids: Collection[int]) -> set[int]:
-    """The ones that exist and are not withdrawn."""
+    """The ones that exist, are not withdrawn and are not a linked copy of another recommendation."""
     if not ids:
         return set()
     return set(
         session.scalars(
             select(Recommendation.id).where(
-                Recommendation.id.in_(sorted(ids)), Recommendation.withdrawn.is_(False)
+                Recommendation.id.in_(sorted(ids)), Recommendation.withdrawn.is_(False), leading_only()
             )
         )
     )

@@ -32,6 +32,7 @@ from app.models import (
     Term,
 )
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
+from app.models.source_link import SourceLink
 from app.models.taxonomy import ROLE_KIND
 
 # The list orders and their cursors, for the read side (which reaches this domain through reading).
@@ -116,6 +117,22 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
                 .exists()
             )
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
+
+
+def leading_only() -> ColumnElement[bool]:
+    """Not a linked copy of a current recommendation (a UPR Info row or a manual copy of a UHRI
+    record, see app.recommendations.source_links): one row per recommendation across sources in
+    every list, count, statistic, export and report. An uncorrelated subquery over the few links,
+    computed once per query; a copy whose leader is withdrawn is listed again.
+    """
+    leader = aliased(Recommendation)
+    # EXISTS by primary key, so the links drive the subquery: a join lets SQLite read every
+    # current recommendation through ix_recommendations_withdrawn to find the few leaders.
+    current_leader = (
+        select(leader.id).where(leader.id == SourceLink.leader_id, leader.withdrawn.is_(False)).exists()
+    )
+    copies = select(SourceLink.member_id).where(SourceLink.state == "linked", current_leader)
+    return Recommendation.id.not_in(copies)
 
 
 def status_priority_columns(*, public: bool) -> tuple[InstrumentedAttribute[Any], InstrumentedAttribute[Any]]:
@@ -208,6 +225,8 @@ def filter_conditions(
     """
     rec = Recommendation
     conditions: list[ColumnElement[bool]] = [_flag(rec.withdrawn, dialect, hints) == params.withdrawn]
+    # One row per recommendation across sources: linked copies are listed under their leader.
+    conditions.append(leading_only())
     if params.q:
         text_match = matching_ids(params.q, dialect, walk=hints and many)
         if text_match is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import AnyUser, Manager
+from app.auth.deps import AnyUser, Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import CREATED, VERSIONED
 from app.core.ids import IdList
@@ -15,12 +15,13 @@ from app.exports import facets
 from app.exports.params import ExportParams, list_params
 from app.exports.schemas import RecommendationFacets
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
-from app.recommendations import bulk, manual, reader_view, service, updates
+from app.recommendations import bulk, manual, reader_view, service, sources, updates
 from app.recommendations.schemas import (
     Lang,
     RecommendationDetail,
     RecommendationListParams,
     RecommendationPage,
+    SourceList,
 )
 from app.recommendations.write_schemas import (
     MAX_BULK_MATCHES,
@@ -210,3 +211,38 @@ def unarchive_recommendation(
     detail, tag = updates.set_archived(db, actor, recommendation_id, False)
     response.headers["ETag"] = tag
     return detail
+
+
+_SOURCES = " See docs/sources.md for how records of one recommendation are recognised across sources."
+
+
+@router.get(
+    "/{recommendation_id}/sources",
+    summary="The recommendation's records in every source (UHRI, UPR Info, manual) and their links",
+    description="The leading record first, then the linked ones, then the pairs a coordinator unlinked."
+    + _SOURCES,
+    responses=problem_responses(403),
+)
+def list_sources(db: DbSession, actor: StaffUser, recommendation_id: RowId) -> SourceList:
+    return sources.list_sources(db, recommendation_id)
+
+
+@router.post(
+    "/{recommendation_id}/sources/{other_id}/link",
+    summary="Link another record to this recommendation by hand (it is listed under this one)",
+    description="Refused (409) when this record is itself linked to another one, when the other one "
+    "leads records of its own, or is linked elsewhere: unlink first. Audited." + _SOURCES,
+    responses=problem_responses(403, 409),
+)
+def link_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_id: RowId) -> SourceList:
+    return sources.link(db, actor, recommendation_id, other_id)
+
+
+@router.post(
+    "/{recommendation_id}/sources/{other_id}/unlink",
+    summary="Unlink two records: each is listed on its own again, and never linked again automatically",
+    description="Either record of the linked pair may be named first. Audited." + _SOURCES,
+    responses=problem_responses(403, 409),
+)
+def unlink_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_id: RowId) -> SourceList:
+    return sources.unlink(db, actor, recommendation_id, other_id)

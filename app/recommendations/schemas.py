@@ -202,6 +202,32 @@ class ClusterRef(BaseModel):
     name: str
 
 
+SourceLinkRole = Literal["leading", "linked", "unlinked"]
+
+
+class SourceRef(BaseModel):
+    """One source's record of a recommendation (see docs/sources.md)."""
+
+    recommendation_id: int = Field(description="The record's own id (`GET /recommendations/{id}`)")
+    source: Source
+    external_id: str = Field(description="Its id in that source (the import's key)")
+    link: SourceLinkRole = Field(
+        description="`leading`: the record lists show (the UHRI one); `linked`: the same recommendation "
+        "from another source, listed under the leading one; `unlinked`: a pair a coordinator "
+        "separated, never linked again automatically"
+    )
+    method: Literal["matched", "manual"] | None = Field(
+        description="How the link was made: by the matching after an import, or by a coordinator; "
+        "null for the leading record"
+    )
+    score: float | None = Field(description="Similarity of the two texts (0 to 1) when matched")
+
+
+class SourceList(BaseModel):
+    recommendation_id: int = Field(description="The leading record of the group")
+    items: list[SourceRef]
+
+
 class RecommendationOut(BaseModel):
     id: int
     source: str
@@ -241,6 +267,10 @@ class RecommendationOut(BaseModel):
     created_at: UtcDateTime
     updated_at: UtcDateTime
     local: LocalOut
+    sources: list[SourceRef] = Field(
+        description="Its records in every source: the leading one first, then the linked ones; a "
+        "linked record is not listed, counted or exported on its own"
+    )
 
 
 class RecommendationPage(BaseModel):

@@ -49,10 +49,12 @@ from app.recommendations.schemas import (
     RecommendationPage,
     RevisionOut,
     SdgRef,
+    SourceRef,
     StatusChangeOut,
     TextVersion,
 )
 from app.recommendations.snippets import snippet
+from app.recommendations.sources import source_groups
 from app.recommendations.totals import cached_total
 
 # Response list field for each term role.
@@ -140,6 +142,7 @@ def _fields(
     responsible: Responsible,
     actor: Actor,
     lang: str,
+    sources: dict[int, list[SourceRef]],
 ) -> dict[str, Any]:
     rec: Recommendation = row.Recommendation
     text_lang, text = choose_text(texts, lang)
@@ -169,6 +172,7 @@ def _fields(
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,
         "local": responsible.local_out(rec.id, row.RecommendationLocal, actor),
+        "sources": sources[rec.id],
     }
 
 
@@ -214,9 +218,13 @@ def list_recommendations(
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
     responsible = Responsible.load(session, ids)
+    sources = source_groups(
+        session,
+        {row.Recommendation.id: (row.Recommendation.source, row.Recommendation.external_id) for row in rows},
+    )
     items = []
     for row in rows:
-        fields = _fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang)
+        fields = _fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang, sources)
         items.append(RecommendationOut(**fields, snippet=snippet(fields["text"], query)))
     return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
 
@@ -253,6 +261,9 @@ def get_recommendation(
             Responsible.load(session, [recommendation_id]),
             actor,
             lang,
+            source_groups(
+                session, {recommendation_id: (row.Recommendation.source, row.Recommendation.external_id)}
+            ),
         ),
         texts={code: versions[code] for code in _languages(versions)},
         revisions=[

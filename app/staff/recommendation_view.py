@@ -35,6 +35,9 @@ from app.staff.labels import (
     field_label,
     language_name,
 )
+from app.staff.labels import (
+    SOURCE_LABELS as SOURCE_LABELS,  # the template names sources through this module
+)
 from app.staff.textdiff import SideBySide, compare
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})

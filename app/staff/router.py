@@ -23,6 +23,7 @@ from app.staff import (
     progress_evidence,
     progress_queue,
     recommendation_detail,
+    recommendation_sources,
     recommendations_list,
     reports,
     review,
@@ -55,6 +56,7 @@ for area in (
     follow_up,
     progress,
     progress_evidence,
+    recommendation_sources,
 ):
     router.include_router(area.router)
 

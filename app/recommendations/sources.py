@@ -1,0 +1,201 @@
+"""A recommendation's records in every source, and a coordinator's links between them.
+
+The linking pass (``source_links.py``) links the copies it recognises; here a coordinator lists a
+group, undoes a link (the pair stays ``unlinked``, and the pass never links it again) or links two
+records by hand. Each change is audited in the request's transaction, which also moves the data
+version, so cached totals and exports' ETags follow.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.audit.service import record
+from app.core.actor import Actor
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.models import Recommendation
+from app.models.base import utcnow
+from app.models.source_link import SourceLink
+from app.recommendations.schemas import SourceList, SourceRef
+
+
+def _linked(session: Session, ids: Sequence[int]) -> list[SourceLink]:
+    return list(
+        session.scalars(
+            select(SourceLink).where(
+                SourceLink.state == "linked",
+                or_(SourceLink.member_id.in_(ids), SourceLink.leader_id.in_(ids)),
+            )
+        )
+    )
+
+
+def source_groups(session: Session, known: dict[int, tuple[str, str]]) -> dict[int, list[SourceRef]]:
+    """For each record of ``known`` (id -> (source, external id), as a page holds them): its group's
+    records, the leading one first. One query for a page without links, three with some."""
+    if not known:
+        return {}
+    ids = sorted(known)
+    links = _linked(session, ids)
+    members: dict[int, list[SourceLink]] = defaultdict(list)
+    leaders = {link.leader_id for link in links}
+    for link in _linked(session, sorted(leaders)) if leaders else []:
+        if link.leader_id in leaders:
+            members[link.leader_id].append(link)
+    leader_of = {link.member_id: link.leader_id for group in members.values() for link in group}
+    keys = dict(known)
+    missing = sorted((leaders | set(leader_of)) - set(keys))
+    if missing:
+        keys |= {
+            rec_id: (source, external_id)
+            for rec_id, source, external_id in session.execute(
+                select(Recommendation.id, Recommendation.source, Recommendation.external_id).where(
+                    Recommendation.id.in_(missing)
+                )
+            )
+        }
+    groups: dict[int, list[SourceRef]] = {}
+    for rec_id in ids:
+        leader = leader_of.get(rec_id, rec_id)
+        refs = [_ref(leader, keys[leader], "leading", None, None)] if leader in keys else []
+        refs += [
+            _ref(link.member_id, keys[link.member_id], "linked", link.method, link.score)
+            for link in sorted(members.get(leader, []), key=lambda link: link.member_id)
+            if link.member_id in keys
+        ]
+        groups[rec_id] = refs
+    return groups
+
+
+def _ref(rec_id: int, key: tuple[str, str], link: str, method: str | None, score: float | None) -> SourceRef:
+    source, external_id = key
+    return SourceRef.model_validate(
+        {
+            "recommendation_id": rec_id,
+            "source": source,
+            "external_id": external_id,
+            "link": link,
+            "method": method,
+            "score": score,
+        }
+    )
+
+
+def list_sources(session: Session, recommendation_id: int) -> SourceList:
+    """The group of ``recommendation_id`` and the pairs separated by hand that involve it."""
+    rec = session.get(Recommendation, recommendation_id)
+    if rec is None:
+        raise NotFound(f"recommendation {recommendation_id} does not exist")
+    items = source_groups(session, {rec.id: (rec.source, rec.external_id)})[recommendation_id]
+    leader = items[0].recommendation_id
+    in_group = {item.recommendation_id for item in items}
+    separated = session.scalars(
+        select(SourceLink)
+        .where(
+            SourceLink.state == "unlinked",
+            or_(SourceLink.leader_id.in_(sorted(in_group)), SourceLink.member_id.in_(sorted(in_group))),
+        )
+        .order_by(SourceLink.id)
+    )
+    for link in separated:
+        other = link.member_id if link.leader_id in in_group else link.leader_id
+        other_rec = session.get(Recommendation, other)
+        if other_rec is not None and other not in in_group:
+            items.append(
+                _ref(other, (other_rec.source, other_rec.external_id), "unlinked", link.method, link.score)
+            )
+    return SourceList(recommendation_id=leader, items=items)
+
+
+def _pair(session: Session, first: int, second: int) -> tuple[Recommendation, Recommendation]:
+    if first == second:
+        raise InvalidInput(
+            "other_id: a recommendation cannot be linked to itself",
+            errors=[{"field": "other_id", "reason": "the same recommendation"}],
+        )
+    records = []
+    for rec_id in (first, second):
+        rec = session.get(Recommendation, rec_id)
+        if rec is None:
+            raise NotFound(f"recommendation {rec_id} does not exist")
+        records.append(rec)
+    return records[0], records[1]
+
+
+def _link_between(session: Session, a: int, b: int) -> SourceLink | None:
+    return session.scalars(
+        select(SourceLink).where(
+            or_(
+                (SourceLink.leader_id == a) & (SourceLink.member_id == b),
+                (SourceLink.leader_id == b) & (SourceLink.member_id == a),
+            )
+        )
+    ).first()
+
+
+def unlink(session: Session, actor: Actor, recommendation_id: int, other_id: int) -> SourceList:
+    """Separate two linked records: each is listed on its own again, and stays so."""
+    _pair(session, recommendation_id, other_id)
+    link = _link_between(session, recommendation_id, other_id)
+    if link is None or link.state != "linked":
+        raise Conflict(f"recommendations {recommendation_id} and {other_id} are not linked")
+    before = {
+        "leader_id": link.leader_id,
+        "member_id": link.member_id,
+        "state": "linked",
+        "method": link.method,
+    }
+    link.state, link.method, link.updated_at = "unlinked", "manual", utcnow()
+    session.flush()
+    record(
+        session,
+        actor,
+        "recommendation.source_unlinked",
+        "recommendation",
+        link.leader_id,
+        before=before,
+        after={**before, "state": "unlinked", "method": "manual"},
+    )
+    return list_sources(session, recommendation_id)
+
+
+def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) -> SourceList:
+    """Link ``other_id`` to ``recommendation_id`` by hand: ``other_id`` is listed under it from now on."""
+    leader, member = _pair(session, recommendation_id, other_id)
+    if session.scalar(
+        select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.member_id == leader.id)
+    ):
+        raise Conflict(f"recommendation {leader.id} is itself linked to another one: link to that one")
+    if session.scalar(
+        select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.leader_id == member.id)
+    ):
+        raise Conflict(f"recommendation {member.id} leads other records: unlink them first")
+    current = session.scalars(
+        select(SourceLink).where(SourceLink.state == "linked", SourceLink.member_id == member.id)
+    ).first()
+    if current is not None and current.leader_id != leader.id:
+        raise Conflict(f"recommendation {member.id} is linked to {current.leader_id}: unlink it first")
+    existing = _link_between(session, leader.id, member.id)
+    before = None if existing is None else {"leader_id": existing.leader_id, "state": existing.state}
+    now = utcnow()
+    if existing is None:
+        existing = SourceLink(leader_id=leader.id, member_id=member.id, created_at=now)
+        session.add(existing)
+    existing.leader_id, existing.member_id = leader.id, member.id
+    existing.state, existing.method, existing.updated_at = "linked", "manual", now
+    session.flush()
+    after = {"leader_id": leader.id, "member_id": member.id, "state": "linked", "method": "manual"}
+    record(
+        session,
+        actor,
+        "recommendation.source_linked",
+        "recommendation",
+        leader.id,
+        before=before,
+        after=after,
+    )
+    return list_sources(session, recommendation_id)

@@ -1,0 +1,110 @@
+"""The "Sources" section of the recommendation page: the records of one recommendation in every source,
+and a coordinator's unlink (the API's service: audited, kept by later imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.models import AuditEvent
+from app.models.source_link import SourceLink
+from importers.run import import_uhri, import_upr_info
+from tests import accounts
+from tests.conftest import SAMPLE, ModuleWorld
+from tests.staff.conftest import StaffLogin
+from tests.staff.route_table import client_for
+
+ROUTES = """
+POST   /staff/recommendations/{id}/sources/unlink   303 303 403 403 303
+"""
+
+
+@dataclass(frozen=True)
+class World:
+    leader: int  # a UHRI record
+    copy: int  # the UPR Info row linked to it
+
+
+def _build(engine: Engine, settings: Settings) -> World:
+    import_uhri(engine, settings, str(SAMPLE / "export-full-en.json"))
+    import_upr_info(engine, settings, SAMPLE / "upr-info-peru.csv")
+    with Session(engine) as session:
+        link = session.scalars(select(SourceLink).order_by(SourceLink.member_id)).first()
+        assert link is not None
+        return World(link.leader_id, link.member_id)
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine, settings: Settings) -> World:
+    return module_world(_build, migrated_engine, settings)
+
+
+def _page(staff_login: StaffLogin, role: str, rec_id: int) -> str:
+    staff = staff_login(role)
+    answer = staff.get(f"/staff/recommendations/{rec_id}")
+    assert answer.status_code == 200
+    text: str = answer.text
+    return text
+
+
+def test_the_leading_record_lists_its_copy_with_an_unlink_button(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    page = _page(staff_login, "coordinator", world.leader)
+    assert 'id="sources"' in page and "Leading record" in page and "Linked: texts" in page
+    assert f'<a href="/staff/recommendations/{world.copy}">' in page
+    assert f'name="other_id" value="{world.copy}"' in page
+    # The copy's own page names the record lists show; a focal point sees no button.
+    copy_page = _page(staff_login, "focal_point", world.copy)
+    assert f'<a href="/staff/recommendations/{world.leader}">' in copy_page
+    assert "/sources/unlink" not in copy_page
+
+
+@pytest.mark.parametrize("role", ["fp", "reader", "anon"])
+def test_only_coordinators_and_admins_unlink(
+    role: str, world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    client, csrf = client_for(role, staff_login, accounts.create_entity(db, "Ministry of sources"))
+    answer = client.post(
+        f"/staff/recommendations/{world.leader}/sources/unlink",
+        data={"csrf_token": csrf, "other_id": str(world.copy)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == (303 if role == "anon" else 403)
+    assert db.execute(select(SourceLink.state).where(SourceLink.member_id == world.copy)).scalar() == "linked"
+
+
+def test_a_coordinator_unlinks_a_copy(world: World, staff_login: StaffLogin, db: Connection) -> None:
+    staff = staff_login("coordinator")
+    answer = staff.post(
+        f"/staff/recommendations/{world.leader}/sources/unlink",
+        {"other_id": str(world.copy)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"].endswith(
+        f"/staff/recommendations/{world.leader}?done=source-unlinked#sources"
+    )
+    assert (
+        db.execute(select(SourceLink.state).where(SourceLink.member_id == world.copy)).scalar() == "unlinked"
+    )
+    assert db.execute(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "recommendation.source_unlinked", AuditEvent.object_id == world.leader
+        )
+    ).scalar()
+    page = staff.get(answer.headers["location"]).text
+    assert "each is listed on its own again" in page
+    # Not linked any more: a second unlink is refused and changes nothing.
+    again = staff.post(
+        f"/staff/recommendations/{world.leader}/sources/unlink",
+        {"other_id": str(world.copy)},
+        follow_redirects=False,
+    )
+    assert again.status_code == 409
+    missing = staff.post(f"/staff/recommendations/{world.leader}/sources/unlink", {}, follow_redirects=False)
+    assert missing.status_code == 422
