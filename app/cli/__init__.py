@@ -1,4 +1,5 @@
-"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, followup, storage, dedupe, openapi.
+"""The ``nrtd`` command: migrate, serve, import, export, users, demo, notify, followup, storage,
+dedupe, openapi.
 
 Heavy modules (SQLAlchemy, the models, the importers, uvicorn) are imported inside the commands that
 need them, so ``nrtd --help`` starts at once.

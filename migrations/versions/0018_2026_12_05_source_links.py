@@ -1,7 +1,7 @@
 """source links: one recommendation that several sources publish
 
 Revision ID: 0018
-Revises: 0007
+Revises: 0016
 Create Date: 2026-12-05 06:00:00
 
 ``recommendation_source_links`` says that a record (``member``: a UPR Info row, a manual copy) is
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0007"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
