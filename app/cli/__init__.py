@@ -13,12 +13,23 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, HELP, database, err, known_country, say, settings_or_exit
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    HELP,
+    Group,
+    database,
+    err,
+    known_country,
+    say,
+    settings_or_exit,
+)
 from app.cli.exports import export_cli
 from app.cli.imports import demo_cli, import_cli
 from app.cli.users import users_cli
 
 cli = typer.Typer(
+    cls=Group,
     help="National recommendation-tracking database.",
     no_args_is_help=True,
     add_completion=False,
