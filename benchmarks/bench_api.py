@@ -4,7 +4,8 @@
 
 Targets, at 250,000 recommendations, one client:
 
-* p95 <= 50 ms for every list scenario (filters, full-text ``q``, ``q`` with a filter);
+* p95 <= 25 ms for every list scenario (filters, full-text ``q``, ``q`` with a filter; issue 13,
+  50 ms before: ``--p95-target 50``);
 * the 100th page (limit 50, reached through ``next_cursor``) within 2x of the first page's time.
 
 Starts the real server (``python -m app.cli serve``) as a subprocess on 127.0.0.1 with
@@ -46,7 +47,7 @@ from app.models import ApiKey
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only
 LIST = "/api/v1/recommendations"
-P95_TARGET_MS = 50.0
+P95_TARGET_MS = 25.0  # issue 13 (it was 50 ms before); --p95-target sets another
 PAGE_RATIO_TARGET = 2.0
 PAGE_SIZE = 50
 PAGES = 100
@@ -330,7 +331,7 @@ def run_pagination(client: httpx.Client, repeats: int, warmup: int) -> PageResul
 
 
 def report(
-    scenarios: list[Scenario], pages: PageResult, requests: int, repeats: int
+    scenarios: list[Scenario], pages: PageResult, requests: int, repeats: int, target: float = P95_TARGET_MS
 ) -> tuple[list[str], list[str]]:
     """Print the Markdown table; return (missed targets, empty-result warnings)."""
     missed: list[str] = []
@@ -339,19 +340,19 @@ def report(
     print("| --- | ---: | ---: | ---: | ---: | --- | --- | --- |")
     for s in scenarios:
         if s.skipped:
-            print(f"| `{s.name}` | {s.total} | | | | p95 <= {P95_TARGET_MS:g} ms | skipped | {s.note} |")
+            print(f"| `{s.name}` | {s.total} | | | | p95 <= {target:g} ms | skipped | {s.note} |")
             continue
         p50 = percentile(s.timings_ms, 50)
         p95 = percentile(s.timings_ms, 95)
         worst = max(s.timings_ms)
-        ok = p95 <= P95_TARGET_MS
+        ok = p95 <= target
         if not ok:
-            missed.append(f"{s.name}: p95 {p95:.1f} ms > {P95_TARGET_MS:g} ms")
+            missed.append(f"{s.name}: p95 {p95:.1f} ms > {target:g} ms")
         if s.total == 0:
             warnings.append(f"{s.name}: matched nothing, so it measures an empty result")
         print(
             f"| `{s.name}` | {s.total} | {p50:.1f} | {p95:.1f} | {worst:.1f} "
-            f"| p95 <= {P95_TARGET_MS:g} ms | {'ok' if ok else 'MISSED'} | {s.note} |"
+            f"| p95 <= {target:g} ms | {'ok' if ok else 'MISSED'} | {s.note} |"
         )
     walk = pages.walk_ms
     print(
@@ -391,6 +392,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per scenario")
     parser.add_argument("--port", type=int, default=8765, help=f"port of the server on {HOST}")
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests before each scenario")
+    parser.add_argument("--p95-target", type=float, default=P95_TARGET_MS, help="p95 target in ms")
     parser.add_argument("--page-repeats", type=int, default=25, help="timings of page 1 and of the last page")
     parser.add_argument(
         "--scenario-budget",
@@ -440,7 +442,7 @@ def main() -> int:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             print(f"server log (last lines):\n{log_tail(log)}", file=sys.stderr)
             return 2
-    missed, warnings = report(scenarios, pages, args.requests, args.page_repeats)
+    missed, warnings = report(scenarios, pages, args.requests, args.page_repeats, args.p95_target)
     for warning in warnings:
         print(f"warning: {warning}")
     if total is not None and total < 250_000:

@@ -9,9 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
-
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.values import (
@@ -95,6 +92,8 @@ def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Reje
     ``lang`` is the language of the Text column (UHRI exports the same file in six languages).
     Raises ``MalformedInput`` if the file is not an XLSX spreadsheet or lacks a column.
     """
+    from openpyxl import load_workbook  # here, not at the top: a JSON import never needs it (~0.15 s)
+
     with path.open("rb") as stream:
         check_archive(stream)
         # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
@@ -309,6 +308,8 @@ def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             raise RecordError(f"{field}: {value} is not an Excel date serial number")
+        from openpyxl.utils.datetime import from_excel
+
         converted = from_excel(value, epoch=epoch)
         if not isinstance(converted, datetime):
             raise RecordError(f"{field}: {value} is not an Excel date serial number")

@@ -12,8 +12,6 @@ from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
@@ -167,6 +165,8 @@ def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str]:
         return "mac_roman", "its accented letters read as Mac Roman"
     if cp1252 > mac_roman:
         return "cp1252", "its accented letters read as Windows-1252"
+    from charset_normalizer import from_bytes  # only for the rare undecided file
+
     best = from_bytes(sample, cp_isolation=["cp1252", "mac_roman", "latin_1"]).best()
     if best is not None and best.encoding == "mac_roman":
         return "mac_roman", "charset_normalizer's choice; the letters alone did not decide"

@@ -19,6 +19,7 @@ from app.cli.common import (
     EXIT_LOCKED,
     EXIT_USAGE,
     HELP,
+    Group,
     database,
     err,
     known_country,
@@ -33,6 +34,7 @@ from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 
 cli = typer.Typer(
+    cls=Group,
     help="National recommendation-tracking database.",
     no_args_is_help=True,
     add_completion=False,

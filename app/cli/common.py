@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
+from typer.core import TyperGroup
 
-from app.core.config import Settings, get_settings
-
-if TYPE_CHECKING:  # SQLAlchemy loads only in the commands that use the database
+if TYPE_CHECKING:  # SQLAlchemy, pydantic and rich load only in the commands that use them
+    from rich.console import Console
     from sqlalchemy import Engine
+
+    from app.core.config import Settings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -19,7 +20,42 @@ EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 # Plain help (not typer's rich panels, which label every flag, --help included, "<bool>"); -h as --help.
 HELP: dict[str, object] = {"help_option_names": ["-h", "--help"]}
-err = Console(stderr=True)
+
+
+class Group(TyperGroup):
+    """A command group whose ``--help`` flag, when absent, is False rather than None.
+
+    typer coerces every parsed value that is not already a bool through a pydantic TypeAdapter, and
+    the help flag's absent value is None: ``nrtd import uhri --help`` imported pydantic (~0.1 s) only
+    to coerce the ``nrtd`` and ``nrtd import`` groups' absent ``--help``. A bool is passed through.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:  # typer._click.Context, a private module
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
+
+class _Stderr:
+    """rich's Console on stderr, made on first use: ``nrtd --help`` never needs it (rich takes ~25 ms
+    to import). ``err.print`` and ``err.is_terminal`` are the Console's; ``err.console`` is the Console."""
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True)
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+
+err = _Stderr()
 
 CountryOpt = Annotated[
     str | None,
@@ -47,6 +83,10 @@ AllowWithdrawOpt = Annotated[
 
 
 def settings_or_exit() -> Settings:
+    from pydantic import ValidationError
+
+    from app.core.config import get_settings
+
     try:
         return get_settings()
     except ValidationError as exc:

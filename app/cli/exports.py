@@ -10,9 +10,9 @@ from typing import Annotated, Literal, TextIO
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, database, err, known_country
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, database, err, known_country
 
-export_cli = typer.Typer(help="Export recommendations (read only).", rich_markup_mode=None)
+export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
 
 @export_cli.command("csv")

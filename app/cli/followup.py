@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, database, say, settings_or_exit
+from app.cli.common import EXIT_FAILED, Group, database, say, settings_or_exit
 
 followup_cli = typer.Typer(
-    help="The treaty bodies' follow-up procedure read from the stored documents.", rich_markup_mode=None
+    cls=Group,
+    help="The treaty bodies' follow-up procedure read from the stored documents.",
+    rich_markup_mode=None,
 )
 
 

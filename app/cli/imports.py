@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from app.cli.common import (
     EXIT_FAILED,
@@ -18,13 +17,13 @@ from app.cli.common import (
     AllowEmptyOpt,
     AllowWithdrawOpt,
     CountryOpt,
+    Group,
     database,
     err,
     exclusive,
     say,
     settings_or_exit,
 )
-from app.core.config import Settings
 from app.core.errors import ImportFailed, ImportLocked
 
 if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the commands that use them
@@ -32,9 +31,13 @@ if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the com
     from importers.run_record import RunSummary
 
 import_cli = typer.Typer(
-    help="Import recommendations (one run at a time; a failed run writes nothing).", rich_markup_mode=None
+    cls=Group,
+    help="Import recommendations (one run at a time; a failed run writes nothing).",
+    rich_markup_mode=None,
 )
-demo_cli = typer.Typer(help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None)
+demo_cli = typer.Typer(
+    cls=Group, help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None
+)
 SHOWN_REJECTIONS = 20
 
 
@@ -44,9 +47,9 @@ def _progress() -> Iterator[ProgressCallback]:
     from app.cli.progress import BarProgress, NoticePrinter, progress_bar
 
     if not err.is_terminal:
-        yield NoticePrinter(err)
+        yield NoticePrinter(err.console)
         return
-    with progress_bar(err) as bar:
+    with progress_bar(err.console) as bar:
         yield BarProgress(bar)
 
 
@@ -112,6 +115,9 @@ def import_uhri_cmd(
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Import the UHRI export (default: NRTD_UHRI_URL)."""
+    from pydantic import ValidationError
+
+    from app.core.config import Settings
     from importers.run import import_uhri
 
     settings = settings_or_exit()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_LOCKED, database, err, say, settings_or_exit
+from app.cli.common import EXIT_FAILED, EXIT_LOCKED, Group, database, err, say, settings_or_exit
 
 notify_cli = typer.Typer(
-    help="The reminder digests sent by e-mail (docs/reminders.md).", rich_markup_mode=None
+    cls=Group, help="The reminder digests sent by e-mail (docs/reminders.md).", rich_markup_mode=None
 )
 
 

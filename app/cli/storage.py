@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, HELP, database, os_user, say, settings_or_exit
+from app.cli.common import EXIT_FAILED, HELP, Group, database, os_user, say, settings_or_exit
 
 if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
     from app.evidence.check import StorageReport
 
 storage_cli = typer.Typer(
+    cls=Group,
     help="The uploaded files under NRTD_STORAGE_DIR.",
     no_args_is_help=True,
     context_settings=HELP,

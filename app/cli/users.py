@@ -6,12 +6,11 @@ import sys
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, database, err, os_user, settings_or_exit
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, database, err, os_user, settings_or_exit
 
 users_cli = typer.Typer(
-    help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
+    cls=Group, help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
 )
 
 
@@ -29,6 +28,7 @@ def users_create_cmd(
     ] = False,
 ) -> None:
     """Create a user and print their id. The password comes on standard input, never as an argument."""
+    from pydantic import ValidationError
     from sqlalchemy.exc import IntegrityError
 
     from app.core.actor import Actor

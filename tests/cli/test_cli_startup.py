@@ -1,0 +1,105 @@
+"""``nrtd --help`` starts at once: the heavy modules load only in the commands that need them.
+
+Not a timed test (machines are noisy; ``benchmarks/bench_cli.py`` measures the time): it checks what
+a fresh interpreter has imported after ``import app.cli`` and after each ``--help``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.conftest import ROOT
+
+# Each of these takes tens of milliseconds to import (pydantic ~0.1 s, SQLAlchemy ~0.15 s).
+HEAVY = (
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "pydantic_core",
+    "pydantic_settings",
+    "rich",
+    "alembic",
+    "uvicorn",
+    "croniter",
+    "ijson",
+    "importers",
+    "app.models",
+    "app.core.config",
+    "app.core.db",
+)
+HELPS = (
+    ["--help"],
+    ["import", "--help"],
+    ["import", "uhri", "--help"],
+    ["import", "upr-info", "--help"],
+    ["import", "csv", "-h"],
+    ["export", "--help"],
+    ["export", "csv", "--help"],
+    ["users", "--help"],
+    ["users", "create", "--help"],
+    ["demo", "load", "--help"],
+)
+
+PROBE = textwrap.dedent(
+    """
+    import contextlib, io, json, sys
+
+    HEAVY = {heavy!r}
+
+    def heavy_loaded():
+        return sorted(
+            name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in HEAVY)
+        )
+
+    import app.cli
+
+    report = {{"import app.cli": heavy_loaded()}}
+    for argv in {helps!r}:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            try:
+                app.cli.cli(argv, prog_name="nrtd")
+            except SystemExit as exc:
+                code = exc.code
+        report[" ".join(argv)] = {{"code": code, "usage": out.getvalue().startswith("Usage: nrtd"),
+                                  "heavy": heavy_loaded()}}
+    print(json.dumps(report))
+    """
+)
+
+
+def _probe(helps: tuple[list[str], ...]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY, helps=[list(argv) for argv in helps])],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+@pytest.mark.slow
+def test_import_app_cli_and_every_help_load_no_heavy_module() -> None:
+    report = _probe(HELPS)
+    assert report["import app.cli"] == []
+    for argv in HELPS:
+        assert report[" ".join(argv)] == {"code": 0, "usage": True, "heavy": []}, argv
+
+
+@pytest.mark.slow
+def test_the_probe_sees_a_heavy_module_when_one_is_loaded() -> None:
+    """The check can fail: a command that is run (not only its help) loads the settings."""
+    report = _probe((["users", "create", "x@example.org", "--role", "reader"],))
+    result = report["users create x@example.org --role reader"]
+    assert isinstance(result, dict)
+    assert "app.core.config" in result["heavy"]
+    assert "pydantic" in result["heavy"]
