@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from app.core.actor import Actor
 from app.evidence import service as evidence
 from app.evidence.storage import BlobStore
-from app.models import ApiKey, Deadline, ImportRun, RecommendationFollowUp
+from app.models import ApiKey, Deadline, ImportRun, RecommendationFollowUp, SourceLink
 from app.reports import state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.formats import DOCX
@@ -64,7 +64,10 @@ def build_world(engine: Engine, storage_dir: Path) -> World:
     )
     recs |= imported(
         engine,
-        [record("az-manual", "<p>1. A regional recommendation.</p>", source="manual")],
+        [
+            record("az-manual", "<p>1. A regional recommendation.</p>", source="manual"),
+            record("az-manual-2", "<p>2. Another regional recommendation.</p>", source="manual"),
+        ],
         source="manual",
     )
     admin_email = "admin@example.org"
@@ -87,6 +90,11 @@ def build_world(engine: Engine, storage_dir: Path) -> World:
         cluster = build.cluster("Access to justice", [recs["az-1"]], lead_entity_id=own)
         key = ApiKey(name="bot", prefix="nrtd_xxxxxxx", key_hash="0" * 64, role="reader", scope="read")
         build.session.add(key)
+        # az-manual-2: a regional copy a coordinator linked to az-1 by hand (unlink acts on it);
+        # az-manual stays free to link.
+        build.session.add(
+            SourceLink(leader_id=recs["az-1"], member_id=recs["az-manual-2"], state="linked", method="manual")
+        )
         # A coordinator's selection for follow-up, with its due date: the calendar's reply due.
         build.session.add(
             RecommendationFollowUp(
@@ -135,6 +143,7 @@ def build_world(engine: Engine, storage_dir: Path) -> World:
             "rec": recs["az-1"],
             "rec2": recs["az-2"],
             "manual": recs["az-manual"],
+            "manual2": recs["az-manual-2"],
             "cluster": cluster.id,
             "key": key.id,
         }
@@ -235,6 +244,7 @@ def call_for(method: str, template: str, world: World, side: str) -> Call:
         kind="themes",
         run_id=ids["run"],
         deadline_id=ids[f"deadline_{side}"],
+        other_id=ids["manual2"] if last == "unlink" else ids["manual"],
     )
     etag_from = None
     if (
