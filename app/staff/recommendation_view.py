@@ -37,6 +37,7 @@ from app.staff.labels import (
 )
 from app.staff.textdiff import SideBySide, compare
 from app.web.i18n import RTL_LANGUAGES
+
 HISTORY_SIZE = 50
 SIMILAR_SIZE = 10
 ENTITY_CHOICES = 200  # the entities API's largest page: a national mechanism has far fewer

@@ -32,7 +32,7 @@ def _french(label: str) -> str:
     return FRENCH.get(stripped, f"{stripped} (fr)")
 
 
-def _french_export(path: Path) -> Path:
+def french_export(path: Path) -> Path:
     """The sample's French export with its labels translated, each record's labels listed in reverse
     (the learning must not depend on the order)."""
     records: list[dict[str, Any]] = json.loads((SAMPLE / "export-full-fr.json").read_text("utf-8"))
@@ -53,7 +53,7 @@ def test_the_french_export_teaches_the_terms_french_labels(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     (tmp_path / "export-en.json").write_bytes((SAMPLE / "export-full-en.json").read_bytes())
-    _french_export(tmp_path / "export-fr.json")
+    french_export(tmp_path / "export-fr.json")
     location = str(tmp_path / "export-{lang}.json")
 
     run = import_uhri(engine, settings, location, languages=["en", "fr"])
@@ -97,7 +97,7 @@ def test_labels_learnt_in_one_statement_per_language(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     (tmp_path / "export-en.json").write_bytes((SAMPLE / "export-full-en.json").read_bytes())
-    _french_export(tmp_path / "export-fr.json")
+    french_export(tmp_path / "export-fr.json")
     with count_writes(engine) as writes:
         run = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
     assert run.outcome == "succeeded", run.message

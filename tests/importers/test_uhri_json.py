@@ -372,7 +372,9 @@ def test_texts_reader_yields_id_and_text_and_rejects_bad_ones(tmp_path: Path) ->
     assert results[2] == Rejection("record 3", "AnnotationId: missing", None)
     assert results[3] == Rejection("record 4", "record: expected a JSON object, got a number", None)
     # Labels that are not labels are left out; the text is kept.
-    assert results[4][:3] == (SR_ID, "<p>Prendre des mesures</p>", ())
+    assert results[4] == Translated(
+        SR_ID, "<p>Prendre des mesures</p>", (), ("Children", "Women & girls", "Youth & juveniles")
+    )
 
 
 def test_texts_reader_fails_on_a_broken_document(tmp_path: Path) -> None:
