@@ -8,8 +8,8 @@ each export lists a record's labels in; a label found on too few of the term's r
 labels equally likely, teach nothing. A translated label that is the stored one (the export left it
 untranslated) is not a translation either.
 
-The counts stay small (a hundred-odd terms, as many labels, their pairs), and what is learnt is
-written once per run and language, in one statement (``Term.titles[lang]``).
+The counts stay small (the combinations records repeat; a hundred-odd terms, as many labels, their
+pairs), and what is learnt is written once per run and language, in one statement (``Term.titles[lang]``).
 """
 
 from __future__ import annotations
@@ -31,13 +31,14 @@ LabelKey = tuple[str, str]  # (role, label_key of the translated label)
 
 
 class TermLabels:
-    """Which translated label goes with which stored term, counted over the records merged."""
+    """Which translated label goes with which stored term, counted over the records merged.
+
+    Records repeat a few thousand combinations of terms and labels: each combination is counted as
+    it comes (cheap on ~270,000 records), and expanded into terms, labels and pairs once at the end.
+    """
 
     def __init__(self) -> None:
-        self.terms: Counter[int] = Counter()  # term id -> records
-        self.labels: Counter[LabelKey] = Counter()  # translated label -> records
-        self.pairs: Counter[tuple[int, LabelKey]] = Counter()  # (term, label) -> records with both
-        self.shown: dict[LabelKey, str] = {}  # each translated label as first seen
+        self.combinations: Counter[tuple[str, tuple[int, ...], tuple[str, ...]]] = Counter()
 
     def stored_terms(self, conn: Connection, rec_ids: Sequence[int]) -> dict[tuple[int, str], list[int]]:
         """The theme and affected-person terms of these records: (record, role) -> term ids."""
@@ -53,22 +54,37 @@ class TermLabels:
 
     def count(self, role: str, term_ids: Iterable[int], labels: Iterable[str]) -> None:
         """One record: its stored terms in ``role`` and its translated labels there."""
-        keys = []
-        for label in labels:
-            key = (role, label_key(label))
-            if key[1]:
-                self.shown.setdefault(key, label)
-                keys.append(key)
-        ids = set(term_ids)
-        self.terms.update(ids)
-        self.labels.update(set(keys))
-        self.pairs.update((term_id, key) for term_id in ids for key in set(keys))
+        self.combinations[(role, tuple(sorted(set(term_ids))), tuple(labels))] += 1
+
+    def _tally(
+        self,
+    ) -> tuple[Counter[int], Counter[LabelKey], Counter[tuple[int, LabelKey]], dict[LabelKey, str]]:
+        """Records per term, per translated label and per (term, label); each label as first seen."""
+        terms: Counter[int] = Counter()
+        labels: Counter[LabelKey] = Counter()
+        pairs: Counter[tuple[int, LabelKey]] = Counter()
+        shown: dict[LabelKey, str] = {}
+        for (role, term_ids, raw), records in self.combinations.items():
+            keys = set()
+            for label in raw:
+                key = (role, label_key(label))
+                if key[1]:
+                    shown.setdefault(key, label)
+                    keys.add(key)
+            for term_id in term_ids:
+                terms[term_id] += records
+                for key in keys:
+                    pairs[(term_id, key)] += records
+            for key in keys:
+                labels[key] += records
+        return terms, labels, pairs, shown
 
     def learnt(self) -> dict[int, str]:
         """Each term's translated label, where one stands out."""
+        terms, labels, pairs, shown = self._tally()
         best: dict[int, tuple[float, LabelKey | None]] = {}
-        for (term_id, key), both in self.pairs.items():
-            similarity = both / (self.terms[term_id] + self.labels[key] - both)
+        for (term_id, key), both in pairs.items():
+            similarity = both / (terms[term_id] + labels[key] - both)
             if similarity < MIN_SIMILARITY:
                 continue
             top = best.get(term_id)
@@ -76,7 +92,7 @@ class TermLabels:
                 best[term_id] = (similarity, key)
             elif similarity == top[0]:
                 best[term_id] = (similarity, None)  # a tie: no label stands out
-        return {term_id: self.shown[key] for term_id, (_, key) in best.items() if key is not None}
+        return {term_id: shown[key] for term_id, (_, key) in best.items() if key is not None}
 
     def store(self, conn: Connection, lang: str) -> int:
         """Write what was learnt into ``Term.titles[lang]``, in one statement; the terms changed."""
