@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import ijson
 
@@ -35,9 +35,10 @@ from importers.uhri_mapping import (
     json_type,
     record_text,
     to_record,
+    translated_labels,
 )
 
-__all__ = ["MAX_TEXT_CHARS", "Part", "read_uhri_json", "read_uhri_json_texts", "split_point"]
+__all__ = ["MAX_TEXT_CHARS", "Part", "Translated", "read_uhri_json", "read_uhri_json_texts", "split_point"]
 
 # Bump when the mapping of a raw record changes, so stored records are mapped again.
 READER_VERSION = 1
@@ -94,18 +95,34 @@ def read_uhri_json(
         yield Skipped(skipped)
 
 
-def read_uhri_json_texts(path: Path, lang: str) -> Iterator[tuple[str, str] | Rejection]:
-    """Yield ``(AnnotationId, Text)`` from a secondary-language export, to merge on AnnotationId.
+class Translated(NamedTuple):
+    """One record of a secondary-language export: its text, and its term labels in that language."""
 
-    Only the two keys are validated: the other fields are taken from the main-language export.
-    ``lang`` is not needed to read the file; it is kept so both readers are called alike.
+    external_id: str
+    text: str
+    themes: tuple[str, ...] = ()
+    affected_persons: tuple[str, ...] = ()
+
+
+def read_uhri_json_texts(path: Path, lang: str) -> Iterator[Translated | Rejection]:
+    """Yield a ``Translated`` (AnnotationId, Text, Themes, AffectedPersons) from a secondary-language
+    export, to merge on AnnotationId.
+
+    Only the id and the text are validated (unusable labels are left out): the other fields are taken
+    from the main-language export. ``lang`` is not needed to read the file; it is kept so both readers
+    are called alike.
     """
     del lang
     for number, item in _stream_items(path):
         position = f"record {number}"
         try:
             obj = as_object(item)
-            yield annotation_id(obj), record_text(obj)
+            yield Translated(
+                annotation_id(obj),
+                record_text(obj),
+                translated_labels(obj, "Themes"),
+                translated_labels(obj, "AffectedPersons"),
+            )
         except RecordError as exc:
             yield Rejection(position, str(exc), external_id_or_none(item))
 

@@ -126,6 +126,15 @@ def record_text(obj: dict[str, Any]) -> str:
     return value
 
 
+def translated_labels(obj: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A translated export's labels (Themes, AffectedPersons), cleaned; none when unusable: they only
+    name the terms' labels in that language, so a fault drops them, never the record's text."""
+    try:
+        return tuple(_clean_labels(obj.get(key)))
+    except RecordError:
+        return ()
+
+
 def _annotation_type(obj: dict[str, Any]) -> str:
     label = _field(obj, "AnnotationType", clean_label, required=True)
     key = _TYPE_KEY_DROP.sub(" ", label.casefold()).strip()

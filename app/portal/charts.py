@@ -29,6 +29,7 @@ class Bar:
     label: str
     value: Amount
     text: str | None = None  # the value as the page writes it (localised); else the plain number
+    lang: str | None = None  # the label's language when it is not the page's
 
     @property
     def shown(self) -> str:
@@ -77,11 +78,12 @@ def bar_chart(
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = _length(bar.value, largest)
         text_y = y + BAR_HEIGHT * 0.7
+        in_lang = f' lang="{escape(bar.lang)}"' if bar.lang else ""
         parts.append(
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end">'
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end"{in_lang}>'
             f"{escape(_short(bar.label))}</text>"
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" '
-            f'height="{BAR_HEIGHT}"><title>{escape(bar.label)}: {escape(bar.shown)}</title></rect>'
+            f'height="{BAR_HEIGHT}"><title{in_lang}>{escape(bar.label)}: {escape(bar.shown)}</title></rect>'
             f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{text_y:.1f}">'
             f"{escape(bar.shown)}</text>"
         )

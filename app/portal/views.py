@@ -32,7 +32,7 @@ from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicActionParams, PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles
+from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles, term_names
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -94,8 +94,10 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     # Every mechanism and theme stays a choice (a search without JavaScript must be able to move to one
     # outside its current results), each with its count within the search: 0 where it has none.
     mechanism_counts, theme_counts = by_value(counts.mechanism), by_value(counts.theme)
+    theme_names = term_names(session, lang).get("theme", {})
     themes = sorted(
-        (t for t in list_terms(session, "themes").items if t.count), key=lambda t: t.label.casefold()
+        (t for t in list_terms(session, "themes").items if t.count),
+        key=lambda t: theme_names.get(t.label, t.label).casefold(),
     )
     return {
         "mechanisms": [
@@ -104,6 +106,7 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
             if m.count
         ],
         "themes": [{"label": t.label, "count": theme_counts.get(t.label, 0)} for t in themes],
+        "theme_names": theme_names,
         "sdgs": [
             {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
         ],
@@ -159,7 +162,11 @@ def recommendation(session: Session, page: PageContext, recommendation_id: int) 
     parts = [localised_name(rec.mechanism.code, page.lang) or rec.mechanism.name, rec.symbol]
     if rec.paragraph:
         parts.append(_("para. %(number)s") % {"number": rec.paragraph})
-    return {"rec": rec, "heading": " · ".join(part for part in parts if part)}
+    return {
+        "rec": rec,
+        "heading": " · ".join(part for part in parts if part),
+        "term_names": term_names(session, page.lang),
+    }
 
 
 def clusters(session: Session) -> dict[str, Any]:
@@ -192,8 +199,16 @@ def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, A
     return {"cluster": found, "page": members, "actions": linked}
 
 
-def _relabel(buckets: list[CountBucket], label: Callable[[CountBucket], str]) -> list[Bar]:
-    return [Bar(label(bucket), bucket.count) for bucket in buckets]
+def _relabel(
+    buckets: list[CountBucket], label: Callable[[CountBucket], str | tuple[str, str | None]]
+) -> list[Bar]:
+    """Bars of ``buckets``, each labelled by ``label``: a text, or (text, its language if not the page's)."""
+    bars = []
+    for bucket in buckets:
+        named = label(bucket)
+        text, lang = (named, None) if isinstance(named, str) else named
+        bars.append(Bar(text, bucket.count, lang=lang))
+    return bars
 
 
 def stats(session: Session, page: PageContext) -> dict[str, Any]:
@@ -211,6 +226,12 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
         "implemented": _("Implemented"),
         "not_applicable": _("Not applicable"),
     }
+
+    theme_names = term_names(session, page.lang).get("theme", {})
+
+    def theme(bucket: CountBucket) -> tuple[str, str | None]:
+        own = theme_names.get(bucket.label)
+        return (own, None) if own else (bucket.label, None if page.feed_lang == page.lang else page.feed_lang)
 
     def cycle(bucket: CountBucket) -> str:
         if bucket.key.isdigit():
@@ -232,7 +253,7 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
             data.by_mechanism,
             lambda b: localised_name(b.key, page.lang) or b.label,
         ),
-        ("theme", _("By theme"), _("Theme"), data.by_theme[:TOP_THEMES], lambda b: b.label),
+        ("theme", _("By theme"), _("Theme"), data.by_theme[:TOP_THEMES], theme),
         (
             "sdg",
             _("By Sustainable Development Goal"),

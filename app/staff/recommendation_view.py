@@ -39,8 +39,8 @@ from app.staff.labels import (
     SOURCE_LABELS as SOURCE_LABELS,  # the template names sources through this module
 )
 from app.staff.textdiff import SideBySide, compare
+from app.web.i18n import RTL_LANGUAGES
 
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 HISTORY_SIZE = 50
 SIMILAR_SIZE = 10
 ENTITY_CHOICES = 200  # the entities API's largest page: a national mechanism has far fewer

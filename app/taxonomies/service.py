@@ -41,6 +41,21 @@ def sdg_titles(lang: str) -> dict[str, str]:
     }
 
 
+def term_names(session: Session, lang: str) -> dict[str, dict[str, str]]:
+    """Term kind -> stored label -> its label in ``lang``, for the terms that have one (the themes and
+    affected persons a secondary language's UHRI export named: ``Term.titles``). A label missing
+    here is shown as stored, in the language of the export imported first."""
+    names: dict[str, dict[str, str]] = {}
+    rows = session.execute(
+        select(Term.kind, Term.label, Term.titles).where(Term.kind != "sdg", Term.titles.is_not(None))
+    )
+    for kind, label, titles in rows:
+        title = (titles or {}).get(lang)
+        if isinstance(title, str) and title:
+            names.setdefault(kind, {})[label] = title
+    return names
+
+
 def _current() -> ColumnElement[bool]:
     return Recommendation.withdrawn == False  # noqa: E712  (SQL comparison, not Python)
 

@@ -8,7 +8,7 @@ the environments are shared by every request thread, so nothing in them may chan
 from __future__ import annotations
 
 import gettext
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,8 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 DEFAULT_LANGUAGE = "en"
 # Interface languages shipped, each named in its own language (for the switcher).
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
+# Languages of texts written right to left (of the UN languages a source may publish in: Arabic).
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
 
 def from_accept_language(header: str | None) -> str | None:
@@ -92,13 +94,43 @@ def _localised(lang: str) -> dict[str, object]:
         text = value if isinstance(value, str) else "; ".join(value)
         return _in_language(text, None if source_lang == lang else source_lang)
 
+    def term_label(
+        label: str, names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
+    ) -> tuple[str, str | None]:
+        """(label, its language when not the page's): the term's label in the reader's language where
+        a secondary language's export gave one (``names``: stored label -> label), else the stored one."""
+        own = names.get(label)
+        if own:
+            return own, None
+        return label, None if source_lang == lang else source_lang
+
+    def terms_filter(
+        value: str | Sequence[str], names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
+    ) -> Markup:
+        """Terms (themes, affected persons) in the reader's language where known, each marked with
+        the source's language otherwise; several separated by "; "."""
+        labels = [value] if isinstance(value, str) else list(value)
+        return Markup("; ").join(_in_language(*term_label(label, names, source_lang)) for label in labels)
+
+    def lang_attrs(text_lang: str | None) -> Markup:
+        """` lang=".." dir=".."` for an element holding text in ``text_lang`` when that is not the
+        page's language (Arabic read right to left); nothing otherwise."""
+        if not text_lang or text_lang == lang:
+            return Markup("")
+        return Markup(' lang="{}"{}').format(
+            text_lang, Markup(' dir="rtl"') if text_lang in RTL_LANGUAGES else ""
+        )
+
     return {
         "date": date_filter,
+        "lang_attrs": lang_attrs,
         "datetime": datetime_filter,
         "number": number_filter,
         "mechanism": mechanism_filter,
         "mechanism_label": mechanism_label,
         "source": source_filter,
+        "term_label": term_label,
+        "terms": terms_filter,
     }
 
 
@@ -106,6 +138,8 @@ def _in_language(text: str, text_lang: str | None) -> Markup:
     """``text`` escaped, in a ``<span lang>`` when it is not in the page's language."""
     if text_lang is None or not text:
         return escape(text)
+    if text_lang in RTL_LANGUAGES:
+        return Markup('<span lang="{}" dir="rtl">{}</span>').format(text_lang, text)
     return Markup('<span lang="{}">{}</span>').format(text_lang, text)
 
 

@@ -1,4 +1,5 @@
-"""Secondary languages: texts merged on external id into the records a run kept."""
+"""Secondary languages: texts merged on external id into the records a run kept, and the labels of
+their themes and affected persons learnt (``term_labels``)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ from app.feed.records import Rejection
 from app.models import Recommendation, RecommendationText, Revision
 from app.models.base import utcnow
 from importers.pipeline.records import BATCH_SIZE
+from importers.pipeline.term_labels import TermLabels
 from importers.pipeline.values import _chunks, _visible
 from importers.pipeline.withdrawals import _Withdrawing
+from importers.uhri_json import Translated
 
 
 class _Languages(_Withdrawing):
     """Secondary languages merged into the records a run kept."""
 
-    def merge_texts(self, lang: str, items: Iterable[tuple[str, str] | Rejection]) -> None:
-        """Texts in another language, merged on external id into the records this run kept."""
+    def merge_texts(self, lang: str, items: Iterable[Translated | Rejection]) -> None:
+        """Texts in another language, merged on external id into the records this run kept; the
+        terms' labels in that language learnt from the same records, stored once at the end."""
+        labels = TermLabels()
         for chunk in _chunks(self._known_texts(items), BATCH_SIZE):
             ids = [rec_id for rec_id, _ in chunk]
+            self._count_labels(labels, chunk)
             stored = dict(
                 self.conn.execute(
                     select(RecommendationText.recommendation_id, RecommendationText.original).where(
@@ -31,7 +37,8 @@ class _Languages(_Withdrawing):
             )
             now = utcnow()
             touched = []
-            for rec_id, original in chunk:
+            for rec_id, translated in chunk:
+                original = translated.text
                 old = stored.get(rec_id)
                 if old == original or (old is not None and _visible(old) == _visible(original)):
                     continue
@@ -66,14 +73,26 @@ class _Languages(_Withdrawing):
                     self.counts.unchanged -= 1
                     self.counts.updated += 1
             self.refresh_search(touched)
+        labels.store(self.conn, lang)
         self.languages.add(lang)
 
-    def _known_texts(self, items: Iterable[tuple[str, str] | Rejection]) -> Iterator[tuple[int, str]]:
+    def _count_labels(self, labels: TermLabels, chunk: list[tuple[int, Translated]]) -> None:
+        with_labels = [(rec_id, item) for rec_id, item in chunk if item.themes or item.affected_persons]
+        if not with_labels:
+            return
+        stored = labels.stored_terms(self.conn, [rec_id for rec_id, _ in with_labels])
+        for rec_id, item in with_labels:
+            labels.count("theme", stored.get((rec_id, "theme"), ()), item.themes)
+            labels.count(
+                "affected_person", stored.get((rec_id, "affected_person"), ()), item.affected_persons
+            )
+
+    def _known_texts(self, items: Iterable[Translated | Rejection]) -> Iterator[tuple[int, Translated]]:
         for item in items:
             if isinstance(item, Rejection):
                 if item.external_id is None or item.external_id in self.seen.ids:
                     self.reject(item)
                 continue
-            rec_id = self.seen.ids.get(item[0])
+            rec_id = self.seen.ids.get(item.external_id)
             if rec_id is not None:
-                yield rec_id, item[1]
+                yield rec_id, item

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.feed.fields import html_to_text
 from app.feed.records import MalformedInput, Rejection, Skipped, SourceRecord, Unchanged
 from app.feed.sdg import SDG_CODES
-from importers.uhri_json import MAX_TEXT_CHARS, raw_hash, read_uhri_json, read_uhri_json_texts
+from importers.uhri_json import MAX_TEXT_CHARS, Translated, raw_hash, read_uhri_json, read_uhri_json_texts
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
 CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"
@@ -349,21 +349,32 @@ def test_texts_reader_yields_id_and_text_and_rejects_bad_ones(tmp_path: Path) ->
     path = write_export(
         tmp_path / "export-full-fr.json",
         [
-            uhri_object(Text="<p>118.12 Ratifier le Protocole facultatif</p>"),
+            uhri_object(
+                Text="<p>118.12 Ratifier le Protocole facultatif</p>",
+                Themes=[" Droit à la santé ", "droit à la  santé"],
+                AffectedPersons=["Enfants"],
+            ),
             uhri_object(CRC_ID, Text=""),
             {"Text": "<p>sans identifiant</p>"},
             7,
             # Fields the texts reader does not need may be anything.
-            uhri_object(SR_ID, Text="<p>Prendre des mesures</p>", Countries="Pérou", Body=None),
+            uhri_object(
+                SR_ID, Text="<p>Prendre des mesures</p>", Countries="Pérou", Body=None, Themes=[["x"]]
+            ),
         ],
     )
     results = list(read_uhri_json_texts(path, "fr"))
 
-    assert results[0] == (UPR_ID, "<p>118.12 Ratifier le Protocole facultatif</p>")
+    assert results[0] == Translated(
+        UPR_ID, "<p>118.12 Ratifier le Protocole facultatif</p>", ("Droit à la santé",), ("Enfants",)
+    )
     assert results[1] == Rejection("record 2", "Text: empty", CRC_ID)
     assert results[2] == Rejection("record 3", "AnnotationId: missing", None)
     assert results[3] == Rejection("record 4", "record: expected a JSON object, got a number", None)
-    assert results[4] == (SR_ID, "<p>Prendre des mesures</p>")
+    # Labels that are not labels are left out; the text is kept.
+    assert results[4] == Translated(
+        SR_ID, "<p>Prendre des mesures</p>", (), ("Children", "Women & girls", "Youth & juveniles")
+    )
 
 
 def test_texts_reader_fails_on_a_broken_document(tmp_path: Path) -> None:
