@@ -237,6 +237,14 @@ def test_approve_many(world: World, engine: Engine, client: TestClient) -> None:
     assert approved.status_code == 200, approved.text
     assert {item["state"] for item in approved.json()["items"]} == {"approved"}
     assert {item["published"] for item in approved.json()["items"]} == {False}
+    # Each answer says what keeps it from the public, as one approval's does (not published; its action?).
+    for item in approved.json()["items"]:
+        action = client.get(f"/api/v1/actions/{item['action_id']}").json()
+        hidden = [(p["kind"], p["id"]) for p in item["not_public_parents"]]
+        assert item["public"] is False and hidden == (
+            [] if action["published"] else [("action", action["id"])]
+        )
+        assert item["published_parents"] == []
     assert client.get(f"/api/v1/actions/{world.action_a}").json()["status"] == "in_progress"
     assert audit_actions(engine, "progress_update", second)[-1] == "progress.approve"
     again = client.post(f"{URL}/approve", json={"ids": [second]})

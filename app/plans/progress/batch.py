@@ -8,13 +8,14 @@ raised again naming that update, rolls the whole request back, so nothing change
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.plans.progress import service
-from app.plans.progress.queue_schemas import ApproveMany, ProgressBatch, ReturnMany
+from app.plans.progress.queue_schemas import ApproveMany, ProgressBatch, ProgressReviewBatch, ReturnMany
 from app.plans.progress.schemas import ApproveBody, ProgressOut, ReturnBody
 
 # Refusals of one update, told again naming it; others (a busy database) pass unchanged.
@@ -36,8 +37,11 @@ def _refused(progress_id: int, exc: DomainError) -> DomainError:
     )
 
 
-def _each(ids: list[int], transition: Callable[[int], tuple[ProgressOut, str]]) -> ProgressBatch:
-    items: list[ProgressOut] = []
+Out = TypeVar("Out", bound=ProgressOut)
+
+
+def _each(ids: list[int], transition: Callable[[int], tuple[Out, str]]) -> list[Out]:
+    items: list[Out] = []
     for progress_id in ids:
         try:
             update, _ = transition(progress_id)
@@ -47,16 +51,23 @@ def _each(ids: list[int], transition: Callable[[int], tuple[ProgressOut, str]]) 
                 raise
             raise refusal from exc
         items.append(update)
-    return ProgressBatch(items=items)
+    return items
 
 
 def return_many(session: Session, actor: Actor, body: ReturnMany) -> ProgressBatch:
     comment = ReturnBody(comment=body.comment)
-    return _each(
-        body.ids, lambda progress_id: service.return_update(session, actor, progress_id, comment, None)
+    return ProgressBatch(
+        items=_each(
+            body.ids, lambda progress_id: service.return_update(session, actor, progress_id, comment, None)
+        )
     )
 
 
-def approve_many(session: Session, actor: Actor, body: ApproveMany) -> ProgressBatch:
+def approve_many(session: Session, actor: Actor, body: ApproveMany) -> ProgressReviewBatch:
+    """Each answer says whether the public sees the update now, as an approval alone does."""
     approval = ApproveBody(publish=body.publish, publish_parents=body.publish_parents)
-    return _each(body.ids, lambda progress_id: service.approve(session, actor, progress_id, approval, None))
+    return ProgressReviewBatch(
+        items=_each(
+            body.ids, lambda progress_id: service.approve(session, actor, progress_id, approval, None)
+        )
+    )

@@ -15,6 +15,7 @@ from app.plans.progress.queue_schemas import (
     ProgressBatch,
     ProgressQueuePage,
     ProgressQueueParams,
+    ProgressReviewBatch,
     ReturnMany,
 )
 
@@ -48,5 +49,5 @@ def return_many(db: DbSession, actor: Manager, body: ReturnMany) -> ProgressBatc
     summary="Approve several submitted updates (coordinators); all or none",
     responses=BATCH_RESPONSES,
 )
-def approve_many(db: DbSession, actor: Manager, body: ApproveMany) -> ProgressBatch:
+def approve_many(db: DbSession, actor: Manager, body: ApproveMany) -> ProgressReviewBatch:
     return batch.approve_many(db, actor, body)

@@ -12,7 +12,7 @@ from app.core.ids import IdList, RowIdValue
 from app.core.timestamps import UtcDateTime, as_utc
 from app.models.plan import ProgressState
 from app.plans.actions.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EntityRef
-from app.plans.progress.schemas import ApproveBody, ProgressOut, ReturnBody
+from app.plans.progress.schemas import ApproveBody, ProgressOut, ProgressReviewOut, ReturnBody
 from app.plans.schemas import RefId
 
 QueueOrder = Literal["waiting", "recent"]
@@ -103,3 +103,10 @@ class ApproveMany(ProgressIds, ApproveBody):
 
 class ProgressBatch(BaseModel):
     items: list[ProgressOut] = Field(description="The updates as they now are, in the order of `ids`")
+
+
+class ProgressReviewBatch(BaseModel):
+    items: list[ProgressReviewOut] = Field(
+        description="The updates as they now are, in the order of `ids`, each saying whether the public "
+        "sees it and which of its parents keep it hidden (or were published with `publish_parents`)"
+    )
