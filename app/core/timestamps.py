@@ -16,4 +16,13 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
+def _in_utc(value: datetime) -> datetime:
+    """``as_utc`` for input: a time that falls outside the calendar once in UTC (0001-01-01T00:00+05:00)
+    is invalid input, named with its field, not an overflow."""
+    try:
+        return as_utc(value)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_in_utc)]

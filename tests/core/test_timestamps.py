@@ -13,12 +13,16 @@ from fastapi.testclient import TestClient
 from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Engine
 
-from app.core.timestamps import as_utc
+from app.core.timestamps import UtcDateTime
 from app.main import create_app
 from tests.factories import ids_by_external_id, import_records, record
 
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
 OFFSET = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+
+
+# The validator every UtcDateTime field carries.
+_UTC: AfterValidator = get_args(UtcDateTime)[1]
 
 
 def _naive_fields(tp: Any, where: str, metadata: tuple[Any, ...], seen: set[type]) -> list[str]:
@@ -27,7 +31,7 @@ def _naive_fields(tp: Any, where: str, metadata: tuple[Any, ...], seen: set[type
         inner, *more = get_args(tp)
         return _naive_fields(inner, where, (*metadata, *more), seen)
     if tp is datetime:
-        utc = any(isinstance(m, AfterValidator) and m.func is as_utc for m in metadata)
+        utc = any(isinstance(m, AfterValidator) and m.func is _UTC.func for m in metadata)
         return [] if utc else [where]
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         if tp in seen:

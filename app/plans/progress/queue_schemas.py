@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.ids import IdList, RowIdValue
-from app.core.timestamps import UtcDateTime, as_utc
+from app.core.timestamps import UtcDateTime
 from app.models.plan import ProgressState
 from app.plans.actions.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EntityRef
 from app.plans.progress.schemas import ApproveBody, ProgressOut, ProgressReviewOut, ReturnBody
@@ -32,7 +32,7 @@ class ProgressQueueParams(BaseModel):
     author: Literal["mine"] | None = Field(None, description="`mine`: written by the caller")
     reported_from: dt.date | None = Field(None, description="Reported on or after this date")
     reported_to: dt.date | None = Field(None, description="Reported on or before this date")
-    updated_since: dt.datetime | None = Field(
+    updated_since: UtcDateTime | None = Field(
         None, description="Changed (written, submitted, reviewed) at or after this time (no offset: UTC)"
     )
     order: QueueOrder = Field(
@@ -44,14 +44,6 @@ class ProgressQueueParams(BaseModel):
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"
     )
-
-    @field_validator("updated_since")
-    @classmethod
-    def _in_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
-        try:
-            return None if value is None else as_utc(value)
-        except OverflowError:
-            raise ValueError("is out of range once converted to UTC") from None
 
 
 class ActionTitle(BaseModel):
