@@ -3,18 +3,40 @@ network nothing may be fetched from a CDN (a real browser records every request 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Request
 from sqlalchemy import Engine
 
+from app.apidocs.router import STATIC_DIR
 from app.core.config import Settings
 from tests.live_server import live_server
 
-pytestmark = pytest.mark.slow
+# Hosts that serve other people's files (a CDN, web fonts): nothing shipped may name one.
+CDN_HOST = re.compile(
+    rb"\b(cdn[a-z0-9-]*\.[a-z0-9.-]+|[a-z0-9.-]*jsdelivr\.net|unpkg\.com|fonts\.g(oogleapis|static)\.com)"
+)
 
 
+def test_no_vendored_file_names_a_cdn() -> None:
+    """The vendored bundles and their notices, the portal's and workspace's static files: no CDN host
+    anywhere (the ReDoc bundle's remote logo is replaced by the vendored one, see NOTICE-redoc)."""
+    app = Path(STATIC_DIR).parents[1]
+    static = [path for path in app.rglob("*") if path.is_file() and "static" in path.parts]
+    found = {
+        str(path.relative_to(app)): sorted(
+            {m.group(0).decode() for m in CDN_HOST.finditer(path.read_bytes())}
+        )
+        for path in static
+    }
+    assert {name: hosts for name, hosts in found.items() if hosts} == {}
+    assert (STATIC_DIR / "redoc.standalone.js") in static and (STATIC_DIR / "NOTICE-redoc") in static
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "rendered"), [("/redoc", ".api-content"), ("/docs", ".opblock")])
 def test_the_documentation_fetches_nothing_from_another_host(
     browser: Browser, settings: Settings, engine: Engine, path: str, rendered: str
