@@ -21,8 +21,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Browser]:
+    """One browser for the run: starting Playwright's driver and Chromium costs about two seconds,
+    which every module paid when each had its own."""
     if not CHROMIUM.exists():
         # Not a skip: a machine without the browser must not pass the end-to-end tests silently.
         pytest.fail(
@@ -34,3 +36,12 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(_chromium: Browser) -> Iterator[Browser]:
+    """The run's browser; what a test leaves open (a context, its pages, cookies) is closed after it,
+    so no test sees another's session."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()

@@ -38,7 +38,7 @@ from app.core.migrations import alembic_config
 from app.models import Base, Term
 from tests import accounts
 from tests.apps import app_for, dispose_all
-from tests.browser import browser  # noqa: F401  (the end-to-end tests' fixture)
+from tests.browser import _chromium, browser  # noqa: F401  (the end-to-end tests' fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "app" / "data" / "sample"
