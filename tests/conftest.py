@@ -18,6 +18,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +27,7 @@ from alembic import command
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, delete, text
+from sqlalchemy import Connection, Dialect, Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -87,6 +88,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def own_database(tmp_path: Path) -> str:
+    """A migrated SQLite file of the test's own, for a test whose subject is not the database (a
+    server's proxy headers, a command refusing its options): it asks for no ``database_url``, so
+    the PostgreSQL run leaves it to the SQLite run (``pytest_collection_modifyitems``)."""
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
 @pytest.fixture(scope="session")
 def migrated_engine(database_url: str) -> Iterator[Engine]:
     command.upgrade(alembic_config(database_url), "head")
@@ -96,14 +107,25 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@cache
+def _emptying_statements(dialect: Dialect) -> list[str]:
+    statements = []
+    for table in reversed(Base.metadata.sorted_tables):
+        emptying = delete(Term).where(Term.kind != "sdg") if table.name == "terms" else table.delete()
+        statements.append(str(emptying.compile(dialect=dialect, compile_kwargs={"literal_binds": True})))
+    return statements
+
+
 def reset_data(engine: Engine) -> None:
     """Remove every row a test wrote; keep the migrations' seed (the SDG terms)."""
+    statements = _emptying_statements(engine.dialect)
     with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name == "terms":
-                conn.execute(delete(Term).where(Term.kind != "sdg"))
-            else:
-                conn.execute(table.delete())
+        if engine.dialect.name == "postgresql":
+            # One round trip for every table (psycopg sends a script without parameters as is).
+            conn.exec_driver_sql(";\n".join(statements))
+        else:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
 
 
 class _Worlds:

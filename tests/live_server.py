@@ -11,13 +11,14 @@ import uvicorn
 from fastapi import FastAPI
 
 from app.core.config import Settings
-from app.main import create_app
+from tests.apps import app_for
 
 
 @contextmanager
 def live_server(settings: Settings) -> Iterator[str]:
-    """Serve the app for the duration of the block; yields its base URL."""
-    with serve_app(create_app(settings)) as base:
+    """Serve the run's app for these settings (tests/apps.py: its routes are set up once a run) for the
+    duration of the block; yields its base URL."""
+    with serve_app(app_for(settings)) as base:
         yield base
 
 

@@ -76,10 +76,10 @@ def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, t
 
 
 @pytest.mark.slow
-def test_missing_file_and_bad_setting_exit_with_clear_messages(engine: Engine, database_url: str) -> None:
-    missing = nrtd(database_url, "import", "uhri", "/nonexistent/export.json")
+def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str) -> None:
+    missing = nrtd(own_database, "import", "uhri", "/nonexistent/export.json")
     assert missing.returncode == 2 and "no such file" in missing.stderr  # as upr-info and csv: usage
-    bad = nrtd(database_url, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
+    bad = nrtd(own_database, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
 

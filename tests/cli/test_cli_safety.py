@@ -114,12 +114,12 @@ def test_unknown_country_exits_2_naming_the_closest(
 
 
 @pytest.mark.slow
-def test_a_schedule_with_an_unknown_or_no_country_stops_serve(engine: Engine, database_url: str) -> None:
+def test_a_schedule_with_an_unknown_or_no_country_stops_serve(own_database: str) -> None:
     schedule = "0 3 * * *"
-    typo = nrtd(database_url, "serve", "--port", "1", NRTD_COUNTRY="Narnia", NRTD_IMPORT_SCHEDULE=schedule)
+    typo = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="Narnia", NRTD_IMPORT_SCHEDULE=schedule)
     assert typo.returncode == 2
     assert _one_line_no_traceback(typo).startswith("NRTD_COUNTRY: unknown country 'Narnia' (closest: ")
-    none = nrtd(database_url, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
+    none = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
     assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
 
 
