@@ -38,12 +38,10 @@ def test_no_vendored_file_names_a_cdn() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("path", "rendered"), [("/redoc", ".api-content"), ("/docs", ".opblock")])
 def test_the_documentation_fetches_nothing_from_another_host(
-    browser: Browser, tmp_path: Path, path: str, rendered: str
+    browser: Browser, own_database: str, path: str, rendered: str
 ) -> None:
-    # The documentation pages read no data: an empty database of their own, so the PostgreSQL run
-    # leaves this test to the SQLite run (tests/conftest.py), as it does the other tests without data.
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", country="Peru")
-    with live_server(settings) as base_url:
+    # The documentation pages read no data: a database of their own (tests/conftest.py, own_database).
+    with live_server(Settings(database_url=own_database, country="Peru")) as base_url:
         own_host = urlsplit(base_url).netloc
         requested: list[str] = []
         context = browser.new_context(base_url=base_url)

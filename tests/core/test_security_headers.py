@@ -90,6 +90,7 @@ def test_trusted_proxies_must_be_addresses_or_networks() -> None:
 
 def test_the_proxy_middleware_sets_client_and_scheme_only_for_trusted_peers() -> None:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from starlette.types import Message, Receive, Scope, Send
 
@@ -107,9 +108,12 @@ def test_the_proxy_middleware_sets_client_and_scheme_only_for_trusted_peers() ->
 
     middleware = TrustedProxyMiddleware(app, Settings(trusted_proxies="10.0.0.0/8").trusted_networks)
     headers = [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https")]
-    for peer in ("10.0.0.5", "198.51.100.1"):
-        scope = {"type": "http", "client": (peer, 5000), "scheme": "http", "headers": headers}
-        asyncio.run(middleware(scope, receive, send))
+    # In a thread of its own: once a browser test has run, the run's browser (Playwright's sync API,
+    # tests/browser.py) keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(1) as thread:
+        for peer in ("10.0.0.5", "198.51.100.1"):
+            scope = {"type": "http", "client": (peer, 5000), "scheme": "http", "headers": headers}
+            thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     assert [(s["client"][0], s["scheme"]) for s in seen] == [
         ("203.0.113.9", "https"),
         ("198.51.100.1", "http"),
