@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,15 @@ def test_a_failing_or_hanging_conversion_is_a_503(
 
 
 def _gone(pid: str) -> bool:
-    """Ended: no such process, or a zombie (dead, waiting for its new parent to collect it)."""
+    """Ended within a few seconds (a killed process on a loaded machine takes a moment to die)."""
+    deadline = time.monotonic() + 5
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _ended(pid)
+
+
+def _ended(pid: str) -> bool:
+    """No such process, or a zombie (dead, waiting for its new parent to collect it)."""
     try:
         status = Path(f"/proc/{pid}/stat").read_text()
     except FileNotFoundError:
