@@ -13,6 +13,7 @@ and the country rule.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,20 @@ if TYPE_CHECKING:
 # From this size on, "auto" parses a JSON export in a process of its own (the sample feeds stay in one).
 READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
 
+# Two halves pay only when each reader has a core and the importing process a third: on two
+# cores the importing process's own start (SQLAlchemy, the models) takes the second one while the
+# file is parsed, and one reader measured faster than two, and used less CPU (docs/benchmarks.md).
+SPLIT_MIN_CORES = 3
+
 HalfItem = Hashed | Rejection | Skipped
+
+
+def _free_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 class SplitFailed(Exception):
@@ -48,17 +62,18 @@ class HalfReaders:
     """The items of one State's records in a UHRI export, read by two processes started at once.
 
     The file is split at a comma between two records near its middle (``split_point``); without
-    one, a single process reads it all. The second half's items wait in a temporary file until the
-    first half's are consumed, then follow them, renumbered. If a half fails to parse (a malformed
-    file, or a split that is not between two records) ``items`` raises ``SplitFailed``: the caller
-    starts again with one reader, which names the fault.
+    one, or with fewer than ``SPLIT_MIN_CORES`` cores, a single process reads it all. The second
+    half's items wait in a temporary file until the first half's are consumed, then follow them,
+    renumbered. If a half fails to parse (a malformed file, or a split that is not between two
+    records) ``items`` raises ``SplitFailed``: the caller starts again with one reader, which
+    names the fault.
     """
 
     def __init__(self, path: Path, lang: str, keep: CountryMatcher) -> None:
         self.path = path
         self.lang = lang
         self.keep = keep
-        split = split_point(path)
+        split = split_point(path) if _free_cores() >= SPLIT_MIN_CORES else None
         # Closed by close(), which items() calls at its end and the run's owner on leaving.
         self._spill = None if split is None else tempfile.TemporaryFile(prefix="nrtd-import-")  # noqa: SIM115
         self._second: ReaderProcess | None = None

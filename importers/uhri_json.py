@@ -27,6 +27,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
 from importers.uhri_mapping import (
@@ -101,14 +102,18 @@ def read_uhri_json_hashed(
     path: Path, lang: str, keep: CountryFilter | None, part: Part | None = None
 ) -> Iterator[Hashed | Rejection | Skipped]:
     """``read_uhri_json`` without ``known``: each object's mapping (or rejection) with its raw hash.
-    ``resolve_unchanged`` then gives exactly what ``read_uhri_json`` gives with ``known``."""
+    ``resolve_unchanged`` then gives exactly what ``read_uhri_json`` gives with ``known``. Each
+    record carries its ``text_forms`` too: that much of describing it needs nothing stored."""
     for entry in _in_scope(path, keep, part):
         if not isinstance(entry, tuple):
             yield entry
             continue
         number, item = entry
         source_hash = raw_hash(item)
-        yield Hashed(_mapped(item, f"record {number}", lang, source_hash), _raw_id(item), source_hash)
+        mapped = _mapped(item, f"record {number}", lang, source_hash)
+        if isinstance(mapped, SourceRecord):
+            mapped.text_forms = text_forms(mapped.texts)
+        yield Hashed(mapped, _raw_id(item), source_hash)
 
 
 def resolve_unchanged(

@@ -1,9 +1,11 @@
 """The preparing stage: a reader's records kept by the run's scope and described.
 
 Described means everything computed that needs no database: keys and labels of its terms, its
-mechanism's code, plain text, search document, paragraph and content hash. It runs wherever the
-reader runs, so for a large export it runs in the reader's own process (see reader_process), next
-to the parsing, and the importing process is left with the ids and the statements.
+mechanism's code, plain text, search document, paragraph and content hash. For every State's
+records from a large export it runs in the reader's own process (see reader_process), next to the
+parsing, and the importing process is left with the ids and the statements. One State's readers
+(importers.halves) start before the run knows the stored taxonomy: they compute only the texts'
+forms (``SourceRecord.text_forms``), and the importing process describes the few records kept.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from app.feed.fields import (
     ROLE_FIELDS,
     SCALAR_FIELDS,
     content_hash,
-    html_to_text,
-    paragraph_number,
 )
 from app.feed.records import (
     CountryFilter,
@@ -30,7 +30,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
-from app.feed.stemming import search_document
+from app.feed.text_forms import text_forms
 from importers.halves import HalfReaders, SplitFailed
 from importers.pipeline.terms import TermIndex, TermKey
 from importers.scope import in_scope
@@ -90,18 +90,8 @@ def describe(record: SourceRecord, terms: TermIndex) -> Described:
         for key in keys:
             labels[key] = terms.labels[key]
         keys_by_role[role] = sorted(keys, key=labels.__getitem__)
-    plain = {lang: html_to_text(original) for lang, original in record.texts.items()}
-    primary = plain.get("en") or next(iter(plain.values()), "")
-    described = Described(
-        record,
-        code,
-        keys_by_role,
-        labels,
-        "",
-        plain,
-        search_document(plain),
-        paragraph_number(primary),
-    )
+    forms = record.text_forms or text_forms(record.texts)
+    described = Described(record, code, keys_by_role, labels, "", forms.plain, forms.search, forms.paragraph)
     described.rehash()
     return described
 
