@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 # From this size on, "auto" parses a JSON export in a process of its own (the sample feeds stay in one).
 READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
 
-# Two halves pay only when each reader has a core and the importing process a third: on two
-# cores the importing process's own start (SQLAlchemy, the models) takes the second one while the
-# file is parsed, and one reader measured faster than two, and used less CPU (docs/benchmarks.md).
-SPLIT_MIN_CORES = 3
+# Readers started ahead (``started_for_run``) parse while the importing process loads SQLAlchemy,
+# the models and the pipeline: on two cores that takes the second core, and one reader measured
+# faster than two, using less CPU in all (docs/benchmarks.md). The run's own readers start when the
+# importing process has only to wait for their items: two halves then use both cores.
+AHEAD_SPLIT_MIN_CORES = 3
 
 HalfItem = Hashed | Rejection | Skipped
 
@@ -62,29 +63,29 @@ class HalfReaders:
     """The items of one State's records in a UHRI export, read by two processes started at once.
 
     The file is split at a comma between two records near its middle (``split_point``); without
-    one, or with fewer than ``SPLIT_MIN_CORES`` cores, a single process reads it all. The second
+    one, or without ``split``, a single process reads it all. The second
     half's items wait in a temporary file until the first half's are consumed, then follow them,
     renumbered. If a half fails to parse (a malformed file, or a split that is not between two
     records) ``items`` raises ``SplitFailed``: the caller starts again with one reader, which
     names the fault.
     """
 
-    def __init__(self, path: Path, lang: str, keep: CountryMatcher) -> None:
+    def __init__(self, path: Path, lang: str, keep: CountryMatcher, *, split: bool = True) -> None:
         self.path = path
         self.lang = lang
         self.keep = keep
-        split = split_point(path) if _free_cores() >= SPLIT_MIN_CORES else None
+        at = split_point(path) if split else None
         # Closed by close(), which items() calls at its end and the run's owner on leaving.
-        self._spill = None if split is None else tempfile.TemporaryFile(prefix="nrtd-import-")  # noqa: SIM115
+        self._spill = None if at is None else tempfile.TemporaryFile(prefix="nrtd-import-")  # noqa: SIM115
         self._second: ReaderProcess | None = None
         try:
-            if split is not None:
+            if at is None:  # the importing process, waiting for one reader, computes the forms
+                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, forms=False)
+            else:  # the importing process is the slowest of three: the readers compute the forms
                 self._second = ReaderProcess(
-                    read_uhri_json_hashed, path, lang, keep, spill=self._spill, part=(split + 1, None)
+                    read_uhri_json_hashed, path, lang, keep, spill=self._spill, part=(at + 1, None)
                 )
-            self._first = ReaderProcess(
-                read_uhri_json_hashed, path, lang, keep, part=None if split is None else (0, split)
-            )
+                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, part=(0, at))
         except BaseException:
             self.close()
             raise
@@ -158,7 +159,8 @@ def started_for_run(
             and path.is_file()
             and reads_separately(settings, path)
         ):
-            readers = HalfReaders(path, lang, CountryMatcher(kept))
+            split = _free_cores() >= AHEAD_SPLIT_MIN_CORES
+            readers = HalfReaders(path, lang, CountryMatcher(kept), split=split)
     except (ImportUsageError, OSError):
         readers = None
     try:

@@ -99,11 +99,12 @@ class Hashed:
 
 
 def read_uhri_json_hashed(
-    path: Path, lang: str, keep: CountryFilter | None, part: Part | None = None
+    path: Path, lang: str, keep: CountryFilter | None, part: Part | None = None, *, forms: bool = True
 ) -> Iterator[Hashed | Rejection | Skipped]:
     """``read_uhri_json`` without ``known``: each object's mapping (or rejection) with its raw hash.
-    ``resolve_unchanged`` then gives exactly what ``read_uhri_json`` gives with ``known``. Each
-    record carries its ``text_forms`` too: that much of describing it needs nothing stored."""
+    ``resolve_unchanged`` then gives exactly what ``read_uhri_json`` gives with ``known``. With
+    ``forms``, each record carries its ``text_forms`` too: that much of describing it needs
+    nothing stored."""
     for entry in _in_scope(path, keep, part):
         if not isinstance(entry, tuple):
             yield entry
@@ -111,7 +112,7 @@ def read_uhri_json_hashed(
         number, item = entry
         source_hash = raw_hash(item)
         mapped = _mapped(item, f"record {number}", lang, source_hash)
-        if isinstance(mapped, SourceRecord):
+        if forms and isinstance(mapped, SourceRecord):
             mapped.text_forms = text_forms(mapped.texts)
         yield Hashed(mapped, _raw_id(item), source_hash)
 

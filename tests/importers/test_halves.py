@@ -96,11 +96,11 @@ def _count_spawns(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return spawned
 
 
-@pytest.mark.parametrize("cores", [1, 99], ids=["two halves", "one reader"])
+@pytest.mark.parametrize("cores", [1, 99], ids=["two halves ahead", "one reader ahead"])
 def test_a_run_uses_the_readers_started_for_it_and_stores_what_one_process_stores(
     engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int
 ) -> None:
-    monkeypatch.setattr(importers.halves, "SPLIT_MIN_CORES", cores)
+    monkeypatch.setattr(importers.halves, "AHEAD_SPLIT_MIN_CORES", cores)
     export = _export(tmp_path, 2000)
     here = import_uhri(engine, _settings(settings, "never"), str(export), country="Peru")
     stored = _stored(engine)

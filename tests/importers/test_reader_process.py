@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-import importers.halves
 from app.core.config import Settings
 from app.feed.countries import CountryMatcher
 from app.feed.records import MalformedInput, Skipped
@@ -146,12 +145,6 @@ def _stored(engine: Engine) -> list[tuple[Any, ...]]:
 # --- one State from a large export: two processes, a half each ------------------------------
 
 
-@pytest.fixture
-def two_halves(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Split the file whatever the machine's cores (on two, one reader reads it all)."""
-    monkeypatch.setattr(importers.halves, "SPLIT_MIN_CORES", 1)
-
-
 def _positions(items: list[Any]) -> list[tuple[str, str]]:
     out = []
     for item in items:
@@ -174,9 +167,7 @@ def _merged(items: Iterable[Any]) -> list[Any]:
     return out
 
 
-def test_two_halves_yield_what_one_reader_yields_numbered_from_the_start(
-    tmp_path: Path, two_halves: None
-) -> None:
+def test_two_halves_yield_what_one_reader_yields_numbered_from_the_start(tmp_path: Path) -> None:
     records = [uhri_record(n, Countries=["Peru"] if n % 7 == 0 else ["Chile"]) for n in range(1, 2001)]
     records[1500].update(Text=None, Countries=["Peru"])  # a rejection in the second half: record 1501
     export = write_export(tmp_path / "export.json", records)
@@ -191,7 +182,7 @@ def test_two_halves_yield_what_one_reader_yields_numbered_from_the_start(
     assert _reader_children() == []
 
 
-def test_a_malformed_half_asks_for_one_reader(tmp_path: Path, two_halves: None) -> None:
+def test_a_malformed_half_asks_for_one_reader(tmp_path: Path) -> None:
     export = write_export(tmp_path / "export.json", [uhri_record(n) for n in range(1, 2001)])
     export.write_bytes(export.read_bytes()[:-5000])
     with pytest.raises(SplitFailed):
@@ -200,7 +191,7 @@ def test_a_malformed_half_asks_for_one_reader(tmp_path: Path, two_halves: None) 
 
 
 def test_a_split_inside_a_record_falls_back_to_one_reader_with_the_same_outcome(
-    engine: Engine, settings: Settings, tmp_path: Path, two_halves: None
+    engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     # Valid JSON whose records hold objects in a list (not the UHRI format: those records are
     # rejected): the split lands between two such objects, inside a record.
@@ -227,7 +218,7 @@ def test_a_split_inside_a_record_falls_back_to_one_reader_with_the_same_outcome(
 
 
 def test_a_malformed_file_fails_the_same_way_read_in_halves(
-    engine: Engine, settings: Settings, tmp_path: Path, two_halves: None
+    engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     export = write_export(tmp_path / "export.json", [uhri_record(n) for n in range(1, 2001)])
     export.write_bytes(export.read_bytes()[:-5000])
