@@ -16,16 +16,17 @@ import errno
 import logging
 import os
 import socket
-import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.import_runs.masking import mask_credentials
+
+if TYPE_CHECKING:  # imported by the functions that download: a run of a local file never loads it
+    import httpx
 
 __all__ = ["DownloadError", "DownloadResult", "Validators", "download"]
 
@@ -33,13 +34,6 @@ log = logging.getLogger(__name__)
 
 _USER_AGENT = "nrtd-importer/0.1"
 
-# Failures of the network or the peer that a later attempt may not meet again.
-_TRANSIENT_ERRORS = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
-    httpx.DecodingError,
-)
 # 4xx answers that say "not now" rather than "never".
 _RETRIED_CLIENT_ERRORS = frozenset({408, 429})
 _PERMANENT_HINTS = {
@@ -133,6 +127,15 @@ def download(
     """
     if not url.startswith(("http://", "https://")):
         raise DownloadError(f"not an http(s) URL: {url}")
+    import httpx
+
+    # Failures of the network or the peer that a later attempt may not meet again.
+    transient_errors = (
+        httpx.TimeoutException,
+        httpx.NetworkError,
+        httpx.RemoteProtocolError,
+        httpx.DecodingError,
+    )
     known = known or Validators()
     headers = {"User-Agent": _USER_AGENT}
     if known.etag:
@@ -164,7 +167,7 @@ def download(
                     )
                 except _RetryableError as exc:
                     reason, retry_after = str(exc), exc.retry_after
-                except _TRANSIENT_ERRORS as exc:
+                except transient_errors as exc:
                     _raise_if_permanent(url, exc)
                     reason, retry_after = _transport_reason(exc, timeout), None
                 except httpx.HTTPError as exc:
@@ -223,6 +226,10 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
     """An unknown host or an untrusted certificate will be the same on the next attempt."""
+    import ssl
+
+    import httpx
+
     if not isinstance(exc, httpx.ConnectError):
         return
     host = httpx.URL(url).host
@@ -241,6 +248,8 @@ def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
 
 def _transport_reason(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
     """What went wrong, in the words an operator reads in the message per attempt."""
+    import httpx
+
     if isinstance(exc, httpx.ConnectTimeout):
         return f"no connection within {_secs(timeout.connect or 0)}"
     if isinstance(exc, httpx.ReadTimeout):
@@ -317,6 +326,8 @@ def _attempt(
 
 def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:
     """The body in chunks; a stall after the answer is named as such rather than "no answer"."""
+    import httpx
+
     try:
         # Pieces as they arrive (not gathered into large chunks): each one proves the server alive.
         yield from response.iter_bytes()

@@ -7,6 +7,7 @@ and prints the notices; the scheduler passes no progress and the notices are log
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -27,8 +28,9 @@ class Progress(Protocol):
     def transfer(self, received: int, total: int | None) -> None:
         """Bytes of the current download so far, and its size when the server sent one."""
 
-    def expect(self, records: int | None) -> None:
-        """The number of records the import will read, when it could be counted."""
+    def expect(self, count: Callable[[], int | None]) -> None:
+        """How to count the records the import will read (None: it could not be counted). Only a
+        progress that shows the total calls ``count``: counting reads the whole file."""
 
     def notice(self, message: str) -> None:
         """Something the operator should read now, such as a failed download attempt."""

@@ -1,8 +1,9 @@
 """Run a reader in a process of its own, so parsing and mapping use the machine's second core.
 
 The pipeline's own work (term ids, rows, the database) stays in the importing process. The
-reader's items reach it in file order, in pickled batches through a pipe whose buffer bounds the
-memory: the reader waits when the pipeline lags behind. The reader is a plain
+reader's items reach it in file order, in pickled batches through a pipe; a thread of the child
+writes them, so the reader parses on while the importing process is not reading yet, until 16 MB
+wait (then it waits too: that bounds the memory when the pipeline lags behind). The reader is a plain
 ``python -m importers.reader_process`` child: nothing is forked from a process that may run a
 web server's threads, and the importing program's own main module is never imported again. The
 child stops on its own when the importing process dies, at its next write to the closed pipe.
@@ -10,17 +11,20 @@ child stops on its own when the importing process dies, at its next write to the
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO, Any, TypeVar
 
 _BATCH = 100
 _PIPE_BYTES = 1024 * 1024
+_AHEAD_BYTES = 16 * 1024 * 1024  # what a child may hold that the pipe does not take yet
 _T = TypeVar("_T")
 
 
@@ -108,36 +112,80 @@ def read_in_process(
         child.close()
 
 
+class _Sender:
+    """Writes the child's pickled batches from a thread of its own, so the reader goes on parsing
+    while the importing process is not reading (it may still be loading its own modules, see
+    importers.halves); up to ``_AHEAD_BYTES`` wait here, then the reader waits too."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self._waiting: collections.deque[bytes] = collections.deque()
+        self._bytes = 0
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._write_all, name="reader-sender", daemon=True)
+        self._thread.start()
+
+    def send(self, data: bytes) -> None:
+        with self._changed:
+            while self._bytes >= _AHEAD_BYTES:
+                self._changed.wait()
+            self._waiting.append(data)
+            self._bytes += len(data)
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """Once everything sent is written."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _write_all(self) -> None:
+        while True:
+            with self._changed:
+                while not self._waiting and not self._closed:
+                    self._changed.wait()
+                if not self._waiting:
+                    break
+                data = self._waiting.popleft()
+            try:
+                self._out.write(data)
+            except OSError:  # BrokenPipeError and the like: the importing process is gone or stopped
+                os._exit(0)  # early: nothing to tell, and the reader must not go on parsing
+            with self._changed:
+                self._bytes -= len(data)
+                self._changed.notify_all()
+        try:
+            self._out.flush()
+        except OSError:
+            os._exit(0)
+
+
 def _serve() -> None:
     """The child: read the reader and its arguments from stdin, write batches of items to stdout."""
     # From the importing process, through a pipe only the two of them hold.
     sys.path[:] = pickle.load(sys.stdin.buffer)  # noqa: S301
     reader, args, kwargs = pickle.load(sys.stdin.buffer)  # noqa: S301
-    out = sys.stdout.buffer
+    sender = _Sender(sys.stdout.buffer)
     sys.stdout = sys.stderr  # a stray print must not corrupt the stream of items
     try:
         batch: list[Any] = []
         for item in reader(*args, **kwargs):
             batch.append(item)
             if len(batch) >= _BATCH:
-                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+                sender.send(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
                 batch = []
         if batch:
-            pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(_Done(), out)
-        out.flush()
-    except (BrokenPipeError, ConnectionResetError):
-        os._exit(0)  # the importing process is gone or stopped early: nothing to tell
+            sender.send(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send(pickle.dumps(_Done()))
     except Exception as exc:
         try:
             message = pickle.dumps(_Failed(exc))
         except Exception:
             message = pickle.dumps(_Failed(RuntimeError(f"{type(exc).__name__}: {exc}")))
-        try:
-            out.write(message)
-            out.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            os._exit(0)
+        sender.send(message)
+    sender.close()
 
 
 if __name__ == "__main__":

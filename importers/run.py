@@ -20,8 +20,9 @@ from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
 from app.models import FeedValidator
 from importers.download import DownloadError, DownloadResult, Validators, download
+from importers.halves import READER_PROCESS_MIN_BYTES, HalfReaders, SplitFailed, reads_separately
 from importers.pipeline.first_load import FIRST_LOAD_TABLES
-from importers.pipeline.prepare import SplitFailed, read_in_halves, read_uhri_json_described
+from importers.pipeline.prepare import read_uhri_json_described
 from importers.pipeline.records import Counts
 from importers.pipeline.terms import TermIndex
 from importers.pipeline.upserter import Upserter
@@ -29,14 +30,13 @@ from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
 from importers.scope import ImportUsageError, known_country, scope_country
-from importers.uhri_json import read_uhri_json, read_uhri_json_texts
+from importers.uhri_json import read_uhri_json, read_uhri_json_texts, resolve_unchanged
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
-# From this size on, "auto" parses a JSON export in a second process (the sample feeds stay in one).
-READER_PROCESS_MIN_BYTES = 16 * 1024 * 1024
+__all__ = ["READER_PROCESS_MIN_BYTES", "import_csv_template", "import_uhri", "import_upr_info"]
 
 
 def _is_url(location: str) -> bool:
@@ -61,13 +61,16 @@ def import_uhri(
     allow_withdraw: bool = False,
     allow_empty: bool = False,
     progress: Progress | None = None,
+    readers: HalfReaders | None = None,
 ) -> RunSummary:
     """Import a UHRI export (JSON full export or XLSX), from a path or URL.
 
     A location containing ``{lang}`` names one export per language (merged on AnnotationId); the
     first language is the primary one. Only a JSON full export (not ``partial``) withdraws the
     stored records it lacks, within its scope (one State, or every State), and no more than
-    NRTD_IMPORT_MAX_WITHDRAW_SHARE of them unless ``allow_withdraw``.
+    NRTD_IMPORT_MAX_WITHDRAW_SHARE of them unless ``allow_withdraw``. ``readers``: the half readers
+    started ahead for this run (``importers.halves.started_for_run``), used if they are the ones it
+    needs; the caller ends them.
     """
     location = location or settings.uhri_url
     langs = languages or settings.languages
@@ -87,14 +90,22 @@ def import_uhri(
         allow_empty,
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
-        return UhriImport(engine, settings, spec, progress).run(work)
+        return UhriImport(engine, settings, spec, progress, readers).run(work)
 
 
 class UhriImport:
     """One UHRI import run: its files (downloaded or local), their reading, the validators kept."""
 
-    def __init__(self, engine: Engine, settings: Settings, spec: RunSpec, progress: Progress | None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        spec: RunSpec,
+        progress: Progress | None,
+        readers: HalfReaders | None = None,
+    ) -> None:
         self.engine = engine
+        self.readers = readers  # started ahead, for a one-State run of a large local JSON export
         self.settings = settings
         self.spec = spec
         self.progress = progress
@@ -114,7 +125,8 @@ class UhriImport:
                 return self._not_modified()
         self.files = self._files()
         if self.progress is not None and self.spec.format == "json":
-            self.progress.expect(count_uhri_records(self.files[self.spec.languages[0]]))
+            primary = self.files[self.spec.languages[0]]
+            self.progress.expect(lambda: count_uhri_records(primary))
         summary = execute_run(
             self.engine, self.spec, self._feed, progress=self.progress, after=self._save_validators
         )
@@ -148,7 +160,7 @@ class UhriImport:
         path = self.files[primary]
         if self.spec.format == "xlsx":
             upserter.consume(read_uhri_xlsx(path))
-        elif not _separate(self.settings, path):
+        elif not reads_separately(self.settings, path):
             upserter.consume(read_uhri_json(path, primary, upserter.country_filter, upserter.known_hashes()))
         elif self.spec.country is None:
             with upserter.first_load():
@@ -156,12 +168,12 @@ class UhriImport:
                     read_in_process(read_uhri_json_described, path, primary, *_reader_state(upserter))
                 )
         else:
-            _consume_halves(upserter, path, primary)
+            _consume_halves(upserter, path, primary, self.readers)
         if self.spec.format == "json":
             for lang in others:
                 if self.progress:
                     self.progress(f"merging {lang}", upserter.counts)
-                texts = read_in_process if _separate(self.settings, self.files[lang]) else _in_process
+                texts = read_in_process if reads_separately(self.settings, self.files[lang]) else _in_process
                 upserter.merge_texts(lang, texts(read_uhri_json_texts, self.files[lang], lang))
         self.first_loaded = upserter.first_loaded
 
@@ -222,33 +234,34 @@ def _in_process(reader: Callable[..., Iterable[_T]], *args: Any) -> Iterable[_T]
     return reader(*args)
 
 
-def _separate(settings: Settings, path: Path) -> bool:
-    """Whether to parse a JSON export in reader processes of its own (see reader_process)."""
-    mode = settings.import_reader_process
-    return mode == "always" or (mode == "auto" and path.stat().st_size >= READER_PROCESS_MIN_BYTES)
-
-
 def _reader_state(upserter: Upserter) -> tuple[CountryFilter | None, KnownHashes, TermIndex]:
     """What a JSON reader needs from the pipeline: the country filter, the known raw hashes, the
     taxonomy index."""
     return upserter.country_filter, upserter.known_hashes(), upserter.terms
 
 
-def _consume_halves(upserter: Upserter, path: Path, lang: str) -> None:
-    """One State from a large export: two processes parse a half each (see read_in_halves).
+def _consume_halves(upserter: Upserter, path: Path, lang: str, ahead: HalfReaders | None) -> None:
+    """One State from a large export: two processes parse a half each (see HalfReaders), those
+    started ahead if they read this file for this State. They know nothing stored: the records
+    they map are told unchanged (by their raw hash) and described here.
 
     Should a half fail to parse, what the run wrote so far is rolled back and one reader process
     reads the file again, from the start: a malformed file then fails with its fault named.
     """
+    keep = upserter.country_filter
+    assert keep is not None, "a one-State run"
+    halves = ahead if ahead is not None and ahead.reads(path, lang, keep) else HalfReaders(path, lang, keep)
     savepoint = upserter.conn.begin_nested()
     try:
-        upserter.consume(read_in_halves(path, lang, *_reader_state(upserter)))
+        upserter.consume(resolve_unchanged(halves.items(), upserter.known_hashes()))
     except SplitFailed:
         savepoint.rollback()
         upserter.restart()
         upserter.consume(read_in_process(read_uhri_json_described, path, lang, *_reader_state(upserter)))
     else:
         savepoint.commit()
+    finally:
+        halves.close()
 
 
 def _vacuum_after_first_load(engine: Engine) -> None:
@@ -307,7 +320,7 @@ def import_upr_info(
     spec = RunSpec("upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
-            progress.expect(count_csv_rows(path))
+            progress.expect(lambda: count_csv_rows(path))
         return execute_run(
             engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
         )
@@ -328,5 +341,5 @@ def import_csv_template(
     spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
-            progress.expect(count_csv_rows(path))  # a translation on a row of its own counts too
+            progress.expect(lambda: count_csv_rows(path))  # a translation on a row of its own counts too
         return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -26,6 +27,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
 from importers.uhri_mapping import (
@@ -38,7 +40,17 @@ from importers.uhri_mapping import (
     translated_labels,
 )
 
-__all__ = ["MAX_TEXT_CHARS", "Part", "Translated", "read_uhri_json", "read_uhri_json_texts", "split_point"]
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "Hashed",
+    "Part",
+    "Translated",
+    "read_uhri_json",
+    "read_uhri_json_hashed",
+    "read_uhri_json_texts",
+    "resolve_unchanged",
+    "split_point",
+]
 
 # Bump when the mapping of a raw record changes, so stored records are mapped again.
 READER_VERSION = 1
@@ -62,6 +74,67 @@ def read_uhri_json(
     With ``part``, only the records of that part of the file are read, numbered from 1 (see
     ``split_point``).
     """
+    for entry in _in_scope(path, keep, part):
+        if not isinstance(entry, tuple):
+            yield entry
+            continue
+        number, item = entry
+        position = f"record {number}"
+        source_hash = raw_hash(item)
+        raw_id = _raw_id(item)
+        if known is not None and raw_id is not None and known(raw_id, source_hash):
+            yield Unchanged(raw_id, position)
+            continue
+        yield _mapped(item, position, lang, source_hash)
+
+
+@dataclass(slots=True)
+class Hashed:
+    """A record mapped by a reader that does not know the stored hashes (one started before the
+    run's transaction), with what ``resolve_unchanged`` needs to tell whether it is ``Unchanged``."""
+
+    item: SourceRecord | Rejection
+    raw_id: str | None  # the AnnotationId as the record has it, trimmed, when it is text
+    source_hash: str
+
+
+def read_uhri_json_hashed(
+    path: Path, lang: str, keep: CountryFilter | None, part: Part | None = None, *, forms: bool = True
+) -> Iterator[Hashed | Rejection | Skipped]:
+    """``read_uhri_json`` without ``known``: each object's mapping (or rejection) with its raw hash.
+    ``resolve_unchanged`` then gives exactly what ``read_uhri_json`` gives with ``known``. With
+    ``forms``, each record carries its ``text_forms`` too: that much of describing it needs
+    nothing stored."""
+    for entry in _in_scope(path, keep, part):
+        if not isinstance(entry, tuple):
+            yield entry
+            continue
+        number, item = entry
+        source_hash = raw_hash(item)
+        mapped = _mapped(item, f"record {number}", lang, source_hash)
+        if forms and isinstance(mapped, SourceRecord):
+            mapped.text_forms = text_forms(mapped.texts)
+        yield Hashed(mapped, _raw_id(item), source_hash)
+
+
+def resolve_unchanged(
+    items: Iterable[Hashed | Rejection | Skipped], known: KnownCheck | None
+) -> Iterator[SourceRecord | Rejection | Skipped | Unchanged]:
+    """``read_uhri_json_hashed``'s items as ``read_uhri_json`` yields them with ``known``."""
+    for item in items:
+        if not isinstance(item, Hashed):
+            yield item
+        elif known is not None and item.raw_id is not None and known(item.raw_id, item.source_hash):
+            yield Unchanged(item.raw_id, item.item.input_position)
+        else:
+            yield item.item
+
+
+def _in_scope(
+    path: Path, keep: CountryFilter | None, part: Part | None
+) -> Iterator[tuple[int, dict[str, Any]] | Rejection | Skipped]:
+    """(number, object) of each record ``keep`` does not pass over, runs of those it does as
+    ``Skipped``, and a ``Rejection`` for an element that is no object."""
     skipped = 0
     for number, item in _stream_items(path, part):
         if keep is not None and type(item) is dict:
@@ -76,23 +149,26 @@ def read_uhri_json(
         if skipped:
             yield Skipped(skipped)
             skipped = 0
-        position = f"record {number}"
-        if not isinstance(item, dict):
-            yield Rejection(position, f"record: expected a JSON object, got {json_type(item)}")
-            continue
-        source_hash = raw_hash(item)
-        external_id = item.get("AnnotationId")
-        if known is not None and isinstance(external_id, str) and known(external_id.strip(), source_hash):
-            yield Unchanged(external_id.strip(), position)
-            continue
-        try:
-            record = to_record(item, position, lang)
-            record.source_hash = source_hash
-            yield record
-        except RecordError as exc:
-            yield Rejection(position, str(exc), external_id_or_none(item))
+        if isinstance(item, dict):
+            yield number, item
+        else:
+            yield Rejection(f"record {number}", f"record: expected a JSON object, got {json_type(item)}")
     if skipped:
         yield Skipped(skipped)
+
+
+def _raw_id(item: dict[str, Any]) -> str | None:
+    external_id = item.get("AnnotationId")
+    return external_id.strip() if isinstance(external_id, str) else None
+
+
+def _mapped(item: dict[str, Any], position: str, lang: str, source_hash: str) -> SourceRecord | Rejection:
+    try:
+        record = to_record(item, position, lang)
+    except RecordError as exc:
+        return Rejection(position, str(exc), external_id_or_none(item))
+    record.source_hash = source_hash
+    return record
 
 
 class Translated(NamedTuple):

@@ -118,7 +118,7 @@ def import_uhri_cmd(
     from pydantic import ValidationError
 
     from app.core.config import Settings
-    from importers.run import import_uhri
+    from importers.halves import started_for_run
 
     settings = settings_or_exit()
     exclusive(country, all_countries)
@@ -129,21 +129,28 @@ def import_uhri_cmd(
         except ValidationError as exc:
             say(f"--languages: {exc.errors()[0]['msg']}", "red")
             raise typer.Exit(EXIT_USAGE) from None
-    engine = database()
-    _finish(
-        lambda progress: import_uhri(
-            engine,
-            settings,
-            source,
-            country=country,
-            all_countries=all_countries,
-            languages=langs,
-            partial=partial,
-            allow_withdraw=allow_withdraw,
-            allow_empty=allow_empty,
-            progress=progress,
+    # One State from a large local export: its readers parse while the database layer loads.
+    with started_for_run(
+        settings, source, country=country, all_countries=all_countries, languages=langs
+    ) as readers:
+        engine = database()
+        from importers.run import import_uhri
+
+        _finish(
+            lambda progress: import_uhri(
+                engine,
+                settings,
+                source,
+                country=country,
+                all_countries=all_countries,
+                languages=langs,
+                partial=partial,
+                allow_withdraw=allow_withdraw,
+                allow_empty=allow_empty,
+                progress=progress,
+                readers=readers,
+            )
         )
-    )
 
 
 # The bundled synthetic feed (app/data/sample/README.md); `nrtd demo load` is its only way in.

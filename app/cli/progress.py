@@ -8,6 +8,7 @@ Elsewhere (a cron job, a pipe) only the notices are printed, one line each, on s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from rich.console import Console
@@ -82,8 +83,8 @@ class NoticePrinter:
     def transfer(self, received: int, total: int | None) -> None:
         pass
 
-    def expect(self, records: int | None) -> None:
-        pass
+    def expect(self, count: Callable[[], int | None]) -> None:
+        pass  # no total shown: the file is not counted
 
     def notice(self, message: str) -> None:
         text = f"{self.stage}: {message}" if self.stage else message
@@ -117,8 +118,8 @@ class BarProgress(NoticePrinter):
         # A retried attempt starts again from 0; without a size the bar pulses.
         self.bar.update(self.task, completed=received, total=total)
 
-    def expect(self, records: int | None) -> None:
-        self.expected = records or None
+    def expect(self, count: Callable[[], int | None]) -> None:
+        self.expected = count() or None
 
     def _start(self, stage: str, unit: str | None) -> None:
         if self.task is not None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.feed.text_forms import TextForms
 
 
 class MalformedInput(Exception):
@@ -50,6 +54,9 @@ class SourceRecord:
     upr_info_action: int | None = None
     issues: list[str] = field(default_factory=list)
     source_hash: str | None = None  # hash of the raw source record, when the reader computes one
+    # Its texts' plain, search and paragraph forms, when a reader process computed them (derived
+    # from ``texts``: not compared, not shown).
+    text_forms: TextForms | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

@@ -1,41 +1,50 @@
 """The preparing stage: a reader's records kept by the run's scope and described.
 
 Described means everything computed that needs no database: keys and labels of its terms, its
-mechanism's code, plain text, search document, paragraph and content hash. It runs wherever the
-reader runs, so for a large export it runs in the reader's own process (see reader_process), next
-to the parsing, and the importing process is left with the ids and the statements.
+mechanism's code, plain text, search document, paragraph and content hash. For every State's
+records from a large export it runs in the reader's own process (see reader_process), next to the
+parsing, and the importing process is left with the ids and the statements. One State's readers
+(importers.halves) start before the run knows the stored taxonomy: they compute only the texts'
+forms (``SourceRecord.text_forms``), and the importing process describes the few records kept.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.feed.countries import CountryMatcher
 from app.feed.fields import (
     ROLE_FIELDS,
     SCALAR_FIELDS,
     content_hash,
-    html_to_text,
-    paragraph_number,
 )
 from app.feed.records import (
     CountryFilter,
     KnownCheck,
-    MalformedInput,
     RecordError,
     Rejection,
     Skipped,
     SourceRecord,
     Unchanged,
 )
-from app.feed.stemming import search_document
+from app.feed.text_forms import text_forms
+from importers.halves import HalfReaders, SplitFailed
 from importers.pipeline.terms import TermIndex, TermKey
-from importers.reader_process import ReaderProcess, read_in_process
 from importers.scope import in_scope
-from importers.uhri_json import Part, read_uhri_json, split_point
+from importers.uhri_json import Part, read_uhri_json, resolve_unchanged
+
+__all__ = [
+    "Described",
+    "Prepared",
+    "SplitFailed",
+    "describe",
+    "prepare",
+    "read_in_halves",
+    "read_uhri_json_described",
+]
 
 
 @dataclass(slots=True)
@@ -81,18 +90,8 @@ def describe(record: SourceRecord, terms: TermIndex) -> Described:
         for key in keys:
             labels[key] = terms.labels[key]
         keys_by_role[role] = sorted(keys, key=labels.__getitem__)
-    plain = {lang: html_to_text(original) for lang, original in record.texts.items()}
-    primary = plain.get("en") or next(iter(plain.values()), "")
-    described = Described(
-        record,
-        code,
-        keys_by_role,
-        labels,
-        "",
-        plain,
-        search_document(plain),
-        paragraph_number(primary),
-    )
+    forms = record.text_forms or text_forms(record.texts)
+    described = Described(record, code, keys_by_role, labels, "", forms.plain, forms.search, forms.paragraph)
     described.rehash()
     return described
 
@@ -128,46 +127,9 @@ def read_uhri_json_described(
     return prepare(read_uhri_json(path, lang, keep, known, part), keep, terms)
 
 
-class SplitFailed(Exception):
-    """A part of an export split in two did not parse: read it again as one (see read_in_halves)."""
-
-
 def read_in_halves(
-    path: Path, lang: str, keep: CountryFilter | None, known: KnownCheck | None, terms: TermIndex
-) -> Generator[Prepared, None, None]:
-    """The described items of a UHRI export read by two processes, each parsing half the file.
-
-    For a run that keeps few records (one State's) parsing is nearly all the work: two halves
-    parsed side by side take half the time. The second half's items wait in a temporary file
-    until the first half's are consumed, then follow them, renumbered. If a half fails to parse
-    (a malformed file, or a split that is not between two records) this raises ``SplitFailed``:
-    the caller starts again with one reader, which names the fault.
-    """
-    split = split_point(path)
-    if split is None:
-        yield from read_in_process(read_uhri_json_described, path, lang, keep, known, terms)
-        return
-    args = (read_uhri_json_described, path, lang, keep, known, terms)
-    with tempfile.TemporaryFile(prefix="nrtd-import-") as spill:
-        second = ReaderProcess(*args, spill=spill, part=(split + 1, None))
-        try:
-            offset = 0
-            for item in read_in_process(*args, part=(0, split)):
-                offset += item.count if isinstance(item, Skipped) else 1
-                yield item
-            for item in second.items():
-                yield _renumbered(item, offset)
-        except MalformedInput as exc:
-            raise SplitFailed(str(exc)) from exc
-        finally:
-            second.close()
-
-
-def _renumbered(item: Prepared, offset: int) -> Prepared:
-    """An item of the second half, with its position counted from the start of the file."""
-    target = item.record if isinstance(item, Described) else item
-    if isinstance(target, Skipped):
-        return item
-    word, _, number = target.input_position.partition(" ")
-    target.input_position = f"{word} {int(number) + offset}"
-    return item
+    path: Path, lang: str, keep: CountryMatcher, known: KnownCheck | None, terms: TermIndex
+) -> Iterator[Prepared]:
+    """The described items of a UHRI export read by two processes, each parsing half the file
+    (see ``HalfReaders``; ``SplitFailed`` when a half does not parse)."""
+    return prepare(resolve_unchanged(HalfReaders(path, lang, keep).items(), known), keep, terms)

@@ -147,3 +147,41 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
         run = conn.execute(select(ImportRun).order_by(ImportRun.id.desc())).first()
     assert run is not None and run.outcome == "succeeded"
     assert (run.read, run.created) == (20000, 1500)
+
+
+@pytest.mark.slow
+def test_kill_9_while_a_one_state_import_starts_ends_the_reader_started_ahead(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    # A one-State import starts its reader before it loads its database layer; here the reader's
+    # items (several MB) fill the pipe while the importing process is still loading, so the reader
+    # is alive, waiting to write, when the import is killed: it must end, and nothing is written.
+    export = write_export(tmp_path / "export.json", [uhri_record(n) for n in range(1, 6001)])
+    assert nrtd(database_url, "import", "uhri", str(SAMPLE / "export-full-en.json")).returncode == 0
+    before = snapshot(engine)
+    marker = f"NRTD_TEST_RUN={uuid.uuid4()}"
+    env = {
+        **os.environ,
+        "NRTD_DATABASE_URL": database_url,
+        "NRTD_TEST_RUN": marker.split("=", 1)[1],
+        "NRTD_IMPORT_READER_PROCESS": "always",
+    }
+    proc = subprocess.Popen(
+        [*NRTD, "import", "uhri", str(export), "--country", "Peru"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while len(_processes_with(marker)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the import finished before its reader was seen"
+    assert len(_processes_with(marker)) == 2, "no reader process beside the import"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_with(marker), "the reader process outlived the killed import"
+    assert snapshot(engine) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -27,8 +28,8 @@ class Recorder:
     def transfer(self, received: int, total: int | None) -> None:
         pass
 
-    def expect(self, records: int | None) -> None:
-        self.expected.append(records)
+    def expect(self, count: Callable[[], int | None]) -> None:
+        self.expected.append(count())
 
     def notice(self, message: str) -> None:
         pass

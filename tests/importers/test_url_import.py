@@ -349,8 +349,8 @@ class RecordingProgress:
     def transfer(self, received: int, total: int | None) -> None:
         self.transfers.append((received, total))
 
-    def expect(self, records: int | None) -> None:
-        self.expected.append(records)
+    def expect(self, count: Callable[[], int | None]) -> None:
+        self.expected.append(count())
 
     def notice(self, message: str) -> None:
         self.notices.append(message)
