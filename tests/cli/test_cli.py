@@ -132,12 +132,7 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
         time.sleep(rng.uniform(1.0, 3.0))
         assert proc.poll() is None, "the import finished before it could be killed: use a larger file"
         assert _processes_with(marker), "no import process to kill"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        deadline = time.monotonic() + 15
-        while _processes_with(marker) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not _processes_with(marker), "the reader process outlived the killed import"
+        _kill_leaving_no_reader(proc, marker)
         assert snapshot(engine) == before
     # The next run imports from the same file (one State of it: the whole file would take a core
     # for several seconds more and prove nothing more).
@@ -178,10 +173,15 @@ def test_kill_9_while_a_one_state_import_starts_ends_the_reader_started_ahead(
         time.sleep(0.005)
     assert proc.poll() is None, "the import finished before its reader was seen"
     assert len(_processes_with(marker)) == 2, "no reader process beside the import"
+    _kill_leaving_no_reader(proc, marker)
+    assert snapshot(engine) == before
+
+
+def _kill_leaving_no_reader(proc: subprocess.Popen[bytes], marker: str) -> None:
+    """kill -9 the import; its reader process must end within seconds."""
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 15
     while _processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _processes_with(marker), "the reader process outlived the killed import"
-    assert snapshot(engine) == before
