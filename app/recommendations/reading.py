@@ -11,6 +11,7 @@ than once per row.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select
@@ -119,11 +120,13 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
 
 
+@cache
 def leading_only() -> ColumnElement[bool]:
     """Not a linked copy of a current recommendation (a UPR Info row or a manual copy of a UHRI
     record, see app.recommendations.source_links): one row per recommendation across sources in
     every list, count, statistic, export and report. An uncorrelated subquery over the few links,
-    computed once per query; a copy whose leader is withdrawn is listed again.
+    computed once per query; a copy whose leader is withdrawn is listed again. Built once and
+    reused (a statement is immutable): the alias alone cost a millisecond a request.
     """
     leader = aliased(Recommendation)
     # EXISTS by primary key, so the links drive the subquery: a join lets SQLite read every
