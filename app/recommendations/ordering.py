@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, literal_column, or_, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, and_, literal_column, or_, text, tuple_
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
@@ -81,6 +81,12 @@ def page(
             stmt = stmt.where(or_(scores.c.score > score, and_(scores.c.score == score, after)))
         stmt = stmt.order_by(scores.c.score, rec.sort_date.desc(), rec.id.desc())
         return keyset_page(session, stmt, limit, lambda row: (row.score, row.sort_date, row.id))
+    if dialect == "postgresql":
+        # A page in date order stops after ``limit`` rows, a few milliseconds of work: PostgreSQL
+        # planned parallel workers for the walks, and starting them cost 10-20 ms (sdg=16: 26 ms,
+        # 1.4 ms without). For this transaction only; a ranked page (above) keeps them: it scores
+        # every match, where the workers do pay.
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     stmt = base.where(*conditions)
     if sort == "oldest":
         if cursor:

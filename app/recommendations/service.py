@@ -229,7 +229,9 @@ def list_recommendations(
     )
     # Ranked, the scores' join applies the text query: the conditions leave it out.
     listed = params.model_copy(update={"q": None}) if sort == "relevance" else params
-    conditions = filter_conditions(listed, dialect, many=total > MANY_MATCHES, public=reader)
+    conditions = filter_conditions(
+        listed, dialect, many=total > MANY_MATCHES, few=total <= MANY_MATCHES, public=reader
+    )
     rows, next_cursor = ordering.page(
         session,
         _ROWS,
