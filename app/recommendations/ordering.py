@@ -66,10 +66,9 @@ def page(
     few: bool,
 ) -> tuple[list[Any], str | None]:
     """One page of ``base`` (a select of recommendation columns, ``id`` and ``sort_date`` among them)
-    under ``conditions`` in
-    ``sort`` order, and the next page's cursor. With ``relevance`` the conditions must leave the
-    text query out: joining the scores applies it. ``few``: the filters match few (PostgreSQL then
-    sorts the matches rather than walking the newest-first index)."""
+    under ``conditions`` in ``sort`` order, and the next page's cursor. With ``relevance`` the
+    conditions must leave the text query out: joining the scores applies it. ``few``: the filters
+    match few (PostgreSQL then sorts the matches rather than walking the newest-first index)."""
     rec = Recommendation
     dialect = session.get_bind().dialect.name
     scores = relevance(query, dialect) if sort == "relevance" else None

@@ -74,11 +74,24 @@ def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) 
 # - "walk" (SQLite, many matches): ``+id IN (...)``, kept off the primary key, so SQLite walks the
 #   newest-first index and stops after a page instead of reading every match by id and sorting
 #   them all (a theme matching 6,103 of 250,000: 19 ms down to 2.5 ms);
-# - "collect" (PostgreSQL, few matches): ``id = ANY(ARRAY(...))``: the matches come from the term
-#   index as one array, then by primary key, and are sorted (a State's 1,077: 60 ms down to 3 ms;
-#   as ``IN`` the planner read all 250,000 recommendations to hash-join them);
+# - "collect" (PostgreSQL, few matches, the taxonomy value being the only filter, so that the few
+#   are its own): ``id = ANY(ARRAY(...))``: the matches come from the term index as one array, then
+#   by primary key, and are sorted (a State's 1,077: 60 ms down to 3 ms; as ``IN`` the planner read
+#   all 250,000 recommendations to hash-join them). Beside another filter, the value alone may
+#   match tens of thousands: too many to fetch one by one;
 # - None: ``id IN (...)``, left to the planner (counts, exports, reports).
 Plan = Literal["walk", "collect"] | None
+
+
+def _one_taxonomy_value(params: RecommendationFilter) -> bool:
+    """The filters are one taxonomy value (a label or an SDG code) and nothing else (current
+    recommendations, the default, is no filter)."""
+    asked = [
+        name
+        for name in RecommendationFilter.model_fields
+        if getattr(params, name) not in (None, "", []) and not (name == "withdrawn" and not params.withdrawn)
+    ]
+    return asked in ([name] for name in (*LABEL_FILTERS, "sdg")) and len(getattr(params, asked[0])) == 1
 
 
 def _linked_to(role: str, term_ids: ColumnElement[bool], plan: Plan = None) -> ColumnElement[bool]:
@@ -239,7 +252,7 @@ def filter_conditions(
     ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
     every match anyway, wrong for a page (see ``_flag``). ``many``: the filters are known to match
     many recommendations, so a page walks the newest-first index (see ``matching_ids``); ``few``:
-    known to match few, so a page collects them (see ``Plan``).
+    known to match few, so a page may collect them (see ``Plan``).
     ``public``: what the public sees (the reader role): the published status and priority
     (``status_priority_columns``), and the cluster filter sees published clusters only.
     """
@@ -267,7 +280,7 @@ def filter_conditions(
     plan: Plan = None
     if hints and many and dialect == "sqlite":
         plan = "walk"
-    elif hints and few and dialect == "postgresql":
+    elif hints and few and dialect == "postgresql" and _one_taxonomy_value(params):
         plan = "collect"
     for name, role in LABEL_FILTERS.items():
         labels: list[str] = getattr(params, name)
