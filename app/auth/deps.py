@@ -6,7 +6,7 @@ services' queries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -54,8 +54,10 @@ def current_actor(
     return actor
 
 
-def roles(allowed: frozenset[str], what: str) -> Callable[..., Actor]:
-    def dependency(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+def roles(allowed: frozenset[str], what: str) -> Callable[..., Awaitable[Actor]]:
+    # A coroutine, so FastAPI calls it in the event loop: it only compares strings, and a plain
+    # function would cost a trip to the thread pool on every request.
+    async def dependency(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         ensure_role(actor, allowed, what)
         return actor
 

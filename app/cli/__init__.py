@@ -99,6 +99,7 @@ def serve(
     with NRTD_NOTIFY_SCHEDULE, the reminder digests."""
     import uvicorn
 
+    from app.core import heap
     from app.main import create_app
 
     settings = settings_or_exit()
@@ -114,10 +115,12 @@ def serve(
         from app.scheduler import start_scheduler
 
         start_scheduler(settings)
+    app = create_app(settings)
+    heap.settle()  # no full collection of the app's own objects in the middle of a request
     # The app writes the access log itself (with the time and the request id, through the logging set
     # up above) and reads X-Forwarded-For only from NRTD_TRUSTED_PROXIES: uvicorn's own are off.
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         log_level=settings.log_level.lower(),

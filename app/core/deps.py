@@ -27,9 +27,10 @@ async def _write_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def get_db(request: Request) -> Session:
+async def get_db(request: Request) -> Session:
     """Where the request's session comes from: the app's engine. Tests override only this (a session
-    on their own rolled-back connection), so the unit of work below is the one they exercise."""
+    on their own rolled-back connection), so the unit of work below is the one they exercise. A
+    coroutine (making a session does no I/O), so that it costs no trip to the thread pool."""
     return new_session(request.app.state.engine)
 
 
@@ -76,7 +77,7 @@ def abandon(request: Request, exc: DomainError) -> None:
         session.add_all(exc.persist)
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

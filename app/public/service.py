@@ -17,13 +17,9 @@ from app.core.actor import READER, Actor
 from app.core.errors import NotFound
 from app.public import related
 from app.public.schemas import (
-    PublicEntityRef,
-    PublicMechanismRef,
-    PublicRecommendation,
     PublicRecommendationDetail,
     PublicRecommendationPage,
     PublicRecommendationParams,
-    PublicSdgRef,
 )
 from app.recommendations import schemas as staff
 from app.recommendations import service as recommendations
@@ -37,8 +33,9 @@ def _staff_params(params: PublicRecommendationParams) -> staff.RecommendationLis
     return staff.RecommendationListParams(**params.model_dump(), withdrawn=False, needs_review=None)
 
 
-def _entity(ref: staff.EntityRef | None) -> PublicEntityRef | None:
-    return None if ref is None else PublicEntityRef(id=ref.id, name=ref.name, acronym=ref.acronym)
+def _entity(ref: staff.EntityRef) -> dict[str, object]:
+    """The fields of a ``PublicEntityRef``."""
+    return {"id": ref.id, "name": ref.name, "acronym": ref.acronym}
 
 
 class _Extras:
@@ -50,15 +47,18 @@ class _Extras:
 
 
 def _public_fields(item: staff.RecommendationOut, extras: _Extras) -> dict[str, object]:
-    """The allowlist: each public field named, nothing copied wholesale."""
+    """The allowlist: each public field named, nothing copied wholesale. Plain values, validated by
+    the public model (which forbids any other key) once, with the whole page."""
     local = item.local
     return {
         "id": item.id,
         "symbol": item.symbol,
         "document_id": item.document_id,
-        "mechanism": PublicMechanismRef(
-            code=item.mechanism.code, name=item.mechanism.name, family=item.mechanism.family
-        ),
+        "mechanism": {
+            "code": item.mechanism.code,
+            "name": item.mechanism.name,
+            "family": item.mechanism.family,
+        },
         "type": item.type,
         "paragraph": item.paragraph,
         "text": item.text,
@@ -75,13 +75,11 @@ def _public_fields(item: staff.RecommendationOut, extras: _Extras) -> dict[str, 
         "affected_persons": item.affected_persons,
         "recommending_states": item.recommending_states,
         "recommending_regions": item.recommending_regions,
-        "sdgs": [PublicSdgRef(code=sdg.code, title=sdg.title) for sdg in item.sdgs],
+        "sdgs": [{"code": sdg.code, "title": sdg.title} for sdg in item.sdgs],
         "status": local.status,
         "priority": local.priority,
-        "lead_entity": _entity(local.lead_entity),
-        "supporting_entities": [
-            PublicEntityRef(id=e.id, name=e.name, acronym=e.acronym) for e in local.supporting_entities
-        ],
+        "lead_entity": None if local.lead_entity is None else _entity(local.lead_entity),
+        "supporting_entities": [_entity(entity) for entity in local.supporting_entities],
         "clusters": extras.clusters.get(item.id, []),
         "actions": extras.actions.get(item.id, []),
     }
@@ -98,10 +96,12 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
         return PublicRecommendationPage(items=[], next_cursor=None, total=0)
     page = recommendations.list_recommendations(session, PUBLIC_READER, staff_params)
     extras = _Extras(session, [item.id for item in page.items])
-    return PublicRecommendationPage(
-        items=[PublicRecommendation.model_validate(_public_fields(item, extras)) for item in page.items],
-        next_cursor=page.next_cursor,
-        total=page.total,
+    return PublicRecommendationPage.model_validate(
+        {
+            "items": [_public_fields(item, extras) for item in page.items],
+            "next_cursor": page.next_cursor,
+            "total": page.total,
+        }
     )
 
 

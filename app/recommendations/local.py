@@ -22,7 +22,6 @@ from app.models import Entity
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
 from app.recommendations.reading import responsibilities, status_priority
-from app.recommendations.schemas import EntityRef, LocalOut
 
 LOCAL_FIELDS = (
     "priority",
@@ -38,11 +37,12 @@ _PUBLISHED = ("status", "priority")
 
 
 class Responsible:
-    """The lead and supporting entities of a set of recommendations, by recommendation id."""
+    """The lead and supporting entities of a set of recommendations, by recommendation id: the
+    fields of each ``EntityRef``, as plain values (a list page validates them once, with the page)."""
 
     def __init__(self) -> None:
-        self.lead: dict[int, EntityRef] = {}
-        self.supporting: dict[int, list[EntityRef]] = defaultdict(list)
+        self.lead: dict[int, dict[str, Any]] = {}
+        self.supporting: dict[int, list[dict[str, Any]]] = defaultdict(list)
 
     @classmethod
     def load(cls, session: Session, ids: Sequence[int]) -> Responsible:
@@ -51,34 +51,35 @@ class Responsible:
             return found
         rows = session.execute(responsibilities(ids))
         for rec_id, responsibility, entity_id, name, acronym in rows:
-            ref = EntityRef(id=entity_id, name=name, acronym=acronym)
+            ref = {"id": entity_id, "name": name, "acronym": acronym}
             if responsibility == "lead":
                 found.lead[rec_id] = ref
             else:
                 found.supporting[rec_id].append(ref)
         for refs in found.supporting.values():
-            refs.sort(key=lambda ref: (ref.name.casefold(), ref.id))
+            refs.sort(key=lambda ref: (ref["name"].casefold(), ref["id"]))
         return found
 
-    def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> LocalOut:
+    def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> dict[str, Any]:
+        """The fields of a ``LocalOut``, as plain values."""
         # Readers see published data only: the rationale and notes are the mechanism's internal work,
         # the working status and priority are not public until a coordinator publishes them.
         internal = actor.role != READER
         status, priority = status_priority(row, public=not internal)
         published_status, published_priority = status_priority(row, public=True)
-        return LocalOut(
-            priority=priority,
-            priority_rationale=row.priority_rationale if row and internal else None,
-            status=status,
-            published_status=published_status,
-            published_priority=published_priority,
-            published_at=row.published_at if row else None,
-            unpublished_changes=(status, priority) != (published_status, published_priority),
-            lead_entity=self.lead.get(rec_id),
-            supporting_entities=self.supporting.get(rec_id, []),
-            internal_notes=row.internal_notes if row and internal else None,
-            updated_at=row.updated_at if row else None,
-        )
+        return {
+            "priority": priority,
+            "priority_rationale": row.priority_rationale if row and internal else None,
+            "status": status,
+            "published_status": published_status,
+            "published_priority": published_priority,
+            "published_at": row.published_at if row else None,
+            "unpublished_changes": (status, priority) != (published_status, published_priority),
+            "lead_entity": self.lead.get(rec_id),
+            "supporting_entities": self.supporting.get(rec_id, []),
+            "internal_notes": row.internal_notes if row and internal else None,
+            "updated_at": row.updated_at if row else None,
+        }
 
 
 def local_version(row: RecommendationLocal | None) -> int:

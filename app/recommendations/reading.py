@@ -6,14 +6,15 @@ that a filter or a version means the same everywhere.
 
 Taxonomy filters are uncorrelated ``IN`` subqueries on ``recommendation_terms`` (served by the
 index on (term_id, role, recommendation_id)); the planner computes them once per query rather
-than once per row.
+than once per row. A page whose filters are known to match many or few is steered (``Plan``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, any_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 from sqlalchemy.sql import operators
 
@@ -69,17 +70,45 @@ def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) 
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
-def _linked_to(role: str, term_ids: ColumnElement[bool]) -> ColumnElement[bool]:
+# How a page finds the matches of a taxonomy filter, when the total says how many there are:
+# - "walk" (SQLite, many matches): ``+id IN (...)``, kept off the primary key, so SQLite walks the
+#   newest-first index and stops after a page instead of reading every match by id and sorting
+#   them all (a theme matching 6,103 of 250,000: 19 ms down to 2.5 ms);
+# - "collect" (PostgreSQL, few matches, the taxonomy value being the only filter, so that the few
+#   are its own): ``id = ANY(ARRAY(...))``: the matches come from the term index as one array, then
+#   by primary key, and are sorted (a State's 1,077: 60 ms down to 3 ms; as ``IN`` the planner read
+#   all 250,000 recommendations to hash-join them). Beside another filter, the value alone may
+#   match tens of thousands: too many to fetch one by one;
+# - None: ``id IN (...)``, left to the planner (counts, exports, reports).
+Plan = Literal["walk", "collect"] | None
+
+
+def _one_taxonomy_value(params: RecommendationFilter) -> bool:
+    """The filters are one taxonomy value (a label or an SDG code) and nothing else (current
+    recommendations, the default, is no filter)."""
+    asked = [
+        name
+        for name in RecommendationFilter.model_fields
+        if getattr(params, name) not in (None, "", []) and not (name == "withdrawn" and not params.withdrawn)
+    ]
+    return asked in ([name] for name in (*LABEL_FILTERS, "sdg")) and len(getattr(params, asked[0])) == 1
+
+
+def _linked_to(role: str, term_ids: ColumnElement[bool], plan: Plan = None) -> ColumnElement[bool]:
     linked = select(RecommendationTerm.recommendation_id).where(RecommendationTerm.role == role, term_ids)
-    return Recommendation.id.in_(linked)
+    if plan == "collect":
+        return Recommendation.id == any_(func.array(linked.scalar_subquery()))
+    return _flag(Recommendation.id, "sqlite", plan == "walk").in_(linked)
 
 
-def label_condition(role: str, label: str) -> ColumnElement[bool]:
+def label_condition(role: str, label: str, *, plan: Plan = None) -> ColumnElement[bool]:
+    # One term per kind and key: a scalar subquery, which PostgreSQL computes once and then probes
+    # (recommendation_id, role, term_id) exactly, rather than joining every term of each row.
     term = select(Term.id).where(Term.kind == ROLE_KIND[role], Term.key == label_key(label))
-    return _linked_to(role, RecommendationTerm.term_id.in_(term))
+    return _linked_to(role, RecommendationTerm.term_id == term.scalar_subquery(), plan)
 
 
-def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
+def sdg_condition(raw_code: str, *, walk: bool = False, plan: Plan = None) -> ColumnElement[bool]:
     """A goal code matches the goal and all its targets; a target code matches that target.
 
     ``walk``: a correlated EXISTS instead of IN, so SQLite walks the newest-first index and stops
@@ -116,14 +145,16 @@ def sdg_condition(raw_code: str, *, walk: bool = False) -> ColumnElement[bool]:
                 .correlate(Recommendation)
                 .exists()
             )
-    return _linked_to("sdg", RecommendationTerm.term_id.in_(terms))
+    return _linked_to("sdg", RecommendationTerm.term_id.in_(terms), plan)
 
 
+@cache
 def leading_only() -> ColumnElement[bool]:
     """Not a linked copy of a current recommendation (a UPR Info row or a manual copy of a UHRI
     record, see app.recommendations.source_links): one row per recommendation across sources in
     every list, count, statistic, export and report. An uncorrelated subquery over the few links,
-    computed once per query; a copy whose leader is withdrawn is listed again.
+    computed once per query; a copy whose leader is withdrawn is listed again. Built once and
+    reused (a statement is immutable): the alias alone cost a millisecond a request.
     """
     leader = aliased(Recommendation)
     # EXISTS by primary key, so the links drive the subquery: a join lets SQLite read every
@@ -213,13 +244,15 @@ def filter_conditions(
     *,
     hints: bool = True,
     many: bool = False,
+    few: bool = False,
     public: bool = False,
 ) -> list[ColumnElement[bool]]:
     """Every filter of ``params`` as a condition on ``recommendations`` (no joins needed).
 
     ``hints=False`` leaves SQLite free to use the equality indexes: right for a count, which reads
     every match anyway, wrong for a page (see ``_flag``). ``many``: the filters are known to match
-    many recommendations, so a page walks the newest-first index (see ``matching_ids``).
+    many recommendations, so a page walks the newest-first index (see ``matching_ids``); ``few``:
+    known to match few, so a page may collect them (see ``Plan``).
     ``public``: what the public sees (the reader role): the published status and priority
     (``status_priority_columns``), and the cluster filter sees published clusters only.
     """
@@ -244,13 +277,18 @@ def filter_conditions(
         )
     if params.type:
         conditions.append(_flag(rec.type, dialect, hints).in_(sorted(set(params.type))))
+    plan: Plan = None
+    if hints and many and dialect == "sqlite":
+        plan = "walk"
+    elif hints and few and dialect == "postgresql" and _one_taxonomy_value(params):
+        plan = "collect"
     for name, role in LABEL_FILTERS.items():
         labels: list[str] = getattr(params, name)
         if labels:
-            conditions.append(or_(*(label_condition(role, label) for label in labels)))
+            conditions.append(or_(*(label_condition(role, label, plan=plan) for label in labels)))
     if params.sdg:
         walk = hints and dialect == "sqlite" and len(params.sdg) == 1
-        conditions.append(or_(*(sdg_condition(code, walk=walk) for code in params.sdg)))
+        conditions.append(or_(*(sdg_condition(code, walk=walk, plan=plan) for code in params.sdg)))
     if params.cycle:
         conditions.append(rec.upr_cycle.in_(sorted(set(params.cycle))))
     if params.session is not None:

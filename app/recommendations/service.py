@@ -3,6 +3,9 @@
 A page costs a fixed number of statements whatever its size: the total (see totals.py), the
 page, then the page's terms, texts and responsible entities in one query each (mechanisms and
 the local row come with the page by join).
+
+The page reads the recommendation's columns as plain rows (no ORM entity: each row is read once)
+and each item is a dict of plain values, validated once with the whole page by its response model.
 """
 
 from __future__ import annotations
@@ -42,13 +45,10 @@ from app.recommendations.query import parse
 from app.recommendations.reading import filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
-    MechanismRef,
     RecommendationDetail,
     RecommendationListParams,
-    RecommendationOut,
     RecommendationPage,
     RevisionOut,
-    SdgRef,
     SourceRef,
     StatusChangeOut,
     TextVersion,
@@ -97,12 +97,13 @@ class _Terms:
         by_role = self.labels.get(rec_id, {})
         return {field: sorted(by_role.get(role, []), key=str.casefold) for role, field in ROLE_LISTS.items()}
 
-    def sdg_refs(self, rec_id: int, lang: str) -> list[SdgRef]:
+    def sdg_refs(self, rec_id: int, lang: str) -> list[dict[str, str]]:
+        """The fields of each ``SdgRef``, goals and targets in the SDGs' own order."""
         entries = sorted(
             self.sdgs.get(rec_id, []), key=lambda entry: _SDG_ORDER.get(entry[0], len(_SDG_ORDER))
         )
         return [
-            SdgRef(code=code, title=titles.get(lang) or titles.get("en") or label)
+            {"code": code, "title": titles.get(lang) or titles.get("en") or label}
             for code, titles, label in entries
         ]
 
@@ -132,11 +133,8 @@ def choose_text(texts: dict[str, str], lang: str) -> tuple[str | None, str | Non
     return None, None
 
 
-PageRow = Row[Recommendation, str, str, str, RecommendationLocal | None]
-
-
 def _fields(
-    row: PageRow,
+    row: Row[Any],
     texts: dict[str, str],
     terms: _Terms,
     responsible: Responsible,
@@ -144,44 +142,72 @@ def _fields(
     lang: str,
     sources: dict[int, list[SourceRef]],
 ) -> dict[str, Any]:
-    rec: Recommendation = row.Recommendation
+    """The fields of a ``RecommendationOut`` from a row of ``_ROWS``, as plain values."""
+    rec_id = row.id
     text_lang, text = choose_text(texts, lang)
     return {
-        "id": rec.id,
-        "source": rec.source,
-        "external_id": rec.external_id,
-        "document_id": rec.document_id,
-        "symbol": rec.symbol,
-        "type": rec.type,
-        "mechanism": MechanismRef(code=row.code, name=row.name, family=row.family),
-        "paragraph": rec.paragraph,
+        "id": rec_id,
+        "source": row.source,
+        "external_id": row.external_id,
+        "document_id": row.document_id,
+        "symbol": row.symbol,
+        "type": row.type,
+        "mechanism": {"code": row.mechanism_code, "name": row.mechanism_name, "family": row.family},
+        "paragraph": row.paragraph,
         "text": text,
         "text_lang": text_lang,
         "languages": _languages(texts),
-        "publication_date": rec.publication_date,
-        "uhri_published_at": rec.uhri_published_at,
-        "upr_cycle": rec.upr_cycle,
-        "upr_session": rec.upr_session,
-        "position": rec.position,
-        "upr_info_action": rec.upr_info_action,
-        **terms.lists(rec.id),
-        "sdgs": terms.sdg_refs(rec.id, lang),
-        "needs_review": rec.needs_review,
-        "withdrawn": rec.withdrawn,
-        "withdrawn_at": rec.withdrawn_at,
-        "created_at": rec.created_at,
-        "updated_at": rec.updated_at,
-        "local": responsible.local_out(rec.id, row.RecommendationLocal, actor),
-        "sources": sources[rec.id],
+        "publication_date": row.publication_date,
+        "uhri_published_at": row.uhri_published_at,
+        "upr_cycle": row.upr_cycle,
+        "upr_session": row.upr_session,
+        "position": row.position,
+        "upr_info_action": row.upr_info_action,
+        **terms.lists(rec_id),
+        "sdgs": terms.sdg_refs(rec_id, lang),
+        "needs_review": row.needs_review,
+        "withdrawn": row.withdrawn,
+        "withdrawn_at": row.withdrawn_at,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "local": responsible.local_out(rec_id, row.RecommendationLocal, actor),
+        "sources": sources[rec_id],
     }
 
 
-def _with_mechanism() -> Select[Recommendation, str, str, str, RecommendationLocal | None]:
-    return (
-        select(Recommendation, Mechanism.code, Mechanism.name, Mechanism.family, RecommendationLocal)
-        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
-        .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == Recommendation.id)
+_REC = Recommendation
+# What a list item or a detail shows of a recommendation, its mechanism and its local row (an
+# entity: mostly none, and its version makes the ETag). Built once: a statement is immutable.
+_ROWS: Select[*tuple[Any, ...]] = (
+    select(
+        _REC.id,
+        _REC.source,
+        _REC.external_id,
+        _REC.document_id,
+        _REC.symbol,
+        _REC.type,
+        _REC.paragraph,
+        _REC.publication_date,
+        _REC.uhri_published_at,
+        _REC.upr_cycle,
+        _REC.upr_session,
+        _REC.position,
+        _REC.upr_info_action,
+        _REC.needs_review,
+        _REC.withdrawn,
+        _REC.withdrawn_at,
+        _REC.created_at,
+        _REC.updated_at,
+        _REC.sort_date,
+        _REC.content_hash,
+        Mechanism.code.label("mechanism_code"),
+        Mechanism.name.label("mechanism_name"),
+        Mechanism.family,
+        RecommendationLocal,
     )
+    .join(Mechanism, Mechanism.id == _REC.mechanism_id)
+    .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == _REC.id)
+)
 
 
 def list_recommendations(
@@ -203,10 +229,12 @@ def list_recommendations(
     )
     # Ranked, the scores' join applies the text query: the conditions leave it out.
     listed = params.model_copy(update={"q": None}) if sort == "relevance" else params
-    conditions = filter_conditions(listed, dialect, many=total > MANY_MATCHES, public=reader)
+    conditions = filter_conditions(
+        listed, dialect, many=total > MANY_MATCHES, few=total <= MANY_MATCHES, public=reader
+    )
     rows, next_cursor = ordering.page(
         session,
-        _with_mechanism(),
+        _ROWS,
         conditions,
         sort=sort,
         query=query,
@@ -214,19 +242,18 @@ def list_recommendations(
         limit=params.limit,
         few=total <= MANY_MATCHES,
     )
-    ids = [row.Recommendation.id for row in rows]
+    ids = [row.id for row in rows]
     terms = _Terms.load(session, ids)
     texts = _load_texts(session, ids)
     responsible = Responsible.load(session, ids)
-    sources = source_groups(
-        session,
-        {row.Recommendation.id: (row.Recommendation.source, row.Recommendation.external_id) for row in rows},
-    )
+    sources = source_groups(session, {row.id: (row.source, row.external_id) for row in rows})
     items = []
     for row in rows:
-        fields = _fields(row, texts[row.Recommendation.id], terms, responsible, actor, params.lang, sources)
-        items.append(RecommendationOut(**fields, snippet=snippet(fields["text"], query)))
-    return RecommendationPage(items=items, next_cursor=next_cursor, total=total)
+        fields = _fields(row, texts[row.id], terms, responsible, actor, params.lang, sources)
+        fields["snippet"] = snippet(fields["text"], query)
+        items.append(fields)
+    # One validation of the whole page (nested dicts included): what building each model costs.
+    return RecommendationPage.model_validate({"items": items, "next_cursor": next_cursor, "total": total})
 
 
 def recommendation_etag(local: RecommendationLocal | None, content_hash: str) -> str:
@@ -237,7 +264,7 @@ def recommendation_etag(local: RecommendationLocal | None, content_hash: str) ->
 def get_recommendation(
     session: Session, actor: Actor, recommendation_id: int, lang: str = "en"
 ) -> tuple[RecommendationDetail, str]:
-    row = session.execute(_with_mechanism().where(Recommendation.id == recommendation_id)).first()
+    row = session.execute(_ROWS.where(Recommendation.id == recommendation_id)).first()
     if row is None:
         raise NotFound(f"recommendation {recommendation_id} does not exist")
     versions = {
@@ -253,27 +280,30 @@ def get_recommendation(
         .where(Revision.recommendation_id == recommendation_id)
         .order_by(Revision.created_at.desc(), Revision.id.desc())
     )
-    detail = RecommendationDetail(
-        **_fields(
-            row,
-            {code: v.text for code, v in versions.items()},
-            _Terms.load(session, [recommendation_id]),
-            Responsible.load(session, [recommendation_id]),
-            actor,
-            lang,
-            source_groups(
-                session, {recommendation_id: (row.Recommendation.source, row.Recommendation.external_id)}
-            ),
-        ),
-        texts={code: versions[code] for code in _languages(versions)},
-        revisions=[
-            RevisionOut(id=r.id, import_run_id=r.import_run_id, created_at=r.created_at, changes=r.changes)
-            for r in revisions
-        ],
-        status_history=_status_history(session, actor, recommendation_id),
-        clusters=_clusters(session, actor, recommendation_id),
+    fields = _fields(
+        row,
+        {code: v.text for code, v in versions.items()},
+        _Terms.load(session, [recommendation_id]),
+        Responsible.load(session, [recommendation_id]),
+        actor,
+        lang,
+        source_groups(session, {recommendation_id: (row.source, row.external_id)}),
     )
-    return detail, recommendation_etag(row.RecommendationLocal, row.Recommendation.content_hash)
+    detail = RecommendationDetail.model_validate(
+        {
+            **fields,
+            "texts": {code: versions[code] for code in _languages(versions)},
+            "revisions": [
+                RevisionOut(
+                    id=r.id, import_run_id=r.import_run_id, created_at=r.created_at, changes=r.changes
+                )
+                for r in revisions
+            ],
+            "status_history": _status_history(session, actor, recommendation_id),
+            "clusters": _clusters(session, actor, recommendation_id),
+        }
+    )
+    return detail, recommendation_etag(row.RecommendationLocal, row.content_hash)
 
 
 def _status_history(session: Session, actor: Actor, recommendation_id: int) -> list[StatusChangeOut]:

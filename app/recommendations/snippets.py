@@ -33,26 +33,37 @@ def _marked(token: str, query: Query) -> bool:
     pieces, forms = _token_forms(token)
     if not query.marks.isdisjoint(forms):
         return True
-    return any(piece.startswith(prefix) for piece in pieces for prefix in query.prefixes)
+    return bool(query.prefixes) and any(piece.startswith(query.prefixes) for piece in pieces)
+
+
+def _window(text: str, first: int | None) -> tuple[int, int]:
+    """The excerpt's [start, end): from a little before the first marked word (``first``), cut at
+    spaces, ``WIDTH`` characters at most."""
+    start = 0
+    if first is not None and first > LEAD:
+        start = text.rfind(" ", 0, first - LEAD) + 1
+    end = min(len(text), start + WIDTH)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
 
 
 def snippet(text: str | None, query: Query) -> str | None:
     if not text or query.empty:
         return None
     spans: list[tuple[int, int]] = []
+    window: tuple[int, int] | None = None
     for match in _TOKEN.finditer(text):
+        if window is not None and match.start() > window[1]:
+            break  # past the excerpt: nothing further is shown (a mark ending at its end still grows)
         if _marked(match.group(), query):
             if spans and spans[-1][1] == match.start():  # adjacent CJK characters: one mark
                 spans[-1] = (spans[-1][0], match.end())
             else:
                 spans.append(match.span())
-    start = 0
-    if spans and spans[0][0] > LEAD:
-        start = text.rfind(" ", 0, spans[0][0] - LEAD) + 1
-    end = min(len(text), start + WIDTH)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else end
+            window = window or _window(text, spans[0][0])
+    start, end = window or _window(text, None)
     parts = ["…"] if start else []
     position = start
     for left, right in spans:

@@ -394,8 +394,11 @@ def test_a_page_costs_a_bounded_number_of_statements(client: TestClient, engine:
     # source links (one query when none is linked); a first page holding every match (limit=200)
     # skips the count, and the same filters (limit=5 after limit=50) reuse the total counted for them.
     # Filters naming values (country, theme) add one statement checking that they all exist.
-    assert max(measured.values()) <= 10, measured
-    assert measured["limit=50"] + 1 == measured[filtered], measured  # not per row
+    # PostgreSQL runs a page in date order without parallel workers: one SET LOCAL more (not for
+    # the filtered page, ranked by relevance).
+    setting = int(engine.dialect.name == "postgresql")
+    assert max(measured.values()) <= 10 + setting, measured
+    assert measured["limit=50"] + 1 - setting == measured[filtered], measured  # not per row
     assert measured["limit=5"] == measured["limit=50"] - 1, measured
 
 

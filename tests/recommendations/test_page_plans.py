@@ -1,0 +1,98 @@
+"""The plan a list page takes from its known total never changes the page.
+
+With many matches SQLite walks the newest-first index (``+id IN``); with few, PostgreSQL collects a
+single taxonomy value's matches as an array (``id = ANY(ARRAY(...))``); otherwise the planner
+chooses. Whichever is taken, the pages hold the same recommendations in the same order, with the
+same cursors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.recommendations import service
+from tests.factories import ids_by_external_id, import_records, record
+
+URL = "/api/v1/recommendations"
+# (external id, mechanism, publication date, countries, themes, SDGs): equal dates on purpose.
+ROWS = [
+    (f"P{n:02}", "CRC" if n % 3 else "UPR", date(2024, 1 + n % 4, 1 + n % 2), countries, themes, sdgs)
+    for n, (countries, themes, sdgs) in enumerate(
+        [
+            (["Peru"], ["Right to health"], ["3", "3.8"]),
+            (["Chile"], ["Right to health"], ["5.2"]),
+            (["Peru"], ["Women's rights"], ["3.8"]),
+            (["Peru", "Chile"], ["Right to health", "Women's rights"], ["16"]),
+            (["Chile"], ["Women's rights"], ["3"]),
+        ]
+        * 3
+    )
+]
+QUERIES: list[dict[str, Any]] = [
+    {"country": "Peru"},
+    {"theme": "Right to health"},
+    {"sdg": "3"},
+    {"sdg": "3.8"},
+    {"country": ["Peru", "Chile"]},
+    {"country": "Peru", "theme": "Women's rights"},
+    {"country": "Chile", "mechanism": "CRC"},
+    {"country": "Peru", "sort": "oldest"},
+]
+
+
+def _pages(client: TestClient, query: dict[str, Any]) -> list[tuple[list[int], str | None]]:
+    pages: list[tuple[list[int], str | None]] = []
+    cursor: str | None = None
+    while True:
+        params = {**query, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        response = client.get(URL, params=params)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append(([item["id"] for item in body["items"]], body["next_cursor"]))
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+
+
+def _expected(ids: dict[str, int], query: dict[str, Any]) -> set[int]:
+    def wanted(value: Any) -> list[str]:
+        return value if isinstance(value, list) else [value]
+
+    found = set()
+    for external_id, mechanism, _day, countries, themes, sdgs in ROWS:
+        goals = {code.split(".")[0] for code in sdgs} | set(sdgs)
+        if (
+            ("country" not in query or set(wanted(query["country"])) & set(countries))
+            and ("theme" not in query or set(wanted(query["theme"])) & set(themes))
+            and ("sdg" not in query or query["sdg"] in goals)
+            and ("mechanism" not in query or query["mechanism"] == mechanism)
+        ):
+            found.add(ids[external_id])
+    return found
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda query: "&".join(f"{k}={v}" for k, v in query.items()))
+def test_every_plan_gives_the_same_pages(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, query: dict[str, Any]
+) -> None:
+    import_records(
+        engine,
+        [
+            record(external_id, mechanism=mechanism, publication_date=day, countries=c, themes=t, sdgs=s)
+            for external_id, mechanism, day, c, t, s in ROWS
+        ],
+    )
+    ids = ids_by_external_id(engine)
+    monkeypatch.setattr(service, "MANY_MATCHES", 0)  # "many": SQLite walks the date index
+    walked = _pages(client, query)
+    monkeypatch.setattr(service, "MANY_MATCHES", 10**9)  # "few": PostgreSQL collects a single value's
+    collected = _pages(client, query)
+    assert walked == collected
+    listed = [rec_id for page, _ in walked for rec_id in page]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == _expected(ids, query) != set()
