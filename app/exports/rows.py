@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
 from app.models.plan import Action, ActionRecommendation
-from app.recommendations.reading import responsibilities, status_priority_columns
+from app.recommendations.reading import MECHANISM_COLUMNS, responsibilities, status_priority_columns
 from app.recommendations.service import choose_text
 from app.taxonomies.service import SDG_ORDER
 
@@ -48,9 +48,7 @@ _PUBLIC_COLUMNS = (
     Recommendation.upr_cycle,
     Recommendation.upr_session,
     Recommendation.position,
-    Mechanism.code.label("mechanism_code"),
-    Mechanism.name.label("mechanism_name"),
-    Mechanism.family.label("mechanism_family"),
+    *MECHANISM_COLUMNS,
 )
 # What the public sees of the local work is the published status and priority (one rule, in
 # app/recommendations/reading.py); staff exports carry the working ones.

@@ -52,6 +52,12 @@ LABEL_FILTERS = {
     "recommending_region": "recommending_region",
     "issue": "issue",
 }
+# A recommendation's mechanism in a read joined to mechanisms: one set of names for lists and exports.
+MECHANISM_COLUMNS = (
+    Mechanism.code.label("mechanism_code"),
+    Mechanism.name.label("mechanism_name"),
+    Mechanism.family.label("mechanism_family"),
+)
 # Audit actions that never change data a recommendation list, page or export shows.
 ACCOUNT_EVENT_PREFIXES = ("auth.", "authz.", "user.", "api_key.")
 

@@ -42,7 +42,7 @@ from app.recommendations.filter_values import check_filter_values as check_filte
 from app.recommendations.local import Responsible, local_version
 from app.recommendations.ordering import effective_sort
 from app.recommendations.query import parse
-from app.recommendations.reading import filter_conditions
+from app.recommendations.reading import MECHANISM_COLUMNS, filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     RecommendationDetail,
@@ -152,7 +152,7 @@ def _fields(
         "document_id": row.document_id,
         "symbol": row.symbol,
         "type": row.type,
-        "mechanism": {"code": row.mechanism_code, "name": row.mechanism_name, "family": row.family},
+        "mechanism": {"code": row.mechanism_code, "name": row.mechanism_name, "family": row.mechanism_family},
         "paragraph": row.paragraph,
         "text": text,
         "text_lang": text_lang,
@@ -200,9 +200,7 @@ _ROWS: Select[*tuple[Any, ...]] = (
         _REC.updated_at,
         _REC.sort_date,
         _REC.content_hash,
-        Mechanism.code.label("mechanism_code"),
-        Mechanism.name.label("mechanism_name"),
-        Mechanism.family,
+        *MECHANISM_COLUMNS,
         RecommendationLocal,
     )
     .join(Mechanism, Mechanism.id == _REC.mechanism_id)
