@@ -1,4 +1,5 @@
-"""The browser of the end-to-end tests: Debian's chromium driven by Playwright (no browser download)."""
+"""The browser of the end-to-end tests: Debian's Chromium headless shell (package chromium-headless-shell, the
+browser without its window and user interface) driven by Playwright (no browser download)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,7 +29,7 @@ def _chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         # Not a skip: a machine without the browser must not pass the end-to-end tests silently.
         pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install -y chromium` "
+            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install -y chromium-headless-shell` "
             "(`make test` does it on a fresh machine)",
             pytrace=False,
         )
