@@ -29,8 +29,8 @@ def _chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         # Not a skip: a machine without the browser must not pass the end-to-end tests silently.
         pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's browser with `apt-get install -y chromium-headless-shell` "
-            "(`make test` does it on a fresh machine)",
+            f"{CHROMIUM} is missing: install Debian's browser with "
+            "`apt-get install -y chromium-headless-shell` (`make test` does it on a fresh machine)",
             pytrace=False,
         )
     with sync_playwright() as playwright:
