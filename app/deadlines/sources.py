@@ -168,30 +168,35 @@ def _action_facts(session: Session, actions: list[Action]) -> dict[int, _ActionF
     return facts
 
 
+def _under_action(
+    kind: str, day: dt.date, title: str, object_id: int, action: Action, facts: dict[int, _ActionFacts]
+) -> DeadlineItem:
+    """A deadline of an action or of what hangs under it: seen by whoever sees the action, public
+    when the action is, met once the action is no longer open."""
+    return DeadlineItem(
+        kind=kind,
+        date=day,
+        title=title,
+        object_id=object_id,
+        entity_ids=facts[action.id].entity_ids,
+        link=facts[action.id].link,
+        published=action.published,
+        done=action.status not in OPEN_ACTION_STATUSES,
+    )
+
+
 def action_due_dates(session: Session, window: Window) -> list[DeadlineItem]:
     actions = list(session.scalars(select(Action).where(*window.where(Action.due_date))))
     facts = _action_facts(session, actions)
     items = []
     for action in actions:
         assert action.due_date is not None
-        items.append(
-            DeadlineItem(
-                kind="action_due",
-                date=action.due_date,
-                title=action.title,
-                object_id=action.id,
-                entity_ids=facts[action.id].entity_ids,
-                link=facts[action.id].link,
-                published=action.published,
-                done=action.status not in OPEN_ACTION_STATUSES,
-            )
-        )
+        items.append(_under_action("action_due", action.due_date, action.title, action.id, action, facts))
     return items
 
 
 def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
-    """An indicator's target date, under its action: seen by whoever sees the action, public when the
-    action is, met once the action is no longer open."""
+    """An indicator's target date, under its action."""
     rows = list(
         session.execute(
             select(Indicator, Action)
@@ -204,15 +209,8 @@ def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
     for indicator, action in rows:
         assert indicator.target_date is not None
         items.append(
-            DeadlineItem(
-                kind="indicator_target",
-                date=indicator.target_date,
-                title=indicator.name,
-                object_id=indicator.id,
-                entity_ids=facts[action.id].entity_ids,
-                link=facts[action.id].link,
-                published=action.published,
-                done=action.status not in OPEN_ACTION_STATUSES,
+            _under_action(
+                "indicator_target", indicator.target_date, indicator.name, indicator.id, action, facts
             )
         )
     return items
