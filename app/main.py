@@ -49,6 +49,7 @@ from app.plans.router import router as plans_router
 from app.portal.errors import error_page
 from app.portal.router import router as portal_router
 from app.public.router import router as public_router
+from app.recommendations import kept
 from app.recommendations.router import router as recommendations_router
 from app.reports.router import router as reports_router
 from app.reports.state_template import MAX_BYTES as TEMPLATE_MAX_BYTES
@@ -154,6 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.db_lock_timeout, 1 if is_sqlite(settings.database_url) else settings.db_write_concurrency
     )
     app.state.public_limiter = make_rate_limiter(settings)
+    # One store per process, whichever app it serves (the tests build several).
+    kept.pages.resize(settings.read_cache_mb * 1024 * 1024)
     # The staff workspace starts imports through these (app/scheduler.py): only the CLI and the
     # scheduler may import ``importers``, and this module, which imports both sides, wires them.
     app.state.import_runners = import_runners()

@@ -37,6 +37,7 @@ from app.core.db import make_engine
 from app.core.deps import get_db
 from app.core.migrations import alembic_config
 from app.models import Base, Term
+from app.recommendations import kept
 from tests import accounts
 from tests.apps import app_for, dispose_all
 from tests.browser import _chromium, browser  # noqa: F401  (the end-to-end tests' fixtures)
@@ -62,6 +63,13 @@ def password_cost(request: pytest.FixtureRequest) -> None:
     if passwords._hasher is not hasher:
         passwords._hasher = hasher
         passwords._dummy.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept() -> None:
+    """Totals, pages and counts are kept per data version, and data a test's fixtures write straight
+    into the tables (rolled back after it) gives no new version: each test starts with none kept."""
+    kept.clear_all()
 
 
 @pytest.fixture(scope="session")

@@ -207,6 +207,13 @@ class Settings(BaseSettings):
         description="directory of the full public exports kept per data version; "
         "empty: <temp dir>/nrtd-exports",
     )
+    read_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        le=4096,
+        description="memory each server process keeps recommendation list pages in, per data version; "
+        "0: none kept",
+    )
     # E-mail reminders (docs/reminders.md): digests of each person's work, sent by `nrtd notify send` or
     # by `nrtd serve` on NRTD_NOTIFY_SCHEDULE. No SMTP host: nothing is sent (the outbox keeps them).
     smtp_host: str = Field(default="", description="SMTP server for the reminder digests; empty: none sent")

@@ -1,7 +1,7 @@
 """Facet counts of the recommendation list: for each filter, how many matching recommendations have
 each of its values, under the current filters and query (staff: everything; public: published
 data only, as the public statistics). One GROUP BY query per dimension, kept per data version like
-the statistics (``stats.kept``).
+the statistics (``recommendations.kept``).
 
 A dimension's counts leave out that dimension's own filter (the usual "disjunctive" facets): with
 ``mechanism=CRC`` chosen, the mechanism counts still show how many each other mechanism would give,
@@ -21,7 +21,6 @@ from app.exports.service import conditions_for
 from app.exports.stats import (
     NONE,
     enum_buckets,
-    kept,
     mechanism_buckets,
     ranked,
     sdg_goal_buckets,
@@ -30,6 +29,7 @@ from app.exports.stats import (
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.recommendation import POSITIONS
 from app.models.taxonomy import MECHANISM_FAMILIES
+from app.recommendations import kept
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
 
@@ -40,7 +40,7 @@ DIMENSIONS = ("mechanism", "family", "theme", "sdg", "affected_person", "cycle",
 def facets(session: Session, params: RecommendationListParams, *, public: bool) -> RecommendationFacets:
     check_filter_values(session, params, clusters=not public)
     key = ["facets", public, params.model_dump(mode="json", exclude={"cursor", "limit", "sort"})]
-    return RecommendationFacets(**kept(session, key, lambda: _counts(session, params, public)))
+    return RecommendationFacets(**kept.counts.get(session, key, lambda: _counts(session, params, public)))
 
 
 def _buckets(buckets: Iterable[CountBucket]) -> list[dict[str, Any]]:

@@ -6,17 +6,14 @@ turns the few grouped rows into buckets; it never walks recommendations.
 
 Unfiltered, the counts read every recommendation (3 s at 150,000 on SQLite), and the portal's
 statistics page asks for them on every view: the counts are kept per data version, filters and
-day (``recommendations.reading.data_version``: a new import run or write gives new ones). Given a
+day (``recommendations.kept``: a new import run or write gives new ones). Given a
 ``timeout``, the queries of one computation together stop after that many seconds (503, see
 ``deadline.query_deadline``).
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from datetime import date
 from typing import Any
@@ -39,16 +36,13 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
 from app.models.recommendation import POSITIONS
-from app.recommendations.reading import data_version, status_priority_columns
+from app.recommendations import kept
+from app.recommendations.reading import status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
 from app.taxonomies.service import SDG_ORDER, sdg_titles
 
 NONE = "none"
-MAX_KEPT = 256  # computations kept; the least recently used go first
-
-_lock = threading.Lock()
-_kept: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
 
 def statistics(
@@ -78,22 +72,6 @@ def staff_statistics(
     return StaffStats(**_kept_counts(session, params, public=False, today=today, timeout=timeout))
 
 
-def kept(session: Session, key: list[Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """``compute()``'s counts, kept per database, data version and ``key`` (what was counted)."""
-    bind = session.get_bind().engine.url.render_as_string(hide_password=True)
-    kept_key = json.dumps([bind, data_version(session), *key], sort_keys=True, default=str)
-    with _lock:
-        if kept_key in _kept:
-            _kept.move_to_end(kept_key)
-            return _kept[kept_key]
-    counts = compute()
-    with _lock:
-        _kept[kept_key] = counts
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
-    return counts
-
-
 def _kept_counts(
     session: Session,
     params: RecommendationListParams,
@@ -108,7 +86,9 @@ def _kept_counts(
         with query_deadline(session, timeout) if timeout else nullcontext():
             return _counts(session, params, public=public, today=today)
 
-    return kept(session, ["stats", public, today.isoformat(), params.model_dump(mode="json")], compute)
+    return kept.counts.get(
+        session, ["stats", public, today.isoformat(), params.model_dump(mode="json")], compute
+    )
 
 
 def _counts(

@@ -63,7 +63,7 @@ def list_recommendations(
     caller: PublicCaller,
     params: Annotated[PublicRecommendationParams, Query()],
 ) -> Response:
-    return _json(request, service.list_recommendations(db, params))
+    return cached_response(request, service.list_json(db, params), JSON)
 
 
 @router.get(

@@ -21,6 +21,7 @@ from app.public.schemas import (
     PublicRecommendationPage,
     PublicRecommendationParams,
 )
+from app.recommendations import kept
 from app.recommendations import schemas as staff
 from app.recommendations import service as recommendations
 from app.recommendations.reading import check_cursor, filter_conditions
@@ -102,6 +103,16 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
             "next_cursor": page.next_cursor,
             "total": page.total,
         }
+    )
+
+
+def list_json(session: Session, params: PublicRecommendationParams) -> bytes:
+    """The public page as the JSON sent (to anyone, and to the reader role), kept per data version
+    (``kept.pages``)."""
+    return kept.pages.get(
+        session,
+        ["public list", params.model_dump(mode="json")],
+        lambda: list_recommendations(session, params).model_dump_json().encode(),
     )
 
 

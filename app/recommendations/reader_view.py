@@ -62,6 +62,11 @@ def list_recommendations(
     return public.list_recommendations(session, public_params(actor, params))
 
 
+def list_json(session: Session, actor: Actor, params: RecommendationListParams) -> bytes:
+    """The public page as the JSON sent, shared with the public API's (``public.list_json``)."""
+    return public.list_json(session, public_params(actor, params))
+
+
 def get_recommendation(
     session: Session, recommendation_id: int, lang: Lang
 ) -> tuple[PublicRecommendationDetail, str]:

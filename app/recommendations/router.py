@@ -55,15 +55,12 @@ _READER = (
 def list_recommendations(
     db: DbSession, actor: AnyUser, params: Annotated[RecommendationListParams, Query()]
 ) -> Response:
+    # The page's own JSON, written once by pydantic (and kept per data version): FastAPI would
+    # validate the returned model again against the union, turn it into dicts and lists, then
+    # encode those with the json module.
     if reader_view.sees_public_view(actor):
-        page: RecommendationPage | PublicRecommendationPage = reader_view.list_recommendations(
-            db, actor, params
-        )
-    else:
-        page = service.list_recommendations(db, actor, params)
-    # The page's own JSON, written once by pydantic: FastAPI would validate the returned model again
-    # against the union, turn it into dicts and lists, then encode those with the json module.
-    return Response(page.model_dump_json().encode(), media_type=JSON)
+        return Response(reader_view.list_json(db, actor, params), media_type=JSON)
+    return Response(service.list_json(db, actor, params), media_type=JSON)
 
 
 @router.post(

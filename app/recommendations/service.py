@@ -35,7 +35,7 @@ from app.models import (
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
-from app.recommendations import ordering
+from app.recommendations import kept, ordering
 
 # Also the read side's check of filter values (it reaches this domain through service and reading).
 from app.recommendations.filter_values import check_filter_values as check_filter_values
@@ -55,7 +55,6 @@ from app.recommendations.schemas import (
 )
 from app.recommendations.snippets import snippet
 from app.recommendations.sources import source_groups
-from app.recommendations.totals import cached_total
 
 # Response list field for each term role.
 ROLE_LISTS = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg"}
@@ -218,9 +217,9 @@ def list_recommendations(
     sort = effective_sort(params.sort, query)
     # The total first (usually reused from the cache): how many match decides the page's plan.
     counted = filter_conditions(params, dialect, hints=False, public=reader)
-    total = cached_total(
+    total = kept.totals.get(
         session,
-        {**params.model_dump(exclude={"cursor", "limit", "lang", "sort"}), "reader": reader},
+        [params.model_dump(exclude={"cursor", "limit", "lang", "sort"}), reader],
         lambda: session.execute(
             select(func.count()).select_from(Recommendation).where(*counted)
         ).scalar_one(),
@@ -252,6 +251,16 @@ def list_recommendations(
         items.append(fields)
     # One validation of the whole page (nested dicts included): what building each model costs.
     return RecommendationPage.model_validate({"items": items, "next_cursor": next_cursor, "total": total})
+
+
+def list_json(session: Session, actor: Actor, params: RecommendationListParams) -> bytes:
+    """The staff page as the JSON sent, kept per data version (``kept.pages``): staff all see the
+    same list, so the page depends on its parameters and the data only."""
+    return kept.pages.get(
+        session,
+        ["staff list", params.model_dump(mode="json")],
+        lambda: list_recommendations(session, actor, params).model_dump_json().encode(),
+    )
 
 
 def recommendation_etag(local: RecommendationLocal | None, content_hash: str) -> str:

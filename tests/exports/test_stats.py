@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from app.exports import stats
 from app.exports.schemas import PublicStats, StaffStats
+from app.recommendations import kept
 from tests.factories import import_records, record
 from tests.public.conftest import MakeClient
 from tests.public.world import SECRETS, World
@@ -137,8 +137,7 @@ def statements(public: TestClient) -> Iterator[list[str]]:
 def test_statistics_take_a_fixed_number_of_queries(
     public: TestClient, world: World, engine: Engine, statements: list[str]
 ) -> None:
-    with stats._lock:  # counts kept by an earlier test on this world would be answered without a query
-        stats._kept.clear()
+    kept.counts.clear()  # counts kept by an earlier test on this world would be answered without a query
     public.get(STAFF_STATS, headers=world.coordinator)
     few = len(statements)
     import_records(
