@@ -343,16 +343,21 @@ def data_version(session: Session) -> str:
     ETag (which is this version).
     """
 
+    return "{}@{}/{}@{}".format(*session.execute(_version_statement()).one())
+
+
+@cache
+def _version_statement() -> Select[Any, Any, Any, Any]:
+    """``data_version``'s statement, built once (a statement is immutable): building its four
+    subqueries and their cache key took longer than running it."""
+
     def newest(column: Any, id_column: Any, *where: Any) -> Any:
         return select(column).where(*where).order_by(id_column.desc()).limit(1).scalar_subquery()
 
     data_event = and_(*(AuditEvent.action.not_like(f"{prefix}%") for prefix in ACCOUNT_EVENT_PREFIXES))
-    row = session.execute(
-        select(
-            newest(ImportRun.id, ImportRun.id),
-            newest(ImportRun.finished_at, ImportRun.id),
-            newest(AuditEvent.id, AuditEvent.id, data_event),
-            newest(AuditEvent.at, AuditEvent.id, data_event),
-        )
-    ).one()
-    return "{}@{}/{}@{}".format(*row)
+    return select(
+        newest(ImportRun.id, ImportRun.id),
+        newest(ImportRun.finished_at, ImportRun.id),
+        newest(AuditEvent.id, AuditEvent.id, data_event),
+        newest(AuditEvent.at, AuditEvent.id, data_event),
+    )

@@ -216,12 +216,13 @@ def list_recommendations(
     query = parse(params.q)
     sort = effective_sort(params.sort, query)
     # The total first (usually reused from the cache): how many match decides the page's plan.
-    counted = filter_conditions(params, dialect, hints=False, public=reader)
     total = kept.totals.get(
         session,
         [params.model_dump(exclude={"cursor", "limit", "lang", "sort"}), reader],
         lambda: session.execute(
-            select(func.count()).select_from(Recommendation).where(*counted)
+            select(func.count())
+            .select_from(Recommendation)
+            .where(*filter_conditions(params, dialect, hints=False, public=reader))
         ).scalar_one(),
     )
     # Ranked, the scores' join applies the text query: the conditions leave it out.
