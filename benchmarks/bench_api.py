@@ -1,6 +1,6 @@
 """Measure ``GET /api/v1/recommendations`` against the API targets (not a test: machines are noisy).
 
-    python benchmarks/bench_api.py --database-url URL [--requests 200] [--port 8765]
+    python benchmarks/bench_api.py --database-url URL [--requests 200] [--port 8765] [--no-kept-pages]
 
 Targets, at 250,000 recommendations, one client:
 
@@ -15,6 +15,11 @@ a warm-up, then ``--requests`` timed requests per scenario (a scenario still run
 ``--scenario-budget`` seconds stops early, noted in its row). Theme and country values are picked
 from the taxonomies (a mid-frequency entry). Prints a Markdown table; exits 1 when a target is
 missed (naming it), 2 when the benchmark itself could not run. The server is always stopped.
+
+The server keeps list pages per data version (``NRTD_READ_CACHE_MB``), as in production: after the
+warm-up, a scenario's repeated requests are answered from memory. ``--no-kept-pages`` turns that
+off, so that every request reads its page from the database (what a page asked for the first time
+costs; totals are still counted once per filter set, as always).
 """
 
 from __future__ import annotations
@@ -78,6 +83,19 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(pct / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+KEPT_HELP = (
+    "the server keeps no list page (NRTD_READ_CACHE_MB=0): every timed request reads its page from the "
+    "database, as a page asked for the first time (by default pages are kept per data version, so the "
+    "repeated requests after the warm-up are answered from memory)"
+)
+
+
+def kept_line(kept_pages: bool) -> str:
+    if kept_pages:
+        return "List pages kept per data version (the default): repeated requests are answered from memory."
+    return "No list page kept (NRTD_READ_CACHE_MB=0): every request reads its page from the database."
 
 
 def load_line() -> str:
@@ -165,10 +183,15 @@ def bench_api_key(database_url: str) -> str:
 
 
 @contextmanager
-def running_server(database_url: str, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def running_server(
+    database_url: str, port: int, log: Path, *, kept_pages: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``kept_pages=False``: the server keeps no list page (``NRTD_READ_CACHE_MB=0``), so every
+    request reads its page from the database: what a page asked for the first time costs."""
     ensure_port_free(port)
     env = {
         **os.environ,
+        **({} if kept_pages else {"NRTD_READ_CACHE_MB": "0"}),
         "NRTD_DATABASE_URL": database_url,
         "NRTD_IMPORT_SCHEDULE": "",  # no scheduled import in the middle of the measurements
     }
@@ -400,6 +423,7 @@ def main() -> int:
         default=120.0,
         help="seconds after which a slow scenario stops with fewer timed requests",
     )
+    parser.add_argument("--no-kept-pages", action="store_true", help=KEPT_HELP)
     args = parser.parse_args()
     if (
         not 1 <= args.requests <= 100_000
@@ -419,7 +443,9 @@ def main() -> int:
         log = Path(tmp) / "server.log"
         try:
             with (
-                running_server(args.database_url, args.port, log) as server,
+                running_server(
+                    args.database_url, args.port, log, kept_pages=not args.no_kept_pages
+                ) as server,
                 httpx.Client(
                     base_url=f"http://{HOST}:{args.port}",
                     headers={"X-API-Key": bench_api_key(args.database_url)},
@@ -431,6 +457,8 @@ def main() -> int:
                 scenarios = build_scenarios(client)
                 total = next(s.total for s in scenarios if not s.params)
                 print(f"# GET {LIST}: {total:,} current recommendations, {redact(args.database_url)}")
+                print()
+                print(kept_line(not args.no_kept_pages))
                 print()
                 print(f"{load_line()} at the start")
                 print()
