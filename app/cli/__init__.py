@@ -146,6 +146,7 @@ def dedupe(
     from app.core.errors import ImportLocked
     from app.feed.matching import THRESHOLD
     from app.import_runs.lock import import_lock
+    from app.models.audit import bump_data_version
     from app.recommendations.source_links import link_duplicates
 
     engine = database()
@@ -154,6 +155,9 @@ def dedupe(
             summary = link_duplicates(
                 conn, actor="nrtd dedupe", threshold=THRESHOLD if threshold is None else threshold
             )
+            if summary.changed or summary.rescored:
+                # No import run holds this pass: its last statement moves the data version.
+                bump_data_version(conn)
     except ImportLocked as exc:
         say(f"{exc.detail}; not started", "yellow")
         raise typer.Exit(EXIT_LOCKED) from None

@@ -1,7 +1,7 @@
 """All ORM models, so ``Base.metadata`` is complete once this package is imported."""
 
 from app.models.accounts import ApiKey, AuthToken, Entity, LoginFailure, User
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, DataVersion
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.deadline import Deadline, DeadlinePublication
@@ -44,6 +44,7 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterRecommendation",
+    "DataVersion",
     "Deadline",
     "DeadlinePublication",
     "Entity",

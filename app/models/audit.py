@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Connection, DateTime, ForeignKey, Index, Integer, String, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.models.base import Base, JSONType, utcnow
+
+# Audit actions about accounts and access (logins, failed ones included, refusals, users, API keys):
+# they change no recommendation data, so they leave the data version alone.
+ACCOUNT_EVENT_PREFIXES = ("auth.", "authz.", "user.", "api_key.")
 
 
 class AuditEvent(Base):
@@ -36,3 +40,56 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     request_id: Mapped[str | None] = mapped_column(String(64))
     client_ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class DataVersion(Base):
+    """One row (id 1, made by the migration): a counter that every transaction changing data bumps
+    just before it commits, so the data version (``app.recommendations.reading.data_version``)
+    moves in commit order. An audit event's id is given out when it is inserted: on PostgreSQL two
+    writers may commit out of id order, and the newest id alone would then miss the later commit.
+    The counter's row lock is taken last, after the transaction's own rows are written, and held
+    for the commit only: writers queue there for a moment and never deadlock on it."""
+
+    __tablename__ = "data_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_BUMP = update(DataVersion).where(DataVersion.id == 1).values(counter=DataVersion.counter + 1)
+_DATA_CHANGED = "nrtd.data_changed"
+
+
+def bump_data_version(conn: Connection | Session) -> None:
+    """For a write that records no audit event of its own (search documents rebuilt, links
+    rescored), as the last statement of its transaction."""
+    conn.execute(_BUMP)
+
+
+def _records_data_event(session: Session) -> bool:
+    return any(
+        isinstance(obj, AuditEvent) and not obj.action.startswith(ACCOUNT_EVENT_PREFIXES)
+        for obj in session.new
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _note_data_events(session: Session, _context: object, _instances: object) -> None:
+    if _records_data_event(session):
+        session.info[_DATA_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session: Session) -> None:
+    """A session whose transaction records a data event (``app.audit.service.record``) bumps the
+    counter as its last statement."""
+    if not (session.info.get(_DATA_CHANGED) or _records_data_event(session)):
+        return
+    session.flush()  # the transaction's own rows first: the counter's lock is the last one taken
+    bump_data_version(session)
+    session.info.pop(_DATA_CHANGED, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_data_events(session: Session) -> None:
+    session.info.pop(_DATA_CHANGED, None)

@@ -32,6 +32,7 @@ from app.models import (
     RecommendationTerm,
     Term,
 )
+from app.models.audit import ACCOUNT_EVENT_PREFIXES, DataVersion
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal
 from app.models.source_link import SourceLink
 from app.models.taxonomy import ROLE_KIND
@@ -58,8 +59,6 @@ MECHANISM_COLUMNS = (
     Mechanism.name.label("mechanism_name"),
     Mechanism.family.label("mechanism_family"),
 )
-# Audit actions that never change data a recommendation list, page or export shows.
-ACCOUNT_EVENT_PREFIXES = ("auth.", "authz.", "user.", "api_key.")
 
 
 def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) -> ColumnElement[Any]:
@@ -330,25 +329,27 @@ def responsibilities(ids: Any) -> Select[int, str, int, str, str | None]:
 
 
 def data_version(session: Session) -> str:
-    """The newest run's and the newest data event's ids and times, in one statement of four
-    primary-key walks (ids alone can be reused after rows are deleted). The walk for the newest
-    data event steps over the account events after it: a handful, or a login flood's worth.
+    """The newest run's and the newest data event's ids and times, and the commit counter, in one
+    statement of five primary-key walks (ids alone can be reused after rows are deleted). The walk
+    for the newest data event steps over the account events after it: a handful, or a login
+    flood's worth.
 
     Recommendations change through import runs, and through the API (local fields, clusters,
-    manual recommendations), whose every write records an audit event in the same transaction.
-    So the newest run and the newest audit event together version the data: a new run or any
-    write gives a new version, in every replica alike. Events about accounts and access (logins,
-    failed ones included, refusals, users and API keys) change no recommendation: they are left
-    out, so that anyone failing to log in cannot start new totals or change the public exports'
-    ETag (which is this version).
+    manual recommendations), whose every write records an audit event in the same transaction and
+    bumps the commit counter (``app.models.audit.DataVersion``) as it commits. So the newest run,
+    the newest audit event and the counter together version the data: a new run or any write
+    gives a new version, in every replica alike, even when two writers commit out of the order
+    their events were numbered in. Events about accounts and access (logins, failed ones included,
+    refusals, users and API keys) change no recommendation: they are left out, so that anyone
+    failing to log in cannot start new totals or change the public exports' ETag (which is this
+    version).
     """
-
-    return "{}@{}/{}@{}".format(*session.execute(_version_statement()).one())
+    return "{}@{}/{}@{}/{}".format(*session.execute(_version_statement()).one())
 
 
 @cache
-def _version_statement() -> Select[Any, Any, Any, Any]:
-    """``data_version``'s statement, built once (a statement is immutable): building its four
+def _version_statement() -> Select[Any, Any, Any, Any, Any]:
+    """``data_version``'s statement, built once (a statement is immutable): building its five
     subqueries and their cache key took longer than running it."""
 
     def newest(column: Any, id_column: Any, *where: Any) -> Any:
@@ -360,4 +361,5 @@ def _version_statement() -> Select[Any, Any, Any, Any]:
         newest(ImportRun.finished_at, ImportRun.id),
         newest(AuditEvent.id, AuditEvent.id, data_event),
         newest(AuditEvent.at, AuditEvent.id, data_event),
+        select(DataVersion.counter).where(DataVersion.id == 1).scalar_subquery(),
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
 from app.models import RecommendationSearch, RecommendationText, SearchIndexState
+from app.models.audit import bump_data_version
 
 BATCH = 2000
 
@@ -51,6 +52,8 @@ def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | No
                 update(RecommendationSearch),
                 [{"recommendation_id": rec_id, "document": search_document(texts[rec_id])} for rec_id in ids],
             )
+            # What searches find changes with each batch: kept totals and pages are read again.
+            bump_data_version(session)
         rebuilt += len(ids)
         last = ids[-1]
         if progress is not None:

@@ -39,6 +39,7 @@ class LinkingSummary:
     linked: list[tuple[int, int, float]] = field(default_factory=list)  # (member, leader, score)
     dropped: list[tuple[int, int]] = field(default_factory=list)
     kept: int = 0
+    rescored: int = 0  # kept links whose score moved (shown in the staff list's sources)
 
     @property
     def changed(self) -> bool:
@@ -198,6 +199,7 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
             summary.kept += 1
             if current.score != score:
                 conn.execute(update(SourceLink).where(SourceLink.id == current.id).values(score=score))
+                summary.rescored += 1
             continue
         new_rows.append(
             {
@@ -213,13 +215,14 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
         summary.linked.append((member, leader, score))
     if new_rows:
         conn.execute(insert(SourceLink), new_rows)
-    if summary.changed:
+    if summary.changed or summary.rescored:
         _audit(conn, actor, summary, threshold)
     return summary
 
 
 def _audit(conn: Connection, actor: str, summary: LinkingSummary, threshold: float) -> None:
-    """One event per pass that changed links, so the data version moves (cached totals, ETags)."""
+    """One event per pass that changed links or their scores: the data version moves (kept totals
+    and pages, ETags)."""
     conn.execute(
         insert(AuditEvent).values(
             at=utcnow(),
@@ -231,6 +234,7 @@ def _audit(conn: Connection, actor: str, summary: LinkingSummary, threshold: flo
                 "linked": len(summary.linked),
                 "dropped": len(summary.dropped),
                 "kept": summary.kept,
+                "rescored": summary.rescored,
                 "linked_pairs": [list(pair) for pair in summary.linked[:_SHOWN]],
                 "dropped_pairs": [list(pair) for pair in summary.dropped[:_SHOWN]],
             },

@@ -1,5 +1,6 @@
 """List pages kept per data version (app.recommendations.kept): answered again without reading the
-recommendations, never once the data has changed, and never across views."""
+recommendations, never once the data has changed, and never across views; and the data version
+itself, which every committed data change moves."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
+from app.core.actor import Anonymous
+from app.models import AuditEvent
 from app.recommendations import kept
 from app.recommendations.kept import Kept
+from app.recommendations.reading import data_version
 from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/recommendations"
@@ -133,3 +138,47 @@ def test_the_budget_bounds_what_is_kept(engine: Engine) -> None:
         pages.get(session, ["aaaa"], compute(b"aaaa"))
         pages.get(session, ["aaaa"], compute(b"aaaa"))
         assert computed[-2:] == ["aaaa", "aaaa"]
+
+
+def _event(action: str) -> AuditEvent:
+    return audit.event(Anonymous(request_id=None, client_ip=None), action, "recommendation", 1)
+
+
+def _version(engine: Engine) -> str:
+    with Session(engine) as session:
+        return data_version(session)
+
+
+def test_every_commit_of_a_data_event_moves_the_version(engine: Engine) -> None:
+    versions = [_version(engine)]
+    for action in ("recommendation.update", "cluster.update"):
+        with Session(engine) as session, session.begin():
+            session.add(_event(action))
+        versions.append(_version(engine))
+    assert len(set(versions)) == 3
+    with Session(engine) as session, session.begin():
+        session.add(_event("auth.login_failed"))  # an account event: no data changed
+    with Session(engine) as session:
+        session.add(_event("recommendation.update"))
+        session.flush()
+        session.rollback()  # nothing committed
+    assert _version(engine) == versions[-1]
+
+
+def test_writers_committing_out_of_order_each_move_the_version(engine: Engine) -> None:
+    """PostgreSQL numbers an event when it is inserted: the writer numbered first may commit last,
+    and its commit must still give a new version (the commit counter, ``DataVersion``)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: its events are numbered in commit order")
+    first, second = Session(engine), Session(engine)
+    try:
+        first.add(_event("recommendation.update"))
+        first.flush()  # numbered first, still open
+        second.add(_event("recommendation.update"))
+        second.commit()  # numbered after it, committed first
+        between = _version(engine)
+        first.commit()
+        assert _version(engine) != between
+    finally:
+        first.close()
+        second.close()

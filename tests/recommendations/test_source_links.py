@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.models import AuditEvent, Recommendation, RecommendationText
 from app.models.source_link import SourceLink
+from app.recommendations.reading import data_version
 from app.recommendations.source_links import link_duplicates
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from tests import accounts
@@ -225,6 +226,21 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "again.csv"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_pass_that_only_rescores_links_moves_the_data_version(world: World, db: Connection) -> None:
+    """The staff list shows each source's score: a pass that changes scores alone is a change."""
+    built = world
+    with Session(bind=db) as session:
+        before = data_version(session)
+    db.execute(update(SourceLink).where(SourceLink.member_id == built.copy_id).values(score=0.5))
+    summary = link_duplicates(db, actor="test")
+    assert (summary.changed, summary.rescored) == (False, 1)
+    with Session(bind=db) as session:
+        assert data_version(session) != before
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert event.action == "recommendation.sources_matched" and event.after is not None
+    assert event.after["rescored"] == 1
 
 
 def test_an_audit_event_records_each_pass_that_changed_links(world: World, db: Connection) -> None:
