@@ -127,19 +127,3 @@ def test_dockerignore_keeps_secrets_and_data_out_but_not_the_sources() -> None:
     needed += ["app/feed/data/mechanisms.csv", "app/feed/data/countries.csv"]
     for path in needed:
         assert not ignored(path), path
-
-
-def test_the_server_runs_on_uvicorns_fast_parser_and_loop() -> None:
-    """`nrtd serve` leaves uvicorn on "auto": httptools and uvloop when installed (they are
-    dependencies). Without them a kept list page takes twice as long (docs/benchmarks.md)."""
-    import importlib.util
-
-    from uvicorn.config import Config
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        """An ASGI app: what it does does not matter here."""
-
-    config = Config(app=app)
-    config.load()
-    assert config.http_protocol_class.__module__ == "uvicorn.protocols.http.httptools_impl"
-    assert importlib.util.find_spec("uvloop") is not None
