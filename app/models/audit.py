@@ -66,16 +66,10 @@ def bump_data_version(conn: Connection | Session) -> None:
     conn.execute(_BUMP)
 
 
-def _records_data_event(session: Session) -> bool:
-    return any(
-        isinstance(obj, AuditEvent) and not obj.action.startswith(ACCOUNT_EVENT_PREFIXES)
-        for obj in session.new
-    )
-
-
 @event.listens_for(Session, "before_flush")
 def _note_data_events(session: Session, _context: object, _instances: object) -> None:
-    if _records_data_event(session):
+    new = session.new
+    if any(isinstance(obj, AuditEvent) and not obj.action.startswith(ACCOUNT_EVENT_PREFIXES) for obj in new):
         session.info[_DATA_CHANGED] = True
 
 
@@ -83,11 +77,9 @@ def _note_data_events(session: Session, _context: object, _instances: object) ->
 def _bump_before_commit(session: Session) -> None:
     """A session whose transaction records a data event (``app.audit.service.record``) bumps the
     counter as its last statement."""
-    if not (session.info.get(_DATA_CHANGED) or _records_data_event(session)):
-        return
     session.flush()  # the transaction's own rows first: the counter's lock is the last one taken
-    bump_data_version(session)
-    session.info.pop(_DATA_CHANGED, None)
+    if session.info.pop(_DATA_CHANGED, False):
+        bump_data_version(session)
 
 
 @event.listens_for(Session, "after_rollback")

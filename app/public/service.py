@@ -109,11 +109,7 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
 def list_json(session: Session, params: PublicRecommendationParams) -> bytes:
     """The public page as the JSON sent (to anyone, and to the reader role), kept per data version
     (``kept.pages``)."""
-    return kept.pages.get(
-        session,
-        ["public list", params.model_dump(mode="json")],
-        lambda: list_recommendations(session, params).model_dump_json().encode(),
-    )
+    return kept.page_json(session, "public list", params, lambda: list_recommendations(session, params))
 
 
 def get_recommendation(

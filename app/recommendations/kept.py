@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.recommendations.reading import data_version
@@ -83,6 +84,14 @@ counts: Kept[dict[str, Any]] = Kept(max_entries=256)
 # portal's first page, a dashboard polling, a search paged back and forth) is bytes already written.
 # ``NRTD_READ_CACHE_MB`` sets the budget (32 MB by default: ~300 pages of 50 items).
 pages: Kept[bytes] = Kept(max_entries=4096, size=len, max_bytes=32 * 1024 * 1024)
+
+
+def page_json(session: Session, view: str, params: BaseModel, page: Callable[[], BaseModel]) -> bytes:
+    """A list page of ``view`` ("staff list", "public list") as the JSON sent, kept under all its
+    parameters."""
+    return pages.get(
+        session, [view, params.model_dump(mode="json")], lambda: page().model_dump_json().encode()
+    )
 
 
 def clear_all() -> None:

@@ -257,11 +257,7 @@ def list_recommendations(
 def list_json(session: Session, actor: Actor, params: RecommendationListParams) -> bytes:
     """The staff page as the JSON sent, kept per data version (``kept.pages``): staff all see the
     same list, so the page depends on its parameters and the data only."""
-    return kept.pages.get(
-        session,
-        ["staff list", params.model_dump(mode="json")],
-        lambda: list_recommendations(session, actor, params).model_dump_json().encode(),
-    )
+    return kept.page_json(session, "staff list", params, lambda: list_recommendations(session, actor, params))
 
 
 def recommendation_etag(local: RecommendationLocal | None, content_hash: str) -> str:
