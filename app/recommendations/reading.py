@@ -243,6 +243,19 @@ def local_conditions(params: RecommendationFilter, *, public: bool) -> list[Colu
     return conditions
 
 
+def _within_cycle_dates(cycle: int) -> ColumnElement[bool]:
+    """No later than the newest date of one UPR cycle's recommendations (withdrawn ones included): a
+    condition every match of ``upr_cycle = cycle`` meets, which lets PostgreSQL start a newest-first
+    walk at that date. Its planner takes a filter's matches to be spread over every date, so for
+    ``cycle=3&position=supported`` (250,000 recommendations) it walked 46,881 rows, nearly all of
+    the newer cycle 4, for a page of 51 (9.4 ms); from the bound, one probe of
+    ix_recommendations_cycle_sort, it reads 83 (0.15 ms). Only an upper bound: with both
+    the planner judged the range so narrow that it collected and sorted all 27,688 matches (39 ms)."""
+    same = aliased(Recommendation)
+    dates = select(same.sort_date).where(same.upr_cycle == cycle)
+    return Recommendation.sort_date <= dates.with_only_columns(func.max(same.sort_date)).scalar_subquery()
+
+
 def filter_conditions(
     params: RecommendationFilter,
     dialect: str,
@@ -296,6 +309,8 @@ def filter_conditions(
         conditions.append(or_(*(sdg_condition(code, walk=walk, plan=plan) for code in params.sdg)))
     if params.cycle:
         conditions.append(rec.upr_cycle.in_(sorted(set(params.cycle))))
+        if hints and many and dialect == "postgresql" and len(set(params.cycle)) == 1:
+            conditions.append(_within_cycle_dates(params.cycle[0]))
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:

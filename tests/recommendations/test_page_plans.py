@@ -1,9 +1,9 @@
 """The plan a list page takes from its known total never changes the page.
 
-With many matches SQLite walks the newest-first index (``+id IN``); with few, PostgreSQL collects a
-single taxonomy value's matches as an array (``id = ANY(ARRAY(...))``); otherwise the planner
-chooses. Whichever is taken, the pages hold the same recommendations in the same order, with the
-same cursors.
+With many matches SQLite walks the newest-first index (``+id IN``) and PostgreSQL starts a single
+cycle's walk at that cycle's newest date; with few, PostgreSQL collects a single taxonomy value's
+matches as an array (``id = ANY(ARRAY(...))``); otherwise the planner chooses. Whichever is
+taken, the pages hold the same recommendations in the same order, with the same cursors.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/recommendations"
 # (external id, mechanism, publication date, countries, themes, SDGs): equal dates on purpose.
+# The UPR rows (every third) are of sessions 30, 20, 36, 20 and 30: cycles 3 and 2, their dates
+# interleaved, so that a cycle's newest date is not the newest of all.
 ROWS = [
     (f"P{n:02}", "CRC" if n % 3 else "UPR", date(2024, 1 + n % 4, 1 + n % 2), countries, themes, sdgs)
     for n, (countries, themes, sdgs) in enumerate(
@@ -42,7 +44,12 @@ QUERIES: list[dict[str, Any]] = [
     {"country": "Peru", "theme": "Women's rights"},
     {"country": "Chile", "mechanism": "CRC"},
     {"country": "Peru", "sort": "oldest"},
+    {"cycle": 3},
+    {"cycle": 2, "country": "Chile"},
+    {"cycle": [2, 3]},
 ]
+SESSIONS = {0: 30, 3: 20, 6: 36, 9: 20, 12: 30}
+CYCLES = {30: 3, 36: 3, 20: 2}  # as the parsers derive them (cycle_for_session)
 
 
 def _pages(client: TestClient, query: dict[str, Any]) -> list[tuple[list[int], str | None]]:
@@ -60,17 +67,19 @@ def _pages(client: TestClient, query: dict[str, Any]) -> list[tuple[list[int], s
 
 
 def _expected(ids: dict[str, int], query: dict[str, Any]) -> set[int]:
-    def wanted(value: Any) -> list[str]:
+    def wanted(value: Any) -> list[Any]:
         return value if isinstance(value, list) else [value]
 
     found = set()
-    for external_id, mechanism, _day, countries, themes, sdgs in ROWS:
+    for n, (external_id, mechanism, _day, countries, themes, sdgs) in enumerate(ROWS):
+        cycle = CYCLES.get(SESSIONS.get(n, 0))
         goals = {code.split(".")[0] for code in sdgs} | set(sdgs)
         if (
             ("country" not in query or set(wanted(query["country"])) & set(countries))
             and ("theme" not in query or set(wanted(query["theme"])) & set(themes))
             and ("sdg" not in query or query["sdg"] in goals)
             and ("mechanism" not in query or query["mechanism"] == mechanism)
+            and ("cycle" not in query or cycle in wanted(query["cycle"]))
         ):
             found.add(ids[external_id])
     return found
@@ -83,8 +92,17 @@ def test_every_plan_gives_the_same_pages(
     import_records(
         engine,
         [
-            record(external_id, mechanism=mechanism, publication_date=day, countries=c, themes=t, sdgs=s)
-            for external_id, mechanism, day, c, t, s in ROWS
+            record(
+                external_id,
+                mechanism=mechanism,
+                publication_date=day,
+                countries=c,
+                themes=t,
+                sdgs=s,
+                upr_session=SESSIONS.get(n),
+                upr_cycle=CYCLES.get(SESSIONS.get(n, 0)),
+            )
+            for n, (external_id, mechanism, day, c, t, s) in enumerate(ROWS)
         ],
     )
     ids = ids_by_external_id(engine)
