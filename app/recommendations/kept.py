@@ -17,6 +17,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Session
 from app.recommendations.reading import data_version
 
 T = TypeVar("T")
+# The version a computation being kept was read at, for what it keeps in turn (a page's total): one
+# reading of the version per request, and the page and its total kept under the same one.
+_reading: ContextVar[tuple[Session, str] | None] = ContextVar("kept_reading", default=None)
 
 
 class Kept(Generic[T]):
@@ -44,13 +48,19 @@ class Kept(Generic[T]):
     def get(self, session: Session, key: list[Any], compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``key`` at the session's data version, computed once while it
         is kept (two requests missing at the same time both compute it)."""
+        outer = _reading.get()
+        version = outer[1] if outer is not None and outer[0] is session else data_version(session)
         bind = session.get_bind().engine.url.render_as_string(hide_password=True)
-        full_key = json.dumps([bind, data_version(session), *key], sort_keys=True, default=str)
+        full_key = json.dumps([bind, version, *key], sort_keys=True, default=str)
         with self._lock:
             if full_key in self._entries:
                 self._entries.move_to_end(full_key)
                 return self._entries[full_key]
-        value = compute()
+        reading = _reading.set((session, version))
+        try:
+            value = compute()
+        finally:
+            _reading.reset(reading)
         with self._lock:
             if full_key not in self._entries:
                 self._entries[full_key] = value

@@ -66,6 +66,28 @@ def test_a_page_asked_again_is_not_read_again(
         assert page_reads, params
 
 
+def test_a_page_read_for_the_first_time_reads_the_data_version_once(
+    client: TestClient, recs: dict[str, int]
+) -> None:
+    """The page and its total are kept under the version read once, at the start of the request."""
+    versions: list[str] = []
+
+    def record_statement(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "data_versions" in statement:
+            versions.append(statement)
+
+    app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(app_engine, "before_cursor_execute", record_statement)
+    try:
+        assert client.get(URL, params={"theme": "Health", "limit": 2}).status_code == 200
+        assert len(versions) == 1
+        versions.clear()
+        assert client.get(PUBLIC_URL, params={"limit": 2}).status_code == 200
+        assert len(versions) == 1
+    finally:
+        event.remove(app_engine, "before_cursor_execute", record_statement)
+
+
 def test_a_write_gives_the_next_page_the_new_data(client: TestClient, recs: dict[str, int]) -> None:
     before = client.get(URL, params={"limit": 5}).json()
     assert {item["local"]["status"] for item in before["items"]} == {"not_started"}
