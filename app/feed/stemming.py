@@ -1,7 +1,9 @@
 """Word stems for full-text search: the Snowball stemmers of English, French, Spanish, Russian and Arabic.
 
-The search document (``search_document``) holds a recommendation's folded words, in order, then
-the stems of its words that differ from them, each text stemmed by its own language's stemmer.
+The search document (``search_document``) holds the words of a recommendation's document symbol
+(``A/HRC/22/15``: "a hrc 22 15", so that the symbol typed as a query, a phrase of those words, finds
+that document's recommendations), its folded words, in order, then the stems of its words that
+differ from them, each text stemmed by its own language's stemmer.
 A query word is looked for as itself and as its stem in each of those languages (the language a
 reader types in is not known), so ``tortured`` finds "torture" and ``enfant`` finds "enfants" on
 SQLite and PostgreSQL alike: both index the same document with a plain word tokenizer. Phrases
@@ -22,8 +24,8 @@ import Stemmer
 
 from app.feed.fields import CJK, fold
 
-# 1: folded words only; 2: folded words, then their stems.
-SEARCH_DOCUMENT_VERSION = 2
+# 1: folded words only; 2: folded words, then their stems; 3: the symbol's words first.
+SEARCH_DOCUMENT_VERSION = 3
 
 STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
 
@@ -74,12 +76,13 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def search_document(texts: Mapping[str, str]) -> str:
-    """The searchable text of a recommendation from its plain texts by language: every text's folded
-    words, in language order, then their stems."""
+def search_document(texts: Mapping[str, str], symbol: str | None = None) -> str:
+    """The searchable text of a recommendation from its plain texts by language and its document
+    symbol: the symbol's folded words, every text's folded words, in language order, then their
+    stems."""
     ordered = sorted(texts.items())
     folded = [(lang, fold(text)) for lang, text in ordered]
-    words = [" ".join(tokens) for _, tokens in folded]
+    words = [" ".join(fold(symbol or "")), *(" ".join(tokens) for _, tokens in folded)]
     stemmed: dict[str, None] = {}
     for lang, tokens in folded:
         for stem in stems(tokens, lang):

@@ -1,4 +1,5 @@
-"""What a record's texts give without any taxonomy: plain text, search document, paragraph number.
+"""What a record's texts (and symbol) give without any taxonomy: plain text, search document,
+paragraph number.
 
 Describing a record (``importers.pipeline.prepare.describe``) needs them; a reader process that
 knows nothing stored (``importers.halves``) computes them next to the parsing and sends them on
@@ -20,8 +21,9 @@ class TextForms:
     paragraph: str | None  # the paragraph number the primary text starts with
 
 
-def text_forms(texts: dict[str, str]) -> TextForms:
-    """The forms of a record's original texts (HTML by language); English is the primary text."""
+def text_forms(texts: dict[str, str], symbol: str | None) -> TextForms:
+    """The forms of a record's original texts (HTML by language) and its document symbol; English is
+    the primary text."""
     plain = {lang: html_to_text(original) for lang, original in texts.items()}
     primary = plain.get("en") or next(iter(plain.values()), "")
-    return TextForms(plain, search_document(plain), paragraph_number(primary))
+    return TextForms(plain, search_document(plain, symbol), paragraph_number(primary))

@@ -271,25 +271,26 @@ def _store_children(
             for role in sorted(roles)
             for term_id in state.links.get(role, [])
         )
-    if langs:
-        for lang in sorted(langs):
-            stored = session.get(RecommendationText, (rec_id, lang))
-            original = state.texts[lang]
-            if stored is None:
-                session.add(
-                    RecommendationText(
-                        recommendation_id=rec_id, lang=lang, original=original, text=html_to_text(original)
-                    )
+    for lang in sorted(langs):
+        stored = session.get(RecommendationText, (rec_id, lang))
+        original = state.texts[lang]
+        if stored is None:
+            session.add(
+                RecommendationText(
+                    recommendation_id=rec_id, lang=lang, original=original, text=html_to_text(original)
                 )
-            else:
-                stored.original, stored.text = original, html_to_text(original)
-        # As the pipeline's refresh_search: every language's plain text, in language order.
-        document = search_document({lang: html_to_text(text) for lang, text in state.texts.items()})
-        search = session.get(RecommendationSearch, rec_id)
-        if search is None:
-            session.add(RecommendationSearch(recommendation_id=rec_id, document=document))
+            )
         else:
-            search.document = document
+            stored.original, stored.text = original, html_to_text(original)
+    # As the pipeline's refresh_search: every language's plain text, in language order, and the
+    # symbol (rebuilt on every change: one document, whichever field changed).
+    plain = {lang: html_to_text(text) for lang, text in state.texts.items()}
+    document = search_document(plain, state.scalars["symbol"])
+    search = session.get(RecommendationSearch, rec_id)
+    if search is None:
+        session.add(RecommendationSearch(recommendation_id=rec_id, document=document))
+    else:
+        search.document = document
     session.flush()
 
 

@@ -8,7 +8,11 @@
 - ``-word`` or ``-"a phrase"``: recommendations holding it are left out;
 - ``tort*``: words starting with ``tort`` (from ``MIN_PREFIX`` letters on; shorter is a whole word).
   The last word of a query is also a prefix from ``MIN_PREFIX`` letters on (search as you type);
-- Chinese (and Japanese, Korean) characters: a run of them is a phrase, one character per token.
+- Chinese (and Japanese, Korean) characters: a run of them is a phrase, one character per token;
+- a document symbol (a word with a ``/``: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``) is the phrase of
+  its words, which the search documents hold first (``app.feed.stemming``): it finds that
+  document's recommendations (and its addenda, ``A/HRC/22/15/Add.1``); its words are not marked in
+  snippets (a lone "a" of the text is not what was looked for).
 
 Anything else is taken literally: punctuation is ignored like in the indexed text, an unmatched
 quote runs to the end of the query, a lone ``OR`` or ``-`` is an ordinary word. A query is never
@@ -40,6 +44,7 @@ class Term:
     tokens: tuple[str, ...]
     prefix: bool = False
     forms: tuple[str, ...] = ()
+    marked: bool = True  # its words are marked in snippets (not a symbol's)
 
     @property
     def phrase(self) -> bool:
@@ -60,9 +65,9 @@ class Query:
         return not self.required and not self.excluded
 
 
-def _term(tokens: list[str], *, prefix: bool, literal: bool) -> Term:
+def _term(tokens: list[str], *, prefix: bool, literal: bool, symbol: bool = False) -> Term:
     if len(tokens) > 1 or CJK.match(tokens[0]):
-        return Term(tuple(tokens))
+        return Term(tuple(tokens), marked=not symbol)
     word = tokens[0]
     forms = () if literal else tuple(form for form in word_forms(word) if form != word)
     return Term((word,), prefix=prefix and len(word) >= MIN_PREFIX, forms=forms)
@@ -96,7 +101,7 @@ def _chunks(query: str) -> list[_Chunk | str]:
         if not tokens:
             continue
         budget -= len(tokens)
-        term = _term(tokens, prefix=prefix, literal=bare is None)
+        term = _term(tokens, prefix=prefix, literal=bare is None, symbol=bare is not None and "/" in bare)
         found.append(_Chunk(term, negated, plain=bare is not None and not prefix and not negated))
         if budget <= 0:
             break
@@ -138,6 +143,8 @@ def parse(query: str | None) -> Query:
         previous = chunk
     if joining:  # a trailing OR
         groups.append([Term(("or",))])
-    marks = {form for group in groups for term in group for form in (*term.tokens, *term.forms)}
+    marks = {
+        form for group in groups for term in group if term.marked for form in (*term.tokens, *term.forms)
+    }
     prefixes = tuple(term.tokens[0] for group in groups for term in group if term.prefix)
     return Query(tuple(tuple(group) for group in groups), tuple(excluded), frozenset(marks), prefixes)

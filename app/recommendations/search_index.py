@@ -3,7 +3,7 @@
 ``nrtd migrate`` calls ``rebuild_stale_documents`` after the migrations: if the documents were
 built by an older rule than ``SEARCH_DOCUMENT_VERSION`` (the version the schema's one-row
 ``search_index_state`` records), every recommendation's document is rebuilt from its stored plain
-texts, in batches of one transaction each, and the version is recorded last. An interrupted
+texts and symbol, in batches of one transaction each, and the version is recorded last. An interrupted
 rebuild starts again at the next ``nrtd migrate``; meanwhile search works on the documents as
 they are (a rebuilt one finds more: stems).
 """
@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
-from app.models import RecommendationSearch, RecommendationText, SearchIndexState
+from app.models import Recommendation, RecommendationSearch, RecommendationText, SearchIndexState
 from app.models.audit import bump_data_version
 
 BATCH = 2000
@@ -41,6 +41,12 @@ def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | No
             )
             if not ids:
                 break
+            symbols: dict[int, str | None] = {
+                rec_id: symbol
+                for rec_id, symbol in session.execute(
+                    select(Recommendation.id, Recommendation.symbol).where(Recommendation.id.in_(ids))
+                )
+            }
             texts: dict[int, dict[str, str]] = {rec_id: {} for rec_id in ids}
             for rec_id, lang, text in session.execute(
                 select(
@@ -50,7 +56,13 @@ def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | No
                 texts[rec_id][lang] = text
             session.execute(
                 update(RecommendationSearch),
-                [{"recommendation_id": rec_id, "document": search_document(texts[rec_id])} for rec_id in ids],
+                [
+                    {
+                        "recommendation_id": rec_id,
+                        "document": search_document(texts[rec_id], symbols.get(rec_id)),
+                    }
+                    for rec_id in ids
+                ],
             )
             # What searches find changes with each batch: kept totals and pages are read again.
             bump_data_version(session)

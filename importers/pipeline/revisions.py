@@ -111,9 +111,16 @@ class _Revising(_Writing):
         self._updated_ids.update(ids)
 
     def refresh_search(self, ids: list[int]) -> None:
-        """Rebuild the search document of these recommendations from all their stored texts."""
+        """Rebuild the search document of these recommendations from all their stored texts and their
+        symbols."""
         if not ids:
             return
+        symbols: dict[int, str | None] = {
+            rec_id: symbol
+            for rec_id, symbol in self.conn.execute(
+                select(Recommendation.id, Recommendation.symbol).where(Recommendation.id.in_(ids))
+            )
+        }
         texts: dict[int, dict[str, str]] = {}
         for rec_id, lang, value in self.conn.execute(
             select(
@@ -125,7 +132,10 @@ class _Revising(_Writing):
         self.conn.execute(
             insert(RecommendationSearch),
             [
-                {"recommendation_id": rec_id, "document": search_document(texts.get(rec_id, {}))}
+                {
+                    "recommendation_id": rec_id,
+                    "document": search_document(texts.get(rec_id, {}), symbols.get(rec_id)),
+                }
                 for rec_id in ids
             ],
         )

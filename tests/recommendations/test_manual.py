@@ -254,6 +254,14 @@ def test_edit_feed_fields_of_a_manual_recommendation(client: TestClient, engine:
     response = client.patch(f"{URL}/{api['id']}", json={"sdgs": []}, headers={"If-Match": new_tag})
     assert response.status_code == 200 and response.json()["sdgs"] == []
     assert response.headers["ETag"] != new_tag and response.headers["ETag"].startswith('"1-')
+    # A new symbol alone is searched for at once (the search document holds the symbol).
+    assert client.get(URL, params={"q": "OEA/18"}).json()["total"] == 1
+    response = client.patch(
+        f"{URL}/{api['id']}", json={"symbol": "OEA/19"}, headers={"If-Match": response.headers["ETag"]}
+    )
+    assert response.status_code == 200, response.text
+    assert client.get(URL, params={"q": "OEA/19"}).json()["total"] == 1
+    assert client.get(URL, params={"q": "OEA/18"}).json()["total"] == 0
     # The exported, edited record still reads back unchanged.
     with Session(engine) as session:
         rec = session.get(Recommendation, api["id"])

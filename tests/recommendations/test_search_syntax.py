@@ -25,6 +25,8 @@ TEXTS = {
     "e": "Protect human rights defenders from reprisals.",
     "f": "委员会建议缔约国加强儿童教育工作。",
 }
+# Document symbols: the same numbers in another order, an addendum, a treaty body's.
+SYMBOLS = {"a": "A/HRC/22/15", "b": "A/HRC/15/22", "c": "A/HRC/22/15/Add.1", "d": "CRC/C/PER/CO/4-5"}
 
 
 @pytest.fixture
@@ -36,6 +38,7 @@ def world(engine: Engine) -> dict[str, int]:
                 key,
                 texts={"zh" if key == "f" else ("fr" if key == "d" else "en"): value},
                 publication_date=date(2024, 1, 1 + n),
+                symbol=SYMBOLS.get(key),
             )
             for n, (key, value) in enumerate(TEXTS.items())
         ],
@@ -68,6 +71,14 @@ SYNTAX = [
     ("det* OR reprisals", {"a", "c", "e"}),
     ("教育", {"f"}),
     ('OR - "" ( ) * ^ : NEAR AND NOT', set()),  # taken literally: words "or", "near", "and", "not"
+    ("A/HRC/22/15", {"a", "c"}),  # a document symbol: its recommendations and its addendum's
+    ("a/hrc/22/15", {"a", "c"}),
+    ("A/HRC/15/22", {"b"}),
+    ("CRC/C/PER/CO/4-5", {"d"}),
+    ("A/HRC/22/15 prison", {"c"}),
+    ("A/HRC/22/15 -A/HRC/22/15/Add.1", {"a"}),
+    ("A/HRC/22", {"a", "c"}),
+    ("hrc", {"a", "b", "c"}),
 ]
 
 
@@ -106,6 +117,26 @@ def test_snippets_mark_the_matched_words_and_escape_the_rest(
     public = client.get(PUBLIC, params={"q": "教育"}).json()["items"][0]
     assert "<mark>教育</mark>" in public["snippet"]
     assert client.get(URL).json()["items"][0]["snippet"] is None
+
+
+def test_a_symbol_finds_its_recommendations_and_follows_their_changes(
+    client: TestClient, engine: Engine
+) -> None:
+    import_records(
+        engine,
+        [record("s", "<p>5. Adopt a law within 15 months.</p>", symbol="A/HRC/22/15")],
+    )
+    item = client.get(URL, params={"q": "A/HRC/22/15"}).json()["items"][0]
+    # Found by its symbol; the symbol's words ("a", "15") are not what the reader looked for.
+    assert "<mark>" not in (item["snippet"] or "")
+    assert client.get(PUBLIC, params={"q": "A/HRC/22/15"}).json()["total"] == 1
+    # The feed gives it another symbol: the next import's update finds it by the new one only.
+    import_records(
+        engine,
+        [record("s", "<p>5. Adopt a law within 15 months.</p>", symbol="A/HRC/25/7")],
+    )
+    assert client.get(URL, params={"q": "A/HRC/25/7"}).json()["total"] == 1
+    assert client.get(URL, params={"q": "A/HRC/22/15"}).json()["total"] == 0
 
 
 @pytest.mark.parametrize(
@@ -153,7 +184,7 @@ def test_any_query_is_answered(client: TestClient, world: dict[str, int], q: str
 
 
 def test_nrtd_migrate_rebuilds_documents_of_the_older_rule(client: TestClient, engine: Engine) -> None:
-    import_records(engine, [record("x", "Reports of tortured detainees.")])
+    import_records(engine, [record("x", "Reports of tortured detainees.", symbol="E/C.12/PER/CO/4")])
     with engine.begin() as conn:  # as the rule before stems stored it
         conn.execute(text("DELETE FROM search_index_state"))
         conn.execute(text("INSERT INTO search_index_state (id, document_version) VALUES (1, 1)"))
@@ -163,6 +194,8 @@ def test_nrtd_migrate_rebuilds_documents_of_the_older_rule(client: TestClient, e
     # Not the last word: no prefix, only its stem can match. The same query again: each batch of
     # the rebuild moves the data version, so what a running server kept is read again.
     assert client.get(URL, params={"q": "tortures -nothing"}).json()["total"] == 0
+    assert client.get(URL, params={"q": "E/C.12/PER/CO/4"}).json()["total"] == 0
     assert rebuild_stale_documents(engine) == 1
     assert client.get(URL, params={"q": "tortures -nothing"}).json()["total"] == 1
+    assert client.get(URL, params={"q": "E/C.12/PER/CO/4"}).json()["total"] == 1
     assert rebuild_stale_documents(engine) == 0
