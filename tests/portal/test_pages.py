@@ -283,6 +283,14 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     hidden = portal.get("/", params={"cluster": str(seeded.unpublished_cluster_id)}).text
     assert "0 recommendations found" in hidden
 
+    # A recommendation's document links to every recommendation of that document.
+    detail = portal.get(f"/recommendations/{seeded.education_id}").text
+    document = detail.split("<dt>Document</dt><dd><a href=\"", 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert document == "/?q=CRC%2FC%2FPER%2FCO%2F6"
+    of_document = portal.get(document).text
+    assert "1 recommendation found" in of_document and EDUCATION_EN in of_document
+    assert "1 recommendation found" in portal.get("/", params={"q": "A/HRC/37/8"}).text
+
     first = portal.get("/", params={"theme": "Right to health", "lang": "es"})
     assert "25 recomendaciones encontradas" in first.text
     checker = check_html(first.text)
