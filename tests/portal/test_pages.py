@@ -285,7 +285,7 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
 
     # A recommendation's document links to every recommendation of that document.
     detail = portal.get(f"/recommendations/{seeded.education_id}").text
-    document = detail.split("<dt>Document</dt><dd><a href=\"", 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    document = detail.split('<dt>Document</dt><dd><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     assert document == "/?q=CRC%2FC%2FPER%2FCO%2F6"
     of_document = portal.get(document).text
     assert "1 recommendation found" in of_document and EDUCATION_EN in of_document
