@@ -12,7 +12,10 @@
 - a document symbol (a word with a ``/``: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``) is the phrase of
   its words, which the search documents hold first (``app.feed.stemming``): it finds that
   document's recommendations (and its addenda, ``A/HRC/22/15/Add.1``); its words are not marked in
-  snippets (a lone "a" of the text is not what was looked for).
+  snippets (a lone "a" of the text is not what was looked for);
+- a paragraph cited as ``para. 116.4`` (``paragraph``, ``§``, ``párr.``, ``п.``, ``الفقرة``...): the
+  word before the number is left out, so ``A/HRC/22/15 para. 116.4``, as recommendations are cited,
+  finds the recommendation whose text starts "116.4" in that document.
 
 Anything else is taken literally: punctuation is ignored like in the indexed text, an unmatched
 quote runs to the end of the query, a lone ``OR`` or ``-`` is an ordinary word. A query is never
@@ -35,6 +38,15 @@ MAX_QUERY_TOKENS = 32
 MIN_PREFIX = 3
 
 _CHUNK = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+# Words that cite a paragraph in the six languages' usage (folded): before a number they are left
+# out, as the texts hold the number without them ("116.4. Ratify..."). Chinese cites 第116段, whose
+# characters a phrase then requires; not handled.
+_PARAGRAPH_WORDS = frozenset(
+    fold(
+        "para paras paragraph paragraphs paragraphe paragraphes par parr parrafo parrafos "
+        "пункт пункты п пп абзац الفقرة الفقرات فقرة"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -108,8 +120,25 @@ def _chunks(query: str) -> list[_Chunk | str]:
     return found
 
 
+def _cites_paragraph(chunk: _Chunk | str, following: _Chunk | str | None) -> bool:
+    """``chunk`` is a word like "para." before a paragraph number."""
+    return (
+        isinstance(chunk, _Chunk)
+        and chunk.plain
+        and chunk.term.tokens[0] in _PARAGRAPH_WORDS
+        and isinstance(following, _Chunk)
+        and not following.negated
+        and following.term.tokens[0].isdigit()
+    )
+
+
 def parse(query: str | None) -> Query:
     chunks = _chunks(query or "")
+    chunks = [
+        chunk
+        for chunk, following in zip(chunks, [*chunks[1:], None], strict=False)
+        if not _cites_paragraph(chunk, following)
+    ]
     last = chunks[-1] if chunks else None
     if (
         isinstance(last, _Chunk)

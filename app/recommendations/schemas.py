@@ -27,8 +27,9 @@ QUERY_SYNTAX = (
     "Full-text search in every language: every word must occur (also as its stem in English, French, "
     'Spanish, Russian, Arabic: `tortured` finds "torture"); `"exact phrase"`; `OR` between two words '
     "or phrases; `-word` leaves out; `tort*` a prefix (3 letters or more; the last word is also a prefix). "
-    "A document symbol (`A/HRC/22/15`) finds that document's recommendations. Accents and case are "
-    "ignored; Chinese matches as phrases. Anything else is taken literally."
+    "A document symbol (`A/HRC/22/15`) finds that document's recommendations, a cited paragraph "
+    "(`A/HRC/22/15 para. 116.4`) one of them. Accents and case are ignored; Chinese matches as phrases. "
+    "Anything else is taken literally."
 )
 SORT_DESCRIPTION = (
     "`relevance` (the default with `q`: most relevant first, equal scores newest first), `newest` (the "

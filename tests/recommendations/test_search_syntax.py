@@ -139,6 +139,35 @@ def test_a_symbol_finds_its_recommendations_and_follows_their_changes(
     assert client.get(URL, params={"q": "A/HRC/22/15"}).json()["total"] == 0
 
 
+CITED = [
+    ("A/HRC/22/15 para. 116.4", {"r1"}),  # as recommendations are cited
+    ("A/HRC/22/15 116.4", {"r1"}),
+    ("A/HRC/22/15 paragraph 116.5", {"r2"}),
+    ("A/HRC/22/15 § 116.5", {"r2"}),
+    ("A/HRC/22/15 párr. 116.4", {"r1"}),
+    ("para. 116.4", {"r1", "r3"}),
+    ("para los niños", {"r4"}),  # "para" before a word is a word
+    ("para", {"r4"}),
+]
+
+
+@pytest.mark.parametrize(("q", "expected"), CITED, ids=[q for q, _ in CITED])
+def test_a_cited_paragraph_finds_its_recommendation(
+    client: TestClient, engine: Engine, q: str, expected: set[str]
+) -> None:
+    import_records(
+        engine,
+        [
+            record("r1", "<p>116.4 Ratify the Optional Protocol.</p>", symbol="A/HRC/22/15"),
+            record("r2", "<p>116.5 Adopt a national plan on education.</p>", symbol="A/HRC/22/15"),
+            record("r3", "<p>116.4 Protect journalists.</p>", symbol="A/HRC/29/8"),
+            record("r4", texts={"es": "<p>12. Proteger a los niños y recursos para los niños.</p>"}),
+        ],
+    )
+    found = {item["external_id"] for item in client.get(URL, params={"q": q}).json()["items"]}
+    assert found == expected
+
+
 @pytest.mark.parametrize(
     ("query", "field", "value"),
     [
