@@ -98,6 +98,14 @@ def test_staff_see_every_language_the_metadata_revisions_and_similar(
     assert f'<div class="rec-text" lang="ar" dir="rtl">{AR[3:-4]}</div>' in text
     for fact in (SYMBOL, "DOC-6", "Committee on the Rights of the Child", "Children in detention", "16.3: "):
         assert fact in text
+    # The symbol links to the list of that document's recommendations (the search for it).
+    link = re.search(
+        r'<a href="(/staff/recommendations\?q=[^"]*)" title="Every recommendation of this document">', text
+    )
+    assert link is not None
+    listed = staff_login("coordinator").get(html.unescape(link.group(1))).text
+    assert f'href="/staff/recommendations/{world.main}"' in listed
+    assert f'href="/staff/recommendations/{world.near}"' not in listed  # CRC/C/PER/CO/5
     # The second import's change, word by word, the old and new side by side.
     assert "the State party <del>strengthen</del> juvenile justice" in text
     assert "the State party <ins>reform</ins> juvenile justice" in text
