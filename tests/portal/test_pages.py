@@ -211,6 +211,13 @@ def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestCl
     too_long = portal.get("/", params={"q": "x" * 501})
     assert too_long.status_code == 422
     assert "Enter at most 500 characters" in too_long.text
+    # The search box is described by its syntax hint, and by its error when it has one.
+    assert 'aria-describedby="q-hint q-error" aria-invalid="true"' in too_long.text
+    assert 'id="q-hint"' in too_long.text and 'id="q-error"' in too_long.text
+    plain = portal.get("/").text
+    assert 'maxlength="500" aria-describedby="q-hint">' in plain
+    assert "a symbol such as A/HRC/22/15" in plain
+    assert "une cote telle que A/HRC/22/15" in portal.get("/", params={"lang": "fr"}).text
 
     # An API client asking the same URL for JSON gets problem+json naming the fields.
     as_json = portal.get("/?sdg=99&cycle=abc", headers={"Accept": "application/json"})
