@@ -97,11 +97,6 @@ def serve(
 ) -> None:
     """Serve the API (docs at /docs). With NRTD_IMPORT_SCHEDULE set, also run the UHRI import on it;
     with NRTD_NOTIFY_SCHEDULE, the reminder digests."""
-    import uvicorn
-
-    from app.core import heap
-    from app.main import create_app
-
     settings = settings_or_exit()
     if settings.import_schedule:
         # Refused now rather than failing at every scheduled run, in a log nobody may read.
@@ -110,6 +105,13 @@ def serve(
             raise typer.Exit(EXIT_USAGE)
         known_country(settings.country, "NRTD_COUNTRY")
     database(schema=False)  # a server that cannot reach its database says so now, in one line
+    # The application (its routes and schemas, some two seconds of a core) is loaded once the settings
+    # and the database passed: a refusal above comes at once.
+    import uvicorn
+
+    from app.core import heap
+    from app.main import create_app
+
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.import_schedule or settings.notify_schedule:
         from app.scheduler import start_scheduler

@@ -129,9 +129,15 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(1.0, 3.0))
+        # Killed at a random point while it upserts: its reader process is there once the import has
+        # loaded its database layer and only waits for items, and the upserts take seconds from then
+        # on (the 20,000 records stay uncommitted in the connection's cache until the end).
+        deadline = time.monotonic() + 30
+        while len(_processes_with(marker)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.2, 1.2))
         assert proc.poll() is None, "the import finished before it could be killed: use a larger file"
-        assert _processes_with(marker), "no import process to kill"
+        assert len(_processes_with(marker)) == 2, "no import and reader process to kill"
         _kill_leaving_no_reader(proc, marker)
         assert snapshot(engine) == before
     # The next run imports from the same file (one State of it: the whole file would take a core

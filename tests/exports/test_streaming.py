@@ -21,10 +21,16 @@ from tests.conftest import ModuleWorld
 from tests.exports.files import STAFF, csv_rows, json_rows, xlsx_rows
 from tests.factories import import_records, record
 
-COUNT = 5000
-# About 1.7 kB of text each: the whole CSV is some 9 MB.
-TEXT = "Adopt and enforce a comprehensive law against discrimination in employment and education. " * 18
+COUNT = 2000
+# About 4 kB of text each (a cell holds up to 32,767 characters): the whole CSV is some 8.5 MB. What
+# the memory tests measure is bytes, so few long rows stand for many short ones at less cost (the
+# per-row and per-cell work, openpyxl's above all, is what takes time under tracemalloc).
+TEXT = "Adopt and enforce a comprehensive law against discrimination in employment and education. " * 45
 DATA = COUNT * len(TEXT)  # the text exported, some 8 MB
+# Rows per batch of the streamed exports measured: some 160 kB of text per batch, a fiftieth of DATA.
+STREAM_BATCH = 40
+# Rows per batch of the keyset tests: five full batches, then one that finds nothing more.
+KEYSET_BATCH = COUNT // 5
 
 
 def _import_many(engine: Engine) -> Engine:
@@ -46,7 +52,7 @@ def _import_many(engine: Engine) -> Engine:
 
 @pytest.fixture
 def many(module_world: ModuleWorld, migrated_engine: Engine) -> Engine:
-    """5,000 recommendations, imported once for the module: its tests only read them."""
+    """2,000 long recommendations, imported once for the module: its tests only read them."""
     return module_world(_import_many, migrated_engine)
 
 
@@ -93,18 +99,18 @@ def _export(engine: Engine, fmt: service.ExportFormat, batch_size: int, **filter
 def test_rows_are_read_in_keyset_batches_as_the_body_is_consumed(
     many: Engine, batch_queries: list[str]
 ) -> None:
-    chunks = _export(many, "csv", 1000)
+    chunks = _export(many, "csv", KEYSET_BATCH)
     assert batch_queries == []  # nothing read before the body is asked for
 
     header = next(chunks)
     first = next(chunks)
     assert len(batch_queries) == 1  # one batch read for the first rows sent
-    assert len(csv_rows(header + first)) == 1000
+    assert len(csv_rows(header + first)) == KEYSET_BATCH
 
     body = header + first + b"".join(chunks)
 
     # 5 full batches, then one that finds nothing more.
-    assert len(batch_queries) == COUNT // 1000 + 1
+    assert len(batch_queries) == COUNT // KEYSET_BATCH + 1
     ids = [int(row["id"]) for row in csv_rows(body)]
     assert len(ids) == len(set(ids)) == COUNT
     assert ids == sorted(ids, reverse=True)  # one sort date: newest id first, across batches
@@ -112,7 +118,7 @@ def test_rows_are_read_in_keyset_batches_as_the_body_is_consumed(
 
 def _warm(engine: Engine, fmt: service.ExportFormat) -> None:
     """Compile and cache every statement of an export (a few batches); not measured."""
-    chunks = _export(engine, fmt, 100)
+    chunks = _export(engine, fmt, STREAM_BATCH)
     for _ in zip(range(3), chunks, strict=False):
         pass
     chunks.close()  # type: ignore[attr-defined]
@@ -136,7 +142,7 @@ Peaks = dict[str, tuple[int, int]]
 
 @pytest.fixture(scope="module")
 def streamed_peaks() -> Peaks:
-    """Each format's (peak, size) streamed 100 rows at a time, measured once for the module: the
+    """Each format's (peak, size) streamed a batch at a time, measured once for the module: the
     measurement under tracemalloc takes seconds, and two tests compare against the CSV one."""
     return {}
 
@@ -144,7 +150,7 @@ def streamed_peaks() -> Peaks:
 def _streamed_peak(engine: Engine, fmt: service.ExportFormat, peaks: Peaks) -> tuple[int, int]:
     if fmt not in peaks:
         _warm(engine, fmt)
-        peaks[fmt] = _peak_while_streaming(_export(engine, fmt, 100))
+        peaks[fmt] = _peak_while_streaming(_export(engine, fmt, STREAM_BATCH))
     return peaks[fmt]
 
 
@@ -155,7 +161,7 @@ def test_a_large_export_is_never_held_in_memory(
     peak, size = _streamed_peak(many, fmt, streamed_peaks)
 
     assert size > DATA or fmt == "xlsx"  # the XLSX file itself is zipped
-    # Streamed 100 rows at a time, the process never holds more than a small part of the data.
+    # Streamed a batch at a time, the process never holds more than a small part of the data.
     assert peak < DATA / 4, (peak, DATA)
 
 
@@ -187,7 +193,7 @@ def _template(engine: Engine, batch_size: int, stop: threading.Event | None = No
 def test_the_template_export_is_read_in_keyset_batches_after_one_language_query(
     many: Engine, batch_queries: list[str], engine_statements: list[str]
 ) -> None:
-    chunks = _template(many, 1000)
+    chunks = _template(many, KEYSET_BATCH)
     assert batch_queries == []
 
     header = next(chunks)  # the header needs the selection's languages: one query, before any batch
@@ -195,7 +201,7 @@ def test_the_template_export_is_read_in_keyset_batches_after_one_language_query(
     assert batch_queries == []
     body = header + b"".join(chunks)
 
-    assert len(batch_queries) == COUNT // 1000 + 1
+    assert len(batch_queries) == COUNT // KEYSET_BATCH + 1
     assert len([s for s in engine_statements if "SELECT DISTINCT recommendation_texts.lang" in s]) == 1
     rows = csv_rows(body)
     assert len(rows) == COUNT and list(rows[0])[4] == "text_en"
@@ -204,7 +210,7 @@ def test_the_template_export_is_read_in_keyset_batches_after_one_language_query(
     # Told to stop (its client left), it ends before reading the next batch.
     stop = threading.Event()
     batch_queries.clear()
-    chunks = _template(many, 1000, stop)
+    chunks = _template(many, KEYSET_BATCH, stop)
     next(chunks)  # the header
     next(chunks)  # the first batch
     stop.set()
@@ -214,10 +220,10 @@ def test_the_template_export_is_read_in_keyset_batches_after_one_language_query(
 
 
 def test_the_template_export_is_never_held_in_memory(many: Engine) -> None:
-    for _ in zip(range(3), _template(many, 100), strict=False):
+    for _ in zip(range(3), _template(many, STREAM_BATCH), strict=False):
         pass
 
-    peak, size = _peak_while_streaming(_template(many, 100))
+    peak, size = _peak_while_streaming(_template(many, STREAM_BATCH))
 
     assert size > DATA
     assert peak < DATA / 4, (peak, DATA)

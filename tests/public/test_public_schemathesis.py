@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import given
@@ -24,7 +25,7 @@ from sqlalchemy import Engine
 from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import reset_data
-from tests.fuzzing import repeatable
+from tests.fuzzing import http_session, repeatable
 from tests.live_server import live_server
 from tests.public.world import World, build_world
 
@@ -50,8 +51,16 @@ def public_schema(seeded: World, database_url: str) -> Iterator[Any]:
         yield schemathesis.openapi.from_url(f"{base_url}/openapi.json")
 
 
+@pytest.fixture(scope="module")
+def http() -> Iterator[requests.Session]:
+    with http_session() as session:
+        yield session
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
-def test_public_operations_conform_anonymously(public_schema: Any, mode: GenerationMode) -> None:
+def test_public_operations_conform_anonymously(
+    public_schema: Any, http: requests.Session, mode: GenerationMode
+) -> None:
     """A valid request may still be a 404 (an id that is not published): "valid input is accepted"
     is the one check left out."""
     operations = [
@@ -77,7 +86,7 @@ def test_public_operations_conform_anonymously(public_schema: Any, mode: Generat
                 for name, value in (case.headers or {}).items()
                 if name.lower() not in ("authorization", "x-api-key")
             }
-            case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(session=http, excluded_checks=[positive_data_acceptance])
 
         try:
             check()
