@@ -9,7 +9,8 @@
 - ``tort*``: words starting with ``tort`` (from ``MIN_PREFIX`` letters on; shorter is a whole word).
   The last word of a query is also a prefix from ``MIN_PREFIX`` letters on (search as you type);
 - Chinese (and Japanese, Korean) characters: a run of them is a phrase, one character per token;
-- a document symbol (a word with a ``/``: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``) is the phrase of
+- a document symbol (a word with a ``/`` and a digit: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``; not
+  ``HIV/AIDS``, an ordinary phrase) is the phrase of
   its words, which the search documents hold first (``app.feed.stemming``): it finds that
   document's recommendations (and its addenda, ``A/HRC/22/15/Add.1``); its words are not marked in
   snippets (a lone "a" of the text is not what was looked for);
@@ -92,6 +93,11 @@ class _Chunk:
     plain: bool  # an unquoted word: the last one of the query may become a prefix
 
 
+def _symbol(word: str) -> bool:
+    """A document symbol: a ``/`` and a digit (``A/HRC/22/15``; not ``HIV/AIDS``)."""
+    return "/" in word and any(char.isdigit() for char in word)
+
+
 def _chunks(query: str) -> list[_Chunk | str]:
     """The query's terms in order, and the string "OR" where an OR operator stands."""
     found: list[_Chunk | str] = []
@@ -113,7 +119,7 @@ def _chunks(query: str) -> list[_Chunk | str]:
         if not tokens:
             continue
         budget -= len(tokens)
-        term = _term(tokens, prefix=prefix, literal=bare is None, symbol=bare is not None and "/" in bare)
+        term = _term(tokens, prefix=prefix, literal=bare is None, symbol=bare is not None and _symbol(bare))
         found.append(_Chunk(term, negated, plain=bare is not None and not prefix and not negated))
         if budget <= 0:
             break

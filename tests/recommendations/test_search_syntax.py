@@ -117,6 +117,9 @@ def test_snippets_mark_the_matched_words_and_escape_the_rest(
     public = client.get(PUBLIC, params={"q": "教育"}).json()["items"][0]
     assert "<mark>教育</mark>" in public["snippet"]
     assert client.get(URL).json()["items"][0]["snippet"] is None
+    # A slash without a digit is no document symbol: its words are marked as a phrase's are.
+    item = client.get(URL, params={"q": "human/rights"}).json()["items"][0]
+    assert item["snippet"] == "Protect <mark>human</mark> <mark>rights</mark> defenders from reprisals."
 
 
 def test_a_symbol_finds_its_recommendations_and_follows_their_changes(
