@@ -304,23 +304,40 @@ def settings(database_url: str, export_cache_dir: Path, storage_dir: Path) -> Se
     )
 
 
+def _run_of(item: pytest.Item) -> str | None:
+    """The one run a test asks for (``database_run``), if any."""
+    marker = item.get_closest_marker("database_run")
+    if marker is None:
+        return None
+    kind = str(marker.args[0])
+    if kind not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"{item.nodeid}: database_run takes sqlite or postgresql, not {kind!r}")
+    return kind
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL, run only the tests that use the test database: the others (parsers, downloads,
     command-line usage, headers) do exactly the same on either run, and the SQLite run has them.
+    A test marked ``database_run(kind)`` checks what is the same on either database too, and runs in
+    the run it names only (the one that evens out the two runs' times).
 
     Within a module, the tests on the module's world run first (those that only read it, then those
     that commit on top of it), then the others: a committed test empties the database, and the next
     test on the world would build it again (seconds, on PostgreSQL, for a world built through the
     staff API). Otherwise the order is the file's."""
-    if os.environ.get("NRTD_TEST_DB", "sqlite") == "postgresql":
-        kept: list[pytest.Item] = []
-        elsewhere: list[pytest.Item] = []
-        for item in items:
-            uses_database = "database_url" in getattr(item, "fixturenames", ())
-            (kept if uses_database else elsewhere).append(item)
-        if elsewhere:
-            config.hook.pytest_deselected(items=elsewhere)
-            items[:] = kept
+    run = os.environ.get("NRTD_TEST_DB", "sqlite")
+    kept: list[pytest.Item] = []
+    elsewhere: list[pytest.Item] = []
+    for item in items:
+        named = _run_of(item)
+        if named is not None:
+            here = named == run
+        else:
+            here = run == "sqlite" or "database_url" in getattr(item, "fixturenames", ())
+        (kept if here else elsewhere).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = kept
     items[:] = _world_tests_first(items)
 
 

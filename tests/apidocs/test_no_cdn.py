@@ -36,6 +36,7 @@ def test_no_vendored_file_names_a_cdn() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.database_run("postgresql")  # no data read: in the run with fewer tests
 @pytest.mark.parametrize(("path", "rendered"), [("/redoc", ".api-content"), ("/docs", ".opblock")])
 def test_the_documentation_fetches_nothing_from_another_host(
     browser: Browser, own_database: str, path: str, rendered: str

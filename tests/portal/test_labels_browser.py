@@ -34,6 +34,7 @@ def site(settings: Settings, labelled: Labelled) -> Iterator[str]:
         yield base_url
 
 
+@pytest.mark.database_run("postgresql")  # the pages' HTML, the same on either database
 def test_every_main_page_in_every_language_passes_axe_with_arabic_text(
     browser: Browser, site: str, labelled: Labelled
 ) -> None:
