@@ -104,7 +104,14 @@ def serve(
             say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
             raise typer.Exit(EXIT_USAGE)
         known_country(settings.country, "NRTD_COUNTRY")
-    database(schema=False)  # a server that cannot reach its database says so now, in one line
+    engine = database(schema=False)  # a server that cannot reach its database says so now, in one line
+    from app.cli.connection import schema_behind
+
+    behind = schema_behind(engine)
+    if behind:
+        # Not refused: replicas may start before the release's `nrtd migrate` has run (they are
+        # not ready until it has), but an operator starting one by hand should know at once.
+        say(f"{behind}: /readyz answers 503, and most routes fail, until `nrtd migrate` has run", "yellow")
     # The application (its routes and schemas, some two seconds of a core) is loaded once the settings
     # and the database passed: a refusal above comes at once.
     import uvicorn

@@ -58,6 +58,19 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
     return engine
 
 
+def schema_behind(engine: Engine) -> str | None:
+    """Why the database's schema is not the one this release needs (none yet, or an older
+    revision); None when it is."""
+    from app.health.service import database_status
+
+    status = database_status(engine)
+    if status["status"] == "ready":
+        return None
+    if status["status"] == "migrations-pending":
+        return f"the database schema is at {status['current']}, this release needs {status['head']}"
+    return "the database has no schema yet"
+
+
 def upgrade_schema(url: str, engine: Engine) -> str:
     """``alembic upgrade head``, and what it did: "upgraded 3 revisions (from X to Y)" or "already at
     the newest schema (Y)", so that an operator knows whether the run changed anything."""

@@ -7,15 +7,17 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select, text
 from typer.testing import CliRunner
 
 from app.cli import cli
 from app.core.config import Settings
+from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
 from tests.apps import app_for
 from tests.cli.test_cli import NRTD, nrtd
@@ -121,6 +123,35 @@ def test_a_schedule_with_an_unknown_or_no_country_stops_serve(own_database: str)
     assert _one_line_no_traceback(typo).startswith("NRTD_COUNTRY: unknown country 'Narnia' (closest: ")
     none = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
     assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
+
+
+@pytest.mark.slow
+def test_serve_says_when_the_schema_is_older_than_the_release(own_database: str) -> None:
+    """A server started before `nrtd migrate` still starts (a replica waits to be ready), and says
+    why it is not ready as its first line."""
+    engine = create_engine(own_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0018'"))
+    engine.dispose()
+    env = {
+        **os.environ,
+        "NRTD_DATABASE_URL": own_database,
+        "NRTD_COUNTRY": "Peru",
+        "NRTD_IMPORT_SCHEDULE": "",
+    }
+    server = subprocess.Popen(
+        [*NRTD, "serve", "--port", "0"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(server.stderr.readline() if server.stderr else ""))
+    reader.start()
+    reader.join(timeout=60)
+    server.kill()
+    server.wait()
+    assert first and first[0].strip() == (
+        f"the database schema is at 0018, this release needs {head_revision()}: /readyz answers 503, and "
+        "most routes fail, until `nrtd migrate` has run"
+    ), first
 
 
 @pytest.mark.slow
