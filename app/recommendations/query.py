@@ -10,10 +10,10 @@
   The last word of a query is also a prefix from ``MIN_PREFIX`` letters on (search as you type);
 - Chinese (and Japanese, Korean) characters: a run of them is a phrase, one character per token;
 - a document symbol (a word with a ``/`` and a digit: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``; not
-  ``HIV/AIDS``, an ordinary phrase) is the phrase of
-  its words, which the search documents hold first (``app.feed.stemming``): it finds that
-  document's recommendations (and its addenda, ``A/HRC/22/15/Add.1``); its words are not marked in
-  snippets (a lone "a" of the text is not what was looked for);
+  ``HIV/AIDS``, an ordinary phrase) is the phrase of its words, which the search documents hold
+  first (``app.feed.stemming``): it finds that document's recommendations (and its addenda,
+  ``A/HRC/22/15/Add.1``); its words are not marked in snippets (a lone "a" of the text is not what
+  was looked for);
 - a paragraph cited as ``para. 116.4`` (``paragraph``, ``§``, ``párr.``, ``п.``, ``الفقرة``...): the
   word before the number is left out, so ``A/HRC/22/15 para. 116.4``, as recommendations are cited,
   finds the recommendation whose text starts "116.4" in that document.

@@ -5,7 +5,7 @@ built by an older rule than ``SEARCH_DOCUMENT_VERSION`` (the version the schema'
 ``search_index_state`` records), every recommendation's document is rebuilt from its stored plain
 texts and symbol, in batches of one transaction each, and the version is recorded last. An interrupted
 rebuild starts again at the next ``nrtd migrate``; meanwhile search works on the documents as
-they are (a rebuilt one finds more: stems).
+they are (a rebuilt one finds more: stems, symbols).
 """
 
 from __future__ import annotations
