@@ -27,7 +27,9 @@ from tests.portal.seed import (
 )
 from tests.staff.browser_support import assert_accessible
 
-pytestmark = pytest.mark.slow
+# A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
+# handlers and services it drives are tested on both databases without a browser.
+pytestmark = [pytest.mark.slow, pytest.mark.database_run("sqlite")]
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ from tests.live_server import live_server
 from tests.plans.test_actions import audit_actions
 from tests.staff.browser_support import assert_accessible, signed_in
 
-pytestmark = pytest.mark.slow
+# A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
+# handlers and services it drives are tested on both databases without a browser.
+pytestmark = [pytest.mark.slow, pytest.mark.database_run("sqlite")]
 
 ACTION = "Train judges on the rights of the child"
 MISSING = 987654  # an id that exists nowhere: what "absent" looks like

@@ -18,7 +18,9 @@ from tests.live_server import live_server
 from tests.reports.word_templates import HEADING, document_xml, state_template
 from tests.staff.browser_support import assert_accessible, screenshot, signed_in
 
-pytestmark = pytest.mark.slow
+# A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
+# handlers and services it drives are tested on both databases without a browser.
+pytestmark = [pytest.mark.slow, pytest.mark.database_run("sqlite")]
 
 
 def test_the_coordinator_uploads_the_states_word_template(
