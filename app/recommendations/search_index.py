@@ -11,8 +11,9 @@ they are (a rebuilt one finds more: stems, symbols).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
@@ -20,6 +21,28 @@ from app.models import Recommendation, RecommendationSearch, RecommendationText,
 from app.models.audit import bump_data_version
 
 BATCH = 2000
+
+
+def stored_documents(db: Connection | Session, ids: list[int]) -> list[dict[str, Any]]:
+    """The search document of each of ``ids`` (``recommendation_id``, ``document``) from its stored
+    plain texts and symbol: what the rebuild below and an import's updates write."""
+    symbols: dict[int, str | None] = {
+        rec_id: symbol
+        for rec_id, symbol in db.execute(
+            select(Recommendation.id, Recommendation.symbol).where(Recommendation.id.in_(ids))
+        )
+    }
+    texts: dict[int, dict[str, str]] = {rec_id: {} for rec_id in ids}
+    for rec_id, lang, plain in db.execute(
+        select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
+            RecommendationText.recommendation_id.in_(ids)
+        )
+    ):
+        texts[rec_id][lang] = plain
+    return [
+        {"recommendation_id": rec_id, "document": search_document(texts[rec_id], symbols.get(rec_id))}
+        for rec_id in ids
+    ]
 
 
 def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | None = None) -> int:
@@ -41,29 +64,7 @@ def rebuild_stale_documents(engine: Engine, progress: Callable[[int], None] | No
             )
             if not ids:
                 break
-            symbols: dict[int, str | None] = {
-                rec_id: symbol
-                for rec_id, symbol in session.execute(
-                    select(Recommendation.id, Recommendation.symbol).where(Recommendation.id.in_(ids))
-                )
-            }
-            texts: dict[int, dict[str, str]] = {rec_id: {} for rec_id in ids}
-            for rec_id, lang, text in session.execute(
-                select(
-                    RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
-                ).where(RecommendationText.recommendation_id.in_(ids))
-            ):
-                texts[rec_id][lang] = text
-            session.execute(
-                update(RecommendationSearch),
-                [
-                    {
-                        "recommendation_id": rec_id,
-                        "document": search_document(texts[rec_id], symbols.get(rec_id)),
-                    }
-                    for rec_id in ids
-                ],
-            )
+            session.execute(update(RecommendationSearch), stored_documents(session, ids))
             # What searches find changes with each batch: kept totals and pages are read again.
             bump_data_version(session)
         rebuilt += len(ids)

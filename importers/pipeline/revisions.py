@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from app.feed.fields import ROLE_FIELDS, SCALAR_FIELDS
-from app.feed.stemming import search_document
 from app.models import Recommendation, RecommendationSearch, RecommendationTerm, RecommendationText, Revision
 from app.models.base import utcnow
+from app.recommendations.search_index import stored_documents
 from importers.pipeline.records import KEPT_WHEN_ABSENT, Linked
 from importers.pipeline.values import _diff
 from importers.pipeline.writing import _Writing
@@ -115,27 +115,5 @@ class _Revising(_Writing):
         symbols."""
         if not ids:
             return
-        symbols: dict[int, str | None] = {
-            rec_id: symbol
-            for rec_id, symbol in self.conn.execute(
-                select(Recommendation.id, Recommendation.symbol).where(Recommendation.id.in_(ids))
-            )
-        }
-        texts: dict[int, dict[str, str]] = {}
-        for rec_id, lang, value in self.conn.execute(
-            select(
-                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
-            ).where(RecommendationText.recommendation_id.in_(ids))
-        ):
-            texts.setdefault(rec_id, {})[lang] = value
         self.conn.execute(delete(RecommendationSearch).where(RecommendationSearch.recommendation_id.in_(ids)))
-        self.conn.execute(
-            insert(RecommendationSearch),
-            [
-                {
-                    "recommendation_id": rec_id,
-                    "document": search_document(texts.get(rec_id, {}), symbols.get(rec_id)),
-                }
-                for rec_id in ids
-            ],
-        )
+        self.conn.execute(insert(RecommendationSearch), stored_documents(self.conn, ids))
