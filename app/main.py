@@ -31,6 +31,7 @@ from app.core.query_guard import QueryGuardMiddleware
 from app.core.ratelimit import RateLimitHeadersMiddleware, make_rate_limiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
+from app.core.single_values import one_value_each
 from app.core.write_turns import WriteTurns
 from app.deadlines.router import feed_router as calendar_feed_router
 from app.deadlines.router import public_router as public_deadlines_router
@@ -182,12 +183,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(apidocs_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.
-    app.include_router(public_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
-    app.include_router(public_deadlines_router, prefix=API_PREFIX, responses=problem_responses(401, 429))
+    # A one-value query parameter given twice is a 422, before the credentials are looked at (as a NUL).
+    one_value = [Depends(one_value_each)]
+    public_responses = problem_responses(401, 429)
+    app.include_router(public_router, prefix=API_PREFIX, dependencies=one_value, responses=public_responses)
+    app.include_router(
+        public_deadlines_router, prefix=API_PREFIX, dependencies=one_value, responses=public_responses
+    )
     # The calendar feed's only credential is the token in its URL (calendar clients send no header).
-    app.include_router(calendar_feed_router, prefix=API_PREFIX)
+    app.include_router(calendar_feed_router, prefix=API_PREFIX, dependencies=one_value)
     for router, allowed in _api_routers():
-        dependencies = [Depends(roles(allowed, "this route"))] if allowed else []
+        dependencies = [*one_value, Depends(roles(allowed, "this route"))] if allowed else one_value
         app.include_router(router, prefix=API_PREFIX, dependencies=dependencies, responses=AUTH_RESPONSES)
     # The HTML pages last: a request is matched against the routes in order, and these hundreds of
     # pages (none under /api/) took half a millisecond of every API request to rule out.
