@@ -1,4 +1,5 @@
-"""The ``nrtd`` command as a user runs it: real subprocesses against the test database."""
+"""The ``nrtd`` command against the test database: run inside the test process (``tests.cli_runner``),
+and as real subprocesses where the process is the subject (the entry point, kill -9, the lock)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
 from importers.run import READER_PROCESS_MIN_BYTES
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT, SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -39,7 +41,15 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
+def nrtd(database_url: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``nrtd ARGS`` run in this process (see tests.cli_runner), on ``database_url``, for Peru."""
+    return run_cli(args, env={"NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru", **env})
+
+
+def nrtd_process(
+    database_url: str, *args: str, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``nrtd ARGS`` as a user starts it: a process of its own (``python -m app.cli``)."""
     return subprocess.run(
         [*NRTD, *args],
         cwd=ROOT,
@@ -52,7 +62,7 @@ def nrtd(database_url: str, *args: str, timeout: float = 120, **env: str) -> sub
 
 @pytest.mark.slow
 def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: str) -> None:
-    result = nrtd(
+    result = nrtd_process(
         database_url, "import", "uhri", str(SAMPLE / "export-full-{lang}.json"), "--languages", "en,fr"
     )
     assert result.returncode == 0, result.stderr
@@ -142,7 +152,14 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
         assert snapshot(engine) == before
     # The next run imports from the same file (one State of it: the whole file would take a core
     # for several seconds more and prove nothing more).
-    result = nrtd(database_url, "import", "uhri", str(export), "--country", "Peru", timeout=300)
+    result = nrtd(
+        database_url,
+        "import",
+        "uhri",
+        str(export),
+        "--country",
+        "Peru",
+    )
     assert result.returncode == 0, result.stderr
     with engine.connect() as conn:
         run = conn.execute(select(ImportRun).order_by(ImportRun.id.desc())).first()

@@ -1,6 +1,7 @@
 """The ``nrtd`` command never damages or silently skips data (issue 9, first section): the demo,
 country names, contradictory options, rejected records' reasons, an unusable database, -h and
---version. Real subprocesses against the test database (SQLite file or PostgreSQL)."""
+--version. Against the test database (SQLite file or PostgreSQL), run in this process
+(``tests.cli_runner``), and as processes of their own where a server would start."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
 from tests.apps import app_for
 from tests.cli.test_cli import NRTD, nrtd
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.portal.test_pages import check_html
 from tests.uhri_records import snapshot, uhri_record, write_export
@@ -237,15 +239,19 @@ def test_rejected_records_are_printed_with_position_and_reason(
     ],
 )
 def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
-    result = subprocess.run(
-        [*NRTD, *args],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": UNREACHABLE},
-        input="a long enough passphrase for the test\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    passphrase = "a long enough passphrase for the test\n"
+    if args[0] == "serve":  # a process of its own: a server that did start must not run in the tests'
+        result = subprocess.run(
+            [*NRTD, *args],
+            cwd=ROOT,
+            env={**os.environ, "NRTD_DATABASE_URL": UNREACHABLE},
+            input=passphrase,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    else:
+        result = run_cli(args, env={"NRTD_DATABASE_URL": UNREACHABLE}, input=passphrase)
     assert result.returncode == 2, result.stderr
     line = _one_line_no_traceback(result)
     assert line.startswith("NRTD_DATABASE_URL=postgresql://nrtd:***@127.0.0.1:9/nrtd: cannot connect: ")
@@ -260,13 +266,7 @@ def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> N
     ],
 )
 def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
-    result = subprocess.run(
-        [*NRTD, "migrate"],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert result.returncode == 2
     assert _one_line_no_traceback(result).startswith(f"NRTD_DATABASE_URL={url}: {reason}")
 
@@ -274,21 +274,9 @@ def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
 @pytest.mark.slow
 def test_migrate_says_what_it_did(tmp_path: Path, database_url: str, engine: Engine) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    no_schema = subprocess.run(
-        [*NRTD, "export", "csv", "-"],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
+    no_schema = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": url})
     assert no_schema.returncode == 2 and "no schema yet: run `nrtd migrate` first" in no_schema.stderr
-    first = subprocess.run(
-        [*NRTD, "migrate"],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
+    first = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert first.returncode == 0, first.stderr
     assert re.fullmatch(r"upgraded \d+ revisions \(from an empty database to \w+\)\n", first.stderr), (
         first.stderr

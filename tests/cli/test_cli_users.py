@@ -1,4 +1,5 @@
-"""``nrtd users create`` as an operator runs it: real subprocesses against the test database."""
+"""``nrtd users create`` and ``unlock`` against the test database, run in this process
+(``tests.cli_runner``) as an operator named "operator"; the first admin also by a process of its own."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.main import create_app
 from app.models import AuditEvent, LoginFailure, User
 from tests.accounts import PASSWORD as ACCOUNT_PASSWORD
 from tests.accounts import create_entity, create_user
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
 PASSWORD = "a long enough admin passphrase"
@@ -25,13 +27,19 @@ PASSWORD = "a long enough admin passphrase"
 pytestmark = pytest.mark.argon2_cost
 
 
+OPERATOR = {"USER": "operator", "LOGNAME": "operator"}
+
+
 def users_create(
-    database_url: str, *args: str, stdin: str = PASSWORD + "\n"
+    database_url: str, *args: str, stdin: str = PASSWORD + "\n", process: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    if not process:
+        env = {"NRTD_DATABASE_URL": database_url, **OPERATOR}
+        return run_cli(["users", "create", *args], env=env, input=stdin)
     return subprocess.run(
         [sys.executable, "-m", "app.cli", "users", "create", *args],
         cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": database_url, "USER": "operator", "LOGNAME": "operator"},
+        env={**os.environ, "NRTD_DATABASE_URL": database_url, **OPERATOR},
         input=stdin,
         capture_output=True,
         text=True,
@@ -49,7 +57,9 @@ def test_creates_the_first_admin_who_can_log_in(
     engine: Engine, database_url: str, settings: Settings
 ) -> None:
     result = users_create(
-        database_url, "Admin@Example.org", "--role", "admin", "--name", "First Admin", "--password-stdin"
+        database_url,
+        *("Admin@Example.org", "--role", "admin", "--name", "First Admin", "--password-stdin"),
+        process=True,
     )
     assert result.returncode == 0, result.stderr
     (user,) = _users(engine)
@@ -144,14 +154,7 @@ def test_duplicate_email_exits_1(engine: Engine, database_url: str) -> None:
 
 
 def users_unlock(database_url: str, email: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", "users", "unlock", email],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": database_url, "USER": "operator", "LOGNAME": "operator"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(["users", "unlock", email], env={"NRTD_DATABASE_URL": database_url, **OPERATOR})
 
 
 @pytest.mark.slow

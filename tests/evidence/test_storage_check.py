@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.evidence.check import check_storage
 from app.evidence.storage import BlobStore
 from app.models import EvidenceFile
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.core.test_replicas import _free_port, _wait_until_up
 from tests.evidence import samples
@@ -35,14 +36,8 @@ OLD = time.time() - 3 * 3600
 
 
 def storage_check(database_url: str, storage: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", "storage", "check", *args],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_STORAGE_DIR": str(storage)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"NRTD_DATABASE_URL": database_url, "NRTD_STORAGE_DIR": str(storage)}
+    return run_cli(["storage", "check", *args], env=env)
 
 
 def _rows_without_content(engine: Engine, store: BlobStore) -> list[int]:

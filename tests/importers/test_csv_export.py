@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +26,8 @@ from app.models import Recommendation, RecommendationTerm, RecommendationText, T
 from importers.csv_export import export_template_csv
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from importers.run_record import RunSummary
-from tests.conftest import ROOT, SAMPLE
+from tests.cli_runner import run_cli
+from tests.conftest import SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 BOM = "\ufeff".encode()
@@ -334,13 +333,7 @@ def test_chunks_stream_in_id_order_with_bulk_queries(uhri: Engine, statements: l
 
 
 def nrtd(database_url: str, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, "NRTD_DATABASE_URL": database_url},
-        capture_output=True,
-        timeout=120,
-    )
+    return run_cli(args, env={"NRTD_DATABASE_URL": database_url}, binary=True)
 
 
 @pytest.mark.slow

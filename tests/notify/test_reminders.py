@@ -23,6 +23,7 @@ from app.models import Deadline, OutboxMessage, User
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests.builder import building
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.smtp import smtp_server
 
@@ -214,13 +215,7 @@ def test_killed_mid_send_a_rerun_delivers_each_digest_exactly_once(engine: Engin
         assert states == ["sending", "sent"]
 
         mailbox.slow_mail = None
-        rerun = subprocess.run(
-            [sys.executable, "-m", "app.cli", "notify", "send"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        rerun = run_cli(["notify", "send"], env={k: v for k, v in env.items() if k.startswith("NRTD_")})
         assert rerun.returncode == 0, rerun.stderr
         assert "1 sent" in rerun.stderr
         assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]

@@ -1,0 +1,74 @@
+"""``nrtd`` commands run inside the test process, answering as the real process would.
+
+A subprocess costs a fresh interpreter that imports SQLAlchemy, the models and the settings (about
+0.8 s of a core each, some eighty times a run). What a command prints, its exit code and what it
+leaves in the database do not depend on that, so most command tests run it here, through click's
+own runner: the same ``cli`` group with its arguments, environment and standard input, its
+standard output and error captured apart. An exception the command does not handle becomes what
+the interpreter would print (a traceback on stderr, exit code 1), so a test that asserts "no
+traceback" still can fail.
+
+Tests whose subject is the process itself keep real subprocesses: a kill -9 in the middle of a
+run, a server started by ``nrtd serve``, what loads at start-up, a second process waiting on the
+import lock.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import traceback
+from collections.abc import Sequence
+from typing import overload
+
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.config import get_settings
+from app.core.db import get_engine
+
+
+@overload
+def run_cli(
+    args: Sequence[str], *, env: dict[str, str], input: str | None = ..., text: bool = ...
+) -> subprocess.CompletedProcess[str]: ...
+
+
+@overload
+def run_cli(
+    args: Sequence[str], *, env: dict[str, str], input: str | None = ..., binary: bool
+) -> subprocess.CompletedProcess[bytes]: ...
+
+
+def run_cli(
+    args: Sequence[str],
+    *,
+    env: dict[str, str],
+    input: str | None = None,
+    text: bool = True,
+    binary: bool = False,
+) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
+    """``nrtd ARGS`` with ``env`` added to the environment, as ``subprocess.run`` would report it."""
+    _as_a_new_process()
+    try:
+        result = CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=True)
+    finally:
+        _as_a_new_process()
+    code = result.exit_code
+    stderr = result.stderr_bytes or b""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        stderr += "".join(traceback.format_exception(*result.exc_info)).encode()
+        code = 1
+    argv = ["nrtd", *args]
+    if binary or not text:
+        return subprocess.CompletedProcess(argv, code, result.stdout_bytes, stderr)
+    return subprocess.CompletedProcess(argv, code, result.stdout, stderr.decode("utf-8", "replace"))
+
+
+def _as_a_new_process() -> None:
+    """Forget what a process keeps for its lifetime: its settings (read from its environment) and the
+    engine made from them (its connections closed)."""
+    get_settings.cache_clear()
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
