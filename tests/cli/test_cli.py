@@ -131,7 +131,7 @@ def test_kill_9_mid_run_leaves_database_unchanged(engine: Engine, database_url: 
     marker = f"NRTD_TEST_RUN={uuid.uuid4()}"
     env = {**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_TEST_RUN": marker.split("=", 1)[1]}
     assert export.stat().st_size >= READER_PROCESS_MIN_BYTES
-    for _ in range(3):
+    for _ in range(2):  # two random points of the upserts
         proc = subprocess.Popen(
             [*NRTD, "import", "uhri", str(export), "--all-countries"],
             cwd=ROOT,
