@@ -111,15 +111,17 @@ def scan(file: IO[bytes], start: int, end: int | None, keep: CountryFilter) -> I
                 yield passed
             yield Rest(carry_at)
             return
-    if passed:
-        yield passed
     last = _last_record(carry, closed=end is None)
     if last is None:
-        yield Rest(carry_at)
+        cut: Record | Rest | None = Rest(carry_at)
     elif opened and last.find(b"}") == len(last.rstrip(_JSON_WS)) - 1 and decisions.passes_over(last):
-        yield 1
+        cut, passed = None, passed + 1
     else:
-        yield Record(carry_at, last)
+        cut = Record(carry_at, last)
+    if passed:
+        yield passed
+    if cut is not None:
+        yield cut
 
 
 def _last_record(rest: bytes, *, closed: bool) -> bytes | None:
