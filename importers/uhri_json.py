@@ -251,7 +251,8 @@ def _scanned_items(path: Path, keep: CountryFilter, part: Part | None) -> Iterat
         if part is not None:
             start, end = (start, part[1]) if part[0] == 0 else (part[0], None)
         number = 0
-        for cut in scan(file, start, end, keep):
+        cuts = scan(file, start, end, keep)
+        for cut in cuts:
             if isinstance(cut, int):
                 number += cut
                 yield cut
@@ -263,6 +264,7 @@ def _scanned_items(path: Path, keep: CountryFilter, part: Part | None) -> Iterat
                     yield number, item
                     continue
             # From this record's first byte on, as the full parse reads it.
+            cuts.close()  # its blocks are not held while the rest is parsed
             rest = Slice(file, cut.start, end, b"[", b"" if end is None else b"]")
             yield from _numbered(_items(rest, cut.start - 1), path, number)
             return

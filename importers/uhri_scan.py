@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import IO
 
@@ -61,7 +61,9 @@ class Rest:
     start: int
 
 
-def scan(file: IO[bytes], start: int, end: int | None, keep: CountryFilter) -> Iterator[int | Record | Rest]:
+def scan(
+    file: IO[bytes], start: int, end: int | None, keep: CountryFilter
+) -> Generator[int | Record | Rest, None, None]:
     """The records of ``file`` from ``start`` (a record's first byte, after the array's ``[`` or a
     comma) to ``end`` (the comma after a part's last record) or, with None, to the array's ``]``:
     in order, a run of records passed over as their count, each other record as a ``Record``, and
