@@ -70,7 +70,7 @@ def scan(
     at most one ``Rest``, last. ``keep`` is called with the labels of a Countries array."""
     decisions = _Decisions(keep)
     file.seek(start)
-    left = -1 if end is None else end - start
+    left = -1 if end is None else max(0, end - start)
     carry, carry_at = b"", start  # the bytes of a record not yet whole, and where they lie
     opened: bool | None = None  # whether that record begins with "{" (after whitespace)
     passed = 0
