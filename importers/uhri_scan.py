@@ -4,12 +4,12 @@ Parsing is nearly all the cost of a one-State import, and 98-99% of the records 
 pass them over. ``scan`` reads the export in blocks, cuts it into records at the bytes between two
 of them (``}``, a comma, ``{`` and a key: in valid JSON these lie nowhere else than between the
 objects of an array) and looks at each record's raw ``Countries`` array. A record is passed over
-unparsed only when its bytes leave no doubt that parsing would give an object whose Countries the
-filter refuses; every other record is handed back whole, to be parsed exactly as the full parse
-would (``importers.uhri_json``). Where the bytes do not cut cleanly into records (a record that is
-not one flat object, bytes that are not UTF-8, an end that is not ``}`` and ``]``, a record larger
-than a block), the scan stops and says where: the caller parses the rest of the file in full, so
-any fault is named exactly as a full parse names it.
+unparsed only when its bytes leave no doubt that parsing would give one object whose Countries the
+filter refuses; every other record (not one flat object, not UTF-8, the State's, Countries with an
+escape ...) is handed back whole, to be parsed alone exactly as the full parse would parse it
+(``importers.uhri_json``). Where the scan cannot cut (an end that is not ``}`` and ``]``, a record
+larger than a block) it stops and says where; there, or where a record does not parse alone, the
+caller parses the rest of the file in full, so any fault is named exactly as a full parse names it.
 
 The one difference from parsing everything: a record passed over is not parsed, so a syntax error
 inside one of another State's records goes unnoticed (docs/uhri-formats.md).
