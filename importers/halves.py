@@ -79,9 +79,12 @@ class HalfReaders:
         self._spill = None if at is None else tempfile.TemporaryFile(prefix="nrtd-import-")  # noqa: SIM115
         self._second: ReaderProcess | None = None
         try:
-            if at is None:  # the importing process, waiting for one reader, computes the forms
-                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, forms=False)
-            else:  # the importing process is the slowest of three: the readers compute the forms
+            # The readers compute the records' text forms: passing the other States' records over
+            # unparsed (importers.uhri_scan), even one reader is done before the importing
+            # process, which loads the database layer meanwhile, has described what it sent.
+            if at is None:
+                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep)
+            else:
                 self._second = ReaderProcess(
                     read_uhri_json_hashed, path, lang, keep, spill=self._spill, part=(at + 1, None)
                 )

@@ -3,12 +3,14 @@
 The file is streamed with ijson so memory stays bounded by the largest single record. A record
 that is unusable becomes a ``Rejection`` and the run goes on; a document that cannot be parsed
 (truncated, not an array, not UTF-8, nested deeper than the format) raises ``MalformedInput`` so the
-run writes nothing.
+run writes nothing. A one-State run parses only the records it may keep: the others are passed over
+by their bytes (``importers.uhri_scan``), so a syntax error inside one of them goes unnoticed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from importers.uhri_mapping import (
     to_record,
     translated_labels,
 )
+from importers.uhri_scan import Record, scan
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -69,10 +72,12 @@ def read_uhri_json(
     """Yield one ``SourceRecord`` (or ``Rejection``) per object of a UHRI export, in file order.
 
     With ``keep``, a record whose Countries the filter refuses is passed over before it is mapped
-    and counted in ``Skipped`` runs: importing one State reads the whole export at little more than
-    parsing cost. With ``known``, a record whose raw hash the pipeline already holds is ``Unchanged``.
-    With ``part``, only the records of that part of the file are read, numbered from 1 (see
-    ``split_point``).
+    and counted in ``Skipped`` runs, most of them unparsed (``importers.uhri_scan``): importing one
+    State costs less than parsing the whole export. The records kept come out exactly as a full
+    parse gives them, and so does any fault a full parse finds, but for one: a syntax error inside a
+    record passed over unparsed is not noticed. With ``known``, a record whose raw hash the pipeline
+    already holds is ``Unchanged``. With ``part``, only the records of that part of the file are
+    read, numbered from 1 (see ``split_point``).
     """
     for entry in _in_scope(path, keep, part):
         if not isinstance(entry, tuple):
@@ -136,16 +141,15 @@ def _in_scope(
     """(number, object) of each record ``keep`` does not pass over, runs of those it does as
     ``Skipped``, and a ``Rejection`` for an element that is no object."""
     skipped = 0
-    for number, item in _stream_items(path, part):
-        if keep is not None and type(item) is dict:
-            countries = item.get("Countries")
-            try:
-                passed_over = type(countries) is list and not keep(countries)
-            except (TypeError, RecordError):  # labels that are not text: the mapping rejects them
-                passed_over = False
-            if passed_over:
-                skipped += 1
-                continue
+    entries = _stream_items(path, part) if keep is None else _scanned_items(path, keep, part)
+    for entry in entries:
+        if isinstance(entry, int):  # passed over by the scan, unparsed
+            skipped += entry
+            continue
+        number, item = entry
+        if keep is not None and _passed_over(item, keep):
+            skipped += 1
+            continue
         if skipped:
             yield Skipped(skipped)
             skipped = 0
@@ -155,6 +159,16 @@ def _in_scope(
             yield Rejection(f"record {number}", f"record: expected a JSON object, got {json_type(item)}")
     if skipped:
         yield Skipped(skipped)
+
+
+def _passed_over(item: Any, keep: CountryFilter) -> bool:
+    if type(item) is not dict:
+        return False
+    countries = item.get("Countries")
+    try:
+        return type(countries) is list and not keep(countries)
+    except (TypeError, RecordError):  # labels that are not text: the mapping rejects them
+        return False
 
 
 def _raw_id(item: dict[str, Any]) -> str | None:
@@ -224,21 +238,72 @@ def _stream_items(path: Path, part: Part | None = None) -> Iterator[tuple[int, A
                 source = Slice(file, offset, end, b"", b"]")
             else:  # a later part: opened here, closed by the array's own "]"
                 source, offset = Slice(file, start, None, b"[", b""), start - 1
-        items = ijson.items(GuardedStream(source, offset), "item", use_float=True)
+        yield from _numbered(_items(source, offset), path, 0)
+
+
+def _scanned_items(path: Path, keep: CountryFilter, part: Part | None) -> Iterator[int | tuple[int, Any]]:
+    """``_stream_items`` for one State: the records ``scan`` passes over unparsed come as runs
+    (their count), the others parsed on their own, each exactly as ``_stream_items`` gives it.
+    Where the scan stops, or a record does not parse on its own, the rest is parsed in full, so a
+    fault is named (and numbered) as ``_stream_items`` names it."""
+    with path.open("rb") as file:
+        start, end = _check_top_level(file, path) + 1, None
+        if part is not None:
+            start, end = (start, part[1]) if part[0] == 0 else (part[0], None)
         number = 0
-        while True:
-            try:
-                item = next(items)
-            except StopIteration:
-                return
-            except ijson.JSONError as exc:
-                raise _malformed(exc, path, number + 1) from None
-            except TooDeep as exc:
-                raise MalformedInput(f"{path.name}: invalid JSON: {exc}") from None
-            except UnicodeDecodeError:  # what GuardedStream did not foresee: still the file's fault
-                raise MalformedInput(f"{path.name}: not UTF-8 at record {number + 1}") from None
-            number += 1
-            yield number, item
+        cuts = scan(file, start, end, keep)
+        for cut in cuts:
+            if isinstance(cut, int):
+                number += cut
+                yield cut
+                continue
+            if isinstance(cut, Record):
+                item = _parsed_alone(cut)
+                if item is not _UNPARSED:
+                    number += 1
+                    yield number, item
+                    continue
+            # From this record's first byte on, as the full parse reads it.
+            cuts.close()  # its blocks are not held while the rest is parsed
+            rest = Slice(file, cut.start, end, b"[", b"" if end is None else b"]")
+            yield from _numbered(_items(rest, cut.start - 1), path, number)
+            return
+
+
+_UNPARSED = object()
+
+
+def _parsed_alone(record: Record) -> Any:
+    """The value of one record's bytes, parsed as the full parse parses them (the same guard,
+    parser and options, the same offsets); ``_UNPARSED`` when they are not exactly one value."""
+    try:
+        values = list(_items(io.BytesIO(b"[" + record.data + b"]"), record.start - 1))
+    except (ijson.JSONError, TooDeep, UnicodeDecodeError):
+        return _UNPARSED
+    return values[0] if len(values) == 1 else _UNPARSED
+
+
+def _items(source: IO[bytes] | Slice, offset: int) -> Iterator[Any]:
+    """The elements of the array ``source`` holds; ``offset`` is where its first byte lies in the file."""
+    items: Iterator[Any] = ijson.items(GuardedStream(source, offset), "item", use_float=True)
+    return items
+
+
+def _numbered(items: Iterator[Any], path: Path, number: int) -> Iterator[tuple[int, Any]]:
+    """(number, value) of each element, counted on from ``number``; a fault as ``MalformedInput``."""
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except ijson.JSONError as exc:
+            raise _malformed(exc, path, number + 1) from None
+        except TooDeep as exc:
+            raise MalformedInput(f"{path.name}: invalid JSON: {exc}") from None
+        except UnicodeDecodeError:  # what GuardedStream did not foresee: still the file's fault
+            raise MalformedInput(f"{path.name}: not UTF-8 at record {number + 1}") from None
+        number += 1
+        yield number, item
 
 
 # A part of an export: (0, split) or (split + 1, None); see split_point.
@@ -262,25 +327,30 @@ def split_point(path: Path) -> int | None:
     return size // 2 + match.start(1) if match else None
 
 
-def _check_top_level(file: IO[bytes], path: Path) -> None:
+def _check_top_level(file: IO[bytes], path: Path) -> int:
     """Fail fast on a document that is not an array: ijson would silently yield nothing for it.
 
-    Leaves the file positioned after any UTF-8 byte-order mark, which yajl does not accept.
+    Leaves the file positioned after any UTF-8 byte-order mark, which yajl does not accept, and
+    returns the offset of the array's "[".
     """
     head = file.read(_PEEK_BYTES)
     start = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         raise MalformedInput(f"{path.name}: not UTF-8 at record 1 (looks like UTF-16)")
-    first = head[start:].lstrip(b" \t\r\n")[:1]
-    while not first and head:
+    at, head = start, head[start:]
+    text = head.lstrip(b" \t\r\n")
+    while not text and head:
+        at += len(head)
         head = file.read(_PEEK_BYTES)
-        first = head.lstrip(b" \t\r\n")[:1]
+        text = head.lstrip(b" \t\r\n")
+    first = text[:1]
     if not first:
         raise MalformedInput(f"{path.name}: empty document, expected a JSON array of records")
     if first != b"[":
         what = "an object" if first == b"{" else "a single value"
         raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
     file.seek(start)
+    return at + len(head) - len(text)
 
 
 def _malformed(exc: Exception, path: Path, number: int) -> MalformedInput:
