@@ -70,7 +70,9 @@ class HalfReaders:
     names the fault.
     """
 
-    def __init__(self, path: Path, lang: str, keep: CountryMatcher, *, split: bool = True) -> None:
+    def __init__(
+        self, path: Path, lang: str, keep: CountryMatcher, *, split: bool = True, fork: bool = False
+    ) -> None:
         self.path = path
         self.lang = lang
         self.keep = keep
@@ -83,12 +85,16 @@ class HalfReaders:
             # unparsed (importers.uhri_scan), even one reader is done before the importing
             # process, which loads the database layer meanwhile, has described what it sent.
             if at is None:
-                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep)
+                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, fork=fork)
             else:
                 self._second = ReaderProcess(
-                    read_uhri_json_hashed, path, lang, keep, spill=self._spill, part=(at + 1, None)
+                    read_uhri_json_hashed,
+                    *(path, lang, keep),
+                    spill=self._spill,
+                    part=(at + 1, None),
+                    fork=fork,
                 )
-                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, part=(0, at))
+                self._first = ReaderProcess(read_uhri_json_hashed, path, lang, keep, part=(0, at), fork=fork)
         except BaseException:
             self.close()
             raise
@@ -163,7 +169,8 @@ def started_for_run(
             and reads_separately(settings, path)
         ):
             split = _free_cores() >= AHEAD_SPLIT_MIN_CORES
-            readers = HalfReaders(path, lang, CountryMatcher(kept), split=split)
+            # Forked: ``nrtd import`` is single-threaded here, and has loaded what the readers need.
+            readers = HalfReaders(path, lang, CountryMatcher(kept), split=split, fork=True)
     except (ImportUsageError, OSError):
         readers = None
     try:

@@ -5,8 +5,11 @@ reader's items reach it in file order, in pickled batches through a pipe; a thre
 writes them, so the reader parses on while the importing process is not reading yet, until 16 MB
 wait (then it waits too: that bounds the memory when the pipeline lags behind). The reader is a plain
 ``python -m importers.reader_process`` child: nothing is forked from a process that may run a
-web server's threads, and the importing program's own main module is never imported again. The
-child stops on its own when the importing process dies, at its next write to the closed pipe.
+web server's threads, and the importing program's own main module is never imported again. Only
+``nrtd import``, single-threaded and before it has loaded its database layer, asks for a fork
+(``fork=True``): the child then starts at once, with the reader's modules already loaded, which
+a new interpreter takes a tenth of a second or more to load. The child stops on its own when the
+importing process dies, at its next write to the closed pipe.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ import contextlib
 import fcntl
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import IO, Any, TypeVar
 
 _BATCH = 100
+# A batch is also sent once it has waited this long: items that come slowly (one State's records,
+# spread through the file) reach the importing process as they are found, not at the end.
+_BATCH_SECONDS = 0.02
 _PIPE_BYTES = 1024 * 1024
 _AHEAD_BYTES = 16 * 1024 * 1024  # what a child may hold that the pipe does not take yet
 _T = TypeVar("_T")
@@ -45,20 +53,25 @@ class ReaderProcess:
         reader: Callable[..., Iterable[Any]],
         *args: Any,
         spill: IO[bytes] | None = None,
+        fork: bool = False,
         **kwargs: Any,
     ) -> None:
         self._spill = spill
-        self._child = subprocess.Popen(
+        self._child: subprocess.Popen[bytes] | _Forked
+        if fork and hasattr(os, "fork") and threading.active_count() == 1:
+            self._child = _Forked(reader, args, kwargs, spill)
+            return
+        child = self._child = subprocess.Popen(
             [sys.executable, "-m", "importers.reader_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE if spill is None else spill,
         )
-        assert self._child.stdin is not None
-        if self._child.stdout is not None:
-            _widen(self._child.stdout)
-        with self._child.stdin:
-            pickle.dump(sys.path, self._child.stdin)  # so the child finds the reader where we did
-            pickle.dump((reader, args, kwargs), self._child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        assert child.stdin is not None
+        if child.stdout is not None:
+            _widen(child.stdout)
+        with child.stdin:
+            pickle.dump(sys.path, child.stdin)  # so the child finds the reader where we did
+            pickle.dump((reader, args, kwargs), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
 
     def items(self) -> Iterator[Any]:
         """The reader's items, in order; with a spill file, once the reader has finished."""
@@ -162,20 +175,69 @@ class _Sender:
             os._exit(0)
 
 
+class _Forked:
+    """A reader in a child forked from this process, with what ``subprocess.Popen`` offers for it."""
+
+    def __init__(
+        self, reader: Callable[..., Iterable[Any]], args: Any, kwargs: Any, spill: IO[bytes] | None
+    ) -> None:
+        read_end, write_end = os.pipe() if spill is None else (-1, os.dup(spill.fileno()))
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: it never returns into the importing program
+            code = 1
+            try:
+                if read_end >= 0:
+                    os.close(read_end)  # else the child would hold a reader of its own pipe
+                _run(reader, args, kwargs, os.fdopen(write_end, "wb"))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.stdout = None if spill is not None else os.fdopen(read_end, "rb")
+        if self.stdout is not None:
+            _widen(self.stdout)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
 def _serve() -> None:
     """The child: read the reader and its arguments from stdin, write batches of items to stdout."""
     # From the importing process, through a pipe only the two of them hold.
     sys.path[:] = pickle.load(sys.stdin.buffer)  # noqa: S301
     reader, args, kwargs = pickle.load(sys.stdin.buffer)  # noqa: S301
-    sender = _Sender(sys.stdout.buffer)
+    _run(reader, args, kwargs, sys.stdout.buffer)
+
+
+def _run(reader: Callable[..., Iterable[Any]], args: Any, kwargs: Any, out: IO[bytes]) -> None:
+    """Write ``reader(*args, **kwargs)``'s items to ``out`` in pickled batches, then ``_Done`` (or
+    ``_Failed`` with what it raised)."""
+    sender = _Sender(out)
     sys.stdout = sys.stderr  # a stray print must not corrupt the stream of items
     try:
         batch: list[Any] = []
+        since = time.monotonic()
         for item in reader(*args, **kwargs):
             batch.append(item)
-            if len(batch) >= _BATCH:
+            if len(batch) >= _BATCH or time.monotonic() - since >= _BATCH_SECONDS:
                 sender.send(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
                 batch = []
+                since = time.monotonic()
         if batch:
             sender.send(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
         sender.send(pickle.dumps(_Done()))

@@ -189,3 +189,20 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    finally:
+        _leave()
+
+
+def _leave() -> None:
+    """Close the database connections now (SQLite's last close writes its log back into the file;
+    PostgreSQL is told goodbye), then leave the heap to the operating system: the interpreter
+    freeing it object by object at exit took 0.15-0.2 s after every command that loaded the
+    database layer. Objects freed by reference counting still are (files are closed)."""
+    import gc
+
+    if "app.core.db" in sys.modules:
+        from app.core.db import get_engine
+
+        if get_engine.cache_info().currsize:
+            get_engine().dispose()
+    gc.freeze()

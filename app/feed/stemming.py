@@ -46,7 +46,13 @@ def _stemmer(lang: str) -> Stemmer.Stemmer | None:
 
 
 def _stemmable(token: str) -> bool:
-    return not CJK.match(token)
+    return token.isascii() or not CJK.match(token)
+
+
+@lru_cache(maxsize=65536)  # a text's stems are mostly the same few thousand words'
+def _one_word(stem: str) -> bool:
+    """Whether a stem is one folded word, as the document's tokenizer will read it."""
+    return fold(stem) == [stem]
 
 
 def stems(tokens: Iterable[str], lang: str) -> list[str]:
@@ -57,8 +63,8 @@ def stems(tokens: Iterable[str], lang: str) -> list[str]:
     words = [token for token in tokens if _stemmable(token)]
     seen: dict[str, None] = {}
     for word, stem in zip(words, stemmer.stemWords(words), strict=True):
-        if stem and stem != word and fold(stem) == [stem]:
-            seen.setdefault(stem, None)
+        if stem and stem != word and stem not in seen and _one_word(stem):
+            seen[stem] = None
     return list(seen)
 
 
@@ -71,7 +77,7 @@ def word_forms(word: str) -> tuple[str, ...]:
             stemmer = _stemmer(lang)
             if stemmer is not None:
                 stem = stemmer.stemWord(word)
-                if stem and fold(stem) == [stem]:
+                if stem and _one_word(stem):
                     forms.setdefault(stem, None)
     return tuple(forms)
 

@@ -77,6 +77,15 @@ def test_import_sample_prints_summary_and_exits_0(engine: Engine, database_url: 
 
 
 @pytest.mark.slow
+def test_a_command_leaves_sqlite_whole_with_its_log_written_back(own_database: str) -> None:
+    # The command closes its connections before it leaves the rest of its heap to the system.
+    result = nrtd_process(own_database, "import", "uhri", str(SAMPLE / "export-full-en.json"))
+    assert result.returncode == 0, result.stderr
+    database = Path(own_database.removeprefix("sqlite:///"))
+    assert database.stat().st_size > 0 and not Path(f"{database}-wal").exists()
+
+
+@pytest.mark.slow
 def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[{"AnnotationId": ', encoding="utf-8")
