@@ -22,8 +22,10 @@ def openapi_document() -> dict[str, Any]:
     return create_app(Settings.model_construct()).openapi()
 
 
-def render_openapi() -> str:
-    return json.dumps(openapi_document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render_openapi(document: dict[str, Any] | None = None) -> str:
+    """The file's text: ``document`` (by default the app's, built now) as sorted, indented JSON."""
+    document = openapi_document() if document is None else document
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_openapi(path: Path = OPENAPI_PATH) -> None:

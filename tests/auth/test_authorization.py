@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.exports.schemas import RecommendationFacets
-from app.main import create_app
 from app.models import AuditEvent, Recommendation
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from tests.apps import app_for
@@ -163,7 +162,7 @@ TABLE = _table()
 
 
 def _openapi_routes(settings: Settings) -> set[tuple[str, str]]:
-    paths = create_app(settings).openapi()["paths"]
+    paths = app_for(settings).openapi()["paths"]
     # The public routes need no account at all: tests/public covers who may read them.
     return {
         (method.upper(), path)
@@ -279,7 +278,7 @@ def test_a_reader_sees_only_published_data(world: World, engine: Engine, setting
         gone.withdrawn, gone.withdrawn_at, gone.needs_review = True, datetime.now(UTC), True
         gone_id = gone.id
     reader = world.headers["reader"]
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_for(settings)) as client:
         for template, model in READER_VIEWS.items():
             if model is None:
                 continue

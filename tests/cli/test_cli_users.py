@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.auth.passwords import verify_password
 from app.core.config import Settings
-from app.main import create_app
 from app.models import AuditEvent, LoginFailure, User
 from tests.accounts import PASSWORD as ACCOUNT_PASSWORD
 from tests.accounts import create_entity, create_user
+from tests.apps import app_for
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 
@@ -70,7 +70,7 @@ def test_creates_the_first_admin_who_can_log_in(
         (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create"))
         assert event.actor == "cli:operator" and event.actor_role == "admin" and event.object_id == user.id
         assert event.actor_user_id is None
-    app = create_app(settings)
+    app = app_for(settings)
     try:
         with TestClient(app) as client:
             login = client.post(
@@ -169,7 +169,7 @@ def test_unlock_forgets_the_accounts_failed_logins_and_is_audited(
             for n in range(settings.login_max_failures_per_account)
             for account in ("locked@example.org", "someone.else@example.org")
         )
-    app = create_app(settings)
+    app = app_for(settings)
     try:
         with TestClient(app) as client:
             form = {"username": "locked@example.org", "password": ACCOUNT_PASSWORD}

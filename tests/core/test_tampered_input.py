@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.pagination import encode_cursor
-from app.main import create_app
 from app.models import Cluster
 from tests.accounts import PASSWORD, create_user
+from tests.apps import app_for
 from tests.factories import import_records, record
 from tests.plans.test_actions import problem_fields
 
@@ -27,7 +27,7 @@ OUT_OF_RANGE = (2**63, 2**31, -(2**31) - 1)
 
 
 def _cursor_routes(settings: Settings) -> list[str]:
-    paths = create_app(settings).openapi()["paths"]
+    paths = app_for(settings).openapi()["paths"]
     return sorted(
         path
         for path, item in paths.items()

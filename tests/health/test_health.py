@@ -9,10 +9,11 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings
 from app.main import create_app
+from tests.apps import app_for
 
 
 def test_healthz_and_readyz_on_a_migrated_database(engine: Engine, settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_for(settings)) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
     assert ready.status_code == 200
@@ -28,7 +29,7 @@ def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
 
 
 def test_unknown_route_is_problem_json(engine: Engine, settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app_for(settings)) as client:
         response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"

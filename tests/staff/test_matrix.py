@@ -20,8 +20,8 @@ from sqlalchemy import Connection
 
 import tests.staff
 from app.core.config import Settings
-from app.main import create_app
 from tests import accounts
+from tests.apps import app_for
 from tests.staff.conftest import StaffLogin
 from tests.staff.route_table import COLUMNS, client_for, rows
 
@@ -51,7 +51,7 @@ def _tables() -> dict[tuple[str, str], dict[str, int]]:
 
 
 def _served(settings: Settings) -> set[tuple[str, str]]:
-    app = create_app(settings)
+    app = app_for(settings)
     served: set[tuple[str, str]] = set()
     # FastAPI keeps included routers whole; their effective routes carry the full path.
     routes = [
