@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from importers.uhri_mapping import (
     to_record,
     translated_labels,
 )
-from importers.uhri_scan import Record, scan
+from importers.uhri_scan import BOUNDARY, Record, scan
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -309,11 +308,6 @@ def _numbered(items: Iterator[Any], path: Path, number: int) -> Iterator[tuple[i
 # A part of an export: (0, split) or (split + 1, None); see split_point.
 Part = tuple[int, int | None]
 
-# Where one record ends and the next begins: "}", a comma, "{" and a key. In valid JSON this can
-# never lie inside a string: the quote before the key would close the string, and a key after a
-# closed string is not JSON. Inside a record it would need objects nested in a list, which the
-# UHRI format does not have (a split that lands in one makes the first part fail to parse).
-_BOUNDARY = re.compile(rb'\}\s*(,)\s*\{\s*"[A-Za-z]+"\s*:')
 _SPLIT_WINDOW = 4 * 1024 * 1024
 
 
@@ -323,7 +317,7 @@ def split_point(path: Path) -> int | None:
     with path.open("rb") as file:
         file.seek(size // 2)
         window = file.read(_SPLIT_WINDOW)
-    match = _BOUNDARY.search(window)
+    match = BOUNDARY.search(window)
     return size // 2 + match.start(1) if match else None
 
 

@@ -25,7 +25,7 @@ from typing import IO
 
 from app.feed.records import CountryFilter
 
-__all__ = ["BLOCK_BYTES", "Record", "Rest", "scan"]
+__all__ = ["BLOCK_BYTES", "BOUNDARY", "Record", "Rest", "scan"]
 
 # Read this much at a time; a record larger than this stops the scan (memory stays bounded).
 BLOCK_BYTES = 8 * 1024 * 1024
@@ -33,8 +33,11 @@ BLOCK_BYTES = 8 * 1024 * 1024
 _CACHED_ARRAYS = 4096
 
 _WS = rb"[ \t\r\n]*"  # JSON's whitespace, which \s is not: it also takes \v and \f
-# The bytes between two records (the comma is group 1); see _BOUNDARY in importers.uhri_json.
-_BOUNDARY = re.compile(rb"\}" + _WS + rb"(,)" + _WS + rb"\{" + _WS + rb'"[A-Za-z]+"' + _WS + rb":")
+# Where one record ends and the next begins: "}", a comma (group 1), "{" and a key. In valid JSON
+# this can never lie inside a string: the quote before the key would close the string, and a key
+# after a closed string is not JSON. Inside a record it would need objects nested in a list, which
+# the UHRI format does not have (a cut that lands in one makes the part or record fail to parse).
+BOUNDARY = re.compile(rb"\}" + _WS + rb"(,)" + _WS + rb"\{" + _WS + rb'"[A-Za-z]+"' + _WS + rb":")
 _COUNTRIES_KEY = b'"Countries"'
 _COUNTRIES = re.compile(_COUNTRIES_KEY + _WS + rb":" + _WS + rb"\[([^\]]*)\]")
 _OPENING = re.compile(_WS + rb"\{")
@@ -91,7 +94,7 @@ def scan(
         if not opened:
             first = -1
         while close >= 0:
-            boundary = _BOUNDARY.match(buffer, close)
+            boundary = BOUNDARY.match(buffer, close)
             if boundary is None:
                 close = buffer.find(b"}", close + 1)
                 continue

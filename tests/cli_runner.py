@@ -18,7 +18,7 @@ from __future__ import annotations
 import subprocess
 import traceback
 from collections.abc import Sequence
-from typing import overload
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -27,26 +27,9 @@ from app.core.config import get_settings
 from app.core.db import get_engine
 
 
-@overload
 def run_cli(
-    args: Sequence[str], *, env: dict[str, str], input: str | None = ..., text: bool = ...
-) -> subprocess.CompletedProcess[str]: ...
-
-
-@overload
-def run_cli(
-    args: Sequence[str], *, env: dict[str, str], input: str | None = ..., binary: bool
-) -> subprocess.CompletedProcess[bytes]: ...
-
-
-def run_cli(
-    args: Sequence[str],
-    *,
-    env: dict[str, str],
-    input: str | None = None,
-    text: bool = True,
-    binary: bool = False,
-) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
+    args: Sequence[str], *, env: dict[str, str], input: str | None = None, binary: bool = False
+) -> subprocess.CompletedProcess[Any]:
     """``nrtd ARGS`` with ``env`` added to the environment, as ``subprocess.run`` would report it."""
     _as_a_new_process()
     try:
@@ -60,7 +43,7 @@ def run_cli(
         stderr += "".join(traceback.format_exception(*result.exc_info)).encode()
         code = 1
     argv = ["nrtd", *args]
-    if binary or not text:
+    if binary:
         return subprocess.CompletedProcess(argv, code, result.stdout_bytes, stderr)
     return subprocess.CompletedProcess(argv, code, result.stdout, stderr.decode("utf-8", "replace"))
 
