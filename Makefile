@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps $(CLIENT_GENERATOR)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# Our modules' bytecode, as pip writes it for an installed wheel: an editable install leaves it to
+# the first import, which does not write it where PYTHONDONTWRITEBYTECODE is set, and then every
+# process (each `nrtd` command, each server) compiles them again (0.35 s for the application).
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q -j0 app importers > /dev/null
 
 # The browser tests drive Debian's Chromium headless shell (no browser download by a test tool): the
 # browser without its window and user interface, which takes about a third less CPU per test.

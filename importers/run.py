@@ -251,17 +251,18 @@ def _consume_halves(upserter: Upserter, path: Path, lang: str, ahead: HalfReader
     keep = upserter.country_filter
     assert keep is not None, "a one-State run"
     halves = ahead if ahead is not None and ahead.reads(path, lang, keep) else HalfReaders(path, lang, keep)
-    savepoint = upserter.conn.begin_nested()
-    try:
-        upserter.consume(resolve_unchanged(halves.items(), upserter.known_hashes()))
-    except SplitFailed:
-        savepoint.rollback()
-        upserter.restart()
-        upserter.consume(read_in_process(read_uhri_json_described, path, lang, *_reader_state(upserter)))
-    else:
-        savepoint.commit()
-    finally:
-        halves.close()
+    with upserter.first_load(keys_only=True):
+        savepoint = upserter.conn.begin_nested()
+        try:
+            upserter.consume(resolve_unchanged(halves.items(), upserter.known_hashes()))
+        except SplitFailed:
+            savepoint.rollback()
+            upserter.restart()
+            upserter.consume(read_in_process(read_uhri_json_described, path, lang, *_reader_state(upserter)))
+        else:
+            savepoint.commit()
+        finally:
+            halves.close()
 
 
 def _vacuum_after_first_load(engine: Engine) -> None:

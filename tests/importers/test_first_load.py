@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from app.core.config import Settings
 from app.models import Recommendation
@@ -14,8 +15,8 @@ from tests.uhri_records import uhri_record, write_export
 
 POSTGRESQL_CATALOG = """
 SELECT c.oid, conrelid::regclass::text, conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
-WHERE contype = 'f' AND conrelid IN ('recommendation_terms'::regclass, 'recommendation_texts'::regclass,
-                                     'recommendation_search'::regclass)
+WHERE contype = 'f' AND conrelid IN ('recommendations'::regclass, 'recommendation_terms'::regclass,
+                                     'recommendation_texts'::regclass, 'recommendation_search'::regclass)
 UNION ALL
 SELECT i.indexrelid, tablename, indexname, indexdef FROM pg_indexes
 JOIN pg_index i ON i.indexrelid = (quote_ident(indexname))::regclass
@@ -77,7 +78,7 @@ def test_first_load_rebuilds_exactly_the_same_indexes_and_constraints(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     before = _catalog(engine)
-    assert len(before) == (17 if engine.dialect.name == "postgresql" else 15)
+    assert len(before) == (20 if engine.dialect.name == "postgresql" else 15)
     result = import_uhri(engine, _always(settings), str(_export(tmp_path)), all_countries=True)
     assert result.outcome == "succeeded" and result.counts.created == 400
     after = _catalog(engine)
@@ -140,3 +141,69 @@ def test_a_first_load_goes_row_by_row_when_a_reader_holds_the_tables(
         reader.rollback()
     assert result.outcome == "succeeded" and result.counts.created == 400
     assert _catalog(engine) == before  # the constraints were never dropped
+
+
+def _foreign_keys(catalog: Catalog) -> set[int]:
+    return {row[0] for row in catalog if row[3].startswith("FOREIGN KEY")}
+
+
+def test_a_states_first_load_checks_the_foreign_keys_once_and_keeps_the_indexes(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """One State from a large export (the halves' path): on PostgreSQL the foreign keys are
+    dropped and added again after the data, the indexes stay; nothing changes on SQLite."""
+    before = _catalog(engine)
+    result = import_uhri(engine, _always(settings), str(_export(tmp_path)), country="Peru")
+    assert result.outcome == "succeeded" and result.counts.created == 400
+    after = _catalog(engine)
+    assert _definitions(after) == _definitions(before)
+    keys = _foreign_keys(before)
+    if engine.dialect.name == "postgresql":
+        assert len(keys) == 7
+        assert _foreign_keys(after).isdisjoint(keys)  # added again, after the data
+        assert _identities(after, deferred_only=False) - _foreign_keys(after) == (
+            _identities(before, deferred_only=False) - keys
+        )
+    else:
+        assert after == before
+    assert _text_matches(engine, "protect") == 400
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM recommendation_terms")).scalar_one()
+    assert stored > 400
+
+    # Something of the source is stored now: the next run checks row by row, the schema alone.
+    more = write_export(tmp_path / "more.json", [uhri_record(n) for n in range(1, 451)])
+    assert import_uhri(engine, _always(settings), str(more), country="Peru").counts.created == 50
+    assert _catalog(engine) == after
+
+
+def test_a_states_first_load_refuses_a_record_naming_a_missing_row(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """The keys added again are checked: a row that names nothing fails the run, which leaves the
+    schema and the data as they were."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the foreign keys are deferred on PostgreSQL only")
+    before = _catalog(engine)
+    with engine.begin() as conn:  # a trigger standing in for a bug that writes a dangling term id
+        conn.execute(
+            text(
+                "CREATE FUNCTION dangling() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN NEW.term_id := NEW.term_id + 1000000; RETURN NEW; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER dangling BEFORE INSERT ON recommendation_terms "
+                "FOR EACH ROW EXECUTE FUNCTION dangling()"
+            )
+        )
+    try:
+        with pytest.raises(IntegrityError, match="fk_recommendation_terms_term_id_terms"):
+            import_uhri(engine, _always(settings), str(_export(tmp_path)), country="Peru")
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TRIGGER dangling ON recommendation_terms"))
+            conn.execute(text("DROP FUNCTION dangling()"))
+    assert _catalog(engine) == before
+    assert _count(engine, "recommendations") == 0
