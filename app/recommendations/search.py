@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from app.core.db import TEXT_SEARCH_COLUMN
 from app.models import RecommendationSearch
 from app.recommendations.query import Query, Term, parse
 
@@ -97,7 +98,7 @@ def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
 
 
 def _postgresql_matches(ts: str, *, scored: bool) -> Subquery:
-    tsv: ColumnElement[Any] = literal_column("recommendation_search.search_tsv")
+    tsv: ColumnElement[Any] = literal_column(TEXT_SEARCH_COLUMN)
     condition = tsv.bool_op("@@")(func.to_tsquery("simple", ts))
     # A double, not ts_rank_cd's real: a real reaches Python through its shortest decimal, which read
     # back as a double is not the same number, and the next page's cursor must compare equal.
