@@ -55,15 +55,36 @@ def _one_word(stem: str) -> bool:
     return fold(stem) == [stem]
 
 
+def _added_stems(lang: str) -> dict[str, str]:
+    """Per thread and language: each folded token seen, with the stem it adds ("" for none)."""
+    added: dict[str, dict[str, str]] | None = getattr(_local, "added", None)
+    if added is None:
+        added = _local.added = {}
+    return added.setdefault(lang, {})
+
+
+_ADDED_WORDS = 50_000  # forgotten beyond this many (a vocabulary larger than a language's usual)
+
+
 def stems(tokens: Iterable[str], lang: str) -> list[str]:
     """The stems of folded ``tokens`` in ``lang`` that differ from the tokens, each once, in order."""
     stemmer = _stemmer(lang)
     if stemmer is None:
         return []
-    words = [token for token in tokens if _stemmable(token)]
+    added = _added_stems(lang)
     seen: dict[str, None] = {}
-    for word, stem in zip(words, stemmer.stemWords(words), strict=True):
-        if stem and stem != word and stem not in seen and _one_word(stem):
+    for token in tokens:
+        stem = added.get(token)
+        if stem is None:
+            stem = ""
+            if _stemmable(token):
+                stemmed = stemmer.stemWord(token)
+                if stemmed and stemmed != token and _one_word(stemmed):
+                    stem = stemmed
+            if len(added) >= _ADDED_WORDS:
+                added.clear()
+            added[token] = stem
+        if stem:
             seen[stem] = None
     return list(seen)
 
