@@ -10,7 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.config import Settings
 from app.models import Recommendation
+from importers.pipeline.first_load import SQLITE_DEFAULT_CACHE
+from importers.pipeline.upserter import Upserter
 from importers.run import import_uhri
+from importers.run_record import SQLITE_IMPORT_CACHE_KIB, RunSpec, execute_run
+from tests.factories import record
 from tests.uhri_records import uhri_record, write_export
 
 POSTGRESQL_CATALOG = """
@@ -207,3 +211,25 @@ def test_a_states_first_load_refuses_a_record_naming_a_missing_row(
             conn.execute(text("DROP FUNCTION dangling()"))
     assert _catalog(engine) == before
     assert _count(engine, "recommendations") == 0
+
+
+def test_a_first_load_on_sqlite_keeps_sqlites_default_page_cache(engine: Engine) -> None:
+    """The run of every country sets a large page cache for the indexes it updates; a first load
+    updates none, and goes back to SQLite's default (the same time, a third of the memory)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache")
+    seen: list[int] = []
+
+    def cache(upserter: Upserter) -> int:
+        return int(upserter.conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+    def feed(upserter: Upserter) -> None:
+        seen.append(cache(upserter))
+        with upserter.first_load():
+            seen.append(cache(upserter))
+            upserter.consume([record("FL1")])
+        seen.append(cache(upserter))
+
+    spec = RunSpec("uhri", "json", "tests/first-load", None, False, ["en"])
+    assert execute_run(engine, spec, feed).ok
+    assert seen == [-SQLITE_IMPORT_CACHE_KIB, SQLITE_DEFAULT_CACHE, SQLITE_DEFAULT_CACHE]
