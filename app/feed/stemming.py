@@ -49,7 +49,6 @@ def _stemmable(token: str) -> bool:
     return token.isascii() or not CJK.match(token)
 
 
-@lru_cache(maxsize=65536)  # a text's stems are mostly the same few thousand words'
 def _one_word(stem: str) -> bool:
     """Whether a stem is one folded word, as the document's tokenizer will read it."""
     return fold(stem) == [stem]
