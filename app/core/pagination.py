@@ -112,6 +112,13 @@ def keyset_page(
         rows: list[Any] = list(session.scalars(query.limit(limit + 1)))
     else:
         rows = list(session.execute(query.limit(limit + 1)))
+    return page_of(rows, limit, cursor_of)
+
+
+def page_of(
+    rows: list[Any], limit: int, cursor_of: Callable[[Any], CursorKey]
+) -> tuple[list[Any], str | None]:
+    """The page in ``rows`` (up to ``limit + 1`` of them, in order) and the next page's cursor."""
     if len(rows) <= limit:
         return rows, None
     page = rows[:limit]

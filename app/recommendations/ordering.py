@@ -18,15 +18,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, literal_column, or_, text, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, literal_column, or_, text, tuple_
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
-from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page
+from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page, page_of
 from app.models import Recommendation
 from app.recommendations.query import Query, parse
 from app.recommendations.schemas import Sort
-from app.recommendations.search import relevance
+from app.recommendations.search import best_matches, relevance
 
 _OLDEST = "oldest"
 
@@ -54,6 +54,53 @@ def _refuse() -> InvalidInput:
     return InvalidInput(f"cursor: {reason}", errors=[{"field": CURSOR_FIELD, "reason": reason}])
 
 
+Position = tuple[float, date, int]  # a ranked page's cursor: score, date, id
+
+
+def _ranked(
+    base: Select[*tuple[Any, ...]],
+    scores: Subquery,
+    conditions: Sequence[ColumnElement[bool]],
+    position: Position | None,
+) -> Select[*tuple[Any, ...]]:
+    """``base`` joined to ``scores`` under ``conditions``, after ``position``, most relevant first."""
+    rec = Recommendation
+    stmt = base.add_columns(scores.c.score).join(scores, scores.c.id == rec.id).where(*conditions)
+    if position is not None:
+        score, day, rec_id = position
+        after = tuple_(rec.sort_date, rec.id) < tuple_(day, rec_id)
+        stmt = stmt.where(or_(scores.c.score > score, and_(scores.c.score == score, after)))
+    return stmt.order_by(scores.c.score, rec.sort_date.desc(), rec.id.desc())
+
+
+def _ranked_cursor(row: Any) -> tuple[float, date, int]:
+    return row.score, row.sort_date, row.id
+
+
+def _among_best(
+    session: Session,
+    base: Select[*tuple[Any, ...]],
+    conditions: Sequence[ColumnElement[bool]],
+    query: Query,
+    position: Position | None,
+    limit: int,
+) -> tuple[list[Any], str | None] | None:
+    """The ranked page from the best-scored matches alone (``search.best_matches``), or None when
+    they do not prove it exact: the row after the page's last must score better than every match
+    left out (or none was left out). Otherwise the conditions took out too many of them, or equal
+    scores straddle the edge, and the caller ranks every match."""
+    count = 2 * limit + 100
+    best = best_matches(query, count, from_score=None if position is None else position[0])
+    assert best is not None  # the query has words to rank
+    stmt = _ranked(base.add_columns(best.c.edge, best.c.found), best, conditions, position)
+    rows = list(session.execute(stmt.limit(limit + 1)))
+    if not rows:
+        return None  # nothing passed, or nothing matched at all: only a full ranking tells
+    if rows[0].found < count or (len(rows) > limit and rows[limit].score < rows[0].edge):
+        return page_of(rows, limit, _ranked_cursor)
+    return None
+
+
 def page(
     session: Session,
     base: Select[*tuple[Any, ...]],
@@ -64,22 +111,25 @@ def page(
     cursor: str | None,
     limit: int,
     few: bool,
+    broad: bool = False,
 ) -> tuple[list[Any], str | None]:
     """One page of ``base`` (a select of recommendation columns, ``id`` and ``sort_date`` among them)
     under ``conditions`` in ``sort`` order, and the next page's cursor. With ``relevance`` the
     conditions must leave the text query out: joining the scores applies it. ``few``: the filters
-    match few (PostgreSQL then sorts the matches rather than walking the newest-first index)."""
+    match few (PostgreSQL then sorts the matches rather than walking the newest-first index).
+    ``broad``: the conditions leave nearly every text match in (no filter but the text), so on
+    SQLite a ranked page is first looked for among the best-scored matches alone."""
     rec = Recommendation
     dialect = session.get_bind().dialect.name
-    scores = relevance(query, dialect) if sort == "relevance" else None
-    if scores is not None:
-        stmt = base.add_columns(scores.c.score).join(scores, scores.c.id == rec.id).where(*conditions)
-        if cursor:
-            score, day, rec_id = decode_cursor(cursor, (float, date, int))
-            after = tuple_(rec.sort_date, rec.id) < tuple_(day, rec_id)
-            stmt = stmt.where(or_(scores.c.score > score, and_(scores.c.score == score, after)))
-        stmt = stmt.order_by(scores.c.score, rec.sort_date.desc(), rec.id.desc())
-        return keyset_page(session, stmt, limit, lambda row: (row.score, row.sort_date, row.id))
+    if sort == "relevance" and query.required:
+        position = decode_cursor(cursor, (float, date, int)) if cursor else None
+        if broad and dialect == "sqlite":
+            found = _among_best(session, base, conditions, query, position, limit)
+            if found is not None:
+                return found
+        scores = relevance(query, dialect)
+        assert scores is not None  # the query has words to rank
+        return keyset_page(session, _ranked(base, scores, conditions, position), limit, _ranked_cursor)
     if dialect == "postgresql":
         # A page in date order stops after ``limit`` rows, a few milliseconds of work: PostgreSQL
         # planned parallel workers for the walks, and starting them cost 10-20 ms (sdg=16: 26 ms,

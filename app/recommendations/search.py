@@ -8,7 +8,8 @@ indexed document also holds the words' stems (app.feed.stemming). The query synt
 once (app.recommendations.query) and rendered here for each engine from folded tokens only.
 
 Relevance: SQLite FTS5's ``bm25`` (lower is better), PostgreSQL's ``ts_rank_cd`` negated so that
-on both lower is better; ``relevance`` selects (id, score) for every match.
+on both lower is better; ``relevance`` selects (id, score) for every match, ``best_matches`` (SQLite)
+only the best few.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from app.core.db import TEXT_SEARCH_COLUMN
 from app.models import RecommendationSearch
 from app.recommendations.query import Query, Term, parse
 
-__all__ = ["fts5_match", "matching_ids", "parse", "relevance", "tsquery"]
+__all__ = ["best_matches", "fts5_match", "matching_ids", "parse", "relevance", "tsquery"]
 
 
 def _quoted(token: str) -> str:
@@ -123,6 +124,32 @@ def relevance(query: Query, dialect: str) -> Subquery | None:
     """(id, score) of every match, lower scores more relevant; None if nothing ranks (no query, or
     excluded terms only)."""
     return _matches(query, dialect, scored=True)
+
+
+def best_matches(query: Query, count: int, *, from_score: float | None = None) -> Subquery | None:
+    """SQLite: the ``count`` best-scored matches (at or after ``from_score``) as (id, score), each
+    row also carrying ``edge``, the worst score among them, and ``found``, how many they are. Every
+    match left out scores ``edge`` or worse, and none is left out when ``found < count``.
+
+    FTS5 scores every match either way (``bm25`` over 24,476 matches: 20 ms at 250,000 records),
+    but keeps only the best in its sorter: the join to the recommendations and the final sort then
+    see ``count`` rows instead of every match (19.6 -> 12.1 ms for ``torture``'s 10,245, 43.8 ->
+    24.2 ms for ``detention``'s 24,476). None if nothing ranks.
+    """
+    match = fts5_match(query)
+    if match is None:
+        return None
+    after = "" if from_score is None else " AND bm25(recommendation_fts) >= :from_score"
+    sql = text(
+        "SELECT id, score, max(score) OVER () AS edge, count(*) OVER () AS found FROM ("
+        "SELECT rowid AS id, bm25(recommendation_fts) AS score FROM recommendation_fts "
+        f"WHERE recommendation_fts MATCH :match{after} ORDER BY score LIMIT :count)"
+    )
+    values: dict[str, Any] = {"match": match, "count": count}
+    if from_score is not None:
+        values["from_score"] = from_score
+    columns = (column("id", Integer), column("score", Float), column("edge", Float), column("found", Integer))
+    return sql.bindparams(**values).columns(*columns).subquery()
 
 
 def matching_ids(raw: str | Query, dialect: str, *, walk: bool = False) -> ColumnElement[bool] | None:

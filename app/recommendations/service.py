@@ -46,6 +46,7 @@ from app.recommendations.reading import MECHANISM_COLUMNS, filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     RecommendationDetail,
+    RecommendationFilter,
     RecommendationListParams,
     RecommendationPage,
     RevisionOut,
@@ -61,6 +62,7 @@ ROLE_LISTS = {role: field for role, field in ROLE_FIELDS.items() if role != "sdg
 # Above this many matches a page is found faster by walking the newest-first index than by
 # collecting and sorting every match.
 MANY_MATCHES = 2000
+_FILTERS = set(RecommendationFilter.model_fields)
 _LANG_ORDER = {lang: n for n, lang in enumerate(UHRI_LANGUAGES)}
 _SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 
@@ -239,6 +241,7 @@ def list_recommendations(
         cursor=params.cursor,
         limit=params.limit,
         few=total <= MANY_MATCHES,
+        broad=not params.model_dump(include=_FILTERS - {"q"}, exclude_defaults=True),
     )
     ids = [row.id for row in rows]
     terms = _Terms.load(session, ids)

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.recommendations import service
+from app.recommendations import kept, ordering, search, service
 from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/recommendations"
@@ -114,3 +114,53 @@ def test_every_plan_gives_the_same_pages(
     listed = [rec_id for page, _ in walked for rec_id in page]
     assert len(listed) == len(set(listed))
     assert set(listed) == _expected(ids, query) != set()
+
+
+def test_a_ranked_search_from_its_best_matches_gives_the_same_pages(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search with no other filter is ranked on SQLite from its best-scored matches first
+    (``ordering._among_best``: 2 x limit + 100 of them). Walked two at a time through 150 matches
+    of two scores (30 say the word twice, 120 once in the same words), its pages are those of a
+    ranking of every match. Among the 120 equal scores, more than the best matches kept, the
+    pages are ranked from every match instead."""
+    import_records(
+        engine,
+        [
+            record(
+                f"T{n:03}",
+                "<p>1. End torture and torture.</p>" if n < 30 else "<p>1. End torture in prisons.</p>",
+                publication_date=date(2020 + n % 4, 1 + n % 12, 1),
+            )
+            for n in range(150)
+        ]
+        + [record(f"other{n}", "<p>1. Protect human rights defenders.</p>") for n in range(150)],
+    )
+    calls: dict[str, int] = {"best": 0, "every": 0}
+
+    def counted(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(ordering, "best_matches", counted("best", search.best_matches))
+    monkeypatch.setattr(ordering, "relevance", counted("every", search.relevance))
+    first = client.get(URL, params={"q": "torture", "limit": 2}).json()
+    sqlite = engine.dialect.name == "sqlite"
+    # The first page is proven from the best matches alone (PostgreSQL always ranks every match).
+    assert calls == ({"best": 1, "every": 0} if sqlite else {"best": 0, "every": 1})
+    kept.clear_all()  # pages are kept per data version: each walk below reads its own
+    from_best = _pages(client, {"q": "torture"})
+    assert from_best[0] == ([item["id"] for item in first["items"]], first["next_cursor"])
+    if sqlite:
+        assert calls["best"] == len(from_best) + 1
+        assert 1 < calls["every"] < calls["best"]  # the pages among equal scores, not the first ones
+    monkeypatch.setattr(ordering, "_among_best", lambda *args, **kwargs: None)
+    kept.clear_all()
+    assert _pages(client, {"q": "torture"}) == from_best
+    listed = [rec_id for page, _ in from_best for rec_id in page]
+    ids = ids_by_external_id(engine)
+    assert len(listed) == len(set(listed)) == 150
+    assert set(listed) == {rec_id for external_id, rec_id in ids.items() if external_id.startswith("T")}
