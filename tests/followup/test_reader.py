@@ -9,6 +9,7 @@ import pytest
 from app.followup.reader import (
     FollowUpRequest,
     ParagraphRef,
+    _sentences,
     add_months,
     read_follow_up,
     read_next_report,
@@ -89,3 +90,25 @@ def test_a_range_names_each_paragraph_in_it() -> None:
     # Not a range: backwards, or too long to be one (a year, a count).
     assert [ref.label() for ref in read_refs("paragraphs 12 to 3")] == ["12"]
     assert [ref.label() for ref in read_refs("paragraph 5 to 500 people")] == ["5"]
+
+
+def test_sentences_end_at_full_stops_but_not_after_abbreviations() -> None:
+    assert _sentences("See para. 9, paras. 9 and 10, p. 4 and pp. 7-9. Then 1.5 more. Last") == [
+        "See para. 9, paras. 9 and 10, p. 4 and pp. 7-9.",
+        "Then 1.5 more.",
+        "Last",
+    ]
+    # "Para." and "P." end no sentence either (any case); "ap." and "app." do.
+    assert _sentences("Para. 3. P. 4 and ap. 5 and app. 6") == ["Para. 3.", "P. 4 and ap.", "5 and app.", "6"]
+
+
+def test_a_request_split_over_lines_is_read() -> None:
+    """The words a request needs are looked for in the whole text first; whitespace of any kind
+    between them counts as one space, as in the sentences read after."""
+    text = (
+        "The Committee requests the State party to provide,\nwithin\u00a024 months,\tinformation "
+        "on paragraphs 5 and 9."
+    )
+    assert read_follow_up(text) == FollowUpRequest((ParagraphRef("5"), ParagraphRef("9")), months=24)
+    report = read_next_report("It should submit its next\nperiodic report by 1 March 2027.")
+    assert report is not None and report.due == date(2027, 3, 1)
