@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, func, insert, or_, select
+from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.followup.reader import FollowUpRequest, NextReport, ParagraphRef, read_follow_up, read_next_report
@@ -29,10 +29,14 @@ from app.models import (
     RecommendationText,
 )
 from app.models.base import utcnow
+from app.recommendations.search import matching_ids
 
 CHUNK = 500  # documents read at a time
-# A paragraph is read only if its text could hold a request or a report date: the rest is skipped in SQL.
-_HINTS = ("%para%", "%periodic report%")
+# A paragraph is read only if its text could hold a request or a report date, which needs the
+# word "paragraph(s)" or "para(s)." before the numbers, or "periodic report(s)": the others are
+# passed over through the search index (a match in the text, as ``GET /recommendations?q=`` finds
+# it), not read by a scan of every text (PostgreSQL scanned them all once per chunk).
+_HINTS = 'para* OR "periodic report" OR "periodic reports"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,8 @@ def _detect_chunk(session: Session, symbols: list[str], run_id: int | None, resu
     ):
         if symbol is not None:
             paragraphs[symbol].append(_Paragraph(rec_id, number, mechanism_id, published))
+    hinted = matching_ids(_HINTS, session.get_bind().dialect.name)
+    assert hinted is not None  # the query has words
     texts: dict[int, str] = {
         rec_id: text
         for rec_id, text in session.execute(
@@ -125,7 +131,7 @@ def _detect_chunk(session: Session, symbols: list[str], run_id: int | None, resu
                 Recommendation.symbol.in_(symbols),
                 Recommendation.withdrawn.is_(False),
                 RecommendationText.lang == "en",
-                or_(*(func.lower(RecommendationText.text).like(hint) for hint in _HINTS)),
+                hinted,
             )
         )
     }

@@ -15,8 +15,9 @@ from app.followup.detection import detect_all
 from app.followup.reading import follow_up_due, next_reports_due
 from app.models import FollowUpDocument, ImportWarning, RecommendationFollowUp
 from importers.run import import_uhri
-from tests.factories import import_records
+from tests.factories import import_records, record
 from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document, selected, selection
+from tests.followup.phrasings import FOLLOW_UP, NEXT_REPORT
 from tests.uhri_records import uhri_record, write_export
 
 
@@ -155,3 +156,31 @@ def test_a_document_without_a_date_selects_without_a_due_date_and_warns(engine: 
         messages = session.scalars(select(ImportWarning.message)).all()
     assert messages == ["the follow-up request's due date is unknown: the document has no date"]
     assert summary.warnings == 1
+
+
+def test_every_known_phrasing_passes_the_search_index_hint(engine: Engine) -> None:
+    """A paragraph is read only if the search index finds "para*" or "periodic report(s)" in it:
+    each committee phrasing the reader knows, alone in a document of its own (a paragraph number
+    written against its word, "paragraphs10", too), is still read on import."""
+    follow_up = [
+        *(text for _, text, _, _ in FOLLOW_UP),
+        FOLLOW_UP[1][1].replace("paragraphs 10", "paragraphs10"),
+    ]
+    reports = [text for _, text, _, _ in NEXT_REPORT]
+    import_records(
+        engine,
+        [
+            record(
+                f"hint-{n}", f"<p>{text}</p>", symbol=f"CRC/C/HNT/CO/{n}", publication_date=date(2025, 1, 1)
+            )
+            for n, text in enumerate([*follow_up, *reports])
+        ],
+    )
+    with Session(engine) as session:
+        documents = {doc.symbol: doc for doc in session.scalars(select(FollowUpDocument))}
+    for n, text in enumerate(follow_up):
+        document = documents.get(f"CRC/C/HNT/CO/{n}")
+        assert document is not None and document.request_paragraph is not None, text
+    for n, text in enumerate(reports, start=len(follow_up)):
+        document = documents.get(f"CRC/C/HNT/CO/{n}")
+        assert document is not None and document.report_due is not None, text
