@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -39,7 +41,8 @@ class Group(TyperGroup):
 
 class _Stderr:
     """rich's Console on stderr, made on first use: ``nrtd --help`` never needs it (rich takes ~25 ms
-    to import). ``err.print`` and ``err.is_terminal`` are the Console's; ``err.console`` is the Console."""
+    to import), nor does an import run whose stderr is no terminal and that has nothing to say.
+    ``err.print`` and ``err.is_terminal`` are the Console's; ``err.console`` is the Console."""
 
     @cached_property
     def console(self) -> Console:
@@ -52,7 +55,19 @@ class _Stderr:
 
     @property
     def is_terminal(self) -> bool:
+        # What rich decides, without loading it when nothing could make stderr a terminal: not a
+        # tty, and neither of the variables rich reads to treat it as one (TTY_COMPATIBLE=1, FORCE_COLOR).
+        forced = os.environ.get("TTY_COMPATIBLE", "") == "1" or "FORCE_COLOR" in os.environ
+        if "console" not in self.__dict__ and not forced and not _isatty(sys.stderr):
+            return False
         return self.console.is_terminal
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
 
 
 err = _Stderr()

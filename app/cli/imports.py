@@ -44,11 +44,13 @@ SHOWN_REJECTIONS = 20
 @contextmanager
 def _progress() -> Iterator[ProgressCallback]:
     """A bar on a terminal (bytes, then records); elsewhere only the notices, one line each."""
-    from app.cli.progress import BarProgress, NoticePrinter, progress_bar
-
     if not err.is_terminal:
-        yield NoticePrinter(err.console)
+        from app.cli.notices import NoticePrinter
+
+        yield NoticePrinter(err)
         return
+    from app.cli.progress import BarProgress, progress_bar
+
     with progress_bar(err.console) as bar:
         yield BarProgress(bar)
 

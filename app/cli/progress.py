@@ -3,13 +3,13 @@
 Both implement ``importers.progress.Progress``. On a terminal the bar shows the bytes received
 of the size the server announced (with the speed), then the records read of the number the file
 holds when it could be counted; notices (a failed download attempt) are printed above the bar.
-Elsewhere (a cron job, a pipe) only the notices are printed, one line each, on stderr.
+Elsewhere (a cron job, a pipe) only the notices are printed, one line each, on stderr
+(``app.cli.notices``, which does not load rich).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from rich.console import Console
 from rich.progress import (
@@ -26,14 +26,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-
-class Counts(Protocol):
-    """What is shown of ``importers.pipeline.records.Counts`` (app/ imports nothing from importers/)."""
-
-    read: int
-
-    def summary(self) -> str: ...
-
+from app.cli.notices import Counts, NoticePrinter
 
 BYTES = "bytes"
 RECORDS = "records"
@@ -68,27 +61,6 @@ def progress_bar(console: Console) -> Progress:
         console=console,
         transient=True,
     )
-
-
-class NoticePrinter:
-    """Without a terminal: no bar, each notice one plain line naming the stage it belongs to."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.stage = ""
-
-    def __call__(self, stage: str, counts: Counts) -> None:
-        self.stage = stage
-
-    def transfer(self, received: int, total: int | None) -> None:
-        pass
-
-    def expect(self, count: Callable[[], int | None]) -> None:
-        pass  # no total shown: the file is not counted
-
-    def notice(self, message: str) -> None:
-        text = f"{self.stage}: {message}" if self.stage else message
-        self.console.print(text, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 class BarProgress(NoticePrinter):

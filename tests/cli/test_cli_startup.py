@@ -7,9 +7,11 @@ a fresh interpreter has imported after ``import app.cli`` and after each ``--hel
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +105,44 @@ def test_the_probe_sees_a_heavy_module_when_one_is_loaded() -> None:
     assert isinstance(result, dict)
     assert "app.core.config" in result["heavy"]
     assert "pydantic" in result["heavy"]
+
+
+RICH_PROBE = textwrap.dedent(
+    """
+    import sys
+    import app.cli
+
+    try:
+        app.cli.cli({argv!r}, prog_name="nrtd")
+    except SystemExit as exc:
+        code = exc.code
+    print(code, "rich" in sys.modules)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("forced", "loaded"), [({}, False), ({"FORCE_COLOR": "1"}, True)])
+def test_an_import_without_a_terminal_does_not_load_rich(
+    tmp_path: Path, forced: dict[str, str], loaded: bool
+) -> None:
+    """rich (~25 ms to import) draws the bar on a terminal; a cron job's or a pipe's import, with
+    nothing to say on stderr, never loads it. FORCE_COLOR, which rich reads to treat any stream as
+    a terminal, still gets the bar."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    env = {**inherited, "NRTD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **forced}
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    sample = str(ROOT / "app" / "data" / "sample" / "export-full-en.json")
+    argv = ["import", "uhri", sample, "--country", "Peru", "--languages", "en"]
+    done = subprocess.run(
+        [sys.executable, "-c", RICH_PROBE.format(argv=argv)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.splitlines()[-1] == f"0 {loaded}", done.stdout + done.stderr
+    assert "succeeded" in done.stdout
