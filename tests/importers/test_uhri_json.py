@@ -428,3 +428,18 @@ def test_html_to_text_never_fails_and_never_shows_script(html: str) -> None:
     unclosed_script = "<script>" in html and "</script>" not in html and "<!" not in html
     if unclosed_script and "alert(1)" not in html.split("<script>")[0]:
         assert "alert(1)" not in text
+
+
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        ("<p>Adopt  a law</p>", "Adopt a law"),  # two spaces
+        ("<p>Adopt a\tlaw</p>", "Adopt a law"),  # a tab
+        ("Adopt\u00a0a law\u3000now", "Adopt a law now"),  # no-break and ideographic spaces
+        ("Adopt &nbsp; a&#9;law", "Adopt a law"),  # spaces written as entities
+        ("Adopt a\x0b\x0claw", "Adopt alaw"),  # vertical tab and form feed: removed, not spaces
+        ("Adopt a law.", "Adopt a law."),  # nothing to change: the text as it is
+    ],
+)
+def test_html_to_text_makes_every_run_of_spaces_one(html: str, plain: str) -> None:
+    assert html_to_text(html) == plain
