@@ -90,11 +90,18 @@ def tsquery(query: Query, *, positive: bool = True) -> str | None:
     return match
 
 
-def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
-    score = "bm25(recommendation_fts)" if scored else "0.0"
-    sql = text(
+_BM25 = "bm25(recommendation_fts)"
+
+
+def _fts5_matches(score: str) -> str:
+    """(id, score) of every FTS5 match of ``:match``."""
+    return (
         f"SELECT rowid AS id, {score} AS score FROM recommendation_fts WHERE recommendation_fts MATCH :match"
     )
+
+
+def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
+    sql = text(_fts5_matches(_BM25 if scored else "0.0"))
     return sql.bindparams(match=match).columns(column("id", Integer), column("score", Float)).subquery()
 
 
@@ -139,11 +146,10 @@ def best_matches(query: Query, count: int, *, from_score: float | None = None) -
     match = fts5_match(query)
     if match is None:
         return None
-    after = "" if from_score is None else " AND bm25(recommendation_fts) >= :from_score"
+    after = "" if from_score is None else f" AND {_BM25} >= :from_score"
     sql = text(
         "SELECT id, score, max(score) OVER () AS edge, count(*) OVER () AS found FROM ("
-        "SELECT rowid AS id, bm25(recommendation_fts) AS score FROM recommendation_fts "
-        f"WHERE recommendation_fts MATCH :match{after} ORDER BY score LIMIT :count)"
+        f"{_fts5_matches(_BM25)}{after} ORDER BY score LIMIT :count)"
     )
     values: dict[str, Any] = {"match": match, "count": count}
     if from_score is not None:
