@@ -36,6 +36,16 @@ def _marked(token: str, query: Query) -> bool:
     return bool(query.prefixes) and any(piece.startswith(query.prefixes) for piece in pieces)
 
 
+_MEMO_TOKENS = 4096  # a query's memo is emptied past this many tokens
+
+
+@lru_cache(maxsize=32)
+def _memo(query: Query) -> dict[str, bool]:
+    """Whether each token seen is marked for ``query``: a page's texts share most of their words
+    ("the", "State", "party"), and a page's snippets are all made for one query."""
+    return {}
+
+
 def _window(text: str, first: int | None) -> tuple[int, int]:
     """The excerpt's [start, end): from a little before the first marked word (``first``), cut at
     spaces, ``WIDTH`` characters at most."""
@@ -54,10 +64,17 @@ def snippet(text: str | None, query: Query) -> str | None:
         return None
     spans: list[tuple[int, int]] = []
     window: tuple[int, int] | None = None
+    memo = _memo(query)
     for match in _TOKEN.finditer(text):
         if window is not None and match.start() > window[1]:
             break  # past the excerpt: nothing further is shown (a mark ending at its end still grows)
-        if _marked(match.group(), query):
+        token = match.group()
+        marked = memo.get(token)
+        if marked is None:
+            if len(memo) >= _MEMO_TOKENS:
+                memo.clear()
+            marked = memo[token] = _marked(token, query)
+        if marked:
             if spans and spans[-1][1] == match.start():  # adjacent CJK characters: one mark
                 spans[-1] = (spans[-1][0], match.end())
             else:
