@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.recommendations import snippets
 from app.recommendations.query import MAX_QUERY_TOKENS, Term, parse
 from app.recommendations.search import fts5_match, tsquery
-from app.recommendations.snippets import _MEMO_TOKENS, snippet
+from app.recommendations.snippets import snippet
 
 
 def test_words_phrases_or_exclusions_and_prefixes() -> None:
@@ -59,13 +62,15 @@ def test_a_snippet_escapes_the_text_and_marks_stems_and_prefixes() -> None:
     assert snippet("Anything.", parse("")) is None
 
 
-def test_snippets_remember_each_querys_words_apart() -> None:
+def test_snippets_remember_each_querys_words_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page's snippets share what they know of each word, for their query only."""
     text = "torture and prison"
     assert snippet(text, parse("prison")) == "torture and <mark>prison</mark>"
     assert snippet(text, parse("torture")) == "<mark>torture</mark> and prison"
     assert snippet(text, parse("prison")) == "torture and <mark>prison</mark>"
     # More words than a query remembers, then its word: still marked.
-    crowded = " ".join(f"w{n}" for n in range(_MEMO_TOKENS + 10)) + " tortured"
-    marked = snippet(crowded, parse("torture"))
-    assert marked is not None and marked.endswith("<mark>tortured</mark>")
+    monkeypatch.setattr(snippets, "_MEMO_TOKENS", 4)
+    snippets._memo.cache_clear()
+    marked = snippet("one two three four five six tortured", parse("torture"))
+    assert marked == "one two three four five six <mark>tortured</mark>"
+    assert len(snippets._memo(parse("torture"))) <= 4
