@@ -37,20 +37,27 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(database_url: str, logs: list[Path], **settings: str) -> Iterator[list[str]]:
-    """One `nrtd serve` subprocess per log file, started together (each takes seconds to import the
-    app on a busy machine); yields their base URLs. Each one's output goes to its log."""
-    env = {
-        **os.environ,
-        "NRTD_DATABASE_URL": database_url,
-        "NRTD_COUNTRY": "Peru",
-        **{f"NRTD_{name.upper()}": value for name, value in settings.items()},
-    }
-    if "redis_url" not in settings:
-        env.pop("NRTD_REDIS_URL", None)
+    """One `nrtd serve` subprocess per log file, all with ``settings``; yields their base URLs."""
+    with serve_each(database_url, [(log, settings) for log in logs]) as bases:
+        yield bases
+
+
+@contextmanager
+def serve_each(database_url: str, servers: list[tuple[Path, dict[str, str]]]) -> Iterator[list[str]]:
+    """One `nrtd serve` subprocess per (log file, settings), started together (each takes seconds to
+    import the app on a busy machine); yields their base URLs. Each one's output goes to its log."""
     processes: list[subprocess.Popen[bytes]] = []
     bases: list[str] = []
     try:
-        for log in logs:
+        for log, settings in servers:
+            env = {
+                **os.environ,
+                "NRTD_DATABASE_URL": database_url,
+                "NRTD_COUNTRY": "Peru",
+                **{f"NRTD_{name.upper()}": value for name, value in settings.items()},
+            }
+            if "redis_url" not in settings:
+                env.pop("NRTD_REDIS_URL", None)
             port = _free_port()
             with log.open("wb") as out:
                 # Run from the log's folder: a developer's .env in the checkout must not change the server.
@@ -64,7 +71,7 @@ def serve(database_url: str, logs: list[Path], **settings: str) -> Iterator[list
                     )
                 )
             bases.append(f"http://127.0.0.1:{port}")
-        for base, process, log in zip(bases, processes, logs, strict=True):
+        for base, process, (log, _) in zip(bases, processes, servers, strict=True):
             _wait_until_up(base, process, log)
         yield bases
     finally:
@@ -136,16 +143,9 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies_and_logged_with_tim
     plain, proxied = tmp_path / "plain" / "serve.log", tmp_path / "proxied" / "serve.log"
     plain.parent.mkdir()
     proxied.parent.mkdir()
-    with (
-        serve(own_database, [plain], public_rate_limit="2", rate_limit_store="memory") as [untrusting],
-        serve(
-            own_database,
-            [proxied],
-            public_rate_limit="2",
-            rate_limit_store="memory",
-            trusted_proxies="127.0.0.0/8,10.0.0.0/8",
-        ) as [trusting],
-    ):
+    limited = {"public_rate_limit": "2", "rate_limit_store": "memory"}
+    behind_proxies = {**limited, "trusted_proxies": "127.0.0.0/8,10.0.0.0/8"}
+    with serve_each(own_database, [(plain, limited), (proxied, behind_proxies)]) as [untrusting, trusting]:
         # Untrusted (the default, loopback included): the header is ignored, all three are one client.
         assert _budgets_seen(untrusting, claims) == [200, 200, 429]
         # Trusted: each forwarded address is its own client; the right-most untrusted hop wins, so a
