@@ -87,18 +87,27 @@ TABLE_PATH = f"/{DB_NAME}/recommendations.json"
 # --------------------------------------------------------------------------------------------------
 
 
+def _own_env() -> dict[str, str]:
+    """The environment for Datasette's virtualenv (its pip, its server): without our PYTHONPATH,
+    through which its interpreter would see this checkout's packages (pip then reports our
+    project's requirements as missing)."""
+    return {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
+
+
 def datasette_venv(work: Path) -> Path:
     """The datasette executable of a virtualenv under ``work``, made and installed on first use."""
     venv = work / "datasette-venv"
     exe = venv / "bin" / "datasette"
     version = DATASETTE.split("==")[1]
     if exe.exists():
-        done = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [str(exe), "--version"], capture_output=True, text=True, check=False, env=_own_env()
+        )
         if done.stdout.split()[-1:] == [version]:
             return exe
     print(f"installing {DATASETTE} into {venv} (from the package registry)", file=sys.stderr)
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", DATASETTE], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", DATASETTE], check=True, env=_own_env())
     return exe
 
 
@@ -175,6 +184,7 @@ def running_datasette(exe: Path, db: Path, port: int, log: Path) -> Iterator[sub
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env=_own_env(),
         )
         try:
             yield server
