@@ -12,11 +12,17 @@ CLIENT_GENERATOR := openapi-python-client==0.29.1 attrs==26.1.0 ruamel.yaml==0.1
 
 .PHONY: install browser run serve test lint test-sqlite test-postgresql openapi benchmark clean
 
+# The packages are installed by uv (pinned; the same package versions as pip installs): 12 s from
+# scratch on the 2-core machine against pip's 36 s, a wait at the start of every `make test` on a
+# fresh clone. It writes the bytecode as pip does (--compile-bytecode).
+UV := uv==0.13.9
+UV_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode
+
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --no-deps $(CLIENT_GENERATOR)
+	$(BIN)/python -m pip install --quiet $(UV)
+	$(UV_INSTALL) -e '.[dev]'
+	$(UV_INSTALL) --no-deps $(CLIENT_GENERATOR)
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # Our modules' bytecode, as pip writes it for an installed wheel: an editable install leaves it to
