@@ -84,7 +84,7 @@ def test_version_is_the_package_version() -> None:
     """pyproject.toml is the one source; the installed metadata lags it until reinstalled."""
     declared = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert version("nrtd") == declared, (
-        "the installed nrtd is not pyproject.toml's version: run `make install` (pip install -e '.[dev]')"
+        "the installed nrtd is not pyproject.toml's version: run `make install` (an editable install)"
     )
     assert _document()["info"]["version"] == declared
 
