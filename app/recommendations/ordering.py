@@ -73,7 +73,7 @@ def _ranked(
     return stmt.order_by(scores.c.score, rec.sort_date.desc(), rec.id.desc())
 
 
-def _ranked_cursor(row: Any) -> tuple[float, date, int]:
+def _ranked_cursor(row: Any) -> Position:
     return row.score, row.sort_date, row.id
 
 
