@@ -79,11 +79,19 @@ def _localised(lang: str) -> dict[str, object]:
 
     def mechanism_label(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> tuple[str, str | None]:
         """(name, its language when not the page's): the official name in the reader's language
-        where the mechanism table has one (app/feed/data/mechanisms.csv), else the stored name."""
-        own = localised_name(getattr(ref, "code", ""), lang)
+        where the mechanism table has one (app/feed/data/mechanisms.csv), else the stored name.
+        ``ref``: a mechanism with ``code`` and ``name`` (an object, or a mapping such as the search
+        form's choices), or a name alone."""
+        if isinstance(ref, str):
+            code, name = "", ref
+        elif isinstance(ref, Mapping):
+            code, name = ref["code"], ref["name"]
+        else:
+            code, name = ref.code, ref.name
+        own = localised_name(code, lang)
         if own:
             return own, None
-        return str(getattr(ref, "name", ref)), None if source_lang == lang else source_lang
+        return name, None if source_lang == lang else source_lang
 
     def mechanism_filter(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> Markup:
         return _in_language(*mechanism_label(ref, source_lang))

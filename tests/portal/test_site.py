@@ -160,6 +160,8 @@ def test_labels_and_dates_in_the_readers_language(
     assert (f'<span lang="en">{theme}</span>' if lang != "en" else f"<dd>{theme}</dd>") in text
     listing = portal.get("/", params={"lang": lang}).text
     assert f">{mechanism} · " in listing
+    # The search form's choice: the mechanism's name in the reader's language and its count.
+    assert f'<option value="CRC">{mechanism} (1)</option>' in listing
     assert '<time datetime="2025-03-01">' in listing and ">2025-03-01<" not in listing
     stats = portal.get("/stats", params={"lang": lang}).text
     assert f'<th scope="row">{mechanism}</th>' in stats
