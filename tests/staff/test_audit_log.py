@@ -36,9 +36,10 @@ def test_the_log_filters_by_actor_action_object_period_and_request(
         object_type="user",
         object_id=7,
         request_id="req-ada",
-        before={"role": "reader"},
-        after={"role": "coordinator"},
+        before={"role": "reader", "active": False, "entity_id": None},
+        after={"role": "coordinator", "active": True, "entity_id": 3},
     )
+    _event(db, "cluster.update", object_type="cluster", object_id=5, after={"members": [4, 9]})
     _event(db, "entity.create", actor="bob@example.org", object_type="entity", object_id=3, at=old)
     _event(db, "auth.login", actor="carol@example.org")
     coordinator = staff_login("coordinator")
@@ -57,6 +58,9 @@ def test_the_log_filters_by_actor_action_object_period_and_request(
     assert "user.update" in by_object and "entity.create" not in by_object
     assert 'href="/staff/users/7"' in by_object
     assert "<del>reader</del>" in by_object and "<ins>coordinator</ins>" in by_object
+    # Values read as on a recommendation's history: yes or no as marks, nothing as a dash, lists joined.
+    assert "<del>✗</del> → <ins>✓</ins>" in by_object and "<del>—</del> → <ins>3</ins>" in by_object
+    assert "<ins>4, 9</ins>" in shown(object_type="cluster", object_id="5")
     assert "entity.create" in shown(until="2021-01-01T00:00") and "user.update" not in shown(
         until="2021-01-01T00:00"
     )

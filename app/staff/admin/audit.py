@@ -11,6 +11,7 @@ from app.audit.schemas import AuditListParams
 from app.core.deps import DbSession
 from app.staff.admin.listing import listed
 from app.staff.pages import StaffPage, render, staff_router
+from app.staff.recommendation_view import shown
 from app.staff.session import ManagerSession
 
 router = staff_router()
@@ -37,5 +38,11 @@ def audit_log(request: Request, db: DbSession, staff: ManagerSession) -> Respons
     result, errors, filters = listed(
         request, db, AuditListParams, LIST_FILTERS, lambda params: queries.list_events(db, params)
     )
-    context = {"result": result, "errors": errors, "filters": filters, "object_pages": OBJECT_PAGES}
+    context = {
+        "result": result,
+        "errors": errors,
+        "filters": filters,
+        "object_pages": OBJECT_PAGES,
+        "shown": shown,
+    }
     return render(request, page, "admin/audit.html", context, 200 if result else 422)
