@@ -32,7 +32,7 @@ def typed_filters(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
     repeatable ones (several mechanism codes may be typed in one field, separated by commas)."""
     typed: dict[str, Any] = {}
     for key, value in items:
-        if key not in FILTERS and key != "limit":
+        if key not in FILTERS and key not in ("limit", "sort"):
             continue
         if key in REPEATED:
             typed.setdefault(key, []).append(value)

@@ -27,12 +27,15 @@ from app.entities import service as entities_service
 from app.entities.schemas import EntityListParams
 from app.public.schemas import PublicRecommendationPage
 from app.recommendations import bulk, reader_view, service
+from app.recommendations.query import parse as parse_query
+from app.recommendations.reading import effective_sort
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
     Lang,
     RecommendationFilter,
     RecommendationListParams,
     RecommendationPage,
+    Sort,
 )
 from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
@@ -84,6 +87,7 @@ LABELS = {
     "published_from": _("Published on or after"),
     "published_to": _("Published on or before"),
     "limit": _("Rows per page"),
+    "sort": _("Order"),
     "cursor": _("Page"),
     "ids": _("Recommendations"),
     "filter": _("Filter"),
@@ -112,7 +116,35 @@ CHOICES = {
     "responsibility": [("lead", _("Lead")), ("supporting", _("Supporting"))],
     "needs_review": [("true", _("Yes, waiting for review")), ("false", _("No"))],
     "withdrawn": [("false", _("Current")), ("true", _("Withdrawn"))],
+    "sort": [
+        ("relevance", _("Most relevant first (newest without words)")),
+        ("newest", _("Newest first")),
+        ("oldest", _("Oldest first")),
+    ],
 }
+
+
+# The table's caption in each order (a page's rows, then a page whose place is not known).
+CAPTIONS: dict[Sort, tuple[str, str]] = {
+    "relevance": (
+        _("Recommendations %(first)s to %(last)s of %(total)s, most relevant first"),
+        _("A page of recommendations, most relevant first"),
+    ),
+    "newest": (
+        _("Recommendations %(first)s to %(last)s of %(total)s, newest first"),
+        _("A page of recommendations, newest first"),
+    ),
+    "oldest": (
+        _("Recommendations %(first)s to %(last)s of %(total)s, oldest first"),
+        _("A page of recommendations, oldest first"),
+    ),
+}
+
+
+def _order(typed: dict[str, Any]) -> Sort:
+    """The order the rows are in (relevance only where the words have something to rank)."""
+    asked = typed.get("sort")
+    return effective_sort(asked if asked in CAPTIONS else None, parse_query(typed.get("q")))
 
 
 def _translated(page: StaffPage) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
@@ -153,6 +185,8 @@ def _listing(
 ) -> tuple[RecommendationPage | PublicRecommendationPage | None, dict[str, str]]:
     values = filters.filter_values(typed)
     values.update(limit=filters.page_size(typed), cursor=pages.cursor, lang=cast(Lang, page.lang))
+    if typed.get("sort"):
+        values["sort"] = typed["sort"]
     try:
         params = parse(RecommendationListParams, values)
         if reader_view.sees_public_view(staff.actor):
@@ -194,6 +228,7 @@ def _list_page(
         "reader": reader,
         "can_edit": staff.actor.is_manager and result is not None,
         "result": result,
+        "caption": [page.gettext(text) for text in CAPTIONS[_order(typed)]],
         "rows": _rows(result) if result is not None else [],
         "first_row": pages.first_row(limit),
         "next_url": page.with_query(**pages.next_params(result.next_cursor))
@@ -206,7 +241,7 @@ def _list_page(
         "reports_url": None
         if reader
         else "/staff/reports"
-        + page.with_query(cursor=None, prev=None, limit=None, lang=None).removeprefix(page.path),
+        + page.with_query(cursor=None, prev=None, limit=None, lang=None, sort=None).removeprefix(page.path),
         "bulk": typed_bulk or {},
         "clear": filters.CLEAR,
         "entities": [] if reader else _entities(db),

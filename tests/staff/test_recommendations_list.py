@@ -63,7 +63,15 @@ def _build(engine: Engine) -> World:
         )
         for n in range(4)
     ]
-    ids = imported(engine, [*water, *schools])
+    sanitation = [  # the older one says it three times in fewer words: more relevant
+        record("R_OLD", "<p>1. Sanitation, sanitation and sanitation.</p>", publication_date=day),
+        record(
+            "R_NEW",
+            "<p>2. Ensure that every clinic and every prison has sanitation and a safe place to wash.</p>",
+            publication_date=day + timedelta(days=90),
+        ),
+    ]
+    ids = imported(engine, [*water, *schools, *sanitation])
     with building(engine) as build:
         health = build.entity("Ministry of Health", acronym="MOH").id
         justice = build.entity("Ministry of Justice", acronym="MOJ").id
@@ -133,6 +141,34 @@ def test_search_and_filters_combine(staff_login: StaffLogin, world: World) -> No
     assert "No recommendation matches these filters." in staff.get(URL, params={"q": "zebra"}).text
 
 
+def test_the_order_is_chosen_in_the_form_and_named_in_the_caption(
+    staff_login: StaffLogin, world: World
+) -> None:
+    staff = staff_login("coordinator")
+    older, newer = world.ids["R_OLD"], world.ids["R_NEW"]
+    ranked = staff.get(URL, params={"q": "sanitation"})
+    assert _row_ids(ranked.text) == [older, newer]  # relevance, the default with words
+    assert "Recommendations 1 to 2 of 2, most relevant first" in ranked.text
+    assert '<option value="relevance" selected>' in ranked.text
+    newest = staff.get(URL, params={"q": "sanitation", "sort": "newest"})
+    assert _row_ids(newest.text) == [newer, older]
+    assert "Recommendations 1 to 2 of 2, newest first" in newest.text
+    assert '<option value="newest" selected>' in newest.text
+    oldest = staff.get(URL, params={"theme": "water", "sort": "oldest", "limit": "25"})
+    assert _row_ids(oldest.text)[:2] == [world.ids["W00"], world.ids["W01"]]
+    assert "Recommendations 1 to 25 of 32, oldest first" in oldest.text
+    next_page = _link(oldest.text, "next")
+    assert next_page is not None and "sort=oldest" in next_page
+    assert _row_ids(staff.get(next_page).text)[0] == world.ids["W25"]
+    # Without words, the most relevant first is the newest first, and the caption says so.
+    unranked = staff.get(URL, params={"theme": "water", "sort": "relevance", "limit": "25"})
+    assert _row_ids(unranked.text)[0] == world.ids["W31"]
+    assert "Recommendations 1 to 25 of 32, newest first" in unranked.text
+    # The reports of these recommendations do not depend on their order.
+    link = re.search(r'href="(/staff/reports\?[^"]*)"', oldest.text)
+    assert link is not None and "sort" not in link.group(1)
+
+
 def test_the_reports_of_the_listed_recommendations_are_one_link_away(
     staff_login: StaffLogin, world: World
 ) -> None:
@@ -178,6 +214,7 @@ def test_previous_and_next_walk_the_keyset_pages_both_ways(staff_login: StaffLog
         ({"responsibility": "lead"}, "Responsibility", ['<option value="lead" selected>']),
         ({"priority": "urgent"}, "Priority", []),
         ({"cursor": "not-a-cursor"}, "Page", []),
+        ({"sort": "best", "q": "water"}, "Order", ['value="water"']),
     ],
 )
 def test_invalid_filters_name_the_field_and_keep_what_was_typed(
