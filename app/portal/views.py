@@ -32,7 +32,7 @@ from app.public import clusters as public_clusters
 from app.public import service as public
 from app.public.schemas import PublicActionParams, PublicClusterParams, PublicRecommendationParams
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.service import list_mechanisms, list_terms, sdg_titles, term_names
+from app.taxonomies.service import mechanisms_in_use, sdg_titles, term_labels_in_use, term_names
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -96,16 +96,14 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     mechanism_counts, theme_counts = by_value(counts.mechanism), by_value(counts.theme)
     theme_names = term_names(session, lang).get("theme", {})
     themes = sorted(
-        (t for t in list_terms(session, "themes").items if t.count),
-        key=lambda t: theme_names.get(t.label, t.label).casefold(),
+        term_labels_in_use(session, "themes"), key=lambda label: (theme_names.get(label) or label).casefold()
     )
     return {
         "mechanisms": [
-            {"code": m.code, "name": m.name, "count": mechanism_counts.get(m.code, 0)}
-            for m in list_mechanisms(session).items
-            if m.count
+            {"code": code, "name": name, "count": mechanism_counts.get(code, 0)}
+            for code, name in mechanisms_in_use(session)
         ],
-        "themes": [{"label": t.label, "count": theme_counts.get(t.label, 0)} for t in themes],
+        "themes": [{"label": label, "count": theme_counts.get(label, 0)} for label in themes],
         "theme_names": theme_names,
         "sdgs": [
             {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 from app.feed.sdg import sdg_entries
+from app.taxonomies import service
+from app.taxonomies.service import TERM_KINDS
 from tests.factories import import_records, record
 
 URL = "/api/v1/taxonomies"
@@ -48,7 +51,7 @@ def _records(*, with_withdrawn: bool) -> list[Any]:
         records.append(
             record(
                 "W",
-                mechanism="CRC",
+                mechanism="CAT",
                 countries=["Peru"],
                 themes=["Right to health", "Torture"],
                 sdgs=["1"],
@@ -91,9 +94,10 @@ def test_mechanisms_with_family_and_counts(client: TestClient) -> None:
     items = _items(client, "mechanisms")
     assert [(m["code"], m["family"], m["count"]) for m in items] == [
         ("UPR", "upr", 3),
+        ("CAT", "treaty-body", 0),  # only the withdrawn W
         ("CRC", "treaty-body", 1),
     ]
-    assert items[1]["name"] == "Committee on the Rights of the Child"
+    assert items[2]["name"] == "Committee on the Rights of the Child"
 
 
 @pytest.mark.usefixtures("tagged")
@@ -111,6 +115,19 @@ def test_term_counts_merge_spellings_and_roles_and_skip_withdrawn(client: TestCl
         ("Justice", "justice", 1),
         ("Women's rights", "women s rights", 1),
     ]
+
+
+@pytest.mark.usefixtures("tagged")
+def test_the_terms_and_mechanisms_in_use_are_those_counted_above_zero(engine: Engine) -> None:
+    """What the portal's search form offers, found by index probes, is what the counts say."""
+    with Session(engine) as session:
+        for kind in TERM_KINDS:
+            counted = [term.label for term in service.list_terms(session, kind).items if term.count]
+            assert service.term_labels_in_use(session, kind) == counted, kind
+        assert service.term_labels_in_use(session, "themes") == ["Right to health"]  # not Torture: W's only
+        counted_mechanisms = [(m.code, m.name) for m in service.list_mechanisms(session).items if m.count]
+        assert service.mechanisms_in_use(session) == counted_mechanisms
+        assert [code for code, _ in counted_mechanisms] == ["UPR", "CRC"]  # not CAT: W's only
 
 
 @pytest.mark.usefixtures("tagged")
