@@ -30,7 +30,12 @@ from app.portal.search_errors import search_errors, search_labels, sort_labels
 from app.public import actions as public_actions
 from app.public import clusters as public_clusters
 from app.public import service as public
-from app.public.schemas import PublicActionParams, PublicClusterParams, PublicRecommendationParams
+from app.public.schemas import (
+    PublicActionParams,
+    PublicClusterParams,
+    PublicRecommendationPage,
+    PublicRecommendationParams,
+)
 from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.service import mechanisms_in_use, sdg_titles, term_labels_in_use, term_names
 
@@ -132,7 +137,8 @@ def search(session: Session, page: PageContext, filters: SearchFilters, cursor: 
     while True:
         try:
             params = filters.params(page.lang, cursor, leave_out=errors)
-            results = public.list_recommendations(session, params)
+            # The page the public API sends, kept per data version: the same search is read back.
+            results = PublicRecommendationPage.model_validate_json(public.list_json(session, params))
             break
         except (ValidationError, InvalidInput) as exc:
             found = search_errors(page, filters, cursor, exc)

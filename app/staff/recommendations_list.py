@@ -190,8 +190,10 @@ def _listing(
     try:
         params = parse(RecommendationListParams, values)
         if reader_view.sees_public_view(staff.actor):
-            return reader_view.list_recommendations(db, staff.actor, params), {}
-        return service.list_recommendations(db, staff.actor, params), {}
+            # The pages the API sends, kept per data version: a list asked again is read back.
+            public_page = reader_view.list_json(db, staff.actor, params)
+            return PublicRecommendationPage.model_validate_json(public_page), {}
+        return RecommendationPage.model_validate_json(service.list_json(db, staff.actor, params)), {}
     except FormInvalid as exc:
         return None, exc.errors
     except DomainError as exc:
