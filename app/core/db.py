@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import ColumnElement, Connection, Engine, UnaryExpression, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import operators
 
 from app.core.config import Settings, get_settings
 
@@ -228,3 +229,17 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def off_index(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """``column`` as SQLite must not look it up by its index: the unary ``+``, SQLite's documented
+    way to keep a term off an index (unchanged on PostgreSQL, which plans from statistics).
+
+    SQLite has no statistics unless ANALYZE has run, and then prefers any equality index: for
+    ``withdrawn = false`` it walks every current recommendation through ix_recommendations_withdrawn,
+    where another index (the newest-first walk, a mechanism's rows, a small table's ids) would stop
+    after a few rows.
+    """
+    if dialect != "sqlite":
+        return column
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)

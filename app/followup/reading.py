@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app.core.db import off_index
 from app.followup.latest import latest_grades
 from app.followup.state import due_col, selected_col
 from app.models import FollowUpDocument, Mechanism, Recommendation, RecommendationFollowUp
@@ -55,7 +56,8 @@ def follow_up_due(
     """Selected recommendations with a due date, one item per (document, due date), by date."""
     grades = latest_grades
     conditions: list[ColumnElement[bool]] = [
-        Recommendation.withdrawn.is_(False),
+        # Off its index on SQLite: the few follow-up rows lead, not every current recommendation.
+        off_index(Recommendation.withdrawn.expression, db.get_bind().dialect.name).is_(False),
         selected_col.is_(True),
         due_col.is_not(None),
     ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.core.actor import Actor
 from app.core.dates import not_in_future, utc_today
+from app.core.db import off_index
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, keyset_page
 from app.followup.latest import latest_grades as grades
@@ -140,7 +141,13 @@ def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> Fol
     return get_follow_up(session, rec_id)
 
 
-def _base(params_selected: bool | None) -> Select[Any]:
+def _current(dialect: str) -> ColumnElement[bool]:
+    """Not withdrawn, kept off that column's index on SQLite (``off_index``): the follow-up rows are
+    few, and SQLite read every current recommendation to find them (15 ms at 250,000 for none)."""
+    return off_index(Recommendation.withdrawn.expression, dialect).is_(False)
+
+
+def _base(params_selected: bool | None, dialect: str) -> Select[Any]:
     query = (
         select(
             RecommendationFollowUp,
@@ -154,7 +161,7 @@ def _base(params_selected: bool | None) -> Select[Any]:
         .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
         .outerjoin(grades, grades.c.recommendation_id == RecommendationFollowUp.recommendation_id)
-        .where(Recommendation.withdrawn.is_(False))
+        .where(_current(dialect))
     )
     if params_selected is not None:
         query = query.where(selected_col.is_(params_selected))
@@ -184,7 +191,7 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
 
 
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
-    query = _base(params.selected).where(*_filters(params))
+    query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:
         last_due, last_id = decode_cursor(params.cursor, (date, int))
@@ -224,7 +231,7 @@ def count_by_grade(session: Session, mechanism: str | None = None) -> GradeCount
         .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
         .outerjoin(grades, grades.c.recommendation_id == RecommendationFollowUp.recommendation_id)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
-        .where(Recommendation.withdrawn.is_(False), selected_col.is_(True))
+        .where(_current(session.get_bind().dialect.name), selected_col.is_(True))
         .group_by(grades.c.grade)
     )
     if mechanism:

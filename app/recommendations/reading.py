@@ -14,10 +14,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, any_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
-from sqlalchemy.sql import operators
 
+from app.core.db import off_index
 from app.core.errors import InvalidInput
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
@@ -62,17 +62,12 @@ MECHANISM_COLUMNS = (
 
 
 def _flag(attribute: QueryableAttribute[Any], dialect: str, hints: bool = True) -> ColumnElement[Any]:
-    """A low-cardinality column (withdrawn, type, position, mechanism...) for a filter.
-
-    SQLite has no statistics unless ANALYZE has run, and then prefers any equality index: it would
-    read every current recommendation through ix_recommendations_withdrawn and sort them all for
-    one page. The unary ``+`` (SQLite's documented way to keep a term off an index) leaves it
-    walking ix_recommendations_sort and stopping after a page. PostgreSQL plans from statistics.
-    """
+    """A low-cardinality column (withdrawn, type, position, mechanism...) for a filter: kept off its
+    index on SQLite (``off_index``), which would otherwise read every current recommendation through
+    ix_recommendations_withdrawn and sort them all for one page, rather than walk
+    ix_recommendations_sort and stop after a page."""
     column = attribute.expression
-    if dialect != "sqlite" or not hints:
-        return column
-    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+    return off_index(column, dialect) if hints else column
 
 
 # How a page finds the matches of a taxonomy filter, when the total says how many there are:

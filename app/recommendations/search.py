@@ -29,10 +29,8 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
 
-from app.core.db import TEXT_SEARCH_COLUMN
+from app.core.db import TEXT_SEARCH_COLUMN, off_index
 from app.models import RecommendationSearch
 from app.recommendations.query import Query, Term, parse
 
@@ -171,8 +169,8 @@ def matching_ids(raw: str | Query, dialect: str, *, walk: bool = False) -> Colum
 
     query = parse(raw) if isinstance(raw, str) else raw
     target: ColumnElement[Any] = Recommendation.id.expression
-    if walk and dialect == "sqlite":
-        target = UnaryExpression(target, operator=operators.custom_op("+"), type_=Integer())
+    if walk:
+        target = off_index(target, dialect)
     found = _matches(query, dialect)
     if found is not None:
         return target.in_(select(found.c.id))

@@ -3,12 +3,10 @@ order that lists, pages and exports show."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import ColumnElement, Subquery, UnaryExpression, func, select, union_all
+from sqlalchemy import ColumnElement, Subquery, func, select, union_all
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import operators
 
+from app.core.db import off_index
 from app.core.errors import NotFound
 from app.feed.sdg import sdg_entries
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
@@ -109,12 +107,9 @@ def term_labels_in_use(session: Session, kind: str) -> list[str]:
 def mechanisms_in_use(session: Session) -> list[tuple[str, str]]:
     """(code, name) of the mechanisms that some current recommendation comes from (those
     ``list_mechanisms`` counts above 0), in its order, each found by one probe."""
-    current: ColumnElement[Any] = Recommendation.withdrawn.expression
-    if session.get_bind().dialect.name == "sqlite":
-        # Kept off ix_recommendations_withdrawn (SQLite's documented unary +): without statistics
-        # SQLite probes that index and walks the current recommendations until one has the
-        # mechanism (27 ms for all of them at 100,000) rather than the mechanism's own index.
-        current = UnaryExpression(current, operator=operators.custom_op("+"), type_=current.type)
+    # Off ix_recommendations_withdrawn: SQLite would walk the current recommendations until one has
+    # the mechanism (27 ms for all of them at 100,000) rather than probe the mechanism's own index.
+    current = off_index(Recommendation.withdrawn.expression, session.get_bind().dialect.name)
     used = select(Recommendation.id).where(Recommendation.mechanism_id == Mechanism.id, current == False)  # noqa: E712
     rows = session.execute(select(Mechanism.code, Mechanism.name, Mechanism.family).where(used.exists()))
     ordered = sorted(rows, key=lambda row: (_FAMILY_ORDER.get(row.family, len(_FAMILY_ORDER)), row.code))
