@@ -1,0 +1,152 @@
+"""Measure the public site's pages and the reads beside the list at any size (not a test: machines are
+noisy).
+
+    python benchmarks/bench_public.py --database-url URL [--requests 20] [--port 8767]
+
+Target: p95 <= 100 ms for every page and read (the staff pages' target), one client, on the 2-core
+development machine, whatever the number of recommendations: the portal's search page and
+recommendation pages, statistics, open data, calendar, actions and clusters; the vocabularies with
+their counts, the public statistics, facets and export metadata, the deadlines and the follow-up
+lists of the API.
+
+Starts the real server (``python -m app.cli serve``) on 127.0.0.1 with the public rate limit raised
+out of the way, requests each path once (the "first" column: the first read after the server
+started, which also builds what is then kept per data version), ``--warmup`` times untimed and
+``--requests`` times timed, one at a time, and prints a Markdown table. The API is read with a
+read-only coordinator API key written into the database. Exits 1 when a path misses the target or
+does not answer 200, 2 when the benchmark itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.bench_api import (  # the shared server and statistics helpers
+    HOST,
+    BenchError,
+    _sigterm,
+    bench_api_key,
+    get_json,
+    load_line,
+    mid_frequency,
+    percentile,
+    redact,
+    running_server,
+    wait_ready,
+)
+
+P95_TARGET_MS = 100.0
+API = "/api/v1"
+
+
+# Measured first, so that nothing this script asks before warms what they keep.
+FIXED = (
+    f"{API}/taxonomies/themes",
+    f"{API}/taxonomies/states",
+    f"{API}/taxonomies/mechanisms",
+    f"{API}/taxonomies/sdgs",
+    "/",
+    "/?q=torture",
+    "/stats",
+    "/exports",
+    "/calendar",
+    "/actions",
+    "/clusters",
+    f"{API}/public/stats",
+    f"{API}/public/recommendations/facets",
+    f"{API}/public/exports/metadata.json",
+    f"{API}/deadlines",
+    f"{API}/follow-up",
+    f"{API}/follow-up/grades",
+)
+
+
+def chosen(api: httpx.Client) -> list[str]:
+    """A mid-frequency theme's search page and the newest recommendation's page."""
+    theme, _ = mid_frequency(api, "themes", "theme")
+    newest = get_json(api, f"{API}/public/recommendations", {"limit": 1})["items"]
+    if not newest:
+        raise BenchError("no published recommendation: import some first (see docs/benchmarks.md)")
+    return ["/?" + str(httpx.QueryParams({"theme": theme})), f"/recommendations/{newest[0]['id']}"]
+
+
+def _timed(client: httpx.Client, path: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    response = client.get(path)
+    return (time.perf_counter() - start) * 1000, response.status_code
+
+
+def measure(
+    api: httpx.Client, paths: list[str], requests: int, warmup: int
+) -> list[tuple[str, float, float, float, int]]:
+    rows = []
+    for path in paths:
+        first, status = _timed(api, path)
+        for _ in range(warmup):
+            api.get(path)
+        timings = []
+        for _ in range(requests):
+            elapsed, code = _timed(api, path)
+            timings.append(elapsed)
+            status = code if code != 200 else status
+        rows.append((path, first, percentile(timings, 50), percentile(timings, 95), status))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", required=True, help="NRTD_DATABASE_URL of the server")
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per path")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests after the first")
+    parser.add_argument("--port", type=int, default=8767, help=f"port of the server on {HOST}")
+    args = parser.parse_args()
+    if not 1 <= args.requests <= 10_000 or not 0 <= args.warmup <= 1000:
+        parser.error("--requests 1..10000, --warmup 0..1000")
+    signal.signal(signal.SIGTERM, _sigterm)
+    os.environ["NRTD_PUBLIC_RATE_LIMIT"] = "1000000"  # one client asking fast is not an abuse here
+    started = load_line()
+    try:
+        key = bench_api_key(args.database_url)
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "server.log"
+            base = f"http://{HOST}:{args.port}"
+            with (
+                running_server(args.database_url, args.port, log) as server,
+                httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=120) as api,
+            ):
+                wait_ready(api, server, log)
+                rows = measure(api, list(FIXED), args.requests, args.warmup)
+                rows += measure(api, chosen(api), args.requests, args.warmup)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    print(f"# Public pages and reads on {redact(args.database_url)}\n")
+    print("| Path | first ms | p50 ms | p95 ms | Status |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    missed = []
+    for path, first, p50, p95, status in rows:
+        print(f"| `{path}` | {first:.1f} | {p50:.1f} | {p95:.1f} | {status} |")
+        if status != 200 or p95 > P95_TARGET_MS:
+            missed.append(f"{path}: p95 {p95:.1f} ms, status {status}")
+    print(f"\n{args.requests} timed requests per path after the first and {args.warmup} untimed; one client.")
+    print(f"{started} at the start; {load_line()} at the end")
+    if missed:
+        print(f"\nMissed the target (p95 <= {P95_TARGET_MS:.0f} ms, status 200):", *missed, sep="\n- ")
+        return 1
+    print(f"\nEvery path within p95 <= {P95_TARGET_MS:.0f} ms.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
