@@ -220,6 +220,39 @@ def _sigterm(_signum: int, _frame: FrameType | None) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+def timed_path(client: httpx.Client, path: str, requests: int, warmup: int) -> tuple[float, float, int]:
+    """(p50 ms, p95 ms, status) of ``requests`` timed GETs of ``path`` after ``warmup`` untimed ones;
+    the status is the first that was not 200, if any."""
+    status = 200
+    for _ in range(warmup):
+        status = client.get(path).status_code
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+        status = response.status_code if response.status_code != 200 else status
+    return percentile(timings, 50), percentile(timings, 95), status
+
+
+def verdict(missed: list[str], target_ms: float, every: str) -> int:
+    """Print the targets ``missed`` (p95 above ``target_ms`` or not 200) or that ``every`` met it;
+    the exit code: 1 when one was missed."""
+    if missed:
+        print(f"\nMissed the target (p95 <= {target_ms:.0f} ms, status 200):", *missed, sep="\n- ")
+        return 1
+    print(f"\n{every} within p95 <= {target_ms:.0f} ms.")
+    return 0
+
+
+def server_arguments(parser: argparse.ArgumentParser, *, requests: int, warmup: int, port: int) -> None:
+    """The options every benchmark of pages served by ``nrtd serve`` takes."""
+    parser.add_argument("--database-url", required=True, help="NRTD_DATABASE_URL of the server")
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=warmup, help="untimed requests before each page")
+    parser.add_argument("--port", type=int, default=port, help=f"port of the server on {HOST}")
+
+
 def get_json(client: httpx.Client, path: str, params: Params | None = None) -> Any:
     response = client.get(path, params=params)
     if response.status_code != 200:

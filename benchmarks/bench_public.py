@@ -38,9 +38,11 @@ from benchmarks.bench_api import (  # the shared server and statistics helpers
     get_json,
     load_line,
     mid_frequency,
-    percentile,
     redact,
     running_server,
+    server_arguments,
+    timed_path,
+    verdict,
     wait_ready,
 )
 
@@ -79,26 +81,16 @@ def chosen(api: httpx.Client) -> list[str]:
     return ["/?" + str(httpx.QueryParams({"theme": theme})), f"/recommendations/{newest[0]['id']}"]
 
 
-def _timed(client: httpx.Client, path: str) -> tuple[float, int]:
-    start = time.perf_counter()
-    response = client.get(path)
-    return (time.perf_counter() - start) * 1000, response.status_code
-
-
 def measure(
     api: httpx.Client, paths: list[str], requests: int, warmup: int
 ) -> list[tuple[str, float, float, float, int]]:
     rows = []
     for path in paths:
-        first, status = _timed(api, path)
-        for _ in range(warmup):
-            api.get(path)
-        timings = []
-        for _ in range(requests):
-            elapsed, code = _timed(api, path)
-            timings.append(elapsed)
-            status = code if code != 200 else status
-        rows.append((path, first, percentile(timings, 50), percentile(timings, 95), status))
+        start = time.perf_counter()
+        first = api.get(path).status_code
+        elapsed = (time.perf_counter() - start) * 1000
+        p50, p95, status = timed_path(api, path, requests, warmup)
+        rows.append((path, elapsed, p50, p95, status if first == 200 else first))
     return rows
 
 
@@ -106,10 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url", required=True, help="NRTD_DATABASE_URL of the server")
-    parser.add_argument("--requests", type=int, default=20, help="timed requests per path")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed requests after the first")
-    parser.add_argument("--port", type=int, default=8767, help=f"port of the server on {HOST}")
+    server_arguments(parser, requests=20, warmup=2, port=8767)
     args = parser.parse_args()
     if not 1 <= args.requests <= 10_000 or not 0 <= args.warmup <= 1000:
         parser.error("--requests 1..10000, --warmup 0..1000")
@@ -141,11 +130,7 @@ def main() -> int:
             missed.append(f"{path}: p95 {p95:.1f} ms, status {status}")
     print(f"\n{args.requests} timed requests per path after the first and {args.warmup} untimed; one client.")
     print(f"{started} at the start; {load_line()} at the end")
-    if missed:
-        print(f"\nMissed the target (p95 <= {P95_TARGET_MS:.0f} ms, status 200):", *missed, sep="\n- ")
-        return 1
-    print(f"\nEvery path within p95 <= {P95_TARGET_MS:.0f} ms.")
-    return 0
+    return verdict(missed, P95_TARGET_MS, "Every path")
 
 
 if __name__ == "__main__":

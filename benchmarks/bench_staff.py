@@ -25,7 +25,6 @@ import secrets
 import signal
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -57,9 +56,11 @@ from benchmarks.bench_api import (  # the shared server and statistics helpers
     HOST,
     BenchError,
     _sigterm,
-    percentile,
     redact,
     running_server,
+    server_arguments,
+    timed_path,
+    verdict,
     wait_ready,
 )
 
@@ -252,17 +253,7 @@ def measure(base: str, world: World, requests: int, warmup: int) -> list[tuple[s
     }
     try:
         for role, name, path in pages(world):
-            client = clients[role]
-            status = 200
-            for _ in range(warmup):
-                status = client.get(path).status_code
-            timings = []
-            for _ in range(requests):
-                start = time.perf_counter()
-                response = client.get(path)
-                timings.append((time.perf_counter() - start) * 1000)
-                status = response.status_code if response.status_code != 200 else status
-            rows.append((name, path, percentile(timings, 50), percentile(timings, 95), status))
+            rows.append((name, path, *timed_path(clients[role], path, requests, warmup)))
     finally:
         for client in clients.values():
             client.close()
@@ -273,10 +264,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url", required=True, help="NRTD_DATABASE_URL of the server")
-    parser.add_argument("--requests", type=int, default=60, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed requests before each page")
-    parser.add_argument("--port", type=int, default=8766, help=f"port of the server on {HOST}")
+    server_arguments(parser, requests=60, warmup=5, port=8766)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _sigterm)
     try:
@@ -301,11 +289,7 @@ def main() -> int:
         print(f"| {name} | `{path}` | {p50:.1f} | {p95:.1f} | {status} |")
         if status != 200 or p95 > P95_TARGET_MS:
             missed.append(f"{name} ({path}): p95 {p95:.1f} ms, status {status}")
-    if missed:
-        print(f"\nMissed the target (p95 <= {P95_TARGET_MS:.0f} ms, status 200):", *missed, sep="\n- ")
-        return 1
-    print(f"\nEvery page within p95 <= {P95_TARGET_MS:.0f} ms.")
-    return 0
+    return verdict(missed, P95_TARGET_MS, "Every page")
 
 
 if __name__ == "__main__":
