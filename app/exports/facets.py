@@ -32,15 +32,21 @@ from app.models.taxonomy import MECHANISM_FAMILIES
 from app.recommendations import kept
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
+from app.taxonomies.service import sdg_titles
 
 # The facets, each named after the filter whose counts it gives (and leaves out of its counts).
 DIMENSIONS = ("mechanism", "family", "theme", "sdg", "affected_person", "cycle", "position", "status")
 
 
 def facets(session: Session, params: RecommendationListParams, *, public: bool) -> RecommendationFacets:
+    """Kept per data version for every language at once: only the SDG goals' titles depend on
+    ``lang`` (counted anew, the search page's facets took 1.5 s at 250,000 for each language)."""
     check_filter_values(session, params, clusters=not public)
-    key = ["facets", public, params.model_dump(mode="json", exclude={"cursor", "limit", "sort"})]
-    return RecommendationFacets(**kept.counts.get(session, key, lambda: _counts(session, params, public)))
+    asked = params.model_dump(mode="json", exclude={"cursor", "limit", "sort", "lang"})
+    counts = kept.counts.get(session, ["facets", public, asked], lambda: _counts(session, params, public))
+    titles = sdg_titles(params.lang)
+    goals = [{**bucket, "label": titles.get(bucket["value"], bucket["value"])} for bucket in counts["sdg"]]
+    return RecommendationFacets(**{**counts, "sdg": goals})
 
 
 def _buckets(buckets: Iterable[CountBucket]) -> list[dict[str, Any]]:

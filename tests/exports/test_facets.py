@@ -4,11 +4,13 @@ current filters and query, each dimension leaving out its own filter; published 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
+from app.taxonomies.service import sdg_titles
 from tests.factories import import_records, record
 
 STAFF = "/api/v1/recommendations/facets"
@@ -74,3 +76,25 @@ def test_unknown_values_are_refused(client: TestClient, world: None, url: str) -
         {"field": "mechanism", "reason": "'XYZ' is not a known mechanism code"}
     ]
     assert client.get(url, params={"limit": "5"}).status_code == 422  # no paging here
+
+
+def test_facets_are_counted_once_for_every_language(client: TestClient, world: None, engine: Engine) -> None:
+    """Only the SDG goals' titles depend on the language: one count serves them all."""
+    app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    counting: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "GROUP BY" in statement:
+            counting.append(statement)
+
+    english = client.get(PUBLIC, params={"q": "tortured"}).json()
+    event.listen(app_engine, "before_cursor_execute", count)
+    try:
+        french = client.get(PUBLIC, params={"q": "tortured", "lang": "fr"}).json()
+    finally:
+        event.remove(app_engine, "before_cursor_execute", count)
+    assert counting == []
+    goal = {bucket["value"]: bucket["label"] for bucket in french["sdg"]}["16"]
+    assert goal == sdg_titles("fr")["16"] != sdg_titles("en")["16"]
+    assert {bucket["value"]: bucket["label"] for bucket in english["sdg"]}["16"] == sdg_titles("en")["16"]
+    assert {**french, "sdg": None} == {**english, "sdg": None}
