@@ -86,9 +86,15 @@ def _kept_counts(
         with query_deadline(session, timeout) if timeout else nullcontext():
             return _counts(session, params, public=public, today=today)
 
-    return kept.counts.get(
-        session, ["stats", public, today.isoformat(), params.model_dump(mode="json")], compute
-    )
+    # Kept for every language at once: only the SDG goals' titles depend on it, set on the way out.
+    asked = params.model_dump(mode="json", exclude={"lang"})
+    counts = kept.counts.get(session, ["stats", public, today.isoformat(), asked], compute)
+    titles = sdg_titles(params.lang)
+    goals = [
+        bucket.model_copy(update={"label": titles.get(bucket.key, bucket.key)})
+        for bucket in counts["by_sdg_goal"]
+    ]
+    return {**counts, "by_sdg_goal": goals}
 
 
 def _counts(

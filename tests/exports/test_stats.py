@@ -11,6 +11,7 @@ from sqlalchemy import Engine, event
 
 from app.exports.schemas import PublicStats, StaffStats
 from app.recommendations import kept
+from app.taxonomies.service import sdg_titles
 from tests.factories import import_records, record
 from tests.public.conftest import MakeClient
 from tests.public.world import SECRETS, World
@@ -151,6 +152,23 @@ def test_statistics_take_a_fixed_number_of_queries(
     assert data["total"] == 42
     assert len(statements) == few  # one GROUP BY per dimension, whatever the number of rows
     assert few <= 14, statements
+
+
+def test_statistics_are_counted_once_for_every_language(
+    public: TestClient, world: World, engine: Engine, statements: list[str]
+) -> None:
+    """Only the SDG goals' titles depend on the language: one count serves them all."""
+    kept.counts.clear()
+    english = public.get(STAFF_STATS, headers=world.coordinator).json()
+    assert any("GROUP BY" in statement for statement in statements)
+    statements.clear()
+    french = public.get(STAFF_STATS, params={"lang": "fr"}, headers=world.coordinator).json()
+    assert [statement for statement in statements if "GROUP BY" in statement] == []
+    assert english["by_sdg_goal"], "the world has SDG goals to title"
+    for goal in french["by_sdg_goal"]:
+        assert goal["label"] == sdg_titles("fr")[goal["key"]]
+    assert {**french, "by_sdg_goal": None} == {**english, "by_sdg_goal": None}
+    assert [goal["key"] for goal in french["by_sdg_goal"]] == [goal["key"] for goal in english["by_sdg_goal"]]
 
 
 def test_public_statistics_are_cacheable(public: TestClient, world: World, engine: Engine) -> None:
