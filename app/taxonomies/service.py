@@ -114,8 +114,8 @@ def mechanisms_in_use(session: Session) -> list[tuple[str, str]]:
     ``list_mechanisms`` counts above 0), in its order, each found by one probe."""
     # Off ix_recommendations_withdrawn: SQLite would walk the current recommendations until one has
     # the mechanism (27 ms for all of them at 100,000) rather than probe the mechanism's own index.
-    current = off_index(Recommendation.withdrawn.expression, session.get_bind().dialect.name)
-    used = select(Recommendation.id).where(Recommendation.mechanism_id == Mechanism.id, current == False)  # noqa: E712
+    current = off_index(Recommendation.withdrawn.expression, session.get_bind().dialect.name).is_(False)
+    used = select(Recommendation.id).where(Recommendation.mechanism_id == Mechanism.id, current)
     rows = session.execute(select(Mechanism.code, Mechanism.name, Mechanism.family).where(used.exists()))
     ordered = sorted(rows, key=lambda row: (_FAMILY_ORDER.get(row.family, len(_FAMILY_ORDER)), row.code))
     return [(code, name) for code, name, _ in ordered]
