@@ -135,6 +135,26 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _error(err: Mapping[str, Any], json_sent: bool) -> dict[str, str]:
+    """One validation error as (field, reason). A body that is not JSON, or not a JSON object, is
+    named ``body`` (FastAPI places a JSON syntax error at the character it stopped at), with what
+    the parser said and, when the request did not say it sent JSON, how to send it."""
+    loc = tuple(err["loc"])
+    if loc[:1] == ("body",) and err.get("type") == "json_invalid":
+        at = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+        cause = (err.get("ctx") or {}).get("error")
+        return {"field": "body", "reason": f"not valid JSON{at}" + (f": {cause}" if cause else "")}
+    if loc == ("body",):
+        hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
+        return {"field": "body", "reason": f"{err['msg']}{hint}"}
+    return {"field": _field(loc), "reason": err["msg"]}
+
+
 def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
     """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
     gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too."""
@@ -206,7 +226,8 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors = [{"field": _field(tuple(err["loc"])), "reason": err["msg"]} for err in exc.errors()]
+        json_sent = _is_json(request.headers.get("content-type", ""))
+        errors = [_error(err, json_sent) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return answer(
             request,

@@ -123,6 +123,36 @@ def test_nul_in_a_json_body_is_422(
         assert session.query(Cluster).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type", "reason"),
+    [
+        (
+            b'{"name": "A", }',
+            "application/json",
+            "not valid JSON at character 14: Expecting property name enclosed in double quotes",
+        ),
+        (b'["A"]', "application/json", "Input should be a valid dictionary or object to extract fields from"),
+        (
+            b'{"name": "A"}',
+            "text/plain",
+            "Input should be a valid dictionary or object to extract fields from; "
+            "send a JSON object with Content-Type: application/json",
+        ),
+        (b"", "", "Field required; send a JSON object with Content-Type: application/json"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_named_body(
+    client: TestClient, engine: Engine, headers_for: Headers, content: bytes, content_type: str, reason: str
+) -> None:
+    headers = {**headers_for("admin"), **({"Content-Type": content_type} if content_type else {})}
+    response = client.post("/api/v1/clusters", content=content, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [{"field": "body", "reason": reason}]
+    assert response.json()["detail"] == f"body: {reason}"
+    with Session(engine) as session:
+        assert session.query(Cluster).count() == 0
+
+
 def test_nul_in_the_anonymous_login_form_is_422(anonymous_client: TestClient, engine: Engine) -> None:
     create_user(engine, "nul-login@example.org", "reader")
     for form, field in (
