@@ -149,6 +149,8 @@ class UhriImport:
         files = {}
         for lang, location in self.urls.items():
             path = Path(location)
+            if path.is_dir():
+                raise ImportUsageError(f"{path} is a directory: name the export file in it")
             if not path.is_file():
                 raise ImportUsageError(f"no such file: {path}")
             files[lang] = path

@@ -224,7 +224,10 @@ def import_upr_info_cmd(
 @import_cli.command("csv")
 def import_csv_cmd(
     file: Annotated[
-        Path, typer.Argument(help="CSV in the project's template (see docs/csv-template.md)", exists=True)
+        Path,
+        typer.Argument(
+            help="CSV in the project's template (see docs/csv-template.md)", exists=True, dir_okay=False
+        ),
     ],
     country: Annotated[
         str | None,

@@ -95,9 +95,15 @@ def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, t
 
 
 @pytest.mark.slow
-def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str) -> None:
+def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str, tmp_path: Path) -> None:
     missing = nrtd(own_database, "import", "uhri", "/nonexistent/export.json")
     assert missing.returncode == 2 and "no such file" in missing.stderr  # as upr-info and csv: usage
+    folder = nrtd(own_database, "import", "uhri", str(tmp_path), "--all-countries")
+    assert folder.returncode == 2
+    assert f"{tmp_path} is a directory: name the export file in it" in folder.stderr
+    for source in ("csv", "upr-info"):  # their file argument says so itself
+        folder = nrtd(own_database, "import", source, str(tmp_path))
+        assert folder.returncode == 2 and "is a directory" in folder.stderr, (source, folder.stderr)
     bad = nrtd(own_database, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
