@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,8 @@ def export_csv_cmd(
             markup=False,
         )
         raise typer.Exit(EXIT_USAGE)
+    if file != "-" and not _writable_place(Path(file)):
+        raise typer.Exit(EXIT_USAGE)
     engine = database()  # bad settings or an unreachable database exit 2 with the reason
     if country:
         country = known_country(country)
@@ -80,6 +83,21 @@ def export_csv_cmd(
     note = f"; {len(left_out)} left out (named above)" if left_out else ""
     message = f"exported {count} recommendations: {rows} in {where}{note}"
     err.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _writable_place(path: Path) -> bool:
+    """Whether ``path`` can be written, said before the export starts (a usage error, exit 2)."""
+    folder = path.parent
+    if path.is_dir():
+        reason = f"{path} is a folder: name the file to write in it"
+    elif not folder.is_dir():
+        reason = f"the folder {folder} does not exist"
+    elif not os.access(folder, os.W_OK):
+        reason = f"the folder {folder} cannot be written to"
+    else:
+        return True
+    err.print(f"FILE: {reason}", style="red", markup=False)
+    return False
 
 
 def _export_xlsx_to(path: Path, export: Callable[[Path], int]) -> int:

@@ -407,6 +407,21 @@ def test_cli_refuses_a_format_it_cannot_write(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
+def test_cli_names_a_place_it_cannot_write_before_exporting(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "taken.csv").mkdir()
+    for target, reason in (
+        (tmp_path / "missing" / "out.csv", f"the folder {tmp_path / 'missing'} does not exist"),
+        (tmp_path / "taken.csv", f"{tmp_path / 'taken.csv'} is a folder: name the file to write in it"),
+    ):
+        result = nrtd(database_url, "export", "csv", str(target))
+        assert result.returncode == 2
+        assert f"FILE: {reason}" in " ".join(result.stderr.decode().split())
+    assert [path.name for path in tmp_path.iterdir()] == ["taken.csv"]
+
+
 def csv_header(text: str) -> list[str]:
     return next(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
