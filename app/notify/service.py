@@ -55,8 +55,8 @@ def run_reminders(engine: Engine, settings: Settings, now: datetime | None = Non
 def outbox_counts(engine: Engine) -> dict[str, int]:
     """Digests per state: what ``nrtd notify status`` reports."""
     with Session(engine) as db:
-        rows = db.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).tuples()
-        return dict(rows)
+        rows = db.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
+        return {state: count for state, count in rows}
 
 
 def failures(engine: Engine, limit: int = 20) -> list[OutboxMessage]:

@@ -173,6 +173,22 @@ def test_a_server_down_is_retried_later_and_each_digest_arrives_once(
     assert {(r.state, r.last_error) for r in outbox(engine)} == {("sent", None)}
 
 
+def test_notify_status_counts_the_digests_and_names_the_failures(engine: Engine, database_url: str) -> None:
+    build(engine)
+    env = {"NRTD_DATABASE_URL": database_url}
+    empty = run_cli(["notify", "status"], env=env)
+    assert empty.returncode == 0, empty.stderr
+    assert "pending: 0, sending: 0, sent: 0, failed: 0" in empty.stdout + empty.stderr
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    run_reminders(engine, settings_for(database_url, closed_port), datetime.now(UTC))
+    waiting = run_cli(["notify", "status"], env=env)
+    assert waiting.returncode == 0, waiting.stderr
+    said = " ".join((waiting.stdout + waiting.stderr).split())
+    assert "pending: 2, sending: 0, sent: 0, failed: 0" in said
+    assert f"127.0.0.1:{closed_port}" in said  # each waiting digest's reason
+
+
 def test_only_one_run_sends_at_a_time(engine: Engine, database_url: str) -> None:
     build(engine)
     lock = exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run")
