@@ -38,6 +38,14 @@ def storage_check_cmd(
             help="Files younger than this may belong to an upload still in progress: counted, never removed",
         ),
     ] = 1.0,
+    all_lost: Annotated[
+        bool,
+        typer.Option(
+            "--all-lost",
+            help="With --repair, when not one evidence file is found: confirm that all are lost and remove "
+            "every row (otherwise refused: the storage directory is more likely set wrong or not mounted)",
+        ),
+    ] = False,
 ) -> None:
     """Report evidence rows whose file is missing and stored files no row names; exit 1 if any
     (0 after --repair has fixed them)."""
@@ -53,6 +61,16 @@ def storage_check_cmd(
     with session_scope(engine) as session:
         report = check_storage(session, store, grace)
         _describe(report, settings.storage_dir)
+        if not store.root.is_dir():
+            say(f"the storage directory {store.root} does not exist: is NRTD_STORAGE_DIR right?", "red")
+        if repair and report.nothing_found and not all_lost:
+            say(
+                f"not repaired: none of the {report.rows} evidence files is in {store.root}. Check that "
+                "NRTD_STORAGE_DIR names the directory the uploads were stored in and that it is mounted; "
+                "if every file is really lost, run again with --repair --all-lost to remove every row",
+                "red",
+            )
+            raise typer.Exit(EXIT_FAILED)
         if repair and not report.consistent:
             actor = Actor(role="admin", label=f"cli:{os_user()}")
             removed = repair_storage(session, actor, store, report, grace)

@@ -50,6 +50,12 @@ class StorageReport:
     def consistent(self) -> bool:
         return not (self.missing or self.orphans or self.temporaries)
 
+    @property
+    def nothing_found(self) -> bool:
+        """Rows exist and not one of their files is in the store: a storage directory set wrong or
+        not mounted, far likelier than every file lost. Repair would remove every row."""
+        return self.rows > 0 and len(self.missing) == self.rows
+
 
 def check_storage(session: Session, store: BlobStore, grace_seconds: float) -> StorageReport:
     report = StorageReport()

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.evidence.check import check_storage
@@ -83,6 +83,33 @@ def test_check_reports_and_repairs(
     again = storage_check(database_url, store.root)
     assert again.returncode == 0 and "consistent" in again.stderr
     young.unlink()
+
+
+def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
+    client: TestClient, engine: Engine, database_url: str, setup: Setup, store: BlobStore, tmp_path: Path
+) -> None:
+    """Not one file found for the rows: NRTD_STORAGE_DIR names another (or an unmounted) directory
+    far more likely than every file was lost. --repair refuses to remove every row unless told."""
+    uploaded = upload(client, setup.upload_url, samples.PDF, "kept.pdf", setup.focal_a).json()
+    with Session(engine) as session:
+        rows = session.scalar(select(func.count()).select_from(EvidenceFile))
+    elsewhere = tmp_path / "not-mounted"
+    found = storage_check(database_url, elsewhere)
+    assert found.returncode == 1
+    said = " ".join(found.stderr.split())
+    assert f"the storage directory {elsewhere} does not exist: is NRTD_STORAGE_DIR right?" in said
+    refused = storage_check(database_url, elsewhere, "--repair")
+    assert refused.returncode == 1
+    assert f"not repaired: none of the {rows} evidence files is in {elsewhere}" in " ".join(
+        refused.stderr.split()
+    )
+    assert client.get(f"/api/v1/evidence/{uploaded['id']}").status_code == 200  # the row is kept
+    assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]
+    # Told that every file is lost, it removes the rows, each audited.
+    confirmed = storage_check(database_url, elsewhere, "--repair", "--all-lost")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add", "evidence.lost"]
+    assert store.path_of(uploaded["sha256"]).exists()  # the real directory is not touched
 
 
 def _multipart(data: bytes, boundary: str) -> Iterator[bytes]:
