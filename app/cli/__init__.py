@@ -111,7 +111,7 @@ def serve(
     if behind:
         # Not refused: replicas may start before the release's `nrtd migrate` has run (they are
         # not ready until it has), but an operator starting one by hand should know at once.
-        say(f"{behind}: /readyz answers 503, and most routes fail, until `nrtd migrate` has run", "yellow")
+        say(behind, "yellow")
     # The application (its routes and schemas, some two seconds of a core) is loaded once the settings
     # and the database passed: a refusal above comes at once.
     import uvicorn

@@ -59,16 +59,27 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
 
 
 def schema_behind(engine: Engine) -> str | None:
-    """Why the database's schema is not the one this release needs (none yet, or an older
-    revision); None when it is."""
-    from app.health.service import database_status
+    """Why the database's schema is not the one this release needs (none yet, an older revision, or
+    one this release does not know) and what to do; None when it is."""
+    from app.health.service import database_status, known_revision
 
     status = database_status(engine)
     if status["status"] == "ready":
         return None
-    if status["status"] == "migrations-pending":
-        return f"the database schema is at {status['current']}, this release needs {status['head']}"
-    return "the database has no schema yet"
+    until = "/readyz answers 503, and most routes fail, until `nrtd migrate` has run"
+    if status["status"] != "migrations-pending":
+        return f"the database has no schema yet: {until}"
+    current, head = status["current"], status["head"]
+    if current is not None and not known_revision(current):
+        return f"{newer_schema(current, head)}; /readyz answers 503"
+    return f"the database schema is at {current}, this release needs {head}: {until}"
+
+
+def newer_schema(current: str, head: str | None) -> str:
+    return (
+        f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
+        "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
+    )
 
 
 def upgrade_schema(url: str, engine: Engine) -> str:
@@ -91,6 +102,10 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     before, head = current(), script.get_current_head()
     if before == head:
         return f"already at the newest schema ({head})"
+    from app.health.service import known_revision
+
+    if before is not None and not known_revision(before):
+        raise MigrationFailed(f"migration refused: {newer_schema(before, head)}")
     try:
         command.upgrade(config, "head")
     except CommandError as exc:

@@ -10,6 +10,15 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
+def known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this release's migrations (a database migrated by a newer
+    release, or by another application, holds one it does not know)."""
+    return any(
+        script.revision == revision
+        for script in ScriptDirectory.from_config(alembic_config("")).walk_revisions()
+    )
+
+
 def database_status(engine: Engine) -> dict[str, str | None]:
     head = head_revision()
     try:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.cli.connection import schema_behind
 from app.core.config import Settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
@@ -154,6 +155,25 @@ def test_serve_says_when_the_schema_is_older_than_the_release(own_database: str)
         f"the database schema is at 0018, this release needs {head_revision()}: /readyz answers 503, and "
         "most routes fail, until `nrtd migrate` has run"
     ), first
+
+
+def test_a_schema_newer_than_the_release_is_named_and_never_migrated(own_database: str) -> None:
+    """A database a newer release migrated: `nrtd migrate` refuses (there is no way back) and
+    `nrtd serve` says which release to run, not to migrate."""
+    engine = create_engine(own_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    newer = (
+        f"the database schema is at 0999, which this release (at {head_revision()}) does not know: a newer "
+        "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
+    )
+    refused = nrtd(own_database, "migrate")
+    assert refused.returncode == 1
+    assert f"migration refused: {newer}" in " ".join(refused.stderr.split())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0999"
+    assert schema_behind(engine) == f"{newer}; /readyz answers 503"
+    engine.dispose()
 
 
 @pytest.mark.slow
