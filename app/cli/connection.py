@@ -44,7 +44,10 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
             conn.execute(text("SELECT 1"))
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         # ImportError: a known dialect whose driver is not installed (mysql://, for one).
-        raise DatabaseUnusable(url, f"not a database URL this program can use ({first_line(exc)})") from None
+        reason = "it runs on SQLite (sqlite:///path) or PostgreSQL (postgresql://user:password@host/db)"
+        raise DatabaseUnusable(
+            url, f"not a database URL this program can use: {reason} ({first_line(exc)})"
+        ) from None
     except DBAPIError as exc:
         raise DatabaseUnusable(url, f"cannot connect: {first_line(exc.orig or exc)}") from None
     except SQLAlchemyError as exc:

@@ -282,7 +282,8 @@ def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> N
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("mongodb://db/nrtd", "not a database URL this program can use"),
+        ("mongodb://db/nrtd", "not a database URL this program can use: it runs on SQLite"),
+        ("mysql://root@127.0.0.1/nrtd", "not a database URL this program can use: it runs on SQLite"),
     ],
 )
 def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
