@@ -23,6 +23,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.cli.common import _warn_unknown_settings
 from app.core.config import get_settings
 from app.core.db import get_engine
 
@@ -50,8 +51,9 @@ def run_cli(
 
 def _as_a_new_process() -> None:
     """Forget what a process keeps for its lifetime: its settings (read from its environment) and the
-    engine made from them (its connections closed)."""
+    engine made from them (its connections closed), and that it warned of unknown settings."""
     get_settings.cache_clear()
+    _warn_unknown_settings.cache_clear()
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()

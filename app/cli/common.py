@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -103,12 +103,23 @@ def settings_or_exit() -> Settings:
     from app.core.config import get_settings
 
     try:
-        return get_settings()
+        settings = get_settings()
     except ValidationError as exc:
         for error in exc.errors():
             name = "NRTD_" + "_".join(str(part) for part in error["loc"]).upper()
             err.print(f"[red]setting {name}: {error['msg']}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
+    _warn_unknown_settings()
+    return settings
+
+
+@lru_cache(maxsize=1)
+def _warn_unknown_settings() -> None:
+    """Once per command: a misspelt setting is ignored, so say so before anything is done."""
+    from app.core.config import unknown_settings
+
+    for line in unknown_settings(os.environ):
+        say(line, "yellow")
 
 
 def say(message: str, style: str | None = None) -> None:

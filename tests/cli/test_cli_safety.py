@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.cli.connection import schema_behind
-from app.core.config import Settings
+from app.core.config import Settings, unknown_settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
 from tests.apps import app_for
@@ -174,6 +174,23 @@ def test_a_schema_newer_than_the_release_is_named_and_never_migrated(own_databas
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0999"
     assert schema_behind(engine) == f"{newer}; /readyz answers 503"
     engine.dispose()
+
+
+def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path, database_url: str) -> None:
+    """A setting whose name is misspelt is ignored (its default is used): every command says so."""
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": database_url, "NRTD_DATABSE_URL": "sqlite://"})
+    assert result.returncode == 0, result.stderr
+    assert (
+        "unknown setting NRTD_DATABSE_URL (in the environment) is ignored; did you mean NRTD_DATABASE_URL?"
+        in result.stderr
+    )
+    env_file = tmp_path / ".env"
+    env_file.write_text("NRTD_COUNTRI=Peru\nNRTD_COUNTRY=Peru\nOTHER=1\n", encoding="utf-8")
+    environ = {"NRTD_TEST_DB": "sqlite", "NRTD_SITE_NAME": "x", "NRTD_NOTHING_LIKE_IT": "1"}
+    assert unknown_settings(environ, env_file) == [
+        f"unknown setting NRTD_COUNTRI (in {env_file}) is ignored; did you mean NRTD_COUNTRY?",
+        "unknown setting NRTD_NOTHING_LIKE_IT (in the environment) is ignored",
+    ]
 
 
 @pytest.mark.slow
