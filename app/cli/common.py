@@ -149,6 +149,24 @@ def known_country(country: str, origin: str = "--country") -> str:
         raise typer.Exit(EXIT_USAGE) from None
 
 
+def this_state_only(settings: Settings, country: str | None) -> None:
+    """Refuse ``--country`` naming another State than the one this instance tracks (NRTD_COUNTRY):
+    its recommendations would be stored beside this State's, on the portal and in every report, and
+    no later import removes them (exit 2). Another State is imported into a database of its own."""
+    if not country or not settings.country.strip():
+        return
+    asked, tracked = known_country(country), known_country(settings.country, "NRTD_COUNTRY")
+    if asked != tracked:
+        say(
+            f"--country {country}: this instance tracks {tracked} (NRTD_COUNTRY), and {asked}'s "
+            "recommendations would be stored beside them, shown on the portal and counted in the reports, "
+            "which no later import undoes. Import another State into a database of its own "
+            "(NRTD_DATABASE_URL, with NRTD_COUNTRY set to that State)",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
+
+
 def exclusive(country: str | None, all_countries: bool) -> None:
     if country and all_countries:
         say("--country and --all-countries exclude each other: give one of them", "red")

@@ -23,6 +23,7 @@ from app.cli.common import (
     exclusive,
     say,
     settings_or_exit,
+    this_state_only,
 )
 from app.core.errors import ImportFailed, ImportLocked
 
@@ -124,6 +125,7 @@ def import_uhri_cmd(
 
     settings = settings_or_exit()
     exclusive(country, all_countries)
+    this_state_only(settings, country)
     langs = None
     if languages:
         try:
@@ -206,6 +208,7 @@ def import_upr_info_cmd(
 
     settings = settings_or_exit()
     exclusive(country, all_countries)
+    this_state_only(settings, country)
     engine = database()
     _finish(
         lambda progress: import_upr_info(
@@ -239,6 +242,7 @@ def import_csv_cmd(
     from importers.run import import_csv_template
 
     settings = settings_or_exit()
+    this_state_only(settings, country)
     engine = database()
     _finish(
         lambda progress: import_csv_template(

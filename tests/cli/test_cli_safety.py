@@ -214,7 +214,10 @@ def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str
     export = write_export(tmp_path / "e.json", [uhri_record(1), uhri_record(2, Countries=[bolivia])])
     result = nrtd(database_url, "import", "uhri", str(export), "--country", "PER", "--partial")
     assert result.returncode == 0, result.stderr
-    result = nrtd(database_url, "import", "uhri", str(export), "--country", "BOL", "--partial")
+    # An instance that tracks no one State (NRTD_COUNTRY empty) takes any.
+    result = nrtd(
+        database_url, "import", "uhri", str(export), "--country", "BOL", "--partial", NRTD_COUNTRY=""
+    )
     assert result.returncode == 0, result.stderr
     with engine.connect() as conn:
         assert [run.country for run in conn.execute(select(ImportRun).order_by(ImportRun.id))] == [
@@ -225,17 +228,48 @@ def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str
 
 
 @pytest.mark.slow
+def test_another_state_than_the_instances_is_refused(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """NRTD_COUNTRY names the State this instance tracks: --country naming another would store that
+    State's recommendations beside its own, for good. Refused before anything is read."""
+    chile = write_export(tmp_path / "e.json", [uhri_record(1, Countries=["Chile"])])
+    template = tmp_path / "t.csv"
+    template.write_text("external_id,mechanism,text\n", encoding="utf-8")
+    upr = ROOT / "app/data/sample/upr-info-peru.csv"
+    for args in (("uhri", str(chile)), ("upr-info", str(upr)), ("csv", str(template))):
+        refused = nrtd(database_url, "import", *args, "--country", "CL")
+        assert refused.returncode == 2, (args, refused.stderr)
+        said = " ".join(refused.stderr.split())
+        assert "--country CL: this instance tracks Peru (NRTD_COUNTRY), and Chile's recommendations" in said
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
+    assert _recommendations(engine) == 0
+    same = nrtd(database_url, "import", "uhri", str(chile), "--country", "PE", "--allow-empty")
+    assert same.returncode == 0, same.stderr  # Peru by its code: the instance's own State
+
+
+@pytest.mark.slow
 def test_a_known_country_with_no_record_fails_unless_allowed(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     export = write_export(tmp_path / "e.json", [uhri_record(n) for n in range(1, 6)])
-    nothing = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile")
+    nothing = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile", NRTD_COUNTRY="Chile")
     assert nothing.returncode == 1
     assert "none of the 5 records read concerns Chile" in nothing.stderr
     assert "--allow-empty" in nothing.stderr
     with engine.connect() as conn:
         assert conn.execute(select(ImportRun.outcome)).scalar_one() == "failed"
-    allowed = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile", "--allow-empty")
+    allowed = nrtd(
+        database_url,
+        "import",
+        "uhri",
+        str(export),
+        "--country",
+        "Chile",
+        "--allow-empty",
+        NRTD_COUNTRY="Chile",
+    )
     assert allowed.returncode == 0, allowed.stderr
     assert "skipped 5, created 0" in allowed.stdout
 
