@@ -43,7 +43,13 @@ class PortalRoute(APIRoute):
                 if not wants_page(request):
                     raise
                 return render_error(request, exc.status, exc.headers)
-            except (RequestValidationError, ValidationError):
+            except RequestValidationError as exc:
+                if not wants_page(request):
+                    raise
+                # A malformed id in the address (/recommendations/abc) names no page: not found.
+                in_path = any(tuple(error["loc"])[:1] == ("path",) for error in exc.errors())
+                return render_error(request, 404 if in_path else 422, {})
+            except ValidationError:
                 if not wants_page(request):
                     raise
                 return render_error(request, 422, {})

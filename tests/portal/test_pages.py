@@ -179,9 +179,13 @@ def test_invalid_parameters_give_an_html_page(portal: TestClient, seeded: Seeded
         assert response.headers["cache-control"] == "no-store"
         assert "There is a problem" in response.text, path
         check_html(response.text)
-    response = portal.get("/recommendations/abc")
-    assert response.status_code == 422
-    assert "Invalid search" in response.text
+    # A malformed id in the address names no page: not found, as an id that does not exist.
+    for path in ("/recommendations/abc", "/clusters/1.5", "/actions/-"):
+        response = portal.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.text and "Invalid search" not in response.text
+        check_html(response.text)
+    assert portal.get("/recommendations/abc", headers={"Accept": "application/json"}).status_code == 422
 
 
 def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestClient, seeded: Seeded) -> None:
