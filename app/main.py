@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
@@ -47,7 +47,7 @@ from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
 from app.notify.router import router as notify_router
 from app.plans.router import router as plans_router
-from app.portal.errors import error_page
+from app.portal.errors import error_page, wants_json
 from app.portal.router import router as portal_router
 from app.public.router import router as public_router
 from app.recommendations import kept
@@ -56,6 +56,7 @@ from app.reports.router import router as reports_router
 from app.reports.state_template import MAX_BYTES as TEMPLATE_MAX_BYTES
 from app.scheduler import import_runners
 from app.staff.imports import UPLOAD_FORM_OVERHEAD, UPLOAD_PATH
+from app.staff.pages import error_page as staff_error_page
 from app.staff.progress_evidence import EVIDENCE_PATH as STAFF_EVIDENCE_PATH
 from app.staff.reports import TEMPLATE_UPLOAD_PATH
 from app.staff.router import router as staff_router
@@ -177,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(QueryGuardMiddleware)
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)
-    install_problem_handlers(app, error_page)  # a browser on a portal URL gets an HTML page
+    install_problem_handlers(app, _error_page)  # a browser gets an HTML page, on the portal and /staff/
     document_problem_media_type(app)
     _document_optional_credentials(app, PUBLIC_PREFIX)
     app.include_router(health_router)
@@ -201,3 +202,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The staff workspace signs in with its own session cookie and checks roles page by page.
     app.include_router(staff_router)
     return app
+
+
+def _error_page(request: Request, status: int, headers: dict[str, str]) -> Response | None:
+    """An error outside a route's own handling (an unknown address, a refused method) as the page a
+    browser reads: the staff workspace's under /staff/, else the portal's (None: problem+json)."""
+    path = request.url.path
+    if (path == "/staff" or path.startswith("/staff/")) and not wants_json(request):
+        page = staff_error_page(request, status, "")
+        page.headers.update(headers)  # Allow of a 405, Retry-After of a 429 or 503
+        return page
+    return error_page(request, status, headers)

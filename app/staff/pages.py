@@ -239,7 +239,12 @@ class StaffRoute(APIRoute):
                 response = error_page(request, exc.status, exc.detail, exc.errors)
                 response.headers.update({k: v for k, v in exc.headers.items() if k.lower() == "retry-after"})
                 return response
-            except (RequestValidationError, ValidationError) as exc:
+            except RequestValidationError as exc:
+                if any(tuple(error["loc"])[:1] == ("path",) for error in exc.errors()):
+                    return error_page(request, 404, "")  # /staff/clusters/abc names no page
+                errors = [{"field": name, "reason": reason} for name, reason in field_errors(exc).items()]
+                return error_page(request, 422, "", errors)
+            except ValidationError as exc:
                 errors = [{"field": name, "reason": reason} for name, reason in field_errors(exc).items()]
                 return error_page(request, 422, "", errors)
 

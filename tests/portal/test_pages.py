@@ -256,7 +256,7 @@ def test_api_clients_keep_problem_json(portal: TestClient, seeded: Seeded) -> No
         ("/api/v1/public/recommendations/2147483647", {"Accept": "text/html"}),
         ("/no-such-page", {"Accept": "application/json"}),
         ("/recommendations/2147483647", {"Accept": "application/problem+json"}),
-        ("/staff/no-such-page", {}),
+        ("/staff/no-such-page", {"Accept": "application/json"}),
         ("/docs/assets/nothing.js", {}),
     ):
         response = portal.get(path, headers=headers)

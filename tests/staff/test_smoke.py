@@ -12,3 +12,23 @@ def test_home_needs_a_session_and_shows_the_user(staff_login: StaffLogin) -> Non
     assert "coord@example.org" in page.text
     staff.client.cookies.clear()
     assert staff.get("/staff/").headers["location"] == "/staff/login?next=/staff/"
+
+
+def test_an_address_that_names_no_page_is_the_workspaces_404_page(staff_login: StaffLogin) -> None:
+    """Never JSON in a browser: an unknown address, or one whose id is not a number, is the
+    workspace's own 404 page (a JSON client still gets problem+json)."""
+    staff = staff_login("coordinator")
+    for path in (
+        "/staff/no-such-page",
+        "/staff/recommendations/abc",
+        "/staff/clusters/1.5",
+        "/staff/actions/x",
+    ):
+        page = staff.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "<title>Page not found · Staff workspace" in page.text, path
+    refused = staff.client.post("/staff/no-such-page")
+    assert refused.status_code in (404, 405) and refused.headers["content-type"].startswith("text/html")
+    wanted = staff.client.get("/staff/no-such-page", headers={"Accept": "application/json"})
+    assert wanted.status_code == 404 and wanted.headers["content-type"] == "application/problem+json"
