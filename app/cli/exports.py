@@ -42,6 +42,8 @@ def export_csv_cmd(
 
     from importers.csv_export import export_template_csv, export_template_xlsx
 
+    if file != "-" and not _writable_place(Path(file)):
+        raise typer.Exit(EXIT_USAGE)
     kind = "csv" if file == "-" else Path(file).suffix.lower().removeprefix(".")
     if kind not in ("csv", "xlsx"):
         err.print(
@@ -50,8 +52,6 @@ def export_csv_cmd(
             style="red",
             markup=False,
         )
-        raise typer.Exit(EXIT_USAGE)
-    if file != "-" and not _writable_place(Path(file)):
         raise typer.Exit(EXIT_USAGE)
     engine = database()  # bad settings or an unreachable database exit 2 with the reason
     if country:

@@ -415,6 +415,7 @@ def test_cli_names_a_place_it_cannot_write_before_exporting(
     for target, reason in (
         (tmp_path / "missing" / "out.csv", f"the folder {tmp_path / 'missing'} does not exist"),
         (tmp_path / "taken.csv", f"{tmp_path / 'taken.csv'} is a folder: name the file to write in it"),
+        (tmp_path, f"{tmp_path} is a folder: name the file to write in it"),
     ):
         result = nrtd(database_url, "export", "csv", str(target))
         assert result.returncode == 2
