@@ -235,14 +235,33 @@ def timed_path(client: httpx.Client, path: str, requests: int, warmup: int) -> t
     return percentile(timings, 50), percentile(timings, 95), status
 
 
-def verdict(missed: list[str], target_ms: float, every: str) -> int:
-    """Print the targets ``missed`` (p95 above ``target_ms`` or not 200) or that ``every`` met it;
-    the exit code: 1 when one was missed."""
+def verdict(checks: list[tuple[str, float, int]], target_ms: float, every: str) -> int:
+    """Print which of ``checks`` (what, p95 ms, status) missed the target (p95 above ``target_ms``
+    or not 200), or that ``every`` met it; the exit code: 1 when one was missed."""
+    missed = [
+        f"{what}: p95 {p95:.1f} ms, status {status}"
+        for what, p95, status in checks
+        if status != 200 or p95 > target_ms
+    ]
     if missed:
         print(f"\nMissed the target (p95 <= {target_ms:.0f} ms, status 200):", *missed, sep="\n- ")
         return 1
     print(f"\n{every} within p95 <= {target_ms:.0f} ms.")
     return 0
+
+
+@contextmanager
+def serving(database_url: str, port: int, **client: Any) -> Iterator[httpx.Client]:
+    """``nrtd serve`` on ``database_url`` and a client of it (``client``: httpx.Client's options),
+    once /readyz answers; the server is stopped on the way out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "server.log"
+        with (
+            running_server(database_url, port, log) as server,
+            httpx.Client(base_url=f"http://{HOST}:{port}", **client) as api,
+        ):
+            wait_ready(api, server, log)
+            yield api
 
 
 def server_arguments(parser: argparse.ArgumentParser, *, requests: int, warmup: int, port: int) -> None:
