@@ -170,6 +170,8 @@ def test_a_value_goes_through_review_in_the_pages(
     tag = _etag(focal.get(f"/staff/values/{value_id}").text, f"/staff/values/{value_id}")
     bad = focal.post(f"/staff/values/{value_id}", {"measured_on": "2025-06-30", "value": "12,5", "etag": tag})
     assert bad.status_code == 422 and 'value="12,5"' in bad.text and 'aria-invalid="true"' in bad.text
+    # A phone offers its number keyboard: the attribute's value, not its quoted source text.
+    assert re.search(r'<input id="field-value"[^>]* inputmode="decimal">', bad.text)
     fixed = focal.post(
         f"/staff/values/{value_id}",
         {"measured_on": "2025-06-30", "value": "210", "etag": tag, "submit": "true"},
