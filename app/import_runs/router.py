@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import StaffUser
 from app.core.deps import DbSession, RowId
-from app.feed.template.columns import TEMPLATE_FILENAME, TEMPLATE_MEDIA_TYPE, template_download
 from app.import_runs import service
 from app.import_runs.schemas import ImportRunDetail, ImportRunListParams, ImportRunPage
+from app.import_runs.sending import DISPOSITION, template_response
 
 router = APIRouter(tags=["imports"])
 
@@ -58,7 +58,7 @@ def get_import_run(
             "content": {"text/csv": {"schema": {"type": "string"}}},
             "headers": {
                 "Content-Disposition": {
-                    "description": f'`attachment; filename="{TEMPLATE_FILENAME}"`',
+                    "description": f"`{DISPOSITION}`",
                     "schema": {"type": "string"},
                 }
             },
@@ -66,8 +66,4 @@ def get_import_run(
     },
 )
 def get_import_template() -> Response:
-    return Response(
-        content=template_download(),
-        media_type=TEMPLATE_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"'},
-    )
+    return template_response()

@@ -27,8 +27,10 @@ from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, Invalid
 from app.import_runs import service
 from app.import_runs.lock import import_running
 from app.import_runs.schemas import ImportRunListParams
+from app.import_runs.sending import template_response
 from app.import_runs.uploads import UPLOAD_KINDS, ImportRunners, UploadKind
 from app.staff.forms import field_errors
+from app.staff.labels import choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
@@ -66,9 +68,18 @@ def _runners(request: Request) -> ImportRunners:
     return runners
 
 
+def _run_labels(page: StaffPage) -> dict[str, dict[str, str]]:
+    """The runs' sources and outcomes named in the page's language."""
+    return {
+        "sources": dict(choices(SOURCE_LABELS, page.gettext)),
+        "outcomes": dict(choices(OUTCOME_LABELS, page.gettext)),
+    }
+
+
 def _list_context(
     request: Request,
     db: DbSession,
+    page: StaffPage,
     staff: Any,
     params: ImportRunListParams,
     *,
@@ -81,9 +92,11 @@ def _list_context(
         "params": params,
         "running": import_running(db.connection()),
         "can_import": staff.actor.is_manager,
-        "kinds": [(kind, KIND_LABELS[kind], command) for kind, (_suffix, command) in UPLOAD_KINDS.items()],
-        "sources": SOURCE_LABELS,
-        "outcomes": OUTCOME_LABELS,
+        "kinds": [
+            (kind, page.gettext(KIND_LABELS[kind]), command)
+            for kind, (_suffix, command) in UPLOAD_KINDS.items()
+        ],
+        **_run_labels(page),
         "max_size": shown_size(settings.upload_max_bytes),
         "country": settings.country,
         "errors": errors or {},
@@ -104,7 +117,13 @@ def import_runs(request: Request, db: DbSession, staff: StaffMember) -> Response
             "the filters are not valid",
             errors=[{"field": name, "reason": reason} for name, reason in field_errors(exc).items()],
         ) from None
-    return render(request, page, "imports/list.html", _list_context(request, db, staff, params))
+    return render(request, page, "imports/list.html", _list_context(request, db, page, staff, params))
+
+
+@router.get("/imports/template.csv")
+def import_template(staff: StaffMember) -> Response:
+    """The CSV template of manual recommendations, as the API serves it to a client with a token."""
+    return template_response()
 
 
 @router.get("/imports/{run_id}", response_class=HTMLResponse)
@@ -121,7 +140,7 @@ def import_run(
         request,
         page,
         "imports/run.html",
-        {"run": run, "sources": SOURCE_LABELS, "outcomes": OUTCOME_LABELS},
+        {"run": run, **_run_labels(page)},
     )
 
 
@@ -145,7 +164,7 @@ def _refused(
     values: dict[str, Any],
 ) -> Response:
     page = StaffPage.of(request, "imports", staff)
-    context = _list_context(request, db, staff, ImportRunListParams(), errors=errors, values=values)
+    context = _list_context(request, db, page, staff, ImportRunListParams(), errors=errors, values=values)
     return render(request, page, "imports/list.html", context, status=status)
 
 

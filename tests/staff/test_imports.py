@@ -26,6 +26,7 @@ from tests.uhri_records import snapshot, uhri_record, write_export
 ROUTES = """
 GET    /staff/imports                  200 200 200 403 303
 GET    /staff/imports/{id}             200 200 200 403 303
+GET    /staff/imports/template.csv     200 200 200 403 303
 POST   /staff/imports/upload           422 422 403 403 303
 POST   /staff/imports/run-scheduled    303 303 403 403 303
 """
@@ -216,6 +217,25 @@ def test_the_runs_list_pages_by_keyset_and_filters(committed_staff_login: StaffL
     manual = staff.get("/staff/imports?source=manual")
     assert "Import runs found: 27" in manual.text
     assert staff.get("/staff/imports?outcome=exploded").status_code == 422
+
+
+def test_the_template_downloads_with_the_staff_session_and_the_page_speaks_french(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    coordinator = committed_staff_login("coordinator")
+    upload(coordinator, workbook(tmp_path, [crc_row()]))
+    page = coordinator.get("/staff/imports?lang=fr").text
+    # The link works with the session a browser has (the API's route needs a token).
+    link = page.split("download>")[0].rsplit('href="', 1)[1].split('"')[0]
+    template = coordinator.get(link)
+    assert template.status_code == 200 and template.headers["content-type"].startswith("text/csv")
+    assert template.headers["content-disposition"].startswith("attachment;")
+    assert template.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with its byte-order mark, for spreadsheets
+    # The runs' outcomes and the kinds of file in the page's language.
+    assert ">réussi<" in page and ">succeeded<" not in page
+    assert "Modèle CSV de recommandations saisies à la main" in page
+    # A count of records, not a date: "Créés", not "Créé le".
+    assert '<th scope="col" class="numeric">Créés</th>' in page
 
 
 def test_a_run_page_for_each_staff_role_and_a_missing_run(
