@@ -131,6 +131,15 @@ def validate_changes(changes: dict[str, Any]) -> None:
         )
 
 
+def check_status_note(row: RecommendationLocal | None, changes: Mapping[str, Any]) -> None:
+    """A note is kept with a status change: one sent with the status the recommendation already
+    has would be dropped, so it is refused (a bulk change keeps it for the rows whose status changes)."""
+    current = row.status if row is not None else DEFAULT_STATUS
+    if changes.get("status_note") and changes.get("status") == current:
+        reason = "the status is not changing: a note is kept only with a change of status"
+        raise InvalidInput(f"status_note: {reason}", errors=[{"field": "status_note", "reason": reason}])
+
+
 def current_values(row: RecommendationLocal | None, links: Sequence[RecommendationEntity]) -> dict[str, Any]:
     lead = next((link.entity_id for link in links if link.responsibility == "lead"), None)
     return {

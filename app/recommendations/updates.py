@@ -51,6 +51,7 @@ def update_recommendation(
         name: getattr(body, name) for name in given if name in local.LOCAL_FIELDS or name == "status_note"
     }
     local.validate_changes(changes)
+    local.check_status_note(row, changes)
     links = list(
         session.scalars(select(RecommendationEntity).where(RecommendationEntity.recommendation_id == rec.id))
     )

@@ -153,7 +153,8 @@ def _listed(value: Any) -> list[str]:
 
 def update_body(values: dict[str, Any]) -> dict[str, Any]:
     """The PATCH body the form stands for: every local field (the service keeps what did not
-    change); an empty box clears its field; a status note only when one was typed."""
+    change); an empty box clears its field; a status note only when one was typed; the lead left
+    out of the supporting entities."""
     body: dict[str, Any] = {}
     for name in ("priority", "priority_rationale", "internal_notes", "lead_entity_id"):
         value = values.get(name)
@@ -163,7 +164,12 @@ def update_body(values: dict[str, Any]) -> dict[str, Any]:
     note = values.get("status_note")
     if isinstance(note, str) and note.strip():
         body["status_note"] = note
-    body["supporting_entity_ids"] = [item for item in _listed(values.get("supporting_entity_ids")) if item]
+    # A supporting entity chosen as lead stops being supporting (the form still has it ticked).
+    body["supporting_entity_ids"] = [
+        item
+        for item in _listed(values.get("supporting_entity_ids"))
+        if item and item != body["lead_entity_id"]
+    ]
     if "text" in values:  # the form of a manual recommendation: its feed fields too
         for name in (*MANUAL_TEXT, *MANUAL_SCALARS, "position"):
             value = values.get(name)

@@ -208,6 +208,8 @@ def test_an_import_change_moves_the_etag(client: TestClient, engine: Engine, rec
         ({"priority": "urgent"}, "priority", "high"),
         ({"status": None}, "status", "cannot be null"),
         ({"status_note": "why"}, "status_note", "status"),
+        # The status it already has: the note would be dropped.
+        ({"status": "not_started", "status_note": "why"}, "status_note", "not changing"),
         ({"internal_notes": "x" * 10_001}, "internal_notes", "at most"),
         ({"internal_notes": "a\x00"}, "internal_notes", "NUL"),
         ({"supporting_entity_ids": [1, 1]}, "supporting_entity_ids", "unique"),

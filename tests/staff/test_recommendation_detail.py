@@ -160,10 +160,11 @@ def test_an_edit_is_saved_by_the_service_with_its_audit_event(
     assert "Your changes are saved." in page
     assert "<td>Law adopted.</td>" in page  # the status history
     assert "coord@example.org" in page and "<code>recommendation.update</code>" in page  # the history
-    # Saving the same values again changes nothing and records nothing.
-    again = staff.post(
-        url(world.main), form(staff, world.main, **{k: v for k, v in values.items() if k != "etag"})
-    )
+    # Saving the same values again changes nothing and records nothing (the page shows the note's
+    # box empty again: the note went with the change).
+    assert re.search(r'<textarea id="field-status_note" [^>]*></textarea>', page)
+    same = {k: v for k, v in values.items() if k not in ("etag", "status_note")}
+    again = staff.post(url(world.main), form(staff, world.main, **same))
     assert again.status_code == 303
     count = db.execute(select(AuditEvent.id).where(AuditEvent.object_id == world.main)).all()
     assert len(count) == 1
@@ -176,6 +177,8 @@ def test_an_edit_is_saved_by_the_service_with_its_audit_event(
         ({"supporting_entity_ids": ["abc"]}, "supporting_entity_ids", "valid integer"),
         ({"priority": "urgent"}, "priority", "'high', 'medium' or 'low'"),
         ({"priority_rationale": "x" * 10_001}, "priority_rationale", "at most 10000 characters"),
+        # The status it already has (in_progress): the note would be lost, not "saved".
+        ({"status_note": "Nothing new"}, "status_note", "a note is kept only with a change of status"),
     ],
 )
 def test_a_refused_value_shows_the_form_again_with_what_was_typed(
@@ -193,6 +196,24 @@ def test_a_refused_value_shows_the_form_again_with_what_was_typed(
     assert f"{kept}</textarea>" in text
     assert "Typed notes</textarea>" in text
     assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+
+
+def test_a_supporting_entity_chosen_as_lead_stops_being_supporting(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    staff = staff_login("coordinator")
+    supporting = [str(world.health), str(world.justice)]
+    first = staff.post(url(world.main), form(staff, world.main, supporting_entity_ids=supporting))
+    assert first.status_code == 303
+    # Only the lead is changed: the form still has the entity ticked among the supporting ones.
+    values = form(staff, world.main, lead_entity_id=str(world.health), supporting_entity_ids=supporting)
+    assert staff.post(url(world.main), values).status_code == 303
+    links = db.execute(
+        select(RecommendationEntity.entity_id, RecommendationEntity.responsibility).where(
+            RecommendationEntity.recommendation_id == world.main
+        )
+    ).all()
+    assert dict(links) == {world.health: "lead", world.justice: "supporting"}
 
 
 def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
