@@ -109,6 +109,10 @@ def body(db: Session, values: dict[str, Any], fields: Collection[str], gettext: 
     for name in fields:
         if name == "budget":
             result[name] = _budget(values)
+        elif name == "supporting_entity_ids":
+            # A supporting entity chosen as lead stops being supporting (it may still be ticked).
+            lead = _text(values, "lead_entity_id").strip()
+            result[name] = [item for item in listed(values, name) if item != lead]
         elif name in LISTS:
             result[name] = listed(values, name)
         elif name == "sdg_targets":

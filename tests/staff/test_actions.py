@@ -210,7 +210,8 @@ def test_create_an_action_with_every_field(
         {
             **FULL_FORM,
             "lead_entity_id": str(world.justice),
-            "supporting_entity_ids": [str(world.education)],
+            # The lead ticked among the supporting entities too: it stays the lead only.
+            "supporting_entity_ids": [str(world.justice), str(world.education)],
             "recommendation_ids": f"{world.recs['three']}, CRC/C/XX/CO/6",
             "cluster_ids": [str(world.cluster)],
         },

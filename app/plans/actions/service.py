@@ -210,6 +210,15 @@ def _check_dates(start: date | None, due: date | None) -> None:
         )
 
 
+def _check_responsible(lead: int | None, supporting: list[int]) -> None:
+    """An entity is the lead or supporting, not both (as on a recommendation)."""
+    if lead is not None and lead in supporting:
+        reason = f"entity {lead} is the lead entity; it cannot also be supporting"
+        raise InvalidInput(
+            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
+        )
+
+
 def _set_budget(action: Action, budget: Budget | None) -> None:
     # Quantised as the column stores it, so a resent budget compares equal to the stored one.
     action.budget_amount = budget.amount.quantize(CENTS) if budget else None
@@ -230,6 +239,7 @@ def _snapshot(action: Action, links: Links) -> dict[str, Any]:
 
 def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[ActionDetail, str]:
     _check_dates(body.start_date, body.due_date)
+    _check_responsible(body.lead_entity_id, body.supporting_entity_ids)
     if body.lead_entity_id is not None:
         checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id")
     links = Links(
@@ -283,6 +293,11 @@ def update_action(
         body.due_date if "due_date" in sent else action.due_date,
     )
     new_links = _patched_links(session, body, action, links)
+    lead = body.lead_entity_id if "lead_entity_id" in sent else action.lead_entity_id
+    if "supporting_entity_ids" not in sent:
+        # A supporting entity made the lead stops being supporting.
+        new_links.supporting_entity_ids = [i for i in new_links.supporting_entity_ids if i != lead]
+    _check_responsible(lead, new_links.supporting_entity_ids)
     if "lead_entity_id" in sent and body.lead_entity_id is not None:
         already = [action.lead_entity_id] if action.lead_entity_id else []
         checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id", already=already)
