@@ -33,3 +33,43 @@ def test_nothing_points_outside_the_repository() -> None:
             outside.append(str(path.relative_to(ROOT)))
     assert outside == []
     assert (ROOT / "docs" / "uhri-formats.md").is_file()
+
+
+ANCHORED = re.compile(r"\]\(([^)#\s]*)#([^)\s]+)\)")
+
+
+def _slug(heading: str) -> str:
+    """The anchor a Markdown heading gets (GitHub's rule): lower case, punctuation dropped, spaces as
+    hyphens."""
+    text = re.sub(r"[`*_\[\]()]", "", heading.strip().lower())
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _anchors(document: Path) -> set[str]:
+    """The anchors of a Markdown file's headings, fenced code left out (a shell comment is no heading)."""
+    anchors: set[str] = set()
+    fenced = False
+    for line in document.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (match := re.match(r"#{1,6} (.+)", line)):
+            slug, n = _slug(match.group(1)), 1
+            while slug in anchors:  # a repeated heading gets -1, -2, ...
+                slug, n = f"{_slug(match.group(1))}-{n}", n + 1
+            anchors.add(slug)
+    return anchors
+
+
+def test_anchors_name_headings_that_exist() -> None:
+    """A link to a section names a heading of that document: a section renamed or lost in a merge
+    leaves the reader at the top of a long page."""
+    broken = []
+    for document in _documents():
+        for target, anchor in ANCHORED.findall(document.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            linked = (document.parent / target) if target else document
+            if linked.suffix == ".md" and linked.exists() and anchor not in _anchors(linked):
+                broken.append(f"{document.relative_to(ROOT)} -> {target}#{anchor}")
+    assert broken == []

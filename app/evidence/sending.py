@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import Request
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse
 
 from app.core.config import Settings
-from app.core.errors import ContentTooLarge
+from app.core.errors import ContentTooLarge, InvalidInput
 from app.evidence.names import content_disposition
 from app.evidence.service import too_large_reason
 from app.evidence.storage import BlobStore
@@ -49,3 +50,13 @@ async def upload_form(request: Request, max_files: int = 1) -> FormData:
     except ContentTooLarge:
         reason = too_large_reason(settings.evidence_max_bytes)
         raise ContentTooLarge(f"the file {reason}", errors=[{"field": "file", "reason": reason}]) from None
+    except HTTPException as exc:
+        # Starlette's own 400 for a form over its limits: the files are what a person sends too many of.
+        if exc.status_code != 400 or not str(exc.detail).startswith("Too many files"):
+            raise
+        reason = too_many_files(max_files)
+        raise InvalidInput(f"file: {reason}", errors=[{"field": "file", "reason": reason}]) from None
+
+
+def too_many_files(max_files: int) -> str:
+    return "one file per upload" if max_files == 1 else f"at most {max_files} files in one upload"

@@ -30,10 +30,13 @@ EVIDENCE_PATH = "/staff/progress/{id}/evidence"
 NOTICES["evidence-added"] = _("The files are attached.")
 NOTICES["evidence-removed"] = _("The file is removed.")
 NO_FILE = _("Choose at least one file to attach.")
+TOO_MANY = _("Choose at most %(count)d files at a time.")
 
 
 async def _form(request: Request) -> FormData:
-    return await upload_form(request, max_files=FILES_PER_FORM)
+    # Parsed with room for a few files more than one upload takes, so that the session's CSRF check
+    # reads the same form and the page can say how many to choose (only a script sends more).
+    return await upload_form(request, max_files=FILES_PER_FORM * 4)
 
 
 @router.post("/progress/{progress_id}/evidence")
@@ -49,8 +52,8 @@ def attach_evidence(
     gettext = StaffPage.of(request, "home", staff).gettext
     files = [item for item in form.getlist("file") if isinstance(item, UploadFile)]
     files = [item for item in files if item.filename or item.size]
-    if not files:
-        errors = {"file": gettext(NO_FILE)}
+    if not files or len(files) > FILES_PER_FORM:
+        errors = {"file": gettext(TOO_MANY) % {"count": FILES_PER_FORM} if files else gettext(NO_FILE)}
         return progress_page(request, db, staff, progress_id, errors=errors, status=422)
     store = store_of(settings)
     for item in files:

@@ -102,6 +102,17 @@ def test_no_file_field(client: TestClient, setup: Setup) -> None:
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "file"
 
 
+def test_two_files_in_one_request_are_a_422_naming_the_file(
+    client: TestClient, engine: Engine, setup: Setup
+) -> None:
+    files = [("file", ("a.txt", samples.TEXT, "text/plain")), ("file", ("b.txt", samples.TEXT, "text/plain"))]
+    response = client.post(setup.upload_url, files=files, headers=setup.focal_a)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [{"field": "file", "reason": "one file per upload"}]
+    assert _rows(engine) == 0
+
+
 def test_other_routes_keep_the_small_body_limit(small: TestClient, engine: Engine, setup: Setup) -> None:
     """The evidence routes' larger limit is theirs only: a large JSON body elsewhere is still 413."""
     headers = {**accounts.headers_for(engine, "coordinator"), "Content-Type": "application/json"}

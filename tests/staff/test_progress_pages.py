@@ -191,6 +191,11 @@ def test_refused_files_are_named_and_nothing_is_attached(
         f"/staff/progress/{world.draft}/evidence", files=[("file", ("", b"", "application/octet-stream"))]
     )
     assert empty.status_code == 422 and "Choose at least one file to attach." in empty.text
+    # More files than one upload takes: the page names the field (not a bare 400), nothing attached.
+    six = [("file", (f"part-{n}.txt", samples.TEXT, "text/plain")) for n in range(6)]
+    many = focal.post(f"/staff/progress/{world.draft}/evidence", files=six)
+    assert many.status_code == 422 and 'href="#field-file"' in many.text
+    assert "Choose at most 5 files at a time." in many.text
     # Over the size limit: the workspace's 413 page names the field.
     small = StaffClient(
         TestClient(make_app(evidence_max_bytes=2048), follow_redirects=False),
