@@ -109,7 +109,14 @@ def _conflict(
     if isinstance(values.get(ADD_FIELD), str) and values[ADD_FIELD].strip():
         typed[gettext(ACTION_FIELD_LABELS[form.RECOMMENDATIONS])] = values[ADD_FIELD]
     return conflict_page(
-        request, db, staff, object_type="action", object_id=action_id, reload_url=_url(action_id), typed=typed
+        request,
+        db,
+        staff,
+        object_type="action",
+        object_id=action_id,
+        reload_url=_url(action_id),
+        typed=typed,
+        labels=ACTION_FIELD_LABELS,
     )
 
 

@@ -18,6 +18,7 @@ from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadline
 from app.staff.calendar import options
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import DEADLINE_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn, StaffMember
 
@@ -115,6 +116,7 @@ def _conflict(
         db,
         staff,
         object_type="deadline",
+        labels=DEADLINE_FIELD_LABELS,
         object_id=deadline_id,
         reload_url=f"/staff/calendar/{deadline_id}",
         typed=values,

@@ -31,6 +31,7 @@ from app.staff import cluster_members as members
 from app.staff.actions import linked_actions
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import CLUSTER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
@@ -213,6 +214,7 @@ def _conflict(
         db,
         staff,
         object_type="cluster",
+        labels=CLUSTER_FIELD_LABELS,
         object_id=cluster_id,
         reload_url=_url(cluster_id),
         typed=values,

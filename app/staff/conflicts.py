@@ -4,6 +4,7 @@ and offers the latest version, never overwriting silently."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -13,9 +14,12 @@ from sqlalchemy.orm import Session
 from app.audit import queries as audit_queries
 from app.audit.schemas import AuditListParams
 from app.auth.service import StaffSession
+from app.entities.service import entity_refs
+from app.staff.labels import field_label
 from app.staff.pages import StaffPage, render
 
 ETAG_FIELD = "etag"
+ENTITY_FIELDS = ("lead_entity_id", "entity_id")
 
 
 def conflict_page(
@@ -27,19 +31,38 @@ def conflict_page(
     object_id: int,
     reload_url: str,
     typed: dict[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """412: what the other person's last change was (from the audit trail), what this user typed (so
-    it can be copied), and a link to the latest version. The request's own writes are rolled back."""
+    it can be copied), and a link to the latest version. The request's own writes are rolled back.
+    ``labels``: the object's fields as its form names them (a recommendation's by default)."""
     db.rollback()
     latest = audit_queries.list_events(
         db, AuditListParams(object_type=object_type, object_id=object_id, limit=1)
     ).items
     page = StaffPage.of(request, "", staff)
+    shown = {key: value for key, value in (typed or {}).items() if key not in ("csrf_token", ETAG_FIELD)}
+    change = latest[0] if latest else None
+
+    def label(name: str) -> str:
+        if labels is None:
+            return field_label(name, page.gettext, page.lang)
+        return str(page.gettext(labels[name])) if name in labels else name
+
     context = {
-        "change": latest[0] if latest else None,
+        "change": change,
+        "by_you": change is not None and change.actor_user_id == staff.actor.user_id,
+        "changed": [label(name) for name in (change.after or {})] if change else [],
         "reload_url": reload_url,
-        "typed": {
-            key: value for key, value in (typed or {}).items() if key not in ("csrf_token", ETAG_FIELD)
-        },
+        "typed": {label(key): value for key, value in _named(db, shown).items()},
     }
     return render(request, page, "conflict.html", context, status=412)
+
+
+def _named(db: Session, typed: dict[str, Any]) -> dict[str, Any]:
+    """An entity chosen by id (a cluster's lead, a deadline's responsible entity) shown by its name."""
+    ids = {int(value) for key, value in typed.items() if key in ENTITY_FIELDS and str(value).isdigit()}
+    names = {str(i): ref.name for i, ref in entity_refs(db, ids).items()}
+    return {
+        key: names.get(str(value), value) if key in ENTITY_FIELDS else value for key, value in typed.items()
+    }

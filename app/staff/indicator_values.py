@@ -26,7 +26,7 @@ from app.plans.progress.schemas import ReturnBody
 from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
-from app.staff.indicators import plain, text, value_fields, words
+from app.staff.indicators import FIELD_LABELS, plain, text, value_fields, words
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
@@ -106,6 +106,7 @@ def _conflict(
         db,
         staff,
         object_type="indicator_value",
+        labels=FIELD_LABELS,
         object_id=value_id,
         reload_url=_url(value_id),
         typed=form,

@@ -226,7 +226,14 @@ async def edit_indicator(
     except PreconditionFailed:
         url = f"/staff/indicators/{indicator_id}"
         return conflict_page(
-            request, db, staff, object_type="indicator", object_id=indicator_id, reload_url=url, typed=form
+            request,
+            db,
+            staff,
+            object_type="indicator",
+            object_id=indicator_id,
+            reload_url=url,
+            typed=form,
+            labels=FIELD_LABELS,
         )
     except DomainError as exc:
         if exc.status != 422:

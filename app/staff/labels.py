@@ -54,6 +54,36 @@ ACTION_FIELD_LABELS = {
     "sdg_targets": _("SDG targets"),
     "published": _("Publication"),
 }
+CLUSTER_FIELD_LABELS = {
+    "name": _("Name"),
+    "description": _("Description"),
+    "lead_entity_id": _("Lead entity"),
+    "recommendation_ids": _("Recommendations"),
+    "published": _("Publication"),
+    "archived": _("Archive"),
+}
+DEADLINE_FIELD_LABELS = {
+    "kind": _("Kind"),
+    "title": _("Title"),
+    "due_on": _("Date"),
+    "mechanism": _("Mechanism"),
+    "entity_id": _("Responsible entity"),
+    "notes": _("Notes"),
+    "published": _("Published"),
+    "done": _("Done"),
+    "last_review_on": _("Last review date"),
+    "midterm_on": _("Mid-term report date"),
+    "midterm_done": _("Mid-term report sent"),
+}
+PROGRESS_FIELD_LABELS = {
+    "reported_on": _("Date of the report"),
+    "narrative": _("What was done"),
+    "new_status": _("Reported status of the action"),
+    "evidence_url": _("Link to evidence"),
+    "state": _("State"),
+    "comment": _("Comment for the author"),
+    "published": _("Publication"),
+}
 DEADLINE_KIND_LABELS = {
     "upr_review": _("UPR review"),
     "upr_midterm": _("UPR mid-term report"),

@@ -26,7 +26,7 @@ from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.imports import shown_size
-from app.staff.labels import ACTION_STATUS_LABELS, PROGRESS_STATE_LABELS, choices
+from app.staff.labels import ACTION_STATUS_LABELS, PROGRESS_FIELD_LABELS, PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
@@ -168,6 +168,7 @@ def _conflict(
         db,
         staff,
         object_type="progress_update",
+        labels=PROGRESS_FIELD_LABELS,
         object_id=progress_id,
         reload_url=_url(progress_id),
         typed=values,

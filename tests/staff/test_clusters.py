@@ -337,12 +337,19 @@ def test_rename_with_a_stale_etag_shows_the_conflict_and_overwrites_nothing(
     assert saved.status_code == 303
     conflict = first.post(
         f"/staff/clusters/{world.cluster}",
-        {"name": "Detention (first)", "description": "", "lead_entity_id": "", "etag": stale},
+        {
+            "name": "Detention (first)",
+            "description": "",
+            "lead_entity_id": str(world.other_entity),
+            "etag": stale,
+        },
     )
     assert conflict.status_code == 412
     assert "Someone else changed this first" in conflict.text
-    assert "other-admin@example.org" in conflict.text
-    assert "Detention (first)" in conflict.text  # what this user typed, to copy
+    assert "other-admin@example.org" in conflict.text and "Changed: Name, Lead entity</p>" in conflict.text
+    # What this user typed, to copy: as the form names the fields, the entity by its name.
+    assert "<dt>Name</dt><dd>Detention (first)</dd>" in conflict.text
+    assert "<dt>Lead entity</dt><dd>Ministry of Education</dd>" in conflict.text
     assert f'href="/staff/clusters/{world.cluster}"' in conflict.text
     assert _cluster(db, world.cluster).name == "Detention (second)"
 

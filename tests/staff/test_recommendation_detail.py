@@ -227,10 +227,19 @@ def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
     assert response.status_code == 412
     text = response.text
     assert "Someone else changed this first" in text
-    assert "second@example.org changed it on" in text
+    assert "second@example.org changed it on" in text and "AM. Changed: Priority, Lead entity</p>" in text
     assert "My careful notes" in text and "<dd>Medium</dd>" in text
     assert f'href="{url(world.main)}"' in text
     assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
+
+
+def test_the_same_form_sent_twice_says_it_was_you(world: World, staff_login: StaffLogin) -> None:
+    staff = staff_login("coordinator", email="twice@example.org")
+    values = form(staff, world.main, priority="low")
+    assert staff.post(url(world.main), values).status_code == 303
+    again = staff.post(url(world.main), values)  # the back button, or a second click
+    assert again.status_code == 412
+    assert "You changed it yourself on" in again.text and "twice@example.org changed it" not in again.text
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(

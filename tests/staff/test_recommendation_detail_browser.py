@@ -57,16 +57,17 @@ def test_a_conflicting_edit_from_a_second_browser_shows_the_conflict(
     screenshot(mine, "recommendation-detail")
 
     # A refused value: the form comes back with the reason and what was typed.
-    mine.get_by_label("Lead entity").select_option(label="Ministry of Health")
-    mine.get_by_label("Supporting entities").select_option(label="Ministry of Health")
+    # (a note on the status change, the status left as it is: it would be lost).
+    mine.get_by_label("Note on the status change").fill("Discussed with the ministry")
     mine.get_by_label("Why this priority").fill("Budget line already exists")
     mine.get_by_role("button", name="Save changes").click()
-    expect(mine.locator(".error-summary")).to_contain_text("Supporting entities")
+    expect(mine.locator(".error-summary")).to_contain_text("Note on the status change")
     expect(mine.get_by_label("Why this priority")).to_have_value("Budget line already exists")
+    expect(mine.get_by_label("Note on the status change")).to_have_value("Discussed with the ministry")
     assert_accessible(mine)
 
     # The first browser saves...
-    mine.get_by_label("Supporting entities").select_option([])
+    mine.get_by_label("Note on the status change").fill("")
     mine.get_by_label("Priority", exact=True).select_option(label="Low")
     mine.get_by_role("button", name="Save changes").click()
     expect(mine.locator(".notice")).to_have_text("Your changes are saved.")
