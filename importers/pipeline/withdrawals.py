@@ -50,7 +50,14 @@ class _Withdrawing(_Revising):
                 f"the export holds {kept} usable records in scope and {self.counts.rejected} rejected ones; "
                 f"refusing to withdraw {len(gone)} stored recommendations"
             )
-        self._refuse_mass_withdrawal(len(gone), len(live))
+        # The share is of what was stored before the run: the records this export adds (a different
+        # export, or a real one with news) must not dilute it below the limit.
+        before = [
+            row
+            for row in live
+            if (known := self.stored.get(row.external_id)) is not None and not known.withdrawn
+        ]
+        self._refuse_mass_withdrawal(len(gone), len(before))
         now = utcnow()
         for start in range(0, len(gone), BATCH_SIZE):
             chunk = gone[start : start + BATCH_SIZE]

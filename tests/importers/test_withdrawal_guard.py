@@ -50,6 +50,24 @@ def test_a_file_with_one_record_does_not_withdraw_sixty(
     assert (allowed.outcome, allowed.counts.withdrawn) == ("succeeded", 60)
 
 
+def test_new_records_in_the_file_do_not_dilute_the_share(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """Another export of the State (or a real one with news): 100 new records beside 41 of the 47
+    stored must not let 6 of 47 (13 %) through as 6 of 147, nor all 47 as 47 of 3,047."""
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", [uhri_record(n) for n in range(47)])))
+    before = snapshot(engine, skip=UNCHANGED)
+    news = [uhri_record(n) for n in range(6, 147)]
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", news)))
+    assert run.outcome == "failed"
+    assert run.message and "would withdraw 6 of the 47 recommendations stored for Peru (13%" in run.message
+    assert snapshot(engine, skip=UNCHANGED) == before
+    other = [uhri_record(n) for n in range(1000, 1300)]
+    replaced = import_uhri(engine, settings, str(write_export(tmp_path / "c.json", other)))
+    assert replaced.outcome == "failed" and "would withdraw 47 of the 47" in (replaced.message or "")
+    assert snapshot(engine, skip=UNCHANGED) == before
+
+
 @pytest.mark.parametrize(
     ("stored", "missing", "share", "refused"),
     [
