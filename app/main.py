@@ -19,6 +19,7 @@ from app.core.body_limit import BodyLimitMiddleware
 from app.core.config import Settings, get_settings
 from app.core.cors import PublicCorsMiddleware
 from app.core.db import is_sqlite, make_engine, request_limits
+from app.core.head import HeadAsGetMiddleware
 from app.core.nul_guard import NulGuardMiddleware
 from app.core.problems import (
     PROBLEM_RESPONSES,
@@ -124,7 +125,7 @@ def _around_error_handling(app: FastAPI, settings: Settings) -> None:
 
     def build_stack() -> ASGIApp:
         cors = PublicCorsMiddleware(build(), prefix=PUBLIC_PREFIX, origins=settings.public_cors_origin_list)
-        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(cors))
+        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(HeadAsGetMiddleware(cors)))
         if settings.trusted_proxies:
             stack = TrustedProxyMiddleware(stack, settings.trusted_networks)
         return stack

@@ -1,0 +1,30 @@
+"""HEAD answered wherever GET is (RFC 9110, 9.3.2): the GET's status and headers, no body.
+
+FastAPI's routes answer only the methods they declare, so every page and read answered a link
+checker's or ``curl -I``'s HEAD with 405, while the public API's CORS headers announce HEAD. The
+request is handled as its GET and the body dropped on the way out (a streamed body's parts too);
+its ``Content-Length`` is the GET's, as the RFC allows. A route without GET still answers 405.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class HeadAsGetMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
