@@ -40,8 +40,12 @@ def _typed(request: Request) -> dict[str, Any]:
     query = request.query_params
     values: dict[str, Any] = {name: query.get(name, "").strip() for name in _FILTERS if name != "kind"}
     values["kind"] = [kind for kind in query.getlist("kind") if kind]
+    this_month = utc_today().replace(day=1).isoformat()
     if "from" not in query:
-        values["from"] = utc_today().replace(day=1).isoformat()  # this month on, unless asked otherwise
+        values["from"] = this_month  # this month on, unless asked otherwise
+    if values["overdue"] == "true" and values["from"] == this_month:
+        # The form sends the default start back: overdue ones are mostly older, and were all hidden.
+        values["from"] = ""
     return values
 
 

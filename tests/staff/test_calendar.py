@@ -5,6 +5,7 @@ made, replaced and stopped."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -86,6 +87,26 @@ def test_the_list_shows_months_marks_overdue_and_scopes_like_the_api(
     assert JUSTICE_OVERDUE not in reader and EDUCATION_ACTION in reader
     only_reviews = coordinator.get("/staff/calendar", params={"from": "", "kind": "upr_review"}).text
     assert UPR_REVIEW in only_reviews and EDUCATION_ACTION not in only_reviews
+
+
+def test_overdue_only_lists_the_older_ones_too(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    coordinator = staff_login("coordinator")
+    long_ago = (world.today.replace(day=1) - timedelta(days=45)).isoformat()
+    created = coordinator.post(
+        "/staff/calendar", {"kind": "custom", "title": "Reply to the committee", "due_on": long_ago}
+    )
+    assert created.status_code == 303, created.text
+    opened = coordinator.get("/staff/calendar").text
+    assert "Reply to the committee" not in opened  # this month on, by default
+    # The form sends its default start back with the choice: the older overdue ones are listed too.
+    start = world.today.replace(day=1).isoformat()
+    overdue = coordinator.get("/staff/calendar", params={"from": start, "overdue": "true"}).text
+    assert "Reply to the committee" in overdue and JUSTICE_OVERDUE in overdue
+    # A start the user chose still applies.
+    chosen = coordinator.get(
+        "/staff/calendar", params={"from": world.today.isoformat(), "overdue": "true"}
+    ).text
+    assert "Reply to the committee" not in chosen
 
 
 def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
