@@ -100,6 +100,18 @@ def revision_view(revision: RevisionOut) -> RevisionView:
     return RevisionView(revision, changes)
 
 
+# The coded fields of a recommendation's audit events, and the words the form uses for their values.
+_VALUE_LABELS = {
+    "status": STATUS_LABELS,
+    "published_status": STATUS_LABELS,
+    "priority": PRIORITY_LABELS,
+    "published_priority": PRIORITY_LABELS,
+    "position": POSITION_LABELS,
+    "type": TYPE_LABELS,
+}
+_ENTITY_FIELDS = ("lead_entity_id", "supporting_entity_ids")
+
+
 def shown(value: Any) -> str:
     """An audit value as text: lists joined, nothing as a dash."""
     if value is None or value == []:
@@ -244,6 +256,18 @@ class DetailView:
     can_edit: bool
     can_archive: bool
     actions: ActionPage | None  # None: this role may not read actions
+    entity_names: dict[int, str]  # the entities the history names, by id
+
+    def value(self, name: str, value: Any, gettext: Any) -> str:
+        """A value of the history as the form words it: a status or priority by its label, an
+        entity by its name (its id if it was since deleted)."""
+        labels = _VALUE_LABELS.get(name)
+        if labels is not None and isinstance(value, str) and value in labels:
+            return str(gettext(labels[value]))
+        if name in _ENTITY_FIELDS and value:
+            ids = value if isinstance(value, list) else [value]
+            return ", ".join(self.entity_names.get(i, str(i)) if isinstance(i, int) else str(i) for i in ids)
+        return shown(value)
 
 
 def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: str) -> DetailView:
@@ -257,6 +281,12 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
         )
         history, total = page.items, page.total
     similar = similarity.similar(session, detail.id, SIMILAR_SIZE, lang) if actor.role in STAFF else None
+    named: set[int] = set()
+    for event in history or []:
+        for values in (event.before or {}, event.after or {}):
+            for name in _ENTITY_FIELDS:
+                found = values.get(name)
+                named.update(i for i in (found if isinstance(found, list) else [found]) if isinstance(i, int))
     return DetailView(
         revisions=[revision_view(revision) for revision in detail.revisions],
         history=history,
@@ -266,6 +296,7 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
         can_edit=manager,
         can_archive=manager and detail.source == manual.MANUAL,
         actions=linked_actions(session, recommendation_id=detail.id) if actor.role in STAFF else None,
+        entity_names={i: ref.name for i, ref in entities_service.entity_refs(session, named).items()},
     )
 
 

@@ -160,6 +160,11 @@ def test_an_edit_is_saved_by_the_service_with_its_audit_event(
     assert "Your changes are saved." in page
     assert "<td>Law adopted.</td>" in page  # the status history
     assert "coord@example.org" in page and "<code>recommendation.update</code>" in page  # the history
+    # Its values as the form words them: statuses and priorities by their labels, entities by name.
+    assert "<del>In progress</del> → <ins>Implemented</ins>" in page
+    assert "<del>High</del> → <ins>Low</ins>" in page
+    assert "<del>Ministry of Justice</del> → <ins>Ministry of Health</ins>" in page
+    assert "<ins>Ministry of Justice</ins>" in page  # now supporting
     # Saving the same values again changes nothing and records nothing (the page shows the note's
     # box empty again: the note went with the change).
     assert re.search(r'<textarea id="field-status_note" [^>]*></textarea>', page)
