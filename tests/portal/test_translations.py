@@ -50,9 +50,15 @@ def test_compiled_catalog_matches_the_po_file(lang: str) -> None:
     for message in _catalog(f"{lang}/LC_MESSAGES/messages.po"):
         if not message.id:
             continue
+        context = message.context
         if isinstance(message.id, tuple):
             strings = cast(tuple[str, ...], message.string)
-            assert compiled.ngettext(message.id[0], message.id[1], 1) == strings[0]
+            if context:
+                assert compiled.npgettext(context, message.id[0], message.id[1], 1) == strings[0]
+            else:
+                assert compiled.ngettext(message.id[0], message.id[1], 1) == strings[0]
+        elif context:
+            assert compiled.pgettext(context, str(message.id)) == message.string
         else:
             assert compiled.gettext(str(message.id)) == message.string
 
