@@ -88,3 +88,29 @@ def test_a_chosen_language_is_kept(french: Page) -> None:
     french.get_by_role("navigation", name="Principal").get_by_role("link", name="Estadísticas").click()
     expect(french.locator("html")).to_have_attribute("lang", "es")
     assert "lang=es" in french.url
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_phone_never_scrolls_the_page_sideways(
+    browser: Browser, site: str, seeded: Seeded, lang: str
+) -> None:
+    """At 360 px, wide tables scroll in their own box and long labels wrap: the page itself is no wider
+    than the screen (Spanish labels are the longest)."""
+    context = browser.new_context(base_url=site, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    wider = []
+    for path in (
+        "/",
+        "/calendar",
+        "/clusters",
+        "/stats",
+        f"/recommendations/{seeded.education_id}",
+        f"/actions/{seeded.action_id}",
+        "/exports",
+    ):
+        page.goto(f"{path}?lang={lang}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wider.append((path, width))
+    context.close()
+    assert wider == []

@@ -113,3 +113,30 @@ def test_coordinator_plans_an_action_and_the_focal_point_updates_it(
         action = session.scalars(select(Action).where(Action.title == "Open juvenile courts")).one()
     assert (action.status, str(action.due_date), action.published) == ("delayed", "2027-06-30", True)
     assert action.lead_entity_id == world.justice and action.description == "One court in every region."
+
+
+def test_a_phone_never_scrolls_the_workspace_sideways(
+    browser: Browser, engine: Engine, base_url: str, world: ActionWorld
+) -> None:
+    """At 360 px the lists' wide tables scroll in their own box; the page is no wider than the screen."""
+    user = accounts.create_user(engine, "phone@example.org", "coordinator")
+    secret, _csrf = accounts.issue_session(engine, user)
+    context = signed_in(browser, base_url, secret, locale="es-ES")
+    page = context.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    wider = []
+    for path in (
+        "/staff/",
+        "/staff/recommendations",
+        f"/staff/recommendations/{world.recs['one']}",
+        "/staff/actions",
+        "/staff/calendar",
+        "/staff/values",
+        "/staff/audit",
+    ):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wider.append((path, width))
+    context.close()
+    assert wider == []
