@@ -27,8 +27,33 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-def _reason(message: str) -> str:
-    return message.removeprefix("Value error, ")
+def _(message: str) -> str:
+    """Marks a message for the catalogue (the pages translate every reason they show)."""
+    return message
+
+
+# Pydantic's refusals a person meets in a form, in the words of the workspace: the page shows them in
+# its language. The others (a length, a range: their limit is in the message) keep pydantic's words.
+_PLAIN = {
+    "missing": _("This is required."),
+    "literal_error": _("Choose one of the options."),
+    "enum": _("Choose one of the options."),
+    "date_from_datetime_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "date_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "date_type": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "int_parsing": _("Enter a whole number."),
+    "decimal_parsing": _("Enter a number, with a point before any decimals."),
+    "float_parsing": _("Enter a number, with a point before any decimals."),
+    "bool_parsing": _("Choose yes or no."),
+}
+
+
+def _reason(error: Any) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        kind = "missing"  # a required text left empty (or blank: the schemas strip it)
+    plain = _PLAIN.get(kind)
+    return plain or str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def field_errors(exc: ValidationError | RequestValidationError | DomainError) -> dict[str, str]:
@@ -43,7 +68,7 @@ def field_errors(exc: ValidationError | RequestValidationError | DomainError) ->
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         name = location[0] if location else "form"
-        errors.setdefault(name, _reason(str(error.get("msg", "invalid"))))
+        errors.setdefault(name, _reason(error))
     return errors
 
 

@@ -86,7 +86,9 @@ def _focal_point_needs_entity(role: str, entity_id: int | None) -> None:
     if role == FOCAL_POINT and entity_id is None:
         raise InvalidInput(
             "a focal point must belong to an entity",
-            errors=[{"field": "entity_id", "reason": "required for the focal_point role"}],
+            errors=[
+                {"field": "entity_id", "reason": "a focal point needs the entity they work for: choose one"}
+            ],
         )
 
 

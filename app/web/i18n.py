@@ -129,7 +129,14 @@ def _localised(lang: str) -> dict[str, object]:
             text_lang, Markup(' dir="rtl"') if text_lang in RTL_LANGUAGES else ""
         )
 
+    def reason_filter(value: object) -> str:
+        """A refusal's reason in the reader's language where the catalogue has it (the fixed ones);
+        plain text, escaped on output like any value (``_()`` in a template marks its result safe,
+        and a reason may quote what the user typed)."""
+        return translations(lang).gettext(str(value))
+
     return {
+        "reason": reason_filter,
         "date": date_filter,
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,

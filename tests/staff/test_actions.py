@@ -246,14 +246,17 @@ def test_create_an_action_with_every_field(
 @pytest.mark.parametrize(
     ("changes", "field", "reason"),
     [
-        ({"title": "  "}, "title", "at least 1 character"),
-        ({"due_date": "2025-12-31"}, "due_date", "before start_date"),
+        ({"title": "  "}, "title", "This is required."),
+        ({"due_date": "2025-12-31"}, "due_date", "is before the start date"),
         ({"start_date": "2026-02-30"}, "start_date", ""),
         ({"budget_amount": "12.345"}, "budget_amount", "decimal"),
         ({"budget_currency": "dollars"}, "budget_currency", "pattern"),
         ({"budget_amount": ""}, "budget_amount", ""),
         ({"sdg_targets": "16.3, 99.9"}, "sdg_targets", "99.9"),
         ({"recommendation_ids": "CRC/C/NOPE/1"}, "recommendation_ids", "CRC/C/NOPE/1"),
+        # What was typed, quoted in the reason, is text on the page: never markup.
+        ({"recommendation_ids": "<b>X/1</b>"}, "recommendation_ids", "&lt;b&gt;X/1&lt;/b&gt;"),
+        ({"title": ""}, "title", "This is required."),
         ({"recommendation_ids": "999999"}, "recommendation_ids", "unknown id: 999999"),
         ({"lead_entity_id": "ARCHIVED"}, "lead_entity_id", "archived"),
     ],
@@ -281,3 +284,11 @@ def test_create_refused_names_the_field_and_keeps_what_was_typed(
     assert 'value="Donor"' in response.text
     assert re.search(rf'value="{world.education}" checked', response.text)
     assert _count(db) == 3
+
+
+def test_a_refusal_is_in_the_page_s_language(staff_login: StaffLogin, world: ActionWorld) -> None:
+    staff = staff_login("coordinator")
+    response = staff.post("/staff/actions?lang=fr", {**FULL_FORM, "title": "", "budget_amount": "douze"})
+    assert response.status_code == 422
+    assert "Ce champ est obligatoire." in response.text  # the title
+    assert "This is required." not in response.text

@@ -267,7 +267,7 @@ def test_create_a_cluster(staff_login: StaffLogin, db: Connection, world: World)
 @pytest.mark.parametrize(
     ("name", "status", "reason"),
     [
-        ("   ", 422, "at least 1 character"),
+        ("   ", 422, "This is required."),
         ("x" * 256, 422, "at most 255 characters"),
         ("DETENTION", 409, "already used by another cluster"),
     ],
