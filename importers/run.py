@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
-from app.feed.records import CountryFilter, KnownHashes
+from app.feed.countries import CountryMatcher
+from app.feed.records import CountryFilter, KnownHashes, Rejection, SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
 from app.models import FeedValidator
@@ -338,11 +339,37 @@ def import_csv_template(
     allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Manual recommendations. Only an explicit ``country`` filters them: the file is the user's own.
-    The template is never a full export: it never withdraws."""
+    """Manual recommendations. An explicit ``country`` keeps that State's rows and skips the others.
+    Without it, on an instance of one State (``NRTD_COUNTRY``), a row naming other States only is
+    rejected with the reason (stored beside the instance's own, it would show on the portal and in
+    the reports for good); a row naming no State is the instance's own. The template is never a
+    full export: it never withdraws."""
     country_name = known_country(country, "--country") if country else None
     spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
+    own = (
+        known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
+    )
+
+    def rows() -> Iterator[SourceRecord | Rejection]:
+        records = read_csv_template(path)
+        return records if own is None else _own_state_only(records, own)
+
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))  # a translation on a row of its own counts too
-        return execute_run(engine, spec, lambda up: up.consume(read_csv_template(path)), progress=progress)
+        return execute_run(engine, spec, lambda up: up.consume(rows()), progress=progress)
+
+
+def _own_state_only(
+    records: Iterable[SourceRecord | Rejection], own: str
+) -> Iterator[SourceRecord | Rejection]:
+    matches = CountryMatcher(own)
+    for record in records:
+        if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
+            reason = (
+                f"about {', '.join(record.countries)}, not {own}: this instance tracks {own} only "
+                "(NRTD_COUNTRY); import it into a database of its own"
+            )
+            yield Rejection(record.input_position, reason, record.external_id)
+        else:
+            yield record

@@ -18,6 +18,7 @@ from app.feed.records import SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.feed.template.writer import write_template_rows
 from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
+from app.models.imports import RejectedRecord
 from importers.run import import_csv_template, import_uhri, import_upr_info
 from importers.run_record import RunSummary
 from tests.conftest import SAMPLE
@@ -337,3 +338,31 @@ def test_unreadable_csv_fails(
 
     assert_failed(engine, run, "input rejected: ", *fragments)
     assert existing()
+
+
+THREE_STATES = (
+    "external_id,mechanism,type,symbol,text,language,publication_date,countries\r\n"
+    "OWN-1,IACHR,recommendation,,1. Adopt the plan.,en,2024-02-01,Peru\r\n"
+    "OTHER-1,ACHPR,recommendation,,2. Ratify the protocol.,en,2024-02-01,Lesotho\r\n"
+    "NONE-1,ACHPR,recommendation,,3. Train the police.,en,2024-02-01,\r\n"
+)
+
+
+def test_on_a_one_state_instance_a_row_about_another_state_is_rejected(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """With NRTD_COUNTRY set, a row naming other States only would be stored beside the instance's own
+    and shown on its portal: it is rejected, saying why; a row naming no State is the instance's."""
+    path = tmp_path / "manual.csv"
+    path.write_bytes(THREE_STATES.encode("utf-8"))
+    run = import_csv_template(engine, settings.model_copy(update={"country": "PE"}), path)
+    assert run.outcome == "succeeded", run.message
+    assert (run.counts.created, run.counts.rejected) == (2, 1)
+    with Session(engine) as session:
+        stored = set(session.scalars(select(Recommendation.external_id)))
+        reasons = list(session.scalars(select(RejectedRecord.reason)))
+    assert stored == {"OWN-1", "NONE-1"}
+    assert len(reasons) == 1 and "about Lesotho, not Peru" in reasons[0] and "NRTD_COUNTRY" in reasons[0]
+    # An instance of every State keeps every row.
+    everything = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
+    assert (everything.counts.created, everything.counts.rejected) == (1, 0)
