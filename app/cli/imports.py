@@ -57,25 +57,29 @@ def _progress() -> Iterator[ProgressCallback]:
 
 
 def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
+    """Run the import and report it. Every line naming the feed is masked (``mask_credentials``): a
+    feed URL's password or token (``https://user:pass@...``, ``?token=...``) never reaches a terminal
+    or a cron log, as it never reaches the stored run."""
+    from app.import_runs.masking import mask_credentials
     from importers.scope import ImportUsageError
 
     try:
         with _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
-        say(f"{exc.detail}; not started", "yellow")
+        say(mask_credentials(f"{exc.detail}; not started"), "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
     except ImportUsageError as exc:
-        say(exc.detail, "red")
+        say(mask_credentials(exc.detail), "red")
         raise typer.Exit(EXIT_USAGE) from None
     except ImportFailed as exc:
-        say(exc.detail, "red")
+        say(mask_credentials(exc.detail), "red")
         raise typer.Exit(EXIT_FAILED) from None
     print(summary.line())
     _print_rejections(summary)
     if not summary.ok:
         # Loud on stderr too: the summary line may go to a log nobody reads.
-        say(summary.message or "the run failed", "red")
+        say(mask_credentials(summary.message or "the run failed"), "red")
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -25,6 +25,7 @@ from tests.apps import app_for
 from tests.cli.test_cli import NRTD, nrtd
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
+from tests.fake_uhri import fake_uhri
 from tests.portal.test_pages import check_html
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -293,6 +294,38 @@ def test_rejected_records_are_printed_with_position_and_reason(
     assert len(shown) == 20 and all(line.startswith("  record ") for line in shown)
     assert re.match(r"  record 4 \([0-9a-f-]{36}\): \S", shown[0]), shown[0]
     assert lines[21] == f"  ... and 5 more; all in GET /api/v1/import-runs/{run_id}"
+
+
+# -- a feed's credentials never printed ------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("secret_url", "shown"),
+    [
+        ("http://user:s3cret@{host}/uhri/export-results/nothere.json", "http://***@{host}/"),
+        ("http://{host}/uhri/export-results/nothere.json?token=s3cret", "nothere.json?token=***"),
+    ],
+)
+def test_a_feeds_password_or_token_is_masked_on_every_line(
+    engine: Engine, database_url: str, tmp_path: Path, secret_url: str, shown: str
+) -> None:
+    with fake_uhri(tmp_path / "served") as server:
+        host = server.base_url.removeprefix("http://")
+        result = nrtd(
+            database_url,
+            "import",
+            "uhri",
+            secret_url.format(host=host),
+            "--country",
+            "Peru",
+        )
+    assert result.returncode == 1, result.stderr
+    assert "HTTP 404" in result.stderr and shown.format(host=host) in result.stderr, result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
+    with engine.connect() as conn:
+        location, message = conn.execute(select(ImportRun.location, ImportRun.message)).one()
+    assert "s3cret" not in location + (message or "")
 
 
 # -- a database that cannot be used ----------------------------------------------------------------
