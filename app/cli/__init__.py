@@ -29,7 +29,7 @@ from app.cli.common import (
 from app.cli.exports import export_cli
 from app.cli.followup import followup_cli
 from app.cli.imports import demo_cli, import_cli
-from app.cli.notify import notify_cli
+from app.cli.notify import need_from_address, notify_cli
 from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 
@@ -104,6 +104,8 @@ def serve(
             say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
             raise typer.Exit(EXIT_USAGE)
         known_country(settings.country, "NRTD_COUNTRY")
+    if settings.notify_schedule:
+        need_from_address(settings)
     engine = database(schema=False)  # a server that cannot reach its database says so now, in one line
     from app.cli.connection import schema_behind
 

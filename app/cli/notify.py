@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_LOCKED, Group, database, err, say, settings_or_exit
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    Group,
+    database,
+    err,
+    say,
+    settings_or_exit,
+)
+
+if TYPE_CHECKING:
+    from app.core.config import Settings
 
 notify_cli = typer.Typer(
     cls=Group, help="The reminder digests sent by e-mail (docs/reminders.md).", rich_markup_mode=None
@@ -18,6 +32,7 @@ def notify_send_cmd() -> None:
     from app.notify.service import run_reminders
 
     settings = settings_or_exit()
+    need_from_address(settings)
     engine = database()
     try:
         summary = run_reminders(engine, settings)
@@ -27,6 +42,18 @@ def notify_send_cmd() -> None:
     say(summary.line())
     if summary.sent is not None and (summary.sent.failed or summary.sent.retrying):
         raise typer.Exit(EXIT_FAILED)
+
+
+def need_from_address(settings: Settings) -> None:
+    """With an SMTP server, the digests need a From address: refused before any digest is claimed
+    (exit 2), rather than each one failing at the server."""
+    if settings.smtp_host and not settings.smtp_from:
+        say(
+            "NRTD_SMTP_HOST is set but NRTD_SMTP_FROM is empty: set NRTD_SMTP_FROM to the digests' From "
+            "address (nrtd@example.org or NRTD <nrtd@example.org>); nothing sent",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
 
 
 @notify_cli.command("status")

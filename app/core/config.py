@@ -287,6 +287,17 @@ class Settings(BaseSettings):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
 
+    @field_validator("smtp_from")
+    @classmethod
+    def _from_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _one_mailbox(value):
+            raise ValueError(
+                f"not an e-mail address: {value!r}; give one address, with a display name if wanted: "
+                "nrtd@example.org or NRTD <nrtd@example.org> (quote a name holding a comma)"
+            )
+        return value
+
     @field_validator("contact_url", "data_licence_url")
     @classmethod
     def _web_address(cls, value: str) -> str:
@@ -344,6 +355,19 @@ class Settings(BaseSettings):
     @property
     def languages(self) -> list[str]:
         return self.uhri_languages.split(",")
+
+
+def _one_mailbox(value: str) -> bool:
+    """``value`` is one address, alone (``nrtd@example.org``) or with a display name
+    (``NRTD <nrtd@example.org>``), as the From header of the digests reads it."""
+    from email.policy import default  # ~10 ms: loaded only when an address is set
+
+    try:
+        header = default.header_factory("From", value)
+        addresses = header.addresses
+    except Exception:  # the header parser fails on some malformed input ("nrtd@") rather than report it
+        return False
+    return not header.defects and len(addresses) == 1 and bool(_EMAIL.fullmatch(addresses[0].addr_spec))
 
 
 @lru_cache

@@ -189,6 +189,47 @@ def test_notify_status_counts_the_digests_and_names_the_failures(engine: Engine,
     assert f"127.0.0.1:{closed_port}" in said  # each waiting digest's reason
 
 
+def test_an_smtp_server_without_a_from_address_is_refused_before_anything_is_claimed(
+    engine: Engine, database_url: str
+) -> None:
+    build(engine)
+    with smtp_server() as (mailbox, port):
+        env = {
+            "NRTD_DATABASE_URL": database_url,
+            "NRTD_SMTP_HOST": "127.0.0.1",
+            "NRTD_SMTP_PORT": str(port),
+            "NRTD_SMTP_STARTTLS": "false",
+        }
+        no_from = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": ""})
+        assert no_from.returncode == 2, no_from.stderr
+        assert "Traceback" not in no_from.stderr
+        assert no_from.stderr.startswith(
+            "NRTD_SMTP_HOST is set but NRTD_SMTP_FROM is empty: set NRTD_SMTP_FROM"
+        )
+        assert outbox(engine) == []  # nothing built, nothing left "sending"
+        # A server scheduled to send is refused at start too, rather than failing at every run.
+        serve = run_cli(
+            ["serve", "--port", "1"], env={**env, "NRTD_SMTP_FROM": "", "NRTD_NOTIFY_SCHEDULE": "0 6 * * *"}
+        )
+        assert serve.returncode == 2 and "NRTD_SMTP_FROM is empty" in serve.stderr, serve.stderr
+
+        not_an_address = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": "not an address"})
+        assert not_an_address.returncode == 2
+        assert not_an_address.stderr.startswith(
+            "setting NRTD_SMTP_FROM: Value error, not an e-mail address: 'not an address'"
+        ), not_an_address.stderr
+        for wrong in ("nrtd@", "a@example.org, b@example.org", "Doe, John <doe@example.org>"):
+            refused = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": wrong})
+            assert refused.returncode == 2 and "not an e-mail address" in refused.stderr, refused.stderr
+        assert outbox(engine) == [] and mailbox.messages == []
+
+        named = run_cli(
+            ["notify", "send"], env={**env, "NRTD_SMTP_FROM": '"Ministry, NRTD" <nrtd@example.gov>'}
+        )
+        assert named.returncode == 0, named.stderr
+        assert {m["From"] for m in mailbox.messages} == {'"Ministry, NRTD" <nrtd@example.gov>'}
+
+
 def test_only_one_run_sends_at_a_time(engine: Engine, database_url: str) -> None:
     build(engine)
     lock = exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run")
