@@ -27,7 +27,8 @@ notify_cli = typer.Typer(
 
 @notify_cli.command("send")
 def notify_send_cmd() -> None:
-    """Build this period's digests and send every one that is due (exit 75 when another run is on)."""
+    """Build this period's digests and send every one that is due (exit 1 when one failed or waits for
+    a retry, 75 when another run is on)."""
     from app.core.errors import ImportLocked
     from app.notify.service import run_reminders
 
@@ -40,7 +41,7 @@ def notify_send_cmd() -> None:
         err.print(exc.detail, style="yellow", markup=False)
         raise typer.Exit(EXIT_LOCKED) from None
     say(summary.line())
-    if summary.sent is not None and (summary.sent.failed or summary.sent.retrying):
+    if summary.unsent:  # a digest failed or waits for a retry, from this run or an earlier one
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -39,6 +39,9 @@ class Sent:
     retrying: int
     failed: int
     error: str | None  # the last failure, for the run's report
+    # Digests a run before this one could not send, not attempted now: their retry time is still to come.
+    waiting: int = 0
+    next_retry: datetime | None = None  # the earliest of their retry times
 
 
 class SmtpUnavailable(Exception):
@@ -89,6 +92,17 @@ def _due(db: Session, now: datetime) -> list[int]:
     )
 
 
+def _waiting(db: Session, now: datetime) -> tuple[int, datetime | None]:
+    """How many digests wait for their retry time (a failed attempt put it after ``now``), and the
+    earliest of those times."""
+    count, first = db.execute(
+        select(func.count(), func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.state == "pending", OutboxMessage.next_attempt_at > now
+        )
+    ).one()
+    return int(count), first
+
+
 def _claim(engine: Engine, row_id: int) -> OutboxMessage:
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
@@ -114,8 +128,9 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
     """Send every digest that is due; the caller holds the sender's lock."""
     with Session(engine) as db:
         due = _due(db, now)
+        waiting, next_retry = _waiting(db, now)
     if not due:
-        return Sent(0, 0, 0, None)
+        return Sent(0, 0, 0, None, waiting, next_retry)
     sent = retrying = failed = 0
     error: str | None = None
     try:
@@ -126,7 +141,7 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
             _claim(engine, row_id)
             state = _settle(engine, row_id, now, error)
             failed, retrying = failed + (state == "failed"), retrying + (state == "pending")
-        return Sent(0, retrying, failed, error)
+        return Sent(0, retrying, failed, error, waiting, next_retry)
     with client:
         for row_id in due:
             row = _claim(engine, row_id)
@@ -147,4 +162,4 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
             sent += state == "sent"
             failed += state == "failed"
             retrying += state == "pending"
-    return Sent(sent, retrying, failed, error)
+    return Sent(sent, retrying, failed, error, waiting, next_retry)

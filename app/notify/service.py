@@ -38,7 +38,17 @@ class RunSummary:
         if self.sent is None:
             return built + "; not sent: NRTD_SMTP_HOST is not set"
         sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"
+        if self.sent.waiting and self.sent.next_retry is not None:
+            sent += (
+                f", {self.sent.waiting} still waiting for a retry after an earlier failure (the next at "
+                f"{self.sent.next_retry:%Y-%m-%d %H:%M} UTC; see nrtd notify status)"
+            )
         return f"{built}; {sent}" + (f" (last error: {self.sent.error})" if self.sent.error else "")
+
+    @property
+    def unsent(self) -> bool:
+        """A digest failed, or waits for a retry (put off in this run or an earlier one)."""
+        return self.sent is not None and bool(self.sent.failed or self.sent.retrying or self.sent.waiting)
 
 
 def run_reminders(engine: Engine, settings: Settings, now: datetime | None = None) -> RunSummary:

@@ -173,6 +173,39 @@ def test_a_server_down_is_retried_later_and_each_digest_arrives_once(
     assert {(r.state, r.last_error) for r in outbox(engine)} == {("sent", None)}
 
 
+def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    env = {
+        "NRTD_DATABASE_URL": database_url,
+        "NRTD_SMTP_HOST": "127.0.0.1",
+        "NRTD_SMTP_PORT": str(closed_port),
+        "NRTD_SMTP_STARTTLS": "false",
+        "NRTD_SMTP_FROM": "nrtd@example.gov",
+    }
+    down = run_cli(["notify", "send"], env=env)
+    assert down.returncode == 1, down.stderr
+    assert "0 sent, 2 to retry, 0 failed (last error: " in down.stderr
+    again = run_cli(["notify", "send"], env=env)  # before the retry time: nothing attempted
+    assert again.returncode == 1, again.stderr
+    said = " ".join(again.stderr.split())
+    assert (
+        "0 sent, 0 to retry, 0 failed, 2 still waiting for a retry after an earlier failure (the next at "
+        in said
+    )
+    assert "see nrtd notify status" in said
+    status = run_cli(["notify", "status"], env=env)
+    assert "pending: 2, sending: 0" in status.stderr
+    with smtp_server() as (mailbox, port):
+        later = run_reminders(
+            engine, settings_for(database_url, port), datetime.now(UTC) + timedelta(minutes=2)
+        )
+        assert later.sent is not None and (later.sent.sent, later.sent.waiting) == (2, 0)
+        assert not later.unsent and "waiting" not in later.line()
+        assert len(mailbox.messages) == 2
+
+
 def test_notify_status_counts_the_digests_and_names_the_failures(engine: Engine, database_url: str) -> None:
     build(engine)
     env = {"NRTD_DATABASE_URL": database_url}
