@@ -93,7 +93,7 @@ def migrate() -> None:
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    port: Annotated[int, typer.Option(help="Port (0: any free one)", min=0, max=65535)] = 8000,
 ) -> None:
     """Serve the API (docs at /docs). With NRTD_IMPORT_SCHEDULE set, also run the UHRI import on it;
     with NRTD_NOTIFY_SCHEDULE, the reminder digests."""

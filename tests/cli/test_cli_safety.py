@@ -410,3 +410,14 @@ def test_short_help_version_and_flags_shown_as_flags() -> None:
         assert "<bool>" not in short.stdout
         for flag in flags:
             assert re.search(rf"^  {flag}  ", short.stdout, re.M), (flag, short.stdout)
+
+
+# -- a wrong value is a message, never a traceback ------------------------------------------------
+
+
+def test_a_port_out_of_range_is_a_usage_error(own_database: str) -> None:
+    for port in ("70000", "-1"):
+        result = nrtd(own_database, "serve", "--port", port)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "Invalid value for '--port'" in result.stderr, result.stderr
