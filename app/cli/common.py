@@ -107,7 +107,8 @@ def settings_or_exit() -> Settings:
     except ValidationError as exc:
         for error in exc.errors():
             name = "NRTD_" + "_".join(str(part) for part in error["loc"]).upper()
-            err.print(f"[red]setting {name}: {error['msg']}[/red]")
+            # One line each, as written (no markup: a value may hold brackets), never wrapped.
+            say(f"setting {name}: {error['msg'].removeprefix('Value error, ')}", "red")
         raise typer.Exit(EXIT_USAGE) from None
     _warn_unknown_settings()
     return settings

@@ -14,6 +14,8 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+# What both logging and uvicorn know (nrtd serve hands the level to each).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 # An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
@@ -55,7 +57,7 @@ class Settings(BaseSettings):
         default="auto",
         description="parse UHRI JSON exports in a second process: auto (16 MB or more), always, never",
     )
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL (any case)")
     token_ttl_minutes: int = Field(
         default=480, ge=1, le=60 * 24 * 30, description="lifetime of a login token, in minutes"
     )
@@ -251,6 +253,14 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(UHRI_LANGUAGES)}")
         return ",".join(dict.fromkeys(langs))
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown log level {value!r}: give one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("import_schedule", "notify_schedule")
     @classmethod

@@ -421,3 +421,13 @@ def test_a_port_out_of_range_is_a_usage_error(own_database: str) -> None:
         assert result.returncode == 2, result.stderr
         assert "Traceback" not in result.stderr
         assert "Invalid value for '--port'" in result.stderr, result.stderr
+
+
+def test_an_unknown_log_level_is_a_settings_error(own_database: str) -> None:
+    result = nrtd(own_database, "serve", "--port", "1", NRTD_LOG_LEVEL="VERBOSE")
+    assert result.returncode == 2
+    assert _one_line_no_traceback(result) == (
+        "setting NRTD_LOG_LEVEL: unknown log level 'VERBOSE': "
+        "give one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
+    )
+    assert Settings(log_level=" debug ").log_level == "DEBUG"  # any case, as logging and uvicorn take it

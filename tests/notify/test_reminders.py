@@ -249,7 +249,7 @@ def test_an_smtp_server_without_a_from_address_is_refused_before_anything_is_cla
         not_an_address = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": "not an address"})
         assert not_an_address.returncode == 2
         assert not_an_address.stderr.startswith(
-            "setting NRTD_SMTP_FROM: Value error, not an e-mail address: 'not an address'"
+            "setting NRTD_SMTP_FROM: not an e-mail address: 'not an address'"
         ), not_an_address.stderr
         for wrong in ("nrtd@", "a@example.org, b@example.org", "Doe, John <doe@example.org>"):
             refused = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": wrong})
