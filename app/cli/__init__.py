@@ -177,12 +177,19 @@ def dedupe(
 
 @cli.command()
 def openapi(
-    path: Annotated[Path, typer.Argument(help="Where to write the document")] = Path("openapi/openapi.json"),
+    path: Annotated[Path, typer.Argument(help="Where to write the document (a file)", dir_okay=False)] = Path(
+        "openapi/openapi.json"
+    ),
 ) -> None:
     """Write the OpenAPI document (committed as openapi/openapi.json)."""
     from app.openapi import write_openapi
 
-    write_openapi(path)
+    try:
+        write_openapi(path)
+    except OSError as exc:  # a parent that is a file, no permission, a full disk
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+        say(f"cannot write {path} ({reason}): give a file path in a directory you can write", "red")
+        raise typer.Exit(EXIT_USAGE) from None
     err.print(f"wrote {path}")
 
 

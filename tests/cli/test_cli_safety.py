@@ -431,3 +431,17 @@ def test_an_unknown_log_level_is_a_settings_error(own_database: str) -> None:
         "give one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
     )
     assert Settings(log_level=" debug ").log_level == "DEBUG"  # any case, as logging and uvicorn take it
+
+
+def test_openapi_into_a_folder_or_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    folder = run_cli(["openapi", str(tmp_path)], env={})
+    assert folder.returncode == 2 and "Traceback" not in folder.stderr
+    assert f"file '{tmp_path}' is a directory" in folder.stderr, folder.stderr
+    (tmp_path / "afile").write_text("")
+    under_a_file = run_cli(["openapi", str(tmp_path / "afile" / "openapi.json")], env={})
+    assert under_a_file.returncode == 2
+    assert _one_line_no_traceback(under_a_file).startswith(
+        f"cannot write {tmp_path / 'afile' / 'openapi.json'} ("
+    )
+    written = run_cli(["openapi", str(tmp_path / "new" / "openapi.json")], env={})
+    assert written.returncode == 0 and (tmp_path / "new" / "openapi.json").stat().st_size > 0
