@@ -19,6 +19,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 # An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+# An SQLite URL whose path is empty (sqlite://, sqlite:///, sqlite+pysqlite:///?mode=ro).
+_SQLITE_WITHOUT_FILE = re.compile(r"sqlite(\+\w+)?:///?(\?.*)?", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 _ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
 
@@ -253,6 +255,18 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(UHRI_LANGUAGES)}")
         return ",".join(dict.fromkeys(langs))
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_file(cls, value: str) -> str:
+        # sqlite:/// or sqlite:// names no file: SQLAlchemy opens a database in memory, which every
+        # command (and `nrtd migrate` first) would create afresh and lose when it ends.
+        if _SQLITE_WITHOUT_FILE.fullmatch(value.strip()):
+            raise ValueError(
+                f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
+                "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
+            )
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -247,7 +247,7 @@ def test_me_for_a_user_and_an_api_key(anonymous_client: TestClient, engine: Engi
 
 def _api_routes() -> list[tuple[str, str]]:
     """Every /api/v1 operation of the app, from its OpenAPI document (the routers are nested)."""
-    document = create_app(Settings(database_url="sqlite://")).openapi()
+    document = create_app(Settings(database_url="sqlite:///:memory:")).openapi()
     routes = []
     for path, operations in document["paths"].items():
         if not path.startswith("/api/v1") or path.startswith(OPEN_PREFIXES):

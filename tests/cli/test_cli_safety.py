@@ -445,3 +445,13 @@ def test_openapi_into_a_folder_or_under_a_file_is_a_usage_error(tmp_path: Path) 
     )
     written = run_cli(["openapi", str(tmp_path / "new" / "openapi.json")], env={})
     assert written.returncode == 0 and (tmp_path / "new" / "openapi.json").stat().st_size > 0
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://"])
+def test_an_sqlite_url_without_a_file_is_a_settings_error(url: str) -> None:
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
+    assert result.returncode == 2
+    assert _one_line_no_traceback(result).startswith(
+        f"setting NRTD_DATABASE_URL: {url!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db"
+    )
+    assert "upgraded" not in result.stderr
