@@ -90,6 +90,11 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
                 yield result
         except UnicodeDecodeError as exc:
             raise MalformedInput(_decoding_failure(path, encoding, exc)) from None
+        except UnicodeError as exc:  # a decoder's own check: UTF-16 or UTF-32 without a byte order mark
+            raise MalformedInput(
+                f"cannot decode the file as {encoding}: {exc}; name the file's encoding, or leave it out "
+                "to have it detected"
+            ) from None
         except csv.Error as exc:
             raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
 

@@ -455,3 +455,17 @@ def test_an_sqlite_url_without_a_file_is_a_settings_error(url: str) -> None:
         f"setting NRTD_DATABASE_URL: {url!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db"
     )
     assert "upgraded" not in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_file_not_in_the_named_encoding_is_rejected_naming_it(
+    engine: Engine, database_url: str, tmp_path: Path, encoding: str
+) -> None:
+    upr = tmp_path / "upr.csv"  # UTF-8 without a byte order mark
+    upr.write_text("Recommendation,State under Review\nRatifier la convention,Peru\n", encoding="utf-8")
+    result = nrtd(database_url, "import", "upr-info", str(upr), "--country", "Peru", "--encoding", encoding)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"input rejected: cannot decode the file as {encoding}: " in result.stderr, result.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportRun.outcome)).scalar_one() == "failed"
