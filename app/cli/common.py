@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,6 +15,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:  # SQLAlchemy, pydantic and rich load only in the commands that use them
     from rich.console import Console
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from app.core.config import Settings
 
@@ -137,6 +140,36 @@ def database(*, schema: bool = True) -> Engine:
     except DatabaseUnusable as exc:
         say(str(exc), "red")
         raise typer.Exit(EXIT_USAGE) from None
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """The unit of work of a command that writes (``session_scope``), holding SQLite's write lock from
+    its start. A transaction that reads first and then writes cannot wait for the lock: SQLite refuses
+    its first write at once ("database is locked") while another writer holds it. Taken at the start,
+    the lock is waited for like any other CLI write (30 s; PostgreSQL waits for row locks as long as
+    it takes). Still taken then (an import holds it for its whole run): one line, nothing changed,
+    exit 75."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.core.db import DEFAULT_SQLITE_BUSY_SECONDS, session_scope
+
+    try:
+        with session_scope(engine) as session:
+            session.connection(execution_options={"sqlite_immediate": True})
+            yield session
+    except OperationalError as exc:
+        if "database is locked" not in str(exc.orig):
+            raise
+        from app.import_runs.lock import import_running
+
+        holder = "an import is running and holds it" if import_running(engine) else "another process holds it"
+        say(
+            f"the database stayed locked for {DEFAULT_SQLITE_BUSY_SECONDS:g} s ({holder}): nothing was "
+            "changed; try again later",
+            "yellow",
+        )
+        raise typer.Exit(EXIT_LOCKED) from None
 
 
 def known_country(country: str, origin: str = "--country") -> str:

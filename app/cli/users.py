@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, database, err, os_user, settings_or_exit
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    Group,
+    database,
+    err,
+    os_user,
+    settings_or_exit,
+    write_session,
+)
 
 users_cli = typer.Typer(
     cls=Group, help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
@@ -32,7 +41,6 @@ def users_create_cmd(
     from sqlalchemy.exc import IntegrityError
 
     from app.core.actor import Actor
-    from app.core.db import session_scope
     from app.core.errors import Conflict, DomainError
     from app.users.schemas import UserCreate
     from app.users.service import create_user
@@ -54,7 +62,7 @@ def users_create_cmd(
     actor = Actor(role="admin", label=f"cli:{os_user()}")
     engine = database()
     try:
-        with session_scope(engine) as session:
+        with write_session(engine) as session:
             user, _etag = create_user(session, actor, data, must_change_password=False)
     except Conflict as exc:
         err.print(exc.detail, style="red", markup=False)
@@ -76,14 +84,13 @@ def users_unlock_cmd(
 ) -> None:
     """Forget an account's failed logins, so no address has to wait to log in to it (audited)."""
     from app.core.actor import Actor
-    from app.core.db import session_scope
     from app.core.errors import NotFound
     from app.users.service import unlock_user
 
     engine = database()
     actor = Actor(role="admin", label=f"cli:{os_user()}")
     try:
-        with session_scope(engine) as session:
+        with write_session(engine) as session:
             cleared = unlock_user(session, actor, email)
     except NotFound as exc:
         err.print(exc.detail, style="red", markup=False)

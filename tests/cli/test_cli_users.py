@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +19,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.passwords import verify_password
+from app.core import db as core_db
 from app.core.config import Settings
+from app.import_runs.lock import import_lock
 from app.models import AuditEvent, LoginFailure, User
 from tests.accounts import PASSWORD as ACCOUNT_PASSWORD
 from tests.accounts import create_entity, create_user
@@ -194,3 +201,58 @@ def test_unlock_of_an_unknown_email_exits_1(engine: Engine, database_url: str) -
     result = users_unlock(database_url, "nobody@example.org")
     assert result.returncode == 1
     assert "no user has the email nobody@example.org" in result.stderr
+
+
+# -- a write lock held by another process (SQLite: an import holds it for its whole run) -----------
+
+
+@contextmanager
+def _write_lock_held(engine: Engine, seconds: float | None = None) -> Iterator[None]:
+    """Another connection's write transaction on the test's SQLite file, for ``seconds`` or throughout."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    holder = sqlite3.connect(engine.url.database or "", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(seconds, holder.execute, ("ROLLBACK",)) if seconds else None
+    try:
+        if release:
+            release.start()
+        yield
+    finally:
+        if release:
+            release.join()
+        else:
+            holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_users_commands_wait_for_the_write_lock(engine: Engine, database_url: str) -> None:
+    create_user(engine, "locked@example.org", "admin")
+    for command in (["unlock", "locked@example.org"], ["create", "new@example.org", "--role", "reader"]):
+        started = time.monotonic()
+        with _write_lock_held(engine, seconds=1.0):
+            if command[0] == "unlock":
+                result = users_unlock(database_url, *command[1:])
+            else:
+                result = users_create(database_url, *command[1:], "--password-stdin")
+        assert result.returncode == 0, result.stderr  # it waited (30 s at most) rather than failing at once
+        assert time.monotonic() - started >= 0.9
+    assert [u.email for u in _users(engine)] == ["locked@example.org", "new@example.org"]
+
+
+def test_users_commands_still_locked_out_say_so_in_one_line_and_exit_75(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(core_db, "DEFAULT_SQLITE_BUSY_SECONDS", 0.5)  # the CLI's 30 s, shortened
+    create_user(engine, "locked@example.org", "admin")
+    with import_lock(engine, ttl_seconds=60), _write_lock_held(engine):
+        unlock = users_unlock(database_url, "locked@example.org")
+        create = users_create(database_url, "new@example.org", "--role", "reader", "--password-stdin")
+    for result in (unlock, create):
+        assert result.returncode == 75, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr == (
+            "the database stayed locked for 0.5 s (an import is running and holds it): nothing was "
+            "changed; try again later\n"
+        )
+    assert [u.email for u in _users(engine)] == ["locked@example.org"]
