@@ -28,6 +28,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.sniff import file_kind
 from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
@@ -341,8 +342,15 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
     if not first:
         raise MalformedInput(f"{path.name}: empty document, expected a JSON array of records")
     if first != b"[":
-        what = "an object" if first == b"{" else "a single value"
-        raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
+        if first == b"{" or first in b'"-0123456789tfn':
+            what = "an object" if first == b"{" else "a single value"
+            raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
+        kind = file_kind(path) or "not JSON (a CSV or other text file?)"
+        raise MalformedInput(
+            f"{path.name}: this is {kind}, not the UHRI JSON export (a JSON array of records); "
+            "the UHRI search page's export is an .xlsx file, a UPR Info file is imported with "
+            "`nrtd import upr-info`, the CSV template with `nrtd import csv`"
+        )
     file.seek(start)
     return at + len(head) - len(text)
 

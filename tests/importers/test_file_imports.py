@@ -317,6 +317,25 @@ def test_xlsx_that_is_a_text_file_fails(
             ("not UTF-8: byte b'\\xf3' on line 3", "re-save the file as UTF-8"),
             id="template-not-utf8",
         ),
+        # The wrong kind of file is named, not the first thing the reader chokes on.
+        pytest.param(
+            "csv",
+            UHRI_JSON.read_bytes()[:4096],
+            ("this is a JSON document, not a CSV file", "nrtd import uhri"),
+            id="template-given-json",
+        ),
+        pytest.param(
+            "csv",
+            UHRI_XLSX.read_bytes(),
+            ("this is an Excel workbook (XLSX) or another ZIP file, not a CSV file", "'CSV UTF-8'"),
+            id="template-given-xlsx",
+        ),
+        pytest.param(
+            "upr-info",
+            UHRI_XLSX.read_bytes(),
+            ("this is an Excel workbook (XLSX)",),
+            id="upr-info-given-xlsx",
+        ),
     ],
 )
 def test_unreadable_csv_fails(

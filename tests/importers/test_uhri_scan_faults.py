@@ -120,6 +120,15 @@ def test_an_element_that_is_no_record_is_rejected_as_in_a_full_parse(
         (b'{"items": []}', "the top level is an object"),
         (b"  ", "empty document"),
         (b'"Peru"', "the top level is a single value"),
+        # Another kind of file: named, with the import that takes it.
+        (
+            b"external_id,mechanism,text\r\nX-1,CRC,Adopt a law\r\n",
+            "this is not JSON (a CSV or other text file?)",
+        ),
+        (
+            b"<!DOCTYPE html><html><body>Not found</body></html>",
+            "this is a web page (HTML), not the UHRI JSON",
+        ),
         ('[{"Countries": ["Chile"]}]'.encode("utf-16"), "looks like UTF-16"),
     ],
 )

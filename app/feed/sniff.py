@@ -1,0 +1,29 @@
+"""What a file given to the wrong import is, from its first bytes: so that the refusal names it
+("an Excel workbook") rather than the first thing the reader choked on ("unknown column(s) '['")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PEEK = 512
+
+
+def file_kind(path: Path) -> str | None:
+    """A name for what the file plainly is, when its first bytes say so; None for other text."""
+    with path.open("rb") as file:
+        head = file.read(_PEEK)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if head.startswith(b"PK\x03\x04"):
+        return "an Excel workbook (XLSX) or another ZIP file"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel workbook (XLS) or another Office file"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    lowered = text[:64].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    if lowered.startswith(b"<"):
+        return "an XML or HTML document"
+    if text.startswith((b"[", b"{")):
+        return "a JSON document"
+    return None
