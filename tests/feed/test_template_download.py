@@ -47,7 +47,8 @@ def test_downloaded_template_imports_cleanly(
     path = tmp_path / "nrtd-recommendations-template.csv"
     path.write_bytes(client.get(URL).content)
 
-    run = import_csv_template(engine, settings, path)
+    # Its example row is about Lesotho: an instance of one other State would reject it, saying why.
+    run = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
 
     assert run.outcome == "succeeded", run.message
     assert (run.counts.read, run.counts.created, run.counts.rejected) == (1, 1, 0)
