@@ -88,6 +88,11 @@ class SearchFilters:
     def query(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
+    def export_query(self) -> dict[str, Any]:
+        """The filters the exports take: the search's, without its order (an export has its own,
+        newest first), so that the file holds every result of the search."""
+        return {key: value for key, value in self.query().items() if key != "sort"}
+
 
 def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> dict[str, Any]:
     """The dropdowns' choices with the live counts of the search (``counts``: the facets of its
@@ -156,7 +161,7 @@ def search(session: Session, page: PageContext, filters: SearchFilters, cursor: 
         "page": results,
         "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
         "first_url": page.url("/", **query) if cursor else None,
-        "csv_url": page.url(f"{EXPORT_BASE}.csv", **query),
+        "csv_url": page.url(f"{EXPORT_BASE}.csv", **filters.export_query()),
     }
 
 

@@ -3,6 +3,8 @@ follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -360,6 +362,20 @@ def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seede
         assert portal.get(href).status_code == 200
     search = portal.get("/", params={"theme": "Right to education", "lang": "fr"}).text
     assert 'href="/api/v1/public/exports/recommendations.csv?theme=Right+to+education&amp;lang=fr"' in search
+
+
+def test_search_csv_link_carries_the_filters_the_export_takes(portal: TestClient, seeded: Seeded) -> None:
+    # The form always sends the order, which the exports do not take: the link leaves it out, and the
+    # file holds every result of the search (here the 25 maternal-health recommendations, two pages).
+    shown = portal.get("/api/v1/public/recommendations", params={"q": "maternal health", "limit": 200}).json()
+    for sort in ("relevance", "newest", "oldest"):
+        search = portal.get("/", params={"q": "maternal health", "sort": sort, "lang": "fr"}).text
+        href = "/api/v1/public/exports/recommendations.csv?q=maternal+health&lang=fr"
+        assert f'href="{href.replace("&", "&amp;")}"' in search
+        answer = portal.get(href)
+        assert answer.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
+        assert len(rows) == shown["total"] > 20
 
 
 def test_pages_are_cacheable(portal: TestClient, seeded: Seeded) -> None:
