@@ -171,7 +171,7 @@ def stats_page(request: Request, db: DbSession, caller: PublicCaller, lang: Lang
 @router.get("/exports", response_class=HTMLResponse)
 def exports_page(request: Request, db: DbSession, caller: PublicCaller, lang: LangParam = None) -> Response:
     page = PageContext.of(request, "exports")
-    return render(request, page, "exports.html", {**views.exports(page), "dates": data_dates(db)})
+    return render(request, page, "exports.html", {**views.exports(db, page), "dates": data_dates(db)})
 
 
 @router.get("/accessibility", response_class=HTMLResponse)

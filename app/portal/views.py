@@ -296,13 +296,16 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
     return {"charts": charts, "total": data.total, "overdue": data.actions.overdue}
 
 
-def exports(page: PageContext) -> dict[str, Any]:
+def exports(session: Session, page: PageContext) -> dict[str, Any]:
+    """The open-data files, in the page's language, and an example of a filtered download built from
+    the data: a theme some current recommendation has (none when none has one), so that it answers."""
     _ = page.gettext
+    themes = term_labels_in_use(session, "themes")
     return {
         "formats": [
-            (f"{EXPORT_BASE}.csv", _("CSV"), _("for spreadsheets and data tools")),
-            (f"{EXPORT_BASE}.xlsx", _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
-            (f"{EXPORT_BASE}.json", _("JSON"), _("for developers")),
+            (page.url(f"{EXPORT_BASE}.csv"), _("CSV"), _("for spreadsheets and data tools")),
+            (page.url(f"{EXPORT_BASE}.xlsx"), _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
+            (page.url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
         ],
-        "example": f"{EXPORT_BASE}.csv?theme=Women&status=in_progress",
+        "example": page.url(f"{EXPORT_BASE}.csv", theme=themes[0] if themes else None, status="in_progress"),
     }

@@ -4,6 +4,7 @@ follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -362,6 +363,25 @@ def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seede
         assert portal.get(href).status_code == 200
     search = portal.get("/", params={"theme": "Right to education", "lang": "fr"}).text
     assert 'href="/api/v1/public/exports/recommendations.csv?theme=Right+to+education&amp;lang=fr"' in search
+
+
+def test_exports_page_example_answers_and_links_keep_the_language(portal: TestClient, seeded: Seeded) -> None:
+    text = portal.get("/exports").text
+    found = re.search(r"<code>(/api/v1/public/exports/[^<]+)</code>", text)
+    assert found is not None
+    example = html.unescape(found.group(1))
+    # A theme the data holds (the first by name), never a made-up one that answers 422.
+    assert example == "/api/v1/public/exports/recommendations.csv?theme=Right+to+education&status=in_progress"
+    assert portal.get(example).status_code == 200
+    spanish = portal.get("/exports", params={"lang": "es"}).text
+    for extension in ("csv", "xlsx", "json"):
+        assert f'href="/api/v1/public/exports/recommendations.{extension}?lang=es"' in spanish
+    assert "recommendations.csv?theme=Right+to+education&amp;status=in_progress&amp;lang=es</code>" in spanish
+
+
+def test_exports_page_example_without_themes(portal: TestClient) -> None:
+    text = portal.get("/exports").text
+    assert "<code>/api/v1/public/exports/recommendations.csv?status=in_progress</code>" in text
 
 
 def test_search_csv_link_carries_the_filters_the_export_takes(portal: TestClient, seeded: Seeded) -> None:
