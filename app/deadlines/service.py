@@ -17,6 +17,8 @@ from app.core.dates import utc_today
 from app.core.pagination import decode_cursor, encode_cursor
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
+from app.recommendations.schemas import RecommendationFilter
+from app.recommendations.service import check_filter_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,15 @@ def deadlines(
 ) -> list[DeadlineItem]:
     """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id)."""
     today = today or utc_today()
+    # The list's rule: a mechanism or an entity that names nothing is a 422 naming it; codes in any case.
+    check_filter_values(
+        session,
+        RecommendationFilter(
+            mechanism=[params.mechanism] if params.mechanism else [], entity=params.entity_id
+        ),
+        names={"entity": "entity_id"},
+    )
+    mechanism = params.mechanism.upper() if params.mechanism else None
     window = Window(params.from_date, params.to_date)
     kinds = params.kind or DEADLINE_KINDS
     items = [item for kind in dict.fromkeys(kinds) for item in SOURCES[kind](session, window)]
@@ -65,7 +76,7 @@ def deadlines(
         item
         for item in items
         if audience.sees(item)
-        and (params.mechanism is None or item.mechanism == params.mechanism)
+        and (mechanism is None or (item.mechanism or "").upper() == mechanism)
         and (params.entity_id is None or params.entity_id in item.entity_ids)
         and (params.overdue is None or item.overdue(today) == params.overdue)
     ]

@@ -33,6 +33,8 @@ from app.models import (
 )
 from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition
+from app.recommendations.schemas import RecommendationFilter
+from app.recommendations.service import check_filter_values
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -113,6 +115,11 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
         ProgressUpdate.published_at.is_not(None),
         Action.published.is_(True),
     ]
+    # The list's rule: a theme or an entity that names nothing is a 422 naming it, not an empty feed.
+    check_filter_values(
+        session,
+        RecommendationFilter(theme=[params.theme] if params.theme is not None else [], entity=params.entity),
+    )
     if params.entity is not None:
         supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == params.entity)
         conditions.append(or_(Action.lead_entity_id == params.entity, Action.id.in_(supported)))

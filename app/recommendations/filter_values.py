@@ -9,6 +9,8 @@ an unknown one (an empty list), so that a 422 cannot tell that it exists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import Select, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
@@ -25,9 +27,17 @@ def _unknown(field: str, value: object, what: str) -> InvalidInput:
     return InvalidInput(f"{field}: {reason}", errors=[{"field": field, "reason": reason}])
 
 
-def check_filter_values(session: Session, params: RecommendationFilter, *, clusters: bool = True) -> None:
+def check_filter_values(
+    session: Session,
+    params: RecommendationFilter,
+    *,
+    clusters: bool = True,
+    names: Mapping[str, str] | None = None,
+) -> None:
     """Raise ``InvalidInput`` for the first filter value that names nothing stored: one statement
-    for all of them (the values found, each tagged with its parameter), none without such filters."""
+    for all of them (the values found, each tagged with its parameter), none without such filters.
+    ``names``: the parameter a route calls a filter by, where it is not the list's name (the
+    calendar's ``entity_id`` for ``entity``)."""
     asked: list[tuple[str, str, str]] = []  # (parameter, value as typed, value as looked up)
     lookups: list[Select[str, str]] = []
     codes = {code.strip().upper(): code for code in params.mechanism}
@@ -54,7 +64,8 @@ def check_filter_values(session: Session, params: RecommendationFilter, *, clust
     found = {(field, str(value)) for field, value in session.execute(union_all(*lookups))}
     for field, raw, value in asked:
         if (field, value) not in found:
-            raise _unknown(field, raw, _WHAT.get(field, f"a known {field.replace('_', ' ')} label"))
+            what = _WHAT.get(field, f"a known {field.replace('_', ' ')} label")
+            raise _unknown((names or {}).get(field, field), raw, what)
 
 
 _WHAT = {

@@ -35,7 +35,7 @@ from app.models import (
 from app.models.local import RecommendationLocal
 from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
-from app.recommendations.service import choose_text
+from app.recommendations.service import check_filter_values, choose_text
 from app.reports.labels import Words, interface_language
 from app.reports.schemas import (
     GroupBy,
@@ -79,6 +79,8 @@ class _Related:
 def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report:
     """The report of the recommendations ``query``'s filters match (withdrawn ones never)."""
     params = list_params(query)
+    # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
+    check_filter_values(session, params, clusters=staff)
     conditions = filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
     rows = session.execute(
         select(Recommendation, Mechanism.code, Mechanism.name, RecommendationLocal)

@@ -44,6 +44,20 @@ def test_the_public_api_lists_published_deadlines_only(
     assert anonymous_client.get(URL, params={"overdue": "true"}).status_code == 422  # not a public filter
 
 
+def test_mechanism_and_entity_filters_check_their_values(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    # The list's rule: a code in any case; a value that names nothing is a 422 naming the parameter.
+    upper = anonymous_client.get(URL, params={"mechanism": "UPR"}).json()["items"]
+    assert {item["title"] for item in upper} == {UPR_REVIEW}
+    assert anonymous_client.get(URL, params={"mechanism": "upr"}).json()["items"] == upper
+    for field, value in (("mechanism", "XYZ"), ("entity_id", "99999")):
+        response = anonymous_client.get(URL, params={field: value})
+        assert response.status_code == 422, response.text
+        [error] = response.json()["errors"]
+        assert error["field"] == field and error["reason"].startswith(f"{value!r} is not a known")
+
+
 def test_the_portal_calendar_shows_what_is_published(
     world: CalendarWorld, anonymous_client: TestClient
 ) -> None:

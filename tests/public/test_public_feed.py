@@ -100,6 +100,18 @@ def test_an_unknown_sdg_is_refused(public: TestClient, world: World) -> None:
     assert public.get(URL, params={"entity": "0"}).status_code == 422
 
 
+@pytest.mark.parametrize(("field", "value"), [("theme", "Nope"), ("entity", "999")])
+def test_a_theme_or_entity_that_names_nothing_is_refused(
+    public: TestClient, world: World, field: str, value: str
+) -> None:
+    # As the list answers: a 422 naming the parameter and the value, never an empty feed.
+    response = public.get(URL, params={field: value})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["field"] == field and error["reason"].startswith(f"{value!r} is not a known")
+
+
 def test_newest_first_and_at_most_fifty(public: TestClient, world: World, db: Connection) -> None:
     start = datetime(2025, 1, 1, tzinfo=UTC)
     with session_on(db) as session, session.begin():
@@ -126,7 +138,4 @@ def test_an_empty_feed_is_still_valid(public: TestClient, engine: Engine) -> Non
     root = _feed(public)
     assert _entry_ids(root) == [] and root.findtext(f"{A}updated") == "1970-01-01T00:00:00Z"
     assert root.findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom"
-    assert (
-        _feed(public, theme="Water").findtext(f"{A}id")
-        == "http://testserver/api/v1/public/feed.atom?theme=Water"
-    )
+    assert _feed(public, sdg="6").findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom?sdg=6"

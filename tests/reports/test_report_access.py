@@ -131,6 +131,30 @@ def test_invalid_options_are_422(
     assert field in response.text
 
 
+@pytest.mark.parametrize("path", [STAFF, PUBLIC])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("mechanism", "XYZ"), ("theme", "Nope"), ("country", "Atlantis"), ("entity", "99999")],
+)
+def test_values_that_name_nothing_are_422(
+    client: TestClient, world: ReportWorld, path: str, field: str, value: str
+) -> None:
+    # As the list, the exports and the statistics answer: never an empty report.
+    response = client.get(path, params={field: value})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["field"] == field
+    assert error["reason"].startswith(f"{value!r} is not a known")
+
+
+def test_cluster_filter_refused_for_staff_only(client: TestClient, world: ReportWorld) -> None:
+    # The public report answers an unknown cluster as an unpublished one: empty, never a 422.
+    assert client.get(STAFF, params={"cluster": "99999"}).status_code == 422
+    assert client.get(PUBLIC, params={"cluster": "99999"}).status_code == 200
+    assert texts(client, STAFF, mechanism="crc") == texts(client, STAFF, mechanism="CRC") != []
+
+
 def test_staff_filter_on_needs_review(client: TestClient, world: ReportWorld) -> None:
     assert texts(client, STAFF, needs_review="true") == []
 
