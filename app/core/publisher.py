@@ -6,6 +6,7 @@ the feed, the exports' metadata); the portal and the reports word the defaults i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.config import Settings
@@ -39,14 +40,24 @@ class Publisher:
     @property
     def title(self) -> str:
         """The site's name, or the neutral default."""
-        return self.site_name or DEFAULT_SITE_NAME
+        return self.title_in(str)
 
     @property
     def body(self) -> str:
         """The publishing body, or the national mechanism (of the State, when it is set)."""
+        return self.body_in(str)
+
+    def title_in(self, gettext: Callable[[str], str]) -> str:
+        """The site's name, or the default worded by ``gettext`` (a language's catalogue)."""
+        return self.site_name or gettext(DEFAULT_SITE_NAME)
+
+    def body_in(self, gettext: Callable[[str], str]) -> str:
+        """The publishing body, or the national mechanism worded by ``gettext`` (of the State, when
+        it is set)."""
         if self.publisher:
             return self.publisher
-        return f"{DEFAULT_PUBLISHER} ({self.country})" if self.country else DEFAULT_PUBLISHER
+        default = gettext(DEFAULT_PUBLISHER)
+        return f"{default} ({self.country})" if self.country else default
 
     @property
     def contact(self) -> str | None:

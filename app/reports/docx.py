@@ -110,7 +110,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     docx.core_properties.title = words.title
     docx.core_properties.language = words.lang
     if report.publisher is not None:
-        docx.core_properties.author = report.publisher.body
+        docx.core_properties.author = report.publisher.body_in(words._)
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -237,7 +237,7 @@ class Words:
         site = report.publisher
         if site is None:
             return []
-        lines = [(self._("Site"), site.title), (self._("Published by"), site.body)]
+        lines = [(self._("Site"), site.title_in(self._)), (self._("Published by"), site.body_in(self._))]
         contact = " · ".join(part for part in (site.contact_email, site.contact_url) if part)
         if contact:
             lines.append((self._("Contact"), contact))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -54,3 +55,34 @@ def test_xlsx_about_sheet(site: TestClient, world: ReportWorld) -> None:
     for line in LINES:
         name, value = line.split(": ", 1)
         assert [name, value] in rows
+
+
+DEFAULTS = {
+    "fr": ("Site", "Suivi des recommandations", "Publié par", "À propos de ce rapport"),
+    "es": ("Sitio", "Seguimiento de recomendaciones", "Publicado por", "Acerca de este informe"),
+}
+BODIES = {
+    "fr": "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Peru)",
+    "es": "Mecanismo nacional de aplicación, presentación de informes y seguimiento (Peru)",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_the_defaults_are_worded_in_the_reports_language(
+    make_app: MakeApp, world: ReportWorld, lang: str
+) -> None:
+    # Unset, the site and the publisher are the defaults in the reader's language, as in the portal's footer.
+    site_label, site_name, body_label, about = DEFAULTS[lang]
+    lines = [f"{site_label}: {site_name}", f"{body_label}: {BODIES[lang]}"]
+    with TestClient(make_app(site_name="", publisher="", country="Peru")) as client:
+        footer = html.unescape(client.get(PUBLIC, params={"lang": lang}).text.split("<footer>")[1])
+        docx = client.get(PUBLIC, params={"lang": lang, "format": "docx"}).content
+        xlsx = client.get(PUBLIC, params={"lang": lang, "format": "xlsx"}).content
+    text = docx_text(docx)
+    for line in lines:
+        assert line in footer
+        assert line in text
+    assert Document(BytesIO(docx)).core_properties.author == BODIES[lang]
+    rows = xlsx_rows(xlsx, about)
+    assert [site_label, site_name] in rows and [body_label, BODIES[lang]] in rows
+    assert "Recommendation tracker" not in footer + text
