@@ -74,6 +74,50 @@ PROGRESS_STATE_LABELS = {
     "approved": _("approved"),
     "returned": _("returned for changes"),
 }
+# The filters as the report names them ("Filters used"): the staff workspace's words for the list's
+# filters and their values (one catalogue). Mechanisms, entities and clusters are named by the service.
+FILTER_LABELS = {
+    "q": _("Search the text"),
+    "mechanism": _("Mechanism"),
+    "family": _("Mechanism family"),
+    "type": _("Type"),
+    "theme": _("Theme"),
+    "affected_person": _("Affected persons"),
+    "country": _("Country"),
+    "region": _("Region"),
+    "recommending_state": _("Recommending State"),
+    "recommending_region": _("Recommending region"),
+    "issue": _("UPR Info issue"),
+    "sdg": _("SDG goal or target"),
+    "cycle": _("UPR cycle"),
+    "session": _("UPR session"),
+    "position": _("Position"),
+    "source": _("Source"),
+    "needs_review": _("Changed by an import"),
+    "priority": _("Priority"),
+    "status": _("Status"),
+    "entity": _("Responsible entity"),
+    "responsibility": _("Responsibility"),
+    "cluster": _("Cluster"),
+    "published_from": _("Published on or after"),
+    "published_to": _("Published on or before"),
+}
+FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "family": {
+        "upr": _("Universal Periodic Review"),
+        "treaty-body": _("Treaty bodies"),
+        "special-procedure": _("Special procedures"),
+        "regional": _("Regional mechanisms"),
+        "other": _("Other"),
+    },
+    "type": {"recommendation": _("Recommendation"), "observation": _("Observation or concern")},
+    "position": {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")},
+    "source": {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")},
+    "priority": PRIORITY_LABELS,
+    "status": STATUS_LABELS,
+    "responsibility": {"lead": _("Lead"), "supporting": _("Supporting")},
+    "needs_review": {"true": _("Yes, waiting for review"), "false": _("No")},
+}
 NONE = "—"
 # Characters XML 1.0 cannot hold (DOCX and XLSX are XML): control characters and lone surrogates.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -244,6 +288,22 @@ class Words:
         if site.rights:
             lines.append((self._("Licence of the data"), site.rights))
         return lines
+
+    def filter_used(self, name: str, values: list[object], named: dict[str, str]) -> tuple[str, str]:
+        """One filter as "Filters used" shows it: its label and its values in this language (``named``:
+        the names of the mechanisms, entities or clusters it gives, by code or id)."""
+
+        def shown(value: object) -> str:
+            if isinstance(value, date):
+                return self.day(value)
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            if text in named:
+                return named[text]
+            mapping = FILTER_VALUE_LABELS.get(name)
+            return self._(mapping[text]) if mapping and text in mapping else text
+
+        label = FILTER_LABELS.get(name)
+        return (self._(label) if label else name, ", ".join(shown(value) for value in values))
 
     def filters(self, report: Report) -> str:
         shown = "; ".join(f"{name}: {value}" for name, value in report.filters)

@@ -105,7 +105,7 @@ def sample_report(*, staff: bool, lang: str = "en") -> Report:
         group_by="cluster",
         lang=lang,
         generated_at=datetime(2026, 12, 5, 10, 0, tzinfo=UTC),
-        filters=[("mechanism", "CRC")],
+        filters=[("Mechanism", "Committee on the Rights of the Child")],
         total=len(recommendations),
         groups=[
             ReportGroup(title="Access to justice", recommendations=recommendations, actions=[_action(staff)]),

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
+from app.feed.mechanisms import localised_name
 from app.models import (
     Action,
     ActionRecommendation,
@@ -95,14 +96,15 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
     related = _load_related(session, matching, staff=staff)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=_reading_order)
+    words = Words(interface_language(params.lang))
     return Report(
         staff=staff,
         group_by=query.group_by,
         lang=params.lang,
         generated_at=datetime.now(UTC).replace(microsecond=0),
-        filters=_filters_used(query),
+        filters=_filters_used(session, query, words, staff=staff),
         total=len(lines),
-        groups=_groups(lines, query.group_by, related, Words(interface_language(params.lang)), staff=staff),
+        groups=_groups(lines, query.group_by, related, words, staff=staff),
     )
 
 
@@ -346,11 +348,30 @@ def _groups(
     return groups
 
 
-def _filters_used(query: ReportQuery) -> list[tuple[str, str]]:
-    """The filters that narrow the report, as shown on it (the language and options are not filters)."""
+def _filters_used(
+    session: Session, query: ReportQuery, words: Words, *, staff: bool
+) -> list[tuple[str, str]]:
+    """The filters that narrow the report, as shown on it (the language and options are not filters):
+    their labels and values in the report's language, a mechanism, an entity or a cluster by its name
+    (a cluster the public report cannot show by its id)."""
     used = query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"})
-    shown = []
-    for name, value in used.items():
-        text = ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
-        shown.append((name, text))
-    return shown
+    named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}}
+    if used.get("mechanism"):
+        codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}
+        for code, name in session.execute(
+            select(Mechanism.code, Mechanism.name).where(Mechanism.code.in_(codes))
+        ):
+            named["mechanism"][codes[code]] = localised_name(code, words.lang) or name
+    if used.get("entity") is not None:
+        found = session.get(Entity, used["entity"])
+        if found is not None:
+            named["entity"][str(found.id)] = words.entity(_entity(found.id, found.name, found.acronym))
+    if used.get("cluster") is not None:
+        clusters = select(Cluster.id, Cluster.name).where(Cluster.id == used["cluster"])
+        if not staff:
+            clusters = clusters.where(Cluster.published.is_(True), Cluster.archived.is_(False))
+        named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
+    return [
+        words.filter_used(name, value if isinstance(value, list) else [value], named.get(name, {}))
+        for name, value in used.items()
+    ]

@@ -92,8 +92,8 @@ def test_filters_are_the_recommendation_list_filters(client: TestClient, world: 
     response = client.get(PUBLIC, params={"format": "xlsx", "mechanism": "UPR", "status": "not_started"})
     about = load_workbook(BytesIO(response.content))["About this report"]
     filters = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
-    assert filters["Filter: mechanism"] == "UPR"
-    assert filters["Filter: status"] == "not_started"
+    assert filters["Filter: Mechanism"] == "Universal Periodic Review"
+    assert filters["Filter: Status"] == "Not started"
 
 
 def test_withdrawn_recommendations_are_left_out(

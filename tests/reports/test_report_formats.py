@@ -393,3 +393,33 @@ def test_arabic_texts_are_marked_right_to_left(client: TestClient, world: Report
     assert page.html_lang == "en"  # the report's own words: English, the catalogue has no Arabic
     assert '<div class="text" lang="ar" dir="rtl">111.5. جمع البيانات المصنفة.</div>' in body.decode()
     assert '<div class="text">12. Guarantee access' in body.decode()  # no Arabic text: English, ltr
+
+
+def test_filters_used_are_named_in_the_reports_language(client: TestClient, world: ReportWorld) -> None:
+    # Not the parameters' names and codes: the labels and values as the report words them, the
+    # mechanism and the entity by their names.
+    params = {
+        "mechanism": "crc",
+        "status": ["not_started", "in_progress"],
+        "entity": str(world.ids["justice"]),
+        "responsibility": "lead",
+        "published_from": "2020-01-01",
+    }
+    page = client.get(PUBLIC, params={**params, "lang": "fr"}).content.decode()
+    assert (
+        "<dt>Mécanisme</dt><dd>Comité des droits de l&#39;enfant</dd><dt>État</dt><dd>Non commencée, "
+        "En cours</dd><dt>Entité responsable</dt><dd>Ministry of Justice (MOJ)</dd><dt>Responsabilité"
+        "</dt><dd>Chef de file</dd><dt>Publiée le ou après le</dt><dd>1 janv. 2020</dd>"
+    ) in page
+    text = docx_text(client.get(PUBLIC, params={**params, "lang": "es", "format": "docx"}).content)
+    assert (
+        "Mecanismo: Comité de los Derechos del Niño; Estado: No iniciada, En curso; Entidad responsable: "
+        "Ministry of Justice (MOJ); Responsabilidad: Principal; Publicada el o después del: 1 ene 2020"
+    ) in text
+    english = client.get(
+        STAFF, params={**params, "cluster": str(world.ids["cluster:Access to justice"])}
+    ).text
+    assert "<dt>Cluster</dt><dd>Access to justice</dd>" in english
+    hidden = str(world.ids["cluster:PLANTED-UNPUBLISHED-CLUSTER"])
+    public = client.get(PUBLIC, params={"cluster": hidden}).text
+    assert f"<dt>Cluster</dt><dd>{hidden}</dd>" in public and "PLANTED-UNPUBLISHED-CLUSTER" not in public
