@@ -110,11 +110,19 @@ def action_entities(session: Session) -> list[PublicEntityRef]:
 
 
 @dataclass(frozen=True)
+class MechanismRef:
+    """A mechanism as a page names it: its code (its name in the reader's language) and stored name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RecommendationHeading:
     """How a page names a recommendation it links to: mechanism, document symbol, paragraph."""
 
     id: int
-    mechanism: str
+    mechanism: MechanismRef
     symbol: str | None
     paragraph: str | None
 
@@ -124,9 +132,14 @@ def recommendation_headings(session: Session, ids: list[int]) -> list[Recommenda
     if not ids:
         return []
     rows = session.execute(
-        select(Recommendation.id, Mechanism.name, Recommendation.symbol, Recommendation.paragraph)
+        select(
+            Recommendation.id, Mechanism.code, Mechanism.name, Recommendation.symbol, Recommendation.paragraph
+        )
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
         .where(Recommendation.id.in_(sorted(set(ids))), Recommendation.withdrawn.is_(False))
     )
-    found = {row[0]: RecommendationHeading(*row) for row in rows}
+    found = {
+        row.id: RecommendationHeading(row.id, MechanismRef(row.code, row.name), row.symbol, row.paragraph)
+        for row in rows
+    }
     return [found[i] for i in ids if i in found]

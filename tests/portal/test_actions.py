@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
@@ -97,6 +98,19 @@ def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded
     assert page.count('<li id="progress-') == 1
     assert f'<li id="progress-{seeded.progress_id}">' in page
     assert 'href="https://example.org/evidence"' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), [("fr", "Comité des droits de l&#39;enfant"), ("es", "Comité de los Derechos del Niño")]
+)
+def test_the_action_page_names_the_mechanisms_in_the_readers_language(
+    portal: TestClient, seeded: Seeded, lang: str, name: str
+) -> None:
+    # As the search page and a cluster's page name them (the mechanism table's official names).
+    page = portal.get(f"/actions/{seeded.action_id}", params={"lang": lang}).text
+    link = f'<a href="/recommendations/{seeded.education_id}?lang={lang}">{name} · CRC/C/PER/CO/6 · '
+    assert link in page
+    assert "Committee on the Rights of the Child" not in page
 
 
 def test_the_indicator_has_a_chart_and_the_same_numbers_in_a_table(
