@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
+from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -169,10 +170,16 @@ def _action_facts(session: Session, actions: list[Action]) -> dict[int, _ActionF
 
 
 def _under_action(
-    kind: str, day: dt.date, title: str, object_id: int, action: Action, facts: dict[int, _ActionFacts]
+    kind: str,
+    day: dt.date,
+    title: str,
+    object_id: int,
+    action: Action,
+    facts: dict[int, _ActionFacts],
+    anchor: str = "",
 ) -> DeadlineItem:
     """A deadline of an action or of what hangs under it: seen by whoever sees the action, public
-    when the action is, met once the action is no longer open."""
+    when the action is (then linked to the action's portal page), met once the action is no longer open."""
     return DeadlineItem(
         kind=kind,
         date=day,
@@ -180,6 +187,7 @@ def _under_action(
         object_id=object_id,
         entity_ids=facts[action.id].entity_ids,
         link=facts[action.id].link,
+        public_link=f"/actions/{action.id}{anchor}" if action.published else None,
         published=action.published,
         done=action.status not in OPEN_ACTION_STATUSES,
     )
@@ -210,7 +218,13 @@ def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
         assert indicator.target_date is not None
         items.append(
             _under_action(
-                "indicator_target", indicator.target_date, indicator.name, indicator.id, action, facts
+                "indicator_target",
+                indicator.target_date,
+                indicator.name,
+                indicator.id,
+                action,
+                facts,
+                anchor="#indicators",
             )
         )
     return items
@@ -231,6 +245,14 @@ def _grades(grades: dict[int, str], total: int) -> str | None:
     return f"Grades: {', '.join(found)} ({len(grades)}/{total})"
 
 
+def _document_page(symbol: str | None, recommendation_id: int) -> str:
+    """The portal's page of a document's recommendations: the search for its symbol (as a
+    recommendation's page links it), else the recommendation's own page."""
+    if symbol:
+        return "/?" + urlencode({"q": symbol})
+    return f"/recommendations/{recommendation_id}"
+
+
 def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
     """The information a treaty body asked for on the recommendations it selected for follow-up: one
     item per document and due date, met once the committee graded every one of them."""
@@ -245,6 +267,12 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 object_id=due.anchor_id,
                 mechanism=due.mechanism,
                 link=f"/staff/recommendations/{due.anchor_id}#treaty-follow-up",
+                # One selected recommendation: its page; several: the document's recommendations.
+                public_link=(
+                    f"/recommendations/{due.anchor_id}"
+                    if len(due.recommendation_ids) == 1
+                    else _document_page(due.symbol, due.anchor_id)
+                ),
                 published=due.anchor_id in published,
                 done=len(due.grades) == len(due.recommendation_ids),
                 detail=_grades(due.grades, len(due.recommendation_ids)),
@@ -264,6 +292,7 @@ def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
             object_id=due.anchor_id,
             mechanism=due.mechanism,
             link=f"/staff/recommendations/{due.anchor_id}",
+            public_link=_document_page(due.symbol, due.anchor_id),
             published=due.anchor_id in published,
         )
         for due in next_reports_due(session, date_from=window.start, date_to=window.end)

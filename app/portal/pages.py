@@ -53,11 +53,15 @@ class PageContext:
         )
 
     def url(self, path: str, **params: Any) -> str:
-        """A link to ``path`` with ``params`` (empty ones dropped) and the chosen language."""
+        """A link to ``path`` (which may hold a query and a fragment: the calendar's links) with
+        ``params`` (empty ones dropped) and the chosen language."""
         items = [(key, str(value)) for key, value in params.items() if value not in (None, "")]
         if self.explicit:
             items.append(("lang", self.lang))
-        return path + ("?" + urlencode(items) if items else "")
+        path, hash_sign, fragment = path.partition("#")
+        if items:
+            path += ("&" if "?" in path else "?") + urlencode(items)
+        return path + hash_sign + fragment
 
     def switch_url(self, lang: str) -> str:
         """This page in another language."""

@@ -90,6 +90,17 @@ def test_a_coordinator_publishes_each_one_and_only_then_the_public_sees_it(
     assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
     public = _items(anonymous_client, "/api/v1/public/deadlines")
     assert [(item["kind"], item["title"]) for item in public] == [("periodic_report", report["title"])]
+    # Its portal page: the recommendations of the document (the search for its symbol), never the staff's.
+    assert public[0]["link"] == "/?q=" + CRC.replace("/", "%2F")
+    assert anonymous_client.get(public[0]["link"], headers={"Accept": "text/html"}).status_code == 200
+    french = anonymous_client.get("/calendar", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
+    assert f'<a href="{public[0]["link"]}&amp;lang=fr">' in french
+    reply_publish = {"kind": "follow_up_reply", "object_id": reply["object_id"], "published": True}
+    assert client.post("/api/v1/deadlines/publications", json=reply_publish).status_code == 204
+    replies = _items(anonymous_client, "/api/v1/public/deadlines", kind="follow_up_reply")
+    assert [item["link"] for item in replies] == ["/?q=" + CRC.replace("/", "%2F")]  # three selected
+    reply_unpublish = {**reply_publish, "published": False}
+    assert client.post("/api/v1/deadlines/publications", json=reply_unpublish).status_code == 204
     assert (
         "eighth and ninth periodic reports"
         in anonymous_client.get("/calendar", headers={"Accept": "text/html"}).text

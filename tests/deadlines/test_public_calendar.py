@@ -58,6 +58,25 @@ def test_mechanism_and_entity_filters_check_their_values(
         assert error["field"] == field and error["reason"].startswith(f"{value!r} is not a known")
 
 
+def test_published_deadlines_link_their_public_pages(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    # A published action's due date and its indicator's target: the action's portal page (which
+    # answers); an entered deadline has no page.
+    items = anonymous_client.get(URL).json()["items"]
+    links = {item["title"]: item["link"] for item in items}
+    assert links == {
+        EDUCATION_ACTION: f"/actions/{world.education_action}",
+        INDICATOR: f"/actions/{world.education_action}#indicators",
+        UPR_REVIEW: None,
+        JUSTICE_CUSTOM: None,
+    }
+    assert anonymous_client.get(links[EDUCATION_ACTION], headers={"Accept": "text/html"}).status_code == 200
+    page = anonymous_client.get("/calendar", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
+    assert f'<a href="/actions/{world.education_action}?lang=fr">{EDUCATION_ACTION}</a>' in page
+    assert f'<a href="/actions/{world.education_action}?lang=fr#indicators">{INDICATOR}</a>' in page
+
+
 def test_the_portal_calendar_shows_what_is_published(
     world: CalendarWorld, anonymous_client: TestClient
 ) -> None:
