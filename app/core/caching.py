@@ -13,6 +13,12 @@ def body_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def etag_matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names ``tag`` (weakly compared, as RFC 9110 asks) or is ``*``."""
+    held = if_none_match or ""
+    return tag in [value.strip().removeprefix("W/") for value in held.split(",")] or held.strip() == "*"
+
+
 def cached_response(
     request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
 ) -> Response:
@@ -24,7 +30,6 @@ def cached_response(
         "Vary": "Authorization, X-API-Key",
         **(headers or {}),
     }
-    held = request.headers.get("if-none-match", "")
-    if tag in [value.strip().removeprefix("W/") for value in held.split(",")] or held.strip() == "*":
+    if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=common)
     return Response(content=body, media_type=media_type, headers=common)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, Response
 
+from app.core.caching import etag_matches
 from app.core.config import Settings
 from app.core.errors import ContentTooLarge, InvalidInput
 from app.evidence.names import content_disposition
@@ -26,8 +27,13 @@ def store_of(settings: Settings) -> BlobStore:
     return BlobStore(settings.storage_dir)
 
 
-def download(path: str, row: EvidenceFile, cache_control: str) -> FileResponse:
-    """The stored file, read and sent in pieces, as an attachment named as uploaded (made safe)."""
+def download(path: str, row: EvidenceFile, cache_control: str, if_none_match: str | None = None) -> Response:
+    """The stored file, read and sent in pieces, as an attachment named as uploaded (made safe), with
+    the ETag of its content (its SHA-256, as a public answer's ETag is its body's hash); an empty 304
+    when ``if_none_match`` (the request's If-None-Match) names it."""
+    tag = '"' + row.sha256[:32] + '"'
+    if etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": cache_control})
     return FileResponse(
         path,
         media_type=row.media_type,
@@ -36,6 +42,7 @@ def download(path: str, row: EvidenceFile, cache_control: str) -> FileResponse:
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": DOWNLOAD_CSP,
             "Cache-Control": cache_control,
+            "ETag": tag,
         },
     )
 

@@ -191,11 +191,14 @@ def progress_feed(
         200: {
             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
             "description": "The file, as an attachment, with the media type found from its content",
-        }
+            "headers": CACHE_HEADERS,
+        },
+        304: CACHED_RESPONSES[304],
     },
 )
 def get_evidence_file(
-    db: DbSession, caller: PublicCaller, settings: AppSettings, evidence_id: RowId
+    request: Request, db: DbSession, caller: PublicCaller, settings: AppSettings, evidence_id: RowId
 ) -> Response:
     row = evidence.public_file(db, evidence_id)
-    return download(stored_path(store_of(settings), row), row, CACHE_CONTROL)
+    held = request.headers.get("if-none-match")
+    return download(stored_path(store_of(settings), row), row, CACHE_CONTROL, held)

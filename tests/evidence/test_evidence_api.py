@@ -134,6 +134,15 @@ def test_public_only_while_the_update_is_public(client: TestClient, setup: Setup
     served = client.get(public_url, headers={"Authorization": ""})
     assert served.status_code == 200 and served.content == samples.PDF
     assert served.headers["content-disposition"].startswith('attachment; filename="report.pdf"')
+    # Its ETag is its content's hash, as every public answer's: sent back, a 304 without the body.
+    etag = served.headers["etag"]
+    assert etag == '"' + hashlib.sha256(samples.PDF).hexdigest()[:32] + '"'
+    for held in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = client.get(public_url, headers={"Authorization": "", "If-None-Match": held})
+        assert again.status_code == 304 and again.content == b"", held
+        assert again.headers["etag"] == etag and again.headers["cache-control"] == "public, max-age=60"
+    stale = client.get(public_url, headers={"Authorization": "", "If-None-Match": '"other"'})
+    assert stale.status_code == 200 and stale.content == samples.PDF
     listed = client.get(f"/api/v1/public/actions/{setup.action['id']}").json()["progress"][0]["evidence"]
     assert listed == [
         {
