@@ -23,6 +23,7 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffProgress,
 )
+from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 
@@ -75,33 +76,8 @@ PROGRESS_STATE_LABELS = {
     "returned": _("returned for changes"),
 }
 # The filters as the report names them ("Filters used"): the staff workspace's words for the list's
-# filters and their values (one catalogue). Mechanisms, entities and clusters are named by the service.
-FILTER_LABELS = {
-    "q": _("Search the text"),
-    "mechanism": _("Mechanism"),
-    "family": _("Mechanism family"),
-    "type": _("Type"),
-    "theme": _("Theme"),
-    "affected_person": _("Affected persons"),
-    "country": _("Country"),
-    "region": _("Region"),
-    "recommending_state": _("Recommending State"),
-    "recommending_region": _("Recommending region"),
-    "issue": _("UPR Info issue"),
-    "sdg": _("SDG goal or target"),
-    "cycle": _("UPR cycle"),
-    "session": _("UPR session"),
-    "position": _("Position"),
-    "source": _("Source"),
-    "needs_review": _("Changed by an import"),
-    "priority": _("Priority"),
-    "status": _("Status"),
-    "entity": _("Responsible entity"),
-    "responsibility": _("Responsibility"),
-    "cluster": _("Cluster"),
-    "published_from": _("Published on or after"),
-    "published_to": _("Published on or before"),
-}
+# filters (app.web.filter_labels) and their values. Mechanisms, entities and clusters are named by the
+# service.
 FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     "family": {
         "upr": _("Universal Periodic Review"),

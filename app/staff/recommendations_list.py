@@ -50,6 +50,7 @@ from app.staff.labels import (
 )
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn
+from app.web.filter_labels import FILTER_LABELS
 
 router = staff_router()
 
@@ -61,31 +62,9 @@ NOTICES["recommendations-published"] = _(
 
 # Field labels (the filter form's and the bulk form's), also naming fields in the error summary.
 LABELS = {
-    "q": _("Search the text"),
+    **FILTER_LABELS,
     "mechanism": _("Mechanism codes"),
-    "family": _("Mechanism family"),
-    "type": _("Type"),
-    "theme": _("Theme"),
-    "affected_person": _("Affected persons"),
-    "country": _("Country"),
-    "region": _("Region"),
-    "recommending_state": _("Recommending State"),
-    "recommending_region": _("Recommending region"),
-    "issue": _("UPR Info issue"),
-    "sdg": _("SDG goal or target"),
-    "cycle": _("UPR cycle"),
-    "session": _("UPR session"),
-    "position": _("Position"),
-    "source": _("Source"),
-    "needs_review": _("Changed by an import"),
     "withdrawn": _("Current or withdrawn"),
-    "priority": _("Priority"),
-    "status": _("Status"),
-    "entity": _("Responsible entity"),
-    "responsibility": _("Responsibility"),
-    "cluster": _("Cluster"),
-    "published_from": _("Published on or after"),
-    "published_to": _("Published on or before"),
     "limit": _("Rows per page"),
     "sort": _("Order"),
     "cursor": _("Page"),
