@@ -246,7 +246,8 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"", "empty file"),
-        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "contains NUL bytes"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "this is an Excel workbook"),
+        (b"CSV\x00with NUL", "contains NUL bytes"),
         ("To,Text\nPérou,x\n".encode() + b"Per\xfa,y\n", "mixes encodings"),
         (",".join(COLUMNS).encode() + b'\nPeru,"unterminated\n' + b"x" * 200_000, "not a valid CSV file"),
     ],
