@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -13,16 +12,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.core import setting_checks as checks
+
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 # What both logging and uvicorn know (nrtd serve hands the level to each).
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
-# An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
-_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
-# An SQLite URL whose path is empty (sqlite://, sqlite:///, sqlite+pysqlite:///?mode=ro).
-_SQLITE_WITHOUT_FILE = re.compile(r"sqlite(\+\w+)?:///?(\?.*)?", re.IGNORECASE)
-_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
-_ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -248,87 +243,47 @@ class Settings(BaseSettings):
     @field_validator("uhri_languages")
     @classmethod
     def _known_languages(cls, value: str) -> str:
-        langs = [part.strip() for part in value.split(",") if part.strip()]
-        if not langs:
-            raise ValueError("at least one language is required")
-        unknown = [lang for lang in langs if lang not in UHRI_LANGUAGES]
-        if unknown:
-            raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(UHRI_LANGUAGES)}")
-        return ",".join(dict.fromkeys(langs))
+        return checks.languages(value, UHRI_LANGUAGES)
 
     @field_validator("database_url")
     @classmethod
     def _database_file(cls, value: str) -> str:
-        # sqlite:/// or sqlite:// names no file: SQLAlchemy opens a database in memory, which every
-        # command (and `nrtd migrate` first) would create afresh and lose when it ends.
-        if _SQLITE_WITHOUT_FILE.fullmatch(value.strip()):
-            raise ValueError(
-                f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
-                "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
-            )
-        return value
+        return checks.database_file(value)
 
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"unknown log level {value!r}: give one of {', '.join(LOG_LEVELS)}")
-        return level
+        return checks.log_level(value, LOG_LEVELS)
 
     @field_validator("import_schedule", "notify_schedule")
     @classmethod
     def _valid_cron(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            return value
-        from croniter import croniter  # ~20 ms: loaded only when a schedule is set
-
-        if not croniter.is_valid(value):
-            raise ValueError(f"not a valid cron expression: {value!r}")
-        return value
+        return checks.cron(value)
 
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return value
+        return checks.http_url(value.strip().rstrip("/"))
 
     @field_validator("uhri_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return value
+        return checks.http_url(value)
 
     @field_validator("contact_email")
     @classmethod
     def _email(cls, value: str) -> str:
-        value = value.strip()
-        if value and not _EMAIL.fullmatch(value):
-            raise ValueError(f"not an e-mail address: {value!r}")
-        return value
+        return checks.email_address(value)
 
     @field_validator("smtp_from")
     @classmethod
     def _from_address(cls, value: str) -> str:
-        value = value.strip()
-        if value and not _one_mailbox(value):
-            raise ValueError(
-                f"not an e-mail address: {value!r}; give one address, with a display name if wanted: "
-                "nrtd@example.org or NRTD <nrtd@example.org> (quote a name holding a comma)"
-            )
-        return value
+        return checks.from_address(value)
 
     @field_validator("contact_url", "data_licence_url")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        value = value.strip()
-        if value and not _WEB_ADDRESS.fullmatch(value):
-            raise ValueError(f"must be an http(s) URL without spaces: {value!r}")
-        return value
+        return checks.web_address(value)
 
     @field_validator("site_name", "publisher", "data_licence")
     @classmethod
@@ -338,35 +293,17 @@ class Settings(BaseSettings):
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: str) -> str:
-        parts = [part.strip() for part in value.split(",") if part.strip()]
-        for part in parts:
-            try:
-                ipaddress.ip_network(part, strict=False)
-            except ValueError:
-                raise ValueError(f"not an address or CIDR: {part!r}") from None
-        return ",".join(parts)
+        return checks.networks(value)
 
     @field_validator("public_cors_origins")
     @classmethod
     def _origins(cls, value: str) -> str:
-        # Browsers send the scheme and host in lower case, and the origins are compared as strings.
-        parts = [part.strip().lower() for part in value.split(",") if part.strip()]
-        if "*" in parts and len(parts) > 1:
-            raise ValueError("* allows every origin: give it alone or list the origins")
-        for part in parts:
-            if part != "*" and not _ORIGIN.fullmatch(part):
-                raise ValueError(f"not an origin (scheme://host[:port], no path or trailing slash): {part!r}")
-        return ",".join(parts)
+        return checks.origins(value)
 
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:
-        value = value.strip()
-        if value and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must be a redis://, rediss:// or unix:// URL")
-        if not value and info.data.get("rate_limit_store") == "redis":
-            raise ValueError("NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL")
-        return value
+        return checks.redis_url(value, needed=info.data.get("rate_limit_store") == "redis")
 
     @property
     def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -379,19 +316,6 @@ class Settings(BaseSettings):
     @property
     def languages(self) -> list[str]:
         return self.uhri_languages.split(",")
-
-
-def _one_mailbox(value: str) -> bool:
-    """``value`` is one address, alone (``nrtd@example.org``) or with a display name
-    (``NRTD <nrtd@example.org>``), as the From header of the digests reads it."""
-    from email.policy import default  # ~10 ms: loaded only when an address is set
-
-    try:
-        header = default.header_factory("From", value)
-        addresses = header.addresses
-    except Exception:  # the header parser fails on some malformed input ("nrtd@") rather than report it
-        return False
-    return not header.defects and len(addresses) == 1 and bool(_EMAIL.fullmatch(addresses[0].addr_spec))
 
 
 @lru_cache

@@ -26,14 +26,10 @@ from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionListParams, ActionPage
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
+from app.web.i18n import marked as _
 
 # Items listed per section (the section says how many there are in all).
 SHOWN = 20
-
-
-def _(message: str) -> str:
-    """Marks a message for the catalogue; the digest translates it in its reader's language."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,7 @@ from app.reports.schemas import (
 )
 from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-
-
-def _(message: str) -> str:
-    """Marks a message for the catalogue; ``Words`` translates it."""
-    return message
-
+from app.web.i18n import marked as _
 
 TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
 INTERNAL_WARNING = _(

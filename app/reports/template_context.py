@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.reports.labels import NONE, RTL_LANGUAGES, Words, _, xml_safe
+from app.reports.labels import NONE, RTL_LANGUAGES, Words, xml_safe
 from app.reports.schemas import (
     Report,
     ReportGroupAction,
@@ -14,6 +14,7 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffRecommendation,
 )
+from app.web.i18n import marked as _
 
 HEADINGS = {
     "recommendation": _("Recommendation"),

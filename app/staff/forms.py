@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from app.core.errors import DomainError
+from app.web.i18n import marked as _
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -25,11 +26,6 @@ class FormInvalid(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
-
-
-def _(message: str) -> str:
-    """Marks a message for the catalogue (the pages translate every reason they show)."""
-    return message
 
 
 # Pydantic's refusals a person meets in a form, in the words of the workspace: the page shows them in

@@ -21,16 +21,12 @@ from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
-from app.web.i18n import LANGUAGES, choose_language, environment, translations
+from app.web.i18n import LANGUAGES, choose_language, environment, marked, translations
 
+_ = marked  # the pages' modules mark their messages with it (pybabel extracts `_`)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML = "text/html; charset=utf-8"
 LANG_COOKIE = "nrtd_lang"
-
-
-def _(message: str) -> str:
-    """Marks a message for the catalogue; it is translated when the page is rendered."""
-    return message
 
 
 class Notices(dict[str, str]):

@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-
-def _(message: str) -> str:
-    """Marks a message for the catalogue; it is translated where it is shown."""
-    return message
-
+from app.web.i18n import marked as _
 
 FILTER_LABELS = {
     "q": _("Search the text"),

@@ -158,6 +158,12 @@ def _in_language(text: str, text_lang: str | None) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(text_lang, text)
 
 
+def marked(message: str) -> str:
+    """Marks a message for the catalogue (imported as ``_``, which pybabel extracts); it is translated
+    where it is shown, in the reader's language."""
+    return message
+
+
 @cache
 def environment(templates: Path, lang: str) -> Environment:
     env = Environment(

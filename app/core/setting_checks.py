@@ -1,0 +1,127 @@
+"""The checks of the settings' values (``app.core.config.Settings`` calls them): each returns the value
+as kept, or raises ValueError with what is wrong and what to give instead."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Sequence
+
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+# An SQLite URL whose path is empty (sqlite://, sqlite:///, sqlite+pysqlite:///?mode=ro).
+_SQLITE_WITHOUT_FILE = re.compile(r"sqlite(\+\w+)?:///?(\?.*)?", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
+# An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
+_ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
+
+
+def languages(value: str, known: Sequence[str]) -> str:
+    langs = [part.strip() for part in value.split(",") if part.strip()]
+    if not langs:
+        raise ValueError("at least one language is required")
+    unknown = [lang for lang in langs if lang not in known]
+    if unknown:
+        raise ValueError(f"unknown language(s) {unknown}; UHRI publishes {list(known)}")
+    return ",".join(dict.fromkeys(langs))
+
+
+def database_file(value: str) -> str:
+    # sqlite:/// or sqlite:// names no file: SQLAlchemy opens a database in memory, which every
+    # command (and `nrtd migrate` first) would create afresh and lose when it ends.
+    if _SQLITE_WITHOUT_FILE.fullmatch(value.strip()):
+        raise ValueError(
+            f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
+            "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
+        )
+    return value
+
+
+def log_level(value: str, levels: Sequence[str]) -> str:
+    level = value.strip().upper()
+    if level not in levels:
+        raise ValueError(f"unknown log level {value!r}: give one of {', '.join(levels)}")
+    return level
+
+
+def cron(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return value
+    from croniter import croniter  # ~20 ms: loaded only when a schedule is set
+
+    if not croniter.is_valid(value):
+        raise ValueError(f"not a valid cron expression: {value!r}")
+    return value
+
+
+def http_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def email_address(value: str) -> str:
+    value = value.strip()
+    if value and not _EMAIL.fullmatch(value):
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+def from_address(value: str) -> str:
+    value = value.strip()
+    if value and not _one_mailbox(value):
+        raise ValueError(
+            f"not an e-mail address: {value!r}; give one address, with a display name if wanted: "
+            "nrtd@example.org or NRTD <nrtd@example.org> (quote a name holding a comma)"
+        )
+    return value
+
+
+def _one_mailbox(value: str) -> bool:
+    """``value`` is one address, alone (``nrtd@example.org``) or with a display name
+    (``NRTD <nrtd@example.org>``), as the From header of the digests reads it."""
+    from email.policy import default  # ~10 ms: loaded only when an address is set
+
+    try:
+        header = default.header_factory("From", value)
+        addresses = header.addresses
+    except Exception:  # the header parser fails on some malformed input ("nrtd@") rather than report it
+        return False
+    return not header.defects and len(addresses) == 1 and bool(_EMAIL.fullmatch(addresses[0].addr_spec))
+
+
+def web_address(value: str) -> str:
+    value = value.strip()
+    if value and not _WEB_ADDRESS.fullmatch(value):
+        raise ValueError(f"must be an http(s) URL without spaces: {value!r}")
+    return value
+
+
+def networks(value: str) -> str:
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    for part in parts:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError(f"not an address or CIDR: {part!r}") from None
+    return ",".join(parts)
+
+
+def origins(value: str) -> str:
+    # Browsers send the scheme and host in lower case, and the origins are compared as strings.
+    parts = [part.strip().lower() for part in value.split(",") if part.strip()]
+    if "*" in parts and len(parts) > 1:
+        raise ValueError("* allows every origin: give it alone or list the origins")
+    for part in parts:
+        if part != "*" and not _ORIGIN.fullmatch(part):
+            raise ValueError(f"not an origin (scheme://host[:port], no path or trailing slash): {part!r}")
+    return ",".join(parts)
+
+
+def redis_url(value: str, *, needed: bool) -> str:
+    value = value.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    if not value and needed:
+        raise ValueError("NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL")
+    return value
