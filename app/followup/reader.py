@@ -73,6 +73,8 @@ _REFS_START = re.compile(r"\b(?:paragraphs?|paras?\.)\s*(?=\d)", re.I)
 _REF_NUMBER = re.compile(r"\s*(\d{1,3})(?!\d)(?![.,]\d)")
 _PARENS = re.compile(r"\s*\(([^()]{1,80})\)")
 _LETTER = re.compile(r"^(?:[a-z]|[ivx]{1,5})$")
+# "9 (a)-(c)" (a hyphen or an en dash), "(b) to (e)": the letters from the first to the last.
+_LETTER_RANGE_END = re.compile(r"\s*(?:to|-|\u2013)\s*\(([a-z])\)")
 # "paragraphs 10 to 12", "paras. 10-12": a range of at most MAX_RANGE paragraphs.
 _RANGE_END = re.compile(r"\s*(?:to|-|\u2013)\s*(\d{1,3})(?!\d)(?![.,]\d)", re.I)
 MAX_RANGE = 20
@@ -190,6 +192,10 @@ def _read_list(text: str, at: int) -> list[ParagraphRef]:
             inner = parens.group(1).strip()
             if _LETTER.match(inner):
                 letters.append(inner)
+                last_letter = _LETTER_RANGE_END.match(text, parens.end())
+                if last_letter is not None and len(inner) == 1 and inner < last_letter.group(1) <= "z":
+                    letters.extend(chr(c) for c in range(ord(inner) + 1, ord(last_letter.group(1)) + 1))
+                    parens = last_letter
             elif after != at:
                 break  # ", (label)" after letters: not this item's
             at = parens.end()

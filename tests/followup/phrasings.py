@@ -32,6 +32,14 @@ FOLLOW_UP: list[tuple[str, str, int | date, list[str]]] = [
         ["11 (a)", "19", "33 (b) (c)"],
     ),
     (
+        "CAT",
+        "40. The Committee requests the State party to provide, by 24 November 2027, information on "
+        "follow-up to the Committee's recommendations on legal safeguards, on investigations and on "
+        "redress (see paras. 9 (a)\u2013(c), 17 (a) and 27 (b)-(d) above).",
+        date(2027, 11, 24),
+        ["9 (a) (b) (c)", "17 (a)", "27 (b) (c) (d)"],
+    ),
+    (
         "CCPR",
         "50. In accordance with rule 75, paragraph 1, of the Committee's rules of procedure, the State "
         "party is requested to provide, by 27 July 2026, information on the implementation of the "
