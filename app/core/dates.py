@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from app.core.errors import InvalidInput
 
@@ -18,7 +19,9 @@ def _iso_date_text(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
+        # Pydantic's own type for a date it cannot read: the workspace's forms say it in the page's
+        # language (app.staff.forms), the API in these words.
+        raise PydanticCustomError("date_parsing", "must be a date written YYYY-MM-DD")
     return value
 
 

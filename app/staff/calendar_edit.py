@@ -27,7 +27,10 @@ router = staff_router()
 NOTICES["deadline-created"] = _("The deadline is added.")
 NOTICES["deadline-deleted"] = _("The deadline is deleted.")
 
-_TEXT = ("title", "due_on", "mechanism", "entity_id", "notes", "last_review_on", "midterm_on")
+# Left empty, the required fields stay empty texts (refused as "required" in the page's language); the
+# optional ones become null.
+_REQUIRED = ("title", "due_on")
+_OPTIONAL = ("mechanism", "entity_id", "notes", "last_review_on", "midterm_on")
 _FLAGS = ("published", "done", "midterm_done")
 
 
@@ -38,7 +41,8 @@ def _text(values: dict[str, Any], name: str) -> str:
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
     """The form as the API's body: empty fields are null, unticked boxes false."""
-    fields: dict[str, Any] = {name: _text(values, name) or None for name in _TEXT}
+    fields: dict[str, Any] = {name: _text(values, name) for name in _REQUIRED}
+    fields.update({name: _text(values, name) or None for name in _OPTIONAL})
     fields["notes"] = _text(values, "notes")
     fields.update({name: values.get(name) == "true" for name in _FLAGS})
     return fields

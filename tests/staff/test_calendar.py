@@ -116,6 +116,24 @@ def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: Calendar
     assert 'href="#field-kind"' in page.text
 
 
+def test_a_refused_deadline_form_says_why_in_the_pages_language(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    staff = staff_login("coordinator")
+    added = staff.post("/staff/calendar?lang=fr", {"kind": "custom", "title": "", "due_on": "31/05/2027"})
+    assert added.status_code == 422
+    assert "Ce champ est obligatoire." in added.text  # the title, not pydantic's English
+    assert "Saisissez une date sous la forme année-mois-jour" in added.text
+    assert "Input should be" not in added.text and "YYYY-MM-DD" not in added.text
+    page = staff.get(f"/staff/calendar/{world.review}")
+    edited = staff.post(
+        f"/staff/calendar/{world.review}?lang=es", {"etag": _etag(page.text), "title": " ", "due_on": ""}
+    )
+    assert edited.status_code == 422
+    assert "Este campo es obligatorio." in edited.text and "Escriba una fecha como año-mes-día" in edited.text
+    assert "may not be null" not in edited.text
+
+
 def test_a_coordinator_adds_edits_and_deletes_a_deadline(
     staff_login: StaffLogin, world: CalendarWorld, db: Connection
 ) -> None:
