@@ -10,6 +10,8 @@ password change or reset). An unknown, revoked or deactivated owner's token is a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -21,10 +23,13 @@ from app.auth.service import secret_hash
 from app.core.actor import Actor
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput, NotFound
+from app.deadlines.labels import KIND_LABELS, titled
 from app.deadlines.schemas import CalendarTokenStatus, DeadlineListParams
 from app.deadlines.service import Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
 from app.models import AuthToken, User
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from app.web.i18n import marked as _
 
 KIND = "calendar"
 FEED_PATH = "/api/v1/calendar.ics"
@@ -91,7 +96,13 @@ def feed_url(base_url: str, secret: str) -> str:
     return base_url.rstrip("/") + f"{FEED_PATH}?token={secret}"
 
 
-def feed_owner(session: Session, secret: str) -> Actor:
+@dataclass(frozen=True)
+class FeedOwner:
+    actor: Actor
+    language: str  # the one their reminders are in (the account page's choice)
+
+
+def feed_owner(session: Session, secret: str) -> FeedOwner:
     """Whose feed a token opens; 404 for anything else, so a URL tells nothing about other tokens."""
     row = session.execute(
         select(AuthToken, User)
@@ -101,38 +112,55 @@ def feed_owner(session: Session, secret: str) -> Actor:
     if row is None or row.AuthToken.revoked_at is not None or not row.User.active:
         raise NotFound("no calendar feed has this address")
     user = row.User
-    return Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
+    actor = Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
+    return FeedOwner(actor, user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+_STATES = {"done": _("Done"), "overdue": _("Overdue"), "open": _("Not done yet")}
 
 
 def _event(
-    item: DeadlineItem, host: str, base_url: str, stamp: datetime, today: date, internal: bool
+    item: DeadlineItem,
+    host: str,
+    base_url: str,
+    stamp: datetime,
+    today: date,
+    internal: bool,
+    gettext: Callable[[str], str],
 ) -> Event:
-    """An all-day event; a reader's (``internal`` false) has no workspace link and no state, like the
-    public portal's."""
+    """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
+    title alone); a reader's (``internal`` false) has no workspace link and no state, like the public
+    portal's."""
     event = Event()
     event.add("uid", f"{uid(item)}@{host}")
     event.add("dtstamp", stamp)
     event.add("dtstart", item.date)  # a date: an all-day event
     if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
         event.add("dtend", item.date + timedelta(days=1))
-    event.add("summary", item.title)
+    event.add("summary", titled(item.kind, item.title, gettext))
     event.add("categories", [item.kind])
     event.add("transp", "TRANSPARENT")
-    lines = [f"Kind: {item.kind}"]
+
+    def line(name: str, value: str) -> str:
+        return gettext("%(name)s: %(value)s") % {"name": gettext(name), "value": value}
+
+    lines = [line(_("Kind"), gettext(KIND_LABELS.get(item.kind, item.kind)))]
     if internal:
         if item.link:
             event.add("url", base_url.rstrip("/") + item.link)
-        lines.append("Status: " + ("done" if item.done else "overdue" if item.overdue(today) else "open"))
+        state = "done" if item.done else "overdue" if item.overdue(today) else "open"
+        lines.append(line(_("State"), gettext(_STATES[state])))
     if item.mechanism:
-        lines.append(f"Mechanism: {item.mechanism}")
+        lines.append(line(_("Mechanism"), item.mechanism))
     if item.detail:
         lines.append(item.detail)
     event.add("description", "\n".join(lines))
     return event
 
 
-def feed(session: Session, owner: Actor, host: str, base_url: str) -> bytes:
+def feed(session: Session, owner: FeedOwner, host: str, base_url: str) -> bytes:
     """The owner's calendar: what the API lists for them, from a year back on."""
+    gettext = translations(owner.language).gettext
     today = utc_today()
     params = DeadlineListParams(from_date=today - PAST)
     calendar = Calendar()
@@ -145,7 +173,8 @@ def feed(session: Session, owner: Actor, host: str, base_url: str) -> bytes:
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
     stamp = datetime.now(UTC).replace(microsecond=0)
-    audience = Audience.of(owner)
+    audience = Audience.of(owner.actor)
+    internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
-        calendar.add_component(_event(item, host, base_url, stamp, today, not audience.published_only))
+        calendar.add_component(_event(item, host, base_url, stamp, today, internal, gettext))
     return bytes(calendar.to_ical())

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from app.deadlines.labels import titled
 from app.models import User
 from app.notify.items import Section
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, environment, translations
@@ -37,6 +39,7 @@ def render_digest(user: User, sections: list[Section], base_url: str, today: dat
             base_url=base_url,
             today=today,
             heading=gettext,
+            titled=partial(titled, gettext=gettext),
             lang=lang,
         )
     )

@@ -38,6 +38,7 @@ class Item:
     path: str  # a staff workspace path, e.g. /staff/actions/3
     day: date | None = None  # a due date or a report date
     note: str | None = None  # a reviewer's comment
+    kind: str | None = None  # a calendar deadline's kind: the digest names it before the title
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,10 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
         _("Deadlines due soon or overdue"),
         len(found),
         "/staff/calendar",
-        [Item(item.title, item.link or "/staff/calendar", item.date) for item in found[:SHOWN]],
+        [
+            Item(item.title, item.link or "/staff/calendar", item.date, kind=item.kind)
+            for item in found[:SHOWN]
+        ],
     )
 
 

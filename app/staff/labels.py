@@ -7,6 +7,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from app.deadlines.labels import KIND_LABELS
 from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
 
@@ -84,15 +85,7 @@ PROGRESS_FIELD_LABELS = {
     "comment": _("Comment for the author"),
     "published": _("Publication"),
 }
-DEADLINE_KIND_LABELS = {
-    "upr_review": _("UPR review"),
-    "upr_midterm": _("UPR mid-term report"),
-    "follow_up_reply": _("Follow-up reply due"),
-    "periodic_report": _("Periodic report due"),
-    "action_due": _("Action due"),
-    "indicator_target": _("Indicator target"),
-    "custom": _("Other deadline"),
-}
+DEADLINE_KIND_LABELS = KIND_LABELS
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

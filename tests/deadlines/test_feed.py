@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
+from app.deadlines.labels import KIND_LABELS
+from app.models import User
 from tests import accounts
 from tests.deadlines.conftest import (
     EDUCATION_ACTION,
@@ -37,6 +39,7 @@ def _feed_path(client: TestClient, headers: dict[str, str]) -> str:
 
 
 def _events(client: TestClient, path: str) -> list[tuple[str, date, str]]:
+    """(title, start, uid) of each event; its summary is the title after its kind (English)."""
     response = client.get(path)  # no Authorization header: the token in the URL is the credential
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/calendar")
@@ -47,7 +50,10 @@ def _events(client: TestClient, path: str) -> list[tuple[str, date, str]]:
         assert type(start) is date, "an all-day event"
         if start < date.max:
             assert (event.decoded("dtend") - start).days == 1
-        events.append((str(event["summary"]), start, str(event["uid"])))
+        kind = str(event.decoded("categories")[0])
+        prefix = "" if kind == "custom" else f"{KIND_LABELS[kind]}: "
+        assert str(event["summary"]).startswith(prefix)
+        events.append((str(event["summary"]).removeprefix(prefix), start, str(event["uid"])))
     return events
 
 
@@ -89,7 +95,34 @@ def test_a_readers_feed_holds_published_deadlines_only(
     summaries = {summary for summary, _, _ in _events(anonymous_client, path)}
     assert summaries == {EDUCATION_ACTION, INDICATOR, UPR_REVIEW, JUSTICE_CUSTOM}
     body = anonymous_client.get(path).text
-    assert "/staff/" not in body and "Status:" not in body  # the public view: no workspace link, no state
+    assert "/staff/" not in body and "State:" not in body  # the public view: no workspace link, no state
+
+
+def test_the_events_name_their_kind_in_the_owners_language(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    # A calendar program shows the summary alone: the mid-term report, which carries its review's
+    # title, must not read as the review itself on the mid-term's date.
+    headers = accounts.headers_for(writer, "coordinator")
+    me = anonymous_client.get("/api/v1/me", headers=headers).json()
+    writer.execute(update(User).where(User.id == me["id"]).values(language="fr"))
+    response = anonymous_client.get(_feed_path(anonymous_client, headers))
+    calendar = Calendar.from_ical(response.content)
+    events = {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
+    midterm, review = events[f"upr_midterm-{world.review}"], events[f"upr_review-{world.review}"]
+    assert midterm.decoded("dtstart") != review.decoded("dtstart")
+    assert str(midterm["summary"]) == f"Rapport à mi-parcours de l'EPU : {UPR_REVIEW}"
+    assert str(review["summary"]) == f"Examen de l'EPU : {UPR_REVIEW}"
+    target = events[f"indicator_target-{world.indicator}"]
+    assert str(target["summary"]) == f"Cible d'indicateur : {INDICATOR}"
+    assert str(events[f"custom-{world.justice_custom}"]["summary"]) == JUSTICE_CUSTOM  # its own title
+    assert str(midterm["description"]).splitlines() == [
+        "Type : Rapport à mi-parcours de l'EPU",
+        "État : À faire",
+        "Mécanisme : UPR",
+    ]
+    overdue = events[f"action_due-{world.justice_action}"]
+    assert "État : En retard" in str(overdue["description"]).splitlines()
 
 
 def test_rotating_or_revoking_makes_the_old_url_404(

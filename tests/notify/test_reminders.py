@@ -325,3 +325,29 @@ def test_the_digest_reads_as_a_letter(engine: Engine, database_url: str) -> None
     assert lines[soon + 2] == f"  {BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr"
     assert lines[soon + 3] == ""
     assert lines[-1].endswith(f"{BASE_URL}/staff/account")
+
+
+def test_a_deadline_is_named_by_its_kind_in_the_readers_language(engine: Engine, database_url: str) -> None:
+    # The mid-term report carries its review's title: alone, "Fifth UPR review" due in 5 days would
+    # announce the review itself.
+    world = build(engine)
+    today = utc_today()
+    with Session(engine) as db, db.begin():
+        db.add(
+            Deadline(
+                kind="upr_review",
+                title="Fifth UPR review",
+                due_on=today + timedelta(days=1000),
+                last_review_on=today - timedelta(days=990),
+            )
+        )
+    with smtp_server() as (mailbox, port):
+        run_reminders(engine, settings_for(database_url, port))
+    [coordinator] = mailbox.to(world.coordinator)
+    lines = coordinator.get_content().splitlines()
+    assert any(line.startswith("- UPR mid-term report: Fifth UPR review (") for line in lines), lines
+    assert any(line.startswith("- Report to parliament (") for line in lines)  # entered: its own title
+    [focal] = mailbox.to(world.fp_a)
+    lines = focal.get_content().splitlines()
+    midterm = "- Rapport à mi-parcours de l'EPU : Fifth UPR review ("
+    assert any(line.startswith(midterm) for line in lines), lines
