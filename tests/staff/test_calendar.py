@@ -109,6 +109,19 @@ def test_overdue_only_lists_the_older_ones_too(staff_login: StaffLogin, world: C
     assert "Reply to the committee" not in chosen
 
 
+def test_a_deadline_not_done_reads_as_such_in_french_and_spanish(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # "Open" the state, not "Open" the link: the catalogue translated it as the verb (Ouvrir, Abrir).
+    staff = staff_login("focal_point", entity_id=world.justice)
+    for lang, state, verb in (("fr", "À faire", "Ouvrir"), ("es", "Pendiente", "Abrir")):
+        listed = staff.get("/staff/calendar", params={"lang": lang}).text
+        row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{UPR_REVIEW}.*?</tr>", listed, re.S)
+        assert row and state in row.group(0) and verb not in row.group(0)
+        page = staff.get(f"/staff/calendar/{world.review}", params={"lang": lang}).text  # read-only
+        assert f"<dd>{state}" in page and verb not in page
+
+
 def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
     page = staff_login("coordinator").get("/staff/calendar", params={"from": "2026-13-01", "kind": "nope"})
     assert page.status_code == 422
