@@ -154,6 +154,13 @@ def test_nothing_internal_on_any_page(portal: TestClient, seeded: Seeded) -> Non
         assert published.replace("'", "&#39;") in detail
 
 
+def test_a_recommendations_publication_date_reads_published_on(portal: TestClient, seeded: Seeded) -> None:
+    # Its own catalogue entry: "Published" alone is a state elsewhere (Publié, Publicado).
+    for lang, label in (("fr", "<dt>Publiée le</dt>"), ("es", "<dt>Publicada el</dt>")):
+        page = portal.get(f"/recommendations/{seeded.education_id}", params={"lang": lang}).text
+        assert label in page
+
+
 def test_unpublished_withdrawn_and_unknown_are_404_pages(portal: TestClient, seeded: Seeded) -> None:
     for path in (
         f"/recommendations/{seeded.withdrawn_id}",

@@ -353,6 +353,22 @@ def test_grouping_by_responsible_entity_lead_and_supporting(client: TestClient, 
 
 
 @pytest.mark.parametrize(
+    ("lang", "lead", "published"),
+    [("fr", "Entité chef de file", "Publié"), ("es", "Entidad principal", "Publicado")],
+)
+def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
+    client: TestClient, world: ReportWorld, lang: str, lead: str, published: str
+) -> None:
+    # "Lead entity" read as "Responsible entity", and "Published" (a yes/no column) as "Published on".
+    body = get(client, STAFF, format="xlsx", group_by="entity", lang=lang)
+    workbook = load_workbook(BytesIO(body))
+    actions = workbook.worksheets[1]  # the group (a responsible entity), then each action's lead entity
+    action_headers = [cell.value for cell in actions[1]]
+    assert len(set(action_headers)) == len(action_headers), action_headers
+    assert action_headers[4] == lead and action_headers[-1] == published
+
+
+@pytest.mark.parametrize(
     ("lang", "title", "grouped", "header"),
     [
         (
