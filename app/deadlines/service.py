@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, Actor
 from app.core.dates import utc_today
+from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor, encode_cursor
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
+from app.web.i18n import marked as _
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,12 @@ def deadlines(
 ) -> list[DeadlineItem]:
     """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id)."""
     today = today or utc_today()
+    if audience.published_only and params.overdue is not None:
+        # Whether a deadline was met is internal: filtering on it would tell the public view.
+        raise InvalidInput(
+            "overdue: the published calendar shows no state",
+            errors=[{"field": "overdue", "reason": _("the published calendar shows no state")}],
+        )
     # The list's rule: a mechanism or an entity that names nothing is a 422 naming it; codes in any case.
     check_filter_values(
         session,

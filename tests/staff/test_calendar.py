@@ -18,6 +18,7 @@ from tests.conftest import ModuleWorld
 from tests.deadlines.conftest import (
     EDUCATION_ACTION,
     EDUCATION_CUSTOM,
+    JUSTICE_CUSTOM,
     JUSTICE_OVERDUE,
     UPR_REVIEW,
     CalendarWorld,
@@ -120,6 +121,21 @@ def test_a_deadline_not_done_reads_as_such_in_french_and_spanish(
         assert row and state in row.group(0) and verb not in row.group(0)
         page = staff.get(f"/staff/calendar/{world.review}", params={"lang": lang}).text  # read-only
         assert f"<dd>{state}" in page and verb not in page
+
+
+def test_a_reader_cannot_tell_which_published_deadlines_were_met(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # The justice report is published, past and done: "not overdue" would say it was met.
+    reader = staff_login("reader")
+    page = reader.get("/staff/calendar", params={"from": ""})
+    assert JUSTICE_CUSTOM in page.text and 'name="overdue"' not in page.text
+    for flag in ("true", "false"):
+        filtered = reader.get("/staff/calendar", params={"from": "", "overdue": flag})
+        assert filtered.status_code == 422 and 'href="#field-overdue"' in filtered.text
+        assert JUSTICE_CUSTOM not in filtered.text
+    french = reader.get("/staff/calendar", params={"from": "", "overdue": "true", "lang": "fr"})
+    assert "le calendrier publié ne montre aucun état" in french.text
 
 
 def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
