@@ -12,6 +12,9 @@ import re
 import threading
 import unicodedata
 
+from app.web.i18n import marked as _
+
+# The refusals below spell these out (a catalogue message is a fixed text).
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 MIN_SCORE = 3
@@ -60,22 +63,25 @@ def password_problem(password: str, *, email: str | None = None, full_name: str 
     ``email`` and ``full_name`` are the account's (a password made of them is easy to guess).
     """
     if "\x00" in password:
-        return "must not contain the NUL character"
+        return _("must not contain the NUL character")
     if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
+        return _("must be at least 12 characters")
     if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
+        return _("must be at most 1024 characters")
     if not password.strip():
-        return "must not be blank"
+        return _("must not be blank")
     personal = _personal_words(email, full_name)
     if personal and _made_of(password, personal):
-        return "is too easy to guess (it is made of the account's email or name): use unrelated words"
+        return _("is too easy to guess (it is made of the account's email or name): use unrelated words")
     from zxcvbn import zxcvbn  # loads its word lists: only when a password is set
 
     with _estimator_lock:
         estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=[*_SERVICE_WORDS, *personal])
     if estimate["score"] >= MIN_SCORE:
         return None
+    # zxcvbn's own warning, in English, says why: the pages translate the reason without one.
     warning = str(estimate["feedback"].get("warning") or "").strip().rstrip(".")
-    why = f" ({warning[0].lower()}{warning[1:]})" if warning else ""
-    return f"is too easy to guess{why}: use a longer passphrase of several unrelated words"
+    if not warning:
+        return _("is too easy to guess: use a longer passphrase of several unrelated words")
+    why = f"{warning[0].lower()}{warning[1:]}"
+    return f"is too easy to guess ({why}): use a longer passphrase of several unrelated words"

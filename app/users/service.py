@@ -37,6 +37,7 @@ from app.users.schemas import (
     UserPage,
     UserUpdate,
 )
+from app.web.i18n import marked as _
 
 USER_FIELDS = ("email", "full_name", "role", "entity_id", "active")
 API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", "revoked_at")
@@ -258,12 +259,12 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     if not verify_password(user.password_hash, current):
         raise InvalidInput(
             "the current password is wrong",
-            errors=[{"field": "current_password", "reason": "does not match your current password"}],
+            errors=[{"field": "current_password", "reason": _("does not match your current password")}],
         )
     if current == new:
         raise InvalidInput(
             "the new password is the current one",
-            errors=[{"field": "new_password", "reason": "must differ from the current password"}],
+            errors=[{"field": "new_password", "reason": _("must differ from the current password")}],
         )
     if problem := password_problem(new, email=user.email, full_name=user.full_name):
         raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])

@@ -270,6 +270,36 @@ def test_changing_the_password_ends_the_other_sessions_only(staff_login: StaffLo
     assert staff.get("/staff/").status_code == 303
 
 
+@pytest.mark.parametrize(
+    ("lang", "wrong", "short", "same"),
+    [
+        (
+            "fr",
+            "ne correspond pas à votre mot de passe actuel",
+            "doit compter au moins 12 caractères",
+            "doit être différent du mot de passe actuel",
+        ),
+        (
+            "es",
+            "no coincide con su contraseña actual",
+            "debe tener al menos 12 caracteres",
+            "debe ser distinta de la contraseña actual",
+        ),
+    ],
+)
+def test_a_refused_password_change_says_why_in_the_pages_language(
+    staff_login: StaffLogin, lang: str, wrong: str, short: str, same: str
+) -> None:
+    staff = staff_login("reader")
+    for form, reason in (
+        ({"current_password": "not it at all, no", "new_password": NEW_PASSWORD}, wrong),
+        ({"current_password": accounts.PASSWORD, "new_password": "too short"}, short),
+        ({"current_password": accounts.PASSWORD, "new_password": accounts.PASSWORD}, same),
+    ):
+        page = staff.post(f"/staff/password?lang={lang}", {**form, "confirm_password": form["new_password"]})
+        assert page.status_code == 422 and reason in page.text
+
+
 def test_the_api_asks_the_same_accounts_for_a_new_password(make_app: MakeApp, db: Connection) -> None:
     admin = accounts.headers_for(db, "admin")
     client = TestClient(make_app())
