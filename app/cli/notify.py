@@ -60,11 +60,12 @@ def need_from_address(settings: Settings) -> None:
 @notify_cli.command("status")
 def notify_status_cmd() -> None:
     """How many digests are waiting, sent and given up, and the latest failures' reasons."""
+    from app.models.notify import OUTBOX_STATES
     from app.notify.service import failures, outbox_counts
 
     settings_or_exit()
     engine = database()
     counts = outbox_counts(engine)
-    say(", ".join(f"{state}: {counts.get(state, 0)}" for state in ("pending", "sending", "sent", "failed")))
+    say(", ".join(f"{state}: {counts.get(state, 0)}" for state in OUTBOX_STATES))
     for row in failures(engine):
         say(f"{row.state} {row.recipient} {row.period} (attempt {row.attempts}): {row.last_error}", "red")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
 
-OutboxState = Literal["pending", "sending", "sent", "failed"]
+# dropped: never sent, its person was deactivated or chose no digest after it was built.
+OutboxState = Literal["pending", "sending", "sent", "failed", "dropped"]
 OUTBOX_STATES = get_args(OutboxState)
 
 

@@ -1,6 +1,8 @@
 """Handing the outbox to the SMTP server: each digest claimed (``sending``, committed), sent, then
 marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it back with a growing
-delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason.
+delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A digest
+whose person was deactivated, or chose no digest, since it was built is ``dropped``, never sent: a
+retry may come hours later, and someone who left must not receive the work of the ministry.
 
 A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
 a time: the lock in ``app.notify.service``). It is sent again with the same Message-ID; the one case
@@ -20,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.models import OutboxMessage
+from app.models import OutboxMessage, User
 
 # Attempts before a digest is given up (failed); the delays double from one minute up to six hours.
 MAX_ATTEMPTS = 10
@@ -42,6 +44,7 @@ class Sent:
     # Digests a run before this one could not send, not attempted now: their retry time is still to come.
     waiting: int = 0
     next_retry: datetime | None = None  # the earliest of their retry times
+    dropped: int = 0  # not sent: their person was deactivated or chose no digest since they were built
 
 
 class SmtpUnavailable(Exception):
@@ -103,9 +106,17 @@ def _waiting(db: Session, now: datetime) -> tuple[int, datetime | None]:
     return int(count), first
 
 
-def _claim(engine: Engine, row_id: int) -> OutboxMessage:
+def _claim(engine: Engine, row_id: int) -> OutboxMessage | None:
+    """The digest, marked ``sending``; None when its person no longer wants it (it is ``dropped``)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
+        user = db.get_one(User, row.user_id)
+        if not user.active or user.digest == "never":
+            row.state = "dropped"
+            row.last_error = "not sent: " + (
+                "the account was deactivated" if not user.active else "the person chose no digest"
+            )
+            return None
         row.state = "sending"
         row.attempts += 1
     return row
@@ -131,20 +142,25 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
         waiting, next_retry = _waiting(db, now)
     if not due:
         return Sent(0, 0, 0, None, waiting, next_retry)
-    sent = retrying = failed = 0
+    sent = retrying = failed = dropped = 0
     error: str | None = None
     try:
         client = _connect(settings)
     except SmtpUnavailable as exc:
         error = str(exc)
         for row_id in due:
-            _claim(engine, row_id)
+            if _claim(engine, row_id) is None:
+                dropped += 1
+                continue
             state = _settle(engine, row_id, now, error)
             failed, retrying = failed + (state == "failed"), retrying + (state == "pending")
-        return Sent(0, retrying, failed, error, waiting, next_retry)
+        return Sent(0, retrying, failed, error, waiting, next_retry, dropped)
     with client:
         for row_id in due:
             row = _claim(engine, row_id)
+            if row is None:
+                dropped += 1
+                continue
             try:
                 client.send_message(message(row, settings, now))
             except smtplib.SMTPRecipientsRefused as exc:
@@ -162,4 +178,4 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
             sent += state == "sent"
             failed += state == "failed"
             retrying += state == "pending"
-    return Sent(sent, retrying, failed, error, waiting, next_retry)
+    return Sent(sent, retrying, failed, error, waiting, next_retry, dropped)

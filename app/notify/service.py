@@ -38,6 +38,8 @@ class RunSummary:
         if self.sent is None:
             return built + "; not sent: NRTD_SMTP_HOST is not set"
         sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"
+        if self.sent.dropped:
+            sent += f", {self.sent.dropped} dropped (the person was deactivated or chose no digest)"
         if self.sent.waiting and self.sent.next_retry is not None:
             sent += (
                 f", {self.sent.waiting} still waiting for a retry after an earlier failure (the next at "
@@ -75,7 +77,7 @@ def failures(engine: Engine, limit: int = 20) -> list[OutboxMessage]:
         return list(
             db.scalars(
                 select(OutboxMessage)
-                .where(OutboxMessage.last_error.is_not(None), OutboxMessage.state != "sent")
+                .where(OutboxMessage.last_error.is_not(None), OutboxMessage.state.not_in(("sent", "dropped")))
                 .order_by(OutboxMessage.id.desc())
                 .limit(limit)
             )

@@ -173,6 +173,29 @@ def test_a_server_down_is_retried_later_and_each_digest_arrives_once(
     assert {(r.state, r.last_error) for r in outbox(engine)} == {("sent", None)}
 
 
+def test_a_digest_waiting_for_a_retry_never_reaches_someone_deactivated_or_opted_out_since(
+    engine: Engine, database_url: str
+) -> None:
+    # The retry may come hours later: the person who left the ministry meanwhile gets nothing.
+    world = build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    now = datetime.now(UTC)
+    run_reminders(engine, settings_for(database_url, closed_port), now)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == world.fp_a).values(active=False))
+        db.execute(update(User).where(User.email == world.coordinator).values(digest="never"))
+    with smtp_server() as (mailbox, port):
+        up = run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
+    assert mailbox.messages == []
+    assert up.sent is not None and (up.sent.sent, up.sent.failed, up.sent.dropped) == (0, 0, 2)
+    assert "2 dropped" in up.line() and not up.unsent
+    assert {(r.recipient, r.state) for r in outbox(engine)} == {
+        (world.fp_a, "dropped"),
+        (world.coordinator, "dropped"),
+    }
+
+
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
     build(engine)
     with smtp_server() as (_, closed_port):
