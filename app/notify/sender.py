@@ -1,7 +1,7 @@
 """Handing the outbox to the SMTP server: each digest claimed (``sending``, committed), sent, then
 marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it back with a growing
 delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A digest
-whose person was deactivated, or chose no digest, since it was built is ``dropped``, never sent: a
+whose person was deactivated, made a reader or chose no digest since it was built is ``dropped``: a
 retry may come hours later, and someone who left must not receive the work of the ministry.
 
 A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.core.actor import READER
 from app.core.config import Settings
 from app.models import OutboxMessage, User
 
@@ -106,16 +107,24 @@ def _waiting(db: Session, now: datetime) -> tuple[int, datetime | None]:
     return int(count), first
 
 
+def _unwanted(user: User) -> str | None:
+    """Why ``user`` must no longer receive a digest built for them, if they must not."""
+    if not user.active:
+        return "the account was deactivated"
+    if user.role == READER:
+        return "the account is now a reader's (readers get no digest)"
+    if user.digest == "never":
+        return "the person chose no digest"
+    return None
+
+
 def _claim(engine: Engine, row_id: int) -> OutboxMessage | None:
     """The digest, marked ``sending``; None when its person no longer wants it (it is ``dropped``)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
-        user = db.get_one(User, row.user_id)
-        if not user.active or user.digest == "never":
-            row.state = "dropped"
-            row.last_error = "not sent: " + (
-                "the account was deactivated" if not user.active else "the person chose no digest"
-            )
+        unwanted = _unwanted(db.get_one(User, row.user_id))
+        if unwanted:
+            row.state, row.last_error = "dropped", f"not sent: {unwanted}"
             return None
         row.state = "sending"
         row.attempts += 1

@@ -178,21 +178,25 @@ def test_a_digest_waiting_for_a_retry_never_reaches_someone_deactivated_or_opted
 ) -> None:
     # The retry may come hours later: the person who left the ministry meanwhile gets nothing.
     world = build(engine)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == world.fp_b).values(digest="daily"))
     with smtp_server() as (_, closed_port):
         pass  # the port is free again: nothing listens there
     now = datetime.now(UTC)
-    run_reminders(engine, settings_for(database_url, closed_port), now)
+    assert run_reminders(engine, settings_for(database_url, closed_port), now).built.digests == 3
     with Session(engine) as db, db.begin():
         db.execute(update(User).where(User.email == world.fp_a).values(active=False))
         db.execute(update(User).where(User.email == world.coordinator).values(digest="never"))
+        db.execute(update(User).where(User.email == world.fp_b).values(role="reader", entity_id=None))
     with smtp_server() as (mailbox, port):
         up = run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
     assert mailbox.messages == []
-    assert up.sent is not None and (up.sent.sent, up.sent.failed, up.sent.dropped) == (0, 0, 2)
-    assert "2 dropped" in up.line() and not up.unsent
+    assert up.sent is not None and (up.sent.sent, up.sent.failed, up.sent.dropped) == (0, 0, 3)
+    assert "3 dropped" in up.line() and not up.unsent
     assert {(r.recipient, r.state) for r in outbox(engine)} == {
         (world.fp_a, "dropped"),
         (world.coordinator, "dropped"),
+        (world.fp_b, "dropped"),
     }
 
 
