@@ -18,6 +18,7 @@ from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadline
 from app.deadlines.service import Audience
 from app.deadlines.sources import midterm_date, midterm_suggestion
 from app.models import Deadline, Entity, Mechanism
+from app.web.i18n import marked as _
 
 UPR = "UPR"
 _FIELDS = (
@@ -85,7 +86,7 @@ def _check_entity(session: Session, entity_id: int | None, current: int | None =
         return
     entity = session.get(Entity, entity_id)
     if entity is None or entity.archived:
-        raise _invalid("entity_id", "no current entity has this id")
+        raise _invalid("entity_id", _("no current entity has this id"))
 
 
 def _check_cycle(row: Deadline) -> None:
@@ -97,9 +98,9 @@ def _check_cycle(row: Deadline) -> None:
         return
     last, mid = row.last_review_on, row.midterm_on
     if last is not None and last >= row.due_on:
-        raise _invalid("last_review_on", "must be before the next review date (due_on)")
+        raise _invalid("last_review_on", _("must be before the next review date (due_on)"))
     if mid is not None and not ((last or date.min) < mid < row.due_on):
-        raise _invalid("midterm_on", "must be after last_review_on and before due_on")
+        raise _invalid("midterm_on", _("must be after last_review_on and before due_on"))
 
 
 def visible_deadline(session: Session, audience: Audience, deadline_id: int) -> Deadline:

@@ -161,6 +161,12 @@ def test_a_refused_deadline_form_says_why_in_the_pages_language(
     assert edited.status_code == 422
     assert "Este campo es obligatorio." in edited.text and "Escriba una fecha como año-mes-día" in edited.text
     assert "may not be null" not in edited.text
+    review = staff.post(
+        "/staff/calendar?lang=fr",
+        {"kind": "upr_review", "title": "Sixth", "due_on": "2031-05-10", "last_review_on": "2032-01-01"},
+    )
+    assert review.status_code == 422 and "doit précéder la date du prochain examen" in review.text
+    assert "(due_on)" not in review.text  # the API's words name its fields; the page's, its labels
 
 
 def test_a_coordinator_adds_edits_and_deletes_a_deadline(
