@@ -22,6 +22,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.models.base import utcnow
 from app.models.report_template import STATE_TEMPLATE_ID, ReportTemplate
 from app.reports.formats import TemplateFailed
+from app.web.i18n import marked as _
 
 MAX_BYTES = 1_000_000
 MAX_UNPACKED = 30_000_000
@@ -35,17 +36,17 @@ def _refuse(reason: str) -> InvalidInput:
 
 def _check_package(content: bytes) -> None:
     if not content:
-        raise _refuse("the file is empty")
+        raise _refuse(_("the file is empty"))
     if len(content) > MAX_BYTES:
         raise _refuse(f"the file has {len(content)} bytes; a template may have at most {MAX_BYTES}")
     try:
         with zipfile.ZipFile(BytesIO(content)) as package:
             parts = package.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse("not a Word document (.docx): the file is not a zip package") from None
+        raise _refuse(_("not a Word document (.docx): the file is not a zip package")) from None
     names = {part.filename for part in parts}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise _refuse("not a Word document (.docx): it has no word/document.xml")
+        raise _refuse(_("not a Word document (.docx): it has no word/document.xml"))
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
         raise _refuse(f"the document unpacks to more than {MAX_UNPACKED} bytes or {MAX_PARTS} parts")
 

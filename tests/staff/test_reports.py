@@ -195,6 +195,17 @@ def test_a_bad_template_is_refused_on_the_page_naming_the_field(coordinator: Sta
     assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text
 
 
+def test_a_file_that_is_no_word_document_is_refused_in_the_pages_language(coordinator: StaffClient) -> None:
+    for lang, reason in (
+        ("fr", "pas un document Word (.docx) : le fichier n&#39;est pas un paquet zip"),
+        ("es", "no es un documento Word (.docx): el archivo no es un paquete zip"),
+    ):
+        refused = coordinator.post(
+            f"/staff/reports/template?lang={lang}", files={"file": ("report.pdf", b"%PDF-1.4", DOCX)}
+        )
+        assert refused.status_code == 422 and reason in refused.text, refused.text
+
+
 def test_pdf_is_offered_only_where_libreoffice_is_installed(
     coordinator: StaffClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
