@@ -25,7 +25,7 @@ from app.entities.schemas import EntityListParams
 from app.plans.actions.schemas import ActionDetail, Budget
 from app.staff.cluster_members import symbol_ids
 from app.staff.forms import FormInvalid, parse
-from app.staff.labels import ACTION_FIELD_LABELS
+from app.staff.labels import ACTION_FIELD_LABELS, ACTION_STATUS_LABELS
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -161,7 +161,7 @@ def cluster_options(db: Session, keep: Iterable[tuple[int, str]] = ()) -> list[t
 def for_conflict(
     values: dict[str, Any], entities: dict[str, str], clusters: dict[str, str], gettext: Any
 ) -> dict[str, Any]:
-    """What the user typed, for the conflict page: labelled, entities and clusters by name."""
+    """What the user typed, for the conflict page: labelled, the status, entities and clusters by name."""
 
     def named(value: str, names: dict[str, str]) -> str:
         return names.get(value, value)
@@ -172,6 +172,8 @@ def for_conflict(
             continue
         if name == "lead_entity_id":
             value = named(value, entities)
+        elif name == "status" and value in ACTION_STATUS_LABELS:
+            value = str(gettext(ACTION_STATUS_LABELS[value]))
         elif name in LISTS:
             value = [named(item, clusters if name == "cluster_ids" else entities) for item in value]
         shown[str(gettext(ACTION_FIELD_LABELS.get(name, name)))] = value

@@ -163,6 +163,11 @@ def progress_detail(request: Request, db: DbSession, staff: StaffMember, progres
 def _conflict(
     request: Request, db: DbSession, staff: StaffMember, progress_id: int, values: dict[str, Any]
 ) -> HTMLResponse:
+    status = values.get("new_status")
+    if isinstance(status, str) and status in ACTION_STATUS_LABELS:
+        # The status chosen, as the form named it, not its code.
+        gettext = StaffPage.of(request, "", staff).gettext
+        values = {**values, "new_status": str(gettext(ACTION_STATUS_LABELS[status]))}
     return conflict_page(
         request,
         db,

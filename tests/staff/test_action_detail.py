@@ -139,6 +139,8 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(
     assert conflict.status_code == 412
     assert "Someone else changed this first" in conflict.text and "other-admin@example.org" in conflict.text
     assert "Train judges (first)" in conflict.text and "Juvenile justice" in conflict.text
+    # The status typed is named as the form named it, not by its code.
+    assert "<dd>In progress</dd>" in conflict.text and "in_progress" not in conflict.text
     assert f'href="{path}"' in conflict.text
     assert stored(db, world.judges).title == "Train judges (second)"
 

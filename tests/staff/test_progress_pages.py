@@ -219,8 +219,13 @@ def test_an_edit_on_an_old_version_is_a_conflict(world: World, staff_login: Staf
     tag = _etag(page.text)
     fields = {"reported_on": "2025-06-30", "narrative": "First edit.", "new_status": "", "evidence_url": ""}
     assert focal.post(f"/staff/progress/{world.draft}", {**fields, "etag": tag}).status_code == 303
-    late = focal.post(f"/staff/progress/{world.draft}", {**fields, "narrative": "Second edit.", "etag": tag})
+    late = focal.post(
+        f"/staff/progress/{world.draft}",
+        {**fields, "narrative": "Second edit.", "new_status": "in_progress", "etag": tag},
+    )
     assert late.status_code == 412 and "Second edit." in late.text
+    # The status typed is named as the form named it, not by its code.
+    assert "In progress" in late.text and "in_progress" not in late.text
 
 
 def test_return_with_a_comment_then_approve_and_publish(
