@@ -31,6 +31,7 @@ from app.staff.forms import FormInvalid, form_values, refused
 from app.staff.labels import ACTION_FIELD_LABELS, PROGRESS_STATE_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
+from app.taxonomies.service import sdg_titles
 from app.users.service import display_names
 
 router = staff_router()
@@ -81,6 +82,8 @@ def action_page(
         "errors": errors or {},
         "labels": {name: page.gettext(label) for name, label in ACTION_FIELD_LABELS.items()},
         "statuses": statuses(page),
+        # The SDGs in the page's language (the API gives their English titles).
+        "sdg_titles": sdg_titles(page.lang),
         "states": {state: page.gettext(label) for state, label in PROGRESS_STATE_LABELS.items()},
         "manager": manager,
         "may_edit": may_edit,

@@ -4,6 +4,7 @@ linking and unlinking recommendations; and the actions listed on a recommendatio
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from app.models import ActionRecommendation
+from app.taxonomies.service import sdg_titles
 from tests.conftest import ModuleWorld
 from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
 from tests.staff.conftest import StaffLogin
@@ -125,6 +127,22 @@ def test_a_coordinator_edits_every_field(staff_login: StaffLogin, db: Connection
     )
     page = staff.get(response.headers["location"]).text
     assert "Your changes are saved." in page and "4.1" in page
+
+
+def test_the_sdg_targets_are_named_in_the_page_s_language(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    assert (
+        staff.post(path, _edit_form(world, etag(staff.get(path).text, path), sdg_targets="4.1")).status_code
+        == 303
+    )
+    english, spanish = sdg_titles("en")["4.1"], sdg_titles("es")["4.1"]
+    assert english != spanish
+    page = staff.get(f"{path}?lang=es").text
+    assert html.escape(spanish, quote=False) in page and english not in page
+    assert english in staff.get(f"{path}?lang=en").text
 
 
 def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(
