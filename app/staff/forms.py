@@ -44,7 +44,8 @@ _PLAIN = {
 }
 
 
-def _reason(error: Any) -> str:
+def reason(error: Any) -> str:
+    """One pydantic refusal in the workspace's words where it has them (``_PLAIN``), else pydantic's."""
     kind = str(error.get("type", ""))
     if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
         kind = "missing"  # a required text left empty (or blank: the schemas strip it)
@@ -64,7 +65,7 @@ def field_errors(exc: ValidationError | RequestValidationError | DomainError) ->
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         name = location[0] if location else "form"
-        errors.setdefault(name, _reason(error))
+        errors.setdefault(name, reason(error))
     return errors
 
 

@@ -23,7 +23,7 @@ from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators import service, values
 from app.plans.indicators.schemas import IndicatorCreate, IndicatorOut, IndicatorPatch, ValueCreate, ValueOut
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, reason, refused
 from app.staff.indicator_chart import line_chart
 from app.staff.labels import REVIEW_STATE_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -84,13 +84,13 @@ def parse_measures(model: type[BaseModel], form: dict[str, Any]) -> Any:
         errors: dict[str, str] = {}
         for error in exc.errors():
             loc = [str(part) for part in error["loc"]][:2]
-            errors.setdefault("_".join(loc) or "form", str(error["msg"]).removeprefix("Value error, "))
+            errors.setdefault("_".join(loc) or "form", reason(error))
         raise FormInvalid(errors) from None
 
 
 def _refused(db: Session, exc: DomainError) -> dict[str, str]:
     """A service's refusal; ``target.date`` (the API's name) is the form's ``target_date``."""
-    return {name.replace(".", "_"): reason for name, reason in refused(db, exc).items()}
+    return {name.replace(".", "_"): why for name, why in refused(db, exc).items()}
 
 
 def plain(number: Decimal) -> str:

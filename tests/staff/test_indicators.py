@@ -290,6 +290,19 @@ def test_adding_and_editing_an_indicator(staff_login: StaffLogin, world: World) 
     assert "Cases decided" in coordinator.get(path).text
 
 
+def test_a_refused_number_or_date_is_explained_in_the_page_s_language(
+    staff_login: StaffLogin, world: World
+) -> None:
+    coordinator = staff_login("coordinator")
+    form = {"name": "Cases heard", "unit": "", "baseline_value": "douze", "target_value": "10"}
+    form |= {"baseline_date": "", "target_date": "2026-13-01"}
+    refused = coordinator.post(f"/staff/actions/{world.action}/indicators?lang=fr", form)
+    assert refused.status_code == 422 and 'value="douze"' in refused.text
+    # The workspace's own words, as on every other form, not pydantic's English.
+    assert "Saisissez un nombre" in refused.text and "valid decimal" not in refused.text
+    assert "Saisissez une date" in refused.text and "valid date" not in refused.text
+
+
 def test_a_post_without_the_csrf_token_is_refused(
     staff_login: StaffLogin, db: Connection, world: World
 ) -> None:
