@@ -49,6 +49,8 @@ def reason(error: Any) -> str:
     kind = str(error.get("type", ""))
     if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
         kind = "missing"  # a required text left empty (or blank: the schemas strip it)
+    elif "input" in error and error["input"] is None:
+        kind = "missing"  # a box left empty (sent as null) where a value is required: a date, a symbol
     plain = _PLAIN.get(kind)
     return plain or str(error.get("msg", "invalid")).removeprefix("Value error, ")
 

@@ -90,6 +90,16 @@ def test_a_grade_is_recorded_and_a_refused_one_keeps_what_was_typed(
         f'value="{future}"' in refused.text and "Too early" in page and 'value="CRC/C/99/2"' in refused.text
     )
 
+    # Boxes left empty are named as required, not with pydantic's "Input should be a valid string".
+    empty = staff.post(
+        f"/staff/recommendations/{rec_id}/follow-up/grades",
+        {"grade": "B", "assessed_on": "", "source_symbol": "", "grade_note": "Kept"},
+    )
+    assert empty.status_code == 422 and "Kept" in _page(empty.text)
+    assert 'id="error-source_symbol"' in empty.text and 'id="error-assessed_on"' in empty.text
+    assert _page(empty.text).count("This is required.") == 4
+    assert "should be a valid" not in empty.text and "must be a date" not in empty.text
+
     saved = staff.post(
         f"/staff/recommendations/{rec_id}/follow-up/grades",
         {"grade": "B1", "assessed_on": "2026-03-01", "source_symbol": "CRC/C/99/2", "grade_note": ""},
