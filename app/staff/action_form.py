@@ -83,7 +83,11 @@ def _budget(values: dict[str, Any]) -> dict[str, Any] | None:
     amount, currency, source = (_text(values, name).strip() for name in BUDGET)
     if not (amount or currency or source):
         return None
-    return {"amount": amount.replace(" ", "") or None, "currency": currency.upper(), "source": source or None}
+    return {
+        "amount": amount.replace(" ", "") or None,
+        "currency": currency.upper() or None,
+        "source": source or None,
+    }
 
 
 def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:

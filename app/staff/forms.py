@@ -41,6 +41,8 @@ _PLAIN = {
     "decimal_parsing": _("Enter a number, with a point before any decimals."),
     "float_parsing": _("Enter a number, with a point before any decimals."),
     "bool_parsing": _("Choose yes or no."),
+    # A code written otherwise than its box's hint shows (a currency, a language): not a regular expression.
+    "string_pattern_mismatch": _("Write it as the hint beside the box shows."),
 }
 
 
