@@ -217,7 +217,8 @@ def _conflict(
         labels=CLUSTER_FIELD_LABELS,
         object_id=cluster_id,
         reload_url=_url(cluster_id),
-        typed=values,
+        # What was typed in the edit form; a button (publish, archive, remove) typed nothing.
+        typed={name: values[name] for name in ("name", "description", "lead_entity_id") if name in values},
     )
 
 

@@ -387,6 +387,8 @@ def test_publish_and_unpublish(staff_login: StaffLogin, db: Connection, world: W
     assert "The cluster is published." in page.text and "Unpublish" in page.text
     stale = staff.post(f"/staff/clusters/{world.cluster}/publish", {"published": "false", "etag": '"1"'})
     assert stale.status_code == 412 and _cluster(db, world.cluster).published is True
+    # A button was pressed, nothing typed: the page shows no raw "false" as what was typed.
+    assert "What you typed" not in stale.text and "<dd>false</dd>" not in stale.text
     response = staff.post(
         f"/staff/clusters/{world.cluster}/publish", {"published": "false", "etag": _etag(page.text)}
     )
@@ -528,6 +530,7 @@ def test_remove_one_or_the_ticked_ones(staff_login: StaffLogin, db: Connection, 
     assert _members(db, world.cluster) == {world.ids["source"]}
     stale = staff.post(path, {"ids": world.ids["source"], "etag": _etag(page.text)})
     assert stale.status_code == 412 and _members(db, world.cluster) == {world.ids["source"]}
+    assert "What you typed" not in stale.text and "<dt>ids</dt>" not in stale.text
     page = staff.get(f"/staff/clusters/{world.cluster}")
     bulk = staff.post(path, {"ids": [world.ids["source"], world.ids["twin"]], "etag": _etag(page.text)})
     assert bulk.status_code == 303 and bulk.headers["location"].endswith("?removed=1&unchanged=1")
