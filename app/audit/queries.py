@@ -51,3 +51,19 @@ def list_events(session: Session, params: AuditListParams) -> AuditPage:
         next_cursor=next_cursor,
         total=total,
     )
+
+
+def latest_change(session: Session, object_type: str, object_id: int) -> AuditEventOut | None:
+    """The object's most recent change: a refused attempt (``authz.denied``) is recorded on the object
+    too, but changed nothing, so it is never "who changed it last"."""
+    event = session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == object_id,
+            AuditEvent.action != "authz.denied",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return AuditEventOut.model_validate(event, from_attributes=True) if event else None

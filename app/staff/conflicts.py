@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.audit import queries as audit_queries
-from app.audit.schemas import AuditListParams
 from app.auth.service import StaffSession
 from app.entities.service import entity_refs
 from app.staff.labels import field_label
@@ -37,22 +36,22 @@ def conflict_page(
     it can be copied), and a link to the latest version. The request's own writes are rolled back.
     ``labels``: the object's fields as its form names them (a recommendation's by default)."""
     db.rollback()
-    latest = audit_queries.list_events(
-        db, AuditListParams(object_type=object_type, object_id=object_id, limit=1)
-    ).items
+    change = audit_queries.latest_change(db, object_type, object_id)
     page = StaffPage.of(request, "", staff)
     shown = {key: value for key, value in (typed or {}).items() if key not in ("csrf_token", ETAG_FIELD)}
-    change = latest[0] if latest else None
 
     def label(name: str) -> str:
         if labels is None:
             return field_label(name, page.gettext, page.lang)
         return str(page.gettext(labels[name])) if name in labels else name
 
+    after = (change.after or {}) if change else {}
+    named_fields = [name for name in after if labels is None or name in labels]
     context = {
         "change": change,
         "by_you": change is not None and change.actor_user_id == staff.actor.user_id,
-        "changed": [label(name) for name in (change.after or {})] if change else [],
+        # The fields its form names (bookkeeping such as reviewed_at goes with them), each once.
+        "changed": list(dict.fromkeys(label(name) for name in named_fields)),
         "reload_url": reload_url,
         "typed": {label(key): value for key, value in _named(db, shown).items()},
     }

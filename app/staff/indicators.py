@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "value": _("Value"),
     "note": _("Note"),
     "comment": _("Comment"),
+    "review_comment": _("Comment"),
     "state": _("State"),
     "corrects_id": _("Corrected value"),
 }

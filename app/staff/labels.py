@@ -60,6 +60,7 @@ CLUSTER_FIELD_LABELS = {
     "description": _("Description"),
     "lead_entity_id": _("Lead entity"),
     "recommendation_ids": _("Recommendations"),
+    "recommendation_count": _("Recommendations"),
     "published": _("Publication"),
     "archived": _("Archive"),
 }
@@ -83,6 +84,7 @@ PROGRESS_FIELD_LABELS = {
     "evidence_url": _("Link to evidence"),
     "state": _("State"),
     "comment": _("Comment for the author"),
+    "review_comment": _("Comment for the author"),
     "published": _("Publication"),
 }
 DEADLINE_KIND_LABELS = KIND_LABELS

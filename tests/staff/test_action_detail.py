@@ -153,9 +153,13 @@ def test_a_stale_edit_shows_the_conflict_and_overwrites_nothing(
     stale = etag(first.get(path).text, path)
     saved = second.post(path, _edit_form(world, stale, title="Train judges (second)"))
     assert saved.status_code == 303
+    # Another entity's focal point tries too: refused and audited on the action, but it changed nothing.
+    outsider = staff_login("focal_point", email="outsider@example.org", entity_id=world.education)
+    assert outsider.post(path, _edit_form(world, stale, title="Taken over")).status_code == 403
     conflict = first.post(path, _edit_form(world, stale, title="Train judges (first)"))
     assert conflict.status_code == 412
     assert "Someone else changed this first" in conflict.text and "other-admin@example.org" in conflict.text
+    assert "outsider@example.org" not in conflict.text and "Changed: Title</p>" in conflict.text
     assert "Train judges (first)" in conflict.text and "Juvenile justice" in conflict.text
     # The status typed is named as the form named it, not by its code.
     assert "<dd>In progress</dd>" in conflict.text and "in_progress" not in conflict.text

@@ -252,6 +252,22 @@ def test_return_with_a_comment_then_approve_and_publish(
     assert again.status_code == 409 and "Publication: already true" in again.text
 
 
+def test_a_stale_approval_names_what_the_other_reviewer_changed(
+    world: World, staff_login: StaffLogin
+) -> None:
+    focal = _focal(staff_login, world)
+    assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    first, second = staff_login("coordinator"), staff_login("coordinator")
+    tag = _etag(first.get(f"/staff/progress/{world.draft}").text)
+    returned = second.post(f"/staff/progress/{world.draft}/return", {"comment": "More detail", "etag": tag})
+    assert returned.status_code == 303
+    stale = first.post(f"/staff/progress/{world.draft}/approve", {"etag": tag})
+    assert stale.status_code == 412
+    # The fields as the page names them; the review's bookkeeping columns are not shown.
+    assert "Changed: State, Comment for the author</p>" in stale.text
+    assert "review_comment" not in stale.text and "reviewed_at" not in stale.text
+
+
 def test_another_entity_sees_neither_page_nor_file(world: World, staff_login: StaffLogin) -> None:
     other = staff_login("focal_point", entity_id=world.labour)
     for url in (
