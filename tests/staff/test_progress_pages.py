@@ -249,7 +249,7 @@ def test_return_with_a_comment_then_approve_and_publish(
     assert _state(db, world.draft)[:2] == ("approved", False)
     assert coordinator.post(f"/staff/progress/{world.draft}/publish").status_code == 303
     again = coordinator.post(f"/staff/progress/{world.draft}/publish")
-    assert again.status_code == 409 and "Publication: already true" in again.text
+    assert again.status_code == 409 and "Publication: already published" in again.text
 
 
 def test_a_stale_approval_names_what_the_other_reviewer_changed(

@@ -319,7 +319,7 @@ def set_published(
     if update.published == published:
         raise Conflict(
             f"this progress update is already {verb}",
-            errors=[{"field": "published", "reason": f"already {str(published).lower()}"}],
+            errors=[{"field": "published", "reason": f"already {verb}"}],
         )
     update.published = published
     update.published_at = datetime.now(UTC) if published else None
