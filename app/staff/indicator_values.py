@@ -109,7 +109,8 @@ def _conflict(
         labels=FIELD_LABELS,
         object_id=value_id,
         reload_url=_url(value_id),
-        typed=form,
+        # What was typed; the buttons' own fields (submit, also publish the action) were not.
+        typed={name: form[name] for name in ("measured_on", "value", "note", "comment") if name in form},
     )
 
 

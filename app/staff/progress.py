@@ -163,6 +163,9 @@ def progress_detail(request: Request, db: DbSession, staff: StaffMember, progres
 def _conflict(
     request: Request, db: DbSession, staff: StaffMember, progress_id: int, values: dict[str, Any]
 ) -> HTMLResponse:
+    # What was typed; the buttons' own fields (publish it, also publish the action) were not.
+    typed = ("reported_on", "narrative", "new_status", "evidence_url", "comment")
+    values = {name: values[name] for name in typed if name in values}
     status = values.get("new_status")
     if isinstance(status, str) and status in ACTION_STATUS_LABELS:
         # The status chosen, as the form named it, not its code.

@@ -157,6 +157,13 @@ def test_a_value_goes_through_review_in_the_pages(
         {"measured_on": "2025-06-30", "value": "199", "note": "", "etag": tag, "submit": "true"},
     )
     assert response.status_code == 303 and response.headers["location"].endswith("done=value-submitted")
+    # The same form sent again from the old page: a conflict showing what was typed, not the button.
+    stale = focal.post(
+        f"/staff/values/{value_id}",
+        {"measured_on": "2025-06-30", "value": "198", "note": "", "etag": tag, "submit": "true"},
+    )
+    assert stale.status_code == 412 and "<dd>198</dd>" in stale.text
+    assert "submit" not in stale.text.split("What you typed")[1].split("</dl>")[0]
     queue = coordinator.get("/staff/values")
     assert queue.status_code == 200 and f"/staff/values/{value_id}" in queue.text
     # Returned with a comment the focal point sees, on the value and in their list.

@@ -261,8 +261,13 @@ def test_a_stale_approval_names_what_the_other_reviewer_changed(
     tag = _etag(first.get(f"/staff/progress/{world.draft}").text)
     returned = second.post(f"/staff/progress/{world.draft}/return", {"comment": "More detail", "etag": tag})
     assert returned.status_code == 303
-    stale = first.post(f"/staff/progress/{world.draft}/approve", {"etag": tag})
+    stale = first.post(
+        f"/staff/progress/{world.draft}/approve", {"etag": tag, "publish": "true", "publish_parents": "true"}
+    )
     assert stale.status_code == 412
+    # Ticking the boxes of a button's form is not typing: no "publish true" is shown as typed.
+    shown = stale.text.split("<main")[1].split("</main>")[0]
+    assert "What you typed" not in shown and "publish" not in shown
     # The fields as the page names them; the review's bookkeeping columns are not shown.
     assert "Changed: State, Comment for the author</p>" in stale.text
     assert "review_comment" not in stale.text and "reviewed_at" not in stale.text
