@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
-from app.core.deps import DbSession, RowId
+from app.core.deps import DbSession, IfMatch, RowId
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.followup import service
 from app.followup.schemas import (
@@ -28,23 +29,35 @@ router = APIRouter(tags=["follow-up"])
     summary="A recommendation's follow-up: selection and due date (detected, corrected), grades",
     description="`selected` and `due` are the coordinator's correction where there is one, else what was "
     "read from the document's follow-up paragraph (docs/follow-up.md).",
-    responses=problem_responses(403),
+    responses={**problem_responses(403), **VERSIONED},
 )
-def get_follow_up(db: DbSession, actor: StaffUser, recommendation_id: RowId) -> FollowUpStatus:
-    return service.get_follow_up(db, recommendation_id)
+def get_follow_up(
+    db: DbSession, actor: StaffUser, recommendation_id: RowId, response: Response
+) -> FollowUpStatus:
+    status = service.get_follow_up(db, recommendation_id)
+    response.headers["ETag"] = service.correction_tag(status.correction.corrected_at)
+    return status
 
 
 @router.put(
     "/recommendations/{recommendation_id}/follow-up",
     summary="Correct the follow-up selection or due date (the correction survives every re-import)",
     description="Replaces the correction as a whole: a null field leaves the detected value in force, "
-    "so sending all fields null withdraws the correction. The detected values are never changed here.",
-    responses=problem_responses(403),
+    "so sending all fields null withdraws the correction. The detected values are never changed here. "
+    "`If-Match` (the ETag of the GET) is optional, checked when sent: 412 if someone corrected it since.",
+    responses={**problem_responses(403, 412, 428), **VERSIONED},
 )
 def correct_follow_up(
-    db: DbSession, actor: Manager, recommendation_id: RowId, body: FollowUpCorrectionIn
+    db: DbSession,
+    actor: Manager,
+    recommendation_id: RowId,
+    body: FollowUpCorrectionIn,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> FollowUpStatus:
-    return service.correct_follow_up(db, actor, recommendation_id, body)
+    status = service.correct_follow_up(db, actor, recommendation_id, body, if_match)
+    response.headers["ETag"] = service.correction_tag(status.correction.corrected_at)
+    return status
 
 
 @router.post(

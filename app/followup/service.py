@@ -3,7 +3,7 @@ the list of recommendations selected for follow-up and the count by grade. No Fa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -14,7 +14,9 @@ from app.core.actor import Actor
 from app.core.dates import not_in_future, utc_today
 from app.core.db import off_index
 from app.core.errors import NotFound
+from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
+from app.core.timestamps import as_utc
 from app.followup.latest import latest_grades as grades
 from app.followup.schemas import (
     Correction,
@@ -101,12 +103,21 @@ def _correction(row: RecommendationFollowUp) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _CORRECTION_FIELDS}
 
 
+def correction_tag(corrected_at: datetime | None) -> str:
+    """The version of a recommendation's follow-up correction, as an ETag: when it was last corrected."""
+    return etag(as_utc(corrected_at).strftime("%Y%m%dT%H%M%S%f") if corrected_at else "uncorrected")
+
+
 def correct_follow_up(
-    session: Session, actor: Actor, rec_id: int, body: FollowUpCorrectionIn
+    session: Session, actor: Actor, rec_id: int, body: FollowUpCorrectionIn, if_match: str | None = None
 ) -> FollowUpStatus:
-    """Replace the coordinator's correction; the detected values stay as the detection left them."""
+    """Replace the coordinator's correction; the detected values stay as the detection left them.
+    ``if_match`` (optional, checked when sent: 412 if stale) is the ``correction_tag`` the caller read,
+    so that a correction saved meanwhile by someone else is not replaced unseen."""
     _recommendation(session, rec_id, lock=True)
     row = session.get(RecommendationFollowUp, rec_id)
+    if if_match is not None:
+        check_if_match(if_match, correction_tag(row.corrected_at if row is not None else None))
     if row is None:
         row = RecommendationFollowUp(recommendation_id=rec_id, detected_selected=False)
         session.add(row)

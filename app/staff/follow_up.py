@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError
+from app.core.errors import DomainError, PreconditionFailed
 from app.followup import service
 from app.followup.schemas import FollowUpCorrectionIn, GradeIn
 from app.staff import follow_up_view as fv
+from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
-from app.staff.pages import NOTICES, _, redirect, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, redirect, staff_router
 from app.staff.recommendation_detail import detail_url, staff_page
 from app.staff.session import ManagerSession
 
@@ -37,11 +38,25 @@ async def _submit(
     save: Callable[[Any], object],
     done: str,
 ) -> Response:
-    data, typed = fv.form_data(await form_values(request), names)
+    values = await form_values(request)
+    data, typed = fv.form_data(values, names)
+    typed[ETAG_FIELD] = str(values.get(ETAG_FIELD) or "")  # shown again, if refused, as it was sent
     try:
         save(parse(schema, data))
     except FormInvalid as exc:
         errors = fv.on_page(exc.errors, names)
+    except PreconditionFailed:
+        # Someone else corrected the follow-up since this page showed it: nothing is replaced.
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="recommendation",
+            object_id=recommendation_id,
+            reload_url=f"{detail_url(recommendation_id)}#treaty-follow-up",
+            typed=fv.for_conflict(typed, StaffPage.of(request, "", staff)),
+            labels=fv.CONFLICT_LABELS,
+        )
     except DomainError as exc:
         if exc.status != 422:
             raise
@@ -55,8 +70,11 @@ async def _submit(
 async def correct_follow_up(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
+    # The version the page showed (hidden field), so that a correction saved since is not replaced.
+    shown = str((await form_values(request)).get(ETAG_FIELD) or "") or None
+
     def save(body: FollowUpCorrectionIn) -> object:
-        return service.correct_follow_up(db, staff.actor, recommendation_id, body)
+        return service.correct_follow_up(db, staff.actor, recommendation_id, body, shown)
 
     return await _submit(
         request,

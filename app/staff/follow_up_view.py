@@ -30,6 +30,13 @@ LABELS = {
     "source_symbol": _("Document of the assessment"),
     "grade_note": _("Note on the grade"),
 }
+# The conflict page's names: the form's boxes, and the fields of the correction's audit event.
+CONFLICT_LABELS = {
+    **LABELS,
+    "selected": LABELS["follow_up_selected"],
+    "due": LABELS["follow_up_due"],
+    "note": LABELS["follow_up_note"],
+}
 GRADE_MEANINGS = {
     "A": _("A: largely satisfactory"),
     "B": _("B: partially satisfactory"),
@@ -55,6 +62,7 @@ class FollowUpView:
     selected_choices: list[tuple[str, str]] = field(default_factory=list)
     grade_choices: list[tuple[str, str]] = field(default_factory=list)
     grade_labels: dict[str, str] = field(default_factory=dict)
+    etag: str = ""  # the correction's version the page shows (``service.correction_tag``)
 
 
 def labels(page: StaffPage) -> dict[str, str]:
@@ -92,7 +100,17 @@ def gather(
         selected_choices=[("yes", page.gettext(_("Selected"))), ("no", page.gettext(_("Not selected")))],
         grade_choices=[(code, grade_labels[code]) for code in GRADES],
         grade_labels=grade_labels,
+        etag=(typed or {}).get("etag") or service.correction_tag(correction.corrected_at),
     )
+
+
+def for_conflict(typed: dict[str, str], page: StaffPage) -> dict[str, str]:
+    """What was typed in the correction form, for the conflict page: the choice by its name."""
+    choices = {"yes": page.gettext(_("Selected")), "no": page.gettext(_("Not selected"))}
+    shown = {name: value for name, value in typed.items() if value}
+    if shown.get("follow_up_selected") in choices:
+        shown["follow_up_selected"] = str(choices[shown["follow_up_selected"]])
+    return shown
 
 
 def form_data(values: dict[str, Any], names: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:

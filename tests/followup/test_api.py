@@ -93,6 +93,25 @@ def test_a_correction_is_audited_and_survives_reimport(client: TestClient, engin
     assert (back["selected"], back["due"]) == (True, "2026-02-12")
 
 
+def test_a_correction_made_since_the_read_is_not_replaced(client: TestClient, engine: Engine) -> None:
+    import_records(engine, crc_document())
+    url = _url(_ids(engine)["32"])
+    read = client.get(url)
+    tag = read.headers["ETag"]
+    first = client.put(
+        url, json={"due": "2027-01-01", "note": "Letter of 3 March"}, headers={"If-Match": tag}
+    )
+    assert first.status_code == 200 and first.headers["ETag"] != tag
+    assert client.get(url).headers["ETag"] == first.headers["ETag"]
+    # A second coordinator who read before that correction: 412, and the first one stays.
+    stale = client.put(url, json={"selected": True}, headers={"If-Match": tag})
+    assert stale.status_code == 412 and stale.json()["errors"][0]["field"] == "If-Match"
+    assert _ok(client.get(url))["correction"]["note"] == "Letter of 3 March"
+    assert client.put(url, json={"selected": True}, headers={"If-Match": "*"}).status_code == 428
+    # If-Match is optional: a client that sends none replaces the correction as before.
+    assert _ok(client.put(url, json={"selected": True}))["correction"]["note"] is None
+
+
 def test_grades_are_recorded_filtered_and_counted(client: TestClient, engine: Engine) -> None:
     import_records(engine, crc_document())
     ids = _ids(engine)

@@ -4,6 +4,7 @@ manager's two forms (the API's service: same checks, same audit), a correction k
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -70,6 +71,30 @@ def test_a_manager_corrects_the_selection_and_it_survives_reimport(
     with Session(engine) as session:
         events = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == rec_id)).all()
     assert "follow_up.correct" in events
+
+
+def test_a_correction_from_an_old_page_replaces_nothing(
+    engine: Engine, committed_staff_login: StaffLogin
+) -> None:
+    rec_id = _rec(engine, "32")
+    first, second = committed_staff_login("coordinator"), committed_staff_login("coordinator")
+    path = f"/staff/recommendations/{rec_id}"
+    form = first.get(path).text.split(f'action="{path}/follow-up"')[1]
+    found = re.search(r'name="etag" value="([^"]*)"', form)
+    assert found is not None
+    tag = html.unescape(found.group(1))
+    letter = {"follow_up_selected": "", "follow_up_due": "2027-01-01", "follow_up_note": "Letter of 3 March"}
+    assert second.post(f"{path}/follow-up", {**letter, "etag": tag}).status_code == 303
+    stale = first.post(
+        f"{path}/follow-up",
+        {"follow_up_selected": "yes", "follow_up_due": "", "follow_up_note": "", "etag": tag},
+    )
+    assert stale.status_code == 412
+    page = _page(stale.text)
+    assert "Someone else changed this first" in page and "Follow-up due date" in page
+    assert "<dt>Selected for follow-up</dt><dd>Selected</dd>" in stale.text  # typed, by its name
+    shown = _page(first.get(path).text)
+    assert "Letter of 3 March" in shown  # the second coordinator's correction stands
 
 
 def test_a_grade_is_recorded_and_a_refused_one_keeps_what_was_typed(
