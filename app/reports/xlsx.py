@@ -138,7 +138,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         (words._("Generated"), words.generated(report)),
         (words._("Recommendations"), str(report.total)),
         (words._("Language of the texts"), report.lang),
-        (words._("Contents"), words.notice(report)),
+        (words._("Note"), words.notice(report)),  # what it holds, not a table of contents
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
         *words.publisher_lines(report),
     ]

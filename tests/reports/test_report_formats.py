@@ -366,6 +366,16 @@ def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
     action_headers = [cell.value for cell in actions[1]]
     assert len(set(action_headers)) == len(action_headers), action_headers
     assert action_headers[4] == lead and action_headers[-1] == published
+    # The notice of what the report holds is a note, not a table of contents ("Sommaire").
+    about = {
+        row[0]: row[1]
+        for row in workbook["À propos de ce rapport" if lang == "fr" else "Acerca de este informe"].iter_rows(
+            values_only=True
+        )
+    }
+    assert about[{"fr": "Note", "es": "Nota"}[lang]].startswith(
+        "Rapport interne" if lang == "fr" else "Informe interno"
+    )
 
 
 @pytest.mark.parametrize(
