@@ -181,6 +181,12 @@ def test_a_deactivated_owners_feed_is_404_and_an_api_key_has_none(
     refused = anonymous_client.post(TOKEN, headers={"X-API-Key": key.json()["key"]})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "credentials"
+    reading = anonymous_client.post(
+        "/api/v1/api-keys", json={"name": "r", "role": "reader", "scope": "read"}, headers=admin
+    )
+    assert reading.status_code == 201, reading.text
+    # A read-only key: refused as every write is, before the route (docs/calendar.md says so).
+    assert anonymous_client.post(TOKEN, headers={"X-API-Key": reading.json()["key"]}).status_code == 403
 
 
 def test_the_access_log_never_holds_the_token(
