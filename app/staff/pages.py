@@ -97,6 +97,7 @@ class StaffPage:
     staff: StaffSession | None = None
     demo: bool = False
     notices: list[str] = field(default_factory=list)
+    feed_lang: str = "en"  # the language of the labels the feed gives (the first import language)
 
     @classmethod
     def of(cls, request: Request, section: str, staff: StaffSession | None = None) -> StaffPage:
@@ -113,6 +114,7 @@ class StaffPage:
             staff=staff,
             demo=bool(settings and settings.demo),
             notices=[translate(notice)] if notice else [],
+            feed_lang=settings.languages[0] if settings else "en",
         )
 
     def gettext(self, message: str) -> str:

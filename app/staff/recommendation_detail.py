@@ -29,6 +29,7 @@ from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn
+from app.taxonomies.service import term_names
 
 router = staff_router()
 
@@ -76,6 +77,7 @@ def staff_page(
         "choices": view.choices(page.gettext, page.lang),
         "view": view,
         "etag_field": ETAG_FIELD,
+        "term_names": term_names(db, page.lang),
     }
     return render(request, page, "recommendation/detail.html", context, 422 if errors else status)
 
@@ -83,7 +85,7 @@ def staff_page(
 def _reader_page(request: Request, db: Session, staff: StaffSession, recommendation_id: int) -> HTMLResponse:
     page = StaffPage.of(request, "recommendations", staff)
     public, _tag = reader_view.get_recommendation(db, recommendation_id, cast(Lang, page.lang))
-    context = {"rec": public, "labels": _labels(page), "view": view}
+    context = {"rec": public, "labels": _labels(page), "view": view, "term_names": term_names(db, page.lang)}
     return render(request, page, "recommendation/reader.html", context)
 
 

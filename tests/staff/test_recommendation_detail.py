@@ -370,7 +370,7 @@ def test_a_manual_recommendation_s_own_fields_are_edited_on_the_page(
         '<div class="rec-text" lang="en" dir="ltr">2. Ratify the regional convention on children.</div>'
         in page
     )
-    assert "<dt>Themes</dt><dd>Children, Ratification</dd>" in page
+    assert "<dt>Themes</dt><dd>Children; Ratification</dd>" in page
     assert "<dt>Paragraph</dt><dd>2</dd>" in page  # taken from the text, as imports do
     # A refused value names its field and keeps the text typed.
     refused = staff.post(url(world.manual), _manual_form(staff, world, sdgs="99", text="Kept text"))
@@ -428,3 +428,14 @@ def test_others_see_the_published_values_without_a_button(world: World, staff_lo
     page = focal.get(url(world.main)).text
     assert "working value: Low" in page and "Coordinators and admins publish them." in page
     assert "/publish" not in page
+
+
+@pytest.mark.parametrize("role", ["coordinator", "reader"])
+def test_the_facts_name_the_mechanism_in_the_pages_language(
+    world: World, staff_login: StaffLogin, role: str
+) -> None:
+    # The feed's English names stayed English on French pages, where the portal translates them.
+    text = staff_login(role).get(url(world.main) + "?lang=fr").text
+    assert "<dd>Comité des droits de l&#39;enfant (CRC)</dd>" in text
+    # A theme the feed gave in English only says so, for screen readers.
+    assert '<span lang="en">Children in detention</span>' in text
