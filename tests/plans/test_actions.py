@@ -156,6 +156,7 @@ def test_defaults(client: TestClient) -> None:
         ({"budget": {"amount": -1, "currency": "USD"}}, "budget.amount"),
         ({"budget": {"amount": "1.234", "currency": "USD"}}, "budget.amount"),
         ({"budget": {"amount": 10, "currency": "usd"}}, "budget.currency"),
+        ({"budget": {"amount": 10, "currency": "XYZ"}}, "budget.currency"),  # three letters, no currency
         ({"budget": {"amount": 10, "currency": "USD", "rate": 1}}, "budget.rate"),
         ({"title": "   "}, "title"),
         ({"title": "x" * 501}, "title"),

@@ -6,7 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from babel.numbers import list_currencies
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
@@ -26,7 +28,17 @@ MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
 SdgCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=16)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _iso_4217(code: str) -> str:
+    """A currency code ISO 4217 lists (Babel's list, from the Unicode CLDR): "XYZ" has the form only."""
+    if code not in list_currencies():
+        # The pattern's kind of error: the staff form says what it says of a code not written as its hint.
+        raise PydanticCustomError("string_pattern_mismatch", "not an ISO 4217 currency code (USD, EUR, PEN)")
+    return code
+
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_4217)]
 
 
 class Budget(Forbid):
