@@ -15,7 +15,7 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData, UploadFile
 
 from app.core.deps import AppSettings, DbSession, RowId
-from app.core.errors import DomainError
+from app.core.errors import DomainError, NotFound
 from app.evidence import service
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.staff.forms import form_values, refused
@@ -29,6 +29,7 @@ EVIDENCE_PATH = "/staff/progress/{id}/evidence"
 
 NOTICES["evidence-added"] = _("The files are attached.")
 NOTICES["evidence-removed"] = _("The file is removed.")
+NOTICES["evidence-gone"] = _("The file had already been removed.")
 NO_FILE = _("Choose at least one file to attach.")
 TOO_MANY = _("Choose at most %(count)d files at a time.")
 
@@ -83,8 +84,16 @@ def download_evidence(
 async def remove_evidence(
     request: Request, db: DbSession, staff: StaffMember, evidence_id: RowId
 ) -> Response:
-    await form_values(request)
-    row = service.readable_file(db, staff.actor, evidence_id)
+    values = await form_values(request)
+    try:
+        row = service.readable_file(db, staff.actor, evidence_id)
+    except NotFound:
+        # Removed meanwhile (in another tab, by someone else): back to the update the form was on,
+        # which says so, rather than a dead end. Its page checks that the reader may see it.
+        shown = values.get("progress_id")
+        if isinstance(shown, str) and shown.isdecimal() and 0 < int(shown) < 2**31:
+            return redirect(f"/staff/progress/{int(shown)}?done=evidence-gone", request)
+        raise
     progress_id = row.progress_update_id
     try:
         service.remove(db, staff.actor, evidence_id)

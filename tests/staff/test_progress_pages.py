@@ -167,6 +167,14 @@ def test_attach_several_files_download_and_remove(
     removed = focal.post(f"/staff/evidence/{rows[1].id}/remove")
     assert removed.status_code == 303 and removed.headers["location"].endswith("?done=evidence-removed")
     assert f'href="/staff/evidence/{rows[1].id}"' not in focal.get(f"/staff/progress/{world.draft}").text
+    # Remove pressed again in a second tab: back to the update, which says so (not a dead-end 404).
+    page = focal.get(f"/staff/progress/{world.draft}")
+    assert f'name="progress_id" value="{world.draft}"' in page.text
+    again = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"progress_id": str(world.draft)})
+    assert again.status_code == 303 and again.headers["location"].endswith("?done=evidence-gone")
+    assert "The file had already been removed." in focal.get(again.headers["location"]).text
+    # Without the form's field, or for an update the reader may not see, still a 404.
+    assert focal.post(f"/staff/evidence/{rows[1].id}/remove").status_code == 404
 
 
 def test_refused_files_are_named_and_nothing_is_attached(
