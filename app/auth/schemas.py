@@ -7,13 +7,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.core.actor import Role
+from app.core.catalogue import marked as _
 from app.core.timestamps import UtcDateTime
 
 
 def no_nul(value: str) -> str:
     """Refuse the NUL character: PostgreSQL cannot store it in text, and no name or password has it."""
     if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
+        raise ValueError(_("must not contain the NUL character"))
     return value
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.core.catalogue import marked as _
 from app.core.ids import MAX_ID, IdList
 from app.core.timestamps import UtcDateTime
 
@@ -53,7 +54,7 @@ class ClusterUpdate(BaseModel):
     def not_null(cls, value: object) -> object:
         # Absent means "unchanged"; an explicit null for a required field is a mistake, not a reset.
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

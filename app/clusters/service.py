@@ -29,6 +29,8 @@ from app.clusters.schemas import (
     MembersRemoved,
 )
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
@@ -105,9 +107,9 @@ def _check_lead(session: Session, entity_id: int | None) -> None:
         return
     archived = session.scalar(select(Entity.archived).where(Entity.id == entity_id))
     if archived is None:
-        reason = f"entity {entity_id} does not exist"
+        reason = Reason(_("entity %(id)s does not exist"), id=entity_id)
     elif archived:
-        reason = f"entity {entity_id} is archived"
+        reason = Reason(_("entity %(id)s is archived"), id=entity_id)
     else:
         return
     raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])
@@ -121,7 +123,7 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     if session.scalar(query.limit(1)) is not None:
         raise Conflict(
             f"a cluster named {name!r} already exists",
-            errors=[{"field": "name", "reason": "already used by another cluster"}],
+            errors=[{"field": "name", "reason": _("already used by another cluster")}],
         )
 
 
@@ -198,7 +200,7 @@ def _writable(session: Session, cluster_id: int, if_match: str | None, *, requir
     if cluster.archived:
         raise Conflict(
             f"cluster {cluster_id} is archived; unarchive it (PATCH archived=false) before changing it",
-            errors=[{"field": "archived", "reason": "the cluster is archived"}],
+            errors=[{"field": "archived", "reason": _("the cluster is archived")}],
         )
     return cluster
 
@@ -211,7 +213,12 @@ def _check_recommendations(session: Session, ids: Sequence[int]) -> None:
         more = f" and {len(unknown) - 50} more" if len(unknown) > 50 else ""
         raise InvalidInput(
             f"ids: unknown recommendation ids {listed}{more}; nothing was changed",
-            errors=[{"field": "ids", "reason": f"unknown recommendation ids: {listed}{more}"}],
+            errors=[
+                {
+                    "field": "ids",
+                    "reason": Reason(_("unknown recommendation ids: %(ids)s"), ids=f"{listed}{more}"),
+                }
+            ],
         )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -41,5 +42,5 @@ def not_in_future(day: dt.date, field: str) -> None:
     if day > utc_today() + dt.timedelta(days=1):
         raise InvalidInput(
             f"{field}: {day.isoformat()} is in the future",
-            errors=[{"field": field, "reason": "in the future"}],
+            errors=[{"field": field, "reason": _("in the future")}],
         )

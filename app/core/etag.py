@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import PreconditionFailed, PreconditionRequired
 
 # An entity tag as RFC 9110 writes it: optionally weak, then a quoted string without quotes inside.
@@ -58,9 +60,14 @@ def check_if_match(if_match: str | None, current: str) -> None:
     if any(tag.startswith("W/") for tag in tags):
         raise PreconditionFailed(
             f"a weak ETag cannot guard a write; send the strong ETag from your last read ({current})",
-            errors=[{"field": "If-Match", "reason": f"weak ETag: current ETag is {current}"}],
+            errors=[
+                {
+                    "field": "If-Match",
+                    "reason": Reason(_("weak ETag: current ETag is %(etag)s"), etag=current),
+                }
+            ],
         )
     raise PreconditionFailed(
         f"the resource changed since you read it (current ETag {current}); read it again and retry",
-        errors=[{"field": "If-Match", "reason": f"stale: current ETag is {current}"}],
+        errors=[{"field": "If-Match", "reason": Reason(_("stale: current ETag is %(etag)s"), etag=current)}],
     )

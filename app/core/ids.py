@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.catalogue import marked as _
+
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
 MAX_BULK_IDS = 1000
 
@@ -25,5 +27,5 @@ class IdList(BaseModel):
     @classmethod
     def _unique(cls, value: list[int]) -> list[int]:
         if len(set(value)) != len(value):
-            raise ValueError("ids must be unique")
+            raise ValueError(_("ids must be unique"))
         return value

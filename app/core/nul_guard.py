@@ -17,9 +17,10 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.catalogue import marked as _
 from app.core.problems import send_problem
 
-REASON = "must not contain NUL characters"
+REASON = _("must not contain NUL characters")
 _JSON_NUL = b"\\u0000"
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, TypeVarTuple, overload
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 
 CURSOR_FIELD = "cursor"
@@ -52,32 +53,32 @@ def decode_cursor(
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError):
-        raise _invalid("not a cursor returned by this API") from None
+        raise _invalid(_("not a cursor returned by this API")) from None
     if not isinstance(values, list) or len(values) != len(shape):
-        raise _invalid("not a cursor returned by this API")
+        raise _invalid(_("not a cursor returned by this API"))
     decoded: list[Any] = []
     for value, kind in zip(values, shape, strict=True):
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
             if not _INT_MIN <= value <= _INT_MAX:
-                raise _invalid("holds a number out of range")
+                raise _invalid(_("holds a number out of range"))
             decoded.append(value)
         elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
             # A relevance score: Python writes the shortest repr that reads back as the same double.
             if not math.isfinite(value):
-                raise _invalid("not a cursor returned by this API")
+                raise _invalid(_("not a cursor returned by this API"))
             decoded.append(float(value))
         elif kind is str and isinstance(value, str):
             if "\x00" in value:
                 # PostgreSQL cannot compare text holding NUL: refused like any tampered cursor.
-                raise _invalid("not a cursor returned by this API")
+                raise _invalid(_("not a cursor returned by this API"))
             decoded.append(value)
         elif kind is date and isinstance(value, str):
             try:
                 decoded.append(date.fromisoformat(value))
             except ValueError:
-                raise _invalid("not a cursor returned by this API") from None
+                raise _invalid(_("not a cursor returned by this API")) from None
         else:
-            raise _invalid("not a cursor returned by this API")
+            raise _invalid(_("not a cursor returned by this API"))
     return tuple(decoded)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.catalogue import marked as _
 from app.core.problems import send_problem
 
 
@@ -23,7 +24,7 @@ class QueryGuardMiddleware:
             pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
             names = sorted({name.replace("\x00", "\\0") for name, value in pairs if "\x00" in name + value})
             if names:
-                errors = [{"field": name, "reason": "must not contain NUL characters"} for name in names]
+                errors = [{"field": name, "reason": _("must not contain NUL characters")} for name in names]
                 detail = "; ".join(f"{name}: must not contain NUL characters" for name in names)
                 await send_problem(scope, send, 422, "validation-error", "Invalid input", detail, errors)
                 return

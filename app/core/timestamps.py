@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from app.core.catalogue import marked as _
+
 
 def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -22,7 +24,7 @@ def _in_utc(value: datetime) -> datetime:
     try:
         return as_utc(value)
     except OverflowError:
-        raise ValueError("is out of range once converted to UTC") from None
+        raise ValueError(_("is out of range once converted to UTC")) from None
 
 
 UtcDateTime = Annotated[datetime, AfterValidator(_in_utc)]

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
 from app.deadlines.service import Audience
 from app.deadlines.sources import midterm_date, midterm_suggestion
 from app.models import Deadline, Entity, Mechanism
-from app.web.i18n import marked as _
 
 UPR = "UPR"
 _FIELDS = (
@@ -76,7 +77,7 @@ def _mechanism_id(session: Session, code: str | None) -> int | None:
         return None
     found = session.scalar(select(Mechanism.id).where(Mechanism.code == code))
     if found is None:
-        raise _invalid("mechanism", f"no mechanism has the code {code[:64]}")
+        raise _invalid("mechanism", Reason(_("no mechanism has the code %(code)s"), code=code[:64]))
     return found
 
 
@@ -94,7 +95,7 @@ def _check_cycle(row: Deadline) -> None:
     if row.kind != "upr_review":
         for name in _UPR_ONLY:
             if getattr(row, name):
-                raise _invalid(name, "only a upr_review deadline has it")
+                raise _invalid(name, _("only a upr_review deadline has it"))
         return
     last, mid = row.last_review_on, row.midterm_on
     if last is not None and last >= row.due_on:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.auth.service import secret_hash
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput, NotFound
 from app.deadlines.labels import KIND_LABELS, titled
@@ -29,7 +30,6 @@ from app.deadlines.service import Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
 from app.models import AuthToken, User
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from app.web.i18n import marked as _
 
 KIND = "calendar"
 FEED_PATH = "/api/v1/calendar.ics"
@@ -43,7 +43,7 @@ def _user_id(actor: Actor) -> int:
     if actor.user_id is None:
         raise InvalidInput(
             "a calendar feed belongs to a user: an API key has none",
-            errors=[{"field": "credentials", "reason": "an API key cannot have a calendar feed"}],
+            errors=[{"field": "credentials", "reason": _("an API key cannot have a calendar feed")}],
         )
     return actor.user_id
 

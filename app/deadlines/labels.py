@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.web.i18n import marked as _
+from app.core.catalogue import marked as _
 
 KIND_LABELS = {
     "upr_review": _("UPR review"),

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind
@@ -101,7 +102,7 @@ class DeadlinePatch(Forbid):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

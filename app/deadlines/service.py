@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, Actor
+from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor, encode_cursor
@@ -20,7 +21,6 @@ from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
-from app.web.i18n import marked as _
 
 
 @dataclass(frozen=True, slots=True)

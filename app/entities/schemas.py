@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
+from app.core.catalogue import marked as _
 from app.core.timestamps import UtcDateTime
 from app.models.accounts import EntityKind
 
@@ -46,7 +47,7 @@ class EntityUpdate(BaseModel):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("may be omitted but not null")
+            raise ValueError(_("may be omitted but not null"))
         return value
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, record, snapshot
 from app.auth.schemas import EntityRef
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
@@ -35,7 +36,7 @@ def require_entity(session: Session, entity_id: int, field: str) -> Entity:
     """The entity a request body refers to; unknown or archived is invalid input naming ``field``."""
     entity = session.get(Entity, entity_id)
     if entity is None or entity.archived:
-        reason = "no such entity" if entity is None else "the entity is archived"
+        reason = _("no such entity") if entity is None else _("the entity is archived")
         raise InvalidInput(f"{field}: {reason} ({entity_id})", errors=[{"field": field, "reason": reason}])
     return entity
 
@@ -62,7 +63,7 @@ def _ensure_unique_name(session: Session, name: str, entity_id: int | None = Non
     if session.scalar(clash) is not None:
         raise Conflict(
             f"an entity named {name!r} already exists",
-            errors=[{"field": "name", "reason": "already used by another entity"}],
+            errors=[{"field": "name", "reason": _("already used by another entity")}],
         )
 
 

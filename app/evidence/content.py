@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import filetype
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
+
 # The bytes the signatures are read from (filetype reads as many).
 HEAD_BYTES = 8192
 
@@ -59,18 +62,18 @@ ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, TIFF, Word, Excel, PowerPoint, OpenDocume
 # or a desktop would treat it as a page, an image with scripts or a program.
 _MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe", b"<meta")
 _DESCRIBED = {
-    "application/x-msdownload": "a Windows program",
-    "application/x-executable": "a program (ELF)",
-    "application/x-mach-binary": "a program (Mach-O)",
-    "application/x-shockwave-flash": "a Flash file",
-    "application/zip": "a ZIP archive",
-    "application/x-rar-compressed": "a RAR archive",
-    "application/x-7z-compressed": "a 7-Zip archive",
-    "application/x-tar": "a TAR archive",
-    "application/gzip": "a gzip archive",
-    "application/x-bzip2": "a bzip2 archive",
-    "application/x-xz": "an XZ archive",
-    "application/vnd.microsoft.portable-executable": "a Windows program",
+    "application/x-msdownload": _("a Windows program"),
+    "application/x-executable": _("a program (ELF)"),
+    "application/x-mach-binary": _("a program (Mach-O)"),
+    "application/x-shockwave-flash": _("a Flash file"),
+    "application/zip": _("a ZIP archive"),
+    "application/x-rar-compressed": _("a RAR archive"),
+    "application/x-7z-compressed": _("a 7-Zip archive"),
+    "application/x-tar": _("a TAR archive"),
+    "application/gzip": _("a gzip archive"),
+    "application/x-bzip2": _("a bzip2 archive"),
+    "application/x-xz": _("an XZ archive"),
+    "application/vnd.microsoft.portable-executable": _("a Windows program"),
 }
 
 
@@ -104,14 +107,21 @@ class ContentCheck:
 
     def kind(self, filename: str | None) -> Kind:
         if self.size == 0:
-            raise Refused("the file is empty")
+            raise Refused(_("the file is empty"))
         found = filetype.guess(self.head)
         if found is not None:
             media_type = str(found.mime)
             if media_type in BINARY_KINDS:
                 return BINARY_KINDS[media_type]
-            what = _DESCRIBED.get(media_type, f"of type {media_type}")
-            raise Refused(f"the file is {what}, which is not accepted as evidence ({ACCEPTED})")
+            described = _DESCRIBED.get(media_type)
+            what = Reason(described) if described else f"of type {media_type}"
+            raise Refused(
+                Reason(
+                    _("the file is %(what)s, which is not accepted as evidence (%(accepted)s)"),
+                    what=what,
+                    accepted=ACCEPTED,
+                )
+            )
         return self._text_kind(filename)
 
     def _text_kind(self, filename: str | None) -> Kind:
@@ -121,14 +131,21 @@ class ContentCheck:
             except UnicodeDecodeError:
                 self._text = False
         if not self._text:
-            raise Refused(f"the file's content is of no accepted kind ({ACCEPTED})")
+            raise Refused(
+                Reason(_("the file's content is of no accepted kind (%(accepted)s)"), accepted=ACCEPTED)
+            )
         start = self.head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
         if start.startswith(b"#!"):
-            raise Refused("the file looks like a program or script, which is not accepted as evidence")
+            raise Refused(_("the file looks like a program or script, which is not accepted as evidence"))
         lowered = self.head.lower()
         if start.startswith(b"<") or any(tag in lowered for tag in _MARKUP):
             raise Refused(
-                "the file looks like a web page, XML or SVG, which is not accepted as evidence "
-                f"({ACCEPTED}; save a web page as PDF)"
+                Reason(
+                    _(
+                        "the file looks like a web page, XML or SVG, which is not accepted as evidence "
+                        "(%(accepted)s; save a web page as PDF)"
+                    ),
+                    accepted=ACCEPTED,
+                )
             )
         return CSV if (filename or "").lower().endswith(".csv") else TEXT

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.responses import FileResponse
 
 from app.auth.deps import StaffUser
+from app.core.catalogue import marked as _
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import InvalidInput
 from app.core.etag import CREATED, etag
@@ -77,7 +78,8 @@ def attach_evidence(
     uploaded = form.get("file")
     if not isinstance(uploaded, UploadFile):
         raise InvalidInput(
-            "send the file as the multipart field `file`", errors=[{"field": "file", "reason": "is required"}]
+            "send the file as the multipart field `file`",
+            errors=[{"field": "file", "reason": _("is required")}],
         )
     out = service.attach(
         db,

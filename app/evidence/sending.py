@@ -8,6 +8,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 
 from app.core.caching import etag_matches
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.errors import ContentTooLarge, InvalidInput
 from app.evidence.names import content_disposition
@@ -66,4 +68,8 @@ async def upload_form(request: Request, max_files: int = 1) -> FormData:
 
 
 def too_many_files(max_files: int) -> str:
-    return "one file per upload" if max_files == 1 else f"at most {max_files} files in one upload"
+    return (
+        _("one file per upload")
+        if max_files == 1
+        else Reason(_("at most %(count)s files in one upload"), count=max_files)
+    )

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound
 from app.evidence.content import ContentCheck, Refused
 from app.evidence.names import safe_filename
@@ -35,7 +37,9 @@ _AUDITED = ("progress_update_id", "filename", "media_type", "size", "sha256")
 
 
 def too_large_reason(max_bytes: int) -> str:
-    return f"is larger than {max_bytes} bytes, the largest evidence file this server accepts"
+    return Reason(
+        _("is larger than %(bytes)s bytes, the largest evidence file this server accepts"), bytes=max_bytes
+    )
 
 
 def _snapshot(row: EvidenceFile) -> dict[str, Any]:
@@ -65,8 +69,10 @@ def attach(
         select(func.count()).select_from(EvidenceFile).where(EvidenceFile.progress_update_id == update.id)
     )
     if (count or 0) >= MAX_FILES_PER_UPDATE:
-        reason = f"a progress update holds at most {MAX_FILES_PER_UPDATE} files; remove one first"
-        raise Conflict(reason, errors=[{"field": "file", "reason": reason}])
+        full = Reason(
+            _("a progress update holds at most %(count)s files; remove one first"), count=MAX_FILES_PER_UPDATE
+        )
+        raise Conflict(full, errors=[{"field": "file", "reason": full}])
     check = ContentCheck()
     try:
         received = store.receive(source, max_bytes, check)
@@ -78,7 +84,7 @@ def attach(
     except Refused as exc:
         store.discard(received)
         raise InvalidInput(
-            f"the file is refused: {exc}", errors=[{"field": "file", "reason": str(exc)}]
+            f"the file is refused: {exc}", errors=[{"field": "file", "reason": exc.args[0]}]
         ) from None
     store.keep(received)
     row = EvidenceFile(

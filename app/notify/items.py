@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, MANAGERS
+from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.deadlines.schemas import DeadlineListParams
 from app.deadlines.service import Audience, deadlines
@@ -26,7 +27,6 @@ from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionListParams, ActionPage
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
-from app.web.i18n import marked as _
 
 # Items listed per section (the section says how many there are in all).
 SHOWN = 20

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.models import User
 from app.models.base import utcnow
@@ -15,7 +16,8 @@ from app.notify.schemas import ReminderSettings
 def _own_user(session: Session, actor: Actor) -> User:
     if actor.user_id is None:
         raise InvalidInput(
-            "an API key gets no reminders", errors=[{"field": "digest", "reason": "an API key has no e-mail"}]
+            "an API key gets no reminders",
+            errors=[{"field": "digest", "reason": _("an API key has no e-mail")}],
         )
     return session.get_one(User, actor.user_id)
 

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, NotFound
 from app.models import Action, IndicatorValue, ProgressUpdate
 from app.plans.schemas import NotPublicParent
@@ -130,7 +132,11 @@ def _publish_update(session: Session, actor: Actor, progress_id: int, now: datet
     if update is None:
         raise NotFound(f"progress update {progress_id} does not exist")
     if update.state != "approved":
-        reason = f"progress update {update.id} is {update.state}: only an approved update can be published"
+        reason = Reason(
+            _("progress update %(id)s is %(state)s: only an approved update can be published"),
+            id=update.id,
+            state=update.state,
+        )
         raise Conflict(reason, errors=[{"field": "publish_parents", "reason": reason}])
     if update.published:
         return

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.models import Recommendation
 from app.recommendations import local
@@ -54,9 +56,13 @@ def filtered_ids(session: Session, selection: RecommendationFilter) -> list[int]
         total = session.execute(
             select(func.count()).select_from(Recommendation).where(*conditions)
         ).scalar_one()
-        reason = (
-            f"matches {total} recommendations, more than the {MAX_BULK_MATCHES} one bulk edit may change; "
-            "narrow the filter"
+        reason = Reason(
+            _(
+                "matches %(total)s recommendations, more than the %(most)s one bulk edit may change; "
+                "narrow the filter"
+            ),
+            total=total,
+            most=MAX_BULK_MATCHES,
         )
         raise InvalidInput(
             f"filter: {reason}; nothing was changed", errors=[{"field": "filter", "reason": reason}]
@@ -77,7 +83,7 @@ def _existing(session: Session, ids: Sequence[int]) -> list[Recommendation]:
     missing = sorted(set(ids) - {rec.id for rec in found})
     if missing:
         listed = ", ".join(map(str, missing[:50])) + (" ..." if len(missing) > 50 else "")
-        reason = f"{len(missing)} unknown recommendation id(s): {listed}"
+        reason = Reason(_("%(count)s unknown recommendation id(s): %(ids)s"), count=len(missing), ids=listed)
         raise InvalidInput(f"ids: {reason}; nothing was changed", errors=[{"field": "ids", "reason": reason}])
     return found
 
@@ -95,7 +101,7 @@ def bulk_publish(session: Session, actor: Actor, body: BulkPublish) -> BulkResul
     unchanged."""
     ids = _selected_ids(session, body)
     recs = _existing(session, ids)
-    rows, _ = local.load_for_edit(session, ids)
+    rows, _versions = local.load_for_edit(session, ids)
     updated = sum(local.publish_local(session, actor, rec.id, rows.get(rec.id)) for rec in recs)
     session.flush()
     return BulkResult(updated=updated, unchanged=len(recs) - updated)
@@ -104,7 +110,7 @@ def bulk_publish(session: Session, actor: Actor, body: BulkPublish) -> BulkResul
 def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
     changes = body.set.model_dump(include=body.set.model_fields_set)
     if not changes:
-        reason = "give at least one field to set"
+        reason = _("give at least one field to set")
         raise InvalidInput(f"set: {reason}", errors=[{"field": "set", "reason": reason}])
     local.validate_changes(changes)
     local.check_entities(session, local.entity_fields(changes))

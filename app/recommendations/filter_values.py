@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from sqlalchemy import Select, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.feed.keys import label_key
 from app.models import Cluster, Entity, Mechanism, Term
@@ -23,7 +25,7 @@ from app.recommendations.schemas import RecommendationFilter
 
 
 def _unknown(field: str, value: object, what: str) -> InvalidInput:
-    reason = f"{value!r} is not {what}"
+    reason = Reason(_("%(value)s is not %(what)s"), value=repr(value), what=Reason(what))
     return InvalidInput(f"{field}: {reason}", errors=[{"field": field, "reason": reason}])
 
 
@@ -64,12 +66,19 @@ def check_filter_values(
     found = {(field, str(value)) for field, value in session.execute(union_all(*lookups))}
     for field, raw, value in asked:
         if (field, value) not in found:
-            what = _WHAT.get(field, f"a known {field.replace('_', ' ')} label")
+            what = _WHAT.get(field) or f"a known {field.replace('_', ' ')} label"
             raise _unknown((names or {}).get(field, field), raw, what)
 
 
 _WHAT = {
-    "mechanism": "a known mechanism code",
-    "entity": "a known entity id",
-    "cluster": "a known cluster id",
+    "mechanism": _("a known mechanism code"),
+    "entity": _("a known entity id"),
+    "cluster": _("a known cluster id"),
+    "theme": _("a known theme label"),
+    "affected_person": _("a known affected person label"),
+    "country": _("a known country label"),
+    "region": _("a known region label"),
+    "recommending_state": _("a known recommending state label"),
+    "recommending_region": _("a known recommending region label"),
+    "issue": _("a known issue label"),
 }

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
 from app.core.actor import READER, Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.models import Entity
 from app.models.base import utcnow
@@ -100,9 +102,13 @@ def check_entities(
     for field, ids in fields.items():
         for entity_id in ids:
             if entity_id not in archived:
-                errors.append({"field": field, "reason": f"entity {entity_id} does not exist"})
+                errors.append(
+                    {"field": field, "reason": Reason(_("entity %(id)s does not exist"), id=entity_id)}
+                )
             elif archived[entity_id] and entity_id not in keep:
-                errors.append({"field": field, "reason": f"entity {entity_id} is archived"})
+                errors.append(
+                    {"field": field, "reason": Reason(_("entity %(id)s is archived"), id=entity_id)}
+                )
     if errors:
         raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
 
@@ -119,13 +125,15 @@ def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
 def validate_changes(changes: dict[str, Any]) -> None:
     """Checks that need no database: nulls where a value is required, a note without a status."""
     if "status" in changes and changes["status"] is None:
-        raise InvalidInput("status: cannot be null", errors=[{"field": "status", "reason": "cannot be null"}])
+        raise InvalidInput(
+            "status: cannot be null", errors=[{"field": "status", "reason": _("cannot be null")}]
+        )
     if changes.get("status_note") and "status" not in changes:
-        reason = "only with a `status` change"
+        reason = _("only with a `status` change")
         raise InvalidInput(f"status_note: {reason}", errors=[{"field": "status_note", "reason": reason}])
     lead = changes.get("lead_entity_id")
     if lead is not None and lead in (changes.get("supporting_entity_ids") or []):
-        reason = f"entity {lead} is the lead; it cannot also be supporting"
+        reason = Reason(_("entity %(id)s is the lead; it cannot also be supporting"), id=lead)
         raise InvalidInput(
             f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
         )
@@ -136,7 +144,7 @@ def check_status_note(row: RecommendationLocal | None, changes: Mapping[str, Any
     has would be dropped, so it is refused (a bulk change keeps it for the rows whose status changes)."""
     current = row.status if row is not None else DEFAULT_STATUS
     if changes.get("status_note") and changes.get("status") == current:
-        reason = "the status is not changing: a note is kept only with a change of status"
+        reason = _("the status is not changing: a note is kept only with a change of status")
         raise InvalidInput(f"status_note: {reason}", errors=[{"field": "status_note", "reason": reason}])
 
 
@@ -186,7 +194,11 @@ def apply_local_changes(
             i for i in after["supporting_entity_ids"] if i != after["lead_entity_id"]
         ]
     if after["lead_entity_id"] is not None and after["lead_entity_id"] in after["supporting_entity_ids"]:
-        reason = f"entity {after['lead_entity_id']} is the lead of recommendation {rec_id}"
+        reason = Reason(
+            _("entity %(id)s is the lead of recommendation %(recommendation)s"),
+            id=after["lead_entity_id"],
+            recommendation=rec_id,
+        )
         raise InvalidInput(
             f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
         )
@@ -230,7 +242,7 @@ def _write_row(
             # Another request made the row first: our If-Match (version 0) is stale.
             raise PreconditionFailed(
                 "the recommendation was edited while this request ran; read it again and retry",
-                errors=[{"field": "If-Match", "reason": "stale"}],
+                errors=[{"field": "If-Match", "reason": _("stale")}],
             ) from None
         return row
     for name in _ROW_FIELDS:

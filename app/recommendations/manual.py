@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.feed.countries import resolve_country_alias
 from app.feed.fields import ROLE_FIELDS as TERM_ROLE_FIELDS
@@ -117,7 +119,7 @@ def _mechanism(session: Session, actor: Actor, body: ManualFields, code: str) ->
         )
     keys = {label_key(code): code, label_key(name): name}
     if not label_key(name) or len(label_key(name)) > MAX_KEY:
-        raise _invalid("mechanism_name", "not a usable name (no letters or digits, or too long)")
+        raise _invalid("mechanism_name", _("not a usable name (no letters or digits, or too long)"))
     taken = session.execute(
         select(MechanismLabel.key, Mechanism.code)
         .join(Mechanism, Mechanism.id == MechanismLabel.mechanism_id)
@@ -152,7 +154,7 @@ def _terms(session: Session, name: str, values: list[str]) -> tuple[list[int], d
         if kind == "sdg":
             key = raw.strip().lower()
             if key not in SDG_CODES:
-                raise _invalid(name, f"{raw!r} is not an SDG goal or target code")
+                raise _invalid(name, Reason(_("%(code)s is not an SDG goal or target code"), code=repr(raw)))
             wanted.setdefault(key, key)
             continue
         label = clean_label(raw)
@@ -160,9 +162,9 @@ def _terms(session: Session, name: str, values: list[str]) -> tuple[list[int], d
             label = resolve_country_alias(label)
         key = label_key(label)
         if not key:
-            raise _invalid(name, f"{raw!r} is not a label")
+            raise _invalid(name, Reason(_("%(label)s is not a label"), label=repr(raw)))
         if len(key) > MAX_KEY:
-            raise _invalid(name, f"{raw[:40]!r}...: longer than a label can be")
+            raise _invalid(name, Reason(_("%(label)s...: longer than a label can be"), label=repr(raw[:40])))
         wanted.setdefault(key, label)
     if not wanted:
         return [], {}
@@ -177,7 +179,7 @@ def _terms(session: Session, name: str, values: list[str]) -> tuple[list[int], d
     for key, label in wanted.items():
         if key not in found:
             if kind == "sdg":
-                raise _invalid(name, f"{key!r} is not an SDG goal or target code")
+                raise _invalid(name, Reason(_("%(code)s is not an SDG goal or target code"), code=repr(key)))
             term = Term(kind=kind, key=key, label=label[:1000])
             session.add(term)
             session.flush()
@@ -192,7 +194,7 @@ def _text(value: str) -> str:
     # Line endings as the CSV reader hands a cell over; the text itself is kept as given.
     text = value.replace("\r\n", "\n")
     if not html_to_text(text):
-        raise _invalid("text", "empty once markup is removed")
+        raise _invalid("text", _("empty once markup is removed"))
     return text
 
 
@@ -326,11 +328,11 @@ def edit_manual(
     before = state.audit_view()
     for name in ("type", "position", "text", "mechanism", "lang"):
         if name in given and getattr(body, name) is None:
-            raise _invalid(name, "cannot be null")
+            raise _invalid(name, _("cannot be null"))
     if "lang" in given and "text" not in given:
-        raise _invalid("lang", "only with `text` (the language of the text given)")
+        raise _invalid("lang", _("only with `text` (the language of the text given)"))
     if ("mechanism_name" in given or "mechanism_family" in given) and "mechanism" not in given:
-        raise _invalid("mechanism_name", "only with `mechanism`")
+        raise _invalid("mechanism_name", _("only with `mechanism`"))
     changed_langs: set[str] = set()
     if "text" in given:
         lang = body.lang or "en"

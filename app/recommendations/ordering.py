@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, literal_column, or_, text, tuple_
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page, page_of
 from app.models import Recommendation
@@ -50,7 +51,7 @@ def check_cursor(cursor: str, asked: Sort | None, q: str | None) -> None:
 
 
 def _refuse() -> InvalidInput:
-    reason = "not a cursor of this order; pass back the next_cursor of a previous page unchanged"
+    reason = _("not a cursor of this order; pass back the next_cursor of a previous page unchanged")
     return InvalidInput(f"cursor: {reason}", errors=[{"field": CURSOR_FIELD, "reason": reason}])
 
 

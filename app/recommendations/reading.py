@@ -17,6 +17,8 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, any_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, QueryableAttribute, Session, aliased
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.db import off_index
 from app.core.errors import InvalidInput
 from app.feed.keys import label_key
@@ -122,7 +124,10 @@ def sdg_condition(raw_code: str, *, walk: bool = False, plan: Plan = None) -> Co
             errors=[
                 {
                     "field": "sdg",
-                    "reason": f'{raw_code!r} is not an SDG goal ("5") or target ("5.2", "16.a") code',
+                    "reason": Reason(
+                        _('%(code)s is not an SDG goal ("5") or target ("5.2", "16.a") code'),
+                        code=repr(raw_code),
+                    ),
                 }
             ],
         )
@@ -215,7 +220,7 @@ def local_conditions(params: RecommendationFilter, *, public: bool) -> list[Colu
                 Recommendation.id.in_(select(local.recommendation_id).where(status.in_(statuses)))
             )
     if params.responsibility is not None and params.entity is None:
-        reason = "needs `entity`"
+        reason = _("needs `entity`")
         raise InvalidInput(
             f"responsibility: {reason}", errors=[{"field": "responsibility", "reason": reason}]
         )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import Recommendation
 from app.models.base import utcnow
@@ -115,7 +116,7 @@ def _pair(session: Session, first: int, second: int) -> tuple[Recommendation, Re
     if first == second:
         raise InvalidInput(
             "other_id: a recommendation cannot be linked to itself",
-            errors=[{"field": "other_id", "reason": "the same recommendation"}],
+            errors=[{"field": "other_id", "reason": _("the same recommendation")}],
         )
     records = []
     for rec_id in (first, second):

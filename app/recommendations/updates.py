@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match
 from app.models import Recommendation
@@ -89,7 +91,12 @@ def set_archived(
         raise Conflict(
             f"recommendation {recommendation_id} comes from {rec.source}: only manual recommendations "
             "are archived through the API (an import withdraws the others)",
-            errors=[{"field": "source", "reason": f"{rec.source}: not a manual recommendation"}],
+            errors=[
+                {
+                    "field": "source",
+                    "reason": Reason(_("%(source)s: not a manual recommendation"), source=rec.source),
+                }
+            ],
         )
     if rec.withdrawn != archived:
         before = {"withdrawn": rec.withdrawn}

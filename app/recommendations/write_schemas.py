@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from app.core.catalogue import marked as _
 from app.core.ids import MAX_BULK_IDS, RowIdValue
 from app.models.local import Priority, Status
 from app.recommendations.schemas import Family, Position, RecommendationFilter, RecommendationType
@@ -37,7 +38,7 @@ MAX_BULK_MATCHES = 5000
 def _no_nul(value: str) -> str:
     # PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
     if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
+        raise ValueError(_("must not contain the NUL character"))
     return value
 
 
@@ -55,7 +56,7 @@ MechanismCode = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), NoNul]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
 
-FEED_OWNED = "feed-owned field: the import owns it"
+FEED_OWNED = _("feed-owned field: the import owns it")
 # Fields no client may set on any recommendation, with the reason given back.
 READ_ONLY_REASONS = {
     "id": "read-only field",
@@ -104,7 +105,7 @@ class LocalFields(BaseModel):
     @classmethod
     def _unique(cls, value: list[int] | None) -> list[int] | None:
         if value is not None and len(set(value)) != len(value):
-            raise ValueError("ids must be unique")
+            raise ValueError(_("ids must be unique"))
         return value
 
 
@@ -205,7 +206,7 @@ class BulkSelection(BaseModel):
     @classmethod
     def _unique(cls, value: list[int] | None) -> list[int] | None:
         if value is not None and len(set(value)) != len(value):
-            raise ValueError("ids must be unique")
+            raise ValueError(_("ids must be unique"))
         return value
 
     @field_validator("filter")
@@ -216,9 +217,9 @@ class BulkSelection(BaseModel):
         if "ids" not in info.data:
             return value  # ids were refused: that error says enough
         if value is None and info.data["ids"] is None:
-            raise ValueError("give `ids` or `filter`")
+            raise ValueError(_("give `ids` or `filter`"))
         if value is not None and info.data["ids"] is not None:
-            raise ValueError("give `ids` or `filter`, not both")
+            raise ValueError(_("give `ids` or `filter`, not both"))
         return value
 
 

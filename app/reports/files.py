@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.publisher import Publisher
 from app.reports import pdf, service, state_template
@@ -26,8 +28,11 @@ def report_file(
     try:
         return render(report, query.format, template)
     except TemplateFailed as exc:
-        reason = (
-            f"the State's report template cannot be filled ({exc.reason}): ask with template=default, "
-            "or upload a corrected template"
+        reason = Reason(
+            _(
+                "the State's report template cannot be filled (%(why)s): ask with template=default, "
+                "or upload a corrected template"
+            ),
+            why=exc.reason,
         )
         raise InvalidInput(reason, errors=[{"field": "template", "reason": reason}]) from None

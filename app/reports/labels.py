@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from babel.dates import format_date
 
+from app.core.catalogue import marked as _
 from app.reports.schemas import (
     GroupBy,
     Report,
@@ -25,7 +26,6 @@ from app.reports.schemas import (
 )
 from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from app.web.i18n import marked as _
 
 TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
 INTERNAL_WARNING = _(

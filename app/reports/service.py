@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.feed.mechanisms import localised_name
 from app.models import (
@@ -110,9 +112,13 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
 
 def _refuse_too_many(session: Session, conditions: list[ColumnElement[bool]]) -> None:
     total = session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
-    reason = (
-        f"{total} recommendations match; a report holds at most {MAX_RECOMMENDATIONS}: "
-        "narrow it with filters (mechanism, theme, cycle, cluster, status...) or use the exports"
+    reason = Reason(
+        _(
+            "%(total)s recommendations match; a report holds at most %(most)s: "
+            "narrow it with filters (mechanism, theme, cycle, cluster, status...) or use the exports"
+        ),
+        total=total,
+        most=MAX_RECOMMENDATIONS,
     )
     raise InvalidInput(reason, errors=[{"field": "filters", "reason": reason}])
 

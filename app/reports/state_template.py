@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.models.base import utcnow
 from app.models.report_template import STATE_TEMPLATE_ID, ReportTemplate
 from app.reports.formats import TemplateFailed
-from app.web.i18n import marked as _
 
 MAX_BYTES = 1_000_000
 MAX_UNPACKED = 30_000_000

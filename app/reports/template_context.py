@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.catalogue import marked as _
 from app.reports.labels import NONE, RTL_LANGUAGES, Words, xml_safe
 from app.reports.schemas import (
     Report,
@@ -14,7 +15,6 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffRecommendation,
 )
-from app.web.i18n import marked as _
 
 HEADINGS = {
     "recommendation": _("Recommendation"),

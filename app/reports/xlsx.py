@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.core.catalogue import marked as _
 from app.reports.labels import NONE, Words, xml_safe
 from app.reports.schemas import (
     Report,
@@ -23,7 +24,6 @@ from app.reports.schemas import (
     StaffRecommendation,
 )
 from app.reports.scripts import ARABIC_FONT, CHINESE_FONT, LATIN_FONT, east_asian, right_to_left
-from app.web.i18n import marked as _
 
 # Excel refuses longer cell values.
 MAX_CELL = 32_767

@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import DomainError
-from app.web.i18n import marked as _
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -29,7 +30,7 @@ class FormInvalid(Exception):
 
 
 # Pydantic's refusals a person meets in a form, in the words of the workspace: the page shows them in
-# its language. The others (a length, a range: their limit is in the message) keep pydantic's words.
+# its language.
 _PLAIN = {
     "missing": _("This is required."),
     "literal_error": _("Choose one of the options."),
@@ -44,17 +45,44 @@ _PLAIN = {
     # A code written otherwise than its box's hint shows (a currency, a language): not a regular expression.
     "string_pattern_mismatch": _("Write it as the hint beside the box shows."),
 }
+# Those that name a limit: the message names it by the key of pydantic's ``ctx`` that holds it.
+_LIMITS = {
+    "string_too_long": _("Write at most %(max_length)s characters."),
+    "string_too_short": _("Write at least %(min_length)s characters."),
+    "too_long": _("Choose at most %(max_length)s."),
+    "too_short": _("Choose at least %(min_length)s."),
+    "decimal_max_digits": _("Write at most %(max_digits)s digits."),
+    "decimal_max_places": _("Write at most %(decimal_places)s digits after the point."),
+    "decimal_whole_digits": _("Write at most %(whole_digits)s digits before the point."),
+    "less_than_equal": _("Enter a number no greater than %(le)s."),
+    "less_than": _("Enter a number less than %(lt)s."),
+    "greater_than_equal": _("Enter a number no less than %(ge)s."),
+    "greater_than": _("Enter a number greater than %(gt)s."),
+}
 
 
 def reason(error: Any) -> str:
-    """One pydantic refusal in the workspace's words where it has them (``_PLAIN``), else pydantic's."""
+    """One pydantic refusal in the workspace's words where it has them (``_PLAIN``, ``_LIMITS``), else
+    the schema's own reason (marked in its validator) or pydantic's."""
     kind = str(error.get("type", ""))
-    if kind == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+    context = error.get("ctx") or {}
+    if kind == "string_too_short" and context.get("min_length") == 1:
         kind = "missing"  # a required text left empty (or blank: the schemas strip it)
     elif "input" in error and error["input"] is None:
         kind = "missing"  # a box left empty (sent as null) where a value is required: a date, a symbol
     plain = _PLAIN.get(kind)
-    return plain or str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    if plain:
+        return plain
+    limit = _LIMITS.get(kind)
+    if limit:
+        try:
+            return Reason(limit, **context)
+        except (KeyError, TypeError, ValueError):  # not the limit expected: pydantic's words
+            pass
+    cause = context.get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Reason):
+        return cause.args[0]  # a reason with values, kept whole for the page to translate
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
 def field_errors(exc: ValidationError | RequestValidationError | DomainError) -> dict[str, str]:
@@ -62,7 +90,9 @@ def field_errors(exc: ValidationError | RequestValidationError | DomainError) ->
     errors: dict[str, str] = {}
     if isinstance(exc, DomainError):
         for refusal in exc.errors:
-            errors.setdefault(str(refusal.get("field") or "form"), str(refusal.get("reason") or exc.detail))
+            why = refusal.get("reason") or exc.detail
+            # A Reason is kept as it is: the page translates its message, then fills in its values.
+            errors.setdefault(str(refusal.get("field") or "form"), why if isinstance(why, str) else str(why))
         if not errors:
             errors["form"] = exc.detail
         return errors

@@ -17,11 +17,12 @@ from pydantic import ValidationError
 
 from app.auth.service import StaffSession
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
+from app.core.catalogue import marked
 from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
-from app.web.i18n import LANGUAGES, choose_language, environment, marked, translations
+from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
 _ = marked  # the pages' modules mark their messages with it (pybabel extracts `_`)
 TEMPLATES = Path(__file__).resolve().parent / "templates"

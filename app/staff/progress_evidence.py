@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData, UploadFile
 
+from app.core.catalogue import Reason
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import DomainError, NotFound
 from app.evidence import service
@@ -67,7 +68,9 @@ def attach_evidence(
                 raise
             # All or nothing: the files attached before this one are rolled back with it.
             reason = refused(db, exc).get("file") or exc.detail
-            errors = {"file": f"{item.filename or ''}: {reason}"}
+            # The file's name, then the reason in the page's language (translated, then filled in).
+            why = reason if isinstance(reason, Reason) else Reason(reason)
+            errors = {"file": Reason(_("%(field)s: %(reason)s"), field=item.filename or "", reason=why)}
             return progress_page(request, db, staff, progress_id, errors=errors, status=exc.status)
     return redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
+from app.core.catalogue import translated
 from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.entities import service as entities_service
@@ -90,7 +91,7 @@ def _by_field(page: StaffPage, errors: dict[str, str]) -> dict[str, str]:
     """Reasons by form field: a list's item (``state.1``) is its field's."""
     named: dict[str, str] = {}
     for name, reason in errors.items():
-        named.setdefault(name.split(".")[0], page.gettext(reason))
+        named.setdefault(name.split(".")[0], translated(reason, page.gettext))
     return named
 
 

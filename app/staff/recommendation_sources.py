@@ -29,7 +29,7 @@ async def unlink_source(
     values = await form_values(request)
     raw = values.get("other_id")
     if not isinstance(raw, str) or not raw.isdigit() or not 0 < int(raw) < 2**31:
-        reason = "the id of a linked record"
+        reason = _("the id of a linked record")
         raise InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
     sources.unlink(db, staff.actor, recommendation_id, int(raw))
     return redirect(f"{detail_url(recommendation_id)}?done=source-unlinked#sources", request)

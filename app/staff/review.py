@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
+from app.core.catalogue import translated
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError
 from app.core.ids import MAX_ID, IdList
@@ -141,7 +142,7 @@ async def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) 
         bulk.mark_reviewed(db, staff.actor, ids)
     except FormInvalid as exc:
         translate = StaffPage.of(request, "review").gettext
-        errors = {name: translate(reason) for name, reason in exc.errors.items()}
+        errors = {name: translated(reason, translate) for name, reason in exc.errors.items()}
         return _queue_page(request, db, staff, run, cursor, errors=errors, selected=selected, status=422)
     except DomainError as exc:
         errors = refused(db, exc)

@@ -12,7 +12,8 @@ import re
 import threading
 import unicodedata
 
-from app.web.i18n import marked as _
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 
 # The refusals below spell these out (a catalogue message is a fixed text).
 MIN_LENGTH = 12
@@ -25,6 +26,28 @@ _ESTIMATED_LENGTH = 72
 _MIN_OWN_LETTERS = 6
 # Words anyone attacking this service would try first.
 _SERVICE_WORDS = ("nrtd", "uhri", "recommendation", "recommendations", "ohchr", "upr")
+# The reason a password longer than MAX_LENGTH gets (the schemas give it before any other check).
+TOO_LONG = _("must be at most 1024 characters")
+# zxcvbn's warnings (zxcvbn/feedback.py), as the reasons quote them: first letter lower case, no stop.
+# Each is a catalogue message, so that the reason reads in the page's language.
+_WARNINGS = frozenset(
+    {
+        _("straight rows of keys are easy to guess"),
+        _("short keyboard patterns are easy to guess"),
+        _('repeats like "aaa" are easy to guess'),
+        _('repeats like "abcabcabc" are only slightly harder to guess than "abc"'),
+        _('sequences like "abc" or "6543" are easy to guess'),
+        _("recent years are easy to guess"),
+        _("dates are often easy to guess"),
+        _("this is a top-10 common password"),
+        _("this is a top-100 common password"),
+        _("this is a very common password"),
+        _("this is similar to a commonly used password"),
+        _("a word by itself is easy to guess"),
+        _("names and surnames by themselves are easy to guess"),
+        _("common names and surnames are easy to guess"),
+    }
+)
 # zxcvbn keeps the user's words in a module-level dictionary between its steps: one call at a time.
 _estimator_lock = threading.Lock()
 
@@ -67,7 +90,7 @@ def password_problem(password: str, *, email: str | None = None, full_name: str 
     if len(password) < MIN_LENGTH:
         return _("must be at least 12 characters")
     if len(password) > MAX_LENGTH:
-        return _("must be at most 1024 characters")
+        return TOO_LONG
     if not password.strip():
         return _("must not be blank")
     personal = _personal_words(email, full_name)
@@ -79,9 +102,12 @@ def password_problem(password: str, *, email: str | None = None, full_name: str 
         estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=[*_SERVICE_WORDS, *personal])
     if estimate["score"] >= MIN_SCORE:
         return None
-    # zxcvbn's own warning, in English, says why: the pages translate the reason without one.
+    # zxcvbn's own warning says why: the pages translate it (a Reason) where the catalogue has it.
     warning = str(estimate["feedback"].get("warning") or "").strip().rstrip(".")
     if not warning:
         return _("is too easy to guess: use a longer passphrase of several unrelated words")
     why = f"{warning[0].lower()}{warning[1:]}"
-    return f"is too easy to guess ({why}): use a longer passphrase of several unrelated words"
+    return Reason(
+        _("is too easy to guess (%(why)s): use a longer passphrase of several unrelated words"),
+        why=Reason(why) if why in _WARNINGS else why,
+    )

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -17,8 +18,9 @@ from pydantic import (
 
 from app.auth.schemas import EntityRef, no_nul
 from app.core.actor import KeyRole, Role
+from app.core.catalogue import marked as _
 from app.core.timestamps import UtcDateTime
-from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, password_problem
+from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, TOO_LONG, password_problem
 
 KeyScope = Literal["read", "write"]
 
@@ -26,10 +28,20 @@ Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(no_nul)
 ]
 EntityId = Annotated[int, Field(ge=1, le=2**31 - 1, description="Id of an entity (not archived)")]
+
+
+def _within_length(password: object) -> object:
+    """A password over the limit gets the rule's own reason, before pydantic's length check."""
+    if isinstance(password, str) and len(password) > MAX_LENGTH:
+        raise ValueError(TOO_LONG)
+    return password
+
+
 Password = Annotated[
     str,
+    BeforeValidator(_within_length),
     Field(
-        max_length=MAX_LENGTH + 1,
+        max_length=MAX_LENGTH,
         description=f"At least {MIN_LENGTH} characters and not easy to guess (not a common password, "
         "not made of the user's email or name); stored only as an Argon2id hash",
     ),
@@ -86,7 +98,7 @@ class UserUpdate(BaseModel):
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
-            raise ValueError("may be omitted but not null")
+            raise ValueError(_("may be omitted but not null"))
         return value
 
 

@@ -18,6 +18,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
@@ -37,7 +38,6 @@ from app.users.schemas import (
     UserPage,
     UserUpdate,
 )
-from app.web.i18n import marked as _
 
 USER_FIELDS = ("email", "full_name", "role", "entity_id", "active")
 API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", "revoked_at")
@@ -88,7 +88,10 @@ def _focal_point_needs_entity(role: str, entity_id: int | None) -> None:
         raise InvalidInput(
             "a focal point must belong to an entity",
             errors=[
-                {"field": "entity_id", "reason": "a focal point needs the entity they work for: choose one"}
+                {
+                    "field": "entity_id",
+                    "reason": _("a focal point needs the entity they work for: choose one"),
+                }
             ],
         )
 
@@ -138,7 +141,7 @@ def create_user(
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(
             f"a user with the email {email} already exists",
-            errors=[{"field": "email", "reason": "already used by another user"}],
+            errors=[{"field": "email", "reason": _("already used by another user")}],
         )
     _focal_point_needs_entity(data.role, data.entity_id)
     if data.entity_id is not None:
@@ -185,7 +188,7 @@ def _ensure_admin_remains(session: Session, user: User, role: str, active: bool)
     if not others:
         raise Conflict(
             "this is the last active admin: make another user admin before deactivating or demoting this one",
-            errors=[{"field": "role" if role != ADMIN else "active", "reason": "last active admin"}],
+            errors=[{"field": "role" if role != ADMIN else "active", "reason": _("last active admin")}],
         )
 
 
@@ -253,7 +256,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
     the password policy and differ. Every other session and token of theirs ends; this one stays."""
     if actor.user_id is None:
         raise InvalidInput(
-            "an API key has no password", errors=[{"field": "current_password", "reason": "no password"}]
+            "an API key has no password", errors=[{"field": "current_password", "reason": _("no password")}]
         )
     user = _load_user(session, actor.user_id)
     if not verify_password(user.password_hash, current):
@@ -313,7 +316,8 @@ def create_api_key(session: Session, actor: Actor, data: ApiKeyCreate) -> ApiKey
     now = _now()
     if data.expires_at is not None and as_utc(data.expires_at) <= now:
         raise InvalidInput(
-            "expires_at is in the past", errors=[{"field": "expires_at", "reason": "must be in the future"}]
+            "expires_at is in the past",
+            errors=[{"field": "expires_at", "reason": _("must be in the future")}],
         )
     secret = new_api_key_secret()
     key = ApiKey(

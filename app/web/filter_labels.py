@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from app.web.i18n import marked as _
+from app.core.catalogue import marked as _
 
 FILTER_LABELS = {
     "q": _("Search the text"),

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from app.core.catalogue import translated
 from app.feed.mechanisms import localised_name
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -130,10 +131,10 @@ def _localised(lang: str) -> dict[str, object]:
         )
 
     def reason_filter(value: object) -> str:
-        """A refusal's reason in the reader's language where the catalogue has it (the fixed ones);
-        plain text, escaped on output like any value (``_()`` in a template marks its result safe,
-        and a reason may quote what the user typed)."""
-        return translations(lang).gettext(str(value))
+        """A refusal's reason in the reader's language where the catalogue has it (the fixed ones; a
+        ``Reason``'s message, its values filled in after); plain text, escaped on output like any
+        value (``_()`` in a template marks its result safe, and a reason may quote what the user typed)."""
+        return translated(value, translations(lang).gettext)
 
     return {
         "reason": reason_filter,
@@ -156,12 +157,6 @@ def _in_language(text: str, text_lang: str | None) -> Markup:
     if text_lang in RTL_LANGUAGES:
         return Markup('<span lang="{}" dir="rtl">{}</span>').format(text_lang, text)
     return Markup('<span lang="{}">{}</span>').format(text_lang, text)
-
-
-def marked(message: str) -> str:
-    """Marks a message for the catalogue (imported as ``_``, which pybabel extracts); it is translated
-    where it is shown, in the reader's language."""
-    return message
 
 
 @cache

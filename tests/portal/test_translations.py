@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import tempfile
 from pathlib import Path
@@ -90,3 +91,46 @@ def test_template_lists_every_message_in_the_sources() -> None:
         with out.open("rb") as file:
             fresh = {message.id for message in read_po(file) if message.id}
     assert fresh == template
+
+
+def _unmarked_reasons(path: Path) -> list[str]:
+    """Refusal reasons written as bare text in ``path``: ``{"reason": "..."}``, ``reason = "..."`` and
+    (in a schema) ``ValueError("...")``, a constant or an f-string rather than a marked message."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    schema = "schemas" in path.name
+    found: list[str] = []
+    for node in ast.walk(tree):
+        texts: list[ast.expr] = []
+        if isinstance(node, ast.Dict):
+            texts += [
+                v
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant) and k.value == "reason"
+            ]
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "reason" for t in node.targets
+        ):
+            texts.append(node.value)
+        elif schema and isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ValueError":
+            texts += node.args[:1]
+        for text in texts:
+            if isinstance(text, ast.JoinedStr) or (
+                isinstance(text, ast.Constant) and isinstance(text.value, str)
+            ):
+                found.append(f"{path}:{text.lineno}")
+    return found
+
+
+def test_every_reason_the_services_give_is_a_catalogue_message() -> None:
+    """A reason a page shows is marked (``_``, or ``Reason`` for one with values, app.core.catalogue),
+    so that it is in the catalogue and reads in the page's language; the API still answers in English."""
+    app_dir = TRANSLATIONS_DIR.parent.parent
+    # Not shown by a page: the CLI's words, the settings' checks, the API's own rendering of pydantic.
+    skipped = {"cli", "setting_checks.py", "problems.py", "login.py", "permissions.py"}
+    found = [
+        place
+        for path in sorted(app_dir.rglob("*.py"))
+        if not skipped & {*path.relative_to(app_dir).parts}
+        for place in _unmarked_reasons(path)
+    ]
+    assert found == []

@@ -249,7 +249,7 @@ def test_create_an_action_with_every_field(
         ({"title": "  "}, "title", "This is required."),
         ({"due_date": "2025-12-31"}, "due_date", "is before the start date"),
         ({"start_date": "2026-02-30"}, "start_date", ""),
-        ({"budget_amount": "12.345"}, "budget_amount", "decimal"),
+        ({"budget_amount": "12.345"}, "budget_amount", "Write at most 2 digits after the point."),
         ({"budget_currency": "dollars"}, "budget_currency", "Write it as the hint beside the box shows."),
         ({"budget_currency": ""}, "budget_currency", "This is required."),
         ({"budget_amount": ""}, "budget_amount", ""),
@@ -293,3 +293,20 @@ def test_a_refusal_is_in_the_page_s_language(staff_login: StaffLogin, world: Act
     assert response.status_code == 422
     assert "Ce champ est obligatoire." in response.text  # the title
     assert "This is required." not in response.text
+
+
+def test_a_service_s_reason_and_a_limit_are_in_the_page_s_language(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    staff = staff_login("coordinator")
+    dates = {"start_date": "2026-06-01", "due_date": "2026-05-01"}
+    refused = staff.post("/staff/actions?lang=fr", {**FULL_FORM, **dates})
+    assert refused.status_code == 422
+    assert "est antérieure à la date de début" in refused.text  # the service's reason
+    assert "is before" not in refused.text and "(start_date)" not in refused.text
+    decimals = staff.post("/staff/actions?lang=fr", {**FULL_FORM, "budget_amount": "12.345"})
+    assert decimals.status_code == 422
+    assert "Écrivez au plus 2 chiffres après le point." in decimals.text  # pydantic's limit
+    cursor = staff.get("/staff/actions?cursor=abc&lang=es")
+    assert cursor.status_code == 422
+    assert "no es una posición de página válida" in cursor.text and "not a cursor" not in cursor.text

@@ -297,6 +297,25 @@ def test_create_with_an_unknown_lead_entity_names_the_field(staff_login: StaffLo
     assert 'value="Orphan"' in response.text
 
 
+@pytest.mark.parametrize(
+    ("name", "lead", "field", "reason"),
+    [
+        ("DETENTION", None, "name", "Nombre: ya lo usa otro grupo"),  # a service's fixed reason
+        ("x" * 256, None, "name", "Nombre: Escriba como máximo 255 caracteres."),  # pydantic's limit
+        ("Orphan", "999999", "lead_entity_id", ": la entidad 999999 no existe"),  # a reason with a value
+    ],
+)
+def test_a_refusal_reads_in_the_page_s_language(
+    staff_login: StaffLogin, world: World, name: str, lead: str | None, field: str, reason: str
+) -> None:
+    staff = _coordinator(staff_login)
+    form = {"name": name, **({"lead_entity_id": lead} if lead else {})}
+    response = staff.post("/staff/clusters?lang=es", form)
+    assert response.status_code in (409, 422)
+    assert re.search(f'<a href="#field-{field}">[^<]*' + re.escape(reason), response.text)
+    assert "already used" not in response.text and "at most" not in response.text
+
+
 # Editing ----------------------------------------------------------------------------------------
 
 

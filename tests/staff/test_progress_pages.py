@@ -142,6 +142,20 @@ def test_refused_values_are_shown_with_what_was_typed(world: World, staff_login:
     assert future.status_code == 422 and 'href="#field-reported_on"' in future.text
 
 
+def test_refusals_read_in_the_page_s_language(world: World, staff_login: StaffLogin) -> None:
+    focal = _focal(staff_login, world)
+    typed = {"reported_on": "2026-01-01", "narrative": "Done.", "evidence_url": "ftp://example.org/x"}
+    link = focal.post(f"/staff/actions/{world.action}/progress?lang=fr", {**typed, "submit": "false"})
+    assert link.status_code == 422
+    assert "doit être une adresse web commençant par http:// ou https://" in link.text
+    files = [("file", ("impl-bad.pdf", samples.EXE_AS_PDF, "application/pdf"))]
+    page = focal.post(f"/staff/progress/{world.draft}/evidence?lang=fr", files=files)
+    assert page.status_code == 422
+    # The file's name, then the reason translated with its list of accepted kinds filled in.
+    assert "impl-bad.pdf : le fichier est un programme Windows, ce qui n" in page.text
+    assert "(PDF, PNG, JPEG" in page.text and "Windows program" not in page.text
+
+
 def test_attach_several_files_download_and_remove(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:

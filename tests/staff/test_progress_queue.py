@@ -87,6 +87,8 @@ def test_filters_and_refusals_naming_the_field(world: QueueWorld, staff_login: S
         backwards.status_code == 422
         and "must be on or after the first date (reported_from)" in backwards.text
     )
+    spanish = staff.get("/staff/progress?reported_from=2026-12-01&reported_to=2026-11-01&lang=es").text
+    assert "debe ser igual o posterior a la primera fecha" in spanish and "reported_from)" not in spanish
 
 
 def test_pages_follow_the_cursor(world: QueueWorld, staff_login: StaffLogin) -> None:

@@ -344,3 +344,33 @@ def test_pages_follow_the_browsers_language_and_remember_a_choice(make_app: Make
     remembered = client.get("/staff/login", headers={"Accept-Language": "fr"})
     assert '<html lang="es">' in remembered.text
     assert re.search(r"no-store", remembered.headers["cache-control"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "new_password", "reason"),
+    [
+        # zxcvbn's warning, in the page's language (it was English inside a French sentence).
+        (
+            "fr",
+            "password1234",
+            "est trop facile à deviner (c&#39;est un mot de passe très courant) : utilisez",
+        ),
+        ("es", "qwertyuiop[]", "es demasiado fácil de adivinar (las filas de teclas seguidas son fáciles"),
+        # Far over the limit: the password rule's own reason (not pydantic's "at most 1025 characters").
+        ("fr", "Long passphrase " * 320, "doit compter au plus 1024 caractères"),
+        ("es", "x" * 5000, "debe tener como máximo 1024 caracteres"),
+    ],
+)
+def test_a_refused_new_password_gives_its_reason_in_the_page_s_language(
+    staff_login: StaffLogin, lang: str, new_password: str, reason: str
+) -> None:
+    staff = staff_login("coordinator")
+    data = {
+        "current_password": accounts.PASSWORD,
+        "new_password": new_password,
+        "confirm_password": new_password,
+    }
+    refused = staff.post(f"/staff/password?lang={lang}", data)
+    assert refused.status_code == 422 and 'href="#field-new_password"' in refused.text
+    assert reason in refused.text
+    assert "1025" not in refused.text and "easy to guess" not in refused.text

@@ -11,6 +11,8 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.models import (
     Cluster,
@@ -23,9 +25,8 @@ from app.plans.actions.reading import LINK_TABLES, sdg_sort_key
 
 def _unknown(field_name: str, ids: Iterable[object], reason: str) -> InvalidInput:
     listed = ", ".join(str(i) for i in ids)
-    return InvalidInput(
-        f"{field_name}: {reason}: {listed}", errors=[{"field": field_name, "reason": f"{reason}: {listed}"}]
-    )
+    why = Reason(_("%(reason)s: %(ids)s"), reason=Reason(reason), ids=listed)
+    return InvalidInput(f"{field_name}: {why}", errors=[{"field": field_name, "reason": why}])
 
 
 def checked_ids(
@@ -53,10 +54,10 @@ def checked_ids(
     }
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise _unknown(field_name, missing, "unknown ids" if len(missing) > 1 else "unknown id")
+        raise _unknown(field_name, missing, _("unknown ids") if len(missing) > 1 else _("unknown id"))
     archived = [i for i in wanted if found[i] and i not in already]
     if archived:
-        raise _unknown(field_name, archived, "archived")
+        raise _unknown(field_name, archived, _("archived"))
     return wanted
 
 
@@ -69,7 +70,7 @@ def sdg_term_ids(session: Session, codes: Iterable[str]) -> tuple[list[int], lis
     found = {code: term_id for code, term_id in rows}
     missing = [code for code in wanted if code not in found]
     if missing:
-        raise _unknown("sdg_targets", missing, 'not SDG goal ("5") or target ("5.2", "16.a") codes')
+        raise _unknown("sdg_targets", missing, _('not SDG goal ("5") or target ("5.2", "16.a") codes'))
     return [found[code] for code in wanted], wanted
 
 

@@ -10,6 +10,7 @@ from babel.numbers import list_currencies
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ActionStatus
@@ -101,7 +102,7 @@ class ActionPatch(Forbid):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

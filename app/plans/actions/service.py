@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.permissions import refuse
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
@@ -206,14 +208,14 @@ def _check_dates(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and due < start:
         raise InvalidInput(
             f"due_date {due.isoformat()} is before start_date {start.isoformat()}",
-            errors=[{"field": "due_date", "reason": "is before the start date (start_date)"}],
+            errors=[{"field": "due_date", "reason": _("is before the start date (start_date)")}],
         )
 
 
 def _check_responsible(lead: int | None, supporting: list[int]) -> None:
     """An entity is the lead or supporting, not both (as on a recommendation)."""
     if lead is not None and lead in supporting:
-        reason = f"entity {lead} is the lead entity; it cannot also be supporting"
+        reason = Reason(_("entity %(id)s is the lead entity; it cannot also be supporting"), id=lead)
         raise InvalidInput(
             f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
         )

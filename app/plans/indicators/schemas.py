@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.plans.schemas import (
@@ -42,7 +43,7 @@ class IndicatorPatch(Forbid):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 
@@ -69,7 +70,7 @@ class ValuePatch(Forbid):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.models import Indicator, IndicatorValue
@@ -118,7 +119,7 @@ def _check_dates(indicator: Indicator) -> None:
     if indicator.baseline_date and indicator.target_date and indicator.target_date < indicator.baseline_date:
         raise InvalidInput(
             "target.date is before baseline.date",
-            errors=[{"field": "target.date", "reason": "is before the baseline date (baseline.date)"}],
+            errors=[{"field": "target.date", "reason": _("is before the baseline date (baseline.date)")}],
         )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
@@ -30,6 +31,7 @@ from app.plans.indicators.reading import current_approved
 from app.plans.indicators.schemas import ValueCreate, ValueList, ValueOut, ValuePatch, ValueReviewOut
 from app.plans.progress.schemas import ReturnBody
 from app.plans.schemas import NotPublicParent
+from app.plans.states import is_state
 
 OBJECT = "indicator_value"
 EDITABLE_STATES: tuple[ProgressState, ...] = ("draft", "returned")
@@ -157,7 +159,7 @@ def correct(session: Session, actor: Actor, value_id: int, body: ValueCreate) ->
         raise Conflict(
             f"only an approved, current value is corrected by a new value; this one is {state} "
             "(edit or delete a draft or returned value instead)",
-            errors=[{"field": "state", "reason": f"is {state}"}],
+            errors=[{"field": "state", "reason": is_state(state)}],
         )
     return _new_value(session, actor, indicator, body, old)
 
@@ -204,7 +206,7 @@ def _ensure_state(value: IndicatorValue, allowed: tuple[ProgressState, ...], ver
         raise Conflict(
             f"only an indicator value that is {' or '.join(allowed)} can be {verb}; "
             f"this one is {value.state}",
-            errors=[{"field": "state", "reason": f"is {value.state}"}],
+            errors=[{"field": "state", "reason": is_state(value.state)}],
         )
 
 
@@ -263,7 +265,7 @@ def _superseded_one(session: Session, value: IndicatorValue) -> IndicatorValue |
     ):
         raise Conflict(
             f"the value this one corrects ({old.id}) was already replaced by another correction",
-            errors=[{"field": "corrects_id", "reason": "already superseded"}],
+            errors=[{"field": "corrects_id", "reason": _("already superseded")}],
         )
     return old
 

@@ -13,6 +13,8 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.plans.progress import service
 from app.plans.progress.queue_schemas import ApproveMany, ProgressBatch, ProgressReviewBatch, ReturnMany
@@ -26,7 +28,7 @@ def _refused(progress_id: int, exc: DomainError) -> DomainError:
     """The same refusal, naming the update and saying that nothing changed."""
     if not isinstance(exc, (NotFound, *_RENAMED)):
         return exc
-    reason = f"progress update {progress_id}: {exc.detail}"
+    reason = Reason(_("progress update %(id)s: %(reason)s"), id=progress_id, reason=exc.detail)
     # An unknown id is a wrong value in the body here, not a missing page.
     kind = InvalidInput if isinstance(exc, NotFound) else type(exc)
     return kind(
@@ -44,7 +46,7 @@ def _each(ids: list[int], transition: Callable[[int], tuple[Out, str]]) -> list[
     items: list[Out] = []
     for progress_id in ids:
         try:
-            update, _ = transition(progress_id)
+            update, _etag = transition(progress_id)
         except DomainError as exc:
             refusal = _refused(progress_id, exc)
             if refusal is exc:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, selec
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
@@ -49,7 +50,9 @@ def _filters(actor: Actor, params: ProgressQueueParams) -> list[ColumnElement[bo
     if params.reported_from and params.reported_to and params.reported_to < params.reported_from:
         raise InvalidInput(
             "reported_to is before reported_from",
-            errors=[{"field": "reported_to", "reason": "must be on or after the first date (reported_from)"}],
+            errors=[
+                {"field": "reported_to", "reason": _("must be on or after the first date (reported_from)")}
+            ],
         )
     update = ProgressUpdate
     conditions = visible_to(actor)
@@ -78,7 +81,7 @@ def _after_cursor(cursor: str, recent: bool) -> ColumnElement[bool]:
     except (ValueError, OverflowError):
         raise InvalidInput(
             "cursor: not a cursor returned by this API",
-            errors=[{"field": CURSOR_FIELD, "reason": "not a cursor returned by this API"}],
+            errors=[{"field": CURSOR_FIELD, "reason": _("not a cursor returned by this API")}],
         ) from None
     column = ProgressUpdate.updated_at
     if recent:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
+from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
 from app.evidence.schemas import EvidenceOut
@@ -19,9 +20,9 @@ def _web_address(value: str) -> str:
     # Only web links: a javascript: or data: URL shown as a link would run in a reader's browser.
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")
+        raise ValueError(_("must be an http:// or https:// URL"))
     if any(char.isspace() for char in value):
-        raise ValueError("must not contain spaces")
+        raise ValueError(_("must not contain spaces"))
     return value
 
 
@@ -52,7 +53,7 @@ class ProgressPatch(Forbid):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("may not be null")
+            raise ValueError(_("may not be null"))
         return value
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
@@ -38,6 +39,7 @@ from app.plans.progress.schemas import (
     ReturnBody,
 )
 from app.plans.schemas import NotPublicParent
+from app.plans.states import is_state
 
 EDITABLE_STATES: tuple[ProgressState, ...] = ("draft", "returned")
 _FIELDS = ("reported_on", "narrative", "new_status", "evidence_url")
@@ -85,7 +87,7 @@ def editable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate
     if update.state not in EDITABLE_STATES:
         raise Conflict(
             f"a progress update can be changed only while draft or returned; this one is {update.state}",
-            errors=[{"field": "state", "reason": f"is {update.state}"}],
+            errors=[{"field": "state", "reason": is_state(update.state)}],
         )
     return update
 
@@ -239,7 +241,7 @@ def _transition(
         raise Conflict(
             f"only a progress update that is {' or '.join(allowed_from)} can be {verb}; "
             f"this one is {update.state}",
-            errors=[{"field": "state", "reason": f"is {update.state}"}],
+            errors=[{"field": "state", "reason": is_state(update.state)}],
         )
     return update, _snapshot(update, _REVIEW)
 
@@ -319,7 +321,12 @@ def set_published(
     if update.published == published:
         raise Conflict(
             f"this progress update is already {verb}",
-            errors=[{"field": "published", "reason": f"already {verb}"}],
+            errors=[
+                {
+                    "field": "published",
+                    "reason": _("already published") if published else _("already unpublished"),
+                }
+            ],
         )
     update.published = published
     update.published_at = datetime.now(UTC) if published else None
