@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from app.feed.sniff import csv_delimiter
 from importers.pipeline.records import Counts
 
 __all__ = ["Progress", "count_csv_rows", "count_uhri_records"]
@@ -59,9 +60,7 @@ def count_csv_rows(path: Path) -> int | None:
     try:
         with path.open(encoding="latin-1", newline="") as stream:
             header = stream.readline()
-            delimiter = max(",;\t", key=header.count)
-            return sum(
-                1 for row in csv.reader(stream, delimiter=delimiter) if any(cell.strip() for cell in row)
-            )
+            rows = csv.reader(stream, delimiter=csv_delimiter(header))
+            return sum(1 for row in rows if any(cell.strip() for cell in row))
     except (csv.Error, OSError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import logging
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import file_kind
+from app.feed.sniff import csv_delimiter, file_kind
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -75,11 +76,12 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
             text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         except LookupError:
             raise MalformedInput(f"unknown text encoding {encoding!r}") from None
-        rows = csv.reader(text)
         try:
-            header = next(rows, None)
-            if header is None:
+            first_line = text.readline()
+            if not first_line:
                 raise MalformedInput("empty file: no header row")
+            rows = csv.reader(itertools.chain([first_line], text), delimiter=csv_delimiter(first_line))
+            header = next(rows)
             number = 1
             columns = _column_positions(header)
             seen: dict[str, int] = {}

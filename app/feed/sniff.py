@@ -27,3 +27,9 @@ def file_kind(path: Path) -> str | None:
     if text.startswith((b"[", b"{")):
         return "a JSON document"
     return None
+
+
+def csv_delimiter(header_line: str) -> str:
+    """The separator of a CSV file, from its header line: Excel saves "CSV" with ';' in locales whose
+    decimal mark is a comma (French, Spanish, Portuguese ...), and some tools save tabs."""
+    return max(",;\t", key=header_line.count)

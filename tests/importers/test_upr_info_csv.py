@@ -38,9 +38,10 @@ def write_csv(
     encoding: str = "utf-8",
     newline: str = "\r\n",
     header: list[str] | None = None,
+    delimiter: str = ",",
 ) -> Path:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator=newline)
+    writer = csv.writer(out, lineterminator=newline, delimiter=delimiter)
     writer.writerow(HEADER if header is None else header)
     writer.writerows(rows)
     path.write_bytes(out.getvalue().encode(encoding))
@@ -141,6 +142,18 @@ def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
     assert bom.read_bytes().startswith(b"\xef\xbb\xbf")
     assert records(plain) == records(bom)
     assert records(bom)[0].texts == {"en": "Protect “human rights defenders” – 中文"}
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_excel_semicolon_and_tab_separated_files_read_like_comma_separated(
+    tmp_path: Path, delimiter: str
+) -> None:
+    # Excel in a French or Spanish locale saves "CSV" with ';' (the template import reads it too).
+    rows = [upr_row(text="Ratify the Protocol; then, report on it", issue="Torture and other CID,Detention")]
+    comma = write_csv(tmp_path / "comma.csv", rows)
+    other = write_csv(tmp_path / "other.csv", rows, encoding="utf-8-sig", delimiter=delimiter, newline="\r")
+    assert records(other) == records(comma)
+    assert records(other)[0].issues == ["Torture and other CID", "Detention"]
 
 
 def test_explicit_encoding(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import file_kind
+from app.feed.sniff import csv_delimiter, file_kind
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
@@ -83,9 +83,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             first_line = stream.readline()
             if not first_line.strip():
                 raise MalformedInput("empty file: no header row")
-            # Excel saves "CSV" with ';' in locales whose decimal mark is a comma.
-            delimiter = max(",;\t", key=first_line.count)
-            rows = csv.reader(itertools.chain([first_line], stream), delimiter=delimiter)
+            rows = csv.reader(itertools.chain([first_line], stream), delimiter=csv_delimiter(first_line))
             header = next(rows)
             number = 1
             columns = _column_positions(header)
