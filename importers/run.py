@@ -73,11 +73,12 @@ def import_uhri(
     started ahead for this run (``importers.halves.started_for_run``), used if they are the ones it
     needs; the caller ends them.
     """
-    location = location or settings.uhri_url
     langs = languages or settings.languages
+    fmt = "xlsx" if (location or settings.uhri_url).split("?")[0].lower().endswith(".xlsx") else "json"
+    _check_languages(location or settings.uhri_url, fmt, languages, location is None, langs)
+    location = location or settings.uhri_url
     if "{lang}" not in location:
         langs = langs[:1]
-    fmt = "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
     if fmt == "xlsx":
         langs = ["en"]
     spec = RunSpec(
@@ -92,6 +93,33 @@ def import_uhri(
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         return UhriImport(engine, settings, spec, progress, readers).run(work)
+
+
+def _check_languages(
+    location: str, fmt: str, languages: list[str] | None, from_settings: bool, langs: list[str]
+) -> None:
+    """Several languages asked for, but one file to read them from: refused rather than importing
+    the first language alone, silently."""
+    if fmt == "xlsx":
+        if languages and languages != ["en"]:
+            raise ImportUsageError(
+                f"--languages {','.join(languages)}: an XLSX export of the UHRI search page is read as "
+                "English; leave --languages out (or import the JSON full export, one file per language)"
+            )
+        return
+    if len(langs) < 2 or "{lang}" in location:
+        return
+    if languages:
+        raise ImportUsageError(
+            f"--languages {','.join(languages)}: the source names one file, so only "
+            f"{languages[0]!r} would be read; write {{lang}} in it where the language goes "
+            "(export-full-{lang}.json), or give one language"
+        )
+    if from_settings:
+        raise ImportUsageError(
+            f"NRTD_UHRI_LANGUAGES names {','.join(langs)} but NRTD_UHRI_URL holds no {{lang}}, so only "
+            f"{langs[0]!r} would be read; write {{lang}} in NRTD_UHRI_URL where the language goes"
+        )
 
 
 class UhriImport:

@@ -108,6 +108,35 @@ def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
 
+def test_several_languages_from_one_file_are_refused_not_cut_to_the_first(
+    engine: Engine, database_url: str
+) -> None:
+    # Importing English alone while the operator asked for French too would look like success.
+    one_file = nrtd(
+        database_url, "import", "uhri", str(SAMPLE / "export-full-en.json"), "--languages", "en,fr"
+    )
+    assert one_file.returncode == 2, one_file.stdout
+    assert "--languages en,fr: the source names one file, so only 'en' would be read" in one_file.stderr
+    xlsx = nrtd(database_url, "import", "uhri", str(SAMPLE / "uhri-search-export.xlsx"), "--languages", "fr")
+    assert xlsx.returncode == 2 and "is read as English" in xlsx.stderr
+    settings_only = nrtd(
+        database_url,
+        "import",
+        "uhri",
+        NRTD_UHRI_URL="https://uhri.example.org/export-full-en.json",
+        NRTD_UHRI_LANGUAGES="en,fr",
+    )
+    assert settings_only.returncode == 2
+    assert "NRTD_UHRI_LANGUAGES names en,fr but NRTD_UHRI_URL holds no {lang}" in settings_only.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
+    # A file of its own, with the languages of the settings: that file is what was asked for.
+    one = nrtd(
+        database_url, "import", "uhri", str(SAMPLE / "export-full-en.json"), NRTD_UHRI_LANGUAGES="en,fr"
+    )
+    assert one.returncode == 0, one.stderr
+
+
 @pytest.mark.slow
 def test_second_import_exits_75_while_one_runs(engine: Engine, database_url: str, tmp_path: Path) -> None:
     export = write_export(tmp_path / "a.json", [uhri_record(1)])
