@@ -112,6 +112,21 @@ def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
     assert store.path_of(uploaded["sha256"]).exists()  # the real directory is not touched
 
 
+def test_a_storage_setting_naming_a_file_says_so_and_changes_nothing(
+    client: TestClient, engine: Engine, database_url: str, setup: Setup, tmp_path: Path
+) -> None:
+    uploaded = upload(client, setup.upload_url, samples.PDF, "kept.pdf", setup.focal_a).json()
+    a_file = tmp_path / "storage.tar"
+    a_file.write_bytes(b"not a directory")
+    for args in ((), ("--repair", "--all-lost")):
+        found = storage_check(database_url, a_file, *args)
+        assert found.returncode == 1
+        said = " ".join(found.stderr.split())
+        assert f"NRTD_STORAGE_DIR {a_file} is a file, not a directory: name a directory" in said
+        assert "does not exist" not in said and "consistent" not in said
+    assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]  # no row removed
+
+
 def _multipart(data: bytes, boundary: str) -> Iterator[bytes]:
     yield (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="report.txt"\r\n'
