@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, HELP, Group, database, os_user, say, settings_or_exit
+from app.cli.common import EXIT_FAILED, HELP, Group, database, os_user, say, settings_or_exit, write_session
 
 if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
     from app.evidence.check import StorageReport
@@ -62,7 +62,8 @@ def storage_check_cmd(
         # Every upload would fail: as wrong a setting as can be, whatever the rows say.
         say(f"NRTD_STORAGE_DIR {store.root} is a file, not a directory: name a directory", "red")
         raise typer.Exit(EXIT_FAILED)
-    with session_scope(engine) as session:
+    # A repair writes after reading: on SQLite it must hold the write lock from the start to wait for it.
+    with write_session(engine) if repair else session_scope(engine) as session:
         report = check_storage(session, store, grace)
         _describe(report, settings.storage_dir)
         if not store.root.is_dir():

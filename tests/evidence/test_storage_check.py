@@ -21,9 +21,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.core import db as core_db
 from app.evidence.check import check_storage
 from app.evidence.storage import BlobStore
+from app.import_runs.lock import import_lock
 from app.models import EvidenceFile
+from tests.cli.test_cli_users import _write_lock_held
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.core.test_replicas import _free_port, _wait_until_up
@@ -125,6 +128,41 @@ def test_a_storage_setting_naming_a_file_says_so_and_changes_nothing(
         assert f"NRTD_STORAGE_DIR {a_file} is a file, not a directory: name a directory" in said
         assert "does not exist" not in said and "consistent" not in said
     assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]  # no row removed
+
+
+def test_repair_waits_for_the_write_lock_an_import_holds(
+    client: TestClient, engine: Engine, database_url: str, setup: Setup, store: BlobStore
+) -> None:
+    # SQLite: a repair that read first could not wait for the lock and failed at once.
+    upload(client, setup.upload_url, samples.PDF, "kept.pdf", setup.focal_a)
+    lost = upload(client, setup.upload_url, samples.CSV, "lost.csv", setup.focal_a).json()
+    store.path_of(lost["sha256"]).unlink()
+    started = time.monotonic()
+    with _write_lock_held(engine, seconds=1.0):
+        repaired = storage_check(database_url, store.root, "--repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert time.monotonic() - started >= 0.9
+    assert audit_actions(engine, "evidence_file", lost["id"]) == ["evidence.add", "evidence.lost"]
+
+
+def test_repair_still_locked_out_says_so_and_changes_nothing(
+    client: TestClient,
+    engine: Engine,
+    database_url: str,
+    setup: Setup,
+    store: BlobStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core_db, "DEFAULT_SQLITE_BUSY_SECONDS", 0.5)  # the CLI's 30 s, shortened
+    upload(client, setup.upload_url, samples.PDF, "kept.pdf", setup.focal_a)
+    lost = upload(client, setup.upload_url, samples.CSV, "lost.csv", setup.focal_a).json()
+    store.path_of(lost["sha256"]).unlink()
+    with import_lock(engine, ttl_seconds=60), _write_lock_held(engine):
+        repaired = storage_check(database_url, store.root, "--repair")
+    assert repaired.returncode == 75, repaired.stderr
+    assert "Traceback" not in repaired.stderr
+    assert "the database stayed locked for 0.5 s (an import is running and holds it)" in repaired.stderr
+    assert audit_actions(engine, "evidence_file", lost["id"]) == ["evidence.add"]
 
 
 def _multipart(data: bytes, boundary: str) -> Iterator[bytes]:
