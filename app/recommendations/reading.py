@@ -308,9 +308,13 @@ def filter_conditions(
         walk = hints and dialect == "sqlite" and len(params.sdg) == 1
         conditions.append(or_(*(sdg_condition(code, walk=walk, plan=plan) for code in params.sdg)))
     if params.cycle:
-        conditions.append(rec.upr_cycle.in_(sorted(set(params.cycle))))
-        if hints and many and dialect == "postgresql" and len(set(params.cycle)) == 1:
-            conditions.append(_within_cycle_dates(params.cycle[0]))
+        cycles = sorted({cycle for cycle in params.cycle if isinstance(cycle, int)})
+        choices = [rec.upr_cycle.in_(cycles)] if cycles else []
+        if "none" in params.cycle:
+            choices.append(rec.upr_cycle.is_(None))
+        conditions.append(or_(*choices))
+        if hints and many and dialect == "postgresql" and len(set(params.cycle)) == 1 and cycles:
+            conditions.append(_within_cycle_dates(cycles[0]))
     if params.session is not None:
         conditions.append(rec.upr_session == params.session)
     if params.position:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
@@ -58,7 +59,27 @@ def _listed(value: Any) -> Any:
 Several = Annotated[list[_T], BeforeValidator(_listed)]
 Label = Annotated[str, StringConstraints(max_length=1000)]
 SdgCode = Annotated[str, StringConstraints(max_length=16)]
-Cycle = Annotated[int, Field(ge=1, le=99)]
+
+
+def _cycle(value: object) -> int | str:
+    """A UPR cycle, or "none": not a UPR recommendation (the value the facet counts give them)."""
+    if isinstance(value, str) and value.strip().casefold() == "none":
+        return "none"
+    text = value.strip() if isinstance(value, str) else value
+    if (isinstance(text, int) and not isinstance(text, bool)) or (isinstance(text, str) and text.isdecimal()):
+        number = int(text)
+        if 1 <= number <= 99:
+            return number
+    # A choice refused, as pydantic names one (the portal words it in the reader's language).
+    raise PydanticCustomError(
+        "literal_error", "Input should be a UPR cycle from 1 to 99, or 'none' (not a UPR recommendation)"
+    )
+
+
+Cycle = Annotated[
+    int | Literal["none"],
+    PlainValidator(_cycle, json_schema_input_type=Annotated[int, Field(ge=1, le=99)] | Literal["none"]),
+]
 
 
 class RecommendationFilter(BaseModel):
@@ -97,7 +118,9 @@ class RecommendationFilter(BaseModel):
         description='SDG goal ("5": the goal and all its targets) or target ("5.2", "16.a"); '
         f"unknown codes are refused. {_ANY}",
     )
-    cycle: Several[Cycle] = Field(default_factory=list, description=f"UPR cycle. {_ANY}")
+    cycle: Several[Cycle] = Field(
+        default_factory=list, description=f"UPR cycle (`none`: not a UPR recommendation). {_ANY}"
+    )
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
     position: Several[Position] = Field(
         default_factory=list, description=f"UPR position of the State under review. {_ANY}"

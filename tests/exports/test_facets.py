@@ -68,6 +68,34 @@ def test_facets_count_within_the_query_and_the_other_filters(
     assert _counts(several, "sdg") == {"16": 2, "4": 1}
 
 
+@pytest.mark.parametrize(
+    ("url", "listing"), [(STAFF, "/api/v1/recommendations"), (PUBLIC, "/api/v1/public/recommendations")]
+)
+def test_every_bucket_value_passed_back_as_its_filter_lists_its_count(
+    client: TestClient, world: None, url: str, listing: str
+) -> None:
+    # "value being what to pass back as the filter": the cycle's "none" (not UPR) was a 422.
+    body = client.get(url, params={"q": "tortured"}).json()
+    for dimension in (
+        "mechanism",
+        "family",
+        "theme",
+        "sdg",
+        "affected_person",
+        "cycle",
+        "position",
+        "status",
+    ):
+        for bucket in body[dimension]:
+            listed = client.get(listing, params={"q": "tortured", dimension: bucket["value"]})
+            assert listed.status_code == 200, (dimension, bucket, listed.text)
+            assert listed.json()["total"] == bucket["count"], (dimension, bucket)
+    both = client.get(listing, params=[("cycle", "none"), ("cycle", "3")]).json()
+    assert both["total"] == 4
+    refused = client.get(listing, params={"cycle": "0"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cycle"
+
+
 @pytest.mark.parametrize("url", [STAFF, PUBLIC])
 def test_unknown_values_are_refused(client: TestClient, world: None, url: str) -> None:
     response = client.get(url, params={"mechanism": "XYZ"})
