@@ -73,10 +73,10 @@ def import_uhri(
     started ahead for this run (``importers.halves.started_for_run``), used if they are the ones it
     needs; the caller ends them.
     """
+    check_languages(settings, location, languages)
     langs = languages or settings.languages
-    fmt = "xlsx" if (location or settings.uhri_url).split("?")[0].lower().endswith(".xlsx") else "json"
-    _check_languages(location or settings.uhri_url, fmt, languages, location is None, langs)
     location = location or settings.uhri_url
+    fmt = _format(location)
     if "{lang}" not in location:
         langs = langs[:1]
     if fmt == "xlsx":
@@ -95,19 +95,26 @@ def import_uhri(
         return UhriImport(engine, settings, spec, progress, readers).run(work)
 
 
-def _check_languages(
-    location: str, fmt: str, languages: list[str] | None, from_settings: bool, langs: list[str]
+def _format(location: str) -> str:
+    return "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
+
+
+def check_languages(
+    settings: Settings, location: str | None = None, languages: list[str] | None = None
 ) -> None:
-    """Several languages asked for, but one file to read them from: refused rather than importing
-    the first language alone, silently."""
-    if fmt == "xlsx":
+    """Several languages asked for, but one file to read them from: refused (ImportUsageError) rather
+    than importing the first language alone, silently. ``location`` and ``languages`` as given to
+    ``import_uhri`` (None: the settings')."""
+    source = location or settings.uhri_url
+    if _format(source) == "xlsx":
         if languages and languages != ["en"]:
             raise ImportUsageError(
                 f"--languages {','.join(languages)}: an XLSX export of the UHRI search page is read as "
                 "English; leave --languages out (or import the JSON full export, one file per language)"
             )
         return
-    if len(langs) < 2 or "{lang}" in location:
+    langs = languages or settings.languages
+    if len(langs) < 2 or "{lang}" in source:
         return
     if languages:
         raise ImportUsageError(
@@ -115,7 +122,7 @@ def _check_languages(
             f"{languages[0]!r} would be read; write {{lang}} in it where the language goes "
             "(export-full-{lang}.json), or give one language"
         )
-    if from_settings:
+    if location is None:
         raise ImportUsageError(
             f"NRTD_UHRI_LANGUAGES names {','.join(langs)} but NRTD_UHRI_URL holds no {{lang}}, so only "
             f"{langs[0]!r} would be read; write {{lang}} in NRTD_UHRI_URL where the language goes"

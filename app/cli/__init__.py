@@ -104,6 +104,14 @@ def serve(
             say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
             raise typer.Exit(EXIT_USAGE)
         known_country(settings.country, "NRTD_COUNTRY")
+        from importers.run import check_languages
+        from importers.scope import ImportUsageError
+
+        try:
+            check_languages(settings)
+        except ImportUsageError as exc:
+            say(f"NRTD_IMPORT_SCHEDULE: {exc.detail}", "red")
+            raise typer.Exit(EXIT_USAGE) from None
     if settings.notify_schedule:
         need_from_address(settings)
     engine = database(schema=False)  # a server that cannot reach its database says so now, in one line

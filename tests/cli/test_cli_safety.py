@@ -127,6 +127,20 @@ def test_a_schedule_with_an_unknown_or_no_country_stops_serve(own_database: str)
     assert _one_line_no_traceback(typo).startswith("NRTD_COUNTRY: unknown country 'Narnia' (closest: ")
     none = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
     assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
+    one_file = nrtd(
+        own_database,
+        "serve",
+        "--port",
+        "1",
+        NRTD_COUNTRY="Peru",
+        NRTD_IMPORT_SCHEDULE=schedule,
+        NRTD_UHRI_URL="https://uhri.example.org/export-full-en.json",
+        NRTD_UHRI_LANGUAGES="en,fr",
+    )
+    assert one_file.returncode == 2
+    assert _one_line_no_traceback(one_file).startswith(
+        "NRTD_IMPORT_SCHEDULE: NRTD_UHRI_LANGUAGES names en,fr but NRTD_UHRI_URL holds no {lang}"
+    )
 
 
 @pytest.mark.slow

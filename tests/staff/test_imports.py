@@ -308,3 +308,14 @@ def test_the_scheduled_import_needs_a_state(make_app: MakeApp, engine: Engine, s
     assert answer.status_code == 422
     assert "NRTD_COUNTRY" in answer.text
     assert _import_now_threads() == [] and server.request_count() == 0
+
+
+def test_the_scheduled_import_of_several_languages_from_one_file_is_refused_on_the_page(
+    make_app: MakeApp, engine: Engine, server: FakeUhri
+) -> None:
+    # Else the thread would refuse it unseen: no run listed, nothing said.
+    app = lambda: make_app(uhri_url=server.url("export-full-en.json"), uhri_languages="en,fr")  # noqa: E731
+    answer = _signer(app, engine)("coordinator").post("/staff/imports/run-scheduled")
+    assert answer.status_code == 422
+    assert "NRTD_UHRI_LANGUAGES names en,fr but NRTD_UHRI_URL holds no {lang}" in answer.text
+    assert _import_now_threads() == [] and server.request_count() == 0
