@@ -236,6 +236,10 @@ def test_the_template_downloads_with_the_staff_session_and_the_page_speaks_frenc
     assert "Modèle CSV de recommandations saisies à la main" in page
     # A count of records, not a date: "Créés", not "Créé le".
     assert '<th scope="col" class="numeric">Créés</th>' in page
+    # A filter value refused is named in the page's language too.
+    refused = coordinator.get("/staff/imports?source=bogus&lang=fr")
+    assert refused.status_code == 422
+    assert "Choisissez l’une des options." in refused.text and "Choose one of the options" not in refused.text  # noqa: RUF001
 
 
 def test_a_run_page_for_each_staff_role_and_a_missing_run(
