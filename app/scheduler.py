@@ -95,7 +95,7 @@ def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
     try:
         next(records, None)
     except MalformedInput as exc:
-        raise ImportFailed(f"the file cannot be imported: {exc}") from None
+        raise ImportFailed(str(exc)) from None  # the page says, in its language, that the file was refused
     finally:
         close = getattr(records, "close", None)
         if close is not None:

@@ -212,7 +212,8 @@ def upload(
         except ImportLocked as exc:
             return _refused(request, db, staff, 409, {"file": exc.detail}, values)
         except ImportFailed as exc:
-            return _refused(request, db, staff, 422, {"file": exc.detail}, values)
+            reason = gettext("The file cannot be imported: %(reason)s") % {"reason": exc.detail}
+            return _refused(request, db, staff, 422, {"file": reason}, values)
     done = "import-finished" if run.outcome == "succeeded" else "import-failed"
     return redirect(f"/staff/imports/{run.run_id}?done={done}", request)
 

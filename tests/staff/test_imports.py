@@ -97,7 +97,7 @@ def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
 
     assert answer.status_code == 422
     assert "There is a problem" in answer.text
-    assert "the file cannot be imported: not an XLSX spreadsheet" in answer.text
+    assert "The file cannot be imported: not an XLSX spreadsheet" in answer.text
     assert 'value="uhri-xlsx" checked' in answer.text  # what was chosen stays chosen
     assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
 
@@ -108,8 +108,13 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     staff = committed_staff_login("coordinator")
     answer = upload(staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv")
     assert answer.status_code == 422
-    assert "the file cannot be imported:" in answer.text
+    assert "The file cannot be imported:" in answer.text
     assert runs(engine) == []
+    # On a French page, the sentence is French (what the reader found stays as it said it).
+    french = upload(
+        staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv", headers={"Accept-Language": "fr"}
+    )
+    assert "Impossible d’importer le fichier : unknown column(s)" in french.text  # noqa: RUF001
 
 
 def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: Engine) -> None:
