@@ -18,7 +18,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import csv_delimiter, file_kind
+from app.feed.sniff import csv_delimiter, file_kind, not_a_csv
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -65,7 +65,7 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
     """
     kind = file_kind(path)
     if kind is not None:
-        raise MalformedInput(f"this is {kind}, not a CSV file: save a workbook as 'CSV UTF-8' first")
+        raise MalformedInput(not_a_csv(kind))
     if encoding is None:
         encoding = detect_encoding(path)
     number = 0  # the last row read, for messages about the next one

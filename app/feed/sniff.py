@@ -29,6 +29,13 @@ def file_kind(path: Path) -> str | None:
     return None
 
 
+def not_a_csv(kind: str) -> str:
+    """Why a CSV import refuses a file ``file_kind`` named, and what to do: a workbook is saved as CSV,
+    a UHRI export (JSON, or the search page's XLSX) has an import of its own."""
+    advice = "save a workbook as 'CSV UTF-8' first; " if "workbook" in kind else ""
+    return f"this is {kind}, not a CSV file: {advice}a UHRI export is imported with `nrtd import uhri`"
+
+
 def csv_delimiter(header_line: str) -> str:
     """The separator of a CSV file, from its header line: Excel saves "CSV" with ';' in locales whose
     decimal mark is a comma (French, Spanish, Portuguese ...), and some tools save tabs."""

@@ -336,6 +336,13 @@ def test_xlsx_that_is_a_text_file_fails(
             ("this is an Excel workbook (XLSX)",),
             id="upr-info-given-xlsx",
         ),
+        pytest.param(
+            "upr-info",
+            UHRI_JSON.read_bytes()[:4096],
+            # Not told to save "a workbook" as CSV: it is the UHRI export, with an import of its own.
+            ("this is a JSON document, not a CSV file: a UHRI export is imported with `nrtd import uhri`",),
+            id="upr-info-given-json",
+        ),
     ],
 )
 def test_unreadable_csv_fails(

@@ -21,7 +21,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import csv_delimiter, file_kind
+from app.feed.sniff import csv_delimiter, file_kind, not_a_csv
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
@@ -72,10 +72,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
     number = 0  # the last row read, for messages about the next one
     kind = file_kind(path)
     if kind is not None:
-        raise MalformedInput(
-            f"this is {kind}, not a CSV file: save a workbook as 'CSV UTF-8' first; a UHRI export is "
-            "imported with `nrtd import uhri`"
-        )
+        raise MalformedInput(not_a_csv(kind))
     with path.open("rb") as raw:
         # newline="": the csv module splits CR, LF and CRLF records itself, quoted breaks included.
         stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
