@@ -118,7 +118,7 @@ def read_uhri_json_hashed(
         source_hash = raw_hash(item)
         mapped = _mapped(item, f"record {number}", lang, source_hash)
         if forms and isinstance(mapped, SourceRecord):
-            mapped.text_forms = text_forms(mapped.texts, mapped.symbol)
+            mapped.text_forms = text_forms(mapped.texts, mapped.symbol, mapped.source)
         yield Hashed(mapped, _raw_id(item), source_hash)
 
 

@@ -76,7 +76,7 @@ def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
     from app.cli.connection import MigrationFailed, upgrade_schema
-    from app.recommendations.search_index import rebuild_stale_documents
+    from app.recommendations.search_index import rebuild_stale_documents, retidy_plain_texts
 
     engine = database(schema=False)
     try:
@@ -88,6 +88,9 @@ def migrate() -> None:
     rebuilt = rebuild_stale_documents(engine)
     if rebuilt:
         say(f"rebuilt the search documents of {rebuilt} recommendations")
+    retidied = retidy_plain_texts(engine)
+    if retidied:
+        say(f"read the texts of {retidied} manual recommendations again as plain text")
 
 
 @cli.command()

@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 
-from app.feed.fields import clean_label, html_to_text
+from app.feed.fields import clean_label
 from app.feed.keys import label_key
 from app.feed.sdg import sdg_entries
 from app.feed.template.writer import ROLE_FIELDS
@@ -204,7 +204,7 @@ def _texts(conn: Connection, ids: list[int], plain: set[int]) -> dict[int, dict[
         .order_by(RecommendationText.recommendation_id, RecommendationText.lang)
     ):
         # A text with nothing visible in it would be rejected by the import ("text: empty").
-        if html_to_text(original):
+        if text:
             texts.setdefault(rec_id, {})[lang] = text if rec_id in plain else original
     return texts
 

@@ -82,8 +82,25 @@ def html_to_text(html: str) -> str:
         text = _TAG.sub("", _BLOCK.sub("\n", _HIDDEN.sub("", text)))
     if "&" in text:
         text = unescape(text)
+    return plain_text(text)
+
+
+def plain_text(text: str) -> str:
+    """A text written as plain text (the CSV template, the API), tidied as ``html_to_text`` tidies:
+    invisible characters removed, spaces single, no blank line; nothing in it read as a tag or an
+    entity ("A<B and C>D", "R&amp;D" stay as written)."""
     text = _single_spaced(_INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
+
+
+# The sources whose texts are HTML, or hold HTML entities (UPR Info's "&#40;Unknown&#41;"); a manual
+# recommendation's text (the template, the API) is plain text.
+MARKUP_SOURCES = frozenset({"uhri", "upr-info"})
+
+
+def readable_text(original: str, source: str) -> str:
+    """The plain text readers see and search of a stored ``original`` from ``source``."""
+    return html_to_text(original) if source in MARKUP_SOURCES else plain_text(original)
 
 
 def _single_spaced(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.feed.fields import html_to_text, paragraph_number
+from app.feed.fields import paragraph_number, readable_text
 from app.feed.stemming import search_document
 
 
@@ -21,9 +21,9 @@ class TextForms:
     paragraph: str | None  # the paragraph number the primary text starts with
 
 
-def text_forms(texts: dict[str, str], symbol: str | None) -> TextForms:
-    """The forms of a record's original texts (HTML by language) and its document symbol; English is
-    the primary text."""
-    plain = {lang: html_to_text(original) for lang, original in texts.items()}
+def text_forms(texts: dict[str, str], symbol: str | None, source: str) -> TextForms:
+    """The forms of a record's original texts (by language: HTML, or plain text for a manual one)
+    and its document symbol; English is the primary text."""
+    plain = {lang: readable_text(original, source) for lang, original in texts.items()}
     primary = plain.get("en") or next(iter(plain.values()), "")
     return TextForms(plain, search_document(plain, symbol), paragraph_number(primary))

@@ -29,8 +29,8 @@ from app.feed.fields import (
     clean_label,
     content_hash,
     cycle_for_session,
-    html_to_text,
     paragraph_number,
+    plain_text,
 )
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
@@ -193,13 +193,13 @@ def _terms(session: Session, name: str, values: list[str]) -> tuple[list[int], d
 def _text(value: str) -> str:
     # Line endings as the CSV reader hands a cell over; the text itself is kept as given.
     text = value.replace("\r\n", "\n")
-    if not html_to_text(text):
-        raise _invalid("text", _("empty once markup is removed"))
+    if not plain_text(text):
+        raise _invalid("text", _("has no visible character"))
     return text
 
 
 def _primary(texts: dict[str, str]) -> str:
-    plain = {lang: html_to_text(original) for lang, original in texts.items()}
+    plain = {lang: plain_text(original) for lang, original in texts.items()}
     return plain.get("en") or next(iter(plain.values()), "")
 
 
@@ -279,14 +279,14 @@ def _store_children(
         if stored is None:
             session.add(
                 RecommendationText(
-                    recommendation_id=rec_id, lang=lang, original=original, text=html_to_text(original)
+                    recommendation_id=rec_id, lang=lang, original=original, text=plain_text(original)
                 )
             )
         else:
-            stored.original, stored.text = original, html_to_text(original)
+            stored.original, stored.text = original, plain_text(original)
     # As the pipeline's refresh_search: every language's plain text, in language order, and the
     # symbol (rebuilt on every change: one document, whichever field changed).
-    plain = {lang: html_to_text(text) for lang, text in state.texts.items()}
+    plain = {lang: plain_text(text) for lang, text in state.texts.items()}
     document = search_document(plain, state.scalars["symbol"])
     search = session.get(RecommendationSearch, rec_id)
     if search is None:

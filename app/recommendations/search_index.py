@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, text, update
+from sqlalchemy import Connection, Engine, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from app.feed.fields import MARKUP_SOURCES, readable_text
 from app.feed.stemming import SEARCH_DOCUMENT_VERSION, search_document
 from app.models import Recommendation, RecommendationSearch, RecommendationText, SearchIndexState
 from app.models.audit import bump_data_version
@@ -92,3 +93,31 @@ def _compact(engine: Engine) -> None:
     else:
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO recommendation_fts(recommendation_fts) VALUES ('optimize')"))
+
+
+def retidy_plain_texts(engine: Engine) -> int:
+    """Read again, as plain text, the stored texts of manual recommendations that an older rule read
+    as HTML ("A<B and C>D" shown and searched as "AD", "R&amp;D" as "R&D"); their search documents
+    with them. Only texts holding "<" or "&" can differ, so a run once done finds nothing to change;
+    how many recommendations changed."""
+    with Session(engine) as session, session.begin():
+        rows = session.execute(
+            select(RecommendationText, Recommendation.source)
+            .join(Recommendation, Recommendation.id == RecommendationText.recommendation_id)
+            .where(
+                Recommendation.source.not_in(sorted(MARKUP_SOURCES)),
+                or_(RecommendationText.original.contains("<"), RecommendationText.original.contains("&")),
+            )
+        ).all()
+        ids: set[int] = set()
+        for row, source in rows:
+            readable = readable_text(row.original, source)
+            if row.text != readable:
+                row.text = readable
+                ids.add(row.recommendation_id)
+        changed = sorted(ids)
+        if changed:
+            session.flush()
+            session.execute(update(RecommendationSearch), stored_documents(session, changed))
+            bump_data_version(session)
+    return len(changed)

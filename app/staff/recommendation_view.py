@@ -20,7 +20,7 @@ from app.clusters.schemas import SimilarList
 from app.core.actor import MANAGERS, STAFF, Actor
 from app.entities import service as entities_service
 from app.entities.schemas import EntityListParams
-from app.feed.fields import html_to_text
+from app.feed.fields import readable_text
 from app.models.local import PRIORITIES, STATUSES
 from app.plans.actions.schemas import ActionPage
 from app.recommendations import manual
@@ -87,15 +87,15 @@ class RevisionView:
     changes: list[FieldChange]
 
 
-def revision_view(revision: RevisionOut) -> RevisionView:
-    """An import's change: texts compared as readers see them (the stored value is the source's markup)."""
+def revision_view(revision: RevisionOut, source: str) -> RevisionView:
+    """An import's change: texts compared as readers see them (the stored value is the source's own)."""
     changes = []
     for name, change in sorted(revision.changes.items()):
         old, new = (change or {}).get("old"), (change or {}).get("new")
         lang = name.removeprefix(TEXT_FIELD) if name.startswith(TEXT_FIELD) else None
         if lang is not None:
-            old = html_to_text(old) if isinstance(old, str) else old
-            new = html_to_text(new) if isinstance(new, str) else new
+            old = readable_text(old, source) if isinstance(old, str) else old
+            new = readable_text(new, source) if isinstance(new, str) else new
         changes.append(FieldChange(name, lang, compare(old, new)))
     return RevisionView(revision, changes)
 
@@ -288,7 +288,7 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
                 found = values.get(name)
                 named.update(i for i in (found if isinstance(found, list) else [found]) if isinstance(i, int))
     return DetailView(
-        revisions=[revision_view(revision) for revision in detail.revisions],
+        revisions=[revision_view(revision, detail.source) for revision in detail.revisions],
         history=history,
         history_total=total,
         similar=similar,

@@ -90,7 +90,7 @@ def describe(record: SourceRecord, terms: TermIndex) -> Described:
         for key in keys:
             labels[key] = terms.labels[key]
         keys_by_role[role] = sorted(keys, key=labels.__getitem__)
-    forms = record.text_forms or text_forms(record.texts, record.symbol)
+    forms = record.text_forms or text_forms(record.texts, record.symbol, record.source)
     described = Described(record, code, keys_by_role, labels, "", forms.plain, forms.search, forms.paragraph)
     described.rehash()
     return described

@@ -242,7 +242,7 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("cells", "reason"),
     [
-        ({"text": " <p></p> "}, "text: empty"),
+        ({"text": " \u200b\u2060 "}, "text: empty"),  # nothing visible (plain text: "<p></p>" is text)
         ({"mechanism": ""}, "mechanism: empty"),
         ({"publication_date": "10/05/2023"}, "publication_date: '10/05/2023' is not a YYYY-MM-DD date"),
         ({"publication_date": "2023-02-30"}, "publication_date: '2023-02-30' is not a YYYY-MM-DD date"),

@@ -25,6 +25,7 @@ from app.models import (
     RecommendationText,
     Term,
 )
+from app.recommendations.search_index import retidy_plain_texts
 from importers.csv_export import export_template_csv
 from importers.run import import_csv_template
 from tests.accounts import create_entity
@@ -171,12 +172,46 @@ def test_export_and_reimport_round_trips(
     assert client.get(f"{URL}/{api['id']}").json()["needs_review"] is False
 
 
+def test_a_manual_text_is_plain_text_never_read_as_markup(
+    client: TestClient, engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    # "<B and C>" read as a tag and "&amp;" as an entity: shown and searched as "Adopt a law on AD".
+    written = "Adopt a law on A<B and C>D matters (art. 37 <c>), R&amp;D <p>included</p>."
+    api = _create(client, text=written)
+    assert api.status_code == 201, api.text
+    path = tmp_path / "template.csv"
+    path.write_text(f'mechanism,text,external_id\nACHPR,"{written}",X-3\n', encoding="utf-8")
+    assert import_csv_template(engine, settings, path).ok
+    csv_id = ids_by_external_id(engine)["X-3"]
+    for rec_id in (api.json()["id"], csv_id):
+        detail = client.get(f"{URL}/{rec_id}").json()
+        assert detail["texts"]["en"]["text"] == written
+        assert detail["texts"]["en"]["original"] == written
+        found = client.get(URL, params={"q": '"C>D matters"'}).json()["items"]
+        assert rec_id in [item["id"] for item in found]
+
+
+def test_migrate_reads_again_the_manual_texts_an_older_rule_read_as_markup(
+    client: TestClient, engine: Engine
+) -> None:
+    written = "Adopt a law on A<B and C>D matters."
+    rec_id = _create(client, text=written).json()["id"]
+    before = _stored(engine, rec_id)
+    with Session(engine) as session, session.begin():  # as the older rule stored it
+        stored = session.get(RecommendationText, (rec_id, "en"))
+        assert stored is not None
+        stored.text = "Adopt a law on AD matters."
+    assert retidy_plain_texts(engine) == 1
+    assert _stored(engine, rec_id) == before  # the text and its search document
+    assert retidy_plain_texts(engine) == 0  # nothing left to do: every migrate may run it
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "reason"),
     [
         ({"mechanism": "NEWBODY", "mechanism_name": None, "mechanism_family": None}, "mechanism", "unknown"),
         ({"mechanism": "bad code!"}, "mechanism", "pattern"),
-        ({"text": "<p> </p>"}, "text", "empty"),
+        ({"text": "\u200b\u2060"}, "text", "no visible character"),
         ({"text": "x" * 20_001}, "text", "at most"),
         ({"text": "   "}, "text", "at least"),
         ({"sdgs": ["18"]}, "sdgs", "not an SDG"),

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from app.feed.decoding import undecodable_line
-from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import csv_delimiter, file_kind, not_a_csv
@@ -258,7 +258,7 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
         language = name.removeprefix(_TEXT_PREFIX)
         if language in texts and texts[language] != value:
             raise RecordError(f"{name}: differs from the text in column 'text', also {language!r}")
-        if not html_to_text(check_text(value, name, MAX_TEXT_CHARS)):
+        if not plain_text(check_text(value, name, MAX_TEXT_CHARS)):
             raise RecordError(f"{name}: empty")
         texts[language] = value
     if not texts:
@@ -267,7 +267,7 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
 
 
 def _text(value: str) -> str:
-    if not html_to_text(check_text(value, "text", MAX_TEXT_CHARS)):
+    if not plain_text(check_text(value, "text", MAX_TEXT_CHARS)):
         raise RecordError("text: empty")
     return value
 
