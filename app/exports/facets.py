@@ -28,7 +28,7 @@ from app.exports.stats import (
 )
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.recommendation import POSITIONS
-from app.models.taxonomy import MECHANISM_FAMILIES
+from app.models.taxonomy import MECHANISM_FAMILIES, MECHANISM_FAMILY_LABELS
 from app.recommendations import kept
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
@@ -103,7 +103,7 @@ def _counts(session: Session, params: RecommendationListParams, public: bool) ->
     return {
         "total": session.execute(select(func.count()).select_from(rec).where(*every)).scalar_one(),
         "mechanism": _buckets(mechanism_buckets(session, where("mechanism"))),
-        "family": _buckets(enum_buckets(families, MECHANISM_FAMILIES)),
+        "family": _buckets(enum_buckets(families, MECHANISM_FAMILIES, labels=MECHANISM_FAMILY_LABELS)),
         "theme": _buckets(_labels(session, where("theme"), "theme")),
         "sdg": _buckets(sdg_goal_buckets(session, where("sdg"), params.lang)),
         "affected_person": _buckets(_labels(session, where("affected_person"), "affected_person")),

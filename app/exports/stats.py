@@ -13,7 +13,7 @@ day (``recommendations.kept``: a new import run or write gives new ones). Given 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from datetime import date
 from typing import Any
@@ -132,13 +132,21 @@ def _label(key: str) -> str:
 
 
 def enum_buckets(
-    rows: Iterable[Sequence[Any]], values: Sequence[str], default: str = NONE
+    rows: Iterable[Sequence[Any]],
+    values: Sequence[str],
+    default: str = NONE,
+    labels: Mapping[str, str] | None = None,
 ) -> list[CountBucket]:
-    """Every value of a fixed list, in its order, with 0 where nothing matched; NULL counts as ``default``."""
+    """Every value of a fixed list, in its order, with 0 where nothing matched; NULL counts as ``default``.
+    Labelled from ``labels`` where given, else from the value ("not_started": "Not started")."""
     counts = dict.fromkeys(values, 0)
     for key, count in rows:
         counts[key or default] = counts.get(key or default, 0) + count
-    return [CountBucket(key=key, label=_label(key), count=count) for key, count in counts.items()]
+    named = labels or {}
+    return [
+        CountBucket(key=key, label=named.get(key) or _label(key), count=count)
+        for key, count in counts.items()
+    ]
 
 
 def ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:

@@ -7,9 +7,18 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.catalogue import marked as _
 from app.models.base import Base, JSONType
 
 MECHANISM_FAMILIES = ("upr", "treaty-body", "special-procedure", "regional", "other")
+# Their names, in English (the API's facets); the pages and reports show them in the reader's language.
+MECHANISM_FAMILY_LABELS = {
+    "upr": _("Universal Periodic Review"),
+    "treaty-body": _("Treaty bodies"),
+    "special-procedure": _("Special procedures"),
+    "regional": _("Regional mechanisms"),
+    "other": _("Other"),
+}
 
 # Term kinds, and the roles a term plays on a recommendation (a State can be the country
 # concerned or a recommending State).

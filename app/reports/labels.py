@@ -12,6 +12,7 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from app.core.catalogue import marked as _
+from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.reports.schemas import (
     GroupBy,
     Report,
@@ -74,13 +75,7 @@ PROGRESS_STATE_LABELS = {
 # filters (app.web.filter_labels) and their values. Mechanisms, entities and clusters are named by the
 # service.
 FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
-    "family": {
-        "upr": _("Universal Periodic Review"),
-        "treaty-body": _("Treaty bodies"),
-        "special-procedure": _("Special procedures"),
-        "regional": _("Regional mechanisms"),
-        "other": _("Other"),
-    },
+    "family": MECHANISM_FAMILY_LABELS,
     "type": {"recommendation": _("Recommendation"), "observation": _("Observation or concern")},
     "position": {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")},
     "source": {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")},

@@ -25,6 +25,7 @@ from app.core.errors import DomainError
 from app.core.ids import IdList
 from app.entities import service as entities_service
 from app.entities.schemas import EntityListParams
+from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.public.schemas import PublicRecommendationPage
 from app.recommendations import bulk, reader_view, service
 from app.recommendations.query import parse as parse_query
@@ -80,13 +81,7 @@ LABELS = {
     "cluster_id": _("Cluster to add them to"),
 }
 CHOICES = {
-    "family": [
-        ("upr", _("Universal Periodic Review")),
-        ("treaty-body", _("Treaty bodies")),
-        ("special-procedure", _("Special procedures")),
-        ("regional", _("Regional mechanisms")),
-        ("other", _("Other")),
-    ],
+    "family": list(MECHANISM_FAMILY_LABELS.items()),
     "type": choices(TYPE_LABELS),
     "position": choices(POSITION_LABELS),
     "source": choices(SOURCE_LABELS),

@@ -50,6 +50,14 @@ def test_facets_count_within_the_query_and_the_other_filters(
     assert body["total"] == 3
     assert _counts(body, "mechanism") == {"CAT": 1, "CRC": 1, "UPR": 1}
     assert _counts(body, "family") == {"treaty-body": 2, "upr": 1}
+    # Named as people name them, not as capitalised codes ("Upr", "Treaty-body").
+    assert [bucket["label"] for bucket in body["family"]] == [
+        "Universal Periodic Review",
+        "Treaty bodies",
+        "Special procedures",
+        "Regional mechanisms",
+        "Other",
+    ]
     assert _counts(body, "theme") == {"Torture": 2, "Children": 1}
     assert _counts(body, "sdg") == {"16": 2}
     assert _counts(body, "affected_person") == {"Detainees": 1}
