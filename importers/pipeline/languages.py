@@ -44,7 +44,13 @@ class _Languages(_Withdrawing):
                     continue
                 touched.append(rec_id)
                 values = {"original": original, "text": html_to_text(original)}
+                if rec_id not in self._updated_ids:
+                    # Counted unchanged by the main-language pass; it has a new or changed text.
+                    self._updated_ids.add(rec_id)
+                    self.counts.unchanged -= 1
+                    self.counts.updated += 1
                 if old is None:
+                    # A first text in this language: counted, but neither a revision nor to review.
                     self.conn.execute(
                         insert(RecommendationText).values(recommendation_id=rec_id, lang=lang, **values)
                     )
@@ -67,11 +73,6 @@ class _Languages(_Withdrawing):
                     .where(Recommendation.id == rec_id)
                     .values(needs_review=True, updated_run_id=self.run_id, updated_at=now)
                 )
-                if rec_id not in self._updated_ids:
-                    # Counted unchanged by the main-language pass; its translation changed.
-                    self._updated_ids.add(rec_id)
-                    self.counts.unchanged -= 1
-                    self.counts.updated += 1
             self.refresh_search(touched)
         labels.store(self.conn, lang)
         self.languages.add(lang)

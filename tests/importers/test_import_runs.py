@@ -192,6 +192,19 @@ def test_secondary_language_is_merged_on_annotation_id(
     assert sum(1 for lang, _ in langs if lang == "fr") == 1  # record 9 is not in the English export
 
 
+def test_a_language_added_later_counts_its_records_as_updated(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    # The French texts added to records imported in English were counted "unchanged".
+    write_export(tmp_path / "export-en.json", [uhri_record(1), uhri_record(2)])
+    write_export(tmp_path / "export-fr.json", [uhri_record(1, Text="<p>1. Le Comité recommande.</p>")])
+    assert import_uhri(engine, settings, str(tmp_path / "export-en.json")).outcome == "succeeded"
+    both = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
+    assert (both.counts.updated, both.counts.unchanged) == (1, 1), both.message
+    again = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
+    assert (again.counts.updated, again.counts.unchanged) == (0, 2), again.message
+
+
 def test_missing_country_setting_is_a_clear_error(engine: Engine, database_url: str, tmp_path: Path) -> None:
     settings = Settings(database_url=database_url, country="")
     with pytest.raises(ImportFailed, match="NRTD_COUNTRY"):
