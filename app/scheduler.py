@@ -112,16 +112,17 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     from importers.upr_info_csv import read_upr_info_csv
 
     engine = make_engine(settings.database_url)
+    shown = path.name  # the name the file was sent with: its temporary copy is gone after the run
     try:
         if kind == "uhri-xlsx":
             _readable(read_uhri_xlsx, path)
-            summary = import_uhri(engine, settings, str(path))
+            summary = import_uhri(engine, settings, str(path), shown_as=shown)
         elif kind == "upr-info-csv":
             _readable(read_upr_info_csv, path)
-            summary = import_upr_info(engine, settings, path)
+            summary = import_upr_info(engine, settings, path, shown_as=shown)
         else:
             _readable(read_csv_template, path)
-            summary = import_csv_template(engine, settings, path)
+            summary = import_csv_template(engine, settings, path, shown_as=shown)
     finally:
         engine.dispose()
     log.info("uploaded import: %s", summary.line())

@@ -63,6 +63,7 @@ def import_uhri(
     allow_empty: bool = False,
     progress: Progress | None = None,
     readers: HalfReaders | None = None,
+    shown_as: str | None = None,
 ) -> RunSummary:
     """Import a UHRI export (JSON full export or XLSX), from a path or URL.
 
@@ -90,6 +91,7 @@ def import_uhri(
         langs,
         None if allow_withdraw else settings.import_max_withdraw_share,
         allow_empty,
+        shown_as,
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         return UhriImport(engine, settings, spec, progress, readers).run(work)
@@ -353,10 +355,13 @@ def import_upr_info(
     encoding: str | None = None,
     allow_empty: bool = False,
     progress: Progress | None = None,
+    shown_as: str | None = None,
 ) -> RunSummary:
     """A UPR Info CSV: never a full export of anything, so it never withdraws."""
     country_name = scope_country(settings, country, all_countries)
-    spec = RunSpec("upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
+    spec = RunSpec(
+        "upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
+    )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))
@@ -373,6 +378,7 @@ def import_csv_template(
     country: str | None = None,
     allow_empty: bool = False,
     progress: Progress | None = None,
+    shown_as: str | None = None,
 ) -> RunSummary:
     """Manual recommendations. An explicit ``country`` keeps that State's rows and skips the others.
     Without it, on an instance of one State (``NRTD_COUNTRY``), a row naming other States only is
@@ -380,7 +386,9 @@ def import_csv_template(
     the reports for good); a row naming no State is the instance's own. The template is never a
     full export: it never withdraws."""
     country_name = known_country(country, "--country") if country else None
-    spec = RunSpec("manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty)
+    spec = RunSpec(
+        "manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
+    )
     own = (
         known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
     )

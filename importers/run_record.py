@@ -67,6 +67,9 @@ class RunSpec:
     # Largest share of a scope's live records a full export may withdraw; None = no limit.
     max_withdraw_share: float | None = None
     allow_empty: bool = False  # a one-State run may keep no record (else it fails, see NothingInScope)
+    # What the run records as its location when the file read is not one to show: an upload's name,
+    # not the temporary file it was spooled to.
+    shown_as: str | None = None
 
 
 def start_run(conn: Connection, spec: RunSpec) -> int:
@@ -76,7 +79,7 @@ def start_run(conn: Connection, spec: RunSpec) -> int:
             source=spec.source,
             format=spec.format,
             # A feed's password is not kept with the run (the API and the CLI show runs).
-            location=mask_credentials(spec.location),
+            location=spec.shown_as or mask_credentials(spec.location),
             country=spec.country,
             languages=",".join(spec.languages),
             full_export=spec.full_export,

@@ -82,6 +82,10 @@ def test_an_uploaded_xlsx_is_imported_and_its_rejected_row_listed(
     assert "row 3" in page.text and BAD_DATE in page.text
     assert "a9ceae8c-fe1c-40f9-a326-1529e0ab678f" in page.text  # the rejected row's annotation id
     assert "Peru-export-May.xlsx" in page.text  # the upload's own name, made safe
+    # ... and alone: not the temporary file it was spooled to, gone after the run.
+    assert '<dd class="location">Peru-export-May.xlsx</dd>' in page.text
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportRun.location)).scalar_one() == "Peru-export-May.xlsx"
     # The runs list shows the run and its counts, rejected linking to the list.
     listing = staff.get("/staff/imports")
     assert f'href="{location.split("?")[0]}#rejected">1</a>' in listing.text
