@@ -27,6 +27,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, NotFound
 from app.models import Action, IndicatorValue, ProgressUpdate
 from app.plans.schemas import NotPublicParent
+from app.plans.states import is_state
 
 _TITLE = 120  # characters of a progress update's narrative that name it
 
@@ -133,9 +134,9 @@ def _publish_update(session: Session, actor: Actor, progress_id: int, now: datet
         raise NotFound(f"progress update {progress_id} does not exist")
     if update.state != "approved":
         reason = Reason(
-            _("progress update %(id)s is %(state)s: only an approved update can be published"),
+            _("progress update %(id)s %(is_state)s: only an approved update can be published"),
             id=update.id,
-            state=update.state,
+            is_state=Reason(is_state(update.state)),  # "is draft", in the reader's language
         )
         raise Conflict(reason, errors=[{"field": "publish_parents", "reason": reason}])
     if update.published:

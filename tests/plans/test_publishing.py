@@ -11,9 +11,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import COORDINATOR, Actor
+from app.core.catalogue import translated
 from app.core.errors import Conflict
 from app.plans import publishing
 from app.plans.schemas import NotPublicParent
+from app.web.i18n import translations
 from tests.plans.test_actions import audit_events, make_action
 
 PUBLIC = "/api/v1/public"
@@ -129,6 +131,21 @@ def test_a_parent_listed_twice_is_published_once(engine: Engine, action: dict[st
     with Session(engine) as session, session.begin():
         publishing.publish_parents(session, actor, [parent, parent])
     assert len(audit_events(engine, "action", action["id"])) == 2
+
+
+def test_an_update_not_approved_is_refused_naming_its_state_in_the_readers_language(
+    engine: Engine, client: TestClient, action: dict[str, Any]
+) -> None:
+    progress_id = _submitted(client, action["id"])
+    actor = Actor(role=COORDINATOR, label="test", user_id=None)
+    parent = NotPublicParent(kind="progress_update", id=progress_id, title="", reason="not approved")
+    with Session(engine) as session, session.begin(), pytest.raises(Conflict) as refused:
+        publishing.publish_parents(session, actor, [parent])
+    reason = refused.value.errors[0]["reason"]
+    assert reason == f"progress update {progress_id} is submitted: only an approved update can be published"
+    # The state was the English word inside the French sentence ("est à l'état submitted").
+    french = translated(reason, translations("fr").gettext)
+    assert french.startswith(f"le rapport d'avancement {progress_id} est soumis"), french
 
 
 def _submitted_value(client: TestClient, action_id: int) -> int:
