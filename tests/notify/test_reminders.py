@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from sqlalchemy import Engine, select, update
@@ -20,6 +22,8 @@ from app.core.dates import utc_today
 from app.core.errors import ImportLocked
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import Deadline, OutboxMessage, User
+from app.notify.digest import render_digest
+from app.notify.items import Item, Section
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests.builder import building
@@ -351,7 +355,7 @@ def test_the_digest_reads_as_a_letter(engine: Engine, database_url: str) -> None
     assert lines[soon + 1].startswith("- Open a legal aid office (")
     assert lines[soon + 2] == f"  {BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr"
     assert lines[soon + 3] == ""
-    assert lines[-1].endswith(f"{BASE_URL}/staff/account")
+    assert lines[-1].endswith(f"{BASE_URL}/staff/account?lang=fr")  # the account page in French too
 
 
 def test_a_deadline_is_named_by_its_kind_in_the_readers_language(engine: Engine, database_url: str) -> None:
@@ -378,3 +382,13 @@ def test_a_deadline_is_named_by_its_kind_in_the_readers_language(engine: Engine,
     lines = focal.get_content().splitlines()
     midterm = "- Rapport à mi-parcours de l'EPU : Fifth UPR review ("
     assert any(line.startswith(midterm) for line in lines), lines
+
+
+def test_every_link_of_the_digest_opens_the_page_in_its_language() -> None:
+    # Only the items' links carried the language: "All of them" and the account page opened in English.
+    reader = SimpleNamespace(language="fr", full_name="A", email="a@example.gov")
+    overdue = Section("Overdue actions", 30, "/staff/actions?overdue=true", [Item("T", "/staff/actions/3")])
+    body = render_digest(cast(User, reader), [overdue], BASE_URL, date(2026, 12, 6)).body
+    assert f"  {BASE_URL}/staff/actions/3?lang=fr\n" in body
+    assert f"La liste complète : {BASE_URL}/staff/actions?overdue=true&lang=fr\n" in body
+    assert body.endswith(f"{BASE_URL}/staff/account?lang=fr")
