@@ -121,8 +121,17 @@ def bulk_changes(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def bulk_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Refusals naming the API's fields (``priority``), renamed to the bulk form's (``set_priority``)."""
-    return {SET + name if name in SET_FIELDS else name: reason for name, reason in errors.items()}
+    """Refusals naming the API's fields, renamed to the page's: ``priority`` to the bulk form's
+    ``set_priority``, a filter's own field (``filter.sdg``) to the filter form's, and the whole filter
+    (it matches too many) to the choice of which recommendations, where the page shows it."""
+    renamed: dict[str, str] = {}
+    for name, reason in errors.items():
+        if name in SET_FIELDS:
+            name = SET + name
+        elif name == "filter":
+            name = "ids"
+        renamed.setdefault(name.removeprefix("filter."), reason)
+    return renamed
 
 
 def selected_ids(values: dict[str, Any]) -> list[str]:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from app.models import AuditEvent, ClusterRecommendation
 from app.models.local import RecommendationEntity, RecommendationLocal
+from app.recommendations import bulk
 from app.recommendations.schemas import RecommendationFilter
 from tests.builder import building, imported
 from tests.conftest import ModuleWorld
@@ -302,6 +303,23 @@ def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
     page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
     assert page.status_code == 422
     assert "The filter now matches 32 recommendations, not 31" in page.text
+    assert _locals(db) == {} and _updates(db) == 0
+
+
+def test_a_filter_matching_too_many_is_named_where_the_page_shows_the_choice(
+    staff_login: StaffLogin, world: World, db: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal of "all that match" (more than one bulk edit may change) is beside the choice of
+    which recommendations, and its entry in the error summary links there (it linked to no field)."""
+    monkeypatch.setattr(bulk, "MAX_BULK_MATCHES", 3)
+    form = {"scope": "all", "expected": str(WATER), "action": "update", "set_priority": "high"}
+    page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
+    assert page.status_code == 422
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    link = re.search(r'<a href="#([^"]+)">Recommendations: matches 32 recommendations', summary)
+    assert link, summary
+    assert f'id="{link.group(1)}"' in page.text
+    assert "more than the 3" in page.text.split('id="error-ids"')[1].split("</p>")[0]
     assert _locals(db) == {} and _updates(db) == 0
 
 
