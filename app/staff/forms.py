@@ -59,6 +59,8 @@ _LIMITS = {
     "greater_than_equal": _("Enter a number no less than %(ge)s."),
     "greater_than": _("Enter a number greater than %(gt)s."),
 }
+# email-validator's refusal of an address (a ValueError, so pydantic's type is only "value_error").
+_NOT_AN_EMAIL = "value is not a valid email address"
 
 
 def reason(error: Any) -> str:
@@ -70,6 +72,8 @@ def reason(error: Any) -> str:
         kind = "missing"  # a required text left empty (or blank: the schemas strip it)
     elif "input" in error and error["input"] is None:
         kind = "missing"  # a box left empty (sent as null) where a value is required: a date, a symbol
+    elif kind == "value_error" and str(error.get("msg", "")).startswith(_NOT_AN_EMAIL):
+        return _("This is not an email address.")
     plain = _PLAIN.get(kind)
     if plain:
         return plain

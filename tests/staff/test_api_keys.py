@@ -95,3 +95,15 @@ def test_revoking_a_key(staff_login: StaffLogin, db: Connection) -> None:
     assert "old feed" in admin.get("/staff/api-keys?revoked=true").text
     assert "old feed" not in admin.get("/staff/api-keys?revoked=false").text
     assert admin.post("/staff/api-keys/999999/revoke").status_code == 404
+
+
+def test_an_expiry_date_not_written_as_a_date_is_refused_in_the_page_language(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """pydantic's "Input should be a valid datetime or date, input is too short" was shown on es pages."""
+    form = {"name": "typed name", "role": "reader", "scope": "read", "expires_at": "mañana"}
+    response = staff_login("admin").post("/staff/api-keys?lang=es", form)
+    assert response.status_code == 422
+    assert "Escriba una fecha como año-mes-día, por ejemplo 2026-03-31." in response.text
+    assert "Input should" not in response.text
+    assert db.scalar(select(func.count()).select_from(ApiKey)) == 0

@@ -3,6 +3,7 @@ pages, read by app/audit/queries.py."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -90,3 +91,14 @@ def test_the_log_pages_newest_first(staff_login: StaffLogin, db: Connection) -> 
     assert next_link
     second = admin.get(next_link.group(1).replace("&amp;", "&")).text
     assert "test.step0" in second and "test.step2" not in second
+
+
+def test_a_period_or_a_number_out_of_range_is_refused_in_the_page_language(staff_login: StaffLogin) -> None:
+    """The From box and the numbers were refused in pydantic's English on fr pages."""
+    admin = staff_login("admin")
+    response = admin.get("/staff/audit", params={"since": "hier", "object_id": "0", "lang": "fr"})
+    assert response.status_code == 422
+    summary = html.unescape(response.text.split('class="error-summary"')[1].split("</div>")[0])
+    assert "Saisissez une date sous la forme année-mois-jour" in summary
+    assert "Saisissez 1 ou plus." in summary
+    assert "Input should" not in summary

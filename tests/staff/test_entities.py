@@ -3,6 +3,7 @@ filters, creating, editing and archiving through app/entities/service.py."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -127,3 +128,24 @@ def test_editing_and_archiving_with_the_etag(staff_login: StaffLogin, db: Connec
     stale = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "false", "etag": etag})
     assert stale.status_code == 412 and _entity(db, entity_id).archived is True
     assert admin.get("/staff/entities/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "reasons"),
+    [
+        ("en", ["Enter at most 255 characters", "Enter at most 32 characters", "not an email address"]),
+        ("fr", ["Saisissez au plus 255 caractères", "Saisissez au plus 32 caractères", "pas une adresse"]),
+        ("es", ["Escriba como máximo 255 caracteres", "Escriba como máximo 32", "Esto no es un correo"]),
+    ],
+)
+def test_a_too_long_name_or_a_wrong_email_is_refused_in_the_page_language(
+    lang: str, reasons: list[str], staff_login: StaffLogin, db: Connection
+) -> None:
+    """A length and an email address were refused in pydantic's English on every page."""
+    form = {"name": "M" * 256, "acronym": "A" * 33, "kind": "ministry", "contact_email": "dh.example.org"}
+    response = staff_login("coordinator").post(f"/staff/entities?lang={lang}", form)
+    assert response.status_code == 422
+    summary = html.unescape(response.text.split('class="error-summary"')[1].split("</div>")[0])
+    assert all(reason in summary for reason in reasons), summary
+    assert "String should" not in summary and "valid email" not in summary
+    assert db.scalar(select(func.count()).select_from(Entity)) == 0
