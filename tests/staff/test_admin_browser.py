@@ -122,3 +122,27 @@ def test_an_admin_invites_a_focal_point_who_must_change_the_password(
         expect(page.get_by_role("heading", level=1)).to_have_text("You may not do this")
     assert_accessible(page)
     context.close()
+
+
+def test_a_refused_form_puts_the_keyboard_at_the_error_summary(
+    browser: Browser, site: str, engine: Engine
+) -> None:
+    """Sent with the keyboard, a refused invitation opened with the focus at the top of the page (the
+    summary was one of many stops away); the focus is now on the summary, whose links lead to the fields."""
+    admin_id = accounts.create_user(engine, "admin@example.org", "admin")
+    secret, _csrf = accounts.issue_session(engine, admin_id)
+    page = signed_in(browser, site, secret, locale="fr-FR").new_page()
+    page.goto("/staff/users/new")
+    page.get_by_label("Courriel").fill("nadia.example.org")
+    page.get_by_label("Nom complet").fill("N" * 256)
+    page.get_by_label("Mot de passe temporaire").press("Enter")
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("pas une adresse électronique.")
+    expect(summary).to_contain_text("Nom complet: Saisissez au plus 255 caractères")
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Courriel")).to_be_focused()
+    expect(page.get_by_label("Courriel")).to_have_value("nadia.example.org")
+    assert_accessible(page)
