@@ -29,6 +29,7 @@ from app.recommendations.write_schemas import (
     BulkSelection,
     BulkUpdate,
 )
+from app.web.i18n import marked as _
 
 
 def _in_filter(exc: InvalidInput) -> InvalidInput:
@@ -128,9 +129,20 @@ def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
     return BulkResult(updated=updated, unchanged=len(recs) - updated)
 
 
-def mark_reviewed(session: Session, actor: Actor, ids: Sequence[int]) -> BulkResult:
-    """Clear ``needs_review`` (set by an import that changed or withdrew the recommendation)."""
+def mark_reviewed(
+    session: Session, actor: Actor, ids: Sequence[int], *, shown_run: int | None = None
+) -> BulkResult:
+    """Clear ``needs_review`` (set by an import that changed or withdrew the recommendation).
+
+    ``shown_run``: the last import run whose changes the reviewer was shown (the staff queue sends it).
+    A recommendation a later run changed again was not read as it is now: all are refused (422 naming
+    ``ids``) rather than one change cleared unseen."""
     recs = _existing(session, ids)
+    if shown_run is not None and any(
+        rec.needs_review and (rec.updated_run_id or 0) > shown_run for rec in recs
+    ):
+        reason = _("changed again by an import since the page was shown: read the changes, then mark again")
+        raise InvalidInput(f"ids: {reason}; nothing was changed", errors=[{"field": "ids", "reason": reason}])
     updated = 0
     for rec in recs:
         if rec.needs_review:

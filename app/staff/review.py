@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.auth.service import StaffSession
 from app.core.catalogue import translated
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError
+from app.core.errors import DomainError, InvalidInput
 from app.core.ids import MAX_ID, IdList
 from app.recommendations import bulk
 from app.recommendations import review as queue
@@ -101,6 +101,8 @@ def _queue_page(
         "selected": selected,
         "next_url": page.with_query(cursor=found.next_cursor) if found.next_cursor else None,
         "first_url": page.with_query(cursor=None) if cursor else None,
+        # The last import whose changes the page shows: a later one's are refused until read.
+        "shown_run": max((item.import_run_id or 0 for item in found.items), default=0),
     }
     return render(request, page, "review/queue.html", context, status)
 
@@ -139,7 +141,7 @@ async def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) 
         if not wanted:
             raise FormInvalid({"ids": _("select at least one recommendation, or mark all shown")})
         ids = parse(IdList, {"ids": wanted}).ids
-        bulk.mark_reviewed(db, staff.actor, ids)
+        bulk.mark_reviewed(db, staff.actor, ids, shown_run=_int_or_none(values.get("shown_run")))
     except FormInvalid as exc:
         translate = StaffPage.of(request, "review").gettext
         errors = {name: translated(reason, translate) for name, reason in exc.errors.items()}
@@ -156,6 +158,12 @@ async def mark_one_reviewed(
 ) -> Response:
     values = await form_values(request)
     cursor = values.get("cursor") if isinstance(values.get("cursor"), str) else None
-    bulk.mark_reviewed(db, staff.actor, [recommendation_id])
-    back = _back(_int_or_none(values.get("run")), cursor[:200] if cursor else None, done="reviewed")
-    return redirect(back, request)
+    cursor = cursor[:200] if cursor else None
+    run = _int_or_none(values.get("run"))
+    try:
+        bulk.mark_reviewed(
+            db, staff.actor, [recommendation_id], shown_run=_int_or_none(values.get("shown_run"))
+        )
+    except InvalidInput as exc:
+        return _queue_page(request, db, staff, run, cursor, errors=refused(db, exc), status=422)
+    return redirect(_back(run, cursor, done="reviewed"), request)

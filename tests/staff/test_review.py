@@ -54,7 +54,8 @@ def test_the_queue_shows_what_changed_with_the_words_highlighted(
     assert "Waiting for review: 3" in html
     for rec_id in (world.text_changed, world.theme_changed, world.twice):
         assert f'name="ids" value="{rec_id}"' in html
-    assert f'value="{world.unchanged}"' not in html
+    listed = html.replace(f'name="shown_run" value="{world.last_run}"', "")  # a run's number, not a row's
+    assert f'value="{world.unchanged}"' not in listed
     deleted, inserted = marked(html, "del"), marked(html, "ins")
     # The text: one word added, one replaced; the theme: one added (lists show items).
     assert "comprehensive" in inserted and "independent" in inserted and "prompt" in deleted
@@ -104,6 +105,36 @@ def test_mark_all_shown_reviewed(world: ReviewWorld, staff_login: StaffLogin, db
     assert answer.status_code == 303
     assert waiting(db) == set()
     assert "Nothing is waiting for review." in staff.get("/staff/review").text
+
+
+@pytest.mark.parametrize("scope", ["one", "selected", "shown"])
+def test_a_change_an_import_made_after_the_page_was_shown_is_not_marked_unseen(
+    scope: str, world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """The page was read when run 2 was the last import; run 3 then changed "twice" again. Marking it
+    reviewed cleared the flag of a change nobody had seen; now nothing is marked, the page says why and
+    shows the queue as it is now, with run 3's change."""
+    staff = staff_login("coordinator")
+    page = staff.get("/staff/review").text
+    assert f'name="shown_run" value="{world.last_run}"' in page  # the page names the last run it shows
+    before = world.last_run - 1
+    shown = [world.text_changed, world.theme_changed, world.twice]
+    forms = {
+        "one": (f"/staff/review/{world.twice}/reviewed", {}),
+        "selected": ("/staff/review/reviewed", {"scope": "selected", "ids": [world.twice]}),
+        "shown": ("/staff/review/reviewed", {"scope": "shown", "shown": shown}),
+    }
+    url, form = forms[scope]
+    events = reviewed_events(db)
+    answer = staff.post(url, {**form, "shown_run": str(before)})
+    assert answer.status_code == 422
+    summary = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "changed again by an import since the page was shown" in summary
+    assert f'name="shown_run" value="{world.last_run}"' in answer.text  # read again, then mark again
+    assert waiting(db) == set(shown) and reviewed_events(db) == events
+    again = staff.post(url, {**form, "shown_run": str(world.last_run)})
+    assert again.status_code == 303
+    assert world.twice not in waiting(db)
 
 
 def test_nothing_selected_is_named_and_changes_nothing(
