@@ -224,3 +224,12 @@ def test_the_queue_form_carries_the_sessions_token(world: ReviewWorld, staff_log
     html = staff.get("/staff/review").text
     form = html[html.index('action="/staff/review/reviewed"') :]
     assert re.search(r'name="csrf_token" value="([^"]*)"', form).group(1) == staff.csrf  # type: ignore[union-attr]
+
+
+def test_the_refusal_of_an_unread_change_is_in_the_page_language(
+    world: ReviewWorld, staff_login: StaffLogin
+) -> None:
+    form = {"scope": "selected", "ids": [world.twice], "shown_run": str(world.last_run - 1)}
+    answer = staff_login("coordinator").post("/staff/review/reviewed?lang=es", form)
+    assert answer.status_code == 422
+    assert "modificada de nuevo por una importación desde que se mostró la página" in answer.text
