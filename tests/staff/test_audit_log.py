@@ -100,5 +100,5 @@ def test_a_period_or_a_number_out_of_range_is_refused_in_the_page_language(staff
     assert response.status_code == 422
     summary = html.unescape(response.text.split('class="error-summary"')[1].split("</div>")[0])
     assert "Saisissez une date sous la forme année-mois-jour" in summary
-    assert "Saisissez 1 ou plus." in summary
+    assert "Saisissez un nombre supérieur ou égal à 1." in summary
     assert "Input should" not in summary

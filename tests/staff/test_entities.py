@@ -133,8 +133,8 @@ def test_editing_and_archiving_with_the_etag(staff_login: StaffLogin, db: Connec
 @pytest.mark.parametrize(
     ("lang", "reasons"),
     [
-        ("en", ["Enter at most 255 characters", "Enter at most 32 characters", "not an email address"]),
-        ("fr", ["Saisissez au plus 255 caractères", "Saisissez au plus 32 caractères", "pas une adresse"]),
+        ("en", ["Write at most 255 characters", "Write at most 32 characters", "not an email address"]),
+        ("fr", ["Écrivez au plus 255 caractères", "Écrivez au plus 32 caractères", "pas une adresse"]),
         ("es", ["Escriba como máximo 255 caracteres", "Escriba como máximo 32", "Esto no es un correo"]),
     ],
 )
