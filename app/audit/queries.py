@@ -55,13 +55,14 @@ def list_events(session: Session, params: AuditListParams) -> AuditPage:
 
 def latest_change(session: Session, object_type: str, object_id: int) -> AuditEventOut | None:
     """The object's most recent change: a refused attempt (``authz.denied``) is recorded on the object
-    too, but changed nothing, so it is never "who changed it last"."""
+    too, but changed nothing, so it is never "who changed it last"; ``user.role_changed`` repeats the
+    role of the ``user.update`` written just before it, which names every field the change made."""
     event = session.scalar(
         select(AuditEvent)
         .where(
             AuditEvent.object_type == object_type,
             AuditEvent.object_id == object_id,
-            AuditEvent.action != "authz.denied",
+            AuditEvent.action.not_in(("authz.denied", "user.role_changed")),
         )
         .order_by(AuditEvent.id.desc())
         .limit(1)

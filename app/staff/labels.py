@@ -88,6 +88,38 @@ PROGRESS_FIELD_LABELS = {
     "published": _("Publication"),
 }
 DEADLINE_KIND_LABELS = KIND_LABELS
+ROLE_LABELS = {
+    "admin": _("admin"),
+    "coordinator": _("coordinator"),
+    "focal_point": _("focal point"),
+    "reader": _("reader"),
+}
+USER_FIELD_LABELS = {
+    "full_name": _("Full name"),
+    "role": _("Role"),
+    "entity_id": _("Entity"),
+    "active": _("Status"),
+    "password": _("Password"),
+}
+ENTITY_KIND_LABELS = {
+    "ministry": _("Ministry"),
+    "agency": _("Agency"),
+    "parliament": _("Parliament"),
+    "judiciary": _("Judiciary"),
+    "nhri": _("National human rights institution"),
+    "statistics_office": _("Statistics office"),
+    "civil_society": _("Civil society"),
+    "other": _("Other"),
+}
+ENTITY_FIELD_LABELS = {
+    "name": _("Name"),
+    "acronym": _("Acronym"),
+    "kind": _("Kind"),
+    "contact_name": _("Contact person"),
+    "contact_email": _("Contact email"),
+    "contact_phone": _("Contact phone"),
+    "archived": _("Archived"),
+}
 FIELD_LABELS = {
     "priority": _("Priority"),
     "priority_rationale": _("Why this priority"),

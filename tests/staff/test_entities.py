@@ -149,3 +149,28 @@ def test_a_too_long_name_or_a_wrong_email_is_refused_in_the_page_language(
     assert all(reason in summary for reason in reasons), summary
     assert "String should" not in summary and "valid email" not in summary
     assert db.scalar(select(func.count()).select_from(Entity)) == 0
+
+
+def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """It listed 'contact_name', 'kind agency' and, after Archive, 'archived true' as typed."""
+    entity_id = accounts.create_entity(db, "Ministry of Clashes")
+    admin = staff_login("admin")
+    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    form = {
+        "name": "Ministry of Clashes",
+        "acronym": "MOC",
+        "kind": "agency",
+        "contact_name": "",
+        "etag": etag,
+    }
+    assert admin.post(f"/staff/entities/{entity_id}", form).status_code == 303
+    stale = admin.post(f"/staff/entities/{entity_id}?lang=es", {**form, "contact_name": "Rosa"})
+    assert stale.status_code == 412
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", stale.text))
+    assert "Sigla" in text and "Tipo Agencia" in text and "Persona de contacto Rosa" in text, text
+    assert "contact_name" not in text and "agency" not in text
+    button = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "true", "etag": etag})
+    assert button.status_code == 412 and "What you typed" not in button.text
+    assert _entity(db, entity_id).archived is False

@@ -280,3 +280,39 @@ def test_every_form_of_the_administration_carries_the_sessions_token(
         assert len(forms) >= 2, path  # the page's own, and signing out
         for form in forms:
             assert f'name="csrf_token" value="{admin.csrf}"' in form, (path, form[:120])
+
+
+def _typed_and_changed(html_text: str) -> tuple[str, str]:
+    """The conflict page's "Changed: ..." sentence and its "What you typed" list, as text."""
+    changed = html_text.split('class="notice warning"')[1].split("</div>")[0]
+    typed = (
+        html_text.split('<dl class="facts">')[1].split("</dl>")[0]
+        if '<dl class="facts">' in html_text
+        else ""
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", changed)), re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", typed)
+    )
+
+
+def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """It listed 'full_name', 'role reader', 'entity_id' and, after Deactivate, 'active false' as typed."""
+    entity = accounts.create_entity(db, "Ministry of Names")
+    user_id = accounts.create_user(db, "named@example.org", "reader")
+    admin = staff_login("admin")
+    etag = _etag(admin.get(f"/staff/users/{user_id}").text)
+    form = {"full_name": "Nam Ed", "role": "focal_point", "entity_id": str(entity), "etag": etag}
+    assert admin.post(f"/staff/users/{user_id}", form).status_code == 303
+    stale = admin.post(f"/staff/users/{user_id}?lang=fr", {**form, "role": "reader", "entity_id": ""})
+    assert stale.status_code == 412
+    changed, typed = _typed_and_changed(stale.text)
+    named = changed.split("Modifié :")[1]  # in the order the database keeps the fields
+    assert sorted(name.strip() for name in named.split(",")) == ["Entité", "Nom complet", "Rôle"], changed
+    assert "Nom complet Nam Ed Rôle lecteur Entité" in typed, typed
+    assert "full_name" not in stale.text and "entity_id" not in typed
+    button = admin.post(f"/staff/users/{user_id}/active?lang=fr", {"active": "false", "etag": etag})
+    assert button.status_code == 412
+    assert "Ce que vous avez saisi" not in button.text and "false" not in _typed_and_changed(button.text)[1]
+    assert _user(db, user_id).active

@@ -16,6 +16,7 @@ from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, Enti
 from app.staff.admin.listing import blank_to_none, listed
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import ENTITY_FIELD_LABELS, ENTITY_KIND_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession
 
@@ -55,6 +56,14 @@ def _form(
     page = StaffPage.of(request, "entities", staff)
     context = {"values": values, "errors": errors, "entity": entity, "etag": etag}
     return render(request, page, "admin/entity.html", context, status)
+
+
+def _typed(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """What the edit form's boxes held, as the form words it (the archive button typed nothing)."""
+    typed = {name: values[name] for name in FIELDS if name in values}
+    if typed.get("kind") in ENTITY_KIND_LABELS:
+        typed["kind"] = StaffPage.of(request, "entities").gettext(ENTITY_KIND_LABELS[typed["kind"]])
+    return typed
 
 
 @router.get("/entities/new", response_class=HTMLResponse)
@@ -104,7 +113,8 @@ async def _update(
             object_type="entity",
             object_id=entity_id,
             reload_url=f"/staff/entities/{entity_id}",
-            typed=values,
+            typed=_typed(request, values),
+            labels=ENTITY_FIELD_LABELS,
         )
     except DomainError as exc:
         if exc.status not in (409, 422, 428):

@@ -16,6 +16,7 @@ from app.core.errors import DomainError, PreconditionFailed
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import ROLE_LABELS, USER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import AdminSession
 from app.users import service
@@ -41,6 +42,7 @@ NOTICES.update(
 
 LIST_FILTERS = ("role", "entity_id", "active", "q", "limit", "cursor")
 CREATE_FIELDS = ("email", "full_name", "role", "entity_id", "password")
+EDIT_FIELDS = ("full_name", "role", "entity_id")
 
 
 def _kept(values: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +129,14 @@ def _user_page(
     return render(request, page, "admin/user.html", context, status)
 
 
+def _typed(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    """What the edit form's boxes held, as the form words it (a button typed nothing)."""
+    typed = {name: values[name] for name in EDIT_FIELDS if name in values}
+    if typed.get("role") in ROLE_LABELS:
+        typed["role"] = StaffPage.of(request, "users").gettext(ROLE_LABELS[typed["role"]])
+    return typed
+
+
 def _user_values(user: UserOut) -> dict[str, Any]:
     return {
         "full_name": user.full_name or "",
@@ -159,7 +169,8 @@ async def _update(
             object_type="user",
             object_id=user_id,
             reload_url=f"/staff/users/{user_id}",
-            typed=_kept(values),
+            typed=_typed(request, values),
+            labels=USER_FIELD_LABELS,
         )
     except DomainError as exc:
         if exc.status not in (409, 422, 428):
@@ -174,7 +185,7 @@ async def _update(
 @router.post("/users/{user_id}")
 async def user_update(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
     values = await form_values(request)
-    fields = blank_to_none(values, ("full_name", "role", "entity_id"))
+    fields = blank_to_none(values, EDIT_FIELDS)
     return await _update(request, db, staff, user_id, fields, "saved")
 
 
