@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, func, insert, select, update
 
-from app.models import AuditEvent, AuthToken, LoginFailure, User
+from app.models import AuditEvent, AuthToken, Entity, LoginFailure, User
 from tests import accounts
 from tests.staff.conftest import StaffClient, StaffLogin
 from tests.staff.route_table import check_object_routes
@@ -316,3 +316,21 @@ def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
     assert button.status_code == 412
     assert "Ce que vous avez saisi" not in button.text and "false" not in _typed_and_changed(button.text)[1]
     assert _user(db, user_id).active
+
+
+def test_the_users_of_an_archived_entity_keep_their_filter(staff_login: StaffLogin, db: Connection) -> None:
+    """'Users of this entity' on an archived entity's page listed them under an Entity box that said
+    "Any entity" (the archived one was not offered), so the next Filter listed everyone's users."""
+    closed = accounts.create_entity(db, "Ministry of the Past")
+    db.execute(update(Entity).where(Entity.id == closed).values(archived=True, archived_at=datetime.now(UTC)))
+    accounts.create_user(db, "past@example.org", "focal_point", entity_id=closed)
+    accounts.create_user(db, "present@example.org", "reader")
+    admin = staff_login("admin")
+    entity_page = admin.get(f"/staff/entities/{closed}").text
+    assert f'href="/staff/users?entity_id={closed}"' in entity_page
+    listed = admin.get(f"/staff/users?entity_id={closed}").text
+    assert "past@example.org" in listed and "present@example.org" not in listed
+    assert f'<option value="{closed}" selected>Ministry of the Past (archived)</option>' in listed
+    assert (
+        admin.get("/staff/users?entity_id=999999").status_code == 200
+    )  # an unknown one: no option, no error

@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, NotFound
 from app.entities import service as entities_service
 from app.entities.schemas import MAX_PAGE_SIZE, EntityListParams
 from app.staff.forms import FormInvalid, parse, refused
@@ -41,7 +41,8 @@ def entity_options(
     session: Session, keep: int | None = None, archived: str = "archived"
 ) -> list[tuple[int, str]]:
     """Current entities in name order, through the entities service (a few dozen in practice); ``keep``
-    is added when archived, so a form showing it does not silently move a user out of it."""
+    is added when archived, so a form showing it does not silently move a user out of it (or a list
+    filtered on it drop the filter at the next Filter); an unknown ``keep`` adds nothing."""
     options: list[tuple[int, str]] = []
     cursor: str | None = None
     while True:
@@ -54,7 +55,10 @@ def entity_options(
             break
         cursor = page.next_cursor
     if keep is not None and all(entity_id != keep for entity_id, _ in options):
-        entity, _tag = entities_service.get_entity(session, keep)
+        try:
+            entity, _tag = entities_service.get_entity(session, keep)
+        except NotFound:
+            return options
         options.append((entity.id, f"{entity.name} ({archived})"))
     return options
 

@@ -56,11 +56,13 @@ def users_list(request: Request, db: DbSession, staff: AdminSession) -> Response
     result, errors, filters = listed(
         request, db, UserListParams, LIST_FILTERS, lambda params: service.list_users(db, params)
     )
+    chosen = str(filters.get("entity_id", ""))
+    keep = int(chosen) if result is not None and chosen.isdigit() else None
     context = {
         "result": result,
         "errors": errors,
         "filters": filters,
-        "entities": entity_options(db, archived=page.gettext("archived")),
+        "entities": entity_options(db, keep=keep, archived=page.gettext("archived")),
     }
     return render(request, page, "admin/users.html", context, 200 if result else 422)
 
