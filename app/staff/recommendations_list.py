@@ -40,6 +40,7 @@ from app.recommendations.schemas import (
 )
 from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
+from app.staff.admin.listing import entity_options
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import (
     POSITION_LABELS,
@@ -193,6 +194,7 @@ def _list_page(
     labels, choices = _translated(page)
     limit = int(filters.page_size(typed)) if not errors else DEFAULT_PAGE_SIZE
     previous = pages.previous_params()
+    gone = page.gettext("archived")
     context: dict[str, Any] = {
         "typed": typed,
         "mechanisms": filters.shown_mechanisms(typed),
@@ -221,6 +223,9 @@ def _list_page(
         "bulk": typed_bulk or {},
         "clear": filters.CLEAR,
         "entities": [] if reader else _entities(db),
+        # The filter also offers an archived entity the list is filtered on (a link from elsewhere),
+        # so the next "Apply the filters" keeps it.
+        "filter_entities": [] if reader else entity_options(db, keep=_chosen(typed, result), archived=gone),
         "clusters": [] if reader else _clusters(db),
     }
     status = 422 if errors else status
@@ -230,6 +235,12 @@ def _list_page(
 def _entities(db: Session) -> list[tuple[int, str]]:
     listed = entities_service.list_entities(db, EntityListParams(limit=200)).items
     return [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in listed]
+
+
+def _chosen(typed: dict[str, Any], result: object) -> int | None:
+    """The entity the list is filtered on, once the filter was accepted."""
+    chosen = str(typed.get("entity", ""))
+    return int(chosen) if result is not None and chosen.isdigit() else None
 
 
 def _clusters(db: Session) -> list[tuple[int, str]]:

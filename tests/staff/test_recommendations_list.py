@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, update
 
-from app.models import AuditEvent, ClusterRecommendation
+from app.models import AuditEvent, ClusterRecommendation, Entity
 from app.models.local import RecommendationEntity, RecommendationLocal
 from app.recommendations import bulk
 from app.recommendations.schemas import RecommendationFilter
@@ -227,6 +227,23 @@ def test_invalid_filters_name_the_field_and_keep_what_was_typed(
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
     assert f"{named}:" in summary
     assert all(value in page.text for value in kept)
+
+
+def test_a_filter_on_an_archived_entity_is_shown_and_kept(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    """An archived entity still leading recommendations, the list filtered on it by its address: the
+    Responsible entity box read "Any", so the next "Apply the filters" dropped it and listed all."""
+    first = world.water[0]
+    with building(db) as build:
+        build.responsible(first, world.justice, "lead")
+    db.execute(update(Entity).where(Entity.id == world.justice).values(archived=True))
+    page = staff_login("coordinator").get(URL, params={"entity": world.justice, "responsibility": "lead"})
+    assert page.status_code == 200 and _row_ids(page.text) == [first]
+    entity_box = page.text.split('<select id="field-entity"')[1].split("</select>")[0]
+    assert f'<option value="{world.justice}" selected>Ministry of Justice (archived)</option>' in entity_box
+    lead_box = page.text.split('<select id="field-set_lead_entity_id"')[1].split("</select>")[0]
+    assert f'value="{world.justice}"' not in lead_box  # an archived entity cannot be given new work
 
 
 def test_a_reader_gets_the_public_view_and_no_bulk_form(staff_login: StaffLogin, world: World) -> None:
