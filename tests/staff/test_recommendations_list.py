@@ -229,6 +229,17 @@ def test_invalid_filters_name_the_field_and_keep_what_was_typed(
     assert all(value in page.text for value in kept)
 
 
+def test_the_reason_beside_a_ticked_filter_is_in_the_page_language(
+    staff_login: StaffLogin, world: World
+) -> None:
+    """The summary said it in Spanish, the Status and Priority boxes in English."""
+    page = staff_login("coordinator").get(URL, params={"status": "done", "priority": "urgent", "lang": "es"})
+    assert page.status_code == 422
+    beside = re.findall(r'<p class="error-message" id="error-(status|priority)">(.*?)</p>', page.text, re.S)
+    assert [name for name, _ in beside] == ["priority", "status"]
+    assert all("Elija una de las opciones." in reason for _, reason in beside), beside
+
+
 def test_a_filter_on_an_archived_entity_is_shown_and_kept(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
