@@ -233,3 +233,14 @@ def test_the_refusal_of_an_unread_change_is_in_the_page_language(
     answer = staff_login("coordinator").post("/staff/review/reviewed?lang=es", form)
     assert answer.status_code == 422
     assert "modificada de nuevo por una importación desde que se mostró la página" in answer.text
+
+
+def test_a_changed_list_is_marked_in_the_feeds_language_on_a_french_page(
+    world: ReviewWorld, staff_login: StaffLogin
+) -> None:
+    """The added theme ("Children", the feed's English label) was read as French by a screen reader."""
+    page = staff_login("coordinator").get("/staff/review?lang=fr").text
+    theme = page.split("<dt>Thèmes</dt>")[1].split("</dd>")[0]
+    assert theme.lstrip().startswith('<dd lang="en">') and "Children" in theme, theme
+    english = staff_login("admin").get("/staff/review?lang=en").text
+    assert re.search(r"<dt>Themes</dt>\s*<dd>", english)  # the page's own language: nothing to mark
