@@ -42,15 +42,27 @@ def _rebuild(message: str, values: dict[str, Any]) -> Reason:
     return Reason(message, **values)
 
 
-def translated(text: object, gettext: Callable[[str], str]) -> str:
+class Quantity(int):
+    """A number a reason states (a limit: "at most 10000 characters"), written the reader's way where
+    it is shown ("10 000" in French); an id in a reason stays as it is."""
+
+
+def translated(
+    text: object, gettext: Callable[[str], str], number: Callable[[int], str] | None = None
+) -> str:
     """``text`` in the language of ``gettext``: a ``Reason``'s message translated, then its values
-    filled in; any other text translated as a whole where the catalogue has it."""
+    filled in (a ``Quantity`` written by ``number``); any other text translated as a whole where the
+    catalogue has it."""
     if not isinstance(text, Reason):
         return gettext(str(text))
     if not text.values:
         return gettext(text.message)
     values = {
-        name: translated(value, gettext) if isinstance(value, Reason) else value
+        name: translated(value, gettext, number)
+        if isinstance(value, Reason)
+        else number(value)
+        if number is not None and isinstance(value, Quantity)
+        else value
         for name, value in text.values.items()
     }
     return gettext(text.message) % values

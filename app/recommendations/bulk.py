@@ -29,7 +29,6 @@ from app.recommendations.write_schemas import (
     BulkSelection,
     BulkUpdate,
 )
-from app.web.i18n import marked as _
 
 
 def _in_filter(exc: InvalidInput) -> InvalidInput:

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from app.core.catalogue import Reason
+from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.errors import DomainError
 
@@ -63,6 +63,10 @@ _LIMITS = {
 _NOT_AN_EMAIL = "value is not a valid email address"
 
 
+def _quantity(value: object) -> object:
+    return Quantity(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def reason(error: Any) -> str:
     """One pydantic refusal in the workspace's words where it has them (``_PLAIN``, ``_LIMITS``), else
     the schema's own reason (marked in its validator) or pydantic's."""
@@ -80,7 +84,8 @@ def reason(error: Any) -> str:
     limit = _LIMITS.get(kind)
     if limit:
         try:
-            return Reason(limit, **context)
+            # The limit written the page's way (10 000 in French).
+            return Reason(limit, **{name: _quantity(value) for name, value in context.items()})
         except (KeyError, TypeError, ValueError):  # not the limit expected: pydantic's words
             pass
     cause = context.get("error")

@@ -134,7 +134,7 @@ def _localised(lang: str) -> dict[str, object]:
         """A refusal's reason in the reader's language where the catalogue has it (the fixed ones; a
         ``Reason``'s message, its values filled in after); plain text, escaped on output like any
         value (``_()`` in a template marks its result safe, and a reason may quote what the user typed)."""
-        return translated(value, translations(lang).gettext)
+        return translated(value, translations(lang).gettext, number_filter)
 
     return {
         "reason": reason_filter,

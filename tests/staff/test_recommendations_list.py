@@ -240,6 +240,20 @@ def test_the_reason_beside_a_ticked_filter_is_in_the_page_language(
     assert all("Elija una de las opciones." in reason for _, reason in beside), beside
 
 
+def test_a_limit_in_a_reason_is_written_the_page_languages_way(staff_login: StaffLogin, world: World) -> None:
+    """'Saisissez au plus 10000 caractères': the limit is now grouped as French writes it."""
+    form = {
+        "scope": "all",
+        "expected": str(WATER),
+        "action": "update",
+        "set_priority_rationale": "y" * 10_001,
+    }
+    page = staff_login("coordinator").post(f"{URL}?theme=Water&lang=fr", form)
+    assert page.status_code == 422
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Saisissez au plus 10\u202f000 caractères" in summary, summary
+
+
 def test_a_filter_on_an_archived_entity_is_shown_and_kept(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
