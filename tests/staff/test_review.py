@@ -244,3 +244,23 @@ def test_a_changed_list_is_marked_in_the_feeds_language_on_a_french_page(
     assert theme.lstrip().startswith('<dd lang="en">') and "Children" in theme, theme
     english = staff_login("admin").get("/staff/review?lang=en").text
     assert re.search(r"<dt>Themes</dt>\s*<dd>", english)  # the page's own language: nothing to mark
+
+
+def test_a_later_page_emptied_by_marking_leads_back_to_the_first(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Marking every one of a later page reviewed came back to that page, which said "Waiting for
+    review: 1" and "Nothing is waiting for review." with no way to the one still waiting."""
+    first = review.review_queue(session_on(db), limit=1)
+    staff = staff_login("coordinator")
+    rest = [
+        rec_id
+        for rec_id in (world.text_changed, world.theme_changed, world.twice)
+        if rec_id != first.items[0].id
+    ]
+    form = {"scope": "shown", "shown": rest, "cursor": first.next_cursor, "shown_run": str(world.last_run)}
+    answer = staff.post("/staff/review/reviewed", form)
+    assert answer.status_code == 303
+    page = staff.get(answer.headers["location"]).text
+    assert "Waiting for review: 1" in page and "Nothing is waiting for review." not in page
+    assert "Nothing is left on this page" in page and '<a href="/staff/review">First page</a>' in page
