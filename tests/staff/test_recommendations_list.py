@@ -254,6 +254,27 @@ def test_a_limit_in_a_reason_is_written_the_page_languages_way(staff_login: Staf
     assert "Saisissez au plus 10\u202f000 caractères" in summary, summary
 
 
+def test_a_later_page_emptied_by_a_change_says_so_and_leads_back(
+    staff_login: StaffLogin, world: World
+) -> None:
+    """Page 2's rows given a status the filter excludes: the page came back saying "Matching
+    recommendations: 25" and "No recommendation matches these filters."."""
+    staff = staff_login("coordinator")
+    first = staff.get(URL, params={"theme": "Water", "status": "not_started", "limit": "25"}).text
+    second_url = _link(first, "next")
+    assert second_url
+    second = staff.get(second_url).text
+    ids = [str(rec_id) for rec_id in _row_ids(second)]
+    assert len(ids) == WATER - 25
+    form = {"scope": "selected", "ids": ids, "action": "update", "set_status": "in_progress"}
+    answer = staff.post(html.unescape(second_url), form)
+    assert answer.status_code == 303
+    page = staff.get(answer.headers["location"]).text
+    assert "Matching recommendations: 25" in page and _row_ids(page) == []
+    assert "No recommendation matches these filters." not in page
+    assert "the others are on the pages before it." in page and _link(page, "prev")
+
+
 def test_a_filter_on_an_archived_entity_is_shown_and_kept(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
