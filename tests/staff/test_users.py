@@ -334,3 +334,17 @@ def test_the_users_of_an_archived_entity_keep_their_filter(staff_login: StaffLog
     assert (
         admin.get("/staff/users?entity_id=999999").status_code == 200
     )  # an unknown one: no option, no error
+
+
+def test_an_admin_resetting_their_own_password_is_told_they_will_be_signed_out(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """The reset form on one's own page signed the admin out with no warning (Deactivate had one)."""
+    admin = staff_login("admin")
+    own = admin.get(f"/staff/users/{admin.user_id}?lang=fr").text
+    reset = own.split('action="/staff/users/')[3].split("</form>")[0]
+    assert "/password" in reset[:40]
+    assert "propre compte" in reset, reset  # This is your own account: you will be signed out.
+    assert '<a href="/staff/password">' in reset  # where one changes one's own password, staying signed in
+    other = accounts.create_user(db, "other@example.org", "reader")
+    assert "propre compte" not in admin.get(f"/staff/users/{other}?lang=fr").text
