@@ -30,7 +30,7 @@ class FormInvalid(Exception):
 
 
 # Pydantic's refusals a person meets in a form, in the words of the workspace: the page shows them in
-# its language.
+# its language. The others keep pydantic's words.
 _PLAIN = {
     "missing": _("This is required."),
     "literal_error": _("Choose one of the options."),
@@ -38,6 +38,9 @@ _PLAIN = {
     "date_from_datetime_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
     "date_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
     "date_type": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "datetime_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "datetime_from_date_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
+    "datetime_type": _("Enter a date as year-month-day, e.g. 2026-03-31."),
     "int_parsing": _("Enter a whole number."),
     "decimal_parsing": _("Enter a number, with a point before any decimals."),
     "float_parsing": _("Enter a number, with a point before any decimals."),

@@ -181,7 +181,7 @@ def test_an_edit_is_saved_by_the_service_with_its_audit_event(
         ({"lead_entity_id": "999999"}, "lead_entity_id", "entity 999999 does not exist"),
         ({"supporting_entity_ids": ["abc"]}, "supporting_entity_ids", "Enter a whole number."),
         ({"priority": "urgent"}, "priority", "Choose one of the options."),
-        ({"priority_rationale": "x" * 10_001}, "priority_rationale", "Enter at most 10,000 characters"),
+        ({"priority_rationale": "x" * 10_001}, "priority_rationale", "Write at most 10,000 characters"),
         # The status it already has (in_progress): the note would be lost, not "saved".
         ({"status_note": "Nothing new"}, "status_note", "a note is kept only with a change of status"),
     ],

@@ -251,7 +251,7 @@ def test_a_limit_in_a_reason_is_written_the_page_languages_way(staff_login: Staf
     page = staff_login("coordinator").post(f"{URL}?theme=Water&lang=fr", form)
     assert page.status_code == 422
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
-    assert "Saisissez au plus 10\u202f000 caractères" in summary, summary
+    assert "Écrivez au plus 10\u202f000 caractères" in summary, summary
 
 
 def test_a_later_page_emptied_by_a_change_says_so_and_leads_back(
