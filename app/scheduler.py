@@ -134,8 +134,7 @@ def start_scheduled_import_now(engine: Engine, settings: Settings) -> None:
     does on the schedule). Refused at once when an import runs or no State is configured; should
     another import take the lock in between, the thread logs that it skipped, as the schedule does."""
     from app.import_runs.lock import import_running
-    from importers.run import check_languages
-    from importers.scope import scope_country
+    from importers.scope import check_languages, scope_country
 
     scope_country(settings, None, False)
     check_languages(settings)

@@ -30,7 +30,7 @@ from importers.pipeline.upserter import Upserter
 from importers.progress import Progress, count_csv_rows, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
-from importers.scope import ImportUsageError, known_country, scope_country
+from importers.scope import ImportUsageError, check_languages, export_format, known_country, scope_country
 from importers.uhri_json import read_uhri_json, read_uhri_json_texts, resolve_unchanged
 from importers.uhri_xlsx import read_uhri_xlsx
 from importers.upr_info_csv import read_upr_info_csv
@@ -77,7 +77,7 @@ def import_uhri(
     check_languages(settings, location, languages)
     langs = languages or settings.languages
     location = location or settings.uhri_url
-    fmt = _format(location)
+    fmt = export_format(location)
     if "{lang}" not in location:
         langs = langs[:1]
     if fmt == "xlsx":
@@ -95,40 +95,6 @@ def import_uhri(
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         return UhriImport(engine, settings, spec, progress, readers).run(work)
-
-
-def _format(location: str) -> str:
-    return "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
-
-
-def check_languages(
-    settings: Settings, location: str | None = None, languages: list[str] | None = None
-) -> None:
-    """Several languages asked for, but one file to read them from: refused (ImportUsageError) rather
-    than importing the first language alone, silently. ``location`` and ``languages`` as given to
-    ``import_uhri`` (None: the settings')."""
-    source = location or settings.uhri_url
-    if _format(source) == "xlsx":
-        if languages and languages != ["en"]:
-            raise ImportUsageError(
-                f"--languages {','.join(languages)}: an XLSX export of the UHRI search page is read as "
-                "English; leave --languages out (or import the JSON full export, one file per language)"
-            )
-        return
-    langs = languages or settings.languages
-    if len(langs) < 2 or "{lang}" in source:
-        return
-    if languages:
-        raise ImportUsageError(
-            f"--languages {','.join(languages)}: the source names one file, so only "
-            f"{languages[0]!r} would be read; write {{lang}} in it where the language goes "
-            "(export-full-{lang}.json), or give one language"
-        )
-    if location is None:
-        raise ImportUsageError(
-            f"NRTD_UHRI_LANGUAGES names {','.join(langs)} but NRTD_UHRI_URL holds no {{lang}}, so only "
-            f"{langs[0]!r} would be read; write {{lang}} in NRTD_UHRI_URL where the language goes"
-        )
 
 
 class UhriImport:

@@ -1,4 +1,5 @@
-"""Which State an import run concerns, and the one rule for which records it keeps.
+"""Which State an import run concerns, and the one rule for which records it keeps; which
+languages a UHRI import can read from its source.
 
 ``scope_country`` checks the command line's or the settings' country; ``in_scope`` keeps the
 records that name it. The rule runs wherever records are read: in a reader process for a large
@@ -66,3 +67,38 @@ def _kept(items: Iterable[_Item], keep: CountryFilter) -> Iterator[_Item | Skipp
             yield Skipped()
         else:
             yield item
+
+
+def export_format(location: str) -> str:
+    """A UHRI export's format, by its name: the XLSX of the search page, else the JSON full export."""
+    return "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
+
+
+def check_languages(
+    settings: Settings, location: str | None = None, languages: list[str] | None = None
+) -> None:
+    """Several languages asked for, but one file to read them from: refused (ImportUsageError) rather
+    than importing the first language alone, silently. ``location`` and ``languages`` as given to
+    ``import_uhri`` (None: the settings')."""
+    source = location or settings.uhri_url
+    if export_format(source) == "xlsx":
+        if languages and languages != ["en"]:
+            raise ImportUsageError(
+                f"--languages {','.join(languages)}: an XLSX export of the UHRI search page is read as "
+                "English; leave --languages out (or import the JSON full export, one file per language)"
+            )
+        return
+    langs = languages or settings.languages
+    if len(langs) < 2 or "{lang}" in source:
+        return
+    if languages:
+        raise ImportUsageError(
+            f"--languages {','.join(languages)}: the source names one file, so only "
+            f"{languages[0]!r} would be read; write {{lang}} in it where the language goes "
+            "(export-full-{lang}.json), or give one language"
+        )
+    if location is None:
+        raise ImportUsageError(
+            f"NRTD_UHRI_LANGUAGES names {','.join(langs)} but NRTD_UHRI_URL holds no {{lang}}, so only "
+            f"{langs[0]!r} would be read; write {{lang}} in NRTD_UHRI_URL where the language goes"
+        )

@@ -107,8 +107,7 @@ def serve(
             say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
             raise typer.Exit(EXIT_USAGE)
         known_country(settings.country, "NRTD_COUNTRY")
-        from importers.run import check_languages
-        from importers.scope import ImportUsageError
+        from importers.scope import ImportUsageError, check_languages
 
         try:
             check_languages(settings)
