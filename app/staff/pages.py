@@ -22,6 +22,7 @@ from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
+from app.web.filter_labels import FILTER_LABELS
 from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
 _ = marked  # the pages' modules mark their messages with it (pybabel extracts `_`)
@@ -189,6 +190,10 @@ def redirect(url: str, request: Request | None = None) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def _field_label(field: str, gettext: Callable[[str], str]) -> str:
+    return gettext(FILTER_LABELS[field]) if field in FILTER_LABELS else field
+
+
 def error_page(
     request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
 ) -> Response:
@@ -205,14 +210,17 @@ def error_page(
         429: _("Too many requests"),
         503: _("The service is busy"),
     }
+    # A refused filter named as the list's form names it; the reasons say what the detail says, in
+    # the page's language, so a 422's detail (the API's English sentence) is left out beside them.
+    named = [{**error, "field": _field_label(str(error.get("field")), _)} for error in errors or []]
     body = html(
         page,
         "error.html",
         {
             "status": status,
             "heading": headings.get(status, _("Something went wrong")),
-            "detail": detail,
-            "errors": errors or [],
+            "detail": "" if named and status == 422 else detail,
+            "errors": named,
         },
     )
     return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})

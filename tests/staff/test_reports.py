@@ -88,10 +88,15 @@ def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffCl
 def test_a_filter_the_list_would_refuse_is_named(coordinator: StaffClient) -> None:
     page = coordinator.get("/staff/reports?status=sleeping")
     assert page.status_code == 422
-    assert "<strong>status</strong>" in page.text
+    assert "<strong>Status</strong>" in page.text  # as the list's form names it
     assert coordinator.get("/staff/reports?colour=blue").status_code == 422
     download = coordinator.get("/staff/reports/recommendations.csv?priority=urgent")
     assert download.status_code == 422 and download.headers["content-type"].startswith("text/html")
+    # In Spanish: the filter named in Spanish, not its code, and no English sentence beside the reason.
+    spanish = coordinator.get("/staff/reports/recommendations.csv?mechanism=XYZ&lang=es")
+    assert spanish.status_code == 422
+    assert "<strong>Mecanismo</strong>" in spanish.text and "<strong>mechanism</strong>" not in spanish.text
+    assert "is not a known" not in spanish.text.split("<main", 1)[1], spanish.text
 
 
 @pytest.mark.parametrize(("path", "media_type"), DOWNLOADS.items())
