@@ -35,6 +35,14 @@ class _Languages(_Withdrawing):
                     )
                 ).all()
             )
+            # Created by this run: counted as such, whatever texts they get.
+            created = set(
+                self.conn.execute(
+                    select(Recommendation.id).where(
+                        Recommendation.id.in_(ids), Recommendation.created_run_id == self.run_id
+                    )
+                ).scalars()
+            )
             now = utcnow()
             touched = []
             for rec_id, translated in chunk:
@@ -44,7 +52,7 @@ class _Languages(_Withdrawing):
                     continue
                 touched.append(rec_id)
                 values = {"original": original, "text": html_to_text(original)}
-                if rec_id not in self._updated_ids:
+                if rec_id not in self._updated_ids and rec_id not in created:
                     # Counted unchanged by the main-language pass; it has a new or changed text.
                     self._updated_ids.add(rec_id)
                     self.counts.unchanged -= 1

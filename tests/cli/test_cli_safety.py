@@ -84,6 +84,8 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
         run = conn.execute(select(ImportRun)).one()
     assert run.country == "Peru" and run.languages == "en,fr"  # the sample's own State, whatever the env
     assert _recommendations(engine) > 20
+    # Every record is new: created, none updated (its French text came with it), none "unchanged -46".
+    assert (run.created, run.updated, run.unchanged) == (_recommendations(engine), 0, 0)
 
 
 def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:

@@ -199,10 +199,17 @@ def test_a_language_added_later_counts_its_records_as_updated(
     write_export(tmp_path / "export-en.json", [uhri_record(1), uhri_record(2)])
     write_export(tmp_path / "export-fr.json", [uhri_record(1, Text="<p>1. Le Comité recommande.</p>")])
     assert import_uhri(engine, settings, str(tmp_path / "export-en.json")).outcome == "succeeded"
+    write_export(tmp_path / "export-en.json", [uhri_record(1), uhri_record(2), uhri_record(3)])
+    write_export(
+        tmp_path / "export-fr.json",
+        [uhri_record(1, Text="<p>1. Le Comité recommande.</p>"), uhri_record(3, Text="<p>3. Le Comité.</p>")],
+    )
     both = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
-    assert (both.counts.updated, both.counts.unchanged) == (1, 1), both.message
+    # Record 3, created by the run with both its texts, is created only (not "updated, unchanged -1").
+    counts = (both.counts.created, both.counts.updated, both.counts.unchanged)
+    assert counts == (1, 1, 1), both.message
     again = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["en", "fr"])
-    assert (again.counts.updated, again.counts.unchanged) == (0, 2), again.message
+    assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 3), again.message
 
 
 def test_missing_country_setting_is_a_clear_error(engine: Engine, database_url: str, tmp_path: Path) -> None:
