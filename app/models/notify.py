@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -25,6 +25,10 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "period", name="uq_notification_outbox_user_period"),
         Index("ix_notification_outbox_state_next", "state", "next_attempt_at"),
+        # Only the states a run handles (migration 0020).
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{state}'" for state in OUTBOX_STATES) + ")", name="state"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
