@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,26 @@ from app.core import setting_checks as checks
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 # What both logging and uvicorn know (nrtd serve hands the level to each).
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# The settings whose value is checked (a setting_checks rule, which says what is wrong) or tidied.
+_CHECKS: dict[str, Callable[[str], str]] = {
+    "uhri_languages": lambda value: checks.languages(value, UHRI_LANGUAGES),
+    "database_url": checks.database_file,
+    "log_level": lambda value: checks.log_level(value, LOG_LEVELS),
+    "import_schedule": checks.cron,
+    "notify_schedule": checks.cron,
+    "base_url": lambda value: checks.http_url(value.strip().rstrip("/")),
+    "uhri_url": checks.http_url,
+    "contact_email": checks.email_address,
+    "smtp_from": checks.from_address,
+    "contact_url": checks.web_address,
+    "data_licence_url": checks.web_address,
+    "site_name": lambda value: " ".join(value.split()),  # one line
+    "publisher": lambda value: " ".join(value.split()),
+    "data_licence": lambda value: " ".join(value.split()),
+    "trusted_proxies": checks.networks,
+    "public_cors_origins": checks.origins,
+}
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 
 
@@ -240,65 +260,11 @@ class Settings(BaseSettings):
         default=15.0, gt=0, le=600, description="seconds a statistics request may take before 503"
     )
 
-    @field_validator("uhri_languages")
+    @field_validator(*_CHECKS)
     @classmethod
-    def _known_languages(cls, value: str) -> str:
-        return checks.languages(value, UHRI_LANGUAGES)
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_file(cls, value: str) -> str:
-        return checks.database_file(value)
-
-    @field_validator("log_level")
-    @classmethod
-    def _log_level(cls, value: str) -> str:
-        return checks.log_level(value, LOG_LEVELS)
-
-    @field_validator("import_schedule", "notify_schedule")
-    @classmethod
-    def _valid_cron(cls, value: str) -> str:
-        return checks.cron(value)
-
-    @field_validator("base_url")
-    @classmethod
-    def _base_url(cls, value: str) -> str:
-        return checks.http_url(value.strip().rstrip("/"))
-
-    @field_validator("uhri_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        return checks.http_url(value)
-
-    @field_validator("contact_email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        return checks.email_address(value)
-
-    @field_validator("smtp_from")
-    @classmethod
-    def _from_address(cls, value: str) -> str:
-        return checks.from_address(value)
-
-    @field_validator("contact_url", "data_licence_url")
-    @classmethod
-    def _web_address(cls, value: str) -> str:
-        return checks.web_address(value)
-
-    @field_validator("site_name", "publisher", "data_licence")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _networks(cls, value: str) -> str:
-        return checks.networks(value)
-
-    @field_validator("public_cors_origins")
-    @classmethod
-    def _origins(cls, value: str) -> str:
-        return checks.origins(value)
+    def _checked(cls, value: str, info: ValidationInfo) -> str:
+        """Each setting's value checked (and tidied) by its rule in ``_CHECKS``."""
+        return _CHECKS[info.field_name or ""](value)
 
     @field_validator("redis_url")
     @classmethod
