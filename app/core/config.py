@@ -271,6 +271,12 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:
         return checks.redis_url(value, needed=info.data.get("rate_limit_store") == "redis")
 
+    def site_address(self, request_base: str) -> str:
+        """The address the links the service hands out start with (calendar feed, Atom feed, export
+        metadata): ``NRTD_BASE_URL`` when it is set, else the address the request came to, which a
+        proxy that does not pass the Host header on makes the app's own (``127.0.0.1:8000``)."""
+        return self.base_url if "base_url" in self.model_fields_set else request_base.rstrip("/")
+
     @property
     def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(part, strict=False) for part in self.trusted_proxies.split(",") if part]

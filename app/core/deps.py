@@ -82,8 +82,19 @@ async def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+def site_address(request: Request) -> str:
+    """Where the links the service hands out start (``Settings.site_address``), no trailing slash."""
+    settings: Settings = request.app.state.settings
+    return settings.site_address(str(request.base_url))
+
+
+async def _site_address(request: Request) -> str:
+    return site_address(request)
+
+
 DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+SiteAddress = Annotated[str, Depends(_site_address)]
 
 # A row id in a path: ids are 32-bit integers in the schema; anything else is invalid input.
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]

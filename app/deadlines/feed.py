@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 from sqlalchemy import ColumnElement, select, update
@@ -91,9 +92,10 @@ def token_status(session: Session, actor: Actor) -> CalendarTokenStatus:
     return CalendarTokenStatus(active=created is not None, created_at=created)
 
 
-def feed_url(base_url: str, secret: str) -> str:
-    """The address a calendar client subscribes to: the app's own, the token in its query."""
-    return base_url.rstrip("/") + f"{FEED_PATH}?token={secret}"
+def feed_url(site: str, secret: str) -> str:
+    """The address a calendar client subscribes to: the site's (``Settings.site_address``), the token
+    in its query."""
+    return site + f"{FEED_PATH}?token={secret}"
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,7 @@ _STATES = {"done": _("Done"), "overdue": _("Overdue"), "open": _("Not done yet")
 
 def _event(
     item: DeadlineItem,
-    host: str,
-    base_url: str,
+    site: str,
     stamp: datetime,
     today: date,
     internal: bool,
@@ -132,7 +133,7 @@ def _event(
     title alone); a reader's (``internal`` false) has no workspace link and no state, like the public
     portal's."""
     event = Event()
-    event.add("uid", f"{uid(item)}@{host}")
+    event.add("uid", f"{uid(item)}@{urlsplit(site).hostname or 'nrtd'}")
     event.add("dtstamp", stamp)
     event.add("dtstart", item.date)  # a date: an all-day event
     if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
@@ -147,7 +148,7 @@ def _event(
     lines = [line(_("Kind"), gettext(KIND_LABELS.get(item.kind, item.kind)))]
     if internal:
         if item.link:
-            event.add("url", base_url.rstrip("/") + item.link)
+            event.add("url", site + item.link)
         state = "done" if item.done else "overdue" if item.overdue(today) else "open"
         lines.append(line(_("State"), gettext(_STATES[state])))
     if item.mechanism:
@@ -158,8 +159,10 @@ def _event(
     return event
 
 
-def feed(session: Session, owner: FeedOwner, host: str, base_url: str) -> bytes:
-    """The owner's calendar: what the API lists for them, from a year back on."""
+def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
+    """The owner's calendar: what the API lists for them, from a year back on; its links and its
+    events' UIDs start with the site's address (``Settings.site_address``), so that an event keeps
+    its UID whichever address the client subscribed at."""
     gettext = translations(owner.language).gettext
     today = utc_today()
     params = DeadlineListParams(from_date=today - PAST)
@@ -176,5 +179,5 @@ def feed(session: Session, owner: FeedOwner, host: str, base_url: str) -> bytes:
     audience = Audience.of(owner.actor)
     internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
-        calendar.add_component(_event(item, host, base_url, stamp, today, internal, gettext))
+        calendar.add_component(_event(item, site, stamp, today, internal, gettext))
     return bytes(calendar.to_ical())

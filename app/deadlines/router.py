@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.deps import AnyUser, Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
-from app.core.deps import DbSession, IfMatch, RowId
+from app.core.deps import DbSession, IfMatch, RowId, SiteAddress
 from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
 from app.core.problems import problem_responses
@@ -123,13 +123,11 @@ def calendar_token(db: DbSession, actor: AnyUser) -> CalendarTokenStatus:
     summary="Make your calendar feed's URL, or a new one (the old URL stops working); shown once",
 )
 def rotate_calendar_token(
-    request: Request, db: DbSession, actor: AnyUser, response: Response
+    db: DbSession, actor: AnyUser, site: SiteAddress, response: Response
 ) -> CalendarTokenOut:
     secret, created = feed.rotate_token(db, actor)
     response.headers.update(NO_STORE)
-    return CalendarTokenOut(
-        url=feed.feed_url(str(request.base_url), secret), token=secret, created_at=created
-    )
+    return CalendarTokenOut(url=feed.feed_url(site, secret), token=secret, created_at=created)
 
 
 @router.delete(
@@ -149,12 +147,12 @@ def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
     responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}},
 )
 def calendar_feed(
-    request: Request,
     db: DbSession,
+    site: SiteAddress,
     token: Annotated[str, Query(min_length=1, max_length=200, description="Your feed token")],
 ) -> Response:
     owner = feed.feed_owner(db, token)
-    body = feed.feed(db, owner, request.url.hostname or "nrtd", str(request.base_url))
+    body = feed.feed(db, owner, site)
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",

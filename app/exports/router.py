@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 from app.auth.deps import PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.dates import utc_today
-from app.core.deps import AppSettings, DbSession
+from app.core.deps import AppSettings, DbSession, SiteAddress
 from app.core.problems import PROBLEM_JSON, Problem, problem_responses
 from app.core.publisher import Publisher
 from app.exports import stats
@@ -194,9 +194,9 @@ def public_export_json(
     response_model=ExportMetadata,
 )
 def public_export_metadata(
-    request: Request, db: DbSession, settings: AppSettings, caller: PublicCaller
+    request: Request, db: DbSession, settings: AppSettings, site: SiteAddress, caller: PublicCaller
 ) -> Response:
-    document = metadata_document(db, Publisher.of(settings), str(request.base_url).rstrip("/"))
+    document = metadata_document(db, Publisher.of(settings), site)
     return cached_response(request, document.model_dump_json().encode(), "application/json")
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor, Anonymous
 from app.core.caching import CACHE_CONTROL
 from app.core.config import Settings
+from app.core.deps import site_address
 from app.core.publisher import Publisher
 from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service
@@ -92,7 +93,7 @@ def _send(
 ) -> ExportResponse:
     headers = {
         "Content-Disposition": f'attachment; filename="{file_name}"',
-        "Link": link_header(_publisher(request), str(request.base_url).rstrip("/")),
+        "Link": link_header(_publisher(request), site_address(request)),
     }
     if public:
         headers["Cache-Control"] = CACHE_CONTROL

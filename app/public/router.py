@@ -15,7 +15,7 @@ from starlette.responses import FileResponse
 
 from app.auth.deps import PublicCaller
 from app.core.caching import CACHE_CONTROL, cached_response
-from app.core.deps import AppSettings, DbSession, RowId
+from app.core.deps import AppSettings, DbSession, RowId, SiteAddress
 from app.core.publisher import Publisher
 from app.evidence.sending import download, store_of
 from app.evidence.service import stored_path
@@ -159,10 +159,10 @@ def progress_feed(
     request: Request,
     db: DbSession,
     settings: AppSettings,
+    base: SiteAddress,
     caller: PublicCaller,
     params: Annotated[FeedParams, Query()],
 ) -> Response:
-    base = str(request.base_url).rstrip("/")
     path = request.url.path
     query = urlencode(sorted(params.model_dump(exclude_none=True).items()))
     site = Publisher.of(settings)

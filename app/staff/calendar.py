@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from app.core.dates import utc_today
-from app.core.deps import DbSession
+from app.core.deps import DbSession, site_address
 from app.core.errors import DomainError, InvalidInput
 from app.deadlines import feed, publications, service
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish
@@ -125,7 +125,7 @@ def calendar(request: Request, db: DbSession, staff: SignedIn) -> Response:
 async def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
     """A new feed address, shown once on this answer (never in a URL a redirect would log)."""
     secret, _created = feed.rotate_token(db, staff.actor)
-    return calendar_page(request, db, staff, new_feed_url=feed.feed_url(str(request.base_url), secret))
+    return calendar_page(request, db, staff, new_feed_url=feed.feed_url(site_address(request), secret))
 
 
 @router.post("/calendar/publish")

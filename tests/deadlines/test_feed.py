@@ -15,6 +15,7 @@ from sqlalchemy import Connection, update
 from app.deadlines.labels import KIND_LABELS
 from app.models import User
 from tests import accounts
+from tests.conftest import MakeApp
 from tests.deadlines.conftest import (
     EDUCATION_ACTION,
     GENERAL_DONE,
@@ -199,3 +200,27 @@ def test_the_access_log_never_holds_the_token(
     lines = [record.getMessage() for record in caplog.records if record.name == "nrtd.access"]
     assert any("/api/v1/calendar.ics?token=***" in line for line in lines), lines
     assert not any(token in line for line in lines)
+
+
+def test_the_feeds_addresses_start_with_the_sites_address_whatever_host_the_request_names(
+    world: CalendarWorld, make_app: MakeApp, writer: Connection
+) -> None:
+    # Behind a proxy that does not pass the Host header on, every request names the app's own
+    # address: the URL handed out, the events' links and their UIDs follow NRTD_BASE_URL instead.
+    headers = accounts.headers_for(writer, "coordinator")
+    site = "https://nrtd.example.gov:8443"
+    with TestClient(make_app(base_url=site), base_url="http://127.0.0.1:8000") as client:
+        response = client.post(TOKEN, headers=headers)
+        assert response.json()["url"].startswith(f"{site}{FEED}?token=")
+        body = Calendar.from_ical(client.get(_feed_path(client, headers)).content)
+    events = body.walk("VEVENT")
+    assert events and all(str(event["uid"]).endswith("@nrtd.example.gov") for event in events)
+    links = [str(event["url"]) for event in events if "url" in event]
+    assert links and all(link.startswith(f"{site}/staff/") for link in links)
+    # Not set, the address is the request's, as before (the tests' client: http://testserver).
+    with TestClient(make_app(), base_url="http://intranet.example:8000") as client:
+        assert (
+            client.post(TOKEN, headers=headers)
+            .json()["url"]
+            .startswith(f"http://intranet.example:8000{FEED}")
+        )

@@ -110,3 +110,14 @@ def test_staff_exports_carry_the_metadata_too(site: TestClient, world: World) ->
     assert 'rel="describedby"' in response.headers["link"]
     assert _about(response.content)["publisher"] == PUBLISHER["publisher"]
     assert 'rel="license"' in site.get(f"{STAFF}.csv", headers=world.coordinator).headers["link"]
+
+
+def test_the_links_start_with_the_sites_address_when_it_is_set(make_client: MakeClient, world: World) -> None:
+    # NRTD_BASE_URL, the address people open the service at, rather than the Host a proxy passed on.
+    site = "https://data.justice.example.org"
+    client = make_client(**PUBLISHER, base_url=site)
+    assert f'<{site}{METADATA}>; rel="describedby"' in client.get(f"{PUBLIC}.csv").headers["link"]
+    urls = [item["url"] for item in client.get(METADATA).json()["distributions"]]
+    assert urls and all(url.startswith(f"{site}/api/v1/public/exports/") for url in urls), urls
+    feed = client.get("/api/v1/public/feed.atom").text
+    assert f'href="{site}/api/v1/public/feed.atom"' in feed
