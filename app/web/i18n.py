@@ -136,7 +136,17 @@ def _localised(lang: str) -> dict[str, object]:
         value (``_()`` in a template marks its result safe, and a reason may quote what the user typed)."""
         return translated(value, translations(lang).gettext, number_filter)
 
+    # The label-value separator the catalogue gives ("%(name)s: %(value)s"): ":" in English and
+    # Spanish, " :" in French (a space before the colon).
+    separator = translations(lang).gettext("%(name)s: %(value)s") % {"name": "\x00", "value": ""}
+    colon = separator.split("\x00", 1)[-1].rstrip()
+
+    def colon_filter(label: str) -> Markup:
+        """``label`` and the page's colon, for a label written before its value: "Priorité :"."""
+        return escape(label) + colon
+
     return {
+        "colon": colon_filter,
         "reason": reason_filter,
         "date": date_filter,
         "lang_attrs": lang_attrs,

@@ -139,7 +139,7 @@ def test_a_refused_form_puts_the_keyboard_at_the_error_summary(
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("pas une adresse électronique.")
-    expect(summary).to_contain_text("Nom complet: Écrivez au plus 255 caractères")
+    expect(summary).to_contain_text("Nom complet : Écrivez au plus 255 caractères")  # French typography
     page.keyboard.press("Tab")
     expect(summary.get_by_role("link").first).to_be_focused()
     page.keyboard.press("Enter")

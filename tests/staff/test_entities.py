@@ -147,6 +147,8 @@ def test_a_too_long_name_or_a_wrong_email_is_refused_in_the_page_language(
     assert response.status_code == 422
     summary = html.unescape(response.text.split('class="error-summary"')[1].split("</div>")[0])
     assert all(reason in summary for reason in reasons), summary
+    # Each field's label, then the page's colon (a space before it in French), then the reason.
+    assert (" : " if lang == "fr" else ": ") + reasons[0] in summary, summary
     assert "String should" not in summary and "valid email" not in summary
     assert db.scalar(select(func.count()).select_from(Entity)) == 0
 
