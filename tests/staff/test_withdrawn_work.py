@@ -1,5 +1,7 @@
 """Work attached to a recommendation that a later full export withdraws: its staff page says the public
-sees nothing of it (as the portal and the public API answer)."""
+sees nothing of it (as the portal and the public API answer), and the pages of the action that
+implements it mark it withdrawn, so the coordinator and the focal point learn that the action's
+recommendation left the reports."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from tests import accounts
 from tests.builder import building
 from tests.conftest import MakeApp, ModuleWorld
 from tests.factories import ids_by_external_id, import_records, record
@@ -59,3 +62,29 @@ def test_the_page_of_a_withdrawn_recommendation_says_the_public_sees_nothing(
     # A current recommendation's page still says what is published.
     kept = staff_login("coordinator").get(f"/staff/recommendations/{world.kept}").text
     assert "Nothing: a withdrawn recommendation" not in kept
+
+
+@pytest.mark.parametrize("role", ["coordinator", "focal_point"])
+def test_the_action_page_marks_its_withdrawn_recommendation(
+    role: str, world: World, staff_login: StaffLogin
+) -> None:
+    staff = staff_login(role, entity_id=world.entity if role == "focal_point" else None)
+    page = staff.get(f"/staff/actions/{world.action}").text
+    assert "Withdrawn recommendations: 1." in page
+    rows = {
+        rec_id: row
+        for rec_id in (world.gone, world.kept)
+        for row in page.split("<tr>")
+        if f'href="/staff/recommendations/{rec_id}"' in row
+    }
+    assert "Withdrawn" in rows[world.gone]
+    assert "Withdrawn" not in rows[world.kept]
+
+
+def test_the_api_says_which_linked_recommendation_is_withdrawn(
+    world: World, make_app: MakeApp, db: Connection
+) -> None:
+    client = TestClient(make_app())
+    answer = client.get(f"/api/v1/actions/{world.action}", headers=accounts.headers_for(db, "coordinator"))
+    data = answer.json()
+    assert {r["id"]: r["withdrawn"] for r in data["recommendations"]} == {world.gone: True, world.kept: False}

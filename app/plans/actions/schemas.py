@@ -161,6 +161,10 @@ class RecommendationRef(BaseModel):
     symbol: str | None
     paragraph: str | None
     mechanism: str = Field(description="Mechanism code")
+    withdrawn: bool = Field(
+        description="Withdrawn by an import (or an archived manual one): the action still implements it, "
+        "but it is left out of reports and the public portal"
+    )
 
 
 class ClusterRef(BaseModel):

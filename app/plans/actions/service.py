@@ -163,9 +163,15 @@ def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
 def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
     links = load_links(session, [action.id])[action.id]
     recommendations = [
-        RecommendationRef(id=rec_id, symbol=symbol, paragraph=paragraph, mechanism=code)
-        for rec_id, symbol, paragraph, code in session.execute(
-            select(Recommendation.id, Recommendation.symbol, Recommendation.paragraph, Mechanism.code)
+        RecommendationRef(id=rec_id, symbol=symbol, paragraph=paragraph, mechanism=code, withdrawn=withdrawn)
+        for rec_id, symbol, paragraph, code, withdrawn in session.execute(
+            select(
+                Recommendation.id,
+                Recommendation.symbol,
+                Recommendation.paragraph,
+                Mechanism.code,
+                Recommendation.withdrawn,
+            )
             .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
             .where(Recommendation.id.in_(links.recommendation_ids))
             .order_by(Recommendation.id)
