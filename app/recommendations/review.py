@@ -77,7 +77,7 @@ def review_queue(
     for row in rows:
         rec: Recommendation = row.Recommendation
         text_lang, text = choose_text(texts.get(rec.id, {}), lang)
-        revisions, changes = pending.get(rec.id, (0, []))
+        revisions, runs, changes = pending.get(rec.id, (0, 0, []))
         items.append(
             ReviewItem(
                 id=rec.id,
@@ -91,6 +91,7 @@ def review_queue(
                 import_run_id=rec.updated_run_id,
                 changed_at=rec.updated_at,
                 revisions=revisions,
+                import_runs=runs,
                 changes=changes,
             )
         )
@@ -122,10 +123,11 @@ def _last_reviews(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
     return {rec_id: at for rec_id, at in rows if rec_id is not None}
 
 
-def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[int, list[FieldChange]]]:
-    """Per recommendation: how many revisions since its last review, and their changes folded into
-    one per field (the oldest old value, the newest new value; a field changed and changed back is
-    left out). Without a revision since then (reviewed while an import ran), the newest revision."""
+def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[int, int, list[FieldChange]]]:
+    """Per recommendation: how many revisions since its last review, how many import runs wrote them
+    (a run writes one per language whose text it changed), and their changes folded into one per field
+    (the oldest old value, the newest new value; a field changed and changed back is left out).
+    Without a revision since then (reviewed while an import ran), the newest revision."""
     if not ids:
         return {}
     reviewed = _last_reviews(session, ids)
@@ -136,11 +138,13 @@ def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[in
         .order_by(Revision.recommendation_id, Revision.created_at, Revision.id)
     ):
         by_rec[revision.recommendation_id].append(revision)
-    result: dict[int, tuple[int, list[FieldChange]]] = {}
+    result: dict[int, tuple[int, int, list[FieldChange]]] = {}
     for rec_id, revisions in by_rec.items():
         since = reviewed.get(rec_id)
         pending = [r for r in revisions if since is None or r.created_at > since] or revisions[-1:]
-        result[rec_id] = (len(pending), _folded(pending))
+        # A revision without a run (none today) counts as a change of its own.
+        runs = {r.import_run_id if r.import_run_id is not None else -r.id for r in pending}
+        result[rec_id] = (len(pending), len(runs), _folded(pending))
     return result
 
 

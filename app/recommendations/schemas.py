@@ -346,6 +346,9 @@ class ReviewItem(BaseModel):
     import_run_id: int | None = Field(description="The import run that changed it last")
     changed_at: UtcDateTime
     revisions: int = Field(description="Revisions since the last review, folded into `changes`")
+    import_runs: int = Field(
+        description="Import runs that wrote those revisions (a run writes one per language it changed)"
+    )
     changes: list[FieldChange]
 
 
