@@ -104,7 +104,13 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
         group_by=query.group_by,
         lang=params.lang,
         generated_at=datetime.now(UTC).replace(microsecond=0),
-        filters=_filters_used(session, query, words, staff=staff),
+        # The language and the options are not filters.
+        filters=filters_used(
+            session,
+            query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"}),
+            params.lang,
+            staff=staff,
+        ),
         total=len(lines),
         groups=_groups(lines, query.group_by, related, words, staff=staff),
     )
@@ -354,13 +360,12 @@ def _groups(
     return groups
 
 
-def _filters_used(
-    session: Session, query: ReportQuery, words: Words, *, staff: bool
-) -> list[tuple[str, str]]:
-    """The filters that narrow the report, as shown on it (the language and options are not filters):
-    their labels and values in the report's language, a mechanism, an entity or a cluster by its name
-    (a cluster the public report cannot show by its id)."""
-    used = query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"})
+def filters_used(session: Session, used: dict[str, Any], lang: str, *, staff: bool) -> list[tuple[str, str]]:
+    """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
+    report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
+    name (a cluster the public report cannot show by its id). The staff workspace's reports page lists
+    the filters its downloads carry the same way."""
+    words = Words(interface_language(lang))
     named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}}
     if used.get("mechanism"):
         codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}

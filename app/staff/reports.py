@@ -26,6 +26,7 @@ from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
 from app.reports import pdf, state_template
+from app.reports import service as report_service
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.files import report_file
 from app.reports.formats import DOCX
@@ -56,21 +57,22 @@ NOTICES["template-uploaded"] = _("The Word template is saved: Word and PDF repor
 NOTICES["template-removed"] = _("The Word template is removed: Word and PDF reports follow the shipped one.")
 
 
-def _filters(request: Request) -> list[tuple[str, str]]:
-    """The recommendation list's filters in this page's query, checked as the exports check them."""
+def _filters(request: Request) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The recommendation list's filters in this page's query, checked as the exports check them: as
+    they are carried to the downloads, and as parsed (the names and values the report shows)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGE_PARAMETERS and v != ""]
     data: dict[str, Any] = {}
     for key, value in items:
         data.setdefault(key, []).append(value)
     single = {k: v if k in _REPEATED else v[-1] for k, v in data.items()}
     try:
-        ExportParams.model_validate(single)
+        parsed = ExportParams.model_validate(single)
     except ValidationError as exc:
         raise InvalidInput(
             "these filters are not valid",
             errors=[{"field": name, "reason": reason} for name, reason in field_errors(exc).items()],
         ) from None
-    return items
+    return items, parsed.model_dump(exclude_unset=True, exclude={"lang"})
 
 
 # Filters given more than once (any of them matches).
@@ -87,7 +89,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     page = StaffPage.of(request, "reports", staff)
-    filters = _filters(request)
+    filters, used = _filters(request)
     with_lang = [*filters, ("lang", page.lang)]
     stored = state_template.current(db)
     return render(
@@ -95,7 +97,7 @@ def _page(
         page,
         "reports/index.html",
         {
-            "filters": filters,
+            "filters": report_service.filters_used(db, used, page.lang, staff=True),
             "hidden": with_lang,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],

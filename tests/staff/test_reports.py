@@ -67,7 +67,7 @@ def coordinator(committed_staff_login: StaffLogin, engine: Engine) -> StaffClien
     return committed_staff_login("coordinator")
 
 
-def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffClient) -> None:
+def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffClient, engine: Engine) -> None:
     page = coordinator.get("/staff/reports?status=in_progress&mechanism=CRC&mechanism=CAT")
     assert page.status_code == 200
     text = page.text
@@ -82,7 +82,16 @@ def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffCl
     for grouping in ("cluster", "mechanism", "theme", "sdg", "entity"):
         assert f'<option value="{grouping}">' in text
     assert '<input type="hidden" name="mechanism" value="CAT">' in text
-    assert "<strong>status</strong>: in_progress" in text
+    # The filters as the report names them: a label and values in the page's language, not the codes.
+    assert "<strong>Status</strong>: In progress" in text
+    mechanisms = "Committee on the Rights of the Child, Committee against Torture"
+    assert f"<strong>Mechanism</strong>: {mechanisms}" in text
+    with building(engine) as build:
+        entity = build.entity("Ministry of Justice", acronym="MOJ").id
+    french = coordinator.get(f"/staff/reports?status=in_progress&entity={entity}&lang=fr").text
+    assert "<strong>État</strong>: En cours" in french
+    assert "<strong>Entité responsable</strong>: Ministry of Justice (MOJ)" in french
+    assert "<strong>status</strong>" not in french and "<strong>entity</strong>" not in french
 
 
 def test_a_filter_the_list_would_refuse_is_named(coordinator: StaffClient) -> None:
