@@ -30,7 +30,7 @@ from app.reports import service as report_service
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.files import report_file
 from app.reports.formats import DOCX
-from app.reports.schemas import ReportQuery, TemplateChoice
+from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
 from app.staff.forms import field_errors, refused
 from app.staff.pages import NO_STORE, NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
@@ -91,6 +91,8 @@ def _page(
     page = StaffPage.of(request, "reports", staff)
     filters, used = _filters(request)
     with_lang = [*filters, ("lang", page.lang)]
+    # The public report takes the public list's filters: ``needs_review`` (internal work) is not one.
+    public = None if "needs_review" in used else with_lang
     stored = state_template.current(db)
     return render(
         request,
@@ -99,6 +101,7 @@ def _page(
         {
             "filters": report_service.filters_used(db, used, page.lang, staff=True),
             "hidden": with_lang,
+            "public_hidden": public,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),
@@ -123,6 +126,17 @@ def implementation_report(
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
     rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
+    headers = {**NO_STORE, "Content-Disposition": rendered.disposition}
+    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
+@router.get("/reports/public")
+def public_implementation_report(
+    db: DbSession, settings: AppSettings, staff: StaffMember, query: Annotated[PublicReportQuery, Query()]
+) -> Response:
+    """The public report (GET /api/v1/public/reports/implementation): published data only, the one to
+    send to the UN, downloaded from the workspace without building its address by hand."""
+    rendered = report_file(db, query, staff=False, publisher=Publisher.of(settings))
     headers = {**NO_STORE, "Content-Disposition": rendered.disposition}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 

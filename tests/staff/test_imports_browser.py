@@ -78,6 +78,6 @@ def test_the_coordinator_uploads_an_xlsx_and_sees_its_rejected_rows(
             page.get_by_role("link", name="Excel (XLSX)").click()
         assert download.value.suggested_filename.endswith(".xlsx")
         with page.expect_download() as report:
-            page.get_by_role("button", name="Download Word (DOCX)").click()
+            page.get_by_role("button", name="Download Word (DOCX)", exact=True).click()
         assert report.value.suggested_filename.endswith(".docx")
         context.close()

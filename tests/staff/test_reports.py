@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from app.exports.writers import XLSX_MEDIA_TYPE
+from app.models import Recommendation
+from app.models.local import RecommendationLocal
 from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building, imported
@@ -25,6 +27,7 @@ from tests.staff.conftest import StaffClient, StaffLogin
 ROUTES = """
 GET    /staff/reports                          200 200 200 403 303
 GET    /staff/reports/implementation           200 200 200 403 303
+GET    /staff/reports/public                   200 200 200 403 303
 GET    /staff/reports/recommendations.csv      200 200 200 403 303
 GET    /staff/reports/recommendations.xlsx     200 200 200 403 303
 GET    /staff/reports/recommendations.json     200 200 200 403 303
@@ -42,6 +45,7 @@ DOWNLOADS = {
     "/staff/reports/statistics.json": "application/json",
     "/staff/reports/implementation?format=docx": DOCX,
     "/staff/reports/implementation?format=xlsx": XLSX_MEDIA_TYPE,
+    "/staff/reports/public?format=docx": DOCX,
     "/staff/reports/template.docx": DOCX,
 }
 
@@ -144,6 +148,30 @@ def test_the_report_opens_as_a_page(coordinator: StaffClient) -> None:
     assert answer.headers["content-type"].startswith("text/html")
     assert answer.headers["content-disposition"].startswith("inline;")
     assert "CRC/C/PER/1" in answer.text
+
+
+def test_the_public_report_for_the_un_is_one_click_away(coordinator: StaffClient, engine: Engine) -> None:
+    """The report to send to the UN holds published data only; the page offers it with the same filters
+    (no address to build by hand), except for the internal "changed by an import" filter."""
+    with building(engine) as build:
+        crc = build.session.execute(
+            select(Recommendation.id).where(Recommendation.symbol == "CRC/C/PER/1")
+        ).scalar_one()
+        notes = update(RecommendationLocal).where(RecommendationLocal.recommendation_id == crc)
+        build.session.execute(notes.values(internal_notes="Minister to decide"))
+        build.action("Open child courts", recommendations=[crc], published=True)
+        build.action("Draft a secret plan", recommendations=[crc])
+    page = coordinator.get("/staff/reports?mechanism=CRC&lang=es").text
+    assert '<form method="get" action="/staff/reports/public">' in page
+    public = coordinator.get("/staff/reports/public?mechanism=CRC&format=html&lang=es")
+    assert public.status_code == 200 and "no-store" in public.headers["cache-control"]
+    assert "Open child courts" in public.text and "CRC/C/PER/1" in public.text
+    for internal in ("Draft a secret plan", "Minister to decide", "CAT/C/PER/1"):
+        assert internal not in public.text
+    staff_report = coordinator.get("/staff/reports/implementation?mechanism=CRC&format=html").text
+    assert "Draft a secret plan" in staff_report
+    assert 'action="/staff/reports/public"' not in coordinator.get("/staff/reports?needs_review=true").text
+    assert coordinator.get("/staff/reports/public?needs_review=true").status_code == 422
 
 
 def test_a_focal_point_downloads_like_the_api_lets_them(

@@ -56,7 +56,7 @@ def test_the_coordinator_uploads_the_states_word_template(
         screenshot(page, "reports-template")
 
         with page.expect_download() as report:
-            page.get_by_role("button", name="Download Word (DOCX)").click()
+            page.get_by_role("button", name="Download Word (DOCX)", exact=True).click()
         xml = document_xml(Path(report.value.path()).read_bytes())
         assert HEADING in xml and "CRC/C/PER/7" in xml
 
