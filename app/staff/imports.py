@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
+from babel.numbers import format_decimal
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
@@ -97,7 +98,7 @@ def _list_context(
             for kind, (_suffix, command) in UPLOAD_KINDS.items()
         ],
         **_run_labels(page),
-        "max_size": shown_size(settings.upload_max_bytes),
+        "max_size": shown_size(settings.upload_max_bytes, page),
         "country": settings.country,
         "errors": errors or {},
         "values": values or {},
@@ -218,16 +219,18 @@ def upload(
     return redirect(f"/staff/imports/{run.run_id}?done={done}", request)
 
 
-def shown_size(size: int) -> str:
-    """A limit in bytes as people read it: "50 MB", "2 KB"."""
+def shown_size(size: int, page: StaffPage) -> str:
+    """A size in bytes as people of the page's language read it: "50 MB", "2 KB"; "2 Ko", "1,5 Mo"."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} MB"
-    return f"{max(1, round(size / 1024))} KB"
+        amount = format_decimal(float(f"{size / (1024 * 1024):.3g}"), locale=page.lang)
+        return page.gettext(_("%(size)s MB")) % {"size": amount}
+    amount = format_decimal(max(1, round(size / 1024)), locale=page.lang)
+    return page.gettext(_("%(size)s KB")) % {"size": amount}
 
 
 def _too_large(page: StaffPage, settings: Settings) -> str:
     return page.gettext("The file is larger than %(size)s, the largest upload this server accepts.") % {
-        "size": shown_size(settings.upload_max_bytes)
+        "size": shown_size(settings.upload_max_bytes, page)
     }
 
 

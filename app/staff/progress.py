@@ -149,7 +149,7 @@ def progress_page(
         "manager": staff.actor.is_manager,
         "values": shown,
         "errors": errors or {},
-        "sizes": {file.id: shown_size(file.size) for file in update.evidence},
+        "sizes": {file.id: shown_size(file.size, page) for file in update.evidence},
         **_common(page),
     }
     return render(request, page, "progress/detail.html", context, status)

@@ -4,6 +4,7 @@ these tests are in committed mode (``committed_staff_login``)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -178,6 +179,10 @@ def test_a_file_over_the_limit_is_a_413_page(make_app: MakeApp, engine: Engine, 
         assert "The file is too large" in answer.text
         assert "The file is larger than 2 KB, the largest upload this server accepts." in answer.text
     assert snapshot(engine, skip=NOT_DATA) == before
+    # The limit written the page's way: "2 Ko" in French, a decimal comma for a limit of 1.5 MB.
+    assert "2 Ko au maximum." in staff.get("/staff/imports?lang=fr").text
+    larger = _signer(lambda: make_app(upload_max_bytes=1_572_864), engine)("coordinator")
+    assert re.search(r"1,5 M[Bo] au maximum\.", larger.get("/staff/imports?lang=fr").text)
     # Other routes keep NRTD_MAX_REQUEST_BYTES (1 MB): the upload's allowance is its route's only.
     assert staff.post("/staff/password", {"current_password": "x" * 1_100_000}).status_code == 413
 

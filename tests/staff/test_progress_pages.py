@@ -174,6 +174,11 @@ def test_attach_several_files_download_and_remove(
     page = focal.get(f"/staff/progress/{world.draft}")
     for row in rows:
         assert f'href="/staff/evidence/{row.id}"' in page.text
+    # Sizes the page's way: "1 KB", "1 Ko" in French.
+    assert "<td>1 KB</td>" in page.text
+    french = focal.get(f"/staff/progress/{world.draft}?lang=fr").text
+    assert "<td>1 Ko</td>" in french and " KB<" not in french
+    focal.get(f"/staff/progress/{world.draft}?lang=en")  # the language chosen is remembered: back to English
     download = focal.get(f"/staff/evidence/{rows[1].id}")
     assert download.content == samples.TEXT
     assert download.headers["content-disposition"].startswith('attachment; filename="minutes.txt"')
