@@ -78,7 +78,7 @@ def action_page(
     context = {
         "action": detail,
         "etag": form.listed(values, ETAG_FIELD)[-1] if values and values.get(ETAG_FIELD) else tag,
-        "values": {**form.stored(detail), **(values or {})},
+        "values": {**form.stored(detail, page.lang), **(values or {})},
         "errors": errors or {},
         "labels": {name: page.gettext(label) for name, label in ACTION_FIELD_LABELS.items()},
         "statuses": statuses(page),
@@ -154,11 +154,11 @@ async def edit_action(request: Request, db: DbSession, staff: StaffMember, actio
     # Whose action it is first (the service's rule, its refusal audited), then what was typed.
     ensure_own_action(db, staff.actor, load_action(db, action_id))
     values = await form_values(request)
-    gettext = StaffPage.of(request, "actions", staff).gettext
+    page = StaffPage.of(request, "actions", staff)
     fields = MANAGER_FIELDS if staff.actor.is_manager else FOCAL_POINT_FIELDS
     shown = {**form.typed(values), ETAG_FIELD: values.get(ETAG_FIELD, "")}
     try:
-        data = form.body(db, values, fields, gettext)
+        data = form.body(db, values, fields, page)
     except FormInvalid as exc:
         return action_page(request, db, staff, action_id, values=shown, errors=exc.errors, status=422)
     refusal = _patch(request, db, staff, action_id, values, data, shown)
@@ -182,13 +182,13 @@ async def add_recommendations(
 ) -> Response:
     """Ids or document symbols typed in one box, added to the linked recommendations."""
     values = await form_values(request)
-    gettext = StaffPage.of(request, "actions", staff).gettext
+    page = StaffPage.of(request, "actions", staff)
     typed = values.get(ADD_FIELD) if isinstance(values.get(ADD_FIELD), str) else ""
     shown = {ADD_FIELD: typed, ETAG_FIELD: values.get(ETAG_FIELD, "")}
     try:
-        added = form.body(db, {form.RECOMMENDATIONS: typed}, [form.RECOMMENDATIONS], gettext)
+        added = form.body(db, {form.RECOMMENDATIONS: typed}, [form.RECOMMENDATIONS], page)
         if not added[form.RECOMMENDATIONS]:
-            raise FormInvalid({form.RECOMMENDATIONS: gettext("Type an id or a document symbol.")})
+            raise FormInvalid({form.RECOMMENDATIONS: page.gettext("Type an id or a document symbol.")})
     except FormInvalid as exc:
         return action_page(request, db, staff, action_id, values=shown, errors=exc.errors, status=422)
     current, _tag = service.get_action(db, action_id)

@@ -24,8 +24,9 @@ from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
 from app.entities.schemas import EntityListParams
 from app.plans.actions.schemas import ActionDetail, Budget
 from app.staff.cluster_members import symbol_ids
-from app.staff.forms import FormInvalid, parse
+from app.staff.forms import FormInvalid, parse, shown_number, typed_number
 from app.staff.labels import ACTION_FIELD_LABELS, ACTION_STATUS_LABELS
+from app.staff.pages import StaffPage
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -53,7 +54,7 @@ def listed(values: dict[str, Any], name: str) -> list[str]:
     return [item for item in ([value] if isinstance(value, str) else value) if isinstance(item, str) and item]
 
 
-def stored(detail: ActionDetail) -> dict[str, Any]:
+def stored(detail: ActionDetail, lang: str) -> dict[str, Any]:
     """The form's values as the action is stored: what the page shows before anyone types."""
     budget = detail.budget
     return {
@@ -64,7 +65,7 @@ def stored(detail: ActionDetail) -> dict[str, Any]:
         "status": detail.status,
         "lead_entity_id": str(detail.lead_entity_id or ""),
         "sdg_targets": ", ".join(detail.sdg_targets),
-        "budget_amount": f"{budget.amount:f}" if budget and budget.amount is not None else "",
+        "budget_amount": shown_number(budget.amount, lang) if budget and budget.amount is not None else "",
         "budget_currency": (budget.currency or "") if budget else "",
         "budget_source": (budget.source or "") if budget else "",
         "supporting_entity_ids": [str(i) for i in detail.supporting_entity_ids],
@@ -79,12 +80,12 @@ def typed(values: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _budget(values: dict[str, Any]) -> dict[str, Any] | None:
+def _budget(values: dict[str, Any], lang: str) -> dict[str, Any] | None:
     amount, currency, source = (_text(values, name).strip() for name in BUDGET)
     if not (amount or currency or source):
         return None
     return {
-        "amount": amount.replace(" ", "") or None,
+        "amount": typed_number(amount, lang) or None,
         "currency": currency.upper() or None,
         "source": source or None,
     }
@@ -107,12 +108,13 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
     return ids
 
 
-def body(db: Session, values: dict[str, Any], fields: Collection[str], gettext: Any) -> dict[str, Any]:
+def body(db: Session, values: dict[str, Any], fields: Collection[str], page: StaffPage) -> dict[str, Any]:
     """The API body of the form's ``fields`` (the API's names: ``budget`` for the three budget boxes)."""
     result: dict[str, Any] = {}
+    gettext = page.gettext
     for name in fields:
         if name == "budget":
-            result[name] = _budget(values)
+            result[name] = _budget(values, page.lang)
         elif name == "supporting_entity_ids":
             # A supporting entity chosen as lead stops being supporting (it may still be ticked).
             lead = _text(values, "lead_entity_id").strip()

@@ -175,9 +175,9 @@ def new_action(request: Request, db: DbSession, staff: ManagerSession) -> Respon
 @router.post("/actions")
 async def create_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
-    gettext = StaffPage.of(request, "actions", staff).gettext
+    page = StaffPage.of(request, "actions", staff)
     try:
-        body = form.parse_action(ActionCreate, form.body(db, values, CREATE_FIELDS, gettext))
+        body = form.parse_action(ActionCreate, form.body(db, values, CREATE_FIELDS, page))
         detail, _tag = service.create_action(db, staff.actor, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, form.typed(values), exc.errors)

@@ -7,8 +7,11 @@ reasons come from the same pydantic schemas and services as the API's problem+js
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any, TypeVar
 
+from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
@@ -42,8 +45,8 @@ _PLAIN = {
     "datetime_from_date_parsing": _("Enter a date as year-month-day, e.g. 2026-03-31."),
     "datetime_type": _("Enter a date as year-month-day, e.g. 2026-03-31."),
     "int_parsing": _("Enter a whole number."),
-    "decimal_parsing": _("Enter a number, with a point before any decimals."),
-    "float_parsing": _("Enter a number, with a point before any decimals."),
+    "decimal_parsing": _("Enter a number, e.g. 1500.5."),
+    "float_parsing": _("Enter a number, e.g. 1500.5."),
     "bool_parsing": _("Choose yes or no."),
     # A code written otherwise than its box's hint shows (a currency, a language): not a regular expression.
     "string_pattern_mismatch": _("Write it as the hint beside the box shows."),
@@ -55,8 +58,8 @@ _LIMITS = {
     "too_long": _("Choose at most %(max_length)s."),
     "too_short": _("Choose at least %(min_length)s."),
     "decimal_max_digits": _("Write at most %(max_digits)s digits."),
-    "decimal_max_places": _("Write at most %(decimal_places)s digits after the point."),
-    "decimal_whole_digits": _("Write at most %(whole_digits)s digits before the point."),
+    "decimal_max_places": _("Write at most %(decimal_places)s digits after the decimal point."),
+    "decimal_whole_digits": _("Write at most %(whole_digits)s digits before the decimal point."),
     "less_than_equal": _("Enter a number no greater than %(le)s."),
     "less_than": _("Enter a number less than %(lt)s."),
     "greater_than_equal": _("Enter a number no less than %(ge)s."),
@@ -135,6 +138,31 @@ def refused(session: Session, exc: DomainError) -> dict[str, str]:
     the request does not fail, so its unit of work would commit), and say why, field by field."""
     session.rollback()
     return field_errors(exc)
+
+
+_API_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_NUMBER_SIGNS = re.compile(r"-?[\d.,]+")  # digits and separators: no exponent, no currency
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")  # the thousands of "1 500,5" however typed
+
+
+def typed_number(typed: str, lang: str) -> str:
+    """A number typed the page's way ("1 500,5" in French, "1.500,5" in Spanish, "1,500.5" in English)
+    as the API writes it ("1500.5"); the API's own way ("1500.5", what the forms showed before) is
+    read too where the page's way does not. Anything else is returned as typed, for the schema to
+    refuse with its reason."""
+    text = _SPACES.sub("", typed.strip())
+    if not _NUMBER_SIGNS.fullmatch(text):
+        return typed.strip()
+    try:
+        return format(parse_decimal(text, locale=lang, strict=True), "f")
+    except NumberFormatError:
+        return text if _API_NUMBER.fullmatch(text) else typed.strip()
+
+
+def shown_number(number: Decimal, lang: str) -> str:
+    """A stored number in a form's box, as the page writes numbers but without grouping, so that it
+    reads back the same: "1500,5" in French and Spanish, "1500.5" in English; 10, not 10.0000."""
+    return format(number.normalize(), "f").replace(".", get_decimal_symbol(lang))
 
 
 def parse(model: type[Model], data: dict[str, Any]) -> Model:

@@ -25,9 +25,9 @@ from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatc
 from app.plans.progress.schemas import ReturnBody
 from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused
-from app.staff.indicators import FIELD_LABELS, plain, text, value_fields, words
-from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.forms import FormInvalid, form_values, parse, refused, shown_number
+from app.staff.indicators import FIELD_LABELS, text, value_fields, words
+from app.staff.pages import NOTICES, StaffPage, _, page_language, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
 router = staff_router()
@@ -69,7 +69,7 @@ def value_page(
     page = StaffPage.of(request, "values", staff)
     shown = form or {
         "measured_on": value.measured_on.isoformat(),
-        "value": plain(value.value),
+        "value": shown_number(value.value, page.lang),
         "note": value.note or "",
     }
     hidden_by = publishing.not_public_parents(db, action.id)
@@ -133,7 +133,7 @@ def _refusal(
 async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     """Save a draft or returned value's changes; with the submit button, submit it too."""
     form = await form_values(request)
-    fields = value_fields(form)
+    fields = value_fields(form, page_language(request))
     try:
         body = parse(ValuePatch, {key: fields[key] for key in ("measured_on", "value", "note")})
         _out, tag = values.update_value(db, staff.actor, value_id, body, text(form, ETAG_FIELD))
@@ -195,7 +195,7 @@ async def return_value(request: Request, db: DbSession, staff: ManagerSession, v
 async def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     form = await form_values(request)
     try:
-        body = parse(ValueCreate, value_fields(form))
+        body = parse(ValueCreate, value_fields(form, page_language(request)))
         correction, _tag = values.correct(db, staff.actor, value_id, body)
     except (FormInvalid, DomainError) as exc:
         return _refusal(request, db, staff, value_id, form, exc)

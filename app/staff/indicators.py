@@ -23,10 +23,10 @@ from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators import service, values
 from app.plans.indicators.schemas import IndicatorCreate, IndicatorOut, IndicatorPatch, ValueCreate, ValueOut
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, reason, refused
+from app.staff.forms import FormInvalid, form_values, parse, reason, refused, shown_number, typed_number
 from app.staff.indicator_chart import line_chart
 from app.staff.labels import REVIEW_STATE_LABELS
-from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, page_language, redirect, render, staff_router
 from app.staff.session import StaffMember
 
 router = staff_router()
@@ -68,19 +68,19 @@ def text(values_: dict[str, Any], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _measures(form: dict[str, Any]) -> dict[str, Any]:
+def _measures(form: dict[str, Any], lang: str) -> dict[str, Any]:
     """The indicator form's fields as the API's body: a measure is sent when its value or date is."""
     body: dict[str, Any] = {"name": text(form, "name"), "unit": text(form, "unit").strip()}
     for prefix in _MEASURES:
-        number, day = text(form, f"{prefix}_value").strip(), text(form, f"{prefix}_date").strip()
+        number, day = typed_number(text(form, f"{prefix}_value"), lang), text(form, f"{prefix}_date").strip()
         body[prefix] = {"value": number or None, "date": day or None} if number or day else None
     return body
 
 
-def parse_measures(model: type[BaseModel], form: dict[str, Any]) -> Any:
+def parse_measures(model: type[BaseModel], form: dict[str, Any], lang: str) -> Any:
     """Like ``forms.parse``, naming a measure's part as its form field (``baseline_date``...)."""
     try:
-        return model.model_validate(_measures(form))
+        return model.model_validate(_measures(form, lang))
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for error in exc.errors():
@@ -94,16 +94,11 @@ def _refused(db: Session, exc: DomainError) -> dict[str, str]:
     return {name.replace(".", "_"): why for name, why in refused(db, exc).items()}
 
 
-def plain(number: Decimal) -> str:
-    """A stored number as a form shows it: 10, not 10.0000."""
-    return format(number.normalize(), "f")
-
-
-def value_fields(form: dict[str, Any]) -> dict[str, Any]:
+def value_fields(form: dict[str, Any], lang: str) -> dict[str, Any]:
     """The value form's fields as the API's body (``submit`` is the button pressed)."""
     return {
         "measured_on": text(form, "measured_on").strip(),
-        "value": text(form, "value").strip(),
+        "value": typed_number(text(form, "value"), lang),
         "note": text(form, "note"),
         "submit": text(form, "submit") == "true",
     }
@@ -136,7 +131,7 @@ def new_indicator(request: Request, db: DbSession, staff: StaffMember, action_id
 async def create_indicator(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
     form = await form_values(request)
     try:
-        body = parse_measures(IndicatorCreate, form)
+        body = parse_measures(IndicatorCreate, form, page_language(request))
         indicator, _tag = service.create_indicator(db, staff.actor, action_id, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, action_id, form, exc.errors)
@@ -150,12 +145,12 @@ async def create_indicator(request: Request, db: DbSession, staff: StaffMember, 
 # Its page ---------------------------------------------------------------------------------------
 
 
-def _shown(indicator: IndicatorOut) -> dict[str, str]:
+def _shown(indicator: IndicatorOut, lang: str) -> dict[str, str]:
     def part(measure: Any, name: str) -> str:
         value = getattr(measure, name) if measure else None
         if value is None:
             return ""
-        return plain(value) if isinstance(value, Decimal) else str(value)
+        return shown_number(value, lang) if isinstance(value, Decimal) else str(value)
 
     return {
         "name": indicator.name,
@@ -201,7 +196,7 @@ def indicator_page(
         "current": current,
         "chart": _chart(page, indicator, current) if current else None,
         "writer": values.sees_unapproved(db, staff.actor, action),
-        "values": edit or _shown(indicator),
+        "values": edit or _shown(indicator, page.lang),
         "record": record or {},
         "errors": errors or {},
         **words(page),
@@ -220,7 +215,7 @@ async def edit_indicator(
 ) -> Response:
     form = await form_values(request)
     try:
-        body = parse_measures(IndicatorPatch, form)
+        body = parse_measures(IndicatorPatch, form, page_language(request))
         service.update_indicator(db, staff.actor, indicator_id, body, text(form, ETAG_FIELD))
     except FormInvalid as exc:
         return indicator_page(request, db, staff, indicator_id, edit=form, errors=exc.errors, status=422)
@@ -248,7 +243,7 @@ async def edit_indicator(
 async def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
     form = await form_values(request)
     try:
-        body = parse(ValueCreate, value_fields(form))
+        body = parse(ValueCreate, value_fields(form, page_language(request)))
         value, _tag = values.record_value(db, staff.actor, indicator_id, body)
     except (FormInvalid, DomainError) as exc:
         if isinstance(exc, DomainError) and exc.status != 422:

@@ -87,6 +87,11 @@ def _language(request: Request) -> tuple[str, bool]:
     return lang, False
 
 
+def page_language(request: Request) -> str:
+    """The language the page answering ``request`` is in (``StaffPage.lang``)."""
+    return _language(request)[0]
+
+
 @dataclass
 class StaffPage:
     """What every staff template sees: language, section, who is signed in, and URL helpers."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import gettext
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -77,6 +78,12 @@ def _localised(lang: str) -> dict[str, object]:
 
     def number_filter(value: int | float | None) -> str:
         return "" if value is None else format_decimal(value, locale=lang)
+
+    def money_filter(amount: Decimal, currency: str | None) -> str:
+        """An amount of money the reader's way, with its cents: "150 000,50 PEN" in French."""
+        if currency:
+            return format_currency(amount, currency, locale=lang)
+        return format_decimal(amount, format="#,##0.00", locale=lang)
 
     def mechanism_label(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> tuple[str, str | None]:
         """(name, its language when not the page's): the official name in the reader's language
@@ -152,6 +159,7 @@ def _localised(lang: str) -> dict[str, object]:
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,
         "number": number_filter,
+        "money": money_filter,
         "mechanism": mechanism_filter,
         "mechanism_label": mechanism_label,
         "source": source_filter,

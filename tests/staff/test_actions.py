@@ -3,6 +3,7 @@ and keyset pages, and a create form that names the refused field and keeps what 
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -249,7 +250,7 @@ def test_create_an_action_with_every_field(
         ({"title": "  "}, "title", "This is required."),
         ({"due_date": "2025-12-31"}, "due_date", "is before the start date"),
         ({"start_date": "2026-02-30"}, "start_date", ""),
-        ({"budget_amount": "12.345"}, "budget_amount", "Write at most 2 digits after the point."),
+        ({"budget_amount": "12.345"}, "budget_amount", "Write at most 2 digits after the decimal point."),
         ({"budget_currency": "dollars"}, "budget_currency", "Write it as the hint beside the box shows."),
         ({"budget_currency": ""}, "budget_currency", "This is required."),
         ({"budget_amount": ""}, "budget_amount", ""),
@@ -306,7 +307,60 @@ def test_a_service_s_reason_and_a_limit_are_in_the_page_s_language(
     assert "is before" not in refused.text and "(start_date)" not in refused.text
     decimals = staff.post("/staff/actions?lang=fr", {**FULL_FORM, "budget_amount": "12.345"})
     assert decimals.status_code == 422
-    assert "Écrivez au plus 2 chiffres après le point." in decimals.text  # pydantic's limit
+    assert "Écrivez au plus 2 chiffres après la virgule." in decimals.text  # pydantic's limit
     cursor = staff.get("/staff/actions?cursor=abc&lang=es")
     assert cursor.status_code == 422
     assert "no es una posición de página válida" in cursor.text and "not a cursor" not in cursor.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "stored_amount", "shown", "in_the_box"),
+    [
+        # The page's own way, grouped or not, and the API's way (what the box showed before).
+        ("fr", "175 000,75", "175000.75", "175\u202f000,75\xa0PEN", "175000,75"),
+        ("fr", "175000.75", "175000.75", "175\u202f000,75\xa0PEN", "175000,75"),
+        ("es", "1.500,5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
+        ("es", "1500.5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
+        ("en", "1,500.5", "1500.50", "PEN1,500.50", "1500.5"),
+    ],
+)
+def test_a_budget_is_typed_and_shown_the_pages_way(
+    lang: str,
+    typed: str,
+    stored_amount: str,
+    shown: str,
+    in_the_box: str,
+    staff_login: StaffLogin,
+    db: Connection,
+    world: ActionWorld,
+) -> None:
+    """A French or Spanish budget with a decimal comma ("175000,75") was refused ("with a point"),
+    though the page itself wrote amounts that way."""
+    staff = staff_login("coordinator")
+    form = {**FULL_FORM, "budget_amount": typed, "budget_currency": "PEN"}
+    response = staff.post(f"/staff/actions?lang={lang}", form)
+    assert response.status_code == 303, response.text
+    action_id = int(re.findall(r"\d+", response.headers["location"])[0])
+    assert f"{stored(db, action_id).budget_amount:f}" == stored_amount
+    page = html.unescape(staff.get(f"/staff/actions/{action_id}?lang={lang}").text)
+    assert shown in page  # the amount with its cents, the page's way
+    assert f'name="budget_amount" type="text" value="{in_the_box}"' in page  # reads back the same
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "reason"),
+    [
+        ("fr", "douze", "Saisissez un nombre, p. ex. 1500,5."),
+        ("en", "175000,75", "Enter a number, e.g. 1500.5."),  # a comma is no decimal point in English
+        ("es", "1,2,3", "Escriba un número, p. ej. 1500,5."),
+    ],
+)
+def test_a_budget_that_is_no_number_is_refused_in_the_pages_words(
+    lang: str, typed: str, reason: str, staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    response = staff_login("coordinator").post(
+        f"/staff/actions?lang={lang}", {**FULL_FORM, "budget_amount": typed}
+    )
+    assert response.status_code == 422
+    assert reason in html.unescape(response.text)
+    assert f'value="{typed}"' in html.unescape(response.text)  # kept as typed

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, IndicatorValue
+from app.models import AuditEvent, Indicator, IndicatorValue
 from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.conftest import StaffClient, StaffLogin
@@ -319,3 +320,29 @@ def test_a_post_without_the_csrf_token_is_refused(
     for path in (f"/staff/indicators/{world.indicator}/values", f"/staff/values/{world.approved}/correct"):
         assert coordinator.post(path, form, csrf="").status_code == 403
     assert _events(db, "indicator_value") == before
+
+
+def test_numbers_are_typed_and_shown_with_the_pages_decimal_comma(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    """A French focal point's "12,5" was refused ("with a point"): baselines, targets and values now
+    read the page's way of writing numbers, and the boxes show them that way."""
+    coordinator = staff_login("coordinator")
+    form = {"name": "Share of cases heard", "unit": "%", "baseline_value": "12,5", "target_value": "1 000,25"}
+    form |= {"baseline_date": "2024-01-01", "target_date": "2027-12-31"}
+    created = coordinator.post(f"/staff/actions/{world.action}/indicators?lang=fr", form)
+    assert created.status_code == 303, created.text
+    path = created.headers["location"].split("?")[0]
+    indicator_id = int(path.rsplit("/", 1)[1])
+    measures = db.execute(
+        select(Indicator.baseline_value, Indicator.target_value).where(Indicator.id == indicator_id)
+    ).one()
+    assert tuple(measures) == (Decimal("12.5"), Decimal("1000.25"))
+    page = coordinator.get(f"{path}?lang=es").text
+    assert 'value="12,5"' in page and 'value="1000,25"' in page
+    recorded = coordinator.post(f"{path}/values?lang=es", {"measured_on": "2025-06-30", "value": "1.250,5"})
+    assert recorded.status_code == 303, recorded.text
+    value_path = recorded.headers["location"].split("?")[0]
+    value_id = int(value_path.rsplit("/", 1)[1])
+    assert db.scalar(select(IndicatorValue.value).where(IndicatorValue.id == value_id)) == Decimal("1250.5")
+    assert 'value="1250,5"' in coordinator.get(f"{value_path}?lang=fr").text
