@@ -11,18 +11,30 @@ from app.core.actor import Actor
 from app.models import User
 
 
-def written_by_entity(session: Session, actor: Actor, author_id: int | None) -> bool:
+def written_by_entity(
+    session: Session, actor: Actor, author_id: int | None, lead_entity_id: int | None
+) -> bool:
     """Whether ``actor`` may speak for what ``author_id`` wrote: a manager, the author, or anyone of
-    the author's entity (an author without an entity speaks for themselves only)."""
-    if actor.is_manager or author_id is None or author_id == actor.user_id:
+    the author's entity (an author without an entity speaks for themselves only). What has no author
+    was written with an API key, whose entity is not kept: it is the lead entity's (``lead_entity_id``,
+    of the action it hangs under), never a supporting entity's to take over."""
+    if actor.is_manager or (author_id is not None and author_id == actor.user_id):
         return True
+    if author_id is None:
+        return actor.entity_id is not None and actor.entity_id == lead_entity_id
     author_entity = session.scalar(select(User.entity_id).where(User.id == author_id))
     return author_entity is not None and author_entity == actor.entity_id
 
 
 def ensure_author_entity(
-    session: Session, actor: Actor, author_id: int | None, what: str, object_type: str, object_id: int
+    session: Session,
+    actor: Actor,
+    author_id: int | None,
+    lead_entity_id: int | None,
+    what: str,
+    object_type: str,
+    object_id: int,
 ) -> None:
     """Managers pass, and the author, and anyone of the author's entity; others are refused (403)."""
-    if not written_by_entity(session, actor, author_id):
+    if not written_by_entity(session, actor, author_id, lead_entity_id):
         raise refuse(actor, f"this {what} was written by another entity", object_type, object_id)

@@ -82,8 +82,11 @@ def _load(session: Session, actor: Actor, value_id: int) -> IndicatorValue:
 
 def _ensure_writer(session: Session, actor: Actor, value: IndicatorValue) -> None:
     """A focal point of the action's entities, and of the entity that recorded the value."""
-    ensure_own_action(session, actor, _action_of(session, value), OBJECT, value.id)
-    ensure_author_entity(session, actor, value.created_by_id, "indicator value", OBJECT, value.id)
+    action = _action_of(session, value)
+    ensure_own_action(session, actor, action, OBJECT, value.id)
+    ensure_author_entity(
+        session, actor, value.created_by_id, action.lead_entity_id, "indicator value", OBJECT, value.id
+    )
 
 
 def _touch(session: Session, value: IndicatorValue) -> None:

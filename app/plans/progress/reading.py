@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Action, ActionEntity, ProgressUpdate, User
@@ -40,9 +40,14 @@ def on_entity_actions(entity_id: int) -> ColumnElement[bool]:
 
 
 def written_in_entity(entity_id: int) -> ColumnElement[bool]:
-    """The update was written by someone of ``entity_id`` (or by no one known: a key, a deleted user)."""
+    """The update was written by someone of ``entity_id``, or with an API key (no author) on an action
+    ``entity_id`` leads: the rule of ``app.plans.authorship.written_by_entity``."""
     written_here = select(User.id).where(User.entity_id == entity_id)
-    return or_(ProgressUpdate.author_id.is_(None), ProgressUpdate.author_id.in_(written_here))
+    led_here = select(Action.id).where(Action.lead_entity_id == entity_id)
+    return or_(
+        and_(ProgressUpdate.author_id.is_(None), ProgressUpdate.action_id.in_(led_here)),
+        ProgressUpdate.author_id.in_(written_here),
+    )
 
 
 def _conditions(states: Sequence[ProgressState], entity_id: int | None) -> list[ColumnElement[bool]]:

@@ -177,14 +177,26 @@ def create_progress(
     return _with_etag(session, update)
 
 
+def _lead_entity_id(session: Session, update: ProgressUpdate) -> int | None:
+    return load_action(session, update.action_id).lead_entity_id
+
+
 def written_here(session: Session, actor: Actor, update: ProgressUpdate) -> bool:
     """Whether ``actor`` may speak for the update's author: a manager, or its author's entity."""
-    return written_by_entity(session, actor, update.author_id)
+    return written_by_entity(session, actor, update.author_id, _lead_entity_id(session, update))
 
 
 def _ensure_author_entity(session: Session, actor: Actor, update: ProgressUpdate) -> None:
     """A focal point edits the updates written in their entity, not another entity's draft."""
-    ensure_author_entity(session, actor, update.author_id, "progress update", "progress_update", update.id)
+    ensure_author_entity(
+        session,
+        actor,
+        update.author_id,
+        _lead_entity_id(session, update),
+        "progress update",
+        "progress_update",
+        update.id,
+    )
 
 
 def update_progress(
