@@ -201,7 +201,11 @@ def typed_form(values: dict[str, Any]) -> dict[str, Any]:
     form = {name: values.get(name, "") for name in names if name != "supporting_entity_ids"}
     form["supporting_entity_ids"] = _listed(values.get("supporting_entity_ids"))
     form["etag"] = values.get("etag", "")
-    return {name: value if isinstance(value, str | list) else "" for name, value in form.items()}
+    # A box sent twice (only a script does) is shown empty, as ``update_body`` reads it.
+    return {
+        name: value if isinstance(value, str) or name == "supporting_entity_ids" else ""
+        for name, value in form.items()
+    }
 
 
 def typed_for_conflict(session: Session, typed: dict[str, Any], gettext: Any, lang: str) -> dict[str, Any]:

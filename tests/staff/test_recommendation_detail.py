@@ -235,6 +235,9 @@ def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
     assert "second@example.org changed it on" in text and "AM. Changed: Priority, Lead entity</p>" in text
     assert "My careful notes" in text and "<dd>Medium</dd>" in text
     assert f'href="{url(world.main)}"' in text
+    # A box sent twice (only a script does) is the same conflict page, not a server error.
+    twice = {name: ["1", "2"] for name in ("priority", "status", "lead_entity_id")}
+    assert mine.post(url(world.main), {**read_earlier, **twice}).status_code == 412
     assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
 
 
