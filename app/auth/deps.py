@@ -11,11 +11,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy.orm import Session
 
 from app.auth import service
 from app.auth.permissions import ensure_role, refuse
 from app.core.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
-from app.core.deps import SAFE_METHODS, AppSettings, DbSession
+from app.core.deps import SAFE_METHODS, AppSettings, DbSession, get_db
 from app.core.errors import NotFound, Unauthorized
 from app.core.ratelimit import STATE_KEY, RateLimiter, client_key
 
@@ -52,6 +53,28 @@ def current_actor(
     if actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PATHS:
         raise refuse(actor, "choose a new password first: POST /api/v1/me/password")
     return actor
+
+
+def _credentials_before_body(
+    request: Request,
+    session: Annotated[Session, Depends(get_db, use_cache=False)],
+    bearer: Annotated[str | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> None:
+    """An upload route's first step: the credentials, checked before its body (megabytes, spooled to
+    disk) is received, so that nobody without valid ones has the server take it in. A read in a
+    session of its own, ended at once; the route's own check, in its unit of work, follows."""
+    credential = bearer or api_key
+    try:
+        if not credential:
+            raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
+        service.authenticate(session, credential, anonymous(request))
+    finally:
+        session.close()
+
+
+# In an upload route's ``dependencies``, which run before its parameters (the form among them).
+CredentialsBeforeBody = Depends(_credentials_before_body)
 
 
 def roles(allowed: frozenset[str], what: str) -> Callable[..., Awaitable[Actor]]:

@@ -103,9 +103,12 @@ class StaffSession:
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def authenticate_session(session: Session, secret: str, who: Anonymous, idle: timedelta) -> StaffSession:
+def authenticate_session(
+    session: Session, secret: str, who: Anonymous, idle: timedelta, *, touch: bool = True
+) -> StaffSession:
     """The staff session behind a cookie; 401 when unknown, revoked, past its absolute lifetime, or
-    unused for longer than ``idle`` (for good: its idle clock is never written again)."""
+    unused for longer than ``idle`` (for good: its idle clock is never written again). ``touch``
+    false: a look that writes nothing (the idle clock is left to the request's own check)."""
     found = _token_and_user(session, secret, "session")
     if found is None:
         raise Unauthorized("you are not signed in")
@@ -118,7 +121,7 @@ def authenticate_session(session: Session, secret: str, who: Anonymous, idle: ti
     last_used = as_utc(token.last_used_at or token.created_at)
     if now - last_used > idle:
         raise Unauthorized("your session ended after a time without activity: sign in again")
-    if now - last_used > TOUCH_EVERY:
+    if touch and now - last_used > TOUCH_EVERY:
         token.last_used_at = now
         session.flush()
     assert token.csrf_token is not None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import FileResponse
 
-from app.auth.deps import StaffUser
+from app.auth.deps import CredentialsBeforeBody, StaffUser
 from app.core.catalogue import marked as _
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import InvalidInput
@@ -65,9 +65,11 @@ async def _form(request: Request) -> FormData:
     "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413.",
     responses={**problem_responses(409, 413), **CREATED},
     openapi_extra=_MULTIPART,
+    # Before anything: the credentials, so that nobody without them has the body received.
+    dependencies=[CredentialsBeforeBody],
 )
 def attach_evidence(
-    # First: the body is received (and its size checked) before the unit of work begins.
+    # Then the body is received (and its size checked) before the unit of work begins.
     form: Annotated[FormData, Depends(_form)],
     db: DbSession,
     actor: StaffUser,

@@ -33,7 +33,7 @@ from app.import_runs.uploads import UPLOAD_KINDS, ImportRunners, UploadKind
 from app.staff.forms import field_errors
 from app.staff.labels import choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
-from app.staff.session import ManagerSession, StaffMember
+from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
 
 router = staff_router()
 
@@ -175,10 +175,11 @@ def _file_name(uploaded: str, suffix: str) -> str:
     return stem + suffix
 
 
-@router.post(UPLOAD_PATH.removeprefix("/staff"))
+# Before anything: a valid session, so that nobody signed out has the body received.
+@router.post(UPLOAD_PATH.removeprefix("/staff"), dependencies=[SignedInBeforeBody])
 def upload(
     request: Request,
-    # First: the body is received (and its size checked) before the unit of work begins, so a slow
+    # Then the body is received (and its size checked) before the unit of work begins, so a slow
     # upload never holds a write turn or SQLite's write lock.
     form: Annotated[FormData, Depends(submitted_form)],
     db: DbSession,

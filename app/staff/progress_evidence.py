@@ -22,7 +22,7 @@ from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.staff.forms import form_values, refused
 from app.staff.pages import NOTICES, StaffPage, _, redirect, staff_router
 from app.staff.progress import progress_page
-from app.staff.session import StaffMember
+from app.staff.session import SignedInBeforeBody, StaffMember
 
 router = staff_router()
 
@@ -41,10 +41,11 @@ async def _form(request: Request) -> FormData:
     return await upload_form(request, max_files=FILES_PER_FORM * 4)
 
 
-@router.post("/progress/{progress_id}/evidence")
+# Before anything: a valid session, so that nobody signed out has the body received.
+@router.post("/progress/{progress_id}/evidence", dependencies=[SignedInBeforeBody])
 def attach_evidence(
     request: Request,
-    # First: the files are received (their size checked) before the unit of work begins.
+    # Then the files are received (their size checked) before the unit of work begins.
     form: Annotated[FormData, Depends(_form)],
     db: DbSession,
     settings: AppSettings,

@@ -33,7 +33,7 @@ from app.reports.formats import DOCX
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
 from app.staff.forms import field_errors, refused
 from app.staff.pages import NO_STORE, NOTICES, StaffPage, _, redirect, render, staff_router
-from app.staff.session import ManagerSession, StaffMember
+from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
 
 router = staff_router()
 
@@ -156,7 +156,8 @@ async def _form(request: Request) -> FormData:
     return await request.form()
 
 
-@router.post(TEMPLATE_PATH)
+# Before anything: a valid session, so that nobody signed out has the body received.
+@router.post(TEMPLATE_PATH, dependencies=[SignedInBeforeBody])
 def upload_template(
     request: Request, form: Annotated[FormData, Depends(_form)], db: DbSession, staff: ManagerSession
 ) -> Response:

@@ -17,6 +17,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
+from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.deps import anonymous
@@ -24,7 +25,7 @@ from app.auth.permissions import ensure_role
 from app.auth.service import StaffSession
 from app.core.actor import EVERYONE, MANAGERS, STAFF
 from app.core.config import Settings
-from app.core.deps import SAFE_METHODS, DbSession
+from app.core.deps import SAFE_METHODS, DbSession, get_db
 from app.core.errors import DomainError, Forbidden, Unauthorized
 
 SESSION_COOKIE = "nrtd_staff"
@@ -138,6 +139,29 @@ async def current_session(request: Request, db: DbSession) -> StaffSession:
             "choose a new password before anything else", headers={"Location": PASSWORD_PATH}
         )
     return staff
+
+
+def _signed_in_before_body(
+    request: Request, session: Annotated[Session, Depends(get_db, use_cache=False)]
+) -> None:
+    """An upload page's first step: a valid session, checked before the body (megabytes, spooled to
+    disk) is received, so that nobody signed out has the server take it in. A read that writes
+    nothing, in a session of its own; ``current_session`` (the CSRF token, the role) follows."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        raise SignInRequired("sign in to use the staff workspace")
+    settings: Settings = request.app.state.settings
+    idle = timedelta(minutes=settings.staff_session_idle_minutes)
+    try:
+        auth_service.authenticate_session(session, secret, anonymous(request), idle, touch=False)
+    except Unauthorized as exc:
+        raise SignInRequired(exc.detail) from None
+    finally:
+        session.close()
+
+
+# In an upload page's ``dependencies``, which run before its parameters (the form among them).
+SignedInBeforeBody = Depends(_signed_in_before_body)
 
 
 def _with_roles(allowed: frozenset[str], what: str) -> Callable[..., StaffSession]:
