@@ -166,13 +166,13 @@ def _listed(value: Any) -> list[str]:
 def update_body(values: dict[str, Any]) -> dict[str, Any]:
     """The PATCH body the form stands for: every local field (the service keeps what did not
     change); an empty box clears its field; a status note only when one was typed; the lead left
-    out of the supporting entities."""
+    out of the supporting entities. A box sent twice (only a script does) stays a list, which the
+    schema refuses: read as empty, it would clear the field."""
     body: dict[str, Any] = {}
     for name in ("priority", "priority_rationale", "internal_notes", "lead_entity_id"):
         value = values.get(name)
-        body[name] = value if isinstance(value, str) and value.strip() else None
-    status = values.get("status")
-    body["status"] = status if isinstance(status, str) else None
+        body[name] = None if isinstance(value, str) and not value.strip() else value
+    body["status"] = values.get("status")
     note = values.get("status_note")
     if isinstance(note, str) and note.strip():
         body["status_note"] = note

@@ -3,14 +3,21 @@ second import changed, a similar one in a cluster, a withdrawn one, a manual one
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Connection, Engine, select
 
 from app.feed.records import SourceRecord
+from app.models.local import RecommendationLocal
 from tests.builder import building, imported
+from tests.conftest import ModuleWorld
 from tests.factories import record
+from tests.staff.conftest import StaffClient
 
 EN_OLD = (
     "<p>12. The Committee recommends that the State party strengthen <b>juvenile justice</b> and "
@@ -86,3 +93,46 @@ def build_world(engine: Engine) -> World:
         cluster = build.cluster("Juvenile justice", [ids["NEAR"]]).id
         build.withdraw(ids["GONE"])
     return World(ids["MAIN"], ids["NEAR"], ids["GONE"], ids["MAN"], justice, health, cluster)
+
+
+# The page, its form and its row, for the tests of the detail page.
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
+    return module_world(build_world, migrated_engine)
+
+
+def url(rec_id: int, tail: str = "") -> str:
+    return f"/staff/recommendations/{rec_id}{tail}"
+
+
+def etag_of(page_html: str) -> str:
+    match = re.search(r'name="etag" value="([^"]*)"', page_html)
+    assert match, "the page has no edit form"
+    return html.unescape(match.group(1))
+
+
+def local_row(db: Connection, rec_id: int) -> Any:
+    return db.execute(
+        select(
+            RecommendationLocal.priority, RecommendationLocal.status, RecommendationLocal.internal_notes
+        ).where(RecommendationLocal.recommendation_id == rec_id)
+    ).one()
+
+
+def form(staff: StaffClient, rec_id: int, **changes: Any) -> dict[str, Any]:
+    """The edit form as the page fills it, with some fields changed (as a browser would send it)."""
+    page = staff.get(url(rec_id)).text
+    values: dict[str, Any] = {
+        "etag": etag_of(page),
+        "priority": "high",
+        "priority_rationale": "",
+        "status": "in_progress",
+        "status_note": "",
+        "lead_entity_id": "",
+        "supporting_entity_ids": [],
+        "internal_notes": "Draft plan due.",
+    }
+    values.update(changes)
+    return values

@@ -1,6 +1,6 @@
 """The recommendation detail page: what each role sees, editing the local fields with the API's service
 (the ETag in a hidden field, the conflict page on a stale one), refusals that keep what was typed,
-CSRF, and archiving a manual recommendation."""
+CSRF, publishing. A manual recommendation's own page: test_recommendation_manual_page.py."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, select
 
 from app.models import AuditEvent, Recommendation
 from app.models.local import RecommendationEntity, RecommendationLocal
-from tests.conftest import ModuleWorld
-from tests.staff.conftest import StaffClient, StaffLogin
-from tests.staff.recommendation_world import AR, SYMBOL, World, build_world
+from tests.staff.conftest import StaffLogin
+from tests.staff.recommendation_world import AR, SYMBOL, World, etag_of, form, local_row, url, world
+
+__all__ = ["world"]  # the fixture
 
 # Paths with {id}: the manual recommendation of the world (archivable). A POST of the edit form
 # without its ETag is refused as the API refuses a PATCH without If-Match (428).
@@ -27,46 +28,6 @@ POST   /staff/recommendations/{id}/unarchive    303 303 403 403 303
 POST   /staff/recommendations/{id}/publish      303 303 403 403 303
 """
 ROLES = {"admin": "admin", "coord": "coordinator", "fp": "focal_point", "reader": "reader"}
-
-
-@pytest.fixture
-def world(module_world: ModuleWorld, migrated_engine: Engine) -> World:
-    return module_world(build_world, migrated_engine)
-
-
-def url(rec_id: int, tail: str = "") -> str:
-    return f"/staff/recommendations/{rec_id}{tail}"
-
-
-def etag_of(page_html: str) -> str:
-    match = re.search(r'name="etag" value="([^"]*)"', page_html)
-    assert match, "the page has no edit form"
-    return html.unescape(match.group(1))
-
-
-def local_row(db: Connection, rec_id: int) -> Any:
-    return db.execute(
-        select(
-            RecommendationLocal.priority, RecommendationLocal.status, RecommendationLocal.internal_notes
-        ).where(RecommendationLocal.recommendation_id == rec_id)
-    ).one()
-
-
-def form(staff: StaffClient, rec_id: int, **changes: Any) -> dict[str, Any]:
-    """The edit form as the page fills it, with some fields changed (as a browser would send it)."""
-    page = staff.get(url(rec_id)).text
-    values: dict[str, Any] = {
-        "etag": etag_of(page),
-        "priority": "high",
-        "priority_rationale": "",
-        "status": "in_progress",
-        "status_note": "",
-        "lead_entity_id": "",
-        "supporting_entity_ids": [],
-        "internal_notes": "Draft plan due.",
-    }
-    values.update(changes)
-    return values
 
 
 @pytest.mark.parametrize("role", [*ROLES, "anon"])
@@ -235,9 +196,14 @@ def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
     assert "second@example.org changed it on" in text and "AM. Changed: Priority, Lead entity</p>" in text
     assert "My careful notes" in text and "<dd>Medium</dd>" in text
     assert f'href="{url(world.main)}"' in text
-    # A box sent twice (only a script does) is the same conflict page, not a server error.
+    # A box sent twice (only a script does) is refused, not a server error, and clears nothing: read as
+    # an empty box, it cleared the field on a current version.
     twice = {name: ["1", "2"] for name in ("priority", "status", "lead_entity_id")}
-    assert mine.post(url(world.main), {**read_earlier, **twice}).status_code == 412
+    assert mine.post(url(world.main), {**read_earlier, **twice}).status_code == 422
+    current = form(mine, world.main)
+    for name in ("priority", "internal_notes"):
+        refused = mine.post(url(world.main), {**current, name: ["high", "low"]})
+        assert refused.status_code == 422 and f'href="#field-{name}"' in refused.text
     assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
 
 
@@ -302,94 +268,6 @@ def test_withdrawn_and_unknown_recommendations(world: World, staff_login: StaffL
     assert gone.status_code == 200 and "Withdrawn" in gone.text
     missing = staff.get(url(2_000_000))
     assert missing.status_code == 404 and "Page not found" in missing.text
-
-
-def test_a_manual_recommendation_is_archived_and_restored(
-    world: World, staff_login: StaffLogin, db: Connection
-) -> None:
-    staff = staff_login("coordinator")
-    assert "Archive this recommendation" in staff.get(url(world.manual)).text
-    assert "Archive this recommendation" not in staff.get(url(world.main)).text
-    response = staff.post(url(world.manual, "/archive"), {})
-    assert response.headers["location"] == url(world.manual) + "?done=recommendation-archived"
-    page = staff.get(response.headers["location"]).text
-    assert "The recommendation is archived." in page and "Restore this recommendation" in page
-    assert db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual)) is True
-    assert staff.post(url(world.manual, "/unarchive"), {}).status_code == 303
-    assert db.scalar(select(Recommendation.withdrawn).where(Recommendation.id == world.manual)) is False
-    # An imported recommendation follows its feed: the API's refusal, as a page.
-    refused = staff.post(url(world.main, "/archive"), {})
-    assert refused.status_code == 409 and "only manual recommendations" in refused.text
-
-
-def _manual_form(staff: StaffClient, world: World, **changes: Any) -> dict[str, Any]:
-    values = form(staff, world.manual, priority="", status="not_started", internal_notes="")
-    values.update(
-        text="1. Ratify the regional convention.",
-        lang="en",
-        mechanism="ACHPR",
-        type="recommendation",
-        symbol="",
-        document_id="",
-        paragraph="1",
-        publication_date="2024-01-01",
-        upr_session="",
-        position="none",
-        countries="",
-        regions="",
-        themes="",
-        affected_persons="",
-        sdgs="",
-        recommending_states="",
-        recommending_regions="",
-    )
-    values.update(changes)
-    return values
-
-
-def test_a_manual_recommendation_s_own_fields_are_edited_on_the_page(
-    world: World, staff_login: StaffLogin, db: Connection
-) -> None:
-    staff = staff_login("coordinator")
-    page = staff.get(url(world.manual)).text
-    assert "Recorded data of this manual recommendation" in page
-    assert ">1. Ratify the regional convention.</textarea>" in page
-    assert 'name="publication_date" type="date" value="2024-01-01"' in page
-    assert "Recorded data of this manual recommendation" not in staff.get(url(world.main)).text
-    # Unchanged: nothing recorded.
-    assert staff.post(url(world.manual), _manual_form(staff, world)).status_code == 303
-    assert db.execute(select(AuditEvent.id).where(AuditEvent.object_id == world.manual)).all() == []
-    changed = _manual_form(
-        staff,
-        world,
-        text="2. Ratify the regional convention on children.",
-        paragraph="",
-        themes="Children\n Ratification \n",
-        sdgs="16.3",
-    )
-    assert staff.post(url(world.manual), changed).status_code == 303
-    page = staff.get(url(world.manual)).text
-    assert (
-        '<div class="rec-text" lang="en" dir="ltr">2. Ratify the regional convention on children.</div>'
-        in page
-    )
-    assert "<dt>Themes</dt><dd>Children; Ratification</dd>" in page
-    assert "<dt>Paragraph</dt><dd>2</dd>" in page  # taken from the text, as imports do
-    # A refused value names its field and keeps the text typed.
-    refused = staff.post(url(world.manual), _manual_form(staff, world, sdgs="99", text="Kept text"))
-    assert refused.status_code == 422
-    assert '<a href="#field-sdgs">' in refused.text and ">Kept text</textarea>" in refused.text
-
-
-def test_an_imported_recommendation_s_feed_fields_are_refused(
-    world: World, staff_login: StaffLogin, db: Connection
-) -> None:
-    staff = staff_login("coordinator")
-    values = form(staff, world.main, text="A rewritten text", lang="en")
-    response = staff.post(url(world.main), values)
-    assert response.status_code == 422
-    assert "feed-owned field: the import owns it" in response.text
-    assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
 
 
 def test_a_manager_publishes_the_status_from_the_page(
