@@ -16,6 +16,7 @@ from app.auth import service as auth_service
 from app.auth.deps import AnonymousCaller
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import DomainError, ServiceBusy, TooManyRequests, Unauthorized
+from app.notify import preferences
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import StaffPage, redirect, render, staff_router
 from app.staff.session import (
@@ -153,6 +154,8 @@ async def password_submit(request: Request, db: DbSession, staff: SignedIn) -> R
         if values.get("confirm_password") != body.new_password:
             raise FormInvalid({"confirm_password": _("The two new passwords are not the same.")})
         users_service.change_own_password(db, staff.actor, body.current_password, body.new_password)
+        if staff.actor.password_change_required:  # their first sign-in (or after a reset)
+            preferences.adopt_language(db, staff.actor, StaffPage.of(request, "password").lang)
     except FormInvalid as exc:
         return _password_form(request, staff, exc.errors, 422)
     except DomainError as exc:
