@@ -141,7 +141,7 @@ def build() -> bytes:
     document.add_paragraph("{{ notice }}")
     document.add_paragraph("{%p endif %}")
     document.add_paragraph("{%p for line in publisher %}")
-    document.add_paragraph("{{ line.name }}: {{ line.value }}")
+    document.add_paragraph("{{ line.text }}")
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{{ filters }}")
     document.add_paragraph("{%p for group in groups %}")

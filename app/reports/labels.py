@@ -121,6 +121,10 @@ class Words:
         text = translations(self.lang).gettext(message)
         return text % values if values else text
 
+    def labelled(self, name: str, value: str) -> str:
+        """A label and its value, joined this language's way ("Site : ..." in French)."""
+        return self._("%(name)s: %(value)s", name=name, value=value)
+
     def label(self, mapping: dict[str, str], value: str | None) -> str:
         if value is None:
             return NONE
@@ -209,7 +213,7 @@ class Words:
     def progress(self, update: ReportProgress | None) -> str:
         if update is None:
             return NONE
-        text = f"{self.day(update.reported_on)}: {update.narrative}"
+        text = self.labelled(self.day(update.reported_on), update.narrative)
         if update.new_status:
             status = self.label(ACTION_STATUS_LABELS, update.new_status)
             text += " " + self._("[action status: %(status)s]", status=status)
@@ -272,7 +276,7 @@ class Words:
         return (self._(label) if label else name, ", ".join(shown(value) for value in values))
 
     def filters(self, report: Report) -> str:
-        shown = "; ".join(f"{name}: {value}" for name, value in report.filters)
+        shown = "; ".join(self.labelled(name, value) for name, value in report.filters)
         return self._(
             "Filters used: %(filters)s.", filters=shown or self._("none (every current recommendation)")
         )

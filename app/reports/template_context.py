@@ -96,7 +96,11 @@ def template_context(report: Report) -> dict[str, Any]:
         "filters": words.filters(report),
         "filter_list": [{"name": name, "value": value} for name, value in report.filters],
         # Who publishes it (NRTD_SITE_NAME, NRTD_PUBLISHER, the contact, the licence): label and value.
-        "publisher": [{"name": name, "value": value} for name, value in words.publisher_lines(report)],
+        # ``text``: the two joined this language's way ("Site : ..." in French).
+        "publisher": [
+            {"name": name, "value": value, "text": words.labelled(name, value)}
+            for name, value in words.publisher_lines(report)
+        ],
         "generated": words.generated(report),
         "total": report.total,
         "lang": words.lang,
@@ -107,7 +111,7 @@ def template_context(report: Report) -> dict[str, Any]:
         "groups": [
             {
                 "title": group.title,
-                "heading": f"{grouping}: {group.title}",
+                "heading": words.labelled(grouping, group.title),
                 "count": len(group.recommendations),
                 "recommendations": [_recommendation(rec, words) for rec in group.recommendations],
                 "actions": [_action(action, words) for action in group.actions],

@@ -143,17 +143,7 @@ def _localised(lang: str) -> dict[str, object]:
         value (``_()`` in a template marks its result safe, and a reason may quote what the user typed)."""
         return translated(value, translations(lang).gettext, number_filter)
 
-    # The label-value separator the catalogue gives ("%(name)s: %(value)s"): ":" in English and
-    # Spanish, " :" in French (a space before the colon).
-    separator = translations(lang).gettext("%(name)s: %(value)s") % {"name": "\x00", "value": ""}
-    colon = separator.split("\x00", 1)[-1].rstrip()
-
-    def colon_filter(label: str) -> Markup:
-        """``label`` and the page's colon, for a label written before its value: "Priorité :"."""
-        return escape(label) + colon
-
     return {
-        "colon": colon_filter,
         "reason": reason_filter,
         "date": date_filter,
         "lang_attrs": lang_attrs,
@@ -177,6 +167,13 @@ def _in_language(text: str, text_lang: str | None) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(text_lang, text)
 
 
+def colon(lang: str) -> str:
+    """The colon after a label, the catalogue's way ("%(name)s: %(value)s"): ":" in English and
+    Spanish, " :" in French (a space before it)."""
+    separator = translations(lang).gettext("%(name)s: %(value)s") % {"name": "\x00", "value": ""}
+    return separator.split("\x00", 1)[-1].rstrip()
+
+
 @cache
 def environment(templates: Path, lang: str) -> Environment:
     env = Environment(
@@ -188,4 +185,5 @@ def environment(templates: Path, lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(_localised(lang))
+    env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     return env

@@ -73,7 +73,8 @@ def test_the_defaults_are_worded_in_the_reports_language(
 ) -> None:
     # Unset, the site and the publisher are the defaults in the reader's language, as in the portal's footer.
     site_label, site_name, body_label, about = DEFAULTS[lang]
-    lines = [f"{site_label}: {site_name}", f"{body_label}: {BODIES[lang]}"]
+    colon = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    lines = [f"{site_label}{colon}{site_name}", f"{body_label}{colon}{BODIES[lang]}"]
     with TestClient(make_app(site_name="", publisher="", country="Peru")) as client:
         footer = html.unescape(client.get(PUBLIC, params={"lang": lang}).text.split("<footer>")[1])
         docx = client.get(PUBLIC, params={"lang": lang, "format": "docx"}).content

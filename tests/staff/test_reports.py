@@ -93,8 +93,8 @@ def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffCl
     with building(engine) as build:
         entity = build.entity("Ministry of Justice", acronym="MOJ").id
     french = coordinator.get(f"/staff/reports?status=in_progress&entity={entity}&lang=fr").text
-    assert "<strong>État</strong>: En cours" in french
-    assert "<strong>Entité responsable</strong>: Ministry of Justice (MOJ)" in french
+    assert "<strong>État</strong> : En cours" in french
+    assert "<strong>Entité responsable</strong> : Ministry of Justice (MOJ)" in french
     assert "<strong>status</strong>" not in french and "<strong>entity</strong>" not in french
 
 
