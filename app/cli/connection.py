@@ -55,10 +55,29 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
     if schema:
         try:
             with engine.connect() as conn:
-                conn.execute(text("SELECT version_num FROM alembic_version")).all()
+                current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except DBAPIError:
             raise DatabaseUnusable(url, "the database has no schema yet: run `nrtd migrate` first") from None
+        unusable = _schema_mismatch(current)
+        if unusable:
+            raise DatabaseUnusable(url, unusable)
     return engine
+
+
+def _schema_mismatch(current: str | None) -> str | None:
+    """Why a command cannot run on a schema at ``current``: an older one lacks the tables and columns
+    the command reads (it would fail deep inside its first query, an import only at its end), a newer
+    one is another release's; None when it is this release's."""
+    from app.health.service import head_revision, known_revision
+
+    head = head_revision()
+    if current == head:
+        return None
+    if current is None:
+        return "the database has no schema yet: run `nrtd migrate` first"
+    if not known_revision(current):
+        return newer_schema(current, head)
+    return f"the database schema is at {current}, this release needs {head}: run `nrtd migrate` first"
 
 
 def schema_behind(engine: Engine) -> str | None:

@@ -1,0 +1,44 @@
+"""The ``nrtd`` commands on a database they cannot use as it is: a schema an older release left
+(before ``nrtd migrate`` of the new one has run). One line naming what to do, exit 2, nothing
+written; never a traceback from the middle of an import."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, func, select, text
+
+from app.core.migrations import alembic_config
+from app.health.service import head_revision
+from app.models import ImportRun
+from tests.cli_runner import run_cli
+from tests.conftest import SAMPLE
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import", "uhri", str(SAMPLE / "export-full-en.json"), "--country", "Peru"),
+        ("import", "upr-info", str(SAMPLE / "upr-info-peru.csv"), "--country", "Peru"),
+        ("dedupe",),
+        ("export", "csv", "-"),
+    ],
+)
+def test_an_older_releases_schema_is_one_line_and_exit_2(own_database: str, args: tuple[str, ...]) -> None:
+    command.downgrade(alembic_config(own_database), "0016")  # before the source links (0018)
+    result = run_cli(args, env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"NRTD_DATABASE_URL={own_database}: the database schema is at 0016, this release needs "
+        f"{head_revision()}: run `nrtd migrate` first"
+    ]
+    engine = create_engine(own_database)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0016"
+    engine.dispose()
+    # `nrtd migrate` is what the line says to run; then the same command works.
+    assert run_cli(["migrate"], env={"NRTD_DATABASE_URL": own_database}).returncode == 0
+    again = run_cli(args, env={"NRTD_DATABASE_URL": own_database})
+    assert again.returncode == 0, again.stderr
