@@ -47,10 +47,23 @@ def cron(value: str) -> str:
     value = value.strip()
     if not value:
         return value
-    from croniter import croniter  # ~20 ms: loaded only when a schedule is set
+    from croniter import CroniterBadDateError, croniter  # ~20 ms: loaded only when a schedule is set
 
+    fields = len(value.split())
+    if not value.startswith("@") and fields != 5:
+        # croniter reads a sixth field as seconds and a seventh as the year: "0 0 3 * * *" (seconds
+        # first, as some schedulers write it) would run on the 3rd of every month, once a second
+        # for a minute.
+        raise ValueError(
+            f"not a cron expression of five fields (minute hour day-of-month month day-of-week, e.g. "
+            f"0 3 * * * for 03:00 UTC every day): {value!r} has {fields}"
+        )
     if not croniter.is_valid(value):
         raise ValueError(f"not a valid cron expression: {value!r}")
+    try:
+        croniter(value).get_next(float)
+    except CroniterBadDateError:  # e.g. 30 February: the scheduler's thread would die on it
+        raise ValueError(f"no date ever matches the cron expression {value!r}") from None
     return value
 
 

@@ -1,0 +1,34 @@
+"""Settings whose value would make the service misbehave long after it started stop every command at
+once, naming the setting and the reason (README, "Settings"), rather than being taken as given."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_runner import run_cli
+
+
+def _refused(own_database: str, name: str, value: str) -> str:
+    result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: value})
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines: list[str] = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("name", ["NRTD_IMPORT_SCHEDULE", "NRTD_NOTIFY_SCHEDULE"])
+def test_a_schedule_that_never_comes_or_has_a_seconds_field_is_refused(own_database: str, name: str) -> None:
+    # 30 February: `nrtd serve` started, and its scheduler's thread died on a traceback at once.
+    assert _refused(own_database, name, "0 3 30 2 *") == (
+        f"setting {name}: no date ever matches the cron expression '0 3 30 2 *'"
+    )
+    # Seconds first, as some schedulers write "every day at 03:00": read as minute 0, hour 0, the
+    # 3rd of the month, and every second (a sixth field) of that minute.
+    assert _refused(own_database, name, "0 0 3 * * *") == (
+        f"setting {name}: not a cron expression of five fields (minute hour day-of-month month "
+        "day-of-week, e.g. 0 3 * * * for 03:00 UTC every day): '0 0 3 * * *' has 6"
+    )
+    for kept in ("0 3 * * *", "0 0 29 2 *", "@daily", "*/15 * * * 1-5"):
+        result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: kept})
+        assert result.returncode == 0, (kept, result.stderr)
