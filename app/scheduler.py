@@ -34,7 +34,9 @@ def run_scheduled_import(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     try:
         summary = import_uhri(engine, settings)
-        log.info("scheduled import: %s", summary.line())
+        # A failed run is an error of the log, not news: NRTD_LOG_LEVEL=WARNING (no access log) must
+        # still show that last night's import wrote nothing, and why.
+        log.log(logging.INFO if summary.ok else logging.ERROR, "scheduled import: %s", summary.line())
     except DomainError as exc:
         log.warning("scheduled import skipped: %s", exc.detail)
     except Exception:
@@ -48,7 +50,8 @@ def run_scheduled_reminders(settings: Settings) -> None:
 
     engine = make_engine(settings.database_url)
     try:
-        log.info("reminders: %s", run_reminders(engine, settings).line())
+        summary = run_reminders(engine, settings)
+        log.log(logging.WARNING if summary.unsent else logging.INFO, "reminders: %s", summary.line())
     except DomainError as exc:
         log.warning("reminders skipped: %s", exc.detail)
     except Exception:

@@ -17,8 +17,10 @@ import app.scheduler
 from app.core.config import Settings
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
-from app.scheduler import run_scheduled_import, start_scheduler
+from app.scheduler import run_scheduled_import, run_scheduled_reminders, start_scheduler
 from tests.fake_uhri import FakeUhri, fake_uhri
+from tests.notify.test_reminders import build, settings_for
+from tests.smtp import smtp_server
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 THREAD_NAME = "nrtd-scheduler"
@@ -133,6 +135,20 @@ def test_failed_scheduled_import_is_logged_not_raised(
     assert runs(engine) == [("failed", 0)]
     (message,) = scheduler_messages(caplog_info)
     assert "failed" in message[1] and "HTTP 404" in message[1]
+    # An error, not news: seen with NRTD_LOG_LEVEL=WARNING, which turns the access log off.
+    assert message[0] == logging.ERROR
+
+
+def test_a_scheduled_reminder_run_that_sent_nothing_is_a_warning(
+    engine: Engine, database_url: str, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # nothing listens there any more
+    run_scheduled_reminders(settings_for(database_url, closed_port))
+    (message,) = scheduler_messages(caplog_info)
+    assert message[0] == logging.WARNING
+    assert message[1].startswith("reminders: 2 digest(s) built") and "0 sent, 2 to retry" in message[1]
 
 
 def test_scheduler_thread_starts_and_stops_when_the_event_is_set(
