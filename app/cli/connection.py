@@ -52,6 +52,8 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
         raise DatabaseUnusable(url, f"cannot connect: {first_line(exc.orig or exc)}") from None
     except SQLAlchemyError as exc:
         raise DatabaseUnusable(url, f"cannot connect: {first_line(exc)}") from None
+    if engine.dialect.name == "postgresql":
+        _check_encoding(engine, url)
     if schema:
         try:
             with engine.connect() as conn:
@@ -62,6 +64,20 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
         if unusable:
             raise DatabaseUnusable(url, unusable)
     return engine
+
+
+def _check_encoding(engine: Engine, url: str) -> None:
+    """A PostgreSQL database must hold UTF-8: in any other encoding the first text outside it (the
+    SDG titles `nrtd migrate` writes, a recommendation in Arabic or Chinese) fails deep inside a
+    statement, and in SQL_ASCII text is stored as unchecked bytes that search cannot fold."""
+    with engine.connect() as conn:
+        encoding = str(conn.execute(text("SHOW server_encoding")).scalar())
+    if encoding.upper() not in ("UTF8", "UTF-8"):
+        raise DatabaseUnusable(
+            url,
+            f"the database's encoding is {encoding}, not UTF-8, which the recommendations' texts in every "
+            "language need: create the database with `createdb -E UTF8 -T template0 NAME`",
+        )
 
 
 def _schema_mismatch(current: str | None) -> str | None:

@@ -1,12 +1,15 @@
 """The ``nrtd`` commands on a database they cannot use as it is: a schema an older release left
-(before ``nrtd migrate`` of the new one has run). One line naming what to do, exit 2, nothing
-written; never a traceback from the middle of an import."""
+(before ``nrtd migrate`` of the new one has run), a PostgreSQL database in another encoding than
+UTF-8. One line naming what to do, exit 2, nothing written; never a traceback from the middle of an
+import or a migration."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from app.core.migrations import alembic_config
 from app.health.service import head_revision
@@ -42,3 +45,36 @@ def test_an_older_releases_schema_is_one_line_and_exit_2(own_database: str, args
     assert run_cli(["migrate"], env={"NRTD_DATABASE_URL": own_database}).returncode == 0
     again = run_cli(args, env={"NRTD_DATABASE_URL": own_database})
     assert again.returncode == 0, again.stderr
+
+
+def test_a_postgresql_database_not_in_utf8_is_refused_before_migrating(database_url: str) -> None:
+    """`createdb` on a server whose template is LATIN1 or SQL_ASCII: `nrtd migrate` failed half-way
+    with a traceback (the SDG titles it writes have no LATIN1 form)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("an encoding is chosen per database on PostgreSQL only")
+    name = f"nrtd_test_latin1_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{name}\" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            )
+        )
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"NRTD_DATABASE_URL={url}: the database's encoding is LATIN1, not UTF-8, which the "
+            "recommendations' texts in every language need: create the database with "
+            "`createdb -E UTF8 -T template0 NAME`"
+        ]
+        latin1 = create_engine(url)
+        with latin1.connect() as conn:  # nothing was created
+            assert conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None
+        latin1.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
