@@ -65,7 +65,7 @@ def storage_check_cmd(
     # A repair writes after reading: on SQLite it must hold the write lock from the start to wait for it.
     with write_session(engine) if repair else session_scope(engine) as session:
         report = check_storage(session, store, grace)
-        _describe(report, settings.storage_dir)
+        _describe(report, settings.storage_dir, repairing=repair)
         if not store.root.is_dir():
             say(f"the storage directory {store.root} does not exist: is NRTD_STORAGE_DIR right?", "red")
         if repair and report.nothing_found and not all_lost:
@@ -85,7 +85,7 @@ def storage_check_cmd(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _describe(report: StorageReport, directory: str) -> None:
+def _describe(report: StorageReport, directory: str, *, repairing: bool) -> None:
     say(f"storage {directory}: {report.rows} evidence rows, {report.stored} stored files")
     for missing in report.missing:
         say(
@@ -102,7 +102,7 @@ def _describe(report: StorageReport, directory: str) -> None:
             f"within the grace period (uploads may be in progress): {report.recent_orphans} unnamed files, "
             f"{report.recent_temporaries} temporary files"
         )
-    say(
-        "consistent" if report.consistent else "inconsistent: run again with --repair to fix it",
-        "green" if report.consistent else "red",
-    )
+    if report.consistent:
+        say("consistent", "green")
+    else:  # with --repair, what the repair did (or why it did not) comes next
+        say("inconsistent" if repairing else "inconsistent: run again with --repair to fix it", "red")

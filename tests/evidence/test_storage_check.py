@@ -77,8 +77,12 @@ def test_check_reports_and_repairs(
     assert counted and int(counted.group(1)) >= 1 and str(young) not in found.stderr
     assert orphan.exists() and temp.exists()  # a check alone changes nothing
 
+    assert "inconsistent: run again with --repair to fix it" in found.stderr
     repaired = storage_check(database_url, store.root, "--repair")
     assert repaired.returncode == 0, repaired.stderr
+    # What it found, then what it did: never the advice to add the --repair it was given.
+    assert "run again with --repair to fix it" not in repaired.stderr
+    assert re.search(r"\ninconsistent\nrepaired: removed \d+ \(rows and files\)\n$", repaired.stderr)
     assert not orphan.exists() and not temp.exists() and young.exists()
     assert store.path_of(kept["sha256"]).exists()
     assert client.get(f"/api/v1/evidence/{lost['id']}").status_code == 404
@@ -106,6 +110,7 @@ def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
     assert f"not repaired: none of the {rows} evidence files is in {elsewhere}" in " ".join(
         refused.stderr.split()
     )
+    assert "run again with --repair to fix it" not in refused.stderr  # it was given; --all-lost is
     assert client.get(f"/api/v1/evidence/{uploaded['id']}").status_code == 200  # the row is kept
     assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]
     # Told that every file is lost, it removes the rows, each audited.
