@@ -66,9 +66,14 @@ class Settings(BaseSettings):
     http_total_timeout: float = Field(
         default=3600.0, gt=0, description="seconds a whole download may take, retries included"
     )
-    download_max_bytes: int = 2 * 1024**3
+    download_max_bytes: int = Field(
+        default=2 * 1024**3, ge=1, description="refuse a download larger than this many bytes"
+    )
     import_lock_ttl: int = Field(
-        default=6 * 3600, description="seconds before an orphaned SQLite lease expires"
+        # Under a minute, another host would take over the lease of an import still running there.
+        default=6 * 3600,
+        ge=60,
+        description="seconds before an orphaned SQLite lease expires",
     )
     import_reader_process: Literal["auto", "always", "never"] = Field(
         default="auto",

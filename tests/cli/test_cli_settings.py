@@ -32,3 +32,18 @@ def test_a_schedule_that_never_comes_or_has_a_seconds_field_is_refused(own_datab
     for kept in ("0 3 * * *", "0 0 29 2 *", "@daily", "*/15 * * * 1-5"):
         result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: kept})
         assert result.returncode == 0, (kept, result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        # Taken as given, every download then failed "99637 bytes, over the limit of -1".
+        ("NRTD_DOWNLOAD_MAX_BYTES", "-1", "Input should be greater than or equal to 1"),
+        ("NRTD_DOWNLOAD_MAX_BYTES", "0", "Input should be greater than or equal to 1"),
+        # A lease that is over at once: an import on another host would be taken over while it runs.
+        ("NRTD_IMPORT_LOCK_TTL", "0", "Input should be greater than or equal to 60"),
+        ("NRTD_IMPORT_LOCK_TTL", "-100", "Input should be greater than or equal to 60"),
+    ],
+)
+def test_a_limit_that_cannot_be_met_is_refused(own_database: str, name: str, value: str, reason: str) -> None:
+    assert _refused(own_database, name, value) == f"setting {name}: {reason}"
