@@ -114,7 +114,8 @@ def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
 
 
 def detect_encoding(path: Path) -> str:
-    """The encoding of a UPR Info CSV: "utf-8-sig" (BOM or not), "cp1252" or "mac_roman".
+    """The encoding of a UPR Info CSV: "utf-8-sig" (BOM or not), "cp1252" or "mac_roman"; "utf-16" or
+    "utf-32" for a file that starts with their byte-order mark.
 
     Reads the file in chunks. Windows-1252 and Mac Roman both decode any byte sequence, so the choice
     rests on evidence: bytes Windows-1252 leaves undefined mean Mac Roman; otherwise the decoding whose
@@ -122,6 +123,21 @@ def detect_encoding(path: Path) -> str:
     charset_normalizer breaks a tie, and Windows-1252, the commoner one, wins what is left.
     The choice is logged, because a wrong guess would corrupt every accented letter.
     """
+    with path.open("rb") as raw:
+        start = raw.read(4)
+    # Excel's "Unicode Text" (Save as, and some web exports): UTF-16 with its byte-order mark,
+    # tab-separated; every other character a NUL byte, so it is named before the NUL check below.
+    for mark, wide in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if start.startswith(mark):
+            logger.warning(
+                "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
+            )
+            return wide
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     utf8_failure: UnicodeDecodeError | None = None
     utf8_letters_seen = False

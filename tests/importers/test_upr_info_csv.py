@@ -156,6 +156,19 @@ def test_excel_semicolon_and_tab_separated_files_read_like_comma_separated(
     assert records(other)[0].issues == ["Torture and other CID", "Detention"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Save as Unicode Text": UTF-16 with a byte-order mark, tab-separated. It was refused as
+    "not a CSV file: it contains NUL bytes (a binary file?)"."""
+    rows = [upr_row(to="Türkiye", text="Protect “human rights defenders” – 中文")]
+    comma = write_csv(tmp_path / "comma.csv", rows)
+    wide = write_csv(tmp_path / "unicode.txt", rows, encoding=encoding, delimiter="\t")
+    if encoding == "utf-16-be":  # the codec of one byte order writes no mark: add it as Excel would
+        wide.write_bytes(b"\xfe\xff" + wide.read_bytes())
+    assert detect_encoding(wide) == ("utf-32" if encoding == "utf-32" else "utf-16")
+    assert records(wide) == records(comma)
+
+
 def test_explicit_encoding(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [upr_row(to="Perú")], encoding="latin-1")
     assert records(path, "latin-1")[0].countries == ["Perú"]
