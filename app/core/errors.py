@@ -71,6 +71,15 @@ class ContentTooLarge(DomainError):
     title = "Content too large"
 
 
+class StorageUnavailable(DomainError):
+    """The server could not write an uploaded file to its storage (full, read-only, not mounted);
+    nothing was stored. The operator's to fix, not the client's: the log names the directory."""
+
+    status = 507
+    problem = "insufficient-storage"
+    title = "Insufficient storage"
+
+
 class Unauthorized(DomainError):
     status = 401
     problem = "unauthorized"

@@ -72,6 +72,8 @@ _DESCRIPTIONS = {
     428: "If-Match is required for this write",
     429: "Too many requests: retry after the Retry-After header's seconds",
     503: "Busy or unavailable for now: retry after the Retry-After header's seconds",
+    507: "The server could not store the uploaded file (its storage is full or cannot be written); "
+    "nothing was stored",
 }
 
 

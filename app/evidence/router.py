@@ -62,8 +62,9 @@ async def _form(request: Request) -> FormData:
     description="The type is found from the content, not the name: PDF, images (PNG, JPEG, GIF, WebP, "
     "TIFF), office documents (Word, Excel, PowerPoint, OpenDocument), CSV and plain UTF-8 text. "
     "Anything else (programs, web pages, SVG, archives, empty files) is a 422 naming `file` and the "
-    "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413.",
-    responses={**problem_responses(409, 413), **CREATED},
+    "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413; a 507 when the server cannot write it to its "
+    "storage (full or read-only: nothing is attached).",
+    responses={**problem_responses(409, 413, 507), **CREATED},
     openapi_extra=_MULTIPART,
     # Before anything: the credentials, so that nobody without them has the body received.
     dependencies=[CredentialsBeforeBody],

@@ -14,6 +14,8 @@ share it, or an upload of the same content may be about to.
 
 from __future__ import annotations
 
+import logging
+from contextlib import suppress
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
@@ -23,7 +25,7 @@ from app.audit.service import jsonable, record
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound
+from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound, StorageUnavailable
 from app.evidence.content import ContentCheck, Refused
 from app.evidence.names import safe_filename
 from app.evidence.reading import evidence_of, evidence_out
@@ -33,6 +35,7 @@ from app.models import EvidenceFile
 from app.plans.progress import service as progress
 
 MAX_FILES_PER_UPDATE = 20
+log = logging.getLogger("nrtd.evidence")
 _AUDITED = ("progress_update_id", "filename", "media_type", "size", "sha256")
 
 
@@ -40,6 +43,19 @@ def too_large_reason(max_bytes: int) -> str:
     return Reason(
         _("is larger than %(bytes)s bytes, the largest evidence file this server accepts"), bytes=max_bytes
     )
+
+
+def _not_stored(store: BlobStore, exc: OSError) -> StorageUnavailable:
+    """A disk that is full, read-only or not mounted: the uploader is told that nothing was attached
+    and that the administrator must act; the log names the directory and the system's reason."""
+    log.error("evidence file not stored: NRTD_STORAGE_DIR %s cannot be written (%s)", store.root, exc)
+    reason = Reason(
+        _(
+            "could not be stored: the server's storage is full or cannot be written. Nothing was attached; "
+            "tell the administrator"
+        )
+    )
+    return StorageUnavailable(f"the file {reason}", errors=[{"field": "file", "reason": reason}])
 
 
 def _snapshot(row: EvidenceFile) -> dict[str, Any]:
@@ -79,6 +95,8 @@ def attach(
     except TooLarge:
         reason = too_large_reason(max_bytes)
         raise ContentTooLarge(f"the file {reason}", errors=[{"field": "file", "reason": reason}]) from None
+    except OSError as exc:  # receive removed its partial file
+        raise _not_stored(store, exc) from None
     try:
         kind = check.kind(filename)
     except Refused as exc:
@@ -86,7 +104,12 @@ def attach(
         raise InvalidInput(
             f"the file is refused: {exc}", errors=[{"field": "file", "reason": exc.args[0]}]
         ) from None
-    store.keep(received)
+    try:
+        store.keep(received)
+    except OSError as exc:
+        with suppress(OSError):  # what is left, `nrtd storage check --repair` removes
+            store.discard(received)
+        raise _not_stored(store, exc) from None
     row = EvidenceFile(
         progress_update_id=update.id,
         filename=safe_filename(filename, kind.extension),

@@ -65,7 +65,7 @@ def attach_evidence(
                 db, staff.actor, store, progress_id, item.file, item.filename, settings.evidence_max_bytes
             )
         except DomainError as exc:
-            if exc.status not in (409, 413, 422):
+            if exc.status not in (409, 413, 422, 507):
                 raise
             # All or nothing: the files attached before this one are rolled back with it.
             reason = refused(db, exc).get("file") or exc.detail

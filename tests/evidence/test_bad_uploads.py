@@ -1,6 +1,7 @@
 """Bad uploads: too large (413), a disguised program, a web page, SVG, an archive, an empty file
-(422 naming ``file`` with the reason), a name with path parts (kept without them). Nothing of a
-refused upload stays in the storage directory or the database."""
+(422 naming ``file`` with the reason), a name with path parts (kept without them), a storage
+directory that cannot be written (507). Nothing of a refused upload stays in the storage directory or
+the database."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from tests.evidence import samples
 from tests.evidence.conftest import Setup, upload
 
 LIMIT = 4096
+NOT_STORED = (
+    "could not be stored: the server's storage is full or cannot be written. Nothing was attached; "
+    "tell the administrator"
+)
 
 
 def _files_on_disk(store: BlobStore) -> set[Path]:
@@ -121,3 +126,22 @@ def test_other_routes_keep_the_small_body_limit(small: TestClient, engine: Engin
         small.patch(f"/api/v1/progress/{setup.progress['id']}", content=body, headers=headers).status_code
         == 413
     )
+
+
+# The upload's temporary file, then its place by hash: a file where the directory should be fails
+# as a full, read-only or unmounted disk does (an OSError), which was a 500 "Internal server error".
+@pytest.mark.parametrize("in_the_way", ["tmp", "evidence"])
+def test_storage_that_cannot_be_written_is_507_and_nothing_is_attached(
+    settings: Settings, engine: Engine, setup: Setup, tmp_path: Path, in_the_way: str
+) -> None:
+    root = tmp_path / "storage"
+    root.mkdir()
+    obstacle = root / in_the_way
+    obstacle.write_bytes(b"a file where a directory should be")
+    client = TestClient(app_for(settings.model_copy(update={"storage_dir": str(root)})))
+    response = upload(client, setup.upload_url, samples.PDF, "report.pdf", setup.focal_a)
+    assert response.status_code == 507, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"] == [{"field": "file", "reason": NOT_STORED}]
+    assert _rows(engine) == 0
+    assert [path for path in root.rglob("*") if path.is_file()] == [obstacle]  # no partial copy left

@@ -21,7 +21,7 @@ from app.models import EvidenceFile, ProgressUpdate
 from tests.builder import building
 from tests.conftest import MakeApp, ModuleWorld
 from tests.evidence import samples
-from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.conftest import StaffClient, StaffLogin, _signer
 from tests.staff.route_table import check_object_routes
 
 ACTION_ROUTES = """
@@ -154,6 +154,21 @@ def test_refusals_read_in_the_page_s_language(world: World, staff_login: StaffLo
     # The file's name, then the reason translated with its list of accepted kinds filled in.
     assert "impl-bad.pdf : le fichier est un programme Windows, ce qui n" in page.text
     assert "(PDF, PNG, JPEG" in page.text and "Windows program" not in page.text
+
+
+def test_a_file_the_storage_cannot_take_is_named_on_the_page(
+    world: World, make_app: MakeApp, db: Connection, tmp_path: Path
+) -> None:
+    """A full or read-only disk: the page says so beside the file's name (was a 500 page)."""
+    (tmp_path / "tmp").write_bytes(b"a file where the uploads' directory should be")
+    focal = _signer(lambda: make_app(storage_dir=str(tmp_path)), db)("focal_point", entity_id=world.justice)
+    files = [("file", ("minutes.txt", samples.TEXT, "text/plain"))]
+    page = focal.post(f"/staff/progress/{world.draft}/evidence", files=files)
+    assert page.status_code == 507
+    assert (
+        "minutes.txt: could not be stored: the server&#39;s storage is full or cannot be written."
+        in page.text
+    )
 
 
 def test_attach_several_files_download_and_remove(
