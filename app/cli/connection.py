@@ -7,7 +7,9 @@ otherwise surface as a long traceback from deep inside the first query; the comm
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
@@ -49,7 +51,8 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
             url, f"not a database URL this program can use: {reason} ({first_line(exc)})"
         ) from None
     except DBAPIError as exc:
-        raise DatabaseUnusable(url, f"cannot connect: {first_line(exc.orig or exc)}") from None
+        reason = f"cannot connect: {first_line(exc.orig or exc)}"
+        raise DatabaseUnusable(url, reason + _sqlite_folder_hint(url)) from None
     except SQLAlchemyError as exc:
         raise DatabaseUnusable(url, f"cannot connect: {first_line(exc)}") from None
     if engine.dialect.name == "postgresql":
@@ -64,6 +67,28 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
         if unusable:
             raise DatabaseUnusable(url, unusable)
     return engine
+
+
+def _sqlite_folder_hint(url: str) -> str:
+    """What SQLite's "unable to open database file" means for a file path: its folder is missing,
+    or cannot be written (SQLite writes its -wal and -shm files beside the database, reads included)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return ""
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return ""
+    folder = Path(parsed.database).expanduser().absolute().parent
+    if not folder.is_dir():
+        return f" (the folder {folder} does not exist)"
+    if not os.access(folder, os.W_OK):
+        return (
+            f" (the folder {folder} cannot be written by this user, and SQLite writes its -wal and "
+            "-shm files beside the database)"
+        )
+    return ""
 
 
 def _check_encoding(engine: Engine, url: str) -> None:

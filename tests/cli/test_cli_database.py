@@ -6,6 +6,7 @@ import or a migration."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -78,3 +79,16 @@ def test_a_postgresql_database_not_in_utf8_is_refused_before_migrating(database_
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_an_sqlite_file_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    """SQLite says only "unable to open database file": a typo in the path, or a volume not mounted."""
+    url = f"sqlite:///{tmp_path / 'not-mounted' / 'nrtd.db'}"
+    for args in (["migrate"], ["export", "csv", "-"]):
+        result = run_cli(args, env={"NRTD_DATABASE_URL": url})
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            f"NRTD_DATABASE_URL={url}: cannot connect: unable to open database file (the folder "
+            f"{tmp_path / 'not-mounted'} does not exist)"
+        ]
+    assert not (tmp_path / "not-mounted").exists()
