@@ -2,12 +2,13 @@
 and the exports' metadata say both.
 
 "Last published change" is the newest time anything the public sees changed: a current
-recommendation's feed data (``updated_at``, set by imports and manual edits), its implementation status
-(``recommendation_status_changes``), a published action or cluster (``updated_at``) and a published
-progress update (``published_at``). It is one statement of five ``max()``, no joins; a change of
-internal fields alone (notes, budgets) can move it too, since those rows carry one ``updated_at``,
-but never shows what changed. "Last import" is the end of the newest import run that succeeded or
-found the source unchanged: the time the data was last checked against its source.
+recommendation's feed data (``updated_at``, set by imports and manual edits), its published status
+and priority (``published_at``: a coordinator's working change is not public until published, and
+its time is not either), a published action or cluster (``updated_at``) and a published progress
+update (``published_at``). It is one statement of five ``max()``, no joins; a change of internal
+fields alone (notes, budgets) of a published action can move it too, since those rows carry one
+``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
+that succeeded or found the source unchanged: the time the data was last checked against its source.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.timestamps import as_utc
-from app.models import Action, Cluster, ImportRun, ProgressUpdate, Recommendation, StatusChange
+from app.models import Action, Cluster, ImportRun, ProgressUpdate, Recommendation, RecommendationLocal
 from app.recommendations import kept
 
 IMPORTED = ("succeeded", "not_modified")
@@ -47,7 +48,7 @@ def _read(session: Session) -> dict[str, datetime | None]:
     row = session.execute(
         select(
             _newest(Recommendation.updated_at, Recommendation.withdrawn.is_(False)),
-            _newest(StatusChange.changed_at),
+            _newest(RecommendationLocal.published_at),
             _newest(Action.updated_at, Action.published.is_(True)),
             _newest(Cluster.updated_at, Cluster.published.is_(True), Cluster.archived.is_(False)),
             _newest(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import Engine
 
 from app.exports.schemas import PublicExportRow
 from tests.exports.files import PUBLIC, STAFF, csv_header, rows_of
@@ -121,3 +122,27 @@ def test_the_links_start_with_the_sites_address_when_it_is_set(make_client: Make
     assert urls and all(url.startswith(f"{site}/api/v1/public/exports/") for url in urls), urls
     feed = client.get("/api/v1/public/feed.atom").text
     assert f'href="{site}/api/v1/public/feed.atom"' in feed
+
+
+def test_a_working_status_change_is_not_a_published_change(
+    make_client: MakeClient, world: World, engine: Engine
+) -> None:
+    """A coordinator's status or priority change is not public until published: the time it was made
+    is not either (the open-data page and the metadata said a change was published at that moment)."""
+    site = make_client(**PUBLISHER)
+    url = f"/api/v1/recommendations/{world.rec['P1']}"
+
+    def last_change() -> tuple[str, str]:
+        page = site.get("/exports").text
+        shown = page.split("Last published change", 1)[1].split("</time>", 1)[0]
+        return site.get(METADATA).json()["last_published_change"], shown
+
+    before = last_change()
+    etag = site.get(url, headers=world.coordinator).headers["ETag"]
+    working = {"status": "not_applicable", "priority": "low", "status_note": "Not ours"}
+    changed = site.patch(url, json=working, headers={**world.coordinator, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert last_change() == before
+
+    assert site.post(f"{url}/publish", headers=world.coordinator).status_code == 200
+    assert last_change()[0] > before[0]
