@@ -22,6 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.docx_properties import set_report_properties
 from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
@@ -107,10 +108,10 @@ def fill(template: bytes | None, report: Report) -> bytes:
     mark_right_to_left(docx.element.body)
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)
-    docx.core_properties.title = words.title
-    docx.core_properties.language = words.lang
-    if report.publisher is not None:
-        docx.core_properties.author = report.publisher.body_in(words._)
+    author = report.publisher.body_in(words._) if report.publisher is not None else ""
+    set_report_properties(
+        docx, title=words.title, language=words.lang, author=author, made=report.generated_at
+    )
     out = BytesIO()
     document.save(out)
     return out.getvalue()

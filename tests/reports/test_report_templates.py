@@ -57,6 +57,37 @@ def test_a_report_fills_the_uploaded_template(client: TestClient, world: ReportW
     assert not [planted for planted in NEVER_PUBLIC if planted in public]
 
 
+def test_the_report_leaves_the_templates_authors_and_review_comments_out(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """Word records who wrote and reviewed a template, and their notes: a public report is not theirs."""
+    template = Document(BytesIO(state_template()))
+    properties = template.core_properties
+    properties.author = "Ana Quispe <ana.quispe@minjus.example>"
+    properties.last_modified_by = "focal.point@minjus.example"
+    properties.comments = "Draft: the minister has not approved the wording"
+    properties.keywords, properties.subject, properties.category = "kw-cabinet", "Cabinet draft", "restricted"
+    reviewed = template.paragraphs[0]
+    template.add_comment(reviewed.runs, text="Wait for the minister's sign-off", author="Ana Quispe")
+    content = BytesIO()
+    template.save(content)
+    assert upload(client, content.getvalue()).status_code == 200
+    for path in (PUBLIC, STAFF):
+        answer = client.get(path, params={"format": "docx"})
+        assert answer.status_code == 200
+        with zipfile.ZipFile(BytesIO(answer.content)) as package:
+            names = package.namelist()
+            everything = b"".join(package.read(name) for name in names)
+        for planted in ("minjus.example", "Ana Quispe", "minister", "Cabinet draft", "restricted", "kw-"):
+            assert planted.encode() not in everything, (path, planted)
+        assert "word/comments.xml" not in names
+        assert b"commentReference" not in everything and b"commentRangeStart" not in everything
+        report = Document(BytesIO(answer.content))
+        assert HEADING in report.paragraphs[0].text  # the template's own text is kept
+        assert report.core_properties.author == report.core_properties.last_modified_by
+        assert report.core_properties.author.startswith("National mechanism")
+
+
 def test_template_default_forces_the_shipped_one(client: TestClient, world: ReportWorld) -> None:
     assert upload(client, state_template()).status_code == 200
     shipped = client.get(STAFF, params={"format": "docx", "template": "default"})
