@@ -31,6 +31,7 @@ from app.models import (
     Recommendation,
     Term,
 )
+from app.public import related
 from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition
 from app.recommendations.schemas import RecommendationFilter
@@ -68,11 +69,12 @@ class FeedLinks:
 
 
 def _linked_recommendations(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Actions implementing a current (not withdrawn) recommendation that meets ``condition``."""
+    """Actions implementing a current recommendation (``related.recommendation_is_current``) that
+    meets ``condition``."""
     linked = (
         select(ActionRecommendation.action_id)
         .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
-        .where(Recommendation.withdrawn.is_(False), condition)
+        .where(*related.recommendation_is_current(), condition)
     )
     return Action.id.in_(linked)
 
@@ -93,14 +95,15 @@ def _own_sdg(code: str) -> ColumnElement[bool]:
 
 
 def _recommendations_of(session: Session, action_ids: set[int]) -> dict[int, list[int]]:
-    """The current (not withdrawn) recommendations each action implements: one statement for the feed."""
+    """The current recommendations each action implements, as its public JSON lists them (not
+    withdrawn, not a linked copy): one statement for the feed."""
     found: dict[int, list[int]] = defaultdict(list)
     if not action_ids:
         return found
     rows = session.execute(
         select(ActionRecommendation.action_id, ActionRecommendation.recommendation_id)
         .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
-        .where(ActionRecommendation.action_id.in_(sorted(action_ids)), Recommendation.withdrawn.is_(False))
+        .where(ActionRecommendation.action_id.in_(sorted(action_ids)), *related.recommendation_is_current())
         .order_by(ActionRecommendation.recommendation_id)
     )
     for action_id, recommendation_id in rows:

@@ -55,15 +55,18 @@ def cluster_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.Pu
     return {cluster_id: schemas.PublicClusterRef(id=cluster_id, name=name) for cluster_id, name in rows}
 
 
+def recommendation_is_current() -> list[ColumnElement[bool]]:
+    """A recommendation the public lists: not withdrawn, and not a linked copy of another."""
+    return [Recommendation.withdrawn.is_(False), leading_only()]
+
+
 def current_recommendation_ids(session: Session, ids: Collection[int]) -> set[int]:
-    """The ones that exist, are not withdrawn and are not a linked copy of another recommendation."""
+    """The ones that exist and are current (``recommendation_is_current``)."""
     if not ids:
         return set()
     return set(
         session.scalars(
-            select(Recommendation.id).where(
-                Recommendation.id.in_(sorted(ids)), Recommendation.withdrawn.is_(False), leading_only()
-            )
+            select(Recommendation.id).where(Recommendation.id.in_(sorted(ids)), *recommendation_is_current())
         )
     )
 

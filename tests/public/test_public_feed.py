@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 
-from app.models import ProgressUpdate
+from app.models import ActionRecommendation, ProgressUpdate, SourceLink
 from tests.accounts import create_entity
 from tests.conftest import session_on
 from tests.public.world import PUBLIC_NARRATIVE, World
@@ -139,3 +139,22 @@ def test_an_empty_feed_is_still_valid(public: TestClient, engine: Engine) -> Non
     assert _entry_ids(root) == [] and root.findtext(f"{A}updated") == "1970-01-01T00:00:00Z"
     assert root.findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom"
     assert _feed(public, sdg="6").findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom?sdg=6"
+
+
+def test_a_linked_copy_is_not_linked_nor_matched(public: TestClient, world: World, db: Connection) -> None:
+    """A recommendation linked as a copy of another is not listed by the public (docs/sources.md): the
+    feed names an action's recommendations as its public JSON does, and filters on them alike."""
+    with session_on(db) as session:
+        # P2 (Child labour) becomes a manual copy of P1, and the public action implements it too.
+        session.add(
+            SourceLink(leader_id=world.rec["P1"], member_id=world.rec["P2"], state="linked", method="manual")
+        )
+        session.add(ActionRecommendation(action_id=world.action, recommendation_id=world.rec["P2"]))
+        session.commit()
+    action = public.get(f"/api/v1/public/actions/{world.action}").json()
+    assert action["recommendation_ids"] == [world.rec["P1"]]
+    entry = next(_feed(public).iter(f"{A}entry"))
+    related = [link.get("href") for link in entry.findall(f"{A}link[@rel='related']")]
+    assert related == [f"http://testserver/recommendations/{world.rec['P1']}"]
+    assert _entry_ids(_feed(public, theme="Child labour")) == []
+    assert _entry_ids(_feed(public, sdg="8.7")) == []
