@@ -226,7 +226,8 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "symbol": rec.symbol,
         "paragraph": rec.paragraph,
         "mechanism_code": row.code,
-        "mechanism_name": row.name,
+        # Named in the report's language, as its filters are (the stored name is the feed's English).
+        "mechanism_name": localised_name(row.code, interface_language(lang)) or row.name,
         "type": rec.type,
         "text": text,
         "text_lang": text_lang,

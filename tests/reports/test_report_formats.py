@@ -273,6 +273,24 @@ def test_grouping_by_mechanism(client: TestClient, world: ReportWorld) -> None:
     ]
 
 
+def test_grouping_by_mechanism_names_them_in_the_reports_language(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """As the report's filters and the portal name them: the stored names are the feed's English."""
+    body = get(client, PUBLIC, format="xlsx", group_by="mechanism", lang="fr")
+    rows = xlsx_rows(body, load_workbook(BytesIO(body)).sheetnames[0])[1:]
+    assert [row[0] for row in rows] == [
+        "Comité des droits de l'enfant (CRC)",
+        "Comité des droits de l'enfant (CRC)",
+        "Examen périodique universel (UPR)",
+    ]
+    page = get(client, PUBLIC, format="html", group_by="mechanism", lang="es").decode()
+    assert "Comité de los Derechos del Niño (CRC)" in page and "Examen Periódico Universal (UPR)" in page
+    assert "Committee on the Rights of the Child" not in page
+    text = docx_text(get(client, STAFF, format="docx", group_by="mechanism", lang="fr"))
+    assert "Examen périodique universel (UPR)" in text and "Universal Periodic Review" not in text
+
+
 @pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
 @pytest.mark.parametrize("group_by", GROUPINGS)
 def test_the_public_report_shows_published_data_only(
