@@ -5,9 +5,9 @@ and the exports' metadata say both.
 recommendation's feed data (``updated_at``, set by imports and manual edits), its published status
 and priority (``published_at``: a coordinator's working change is not public until published, and
 its time is not either), a published action or cluster (``updated_at``) and a published progress
-update (``published_at``). It is one statement of five ``max()``, no joins; a change of internal
-fields alone (notes, budgets) of a published action can move it too, since those rows carry one
-``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
+update of a published action (``published_at``). It is one statement of five ``max()``; a change
+of internal fields alone (notes, budgets) of a published action can move it too, since those rows
+carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
 that succeeded or found the source unchanged: the time the data was last checked against its source.
 """
 
@@ -55,6 +55,8 @@ def _read(session: Session) -> dict[str, datetime | None]:
                 ProgressUpdate.published_at,
                 ProgressUpdate.state == "approved",
                 ProgressUpdate.published.is_(True),
+                # An update published under an unpublished action is not public (docs/publishing.md).
+                ProgressUpdate.action_id.in_(select(Action.id).where(Action.published.is_(True))),
             ),
             _newest(ImportRun.finished_at, ImportRun.outcome.in_(IMPORTED)),
         )

@@ -146,3 +146,19 @@ def test_a_working_status_change_is_not_a_published_change(
 
     assert site.post(f"{url}/publish", headers=world.coordinator).status_code == 200
     assert last_change()[0] > before[0]
+
+
+def test_progress_published_under_an_unpublished_action_is_not_a_published_change(
+    make_client: MakeClient, world: World, engine: Engine
+) -> None:
+    """The update stays hidden with its action (docs/publishing.md): so does the time it was published."""
+    site = make_client(**PUBLISHER)
+    before = site.get(METADATA).json()["last_published_change"]
+    body = {"reported_on": "2025-06-30", "narrative": "Hidden with its action", "submit": True}
+    url = f"/api/v1/actions/{world.hidden_action}/progress"
+    created = site.post(url, json=body, headers=world.coordinator)
+    assert created.status_code == 201, created.text
+    approve = f"/api/v1/progress/{created.json()['id']}/approve"
+    approved = site.post(approve, json={"publish": True}, headers=world.coordinator)
+    assert approved.status_code == 200 and approved.json()["public"] is False, approved.text
+    assert site.get(METADATA).json()["last_published_change"] == before
