@@ -56,7 +56,7 @@ from app.reports.schemas import (
     StaffRecommendation,
     list_params,
 )
-from app.taxonomies.service import sdg_titles
+from app.taxonomies.service import sdg_titles, term_names
 
 # A report is read by people: past this many recommendations it is a data export, not a report.
 MAX_RECOMMENDATIONS = 5000
@@ -95,10 +95,12 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
     if len(rows) > MAX_RECOMMENDATIONS:
         _refuse_too_many(session, conditions)
     matching = select(Recommendation.id).where(*conditions)
-    related = _load_related(session, matching, staff=staff)
+    words = Words(interface_language(params.lang))
+    # Themes as the portal names them in this language, where the import brought their names.
+    theme_names = term_names(session, words.lang).get("theme", {})
+    related = _load_related(session, matching, theme_names, staff=staff)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=_reading_order)
-    words = Words(interface_language(params.lang))
     return Report(
         staff=staff,
         group_by=query.group_by,
@@ -133,7 +135,9 @@ def _entity(entity_id: int, name: str, acronym: str | None) -> ReportEntity:
     return ReportEntity(id=entity_id, name=name, acronym=acronym)
 
 
-def _load_related(session: Session, matching: Select[Any], *, staff: bool) -> _Related:
+def _load_related(
+    session: Session, matching: Select[Any], theme_names: dict[str, str], *, staff: bool
+) -> _Related:
     related = _Related()
     for rec_id, lang, text in session.execute(
         select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
@@ -146,7 +150,7 @@ def _load_related(session: Session, matching: Select[Any], *, staff: bool) -> _R
         .join(Term, Term.id == RecommendationTerm.term_id)
         .where(RecommendationTerm.role == "theme", RecommendationTerm.recommendation_id.in_(matching))
     ):
-        related.themes[rec_id].append(label)
+        related.themes[rec_id].append(theme_names.get(label, label))
     for rec_id, code in session.execute(
         select(RecommendationTerm.recommendation_id, Term.code)
         .join(Term, Term.id == RecommendationTerm.term_id)
@@ -364,10 +368,11 @@ def _groups(
 def filters_used(session: Session, used: dict[str, Any], lang: str, *, staff: bool) -> list[tuple[str, str]]:
     """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
     report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
-    name (a cluster the public report cannot show by its id). The staff workspace's reports page lists
-    the filters its downloads carry the same way."""
+    name (a cluster the public report cannot show by its id), a theme by its name in that language.
+    The staff workspace's reports page lists the filters its downloads carry the same way."""
     words = Words(interface_language(lang))
-    named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}}
+    theme_names = term_names(session, words.lang).get("theme", {}) if used.get("theme") else {}
+    named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}, "theme": theme_names}
     if used.get("mechanism"):
         codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}
         for code, name in session.execute(
