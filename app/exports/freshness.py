@@ -4,9 +4,10 @@ and the exports' metadata say both.
 "Last published change" is the newest time anything the public sees changed: a current
 recommendation's feed data (``updated_at``, set by imports and manual edits), its published status
 and priority (``published_at``: a coordinator's working change is not public until published, and
-its time is not either), a published action or cluster (``updated_at``) and a published progress
-update of a published action (``published_at``). It is one statement of five ``max()``; a change
-of internal fields alone (notes, budgets) of a published action can move it too, since those rows
+its time is not either), a published action or cluster (``updated_at``), and what a published
+action shows: its published progress updates (``published_at``), its indicators (``updated_at``)
+and their approved values (``reviewed_at``). It is one statement of seven ``max()``; a change of
+internal fields alone (notes, budgets) of a published action can move it too, since those rows
 carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
 that succeeded or found the source unchanged: the time the data was last checked against its source.
 """
@@ -21,7 +22,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.timestamps import as_utc
-from app.models import Action, Cluster, ImportRun, ProgressUpdate, Recommendation, RecommendationLocal
+from app.models import (
+    Action,
+    Cluster,
+    ImportRun,
+    Indicator,
+    IndicatorValue,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationLocal,
+)
 from app.recommendations import kept
 
 IMPORTED = ("succeeded", "not_modified")
@@ -45,8 +55,12 @@ def data_dates(session: Session) -> DataDates:
 
 
 def _read(session: Session) -> dict[str, datetime | None]:
+    # What hangs under an action is public only while the action is (docs/publishing.md).
+    public_action = select(Action.id).where(Action.published.is_(True))
+    public_indicator = select(Indicator.id).where(Indicator.action_id.in_(public_action))
     row = session.execute(
         select(
+            _newest(ImportRun.finished_at, ImportRun.outcome.in_(IMPORTED)),
             _newest(Recommendation.updated_at, Recommendation.withdrawn.is_(False)),
             _newest(RecommendationLocal.published_at),
             _newest(Action.updated_at, Action.published.is_(True)),
@@ -55,14 +69,18 @@ def _read(session: Session) -> dict[str, datetime | None]:
                 ProgressUpdate.published_at,
                 ProgressUpdate.state == "approved",
                 ProgressUpdate.published.is_(True),
-                # An update published under an unpublished action is not public (docs/publishing.md).
-                ProgressUpdate.action_id.in_(select(Action.id).where(Action.published.is_(True))),
+                ProgressUpdate.action_id.in_(public_action),
             ),
-            _newest(ImportRun.finished_at, ImportRun.outcome.in_(IMPORTED)),
+            _newest(Indicator.updated_at, Indicator.action_id.in_(public_action)),
+            _newest(
+                IndicatorValue.reviewed_at,
+                IndicatorValue.state == "approved",
+                IndicatorValue.indicator_id.in_(public_indicator),
+            ),
         )
     ).one()
-    changes = [as_utc(value) for value in row[:5] if value is not None]
+    changes = [as_utc(value) for value in row[1:] if value is not None]
     return {
         "published_change": max(changes) if changes else None,
-        "last_import": as_utc(row[5]) if row[5] is not None else None,
+        "last_import": as_utc(row[0]) if row[0] is not None else None,
     }

@@ -162,3 +162,29 @@ def test_progress_published_under_an_unpublished_action_is_not_a_published_chang
     approved = site.post(approve, json={"publish": True}, headers=world.coordinator)
     assert approved.status_code == 200 and approved.json()["public"] is False, approved.text
     assert site.get(METADATA).json()["last_published_change"] == before
+
+
+def test_an_approved_indicator_value_of_a_published_action_is_a_published_change(
+    make_client: MakeClient, world: World, engine: Engine
+) -> None:
+    """The portal's action page shows it at once: the open data's last change says so (a value of an
+    action the public does not see changes nothing)."""
+    site = make_client(**PUBLISHER)
+
+    def approve_value(action_id: int) -> str:
+        indicators = site.get(f"/api/v1/actions/{action_id}/indicators", headers=world.coordinator).json()
+        url = f"/api/v1/indicators/{indicators['items'][0]['id']}/values"
+        body = {"measured_on": "2025-07-31", "value": 21, "submit": True}
+        value = site.post(url, json=body, headers=world.coordinator)
+        assert value.status_code == 201, value.text
+        approved = site.post(
+            f"/api/v1/indicator-values/{value.json()['id']}/approve", headers=world.coordinator
+        )
+        assert approved.status_code == 200, approved.text
+        return str(site.get(METADATA).json()["last_published_change"])
+
+    before = site.get(METADATA).json()["last_published_change"]
+    assert approve_value(world.hidden_action) == before
+    shown = approve_value(world.action)
+    assert shown > before
+    assert datetime.fromisoformat(shown) > datetime.now(UTC) - timedelta(minutes=1)
