@@ -22,7 +22,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.docx_properties import set_report_properties
+from app.reports.docx_properties import strip_template_authorship
 from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
@@ -109,7 +109,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)
     author = report.publisher.body_in(words._) if report.publisher is not None else ""
-    set_report_properties(
+    strip_template_authorship(
         docx, title=words.title, language=words.lang, author=author, made=report.generated_at
     )
     out = BytesIO()

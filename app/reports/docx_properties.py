@@ -2,19 +2,23 @@
 
 A State's template is a Word file someone wrote and reviewed: Word records who (the last editor's
 name or e-mail address), what they noted (description, keywords, custom properties) and their
-review comments with the reviewers' names. None of that is the report's, and the public report is
-published as it is filled: the report keeps the template's layout and text only. Its properties
-are its own (title, language, the publisher as author, the time it was made), and the template's
-comments, with their anchors in the text and the list of reviewers, are left out.
+review comments and tracked changes with the reviewers' names (a deletion keeps the deleted text).
+None of that is the report's, and the public report is published as it is filled: the report keeps
+the template's layout and final text only. Its properties are its own (title, language, the
+publisher as author, the time it was made); the template's comments, with their anchors in the text
+and the list of reviewers, are left out; its tracked changes are accepted (insertions kept as text,
+deletions and the former formatting dropped), as Word's "Accept All Changes" does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from lxml import etree
 
 # The parts of a template's review: its comments, Word's extra data on them, and its reviewers.
 _REVIEW_PARTS = frozenset(
@@ -26,10 +30,40 @@ _REVIEW_PARTS = frozenset(
         "http://schemas.microsoft.com/office/2011/relationships/people",
     }
 )
-_ANCHORS = tuple(qn(tag) for tag in ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference"))
+_ANCHORS = ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReference")
+# Tracked changes: what was inserted (kept, unwrapped), what was deleted or moved away, the former
+# properties, and the marks of a move (dropped).
+_INSERTED = ("w:ins", "w:moveTo")
+_DROPPED = (
+    *_ANCHORS,
+    "w:del",
+    "w:moveFrom",
+    "w:moveFromRangeStart",
+    "w:moveFromRangeEnd",
+    "w:moveToRangeStart",
+    "w:moveToRangeEnd",
+    "w:rPrChange",
+    "w:pPrChange",
+    "w:sectPrChange",
+    "w:tblPrChange",
+    "w:tblPrExChange",
+    "w:tblGridChange",
+    "w:trPrChange",
+    "w:tcPrChange",
+    "w:numberingChange",
+    "w:cellIns",
+    "w:cellDel",
+)
+_APP_PROPERTIES = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+# The parts holding text: the body, headers, footers, footnotes and endnotes.
+_TEXT_PARTS = tuple(
+    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{name}+xml"
+    for name in ("document.main", "header", "footer", "footnotes", "endnotes")
+)
 
 
-def set_report_properties(docx: Any, *, title: str, language: str, author: str, made: datetime) -> None:
+def strip_template_authorship(docx: Any, *, title: str, language: str, author: str, made: datetime) -> None:
     """Replace every property the template's file carried; drop its comments and reviewers."""
     properties = docx.core_properties
     for name in ("subject", "keywords", "comments", "category", "content_status", "identifier", "version"):
@@ -43,5 +77,35 @@ def set_report_properties(docx: Any, *, title: str, language: str, author: str, 
     for rels, dropped in ((docx.part.package.rels, {RT.CUSTOM_PROPERTIES}), (docx.part.rels, _REVIEW_PARTS)):
         for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype in dropped]:
             del rels[rel_id]
-    for anchor in list(docx.element.body.iter(*_ANCHORS)):
-        anchor.getparent().remove(anchor)
+    for part in docx.part.package.iter_parts():
+        if part.content_type in _TEXT_PARTS:
+            _edit(part, _accept_changes)
+        elif part.content_type == _APP_PROPERTIES:
+            _edit(part, _without_people)
+
+
+def _edit(part: Any, change: Callable[[Any], None]) -> None:
+    """``change`` the part's XML: python-docx's tree where it reads the part, else its bytes."""
+    element = getattr(part, "element", None)
+    if element is not None:
+        change(element)
+        return
+    root = etree.fromstring(part.blob)
+    change(root)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _accept_changes(root: Any) -> None:
+    for element in list(root.iter(*(qn(tag) for tag in _DROPPED))):
+        element.getparent().remove(element)
+    for element in list(root.iter(*(qn(tag) for tag in _INSERTED))):
+        parent = element.getparent()
+        at = parent.index(element)
+        parent[at : at + 1] = list(element)
+
+
+def _without_people(root: Any) -> None:
+    """The application properties name the template's company and manager: the report has the
+    publisher instead."""
+    for element in list(root.iter(*(f"{{{_EXTENDED}}}{tag}" for tag in ("Company", "Manager")))):
+        element.getparent().remove(element)

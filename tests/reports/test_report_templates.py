@@ -9,6 +9,7 @@ from io import BytesIO
 import httpx
 import pytest
 from docx import Document
+from docx.oxml import parse_xml
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
@@ -86,6 +87,38 @@ def test_the_report_leaves_the_templates_authors_and_review_comments_out(
         assert HEADING in report.paragraphs[0].text  # the template's own text is kept
         assert report.core_properties.author == report.core_properties.last_modified_by
         assert report.core_properties.author.startswith("National mechanism")
+
+
+def test_the_report_accepts_the_templates_tracked_changes(client: TestClient, world: ReportWorld) -> None:
+    """A template edited with Track Changes on: the report shows its final text, without the
+    reviewers' names or what they deleted (Word's "Accept All Changes")."""
+    word = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    who = 'w:author="ana.quispe@minjus.example" w:date="2026-11-01T10:00:00Z"'
+    template = Document(BytesIO(state_template(body=("Introduction.",))))
+    edited = template.paragraphs[2]._p
+    deleted = (
+        f'<w:del {word} w:id="91" {who}><w:r><w:delText> The minister vetoed it.</w:delText></w:r></w:del>'
+    )
+    edited.append(parse_xml(deleted))
+    edited.append(parse_xml(f'<w:ins {word} w:id="92" {who}><w:r><w:t> Final wording.</w:t></w:r></w:ins>'))
+    saved = BytesIO()
+    template.save(saved)
+    content = BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(content, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "docProps/app.xml":
+                data = data.replace(b"<Manager/>", b"<Manager>Ana Quispe</Manager>")
+            target.writestr(item, data)
+    assert upload(client, content.getvalue()).status_code == 200
+    for path in (PUBLIC, STAFF):
+        answer = client.get(path, params={"format": "docx"})
+        assert answer.status_code == 200
+        with zipfile.ZipFile(BytesIO(answer.content)) as package:
+            everything = b"".join(package.read(name) for name in package.namelist())
+        for planted in (b"minjus.example", b"Ana Quispe", b"vetoed", b"<w:ins ", b"<w:del "):
+            assert planted not in everything, (path, planted)
+        assert "Introduction. Final wording." in docx_text(answer.content)
 
 
 def test_template_default_forces_the_shipped_one(client: TestClient, world: ReportWorld) -> None:
