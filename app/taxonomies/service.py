@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Subquery, func, select, union_all
+from sqlalchemy import ColumnElement, Subquery, and_, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.core.db import off_index
@@ -16,6 +16,7 @@ from app.feed.sdg import sdg_entries
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import MECHANISM_FAMILIES, ROLE_KIND
 from app.recommendations import kept
+from app.recommendations.reading import leading_only
 from app.taxonomies.schemas import (
     TAXONOMY_KINDS,
     MechanismEntry,
@@ -63,7 +64,9 @@ def term_names(session: Session, lang: str) -> dict[str, dict[str, str]]:
 
 
 def _current() -> ColumnElement[bool]:
-    return Recommendation.withdrawn == False  # noqa: E712  (SQL comparison, not Python)
+    """A recommendation the lists show and count: not withdrawn, not a linked copy of another
+    (docs/sources.md), so that each count is what filtering on the term gives."""
+    return and_(Recommendation.withdrawn == False, leading_only())  # noqa: E712  (SQL comparison)
 
 
 def _term_counts(roles: list[str]) -> Subquery:
@@ -115,7 +118,9 @@ def mechanisms_in_use(session: Session) -> list[tuple[str, str]]:
     # Off ix_recommendations_withdrawn: SQLite would walk the current recommendations until one has
     # the mechanism (27 ms for all of them at 100,000) rather than probe the mechanism's own index.
     current = off_index(Recommendation.withdrawn.expression, session.get_bind().dialect.name).is_(False)
-    used = select(Recommendation.id).where(Recommendation.mechanism_id == Mechanism.id, current)
+    used = select(Recommendation.id).where(
+        Recommendation.mechanism_id == Mechanism.id, current, leading_only()
+    )
     rows = session.execute(select(Mechanism.code, Mechanism.name, Mechanism.family).where(used.exists()))
     ordered = sorted(rows, key=lambda row: (_FAMILY_ORDER.get(row.family, len(_FAMILY_ORDER)), row.code))
     return [(code, name) for code, name, _ in ordered]

@@ -11,9 +11,10 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from app.feed.sdg import sdg_entries
+from app.models import SourceLink
 from app.taxonomies import service
 from app.taxonomies.service import TERM_KINDS
-from tests.factories import import_records, record
+from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/taxonomies"
 
@@ -128,6 +129,29 @@ def test_the_terms_and_mechanisms_in_use_are_those_counted_above_zero(engine: En
         counted_mechanisms = [(m.code, m.name) for m in service.list_mechanisms(session).items if m.count]
         assert service.mechanisms_in_use(session) == counted_mechanisms
         assert [code for code, _ in counted_mechanisms] == ["UPR", "CRC"]  # not CAT: W's only
+
+
+@pytest.mark.usefixtures("tagged")
+def test_a_linked_copy_is_not_counted_twice(client: TestClient, engine: Engine) -> None:
+    """A manual copy of R1 linked to it is one recommendation with it (docs/sources.md): the lists,
+    the facets and the filters leave it out, so the counts here do too."""
+    import_records(
+        engine,
+        [record("M1", source="manual", mechanism="CAT", themes=["Right to health", "Torture"], sdgs=["1"])],
+        source="manual",
+    )
+    ids = ids_by_external_id(engine)
+    with Session(engine) as session, session.begin():
+        session.add(SourceLink(leader_id=ids["R1"], member_id=ids["M1"], state="linked", method="manual"))
+    themes = {t["label"]: t["count"] for t in _items(client, "themes")}
+    assert themes == {"Right to health": 2, "Torture": 0}
+    assert [(m["code"], m["count"]) for m in _items(client, "mechanisms")][:2] == [("UPR", 3), ("CAT", 0)]
+    assert {s["code"]: s["count"] for s in _items(client, "sdgs")}["1"] == 0
+    facets = client.get("/api/v1/recommendations/facets").json()
+    assert {b["value"]: b["count"] for b in facets["theme"]}["Right to health"] == 2
+    with Session(engine) as session:
+        assert "Torture" not in service.term_labels_in_use(session, "themes")
+        assert "CAT" not in [code for code, _ in service.mechanisms_in_use(session)]
 
 
 @pytest.mark.usefixtures("tagged")
