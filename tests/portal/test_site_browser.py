@@ -46,7 +46,7 @@ def test_the_french_portal_speaks_french(french: Page, seeded: Seeded) -> None:
     expect(french.locator("html")).to_have_attribute("lang", "fr")
     facts = french.locator("dl.facts").last
     expect(facts).to_contain_text("Comité des droits de l'enfant")
-    expect(facts).to_contain_text(f"4.1: {sdg_titles('fr')['4.1']}")
+    expect(facts).to_contain_text(f"4.1 : {sdg_titles('fr')['4.1']}")
     expect(french.locator('time[datetime="2025-03-01"]')).to_have_text("1 mars 2025")
     # A theme UHRI gives in English is marked as English for screen readers.
     expect(facts.locator('span[lang="en"]', has_text="Right to education")).to_have_count(1)
