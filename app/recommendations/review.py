@@ -4,8 +4,11 @@
 An import records a revision per changed recommendation (the old and new value of every field it
 changed); marking a recommendation reviewed (``bulk.mark_reviewed``) records an audit event. What is
 waiting for review is therefore the revisions after the last of those events, folded into one change
-per field: the value at the last review, and the value now. A page costs four statements whatever
-its size: the page, then its revisions, its last reviews and its current texts.
+per field: the value at the last review, and the value now. Each also comes with the work linked to
+it (actions, with their progress updates, and clusters): work linked to a withdrawn recommendation
+no longer counts in reports through it, which the reviewer must see before marking it reviewed.
+A page costs six statements whatever its size: the page, then its revisions, its last reviews, its
+current texts, its actions and its clusters.
 """
 
 from __future__ import annotations
@@ -20,8 +23,19 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import decode_cursor, keyset_page
 from app.feed.fields import html_to_text
-from app.models import AuditEvent, Mechanism, Recommendation, RecommendationText, Revision
-from app.recommendations.schemas import FieldChange, ReviewItem, ReviewQueue
+from app.models import (
+    Action,
+    ActionRecommendation,
+    AuditEvent,
+    Cluster,
+    ClusterRecommendation,
+    Mechanism,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationText,
+    Revision,
+)
+from app.recommendations.schemas import ClusterRef, FieldChange, LinkedAction, ReviewItem, ReviewQueue
 from app.recommendations.service import choose_text
 
 REVIEW_PAGE_SIZE = 25
@@ -73,6 +87,7 @@ def review_queue(
     ids = [row.Recommendation.id for row in rows]
     pending = _pending_changes(session, ids)
     texts = _texts(session, ids)
+    actions, clusters = _linked_actions(session, ids), _linked_clusters(session, ids)
     items = []
     for row in rows:
         rec: Recommendation = row.Recommendation
@@ -93,6 +108,8 @@ def review_queue(
                 revisions=revisions,
                 import_runs=runs,
                 changes=changes,
+                actions=actions.get(rec.id, []),
+                clusters=clusters.get(rec.id, []),
             )
         )
     return ReviewQueue(items=items, next_cursor=next_cursor, total=total)
@@ -108,6 +125,36 @@ def _texts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
         ):
             texts[rec_id][text_lang] = text
     return texts
+
+
+def _linked_actions(session: Session, ids: Sequence[int]) -> dict[int, list[LinkedAction]]:
+    found: dict[int, list[LinkedAction]] = defaultdict(list)
+    if ids:
+        for rec_id, action_id, title, updates in session.execute(
+            select(
+                ActionRecommendation.recommendation_id, Action.id, Action.title, func.count(ProgressUpdate.id)
+            )
+            .join(Action, Action.id == ActionRecommendation.action_id)
+            .outerjoin(ProgressUpdate, ProgressUpdate.action_id == Action.id)
+            .where(ActionRecommendation.recommendation_id.in_(ids))
+            .group_by(ActionRecommendation.recommendation_id, Action.id, Action.title)
+            .order_by(ActionRecommendation.recommendation_id, Action.id)
+        ):
+            found[rec_id].append(LinkedAction(id=action_id, title=title, progress_updates=updates))
+    return found
+
+
+def _linked_clusters(session: Session, ids: Sequence[int]) -> dict[int, list[ClusterRef]]:
+    found: dict[int, list[ClusterRef]] = defaultdict(list)
+    if ids:
+        for rec_id, cluster_id, name in session.execute(
+            select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
+            .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
+            .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
+            .order_by(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
+        ):
+            found[rec_id].append(ClusterRef(id=cluster_id, name=name))
+    return found
 
 
 def _last_reviews(session: Session, ids: Sequence[int]) -> dict[int, datetime]:

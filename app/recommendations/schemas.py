@@ -332,6 +332,14 @@ class FieldChange(BaseModel):
     new: Any = Field(description="The value now")
 
 
+class LinkedAction(BaseModel):
+    """An action that implements a recommendation, and how many progress updates it holds."""
+
+    id: int
+    title: str
+    progress_updates: int
+
+
 class ReviewItem(BaseModel):
     """A recommendation waiting for review and what changed since it was last reviewed."""
 
@@ -350,6 +358,8 @@ class ReviewItem(BaseModel):
         description="Import runs that wrote those revisions (a run writes one per language it changed)"
     )
     changes: list[FieldChange]
+    actions: list[LinkedAction] = Field(description="Actions linked to it directly")
+    clusters: list[ClusterRef] = Field(description="Clusters it is in (not archived)")
 
 
 class ReviewQueue(BaseModel):

@@ -1,7 +1,7 @@
 """Work attached to a recommendation that a later full export withdraws: its staff page says the public
-sees nothing of it (as the portal and the public API answer), and the pages of the action that
-implements it mark it withdrawn, so the coordinator and the focal point learn that the action's
-recommendation left the reports."""
+sees nothing of it (as the portal and the public API answer), the pages of the action that
+implements it mark it withdrawn, and the review queue names the work linked to it, so the
+coordinator and the focal point learn that the action's recommendation left the reports."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, expect
 from sqlalchemy import Connection, Engine
 
+from app.core.config import Settings
 from tests import accounts
 from tests.builder import building
 from tests.conftest import MakeApp, ModuleWorld
 from tests.factories import ids_by_external_id, import_records, record
+from tests.live_server import live_server
+from tests.staff.browser_support import assert_accessible, signed_in
 from tests.staff.conftest import StaffLogin
 
 # Twelve paragraphs of one document; the second export lacks the last one (1 in 12: under the
@@ -29,6 +33,7 @@ class World:
     kept: int
     action: int
     entity: int
+    cluster: int
 
 
 def build_world(engine: Engine) -> World:
@@ -40,8 +45,11 @@ def build_world(engine: Engine) -> World:
         build.responsible(ids["P12"], entity)
         linked = [ids["P12"], ids["P1"]]
         action = build.action("Schools", recommendations=linked, lead_entity_id=entity, published=True).id
+        build.progress(action, "published", "Ten schools teach in Quechua.")
+        build.progress(action, "draft", "Twenty schools next year.")
+        cluster = build.cluster("Bilingual education", members=[ids["P12"]]).id
     import_records(engine, KEPT, full_export=True)
-    return World(ids["P12"], ids["P1"], action, entity)
+    return World(ids["P12"], ids["P1"], action, entity, cluster)
 
 
 @pytest.fixture
@@ -88,3 +96,42 @@ def test_the_api_says_which_linked_recommendation_is_withdrawn(
     answer = client.get(f"/api/v1/actions/{world.action}", headers=accounts.headers_for(db, "coordinator"))
     data = answer.json()
     assert {r["id"]: r["withdrawn"] for r in data["recommendations"]} == {world.gone: True, world.kept: False}
+
+
+def _review_item(page: str, rec_id: int) -> str:
+    start = page.index(f'<input type="hidden" name="shown" value="{rec_id}">')
+    return page[start : page.index('class="review-row-actions"', start)]
+
+
+def test_the_review_queue_names_the_work_linked_to_a_withdrawn_recommendation(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """Marking it reviewed without knowing would let the action drop out of every report unnoticed."""
+    page = staff_login("coordinator").get("/staff/review").text
+    item = _review_item(page, world.gone)
+    assert "Withdrawn by an import" in item
+    assert "Work is linked to this withdrawn recommendation" in item
+    assert "no longer counts in them through it" in item
+    assert f'<a href="/staff/actions/{world.action}">Schools</a>' in item
+    assert "progress updates: 2" in item
+    assert f'<a href="/staff/clusters/{world.cluster}">Bilingual education</a>' in item
+
+
+@pytest.mark.slow
+@pytest.mark.database_run("sqlite")
+def test_the_linked_work_warning_is_accessible(
+    world: World, browser: Browser, settings: Settings, migrated_engine: Engine
+) -> None:
+    user = accounts.create_user(migrated_engine, "reviewer@example.org", "coordinator")
+    secret, _ = accounts.issue_session(migrated_engine, user)
+    with live_server(settings) as base_url:
+        page = signed_in(browser, base_url, secret).new_page()
+        page.goto("/staff/review")
+        item = page.locator(".review-item", has=page.locator(f'input[name="ids"][value="{world.gone}"]'))
+        expect(item.locator(".linked-work")).to_contain_text(
+            "Work is linked to this withdrawn recommendation"
+        )
+        expect(item.get_by_role("link", name="Schools")).to_have_attribute(
+            "href", f"/staff/actions/{world.action}"
+        )
+        assert_accessible(page)
