@@ -72,6 +72,10 @@ class ClusterOut(BaseModel):
     published: bool
     archived: bool
     recommendation_count: int = Field(description="Recommendations in the cluster (withdrawn ones too)")
+    withdrawn_count: int = Field(
+        description="Of those, the ones an import withdrew: reports, the public portal and the "
+        "recommendation list leave them out"
+    )
     version: int = Field(description="Also sent as the ETag header")
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -9,9 +9,9 @@ the committed version (SQLite's write lock already serialises them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, Select, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, case, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -44,19 +44,31 @@ _LeadRow = Row[Cluster, int, str, str | None]
 AUDITED = ("name", "description", "lead_entity_id", "published", "archived")
 
 
-def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
+class MemberCount(NamedTuple):
+    total: int
+    withdrawn: int
+
+
+NO_MEMBERS = MemberCount(0, 0)
+
+
+def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, MemberCount]:
+    """Each cluster's members, and how many of them an import withdrew (reports, the public portal
+    and the recommendation list leave those out, so the pages say how many there are)."""
     if not cluster_ids:
         return {}
+    withdrawn = func.coalesce(func.sum(case((Recommendation.withdrawn.is_(True), 1), else_=0)), 0)
     rows = session.execute(
-        select(ClusterRecommendation.cluster_id, func.count())
+        select(ClusterRecommendation.cluster_id, func.count(), withdrawn)
+        .join(Recommendation, Recommendation.id == ClusterRecommendation.recommendation_id)
         .where(ClusterRecommendation.cluster_id.in_(cluster_ids))
         .group_by(ClusterRecommendation.cluster_id)
     )
-    return {cluster_id: count for cluster_id, count in rows}
+    return {cluster_id: MemberCount(count, gone) for cluster_id, count, gone in rows}
 
 
-def _count(session: Session, cluster_id: int) -> int:
-    return _counts(session, [cluster_id]).get(cluster_id, 0)
+def _count(session: Session, cluster_id: int) -> MemberCount:
+    return _counts(session, [cluster_id]).get(cluster_id, NO_MEMBERS)
 
 
 def _with_lead() -> _LeadSelect:
@@ -65,7 +77,7 @@ def _with_lead() -> _LeadSelect:
     )
 
 
-def _out(row: _LeadRow, count: int) -> ClusterOut:
+def _out(row: _LeadRow, count: MemberCount) -> ClusterOut:
     cluster, lead_id, lead_name, lead_acronym = row
     lead = (
         EntityRef(id=lead_id, name=lead_name, acronym=lead_acronym)
@@ -79,7 +91,8 @@ def _out(row: _LeadRow, count: int) -> ClusterOut:
         lead_entity=lead,
         published=cluster.published,
         archived=cluster.archived,
-        recommendation_count=count,
+        recommendation_count=count.total,
+        withdrawn_count=count.withdrawn,
         version=cluster.version,
         created_at=cluster.created_at,
         updated_at=cluster.updated_at,
@@ -141,7 +154,7 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
     query = _with_lead().where(*page_conditions).order_by(Cluster.name, Cluster.id)
     rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].name, row[0].id))
     counts = _counts(session, [row[0].id for row in rows])
-    items = [_out(row, counts.get(row[0].id, 0)) for row in rows]
+    items = [_out(row, counts.get(row[0].id, NO_MEMBERS)) for row in rows]
     return ClusterPage(items=items, next_cursor=next_cursor, total=total)
 
 
@@ -253,7 +266,7 @@ def add_members(
             [{"cluster_id": cluster_id, "recommendation_id": rec_id, "added_at": now} for rec_id in new],
         )
         _touch(session, cluster)
-    count = _count(session, cluster_id)
+    count = _count(session, cluster_id).total
     after: dict[str, Any] = {"ids": new, "unchanged": sorted(present), "recommendation_count": count}
     record(session, actor, "cluster.recommendations_added", "cluster", cluster_id, after=after)
     result = MembersAdded(added=len(new), unchanged=len(present), recommendation_count=count)
@@ -274,7 +287,7 @@ def remove_members(
             )
         )
         _touch(session, cluster)
-    count = _count(session, cluster_id)
+    count = _count(session, cluster_id).total
     absent = sorted(set(ids) - set(present))
     after: dict[str, Any] = {"ids": present, "unchanged": absent, "recommendation_count": count}
     record(session, actor, "cluster.recommendations_removed", "cluster", cluster_id, after=after)

@@ -122,7 +122,7 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
     preview = None
     if not reasons:
         shown = views.cluster(db, _portal_context(page), cluster_id)
-        withdrawn = cluster.recommendation_count - shown["cluster"].recommendation_count
+        withdrawn = cluster.withdrawn_count
         counts.append((_("Recommendations withdrawn from the feed, not shown: %(count)s."), withdrawn))
         preview = _portal(page, "_cluster.html", shown)
     context = {

@@ -47,7 +47,8 @@ def build_world(engine: Engine) -> World:
         action = build.action("Schools", recommendations=linked, lead_entity_id=entity, published=True).id
         build.progress(action, "published", "Ten schools teach in Quechua.")
         build.progress(action, "draft", "Twenty schools next year.")
-        cluster = build.cluster("Bilingual education", members=[ids["P12"]]).id
+        members = [ids["P12"], ids["P1"], ids["P2"]]
+        cluster = build.cluster("Bilingual education", members=members, published=True).id
     import_records(engine, KEPT, full_export=True)
     return World(ids["P12"], ids["P1"], action, entity, cluster)
 
@@ -135,3 +136,26 @@ def test_the_linked_work_warning_is_accessible(
             "href", f"/staff/actions/{world.action}"
         )
         assert_accessible(page)
+
+
+def test_the_cluster_pages_say_how_many_of_their_recommendations_are_withdrawn(
+    world: World, staff_login: StaffLogin, make_app: MakeApp, db: Connection
+) -> None:
+    """The staff count includes the withdrawn member (as the API documents); the list of its
+    recommendations and the public page leave it out, so the staff pages say how many that is."""
+    staff = staff_login("coordinator")
+    listed = staff.get("/staff/clusters").text
+    row = next(row for row in listed.split("<tr>") if f'href="/staff/clusters/{world.cluster}"' in row)
+    assert '<td class="numeric">3, 1 withdrawn</td>' in row
+    detail = staff.get(f"/staff/clusters/{world.cluster}").text
+    assert "<dd>3, 1 withdrawn" in detail
+    assert "the recommendation list, reports and the public portal leave them out" in detail
+    # The numbers the other pages give: 3 - 1.
+    members = staff.get(f"/staff/recommendations?cluster={world.cluster}").text
+    assert "Matching recommendations: 2" in members
+    public = TestClient(make_app()).get("/clusters").text
+    assert ">2</td>" in next(row for row in public.split("<tr>") if "Bilingual education" in row)
+    api = TestClient(make_app()).get(
+        f"/api/v1/clusters/{world.cluster}", headers=accounts.headers_for(db, "coordinator")
+    )
+    assert (api.json()["recommendation_count"], api.json()["withdrawn_count"]) == (3, 1)
