@@ -99,9 +99,9 @@ def _check_cycle(row: Deadline) -> None:
         return
     last, mid = row.last_review_on, row.midterm_on
     if last is not None and last >= row.due_on:
-        raise _invalid("last_review_on", _("must be before the next review date (due_on)"))
+        raise _invalid("last_review_on", _("must be before the next review date"))
     if mid is not None and not ((last or date.min) < mid < row.due_on):
-        raise _invalid("midterm_on", _("must be after last_review_on and before due_on"))
+        raise _invalid("midterm_on", _("must be after the last review date and before the next review date"))
 
 
 def visible_deadline(session: Session, audience: Audience, deadline_id: int) -> Deadline:

@@ -169,6 +169,22 @@ def test_a_refused_deadline_form_says_why_in_the_pages_language(
     assert "(due_on)" not in review.text  # the API's words name its fields; the page's, its labels
 
 
+def test_a_mid_term_date_after_the_next_review_is_refused_in_the_forms_words(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    staff = staff_login("coordinator")
+    form = {"kind": "upr_review", "title": "Sixth", "due_on": "2031-05-10", "last_review_on": "2027-01-01"}
+    refused = staff.post("/staff/calendar", {**form, "midterm_on": "2032-01-01"})
+    assert refused.status_code == 422
+    assert (
+        '<a href="#field-midterm_on">Mid-term report date: must be after the last review date and before'
+        " the next review date</a>" in refused.text
+    )
+    assert "last_review_on and" not in refused.text and "due_on</a>" not in refused.text
+    backwards = staff.post("/staff/calendar", {**form, "last_review_on": "2032-01-01"})
+    assert "Last review date: must be before the next review date</a>" in backwards.text
+
+
 def test_a_coordinator_adds_edits_and_deletes_a_deadline(
     staff_login: StaffLogin, world: CalendarWorld, db: Connection
 ) -> None:

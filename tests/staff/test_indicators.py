@@ -273,6 +273,7 @@ def test_adding_and_editing_an_indicator(staff_login: StaffLogin, world: World) 
     assert 'href="#field-baseline_value"' in refused.text and 'value="Cases heard"' in refused.text
     refused = coordinator.post(url, {**form, "baseline_value": "0"})
     assert refused.status_code == 422 and 'href="#field-target_date"' in refused.text
+    assert "is before the baseline date</a>" in refused.text and "(baseline.date)" not in refused.text
     created = coordinator.post(url, {**form, "baseline_value": "0", "target_date": "2026-12-31"})
     assert created.status_code == 303
     location = created.headers["location"]

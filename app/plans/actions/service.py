@@ -214,7 +214,7 @@ def _check_dates(start: date | None, due: date | None) -> None:
     if start is not None and due is not None and due < start:
         raise InvalidInput(
             f"due_date {due.isoformat()} is before start_date {start.isoformat()}",
-            errors=[{"field": "due_date", "reason": _("is before the start date (start_date)")}],
+            errors=[{"field": "due_date", "reason": _("is before the start date")}],
         )
 
 

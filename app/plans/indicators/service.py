@@ -119,7 +119,7 @@ def _check_dates(indicator: Indicator) -> None:
     if indicator.baseline_date and indicator.target_date and indicator.target_date < indicator.baseline_date:
         raise InvalidInput(
             "target.date is before baseline.date",
-            errors=[{"field": "target.date", "reason": _("is before the baseline date (baseline.date)")}],
+            errors=[{"field": "target.date", "reason": _("is before the baseline date")}],
         )
 
 
