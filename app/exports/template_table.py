@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, Connection, select
 
 from app.core.config import UHRI_LANGUAGES
 from app.exports.template_records import SkipReport, TemplateRow
+from app.exports.workbook_saving import save_workbook
 from app.feed.template.columns import TEMPLATE_COLUMNS
 from app.feed.template.writer import TemplateRecord, guard_formula, shared_cells
 from app.models import Recommendation, RecommendationText
@@ -114,7 +115,7 @@ def write_table_xlsx(
             report(record.db_id, f"{too_long[0]}: longer than the {XLSX_CELL_LIMIT:,} characters of a cell")
             continue
         sheet.append([_text_cell(sheet, value) for value in values])
-    workbook.save(path)
+    save_workbook(workbook, path)
 
 
 def _unguarded(value: str) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from datetime import date
 from tempfile import SpooledTemporaryFile
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,6 +30,7 @@ from app.exports.limits import ExportCancelled
 from app.exports.metadata import CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportAbout
 from app.exports.schemas import ExportCluster, ExportEntity
 from app.exports.template_table import append_header, table_cells, table_columns
+from app.exports.workbook_saving import save_workbook
 from app.feed.template.writer import TemplateRecord, guard_formula
 
 BOM = "\ufeff"
@@ -148,7 +149,8 @@ def xlsx_chunks(
         if about is not None:
             _about_sheet(workbook, about())
         with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
-            workbook.save(_Stoppable(spool, stop) if stop is not None else spool)
+            target = cast(IO[bytes], _Stoppable(spool, stop)) if stop is not None else spool
+            save_workbook(workbook, target)
             spool.seek(0)
             while chunk := spool.read(XLSX_CHUNK):
                 yield chunk
