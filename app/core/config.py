@@ -22,6 +22,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _CHECKS: dict[str, Callable[[str], str]] = {
     "uhri_languages": lambda value: checks.languages(value, UHRI_LANGUAGES),
     "database_url": checks.database_file,
+    "storage_dir": checks.storage_directory,
     "log_level": lambda value: checks.log_level(value, LOG_LEVELS),
     "import_schedule": checks.cron,
     "notify_schedule": checks.cron,

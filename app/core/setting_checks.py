@@ -36,6 +36,17 @@ def database_file(value: str) -> str:
     return value
 
 
+def storage_directory(value: str) -> str:
+    # Empty, the path would be the current directory: evidence files would land wherever a command
+    # was started, and `nrtd storage check` would compare the rows with that directory's files.
+    if not value.strip():
+        raise ValueError(
+            "is empty: give the directory where evidence files are kept, e.g. ./storage (the default, "
+            "used when the variable is not set at all) or /var/lib/nrtd/storage"
+        )
+    return value
+
+
 def log_level(value: str, levels: Sequence[str]) -> str:
     level = value.strip().upper()
     if level not in levels:

@@ -47,3 +47,12 @@ def test_a_schedule_that_never_comes_or_has_a_seconds_field_is_refused(own_datab
 )
 def test_a_limit_that_cannot_be_met_is_refused(own_database: str, name: str, value: str, reason: str) -> None:
     assert _refused(own_database, name, value) == f"setting {name}: {reason}"
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_storage_directory_is_refused(own_database: str, value: str) -> None:
+    # Taken as given, the evidence files went to the directory the command was started in.
+    assert _refused(own_database, "NRTD_STORAGE_DIR", value) == (
+        "setting NRTD_STORAGE_DIR: is empty: give the directory where evidence files are kept, e.g. "
+        "./storage (the default, used when the variable is not set at all) or /var/lib/nrtd/storage"
+    )
