@@ -1,13 +1,20 @@
-"""A report in French or Spanish names what it can in that language, as the portal does."""
+"""A report in French or Spanish names what it can in that language, as the portal does: its words,
+the columns of its matrix, the filters used, themes and mechanisms; Arabic texts read right to left."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
+import pytest
+from docx import Document
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import Connection, update
 
 from app.models import Term
 from tests.conftest import session_on
 from tests.reports.conftest import ReportWorld, docx_text, xlsx_rows
+from tests.reports.test_report_formats import get, parse
 
 PUBLIC = "/api/v1/public/reports/implementation"
 STAFF = "/api/v1/reports/implementation"
@@ -33,3 +40,120 @@ def test_themes_are_named_in_the_reports_language(
     assert "Derecho a la justicia" in text and "Right to justice" not in text
     english = xlsx_rows(client.get(PUBLIC, params={**params, "format": "xlsx"}).content)
     assert {row[0] for row in english[1:]} == {"Children: definition", "Right to justice"}
+
+
+def test_grouping_by_mechanism_names_them_in_the_reports_language(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """As the report's filters and the portal name them: the stored names are the feed's English."""
+    body = get(client, PUBLIC, format="xlsx", group_by="mechanism", lang="fr")
+    rows = xlsx_rows(body, load_workbook(BytesIO(body)).sheetnames[0])[1:]
+    assert [row[0] for row in rows] == [
+        "Comité des droits de l'enfant (CRC)",
+        "Comité des droits de l'enfant (CRC)",
+        "Examen périodique universel (UPR)",
+    ]
+    page = get(client, PUBLIC, format="html", group_by="mechanism", lang="es").decode()
+    assert "Comité de los Derechos del Niño (CRC)" in page and "Examen Periódico Universal (UPR)" in page
+    assert "Committee on the Rights of the Child" not in page
+    text = docx_text(get(client, STAFF, format="docx", group_by="mechanism", lang="fr"))
+    assert "Examen périodique universel (UPR)" in text and "Universal Periodic Review" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "published"),
+    [("fr", "Entité chef de file", "Publié"), ("es", "Entidad principal", "Publicado")],
+)
+def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
+    client: TestClient, world: ReportWorld, lang: str, lead: str, published: str
+) -> None:
+    # "Lead entity" read as "Responsible entity", and "Published" (a yes/no column) as "Published on".
+    body = get(client, STAFF, format="xlsx", group_by="entity", lang=lang)
+    workbook = load_workbook(BytesIO(body))
+    actions = workbook.worksheets[1]  # the group (a responsible entity), then each action's lead entity
+    action_headers = [cell.value for cell in actions[1]]
+    assert len(set(action_headers)) == len(action_headers), action_headers
+    assert action_headers[4] == lead and action_headers[-1] == published
+    # The notice of what the report holds is a note, not a table of contents ("Sommaire").
+    about = {
+        row[0]: row[1]
+        for row in workbook["À propos de ce rapport" if lang == "fr" else "Acerca de este informe"].iter_rows(
+            values_only=True
+        )
+    }
+    assert about[{"fr": "Note", "es": "Nota"}[lang]].startswith(
+        "Rapport interne" if lang == "fr" else "Informe interno"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "grouped", "header"),
+    [
+        (
+            "fr",
+            "Mise en œuvre des recommandations des mécanismes des droits de l'homme",
+            "Regroupé par",
+            "Recommandation",
+        ),
+        (
+            "es",
+            "Aplicación de las recomendaciones de los mecanismos de derechos humanos",
+            "Agrupado por",
+            "Recomendación",
+        ),
+    ],
+)
+def test_the_report_speaks_the_language_asked_for(
+    client: TestClient, world: ReportWorld, lang: str, title: str, grouped: str, header: str
+) -> None:
+    body = get(client, PUBLIC, lang=lang)
+    page = parse(body)
+    assert page.html_lang == lang
+    text = "".join(page.text)
+    assert title in text and grouped in text
+    assert f'<th scope="col">{header}</th>'.encode() in body
+    docx = Document(BytesIO(get(client, PUBLIC, lang=lang, format="docx")))
+    assert docx.paragraphs[0].text == title
+    assert docx.core_properties.language == lang
+    assert docx.tables[0].rows[0].cells[0].text == header
+    workbook = load_workbook(BytesIO(get(client, PUBLIC, lang=lang, format="xlsx")))
+    assert workbook.worksheets[0]["B1"].value == header
+    assert workbook.worksheets[-1]["A1"].value == title
+
+
+def test_arabic_texts_are_marked_right_to_left(client: TestClient, world: ReportWorld) -> None:
+    body = get(client, PUBLIC, lang="ar")
+    page = parse(body)
+    assert page.html_lang == "en"  # the report's own words: English, the catalogue has no Arabic
+    assert '<div class="text" lang="ar" dir="rtl">111.5. جمع البيانات المصنفة.</div>' in body.decode()
+    assert '<div class="text">12. Guarantee access' in body.decode()  # no Arabic text: English, ltr
+
+
+def test_filters_used_are_named_in_the_reports_language(client: TestClient, world: ReportWorld) -> None:
+    # Not the parameters' names and codes: the labels and values as the report words them, the
+    # mechanism and the entity by their names.
+    params = {
+        "mechanism": "crc",
+        "status": ["not_started", "in_progress"],
+        "entity": str(world.ids["justice"]),
+        "responsibility": "lead",
+        "published_from": "2020-01-01",
+    }
+    page = client.get(PUBLIC, params={**params, "lang": "fr"}).content.decode()
+    assert (
+        "<dt>Mécanisme</dt><dd>Comité des droits de l&#39;enfant</dd><dt>État</dt><dd>Non commencée, "
+        "En cours</dd><dt>Entité responsable</dt><dd>Ministry of Justice (MOJ)</dd><dt>Responsabilité"
+        "</dt><dd>Chef de file</dd><dt>Publiée le ou après le</dt><dd>1 janv. 2020</dd>"
+    ) in page
+    text = docx_text(client.get(PUBLIC, params={**params, "lang": "es", "format": "docx"}).content)
+    assert (
+        "Mecanismo: Comité de los Derechos del Niño; Estado: No iniciada, En curso; Entidad responsable: "
+        "Ministry of Justice (MOJ); Responsabilidad: Principal; Publicada el o después del: 1 ene 2020"
+    ) in text
+    english = client.get(
+        STAFF, params={**params, "cluster": str(world.ids["cluster:Access to justice"])}
+    ).text
+    assert "<dt>Cluster</dt><dd>Access to justice</dd>" in english
+    hidden = str(world.ids["cluster:PLANTED-UNPUBLISHED-CLUSTER"])
+    public = client.get(PUBLIC, params={"cluster": hidden}).text
+    assert f"<dt>Cluster</dt><dd>{hidden}</dd>" in public and "PLANTED-UNPUBLISHED-CLUSTER" not in public
