@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 # An SQLite URL whose path is empty (sqlite://, sqlite:///, sqlite+pysqlite:///?mode=ro).
@@ -44,6 +45,25 @@ def storage_directory(value: str) -> str:
             "is empty: give the directory where evidence files are kept, e.g. ./storage (the default, "
             "used when the variable is not set at all) or /var/lib/nrtd/storage"
         )
+    return value
+
+
+def text_file(value: str, *, lang: str) -> str:
+    """A plain-text file a page reads on each request (so it may be edited without a restart): one
+    missing, unreadable or not UTF-8 is refused at start rather than answered with a 500 page."""
+    if not value:
+        return value
+    path = Path(value.replace("{lang}", lang))
+    if not path.is_file():
+        reason = "is a folder" if path.is_dir() else "does not exist"
+        which = f" (the {lang} file, which serves the languages without one)" if "{lang}" in value else ""
+        raise ValueError(f"{path}{which} {reason}: give a plain-text file (UTF-8), or leave it empty")
+    try:
+        path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text: save it as UTF-8") from None
     return value
 
 

@@ -4,8 +4,9 @@ the language's file, the English one serving a language that has none).
 
 A file of the publisher's own is plain text, never HTML: its paragraphs (separated by blank lines)
 become paragraphs of the page, escaped like every other value. It is read on each request, so a
-publisher may edit it without restarting the server; a file that cannot be read is an error of the
-installation (a 500 page and the reason in the log), not a silent fall back to the default text.
+publisher may edit it without restarting the server. The settings refuse a file that cannot be read at
+start (app.core.setting_checks.text_file); one that cannot be read later (removed since) is an error
+of the installation (a 500 page and the reason in the log), not a silent fall back to the default text.
 """
 
 from __future__ import annotations

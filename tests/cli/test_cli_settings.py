@@ -3,6 +3,8 @@ once, naming the setting and the reason (README, "Settings"), rather than being 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.cli_runner import run_cli
@@ -56,3 +58,29 @@ def test_an_empty_storage_directory_is_refused(own_database: str, value: str) ->
         "setting NRTD_STORAGE_DIR: is empty: give the directory where evidence files are kept, e.g. "
         "./storage (the default, used when the variable is not set at all) or /var/lib/nrtd/storage"
     )
+
+
+def test_an_accessibility_statement_that_cannot_be_read_is_refused(own_database: str, tmp_path: Path) -> None:
+    # Taken as given, every command started and /accessibility then answered 500.
+    name = "NRTD_ACCESSIBILITY_STATEMENT"
+    missing = tmp_path / "nonexistent.txt"
+    assert _refused(own_database, name, str(missing)) == (
+        f"setting {name}: {missing} does not exist: give a plain-text file (UTF-8), or leave it empty"
+    )
+    assert _refused(own_database, name, str(tmp_path)) == (
+        f"setting {name}: {tmp_path} is a folder: give a plain-text file (UTF-8), or leave it empty"
+    )
+    # Only the French file: the English one serves the languages without their own.
+    (tmp_path / "statement.fr.txt").write_text("Nous avons tout testé.\n", encoding="utf-8")
+    per_language = str(tmp_path / "statement.{lang}.txt")
+    assert _refused(own_database, name, per_language) == (
+        f"setting {name}: {tmp_path / 'statement.en.txt'} (the en file, which serves the languages "
+        "without one) does not exist: give a plain-text file (UTF-8), or leave it empty"
+    )
+    (tmp_path / "statement.en.txt").write_bytes("Tout testé.".encode("latin-1"))
+    assert _refused(own_database, name, per_language) == (
+        f"setting {name}: {tmp_path / 'statement.en.txt'} is not UTF-8 text: save it as UTF-8"
+    )
+    (tmp_path / "statement.en.txt").write_text("We tested everything.\n", encoding="utf-8")
+    kept = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: per_language})
+    assert kept.returncode == 0, kept.stderr
