@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -138,6 +139,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     if not workbook.worksheets:
         raise MalformedInput("not an XLSX spreadsheet: the workbook has no worksheet")
     sheet = workbook.worksheets[0]
+    place = _sheet_place(sheet.title, [name for name in workbook.sheetnames if name != sheet.title])
     # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
     sheet.reset_dimensions()
     epoch: datetime = workbook.epoch  # 1904-based workbooks exist (old Mac Excel)
@@ -151,21 +153,43 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
             if _is_blank(row):
                 continue
             if columns is None:
-                columns = _column_positions(row)
+                columns = _column_positions(row, place)
                 continue
             yield _read_row(row, columns, f"row {number}", epoch, lang)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:
         # ElementTree's ParseError is a SyntaxError: the sheet XML itself is truncated or corrupt.
         raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
     if columns is None:
-        raise MalformedInput("empty spreadsheet: no header row")
+        raise MalformedInput(f"empty spreadsheet: {place.sheet}, has no header row{place.others}")
 
 
 def _is_blank(row: Row) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
 
 
-def _column_positions(header: Row) -> dict[str, int]:
+@dataclass(frozen=True)
+class _SheetPlace:
+    """How a refusal names the sheet it read (only the first one is read) and the workbook's others:
+    a workbook saved with a notes or filters sheet before the results is refused for that sheet."""
+
+    sheet: str  # "the first sheet, 'Notes'"
+    others: str  # "; the workbook's other sheets: 'Results': ..." or ""
+
+
+def _sheet_place(title: str, others: Sequence[str]) -> _SheetPlace:
+    listed = ", ".join(map(repr, others[:10]))
+    if len(others) > 10:
+        listed += f" and {len(others) - 10:,} more"
+    hint = (
+        f"; the workbook's other sheet(s): {listed}: only the first sheet is read, so put the UHRI "
+        "results sheet first (or save it alone)"
+        if others
+        else ""
+    )
+    return _SheetPlace(f"the first sheet, {title!r}", hint)
+
+
+def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
     wanted = {name.casefold(): name for name in COLUMNS}
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
@@ -176,9 +200,15 @@ def _column_positions(header: Row) -> dict[str, int]:
             raise MalformedInput(f"column {name!r} appears twice in the header row")
         positions[name] = index
     missing = [name for name in COLUMNS if name not in positions]
+    if not positions:
+        raise MalformedInput(
+            f"not a UHRI export: {place.sheet}, has none of the columns of a UHRI search export "
+            f"({', '.join(map(repr, COLUMNS))}) in its header row{place.others}"
+        )
     if missing:
         raise MalformedInput(
-            f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row"
+            f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row of "
+            f"{place.sheet}{place.others}"
         )
     return positions
 

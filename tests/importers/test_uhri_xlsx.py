@@ -249,6 +249,30 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
         read_all(path)
 
 
+def test_a_first_sheet_without_the_columns_is_named(tmp_path: Path) -> None:
+    """Saved with a notes sheet before the results: the refusal says which sheet it read."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["Exported from the UHRI search page on 1 December 2026"])
+    results = workbook.create_sheet("Results")
+    results.append(list(COLUMNS))
+    results.append([upr_row()[name] for name in COLUMNS])
+    workbook.save(tmp_path / "e.xlsx")
+    with pytest.raises(MalformedInput) as refused:
+        read_all(tmp_path / "e.xlsx")
+    assert str(refused.value) == (
+        "not a UHRI export: the first sheet, 'Notes', has none of the columns of a UHRI search export ("
+        + ", ".join(map(repr, COLUMNS))
+        + ") in its header row; the workbook's other sheet(s): 'Results': only the first sheet is read, "
+        "so put the UHRI results sheet first (or save it alone)"
+    )
+    # One sheet missing a column: named too.
+    path = write_xlsx(tmp_path / "one.xlsx", [upr_row()], columns=COLUMNS[1:])
+    with pytest.raises(MalformedInput, match=r"'Text' in the header row of the first sheet, 'Export'$"):
+        read_all(path)
+
+
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
     columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
     path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
