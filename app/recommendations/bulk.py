@@ -18,6 +18,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
+from app.core.row_locks import lock_rows
 from app.models import Recommendation
 from app.recommendations import local
 from app.recommendations.reading import filter_conditions
@@ -71,15 +72,11 @@ def filtered_ids(session: Session, selection: RecommendationFilter) -> list[int]
 
 
 def _existing(session: Session, ids: Sequence[int]) -> list[Recommendation]:
-    """The recommendations, locked in id order (so two bulk edits cannot deadlock); 422 for unknown ids."""
-    found = list(
-        session.scalars(
-            select(Recommendation)
-            .where(Recommendation.id.in_(ids))
-            .order_by(Recommendation.id)
-            .with_for_update()
-        )
-    )
+    """The recommendations, locked in id order without waiting while holding some (``lock_rows``: an
+    import holds the rows it wrote in its own order); 422 for unknown ids."""
+    chosen = Recommendation.id.in_(ids)
+    lock_rows(session, select(Recommendation.id).where(chosen).order_by(Recommendation.id))
+    found = list(session.scalars(select(Recommendation).where(chosen).order_by(Recommendation.id)))
     missing = sorted(set(ids) - {rec.id for rec in found})
     if missing:
         listed = ", ".join(map(str, missing[:50])) + (" ..." if len(missing) > 50 else "")
