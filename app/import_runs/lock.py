@@ -14,6 +14,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
@@ -30,12 +31,27 @@ NOTIFY_LEASE_NAME = "notify"
 IMPORT_RETRY_AFTER = 30
 
 
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, /proc/<pid>/stat), None where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (name) ": field 3 onwards
+    return fields[19] if len(fields) > 19 else None  # field 22: starttime
+
+
 def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process, as a lease names it: host and pid, and when the process started where that is
+    known. A pid is used again: a server restarted in its container is pid 1 again, on the same
+    host name, and the lease its killed predecessor left must not look held."""
+    pid = os.getpid()
+    started = _started(pid)
+    return f"{socket.gethostname()}:{pid}" + (f":{started}" if started else "")
 
 
 def _holder_alive(holder: str) -> bool:
-    host, _, pid = holder.rpartition(":")
+    host, pid, *started = holder.split(":")
     if host != socket.gethostname() or not pid.isdigit():
         return True  # another machine: only the lease's expiry can tell
     try:
@@ -43,8 +59,9 @@ def _holder_alive(holder: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    # The pid is taken; by the holder only if that process started when the holder did.
+    return not started or _started(int(pid)) in (None, started[0])
 
 
 @contextmanager
