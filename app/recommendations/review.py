@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.core.pagination import decode_cursor, keyset_page
+from app.core.timestamps import as_utc
 from app.feed.fields import html_to_text
 from app.models import (
     Action,
@@ -224,3 +226,31 @@ def _field_order(field: str) -> tuple[int, str]:
     if field.startswith(TEXT_PREFIX):
         return (0, field)
     return (1 if field == "withdrawn" else 2, field)
+
+
+@dataclass(frozen=True)
+class ImportChange:
+    """The newest import run's change to one recommendation: the run, when, and the fields it changed
+    (a run writes one revision per language whose text it changed)."""
+
+    run_id: int | None
+    at: datetime
+    fields: list[str]
+
+
+def latest_import_change(session: Session, recommendation_id: int) -> ImportChange | None:
+    revisions = list(
+        session.scalars(
+            select(Revision)
+            .where(Revision.recommendation_id == recommendation_id)
+            .order_by(Revision.created_at.desc(), Revision.id.desc())
+            .limit(20)
+        )
+    )
+    if not revisions:
+        return None
+    newest = revisions[0]
+    run = newest.import_run_id
+    same_run = [r for r in revisions if r.import_run_id == run] if run is not None else [newest]
+    fields = sorted({field for r in same_run for field in (r.changes or {})}, key=_field_order)
+    return ImportChange(newest.import_run_id, as_utc(newest.created_at), fields)

@@ -4,7 +4,7 @@ and offers the latest version, never overwriting silently."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Request
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit import queries as audit_queries
 from app.auth.service import StaffSession
 from app.entities.service import entity_refs
+from app.recommendations.review import ImportChange
 from app.staff.labels import field_label
 from app.staff.pages import StaffPage, render
 
@@ -31,10 +32,13 @@ def conflict_page(
     reload_url: str,
     typed: dict[str, Any] | None = None,
     labels: Mapping[str, str] | None = None,
+    imported: Callable[[Session], ImportChange | None] | None = None,
 ) -> HTMLResponse:
     """412: what the other person's last change was (from the audit trail), what this user typed (so
     it can be copied), and a link to the latest version. The request's own writes are rolled back.
-    ``labels``: the object's fields as its form names them (a recommendation's by default)."""
+    ``labels``: the object's fields as its form names them (a recommendation's by default).
+    ``imported``: reads the object's latest change by an import (a recommendation's), named instead
+    of the audit trail's when it is the newer: an import writes no audit event per record."""
     db.rollback()
     change = audit_queries.latest_change(db, object_type, object_id)
     page = StaffPage.of(request, "", staff)
@@ -46,12 +50,19 @@ def conflict_page(
         return str(page.gettext(labels[name])) if name in labels else name
 
     after = (change.after or {}) if change else {}
-    named_fields = [name for name in after if labels is None or name in labels]
+    # The fields its form names (bookkeeping such as reviewed_at goes with them), each once.
+    changed = list(dict.fromkeys(label(name) for name in after if labels is None or name in labels))
+    by_you = change is not None and change.actor_user_id == staff.actor.user_id
+    shown_change: Any = change
+    by_import = imported(db) if imported is not None else None
+    if by_import is not None and (change is None or by_import.at > change.at):
+        who = page.gettext("Import run %(id)s") % {"id": by_import.run_id or "?"}
+        shown_change, by_you = {"actor": who, "at": by_import.at}, False
+        changed = list(dict.fromkeys(label(name) for name in by_import.fields))
     context = {
-        "change": change,
-        "by_you": change is not None and change.actor_user_id == staff.actor.user_id,
-        # The fields its form names (bookkeeping such as reviewed_at goes with them), each once.
-        "changed": list(dict.fromkeys(label(name) for name in named_fields)),
+        "change": shown_change,
+        "by_you": by_you,
+        "changed": changed,
         "reload_url": reload_url,
         "typed": {label(key): value for key, value in _named(db, shown).items()},
     }

@@ -21,6 +21,7 @@ from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.recommendations import reader_view, service, updates
+from app.recommendations.review import latest_import_change
 from app.recommendations.schemas import Lang
 from app.recommendations.write_schemas import RecommendationUpdate
 from app.staff import follow_up_view, labels
@@ -121,6 +122,7 @@ async def save_local_fields(
             object_type="recommendation",
             object_id=recommendation_id,
             reload_url=detail_url(recommendation_id),
+            imported=lambda session: latest_import_change(session, recommendation_id),
             typed=view.typed_for_conflict(db, typed, page.gettext, page.lang),
         )
     except DomainError as exc:
@@ -150,6 +152,7 @@ async def publish(
             object_type="recommendation",
             object_id=recommendation_id,
             reload_url=detail_url(recommendation_id),
+            imported=lambda session: latest_import_change(session, recommendation_id),
         )
     return redirect(f"{detail_url(recommendation_id)}?done=recommendation-published", request)
 

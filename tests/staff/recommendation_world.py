@@ -48,7 +48,7 @@ class World:
     cluster: int
 
 
-def _main(text: str, themes: list[str]) -> SourceRecord:
+def main_record(text: str, themes: list[str]) -> SourceRecord:
     return record(
         "MAIN",
         texts={"en": text, "fr": FR, "ar": AR},
@@ -66,12 +66,12 @@ def build_world(engine: Engine) -> World:
     imported(
         engine,
         [
-            _main(EN_OLD, THEMES),
+            main_record(EN_OLD, THEMES),
             record("NEAR", NEAR, symbol="CRC/C/PER/CO/5", themes=THEMES, sdgs=["16.3"]),
             record("GONE", "<p>3. An old recommendation about juvenile justice.</p>", themes=THEMES),
         ],
     )
-    ids = imported(engine, [_main(EN_NEW, [*THEMES, "Detention"])])
+    ids = imported(engine, [main_record(EN_NEW, [*THEMES, "Detention"])])
     ids = imported(
         engine,
         [record("MAN", "1. Ratify the regional convention.", source="manual", mechanism="ACHPR")],

@@ -13,8 +13,22 @@ from sqlalchemy import Connection, select
 
 from app.models import AuditEvent, Recommendation
 from app.models.local import RecommendationEntity, RecommendationLocal
+from importers.pipeline.upserter import Upserter
+from importers.run_record import RunSpec, start_run
 from tests.staff.conftest import StaffLogin
-from tests.staff.recommendation_world import AR, SYMBOL, World, etag_of, form, local_row, url, world
+from tests.staff.recommendation_world import (
+    AR,
+    EN_NEW,
+    SYMBOL,
+    THEMES,
+    World,
+    etag_of,
+    form,
+    local_row,
+    main_record,
+    url,
+    world,
+)
 
 __all__ = ["world"]  # the fixture
 
@@ -204,6 +218,25 @@ def test_a_stale_version_shows_who_saved_first_and_overwrites_nothing(
     for name in ("priority", "internal_notes"):
         refused = mine.post(url(world.main), {**current, name: ["high", "low"]})
         assert refused.status_code == 422 and f'href="#field-{name}"' in refused.text
+    assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
+
+
+def test_a_version_an_import_changed_names_the_import_not_an_earlier_edit(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    theirs = staff_login("coordinator", email="earlier@example.org")
+    mine = staff_login("coordinator", email="later@example.org")
+    assert theirs.post(url(world.main), form(theirs, world.main, priority="low")).status_code == 303
+    read_before_the_import = form(mine, world.main, priority="medium")
+    # The scheduled import rewrites the English text meanwhile (on this test's connection).
+    run_id = start_run(db, RunSpec("uhri", "json", "tests/staff", None, False, ["en"]))
+    amended = main_record(EN_NEW + "<p>Amended.</p>", [*THEMES, "Detention"])
+    Upserter(db, run_id=run_id, source="uhri").consume([amended])
+    response = mine.post(url(world.main), read_before_the_import)
+    assert response.status_code == 412
+    assert f"Import run {run_id} changed it on" in response.text
+    assert "Changed: Text (English)</p>" in response.text
+    assert "earlier@example.org" not in response.text
     assert tuple(local_row(db, world.main)) == ("low", "in_progress", "Draft plan due.")
 
 
