@@ -263,9 +263,11 @@ def list_json(session: Session, actor: Actor, params: RecommendationListParams) 
     return kept.page_json(session, "staff list", params, lambda: list_recommendations(session, actor, params))
 
 
-def recommendation_etag(local: RecommendationLocal | None, content_hash: str) -> str:
-    """Moves with a local edit (the local row's version) and with an import's change (the hash)."""
-    return etag(f"{local_version(local)}-{content_hash[:12]}")
+def recommendation_etag(local: RecommendationLocal | None, content_hash: str, withdrawn: bool) -> str:
+    """Moves with a local edit (the local row's version) and with an import's change: the hash, and
+    the withdrawal (an import withdraws a record without changing its content), so that a save on a
+    version read before either is refused rather than made on a recommendation that left the feed."""
+    return etag(f"{local_version(local)}-{content_hash[:12]}" + ("-withdrawn" if withdrawn else ""))
 
 
 def get_recommendation(
@@ -310,7 +312,7 @@ def get_recommendation(
             "clusters": _clusters(session, actor, recommendation_id),
         }
     )
-    return detail, recommendation_etag(row.RecommendationLocal, row.content_hash)
+    return detail, recommendation_etag(row.RecommendationLocal, row.content_hash, row.withdrawn)
 
 
 def _status_history(session: Session, actor: Actor, recommendation_id: int) -> list[StatusChangeOut]:

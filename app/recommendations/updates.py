@@ -43,7 +43,7 @@ def update_recommendation(
 ) -> tuple[RecommendationDetail, str]:
     rec = _locked(session, recommendation_id)
     row = session.get(RecommendationLocal, recommendation_id)
-    check_if_match(if_match, service.recommendation_etag(row, rec.content_hash))
+    check_if_match(if_match, service.recommendation_etag(row, rec.content_hash, rec.withdrawn))
     given = set(body.model_fields_set)
     feed = sorted(given & set(manual.MANUAL_FIELDS))
     if feed and rec.source != manual.MANUAL:
@@ -75,7 +75,7 @@ def publish_recommendation(
     rec = _locked(session, recommendation_id)
     row = session.get(RecommendationLocal, recommendation_id)
     if if_match is not None:
-        check_if_match(if_match, service.recommendation_etag(row, rec.content_hash))
+        check_if_match(if_match, service.recommendation_etag(row, rec.content_hash, rec.withdrawn))
     if local.publish_local(session, actor, rec.id, row):
         session.flush()
         session.expire_all()

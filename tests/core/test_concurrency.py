@@ -96,3 +96,29 @@ def test_two_clients_patching_one_action(base_url: str, engine: Engine) -> None:
         )
         assert statuses == [200, 412], f"round {round_number}: {statuses}"
         assert _events(engine, "action.update", action_id) == round_number
+
+
+def test_an_edit_read_before_an_import_withdrew_the_recommendation_is_refused(
+    base_url: str, engine: Engine
+) -> None:
+    kept, gone = record("stays", "<p>1. Ratify.</p>"), record("leaves", "<p>2. Report.</p>")
+    import_records(engine, [kept, gone], full_export=True)
+    headers = accounts.headers_for(engine, "coordinator")
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        listed = client.get("/api/v1/recommendations").json()["items"]
+        rec_id = next(item["id"] for item in listed if item["external_id"] == "leaves")
+        read = client.get(f"/api/v1/recommendations/{rec_id}").headers["ETag"]
+        import_records(engine, [kept], full_export=True)  # the next night's export no longer has it
+        stale = client.patch(
+            f"/api/v1/recommendations/{rec_id}", json={"status": "implemented"}, headers={"If-Match": read}
+        )
+        assert stale.status_code == 412, stale.text
+        current = client.get(f"/api/v1/recommendations/{rec_id}")
+        assert current.json()["withdrawn"] is True and current.headers["ETag"] != read
+        again = client.patch(
+            f"/api/v1/recommendations/{rec_id}",
+            json={"status": "implemented"},
+            headers={"If-Match": current.headers["ETag"]},
+        )
+        assert again.status_code == 200, again.text
+    assert _events(engine, "recommendation.update", rec_id) == 1
