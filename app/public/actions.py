@@ -21,6 +21,8 @@ from app.plans.actions.reading import is_overdue, load_links
 from app.plans.actions.schemas import ActionListParams, ActionOut
 from app.public import related
 from app.public.schemas import PublicAction, PublicActionPage, PublicActionParams, PublicEntityRef
+from app.recommendations.schemas import RecommendationFilter
+from app.recommendations.service import check_filter_values
 
 
 def _core(out: ActionOut) -> related.ActionCore:
@@ -50,6 +52,9 @@ def _hidden_reference(session: Session, params: PublicActionParams) -> bool:
 
 
 def list_actions(session: Session, params: PublicActionParams) -> PublicActionPage:
+    # The list's rule: an entity that names nothing is a 422 naming it, as on the recommendations, the
+    # feed and the calendar (entities are public; a hidden cluster or recommendation is not told apart).
+    check_filter_values(session, RecommendationFilter(entity=params.entity), clusters=False)
     if _hidden_reference(session, params):
         if params.cursor:
             decode_cursor(params.cursor, (int,))  # a malformed cursor is a 422 in every case

@@ -206,3 +206,14 @@ def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seede
     assert '<a href="/api/v1/public/evidence/7" type="application/pdf" download>report.pdf</a>' in html
     assert "(application/pdf, 2,442 KB)" in html
     assert "Evidence files:" not in fragment(page, "_action.html", {**context, "level": 2})
+
+
+def test_an_entity_that_names_nothing_is_refused_as_on_every_list(portal: TestClient, seeded: Seeded) -> None:
+    """The public actions answered an empty list where the recommendations, the feed and the calendar
+    answer 422 naming the parameter and the value."""
+    response = portal.get("/api/v1/public/actions", params={"entity": "999999"})
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    [error] = response.json()["errors"]
+    assert error["field"] == "entity" and error["reason"].startswith("'999999' is not a known")
+    page = portal.get("/actions", params={"entity": "999999"})
+    assert page.status_code == 422 and '<a href="#entity">' in page.text
