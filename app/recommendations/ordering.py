@@ -4,7 +4,9 @@
   FTS5 ``bm25``, PostgreSQL ``ts_rank_cd``), equal scores newest first (``sort_date`` then id,
   descending). The cursor carries the score, the date and the id, so the next page starts exactly
   after the last row (a score is written as the shortest decimal that reads back as the same
-  double, and recomputed identically while the data does not change);
+  double, and recomputed identically while the data does not change). On SQLite the next page
+  starts after that row where it ranks now (``_anchored``): ``bm25`` weighs each word by its rarity
+  among all the documents, so an import between two pages moves every match's score;
 - ``newest`` (the default without a query): ``sort_date`` then id, descending;
 - ``oldest``: ``sort_date`` then id, ascending.
 
@@ -27,7 +29,7 @@ from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page, page_o
 from app.models import Recommendation
 from app.recommendations.query import Query, parse
 from app.recommendations.schemas import Sort
-from app.recommendations.search import best_matches, relevance
+from app.recommendations.search import best_matches, fts5_score, relevance
 
 _OLDEST = "oldest"
 
@@ -78,6 +80,19 @@ def _ranked_cursor(row: Any) -> Position:
     return row.score, row.sort_date, row.id
 
 
+def _anchored(session: Session, query: Query, position: Position) -> Position:
+    """SQLite: the cursor's position with its row's score as it is now. ``bm25`` weighs a word by
+    how rare it is among all the documents, so when an import adds or changes documents between two
+    pages every match's score moves, also of rows it did not touch: the score the cursor holds then
+    no longer separates the rows already shown from the others (pages repeated some and skipped
+    others). The rows keep their order (the same words in the same texts), so the next page starts
+    after the cursor's row where it ranks now; unchanged data gives the same score back. A row that
+    no longer matches keeps the cursor's score."""
+    statement = fts5_score(query, position[2])
+    now = None if statement is None else session.execute(statement).scalar()
+    return position if now is None else (float(now), position[1], position[2])
+
+
 def _among_best(
     session: Session,
     base: Select[*tuple[Any, ...]],
@@ -124,6 +139,8 @@ def page(
     dialect = session.get_bind().dialect.name
     if sort == "relevance" and query.required:
         position = decode_cursor(cursor, (float, date, int)) if cursor else None
+        if position is not None and dialect == "sqlite":
+            position = _anchored(session, query, position)
         if broad and dialect == "sqlite":
             found = _among_best(session, base, conditions, query, position, limit)
             if found is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Subquery,
+    TextClause,
     cast,
     column,
     func,
@@ -34,7 +35,7 @@ from app.core.db import TEXT_SEARCH_COLUMN, off_index
 from app.models import RecommendationSearch
 from app.recommendations.query import Query, Term, parse
 
-__all__ = ["best_matches", "fts5_match", "matching_ids", "parse", "relevance", "tsquery"]
+__all__ = ["best_matches", "fts5_match", "fts5_score", "matching_ids", "parse", "relevance", "tsquery"]
 
 
 def _quoted(token: str) -> str:
@@ -129,6 +130,16 @@ def relevance(query: Query, dialect: str) -> Subquery | None:
     """(id, score) of every match, lower scores more relevant; None if nothing ranks (no query, or
     excluded terms only)."""
     return _matches(query, dialect, scored=True)
+
+
+def fts5_score(query: Query, rec_id: int) -> TextClause | None:
+    """SQLite: a statement selecting the ``bm25`` score of recommendation ``rec_id`` for ``query``
+    as it is now (no row if it does not match); None if nothing ranks."""
+    match = fts5_match(query)
+    if match is None:
+        return None
+    sql = f"SELECT {_BM25} FROM recommendation_fts WHERE recommendation_fts MATCH :match AND rowid = :id"
+    return text(sql).bindparams(match=match, id=rec_id)
 
 
 def best_matches(query: Query, count: int, *, from_score: float | None = None) -> Subquery | None:
