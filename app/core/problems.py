@@ -154,7 +154,20 @@ def _error(err: Mapping[str, Any], json_sent: bool) -> dict[str, str]:
     if loc == ("body",):
         hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
         return {"field": "body", "reason": f"{err['msg']}{hint}"}
-    return {"field": _field(loc), "reason": err["msg"]}
+    return {"field": _field(loc), "reason": _named(err) if loc[:1] == ("query",) else err["msg"]}
+
+
+_NAMED_UP_TO = 100  # characters of a refused query value repeated in the reason
+
+
+def _named(err: Mapping[str, Any]) -> str:
+    """A query parameter's reason naming the value refused, as the filters checked against stored
+    values do ("'XYZ' is not a known mechanism code"): pydantic's "Input should be 'upr', ..."
+    does not say which of ``family=upr&family=TB`` it refused."""
+    value, message = err.get("input"), str(err["msg"])
+    if not isinstance(value, str) or len(value) > _NAMED_UP_TO or repr(value) in message:
+        return message
+    return f"{value!r} is not accepted: {message[:1].lower()}{message[1:]}"
 
 
 def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:

@@ -181,6 +181,14 @@ def test_a_cited_paragraph_finds_its_recommendation(
         ("entity=999999", "entity", "999999"),
         ("cluster=999999", "cluster", "999999"),
         ("sdg=99", "sdg", "99"),
+        # Filters with a fixed set of values: the value is named too, also among several.
+        ("family=upr&family=TB", "family", "TB"),
+        ("type=concern", "type", "concern"),
+        ("cycle=5x", "cycle", "5x"),
+        ("position=accepted", "position", "accepted"),
+        ("source=uhri&source=UPR Info", "source", "UPR Info"),
+        ("priority=urgent", "priority", "urgent"),
+        ("status=done", "status", "done"),
     ],
 )
 def test_unknown_filter_values_are_named(
