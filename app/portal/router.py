@@ -8,6 +8,7 @@ through the public services. Errors, the access check's included, are rendered a
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -89,7 +90,14 @@ def search_page(
     filters = views.SearchFilters.parse(
         q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster, sort=sort
     )
-    context = views.search(db, page, filters, cursor)
+    # The form takes one value per filter: an address giving one twice (mechanism=CAT&mechanism=SPT,
+    # as the API takes) would otherwise be searched for its last value alone, without a word.
+    repeated = {
+        name: page.gettext("Choose one: this page searches one value of each filter (the API takes several).")
+        for name in asdict(filters)
+        if len(request.query_params.getlist(name)) > 1
+    }
+    context = views.search(db, page, filters, cursor, repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])
         return render_invalid(request, page, "index.html", context)

@@ -134,10 +134,17 @@ def _counts(session: Session, params: PublicRecommendationParams | None) -> Reco
     return facets(session, listed, public=True)
 
 
-def search(session: Session, page: PageContext, filters: SearchFilters, cursor: str | None) -> dict[str, Any]:
+def search(
+    session: Session,
+    page: PageContext,
+    filters: SearchFilters,
+    cursor: str | None,
+    refused: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The results, or (``errors``, field -> reason) what is wrong with the search: every bad field,
-    found by the public list's own checks, the model's and then the service's."""
-    errors: dict[str, str] = {}
+    found by the public list's own checks, the model's and then the service's (``refused``: fields
+    the page refused before, left out of the search)."""
+    errors: dict[str, str] = dict(refused or {})
     params: PublicRecommendationParams | None = None
     while True:
         try:

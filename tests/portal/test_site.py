@@ -189,3 +189,18 @@ def test_a_mechanism_without_a_translation_is_marked_english(portal: TestClient,
 def test_unsafe_publisher_settings_are_refused(field: str, value: str) -> None:
     with pytest.raises(ValidationError, match=field):
         Settings(**{field: value})  # type: ignore[arg-type]
+
+
+def test_a_filter_given_twice_is_named_not_dropped(portal: TestClient, seeded: Seeded) -> None:
+    """/?mechanism=CAT&mechanism=SPT said "45 recommendations found", those of SPT alone, and its links
+    carried SPT alone: the form takes one value per filter, so the page now says so next to it."""
+    response = portal.get("/", params=[("mechanism", "CRC"), ("mechanism", "UPR"), ("q", "children")])
+    assert response.status_code == 422
+    text = unescape(response.text)
+    assert '<a href="#mechanism">' in text and "Choose one: this page searches one value" in text
+    assert 'value="children"' in text  # the rest of the search is kept
+    french = unescape(portal.get("/", params=[("theme", "A"), ("theme", "B"), ("lang", "fr")]).text)
+    assert "Choisissez-en un" in french
+    check_html(response.text)
+    one = portal.get("/", params={"mechanism": "CRC"})
+    assert one.status_code == 200
