@@ -112,6 +112,7 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
             query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"}),
             params.lang,
             staff=staff,
+            theme_names=theme_names,
         ),
         total=len(lines),
         groups=_groups(lines, query.group_by, related, words, staff=staff),
@@ -365,13 +366,21 @@ def _groups(
     return groups
 
 
-def filters_used(session: Session, used: dict[str, Any], lang: str, *, staff: bool) -> list[tuple[str, str]]:
+def filters_used(
+    session: Session,
+    used: dict[str, Any],
+    lang: str,
+    *,
+    staff: bool,
+    theme_names: dict[str, str] | None = None,
+) -> list[tuple[str, str]]:
     """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
     report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
     name (a cluster the public report cannot show by its id), a theme by its name in that language.
     The staff workspace's reports page lists the filters its downloads carry the same way."""
     words = Words(interface_language(lang))
-    theme_names = term_names(session, words.lang).get("theme", {}) if used.get("theme") else {}
+    if theme_names is None:  # the report has them already; the workspace's reports page does not
+        theme_names = term_names(session, words.lang).get("theme", {}) if used.get("theme") else {}
     named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}, "theme": theme_names}
     if used.get("mechanism"):
         codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}
