@@ -54,8 +54,13 @@ class PageContext:
 
     def url(self, path: str, **params: Any) -> str:
         """A link to ``path`` (which may hold a query and a fragment: the calendar's links) with
-        ``params`` (empty ones dropped) and the chosen language."""
-        items = [(key, str(value)) for key, value in params.items() if value not in (None, "")]
+        ``params`` (empty ones dropped; a list or tuple: the parameter repeated) and the chosen language."""
+        items = [
+            (key, str(value))
+            for key, given in params.items()
+            for value in (given if isinstance(given, list | tuple) else [given])
+            if value not in (None, "")
+        ]
         if self.explicit:
             items.append(("lang", self.lang))
         path, hash_sign, fragment = path.partition("#")

@@ -8,7 +8,6 @@ through the public services. Errors, the access check's included, are rendered a
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -28,6 +27,8 @@ from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
 
 LangParam = Annotated[str | None, Query(max_length=16)]
+# A filter the search form takes several values of (its checkboxes: the parameter repeated).
+Several = Annotated[list[str] | None, Query()]
 
 
 class PortalRoute(APIRoute):
@@ -76,11 +77,11 @@ def search_page(
     # The form's values are checked by the public list's own rules (PublicRecommendationParams and
     # the service), so that a bad one is named on the page next to its field, the rest kept.
     q: str | None = None,
-    mechanism: str | None = None,
-    theme: str | None = None,
-    sdg: str | None = None,
-    status: str | None = None,
-    cycle: str | None = None,
+    mechanism: Several = None,
+    theme: Several = None,
+    sdg: Several = None,
+    status: Several = None,
+    cycle: Several = None,
     cluster: str | None = None,
     sort: str | None = None,
     cursor: str | None = None,
@@ -90,11 +91,11 @@ def search_page(
     filters = views.SearchFilters.parse(
         q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster, sort=sort
     )
-    # The form takes one value per filter: an address giving one twice (mechanism=CAT&mechanism=SPT,
-    # as the API takes) would otherwise be searched for its last value alone, without a word.
+    # The words, the cluster and the order take one value: an address giving one twice would
+    # otherwise be searched for its last value alone, without a word.
     repeated = {
-        name: page.gettext("Choose one: this page searches one value of each filter (the API takes several).")
-        for name in asdict(filters)
+        name: page.gettext("This field takes one value: the address gives it several.")
+        for name in ("q", "cluster", "sort")
         if len(request.query_params.getlist(name)) > 1
     }
     context = views.search(db, page, filters, cursor, repeated)

@@ -64,12 +64,18 @@ def sort_labels(page: PageContext) -> dict[str, str]:
 def search_errors(
     page: PageContext, filters: TypedFilters, cursor: str | None, exc: ValidationError | InvalidInput
 ) -> dict[str, str]:
-    """field -> reason, for each field ``exc`` names."""
+    """field -> reason, for each field ``exc`` names (the first of a field's values it refuses)."""
     _ = page.gettext
     typed = {**filters.query(), "cursor": cursor}
 
-    def reason(field: str, kind: str, context: dict[str, Any]) -> str:
-        value = str(typed.get(field) or "")
+    def value_of(field: str, index: object) -> str:
+        """The value typed: the field's, or the one at ``index`` of a field given several."""
+        value = typed.get(field)
+        if isinstance(value, list | tuple):
+            return str(value[index]) if isinstance(index, int) and index < len(value) else ", ".join(value)
+        return str(value or "")
+
+    def reason(field: str, kind: str, context: dict[str, Any], value: str) -> str:
         if field == "cursor":
             return _("This page of results no longer exists. Start the search again.")
         if field == "sdg" and kind == "service":
@@ -80,10 +86,16 @@ def search_errors(
             return _('"%(value)s" is not one of the choices') % {"value": value}
         return _('"%(value)s" is not a valid value') % {"value": value}
 
+    found: dict[str, str] = {}
     if isinstance(exc, ValidationError):
-        return {
-            str(error["loc"][0]): reason(str(error["loc"][0]), error["type"], error.get("ctx") or {})
-            for error in exc.errors()
-            if error["loc"]
-        }
-    return {error["field"]: reason(error["field"], "service", {}) for error in exc.errors if "field" in error}
+        for error in exc.errors():
+            if error["loc"]:
+                field, index = str(error["loc"][0]), (error["loc"][1:] or [None])[0]
+                context = error.get("ctx") or {}
+                found.setdefault(field, reason(field, error["type"], context, value_of(field, index)))
+        return found
+    for refused in exc.errors:
+        if "field" in refused:
+            value = str(refused["value"]) if "value" in refused else value_of(refused["field"], None)
+            found.setdefault(refused["field"], reason(refused["field"], "service", {}, value))
+    return found

@@ -7,7 +7,7 @@ has no query of its own that could show more than the public API does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -48,23 +48,35 @@ SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
 
 
+# The filters the form takes several values of (checkboxes: any of them matches, as in the API).
+SEVERAL = ("mechanism", "theme", "sdg", "status", "cycle")
+
+
 @dataclass(frozen=True)
 class SearchFilters:
-    """The search form's values as typed (an empty field means "any"): checked by ``params``, kept
-    as they are so that the form shows them again."""
+    """The search form's values as typed (an empty field means "any"; a filter of ``SEVERAL``, the
+    values chosen, each once): checked by ``params``, kept as they are so that the form shows them
+    again."""
 
     q: str | None = None
-    mechanism: str | None = None
-    theme: str | None = None
-    sdg: str | None = None
-    status: str | None = None
-    cycle: str | None = None
+    mechanism: tuple[str, ...] = ()
+    theme: tuple[str, ...] = ()
+    sdg: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    cycle: tuple[str, ...] = ()
     cluster: str | None = None
     sort: str | None = None
 
     @classmethod
-    def parse(cls, **raw: str | None) -> SearchFilters:
-        return cls(**{key: (value or "").strip() or None for key, value in raw.items()})
+    def parse(cls, **raw: str | Sequence[str] | None) -> SearchFilters:
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in SEVERAL:
+                given = [value] if isinstance(value, str) else value or []
+                values[key] = tuple(dict.fromkeys(v.strip() for v in given if v.strip()))
+            else:
+                values[key] = (cast(str | None, value) or "").strip() or None
+        return cls(**values)
 
     def params(
         self, lang: str, cursor: str | None, limit: int = PAGE_SIZE, leave_out: Collection[str] = ()
@@ -73,11 +85,7 @@ class SearchFilters:
         bad field); ``leave_out``: fields already known to be wrong."""
         values: dict[str, Any] = {
             "q": self.q,
-            "mechanism": [self.mechanism] if self.mechanism else [],
-            "theme": self.theme,
-            "sdg": self.sdg,
-            "status": [self.status] if self.status else [],
-            "cycle": self.cycle,
+            **{name: list(getattr(self, name)) for name in SEVERAL},
             "cluster": self.cluster,
             "sort": self.sort,
             "cursor": cursor,
@@ -86,7 +94,7 @@ class SearchFilters:
         return PublicRecommendationParams.model_validate({**kept, "lang": lang, "limit": limit})
 
     def query(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value}
 
     def export_query(self) -> dict[str, Any]:
         """The filters the exports take: the search's, without its order (an export has its own,

@@ -26,7 +26,10 @@ from app.recommendations.schemas import RecommendationFilter
 
 def _unknown(field: str, value: object, what: str) -> InvalidInput:
     reason = Reason(_("%(value)s is not %(what)s"), value=repr(value), what=Reason(what))
-    return InvalidInput(f"{field}: {reason}", errors=[{"field": field, "reason": reason}])
+    # ``value``: which of the field's values it is, for a form that shows several (not in the API's
+    # problem document, whose errors name the field and the reason).
+    refused = {"field": field, "reason": reason, "value": str(value)}
+    return InvalidInput(f"{field}: {reason}", errors=[refused])
 
 
 def check_filter_values(

@@ -128,6 +128,7 @@ def sdg_condition(raw_code: str, *, walk: bool = False, plan: Plan = None) -> Co
                         _('%(code)s is not an SDG goal ("5") or target ("5.2", "16.a") code'),
                         code=repr(raw_code),
                     ),
+                    "value": raw_code,
                 }
             ],
         )

@@ -33,7 +33,8 @@ FIELDS = {"input", "select", "textarea"}
 
 
 class PageChecker(HTMLParser):
-    """Balanced tags, one h1 and no skipped heading level, a label for every visible field, unique ids."""
+    """Balanced tags, one h1 and no skipped heading level, a label for every visible field (its
+    ``for``, or around it), unique ids."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,7 +54,8 @@ class PageChecker(HTMLParser):
             self.ids.append(attributes["id"] or "")
         if tag == "label" and attributes.get("for"):
             self.labelled.add(attributes["for"] or "")
-        if tag in FIELDS and attributes.get("type") != "hidden":
+        if tag in FIELDS and attributes.get("type") != "hidden" and "label" not in self.stack:
+            # A field inside its <label> is labelled by it (the search's checkboxes).
             self.fields.append(attributes.get("id") or f"<{tag} name={attributes.get('name')}> without id")
         if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
             self.headings.append(int(tag[1]))
@@ -210,9 +212,10 @@ def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestCl
     assert "#q" not in summary  # a valid value is not an error
     # What was typed is still in the form, the refused values selected in their lists.
     assert 'name="q" value="girls"' in text
-    assert '<option value="99" selected>99</option>' in text
-    assert '<option value="abc" selected>abc</option>' in text
-    assert 'id="cycle" name="cycle" aria-invalid="true" aria-describedby="cycle-error"' in text
+    assert 'name="sdg" value="99" checked aria-invalid="true"> 99</label>' in text
+    assert 'name="cycle" value="abc" checked aria-invalid="true"> abc</label>' in text
+    assert '<details class="choices" open>\n  <summary>UPR cycle' in text
+    assert '<fieldset id="cycle" aria-describedby="cycle-error">' in text
     assert '<p class="error-message" id="cycle-error">' in text
     assert 'id="results"' not in text  # no results for a search that was not made
     check_html(text)
@@ -291,9 +294,10 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     # The text as a snippet, the matched word marked.
     assert TORTURE_EN.replace("torture", "<mark>torture</mark>") in found
     assert EDUCATION_EN not in found
-    # The dropdowns count within the search: the only match is not started (the education one is in progress).
-    assert re.search(r'<option value="not_started">[^<]*\(1\)</option>', found)
-    assert re.search(r'<option value="in_progress">[^<]*\(0\)</option>', found)
+    # The choices count within the search: the only match is not started (the education one is in progress).
+    counted = r'name="status" value="%s"> <span>[^<]*</span> <span class="count">\(%d\)</span></label>'
+    assert re.search(counted % ("not_started", 1), found)
+    assert re.search(counted % ("in_progress", 0), found)
     assert "selected>Newest first</option>" in portal.get("/", params={"q": "torture", "sort": "newest"}).text
     assert "1 recommendation found" in portal.get("/", params={"status": "in_progress"}).text
     assert "1 recommendation found" in portal.get("/", params={"cycle": "3", "mechanism": "UPR"}).text

@@ -161,7 +161,7 @@ def test_labels_and_dates_in_the_readers_language(
     listing = portal.get("/", params={"lang": lang}).text
     assert f">{mechanism} · " in listing
     # The search form's choice: the mechanism's name in the reader's language and its count.
-    assert f'<option value="CRC">{mechanism} (1)</option>' in listing
+    assert f'value="CRC"> <span>{mechanism}</span> <span class="count">(1)</span></label>' in listing
     assert '<time datetime="2025-03-01">' in listing and ">2025-03-01<" not in listing
     stats = portal.get("/stats", params={"lang": lang}).text
     assert f'<th scope="row">{mechanism}</th>' in stats
@@ -191,16 +191,35 @@ def test_unsafe_publisher_settings_are_refused(field: str, value: str) -> None:
         Settings(**{field: value})  # type: ignore[arg-type]
 
 
-def test_a_filter_given_twice_is_named_not_dropped(portal: TestClient, seeded: Seeded) -> None:
+def test_several_values_of_a_filter_are_searched_together(portal: TestClient, seeded: Seeded) -> None:
     """/?mechanism=CAT&mechanism=SPT said "45 recommendations found", those of SPT alone, and its links
-    carried SPT alone: the form takes one value per filter, so the page now says so next to it."""
-    response = portal.get("/", params=[("mechanism", "CRC"), ("mechanism", "UPR"), ("q", "children")])
+    carried SPT alone. The form's filters take several values, as the API's: any of them matches,
+    every one stays ticked and in the next page's and the download's links."""
+    both = portal.get("/", params=[("mechanism", "CRC"), ("mechanism", "UPR")])
+    assert both.status_code == 200
+    text = unescape(both.text)
+    assert "2 recommendations found" in text
+    assert 'name="mechanism" value="CRC" checked>' in text and 'name="mechanism" value="UPR" checked>' in text
+    assert 'Mechanism <span class="chosen">(2 chosen)</span>' in text
+    assert "recommendations.csv?mechanism=CRC&mechanism=UPR" in text  # the download's link
+    assert "1 recommendation found" in portal.get("/", params={"mechanism": "CRC"}).text
+    french = portal.get("/", params=[("mechanism", "CRC"), ("mechanism", "UPR"), ("lang", "fr")])
+    assert "(2 choisis)" in french.text
+    check_html(both.text)
+    # A value given twice is searched once.
+    assert "1 recommendation found" in portal.get("/", params=[("mechanism", "CRC")] * 2).text
+
+
+def test_a_one_value_field_given_twice_is_named_not_dropped(portal: TestClient, seeded: Seeded) -> None:
+    """The words, the cluster and the order take one value: given twice, the page names the field
+    rather than search for the last value alone."""
+    response = portal.get("/", params=[("q", "children"), ("q", "torture"), ("mechanism", "CRC")])
     assert response.status_code == 422
     text = unescape(response.text)
-    assert '<a href="#mechanism">' in text and "Choose one: this page searches one value" in text
-    assert 'value="children"' in text  # the rest of the search is kept
-    french = unescape(portal.get("/", params=[("theme", "A"), ("theme", "B"), ("lang", "fr")]).text)
-    assert "Choisissez-en un" in french
+    assert '<a href="#q">' in text and "This field takes one value: the address gives it several." in text
+    assert 'name="mechanism" value="CRC" checked>' in text  # the rest of the search is kept
+    french = unescape(portal.get("/", params=[("sort", "newest"), ("sort", "oldest"), ("lang", "fr")]).text)
+    assert '<a href="#sort">' in french and "Ce champ prend une seule valeur" in french
     check_html(response.text)
     one = portal.get("/", params={"mechanism": "CRC"})
     assert one.status_code == 200
