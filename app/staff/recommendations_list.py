@@ -52,6 +52,7 @@ from app.staff.labels import (
 )
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn
+from app.taxonomies.service import term_labels_in_use
 from app.web.filter_labels import FILTER_LABELS
 
 router = staff_router()
@@ -98,6 +99,18 @@ CHOICES = {
     ],
 }
 
+
+# The label filters' fields suggest the labels some current recommendation has, by their vocabulary
+# (a State is a country concerned or a recommending State): a label must be typed as the data has it.
+SUGGESTED = {
+    "theme": "themes",
+    "affected_person": "affected-persons",
+    "country": "states",
+    "region": "regions",
+    "recommending_state": "states",
+    "recommending_region": "regions",
+    "issue": "issues",
+}
 
 # The table's caption in each order (a page's rows, then a page whose place is not known).
 CAPTIONS: dict[Sort, tuple[str, str]] = {
@@ -227,6 +240,7 @@ def _list_page(
         # so the next "Apply the filters" keeps it.
         "filter_entities": [] if reader else entity_options(db, keep=_chosen(typed, result), archived=gone),
         "clusters": [] if reader else _clusters(db),
+        "suggestions": {name: term_labels_in_use(db, kind) for name, kind in SUGGESTED.items()},
     }
     status = 422 if errors else status
     return render(request, page, "recommendations/list.html", context, status)

@@ -99,7 +99,13 @@ def list_terms(session: Session, kind: str) -> TermList:
 def term_labels_in_use(session: Session, kind: str) -> list[str]:
     """The labels of the terms of ``kind`` that some current recommendation has: those ``list_terms``
     counts above 0, each found by one probe of the term index instead of counting every link (the
-    portal's search form lists them on every page: 105 ms at 100,000 recommendations counted)."""
+    portal's search form lists them on every page: 105 ms at 100,000 recommendations counted), kept
+    per data version (the staff list suggests them in seven of its fields: 12 ms at 250,000)."""
+    found = kept.counts.get(session, ["labels in use", kind], lambda: {"in": _labels_in_use(session, kind)})
+    return list(found["in"])
+
+
+def _labels_in_use(session: Session, kind: str) -> list[str]:
     term_kind = TERM_KINDS[kind]
     roles = sorted(role for role, k in ROLE_KIND.items() if k == term_kind)
     used = (

@@ -129,6 +129,17 @@ def test_every_filter_of_the_api_is_a_field_of_the_form(staff_login: StaffLogin,
     assert missing == []
 
 
+def test_the_label_fields_suggest_the_labels_in_the_data(staff_login: StaffLogin, world: World) -> None:
+    """A theme is matched by its label, which a coordinator cannot guess ("Water" or "Right to water"?):
+    each label field offers the labels some current recommendation has, as the browser's suggestions."""
+    html = staff_login("focal_point").get(URL).text
+    theme = html.split('id="field-theme"', 1)[1].split("</div>", 1)[0]
+    assert 'list="suggest-theme">' in theme
+    assert '<datalist id="suggest-theme"><option value="Education"></option><option value="Water"></option>' in theme
+    assert '<datalist id="suggest-region"></datalist>' not in html  # no empty list where the data has none
+    assert 'list="suggest-region"' not in html
+
+
 def test_search_and_filters_combine(staff_login: StaffLogin, world: World) -> None:
     staff = staff_login("coordinator")
     schools = staff.get(URL, params={"q": "school"})
