@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import logging
 import re
 import unicodedata
@@ -18,7 +17,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import csv_delimiter, file_kind, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, not_a_csv
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -80,7 +79,7 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
             first_line = text.readline()
             if not first_line:
                 raise MalformedInput("empty file: no header row")
-            rows = csv.reader(itertools.chain([first_line], text), delimiter=csv_delimiter(first_line))
+            rows = csv_rows(first_line, text)
             header = next(rows)
             number = 1
             columns = _column_positions(header)
@@ -102,7 +101,7 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
                 "to have it detected"
             ) from None
         except csv.Error as exc:
-            raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
+            raise MalformedInput(broken_csv(exc, number + 1)) from None
 
 
 def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 _PEEK = 512
@@ -40,3 +43,29 @@ def csv_delimiter(header_line: str) -> str:
     """The separator of a CSV file, from its header line: Excel saves "CSV" with ';' in locales whose
     decimal mark is a comma (French, Spanish, Portuguese ...), and some tools save tabs."""
     return max(",;\t", key=header_line.count)
+
+
+def csv_rows(first_line: str, rest: Iterable[str]) -> Iterator[list[str]]:
+    """The rows of a CSV file, its header line read already. Strict: a quote opened and never closed
+    would otherwise swallow every row below it into one cell, silently."""
+    return csv.reader(itertools.chain([first_line], rest), delimiter=csv_delimiter(first_line), strict=True)
+
+
+def broken_csv(exc: csv.Error, row: int) -> str:
+    """Why ``csv_rows`` stopped at spreadsheet row ``row``, in words a spreadsheet user can act on."""
+    detail = str(exc)
+    if detail == "unexpected end of data":
+        reason = (
+            "a quoted cell is never closed (a '\"' is missing), so every row below it would be read "
+            "into that cell"
+        )
+    elif detail.endswith("expected after '\"'"):
+        reason = 'a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it'
+    elif detail.startswith("field larger than field limit"):
+        reason = (
+            f"a cell longer than {csv.field_size_limit():,} characters, the longest a cell may be "
+            "(or a quote that is never closed)"
+        )
+    else:
+        reason = detail
+    return f"not a valid CSV file: row {row}: {reason}"

@@ -342,3 +342,25 @@ def test_writer_refuses_what_would_not_read_back(tmp_path: Path) -> None:
         write_template_rows([replace(record, themes=["a; b"])], io.StringIO())
     with pytest.raises(ValueError, match="has no text"):
         write_template_rows([replace(record, texts={})], io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # An opening quote never closed: the rows below would be read into that one cell.
+        (
+            'external_id,mechanism,text\r\nQ-1,ACHPR,"Adopt a law on ""quotes"" now.\r\n'
+            "Q-2,ACHPR,Second row.\r\nQ-3,ACHPR,Third row.\r\n",
+            r"^not a valid CSV file: row 2: a quoted cell is never closed \(a '\"' is missing\)",
+        ),
+        (
+            'mechanism,text\r\nACHPR,One\r\nACHPR,"Adopt a "law" now"\r\n',
+            r"^not a valid CSV file: row 3: a '\"' inside a quoted cell must be doubled",
+        ),
+    ],
+)
+def test_broken_quoting_refuses_the_file_naming_the_row(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    with pytest.raises(MalformedInput, match=message):
+        read_all(path)

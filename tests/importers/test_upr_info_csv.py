@@ -283,3 +283,12 @@ def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
     path.write_bytes(content)
     with pytest.raises(MalformedInput, match=message):
         list(read_upr_info_csv(path))
+
+
+def test_an_unclosed_quote_refuses_the_file_rather_than_swallowing_the_rows_below(tmp_path: Path) -> None:
+    rows = [upr_row(text=text, issue="Detention") for text in ("First", "Second", "Third")]
+    path = write_csv(tmp_path / "x.csv", rows)
+    content = path.read_bytes().replace(b"Peru,GRULAC,OAS,Second", b'Peru,GRULAC,OAS,"Second', 1)
+    path.write_bytes(content)
+    with pytest.raises(MalformedInput, match=r"^not a valid CSV file: row 3: a quoted cell is never closed"):
+        list(read_upr_info_csv(path))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import csv_delimiter, file_kind, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, not_a_csv
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
@@ -80,7 +79,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             first_line = stream.readline()
             if not first_line.strip():
                 raise MalformedInput("empty file: no header row")
-            rows = csv.reader(itertools.chain([first_line], stream), delimiter=csv_delimiter(first_line))
+            rows = csv_rows(first_line, stream)
             header = next(rows)
             number = 1
             columns = _column_positions(header)
@@ -131,7 +130,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                 "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
             ) from None
         except csv.Error as exc:
-            raise MalformedInput(f"not a valid CSV file (near row {number + 1}): {exc}") from None
+            raise MalformedInput(broken_csv(exc, number + 1)) from None
 
 
 def _column_positions(header: Sequence[str]) -> dict[str, int]:
