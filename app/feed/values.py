@@ -255,6 +255,20 @@ def _upr_position(values: tuple[str, ...]) -> str:
 # --- derived ids ----------------------------------------------------------------------------
 
 
+# A language code: two or three letters, optionally a script or region (pt-BR, zh-Hant, es-419).
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
+
+
+def language_code(value: str) -> str:
+    """A language code (matching ``LANGUAGE_CODE``) in its one spelling: "FR" and "fr" are one
+    language, and so one stored text, one column of the export, one filter value. BCP 47's case:
+    the language lower case, a region upper case (pt-BR), a script title case (zh-Hant)."""
+    language, _, subtag = value.partition("-")
+    if not subtag:
+        return language.lower()
+    return f"{language.lower()}-{subtag.title() if len(subtag) == 4 else subtag.upper()}"
+
+
 def text_key(text: str) -> str:
     """Letters and digits of the plain text, case-folded, accents dropped: stable across re-exports
     that change spacing, punctuation, case, HTML entities or lose accents."""

@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
 from app.core.ids import MAX_BULK_IDS, RowIdValue
+from app.feed.values import LANGUAGE_CODE, language_code
 from app.models.local import Priority, Status
 from app.recommendations.schemas import Family, Position, RecommendationFilter, RecommendationType
 
@@ -47,7 +48,9 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NO
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), NoNul]
 Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
 LanguageCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
+    str,
+    StringConstraints(strip_whitespace=True, pattern=LANGUAGE_CODE.pattern),
+    AfterValidator(language_code),
 ]
 MechanismCode = Annotated[
     str,

@@ -364,3 +364,28 @@ def test_broken_quoting_refuses_the_file_naming_the_row(tmp_path: Path, content:
     path.write_text(content, encoding="utf-8", newline="")
     with pytest.raises(MalformedInput, match=message):
         read_all(path)
+
+
+def test_language_codes_are_read_in_one_spelling_whatever_their_case(tmp_path: Path) -> None:
+    """Column names match ignoring case, so TEXT_FR is text_fr; a code written FR is fr. Kept as
+    written, each spelling was a language of its own: re-importing the file with another case added
+    the same text again under 'FR', 'Fr' and 'fr'."""
+    columns = tmp_path / "columns.csv"
+    columns.write_text(
+        "external_id,mechanism,TEXT_EN,Text_Fr,text_PT-br,text_zh-hant\r\nL-1,ACHPR,One,Un,Um,Yi\r\n",
+        encoding="utf-8",
+        newline="",
+    )
+    rows = write_rows(
+        tmp_path / "rows.csv",
+        [
+            {"external_id": "L-1", "mechanism": "ACHPR", "text": "One", "language": "EN"},
+            {"external_id": "L-1", "mechanism": "ACHPR", "text": "Un", "language": "Fr"},
+            {"external_id": "L-1", "mechanism": "ACHPR", "text": "Um", "language": "PT-BR"},
+            {"external_id": "L-1", "mechanism": "ACHPR", "text": "Yi", "language": "ZH-HANT"},
+        ],
+    )
+    expected = {"en": "One", "fr": "Un", "pt-BR": "Um", "zh-Hant": "Yi"}
+    for path in (columns, rows):
+        (record,) = read_all(path)
+        assert isinstance(record, SourceRecord) and record.texts == expected

@@ -105,6 +105,27 @@ def test_create_a_manual_recommendation(client: TestClient, engine: Engine) -> N
     assert len(_events(engine, "mechanism.create")) == 1
 
 
+def test_the_language_of_a_text_is_stored_in_one_spelling(client: TestClient, engine: Engine) -> None:
+    """ "FR" and "fr" are one language: stored as written, a text in "FR" was a language the pages,
+    the filters and the template import ("fr") never found."""
+    response = _create(client, lang="FR")
+    assert response.status_code == 201, response.text
+    rec_id = response.json()["id"]
+    assert (
+        client.patch(
+            f"{URL}/{rec_id}",
+            json={"text": "Deux.", "lang": "pt-br"},
+            headers={"If-Match": response.headers["ETag"]},
+        ).status_code
+        == 200
+    )
+    with Session(engine) as session:
+        langs = session.scalars(
+            select(RecommendationText.lang).where(RecommendationText.recommendation_id == rec_id)
+        ).all()
+    assert sorted(langs) == ["fr", "pt-BR"]
+
+
 def _stored(engine: Engine, rec_id: int) -> dict[str, Any]:
     """What the feed owns of a stored recommendation: row values, texts, term links, search document."""
     with Session(engine) as session:

@@ -24,12 +24,14 @@ from app.feed.sniff import broken_csv, csv_rows, file_kind, not_a_csv
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
+    LANGUAGE_CODE,
     MAX_ID_CHARS,
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
     MAX_TEXT_CHARS,
     check_text,
     derived_id,
+    language_code,
     named_label,
     named_labels,
     parse_int,
@@ -51,7 +53,6 @@ _TYPES = {
     "observations": "observation",
     "concerns observations": "observation",
 }
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- reading ---------------------------------------------------------------------------------
 
@@ -143,8 +144,8 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
             continue
         text_column = _TEXT_COLUMN.match(value.strip())
         if text_column:
-            # The language as written (pt-BR), like the language column's value.
-            name_kept = _TEXT_PREFIX + text_column.group(1)
+            # The language in its one spelling (TEXT_PT-br: pt-BR), like the language column's value.
+            name_kept = _TEXT_PREFIX + language_code(text_column.group(1))
         elif name not in TEMPLATE_COLUMNS:
             unknown.append(value.strip())
             continue
@@ -283,9 +284,9 @@ def _type(value: str) -> str:
 def _language(value: str) -> str:
     if not value:
         return "en"
-    if not _LANGUAGE.match(value):
+    if not LANGUAGE_CODE.match(value):
         raise RecordError(f"language: {value[:20]!r} is not a language code such as en, fr or pt")
-    return value
+    return language_code(value)
 
 
 def _date(value: str) -> date | None:
