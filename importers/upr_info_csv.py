@@ -13,7 +13,7 @@ from html import unescape
 from pathlib import Path
 
 from app.feed.countries import iso2_for
-from app.feed.decoding import undecodable_line
+from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -122,21 +122,13 @@ def detect_encoding(path: Path) -> str:
     charset_normalizer breaks a tie, and Windows-1252, the commoner one, wins what is left.
     The choice is logged, because a wrong guess would corrupt every accented letter.
     """
-    with path.open("rb") as raw:
-        start = raw.read(4)
-    # Excel's "Unicode Text" (Save as, and some web exports): UTF-16 with its byte-order mark,
-    # tab-separated; every other character a NUL byte, so it is named before the NUL check below.
-    for mark, wide in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if start.startswith(mark):
-            logger.warning(
-                "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
-            )
-            return wide
+    # Every other character of UTF-16 is a NUL byte, so it is named before the NUL check below.
+    wide = wide_encoding(path)
+    if wide is not None:
+        logger.warning(
+            "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
+        )
+        return wide
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     utf8_failure: UnicodeDecodeError | None = None
     utf8_letters_seen = False

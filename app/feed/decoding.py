@@ -1,9 +1,26 @@
-"""Where a file stops decoding, for the readers' error messages."""
+"""The encodings a text file announces, and where a file stops decoding, for the readers' messages."""
 
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
+
+# Excel's "Unicode Text" (Save as, and some web exports): UTF-16 with its byte-order mark,
+# tab-separated. UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's.
+_WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(path: Path) -> str | None:
+    """ "utf-16" or "utf-32" for a file that starts with that byte-order mark (the codec reads the mark
+    and the byte order from it); None for any other file."""
+    with path.open("rb") as stream:
+        start = stream.read(4)
+    return next((encoding for mark, encoding in _WIDE_MARKS if start.startswith(mark)), None)
 
 
 def undecodable_line(path: Path, encoding: str) -> tuple[int, bytes] | None:

@@ -304,6 +304,18 @@ def test_blank_rows_are_skipped(tmp_path: Path) -> None:
     assert [result.input_position for result in read_all(path)] == ["row 2", "row 5"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Save as Unicode Text": UTF-16 with a byte-order mark, tab-separated, as the UPR Info
+    import reads it. It was refused as "not UTF-8: byte b'\\xff' on line 1"."""
+    row = {"mechanism": "ACHPR", "text": "Protéger les « défenseurs » – 中文", "countries": "Bénin; Togo"}
+    utf8 = write_rows(tmp_path / "utf8.csv", [row])
+    wide = write_rows(tmp_path / "unicode.txt", [row], encoding=encoding, delimiter="\t")
+    if encoding == "utf-16-be":  # the codec of one byte order writes no mark: add it as Excel would
+        wide.write_bytes(b"\xfe\xff" + wide.read_bytes())
+    assert read_all(wide) == read_all(utf8)
+
+
 def test_non_utf8_file(tmp_path: Path) -> None:
     path = write_rows(
         tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "Réviser le code"}], encoding="cp1252"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.feed.decoding import undecodable_line
+from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -68,14 +68,17 @@ class _Accepted:
 
 
 def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
-    """Yield one record (or rejection) per recommendation of a template CSV (UTF-8, BOM or not)."""
+    """Yield one record (or rejection) per recommendation of a template CSV (UTF-8, BOM or not; or
+    UTF-16 with its byte-order mark, as Excel saves "Unicode Text")."""
     number = 0  # the last row read, for messages about the next one
     kind = file_kind(path)
     if kind is not None:
         raise MalformedInput(not_a_csv(kind))
+    # UTF-8 (its byte-order mark read if there is one), or UTF-16 when the file starts with that mark.
+    encoding = wide_encoding(path) or "utf-8-sig"
     with path.open("rb") as raw:
         # newline="": the csv module splits CR, LF and CRLF records itself, quoted breaks included.
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         try:
             first_line = stream.readline()
             if not first_line.strip():
@@ -125,10 +128,10 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             if held is not None:
                 yield held.record
         except UnicodeDecodeError as exc:
-            line, byte = undecodable_line(path, "utf-8-sig") or (number + 1, b"")
+            line, byte = undecodable_line(path, encoding) or (number + 1, b"")
             raise MalformedInput(
-                f"not UTF-8: byte {byte!r} on line {line} ({exc.reason}); "
-                "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+                f"not {'UTF-8' if encoding == 'utf-8-sig' else encoding.upper()}: byte {byte!r} on line "
+                f"{line} ({exc.reason}); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
