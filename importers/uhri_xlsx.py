@@ -136,10 +136,13 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
 
 
 def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejection]:
-    if not workbook.worksheets:
-        raise MalformedInput("not an XLSX spreadsheet: the workbook has no worksheet")
-    sheet = workbook.worksheets[0]
-    place = _sheet_place(sheet.title, [name for name in workbook.sheetnames if name != sheet.title])
+    # Hidden sheets (a query or lookup sheet) are passed over: the first sheet is the first one the
+    # user sees in Excel, and a refusal names only sheets they can see.
+    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    if not visible:
+        raise MalformedInput("not an XLSX spreadsheet: the workbook has no visible worksheet")
+    sheet, *others = visible
+    place = _sheet_place(sheet.title, [other.title for other in others])
     # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
     sheet.reset_dimensions()
     epoch: datetime = workbook.epoch  # 1904-based workbooks exist (old Mac Excel)

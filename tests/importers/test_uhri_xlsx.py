@@ -273,6 +273,32 @@ def test_a_first_sheet_without_the_columns_is_named(tmp_path: Path) -> None:
         read_all(path)
 
 
+def test_hidden_sheets_are_passed_over(tmp_path: Path) -> None:
+    """A hidden sheet before the results (a query or lookup sheet): Excel shows the results first, so
+    they are the first sheet the user knows of. Reading the hidden one refused the file, telling the
+    user to move a sheet they cannot see."""
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "Query"
+    hidden.append(["country:Peru"])
+    hidden.sheet_state = "hidden"
+    results = workbook.create_sheet("Results")
+    results.append(list(COLUMNS))
+    results.append([upr_row()[name] for name in COLUMNS])
+    notes = workbook.create_sheet("Notes")
+    notes.append(["Exported on 1 December 2026"])
+    workbook.active = 1
+    workbook.save(tmp_path / "e.xlsx")
+    assert only(read_all(tmp_path / "e.xlsx")).external_id == UPR_ID
+    # Refused, the message names the first visible sheet and the other visible ones.
+    results.sheet_state, notes.sheet_state = "visible", "visible"
+    workbook.move_sheet("Notes", offset=-1)
+    workbook.save(tmp_path / "e.xlsx")
+    refusal = r"the first sheet, 'Notes', has none .*other sheet\(s\): 'Results': "
+    with pytest.raises(MalformedInput, match=refusal):
+        read_all(tmp_path / "e.xlsx")
+
+
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
     columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
     path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
