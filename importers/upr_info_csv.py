@@ -17,7 +17,7 @@ from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -76,15 +76,15 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
         except LookupError:
             raise MalformedInput(f"unknown text encoding {encoding!r}") from None
         try:
-            first_line = text.readline()
+            first_line, header_number = header_line(text)
             if not first_line:
                 raise MalformedInput("empty file: no header row")
             rows = csv_rows(first_line, text)
             header = next(rows)
-            number = 1
+            number = header_number
             columns = _column_positions(header)
             seen: dict[str, int] = {}
-            for number, row in enumerate(rows, start=2):
+            for number, row in enumerate(rows, start=header_number + 1):
                 if not any(cell.strip() for cell in row):
                     continue
                 result = _read_row(row, columns, len(header), f"row {number}")

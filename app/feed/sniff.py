@@ -7,6 +7,7 @@ import csv
 import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 _PEEK = 512
 
@@ -43,6 +44,18 @@ def csv_delimiter(header_line: str) -> str:
     """The separator of a CSV file, from its header line: Excel saves "CSV" with ';' in locales whose
     decimal mark is a comma (French, Spanish, Portuguese ...), and some tools save tabs."""
     return max(",;\t", key=header_line.count)
+
+
+def header_line(stream: TextIO) -> tuple[str, int]:
+    """The header line of a CSV file and its row number: the first line holding more than separators
+    and spaces (a sheet saved with empty rows above its header writes them as ",,,,"); ("", n) when
+    there is none. Read from a stream opened with newline="", so a line may end in CR, LF or CRLF."""
+    number = 0
+    for line in iter(stream.readline, ""):
+        number += 1
+        if line.strip(' \t\r\n,;"'):
+            return line, number
+    return "", number
 
 
 def csv_rows(first_line: str, rest: Iterable[str]) -> Iterator[list[str]]:

@@ -316,6 +316,19 @@ def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, enco
     assert read_all(wide) == read_all(utf8)
 
 
+def test_blank_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    """A sheet saved with empty rows above the header (",,,," in the CSV) was refused as "empty file:
+    no header row" or "missing required column(s) 'mechanism', 'text'", though both are there."""
+    path = tmp_path / "x.csv"
+    path.write_text("\r\n,,\r\n ; \r\nmechanism,text,\r\nACHPR,One,\r\n", encoding="utf-8", newline="")
+    (record,) = read_all(path)
+    assert isinstance(record, SourceRecord) and record.texts == {"en": "One"}
+    assert record.input_position == "row 5"
+    path.write_text(",,\r\n,,\r\n", encoding="utf-8", newline="")
+    with pytest.raises(MalformedInput, match=r"^empty file: no header row"):
+        read_all(path)
+
+
 def test_non_utf8_file(tmp_path: Path) -> None:
     path = write_rows(
         tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "Réviser le code"}], encoding="cp1252"

@@ -292,3 +292,10 @@ def test_an_unclosed_quote_refuses_the_file_rather_than_swallowing_the_rows_belo
     path.write_bytes(content)
     with pytest.raises(MalformedInput, match=r"^not a valid CSV file: row 3: a quoted cell is never closed"):
         list(read_upr_info_csv(path))
+
+
+def test_blank_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [upr_row()])
+    path.write_bytes(b"\r\n,,,\r\n" + path.read_bytes())
+    (record,) = records(path)
+    assert record.input_position == "row 4"

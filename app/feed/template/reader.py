@@ -20,7 +20,7 @@ from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
@@ -80,17 +80,17 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
         # newline="": the csv module splits CR, LF and CRLF records itself, quoted breaks included.
         stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         try:
-            first_line = stream.readline()
-            if not first_line.strip():
+            first_line, header_number = header_line(stream)
+            if not first_line:
                 raise MalformedInput("empty file: no header row")
             rows = csv_rows(first_line, stream)
             header = next(rows)
-            number = 1
+            number = header_number
             columns = _column_positions(header)
             held: _Accepted | None = None
             rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
             seen: dict[str, int] = {}
-            for number, row in enumerate(rows, start=2):
+            for number, row in enumerate(rows, start=header_number + 1):
                 if not any(cell.strip() for cell in row):
                     continue
                 position = f"row {number}"
