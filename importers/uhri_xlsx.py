@@ -157,6 +157,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
                 continue
             if columns is None:
                 columns = _column_positions(row, place)
+                _refuse_merged_cells(sheet, columns, number)
                 continue
             yield _read_row(row, columns, f"row {number}", epoch, lang)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:
@@ -164,6 +165,43 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
         raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
     if columns is None:
         raise MalformedInput(f"empty spreadsheet: {place.sheet}, has no header row{place.others}")
+
+
+# A merged range in the sheet's XML (<mergeCell ref="C3:C5"/>, any namespace prefix). The ranges follow
+# the rows, so they are found by scanning the bytes before the rows are read, not by parsing twice.
+_MERGE_CELL = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)"'
+)
+_MERGE_OVERLAP = 512  # a <mergeCell .../> cut by a chunk boundary is found in the next chunk
+
+
+def _refuse_merged_cells(sheet: Any, columns: dict[str, int], header_row: int) -> None:
+    """Refuse a sheet with cells merged over a column that is read, below the header: a merged range
+    holds its value in its first cell only, so the other rows would be read without it, silently."""
+    from openpyxl.utils.cell import range_boundaries
+
+    named = {index + 1: name for name, index in columns.items()}
+    found: dict[str, str] = {}  # range -> the first column read that it covers
+    # ReadOnlyWorksheet's own way to its XML (openpyxl reads merged ranges only outside read-only mode).
+    with sheet._get_source() as source:
+        tail = b""
+        while chunk := source.read(1 << 20):
+            text = tail + chunk
+            for match in _MERGE_CELL.finditer(text):
+                ref = match.group(1).decode()
+                low_col, _low_row, high_col, high_row = range_boundaries(ref)
+                hit = [named[col] for col in range(low_col, high_col + 1) if col in named]
+                if hit and high_row > header_row:
+                    found.setdefault(ref, hit[0])
+            tail = text[-_MERGE_OVERLAP:]
+    if found:
+        ref, column = next(iter(found.items()))
+        more = f" and {len(found) - 1:,} more" if len(found) > 1 else ""
+        raise MalformedInput(
+            f"merged cells {ref} (column {column!r}){more}: a merged cell's value is in its first row "
+            "only, so the other rows would be read without it; unmerge them (in Excel: Merge & Center, "
+            "Unmerge Cells) and fill in each row"
+        )
 
 
 def _is_blank(row: Row) -> bool:

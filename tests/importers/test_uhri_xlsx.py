@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from app.feed.records import MalformedInput, Rejection, SourceRecord
@@ -297,6 +297,28 @@ def test_hidden_sheets_are_passed_over(tmp_path: Path) -> None:
     refusal = r"the first sheet, 'Notes', has none .*other sheet\(s\): 'Results': "
     with pytest.raises(MalformedInput, match=refusal):
         read_all(tmp_path / "e.xlsx")
+
+
+def test_merged_cells_refuse_the_file_naming_them(tmp_path: Path) -> None:
+    """Cells merged in Excel hold their value in the first cell only: the other rows were read with
+    no State (and passed over as about no State), no theme..., silently."""
+    rows: list[dict[str, Any] | None] = [
+        upr_row(**{"OHCHR Annotation Id": f"a9ceae8c-fe1c-40f9-a326-{index:012d}"}) for index in range(3)
+    ]
+    path = write_xlsx(tmp_path / "e.xlsx", [None, *rows], columns=["Notes", *COLUMNS])
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet.merge_cells("A3:A5")  # an extra column: ignored, as its values are
+    sheet.merge_cells("C3:C5")  # Countries Concerned
+    workbook.save(path)
+    with pytest.raises(
+        MalformedInput,
+        match=r"^merged cells C3:C5 \(column 'Countries Concerned'\): .*unmerge them",
+    ):
+        read_all(path)
+    workbook.active.unmerge_cells("C3:C5")
+    workbook.save(path)
+    assert len(read_all(path)) == 3
 
 
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
