@@ -56,9 +56,27 @@ def text_problem(value: str, limit: int) -> str | None:
     return f"{what} at character {bad.start() + 1}, which is not text"
 
 
+# What a spreadsheet saves in a cell whose formula failed (Excel; LibreOffice also writes "Err:502"):
+# never a value, though it reads as one ("#N/A" would become a theme, "#REF!" a mechanism).
+SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!"}
+    | {"#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+
+
+def spreadsheet_error(value: str) -> str | None:
+    """Why ``value`` (stripped) is no value but a spreadsheet's error, or None."""
+    if len(value) > 16 or not value.startswith(("#", "Err:")):  # cheap for the texts of a feed
+        return None
+    if value.upper() in SPREADSHEET_ERRORS or _LIBREOFFICE_ERROR.match(value):
+        return f"{value!r} is a spreadsheet error (a formula that failed), not a value"
+    return None
+
+
 def check_text(value: str, field: str, limit: int = MAX_TEXT_CHARS) -> str:
     """``value`` unchanged, or a RecordError naming ``field`` if it cannot be stored as text."""
-    problem = text_problem(value, limit)
+    problem = text_problem(value, limit) or spreadsheet_error(value.strip())
     if problem is not None:
         raise RecordError(f"{field}: {problem}")
     return value
@@ -75,6 +93,9 @@ def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
         problem = text_problem(label, max(limit, MAX_LABEL_CHARS))
         if problem is not None:
             raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
+        problem = spreadsheet_error(label)
+        if problem is not None:
+            raise RecordError(problem)
         if len(value) <= MAX_SDG_LABEL_CHARS and len(_CLEAN_LABEL) < _CLEANED_MAX:
             _CLEAN_LABEL[value] = label
     if len(label) > limit:

@@ -414,3 +414,19 @@ def test_language_codes_are_read_in_one_spelling_whatever_their_case(tmp_path: P
     for path in (columns, rows):
         (record,) = read_all(path)
         assert isinstance(record, SourceRecord) and record.texts == expected
+
+
+def test_a_spreadsheet_error_in_a_cell_rejects_the_row_naming_the_column(tmp_path: Path) -> None:
+    """A formula that failed in Excel saves its error ("#N/A", "#REF!") as the cell's text: it was
+    imported as a mechanism named "#REF!", a theme "#N/A", a State "#N/A"."""
+    rows = [
+        {"external_id": "E-1", "mechanism": "#REF!", "text": "One", "themes": "Women"},
+        {"external_id": "E-2", "mechanism": "ACHPR", "text": "Two", "themes": "Women; #N/A"},
+        {"external_id": "E-3", "mechanism": "ACHPR", "text": "Three", "themes": "#VALUE! is a fine theme"},
+    ]
+    first, second, third = read_all(write_rows(tmp_path / "x.csv", rows))
+    assert isinstance(first, Rejection) and first.reason == (
+        "mechanism: '#REF!' is a spreadsheet error (a formula that failed), not a value"
+    )
+    assert isinstance(second, Rejection) and second.reason.startswith("themes: '#N/A' is a spreadsheet error")
+    assert isinstance(third, SourceRecord) and third.themes == ["#VALUE! is a fine theme"]

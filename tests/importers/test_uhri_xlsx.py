@@ -321,6 +321,14 @@ def test_merged_cells_refuse_the_file_naming_them(tmp_path: Path) -> None:
     assert len(read_all(path)) == 3
 
 
+def test_a_spreadsheet_error_in_a_cell_rejects_the_row(tmp_path: Path) -> None:
+    """Excel's error values (a formula that failed) are read as their text: "#N/A" was a theme."""
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(Themes="- Right to health\n- #N/A")])
+    (rejection,) = read_all(path)
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == "Themes: '#N/A' is a spreadsheet error (a formula that failed), not a value"
+
+
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
     columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
     path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
