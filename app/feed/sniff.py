@@ -15,12 +15,18 @@ _PEEK = 512
 def file_kind(path: Path) -> str | None:
     """A name for what the file plainly is, when its first bytes say so; None for other text."""
     with path.open("rb") as file:
-        head = file.read(_PEEK)
+        return kind_of(file.read(_PEEK))
+
+
+def kind_of(head: bytes) -> str | None:
+    """``file_kind`` of a file that starts with ``head`` (its first 512 bytes, or all of a shorter one)."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if head.startswith(b"PK\x03\x04"):
         return "an Excel workbook (XLSX) or another ZIP file"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old Excel workbook (XLS) or another Office file"
+    if head.startswith(b"\x1f\x8b"):
+        return "a gzip-compressed file (decompress it first)"
     if head.startswith(b"%PDF"):
         return "a PDF document"
     lowered = text[:64].lower()

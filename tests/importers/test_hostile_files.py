@@ -23,7 +23,8 @@ from app.feed.records import MalformedInput, SourceRecord
 from importers.json_stream import MAX_DEPTH, GuardedStream, TooDeep
 from importers.run import import_uhri
 from importers.uhri_json import read_uhri_json
-from importers.uhri_xlsx import check_archive, read_uhri_xlsx
+from importers.uhri_xlsx import read_uhri_xlsx
+from importers.xlsx_checks import check_archive
 from tests.conftest import SAMPLE
 from tests.uhri_records import snapshot, uhri_record
 

@@ -336,12 +336,23 @@ def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> No
         read_all(path)
 
 
-@pytest.mark.parametrize("content", [b"", b"Text,Type\nabc,def\n", b"PK\x03\x04 truncated zip"])
-def test_not_a_spreadsheet(tmp_path: Path, content: bytes) -> None:
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        # What the file is, rather than zipfile's "File is not a zip file" for all of them.
+        (b"", "the file is empty"),
+        (b"Text,Type\nabc,def\n", "this is a CSV or other text file, not a ZIP archive as an XLSX file is"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "this is an old Excel workbook (XLS)"),
+        (b"\x1f\x8b\x08\x00" + bytes(20), "this is a gzip-compressed file"),
+        (b"PK\x03\x04 truncated zip", "File is not a zip file"),
+    ],
+)
+def test_not_a_spreadsheet(tmp_path: Path, content: bytes, why: str) -> None:
     path = tmp_path / "export.xlsx"
     path.write_bytes(content)
-    with pytest.raises(MalformedInput, match=r"^not an XLSX spreadsheet: "):
+    with pytest.raises(MalformedInput, match=r"^not an XLSX spreadsheet: ") as refused:
         read_all(path)
+    assert why in str(refused.value)
 
 
 def test_a_workbook_without_rows_is_empty(tmp_path: Path) -> None:
