@@ -131,6 +131,22 @@ def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: E
     assert outcome == "succeeded" and created == 11
 
 
+def test_excels_unicode_text_is_offered_and_imported(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """Excel saves "Unicode Text" (UTF-16, tab-separated) as a .txt file, which both CSV imports read:
+    the file chooser offered only .xlsx and .csv files, so the user could not pick it."""
+    staff = committed_staff_login("coordinator")
+    accept = re.search(
+        r'id="field-file" name="file" type="file" accept="([^"]+)"', staff.get("/staff/imports").text
+    )
+    assert accept is not None and {".txt", "text/plain"} <= set(accept.group(1).split(","))
+    content = "mechanism\ttext\r\nACHPR\tProtéger les défenseurs\r\n".encode("utf-16")
+    answer = upload(staff, content, kind="csv-template", name="recommendations.txt")
+    assert answer.status_code == 303, answer.text
+    assert runs(engine) == [("succeeded", 1, 0)]
+
+
 def test_missing_kind_and_file_are_named(committed_staff_login: StaffLogin, engine: Engine) -> None:
     staff = committed_staff_login("coordinator")
     # Sign-out, upload and "start now": each form carries the session's token.
