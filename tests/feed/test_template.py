@@ -430,3 +430,20 @@ def test_a_spreadsheet_error_in_a_cell_rejects_the_row_naming_the_column(tmp_pat
     )
     assert isinstance(second, Rejection) and second.reason.startswith("themes: '#N/A' is a spreadsheet error")
     assert isinstance(third, SourceRecord) and third.themes == ["#VALUE! is a fine theme"]
+
+
+def test_a_value_under_a_column_without_a_name_rejects_its_row(tmp_path: Path) -> None:
+    """A header cell left empty (or cleared by mistake) while the rows below it hold values: those
+    values were dropped silently, where a column of an unknown name refuses the file."""
+    path = tmp_path / "x.csv"
+    path.write_text(
+        "mechanism,,text,\r\nACHPR,,One,\r\nACHPR,see the 2019 letter,Two,\r\n", encoding="utf-8", newline=""
+    )
+    # An accepted row is held back until the next row is read (a translation may follow it).
+    second, first = read_all(path)
+    assert isinstance(first, SourceRecord) and first.texts == {"en": "One"}
+    assert isinstance(second, Rejection) and second.input_position == "row 3"
+    assert second.reason == (
+        "column B has no name in the header row but holds 'see the 2019 letter': "
+        "name it with a column of the template, or empty it"
+    )

@@ -87,6 +87,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             header = next(rows)
             number = header_number
             columns = _column_positions(header)
+            unnamed = [index for index, name in enumerate(header) if not name.strip()]
             held: _Accepted | None = None
             rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
             seen: dict[str, int] = {}
@@ -96,6 +97,14 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                 position = f"row {number}"
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
                     yield Rejection(position, f"{len(row)} cells but the header has {len(header)}")
+                    continue
+                stray = next((index for index in unnamed if index < len(row) and row[index].strip()), None)
+                if stray is not None:
+                    yield Rejection(
+                        position,
+                        f"column {_column_letter(stray)} has no name in the header row but holds "
+                        f"{row[stray].strip()[:40]!r}: name it with a column of the template, or empty it",
+                    )
                     continue
                 cells = {name: _cell(row, index) for name, index in columns.items()}
                 explicit_id = cells.get("external_id", "")
@@ -135,6 +144,16 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
+
+
+def _column_letter(index: int) -> str:
+    """A spreadsheet's name of the column at 0-based ``index``: A, B ... Z, AA ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _column_positions(header: Sequence[str]) -> dict[str, int]:
