@@ -153,8 +153,8 @@ def _event(
         lines.append(line(_("State"), gettext(_STATES[state])))
     if item.mechanism:
         lines.append(line(_("Mechanism"), item.mechanism))
-    if item.detail:
-        lines.append(item.detail)
+    if item.grade:
+        lines.append(line(_("Grade"), item.grade))
     event.add("description", "\n".join(lines))
     return event
 

@@ -43,7 +43,8 @@ class DeadlineItem:
     ``object_id`` with ``kind`` names it for good (the feed's UID). ``entity_ids``: the entities it
     concerns (none: a general deadline, which every staff member sees). ``link``: its staff page;
     ``public_link``: its portal page, when it has one. ``done``: met, so never overdue. ``detail``: a
-    short public fact shown beside the title (a follow-up reply's grade, for instance).
+    short public fact shown beside the title (a follow-up reply's grade, for instance), in English;
+    ``grade``: that grade's value alone, for a text in another language.
     """
 
     kind: str
@@ -57,6 +58,7 @@ class DeadlineItem:
     published: bool = False
     done: bool = False
     detail: str | None = None
+    grade: str | None = None  # a follow-up reply's grades, unlabelled ("B", "A, C (2/3)")
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.date < today
@@ -236,13 +238,21 @@ def _published(session: Session, kind: str) -> set[int]:
 
 
 def _grades(grades: dict[int, str], total: int) -> str | None:
-    """A follow-up reply's grades as the calendar shows them: "Grade: B", "Grades: A, C (2 of 3)"."""
+    """A follow-up reply's grades, without a label (the feed names them in its owner's language):
+    "B", "A, C (2/3)" while some are missing."""
     if not grades:
         return None
     found = sorted(set(grades.values()))
     if len(found) == 1 and len(grades) == total:
-        return f"Grade: {found[0]}"
-    return f"Grades: {', '.join(found)} ({len(grades)}/{total})"
+        return found[0]
+    return f"{', '.join(found)} ({len(grades)}/{total})"
+
+
+def _grades_detail(grade: str | None) -> str | None:
+    """The grades as the API shows them beside the title: "Grade: B", "Grades: A, C (2/3)"."""
+    if grade is None:
+        return None
+    return f"Grades: {grade}" if "(" in grade else f"Grade: {grade}"
 
 
 def _document_page(symbol: str | None, recommendation_id: int) -> str:
@@ -259,11 +269,14 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
     published = _published(session, "follow_up_reply")
     items = []
     for due in follow_up_due(session, date_from=window.start, date_to=window.end):
+        grade = _grades(due.grades, len(due.recommendation_ids))
         items.append(
             DeadlineItem(
                 kind="follow_up_reply",
                 date=due.due,
-                title=f"{due.symbol or due.mechanism}: follow-up information",
+                # The document alone: its kind ("Follow-up reply due") says the rest, in the reader's
+                # language wherever it is shown (an English phrase here was English in every language).
+                title=due.symbol or due.mechanism,
                 object_id=due.anchor_id,
                 mechanism=due.mechanism,
                 link=f"/staff/recommendations/{due.anchor_id}#treaty-follow-up",
@@ -275,7 +288,8 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 ),
                 published=due.anchor_id in published,
                 done=len(due.grades) == len(due.recommendation_ids),
-                detail=_grades(due.grades, len(due.recommendation_ids)),
+                detail=_grades_detail(grade),
+                grade=grade,
             )
         )
     return items
@@ -288,7 +302,7 @@ def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
         DeadlineItem(
             kind="periodic_report",
             date=due.due,
-            title=f"{due.symbol}: {due.what or 'next periodic report'}",
+            title=f"{due.symbol}: {due.what}" if due.what else due.symbol,
             object_id=due.anchor_id,
             mechanism=due.mechanism,
             link=f"/staff/recommendations/{due.anchor_id}",

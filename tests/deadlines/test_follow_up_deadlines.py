@@ -6,6 +6,7 @@ beside the reply."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import icalendar
@@ -13,7 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Recommendation
+from app.models import AuditEvent, Recommendation, User
+from app.notify.digest import render_digest
+from app.notify.items import work_for
 from tests.factories import import_records
 from tests.followup.documents import CRC, crc_document
 
@@ -43,7 +46,7 @@ def test_the_import_puts_the_reply_and_the_next_report_in_the_calendar(
     ids = _paragraph_ids(engine)
     items = _items(client, "/api/v1/deadlines")
     assert [(item["kind"], item["date"], item["title"]) for item in items] == [
-        ("follow_up_reply", "2027-02-12", f"{CRC}: follow-up information"),
+        ("follow_up_reply", "2027-02-12", CRC),  # its kind says what is due
         ("periodic_report", "2030-10-03", f"{CRC}: combined eighth and ninth periodic reports"),
     ]
     reply = items[0]
@@ -131,4 +134,30 @@ def test_the_calendar_feed_holds_them(client: TestClient, engine: Engine) -> Non
     assert feed.status_code == 200, feed.text
     calendar = icalendar.Calendar.from_ical(feed.content)
     summaries = {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
-    assert any("follow-up information" in summary for summary in summaries)
+    assert f"Follow-up reply due: {CRC}" in summaries
+
+
+def test_the_reply_and_its_grades_read_in_the_owners_language(client: TestClient, engine: Engine) -> None:
+    # The reply's title held an English phrase ("CRC/...: follow-up information") and its grades an
+    # English label: a French coordinator's feed and digest read "Réponse de suivi attendue :
+    # CRC/C/PER/CO/6-7: follow-up information" and "Grades: B (1/3)".
+    import_records(engine, crc_document())
+    ids = _paragraph_ids(engine)
+    client.post(
+        f"/api/v1/recommendations/{ids['10']}/follow-up/grades",
+        json={"grade": "B", "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
+    )
+    assert client.put("/api/v1/me/reminders", json={"digest": "daily", "language": "fr"}).status_code == 200
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    feed = client.get("/api/v1/calendar.ics", params={"token": token})
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    [reply] = [event for event in events if str(event["UID"]).startswith("follow_up_reply-")]
+    assert str(reply["SUMMARY"]) == f"Réponse de suivi attendue : {CRC}"
+    assert str(reply["DESCRIPTION"]).splitlines()[-1] == "Note : B (1/3)"
+
+    with Session(engine) as session:
+        me = session.get_one(User, client.get("/api/v1/me").json()["id"])
+        sections = work_for(session, me, due_days=365, today=date(2027, 1, 1))
+        body = render_digest(me, sections, "https://nrtd.example.gov", date(2027, 1, 1)).body
+    assert f"- Réponse de suivi attendue : {CRC} (12 févr. 2027)" in body.splitlines()
+    assert "follow-up information" not in body
