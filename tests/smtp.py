@@ -52,9 +52,10 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server(port: int = 0) -> Iterator[tuple[Mailbox, int]]:
-    """A server on 127.0.0.1 (``port`` 0: a free one); yields its mailbox and port."""
-    mailbox = Mailbox()
+def smtp_server(port: int = 0, handler: Mailbox | None = None) -> Iterator[tuple[Mailbox, int]]:
+    """A server on 127.0.0.1 (``port`` 0: a free one); yields its mailbox (``handler``, or a new
+    one) and port."""
+    mailbox = handler or Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port or _free_port())
     controller.start()
     try:

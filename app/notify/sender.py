@@ -1,8 +1,10 @@
 """Handing the outbox to the SMTP server: each digest claimed (``sending``, committed), sent, then
 marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it back with a growing
-delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A digest
-whose person was deactivated, made a reader or chose no digest since it was built is ``dropped``: a
-retry may come hours later, and someone who left must not receive the work of the ministry.
+delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A server
+that ends the session (a 421 answer, say, from one limiting the messages per connection) is connected
+to again for the next digest. A digest whose person was deactivated, made a reader or chose no
+digest since it was built is ``dropped``: a retry may come hours later, and someone who left must not
+receive the work of the ministry.
 
 A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
 a time: the lock in ``app.notify.service``). It is sent again with the same Message-ID; the one case
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -144,6 +147,25 @@ def _settle(engine: Engine, row_id: int, now: datetime, error: str | None, perma
         return row.state
 
 
+def _send_one(
+    client: smtplib.SMTP, engine: Engine, row: OutboxMessage, settings: Settings, now: datetime
+) -> tuple[str, str | None]:
+    """Hand one claimed digest to the server and settle it: its new state, and the failure if any."""
+    try:
+        client.send_message(message(row, settings, now))
+    except smtplib.SMTPRecipientsRefused as exc:
+        error = f"{row.recipient}: refused {exc.recipients}"
+        permanent = all(code >= 500 for code, _ in exc.recipients.values())
+        return _settle(engine, row.id, now, error, permanent), error
+    except smtplib.SMTPResponseException as exc:
+        error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
+        return _settle(engine, row.id, now, error, exc.smtp_code >= 500), error
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{row.recipient}: {exc}"
+        return _settle(engine, row.id, now, error), error
+    return _settle(engine, row.id, now, None), None
+
+
 def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
     """Send every digest that is due; the caller holds the sender's lock."""
     with Session(engine) as db:
@@ -153,38 +175,33 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
         return Sent(0, 0, 0, None, waiting, next_retry)
     sent = retrying = failed = dropped = 0
     error: str | None = None
+    # The session, or why none could be opened (then every digest left waits for a later run).
+    session: smtplib.SMTP | SmtpUnavailable | None = None
     try:
-        client = _connect(settings)
-    except SmtpUnavailable as exc:
-        error = str(exc)
-        for row_id in due:
-            if _claim(engine, row_id) is None:
-                dropped += 1
-                continue
-            state = _settle(engine, row_id, now, error)
-            failed, retrying = failed + (state == "failed"), retrying + (state == "pending")
-        return Sent(0, retrying, failed, error, waiting, next_retry, dropped)
-    with client:
         for row_id in due:
             row = _claim(engine, row_id)
             if row is None:
                 dropped += 1
                 continue
-            try:
-                client.send_message(message(row, settings, now))
-            except smtplib.SMTPRecipientsRefused as exc:
-                error = f"{row.recipient}: refused {exc.recipients}"
-                permanent = all(code >= 500 for code, _ in exc.recipients.values())
-                state = _settle(engine, row_id, now, error, permanent)
-            except smtplib.SMTPResponseException as exc:
-                error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
-                state = _settle(engine, row_id, now, error, exc.smtp_code >= 500)
-            except (OSError, smtplib.SMTPException) as exc:
-                error = f"{row.recipient}: {exc}"
+            if session is None or (isinstance(session, smtplib.SMTP) and session.sock is None):
+                # The first digest, or the server ended the session (a 421 answer, a dropped
+                # connection): a new session, rather than charging every digest left an attempt.
+                try:
+                    session = _connect(settings)
+                except SmtpUnavailable as exc:
+                    session = exc
+            if isinstance(session, SmtpUnavailable):
+                error = str(session)
                 state = _settle(engine, row_id, now, error)
             else:
-                state = _settle(engine, row_id, now, None)
+                state, failure = _send_one(session, engine, row, settings, now)
+                error = failure or error
             sent += state == "sent"
             failed += state == "failed"
             retrying += state == "pending"
+    finally:
+        if isinstance(session, smtplib.SMTP):
+            with suppress(OSError, smtplib.SMTPException):
+                session.quit()
+            session.close()
     return Sent(sent, retrying, failed, error, waiting, next_retry, dropped)

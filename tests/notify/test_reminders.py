@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import Engine, select, update
@@ -30,7 +30,7 @@ from app.notify.service import run_reminders
 from tests.builder import building
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
-from tests.smtp import smtp_server
+from tests.smtp import Mailbox, smtp_server
 
 BASE_URL = "https://nrtd.example.gov"
 
@@ -206,6 +206,41 @@ def test_a_digest_waiting_for_a_retry_never_reaches_someone_deactivated_or_opted
     # The database takes only the states a run handles (migration 0020): a misspelt one is refused.
     with Session(engine) as db, pytest.raises(IntegrityError, match=r"ck_notification_outbox_state|CHECK"):
         db.execute(update(OutboxMessage).values(state="droped"))
+
+
+class OneMessagePerSession(Mailbox):
+    """A server that takes one message per session: the next is answered 421 and the session closed,
+    as servers limiting the messages per connection do."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if getattr(session, "delivered", False):
+            return "421 4.7.0 Too many messages in this session, try again later"
+        session.delivered = True
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_session_the_server_ends_is_opened_again_for_the_next_digests(
+    engine: Engine, database_url: str
+) -> None:
+    # The digests after the one answered 421 were charged an attempt, put off to the next run (a day
+    # later on a daily schedule) with the reason "please run connect() first".
+    world = build(engine)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == world.fp_b).values(digest="daily"))
+    with smtp_server(handler=OneMessagePerSession()) as (mailbox, port):
+        now = datetime.now(UTC)
+        run = run_reminders(engine, settings_for(database_url, port), now)
+        assert run.sent is not None and (run.sent.sent, run.sent.retrying) == (2, 1), run.line()
+        assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_b]
+        [(state, attempts, error)] = [
+            (r.state, r.attempts, r.last_error) for r in outbox(engine) if r.recipient == world.fp_a
+        ]
+        assert (state, attempts) == ("pending", 1) and error and "421" in error
+        later = run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
+        assert later.sent is not None and later.sent.sent == 1
+        assert sorted(m["To"] for m in mailbox.messages) == sorted(
+            [world.coordinator, world.fp_a, world.fp_b]
+        )
 
 
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
