@@ -3,8 +3,8 @@ marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it bac
 delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A server
 that ends the session (a 421 answer, say, from one limiting the messages per connection) is connected
 to again for the next digest. A digest whose person was deactivated, made a reader or chose no
-digest since it was built is ``dropped``: a retry may come hours later, and someone who left must not
-receive the work of the ministry.
+digest, or was moved to another role or entity, since it was built is ``dropped``: a retry may come
+hours later, and someone who left must not receive the work of the ministry.
 
 A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
 a time: the lock in ``app.notify.service``). It is sent again with the same Message-ID; the one case
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import READER
 from app.core.config import Settings
-from app.models import OutboxMessage, User
+from app.models import AuditEvent, OutboxMessage, User
 
 # Attempts before a digest is given up (failed); the delays double from one minute up to six hours.
 MAX_ATTEMPTS = 10
@@ -110,14 +110,30 @@ def _waiting(db: Session, now: datetime) -> tuple[int, datetime | None]:
     return int(count), first
 
 
-def _unwanted(user: User) -> str | None:
-    """Why ``user`` must no longer receive a digest built for them, if they must not."""
+def _moved_since(db: Session, user_id: int, built_at: datetime) -> bool:
+    """An admin changed the account's role or entity after its digest was built: the digest lists
+    the work of the role and entity it had then (the audit trail records each change)."""
+    changes = db.scalars(
+        select(AuditEvent.before).where(
+            AuditEvent.action == "user.update",
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == user_id,
+            AuditEvent.at >= built_at,
+        )
+    )
+    return any(before and {"role", "entity_id"} & before.keys() for before in changes)
+
+
+def _unwanted(db: Session, user: User, built_at: datetime) -> str | None:
+    """Why ``user`` must no longer receive a digest built for them at ``built_at``, if they must not."""
     if not user.active:
         return "the account was deactivated"
     if user.role == READER:
         return "the account is now a reader's (readers get no digest)"
     if user.digest == "never":
         return "the person chose no digest"
+    if _moved_since(db, user.id, built_at):
+        return "the account moved to another role or entity since the digest was built"
     return None
 
 
@@ -125,7 +141,7 @@ def _claim(engine: Engine, row_id: int) -> OutboxMessage | None:
     """The digest, marked ``sending``; None when its person no longer wants it (it is ``dropped``)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
-        unwanted = _unwanted(db.get_one(User, row.user_id))
+        unwanted = _unwanted(db, db.get_one(User, row.user_id), row.created_at)
         if unwanted:
             row.state, row.last_error = "dropped", f"not sent: {unwanted}"
             return None

@@ -39,7 +39,10 @@ class RunSummary:
             return built + "; not sent: NRTD_SMTP_HOST is not set"
         sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"
         if self.sent.dropped:
-            sent += f", {self.sent.dropped} dropped (their person left, became a reader or chose no digest)"
+            sent += (
+                f", {self.sent.dropped} dropped (their person left, became a reader, moved to another "
+                "role or entity or chose no digest)"
+            )
         if self.sent.waiting and self.sent.next_retry is not None:
             sent += (
                 f", {self.sent.waiting} still waiting for a retry after an earlier failure (the next at "

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,11 +23,12 @@ from app.core.config import Settings
 from app.core.dates import utc_today
 from app.core.errors import ImportLocked
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
-from app.models import Deadline, OutboxMessage, User
+from app.models import Deadline, Entity, OutboxMessage, User
 from app.notify.digest import render_digest
 from app.notify.items import Item, Section
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
+from tests import accounts
 from tests.builder import building
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
@@ -241,6 +243,35 @@ def test_a_session_the_server_ends_is_opened_again_for_the_next_digests(
         assert sorted(m["To"] for m in mailbox.messages) == sorted(
             [world.coordinator, world.fp_a, world.fp_b]
         )
+
+
+def test_a_digest_waiting_for_a_retry_never_reaches_someone_moved_to_another_entity_or_role_since(
+    engine: Engine, database_url: str, anonymous_client: TestClient
+) -> None:
+    # The justice focal point's digest (a returned update with its reviewer's comment) went, hours
+    # later, to them at the ministry of health; the coordinator's (every entity's work) to a focal point.
+    world = build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    now = datetime.now(UTC)
+    assert run_reminders(engine, settings_for(database_url, closed_port), now).built.digests == 2
+    admin = accounts.headers_for(engine, "admin")
+    with Session(engine) as db:
+        ids = {email: user_id for email, user_id in db.execute(select(User.email, User.id))}
+        health = db.scalars(select(Entity.id).where(Entity.name == "Ministry of Health")).one()
+    for email, change in (
+        (world.fp_a, {"entity_id": health}),
+        (world.coordinator, {"role": "focal_point", "entity_id": health}),
+    ):
+        path = f"/api/v1/users/{ids[email]}"
+        version = anonymous_client.get(path, headers=admin).headers["ETag"]
+        changed = anonymous_client.patch(path, json=change, headers={**admin, "If-Match": version})
+        assert changed.status_code == 200, changed.text
+    with smtp_server() as (mailbox, port):
+        up = run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
+    assert mailbox.to(world.fp_a) == [] and mailbox.to(world.coordinator) == []
+    assert up.sent is not None and up.sent.dropped == 2 and not up.unsent
+    assert {r.state for r in outbox(engine) if r.recipient in (world.fp_a, world.coordinator)} == {"dropped"}
 
 
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
