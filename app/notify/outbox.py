@@ -1,6 +1,7 @@
 """Building the digests of a period into the outbox: one row per person and period, committed before
 anything is sent, so that a crash between building and sending loses nothing and a rerun builds
-nothing twice (the row's unique (user, period) says it is done)."""
+nothing twice (the row's unique (user, period) says it is done). A person's digest of an earlier
+period still waiting for a retry is dropped when their new one is built: it would come with it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -33,13 +34,29 @@ class Built:
     digests: int  # built now
     already: int  # built before in the same period
     nothing: int  # people with nothing to do
+    replaced: int = 0  # older digests still unsent, dropped for the newer one built now
+
+
+def _replace_older(db: Session, user_id: int, period: str) -> int:
+    """Drop the person's older digests still waiting to be sent (a retry after a failure): the one of
+    ``period``, built now, lists what is theirs today; both would otherwise arrive together."""
+    result = db.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.user_id == user_id,
+            OutboxMessage.period != period,
+            OutboxMessage.state.in_(("pending", "sending")),
+        )
+        .values(state="dropped", last_error=f"not sent: replaced by the digest of {period}")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
     """Build the digest of every active person whose period has none yet, due at ``now``; the caller
     commits."""
     today = now.date()
-    built = already = nothing = 0
+    built = already = nothing = replaced = 0
     users = db.scalars(select(User).where(User.active.is_(True), User.digest != "never").order_by(User.id))
     periods = [period_of("daily", today), period_of("weekly", today)]
     query = select(OutboxMessage.user_id, OutboxMessage.period).where(OutboxMessage.period.in_(periods))
@@ -73,5 +90,6 @@ def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
                 message_id=f"<digest.{user.id}.{period}.{secrets.token_hex(8)}@{domain}>",
             )
         )
+        replaced += _replace_older(db, user.id, period)
         built += 1
-    return Built(built, already, nothing)
+    return Built(built, already, nothing, replaced)

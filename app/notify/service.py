@@ -35,6 +35,8 @@ class RunSummary:
             f"{self.built.digests} digest(s) built, {self.built.already} already built this period, "
             f"{self.built.nothing} person(s) with nothing to do"
         )
+        if self.built.replaced:
+            built += f", {self.built.replaced} older digest(s) replaced by a newer one (dropped unsent)"
         if self.sent is None:
             return built + "; not sent: NRTD_SMTP_HOST is not set"
         sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"

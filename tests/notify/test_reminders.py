@@ -274,6 +274,32 @@ def test_a_digest_waiting_for_a_retry_never_reaches_someone_moved_to_another_ent
     assert {r.state for r in outbox(engine) if r.recipient in (world.fp_a, world.coordinator)} == {"dropped"}
 
 
+def test_a_digest_still_waiting_when_the_next_one_is_built_is_replaced_by_it(
+    engine: Engine, database_url: str
+) -> None:
+    # The server was down at the day's run: on a daily schedule the retry comes with the next day's
+    # run, which sent yesterday's digest and today's, one after the other, to each daily reader.
+    world = build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    today = datetime.now(UTC)
+    assert run_reminders(engine, settings_for(database_url, closed_port), today).built.digests == 2
+    tomorrow = today + timedelta(days=1)
+    with smtp_server() as (mailbox, port):
+        next_day = run_reminders(engine, settings_for(database_url, port), tomorrow)
+    [focal] = mailbox.to(world.fp_a)  # their daily digest: tomorrow's alone
+    assert f".{tomorrow.date().isoformat()}." in focal["Message-ID"]
+    assert len(mailbox.to(world.coordinator)) == 1  # weekly: this week's, built once
+    [yesterday] = [r for r in outbox(engine) if r.period == today.date().isoformat()]
+    assert (yesterday.state, yesterday.last_error) == (
+        "dropped",
+        f"not sent: replaced by the digest of {tomorrow.date().isoformat()}",
+    )
+    assert next_day.sent is not None and not next_day.unsent
+    new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", today.date())
+    assert f"{1 + new_week} older digest(s) replaced by a newer one" in next_day.line()
+
+
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
     build(engine)
     with smtp_server() as (_, closed_port):
