@@ -45,19 +45,51 @@ def run_scheduled_import(settings: Settings) -> None:
         engine.dispose()
 
 
-def run_scheduled_reminders(settings: Settings) -> None:
-    from app.notify.service import run_reminders
+def run_scheduled_reminders(settings: Settings) -> datetime | None:
+    """The period's run; returns when the earliest digest waiting for a retry is due, if one is."""
+    from app.notify.service import next_retry, run_reminders
 
     engine = make_engine(settings.database_url)
     try:
         summary = run_reminders(engine, settings)
         log.log(logging.WARNING if summary.unsent else logging.INFO, "reminders: %s", summary.line())
+        return next_retry(engine) if summary.sent is not None else None
     except DomainError as exc:
         log.warning("reminders skipped: %s", exc.detail)
     except Exception:
         log.exception("reminders crashed")
     finally:
         engine.dispose()
+    return None
+
+
+def retry_scheduled_reminders(settings: Settings) -> datetime | None:
+    """Between two runs, at a retry time: send the digests whose retry is due (build none); returns
+    the next retry time, if a digest still waits."""
+    from app.notify.service import next_retry, send_retries
+
+    engine = make_engine(settings.database_url)
+    try:
+        sent = send_retries(engine, settings)
+        if sent is None:
+            return None
+        unsent = sent.failed or sent.retrying
+        log.log(
+            logging.WARNING if unsent else logging.INFO,
+            "reminder retries: %s sent, %s to retry, %s failed%s",
+            sent.sent,
+            sent.retrying,
+            sent.failed,
+            f" (last error: {sent.error})" if sent.error else "",
+        )
+        return next_retry(engine)
+    except DomainError as exc:
+        log.warning("reminder retries skipped: %s", exc.detail)
+    except Exception:
+        log.exception("reminder retries crashed")
+    finally:
+        engine.dispose()
+    return None
 
 
 def _loop(
@@ -72,17 +104,36 @@ def _loop(
         job(settings)
 
 
+def _reminder_loop(schedule_text: str, settings: Settings, stop: threading.Event) -> None:
+    """The reminder runs on their schedule, and between two of them a pass at each retry time: a
+    digest the server could not take waits its delay (1, 2, 4 ... minutes), not the next run."""
+    schedule = croniter(schedule_text, datetime.now(UTC))
+    due: datetime = schedule.get_next(datetime)
+    retry: datetime | None = None
+    while not stop.is_set():
+        retrying = retry is not None and retry < due
+        wake = retry if retry is not None and retrying else due
+        log.info(
+            "next scheduled %s at %s", "reminder retry" if retrying else "reminder run", wake.isoformat()
+        )
+        if stop.wait(max(0.0, (wake - datetime.now(UTC)).total_seconds())):
+            return
+        if retrying:
+            retry = retry_scheduled_reminders(settings)
+        else:
+            retry = run_scheduled_reminders(settings)
+            due = schedule.get_next(datetime)
+
+
 def start_scheduler(settings: Settings) -> threading.Event:
     """Start each configured schedule in a daemon thread; set the returned event to stop them."""
     stop = threading.Event()
-    jobs = [
-        (settings.import_schedule, run_scheduled_import, "UHRI import", "nrtd-scheduler"),
-        (settings.notify_schedule, run_scheduled_reminders, "reminder run", "nrtd-reminders"),
-    ]
-    for schedule_text, job, what, name in jobs:
-        if schedule_text:
-            args = (schedule_text, job, what, settings, stop)
-            threading.Thread(target=_loop, args=args, name=name, daemon=True).start()
+    if settings.import_schedule:
+        imports = (settings.import_schedule, run_scheduled_import, "UHRI import", settings, stop)
+        threading.Thread(target=_loop, args=imports, name="nrtd-scheduler", daemon=True).start()
+    if settings.notify_schedule:
+        reminders = (settings.notify_schedule, settings, stop)
+        threading.Thread(target=_reminder_loop, args=reminders, name="nrtd-reminders", daemon=True).start()
     return stop
 
 

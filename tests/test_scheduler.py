@@ -11,13 +11,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
 
 import app.scheduler
 from app.core.config import Settings
 from app.import_runs.lock import import_lock
-from app.models import ImportRun, Recommendation
-from app.scheduler import run_scheduled_import, run_scheduled_reminders, start_scheduler
+from app.models import ImportRun, OutboxMessage, Recommendation
+from app.scheduler import (
+    retry_scheduled_reminders,
+    run_scheduled_import,
+    run_scheduled_reminders,
+    start_scheduler,
+)
 from tests.fake_uhri import FakeUhri, fake_uhri
 from tests.notify.test_reminders import build, settings_for
 from tests.smtp import smtp_server
@@ -234,3 +240,49 @@ def test_the_reminder_schedule_runs_the_digests_in_a_thread_of_its_own(
         assert [t for t in threading.enumerate() if t.name == "nrtd-reminders"]
     finally:
         stop.set()
+
+
+class _DueOnceThenTomorrow:
+    """A cron schedule whose first occurrence is already due, and the next a day later."""
+
+    def __init__(self, expression: str, start: datetime) -> None:
+        self.calls = 0
+
+    def get_next(self, kind: type[datetime]) -> datetime:
+        self.calls += 1
+        return datetime.now(UTC) + (timedelta(seconds=-1) if self.calls == 1 else timedelta(days=1))
+
+
+def test_between_two_runs_the_reminder_schedule_wakes_at_the_retry_time(
+    monkeypatch: pytest.MonkeyPatch, scheduled_settings: Settings
+) -> None:
+    # A digest the server could not take at 06:00 waited for the next day's run, not its delay.
+    settings = scheduled_settings.model_copy(update={"import_schedule": "", "notify_schedule": "0 6 * * *"})
+    retried = threading.Event()
+    monkeypatch.setattr(app.scheduler, "croniter", _DueOnceThenTomorrow)
+    monkeypatch.setattr(  # the run leaves a digest whose retry is due at once
+        app.scheduler, "run_scheduled_reminders", lambda given: datetime.now(UTC) - timedelta(seconds=1)
+    )
+    monkeypatch.setattr(app.scheduler, "retry_scheduled_reminders", lambda given: retried.set())
+    stop = start_scheduler(settings)
+    try:
+        assert retried.wait(5)
+    finally:
+        stop.set()
+
+
+def test_a_retry_pass_sends_what_waits_and_builds_nothing(
+    engine: Engine, database_url: str, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    retry_at = run_scheduled_reminders(settings_for(database_url, closed_port))
+    assert retry_at is not None and retry_at > datetime.now(UTC)  # the run says when to come back
+    with Session(engine) as db, db.begin():  # that time has come
+        db.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)))
+        db.execute(delete(OutboxMessage).where(OutboxMessage.recipient == "coord@example.gov"))
+    with smtp_server() as (mailbox, port):
+        assert retry_scheduled_reminders(settings_for(database_url, port)) is None  # nothing waits now
+    assert [m["To"] for m in mailbox.messages] == ["fp.a@example.gov"]  # the coordinator's: not built again
+    assert scheduler_messages(caplog_info)[-1][1] == "reminder retries: 1 sent, 0 to retry, 0 failed"

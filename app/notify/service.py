@@ -9,7 +9,7 @@ name (a second run is told at once and does nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -67,6 +67,27 @@ def run_reminders(engine: Engine, settings: Settings, now: datetime | None = Non
             built = build_digests(db, settings, now)
         sent = send_pending(engine, settings, now) if settings.smtp_host else None
     return RunSummary(built, sent)
+
+
+def send_retries(engine: Engine, settings: Settings, now: datetime | None = None) -> Sent | None:
+    """Send the digests whose retry time has come, building none (the period's run builds): what
+    ``nrtd serve`` runs at a retry time between two scheduled runs. None: no SMTP server configured."""
+    if not settings.smtp_host:
+        return None
+    now = now or utcnow()
+    with exclusive(
+        engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=LOCK_TTL_SECONDS, what="reminder run"
+    ):
+        return send_pending(engine, settings, now)
+
+
+def next_retry(engine: Engine) -> datetime | None:
+    """When the earliest digest waiting for a retry is due again, if one is."""
+    with Session(engine) as db:
+        first = db.scalar(
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.state == "pending")
+        )
+    return first if first is None or first.tzinfo else first.replace(tzinfo=UTC)
 
 
 def outbox_counts(engine: Engine) -> dict[str, int]:
