@@ -29,7 +29,7 @@ from app.cli.common import (
 from app.cli.exports import export_cli
 from app.cli.followup import followup_cli
 from app.cli.imports import demo_cli, import_cli
-from app.cli.notify import need_from_address, notify_cli
+from app.cli.notify import need_mail_settings, notify_cli
 from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 
@@ -115,7 +115,7 @@ def serve(
             say(f"NRTD_IMPORT_SCHEDULE: {exc.detail}", "red")
             raise typer.Exit(EXIT_USAGE) from None
     if settings.notify_schedule:
-        need_from_address(settings)
+        need_mail_settings(settings)
     engine = database(schema=False)  # a server that cannot reach its database says so now, in one line
     from app.cli.connection import schema_behind
 

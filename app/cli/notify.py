@@ -33,7 +33,7 @@ def notify_send_cmd() -> None:
     from app.notify.service import run_reminders
 
     settings = settings_or_exit()
-    need_from_address(settings)
+    need_mail_settings(settings)
     engine = database()
     try:
         summary = run_reminders(engine, settings)
@@ -45,13 +45,23 @@ def notify_send_cmd() -> None:
         raise typer.Exit(EXIT_FAILED)
 
 
-def need_from_address(settings: Settings) -> None:
-    """With an SMTP server, the digests need a From address: refused before any digest is claimed
-    (exit 2), rather than each one failing at the server."""
+def need_mail_settings(settings: Settings) -> None:
+    """With an SMTP server, the digests need a From address and the site's address (their links
+    start with it; the default, http://127.0.0.1:8000, would open the reader's own computer): refused
+    before any digest is built or claimed (exit 2), rather than each one failing at the server or
+    reaching everyone with links that open nothing."""
     if settings.smtp_host and not settings.smtp_from:
         say(
             "NRTD_SMTP_HOST is set but NRTD_SMTP_FROM is empty: set NRTD_SMTP_FROM to the digests' From "
             "address (nrtd@example.org or NRTD <nrtd@example.org>); nothing sent",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
+    if settings.smtp_host and "base_url" not in settings.model_fields_set:
+        say(
+            "NRTD_SMTP_HOST is set but NRTD_BASE_URL is not: the digests' links would open "
+            f"{settings.base_url}; set NRTD_BASE_URL to the address people open the service at "
+            "(https://nrtd.example.gov); nothing sent",
             "red",
         )
         raise typer.Exit(EXIT_USAGE)

@@ -310,6 +310,7 @@ def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, databas
         "NRTD_SMTP_PORT": str(closed_port),
         "NRTD_SMTP_STARTTLS": "false",
         "NRTD_SMTP_FROM": "nrtd@example.gov",
+        "NRTD_BASE_URL": BASE_URL,
     }
     down = run_cli(["notify", "send"], env=env)
     assert down.returncode == 1, down.stderr
@@ -349,7 +350,7 @@ def test_notify_status_counts_the_digests_and_names_the_failures(engine: Engine,
     assert f"127.0.0.1:{closed_port}" in said  # each waiting digest's reason
 
 
-def test_an_smtp_server_without_a_from_address_is_refused_before_anything_is_claimed(
+def test_an_smtp_server_without_a_from_or_site_address_is_refused_before_anything_is_claimed(
     engine: Engine, database_url: str
 ) -> None:
     build(engine)
@@ -383,6 +384,19 @@ def test_an_smtp_server_without_a_from_address_is_refused_before_anything_is_cla
             assert refused.returncode == 2 and "not an e-mail address" in refused.stderr, refused.stderr
         assert outbox(engine) == [] and mailbox.messages == []
 
+        # Every link of every digest would open the default http://127.0.0.1:8000 on the reader's own
+        # computer: refused too, until the site's address is set.
+        no_site = run_cli(["notify", "send"], env={**env, "NRTD_SMTP_FROM": "nrtd@example.gov"})
+        assert no_site.returncode == 2, no_site.stderr
+        assert no_site.stderr.startswith("NRTD_SMTP_HOST is set but NRTD_BASE_URL is not"), no_site.stderr
+        serve = run_cli(
+            ["serve", "--port", "1"],
+            env={**env, "NRTD_SMTP_FROM": "nrtd@example.gov", "NRTD_NOTIFY_SCHEDULE": "0 6 * * *"},
+        )
+        assert serve.returncode == 2 and "NRTD_BASE_URL is not" in serve.stderr, serve.stderr
+        assert outbox(engine) == [] and mailbox.messages == []
+
+        env["NRTD_BASE_URL"] = BASE_URL
         named = run_cli(
             ["notify", "send"], env={**env, "NRTD_SMTP_FROM": '"Ministry, NRTD" <nrtd@example.gov>'}
         )
@@ -410,6 +424,7 @@ def test_killed_mid_send_a_rerun_delivers_each_digest_exactly_once(engine: Engin
             "NRTD_SMTP_PORT": str(port),
             "NRTD_SMTP_STARTTLS": "false",
             "NRTD_SMTP_FROM": "nrtd@example.gov",
+            "NRTD_BASE_URL": BASE_URL,
         }
         sender = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "notify", "send"],
