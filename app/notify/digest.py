@@ -27,6 +27,13 @@ def language_of(user: User) -> str:
     return user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def staff_link(base_url: str, lang: str, path: str) -> str:
+    """A staff page's address in the digest's language (the page is then in it, and remembers it):
+    ``lang`` joins the query, before the part of the page a ``#`` names."""
+    page, mark, part = path.partition("#")
+    return f"{base_url}{page}{'&' if '?' in page else '?'}lang={lang}{mark}{part}"
+
+
 def render_digest(user: User, sections: list[Section], base_url: str, today: date) -> Digest:
     lang = language_of(user)
     gettext = translations(lang).gettext
@@ -36,7 +43,7 @@ def render_digest(user: User, sections: list[Section], base_url: str, today: dat
         .render(
             user=user,
             sections=sections,
-            base_url=base_url,
+            link=partial(staff_link, base_url, lang),
             today=today,
             heading=gettext,
             titled=partial(titled, gettext=gettext),

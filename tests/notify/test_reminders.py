@@ -503,3 +503,13 @@ def test_every_link_of_the_digest_opens_the_page_in_its_language() -> None:
     assert f"  {BASE_URL}/staff/actions/3?lang=fr\n" in body
     assert f"La liste complète : {BASE_URL}/staff/actions?overdue=true&lang=fr\n" in body
     assert body.endswith(f"{BASE_URL}/staff/account?lang=fr")
+
+
+def test_a_link_to_a_part_of_a_page_keeps_its_language_and_its_part() -> None:
+    # A follow-up reply due links its recommendation's follow-up section: "?lang=fr" was added after
+    # the "#", so the page opened in the remembered language, and not at the section.
+    reader = SimpleNamespace(language="fr", full_name="A", email="a@example.gov")
+    reply = Item("CRC/C/PER/CO/6-7", "/staff/recommendations/7#treaty-follow-up", kind="follow_up_reply")
+    deadlines = Section("Deadlines due soon or overdue", 1, "/staff/calendar", [reply])
+    body = render_digest(cast(User, reader), [deadlines], BASE_URL, date(2026, 12, 6)).body
+    assert f"  {BASE_URL}/staff/recommendations/7?lang=fr#treaty-follow-up\n" in body
