@@ -104,12 +104,29 @@ def _loop(
         job(settings)
 
 
+def _waiting_retry(settings: Settings) -> datetime | None:
+    """When the earliest digest an earlier process left waiting for a retry is due, if one is."""
+    from app.notify.service import next_retry
+
+    if not settings.smtp_host:
+        return None
+    engine = make_engine(settings.database_url)
+    try:
+        return next_retry(engine)
+    except Exception:
+        log.exception("reminder retries: the outbox cannot be read")
+        return None
+    finally:
+        engine.dispose()
+
+
 def _reminder_loop(schedule_text: str, settings: Settings, stop: threading.Event) -> None:
     """The reminder runs on their schedule, and between two of them a pass at each retry time: a
-    digest the server could not take waits its delay (1, 2, 4 ... minutes), not the next run."""
+    digest the server could not take waits its delay (1, 2, 4 ... minutes), not the next run; those
+    a process before this one left waiting too."""
     schedule = croniter(schedule_text, datetime.now(UTC))
     due: datetime = schedule.get_next(datetime)
-    retry: datetime | None = None
+    retry = _waiting_retry(settings)
     while not stop.is_set():
         retrying = retry is not None and retry < due
         wake = retry if retry is not None and retrying else due

@@ -243,14 +243,17 @@ def test_the_reminder_schedule_runs_the_digests_in_a_thread_of_its_own(
 
 
 class _DueOnceThenTomorrow:
-    """A cron schedule whose first occurrence is already due, and the next a day later."""
+    """A cron schedule whose first occurrence is ``first`` from now (already due by default), and the
+    next a day later."""
+
+    first = timedelta(seconds=-1)
 
     def __init__(self, expression: str, start: datetime) -> None:
         self.calls = 0
 
     def get_next(self, kind: type[datetime]) -> datetime:
         self.calls += 1
-        return datetime.now(UTC) + (timedelta(seconds=-1) if self.calls == 1 else timedelta(days=1))
+        return datetime.now(UTC) + (self.first if self.calls == 1 else timedelta(days=1))
 
 
 def test_between_two_runs_the_reminder_schedule_wakes_at_the_retry_time(
@@ -286,3 +289,27 @@ def test_a_retry_pass_sends_what_waits_and_builds_nothing(
         assert retry_scheduled_reminders(settings_for(database_url, port)) is None  # nothing waits now
     assert [m["To"] for m in mailbox.messages] == ["fp.a@example.gov"]  # the coordinator's: not built again
     assert scheduler_messages(caplog_info)[-1][1] == "reminder retries: 1 sent, 0 to retry, 0 failed"
+
+
+def test_a_server_started_while_digests_wait_retries_them_at_their_time(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, database_url: str
+) -> None:
+    # Restarted after an outage (a new release, a rolling update), nrtd serve forgot the retries and
+    # waited for the next scheduled run.
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    run_scheduled_reminders(settings_for(database_url, closed_port))
+    with Session(engine) as db, db.begin():  # their retry time has come
+        db.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)))
+    settings = settings_for(database_url, closed_port).model_copy(update={"notify_schedule": "0 6 * * *"})
+    retried = threading.Event()
+    monkeypatch.setattr(app.scheduler, "croniter", _DueOnceThenTomorrow)
+    monkeypatch.setattr(app.scheduler, "run_scheduled_reminders", lambda given: pytest.fail("not its time"))
+    monkeypatch.setattr(app.scheduler, "retry_scheduled_reminders", lambda given: retried.set())
+    monkeypatch.setattr(_DueOnceThenTomorrow, "first", timedelta(hours=5))  # the run: hours away
+    stop = start_scheduler(settings)
+    try:
+        assert retried.wait(5)
+    finally:
+        stop.set()
