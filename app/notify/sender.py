@@ -1,6 +1,7 @@
 """Handing the outbox to the SMTP server: each digest claimed (``sending``, committed), sent, then
 marked ``sent``. A temporary failure (the server down, a 4xx answer) puts it back with a growing
-delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason. A server
+delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the reason; a refusal of
+the From address is the settings' (a relay wanting a login), not the digest's, and is retried. A server
 that ends the session (a 421 answer, say, from one limiting the messages per connection) is connected
 to again for the next digest. A digest whose person was deactivated, made a reader or chose no
 digest, or was moved to another role or entity, since it was built is ``dropped``: a retry may come
@@ -173,6 +174,14 @@ def _send_one(
         error = f"{row.recipient}: refused {exc.recipients}"
         permanent = all(code >= 500 for code, _ in exc.recipients.values())
         return _settle(engine, row.id, now, error, permanent), error
+    except smtplib.SMTPSenderRefused as exc:
+        # The From address refused (a relay that wants a login, a From it does not allow): the
+        # settings', not the digest's, whatever the code; retried once they are put right.
+        error = (
+            f"{row.recipient}: the server refused the From address {exc.sender}: "
+            f"{exc.smtp_code} {exc.smtp_error!r}"
+        )
+        return _settle(engine, row.id, now, error), error
     except smtplib.SMTPResponseException as exc:
         error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
         return _settle(engine, row.id, now, error, exc.smtp_code >= 500), error

@@ -300,6 +300,35 @@ def test_a_digest_still_waiting_when_the_next_one_is_built_is_replaced_by_it(
     assert f"{1 + new_week} older digest(s) replaced by a newer one" in next_day.line()
 
 
+class RefusesTheSender(Mailbox):
+    """A relay that does not take this From address (until it is told to)."""
+
+    refuse = True
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.refuse:
+            return "553 5.7.1 <nrtd@example.gov>: Sender address rejected: not owned by user"
+        return await super().handle_MAIL(server, session, envelope, address, options)
+
+
+def test_a_relay_refusing_the_from_address_fails_no_digest_for_good(
+    engine: Engine, database_url: str
+) -> None:
+    # A 5xx to MAIL FROM is the relay's settings (a login it wants, a From it does not allow), not the
+    # digest's: every digest of the period was marked failed at once, and none went once fixed.
+    world = build(engine)
+    with smtp_server(handler=RefusesTheSender()) as (mailbox, port):
+        now = datetime.now(UTC)
+        refused = run_reminders(engine, settings_for(database_url, port), now)
+        assert refused.sent is not None and (refused.sent.failed, refused.sent.retrying) == (0, 2)
+        assert refused.sent.error and "553" in refused.sent.error
+        assert {r.state for r in outbox(engine)} == {"pending"}
+        cast(RefusesTheSender, mailbox).refuse = False  # the operator has the relay fixed
+        fixed = run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
+        assert fixed.sent is not None and fixed.sent.sent == 2
+        assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]
+
+
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
     build(engine)
     with smtp_server() as (_, closed_port):
