@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.reports.html import render_html
+from app.reports.html import content_security_policy, render_html
 from app.reports.schemas import Report, ReportFormat
 from app.reports.xlsx import render_xlsx
 
@@ -43,6 +43,14 @@ class RenderedReport:
         # The page opens in the browser; the office files download.
         kind = "inline" if self.filename.endswith(".html") else "attachment"
         return f'{kind}; filename="{self.filename}"'
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Content-Disposition, and for the page the policy that lets its own style apply."""
+        headers = {"Content-Disposition": self.disposition}
+        if self.filename.endswith(".html"):
+            headers["Content-Security-Policy"] = content_security_policy(self.body)
+        return headers
 
 
 def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> RenderedReport:

@@ -54,7 +54,7 @@ def implementation_report(
     db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
     rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
-    headers = {"Content-Disposition": rendered.disposition, "Cache-Control": "private, no-store"}
+    headers = {**rendered.headers, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
@@ -79,9 +79,7 @@ def public_implementation_report(
     query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
     rendered = report_file(db, query, staff=False, publisher=Publisher.of(settings))
-    return cached_response(
-        request, rendered.body, rendered.media_type, {"Content-Disposition": rendered.disposition}
-    )
+    return cached_response(request, rendered.body, rendered.media_type, rendered.headers)
 
 
 @router.get(

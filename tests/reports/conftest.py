@@ -6,6 +6,9 @@ public report in any format, and that it does reach the staff one.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +17,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
+from httpx import Response
 from openpyxl import load_workbook
 from sqlalchemy import Connection, Engine
 
@@ -204,3 +208,16 @@ def xlsx_text(body: bytes) -> str:
         for value in row
         if value is not None
     )
+
+
+def assert_own_style_applies(response: Response) -> None:
+    """The page's inline style sheet is allowed by the policy it is served with (the site's own policy
+    forbids inline style: the browser would show the report unstyled), and nothing else is."""
+    styles = re.findall(rb"<style>(.*?)</style>", response.content, re.DOTALL)
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0]).digest()).decode()
+    directives = dict(
+        part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";")
+    )
+    assert directives["style-src"] == f"'sha256-{digest}'"
+    assert directives["default-src"] == "'none'"

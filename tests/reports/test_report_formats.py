@@ -21,6 +21,7 @@ from tests.reports.conftest import (
     STAFF_ONLY,
     UNPUBLISHED_ACTION,
     ReportWorld,
+    assert_own_style_applies,
     docx_text,
     xlsx_rows,
     xlsx_text,
@@ -129,6 +130,16 @@ def test_html_is_a_complete_accessible_page(client: TestClient, world: ReportWor
     ]
     # A table of recommendations per group, and one of their actions where they have some.
     assert page.tables == 7
+
+
+def test_the_page_is_served_with_a_policy_that_lets_its_style_apply(
+    client: TestClient, anonymous_client: TestClient, world: ReportWorld
+) -> None:
+    assert_own_style_applies(client.get(STAFF, params={"lang": "fr"}))
+    assert_own_style_applies(anonymous_client.get(PUBLIC))
+    # The office files are downloads, with the site's policy.
+    docx = client.get(STAFF, params={"format": "docx"})
+    assert "style-src" not in docx.headers["content-security-policy"]
 
 
 def test_a_french_text_is_marked_as_french(client: TestClient, world: ReportWorld) -> None:

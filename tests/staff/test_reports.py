@@ -21,6 +21,7 @@ from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building, imported
 from tests.factories import record
+from tests.reports.conftest import assert_own_style_applies
 from tests.reports.word_templates import HEADING, document_xml, state_template
 from tests.staff.conftest import StaffClient, StaffLogin
 
@@ -148,6 +149,8 @@ def test_the_report_opens_as_a_page(coordinator: StaffClient) -> None:
     assert answer.headers["content-type"].startswith("text/html")
     assert answer.headers["content-disposition"].startswith("inline;")
     assert "CRC/C/PER/1" in answer.text
+    assert_own_style_applies(answer)
+    assert_own_style_applies(coordinator.get("/staff/reports/public?format=html"))
 
 
 def test_the_public_report_for_the_un_is_one_click_away(coordinator: StaffClient, engine: Engine) -> None:
