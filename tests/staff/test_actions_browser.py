@@ -119,12 +119,14 @@ def test_coordinator_plans_an_action_and_the_focal_point_updates_it(
 def test_a_phone_never_scrolls_the_workspace_sideways(
     browser: Browser, engine: Engine, base_url: str, world: ActionWorld
 ) -> None:
-    """At 360 px the lists' wide tables scroll in their own box; the page is no wider than the screen."""
+    """At 320 px (the width WCAG 2.1's reflow criterion names; a 360 px phone with room to spare) the
+    lists' wide tables scroll in their own box, forms stack in one column; the page is no wider than
+    the screen."""
     user = accounts.create_user(engine, "phone@example.org", "coordinator")
     secret, _csrf = accounts.issue_session(engine, user)
     context = signed_in(browser, base_url, secret, locale="es-ES")
     page = context.new_page()
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size({"width": 320, "height": 740})
     wider = []
     for path in (
         "/staff/",
@@ -134,10 +136,13 @@ def test_a_phone_never_scrolls_the_workspace_sideways(
         "/staff/calendar",
         "/staff/values",
         "/staff/audit",
+        "/staff/imports",
+        f"/staff/progress/{world.progress}",
+        f"/staff/indicators/{world.indicator}",
     ):
         page.goto(path)
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 360:
+        if width > 320:
             wider.append((path, width))
     context.close()
     assert wider == []
