@@ -25,6 +25,7 @@ from app.recommendations import service as recommendations_service
 from app.recommendations.schemas import RecommendationListParams
 from app.staff.forms import FormInvalid, parse
 from app.staff.pages import StaffPage, render
+from app.taxonomies.service import term_names
 
 FOUND = 20  # search results shown
 BASES = 50  # members offered as the starting point of the suggestions
@@ -186,6 +187,7 @@ def suggestions_page(
         "source_is_member": source in base_ids or bool(source and _members_among(db, cluster_id, [source])),
         "start": start,
         "similar": similar,
+        "theme_names": term_names(db, page.lang).get("theme", {}),
         "errors": errors,
         "manager": staff.actor.is_manager,
     }

@@ -513,6 +513,9 @@ def test_suggestions_list_similar_recommendations_to_add(
     )
     missing = staff.get(f"/staff/clusters/{world.cluster}/suggestions", params={"from": "999999"})
     assert missing.status_code == 422 and "No recommendation has this id." in missing.text
+    # On a French page the themes in common, named by the feed in English, say so for screen readers.
+    french = staff.get(f"/staff/clusters/{world.cluster}/suggestions", params={"lang": "fr"}).text
+    assert f'<span lang="en">{TORTURE}</span>' in french
 
 
 def test_suggestions_of_an_empty_cluster_start_from_a_given_recommendation(
