@@ -41,6 +41,23 @@ def form_token(html: str) -> str:
     return match.group(1)
 
 
+def assert_errors_reach_their_fields(html: str) -> None:
+    """A refused form's page, for screen-reader and keyboard users: each error message beside a field
+    has an id a control names in its aria-describedby (read when the control takes the focus), and each
+    link of the error summary leads to an element that takes the focus (a control, or tabindex=-1)."""
+    tags = {match.group("id"): match.group(0) for match in _WITH_ID.finditer(html)}
+    messages = re.findall(r'<p class="error-message"(?: id="([^"]*)")?', html)
+    described = " ".join(re.findall(r'aria-describedby="([^"]*)"', html)).split()
+    assert [message for message in messages if message not in described] == []
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.DOTALL)
+    assert summary, "no error summary"
+    for field in re.findall(r'href="#([^"]+)"', summary.group(0)):
+        tag = tags.get(field, "")
+        assert re.match(r"<(input|select|textarea|button)\b", tag) or 'tabindex="-1"' in tag, (field, tag)
+
+
+_WITH_ID = re.compile(r'<[a-z]+\b[^<>]*\bid="(?P<id>[^"]+)"[^<>]*>')
+
 StaffLogin = Callable[..., StaffClient]
 
 
