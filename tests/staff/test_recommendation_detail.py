@@ -82,10 +82,13 @@ def test_staff_see_every_language_the_metadata_revisions_and_similar(
     assert f'href="/staff/recommendations/{world.main}"' in listed
     assert f'href="/staff/recommendations/{world.near}"' not in listed  # CRC/C/PER/CO/5
     # The second import's change, word by word, the old and new side by side.
-    assert "the State party <del>strengthen</del> juvenile justice" in text
-    assert "the State party <ins>reform</ins> juvenile justice" in text
-    assert "guarantee <ins>free </ins>legal aid" in text
-    assert "Children: juvenile justice, <ins>Detention</ins>" in text
+    # Each changed word says so to a screen reader, not only to the eye (its colour).
+    removed = '<del><span class="visually-hidden">removed: </span>'
+    added = '<ins><span class="visually-hidden">added: </span>'
+    assert f"the State party {removed}strengthen</del> juvenile justice" in text
+    assert f"the State party {added}reform</ins> juvenile justice" in text
+    assert f"guarantee {added}free </ins>legal aid" in text
+    assert f"Children: juvenile justice, {added}Detention</ins>" in text
     assert '<th scope="row">Themes</th>' in text
     # Similar recommendations and the cluster they suggest.
     assert f'<a href="/staff/recommendations/{world.near}">CRC CRC/C/PER/CO/5</a>' in text
@@ -271,7 +274,7 @@ def test_a_focal_point_reads_the_record_without_form_or_audit_history(
     assert '<form method="post" action="/staff/recommendations/' not in text
     assert 'name="etag"' not in text and 'id="history"' not in text
     assert "Draft plan due." in text and "Ministry of Justice" in text
-    assert "<del>strengthen</del>" in text and 'id="similar"' in text
+    assert "removed: </span>strengthen</del>" in text and 'id="similar"' in text
     assert staff.post(url(world.main), {"priority": "low", "etag": '"1-x"'}).status_code == 403
     assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
 

@@ -50,7 +50,11 @@ def test_a_conflicting_edit_from_a_second_browser_shows_the_conflict(
 
     expect(mine.get_by_role("heading", level=1)).to_contain_text("CRC/C/PER/CO/6")
     expect(mine.locator('.rec-text[lang="ar"]')).to_have_attribute("dir", "rtl")
-    expect(mine.locator("del").first).to_have_text("strengthen")
+    # A word an import changed is marked by more than its colour: struck out or underlined, and named.
+    expect(mine.locator("table.revision del").first).to_have_text("removed: strengthen")
+    added = mine.locator("table.revision ins").first
+    expect(added).to_have_text("added: reform")
+    expect(added).to_have_css("text-decoration-line", "underline")
     # The unpublished priority: what the public sees, with the Publish button (checked by axe too).
     expect(mine.locator(".rec-unpublished")).to_contain_text("working value: High")
     assert_accessible(mine)
