@@ -136,14 +136,27 @@ CJK = re.compile(
 _WORD = re.compile(r"[^\W_]+")
 
 
-# Accents, Arabic harakat and other combining marks, deleted by str.translate after NFKD.
-_COMBINING = dict.fromkeys(cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp)))
+# Accents, Arabic harakat and other combining marks, deleted by str.translate after NFKD, and the
+# Arabic tatweel, which only stretches a word ("الدولـــي" is "الدولي").
+_COMBINING: dict[int, int | None] = dict.fromkeys(
+    cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp))
+)
+_COMBINING[0x640] = None
+_BREVE = "\u0306"
+# Russian "й" is a letter of its own, not "и" with an accent (NFKD splits it): the stemmer's
+# adjective endings "-ый", "-ий", "-ой" need it. "ё" still folds to its plain vowel, as Russian
+# writers often write it.
+_SHORT_I = {"\u0438" + _BREVE: "\u0439", "\u0418" + _BREVE: "\u0419"}
 
 
 def fold(value: str) -> list[str]:
     if value.isascii():
         return _WORD.findall(value.lower())
-    stripped = unicodedata.normalize("NFKD", value).translate(_COMBINING).casefold()
+    decomposed = unicodedata.normalize("NFKD", value)
+    if _BREVE in decomposed:
+        for split, letter in _SHORT_I.items():
+            decomposed = decomposed.replace(split, letter)
+    stripped = decomposed.translate(_COMBINING).casefold()
     return _WORD.findall(CJK.sub(r" \1 ", stripped))
 
 

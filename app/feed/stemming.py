@@ -24,8 +24,9 @@ import Stemmer
 
 from app.feed.fields import CJK, fold
 
-# 1: folded words only; 2: folded words, then their stems; 3: the symbol's words first.
-SEARCH_DOCUMENT_VERSION = 3
+# 1: folded words only; 2: folded words, then their stems; 3: the symbol's words first; 4: Russian
+# "й" kept, Arabic tatweel dropped (app.feed.fields.fold).
+SEARCH_DOCUMENT_VERSION = 4
 
 STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
 

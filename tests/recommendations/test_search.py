@@ -79,3 +79,30 @@ def test_search_combines_with_filters_and_ignores_empty_queries(
 def test_text_is_plain_and_shown_in_its_own_language(client: TestClient, by_language: dict[str, int]) -> None:
     item = client.get(URL, params={"q": "教育", "lang": "en"}).json()["items"][0]
     assert (item["text_lang"], item["text"]) == ("zh", "委员会建议缔约国加强儿童教育工作并提供资源。")
+
+
+# Letters that folding must keep or drop as the writers of these languages do: Russian "й" is a
+# letter of its own (the adjective endings "-ый", "-ой" the stemmer removes), the Arabic tatweel
+# "ـ" only stretches a word ("الدولـــي" is "الدولي").
+SCRIPT_TEXTS = {
+    "ru": "<p>20. Комитет призывает развивать международное сотрудничество и правовой контроль.</p>",
+    "ar": "<p>20. تحث اللجنة على ضمان التعاون الدولـــي بشأن المياه.</p>",
+}
+SCRIPT_SEARCHES = [
+    ("международный", ["ru"]),
+    ("правового контроля", ["ru"]),
+    ("МЕЖДУНАРОДНЫЙ", ["ru"]),
+    ('"التعاون الدولي"', ["ar"]),
+    ('"التعاون الدولـي"', ["ar"]),
+    ("الدولي", ["ar"]),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SCRIPT_SEARCHES, ids=[q for q, _ in SCRIPT_SEARCHES])
+def test_russian_short_i_and_arabic_tatweel(
+    client: TestClient, engine: Engine, query: str, expected: list[str]
+) -> None:
+    import_records(engine, [record(lang, texts={lang: text}) for lang, text in SCRIPT_TEXTS.items()])
+    ids = ids_by_external_id(engine)
+    body = client.get(URL, params={"q": query}).json()
+    assert [item["id"] for item in body["items"]] == [ids[name] for name in expected]
