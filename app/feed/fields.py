@@ -142,6 +142,25 @@ _COMBINING: dict[int, int | None] = dict.fromkeys(
     cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp))
 )
 _COMBINING[0x640] = None
+
+
+def _ranges(codepoints: list[int]) -> str:
+    """A regular-expression character class body for sorted ``codepoints``, as ranges."""
+    spans: list[list[int]] = []
+    for cp in codepoints:
+        if spans and cp == spans[-1][1] + 1:
+            spans[-1][1] = cp
+        else:
+            spans.append([cp, cp])
+    return "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in spans)
+
+
+# A combining mark (accent, Arabic haraka): ``\w`` does not match it, yet it belongs to the letter
+# before it, and a span of text (a snippet's mark) must not end between them. Those of the Basic
+# Multilingual Plane only: a class reaching beyond it is matched range by range, 50 times slower.
+COMBINING_MARK = re.compile(
+    "[" + _ranges(sorted(cp for cp in _COMBINING if cp != 0x640 and cp <= 0xFFFF)) + "]"
+)
 _BREVE = "\u0306"
 # Russian "й" is a letter of its own, not "и" with an accent (NFKD splits it): the stemmer's
 # adjective endings "-ый", "-ий", "-ой" need it. "ё" still folds to its plain vowel, as Russian

@@ -74,3 +74,29 @@ def test_snippets_remember_each_querys_words_apart(monkeypatch: pytest.MonkeyPat
     marked = snippet("one two three four five six tortured", parse("torture"))
     assert marked == "one two three four five six <mark>tortured</mark>"
     assert len(snippets._memo(parse("torture"))) <= 4
+
+
+def test_a_mark_holds_the_whole_word_with_its_combining_marks() -> None:
+    # Arabic harakat inside and after a word, a decomposed accent: the word is found and marked
+    # whole, never cut before a mark (which would then sit on the next character, or alone).
+    assert snippet("حق التَّعْلِيمِ للجميع", parse("التعليم")) == "حق <mark>التَّعْلِيمِ</mark> للجميع"
+    assert snippet("توصي اللجنةُ الدولةَ الطرفَ", parse("الدولة")) == "توصي اللجنةُ <mark>الدولةَ</mark> الطرفَ"
+    assert snippet("Le Comite\u0301 recommande", parse("comite")) == "Le <mark>Comite\u0301</mark> recommande"
+    # A word in Latin letters against Chinese characters: each marked alone.
+    assert snippet("UNICEF儿童基金会", parse("儿童")) == "UNICEF<mark>儿童</mark>基金会"
+
+
+def test_a_snippet_of_a_text_without_spaces_shows_the_match() -> None:
+    # Chinese writes no spaces: the excerpt still starts a little before the match, and a space
+    # early in the text (after the paragraph number) does not cut it short.
+    text = "118.1 委员会建议缔约国：" + "加强国家人权机构的独立性并确保其获得充足资源，" * 12  # noqa: RUF001
+    text += "确保所有儿童均享有受教育的权利。"
+    marked = snippet(text, parse("受教育"))
+    assert marked is not None and "<mark>受教育</mark>的权利。" in marked and marked.startswith("…")
+    early = snippet(text, parse("委员会"))
+    assert early is not None and early.startswith("118.1 <mark>委员会</mark>") and len(early) > 200
+    # Cut where no space is near: never between a letter and its combining mark.
+    decomposed = snippet("x" + "e\u0301" * 300, parse("zzz"))
+    assert decomposed is not None and decomposed.endswith("\u0301…")
+    late = snippet("e\u0301" * 300 + " torture", parse("torture"))
+    assert late is not None and late.startswith("…e\u0301")
