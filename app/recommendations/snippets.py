@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from html import escape
 
+from app.feed.excerpts import cut
 from app.feed.fields import CJK, COMBINING_MARK, fold
 from app.feed.stemming import word_forms
 from app.recommendations.query import Query
@@ -23,11 +24,6 @@ LEAD = 60  # characters kept before the first marked word
 _LETTERS = "[^\\W_" + CJK.pattern[2:-2] + "]"  # word characters but CJK ones
 _TOKEN = re.compile(rf"{CJK.pattern}|{_LETTERS}+(?:{COMBINING_MARK.pattern}+{_LETTERS}*)*")
 _ASCII_TOKEN = re.compile(r"[^\W_]+")  # the same for an ASCII text, faster
-# Where an excerpt may start or end: at a space, after Chinese punctuation (Chinese writes no
-# spaces). Looked for this far back from the ideal cut; without one the cut is there.
-_SPACE = " "
-_CJK_STOPS = "\uff0c\u3002\uff1b\uff1a\u3001\uff01\uff1f\uff09\u300d\u300f"  # full-width comma, full stop ...
-_SLACK = 30
 
 
 @lru_cache(maxsize=16384)  # the words of recommendation texts repeat a lot ("the", "State", "party")
@@ -55,32 +51,15 @@ def _memo(query: Query) -> dict[str, bool]:
     return {}
 
 
-def _cut(text: str, ideal: int, floor: int, *, ending: bool) -> int:
-    """A cut at most ``_SLACK`` characters before ``ideal`` (after ``floor``): the last space (an
-    end before it, a start after it), else the last Chinese punctuation (kept before the cut); else
-    ``ideal`` itself, moved back so that no combining mark is cut from its letter."""
-    low = max(floor, ideal - _SLACK)
-    space = text.rfind(_SPACE, low, ideal)
-    if space > floor:
-        return space if ending else space + 1
-    stop = max(text.rfind(char, low, ideal) for char in _CJK_STOPS)
-    if stop >= low:
-        return stop + 1
-    cut = ideal
-    while cut > floor and COMBINING_MARK.match(text, cut):
-        cut -= 1
-    return cut
-
-
 def _window(text: str, first: int | None) -> tuple[int, int]:
     """The excerpt's [start, end): from a little before the first marked word (``first``), cut at
     spaces (or Chinese punctuation), ``WIDTH`` characters at most."""
     start = 0
     if first is not None and first > LEAD:
-        start = _cut(text, first - LEAD, 0, ending=False)
+        start = cut(text, first - LEAD, ending=False)
     end = min(len(text), start + WIDTH)
     if end < len(text):
-        end = _cut(text, end, start, ending=True)
+        end = cut(text, end, start)
     return start, end
 
 

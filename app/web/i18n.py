@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.core.catalogue import translated
+from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -185,5 +186,8 @@ def environment(templates: Path, lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(_localised(lang))
+    # Jinja's truncate cuts at the last space: a Chinese text, spaceless but after its paragraph
+    # number, became "118.1...".
+    env.filters["excerpt"] = excerpt
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     return env

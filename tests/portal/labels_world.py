@@ -21,6 +21,8 @@ ARABIC = "توصي اللجنة بأن تعزز الدولة الطرف خدما
 RUSSIAN = "Комитет рекомендует государству-участнику укрепить первичную медико-санитарную помощь."
 CHINESE = "委员会建议缔约国加强农村地区的初级卫生保健服务。"
 TEXTS = {"ar": ARABIC, "ru": RUSSIAN, "zh": CHINESE}
+# A Chinese text longer than a list shows, whose only space follows its paragraph number.
+LONG_CHINESE = "118.1 委员会建议缔约国：" + "加强国家人权机构的独立性并确保其获得充足资源，" * 20  # noqa: RUF001
 CLUSTER = "Primary health care"
 ACTION = "Open rural health posts"
 
@@ -28,6 +30,7 @@ ACTION = "Open rural health posts"
 @dataclass(frozen=True)
 class Labelled:
     ids: dict[str, int]  # the Arabic, Russian and Chinese recommendations by language
+    long_id: int  # the long Chinese one, a mechanism's only recommendation (CED)
     sample_id: int  # a sample recommendation on the right to health, with French labels learnt
     cluster_id: int
     action_id: int
@@ -53,10 +56,11 @@ def build_labelled(engine: Engine, settings: Settings, folder: Path) -> Labelled
             for lang, text in TEXTS.items()
         ],
     )
+    ids = imported(engine, [record("long-zh", texts={"zh": f"<p>{LONG_CHINESE}</p>"}, mechanism="CED")])
     sample_id = ids["b57cfd85-d969-4e68-a3b2-c31b5d56b85a"]
     languages = {lang: ids[f"only-{lang}"] for lang in TEXTS}
     with building(engine) as build:
-        cluster = build.cluster(CLUSTER, [*languages.values(), sample_id], published=True)
+        cluster = build.cluster(CLUSTER, [*languages.values(), sample_id, ids["long-zh"]], published=True)
         action = build.action(
             ACTION,
             recommendations=[languages["ar"]],
@@ -64,4 +68,4 @@ def build_labelled(engine: Engine, settings: Settings, folder: Path) -> Labelled
             status="in_progress",
             published=True,
         )
-    return Labelled(languages, sample_id, cluster.id, action.id)
+    return Labelled(languages, ids["long-zh"], sample_id, cluster.id, action.id)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings
 from tests.conftest import ModuleWorld
-from tests.portal.labels_world import ARABIC, CHINESE, RUSSIAN, Labelled, build_labelled
+from tests.portal.labels_world import ARABIC, CHINESE, LONG_CHINESE, RUSSIAN, Labelled, build_labelled
 from tests.portal.test_pages import check_html
 
 
@@ -74,3 +74,13 @@ def test_texts_in_arabic_russian_and_chinese_carry_their_language(
         assert expected in html and 'dir="rtl"' not in html
     listing = portal.get(f"/clusters/{labelled.cluster_id}", params={"lang": lang}).text
     assert russian in listing and chinese in listing
+
+
+def test_a_long_chinese_text_is_cut_near_the_lists_length(portal: TestClient, labelled: Labelled) -> None:
+    # Chinese writes no spaces: cut at its punctuation near the length, not at the one space after
+    # the paragraph number ("118.1 ..." was all the list showed).
+    for path, width in (("/?mechanism=CED", 360), (f"/clusters/{labelled.cluster_id}", 240)):
+        html = portal.get(path).text
+        shown = "118.1" + html.split('<p lang="zh">118.1')[1].split("</p>")[0]
+        assert LONG_CHINESE.startswith(shown.removesuffix("…")), (path, shown)
+        assert width - 30 < len(shown) <= width and shown.endswith("，…"), path  # noqa: RUF001
