@@ -43,6 +43,7 @@ class ShownChange:
     segments: list[Segment]
     old: str = ""
     new: str = ""
+    lang: str | None = None  # a text's language
 
 
 def _label(page: StaffPage, field: str) -> str:
@@ -62,7 +63,8 @@ def _value(page: StaffPage, value: Any) -> str:
 def shown(page: StaffPage, change: FieldChange) -> ShownChange:
     label = _label(page, change.field)
     if change.field.startswith(queue.TEXT_PREFIX):
-        return ShownChange(label, "text", inline(change.old, change.new))
+        lang = change.field.removeprefix(queue.TEXT_PREFIX)
+        return ShownChange(label, "text", inline(change.old, change.new), lang=lang)
     lists = isinstance(change.old, list) or isinstance(change.new, list)
     if lists and isinstance(change.old, list | None) and isinstance(change.new, list | None):
         old = [str(item) for item in change.old or []]

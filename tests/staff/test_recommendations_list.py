@@ -29,6 +29,7 @@ POST   /staff/recommendations          422 422 403 403 303
 
 URL = "/staff/recommendations"
 WATER = 32
+ARABIC = "5. توصي اللجنة الدولة الطرف بضمان الحصول على المياه."  # its only text
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def _build(engine: Engine) -> World:
             publication_date=day + timedelta(days=90),
         ),
     ]
-    ids = imported(engine, [*water, *schools, *sanitation])
+    arabic = record("AR", texts={"ar": f"<p>{ARABIC}</p>"}, mechanism="CESCR", publication_date=day)
+    ids = imported(engine, [*water, *schools, *sanitation, arabic])
     with building(engine) as build:
         health = build.entity("Ministry of Health", acronym="MOH").id
         justice = build.entity("Ministry of Justice", acronym="MOJ").id
@@ -515,3 +517,12 @@ def test_all_matching_rows_have_their_status_published(
     assert list(db.execute(published).scalars()) == ["in_progress"] * WATER
     events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "recommendation.publish")
     assert db.execute(events).scalar_one() == WATER
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_arabic_text_is_shown_right_to_left(staff_login: StaffLogin, world: World, lang: str) -> None:
+    staff = staff_login("coordinator")
+    for params in ({"mechanism": "CESCR"}, {"q": "المياه"}):
+        page = staff.get(URL, params={**params, "lang": lang}).text
+        assert _row_ids(page) == [world.ids["AR"]]
+        assert '<p class="snippet" lang="ar" dir="rtl">' in page, params

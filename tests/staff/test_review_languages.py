@@ -36,3 +36,15 @@ def test_one_import_changing_two_languages_is_one_import(
 
     _import(engine, settings, tmp_path, "Protect every child.", "Proteger a todos los niños.")
     assert f"2 {COMBINED}" in staff.get("/staff/review").text
+
+
+def test_an_arabic_text_and_its_change_are_shown_right_to_left(
+    engine: Engine, settings: Settings, tmp_path: Path, committed_staff_login: StaffLogin
+) -> None:
+    for arabic in ("حماية الأطفال.", "حماية جميع الأطفال."):
+        write_export(tmp_path / "export-ar.json", [uhri_record(1, Text=f"<p>18. {arabic}</p>")])
+        run = import_uhri(engine, settings, str(tmp_path / "export-{lang}.json"), languages=["ar"])
+        assert run.outcome == "succeeded", run.message
+    page = committed_staff_login("coordinator").get("/staff/review").text
+    assert "Text (Arabic)" in page
+    assert '<dd lang="ar" dir="rtl"><p class="diff-text">' in page
