@@ -71,10 +71,18 @@ def request_limits(settings: Settings) -> EngineLimits:
     )
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN; ``_sqlite_begin`` emits it instead.
         dbapi_conn.isolation_level = None
+        # SQLite's lower() folds ASCII letters only, PostgreSQL's every letter: case-insensitive
+        # comparisons and searches (a cluster's name, ``ilike``/``icontains``) must not miss
+        # "Образование" or "ÉDUCATION" on SQLite alone. No index is built on lower().
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
         cur.execute("PRAGMA foreign_keys=ON")

@@ -162,6 +162,22 @@ def test_create_refuses_a_taken_name_whatever_its_case(client: TestClient, engin
     assert len(_events(engine, "cluster.create")) == 1
 
 
+def test_names_in_other_scripts_are_compared_and_searched_whatever_their_case(
+    client: TestClient, engine: Engine
+) -> None:
+    # SQLite's own lower() folds ASCII letters only: "ÉDUCATION" was a new name there (not on
+    # PostgreSQL), the same name twice a 409 naming no field, and "образ" found no "Образование".
+    _create(client, "Éducation pour tous")
+    _create(client, "Образование")
+    for taken in ("ÉDUCATION POUR TOUS", "Éducation pour tous", "ОБРАЗОВАНИЕ"):
+        response = client.post(URL, json={"name": taken})
+        assert response.status_code == 409, taken
+        assert response.json()["errors"] == [{"field": "name", "reason": "already used by another cluster"}]
+    for q, name in (("образ", "Образование"), ("ÉDUC", "Éducation pour tous")):
+        assert [item["name"] for item in client.get(URL, params={"q": q}).json()["items"]] == [name]
+    assert len(_events(engine, "cluster.create")) == 2
+
+
 # --- who may do what --------------------------------------------------------------------------
 
 
