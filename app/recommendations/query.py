@@ -2,7 +2,9 @@
 
 - words: every word is required (``torture prison``); a word also matches its stems in English,
   French, Spanish, Russian and Arabic (``tortured`` finds "torture"); accents and case are ignored;
-- ``"exact phrase"``: these words, adjacent and in this order, as written (no stems);
+- ``"exact phrase"``: these words, adjacent and in this order, as written (no stems); typographic
+  quotes, guillemets and Chinese corner brackets (“…”, «…», 「…」) are quotes too, and the
+  full-width forms of the operators (a Chinese input method's) their ASCII selves;
 - ``OR`` (in capitals) between two words or phrases: either of them (``torture OR prison``);
   it binds tighter than the implicit AND: ``child labour OR work`` is child AND (labour OR work);
 - ``-word`` or ``-"a phrase"``: recommendations holding it are left out;
@@ -27,6 +29,7 @@ folded word characters only, so no engine syntax reaches the database from a use
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from app.feed.fields import CJK, fold
@@ -39,6 +42,12 @@ MAX_QUERY_TOKENS = 32
 MIN_PREFIX = 3
 
 _CHUNK = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+# Quotation marks that mean what '"' means: typographic ones (a phone's smart punctuation turns
+# '"' into them), guillemets (French, Russian), and the corner brackets of Chinese. The full-width
+# quote, minus, asterisk and OR of a Chinese input method are their ASCII selves after NFKC.
+_QUOTES = str.maketrans(
+    dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u301d\u301e", '"')
+)
 # Words that cite a paragraph in the six languages' usage (folded): before a number they are left
 # out, as the texts hold the number without them ("116.4. Ratify..."). Chinese cites 第116段, whose
 # characters a phrase then requires; not handled.
@@ -139,7 +148,7 @@ def _cites_paragraph(chunk: _Chunk | str, following: _Chunk | str | None) -> boo
 
 
 def parse(query: str | None) -> Query:
-    chunks = _chunks(query or "")
+    chunks = _chunks(unicodedata.normalize("NFKC", query or "").translate(_QUOTES))
     chunks = [
         chunk
         for chunk, following in zip(chunks, [*chunks[1:], None], strict=False)

@@ -1,4 +1,5 @@
 """The query parser and the snippets, without a database: what a query means, and what a snippet shows."""
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def test_a_mark_holds_the_whole_word_with_its_combining_marks() -> None:
 def test_a_snippet_of_a_text_without_spaces_shows_the_match() -> None:
     # Chinese writes no spaces: the excerpt still starts a little before the match, and a space
     # early in the text (after the paragraph number) does not cut it short.
-    text = "118.1 委员会建议缔约国：" + "加强国家人权机构的独立性并确保其获得充足资源，" * 12  # noqa: RUF001
+    text = "118.1 委员会建议缔约国：" + "加强国家人权机构的独立性并确保其获得充足资源，" * 12
     text += "确保所有儿童均享有受教育的权利。"
     marked = snippet(text, parse("受教育"))
     assert marked is not None and "<mark>受教育</mark>的权利。" in marked and marked.startswith("…")
@@ -100,3 +101,18 @@ def test_a_snippet_of_a_text_without_spaces_shows_the_match() -> None:
     assert decomposed is not None and decomposed.endswith("\u0301…")
     late = snippet("e\u0301" * 300 + " torture", parse("torture"))
     assert late is not None and late.startswith("…e\u0301")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "“forced labour” -“death penalty” ＯＲ",  # typographic quotes (a phone's smart punctuation)
+        "«forced labour» -« death penalty » ＯＲ",  # guillemets, French and Russian
+        "„forced labour“ -„death penalty“ ＯＲ",
+        "＂forced labour＂ －＂death penalty＂ ＯＲ",  # full width (a Chinese input method)
+        "「forced labour」 -『death penalty』 ＯＲ",
+    ],
+)
+def test_typographic_and_full_width_syntax_reads_as_its_ascii_twin(typed: str) -> None:
+    assert parse(typed) == parse('"forced labour" -"death penalty" OR')
+    assert parse("ｔｏｒｔ＊ ＯＲ prison") == parse("tort* OR prison")
