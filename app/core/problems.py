@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
@@ -170,6 +171,26 @@ def _named(err: Mapping[str, Any]) -> str:
     return f"{value!r} is not accepted: {message[:1].lower()}{message[1:]}"
 
 
+# The methods a path may take, in the order Allow lists them (reads first, as RFC 9110's examples).
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the request's path takes, for a 405's Allow. FastAPI makes a route of each
+    method, and the router's 405 names the methods of the first route on the path alone (``Allow:
+    GET`` where POST and PATCH are taken too), so each method is tried against the app's routes.
+    HEAD is answered wherever GET is (``head.py``)."""
+    routes = request.app.router.routes
+    methods = [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.insert(1, "HEAD")
+    return ", ".join(methods)
+
+
 def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
     """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
     gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too."""
@@ -262,10 +283,13 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         }
         title = titles.get(exc.status_code, "HTTP error")
         problem = title.lower().replace(" ", "-")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and "Allow" in headers:  # the router's (a static file's has none)
+            headers["Allow"] = _allowed_methods(request) or headers["Allow"]
         return answer(
             request,
             exc.status_code,
-            exc.headers,
+            headers,
             lambda: problem_response(request, exc.status_code, problem, title, str(exc.detail), []),
         )
 

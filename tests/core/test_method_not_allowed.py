@@ -1,0 +1,37 @@
+"""A method a path does not take is a 405 whose Allow header names every method the path does take."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from tests.conftest import MakeApp
+
+
+def _allowed(header: str) -> set[str]:
+    return {method.strip() for method in header.split(",")}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        # A list read and created on one path (two routes): both, and HEAD since GET is.
+        ("PUT", "/api/v1/recommendations", {"GET", "HEAD", "POST"}),
+        ("DELETE", "/api/v1/entities", {"GET", "HEAD", "POST"}),
+        # A resource read and edited.
+        ("PUT", "/api/v1/entities/1", {"GET", "HEAD", "PATCH"}),
+        ("POST", "/api/v1/deadlines/1", {"GET", "HEAD", "PATCH", "DELETE"}),
+        ("PUT", "/api/v1/clusters/1/recommendations", {"GET", "HEAD", "POST", "DELETE"}),
+        # A write without GET: no HEAD either.
+        ("GET", "/api/v1/auth/token", {"POST"}),
+        ("PATCH", "/api/v1/public/recommendations", {"GET", "HEAD"}),
+    ],
+)
+def test_allow_names_every_method_of_the_path(
+    make_app: MakeApp, db: Connection, method: str, path: str, allowed: set[str]
+) -> None:
+    response = TestClient(make_app()).request(method, path)
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert _allowed(response.headers["allow"]) == allowed
