@@ -97,3 +97,22 @@ def test_created_and_versioned_answers_document_their_headers() -> None:
         # A resource written with If-Match sends its version as ETag when read and when written.
         if "patch" in _document()["paths"][path] and method in {"get", "patch"}:
             assert "ETag" in operation["responses"]["200"].get("headers", {}), (method, path)
+
+
+def test_public_reads_document_their_cache_headers_304_and_429() -> None:
+    """Every public GET sends an ETag and Cache-Control, answers 304 to a current If-None-Match and
+    429 beyond the rate limit (docs/civil-society.md, "Rate limits, sizes and caching"): a generated
+    client raises on a status its document does not name."""
+    for method, path, operation in _operations():
+        if method != "get" or not path.startswith(PUBLIC):
+            continue
+        responses = operation["responses"]
+        assert {"200", "304", "429"} <= set(responses), (path, sorted(responses))
+        for status in ("200", "304"):
+            assert {"ETag", "Cache-Control"} <= set(responses[status].get("headers", {})), (path, status)
+
+
+def test_public_exports_document_their_download_headers() -> None:
+    for path in ("csv", "xlsx", "json"):
+        operation = _document()["paths"][f"{PUBLIC}exports/recommendations.{path}"]["get"]
+        assert {"Content-Disposition", "Link"} <= set(operation["responses"]["200"]["headers"]), path

@@ -24,6 +24,7 @@ from app.exports.params import CsvExportParams, ExportParams, PublicExportParams
 from app.exports.schemas import ExportMetadata, PublicExportRow, PublicStats, StaffExportRow, StaffStats
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
+from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 
 # One tag per operation (a generated client makes a module of each): the public routes are "public",
 # beside the rest of the public API, the staff ones "exports".
@@ -46,6 +47,27 @@ _JSON_DOC: dict[int | str, dict[str, Any]] = {
 _PUBLIC_JSON_DOC: dict[int | str, dict[str, Any]] = {
     200: {"model": list[PublicExportRow], "description": "A JSON array of published recommendation objects"}
 }
+# What a public export's answer carries beside its body: the file name, the links to its metadata and
+# licence, and a (weak) ETag of the data version for If-None-Match.
+_DOWNLOAD_HEADERS: dict[str, Any] = {
+    "Content-Disposition": {
+        "description": 'attachment; filename="nrtd-recommendations-public-YYYY-MM-DD.csv" (.xlsx, .json)',
+        "schema": {"type": "string"},
+    },
+    "Link": {
+        "description": 'The metadata document (rel="describedby") and the licence (rel="license")',
+        "schema": {"type": "string"},
+    },
+    **CACHE_HEADERS,
+}
+
+
+def _public_download(doc: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {**doc[200], "headers": _DOWNLOAD_HEADERS},
+        304: CACHED_RESPONSES[304],
+        **_BUSY,
+    }
 
 
 _LIMITS = (
@@ -149,7 +171,7 @@ def staff_stats(
     summary="Open data: the filtered published recommendations as CSV",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses={**_CSV_DOC, **_BUSY},
+    responses=_public_download(_CSV_DOC),
 )
 def public_export_csv(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
@@ -163,7 +185,7 @@ def public_export_csv(
     summary="Open data: the filtered published recommendations as XLSX",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses={**_XLSX_DOC, **_BUSY},
+    responses=_public_download(_XLSX_DOC),
 )
 def public_export_xlsx(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
@@ -177,7 +199,7 @@ def public_export_xlsx(
     summary="Open data: the filtered published recommendations as a JSON array",
     description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
-    responses={**_PUBLIC_JSON_DOC, **_BUSY},
+    responses=_public_download(_PUBLIC_JSON_DOC),
 )
 def public_export_json(
     request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
@@ -192,6 +214,7 @@ def public_export_json(
     description='The document every export links with `Link: <...>; rel="describedby"` (the licence with '
     '`rel="license"`). Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`.',
     response_model=ExportMetadata,
+    responses={**CACHED_RESPONSES, **problem_responses(429)},
 )
 def public_export_metadata(
     request: Request, db: DbSession, settings: AppSettings, site: SiteAddress, caller: PublicCaller
@@ -208,7 +231,7 @@ def public_export_metadata(
     + _PUBLIC_FILTERS
     + _STATS_LIMIT,
     response_model=PublicStats,
-    responses=_STATS_BUSY,
+    responses={**CACHED_RESPONSES, **problem_responses(429), **_STATS_BUSY},
 )
 def public_stats(
     request: Request,
