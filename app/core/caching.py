@@ -14,9 +14,11 @@ def body_etag(body: bytes) -> str:
 
 
 def etag_matches(if_none_match: str | None, tag: str) -> bool:
-    """Whether an If-None-Match header names ``tag`` (weakly compared, as RFC 9110 asks) or is ``*``."""
+    """Whether an If-None-Match header names ``tag`` (weakly compared, as RFC 9110 asks: ``W/"x"``
+    and ``"x"`` match, whichever of the two is weak) or is ``*``."""
     held = if_none_match or ""
-    return tag in [value.strip().removeprefix("W/") for value in held.split(",")] or held.strip() == "*"
+    opaque = tag.removeprefix("W/")
+    return opaque in [value.strip().removeprefix("W/") for value in held.split(",")] or held.strip() == "*"
 
 
 def cached_response(

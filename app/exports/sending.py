@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor, Anonymous
-from app.core.caching import CACHE_CONTROL
+from app.core.caching import CACHE_CONTROL, etag_matches
 from app.core.config import Settings
 from app.core.deps import site_address
 from app.core.publisher import Publisher
@@ -79,6 +79,11 @@ def _client(caller: Actor | Anonymous) -> str:
     return f"ip:{caller.client_ip or 'unknown'}"
 
 
+# A public export's caching headers, on its 200 and its 304 alike (RFC 9110, 15.4.5): the answer
+# depends on the credentials sent (401 without them in `key` mode).
+_PUBLIC_CACHING = {"Cache-Control": CACHE_CONTROL, "Vary": "Authorization, X-API-Key"}
+
+
 def _send(
     request: Request,
     file_name: str,
@@ -96,8 +101,7 @@ def _send(
         "Link": link_header(_publisher(request), site_address(request)),
     }
     if public:
-        headers["Cache-Control"] = CACHE_CONTROL
-        headers["Vary"] = "Authorization, X-API-Key"
+        headers.update(_PUBLIC_CACHING)
     else:
         headers["Cache-Control"] = "private, no-store"
     if tag is not None:
@@ -201,8 +205,8 @@ def public_export(
 ) -> Response:
     version = _data_version(request)
     tag = _data_tag(request, version)
-    if tag in [value.strip() for value in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": CACHE_CONTROL})
+    if etag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers={"ETag": tag, **_PUBLIC_CACHING})
     _charge_export(request)
     filters = list_params(params)
     engine = _engine(request)

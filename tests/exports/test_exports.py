@@ -273,6 +273,11 @@ def test_public_exports_are_revalidated_with_a_weak_etag(public: TestClient, eng
     assert first.status_code == 200 and tag.startswith('W/"')
     again = public.get(url, headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.content == b""
+    # The 304 carries what the 200 would (RFC 9110, 15.4.5): a shared cache keys it the same way.
+    assert again.headers["Vary"] == first.headers["Vary"] and again.headers["ETag"] == tag
+    # If-None-Match compares weakly: the tag without its W/ (as some caches send it back), or *.
+    for held in (tag.removeprefix("W/"), f'"other", {tag}', "*"):
+        assert public.get(url, headers={"If-None-Match": held}).status_code == 304, held
     assert public.get("/api/v1/public/exports/recommendations.csv?q=y").headers["ETag"] != tag
     import_records(engine, [record("etag-2", "<p>1. Adopt a plan.</p>")])  # new data: a new tag
     changed = public.get(url, headers={"If-None-Match": tag})
