@@ -275,6 +275,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {
+            400: "Bad request",
             404: "Not found",
             405: "Method not allowed",
             401: "Unauthorized",
@@ -286,11 +287,16 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         headers = dict(exc.headers or {})
         if exc.status_code == 405 and "Allow" in headers:  # the router's (a static file's has none)
             headers["Allow"] = _allowed_methods(request) or headers["Allow"]
+        detail, errors = str(exc.detail), []
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's "There was an error parsing the body": JSON in another encoding (Latin-1).
+            reason = f"not valid UTF-8 at byte {exc.__cause__.start}: send JSON encoded as UTF-8"
+            detail, errors = f"body: {reason}", [{"field": "body", "reason": reason}]
         return answer(
             request,
             exc.status_code,
             headers,
-            lambda: problem_response(request, exc.status_code, problem, title, str(exc.detail), []),
+            lambda: problem_response(request, exc.status_code, problem, title, detail, errors),
         )
 
     @app.exception_handler(Exception)

@@ -153,6 +153,24 @@ def test_a_body_that_is_not_a_json_object_is_named_body(
         assert session.query(Cluster).count() == 0
 
 
+def test_a_body_that_is_not_utf8_is_a_bad_request_naming_body(
+    client: TestClient, engine: Engine, headers_for: Headers
+) -> None:
+    # Latin-1 "é" from a script that did not encode its JSON as UTF-8.
+    headers = {**headers_for("admin"), "Content-Type": "application/json"}
+    latin1 = '{"name": "Sant\xe9"}'.encode("latin-1")
+    response = client.post("/api/v1/clusters", content=latin1, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["type"], problem["title"]) == ("https://nrtd.dev/problems/bad-request", "Bad request")
+    reason = "not valid UTF-8 at byte 14: send JSON encoded as UTF-8"
+    assert problem["errors"] == [{"field": "body", "reason": reason}]
+    assert problem["detail"] == f"body: {reason}"
+    with Session(engine) as session:
+        assert session.query(Cluster).count() == 0
+
+
 def test_nul_in_the_anonymous_login_form_is_422(anonymous_client: TestClient, engine: Engine) -> None:
     create_user(engine, "nul-login@example.org", "reader")
     for form, field in (
