@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -18,6 +19,7 @@ from starlette.routing import Match
 from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
+from app.core.single_values import query_names
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -143,7 +145,14 @@ def _is_json(content_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def _error(err: Mapping[str, Any], json_sent: bool) -> dict[str, str]:
+def _unknown_parameter(err: Mapping[str, Any], known: list[str]) -> str:
+    name, value = str(err["loc"][-1]), err.get("input")
+    given = f" (given {value!r})" if isinstance(value, str) and len(value) <= _NAMED_UP_TO else ""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"unknown parameter{given}" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def _error(err: Mapping[str, Any], json_sent: bool, request: Request) -> dict[str, str]:
     """One validation error as (field, reason). A body that is not JSON, or not a JSON object, is
     named ``body`` (FastAPI places a JSON syntax error at the character it stopped at), with what
     the parser said and, when the request did not say it sent JSON, how to send it."""
@@ -155,6 +164,11 @@ def _error(err: Mapping[str, Any], json_sent: bool) -> dict[str, str]:
     if loc == ("body",):
         hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
         return {"field": "body", "reason": f"{err['msg']}{hint}"}
+    if loc[:1] == ("query",) and err.get("type") == "extra_forbidden":
+        return {
+            "field": _field(loc),
+            "reason": _unknown_parameter(err, query_names(request.scope.get("route"))),
+        }
     return {"field": _field(loc), "reason": _named(err) if loc[:1] == ("query",) else err["msg"]}
 
 
@@ -263,7 +277,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         json_sent = _is_json(request.headers.get("content-type", ""))
-        errors = [_error(err, json_sent) for err in exc.errors()]
+        errors = [_error(err, json_sent, request) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return answer(
             request,

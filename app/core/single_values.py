@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 from urllib.parse import parse_qsl
 
@@ -54,21 +54,30 @@ def _single_valued(route: APIRoute) -> frozenset[str]:
     known = _NAMES.get(id(route))
     if known is not None and known[0] is route:
         return known[1]
-    names: set[str] = set()
+    names = frozenset(name for name, annotation in _query_fields(route) if not _takes_several(annotation))
+    _NAMES[id(route)] = (route, names)
+    return names
+
+
+def query_names(route: object) -> list[str]:
+    """Every query parameter a route takes (none for what is not an API route)."""
+    return [name for name, _ in _query_fields(route)] if isinstance(route, APIRoute) else []
+
+
+def _query_fields(route: APIRoute) -> Iterator[tuple[str, Any]]:
+    """(name, annotation) of each query parameter of the route and of its dependencies, a parameter
+    model's fields one by one (by their aliases)."""
     pending: list[Dependant] = [route.dependant]
-    while pending:  # the route's own parameters and those of its dependencies
+    while pending:
         dependant = pending.pop()
         pending.extend(dependant.dependencies)
         for field in dependant.query_params:
             annotation = field.field_info.annotation
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):  # a model of them
                 for name, inner in annotation.model_fields.items():
-                    if not _takes_several(inner.annotation):
-                        names.add(inner.alias or name)
-            elif not _takes_several(annotation):
-                names.add(field.alias)
-    _NAMES[id(route)] = (route, frozenset(names))
-    return frozenset(names)
+                    yield inner.alias or name, inner.annotation
+            else:
+                yield field.alias, annotation
 
 
 def _takes_several(annotation: Any) -> bool:

@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, MakeApp
 from tests.factories import import_records, record
 
 DOCUMENT = json.loads((ROOT / "openapi" / "openapi.json").read_text(encoding="utf-8"))
@@ -64,3 +64,27 @@ def test_several_values_stay_welcome_where_a_filter_takes_them(
     refused = client.get("/api/v1/recommendations?mechanism=CRC&limit=5&sort=newest&sort=oldest")
     assert refused.status_code == 422
     assert refused.json()["errors"] == [{"field": "sort", "reason": REASON}]
+
+
+def test_an_unknown_parameter_is_named_as_one_with_the_closest_known_name(
+    make_app: MakeApp, db: Connection
+) -> None:
+    """A typo'd parameter was refused as if its value were wrong ("'CRC' is not accepted: extra
+    inputs are not permitted"), though CRC is a fine mechanism code."""
+    client = TestClient(make_app())
+    for url, field, reason in (
+        (
+            "/api/v1/public/recommendations?mechanisms=CRC",
+            "mechanisms",
+            "unknown parameter (given 'CRC'); did you mean 'mechanism'?",
+        ),
+        ("/api/v1/public/clusters?pagesize=5", "pagesize", "unknown parameter (given '5')"),
+        (
+            "/api/v1/public/deadlines?form=2027-01-01",
+            "form",
+            "unknown parameter (given '2027-01-01'); did you mean 'from'?",
+        ),
+    ):
+        response = client.get(url)
+        assert response.status_code == 422, url
+        assert response.json()["errors"] == [{"field": field, "reason": reason}], url
