@@ -18,15 +18,13 @@ from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select, union
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.exports.deadline import query_deadline
 from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
 from app.exports.service import conditions_for
 from app.models import (
-    Cluster,
-    ClusterRecommendation,
     Entity,
     Mechanism,
     Recommendation,
@@ -34,8 +32,9 @@ from app.models import (
     Term,
 )
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
-from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionCluster, ActionRecommendation
+from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action
 from app.models.recommendation import POSITIONS
+from app.plans.actions.reading import serving
 from app.recommendations import kept
 from app.recommendations.reading import status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
@@ -265,26 +264,13 @@ def _actions(
     session: Session, conditions: list[ColumnElement[bool]], *, public: bool, today: date
 ) -> ActionStats:
     """Actions linked to a matching recommendation, directly or through a cluster it is in."""
-    matching = select(Recommendation.id).where(*conditions)
-    via_cluster = (
-        select(ActionCluster.action_id)
-        .join(ClusterRecommendation, ClusterRecommendation.cluster_id == ActionCluster.cluster_id)
-        .where(ClusterRecommendation.recommendation_id.in_(matching))
-    )
-    if public:
-        via_cluster = via_cluster.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
-            Cluster.published.is_(True), Cluster.archived.is_(False)
-        )
-    linked = union(
-        select(ActionRecommendation.action_id).where(ActionRecommendation.recommendation_id.in_(matching)),
-        via_cluster,
-    )
+    linked = serving(select(Recommendation.id).where(*conditions), public=public).subquery()
     overdue = and_(
         Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
     )
     query = (
         select(Action.status, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-        .where(Action.id.in_(linked))
+        .where(Action.id.in_(select(linked.c.action_id)))
         .group_by(Action.status)
     )
     if public:

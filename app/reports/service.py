@@ -24,7 +24,6 @@ from app.core.errors import InvalidInput
 from app.feed.mechanisms import localised_name
 from app.models import (
     Action,
-    ActionRecommendation,
     Cluster,
     ClusterRecommendation,
     Entity,
@@ -36,6 +35,7 @@ from app.models import (
     Term,
 )
 from app.models.local import RecommendationLocal
+from app.plans.actions.reading import serving
 from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
@@ -73,7 +73,10 @@ class _Related:
     clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     lead: dict[int, ReportEntity] = field(default_factory=dict)
     supporting: dict[int, list[ReportEntity]] = field(default_factory=lambda: defaultdict(list))
+    # Linked to the recommendation (its row lists them, as its portal page and the exports do)...
     actions: dict[int, list[Action]] = field(default_factory=lambda: defaultdict(list))
+    # ... or to a cluster it is in too (its group's table lists them: what the statistics count).
+    serving: dict[int, dict[int, Action]] = field(default_factory=lambda: defaultdict(dict))
     action_leads: dict[int, ReportEntity] = field(default_factory=dict)
     published: dict[int, list[ProgressUpdate]] = field(default_factory=dict)
     latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
@@ -178,31 +181,27 @@ def _load_related(
 
 
 def _load_actions(session: Session, matching: Select[Any], related: _Related, *, staff: bool) -> None:
+    pairs = serving(matching, public=not staff).subquery()
     actions = (
-        select(ActionRecommendation.recommendation_id, Action, Entity.id, Entity.name, Entity.acronym)
-        .join(Action, Action.id == ActionRecommendation.action_id)
+        select(pairs.c.recommendation_id, pairs.c.direct, Action, Entity.id, Entity.name, Entity.acronym)
+        .join(Action, Action.id == pairs.c.action_id)
         .outerjoin(Entity, Entity.id == Action.lead_entity_id)
-        .where(ActionRecommendation.recommendation_id.in_(matching))
     )
     if not staff:
         actions = actions.where(Action.published.is_(True))
-    for rec_id, action, entity_id, name, acronym in session.execute(actions):
-        related.actions[rec_id].append(action)
+    for rec_id, direct, action, entity_id, name, acronym in session.execute(actions):
+        if direct:
+            related.actions[rec_id].append(action)
+        related.serving[rec_id][action.id] = action
         if entity_id is not None:
             related.action_leads[action.id] = _entity(entity_id, name, acronym)
-    action_ids = {action.id for listed in related.actions.values() for action in listed}
+    action_ids = {action_id for served in related.serving.values() for action_id in served}
     related.published = dict(published_progress(session, action_ids))
     if staff:
         # The newest update of each action in any state: staff see what is in the pipeline.
         updates = session.scalars(
             select(ProgressUpdate)
-            .where(
-                ProgressUpdate.action_id.in_(
-                    select(ActionRecommendation.action_id).where(
-                        ActionRecommendation.recommendation_id.in_(matching)
-                    )
-                )
-            )
+            .where(ProgressUpdate.action_id.in_(select(pairs.c.action_id)))
             .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
         )
         for update in updates:
@@ -351,11 +350,12 @@ def _groups(
             sections[(1, (), words.no_group(group_by))].append(line)
         for title in dict.fromkeys(titles):
             sections[(0, _section_order(group_by, title), title)].append(line)
-    actions = {a.id: a for listed in related.actions.values() for a in listed}
     groups = []
     for key in sorted(sections):
         members = sections[key]
-        linked = _ordered({a.id: actions[a.id] for line in members for a in line.actions}.values())
+        linked = _ordered(
+            {a.id: a for line in members for a in related.serving.get(line.id, {}).values()}.values()
+        )
         groups.append(
             ReportGroup(
                 title=key[2],

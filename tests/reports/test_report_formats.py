@@ -9,7 +9,9 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import Connection, Engine
 
+from tests.builder import building
 from tests.reports.conftest import (
     DRAFT,
     NEVER_PUBLIC,
@@ -297,6 +299,27 @@ def test_the_public_report_shows_published_data_only(
     assert PUBLISHED_PROGRESS in text
     assert "An older published update." not in text  # only the latest
     assert "Ministry of Justice" in text
+
+
+@pytest.mark.parametrize(("path", "stats"), [(PUBLIC, "/api/v1/public/stats"), (STAFF, "/api/v1/stats")])
+def test_the_report_lists_the_actions_the_statistics_count(
+    client: TestClient, world: ReportWorld, writer: Engine | Connection, path: str, stats: str
+) -> None:
+    # An implementation plan of a whole cluster: linked to the cluster, not to each recommendation.
+    with building(writer) as build:
+        build.action(
+            "Plan of the justice cluster",
+            clusters=[world.ids["cluster:Access to justice"]],
+            status="planned",
+            published=True,
+        )
+    counted = client.get(stats).json()["actions"]["total"]
+    for group_by in ("cluster", "mechanism"):
+        listed = {
+            row[1] for row in xlsx_rows(get(client, path, format="xlsx", group_by=group_by), "Actions")[1:]
+        }
+        assert "Plan of the justice cluster" in listed
+        assert len(listed) == counted
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])

@@ -11,10 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, Select, literal, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.models import Action, ActionCluster, ActionEntity, ActionRecommendation, ActionSdg, Term
+from app.models import (
+    Action,
+    ActionCluster,
+    ActionEntity,
+    ActionRecommendation,
+    ActionSdg,
+    Cluster,
+    ClusterRecommendation,
+    Term,
+)
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.taxonomies.service import SDG_ORDER
 
@@ -34,6 +43,29 @@ class Links:
     supporting_entity_ids: list[int] = field(default_factory=list)
     sdg_term_ids: list[int] = field(default_factory=list)
     sdg_codes: list[str] = field(default_factory=list)
+
+
+def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[tuple[int, int, bool]]:
+    """(recommendation id, action id, direct) of every action that serves one of
+    ``recommendation_ids``: linked to it (direct), or to a cluster it is in (a cluster's plan serves
+    each of its members; a pair may come both ways). The public sees an action only through a cluster
+    it sees, published and not archived; whether the action itself is published is the caller's
+    filter. The statistics count these actions and the reports list them, so both say the same."""
+    direct = select(
+        ActionRecommendation.recommendation_id, ActionRecommendation.action_id, literal(True).label("direct")
+    ).where(ActionRecommendation.recommendation_id.in_(recommendation_ids))
+    via_cluster = (
+        select(
+            ClusterRecommendation.recommendation_id, ActionCluster.action_id, literal(False).label("direct")
+        )
+        .join(ActionCluster, ActionCluster.cluster_id == ClusterRecommendation.cluster_id)
+        .where(ClusterRecommendation.recommendation_id.in_(recommendation_ids))
+    )
+    if public:
+        via_cluster = via_cluster.join(Cluster, Cluster.id == ClusterRecommendation.cluster_id).where(
+            Cluster.published.is_(True), Cluster.archived.is_(False)
+        )
+    return union(direct, via_cluster)
 
 
 def sdg_sort_key(code: str) -> int:
