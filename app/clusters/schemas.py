@@ -76,6 +76,11 @@ class ClusterOut(BaseModel):
         description="Of those, the ones an import withdrew: reports, the public portal and the "
         "recommendation list leave them out"
     )
+    linked_count: int = Field(
+        description="Of those, the current ones that are copies linked to another recommendation (a UPR "
+        "Info row or a manual copy of a UHRI record, docs/sources.md): reports, the public portal and the "
+        "recommendation list show the recommendation they copy instead"
+    )
     version: int = Field(description="Also sent as the ETag header")
     created_at: UtcDateTime
     updated_at: UtcDateTime

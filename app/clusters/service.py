@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, Select, case, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, insert, not_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -36,6 +36,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
+from app.recommendations.reading import leading_only
 
 # Outer join: the lead columns are None for a cluster without a lead.
 _LeadSelect = Select[Cluster, int, str, str | None]
@@ -47,24 +48,28 @@ AUDITED = ("name", "description", "lead_entity_id", "published", "archived")
 class MemberCount(NamedTuple):
     total: int
     withdrawn: int
+    linked: int
 
 
-NO_MEMBERS = MemberCount(0, 0)
+NO_MEMBERS = MemberCount(0, 0, 0)
 
 
 def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, MemberCount]:
-    """Each cluster's members, and how many of them an import withdrew (reports, the public portal
-    and the recommendation list leave those out, so the pages say how many there are)."""
+    """Each cluster's members, how many of them an import withdrew, and how many current ones are
+    copies linked to another recommendation (docs/sources.md). Reports, the public portal and the
+    recommendation list leave both out, so the pages say how many there are."""
     if not cluster_ids:
         return {}
     withdrawn = func.coalesce(func.sum(case((Recommendation.withdrawn.is_(True), 1), else_=0)), 0)
+    copy = and_(Recommendation.withdrawn.is_(False), not_(leading_only()))
+    linked = func.coalesce(func.sum(case((copy, 1), else_=0)), 0)
     rows = session.execute(
-        select(ClusterRecommendation.cluster_id, func.count(), withdrawn)
+        select(ClusterRecommendation.cluster_id, func.count(), withdrawn, linked)
         .join(Recommendation, Recommendation.id == ClusterRecommendation.recommendation_id)
         .where(ClusterRecommendation.cluster_id.in_(cluster_ids))
         .group_by(ClusterRecommendation.cluster_id)
     )
-    return {cluster_id: MemberCount(count, gone) for cluster_id, count, gone in rows}
+    return {cluster_id: MemberCount(count, gone, copies) for cluster_id, count, gone, copies in rows}
 
 
 def _count(session: Session, cluster_id: int) -> MemberCount:
@@ -93,6 +98,7 @@ def _out(row: _LeadRow, count: MemberCount) -> ClusterOut:
         archived=cluster.archived,
         recommendation_count=count.total,
         withdrawn_count=count.withdrawn,
+        linked_count=count.linked,
         version=cluster.version,
         created_at=cluster.created_at,
         updated_at=cluster.updated_at,

@@ -124,6 +124,12 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
         shown = views.cluster(db, _portal_context(page), cluster_id)
         withdrawn = cluster.withdrawn_count
         counts.append((_("Recommendations withdrawn from the feed, not shown: %(count)s."), withdrawn))
+        counts.append(
+            (
+                _("Copies linked to another recommendation, shown as that one: %(count)s."),
+                cluster.linked_count,
+            )
+        )
         preview = _portal(page, "_cluster.html", shown)
     context = {
         "name": cluster.name,

@@ -252,3 +252,23 @@ def test_an_audit_event_records_each_pass_that_changed_links(world: World, db: C
         ).all()
     assert [json.dumps(event.after["linked"]) for event in events if event.after] == ["9", "1"]
     assert all((event.actor or "").startswith("import run ") for event in events)
+
+
+def test_a_cluster_says_how_many_of_its_members_are_copies_the_lists_leave_out(
+    world: World, db: Connection, client: TestClient
+) -> None:
+    """A cluster holding a UHRI record and its manual copy: its counts add up to what the list gives."""
+    built = world
+    created = client.post("/api/v1/clusters", json={"name": "Economic, social and cultural rights"})
+    assert created.status_code == 201, created.text
+    cluster_id = created.json()["id"]
+    added = client.post(
+        f"/api/v1/clusters/{cluster_id}/recommendations", json={"ids": [built.leader_id, built.copy_id]}
+    )
+    assert added.status_code == 200, added.text
+    counts = client.get(f"/api/v1/clusters/{cluster_id}").json()
+    listed = client.get(LIST, params={"cluster": cluster_id}).json()["total"]
+    assert listed == 1
+    assert (
+        counts["recommendation_count"] - counts["withdrawn_count"] - counts.get("linked_count", 0) == listed
+    )
