@@ -26,7 +26,7 @@ from app.reports.schemas import (
     StaffProgress,
 )
 from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
-from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translations
 
 TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
 INTERNAL_WARNING = _(
@@ -134,6 +134,10 @@ class Words:
     def day(self, value: date) -> str:
         return _day(value, self.lang)
 
+    def number(self, value: int) -> str:
+        """A count as the portal writes it in this language: "1 560" in French, "1,560" in English."""
+        return format_number(value, self.lang)
+
     @property
     def title(self) -> str:
         return self._(TITLE)
@@ -160,7 +164,7 @@ class Words:
             "%(subtitle)s. Generated %(when)s. Recommendations: %(count)s.",
             subtitle=self.subtitle(report),
             when=self.generated(report),
-            count=report.total,
+            count=self.number(report.total),
         )
 
     def source(self, rec: ReportRecommendation) -> str:

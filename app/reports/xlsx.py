@@ -136,7 +136,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         (words.title, ""),
         (words._("Grouping"), words.group_label(report)),
         (words._("Generated"), words.generated(report)),
-        (words._("Recommendations"), str(report.total)),
+        (words._("Recommendations"), words.number(report.total)),
         (words._("Language of the texts"), report.lang),
         (words._("Note"), words.notice(report)),  # what it holds, not a table of contents
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),

@@ -65,6 +65,12 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang])
 
 
+def format_number(value: int | float, lang: str) -> str:
+    """A number the reader's way: "1 234,5" in French, "1,234.5" in English (Babel's CLDR data).
+    The pages' ``number`` filter and the reports write their numbers with it."""
+    return format_decimal(value, locale=lang)
+
+
 def _localised(lang: str) -> dict[str, object]:
     """Jinja filters that write dates, times and numbers the reader's way (Babel's CLDR data)."""
 
@@ -78,7 +84,7 @@ def _localised(lang: str) -> dict[str, object]:
         return "" if value is None else format_datetime(value, format=style, locale=lang)
 
     def number_filter(value: int | float | None) -> str:
-        return "" if value is None else format_decimal(value, locale=lang)
+        return "" if value is None else format_number(value, lang)
 
     def money_filter(amount: Decimal, currency: str | None) -> str:
         """An amount of money the reader's way, with its cents: "150 000,50 PEN" in French."""

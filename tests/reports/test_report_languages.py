@@ -12,6 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Connection, update
 
 from app.models import Term
+from app.reports.formats import render
+from app.reports.sample import sample_report
+from app.web.i18n import format_number
 from tests.conftest import session_on
 from tests.reports.conftest import ReportWorld, docx_text, xlsx_rows
 from tests.reports.test_report_formats import get, parse
@@ -157,3 +160,26 @@ def test_filters_used_are_named_in_the_reports_language(client: TestClient, worl
     hidden = str(world.ids["cluster:PLANTED-UNPUBLISHED-CLUSTER"])
     public = client.get(PUBLIC, params={"cluster": hidden}).text
     assert f"<dt>Cluster</dt><dd>{hidden}</dd>" in public and "PLANTED-UNPUBLISHED-CLUSTER" not in public
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "en"])
+def test_counts_are_written_the_languages_way_as_the_portal_writes_them(lang: str) -> None:
+    """A report of over a thousand recommendations: its counts read "1 004" in French, "1.004" in
+    Spanish, "1,004" in English, as the portal's pages write their numbers."""
+    sample = sample_report(staff=False, lang=lang)
+    rows = sample.groups[0].recommendations
+    many = rows * (1000 // len(rows) + 1)
+    written = format_number(len(many), lang)  # the portal's |number filter
+    assert written != str(len(many))
+    # The Word and Excel files only give the total: a report of the sample's rows says it.
+    counted = sample.model_copy(update={"total": len(many)})
+    assert written in docx_text(render(counted, "docx").body)
+    workbook = render(counted, "xlsx").body
+    about = xlsx_rows(workbook, load_workbook(BytesIO(workbook)).sheetnames[-1])
+    assert [written] in [row[1:2] for row in about]
+    # The page also counts each group's rows, in its contents and its table's caption.
+    group = sample.groups[0].model_copy(update={"recommendations": many})
+    page = render(counted.model_copy(update={"groups": [group]}), "html").body.decode()
+    assert f"{written}." in page  # the summary
+    assert f"({written})" in page  # the contents
+    assert page.count(written) == 3  # and the caption
