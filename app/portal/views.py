@@ -38,6 +38,7 @@ from app.public.schemas import (
 )
 from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.service import mechanisms_in_use, sdg_titles, term_labels_in_use, term_names
+from app.web.i18n import format_number
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -224,14 +225,15 @@ def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, A
 
 
 def _relabel(
-    buckets: list[CountBucket], label: Callable[[CountBucket], str | tuple[str, str | None]]
+    buckets: list[CountBucket], label: Callable[[CountBucket], str | tuple[str, str | None]], page_lang: str
 ) -> list[Bar]:
-    """Bars of ``buckets``, each labelled by ``label``: a text, or (text, its language if not the page's)."""
+    """Bars of ``buckets``, each labelled by ``label``: a text, or (text, its language if not the page's);
+    each count written as the table under the chart writes it ("1 234" in French)."""
     bars = []
     for bucket in buckets:
         named = label(bucket)
         text, lang = (named, None) if isinstance(named, str) else named
-        bars.append(Bar(text, bucket.count, lang=lang))
+        bars.append(Bar(text, bucket.count, format_number(bucket.count, page_lang), lang=lang))
     return bars
 
 
@@ -296,7 +298,7 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
     ]
     charts = []
     for chart_id, title, column, buckets, label in sections:
-        bars = _relabel(buckets, label)
+        bars = _relabel(buckets, label, page.lang)
         description = _("Number of recommendations, %(title)s.") % {"title": title.lower()}
         charts.append(
             {

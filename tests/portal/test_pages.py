@@ -8,12 +8,15 @@ import html
 import io
 import re
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert
 
+from app.models import Mechanism, Recommendation
+from app.web.i18n import format_number
 from tests import accounts
 from tests.conftest import MakeApp
 from tests.portal.seed import (
@@ -447,3 +450,48 @@ def test_rate_limit_gives_a_429_page(app_with: object, seeded: Seeded) -> None:
     limited = client.get("/exports")
     assert int(limited.headers["retry-after"]) >= 1
     assert "Too many requests" in limited.text
+
+
+def test_a_thousand_recommendations_are_counted_the_same_way_on_every_page(
+    db: Connection, make_app: MakeApp
+) -> None:
+    """The search's heading and every choice's count, and the statistics' charts and their tables,
+    write 1 001 the reader's way ("1 001" in French, "1.001" in Spanish), not "1001" here and there."""
+    mechanism = db.execute(
+        insert(Mechanism)
+        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
+        .returning(Mechanism.id)
+    ).scalar_one()
+    day = date(2024, 1, 1)
+    db.execute(
+        insert(Recommendation),
+        [
+            {
+                "source": "uhri",
+                "external_id": f"many-{n}",
+                "type": "recommendation",
+                "mechanism_id": mechanism,
+                "position": "none",
+                "sort_date": day,
+                "publication_date": day,
+                "content_hash": "x",
+                "needs_review": False,
+                "withdrawn": False,
+            }
+            for n in range(1001)
+        ],
+    )
+    client = TestClient(make_app())
+    for lang in ("fr", "es"):
+        written = format_number(1001, lang)
+        assert written != "1001"
+        search = client.get("/", params={"lang": lang}).text
+        heading = re.search(r'<h2 id="results">([^<]*)</h2>', search)
+        assert heading and written in heading.group(1)
+        counted = f'<span class="count">({written})</span></label>'
+        assert counted in next(line for line in search.splitlines() if 'value="CRC"' in line)
+        assert counted in next(line for line in search.splitlines() if 'value="not_started"' in line)
+        stats = client.get("/stats", params={"lang": lang}).text
+        assert f'<td class="number">{written}</td>' in stats  # the table under the status chart
+        charted = re.findall(r'<text class="chart-value"[^>]*>([^<]*)</text>', stats)
+        assert written in charted and "1001" not in charted
