@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from babel.dates import format_date
 from markupsafe import Markup, escape
+
+from app.web.i18n import format_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 16, 34
-
-
-def _number(value: Decimal | float) -> str:
-    return format(Decimal(str(value)).normalize(), "f")
 
 
 def line_chart(
@@ -25,9 +24,19 @@ def line_chart(
     description: str,
     points: Sequence[tuple[date, Decimal]],
     guides: Sequence[tuple[str, Decimal]] = (),
+    *,
+    lang: str,
 ) -> Markup:
     """``points`` (date, value) oldest first, joined by a line; ``guides`` (label, value) drawn
-    across as dashed lines (baseline, target). Every interpolated text is escaped."""
+    across as dashed lines (baseline, target). Numbers and dates are written in ``lang`` as the table
+    under the chart writes them ("1 234,5", "30 juin 2026"). Every interpolated text is escaped."""
+
+    def _number(value: Decimal | float) -> str:
+        return format_number(Decimal(str(value)).normalize(), lang)
+
+    def _day(day: date) -> str:
+        return format_date(day, format="medium", locale=lang)
+
     numbers = [float(value) for _, value in points] + [float(value) for _, value in guides]
     low, high = min([0.0, *numbers]), max([0.0, *numbers])
     span = (high - low) or 1.0
@@ -68,12 +77,12 @@ def line_chart(
         for day, value in points:
             parts.append(
                 f'<circle class="chart-point" cx="{x(day):.1f}" cy="{y(float(value)):.1f}" r="4">'
-                f"<title>{day.isoformat()}: {_number(value)}</title></circle>"
+                f"<title>{escape(_day(day))}: {_number(value)}</title></circle>"
             )
         for day in {points[0][0], points[-1][0]}:
             parts.append(
                 f'<text class="chart-label" x="{x(day):.1f}" y="{HEIGHT - 10}" text-anchor="middle">'
-                f"{day.isoformat()}</text>"
+                f"{escape(_day(day))}</text>"
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every interpolated string is escaped above)

@@ -167,7 +167,12 @@ def _chart(page: StaffPage, indicator: IndicatorOut, current: list[ValueOut]) ->
     ]
     description = page.gettext(_("Approved values over time; the table below lists the same values."))
     return line_chart(
-        "values-chart", indicator.name, description, [(v.measured_on, v.value) for v in current], guides
+        "values-chart",
+        indicator.name,
+        description,
+        [(v.measured_on, v.value) for v in current],
+        guides,
+        lang=page.lang,
     )
 
 

@@ -65,7 +65,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang])
 
 
-def format_number(value: int | float, lang: str) -> str:
+def format_number(value: int | float | Decimal, lang: str) -> str:
     """A number the reader's way: "1 234,5" in French, "1,234.5" in English (Babel's CLDR data).
     The pages' ``number`` filter and the reports write their numbers with it."""
     return format_decimal(value, locale=lang)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Indicator, IndicatorValue
+from app.web.i18n import format_number
 from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.conftest import StaffClient, StaffLogin
@@ -347,3 +348,19 @@ def test_numbers_are_typed_and_shown_with_the_pages_decimal_comma(
     value_id = int(value_path.rsplit("/", 1)[1])
     assert db.scalar(select(IndicatorValue.value).where(IndicatorValue.id == value_id)) == Decimal("1250.5")
     assert 'value="1250,5"' in coordinator.get(f"{value_path}?lang=fr").text
+
+
+def test_the_chart_writes_values_and_dates_as_its_table_does(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    """A French page's chart said 1234.5 and 2026-06-30 above a table saying 1 234,5 and 30 juin 2026."""
+    with building(db) as build:
+        build.value(world.indicator, "approved", 1234.5, measured_on=date(2026, 6, 30))
+    page = staff_login("coordinator").get(f"/staff/indicators/{world.indicator}?lang=fr").text
+    chart = page.split('<svg class="chart line-chart"')[1].split("</svg>")[0]
+    table = page.split("</svg>")[1]
+    value, day = format_number(Decimal("1234.5"), "fr"), "30 juin 2026"
+    assert f"<td>{day}</td><td>{value} persons</td>" in table
+    assert f"{day} : {value}" in chart or f"{day}: {value}" in chart
+    assert f"{format_number(300, 'fr')}</text>" in chart  # the target's line
+    assert "1234.5" not in chart and "2026-06-30" not in chart
