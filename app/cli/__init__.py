@@ -124,6 +124,10 @@ def serve(
         # Not refused: replicas may start before the release's `nrtd migrate` has run (they are
         # not ready until it has), but an operator starting one by hand should know at once.
         say(behind, "yellow")
+    # The app serves through its own connections, which it closes when it stops; this one would stay
+    # open past that (uvicorn ends the process by the signal that stopped it, skipping _leave), and
+    # SQLite writes its log back into the database file only at the last connection's close.
+    engine.dispose()
     # The application (its routes and schemas, some two seconds of a core) is loaded once the settings
     # and the database passed: a refusal above comes at once.
     import uvicorn
