@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +23,9 @@ from app.core.errors import PROBLEM_BASE, DomainError
 from app.core.single_values import query_names
 
 PROBLEM_JSON = "application/problem+json"
+# What went wrong in the database under a request, with the request it failed (the server's own error
+# log never sees these: the handlers below answer them).
+log = logging.getLogger("nrtd.errors")
 
 # Given a failed request, its status and headers: an HTML page for a browser, or None for problem+json.
 # ``app.main`` passes the portal's (``app.portal.errors.error_page``); core knows no page.
@@ -50,8 +54,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (422, "Invalid input (the `errors` list names each field and the reason)"),
         (
             503,
-            "Busy: no database lock, connection or write turn came in time, or an import is running; "
-            "retry after the Retry-After header's seconds",
+            "Busy: no database lock, connection or write turn came in time, an import is running, or "
+            "the database does not answer; retry after the Retry-After header's seconds",
         ),
     )
 }
@@ -128,6 +132,12 @@ def _lock_not_available(exc: OperationalError) -> bool:
 
 def _busy_response(request: Request, detail: str) -> JSONResponse:
     response = problem_response(request, 503, "busy", "Service busy", detail, [])
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+def _unavailable_response(request: Request, detail: str) -> JSONResponse:
+    response = problem_response(request, 503, "database-unavailable", "Database unavailable", detail, [])
     response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
     return response
 
@@ -247,15 +257,36 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         # A write that waited out NRTD_DB_LOCK_TIMEOUT for SQLite's write lock or a PostgreSQL row
         # lock is told to come back, not handed a 500. Anything else is an internal error.
         if not _lock_not_available(exc):
-            return answer(
-                request,
-                500,
-                None,
-                lambda: problem_response(request, 500, "internal-error", "Internal server error", None, []),
-            )
+            return _database_error(request, exc)
         detail = "the database is busy with another write (an import, probably); retry in a moment"
         return answer(
             request, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}, lambda: _busy_response(request, detail)
+        )
+
+    def _database_error(request: Request, exc: OperationalError) -> Response:
+        # The driver's message alone: the statement's parameters may hold personal data.
+        log.error(
+            "%s %s request_id=%s: database error: %s: %s",
+            request.method,
+            request.url.path,
+            getattr(request.state, "request_id", "-"),
+            type(exc.orig).__name__,
+            str(exc.orig).strip().replace("\n", " "),
+        )
+        if exc.statement is None or exc.connection_invalidated:
+            # No connection could be opened, or the server dropped it: down or restarting, so come back.
+            detail = "the database does not answer; retry in a moment"
+            return answer(
+                request,
+                503,
+                {"Retry-After": str(BUSY_RETRY_AFTER)},
+                lambda: _unavailable_response(request, detail),
+            )
+        return answer(
+            request,
+            500,
+            None,
+            lambda: problem_response(request, 500, "internal-error", "Internal server error", None, []),
         )
 
     @app.exception_handler(PoolTimeout)

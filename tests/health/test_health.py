@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -35,3 +37,43 @@ def test_unknown_route_is_problem_json(engine: Engine, settings: Settings) -> No
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["status"] == 404 and body["type"].endswith("/not-found")
+
+
+def test_a_database_that_does_not_answer_is_503_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL stopped (or unreachable) under a running server: every request that reads was a 500
+    'Internal server error', and the log held nothing but the access line: not what failed, nor that
+    it is worth retrying. It is now 503 with Retry-After (a load balancer's and a client's cue to come
+    back), and the error is logged with the request id, the password left out."""
+    settings = Settings(
+        database_url="postgresql://nrtd:s3cret-pw@127.0.0.1:1/nrtd",
+        rate_limit_store="memory",
+        storage_dir=str(tmp_path / "storage"),
+    )
+    with caplog.at_level(logging.ERROR), TestClient(create_app(settings)) as client:
+        assert client.get("/readyz").status_code == 503
+        response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-db-down"})
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/database-unavailable")
+    assert int(response.headers["Retry-After"]) > 0
+    logged = [record for record in caplog.records if "req-db-down" in record.getMessage()]
+    assert len(logged) == 1 and logged[0].levelno == logging.ERROR, caplog.text
+    assert "GET /api/v1/public/recommendations" in logged[0].getMessage()
+    assert "127.0.0.1" in logged[0].getMessage()  # the driver's own words: where it tried
+    assert "s3cret-pw" not in caplog.text
+
+
+def test_a_database_error_is_logged_with_its_request(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's errors (a missing table, a full disk, a read-only file) were answered 500 with nothing
+    in the log: the operator saw '500' in the access line and no reason anywhere."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", rate_limit_store="memory")
+    with caplog.at_level(logging.ERROR), TestClient(create_app(settings)) as client:
+        response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-no-table"})
+    assert response.status_code == 500
+    logged = [record for record in caplog.records if "req-no-table" in record.getMessage()]
+    assert len(logged) == 1, caplog.text
+    assert "no such table" in logged[0].getMessage()
