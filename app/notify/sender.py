@@ -63,8 +63,10 @@ def message(row: OutboxMessage, settings: Settings, now: datetime) -> EmailMessa
     mail["Subject"] = row.subject
     mail["Date"] = format_datetime(now)
     mail["Message-ID"] = row.message_id
-    # RFC 3834: an automatic message; no out-of-office reply is wanted.
+    # RFC 3834: an automatic message; no out-of-office reply is wanted. Exchange (Outlook) does not
+    # read that header but its own: without it, everyone away answers the digest.
     mail["Auto-Submitted"] = "auto-generated"
+    mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     mail.set_content(row.body)
     mail["Content-Language"] = row.language  # after set_content, which replaces the Content-* headers
     return mail

@@ -118,6 +118,8 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         assert coordinator["Subject"].startswith("Your work in NRTD")
         assert coordinator["From"] == "NRTD <nrtd@example.gov>"
         assert coordinator["Auto-Submitted"] == "auto-generated"
+        # Exchange and Outlook, which most ministries use, read no Auto-Submitted: their own header.
+        assert coordinator["X-Auto-Response-Suppress"] == "OOF, AutoReply"
         assert "Progress updates waiting for your approval (1)" in text
         assert "Vaccinate" in text and "Train prison staff" in text  # overdue, of every entity
         assert "Open a legal aid office" not in text  # due soon: the focal point's business
