@@ -544,3 +544,15 @@ def test_a_link_to_a_part_of_a_page_keeps_its_language_and_its_part() -> None:
     deadlines = Section("Deadlines due soon or overdue", 1, "/staff/calendar", [reply])
     body = render_digest(cast(User, reader), [deadlines], BASE_URL, date(2026, 12, 6)).body
     assert f"  {BASE_URL}/staff/recommendations/7?lang=fr#treaty-follow-up\n" in body
+
+
+def test_a_reviewers_comment_of_several_lines_stays_under_its_item() -> None:
+    # A comment typed in the review form's text area is several lines; its "- ..." lines read as
+    # items of the digest's list, at the start of the line.
+    reader = SimpleNamespace(language="en", full_name="A", email="a@example.gov")
+    note = "Please add:\r\n- the number of trainees\r\n- the dates"
+    returned = Item("Train prison staff", "/staff/progress/4", date(2026, 12, 1), note)
+    section = Section("Progress updates returned to you", 1, "/staff/progress?state=returned", [returned])
+    lines = render_digest(cast(User, reader), [section], BASE_URL, date(2026, 12, 6)).body.splitlines()
+    comment = lines.index("  Comment: Please add:")
+    assert lines[comment + 1 : comment + 3] == ["    - the number of trainees", "    - the dates"]
