@@ -331,6 +331,21 @@ def test_a_relay_refusing_the_from_address_fails_no_digest_for_good(
         assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]
 
 
+def test_a_server_configured_after_days_without_one_sends_each_person_one_digest(
+    engine: Engine, database_url: str
+) -> None:
+    # Without NRTD_SMTP_HOST the runs build the digests into the outbox; once a server is set, each
+    # daily reader would have received every day's digest built meanwhile.
+    world = build(engine)
+    start = datetime.now(UTC)
+    unsent = settings_for(database_url, 1).model_copy(update={"smtp_host": ""})
+    for day in range(3):
+        run_reminders(engine, unsent, start + timedelta(days=day))
+    with smtp_server() as (mailbox, port):
+        run_reminders(engine, settings_for(database_url, port), start + timedelta(days=3))
+    assert len(mailbox.to(world.fp_a)) == 1 and len(mailbox.to(world.coordinator)) == 1
+
+
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
     build(engine)
     with smtp_server() as (_, closed_port):
