@@ -52,11 +52,15 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server(port: int = 0, handler: Mailbox | None = None) -> Iterator[tuple[Mailbox, int]]:
+def smtp_server(
+    port: int = 0, handler: Mailbox | None = None, smtputf8: bool = True
+) -> Iterator[tuple[Mailbox, int]]:
     """A server on 127.0.0.1 (``port`` 0: a free one); yields its mailbox (``handler``, or a new
-    one) and port."""
+    one) and port. ``smtputf8`` False: it takes no address written with other than ASCII."""
     mailbox = handler or Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port or _free_port())
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port or _free_port(), enable_SMTPUTF8=smtputf8
+    )
     controller.start()
     try:
         yield mailbox, controller.port

@@ -187,6 +187,10 @@ def _send_one(
     except smtplib.SMTPResponseException as exc:
         error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
         return _settle(engine, row.id, now, error, exc.smtp_code >= 500), error
+    except smtplib.SMTPNotSupportedError as exc:
+        # An address written with other than ASCII, and a server without SMTPUTF8: no retry changes that.
+        error = f"{row.recipient}: {exc}"
+        return _settle(engine, row.id, now, error, permanent=True), error
     except (OSError, smtplib.SMTPException) as exc:
         error = f"{row.recipient}: {exc}"
         return _settle(engine, row.id, now, error), error

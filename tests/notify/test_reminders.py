@@ -346,6 +346,23 @@ def test_a_server_configured_after_days_without_one_sends_each_person_one_digest
     assert len(mailbox.to(world.fp_a)) == 1 and len(mailbox.to(world.coordinator)) == 1
 
 
+def test_an_address_the_server_cannot_take_fails_at_once_with_the_reason(
+    engine: Engine, database_url: str
+) -> None:
+    # An address written with an accent (accepted for an account) needs a server announcing SMTPUTF8;
+    # without it each of that person's digests was retried ten times over eight hours, then failed.
+    world = build(engine)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == world.fp_a).values(email="josé@example.gov"))
+    with smtp_server(smtputf8=False) as (mailbox, port):
+        run = run_reminders(engine, settings_for(database_url, port))
+    assert [m["To"] for m in mailbox.messages] == [world.coordinator]
+    [refused] = [r for r in outbox(engine) if r.recipient == "josé@example.gov"]
+    assert (refused.state, refused.attempts) == ("failed", 1)
+    assert refused.last_error and "SMTPUTF8" in refused.last_error
+    assert run.sent is not None and run.sent.failed == 1
+
+
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
     build(engine)
     with smtp_server() as (_, closed_port):
