@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -52,22 +52,38 @@ def csv_delimiter(header_line: str) -> str:
     return max(",;\t", key=header_line.count)
 
 
+# The longest line a CSV import reads: far more than a row of the template or of UPR Info holds (their
+# cells stop at csv.field_size_limit, 131,072 characters), far less than what would be split into
+# millions of cells (a 50 MB line of commas cost 800 MB).
+MAX_LINE_CHARS = 4 << 20
+_TOO_LONG = "line too long"
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    """The lines of ``stream``, each read at most MAX_LINE_CHARS + 1 characters at a time."""
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise csv.Error(_TOO_LONG)
+        yield line
+
+
 def header_line(stream: TextIO) -> tuple[str, int]:
     """The header line of a CSV file and its row number: the first line holding more than separators
     and spaces (a sheet saved with empty rows above its header writes them as ",,,,"); ("", n) when
     there is none. Read from a stream opened with newline="", so a line may end in CR, LF or CRLF."""
     number = 0
-    for line in iter(stream.readline, ""):
+    for line in _lines(stream):
         number += 1
         if line.strip(' \t\r\n,;"'):
             return line, number
     return "", number
 
 
-def csv_rows(first_line: str, rest: Iterable[str]) -> Iterator[list[str]]:
-    """The rows of a CSV file, its header line read already. Strict: a quote opened and never closed
-    would otherwise swallow every row below it into one cell, silently."""
-    return csv.reader(itertools.chain([first_line], rest), delimiter=csv_delimiter(first_line), strict=True)
+def csv_rows(first_line: str, stream: TextIO) -> Iterator[list[str]]:
+    """The rows of a CSV file, its header line read already (``header_line``). Strict: a quote opened
+    and never closed would otherwise swallow every row below it into one cell, silently."""
+    lines = itertools.chain([first_line], _lines(stream))
+    return csv.reader(lines, delimiter=csv_delimiter(first_line), strict=True)
 
 
 def broken_csv(exc: csv.Error, row: int) -> str:
@@ -80,6 +96,8 @@ def broken_csv(exc: csv.Error, row: int) -> str:
         )
     elif detail.endswith("expected after '\"'"):
         reason = 'a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it'
+    elif detail == _TOO_LONG:
+        reason = f"a line longer than {MAX_LINE_CHARS:,} characters, far more than a row holds"
     elif detail.startswith("field larger than field limit"):
         reason = (
             f"a cell longer than {csv.field_size_limit():,} characters, the longest a cell may be "
