@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from app.feed.sniff import csv_delimiter
+from app.feed.decoding import wide_encoding
+from app.feed.sniff import csv_rows, header_line
 from importers.pipeline.records import Counts
 
 __all__ = ["Progress", "count_csv_rows", "count_uhri_records"]
@@ -54,13 +55,15 @@ def count_uhri_records(path: Path) -> int:
 
 def count_csv_rows(path: Path) -> int | None:
     """The data rows of a CSV file (neither the header nor blank rows), parsed as the readers parse
-    them, so that a line break inside quotes starts no row. Read as Latin-1, which decodes any byte:
-    separators and quotes are ASCII, so UTF-8 and Windows-1252 files count the same. None when the
-    file is not CSV enough to count (its reader then says why)."""
+    them (``app.feed.sniff``), so that a line break inside quotes starts no row. Read as Latin-1, which
+    decodes any byte: separators and quotes are ASCII, so UTF-8 and Windows-1252 files count the same;
+    UTF-16 by its byte-order mark. None when the file is not CSV enough to count (its reader then
+    says why)."""
     try:
-        with path.open(encoding="latin-1", newline="") as stream:
-            header = stream.readline()
-            rows = csv.reader(stream, delimiter=csv_delimiter(header))
+        with path.open(encoding=wide_encoding(path) or "latin-1", newline="") as stream:
+            header, _number = header_line(stream)
+            rows = csv_rows(header, stream)
+            next(rows, None)
             return sum(1 for row in rows if any(cell.strip() for cell in row))
-    except (csv.Error, OSError):
+    except (csv.Error, OSError, UnicodeError):
         return None

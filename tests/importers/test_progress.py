@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.feed.sniff import MAX_LINE_CHARS
 from importers.pipeline.records import Counts
 from importers.progress import count_csv_rows, count_uhri_records
 from importers.run import import_csv_template, import_uhri, import_upr_info
@@ -49,6 +50,14 @@ def test_csv_rows_are_counted_as_the_readers_parse_them(tmp_path: Path) -> None:
     assert count_csv_rows(path) == 2
     path.write_bytes(b"mechanism,text\r\n")
     assert count_csv_rows(path) == 0
+    # As the readers read them: blank rows above the header, Excel's Unicode Text (UTF-16, tabs).
+    path.write_bytes(b",,\r\nmechanism,text\r\nCRC,One\r\nCRC,Two\r\n")
+    assert count_csv_rows(path) == 2
+    path.write_bytes("mechanism\ttext\r\nCRC\tOne\r\nCRC\tTwo\r\n".encode("utf-16"))
+    assert count_csv_rows(path) == 2
+    # A line the readers refuse is not split into its millions of cells to be counted.
+    path.write_bytes(b"mechanism,text\r\nCRC," + b"," * (MAX_LINE_CHARS + 1) + b"\r\n")
+    assert count_csv_rows(path) is None
 
 
 def test_each_import_tells_the_records_it_expects(engine: Engine, settings: Settings, tmp_path: Path) -> None:
