@@ -463,3 +463,16 @@ def test_a_huge_line_is_refused_before_it_is_split_into_cells(tmp_path: Path) ->
     path.write_bytes(b"," * (MAX_LINE_CHARS + 1) + b"\r\nmechanism,text\r\n")
     with pytest.raises(MalformedInput, match=r"^not a valid CSV file: row 1: a line longer than"):
         read_all(path)
+
+
+@pytest.mark.parametrize("saved", ["5-févr", "05-Feb", "16-mars", "5-Feb-2025"])
+def test_an_sdg_code_a_spreadsheet_turned_into_a_date_rejects_the_row(tmp_path: Path, saved: str) -> None:
+    """French or German Excel turns a typed 5.2 into the date 5 February and saves it as "5-févr":
+    read as goal 5 with the title "févr", the target was lost silently."""
+    path = write_rows(tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "One", "sdgs": f"16.2; {saved}"}])
+    (rejection,) = read_all(path)
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == (
+        f"sdgs: {saved!r} looks like a date a spreadsheet made of an SDG code; "
+        "format the column as text and type the codes again"
+    )

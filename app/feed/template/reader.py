@@ -327,7 +327,18 @@ def _position(value: str) -> str:
     return "none" if label_key(value) == "none" else upr_position([value] if value else [])
 
 
+# What a spreadsheet saves of an SDG code it took for a date (5.2 typed in a French or German Excel is
+# 5 February: "5-févr", "05-Feb", "5-Feb-2025"); read as a code with a title, it would be goal 5.
+_DATE_OF_A_CODE = re.compile(r"^\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?$")
+
+
 def _sdgs(labels: list[str]) -> list[str]:
+    for label in labels:
+        if _DATE_OF_A_CODE.match(label):
+            raise RecordError(
+                f"sdgs: {label[:40]!r} looks like a date a spreadsheet made of an SDG code; "
+                "format the column as text and type the codes again"
+            )
     try:
         return sdg_codes(labels)
     except RecordError as exc:
