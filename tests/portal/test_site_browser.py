@@ -52,6 +52,14 @@ def test_the_french_portal_speaks_french(french: Page, seeded: Seeded) -> None:
     expect(facts.locator('span[lang="en"]', has_text="Right to education")).to_have_count(1)
     expect(french.get_by_role("heading", level=1)).to_contain_text("Comité des droits de l'enfant")
     assert_accessible(french)
+    # A refused search (a link with a wrong value): the focus starts on the summary of what to correct,
+    # whose link takes it to the field.
+    french.goto("/?cycle=abc")
+    summary = french.get_by_role("alert")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").click()
+    expect(french.get_by_label("Cycle de l'EPU")).to_be_focused()
+    assert_accessible(french)
 
 
 def test_the_footer_names_the_publisher_on_every_page(french: Page, seeded: Seeded) -> None:
