@@ -5,7 +5,8 @@ PostgreSQL cannot store or compare text holding NUL (psycopg refuses it: a 500),
 no name, note or password has a use for it. One check at the door gives both databases the same
 clear answer whatever route a body reaches, the login form included, instead of a validator to
 remember on every input schema. Query strings have their own guard (query_guard.py). Other
-bodies (an uploaded file) are data, not text fields, and pass untouched.
+bodies (an uploaded file) are data, not text fields, and pass untouched. Holding each JSON body, it
+also refuses one naming a key twice in an object (json_keys.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.catalogue import marked as _
+from app.core.json_keys import repeated_keys
 from app.core.problems import send_problem
 
 REASON = _("must not contain NUL characters")
@@ -101,6 +103,11 @@ class NulGuardMiddleware:
         fields = nul_fields(body, kind)
         if fields:
             await self._refuse(scope, send, fields)
+            return
+        repeated = repeated_keys(body) if kind == "json" else []
+        if repeated:
+            detail = "; ".join(f"{error['field']}: {error['reason']}" for error in repeated)
+            await send_problem(scope, send, 422, "validation-error", "Invalid input", detail, repeated)
             return
         replayed = False
 

@@ -153,6 +153,31 @@ def test_a_body_that_is_not_a_json_object_is_named_body(
         assert session.query(Cluster).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("content", "fields"),
+    [
+        (b'{"name": "Torture", "name": "Health"}', ["name"]),
+        (
+            b'{"name": "A", "description": "x", "description": "y", "name": "B", "name": "C"}',
+            ["description", "name"],
+        ),
+        (b'{"name": "A", "extra": [{"k": 1}, {"k": 1, "k": 2}]}', ["extra.1.k"]),
+    ],
+)
+def test_a_json_key_given_twice_is_422_naming_it(
+    client: TestClient, engine: Engine, headers_for: Headers, content: bytes, fields: list[str]
+) -> None:
+    """Which of the two values counts is up to each parser (Python's keeps the last, others the first):
+    the write is refused rather than guessed, as a query parameter given twice is."""
+    headers = {**headers_for("admin"), "Content-Type": "application/json"}
+    response = client.post("/api/v1/clusters", content=content, headers=headers)
+    assert response.status_code == 422, response.text
+    assert problem_fields(response) == fields
+    assert "given 2 times; a JSON object names each field once" in response.json()["detail"]
+    with Session(engine) as session:
+        assert session.query(Cluster).count() == 0
+
+
 def test_a_body_that_is_not_utf8_is_a_bad_request_naming_body(
     client: TestClient, engine: Engine, headers_for: Headers
 ) -> None:
