@@ -31,7 +31,7 @@ from app.core.problems import (
 )
 from app.core.proxies import TrustedProxyMiddleware
 from app.core.query_guard import QueryGuardMiddleware
-from app.core.ratelimit import RateLimitHeadersMiddleware, make_rate_limiter
+from app.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitHeadersMiddleware, make_rate_limiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.single_values import one_value_each
@@ -104,7 +104,8 @@ def operation_id(route: APIRoute) -> str:
 
 def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
     """The public routes accept credentials but (in the default ``open`` mode) do not need them:
-    an empty security requirement says so in the OpenAPI document."""
+    an empty security requirement says so in the OpenAPI document. Each of their answers counts
+    against the rate limit and says so in the RateLimit-* headers (its 200, 304 and 429 documented)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -114,6 +115,9 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
                     for operation in path_item.values():
                         if operation.get("security") and {} not in operation["security"]:
                             operation["security"].insert(0, {})
+                        for status, response in operation.get("responses", {}).items():
+                            if status in ("200", "304", "429"):
+                                response["headers"] = {**response.get("headers", {}), **RATE_LIMIT_HEADERS}
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -116,3 +116,15 @@ def test_public_exports_document_their_download_headers() -> None:
     for path in ("csv", "xlsx", "json"):
         operation = _document()["paths"][f"{PUBLIC}exports/recommendations.{path}"]["get"]
         assert {"Content-Disposition", "Link"} <= set(operation["responses"]["200"]["headers"]), path
+
+
+def test_retry_after_and_rate_limit_headers_are_documented() -> None:
+    """A script is told to wait by Retry-After (429, 503) and can pace itself by the RateLimit-*
+    headers every public answer carries (docs/deployment.md, "Rate limit headers")."""
+    rate_limit = {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+    for method, path, operation in _operations():
+        for status, response in operation["responses"].items():
+            if status in ("429", "503") and path.startswith("/api/v1/"):
+                assert "Retry-After" in response.get("headers", {}), (method, path, status)
+            if path.startswith(PUBLIC) and status in ("200", "304", "429"):
+                assert rate_limit <= set(response.get("headers", {})), (method, path, status)

@@ -84,20 +84,29 @@ _DESCRIPTIONS = {
 }
 
 
-def document_problem_media_type(app: FastAPI) -> None:
+# Every API answer asking the client to come back later says when (TooManyRequests, ServiceBusy).
+RETRY_AFTER: dict[str, Any] = {
+    "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}
+}
+
+
+def document_problem_media_type(app: FastAPI, api_prefix: str = "/api/") -> None:
     """Error responses in the OpenAPI document under ``application/problem+json``, the media type
-    the handlers send. FastAPI files a response ``model`` under the route's own media type
-    (application/json), so the generated document is corrected once, when first built."""
+    the handlers send, and the API's 429 and 503 with their ``Retry-After``. FastAPI files a response
+    ``model`` under the route's own media type (application/json), so the generated document is
+    corrected once, when first built."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            for path_item in build().get("paths", {}).values():
+            for path, path_item in build().get("paths", {}).items():
                 for operation in path_item.values():
-                    for response in operation.get("responses", {}).values():
+                    for status, response in operation.get("responses", {}).items():
                         content = response.get("content", {})
                         if PROBLEM_JSON in content and "application/json" in content:
                             content[PROBLEM_JSON] = content.pop("application/json")
+                        if status in ("429", "503") and path.startswith(api_prefix):
+                            response["headers"] = {**response.get("headers", {}), **RETRY_AFTER}
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]

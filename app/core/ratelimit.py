@@ -40,6 +40,15 @@ SQLITE_BUSY_MS = 250  # a count holds the write lock for well under a millisecon
 MAX_CLIENTS = 100_000  # counts a process keeps in memory; the oldest are dropped first
 SQLITE_CHECKPOINT_EVERY = 1000  # counts (about a WAL page each), SQLite's own default in pages
 STATE_KEY = "ratelimit"  # where the request's quota waits for RateLimitHeadersMiddleware
+# The headers as the OpenAPI document describes them (app.main adds them to the public routes).
+RATE_LIMIT_HEADERS: dict[str, Any] = {
+    "RateLimit-Limit": {
+        "description": "Requests a client may send per window",
+        "schema": {"type": "integer"},
+    },
+    "RateLimit-Remaining": {"description": "Requests left in this window", "schema": {"type": "integer"}},
+    "RateLimit-Reset": {"description": "Seconds until the window ends", "schema": {"type": "integer"}},
+}
 
 
 @dataclass(frozen=True, slots=True)
