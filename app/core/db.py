@@ -194,16 +194,19 @@ def make_engine(
         "max_overflow": limits.max_overflow,
         "pool_timeout": limits.pool_timeout,
     }
+    # A failed statement's message (logged with a 500's traceback, kept as an import's reason) names
+    # the statement but not its values: a person's email, a narrative, a password hash.
+    hidden = {"hide_parameters": True}
     if is_sqlite(url):
         if parsed.database in (None, "", ":memory:"):
             pool_args = {}  # one connection per thread (SingletonThreadPool): nothing to size
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool_args)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **hidden, **pool_args)
         busy = limits.lock_timeout if limits.lock_timeout is not None else DEFAULT_SQLITE_BUSY_SECONDS
         busy_ms = max(1, round(busy * 1000))
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "begin", _sqlite_begin(busy_ms, on_write_busy))
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **pool_args)
+    engine = create_engine(url, pool_pre_ping=True, **hidden, **pool_args)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "before_cursor_execute", _text_search_plans)
     if limits.lock_timeout is not None and engine.dialect.name == "postgresql":

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
 from app.main import create_app
@@ -77,3 +78,16 @@ def test_a_database_error_is_logged_with_its_request(
     logged = [record for record in caplog.records if "req-no-table" in record.getMessage()]
     assert len(logged) == 1, caplog.text
     assert "no such table" in logged[0].getMessage()
+
+
+def test_a_failed_statement_names_none_of_its_values(db: Connection) -> None:
+    """A statement that fails is logged with its traceback (uvicorn's log of a 500, an import's
+    stored reason): SQLAlchemy wrote its parameters into the message, so a person's email, a
+    narrative or a password hash being written went to the log with it."""
+    with pytest.raises(DBAPIError) as failed:
+        db.execute(
+            text("SELECT no_such_column FROM users WHERE email = :email"),
+            {"email": "maria.perez@example.org"},
+        )
+    assert "no_such_column" in str(failed.value)  # the statement is still named
+    assert "maria.perez@example.org" not in str(failed.value)
