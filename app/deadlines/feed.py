@@ -139,7 +139,8 @@ def _event(
     if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
         event.add("dtend", item.date + timedelta(days=1))
     event.add("summary", titled(item.kind, item.title, gettext))
-    event.add("categories", [item.kind])
+    # A calendar program shows a category as it is written: the kind's name, not its code.
+    event.add("categories", [gettext(KIND_LABELS.get(item.kind, item.kind))])
     event.add("transp", "TRANSPARENT")
 
     def line(name: str, value: str) -> str:
@@ -171,7 +172,7 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "NRTD deadlines")
+    calendar.add("x-wr-calname", gettext(_("Reporting and follow-up deadlines")))
     # How often a client should poll (RFC 7986 and the Outlook/Google spelling).
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")

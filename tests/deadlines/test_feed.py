@@ -51,7 +51,8 @@ def _events(client: TestClient, path: str) -> list[tuple[str, date, str]]:
         assert type(start) is date, "an all-day event"
         if start < date.max:
             assert (event.decoded("dtend") - start).days == 1
-        kind = str(event.decoded("categories")[0])
+        kind = str(event["uid"]).split("-")[0]
+        assert str(event.decoded("categories")[0]) == KIND_LABELS[kind]  # its name, not its code
         prefix = "" if kind == "custom" else f"{KIND_LABELS[kind]}: "
         assert str(event["summary"]).startswith(prefix)
         events.append((str(event["summary"]).removeprefix(prefix), start, str(event["uid"])))
@@ -124,6 +125,9 @@ def test_the_events_name_their_kind_in_the_owners_language(
     ]
     overdue = events[f"action_due-{world.justice_action}"]
     assert "État : En retard" in str(overdue["description"]).splitlines()
+    # The calendar's name and the events' categories, as a calendar program shows them.
+    assert str(calendar["x-wr-calname"]) == "Échéances de rapport et de suivi"
+    assert [str(name) for name in overdue.decoded("categories")] == ["Échéance d'action"]
 
 
 def test_rotating_or_revoking_makes_the_old_url_404(
