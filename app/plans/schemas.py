@@ -6,15 +6,26 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate
 
 # 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
 RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
+
+def _one_line(value: str) -> str:
+    """A title is one line: the calendar, the digests and the lists show it as one item."""
+    if "\n" in value or "\r" in value:
+        raise PydanticCustomError("one_line", "Input should be one line, without a line break")
+    return value
+
+
 # Texts: whitespace stripped; required ones may not be blank.
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_one_line)
+]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
 RequiredLongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]

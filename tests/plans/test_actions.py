@@ -160,6 +160,7 @@ def test_defaults(client: TestClient) -> None:
         ({"budget": {"amount": 10, "currency": "USD", "rate": 1}}, "budget.rate"),
         ({"title": "   "}, "title"),
         ({"title": "x" * 501}, "title"),
+        ({"title": "Train judges\n- in Lima"}, "title"),  # one line: a digest lists it as one item
         ({"version": 7}, "version"),
     ],
 )
