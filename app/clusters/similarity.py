@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.clusters.candidates import features, search_terms, term_candidates, text_candidates
 from app.clusters.schemas import ClusterRef, SimilarList, SimilarRecommendation, SuggestedCluster
 from app.core.errors import NotFound
+from app.feed.fields import alphabetical
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -204,7 +205,7 @@ def similar(session: Session, rec_id: int, limit: int, lang: str) -> SimilarList
                 sdg_similarity=round(entry.parts["sdg"], 4),
                 text_similarity=round(entry.parts["text"], 4),
                 shared_themes=sorted(
-                    (label for term, label in source.themes.items() if term in other.themes), key=str.casefold
+                    (label for term, label in source.themes.items() if term in other.themes), key=alphabetical
                 ),
                 shared_sdgs=sorted(source.sdgs & other.sdgs, key=_sdg_order),
                 symbol=symbol,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from app.exports.schemas import ExportCluster, ExportEntity, PublicExportRow, StaffExportRow
-from app.feed.fields import ROLE_FIELDS
+from app.feed.fields import ROLE_FIELDS, alphabetical
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -124,7 +124,7 @@ def _batch(conn: Connection, rows: Sequence[Any], *, public: bool, lang: str) ->
             "upr_cycle": row.upr_cycle,
             "upr_session": row.upr_session,
             "position": row.position,
-            **{name: sorted(by_field.get(name, []), key=str.casefold) for name in LIST_ROLES.values()},
+            **{name: sorted(by_field.get(name, []), key=alphabetical) for name in LIST_ROLES.values()},
             "sdgs": sorted(sdgs.get(row.id, []), key=lambda code: SDG_ORDER.get(code, len(SDG_ORDER))),
             "status": row.status or DEFAULT_STATUS,
             "priority": row.priority,
@@ -141,7 +141,7 @@ def _batch(conn: Connection, rows: Sequence[Any], *, public: bool, lang: str) ->
                     **fields,
                     source=row.source,
                     external_id=row.external_id,
-                    issues=sorted(by_field.get("issues", []), key=str.casefold),
+                    issues=sorted(by_field.get("issues", []), key=alphabetical),
                     needs_review=row.needs_review,
                     withdrawn=row.withdrawn,
                     priority_rationale=row.priority_rationale,

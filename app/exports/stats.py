@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from app.exports.deadline import query_deadline
 from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
 from app.exports.service import conditions_for
+from app.feed.fields import alphabetical
 from app.models import (
     Entity,
     Mechanism,
@@ -149,7 +150,7 @@ def enum_buckets(
 
 
 def ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
-    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label.casefold(), bucket.key))
+    return sorted(buckets, key=lambda bucket: (-bucket.count, alphabetical(bucket.label), bucket.key))
 
 
 def status_buckets(

@@ -168,15 +168,28 @@ _BREVE = "\u0306"
 _SHORT_I = {"\u0438" + _BREVE: "\u0439", "\u0418" + _BREVE: "\u0419"}
 
 
-def fold(value: str) -> list[str]:
-    if value.isascii():
-        return _WORD.findall(value.lower())
+def _stripped(value: str) -> str:
+    """``value`` case-folded, without accents, harakat or tatweel (Russian "й" kept)."""
     decomposed = unicodedata.normalize("NFKD", value)
     if _BREVE in decomposed:
         for split, letter in _SHORT_I.items():
             decomposed = decomposed.replace(split, letter)
-    stripped = decomposed.translate(_COMBINING).casefold()
-    return _WORD.findall(CJK.sub(r" \1 ", stripped))
+    return decomposed.translate(_COMBINING).casefold()
+
+
+def fold(value: str) -> list[str]:
+    if value.isascii():
+        return _WORD.findall(value.lower())
+    return _WORD.findall(CJK.sub(r" \1 ", _stripped(value)))
+
+
+@lru_cache(maxsize=4096)  # labels and names repeat (an export sorts every row's themes)
+def alphabetical(value: str) -> tuple[str, str, str]:
+    """The sort key of a name or label in alphabetical order as a reader expects it: accents and
+    case ignored first ("Éducation" among the E's, not after "Water", as code points would have
+    it), then accents, then case, so that equal keys are equal names."""
+    folded = value.casefold()
+    return (folded if value.isascii() else _stripped(value), folded, value)
 
 
 # --- UPR ------------------------------------------------------------------------------------

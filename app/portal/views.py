@@ -22,6 +22,7 @@ from app.exports.facets import facets
 from app.exports.params import list_params
 from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
 from app.exports.stats import NONE, statistics
+from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
@@ -115,7 +116,7 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     mechanism_counts, theme_counts = by_value(counts.mechanism), by_value(counts.theme)
     theme_names = term_names(session, lang).get("theme", {})
     themes = sorted(
-        term_labels_in_use(session, "themes"), key=lambda label: (theme_names.get(label) or label).casefold()
+        term_labels_in_use(session, "themes"), key=lambda label: alphabetical(theme_names.get(label) or label)
     )
     return {
         "mechanisms": [

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.evidence.reading import evidence_rows
+from app.feed.fields import alphabetical
 from app.models import (
     Action,
     ActionRecommendation,
@@ -275,7 +276,7 @@ def assemble_actions(session: Session, cores: Sequence[ActionCore]) -> list[sche
             lead_entity=entities.get(core.lead_entity_id) if core.lead_entity_id else None,
             supporting_entities=sorted(
                 (entities[i] for i in core.supporting_entity_ids if i in entities),
-                key=lambda ref: (ref.name.casefold(), ref.id),
+                key=lambda ref: (alphabetical(ref.name), ref.id),
             ),
             sdgs=sdg_refs(core.sdg_codes),
             recommendation_ids=[i for i in core.recommendation_ids if i in current],

@@ -21,7 +21,7 @@ from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
-from app.feed.fields import ROLE_FIELDS
+from app.feed.fields import ROLE_FIELDS, alphabetical
 from app.feed.sdg import sdg_entries
 from app.models import (
     Cluster,
@@ -96,7 +96,7 @@ class _Terms:
 
     def lists(self, rec_id: int) -> dict[str, list[str]]:
         by_role = self.labels.get(rec_id, {})
-        return {field: sorted(by_role.get(role, []), key=str.casefold) for role, field in ROLE_LISTS.items()}
+        return {field: sorted(by_role.get(role, []), key=alphabetical) for role, field in ROLE_LISTS.items()}
 
     def sdg_refs(self, rec_id: int, lang: str) -> list[dict[str, str]]:
         """The fields of each ``SdgRef``, goals and targets in the SDGs' own order."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
+from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models import (
     Action,
@@ -239,13 +240,13 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "position": rec.position,
         "upr_cycle": rec.upr_cycle,
         "upr_session": rec.upr_session,
-        "themes": sorted(related.themes.get(rec.id, []), key=str.casefold),
+        "themes": sorted(related.themes.get(rec.id, []), key=alphabetical),
         "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
         "sdg_goals": sorted(related.sdg_goals.get(rec.id, set()), key=_goal_order),
         "status": status,
         "priority": priority,
         "lead_entity": related.lead.get(rec.id),
-        "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: e.name.casefold()),
+        "supporting_entities": sorted(related.supporting.get(rec.id, []), key=lambda e: alphabetical(e.name)),
     }
     if not staff:
         return ReportRecommendation(
@@ -294,8 +295,8 @@ def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGr
     return StaffGroupAction(**fields, published=action.published, latest_progress_internal=internal)
 
 
-def _cluster_order(cluster: tuple[str, int]) -> tuple[str, int]:
-    return cluster[0].casefold(), cluster[1]
+def _cluster_order(cluster: tuple[str, int]) -> tuple[tuple[str, str, str], int]:
+    return alphabetical(cluster[0]), cluster[1]
 
 
 def _paragraph_key(paragraph: str | None) -> tuple[tuple[int, str], ...]:
@@ -334,7 +335,7 @@ def _section_order(group_by: GroupBy, title: str) -> tuple[Any, ...]:
     if group_by == "sdg":  # goal 2 before goal 10
         number = title.split(".", 1)[0]
         return (_goal_order(number), title)
-    return (title.casefold(),)
+    return alphabetical(title)
 
 
 def _groups(

@@ -15,6 +15,7 @@ from app.models import Term
 from app.reports.formats import render
 from app.reports.sample import sample_report
 from app.web.i18n import format_number
+from tests.builder import building
 from tests.conftest import session_on
 from tests.reports.conftest import ReportWorld, docx_text, xlsx_rows
 from tests.reports.test_report_formats import get, parse
@@ -183,3 +184,22 @@ def test_counts_are_written_the_languages_way_as_the_portal_writes_them(lang: st
     assert f"{written}." in page  # the summary
     assert f"({written})" in page  # the contents
     assert page.count(written) == 3  # and the caption
+
+
+def test_sections_are_in_alphabetical_order_whatever_the_accents(
+    client: TestClient, db: Connection, world: ReportWorld
+) -> None:
+    # "Éducation" among the E's, not after "Water"; "égalité" between them whatever its case.
+    with building(db) as build:
+        for name in ("Water", "Éducation pour tous", "égalité des genres"):
+            build.cluster(name, [world.ids["rep-1"]], published=True)
+    page = parse(get(client, PUBLIC, lang="fr", group_by="cluster"))
+    titles = [title.split(" : ", 1)[-1] for title in page.h2 if title.startswith("Groupe :")]
+    assert titles.pop() == "Sans groupe"  # last
+    assert titles == [
+        "Access to justice",
+        "Children's rights",
+        "Éducation pour tous",
+        "égalité des genres",
+        "Water",
+    ]
