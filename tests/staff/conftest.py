@@ -41,10 +41,12 @@ def form_token(html: str) -> str:
     return match.group(1)
 
 
-def assert_errors_reach_their_fields(html: str) -> None:
-    """A refused form's page, for screen-reader and keyboard users: each error message beside a field
-    has an id a control names in its aria-describedby (read when the control takes the focus), and each
-    link of the error summary leads to an element that takes the focus (a control, or tabindex=-1)."""
+def assert_refusal_reaches_its_fields(html: str) -> None:
+    """A refused form's page (in English), for screen-reader and keyboard users: its title starts with
+    "Error:" (the first thing read of a page), each error message beside a field has an id a control
+    names in its aria-describedby (read when the control takes the focus), and each link of the error
+    summary leads to an element that takes the focus (a control, or tabindex=-1)."""
+    assert re.search(r"<title>Error: ", html), re.findall(r"<title>.*?</title>", html)
     tags = {match.group("id"): match.group(0) for match in _WITH_ID.finditer(html)}
     messages = re.findall(r'<p class="error-message"(?: id="([^"]*)")?', html)
     described = " ".join(re.findall(r'aria-describedby="([^"]*)"', html)).split()

@@ -21,7 +21,7 @@ from tests import accounts
 from tests.conftest import MakeApp
 from tests.fake_uhri import FakeUhri, fake_uhri
 from tests.importers.test_uhri_xlsx import crc_row, upr_row, write_xlsx
-from tests.staff.conftest import StaffClient, StaffLogin, _signer, assert_errors_reach_their_fields
+from tests.staff.conftest import StaffClient, StaffLogin, _signer, assert_refusal_reaches_its_fields
 from tests.uhri_records import snapshot, uhri_record, write_export
 
 ROUTES = """
@@ -155,7 +155,7 @@ def test_missing_kind_and_file_are_named(committed_staff_login: StaffLogin, engi
     assert answer.status_code == 422
     assert 'href="#field-kind">Kind of file: Choose what kind of file this is.' in answer.text
     assert 'href="#field-file">File: Choose a file to upload.' in answer.text
-    assert_errors_reach_their_fields(answer.text)
+    assert_refusal_reaches_its_fields(answer.text)
     assert runs(engine) == []
 
 

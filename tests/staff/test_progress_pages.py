@@ -21,7 +21,7 @@ from app.models import EvidenceFile, ProgressUpdate
 from tests.builder import building
 from tests.conftest import MakeApp, ModuleWorld
 from tests.evidence import samples
-from tests.staff.conftest import StaffClient, StaffLogin, _signer
+from tests.staff.conftest import StaffClient, StaffLogin, _signer, assert_refusal_reaches_its_fields
 from tests.staff.route_table import check_object_routes
 
 ACTION_ROUTES = """
@@ -138,6 +138,7 @@ def test_refused_values_are_shown_with_what_was_typed(world: World, staff_login:
     assert page.status_code == 422
     assert 'href="#field-evidence_url"' in page.text and "Link to evidence" in page.text
     assert "Typed &lt;b&gt;text&lt;/b&gt;" in page.text and 'value="javascript:x"' in page.text
+    assert_refusal_reaches_its_fields(page.text)
     future = focal.post(f"/staff/actions/{world.action}/progress", {**typed, "evidence_url": ""})
     assert future.status_code == 422 and 'href="#field-reported_on"' in future.text
 

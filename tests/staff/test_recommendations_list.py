@@ -20,7 +20,7 @@ from app.recommendations.schemas import RecommendationFilter
 from tests.builder import building, imported
 from tests.conftest import ModuleWorld
 from tests.factories import record
-from tests.staff.conftest import StaffLogin, assert_errors_reach_their_fields
+from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
 
 ROUTES = """
 GET    /staff/recommendations          200 200 200 200 303
@@ -437,7 +437,7 @@ def test_refused_bulk_forms_name_the_field_keep_the_values_and_write_nothing(
     assert page.status_code == 422, page.text
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
     assert f"{named}:" in summary if named else "Choose what to do" in summary
-    assert_errors_reach_their_fields(page.text)
+    assert_refusal_reaches_its_fields(page.text)
     assert all(value in page.text for value in kept)
     assert "Matching recommendations: 32" in page.text  # the list is shown again, with its filter
     assert _locals(db) == {} and _updates(db) == 0
