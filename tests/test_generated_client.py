@@ -20,13 +20,17 @@ from sqlalchemy import Engine
 from app.core.config import Settings
 from app.openapi import OPENAPI_PATH
 from tests import accounts
+from tests.conftest import ROOT
 from tests.factories import import_records, record
 from tests.live_server import live_server
 
 PACKAGE = "nrtd_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
-# No formatter run afterwards (the generated code is imported, not read), and a short package name.
-CONFIG = f"package_name_override: {PACKAGE}\nproject_name_override: nrtd-client\npost_hooks: []\n"
+# No formatter run afterwards (the generated code is imported, not read), and a short package name;
+# the media types the generator does not know, as docs/civil-society.md tells integrators to map them.
+CONFIG = f"package_name_override: {PACKAGE}\nproject_name_override: nrtd-client\npost_hooks: []\n" + (
+    ROOT / "docs" / "openapi-python-client.yaml"
+).read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.slow
 
@@ -100,10 +104,17 @@ def test_the_generated_client_lists_recommendations(
         assert refused.status_code == 401
         assert isinstance(refused.parsed, models.Problem)
 
-        with client_package.Client(base_url=base) as anonymous:
+        with client_package.Client(base_url=base, raise_on_unexpected_status=True) as anonymous:
             published = public_list_recommendations.sync(client=anonymous, limit=10)
             assert isinstance(published, models.PublicRecommendationPage), published
             assert sorted(item.id for item in published.items) == sorted(item.id for item in everything.items)
+            # The downloads: a CSV as text, a workbook as a file, the feed as text (no UnexpectedStatus).
+            csv = _operation("public", "public_export_csv").sync(client=anonymous)
+            assert isinstance(csv, str) and "Criminalize torture" in csv, csv
+            workbook = _operation("public", "public_export_xlsx").sync(client=anonymous)
+            assert workbook.payload.read(2) == b"PK", workbook
+            atom = _operation("public", "public_progress_feed").sync(client=anonymous)
+            assert isinstance(atom, str) and "<feed" in atom, atom
 
 
 def _operation(tag: str, operation_id: str) -> Any:

@@ -35,11 +35,18 @@ _PUBLIC_FILTERS = (
     " Takes the filters of the recommendation list except `withdrawn` and `needs_review` "
     "(no `cursor`, no `limit`): withdrawn recommendations are never included."
 )
+# With their schemas, so that a generated client returns the text and the file (docs/civil-society.md).
 _CSV_DOC: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "CSV, UTF-8 with a byte-order mark"}
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "CSV, UTF-8 with a byte-order mark",
+    }
 }
 _XLSX_DOC: dict[int | str, dict[str, Any]] = {
-    200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "An Excel workbook, one sheet"}
+    200: {
+        "content": {XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "description": "An Excel workbook, one sheet",
+    }
 }
 _JSON_DOC: dict[int | str, dict[str, Any]] = {
     200: {"model": list[StaffExportRow], "description": "A JSON array of recommendation objects"}
