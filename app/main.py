@@ -44,6 +44,7 @@ from app.evidence.router import UPLOAD_PATH as EVIDENCE_UPLOAD_PATH
 from app.evidence.router import router as evidence_router
 from app.evidence.sending import FILES_PER_FORM, FORM_OVERHEAD
 from app.exports.router import router as exports_router
+from app.feed.countries import resolve_country_alias
 from app.followup.router import router as followup_router
 from app.health.router import router as health_router
 from app.import_runs.lock import refuse_writes_during_import
@@ -151,6 +152,10 @@ async def _closing_connections(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if settings.country:
+        # NRTD_COUNTRY may be a code or an everyday name ("PER", "Bolivia"): the pages, reports and
+        # exports name the State as UHRI does ("Peru"), whatever the operator typed.
+        settings = settings.model_copy(update={"country": resolve_country_alias(settings.country)})
     app = FastAPI(
         lifespan=_closing_connections,
         title="NRTD: national recommendation-tracking database",

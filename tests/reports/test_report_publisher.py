@@ -87,3 +87,15 @@ def test_the_defaults_are_worded_in_the_reports_language(
     rows = xlsx_rows(xlsx, about)
     assert [site_label, site_name] in rows and [body_label, BODIES[lang]] in rows
     assert "Recommendation tracker" not in footer + text
+
+
+def test_the_state_is_named_the_same_however_the_setting_spells_it(
+    make_app: MakeApp, world: ReportWorld
+) -> None:
+    """NRTD_COUNTRY=PER (an ISO code, as the settings allow) gave "... and follow-up (PER)" in every
+    footer and report; the portal's footer and the report name the State as NRTD_COUNTRY=Peru does."""
+    with TestClient(make_app(site_name="", publisher="", country="PER")) as client:
+        portal = html.unescape(client.get("/").text.split('class="publisher-name">')[1].split("<")[0])
+        report = docx_text(client.get(PUBLIC, params={"format": "docx"}).content)
+    assert portal == "National mechanism for implementation, reporting and follow-up (Peru)"
+    assert f"Published by: {portal}" in report
