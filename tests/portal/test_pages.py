@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, insert
 from app.models import Mechanism, Recommendation
 from app.web.i18n import format_number
 from tests import accounts
+from tests.builder import building
 from tests.conftest import MakeApp
 from tests.portal.seed import (
     EDUCATION_EN,
@@ -495,3 +496,41 @@ def test_a_thousand_recommendations_are_counted_the_same_way_on_every_page(
         assert f'<td class="number">{written}</td>' in stats  # the table under the status chart
         charted = re.findall(r'<text class="chart-value"[^>]*>([^<]*)</text>', stats)
         assert written in charted and "1001" not in charted
+
+
+def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
+    db: Connection, make_app: MakeApp
+) -> None:
+    """A published action past due whose recommendation the feed withdrew: the actions list shows it
+    overdue, and the statistics page's "N published actions are overdue" counts it too."""
+    mechanism = db.execute(
+        insert(Mechanism)
+        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
+        .returning(Mechanism.id)
+    ).scalar_one()
+    day = date(2024, 1, 1)
+    current, gone = (
+        db.execute(
+            insert(Recommendation)
+            .values(
+                source="uhri",
+                external_id=f"overdue-{n}",
+                type="recommendation",
+                mechanism_id=mechanism,
+                position="none",
+                sort_date=day,
+                content_hash="x",
+                needs_review=False,
+                withdrawn=n == 1,
+            )
+            .returning(Recommendation.id)
+        ).scalar_one()
+        for n in range(2)
+    )
+    with building(db) as build:
+        for title, rec in (("Train judges", current), ("Open shelters", gone)):
+            build.action(title, recommendations=[rec], status="in_progress", due_date=day, published=True)
+    client = TestClient(make_app())
+    listed = client.get("/api/v1/public/actions", params={"overdue": "true"}).json()["total"]
+    assert listed == 2
+    assert f"{listed} published actions are overdue." in client.get("/stats").text
