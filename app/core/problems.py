@@ -145,6 +145,14 @@ def _busy_response(request: Request, detail: str) -> JSONResponse:
     return response
 
 
+def _unreachable(exc: OperationalError) -> bool:
+    """The database server does not answer: no connection could be opened (psycopg's error then has
+    no SQLSTATE: the server never answered), it dropped the connection, or it is shutting down or
+    starting (SQLSTATE class 08, 57P01-57P03). Worth coming back for; SQLite, a file, never is."""
+    sqlstate = getattr(exc.orig, "sqlstate", "")
+    return exc.connection_invalidated or sqlstate is None or str(sqlstate).startswith(("08", "57P0"))
+
+
 def _unavailable_response(request: Request, detail: str) -> JSONResponse:
     response = problem_response(request, 503, "database-unavailable", "Database unavailable", detail, [])
     response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
@@ -282,8 +290,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
             type(exc.orig).__name__,
             str(exc.orig).strip().replace("\n", " "),
         )
-        if exc.statement is None or exc.connection_invalidated:
-            # No connection could be opened, or the server dropped it: down or restarting, so come back.
+        if _unreachable(exc):
             detail = "the database does not answer; retry in a moment"
             return answer(
                 request,
