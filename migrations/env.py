@@ -23,7 +23,14 @@ def run_migrations() -> None:
 
 
 def _run(connection: Any) -> None:
+    # The revisions applied so far, in order: `nrtd migrate` names the one that failed after them.
+    applied: list[str] = context.config.attributes.setdefault("applied", [])
+
+    def on_version_apply(**kwargs: Any) -> None:
+        applied.append(kwargs["step"].up_revision_id)
+
     context.configure(
+        on_version_apply=on_version_apply,
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",

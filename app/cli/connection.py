@@ -173,6 +173,19 @@ def upgrade_schema(url: str, engine: Engine) -> str:
         command.upgrade(config, "head")
     except CommandError as exc:
         raise MigrationFailed(f"migration failed: {exc}") from None
+    except SQLAlchemyError as exc:
+        # The database refused a migration's statement (a role that does not own the tables, a full
+        # disk, data the new rule refuses): which one, why, and where the schema stayed.
+        stayed = current()
+        applied = config.attributes.get("applied") or [before]
+        failed = list(script.iterate_revisions(head, applied[-1]))[-1]
+        what = (failed.doc or "").split(":", 1)[0].strip()
+        reason = first_line(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc)
+        where = f"at {stayed}" if stayed else "empty"
+        raise MigrationFailed(
+            f"migration failed at revision {failed.revision} ({what}): {type(exc).__name__}: {reason}; "
+            f"the schema stays {where}; nothing of {failed.revision} was kept"
+        ) from None
     after = current()
     upgraded = sum(1 for _ in script.iterate_revisions(after, before))
     origin = f"from {before}" if before else "from an empty database"

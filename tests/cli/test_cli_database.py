@@ -92,3 +92,37 @@ def test_an_sqlite_file_in_a_missing_folder_names_the_folder(tmp_path: Path) -> 
             f"{tmp_path / 'not-mounted'} does not exist)"
         ]
     assert not (tmp_path / "not-mounted").exists()
+
+
+def test_a_migration_that_fails_is_one_line_naming_the_revision_and_where_the_schema_is(
+    own_database: str,
+) -> None:
+    """A migration the database refuses (here 0020's check of the reminder states, on a row an older
+    release could not have written; in production a role that does not own the tables, a full disk)
+    printed a screenful of traceback boxes, and not at which revision the schema stayed."""
+    command.downgrade(alembic_config(own_database), "0019")
+    engine = create_engine(own_database)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (email, role, password_hash, active, must_change_password, version, "
+                "created_at, updated_at) VALUES ('a@example.org', 'admin', 'x', true, false, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO notification_outbox (user_id, period, recipient, language, subject, body, "
+                "items, state, attempts, next_attempt_at, message_id, created_at) VALUES (1, '2026-12-05', "
+                "'a@example.org', 'en', 's', 'b', 1, 'bogus', 0, CURRENT_TIMESTAMP, 'm', CURRENT_TIMESTAMP)"
+            )
+        )
+    engine.dispose()
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "│" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("migration failed at revision 0020 (outbox states")
+    assert "CHECK constraint failed" in lines[0]
+    assert lines[0].endswith("the schema stays at 0019; nothing of 0020 was kept")
