@@ -14,17 +14,23 @@ from app.reports.schemas import ReportQuery
 
 
 def report_file(
-    session: Session, query: ReportQuery, *, staff: bool, publisher: Publisher | None = None
+    session: Session,
+    query: ReportQuery,
+    *,
+    staff: bool,
+    publisher: Publisher | None = None,
+    labels_lang: str = "en",
 ) -> RenderedReport:
     """The staff or public report of ``query`` in its format; Word and PDF in the State's template
     unless ``template=default`` (or none was uploaded); ``publisher`` (the NRTD_SITE_NAME ... settings)
-    is named on it."""
+    is named on it; ``labels_lang``: the language the feed names themes in."""
     if query.format == "pdf":
         pdf.require()  # before the work: refused at once where LibreOffice is missing
     template = None
     if query.format in ("docx", "pdf") and query.template == "state":
         template = state_template.current_content(session)
-    report = service.build_report(session, query, staff=staff).model_copy(update={"publisher": publisher})
+    report = service.build_report(session, query, staff=staff, labels_lang=labels_lang)
+    report = report.model_copy(update={"publisher": publisher})
     try:
         return render(report, query.format, template)
     except TemplateFailed as exc:

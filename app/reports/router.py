@@ -53,7 +53,9 @@ _TEMPLATE = "/reports/template"
 def implementation_report(
     db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
-    rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
+    rendered = report_file(
+        db, query, staff=True, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+    )
     headers = {**rendered.headers, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -78,7 +80,9 @@ def public_implementation_report(
     caller: PublicCaller,
     query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
-    rendered = report_file(db, query, staff=False, publisher=Publisher.of(settings))
+    rendered = report_file(
+        db, query, staff=False, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+    )
     return cached_response(request, rendered.body, rendered.media_type, rendered.headers)
 
 

@@ -192,6 +192,10 @@ class Report(_Allowlist):
     groups: list[ReportGroup]
     # Who publishes the report (NRTD_SITE_NAME, NRTD_PUBLISHER, contact, licence): set by the router.
     publisher: Publisher | None = None
+    # The themes shown as the feed names them (no name in the report's language), and that language when
+    # it is not the report's: the HTML marks them with it, so a screen reader pronounces them right.
+    untranslated_themes: list[str] = []
+    labels_lang: str | None = None
 
 
 class ReportTemplateInfo(BaseModel):

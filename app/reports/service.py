@@ -70,6 +70,7 @@ class _Related:
 
     texts: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     themes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    untranslated_themes: set[str] = field(default_factory=set)
     sdg_goals: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     lead: dict[int, ReportEntity] = field(default_factory=dict)
@@ -83,8 +84,9 @@ class _Related:
     latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
 
 
-def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report:
-    """The report of the recommendations ``query``'s filters match (withdrawn ones never)."""
+def build_report(session: Session, query: ReportQuery, *, staff: bool, labels_lang: str = "en") -> Report:
+    """The report of the recommendations ``query``'s filters match (withdrawn ones never);
+    ``labels_lang``: the language the feed names themes in (NRTD_UHRI_LANGUAGES' first)."""
     params = list_params(query)
     # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
     check_filter_values(session, params, clusters=staff)
@@ -120,6 +122,8 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool) -> Report
         ),
         total=len(lines),
         groups=_groups(lines, query.group_by, related, words, staff=staff),
+        untranslated_themes=sorted(related.untranslated_themes) if labels_lang != words.lang else [],
+        labels_lang=labels_lang if labels_lang != words.lang else None,
     )
 
 
@@ -156,6 +160,8 @@ def _load_related(
         .where(RecommendationTerm.role == "theme", RecommendationTerm.recommendation_id.in_(matching))
     ):
         related.themes[rec_id].append(theme_names.get(label, label))
+        if label not in theme_names:
+            related.untranslated_themes.add(label)
     for rec_id, code in session.execute(
         select(RecommendationTerm.recommendation_id, Term.code)
         .join(Term, Term.id == RecommendationTerm.term_id)

@@ -125,7 +125,9 @@ def implementation_report(
     db: DbSession, settings: AppSettings, staff: StaffMember, query: Annotated[ReportQuery, Query()]
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
-    rendered = report_file(db, query, staff=True, publisher=Publisher.of(settings))
+    rendered = report_file(
+        db, query, staff=True, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+    )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
@@ -136,7 +138,9 @@ def public_implementation_report(
 ) -> Response:
     """The public report (GET /api/v1/public/reports/implementation): published data only, the one to
     send to the UN, downloaded from the workspace without building its address by hand."""
-    rendered = report_file(db, query, staff=False, publisher=Publisher.of(settings))
+    rendered = report_file(
+        db, query, staff=False, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+    )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
