@@ -20,6 +20,7 @@ from pathlib import Path
 from croniter import croniter
 from sqlalchemy import Engine
 
+from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.errors import DomainError, ImportFailed, ImportLocked
@@ -210,7 +211,7 @@ def start_scheduled_import_now(engine: Engine, settings: Settings) -> None:
     scope_country(settings, None, False)
     check_languages(settings)
     if import_running(engine):
-        raise ImportLocked("another import is running: start this one when it has finished")
+        raise ImportLocked(_("another import is running: start this one when it has finished"))
     threading.Thread(
         target=run_scheduled_import, args=(settings,), name="nrtd-import-now", daemon=True
     ).start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
+from app.core.catalogue import marked as _
 from app.core.errors import ImportFailed
 from app.feed.countries import CountryMatcher, UnknownCountry, resolve_known_country
 from app.feed.records import CountryFilter, Skipped, SourceRecord
@@ -35,8 +36,10 @@ def scope_country(settings: Settings, country: str | None, all_countries: bool) 
     chosen, origin = (country, "--country") if country else (settings.country, "NRTD_COUNTRY")
     if not chosen.strip():
         raise ImportUsageError(
-            "no country to import: set NRTD_COUNTRY or pass --country "
-            "(or --all-countries to import every State)"
+            _(
+                "no country to import: set NRTD_COUNTRY or pass --country "
+                "(or --all-countries to import every State)"
+            )
         )
     return known_country(chosen, origin)
 

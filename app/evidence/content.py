@@ -57,7 +57,10 @@ BINARY_KINDS: dict[str, Kind] = {
 }
 CSV = Kind("text/csv", "csv", "CSV")
 TEXT = Kind("text/plain", "txt", "plain text")
-ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, TIFF, Word, Excel, PowerPoint, OpenDocument, CSV or plain text"
+# The kinds accepted, as a refusal names them (a ``Reason``: translated where it is shown).
+ACCEPTED = Reason(
+    _("PDF, PNG, JPEG, GIF, WebP, TIFF, Word, Excel, PowerPoint, OpenDocument, CSV or plain text")
+)
 # What a text file must not start with (after spaces and a BOM), or hold near its start: a browser
 # or a desktop would treat it as a page, an image with scripts or a program.
 _MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe", b"<meta")
@@ -114,7 +117,7 @@ class ContentCheck:
             if media_type in BINARY_KINDS:
                 return BINARY_KINDS[media_type]
             described = _DESCRIBED.get(media_type)
-            what = Reason(described) if described else f"of type {media_type}"
+            what = Reason(described) if described else Reason(_("of type %(type)s"), type=media_type)
             raise Refused(
                 Reason(
                     _("the file is %(what)s, which is not accepted as evidence (%(accepted)s)"),

@@ -214,6 +214,9 @@ def test_an_upload_while_another_import_runs_is_refused(
         assert "An import is running now" in staff.get("/staff/imports").text
     assert answer.status_code == 409
     assert "another import is running" in answer.text
+    with import_lock(engine, ttl_seconds=60):
+        french = staff.post("/staff/imports/run-scheduled?lang=fr")
+    assert "une autre importation est en cours" in french.text and "another import" not in french.text
     assert runs(engine) == []
 
 
@@ -332,6 +335,9 @@ def test_the_scheduled_import_is_not_started_while_another_runs(
         answer = staff.post("/staff/imports/run-scheduled")
     assert answer.status_code == 409
     assert "another import is running" in answer.text
+    with import_lock(engine, ttl_seconds=60):
+        french = staff.post("/staff/imports/run-scheduled?lang=fr")
+    assert "une autre importation est en cours" in french.text and "another import" not in french.text
     assert _import_now_threads() == []
     assert server.request_count() == 0
     assert runs(engine) == []
@@ -342,6 +348,8 @@ def test_the_scheduled_import_needs_a_state(make_app: MakeApp, engine: Engine, s
     answer = _signer(app, engine)("coordinator").post("/staff/imports/run-scheduled")
     assert answer.status_code == 422
     assert "NRTD_COUNTRY" in answer.text
+    french = _signer(app, engine)("coordinator").post("/staff/imports/run-scheduled?lang=fr")
+    assert "aucun pays à importer" in french.text and "no country" not in french.text
     assert _import_now_threads() == [] and server.request_count() == 0
 
 

@@ -155,6 +155,7 @@ def test_refusals_read_in_the_page_s_language(world: World, staff_login: StaffLo
     # The file's name, then the reason translated with its list of accepted kinds filled in.
     assert "impl-bad.pdf : le fichier est un programme Windows, ce qui n" in page.text
     assert "(PDF, PNG, JPEG" in page.text and "Windows program" not in page.text
+    assert "CSV ou texte brut)" in page.text and "plain text" not in page.text
 
 
 def test_a_file_the_storage_cannot_take_is_named_on_the_page(
