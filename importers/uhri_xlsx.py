@@ -24,7 +24,7 @@ from app.feed.values import (
     sdg_codes,
     upr_position,
 )
-from importers.xlsx_checks import check_archive, refuse_merged_cells
+from importers.xlsx_checks import check_archive, refuse_unreadable_cells
 
 TEXT = "Text"
 COUNTRIES = "Countries Concerned"
@@ -128,7 +128,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
                 continue
             if columns is None:
                 columns = _column_positions(row, place)
-                refuse_merged_cells(sheet, columns, number)
+                refuse_unreadable_cells(sheet, columns, number)
                 continue
             yield _read_row(row, columns, f"row {number}", epoch, lang)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:

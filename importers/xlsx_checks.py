@@ -1,5 +1,6 @@
 """What an XLSX workbook must not be, checked before any of its rows is read: not a ZIP archive at all
-(then what it is instead), a zip bomb, a sheet with cells merged over a column that is read."""
+(then what it is instead), a zip bomb, a sheet whose cells in a column that is read would read as
+empty though they are not (merged cells, formulas never calculated)."""
 
 from __future__ import annotations
 
@@ -57,21 +58,40 @@ def _not_a_zip(head: bytes, exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-# A merged range in the sheet's XML (<mergeCell ref="C3:C5"/>, any namespace prefix). The ranges follow
-# the rows, so they are found by scanning the bytes before the rows are read, not by parsing twice.
-_MERGE_CELL = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)"'
+# Found by scanning the sheet's XML as bytes before its rows are read (any namespace prefix): a merged
+# range (<mergeCell ref="C3:C5"/>, after the rows) and a formula cell with no value (<c r="D2"><f>...
+# </f><v></v></c>: written by a program that does not calculate; Excel and LibreOffice save the value).
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+_MERGE_CELL = re.compile(rb"<" + _NS + rb'mergeCell\b[^>]*?\bref="([A-Za-z]{1,3}\d+(?::[A-Za-z]{1,3}\d+)?)"')
+_UNCALCULATED = re.compile(
+    rb"<"
+    + _NS
+    + rb'c\b[^>]*?\br="([A-Za-z]{1,3}\d+)"[^>]*>\s*<'
+    + _NS
+    + rb"f\b[^>]*(?:/>|>[^<]*</"
+    + _NS
+    + rb"f>)\s*(?:<"
+    + _NS
+    + rb"v\s*/>|<"
+    + _NS
+    + rb"v>\s*</"
+    + _NS
+    + rb"v>)?\s*</"
+    + _NS
+    + rb"c>"
 )
-_MERGE_OVERLAP = 512  # a <mergeCell .../> cut by a chunk boundary is found in the next chunk
+_OVERLAP = 64 << 10  # what a chunk boundary cut is found again in the next chunk
 
 
-def refuse_merged_cells(sheet: Any, columns: dict[str, int], header_row: int) -> None:
-    """Refuse a sheet with cells merged over a column that is read, below the header: a merged range
-    holds its value in its first cell only, so the other rows would be read without it, silently."""
+def refuse_unreadable_cells(sheet: Any, columns: dict[str, int], header_row: int) -> None:
+    """Refuse a sheet whose cells in a column that is read, below the header, would read as empty
+    though they are not: merged over several rows (the value is in the first cell only) or a formula
+    never calculated (no value saved with it)."""
     from openpyxl.utils.cell import range_boundaries
 
     named = {index + 1: name for name, index in columns.items()}
-    found: dict[str, str] = {}  # range -> the first column read that it covers
+    merged: dict[str, str] = {}  # range -> the first column read that it covers
+    uncalculated: dict[str, str] = {}  # cell -> its column
     # ReadOnlyWorksheet's own way to its XML (openpyxl reads merged ranges only outside read-only mode).
     with sheet._get_source() as source:
         tail = b""
@@ -82,13 +102,28 @@ def refuse_merged_cells(sheet: Any, columns: dict[str, int], header_row: int) ->
                 low_col, _low_row, high_col, high_row = range_boundaries(ref)
                 hit = [named[col] for col in range(low_col, high_col + 1) if col in named]
                 if hit and high_row > header_row:
-                    found.setdefault(ref, hit[0])
-            tail = text[-_MERGE_OVERLAP:]
-    if found:
-        ref, column = next(iter(found.items()))
-        more = f" and {len(found) - 1:,} more" if len(found) > 1 else ""
+                    merged.setdefault(ref, hit[0])
+            for match in _UNCALCULATED.finditer(text):
+                ref = match.group(1).decode()
+                col, row, _col, _row = range_boundaries(ref)
+                if col in named and row > header_row:
+                    uncalculated.setdefault(ref, named[col])
+            tail = text[-_OVERLAP:]
+    if merged:
+        ref, column = next(iter(merged.items()))
         raise MalformedInput(
-            f"merged cells {ref} (column {column!r}){more}: a merged cell's value is in its first row "
-            "only, so the other rows would be read without it; unmerge them (in Excel: Merge & Center, "
-            "Unmerge Cells) and fill in each row"
+            f"merged cells {ref} (column {column!r}){_more(merged)}: a merged cell's value is in its first "
+            "row only, so the other rows would be read without it; unmerge them (in Excel: Merge & "
+            "Center, Unmerge Cells) and fill in each row"
         )
+    if uncalculated:
+        ref, column = next(iter(uncalculated.items()))
+        raise MalformedInput(
+            f"a formula that was never calculated in {ref} (column {column!r}){_more(uncalculated)}: "
+            "open the file in Excel or LibreOffice and save it again, so that each formula's value is "
+            "saved with it"
+        )
+
+
+def _more(found: dict[str, str]) -> str:
+    return f" and {len(found) - 1:,} more" if len(found) > 1 else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -327,6 +328,31 @@ def test_a_spreadsheet_error_in_a_cell_rejects_the_row(tmp_path: Path) -> None:
     (rejection,) = read_all(path)
     assert isinstance(rejection, Rejection)
     assert rejection.reason == "Themes: '#N/A' is a spreadsheet error (a formula that failed), not a value"
+
+
+def test_a_formula_never_calculated_refuses_the_file_naming_its_cell(tmp_path: Path) -> None:
+    """A workbook written by a program that stores formulas without their values (Excel saves both):
+    the cell read as empty, and re-importing such a file over the JSON import removed the symbols."""
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row(**{"Document Symbol": '="A/HRC/"&"53/12"'})])
+    with pytest.raises(
+        MalformedInput,
+        match=r"^a formula that was never calculated in D2 \(column 'Document Symbol'\): open the file "
+        r"in Excel or LibreOffice and save it again",
+    ):
+        read_all(path)
+    # Saved by Excel: the formula and its value; the value is read.
+    content = path.read_bytes()
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(b"<v></v>", b"<v>A/HRC/53/12</v>").replace(
+        b'<c r="D2">', b'<c r="D2" t="str">'
+    )
+    assert members["xl/worksheets/sheet1.xml"] != sheet and content
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    assert only(read_all(path)).symbol == "A/HRC/53/12"
 
 
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
