@@ -58,10 +58,6 @@ def storage_check_cmd(
     engine = database()
     store = BlobStore(settings.storage_dir)
     grace = grace_hours * 3600
-    if store.root.exists() and not store.root.is_dir():
-        # Every upload would fail: as wrong a setting as can be, whatever the rows say.
-        say(f"NRTD_STORAGE_DIR {store.root} is a file, not a directory: name a directory", "red")
-        raise typer.Exit(EXIT_FAILED)
     # A repair writes after reading: on SQLite it must hold the write lock from the start to wait for it.
     with write_session(engine) if repair else session_scope(engine) as session:
         report = check_storage(session, store, grace)

@@ -23,6 +23,9 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "uhri_languages": lambda value: checks.languages(value, UHRI_LANGUAGES),
     "database_url": checks.database_file,
     "storage_dir": checks.storage_directory,
+    "export_cache_dir": lambda value: checks.directory(
+        value, "the public exports are kept (made when first needed), or leave it empty"
+    ),
     # {lang} is checked as the portal's default language (app.web.i18n), whose file serves the others.
     "accessibility_statement": lambda value: checks.text_file(value, lang="en"),
     "log_level": lambda value: checks.log_level(value, LOG_LEVELS),

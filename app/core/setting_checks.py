@@ -45,6 +45,15 @@ def storage_directory(value: str) -> str:
             "is empty: give the directory where evidence files are kept, e.g. ./storage (the default, "
             "used when the variable is not set at all) or /var/lib/nrtd/storage"
         )
+    return directory(value, "evidence files are kept (made at the first upload if missing)")
+
+
+def directory(value: str, what: str) -> str:
+    """A directory the service writes into, made when first needed: one that is a file never can be
+    (every upload would fail, every export be built again), so it is refused at start."""
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{path} is a file, not a directory: name the directory where {what}")
     return value
 
 

@@ -60,6 +60,21 @@ def test_an_empty_storage_directory_is_refused(own_database: str, value: str) ->
     )
 
 
+def test_a_directory_setting_naming_a_file_is_refused(own_database: str, tmp_path: Path) -> None:
+    # Taken as given, the server started; every evidence upload was then a 507 and every public export
+    # was built again for each download, each saying so in the log only.
+    a_file = tmp_path / "storage.tar"
+    a_file.write_bytes(b"not a directory")
+    assert _refused(own_database, "NRTD_STORAGE_DIR", str(a_file)) == (
+        f"setting NRTD_STORAGE_DIR: {a_file} is a file, not a directory: name the directory where "
+        "evidence files are kept (made at the first upload if missing)"
+    )
+    assert _refused(own_database, "NRTD_EXPORT_CACHE_DIR", str(a_file)) == (
+        f"setting NRTD_EXPORT_CACHE_DIR: {a_file} is a file, not a directory: name the directory where "
+        "the public exports are kept (made when first needed), or leave it empty"
+    )
+
+
 def test_an_accessibility_statement_that_cannot_be_read_is_refused(own_database: str, tmp_path: Path) -> None:
     # Taken as given, every command started and /accessibility then answered 500.
     name = "NRTD_ACCESSIBILITY_STATEMENT"

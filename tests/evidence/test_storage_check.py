@@ -128,9 +128,9 @@ def test_a_storage_setting_naming_a_file_says_so_and_changes_nothing(
     a_file.write_bytes(b"not a directory")
     for args in ((), ("--repair", "--all-lost")):
         found = storage_check(database_url, a_file, *args)
-        assert found.returncode == 1
+        assert found.returncode == 2  # refused with the settings, as by every command
         said = " ".join(found.stderr.split())
-        assert f"NRTD_STORAGE_DIR {a_file} is a file, not a directory: name a directory" in said
+        assert f"setting NRTD_STORAGE_DIR: {a_file} is a file, not a directory" in said
         assert "does not exist" not in said and "consistent" not in said
     assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]  # no row removed
 
