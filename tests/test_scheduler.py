@@ -25,7 +25,7 @@ from app.scheduler import (
     start_scheduler,
 )
 from tests.fake_uhri import FakeUhri, fake_uhri
-from tests.notify.test_reminders import build, settings_for
+from tests.notify.reminder_world import build, settings_for
 from tests.smtp import smtp_server
 from tests.uhri_records import snapshot, uhri_record, write_export
 
