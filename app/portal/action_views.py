@@ -128,7 +128,7 @@ def indicator_chart(page: PageContext, indicator: PublicIndicator) -> dict[str, 
             (value.measured_on.isoformat(), bar.label, bar.shown)
             for value, bar in zip(indicator.values, bars, strict=True)
         ],
-        "svg": bar_chart(chart_id, title, description, bars, marks) if bars else None,
+        "svg": bar_chart(chart_id, title, description, bars, marks, lang=page.lang) if bars else None,
     }
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from app.web.i18n import colon
+
 BAR_HEIGHT = 22
 GAP = 6
 LABEL_WIDTH = 250
@@ -59,9 +61,17 @@ def _length(value: Amount, largest: Amount) -> int:
 
 
 def bar_chart(
-    chart_id: str, title: str, description: str, bars: Sequence[Bar], marks: Sequence[Mark] = ()
+    chart_id: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    marks: Sequence[Mark] = (),
+    *,
+    lang: str = "en",
 ) -> Markup:
-    """A horizontal bar chart; bar lengths (and marks) are proportional to the largest value."""
+    """A horizontal bar chart; bar lengths (and marks) are proportional to the largest value. Each bar
+    and mark's tooltip reads "label: value" the way ``lang`` writes a colon (" :" in French)."""
+    sep = colon(lang)
     values = [bar.value for bar in bars] + [mark.value for mark in marks]
     largest = max((float(value) for value in values), default=0) or 1
     rows = max(1, len(bars)) + len(marks)
@@ -83,7 +93,8 @@ def bar_chart(
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end"{in_lang}>'
             f"{escape(_short(bar.label))}</text>"
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" '
-            f'height="{BAR_HEIGHT}"><title{in_lang}>{escape(bar.label)}: {escape(bar.shown)}</title></rect>'
+            f'height="{BAR_HEIGHT}"><title{in_lang}>{escape(bar.label)}{sep} '
+            f"{escape(bar.shown)}</title></rect>"
             f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{text_y:.1f}">'
             f"{escape(bar.shown)}</text>"
         )
@@ -97,7 +108,7 @@ def bar_chart(
             f"{escape(_short(mark.label))}</text>"
             f'<line class="chart-mark" x1="{x}" y1="{GAP // 2}" x2="{x}" y2="{y + BAR_HEIGHT}" '
             f'stroke="currentColor" stroke-width="2" stroke-dasharray="4 3">'
-            f"<title>{escape(mark.label)}: {escape(mark.shown)}</title></line>"
+            f"<title>{escape(mark.label)}{sep} {escape(mark.shown)}</title></line>"
             f'<text class="chart-value" x="{x + 6}" y="{text_y:.1f}">{escape(mark.shown)}</text>'
         )
     parts.append("</svg>")

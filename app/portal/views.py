@@ -308,7 +308,7 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
                 "column": column,
                 "description": description,
                 "bars": bars,
-                "svg": bar_chart(f"chart-{chart_id}", title, description, bars),
+                "svg": bar_chart(f"chart-{chart_id}", title, description, bars, lang=page.lang),
             }
         )
     # Every overdue published action, as the actions list shows them ("Overdue"): the statistics' own

@@ -12,7 +12,7 @@ from decimal import Decimal
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from app.web.i18n import format_number
+from app.web.i18n import colon, format_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 16, 34
@@ -77,7 +77,7 @@ def line_chart(
         for day, value in points:
             parts.append(
                 f'<circle class="chart-point" cx="{x(day):.1f}" cy="{y(float(value)):.1f}" r="4">'
-                f"<title>{escape(_day(day))}: {_number(value)}</title></circle>"
+                f"<title>{escape(_day(day))}{colon(lang)} {_number(value)}</title></circle>"
             )
         for day in {points[0][0], points[-1][0]}:
             parts.append(

@@ -52,6 +52,11 @@ def test_reference_lines_share_the_scale_and_have_their_own_rows() -> None:
     assert f'<line class="chart-mark" x1="{LABEL_WIDTH}"' in svg
     assert "<title>&lt;Target&gt;: 50</title>" in svg and "<Target>" not in svg
     assert 'viewBox="0 0 640 118"' in svg  # four rows: two bars and two marks
+    # In French a colon has a space before it, in the tooltips as in the text.
+    french = bar_chart(
+        "i", "Écoles", "d", [Bar("mars 2025", Decimal("12.5"), "12,5")], [Mark("Cible", 50)], lang="fr"
+    )
+    assert "<title>mars 2025 : 12,5</title>" in french and "<title>Cible : 50</title>" in french
 
 
 def test_accept_language_negotiation() -> None:

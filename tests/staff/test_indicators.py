@@ -361,6 +361,6 @@ def test_the_chart_writes_values_and_dates_as_its_table_does(
     table = page.split("</svg>")[1]
     value, day = format_number(Decimal("1234.5"), "fr"), "30 juin 2026"
     assert f"<td>{day}</td><td>{value} persons</td>" in table
-    assert f"{day} : {value}" in chart or f"{day}: {value}" in chart
+    assert f"<title>{day} : {value}</title>" in chart  # a French colon, a space before it
     assert f"{format_number(300, 'fr')}</text>" in chart  # the target's line
     assert "1234.5" not in chart and "2026-06-30" not in chart
