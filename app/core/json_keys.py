@@ -10,6 +10,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
+
 
 class _Object(dict[str, Any]):
     """A parsed JSON object that remembers how often each of its keys came."""
@@ -44,6 +47,9 @@ def repeated_keys(body: bytes) -> list[dict[str, str]]:
     except (ValueError, RecursionError):
         return []
     return [
-        {"field": field, "reason": f"given {count} times; a JSON object names each field once"}
+        {
+            "field": field,
+            "reason": Reason(_("given %(count)s times; a JSON object names each field once"), count=count),
+        }
         for field, count in sorted(_repeated(parsed, ""))
     ]

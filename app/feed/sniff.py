@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
+
 _PEEK = 512
 
 
@@ -89,20 +92,26 @@ def csv_rows(first_line: str, stream: TextIO) -> Iterator[list[str]]:
 def broken_csv(exc: csv.Error, row: int) -> str:
     """Why ``csv_rows`` stopped at spreadsheet row ``row``, in words a spreadsheet user can act on."""
     detail = str(exc)
+    reason: str
     if detail == "unexpected end of data":
-        reason = (
+        reason = _(
             "a quoted cell is never closed (a '\"' is missing), so every row below it would be read "
             "into that cell"
         )
     elif detail.endswith("expected after '\"'"):
-        reason = 'a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it'
+        reason = _('a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it')
     elif detail == _TOO_LONG:
-        reason = f"a line longer than {MAX_LINE_CHARS:,} characters, far more than a row holds"
+        reason = Reason(
+            _("a line longer than %(limit)s characters, far more than a row holds"), limit=MAX_LINE_CHARS
+        )
     elif detail.startswith("field larger than field limit"):
-        reason = (
-            f"a cell longer than {csv.field_size_limit():,} characters, the longest a cell may be "
-            "(or a quote that is never closed)"
+        reason = Reason(
+            _(
+                "a cell longer than %(limit)s characters, the longest a cell may be "
+                "(or a quote that is never closed)"
+            ),
+            limit=csv.field_size_limit(),
         )
     else:
         reason = detail
-    return f"not a valid CSV file: row {row}: {reason}"
+    return Reason(_("not a valid CSV file: row %(row)s: %(reason)s"), row=row, reason=Reason(reason))
