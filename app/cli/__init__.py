@@ -75,7 +75,8 @@ def _main(
 def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
-    from app.cli.connection import MigrationFailed, upgrade_schema
+    from app.cli.connection import MigrationFailed, missing_schema, upgrade_schema
+    from app.health.service import head_revision
     from app.recommendations.search_index import rebuild_stale_documents, retidy_plain_texts
 
     engine = database(schema=False)
@@ -84,6 +85,16 @@ def migrate() -> None:
     except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
         say(str(exc), "red")
         raise typer.Exit(EXIT_FAILED) from None
+    missing = missing_schema(engine)
+    if missing:
+        say(
+            f"the schema is at {head_revision()} but lacks what earlier migrations make: "
+            f"{', '.join(missing[:10])}{f' and {len(missing) - 10} more' if len(missing) > 10 else ''}; "
+            "the database was migrated by a build whose migrations were numbered otherwise (an unreleased "
+            "one): restore the backup taken before that build's migration and migrate it with this release",
+            "red",
+        )
+        raise typer.Exit(EXIT_FAILED)
     # The search documents of an older rule (before stems) are rebuilt by the application's.
     rebuilt = rebuild_stale_documents(engine)
     if rebuilt:

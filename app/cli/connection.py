@@ -190,3 +190,25 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     upgraded = sum(1 for _ in script.iterate_revisions(after, before))
     origin = f"from {before}" if before else "from an empty database"
     return f"upgraded {upgraded} revision{'s' if upgraded != 1 else ''} ({origin} to {after})"
+
+
+def missing_schema(engine: Engine) -> list[str]:
+    """The tables and columns of the models that the database lacks, though its revision says it has
+    them: a database an unreleased build migrated, whose migrations were numbered otherwise (main once
+    went from 0007 to 0014 before 0008-0013 were merged under it), is at the newest revision without them."""
+    from sqlalchemy import inspect
+
+    from app.models import Base
+
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in present:
+            missing.append(f"table {table.name}")
+            continue
+        columns = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [
+            f"column {table.name}.{column.name}" for column in table.columns if column.name not in columns
+        ]
+    return missing

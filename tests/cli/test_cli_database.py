@@ -126,3 +126,26 @@ def test_a_migration_that_fails_is_one_line_naming_the_revision_and_where_the_sc
     assert lines[0].startswith("migration failed at revision 0020 (outbox states")
     assert "CHECK constraint failed" in lines[0]
     assert lines[0].endswith("the schema stays at 0019; nothing of 0020 was kept")
+
+
+def test_a_schema_missing_tables_after_migrating_is_refused_naming_them(own_database: str) -> None:
+    """A database migrated by an unreleased build whose migrations were numbered otherwise (main at
+    2a0e1d6 went 0007 -> 0014, before 0008-0013 were merged under it): `nrtd migrate` said 'upgraded 5
+    revisions', /readyz said ready, and every recommendation list was a 500 (no published_status, no
+    evidence_files)."""
+    command.downgrade(alembic_config(own_database), "0019")
+    engine = create_engine(own_database)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE deadline_publications"))
+        conn.execute(text("ALTER TABLE recommendation_local DROP COLUMN published_at"))
+    engine.dispose()
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "upgraded 1 revision (from 0019 to 0020)"
+    assert lines[1] == (
+        "the schema is at 0020 but lacks what earlier migrations make: table deadline_publications, "
+        "column recommendation_local.published_at; the database was migrated by a build whose migrations "
+        "were numbered otherwise (an unreleased one): restore the backup taken before that build's "
+        "migration and migrate it with this release"
+    ), result.stderr
