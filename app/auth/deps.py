@@ -38,13 +38,21 @@ def anonymous(request: Request) -> Anonymous:
     )
 
 
+def _one_credential(bearer: str | None, api_key: str | None) -> str | None:
+    """The credential a request sends. Both a bearer token and an API key are refused rather than one
+    of them believed: a revoked key sent beside a valid token would otherwise pass unseen."""
+    if bearer and api_key:
+        raise Unauthorized("send one credential, a bearer token or an API key, not both")
+    return bearer or api_key
+
+
 def current_actor(
     request: Request,
     db: DbSession,
     bearer: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Actor:
-    credential = bearer or api_key
+    credential = _one_credential(bearer, api_key)
     if not credential:
         raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
     actor = service.authenticate(db, credential, anonymous(request))
@@ -64,7 +72,7 @@ def _credentials_before_body(
     """An upload route's first step: the credentials, checked before its body (megabytes, spooled to
     disk) is received, so that nobody without valid ones has the server take it in. A read in a
     session of its own, ended at once; the route's own check, in its unit of work, follows."""
-    credential = bearer or api_key
+    credential = _one_credential(bearer, api_key)
     try:
         if not credential:
             raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
@@ -109,7 +117,7 @@ def public_caller(
     """
     if settings.public_access == "off":
         raise NotFound("the public routes are turned off on this instance")
-    credential = bearer or api_key
+    credential = _one_credential(bearer, api_key)
     limiter: RateLimiter = request.app.state.public_limiter
     address = request.client.host if request.client else None
     if credential:

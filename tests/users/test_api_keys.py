@@ -126,7 +126,9 @@ def test_write_key_writes_what_its_role_allows(admin: TestClient, engine: Engine
 def test_revoked_key_is_401_at_once(admin: TestClient, engine: Engine) -> None:
     created = _key(admin)
     key = created["key"]
+    token = admin.headers.pop("Authorization")
     assert admin.get("/api/v1/entities", headers={"X-API-Key": key}).status_code == 200
+    admin.headers["Authorization"] = token
     revoked = admin.post(f"/api/v1/api-keys/{created['id']}/revoke")
     assert revoked.status_code == 200 and revoked.json()["revoked_at"] is not None
     assert "key" not in revoked.json()
@@ -136,6 +138,12 @@ def test_revoked_key_is_401_at_once(admin: TestClient, engine: Engine) -> None:
     assert again.status_code == 200 and again.json()["revoked_at"] == revoked.json()["revoked_at"]
     assert len(_events(engine, "api_key.revoke")) == 1
     assert admin.post("/api/v1/api-keys/99999/revoke").status_code == 404
+    # Beside a valid token, the revoked key is not passed over: a request sends one credential.
+    both = admin.get("/api/v1/entities", headers={"X-API-Key": key})
+    assert both.status_code == 401 and both.json()["detail"] == (
+        "send one credential, a bearer token or an API key, not both"
+    )
+    assert admin.get("/api/v1/public/recommendations", headers={"X-API-Key": key}).status_code == 401
     _bare(admin)
     for headers in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}):
         response = admin.get("/api/v1/entities", headers=headers)
