@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -16,11 +15,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
-from app.core.single_values import query_names
+from app.core.request_errors import allowed_methods, field_error, is_json
 
 PROBLEM_JSON = "application/problem+json"
 # What went wrong in the database under a request, with the request it failed (the server's own error
@@ -159,79 +157,6 @@ def _unavailable_response(request: Request, detail: str) -> JSONResponse:
     return response
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    if loc[:1] == ("query",):
-        # A repeated query parameter (`cycle=2&cycle=0`) is named by its name, not a position.
-        loc = tuple(part for part in loc if not isinstance(part, int))
-    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "request"
-
-
-def _is_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or media_type.endswith("+json")
-
-
-def _unknown_parameter(err: Mapping[str, Any], known: list[str]) -> str:
-    name, value = str(err["loc"][-1]), err.get("input")
-    given = f" (given {value!r})" if isinstance(value, str) and len(value) <= _NAMED_UP_TO else ""
-    close = difflib.get_close_matches(name, known, n=1)
-    return f"unknown parameter{given}" + (f"; did you mean {close[0]!r}?" if close else "")
-
-
-def _error(err: Mapping[str, Any], json_sent: bool, request: Request) -> dict[str, str]:
-    """One validation error as (field, reason). A body that is not JSON, or not a JSON object, is
-    named ``body`` (FastAPI places a JSON syntax error at the character it stopped at), with what
-    the parser said and, when the request did not say it sent JSON, how to send it."""
-    loc = tuple(err["loc"])
-    if loc[:1] == ("body",) and err.get("type") == "json_invalid":
-        at = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
-        cause = (err.get("ctx") or {}).get("error")
-        return {"field": "body", "reason": f"not valid JSON{at}" + (f": {cause}" if cause else "")}
-    if loc == ("body",):
-        hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
-        return {"field": "body", "reason": f"{err['msg']}{hint}"}
-    if loc[:1] == ("query",) and err.get("type") == "extra_forbidden":
-        return {
-            "field": _field(loc),
-            "reason": _unknown_parameter(err, query_names(request.scope.get("route"))),
-        }
-    return {"field": _field(loc), "reason": _named(err) if loc[:1] == ("query",) else err["msg"]}
-
-
-_NAMED_UP_TO = 100  # characters of a refused query value repeated in the reason
-
-
-def _named(err: Mapping[str, Any]) -> str:
-    """A query parameter's reason naming the value refused, as the filters checked against stored
-    values do ("'XYZ' is not a known mechanism code"): pydantic's "Input should be 'upr', ..."
-    does not say which of ``family=upr&family=TB`` it refused."""
-    value, message = err.get("input"), str(err["msg"])
-    if not isinstance(value, str) or len(value) > _NAMED_UP_TO or repr(value) in message:
-        return message
-    return f"{value!r} is not accepted: {message[:1].lower()}{message[1:]}"
-
-
-# The methods a path may take, in the order Allow lists them (reads first, as RFC 9110's examples).
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-
-def _allowed_methods(request: Request) -> str:
-    """Every method the request's path takes, for a 405's Allow. FastAPI makes a route of each
-    method, and the router's 405 names the methods of the first route on the path alone (``Allow:
-    GET`` where POST and PATCH are taken too), so each method is tried against the app's routes.
-    HEAD is answered wherever GET is (``head.py``)."""
-    routes = request.app.router.routes
-    methods = [
-        method
-        for method in _METHODS
-        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
-    ]
-    if "GET" in methods and "HEAD" not in methods:
-        methods.insert(1, "HEAD")
-    return ", ".join(methods)
-
-
 def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
     """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
     gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too."""
@@ -323,8 +248,8 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        json_sent = _is_json(request.headers.get("content-type", ""))
-        errors = [_error(err, json_sent, request) for err in exc.errors()]
+        json_sent = is_json(request.headers.get("content-type", ""))
+        errors = [field_error(err, json_sent, request) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
         return answer(
             request,
@@ -347,7 +272,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         problem = title.lower().replace(" ", "-")
         headers = dict(exc.headers or {})
         if exc.status_code == 405 and "Allow" in headers:  # the router's (a static file's has none)
-            headers["Allow"] = _allowed_methods(request) or headers["Allow"]
+            headers["Allow"] = allowed_methods(request) or headers["Allow"]
         detail, errors = str(exc.detail), []
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
             # FastAPI's "There was an error parsing the body": JSON in another encoding (Latin-1).
