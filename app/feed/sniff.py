@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from app.core.catalogue import Reason
+from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 
 _PEEK = 512
@@ -102,7 +102,8 @@ def broken_csv(exc: csv.Error, row: int) -> str:
         reason = _('a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it')
     elif detail == _TOO_LONG:
         reason = Reason(
-            _("a line longer than %(limit)s characters, far more than a row holds"), limit=MAX_LINE_CHARS
+            _("a line longer than %(limit)s characters, far more than a row holds"),
+            limit=Quantity(MAX_LINE_CHARS),
         )
     elif detail.startswith("field larger than field limit"):
         reason = Reason(
@@ -110,7 +111,7 @@ def broken_csv(exc: csv.Error, row: int) -> str:
                 "a cell longer than %(limit)s characters, the longest a cell may be "
                 "(or a quote that is never closed)"
             ),
-            limit=csv.field_size_limit(),
+            limit=Quantity(csv.field_size_limit()),
         )
     else:
         reason = detail

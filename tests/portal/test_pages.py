@@ -219,7 +219,7 @@ def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestCl
     assert 'name="sdg" value="99" checked aria-invalid="true"> 99</label>' in text
     assert 'name="cycle" value="abc" checked aria-invalid="true"> abc</label>' in text
     assert '<details class="choices" open>\n  <summary>UPR cycle' in text
-    assert '<fieldset id="cycle" aria-describedby="cycle-error">' in text
+    assert '<fieldset id="cycle" tabindex="-1" aria-describedby="cycle-error">' in text
     assert '<p class="error-message" id="cycle-error">' in text
     assert 'id="results"' not in text  # no results for a search that was not made
     check_html(text)
