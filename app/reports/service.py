@@ -8,7 +8,6 @@ filters as a subquery, so no statement carries thousands of bound ids but the pr
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
 from app.reports.labels import Words, interface_language
+from app.reports.order import cluster_order, goal_order, reading_order, section_order, section_titles
 from app.reports.schemas import (
     GroupBy,
     Report,
@@ -106,7 +106,7 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool, labels_la
     theme_names = term_names(session, words.lang).get("theme", {})
     related = _load_related(session, matching, theme_names, staff=staff)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
-    lines.sort(key=_reading_order)
+    lines.sort(key=reading_order)
     return Report(
         staff=staff,
         group_by=query.group_by,
@@ -247,8 +247,8 @@ def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecom
         "upr_cycle": rec.upr_cycle,
         "upr_session": rec.upr_session,
         "themes": sorted(related.themes.get(rec.id, []), key=alphabetical),
-        "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=_cluster_order)],
-        "sdg_goals": sorted(related.sdg_goals.get(rec.id, set()), key=_goal_order),
+        "clusters": [name for name, _ in sorted(related.clusters.get(rec.id, []), key=cluster_order)],
+        "sdg_goals": sorted(related.sdg_goals.get(rec.id, set()), key=goal_order),
         "status": status,
         "priority": priority,
         "lead_entity": related.lead.get(rec.id),
@@ -301,49 +301,6 @@ def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGr
     return StaffGroupAction(**fields, published=action.published, latest_progress_internal=internal)
 
 
-def _cluster_order(cluster: tuple[str, int]) -> tuple[tuple[str, str, str], int]:
-    return alphabetical(cluster[0]), cluster[1]
-
-
-def _paragraph_key(paragraph: str | None) -> tuple[tuple[int, str], ...]:
-    """Numbers compare as numbers: paragraph 142.10 comes after 142.9."""
-    parts = re.findall(r"\d+|\D+", paragraph or "")
-    return tuple((int(part), "") if part.isdigit() else (1 << 30, part) for part in parts)
-
-
-def _reading_order(line: ReportRecommendation) -> tuple[Any, ...]:
-    """Newest document first, then the document's own paragraph order."""
-    published = line.publication_date or date.min
-    return (-published.toordinal(), line.symbol or "", _paragraph_key(line.paragraph), line.id)
-
-
-def _goal_order(goal: str) -> tuple[int, str]:
-    return (int(goal), goal) if goal.isdigit() else (1 << 30, goal)
-
-
-def _titles(line: ReportRecommendation, group_by: GroupBy, goals: dict[str, str]) -> list[str]:
-    if group_by == "mechanism":
-        return [f"{line.mechanism_name} ({line.mechanism_code})"]
-    if group_by == "cluster":
-        return line.clusters
-    if group_by == "theme":
-        return line.themes
-    if group_by == "sdg":
-        return [f"{goal}. {goals.get(goal, goal)}" for goal in line.sdg_goals]
-    entities = [line.lead_entity] if line.lead_entity else []
-    return [
-        f"{ref.name} ({ref.acronym})" if ref.acronym else ref.name
-        for ref in entities + line.supporting_entities
-    ]
-
-
-def _section_order(group_by: GroupBy, title: str) -> tuple[Any, ...]:
-    if group_by == "sdg":  # goal 2 before goal 10
-        number = title.split(".", 1)[0]
-        return (_goal_order(number), title)
-    return alphabetical(title)
-
-
 def _groups(
     lines: list[ReportRecommendation], group_by: GroupBy, related: _Related, words: Words, *, staff: bool
 ) -> list[ReportGroup]:
@@ -352,11 +309,11 @@ def _groups(
     goals = sdg_titles(words.lang) if group_by == "sdg" else {}
     sections: dict[tuple[int, tuple[Any, ...], str], list[ReportRecommendation]] = defaultdict(list)
     for line in lines:
-        titles = _titles(line, group_by, goals)
+        titles = section_titles(line, group_by, goals)
         if not titles:
             sections[(1, (), words.no_group(group_by))].append(line)
         for title in dict.fromkeys(titles):
-            sections[(0, _section_order(group_by, title), title)].append(line)
+            sections[(0, section_order(group_by, title), title)].append(line)
     groups = []
     for key in sorted(sections):
         members = sections[key]
