@@ -46,22 +46,33 @@ def run_scheduled_import(settings: Settings) -> None:
         engine.dispose()
 
 
+def _reminder_work(
+    settings: Settings, what: str, work: Callable[[Engine], datetime | None]
+) -> datetime | None:
+    """``work`` on an engine of its own, a refusal or a crash logged as ``what``'s (the thread goes
+    on): what it returns, else None."""
+    engine = make_engine(settings.database_url)
+    try:
+        return work(engine)
+    except DomainError as exc:
+        log.warning("%s skipped: %s", what, exc.detail)
+    except Exception:
+        log.exception("%s crashed", what)
+    finally:
+        engine.dispose()
+    return None
+
+
 def run_scheduled_reminders(settings: Settings) -> datetime | None:
     """The period's run; returns when the earliest digest waiting for a retry is due, if one is."""
     from app.notify.service import next_retry, run_reminders
 
-    engine = make_engine(settings.database_url)
-    try:
+    def run(engine: Engine) -> datetime | None:
         summary = run_reminders(engine, settings)
         log.log(logging.WARNING if summary.unsent else logging.INFO, "reminders: %s", summary.line())
         return next_retry(engine) if summary.sent is not None else None
-    except DomainError as exc:
-        log.warning("reminders skipped: %s", exc.detail)
-    except Exception:
-        log.exception("reminders crashed")
-    finally:
-        engine.dispose()
-    return None
+
+    return _reminder_work(settings, "reminders", run)
 
 
 def retry_scheduled_reminders(settings: Settings) -> datetime | None:
@@ -69,8 +80,7 @@ def retry_scheduled_reminders(settings: Settings) -> datetime | None:
     the next retry time, if a digest still waits."""
     from app.notify.service import next_retry, send_retries
 
-    engine = make_engine(settings.database_url)
-    try:
+    def retry(engine: Engine) -> datetime | None:
         sent = send_retries(engine, settings)
         if sent is None:
             return None
@@ -84,13 +94,8 @@ def retry_scheduled_reminders(settings: Settings) -> datetime | None:
             f" (last error: {sent.error})" if sent.error else "",
         )
         return next_retry(engine)
-    except DomainError as exc:
-        log.warning("reminder retries skipped: %s", exc.detail)
-    except Exception:
-        log.exception("reminder retries crashed")
-    finally:
-        engine.dispose()
-    return None
+
+    return _reminder_work(settings, "reminder retries", retry)
 
 
 def _loop(
