@@ -453,16 +453,21 @@ def test_rate_limit_gives_a_429_page(app_with: object, seeded: Seeded) -> None:
     assert "Too many requests" in limited.text
 
 
+def _crc(db: Connection) -> int:
+    """The Committee on the Rights of the Child as a mechanism, for rows written straight into the table."""
+    return db.execute(
+        insert(Mechanism)
+        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
+        .returning(Mechanism.id)
+    ).scalar_one()
+
+
 def test_a_thousand_recommendations_are_counted_the_same_way_on_every_page(
     db: Connection, make_app: MakeApp
 ) -> None:
     """The search's heading and every choice's count, and the statistics' charts and their tables,
     write 1 001 the reader's way ("1 001" in French, "1.001" in Spanish), not "1001" here and there."""
-    mechanism = db.execute(
-        insert(Mechanism)
-        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
-        .returning(Mechanism.id)
-    ).scalar_one()
+    mechanism = _crc(db)
     day = date(2024, 1, 1)
     db.execute(
         insert(Recommendation),
@@ -503,11 +508,7 @@ def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
 ) -> None:
     """A published action past due whose recommendation the feed withdrew: the actions list shows it
     overdue, and the statistics page's "N published actions are overdue" counts it too."""
-    mechanism = db.execute(
-        insert(Mechanism)
-        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
-        .returning(Mechanism.id)
-    ).scalar_one()
+    mechanism = _crc(db)
     day = date(2024, 1, 1)
     current, gone = (
         db.execute(
