@@ -84,3 +84,9 @@ def settings_for(database_url: str, port: int) -> Settings:
 def outbox(engine: Engine) -> list[OutboxMessage]:
     with Session(engine) as db:
         return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def set_user(engine: Engine, address: str, **values: object) -> None:
+    """The account of ``address`` changed meanwhile (its digest choice, its address, its state), committed."""
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.email == address).values(**values))

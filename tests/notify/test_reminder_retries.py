@@ -16,7 +16,7 @@ from app.models import Entity, OutboxMessage, User
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests import accounts
-from tests.notify.reminder_world import build, outbox, settings_for
+from tests.notify.reminder_world import build, outbox, set_user, settings_for
 from tests.smtp import Mailbox, smtp_server
 
 
@@ -48,8 +48,7 @@ def test_a_digest_waiting_for_a_retry_never_reaches_someone_deactivated_or_opted
 ) -> None:
     # The retry may come hours later: the person who left the ministry meanwhile gets nothing.
     world = build(engine)
-    with Session(engine) as db, db.begin():
-        db.execute(update(User).where(User.email == world.fp_b).values(digest="daily"))
+    set_user(engine, world.fp_b, digest="daily")
     with smtp_server() as (_, closed_port):
         pass  # the port is free again: nothing listens there
     now = datetime.now(UTC)
@@ -90,8 +89,7 @@ def test_a_session_the_server_ends_is_opened_again_for_the_next_digests(
     # The digests after the one answered 421 were charged an attempt, put off to the next run (a day
     # later on a daily schedule) with the reason "please run connect() first".
     world = build(engine)
-    with Session(engine) as db, db.begin():
-        db.execute(update(User).where(User.email == world.fp_b).values(digest="daily"))
+    set_user(engine, world.fp_b, digest="daily")
     with smtp_server(handler=OneMessagePerSession()) as (mailbox, port):
         now = datetime.now(UTC)
         run = run_reminders(engine, settings_for(database_url, port), now)
@@ -213,8 +211,7 @@ def test_an_address_the_server_cannot_take_fails_at_once_with_the_reason(
     # An address written with an accent (accepted for an account) needs a server announcing SMTPUTF8;
     # without it each of that person's digests was retried ten times over eight hours, then failed.
     world = build(engine)
-    with Session(engine) as db, db.begin():
-        db.execute(update(User).where(User.email == world.fp_a).values(email="josé@example.gov"))
+    set_user(engine, world.fp_a, email="josé@example.gov")
     with smtp_server(smtputf8=False) as (mailbox, port):
         run = run_reminders(engine, settings_for(database_url, port))
     assert [m["To"] for m in mailbox.messages] == [world.coordinator]
