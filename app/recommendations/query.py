@@ -11,6 +11,7 @@
 - ``tort*``: words starting with ``tort`` (from ``MIN_PREFIX`` letters on; shorter is a whole word).
   The last word of a query is also a prefix from ``MIN_PREFIX`` letters on (search as you type);
 - Chinese (and Japanese, Korean) characters: a run of them is a phrase, one character per token;
+  typed against a Latin word without a space (``CRC受教育``), each script's run is a term of its own;
 - a document symbol (a word with a ``/`` and a digit: ``A/HRC/22/15``, ``CRC/C/PER/CO/4-5``; not
   ``HIV/AIDS``, an ordinary phrase) is the phrase of its words, which the search documents hold
   first (``app.feed.stemming``): it finds that document's recommendations (and its addenda,
@@ -128,11 +129,33 @@ def _chunks(query: str) -> list[_Chunk | str]:
         if not tokens:
             continue
         budget -= len(tokens)
-        term = _term(tokens, prefix=prefix, literal=bare is None, symbol=bare is not None and _symbol(bare))
+        symbol = bare is not None and _symbol(bare)
+        if bare is not None and not negated and not symbol:
+            # Chinese is typed without spaces, also around a Latin word or number ("CRC受教育"): each
+            # run of one script is a term of its own, as if the spaces were there.
+            *runs, tokens = _script_runs(tokens)
+            found += [_Chunk(_term(run, prefix=False, literal=False), False, plain=False) for run in runs]
+        term = _term(tokens, prefix=prefix, literal=bare is None, symbol=symbol)
         found.append(_Chunk(term, negated, plain=bare is not None and not prefix and not negated))
         if budget <= 0:
             break
     return found
+
+
+def _script_runs(tokens: list[str]) -> list[list[str]]:
+    """``tokens`` cut where the script changes between CJK characters and other words; a number
+    goes with the words around it ("第116段" stays one phrase, "HIV/AIDS" another)."""
+    runs: list[list[str]] = []
+    scripts: list[bool | None] = []  # CJK or not; None while a run holds numbers only
+    for token in tokens:
+        cjk = None if token.isdigit() else bool(CJK.match(token))
+        if runs and (cjk is None or scripts[-1] in (None, cjk)):
+            runs[-1].append(token)
+            scripts[-1] = cjk if scripts[-1] is None else scripts[-1]
+        else:
+            runs.append([token])
+            scripts.append(cjk)
+    return runs
 
 
 def _cites_paragraph(chunk: _Chunk | str, following: _Chunk | str | None) -> bool:

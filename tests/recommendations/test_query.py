@@ -38,6 +38,17 @@ def test_the_last_plain_word_is_also_a_prefix() -> None:
     assert not parse("ju").required[0][0].prefix
 
 
+def test_a_latin_word_against_chinese_characters_is_a_term_of_its_own() -> None:
+    def required(query: str) -> list[list[tuple[str, ...]]]:
+        return [[term.tokens for term in group] for group in parse(query).required]
+
+    assert required("CRC受教育") == [[("crc",)], [("受", "教", "育")]]
+    assert required("HIV/AIDS儿童") == [[("hiv", "aids")], [("儿", "童")]]
+    assert required("第116段") == [[("第", "116", "段")]]  # a number goes with its characters
+    assert required('"CRC受教育"') == [[("crc", "受", "教", "育")]]  # quoted: a phrase as typed
+    assert parse("-CRC受教育").excluded == (Term(("crc", "受", "教", "育")),)  # left out together
+
+
 def test_engine_syntax_is_never_passed_through() -> None:
     hostile = 'NEAR(a b) "x" * ^col: (a OR) AND NOT \' ; -- {} [] \\ &|!<->:*'
     for rendered in (fts5_match(parse(hostile)), tsquery(parse(hostile))):
