@@ -51,7 +51,7 @@ class RunSummary:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
         if self.warnings:
             text += f", {self.warnings} warnings"
-        if self.linking is not None and self.linking.changed:
+        if self.linking is not None and (self.linking.changed or self.linking.carried):
             text = f"{text}; {self.linking.line()}"
         return f"{text} ({mask_credentials(self.message)})" if self.message else text
 

@@ -16,7 +16,7 @@ the square of the records.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +27,7 @@ from app.feed.matching import THRESHOLD, BlockKey, block_keys, comparable_words,
 from app.models import AuditEvent, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
 from app.models.base import utcnow
 from app.models.source_link import SourceLink
+from app.recommendations.carry import Carried, carry_linked, carry_work
 
 LEADING_SOURCE = "uhri"
 COPY_SOURCES = ("upr-info", "manual")
@@ -40,13 +41,21 @@ class LinkingSummary:
     dropped: list[tuple[int, int]] = field(default_factory=list)
     kept: int = 0
     rescored: int = 0  # kept links whose score moved (shown in the staff list's sources)
+    # (copy, record, what moved and what stayed): a copy's work carried to its leader, or back
+    # to the copy from a leader withdrawn (``carry``)
+    carried: list[tuple[int, int, Carried]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.linked or self.dropped)
+        return bool(self.linked or self.dropped or any(done.moved for *_, done in self.carried))
 
     def line(self) -> str:
-        return f"source links: {len(self.linked)} linked, {len(self.dropped)} dropped, {self.kept} kept"
+        line = f"source links: {len(self.linked)} linked, {len(self.dropped)} dropped, {self.kept} kept"
+        moved = sum(1 for *_, done in self.carried if done.moved)
+        left = sum(1 for *_, done in self.carried if done.left)
+        if moved or left:
+            line += f"; copies' work carried: {moved}, left (their record has its own): {left}"
+        return line
 
 
 @dataclass
@@ -192,6 +201,22 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
     if stale:
         conn.execute(delete(SourceLink).where(SourceLink.id.in_(sorted(link.id for link in stale))))
         summary.dropped = [(link.member_id, link.leader_id) for link in stale]
+        # A copy whose record was withdrawn is listed again: the record's work goes back to it,
+        # when it is the record's only copy (of several, which one the work came from is not known).
+        withdrawn = set(
+            conn.scalars(
+                select(Recommendation.id).where(
+                    Recommendation.id.in_(sorted({link.leader_id for link in stale})),
+                    Recommendation.withdrawn.is_(True),
+                )
+            )
+        )
+        copies_of = Counter(link.leader_id for link in links if link.state == "linked")
+        summary.carried += [
+            (link.member_id, link.leader_id, carry_work(conn, link.leader_id, link.member_id))
+            for link in stale
+            if link.leader_id in withdrawn and copies_of[link.leader_id] == 1
+        ]
     new_rows: list[dict[str, Any]] = []
     for member, (leader, score) in sorted(proposed.items()):
         current = matched.get(member)
@@ -215,6 +240,7 @@ def link_duplicates(conn: Connection, *, actor: str, threshold: float = THRESHOL
         summary.linked.append((member, leader, score))
     if new_rows:
         conn.execute(insert(SourceLink), new_rows)
+    summary.carried += carry_linked(conn)
     if summary.changed or summary.rescored:
         _audit(conn, actor, summary, threshold)
     return summary
@@ -237,6 +263,10 @@ def _audit(conn: Connection, actor: str, summary: LinkingSummary, threshold: flo
                 "rescored": summary.rescored,
                 "linked_pairs": [list(pair) for pair in summary.linked[:_SHOWN]],
                 "dropped_pairs": [list(pair) for pair in summary.dropped[:_SHOWN]],
+                "work_carried": [
+                    {"copy": copy, "record": leader, **done.as_dict()}
+                    for copy, leader, done in summary.carried[:_SHOWN]
+                ],
             },
         )
     )

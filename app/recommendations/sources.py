@@ -21,6 +21,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import Recommendation
 from app.models.base import utcnow
 from app.models.source_link import SourceLink
+from app.recommendations.carry import carry_work
 from app.recommendations.schemas import SourceList, SourceRef
 
 
@@ -190,6 +191,7 @@ def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) 
     existing.state, existing.method, existing.updated_at = "linked", "manual", now
     session.flush()
     after = {"leader_id": leader.id, "member_id": member.id, "state": "linked", "method": "manual"}
+    work = carry_work(session.connection(), member.id, leader.id)
     record(
         session,
         actor,
@@ -197,6 +199,6 @@ def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) 
         "recommendation",
         leader.id,
         before=before,
-        after=after,
+        after={**after, "work": work.as_dict()},
     )
     return list_sources(session, recommendation_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
@@ -272,3 +272,71 @@ def test_a_cluster_says_how_many_of_its_members_are_copies_the_lists_leave_out(
     assert (
         counts["recommendation_count"] - counts["withdrawn_count"] - counts.get("linked_count", 0) == listed
     )
+
+
+def test_a_copys_work_goes_with_it_to_its_record_and_back_if_that_is_withdrawn(
+    world: World, db: Connection, client: TestClient
+) -> None:
+    """Work done on a copy before it was linked is not left where no list shows it: linked, its
+    status, ministries, clusters and actions are its record's, where the record had none of them."""
+    built, copy = world, world.copy_id
+    db.execute(delete(SourceLink).where(SourceLink.member_id == copy))  # the copy worked on alone
+    entity = accounts.create_entity(db, "Ministry of Foreign Affairs")
+    etag = client.get(f"{LIST}/{copy}").headers["ETag"]
+    body = {"status": "in_progress", "priority": "high", "lead_entity_id": entity}
+    assert client.patch(f"{LIST}/{copy}", json=body, headers={"If-Match": etag}).status_code == 200
+    cluster = client.post("/api/v1/clusters", json={"name": "Treaties"}).json()["id"]
+    both = {"ids": [copy, built.leader_id]}  # the record is in it already: one membership
+    assert client.post(f"/api/v1/clusters/{cluster}/recommendations", json=both).status_code == 200
+    action = client.post("/api/v1/actions", json={"title": "Ratify", "recommendation_ids": [copy]})
+    assert action.status_code == 201, action.text
+
+    summary = link_duplicates(db, actor="test")
+    assert [(member, leader) for member, leader, _ in summary.linked] == [(copy, built.leader_id)]
+    assert summary.line().endswith("; copies' work carried: 1, left (their record has its own): 0")
+    leader = client.get(f"{LIST}/{built.leader_id}").json()
+    assert (leader["local"]["status"], leader["local"]["priority"]) == ("in_progress", "high")
+    assert leader["local"]["lead_entity"]["id"] == entity
+    assert [change["new_status"] for change in leader["status_history"]] == ["in_progress"]
+    assert [item["id"] for item in client.get(LIST, params={"cluster": cluster}).json()["items"]] == [
+        built.leader_id
+    ]
+    planned = client.get(f"/api/v1/actions/{action.json()['id']}").json()
+    assert planned["recommendation_ids"] == [built.leader_id]
+    assert client.get(LIST, params={"status": "in_progress"}).json()["total"] == 1
+    assert client.get(f"{LIST}/{copy}").json()["local"]["status"] == "not_started"
+
+    # The record withdrawn by its source: its only copy is listed again, with its work.
+    others = delete(SourceLink).where(SourceLink.leader_id == built.leader_id, SourceLink.member_id != copy)
+    db.execute(others)
+    db.execute(update(Recommendation).where(Recommendation.id == built.leader_id).values(withdrawn=True))
+    summary = link_duplicates(db, actor="test")
+    assert summary.dropped == [(copy, built.leader_id)]
+    mine = client.get(f"{LIST}/{copy}").json()
+    assert (mine["local"]["status"], mine["local"]["lead_entity"]["id"]) == ("in_progress", entity)
+    assert [item["id"] for item in client.get(LIST, params={"cluster": cluster}).json()["items"]] == [copy]
+
+
+def test_a_copys_work_stays_on_it_where_its_record_has_its_own(
+    world: World, db: Connection, client: TestClient
+) -> None:
+    built, copy = world, world.copy_id
+    client.post(f"{LIST}/{copy}/sources/{built.leader_id}/unlink")
+    for rec_id, status in ((copy, "in_progress"), (built.leader_id, "implemented")):
+        etag = client.get(f"{LIST}/{rec_id}").headers["ETag"]
+        body = {"status": status}
+        assert client.patch(f"{LIST}/{rec_id}", json=body, headers={"If-Match": etag}).status_code == 200
+    cluster = client.post("/api/v1/clusters", json={"name": "Treaties"}).json()["id"]
+    assert client.post(f"/api/v1/clusters/{cluster}/recommendations", json={"ids": [copy]}).status_code == 200
+
+    linked = client.post(f"{LIST}/{built.leader_id}/sources/{copy}/link")  # by hand, after the unlink
+    assert linked.status_code == 200, linked.text
+    assert client.get(f"{LIST}/{built.leader_id}").json()["local"]["status"] == "implemented"
+    assert client.get(f"{LIST}/{copy}").json()["local"]["status"] == "in_progress"  # nothing overwritten
+    assert client.get(LIST, params={"cluster": cluster}).json()["total"] == 1  # the membership moved
+    with Session(bind=db) as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "recommendation.source_linked")
+        ).one()
+    assert event.after is not None and event.after["work"] == {"moved": ["clusters"], "left": ["status"]}
+    assert link_duplicates(db, actor="test").line().endswith("left (their record has its own): 1")
