@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.pagination import decode_cursor, encode_cursor
 from app.deadlines.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DeadlineListParams, MechanismCode
 from app.deadlines.service import PUBLIC, deadlines, uid
-from app.deadlines.sources import DeadlineItem, DeadlineKind
+from app.deadlines.sources import DeadlineItem, DeadlineKind, shown_detail
 from app.models import Entity
 from app.plans.schemas import RefId
 from app.public.schemas import PublicEntityRef, PublicModel
@@ -43,6 +43,13 @@ class PublicDeadline(PublicModel):
     detail: str | None = Field(
         description="A short fact shown beside the title (a follow-up reply's grade...)"
     )
+    grade: str | None = Field(
+        description='A follow-up reply\'s grades alone: "B", or "A, C (2/3)" while some are missing '
+        "(`detail` says them in English)",
+    )
+
+    def detail_text(self) -> str | None:
+        return shown_detail(self.detail, self.grade)
 
 
 class PublicDeadlinePage(PublicModel):
@@ -83,6 +90,7 @@ def list_published(session: Session, params: PublicDeadlineParams) -> PublicDead
                 entities=[entities[i] for i in item.entity_ids if i in entities],
                 link=item.public_link,
                 detail=item.detail,
+                grade=item.grade,
             )
             for item in page
         ],

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
-from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind
+from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind, shown_detail
 from app.models.deadline import EnteredKind
 from app.plans.schemas import Forbid, LongText, RefId, Title
 
@@ -50,9 +50,16 @@ class DeadlineOut(BaseModel):
     detail: str | None = Field(
         description="A short fact shown beside the title (a follow-up reply's grade...)"
     )
+    grade: str | None = Field(
+        description='A follow-up reply\'s grades alone: "B", or "A, C (2/3)" while some are missing '
+        "(`detail` says them in English)",
+    )
     published: bool
     done: bool = Field(description="Met: never overdue")
     overdue: bool = Field(description="Before today (UTC) and not done")
+
+    def detail_text(self) -> str | None:
+        return shown_detail(self.detail, self.grade)
 
 
 class DeadlinePage(BaseModel):

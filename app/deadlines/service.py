@@ -106,6 +106,7 @@ def out(item: DeadlineItem, today: date) -> DeadlineOut:
         entity_ids=list(item.entity_ids),
         link=item.link,
         detail=item.detail,
+        grade=item.grade,
         published=item.published,
         done=item.done,
         overdue=item.overdue(today),

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.followup.reading import follow_up_due, next_reports_due
 from app.models import Action, Deadline, DeadlinePublication, Indicator, Mechanism
 from app.models.plan import OPEN_ACTION_STATUSES
@@ -248,11 +250,17 @@ def _grades(grades: dict[int, str], total: int) -> str | None:
     return f"{', '.join(found)} ({len(grades)}/{total})"
 
 
-def _grades_detail(grade: str | None) -> str | None:
-    """The grades as the API shows them beside the title: "Grade: B", "Grades: A, C (2/3)"."""
-    if grade is None:
-        return None
-    return f"Grades: {grade}" if "(" in grade else f"Grade: {grade}"
+def grades_label(grade: str) -> Reason:
+    """The grades as shown beside the title: "Grade: B", "Grades: A, C (2/3)" (a ``Reason``: the
+    API's ``detail`` in English, a page's in its reader's language)."""
+    if "(" in grade:
+        return Reason(_("Grades: %(grades)s"), grades=grade)
+    return Reason(_("Grade: %(grade)s"), grade=grade)
+
+
+def shown_detail(detail: str | None, grade: str | None) -> str | None:
+    """A deadline's ``detail`` for a page: a grade's label as a ``Reason``, translated there."""
+    return grades_label(grade) if grade else detail
 
 
 def _document_page(symbol: str | None, recommendation_id: int) -> str:
@@ -288,7 +296,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 ),
                 published=due.anchor_id in published,
                 done=len(due.grades) == len(due.recommendation_ids),
-                detail=_grades_detail(grade),
+                detail=None if grade is None else str(grades_label(grade)),
                 grade=grade,
             )
         )

@@ -74,7 +74,7 @@ def test_grades_show_beside_the_reply_and_close_it_when_all_are_graded(
         json={"grade": "B", "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
     )
     reply = _items(client, "/api/v1/deadlines", kind="follow_up_reply")[0]
-    assert (reply["detail"], reply["done"]) == ("Grade: B", True)
+    assert (reply["detail"], reply["grade"], reply["done"]) == ("Grade: B", "B", True)
 
 
 def test_a_coordinator_publishes_each_one_and_only_then_the_public_sees_it(
@@ -137,7 +137,9 @@ def test_the_calendar_feed_holds_them(client: TestClient, engine: Engine) -> Non
     assert f"Follow-up reply due: {CRC}" in summaries
 
 
-def test_the_reply_and_its_grades_read_in_the_owners_language(client: TestClient, engine: Engine) -> None:
+def test_the_reply_and_its_grades_read_in_the_owners_language(
+    client: TestClient, anonymous_client: TestClient, engine: Engine
+) -> None:
     # The reply's title held an English phrase ("CRC/...: follow-up information") and its grades an
     # English label: a French coordinator's feed and digest read "Réponse de suivi attendue :
     # CRC/C/PER/CO/6-7: follow-up information" and "Grades: B (1/3)".
@@ -161,3 +163,13 @@ def test_the_reply_and_its_grades_read_in_the_owners_language(client: TestClient
         body = render_digest(me, sections, "https://nrtd.example.gov", date(2027, 1, 1)).body
     assert f"- Réponse de suivi attendue : {CRC} (12 févr. 2027)" in body.splitlines()
     assert "follow-up information" not in body
+
+    # The calendar pages: the grades' label in the reader's language, the API's value beside it.
+    [item] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (item["detail"], item["grade"]) == ("Grades: B (1/3)", "B (1/3)")
+    publish = {"kind": "follow_up_reply", "object_id": item["object_id"], "published": True}
+    assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
+    assert _items(anonymous_client, "/api/v1/public/deadlines")[0]["grade"] == "B (1/3)"
+    for lang, label in (("fr", "(Notes : B (1/3))"), ("es", "(Calificaciones: B (1/3))")):
+        page = anonymous_client.get("/calendar", params={"lang": lang}, headers={"Accept": "text/html"})
+        assert label in page.text and "Grades" not in page.text

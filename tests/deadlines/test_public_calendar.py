@@ -34,7 +34,17 @@ def test_the_public_api_lists_published_deadlines_only(
         ("upr_midterm", UPR_REVIEW),
         ("custom", JUSTICE_CUSTOM),
     }
-    assert set(items[0]) == {"kind", "date", "title", "uid", "mechanism", "entities", "link", "detail"}
+    assert set(items[0]) == {
+        "kind",
+        "date",
+        "title",
+        "uid",
+        "mechanism",
+        "entities",
+        "link",
+        "detail",
+        "grade",
+    }
     education = next(item for item in items if item["title"] == EDUCATION_ACTION)
     assert [entity["name"] for entity in education["entities"]] == ["Ministry of Education"]
     assert "ETag" in response.headers
