@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
@@ -17,19 +18,19 @@ def report_file(
     session: Session,
     query: ReportQuery,
     *,
-    staff: bool,
+    viewer: Actor | None,
     publisher: Publisher | None = None,
     labels_lang: str = "en",
 ) -> RenderedReport:
-    """The staff or public report of ``query`` in its format; Word and PDF in the State's template
-    unless ``template=default`` (or none was uploaded); ``publisher`` (the NRTD_SITE_NAME ... settings)
-    is named on it; ``labels_lang``: the language the feed names themes in."""
+    """The staff report for ``viewer`` (None: the public report) of ``query`` in its format; Word and
+    PDF in the State's template unless ``template=default`` (or none was uploaded); ``publisher`` (the
+    NRTD_SITE_NAME ... settings) is named on it; ``labels_lang``: the language the feed names themes in."""
     if query.format == "pdf":
         pdf.require()  # before the work: refused at once where LibreOffice is missing
     template = None
     if query.format in ("docx", "pdf") and query.template == "state":
         template = state_template.current_content(session)
-    report = service.build_report(session, query, staff=staff, labels_lang=labels_lang)
+    report = service.build_report(session, query, viewer=viewer, labels_lang=labels_lang)
     report = report.model_copy(update={"publisher": publisher})
     try:
         return render(report, query.format, template)

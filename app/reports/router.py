@@ -54,7 +54,7 @@ def implementation_report(
     db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
 ) -> Response:
     rendered = report_file(
-        db, query, staff=True, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db, query, viewer=actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
     headers = {**rendered.headers, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
@@ -81,7 +81,7 @@ def public_implementation_report(
     query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
     rendered = report_file(
-        db, query, staff=False, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db, query, viewer=None, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
     return cached_response(request, rendered.body, rendered.media_type, rendered.headers)
 

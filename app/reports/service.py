@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
@@ -36,6 +37,7 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal
 from app.plans.actions.reading import serving
+from app.plans.progress.reading import visible_to
 from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
@@ -84,9 +86,13 @@ class _Related:
     latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
 
 
-def build_report(session: Session, query: ReportQuery, *, staff: bool, labels_lang: str = "en") -> Report:
-    """The report of the recommendations ``query``'s filters match (withdrawn ones never);
+def build_report(
+    session: Session, query: ReportQuery, *, viewer: Actor | None, labels_lang: str = "en"
+) -> Report:
+    """The report of the recommendations ``query``'s filters match (withdrawn ones never): the staff
+    report for ``viewer`` (with the internal detail they may read), the public one when None;
     ``labels_lang``: the language the feed names themes in (NRTD_UHRI_LANGUAGES' first)."""
+    staff = viewer is not None
     params = list_params(query)
     # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
     check_filter_values(session, params, clusters=staff)
@@ -104,7 +110,7 @@ def build_report(session: Session, query: ReportQuery, *, staff: bool, labels_la
     words = Words(interface_language(params.lang))
     # Themes as the portal names them in this language, where the import brought their names.
     theme_names = term_names(session, words.lang).get("theme", {})
-    related = _load_related(session, matching, theme_names, staff=staff)
+    related = _load_related(session, matching, theme_names, viewer=viewer)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=reading_order)
     return Report(
@@ -145,8 +151,9 @@ def _entity(entity_id: int, name: str, acronym: str | None) -> ReportEntity:
 
 
 def _load_related(
-    session: Session, matching: Select[Any], theme_names: dict[str, str], *, staff: bool
+    session: Session, matching: Select[Any], theme_names: dict[str, str], *, viewer: Actor | None
 ) -> _Related:
+    staff = viewer is not None
     related = _Related()
     for rec_id, lang, text in session.execute(
         select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
@@ -183,11 +190,14 @@ def _load_related(
             related.lead[rec_id] = _entity(entity_id, name, acronym)
         else:
             related.supporting[rec_id].append(_entity(entity_id, name, acronym))
-    _load_actions(session, matching, related, staff=staff)
+    _load_actions(session, matching, related, viewer=viewer)
     return related
 
 
-def _load_actions(session: Session, matching: Select[Any], related: _Related, *, staff: bool) -> None:
+def _load_actions(
+    session: Session, matching: Select[Any], related: _Related, *, viewer: Actor | None
+) -> None:
+    staff = viewer is not None
     pairs = serving(matching, public=not staff).subquery()
     actions = (
         select(pairs.c.recommendation_id, pairs.c.direct, Action, Entity.id, Entity.name, Entity.acronym)
@@ -204,11 +214,13 @@ def _load_actions(session: Session, matching: Select[Any], related: _Related, *,
             related.action_leads[action.id] = _entity(entity_id, name, acronym)
     action_ids = {action_id for served in related.serving.values() for action_id in served}
     related.published = dict(published_progress(session, action_ids))
-    if staff:
-        # The newest update of each action in any state: staff see what is in the pipeline.
+    if viewer is not None:
+        # The newest update of each action in any state that the viewer may read: staff see what is
+        # in the pipeline, a focal point only what the progress queue shows them (not another
+        # ministry's drafts).
         updates = session.scalars(
             select(ProgressUpdate)
-            .where(ProgressUpdate.action_id.in_(select(pairs.c.action_id)))
+            .where(ProgressUpdate.action_id.in_(select(pairs.c.action_id)), *visible_to(viewer))
             .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
         )
         for update in updates:

@@ -126,7 +126,7 @@ def implementation_report(
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
     rendered = report_file(
-        db, query, staff=True, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db, query, viewer=staff.actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
@@ -139,7 +139,7 @@ def public_implementation_report(
     """The public report (GET /api/v1/public/reports/implementation): published data only, the one to
     send to the UN, downloaded from the workspace without building its address by hand."""
     rendered = report_file(
-        db, query, staff=False, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db, query, viewer=None, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)

@@ -17,7 +17,7 @@ from app.models import Cluster, Recommendation
 from app.reports import service
 from tests.conftest import MakeApp, session_on
 from tests.factories import import_records, record
-from tests.reports.conftest import NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
+from tests.reports.conftest import DRAFT, NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
 
 STAFF = "/api/v1/reports/implementation"
 PUBLIC = "/api/v1/public/reports/implementation"
@@ -43,6 +43,18 @@ def test_staff_report_by_role(
     if expected == 403:
         assert response.headers["content-type"] == "application/problem+json"
         assert NOTES.encode() not in response.content
+    elif role == "focal_point":
+        # The internal progress a focal point reads is what the progress queue shows them: on their
+        # entity's actions, sent on for review, or drafts written in their entity; never a draft
+        # someone of another entity wrote.
+        assert DRAFT.encode() not in response.content
+        assert b"PLANTED-SUBMITTED-PROGRESS" in response.content
+        other = headers_for(role, entity_id=world.ids["social"])
+        elsewhere = anonymous_client.get(STAFF, headers=other).content
+        assert b"PLANTED-SUBMITTED-PROGRESS" not in elsewhere and DRAFT.encode() not in elsewhere
+        assert PUBLISHED_PROGRESS.encode() in elsewhere and NOTES.encode() in elsewhere
+    else:
+        assert DRAFT.encode() in response.content
 
 
 def test_focal_point_without_entity_reads_the_staff_report(

@@ -30,20 +30,7 @@ from app.plans.progress.queue_schemas import (
     ProgressQueuePage,
     ProgressQueueParams,
 )
-from app.plans.progress.reading import on_entity_actions, written_in_entity
-
-# States a focal point sees on their entity's actions whoever wrote them: sent on for review.
-_SENT_ON = ("submitted", "approved")
-
-
-def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
-    """The conditions limiting the updates to those ``actor`` may list."""
-    if actor.is_manager:
-        return []
-    if actor.entity_id is None:
-        return [false()]
-    entity = actor.entity_id
-    return [on_entity_actions(entity), or_(ProgressUpdate.state.in_(_SENT_ON), written_in_entity(entity))]
+from app.plans.progress.reading import on_entity_actions, visible_to
 
 
 def _filters(actor: Actor, params: ProgressQueueParams) -> list[ColumnElement[bool]]:

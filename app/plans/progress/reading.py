@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.actor import Actor
 from app.models import Action, ActionEntity, ProgressUpdate, User
 from app.models.plan import ProgressState
 
@@ -48,6 +49,22 @@ def written_in_entity(entity_id: int) -> ColumnElement[bool]:
         and_(ProgressUpdate.author_id.is_(None), ProgressUpdate.action_id.in_(led_here)),
         ProgressUpdate.author_id.in_(written_here),
     )
+
+
+# States a focal point sees on their entity's actions whoever wrote them: sent on for review.
+_SENT_ON = ("submitted", "approved")
+
+
+def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
+    """The conditions limiting the updates to those ``actor`` may list (the work queues, the staff
+    report): managers every update; a focal point those on their entity's actions, drafts and
+    returned ones only when written in their entity; a focal point without an entity none."""
+    if actor.is_manager:
+        return []
+    if actor.entity_id is None:
+        return [false()]
+    entity = actor.entity_id
+    return [on_entity_actions(entity), or_(ProgressUpdate.state.in_(_SENT_ON), written_in_entity(entity))]
 
 
 def _conditions(states: Sequence[ProgressState], entity_id: int | None) -> list[ColumnElement[bool]]:
