@@ -69,7 +69,7 @@ def action_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    detail, tag = service.get_action(db, action_id)
+    detail, tag = service.get_action(db, staff.actor, action_id)
     page = StaffPage.of(request, "actions", staff)
     manager = staff.actor.is_manager
     may_edit = may_work_on(db, staff.actor, action_id)
@@ -191,7 +191,7 @@ async def add_recommendations(
             raise FormInvalid({form.RECOMMENDATIONS: page.gettext("Type an id or a document symbol.")})
     except FormInvalid as exc:
         return action_page(request, db, staff, action_id, values=shown, errors=exc.errors, status=422)
-    current, _tag = service.get_action(db, action_id)
+    current, _tag = service.get_action(db, staff.actor, action_id)
     data = {form.RECOMMENDATIONS: [*current.recommendation_ids, *added[form.RECOMMENDATIONS]]}
     refusal = _patch(request, db, staff, action_id, values, data, shown)
     return refusal or redirect(f"{_url(action_id)}?done=action-recommendations-added", request)
@@ -208,7 +208,7 @@ async def remove_recommendations(
     if not chosen or not all(value.isdigit() for value in chosen):
         errors = {form.RECOMMENDATIONS: gettext("Select at least one recommendation.")}
         return action_page(request, db, staff, action_id, errors=errors, status=422)
-    current, _tag = service.get_action(db, action_id)
+    current, _tag = service.get_action(db, staff.actor, action_id)
     removed = {int(value) for value in chosen}
     data = {form.RECOMMENDATIONS: [i for i in current.recommendation_ids if i not in removed]}
     refusal = _patch(request, db, staff, action_id, values, data)

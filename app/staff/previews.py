@@ -51,7 +51,7 @@ def _counted(items: list[tuple[str, int]]) -> list[str]:
 def action_preview(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
     page = StaffPage.of(request, "actions", staff)
     _ = page.gettext
-    detail, _etag = actions_service.get_action(db, action_id)
+    detail, _etag = actions_service.get_action(db, staff.actor, action_id)
     updates = progress_service.list_progress(db, action_id).items
     values_waiting, values_in_force = indicator_reading.review_counts(db, action_id)
     approved = [u for u in updates if u.state == "approved"]

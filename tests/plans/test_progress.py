@@ -89,6 +89,11 @@ def test_the_whole_review_flow(client: TestClient, engine: Engine, setup: dict[s
     action = client.get(setup["action_url"]).json()
     assert action["status"] == "completed"
     assert action["latest_progress"]["id"] == draft["id"]
+    # The action's own focal point reads its latest update there; another entity's, who may not read
+    # the action's updates (403 on them), does not find it on the action either.
+    own = client.get(setup["action_url"], headers=focal).json()
+    assert own["latest_progress"]["id"] == draft["id"]
+    assert client.get(setup["action_url"], headers=setup["focal_b"]).json()["latest_progress"] is None
 
     assert audit_actions(engine, "progress_update", draft["id"]) == [
         "progress.create",

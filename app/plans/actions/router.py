@@ -38,7 +38,7 @@ def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: R
     responses=VERSIONED,
 )
 def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
-    detail, tag = service.get_action(db, action_id)
+    detail, tag = service.get_action(db, actor, action_id)
     response.headers["ETag"] = tag
     return detail
 

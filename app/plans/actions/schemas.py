@@ -190,4 +190,7 @@ class ActionDetail(ActionOut):
     supporting_entities: list[EntityRef]
     sdgs: list[ActionSdgRef] = Field(description="SDG goals and targets with their English titles")
     indicators: list[IndicatorOut]
-    latest_progress: ProgressOut | None = Field(description="The most recent approved progress update")
+    latest_progress: ProgressOut | None = Field(
+        description="The most recent approved progress update; null for a focal point of another "
+        "entity, who may not read this action's progress updates"
+    )

@@ -46,7 +46,7 @@ from app.plans.actions.schemas import (
     EntityRef,
     RecommendationRef,
 )
-from app.plans.actions.store import ensure_own_action, load_action
+from app.plans.actions.store import ensure_own_action, load_action, owns_action
 from app.plans.indicators.service import indicators_of
 from app.plans.progress.service import latest_approved
 
@@ -160,7 +160,9 @@ def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
     return ActionPage(items=items, next_cursor=None, total=total)
 
 
-def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
+def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDetail, str]:
+    """The action as ``reader`` may read it: its latest approved progress update only for those who
+    may read its updates (a focal point of another entity gets 403 on them, so none here either)."""
     links = load_links(session, [action.id])[action.id]
     recommendations = [
         RecommendationRef(id=rec_id, symbol=symbol, paragraph=paragraph, mechanism=code, withdrawn=withdrawn)
@@ -201,13 +203,13 @@ def _detail(session: Session, action: Action) -> tuple[ActionDetail, str]:
         supporting_entities=[entities[i] for i in links.supporting_entity_ids if i in entities],
         sdgs=sdgs,
         indicators=indicators_of(session, action.id),
-        latest_progress=latest_approved(session, action.id),
+        latest_progress=latest_approved(session, action.id) if owns_action(session, reader, action) else None,
     )
     return detail, etag(action.version)
 
 
-def get_action(session: Session, action_id: int) -> tuple[ActionDetail, str]:
-    return _detail(session, load_action(session, action_id))
+def get_action(session: Session, actor: Actor, action_id: int) -> tuple[ActionDetail, str]:
+    return _detail(session, load_action(session, action_id), actor)
 
 
 def _check_dates(start: date | None, due: date | None) -> None:
@@ -276,7 +278,7 @@ def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[A
     for name in ("recommendation_ids", "cluster_ids", "supporting_entity_ids", "sdg_term_ids"):
         replace_links(session, action.id, name, [], getattr(links, name))
     record(session, actor, "action.create", "action", action.id, after=_snapshot(action, links))
-    return _detail(session, action)
+    return _detail(session, action, actor)
 
 
 def update_action(
@@ -325,7 +327,7 @@ def update_action(
         action.updated_at = datetime.now(UTC)
         session.flush()
         record(session, actor, "action.update", "action", action.id, before=old, after=new)
-    return _detail(session, action)
+    return _detail(session, action, actor)
 
 
 def _patched_links(session: Session, body: ActionPatch, action: Action, links: Links) -> Links:

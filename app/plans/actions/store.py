@@ -30,9 +30,15 @@ def entity_ids(session: Session, action: Action) -> set[int]:
     return ids
 
 
+def owns_action(session: Session, actor: Actor, action: Action) -> bool:
+    """Whether ``ensure_own_action`` lets ``actor`` through: managers, and a focal point of the action's
+    lead or supporting entities (who alone may read its progress updates)."""
+    return actor.is_manager or within_entity(actor, entity_ids(session, action))
+
+
 def may_work_on(session: Session, actor: Actor, action_id: int) -> bool:
     """Whether ``ensure_own_action`` lets ``actor`` through: what a page asks before offering a form."""
-    return actor.is_manager or within_entity(actor, entity_ids(session, load_action(session, action_id)))
+    return owns_action(session, actor, load_action(session, action_id))
 
 
 def ensure_own_action(
