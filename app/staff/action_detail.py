@@ -73,7 +73,9 @@ def action_page(
     page = StaffPage.of(request, "actions", staff)
     manager = staff.actor.is_manager
     may_edit = may_work_on(db, staff.actor, action_id)
-    progress = progress_service.list_progress(db, action_id)
+    # An action's updates are read by those who may work on it (GET /actions/{id}/progress is 403 to
+    # a focal point of another entity): the others do not get their list, dates, states and authors.
+    progress = progress_service.list_progress(db, action_id, staff.actor).items if may_edit else []
     entities, clusters = _linked(detail)
     context = {
         "action": detail,
@@ -90,8 +92,8 @@ def action_page(
         "editable": (MANAGER_FIELDS if manager else FOCAL_POINT_FIELDS) if may_edit else (),
         "entities": form.entity_options(db, entities) if manager else [],
         "clusters": form.cluster_options(db, clusters) if manager else [],
-        "progress": progress.items,
-        "authors": display_names(db, [update.author_id for update in progress.items]),
+        "progress": progress,
+        "authors": display_names(db, [update.author_id for update in progress]),
     }
     return render(request, page, "actions/detail.html", context, status)
 

@@ -93,6 +93,8 @@ def test_a_focal_point_of_another_entity_reads_without_forms(
     assert "<h1>Train judges</h1>" in html and "Judges trained" in html
     assert "/indicators/new" not in html and "/progress/new" not in html
     assert f'action="/staff/actions/{world.judges}' not in html and 'name="etag"' not in html
+    # Nor the action's progress updates, which they may not open (403): no dates, states or authors.
+    assert f'href="/staff/progress/{world.progress}"' not in html and world.author not in html
 
 
 # Editing ----------------------------------------------------------------------------------------
