@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from app.clusters.candidates import features, search_terms, term_candidates, text_candidates
 from app.clusters.schemas import ClusterRef, SimilarList, SimilarRecommendation, SuggestedCluster
 from app.core.errors import NotFound
-from app.feed.fields import alphabetical
+from app.feed.fields import alphabetical, name_order
 from app.models import (
     Cluster,
     ClusterRecommendation,
@@ -110,9 +110,8 @@ def _clusters_of(session: Session, ids: Sequence[int]) -> dict[int, list[Cluster
             select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
             .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
             .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
-            .order_by(Cluster.name, Cluster.id)
         )
-        for rec_id, cluster_id, name in rows:
+        for rec_id, cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id)):
             found[rec_id].append(ClusterRef(id=cluster_id, name=name))
     return found
 
@@ -130,7 +129,7 @@ def _suggest(items: Sequence[SimilarRecommendation], own: set[int]) -> list[Sugg
             entry.neighbours += 1
     for entry in totals.values():
         entry.score = round(entry.score, 4)
-    return sorted(totals.values(), key=lambda entry: (-entry.score, entry.name, entry.id))
+    return sorted(totals.values(), key=lambda entry: (-entry.score, alphabetical(entry.name), entry.id))
 
 
 @dataclass

@@ -10,7 +10,8 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar, TypeVarTuple, overload
 
@@ -124,3 +125,22 @@ def page_of(
         return rows, None
     page = rows[:limit]
     return page, encode_cursor(*cursor_of(page[-1]))
+
+
+def ordered_page(
+    rows: Sequence[_T],
+    key: Callable[[_T], Any],
+    limit: int,
+    after: Any | None,
+    cursor_of: Callable[[_T], CursorKey],
+) -> tuple[list[_T], str | None]:
+    """The page of ``rows`` (all of them, in any order) that follows the key ``after`` in the order
+    of ``key``, and the next page's cursor.
+
+    For short lists in an order SQL cannot give alike on every database: names in alphabetical
+    order (``app.feed.fields.alphabetical``), where SQLite and PostgreSQL's "C" collation compare
+    code points ("Water" before "Éducation") and every other collation has rules of its own.
+    """
+    ordered = sorted(rows, key=key)
+    start = 0 if after is None else bisect_right(ordered, after, key=key)
+    return page_of(ordered[start : start + limit + 1], limit, cursor_of)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -17,8 +17,9 @@ from app.core.actor import Actor
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import decode_cursor, ordered_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
+from app.feed.fields import name_order
 from app.models import Entity
 
 FIELDS = ("name", "acronym", "kind", "contact_name", "contact_email", "contact_phone", "archived")
@@ -80,13 +81,20 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
                 func.lower(Entity.acronym).contains(needle, autoescape=True),
             )
         )
-    total = session.scalar(select(func.count()).select_from(Entity).where(*conditions)) or 0
+    # Alphabetical order is Python's (see ordered_page): a State has a few hundred entities at most.
+    found = list(session.scalars(select(Entity).where(*conditions)))
+    after = None
     if params.cursor:
         name, after_id = decode_cursor(params.cursor, (str, int))
-        conditions.append(tuple_(Entity.name, Entity.id) > tuple_(name, after_id))
-    query = select(Entity).where(*conditions).order_by(Entity.name, Entity.id)
-    rows, next_cursor = keyset_page(session, query, params.limit, lambda entity: (entity.name, entity.id))
-    return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=total)
+        after = name_order(name, after_id)
+    rows, next_cursor = ordered_page(
+        found,
+        lambda entity: name_order(entity.name, entity.id),
+        params.limit,
+        after,
+        lambda entity: (entity.name, entity.id),
+    )
+    return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=len(found))
 
 
 def get_entity(session: Session, entity_id: int) -> tuple[EntityOut, str]:

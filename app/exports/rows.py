@@ -15,11 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
 from app.exports.schemas import ExportCluster, ExportEntity, PublicExportRow, StaffExportRow
-from app.feed.fields import ROLE_FIELDS, alphabetical
+from app.feed.fields import ROLE_FIELDS, alphabetical, name_order
 from app.models import (
     Cluster,
     ClusterRecommendation,
-    Entity,
     Mechanism,
     Recommendation,
     RecommendationTerm,
@@ -184,8 +183,9 @@ def _entities(
 ) -> tuple[dict[int, ExportEntity], dict[int, list[ExportEntity]]]:
     lead: dict[int, ExportEntity] = {}
     supporting: dict[int, list[ExportEntity]] = defaultdict(list)
-    for rec_id, responsibility, entity_id, name, acronym in conn.execute(
-        responsibilities(ids).order_by(Entity.name, Entity.id)
+    rows = conn.execute(responsibilities(ids))
+    for rec_id, responsibility, entity_id, name, acronym in sorted(
+        rows, key=lambda row: name_order(row.name, row.id)
     ):
         ref = ExportEntity(id=entity_id, name=name, acronym=acronym)
         if responsibility == "lead":
@@ -200,12 +200,11 @@ def _clusters(conn: Connection, ids: list[int], *, public: bool) -> dict[int, li
         select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
         .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
-        .order_by(Cluster.name, Cluster.id)
     )
     if public:
         query = query.where(Cluster.published.is_(True))
     found: dict[int, list[ExportCluster]] = defaultdict(list)
-    for rec_id, cluster_id, name in conn.execute(query):
+    for rec_id, cluster_id, name in sorted(conn.execute(query), key=lambda row: name_order(row.name, row.id)):
         found[rec_id].append(ExportCluster(id=cluster_id, name=name))
     return found
 

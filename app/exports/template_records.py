@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 
-from app.feed.fields import clean_label
+from app.feed.fields import alphabetical, clean_label
 from app.feed.keys import label_key
 from app.feed.sdg import sdg_entries
 from app.feed.template.writer import ROLE_FIELDS
@@ -224,7 +224,7 @@ def _labels(conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
             if name == "sdgs":
                 values.sort(key=lambda code: (_SDG_ORDER.get(code, len(_SDG_ORDER)), code))
             else:
-                values.sort(key=lambda value: (value.casefold(), value))
+                values.sort(key=alphabetical)
     return dict(labels)
 
 

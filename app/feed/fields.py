@@ -192,6 +192,13 @@ def alphabetical(value: str) -> tuple[str, str, str]:
     return (folded if value.isascii() else _stripped(value), folded, value)
 
 
+def name_order(name: str, row_id: int) -> tuple[tuple[str, str, str], int]:
+    """The sort key of a row in a list of names (clusters, entities, action titles...): its name in
+    alphabetical order, then its id. Sorted in Python, never by SQL's ORDER BY: SQLite and
+    PostgreSQL's "C" collation compare code points, and other collations each have rules of their own."""
+    return alphabetical(name), row_id
+
+
 # --- UPR ------------------------------------------------------------------------------------
 
 

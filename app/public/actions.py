@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.dates import utc_today
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor
-from app.feed.fields import alphabetical
+from app.feed.fields import name_order
 from app.models import Action as ActionRow
 from app.models import ActionEntity, Mechanism, Recommendation
 from app.plans.actions import service as plans
@@ -112,9 +112,7 @@ def action_entities(session: Session) -> list[PublicEntityRef]:
         .where(ActionRow.published.is_(True))
     )
     ids = {i for i in session.scalars(led) if i is not None} | set(session.scalars(supported))
-    return sorted(
-        related.entity_refs(session, ids).values(), key=lambda ref: (alphabetical(ref.name), ref.id)
-    )
+    return sorted(related.entity_refs(session, ids).values(), key=lambda ref: name_order(ref.name, ref.id))
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import decode_cursor, ordered_page
+from app.feed.fields import name_order
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
 from app.public.related import cluster_is_public
@@ -33,10 +34,9 @@ def _counts(session: Session, cluster_ids: Sequence[int]) -> dict[int, int]:
     return {cluster_id: count for cluster_id, count in rows}
 
 
-def _page(
-    session: Session, conditions: list[ColumnElement[bool]], limit: int
-) -> tuple[list[PublicCluster], str | None]:
-    query = (
+def _items(session: Session, ids: Sequence[int]) -> list[PublicCluster]:
+    """The public clusters ``ids``, in that order."""
+    rows = session.execute(
         select(
             ClusterRow.id,
             ClusterRow.name,
@@ -46,13 +46,11 @@ def _page(
             Entity.acronym,
         )
         .outerjoin(Entity, Entity.id == ClusterRow.lead_entity_id)
-        .where(*cluster_is_public(), *conditions)
-        .order_by(ClusterRow.name, ClusterRow.id)
+        .where(*cluster_is_public(), ClusterRow.id.in_(ids))
     )
-    rows, next_cursor = keyset_page(session, query, limit, lambda row: (row[1], row[0]))
-    counts = _counts(session, [row[0] for row in rows])
-    items = [
-        PublicCluster(
+    counts = _counts(session, ids)
+    found = {
+        cluster_id: PublicCluster(
             id=cluster_id,
             name=name,
             description=description,
@@ -60,27 +58,31 @@ def _page(
             recommendation_count=counts.get(cluster_id, 0),
         )
         for cluster_id, name, description, lead_id, lead_name, acronym in rows
-    ]
-    return items, next_cursor
+    }
+    return [found[cluster_id] for cluster_id in ids if cluster_id in found]
 
 
 def list_clusters(session: Session, params: PublicClusterParams) -> PublicClusterPage:
     conditions: list[ColumnElement[bool]] = []
     if params.q and params.q.strip():
         conditions.append(ClusterRow.name.icontains(params.q.strip(), autoescape=True))
-    total = session.execute(
-        select(func.count()).select_from(ClusterRow).where(*cluster_is_public(), *conditions)
-    ).scalar_one()
-    page_conditions = list(conditions)
+    # Alphabetical order is Python's, as on the staff side (app.clusters.service.list_clusters).
+    names = session.execute(
+        select(ClusterRow.id, ClusterRow.name).where(*cluster_is_public(), *conditions)
+    ).all()
+    after = None
     if params.cursor:
         name, cluster_id = decode_cursor(params.cursor, (str, int))
-        page_conditions.append(tuple_(ClusterRow.name, ClusterRow.id) > tuple_(name, cluster_id))
-    items, next_cursor = _page(session, page_conditions, params.limit)
-    return PublicClusterPage(items=items, next_cursor=next_cursor, total=total)
+        after = name_order(name, cluster_id)
+    page, next_cursor = ordered_page(
+        names, lambda row: name_order(row.name, row.id), params.limit, after, lambda row: (row.name, row.id)
+    )
+    items = _items(session, [row.id for row in page])
+    return PublicClusterPage(items=items, next_cursor=next_cursor, total=len(names))
 
 
 def get_cluster(session: Session, cluster_id: int) -> PublicCluster:
-    items, _ = _page(session, [ClusterRow.id == cluster_id], 1)
+    items = _items(session, [cluster_id])
     if not items:
         # Unpublished and archived clusters are answered exactly as missing ones.
         raise NotFound(f"cluster {cluster_id} does not exist")

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.evidence.reading import evidence_rows
-from app.feed.fields import alphabetical
+from app.feed.fields import name_order
 from app.models import (
     Action,
     ActionRecommendation,
@@ -146,9 +146,8 @@ def clusters_of_recommendations(
         select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
         .where(ClusterRecommendation.recommendation_id.in_(rec_ids), *cluster_is_public())
-        .order_by(Cluster.name, Cluster.id)
     )
-    for rec_id, cluster_id, name in rows:
+    for rec_id, cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id)):
         found[rec_id].append(schemas.PublicClusterRef(id=cluster_id, name=name))
     return found
 
@@ -276,7 +275,7 @@ def assemble_actions(session: Session, cores: Sequence[ActionCore]) -> list[sche
             lead_entity=entities.get(core.lead_entity_id) if core.lead_entity_id else None,
             supporting_entities=sorted(
                 (entities[i] for i in core.supporting_entity_ids if i in entities),
-                key=lambda ref: (alphabetical(ref.name), ref.id),
+                key=lambda ref: name_order(ref.name, ref.id),
             ),
             sdgs=sdg_refs(core.sdg_codes),
             recommendation_ids=[i for i in core.recommendation_ids if i in current],

@@ -20,7 +20,7 @@ from app.core.actor import READER, Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, PreconditionFailed
-from app.feed.fields import alphabetical
+from app.feed.fields import name_order
 from app.models import Entity
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
@@ -60,7 +60,7 @@ class Responsible:
             else:
                 found.supporting[rec_id].append(ref)
         for refs in found.supporting.values():
-            refs.sort(key=lambda ref: (alphabetical(ref["name"]), ref["id"]))
+            refs.sort(key=lambda ref: name_order(ref["name"], ref["id"]))
         return found
 
     def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import decode_cursor, keyset_page
 from app.core.timestamps import as_utc
-from app.feed.fields import html_to_text
+from app.feed.fields import html_to_text, name_order
 from app.models import (
     Action,
     ActionRecommendation,
@@ -149,12 +149,12 @@ def _linked_actions(session: Session, ids: Sequence[int]) -> dict[int, list[Link
 def _linked_clusters(session: Session, ids: Sequence[int]) -> dict[int, list[ClusterRef]]:
     found: dict[int, list[ClusterRef]] = defaultdict(list)
     if ids:
-        for rec_id, cluster_id, name in session.execute(
+        rows = session.execute(
             select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
             .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
             .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
-            .order_by(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
-        ):
+        )
+        for rec_id, cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id)):
             found[rec_id].append(ClusterRef(id=cluster_id, name=name))
     return found
 

@@ -21,7 +21,7 @@ from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
 from app.core.errors import NotFound
 from app.core.etag import etag
-from app.feed.fields import ROLE_FIELDS, alphabetical
+from app.feed.fields import ROLE_FIELDS, alphabetical, name_order
 from app.feed.sdg import sdg_entries
 from app.models import (
     Cluster,
@@ -340,8 +340,8 @@ def _clusters(session: Session, actor: Actor, recommendation_id: int) -> list[Cl
         select(Cluster.id, Cluster.name)
         .join(ClusterRecommendation, ClusterRecommendation.cluster_id == Cluster.id)
         .where(ClusterRecommendation.recommendation_id == recommendation_id, Cluster.archived.is_(False))
-        .order_by(Cluster.name, Cluster.id)
     )
     if actor.role == READER:
         query = query.where(Cluster.published.is_(True))
-    return [ClusterRef(id=cluster_id, name=name) for cluster_id, name in session.execute(query)]
+    rows = sorted(session.execute(query), key=lambda row: name_order(row.name, row.id))
+    return [ClusterRef(id=cluster_id, name=name) for cluster_id, name in rows]

@@ -20,6 +20,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.deadlines import feed, publications, service
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish
 from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
+from app.feed.fields import name_order
 from app.models import Entity, Mechanism
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import DEADLINE_KIND_LABELS
@@ -69,12 +70,8 @@ def names(db: DbSession, items: list[DeadlineOut]) -> dict[int, str]:
 def options(db: DbSession) -> dict[str, list[tuple[Any, str]]]:
     """The filters' and the form's choices: mechanisms by code, current entities by name."""
     mechanisms = [(code, code) for (code,) in db.execute(select(Mechanism.code).order_by(Mechanism.code))]
-    entities = [
-        (entity_id, name)
-        for entity_id, name in db.execute(
-            select(Entity.id, Entity.name).where(Entity.archived.is_(False)).order_by(Entity.name)
-        )
-    ]
+    rows = db.execute(select(Entity.id, Entity.name).where(Entity.archived.is_(False)))
+    entities = [(row.id, row.name) for row in sorted(rows, key=lambda row: name_order(row.name, row.id))]
     return {"mechanisms": mechanisms, "entities": entities}
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core.db import off_index
 from app.core.errors import NotFound
-from app.feed.fields import alphabetical
+from app.feed.fields import name_order
 from app.feed.sdg import sdg_entries
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import MECHANISM_FAMILIES, ROLE_KIND
@@ -93,7 +93,7 @@ def list_terms(session: Session, kind: str) -> TermList:
         .where(Term.kind == term_kind)
     ).all()
     items = [TermEntry(id=i, key=key, label=label, count=n) for i, key, label, n in rows]
-    items.sort(key=lambda item: (alphabetical(item.label), item.id))
+    items.sort(key=lambda item: name_order(item.label, item.id))
     return TermList.model_validate({"kind": kind, "items": items})
 
 
@@ -116,7 +116,7 @@ def _labels_in_use(session: Session, kind: str) -> list[str]:
         .exists()
     )
     rows = session.execute(select(Term.id, Term.label).where(Term.kind == term_kind, used)).all()
-    return [label for _, label in sorted(rows, key=lambda row: (alphabetical(row.label), row.id))]
+    return [label for _, label in sorted(rows, key=lambda row: name_order(row.label, row.id))]
 
 
 def mechanisms_in_use(session: Session) -> list[tuple[str, str]]:

@@ -99,23 +99,37 @@ def test_get_one_with_etag_and_404(client: TestClient, engine: Engine) -> None:
 def test_list_in_name_order_with_filters_and_keyset_pages(client: TestClient, engine: Engine) -> None:
     for name, kind, acronym in [
         ("Delta Agency", "agency", "DA"),
+        ("Ministère de l'Économie", "ministry", "ME"),
         ("Alpha Ministry", "ministry", "AM"),
         ("Charlie Ministry", "ministry", "CM"),
-        ("Bravo Court", "judiciary", "BC"),
+        ("bravo Court", "judiciary", "BC"),
+        ("Ministry of Water", "ministry", "MW"),
     ]:
         create_entity(engine, name, kind=kind, acronym=acronym)
+    # Alphabetical as a reader expects, alike on SQLite and PostgreSQL, page after page: case and
+    # accents ignored (code points would put "bravo Court" and "Ministère" last).
     first = client.get("/api/v1/entities", params={"limit": 3}).json()
-    assert [e["name"] for e in first["items"]] == ["Alpha Ministry", "Bravo Court", "Charlie Ministry"]
-    assert first["total"] == 4 and first["next_cursor"]
+    assert [e["name"] for e in first["items"]] == ["Alpha Ministry", "bravo Court", "Charlie Ministry"]
+    assert first["total"] == 6 and first["next_cursor"]
     second = client.get("/api/v1/entities", params={"limit": 3, "cursor": first["next_cursor"]}).json()
-    assert [e["name"] for e in second["items"]] == ["Delta Agency"] and second["next_cursor"] is None
+    assert [e["name"] for e in second["items"]] == [
+        "Delta Agency",
+        "Ministère de l'Économie",
+        "Ministry of Water",
+    ]
+    assert second["next_cursor"] is None
     kinds = client.get("/api/v1/entities", params={"kind": "ministry"}).json()
-    assert [e["name"] for e in kinds["items"]] == ["Alpha Ministry", "Charlie Ministry"]
-    assert kinds["total"] == 2
+    assert [e["name"] for e in kinds["items"]] == [
+        "Alpha Ministry",
+        "Charlie Ministry",
+        "Ministère de l'Économie",
+        "Ministry of Water",
+    ]
+    assert kinds["total"] == 4
     by_acronym = client.get("/api/v1/entities", params={"q": "bc"}).json()
-    assert [e["name"] for e in by_acronym["items"]] == ["Bravo Court"]
+    assert [e["name"] for e in by_acronym["items"]] == ["bravo Court"]
     by_name = client.get("/api/v1/entities", params={"q": "MINISTRY"}).json()
-    assert by_name["total"] == 2
+    assert by_name["total"] == 3
     assert client.get("/api/v1/entities", params={"q": "%"}).json()["total"] == 0
     bad = client.get("/api/v1/entities", params={"cursor": "garbage"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"

@@ -28,7 +28,7 @@ WRITES = ("import_runs", "import_leases")  # what any run writes, even one that 
 MANUAL_CSV = """\
 external_id,mechanism,type,symbol,text,language,publication_date,countries,regions,themes,affected_persons,sdgs,recommending_states,recommending_regions,upr_session,position
 ACHPR-LSO-2023-17,African Commission on Human and Peoples' Rights,recommendation,ACHPR/Res.522,"17. Criminalise marital rape, in line with:
-- Article 4 of the ""Maputo Protocol"".",en,2023-05-10,Lesotho; South Africa,Africa,Women's rights; Domestic violence,Women & girls,5.2; 16.a,,,,
+- Article 4 of the ""Maputo Protocol"".",en,2023-05-10,Lesotho; South Africa,Africa,Women's rights; Domestic violence; Égalité,Women & girls,5.2; 16.a,,,,
 ACHPR-LSO-2023-17,,,,"17. Ériger le viol conjugal en infraction.",fr,,,,,,,,,,
 ,CIDH,observation,OEA/Ser.L/V/II,"La Comisión observa la falta de datos.",es,2024-02-01,PE,,Indigenous peoples,Women & girls,5.2,,,,
 UPR-PER-42-118.7,UPR,recommendation,A/HRC/56/5,"=Ratify the Optional Protocol (Norway);",en,2024-07-01,Peru,,Torture,,16.3,Norway; Turkey,WEOG,42,accepted
@@ -111,6 +111,8 @@ def test_a_recommendation_s_languages_are_side_by_side_on_its_one_row(
     assert achpr[0]["text_es"] == ""
     assert achpr[0]["countries"] == "Lesotho; South Africa"
     assert achpr[0]["sdgs"] == "5.2; 16.a"
+    # Alphabetical as everywhere else (accents and case ignored), not by code point.
+    assert achpr[0]["themes"] == "Domestic violence; Égalité; Women's rights"
     (made,) = [row for row in rows if row["mechanism"] == "NHRI-X"]
     assert (made["text_en"], made["text_fr"], made["text_es"]) == (
         "Publish the prison inspection reports.",

@@ -136,15 +136,17 @@ def test_clusters(public: TestClient, world: World) -> None:
 
 
 def test_cluster_pages(public: TestClient, world: World) -> None:
-    for name in ("Health", "Water", "Justice"):
+    for name in ("Health", "Water", "justice", "Égalité"):
         response = public.post(
             "/api/v1/clusters", json={"name": name, "published": True}, headers=world.coordinator
         )
         assert response.status_code == 201
     first = _get(public, "/clusters", limit=2)
     second = _get(public, "/clusters", limit=2, cursor=first["next_cursor"])
-    names = [c["name"] for c in first["items"] + second["items"]]
-    assert names == ["Education", "Health", "Justice", "Water"] and second["next_cursor"] is None
+    third = _get(public, "/clusters", limit=2, cursor=second["next_cursor"])
+    names = [c["name"] for c in first["items"] + second["items"] + third["items"]]
+    # Alphabetical alike on SQLite and PostgreSQL: accents and case ignored, not code points.
+    assert names == ["Education", "Égalité", "Health", "justice", "Water"] and third["next_cursor"] is None
 
 
 @pytest.mark.parametrize(

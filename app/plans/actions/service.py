@@ -18,6 +18,7 @@ from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
+from app.feed.fields import name_order
 from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
@@ -179,11 +180,10 @@ def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDeta
             .order_by(Recommendation.id)
         )
     ]
+    rows = session.execute(select(Cluster.id, Cluster.name).where(Cluster.id.in_(links.cluster_ids)))
     clusters = [
         ClusterRef(id=cluster_id, name=name)
-        for cluster_id, name in session.execute(
-            select(Cluster.id, Cluster.name).where(Cluster.id.in_(links.cluster_ids)).order_by(Cluster.id)
-        )
+        for cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id))
     ]
     wanted = {*links.supporting_entity_ids, *([action.lead_entity_id] if action.lead_entity_id else [])}
     entities = {

@@ -21,6 +21,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
+from app.feed.fields import name_order
 from app.models import Action, Entity, ProgressUpdate, User
 from app.plans.actions.schemas import EntityRef
 from app.plans.progress.queue_schemas import (
@@ -158,8 +159,9 @@ def queue_items(session: Session, actor: Actor, ids: Sequence[int]) -> list[Prog
 def actions_with_updates(session: Session, actor: Actor) -> list[ActionTitle]:
     """The actions having updates ``actor`` may see, by title: the choices of the action filter."""
     rows = session.execute(
-        select(Action.id, Action.title)
-        .where(Action.id.in_(select(ProgressUpdate.action_id).where(*visible_to(actor))))
-        .order_by(Action.title, Action.id)
+        select(Action.id, Action.title).where(
+            Action.id.in_(select(ProgressUpdate.action_id).where(*visible_to(actor)))
+        )
     )
-    return [ActionTitle(id=action_id, title=title) for action_id, title in rows]
+    ordered = sorted(rows, key=lambda row: name_order(row.title, row.id))
+    return [ActionTitle(id=action_id, title=title) for action_id, title in ordered]
