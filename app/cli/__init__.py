@@ -112,12 +112,15 @@ def serve(
     """Serve the API (docs at /docs). With NRTD_IMPORT_SCHEDULE set, also run the UHRI import on it;
     with NRTD_NOTIFY_SCHEDULE, the reminder digests."""
     settings = settings_or_exit()
+    if settings.country.strip():
+        # A State UHRI does not know ("Peruu") names no one in the pages, reports and exports, and
+        # would fail every import: refused now, with the closest names, schedule or not.
+        known_country(settings.country, "NRTD_COUNTRY")
     if settings.import_schedule:
         # Refused now rather than failing at every scheduled run, in a log nobody may read.
         if not settings.country.strip():
             say("NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY: the State whose recommendations to import", "red")
             raise typer.Exit(EXIT_USAGE)
-        known_country(settings.country, "NRTD_COUNTRY")
         from importers.scope import ImportUsageError, check_languages
 
         try:

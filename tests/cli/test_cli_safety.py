@@ -145,6 +145,19 @@ def test_a_schedule_with_an_unknown_or_no_country_stops_serve(own_database: str)
     )
 
 
+def test_serve_refuses_a_country_that_names_no_state_without_a_schedule() -> None:
+    """NRTD_COUNTRY was checked only with an import schedule: "Peruu" without one served pages,
+    reports and exports naming a State that does not exist. It is refused at start, before the
+    database is opened, naming the setting and the closest State."""
+    # A database that refuses connections: a server that got past the settings stops there at once.
+    typo = run_cli(
+        ["serve", "--port", "1"],
+        env={"NRTD_DATABASE_URL": UNREACHABLE, "NRTD_COUNTRY": "Peruu", "NRTD_IMPORT_SCHEDULE": ""},
+    )
+    assert typo.returncode == 2
+    assert _one_line_no_traceback(typo) == "NRTD_COUNTRY: unknown country 'Peruu' (closest: Peru)"
+
+
 @pytest.mark.slow
 def test_serve_says_when_the_schema_is_older_than_the_release(own_database: str) -> None:
     """A server started before `nrtd migrate` still starts (a replica waits to be ready), and says
