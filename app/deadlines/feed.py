@@ -118,7 +118,15 @@ def feed_owner(session: Session, secret: str) -> FeedOwner:
     return FeedOwner(actor, user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
-_STATES = {"done": _("Done"), "overdue": _("Overdue"), "open": _("Not done yet")}
+_STATES = {"done": _("Done"), "cancelled": _("Cancelled"), "overdue": _("Overdue"), "open": _("Not done yet")}
+
+
+def _state(item: DeadlineItem, today: date) -> str:
+    if item.cancelled:
+        return "cancelled"
+    if item.done:
+        return "done"
+    return "overdue" if item.overdue(today) else "open"
 
 
 def _event(
@@ -131,14 +139,25 @@ def _event(
 ) -> Event:
     """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
     title alone); a reader's (``internal`` false) has no workspace link and no state, like the public
-    portal's."""
+    portal's.
+
+    A cancelled one (its action was cancelled: public, as the action's status is) says so three ways,
+    since clients heed different ones: ``STATUS:CANCELLED`` (RFC 5545: a client may strike it through
+    or hide it), its title (a client that ignores the status in a subscribed calendar still shows
+    "Cancelled: ...") and, for staff, its state; ``SEQUENCE:1`` tells a client that compares
+    revisions that the event changed."""
     event = Event()
     event.add("uid", f"{uid(item)}@{urlsplit(site).hostname or 'nrtd'}")
     event.add("dtstamp", stamp)
     event.add("dtstart", item.date)  # a date: an all-day event
     if item.date < date.max:  # without DTEND an all-day event lasts the day anyway (RFC 5545)
         event.add("dtend", item.date + timedelta(days=1))
-    event.add("summary", titled(item.kind, item.title, gettext))
+    summary = titled(item.kind, item.title, gettext)
+    if item.cancelled:
+        summary = gettext("%(name)s: %(value)s") % {"name": gettext(_STATES["cancelled"]), "value": summary}
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
+    event.add("summary", summary)
     # A calendar program shows a category as it is written: the kind's name, not its code.
     event.add("categories", [gettext(KIND_LABELS.get(item.kind, item.kind))])
     event.add("transp", "TRANSPARENT")
@@ -150,8 +169,7 @@ def _event(
     if internal:
         if item.link:
             event.add("url", site + item.link)
-        state = "done" if item.done else "overdue" if item.overdue(today) else "open"
-        lines.append(line(_("State"), gettext(_STATES[state])))
+        lines.append(line(_("State"), gettext(_STATES[_state(item, today)])))
     if item.mechanism:
         lines.append(line(_("Mechanism"), item.mechanism))
     if item.grade:

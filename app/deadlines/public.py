@@ -47,6 +47,7 @@ class PublicDeadline(PublicModel):
         description='A follow-up reply\'s grades alone: "B", or "A, C (2/3)" while some are missing '
         "(`detail` says them in English)",
     )
+    cancelled: bool = Field(description="Its action was cancelled: the date no longer holds")
 
     def detail_text(self) -> str | None:
         return shown_detail(self.detail, self.grade)
@@ -91,6 +92,7 @@ def list_published(session: Session, params: PublicDeadlineParams) -> PublicDead
                 link=item.public_link,
                 detail=item.detail,
                 grade=item.grade,
+                cancelled=item.cancelled,
             )
             for item in page
         ],

@@ -56,6 +56,9 @@ class DeadlineOut(BaseModel):
     )
     published: bool
     done: bool = Field(description="Met: never overdue")
+    cancelled: bool = Field(
+        description="Done because what it belongs to was cancelled (an action and its indicators), not met"
+    )
     overdue: bool = Field(description="Before today (UTC) and not done")
 
     def detail_text(self) -> str | None:

@@ -109,6 +109,7 @@ def out(item: DeadlineItem, today: date) -> DeadlineOut:
         grade=item.grade,
         published=item.published,
         done=item.done,
+        cancelled=item.cancelled,
         overdue=item.overdue(today),
     )
 

@@ -46,7 +46,8 @@ class DeadlineItem:
     concerns (none: a general deadline, which every staff member sees). ``link``: its staff page;
     ``public_link``: its portal page, when it has one. ``done``: met, so never overdue. ``detail``: a
     short public fact shown beside the title (a follow-up reply's grade, for instance), in English;
-    ``grade``: that grade's value alone, for a text in another language.
+    ``grade``: that grade's value alone, for a text in another language. ``cancelled``: done because
+    what it belongs to was called off (a cancelled action), not met: the feed marks it cancelled.
     """
 
     kind: str
@@ -61,6 +62,7 @@ class DeadlineItem:
     done: bool = False
     detail: str | None = None
     grade: str | None = None  # a follow-up reply's grades, unlabelled ("B", "A, C (2/3)")
+    cancelled: bool = False
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.date < today
@@ -183,7 +185,8 @@ def _under_action(
     anchor: str = "",
 ) -> DeadlineItem:
     """A deadline of an action or of what hangs under it: seen by whoever sees the action, public
-    when the action is (then linked to the action's portal page), met once the action is no longer open."""
+    when the action is (then linked to the action's portal page), met once the action is no longer open,
+    cancelled with it."""
     return DeadlineItem(
         kind=kind,
         date=day,
@@ -194,6 +197,7 @@ def _under_action(
         public_link=f"/actions/{action.id}{anchor}" if action.published else None,
         published=action.published,
         done=action.status not in OPEN_ACTION_STATUSES,
+        cancelled=action.status == "cancelled",
     )
 
 

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from sqlalchemy import Connection, update
 
 from app.deadlines.labels import KIND_LABELS
-from app.models import User
+from app.models import Action, User
 from tests import accounts
 from tests.conftest import MakeApp
 from tests.deadlines.conftest import (
@@ -128,6 +128,40 @@ def test_the_events_name_their_kind_in_the_owners_language(
     # The calendar's name and the events' categories, as a calendar program shows them.
     assert str(calendar["x-wr-calname"]) == "Échéances de rapport et de suivi"
     assert [str(name) for name in overdue.decoded("categories")] == ["Échéance d'action"]
+
+
+def test_a_cancelled_actions_dates_are_cancelled_events_in_every_feed(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    """A cancelled action's due date and its indicator's target stayed in the feed as ordinary events,
+    "State: Done" for staff, nothing at all for a reader: a coordinator's calendar showed a date that
+    no longer held. They are now STATUS:CANCELLED, titled so (for clients that ignore the status),
+    and the API and the public API say so."""
+    writer.execute(update(Action).where(Action.id == world.education_action).values(status="cancelled"))
+    cancelled = {f"action_due-{world.education_action}", f"indicator_target-{world.indicator}"}
+    for role in ("coordinator", "reader"):
+        headers = accounts.headers_for(writer, role)
+        calendar = Calendar.from_ical(anonymous_client.get(_feed_path(anonymous_client, headers)).content)
+        events = {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
+        for name in cancelled:
+            event = events[name]
+            assert str(event["status"]) == "CANCELLED" and str(event["sequence"]) == "1", role
+            assert str(event["summary"]).startswith("Cancelled: "), role
+        due = events[f"action_due-{world.education_action}"]
+        assert str(due["summary"]) == f"Cancelled: Action due: {EDUCATION_ACTION}"
+        if role == "coordinator":
+            assert "State: Cancelled" in str(due["description"]).splitlines()
+            others = [event for name, event in events.items() if name not in cancelled]
+            assert others and all("status" not in event for event in others)
+        else:
+            assert "State:" not in str(due["description"])
+    staff = accounts.headers_for(writer, "coordinator")
+    listed = anonymous_client.get("/api/v1/deadlines", params={"kind": "action_due"}, headers=staff).json()
+    flags = {item["uid"]: (item["cancelled"], item["done"]) for item in listed["items"]}
+    assert flags[f"action_due-{world.education_action}"] == (True, True)
+    assert flags[f"action_due-{world.general_action}"] == (False, True)  # completed: met, not cancelled
+    public = anonymous_client.get("/api/v1/public/deadlines", params={"kind": "action_due"}).json()
+    assert [item["cancelled"] for item in public["items"]] == [True]
 
 
 def test_rotating_or_revoking_makes_the_old_url_404(

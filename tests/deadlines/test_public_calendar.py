@@ -44,6 +44,7 @@ def test_the_public_api_lists_published_deadlines_only(
         "link",
         "detail",
         "grade",
+        "cancelled",
     }
     education = next(item for item in items if item["title"] == EDUCATION_ACTION)
     assert [entity["name"] for entity in education["entities"]] == ["Ministry of Education"]
