@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
@@ -46,3 +46,30 @@ def browser(_chromium: Browser) -> Iterator[Browser]:
     yield _chromium
     for context in _chromium.contexts:
         context.close()
+
+
+# The words of the page's table cells that the browser broke across two lines inside the word ("Pen /
+# dien / te"): a cell's text may wrap between words (or after a hyphen or a slash), never within one.
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Page) -> list[str]:
+    """The words of the page's tables split across lines (a phone's narrow columns must not do that:
+    a table wider than the screen scrolls in its own box instead)."""
+    words: list[str] = page.evaluate(_BROKEN_WORDS)
+    return words

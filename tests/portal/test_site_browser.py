@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.core.config import Settings
 from app.taxonomies.service import sdg_titles
+from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.portal.seed import Seeded
 from tests.staff.browser_support import assert_accessible
@@ -103,10 +104,10 @@ def test_a_phone_never_scrolls_the_page_sideways(
     browser: Browser, site: str, seeded: Seeded, lang: str
 ) -> None:
     """At 360 px, wide tables scroll in their own box and long labels wrap: the page itself is no wider
-    than the screen (Spanish labels are the longest)."""
+    than the screen (Spanish labels are the longest), and no word of a table breaks across lines."""
     context = browser.new_context(base_url=site, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    wider = []
+    wider, broken = [], []
     for path in (
         "/",
         "/calendar",
@@ -120,5 +121,7 @@ def test_a_phone_never_scrolls_the_page_sideways(
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             wider.append((path, width))
+        broken += [(path, word) for word in broken_words(page)]
     context.close()
     assert wider == []
+    assert broken == []

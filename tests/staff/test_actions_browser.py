@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.models import Action
 from tests import accounts
+from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.staff.action_world import SYMBOL, ActionWorld, build_world
 from tests.staff.browser_support import assert_accessible, screenshot, signed_in
@@ -121,13 +122,13 @@ def test_a_phone_never_scrolls_the_workspace_sideways(
 ) -> None:
     """At 320 px (the width WCAG 2.1's reflow criterion names; a 360 px phone with room to spare) the
     lists' wide tables scroll in their own box, forms stack in one column; the page is no wider than
-    the screen."""
+    the screen, and no word of a table is broken across lines ("Pen / dien / te")."""
     user = accounts.create_user(engine, "phone@example.org", "coordinator")
     secret, _csrf = accounts.issue_session(engine, user)
     context = signed_in(browser, base_url, secret, locale="es-ES")
     page = context.new_page()
     page.set_viewport_size({"width": 320, "height": 740})
-    wider = []
+    wider, broken = [], []
     for path in (
         "/staff/",
         "/staff/recommendations",
@@ -144,5 +145,7 @@ def test_a_phone_never_scrolls_the_workspace_sideways(
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 320:
             wider.append((path, width))
+        broken += [(path, word) for word in broken_words(page)]
     context.close()
     assert wider == []
+    assert broken == []
