@@ -51,13 +51,13 @@ class Publisher:
         """The site's name, or the default worded by ``gettext`` (a language's catalogue)."""
         return self.site_name or gettext(DEFAULT_SITE_NAME)
 
-    def body_in(self, gettext: Callable[[str], str]) -> str:
+    def body_in(self, gettext: Callable[[str], str], state: str | None = None) -> str:
         """The publishing body, or the national mechanism worded by ``gettext`` (of the State, when
-        it is set)."""
+        it is set: ``state`` names it in the same language, "Perú" in Spanish; else the UHRI name)."""
         if self.publisher:
             return self.publisher
         default = gettext(DEFAULT_PUBLISHER)
-        return f"{default} ({self.country})" if self.country else default
+        return f"{default} ({state or self.country})" if self.country else default
 
     @property
     def contact(self) -> str | None:

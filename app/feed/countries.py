@@ -119,6 +119,25 @@ def iso2_for(name: str) -> str | None:
     return _CODE_BY_SPELLING.get(key) or _iso_spellings().get(key)
 
 
+def state_name_in(name: str, lang: str) -> str:
+    """The State ``name`` (the UHRI name, or any spelling ``iso2_for`` reads) as the language ``lang``
+    writes it, where people read it (the portal's footer, the reports): CLDR's name of the territory
+    ("Perú" in Spanish, "Pérou" in French, from Babel). English keeps the UHRI name, and so does a
+    language or a State CLDR does not name; a label that is no State is returned as given."""
+    code = iso2_for(name) if lang != "en" else None
+    return _territory_names(lang).get(code, name) if code else name
+
+
+@lru_cache(maxsize=8)
+def _territory_names(lang: str) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return dict(Locale.parse(lang).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
 def resolve_country_alias(label: str) -> str:
     """The UHRI name for what a user or a UPR Info file writes ("Bolivia", "turkey", "GB"); a label it
     cannot place is returned as given, trimmed, so that it still shows up (and can be fixed)."""

@@ -108,7 +108,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     mark_right_to_left(docx.element.body)
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)
-    author = report.publisher.body_in(words._) if report.publisher is not None else ""
+    author = words.publishing_body(report.publisher) if report.publisher is not None else ""
     strip_template_authorship(
         docx, title=words.title, language=words.lang, author=author, made=report.generated_at
     )

@@ -12,6 +12,8 @@ from functools import lru_cache
 from babel.dates import format_date
 
 from app.core.catalogue import marked as _
+from app.core.publisher import Publisher
+from app.feed.countries import state_name_in
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.reports.schemas import (
     GroupBy,
@@ -255,13 +257,18 @@ class Words:
         site = report.publisher
         if site is None:
             return []
-        lines = [(self._("Site"), site.title_in(self._)), (self._("Published by"), site.body_in(self._))]
+        lines = [(self._("Site"), site.title_in(self._))]
+        lines.append((self._("Published by"), self.publishing_body(site)))
         contact = " · ".join(part for part in (site.contact_email, site.contact_url) if part)
         if contact:
             lines.append((self._("Contact"), contact))
         if site.rights:
             lines.append((self._("Licence of the data"), site.rights))
         return lines
+
+    def publishing_body(self, site: Publisher) -> str:
+        """The publishing body in this language, the State named the language's way ("Perú")."""
+        return site.body_in(self._, state_name_in(site.country, self.lang))
 
     def filter_used(self, name: str, values: list[object], named: dict[str, str]) -> tuple[str, str]:
         """One filter as "Filters used" shows it: its label and its values in this language (``named``:

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.core.catalogue import translated
+from app.feed.countries import state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 
@@ -144,6 +145,10 @@ def _localised(lang: str) -> dict[str, object]:
             text_lang, Markup(' dir="rtl"') if text_lang in RTL_LANGUAGES else ""
         )
 
+    def state_filter(name: str | None) -> str:
+        """A State (its UHRI name) as the reader's language names it: "Perú" on a Spanish page."""
+        return state_name_in(name, lang) if name else ""
+
     def reason_filter(value: object) -> str:
         """A refusal's reason in the reader's language where the catalogue has it (the fixed ones; a
         ``Reason``'s message, its values filled in after); plain text, escaped on output like any
@@ -160,6 +165,7 @@ def _localised(lang: str) -> dict[str, object]:
         "mechanism": mechanism_filter,
         "mechanism_label": mechanism_label,
         "source": source_filter,
+        "state": state_filter,
         "term_label": term_label,
         "terms": terms_filter,
     }

@@ -12,6 +12,7 @@ from app.feed.countries import (
     resolve_country,
     resolve_country_alias,
     resolve_known_country,
+    state_name_in,
 )
 
 
@@ -143,6 +144,15 @@ def test_alias_spellings_become_the_uhri_name(alias: str, name: str) -> None:
 def test_tracked_country_can_be_set_by_code_or_name(value: str) -> None:
     assert iso2_for(value) == "PE"
     assert resolve_country_alias(value) == "Peru"
+
+
+def test_the_state_is_named_in_the_readers_language() -> None:
+    assert [state_name_in("Peru", lang) for lang in ("en", "fr", "es")] == ["Peru", "Pérou", "Perú"]
+    # English keeps the UHRI name; a label that is no State, or a language CLDR lacks, is kept as given.
+    assert state_name_in("Bolivia (Plurinational State of)", "en") == "Bolivia (Plurinational State of)"
+    assert state_name_in("PER", "es") == "Perú"
+    assert state_name_in("Atlantis", "es") == "Atlantis"
+    assert state_name_in("Peru", "xx") == "Peru"
 
 
 def test_unplaceable_input_is_kept_or_none() -> None:

@@ -61,9 +61,10 @@ DEFAULTS = {
     "fr": ("Site", "Suivi des recommandations", "Publié par", "À propos de ce rapport"),
     "es": ("Sitio", "Seguimiento de recomendaciones", "Publicado por", "Acerca de este informe"),
 }
+# The State as the language names it: "(Peru)" on a Spanish report and footer was English.
 BODIES = {
-    "fr": "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Peru)",
-    "es": "Mecanismo nacional de aplicación, presentación de informes y seguimiento (Peru)",
+    "fr": "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Pérou)",
+    "es": "Mecanismo nacional de aplicación, presentación de informes y seguimiento (Perú)",
 }
 
 
@@ -77,12 +78,14 @@ def test_the_defaults_are_worded_in_the_reports_language(
     lines = [f"{site_label}{colon}{site_name}", f"{body_label}{colon}{BODIES[lang]}"]
     with TestClient(make_app(site_name="", publisher="", country="Peru")) as client:
         footer = html.unescape(client.get(PUBLIC, params={"lang": lang}).text.split("<footer>")[1])
+        portal = html.unescape(client.get("/", params={"lang": lang}).text.split("<footer")[1])
         docx = client.get(PUBLIC, params={"lang": lang, "format": "docx"}).content
         xlsx = client.get(PUBLIC, params={"lang": lang, "format": "xlsx"}).content
     text = docx_text(docx)
     for line in lines:
         assert line in footer
         assert line in text
+    assert f'class="publisher-name">{BODIES[lang]}<' in portal
     assert Document(BytesIO(docx)).core_properties.author == BODIES[lang]
     rows = xlsx_rows(xlsx, about)
     assert [site_label, site_name] in rows and [body_label, BODIES[lang]] in rows

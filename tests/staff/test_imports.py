@@ -257,8 +257,11 @@ def test_the_template_downloads_with_the_staff_session_and_the_page_speaks_frenc
     committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
 ) -> None:
     coordinator = committed_staff_login("coordinator")
-    upload(coordinator, workbook(tmp_path, [crc_row()]))
+    location = upload(coordinator, workbook(tmp_path, [crc_row()])).headers["location"].split("?")[0]
     page = coordinator.get("/staff/imports?lang=fr").text
+    # The State as French names it ("Peru" was English), on the list and on the run's page.
+    assert "seuls les enregistrements concernant Pérou sont conservés" in page
+    assert "<dd>Pérou</dd>" in coordinator.get(f"{location}?lang=fr").text
     # The link works with the session a browser has (the API's route needs a token).
     link = page.split("download>")[0].rsplit('href="', 1)[1].split('"')[0]
     template = coordinator.get(link)
