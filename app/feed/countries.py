@@ -86,22 +86,38 @@ ISO2_NAMES: dict[str, str] = _TABLE.names
 _CODE_BY_SPELLING: dict[str, str] = _TABLE.code_by_spelling
 
 
+# The languages whose names of the States (CLDR's, from Babel) are read too: the UN's six, those UHRI
+# publishes in, so that a setting or a file may name the State the way its own people write it
+# ("Perú", "Pérou", "Estados Unidos", "Brasil").
+LOCAL_NAME_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+
+
 @lru_cache(maxsize=1)
 def _iso_spellings() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 codes and ISO's English names (from pycountry) of the States in the table, folded.
+    """ISO 3166-1 alpha-3 codes and ISO's English names (from pycountry) of the States in the table, and
+    their names in the UN languages (``LOCAL_NAME_LANGUAGES``, from Babel), folded.
 
-    Loaded on first use (pycountry reads its tables then); the UN spellings and aliases win over ISO's.
+    Loaded on first use (pycountry and Babel read their tables then); the UN spellings and aliases win
+    over ISO's, and ISO's over the languages' names.
     """
     import pycountry
 
     lookup: dict[str, str] = {}
+
+    def add(spelling: str, code: str) -> None:
+        key = _fold(spelling)
+        if _CODE_BY_SPELLING.get(key, code) == code:
+            lookup.setdefault(key, code)
+
     for country in pycountry.countries:
         if country.alpha_2 not in ISO2_NAMES:
             continue  # a territory UHRI does not index (Antarctica, Bouvet Island ...)
         for spelling in (country.alpha_3, country.name, *_optional_names(country)):
-            key = _fold(spelling)
-            if _CODE_BY_SPELLING.get(key, country.alpha_2) == country.alpha_2:
-                lookup.setdefault(key, country.alpha_2)
+            add(spelling, country.alpha_2)
+    for lang in LOCAL_NAME_LANGUAGES:
+        for code, name in _territory_names(lang).items():
+            if code in ISO2_NAMES:  # not the regions ("419") nor the groupings ("EU", "UN")
+                add(name, code)
     return lookup
 
 
@@ -111,7 +127,8 @@ def _optional_names(country: object) -> list[str]:
 
 def iso2_for(name: str) -> str | None:
     """The ISO 3166-1 alpha-2 code of a State given by code ("PE", "pe", "PER"), UHRI name ("Peru"),
-    ISO name or a common other spelling ("Bolivia", "UK", "Ivory Coast"); None when it is none of those."""
+    ISO name, a common other spelling ("Bolivia", "UK", "Ivory Coast") or its name in a UN language
+    ("Perú", "Pérou", "Estados Unidos"); None when it is none of those."""
     text = name.strip()
     if len(text) == 2 and text.upper() in ISO2_NAMES:
         return text.upper()

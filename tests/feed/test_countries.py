@@ -146,6 +146,25 @@ def test_tracked_country_can_be_set_by_code_or_name(value: str) -> None:
     assert resolve_country_alias(value) == "Peru"
 
 
+@pytest.mark.parametrize(
+    ("local", "name"),
+    [
+        ("Pérou", "Peru"),
+        ("Perou", "Peru"),
+        ("Brasil", "Brazil"),
+        ("Estados Unidos", "United States of America"),
+        ("Reino Unido", "United Kingdom of Great Britain and Northern Ireland"),
+        ("Allemagne", "Germany"),
+        ("Перу", "Peru"),
+    ],
+)
+def test_the_states_name_in_a_un_language_is_read(local: str, name: str) -> None:
+    """NRTD_COUNTRY=Pérou, or "Brasil" in a file's States, was an unknown country (or a State of its
+    own): a State's name in a UN language (CLDR's, from Babel) is read as the UHRI name."""
+    assert resolve_country_alias(local) == name
+    assert resolve_known_country(local) == name
+
+
 def test_the_state_is_named_in_the_readers_language() -> None:
     assert [state_name_in("Peru", lang) for lang in ("en", "fr", "es")] == ["Peru", "Pérou", "Perú"]
     # English keeps the UHRI name; a label that is no State, or a language CLDR lacks, is kept as given.
