@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from app.portal.search_errors import search_errors
 from app.public import actions as public_actions
 from app.public.schemas import PublicAction, PublicActionParams, PublicIndicator
 from app.taxonomies.service import sdg_titles
+from app.web.i18n import format_number
 
 PAGE_SIZE = 20
 
@@ -102,7 +102,7 @@ def actions(
 
 
 def _number(page: PageContext, value: Amount) -> str:
-    return format_decimal(value, locale=page.lang)
+    return format_number(value, page.lang)
 
 
 def indicator_chart(page: PageContext, indicator: PublicIndicator) -> dict[str, Any]:

@@ -68,8 +68,10 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def format_number(value: int | float | Decimal, lang: str) -> str:
     """A number the reader's way: "1 234,5" in French, "1,234.5" in English (Babel's CLDR data).
-    The pages' ``number`` filter and the reports write their numbers with it."""
-    return format_decimal(value, locale=lang)
+    The pages' ``number`` filter and the reports write their numbers with it. Every decimal it holds
+    is written: an indicator's value has up to 4, and CLDR's patterns stop at 3 ("1.234,5678" was
+    shown "1.234,568")."""
+    return format_decimal(value, locale=lang, decimal_quantization=False)
 
 
 def _localised(lang: str) -> dict[str, object]:

@@ -342,12 +342,16 @@ def test_numbers_are_typed_and_shown_with_the_pages_decimal_comma(
     assert tuple(measures) == (Decimal("12.5"), Decimal("1000.25"))
     page = coordinator.get(f"{path}?lang=es").text
     assert 'value="12,5"' in page and 'value="1000,25"' in page
-    recorded = coordinator.post(f"{path}/values?lang=es", {"measured_on": "2025-06-30", "value": "1.250,5"})
+    typed = {"measured_on": "2025-06-30", "value": "1.250,5678"}
+    recorded = coordinator.post(f"{path}/values?lang=es", typed)
     assert recorded.status_code == 303, recorded.text
     value_path = recorded.headers["location"].split("?")[0]
     value_id = int(value_path.rsplit("/", 1)[1])
-    assert db.scalar(select(IndicatorValue.value).where(IndicatorValue.id == value_id)) == Decimal("1250.5")
-    assert 'value="1250,5"' in coordinator.get(f"{value_path}?lang=fr").text
+    stored = db.scalar(select(IndicatorValue.value).where(IndicatorValue.id == value_id))
+    assert stored == Decimal("1250.5678")
+    assert 'value="1250,5678"' in coordinator.get(f"{value_path}?lang=fr").text
+    # Shown with its four decimals, as typed ("1.250,568": CLDR's patterns stop at three).
+    assert "<dd>1.250,5678 %</dd>" in coordinator.get(f"{value_path}?lang=es").text
 
 
 def test_the_chart_writes_values_and_dates_as_its_table_does(
