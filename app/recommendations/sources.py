@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import Recommendation
@@ -122,10 +123,18 @@ def _pair(session: Session, first: int, second: int) -> tuple[Recommendation, Re
     records = []
     for rec_id in (first, second):
         rec = session.get(Recommendation, rec_id)
-        if rec is None:
+        if rec is None and rec_id == first:
             raise NotFound(f"recommendation {rec_id} does not exist")
+        if rec is None:
+            reason = Reason(_("recommendation %(id)s does not exist"), id=rec_id)
+            raise NotFound(str(reason), errors=[{"field": "other_id", "reason": reason}])
         records.append(rec)
     return records[0], records[1]
+
+
+def _refuse_link(message: str, **values: int) -> Conflict:
+    reason = Reason(message, **values)
+    return Conflict(str(reason), errors=[{"field": "other_id", "reason": reason}])
 
 
 def _link_between(session: Session, a: int, b: int) -> SourceLink | None:
@@ -171,16 +180,22 @@ def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) 
     if session.scalar(
         select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.member_id == leader.id)
     ):
-        raise Conflict(f"recommendation {leader.id} is itself linked to another one: link to that one")
+        raise _refuse_link(
+            _("recommendation %(id)s is itself linked to another one: link to that one"), id=leader.id
+        )
     if session.scalar(
         select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.leader_id == member.id)
     ):
-        raise Conflict(f"recommendation {member.id} leads other records: unlink them first")
+        raise _refuse_link(_("recommendation %(id)s leads other records: unlink them first"), id=member.id)
     current = session.scalars(
         select(SourceLink).where(SourceLink.state == "linked", SourceLink.member_id == member.id)
     ).first()
     if current is not None and current.leader_id != leader.id:
-        raise Conflict(f"recommendation {member.id} is linked to {current.leader_id}: unlink it first")
+        raise _refuse_link(
+            _("recommendation %(id)s is linked to %(leader)s: unlink it first"),
+            id=member.id,
+            leader=current.leader_id,
+        )
     existing = _link_between(session, leader.id, member.id)
     before = None if existing is None else {"leader_id": existing.leader_id, "state": existing.state}
     now = utcnow()
