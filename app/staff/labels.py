@@ -150,6 +150,7 @@ FIELD_LABELS = {
     "withdrawn": _("Withdrawn"),
     "text": _("Text"),
     "lang": _("Language of the text"),
+    "other_id": _("Number of the copy"),
 }
 
 

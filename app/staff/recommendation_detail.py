@@ -60,6 +60,7 @@ def staff_page(
     status: int = 200,
     follow_up_typed: dict[str, str] | None = None,
     follow_up_errors: dict[str, str] | None = None,
+    source_typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The page, with what was typed and refused in one of its forms (422) or as stored (200)."""
     page = StaffPage.of(request, "recommendations", staff)
@@ -79,6 +80,7 @@ def staff_page(
         "view": view,
         "etag_field": ETAG_FIELD,
         "term_names": term_names(db, page.lang),
+        "source_typed": source_typed or {},
     }
     return render(request, page, "recommendation/detail.html", context, 422 if errors else status)
 

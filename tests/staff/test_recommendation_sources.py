@@ -15,11 +15,12 @@ from app.models.source_link import SourceLink
 from importers.run import import_uhri, import_upr_info
 from tests import accounts
 from tests.conftest import SAMPLE, ModuleWorld
-from tests.staff.conftest import StaffLogin
+from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
 from tests.staff.route_table import client_for
 
 ROUTES = """
 POST   /staff/recommendations/{id}/sources/unlink   303 303 403 403 303
+POST   /staff/recommendations/{id}/sources/link     303 303 403 403 303
 """
 
 
@@ -65,16 +66,17 @@ def test_the_leading_record_lists_its_copy_with_an_unlink_button(
 
 
 @pytest.mark.parametrize("role", ["fp", "reader", "anon"])
-def test_only_coordinators_and_admins_unlink(
+def test_only_coordinators_and_admins_unlink_or_link(
     role: str, world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
     client, csrf = client_for(role, staff_login, accounts.create_entity(db, "Ministry of sources"))
-    answer = client.post(
-        f"/staff/recommendations/{world.leader}/sources/unlink",
-        data={"csrf_token": csrf, "other_id": str(world.copy)},
-        follow_redirects=False,
-    )
-    assert answer.status_code == (303 if role == "anon" else 403)
+    for action in ("unlink", "link"):
+        answer = client.post(
+            f"/staff/recommendations/{world.leader}/sources/{action}",
+            data={"csrf_token": csrf, "other_id": str(world.copy)},
+            follow_redirects=False,
+        )
+        assert answer.status_code == (303 if role == "anon" else 403)
     assert db.execute(select(SourceLink.state).where(SourceLink.member_id == world.copy)).scalar() == "linked"
 
 
@@ -108,3 +110,40 @@ def test_a_coordinator_unlinks_a_copy(world: World, staff_login: StaffLogin, db:
     assert again.status_code == 409
     missing = staff.post(f"/staff/recommendations/{world.leader}/sources/unlink", {}, follow_redirects=False)
     assert missing.status_code == 422
+
+
+def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_typed(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Linking by hand was the API's only: a coordinator who saw the same recommendation twice had no
+    way to say so in the workspace."""
+    staff = staff_login("coordinator")
+    base = f"/staff/recommendations/{world.leader}"
+    staff.post(f"{base}/sources/unlink", {"other_id": str(world.copy)})
+    assert 'action="' + base + '/sources/link"' in staff.get(base).text  # a record on its own too
+
+    for typed, reason in (
+        ("12a", "the number of a recommendation, as its page shows it (#123)"),
+        (str(world.leader), "the same recommendation"),
+        ("999999", "recommendation 999999 does not exist"),
+    ):
+        refused = staff.post(f"{base}/sources/link", {"other_id": typed})
+        assert refused.status_code == 422, typed
+        assert reason in refused.text and f'name="other_id" type="text" value="{typed}"' in refused.text
+        assert_refusal_reaches_its_fields(refused.text)
+    assert (
+        db.execute(select(SourceLink.state).where(SourceLink.member_id == world.copy)).scalar() == "unlinked"
+    )
+
+    linked = staff.post(f"{base}/sources/link", {"other_id": f"#{world.copy}"})
+    assert linked.status_code == 303
+    assert linked.headers["location"].endswith(f"{base}?done=source-linked#sources")
+    assert "the copy is listed under this record" in staff.get(linked.headers["location"]).text
+    row = db.execute(select(SourceLink.state, SourceLink.method).where(SourceLink.member_id == world.copy))
+    assert row.one() == ("linked", "manual")
+    # The copy cannot lead: its page has no form, and a link to it is refused in the page's language.
+    assert "/sources/link" not in staff.get(f"/staff/recommendations/{world.copy}").text
+    french = staff.post(
+        f"/staff/recommendations/{world.copy}/sources/link?lang=fr", {"other_id": str(world.leader)}
+    )
+    assert french.status_code == 422 and "est elle-même associée à une autre" in french.text
