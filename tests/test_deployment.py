@@ -102,6 +102,9 @@ def test_compose_health_checks_and_shared_state() -> None:
             env["NRTD_DATABASE_URL"].startswith("postgresql://") and "@db:5432/" in env["NRTD_DATABASE_URL"]
         )
         assert env["NRTD_REDIS_URL"] == "redis://redis:6379/0"  # one rate budget across the replicas
+        # Links from the address people use, not a request's Host header; the staff cookie HTTPS-only.
+        assert env["NRTD_BASE_URL"].startswith("${NRTD_BASE_URL:?")
+        assert env["NRTD_STAFF_COOKIE_SECURE"] == "${NRTD_STAFF_COOKIE_SECURE:-always}"
     assert "UTF8" in services["db"]["environment"]["POSTGRES_INITDB_ARGS"]
 
 
