@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
@@ -86,35 +86,48 @@ def _members_among(db: Session, cluster_id: int, ids: Sequence[int]) -> set[int]
     )
 
 
+def _of_symbol(symbol: str) -> ColumnElement[bool]:
+    return Recommendation.symbol.in_({symbol, symbol.upper()})
+
+
 def symbol_ids(db: Session, symbol: str, limit: int) -> list[int]:
     """The recommendations of the document ``symbol`` (as typed, or in capitals), by id."""
     return list(
         db.scalars(
-            select(Recommendation.id)
-            .where(Recommendation.symbol.in_({symbol, symbol.upper()}))
-            .order_by(Recommendation.id)
-            .limit(limit)
+            select(Recommendation.id).where(_of_symbol(symbol)).order_by(Recommendation.id).limit(limit)
         )
     )
 
 
-def find(db: Session, actor: Actor, typed: str, lang: str) -> list[Summary]:
+@dataclass(frozen=True)
+class Found:
+    """The first ``FOUND`` recommendations found and how many there are in all: a document or a
+    search may hold hundreds, which the page says rather than letting 20 pass for all of them."""
+
+    shown: list[Summary]
+    total: int
+
+
+def find(db: Session, actor: Actor, typed: str, lang: str) -> Found:
     """A number is an id; a document symbol gives the recommendations of that document; anything else
     is searched for in the texts, as the API's ``q`` searches them."""
     typed = typed.strip()
     if not typed:
-        return []
+        return Found([], 0)
     number = typed.isdigit()
     ids = ([int(typed)] if int(typed) <= MAX_ID else []) if number else symbol_ids(db, typed, FOUND)
     if ids or number:
         found = summaries(db, ids, lang)
-        return [found[rec_id] for rec_id in ids if rec_id in found]
+        shown = [found[rec_id] for rec_id in ids if rec_id in found]
+        total = len(shown) if number else db.scalar(select(func.count()).where(_of_symbol(typed))) or 0
+        return Found(shown, total)
     params = parse(RecommendationListParams, {"q": typed, "limit": FOUND, "lang": lang})
     page = recommendations_service.list_recommendations(db, actor, params)
-    return [
+    shown = [
         Summary(r.id, r.symbol, r.paragraph, r.mechanism.code, r.text, r.text_lang, r.withdrawn)
         for r in page.items
     ]
+    return Found(shown, page.total)
 
 
 def find_page(
@@ -128,9 +141,9 @@ def find_page(
 ) -> HTMLResponse:
     cluster, _tag = service.get_cluster(db, cluster_id)
     page = StaffPage.of(request, "clusters", staff)
-    results: list[Summary] = []
+    found = Found([], 0)
     try:
-        results = find(db, staff.actor, typed, page.lang)
+        found = find(db, staff.actor, typed, page.lang)
     except FormInvalid as exc:
         errors = {"find": exc.errors.get("q", next(iter(exc.errors.values()))), **errors}
         status = 422
@@ -138,8 +151,9 @@ def find_page(
         "cluster": cluster,
         "find": typed,
         "searched": bool(typed.strip()),
-        "results": results,
-        "present": _members_among(db, cluster_id, [r.id for r in results]),
+        "results": found.shown,
+        "total": found.total,
+        "present": _members_among(db, cluster_id, [r.id for r in found.shown]),
         "errors": errors,
     }
     return render(request, page, "clusters/add.html", context, status)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Cluster, ClusterRecommendation
+from app.staff import cluster_members
 from app.staff import clusters as cluster_pages
 from tests.builder import building, imported
 from tests.conftest import ModuleWorld
@@ -442,12 +444,14 @@ def test_archive_freezes_the_cluster_until_unarchived(
 # Its recommendations ----------------------------------------------------------------------------
 
 
-def test_find_by_id_symbol_and_words_then_add(staff_login: StaffLogin, db: Connection, world: World) -> None:
+def test_find_by_id_symbol_and_words_then_add(
+    staff_login: StaffLogin, db: Connection, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     staff = _coordinator(staff_login)
     base = f"/staff/clusters/{world.cluster}/add"
     by_symbol = staff.get(base, params={"find": "cat/c/xx/co/2"})
     assert by_symbol.status_code == 200
-    assert "Recommendations found: 2" in by_symbol.text
+    assert "Recommendations found: 2" in by_symbol.text and "Only the first" not in by_symbol.text
     # The cousin is a member already: it cannot be ticked again.
     assert f'value="{world.ids["twin"]}"' in by_symbol.text
     assert f'name="ids" value="{world.ids["cousin"]}"' not in by_symbol.text
@@ -456,6 +460,16 @@ def test_find_by_id_symbol_and_words_then_add(staff_login: StaffLogin, db: Conne
     by_words = staff.get(base, params={"find": "teachers rural"})
     assert f'name="ids" value="{world.ids["unrelated"]}"' in by_words.text
     assert "No recommendation found." in staff.get(base, params={"find": "999999"}).text
+    # More found than the page shows (a UPR report holds hundreds): the count is of all of them, and
+    # the page says where to take them all rather than letting the first ones pass for all.
+    monkeypatch.setattr(cluster_members, "FOUND", 1)
+    for typed in ("CAT/C/XX/CO/2", "torture"):
+        cut = staff.get(base, params={"find": typed})
+        assert "Recommendations found: 2" in cut.text and len(re.findall('<th scope="row">', cut.text)) == 1
+        assert "Only the first 1 are shown here." in cut.text
+        link = f'<a href="/staff/recommendations?q={quote(typed)}">Show all 2 in the recommendation list'
+        assert link in cut.text
+    monkeypatch.undo()
     too_long = staff.get(base, params={"find": "word " * 120})
     assert too_long.status_code == 422 and 'href="#field-find"' in too_long.text
 
