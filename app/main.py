@@ -47,6 +47,7 @@ from app.exports.router import router as exports_router
 from app.feed.countries import resolve_country_alias
 from app.followup.router import router as followup_router
 from app.health.router import router as health_router
+from app.health.service import ReadinessProbe, readiness
 from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
 from app.notify.router import router as notify_router
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.db_lock_timeout, 1 if is_sqlite(settings.database_url) else settings.db_write_concurrency
     )
     app.state.public_limiter = make_rate_limiter(settings)
+    app.state.readiness = ReadinessProbe(lambda: readiness(app.state.engine, settings.storage_dir))
     # One store per process, whichever app it serves (the tests build several).
     kept.pages.resize(settings.read_cache_mb * 1024 * 1024)
     # The staff workspace starts imports through these (app/scheduler.py): only the CLI and the

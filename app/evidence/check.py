@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
@@ -55,6 +55,30 @@ class StorageReport:
         """Rows exist and not one of their files is in the store: a storage directory set wrong or
         not mounted, far likelier than every file lost. Repair would remove every row."""
         return self.rows > 0 and len(self.missing) == self.rows
+
+
+def storage_not_mounted(conn: Connection | Session, store: BlobStore) -> str | None:
+    """Why the evidence files cannot be served, when rows name files but the storage directory is
+    missing or holds none: a volume not mounted or NRTD_STORAGE_DIR set wrong (every download would be
+    a 404 and every upload land where the others are not). Cheap enough for each readiness check: one
+    indexed look at the table, and the directory's first file. One lost file is not this: ``nrtd
+    storage check`` finds those."""
+    if conn.execute(select(EvidenceFile.id).limit(1)).first() is None:
+        return None
+    try:
+        if not store.root.is_dir():
+            where = f"{store.root} does not exist"
+        elif next(store.stored(), None) is None:
+            where = f"{store.root} holds none"
+        else:
+            return None
+    except OSError as exc:  # no permission to list it, a stale network mount
+        where = f"{store.root} cannot be read ({exc.strerror or exc})"
+    rows = conn.execute(select(func.count()).select_from(EvidenceFile)).scalar_one()
+    return (
+        f"{rows} evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {where}: "
+        "is its volume mounted? `nrtd storage check` tells more"
+    )
 
 
 def check_storage(session: Session, store: BlobStore, grace_seconds: float) -> StorageReport:

@@ -1,9 +1,30 @@
+"""Whether this process can serve: the database answers, its schema is this release's, and the
+evidence files are where their rows say (docs/deployment.md, "Readiness").
+
+``/readyz`` asks ``ReadinessProbe``, which bounds the wait: a database that accepts connections but
+never answers (a frozen server, a network that drops packets) would otherwise hold the check, and the
+thread it runs on, for minutes, and a health check that times out tells nobody why.
+"""
+
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from app.core.migrations import alembic_config
+from app.evidence.check import storage_not_mounted
+from app.evidence.storage import BlobStore
+
+Status = dict[str, str | None]
+
+# What /readyz waits for the database before answering 503: under the health check's own timeout
+# (4 s in docker-compose.yml), so that the answer, not a timeout, says what is wrong.
+READY_WAIT_SECONDS = 3.0
 
 
 def head_revision() -> str | None:
@@ -19,16 +40,73 @@ def known_revision(revision: str) -> bool:
     )
 
 
-def database_status(engine: Engine) -> dict[str, str | None]:
+def _unavailable(exc: Exception) -> Status:
+    return {"status": "unavailable", "detail": f"database unreachable or not migrated: {type(exc).__name__}"}
+
+
+def database_status(engine: Engine) -> Status:
     head = head_revision()
     try:
         with engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as exc:
-        return {
-            "status": "unavailable",
-            "detail": f"database unreachable or not migrated: {type(exc).__name__}",
-        }
+        return _unavailable(exc)
     if current != head:
         return {"status": "migrations-pending", "current": current, "head": head}
     return {"status": "ready", "current": current, "head": head}
+
+
+def readiness(engine: Engine, storage_dir: str) -> Status:
+    """The schema's revision, a read of the table every request reads (the data version), and the
+    evidence storage: ``ready``, or what stops this process from serving."""
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if current != head:
+                return {"status": "migrations-pending", "current": current, "head": head}
+            conn.execute(text("SELECT counter FROM data_versions")).all()
+            storage = storage_not_mounted(conn, BlobStore(storage_dir))
+    except Exception as exc:
+        return _unavailable(exc)
+    if storage is not None:
+        return {"status": "storage-missing", "current": current, "head": head, "detail": storage}
+    return {"status": "ready", "current": current, "head": head}
+
+
+class ReadinessProbe:
+    """Runs ``check`` on a thread of its own and waits ``wait`` seconds for it. While a check is still
+    waiting for the database, later probes wait for that same check rather than start another, so a
+    database that never answers holds one thread, not one per probe."""
+
+    def __init__(self, check: Callable[[], Status], wait: float = READY_WAIT_SECONDS) -> None:
+        self.check = check
+        self.wait = wait
+        self._lock = threading.Lock()
+        self._running: Future[Status] | None = None
+
+    def _start(self) -> Future[Status]:
+        future: Future[Status] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self.check())
+            except BaseException as exc:  # the check catches the database's errors; anything else
+                future.set_exception(exc)
+
+        # A daemon thread: one stuck on a database that never answers must not keep the process alive.
+        threading.Thread(target=run, name="nrtd-readiness", daemon=True).start()
+        return future
+
+    def status(self) -> Status:
+        with self._lock:
+            if self._running is None or self._running.done():
+                self._running = self._start()
+            running = self._running
+        try:
+            return running.result(timeout=self.wait)
+        except FutureTimeout:
+            return {
+                "status": "unavailable",
+                "detail": f"the database did not answer within {self.wait:g} s",
+            }

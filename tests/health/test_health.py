@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,12 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
+from app.evidence.storage import BlobStore
+from app.health.service import ReadinessProbe, Status
 from app.main import create_app
+from app.models import EvidenceFile
 from tests.apps import app_for
+from tests.builder import building
 
 
 def test_healthz_and_readyz_on_a_migrated_database(engine: Engine, settings: Settings) -> None:
@@ -21,6 +27,61 @@ def test_healthz_and_readyz_on_a_migrated_database(engine: Engine, settings: Set
         ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
+
+
+def test_readyz_says_not_ready_when_evidence_rows_have_no_storage(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A replica whose evidence volume was not mounted was "ready": every download a 404, every
+    upload stored where the other replicas would never see it. It is now 503 while rows name files
+    and the storage directory is missing or empty."""
+    storage = tmp_path / "storage"
+    content = b"%PDF-1.4 evidence"
+    digest = hashlib.sha256(content).hexdigest()
+    with building(engine) as build:
+        action = build.action("Train judges").id
+        update = build.progress(action, "draft", "Two workshops held.")
+        build.session.add(
+            EvidenceFile(
+                progress_update_id=update.id,
+                filename="report.pdf",
+                media_type="application/pdf",
+                size=len(content),
+                sha256=digest,
+            )
+        )
+    with TestClient(app_for(settings.model_copy(update={"storage_dir": str(storage)}))) as client:
+        missing = client.get("/readyz")
+        assert missing.status_code == 503
+        assert missing.json()["status"] == "storage-missing"
+        assert f"{storage} does not exist" in missing.json()["detail"]
+        (storage / "evidence").mkdir(parents=True)  # an empty mount point
+        assert client.get("/readyz").json()["status"] == "storage-missing"
+        path = BlobStore(storage).path_of(digest)
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+        assert client.get("/readyz").json()["status"] == "ready"
+
+
+def test_readiness_waits_a_bounded_time_for_a_database_that_does_not_answer() -> None:
+    """/readyz waited as long as the database did: one that accepted connections and never answered
+    held every health check (and a server thread each) until the checker gave up, saying nothing. It
+    answers 503 after its wait, and later probes wait for the same check rather than start others."""
+    answered = threading.Event()
+    calls: list[int] = []
+
+    def check() -> Status:
+        calls.append(1)
+        answered.wait(10)
+        return {"status": "ready"}
+
+    probe = ReadinessProbe(check, wait=0.05)
+    assert probe.status() == {"status": "unavailable", "detail": "the database did not answer within 0.05 s"}
+    assert probe.status()["status"] == "unavailable"
+    assert len(calls) == 1
+    answered.set()
+    probe.wait = 5
+    assert probe.status() == {"status": "ready"}
 
 
 def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
