@@ -138,6 +138,17 @@ def schema_behind(engine: Engine) -> str | None:
     return f"the database schema is at {current}, this release needs {head}: {until}"
 
 
+def storage_missing(engine: Engine, storage_dir: str) -> str | None:
+    """Why the evidence files cannot be served (rows name files, the directory is missing or holds
+    none: a volume not mounted) and what follows; None when they can, or there are none."""
+    from app.evidence.check import storage_not_mounted
+    from app.evidence.storage import BlobStore
+
+    with engine.connect() as conn:
+        missing = storage_not_mounted(conn, BlobStore(storage_dir))
+    return None if missing is None else f"{missing}; /readyz answers 503 until it is"
+
+
 def newer_schema(current: str, head: str | None) -> str:
     return (
         f"the database schema is at {current}, which this release (at {head}) does not know: a newer "

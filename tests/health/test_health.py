@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from app.cli.connection import storage_missing
 from app.core.config import Settings
 from app.evidence.storage import BlobStore
 from app.health.service import ReadinessProbe, Status
@@ -29,12 +30,12 @@ def test_healthz_and_readyz_on_a_migrated_database(engine: Engine, settings: Set
     assert ready.json()["status"] == "ready"
 
 
-def test_readyz_says_not_ready_when_evidence_rows_have_no_storage(
+def test_readyz_and_serve_say_when_evidence_rows_have_no_storage(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     """A replica whose evidence volume was not mounted was "ready": every download a 404, every
     upload stored where the other replicas would never see it. It is now 503 while rows name files
-    and the storage directory is missing or empty."""
+    and the storage directory is missing or empty, and `nrtd serve` says so at start."""
     storage = tmp_path / "storage"
     content = b"%PDF-1.4 evidence"
     digest = hashlib.sha256(content).hexdigest()
@@ -55,12 +56,19 @@ def test_readyz_says_not_ready_when_evidence_rows_have_no_storage(
         assert missing.status_code == 503
         assert missing.json()["status"] == "storage-missing"
         assert f"{storage} does not exist" in missing.json()["detail"]
+        warning = storage_missing(engine, str(storage))
+        assert warning == (
+            f"1 evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {storage} "
+            "does not exist: is its volume mounted? `nrtd storage check` tells more; /readyz answers 503 "
+            "until it is"
+        )
         (storage / "evidence").mkdir(parents=True)  # an empty mount point
         assert client.get("/readyz").json()["status"] == "storage-missing"
         path = BlobStore(storage).path_of(digest)
         path.parent.mkdir(parents=True)
         path.write_bytes(content)
         assert client.get("/readyz").json()["status"] == "ready"
+        assert storage_missing(engine, str(storage)) is None
 
 
 def test_readiness_waits_a_bounded_time_for_a_database_that_does_not_answer() -> None:
