@@ -4,11 +4,20 @@ FastAPI's routes answer only the methods they declare, so every page and read an
 checker's or ``curl -I``'s HEAD with 405, while the public API's CORS headers announce HEAD. The
 request is handled as its GET and the body dropped on the way out (a streamed body's parts too);
 its ``Content-Length`` is the GET's, as the RFC allows. A route without GET still answers 405.
+
+A route whose GET is costly to build (an export) asks ``is_head`` and answers the headers alone.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+_HEAD = "nrtd.head"
+
+
+def is_head(scope: Scope) -> bool:
+    """Whether the request, handled as a GET, came as a HEAD: its body will be dropped."""
+    return bool(scope.get(_HEAD))
 
 
 class HeadAsGetMiddleware:
@@ -27,4 +36,4 @@ class HeadAsGetMiddleware:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", _HEAD: True}, receive, headers_only)

@@ -83,7 +83,8 @@ _LIMITS = (
     "as its client disconnects."
 )
 _PUBLIC_LIMITS = (
-    _LIMITS + " Counts as `NRTD_EXPORT_RATE_COST` requests of the public rate limit. The unfiltered "
+    _LIMITS + " Counts as `NRTD_EXPORT_RATE_COST` requests of the public rate limit (a `HEAD`, which "
+    "builds nothing, as one). The unfiltered "
     "export (`lang` alone) is served from a file kept per data version; while that file is being "
     "built for another request the answer is 503 with `Retry-After`."
 )

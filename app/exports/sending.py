@@ -22,6 +22,7 @@ from app.core.actor import Actor, Anonymous
 from app.core.caching import CACHE_CONTROL, etag_matches
 from app.core.config import Settings
 from app.core.deps import site_address
+from app.core.head import is_head
 from app.core.publisher import Publisher
 from app.core.ratelimit import STATE_KEY, RateLimiter
 from app.exports import service
@@ -84,18 +85,9 @@ def _client(caller: Actor | Anonymous) -> str:
 _PUBLIC_CACHING = {"Cache-Control": CACHE_CONTROL, "Vary": "Authorization, X-API-Key"}
 
 
-def _send(
-    request: Request,
-    file_name: str,
-    media_type: str,
-    chunks: Any,
-    slot: ExportSlot,
-    *,
-    public: bool,
-    tag: str | None = None,
-    size: int | None = None,
-    cleanup: Callable[[], None] | None = None,
-) -> ExportResponse:
+def _headers(
+    request: Request, file_name: str, *, public: bool, tag: str | None, size: int | None
+) -> dict[str, str]:
     headers = {
         "Content-Disposition": f'attachment; filename="{file_name}"',
         "Link": link_header(_publisher(request), site_address(request)),
@@ -108,7 +100,42 @@ def _send(
         headers["ETag"] = tag
     if size is not None:
         headers["Content-Length"] = str(size)
+    return headers
+
+
+def _send(
+    request: Request,
+    file_name: str,
+    media_type: str,
+    chunks: Any,
+    slot: ExportSlot,
+    *,
+    public: bool,
+    tag: str | None = None,
+    size: int | None = None,
+    cleanup: Callable[[], None] | None = None,
+) -> ExportResponse:
+    headers = _headers(request, file_name, public=public, tag=tag, size=size)
     return ExportResponse(chunks, slot, media_type=media_type, headers=headers, cleanup=cleanup)
+
+
+def _head(
+    request: Request,
+    filters: RecommendationListParams,
+    fmt: service.ExportFormat | None,
+    *,
+    public: bool,
+    tag: str | None = None,
+    size: int | None = None,
+) -> Response:
+    """A HEAD's answer: the GET's status and headers, its filters checked, nothing built, no slot taken
+    (``Content-Length`` only when the file is already kept, as the full public export is)."""
+    file_name, media_type = service.head_of_export(_engine(request), filters, fmt, public=public)
+    headers = _headers(request, file_name, public=public, tag=tag, size=size)
+    response = Response(status_code=200, media_type=media_type, headers=headers)
+    if size is None:
+        del response.headers["content-length"]  # not 0: the GET's length is not known
+    return response
 
 
 def _built(
@@ -200,6 +227,19 @@ def _cache_and_send(
     )
 
 
+def _kept_size(
+    request: Request, filters: RecommendationListParams, fmt: service.ExportFormat, version: str
+) -> int | None:
+    """The size of the full public export's file of this data version, when it is kept."""
+    if not _is_full(filters):
+        return None
+    cached = _cache(request).open(fmt, filters.lang, version)
+    if cached is None:
+        return None
+    cached.file.close()
+    return cached.size
+
+
 def public_export(
     request: Request, caller: Actor | Anonymous, params: Any, fmt: service.ExportFormat
 ) -> Response:
@@ -207,8 +247,12 @@ def public_export(
     tag = _data_tag(request, version)
     if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers={"ETag": tag, **_PUBLIC_CACHING})
-    _charge_export(request)
     filters = list_params(params)
+    if is_head(request.scope):  # one request of the rate limit, as a 304: nothing is built
+        return _head(
+            request, filters, fmt, public=True, tag=tag, size=_kept_size(request, filters, fmt, version)
+        )
+    _charge_export(request)
     engine = _engine(request)
     client = _client(caller)
 
@@ -254,6 +298,8 @@ def public_export(
 
 def staff_export(request: Request, actor: Actor, params: Any, fmt: service.ExportFormat) -> Response:
     engine, filters = _engine(request), list_params(params)
+    if is_head(request.scope):
+        return _head(request, filters, fmt, public=False)
 
     def build(slot: ExportSlot) -> ExportFile:
         return service.recommendation_export(
@@ -266,6 +312,8 @@ def staff_export(request: Request, actor: Actor, params: Any, fmt: service.Expor
 def staff_template_export(request: Request, actor: Actor, params: Any) -> Response:
     """The filtered recommendations in the CSV import template's columns (`format=template`)."""
     engine, filters = _engine(request), list_params(params)
+    if is_head(request.scope):
+        return _head(request, filters, None, public=False)
 
     def build(slot: ExportSlot) -> ExportFile:
         return service.template_export(engine, filters, stop=slot.stop)

@@ -82,6 +82,21 @@ def known_values(engine: Engine, params: RecommendationListParams, *, public: bo
         check_filter_values(session, params, clusters=not public)
 
 
+def template_file_type() -> tuple[str, str]:
+    """The CSV template export's file name (dated today) and media type."""
+    return _filename("nrtd-recommendations-template", "csv"), CSV_MEDIA_TYPE
+
+
+def head_of_export(
+    engine: Engine, params: RecommendationListParams, fmt: ExportFormat | None, *, public: bool
+) -> tuple[str, str]:
+    """What a HEAD learns of an export (``fmt`` None: the CSV template) without it being built: the
+    checks of its filters (the GET's 422) and its file name and media type."""
+    known_values(engine, params, public=public)
+    conditions_for(params, engine.dialect.name, public=public)
+    return template_file_type() if fmt is None else file_type(fmt, public=public)
+
+
 def recommendation_export(
     engine: Engine,
     params: RecommendationListParams,
@@ -159,9 +174,7 @@ def template_export(
         )
         return template_csv_chunks(languages, batches)
 
-    return ExportFile(
-        _filename("nrtd-recommendations-template", "csv"), CSV_MEDIA_TYPE, _streamed(engine, chunks)
-    )
+    return ExportFile(*template_file_type(), _streamed(engine, chunks))
 
 
 def _streamed(

@@ -44,6 +44,10 @@ def test_staff_csv_has_every_column_and_the_internal_fields(public: TestClient, 
         '.csv"'
     )
     assert csv_header(response.content) == list(StaffExportRow.model_fields)
+    head = public.head(f"{STAFF}.csv?format=template", headers=world.coordinator)  # nothing built
+    assert head.status_code == 200 and head.content == b"" and "content-length" not in head.headers
+    assert "nrtd-recommendations-template-" in head.headers["content-disposition"]
+    assert head.headers["content-type"] == "text/csv; charset=utf-8"
     rows = csv_rows(response.content)
     # Newest first as the list; the withdrawn one is left out unless asked for.
     assert _ids(rows) == [world.rec["P2"], world.rec["P1"]]

@@ -146,6 +146,9 @@ def test_the_full_public_export_is_built_once_per_data_version(
         assert second.content == first.content
         assert second.headers["etag"] == first.headers["etag"]
         assert int(second.headers["content-length"]) == len(first.content)
+        head = public.head(f"{PUBLIC}.csv")  # the kept file's length, and nothing read
+        assert int(head.headers["content-length"]) == len(first.content) and head.content == b""
+        assert head.headers["etag"] == first.headers["etag"] and gate.count == COUNT // 1000 + 1
         assert [path.suffix for path in cache_dir.iterdir() if path.suffix != ".lock"] == [".csv"]
 
         assert public.get(f"{PUBLIC}.csv?lang=fr").status_code == 200  # another language, another file
@@ -212,11 +215,19 @@ def test_a_build_whose_client_leaves_keeps_no_half_file(
 
 
 def test_public_exports_weigh_more_than_one_request(make_client: MakeClient) -> None:
-    limited = make_client(public_rate_limit=25, export_rate_cost=10)
+    limited = make_client(public_rate_limit=26, export_rate_cost=10)
+    # A HEAD (a link checker, `curl -I`) built the whole file and cost as much as the GET: it is now
+    # the GET's headers alone, for one request, its filters checked as the GET's.
+    head = limited.head(f"{PUBLIC}.xlsx?q=x")
+    assert head.status_code == 200 and head.headers["ratelimit-remaining"] == "25"
+    assert head.content == b"" and "content-length" not in head.headers
+    assert head.headers["content-disposition"].endswith('.xlsx"') and head.headers["etag"].startswith('W/"')
+    assert head.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert limited.head(f"{PUBLIC}.csv?sdg=99").status_code == 422  # 24 left
     first = limited.get(f"{PUBLIC}.csv?q=x")
-    assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "15"
-    assert limited.get(f"{PUBLIC}.csv?q=x").status_code == 200  # 20 of 25
-    refused = limited.get(f"{PUBLIC}.json?q=x")  # 30: over the limit, though only 3 requests
+    assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "14"
+    assert limited.get(f"{PUBLIC}.csv?q=x").status_code == 200  # 22 of 26
+    refused = limited.get(f"{PUBLIC}.json?q=x")  # 32: over the limit
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
 
 
