@@ -342,6 +342,9 @@ def test_numbers_are_typed_and_shown_with_the_pages_decimal_comma(
     assert tuple(measures) == (Decimal("12.5"), Decimal("1000.25"))
     page = coordinator.get(f"{path}?lang=es").text
     assert 'value="12,5"' in page and 'value="1000,25"' in page
+    # The value's hint said "written with a point" in every language, where a Spanish "1.250" is 1250.
+    hint = coordinator.get(path).text.split('id="hint-value">')[1].split("<")[0]
+    assert hint == "A number, at most 4 decimals: 1500.25"
     typed = {"measured_on": "2025-06-30", "value": "1.250,5678"}
     recorded = coordinator.post(f"{path}/values?lang=es", typed)
     assert recorded.status_code == 303, recorded.text
