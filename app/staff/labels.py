@@ -178,10 +178,11 @@ def field_label(name: str, gettext: Any, lang: str) -> str:
 
 
 # The review states of progress updates and indicator values; "superseded": an approved value a
-# correction replaced.
+# correction replaced. One value's state, not the title of the list of them ("Waiting for approval",
+# app/staff/indicator_values.py): Spanish words the two apart ("Pendiente" / "Pendientes").
 REVIEW_STATE_LABELS = {
     "draft": _("Draft"),
-    "submitted": _("Waiting for approval"),
+    "submitted": _("Awaiting approval"),
     "approved": _("Approved"),
     "returned": _("Returned"),
     "superseded": _("Replaced by a correction"),

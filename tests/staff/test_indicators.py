@@ -159,6 +159,8 @@ def test_a_value_goes_through_review_in_the_pages(
         {"measured_on": "2025-06-30", "value": "199", "note": "", "etag": tag, "submit": "true"},
     )
     assert response.status_code == 303 and response.headers["location"].endswith("done=value-submitted")
+    # One value's state, not the list's title it shared a message with ("Pendientes de aprobación").
+    assert "<dd><strong>Awaiting approval</strong></dd>" in focal.get(f"/staff/values/{value_id}").text
     # The same form sent again from the old page: a conflict showing what was typed, not the button.
     stale = focal.post(
         f"/staff/values/{value_id}",
