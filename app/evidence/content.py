@@ -80,6 +80,13 @@ _DESCRIBED = {
 }
 
 
+def format_name(media_type: str) -> str:
+    """A file's format as people name it, the same in every language: its usual extension in capitals
+    ("PDF", "DOCX", "JPG") where the media type is one of the accepted kinds, else the media type."""
+    kind = BINARY_KINDS.get(media_type) or {CSV.media_type: CSV, TEXT.media_type: TEXT}.get(media_type)
+    return kind.extension.upper() if kind is not None else media_type
+
+
 class Refused(Exception):
     """The content is not one of the accepted kinds: the reason, for the field ``file``."""
 

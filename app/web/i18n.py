@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.core.catalogue import translated
+from app.evidence.content import format_name
 from app.feed.countries import state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
@@ -203,5 +204,7 @@ def environment(templates: Path, lang: str) -> Environment:
     # Jinja's truncate cuts at the last space: a Chinese text, spaceless but after its paragraph
     # number, became "118.1...".
     env.filters["excerpt"] = excerpt
+    # An evidence file's format: "DOCX" where the public saw "application/vnd.openxmlformats-...".
+    env.filters["file_format"] = format_name
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.evidence.content import ContentCheck, Refused
+from app.evidence.content import ContentCheck, Refused, format_name
 from app.evidence.names import MAX_NAME, content_disposition, safe_filename
 from tests.evidence import samples
 
@@ -85,3 +85,14 @@ def test_content_disposition_is_an_attachment_with_both_names() -> None:
     header = content_disposition("Informe año 2025.pdf")
     assert header.startswith('attachment; filename="Informe ano 2025.pdf"; ')
     assert header.endswith("filename*=UTF-8''Informe%20a%C3%B1o%202025.pdf")
+
+
+def test_a_files_format_is_named_as_people_name_it() -> None:
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert [format_name(kind) for kind in ("application/pdf", docx, "image/jpeg", "text/plain")] == [
+        "PDF",
+        "DOCX",
+        "JPG",
+        "TXT",
+    ]
+    assert format_name("application/x-unknown") == "application/x-unknown"
