@@ -138,11 +138,13 @@ def iso2_for(name: str) -> str | None:
 
 def state_name_in(name: str, lang: str) -> str:
     """The State ``name`` (the UHRI name, or any spelling ``iso2_for`` reads) as the language ``lang``
-    writes it, where people read it (the portal's footer, the reports): CLDR's name of the territory
-    ("Perú" in Spanish, "Pérou" in French, from Babel). English keeps the UHRI name, and so does a
-    language or a State CLDR does not name; a label that is no State is returned as given."""
-    code = iso2_for(name) if lang != "en" else None
-    return _territory_names(lang).get(code, name) if code else name
+    writes it, where people read it (the portal's footer, the reports, a recommendation's States):
+    CLDR's name of the territory ("Perú" in Spanish, "Pérou" in French, from Babel). English says the
+    UHRI name, and so does a language CLDR does not name; a label that is no State is returned as given."""
+    code = iso2_for(name)
+    if code is None:
+        return name
+    return _territory_names(lang).get(code, ISO2_NAMES[code]) if lang != "en" else ISO2_NAMES[code]
 
 
 @lru_cache(maxsize=8)

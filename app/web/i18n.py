@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from app.core.catalogue import translated
 from app.evidence.content import format_name
-from app.feed.countries import state_name_in
+from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 
@@ -152,6 +152,18 @@ def _localised(lang: str) -> dict[str, object]:
         """A State (its UHRI name) as the reader's language names it: "Perú" on a Spanish page."""
         return state_name_in(name, lang) if name else ""
 
+    def states_filter(value: str | Sequence[str], source_lang: str = DEFAULT_LANGUAGE) -> Markup:
+        """States as the feed gives them (a recommendation's countries, the recommending States), each
+        in the reader's language where it is a known State ("Perú; Chile"), else as the ``source``
+        filter shows a label (marked with the feed's language)."""
+        labels = [value] if isinstance(value, str) else list(value)
+        return Markup("; ").join(
+            escape(state_name_in(label, lang))
+            if iso2_for(label)
+            else _in_language(label, None if source_lang == lang else source_lang)
+            for label in labels
+        )
+
     def reason_filter(value: object) -> str:
         """A refusal's reason in the reader's language where the catalogue has it (the fixed ones; a
         ``Reason``'s message, its values filled in after); plain text, escaped on output like any
@@ -169,6 +181,7 @@ def _localised(lang: str) -> dict[str, object]:
         "mechanism_label": mechanism_label,
         "source": source_filter,
         "state": state_filter,
+        "states": states_filter,
         "term_label": term_label,
         "terms": terms_filter,
     }

@@ -34,8 +34,8 @@ def test_the_french_page_names_themes_and_persons_in_french(portal: TestClient, 
     assert "<dd>Droit à la santé; " in facts or "; Droit à la santé" in facts
     assert '<span lang="en">Right to health</span>' not in facts
     assert "Enfants" in facts and "Peuples autochtones" in facts
-    # A theme the French export did not name differently stays English, marked as such.
-    assert '<span lang="en">' in facts
+    # The State too, in French (it was the English "Peru", marked as such), whatever the export said.
+    assert "<dd>Pérou</dd>" in facts
     english = _facts(portal.get(f"/recommendations/{labelled.sample_id}").text)
     assert "Right to health" in english and "Droit à la santé" not in english and "lang=" not in english
     # Spanish: no Spanish export imported, every label English and marked.

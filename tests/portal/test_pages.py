@@ -353,6 +353,10 @@ def test_language_from_query_then_accept_language_then_english(portal: TestClien
     chosen = portal.get(path, params={"lang": "es"}, headers={"Accept-Language": "fr"})
     assert '<html lang="es">' in chosen.text
     assert 'href="/?lang=es"' in chosen.text  # chosen explicitly: kept in every link
+    # The States in the page's language ("Peru" and "Norway" stayed as the English feed has them).
+    assert "<dd>Perú</dd>" in chosen.text
+    upr = portal.get(f"/recommendations/{seeded.torture_id}", params={"lang": "fr"}).text
+    assert "<dd>Norvège</dd>" in upr and "<dd>Pérou</dd>" in upr
 
 
 def test_stats_page_has_accessible_charts_and_tables(portal: TestClient, seeded: Seeded) -> None:

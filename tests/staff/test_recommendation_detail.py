@@ -354,9 +354,10 @@ def test_the_facts_name_the_mechanism_in_the_pages_language(
     # The feed's English names stayed English on French pages, where the portal translates them.
     text = staff_login(role).get(url(world.main) + "?lang=fr").text
     assert "<dd>Comité des droits de l&#39;enfant (CRC)</dd>" in text
-    # A theme the feed gave in English only says so, for screen readers; so do the States and regions.
+    # A theme the feed gave in English only says so, for screen readers; so do the regions. A State is
+    # named in the page's language ("Peru" stayed English).
     assert '<span lang="en">Children in detention</span>' in text
-    assert '<dd><span lang="en">Peru</span></dd>' in text
+    assert "<dd>Pérou</dd>" in text
     if role == "coordinator":  # and the themes a similar recommendation shares (no reader sees those)
         shared = "; ".join(f'<span lang="en">{theme}</span>' for theme in THEMES)
         assert f"<td>{shared}; 16, 16.3</td>" in text
