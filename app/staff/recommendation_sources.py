@@ -34,7 +34,7 @@ def _other_id(raw: object) -> int:
         or not raw.strip().lstrip("#").isdigit()
         or not 0 < int(raw.strip().lstrip("#")) < 2**31
     ):
-        reason = _("the number of a recommendation, as its page shows it (#123)")
+        reason = _("the number of a recommendation, as its page shows it under Sources (#123)")
         raise InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
     return int(raw.strip().lstrip("#"))
 

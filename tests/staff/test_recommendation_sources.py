@@ -120,10 +120,11 @@ def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_t
     staff = staff_login("coordinator")
     base = f"/staff/recommendations/{world.leader}"
     staff.post(f"{base}/sources/unlink", {"other_id": str(world.copy)})
-    assert 'action="' + base + '/sources/link"' in staff.get(base).text  # a record on its own too
+    alone = staff.get(base).text  # a record on its own too: its number, and the form
+    assert f"This record's number: #{world.leader}" in alone and 'action="' + base + '/sources/link"' in alone
 
     for typed, reason in (
-        ("12a", "the number of a recommendation, as its page shows it (#123)"),
+        ("12a", "the number of a recommendation, as its page shows it under Sources (#123)"),
         (str(world.leader), "the same recommendation"),
         ("999999", "recommendation 999999 does not exist"),
     ):
