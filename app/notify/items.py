@@ -2,10 +2,11 @@
 and the calendar.
 
 Focal points: their entity's actions due within ``due_days`` days and the overdue ones, the progress
-updates returned to their entity, and the calendar's deadlines of their entity and the general ones
-(reports due, UPR dates...) due within ``due_days`` days or overdue. Coordinators and admins: progress
-updates waiting for approval, recommendations an import changed that nobody has reviewed, overdue
-actions, and every deadline of the calendar due soon or overdue. Readers have none.
+updates and the indicator values returned to their entity, and the calendar's deadlines of their entity
+and the general ones (reports due, UPR dates...) due within ``due_days`` days or overdue. Coordinators
+and admins: progress updates and indicator values waiting for approval, recommendations an import
+changed that nobody has reviewed, overdue actions, and every deadline of the calendar due soon or
+overdue. Readers have none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from app.core.actor import FOCAL_POINT, MANAGERS
+from app.core.actor import FOCAL_POINT, MANAGERS, Actor
 from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.deadlines.schemas import DeadlineListParams
@@ -25,6 +26,8 @@ from app.models import User
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionListParams, ActionPage
+from app.plans.indicators import queue as indicator_values
+from app.plans.indicators.schemas import ValueListParams
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
 
@@ -70,7 +73,29 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
     )
 
 
-def _focal_point(db: Session, entity_id: int, due_days: int, today: date) -> list[Section]:
+def _values(db: Session, actor: Actor, state: str, entity_id: int | None, heading: str) -> Section:
+    """The indicator values in ``state`` (of ``entity_id``'s actions, when given), as the values page
+    lists them; a returned one with its reviewer's comment."""
+    found = indicator_values.list_values(
+        db, actor, ValueListParams(state=state, entity_id=entity_id, limit=SHOWN)
+    )
+    return Section(
+        heading,
+        found.total,
+        f"/staff/values?state={state}",
+        [
+            Item(
+                f"{v.indicator_name} ({v.action_title})",
+                f"/staff/values/{v.id}",
+                v.measured_on,
+                v.review_comment,
+            )
+            for v in found.items
+        ],
+    )
+
+
+def _focal_point(db: Session, user: User, entity_id: int, due_days: int, today: date) -> list[Section]:
     overdue = actions.earliest_due(db, ActionListParams(entity_id=entity_id, overdue=True, limit=SHOWN))
     due = actions.earliest_due(
         db,
@@ -95,11 +120,18 @@ def _focal_point(db: Session, entity_id: int, due_days: int, today: date) -> lis
                 for u in returned.items
             ],
         ),
+        # Returned like a progress update, waiting for the same person: it was on My work only.
+        _values(db, _actor(user), "returned", entity_id, _("Indicator values returned to you")),
         _deadlines(db, Audience(entity_id=entity_id), due_days, today),
     ]
 
 
-def _manager(db: Session, due_days: int, today: date) -> list[Section]:
+def _actor(user: User) -> Actor:
+    """The person as the services see a caller: their role and entity decide which values they see."""
+    return Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
+
+
+def _manager(db: Session, user: User, due_days: int, today: date) -> list[Section]:
     submitted = waiting_updates(db, ("submitted",), limit=SHOWN)
     changed = review.waiting_for_review(db)
     overdue = actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN))
@@ -110,6 +142,7 @@ def _manager(db: Session, due_days: int, today: date) -> list[Section]:
             "/staff/progress?state=submitted",
             [Item(u.action_title, f"/staff/progress/{u.id}", u.reported_on) for u in submitted.items],
         ),
+        _values(db, _actor(user), "submitted", None, _("Indicator values to approve")),
         Section(_("Recommendations an import changed, not reviewed yet"), changed, "/staff/review"),
         Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
         _deadlines(db, Audience(everything=True), due_days, today),
@@ -120,9 +153,9 @@ def work_for(db: Session, user: User, due_days: int, today: date | None = None) 
     """The non-empty sections of ``user``'s digest."""
     today = today or utc_today()
     if user.role in MANAGERS:
-        sections = _manager(db, due_days, today)
+        sections = _manager(db, user, due_days, today)
     elif user.role == FOCAL_POINT and user.entity_id is not None:
-        sections = _focal_point(db, user.entity_id, due_days, today)
+        sections = _focal_point(db, user, user.entity_id, due_days, today)
     else:
         sections = []
     return [section for section in sections if section.total]

@@ -47,6 +47,9 @@ def build(engine: Engine) -> World:
             overdue, "returned", "Half done", author_id=fp_a, review_comment="Add the number of trainees"
         ).id
         b.progress(action_b, "submitted", "Campaign started", author_id=fp_b)
+        trained = b.indicator(overdue, "Officers trained").id
+        b.value(trained, "returned", 120, review_comment="Count the women apart")
+        b.value(b.indicator(action_b, "Children vaccinated").id, "submitted", 5000)
         b.session.add_all(
             [
                 Deadline(

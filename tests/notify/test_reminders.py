@@ -45,6 +45,7 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         # Exchange and Outlook, which most ministries use, read no Auto-Submitted: their own header.
         assert coordinator["X-Auto-Response-Suppress"] == "OOF, AutoReply"
         assert "Progress updates waiting for your approval (1)" in text
+        assert "Indicator values to approve (1)\r\n- Children vaccinated (Vaccinate)" in text
         assert "Vaccinate" in text and "Train prison staff" in text  # overdue, of every entity
         assert "Open a legal aid office" not in text  # due soon: the focal point's business
         assert "Deadlines due soon or overdue (2)" in text  # every entity's, within 14 days
@@ -60,6 +61,13 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         assert "Actions en retard (1)" in text
         assert "Train prison staff" in text and "Open a legal aid office" in text
         assert "Add the number of trainees" in text  # the reviewer's comment
+        # A returned indicator value too, with its comment: it was on My work only, never e-mailed.
+        assert (
+            "Valeurs d’indicateur qui vous sont renvoyées (1)\r\n- Officers trained (Train prison staff)"  # noqa: RUF001
+            in text
+        )
+        assert "Count the women apart" in text and f"{BASE_URL}/staff/values/" in text
+        assert "Children vaccinated" not in text  # another entity's, and not returned
         assert f"{BASE_URL}/staff/progress/{world.returned}?lang=fr" in text
         assert f"{BASE_URL}/staff/actions/{world.action_a_soon}?lang=fr" in text
         assert "Vaccinate" not in text and "Far away" not in text and "Done already" not in text

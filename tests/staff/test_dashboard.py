@@ -127,6 +127,7 @@ def test_the_reminders_of_the_e_mail_digest_are_on_the_page(
     found = dict(re.findall(r'<li><a href="([^"]+)">[^<]+</a>: (\d+)</li>', reminders))
     assert found == {
         "/staff/progress?state=submitted": "2",
+        "/staff/values?state=submitted": "2",
         "/staff/review": "3",
         "/staff/actions?overdue=true": "3",
     }
