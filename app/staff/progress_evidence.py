@@ -33,6 +33,7 @@ NOTICES["evidence-removed"] = _("The file is removed.")
 NOTICES["evidence-gone"] = _("The file had already been removed.")
 NO_FILE = _("Choose at least one file to attach.")
 TOO_MANY = _("Choose at most %(count)d files at a time.")
+NONE_ATTACHED = _("%(problem)s. None of the %(count)s files is attached: choose the others again.")
 
 
 async def _form(request: Request) -> FormData:
@@ -71,7 +72,11 @@ def attach_evidence(
             reason = refused(db, exc).get("file") or exc.detail
             # The file's name, then the reason in the page's language (translated, then filled in).
             why = reason if isinstance(reason, Reason) else Reason(reason)
-            errors = {"file": Reason(_("%(field)s: %(reason)s"), field=item.filename or "", reason=why)}
+            problem = Reason(_("%(field)s: %(reason)s"), field=item.filename or "", reason=why)
+            if len(files) > 1:
+                # The others were fine but are not attached either: say so, or they seem to be.
+                problem = Reason(NONE_ATTACHED, problem=problem, count=len(files))
+            errors = {"file": problem}
             return progress_page(request, db, staff, progress_id, errors=errors, status=exc.status)
     return redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
 

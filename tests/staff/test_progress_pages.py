@@ -224,6 +224,8 @@ def test_refused_files_are_named_and_nothing_is_attached(
     page = focal.post(f"/staff/progress/{world.draft}/evidence", files=files)
     assert page.status_code == 422
     assert 'href="#field-file"' in page.text and "report.pdf: the file is a Windows program" in page.text
+    # The file that was fine is not attached either, and the page says so (it seemed to be).
+    assert "None of the 2 files is attached: choose the others again." in page.text
     with Session(db) as session:
         names = set(
             session.scalars(
