@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
-from app.feed.keys import label_key
 from app.models import Cluster, Entity, Mechanism, Term
 from app.models.taxonomy import ROLE_KIND
-from app.recommendations.reading import LABEL_FILTERS
+from app.recommendations.reading import LABEL_FILTERS, term_key
 from app.recommendations.schemas import RecommendationFilter
 
 
@@ -51,7 +50,7 @@ def check_filter_values(
         lookups.append(select(literal("mechanism"), Mechanism.code).where(Mechanism.code.in_(codes)))
     for name, role in LABEL_FILTERS.items():
         labels: list[str] = getattr(params, name)
-        keys = {label_key(label): label for label in labels}
+        keys = {term_key(role, label): label for label in labels}
         if keys:
             asked += [(name, label, key) for key, label in keys.items()]
             term = select(literal(name), Term.key).where(Term.kind == ROLE_KIND[role], Term.key.in_(keys))

@@ -21,6 +21,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.db import off_index
 from app.core.errors import InvalidInput
+from app.feed.countries import resolve_country_alias
 from app.feed.keys import label_key
 from app.feed.sdg import SDG_CODES
 from app.models import (
@@ -103,10 +104,17 @@ def _linked_to(role: str, term_ids: ColumnElement[bool], plan: Plan = None) -> C
     return _flag(Recommendation.id, "sqlite", plan == "walk").in_(linked)
 
 
+def term_key(role: str, label: str) -> str:
+    """The key of the term a filter value names in ``role``. A State is stored under its UHRI name
+    whatever spelling its source gave (importers/pipeline/terms.py), so it is looked up the same way:
+    "Perú", "PE" and "peru" find Peru's recommendations."""
+    return label_key(resolve_country_alias(label) if ROLE_KIND[role] == "state" else label)
+
+
 def label_condition(role: str, label: str, *, plan: Plan = None) -> ColumnElement[bool]:
     # One term per kind and key: a scalar subquery, which PostgreSQL computes once and then probes
     # (recommendation_id, role, term_id) exactly, rather than joining every term of each row.
-    term = select(Term.id).where(Term.kind == ROLE_KIND[role], Term.key == label_key(label))
+    term = select(Term.id).where(Term.kind == ROLE_KIND[role], Term.key == term_key(role, label))
     return _linked_to(role, RecommendationTerm.term_id == term.scalar_subquery(), plan)
 
 

@@ -160,6 +160,11 @@ FILTERS: list[tuple[str, list[str]]] = [
     ("country=Peru", ["A", "C", "B", "D", "G", "H", "E"]),
     ("country=Chile", ["D"]),
     ("country=bolivia (plurinational state of)", ["F"]),
+    # A State as its people write it, or by code, finds what its UHRI name finds ("Perú" was a 422).
+    ("country=Per%C3%BA", ["A", "C", "B", "D", "G", "H", "E"]),
+    ("country=PE", ["A", "C", "B", "D", "G", "H", "E"]),
+    ("country=Bolivia", ["F"]),
+    ("recommending_state=Noruega", ["B", "G"]),
     ("region=Latin America %26 the Caribbean", ["A", "D", "F"]),
     ("recommending_state=Norway", ["B", "G"]),
     ("recommending_state=Chile", ["B"]),
