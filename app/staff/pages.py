@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +21,7 @@ from app.core.catalogue import marked
 from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff.forms import field_errors
-from app.staff.session import CSRF_FIELD, PasswordChangeRequired, SignInRequired, login_url
+from app.staff.session import CSRF_FIELD, SESSION_COOKIE, PasswordChangeRequired, SignInRequired, login_url
 from app.web.filter_labels import FILTER_LABELS
 from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
@@ -231,6 +231,42 @@ def error_page(
     return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})
 
 
+# Fields of a form that are not what the person typed: the session's token, the version read, a
+# button, and the passwords (never shown back).
+_NOT_TYPED = frozenset(
+    {CSRF_FIELD, "etag", "submit", "next", "password", "current_password", "new_password", "confirm_password"}
+)
+
+
+async def session_ended_page(request: Request) -> Response | None:
+    """A form sent after its session ended (idle too long, signed out elsewhere): rather than the
+    sign-in form, which lost what was typed (a progress narrative written on a phone), a page that
+    says nothing was saved, shows what was typed so it can be copied, and signs in back to the form.
+    None for a browser that had no session (no cookie) and for a form with no words typed (a button
+    with its hidden ids: sign out, submit, unlink): the sign-in form does then."""
+    if SESSION_COOKIE not in request.cookies:
+        return None
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        return None  # an upload: its files cannot be shown back, and its body was not read
+    form = await request.form()
+    typed = [
+        value.strip()
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name not in _NOT_TYPED and any(ch.isalpha() for ch in value)
+    ]
+    if not typed:
+        return None
+    page = StaffPage.of(request, "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    same_site = referer.netloc in ("", request.url.netloc)
+    sign_in = "/staff/login?next=" + quote(
+        back if same_site and back.startswith("/staff/") else "/staff/", safe="/"
+    )
+    body = html(page, "session_ended.html", {"typed": typed, "sign_in": sign_in})
+    return HTMLResponse(body, status_code=401, headers={**NO_STORE, "Content-Language": page.lang})
+
+
 class StaffRoute(APIRoute):
     """A page's errors as HTML: no session -> the sign-in form; a forced password change -> its form;
     any other refusal -> an error page naming the reason (never JSON in a browser), with the request's
@@ -243,7 +279,8 @@ class StaffRoute(APIRoute):
             try:
                 return await handler(request)
             except SignInRequired:
-                return redirect(login_url(request), request)
+                ended = await session_ended_page(request) if request.method not in ("GET", "HEAD") else None
+                return ended or redirect(login_url(request), request)
             except PasswordChangeRequired as exc:
                 return redirect(exc.headers["Location"], request)
             except DomainError as exc:

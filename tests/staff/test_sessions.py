@@ -170,6 +170,16 @@ def test_sessions_end_after_their_idle_and_absolute_timeouts(
     client = TestClient(make_app(staff_session_idle_minutes=30), follow_redirects=False)
     client.cookies.set(SESSION_COOKIE, secret)
     assert client.get("/staff/").status_code == 303
+    # A form sent meanwhile (a narrative written on a phone) was lost behind the sign-in form: the
+    # page says nothing was saved, shows what was typed, and signs in back to the form.
+    typed = {"csrf_token": _csrf, "reported_on": "2026-06-30", "narrative": "Trained 120 officers\nin Cusco"}
+    form_page = "http://testserver/staff/actions/1/progress/new"
+    sent = client.post("/staff/actions/1/progress", data=typed, headers={"Referer": form_page})
+    assert sent.status_code == 401 and "Your session ended" in sent.text
+    assert "<p>Trained 120 officers\nin Cusco</p>" in sent.text and _csrf not in sent.text
+    assert 'href="/staff/login?next=/staff/actions/1/progress/new"' in sent.text
+    # A button (sign out) had nothing typed: the sign-in form, as before.
+    assert client.post("/staff/logout", data={"csrf_token": _csrf}).status_code == 303
 
 
 def test_a_recent_session_stays_and_its_idle_clock_moves(make_app: MakeApp, db: Connection) -> None:
