@@ -85,6 +85,10 @@ def test_content_disposition_is_an_attachment_with_both_names() -> None:
     header = content_disposition("Informe año 2025.pdf")
     assert header.startswith('attachment; filename="Informe ano 2025.pdf"; ')
     assert header.endswith("filename*=UTF-8''Informe%20a%C3%B1o%202025.pdf")
+    # The fallback keeps a dash and one space, and never is a bare extension (a hidden file).
+    dash = content_disposition("Informe de avance — educación 2026.pdf")
+    assert 'filename="Informe de avance - educacion 2026.pdf"' in dash
+    assert 'filename="evidence.pdf"' in content_disposition("报告.pdf")
 
 
 def test_a_files_format_is_named_as_people_name_it() -> None:
