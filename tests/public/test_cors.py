@@ -60,12 +60,40 @@ def test_preflight_answers_for_a_script_sending_an_api_key(make_client: MakeClie
 
 
 def test_preflight_refuses_another_origin_and_writes(make_client: MakeClient) -> None:
+    """A refused preflight was the plain text "Disallowed CORS origin": the one answer of the API
+    that was not problem+json, and it named no setting. It names each refused part now; the browser
+    still fails the request (no Access-Control-Allow-Origin for that origin)."""
     client = make_client(public_cors_origins=DASHBOARD)
     foreign = client.options(LIST, headers={**PREFLIGHT, "Origin": "https://elsewhere.example.net"})
     assert foreign.status_code == 400
     assert "access-control-allow-origin" not in foreign.headers
-    write = client.options(LIST, headers={**PREFLIGHT, "Access-Control-Request-Method": "POST"})
-    assert write.status_code == 400
+    assert foreign.headers["content-type"] == "application/problem+json"
+    assert "Origin" in foreign.headers["Vary"]
+    problem = foreign.json()
+    assert (
+        problem["type"].endswith("/cors-refused") and problem["status"] == 400 and problem["instance"] == LIST
+    )
+    assert problem["errors"] == [
+        {
+            "field": "Origin",
+            "reason": "https://elsewhere.example.net is not among the origins whose pages may call this API "
+            "(NRTD_PUBLIC_CORS_ORIGINS)",
+        }
+    ]
+    write = client.options(
+        LIST,
+        headers={
+            **PREFLIGHT,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "X-Token",
+        },
+    )
+    assert write.status_code == 400 and write.headers["access-control-allow-origin"] == DASHBOARD
+    assert [error["field"] for error in write.json()["errors"]] == [
+        "Access-Control-Request-Method",
+        "Access-Control-Request-Headers",
+    ]
+    assert "POST is not allowed" in write.json()["detail"]
 
 
 @pytest.mark.parametrize(
