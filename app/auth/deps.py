@@ -76,7 +76,7 @@ def _credentials_before_body(
     try:
         if not credential:
             raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
-        service.authenticate(session, credential, anonymous(request))
+        service.authenticate(session, credential, anonymous(request), touch=False)
     finally:
         session.close()
 

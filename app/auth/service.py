@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
@@ -75,11 +77,12 @@ def _token_and_user(session: Session, secret: str, kind: str) -> tuple[AuthToken
     return None if row is None else (row.AuthToken, row.User)
 
 
-def authenticate(session: Session, credential: str, who: Anonymous) -> Actor:
+def authenticate(session: Session, credential: str, who: Anonymous, *, touch: bool = True) -> Actor:
     """The actor behind a bearer token or API key; 401 for anything unknown, expired or revoked.
-    A staff session's secret is not a bearer token: it authenticates the staff pages only."""
+    A staff session's secret is not a bearer token: it authenticates the staff pages only. ``touch``
+    false: a look that writes nothing (an API key's last use is left to the request's own check)."""
     if credential.startswith(API_KEY_PREFIX):
-        return _api_key_actor(session, credential, who)
+        return _api_key_actor(session, credential, who, touch=touch)
     found = _token_and_user(session, credential, "bearer")
     if found is None:
         raise Unauthorized("unknown token: log in again")
@@ -128,13 +131,50 @@ def authenticate_session(
     return StaffSession(_user_actor(user, token, who), token.csrf_token)
 
 
-def _api_key_actor(session: Session, credential: str, who: Anonymous) -> Actor:
+# When this process last failed to write each key's last use (by its hash, which no other key has):
+# a write that could not have its lock (an import holding SQLite's) is tried again a minute later,
+# not on every request of the key meanwhile.
+_use_not_noted: dict[str, float] = {}
+
+
+def _note_key_use(session: Session, key: ApiKey, now: datetime) -> None:
+    """Write when ``key`` was last used, at most once a minute (``TOUCH_EVERY``): a key's reads stay
+    reads between. The write never holds the request up or fails it: it waits for no lock (SQLite:
+    it gives up at once; PostgreSQL: a row another request of the key is writing is skipped), in a
+    savepoint of its own, and one that could not be made is made by a later request."""
+    if key.last_used_at is not None and now - as_utc(key.last_used_at) <= TOUCH_EVERY:
+        return
+    clock = time.monotonic()
+    if clock - _use_not_noted.get(key.key_hash, float("-inf")) <= TOUCH_EVERY.total_seconds():
+        return
+    stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - TOUCH_EVERY)
+    free = select(ApiKey.id).where(ApiKey.id == key.id, stale).with_for_update(skip_locked=True)
+    conn = session.connection()
+    waits = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if conn.dialect.name == "sqlite" else None
+    try:
+        if waits is not None:
+            conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        with session.begin_nested():
+            session.execute(
+                update(ApiKey).where(ApiKey.id == free.scalar_subquery()).values(last_used_at=now),
+                execution_options={"synchronize_session": False},
+            )
+    except OperationalError:
+        _use_not_noted[key.key_hash] = clock  # locked: a later request writes it
+    finally:
+        if waits is not None:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waits)}")
+
+
+def _api_key_actor(session: Session, credential: str, who: Anonymous, *, touch: bool) -> Actor:
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == secret_hash(credential)))
     now = _now()
     if key is None:
         raise Unauthorized("unknown API key")
     if key.revoked_at is not None or (key.expires_at is not None and as_utc(key.expires_at) <= now):
         raise Unauthorized("the API key has expired or was revoked")
+    if touch:
+        _note_key_use(session, key, now)
     return Actor(
         role=key.role,
         label=f"api-key:{key.name}",

@@ -167,6 +167,10 @@ class ApiKeyOut(BaseModel):
     created_at: UtcDateTime
     expires_at: UtcDateTime | None
     revoked_at: UtcDateTime | None
+    last_used_at: UtcDateTime | None = Field(
+        description="When it last authenticated a request, to the minute (written at most once a minute); "
+        "null: never used"
+    )
 
 
 class ApiKeyCreated(ApiKeyOut):

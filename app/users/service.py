@@ -298,6 +298,7 @@ def _key_out(key: ApiKey, refs: Mapping[int, EntityRef]) -> dict[str, object]:
                 "created_at",
                 "expires_at",
                 "revoked_at",
+                "last_used_at",
             )
         },
         "entity": refs.get(key.entity_id) if key.entity_id else None,

@@ -55,8 +55,10 @@ def test_the_secret_is_shown_once_and_the_key_works(staff_login: StaffLogin, db:
     listing = admin.get("/staff/api-keys").text
     assert "stats dashboard" in listing and secret.group(1) not in listing
     assert secret.group(1)[:12] in listing  # the prefix tells keys apart
+    assert "Last used" in listing and listing.count("Never") == 2  # never expires, never used
     me = admin.client.get("/api/v1/me", headers={"X-API-Key": secret.group(1)})
     assert me.status_code == 200
+    assert admin.get("/staff/api-keys").text.count("Never") == 1  # used now
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import secret_hash
 from app.core.actor import KeyRole, Role
+from app.core.timestamps import as_utc
 from app.models import ApiKey, AuditEvent, Entity
 from tests.accounts import create_entity, create_user
 
@@ -88,11 +89,32 @@ def test_invalid_keys_are_422(admin: TestClient, body: dict[str, Any], field: st
     assert field in [error["field"] for error in response.json()["errors"]]
 
 
+def _last_used(engine: Engine, key_id: int) -> datetime | None:
+    with Session(engine) as session:
+        return session.scalar(select(ApiKey.last_used_at).where(ApiKey.id == key_id))
+
+
 def test_read_key_reads_but_cannot_write(admin: TestClient, engine: Engine) -> None:
-    key = _key(admin)["key"]
+    created = _key(admin)
+    key, key_id = created["key"], created["id"]
+    assert created["last_used_at"] is None
+    admin_auth = {"Authorization": admin.headers["Authorization"]}
     _bare(admin)
     assert admin.get("/api/v1/entities", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    # An admin could not tell a key still in use from a forgotten one before revoking it: its last use
+    # is now kept, written at most once a minute (the next reads write nothing).
+    first = _last_used(engine, key_id)
+    assert first is not None and datetime.now(UTC) - as_utc(first) < timedelta(minutes=1)
     assert admin.get("/api/v1/entities", headers={"X-API-Key": key}).status_code == 200
+    assert admin.get("/api/v1/public/recommendations", headers={"X-API-Key": key}).status_code == 200
+    assert _last_used(engine, key_id) == first
+    with engine.begin() as conn:
+        conn.execute(update(ApiKey).values(last_used_at=first - timedelta(minutes=2)))
+    assert admin.get("/api/v1/public/recommendations", headers={"X-API-Key": key}).status_code == 200
+    latest = _last_used(engine, key_id)
+    assert latest is not None and as_utc(latest) > as_utc(first)
+    (listed,) = [item for item in admin.get("/api/v1/api-keys", headers=admin_auth).json()["items"]]
+    assert datetime.fromisoformat(listed["last_used_at"]) == as_utc(latest)
     refused = admin.post("/api/v1/entities", json={"name": "N", "kind": "agency"}, headers={"X-API-Key": key})
     assert refused.status_code == 403
     assert "read-only" in refused.json()["detail"]
