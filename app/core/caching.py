@@ -13,6 +13,13 @@ def body_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def data_etag(*parts: str) -> str:
+    """A weak ETag of what an answer is made from (the data version, the query...), known before the
+    answer is built, so that a revalidation costs no building: two builds may differ in bytes (a
+    workbook's creation time, a report's "generated at"), not in what they say."""
+    return 'W/"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
+
+
 def etag_matches(if_none_match: str | None, tag: str) -> bool:
     """Whether an If-None-Match header names ``tag`` (weakly compared, as RFC 9110 asks: ``W/"x"``
     and ``"x"`` match, whichever of the two is weak) or is ``*``."""
@@ -22,16 +29,31 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
 
 
 def cached_response(
-    request: Request, body: bytes, media_type: str, headers: dict[str, str] | None = None
+    request: Request,
+    body: bytes,
+    media_type: str,
+    headers: dict[str, str] | None = None,
+    tag: str | None = None,
 ) -> Response:
-    """The body with its ETag, or an empty 304 when the client already holds this version."""
-    tag = body_etag(body)
-    common = {
+    """The body with its ETag (``tag``, else the body's own), or an empty 304 when the client already
+    holds this version."""
+    common = public_cache_headers(tag or body_etag(body), headers)
+    if etag_matches(request.headers.get("if-none-match"), common["ETag"]):
+        return Response(status_code=304, headers=common)
+    return Response(content=body, media_type=media_type, headers=common)
+
+
+def public_cache_headers(tag: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    return {
         "ETag": tag,
         "Cache-Control": CACHE_CONTROL,
         "Vary": "Authorization, X-API-Key",
         **(headers or {}),
     }
+
+
+def not_modified(request: Request, tag: str) -> Response | None:
+    """The 304 of a public answer whose ``data_etag`` the client holds, before anything is built."""
     if etag_matches(request.headers.get("if-none-match"), tag):
-        return Response(status_code=304, headers=common)
-    return Response(content=body, media_type=media_type, headers=common)
+        return Response(status_code=304, headers=public_cache_headers(tag))
+    return None

@@ -8,7 +8,6 @@ served from a file kept per data version (cache.py).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor, Anonymous
-from app.core.caching import CACHE_CONTROL, etag_matches
+from app.core.caching import CACHE_CONTROL, data_etag, etag_matches
 from app.core.config import Settings
 from app.core.deps import site_address
 from app.core.head import is_head
@@ -171,8 +170,7 @@ def _data_tag(request: Request, version: str) -> str:
     """A weak ETag of a public export: the data version (newest import run and newest audit event:
     every change of published data writes one) and the query. The bytes differ from one build of
     a file to the next (an XLSX holds its creation time); what they say does not."""
-    digest = hashlib.sha256(f"{version}|{request.url.path}|{request.url.query}".encode()).hexdigest()
-    return f'W/"{digest[:32]}"'
+    return data_etag(version, request.url.path, request.url.query)
 
 
 def _charge_export(request: Request) -> None:

@@ -5,13 +5,23 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
+from app.core.caching import data_etag
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.publisher import Publisher
+from app.recommendations.reading import data_version
 from app.reports import pdf, service, state_template
 from app.reports.formats import RenderedReport, TemplateFailed, render
 from app.reports.schemas import ReportQuery
+
+
+def public_report_tag(session: Session, publisher: Publisher, target: str) -> str:
+    """The public report's ETag, known before it is built: the data version (a template uploaded or
+    removed moves it too), the publisher named on it, today's date (what is overdue) and ``target``,
+    the request's path and query."""
+    return data_etag(data_version(session), str(publisher), utc_today().isoformat(), target)
 
 
 def report_file(

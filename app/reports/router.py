@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from app.auth.deps import Manager, PublicCaller, StaffUser
-from app.core.caching import cached_response
+from app.core.caching import cached_response, not_modified
 from app.core.deps import AppSettings, DbSession
 from app.core.problems import problem_responses
 from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.files import report_file
+from app.reports.files import public_report_tag, report_file
 from app.reports.formats import DOCX, PDF, XLSX
 from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
 
@@ -80,10 +80,13 @@ def public_implementation_report(
     caller: PublicCaller,
     query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
-    rendered = report_file(
-        db, query, viewer=None, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
-    )
-    return cached_response(request, rendered.body, rendered.media_type, rendered.headers)
+    publisher = Publisher.of(settings)
+    tag = public_report_tag(db, publisher, f"{request.url.path}?{request.url.query}")
+    unchanged = not_modified(request, tag)  # a revalidation builds nothing (a PDF: a conversion)
+    if unchanged is not None:
+        return unchanged
+    rendered = report_file(db, query, viewer=None, publisher=publisher, labels_lang=settings.languages[0])
+    return cached_response(request, rendered.body, rendered.media_type, rendered.headers, tag=tag)
 
 
 @router.get(

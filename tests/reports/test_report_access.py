@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Connection, Engine, event, update
 
 from app.models import Cluster, Recommendation
-from app.reports import service
+from app.reports import router, service
 from tests.conftest import MakeApp, session_on
 from tests.factories import import_records, record
 from tests.reports.conftest import DRAFT, NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
@@ -247,6 +247,21 @@ def test_public_report_answers_if_none_match_with_304(
     monkeypatch.setattr(service, "datetime", Frozen)
     first = anonymous_client.get(PUBLIC)
     assert "Generated Nov 26, 2026 12:00 UTC" in first.text
+    # The ETag was the body's: every revalidation built the whole report (a PDF: a LibreOffice
+    # conversion) to compare, and "generated at" changed it every minute. It is now the data
+    # version's, and a revalidation builds nothing.
+    monkeypatch.setattr(service, "datetime", Later)
+    monkeypatch.setattr(router, "report_file", _never_built)
     again = anonymous_client.get(PUBLIC, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
-    assert again.content == b""
+    assert again.content == b"" and again.headers["etag"] == first.headers["etag"]
+
+
+class Later(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> Later:
+        return cls(2026, 11, 26, 12, 7, tzinfo=tz)
+
+
+def _never_built(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("a revalidation builds no report")
