@@ -169,6 +169,13 @@ class Settings(BaseSettings):
     db_pool_timeout: float = Field(
         default=5.0, gt=0, le=600, description="seconds a request waits for a free connection before 503"
     )
+    db_connect_timeout: int = Field(
+        default=5,
+        ge=2,
+        le=600,
+        description="seconds a request waits for a new PostgreSQL connection to be set up before 503 "
+        "(a connect_timeout in NRTD_DATABASE_URL wins)",
+    )
     db_write_concurrency: int = Field(
         default=4,
         ge=1,

@@ -57,6 +57,8 @@ class EngineLimits:
     """
 
     lock_timeout: float | None = None
+    # PostgreSQL: seconds to set up a connection (libpq's connect_timeout; None: psycopg's 130 s).
+    connect_timeout: int | None = None
     pool_size: int = 10
     max_overflow: int = 30
     pool_timeout: float = 30.0
@@ -65,6 +67,7 @@ class EngineLimits:
 def request_limits(settings: Settings) -> EngineLimits:
     return EngineLimits(
         lock_timeout=settings.db_lock_timeout,
+        connect_timeout=settings.db_connect_timeout,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
@@ -206,7 +209,12 @@ def make_engine(
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "begin", _sqlite_begin(busy_ms, on_write_busy))
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **hidden, **pool_args)
+    connect_args: dict[str, Any] = {}
+    if limits.connect_timeout is not None and "connect_timeout" not in parsed.query:
+        # A server that accepts connections but never answers (frozen, or packets dropped on the way)
+        # held each request's thread for psycopg's 130 s before its 503.
+        connect_args["connect_timeout"] = limits.connect_timeout
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **hidden, **pool_args)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "before_cursor_execute", _text_search_plans)
     if limits.lock_timeout is not None and engine.dialect.name == "postgresql":

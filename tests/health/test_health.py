@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import socket
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -133,6 +137,54 @@ def test_a_database_that_does_not_answer_is_503_and_logged(
     assert "GET /api/v1/public/recommendations" in logged[0].getMessage()
     assert "127.0.0.1" in logged[0].getMessage()  # the driver's own words: where it tried
     assert "s3cret-pw" not in caplog.text
+
+
+@contextmanager
+def _silent_server() -> Iterator[int]:
+    """A port that accepts connections and never answers (a frozen server, a firewall that drops)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+def test_a_database_that_never_answers_is_503_within_the_connect_timeout(tmp_path: Path) -> None:
+    """A PostgreSQL that accepted connections and never answered held each request for psycopg's own
+    130 s before its 503: every server thread was soon waiting. NRTD_DB_CONNECT_TIMEOUT bounds it."""
+    with _silent_server() as port:
+        settings = Settings(
+            database_url=f"postgresql://nrtd@127.0.0.1:{port}/nrtd",
+            rate_limit_store="memory",
+            storage_dir=str(tmp_path / "storage"),
+            db_connect_timeout=2,
+        )
+        answers: list[int] = []
+        # No `with`: leaving the client would wait for a request still hanging (before the fix).
+        client = TestClient(create_app(settings))
+
+        def ask() -> None:
+            answers.append(client.get("/api/v1/public/recommendations").status_code)
+
+        started = time.monotonic()
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        asking.join(timeout=15)
+        assert answers == [503] and time.monotonic() - started < 10
 
 
 def test_a_database_error_is_logged_with_its_request(
