@@ -8,6 +8,7 @@ thread it runs on, for minutes, and a health check that times out tells nobody w
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -98,15 +99,25 @@ class ReadinessProbe:
         threading.Thread(target=run, name="nrtd-readiness", daemon=True).start()
         return future
 
-    def status(self) -> Status:
+    def _current(self) -> Future[Status]:
         with self._lock:
             if self._running is None or self._running.done():
                 self._running = self._start()
-            running = self._running
+            return self._running
+
+    def _no_answer(self) -> Status:
+        return {"status": "unavailable", "detail": f"the database did not answer within {self.wait:g} s"}
+
+    def status(self) -> Status:
         try:
-            return running.result(timeout=self.wait)
+            return self._current().result(timeout=self.wait)
         except FutureTimeout:
-            return {
-                "status": "unavailable",
-                "detail": f"the database did not answer within {self.wait:g} s",
-            }
+            return self._no_answer()
+
+    async def status_async(self) -> Status:
+        """``status`` awaited in the event loop: /readyz takes no server thread, so it answers while
+        every one of them waits for the database (shielded: the check goes on for the next probe)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._current())), self.wait)
+        except TimeoutError:
+            return self._no_answer()

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
@@ -94,6 +96,44 @@ def test_readiness_waits_a_bounded_time_for_a_database_that_does_not_answer() ->
     answered.set()
     probe.wait = 5
     assert probe.status() == {"status": "ready"}
+
+
+def test_health_checks_answer_while_every_server_thread_is_taken(engine: Engine, settings: Settings) -> None:
+    """/healthz and /readyz ran on the server's threads: with all of them waiting for the database,
+    the liveness check timed out and the orchestrator restarted a process that was alive. They are
+    answered in the event loop."""
+    with TestClient(app_for(settings)) as client:
+        portal = client.portal
+        assert portal is not None  # the client's event loop, started by `with`
+        holders = [object() for _ in range(int(portal.call(_threads).total_tokens))]
+        for holder in holders:
+            portal.call(_take_thread, holder)
+        answers: list[str] = []
+
+        def ask() -> None:
+            answers.append(client.get("/healthz").json()["status"])
+            answers.append(client.get("/readyz").json()["status"])
+
+        try:
+            asking = threading.Thread(target=ask, daemon=True)
+            asking.start()
+            asking.join(timeout=10)
+            assert answers == ["ok", "ready"]
+        finally:
+            for holder in holders:
+                portal.call(_give_back_thread, holder)
+
+
+async def _threads() -> anyio.CapacityLimiter:
+    return anyio.to_thread.current_default_thread_limiter()
+
+
+async def _take_thread(holder: object) -> None:
+    await anyio.to_thread.current_default_thread_limiter().acquire_on_behalf_of(holder)
+
+
+async def _give_back_thread(holder: object) -> None:
+    anyio.to_thread.current_default_thread_limiter().release_on_behalf_of(holder)
 
 
 def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
