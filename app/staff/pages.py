@@ -3,7 +3,7 @@ the language, and HTML for every error (a 403 page, a redirect to sign in, a 404
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,6 +186,38 @@ def render(
     if page.chose_language:
         response.set_cookie(LANG_COOKIE, page.lang, max_age=365 * 86400, path="/staff/", samesite="lax")
     return response
+
+
+CONFIRMED = "confirmed"  # a destructive step's form carries confirmed=yes once the user said so
+
+
+def is_confirmed(values: Mapping[str, Any]) -> bool:
+    return values.get(CONFIRMED) == "yes"
+
+
+def confirm_page(
+    request: Request,
+    page: StaffPage,
+    *,
+    question: str,
+    consequence: str,
+    action: str,
+    yes: str,
+    cancel: str,
+    hidden: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """A step that cannot be undone, asked once more: ``question`` and what will be lost, a button
+    that posts the same form to ``action`` with ``confirmed=yes`` (no script needed), and Cancel
+    back to ``cancel``. Texts come translated."""
+    context = {
+        "question": question,
+        "consequence": consequence,
+        "action": action,
+        "yes": yes,
+        "cancel": cancel,
+        "hidden": dict(hidden or {}),
+    }
+    return render(request, page, "confirm.html", context)
 
 
 def redirect(url: str, request: Request | None = None) -> Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData, UploadFile
 
 from app.core.catalogue import Reason
@@ -19,9 +20,11 @@ from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import DomainError, NotFound
 from app.evidence import service
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
+from app.models import EvidenceFile, ProgressUpdate
+from app.plans.progress import service as progress_service
 from app.staff.forms import form_values, refused
-from app.staff.pages import NOTICES, StaffPage, _, redirect, staff_router
-from app.staff.progress import progress_page
+from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
+from app.staff.progress import SECTION, progress_page
 from app.staff.session import SignedInBeforeBody, StaffMember
 
 router = staff_router()
@@ -32,6 +35,11 @@ NOTICES["evidence-added"] = _("The files are attached.")
 NOTICES["evidence-removed"] = _("The file is removed.")
 NOTICES["evidence-gone"] = _("The file had already been removed.")
 NO_FILE = _("Choose at least one file to attach.")
+REMOVE_QUESTION = _("Remove the file %(name)s?")
+REMOVE_CONSEQUENCE = _(
+    "It is taken off the progress update and cannot be brought back: to keep it, attach it again."
+)
+REMOVE_YES = _("Yes, remove the file")
 TOO_MANY = _("Choose at most %(count)d files at a time.")
 NONE_ATTACHED = _("%(problem)s. None of the %(count)s files is attached: choose the others again.")
 
@@ -105,9 +113,30 @@ async def remove_evidence(
         raise
     progress_id = row.progress_update_id
     try:
+        if not is_confirmed(values):
+            # Removing cannot be undone (the file would have to be attached again): asked once more,
+            # after checking it may be removed at all.
+            update = progress_service.editable(db, staff.actor, progress_id)
+            return _confirm_removal(request, staff, row, update)
         service.remove(db, staff.actor, evidence_id)
     except DomainError as exc:
         if exc.status != 409:
             raise
         return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
     return redirect(f"/staff/progress/{progress_id}?done=evidence-removed", request)
+
+
+def _confirm_removal(
+    request: Request, staff: StaffMember, row: EvidenceFile, update: ProgressUpdate
+) -> HTMLResponse:
+    page = StaffPage.of(request, SECTION, staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(REMOVE_QUESTION) % {"name": row.filename},
+        consequence=page.gettext(REMOVE_CONSEQUENCE),
+        action=f"/staff/evidence/{row.id}/remove",
+        yes=page.gettext(REMOVE_YES),
+        cancel=f"/staff/progress/{update.id}",
+        hidden={"progress_id": str(update.id)},
+    )

@@ -40,7 +40,7 @@ POST   /staff/progress/{id}/submit               303 303 303 403 303
 """
 EVIDENCE_ROUTES = """
 GET    /staff/evidence/{id}                      200 200 200 403 303
-POST   /staff/evidence/{id}/remove               303 303 303 403 303
+POST   /staff/evidence/{id}/remove               200 200 200 403 303
 """
 ROUTES = "\n".join(table.strip() for table in (ACTION_ROUTES, PROGRESS_ROUTES, EVIDENCE_ROUTES))
 
@@ -200,7 +200,15 @@ def test_attach_several_files_download_and_remove(
     assert download.content == samples.TEXT
     assert download.headers["content-disposition"].startswith('attachment; filename="minutes.txt"')
     assert download.headers["x-content-type-options"] == "nosniff"
-    removed = focal.post(f"/staff/evidence/{rows[1].id}/remove")
+    # Remove cannot be undone: it asks first, naming the file, and removes nothing until confirmed.
+    asked = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"progress_id": str(world.draft)})
+    assert asked.status_code == 200 and "<h1>Remove the file minutes.txt?</h1>" in asked.text
+    assert f'action="/staff/evidence/{rows[1].id}/remove"' in asked.text
+    assert (
+        'name="confirmed" value="yes"' in asked.text and f'href="/staff/progress/{world.draft}"' in asked.text
+    )
+    assert f'href="/staff/evidence/{rows[1].id}"' in focal.get(f"/staff/progress/{world.draft}").text
+    removed = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"confirmed": "yes"})
     assert removed.status_code == 303 and removed.headers["location"].endswith("?done=evidence-removed")
     assert f'href="/staff/evidence/{rows[1].id}"' not in focal.get(f"/staff/progress/{world.draft}").text
     # Remove pressed again in a second tab: back to the update, which says so (not a dead-end 404).
