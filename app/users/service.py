@@ -352,11 +352,20 @@ def list_api_keys(session: Session, params: ApiKeyListParams) -> ApiKeyPage:
     return ApiKeyPage(items=_keys_out(session, keys), next_cursor=next_cursor, total=total)
 
 
-def revoke_api_key(session: Session, actor: Actor, key_id: int) -> ApiKeyOut:
-    """Revoke a key for good; revoking a revoked key changes nothing."""
+def _load_key(session: Session, key_id: int) -> ApiKey:
     key = session.get(ApiKey, key_id)
     if key is None:
         raise NotFound(f"API key {key_id} does not exist")
+    return key
+
+
+def get_api_key(session: Session, key_id: int) -> ApiKeyOut:
+    return _keys_out(session, [_load_key(session, key_id)])[0]
+
+
+def revoke_api_key(session: Session, actor: Actor, key_id: int) -> ApiKeyOut:
+    """Revoke a key for good; revoking a revoked key changes nothing."""
+    key = _load_key(session, key_id)
     if key.revoked_at is None:
         key.revoked_at = _now()
         session.flush()

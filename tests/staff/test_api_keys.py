@@ -17,7 +17,7 @@ ROUTES = """
 GET    /staff/api-keys                 200 403 403 403 303
 GET    /staff/api-keys/new             200 403 403 403 303
 POST   /staff/api-keys                 422 403 403 403 303
-POST   /staff/api-keys/{id}/revoke     303 403 403 403 303
+POST   /staff/api-keys/{id}/revoke     200 403 403 403 303
 """
 
 
@@ -89,7 +89,16 @@ def test_revoking_a_key(staff_login: StaffLogin, db: Connection) -> None:
     admin = staff_login("admin")
     assert admin.post(f"/staff/api-keys/{key}/revoke", csrf="").status_code == 403
     assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
-    response = admin.post(f"/staff/api-keys/{key}/revoke")
+    # A revoked key cannot be restored: it asks first, naming the key, and revokes nothing until confirmed.
+    asked = admin.post(f"/staff/api-keys/{key}/revoke")
+    assert asked.status_code == 200 and "<h1>Revoke the API key old feed?</h1>" in asked.text
+    assert (
+        f'action="/staff/api-keys/{key}/revoke"' in asked.text
+        and 'name="confirmed" value="yes"' in asked.text
+    )
+    assert '<a href="/staff/api-keys">Cancel</a>' in asked.text
+    assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
+    response = admin.post(f"/staff/api-keys/{key}/revoke", {"confirmed": "yes"})
     assert response.status_code == 303
     assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is not None
     page = admin.get(response.headers["location"]).text

@@ -12,7 +12,7 @@ from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.forms import FormInvalid, form_values, parse, refused
-from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
 from app.staff.session import AdminSession
 from app.users import service
 from app.users.schemas import ApiKeyCreate, ApiKeyListParams
@@ -20,6 +20,12 @@ from app.users.schemas import ApiKeyCreate, ApiKeyListParams
 router = staff_router()
 
 NOTICES["api-key-revoked"] = _("The API key is revoked: it no longer works.")
+REVOKE_QUESTION = _("Revoke the API key %(name)s?")
+REVOKE_CONSEQUENCE = _(
+    "Every program that uses it is refused from then on, and a revoked key cannot be restored: such a "
+    "program needs a new key."
+)
+REVOKE_YES = _("Yes, revoke the key")
 
 LIST_FILTERS = ("revoked", "limit", "cursor")
 FIELDS = ("name", "role", "entity_id", "scope", "expires_at")
@@ -71,6 +77,19 @@ async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -
 
 
 @router.post("/api-keys/{key_id}/revoke")
-def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+async def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+    key = service.get_api_key(db, key_id)
+    if key.revoked_at is None and not is_confirmed(await form_values(request)):
+        # A revoked key cannot be restored and every program using it stops: asked once more.
+        page = StaffPage.of(request, "api-keys", staff)
+        return confirm_page(
+            request,
+            page,
+            question=page.gettext(REVOKE_QUESTION) % {"name": key.name},
+            consequence=page.gettext(REVOKE_CONSEQUENCE),
+            action=f"/staff/api-keys/{key.id}/revoke",
+            yes=page.gettext(REVOKE_YES),
+            cancel="/staff/api-keys",
+        )
     service.revoke_api_key(db, staff.actor, key_id)
     return redirect("/staff/api-keys?done=api-key-revoked", request)
