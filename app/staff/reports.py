@@ -31,8 +31,18 @@ from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.files import report_file
 from app.reports.formats import DOCX
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
-from app.staff.forms import field_errors, refused
-from app.staff.pages import NO_STORE, NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.forms import field_errors, form_values, refused
+from app.staff.pages import (
+    NO_STORE,
+    NOTICES,
+    StaffPage,
+    _,
+    confirm_page,
+    is_confirmed,
+    redirect,
+    render,
+    staff_router,
+)
 from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
 
 router = staff_router()
@@ -55,6 +65,12 @@ TEMPLATE_PATH = "/reports/template"
 TEMPLATE_UPLOAD_PATH = "/staff" + TEMPLATE_PATH
 NOTICES["template-uploaded"] = _("The Word template is saved: Word and PDF reports now follow it.")
 NOTICES["template-removed"] = _("The Word template is removed: Word and PDF reports follow the shipped one.")
+REMOVE_QUESTION = _("Remove the State's Word template %(name)s?")
+REMOVE_CONSEQUENCE = _(
+    "Word and PDF reports then follow the shipped template, and the State's cannot be brought back: "
+    "download it first (Download the State's template) to keep a copy."
+)
+REMOVE_YES = _("Yes, remove the template")
 
 
 def _filters(request: Request) -> tuple[list[tuple[str, str]], dict[str, Any]]:
@@ -179,7 +195,20 @@ def upload_template(
 
 
 @router.post(TEMPLATE_PATH + "/remove")
-def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+async def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    template = state_template.current(db)
+    if template is not None and not is_confirmed(await form_values(request)):
+        # The restyled template is gone for good once removed (only a downloaded copy brings it back).
+        page = StaffPage.of(request, "reports", staff)
+        return confirm_page(
+            request,
+            page,
+            question=page.gettext(REMOVE_QUESTION) % {"name": template.filename},
+            consequence=page.gettext(REMOVE_CONSEQUENCE),
+            action="/staff" + TEMPLATE_PATH + "/remove",
+            yes=page.gettext(REMOVE_YES),
+            cancel="/staff/reports",
+        )
     state_template.remove(db, staff.actor)
     return redirect("/staff/reports?done=template-removed", request)
 

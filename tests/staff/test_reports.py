@@ -221,7 +221,17 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(coordina
     assert HEADING not in document_xml(shipped_report)
     assert coordinator.get("/staff/reports/template.docx").content == template
 
-    removed = coordinator.post("/staff/reports/template/remove")
+    # Removed for good: it asks first, naming the file, and removes nothing until confirmed.
+    asked = coordinator.post("/staff/reports/template/remove")
+    assert (
+        asked.status_code == 200
+        and "<h1>Remove the State&#39;s Word template lesotho.docx?</h1>" in asked.text
+    )
+    assert (
+        'name="confirmed" value="yes"' in asked.text and '<a href="/staff/reports">Cancel</a>' in asked.text
+    )
+    assert coordinator.get("/staff/reports/template.docx").content == template
+    removed = coordinator.post("/staff/reports/template/remove", {"confirmed": "yes"})
     assert (
         removed.status_code == 303 and removed.headers["location"] == "/staff/reports?done=template-removed"
     )

@@ -61,6 +61,7 @@ def test_the_coordinator_uploads_the_states_word_template(
         assert HEADING in xml and "CRC/C/PER/7" in xml
 
         page.get_by_role("button", name="Remove the State's template").click()
+        page.get_by_role("button", name="Yes, remove the template").click()
         expect(page.get_by_text("Word and PDF reports follow the shipped one.")).to_be_visible()
 
         # The HTML report on a phone (320 px, WCAG's reflow width): its own style applies (the site's
