@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 PROBLEM_BASE = "https://nrtd.dev/problems/"
 
@@ -39,6 +42,29 @@ class InvalidInput(DomainError):
     status = 422
     problem = "validation-error"
     title = "Invalid input"
+
+
+class Refusals:
+    """Checks of one request run one after the other, their ``InvalidInput`` kept and raised together
+    by ``raise_any``: a form learns every field that is wrong in one answer, not one per attempt."""
+
+    def __init__(self) -> None:
+        self.refused: list[InvalidInput] = []
+
+    def check(self, check: Callable[..., _T], *args: Any, **kwargs: Any) -> _T | None:
+        """``check(*args, **kwargs)``'s result, or None when it refused (kept for ``raise_any``)."""
+        try:
+            return check(*args, **kwargs)
+        except InvalidInput as exc:
+            self.refused.append(exc)
+            return None
+
+    def raise_any(self) -> None:
+        if self.refused:
+            raise InvalidInput(
+                "; ".join(exc.detail for exc in self.refused),
+                errors=[error for exc in self.refused for error in exc.errors],
+            )
 
 
 class Conflict(DomainError):

@@ -173,6 +173,22 @@ def test_create_refuses_invalid_input(
     assert client.get(URL).json()["total"] == 0
 
 
+def test_create_names_every_wrong_field_at_once(client: TestClient) -> None:
+    """Not one per attempt: the staff form, which shows this answer, would need four."""
+    body = {
+        "title": "An action",
+        "start_date": "2025-06-01",
+        "due_date": "2025-05-31",
+        "recommendation_ids": [999999],
+        "cluster_ids": [999998],
+        "sdg_targets": ["18.1"],
+    }
+    response = client.post(URL, json=body)
+    assert response.status_code == 422, response.text
+    assert problem_fields(response) == ["due_date", "recommendation_ids", "cluster_ids", "sdg_targets"]
+    assert client.get(URL).json()["total"] == 0
+
+
 def test_archived_references_cannot_be_linked(client: TestClient, engine: Engine) -> None:
     cluster = create_cluster(engine, "Old", archived=True)
     response = client.post(URL, json={"title": "An action", "cluster_ids": [cluster]})

@@ -15,7 +15,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.dates import utc_today
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page
 from app.feed.fields import name_order
@@ -248,20 +248,26 @@ def _snapshot(action: Action, links: Links) -> dict[str, Any]:
 
 
 def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[ActionDetail, str]:
-    _check_dates(body.start_date, body.due_date)
-    _check_responsible(body.lead_entity_id, body.supporting_entity_ids)
+    checks = Refusals()  # every wrong field in one answer (the form would show one per attempt)
+    checks.check(_check_dates, body.start_date, body.due_date)
+    checks.check(_check_responsible, body.lead_entity_id, body.supporting_entity_ids)
     if body.lead_entity_id is not None:
-        checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id")
-    links = Links(
-        recommendation_ids=checked_ids(
-            session, Recommendation, body.recommendation_ids, "recommendation_ids"
-        ),
-        cluster_ids=checked_ids(session, Cluster, body.cluster_ids, "cluster_ids"),
-        supporting_entity_ids=checked_ids(
-            session, Entity, body.supporting_entity_ids, "supporting_entity_ids"
-        ),
+        checks.check(checked_ids, session, Entity, [body.lead_entity_id], "lead_entity_id")
+    recommendations = checks.check(
+        checked_ids, session, Recommendation, body.recommendation_ids, "recommendation_ids"
     )
-    links.sdg_term_ids, links.sdg_codes = sdg_term_ids(session, body.sdg_targets)
+    clusters = checks.check(checked_ids, session, Cluster, body.cluster_ids, "cluster_ids")
+    supporting = checks.check(
+        checked_ids, session, Entity, body.supporting_entity_ids, "supporting_entity_ids"
+    )
+    sdgs = checks.check(sdg_term_ids, session, body.sdg_targets)
+    checks.raise_any()  # from here on every check passed: none of the Nones below is left
+    links = Links(
+        recommendation_ids=recommendations or [],
+        cluster_ids=clusters or [],
+        supporting_entity_ids=supporting or [],
+    )
+    links.sdg_term_ids, links.sdg_codes = sdgs or ([], [])
     action = Action(
         title=body.title,
         description=body.description or None,
