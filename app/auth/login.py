@@ -33,7 +33,7 @@ from app.auth.service import normalise_email, secret_hash
 from app.core.actor import Actor, Anonymous
 from app.core.config import Settings
 from app.core.db import session_scope
-from app.core.errors import TooManyRequests, Unauthorized
+from app.core.errors import TemporaryPasswordExpired, TooManyRequests, Unauthorized
 from app.models import AuthToken, User
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,8 @@ def _issue(
     user_id: int,
     new_hash: str | None,
     grant: _Grant,
-) -> IssuedToken:
+) -> IssuedToken | None:
+    """The token, or None for a temporary password set too long ago (the refusal audited)."""
     now = datetime.now(UTC)
     token = secrets.token_urlsafe(32)
     expires_at = now + grant.lifetime
@@ -144,6 +145,11 @@ def _issue(
         user = session.get(User, user_id)
         if user is None or not user.active:  # deactivated while the password was being checked
             raise Unauthorized(WRONG_CREDENTIALS)
+        if _temporary_expired(user, settings, now):
+            # Audited (committed with this unit of work), nothing issued; refused below.
+            reason = {"reason": "temporary password expired"}
+            session.add(event(who, "auth.login_failed", "user", user.id, after=reason, claimed=account))
+            return None
         if new_hash is not None:
             user.password_hash = new_hash
         user.last_login_at = now
@@ -170,6 +176,16 @@ def _issue(
         )
         record(session, actor, "auth.login", "user", user.id, after={"via": grant.kind})
     return IssuedToken(token=token, expires_at=expires_at, csrf_token=csrf_token)
+
+
+def _temporary_expired(user: User, settings: Settings, now: datetime) -> bool:
+    """A temporary password (``must_change_password``) set more than the allowed days ago."""
+    if not user.must_change_password or user.password_set_at is None:
+        return False
+    set_at = user.password_set_at
+    if set_at.tzinfo is None:  # SQLite hands back naive UTC
+        set_at = set_at.replace(tzinfo=UTC)
+    return now - set_at > timedelta(days=settings.temporary_password_days)
 
 
 def _verify(candidate: _Candidate, password: str) -> tuple[bool, str | None]:
@@ -208,6 +224,12 @@ async def login(
         if staff_session
         else _Grant("bearer", timedelta(minutes=settings.token_ttl_minutes))
     )
-    return await to_thread.run_sync(
+    issued = await to_thread.run_sync(
         _issue, engine, settings, who, account, address, candidate.user_id, new_hash, grant
     )
+    if issued is None:
+        raise TemporaryPasswordExpired(
+            f"this temporary password was set more than {settings.temporary_password_days} days ago and "
+            "no longer signs in: ask an administrator for a new one"
+        )
+    return issued

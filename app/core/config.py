@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         description="the staff session cookie's Secure flag: auto (when the request came over HTTPS, "
         "behind a trusted proxy too), always, never",
     )
+    temporary_password_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="a temporary password (an account an admin created, or a password an admin reset) "
+        "signs in for this many days after it was set; then the admin sets a new one",
+    )
     login_max_failures: int = Field(
         default=5,
         ge=1,

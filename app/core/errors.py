@@ -116,6 +116,10 @@ class Unauthorized(DomainError):
         super().__init__(detail, **kwargs)
 
 
+class TemporaryPasswordExpired(Unauthorized):
+    """The password was right, but it was a temporary one set too long ago: an admin sets a new one."""
+
+
 class Forbidden(DomainError):
     status = 403
     problem = "forbidden"

@@ -59,6 +59,8 @@ class User(Base):
     # Set when an admin created the account or reset its password: its owner picks a new one first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the password was last set: a temporary one (must_change_password) expires from then on.
+    password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The language of the reminder digests (an interface language) and how often they come.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     digest: Mapped[str] = mapped_column(String(8), default="weekly", server_default="weekly")

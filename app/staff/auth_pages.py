@@ -15,7 +15,7 @@ from app.auth import login as login_service
 from app.auth import service as auth_service
 from app.auth.deps import AnonymousCaller
 from app.core.deps import AppSettings, DbSession
-from app.core.errors import DomainError, ServiceBusy, TooManyRequests, Unauthorized
+from app.core.errors import DomainError, ServiceBusy, TemporaryPasswordExpired, TooManyRequests, Unauthorized
 from app.notify import preferences
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import StaffPage, redirect, render, staff_router
@@ -95,6 +95,12 @@ async def login_submit(request: Request, settings: AppSettings, who: AnonymousCa
         issued = await login_service.login(
             request.app.state.engine, settings, who, email, password, staff_session=True
         )
+    except TemporaryPasswordExpired:
+        message = _(
+            "This temporary password was set %(days)s days ago or more and no longer signs in. "
+            "Ask an administrator to set a new one."
+        ) % {"days": settings.temporary_password_days}
+        return _login_form(request, kept, {"form": message}, 401)
     except Unauthorized:
         return _login_form(
             request, kept, {"form": _("Wrong email or password, or the account is deactivated.")}, 401

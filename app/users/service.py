@@ -154,6 +154,7 @@ def create_user(
         entity_id=data.entity_id,
         password_hash=hash_password(data.password),
         must_change_password=must_change_password,
+        password_set_at=now,
         active=True,
         created_at=now,
         updated_at=now,
@@ -230,6 +231,7 @@ def update_user(
     user.updated_at = now
     if data.password is not None:
         user.password_hash = hash_password(data.password)
+        user.password_set_at = now
         # Someone else's reset is a temporary password: its owner must replace it.
         user.must_change_password = actor.user_id != user.id
         new["password"] = "reset"  # noqa: S105 (that it changed, never the value or its hash)
@@ -273,6 +275,7 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])
     now = _now()
     user.password_hash = hash_password(new)
+    user.password_set_at = now
     user.must_change_password = False
     user.updated_at = now
     session.execute(

@@ -93,6 +93,31 @@ def test_wrong_password_keeps_the_email_and_names_the_problem(
     assert 'href="#field-email"' in empty.text and 'href="#field-password"' in empty.text
 
 
+def test_a_temporary_password_signs_in_for_a_week_only(browser_client: TestClient, engine: Engine) -> None:
+    """An invitation's or a reset's password stayed valid until first used, however late."""
+    user_id = accounts.create_user(engine, "late@example.org", "focal_point", must_change_password=True)
+
+    def set_days_ago(days: int) -> None:
+        with engine.begin() as conn:
+            set_at = datetime.now(UTC) - timedelta(days=days)
+            conn.execute(update(User).where(User.id == user_id).values(password_set_at=set_at))
+
+    set_days_ago(8)
+    page = _sign_in(browser_client, "late@example.org")
+    assert page.status_code == 401 and 'value="late@example.org"' in page.text
+    assert "was set 7 days ago or more and no longer signs in. Ask an administrator" in page.text
+    api = browser_client.post(
+        "/api/v1/auth/token", data={"username": "late@example.org", "password": accounts.PASSWORD}
+    )
+    assert api.status_code == 401 and "ask an administrator for a new one" in api.json()["detail"]
+    with Session(engine) as session:
+        reasons = session.scalars(select(AuditEvent.after).where(AuditEvent.action == "auth.login_failed"))
+        assert list(reasons) == [{"reason": "temporary password expired"}] * 2
+        assert session.scalar(select(func.count()).select_from(AuthToken)) == 0
+    set_days_ago(6)
+    assert _sign_in(browser_client, "late@example.org").status_code == 303
+
+
 def test_sign_in_without_its_form_token_is_refused(browser_client: TestClient, engine: Engine) -> None:
     accounts.create_user(engine, "csrf@example.org", "reader")
     browser_client.get("/staff/login")
