@@ -142,9 +142,12 @@ def test_a_schema_missing_tables_after_migrating_is_refused_naming_them(own_data
     result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": own_database})
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == "upgraded 1 revision (from 0019 to 0020)"
+    head = head_revision()
+    assert head is not None
+    upgraded = int(head) - 19
+    assert lines[0] == f"upgraded {upgraded} revision{'s' if upgraded > 1 else ''} (from 0019 to {head})"
     assert lines[1] == (
-        "the schema is at 0020 but lacks what earlier migrations make: table deadline_publications, "
+        f"the schema is at {head} but lacks what earlier migrations make: table deadline_publications, "
         "column recommendation_local.published_at; the database was migrated by a build whose migrations "
         "were numbered otherwise (an unreleased one): restore the backup taken before that build's "
         "migration and migrate it with this release"

@@ -345,7 +345,7 @@ def test_numbers_are_typed_and_shown_with_the_pages_decimal_comma(
     page = coordinator.get(f"{path}?lang=es").text
     assert 'value="12,5"' in page and 'value="1000,25"' in page
     # The value's hint said "written with a point" in every language, where a Spanish "1.250" is 1250.
-    hint = coordinator.get(path).text.split('id="hint-value">')[1].split("<")[0]
+    hint = coordinator.get(f"{path}?lang=en").text.split('id="hint-value">')[1].split("<")[0]
     assert hint == "A number, at most 4 decimals: 1500.25"
     typed = {"measured_on": "2025-06-30", "value": "1.250,5678"}
     recorded = coordinator.post(f"{path}/values?lang=es", typed)
