@@ -19,7 +19,7 @@ from app.staff.calendar import options
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import DEADLINE_FIELD_LABELS
-from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedIn, StaffMember
 
 router = staff_router()
@@ -161,6 +161,21 @@ async def delete_deadline(
     request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId
 ) -> Response:
     values = await form_values(request)
+    if not is_confirmed(values):  # leaves the calendar, the feeds and the reminders: asked once more
+        current, _tag = entered.get_deadline(db, staff.actor, deadline_id)
+        page = StaffPage.of(request, "calendar", staff)
+        return confirm_page(
+            request,
+            page,
+            question=page.gettext(_("Delete the deadline %(title)s?")) % {"title": current.title},
+            consequence=page.gettext(
+                _("It leaves the calendar, the calendar feeds and the reminders, and cannot be brought back.")
+            ),
+            action=f"/staff/calendar/{deadline_id}/delete",
+            yes=page.gettext(_("Yes, delete the deadline")),
+            cancel=f"/staff/calendar/{deadline_id}",
+            hidden={ETAG_FIELD: _text(values, ETAG_FIELD) or ""},
+        )
     try:
         entered.delete_deadline(db, staff.actor, deadline_id, _text(values, ETAG_FIELD))
     except PreconditionFailed:

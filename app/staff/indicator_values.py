@@ -27,7 +27,17 @@ from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused, shown_number
 from app.staff.indicators import FIELD_LABELS, text, value_fields, words
-from app.staff.pages import NOTICES, StaffPage, _, page_language, redirect, render, staff_router
+from app.staff.pages import (
+    NOTICES,
+    StaffPage,
+    _,
+    confirm_page,
+    is_confirmed,
+    page_language,
+    redirect,
+    render,
+    staff_router,
+)
 from app.staff.session import ManagerSession, StaffMember
 
 router = staff_router()
@@ -151,6 +161,24 @@ async def _step(request: Request, db: Session, staff: StaffMember, value_id: int
     etag = text(form, ETAG_FIELD) or None
     if step == "delete":  # where to go afterwards: its indicator (404 here if it is not visible)
         indicator_id = values.get_value(db, staff.actor, value_id)[0].indicator_id
+        if not is_confirmed(form):  # a typed value and its note cannot be brought back: asked once more
+            try:  # after checking that it may be deleted at all
+                values.deletable(db, staff.actor, value_id, etag)
+            except DomainError as exc:
+                return _refusal(request, db, staff, value_id, form, exc)
+            page = StaffPage.of(request, "values", staff)
+            return confirm_page(
+                request,
+                page,
+                question=page.gettext(_("Delete this value?")),
+                consequence=page.gettext(
+                    _("It was never public, and once deleted it cannot be brought back.")
+                ),
+                action=f"/staff/values/{value_id}/delete",
+                yes=page.gettext(_("Yes, delete the value")),
+                cancel=_url(value_id),
+                hidden={ETAG_FIELD: etag or ""},
+            )
     try:
         if step == "submit":
             values.submit(db, staff.actor, value_id, etag)

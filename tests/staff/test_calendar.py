@@ -221,9 +221,13 @@ def test_a_coordinator_adds_edits_and_deletes_a_deadline(
         f"/staff/calendar/{deadline_id}", {"etag": tag, "title": "Lost", "due_on": "2027-04-02"}
     )
     assert stale.status_code == 412 and "Lost" in stale.text
-    assert staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": tag}).status_code == 412
+    stale_delete = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": tag, "confirmed": "yes"})
+    assert stale_delete.status_code == 412
     current = _etag(staff.get(f"/staff/calendar/{deadline_id}").text)
-    deleted = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})
+    asked = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})  # asked once more
+    assert asked.status_code == 200 and "Delete the deadline Report to parliament (final)?" in asked.text
+    assert _row(db, deadline_id) is not None
+    deleted = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current, "confirmed": "yes"})
     assert deleted.status_code == 303 and _row(db, deadline_id) is None
     with Session(db) as session:
         actions = session.scalars(

@@ -236,7 +236,11 @@ def test_a_draft_is_deleted(staff_login: StaffLogin, db: Connection, world: Worl
     focal = staff_login("focal_point", entity_id=world.entity)
     value_id = _record(focal, world, "5")
     tag = _etag(focal.get(f"/staff/values/{value_id}").text, f"/staff/values/{value_id}/delete")
-    response = focal.post(f"/staff/values/{value_id}/delete", {"etag": tag})
+    # One click deleted the typed value: it is asked once more, and nothing is deleted until then.
+    asked = focal.post(f"/staff/values/{value_id}/delete", {"etag": tag})
+    assert asked.status_code == 200 and "<h1>Delete this value?</h1>" in asked.text
+    assert 'name="etag"' in asked.text and _value(db, value_id) is not None
+    response = focal.post(f"/staff/values/{value_id}/delete", {"etag": tag, "confirmed": "yes"})
     assert response.status_code == 303
     assert response.headers["location"] == f"/staff/indicators/{world.indicator}?done=value-deleted"
     assert _value(db, value_id) is None

@@ -191,13 +191,20 @@ def update_value(
     return _with_etag(value)
 
 
-def delete_value(session: Session, actor: Actor, value_id: int, if_match: str | None) -> None:
-    """A draft or returned value may be deleted (an approved one is corrected, never deleted)."""
+def deletable(session: Session, actor: Actor, value_id: int, if_match: str | None = None) -> IndicatorValue:
+    """The value, if ``actor`` may delete it: a draft or returned one of their own entity's (an
+    approved one is corrected, never deleted); refused otherwise, as ``delete_value`` would be."""
     value = _load(session, actor, value_id)
     _ensure_writer(session, actor, value)
     if if_match is not None:
         check_if_match(if_match, etag(value.version))
     _ensure_state(value, EDITABLE_STATES, "deleted")
+    return value
+
+
+def delete_value(session: Session, actor: Actor, value_id: int, if_match: str | None) -> None:
+    """A draft or returned value may be deleted (an approved one is corrected, never deleted)."""
+    value = deletable(session, actor, value_id, if_match)
     before = {"indicator_id": value.indicator_id, **_snapshot(value, (*_FIELDS, "state", "corrects_id"))}
     session.delete(value)
     session.flush()
