@@ -17,7 +17,7 @@ from app.exports.limits import ExportCancelled
 from app.recommendations.schemas import RecommendationListParams
 from tests import accounts
 from tests.apps import app_for
-from tests.conftest import ModuleWorld
+from tests.conftest import ModuleWorld, production_gc
 from tests.exports.files import STAFF, csv_rows, json_rows, xlsx_rows
 from tests.factories import import_records, record
 
@@ -127,13 +127,14 @@ def _warm(engine: Engine, fmt: service.ExportFormat) -> None:
 def _peak_while_streaming(chunks: Iterator[bytes]) -> tuple[int, int]:
     """(peak bytes allocated while the body was produced, size of the body)."""
     size = 0
-    tracemalloc.start()
-    try:
-        for chunk in chunks:
-            size += len(chunk)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    with production_gc():
+        tracemalloc.start()
+        try:
+            for chunk in chunks:
+                size += len(chunk)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
     return peak, size
 
 

@@ -18,6 +18,7 @@ from app.feed.countries import CountryMatcher
 from app.feed.records import Skipped, SourceRecord
 from importers.run import import_uhri
 from importers.uhri_json import read_uhri_json
+from tests.conftest import production_gc
 from tests.importers.scan_exports import export_text, raw, read_both, record, write
 from tests.uhri_records import snapshot
 
@@ -190,12 +191,13 @@ def test_memory_stays_bounded_by_the_block(tmp_path: Path, monkeypatch: pytest.M
     size = path.stat().st_size
     assert size > 6_000_000
     list(read_uhri_json(path, "en", PERU))  # what a process loads once is not counted below
-    tracemalloc.start()
-    try:
-        kept = sum(isinstance(item, SourceRecord) for item in read_uhri_json(path, "en", PERU))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    with production_gc():
+        tracemalloc.start()
+        try:
+            kept = sum(isinstance(item, SourceRecord) for item in read_uhri_json(path, "en", PERU))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
     assert kept == 12
     assert peak < 4 * block, f"peak {peak} bytes while scanning a {size}-byte file in {block}-byte blocks"
 
