@@ -314,8 +314,9 @@ def storage_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("storage")
 
 
-@pytest.fixture
-def settings(database_url: str, export_cache_dir: Path, storage_dir: Path) -> Settings:
+@pytest.fixture(scope="session")
+def _run_settings(database_url: str, export_cache_dir: Path, storage_dir: Path) -> Settings:
+    """Read once a run: building Settings reads the environment and .env (5 ms, in most tests)."""
     return Settings(
         database_url=database_url,
         country="Peru",
@@ -323,6 +324,11 @@ def settings(database_url: str, export_cache_dir: Path, storage_dir: Path) -> Se
         export_cache_dir=str(export_cache_dir),
         storage_dir=str(storage_dir),
     )
+
+
+@pytest.fixture
+def settings(_run_settings: Settings) -> Settings:
+    return _run_settings.model_copy()  # the test's own: what it changes stays in it
 
 
 def _run_of(item: pytest.Item) -> str | None:
