@@ -28,15 +28,13 @@ NOTICES["source-linked"] = _(
 )
 
 
-def _other_id(raw: object) -> int:
-    if (
-        not isinstance(raw, str)
-        or not raw.strip().lstrip("#").isdigit()
-        or not 0 < int(raw.strip().lstrip("#")) < 2**31
-    ):
-        reason = _("the number of a recommendation, as its page shows it under Sources (#123)")
+def _other_id(raw: object, reason: str) -> int:
+    """The other record's number as sent ("123", or "#123" as a page shows it); refused on
+    ``other_id`` with ``reason`` otherwise."""
+    number = raw.strip().lstrip("#") if isinstance(raw, str) else ""
+    if not number.isdigit() or not 0 < int(number) < 2**31:
         raise InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
-    return int(raw.strip().lstrip("#"))
+    return int(number)
 
 
 @router.post("/recommendations/{recommendation_id}/sources/link")
@@ -46,7 +44,9 @@ async def link_source(
     values = await form_values(request)
     typed = values.get("other_id")
     try:
-        sources.link(db, staff.actor, recommendation_id, _other_id(typed))
+        number = _("the number of a recommendation, as its page shows it under Sources (#123)")
+        other_id = _other_id(typed, number)
+        sources.link(db, staff.actor, recommendation_id, other_id)
     except DomainError as exc:
         if exc.status not in (404, 409, 422) or not any(e.get("field") == "other_id" for e in exc.errors):
             raise
@@ -61,9 +61,6 @@ async def unlink_source(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
     values = await form_values(request)
-    raw = values.get("other_id")
-    if not isinstance(raw, str) or not raw.isdigit() or not 0 < int(raw) < 2**31:
-        reason = _("the id of a linked record")
-        raise InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
-    sources.unlink(db, staff.actor, recommendation_id, int(raw))
+    other_id = _other_id(values.get("other_id"), _("the id of a linked record"))
+    sources.unlink(db, staff.actor, recommendation_id, other_id)
     return redirect(f"{detail_url(recommendation_id)}?done=source-unlinked#sources", request)
