@@ -15,9 +15,11 @@ and the follow-up grades. Core statements on the link's own connection and trans
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Table, delete, exists, select, union, update
+from sqlalchemy import Connection, Table, delete, exists, literal, select, union, update
 
 from app.models import ClusterRecommendation, Recommendation
 from app.models.followup import FollowUpGrade, RecommendationFollowUp
@@ -38,6 +40,13 @@ _WHOLE: dict[str, tuple[Table, ...]] = {
     "grades": (FollowUpGrade.__table__,),  # type: ignore[dict-item]
 }
 
+# Every kind, in the order they are named, by the table whose rows say a record holds it.
+_HOLDING: dict[str, Table] = {kind: table for kind, (table, _) in _MEMBERSHIPS.items()} | {
+    kind: tables[0] for kind, tables in _WHOLE.items()
+}
+KINDS = tuple(_HOLDING)
+MEMBERSHIP_KINDS = frozenset(_MEMBERSHIPS)
+
 
 @dataclass
 class Carried:
@@ -53,26 +62,77 @@ class Carried:
 def carry_work(conn: Connection, member_id: int, leader_id: int) -> Carried:
     """Move the work of ``member_id`` to ``leader_id`` where the leader has none of that kind."""
     carried = Carried()
-    for kind, (table, other) in _MEMBERSHIPS.items():
-        rec = table.c.recommendation_id
-        theirs = select(table.c[other]).where(rec == leader_id)
-        lacking = update(table).where(rec == member_id, table.c[other].not_in(theirs))
-        moved = conn.execute(lacking.values(recommendation_id=leader_id)).rowcount
-        conn.execute(delete(table).where(rec == member_id))  # already the leader's
-        if moved:
+    for kind in _MEMBERSHIPS:
+        if _move_memberships(conn, kind, member_id, leader_id):
             carried.moved.append(kind)
     for kind, tables in _WHOLE.items():
-        first = tables[0]
-        if not conn.execute(select(exists().where(first.c.recommendation_id == member_id))).scalar():
+        if not _holds(conn, tables[0], member_id):
             continue
-        if conn.execute(select(exists().where(first.c.recommendation_id == leader_id))).scalar():
+        if _holds(conn, tables[0], leader_id):
             carried.left.append(kind)
             continue
-        for table in tables:
-            rec = table.c.recommendation_id
-            conn.execute(update(table).where(rec == member_id).values(recommendation_id=leader_id))
+        _move_whole(conn, kind, member_id, leader_id)
         carried.moved.append(kind)
     return carried
+
+
+def _holds(conn: Connection, table: Table, rec_id: int) -> bool:
+    return bool(conn.execute(select(exists().where(table.c.recommendation_id == rec_id))).scalar())
+
+
+def _move_memberships(conn: Connection, kind: str, member_id: int, leader_id: int) -> int:
+    """The copy's memberships the leader lacks move; the others are already the leader's."""
+    table, other = _MEMBERSHIPS[kind]
+    rec = table.c.recommendation_id
+    theirs = select(table.c[other]).where(rec == leader_id)
+    lacking = update(table).where(rec == member_id, table.c[other].not_in(theirs))
+    moved: int = conn.execute(lacking.values(recommendation_id=leader_id)).rowcount
+    conn.execute(delete(table).where(rec == member_id))
+    return moved
+
+
+def _move_whole(conn: Connection, kind: str, member_id: int, leader_id: int) -> None:
+    for table in _WHOLE[kind]:
+        conn.execute(
+            update(table).where(table.c.recommendation_id == member_id).values(recommendation_id=leader_id)
+        )
+
+
+def held_work(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """The kinds of work each of ``ids`` holds (``KINDS`` order), for those holding any: one statement."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        union(
+            *(
+                select(literal(kind).label("kind"), table.c.recommendation_id).where(
+                    table.c.recommendation_id.in_(ids)
+                )
+                for kind, table in _HOLDING.items()
+            )
+        )
+    )
+    held: dict[int, set[str]] = defaultdict(set)
+    for kind, rec_id in rows:
+        held[rec_id].add(kind)
+    return {rec_id: [kind for kind in KINDS if kind in kinds] for rec_id, kinds in sorted(held.items())}
+
+
+def settle_work(conn: Connection, member_id: int, leader_id: int, kind: str, keep: str) -> int:
+    """Settle one kind of work a copy still holds; the rows removed. ``keep="record"``: the copy's
+    is removed, the leading record keeps its own; ``keep="copy"``: the record's is removed and the
+    copy's moves to it. Memberships (clusters, actions) are not exclusive: the copy's move where the
+    record lacks them, whichever is kept, and nothing is removed."""
+    if kind in _MEMBERSHIPS:
+        _move_memberships(conn, kind, member_id, leader_id)
+        return 0
+    gone, stays = (member_id, None) if keep == "record" else (leader_id, member_id)
+    removed = 0
+    for table in _WHOLE[kind]:
+        removed += conn.execute(delete(table).where(table.c.recommendation_id == gone)).rowcount
+    if stays is not None:
+        _move_whole(conn, kind, stays, leader_id)
+    return removed
 
 
 def carry_linked(conn: Connection) -> list[tuple[int, int, Carried]]:
@@ -80,9 +140,8 @@ def carry_linked(conn: Connection) -> list[tuple[int, int, Carried]]:
     carried, or worked on since), as (copy, leader, what was carried); one statement when none does.
     Copies whose work stayed because the leader has its own are listed again at every pass."""
     linked = select(SourceLink.member_id).where(SourceLink.state == "linked")
-    tables = [table for table, _ in _MEMBERSHIPS.values()] + [tables[0] for tables in _WHOLE.values()]
     working = union(
-        *(select(table.c.recommendation_id).where(table.c.recommendation_id.in_(linked)) for table in tables)
+        *(select(t.c.recommendation_id).where(t.c.recommendation_id.in_(linked)) for t in _HOLDING.values())
     ).subquery()
     pairs = conn.execute(
         select(SourceLink.member_id, SourceLink.leader_id)

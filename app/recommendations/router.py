@@ -30,6 +30,7 @@ from app.recommendations.write_schemas import (
     BulkUpdate,
     ManualCreate,
     RecommendationUpdate,
+    SettleWork,
 )
 
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
@@ -251,3 +252,15 @@ def link_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_i
 )
 def unlink_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_id: RowId) -> SourceList:
     return sources.unlink(db, actor, recommendation_id, other_id)
+
+
+@router.post(
+    "/{recommendation_id}/sources/settle",
+    summary="Settle work a linked copy still holds: keep the leading record's, or take the copy's",
+    description="`recommendation_id` is the copy (see `work_on_copies`). `keep=record` removes the copy's "
+    "work of that kind; `keep=copy` replaces the leading record's with it. 409 when the record is not a "
+    "linked copy or holds none of that kind. Audited as `recommendation.copy_work_settled`." + _SOURCES,
+    responses=problem_responses(403, 409),
+)
+def settle_copy_work(db: DbSession, actor: Manager, recommendation_id: RowId, body: SettleWork) -> SourceList:
+    return sources.settle(db, actor, recommendation_id, body.kind, body.keep)

@@ -248,9 +248,26 @@ class SourceRef(BaseModel):
     score: float | None = Field(description="Similarity of the two texts (0 to 1) when matched")
 
 
+# What work a record may hold (app/recommendations/carry.py): memberships of clusters and actions,
+# its local fields (status, priority, notes, what was published, with their history), its
+# responsible ministries, its follow-up selection and its follow-up grades.
+WorkKind = Literal["clusters", "actions", "status", "entities", "follow_up", "grades"]
+
+
+class CopyWork(BaseModel):
+    recommendation_id: int = Field(description="A linked copy that holds work of its own")
+    kinds: list[WorkKind] = Field(
+        description="What it holds; none of it is listed, counted, exported or reported"
+    )
+
+
 class SourceList(BaseModel):
     recommendation_id: int = Field(description="The leading record of the group")
     items: list[SourceRef]
+    work_on_copies: list[CopyWork] = Field(
+        description="Linked copies still holding work, because the leading record had its own of that "
+        "kind when it was carried: settle each with `POST /recommendations/{copy}/sources/settle`"
+    )
 
 
 class RecommendationOut(BaseModel):

@@ -22,8 +22,8 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import Recommendation
 from app.models.base import utcnow
 from app.models.source_link import SourceLink
-from app.recommendations.carry import carry_work
-from app.recommendations.schemas import SourceList, SourceRef
+from app.recommendations.carry import carry_work, held_work, settle_work
+from app.recommendations.schemas import CopyWork, SourceList, SourceRef
 
 
 def _linked(session: Session, ids: Sequence[int]) -> list[SourceLink]:
@@ -88,6 +88,11 @@ def _ref(rec_id: int, key: tuple[str, str], link: str, method: str | None, score
     )
 
 
+def copies_work(session: Session, refs: Sequence[SourceRef]) -> dict[int, list[str]]:
+    """The work each linked copy among ``refs`` still holds (``carry.held_work``), for those holding any."""
+    return held_work(session.connection(), [ref.recommendation_id for ref in refs if ref.link == "linked"])
+
+
 def list_sources(session: Session, recommendation_id: int) -> SourceList:
     """The group of ``recommendation_id`` and the pairs separated by hand that involve it."""
     rec = session.get(Recommendation, recommendation_id)
@@ -111,7 +116,9 @@ def list_sources(session: Session, recommendation_id: int) -> SourceList:
             items.append(
                 _ref(other, (other_rec.source, other_rec.external_id), "unlinked", link.method, link.score)
             )
-    return SourceList(recommendation_id=leader, items=items)
+    held = copies_work(session, items)
+    work = [CopyWork.model_validate({"recommendation_id": rec_id, "kinds": held[rec_id]}) for rec_id in held]
+    return SourceList(recommendation_id=leader, items=items, work_on_copies=work)
 
 
 def _pair(session: Session, first: int, second: int) -> tuple[Recommendation, Recommendation]:
@@ -217,3 +224,30 @@ def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) 
         after={**after, "work": work.as_dict()},
     )
     return list_sources(session, recommendation_id)
+
+
+def settle(session: Session, actor: Actor, copy_id: int, kind: str, keep: str) -> SourceList:
+    """Settle one kind of work a linked copy still holds (``carry.settle_work``): the leading
+    record's kept and the copy's removed, or the copy's taken in place of the record's. Audited."""
+    if session.get(Recommendation, copy_id) is None:
+        raise NotFound(f"recommendation {copy_id} does not exist")
+    leader_id = session.scalar(
+        select(SourceLink.leader_id).where(SourceLink.state == "linked", SourceLink.member_id == copy_id)
+    )
+    if leader_id is None:
+        raise Conflict(f"recommendation {copy_id} is not linked as a copy of another record")
+    held = held_work(session.connection(), [copy_id]).get(copy_id, [])
+    if kind not in held:
+        reason = Reason(_("this copy holds none of it (any more)"))
+        raise Conflict(f"kind: {reason}", errors=[{"field": "kind", "reason": reason}])
+    removed = settle_work(session.connection(), copy_id, leader_id, kind, keep)
+    record(
+        session,
+        actor,
+        "recommendation.copy_work_settled",
+        "recommendation",
+        leader_id,
+        before={"copy_id": copy_id, "held": held},
+        after={"copy_id": copy_id, "kind": kind, "keep": keep, "rows_removed": removed},
+    )
+    return list_sources(session, copy_id)

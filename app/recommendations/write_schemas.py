@@ -8,7 +8,7 @@ reason that names them; they are left out of the OpenAPI document.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,7 +26,13 @@ from app.core.catalogue import marked as _
 from app.core.ids import MAX_BULK_IDS, RowIdValue
 from app.feed.values import LANGUAGE_CODE, language_code
 from app.models.local import Priority, Status
-from app.recommendations.schemas import Family, Position, RecommendationFilter, RecommendationType
+from app.recommendations.schemas import (
+    Family,
+    Position,
+    RecommendationFilter,
+    RecommendationType,
+    WorkKind,
+)
 
 MAX_TEXT = 20_000
 MAX_NOTE = 10_000
@@ -239,3 +245,16 @@ class BulkPublish(BulkSelection):
 class BulkResult(BaseModel):
     updated: int = Field(description="Recommendations changed (one audit event each)")
     unchanged: int = Field(description="Recommendations that already had these values")
+
+
+class SettleWork(BaseModel):
+    """Which of a linked copy's own work to settle, and whose to keep."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: WorkKind = Field(description="The kind of work the copy still holds (`work_on_copies`)")
+    keep: Literal["record", "copy"] = Field(
+        description="`record`: the leading record keeps its own and the copy's is removed; `copy`: the "
+        "record's is removed and the copy's moves to it. Clusters and actions are not exclusive: the "
+        "copy's memberships move where the record lacks them, whichever is kept."
+    )

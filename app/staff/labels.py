@@ -30,6 +30,15 @@ PROGRESS_STATE_LABELS = {
     "approved": _("Approved"),
 }
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+# The kinds of work a record holds (app/recommendations/carry.py).
+WORK_LABELS = {
+    "clusters": _("Clusters"),
+    "actions": _("Actions"),
+    "status": _("Status, priority and notes, with their history"),
+    "entities": _("Responsible ministries"),
+    "follow_up": _("Follow-up selection"),
+    "grades": _("Follow-up grades"),
+}
 ACTION_STATUS_LABELS = {
     "planned": _("Planned"),
     "in_progress": _("In progress"),

@@ -1,28 +1,36 @@
 """Linking and unlinking sources from a recommendation's staff page: POST
-/staff/recommendations/{id}/sources/link and .../unlink.
+/staff/recommendations/{id}/sources/link and .../unlink, and settling the work a linked copy still
+holds: .../sources/settle on the copy's page.
 
 The page's "Sources" section lists the recommendation's records in every source (UHRI, UPR Info,
 manual copies; docs/sources.md). A coordinator or admin links a copy by its number (the copy is then
 listed under this record, and its work comes with it) or unlinks one, with the API's own services
 (``app.recommendations.sources.link`` and ``unlink``: audited; an unlinked pair is never linked
 again automatically). A refused link shows the page again with the reason beside the number typed.
+Settling removes one record's work of a kind (``sources.settle``): asked once more first.
 """
 
 from __future__ import annotations
 
 from fastapi import Request, Response
+from sqlalchemy.orm import Session
 
+from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, InvalidInput
 from app.recommendations import sources
-from app.staff.forms import form_values, refused
-from app.staff.pages import NOTICES, _, redirect, staff_router
+from app.recommendations.carry import MEMBERSHIP_KINDS
+from app.recommendations.write_schemas import SettleWork
+from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.labels import WORK_LABELS
+from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
 from app.staff.recommendation_detail import detail_url, staff_page
 from app.staff.session import ManagerSession
 
 router = staff_router()
 
 NOTICES["source-unlinked"] = _("The records are unlinked: each is listed on its own again.")
+NOTICES["copy-work-settled"] = _("Settled: the leading record shows the work you kept.")
 NOTICES["source-linked"] = _(
     "The records are linked: the copy is listed under this record, and its work where this record had none."
 )
@@ -64,3 +72,60 @@ async def unlink_source(
     other_id = _other_id(values.get("other_id"), _("the id of a linked record"))
     sources.unlink(db, staff.actor, recommendation_id, other_id)
     return redirect(f"{detail_url(recommendation_id)}?done=source-unlinked#sources", request)
+
+
+@router.post("/recommendations/{recommendation_id}/sources/settle")
+async def settle_copy_work(
+    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
+) -> Response:
+    """On a linked copy's page: keep the leading record's work of a kind (the copy's is removed) or
+    take the copy's (the record's is removed). Clusters and actions only move, without asking."""
+    values = await form_values(request)
+    try:  # the page's buttons send valid values: anything else was not sent by it
+        body = parse(SettleWork, {"kind": values.get("kind"), "keep": values.get("keep")})
+    except FormInvalid as exc:
+        errors = [{"field": field, "reason": reason} for field, reason in exc.errors.items()]
+        raise InvalidInput(f"{', '.join(exc.errors)}: not one of the page's choices", errors=errors) from None
+    if body.kind not in MEMBERSHIP_KINDS and not is_confirmed(values):
+        return _confirm_settle(request, db, staff, recommendation_id, body)
+    sources.settle(db, staff.actor, recommendation_id, body.kind, body.keep)
+    return redirect(f"{detail_url(recommendation_id)}?done=copy-work-settled#sources", request)
+
+
+def _confirm_settle(
+    request: Request, db: Session, staff: StaffSession, recommendation_id: int, body: SettleWork
+) -> Response:
+    """Removing one record's work is asked once more, naming both records and the kind of work."""
+    page = StaffPage.of(request, "recommendations", staff)
+    names = {
+        "what": page.gettext(WORK_LABELS[body.kind]),
+        "copy": f"#{recommendation_id}",
+        "leader": f"#{sources.list_sources(db, recommendation_id).recommendation_id}",
+    }
+    if body.keep == "record":
+        question = page.gettext(_("Keep the leading record's and remove this copy's?"))
+        consequence = _(
+            "%(what)s: recommendation %(leader)s keeps its own, and the copy %(copy)s's is removed."
+        )
+        yes = page.gettext(_("Yes, remove this copy's"))
+    else:
+        question = page.gettext(_("Take this copy's in place of the leading record's?"))
+        consequence = _(
+            "%(what)s: recommendation %(leader)s's is removed, and the copy %(copy)s's takes its place."
+        )
+        yes = page.gettext(_("Yes, replace the leading record's"))
+    return confirm_page(
+        request,
+        page,
+        question=question,
+        consequence=" ".join(
+            (
+                page.gettext(consequence) % names,
+                page.gettext(_("What is removed cannot be brought back.")),
+            )
+        ),
+        action=f"/staff/recommendations/{recommendation_id}/sources/settle",
+        yes=yes,
+        cancel=f"{detail_url(recommendation_id)}#copy-work",
+        hidden={"kind": body.kind, "keep": body.keep},
+    )

@@ -23,7 +23,7 @@ from app.entities.schemas import EntityListParams
 from app.feed.fields import readable_text
 from app.models.local import PRIORITIES, STATUSES
 from app.plans.actions.schemas import ActionPage
-from app.recommendations import manual
+from app.recommendations import manual, sources
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
 from app.staff.actions import linked_actions
 from app.staff.labels import (
@@ -35,9 +35,10 @@ from app.staff.labels import (
     field_label,
     language_name,
 )
-from app.staff.labels import (
-    SOURCE_LABELS as SOURCE_LABELS,  # the template names sources through this module
-)
+
+# The template names sources and kinds of work through this module.
+from app.staff.labels import SOURCE_LABELS as SOURCE_LABELS
+from app.staff.labels import WORK_LABELS as WORK_LABELS
 from app.staff.textdiff import SideBySide, compare
 from app.web.i18n import RTL_LANGUAGES
 
@@ -261,6 +262,7 @@ class DetailView:
     can_archive: bool
     actions: ActionPage | None  # None: this role may not read actions
     entity_names: dict[int, str]  # the entities the history names, by id
+    copies_work: dict[int, list[str]]  # linked copies in rec.sources still holding work, by id
 
     def value(self, name: str, value: Any, gettext: Any) -> str:
         """A value of the history as the form words it: a status or priority by its label, an
@@ -301,6 +303,7 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
         can_archive=manager and detail.source == manual.MANUAL,
         actions=linked_actions(session, recommendation_id=detail.id) if actor.role in STAFF else None,
         entity_names={i: ref.name for i, ref in entities_service.entity_refs(session, named).items()},
+        copies_work=sources.copies_work(session, detail.sources) if actor.role in STAFF else {},
     )
 
 

@@ -322,9 +322,12 @@ def test_a_copys_work_stays_on_it_where_its_record_has_its_own(
 ) -> None:
     built, copy = world, world.copy_id
     client.post(f"{LIST}/{copy}/sources/{built.leader_id}/unlink")
-    for rec_id, status in ((copy, "in_progress"), (built.leader_id, "implemented")):
+    mine, theirs = (
+        accounts.create_entity(db, name) for name in ("Ministry of Justice", "Ministry of Health")
+    )
+    for rec_id, status, entity in ((copy, "in_progress", mine), (built.leader_id, "implemented", theirs)):
         etag = client.get(f"{LIST}/{rec_id}").headers["ETag"]
-        body = {"status": status}
+        body = {"status": status, "lead_entity_id": entity}
         assert client.patch(f"{LIST}/{rec_id}", json=body, headers={"If-Match": etag}).status_code == 200
     cluster = client.post("/api/v1/clusters", json={"name": "Treaties"}).json()["id"]
     assert client.post(f"/api/v1/clusters/{cluster}/recommendations", json={"ids": [copy]}).status_code == 200
@@ -338,5 +341,45 @@ def test_a_copys_work_stays_on_it_where_its_record_has_its_own(
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "recommendation.source_linked")
         ).one()
-    assert event.after is not None and event.after["work"] == {"moved": ["clusters"], "left": ["status"]}
+    assert event.after is not None and event.after["work"] == {
+        "moved": ["clusters"],
+        "left": ["status", "entities"],
+    }
     assert link_duplicates(db, actor="test").line().endswith("left (their record has its own): 1")
+
+    # Settled by a coordinator, kind by kind: the copy's status taken, the record's ministry kept.
+    listed = client.get(f"{LIST}/{built.leader_id}/sources").json()
+    assert listed["work_on_copies"] == [{"recommendation_id": copy, "kinds": ["status", "entities"]}]
+    settle = f"{LIST}/{copy}/sources/settle"
+    taken = client.post(settle, json={"kind": "status", "keep": "copy"})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["work_on_copies"] == [{"recommendation_id": copy, "kinds": ["entities"]}]
+    leader = client.get(f"{LIST}/{built.leader_id}").json()
+    assert leader["local"]["status"] == "in_progress"
+    assert [change["new_status"] for change in leader["status_history"]] == ["in_progress"]  # the copy's
+    assert leader["local"]["lead_entity"]["id"] == theirs
+    kept = client.post(settle, json={"kind": "entities", "keep": "record"})
+    assert kept.status_code == 200 and kept.json()["work_on_copies"] == []
+    assert client.get(f"{LIST}/{built.leader_id}").json()["local"]["lead_entity"]["id"] == theirs
+    assert client.get(f"{LIST}/{copy}").json()["local"]["lead_entity"] is None
+    assert link_duplicates(db, actor="test").carried == []  # nothing left to name
+    again = client.post(settle, json={"kind": "entities", "keep": "record"})
+    assert (again.status_code, again.json()["errors"][0]["field"]) == (409, "kind")
+    assert (
+        client.post(
+            f"{LIST}/{built.leader_id}/sources/settle", json={"kind": "status", "keep": "copy"}
+        ).status_code
+        == 409
+    )
+    wrong = client.post(settle, json={"kind": "status", "keep": "both"})
+    assert wrong.status_code == 422 and "keep" in wrong.text
+    with Session(bind=db) as session:
+        settled = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "recommendation.copy_work_settled")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(e.object_id, (e.after or {})["kind"], (e.after or {})["keep"]) for e in settled] == [
+        (built.leader_id, "status", "copy"),
+        (built.leader_id, "entities", "record"),
+    ]

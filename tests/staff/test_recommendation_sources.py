@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.models import AuditEvent
+from app.models import AuditEvent, Cluster, ClusterRecommendation
+from app.models.base import utcnow
+from app.models.local import RecommendationLocal
 from app.models.source_link import SourceLink
 from importers.run import import_uhri, import_upr_info
 from tests import accounts
@@ -21,6 +23,7 @@ from tests.staff.route_table import client_for
 ROUTES = """
 POST   /staff/recommendations/{id}/sources/unlink   303 303 403 403 303
 POST   /staff/recommendations/{id}/sources/link     303 303 403 403 303
+POST   /staff/recommendations/{id}/sources/settle   422 422 403 403 303
 """
 
 
@@ -148,3 +151,62 @@ def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_t
         f"/staff/recommendations/{world.copy}/sources/link?lang=fr", {"other_id": str(world.leader)}
     )
     assert french.status_code == 422 and "est elle-même associée à une autre" in french.text
+
+
+def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Work a copy kept because its record had its own was named by the import's line only: nothing
+    in the workspace showed it, and nothing could settle it."""
+    now = utcnow()
+    for rec_id, status in ((world.copy, "in_progress"), (world.leader, "implemented")):
+        db.execute(
+            insert(RecommendationLocal.__table__).values(
+                recommendation_id=rec_id, status=status, version=1, updated_at=now
+            )
+        )
+    cluster = db.execute(insert(Cluster.__table__).values(name="Treaties", created_at=now, updated_at=now))
+    db.execute(
+        insert(ClusterRecommendation.__table__).values(
+            cluster_id=cluster.inserted_primary_key[0], recommendation_id=world.copy, added_at=now
+        )
+    )
+    staff = staff_login("coordinator")
+    leader = staff.get(f"/staff/recommendations/{world.leader}").text
+    assert f"Copy #{world.copy} still holds work of its own" in leader
+    assert "<li>Clusters</li><li>Status, priority and notes, with their history</li>" in leader
+    assert f'href="/staff/recommendations/{world.copy}#copy-work"' in leader
+    assert 'id="copy-work"' in _page(staff_login, "focal_point", world.copy)
+    assert "/sources/settle" not in _page(staff_login, "focal_point", world.copy)  # read only
+
+    settle = f"/staff/recommendations/{world.copy}/sources/settle"
+    moved = staff.post(settle, {"kind": "clusters", "keep": "copy"}, follow_redirects=False)  # nothing lost
+    assert moved.status_code == 303
+    members = select(ClusterRecommendation.recommendation_id)
+    assert db.execute(members).scalars().all() == [world.leader]
+    asked = staff.post(settle, {"kind": "status", "keep": "record"})
+    assert (
+        asked.status_code == 200 and "Keep the leading record&#39;s and remove this copy&#39;s?" in asked.text
+    )
+    assert (
+        f"recommendation #{world.leader} keeps its own, and the copy #{world.copy}&#39;s is removed"
+        in asked.text
+    )
+    assert 'name="confirmed" value="yes"' in asked.text and 'name="keep" value="record"' in asked.text
+    assert (
+        db.execute(
+            select(RecommendationLocal.status).where(RecommendationLocal.recommendation_id == world.copy)
+        ).scalar()
+        == "in_progress"
+    )
+    done = staff.post(
+        settle, {"kind": "status", "keep": "record", "confirmed": "yes"}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=copy-work-settled#sources")
+    statuses = select(RecommendationLocal.recommendation_id, RecommendationLocal.status)
+    assert db.execute(statuses).all() == [(world.leader, "implemented")]
+    page = staff.get(done.headers["location"]).text
+    assert "Settled: the leading record shows the work you kept." in page and 'id="copy-work"' not in page
+    assert "still holds work" not in staff.get(f"/staff/recommendations/{world.leader}").text
+    forged = staff.post(settle, {"kind": "everything", "keep": "copy", "confirmed": "yes"})
+    assert forged.status_code == 422
