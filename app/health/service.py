@@ -9,6 +9,7 @@ thread it runs on, for minutes, and a health check that times out tells nobody w
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -28,7 +29,10 @@ Status = dict[str, str | None]
 READY_WAIT_SECONDS = 3.0
 
 
+@functools.cache
 def head_revision() -> str | None:
+    """This release's newest migration. Read once per process: it reads every migration script
+    (30 to 120 ms here), which each ``/readyz`` probe paid, and the scripts do not change under it."""
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
