@@ -163,6 +163,10 @@ def import_uhri_cmd(
 
 # The bundled synthetic feed (app/data/sample/README.md); `nrtd demo load` is its only way in.
 SAMPLE_EXPORT = Path(__file__).resolve().parent.parent / "data" / "sample" / "export-full-{lang}.json"
+# Its UPR Info rows (Peru's, Windows-1252 as UPR Info's own exports): the demo shows one
+# recommendation from two sources, linked (docs/sources.md).
+SAMPLE_UPR_INFO = SAMPLE_EXPORT.parent / "upr-info-peru.csv"
+SAMPLE_UPR_INFO_STATE = "Peru"
 
 
 @demo_cli.command("load")
@@ -173,8 +177,9 @@ def demo_load_cmd(
     recommendation yet; a database with records is left as it is (exit 0)."""
     from sqlalchemy import func, select
 
+    from app.feed.countries import resolve_country_alias
     from app.models import Recommendation
-    from importers.run import import_uhri
+    from importers.run import import_uhri, import_upr_info
 
     settings = settings_or_exit()
     if not settings.demo:
@@ -195,6 +200,12 @@ def demo_load_cmd(
             engine, settings, str(SAMPLE_EXPORT), country=country, languages=["en", "fr"], progress=progress
         )
     )
+    if resolve_country_alias(country) == SAMPLE_UPR_INFO_STATE:  # the same recommendations from UPR Info
+        _finish(
+            lambda progress: import_upr_info(
+                engine, settings, SAMPLE_UPR_INFO, country=country, encoding="cp1252", progress=progress
+            )
+        )
 
 
 @import_cli.command("upr-info")

@@ -21,6 +21,7 @@ from app.cli.connection import schema_behind
 from app.core.config import Settings, unknown_settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
+from app.models.source_link import SourceLink
 from tests.apps import app_for
 from tests.cli.test_cli import NRTD, nrtd
 from tests.cli_runner import run_cli
@@ -81,11 +82,21 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
     loaded = nrtd(database_url, "demo", "load", NRTD_DEMO="true", NRTD_COUNTRY="Chile")
     assert loaded.returncode == 0, loaded.stderr
     with engine.connect() as conn:
-        run = conn.execute(select(ImportRun)).one()
+        run, upr_info = conn.execute(select(ImportRun).order_by(ImportRun.id)).all()
+        linked = conn.execute(select(func.count()).select_from(SourceLink)).scalar_one()
     assert run.country == "Peru" and run.languages == "en,fr"  # the sample's own State, whatever the env
-    assert _recommendations(engine) > 20
+    assert run.created > 20
     # Every record is new: created, none updated (its French text came with it), none "unchanged -46".
-    assert (run.created, run.updated, run.unchanged) == (_recommendations(engine), 0, 0)
+    assert (run.created, run.updated, run.unchanged) == (_recommendations(engine) - upr_info.created, 0, 0)
+    # And the same recommendations from UPR Info, most linked to their UHRI record: the demo shows
+    # one recommendation across sources (its page's Sources section).
+    assert (upr_info.source, upr_info.country, upr_info.created, upr_info.rejected) == (
+        "upr-info",
+        "Peru",
+        11,
+        0,
+    )
+    assert linked == 9
 
 
 def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
