@@ -11,6 +11,7 @@ the conflict page says who, and nothing is overwritten. Whose action it is, is t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -160,10 +161,11 @@ async def edit_action(request: Request, db: DbSession, staff: StaffMember, actio
     fields = MANAGER_FIELDS if staff.actor.is_manager else FOCAL_POINT_FIELDS
     shown = {**form.typed(values), ETAG_FIELD: values.get(ETAG_FIELD, "")}
     try:
-        data = form.body(db, values, fields, page)
+        check = partial(service.check_patch, db, staff.actor, action_id)
+        body = form.checked(db, values, fields, page, ActionPatch, check)
     except FormInvalid as exc:
         return action_page(request, db, staff, action_id, values=shown, errors=exc.errors, status=422)
-    refusal = _patch(request, db, staff, action_id, values, data, shown)
+    refusal = _patch(request, db, staff, action_id, values, body.model_dump(exclude_unset=True), shown)
     return refusal or redirect(_url(action_id) + "?done=saved", request)
 
 

@@ -9,22 +9,23 @@ budget by the box that was wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from app.clusters import service as clusters_service
 from app.clusters.schemas import MAX_PAGE_SIZE as MAX_CLUSTERS
 from app.clusters.schemas import ClusterListParams
+from app.core.errors import InvalidInput
 from app.core.ids import MAX_ID
 from app.entities import service as entities_service
 from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
 from app.entities.schemas import EntityListParams
-from app.plans.actions.schemas import ActionDetail, Budget
+from app.plans.actions.schemas import ActionDetail, ActionPatch, Budget
 from app.staff.cluster_members import symbol_ids
-from app.staff.forms import FormInvalid, parse, shown_number, typed_number
+from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number
 from app.staff.labels import ACTION_FIELD_LABELS, ACTION_STATUS_LABELS
 from app.staff.pages import StaffPage
 
@@ -32,6 +33,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 TEXTS = ("title", "description", "start_date", "due_date", "status", "lead_entity_id", "sdg_targets")
 BUDGET = ("budget_amount", "budget_currency", "budget_source")
+DATES = ("start_date", "due_date")
 LISTS = ("supporting_entity_ids", "cluster_ids")
 # Recommendations are typed (ids or document symbols) when creating, added and removed afterwards.
 RECOMMENDATIONS = "recommendation_ids"
@@ -145,6 +147,53 @@ def parse_action(model: type[Model], data: dict[str, Any]) -> Model:
         except FormInvalid as budget:
             errors.update({f"budget_{name}": reason for name, reason in budget.errors.items()})
         raise FormInvalid(errors or exc.errors) from None
+
+
+def _refused(name: str, errors: Collection[str]) -> bool:
+    """Whether the schema refused the body's ``name`` (a budget by one of its boxes; a date pair's
+    order is not checked against a stored date when one of them was refused)."""
+    if name == "budget":
+        return any(box in errors for box in ("budget", *BUDGET))
+    if name in DATES:
+        return any(date in errors for date in DATES)
+    return name in errors
+
+
+def checked(
+    db: Session,
+    values: dict[str, Any],
+    fields: Collection[str],
+    page: StaffPage,
+    model: type[Model],
+    check: Callable[[Model], None],
+) -> Model:
+    """The form's body as ``model``; FormInvalid naming every wrong box at once otherwise: those the
+    schema (or a document symbol) refused, and those the service's own ``check`` refuses among the rest,
+    so a user who got three boxes wrong learns of the three in one answer."""
+    errors: dict[str, str] = {}
+    try:
+        data = body(db, values, fields, page)
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        data = body(db, values, [name for name in fields if name not in exc.errors], page)
+    try:
+        parsed = parse_action(model, data)
+        if not errors:
+            return parsed
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        # The boxes the schema took, checked as the service checks them (every box of a patch is optional).
+        try:
+            rest = ActionPatch.model_validate({k: v for k, v in data.items() if not _refused(k, errors)})
+        except ValidationError:
+            raise FormInvalid(errors) from None
+        parsed = model.model_construct(**{name: getattr(rest, name) for name in rest.model_fields_set})
+    try:
+        check(parsed)
+    except InvalidInput as exc:
+        for name, why in field_errors(exc).items():
+            errors.setdefault(name, why)
+    raise FormInvalid(errors)
 
 
 def _options(current: list[tuple[int, str]], keep: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ choose any other filter, as the API lets them read every action. Creating goes t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
@@ -177,7 +178,8 @@ async def create_action(request: Request, db: DbSession, staff: ManagerSession) 
     values = await form_values(request)
     page = StaffPage.of(request, "actions", staff)
     try:
-        body = form.parse_action(ActionCreate, form.body(db, values, CREATE_FIELDS, page))
+        check = partial(service.check_create, db)
+        body = form.checked(db, values, CREATE_FIELDS, page, ActionCreate, check)
         detail, _tag = service.create_action(db, staff.actor, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, form.typed(values), exc.errors)

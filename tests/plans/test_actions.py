@@ -306,6 +306,22 @@ def test_patch_validation(client: TestClient, world: dict[str, int]) -> None:
     assert client.get(url).headers["ETag"] == '"1"'
 
 
+def test_patch_names_every_wrong_field_at_once(client: TestClient, world: dict[str, int]) -> None:
+    """As creating does: the edit form, which shows this answer, would otherwise need four attempts."""
+    action = make_action(client, start_date="2025-03-01")
+    url = f"{URL}/{action['id']}"
+    body = {
+        "due_date": "2025-02-01",
+        "lead_entity_id": 999997,
+        "recommendation_ids": [999999],
+        "cluster_ids": [999998],
+        "sdg_targets": ["18.1"],
+    }
+    fields = problem_fields(patch(client, url, body))
+    assert fields == ["due_date", "lead_entity_id", "recommendation_ids", "cluster_ids", "sdg_targets"]
+    assert client.get(url).headers["ETag"] == '"1"'
+
+
 def test_an_entity_is_lead_or_supporting_not_both(client: TestClient, world: dict[str, int]) -> None:
     both = {"title": "Train judges", "lead_entity_id": world["a"], "supporting_entity_ids": [world["a"]]}
     refused = client.post(URL, json=both)

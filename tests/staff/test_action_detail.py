@@ -183,6 +183,23 @@ def test_a_refused_edit_names_the_field_and_keeps_what_was_typed(
     assert stored(db, world.judges).title == "Train judges"
 
 
+def test_a_refused_edit_names_every_wrong_field_at_once(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    """The schema's refusal (a currency) and the service's (the dates, an SDG code) in one answer."""
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff.get(path).text, path)
+    typed = _edit_form(world, tag, budget_currency="XYZ", due_date="2019-01-01", sdg_targets="18.1")
+    response = staff.post(path, typed)
+    assert response.status_code == 422
+    for field in ("budget_currency", "due_date", "sdg_targets"):
+        assert f'<a href="#field-{field}">' in response.text, field
+    assert 'value="XYZ"' in response.text and 'value="2019-01-01"' in response.text
+    assert 'value="18.1"' in response.text
+    assert stored(db, world.judges).budget_currency == "PEN"
+
+
 def test_a_focal_point_changes_only_what_the_api_lets_them(
     staff_login: StaffLogin, db: Connection, world: ActionWorld
 ) -> None:

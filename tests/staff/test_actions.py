@@ -288,6 +288,28 @@ def test_create_refused_names_the_field_and_keeps_what_was_typed(
     assert _count(db) == 3
 
 
+def test_create_names_every_wrong_field_at_once(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    """The schema's refusals (the title, a currency), an unknown symbol and the service's (the dates,
+    an SDG code) in one answer, not one per attempt."""
+    staff = staff_login("coordinator")
+    wrong = {
+        "title": "",
+        "budget_currency": "XYZ",
+        "recommendation_ids": "NO/SUCH/1",
+        "start_date": "2025-06-01",
+        "due_date": "2025-05-31",
+        "sdg_targets": "18.1",
+    }
+    response = staff.post("/staff/actions", {**FULL_FORM, **wrong})
+    assert response.status_code == 422
+    for field in ("title", "budget_currency", "recommendation_ids", "due_date", "sdg_targets"):
+        assert f'<a href="#field-{field}">' in response.text, field
+    assert "NO/SUCH/1</textarea>" in response.text and 'value="18.1"' in response.text
+    assert _count(db) == 3
+
+
 def test_a_refusal_is_in_the_page_s_language(staff_login: StaffLogin, world: ActionWorld) -> None:
     staff = staff_login("coordinator")
     response = staff.post("/staff/actions?lang=fr", {**FULL_FORM, "title": "", "budget_amount": "douze"})

@@ -247,8 +247,10 @@ def _snapshot(action: Action, links: Links) -> dict[str, Any]:
     return {key: jsonable(value) for key, value in values.items()}
 
 
-def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[ActionDetail, str]:
-    checks = Refusals()  # every wrong field in one answer (the form would show one per attempt)
+def _checked_create(session: Session, body: ActionCreate) -> Links:
+    """The new action's links; every wrong field refused in one InvalidInput (the form would show one
+    per attempt)."""
+    checks = Refusals()
     checks.check(_check_dates, body.start_date, body.due_date)
     checks.check(_check_responsible, body.lead_entity_id, body.supporting_entity_ids)
     if body.lead_entity_id is not None:
@@ -268,6 +270,17 @@ def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[A
         supporting_entity_ids=supporting or [],
     )
     links.sdg_term_ids, links.sdg_codes = sdgs or ([], [])
+    return links
+
+
+def check_create(session: Session, body: ActionCreate) -> None:
+    """What ``create_action`` would refuse in ``body``, writing nothing: a form whose other boxes the
+    schema refused names these too, in the same answer."""
+    _checked_create(session, body)
+
+
+def create_action(session: Session, actor: Actor, body: ActionCreate) -> tuple[ActionDetail, str]:
+    links = _checked_create(session, body)
     action = Action(
         title=body.title,
         description=body.description or None,
@@ -304,19 +317,7 @@ def update_action(
     check_if_match(if_match, etag(action.version))
     links = load_links(session, [action.id])[action.id]
     before = _snapshot(action, links)
-    _check_dates(
-        body.start_date if "start_date" in sent else action.start_date,
-        body.due_date if "due_date" in sent else action.due_date,
-    )
-    new_links = _patched_links(session, body, action, links)
-    lead = body.lead_entity_id if "lead_entity_id" in sent else action.lead_entity_id
-    if "supporting_entity_ids" not in sent:
-        # A supporting entity made the lead stops being supporting.
-        new_links.supporting_entity_ids = [i for i in new_links.supporting_entity_ids if i != lead]
-    _check_responsible(lead, new_links.supporting_entity_ids)
-    if "lead_entity_id" in sent and body.lead_entity_id is not None:
-        already = [action.lead_entity_id] if action.lead_entity_id else []
-        checked_ids(session, Entity, [body.lead_entity_id], "lead_entity_id", already=already)
+    new_links = _checked_patch(session, body, action, links)
     # Links first: their statements autoflush, which must not write the row before it is touched.
     for name in ("recommendation_ids", "cluster_ids", "supporting_entity_ids", "sdg_term_ids"):
         replace_links(session, action.id, name, getattr(links, name), getattr(new_links, name))
@@ -336,35 +337,73 @@ def update_action(
     return _detail(session, action, actor)
 
 
-def _patched_links(session: Session, body: ActionPatch, action: Action, links: Links) -> Links:
+def check_patch(session: Session, actor: Actor, action_id: int, body: ActionPatch) -> None:
+    """What ``update_action`` would refuse in ``body`` (its ETag aside), writing nothing: a form whose
+    other boxes the schema refused names these too, in the same answer."""
+    action = load_action(session, action_id)
+    ensure_own_action(session, actor, action)
+    _checked_patch(session, body, action, load_links(session, [action.id])[action.id])
+
+
+def _checked_patch(session: Session, body: ActionPatch, action: Action, links: Links) -> Links:
+    """The action's links once ``body`` is applied; every wrong field refused in one InvalidInput."""
     sent = body.model_fields_set
+    checks = Refusals()
+    checks.check(
+        _check_dates,
+        body.start_date if "start_date" in sent else action.start_date,
+        body.due_date if "due_date" in sent else action.due_date,
+    )
+    lead = body.lead_entity_id if "lead_entity_id" in sent else action.lead_entity_id
+    if "supporting_entity_ids" in sent and body.supporting_entity_ids is not None:
+        supporting = body.supporting_entity_ids
+    else:
+        # A supporting entity made the lead stops being supporting.
+        supporting = [i for i in links.supporting_entity_ids if i != lead]
+    checks.check(_check_responsible, lead, supporting)
+    if "lead_entity_id" in sent and body.lead_entity_id is not None:
+        already = [action.lead_entity_id] if action.lead_entity_id else []
+        checks.check(checked_ids, session, Entity, [body.lead_entity_id], "lead_entity_id", already=already)
     result = Links(
         recommendation_ids=links.recommendation_ids,
         cluster_ids=links.cluster_ids,
-        supporting_entity_ids=links.supporting_entity_ids,
+        supporting_entity_ids=supporting,
         sdg_term_ids=links.sdg_term_ids,
         sdg_codes=links.sdg_codes,
     )
     if "recommendation_ids" in sent and body.recommendation_ids is not None:
-        result.recommendation_ids = checked_ids(
-            session,
-            Recommendation,
-            body.recommendation_ids,
-            "recommendation_ids",
-            already=links.recommendation_ids,
+        result.recommendation_ids = (
+            checks.check(
+                checked_ids,
+                session,
+                Recommendation,
+                body.recommendation_ids,
+                "recommendation_ids",
+                already=links.recommendation_ids,
+            )
+            or []
         )
     if "cluster_ids" in sent and body.cluster_ids is not None:
-        result.cluster_ids = checked_ids(
-            session, Cluster, body.cluster_ids, "cluster_ids", already=links.cluster_ids
+        result.cluster_ids = (
+            checks.check(
+                checked_ids, session, Cluster, body.cluster_ids, "cluster_ids", already=links.cluster_ids
+            )
+            or []
         )
     if "supporting_entity_ids" in sent and body.supporting_entity_ids is not None:
-        result.supporting_entity_ids = checked_ids(
-            session,
-            Entity,
-            body.supporting_entity_ids,
-            "supporting_entity_ids",
-            already=links.supporting_entity_ids,
+        result.supporting_entity_ids = (
+            checks.check(
+                checked_ids,
+                session,
+                Entity,
+                body.supporting_entity_ids,
+                "supporting_entity_ids",
+                already=links.supporting_entity_ids,
+            )
+            or []
         )
     if "sdg_targets" in sent:
-        result.sdg_term_ids, result.sdg_codes = sdg_term_ids(session, body.sdg_targets or [])
+        sdgs = checks.check(sdg_term_ids, session, body.sdg_targets or [])
+        result.sdg_term_ids, result.sdg_codes = sdgs or ([], [])
+    checks.raise_any()  # every check passed: the Nones above (``or []``) are never used
     return result
