@@ -114,6 +114,7 @@ def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
     ids = _selected_ids(session, body)
     recs = _existing(session, ids)
     rows, links = local.load_for_edit(session, ids)
+    local.check_leads(session, recs, rows, links, changes)
     updated = 0
     for rec in recs:
         result = local.apply_local_changes(

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
 from app.core.actor import READER, Actor
-from app.core.catalogue import Reason
+from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.feed.fields import name_order
-from app.models import Entity
+from app.models import Entity, Recommendation
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
 from app.recommendations.reading import responsibilities, status_priority
@@ -35,6 +35,8 @@ LOCAL_FIELDS = (
     "supporting_entity_ids",
 )
 _ROW_FIELDS = ("priority", "priority_rationale", "status", "internal_notes")
+# Recommendations a refusal names before it says how many more: enough to find them, short to read.
+NAMED_RECOMMENDATIONS = 3
 # The audit event of a publication names the public values as the list and the portal do.
 _PUBLISHED = ("status", "priority")
 
@@ -96,9 +98,12 @@ def check_entities(
     wanted = {entity_id for ids in fields.values() for entity_id in ids}
     if not wanted:
         return
-    archived = dict(
-        session.execute(select(Entity.id, Entity.archived).where(Entity.id.in_(sorted(wanted)))).all()
+    found = session.execute(
+        select(Entity.id, Entity.archived, Entity.name).where(Entity.id.in_(sorted(wanted)))
     )
+    archived, names = {}, {}
+    for entity_id, is_archived, name in found:
+        archived[entity_id], names[entity_id] = is_archived, name
     errors = []
     for field, ids in fields.items():
         for entity_id in ids:
@@ -108,7 +113,7 @@ def check_entities(
                 )
             elif archived[entity_id] and entity_id not in keep:
                 errors.append(
-                    {"field": field, "reason": Reason(_("entity %(id)s is archived"), id=entity_id)}
+                    {"field": field, "reason": Reason(_("%(entity)s is archived"), entity=names[entity_id])}
                 )
     if errors:
         raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
@@ -163,6 +168,72 @@ def current_values(row: RecommendationLocal | None, links: Sequence[Recommendati
     }
 
 
+def _responsible_after(before: Mapping[str, Any], changes: Mapping[str, Any]) -> tuple[int | None, list[int]]:
+    """The lead and supporting entities once ``changes`` apply to ``before`` (``current_values``)."""
+    lead = changes["lead_entity_id"] if "lead_entity_id" in changes else before["lead_entity_id"]
+    if "supporting_entity_ids" in changes:
+        return lead, sorted(changes["supporting_entity_ids"] or [])
+    # A supporting entity promoted to lead stops being supporting.
+    return lead, [i for i in before["supporting_entity_ids"] if i != lead]
+
+
+def recommendation_label(rec: Recommendation) -> str:
+    """A recommendation as the workspace's list names it: its symbol and paragraph, else its number."""
+    if rec.symbol:
+        return f"{rec.symbol} ¶ {rec.paragraph}" if rec.paragraph else rec.symbol
+    return f"#{rec.id}"
+
+
+def named_recommendations(recs: Sequence[Recommendation]) -> str | Reason:
+    """The first few recommendations by their labels, and how many more there are."""
+    listed = ", ".join(recommendation_label(rec) for rec in recs[:NAMED_RECOMMENDATIONS])
+    more = len(recs) - NAMED_RECOMMENDATIONS
+    if more <= 0:
+        return listed
+    return Reason(_("%(listed)s and %(count)s more"), listed=listed, count=Quantity(more))
+
+
+def check_leads(
+    session: Session,
+    recs: Sequence[Recommendation],
+    rows: Mapping[int, RecommendationLocal],
+    links: Mapping[int, Sequence[RecommendationEntity]],
+    changes: Mapping[str, Any],
+) -> None:
+    """422 naming ``supporting_entity_ids`` when the change would make an entity supporting a
+    recommendation it leads: each such entity by its name, with how many of ``recs`` it leads and the
+    first of them, so that one answer says what a bulk edit would have to leave out."""
+    led: dict[int, list[Recommendation]] = defaultdict(list)
+    for rec in recs:
+        lead, supporting = _responsible_after(
+            current_values(rows.get(rec.id), links.get(rec.id, [])), changes
+        )
+        if lead is not None and lead in supporting:
+            led[lead].append(rec)
+    if not led:
+        return
+    names = dict(session.execute(select(Entity.id, Entity.name).where(Entity.id.in_(sorted(led)))).all())
+    errors = []
+    for entity_id, its in led.items():
+        if len(recs) == 1:
+            reason = Reason(
+                _("%(entity)s is the lead of this recommendation; it cannot also be supporting"),
+                entity=names[entity_id],
+            )
+        else:
+            reason = Reason(
+                _(
+                    "%(entity)s is the lead of %(count)s of these recommendations; it cannot also be "
+                    "supporting: %(recommendations)s"
+                ),
+                entity=names[entity_id],
+                count=Quantity(len(its)),
+                recommendations=named_recommendations(its),
+            )
+        errors.append({"field": "supporting_entity_ids", "reason": reason})
+    raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
+
+
 def apply_local_changes(
     session: Session,
     actor: Actor,
@@ -177,32 +248,17 @@ def apply_local_changes(
     """Apply the local fields in ``changes`` (only the keys present) to one recommendation.
 
     Records the status change and one "recommendation.update" audit event (``extra_*``: feed
-    changes of a manual recommendation in the same event). Returns the local row, or None when
-    nothing changed (no row made, no event).
+    changes of a manual recommendation in the same event); ``check_leads`` comes first. Returns the
+    local row, or None when nothing changed (no row made, no event).
     """
     before = current_values(row, links)
     after = dict(before)
     for name in _ROW_FIELDS:
         if name in changes:
             after[name] = changes[name]
-    if "lead_entity_id" in changes:
-        after["lead_entity_id"] = changes["lead_entity_id"]
-    if "supporting_entity_ids" in changes:
-        after["supporting_entity_ids"] = sorted(changes["supporting_entity_ids"] or [])
-    elif after["lead_entity_id"] is not None:
-        # A supporting entity promoted to lead stops being supporting.
-        after["supporting_entity_ids"] = [
-            i for i in after["supporting_entity_ids"] if i != after["lead_entity_id"]
-        ]
-    if after["lead_entity_id"] is not None and after["lead_entity_id"] in after["supporting_entity_ids"]:
-        reason = Reason(
-            _("entity %(id)s is the lead of recommendation %(recommendation)s"),
-            id=after["lead_entity_id"],
-            recommendation=rec_id,
-        )
-        raise InvalidInput(
-            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
-        )
+    after["lead_entity_id"], after["supporting_entity_ids"] = _responsible_after(before, changes)
+    # ``check_leads`` refused this before anything was written; a row that slipped by would write both.
+    assert after["lead_entity_id"] not in after["supporting_entity_ids"], rec_id
     old, new = changed(before, after)
     old.update(extra_before or {})
     new.update(extra_after or {})

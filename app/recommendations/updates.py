@@ -58,6 +58,7 @@ def update_recommendation(
         session.scalars(select(RecommendationEntity).where(RecommendationEntity.recommendation_id == rec.id))
     )
     local.check_entities(session, local.entity_fields(changes), keep={link.entity_id for link in links})
+    local.check_leads(session, [rec], {rec.id: row} if row else {}, {rec.id: links}, changes)
     feed_before, feed_after = manual.edit_manual(session, actor, rec, body, given) if feed else ({}, {})
     local.apply_local_changes(
         session, actor, rec.id, row, links, changes, extra_before=feed_before, extra_after=feed_after

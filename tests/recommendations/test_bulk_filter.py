@@ -78,7 +78,10 @@ def test_bulk_by_filter_is_all_or_nothing(client: TestClient, engine: Engine, re
     body = {"filter": {"theme": "Health"}, "set": {"priority": "high", "supporting_entity_ids": [entity]}}
     response = client.post(f"{URL}/bulk", json=body)
     assert response.status_code == 422, response.text
-    assert f"recommendation {last}" in _fields(response)["supporting_entity_ids"]
+    assert (
+        f"Ministry of Water is the lead of 1 of these recommendations; it cannot also be supporting: #{last}"
+        == (_fields(response)["supporting_entity_ids"])
+    )
     assert _count(engine, RecommendationLocal) == 0
     assert _count(engine, RecommendationEntity) == 1  # the lead set above, nothing more
     assert _updates(engine) == 0

@@ -354,6 +354,29 @@ def test_bulk_sets_fields_all_or_nothing(
     assert page["total"] == 3
 
 
+def test_bulk_names_the_entity_and_the_recommendations_it_leads(
+    client: TestClient, engine: Engine, recs: dict[str, int], entities: dict[str, int]
+) -> None:
+    """A supporting entity that already leads some of them: named, with how many, not by raw ids."""
+    for key in ("A", "B"):
+        _patch(client, recs[key], {"lead_entity_id": entities["health"]})
+    body = {"ids": list(recs.values()), "set": {"supporting_entity_ids": [entities["health"]]}}
+    response = client.post(f"{URL}/bulk", json=body)
+    assert response.status_code == 422, response.text
+    reason = _problem_fields(response)["supporting_entity_ids"]
+    assert reason.startswith("Ministry of Health is the lead of 2 of these recommendations"), reason
+    assert f"entity {entities['health']}" not in reason
+    with Session(engine) as session, session.begin():
+        session.execute(update(Entity).where(Entity.id == entities["stats"]).values(archived=True))
+    archived = {"ids": [recs["C"]], "set": {"lead_entity_id": entities["stats"]}}
+    response = client.post(f"{URL}/bulk", json=archived)
+    assert _problem_fields(response)["lead_entity_id"] == "Statistics Office is archived"
+    one = _patch(client, recs["A"], body["set"])
+    assert _problem_fields(one)["supporting_entity_ids"] == (
+        "Ministry of Health is the lead of this recommendation; it cannot also be supporting"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
