@@ -23,8 +23,8 @@ from app.core.ids import MAX_ID
 from app.entities import service as entities_service
 from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
 from app.entities.schemas import EntityListParams
-from app.plans.actions.schemas import ActionDetail, ActionPatch, Budget
-from app.staff.cluster_members import symbol_ids
+from app.plans.actions.schemas import MAX_RECOMMENDATIONS, ActionDetail, ActionPatch, Budget
+from app.staff.cluster_members import symbol_count, symbol_ids
 from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number
 from app.staff.labels import ACTION_FIELD_LABELS, ACTION_STATUS_LABELS
 from app.staff.pages import StaffPage
@@ -37,8 +37,8 @@ DATES = ("start_date", "due_date")
 LISTS = ("supporting_entity_ids", "cluster_ids")
 # Recommendations are typed (ids or document symbols) when creating, added and removed afterwards.
 RECOMMENDATIONS = "recommendation_ids"
-# A symbol names a document: more recommendations than this in one document is a typing mistake.
-SYMBOL_LIMIT = 500
+# A document with more recommendations than an action may be linked to is refused, saying so, not cut.
+SYMBOL_LIMIT = MAX_RECOMMENDATIONS
 _SEPARATORS = re.compile(r"[,;\s]+")
 
 
@@ -102,9 +102,15 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
         if token.isdigit() and int(token) <= MAX_ID:
             ids.append(int(token))
             continue
-        found = symbol_ids(db, token, SYMBOL_LIMIT)
+        found = symbol_ids(db, token, SYMBOL_LIMIT + 1)
         if not found:
             reason = gettext("no recommendation has the document symbol %(symbol)s") % {"symbol": token}
+            raise FormInvalid({RECOMMENDATIONS: reason})
+        if len(found) > SYMBOL_LIMIT:
+            reason = gettext(
+                "The document %(symbol)s has %(count)s recommendations, more than the %(most)s an action "
+                "may be linked to: type the numbers of those it implements, or link a cluster of them."
+            ) % {"symbol": token, "count": symbol_count(db, token), "most": SYMBOL_LIMIT}
             raise FormInvalid({RECOMMENDATIONS: reason})
         ids.extend(found)
     return ids

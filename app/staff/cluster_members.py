@@ -99,6 +99,11 @@ def symbol_ids(db: Session, symbol: str, limit: int) -> list[int]:
     )
 
 
+def symbol_count(db: Session, symbol: str) -> int:
+    """How many recommendations the document ``symbol`` has (as ``symbol_ids`` finds them)."""
+    return db.execute(select(func.count()).select_from(Recommendation).where(_of_symbol(symbol))).scalar_one()
+
+
 @dataclass(frozen=True)
 class Found:
     """The first ``FOUND`` recommendations found and how many there are in all: a document or a
@@ -119,7 +124,7 @@ def find(db: Session, actor: Actor, typed: str, lang: str) -> Found:
     if ids or number:
         found = summaries(db, ids, lang)
         shown = [found[rec_id] for rec_id in ids if rec_id in found]
-        total = len(shown) if number else db.scalar(select(func.count()).where(_of_symbol(typed))) or 0
+        total = len(shown) if number else symbol_count(db, typed)
         return Found(shown, total)
     params = parse(RecommendationListParams, {"q": typed, "limit": FOUND, "lang": lang})
     page = recommendations_service.list_recommendations(db, actor, params)

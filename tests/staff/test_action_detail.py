@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from app.models import ActionRecommendation
+from app.staff import action_form as form
 from app.taxonomies.service import sdg_titles
 from tests.conftest import ModuleWorld
 from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
@@ -266,6 +267,21 @@ def test_link_recommendations_by_symbol_and_id_then_unlink(
     ticked = {"ids": [str(world.recs["one"]), str(world.recs["three"])], "etag": tag}
     assert staff.post(f"{path}/recommendations/remove", ticked).status_code == 303
     assert _linked(db, world.judges) == set()
+
+
+def test_a_document_with_more_recommendations_than_an_action_takes_is_refused_not_cut(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its two recommendations over a limit of one: the page says so, rather than linking the first."""
+    monkeypatch.setattr(form, "SYMBOL_LIMIT", 1)
+    staff = staff_login("coordinator")
+    path = f"/staff/actions/{world.judges}"
+    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
+    refused = staff.post(f"{path}/recommendations/add", {"add": SYMBOL, "etag": tag})
+    assert refused.status_code == 422
+    text = html.unescape(refused.text)
+    assert f"The document {SYMBOL} has 2 recommendations, more than the 1 an action may be linked to" in text
+    assert _linked(db, world.judges) == {world.recs["one"]}
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from app.plans.schemas import (
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+MAX_RECOMMENDATIONS = 2000  # linked to one action
 
 SdgCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=16)]
 
@@ -64,7 +65,7 @@ class ActionCreate(Forbid):
     title: Title
     description: LongText | None = None
     recommendation_ids: list[RefId] = Field(
-        default_factory=list, max_length=2000, description=_RECOMMENDATIONS
+        default_factory=list, max_length=MAX_RECOMMENDATIONS, description=_RECOMMENDATIONS
     )
     cluster_ids: list[RefId] = Field(default_factory=list, max_length=500)
     lead_entity_id: RefId | None = Field(None, description="The entity responsible for the action")
@@ -87,7 +88,9 @@ class ActionPatch(Forbid):
 
     title: Title | None = None
     description: LongText | None = None
-    recommendation_ids: list[RefId] | None = Field(None, max_length=2000, description=_RECOMMENDATIONS)
+    recommendation_ids: list[RefId] | None = Field(
+        None, max_length=MAX_RECOMMENDATIONS, description=_RECOMMENDATIONS
+    )
     cluster_ids: list[RefId] | None = Field(None, max_length=500)
     lead_entity_id: RefId | None = None
     supporting_entity_ids: list[RefId] | None = Field(None, max_length=200)
