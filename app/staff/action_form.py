@@ -15,15 +15,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from app.clusters import service as clusters_service
-from app.clusters.schemas import MAX_PAGE_SIZE as MAX_CLUSTERS
-from app.clusters.schemas import ClusterListParams
 from app.core.errors import InvalidInput
 from app.core.ids import MAX_ID
-from app.entities import service as entities_service
-from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
-from app.entities.schemas import EntityListParams
 from app.plans.actions.schemas import MAX_RECOMMENDATIONS, ActionDetail, ActionPatch, Budget
+from app.staff.choices import every_cluster, every_entity
 from app.staff.cluster_members import symbol_count, symbol_ids
 from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number
 from app.staff.labels import ACTION_FIELD_LABELS, ACTION_STATUS_LABELS
@@ -209,14 +204,12 @@ def _options(current: list[tuple[int, str]], keep: Iterable[tuple[int, str]]) ->
 
 def entity_options(db: Session, keep: Iterable[tuple[int, str]] = ()) -> list[tuple[str, str]]:
     """The current entities (and those already linked, even if archived since), ids as the form sends them."""
-    entities = entities_service.list_entities(db, EntityListParams(limit=MAX_ENTITIES)).items
-    return _options([(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in entities], keep)
+    return _options(every_entity(db), keep)
 
 
 def cluster_options(db: Session, keep: Iterable[tuple[int, str]] = ()) -> list[tuple[str, str]]:
     """The current clusters (and those already linked, even if archived since)."""
-    clusters = clusters_service.list_clusters(db, ClusterListParams(limit=MAX_CLUSTERS)).items
-    return _options([(c.id, c.name) for c in clusters], keep)
+    return _options(every_cluster(db), keep)
 
 
 def for_conflict(

@@ -24,11 +24,9 @@ from app.clusters.schemas import (
 )
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
-from app.entities import service as entities_service
-from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
-from app.entities.schemas import EntityListParams
 from app.staff import cluster_members as members
 from app.staff.actions import linked_actions
+from app.staff.choices import every_entity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import CLUSTER_FIELD_LABELS
@@ -62,8 +60,7 @@ def _ids(values: dict[str, Any], name: str = "ids") -> list[str]:
 
 def _entity_options(db: DbSession, current: ClusterOut | None = None) -> list[tuple[int, str]]:
     """The current entities a cluster may be led by (and its present lead, even if archived since)."""
-    entities = entities_service.list_entities(db, EntityListParams(limit=MAX_ENTITIES)).items
-    options = [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in entities]
+    options = every_entity(db)
     lead = current.lead_entity if current else None
     if lead is not None and lead.id not in {option[0] for option in options}:
         options.append((lead.id, lead.name))

@@ -20,12 +20,10 @@ from app.core.actor import FOCAL_POINT
 from app.core.catalogue import translated
 from app.core.deps import DbSession
 from app.core.errors import DomainError
-from app.entities import service as entities_service
-from app.entities.schemas import MAX_PAGE_SIZE as MAX_ENTITIES
-from app.entities.schemas import EntityListParams
 from app.plans import publishing
 from app.plans.progress import batch, queue
 from app.plans.progress.queue_schemas import ApproveMany, ProgressIds, ProgressQueueParams, ReturnMany
+from app.staff.choices import every_entity
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -96,8 +94,7 @@ def _by_field(page: StaffPage, errors: dict[str, str]) -> dict[str, str]:
 
 
 def _entity_options(db: Session) -> list[tuple[int, str]]:
-    entities = entities_service.list_entities(db, EntityListParams(limit=MAX_ENTITIES)).items
-    return [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in entities]
+    return every_entity(db)
 
 
 def _queue_page(

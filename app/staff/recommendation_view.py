@@ -19,13 +19,13 @@ from app.clusters import similarity
 from app.clusters.schemas import SimilarList
 from app.core.actor import MANAGERS, STAFF, Actor
 from app.entities import service as entities_service
-from app.entities.schemas import EntityListParams
 from app.feed.fields import readable_text
 from app.models.local import PRIORITIES, STATUSES
 from app.plans.actions.schemas import ActionPage
 from app.recommendations import manual, sources
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
 from app.staff.actions import linked_actions
+from app.staff.choices import every_entity
 from app.staff.labels import (
     POSITION_LABELS,
     PRIORITY_LABELS,
@@ -44,7 +44,6 @@ from app.web.i18n import RTL_LANGUAGES
 
 HISTORY_SIZE = 50
 SIMILAR_SIZE = 10
-ENTITY_CHOICES = 200  # the entities API's largest page: a national mechanism has far fewer
 
 # The form's fields, in the order the page shows them: the ones PATCH takes for every recommendation.
 FORM_FIELDS = (
@@ -237,16 +236,15 @@ def typed_for_conflict(session: Session, typed: dict[str, Any], gettext: Any, la
 
 def entity_choices(session: Session, detail: RecommendationDetail) -> list[tuple[str, str]]:
     """Current entities by name, and any archived one still assigned (it may stay, not be added)."""
-    page = entities_service.list_entities(session, EntityListParams(limit=ENTITY_CHOICES))
-    refs = [(entity.id, entity.name, entity.acronym) for entity in page.items]
-    known = {entity_id for entity_id, _name, _acronym in refs}
+    options = every_entity(session)
+    known = {entity_id for entity_id, _name in options}
     local = detail.local
     assigned = [local.lead_entity] if local.lead_entity else []
     for ref in [*assigned, *local.supporting_entities]:
         if ref.id not in known:
-            refs.append((ref.id, ref.name, ref.acronym))
+            options.append((ref.id, f"{ref.name} ({ref.acronym})" if ref.acronym else ref.name))
             known.add(ref.id)
-    return [(str(entity_id), f"{name} ({acronym})" if acronym else name) for entity_id, name, acronym in refs]
+    return [(str(entity_id), name) for entity_id, name in options]
 
 
 @dataclass

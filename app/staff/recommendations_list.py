@@ -19,12 +19,9 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.clusters import service as clusters_service
-from app.clusters.schemas import ClusterListParams
 from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.core.ids import IdList
-from app.entities import service as entities_service
-from app.entities.schemas import EntityListParams
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.public.schemas import PublicRecommendationPage
 from app.recommendations import bulk, reader_view, service
@@ -41,6 +38,7 @@ from app.recommendations.schemas import (
 from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
 from app.staff.admin.listing import entity_options
+from app.staff.choices import every_cluster, every_entity
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import (
     POSITION_LABELS,
@@ -235,30 +233,21 @@ def _list_page(
         + page.with_query(cursor=None, prev=None, limit=None, lang=None, sort=None).removeprefix(page.path),
         "bulk": typed_bulk or {},
         "clear": filters.CLEAR,
-        "entities": [] if reader else _entities(db),
+        "entities": [] if reader else every_entity(db),
         # The filter also offers an archived entity the list is filtered on (a link from elsewhere),
         # so the next "Apply the filters" keeps it.
         "filter_entities": [] if reader else entity_options(db, keep=_chosen(typed, result), archived=gone),
-        "clusters": [] if reader else _clusters(db),
+        "clusters": [] if reader else every_cluster(db),
         "suggestions": {name: term_labels_in_use(db, kind) for name, kind in SUGGESTED.items()},
     }
     status = 422 if errors else status
     return render(request, page, "recommendations/list.html", context, status)
 
 
-def _entities(db: Session) -> list[tuple[int, str]]:
-    listed = entities_service.list_entities(db, EntityListParams(limit=200)).items
-    return [(e.id, f"{e.name} ({e.acronym})" if e.acronym else e.name) for e in listed]
-
-
 def _chosen(typed: dict[str, Any], result: object) -> int | None:
     """The entity the list is filtered on, once the filter was accepted."""
     chosen = str(typed.get("entity", ""))
     return int(chosen) if result is not None and chosen.isdigit() else None
-
-
-def _clusters(db: Session) -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in clusters_service.list_clusters(db, ClusterListParams(limit=200)).items]
 
 
 @router.get("/recommendations", response_class=HTMLResponse)

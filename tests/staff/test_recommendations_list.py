@@ -467,6 +467,21 @@ def test_one_row_that_cannot_take_the_change_stops_them_all(
     assert _locals(db) == {} and _updates(db) == 0
 
 
+def test_every_cluster_and_entity_is_a_choice_not_the_first_200(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    """The cluster filter, the bulk form's clusters and entities: past one API page of 200 too."""
+    with building(db) as build:
+        for n in range(201):
+            build.cluster(f"Zz cluster {n:03}")
+            build.entity(f"Zz entity {n:03}")
+        build.cluster("Zzz last cluster")
+        build.entity("Zzz last entity")
+    page = staff_login("coordinator").get(URL).text
+    assert page.count(">Zzz last cluster</option>") == 2  # the filter and the bulk form
+    assert page.count(">Zzz last entity</option>") == 3  # the filter, the lead and the supporting
+
+
 def test_ticked_or_all_matching_rows_join_a_cluster(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:

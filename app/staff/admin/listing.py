@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput, NotFound
 from app.entities import service as entities_service
-from app.entities.schemas import MAX_PAGE_SIZE, EntityListParams
+from app.staff.choices import every_entity
 from app.staff.forms import FormInvalid, parse, refused
 
 Params = TypeVar("Params", bound=BaseModel)
@@ -43,17 +43,7 @@ def entity_options(
     """Current entities in name order, through the entities service (a few dozen in practice); ``keep``
     is added when archived, so a form showing it does not silently move a user out of it (or a list
     filtered on it drop the filter at the next Filter); an unknown ``keep`` adds nothing."""
-    options: list[tuple[int, str]] = []
-    cursor: str | None = None
-    while True:
-        page = entities_service.list_entities(session, EntityListParams(limit=MAX_PAGE_SIZE, cursor=cursor))
-        options.extend(
-            (entity.id, f"{entity.name} ({entity.acronym})" if entity.acronym else entity.name)
-            for entity in page.items
-        )
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
+    options = every_entity(session)
     if keep is not None and all(entity_id != keep for entity_id, _ in options):
         try:
             entity, _tag = entities_service.get_entity(session, keep)
