@@ -32,7 +32,7 @@ class ClusterListParams(BaseModel):
 class ClusterCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name = Field(description="Unique (case ignored)")
+    name: Name = Field(description="Unique (case, accents and repeated spaces ignored)")
     description: Description | None = None
     lead_entity_id: int | None = Field(None, ge=1, le=MAX_ID, description="An existing, non-archived entity")
     published: bool = Field(False, description="Whether the cluster may be shown to the public")

@@ -34,7 +34,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page, ordered_page
-from app.feed.fields import name_order
+from app.feed.fields import alphabetical, name_order
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 from app.recommendations.reading import leading_only
@@ -135,16 +135,25 @@ def _check_lead(session: Session, entity_id: int | None) -> None:
     raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])
 
 
+def _name_key(name: str) -> str:
+    """A name as two clusters must not share it: case, accents and runs of spaces aside."""
+    return " ".join(alphabetical(name)[0].split())
+
+
 def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
-    # Case-insensitive: "Education" and "education" would be two clusters nobody could tell apart.
-    query = select(Cluster.id).where(func.lower(Cluster.name) == name.lower())
+    # "Educación" and "EDUCACION" would be two clusters nobody could tell apart in a list. Compared in
+    # Python, the same on SQLite and PostgreSQL (whose lower() and collations differ): a State has
+    # hundreds of clusters at most, archived ones included (they come back when restored).
+    query = select(Cluster.id, Cluster.name)
     if own_id is not None:
         query = query.where(Cluster.id != own_id)
-    if session.scalar(query.limit(1)) is not None:
-        raise Conflict(
-            f"a cluster named {name!r} already exists",
-            errors=[{"field": "name", "reason": _("already used by another cluster")}],
+    wanted = _name_key(name)
+    taken = next((row.name for row in session.execute(query) if _name_key(row.name) == wanted), None)
+    if taken is not None:
+        reason = Reason(
+            _("%(reason)s: %(ids)s"), reason=Reason(_("already used by another cluster")), ids=taken
         )
+        raise Conflict(f"name: {reason}", errors=[{"field": "name", "reason": reason}])
 
 
 def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:

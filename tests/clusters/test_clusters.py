@@ -158,7 +158,9 @@ def test_create_refuses_a_taken_name_whatever_its_case(client: TestClient, engin
     _create(client, "Torture prevention")
     response = client.post(URL, json={"name": "TORTURE prevention"})
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "name", "reason": "already used by another cluster"}]
+    assert response.json()["errors"] == [
+        {"field": "name", "reason": "already used by another cluster: Torture prevention"}
+    ]
     assert len(_events(engine, "cluster.create")) == 1
 
 
@@ -169,13 +171,27 @@ def test_names_in_other_scripts_are_compared_and_searched_whatever_their_case(
     # PostgreSQL), the same name twice a 409 naming no field, and "образ" found no "Образование".
     _create(client, "Éducation pour tous")
     _create(client, "Образование")
-    for taken in ("ÉDUCATION POUR TOUS", "Éducation pour tous", "ОБРАЗОВАНИЕ"):
+    for taken, existing in (
+        ("ÉDUCATION POUR TOUS", "Éducation pour tous"),
+        ("Éducation pour tous", "Éducation pour tous"),
+        ("ОБРАЗОВАНИЕ", "Образование"),
+        # Accents aside too: two clusters nobody could tell apart in a list.
+        ("education pour tous", "Éducation pour tous"),
+        ("EDUCATION  POUR TOUS", "Éducation pour tous"),
+    ):
         response = client.post(URL, json={"name": taken})
         assert response.status_code == 409, taken
-        assert response.json()["errors"] == [{"field": "name", "reason": "already used by another cluster"}]
+        reason = f"already used by another cluster: {existing}"
+        assert response.json()["errors"] == [{"field": "name", "reason": reason}]
+    renamed = _create(client, "Educación")
+    refused = client.patch(
+        f"{URL}/{renamed['id']}", json={"name": "EDUCATION POUR TOUS"}, headers={"If-Match": '"1"'}
+    )
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["reason"] == "already used by another cluster: Éducation pour tous"
     for q, name in (("образ", "Образование"), ("ÉDUC", "Éducation pour tous")):
         assert [item["name"] for item in client.get(URL, params={"q": q}).json()["items"]] == [name]
-    assert len(_events(engine, "cluster.create")) == 2
+    assert len(_events(engine, "cluster.create")) == 3
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -271,7 +271,8 @@ def test_create_a_cluster(staff_login: StaffLogin, db: Connection, world: World)
     [
         ("   ", 422, "This is required."),
         ("x" * 256, 422, "at most 255 characters"),
-        ("DETENTION", 409, "already used by another cluster"),
+        ("DETENTION", 409, "already used by another cluster: Detention"),
+        ("détention", 409, "already used by another cluster: Detention"),  # accents aside
     ],
 )
 def test_create_refused_shows_the_form_again_with_what_was_typed(
