@@ -94,7 +94,8 @@ def local_version(row: RecommendationLocal | None) -> int:
 def check_entities(
     session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
 ) -> None:
-    """Every entity id given must exist and not be archived (``keep``: already assigned, may stay)."""
+    """Every entity id given must exist and not be archived (``keep``: already assigned, may stay),
+    and the lead must not be among the supporting entities; each named as users know it."""
     wanted = {entity_id for ids in fields.values() for entity_id in ids}
     if not wanted:
         return
@@ -115,6 +116,10 @@ def check_entities(
                 errors.append(
                     {"field": field, "reason": Reason(_("%(entity)s is archived"), entity=names[entity_id])}
                 )
+    lead = next(iter(fields.get("lead_entity_id", ())), None)
+    if lead in archived and lead in fields.get("supporting_entity_ids", ()):
+        reason = Reason(_("%(entity)s is the lead; it cannot also be supporting"), entity=names[lead])
+        errors.append({"field": "supporting_entity_ids", "reason": reason})
     if errors:
         raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
 
@@ -129,7 +134,8 @@ def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
 
 
 def validate_changes(changes: dict[str, Any]) -> None:
-    """Checks that need no database: nulls where a value is required, a note without a status."""
+    """Checks that need no database: nulls where a value is required, a note without a status. (The
+    same entity sent as lead and supporting is ``check_entities``', which names it.)"""
     if "status" in changes and changes["status"] is None:
         raise InvalidInput(
             "status: cannot be null", errors=[{"field": "status", "reason": _("cannot be null")}]
@@ -137,12 +143,6 @@ def validate_changes(changes: dict[str, Any]) -> None:
     if changes.get("status_note") and "status" not in changes:
         reason = _("only with a `status` change")
         raise InvalidInput(f"status_note: {reason}", errors=[{"field": "status_note", "reason": reason}])
-    lead = changes.get("lead_entity_id")
-    if lead is not None and lead in (changes.get("supporting_entity_ids") or []):
-        reason = Reason(_("entity %(id)s is the lead; it cannot also be supporting"), id=lead)
-        raise InvalidInput(
-            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
-        )
 
 
 def check_status_note(row: RecommendationLocal | None, changes: Mapping[str, Any]) -> None:

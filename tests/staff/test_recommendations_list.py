@@ -467,6 +467,24 @@ def test_one_row_that_cannot_take_the_change_stops_them_all(
     assert _locals(db) == {} and _updates(db) == 0
 
 
+def test_the_same_entity_chosen_as_lead_and_supporting_is_named(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    form = {
+        "scope": "all",
+        "expected": str(WATER),
+        "action": "update",
+        "set_lead_entity_id": str(world.justice),
+        "supporting_change": "replace",
+        "set_supporting_entity_ids": [str(world.justice)],
+    }
+    page = staff_login("coordinator").post(f"{URL}?theme=Water", form)
+    assert page.status_code == 422
+    assert "Ministry of Justice is the lead; it cannot also be supporting" in page.text
+    assert f"entity {world.justice}" not in page.text
+    assert _locals(db) == {} and _updates(db) == 0
+
+
 def test_every_cluster_and_entity_is_a_choice_not_the_first_200(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
