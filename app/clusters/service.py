@@ -125,11 +125,11 @@ def _load(session: Session, cluster_id: int, *, lock: bool = False) -> Cluster:
 def _check_lead(session: Session, entity_id: int | None) -> None:
     if entity_id is None:
         return
-    archived = session.scalar(select(Entity.archived).where(Entity.id == entity_id))
-    if archived is None:
+    entity = session.execute(select(Entity.archived, Entity.name).where(Entity.id == entity_id)).first()
+    if entity is None:
         reason = Reason(_("entity %(id)s does not exist"), id=entity_id)
-    elif archived:
-        reason = Reason(_("entity %(id)s is archived"), id=entity_id)
+    elif entity.archived:
+        reason = Reason(_("%(entity)s is archived"), entity=entity.name)
     else:
         return
     raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])

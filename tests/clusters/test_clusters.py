@@ -150,7 +150,7 @@ def test_create_refuses_an_unknown_or_archived_lead_entity(client: TestClient, e
     response = client.post(URL, json={"name": "A", "lead_entity_id": archived})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lead_entity_id"
-    assert "archived" in response.json()["errors"][0]["reason"]
+    assert response.json()["errors"][0]["reason"] == "Old ministry is archived"  # by its name, not its id
     assert client.get(URL).json()["total"] == 0
 
 
