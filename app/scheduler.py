@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from app.core.catalogue import marked as _
 from app.core.config import Settings
-from app.core.db import make_engine
+from app.core.db import command_limits, make_engine
 from app.core.errors import DomainError, ImportFailed, ImportLocked
 from app.import_runs.uploads import ImportRunners, UploadedRun, UploadKind
 
@@ -32,7 +32,7 @@ log = logging.getLogger("nrtd.scheduler")
 def run_scheduled_import(settings: Settings) -> None:
     from importers.run import import_uhri
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, command_limits(settings))
     try:
         summary = import_uhri(engine, settings)
         # A failed run is an error of the log, not news: NRTD_LOG_LEVEL=WARNING (no access log) must
@@ -51,7 +51,7 @@ def _reminder_work(
 ) -> datetime | None:
     """``work`` on an engine of its own, a refusal or a crash logged as ``what``'s (the thread goes
     on): what it returns, else None."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, command_limits(settings))
     try:
         return work(engine)
     except DomainError as exc:
@@ -116,7 +116,7 @@ def _waiting_retry(settings: Settings) -> datetime | None:
 
     if not settings.smtp_host:
         return None
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, command_limits(settings))
     try:
         return next_retry(engine)
     except Exception:
@@ -188,7 +188,7 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     from importers.uhri_xlsx import read_uhri_xlsx
     from importers.upr_info_csv import read_upr_info_csv
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, command_limits(settings))
     shown = path.name  # the name the file was sent with: its temporary copy is gone after the run
     try:
         if kind == "uhri-xlsx":

@@ -5,7 +5,7 @@ from typing import Any
 from alembic import context
 
 from app.core.config import get_settings
-from app.core.db import make_engine
+from app.core.db import command_limits, make_engine
 from app.models import Base
 from app.models.base import include_object
 
@@ -16,7 +16,7 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(url)
+    engine = make_engine(url, command_limits(get_settings()))
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

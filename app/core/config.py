@@ -180,8 +180,8 @@ class Settings(BaseSettings):
         default=5,
         ge=2,
         le=600,
-        description="seconds a request waits for a new PostgreSQL connection to be set up before 503 "
-        "(a connect_timeout in NRTD_DATABASE_URL wins)",
+        description="seconds a request (503) or an nrtd command (one line, exit 2) waits for a new "
+        "PostgreSQL connection to be set up (a connect_timeout in NRTD_DATABASE_URL wins)",
     )
     db_write_concurrency: int = Field(
         default=4,

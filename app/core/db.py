@@ -64,6 +64,12 @@ class EngineLimits:
     pool_timeout: float = 30.0
 
 
+def command_limits(settings: Settings) -> EngineLimits:
+    """The CLI's, the imports' and the scheduler's: long lock waits, and a request's connect timeout
+    (a server that never answers held a cron job or a deploy's `nrtd migrate` for 130 s)."""
+    return EngineLimits(connect_timeout=settings.db_connect_timeout)
+
+
 def request_limits(settings: Settings) -> EngineLimits:
     return EngineLimits(
         lock_timeout=settings.db_lock_timeout,
@@ -185,7 +191,8 @@ def _text_search_plans(
 def make_engine(
     url: str, limits: EngineLimits | None = None, *, on_write_busy: WriteBusyCheck | None = None
 ) -> Engine:
-    """An engine on ``url``. ``limits`` default to the CLI's and the import's (long waits);
+    """An engine on ``url``. ``limits`` default to long waits and no connect timeout (the CLI's and the
+    import's are ``command_limits``);
     ``on_write_busy`` (SQLite only) may refuse a writer at once when the write lock is taken."""
     limits = limits or EngineLimits()
     url = normalise_url(url)
@@ -224,7 +231,8 @@ def make_engine(
 
 @lru_cache
 def get_engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    settings = get_settings()
+    return make_engine(settings.database_url, command_limits(settings))
 
 
 @lru_cache

@@ -5,6 +5,9 @@ import or a migration."""
 
 from __future__ import annotations
 
+import subprocess
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from app.health.service import head_revision
 from app.models import ImportRun
 from tests.cli_runner import run_cli
 from tests.conftest import SAMPLE
+from tests.silent_server import silent_server
 
 
 @pytest.mark.parametrize(
@@ -152,3 +156,21 @@ def test_a_schema_missing_tables_after_migrating_is_refused_naming_them(own_data
         "were numbered otherwise (an unreleased one): restore the backup taken before that build's "
         "migration and migrate it with this release"
     ), result.stderr
+
+
+def test_a_database_that_never_answers_is_one_line_within_the_connect_timeout() -> None:
+    """A PostgreSQL that accepted connections and never answered held a command (a cron job's
+    import, `nrtd migrate` in a deploy) for psycopg's own 130 s: requests were bounded by
+    NRTD_DB_CONNECT_TIMEOUT, commands were not."""
+    with silent_server() as port:
+        url = f"postgresql://nrtd@127.0.0.1:{port}/nrtd"
+        env = {"NRTD_DATABASE_URL": url, "NRTD_DB_CONNECT_TIMEOUT": "2"}
+        results: list[subprocess.CompletedProcess[str]] = []
+        started = time.monotonic()
+        # In a thread: before the fix the command would outlive the test's patience by two minutes.
+        running = threading.Thread(target=lambda: results.append(run_cli(["migrate"], env=env)), daemon=True)
+        running.start()
+        running.join(timeout=15)
+        assert results and time.monotonic() - started < 10
+    assert results[0].returncode == 2, results[0].stderr
+    assert results[0].stderr.startswith(f"NRTD_DATABASE_URL={url}: cannot connect: ")

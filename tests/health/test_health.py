@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anyio
@@ -27,6 +24,7 @@ from app.main import create_app
 from app.models import EvidenceFile
 from tests.apps import app_for
 from tests.builder import building
+from tests.silent_server import silent_server
 
 
 def test_healthz_and_readyz_on_a_migrated_database(engine: Engine, settings: Settings) -> None:
@@ -193,34 +191,10 @@ def test_a_database_that_does_not_answer_is_503_and_logged(
     assert "s3cret-pw" not in caplog.text
 
 
-@contextmanager
-def _silent_server() -> Iterator[int]:
-    """A port that accepts connections and never answers (a frozen server, a firewall that drops)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        listener.close()
-        for conn in held:
-            conn.close()
-
-
 def test_a_database_that_never_answers_is_503_within_the_connect_timeout(tmp_path: Path) -> None:
     """A PostgreSQL that accepted connections and never answered held each request for psycopg's own
     130 s before its 503: every server thread was soon waiting. NRTD_DB_CONNECT_TIMEOUT bounds it."""
-    with _silent_server() as port:
+    with silent_server() as port:
         settings = Settings(
             database_url=f"postgresql://nrtd@127.0.0.1:{port}/nrtd",
             rate_limit_store="memory",
