@@ -131,13 +131,13 @@ def serve(
     if settings.notify_schedule:
         need_mail_settings(settings)
     engine = database(schema=False)  # a server that cannot reach its database says so now, in one line
-    from app.cli.connection import schema_behind, storage_missing
+    from app.cli.connection import schema_behind, storage_unusable
 
     behind = schema_behind(engine)
     # Neither is refused: replicas may start before the release's `nrtd migrate` has run, or before
-    # their volume is mounted (they are not ready until then), but an operator starting one by hand
-    # should know at once.
-    not_ready = behind or storage_missing(engine, settings.storage_dir)
+    # their volume is mounted or its owner set (they are not ready until then), but an operator
+    # starting one by hand should know at once.
+    not_ready = behind or storage_unusable(engine, settings.storage_dir)
     if not_ready:
         say(not_ready, "yellow")
     # The app serves through its own connections, which it closes when it stops; this one would stay

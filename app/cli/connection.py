@@ -138,15 +138,20 @@ def schema_behind(engine: Engine) -> str | None:
     return f"the database schema is at {current}, this release needs {head}: {until}"
 
 
-def storage_missing(engine: Engine, storage_dir: str) -> str | None:
+def storage_unusable(engine: Engine, storage_dir: str) -> str | None:
     """Why the evidence files cannot be served (rows name files, the directory is missing or holds
-    none: a volume not mounted) and what follows; None when they can, or there are none."""
-    from app.evidence.check import storage_not_mounted
+    none: a volume not mounted) or stored (the directory cannot be written), and what follows; None
+    when they can."""
+    from app.evidence.check import storage_not_mounted, storage_not_writable
     from app.evidence.storage import BlobStore
 
+    store = BlobStore(storage_dir)
     with engine.connect() as conn:
-        missing = storage_not_mounted(conn, BlobStore(storage_dir))
-    return None if missing is None else f"{missing}; /readyz answers 503 until it is"
+        missing = storage_not_mounted(conn, store)
+    if missing is not None:
+        return f"{missing}; /readyz answers 503 until it is"
+    unwritable = storage_not_writable(store)
+    return None if unwritable is None else f"{unwritable}; /readyz answers 503 until it is mended"
 
 
 def newer_schema(current: str, head: str | None) -> str:

@@ -14,6 +14,7 @@ uploads: repair removes them too.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,36 @@ def storage_not_mounted(conn: Connection | Session, store: BlobStore) -> str | N
         f"{rows} evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {where}: "
         "is its volume mounted? `nrtd storage check` tells more"
     )
+
+
+def storage_not_writable(store: BlobStore) -> str | None:
+    """Why no upload could be stored: a directory it writes into (``tmp/``, ``evidence/``), or the
+    nearest folder above it while it is still to be made, cannot be written by this process (a volume
+    mounted read-only or owned by another user) or is a file. Every upload would fail with "tell the
+    administrator"; the first to know would be a focal point. Cheap enough for each readiness check:
+    a few stat and access calls, nothing written. None when uploads can be stored."""
+    for target in (store.temp, store.blobs):
+        try:
+            existing = target
+            while not existing.exists() and existing != existing.parent:
+                existing = existing.parent
+            if not existing.is_dir():
+                return (
+                    f"the storage directory (NRTD_STORAGE_DIR) {store.root} cannot be made: {existing} is a "
+                    "file. Every evidence upload would fail"
+                )
+        except OSError as exc:  # a folder above it that cannot be searched, a stale network mount
+            existing, reason = target, f"cannot be read ({exc.strerror or exc})"
+        else:
+            # access() answers for the process's user and says no on a read-only file system.
+            if os.access(existing, os.W_OK | os.X_OK):
+                continue
+            reason = "cannot be written by this process (its user, or a file system mounted read-only)"
+        return (
+            f"the storage directory (NRTD_STORAGE_DIR) {store.root} cannot be written: {existing} {reason}. "
+            "Every evidence upload would fail"
+        )
+    return None
 
 
 def check_storage(session: Session, store: BlobStore, grace_seconds: float) -> StorageReport:

@@ -19,7 +19,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="The database answers within 3 s, its schema is this release's, and the evidence files "
-    "are where their rows say",
+    "are where their rows say and new ones can be stored",
 )
 async def readyz(request: Request) -> JSONResponse:
     probe: ReadinessProbe = request.app.state.readiness  # made by create_app

@@ -1,5 +1,5 @@
 """Whether this process can serve: the database answers, its schema is this release's, and the
-evidence files are where their rows say (docs/deployment.md, "Readiness").
+evidence files are where their rows say and new ones can be stored (docs/deployment.md, "Readiness").
 
 ``/readyz`` asks ``ReadinessProbe``, which bounds the wait: a database that accepts connections but
 never answers (a frozen server, a network that drops packets) would otherwise hold the check, and the
@@ -19,7 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from app.core.migrations import alembic_config
-from app.evidence.check import storage_not_mounted
+from app.evidence.check import storage_not_mounted, storage_not_writable
 from app.evidence.storage import BlobStore
 
 Status = dict[str, str | None]
@@ -63,7 +63,7 @@ def database_status(engine: Engine) -> Status:
 
 def readiness(engine: Engine, storage_dir: str) -> Status:
     """The schema's revision, a read of the table every request reads (the data version), and the
-    evidence storage: ``ready``, or what stops this process from serving."""
+    evidence storage (mounted, writable): ``ready``, or what stops this process from serving."""
     head = head_revision()
     try:
         with engine.connect() as conn:
@@ -76,6 +76,9 @@ def readiness(engine: Engine, storage_dir: str) -> Status:
         return _unavailable(exc)
     if storage is not None:
         return {"status": "storage-missing", "current": current, "head": head, "detail": storage}
+    unwritable = storage_not_writable(BlobStore(storage_dir))
+    if unwritable is not None:
+        return {"status": "storage-unwritable", "current": current, "head": head, "detail": unwritable}
     return {"status": "ready", "current": current, "head": head}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.cli.connection import storage_missing
+from app.cli.connection import storage_unusable
 from app.core.config import Settings
 from app.evidence.storage import BlobStore
 from app.health.service import ReadinessProbe, Status
@@ -74,7 +75,7 @@ def test_readyz_and_serve_say_when_evidence_rows_have_no_storage(
         assert missing.status_code == 503
         assert missing.json()["status"] == "storage-missing"
         assert f"{storage} does not exist" in missing.json()["detail"]
-        warning = storage_missing(engine, str(storage))
+        warning = storage_unusable(engine, str(storage))
         assert warning == (
             f"1 evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {storage} "
             "does not exist: is its volume mounted? `nrtd storage check` tells more; /readyz answers 503 "
@@ -86,7 +87,42 @@ def test_readyz_and_serve_say_when_evidence_rows_have_no_storage(
         path.parent.mkdir(parents=True)
         path.write_bytes(content)
         assert client.get("/readyz").json()["status"] == "ready"
-        assert storage_missing(engine, str(storage)) is None
+        assert storage_unusable(engine, str(storage)) is None
+
+
+def test_readyz_and_serve_say_when_the_storage_cannot_be_written(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A storage directory the server cannot write (a volume mounted read-only or owned by another
+    user, a path through a file) was "ready" and `nrtd serve` said nothing: the first upload was the
+    first to know. It is now 503 naming the directory, and a warning at start."""
+    blocker = tmp_path / "volume"
+    blocker.write_text("not a directory")
+    storage = blocker / "storage"
+    with TestClient(app_for(settings.model_copy(update={"storage_dir": str(storage)}))) as client:
+        answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "storage-unwritable"
+    expected = (
+        f"the storage directory (NRTD_STORAGE_DIR) {storage} cannot be made: {blocker} is a file. "
+        "Every evidence upload would fail"
+    )
+    assert answer.json()["detail"] == expected
+    assert storage_unusable(engine, str(storage)) == f"{expected}; /readyz answers 503 until it is mended"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes whatever the permissions say")
+def test_a_storage_directory_owned_by_another_user_is_not_ready(settings: Settings, tmp_path: Path) -> None:
+    storage = tmp_path / "storage"
+    (storage / "tmp").mkdir(parents=True)
+    (storage / "tmp").chmod(0o555)
+    try:
+        with TestClient(app_for(settings.model_copy(update={"storage_dir": str(storage)}))) as client:
+            answer = client.get("/readyz").json()
+    finally:
+        (storage / "tmp").chmod(0o755)
+    assert answer["status"] == "storage-unwritable"
+    assert f"{storage / 'tmp'} cannot be written by this process" in answer["detail"]
 
 
 def test_readiness_waits_a_bounded_time_for_a_database_that_does_not_answer() -> None:
