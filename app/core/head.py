@@ -10,6 +10,7 @@ A route whose GET is costly to build (an export) asks ``is_head`` and answers th
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _HEAD = "nrtd.head"
@@ -18,6 +19,14 @@ _HEAD = "nrtd.head"
 def is_head(scope: Scope) -> bool:
     """Whether the request, handled as a GET, came as a HEAD: its body will be dropped."""
     return bool(scope.get(_HEAD))
+
+
+def headers_only(media_type: str, headers: dict[str, str]) -> Response:
+    """A HEAD's answer built without the GET's body: its status and headers, without Content-Length
+    (not 0: the GET's length is not known)."""
+    response = Response(status_code=200, media_type=media_type, headers=headers)
+    del response.headers["content-length"]
+    return response
 
 
 class HeadAsGetMiddleware:

@@ -13,6 +13,7 @@ from app.core.caching import cached_response
 from app.core.deps import DbSession, IfMatch, RowId, SiteAddress
 from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
+from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.deadlines import entered, feed, public, publications, service
 from app.deadlines.schemas import (
@@ -30,6 +31,7 @@ from app.public.docs import CACHED_RESPONSES
 router = APIRouter(tags=["calendar"])
 public_router = APIRouter(prefix="/public", tags=["public"])
 feed_router = APIRouter(tags=["calendar"])
+_ICALENDAR = "text/calendar; charset=utf-8"
 
 # A response carrying a secret must not be kept by any cache.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -147,17 +149,16 @@ def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
     responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}},
 )
 def calendar_feed(
+    request: Request,
     db: DbSession,
     site: SiteAddress,
     token: Annotated[str, Query(min_length=1, max_length=200, description="Your feed token")],
 ) -> Response:
     owner = feed.feed_owner(db, token)
-    body = feed.feed(db, owner, site)
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={**NO_STORE, "Content-Disposition": 'inline; filename="deadlines.ics"'},
-    )
+    headers = {**NO_STORE, "Content-Disposition": 'inline; filename="deadlines.ics"'}
+    if is_head(request.scope):  # a calendar program's or a link checker's: the token checked, nothing built
+        return headers_only(_ICALENDAR, headers)
+    return Response(feed.feed(db, owner, site), media_type=_ICALENDAR, headers=headers)
 
 
 @public_router.get(

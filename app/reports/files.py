@@ -13,7 +13,7 @@ from app.core.errors import InvalidInput
 from app.core.publisher import Publisher
 from app.recommendations.reading import data_version
 from app.reports import pdf, service, state_template
-from app.reports.formats import RenderedReport, TemplateFailed, render
+from app.reports.formats import RenderedReport, TemplateFailed, UnbuiltReport, render, unbuilt
 from app.reports.schemas import ReportQuery
 
 
@@ -22,6 +22,15 @@ def public_report_tag(session: Session, publisher: Publisher, target: str) -> st
     removed moves it too), the publisher named on it, today's date (what is overdue) and ``target``,
     the request's path and query."""
     return data_etag(data_version(session), str(publisher), utc_today().isoformat(), target)
+
+
+def report_head(session: Session, query: ReportQuery, *, viewer: Actor | None) -> UnbuiltReport:
+    """What a HEAD answers of ``report_file``'s report, which it does not build (a PDF is a LibreOffice
+    conversion): the GET's refusals, then its media type and headers."""
+    if query.format == "pdf":
+        pdf.require()
+    service.check_report(session, query, staff=viewer is not None)
+    return unbuilt(staff=viewer is not None, group_by=query.group_by, fmt=query.format, day=utc_today())
 
 
 def report_file(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
-from app.reports.html import content_security_policy, render_html
+from app.reports.html import content_security_policy, page_policy, render_html
 from app.reports.schemas import Report, ReportFormat
 from app.reports.xlsx import render_xlsx
 
@@ -32,6 +34,21 @@ def render_docx(report: Report, template: bytes | None = None) -> bytes:
     return fill(template, report)
 
 
+def report_filename(*, staff: bool, group_by: str, fmt: ReportFormat, day: date) -> str:
+    audience = "internal" if staff else "public"
+    return f"implementation-report-{audience}-by-{group_by}-{day.isoformat()}.{fmt}"
+
+
+def report_headers(filename: str, policy: Callable[[], str]) -> dict[str, str]:
+    """Content-Disposition, and for the page the policy that lets its own style apply."""
+    # The page opens in the browser; the office files download.
+    kind = "inline" if filename.endswith(".html") else "attachment"
+    headers = {"Content-Disposition": f'{kind}; filename="{filename}"'}
+    if filename.endswith(".html"):
+        headers["Content-Security-Policy"] = policy()
+    return headers
+
+
 @dataclass(frozen=True)
 class RenderedReport:
     body: bytes
@@ -39,18 +56,21 @@ class RenderedReport:
     filename: str
 
     @property
-    def disposition(self) -> str:
-        # The page opens in the browser; the office files download.
-        kind = "inline" if self.filename.endswith(".html") else "attachment"
-        return f'{kind}; filename="{self.filename}"'
-
-    @property
     def headers(self) -> dict[str, str]:
-        """Content-Disposition, and for the page the policy that lets its own style apply."""
-        headers = {"Content-Disposition": self.disposition}
-        if self.filename.endswith(".html"):
-            headers["Content-Security-Policy"] = content_security_policy(self.body)
-        return headers
+        return report_headers(self.filename, lambda: content_security_policy(self.body))
+
+
+@dataclass(frozen=True)
+class UnbuiltReport:
+    """What a HEAD answers of a report, without building it: its media type and headers."""
+
+    media_type: str
+    headers: dict[str, str]
+
+
+def unbuilt(*, staff: bool, group_by: str, fmt: ReportFormat, day: date) -> UnbuiltReport:
+    filename = report_filename(staff=staff, group_by=group_by, fmt=fmt, day=day)
+    return UnbuiltReport(MEDIA_TYPES[fmt], report_headers(filename, page_policy))
 
 
 def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> RenderedReport:
@@ -65,7 +85,7 @@ def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> 
         from app.reports.pdf import convert
 
         body = convert(render_docx(report, template))
-    audience = "internal" if report.staff else "public"
-    day = report.generated_at.date().isoformat()
-    filename = f"implementation-report-{audience}-by-{report.group_by}-{day}.{fmt}"
+    filename = report_filename(
+        staff=report.staff, group_by=report.group_by, fmt=fmt, day=report.generated_at.date()
+    )
     return RenderedReport(body, MEDIA_TYPES[fmt], filename)

@@ -33,6 +33,13 @@ def _environment(lang: str) -> Environment:
     return env
 
 
+@cache
+def page_policy() -> str:
+    """``content_security_policy`` of every report page, known without building one (a HEAD's): the
+    style sheet is the template's own text, the same on each page."""
+    return content_security_policy((TEMPLATES / "implementation.html").read_bytes())
+
+
 def render_html(report: Report) -> bytes:
     words = Words.of(report)
     template = _environment(words.lang).get_template("implementation.html")

@@ -7,14 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from app.auth.deps import Manager, PublicCaller, StaffUser
-from app.core.caching import cached_response, not_modified
+from app.core.caching import cached_response, not_modified, public_cache_headers
 from app.core.deps import AppSettings, DbSession
+from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.files import public_report_tag, report_file
+from app.reports.files import public_report_tag, report_file, report_head
 from app.reports.formats import DOCX, PDF, XLSX
 from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
 
@@ -51,8 +52,15 @@ _TEMPLATE = "/reports/template"
     responses={**_FILES, **problem_responses(503)},
 )
 def implementation_report(
-    db: DbSession, settings: AppSettings, actor: StaffUser, query: Annotated[ReportQuery, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    actor: StaffUser,
+    query: Annotated[ReportQuery, Query()],
 ) -> Response:
+    if is_head(request.scope):  # the GET's headers, nothing built
+        head = report_head(db, query, viewer=actor)
+        return headers_only(head.media_type, {**head.headers, "Cache-Control": "private, no-store"})
     rendered = report_file(
         db, query, viewer=actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
@@ -85,6 +93,9 @@ def public_implementation_report(
     unchanged = not_modified(request, tag)  # a revalidation builds nothing (a PDF: a conversion)
     if unchanged is not None:
         return unchanged
+    if is_head(request.scope):
+        head = report_head(db, query, viewer=None)
+        return headers_only(head.media_type, public_cache_headers(tag, head.headers))
     rendered = report_file(db, query, viewer=None, publisher=publisher, labels_lang=settings.languages[0])
     return cached_response(request, rendered.body, rendered.media_type, rendered.headers, tag=tag)
 

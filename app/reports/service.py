@@ -94,9 +94,7 @@ def build_report(
     ``labels_lang``: the language the feed names themes in (NRTD_UHRI_LANGUAGES' first)."""
     staff = viewer is not None
     params = list_params(query)
-    # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
-    check_filter_values(session, params, clusters=staff)
-    conditions = filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
+    conditions = _conditions(session, params, staff=staff)
     rows = session.execute(
         select(Recommendation, Mechanism.code, Mechanism.name, RecommendationLocal)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
@@ -131,6 +129,21 @@ def build_report(
         untranslated_themes=sorted(related.untranslated_themes) if labels_lang != words.lang else [],
         labels_lang=labels_lang if labels_lang != words.lang else None,
     )
+
+
+def _conditions(session: Session, params: Any, *, staff: bool) -> list[ColumnElement[bool]]:
+    # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
+    check_filter_values(session, params, clusters=staff)
+    return filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
+
+
+def check_report(session: Session, query: ReportQuery, *, staff: bool) -> None:
+    """The refusals of ``build_report`` (a filter value that names nothing, more recommendations than
+    a report holds), without building it: what a HEAD answers."""
+    conditions = _conditions(session, list_params(query), staff=staff)
+    capped = select(Recommendation.id).where(*conditions).limit(MAX_RECOMMENDATIONS + 1).subquery()
+    if session.execute(select(func.count()).select_from(capped)).scalar_one() > MAX_RECOMMENDATIONS:
+        _refuse_too_many(session, conditions)
 
 
 def _refuse_too_many(session: Session, conditions: list[ColumnElement[bool]]) -> None:

@@ -21,6 +21,7 @@ from app.auth.service import StaffSession
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import InvalidInput
+from app.core.head import headers_only, is_head
 from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
@@ -28,7 +29,7 @@ from app.exports.sending import staff_export, staff_template_export
 from app.reports import pdf, state_template
 from app.reports import service as report_service
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.files import report_file
+from app.reports.files import report_file, report_head
 from app.reports.formats import DOCX
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
 from app.staff.forms import field_errors, form_values, refused
@@ -138,9 +139,16 @@ def reports(request: Request, db: DbSession, staff: StaffMember) -> Response:
 
 @router.get("/reports/implementation")
 def implementation_report(
-    db: DbSession, settings: AppSettings, staff: StaffMember, query: Annotated[ReportQuery, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    staff: StaffMember,
+    query: Annotated[ReportQuery, Query()],
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
+    if is_head(request.scope):  # the GET's headers, nothing built
+        head = report_head(db, query, viewer=staff.actor)
+        return headers_only(head.media_type, {**NO_STORE, **head.headers})
     rendered = report_file(
         db, query, viewer=staff.actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )
@@ -150,10 +158,17 @@ def implementation_report(
 
 @router.get("/reports/public")
 def public_implementation_report(
-    db: DbSession, settings: AppSettings, staff: StaffMember, query: Annotated[PublicReportQuery, Query()]
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    staff: StaffMember,
+    query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
     """The public report (GET /api/v1/public/reports/implementation): published data only, the one to
     send to the UN, downloaded from the workspace without building its address by hand."""
+    if is_head(request.scope):
+        head = report_head(db, query, viewer=None)
+        return headers_only(head.media_type, {**NO_STORE, **head.headers})
     rendered = report_file(
         db, query, viewer=None, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
     )

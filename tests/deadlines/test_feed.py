@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlalchemy import Connection, update
 
+from app.deadlines import feed as deadline_feed
 from app.deadlines.labels import KIND_LABELS
 from app.models import Action, User
 from tests import accounts
@@ -180,6 +181,26 @@ def test_rotating_or_revoking_makes_the_old_url_404(
     assert revoked.headers["content-type"].startswith("application/problem+json")
     assert anonymous_client.delete(TOKEN, headers=headers).status_code == 404
     assert anonymous_client.get(TOKEN, headers=headers).json()["active"] is False
+
+
+def test_a_head_on_the_feed_answers_its_headers_and_builds_nothing(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A calendar program or a link checker asking HEAD got the whole feed built (every deadline the
+    owner may see, from a year back) and dropped."""
+    path = _feed_path(anonymous_client, accounts.headers_for(writer, "coordinator"))
+    got = anonymous_client.get(path)
+
+    def never_built(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a HEAD builds no feed")
+
+    monkeypatch.setattr(deadline_feed, "feed", never_built)
+    head = anonymous_client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition", "cache-control"):
+        assert head.headers[name] == got.headers[name], name
+    assert "content-length" not in head.headers
+    assert anonymous_client.head(FEED, params={"token": "nonsense"}).status_code == 404
 
 
 def test_the_feed_token_opens_nothing_else_and_nothing_else_opens_the_feed(

@@ -265,3 +265,27 @@ class Later(datetime):
 
 def _never_built(*args: object, **kwargs: object) -> Any:
     raise AssertionError("a revalidation builds no report")
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"), [(STAFF, "html"), (STAFF, "docx"), (PUBLIC, "html"), (PUBLIC, "xlsx")]
+)
+def test_a_head_answers_the_gets_headers_and_builds_nothing(
+    client: TestClient, world: ReportWorld, monkeypatch: pytest.MonkeyPatch, path: str, fmt: str
+) -> None:
+    """A link checker's or `curl -I`'s HEAD built the whole report (a PDF: a LibreOffice conversion)
+    and dropped it."""
+    params = {"format": fmt, "group_by": "theme"}
+    got = client.get(path, params=params)
+    monkeypatch.setattr(router, "report_file", _never_built)
+    head = client.head(path, params=params)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition", "content-security-policy", "cache-control", "etag"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert "content-length" not in head.headers  # not 0: the GET's length is not known
+    # The GET's refusals still: a value naming nothing, more than a report holds.
+    refused = client.head(path, params={"mechanism": "XYZ"})
+    assert refused.status_code == 422
+    monkeypatch.setattr(service, "MAX_RECOMMENDATIONS", 2)
+    assert client.head(path).status_code == 422
+    assert client.head(path, params={"mechanism": "CRC"}).status_code == 200

@@ -18,6 +18,7 @@ from app.exports.writers import XLSX_MEDIA_TYPE
 from app.models import Recommendation
 from app.models.local import RecommendationLocal
 from app.reports.formats import DOCX
+from app.staff import reports as staff_reports
 from tests import accounts
 from tests.builder import building, imported
 from tests.factories import record
@@ -122,6 +123,25 @@ def test_each_download_is_an_attachment_of_its_type(
     assert answer.headers["content-type"].startswith(media_type)
     assert answer.headers["content-disposition"].startswith("attachment; filename=")
     assert "no-store" in answer.headers["cache-control"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/staff/reports/implementation?format=docx", "/staff/reports/public?format=html"]
+)
+def test_a_head_on_a_report_builds_nothing(
+    coordinator: StaffClient, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    got = coordinator.get(path)
+    monkeypatch.setattr(staff_reports, "report_file", _never_built)
+    head = coordinator.client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-type", "content-disposition", "content-security-policy", "cache-control"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    assert coordinator.client.head(path + "&mechanism=XYZ").status_code == 422
+
+
+def _never_built(*args: object, **kwargs: object) -> Any:
+    raise AssertionError("a HEAD builds no report")
 
 
 def test_the_filters_reach_the_file(coordinator: StaffClient) -> None:
