@@ -129,12 +129,21 @@ def _state(item: DeadlineItem, today: date) -> str:
     return "overdue" if item.overdue(today) else "open"
 
 
+def _in_language(link: str, lang: str) -> str:
+    """A workspace link that opens in ``lang`` (the feed's): without it a French owner's click landed
+    on pages in the browser's language. Before the fragment (``#treaty-follow-up``), which the browser
+    keeps to itself."""
+    path, hash_mark, fragment = link.partition("#")
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}{hash_mark}{fragment}"
+
+
 def _event(
     item: DeadlineItem,
     site: str,
     stamp: datetime,
     today: date,
     internal: bool,
+    lang: str,
     gettext: Callable[[str], str],
 ) -> Event:
     """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
@@ -168,7 +177,7 @@ def _event(
     lines = [line(_("Kind"), gettext(KIND_LABELS.get(item.kind, item.kind)))]
     if internal:
         if item.link:
-            event.add("url", site + item.link)
+            event.add("url", site + _in_language(item.link, lang))
         lines.append(line(_("State"), gettext(_STATES[_state(item, today)])))
     if item.mechanism:
         lines.append(line(_("Mechanism"), item.mechanism))
@@ -198,5 +207,5 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     audience = Audience.of(owner.actor)
     internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
-        calendar.add_component(_event(item, site, stamp, today, internal, gettext))
+        calendar.add_component(_event(item, site, stamp, today, internal, owner.language, gettext))
     return bytes(calendar.to_ical())

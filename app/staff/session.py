@@ -27,6 +27,7 @@ from app.core.actor import EVERYONE, MANAGERS, STAFF
 from app.core.config import Settings
 from app.core.deps import SAFE_METHODS, DbSession, get_db
 from app.core.errors import DomainError, Forbidden, Unauthorized
+from app.web.i18n import LANGUAGES
 
 SESSION_COOKIE = "nrtd_staff"
 LOGIN_CSRF_COOKIE = "nrtd_staff_login"
@@ -115,7 +116,11 @@ def next_path(request: Request) -> str:
 
 
 def login_url(request: Request) -> str:
-    return "/staff/login?next=" + quote(next_path(request), safe="/")
+    """The sign-in page, in the language the page asked for named (a calendar event's link, a link
+    a colleague sent): a French reader is not asked to sign in in English."""
+    lang = request.query_params.get("lang", "").lower()
+    in_language = f"&lang={lang}" if lang in LANGUAGES else ""
+    return "/staff/login?next=" + quote(next_path(request), safe="/") + in_language
 
 
 async def current_session(request: Request, db: DbSession) -> StaffSession:

@@ -126,6 +126,16 @@ def test_the_events_name_their_kind_in_the_owners_language(
     ]
     overdue = events[f"action_due-{world.justice_action}"]
     assert "État : En retard" in str(overdue["description"]).splitlines()
+    # Its link opens the workspace in French too, not in the browser's language (English pages).
+    assert str(overdue["url"]) == f"http://testserver/staff/actions/{world.justice_action}?lang=fr"
+    # Not signed in on that browser: the sign-in page in French too, then back to the action.
+    signing_in = anonymous_client.get(
+        f"/staff/actions/{world.justice_action}?lang=fr", follow_redirects=False
+    )
+    assert signing_in.headers["location"] == (
+        f"/staff/login?next=/staff/actions/{world.justice_action}%3Flang%3Dfr&lang=fr"
+    )
+    assert '<html lang="fr"' in anonymous_client.get(signing_in.headers["location"]).text
     # The calendar's name and the events' categories, as a calendar program shows them.
     assert str(calendar["x-wr-calname"]) == "Échéances de rapport et de suivi"
     assert [str(name) for name in overdue.decoded("categories")] == ["Échéance d'action"]
