@@ -360,7 +360,8 @@ def test_bulk_names_the_entity_and_the_recommendations_it_leads(
     """A supporting entity that already leads some of them: named, with how many, not by raw ids."""
     for key in ("A", "B"):
         _patch(client, recs[key], {"lead_entity_id": entities["health"]})
-    body = {"ids": list(recs.values()), "set": {"supporting_entity_ids": [entities["health"]]}}
+    chosen: dict[str, Any] = {"supporting_entity_ids": [entities["health"]]}
+    body = {"ids": list(recs.values()), "set": chosen}
     response = client.post(f"{URL}/bulk", json=body)
     assert response.status_code == 422, response.text
     reason = _problem_fields(response)["supporting_entity_ids"]
@@ -371,7 +372,7 @@ def test_bulk_names_the_entity_and_the_recommendations_it_leads(
     archived = {"ids": [recs["C"]], "set": {"lead_entity_id": entities["stats"]}}
     response = client.post(f"{URL}/bulk", json=archived)
     assert _problem_fields(response)["lead_entity_id"] == "Statistics Office is archived"
-    one = _patch(client, recs["A"], body["set"])
+    one = _patch(client, recs["A"], chosen)
     assert _problem_fields(one)["supporting_entity_ids"] == (
         "Ministry of Health is the lead of this recommendation; it cannot also be supporting"
     )

@@ -161,14 +161,16 @@ def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
     now = utcnow()
     for rec_id, status in ((world.copy, "in_progress"), (world.leader, "implemented")):
         db.execute(
-            insert(RecommendationLocal.__table__).values(
+            insert(RecommendationLocal).values(
                 recommendation_id=rec_id, status=status, version=1, updated_at=now
             )
         )
-    cluster = db.execute(insert(Cluster.__table__).values(name="Treaties", created_at=now, updated_at=now))
+    cluster = db.execute(
+        insert(Cluster).values(name="Treaties", created_at=now, updated_at=now).returning(Cluster.id)
+    )
     db.execute(
-        insert(ClusterRecommendation.__table__).values(
-            cluster_id=cluster.inserted_primary_key[0], recommendation_id=world.copy, added_at=now
+        insert(ClusterRecommendation).values(
+            cluster_id=cluster.scalar_one(), recommendation_id=world.copy, added_at=now
         )
     )
     staff = staff_login("coordinator")
