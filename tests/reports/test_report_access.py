@@ -123,7 +123,6 @@ def test_withdrawn_recommendations_are_left_out(
     ("path", "params", "field"),
     [
         (STAFF, {"group_by": "ministry"}, "group_by"),
-        (STAFF, {"format": "pdf"}, "format"),
         (STAFF, {"withdrawn": "true"}, "withdrawn"),
         (STAFF, {"cursor": "abc"}, "cursor"),
         (STAFF, {"sdg": "99"}, "sdg"),
