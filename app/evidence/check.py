@@ -99,14 +99,14 @@ def storage_not_writable(store: BlobStore) -> str | None:
                     "file. Every evidence upload would fail"
                 )
         except OSError as exc:  # a folder above it that cannot be searched, a stale network mount
-            existing, reason = target, f"cannot be read ({exc.strerror or exc})"
+            existing, why = target, f"cannot be read ({exc.strerror or exc})"
         else:
             # access() answers for the process's user and says no on a read-only file system.
             if os.access(existing, os.W_OK | os.X_OK):
                 continue
-            reason = "cannot be written by this process (its user, or a file system mounted read-only)"
+            why = "cannot be written by this process (its user, or a file system mounted read-only)"
         return (
-            f"the storage directory (NRTD_STORAGE_DIR) {store.root} cannot be written: {existing} {reason}. "
+            f"the storage directory (NRTD_STORAGE_DIR) {store.root} cannot be written: {existing} {why}. "
             "Every evidence upload would fail"
         )
     return None
