@@ -57,7 +57,16 @@ def checked_ids(
         raise _unknown(field_name, missing, _("unknown ids") if len(missing) > 1 else _("unknown id"))
     archived = [i for i in wanted if found[i] and i not in already]
     if archived:
-        raise _unknown(field_name, archived, _("archived"))
+        # Named as the form lists them (an archived one is no longer among its choices): only
+        # clusters and entities are archived.
+        named = getattr(model, "name", None)
+        names: dict[int, str] = {}
+        if named is not None:
+            names = {
+                row[0]: row[1]
+                for row in session.execute(select(model.id, named).where(model.id.in_(archived)))
+            }
+        raise _unknown(field_name, [names.get(i, i) for i in archived], _("archived"))
     return wanted
 
 
