@@ -194,7 +194,10 @@ def checked(
     except InvalidInput as exc:
         for name, why in field_errors(exc).items():
             errors.setdefault(name, why)
-    raise FormInvalid(errors)
+    # The summary lists them as the form lists its boxes, whichever check refused them.
+    boxes = [box for name in fields for box in ((*BUDGET, "budget") if name == "budget" else (name,))]
+    rank = {box: position for position, box in enumerate(boxes)}
+    raise FormInvalid(dict(sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank)))))
 
 
 def _options(current: list[tuple[int, str]], keep: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:
