@@ -31,7 +31,7 @@ from app.clusters.schemas import (
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page, ordered_page
 from app.feed.fields import alphabetical, name_order
@@ -184,8 +184,10 @@ def get_cluster(session: Session, cluster_id: int) -> tuple[ClusterOut, str]:
 
 
 def create_cluster(session: Session, actor: Actor, data: ClusterCreate) -> tuple[ClusterOut, str]:
-    _check_name(session, data.name)
-    _check_lead(session, data.lead_entity_id)
+    checks = Refusals(Conflict)  # a taken name and a wrong lead in one answer
+    checks.check(_check_name, session, data.name)
+    checks.check(_check_lead, session, data.lead_entity_id)
+    checks.raise_any()
     now = utcnow()
     cluster = Cluster(
         name=data.name,
@@ -210,10 +212,12 @@ def update_cluster(
     sent = data.model_dump(exclude_unset=True)
     if "description" in sent:
         sent["description"] = sent["description"] or None
+    checks = Refusals(Conflict)
     if "name" in sent and sent["name"] != cluster.name:
-        _check_name(session, sent["name"], cluster.id)
+        checks.check(_check_name, session, sent["name"], cluster.id)
     if "lead_entity_id" in sent and sent["lead_entity_id"] != cluster.lead_entity_id:
-        _check_lead(session, sent["lead_entity_id"])
+        checks.check(_check_lead, session, sent["lead_entity_id"])
+    checks.raise_any()
     before = snapshot(cluster, AUDITED)
     after = {**before, **sent}
     old, new = changed(before, after)

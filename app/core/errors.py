@@ -45,23 +45,25 @@ class InvalidInput(DomainError):
 
 
 class Refusals:
-    """Checks of one request run one after the other, their ``InvalidInput`` kept and raised together
-    by ``raise_any``: a form learns every field that is wrong in one answer, not one per attempt."""
+    """Checks of one request run one after the other, their refusals (``InvalidInput``, and the kinds
+    given: a taken name's ``Conflict``) kept and raised together by ``raise_any``, as the first one's
+    kind: a form learns every field that is wrong in one answer, not one per attempt."""
 
-    def __init__(self) -> None:
-        self.refused: list[InvalidInput] = []
+    def __init__(self, *kinds: type[DomainError]) -> None:
+        self.kinds: tuple[type[DomainError], ...] = (InvalidInput, *kinds)
+        self.refused: list[DomainError] = []
 
     def check(self, check: Callable[..., _T], *args: Any, **kwargs: Any) -> _T | None:
         """``check(*args, **kwargs)``'s result, or None when it refused (kept for ``raise_any``)."""
         try:
             return check(*args, **kwargs)
-        except InvalidInput as exc:
+        except self.kinds as exc:
             self.refused.append(exc)
             return None
 
     def raise_any(self) -> None:
         if self.refused:
-            raise InvalidInput(
+            raise type(self.refused[0])(
                 "; ".join(exc.detail for exc in self.refused),
                 errors=[error for exc in self.refused for error in exc.errors],
             )

@@ -164,6 +164,22 @@ def test_create_refuses_a_taken_name_whatever_its_case(client: TestClient, engin
     assert len(_events(engine, "cluster.create")) == 1
 
 
+def test_a_taken_name_and_an_archived_lead_are_named_at_once(client: TestClient, engine: Engine) -> None:
+    """Not one per attempt: still 409 (the name is taken), the archived lead named beside it."""
+    taken = _create(client, "Torture prevention")
+    archived = create_entity(engine, "Old ministry")
+    _archive_entity(engine, archived)
+    body = {"name": "torture prevention", "lead_entity_id": archived}
+    response = client.post(URL, json=body)
+    assert response.status_code == 409
+    assert [error["field"] for error in response.json()["errors"]] == ["name", "lead_entity_id"]
+    other = _create(client, "Detention")
+    renamed = client.patch(f"{URL}/{other['id']}", json=body, headers={"If-Match": '"1"'})
+    assert renamed.status_code == 409
+    assert [error["field"] for error in renamed.json()["errors"]] == ["name", "lead_entity_id"]
+    assert client.get(f"{URL}/{taken['id']}").json()["name"] == "Torture prevention"
+
+
 def test_names_in_other_scripts_are_compared_and_searched_whatever_their_case(
     client: TestClient, engine: Engine
 ) -> None:

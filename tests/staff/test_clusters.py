@@ -292,6 +292,15 @@ def test_create_refused_shows_the_form_again_with_what_was_typed(
         assert session.scalar(select(func.count()).select_from(Cluster)) == 1
 
 
+def test_a_taken_name_and_an_unknown_lead_are_named_at_once(staff_login: StaffLogin, world: World) -> None:
+    staff = _coordinator(staff_login)
+    response = staff.post("/staff/clusters", {"name": "détention", "lead_entity_id": "999999"})
+    assert response.status_code == 409
+    assert '<a href="#field-name">Name: already used by another cluster: Detention' in response.text
+    assert '<a href="#field-lead_entity_id">Lead entity: entity 999999 does not exist' in response.text
+    assert 'value="détention"' in response.text
+
+
 def test_create_with_an_unknown_lead_entity_names_the_field(staff_login: StaffLogin, world: World) -> None:
     staff = _coordinator(staff_login)
     response = staff.post("/staff/clusters", {"name": "Orphan", "lead_entity_id": "999999"})
