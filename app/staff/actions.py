@@ -19,6 +19,7 @@ from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
 from app.core.deps import DbSession
 from app.core.errors import DomainError
+from app.core.ids import MAX_ID
 from app.entities.service import entity_refs
 from app.models.plan import ACTION_STATUSES
 from app.plans.actions import service
@@ -98,6 +99,16 @@ def linked_actions(
     return service.list_actions(db, params)
 
 
+def _filtered_entity(db: Session, typed: dict[str, str], page: StaffPage) -> list[tuple[int, str]]:
+    """The entity the list is filtered on, offered even when archived (a focal point's own entity
+    archived since), so that its box does not read "Any" and the next "Apply the filters" keeps it."""
+    chosen = typed["entity"].strip()
+    if not chosen.isdigit() or int(chosen) > MAX_ID:
+        return []
+    refs = entity_refs(db, [int(chosen)])
+    return [(ref.id, f"{ref.name} ({page.gettext('archived')})") for ref in refs.values()]
+
+
 def _translated(page: StaffPage, labels: dict[str, str]) -> dict[str, str]:
     return {name: page.gettext(label) for name, label in labels.items()}
 
@@ -119,7 +130,7 @@ def action_list(request: Request, db: DbSession, staff: StaffMember) -> Response
         "errors": errors,
         "labels": _translated(page, FILTER_LABELS),
         "statuses": statuses(page),
-        "entities": form.entity_options(db),
+        "entities": form.entity_options(db, _filtered_entity(db, typed, page)),
         "result": result,
         "entity_names": {i: ref.name for i, ref in entity_refs(db, leads).items()},
         "mine": staff.actor.entity_id is not None and typed["entity"] == str(staff.actor.entity_id),

@@ -121,6 +121,18 @@ def test_a_focal_point_opens_on_my_actions_and_may_see_all(
     assert _titles(led.text) == ["Train judges"]
 
 
+def test_the_list_filtered_on_an_archived_entity_says_so_in_its_box(
+    staff_login: StaffLogin, world: ActionWorld
+) -> None:
+    """A focal point of an entity archived since opens on its actions: the box shows the entity (not
+    "Any"), so that the next "Apply the filters" keeps it."""
+    focal = staff_login("focal_point", entity_id=world.archived_entity)
+    page = focal.get("/staff/actions")
+    assert f'<option value="{world.archived_entity}" selected>Old Ministry (archived)</option>' in page.text
+    assert f'<option value="{world.archived_entity}"' not in focal.get("/staff/actions?entity=").text
+    assert focal.get("/staff/actions?entity=99999999999999999999999").status_code == 422
+
+
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
