@@ -123,13 +123,16 @@ def bulk_changes(values: dict[str, Any]) -> dict[str, Any]:
 def bulk_errors(errors: dict[str, str]) -> dict[str, str]:
     """Refusals naming the API's fields, renamed to the page's: ``priority`` to the bulk form's
     ``set_priority``, a filter's own field (``filter.sdg``) to the filter form's, and the whole filter
-    (it matches too many) to the choice of which recommendations, where the page shows it."""
+    (it matches too many) to the choice of which recommendations, where the page shows it, and an
+    archived cluster to the choice of the cluster."""
     renamed: dict[str, str] = {}
     for name, reason in errors.items():
         if name in SET_FIELDS:
             name = SET + name
         elif name == "filter":
             name = "ids"
+        elif name == "archived":  # the cluster chosen was archived since the page was shown
+            name = "cluster_id"
         renamed.setdefault(name.removeprefix("filter."), reason)
     return renamed
 

@@ -525,6 +525,22 @@ def test_ticked_or_all_matching_rows_join_a_cluster(
     assert staff.post(f"{URL}?theme=Water", missing).status_code == 422
 
 
+def test_a_cluster_archived_meanwhile_is_named_in_the_cluster_box(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    with building(db) as build:
+        archived = build.cluster("Closed", archived=True).id
+    form = {
+        "scope": "selected",
+        "ids": [str(world.ids["S0"])],
+        "action": "cluster",
+        "cluster_id": str(archived),
+    }
+    page = staff_login("coordinator").post(URL, form)
+    assert page.status_code == 409
+    assert '<a href="#field-cluster_id">Cluster to add them to: the cluster is archived</a>' in page.text
+
+
 def test_a_bulk_post_without_the_csrf_token_changes_nothing(
     staff_login: StaffLogin, world: World, db: Connection
 ) -> None:
