@@ -20,6 +20,18 @@ INTERNAL_FILTERS = frozenset({"needs_review", "withdrawn"})
 # `?format=template`: the staff CSV in the import template's columns only (app/exports/template_records.py).
 CsvLayout = Literal["open-data", "template"]
 
+# `?separator=semicolon`: Excel in locales that write decimals with a comma (French, Spanish, German...)
+# splits a CSV it opens by double-click on ';' and showed a comma-separated file in column A alone.
+CsvSeparator = Literal["comma", "semicolon"]
+DELIMITERS: dict[str, str] = {"comma": ",", "semicolon": ";"}
+
+_SEPARATOR = Field(
+    "comma",
+    description="`comma` (default) or `semicolon`: cells separated by `;`, for Excel set to a language "
+    "that writes decimals with a comma (French, Spanish, Portuguese, German...), which opens a CSV file "
+    "by double-click split on `;` and shows a comma-separated one with every row in column A. The "
+    "XLSX export opens in columns in every Excel",
+)
 
 _FORMAT = Field(
     "open-data",
@@ -41,6 +53,11 @@ def _without(name: str, excluded: frozenset[str], doc: str, **extra: Any) -> typ
 
 class _CsvFormat(RecommendationListParams):
     format: CsvLayout = "open-data"
+    separator: CsvSeparator = "comma"
+
+
+class _PublicCsv(RecommendationListParams):
+    separator: CsvSeparator = "comma"
 
 
 if TYPE_CHECKING:
@@ -48,20 +65,35 @@ if TYPE_CHECKING:
     ExportParams = RecommendationListParams
     CsvExportParams = _CsvFormat
     PublicExportParams = RecommendationListParams
+    PublicCsvExportParams = _PublicCsv
 else:
     _STAFF_DOC = "Filters of the recommendation list (all combine with AND), without paging."
     ExportParams = _without("RecommendationExportParams", PAGING, _STAFF_DOC)
     CsvExportParams = _without(
-        "RecommendationCsvExportParams", PAGING, _STAFF_DOC, format=(CsvLayout, _FORMAT)
+        "RecommendationCsvExportParams",
+        PAGING,
+        _STAFF_DOC,
+        format=(CsvLayout, _FORMAT),
+        separator=(CsvSeparator, _SEPARATOR),
     )
-    PublicExportParams = _without(
-        "PublicRecommendationExportParams",
-        PAGING | INTERNAL_FILTERS,
+    _PUBLIC_DOC = (
         "Filters of the public recommendation list (all combine with AND): withdrawn "
-        "recommendations are never included.",
+        "recommendations are never included."
+    )
+    PublicExportParams = _without("PublicRecommendationExportParams", PAGING | INTERNAL_FILTERS, _PUBLIC_DOC)
+    PublicCsvExportParams = _without(
+        "PublicRecommendationCsvExportParams",
+        PAGING | INTERNAL_FILTERS,
+        _PUBLIC_DOC,
+        separator=(CsvSeparator, _SEPARATOR),
     )
 
 
 def list_params(params: BaseModel) -> RecommendationListParams:
     """The list's parameter object for ``filter_conditions`` (paging left at its defaults)."""
-    return RecommendationListParams.model_validate(params.model_dump(exclude={"format"}))
+    return RecommendationListParams.model_validate(params.model_dump(exclude={"format", "separator"}))
+
+
+def delimiter_of(params: BaseModel) -> str:
+    """The CSV's cell separator the parameters ask for (a comma unless ``separator=semicolon``)."""
+    return DELIMITERS[getattr(params, "separator", "comma")]

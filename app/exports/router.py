@@ -20,7 +20,13 @@ from app.core.problems import PROBLEM_JSON, Problem, problem_responses
 from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.metadata import metadata_document
-from app.exports.params import CsvExportParams, ExportParams, PublicExportParams, list_params
+from app.exports.params import (
+    CsvExportParams,
+    ExportParams,
+    PublicCsvExportParams,
+    PublicExportParams,
+    list_params,
+)
 from app.exports.schemas import ExportMetadata, PublicExportRow, PublicStats, StaffExportRow, StaffStats
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
@@ -118,7 +124,8 @@ _STATS_BUSY: dict[int | str, dict[str, Any]] = {
     "/exports/recommendations.csv",
     tags=["exports"],
     summary="Export the filtered recommendation list as CSV, internal fields included (staff)",
-    description="Streamed. `format=template` gives the CSV import template's columns." + _FILTERS + _LIMITS,
+    description="Streamed. `format=template` gives the CSV import template's columns; "
+    "`separator=semicolon` separates the cells with `;` for Excel in French, Spanish..." + _FILTERS + _LIMITS,
     response_class=StreamingResponse,
     responses={**_CSV_DOC, **_BUSY},
 )
@@ -177,12 +184,13 @@ def staff_stats(
     "/public/exports/recommendations.csv",
     tags=["public"],
     summary="Open data: the filtered published recommendations as CSV",
-    description="Streamed; published fields only." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
+    description="Streamed; published fields only. `separator=semicolon` separates the cells with `;` "
+    "for Excel in French, Spanish..." + _PUBLIC_FILTERS + _PUBLIC_LIMITS,
     response_class=StreamingResponse,
     responses=_public_download(_CSV_DOC),
 )
 def public_export_csv(
-    request: Request, caller: PublicCaller, params: Annotated[PublicExportParams, Query()]
+    request: Request, caller: PublicCaller, params: Annotated[PublicCsvExportParams, Query()]
 ) -> Response:
     return public_export(request, caller, params, "csv")
 

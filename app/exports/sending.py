@@ -28,7 +28,7 @@ from app.exports import service
 from app.exports.cache import CacheBuild, ExportCache, default_directory
 from app.exports.limits import ExportSlot, ExportSlots
 from app.exports.metadata import link_header
-from app.exports.params import list_params
+from app.exports.params import delimiter_of, list_params
 from app.exports.service import ExportFile
 from app.exports.streaming import ExportResponse
 from app.recommendations.reading import data_version
@@ -195,6 +195,7 @@ def _cache_and_send(
     filters: RecommendationListParams,
     fmt: service.ExportFormat,
     tag: str,
+    delimiter: str,
 ) -> Response:
     """Build the full export for this client and keep it in the cache for the next ones."""
     seen: list[str] = []
@@ -207,6 +208,7 @@ def _cache_and_send(
             stop=slot.stop,
             on_snapshot=lambda conn: seen.append(_snapshot_version(conn)),
             publisher=_publisher(request),
+            delimiter=delimiter,
         )
     except BaseException:
         builder.abandon()
@@ -225,13 +227,16 @@ def _cache_and_send(
     )
 
 
-def _kept_size(
-    request: Request, filters: RecommendationListParams, fmt: service.ExportFormat, version: str
-) -> int | None:
+def _kept_as(fmt: service.ExportFormat, delimiter: str) -> str:
+    """The name the cache keeps a full export's file under: one per format and CSV separator."""
+    return fmt if delimiter == "," else f"{fmt}-semicolon"
+
+
+def _kept_size(request: Request, filters: RecommendationListParams, kept_as: str, version: str) -> int | None:
     """The size of the full public export's file of this data version, when it is kept."""
     if not _is_full(filters):
         return None
-    cached = _cache(request).open(fmt, filters.lang, version)
+    cached = _cache(request).open(kept_as, filters.lang, version)
     if cached is None:
         return None
     cached.file.close()
@@ -245,10 +250,11 @@ def public_export(
     tag = _data_tag(request, version)
     if etag_matches(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers={"ETag": tag, **_PUBLIC_CACHING})
-    filters = list_params(params)
+    filters, delimiter = list_params(params), delimiter_of(params)
+    kept_as = _kept_as(fmt, delimiter)
     if is_head(request.scope):  # one request of the rate limit, as a 304: nothing is built
         return _head(
-            request, filters, fmt, public=True, tag=tag, size=_kept_size(request, filters, fmt, version)
+            request, filters, fmt, public=True, tag=tag, size=_kept_size(request, filters, kept_as, version)
         )
     _charge_export(request)
     engine = _engine(request)
@@ -256,26 +262,32 @@ def public_export(
 
     def build(slot: ExportSlot) -> ExportFile:
         return service.recommendation_export(
-            engine, filters, fmt, public=True, stop=slot.stop, publisher=_publisher(request)
+            engine,
+            filters,
+            fmt,
+            public=True,
+            stop=slot.stop,
+            publisher=_publisher(request),
+            delimiter=delimiter,
         )
 
     if not _is_full(filters):
         return _built(request, client, build, public=True, tag=tag)
     cache = _cache(request)
-    cached = cache.open(fmt, filters.lang, version)
+    cached = cache.open(kept_as, filters.lang, version)
     if cached is None:
         slot = _slots(request).acquire(client, builds=True)
         try:
-            builder = cache.start_build(fmt, filters.lang)
+            builder = cache.start_build(kept_as, filters.lang)
         except BaseException:
             slot.release()
             raise
         if builder is None:  # the cache directory cannot be used: send the export without keeping it
             slot.release()
             return _built(request, client, build, public=True, tag=tag)
-        cached = cache.open(fmt, filters.lang, version)  # stored by another request meanwhile?
+        cached = cache.open(kept_as, filters.lang, version)  # stored by another request meanwhile?
         if cached is None:
-            return _cache_and_send(request, builder, slot, engine, filters, fmt, tag)
+            return _cache_and_send(request, builder, slot, engine, filters, fmt, tag, delimiter)
         builder.abandon()
         slot.release()
     file_name, media_type = service.file_type(fmt, public=True)
@@ -301,7 +313,13 @@ def staff_export(request: Request, actor: Actor, params: Any, fmt: service.Expor
 
     def build(slot: ExportSlot) -> ExportFile:
         return service.recommendation_export(
-            engine, filters, fmt, public=False, stop=slot.stop, publisher=_publisher(request)
+            engine,
+            filters,
+            fmt,
+            public=False,
+            stop=slot.stop,
+            publisher=_publisher(request),
+            delimiter=delimiter_of(params),
         )
 
     return _built(request, _client(actor), build, public=False)
@@ -314,6 +332,6 @@ def staff_template_export(request: Request, actor: Actor, params: Any) -> Respon
         return _head(request, filters, None, public=False)
 
     def build(slot: ExportSlot) -> ExportFile:
-        return service.template_export(engine, filters, stop=slot.stop)
+        return service.template_export(engine, filters, stop=slot.stop, delimiter=delimiter_of(params))
 
     return _built(request, _client(actor), build, public=False)

@@ -107,9 +107,11 @@ def recommendation_export(
     stop: threading.Event | None = None,
     on_snapshot: SnapshotHook | None = None,
     publisher: Publisher | None = None,
+    delimiter: str = ",",
 ) -> ExportFile:
     """The filtered recommendation list as a streamed file (published fields only when ``public``);
-    an XLSX file says who publishes it and when its data changed (``publisher``: app.exports.metadata).
+    an XLSX file says who publishes it and when its data changed (``publisher``: app.exports.metadata);
+    a CSV file's cells are separated by ``delimiter``.
 
     ``on_snapshot`` sees the export's connection first: the export cache reads the data version
     the file will show there."""
@@ -124,7 +126,7 @@ def recommendation_export(
             stop,
         )
         if fmt == "csv":
-            return csv_chunks(columns, batches)
+            return csv_chunks(columns, batches, delimiter)
         if fmt == "json":
             return json_chunks(batches)
         about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC)))
@@ -146,6 +148,7 @@ def template_export(
     *,
     batch_size: int = BATCH_SIZE,
     stop: threading.Event | None = None,
+    delimiter: str = ",",
 ) -> ExportFile:
     """The filtered list in the CSV import template, so the file imports back (staff): the same
     table as ``nrtd export csv`` writes (``app.exports.template_table``), one row per recommendation
@@ -172,7 +175,7 @@ def template_export(
             ),
             stop,
         )
-        return template_csv_chunks(languages, batches)
+        return template_csv_chunks(languages, batches, delimiter)
 
     return ExportFile(*template_file_type(), _streamed(engine, chunks))
 

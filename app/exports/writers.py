@@ -82,10 +82,11 @@ class _Lines:
         return data
 
 
-def csv_chunks(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark (so a spreadsheet opens it as UTF-8), CRLF line endings."""
+def csv_chunks(columns: Sequence[str], batches: Batches, delimiter: str = ",") -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark (so a spreadsheet opens it as UTF-8), CRLF line endings, cells
+    separated by ``delimiter``."""
     lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
+    writer = csv.writer(lines, delimiter=delimiter, lineterminator="\r\n")
     lines.write(BOM)
     writer.writerow(columns)
     yield lines.take()
@@ -98,14 +99,15 @@ def csv_chunks(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
 
 
 def template_csv_chunks(
-    languages: Sequence[str], records: Iterable[Sequence[TemplateRecord]]
+    languages: Sequence[str], records: Iterable[Sequence[TemplateRecord]], delimiter: str = ","
 ) -> Iterator[bytes]:
     """The CSV import template as ``nrtd export csv`` writes it, UTF-8 with a byte-order mark: one
     row per recommendation, a ``text_<language>`` column per language of ``languages``. The header
-    and the cells are ``app.exports.template_table``'s (formulas guarded there)."""
+    and the cells are ``app.exports.template_table``'s (formulas guarded there). The import reads
+    either ``delimiter`` (app.feed.sniff)."""
     columns = table_columns(languages)
     lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
+    writer = csv.writer(lines, delimiter=delimiter, lineterminator="\r\n")
     lines.write(BOM)
     writer.writerow(columns)
     yield lines.take()

@@ -326,6 +326,11 @@ def exports(session: Session, page: PageContext) -> dict[str, Any]:
     return {
         "formats": [
             (page.url(f"{EXPORT_BASE}.csv"), _("CSV"), _("for spreadsheets and data tools")),
+            (
+                page.url(f"{EXPORT_BASE}.csv", separator="semicolon"),
+                _("CSV with semicolons"),
+                _("for Excel in French, Spanish and other languages that write decimals with a comma"),
+            ),
             (page.url(f"{EXPORT_BASE}.xlsx"), _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
             (page.url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
         ],

@@ -15,9 +15,9 @@ STAFF = "/api/v1/exports/recommendations"
 PUBLIC = "/api/v1/public/exports/recommendations"
 
 
-def csv_rows(body: bytes) -> list[dict[str, str]]:
+def csv_rows(body: bytes, delimiter: str = ",") -> list[dict[str, str]]:
     assert body.startswith(BOM), body[:20]
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=delimiter))
 
 
 def csv_header(body: bytes) -> list[str]:

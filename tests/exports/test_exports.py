@@ -69,6 +69,27 @@ def test_staff_csv_has_every_column_and_the_internal_fields(public: TestClient, 
     )
 
 
+def test_a_semicolon_csv_for_excel_where_it_expects_semicolons(public: TestClient, world: World) -> None:
+    """Excel set to French or Spanish opens a CSV by double-click splitting on ';': the comma-separated
+    file showed every row in column A. ``separator=semicolon`` gives the same table with ';'."""
+    for path, headers in ((f"{PUBLIC}.csv", {}), (f"{STAFF}.csv", world.coordinator)):
+        # The full public export is kept per data version: each separator has its own file.
+        for _ in range(2):
+            semicolons = public.get(path, params={"separator": "semicolon"}, headers=headers)
+            commas = public.get(path, headers=headers)
+            assert semicolons.status_code == commas.status_code == 200, semicolons.text
+            assert semicolons.content.split(b"\r\n", 1)[0].count(b";") == len(csv_rows(commas.content)[0]) - 1
+            assert csv_rows(semicolons.content, ";") == csv_rows(commas.content) != []
+            assert semicolons.headers["content-disposition"] == commas.headers["content-disposition"]
+        assert semicolons.headers.get("etag") != commas.headers.get("etag") or "etag" not in commas.headers
+    template = public.get(f"{STAFF}.csv?format=template&separator=semicolon", headers=world.coordinator)
+    assert template.status_code == 200 and b";text_en" in template.content.split(b"\r\n", 1)[0]
+    for path, headers in ((f"{PUBLIC}.csv", {}), (f"{STAFF}.csv", world.coordinator)):
+        refused = public.get(path, params={"separator": "tab"}, headers=headers)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "separator"
+    assert public.get(f"{PUBLIC}.xlsx", params={"separator": "semicolon"}).status_code == 422
+
+
 def test_staff_xlsx_and_json_hold_the_same_rows(public: TestClient, world: World) -> None:
     csv_body = csv_rows(public.get(f"{STAFF}.csv", headers=world.coordinator).content)
     xlsx = public.get(f"{STAFF}.xlsx", headers=world.coordinator)

@@ -380,6 +380,12 @@ def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seede
         href = f"/api/v1/public/exports/recommendations.{extension}"
         assert f'href="{href}"' in text
         assert portal.get(href).status_code == 200
+    # Excel in French or Spanish opens a comma-separated file in one column: a CSV with semicolons.
+    semicolons = portal.get("/exports", params={"lang": "es"}).text
+    href = "/api/v1/public/exports/recommendations.csv?separator=semicolon&amp;lang=es"
+    assert f'href="{href}"' in semicolons
+    assert portal.get(html.unescape(href)).content.startswith("\ufeffid;".encode())
+    assert "opens a comma-separated CSV with everything in the first column" in text
     search = portal.get("/", params={"theme": "Right to education", "lang": "fr"}).text
     assert 'href="/api/v1/public/exports/recommendations.csv?theme=Right+to+education&amp;lang=fr"' in search
 

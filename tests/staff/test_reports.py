@@ -83,6 +83,10 @@ def test_the_page_offers_every_format_with_the_list_filters(coordinator: StaffCl
             in text
         )
     assert "format=template" in text
+    # Excel in French or Spanish opens a comma-separated file in one column: the page says so.
+    semicolons = "/staff/reports/recommendations.csv?status=in_progress&amp;mechanism=CRC&amp;mechanism=CAT"
+    assert f'href="{semicolons}&amp;lang=en&amp;separator=semicolon"' in text
+    assert "opens a comma-separated CSV with everything in the first column" in text
     for fmt in ("html", "docx", "xlsx"):
         assert f'name="format" value="{fmt}"' in text
     for grouping in ("cluster", "mechanism", "theme", "sdg", "entity"):
