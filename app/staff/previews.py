@@ -19,6 +19,7 @@ from app.clusters import service as clusters_service
 from app.core.deps import DbSession, RowId
 from app.plans.actions import service as actions_service
 from app.plans.actions.schemas import ActionListParams
+from app.plans.actions.store import may_work_on
 from app.plans.indicators import reading as indicator_reading
 from app.plans.progress import service as progress_service
 from app.portal import action_views, views
@@ -52,8 +53,13 @@ def action_preview(request: Request, db: DbSession, staff: StaffMember, action_i
     page = StaffPage.of(request, "actions", staff)
     _ = page.gettext
     detail, _etag = actions_service.get_action(db, staff.actor, action_id)
-    updates = progress_service.list_progress(db, action_id).items
+    # The API's rule: the progress updates, and the values not approved yet, are the action's
+    # entities' and the managers' to read (403 and 404 to another ministry's focal point); the
+    # preview counts them for those alone, not for whoever opens it.
+    own = may_work_on(db, staff.actor, action_id)
+    updates = progress_service.list_progress(db, action_id, staff.actor).items if own else []
     values_waiting, values_in_force = indicator_reading.review_counts(db, action_id)
+    values_waiting = values_waiting if own else 0
     approved = [u for u in updates if u.state == "approved"]
     reasons = [] if detail.published else [_("The action is not published.")]
     rec_ids = [rec.id for rec in detail.recommendations]
@@ -101,6 +107,7 @@ def action_preview(request: Request, db: DbSession, staff: StaffMember, action_i
         "reasons": reasons,
         "hidden": hidden,
         "preview": preview,
+        "counted_for_owners": not own,
     }
     return render(request, page, "previews/preview.html", context)
 
@@ -139,5 +146,6 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
         "reasons": reasons,
         "hidden": _counted(counts),
         "preview": preview,
+        "counted_for_owners": False,  # actions: every staff member reads them
     }
     return render(request, page, "previews/preview.html", context)

@@ -58,6 +58,27 @@ def test_a_focal_point_of_another_entity_sees_what_the_api_lets_them_read(
         assert staff.get(preview).status_code == expected, preview
 
 
+def test_another_ministrys_focal_point_is_not_told_how_many_drafts_it_has(
+    staff_login: StaffLogin, world: Seeded, db: Connection
+) -> None:
+    """The preview counted every update and value not approved yet for whoever opened it: a focal point
+    of another ministry learnt how many drafts the action's ministry had, which the API never tells
+    them (its progress is 403 to them, its unapproved values 404). The counts follow the API's rule."""
+    with building(db) as build:
+        other = build.entity("Ministry of Water").id
+        indicator = build.indicator(world.action_id, "Wells dug").id
+        build.value(indicator, "draft", 4)
+    path = f"/staff/actions/{world.action_id}/preview"
+    waiting = "Indicator values not approved yet (draft, submitted or returned): 1."
+    for own in (staff_login("coordinator"), staff_login("focal_point", entity_id=world.entity_id)):
+        page = own.get(path).text
+        assert "Progress updates not approved yet (draft, submitted or returned): 3." in page
+        assert waiting in page
+    page = staff_login("focal_point", entity_id=other).get(path).text
+    assert "<li>Progress updates" not in page and "<li>Indicator values not approved" not in page
+    assert "counted only for the action's own entities and the coordinators" in page
+
+
 def test_unknown_objects_are_404_pages(staff_login: StaffLogin, world: Seeded) -> None:
     staff = staff_login("coordinator")
     for path in ("/staff/actions/999999/preview", "/staff/clusters/999999/preview"):
@@ -98,7 +119,9 @@ def test_an_unpublished_action_says_why_and_what_is_hidden(
 ) -> None:
     with building(db) as build:
         build.progress(world.unpublished_action_id, "published", "Published on a hidden action.")
-    page = staff_login("focal_point").get(f"/staff/actions/{world.unpublished_action_id}/preview").text
+    # A focal point of its ministry: the updates are theirs to read (see the next test for another's).
+    focal_point = staff_login("focal_point", entity_id=world.entity_id)
+    page = focal_point.get(f"/staff/actions/{world.unpublished_action_id}/preview").text
     assert f"<h1>What the public sees: {SECRETS['unpublished_action']}</h1>" in page
     assert "<strong>This is not public.</strong>" in page
     assert "<li>The action is not published.</li>" in page
