@@ -99,7 +99,10 @@ def test_short_and_long_spellings_name_one_body(short: str, long: str, code: str
 def test_display_name_is_the_official_one() -> None:
     assert resolve_mechanism("CCPR").name == "Human Rights Committee"
     assert resolve_mechanism("SR Food") == MechanismInfo(
-        "SR-FOOD", "Special Rapporteur on the right to food", "special-procedure"
+        "SR-FOOD",
+        "Special Rapporteur on the right to food",
+        "special-procedure",
+        (("es", "Relator Especial sobre el derecho a la alimentación"),),
     )
 
 
