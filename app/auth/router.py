@@ -13,16 +13,12 @@ from app.auth import service
 from app.auth.deps import AnonymousCaller, AnyUser
 from app.auth.schemas import MeOut, TokenOut, no_nul
 from app.core.deps import AppSettings, DbSession
-from app.core.problems import PROBLEM_JSON, Problem, problem_responses
+from app.core.problems import problem_doc, problem_responses
 
 router = APIRouter(tags=["auth"])
 
 _BUSY: dict[int | str, dict[str, Any]] = {
-    503: {
-        "model": Problem,
-        "content": {PROBLEM_JSON: {}},
-        "description": "Too many logins at once: retry after the Retry-After header's seconds",
-    }
+    503: problem_doc("Too many logins at once: retry after the Retry-After header's seconds")
 }
 
 # A response carrying a secret (a token, a new API key) must not be kept by any cache.

@@ -16,7 +16,7 @@ from app.auth.deps import PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession, SiteAddress
-from app.core.problems import PROBLEM_JSON, Problem, problem_responses
+from app.core.problems import problem_doc, problem_responses
 from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.metadata import metadata_document
@@ -100,20 +100,16 @@ _STATS_LIMIT = (
 )
 _BUSY: dict[int | str, dict[str, Any]] = {
     **problem_responses(429),
-    503: {
-        "model": Problem,
-        "content": {PROBLEM_JSON: {}},
-        "description": "The server is building as many exports as it may, this full export is being "
-        "prepared for another request, or the database is busy: retry after the Retry-After header's seconds",
-    },
+    503: problem_doc(
+        "The server is building as many exports as it may, this full export is being "
+        "prepared for another request, or the database is busy: retry after the Retry-After header's seconds"
+    ),
 }
 _STATS_BUSY: dict[int | str, dict[str, Any]] = {
-    503: {
-        "model": Problem,
-        "content": {PROBLEM_JSON: {}},
-        "description": "The statistics took longer than NRTD_STATS_TIMEOUT and were stopped (narrow the "
-        "filters), or the database is busy: retry after the Retry-After header's seconds",
-    },
+    503: problem_doc(
+        "The statistics took longer than NRTD_STATS_TIMEOUT and were stopped (narrow the "
+        "filters), or the database is busy: retry after the Retry-After header's seconds"
+    ),
 }
 
 
