@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Engine
 
 from app.exports.schemas import PublicExportRow
 from tests.exports.files import PUBLIC, STAFF, csv_header, rows_of
@@ -124,9 +123,7 @@ def test_the_links_start_with_the_sites_address_when_it_is_set(make_client: Make
     assert f'href="{site}/api/v1/public/feed.atom"' in feed
 
 
-def test_a_working_status_change_is_not_a_published_change(
-    make_client: MakeClient, world: World, engine: Engine
-) -> None:
+def test_a_working_status_change_is_not_a_published_change(make_client: MakeClient, world: World) -> None:
     """A coordinator's status or priority change is not public until published: the time it was made
     is not either (the open-data page and the metadata said a change was published at that moment)."""
     site = make_client(**PUBLISHER)
@@ -149,7 +146,7 @@ def test_a_working_status_change_is_not_a_published_change(
 
 
 def test_progress_published_under_an_unpublished_action_is_not_a_published_change(
-    make_client: MakeClient, world: World, engine: Engine
+    make_client: MakeClient, world: World
 ) -> None:
     """The update stays hidden with its action (docs/publishing.md): so does the time it was published."""
     site = make_client(**PUBLISHER)
@@ -165,7 +162,7 @@ def test_progress_published_under_an_unpublished_action_is_not_a_published_chang
 
 
 def test_an_approved_indicator_value_of_a_published_action_is_a_published_change(
-    make_client: MakeClient, world: World, engine: Engine
+    make_client: MakeClient, world: World
 ) -> None:
     """The portal's action page shows it at once: the open data's last change says so (a value of an
     action the public does not see changes nothing)."""

@@ -123,16 +123,20 @@ def test_a_recommendation_counts_once_per_sdg_goal(client: TestClient, engine: E
 
 
 @pytest.fixture
-def statements(public: TestClient) -> Iterator[list[str]]:
-    engine = public.app.state.engine  # type: ignore[attr-defined]
+def statements(public: TestClient, migrated_engine: Engine) -> Iterator[list[str]]:
+    """The statements the requests run: on the app's engine in committed mode, on the test's connection
+    (of the run's engine) in rolled-back mode."""
+    engines = [public.app.state.engine, migrated_engine]  # type: ignore[attr-defined]
     seen: list[str] = []
 
     def record_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record_statement)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record_statement)
     yield seen
-    event.remove(engine, "before_cursor_execute", record_statement)
+    for engine in engines:
+        event.remove(engine, "before_cursor_execute", record_statement)
 
 
 def test_statistics_take_a_fixed_number_of_queries(
@@ -155,7 +159,7 @@ def test_statistics_take_a_fixed_number_of_queries(
 
 
 def test_statistics_are_counted_once_for_every_language(
-    public: TestClient, world: World, engine: Engine, statements: list[str]
+    public: TestClient, world: World, statements: list[str]
 ) -> None:
     """Only the SDG goals' titles depend on the language: one count serves them all."""
     kept.counts.clear()
