@@ -32,12 +32,24 @@ _AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
+# The theme attribute that names a script's font through the document theme; where present it wins
+# over the font named beside it (python-docx's own defaults set all four, to the theme's Cambria).
+_THEME_ATTRIBUTES = {
+    "ascii": "asciiTheme",
+    "hAnsi": "hAnsiTheme",
+    "cs": "cstheme",
+    "eastAsia": "eastAsiaTheme",
+}
+
+
 def set_script_fonts(run_properties: Any, *, keep: bool = False) -> None:
     """Name the script fonts (and languages) in a ``w:rPr``; ``keep``: only those not named yet."""
     fonts = _child(run_properties, "w:rFonts", first=True)
     for attribute, font in RUN_FONTS.items():
         if not (keep and fonts.get(qn(f"w:{attribute}"))):
             fonts.set(qn(f"w:{attribute}"), font)
+            if not keep:
+                fonts.attrib.pop(qn(f"w:{_THEME_ATTRIBUTES[attribute]}"), None)
     language = _child(run_properties, "w:lang", before=_AFTER_LANG)
     for attribute, value in RUN_LANGUAGES.items():
         if not (keep and language.get(qn(f"w:{attribute}"))):

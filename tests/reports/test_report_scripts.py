@@ -118,3 +118,15 @@ def test_the_shipped_template_is_what_its_script_writes() -> None:
         assert _part(built, part) == _part(shipped, part), (
             f"run python -m app.reports.default_template ({part})"
         )
+
+
+def test_the_shipped_template_fonts_are_not_overridden_by_its_theme(world: ReportWorld) -> None:
+    # A w:rFonts theme attribute (asciiTheme...) wins over the font named beside it: left in the
+    # defaults, Word and LibreOffice set the report in the theme's Cambria, not in Noto Sans.
+    body = fill(None, sample_report(staff=False))
+    defaults = Document(BytesIO(body)).styles.element.find(qn("w:docDefaults"))
+    assert defaults is not None
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts is not None
+    themes = ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme")
+    assert [name for name in themes if fonts.get(qn(f"w:{name}"))] == []
