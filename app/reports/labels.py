@@ -20,6 +20,7 @@ from app.reports.schemas import (
     Report,
     ReportAction,
     ReportEntity,
+    ReportGroup,
     ReportGroupAction,
     ReportProgress,
     ReportRecommendation,
@@ -152,6 +153,10 @@ class Words:
 
     def no_group(self, group_by: GroupBy) -> str:
         return self._(NO_GROUP[group_by])
+
+    def group_heading(self, report: Report, group: ReportGroup) -> str:
+        """ "Cluster: Access to justice"; the last section "No cluster" alone (not "Cluster: No cluster")."""
+        return group.title if group.ungrouped else self.labelled(self.group_label(report), group.title)
 
     def subtitle(self, report: Report) -> str:
         return self._("Grouped by: %(grouping)s", grouping=self.group_label(report))

@@ -109,6 +109,6 @@ def sample_report(*, staff: bool, lang: str = "en") -> Report:
         total=len(recommendations),
         groups=[
             ReportGroup(title="Access to justice", recommendations=recommendations, actions=[_action(staff)]),
-            ReportGroup(title="No cluster", recommendations=recommendations[:1], actions=[]),
+            ReportGroup(title="No cluster", ungrouped=True, recommendations=recommendations[:1], actions=[]),
         ],
     )

@@ -176,6 +176,8 @@ class StaffRecommendation(ReportRecommendation):
 
 class ReportGroup(_Allowlist):
     title: str
+    # The last section, of the recommendations in no cluster (theme...): its title says it alone.
+    ungrouped: bool = False
     recommendations: list[ReportRecommendation]
     actions: list[ReportGroupAction] = Field(
         description="The actions linked to the group's recommendations, each once, earliest due first"

@@ -348,6 +348,7 @@ def _groups(
         groups.append(
             ReportGroup(
                 title=key[2],
+                ungrouped=key[0] == 1,
                 recommendations=members,
                 actions=[_group_action(action, related, staff=staff) for action in linked],
             )

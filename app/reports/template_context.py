@@ -111,7 +111,7 @@ def template_context(report: Report) -> dict[str, Any]:
         "groups": [
             {
                 "title": group.title,
-                "heading": words.labelled(grouping, group.title),
+                "heading": words.group_heading(report, group),
                 "count": len(group.recommendations),
                 "recommendations": [_recommendation(rec, words) for rec in group.recommendations],
                 "actions": [_action(action, words) for action in group.actions],

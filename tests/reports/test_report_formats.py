@@ -123,12 +123,13 @@ def test_html_is_a_complete_accessible_page(client: TestClient, world: ReportWor
     assert b'<th scope="col">Recommendation</th>' in body
     # Filters, contents, then one heading and one table per group.
     assert page.h2[:2] == ["Filters used", "Contents"]
-    # Staff see the unpublished cluster too (never an archived one).
+    # Staff see the unpublished cluster too (never an archived one). The last section is titled
+    # "No cluster" alone, not "Cluster: No cluster".
     assert page.h2[2:] == [
         "Cluster: Access to justice",
         "Cluster: Children's rights",
         "Cluster: PLANTED-UNPUBLISHED-CLUSTER",
-        "Cluster: No cluster",
+        "No cluster",
     ]
     # A table of recommendations per group, and one of their actions where they have some.
     assert page.tables == 7
@@ -177,7 +178,7 @@ def test_docx_opens_with_a_heading_and_table_per_group(
     assert response.headers["content-disposition"].endswith('.docx"')
     document = Document(BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
-    assert headings == ["Theme: Children: definition", "Theme: Right to justice", "Theme: No theme"]
+    assert headings == ["Theme: Children: definition", "Theme: Right to justice", "No theme"]
     # Per theme: its recommendations, then its actions (the third theme's one has none).
     assert len(document.tables) == 5
     header = [cell.text for cell in document.tables[0].rows[0].cells]
