@@ -24,6 +24,7 @@ from app.reports.schemas import (
     StaffRecommendation,
 )
 from app.reports.scripts import ARABIC_FONT, CHINESE_FONT, LATIN_FONT, east_asian, right_to_left
+from app.web.i18n import language_name
 
 # Excel refuses longer cell values.
 MAX_CELL = 32_767
@@ -137,7 +138,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         (words._("Grouping"), words.group_label(report)),
         (words._("Generated"), words.generated(report)),
         (words._("Recommendations"), words.number(report.total)),
-        (words._("Language of the texts"), report.lang),
+        (words._("Language of the texts"), language_name(report.lang, words.lang)),
         (words._("Note"), words.notice(report)),  # what it holds, not a table of contents
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
         *words.publisher_lines(report),

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
 from app.deadlines.labels import KIND_LABELS
 from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
+from app.web.i18n import language_name as language_name
 
 TEXT_FIELD = "texts."
 
@@ -166,15 +165,6 @@ FIELD_LABELS = {
 def choices(labels: dict[str, str], gettext: Any = str) -> list[tuple[str, str]]:
     """A select's (value, label) options, in the page's language when given its ``gettext``."""
     return [(value, str(gettext(label))) for value, label in labels.items()]
-
-
-def language_name(code: str, lang: str) -> str:
-    """A text language's name in the page's language ("Arabic", "arabe"), from Babel's CLDR data."""
-    try:
-        name = Locale.parse(code).get_display_name(lang) or code
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:]
 
 
 def field_label(name: str, gettext: Any, lang: str) -> str:

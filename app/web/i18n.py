@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -221,3 +222,12 @@ def environment(templates: Path, lang: str) -> Environment:
     env.filters["file_format"] = format_name
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     return env
+
+
+def language_name(code: str, lang: str) -> str:
+    """A text language's name in the page's language ("Arabic", "arabe"), from Babel's CLDR data."""
+    try:
+        name = Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]

@@ -371,9 +371,13 @@ def test_grouping_by_sdg_goal_in_goal_order(client: TestClient, world: ReportWor
         ("16. Promote peaceful a", "12."),
         ("No Sustainable Develop", "111"),
     ]
-    french = xlsx_rows(get(client, PUBLIC, format="xlsx", group_by="sdg", lang="fr"), "Recommandations")
+    body = get(client, PUBLIC, format="xlsx", group_by="sdg", lang="fr")
+    french = xlsx_rows(body, "Recommandations")
     assert french[0][0] == "Objectif de développement durable"
     assert french[1][0].startswith("4. Assurer")
+    # The language of the texts by its name in the report's language, not its code ("fr").
+    about = {row[0]: row[1] for row in xlsx_rows(body, "À propos de ce rapport")}
+    assert about["Langue des textes"] == "Français"
 
 
 def test_grouping_by_responsible_entity_lead_and_supporting(client: TestClient, world: ReportWorld) -> None:
