@@ -17,7 +17,7 @@ from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -231,6 +231,8 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
             raise MalformedInput(f"column {name!r} appears twice in the header row")
         positions[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    if missing and (other := other_import(header, "upr-info")):
+        raise MalformedInput(other)
     if missing:
         found = ", ".join(repr(value.strip()) for value in header[:12])
         raise MalformedInput(

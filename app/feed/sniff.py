@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -47,6 +48,73 @@ def not_a_csv(kind: str) -> str:
     a UHRI export (JSON, or the search page's XLSX) has an import of its own."""
     advice = "save a workbook as 'CSV UTF-8' first; " if "workbook" in kind else ""
     return f"this is {kind}, not a CSV file: {advice}a UHRI export is imported with `nrtd import uhri`"
+
+
+# The CSV imports, each by what its header row names (required columns, matched as the readers match
+# them: case and surrounding spaces ignored) and by how the refusal of another import names it.
+_UPR_INFO_COLUMNS = frozenset(
+    ("to", "to-rgrp", "text", "from", "from-rgrp", "response", "action", "issue", "session")
+)
+_TEMPLATE_COLUMNS = frozenset(
+    (
+        "external_id", "mechanism", "type", "symbol", "text", "language", "publication_date", "countries",
+        "regions", "themes", "affected_persons", "sdgs", "recommending_states", "recommending_regions",
+        "upr_session", "position",
+    )
+)  # fmt: skip
+# OHCHR's spelling kept ("Reccomending"); "text", "themes" and "sdgs" are the template's too, so left out.
+_UHRI_XLSX_COLUMNS = frozenset(
+    (
+        "countries concerned", "reccomending body", "document symbol", "affected persons",
+        "document publication date", "upr reccomending states", "upr position", "ohchr annotation id",
+        "upr session", "regions concerned", "recommending regions", "date of publication on uhri",
+    )
+)  # fmt: skip
+_OTHER_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
+    "upr-info": (
+        _UPR_INFO_COLUMNS,
+        "this is a UPR Info database export, not {this}: import it with `nrtd import upr-info` "
+        "(in the staff workspace: 'UPR Info database (CSV)')",
+    ),
+    "csv": (
+        _TEMPLATE_COLUMNS,
+        "this is the CSV template of manual recommendations, not {this}: import it with `nrtd import csv` "
+        "(in the staff workspace: 'CSV template of manual recommendations')",
+    ),
+    "uhri-xlsx": (
+        _UHRI_XLSX_COLUMNS,
+        "this is the UHRI search page's export saved as CSV, not {this}: import the .xlsx file as UHRI "
+        "gives it, with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export (XLSX)')",
+    ),
+}
+
+
+def other_import(header: Sequence[str], this: str) -> str | None:
+    """Why a CSV import (``this``: "csv" or "upr-info") refuses a file whose header row is plainly
+    another import's (most of its names are that import's columns): the refusal names the import that
+    reads it, rather than a list of unknown or missing columns. None when the header is no other's."""
+    names = {name.replace("\ufeff", "").strip().casefold() for name in header} - {""}
+    own = _OTHER_IMPORTS[this][0]
+    for key, (columns, message) in _OTHER_IMPORTS.items():
+        found = len(names & columns)
+        if key != this and found >= 3 and found * 2 > len(names) and found > len(names & own):
+            what = "the CSV template" if this == "csv" else "a UPR Info export"
+            return message.format(this=what)
+    return None
+
+
+def raw_header(path: Path) -> list[str]:
+    """The header row of a CSV file whatever its encoding (its bytes read as Latin-1, which decodes
+    any byte): enough to tell which import a file that failed to decode belongs to."""
+    with path.open("rb") as raw:
+        if raw.read(3) != b"\xef\xbb\xbf":
+            raw.seek(0)
+        stream = io.TextIOWrapper(raw, encoding="latin-1", newline="")
+        try:
+            line, _number = header_line(stream)
+            return next(csv_rows(line, stream), []) if line else []
+        except csv.Error:
+            return []
 
 
 def csv_delimiter(header_line: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.feed.records import SourceRecord
+from app.feed.template.columns import template_download
 from app.feed.template.reader import read_csv_template
 from app.feed.template.writer import write_template_rows
 from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
@@ -28,6 +29,12 @@ UPR_INFO = SAMPLE / "upr-info-peru.csv"
 UHRI_JSON = SAMPLE / "export-full-en.json"
 UHRI_XLSX = SAMPLE / "uhri-search-export.xlsx"
 RUN_BOOKKEEPING = ("import_leases", "import_runs")
+UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+UHRI_CSV_HEADER = (
+    b"Text,Countries Concerned,Reccomending Body,Document Symbol,Themes,Affected Persons,Sdgs,"
+    b"Document Publication Date,UPR Reccomending States,UPR Position,Type,OHCHR Annotation Id,UPR Session,"
+    b"Regions Concerned,Recommending Regions,Date of publication on UHRI\r\n"
+)
 
 
 def data_unchanged(engine: Engine) -> Callable[[], bool]:
@@ -307,8 +314,8 @@ def test_xlsx_that_is_a_text_file_fails(
         ),
         pytest.param(
             "upr-info",
-            b"mechanism,text,countries\r\nIACHR,Adopt a law,Peru\r\n",
-            ("not a UPR Info export: missing column(s) 'To'", "the header row holds 'mechanism'"),
+            b"Country,Text,Body\r\nPeru,Adopt a law,IACHR\r\n",
+            ("not a UPR Info export: missing column(s) 'To'", "the header row holds 'Country'"),
             id="upr-info-wrong-columns",
         ),
         pytest.param(
@@ -342,6 +349,50 @@ def test_xlsx_that_is_a_text_file_fails(
             # Not told to save "a workbook" as CSV: it is the UHRI export, with an import of its own.
             ("this is a JSON document, not a CSV file: a UHRI export is imported with `nrtd import uhri`",),
             id="upr-info-given-json",
+        ),
+        # A CSV of another import is named as such, with the import that reads it (the command and
+        # the staff workspace's kind), not refused for its columns (or its encoding) alone.
+        pytest.param(
+            "csv",
+            UPR_INFO_HEADER + b"Peru,GRULAC,OAS,Ratify the Convention,Norway,WEOG,,Accepted,5,Torture,14\r\n",
+            (
+                "this is a UPR Info database export, not the CSV template",
+                "`nrtd import upr-info`",
+                "'UPR Info database (CSV)'",
+            ),
+            id="template-given-upr-info",
+        ),
+        pytest.param(
+            "csv",
+            UPR_INFO.read_bytes(),  # Mac Roman: named for what it is, not for its encoding
+            ("this is a UPR Info database export, not the CSV template", "`nrtd import upr-info`"),
+            id="template-given-upr-info-in-mac-roman",
+        ),
+        pytest.param(
+            "upr-info",
+            template_download(),
+            (
+                "this is the CSV template of manual recommendations, not a UPR Info export",
+                "`nrtd import csv`",
+                "'CSV template of manual recommendations'",
+            ),
+            id="upr-info-given-template",
+        ),
+        pytest.param(
+            "csv",
+            UHRI_CSV_HEADER + b"Ratify the Convention,- Peru,- UPR\r\n",
+            (
+                "this is the UHRI search page's export saved as CSV",
+                "`nrtd import uhri FILE.xlsx`",
+                "'UHRI search export (XLSX)'",
+            ),
+            id="template-given-uhri-export-as-csv",
+        ),
+        pytest.param(
+            "upr-info",
+            UHRI_CSV_HEADER.replace(b",", b";") + b"Ratify the Convention;- Peru;- UPR\r\n",
+            ("this is the UHRI search page's export saved as CSV",),
+            id="upr-info-given-uhri-export-as-csv",
         ),
     ],
 )

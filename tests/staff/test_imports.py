@@ -120,6 +120,13 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
         staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv", headers={"Accept-Language": "fr"}
     )
     assert "Impossible d’importer le fichier : unknown column(s)" in french.text  # noqa: RUF001
+    # A UPR Info export chosen as the template is named, with the kind to choose instead.
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    answer = upload(staff, sample.read_bytes(), kind="csv-template", name="upr-info.csv")
+    assert answer.status_code == 422
+    assert "this is a UPR Info database export, not the CSV template" in answer.text
+    assert "(in the staff workspace: &#39;UPR Info database (CSV)&#39;)" in answer.text
+    assert runs(engine) == []
 
 
 def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: Engine) -> None:

@@ -20,7 +20,7 @@ from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv
+from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
@@ -137,6 +137,8 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             if held is not None:
                 yield held.record
         except UnicodeDecodeError as exc:
+            if other := other_import(raw_header(path), "csv"):  # its kind, before its encoding
+                raise MalformedInput(other) from None
             line, byte = undecodable_line(path, encoding) or (number + 1, b"")
             raise MalformedInput(
                 f"not {'UTF-8' if encoding == 'utf-8-sig' else encoding.upper()}: byte {byte!r} on line "
@@ -178,6 +180,8 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
         seen.add(name)
         positions[name_kept] = index
     expected = ", ".join(TEMPLATE_COLUMNS) + ", text_<language> (text_fr, text_es ...)"
+    if unknown and (other := other_import(header, "csv")):
+        raise MalformedInput(other)
     if unknown:
         raise MalformedInput(
             f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {expected}"
