@@ -51,10 +51,20 @@ def _not_a_zip(head: bytes, exc: Exception) -> str:
     kind = kind_of(head)
     if kind is not None and "XLS)" in kind:
         return f"this is {kind}: open it in Excel and save it as 'Excel Workbook (.xlsx)'"
+    if kind is not None and "JSON" in kind:
+        return (
+            f"this is {kind}: the UHRI JSON export is imported from a file named .json "
+            "(`nrtd import uhri FILE.json`), or by the scheduled import (in the staff workspace: 'Start the "
+            "scheduled UHRI import now'); it cannot be uploaded"
+        )
     if kind is not None and "ZIP" not in kind:
         return f"this is {kind}"
     if kind is None and b"\x00" not in head:
-        return "this is a CSV or other text file, not a ZIP archive as an XLSX file is"
+        return (
+            "this is a CSV or other text file, not a ZIP archive as an XLSX file is: a UPR Info export is "
+            "imported with `nrtd import upr-info`, the CSV template with `nrtd import csv` (in the staff "
+            "workspace: choose 'UPR Info database (CSV)' or 'CSV template of manual recommendations')"
+        )
     return str(exc) or type(exc).__name__
 
 

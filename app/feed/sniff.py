@@ -47,7 +47,10 @@ def not_a_csv(kind: str) -> str:
     """Why a CSV import refuses a file ``file_kind`` named, and what to do: a workbook is saved as CSV,
     a UHRI export (JSON, or the search page's XLSX) has an import of its own."""
     advice = "save a workbook as 'CSV UTF-8' first; " if "workbook" in kind else ""
-    return f"this is {kind}, not a CSV file: {advice}a UHRI export is imported with `nrtd import uhri`"
+    return (
+        f"this is {kind}, not a CSV file: {advice}a UHRI export is imported with `nrtd import uhri` "
+        "(in the staff workspace: the search page's .xlsx file as 'UHRI search export (XLSX)')"
+    )
 
 
 # The CSV imports, each by what its header row names (required columns, matched as the readers match

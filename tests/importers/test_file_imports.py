@@ -347,7 +347,10 @@ def test_xlsx_that_is_a_text_file_fails(
             "upr-info",
             UHRI_JSON.read_bytes()[:4096],
             # Not told to save "a workbook" as CSV: it is the UHRI export, with an import of its own.
-            ("this is a JSON document, not a CSV file: a UHRI export is imported with `nrtd import uhri`",),
+            (
+                "this is a JSON document, not a CSV file: a UHRI export is imported with `nrtd import uhri` "
+                "(in the staff workspace: the search page's .xlsx file as 'UHRI search export (XLSX)')",
+            ),
             id="upr-info-given-json",
         ),
         # A CSV of another import is named as such, with the import that reads it (the command and

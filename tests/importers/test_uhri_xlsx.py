@@ -368,6 +368,19 @@ def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> No
         # What the file is, rather than zipfile's "File is not a zip file" for all of them.
         (b"", "the file is empty"),
         (b"Text,Type\nabc,def\n", "this is a CSV or other text file, not a ZIP archive as an XLSX file is"),
+        # ... and what to do with it: which import reads it, on the command line and in the workspace.
+        (
+            b"Text,Type\nabc,def\n",
+            "a UPR Info export is imported with `nrtd import upr-info`, the CSV template with "
+            "`nrtd import csv` (in the staff workspace: choose 'UPR Info database (CSV)' or "
+            "'CSV template of manual recommendations')",
+        ),
+        (
+            b'[\n {\n  "AnnotationId": "b57cfd85"',
+            "this is a JSON document: the UHRI JSON export is imported from a file named .json "
+            "(`nrtd import uhri FILE.json`), or by the scheduled import (in the staff workspace: 'Start "
+            "the scheduled UHRI import now'); it cannot be uploaded",
+        ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "this is an old Excel workbook (XLS)"),
         (b"\x1f\x8b\x08\x00" + bytes(20), "this is a gzip-compressed file"),
         (b"PK\x03\x04 truncated zip", "File is not a zip file"),
