@@ -249,7 +249,33 @@ _POSITIONS = {
     "not accepted": "noted",
     "pending": "none",
     "": "none",
+    # The same words in French and Spanish (keys without accents), as a template filled in those
+    # languages has them: the UN's "soutenue / notée", "apoyada / anotada", and the older forms.
+    "soutenue": "supported",
+    "soutenu": "supported",
+    "acceptee": "supported",
+    "accepte": "supported",
+    "appuyee": "supported",
+    "notee": "noted",
+    "note": "noted",
+    "prise en note": "noted",
+    "rejetee": "noted",
+    "apoyada": "supported",
+    "apoyado": "supported",
+    "aceptada": "supported",
+    "aceptado": "supported",
+    "anotada": "noted",
+    "anotado": "noted",
+    "tomada nota": "noted",
+    "se toma nota": "noted",
+    "rechazada": "noted",
 }
+
+
+def without_accents(key: str) -> str:
+    """``key`` with its letters' accents dropped ("acceptée" -> "acceptee")."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def upr_position(values: list[str]) -> str:
@@ -263,9 +289,13 @@ def _upr_position(values: tuple[str, ...]) -> str:
     keys = {label_key(value) for value in values}
     mapped = set()
     for key in keys:
-        if key not in _POSITIONS:
-            raise RecordError(f"position: unknown UPR position {key!r}")
-        mapped.add(_POSITIONS[key])
+        position = _POSITIONS.get(without_accents(key))
+        if position is None:
+            raise RecordError(
+                f"position: unknown UPR position {key!r}: expected supported or noted (also accepted, "
+                "rejected, or these words in French or Spanish), or nothing"
+            )
+        mapped.add(position)
     if "supported" in mapped:
         return "supported"
     if "noted" in mapped:

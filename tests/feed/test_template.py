@@ -249,7 +249,11 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
         ({"publication_date": "2023-02-30"}, "publication_date: '2023-02-30' is not a YYYY-MM-DD date"),
         ({"sdgs": "5.2; 99"}, "sdgs: '99' is not an SDG goal or target"),
         ({"upr_session": "abc"}, "upr_session: expected a whole number, got 'abc'"),
-        ({"position": "maybe"}, "position: unknown UPR position 'maybe'"),
+        (
+            {"position": "maybe"},
+            "position: unknown UPR position 'maybe': expected supported or noted (also accepted, "
+            "rejected, or these words in French or Spanish), or nothing",
+        ),
         ({"language": "english"}, "language: 'english' is not a language code such as en, fr or pt"),
         ({"external_id": "x" * 129}, "external_id: longer than 128 characters"),
     ],
@@ -289,7 +293,23 @@ def test_values_are_parsed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "position"),
-    [("supported", "supported"), ("Noted", "noted"), ("Rejected", "noted"), ("none", "none"), ("", "none")],
+    [
+        ("supported", "supported"),
+        ("Noted", "noted"),
+        ("Rejected", "noted"),
+        ("none", "none"),
+        ("", "none"),
+        # A template filled in French or Spanish, as its language column invites.
+        ("Soutenue", "supported"),
+        ("acceptée", "supported"),
+        ("Acceptee", "supported"),
+        ("Notée", "noted"),
+        ("Prise en note", "noted"),
+        ("Apoyada", "supported"),
+        ("aceptada", "supported"),
+        ("Tomada nota", "noted"),
+        ("anotada", "noted"),
+    ],
 )
 def test_positions(tmp_path: Path, value: str, position: str) -> None:
     (record,) = read_all(
@@ -297,6 +317,20 @@ def test_positions(tmp_path: Path, value: str, position: str) -> None:
     )
     assert isinstance(record, SourceRecord)
     assert record.position == position
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("Recommandation", "recommendation"),
+        ("recomendación", "recommendation"),
+        ("Observación", "observation"),
+    ],
+)
+def test_types_in_french_or_spanish(tmp_path: Path, value: str, kind: str) -> None:
+    (record,) = read_all(write_rows(tmp_path / "x.csv", [{"mechanism": "IACHR", "text": "R", "type": value}]))
+    assert isinstance(record, SourceRecord)
+    assert record.type == kind
 
 
 def test_blank_rows_are_skipped(tmp_path: Path) -> None:

@@ -212,7 +212,11 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path:
         ({"UPR Session": "abc"}, "UPR Session: expected a whole number, got 'abc'"),
         ({"UPR Session": "- 43\n- 44"}, "UPR Session: several sessions [43, 44]"),
         ({"Sdgs": "- 99 - NOT A GOAL"}, "Sdgs: '99' is not an SDG goal or target"),
-        ({"UPR Position": "- Maybe"}, "UPR Position: unknown UPR position 'maybe'"),
+        (
+            {"UPR Position": "- Maybe"},
+            "UPR Position: unknown UPR position 'maybe': expected supported or noted (also accepted, "
+            "rejected, or these words in French or Spanish), or nothing",
+        ),
         (
             {"Document Publication Date": "yesterday"},
             "Document Publication Date: not an ISO date-time: 'yesterday'",

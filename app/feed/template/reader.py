@@ -38,6 +38,7 @@ from app.feed.values import (
     sdg_codes,
     text_problem,
     upr_position,
+    without_accents,
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
@@ -52,6 +53,13 @@ _TYPES = {
     "observation": "observation",
     "observations": "observation",
     "concerns observations": "observation",
+    # In French and Spanish (keys without accents), as a template filled in those languages has them.
+    "recommandation": "recommendation",
+    "recommandations": "recommendation",
+    "recomendacion": "recommendation",
+    "recomendaciones": "recommendation",
+    "observacion": "observation",
+    "observaciones": "observation",
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- reading ---------------------------------------------------------------------------------
@@ -301,7 +309,7 @@ def _text(value: str) -> str:
 def _type(value: str) -> str:
     if not value:
         return "recommendation"
-    kind = _TYPES.get(label_key(value))
+    kind = _TYPES.get(without_accents(label_key(value)))
     if kind is None:
         raise RecordError(f"type: {value[:40]!r} is neither 'recommendation' nor 'observation'")
     return kind
