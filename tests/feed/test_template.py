@@ -248,6 +248,12 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
         ({"publication_date": "10/05/2023"}, "publication_date: '10/05/2023' is not a YYYY-MM-DD date"),
         ({"publication_date": "2023-02-30"}, "publication_date: '2023-02-30' is not a YYYY-MM-DD date"),
         ({"sdgs": "5.2; 99"}, "sdgs: '99' is not an SDG goal or target"),
+        # A French or Spanish spreadsheet's decimal comma: target 16.2, or goals 16 and 2?
+        (
+            {"sdgs": "5.2; 16,2"},
+            "sdgs: '16,2' has a comma: write a target with a point (16.2) and separate codes with ';' "
+            "(16; 2), formatting the column as text",
+        ),
         ({"upr_session": "abc"}, "upr_session: expected a whole number, got 'abc'"),
         (
             {"position": "maybe"},

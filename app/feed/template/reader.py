@@ -344,8 +344,20 @@ def _position(value: str) -> str:
 _DATE_OF_A_CODE = re.compile(r"^\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?$")
 
 
+# A target typed with a decimal comma, as a French or Spanish spreadsheet writes numbers ("16,2"); or two
+# codes separated by a comma: which one cannot be told, so the row is rejected saying how to write each.
+_COMMA_IN_A_CODE = re.compile(r"^(\d{1,2})\s*,\s*(\d{1,2}|[a-z])$", re.IGNORECASE)
+
+
 def _sdgs(labels: list[str]) -> list[str]:
     for label in labels:
+        if comma := _COMMA_IN_A_CODE.match(label):
+            goal, rest = comma.groups()
+            two_goals = f" ({goal}; {rest})" if rest.isdigit() else ""
+            raise RecordError(
+                f"sdgs: {label!r} has a comma: write a target with a point ({goal}.{rest.lower()}) and "
+                f"separate codes with ';'{two_goals}, formatting the column as text"
+            )
         if _DATE_OF_A_CODE.match(label):
             raise RecordError(
                 f"sdgs: {label[:40]!r} looks like a date a spreadsheet made of an SDG code; "
