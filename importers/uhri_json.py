@@ -363,4 +363,9 @@ def _malformed(exc: Exception, path: Path, number: int) -> MalformedInput:
     first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else type(exc).__name__
     if "UTF8" in first_line or "UTF-8" in first_line:
         return MalformedInput(f"{path.name}: not UTF-8 at record {number}")
+    if "premature EOF" in first_line:  # yajl's words for a file cut short
+        first_line = (
+            "the file ends inside it (premature EOF): it was cut short, by a download or a copy that "
+            "did not finish; download or copy it again"
+        )
     return MalformedInput(f"{path.name}: invalid JSON at record {number}: {first_line}")

@@ -299,8 +299,13 @@ def test_truncated_document_fails_naming_the_record(tmp_path: Path) -> None:
 
     reader = read_uhri_json(path)
     assert isinstance(next(reader), SourceRecord)  # streamed: records before the break come out
-    with pytest.raises(MalformedInput, match=r"e\.json: invalid JSON at record 3: .*premature EOF"):
+    with pytest.raises(MalformedInput, match=r"e\.json: invalid JSON at record 3: .*premature EOF") as cut:
         list(reader)
+    # In words an operator acts on, not the parser's alone.
+    assert str(cut.value) == (
+        "e.json: invalid JSON at record 3: the file ends inside it (premature EOF): it was cut short, "
+        "by a download or a copy that did not finish; download or copy it again"
+    )
 
 
 def test_syntax_error_fails_naming_the_record(tmp_path: Path) -> None:
