@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -130,6 +131,7 @@ def csv_delimiter(header_line: str) -> str:
 # cells stop at csv.field_size_limit, 131,072 characters), far less than what would be split into
 # millions of cells (a 50 MB line of commas cost 800 MB).
 MAX_LINE_CHARS = 4 << 20
+_SEPARATOR_HINT = re.compile(r'^"?sep=.?"?[,;\t]*\r?\n?$', re.IGNORECASE)
 _TOO_LONG = "line too long"
 
 
@@ -144,9 +146,13 @@ def _lines(stream: TextIO) -> Iterator[str]:
 def header_line(stream: TextIO) -> tuple[str, int]:
     """The header line of a CSV file and its row number: the first line holding more than separators
     and spaces (a sheet saved with empty rows above its header writes them as ",,,,"); ("", n) when
-    there is none. Read from a stream opened with newline="", so a line may end in CR, LF or CRLF."""
+    there is none. Read from a stream opened with newline="", so a line may end in CR, LF or CRLF.
+    A first line "sep=;" (Excel's hint of the separator, which Excel reads and does not show as a row)
+    is passed over and not counted; the header's own separators say which one it is."""
     number = 0
     for line in _lines(stream):
+        if number == 0 and _SEPARATOR_HINT.match(line):
+            continue
         number += 1
         if line.strip(' \t\r\n,;"'):
             return line, number

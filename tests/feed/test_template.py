@@ -206,6 +206,20 @@ def test_excel_semicolon_csv_with_bom(tmp_path: Path) -> None:
     assert record.countries == ["Bénin", "Togo"]
 
 
+def test_excels_separator_line_is_read_not_taken_for_the_header(tmp_path: Path) -> None:
+    """A first line "sep=;" tells Excel the separator (some tools write it, and people add it so that
+    Excel opens the file in columns); Excel does not show it as a row. It was refused as an unknown
+    column 'sep='."""
+    row = {"mechanism": "ACHPR", "text": "Réviser le code pénal", "countries": "Bénin; Togo"}
+    path = write_rows(tmp_path / "x.csv", [row, {"mechanism": "ACHPR", "text": ""}], delimiter=";")
+    path.write_bytes(b"\xef\xbb\xbfsep=;\r\n" + path.read_bytes())
+    record, rejection = read_all(path)
+    assert isinstance(record, SourceRecord)
+    assert record.countries == ["Bénin", "Togo"]
+    assert record.input_position == "row 2"  # as Excel numbers it: the header is row 1
+    assert rejection == Rejection("row 3", "text: empty")
+
+
 def test_translation_rows_join_the_row_above(tmp_path: Path) -> None:
     rows = [
         {"external_id": "A-1", "mechanism": "ACHPR", "text": "Abolish the death penalty", "language": "en"},

@@ -156,6 +156,17 @@ def test_excel_semicolon_and_tab_separated_files_read_like_comma_separated(
     assert records(other)[0].issues == ["Torture and other CID", "Detention"]
 
 
+@pytest.mark.parametrize("separator", [";", ","])
+def test_excels_separator_line_is_read_not_taken_for_the_header(tmp_path: Path, separator: str) -> None:
+    """A first line "sep=;" (Excel's hint of the separator, not shown as a row) was taken for the
+    header: "not a UPR Info export: missing column(s) 'To' ...; the header row holds 'sep='"."""
+    rows = [upr_row(text="Ratify the Protocol; then, report on it")]
+    comma = write_csv(tmp_path / "comma.csv", rows)
+    hinted = write_csv(tmp_path / "hinted.csv", rows, delimiter=separator)
+    hinted.write_bytes(f"sep={separator}\r\n".encode() + hinted.read_bytes())
+    assert records(hinted) == records(comma)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
     """Excel's "Save as Unicode Text": UTF-16 with a byte-order mark, tab-separated. It was refused as
