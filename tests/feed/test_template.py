@@ -259,7 +259,27 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
     [
         ({"text": " \u200b\u2060 "}, "text: empty"),  # nothing visible (plain text: "<p></p>" is text)
         ({"mechanism": ""}, "mechanism: empty"),
-        ({"publication_date": "10/05/2023"}, "publication_date: '10/05/2023' is not a YYYY-MM-DD date"),
+        # What a spreadsheet made of a date, and what to type instead.
+        (
+            {"publication_date": "10/05/2023"},
+            "publication_date: '10/05/2023' is not a YYYY-MM-DD date: a spreadsheet wrote it its own way "
+            "(10 May or October 5?); format the column as text and type 2023-05-10 or 2023-10-05",
+        ),
+        (
+            {"publication_date": "10.05.2023 00:00"},
+            "publication_date: '10.05.2023 00:00' is not a YYYY-MM-DD date: a spreadsheet wrote it its own "
+            "way (10 May or October 5?); format the column as text and type 2023-05-10 or 2023-10-05",
+        ),
+        (
+            {"publication_date": "25/12/2023"},
+            "publication_date: '25/12/2023' is not a YYYY-MM-DD date: a spreadsheet wrote it its own way; "
+            "format the column as text and type 2023-12-25",
+        ),
+        (
+            {"publication_date": "45056"},
+            "publication_date: '45056' is not a YYYY-MM-DD date: an Excel date number (2023-05-10 in "
+            "Excel's count); format the column as text and type 2023-05-10",
+        ),
         ({"publication_date": "2023-02-30"}, "publication_date: '2023-02-30' is not a YYYY-MM-DD date"),
         ({"sdgs": "5.2; 99"}, "sdgs: '99' is not an SDG goal or target"),
         # A French or Spanish spreadsheet's decimal comma: target 16.2, or goals 16 and 2?
