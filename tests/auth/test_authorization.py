@@ -129,6 +129,7 @@ GET    /api/v1/reports/implementation                      200 200 200 200 200 4
 GET    /api/v1/recommendations/{recommendation_id}/sources 200 200 200 200 200 403 401
 POST   /api/v1/recommendations/{recommendation_id}/sources/{other_id}/link 200 200 403 403 403 403 401
 POST   /api/v1/recommendations/{recommendation_id}/sources/{other_id}/unlink 200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/sources/settle 422 422 403 403 403 403 401
 GET    /api/v1/reports/template                            200 200 200 200 200 403 401
 PUT    /api/v1/reports/template                            200 200 403 403 403 403 401
 DELETE /api/v1/reports/template                            204 204 403 403 403 403 401
