@@ -137,7 +137,7 @@ def test_download_an_export(page: Page, seeded: Seeded) -> None:
 
     page.get_by_role("link", name="Open data").click()
     with page.expect_download() as info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()
     everything = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert len(list(csv.DictReader(io.StringIO(everything)))) == FILLER_COUNT + 2
 

@@ -169,8 +169,9 @@ def test_labels_and_dates_in_the_readers_language(
 
 def test_a_mechanism_without_a_translation_is_marked_english(portal: TestClient, seeded: Seeded) -> None:
 
-    untranslated = next(m for m in KNOWN_MECHANISMS if m.family == "special-procedure")
-    assert not untranslated.translations
+    untranslated = next(
+        m for m in KNOWN_MECHANISMS if m.family == "special-procedure" and "fr" not in dict(m.translations)
+    )
     render = environment(PORTAL_DIR / "templates", "fr").from_string("{{ m | mechanism('en') }}").render
     assert render(m=untranslated) == f'<span lang="en">{untranslated.name}</span>'
     crc = next(m for m in KNOWN_MECHANISMS if m.code == "CRC")
