@@ -8,6 +8,7 @@ the environments are shared by every request thread, so nothing in them may chan
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +35,9 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
 # Languages of texts written right to left (of the UN languages a source may publish in: Arabic).
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+# A currency code's letter touching a digit ("PEN1,500.00"): CLDR's currency spacing puts a
+# no-break space between them; Babel does not.
+_CODE_AGAINST_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 
 
 def from_accept_language(header: str | None) -> str | None:
@@ -92,9 +96,11 @@ def _localised(lang: str) -> dict[str, object]:
         return "" if value is None else format_number(value, lang)
 
     def money_filter(amount: Decimal, currency: str | None) -> str:
-        """An amount of money the reader's way, with its cents: "150 000,50 PEN" in French."""
+        """An amount of money the reader's way, with its cents: "150 000,50 PEN" in French, and
+        "PEN 150,000.50" in English, a code spaced from its digits as CLDR's currency spacing has it
+        (Babel writes "PEN150,000.50")."""
         if currency:
-            return format_currency(amount, currency, locale=lang)
+            return _CODE_AGAINST_DIGIT.sub("\u00a0", format_currency(amount, currency, locale=lang))
         return format_decimal(amount, format="#,##0.00", locale=lang)
 
     def mechanism_label(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> tuple[str, str | None]:

@@ -63,7 +63,7 @@ def test_the_page_shows_the_action_its_indicators_progress_and_links(
     assert page.status_code == 200
     html = page.text
     assert "<h1>Train judges</h1>" in html
-    assert "PEN25,000.50" in html and "National budget" in html and "overdue" in html
+    assert "PEN\xa025,000.50" in html and "National budget" in html and "overdue" in html
     assert f'href="/staff/indicators/{world.indicator}">Judges trained</a>' in html
     assert "persons" in html and ">300<" in html and "120" in html
     assert f'href="/staff/progress/{world.progress}"' in html

@@ -357,7 +357,7 @@ def test_a_service_s_reason_and_a_limit_are_in_the_page_s_language(
         ("fr", "175000.75", "175000.75", "175\u202f000,75\xa0PEN", "175000,75"),
         ("es", "1.500,5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
         ("es", "1500.5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
-        ("en", "1,500.5", "1500.50", "PEN1,500.50", "1500.5"),
+        ("en", "1,500.5", "1500.50", "PEN\xa01,500.50", "1500.5"),  # a code is spaced from its digits
     ],
 )
 def test_a_budget_is_typed_and_shown_the_pages_way(
