@@ -22,7 +22,7 @@ class ClusterListParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    q: str | None = Field(None, max_length=255, description="Part of the name (case ignored)")
+    q: str | None = Field(None, max_length=255, description="Part of the name (case and accents ignored)")
     lead_entity_id: int | None = Field(None, ge=1, le=MAX_ID, description="Lead entity")
     archived: bool = Field(False, description="false (default): current clusters; true: archived ones")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

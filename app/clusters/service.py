@@ -158,12 +158,15 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
 
 def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
     conditions: list[ColumnElement[bool]] = [Cluster.archived == params.archived]
-    if params.q:
-        conditions.append(Cluster.name.icontains(params.q.strip(), autoescape=True))
     if params.lead_entity_id is not None:
         conditions.append(Cluster.lead_entity_id == params.lead_entity_id)
     # Alphabetical order is Python's (see ordered_page): a State has hundreds of clusters at most.
     names = session.execute(select(Cluster.id, Cluster.name).where(*conditions)).all()
+    if params.q and params.q.strip():
+        # Part of the name, accents and case aside as names are compared ("educacion" finds
+        # "Educación"), in Python: the same on SQLite and PostgreSQL.
+        part = _name_key(params.q)
+        names = [row for row in names if part in _name_key(row.name)]
     after = None
     if params.cursor:
         name, cluster_id = decode_cursor(params.cursor, (str, int))

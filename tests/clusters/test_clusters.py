@@ -205,9 +205,13 @@ def test_names_in_other_scripts_are_compared_and_searched_whatever_their_case(
     )
     assert refused.status_code == 409
     assert refused.json()["errors"][0]["reason"] == "already used by another cluster: Éducation pour tous"
-    for q, name in (("образ", "Образование"), ("ÉDUC", "Éducation pour tous")):
+    for q, name in (("образ", "Образование"), ("ÉDUCATION", "Éducation pour tous")):
         assert [item["name"] for item in client.get(URL, params={"q": q}).json()["items"]] == [name]
     assert len(_events(engine, "cluster.create")) == 3
+    # Searched accents aside too, as they are compared: "educacion" typed without its accent.
+    for q, names in (("educacion", ["Educación"]), ("ÉDUCATION", ["Éducation pour tous"]), ("duc", None)):
+        found = [item["name"] for item in client.get(URL, params={"q": q}).json()["items"]]
+        assert found == (names or ["Educación", "Éducation pour tous"]), q
 
 
 # --- who may do what --------------------------------------------------------------------------
