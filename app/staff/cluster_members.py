@@ -179,7 +179,8 @@ def suggestions_page(
     cluster, _tag = service.get_cluster(db, cluster_id)
     page = StaffPage.of(request, "clusters", staff)
     errors = dict(errors or {})
-    bases = service.list_members(db, cluster_id, MemberListParams(limit=BASES)).items
+    first = service.list_members(db, cluster_id, MemberListParams(limit=BASES))
+    bases = first.items
     base_ids = [member.id for member in bases]
     start = start.strip()
     source: int | None = None
@@ -204,6 +205,10 @@ def suggestions_page(
         "bases": [described[rec_id] for rec_id in base_ids if rec_id in described],
         "source": described.get(source) if source else None,
         "source_is_member": source in base_ids or bool(source and _members_among(db, cluster_id, [source])),
+        # A member past the first BASES (a "Similar" link from a later page) is offered too, chosen.
+        "source_offered": source in base_ids,
+        # How many members the box leaves out, which the page says (and how to reach them).
+        "bases_left_out": first.total - len(bases),
         "start": start,
         "similar": similar,
         "theme_names": term_names(db, page.lang).get("theme", {}),

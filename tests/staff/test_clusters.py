@@ -301,6 +301,21 @@ def test_a_taken_name_and_an_unknown_lead_are_named_at_once(staff_login: StaffLo
     assert 'value="détention"' in response.text
 
 
+def test_suggestions_from_a_member_past_the_first_ones_keep_it_chosen(
+    staff_login: StaffLogin, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's "Similar" link from a later page of the cluster: the "Similar to" box shows that
+    member (not the first one), so that "Show suggestions" again does not switch to another."""
+    monkeypatch.setattr(cluster_members, "BASES", 1)
+    cousin = world.ids["cousin"]
+    page = _coordinator(staff_login).get(f"/staff/clusters/{world.cluster}/suggestions?from={cousin}")
+    assert page.status_code == 200
+    assert f'<option value="{cousin}" selected>' in page.text
+    # The box is cut at the first member: the page says so, and how to reach the others.
+    assert "The cluster's first 1 recommendations, by id; 1 more are not listed here" in page.text
+    assert 'aria-describedby="hint-from"' in page.text
+
+
 def test_create_with_an_unknown_lead_entity_names_the_field(staff_login: StaffLogin, world: World) -> None:
     staff = _coordinator(staff_login)
     response = staff.post("/staff/clusters", {"name": "Orphan", "lead_entity_id": "999999"})
