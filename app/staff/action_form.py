@@ -2,8 +2,9 @@
 
 The body is the actions API's own (``ActionCreate`` / ``ActionPatch``), checked by its schema and its
 service; this module only turns form strings into that shape (empty boxes into nulls, a budget's three
-boxes into one object, SDG codes and recommendations typed in one box into lists) and names a refused
-budget by the box that was wrong.
+boxes into one object, SDG codes and recommendations typed in one box into lists), names a refused
+budget by the box that was wrong, and (``checked``) has the service check the boxes the schema took
+when it refused others, so that every wrong box is named in one answer.
 """
 
 from __future__ import annotations
