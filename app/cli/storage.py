@@ -51,7 +51,7 @@ def storage_check_cmd(
     (0 after --repair has fixed them)."""
     from app.core.actor import Actor
     from app.core.db import session_scope
-    from app.evidence.check import StorageReport, check_storage, repair_storage
+    from app.evidence.check import StorageReport, check_storage, repair_storage, storage_not_writable
     from app.evidence.storage import BlobStore
 
     settings = settings_or_exit()
@@ -59,11 +59,17 @@ def storage_check_cmd(
     store = BlobStore(settings.storage_dir)
     grace = grace_hours * 3600
     # A repair writes after reading: on SQLite it must hold the write lock from the start to wait for it.
+    # No upload could be stored there: what the files say is beside the point, and a repair would fail
+    # removing the first of them.
+    unwritable = storage_not_writable(store)
     with write_session(engine) if repair else session_scope(engine) as session:
         report = check_storage(session, store, grace)
-        _describe(report, settings.storage_dir, repairing=repair)
+        _describe(report, settings.storage_dir, repairing=repair, unwritable=unwritable)
         if not store.root.is_dir():
             say(f"the storage directory {store.root} does not exist: is NRTD_STORAGE_DIR right?", "red")
+        if unwritable is not None:
+            say(f"{unwritable}{'; not repaired' if repair else ''}", "red")
+            raise typer.Exit(EXIT_FAILED)
         if repair and report.nothing_found and not all_lost:
             say(
                 f"not repaired: none of the {report.rows} evidence files is in {store.root}. Check that "
@@ -81,7 +87,7 @@ def storage_check_cmd(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _describe(report: StorageReport, directory: str, *, repairing: bool) -> None:
+def _describe(report: StorageReport, directory: str, *, repairing: bool, unwritable: str | None) -> None:
     say(f"storage {directory}: {report.rows} evidence rows, {report.stored} stored files")
     for missing in report.missing:
         say(
@@ -98,7 +104,9 @@ def _describe(report: StorageReport, directory: str, *, repairing: bool) -> None
             f"within the grace period (uploads may be in progress): {report.recent_orphans} unnamed files, "
             f"{report.recent_temporaries} temporary files"
         )
-    if report.consistent:
+    if report.consistent and unwritable is None:
         say("consistent", "green")
+    elif report.consistent:
+        say("inconsistent: the directory cannot be written", "red")
     else:  # with --repair, what the repair did (or why it did not) comes next
         say("inconsistent" if repairing else "inconsistent: run again with --repair to fix it", "red")

@@ -135,6 +135,21 @@ def test_a_storage_setting_naming_a_file_says_so_and_changes_nothing(
     assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add"]  # no row removed
 
 
+def test_a_storage_directory_that_cannot_be_written_is_inconsistent(
+    migrated_engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A daily `nrtd storage check` from cron said "consistent" (exit 0) about a storage directory no
+    upload could be stored in (a volume mounted read-only, owned by another user, under a file)."""
+    blocker = tmp_path / "volume"
+    blocker.write_text("not a directory")
+    for args in ((), ("--repair",)):
+        found = storage_check(database_url, blocker / "storage", *args)
+        assert found.returncode == 1, found.stderr
+        said = " ".join(found.stderr.split())
+        assert f"cannot be made: {blocker} is a file. Every evidence upload would fail" in said
+        assert "consistent" not in said.replace("inconsistent", "")
+
+
 def test_repair_waits_for_the_write_lock_an_import_holds(
     client: TestClient, engine: Engine, database_url: str, setup: Setup, store: BlobStore
 ) -> None:
