@@ -40,7 +40,7 @@ from app.core.migrations import alembic_config
 from app.models import Base, Term
 from app.recommendations import kept
 from tests import accounts
-from tests.apps import app_for, dispose_all
+from tests.apps import app_for, dispose_all, new_test
 from tests.browser import _chromium, browser  # noqa: F401  (the end-to-end tests' fixtures)
 
 # The run holds over a million long-lived objects (the modules, the apps kept per settings, some 70,000
@@ -84,6 +84,12 @@ def password_cost(request: pytest.FixtureRequest) -> None:
     if passwords._hasher is not hasher:
         passwords._hasher = hasher
         passwords._dummy.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def no_app_lent() -> None:
+    """The apps the last test was handed may be handed out with other per-request settings now."""
+    new_test()
 
 
 @pytest.fixture(autouse=True)
