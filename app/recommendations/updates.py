@@ -14,7 +14,7 @@ from app.audit.service import record
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match
 from app.models import Recommendation
 from app.models.base import utcnow
@@ -33,6 +33,13 @@ def _locked(session: Session, recommendation_id: int) -> Recommendation:
     return rec
 
 
+def _refuse_feed_fields(rec: Recommendation, feed: list[str]) -> None:
+    """Only a manual recommendation's own fields may be edited: the feeds own the others'."""
+    if feed and rec.source != manual.MANUAL:
+        errors = [{"field": name, "reason": FEED_OWNED} for name in feed]
+        raise InvalidInput(f"{', '.join(feed)}: {FEED_OWNED}", errors=errors)
+
+
 def update_recommendation(
     session: Session,
     actor: Actor,
@@ -46,19 +53,26 @@ def update_recommendation(
     check_if_match(if_match, service.recommendation_etag(row, rec.content_hash, rec.withdrawn))
     given = set(body.model_fields_set)
     feed = sorted(given & set(manual.MANUAL_FIELDS))
-    if feed and rec.source != manual.MANUAL:
-        errors = [{"field": name, "reason": FEED_OWNED} for name in feed]
-        raise InvalidInput(f"{', '.join(feed)}: {FEED_OWNED}", errors=errors)
     changes = {
         name: getattr(body, name) for name in given if name in local.LOCAL_FIELDS or name == "status_note"
     }
-    local.validate_changes(changes)
-    local.check_status_note(row, changes)
     links = list(
         session.scalars(select(RecommendationEntity).where(RecommendationEntity.recommendation_id == rec.id))
     )
-    local.check_entities(session, local.entity_fields(changes), keep={link.entity_id for link in links})
-    local.check_leads(session, [rec], {rec.id: row} if row else {}, {rec.id: links}, changes)
+    # Every wrong field in one answer, not one per attempt.
+    refusals = Refusals()
+    refusals.check(_refuse_feed_fields, rec, feed)
+    refusals.check(local.validate_changes, changes)
+    refusals.check(local.check_status_note, row, changes)
+    entities_refused = len(refusals.refused)
+    refusals.check(
+        local.check_entities, session, local.entity_fields(changes), keep={link.entity_id for link in links}
+    )
+    if len(refusals.refused) == entities_refused:  # the leads are named from entities that exist
+        refusals.check(
+            local.check_leads, session, [rec], {rec.id: row} if row else {}, {rec.id: links}, changes
+        )
+    refusals.raise_any()
     feed_before, feed_after = manual.edit_manual(session, actor, rec, body, given) if feed else ({}, {})
     local.apply_local_changes(
         session, actor, rec.id, row, links, changes, extra_before=feed_before, extra_after=feed_after

@@ -241,6 +241,16 @@ def test_entity_ids_must_exist_and_not_be_archived(
         {"lead_entity_id": entities["health"], "supporting_entity_ids": [entities["health"]]},
     )
     assert both.status_code == 422 and "lead" in _problem_fields(both)["supporting_entity_ids"]
+    # Every wrong field in one answer: the note, the unknown lead and the archived supporting one.
+    wrong = {
+        "status": "not_started",
+        "status_note": "why",
+        "lead_entity_id": 999_999,
+        "supporting_entity_ids": [entities["stats"]],
+    }
+    every = _patch(client, recs["A"], wrong)
+    assert every.status_code == 422
+    assert _problem_fields(every).keys() == {"status_note", "lead_entity_id", "supporting_entity_ids"}
 
 
 def test_patch_404_and_roles(
