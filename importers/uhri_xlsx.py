@@ -120,6 +120,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     # max_col: a row padded out to a far-right cell (XFD) would cost 16,384 cells a row.
     rows: Iterator[Row] = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
     columns: dict[str, int] | None = None
+    above = 0  # rows above the header: a title or a note typed there
     try:
         for number, row in enumerate(rows, start=1):
             if number > MAX_ROWS:
@@ -127,6 +128,11 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
             if _is_blank(row):
                 continue
             if columns is None:
+                if not _names_a_column(row):
+                    above += 1
+                    if above > MAX_ROWS_ABOVE_HEADER:
+                        raise _no_header(place)
+                    continue
                 columns = _column_positions(row, place)
                 refuse_unreadable_cells(sheet, columns, number)
                 continue
@@ -135,7 +141,27 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
         # ElementTree's ParseError is a SyntaxError: the sheet XML itself is truncated or corrupt.
         raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
     if columns is None:
+        if above:
+            raise _no_header(place)
         raise MalformedInput(f"empty spreadsheet: {place.sheet}, has no header row{place.others}")
+
+
+# A title or a note may be typed above the header (a workbook saved again with a heading): rows that
+# name none of the columns are passed over, this many at most (a sheet of rows without a header is not).
+MAX_ROWS_ABOVE_HEADER = 10
+_WANTED = {name.casefold(): name for name in COLUMNS}
+
+
+def _names_a_column(row: Row) -> bool:
+    return any(isinstance(value, str) and value.strip().casefold() in _WANTED for value in row)
+
+
+def _no_header(place: _SheetPlace) -> MalformedInput:
+    return MalformedInput(
+        f"not a UHRI export: {place.sheet}, has none of the columns of a UHRI search export "
+        f"({', '.join(map(repr, COLUMNS))}) in its first rows (a title of up to {MAX_ROWS_ABOVE_HEADER} "
+        f"rows above the header is passed over){place.others}"
+    )
 
 
 def _is_blank(row: Row) -> bool:
@@ -165,21 +191,15 @@ def _sheet_place(title: str, others: Sequence[str]) -> _SheetPlace:
 
 
 def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
-    wanted = {name.casefold(): name for name in COLUMNS}
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
-        name = wanted.get(str(value).strip().casefold()) if value is not None else None
+        name = _WANTED.get(str(value).strip().casefold()) if value is not None else None
         if name is None:
             continue  # extra columns are allowed and ignored
         if name in positions:
             raise MalformedInput(f"column {name!r} appears twice in the header row")
         positions[name] = index
     missing = [name for name in COLUMNS if name not in positions]
-    if not positions:
-        raise MalformedInput(
-            f"not a UHRI export: {place.sheet}, has none of the columns of a UHRI search export "
-            f"({', '.join(map(repr, COLUMNS))}) in its header row{place.others}"
-        )
     if missing:
         raise MalformedInput(
             f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row of "

@@ -269,12 +269,37 @@ def test_a_first_sheet_without_the_columns_is_named(tmp_path: Path) -> None:
     assert str(refused.value) == (
         "not a UHRI export: the first sheet, 'Notes', has none of the columns of a UHRI search export ("
         + ", ".join(map(repr, COLUMNS))
-        + ") in its header row; the workbook's other sheet(s): 'Results': only the first sheet is read, "
+        + ") in its first rows (a title of up to 10 rows above the header is passed over); the workbook's "
+        "other sheet(s): 'Results': only the first sheet is read, "
         "so put the UHRI results sheet first (or save it alone)"
     )
     # One sheet missing a column: named too.
     path = write_xlsx(tmp_path / "one.xlsx", [upr_row()], columns=COLUMNS[1:])
     with pytest.raises(MalformedInput, match=r"'Text' in the header row of the first sheet, 'Export'$"):
+        read_all(path)
+
+
+def test_a_title_above_the_header_is_passed_over(tmp_path: Path) -> None:
+    """A title and a note typed above the header (the export saved again from Excel with a heading):
+    the file was refused as having none of the columns "in its header row", the title's."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Universal Human Rights Index: recommendations to Peru"])
+    sheet.append([None])
+    sheet.append(["Exported on 1 December 2026", "by the national mechanism"])
+    sheet.append(list(COLUMNS))
+    sheet.append([upr_row()[name] for name in COLUMNS])
+    sheet.append([crc_row()[name] for name in COLUMNS])
+    workbook.save(tmp_path / "e.xlsx")
+    results = read_all(tmp_path / "e.xlsx")
+    assert [result.input_position for result in results] == ["row 5", "row 6"]
+    assert [result.external_id for result in results] == [UPR_ID, CRC_ID]
+    # Rows without a header at all are not taken for a title forever: refused after 10 of them.
+    path = write_xlsx(tmp_path / "rows.xlsx", [upr_row()] * 12)
+    workbook = load_workbook(path)
+    workbook.active.delete_rows(1)
+    workbook.save(path)
+    with pytest.raises(MalformedInput, match="has none of the columns of a UHRI search export"):
         read_all(path)
 
 
