@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from app.feed.countries import CountryMatcher
 from app.feed.records import MalformedInput, Rejection, Skipped
 from importers.reader_process import ReaderProcess
-from importers.scope import ImportUsageError, scope_country
+from importers.scope import ImportUsageError, export_format, scope_country
 from importers.uhri_json import Hashed, read_uhri_json_hashed, split_point
 
 if TYPE_CHECKING:
@@ -164,8 +164,8 @@ def started_for_run(
         if (
             kept is not None
             and not location.startswith(("http://", "https://"))
-            and not location.split("?")[0].lower().endswith(".xlsx")
             and path.is_file()
+            and export_format(str(path)) == "json"
             and reads_separately(settings, path)
         ):
             split = _free_cores() >= AHEAD_SPLIT_MIN_CORES

@@ -10,6 +10,7 @@ the importing process, as the pipeline consumes the reader's items.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from app.core.catalogue import marked as _
@@ -73,8 +74,21 @@ def _kept(items: Iterable[_Item], keep: CountryFilter) -> Iterator[_Item | Skipp
 
 
 def export_format(location: str) -> str:
-    """A UHRI export's format, by its name: the XLSX of the search page, else the JSON full export."""
-    return "xlsx" if location.split("?")[0].lower().endswith(".xlsx") else "json"
+    """A UHRI export's format, by its name: the XLSX of the search page, else the JSON full export. A
+    local file named otherwise (a browser may save a download without its suffix) is an XLSX when its
+    bytes are a ZIP archive's, as an XLSX file's are: a JSON export starts with "[" (the JSON reader
+    names any other file for what it is)."""
+    name = location.split("?")[0]
+    if name.lower().endswith(".xlsx"):
+        return "xlsx"
+    if "{lang}" not in location and not name.lower().startswith(("http://", "https://")):
+        try:
+            with Path(location).open("rb") as file:
+                if file.read(4) == b"PK\x03\x04":
+                    return "xlsx"
+        except OSError:
+            pass  # missing, a directory ...: the import says so
+    return "json"
 
 
 def check_languages(

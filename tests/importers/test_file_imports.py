@@ -285,6 +285,26 @@ def assert_failed(engine: Engine, run: RunSummary, *fragments: str) -> None:
     assert row.finished_at is not None
 
 
+def test_a_workbook_named_without_xlsx_is_read_as_the_search_export(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A browser may save the download without its suffix ("export", "export.xlsx.part" renamed): it
+    was read as JSON and refused as "an Excel workbook ..., not the UHRI JSON export; the UHRI search
+    page's export is an .xlsx file", which it was. A local file is what its bytes say."""
+    path = tmp_path / "uhri-export"
+    path.write_bytes(UHRI_XLSX.read_bytes())
+
+    run = import_uhri(engine, settings, str(path))
+
+    assert run.outcome == "succeeded", run.message
+    assert (run.counts.read, run.counts.created, run.counts.withdrawn) == (10, 10, 0)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(ImportRun.format, ImportRun.full_export).where(ImportRun.id == run.run_id)
+        )
+        assert tuple(stored.one()) == ("xlsx", False)  # never a full export: it withdraws nothing
+
+
 def test_xlsx_that_is_a_text_file_fails(
     engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool]
 ) -> None:
