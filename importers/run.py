@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
-from app.feed.countries import CountryMatcher
+from app.feed.countries import CountryMatcher, UnknownCountry, iso2_for, resolve_known_country
 from app.feed.records import CountryFilter, KnownHashes, Rejection, SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
@@ -375,10 +375,31 @@ def _own_state_only(
     matches = CountryMatcher(own)
     for record in records:
         if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
-            reason = (
+            reason = _unplaced_country(record.countries) or (
                 f"about {', '.join(record.countries)}, not {own}: this instance tracks {own} only "
                 "(NRTD_COUNTRY); import it into a database of its own"
             )
             yield Rejection(record.input_position, reason, record.external_id)
         else:
             yield record
+
+
+def _unplaced_country(countries: list[str]) -> str | None:
+    """Why a row is rejected whose State is a name close to a State's but none (a typo, a spelling
+    out of the lists: "Republica del Peru"), rather than "about another State"; None when every name
+    is a State's, or one unlike any (the row is then about another State, as it says)."""
+    for label in countries:
+        if iso2_for(label) is not None:
+            continue
+        try:
+            resolve_known_country(label)
+        except UnknownCountry as exc:
+            if exc.suggestions:
+                closest = exc.suggestions[0]
+                code = iso2_for(closest)
+                return (
+                    f"countries: {label.strip()!r} is no State this import knows (closest: "
+                    f"{'; '.join(exc.suggestions)}): write the State as UHRI spells it, in a UN language, "
+                    f"or as its ISO code ({code} for {closest})"
+                )
+    return None

@@ -463,6 +463,16 @@ def test_on_a_one_state_instance_a_row_about_another_state_is_rejected(
         reasons = list(session.scalars(select(RejectedRecord.reason)))
     assert stored == {"OWN-1", "NONE-1"}
     assert len(reasons) == 1 and "about Lesotho, not Peru" in reasons[0] and "NRTD_COUNTRY" in reasons[0]
+    # A name no State has (a typo, a spelling out of the lists) was rejected as "about Republica del
+    # Peru, not Peru ... import it into a database of its own": it names the closest States instead.
+    typo = tmp_path / "typo.csv"
+    typo.write_bytes(b"mechanism,text,countries\r\nIACHR,4. Adopt the law.,Republica del Peru\r\n")
+    run = import_csv_template(engine, settings.model_copy(update={"country": "PE"}), typo)
+    reason = run.rejections[0].reason
+    assert reason.startswith("countries: 'Republica del Peru' is no State this import knows (closest: Peru")
+    assert reason.endswith(
+        "write the State as UHRI spells it, in a UN language, or as its ISO code (PE for Peru)"
+    )
     # An instance of every State keeps every row.
     everything = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
     assert (everything.counts.created, everything.counts.rejected) == (1, 0)
