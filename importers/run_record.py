@@ -192,7 +192,10 @@ def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
     if spec.country is None or spec.allow_empty:
         return
     if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
+        # Shown on the staff workspace's run page too, where no option of the command can be given.
         raise NothingInScope(
-            f"none of the {counts.read} records read concerns {spec.country}; check --country or "
-            "NRTD_COUNTRY and the file, or pass --allow-empty if that is expected"
+            f"none of the {counts.read} records read concerns {spec.country}, the State imported "
+            "(NRTD_COUNTRY, or --country on the command line): the file is about other States, or is not "
+            "the file meant; nothing was imported. If that is expected, `nrtd import ... --allow-empty` "
+            "lets the run succeed"
         )

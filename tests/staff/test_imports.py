@@ -138,6 +138,24 @@ def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: E
     assert outcome == "succeeded" and created == 11
 
 
+def test_a_file_about_another_state_fails_saying_so_in_the_pages_terms(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """Every row about Chile on Peru's server: the run fails, writing nothing. Its page told the
+    coordinator to "check --country or NRTD_COUNTRY ..., or pass --allow-empty", options of a command
+    they do not run."""
+    staff = committed_staff_login("coordinator")
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    chile = sample.read_bytes().replace(b"\rPeru,", b"\rChile,")
+    answer = upload(staff, chile, kind="upr-info-csv", name="upr-info.csv")
+    assert answer.status_code == 303, answer.text
+    page = staff.get(answer.headers["location"]).text
+    assert "none of the 11 records read concerns Peru, the State imported (NRTD_COUNTRY" in page
+    assert "the file is about other States, or is not the file meant; nothing was imported" in page
+    assert "check --country" not in page
+    assert runs(engine) == [("failed", 0, 0)]
+
+
 def test_excels_unicode_text_is_offered_and_imported(
     committed_staff_login: StaffLogin, engine: Engine
 ) -> None:
