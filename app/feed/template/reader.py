@@ -149,12 +149,27 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             if other := other_import(raw_header(path), "csv"):  # its kind, before its encoding
                 raise MalformedInput(other) from None
             line, byte = undecodable_line(path, encoding) or (number + 1, b"")
+            why = (_legacy_letter(byte) if encoding == "utf-8-sig" else "") or exc.reason
             raise MalformedInput(
                 f"not {'UTF-8' if encoding == 'utf-8-sig' else encoding.upper()}: byte {byte!r} on line "
-                f"{line} ({exc.reason}); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+                f"{line} ({why}); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
+
+
+def _legacy_letter(byte: bytes) -> str:
+    """What a byte that is not UTF-8 reads as in Windows-1252, when that is a letter or a sign typed
+    in text ("'é' in Windows-1252 ..."): it names the file's likely encoding in terms a user knows."""
+    if len(byte) != 1:
+        return ""
+    try:
+        letter = byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    if not letter.isprintable() or letter.isspace():
+        return ""
+    return f"{letter!r} in Windows-1252, the encoding of Excel's plain 'CSV'"
 
 
 def _column_letter(index: int) -> str:
