@@ -12,6 +12,7 @@ from typing import Any
 
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.sniff import other_import
 from app.feed.values import (
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
@@ -200,6 +201,10 @@ def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
             raise MalformedInput(f"column {name!r} appears twice in the header row")
         positions[name] = index
     missing = [name for name in COLUMNS if name not in positions]
+    if missing and (
+        other := other_import([str(value) for value in header if value is not None], "uhri-xlsx")
+    ):
+        raise MalformedInput(other)
     if missing:
         raise MalformedInput(
             f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row of "

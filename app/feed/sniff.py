@@ -77,13 +77,13 @@ _UHRI_XLSX_COLUMNS = frozenset(
 _OTHER_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
     "upr-info": (
         _UPR_INFO_COLUMNS,
-        "this is a UPR Info database export, not {this}: import it with `nrtd import upr-info` "
+        "this is a UPR Info database export, not {this}: {then}import it with `nrtd import upr-info` "
         "(in the staff workspace: 'UPR Info database (CSV)')",
     ),
     "csv": (
         _TEMPLATE_COLUMNS,
-        "this is the CSV template of manual recommendations, not {this}: import it with `nrtd import csv` "
-        "(in the staff workspace: 'CSV template of manual recommendations')",
+        "this is the CSV template of manual recommendations, not {this}: {then}import it with "
+        "`nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')",
     ),
     "uhri-xlsx": (
         _UHRI_XLSX_COLUMNS,
@@ -91,19 +91,22 @@ _OTHER_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
         "gives it, with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export (XLSX)')",
     ),
 }
+_NAMED = {"csv": "the CSV template", "upr-info": "a UPR Info export", "uhri-xlsx": "a UHRI search export"}
 
 
 def other_import(header: Sequence[str], this: str) -> str | None:
-    """Why a CSV import (``this``: "csv" or "upr-info") refuses a file whose header row is plainly
-    another import's (most of its names are that import's columns): the refusal names the import that
-    reads it, rather than a list of unknown or missing columns. None when the header is no other's."""
+    """Why an import (``this``: "csv", "upr-info", or "uhri-xlsx" for the search export's workbook)
+    refuses a file whose header row is plainly another import's (most of its names are that import's
+    columns): the refusal names the import that reads it, rather than a list of unknown or missing
+    columns. None when the header is no other's."""
     names = {name.replace("\ufeff", "").strip().casefold() for name in header} - {""}
     own = _OTHER_IMPORTS[this][0]
+    # A workbook of a CSV import's columns (an export saved as .xlsx) is saved as CSV first.
+    then = "save the workbook as 'CSV UTF-8', then " if this == "uhri-xlsx" else ""
     for key, (columns, message) in _OTHER_IMPORTS.items():
         found = len(names & columns)
         if key != this and found >= 3 and found * 2 > len(names) and found > len(names & own):
-            what = "the CSV template" if this == "csv" else "a UPR Info export"
-            return message.format(this=what)
+            return message.format(this=_NAMED[this], then=then)
     return None
 
 

@@ -384,6 +384,27 @@ def test_a_formula_never_calculated_refuses_the_file_naming_its_cell(tmp_path: P
     assert only(read_all(path)).symbol == "A/HRC/53/12"
 
 
+def test_a_workbook_of_another_import_is_named(tmp_path: Path) -> None:
+    """The recommendation export as a workbook (``nrtd export csv FILE.xlsx``, the staff reports page),
+    edited and uploaded as the UHRI search export: its "type", "themes" and "sdgs" made its header the
+    UHRI one, refused for 13 missing columns. Now named, with what to do."""
+    columns = ["external_id", "mechanism", "type", "text_en", "countries", "themes", "sdgs", "position"]
+    path = write_xlsx(tmp_path / "e.xlsx", [{"mechanism": "IACHR", "text_en": "Adopt"}], columns=columns)
+    with pytest.raises(MalformedInput) as refused:
+        read_all(path)
+    assert str(refused.value) == (
+        "this is the CSV template of manual recommendations, not a UHRI search export: save the workbook "
+        "as 'CSV UTF-8', then import it with `nrtd import csv` (in the staff workspace: 'CSV template of "
+        "manual recommendations')"
+    )
+    upr_info = ["To", "To-Rgrp", "Text", "From", "From-Rgrp", "Response", "Action", "Issue", "Session"]
+    path = write_xlsx(tmp_path / "u.xlsx", [{"To": "Peru", "Text": "Adopt"}], columns=upr_info)
+    with pytest.raises(
+        MalformedInput, match=r"^this is a UPR Info database export, not a UHRI search export"
+    ):
+        read_all(path)
+
+
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
     columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
     path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
