@@ -23,6 +23,7 @@ from app.feed.values import (
     parse_datetime,
     parse_int,
     sdg_codes,
+    spreadsheet_date_advice,
     upr_position,
 )
 from importers.xlsx_checks import check_archive, refuse_unreadable_cells
@@ -334,7 +335,12 @@ def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
         try:
             value = float(value)
         except ValueError:
-            return parse_datetime(value, field)
+            try:
+                return parse_datetime(value, field)
+            except RecordError as exc:
+                # A date typed as text the way a spreadsheet's locale writes it: say what to type.
+                advice = spreadsheet_date_advice(str(value))
+                raise RecordError(f"{exc}: {advice}" if advice else str(exc)) from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             raise RecordError(f"{field}: {value} is not an Excel date serial number")

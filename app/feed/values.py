@@ -6,10 +6,11 @@ run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from app.feed import fields
@@ -185,6 +186,42 @@ def parse_datetime(value: object, field: str) -> datetime | None:
     else:
         parsed = value
     return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+# What a spreadsheet writes of a date cell in its locale (10/05/2023, 10.05.2023, 5-10-2023, a time
+# after it), and the number Excel keeps a date as (days since 1899-12-30; 20000-80000: 1954-2119).
+_LOCALE_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T][\d:.]*)?$")
+_EXCEL_NUMBER = re.compile(r"^[2-7]\d{4}$")
+_EXCEL_DAY_ZERO = date(1899, 12, 30)
+_MONTHS = (
+    "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+)  # fmt: skip
+
+
+def spreadsheet_date_advice(value: str) -> str:
+    """What a spreadsheet made of the date ``value`` and what to type instead; "" when it is no date
+    a spreadsheet writes."""
+    if _EXCEL_NUMBER.match(value):
+        meant = (_EXCEL_DAY_ZERO + timedelta(days=int(value))).isoformat()
+        return f"an Excel date number ({meant} in Excel's count); format the column as text and type {meant}"
+    match = _LOCALE_DATE.match(value)
+    if not match:
+        return ""
+    first, second, year = (int(part) for part in match.groups())
+    readings: list[date] = []
+    for day, month in ((first, second), (second, first)):  # day first (most locales), month first (US)
+        with contextlib.suppress(ValueError):
+            if (candidate := date(year, month, day)) not in readings:
+                readings.append(candidate)
+    if not readings:
+        return ""
+    typed = " or ".join(reading.isoformat() for reading in readings)
+    if len(readings) == 1:
+        return f"a spreadsheet wrote it its own way; format the column as text and type {typed}"
+    day_first, month_first = readings
+    which = f"{day_first.day} {_MONTHS[day_first.month]} or {_MONTHS[month_first.month]} {month_first.day}?"
+    return f"a spreadsheet wrote it its own way ({which}); format the column as text and type {typed}"
 
 
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits

@@ -221,6 +221,17 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path:
             {"Document Publication Date": "yesterday"},
             "Document Publication Date: not an ISO date-time: 'yesterday'",
         ),
+        # A date typed as text in a locale's way: what it may mean, and what to type.
+        (
+            {"Document Publication Date": "12/02/2025"},
+            "Document Publication Date: not an ISO date-time: '12/02/2025': a spreadsheet wrote it its own "
+            "way (12 February or December 2?); format the column as text and type 2025-02-12 or 2025-12-02",
+        ),
+        (
+            {"Date of publication on UHRI": "28.02.2025 10:53"},
+            "Date of publication on UHRI: not an ISO date-time: '28.02.2025 10:53': a spreadsheet wrote it "
+            "its own way; format the column as text and type 2025-02-28",
+        ),
         (
             {"Document Publication Date": -3},
             "Document Publication Date: -3 is not an Excel date serial number",

@@ -8,13 +8,12 @@ One row per recommendation; its translations are either in ``text_<language>`` c
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from app.feed.decoding import undecodable_line, wide_encoding
@@ -37,6 +36,7 @@ from app.feed.values import (
     named_labels,
     parse_int,
     sdg_codes,
+    spreadsheet_date_advice,
     text_problem,
     upr_position,
     without_accents,
@@ -347,46 +347,10 @@ def _date(value: str) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        advice = _date_advice(value)
+        advice = spreadsheet_date_advice(value)
         raise RecordError(
             f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date{': ' + advice if advice else ''}"
         ) from None
-
-
-# What a spreadsheet writes of a date cell in its locale (10/05/2023, 10.05.2023, 5-10-2023, a time
-# after it), and the number Excel keeps a date as (days since 1899-12-30; 20000-80000: 1954-2119).
-_LOCALE_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T][\d:.]*)?$")
-_EXCEL_NUMBER = re.compile(r"^[2-7]\d{4}$")
-_EXCEL_DAY_ZERO = date(1899, 12, 30)
-_MONTHS = (
-    "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
-)  # fmt: skip
-
-
-def _date_advice(value: str) -> str:
-    """What a spreadsheet made of the date ``value`` and what to type instead; "" when it is no date
-    a spreadsheet writes."""
-    if _EXCEL_NUMBER.match(value):
-        meant = (_EXCEL_DAY_ZERO + timedelta(days=int(value))).isoformat()
-        return f"an Excel date number ({meant} in Excel's count); format the column as text and type {meant}"
-    match = _LOCALE_DATE.match(value)
-    if not match:
-        return ""
-    first, second, year = (int(part) for part in match.groups())
-    readings: list[date] = []
-    for day, month in ((first, second), (second, first)):  # day first (most locales), month first (US)
-        with contextlib.suppress(ValueError):
-            if (candidate := date(year, month, day)) not in readings:
-                readings.append(candidate)
-    if not readings:
-        return ""
-    typed = " or ".join(reading.isoformat() for reading in readings)
-    if len(readings) == 1:
-        return f"a spreadsheet wrote it its own way; format the column as text and type {typed}"
-    day_first, month_first = readings
-    which = f"{day_first.day} {_MONTHS[day_first.month]} or {_MONTHS[month_first.month]} {month_first.day}?"
-    return f"a spreadsheet wrote it its own way ({which}); format the column as text and type {typed}"
 
 
 def _position(value: str) -> str:
