@@ -74,7 +74,23 @@ _UHRI_XLSX_COLUMNS = frozenset(
         "upr session", "regions concerned", "recommending regions", "date of publication on uhri",
     )
 )  # fmt: skip
+# The recommendation export's own columns (app/exports/rows.py: the open-data CSV and XLSX, the public
+# API's too), which the template has not: downloaded instead of the template-columns export.
+_EXPORT_COLUMNS = frozenset(
+    (
+        "id", "document_id", "mechanism_code", "mechanism_name", "mechanism_family", "paragraph",
+        "text_lang", "languages", "upr_cycle", "status", "priority", "lead_entity", "supporting_entities",
+        "clusters", "action_count", "source", "needs_review", "withdrawn", "priority_rationale",
+        "internal_notes",
+    )
+)  # fmt: skip
 _OTHER_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
+    "export": (
+        _EXPORT_COLUMNS,
+        "this is the recommendation export (the open-data CSV or XLSX), not {this}: download the export in "
+        "the import template's columns instead ('CSV in the import template's columns' on the staff "
+        "workspace's Reports and exports page, or `nrtd export csv`), edit that and import it",
+    ),
     "upr-info": (
         _UPR_INFO_COLUMNS,
         "this is a UPR Info database export, not {this}: {then}import it with `nrtd import upr-info` "

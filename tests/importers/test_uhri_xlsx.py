@@ -414,6 +414,13 @@ def test_a_workbook_of_another_import_is_named(tmp_path: Path) -> None:
         MalformedInput, match=r"^this is a UPR Info database export, not a UHRI search export"
     ):
         read_all(path)
+    # The open-data export's workbook (Reports and exports: Excel), not the template's columns.
+    opened = ["id", "symbol", "type", "mechanism_code", "mechanism_name", "text", "text_lang", "status"]
+    path = write_xlsx(tmp_path / "o.xlsx", [{"id": 1, "text": "Adopt"}], columns=opened)
+    with pytest.raises(
+        MalformedInput, match=r"^this is the recommendation export \(the open-data CSV or XLSX"
+    ):
+        read_all(path)
 
 
 def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
