@@ -289,6 +289,16 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
             "(16; 2), formatting the column as text",
         ),
         ({"upr_session": "abc"}, "upr_session: expected a whole number, got 'abc'"),
+        # States separated by commas became one State named "Peru, Chile" (filters, portal, reports).
+        (
+            {"countries": "Peru, Chile"},
+            "countries: 'Peru, Chile' names several States: separate them with ';' (Peru; Chile)",
+        ),
+        (
+            {"recommending_states": "Norway; Chile, Türkiye"},
+            "recommending_states: 'Chile, Türkiye' names several States: separate them with ';' "
+            "(Chile; Türkiye)",
+        ),
         (
             {"position": "maybe"},
             "position: unknown UPR position 'maybe': expected supported or noted (also accepted, "
@@ -357,6 +367,18 @@ def test_positions(tmp_path: Path, value: str, position: str) -> None:
     )
     assert isinstance(record, SourceRecord)
     assert record.position == position
+
+
+def test_a_state_name_with_a_comma_is_one_state(tmp_path: Path) -> None:
+    row = {
+        "mechanism": "UPR",
+        "text": "R",
+        "countries": "Korea, Republic of",
+        "recommending_states": "Iran, Islamic Republic of",
+    }
+    (record,) = read_all(write_rows(tmp_path / "x.csv", [row]))
+    assert isinstance(record, SourceRecord)
+    assert record.countries == ["Korea, Republic of"]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.keys import label_key
@@ -262,6 +263,8 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
             name: named_labels(cells.get(name, "").split(";"), name, _label_limit(name))
             for name in LIST_COLUMNS
         }
+        for name in _STATE_COLUMNS:
+            _one_state_each(lists[name], name)
         return SourceRecord(
             source="manual",
             external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
@@ -284,6 +287,23 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         )
     except RecordError as exc:
         return Rejection(position, str(exc), _usable(explicit_id))
+
+
+_STATE_COLUMNS = ("countries", "recommending_states")
+
+
+def _one_state_each(labels: list[str], name: str) -> None:
+    """States written with commas between them ("Peru, Chile") would become one State of that name,
+    in the filters, on the portal and in the reports: rejected, saying how to separate them. A name
+    that holds a comma itself ("Korea, Republic of") is a State's, and is kept."""
+    for label in labels:
+        if "," not in label or iso2_for(label) is not None:
+            continue
+        parts = [part.strip() for part in label.split(",")]
+        if all(parts) and all(iso2_for(part) is not None for part in parts):
+            raise RecordError(
+                f"{name}: {label!r} names several States: separate them with ';' ({'; '.join(parts)})"
+            )
 
 
 def _label_limit(name: str) -> int:
