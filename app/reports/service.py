@@ -21,6 +21,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
+from app.feed.countries import state_name_in
 from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models import (
@@ -387,6 +388,8 @@ def filters_used(
         if not staff:
             clusters = clusters.where(Cluster.published.is_(True), Cluster.archived.is_(False))
         named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
+    for name in ("country", "recommending_state"):  # States by their name in the report's language
+        named[name] = {str(state): state_name_in(str(state), words.lang) for state in used.get(name) or []}
     return [
         words.filter_used(name, value if isinstance(value, list) else [value], named.get(name, {}))
         for name, value in used.items()

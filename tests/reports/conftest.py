@@ -67,6 +67,7 @@ def build_report_world(engine: Engine) -> ReportWorld:
                 },
                 themes=["Right to justice", "Children: definition"],
                 sdgs=["16.3", "16.2"],
+                countries=["Peru"],
                 mechanism="CRC",
                 symbol="CRC/C/PER/CO/5",
                 publication_date=date(2024, 3, 1),

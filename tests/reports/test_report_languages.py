@@ -137,23 +137,26 @@ def test_arabic_texts_are_marked_right_to_left(client: TestClient, world: Report
 
 def test_filters_used_are_named_in_the_reports_language(client: TestClient, world: ReportWorld) -> None:
     # Not the parameters' names and codes: the labels and values as the report words them, the
-    # mechanism and the entity by their names.
+    # mechanism and the entity by their names, a State by its name in the report's language.
     params = {
         "mechanism": "crc",
         "status": ["not_started", "in_progress"],
         "entity": str(world.ids["justice"]),
         "responsibility": "lead",
         "published_from": "2020-01-01",
+        "country": "Peru",
     }
     page = client.get(PUBLIC, params={**params, "lang": "fr"}).content.decode()
     assert (
-        "<dt>Mécanisme</dt><dd>Comité des droits de l&#39;enfant</dd><dt>État</dt><dd>Non commencée, "
+        "<dt>Mécanisme</dt><dd>Comité des droits de l&#39;enfant</dd><dt>Pays</dt><dd>Pérou</dd>"
+        "<dt>État</dt><dd>Non commencée, "
         "En cours</dd><dt>Entité responsable</dt><dd>Ministry of Justice (MOJ)</dd><dt>Responsabilité"
         "</dt><dd>Chef de file</dd><dt>Publiée le ou après le</dt><dd>1 janv. 2020</dd>"
     ) in page
     text = docx_text(client.get(PUBLIC, params={**params, "lang": "es", "format": "docx"}).content)
     assert (
-        "Mecanismo: Comité de los Derechos del Niño; Estado: No iniciada, En curso; Entidad responsable: "
+        "Mecanismo: Comité de los Derechos del Niño; País: Perú; Estado: No iniciada, En curso; "
+        "Entidad responsable: "
         "Ministry of Justice (MOJ); Responsabilidad: Principal; Publicada el o después del: 1 ene 2020"
     ) in text
     english = client.get(
