@@ -7,6 +7,8 @@ once with their latest progress; a third says what the report is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -89,12 +91,17 @@ def _cells(group: str, rec: ReportRecommendation, words: Words) -> list[str]:
     return cells
 
 
-def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[str]:
-    cells = [
+# A due date is a date cell (Excel sorts and filters it as a date, not as its text), shown as the
+# report writes dates in its language: Excel's locale code for the month names ("déc.", "dic").
+_DATE_FORMATS = {"en": "[$-409]mmm d, yyyy", "fr": "[$-40C]d mmm yyyy", "es": "[$-C0A]d mmm yyyy"}
+
+
+def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[str | date]:
+    cells: list[str | date] = [
         group,
         action.title,
         words.action_status(action),
-        words.day(action.due_date) if action.due_date else NONE,
+        action.due_date or NONE,
         words.entity(action.lead_entity),
         words.full_progress(action),
     ]
@@ -103,14 +110,16 @@ def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[s
     return cells
 
 
-def _sheet(sheet: Any, columns: list[tuple[str, int]], rows: list[list[str]]) -> None:
+def _sheet(
+    sheet: Any, columns: list[tuple[str, int]], rows: Sequence[Sequence[str | date]], lang: str
+) -> None:
     """Column titles in row 1 (frozen, with an autofilter), then the rows, printed landscape."""
     for number, (title, width) in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=number, value=title)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(number)].width = width
     for row, values in enumerate(rows, start=2):
-        _write_row(sheet, row, values)
+        _write_row(sheet, row, values, lang)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
@@ -120,8 +129,13 @@ def _sheet(sheet: Any, columns: list[tuple[str, int]], rows: list[list[str]]) ->
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _write_row(sheet: Any, row: int, values: list[str]) -> None:
+def _write_row(sheet: Any, row: int, values: Sequence[str | date], lang: str = "en") -> None:
     for column, value in enumerate(values, start=1):
+        if isinstance(value, date):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.number_format = _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
+            cell.font, cell.alignment = _FONTS["latin"], _WRAP
+            continue
         cell = sheet.cell(row=row, column=column, value=_text(value))
         # A text starting with "=" must stay text: openpyxl would store it as a formula, which
         # Excel runs when the file is opened (spreadsheet formula injection).
@@ -166,10 +180,10 @@ def render_xlsx(report: Report) -> bytes:
     sheet = workbook.active
     sheet.title = words._("Recommendations")
     rows = [_cells(group.title, rec, words) for group in report.groups for rec in group.recommendations]
-    _sheet(sheet, _columns(PUBLIC_COLUMNS, STAFF_COLUMNS, report, words), rows)
+    _sheet(sheet, _columns(PUBLIC_COLUMNS, STAFF_COLUMNS, report, words), rows, words.lang)
     actions = workbook.create_sheet(words._("Actions"))
-    rows = [_action_cells(group.title, action, words) for group in report.groups for action in group.actions]
-    _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), rows)
+    dated = [_action_cells(group.title, action, words) for group in report.groups for action in group.actions]
+    _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), dated, words.lang)
     _about(workbook, report, words)
     workbook.properties.title = words.title
     workbook.properties.creator = "NRTD"

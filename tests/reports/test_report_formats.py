@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html.parser import HTMLParser
 from io import BytesIO
 
@@ -267,6 +268,10 @@ def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
     )
     justice = [row for row in actions[1:] if row[0] == "Access to justice" and row[1] == PUBLISHED_ACTION]
     assert len(justice) == 1 and justice[0][5].startswith(f"Jan 1, 2026: {PUBLISHED_PROGRESS}")
+    # The due date is a date Excel sorts and filters as one (text sorted "1 Jan 2027" before
+    # "30 Jun 2025"), shown as the report writes dates in its language.
+    due = next(row[3] for row in workbook["Actions"].iter_rows(min_row=2) if row[1].value == PUBLISHED_ACTION)
+    assert due.value == datetime(2026, 12, 31) and due.number_format == "[$-409]mmm d, yyyy"
     assert workbook["About this report"]["B2"].value == "Cluster"
 
 
@@ -378,6 +383,9 @@ def test_grouping_by_sdg_goal_in_goal_order(client: TestClient, world: ReportWor
     # The language of the texts by its name in the report's language, not its code ("fr").
     about = {row[0]: row[1] for row in xlsx_rows(body, "À propos de ce rapport")}
     assert about["Langue des textes"] == "Français"
+    due = load_workbook(BytesIO(body))["Actions"]["D"]
+    dates = [cell for cell in due if isinstance(cell.value, datetime)]
+    assert dates and {cell.number_format for cell in dates} == {"[$-40C]d mmm yyyy"}  # "31 déc. 2026"
 
 
 def test_grouping_by_responsible_entity_lead_and_supporting(client: TestClient, world: ReportWorld) -> None:
