@@ -99,6 +99,14 @@ def test_a_chosen_language_is_kept(french: Page) -> None:
     assert "lang=es" in french.url
 
 
+# The size each chart draws its labels at, in CSS pixels: their font size scaled as the drawing is.
+_CHART_LABEL_SIZES = """() => [...document.querySelectorAll("svg.chart")].map((svg) => {
+  const label = svg.querySelector(".chart-label");
+  const size = label ? parseFloat(getComputedStyle(label).fontSize) : 99;
+  return size * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+})"""
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_phone_never_scrolls_the_page_sideways(
     browser: Browser, site: str, seeded: Seeded, lang: str
@@ -107,7 +115,7 @@ def test_a_phone_never_scrolls_the_page_sideways(
     than the screen (Spanish labels are the longest), and no word of a table breaks across lines."""
     context = browser.new_context(base_url=site, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    wider, broken = [], []
+    wider, broken, tiny = [], [], []
     for path in (
         "/",
         "/calendar",
@@ -122,6 +130,11 @@ def test_a_phone_never_scrolls_the_page_sideways(
         if width > 360:
             wider.append((path, width))
         broken += [(path, word) for word in broken_words(page)]
+        # A chart's labels stay legible: the figure scrolls in its own box rather than the drawing
+        # shrinking to the screen (its 12 px labels were drawn at 6 px).
+        sizes = page.evaluate(_CHART_LABEL_SIZES)
+        tiny += [(path, round(size, 1)) for size in sizes if size < 10]
     context.close()
     assert wider == []
     assert broken == []
+    assert tiny == []
