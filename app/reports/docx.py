@@ -27,7 +27,7 @@ from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
 from app.reports.template_context import template_context
-from app.reports.wordml import document_script_fonts, mark_right_to_left
+from app.reports.wordml import document_language, document_script_fonts, mark_right_to_left
 
 _TAGS = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
@@ -108,6 +108,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     mark_right_to_left(docx.element.body)
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)
+    document_language(docx, words.lang)
     author = words.publishing_body(report.publisher) if report.publisher is not None else ""
     strip_template_authorship(
         docx, title=words.title, language=words.lang, author=author, made=report.generated_at

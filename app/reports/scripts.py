@@ -21,6 +21,8 @@ CHINESE_FONT = "Noto Sans CJK SC"
 RUN_FONTS = {"ascii": LATIN_FONT, "hAnsi": LATIN_FONT, "cs": ARABIC_FONT, "eastAsia": CHINESE_FONT}
 # w:lang: how Word spells-checks and shapes each kind of character.
 RUN_LANGUAGES = {"bidi": "ar-SA", "eastAsia": "zh-CN"}
+# w:lang w:val: the language Word checks the spelling of (and LibreOffice hyphenates) Latin text in.
+PROOFING_LANGUAGES = {"en": "en-US", "fr": "fr-FR", "es": "es-ES"}
 _STRONG_RTL = frozenset({"R", "AL"})
 _STRONG_LTR = "L"
 

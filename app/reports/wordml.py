@@ -8,7 +8,7 @@ from typing import Any
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from app.reports.scripts import RUN_FONTS, RUN_LANGUAGES, right_to_left, strong_rtl
+from app.reports.scripts import PROOFING_LANGUAGES, RUN_FONTS, RUN_LANGUAGES, right_to_left, strong_rtl
 
 
 def _child(parent: Any, tag: str, first: bool = False, before: tuple[str, ...] = ()) -> Any:
@@ -62,6 +62,17 @@ def document_script_fonts(document: Any, *, keep: bool = False) -> None:
     defaults = _child(styles, "w:docDefaults", first=True)
     run_defaults = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
     set_script_fonts(run_defaults, keep=keep)
+
+
+def document_language(document: Any, lang: str) -> None:
+    """The document's default language is the report's: Word would otherwise check a Spanish
+    report's spelling as English, underlining every word."""
+    tag = PROOFING_LANGUAGES.get(lang)
+    if tag is None:
+        return
+    defaults = _child(document.styles.element, "w:docDefaults", first=True)
+    run_defaults = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
+    _child(run_defaults, "w:lang", before=_AFTER_LANG).set(qn("w:val"), tag)
 
 
 def mark_right_to_left(body: Any) -> int:

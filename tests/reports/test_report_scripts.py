@@ -130,3 +130,14 @@ def test_the_shipped_template_fonts_are_not_overridden_by_its_theme(world: Repor
     assert fonts is not None
     themes = ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme")
     assert [name for name in themes if fonts.get(qn(f"w:{name}"))] == []
+
+
+def test_the_word_document_is_proofed_in_the_reports_language(world: ReportWorld) -> None:
+    # Word checks spelling (and LibreOffice hyphenates) in the document's default language: left in
+    # English, every word of a Spanish report was underlined as a misspelling.
+    for lang, tag in (("es", "es-ES"), ("fr", "fr-FR"), ("en", "en-US")):
+        body = fill(None, sample_report(staff=False, lang=lang))
+        defaults = Document(BytesIO(body)).styles.element.find(qn("w:docDefaults"))
+        assert defaults is not None
+        language = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+        assert language is not None and language.get(qn("w:val")) == tag
