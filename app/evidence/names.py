@@ -1,18 +1,15 @@
-"""An uploaded file's name made safe to store and to send back, and the header that sends it."""
+"""An uploaded file's name made safe to store and to send back (``app.core.downloads`` sends it)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from pathlib import PurePosixPath
-from urllib.parse import quote
 
 MAX_NAME = 200
 FALLBACK_NAME = "evidence"
 # Characters no file system or download dialog should meet: separators, reserved Windows ones, quotes.
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
-# Dashes an ASCII fallback name keeps as "-" rather than dropping ("Informe — 2026" was "Informe  2026").
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
 def _printable(char: str) -> bool:
@@ -37,14 +34,3 @@ def safe_filename(raw: str | None, extension: str) -> str:
         stem = PurePosixPath(name).stem[: MAX_NAME - len(suffix)].rstrip(" .")
         name = (stem or FALLBACK_NAME) + suffix
     return name
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real one in RFC 6266 / 5987 ``filename*``:
-    a browser always downloads the file, never shows it in the page."""
-    ascii_name = unicodedata.normalize("NFKD", filename.translate(_DASHES)).encode("ascii", "ignore").decode()
-    ascii_name = " ".join(re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).split())
-    stem, dot, extension = ascii_name.rpartition(".")
-    if not (stem if dot else extension).strip("._ -"):  # nothing left of a Chinese or Arabic name
-        ascii_name = FALLBACK_NAME + (f".{extension}" if dot else "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -11,8 +11,9 @@ from app.core.caching import etag_matches
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.config import Settings
+from app.core.downloads import content_disposition
 from app.core.errors import ContentTooLarge, InvalidInput
-from app.evidence.names import content_disposition
+from app.evidence.names import FALLBACK_NAME
 from app.evidence.service import too_large_reason
 from app.evidence.storage import BlobStore
 from app.models import EvidenceFile
@@ -40,7 +41,7 @@ def download(path: str, row: EvidenceFile, cache_control: str, if_none_match: st
         path,
         media_type=row.media_type,
         headers={
-            "Content-Disposition": content_disposition(row.filename),
+            "Content-Disposition": content_disposition(row.filename, FALLBACK_NAME),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": DOWNLOAD_CSP,
             "Cache-Control": cache_control,

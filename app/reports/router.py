@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response, not_modified, public_cache_headers
 from app.core.deps import AppSettings, DbSession
+from app.core.downloads import content_disposition
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.core.publisher import Publisher
@@ -122,9 +123,8 @@ def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoic
         body, name, which = stored.content, stored.filename, "state"
     else:
         body, name, which = DEFAULT_TEMPLATE.read_bytes(), "implementation-report-template.docx", "default"
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     headers = {
-        "Content-Disposition": f'attachment; filename="{ascii_name}"',
+        "Content-Disposition": content_disposition(name, "template"),
         "Cache-Control": "private, no-store",
         "X-Report-Template": which,
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.downloads import content_disposition
 from app.evidence.content import ContentCheck, Refused, format_name
-from app.evidence.names import MAX_NAME, content_disposition, safe_filename
+from app.evidence.names import FALLBACK_NAME, MAX_NAME, safe_filename
 from tests.evidence import samples
 
 
@@ -82,13 +83,13 @@ def test_long_names_keep_their_extension() -> None:
 
 
 def test_content_disposition_is_an_attachment_with_both_names() -> None:
-    header = content_disposition("Informe año 2025.pdf")
+    header = content_disposition("Informe año 2025.pdf", FALLBACK_NAME)
     assert header.startswith('attachment; filename="Informe ano 2025.pdf"; ')
     assert header.endswith("filename*=UTF-8''Informe%20a%C3%B1o%202025.pdf")
     # The fallback keeps a dash and one space, and never is a bare extension (a hidden file).
-    dash = content_disposition("Informe de avance — educación 2026.pdf")
+    dash = content_disposition("Informe de avance — educación 2026.pdf", FALLBACK_NAME)
     assert 'filename="Informe de avance - educacion 2026.pdf"' in dash
-    assert 'filename="evidence.pdf"' in content_disposition("报告.pdf")
+    assert 'filename="evidence.pdf"' in content_disposition("报告.pdf", FALLBACK_NAME)
 
 
 def test_a_files_format_is_named_as_people_name_it() -> None:

@@ -147,6 +147,18 @@ def test_get_gives_the_current_template_and_delete_restores_the_shipped_one(
     assert client.delete(TEMPLATE).status_code == 404
 
 
+def test_a_templates_own_name_keeps_its_accents_on_download(client: TestClient, world: ReportWorld) -> None:
+    """A name with a dash and an accent came back with both as "_": the header had only an ASCII name,
+    every other character replaced. It now has the evidence files' two names: an ASCII fallback
+    ("Peru") and the real one, encoded, which browsers save."""
+    assert upload(client, state_template(), "Plantilla \u2013 Perú.docx").status_code == 200
+    disposition = client.get(TEMPLATE).headers["content-disposition"]
+    assert disposition == (
+        'attachment; filename="Plantilla - Peru.docx"; '
+        "filename*=UTF-8''Plantilla%20%E2%80%93%20Per%C3%BA.docx"
+    )
+
+
 def test_upload_replace_and_removal_are_audited(
     client: TestClient, world: ReportWorld, writer: Engine | Connection
 ) -> None:
