@@ -13,22 +13,17 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
-from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
+from app.feed.template import cells as cell
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
-    LANGUAGE_CODE,
     MAX_ID_CHARS,
-    MAX_LABEL_CHARS,
-    MAX_SDG_LABEL_CHARS,
     MAX_TEXT_CHARS,
     check_text,
     derived_id,
@@ -36,11 +31,7 @@ from app.feed.values import (
     named_label,
     named_labels,
     parse_int,
-    sdg_codes,
-    spreadsheet_date_advice,
     text_problem,
-    upr_position,
-    without_accents,
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
@@ -49,21 +40,6 @@ _TEXT_COLUMN = re.compile(r"^text_([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$", re.IG
 _TEXT_PREFIX = "text_"
 # Cells a translation row may leave empty or must repeat: everything but these.
 _PER_LANGUAGE = {"external_id", "language", "text"}
-_TYPES = {
-    "recommendation": "recommendation",
-    "recommendations": "recommendation",
-    "observation": "observation",
-    "observations": "observation",
-    "concerns observations": "observation",
-    # In French and Spanish (keys without accents), as a template filled in those languages has them.
-    "recommandation": "recommendation",
-    "recommandations": "recommendation",
-    "recomendacion": "recommendation",
-    "recomendaciones": "recommendation",
-    "observacion": "observation",
-    "observaciones": "observation",
-}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -232,8 +208,8 @@ def _cell(row: Sequence[str], index: int) -> str:
 def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
     """Add a translation row's text to the record above it; the reason it cannot be, if any."""
     try:
-        language = _language(cells.get("language", ""))
-        text = _text(cells.get("text", ""))
+        language = cell.language(cells.get("language", ""))
+        text = cell.text(cells.get("text", ""))
     except RecordError as exc:
         return str(exc)
     if language in held.record.texts:
@@ -260,55 +236,33 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         symbol = named_label(cells.get("symbol", ""), "symbol")
         session = parse_int(cells.get("upr_session", ""), "upr_session")
         lists = {
-            name: named_labels(cells.get(name, "").split(";"), name, _label_limit(name))
+            name: named_labels(cells.get(name, "").split(";"), name, cell.label_limit(name))
             for name in LIST_COLUMNS
         }
-        for name in _STATE_COLUMNS:
-            _one_state_each(lists[name], name)
+        for name in cell.STATE_COLUMNS:
+            cell.one_state_each(lists[name], name)
         return SourceRecord(
             source="manual",
             external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
             input_position=position,
-            type=_type(cells.get("type", "")),
+            type=cell.kind(cells.get("type", "")),
             mechanism=mechanism,
             texts=texts,
             symbol=symbol or None,
-            publication_date=_date(cells.get("publication_date", "")),
+            publication_date=cell.publication_date(cells.get("publication_date", "")),
             countries=lists["countries"],
             regions=lists["regions"],
             themes=lists["themes"],
             affected_persons=lists["affected_persons"],
-            sdgs=_sdgs(lists["sdgs"]),
+            sdgs=cell.sdgs(lists["sdgs"]),
             recommending_states=lists["recommending_states"],
             recommending_regions=lists["recommending_regions"],
             upr_session=session,
             upr_cycle=cycle_for_session(session) if session is not None else None,
-            position=_position(cells.get("position", "")),
+            position=cell.position(cells.get("position", "")),
         )
     except RecordError as exc:
         return Rejection(position, str(exc), _usable(explicit_id))
-
-
-_STATE_COLUMNS = ("countries", "recommending_states")
-
-
-def _one_state_each(labels: list[str], name: str) -> None:
-    """States written with commas between them ("Peru, Chile") would become one State of that name,
-    in the filters, on the portal and in the reports: rejected, saying how to separate them. A name
-    that holds a comma itself ("Korea, Republic of") is a State's, and is kept."""
-    for label in labels:
-        if "," not in label or iso2_for(label) is not None:
-            continue
-        parts = [part.strip() for part in label.split(",")]
-        if all(parts) and all(iso2_for(part) is not None for part in parts):
-            raise RecordError(
-                f"{name}: {label!r} names several States: separate them with ';' ({'; '.join(parts)})"
-            )
-
-
-def _label_limit(name: str) -> int:
-    # An SDG is stored as its code, so its label may be a target's long title.
-    return MAX_SDG_LABEL_CHARS if name == "sdgs" else MAX_LABEL_CHARS
 
 
 def _usable(explicit_id: str) -> str | None:
@@ -321,7 +275,7 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
     ``text_<language>`` columns in header order (an empty one is no text in that language)."""
     texts: dict[str, str] = {}
     if "text" in cells and (cells["text"] or not any(name.startswith(_TEXT_PREFIX) for name in cells)):
-        texts[_language(cells.get("language", ""))] = _text(cells["text"])
+        texts[cell.language(cells.get("language", ""))] = cell.text(cells["text"])
     for name, value in cells.items():
         if not name.startswith(_TEXT_PREFIX) or not value:
             continue
@@ -334,75 +288,3 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
     if not texts:
         raise RecordError("text: empty")
     return texts
-
-
-def _text(value: str) -> str:
-    if not plain_text(check_text(value, "text", MAX_TEXT_CHARS)):
-        raise RecordError("text: empty")
-    return value
-
-
-def _type(value: str) -> str:
-    if not value:
-        return "recommendation"
-    kind = _TYPES.get(without_accents(label_key(value)))
-    if kind is None:
-        raise RecordError(f"type: {value[:40]!r} is neither 'recommendation' nor 'observation'")
-    return kind
-
-
-def _language(value: str) -> str:
-    if not value:
-        return "en"
-    if not LANGUAGE_CODE.match(value):
-        raise RecordError(f"language: {value[:20]!r} is not a language code such as en, fr or pt")
-    return language_code(value)
-
-
-def _date(value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        if not _ISO_DATE.match(value):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        advice = spreadsheet_date_advice(value)
-        raise RecordError(
-            f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date{': ' + advice if advice else ''}"
-        ) from None
-
-
-def _position(value: str) -> str:
-    # "none" is what the template documents for "no response yet"; UHRI itself never spells it.
-    return "none" if label_key(value) == "none" else upr_position([value] if value else [])
-
-
-# What a spreadsheet saves of an SDG code it took for a date (5.2 typed in a French or German Excel is
-# 5 February: "5-févr", "05-Feb", "5-Feb-2025"); read as a code with a title, it would be goal 5.
-_DATE_OF_A_CODE = re.compile(r"^\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?$")
-
-
-# A target typed with a decimal comma, as a French or Spanish spreadsheet writes numbers ("16,2"); or two
-# codes separated by a comma: which one cannot be told, so the row is rejected saying how to write each.
-_COMMA_IN_A_CODE = re.compile(r"^(\d{1,2})\s*,\s*(\d{1,2}|[a-z])$", re.IGNORECASE)
-
-
-def _sdgs(labels: list[str]) -> list[str]:
-    for label in labels:
-        if comma := _COMMA_IN_A_CODE.match(label):
-            goal, rest = comma.groups()
-            two_goals = f" ({goal}; {rest})" if rest.isdigit() else ""
-            raise RecordError(
-                f"sdgs: {label!r} has a comma: write a target with a point ({goal}.{rest.lower()}) and "
-                f"separate codes with ';'{two_goals}, formatting the column as text"
-            )
-        if _DATE_OF_A_CODE.match(label):
-            raise RecordError(
-                f"sdgs: {label[:40]!r} looks like a date a spreadsheet made of an SDG code; "
-                "format the column as text and type the codes again"
-            )
-    try:
-        return sdg_codes(labels)
-    except RecordError as exc:
-        raise RecordError(f"sdgs: {str(exc).removeprefix('Sdgs: ')}") from None

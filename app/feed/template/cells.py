@@ -1,0 +1,135 @@
+"""The template's cells, each read as the record stores it or rejected saying what to write: a
+type and a language (also in French and Spanish), a date, a UPR position, SDG codes, and States
+(one each, not several in one cell)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.feed.countries import iso2_for
+from app.feed.fields import plain_text
+from app.feed.keys import label_key
+from app.feed.records import RecordError
+from app.feed.values import (
+    LANGUAGE_CODE,
+    MAX_LABEL_CHARS,
+    MAX_SDG_LABEL_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
+    language_code,
+    sdg_codes,
+    spreadsheet_date_advice,
+    upr_position,
+    without_accents,
+)
+
+_TYPES = {
+    "recommendation": "recommendation",
+    "recommendations": "recommendation",
+    "observation": "observation",
+    "observations": "observation",
+    "concerns observations": "observation",
+    # In French and Spanish (keys without accents), as a template filled in those languages has them.
+    "recommandation": "recommendation",
+    "recommandations": "recommendation",
+    "recomendacion": "recommendation",
+    "recomendaciones": "recommendation",
+    "observacion": "observation",
+    "observaciones": "observation",
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+STATE_COLUMNS = ("countries", "recommending_states")
+
+
+def one_state_each(labels: list[str], name: str) -> None:
+    """States written with commas between them ("Peru, Chile") would become one State of that name,
+    in the filters, on the portal and in the reports: rejected, saying how to separate them. A name
+    that holds a comma itself ("Korea, Republic of") is a State's, and is kept."""
+    for label in labels:
+        if "," not in label or iso2_for(label) is not None:
+            continue
+        parts = [part.strip() for part in label.split(",")]
+        if all(parts) and all(iso2_for(part) is not None for part in parts):
+            raise RecordError(
+                f"{name}: {label!r} names several States: separate them with ';' ({'; '.join(parts)})"
+            )
+
+
+def label_limit(name: str) -> int:
+    # An SDG is stored as its code, so its label may be a target's long title.
+    return MAX_SDG_LABEL_CHARS if name == "sdgs" else MAX_LABEL_CHARS
+
+
+def text(value: str) -> str:
+    if not plain_text(check_text(value, "text", MAX_TEXT_CHARS)):
+        raise RecordError("text: empty")
+    return value
+
+
+def kind(value: str) -> str:
+    if not value:
+        return "recommendation"
+    kind = _TYPES.get(without_accents(label_key(value)))
+    if kind is None:
+        raise RecordError(f"type: {value[:40]!r} is neither 'recommendation' nor 'observation'")
+    return kind
+
+
+def language(value: str) -> str:
+    if not value:
+        return "en"
+    if not LANGUAGE_CODE.match(value):
+        raise RecordError(f"language: {value[:20]!r} is not a language code such as en, fr or pt")
+    return language_code(value)
+
+
+def publication_date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        advice = spreadsheet_date_advice(value)
+        raise RecordError(
+            f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date{': ' + advice if advice else ''}"
+        ) from None
+
+
+def position(value: str) -> str:
+    # "none" is what the template documents for "no response yet"; UHRI itself never spells it.
+    return "none" if label_key(value) == "none" else upr_position([value] if value else [])
+
+
+# What a spreadsheet saves of an SDG code it took for a date (5.2 typed in a French or German Excel is
+# 5 February: "5-févr", "05-Feb", "5-Feb-2025"); read as a code with a title, it would be goal 5.
+_DATE_OF_A_CODE = re.compile(r"^\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?$")
+
+
+# A target typed with a decimal comma, as a French or Spanish spreadsheet writes numbers ("16,2"); or two
+# codes separated by a comma: which one cannot be told, so the row is rejected saying how to write each.
+_COMMA_IN_A_CODE = re.compile(r"^(\d{1,2})\s*,\s*(\d{1,2}|[a-z])$", re.IGNORECASE)
+
+
+def sdgs(labels: list[str]) -> list[str]:
+    for label in labels:
+        if comma := _COMMA_IN_A_CODE.match(label):
+            goal, rest = comma.groups()
+            two_goals = f" ({goal}; {rest})" if rest.isdigit() else ""
+            raise RecordError(
+                f"sdgs: {label!r} has a comma: write a target with a point ({goal}.{rest.lower()}) and "
+                f"separate codes with ';'{two_goals}, formatting the column as text"
+            )
+        if _DATE_OF_A_CODE.match(label):
+            raise RecordError(
+                f"sdgs: {label[:40]!r} looks like a date a spreadsheet made of an SDG code; "
+                "format the column as text and type the codes again"
+            )
+    try:
+        return sdg_codes(labels)
+    except RecordError as exc:
+        raise RecordError(f"sdgs: {str(exc).removeprefix('Sdgs: ')}") from None
