@@ -47,6 +47,31 @@ def test_every_special_procedure_has_its_spanish_name() -> None:
     assert index[label_key(torture)].code == "SR-TORTURE"
 
 
+def test_every_special_procedure_has_its_french_name() -> None:
+    """A French reader saw the special procedures, the commissions of inquiry and most regional bodies in
+    English alone ("Special Rapporteur on torture...", marked as English), where the UN's French documents
+    name each of them."""
+    torture = (
+        "Rapporteur spécial sur la torture et autres peines ou traitements cruels, inhumains ou dégradants"
+    )
+    assert localised_name("SR-TORTURE", "fr") == torture
+    assert localised_name("WG-ARBITRARY-DETENTION", "fr") == "Groupe de travail sur la détention arbitraire"
+    assert localised_name("COI-BURUNDI", "fr") == "Commission d'enquête sur le Burundi"
+    assert localised_name("GRECO", "fr") == "Groupe d'États contre la corruption"
+    untranslated = [
+        m.code
+        for m in KNOWN_MECHANISMS
+        if m.family == "special-procedure" and not localised_name(m.code, "fr")
+    ]
+    assert untranslated == []
+    # Typed by hand in French, the name finds the body; so does a mandate's other French wording.
+    _, index = load_mechanisms(MECHANISMS_FILE)
+    assert index[label_key(torture)].code == "SR-TORTURE"
+    assert index[label_key("Groupe d'États contre la corruption")].code == "GRECO"
+    older = "Rapporteur spécial sur les droits de l'homme des personnes déplacées dans leur propre pays"
+    assert index[label_key(older)].code == "SR-IDPS"
+
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

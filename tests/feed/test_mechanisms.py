@@ -88,6 +88,22 @@ from app.feed.values import clean_label
         ("ACFC", "Advisory Committee on the FCNM", "ACFC", "regional"),
         ("ASEAN AICHR", "ASEAN Intergovernmental Commission on Human Rights", "AICHR", "regional"),
         ("Arab Human Rights Committee", "Arab Charter Committee", "ARAB-HRC", "regional"),
+        # The French names, as a French export or a hand-typed record gives them.
+        (
+            "SR Torture",
+            "Rapporteur spécial sur la torture et autres peines ou traitements cruels, inhumains"
+            " ou dégradants",
+            "SR-TORTURE",
+            "special-procedure",
+        ),
+        (
+            "WGAD",
+            "Groupe de travail sur la détention arbitraire",
+            "WG-ARBITRARY-DETENTION",
+            "special-procedure",
+        ),
+        ("COI Burundi", "Commission d'enquête sur le Burundi", "COI-BURUNDI", "other"),
+        ("GRETA", "Groupe d'experts sur la lutte contre la traite des êtres humains", "GRETA", "regional"),
     ],
 )
 def test_short_and_long_spellings_name_one_body(short: str, long: str, code: str, family: str) -> None:
@@ -102,7 +118,10 @@ def test_display_name_is_the_official_one() -> None:
         "SR-FOOD",
         "Special Rapporteur on the right to food",
         "special-procedure",
-        (("es", "Relator Especial sobre el derecho a la alimentación"),),
+        (
+            ("fr", "Rapporteur spécial sur le droit à l'alimentation"),
+            ("es", "Relator Especial sobre el derecho a la alimentación"),
+        ),
     )
 
 
