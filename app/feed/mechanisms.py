@@ -61,12 +61,31 @@ _LINKING = re.compile(
     r"|on the|on|of the|of|for the|for|in the|in)\s+"
 )
 _SP_PREFIXES = {"sr": "SR", "wg": "WG", "ie": "IE"}
+# French and Spanish documents give a mandate's title as its holder bears it: "Rapporteuse spéciale",
+# "Experte indépendante chargée de...", "Relatora Especial". The table has the generic (masculine)
+# title; the feminine one finds it.
+_FEMININE_TITLES = {
+    "rapporteuse spéciale": "rapporteur spécial",
+    "experte indépendante chargée": "expert indépendant chargé",
+    "experte indépendante": "expert indépendant",
+    "experte désignée": "expert désigné",
+    "relatora especial": "relator especial",
+    "experta independiente": "experto independiente",
+    "experta designada": "experto designado",
+}
+_FRENCH_FEMININE = re.compile(rf"^({'|'.join(_FEMININE_TITLES)}) ")
+
+
+def _generic_title(match: re.Match[str]) -> str:
+    return _FEMININE_TITLES[match.group(1)] + " "
+
+
 # Hand-typed labels often carry the acronym after the name: "Committee on the Rights of the Child (CRC)".
 _TRAILING_ACRONYM = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")
 
 
 def _contract(key: str) -> str:
-    key = _LEADING_NOISE.sub("", key)
+    key = _FRENCH_FEMININE.sub(_generic_title, _LEADING_NOISE.sub("", key))
     for long, short in _LONG_PREFIXES:
         if key.startswith(long):
             key = short + key[len(long) :]

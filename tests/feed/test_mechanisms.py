@@ -266,3 +266,27 @@ def test_table_covers_the_mechanisms() -> None:
         assert resolve_mechanism(m.name) == m
         if m.family == "special-procedure":
             assert m.code.split("-")[0] in {"SR", "WG", "IE"}
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        (
+            "Rapporteuse spéciale sur la violence contre les femmes et les filles, ses causes"
+            " et ses conséquences",
+            "SR-VIOLENCE-AGAINST-WOMEN",
+        ),
+        (
+            "Experte indépendante chargée de promouvoir l'exercice par les personnes âgées de tous les droits"
+            " de l'homme",
+            "IE-OLDER-PERSONS",
+        ),
+        ("Experte désignée sur la situation des droits de l'homme en Haïti", "IE-HAITI"),
+        ("Relatora Especial sobre el derecho a la alimentación", "SR-FOOD"),
+        ("Experta Independiente sobre la situación de los derechos humanos en Malí", "IE-MALI"),
+    ],
+)
+def test_a_title_in_the_feminine_names_the_mandate(label: str, code: str) -> None:
+    """French and Spanish documents give the title as its holder bears it ("Rapporteuse spéciale",
+    "Relatora Especial"); typed that way, the name became a new mandate of its own beside the known one."""
+    assert resolve_mechanism(label).code == code
