@@ -73,6 +73,7 @@ def list_actions(session: Session, params: PublicActionParams) -> PublicActionPa
             limit=params.limit,
             cursor=params.cursor,
         ),
+        public=True,
     )
     items = related.assemble_actions(session, [_core(item) for item in page.items])
     return PublicActionPage(items=items, next_cursor=page.next_cursor, total=page.total)

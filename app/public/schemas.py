@@ -294,7 +294,12 @@ class PublicActionParams(PublicParams):
         None, description="true: due before today (UTC) and still planned, in progress or delayed"
     )
     cluster: int | None = Field(
-        None, ge=1, le=MAX_ID, description="In this published cluster; any other id gives an empty list"
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The actions of this published cluster: linked to it, to one of its recommendations, "
+        "or to another published cluster one of them is in (what the statistics and the report count); "
+        "any other id gives an empty list",
     )
     recommendation: int | None = Field(
         None,

@@ -22,9 +22,12 @@ from app.models import (
     ActionSdg,
     Cluster,
     ClusterRecommendation,
+    Recommendation,
     Term,
 )
 from app.models.plan import OPEN_ACTION_STATUSES
+from app.recommendations.reading import filter_conditions
+from app.recommendations.schemas import RecommendationFilter
 from app.taxonomies.service import SDG_ORDER
 
 # Link table, its column naming the linked row, and the request field that sets it.
@@ -66,6 +69,27 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
             Cluster.published.is_(True), Cluster.archived.is_(False)
         )
     return union(direct, via_cluster)
+
+
+def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[tuple[int]]:
+    """The ids of a cluster's actions: linked to the cluster, or serving (``serving``) one of the
+    recommendations its page lists (current ones, leaders of linked copies), which counts the
+    actions linked to a member or to another cluster a member is in. The statistics and the report
+    filtered on the cluster count the same ones, the actions of its members; an action linked to a
+    cluster none of whose members is current is the cluster's too. ``public``: the cluster must be
+    published and not archived, and other clusters count only when they are too; whether the action
+    is published is the caller's filter. Every list of a cluster's actions (the staff and public
+    APIs' ``cluster`` filter, the portal's and the workspace's cluster pages) goes through here."""
+    members = select(Recommendation.id).where(
+        *filter_conditions(RecommendationFilter(cluster=cluster_id), dialect, hints=False, public=public)
+    )
+    served = serving(members, public=public).subquery()
+    linked = select(ActionCluster.action_id).where(ActionCluster.cluster_id == cluster_id)
+    if public:
+        linked = linked.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
+            Cluster.published.is_(True), Cluster.archived.is_(False)
+        )
+    return union(linked, select(served.c.action_id))
 
 
 def sdg_sort_key(code: str) -> int:

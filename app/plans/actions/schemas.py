@@ -118,7 +118,11 @@ class ActionListParams(BaseModel):
     lead_entity_id: RefId | None = Field(None, description="Led by this entity")
     entity_id: RefId | None = Field(None, description="Led or supported by this entity")
     recommendation_id: RefId | None = Field(None, description="Linked to this recommendation")
-    cluster_id: RefId | None = Field(None, description="Linked to this cluster")
+    cluster_id: RefId | None = Field(
+        None,
+        description="The cluster's actions: linked to it, to one of its current recommendations, "
+        "or to another cluster one of them is in (what the statistics and the report count)",
+    )
     overdue: bool | None = Field(
         None, description="true: due before today (UTC) and still planned, in progress or delayed"
     )

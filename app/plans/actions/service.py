@@ -19,7 +19,6 @@ from app.feed.fields import name_order
 from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
-    ActionCluster,
     ActionEntity,
     ActionRecommendation,
     Cluster,
@@ -30,7 +29,7 @@ from app.models import (
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.checks import checked_create, checked_patch
 from app.plans.actions.links import replace_links
-from app.plans.actions.reading import Links, is_overdue, load_links
+from app.plans.actions.reading import Links, is_overdue, load_links, of_cluster
 from app.plans.actions.schemas import (
     ActionCreate,
     ActionDetail,
@@ -84,7 +83,10 @@ def _out(action: Action, links: Links, today: date) -> dict[str, Any]:
     }
 
 
-def _conditions(params: ActionListParams, today: date) -> list[ColumnElement[bool]]:
+def _conditions(
+    params: ActionListParams, today: date, dialect: str, *, public: bool
+) -> list[ColumnElement[bool]]:
+    """``public``: what the public sees of a cluster's actions (``of_cluster``)."""
     conditions: list[ColumnElement[bool]] = []
     if params.status:
         conditions.append(Action.status.in_(sorted(set(params.status))))
@@ -102,11 +104,7 @@ def _conditions(params: ActionListParams, today: date) -> list[ColumnElement[boo
             )
         )
     if params.cluster_id is not None:
-        conditions.append(
-            Action.id.in_(
-                select(ActionCluster.action_id).where(ActionCluster.cluster_id == params.cluster_id)
-            )
-        )
+        conditions.append(Action.id.in_(of_cluster(params.cluster_id, dialect, public=public)))
     if params.overdue is not None:
         overdue = and_(
             Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
@@ -124,10 +122,11 @@ def _conditions(params: ActionListParams, today: date) -> list[ColumnElement[boo
     return conditions
 
 
-def list_actions(session: Session, params: ActionListParams) -> ActionPage:
-    """Newest first (by id), keyset pages."""
+def list_actions(session: Session, params: ActionListParams, *, public: bool = False) -> ActionPage:
+    """Newest first (by id), keyset pages. ``public``: the public's list (its caller also asks for
+    published actions only), whose cluster filter sees published clusters only."""
     today = utc_today()
-    conditions = _conditions(params, today)
+    conditions = _conditions(params, today, session.get_bind().dialect.name, public=public)
     total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
     page_conditions = list(conditions)
     if params.cursor:
@@ -144,7 +143,7 @@ def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
     """The actions ``params`` selects, earliest due date first (undated last), one page of
     ``params.limit`` and the total: what is most late, or due next, at the top of a to-do list."""
     today = utc_today()
-    conditions = _conditions(params, today)
+    conditions = _conditions(params, today, session.get_bind().dialect.name, public=False)
     total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
     actions = list(
         session.scalars(

@@ -1,0 +1,126 @@
+"""A cluster's actions are counted one way everywhere: those that serve one of its recommendations,
+linked to it, to the cluster, or to another cluster it is in (app.plans.actions.reading.serving).
+The public API's and the staff API's `cluster` filter, the portal's and the workspace's cluster
+pages, the statistics and the implementation report all list or count the same actions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, insert
+
+from app.models import Mechanism, Recommendation
+from app.reports.schemas import ReportQuery
+from app.reports.service import build_report
+from tests import accounts
+from tests.builder import building
+from tests.conftest import MakeApp, session_on
+from tests.staff.conftest import StaffLogin
+
+
+@dataclass
+class Plan:
+    cluster: int
+    empty: int
+    actions: dict[str, int]
+
+
+def _plan(db: Connection) -> Plan:
+    """Cluster "Schools" (published) holds r1, r2 and the withdrawn w; r2 is also in the published
+    cluster "Teachers" and in an unpublished one. One published action per way of being linked,
+    and an unpublished one."""
+    mechanism = db.execute(
+        insert(Mechanism)
+        .values(code="CRC", name="Committee on the Rights", family="treaty-body")
+        .returning(Mechanism.id)
+    ).scalar_one()
+    day = date(2024, 1, 1)
+    recs = {
+        name: db.execute(
+            insert(Recommendation)
+            .values(
+                source="uhri",
+                external_id=f"cluster-actions-{name}",
+                type="recommendation",
+                mechanism_id=mechanism,
+                position="none",
+                sort_date=day,
+                content_hash="x",
+                needs_review=False,
+                withdrawn=name == "w",
+            )
+            .returning(Recommendation.id)
+        ).scalar_one()
+        for name in ("r1", "r2", "w", "outside")
+    }
+    with building(db) as build:
+        schools = build.cluster("Schools", [recs["r1"], recs["r2"], recs["w"]], published=True).id
+        teachers = build.cluster("Teachers", [recs["r2"]], published=True).id
+        hidden = build.cluster("Hidden", [recs["r2"]], published=False).id
+        empty = build.cluster("Only withdrawn", [recs["w"]], published=True).id
+        links = {
+            "to the cluster": {"clusters": [schools]},
+            "to a member": {"recommendations": [recs["r1"]]},
+            "to another cluster of a member": {"clusters": [teachers]},
+            "to an unpublished cluster of a member": {"clusters": [hidden]},
+            "to a withdrawn member": {"recommendations": [recs["w"]]},
+            "to a recommendation outside": {"recommendations": [recs["outside"]]},
+            "unpublished, to a member": {"recommendations": [recs["r2"]]},
+            "to a cluster of withdrawn recommendations": {"clusters": [empty]},
+        }
+        actions = {
+            title: build.action(title, published=not title.startswith("unpublished"), **linked).id
+            for title, linked in links.items()
+        }
+    return Plan(cluster=schools, empty=empty, actions=actions)
+
+
+PUBLIC = ["to the cluster", "to a member", "to another cluster of a member"]
+STAFF = [*PUBLIC, "to an unpublished cluster of a member", "unpublished, to a member"]
+
+
+def _titles(plan: Plan, names: list[str]) -> list[str]:
+    """The titles, newest first (as the lists give them)."""
+    return sorted(names, key=lambda name: -plan.actions[name])
+
+
+def test_the_public_counts_the_actions_of_a_cluster_as_its_statistics_do(
+    db: Connection, make_app: MakeApp
+) -> None:
+    plan = _plan(db)
+    client = TestClient(make_app())
+    listed = client.get("/api/v1/public/actions", params={"cluster": plan.cluster}).json()
+    assert [item["title"] for item in listed["items"]] == _titles(plan, PUBLIC)
+    stats = client.get("/api/v1/public/stats", params={"cluster": plan.cluster}).json()
+    assert listed["total"] == stats["actions"]["total"] == len(PUBLIC)
+    page = client.get(f"/clusters/{plan.cluster}").text
+    section = page.split('id="cluster-actions"', 1)[1]
+    assert re.findall(r'<a href="/actions/\d+">([^<]*)</a>', section) == _titles(plan, PUBLIC)
+    report = build_report(
+        session_on(db),
+        ReportQuery.model_validate({"cluster": plan.cluster, "group_by": "cluster"}),
+        viewer=None,
+    )
+    group = next(group for group in report.groups if group.title == "Schools")
+    assert [action.title for action in group.actions] == PUBLIC  # no due dates: oldest first
+
+
+def test_staff_count_the_actions_of_a_cluster_as_their_statistics_do(
+    db: Connection, make_app: MakeApp, staff_login: StaffLogin
+) -> None:
+    plan = _plan(db)
+    client = TestClient(make_app())
+    headers = accounts.headers_for(db, "coordinator")
+    listed = client.get("/api/v1/actions", params={"cluster_id": plan.cluster}, headers=headers).json()
+    assert [item["title"] for item in listed["items"]] == _titles(plan, STAFF)
+    stats = client.get("/api/v1/stats", params={"cluster": plan.cluster}, headers=headers).json()
+    assert listed["total"] == stats["actions"]["total"] == len(STAFF)
+    page = staff_login("coordinator").get(f"/staff/clusters/{plan.cluster}").text
+    section = page.split('id="actions-heading"', 1)[1]
+    assert re.findall(r'<a href="/staff/actions/\d+">([^<]*)</a>', section) == _titles(plan, STAFF)
+    # Linked to the cluster, it is the cluster's even when none of its recommendations is current.
+    alone = client.get("/api/v1/actions", params={"cluster_id": plan.empty}, headers=headers).json()
+    assert [item["title"] for item in alone["items"]] == ["to a cluster of withdrawn recommendations"]
