@@ -184,7 +184,8 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     transaction), for the State of NRTD_COUNTRY (the template: every row, as the CLI does). The run
     has an engine of its own, as the CLI's and the schedule's do (their lock waits, not a request's)."""
     from app.feed.template.reader import read_csv_template
-    from importers.run import import_csv_template, import_uhri, import_upr_info
+    from importers.csv_runs import import_csv_template, import_upr_info
+    from importers.run import import_uhri
     from importers.uhri_xlsx import read_uhri_xlsx
     from importers.upr_info_csv import read_upr_info_csv
 

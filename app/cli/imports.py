@@ -179,7 +179,8 @@ def demo_load_cmd(
 
     from app.feed.countries import resolve_country_alias
     from app.models import Recommendation
-    from importers.run import import_uhri, import_upr_info
+    from importers.csv_runs import import_upr_info
+    from importers.run import import_uhri
 
     settings = settings_or_exit()
     if not settings.demo:
@@ -219,7 +220,7 @@ def import_upr_info_cmd(
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Import a UPR Info database CSV export (never a full export: it withdraws nothing)."""
-    from importers.run import import_upr_info
+    from importers.csv_runs import import_upr_info
 
     settings = settings_or_exit()
     exclusive(country, all_countries)
@@ -254,7 +255,7 @@ def import_csv_cmd(
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Import manual recommendations (regional mechanisms and others) from the CSV template."""
-    from importers.run import import_csv_template
+    from importers.csv_runs import import_csv_template
 
     settings = settings_or_exit()
     this_state_only(settings, country)

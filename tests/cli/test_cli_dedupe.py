@@ -9,7 +9,8 @@ from sqlalchemy import Engine, delete, func, select
 from app.core.config import Settings
 from app.import_runs.lock import import_lock
 from app.models.source_link import SourceLink
-from importers.run import import_uhri, import_upr_info
+from importers.csv_runs import import_upr_info
+from importers.run import import_uhri
 from tests.cli.test_cli import nrtd
 from tests.conftest import SAMPLE
 

@@ -16,7 +16,7 @@ from app.core.config import Settings
 from app.feed.records import MalformedInput
 from app.feed.template.reader import read_csv_template
 from importers.csv_export import export_template_csv
-from importers.run import import_csv_template
+from importers.csv_runs import import_csv_template
 from importers.run_record import RunSummary
 from tests.exports.files import STAFF, csv_header, csv_rows
 from tests.uhri_records import snapshot

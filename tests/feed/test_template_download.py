@@ -15,7 +15,7 @@ from app.feed.template.columns import TEMPLATE_COLUMNS
 from app.feed.template.reader import read_csv_template
 from app.feed.template.writer import write_template_rows
 from app.models import Mechanism, Recommendation, RecommendationText
-from importers.run import import_csv_template
+from importers.csv_runs import import_csv_template
 
 URL = "/api/v1/import-template.csv"
 

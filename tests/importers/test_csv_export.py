@@ -24,7 +24,8 @@ from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.models import Recommendation, RecommendationTerm, RecommendationText, Term
 from importers.csv_export import export_template_csv
-from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.csv_runs import import_csv_template, import_upr_info
+from importers.run import import_uhri
 from importers.run_record import RunSummary
 from tests.cli_runner import run_cli
 from tests.conftest import SAMPLE

@@ -20,7 +20,8 @@ from app.feed.template.reader import read_csv_template
 from app.feed.template.writer import write_template_rows
 from app.models import ImportRun, Mechanism, Recommendation, RecommendationTerm, RecommendationText, Term
 from app.models.imports import RejectedRecord
-from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.csv_runs import import_csv_template, import_upr_info
+from importers.run import import_uhri
 from importers.run_record import RunSummary
 from tests.conftest import SAMPLE
 from tests.uhri_records import snapshot

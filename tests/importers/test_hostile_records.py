@@ -16,7 +16,8 @@ from sqlalchemy import Engine, select
 
 from app.core.config import Settings
 from app.models import RejectedRecord
-from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.csv_runs import import_csv_template, import_upr_info
+from importers.run import import_uhri
 from importers.run_record import RunSummary
 from importers.uhri_xlsx import COLUMNS as XLSX_COLUMNS
 from importers.upr_info_csv import COLUMNS as UPR_INFO_COLUMNS

@@ -9,9 +9,10 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings
 from app.feed.sniff import MAX_LINE_CHARS
+from importers.csv_runs import import_csv_template, import_upr_info
 from importers.pipeline.records import Counts
 from importers.progress import count_csv_rows, count_uhri_records
-from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.run import import_uhri
 from tests.conftest import SAMPLE
 from tests.uhri_records import uhri_record, write_export
 

@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.recommendations.search_index import retidy_plain_texts
 from importers.csv_export import export_template_csv
-from importers.run import import_csv_template
+from importers.csv_runs import import_csv_template
 from tests.accounts import create_entity
 from tests.factories import ids_by_external_id, import_records, record
 

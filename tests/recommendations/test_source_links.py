@@ -22,7 +22,8 @@ from app.models import AuditEvent, Recommendation, RecommendationText
 from app.models.source_link import SourceLink
 from app.recommendations.reading import data_version
 from app.recommendations.source_links import link_duplicates
-from importers.run import import_csv_template, import_uhri, import_upr_info
+from importers.csv_runs import import_csv_template, import_upr_info
+from importers.run import import_uhri
 from tests import accounts
 from tests.conftest import SAMPLE, MakeApp, ModuleWorld
 

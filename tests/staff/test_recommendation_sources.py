@@ -14,7 +14,8 @@ from app.models import AuditEvent, Cluster, ClusterRecommendation
 from app.models.base import utcnow
 from app.models.local import RecommendationLocal
 from app.models.source_link import SourceLink
-from importers.run import import_uhri, import_upr_info
+from importers.csv_runs import import_upr_info
+from importers.run import import_uhri
 from tests import accounts
 from tests.conftest import SAMPLE, ModuleWorld
 from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields

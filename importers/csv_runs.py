@@ -1,0 +1,114 @@
+"""The CSV imports: a UPR Info export and the manual template. Neither is a full export of
+anything, so neither withdraws; each takes the import lock and runs through ``run_record.execute_run``.
+The UHRI import is ``importers/run.py``'s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.core.config import Settings
+from app.feed.countries import CountryMatcher, UnknownCountry, iso2_for, resolve_known_country
+from app.feed.records import Rejection, SourceRecord
+from app.feed.template.reader import read_csv_template
+from app.import_runs.lock import import_lock
+from importers.progress import Progress, count_csv_rows
+from importers.run_record import RunSpec, RunSummary, execute_run
+from importers.scope import known_country, scope_country
+from importers.upr_info_csv import read_upr_info_csv
+
+
+def import_upr_info(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    *,
+    country: str | None = None,
+    all_countries: bool = False,
+    encoding: str | None = None,
+    allow_empty: bool = False,
+    progress: Progress | None = None,
+    shown_as: str | None = None,
+) -> RunSummary:
+    """A UPR Info CSV: never a full export of anything, so it never withdraws."""
+    country_name = scope_country(settings, country, all_countries)
+    spec = RunSpec(
+        "upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
+    )
+    with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        if progress is not None:
+            progress.expect(lambda: count_csv_rows(path))
+        return execute_run(
+            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
+        )
+
+
+def import_csv_template(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    *,
+    country: str | None = None,
+    allow_empty: bool = False,
+    progress: Progress | None = None,
+    shown_as: str | None = None,
+) -> RunSummary:
+    """Manual recommendations. An explicit ``country`` keeps that State's rows and skips the others.
+    Without it, on an instance of one State (``NRTD_COUNTRY``), a row naming other States only is
+    rejected with the reason (stored beside the instance's own, it would show on the portal and in
+    the reports for good); a row naming no State is the instance's own. The template is never a
+    full export: it never withdraws."""
+    country_name = known_country(country, "--country") if country else None
+    spec = RunSpec(
+        "manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
+    )
+    own = (
+        known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
+    )
+
+    def rows() -> Iterator[SourceRecord | Rejection]:
+        records = read_csv_template(path)
+        return records if own is None else _own_state_only(records, own)
+
+    with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
+        if progress is not None:
+            progress.expect(lambda: count_csv_rows(path))  # a translation on a row of its own counts too
+        return execute_run(engine, spec, lambda up: up.consume(rows()), progress=progress)
+
+
+def _own_state_only(
+    records: Iterable[SourceRecord | Rejection], own: str
+) -> Iterator[SourceRecord | Rejection]:
+    matches = CountryMatcher(own)
+    for record in records:
+        if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
+            reason = _unplaced_country(record.countries) or (
+                f"about {', '.join(record.countries)}, not {own}: this instance tracks {own} only "
+                "(NRTD_COUNTRY); import it into a database of its own"
+            )
+            yield Rejection(record.input_position, reason, record.external_id)
+        else:
+            yield record
+
+
+def _unplaced_country(countries: list[str]) -> str | None:
+    """Why a row is rejected whose State is a name close to a State's but none (a typo, a spelling
+    out of the lists: "Republica del Peru"), rather than "about another State"; None when every name
+    is a State's, or one unlike any (the row is then about another State, as it says)."""
+    for label in countries:
+        if iso2_for(label) is not None:
+            continue
+        try:
+            resolve_known_country(label)
+        except UnknownCountry as exc:
+            if exc.suggestions:
+                closest = exc.suggestions[0]
+                code = iso2_for(closest)
+                return (
+                    f"countries: {label.strip()!r} is no State this import knows (closest: "
+                    f"{'; '.join(exc.suggestions)}): write the State as UHRI spells it, in a UN language, "
+                    f"or as its ISO code ({code} for {closest})"
+                )
+    return None
