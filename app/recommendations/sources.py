@@ -226,14 +226,20 @@ def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) 
     return list_sources(session, recommendation_id)
 
 
+def leader_of(session: Session, copy_id: int) -> int | None:
+    """The record ``copy_id`` is a linked copy of, if it is one."""
+    leader: int | None = session.scalar(
+        select(SourceLink.leader_id).where(SourceLink.state == "linked", SourceLink.member_id == copy_id)
+    )
+    return leader
+
+
 def settle(session: Session, actor: Actor, copy_id: int, kind: str, keep: str) -> SourceList:
     """Settle one kind of work a linked copy still holds (``carry.settle_work``): the leading
     record's kept and the copy's removed, or the copy's taken in place of the record's. Audited."""
     if session.get(Recommendation, copy_id) is None:
         raise NotFound(f"recommendation {copy_id} does not exist")
-    leader_id = session.scalar(
-        select(SourceLink.leader_id).where(SourceLink.state == "linked", SourceLink.member_id == copy_id)
-    )
+    leader_id = leader_of(session, copy_id)
     if leader_id is None:
         raise Conflict(f"recommendation {copy_id} is not linked as a copy of another record")
     held = held_work(session.connection(), [copy_id]).get(copy_id, [])

@@ -13,7 +13,6 @@ Settling removes one record's work of a kind (``sources.settle``): asked once mo
 from __future__ import annotations
 
 from fastapi import Request, Response
-from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
@@ -86,21 +85,22 @@ async def settle_copy_work(
     except FormInvalid as exc:
         errors = [{"field": field, "reason": reason} for field, reason in exc.errors.items()]
         raise InvalidInput(f"{', '.join(exc.errors)}: not one of the page's choices", errors=errors) from None
-    if body.kind not in MEMBERSHIP_KINDS and not is_confirmed(values):
-        return _confirm_settle(request, db, staff, recommendation_id, body)
-    sources.settle(db, staff.actor, recommendation_id, body.kind, body.keep)
+    leader = sources.leader_of(db, recommendation_id)
+    if body.kind not in MEMBERSHIP_KINDS and leader is not None and not is_confirmed(values):
+        return _confirm_settle(request, staff, recommendation_id, leader, body)
+    sources.settle(db, staff.actor, recommendation_id, body.kind, body.keep)  # refuses a record no copy
     return redirect(f"{detail_url(recommendation_id)}?done=copy-work-settled#sources", request)
 
 
 def _confirm_settle(
-    request: Request, db: Session, staff: StaffSession, recommendation_id: int, body: SettleWork
+    request: Request, staff: StaffSession, recommendation_id: int, leader: int, body: SettleWork
 ) -> Response:
     """Removing one record's work is asked once more, naming both records and the kind of work."""
     page = StaffPage.of(request, "recommendations", staff)
     names = {
         "what": page.gettext(WORK_LABELS[body.kind]),
         "copy": f"#{recommendation_id}",
-        "leader": f"#{sources.list_sources(db, recommendation_id).recommendation_id}",
+        "leader": f"#{leader}",
     }
     if body.keep == "record":
         question = page.gettext(_("Keep the leading record's and remove this copy's?"))

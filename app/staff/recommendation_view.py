@@ -23,6 +23,7 @@ from app.feed.fields import readable_text
 from app.models.local import PRIORITIES, STATUSES
 from app.plans.actions.schemas import ActionPage
 from app.recommendations import manual, sources
+from app.recommendations.carry import MEMBERSHIP_KINDS as MEMBERSHIP_KINDS  # the template's
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
 from app.staff.actions import linked_actions
 from app.staff.choices import every_entity
