@@ -7,7 +7,7 @@ import run. Services only ``flush``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -270,3 +270,23 @@ def off_index(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     if dialect != "sqlite":
         return column
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def rows_for_ids(session: Session, sql: str, ids: Sequence[int]) -> list[Any]:
+    """The rows (``Row``) of ``sql``, a fixed statement in plain SQL where ``{ids}`` stands for "is one of
+    ``ids``" (any number of times), run in the session's transaction by the driver itself.
+
+    For the few statements a list page runs for its rows (texts, terms, entities, links): building
+    such a statement with SQLAlchemy, looking up its compiled form and running it through the ORM
+    took 4 to 8 times what the database took (0.98 against 0.12 ms for 50 rows' texts). Only ids
+    are bound, each as a parameter: no value a user typed reaches the SQL text.
+    """
+    if not ids:
+        return []
+    conn = session.connection()
+    values = [int(value) for value in ids]
+    uses = sql.count("{ids}")
+    if conn.dialect.name == "postgresql":
+        return list(conn.exec_driver_sql(sql.format(ids="= ANY(%s)"), tuple([values] * uses)).fetchall())
+    marks = "IN (" + ",".join("?" * len(values)) + ")"
+    return list(conn.exec_driver_sql(sql.format(ids=marks), tuple(values * uses)).fetchall())

@@ -111,9 +111,9 @@ def keyset_page(
     is fetched, so that the last page is known without counting.
     """
     if len(query.column_descriptions) == 1:
-        rows: list[Any] = list(session.scalars(query.limit(limit + 1)))
+        rows: list[Any] = list(session.scalars(query.limit(limit + 1)).all())
     else:
-        rows = list(session.execute(query.limit(limit + 1)))
+        rows = list(session.execute(query.limit(limit + 1)).all())
     return page_of(rows, limit, cursor_of)
 
 

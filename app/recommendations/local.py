@@ -19,12 +19,13 @@ from app.audit.service import changed, record
 from app.core.actor import READER, Actor
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
+from app.core.db import rows_for_ids
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.feed.fields import name_order
 from app.models import Entity, Recommendation
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
-from app.recommendations.reading import responsibilities, status_priority
+from app.recommendations.reading import status_priority
 
 LOCAL_FIELDS = (
     "priority",
@@ -41,6 +42,13 @@ NAMED_RECOMMENDATIONS = 3
 _PUBLISHED = ("status", "priority")
 
 
+# ``reading.responsibilities`` for a page's ids, run by the driver (``rows_for_ids``).
+_RESPONSIBLE_SQL = (
+    "SELECT re.recommendation_id, re.responsibility, e.id, e.name, e.acronym FROM recommendation_entities re"
+    " JOIN entities e ON e.id = re.entity_id WHERE re.recommendation_id {ids}"
+)
+
+
 class Responsible:
     """The lead and supporting entities of a set of recommendations, by recommendation id: the
     fields of each ``EntityRef``, as plain values (a list page validates them once, with the page)."""
@@ -52,10 +60,7 @@ class Responsible:
     @classmethod
     def load(cls, session: Session, ids: Sequence[int]) -> Responsible:
         found = cls()
-        if not ids:
-            return found
-        rows = session.execute(responsibilities(ids))
-        for rec_id, responsibility, entity_id, name, acronym in rows:
+        for rec_id, responsibility, entity_id, name, acronym in rows_for_ids(session, _RESPONSIBLE_SQL, ids):
             ref = {"id": entity_id, "name": name, "acronym": acronym}
             if responsibility == "lead":
                 found.lead[rec_id] = ref

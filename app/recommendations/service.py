@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import READER, Actor
 from app.core.config import UHRI_LANGUAGES
+from app.core.db import rows_for_ids
 from app.core.errors import NotFound
 from app.core.etag import etag
 from app.feed.fields import ROLE_FIELDS, alphabetical, name_order
@@ -28,10 +29,8 @@ from app.models import (
     ClusterRecommendation,
     Mechanism,
     Recommendation,
-    RecommendationTerm,
     RecommendationText,
     Revision,
-    Term,
     User,
 )
 from app.models.local import RecommendationLocal, StatusChange
@@ -67,6 +66,15 @@ _LANG_ORDER = {lang: n for n, lang in enumerate(UHRI_LANGUAGES)}
 _SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 
 
+# A page's terms and texts, run by the driver (``rows_for_ids``): the page's own statement varies
+# with its filters, these never do.
+_TERMS_SQL = (
+    "SELECT rt.recommendation_id, rt.role, t.label, t.code FROM recommendation_terms rt"
+    " JOIN terms t ON t.id = rt.term_id WHERE rt.recommendation_id {ids}"
+)
+_TEXTS_SQL = "SELECT recommendation_id, lang, text FROM recommendation_texts WHERE recommendation_id {ids}"
+
+
 class _Terms:
     """The labels and SDGs of a set of recommendations, by recommendation id."""
 
@@ -79,11 +87,7 @@ class _Terms:
         terms = cls()
         if not ids:
             return terms
-        rows = session.execute(
-            select(RecommendationTerm.recommendation_id, RecommendationTerm.role, Term.label, Term.code)
-            .join(Term, Term.id == RecommendationTerm.term_id)
-            .where(RecommendationTerm.recommendation_id.in_(ids))
-        )
+        rows = rows_for_ids(session, _TERMS_SQL, ids)
         entries = sdg_entries()
         for rec_id, role, label, code in rows:
             if role == "sdg":
@@ -111,14 +115,8 @@ class _Terms:
 
 def _load_texts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, str]]:
     texts: dict[int, dict[str, str]] = defaultdict(dict)
-    if ids:
-        rows = session.execute(
-            select(
-                RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text
-            ).where(RecommendationText.recommendation_id.in_(ids))
-        )
-        for rec_id, lang, text in rows:
-            texts[rec_id][lang] = text
+    for rec_id, lang, text in rows_for_ids(session, _TEXTS_SQL, ids):
+        texts[rec_id][lang] = text
     return texts
 
 

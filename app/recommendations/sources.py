@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from app.audit.service import record
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.core.db import rows_for_ids
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import Recommendation
 from app.models.base import utcnow
@@ -25,16 +27,13 @@ from app.models.source_link import SourceLink
 from app.recommendations.carry import carry_work, held_work, settle_work
 from app.recommendations.schemas import CopyWork, SourceList, SourceRef
 
-
-def _linked(session: Session, ids: Sequence[int]) -> list[SourceLink]:
-    return list(
-        session.scalars(
-            select(SourceLink).where(
-                SourceLink.state == "linked",
-                or_(SourceLink.member_id.in_(ids), SourceLink.leader_id.in_(ids)),
-            )
-        )
-    )
+# The links in force that hold any of ``{ids}`` (as a member or as the leader), and the source keys
+# of records a page does not hold: run by the driver (``rows_for_ids``), as every page asks.
+_LINKED_SQL = (
+    "SELECT leader_id, member_id, method, score FROM recommendation_source_links"
+    " WHERE state = 'linked' AND (member_id {ids} OR leader_id {ids})"
+)
+_KEYS_SQL = "SELECT id, source, external_id FROM recommendations WHERE id {ids}"
 
 
 def source_groups(session: Session, known: dict[int, tuple[str, str]]) -> dict[int, list[SourceRef]]:
@@ -43,24 +42,16 @@ def source_groups(session: Session, known: dict[int, tuple[str, str]]) -> dict[i
     if not known:
         return {}
     ids = sorted(known)
-    links = _linked(session, ids)
-    members: dict[int, list[SourceLink]] = defaultdict(list)
+    links = rows_for_ids(session, _LINKED_SQL, ids)
+    members: dict[int, list[Any]] = defaultdict(list)
     leaders = {link.leader_id for link in links}
-    for link in _linked(session, sorted(leaders)) if leaders else []:
+    for link in rows_for_ids(session, _LINKED_SQL, sorted(leaders)):
         if link.leader_id in leaders:
             members[link.leader_id].append(link)
     leader_of = {link.member_id: link.leader_id for group in members.values() for link in group}
     keys = dict(known)
     missing = sorted((leaders | set(leader_of)) - set(keys))
-    if missing:
-        keys |= {
-            rec_id: (source, external_id)
-            for rec_id, source, external_id in session.execute(
-                select(Recommendation.id, Recommendation.source, Recommendation.external_id).where(
-                    Recommendation.id.in_(missing)
-                )
-            )
-        }
+    keys |= {row.id: (row.source, row.external_id) for row in rows_for_ids(session, _KEYS_SQL, missing)}
     groups: dict[int, list[SourceRef]] = {}
     for rec_id in ids:
         leader = leader_of.get(rec_id, rec_id)
