@@ -4,6 +4,9 @@ An entry is an approved and published progress update of a published action: an 
 published on an action that is not (yet) public stays out, with the action's title. Its
 ``alternate`` link (and id) is the update on the action's portal page; the action's JSON in the
 public API and the portal pages of the recommendations it implements are linked too.
+Its own words (the feed's title, an entry's title, the status, "Evidence") are in the reader's
+language, chosen as the portal chooses a page's (``?lang=``, then Accept-Language, then English); what
+the staff wrote (the action's title, the narrative) stays as written, in the one language it has.
 Everything is written through ElementTree, which escapes text and attributes; characters XML 1.0
 cannot carry at all (most control characters) are dropped first.
 """
@@ -17,9 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from babel.dates import format_date
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.core.timestamps import as_utc
 from app.models import (
@@ -36,12 +41,23 @@ from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, from_accept_language, translations
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
 FEED_SIZE = 50
 # An empty feed still needs an <updated>: a fixed instant, so its ETag stays put.
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FEED_TITLE = _("Published progress on the implementation of human-rights recommendations")
+# The status an update reports for its action (the portal's and the reports' words).
+ACTION_STATUS_LABELS = {
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
+}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -66,6 +82,22 @@ class FeedLinks:
     page: Callable[[int], str]
     data: Callable[[int], str]
     recommendation: Callable[[int], str]
+
+
+def feed_language(asked: str | None, accept_language: str | None) -> str:
+    """The language of the feed's words: ``?lang=`` when it is an interface language (another one, a
+    text language such as ``ar``, gives English: the reader asked for it, not for the browser's),
+    else the browser's Accept-Language, else English."""
+    if asked:
+        return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+    return from_accept_language(accept_language) or DEFAULT_LANGUAGE
+
+
+def feed_title(publisher: Publisher, lang: str) -> str:
+    """The feed's title in ``lang``: the site's name, then what the feed holds."""
+    gettext = translations(lang).gettext
+    named = {"name": publisher.title_in(gettext), "value": gettext(FEED_TITLE)}
+    return gettext("%(name)s: %(value)s") % named
 
 
 def _linked_recommendations(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -201,12 +233,14 @@ def render_atom(
     author: str,
     links: FeedLinks,
     publisher: Publisher | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> bytes:
-    """The feed document. ``feed_url`` (with its filters) is also the feed's id; an entry's id is
-    the update on its action's portal page (the page's anchor of the update): unique and permanent,
-    and the page a reader opens."""
+    """The feed document, its own words in ``lang``. ``feed_url`` (with its filters) is also the
+    feed's id; an entry's id is the update on its action's portal page (the page's anchor of the
+    update): unique and permanent, and the page a reader opens."""
+    gettext = translations(lang).gettext
     ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
     _add(feed, "id", feed_url)
     _add(feed, "title", title)
     _add(feed, "updated", _timestamp(entries[0].published_at if entries else EMPTY_FEED_UPDATED))
@@ -217,7 +251,10 @@ def render_atom(
         url = f"{links.page(entry.action_id)}#progress-{entry.id}"
         item = _add(feed, "entry")
         _add(item, "id", url)
-        _add(item, "title", f"{entry.action_title}: progress reported on {entry.reported_on.isoformat()}")
+        reported = gettext("Progress update of %(date)s") % {
+            "date": format_date(entry.reported_on, format="long", locale=lang)
+        }
+        _add(item, "title", gettext("%(name)s: %(value)s") % {"name": entry.action_title, "value": reported})
         _add(item, "updated", _timestamp(entry.published_at))
         _add(item, "published", _timestamp(entry.published_at))
         _add(item, "link", rel="alternate", type="text/html", href=url)
@@ -225,9 +262,11 @@ def render_atom(
         for recommendation_id in entry.recommendation_ids:
             _add(item, "link", rel="related", type="text/html", href=links.recommendation(recommendation_id))
         if entry.evidence_url:
-            _add(item, "link", rel="related", href=entry.evidence_url, title="Evidence")
+            _add(item, "link", rel="related", href=entry.evidence_url, title=gettext("Evidence"))
         if entry.new_status:
-            _add(item, "category", term=entry.new_status, label=entry.new_status.replace("_", " "))
+            label = ACTION_STATUS_LABELS.get(entry.new_status)
+            shown = gettext(label) if label else entry.new_status.replace("_", " ")
+            _add(item, "category", term=entry.new_status, label=shown)
         _add(item, "summary", entry.narrative, type="text")
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return body

@@ -22,6 +22,7 @@ from app.evidence.service import stored_path
 from app.exports import facets
 from app.exports.params import PublicExportParams, list_params
 from app.exports.schemas import RecommendationFacets
+from app.feed.countries import state_name_in
 from app.public import actions, clusters, evidence, feed, service
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
 from app.public.schemas import (
@@ -38,6 +39,7 @@ from app.public.schemas import (
     PublicRecommendationParams,
 )
 from app.recommendations.schemas import Lang
+from app.web.i18n import translations
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -145,7 +147,9 @@ def get_action(request: Request, db: DbSession, caller: PublicCaller, action_id:
     description="Optionally only those about a theme or SDG (of the action or of a recommendation it "
     "implements) or an entity (the action's lead or a supporting entity). Each entry links to the update on "
     "its action's portal page (`/actions/{id}`, also its id), the action's JSON and the portal pages of the "
-    "recommendations it implements.",
+    'recommendations it implements. Its own words (titles, the status, "Evidence") are in `lang`, else '
+    "in the language the Accept-Language header prefers among en, fr and es, else English; the action's "
+    "title and the narrative stay as written.",
     responses={
         200: {
             "description": "An Atom 1.0 feed",
@@ -166,19 +170,24 @@ def progress_feed(
     path = request.url.path
     query = urlencode(sorted(params.model_dump(exclude_none=True).items()))
     site = Publisher.of(settings)
+    lang = feed.feed_language(params.lang, request.headers.get("accept-language"))
+    gettext = translations(lang).gettext
     body = feed.render_atom(
         feed.feed_entries(db, params),
         feed_url=f"{base}{path}" + (f"?{query}" if query else ""),
-        title=f"{site.title}: published progress on the implementation of human-rights recommendations",
-        author=site.body,
+        title=feed.feed_title(site, lang),
+        author=site.body_in(gettext, state_name_in(site.country, lang) if site.country else None),
         publisher=site,
+        lang=lang,
         links=feed.FeedLinks(
             page=lambda action_id: f"{base}/actions/{action_id}",
             data=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
             recommendation=lambda recommendation_id: f"{base}/recommendations/{recommendation_id}",
         ),
     )
-    return cached_response(request, body, feed.ATOM_MEDIA_TYPE)
+    # The same address is written in another language for another Accept-Language.
+    headers = {"Vary": "Authorization, X-API-Key, Accept-Language", "Content-Language": lang}
+    return cached_response(request, body, feed.ATOM_MEDIA_TYPE, headers=headers)
 
 
 @router.get(

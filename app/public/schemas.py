@@ -323,3 +323,8 @@ class FeedParams(PublicParams):
         description='SDG goal ("5") or target ("5.2"): of the action, or of a recommendation it implements',
     )
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="The action's lead or a supporting entity")
+    lang: Lang | None = Field(
+        None,
+        description="Language of the feed's own words (en, fr, es; another gives English); without it, "
+        "the one Accept-Language prefers, else English",
+    )

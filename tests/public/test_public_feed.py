@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 
 from app.models import ActionRecommendation, ProgressUpdate, SourceLink
+from app.public.feed import FeedEntry, FeedLinks, render_atom
 from tests.accounts import create_entity
 from tests.conftest import session_on
 from tests.public.world import PUBLIC_NARRATIVE, World
@@ -50,7 +51,7 @@ def test_only_published_progress_of_published_actions(public: TestClient, world:
     entry = entries[0]
     # Escaped on the way out, parsed back intact; the vertical tab XML cannot carry is dropped.
     assert entry.findtext(f"{A}summary") == PUBLIC_NARRATIVE.replace("\x0b", "")
-    assert entry.findtext(f"{A}title") == "Build and staff rural schools: progress reported on 2025-06-30"
+    assert entry.findtext(f"{A}title") == "Build and staff rural schools: Progress update of June 30, 2025"
     alternates = {link.get("type"): link.get("href") for link in entry.findall(f"{A}link[@rel='alternate']")}
     assert alternates == {"text/html": page_url, "application/json": action_url}
     assert root.findtext(f"{A}updated") == entry.findtext(f"{A}updated")
@@ -158,3 +159,95 @@ def test_a_linked_copy_is_not_linked_nor_matched(public: TestClient, world: Worl
     assert related == [f"http://testserver/recommendations/{world.rec['P1']}"]
     assert _entry_ids(_feed(public, theme="Child labour")) == []
     assert _entry_ids(_feed(public, sdg="8.7")) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "headers", "lang", "site", "author", "entry_title", "status"),
+    [
+        (
+            {},
+            {},
+            "en",
+            "Recommendation tracker: ",
+            "National mechanism for implementation, reporting and follow-up (Peru)",
+            "Build and staff rural schools: Progress update of June 30, 2025",
+            "In progress",
+        ),
+        (
+            {"lang": "fr"},
+            {"Accept-Language": "es"},
+            "fr",
+            "Suivi des recommandations : ",
+            "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Pérou)",
+            "Build and staff rural schools : Rapport d\u2019avancement du 30 juin 2025",
+            "En cours",
+        ),
+        (
+            {},
+            {"Accept-Language": "de, es-PE;q=0.9, en;q=0.5"},
+            "es",
+            "Seguimiento de recomendaciones: ",
+            "Mecanismo nacional de aplicación, presentación de informes y seguimiento (Perú)",
+            "Build and staff rural schools: Informe de avance del 30 de junio de 2025",
+            "En curso",
+        ),
+        # A text language that is no interface language: the feed's words stay English.
+        (
+            {"lang": "ar"},
+            {"Accept-Language": "fr"},
+            "en",
+            "Recommendation tracker: ",
+            "National mechanism for implementation, reporting and follow-up (Peru)",
+            "Build and staff rural schools: Progress update of June 30, 2025",
+            "In progress",
+        ),
+    ],
+)
+def test_the_feed_speaks_the_reader_s_language(
+    public: TestClient,
+    world: World,
+    params: dict[str, str],
+    headers: dict[str, str],
+    lang: str,
+    site: str,
+    author: str,
+    entry_title: str,
+    status: str,
+) -> None:
+    """As the portal's pages: ``?lang=`` first, then Accept-Language, then English. The staff's own
+    words (the action's title, the narrative) stay as they were written."""
+    response = public.get(URL, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-language"] == lang
+    assert "Accept-Language" in response.headers["vary"]
+    root = ET.fromstring(response.content)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+    assert root.findtext(f"{A}title", "").startswith(site)
+    assert root.findtext(f"{A}author/{A}name") == author
+    [entry] = root.iter(f"{A}entry")
+    assert entry.findtext(f"{A}title") == entry_title
+    assert entry.findtext(f"{A}summary") == PUBLIC_NARRATIVE.replace("\x0b", "")
+    [category] = entry.findall(f"{A}category")
+    assert (category.get("term"), category.get("label")) == ("in_progress", status)
+    # The feed's own address names the language asked for, so a reader subscribing keeps it.
+    assert root.findtext(f"{A}id", "").endswith(f"?lang={params['lang']}" if params else "feed.atom")
+
+
+def test_an_entry_s_evidence_link_is_named_in_the_feed_s_language() -> None:
+    entry = FeedEntry(
+        id=5,
+        action_id=1,
+        action_title="Rural schools",
+        reported_on=date(2025, 6, 30),
+        narrative="Forty schools opened.",
+        new_status="delayed",
+        evidence_url="https://example.org/report.pdf",
+        published_at=datetime(2025, 7, 2, tzinfo=UTC),
+    )
+    links = FeedLinks(page=lambda n: f"/a/{n}", data=lambda n: f"/j/{n}", recommendation=lambda n: f"/r/{n}")
+    body = render_atom([entry], feed_url="/feed", title="T", author="A", links=links, lang="es")
+    [item] = ET.fromstring(body).iter(f"{A}entry")
+    evidence = item.find(f"{A}link[@href='https://example.org/report.pdf']")
+    assert evidence is not None and evidence.get("title") == "Evidencia"
+    assert item.find(f"{A}category[@term='delayed']") is not None
+    assert item.find(f"{A}category[@label='Atrasada']") is not None
