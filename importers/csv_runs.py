@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.feed import refusals
 from app.feed.countries import CountryMatcher, UnknownCountry, iso2_for, resolve_known_country
 from app.feed.records import Rejection, SourceRecord
 from app.feed.template.reader import read_csv_template
@@ -84,9 +85,8 @@ def _own_state_only(
     matches = CountryMatcher(own)
     for record in records:
         if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
-            reason = _unplaced_country(record.countries) or (
-                f"about {', '.join(record.countries)}, not {own}: this instance tracks {own} only "
-                "(NRTD_COUNTRY); import it into a database of its own"
+            reason = _unplaced_country(record.countries) or refusals.refusal(
+                refusals.ANOTHER_STATE, states=", ".join(record.countries), own=own
             )
             yield Rejection(record.input_position, reason, record.external_id)
         else:
@@ -106,9 +106,11 @@ def _unplaced_country(countries: list[str]) -> str | None:
             if exc.suggestions:
                 closest = exc.suggestions[0]
                 code = iso2_for(closest)
-                return (
-                    f"countries: {label.strip()!r} is no State this import knows (closest: "
-                    f"{'; '.join(exc.suggestions)}): write the State as UHRI spells it, in a UN language, "
-                    f"or as its ISO code ({code} for {closest})"
+                return refusals.refusal(
+                    refusals.NO_SUCH_STATE,
+                    label=repr(label.strip()),
+                    closest="; ".join(exc.suggestions),
+                    code=str(code),
+                    state=closest,
                 )
     return None

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
 
+from app.feed import refusals
 from app.feed.records import MalformedInput, RecordError, Rejection
 from app.followup.detection import detect_after_import
 from app.import_runs.masking import mask_credentials
@@ -175,8 +176,12 @@ def execute_run(
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
         counts = upserter.counts if upserter else Counts()
         refused = isinstance(exc, WithdrawalRefused | NothingInScope)
-        label = type(exc).__name__ if isinstance(exc, OSError) else "refused" if refused else "input rejected"
-        message = f"{label}: {exc}"
+        if isinstance(exc, OSError):
+            message = f"{type(exc).__name__}: {exc}"
+        else:
+            message = refusals.refusal(
+                refusals.REFUSED if refused else refusals.INPUT_REJECTED, reason=str(exc)
+            )
         run_id = record_failure(engine, spec, counts, message)
         rejections = upserter.first_rejections if upserter else []
         return RunSummary(run_id, "failed", counts, message, rejections=rejections)
@@ -194,8 +199,5 @@ def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
     if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
         # Shown on the staff workspace's run page too, where no option of the command can be given.
         raise NothingInScope(
-            f"none of the {counts.read} records read concerns {spec.country}, the State imported "
-            "(NRTD_COUNTRY, or --country on the command line): the file is about other States, or is not "
-            "the file meant; nothing was imported. If that is expected, `nrtd import ... --allow-empty` "
-            "lets the run succeed"
+            refusals.refusal(refusals.NOTHING_IN_SCOPE, read=counts.read, state=spec.country)
         )

@@ -18,6 +18,7 @@ from typing import IO, Any, NamedTuple
 
 import ijson
 
+from app.feed import refusals
 from app.feed.records import (
     CountryFilter,
     KnownCheck,
@@ -345,12 +346,8 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
         if first == b"{" or first in b'"-0123456789tfn':
             what = "an object" if first == b"{" else "a single value"
             raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
-        kind = file_kind(path) or "not JSON (a CSV or other text file?)"
-        raise MalformedInput(
-            f"{path.name}: this is {kind}, not the UHRI JSON export (a JSON array of records); "
-            "the UHRI search page's export is an .xlsx file, a UPR Info file is imported with "
-            "`nrtd import upr-info`, the CSV template with `nrtd import csv`"
-        )
+        kind = file_kind(path) or refusals.KIND_NOT_JSON
+        raise MalformedInput(refusals.refusal(refusals.NOT_THE_JSON_EXPORT, name=path.name, kind=kind))
     file.seek(start)
     return at + len(head) - len(text)
 

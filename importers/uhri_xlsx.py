@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.feed import refusals
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import other_import
@@ -101,7 +102,8 @@ def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Reje
         except Exception as exc:
             # openpyxl reports a broken archive with whatever the zip/XML layer raised
             # (BadZipFile, KeyError, InvalidFileException, ParseError...): all mean the same thing.
-            raise MalformedInput(f"not an XLSX spreadsheet: {exc or type(exc).__name__}") from exc
+            reason = str(exc) or type(exc).__name__
+            raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
         try:
             yield from _read_workbook(workbook, lang)
         finally:
@@ -199,7 +201,7 @@ def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
         if name is None:
             continue  # extra columns are allowed and ignored
         if name in positions:
-            raise MalformedInput(f"column {name!r} appears twice in the header row")
+            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
         positions[name] = index
     missing = [name for name in COLUMNS if name not in positions]
     if missing and (
@@ -207,9 +209,10 @@ def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
     ):
         raise MalformedInput(other)
     if missing:
+        columns = ", ".join(map(repr, missing))
+        sheet = f"{place.sheet}{place.others}"
         raise MalformedInput(
-            f"not a UHRI export: missing column(s) {', '.join(map(repr, missing))} in the header row of "
-            f"{place.sheet}{place.others}"
+            refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=sheet)
         )
     return positions
 
@@ -337,18 +340,25 @@ def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
         except ValueError:
             try:
                 return parse_datetime(value, field)
-            except RecordError as exc:
+            except RecordError:
                 # A date typed as text the way a spreadsheet's locale writes it: say what to type.
                 advice = spreadsheet_date_advice(str(value))
-                raise RecordError(f"{exc}: {advice}" if advice else str(exc)) from None
+                if not advice:
+                    raise
+                text = str(value)[:40]
+                raise RecordError(
+                    refusals.refusal(
+                        refusals.NOT_AN_ISO_DATE_TIME_ADVICE, field=field, value=repr(text), advice=advice
+                    )
+                ) from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            raise RecordError(f"{field}: {value} is not an Excel date serial number")
+            raise RecordError(refusals.refusal(refusals.NOT_AN_EXCEL_DATE, field=field, value=str(value)))
         from openpyxl.utils.datetime import from_excel
 
         converted = from_excel(value, epoch=epoch)
         if not isinstance(converted, datetime):
-            raise RecordError(f"{field}: {value} is not an Excel date serial number")
+            raise RecordError(refusals.refusal(refusals.NOT_AN_EXCEL_DATE, field=field, value=str(value)))
         return converted
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)

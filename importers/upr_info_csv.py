@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
+from app.feed import refusals
 from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
@@ -228,16 +229,16 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
         if name is None:
             continue
         if name in positions:
-            raise MalformedInput(f"column {name!r} appears twice in the header row")
+            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
         positions[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing and (other := other_import(header, "upr-info")):
         raise MalformedInput(other)
     if missing:
         found = ", ".join(repr(value.strip()) for value in header[:12])
+        columns = ", ".join(map(repr, missing))
         raise MalformedInput(
-            f"not a UPR Info export: missing column(s) {', '.join(map(repr, missing))}; "
-            f"the header row holds {found}"
+            refusals.refusal(refusals.UPR_INFO_MISSING_COLUMNS, columns=columns, found=found)
         )
     return positions
 

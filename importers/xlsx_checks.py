@@ -8,6 +8,7 @@ import re
 import zipfile
 from typing import IO, Any
 
+from app.feed import refusals
 from app.feed.records import MalformedInput
 from app.feed.sniff import kind_of
 
@@ -47,24 +48,16 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
 def _not_a_zip(head: bytes, exc: Exception) -> str:
     """What a file that is no ZIP archive is (an XLSX file is one), rather than zipfile's words."""
     if not head:
-        return "the file is empty"
+        return refusals.EMPTY_FILE
     kind = kind_of(head)
     if kind is not None and "XLS)" in kind:
-        return f"this is {kind}: open it in Excel and save it as 'Excel Workbook (.xlsx)'"
+        return refusals.refusal(refusals.SAVE_AS_XLSX, kind=kind)
     if kind is not None and "JSON" in kind:
-        return (
-            f"this is {kind}: the UHRI JSON export is imported from a file named .json "
-            "(`nrtd import uhri FILE.json`), or by the scheduled import (in the staff workspace: 'Start the "
-            "scheduled UHRI import now'); it cannot be uploaded"
-        )
+        return refusals.refusal(refusals.JSON_NOT_UPLOADED, kind=kind)
     if kind is not None and "ZIP" not in kind:
-        return f"this is {kind}"
+        return refusals.refusal(refusals.THIS_IS, kind=kind)
     if kind is None and b"\x00" not in head:
-        return (
-            "this is a CSV or other text file, not a ZIP archive as an XLSX file is: a UPR Info export is "
-            "imported with `nrtd import upr-info`, the CSV template with `nrtd import csv` (in the staff "
-            "workspace: choose 'UPR Info database (CSV)' or 'CSV template of manual recommendations')"
-        )
+        return refusals.TEXT_NOT_A_ZIP
     return str(exc) or type(exc).__name__
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.core.catalogue import Quantity, Reason
-from app.core.catalogue import marked as _
+from app.feed import refusals
 
 _PEEK = 512
 
@@ -27,30 +27,28 @@ def kind_of(head: bytes) -> str | None:
     """``file_kind`` of a file that starts with ``head`` (its first 512 bytes, or all of a shorter one)."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if head.startswith(b"PK\x03\x04"):
-        return "an Excel workbook (XLSX) or another ZIP file"
+        return refusals.KIND_ZIP
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Excel workbook (XLS) or another Office file"
+        return refusals.KIND_XLS
     if head.startswith(b"\x1f\x8b"):
-        return "a gzip-compressed file (decompress it first)"
+        return refusals.KIND_GZIP
     if head.startswith(b"%PDF"):
-        return "a PDF document"
+        return refusals.KIND_PDF
     lowered = text[:64].lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
-        return "a web page (HTML)"
+        return refusals.KIND_HTML
     if lowered.startswith(b"<"):
-        return "an XML or HTML document"
+        return refusals.KIND_XML
     if text.startswith((b"[", b"{")):
-        return "a JSON document"
+        return refusals.KIND_JSON
     return None
 
 
 def not_a_csv(kind: str) -> str:
     """Why a CSV import refuses a file ``file_kind`` named, and what to do: a workbook is saved as CSV,
     a UHRI export (JSON, or the search page's XLSX) has an import of its own."""
-    advice = "save a workbook as 'CSV UTF-8' first; " if "workbook" in kind else ""
-    return (
-        f"this is {kind}, not a CSV file: {advice}a UHRI export is imported with `nrtd import uhri` "
-        "(in the staff workspace: the search page's .xlsx file as 'UHRI search export (XLSX)')"
+    return refusals.refusal(
+        refusals.WORKBOOK_NOT_A_CSV if "workbook" in kind else refusals.NOT_A_CSV, kind=kind
     )
 
 
@@ -84,30 +82,13 @@ _EXPORT_COLUMNS = frozenset(
         "internal_notes",
     )
 )  # fmt: skip
-_OTHER_IMPORTS: dict[str, tuple[frozenset[str], str]] = {
-    "export": (
-        _EXPORT_COLUMNS,
-        "this is the recommendation export (the open-data CSV or XLSX), not {this}: download the export in "
-        "the import template's columns instead ('CSV in the import template's columns' on the staff "
-        "workspace's Reports and exports page, or `nrtd export csv`), edit that and import it",
-    ),
-    "upr-info": (
-        _UPR_INFO_COLUMNS,
-        "this is a UPR Info database export, not {this}: {then}import it with `nrtd import upr-info` "
-        "(in the staff workspace: 'UPR Info database (CSV)')",
-    ),
-    "csv": (
-        _TEMPLATE_COLUMNS,
-        "this is the CSV template of manual recommendations, not {this}: {then}import it with "
-        "`nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')",
-    ),
-    "uhri-xlsx": (
-        _UHRI_XLSX_COLUMNS,
-        "this is the UHRI search page's export saved as CSV, not {this}: import the .xlsx file as UHRI "
-        "gives it, with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export (XLSX)')",
-    ),
+# Their refusals: app/feed/refusals.py (OTHER_IMPORT).
+_OTHER_IMPORTS: dict[str, frozenset[str]] = {
+    "export": _EXPORT_COLUMNS,
+    "upr-info": _UPR_INFO_COLUMNS,
+    "csv": _TEMPLATE_COLUMNS,
+    "uhri-xlsx": _UHRI_XLSX_COLUMNS,
 }
-_NAMED = {"csv": "the CSV template", "upr-info": "a UPR Info export", "uhri-xlsx": "a UHRI search export"}
 
 
 def other_import(header: Sequence[str], this: str) -> str | None:
@@ -116,13 +97,15 @@ def other_import(header: Sequence[str], this: str) -> str | None:
     columns): the refusal names the import that reads it, rather than a list of unknown or missing
     columns. None when the header is no other's."""
     names = {name.replace("\ufeff", "").strip().casefold() for name in header} - {""}
-    own = _OTHER_IMPORTS[this][0]
-    # A workbook of a CSV import's columns (an export saved as .xlsx) is saved as CSV first.
-    then = "save the workbook as 'CSV UTF-8', then " if this == "uhri-xlsx" else ""
-    for key, (columns, message) in _OTHER_IMPORTS.items():
+    own = _OTHER_IMPORTS[this]
+    for key, columns in _OTHER_IMPORTS.items():
         found = len(names & columns)
         if key != this and found >= 3 and found * 2 > len(names) and found > len(names & own):
-            return message.format(this=_NAMED[this], then=then)
+            message = refusals.OTHER_IMPORT[key]
+            # A workbook of a CSV import's columns (an export saved as .xlsx) is saved as CSV first.
+            if this == "uhri-xlsx":
+                message = refusals.OTHER_IMPORT_SAVED.get(key, message)
+            return refusals.refusal(message, this=refusals.NAMED_IMPORTS[this])
     return None
 
 
@@ -190,25 +173,13 @@ def broken_csv(exc: csv.Error, row: int) -> str:
     detail = str(exc)
     reason: str
     if detail == "unexpected end of data":
-        reason = _(
-            "a quoted cell is never closed (a '\"' is missing), so every row below it would be read "
-            "into that cell"
-        )
+        reason = refusals.QUOTE_NEVER_CLOSED
     elif detail.endswith("expected after '\"'"):
-        reason = _('a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it')
+        reason = refusals.QUOTE_NOT_DOUBLED
     elif detail == _TOO_LONG:
-        reason = Reason(
-            _("a line longer than %(limit)s characters, far more than a row holds"),
-            limit=Quantity(MAX_LINE_CHARS),
-        )
+        reason = Reason(refusals.LINE_TOO_LONG, limit=Quantity(MAX_LINE_CHARS))
     elif detail.startswith("field larger than field limit"):
-        reason = Reason(
-            _(
-                "a cell longer than %(limit)s characters, the longest a cell may be "
-                "(or a quote that is never closed)"
-            ),
-            limit=Quantity(csv.field_size_limit()),
-        )
+        reason = Reason(refusals.CELL_TOO_LONG, limit=Quantity(csv.field_size_limit()))
     else:
         reason = detail
-    return Reason(_("not a valid CSV file: row %(row)s: %(reason)s"), row=row, reason=Reason(reason))
+    return Reason(refusals.NOT_VALID_CSV, row=row, reason=Reason(reason))

@@ -13,7 +13,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from app.feed import fields
+from app.feed import fields, refusals
 from app.feed.fields import html_to_text
 from app.feed.keys import label_key
 from app.feed.records import RecordError
@@ -163,11 +163,13 @@ def parse_date(value: object, field: str) -> date | None:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise RecordError(f"{field}: expected a date, got {type(value).__name__}")
+        raise RecordError(refusals.refusal(refusals.NOT_A_DATE, field=field, type=type(value).__name__))
     try:
         return datetime.fromisoformat(value.strip()).date()
     except ValueError:
-        raise RecordError(f"{field}: not an ISO date: {value[:40]!r}") from None
+        raise RecordError(
+            refusals.refusal(refusals.NOT_AN_ISO_DATE, field=field, value=repr(value[:40]))
+        ) from None
 
 
 def parse_datetime(value: object, field: str) -> datetime | None:
@@ -177,12 +179,14 @@ def parse_datetime(value: object, field: str) -> datetime | None:
     if value in (None, ""):
         return None
     if not isinstance(value, datetime | str):
-        raise RecordError(f"{field}: expected a date-time, got {type(value).__name__}")
+        raise RecordError(refusals.refusal(refusals.NOT_A_DATE_TIME, field=field, type=type(value).__name__))
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise RecordError(f"{field}: not an ISO date-time: {value[:40]!r}") from None
+            raise RecordError(
+                refusals.refusal(refusals.NOT_AN_ISO_DATE_TIME, field=field, value=repr(value[:40]))
+            ) from None
     else:
         parsed = value
     return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
@@ -204,7 +208,7 @@ def spreadsheet_date_advice(value: str) -> str:
     a spreadsheet writes."""
     if _EXCEL_NUMBER.match(value):
         meant = (_EXCEL_DAY_ZERO + timedelta(days=int(value))).isoformat()
-        return f"an Excel date number ({meant} in Excel's count); format the column as text and type {meant}"
+        return refusals.refusal(refusals.EXCEL_DATE_NUMBER, date=meant)
     match = _LOCALE_DATE.match(value)
     if not match:
         return ""
@@ -218,10 +222,10 @@ def spreadsheet_date_advice(value: str) -> str:
         return ""
     typed = " or ".join(reading.isoformat() for reading in readings)
     if len(readings) == 1:
-        return f"a spreadsheet wrote it its own way; format the column as text and type {typed}"
+        return refusals.refusal(refusals.DATE_OWN_WAY, dates=typed)
     day_first, month_first = readings
     which = f"{day_first.day} {_MONTHS[day_first.month]} or {_MONTHS[month_first.month]} {month_first.day}?"
-    return f"a spreadsheet wrote it its own way ({which}); format the column as text and type {typed}"
+    return refusals.refusal(refusals.DATE_OWN_WAY_WHICH, which=which, dates=typed)
 
 
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits

@@ -22,9 +22,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
+from app.core.catalogue import Reason
 from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, InvalidInput
+from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of
 from app.import_runs import service
 from app.import_runs.lock import import_running
 from app.import_runs.schemas import ImportRunListParams
@@ -191,7 +193,7 @@ def upload(
     kind = form.get("kind")
     uploaded = form.get("file")
     values = {"kind": kind if isinstance(kind, str) else ""}
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {}  # the page translates a ``Reason`` (the ``reason`` filter)
     if kind not in UPLOAD_KINDS:
         errors["kind"] = gettext("Choose what kind of file this is.")
     if not isinstance(uploaded, UploadFile) or (not uploaded.filename and not uploaded.size):
@@ -214,7 +216,8 @@ def upload(
         except ImportLocked as exc:
             return _refused(request, db, staff, 409, {"file": exc.detail}, values)
         except ImportFailed as exc:
-            reason = gettext("The file cannot be imported: %(reason)s") % {"reason": exc.detail}
+            # The import's words read back into their message, so that the page says them in its language.
+            reason = Reason(CANNOT_BE_IMPORTED, reason=reason_of(exc.detail))
             return _refused(request, db, staff, 422, {"file": reason}, values)
     done = "import-finished" if run.outcome == "succeeded" else "import-failed"
     return redirect(f"/staff/imports/{run.run_id}?done={done}", request)

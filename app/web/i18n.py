@@ -27,6 +27,7 @@ from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
+from app.feed.refusals import reason_of
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -177,8 +178,15 @@ def _localised(lang: str) -> dict[str, object]:
         value (``_()`` in a template marks its result safe, and a reason may quote what the user typed)."""
         return translated(value, translations(lang).gettext, number_filter)
 
+    def import_reason_filter(value: str | None) -> str:
+        """An import's refusal as stored (a run's message, a rejected record's reason: English) in the
+        reader's language where it was written from a message of app/feed/refusals.py; as stored
+        otherwise. Plain text, escaped on output."""
+        return "" if value is None else reason_filter(reason_of(value))
+
     return {
         "reason": reason_filter,
+        "import_reason": import_reason_filter,
         "date": date_filter,
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,

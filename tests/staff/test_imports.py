@@ -115,11 +115,13 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     assert answer.status_code == 422
     assert "The file cannot be imported:" in answer.text
     assert runs(engine) == []
-    # On a French page, the sentence is French (what the reader found stays as it said it).
+    # On a French page, the sentence is French (the reason too, once the catalogue has its message:
+    # app/feed/refusals.py); the columns the reader found are named as the file names them.
     french = upload(
         staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv", headers={"Accept-Language": "fr"}
     )
-    assert "Impossible d’importer le fichier : unknown column(s)" in french.text  # noqa: RUF001
+    assert "Impossible d’importer le fichier : " in french.text  # noqa: RUF001
+    assert "&#39;name&#39;, &#39;age&#39;" in french.text
     # A UPR Info export chosen as the template is named, with the kind to choose instead.
     sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
     answer = upload(staff, sample.read_bytes(), kind="csv-template", name="upr-info.csv")
@@ -127,6 +129,37 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     assert "this is a UPR Info database export, not the CSV template" in answer.text
     assert "(in the staff workspace: &#39;UPR Info database (CSV)&#39;)" in answer.text
     assert runs(engine) == []
+
+
+def test_a_broken_csv_is_refused_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """The import writes its refusals in English (stored, and answered so by the API); the French page
+    reads them back into their messages and says them in French where the catalogue has them."""
+    staff = committed_staff_login("coordinator")
+    header = b"external_id,mechanism,type,text,language,countries\n"
+    never_closed = header + b'x1,ACHPR,recommendation,"Ensure access,en,Peru\n'
+    french = upload(staff, never_closed, kind="csv-template", name="t.csv", headers={"Accept-Language": "fr"})
+    assert french.status_code == 422
+    assert (
+        "Impossible d’importer le fichier : fichier CSV non valide : ligne 2 : une cellule entre "  # noqa: RUF001
+        "guillemets n’est jamais fermée"  # noqa: RUF001
+    ) in french.text
+    assert runs(engine) == []
+    # A fault further down fails the run: its page says why, in French too, and the run keeps English.
+    good = b"".join(b"x%d,ACHPR,recommendation,Ensure access,en,Peru\n" % n for n in (1, 2, 3))
+    failing = header + good + b'x4,ACHPR,recommendation,"Ensure access,en,Peru\n'
+    answer = upload(staff, failing, kind="csv-template", name="t.csv")
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"].split("?")[0]
+    page = staff.get(location, headers={"Accept-Language": "fr"}).text
+    assert "fichier CSV non valide : ligne 5 : une cellule entre guillemets" in page
+    assert "not a valid CSV file" not in page
+    with engine.connect() as conn:
+        message = conn.execute(select(ImportRun.message)).scalar_one()
+    assert message is not None
+    assert message.startswith("input rejected: not a valid CSV file: row 5: a quoted cell is never closed")
+    assert "not a valid CSV file: row 5" in staff.get(location).text  # an English page reads it as stored
 
 
 def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: Engine) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.feed import refusals
 from app.feed.countries import iso2_for
 from app.feed.fields import plain_text
 from app.feed.keys import label_key
@@ -95,9 +96,12 @@ def publication_date(value: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         advice = spreadsheet_date_advice(value)
-        raise RecordError(
-            f"publication_date: {value[:40]!r} is not a YYYY-MM-DD date{': ' + advice if advice else ''}"
-        ) from None
+        typed = repr(value[:40])
+        if advice:
+            raise RecordError(
+                refusals.refusal(refusals.NOT_YYYY_MM_DD_ADVICE, value=typed, advice=advice)
+            ) from None
+        raise RecordError(refusals.refusal(refusals.NOT_YYYY_MM_DD, value=typed)) from None
 
 
 def position(value: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.feed import refusals
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -177,23 +178,25 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
         else:
             name_kept = name
         if name in seen:
-            raise MalformedInput(f"column {name!r} appears twice in the header row")
+            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
         seen.add(name)
         positions[name_kept] = index
     expected = ", ".join(TEMPLATE_COLUMNS) + ", text_<language> (text_fr, text_es ...)"
     if unknown and (other := other_import(header, "csv")):
         raise MalformedInput(other)
     if unknown:
+        columns = ", ".join(map(repr, unknown))
         raise MalformedInput(
-            f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {expected}"
+            refusals.refusal(refusals.TEMPLATE_UNKNOWN_COLUMNS, columns=columns, expected=expected)
         )
     has_texts = any(name.startswith(_TEXT_PREFIX) for name in positions)
     missing = [
         name for name in REQUIRED_COLUMNS if name not in positions and not (name == "text" and has_texts)
     ]
     if missing:
+        columns = ", ".join(map(repr, missing))
         raise MalformedInput(
-            f"missing required column(s) {', '.join(map(repr, missing))}; the columns are: {expected}"
+            refusals.refusal(refusals.TEMPLATE_MISSING_COLUMNS, columns=columns, expected=expected)
         )
     return positions
 

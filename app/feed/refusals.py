@@ -1,0 +1,218 @@
+"""Why an import refuses a file or rejects a record, as catalogue messages, so that the staff workspace
+shows them in the page's language.
+
+The importers write their refusals in English, and that is what is stored (a run's message, each
+rejection's reason) and what the API, the CLI and the logs show. Each message here is a catalogue
+message (``_``) with named values: an importer writes it as a ``Reason`` (the English sentence, its
+values filled in), and a page reads a stored text back into its message and values (``reason_of``),
+translates the message and fills the values in again (the ``import_reason`` filter, app/web/i18n.py).
+A text that no message here matches (a refusal not yet written from one) is shown as it is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
+
+# How the run's message names the kind of failure before its reason (importers/run_record.py).
+INPUT_REJECTED = _("input rejected: %(reason)s")
+REFUSED = _("refused: %(reason)s")
+CANNOT_BE_IMPORTED = _("The file cannot be imported: %(reason)s")
+
+# --- a file given to the wrong import -----------------------------------------------------------
+# What a file plainly is, from its first bytes (app/feed/sniff.py).
+KIND_ZIP = _("an Excel workbook (XLSX) or another ZIP file")
+KIND_XLS = _("an old Excel workbook (XLS) or another Office file")
+KIND_GZIP = _("a gzip-compressed file (decompress it first)")
+KIND_PDF = _("a PDF document")
+KIND_HTML = _("a web page (HTML)")
+KIND_XML = _("an XML or HTML document")
+KIND_JSON = _("a JSON document")
+KIND_NOT_JSON = _("not JSON (a CSV or other text file?)")
+
+NOT_A_CSV = _(
+    "this is %(kind)s, not a CSV file: a UHRI export is imported with `nrtd import uhri` "
+    "(in the staff workspace: the search page's .xlsx file as 'UHRI search export (XLSX)')"
+)
+WORKBOOK_NOT_A_CSV = _(
+    "this is %(kind)s, not a CSV file: save a workbook as 'CSV UTF-8' first; a UHRI export is imported "
+    "with `nrtd import uhri` (in the staff workspace: the search page's .xlsx file as 'UHRI search export "
+    "(XLSX)')"
+)
+NOT_THE_JSON_EXPORT = _(
+    "%(name)s: this is %(kind)s, not the UHRI JSON export (a JSON array of records); the UHRI search "
+    "page's export is an .xlsx file, a UPR Info file is imported with `nrtd import upr-info`, the CSV "
+    "template with `nrtd import csv`"
+)
+# What a file that is no ZIP archive (as an XLSX file is) is (importers/xlsx_checks.py).
+NOT_AN_XLSX = _("not an XLSX spreadsheet: %(reason)s")
+EMPTY_FILE = _("the file is empty")
+THIS_IS = _("this is %(kind)s")
+SAVE_AS_XLSX = _("this is %(kind)s: open it in Excel and save it as 'Excel Workbook (.xlsx)'")
+JSON_NOT_UPLOADED = _(
+    "this is %(kind)s: the UHRI JSON export is imported from a file named .json (`nrtd import uhri "
+    "FILE.json`), or by the scheduled import (in the staff workspace: 'Start the scheduled UHRI import "
+    "now'); it cannot be uploaded"
+)
+TEXT_NOT_A_ZIP = _(
+    "this is a CSV or other text file, not a ZIP archive as an XLSX file is: a UPR Info export is "
+    "imported with `nrtd import upr-info`, the CSV template with `nrtd import csv` (in the staff "
+    "workspace: choose 'UPR Info database (CSV)' or 'CSV template of manual recommendations')"
+)
+# A file whose header row is plainly another import's (app/feed/sniff.py, other_import): what it is,
+# which import it was given to (``this``), and which import reads it; the "saved" variant for a
+# workbook given to the UHRI search export's import, which reads XLSX files.
+NAMED_IMPORTS = {
+    "csv": _("the CSV template"),
+    "upr-info": _("a UPR Info export"),
+    "uhri-xlsx": _("a UHRI search export"),
+}
+OTHER_IMPORT = {
+    "export": _(
+        "this is the recommendation export (the open-data CSV or XLSX), not %(this)s: download the export "
+        "in the import template's columns instead ('CSV in the import template's columns' on the staff "
+        "workspace's Reports and exports page, or `nrtd export csv`), edit that and import it"
+    ),
+    "upr-info": _(
+        "this is a UPR Info database export, not %(this)s: import it with `nrtd import upr-info` "
+        "(in the staff workspace: 'UPR Info database (CSV)')"
+    ),
+    "csv": _(
+        "this is the CSV template of manual recommendations, not %(this)s: import it with "
+        "`nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')"
+    ),
+    "uhri-xlsx": _(
+        "this is the UHRI search page's export saved as CSV, not %(this)s: import the .xlsx file as UHRI "
+        "gives it, with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export (XLSX)')"
+    ),
+}
+OTHER_IMPORT_SAVED = {
+    "upr-info": _(
+        "this is a UPR Info database export, not %(this)s: save the workbook as 'CSV UTF-8', then import "
+        "it with `nrtd import upr-info` (in the staff workspace: 'UPR Info database (CSV)')"
+    ),
+    "csv": _(
+        "this is the CSV template of manual recommendations, not %(this)s: save the workbook as "
+        "'CSV UTF-8', then import it with `nrtd import csv` (in the staff workspace: 'CSV template of "
+        "manual recommendations')"
+    ),
+}
+
+# --- columns ---------------------------------------------------------------------------------------
+UHRI_XLSX_MISSING_COLUMNS = _(
+    "not a UHRI export: missing column(s) %(columns)s in the header row of %(sheet)s"
+)
+UPR_INFO_MISSING_COLUMNS = _(
+    "not a UPR Info export: missing column(s) %(columns)s; the header row holds %(found)s"
+)
+TEMPLATE_UNKNOWN_COLUMNS = _("unknown column(s) %(columns)s; the columns are: %(expected)s")
+TEMPLATE_MISSING_COLUMNS = _("missing required column(s) %(columns)s; the columns are: %(expected)s")
+COLUMN_TWICE = _("column %(name)s appears twice in the header row")
+
+# --- dates -------------------------------------------------------------------------------------------
+NOT_AN_ISO_DATE = _("%(field)s: not an ISO date: %(value)s")
+NOT_AN_ISO_DATE_TIME = _("%(field)s: not an ISO date-time: %(value)s")
+NOT_AN_ISO_DATE_TIME_ADVICE = _("%(field)s: not an ISO date-time: %(value)s: %(advice)s")
+NOT_A_DATE = _("%(field)s: expected a date, got %(type)s")
+NOT_A_DATE_TIME = _("%(field)s: expected a date-time, got %(type)s")
+NOT_AN_EXCEL_DATE = _("%(field)s: %(value)s is not an Excel date serial number")
+NOT_YYYY_MM_DD = _("publication_date: %(value)s is not a YYYY-MM-DD date")
+NOT_YYYY_MM_DD_ADVICE = _("publication_date: %(value)s is not a YYYY-MM-DD date: %(advice)s")
+# What a spreadsheet made of a date (app/feed/values.py, spreadsheet_date_advice).
+EXCEL_DATE_NUMBER = _(
+    "an Excel date number (%(date)s in Excel's count); format the column as text and type %(date)s"
+)
+DATE_OWN_WAY = _("a spreadsheet wrote it its own way; format the column as text and type %(dates)s")
+DATE_OWN_WAY_WHICH = _(
+    "a spreadsheet wrote it its own way (%(which)s); format the column as text and type %(dates)s"
+)
+
+# --- the State ------------------------------------------------------------------------------------
+NO_SUCH_STATE = _(
+    "countries: %(label)s is no State this import knows (closest: %(closest)s): write the State as UHRI "
+    "spells it, in a UN language, or as its ISO code (%(code)s for %(state)s)"
+)
+ANOTHER_STATE = _(
+    "about %(states)s, not %(own)s: this instance tracks %(own)s only (NRTD_COUNTRY); import it into a "
+    "database of its own"
+)
+NOTHING_IN_SCOPE = _(
+    "none of the %(read)s records read concerns %(state)s, the State imported (NRTD_COUNTRY, or "
+    "--country on the command line): the file is about other States, or is not the file meant; nothing "
+    "was imported. If that is expected, `nrtd import ... --allow-empty` lets the run succeed"
+)
+
+# --- a CSV file that is not valid CSV (app/feed/sniff.py, broken_csv) -------------------------------
+NOT_VALID_CSV = _("not a valid CSV file: row %(row)s: %(reason)s")
+QUOTE_NEVER_CLOSED = _(
+    "a quoted cell is never closed (a '\"' is missing), so every row below it would be read into that cell"
+)
+QUOTE_NOT_DOUBLED = _('a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it')
+LINE_TOO_LONG = _("a line longer than %(limit)s characters, far more than a row holds")
+CELL_TOO_LONG = _(
+    "a cell longer than %(limit)s characters, the longest a cell may be (or a quote that is never closed)"
+)
+
+# Texts without values, translated as a whole where they stand (a value of another message included).
+_FIXED = frozenset(
+    (
+        KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
+        EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
+    )
+)  # fmt: skip
+_WITH_VALUES = (
+    INPUT_REJECTED, REFUSED, CANNOT_BE_IMPORTED, NOT_A_CSV, WORKBOOK_NOT_A_CSV, NOT_THE_JSON_EXPORT,
+    NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
+    *OTHER_IMPORT_SAVED.values(), UHRI_XLSX_MISSING_COLUMNS, UPR_INFO_MISSING_COLUMNS,
+    TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
+    NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
+    NOT_YYYY_MM_DD_ADVICE,
+    EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
+    NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG,
+)  # fmt: skip
+_VALUE = re.compile(r"%\((\w+)\)s")
+
+
+def refusal(message: str, **values: str | int) -> Reason:
+    """``message`` with its values: the English sentence wherever a string goes, its values that are
+    messages of this module (a kind of file, an import's name) marked so that they are translated too."""
+    return Reason(message, **{name: _marked(value) for name, value in values.items()})
+
+
+def _marked(value: str | int) -> str | int:
+    return Reason(value) if isinstance(value, str) and value in _FIXED else value
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each message with values as a pattern of the text it writes, the one with the most fixed words
+    first: where a shorter message's pattern also matches a text (its value swallowing the longer one's
+    words), the longer one wrote it."""
+    compiled = []
+    for message in _WITH_VALUES:
+        parts, seen, position = [], set(), 0
+        for match in _VALUE.finditer(message):
+            parts.append(re.escape(message[position : match.start()]))
+            name = match.group(1)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+            position = match.end()
+        parts.append(re.escape(message[position:]))
+        compiled.append((message, re.compile("".join(parts), re.DOTALL)))
+    return tuple(sorted(compiled, key=lambda item: -len(_VALUE.sub("", item[0]))))
+
+
+@lru_cache(maxsize=4096)
+def reason_of(text: str) -> str:
+    """A stored refusal read back into the message it was written from: a ``Reason`` (its values read
+    back too) that a page translates, or ``text`` as it is when no message of this module wrote it."""
+    if text in _FIXED:
+        return Reason(text)
+    for message, pattern in _patterns():
+        match = pattern.fullmatch(text)
+        if match:
+            return Reason(message, **{name: reason_of(value) for name, value in match.groupdict().items()})
+    return text
