@@ -134,3 +134,22 @@ def test_every_reason_the_services_give_is_a_catalogue_message() -> None:
         for place in _unmarked_reasons(path)
     ]
     assert found == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the Spanish catalogue still says 'implementación' in 4 messages; once they say 'aplicación' "
+    "(the catalogue's own update), remove this mark",
+)
+def test_spanish_says_aplicacion_for_implementation() -> None:
+    """One word for a recommendation's implementation, the UN's Spanish one: "mecanismo nacional de
+    aplicación, presentación de informes y seguimiento", "estado de aplicación", "planes de aplicación";
+    the catalogue also said "implementación" in some messages ("Estado de implementación")."""
+    mixed = [
+        str(message.id)
+        for message in _catalog("es/LC_MESSAGES/messages.po")
+        if message.id
+        and "implementation" in str(message.id).lower()
+        and "implementaci" in str(message.string).lower()
+    ]
+    assert mixed == []
