@@ -13,7 +13,8 @@ other spellings (``aliases``, separated by ";"). The code and the names are matc
 aliases list only the extra spellings: UHRI's short label, former names of a renamed mandate
 (its old reports stay in the index under the old label), common acronyms, and the French and
 Spanish names of the UN bodies, which users of those languages type when they enter records by
-hand. Mandates that changed type but not substance (IE -> SR) keep one code so their history stays
+hand. Case, punctuation and accents are ignored ("Comite contre la torture" is the Committee against
+Torture). Mandates that changed type but not substance (IE -> SR) keep one code so their history stays
 whole.
 """
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.feed.data_files import DATA_DIR, DataFileError, list_cell, read_csv_table
+from app.feed.fields import fold
 from app.feed.keys import label_key
 from app.feed.records import RecordError
 
@@ -73,7 +75,21 @@ _FEMININE_TITLES = {
     "experta independiente": "experto independiente",
     "experta designada": "experto designado",
 }
-_FRENCH_FEMININE = re.compile(rf"^({'|'.join(_FEMININE_TITLES)}) ")
+
+
+def spelling_key(label: str) -> str:
+    """The key a spelling is found by: ``label_key``'s, its accents folded as the search folds words
+    (app.feed.fields.fold), so that a title typed without them ("Rapporteur special", "Comite") finds its
+    body. Two bodies whose spellings would fold to one key stop the table from loading (load_mechanisms)."""
+    return " ".join(fold(label_key(label)))
+
+
+# Both spellings of each title: as written (an unknown mandate's code is derived from its contracted
+# label_key, accents and all) and folded (the keys the table is looked up by).
+_FEMININE_TITLES |= {
+    spelling_key(feminine): spelling_key(generic) for feminine, generic in _FEMININE_TITLES.items()
+}
+_FRENCH_FEMININE = re.compile(rf"^({'|'.join(sorted(_FEMININE_TITLES, key=len, reverse=True))}) ")
 
 
 def _generic_title(match: re.Match[str]) -> str:
@@ -118,7 +134,7 @@ def load_mechanisms(path: Path) -> tuple[tuple[MechanismInfo, ...], dict[str, Me
         codes.add(info.code)
         own_names = (name for _, name in translations)
         for spelling in (info.code, info.name, *own_names, *list_cell(row["aliases"])):
-            for key in {label_key(spelling), _contract(label_key(spelling))}:
+            for key in {spelling_key(spelling), _contract(spelling_key(spelling))}:
                 other = index.setdefault(key, info)
                 # A spelling shared by two bodies would silently file recommendations under the
                 # wrong one; refuse to load rather than guess.
@@ -152,7 +168,7 @@ def _code_from(text: str) -> str:
 
 
 def _lookup(label: str) -> MechanismInfo | None:
-    key = label_key(label)
+    key = spelling_key(label)
     found = _INDEX.get(key) or _INDEX.get(_contract(key))
     if found is None and (match := _TRAILING_ACRONYM.match(label)):
         found = _lookup(match.group(1)) or _lookup(match.group(2))

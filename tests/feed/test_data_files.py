@@ -8,8 +8,13 @@ import pytest
 
 from app.feed.countries import COUNTRIES_FILE, ISO2_NAMES, CountryTable
 from app.feed.data_files import DataFileError
-from app.feed.keys import label_key
-from app.feed.mechanisms import KNOWN_MECHANISMS, MECHANISMS_FILE, load_mechanisms, localised_name
+from app.feed.mechanisms import (
+    KNOWN_MECHANISMS,
+    MECHANISMS_FILE,
+    load_mechanisms,
+    localised_name,
+    spelling_key,
+)
 
 MECHANISM_HEADER = "code,name,family,name_fr,name_es,aliases\n"
 GOOD_MECHANISM = MECHANISM_HEADER + "CRC,Committee on the Rights of the Child,treaty-body,,,\n"
@@ -24,7 +29,7 @@ def test_the_shipped_tables_load() -> None:
     assert localised_name("CRC", "fr") == "Comité des droits de l'enfant"
     assert localised_name("CRC", "es") == "Comité de los Derechos del Niño"
     assert localised_name("CRC", "ru") is None and localised_name("NO-SUCH", "fr") is None
-    assert index[label_key("Comité de los Derechos del Niño")].code == "CRC"
+    assert index[spelling_key("Comité de los Derechos del Niño")].code == "CRC"
     table = CountryTable(COUNTRIES_FILE)
     assert table.names == ISO2_NAMES
     assert table.code_by_spelling["swaziland"] == "SZ"
@@ -44,7 +49,7 @@ def test_every_special_procedure_has_its_spanish_name() -> None:
     assert untranslated == []
     # Typed by hand in Spanish, the name finds the mandate.
     _, index = load_mechanisms(MECHANISMS_FILE)
-    assert index[label_key(torture)].code == "SR-TORTURE"
+    assert index[spelling_key(torture)].code == "SR-TORTURE"
 
 
 def test_every_special_procedure_has_its_french_name() -> None:
@@ -66,10 +71,10 @@ def test_every_special_procedure_has_its_french_name() -> None:
     assert untranslated == []
     # Typed by hand in French, the name finds the body; so does a mandate's other French wording.
     _, index = load_mechanisms(MECHANISMS_FILE)
-    assert index[label_key(torture)].code == "SR-TORTURE"
-    assert index[label_key("Groupe d'États contre la corruption")].code == "GRECO"
+    assert index[spelling_key(torture)].code == "SR-TORTURE"
+    assert index[spelling_key("Groupe d'États contre la corruption")].code == "GRECO"
     older = "Rapporteur spécial sur les droits de l'homme des personnes déplacées dans leur propre pays"
-    assert index[label_key(older)].code == "SR-IDPS"
+    assert index[spelling_key(older)].code == "SR-IDPS"
 
 
 # Bodies whose official French or Spanish name the table does not have yet (no official text in that
@@ -96,10 +101,10 @@ def test_the_commissions_of_inquiry_and_regional_bodies_have_their_names() -> No
     assert without_french == NO_FRENCH_NAME
     # Typed by hand in Spanish, the name finds the body.
     _, index = load_mechanisms(MECHANISMS_FILE)
-    assert index[label_key("Misión Internacional Independiente de Investigación sobre Myanmar")].code == (
+    assert index[spelling_key("Misión Internacional Independiente de Investigación sobre Myanmar")].code == (
         "FFM-MYANMAR"
     )
-    assert index[label_key("Mecanismo de Seguimiento de la Convención de Belém do Pará")].code == "MESECVI"
+    assert index[spelling_key("Mecanismo de Seguimiento de la Convención de Belém do Pará")].code == "MESECVI"
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -118,6 +123,12 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
             GOOD_MECHANISM + "KIDS,Kids,other,,,Children; CRC\n",
             3,
             "mechanism spelling 'CRC' claimed by CRC and KIDS",
+        ),
+        # Spellings that differ only by their accents are one spelling: two bodies cannot share it.
+        (
+            GOOD_MECHANISM + "KIDS,Kids,other,Comite des enfants,,\nNINOS,Ninos,other,,Comité des enfants,\n",
+            4,
+            "mechanism spelling 'Comité des enfants' claimed by KIDS and NINOS",
         ),
         (GOOD_MECHANISM + "X,,other,,,\n", 3, "a mechanism needs a code and a name"),
         (GOOD_MECHANISM + "X,X body,other\n", 3, "3 cells, expected 6"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from app.feed.mechanisms import FAMILIES, KNOWN_MECHANISMS, MechanismInfo, resolve_mechanism
@@ -290,3 +292,58 @@ def test_a_title_in_the_feminine_names_the_mandate(label: str, code: str) -> Non
     """French and Spanish documents give the title as its holder bears it ("Rapporteuse spéciale",
     "Relatora Especial"); typed that way, the name became a new mandate of its own beside the known one."""
     assert resolve_mechanism(label).code == code
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        (
+            "Rapporteur special sur la torture et autres peines ou traitements cruels, inhumains "
+            "ou degradants",
+            "SR-TORTURE",
+        ),
+        (
+            "Rapporteuse speciale sur la torture et autres peines ou traitements cruels, inhumains "
+            "ou degradants",
+            "SR-TORTURE",
+        ),
+        (
+            "Relator especial sobre la tortura y otros tratos o penas crueles, inhumanos o degradantes",
+            "SR-TORTURE",
+        ),
+        ("Relatora Especial sobre el derecho a la alimentacion", "SR-FOOD"),
+        ("Comite contre la torture", "CAT"),
+        ("COMITE DE LOS DERECHOS DEL NINO", "CRC"),
+        ("Comite des droits de l'enfant (CRC)", "CRC"),
+        ("Experte designee sur la situation des droits de l'homme en Haiti", "IE-HAITI"),
+        ("Comision de Investigacion sobre Burundi", "COI-BURUNDI"),
+    ],
+)
+def test_a_title_typed_without_its_accents_names_the_mandate(label: str, code: str) -> None:
+    """Typed without accents ("Rapporteur special", "Comite"), a title became a new mandate of its own
+    beside the known one, while the accented and feminine titles found it."""
+    assert resolve_mechanism(label).code == code
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def test_every_name_without_its_accents_finds_its_own_body_and_no_other() -> None:
+    """Folding accents makes no two bodies one: each name, accents dropped, still finds its own body
+    (the table refuses to load a spelling two bodies share, accents ignored)."""
+    for mechanism in KNOWN_MECHANISMS:
+        for _lang, name in mechanism.translations:
+            assert resolve_mechanism(_unaccented(name)) == mechanism, name
+    # Close names of different bodies stay apart.
+    council, committee = (
+        resolve_mechanism("Consejo de Derechos Humanos"),
+        resolve_mechanism("Comite de Derechos Humanos"),
+    )
+    assert council.code == "HRC" and committee.code == "CCPR"
+    assert resolve_mechanism("Comite des droits de l'homme").code == "CCPR"
+    assert resolve_mechanism("Comite des droits economiques, sociaux et culturels").code == "CESCR"
+    # A mandate new to the feed keeps the code it had: derived from its label, accents and all.
+    assert resolve_mechanism("Rapporteuse spéciale sur un sujet nouveau").code == (
+        "RAPPORTEUR-SPECIAL-SUR-UN-SUJET-NOUVEAU"
+    )
