@@ -347,3 +347,19 @@ def test_every_name_without_its_accents_finds_its_own_body_and_no_other() -> Non
     assert resolve_mechanism("Rapporteuse spéciale sur un sujet nouveau").code == (
         "RAPPORTEUR-SPECIAL-SUR-UN-SUJET-NOUVEAU"
     )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Relator Especial sobre la tortura",
+        "Relator especial sobre la tortura",
+        "Relatora Especial sobre la tortura",
+        "Rapporteur spécial sur la torture",
+        "Rapporteuse speciale sur la torture",
+    ],
+)
+def test_the_short_french_and_spanish_titles_of_the_torture_mandate(label: str) -> None:
+    """The title as people write it, without "and other cruel, inhuman or degrading treatment", became
+    a mechanism of its own, in any case and with or without its accents."""
+    assert resolve_mechanism(label).code == "SR-TORTURE"
