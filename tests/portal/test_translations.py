@@ -136,11 +136,6 @@ def test_every_reason_the_services_give_is_a_catalogue_message() -> None:
     assert found == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Spanish catalogue still says 'implementación' in 4 messages; once they say 'aplicación' "
-    "(the catalogue's own update), remove this mark",
-)
 def test_spanish_says_aplicacion_for_implementation() -> None:
     """One word for a recommendation's implementation, the UN's Spanish one: "mecanismo nacional de
     aplicación, presentación de informes y seguimiento", "estado de aplicación", "planes de aplicación";
