@@ -37,7 +37,7 @@ from importers.uhri_mapping import (
     annotation_id,
     as_object,
     external_id_or_none,
-    json_type,
+    not_an_object,
     record_text,
     to_record,
     translated_labels,
@@ -157,7 +157,7 @@ def _in_scope(
         if isinstance(item, dict):
             yield number, item
         else:
-            yield Rejection(f"record {number}", f"record: expected a JSON object, got {json_type(item)}")
+            yield Rejection(f"record {number}", not_an_object(item))
     if skipped:
         yield Skipped(skipped)
 

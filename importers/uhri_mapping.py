@@ -11,8 +11,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from app.feed import record_refusals as reasons
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import RecordError, SourceRecord
+from app.feed.refusals import refusal
 from app.feed.values import (
     MAX_DOCUMENT_ID_CHARS,
     MAX_SDG_LABEL_CHARS,
@@ -52,7 +54,7 @@ def to_record(item: Any, position: str, lang: str) -> SourceRecord:
     record_type = _annotation_type(obj)
     mechanism = _field(obj, "Body", clean_label, required=True)
     if not mechanism:
-        raise RecordError("Body: missing")
+        raise RecordError(refusal(reasons.MISSING, field="Body"))
 
     upr_session = _field(obj, "UprSession", _upr_session)
     upr_cycle = _field(obj, "UprCycle", lambda value: parse_int(value, "UprCycle"))
@@ -85,21 +87,26 @@ def to_record(item: Any, position: str, lang: str) -> SourceRecord:
 
 def as_object(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise RecordError(f"record: expected a JSON object, got {json_type(item)}")
+        raise RecordError(not_an_object(item))
     return item
+
+
+def not_an_object(item: Any) -> str:
+    """Why ``item`` of the export's array is no record: "record: expected a JSON object, got an array"."""
+    return refusal(reasons.NOT_A_JSON_OBJECT, type=json_type(item))
 
 
 def annotation_id(obj: dict[str, Any]) -> str:
     if "AnnotationId" not in obj or obj["AnnotationId"] is None:
-        raise RecordError("AnnotationId: missing")
+        raise RecordError(refusal(reasons.MISSING, field="AnnotationId"))
     value = obj["AnnotationId"]
     if not isinstance(value, str):
-        raise RecordError(f"AnnotationId: expected a string, got {json_type(value)}")
+        raise RecordError(refusal(reasons.EXPECTED_A_STRING, field="AnnotationId", type=json_type(value)))
     value = value.strip()
     if not value:
-        raise RecordError("AnnotationId: missing")
+        raise RecordError(refusal(reasons.MISSING, field="AnnotationId"))
     if not _UUID.match(value):
-        raise RecordError(f"AnnotationId: not a UUID: {value[:60]!r}")
+        raise RecordError(refusal(reasons.NOT_A_UUID, field="AnnotationId", value=repr(value[:60])))
     return value
 
 
@@ -116,13 +123,13 @@ def external_id_or_none(item: Any) -> str | None:
 def record_text(obj: dict[str, Any]) -> str:
     """The original HTML, kept as published; only its plain-text form decides whether it is empty."""
     if "Text" not in obj or obj["Text"] is None:
-        raise RecordError("Text: missing")
+        raise RecordError(refusal(reasons.MISSING, field="Text"))
     value = obj["Text"]
     if not isinstance(value, str):
-        raise RecordError(f"Text: expected a string, got {json_type(value)}")
+        raise RecordError(refusal(reasons.EXPECTED_A_STRING, field="Text", type=json_type(value)))
     check_text(value, "Text", MAX_TEXT_CHARS)
     if not html_to_text(value):
-        raise RecordError("Text: empty")
+        raise RecordError(refusal(reasons.EMPTY, field="Text"))
     return value
 
 
@@ -139,7 +146,7 @@ def _annotation_type(obj: dict[str, Any]) -> str:
     label = _field(obj, "AnnotationType", clean_label, required=True)
     key = _TYPE_KEY_DROP.sub(" ", label.casefold()).strip()
     if key not in _TYPES:
-        raise RecordError(f"AnnotationType: unknown type {label[:60]!r}")
+        raise RecordError(refusal(reasons.UNKNOWN_TYPE, field="AnnotationType", label=repr(label[:60])))
     return _TYPES[key]
 
 
@@ -159,7 +166,7 @@ def _optional_string(obj: dict[str, Any], key: str, limit: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise RecordError(f"{key}: expected a string, got {json_type(value)}")
+        raise RecordError(refusal(reasons.EXPECTED_A_STRING, field=key, type=json_type(value)))
     return check_text(value.strip(), key, limit) or None
 
 
@@ -210,25 +217,27 @@ def _position(values: object) -> str:
 def _field(obj: dict[str, Any], key: str, parse: Callable[[Any], _T], *, required: bool = False) -> _T:
     """Parse one field, naming it in the error; an absent optional key parses as None (empty)."""
     if required and obj.get(key) is None:
-        raise RecordError(f"{key}: missing")
+        raise RecordError(refusal(reasons.MISSING, field=key))
     try:
         return parse(obj.get(key))
     except RecordError as exc:
         message = str(exc)
-        raise RecordError(message if message.startswith(f"{key}:") else f"{key}: {message}") from None
+        if message.startswith(f"{key}:"):
+            raise RecordError(message) from None
+        raise RecordError(refusal(reasons.FIELD_PROBLEM, field=key, problem=message)) from None
 
 
 def json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return reasons.JSON_TYPES["bool"]
     if isinstance(value, int | float):
-        return "a number"
+        return reasons.JSON_TYPES["number"]
     if isinstance(value, str):
-        return "a string"
+        return reasons.JSON_TYPES["str"]
     if isinstance(value, list):
-        return "an array"
+        return reasons.JSON_TYPES["list"]
     if isinstance(value, dict):
-        return "an object"
+        return reasons.JSON_TYPES["dict"]
     return type(value).__name__

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -229,12 +230,12 @@ def _read_row(
         external_id = _annotation_id(cell(ANNOTATION_ID))
         text = cell(TEXT)
         if text is not None and not isinstance(text, str):
-            raise RecordError(f"{TEXT}: expected text, got {type(text).__name__}")
+            raise RecordError(refusals.refusal(reasons.EXPECTED_TEXT, field=TEXT, type=type(text).__name__))
         if not text or not html_to_text(check_text(text, TEXT)):
-            raise RecordError(f"{TEXT}: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field=TEXT))
         mechanism = _single(cell(BODY), BODY)
         if not mechanism:
-            raise RecordError(f"{BODY}: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field=BODY))
         session = _session(cell(SESSION))
         return SourceRecord(
             source="uhri",
@@ -263,11 +264,11 @@ def _read_row(
 
 def _annotation_id(value: Cell) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise RecordError(f"{ANNOTATION_ID}: missing")
+        raise RecordError(refusals.refusal(reasons.MISSING, field=ANNOTATION_ID))
     text = str(value).strip()
     # Kept as spelled, like the JSON reader does: both must produce the same upsert key.
     if not _UUID.match(text):
-        raise RecordError(f"{ANNOTATION_ID}: {text[:60]!r} is not a UUID")
+        raise RecordError(refusals.refusal(reasons.IS_NOT_A_UUID, field=ANNOTATION_ID, value=repr(text[:60])))
     return text
 
 
@@ -276,7 +277,7 @@ def _lines(value: Cell, field: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise RecordError(f"{field}: expected text, got {type(value).__name__}")
+        raise RecordError(refusals.refusal(reasons.EXPECTED_TEXT, field=field, type=type(value).__name__))
     if not isinstance(value, str):
         return [str(value)]
     return _LINE_BREAK.split(value)
@@ -287,13 +288,21 @@ def _labels(value: Cell, field: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
     try:
         return clean_labels(lines, limit)
     except RecordError as exc:
-        raise RecordError(f"{field}: {exc}") from None
+        raise _of_field(field, exc) from None
+
+
+def _of_field(field: str, exc: RecordError) -> RecordError:
+    """``exc`` said of ``field``: "Themes: a label longer than 255 characters"."""
+    return RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field=field, problem=str(exc)))
 
 
 def _single(value: Cell, field: str) -> str:
     labels = _labels(value, field)
     if len(labels) > 1:
-        raise RecordError(f"{field}: expected one value, got {len(labels)}: {'; '.join(labels)[:80]!r}")
+        values = repr("; ".join(labels)[:80])
+        raise RecordError(
+            refusals.refusal(reasons.EXPECTED_ONE_VALUE, field=field, count=len(labels), values=values)
+        )
     return labels[0] if labels else ""
 
 
@@ -306,17 +315,19 @@ def _session(value: Cell) -> int | None:
         if (session := parse_int(label, SESSION)) is not None
     }
     if len(sessions) > 1:
-        raise RecordError(f"{SESSION}: several sessions {sorted(sessions)}")
+        raise RecordError(
+            refusals.refusal(reasons.SEVERAL_SESSIONS, field=SESSION, sessions=str(sorted(sessions)))
+        )
     return sessions.pop() if sessions else None
 
 
 def _annotation_type(value: Cell) -> str:
     label = _single(value, TYPE)
     if not label:
-        raise RecordError(f"{TYPE}: empty")
+        raise RecordError(refusals.refusal(reasons.EMPTY, field=TYPE))
     kind = _TYPES.get(label.casefold())
     if kind is None:
-        raise RecordError(f"{TYPE}: {label[:60]!r} is neither Recommendations nor Concerns/Observations")
+        raise RecordError(refusals.refusal(reasons.NEITHER_UHRI_TYPE, field=TYPE, label=repr(label[:60])))
     return kind
 
 
@@ -325,7 +336,8 @@ def _position(value: Cell) -> str:
     try:
         return upr_position(labels)
     except RecordError as exc:
-        raise RecordError(f"{POSITION}: {str(exc).removeprefix('position: ')}") from None
+        problem = str(exc).removeprefix("position: ")
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field=POSITION, problem=problem)) from None
 
 
 def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
@@ -334,7 +346,7 @@ def _datetime(value: Cell, field: str, epoch: datetime) -> datetime | None:
         try:
             value = clean_label(value)
         except RecordError as exc:
-            raise RecordError(f"{field}: {exc}") from None
+            raise _of_field(field, exc) from None
         try:
             value = float(value)
         except ValueError:

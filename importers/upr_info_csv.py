@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
+from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
@@ -79,7 +80,7 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
         try:
             first_line, header_number = header_line(text)
             if not first_line:
-                raise MalformedInput("empty file: no header row")
+                raise MalformedInput(reasons.EMPTY_NO_HEADER)
             rows = csv_rows(first_line, text)
             header = next(rows)
             number = header_number
@@ -92,7 +93,8 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
                 if isinstance(result, SourceRecord):
                     first = seen.setdefault(result.external_id, number)
                     if first != number:
-                        result = Rejection(f"row {number}", f"duplicate of row {first}", result.external_id)
+                        duplicate = refusals.refusal(reasons.DUPLICATE_OF_ROW, row=first)
+                        result = Rejection(f"row {number}", duplicate, result.external_id)
                 yield result
         except UnicodeDecodeError as exc:
             raise MalformedInput(_decoding_failure(path, encoding, exc)) from None
@@ -247,7 +249,7 @@ def _read_row(
     row: Sequence[str], columns: dict[str, int], width: int, position: str
 ) -> SourceRecord | Rejection:
     if len(row) > width and any(cell.strip() for cell in row[width:]):
-        return Rejection(position, f"{len(row)} cells but the header has {width} (a stray comma or quote?)")
+        return Rejection(position, refusals.refusal(reasons.CELL_COUNT_STRAY, cells=len(row), header=width))
 
     def raw(name: str) -> str:
         index = columns.get(name)
@@ -259,13 +261,13 @@ def _read_row(
     try:
         state_under_review = named_label(cell("To"), "To")
         if not state_under_review:
-            raise RecordError("To: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field="To"))
         text = check_text(cell("Text"), "Text", MAX_TEXT_CHARS)
         if not html_to_text(text):
-            raise RecordError("Text: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field="Text"))
         session = parse_int(cell("Session"), "Session")
         if session is None:
-            raise RecordError("Session: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field="Session"))
         recommending_state = named_label(cell("From"), "From")
         region = named_label(cell("To-Rgrp"), "To-Rgrp")
         recommending_region = named_label(cell("From-Rgrp"), "From-Rgrp")

@@ -7,6 +7,7 @@ message (``_``) with named values: an importer writes it as a ``Reason`` (the En
 values filled in), and a page reads a stored text back into its message and values (``reason_of``),
 translates the message and fills the values in again (the ``import_reason`` filter, app/web/i18n.py).
 A text that no message here matches (a refusal not yet written from one) is shown as it is stored.
+The reasons a single record is rejected for are in app/feed/record_refusals.py, read back by the same rule.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache, lru_cache
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.feed import record_refusals
 
 # How the run's message names the kind of failure before its reason (importers/run_record.py).
 INPUT_REJECTED = _("input rejected: %(reason)s")
@@ -161,6 +163,7 @@ _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
         EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
+        *record_refusals.FIXED,
     )
 )  # fmt: skip
 _WITH_VALUES = (
@@ -171,9 +174,13 @@ _WITH_VALUES = (
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
     NOT_YYYY_MM_DD_ADVICE,
     EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
-    NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG,
+    NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES,
 )  # fmt: skip
 _VALUE = re.compile(r"%\((\w+)\)s")
+# What a value of some names may be: a field or column as the file names it has no colon (so that
+# "Themes: a label ..." names the field "Themes"); a ``problem`` must itself read back into a message.
+_VALUE_PATTERNS = {"field": r"[^:]*?"}
+_MESSAGE_VALUES = frozenset({"problem"})
 
 
 def refusal(message: str, **values: str | int) -> Reason:
@@ -197,7 +204,8 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         for match in _VALUE.finditer(message):
             parts.append(re.escape(message[position : match.start()]))
             name = match.group(1)
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            value = _VALUE_PATTERNS.get(name, ".*?")
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
             seen.add(name)
             position = match.end()
         parts.append(re.escape(message[position:]))
@@ -214,5 +222,7 @@ def reason_of(text: str) -> str:
     for message, pattern in _patterns():
         match = pattern.fullmatch(text)
         if match:
-            return Reason(message, **{name: reason_of(value) for name, value in match.groupdict().items()})
+            values = {name: reason_of(value) for name, value in match.groupdict().items()}
+            if all(isinstance(values[name], Reason) for name in _MESSAGE_VALUES & values.keys()):
+                return Reason(message, **values)
     return text

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from app.feed import fields, refusals
+from app.feed import record_refusals as reasons
 from app.feed.fields import html_to_text
 from app.feed.keys import label_key
 from app.feed.records import RecordError
@@ -40,21 +41,19 @@ _NOT_TEXT = re.compile("[\x00\ud800-\udfff\uffff]")
 def text_problem(value: str, limit: int) -> str | None:
     """Why ``value`` cannot be stored as text of at most ``limit`` characters, or None."""
     if len(value) > limit:
-        return f"longer than {limit} characters"
+        return refusals.refusal(reasons.LONGER_THAN, limit=limit)
     if value.isascii():  # the usual case, and far cheaper than the search below
         at = value.find("\x00")
-        return None if at < 0 else f"a NUL character at character {at + 1}, which is not text"
+        return None if at < 0 else refusals.refusal(reasons.NUL_AT, at=at + 1)
     bad = _NOT_TEXT.search(value)
     if bad is None:
         return None
-    char = bad.group()
+    char, at = bad.group(), bad.start() + 1
     if char == "\x00":
-        what = "a NUL character"
-    elif char == "\uffff":
-        what = "an unpaired UTF-16 surrogate escape (or U+FFFF)"
-    else:
-        what = f"an unpaired UTF-16 surrogate (U+{ord(char):04X})"
-    return f"{what} at character {bad.start() + 1}, which is not text"
+        return refusals.refusal(reasons.NUL_AT, at=at)
+    if char == "\uffff":
+        return refusals.refusal(reasons.SURROGATE_ESCAPE_AT, at=at)
+    return refusals.refusal(reasons.SURROGATE_AT, char=f"U+{ord(char):04X}", at=at)
 
 
 # What a spreadsheet saves in a cell whose formula failed (Excel; LibreOffice also writes "Err:502"):
@@ -71,7 +70,7 @@ def spreadsheet_error(value: str) -> str | None:
     if len(value) > 16 or not value.startswith(("#", "Err:")):  # cheap for the texts of a feed
         return None
     if value.upper() in SPREADSHEET_ERRORS or _LIBREOFFICE_ERROR.match(value):
-        return f"{value!r} is a spreadsheet error (a formula that failed), not a value"
+        return refusals.refusal(reasons.SPREADSHEET_ERROR, value=repr(value))
     return None
 
 
@@ -79,7 +78,7 @@ def check_text(value: str, field: str, limit: int = MAX_TEXT_CHARS) -> str:
     """``value`` unchanged, or a RecordError naming ``field`` if it cannot be stored as text."""
     problem = text_problem(value, limit) or spreadsheet_error(value.strip())
     if problem is not None:
-        raise RecordError(f"{field}: {problem}")
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field=field, problem=problem))
     return value
 
 
@@ -87,20 +86,24 @@ def clean_label(value: object, limit: int = MAX_LABEL_CHARS) -> str:
     """A source value as a label (see ``fields.clean_label``); anything but text is a record error,
     and so is a label that cannot be stored (see ``text_problem``): the caller names the field."""
     if not isinstance(value, str):
-        raise RecordError(f"expected a text label, got {type(value).__name__}")
+        raise RecordError(refusals.refusal(reasons.EXPECTED_TEXT_LABEL, type=type(value).__name__))
     label = _CLEAN_LABEL.get(value)
     if label is None:
         label = fields.clean_label(value)
-        problem = text_problem(label, max(limit, MAX_LABEL_CHARS))
+        widest = max(limit, MAX_LABEL_CHARS)
+        problem = text_problem(label, widest)
         if problem is not None:
-            raise RecordError(f"a label {problem}" if problem.startswith("longer") else problem)
+            longer = problem.startswith("longer")
+            raise RecordError(
+                refusals.refusal(reasons.LABEL_LONGER_THAN, limit=widest) if longer else problem
+            )
         problem = spreadsheet_error(label)
         if problem is not None:
             raise RecordError(problem)
         if len(value) <= MAX_SDG_LABEL_CHARS and len(_CLEAN_LABEL) < _CLEANED_MAX:
             _CLEAN_LABEL[value] = label
     if len(label) > limit:
-        raise RecordError(f"a label {text_problem(label, limit)}")
+        raise RecordError(refusals.refusal(reasons.LABEL_LONGER_THAN, limit=limit))
     return label
 
 
@@ -113,7 +116,7 @@ def named_label(value: object, field: str, limit: int = MAX_LABEL_CHARS) -> str:
     try:
         return clean_label(value, limit)
     except RecordError as exc:
-        raise RecordError(f"{field}: {exc}") from None
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field=field, problem=str(exc))) from None
 
 
 def named_labels(values: object, field: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
@@ -121,7 +124,7 @@ def named_labels(values: object, field: str, limit: int = MAX_LABEL_CHARS) -> li
     try:
         return clean_labels(values, limit)
     except RecordError as exc:
-        raise RecordError(f"{field}: {exc}") from None
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field=field, problem=str(exc))) from None
 
 
 def clean_labels(values: object, limit: int = MAX_LABEL_CHARS) -> list[str]:
@@ -129,7 +132,7 @@ def clean_labels(values: object, limit: int = MAX_LABEL_CHARS) -> list[str]:
     if values is None:
         return []
     if not isinstance(values, list):
-        raise RecordError(f"expected a list of labels, got {type(values).__name__}")
+        raise RecordError(refusals.refusal(reasons.EXPECTED_LABEL_LIST, type=type(values).__name__))
     seen: dict[str, str] = {}
     for value in values:
         cleaned = _CLEANED.get(value) if type(value) is str else None
@@ -141,7 +144,7 @@ def clean_labels(values: object, limit: int = MAX_LABEL_CHARS) -> list[str]:
                 _CLEANED[value] = cleaned
         key, label = cleaned
         if len(label) > limit:
-            raise RecordError(f"a label {text_problem(label, limit)}")
+            raise RecordError(refusals.refusal(reasons.LABEL_LONGER_THAN, limit=limit))
         if label:
             seen.setdefault(key, label)
     return list(seen.values())
@@ -235,7 +238,7 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        raise RecordError(f"{field}: expected a number, got a boolean")
+        raise RecordError(refusals.refusal(reasons.NUMBER_NOT_BOOLEAN, field=field))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
@@ -244,14 +247,25 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
         # int() refuses (or takes quadratic time on) thousands of digits: bound the text first.
         if digits.isascii() and digits.isdigit():
             if len(digits) > _MAX_DIGITS:
-                raise RecordError(f"{field}: {len(digits)} digits, outside {low}..{high}")
+                raise RecordError(
+                    refusals.refusal(
+                        reasons.TOO_MANY_DIGITS, field=field, digits=len(digits), low=low, high=high
+                    )
+                )
             value = int(digits)
     if not isinstance(value, int):
-        raise RecordError(f"{field}: expected a whole number, got {str(value)[:40]!r}")
+        raise RecordError(
+            refusals.refusal(reasons.NOT_A_WHOLE_NUMBER, field=field, value=repr(str(value)[:40]))
+        )
     if not low <= value <= high:
         if abs(value) >= 10**_MAX_DIGITS:  # 1e300 is a whole number too: not worth printing
-            raise RecordError(f"{field}: {len(str(abs(value)))} digits, outside {low}..{high}")
-        raise RecordError(f"{field}: {value} is outside {low}..{high}")
+            length = len(str(abs(value)))
+            raise RecordError(
+                refusals.refusal(reasons.TOO_MANY_DIGITS, field=field, digits=length, low=low, high=high)
+            )
+        raise RecordError(
+            refusals.refusal(reasons.OUTSIDE_RANGE, field=field, value=value, low=low, high=high)
+        )
     return value
 
 
@@ -268,11 +282,18 @@ def sdg_code(label: str) -> str:
 
     match = _SDG_CODE.match(label)
     if not match:
-        raise RecordError(f"Sdgs: no goal or target code in {label[:60]!r}")
+        problem = refusals.refusal(reasons.NO_SDG_CODE, label=repr(label[:60]))
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field="Sdgs", problem=problem))
     code = match.group(1) + (f".{match.group(2).lower()}" if match.group(2) else "")
     if code not in SDG_CODES:
-        raise RecordError(f"Sdgs: {code!r} is not an SDG goal or target")
+        raise RecordError(not_an_sdg(code))
     return code
+
+
+def not_an_sdg(code: str) -> str:
+    """Why ``code`` is refused: "Sdgs: '18' is not an SDG goal or target"."""
+    problem = refusals.refusal(reasons.NOT_AN_SDG, code=repr(code))
+    return refusals.refusal(reasons.FIELD_PROBLEM, field="Sdgs", problem=problem)
 
 
 def sdg_codes(labels: list[str]) -> list[str]:
@@ -332,10 +353,8 @@ def _upr_position(values: tuple[str, ...]) -> str:
     for key in keys:
         position = _POSITIONS.get(without_accents(key))
         if position is None:
-            raise RecordError(
-                f"position: unknown UPR position {key!r}: expected supported or noted (also accepted, "
-                "rejected, or these words in French or Spanish), or nothing"
-            )
+            problem = refusals.refusal(reasons.UNKNOWN_POSITION, key=repr(key))
+            raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field="position", problem=problem))
         mapped.add(position)
     if "supported" in mapped:
         return "supported"

@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.feed import record_refusals as reasons
 from app.feed.countries import resolve_country_alias
 from app.feed.fields import ROLE_FIELDS
 from app.feed.keys import label_key
 from app.feed.mechanisms import resolve_mechanism
 from app.feed.records import RecordError
+from app.feed.refusals import refusal
+from app.feed.values import not_an_sdg
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -86,9 +89,11 @@ class TermIndex:
         label = resolve_country_alias(raw) if kind == "state" else raw
         key = label if kind == "sdg" else label_key(label)
         if not key:
-            raise RecordError(f"{ROLE_FIELDS[role]}: empty label")
+            raise RecordError(refusal(reasons.EMPTY_LABEL, field=ROLE_FIELDS[role]))
         if len(key) > MAX_KEY_CHARS:  # folding can lengthen a label ("&" -> "and", ligatures)
-            raise RecordError(f"{ROLE_FIELDS[role]}: the label {label[:40]!r}... is too long")
+            raise RecordError(
+                refusal(reasons.LABEL_TOO_LONG, field=ROLE_FIELDS[role], label=repr(label[:40]))
+            )
         return key, label
 
     def term(self, role: str, raw: str) -> TermKey:
@@ -98,7 +103,7 @@ class TermIndex:
             key, label = self.role_key(role, raw)
             if (kind, key) not in self.labels:
                 if kind == "sdg":
-                    raise RecordError(f"Sdgs: {key!r} is not an SDG goal or target")
+                    raise RecordError(not_an_sdg(key))
                 self.labels[(kind, key)] = label[:MAX_LABEL_CHARS]
             found = self._terms[(role, raw)] = (kind, key)
         return found
@@ -106,9 +111,9 @@ class TermIndex:
     def mechanism_code(self, raw: str) -> str:
         key = label_key(raw)
         if not key:
-            raise RecordError("Body: missing")
+            raise RecordError(refusal(reasons.MISSING, field="Body"))
         if len(key) > MAX_KEY_CHARS:
-            raise RecordError(f"Body: the label {raw[:40]!r}... is too long")
+            raise RecordError(refusal(reasons.LABEL_TOO_LONG, field="Body", label=repr(raw[:40])))
         code = self.mechanism_codes.get(key)
         if code is None:
             code = self.mechanism_codes[key] = resolve_mechanism(raw).code

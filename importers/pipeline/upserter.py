@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.feed import record_refusals as reasons
 from app.feed.records import Rejection, Skipped, SourceRecord, Unchanged
+from app.feed.refusals import refusal
 from app.models.base import utcnow
 from importers.pipeline.batch_writer import _BatchWriter
 from importers.pipeline.languages import _Languages
@@ -47,9 +49,8 @@ class Upserter(_Languages):
                 else:
                     first = self.seen.positions.get(what.external_id)
                     if first is not None:
-                        item = Rejection(
-                            what.input_position, f"duplicate id, first seen at {first}", what.external_id
-                        )
+                        duplicate = refusal(reasons.DUPLICATE_ID, position=first)
+                        item = Rejection(what.input_position, duplicate, what.external_id)
                     else:
                         self.seen.positions[what.external_id] = what.input_position
                 batch.append(item)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.countries import iso2_for
 from app.feed.fields import plain_text
@@ -54,8 +55,9 @@ def one_state_each(labels: list[str], name: str) -> None:
             continue
         parts = [part.strip() for part in label.split(",")]
         if all(parts) and all(iso2_for(part) is not None for part in parts):
+            states = "; ".join(parts)
             raise RecordError(
-                f"{name}: {label!r} names several States: separate them with ';' ({'; '.join(parts)})"
+                refusals.refusal(reasons.SEVERAL_STATES, field=name, label=repr(label), states=states)
             )
 
 
@@ -66,7 +68,7 @@ def label_limit(name: str) -> int:
 
 def text(value: str) -> str:
     if not plain_text(check_text(value, "text", MAX_TEXT_CHARS)):
-        raise RecordError("text: empty")
+        raise RecordError(refusals.refusal(reasons.EMPTY, field="text"))
     return value
 
 
@@ -75,7 +77,7 @@ def kind(value: str) -> str:
         return "recommendation"
     kind = _TYPES.get(without_accents(label_key(value)))
     if kind is None:
-        raise RecordError(f"type: {value[:40]!r} is neither 'recommendation' nor 'observation'")
+        raise RecordError(refusals.refusal(reasons.NEITHER_TEMPLATE_TYPE, value=repr(value[:40])))
     return kind
 
 
@@ -83,7 +85,7 @@ def language(value: str) -> str:
     if not value:
         return "en"
     if not LANGUAGE_CODE.match(value):
-        raise RecordError(f"language: {value[:20]!r} is not a language code such as en, fr or pt")
+        raise RecordError(refusals.refusal(reasons.NOT_A_LANGUAGE, value=repr(value[:20])))
     return language_code(value)
 
 
@@ -123,17 +125,18 @@ def sdgs(labels: list[str]) -> list[str]:
     for label in labels:
         if comma := _COMMA_IN_A_CODE.match(label):
             goal, rest = comma.groups()
-            two_goals = f" ({goal}; {rest})" if rest.isdigit() else ""
-            raise RecordError(
-                f"sdgs: {label!r} has a comma: write a target with a point ({goal}.{rest.lower()}) and "
-                f"separate codes with ';'{two_goals}, formatting the column as text"
-            )
+            target = f"{goal}.{rest.lower()}"
+            if rest.isdigit():
+                raise RecordError(
+                    refusals.refusal(
+                        reasons.SDG_COMMA_TWO_GOALS, label=repr(label), target=target, goals=f"{goal}; {rest}"
+                    )
+                )
+            raise RecordError(refusals.refusal(reasons.SDG_COMMA, label=repr(label), target=target))
         if _DATE_OF_A_CODE.match(label):
-            raise RecordError(
-                f"sdgs: {label[:40]!r} looks like a date a spreadsheet made of an SDG code; "
-                "format the column as text and type the codes again"
-            )
+            raise RecordError(refusals.refusal(reasons.SDG_DATE, label=repr(label[:40])))
     try:
         return sdg_codes(labels)
     except RecordError as exc:
-        raise RecordError(f"sdgs: {str(exc).removeprefix('Sdgs: ')}") from None
+        problem = str(exc).removeprefix("Sdgs: ")
+        raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field="sdgs", problem=problem)) from None

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
@@ -69,7 +70,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
         try:
             first_line, header_number = header_line(stream)
             if not first_line:
-                raise MalformedInput("empty file: no header row")
+                raise MalformedInput(reasons.EMPTY_NO_HEADER)
             rows = csv_rows(first_line, stream)
             header = next(rows)
             number = header_number
@@ -83,14 +84,15 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                     continue
                 position = f"row {number}"
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
-                    yield Rejection(position, f"{len(row)} cells but the header has {len(header)}")
+                    count = refusals.refusal(reasons.CELL_COUNT, cells=len(row), header=len(header))
+                    yield Rejection(position, count)
                     continue
                 stray = next((index for index in unnamed if index < len(row) and row[index].strip()), None)
                 if stray is not None:
+                    value = repr(row[stray].strip()[:40])
+                    letter = _column_letter(stray)
                     yield Rejection(
-                        position,
-                        f"column {_column_letter(stray)} has no name in the header row but holds "
-                        f"{row[stray].strip()[:40]!r}: name it with a column of the template, or empty it",
+                        position, refusals.refusal(reasons.UNNAMED_COLUMN, letter=letter, value=value)
                     )
                     continue
                 cells = {name: _cell(row, index) for name, index in columns.items()}
@@ -103,7 +105,7 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                 if rejected is not None and explicit_id and explicit_id == rejected[0]:
                     yield Rejection(
                         position,
-                        f"translation of row {rejected[1]}, which was rejected",
+                        refusals.refusal(reasons.TRANSLATION_OF_REJECTED, row=rejected[1]),
                         _usable(explicit_id),
                     )
                     continue
@@ -118,7 +120,8 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                     continue
                 first = seen.setdefault(result.external_id, number)
                 if first != number:
-                    yield Rejection(position, f"duplicate of row {first}", result.external_id)
+                    duplicate = refusals.refusal(reasons.DUPLICATE_OF_ROW, row=first)
+                    yield Rejection(position, duplicate, result.external_id)
                     continue
                 held = _Accepted(result, number, cells, bool(explicit_id))
             if held is not None:
@@ -216,14 +219,15 @@ def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
     except RecordError as exc:
         return str(exc)
     if language in held.record.texts:
-        return f"duplicate of row {held.number}: a second {language!r} text"
+        return refusals.refusal(reasons.SECOND_TEXT, row=held.number, language=repr(language))
     differing = [
         name
         for name, value in cells.items()
         if name not in _PER_LANGUAGE and value and value != held.cells.get(name, "")
     ]
     if differing:
-        return f"a translation of row {held.number} but differs from it in: {', '.join(differing)}"
+        columns = ", ".join(differing)
+        return refusals.refusal(reasons.TRANSLATION_DIFFERS, row=held.number, columns=columns)
     held.record.texts[language] = text
     return None
 
@@ -234,7 +238,7 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
         check_text(explicit_id, "external_id", MAX_ID_CHARS)
         mechanism = named_label(cells["mechanism"], "mechanism")
         if not mechanism:
-            raise RecordError("mechanism: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field="mechanism"))
         texts = _row_texts(cells)
         symbol = named_label(cells.get("symbol", ""), "symbol")
         session = parse_int(cells.get("upr_session", ""), "upr_session")
@@ -284,10 +288,10 @@ def _row_texts(cells: dict[str, str]) -> dict[str, str]:
             continue
         language = name.removeprefix(_TEXT_PREFIX)
         if language in texts and texts[language] != value:
-            raise RecordError(f"{name}: differs from the text in column 'text', also {language!r}")
+            raise RecordError(refusals.refusal(reasons.TEXT_DIFFERS, field=name, language=repr(language)))
         if not plain_text(check_text(value, name, MAX_TEXT_CHARS)):
-            raise RecordError(f"{name}: empty")
+            raise RecordError(refusals.refusal(reasons.EMPTY, field=name))
         texts[language] = value
     if not texts:
-        raise RecordError("text: empty")
+        raise RecordError(refusals.refusal(reasons.EMPTY, field="text"))
     return texts

@@ -1,0 +1,210 @@
+# ruff: noqa: RUF001 (the French apostrophe in the expected texts)
+"""Why an import rejected a record, on a run's page in the page's language: the readers write their
+reasons in English (what the database keeps, and the API and the CLI show), and the page reads them
+back into their catalogue messages (app/feed/record_refusals.py) to say them in French or Spanish.
+Uploads commit on connections of their own: these tests are in committed mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from app.models import RejectedRecord
+from app.web.i18n import translations
+from tests.importers.test_uhri_xlsx import crc_row, upr_row
+from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.test_imports import runs, upload, workbook
+
+# The French and Spanish of the messages these pages show, stood in for the catalogues' own (filled
+# apart from the code): what a test reads is the page translating the message, whatever its words.
+STAND_IN = {
+    "fr": {
+        "%(field)s: %(problem)s": "%(field)s : %(problem)s",
+        "%(field)s: empty": "%(field)s : vide",
+        "%(field)s: %(value)s is not a UUID": "%(field)s : %(value)s n’est pas un UUID",
+        "%(field)s: %(label)s is neither Recommendations nor Concerns/Observations": (
+            "%(field)s : %(label)s n’est ni Recommendations ni Concerns/Observations"
+        ),
+        "%(field)s: several sessions %(sessions)s": "%(field)s : plusieurs sessions %(sessions)s",
+        "unknown UPR position %(key)s: expected supported or noted (also accepted, rejected, or these words "
+        "in French or Spanish), or nothing": (
+            "position EPU inconnue %(key)s : attendu supported ou noted (ou accepted, rejected, ou ces mots "
+            "en français ou en espagnol), ou rien"
+        ),
+        "a label longer than %(limit)s characters": "un libellé de plus de %(limit)s caractères",
+        "%(cells)s cells but the header has %(header)s (a stray comma or quote?)": (
+            "%(cells)s cellules, mais l’en-tête en a %(header)s (une virgule ou un guillemet de trop ?)"
+        ),
+        "duplicate of row %(row)s": "doublon de la ligne %(row)s",
+    },
+    "es": {
+        "%(field)s: empty": "%(field)s: vacío",
+        "%(cells)s cells but the header has %(header)s": (
+            "%(cells)s celdas, pero el encabezado tiene %(header)s"
+        ),
+        "type: %(value)s is neither 'recommendation' nor 'observation'": (
+            "type: %(value)s no es ni 'recommendation' ni 'observation'"
+        ),
+        "language: %(value)s is not a language code such as en, fr or pt": (
+            "language: %(value)s no es un código de idioma como en, fr o pt"
+        ),
+        "sdgs: %(label)s has a comma: write a target with a point (%(target)s) and separate codes with ';' "
+        "(%(goals)s), formatting the column as text": (
+            "sdgs: %(label)s tiene una coma: escriba una meta con un punto (%(target)s) y separe los códigos "
+            "con ';' (%(goals)s), dando a la columna formato de texto"
+        ),
+        "%(field)s: %(problem)s": "%(field)s: %(problem)s",
+        "%(code)s is not an SDG goal or target": "%(code)s no es un objetivo ni una meta de los ODS",
+        "%(field)s: %(value)s is outside %(low)s..%(high)s": (
+            "%(field)s: %(value)s está fuera de %(low)s..%(high)s"
+        ),
+        "a translation of row %(row)s but differs from it in: %(columns)s": (
+            "una traducción de la fila %(row)s, pero difiere de ella en: %(columns)s"
+        ),
+        "translation of row %(row)s, which was rejected": "traducción de la fila %(row)s, que fue rechazada",
+        "duplicate id, first seen at %(position)s": "id duplicado, visto por primera vez en %(position)s",
+    },
+}
+
+
+@pytest.fixture
+def catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
+    for lang, entries in STAND_IN.items():
+        catalogue = vars(translations(lang))["_catalog"]
+        for message, translation in entries.items():
+            monkeypatch.setitem(catalogue, message, translation)
+
+
+def rejected_reasons(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(RejectedRecord.reason).order_by(RejectedRecord.id)).scalars())
+
+
+def run_page(staff: StaffClient, answer: object, lang: str) -> str:
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    location = answer.headers["location"].split("?")[0]  # type: ignore[attr-defined]
+    page: str = staff.get(location, headers={"Accept-Language": lang}).text
+    return page.replace("&#39;", "'")
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_a_uhri_export_s_rejected_rows_in_french(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    rows: list[dict[str, Any] | None] = [
+        crc_row(),
+        upr_row(Text="<p> </p>"),
+        upr_row(**{"Reccomending Body": None}),
+        upr_row(**{"OHCHR Annotation Id": "12345"}),
+        upr_row(Type="- Resolutions"),
+        upr_row(**{"UPR Session": "- 43\n- 44"}),
+        upr_row(**{"UPR Position": "- Maybe"}),
+        upr_row(Themes="- " + "x" * 300),
+    ]
+    page = run_page(staff, upload(staff, workbook(tmp_path, rows)), "fr")
+
+    assert runs(engine) == [("succeeded", 1, 7)]
+    for reason in (
+        "Text : vide",
+        "Reccomending Body : vide",
+        "OHCHR Annotation Id : '12345' n’est pas un UUID",
+        "Type : 'Resolutions' n’est ni Recommendations ni Concerns/Observations",
+        "UPR Session : plusieurs sessions [43, 44]",
+        "UPR Position : position EPU inconnue 'maybe' : attendu supported ou noted",
+        "Themes : un libellé de plus de 255 caractères",
+    ):
+        assert f"<td>{reason}" in page, reason
+    assert rejected_reasons(engine) == [
+        "Text: empty",
+        "Reccomending Body: empty",
+        "OHCHR Annotation Id: '12345' is not a UUID",
+        "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations",
+        "UPR Session: several sessions [43, 44]",
+        "UPR Position: unknown UPR position 'maybe': expected supported or noted (also accepted, rejected, "
+        "or these words in French or Spanish), or nothing",
+        "Themes: a label longer than 255 characters",
+    ]
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_the_csv_template_s_rejected_rows_in_spanish(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    header = b"external_id,mechanism,type,text,language,countries,sdgs,upr_session\n"
+    rows = [
+        b"a1,UPR,recommendation,Ensure access,en,Peru,,",
+        b"a1,CRC,recommendation,Asegurar,es,Peru,,",  # a translation that names another mechanism
+        b"b1,UPR,recommendation,Ensure access,en,Peru,,,extra",
+        b"c1,UPR,resolution,Ensure access,en,Peru,,",
+        b"c1,UPR,recommendation,Assurer,fr,Peru,,",  # the translation of a rejected row
+        b"d1,UPR,recommendation,Ensure access,english!,Peru,,",
+        b'e1,UPR,recommendation,Ensure access,en,Peru,"16,2",',
+        b"f1,UPR,recommendation,Ensure access,en,Peru,99,",
+        b"g1,UPR,recommendation,,en,Peru,,",
+        b"h1,UPR,recommendation,Ensure access,en,Peru,,5000",
+    ]
+    content = header + b"\n".join(rows) + b"\n"
+    page = run_page(staff, upload(staff, content, kind="csv-template", name="t.csv"), "es")
+
+    # The record the rejected translation was of is rejected too, its id given twice.
+    assert runs(engine) == [("succeeded", 0, 10)]
+    for reason in (
+        "una traducción de la fila 2, pero difiere de ella en: mechanism",
+        "9 celdas, pero el encabezado tiene 8",
+        "id duplicado, visto por primera vez en row 3",
+        "type: 'resolution' no es ni 'recommendation' ni 'observation'",
+        "traducción de la fila 5, que fue rechazada",
+        "language: 'english!' no es un código de idioma como en, fr o pt",
+        "sdgs: '16,2' tiene una coma: escriba una meta con un punto (16.2) y separe los códigos con ';' "
+        "(16; 2)",
+        "sdgs: '99' no es un objetivo ni una meta de los ODS",
+        "text: vacío",
+        "upr_session: 5000 está fuera de 1..999",
+    ):
+        assert f"<td>{reason}" in page, reason
+    stored = rejected_reasons(engine)
+    assert stored[:2] == [
+        "a translation of row 2 but differs from it in: mechanism",
+        "9 cells but the header has 8",
+    ]
+    assert stored[-2:] == ["text: empty", "upr_session: 5000 is outside 1..999"]
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_a_upr_info_export_s_rejected_rows_in_french(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    header = b"To,Text,From,Response,Action,Issue,Session,To-Rgrp,From-Rgrp\n"
+    rows = [
+        b"Peru,Ensure access,Chile,Supported,3,Health,43,GRULAC,GRULAC",
+        b"Peru,Ensure access,Chile,Supported,3,Health,43,GRULAC,GRULAC",
+        b',Ensure access,Chile,Supported,3,Health,43,"",',
+        b'Peru,"",Chile,Supported,3,Health,43,,',
+        b"Peru,Ensure access,Chile,Supported,3,Health,,,",
+        b"Peru,Ensure access,Chile,Supported,3,Health,43,,,stray",
+    ]
+    content = header + b"\n".join(rows) + b"\n"
+    page = run_page(staff, upload(staff, content, kind="upr-info-csv", name="upr.csv"), "fr")
+
+    assert runs(engine) == [("succeeded", 1, 5)]
+    for reason in (
+        "doublon de la ligne 2",
+        "To : vide",
+        "Text : vide",
+        "Session : vide",
+        "10 cellules, mais l’en-tête en a 9 (une virgule ou un guillemet de trop ?)",
+    ):
+        assert f"<td>{reason}" in page, reason
+    assert rejected_reasons(engine) == [
+        "duplicate of row 2",
+        "To: empty",
+        "Text: empty",
+        "Session: empty",
+        "10 cells but the header has 9 (a stray comma or quote?)",
+    ]
