@@ -148,7 +148,9 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     if columns is None:
         if above:
             raise _no_header(place)
-        raise MalformedInput(f"empty spreadsheet: {place.sheet}, has no header row{place.others}")
+        raise MalformedInput(
+            refusals.refusal(refusals.EMPTY_SPREADSHEET, sheet=place.sheet, others=place.others)
+        )
 
 
 # A title or a note may be typed above the header (a workbook saved again with a heading): rows that
@@ -162,10 +164,15 @@ def _names_a_column(row: Row) -> bool:
 
 
 def _no_header(place: _SheetPlace) -> MalformedInput:
+    columns = ", ".join(map(repr, COLUMNS))
     return MalformedInput(
-        f"not a UHRI export: {place.sheet}, has none of the columns of a UHRI search export "
-        f"({', '.join(map(repr, COLUMNS))}) in its first rows (a title of up to {MAX_ROWS_ABOVE_HEADER} "
-        f"rows above the header is passed over){place.others}"
+        refusals.refusal(
+            refusals.NO_UHRI_HEADER,
+            sheet=place.sheet,
+            columns=columns,
+            rows=MAX_ROWS_ABOVE_HEADER,
+            others=place.others,
+        )
     )
 
 
@@ -180,19 +187,19 @@ class _SheetPlace:
 
     sheet: str  # "the first sheet, 'Notes'"
     others: str  # "; the workbook's other sheets: 'Results': ..." or ""
+    described: str  # both in one: "the first sheet, 'Notes'; the workbook's other sheets: ..."
 
 
 def _sheet_place(title: str, others: Sequence[str]) -> _SheetPlace:
+    sheet = refusals.refusal(refusals.FIRST_SHEET, title=repr(title))
+    if not others:
+        return _SheetPlace(sheet, "", sheet)
     listed = ", ".join(map(repr, others[:10]))
     if len(others) > 10:
-        listed += f" and {len(others) - 10:,} more"
-    hint = (
-        f"; the workbook's other sheet(s): {listed}: only the first sheet is read, so put the UHRI "
-        "results sheet first (or save it alone)"
-        if others
-        else ""
-    )
-    return _SheetPlace(f"the first sheet, {title!r}", hint)
+        listed = refusals.refusal(refusals.SHEETS_AND_MORE, sheets=listed, count=f"{len(others) - 10:,}")
+    hint = refusals.refusal(refusals.OTHER_SHEETS, others=listed)
+    described = refusals.refusal(refusals.FIRST_SHEET_OF_SEVERAL, title=repr(title), others=listed)
+    return _SheetPlace(sheet, hint, described)
 
 
 def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
@@ -211,9 +218,8 @@ def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
         raise MalformedInput(other)
     if missing:
         columns = ", ".join(map(repr, missing))
-        sheet = f"{place.sheet}{place.others}"
         raise MalformedInput(
-            refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=sheet)
+            refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=place.described)
         )
     return positions
 

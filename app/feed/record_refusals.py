@@ -3,7 +3,9 @@ messages the readers write their reasons from, read back and translated as app/f
 
 A value named ``field`` is a field or column as the file names it (no colon in it); a value named
 ``problem`` is itself one of these messages (a reason said of a field: "Themes: a label longer than 255
-characters"), and a text is read back into such a message only when its problem is one.
+characters"), and a text is read back into such a message only when its problem is one. A value that
+begins a message is what it is and no more (``typed``, ``sdg``: quoted; ``cells``: a number), so that
+"symbol: '#N/A' is a spreadsheet error ..." is read as said of the field "symbol".
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ SURROGATE_ESCAPE_AT = _(
     "an unpaired UTF-16 surrogate escape (or U+FFFF) at character %(at)s, which is not text"
 )
 SURROGATE_AT = _("an unpaired UTF-16 surrogate (%(char)s) at character %(at)s, which is not text")
-SPREADSHEET_ERROR = _("%(value)s is a spreadsheet error (a formula that failed), not a value")
+SPREADSHEET_ERROR = _("%(typed)s is a spreadsheet error (a formula that failed), not a value")
 EXPECTED_TEXT_LABEL = _("expected a text label, got %(type)s")
 EXPECTED_LABEL_LIST = _("expected a list of labels, got %(type)s")
 
@@ -35,7 +37,7 @@ TOO_MANY_DIGITS = _("%(field)s: %(digits)s digits, outside %(low)s..%(high)s")
 NOT_A_WHOLE_NUMBER = _("%(field)s: expected a whole number, got %(value)s")
 OUTSIDE_RANGE = _("%(field)s: %(value)s is outside %(low)s..%(high)s")
 NO_SDG_CODE = _("no goal or target code in %(label)s")
-NOT_AN_SDG = _("%(code)s is not an SDG goal or target")
+NOT_AN_SDG = _("%(sdg)s is not an SDG goal or target")
 UNKNOWN_POSITION = _(
     "unknown UPR position %(key)s: expected supported or noted (also accepted, rejected, or these words "
     "in French or Spanish), or nothing"

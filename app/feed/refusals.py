@@ -107,9 +107,27 @@ OTHER_IMPORT_SAVED = {
 UHRI_XLSX_MISSING_COLUMNS = _(
     "not a UHRI export: missing column(s) %(columns)s in the header row of %(sheet)s"
 )
+# Which sheet of a workbook was read, and the others it has (importers/uhri_xlsx.py).
+FIRST_SHEET = _("the first sheet, %(title)s")
+FIRST_SHEET_OF_SEVERAL = _(
+    "the first sheet, %(title)s; the workbook's other sheet(s): %(others)s: only the first sheet is read, "
+    "so put the UHRI results sheet first (or save it alone)"
+)
+OTHER_SHEETS = _(
+    "; the workbook's other sheet(s): %(others)s: only the first sheet is read, so put the UHRI results "
+    "sheet first (or save it alone)"
+)
+SHEETS_AND_MORE = _("%(sheets)s and %(count)s more")
+NO_UHRI_HEADER = _(
+    "not a UHRI export: %(sheet)s, has none of the columns of a UHRI search export (%(columns)s) in its "
+    "first rows (a title of up to %(rows)s rows above the header is passed over)%(others)s"
+)
+EMPTY_SPREADSHEET = _("empty spreadsheet: %(sheet)s, has no header row%(others)s")
 UPR_INFO_MISSING_COLUMNS = _(
     "not a UPR Info export: missing column(s) %(columns)s; the header row holds %(found)s"
 )
+# The CSV template's columns, as its refusals list them (app/feed/template/reader.py).
+TEMPLATE_COLUMN_LIST = _("%(names)s, text_<language> (text_fr, text_es ...)")
 TEMPLATE_UNKNOWN_COLUMNS = _("unknown column(s) %(columns)s; the columns are: %(expected)s")
 TEMPLATE_MISSING_COLUMNS = _("missing required column(s) %(columns)s; the columns are: %(expected)s")
 COLUMN_TWICE = _("column %(name)s appears twice in the header row")
@@ -131,6 +149,13 @@ DATE_OWN_WAY = _("a spreadsheet wrote it its own way; format the column as text 
 DATE_OWN_WAY_WHICH = _(
     "a spreadsheet wrote it its own way (%(which)s); format the column as text and type %(dates)s"
 )
+# Its parts: the two dates a day and a month typed either way round may be, and which one is meant.
+TWO_DATES = _("%(first_date)s or %(second_date)s")
+WHICH_DATE = _("%(day)s %(month)s or %(other_month)s %(other_day)s?")
+MONTHS = (
+    _("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"), _("August"),
+    _("September"), _("October"), _("November"), _("December"),
+)  # fmt: skip
 
 # --- the State ------------------------------------------------------------------------------------
 NO_SUCH_STATE = _(
@@ -163,7 +188,7 @@ _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
         EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
-        *record_refusals.FIXED,
+        *MONTHS, *record_refusals.FIXED,
     )
 )  # fmt: skip
 _WITH_VALUES = (
@@ -173,13 +198,33 @@ _WITH_VALUES = (
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
     NOT_YYYY_MM_DD_ADVICE,
-    EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
+    EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, TWO_DATES, WHICH_DATE, TEMPLATE_COLUMN_LIST,
+    FIRST_SHEET, FIRST_SHEET_OF_SEVERAL, OTHER_SHEETS, SHEETS_AND_MORE, NO_UHRI_HEADER, EMPTY_SPREADSHEET,
+    NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
     NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES,
 )  # fmt: skip
 _VALUE = re.compile(r"%\((\w+)\)s")
 # What a value of some names may be: a field or column as the file names it has no colon (so that
-# "Themes: a label ..." names the field "Themes"); a ``problem`` must itself read back into a message.
-_VALUE_PATTERNS = {"field": r"[^:]*?"}
+# "Themes: a label ..." names the field "Themes"), a date, day, month or count is one; a ``problem``
+# must itself read back into a message.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_QUOTED = r"['\"].*?['\"]"  # a value as Python's repr quotes it
+_MONTH = "|".join(MONTHS)
+_VALUE_PATTERNS = {
+    "field": r"[^:]*?",
+    "first_date": _ISO_DATE,
+    "second_date": _ISO_DATE,
+    "day": r"\d{1,2}",
+    "other_day": r"\d{1,2}",
+    "month": _MONTH,
+    "other_month": _MONTH,
+    "count": r"[\d,]+",
+    "names": r"[\w, ]+",
+    "cells": r"\d+",
+    "typed": _QUOTED,
+    "sdg": _QUOTED,
+    "sheets": _QUOTED,
+}
 _MESSAGE_VALUES = frozenset({"problem"})
 
 

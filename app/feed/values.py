@@ -70,7 +70,7 @@ def spreadsheet_error(value: str) -> str | None:
     if len(value) > 16 or not value.startswith(("#", "Err:")):  # cheap for the texts of a feed
         return None
     if value.upper() in SPREADSHEET_ERRORS or _LIBREOFFICE_ERROR.match(value):
-        return refusals.refusal(reasons.SPREADSHEET_ERROR, value=repr(value))
+        return refusals.refusal(reasons.SPREADSHEET_ERROR, typed=repr(value))
     return None
 
 
@@ -200,10 +200,7 @@ def parse_datetime(value: object, field: str) -> datetime | None:
 _LOCALE_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T][\d:.]*)?$")
 _EXCEL_NUMBER = re.compile(r"^[2-7]\d{4}$")
 _EXCEL_DAY_ZERO = date(1899, 12, 30)
-_MONTHS = (
-    "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
-)  # fmt: skip
+_MONTHS = ("", *refusals.MONTHS)
 
 
 def spreadsheet_date_advice(value: str) -> str:
@@ -223,11 +220,19 @@ def spreadsheet_date_advice(value: str) -> str:
                 readings.append(candidate)
     if not readings:
         return ""
-    typed = " or ".join(reading.isoformat() for reading in readings)
     if len(readings) == 1:
-        return refusals.refusal(refusals.DATE_OWN_WAY, dates=typed)
+        return refusals.refusal(refusals.DATE_OWN_WAY, dates=readings[0].isoformat())
     day_first, month_first = readings
-    which = f"{day_first.day} {_MONTHS[day_first.month]} or {_MONTHS[month_first.month]} {month_first.day}?"
+    typed = refusals.refusal(
+        refusals.TWO_DATES, first_date=day_first.isoformat(), second_date=month_first.isoformat()
+    )
+    which = refusals.refusal(
+        refusals.WHICH_DATE,
+        day=day_first.day,
+        month=_MONTHS[day_first.month],
+        other_month=_MONTHS[month_first.month],
+        other_day=month_first.day,
+    )
     return refusals.refusal(refusals.DATE_OWN_WAY_WHICH, which=which, dates=typed)
 
 
@@ -292,7 +297,7 @@ def sdg_code(label: str) -> str:
 
 def not_an_sdg(code: str) -> str:
     """Why ``code`` is refused: "Sdgs: '18' is not an SDG goal or target"."""
-    problem = refusals.refusal(reasons.NOT_AN_SDG, code=repr(code))
+    problem = refusals.refusal(reasons.NOT_AN_SDG, sdg=repr(code))
     return refusals.refusal(reasons.FIELD_PROBLEM, field="Sdgs", problem=problem)
 
 

@@ -4,6 +4,7 @@ were written from (app/feed/refusals.py) to show them in its language."""
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from babel.messages.extract import extract_from_file
 
 from app.core.catalogue import Reason, translated
 from app.feed import record_refusals, refusals
-from app.feed.records import RecordError, Rejection
+from app.feed.records import MalformedInput, RecordError, Rejection
 from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
 from app.feed.template import cells
 from app.feed.template.reader import read_csv_template
@@ -259,3 +260,57 @@ def test_what_is_said_of_a_field_is_translated_within() -> None:
     )
     json_type = translated(refusals.reason_of(_uhri_json(Text=True)), _bracketed)
     assert json_type == "[Text: expected a string, got [a boolean]]"
+    # What begins a message is what it is and no more: here the field's value, quoted, not the field.
+    error = translated(refusals.reason_of(_refusal(check_text, "#N/A", "symbol")), _bracketed)
+    assert error == "[symbol: ['#N/A' is a spreadsheet error (a formula that failed), not a value]]"
+    sdg = translated(refusals.reason_of(_refusal(sdg_code, "18")), _bracketed)
+    assert sdg == "[Sdgs: ['18' is not an SDG goal or target]]"
+
+
+def test_the_parts_of_a_sentence_are_translated_too() -> None:
+    """The dates a day and a month may be, the template's columns, the sheet a workbook was read at."""
+    advice = translated(refusals.reason_of(spreadsheet_date_advice("12/02/2025")), _bracketed)
+    assert advice == (
+        "[a spreadsheet wrote it its own way ([12 [February] or [December] 2?]); format the column as text "
+        "and type [2025-02-12 or 2025-12-02]]"
+    )
+    one = translated(refusals.reason_of(spreadsheet_date_advice("28.02.2025")), _bracketed)
+    assert one == "[a spreadsheet wrote it its own way; format the column as text and type 2025-02-28]"
+    with pytest.raises(MalformedInput) as unknown:
+        list(read_csv_template(_written("name,text\nAna,x\n")))
+    columns = translated(refusals.reason_of(str(unknown.value)), _bracketed)
+    assert columns.startswith("[unknown column(s) 'name'; the columns are: [external_id, ")
+    assert columns.endswith(", text_<language> (text_fr, text_es ...)]]")
+    place = uhri_xlsx._sheet_place("Notes", [f"Sheet{n}" for n in range(12)])
+    with pytest.raises(MalformedInput) as missing:
+        uhri_xlsx._column_positions(("Text",), place)
+    sheets = translated(refusals.reason_of(str(missing.value)), _bracketed)
+    assert sheets.endswith(
+        "in the header row of [the first sheet, 'Notes'; the workbook's other sheet(s): ['Sheet0', 'Sheet1', "
+        "'Sheet2', 'Sheet3', 'Sheet4', 'Sheet5', 'Sheet6', 'Sheet7', 'Sheet8', 'Sheet9' and 2 more]: only "
+        "the first sheet is read, so put the UHRI results sheet first (or save it alone)]]"
+    )
+    for refused, start in (
+        (uhri_xlsx._no_header(place), "[not a UHRI export: [the first sheet, 'Notes'], has none of "),
+        (uhri_xlsx._no_header(uhri_xlsx._sheet_place("Notes", [])), "[not a UHRI export: [the first sheet, "),
+    ):
+        text = translated(refusals.reason_of(str(refused)), _bracketed)
+        assert text.startswith(start)
+    empty = "empty spreadsheet: the first sheet, 'Notes', has no header row" + place.others
+    assert translated(refusals.reason_of(empty), _bracketed).startswith(
+        "[empty spreadsheet: [the first sheet, 'Notes'], has no header row[; the workbook's other sheet(s): "
+    )
+
+
+def test_a_value_that_looks_like_a_part_is_not_taken_for_one() -> None:
+    """A part is read back only where it is whole: a month that is one, a day that is a number."""
+    for text in ("12 Februar or December 2?", "a spreadsheet wrote it its own way (x or y?); format it"):
+        assert not isinstance(refusals.reason_of(text), Reason)
+    typed = refusals.reason_of("Publication date: not an ISO date: 'May'")
+    assert translated(typed, _bracketed) == "[Publication date: not an ISO date: 'May']"
+
+
+def _written(content: str) -> Path:
+    path = Path(tempfile.mkdtemp()) / "t.csv"
+    path.write_text(content, encoding="utf-8")
+    return path

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
+from app.feed import refusals
 from app.models import RejectedRecord
 from app.web.i18n import translations
+from importers.uhri_xlsx import COLUMNS
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffClient, StaffLogin
 from tests.staff.test_imports import runs, upload, workbook
@@ -39,8 +42,18 @@ STAND_IN = {
             "%(cells)s cellules, mais l’en-tête en a %(header)s (une virgule ou un guillemet de trop ?)"
         ),
         "duplicate of row %(row)s": "doublon de la ligne %(row)s",
+        refusals.FIRST_SHEET_OF_SEVERAL: (
+            "la première feuille, %(title)s ; les autres feuilles du classeur : %(others)s : seule la "
+            "première feuille est lue, mettez donc la feuille des résultats de l’UHRI en premier (ou "
+            "enregistrez-la seule)"
+        ),
+        refusals.TWO_DATES: "%(first_date)s ou %(second_date)s",
+        refusals.WHICH_DATE: "%(day)s %(month)s ou %(other_day)s %(other_month)s ?",
+        "February": "février",
+        "December": "décembre",
     },
     "es": {
+        refusals.TEMPLATE_COLUMN_LIST: "%(names)s, text_<idioma> (text_fr, text_es ...)",
         "%(field)s: empty": "%(field)s: vacío",
         "%(cells)s cells but the header has %(header)s": (
             "%(cells)s celdas, pero el encabezado tiene %(header)s"
@@ -57,7 +70,7 @@ STAND_IN = {
             "con ';' (%(goals)s), dando a la columna formato de texto"
         ),
         "%(field)s: %(problem)s": "%(field)s: %(problem)s",
-        "%(code)s is not an SDG goal or target": "%(code)s no es un objetivo ni una meta de los ODS",
+        "%(sdg)s is not an SDG goal or target": "%(sdg)s no es un objetivo ni una meta de los ODS",
         "%(field)s: %(value)s is outside %(low)s..%(high)s": (
             "%(field)s: %(value)s está fuera de %(low)s..%(high)s"
         ),
@@ -208,3 +221,44 @@ def test_a_upr_info_export_s_rejected_rows_in_french(
         "Session: empty",
         "10 cells but the header has 9 (a stray comma or quote?)",
     ]
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_the_parts_of_a_reason_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    """Within a translated reason, its parts too: the sheet read and the workbook's others, the dates a
+    day and a month typed either way round may be, the template's columns."""
+    staff = committed_staff_login("coordinator")
+    notes = Workbook()
+    notes.active.title = "Notes"
+    notes.active.append(list(COLUMNS[1:]))
+    notes.create_sheet("Results").append(list(COLUMNS))
+    notes.save(tmp_path / "notes.xlsx")
+    refused = upload(staff, (tmp_path / "notes.xlsx").read_bytes(), headers={"Accept-Language": "fr"})
+    assert refused.status_code == 422
+    assert (
+        "dans la ligne d’en-tête de la première feuille, &#39;Notes&#39; ; les autres feuilles du classeur : "
+        "&#39;Results&#39; : seule la première feuille est lue"
+    ) in refused.text
+    assert "the first sheet" not in refused.text
+
+    dates = workbook(tmp_path, [crc_row(), upr_row(**{"Document Publication Date": "12/02/2025"})])
+    page = run_page(staff, upload(staff, dates), "fr")
+    assert (
+        "<td>Document Publication Date : pas une date et heure ISO : '12/02/2025' : un tableur l’a écrite à "
+        "sa façon (12 février ou 2 décembre ?) ; mettez la colonne au format texte et tapez 2025-02-12 ou "
+        "2025-12-02</td>"
+    ) in page
+    assert rejected_reasons(engine) == [
+        "Document Publication Date: not an ISO date-time: '12/02/2025': a spreadsheet wrote it its own way "
+        "(12 February or December 2?); format the column as text and type 2025-02-12 or 2025-12-02"
+    ]
+
+    unknown = b"name,text\nAna,x\n"
+    spanish = upload(staff, unknown, kind="csv-template", name="t.csv", headers={"Accept-Language": "es"})
+    assert spanish.status_code == 422
+    assert (
+        "recommending_regions, upr_session, position, text_&lt;idioma&gt; (text_fr, text_es ...)"
+        in spanish.text
+    )

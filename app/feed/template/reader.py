@@ -184,7 +184,7 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
             raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
         seen.add(name)
         positions[name_kept] = index
-    expected = ", ".join(TEMPLATE_COLUMNS) + ", text_<language> (text_fr, text_es ...)"
+    expected = refusals.refusal(refusals.TEMPLATE_COLUMN_LIST, names=", ".join(TEMPLATE_COLUMNS))
     if unknown and (other := other_import(header, "csv")):
         raise MalformedInput(other)
     if unknown:
