@@ -19,6 +19,9 @@ import operator
 import re
 from typing import IO, Protocol
 
+from app.feed import file_refusals
+from app.feed.refusals import refusal
+
 # The UHRI export nests 3 levels (the array, a record, a list of labels); anything much deeper is
 # not an export, and at this depth the parser's prefixes stay tiny.
 MAX_DEPTH = 16
@@ -45,7 +48,7 @@ class TooDeep(Exception):
     """The document nests deeper than ``MAX_DEPTH``, at ``offset`` bytes into the file."""
 
     def __init__(self, offset: int, limit: int) -> None:
-        super().__init__(f"nested deeper than {limit} levels at byte {offset:,} (a UHRI export has 3)")
+        super().__init__(refusal(file_refusals.JSON_TOO_DEEP, limit=limit, offset=f"{offset:,}"))
         self.offset = offset
 
 

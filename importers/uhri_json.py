@@ -18,7 +18,7 @@ from typing import IO, Any, NamedTuple
 
 import ijson
 
-from app.feed import refusals
+from app.feed import file_refusals, refusals
 from app.feed.records import (
     CountryFilter,
     KnownCheck,
@@ -29,6 +29,7 @@ from app.feed.records import (
     SourceRecord,
     Unchanged,
 )
+from app.feed.refusals import refusal
 from app.feed.sniff import file_kind
 from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
@@ -300,9 +301,13 @@ def _numbered(items: Iterator[Any], path: Path, number: int) -> Iterator[tuple[i
         except ijson.JSONError as exc:
             raise _malformed(exc, path, number + 1) from None
         except TooDeep as exc:
-            raise MalformedInput(f"{path.name}: invalid JSON: {exc}") from None
+            raise MalformedInput(
+                refusal(file_refusals.JSON_INVALID, name=path.name, reason=str(exc))
+            ) from None
         except UnicodeDecodeError:  # what GuardedStream did not foresee: still the file's fault
-            raise MalformedInput(f"{path.name}: not UTF-8 at record {number + 1}") from None
+            raise MalformedInput(
+                refusal(file_refusals.JSON_NOT_UTF8, name=path.name, number=number + 1)
+            ) from None
         number += 1
         yield number, item
 
@@ -332,7 +337,7 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
     head = file.read(_PEEK_BYTES)
     start = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
-        raise MalformedInput(f"{path.name}: not UTF-8 at record 1 (looks like UTF-16)")
+        raise MalformedInput(refusal(file_refusals.JSON_UTF16, name=path.name))
     at, head = start, head[start:]
     text = head.lstrip(b" \t\r\n")
     while not text and head:
@@ -341,11 +346,11 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
         text = head.lstrip(b" \t\r\n")
     first = text[:1]
     if not first:
-        raise MalformedInput(f"{path.name}: empty document, expected a JSON array of records")
+        raise MalformedInput(refusal(file_refusals.JSON_EMPTY, name=path.name))
     if first != b"[":
         if first == b"{" or first in b'"-0123456789tfn':
-            what = "an object" if first == b"{" else "a single value"
-            raise MalformedInput(f"{path.name}: the top level is {what}; expected a JSON array of records")
+            top = file_refusals.JSON_TOP_OBJECT if first == b"{" else file_refusals.JSON_TOP_VALUE
+            raise MalformedInput(refusal(top, name=path.name))
         kind = file_kind(path) or refusals.KIND_NOT_JSON
         raise MalformedInput(refusals.refusal(refusals.NOT_THE_JSON_EXPORT, name=path.name, kind=kind))
     file.seek(start)
@@ -359,10 +364,9 @@ def _malformed(exc: Exception, path: Path, number: int) -> MalformedInput:
     # yajl appends a multi-line excerpt of the raw input; the first line says what went wrong.
     first_line = str(detail).strip().splitlines()[0] if str(detail).strip() else type(exc).__name__
     if "UTF8" in first_line or "UTF-8" in first_line:
-        return MalformedInput(f"{path.name}: not UTF-8 at record {number}")
+        return MalformedInput(refusal(file_refusals.JSON_NOT_UTF8, name=path.name, number=number))
     if "premature EOF" in first_line:  # yajl's words for a file cut short
-        first_line = (
-            "the file ends inside it (premature EOF): it was cut short, by a download or a copy that "
-            "did not finish; download or copy it again"
-        )
-    return MalformedInput(f"{path.name}: invalid JSON at record {number}: {first_line}")
+        first_line = file_refusals.JSON_CUT_SHORT
+    return MalformedInput(
+        refusal(file_refusals.JSON_INVALID_AT, name=path.name, number=number, reason=first_line)
+    )

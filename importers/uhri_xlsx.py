@@ -10,8 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
-from app.feed import refusals
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import other_import
@@ -116,7 +116,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     # user sees in Excel, and a refusal names only sheets they can see.
     visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
     if not visible:
-        raise MalformedInput("not an XLSX spreadsheet: the workbook has no visible worksheet")
+        raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=file_refusals.NO_VISIBLE_SHEET))
     sheet, *others = visible
     place = _sheet_place(sheet.title, [other.title for other in others])
     # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
@@ -129,7 +129,8 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     try:
         for number, row in enumerate(rows, start=1):
             if number > MAX_ROWS:
-                raise MalformedInput(f"refused: more than {MAX_ROWS:,} rows, Excel's own limit")
+                too_many = refusals.refusal(file_refusals.TOO_MANY_ROWS, rows=f"{MAX_ROWS:,}")
+                raise MalformedInput(refusals.refusal(refusals.REFUSED, reason=too_many))
             if _is_blank(row):
                 continue
             if columns is None:
@@ -144,7 +145,8 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
             yield _read_row(row, columns, f"row {number}", epoch, lang)
     except (zipfile.BadZipFile, OSError, SyntaxError) as exc:
         # ElementTree's ParseError is a SyntaxError: the sheet XML itself is truncated or corrupt.
-        raise MalformedInput(f"not an XLSX spreadsheet: corrupt worksheet: {exc}") from exc
+        corrupt = refusals.refusal(file_refusals.CORRUPT_SHEET, error=str(exc))
+        raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=corrupt)) from exc
     if columns is None:
         if above:
             raise _no_header(place)

@@ -8,7 +8,7 @@ import re
 import zipfile
 from typing import IO, Any
 
-from app.feed import refusals
+from app.feed import file_refusals, refusals
 from app.feed.records import MalformedInput
 from app.feed.sniff import kind_of
 
@@ -27,22 +27,28 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         stream.seek(0)
-        raise MalformedInput(f"not an XLSX spreadsheet: {_not_a_zip(stream.read(512), exc)}") from exc
+        reason = _not_a_zip(stream.read(512), exc)
+        raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
     finally:
         stream.seek(0)
     total = sum(member.file_size for member in members)
     if total > max_bytes:
-        raise MalformedInput(
-            f"refused: the spreadsheet would unpack to {total:,} bytes, more than {max_bytes:,} "
-            "(a zip bomb, or far larger than a UHRI search export)"
+        too_large = refusals.refusal(
+            file_refusals.UNPACKS_TOO_LARGE, total=f"{total:,}", limit=f"{max_bytes:,}"
         )
+        raise MalformedInput(refusals.refusal(refusals.REFUSED, reason=too_large))
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FROM_BYTES and ratio > max_ratio:
-            raise MalformedInput(
-                f"refused: {member.filename} would unpack {member.compress_size:,} bytes to "
-                f"{member.file_size:,} ({ratio:,.0f} times, more than {max_ratio}): a zip bomb"
+            bomb = refusals.refusal(
+                file_refusals.ZIP_BOMB,
+                member=member.filename,
+                compressed=f"{member.compress_size:,}",
+                size=f"{member.file_size:,}",
+                ratio=f"{ratio:,.0f}",
+                limit=max_ratio,
             )
+            raise MalformedInput(refusals.refusal(refusals.REFUSED, reason=bomb))
 
 
 def _not_a_zip(head: bytes, exc: Exception) -> str:
@@ -115,18 +121,15 @@ def refuse_unreadable_cells(sheet: Any, columns: dict[str, int], header_row: int
     if merged:
         ref, column = next(iter(merged.items()))
         raise MalformedInput(
-            f"merged cells {ref} (column {column!r}){_more(merged)}: a merged cell's value is in its first "
-            "row only, so the other rows would be read without it; unmerge them (in Excel: Merge & "
-            "Center, Unmerge Cells) and fill in each row"
+            refusals.refusal(file_refusals.MERGED_CELLS, ref=ref, column=repr(column), more=_more(merged))
         )
     if uncalculated:
         ref, column = next(iter(uncalculated.items()))
+        more = _more(uncalculated)
         raise MalformedInput(
-            f"a formula that was never calculated in {ref} (column {column!r}){_more(uncalculated)}: "
-            "open the file in Excel or LibreOffice and save it again, so that each formula's value is "
-            "saved with it"
+            refusals.refusal(file_refusals.UNCALCULATED, ref=ref, column=repr(column), more=more)
         )
 
 
 def _more(found: dict[str, str]) -> str:
-    return f" and {len(found) - 1:,} more" if len(found) > 1 else ""
+    return refusals.refusal(file_refusals.AND_MORE, count=f"{len(found) - 1:,}") if len(found) > 1 else ""

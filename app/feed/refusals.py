@@ -7,7 +7,8 @@ message (``_``) with named values: an importer writes it as a ``Reason`` (the En
 values filled in), and a page reads a stored text back into its message and values (``reason_of``),
 translates the message and fills the values in again (the ``import_reason`` filter, app/web/i18n.py).
 A text that no message here matches (a refusal not yet written from one) is shown as it is stored.
-The reasons a single record is rejected for are in app/feed/record_refusals.py, read back by the same rule.
+The reasons a single record is rejected for are in app/feed/record_refusals.py, those a file is refused
+for inside it (its JSON, its archive, its sheet) in app/feed/file_refusals.py: read back by the same rule.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import cache, lru_cache
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.feed import record_refusals
+from app.feed import file_refusals, record_refusals
 
 # How the run's message names the kind of failure before its reason (importers/run_record.py).
 INPUT_REJECTED = _("input rejected: %(reason)s")
@@ -188,7 +189,7 @@ _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
         EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
-        *MONTHS, *record_refusals.FIXED,
+        *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED,
     )
 )  # fmt: skip
 _WITH_VALUES = (
@@ -201,7 +202,7 @@ _WITH_VALUES = (
     EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, TWO_DATES, WHICH_DATE, TEMPLATE_COLUMN_LIST,
     FIRST_SHEET, FIRST_SHEET_OF_SEVERAL, OTHER_SHEETS, SHEETS_AND_MORE, NO_UHRI_HEADER, EMPTY_SPREADSHEET,
     NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
-    NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES,
+    NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES, *file_refusals.WITH_VALUES,
 )  # fmt: skip
 _VALUE = re.compile(r"%\((\w+)\)s")
 # What a value of some names may be: a field or column as the file names it has no colon (so that
@@ -221,6 +222,7 @@ _VALUE_PATTERNS = {
     "count": r"[\d,]+",
     "names": r"[\w, ]+",
     "cells": r"\d+",
+    "number": r"\d+",
     "typed": _QUOTED,
     "sdg": _QUOTED,
     "sheets": _QUOTED,

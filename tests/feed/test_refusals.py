@@ -4,15 +4,21 @@ were written from (app/feed/refusals.py) to show them in its language."""
 from __future__ import annotations
 
 import csv
+import io
 import tempfile
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import ijson
 import pytest
 from babel.messages.extract import extract_from_file
+from openpyxl import load_workbook
 
 from app.core.catalogue import Reason, translated
-from app.feed import record_refusals, refusals
+from app.feed import file_refusals, record_refusals, refusals
 from app.feed.records import MalformedInput, RecordError, Rejection
 from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
 from app.feed.template import cells
@@ -28,12 +34,14 @@ from app.feed.values import (
     spreadsheet_date_advice,
 )
 from app.web.i18n import translations
-from importers import uhri_xlsx
+from importers import uhri_json, uhri_xlsx
 from importers.csv_runs import _unplaced_country
+from importers.json_stream import TooDeep
 from importers.pipeline.terms import TermIndex
 from importers.uhri_mapping import as_object, to_record
 from importers.upr_info_csv import read_upr_info_csv
-from importers.xlsx_checks import _not_a_zip
+from importers.xlsx_checks import _not_a_zip, check_archive
+from tests.importers.test_uhri_xlsx import upr_row, write_xlsx
 
 
 def _bracketed(message: str) -> str:
@@ -122,12 +130,11 @@ def test_a_french_page_reads_the_refusals_the_catalogue_has() -> None:
 def test_every_message_is_extracted_for_the_catalogue() -> None:
     """pybabel extracts ``_("...")`` calls (app/web/translations/babel.cfg): each message is one."""
     extracted = {
-        message for _line, message, _comments, _context in extract_from_file("python", refusals.__file__)
-    }
-    assert {*refusals._WITH_VALUES, *refusals._FIXED} - extracted <= {
         message
-        for _line, message, _comments, _context in extract_from_file("python", record_refusals.__file__)
+        for module in (refusals, record_refusals, file_refusals)
+        for _line, message, _comments, _context in extract_from_file("python", str(module.__file__))
     }
+    assert {*refusals._WITH_VALUES, *refusals._FIXED} <= extracted
 
 
 UUID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
@@ -314,3 +321,77 @@ def _written(content: str) -> Path:
     path = Path(tempfile.mkdtemp()) / "t.csv"
     path.write_text(content, encoding="utf-8")
     return path
+
+
+def _refused(call: object, *args: object) -> str:
+    try:
+        call(*args)  # type: ignore[operator]
+    except MalformedInput as exc:
+        return str(exc)
+    raise AssertionError("not refused")
+
+
+def _too_deep() -> Iterator[object]:
+    raise TooDeep(123_456, 64)
+    yield
+
+
+@pytest.fixture(scope="module")
+def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A file refused for each thing wrong inside it, as the importer words it."""
+    folder = tmp_path_factory.mktemp("files")
+    export = Path("export.json")
+    merged = write_xlsx(folder / "merged.xlsx", [upr_row(), upr_row(), upr_row()])
+    workbook = load_workbook(merged)
+    workbook.active.merge_cells("B2:B4")
+    workbook.active.merge_cells("C2:C3")
+    workbook.save(merged)
+    formula = write_xlsx(folder / "formula.xlsx", [upr_row(**{"Document Symbol": "=1+1"})])
+    bomb = folder / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (17 << 20))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uhri_xlsx, "MAX_ROWS", 1)
+        too_long = _refused(list, uhri_xlsx.read_uhri_xlsx(write_xlsx(folder / "rows.xlsx", [upr_row()])))
+    return [
+        _refused(uhri_json._check_top_level, io.BytesIO(b"  "), export),
+        _refused(uhri_json._check_top_level, io.BytesIO(b'{"a": 1}'), export),
+        _refused(uhri_json._check_top_level, io.BytesIO(b"42"), export),
+        _refused(uhri_json._check_top_level, io.BytesIO(b"\xff\xfe[\x00"), export),
+        str(
+            uhri_json._malformed(ijson.JSONError("parse error: premature EOF\n  [{ (right here)"), export, 3)
+        ),
+        str(uhri_json._malformed(ijson.JSONError("lexical error: invalid char in json text."), export, 3)),
+        str(uhri_json._malformed(ijson.JSONError("invalid UTF8 sequence"), export, 7)),
+        _refused(list, uhri_json._numbered(_too_deep(), export, 0)),
+        _refused(list, uhri_xlsx.read_uhri_xlsx(merged)),
+        _refused(list, uhri_xlsx.read_uhri_xlsx(formula)),
+        _refused(check_archive, io.BytesIO(bomb.read_bytes())),
+        _refused(check_archive, io.BytesIO(bomb.read_bytes()), 1000),
+        too_long,
+        _refused(list, uhri_xlsx._read_workbook(SimpleNamespace(worksheets=[]), "en")),
+        # As a run stores it: openpyxl's words for a broken sheet kept as they are.
+        "not an XLSX spreadsheet: corrupt worksheet: Bad CRC-32 for file 'xl/worksheets/sheet1.xml'",
+    ]
+
+
+def test_each_file_reason_reads_back_into_its_message(file_reasons: list[str]) -> None:
+    read = [refusals.reason_of(stored) for stored in file_reasons]
+    for stored, reason in zip(file_reasons, read, strict=True):
+        assert isinstance(reason, Reason) and reason == stored, stored
+    messages = {reason.message for reason in read}  # type: ignore[attr-defined]
+    inner = {
+        value.message
+        for reason in read
+        for value in reason.values.values()  # type: ignore[attr-defined]
+        if isinstance(value, Reason)
+    }
+    assert set(file_refusals.WITH_VALUES) | set(file_refusals.FIXED) <= messages | inner
+    merged = translated(read[8], _bracketed)
+    assert merged.startswith("[merged cells C2:C3 (column 'Reccomending Body')[ and 1 more]: ")
+    cut_short = translated(read[4], _bracketed)
+    assert cut_short.startswith("[export.json: invalid JSON at record 3: [the file ends inside it")
+    # What the JSON parser said in its own words stays as it said it.
+    assert translated(read[5], _bracketed) == (
+        "[export.json: invalid JSON at record 3: lexical error: invalid char in json text.]"
+    )

@@ -6,17 +6,19 @@ Uploads commit on connections of their own: these tests are in committed mode.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
-from sqlalchemy import Engine, select
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import Engine, insert, select
 
-from app.feed import refusals
-from app.models import RejectedRecord
+from app.feed import file_refusals, refusals
+from app.models import ImportRun, RejectedRecord
 from app.web.i18n import translations
 from importers.uhri_xlsx import COLUMNS
+from tests.importers.test_hostile_files import _bomb
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffClient, StaffLogin
 from tests.staff.test_imports import runs, upload, workbook
@@ -49,10 +51,26 @@ STAND_IN = {
         ),
         refusals.TWO_DATES: "%(first_date)s ou %(second_date)s",
         refusals.WHICH_DATE: "%(day)s %(month)s ou %(other_day)s %(other_month)s ?",
+        file_refusals.ZIP_BOMB: (
+            "%(member)s décompresserait %(compressed)s octets en %(size)s (%(ratio)s fois, plus que "
+            "%(limit)s) : une bombe de décompression"
+        ),
+        file_refusals.MERGED_CELLS: (
+            "cellules fusionnées %(ref)s (colonne %(column)s)%(more)s : la valeur d’une cellule fusionnée "
+            "n’est que dans sa première ligne, les autres lignes seraient donc lues sans elle ; annulez la "
+            "fusion (dans Excel : Fusionner et centrer, Annuler Fusionner cellules) et remplissez chaque "
+            "ligne"
+        ),
+        file_refusals.AND_MORE: " et %(count)s de plus",
         "February": "février",
         "December": "décembre",
     },
     "es": {
+        file_refusals.JSON_INVALID_AT: "%(name)s: JSON no válido en el registro %(number)s: %(reason)s",
+        file_refusals.JSON_CUT_SHORT: (
+            "el archivo termina en medio de ella (fin de archivo prematuro): quedó cortado por una descarga "
+            "o una copia que no terminó; descárguelo o cópielo de nuevo"
+        ),
         refusals.TEMPLATE_COLUMN_LIST: "%(names)s, text_<idioma> (text_fr, text_es ...)",
         "%(field)s: empty": "%(field)s: vacío",
         "%(cells)s cells but the header has %(header)s": (
@@ -262,3 +280,61 @@ def test_the_parts_of_a_reason_in_the_page_s_language(
         "recommending_regions, upr_session, position, text_&lt;idioma&gt; (text_fr, text_es ...)"
         in spanish.text
     )
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_a_file_refused_for_what_is_inside_it_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    """A zip bomb, merged cells: refused on the French page in French; an old run of the UHRI JSON
+    export cut short, on the Spanish run page in Spanish."""
+    staff = committed_staff_login("coordinator")
+    bomb = _bomb(tmp_path / "bomb.xlsx", 17 << 20).read_bytes()
+    refused = upload(staff, bomb, headers={"Accept-Language": "fr"})
+    assert refused.status_code == 422
+    assert (
+        "Impossible d’importer le fichier : refusé : xl/worksheets/sheet1.xml décompresserait "
+        in refused.text
+    )
+    assert "fois, plus que 100) : une bombe de décompression" in refused.text
+
+    path = tmp_path / "merged.xlsx"
+    path.write_bytes(workbook(tmp_path, [upr_row(), upr_row(), upr_row()]))
+    merged = load_workbook(path)
+    merged.active.merge_cells("B2:B4")
+    merged.active.merge_cells("C2:C3")
+    merged.save(path)
+    refused = upload(staff, path.read_bytes(), headers={"Accept-Language": "fr"})
+    assert refused.status_code == 422
+    assert (
+        "cellules fusionnées C2:C3 (colonne &#39;Reccomending Body&#39;) et 1 de plus : la valeur d’une "
+        "cellule fusionnée"
+    ) in refused.text
+    assert runs(engine) == []
+
+    message = (
+        "input rejected: export-full-en.json: invalid JSON at record 3: the file ends inside it (premature "
+        "EOF): it was cut short, by a download or a copy that did not finish; download or copy it again"
+    )
+    with engine.begin() as conn:
+        run_id = conn.execute(
+            insert(ImportRun)
+            .values(
+                source="uhri",
+                format="json",
+                location="export-full-en.json",
+                languages="en",
+                full_export=True,
+                started_at=datetime(2025, 1, 1, tzinfo=UTC),
+                finished_at=datetime(2025, 1, 1, tzinfo=UTC),
+                outcome="failed",
+                message=message,
+            )
+            .returning(ImportRun.id)
+        ).scalar_one()
+    page = staff.get(f"/staff/imports/{run_id}", headers={"Accept-Language": "es"}).text
+    assert (
+        "archivo rechazado: export-full-en.json: JSON no válido en el registro 3: el archivo termina en "
+        "medio de ella (fin de archivo prematuro)"
+    ) in page
+    assert "invalid JSON" not in page

@@ -1,0 +1,53 @@
+"""Why an import refuses a whole file for what is inside it: the UHRI JSON export's structure, an XLSX
+archive too large to unpack, a sheet too long, cells that would read as empty. Catalogue messages, read
+back and translated as app/feed/refusals.py says; ``name`` is the file's name, ``reason`` what the JSON
+parser said (in its own words, kept as they are, unless it is one of these messages).
+"""
+
+from __future__ import annotations
+
+from app.core.catalogue import marked as _
+
+# --- the UHRI JSON export (importers/uhri_json.py, importers/json_stream.py) -----------------------
+JSON_NOT_UTF8 = _("%(name)s: not UTF-8 at record %(number)s")
+JSON_UTF16 = _("%(name)s: not UTF-8 at record 1 (looks like UTF-16)")
+JSON_EMPTY = _("%(name)s: empty document, expected a JSON array of records")
+JSON_TOP_OBJECT = _("%(name)s: the top level is an object; expected a JSON array of records")
+JSON_TOP_VALUE = _("%(name)s: the top level is a single value; expected a JSON array of records")
+JSON_INVALID = _("%(name)s: invalid JSON: %(reason)s")
+JSON_INVALID_AT = _("%(name)s: invalid JSON at record %(number)s: %(reason)s")
+JSON_TOO_DEEP = _("nested deeper than %(limit)s levels at byte %(offset)s (a UHRI export has 3)")
+JSON_CUT_SHORT = _(
+    "the file ends inside it (premature EOF): it was cut short, by a download or a copy that did not "
+    "finish; download or copy it again"
+)
+
+# --- an XLSX workbook (importers/xlsx_checks.py, importers/uhri_xlsx.py) ---------------------------
+UNPACKS_TOO_LARGE = _(
+    "the spreadsheet would unpack to %(total)s bytes, more than %(limit)s (a zip bomb, or far larger "
+    "than a UHRI search export)"
+)
+ZIP_BOMB = _(
+    "%(member)s would unpack %(compressed)s bytes to %(size)s (%(ratio)s times, more than %(limit)s): a "
+    "zip bomb"
+)
+TOO_MANY_ROWS = _("more than %(rows)s rows, Excel's own limit")
+NO_VISIBLE_SHEET = _("the workbook has no visible worksheet")
+CORRUPT_SHEET = _("corrupt worksheet: %(error)s")
+AND_MORE = _(" and %(count)s more")
+MERGED_CELLS = _(
+    "merged cells %(ref)s (column %(column)s)%(more)s: a merged cell's value is in its first row only, "
+    "so the other rows would be read without it; unmerge them (in Excel: Merge & Center, Unmerge Cells) "
+    "and fill in each row"
+)
+UNCALCULATED = _(
+    "a formula that was never calculated in %(ref)s (column %(column)s)%(more)s: open the file in Excel "
+    "or LibreOffice and save it again, so that each formula's value is saved with it"
+)
+
+FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET)
+WITH_VALUES = (
+    JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
+    JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
+    UNCALCULATED,
+)  # fmt: skip
