@@ -1,5 +1,6 @@
 """Why an import refuses a whole file for what is inside it: the UHRI JSON export's structure, an XLSX
-archive too large to unpack, a sheet too long, cells that would read as empty. Catalogue messages, read
+archive too large to unpack, a sheet too long, cells that would read as empty; a full export that would
+withdraw too much of what is stored. Catalogue messages, read
 back and translated as app/feed/refusals.py says; ``name`` is the file's name, ``reason`` what the JSON
 parser said (in its own words, kept as they are, unless it is one of these messages).
 """
@@ -45,9 +46,25 @@ UNCALCULATED = _(
     "or LibreOffice and save it again, so that each formula's value is saved with it"
 )
 
+# --- a full export that would withdraw too much of what is stored (importers/pipeline/withdrawals.py) --
+WITHDRAW_TOO_MANY_FOR = _(
+    "the export would withdraw %(gone)s of the %(live)s recommendations stored for %(state)s (%(share)s, "
+    "more than NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s); nothing was written. If they really left the "
+    "feed, run the import again with --allow-withdraw"
+)
+WITHDRAW_TOO_MANY_FROM = _(
+    "the export would withdraw %(gone)s of the %(live)s recommendations stored from %(source)s "
+    "(%(share)s, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s); nothing was written. If they "
+    "really left the feed, run the import again with --allow-withdraw"
+)
+BROKEN_FEED = _(
+    "the export holds %(kept)s usable records in scope and %(rejected)s rejected ones; refusing to "
+    "withdraw %(gone)s stored recommendations"
+)
+
 FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET)
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
-    UNCALCULATED,
+    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED,
 )  # fmt: skip

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import ImportLocked, ImportRunning
 from app.models import ImportLease
 from app.models.base import utcnow
@@ -64,6 +66,19 @@ def _holder_alive(holder: str) -> bool:
     return not started or _started(int(pid)) in (None, started[0])
 
 
+# Why the lock is refused, in the page's language where a page shows it (the upload form, "Start the
+# scheduled UHRI import now"); the API, the CLI and the logs say it in English.
+_ANOTHER = {"import": _("another import"), "reminder run": _("another reminder run")}
+_LOCKED_ADVISORY = _("%(another)s is running (PostgreSQL advisory lock held)")
+_LOCKED_UNTIL = _("%(another)s is running (held by %(holder)s until %(until)s UTC)")
+_LOCKED_BY = _("%(another)s is running (held by %(holder)s)")
+_LOCKED_DATABASE = _("%(another)s is running (the database is locked)")
+
+
+def _another(what: str) -> str:
+    return Reason(_ANOTHER[what]) if what in _ANOTHER else f"another {what}"
+
+
 @contextmanager
 def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
     with exclusive(engine, LEASE_NAME, ADVISORY_KEY, ttl_seconds=ttl_seconds, what="import"):
@@ -77,7 +92,7 @@ def exclusive(engine: Engine, name: str, advisory_key: int, *, ttl_seconds: int,
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if not conn.execute(select(func.pg_try_advisory_lock(advisory_key))).scalar():
-                raise ImportLocked(f"another {what} is running (PostgreSQL advisory lock held)")
+                raise ImportLocked(Reason(_LOCKED_ADVISORY, another=_another(what)))
             try:
                 yield
             finally:
@@ -117,15 +132,15 @@ def _take_lease(engine: Engine, name: str, me: str, ttl_seconds: int, what: str)
         lease = _current_lease(conn, name)
     if _live(lease):
         assert lease is not None
-        raise ImportLocked(
-            f"another {what} is running (held by {lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M} UTC)"
-        )
+        until = f"{lease.expires_at:%Y-%m-%d %H:%M}"
+        raise ImportLocked(Reason(_LOCKED_UNTIL, another=_another(what), holder=lease.holder, until=until))
     now = utcnow()
     try:
         with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
             lease = _current_lease(conn, name)
             if _live(lease):
-                raise ImportLocked(f"another {what} is running (held by {lease.holder if lease else '?'})")
+                holder = lease.holder if lease else "?"
+                raise ImportLocked(Reason(_LOCKED_BY, another=_another(what), holder=holder))
             values = {"holder": me, "acquired_at": now, "expires_at": now + timedelta(seconds=ttl_seconds)}
             if lease is None:
                 conn.execute(insert(ImportLease).values(name=name, **values))
@@ -135,7 +150,7 @@ def _take_lease(engine: Engine, name: str, me: str, ttl_seconds: int, what: str)
         raise
     except Exception as exc:
         if "locked" in str(exc):
-            raise ImportLocked(f"another {what} is running (the database is locked)") from exc
+            raise ImportLocked(Reason(_LOCKED_DATABASE, another=_another(what))) from exc
         raise
 
 

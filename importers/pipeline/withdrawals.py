@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from app.feed import file_refusals
 from app.feed.records import MalformedInput
+from app.feed.refusals import refusal
 from app.models import Recommendation, Revision
 from app.models.base import utcnow
 from importers.pipeline.records import BATCH_SIZE, WithdrawalRefused
@@ -21,12 +23,17 @@ class _Withdrawing(_Revising):
         share = self.max_withdraw_share
         if share is None or gone <= share * live:
             return
-        scope = f"for {self.country}" if self.country else f"from {self.source}"
-        raise WithdrawalRefused(
-            f"the export would withdraw {gone} of the {live} recommendations stored {scope} "
-            f"({gone / live:.0%}, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE={share:.0%}); nothing was "
-            "written. If they really left the feed, run the import again with --allow-withdraw"
-        )
+        shares: dict[str, str | int] = {
+            "gone": gone,
+            "live": live,
+            "share": f"{gone / live:.0%}",
+            "limit": f"{share:.0%}",
+        }
+        if self.country:
+            raise WithdrawalRefused(
+                refusal(file_refusals.WITHDRAW_TOO_MANY_FOR, state=self.country, **shares)
+            )
+        raise WithdrawalRefused(refusal(file_refusals.WITHDRAW_TOO_MANY_FROM, source=self.source, **shares))
 
     def _withdraw_missing(self) -> None:
         if not self.stored:
@@ -46,9 +53,9 @@ class _Withdrawing(_Revising):
         kept = self.counts.created + self.counts.updated + self.counts.unchanged
         if kept == 0 or self.counts.rejected > kept:
             # An empty or mostly unreadable export is a broken feed, not a mass withdrawal.
+            rejected = self.counts.rejected
             raise MalformedInput(
-                f"the export holds {kept} usable records in scope and {self.counts.rejected} rejected ones; "
-                f"refusing to withdraw {len(gone)} stored recommendations"
+                refusal(file_refusals.BROKEN_FEED, kept=kept, rejected=rejected, gone=len(gone))
             )
         # The share is of what was stored before the run: the records this export adds (a different
         # export, or a real one with news) must not dilute it below the limit.

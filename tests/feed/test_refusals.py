@@ -372,6 +372,15 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _refused(list, uhri_xlsx._read_workbook(SimpleNamespace(worksheets=[]), "en")),
         # As a run stores it: openpyxl's words for a broken sheet kept as they are.
         "not an XLSX spreadsheet: corrupt worksheet: Bad CRC-32 for file 'xl/worksheets/sheet1.xml'",
+        # As runs store them (tests/importers/test_withdrawal_guard.py).
+        "refused: the export would withdraw 60 of the 61 recommendations stored for Peru (98%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, run the "
+        "import again with --allow-withdraw",
+        "refused: the export would withdraw 3 of the 4 recommendations stored from uhri (75%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, run the "
+        "import again with --allow-withdraw",
+        "input rejected: the export holds 0 usable records in scope and 3 rejected ones; refusing to "
+        "withdraw 5 stored recommendations",
     ]
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, insert, select
 
 from app.feed import file_refusals, refusals
+from app.import_runs.lock import import_lock
 from app.models import ImportRun, RejectedRecord
 from app.web.i18n import translations
 from importers.uhri_xlsx import COLUMNS
@@ -62,6 +63,18 @@ STAND_IN = {
             "ligne"
         ),
         file_refusals.AND_MORE: " et %(count)s de plus",
+        file_refusals.WITHDRAW_TOO_MANY_FOR: (
+            "l’export retirerait %(gone)s des %(live)s recommandations enregistrées pour %(state)s "
+            "(%(share)s, plus que NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s) ; rien n’a été écrit. Si elles "
+            "ont vraiment quitté le flux, relancez l’importation avec --allow-withdraw"
+        ),
+        "another import": "une autre importation",
+        "%(another)s is running (PostgreSQL advisory lock held)": (
+            "%(another)s est en cours (verrou consultatif PostgreSQL détenu)"
+        ),
+        "%(another)s is running (held by %(holder)s until %(until)s UTC)": (
+            "%(another)s est en cours (verrou détenu par %(holder)s jusqu’au %(until)s UTC)"
+        ),
         "February": "février",
         "December": "décembre",
     },
@@ -112,6 +125,27 @@ def catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
 def rejected_reasons(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(select(RejectedRecord.reason).order_by(RejectedRecord.id)).scalars())
+
+
+def failed_run(engine: Engine, message: str) -> int:
+    """A failed run of the UHRI JSON export, as an import (this version or an older one) stored it."""
+    with engine.begin() as conn:
+        run_id: int = conn.execute(
+            insert(ImportRun)
+            .values(
+                source="uhri",
+                format="json",
+                location="export-full-en.json",
+                languages="en",
+                full_export=True,
+                started_at=datetime(2025, 1, 1, tzinfo=UTC),
+                finished_at=datetime(2025, 1, 1, tzinfo=UTC),
+                outcome="failed",
+                message=message,
+            )
+            .returning(ImportRun.id)
+        ).scalar_one()
+    return run_id
 
 
 def run_page(staff: StaffClient, answer: object, lang: str) -> str:
@@ -316,25 +350,33 @@ def test_a_file_refused_for_what_is_inside_it_in_the_page_s_language(
         "input rejected: export-full-en.json: invalid JSON at record 3: the file ends inside it (premature "
         "EOF): it was cut short, by a download or a copy that did not finish; download or copy it again"
     )
-    with engine.begin() as conn:
-        run_id = conn.execute(
-            insert(ImportRun)
-            .values(
-                source="uhri",
-                format="json",
-                location="export-full-en.json",
-                languages="en",
-                full_export=True,
-                started_at=datetime(2025, 1, 1, tzinfo=UTC),
-                finished_at=datetime(2025, 1, 1, tzinfo=UTC),
-                outcome="failed",
-                message=message,
-            )
-            .returning(ImportRun.id)
-        ).scalar_one()
-    page = staff.get(f"/staff/imports/{run_id}", headers={"Accept-Language": "es"}).text
+    page = staff.get(f"/staff/imports/{failed_run(engine, message)}", headers={"Accept-Language": "es"}).text
     assert (
         "archivo rechazado: export-full-en.json: JSON no válido en el registro 3: el archivo termina en "
         "medio de ella (fin de archivo prematuro)"
     ) in page
     assert "invalid JSON" not in page
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_an_import_refused_for_what_is_stored_or_running_in_french(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    """Another import holding the lock, a full export that would withdraw too much: in French."""
+    staff = committed_staff_login("coordinator")
+    with import_lock(engine, ttl_seconds=60):
+        answer = upload(staff, workbook(tmp_path, [crc_row()]), headers={"Accept-Language": "fr"})
+    assert answer.status_code == 409
+    assert "une autre importation est en cours (verrou " in answer.text
+    assert "another import" not in answer.text
+
+    message = (
+        "refused: the export would withdraw 60 of the 61 recommendations stored for Peru (98%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, run the "
+        "import again with --allow-withdraw"
+    )
+    page = staff.get(f"/staff/imports/{failed_run(engine, message)}", headers={"Accept-Language": "fr"}).text
+    assert (
+        "refusé : l’export retirerait 60 des 61 recommandations enregistrées pour Peru (98%, plus que "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%) ; rien n’a été écrit."
+    ) in page
