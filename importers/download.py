@@ -23,6 +23,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.feed import download_refusals as reasons
+from app.feed.refusals import refusal
 from app.import_runs.masking import mask_credentials
 
 if TYPE_CHECKING:  # imported by the functions that download: a run of a local file never loads it
@@ -36,12 +38,6 @@ _USER_AGENT = "nrtd-importer/0.1"
 
 # 4xx answers that say "not now" rather than "never".
 _RETRIED_CLIENT_ERRORS = frozenset({408, 429})
-_PERMANENT_HINTS = {
-    401: "the server wants credentials",
-    403: "the server refuses access",
-    404: "no such file at this URL",
-    410: "the file is gone from this URL",
-}
 
 
 class DownloadError(Exception):
@@ -126,7 +122,7 @@ def download(
     when an attempt is retried.
     """
     if not url.startswith(("http://", "https://")):
-        raise DownloadError(f"not an http(s) URL: {url}")
+        raise DownloadError(refusal(reasons.NOT_HTTP, url=url))
     import httpx
 
     # Failures of the network or the peer that a later attempt may not meet again.
@@ -171,7 +167,8 @@ def download(
                     _raise_if_permanent(url, exc)
                     reason, retry_after = _transport_reason(exc, timeout), None
                 except httpx.HTTPError as exc:
-                    raise DownloadError(f"download of {url} failed: {type(exc).__name__}: {exc}") from exc
+                    failure = f"{type(exc).__name__}: {exc}"
+                    raise DownloadError(refusal(reasons.FAILED, url=url, reason=failure)) from exc
                 else:
                     if result.not_modified:
                         # A 304 may omit the validators; the ones sent are then still the current ones.
@@ -186,22 +183,27 @@ def download(
                 failed = f"attempt {attempt} of {attempts}: {reason}"
                 if attempt == attempts:
                     report(f"{failed}; giving up")
-                    raise DownloadError(f"download of {url} failed after {attempts} attempts: {reason}")
+                    raise DownloadError(
+                        refusal(reasons.FAILED_AFTER, url=url, attempts=attempts, reason=reason)
+                    )
                 silent = silence.seconds()
                 if give_up_after is not None and silent >= give_up_after:
                     report(f"{failed}; giving up: nothing received for {_secs(silent)}")
                     raise DownloadError(
-                        f"download of {url} failed after {attempt} attempts: {reason}; "
-                        f"gave up after {_secs(silent)} without data"
+                        refusal(
+                            reasons.GAVE_UP, url=url, attempts=attempt, reason=reason, seconds=_secs(silent)
+                        )
                     )
                 delay = min(
                     max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
                 )
                 if silence.over(after=delay):
                     report(f"{failed}; giving up: the download may take {_secs(total_timeout or 0)} in all")
+                    seconds = _secs(total_timeout or 0)
                     raise DownloadError(
-                        f"download of {url} failed after {attempt} attempts: {reason}; "
-                        f"no time left of the {_secs(total_timeout or 0)} a download may take"
+                        refusal(
+                            reasons.NO_TIME_LEFT, url=url, attempts=attempt, reason=reason, seconds=seconds
+                        )
                     )
                 report(f"{failed}; retrying in {_secs(delay)}")
                 time.sleep(delay)
@@ -236,13 +238,12 @@ def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
     for cause in _causes(exc):
         # EAI_AGAIN is a resolver that did not answer in time, which the next attempt may not meet.
         if isinstance(cause, socket.gaierror) and cause.errno != socket.EAI_AGAIN:
-            raise DownloadError(
-                f"download of {url} failed: unknown host {host!r} ({cause.strerror}); not retried"
-            ) from exc
+            error = str(cause.strerror)
+            raise DownloadError(refusal(reasons.UNKNOWN_HOST, url=url, host=repr(host), error=error)) from exc
         if isinstance(cause, ssl.SSLCertVerificationError):
+            error = str(cause.verify_message)
             raise DownloadError(
-                f"download of {url} failed: the certificate of {host!r} does not verify "
-                f"({cause.verify_message}); not retried"
+                refusal(reasons.BAD_CERTIFICATE, url=url, host=repr(host), error=error)
             ) from exc
 
 
@@ -251,17 +252,17 @@ def _transport_reason(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
     import httpx
 
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"no connection within {_secs(timeout.connect or 0)}"
+        return refusal(reasons.NO_CONNECTION, seconds=_secs(timeout.connect or 0))
     if isinstance(exc, httpx.ReadTimeout):
-        return f"no answer within {_secs(timeout.read or 0)}"
+        return refusal(reasons.NO_ANSWER, seconds=_secs(timeout.read or 0))
     if isinstance(exc, httpx.ConnectError):
         for cause in _causes(exc):
             if (
                 isinstance(cause, ConnectionRefusedError)
                 or getattr(cause, "errno", None) == errno.ECONNREFUSED
             ):
-                return "connection refused"
-        return f"cannot connect: {exc}" if str(exc) else "cannot connect"
+                return reasons.CONNECTION_REFUSED
+        return refusal(reasons.CANNOT_CONNECT_BECAUSE, error=str(exc)) if str(exc) else reasons.CANNOT_CONNECT
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -281,7 +282,7 @@ def _attempt(
         validators = Validators(response.headers.get("ETag"), response.headers.get("Last-Modified"))
         if status == 304:
             if not conditional:
-                raise DownloadError(f"{url} answered 304 Not Modified to an unconditional request")
+                raise DownloadError(refusal(reasons.NOT_MODIFIED, url=url))
             return DownloadResult(None, validators, not_modified=True)
         if status in _RETRIED_CLIENT_ERRORS or status >= 500:
             raise _RetryableError(
@@ -289,37 +290,39 @@ def _attempt(
                 _retry_after(response.headers.get("Retry-After")),
             )
         if not 200 <= status < 300:
-            hint = _PERMANENT_HINTS.get(status, "a client error")
-            raise DownloadError(f"HTTP {status} {response.reason_phrase} for {url} ({hint}); not retried")
+            hint = reasons.HINTS.get(status, reasons.CLIENT_ERROR)
+            phrase = response.reason_phrase
+            raise DownloadError(
+                refusal(reasons.HTTP_REFUSED, status=status, phrase=phrase, url=url, hint=hint)
+            )
 
         expected = _content_length(response)
         if expected is not None and expected > max_bytes:
-            raise DownloadError(f"{url} is {expected} bytes, over the limit of {max_bytes}")
+            raise DownloadError(refusal(reasons.TOO_LARGE, url=url, size=expected, limit=max_bytes))
         received = 0
         try:
             with part.open("wb") as out:
                 for chunk in _body(response, client.timeout):
                     silence.heard()
                     if silence.over():
+                        seconds = _secs(silence.total or 0)
                         raise DownloadError(
-                            f"download of {url} took longer than the {_secs(silence.total or 0)} "
-                            f"a download may take ({received} bytes received); not retried"
+                            refusal(reasons.TOOK_TOO_LONG, url=url, seconds=seconds, received=received)
                         )
                     received += len(chunk)
                     # Counted after decompression too, so a compressed bomb cannot exceed the limit.
                     if received > max_bytes:
-                        raise DownloadError(f"{url} sent more than the limit of {max_bytes} bytes")
+                        raise DownloadError(refusal(reasons.SENT_TOO_MUCH, url=url, limit=max_bytes))
                     out.write(chunk)
                     if progress is not None:
                         # Raw bytes, so the count and Content-Length agree even for a compressed body.
                         progress(response.num_bytes_downloaded, expected)
         except OSError as exc:
-            raise DownloadError(f"cannot write {part}: {exc}") from exc
+            raise DownloadError(refusal(reasons.CANNOT_WRITE, part=str(part), error=str(exc))) from exc
         # httpx normally raises on a short body itself; this guards any path where it does not.
         if expected is not None and response.num_bytes_downloaded < expected:
-            raise _RetryableError(
-                f"connection closed after {response.num_bytes_downloaded} of {expected} bytes"
-            )
+            received = response.num_bytes_downloaded
+            raise _RetryableError(refusal(reasons.CLOSED_EARLY, received=received, expected=expected))
     os.replace(part, dest)
     return DownloadResult(dest, validators, bytes=received)
 
@@ -332,10 +335,8 @@ def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:
         # Pieces as they arrive (not gathered into large chunks): each one proves the server alive.
         yield from response.iter_bytes()
     except httpx.ReadTimeout as exc:
-        raise _RetryableError(
-            f"the server stopped sending: nothing for {_secs(timeout.read or 0)} "
-            f"after {response.num_bytes_downloaded} bytes"
-        ) from exc
+        seconds, received = _secs(timeout.read or 0), response.num_bytes_downloaded
+        raise _RetryableError(refusal(reasons.STOPPED_SENDING, seconds=seconds, received=received)) from exc
 
 
 def _content_length(response: httpx.Response) -> int | None:

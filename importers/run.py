@@ -15,7 +15,9 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
+from app.feed import download_refusals
 from app.feed.records import CountryFilter, KnownHashes
+from app.feed.refusals import refusal
 from app.import_runs.lock import import_lock
 from app.models import FeedValidator
 from importers.download import DownloadError, DownloadResult, Validators, download
@@ -120,8 +122,9 @@ class UhriImport:
             try:
                 self.downloads = self._download_all(work)
             except DownloadError as exc:
-                run_id = record_failure(self.engine, self.spec, Counts(), f"download failed: {exc}")
-                return RunSummary(run_id, "failed", Counts(), f"download failed: {exc}")
+                message = refusal(download_refusals.DOWNLOAD_FAILED, reason=str(exc))
+                run_id = record_failure(self.engine, self.spec, Counts(), message)
+                return RunSummary(run_id, "failed", Counts(), message)
             if all(result.not_modified for result in self.downloads.values()):
                 return self._not_modified()
         self.files = self._files()

@@ -8,7 +8,8 @@ values filled in), and a page reads a stored text back into its message and valu
 translates the message and fills the values in again (the ``import_reason`` filter, app/web/i18n.py).
 A text that no message here matches (a refusal not yet written from one) is shown as it is stored.
 The reasons a single record is rejected for are in app/feed/record_refusals.py, those a file is refused
-for inside it (its JSON, its archive, its sheet) in app/feed/file_refusals.py: read back by the same rule.
+for inside it (its JSON, its archive, its sheet) in app/feed/file_refusals.py, why a feed could not be
+downloaded in app/feed/download_refusals.py: read back by the same rule.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import cache, lru_cache
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.feed import file_refusals, record_refusals
+from app.feed import download_refusals, file_refusals, record_refusals
 
 # How the run's message names the kind of failure before its reason (importers/run_record.py).
 INPUT_REJECTED = _("input rejected: %(reason)s")
@@ -189,7 +190,7 @@ _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
         EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
-        *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED,
+        *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED, *download_refusals.FIXED,
     )
 )  # fmt: skip
 _WITH_VALUES = (
@@ -203,10 +204,11 @@ _WITH_VALUES = (
     FIRST_SHEET, FIRST_SHEET_OF_SEVERAL, OTHER_SHEETS, SHEETS_AND_MORE, NO_UHRI_HEADER, EMPTY_SPREADSHEET,
     NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
     NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES, *file_refusals.WITH_VALUES,
+    *download_refusals.WITH_VALUES,
 )  # fmt: skip
 _VALUE = re.compile(r"%\((\w+)\)s")
 # What a value of some names may be: a field or column as the file names it has no colon (so that
-# "Themes: a label ..." names the field "Themes"), a date, day, month or count is one; a ``problem``
+# "Themes: a label ..." names the field "Themes"), a date, day, month, count or URL is one; a ``problem``
 # must itself read back into a message.
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 _QUOTED = r"['\"].*?['\"]"  # a value as Python's repr quotes it
@@ -221,6 +223,7 @@ _VALUE_PATTERNS = {
     "other_month": _MONTH,
     "count": r"[\d,]+",
     "names": r"[\w, ]+",
+    "url": r"\S+",
     "cells": r"\d+",
     "number": r"\d+",
     "typed": _QUOTED,

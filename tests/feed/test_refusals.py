@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from babel.messages.extract import extract_from_file
 from openpyxl import load_workbook
 
 from app.core.catalogue import Reason, translated
-from app.feed import file_refusals, record_refusals, refusals
+from app.feed import download_refusals, file_refusals, record_refusals, refusals
 from app.feed.records import MalformedInput, RecordError, Rejection
 from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
 from app.feed.template import cells
@@ -36,11 +37,13 @@ from app.feed.values import (
 from app.web.i18n import translations
 from importers import uhri_json, uhri_xlsx
 from importers.csv_runs import _unplaced_country
+from importers.download import DownloadError, download
 from importers.json_stream import TooDeep
 from importers.pipeline.terms import TermIndex
 from importers.uhri_mapping import as_object, to_record
 from importers.upr_info_csv import read_upr_info_csv
 from importers.xlsx_checks import _not_a_zip, check_archive
+from tests.fake_uhri import fake_uhri
 from tests.importers.test_uhri_xlsx import upr_row, write_xlsx
 
 
@@ -131,7 +134,7 @@ def test_every_message_is_extracted_for_the_catalogue() -> None:
     """pybabel extracts ``_("...")`` calls (app/web/translations/babel.cfg): each message is one."""
     extracted = {
         message
-        for module in (refusals, record_refusals, file_refusals)
+        for module in (refusals, record_refusals, file_refusals, download_refusals)
         for _line, message, _comments, _context in extract_from_file("python", str(module.__file__))
     }
     assert {*refusals._WITH_VALUES, *refusals._FIXED} <= extracted
@@ -404,3 +407,61 @@ def test_each_file_reason_reads_back_into_its_message(file_reasons: list[str]) -
     assert translated(read[5], _bracketed) == (
         "[export.json: invalid JSON at record 3: lexical error: invalid char in json text.]"
     )
+
+
+def _download_refused(url: str, folder: Path, **limits: Any) -> str:
+    try:
+        download(url, folder / "export.json", retries=0, max_bytes=limits.get("max_bytes", 1000))
+    except DownloadError as exc:
+        return str(exc)
+    raise AssertionError("downloaded")
+
+
+@pytest.fixture(scope="module")
+def download_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A feed not downloaded for each of the commoner reasons, as the run stores it."""
+    folder = tmp_path_factory.mktemp("downloads")
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{unused.getsockname()[1]}/export.json"
+    with fake_uhri(folder / "served") as server:
+        server.put("big.json", b"[" + b" " * 2000 + b"]")
+        reasons = [
+            _download_refused("ftp://example.org/export.json", folder),
+            _download_refused(server.url("missing.json"), folder),
+            _download_refused(server.url("big.json"), folder),
+            _download_refused(closed, folder),
+        ]
+    return [
+        *(f"download failed: {reason}" for reason in reasons),
+        # As runs store them (tests/importers/test_download.py).
+        "download failed: download of https://example.org/export.json failed after 3 attempts: no answer "
+        "within 20 s; gave up after 30 s without data",
+        "download failed: download of https://example.org/export.json failed after 2 attempts: HTTP 503 "
+        "Service Unavailable; no time left of the 600 s a download may take",
+        "download failed: download of https://example.org/e.json failed after 1 attempts: the server stopped "
+        "sending: nothing for 20 s after 1024 bytes",
+        "download failed: download of https://example.org/e.json failed after 1 attempts: connection closed "
+        "after 10 of 20 bytes",
+        "download failed: download of https://example.org/e.json failed after 1 attempts: no connection "
+        "within 10 s",
+        "download failed: download of https://nowhere.invalid/e.json failed: unknown host 'nowhere.invalid' "
+        "(Name or service not known); not retried",
+    ]
+
+
+def test_each_download_reason_reads_back_into_its_message(download_reasons: list[str]) -> None:
+    for stored in download_reasons:
+        read = refusals.reason_of(stored)
+        assert isinstance(read, Reason) and read == stored, stored
+        assert read.message == download_refusals.DOWNLOAD_FAILED
+        inner = read.values["reason"]
+        assert isinstance(inner, Reason) and inner.message in download_refusals.WITH_VALUES, stored
+    missing = translated(refusals.reason_of(download_reasons[1]), _bracketed)
+    assert missing.startswith("[download failed: [HTTP 404 Not Found for http://127.0.0.1:")
+    assert missing.endswith("/missing.json ([no such file at this URL]); not retried]]")
+    refused = translated(refusals.reason_of(download_reasons[3]), _bracketed)
+    assert refused.endswith("/export.json failed after 1 attempts: [connection refused]]]")
+    # What the server said in its own words stays as it said it.
+    unavailable = translated(refusals.reason_of(download_reasons[5]), _bracketed)
+    assert "failed after 2 attempts: HTTP 503 Service Unavailable; no time left of the 600 s" in unavailable

@@ -14,11 +14,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, insert, select
 
-from app.feed import file_refusals, refusals
+from app.core.config import Settings
+from app.feed import download_refusals, file_refusals, refusals
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, RejectedRecord
 from app.web.i18n import translations
+from importers.run import import_uhri
 from importers.uhri_xlsx import COLUMNS
+from tests.fake_uhri import fake_uhri
 from tests.importers.test_hostile_files import _bomb
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffClient, StaffLogin
@@ -69,6 +72,11 @@ STAND_IN = {
             "ont vraiment quitté le flux, relancez l’importation avec --allow-withdraw"
         ),
         "another import": "une autre importation",
+        download_refusals.DOWNLOAD_FAILED: "échec du téléchargement : %(reason)s",
+        download_refusals.HTTP_REFUSED: (
+            "HTTP %(status)s %(phrase)s pour %(url)s (%(hint)s) ; pas de nouvelle tentative"
+        ),
+        download_refusals.HINTS[404]: "aucun fichier à cette URL",
         "%(another)s is running (PostgreSQL advisory lock held)": (
             "%(another)s est en cours (verrou consultatif PostgreSQL détenu)"
         ),
@@ -380,3 +388,21 @@ def test_an_import_refused_for_what_is_stored_or_running_in_french(
         "refusé : l’export retirerait 60 des 61 recommandations enregistrées pour Peru (98%, plus que "
         "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%) ; rien n’a été écrit."
     ) in page
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_a_feed_that_could_not_be_downloaded_in_french(
+    committed_staff_login: StaffLogin, engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    with fake_uhri(tmp_path / "served") as server:
+        run = import_uhri(engine, settings.model_copy(update={"http_retries": 0}), server.url("gone.json"))
+    assert run.outcome == "failed"
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportRun.message)).scalar_one()
+    assert stored is not None and stored.startswith("download failed: HTTP 404 Not Found for http://")
+    assert stored.endswith("/gone.json (no such file at this URL); not retried")
+    page = committed_staff_login("coordinator").get(
+        f"/staff/imports/{run.run_id}", headers={"Accept-Language": "fr"}
+    )
+    assert "échec du téléchargement : HTTP 404 Not Found pour http://" in page.text
+    assert "/gone.json (aucun fichier à cette URL) ; pas de nouvelle tentative" in page.text
