@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
+from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
-from app.feed import refusals
 from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
@@ -76,7 +76,9 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
             # line breaks included, so old-Mac CR-only files need no rewriting.
             text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         except LookupError:
-            raise MalformedInput(f"unknown text encoding {encoding!r}") from None
+            raise MalformedInput(
+                refusals.refusal(file_refusals.UNKNOWN_ENCODING, encoding=repr(encoding))
+            ) from None
         try:
             first_line, header_number = header_line(text)
             if not first_line:
@@ -100,8 +102,7 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
             raise MalformedInput(_decoding_failure(path, encoding, exc)) from None
         except UnicodeError as exc:  # a decoder's own check: UTF-16 or UTF-32 without a byte order mark
             raise MalformedInput(
-                f"cannot decode the file as {encoding}: {exc}; name the file's encoding, or leave it out "
-                "to have it detected"
+                refusals.refusal(file_refusals.CANNOT_DECODE_NAME_IT, encoding=encoding, reason=str(exc))
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
@@ -110,9 +111,11 @@ def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[Sourc
 def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
     where = undecodable_line(path, encoding)
     if where is None:  # cannot happen for a file that failed to decode; keep the decoder's words
-        return f"cannot decode the file as {encoding}: {exc.reason}"
+        return refusals.refusal(file_refusals.CANNOT_DECODE, encoding=encoding, reason=exc.reason)
     line, byte = where
-    return f"cannot decode the file as {encoding}: byte {byte!r} on line {line} ({exc.reason})"
+    return refusals.refusal(
+        file_refusals.CANNOT_DECODE_AT, encoding=encoding, byte=repr(byte), line=line, reason=exc.reason
+    )
 
 
 def detect_encoding(path: Path) -> str:
@@ -140,7 +143,7 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as raw:
         while chunk := raw.read(_CHUNK):
             if b"\x00" in chunk:
-                raise MalformedInput("not a CSV file: it contains NUL bytes (a binary file?)")
+                raise MalformedInput(file_refusals.NUL_BYTES)
             if utf8_failure is None:
                 utf8_failure, non_ascii = _decode_utf8(decoder, chunk, final=False)
                 utf8_letters_seen = utf8_letters_seen or non_ascii
@@ -154,10 +157,7 @@ def detect_encoding(path: Path) -> str:
     if utf8_letters_seen:
         # Valid multi-byte UTF-8 first, then bytes that are not: no single decoding reads it right.
         bad = utf8_failure.object[utf8_failure.start : utf8_failure.start + 1]
-        raise MalformedInput(
-            f"the file mixes encodings: it starts as UTF-8 but then holds {bad!r}, which is not UTF-8; "
-            "re-save it in one encoding or name the encoding"
-        )
+        raise MalformedInput(refusals.refusal(file_refusals.MIXED_ENCODINGS, byte=repr(bad)))
     if has_cp1252_undefined:
         encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"
     else:

@@ -1,8 +1,8 @@
 """Why an import refuses a whole file for what is inside it: the UHRI JSON export's structure, an XLSX
-archive too large to unpack, a sheet too long, cells that would read as empty; a full export that would
-withdraw too much of what is stored. Catalogue messages, read
-back and translated as app/feed/refusals.py says; ``name`` is the file's name, ``reason`` what the JSON
-parser said (in its own words, kept as they are, unless it is one of these messages).
+archive too large to unpack, a sheet too long, cells that would read as empty, a CSV file's encoding; a
+full export that would withdraw too much of what is stored. Catalogue messages, read back and translated
+as app/feed/refusals.py says; ``name`` is the file's name, ``reason`` what the JSON parser or a decoder
+said (in its own words, kept as they are, unless it is one of these messages).
 """
 
 from __future__ import annotations
@@ -46,6 +46,25 @@ UNCALCULATED = _(
     "or LibreOffice and save it again, so that each formula's value is saved with it"
 )
 
+# --- a CSV file's encoding (app/feed/template/reader.py, importers/upr_info_csv.py) -----------------
+NOT_IN_ENCODING = _(
+    "not %(encoding)s: byte %(byte)s on line %(line)s (%(why)s); re-save the file as UTF-8 (in Excel: "
+    "'CSV UTF-8')"
+)
+WINDOWS_LETTER = _("%(letter)s in Windows-1252, the encoding of Excel's plain 'CSV'")
+UNKNOWN_ENCODING = _("unknown text encoding %(encoding)s")
+CANNOT_DECODE = _("cannot decode the file as %(encoding)s: %(reason)s")
+CANNOT_DECODE_AT = _("cannot decode the file as %(encoding)s: byte %(byte)s on line %(line)s (%(reason)s)")
+CANNOT_DECODE_NAME_IT = _(
+    "cannot decode the file as %(encoding)s: %(reason)s; name the file's encoding, or leave it out to have "
+    "it detected"
+)
+NUL_BYTES = _("not a CSV file: it contains NUL bytes (a binary file?)")
+MIXED_ENCODINGS = _(
+    "the file mixes encodings: it starts as UTF-8 but then holds %(byte)s, which is not UTF-8; re-save it "
+    "in one encoding or name the encoding"
+)
+
 # --- a full export that would withdraw too much of what is stored (importers/pipeline/withdrawals.py) --
 WITHDRAW_TOO_MANY_FOR = _(
     "the export would withdraw %(gone)s of the %(live)s recommendations stored for %(state)s (%(share)s, "
@@ -62,9 +81,10 @@ BROKEN_FEED = _(
     "withdraw %(gone)s stored recommendations"
 )
 
-FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET)
+FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES)
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
-    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED,
+    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, NOT_IN_ENCODING,
+    WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
 )  # fmt: skip

@@ -41,7 +41,7 @@ from importers.download import DownloadError, download
 from importers.json_stream import TooDeep
 from importers.pipeline.terms import TermIndex
 from importers.uhri_mapping import as_object, to_record
-from importers.upr_info_csv import read_upr_info_csv
+from importers.upr_info_csv import detect_encoding, read_upr_info_csv
 from importers.xlsx_checks import _not_a_zip, check_archive
 from tests.fake_uhri import fake_uhri
 from tests.importers.test_uhri_xlsx import upr_row, write_xlsx
@@ -356,7 +356,20 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(uhri_xlsx, "MAX_ROWS", 1)
         too_long = _refused(list, uhri_xlsx.read_uhri_xlsx(write_xlsx(folder / "rows.xlsx", [upr_row()])))
+    latin = folder / "upr-latin.csv"
+    latin.write_bytes(b"external_id,mechanism,text\nx1,UPR,caf\xe9\n")
+    nul = folder / "nul.csv"
+    nul.write_bytes(b"To,Text\x00\n")
+    mixed = folder / "mixed.csv"
+    mixed.write_bytes("To,Text\nPerú,x\n".encode() + b"Chile,caf\xe9\n")
     return [
+        _refused(list, read_csv_template(latin)),
+        _refused(list, read_upr_info_csv(latin, "no-such-encoding")),
+        _refused(list, read_upr_info_csv(latin, "utf-8")),
+        _refused(list, read_upr_info_csv(latin, "utf-16")),
+        _refused(detect_encoding, nul),
+        _refused(detect_encoding, mixed),
+        "cannot decode the file as cp1252: character maps to <undefined>",  # as a run stores it
         _refused(uhri_json._check_top_level, io.BytesIO(b"  "), export),
         _refused(uhri_json._check_top_level, io.BytesIO(b'{"a": 1}'), export),
         _refused(uhri_json._check_top_level, io.BytesIO(b"42"), export),
@@ -399,12 +412,16 @@ def test_each_file_reason_reads_back_into_its_message(file_reasons: list[str]) -
         if isinstance(value, Reason)
     }
     assert set(file_refusals.WITH_VALUES) | set(file_refusals.FIXED) <= messages | inner
-    merged = translated(read[8], _bracketed)
+    merged = translated(read[15], _bracketed)
     assert merged.startswith("[merged cells C2:C3 (column 'Reccomending Body')[ and 1 more]: ")
-    cut_short = translated(read[4], _bracketed)
+    cut_short = translated(read[11], _bracketed)
     assert cut_short.startswith("[export.json: invalid JSON at record 3: [the file ends inside it")
     # What the JSON parser said in its own words stays as it said it.
-    assert translated(read[5], _bracketed) == (
+    assert translated(read[0], _bracketed).endswith(
+        "[not UTF-8: byte b'\\xe9' on line 2 (['é' in Windows-1252, the encoding of Excel's plain 'CSV']); "
+        "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')]"
+    )
+    assert translated(read[12], _bracketed) == (
         "[export.json: invalid JSON at record 3: lexical error: invalid char in json text.]"
     )
 

@@ -87,6 +87,11 @@ STAND_IN = {
         "December": "décembre",
     },
     "es": {
+        file_refusals.NOT_IN_ENCODING: (
+            "no está en %(encoding)s: byte %(byte)s en la línea %(line)s (%(why)s); vuelva a guardar el "
+            "archivo en UTF-8 (en Excel: 'CSV UTF-8')"
+        ),
+        file_refusals.WINDOWS_LETTER: "%(letter)s en Windows-1252, la codificación del 'CSV' simple de Excel",
         file_refusals.JSON_INVALID_AT: "%(name)s: JSON no válido en el registro %(number)s: %(reason)s",
         file_refusals.JSON_CUT_SHORT: (
             "el archivo termina en medio de ella (fin de archivo prematuro): quedó cortado por una descarga "
@@ -314,6 +319,14 @@ def test_the_parts_of_a_reason_in_the_page_s_language(
         "Document Publication Date: not an ISO date-time: '12/02/2025': a spreadsheet wrote it its own way "
         "(12 February or December 2?); format the column as text and type 2025-02-12 or 2025-12-02"
     ]
+
+    latin = b"external_id,mechanism,text\nx1,UPR,caf\xe9\n"
+    refused = upload(staff, latin, kind="csv-template", name="t.csv", headers={"Accept-Language": "es"})
+    assert refused.status_code == 422
+    assert (
+        "no está en UTF-8: byte b&#39;\\xe9&#39; en la línea 2 (&#39;é&#39; en Windows-1252, la codificación "
+        "del &#39;CSV&#39; simple de Excel); vuelva a guardar el archivo en UTF-8"
+    ) in refused.text
 
     unknown = b"name,text\nAna,x\n"
     spanish = upload(staff, unknown, kind="csv-template", name="t.csv", headers={"Accept-Language": "es"})

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
-from app.feed import refusals
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -131,9 +131,11 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                 raise MalformedInput(other) from None
             line, byte = undecodable_line(path, encoding) or (number + 1, b"")
             why = (_legacy_letter(byte) if encoding == "utf-8-sig" else "") or exc.reason
+            named = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
             raise MalformedInput(
-                f"not {'UTF-8' if encoding == 'utf-8-sig' else encoding.upper()}: byte {byte!r} on line "
-                f"{line} ({why}); re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+                refusals.refusal(
+                    file_refusals.NOT_IN_ENCODING, encoding=named, byte=repr(byte), line=line, why=why
+                )
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
@@ -150,7 +152,7 @@ def _legacy_letter(byte: bytes) -> str:
         return ""
     if not letter.isprintable() or letter.isspace():
         return ""
-    return f"{letter!r} in Windows-1252, the encoding of Excel's plain 'CSV'"
+    return refusals.refusal(file_refusals.WINDOWS_LETTER, letter=repr(letter))
 
 
 def _column_letter(index: int) -> str:
