@@ -86,3 +86,11 @@ def staff_login(make_app: MakeApp, db: Connection) -> StaffLogin:
 def committed_staff_login(make_app: MakeApp, engine: Engine) -> StaffLogin:
     """The same, in committed mode (for what opens connections of its own: sign-in, imports)."""
     return _signer(make_app, engine)
+
+
+@pytest.fixture
+def catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French and Spanish for the import reasons a test reads (tests/staff/import_reasons.py)."""
+    from tests.staff.import_reasons import stand_in_catalogues
+
+    stand_in_catalogues(monkeypatch)
