@@ -25,7 +25,7 @@ from app.feed.fields import name_order
 from app.models import Entity, Recommendation
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
-from app.recommendations.reading import status_priority
+from app.recommendations.reading import LocalValues, status_priority
 
 LOCAL_FIELDS = (
     "priority",
@@ -70,7 +70,7 @@ class Responsible:
             refs.sort(key=lambda ref: name_order(ref["name"], ref["id"]))
         return found
 
-    def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> dict[str, Any]:
+    def local_out(self, rec_id: int, row: LocalValues | None, actor: Actor) -> dict[str, Any]:
         """The fields of a ``LocalOut``, as plain values."""
         # Readers see published data only: the rationale and notes are the mechanism's internal work,
         # the working status and priority are not public until a coordinator publishes them.
@@ -92,7 +92,7 @@ class Responsible:
         }
 
 
-def local_version(row: RecommendationLocal | None) -> int:
+def local_version(row: LocalValues | None) -> int:
     return row.version if row is not None else 0
 
 
