@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, case, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from app.exports.deadline import query_deadline
@@ -35,7 +35,7 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action
 from app.models.recommendation import POSITIONS
-from app.plans.actions.reading import serving
+from app.plans.actions.reading import linked_to_cluster, serving
 from app.recommendations import kept
 from app.recommendations.reading import status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
@@ -120,7 +120,7 @@ def _counts(
             POSITIONS,
         ),
         "by_priority": _priorities(session, conditions, public=public),
-        "actions": _actions(session, conditions, public=public, today=today),
+        "actions": _actions(session, conditions, params.cluster, public=public, today=today),
     }
     if not public:
         fields["needs_review"] = needs_review
@@ -262,16 +262,26 @@ def _cycles(session: Session, conditions: list[ColumnElement[bool]]) -> list[Cou
 
 
 def _actions(
-    session: Session, conditions: list[ColumnElement[bool]], *, public: bool, today: date
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    cluster: int | None,
+    *,
+    public: bool,
+    today: date,
 ) -> ActionStats:
-    """Actions linked to a matching recommendation, directly or through a cluster it is in."""
-    linked = serving(select(Recommendation.id).where(*conditions), public=public).subquery()
+    """Actions linked to a matching recommendation, directly or through a cluster it is in; filtered
+    on a cluster, also those linked to the cluster itself, which are its actions even when none of
+    its recommendations matches (a cluster of withdrawn ones, say): its pages list them too."""
+    served = serving(select(Recommendation.id).where(*conditions), public=public).subquery()
+    action_ids: Select[Any] | CompoundSelect[Any] = select(served.c.action_id)
+    if cluster is not None:
+        action_ids = union(action_ids, linked_to_cluster(cluster, public=public))
     overdue = and_(
         Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
     )
     query = (
         select(Action.status, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-        .where(Action.id.in_(select(linked.c.action_id)))
+        .where(Action.id.in_(action_ids))
         .group_by(Action.status)
     )
     if public:

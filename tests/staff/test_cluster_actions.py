@@ -124,3 +124,40 @@ def test_staff_count_the_actions_of_a_cluster_as_their_statistics_do(
     # Linked to the cluster, it is the cluster's even when none of its recommendations is current.
     alone = client.get("/api/v1/actions", params={"cluster_id": plan.empty}, headers=headers).json()
     assert [item["title"] for item in alone["items"]] == ["to a cluster of withdrawn recommendations"]
+
+
+def test_a_cluster_without_current_recommendations_counts_its_own_actions_and_says_it_is_empty(
+    db: Connection, make_app: MakeApp, staff_login: StaffLogin
+) -> None:
+    """Cluster "Only withdrawn" holds a withdrawn recommendation and has an action of its own; "Nothing"
+    holds nothing. Their pages, statistics and reports give zeros and plain words, and the action
+    of the cluster's own is counted wherever it is listed."""
+    plan = _plan(db)
+    with building(db) as build:
+        nothing = build.cluster("Nothing", [], published=True).id
+    client = TestClient(make_app())
+    headers = accounts.headers_for(db, "coordinator")
+    coordinator = staff_login("coordinator")
+    own = ["to a cluster of withdrawn recommendations"]
+    for cluster, titles in ((plan.empty, own), (nothing, [])):
+        for stats_path, actions_path, key, auth in (
+            ("/api/v1/public/stats", "/api/v1/public/actions", "cluster", {}),
+            ("/api/v1/stats", "/api/v1/actions", "cluster_id", headers),
+        ):
+            listed = client.get(actions_path, params={key: cluster}, headers=auth).json()
+            stats = client.get(stats_path, params={"cluster": cluster}, headers=auth).json()
+            assert [item["title"] for item in listed["items"]] == titles
+            assert (stats["total"], stats["actions"]["total"]) == (0, len(titles)), stats_path
+        portal = client.get(f"/clusters/{cluster}").text
+        assert "No recommendation is in this cluster yet." in portal
+        assert not re.search(r'<ul class="results">\s*</ul>', portal)
+        assert ("No action has been published for this cluster yet." in portal) == (not titles)
+        preview = coordinator.get(f"/staff/clusters/{cluster}/preview").text
+        assert "No recommendation is in this cluster yet." in preview
+        page = coordinator.get(f"/staff/clusters/{cluster}").text
+        assert ("No action is linked yet." in page) == (not titles)
+        report = client.get(
+            "/api/v1/public/reports/implementation", params={"cluster": cluster, "format": "html"}
+        )
+        assert report.status_code == 200
+        assert "No recommendation matches these filters." in report.text

@@ -76,7 +76,8 @@ def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect
     recommendations its page lists (current ones, leaders of linked copies), which counts the
     actions linked to a member or to another cluster a member is in. The statistics and the report
     filtered on the cluster count the same ones, the actions of its members; an action linked to a
-    cluster none of whose members is current is the cluster's too. ``public``: the cluster must be
+    cluster none of whose members is current is the cluster's too (``linked_to_cluster``), and the
+    statistics filtered on the cluster count it as well. ``public``: the cluster must be
     published and not archived, and other clusters count only when they are too; whether the action
     is published is the caller's filter. Every list of a cluster's actions (the staff and public
     APIs' ``cluster`` filter, the portal's and the workspace's cluster pages) goes through here."""
@@ -84,12 +85,19 @@ def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect
         *filter_conditions(RecommendationFilter(cluster=cluster_id), dialect, hints=False, public=public)
     )
     served = serving(members, public=public).subquery()
+    return union(linked_to_cluster(cluster_id, public=public), select(served.c.action_id))
+
+
+def linked_to_cluster(cluster_id: int, *, public: bool) -> Select[Any]:
+    """The ids of the actions linked to the cluster itself (``public``: only while it is published
+    and not archived). They are the cluster's whether or not it holds a current recommendation, so
+    the statistics filtered on the cluster count them too, even when no recommendation matches."""
     linked = select(ActionCluster.action_id).where(ActionCluster.cluster_id == cluster_id)
     if public:
         linked = linked.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
             Cluster.published.is_(True), Cluster.archived.is_(False)
         )
-    return union(linked, select(served.c.action_id))
+    return linked
 
 
 def sdg_sort_key(code: str) -> int:
