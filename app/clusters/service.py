@@ -186,6 +186,14 @@ def get_cluster(session: Session, cluster_id: int) -> tuple[ClusterOut, str]:
     return _present(session, cluster_id)
 
 
+def names(session: Session, cluster_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each of these clusters (archived or not) that exists."""
+    if not cluster_ids:
+        return {}
+    rows = session.execute(select(Cluster.id, Cluster.name).where(Cluster.id.in_(sorted(set(cluster_ids)))))
+    return {cluster_id: name for cluster_id, name in rows}
+
+
 def create_cluster(session: Session, actor: Actor, data: ClusterCreate) -> tuple[ClusterOut, str]:
     checks = Refusals(Conflict)  # a taken name and a wrong lead in one answer
     checks.check(_check_name, session, data.name)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 
-from app.models import Mechanism, Recommendation
+from app.models import Cluster, Mechanism, Recommendation
 from app.reports.schemas import ReportQuery
 from app.reports.service import build_report
 from tests import accounts
@@ -26,6 +26,7 @@ class Plan:
     cluster: int
     empty: int
     actions: dict[str, int]
+    recs: dict[str, int]
 
 
 def _plan(db: Connection) -> Plan:
@@ -75,7 +76,7 @@ def _plan(db: Connection) -> Plan:
             title: build.action(title, published=not title.startswith("unpublished"), **linked).id
             for title, linked in links.items()
         }
-    return Plan(cluster=schools, empty=empty, actions=actions)
+    return Plan(cluster=schools, empty=empty, actions=actions, recs=recs)
 
 
 PUBLIC = ["to the cluster", "to a member", "to another cluster of a member"]
@@ -161,3 +162,37 @@ def test_a_cluster_without_current_recommendations_counts_its_own_actions_and_sa
         )
         assert report.status_code == 200
         assert "No recommendation matches these filters." in report.text
+
+
+def test_the_preview_says_how_each_unpublished_action_is_the_cluster_s(
+    db: Connection, staff_login: StaffLogin
+) -> None:
+    """Linked to the cluster itself, to one of its recommendations, or to another cluster one of them
+    is in: the preview of the cluster names each unpublished action with every way it comes."""
+    plan = _plan(db)
+    with building(db) as build:
+        teachers = build.session.scalars(select(Cluster.id).where(Cluster.name == "Teachers")).one()
+        ways: dict[str, dict[str, list[int]]] = {
+            "unpublished, to the cluster": {"clusters": [plan.cluster]},
+            "unpublished, to Teachers": {"clusters": [teachers]},
+            "unpublished, to the cluster and a member": {
+                "clusters": [plan.cluster],
+                "recommendations": [plan.recs["r1"]],
+            },
+        }
+        for title, linked in ways.items():
+            plan.actions[title] = build.action(title, published=False, **linked).id
+    page = staff_login("coordinator").get(f"/staff/clusters/{plan.cluster}/preview").text
+    assert "<li>Actions of the cluster that are not published: 4." in page
+    listed = page.split('<ul class="unpublished-actions">', 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", listed, re.S)
+    lines = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+    r1, r2 = (f"No document symbol (#{plan.recs[name]})" for name in ("r1", "r2"))
+    assert lines == [
+        f"unpublished, to the cluster and a member: linked to the cluster directly; "
+        f"through its recommendation {r1}",
+        f"unpublished, to Teachers: through its recommendation {r2}, which is in the cluster Teachers",
+        "unpublished, to the cluster: linked to the cluster directly",
+        f"unpublished, to a member: through its recommendation {r2}",
+    ]
+    assert "Linked actions that are not published" not in page
