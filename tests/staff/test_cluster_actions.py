@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select
 
 from app.models import Cluster, Mechanism, Recommendation
+from app.plans.actions.reading import of_cluster, sources_in_cluster
 from app.reports.schemas import ReportQuery
 from app.reports.service import build_report
 from tests import accounts
@@ -196,3 +197,17 @@ def test_the_preview_says_how_each_unpublished_action_is_the_cluster_s(
         f"unpublished, to a member: through its recommendation {r2}",
     ]
     assert "Linked actions that are not published" not in page
+
+
+def test_the_ways_an_action_is_the_cluster_s_find_exactly_the_cluster_s_actions(db: Connection) -> None:
+    """``sources_in_cluster`` explains ``of_cluster``: it finds a way for each of the cluster's
+    actions and for no other, for the staff and for the public."""
+    plan = _plan(db)
+    session = session_on(db)
+    dialect = session.get_bind().dialect.name
+    for public in (False, True):
+        counted = set(session.scalars(of_cluster(plan.cluster, dialect, public=public)))
+        assert counted, public
+        explained = sources_in_cluster(session, plan.cluster, list(plan.actions.values()), public=public)
+        assert set(explained) == counted, public
+        assert all(explained.values())

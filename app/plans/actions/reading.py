@@ -71,21 +71,22 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
     return union(direct, via_cluster)
 
 
-def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[tuple[int]]:
+def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[int]:
     """The ids of a cluster's actions: linked to the cluster, or serving (``serving``) one of the
     recommendations its page lists (current ones, leaders of linked copies), which counts the
     actions linked to a member or to another cluster a member is in. The statistics and the report
     filtered on the cluster count the same ones, the actions of its members; an action linked to a
-    cluster none of whose members is current is the cluster's too (``linked_to_cluster``), and the
-    statistics filtered on the cluster count it as well. ``public``: the cluster must be
-    published and not archived, and other clusters count only when they are too; whether the action
-    is published is the caller's filter. Every list of a cluster's actions (the staff and public
-    APIs' ``cluster`` filter, the portal's and the workspace's cluster pages) goes through here."""
+    cluster none of whose members is current is the cluster's too (``linked_to_cluster``), which
+    the statistics count as well. ``public``: the cluster must be published and not archived, and
+    other clusters count only when they are too; whether the action is published is the caller's
+    filter. Every list of a cluster's actions (the staff and public APIs' ``cluster`` filter, the
+    portal's and the workspace's cluster pages) goes through here; ``sources_in_cluster`` says
+    which of these ways found each one."""
     served = serving(_members(cluster_id, dialect, public=public), public=public).subquery()
     return union(linked_to_cluster(cluster_id, public=public), select(served.c.action_id))
 
 
-def _members(cluster_id: int, dialect: str, *, public: bool) -> Select[Any]:
+def _members(cluster_id: int, dialect: str, *, public: bool) -> Select[int]:
     """The recommendations a cluster's page lists: current ones, leaders of linked copies."""
     return select(Recommendation.id).where(
         *filter_conditions(RecommendationFilter(cluster=cluster_id), dialect, hints=False, public=public)
@@ -108,9 +109,9 @@ def sources_in_cluster(
     """Why each of ``action_ids`` (actions of the cluster) is the cluster's: every way ``of_cluster``
     finds it, the link to the cluster itself first, then by recommendation and cluster id. Three
     statements whatever the number of actions."""
-    found: dict[int, set[Source]] = defaultdict(set)
     if not action_ids:
         return {}
+    found: dict[int, set[Source]] = defaultdict(set)
     ids = sorted(action_ids)
     members = _members(cluster_id, session.get_bind().dialect.name, public=public)
     for (action_id,) in session.execute(
@@ -144,7 +145,7 @@ def sources_in_cluster(
     }
 
 
-def linked_to_cluster(cluster_id: int, *, public: bool) -> Select[Any]:
+def linked_to_cluster(cluster_id: int, *, public: bool) -> Select[int]:
     """The ids of the actions linked to the cluster itself (``public``: only while it is published
     and not archived). They are the cluster's whether or not it holds a current recommendation, so
     the statistics filtered on the cluster count them too, even when no recommendation matches."""
