@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select
 
@@ -16,6 +17,7 @@ from app.models import Cluster, Mechanism, Recommendation
 from app.plans.actions.reading import of_cluster, sources_in_cluster
 from app.reports.schemas import ReportQuery
 from app.reports.service import build_report
+from app.staff import previews
 from tests import accounts
 from tests.builder import building
 from tests.conftest import MakeApp, session_on
@@ -166,7 +168,7 @@ def test_a_cluster_without_current_recommendations_counts_its_own_actions_and_sa
 
 
 def test_the_preview_says_how_each_unpublished_action_is_the_cluster_s(
-    db: Connection, staff_login: StaffLogin
+    db: Connection, staff_login: StaffLogin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Linked to the cluster itself, to one of its recommendations, or to another cluster one of them
     is in: the preview of the cluster names each unpublished action with every way it comes."""
@@ -197,6 +199,12 @@ def test_the_preview_says_how_each_unpublished_action_is_the_cluster_s(
         f"unpublished, to a member: through its recommendation {r2}",
     ]
     assert "Linked actions that are not published" not in page
+    # Past the newest PREVIEW_ACTIONS, the preview counts them all and says how many it names.
+    monkeypatch.setattr(previews, "PREVIEW_ACTIONS", 2)
+    cut = staff_login("coordinator").get(f"/staff/clusters/{plan.cluster}/preview").text
+    assert "<li>Actions of the cluster that are not published: 4." in cut
+    assert "2 of 4 shown, the newest first." in cut
+    assert cut.count('<a href="/staff/actions/') == 2
 
 
 def test_the_ways_an_action_is_the_cluster_s_find_exactly_the_cluster_s_actions(db: Connection) -> None:
