@@ -140,6 +140,20 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
                 cluster.linked_count,
             )
         )
+        # The public counts an action only through clusters it sees (of_cluster): one linked to an
+        # unpublished or archived cluster of a member is the staff's, not on the public page.
+        published = actions_service.list_actions(
+            db, ActionListParams(cluster_id=cluster_id, published=True, limit=1)
+        ).total
+        counts.append(
+            (
+                _(
+                    "Published actions that come only through a cluster that is not public, "
+                    "not shown: %(count)s."
+                ),
+                published - shown["actions"].total,
+            )
+        )
         preview = _portal(page, "_cluster.html", shown)
     context = {
         "name": cluster.name,

@@ -219,3 +219,16 @@ def test_the_ways_an_action_is_the_cluster_s_find_exactly_the_cluster_s_actions(
         explained = sources_in_cluster(session, plan.cluster, list(plan.actions.values()), public=public)
         assert set(explained) == counted, public
         assert all(explained.values())
+
+
+def test_the_preview_counts_published_actions_that_come_only_through_a_cluster_the_public_cannot_see(
+    db: Connection, staff_login: StaffLogin
+) -> None:
+    """The action "to an unpublished cluster of a member" is published and one of the cluster's for
+    the staff, but the public page leaves it out: its only way in is the cluster "Hidden"."""
+    plan = _plan(db)
+    page = staff_login("coordinator").get(f"/staff/clusters/{plan.cluster}/preview").text
+    frame = page[page.index('<section class="public-preview"') :]
+    assert "to an unpublished cluster of a member" not in frame
+    line = "<li>Published actions that come only through a cluster that is not public, not shown: 1.</li>"
+    assert line in page
