@@ -34,6 +34,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import decode_cursor, keyset_page, ordered_page
+from app.entities.service import check_responsible
 from app.feed.fields import alphabetical, name_order
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
@@ -123,16 +124,8 @@ def _load(session: Session, cluster_id: int, *, lock: bool = False) -> Cluster:
 
 
 def _check_lead(session: Session, entity_id: int | None) -> None:
-    if entity_id is None:
-        return
-    entity = session.execute(select(Entity.archived, Entity.name).where(Entity.id == entity_id)).first()
-    if entity is None:
-        reason = Reason(_("entity %(id)s does not exist"), id=entity_id)
-    elif entity.archived:
-        reason = Reason(_("%(entity)s is archived"), entity=entity.name)
-    else:
-        return
-    raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])
+    if entity_id is not None:
+        check_responsible(session, {"lead_entity_id": [entity_id]})
 
 
 def _name_key(name: str) -> str:

@@ -8,7 +8,7 @@ has local version 0 and status ``not_started``. Every change touches the row, so
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -96,39 +96,6 @@ def local_version(row: LocalValues | None) -> int:
     return row.version if row is not None else 0
 
 
-def check_entities(
-    session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
-) -> None:
-    """Every entity id given must exist and not be archived (``keep``: already assigned, may stay),
-    and the lead must not be among the supporting entities; each named as users know it."""
-    wanted = {entity_id for ids in fields.values() for entity_id in ids}
-    if not wanted:
-        return
-    found = session.execute(
-        select(Entity.id, Entity.archived, Entity.name).where(Entity.id.in_(sorted(wanted)))
-    )
-    archived, names = {}, {}
-    for entity_id, is_archived, name in found:
-        archived[entity_id], names[entity_id] = is_archived, name
-    errors = []
-    for field, ids in fields.items():
-        for entity_id in ids:
-            if entity_id not in archived:
-                errors.append(
-                    {"field": field, "reason": Reason(_("entity %(id)s does not exist"), id=entity_id)}
-                )
-            elif archived[entity_id] and entity_id not in keep:
-                errors.append(
-                    {"field": field, "reason": Reason(_("%(entity)s is archived"), entity=names[entity_id])}
-                )
-    lead = next(iter(fields.get("lead_entity_id", ())), None)
-    if lead in archived and lead in fields.get("supporting_entity_ids", ()):
-        reason = Reason(_("%(entity)s is the lead; it cannot also be supporting"), entity=names[lead])
-        errors.append({"field": "supporting_entity_ids", "reason": reason})
-    if errors:
-        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
-
-
 def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
     fields: dict[str, list[int]] = {}
     if changes.get("lead_entity_id") is not None:
@@ -140,7 +107,7 @@ def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
 
 def validate_changes(changes: dict[str, Any]) -> None:
     """Checks that need no database: nulls where a value is required, a note without a status. (The
-    same entity sent as lead and supporting is ``check_entities``', which names it.)"""
+    same entity sent as lead and supporting is ``check_responsible``', which names it.)"""
     if "status" in changes and changes["status"] is None:
         raise InvalidInput(
             "status: cannot be null", errors=[{"field": "status", "reason": _("cannot be null")}]
