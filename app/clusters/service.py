@@ -33,12 +33,16 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page, ordered_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
 from app.entities.service import check_responsible
 from app.feed.fields import alphabetical, name_order
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 from app.recommendations.reading import leading_only
+
+# In name order (the public list of clusters pages alike); a cluster's members by id.
+CLUSTERS = CursorOrder("clusters", (str, int))
+_MEMBERS = CursorOrder("cluster-members", (int,))
 
 # Outer join: the lead columns are None for a cluster without a lead.
 _LeadSelect = Select[Cluster, int, str, str | None]
@@ -162,10 +166,15 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
         names = [row for row in names if part in _name_key(row.name)]
     after = None
     if params.cursor:
-        name, cluster_id = decode_cursor(params.cursor, (str, int))
+        name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
         after = name_order(name, cluster_id)
     page, next_cursor = ordered_page(
-        names, lambda row: name_order(row.name, row.id), params.limit, after, lambda row: (row.name, row.id)
+        names,
+        lambda row: name_order(row.name, row.id),
+        params.limit,
+        after,
+        lambda row: (row.name, row.id),
+        order=CLUSTERS,
     )
     ids = [row.id for row in page]
     found = {row[0].id: row for row in session.execute(_with_lead().where(Cluster.id.in_(ids)))}
@@ -331,10 +340,10 @@ def list_members(session: Session, cluster_id: int, params: MemberListParams) ->
     ).scalar_one()
     query = select(member.recommendation_id, member.added_at).where(member.cluster_id == cluster_id)
     if params.cursor:
-        (after_id,) = decode_cursor(params.cursor, (int,))
+        (after_id,) = decode_cursor(params.cursor, _MEMBERS)
         query = query.where(member.recommendation_id > after_id)
     rows, next_cursor = keyset_page(
-        session, query.order_by(member.recommendation_id), params.limit, lambda row: (row[0],)
+        session, query.order_by(member.recommendation_id), params.limit, lambda row: (row[0],), order=_MEMBERS
     )
     items = [Member(id=rec_id, added_at=added_at) for rec_id, added_at in rows]
     return MemberPage(items=items, next_cursor=next_cursor, total=total)

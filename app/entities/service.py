@@ -18,10 +18,12 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, ordered_page
+from app.core.pagination import CursorOrder, decode_cursor, ordered_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.feed.fields import name_order
 from app.models import Entity
+
+_ENTITIES = CursorOrder("entities", (str, int))
 
 FIELDS = ("name", "acronym", "kind", "contact_name", "contact_email", "contact_phone", "archived")
 
@@ -128,7 +130,7 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
     found = list(session.scalars(select(Entity).where(*conditions)))
     after = None
     if params.cursor:
-        name, after_id = decode_cursor(params.cursor, (str, int))
+        name, after_id = decode_cursor(params.cursor, _ENTITIES)
         after = name_order(name, after_id)
     rows, next_cursor = ordered_page(
         found,
@@ -136,6 +138,7 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
         params.limit,
         after,
         lambda entity: (entity.name, entity.id),
+        order=_ENTITIES,
     )
     return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=len(found))
 

@@ -14,7 +14,7 @@ from app.auth.permissions import refuse
 from app.core.actor import Actor
 from app.core.dates import utc_today
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.feed.fields import name_order
 from app.feed.sdg import sdg_entries
 from app.models import (
@@ -53,6 +53,8 @@ FOCAL_POINT_FIELDS = frozenset({"title", "description", "start_date", "due_date"
 _COLUMNS = ("title", "description", "lead_entity_id", "start_date", "due_date", "status", "published")
 _BUDGET = ("budget_amount", "budget_currency", "budget_source")
 CENTS = Decimal("0.01")
+# Newest first; the public list of actions pages alike.
+ACTIONS = CursorOrder("actions", (int,))
 
 
 def _out(action: Action, links: Links, today: date) -> dict[str, Any]:
@@ -130,10 +132,12 @@ def list_actions(session: Session, params: ActionListParams, *, public: bool = F
     total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
     page_conditions = list(conditions)
     if params.cursor:
-        (last_id,) = decode_cursor(params.cursor, (int,))
+        (last_id,) = decode_cursor(params.cursor, ACTIONS)
         page_conditions.append(Action.id < last_id)
     query = select(Action).where(*page_conditions).order_by(Action.id.desc())
-    actions, next_cursor = keyset_page(session, query, params.limit, lambda action: (action.id,))
+    actions, next_cursor = keyset_page(
+        session, query, params.limit, lambda action: (action.id,), order=ACTIONS
+    )
     links = load_links(session, [a.id for a in actions])
     items = [ActionOut(**_out(action, links[action.id], today)) for action in actions]
     return ActionPage(items=items, next_cursor=next_cursor, total=total)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.models import Action, ActionEntity, Indicator, IndicatorValue
 from app.plans.indicators.schemas import QueuedValue, ValueListParams, ValuePage
 from app.plans.indicators.values import value_out
@@ -39,6 +39,9 @@ def _conditions(actor: Actor, params: ValueListParams) -> list[ColumnElement[boo
     return conditions
 
 
+_VALUES = CursorOrder("indicator-values", (int,))
+
+
 def list_values(session: Session, actor: Actor, params: ValueListParams) -> ValuePage:
     """Oldest recorded first (by id), keyset pages, each value with its action and indicator."""
     conditions = _conditions(actor, params)
@@ -46,7 +49,7 @@ def list_values(session: Session, actor: Actor, params: ValueListParams) -> Valu
     total = session.execute(counted).scalar_one()
     page_conditions = list(conditions)
     if params.cursor:
-        (last_id,) = decode_cursor(params.cursor, (int,))
+        (last_id,) = decode_cursor(params.cursor, _VALUES)
         page_conditions.append(IndicatorValue.id > last_id)
     query = (
         select(IndicatorValue, Indicator.name, Indicator.unit, Action.id, Action.title)
@@ -55,7 +58,7 @@ def list_values(session: Session, actor: Actor, params: ValueListParams) -> Valu
         .where(*page_conditions)
         .order_by(IndicatorValue.id)
     )
-    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].id,))
+    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].id,), order=_VALUES)
     items = [
         QueuedValue(
             **value_out(value).model_dump(),
