@@ -35,7 +35,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
 from app.entities.service import check_responsible
-from app.feed.fields import alphabetical, name_order
+from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 from app.recommendations.reading import leading_only
@@ -132,11 +132,6 @@ def _check_lead(session: Session, entity_id: int | None) -> None:
         check_responsible(session, {"lead_entity_id": [entity_id]})
 
 
-def _name_key(name: str) -> str:
-    """A name as two clusters must not share it: case, accents and runs of spaces aside."""
-    return " ".join(alphabetical(name)[0].split())
-
-
 def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     # "Educación" and "EDUCACION" would be two clusters nobody could tell apart in a list. Compared in
     # Python, the same on SQLite and PostgreSQL (whose lower() and collations differ): a State has
@@ -144,8 +139,8 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     query = select(Cluster.id, Cluster.name)
     if own_id is not None:
         query = query.where(Cluster.id != own_id)
-    wanted = _name_key(name)
-    taken = next((row.name for row in session.execute(query) if _name_key(row.name) == wanted), None)
+    wanted = searched_form(name)
+    taken = next((row.name for row in session.execute(query) if searched_form(row.name) == wanted), None)
     if taken is not None:
         reason = Reason(
             _("%(reason)s: %(ids)s"), reason=Reason(_("already used by another cluster")), ids=taken
@@ -162,8 +157,8 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
     if params.q and params.q.strip():
         # Part of the name, accents and case aside as names are compared ("educacion" finds
         # "Educación"), in Python: the same on SQLite and PostgreSQL.
-        part = _name_key(params.q)
-        names = [row for row in names if part in _name_key(row.name)]
+        part = searched_form(params.q)
+        names = [row for row in names if part in searched_form(row.name)]
     after = None
     if params.cursor:
         name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
