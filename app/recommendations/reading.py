@@ -289,6 +289,20 @@ def _within_cycle_dates(cycle: int) -> ColumnElement[bool]:
     return Recommendation.sort_date <= dates.with_only_columns(func.max(same.sort_date)).scalar_subquery()
 
 
+def _of_mechanisms(
+    which: ColumnElement[bool], dialect: str, hints: bool, *, walk: bool
+) -> ColumnElement[bool]:
+    """The recommendations of the mechanisms ``which`` selects. ``walk`` (PostgreSQL, many matches):
+    ``mechanism_id = ANY(ARRAY(...))``. As ``IN``, the planner read every recommendation of the
+    mechanism from the heap and sorted them for one page (``mechanism=CRC``, 6,224 of 100,000:
+    13.7 ms); from an array whose values it cannot see it walks the newest-first index and stops
+    after a page (0.5 ms), which is right when the total says the matches are many."""
+    mechanisms = select(Mechanism.id).where(which)
+    if walk:
+        return Recommendation.mechanism_id == any_(func.array(mechanisms.scalar_subquery()))
+    return _flag(Recommendation.mechanism_id, dialect, hints).in_(mechanisms)
+
+
 def filter_conditions(
     params: RecommendationFilter,
     dialect: str,
@@ -315,17 +329,13 @@ def filter_conditions(
         text_match = matching_ids(params.q, dialect, walk=hints and many)
         if text_match is not None:
             conditions.append(text_match)
+    walk = hints and many and dialect == "postgresql"
     if params.mechanism:
         codes = sorted({code.strip().upper() for code in params.mechanism})
-        conditions.append(
-            _flag(rec.mechanism_id, dialect, hints).in_(select(Mechanism.id).where(Mechanism.code.in_(codes)))
-        )
+        conditions.append(_of_mechanisms(Mechanism.code.in_(codes), dialect, hints, walk=walk))
     if params.family:
-        conditions.append(
-            _flag(rec.mechanism_id, dialect, hints).in_(
-                select(Mechanism.id).where(Mechanism.family.in_(sorted(set(params.family))))
-            )
-        )
+        families = sorted(set(params.family))
+        conditions.append(_of_mechanisms(Mechanism.family.in_(families), dialect, hints, walk=walk))
     if params.type:
         conditions.append(_flag(rec.type, dialect, hints).in_(sorted(set(params.type))))
     plan: Plan = None
