@@ -38,11 +38,16 @@ def import_upr_info(
     spec = RunSpec(
         "upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
     )
+    notes: list[str] = []  # the encoding assumed, when it had to be guessed
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))
         return execute_run(
-            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
+            engine,
+            spec,
+            lambda up: up.consume(read_upr_info_csv(path, encoding, on_guess=notes.append)),
+            progress=progress,
+            notes=notes,
         )
 
 

@@ -135,8 +135,10 @@ def execute_run(
     *,
     progress: Progress | None = None,
     after: Callable[[Connection, int], None] | None = None,
+    notes: list[str] | None = None,
 ) -> RunSummary:
-    """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
+    """Run ``feed`` on an Upserter inside one transaction; record the run either way. What ``feed``
+    adds to ``notes`` (an encoding it had to guess) is the succeeded run's message."""
     upserter: Upserter | None = None
     try:
         with (
@@ -163,11 +165,13 @@ def execute_run(
             linking = link_duplicates(conn, actor=f"import run {run_id}")
             if after is not None:
                 after(conn, run_id)
-            finish_run(conn, run_id, "succeeded", upserter.counts, None)
+            message = "; ".join(notes) if notes else None
+            finish_run(conn, run_id, "succeeded", upserter.counts, message)
         return RunSummary(
             run_id,
             "succeeded",
             upserter.counts,
+            message,
             languages=sorted(upserter.languages),
             rejections=upserter.first_rejections,
             warnings=warnings,

@@ -8,7 +8,8 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
@@ -57,17 +58,49 @@ _APOSTROPHES = {"\u2019", "\u2018", "\u02bc"}
 _COMMON_MARKS = set("\u201c\u201d\u2013\u2014\u2026\u2022\u20ac\xab\xbb\xb0\xa0\xa7\xa9\xae\u201e\u201a")
 
 
-def read_upr_info_csv(path: Path, encoding: str | None = None) -> Iterator[SourceRecord | Rejection]:
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}
+
+
+@dataclass(frozen=True)
+class EncodingGuess:
+    """The encoding a file is read in, and why, when its bytes alone did not settle it (``why`` is
+    None for UTF-8 and for a byte-order mark)."""
+
+    encoding: str
+    why: str | None = None
+
+    def note(self) -> str | None:
+        """What the run's record says of a guessed encoding (its page and the API show it): a wrong
+        guess garbles every accented letter, and the one who imported must be able to tell."""
+        if self.why is None:
+            return None
+        name = _ENCODING_NAMES.get(self.encoding, self.encoding)
+        other = "cp1252" if self.encoding == "mac_roman" else "mac_roman"
+        return (
+            f"the file is not UTF-8: it was read as {name} ({self.why}); if its accented letters look "
+            f"wrong, save it as 'CSV UTF-8' and import it again, or name its encoding: nrtd import "
+            f"upr-info --encoding {other}"
+        )
+
+
+def read_upr_info_csv(
+    path: Path, encoding: str | None = None, *, on_guess: Callable[[str], None] | None = None
+) -> Iterator[SourceRecord | Rejection]:
     """Yield one record (or rejection) per data row of a UPR Info CSV.
 
     Without ``encoding`` the file is read as UTF-8 if it is valid UTF-8, else as Windows-1252 or
-    Mac Roman, whichever the bytes support (see ``detect_encoding``).
+    Mac Roman, whichever the bytes support (see ``guess_encoding``); ``on_guess`` is then given the
+    note saying which one was assumed.
     """
     kind = file_kind(path)
     if kind is not None:
         raise MalformedInput(not_a_csv(kind))
     if encoding is None:
-        encoding = detect_encoding(path)
+        guess = guess_encoding(path)
+        encoding = guess.encoding
+        note = guess.note()
+        if note is not None and on_guess is not None:
+            on_guess(note)
     number = 0  # the last row read, for messages about the next one
     with path.open("rb") as raw:
         try:
@@ -114,6 +147,10 @@ def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
 
 
 def detect_encoding(path: Path) -> str:
+    return guess_encoding(path).encoding
+
+
+def guess_encoding(path: Path) -> EncodingGuess:
     """The encoding of a UPR Info CSV: "utf-8-sig" (BOM or not), "cp1252" or "mac_roman"; "utf-16" or
     "utf-32" for a file that starts with their byte-order mark.
 
@@ -121,7 +158,7 @@ def detect_encoding(path: Path) -> str:
     rests on evidence: bytes Windows-1252 leaves undefined mean Mac Roman; otherwise the decoding whose
     non-ASCII characters look like text (accented letters inside words, quotes beside spaces) wins,
     charset_normalizer breaks a tie, and Windows-1252, the commoner one, wins what is left.
-    The choice is logged, because a wrong guess would corrupt every accented letter.
+    A guess is logged and noted on the run, because a wrong one would corrupt every accented letter.
     """
     # Every other character of UTF-16 is a NUL byte, so it is named before the NUL check below.
     wide = wide_encoding(path)
@@ -129,7 +166,7 @@ def detect_encoding(path: Path) -> str:
         logger.warning(
             "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
         )
-        return wide
+        return EncodingGuess(wide)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     utf8_failure: UnicodeDecodeError | None = None
     utf8_letters_seen = False
@@ -148,7 +185,7 @@ def detect_encoding(path: Path) -> str:
     if utf8_failure is None:
         utf8_failure, _ = _decode_utf8(decoder, b"", final=True)
         if utf8_failure is None:
-            return "utf-8-sig"
+            return EncodingGuess("utf-8-sig")
     if utf8_letters_seen:
         # Valid multi-byte UTF-8 first, then bytes that are not: no single decoding reads it right.
         bad = utf8_failure.object[utf8_failure.start : utf8_failure.start + 1]
@@ -160,8 +197,9 @@ def detect_encoding(path: Path) -> str:
         encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"
     else:
         encoding, why = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
-    logger.warning("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
-    return encoding
+    # The run's record says it too (EncodingGuess.note): the summary line, the run's page, the API.
+    logger.info("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
+    return EncodingGuess(encoding, why)
 
 
 def _decode_utf8(
