@@ -100,7 +100,7 @@ def annotation_id(obj: dict[str, Any]) -> str:
         raise RecordError("AnnotationId: missing")
     if not _UUID.match(value):
         raise RecordError(f"AnnotationId: not a UUID: {value[:60]!r}")
-    return value
+    return value.lower()  # a UUID is case-insensitive: one spelling, one record (app.feed.keys.record_key)
 
 
 def external_id_or_none(item: Any) -> str | None:

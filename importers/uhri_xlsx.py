@@ -265,10 +265,9 @@ def _annotation_id(value: Cell) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError(f"{ANNOTATION_ID}: missing")
     text = str(value).strip()
-    # Kept as spelled, like the JSON reader does: both must produce the same upsert key.
     if not _UUID.match(text):
         raise RecordError(f"{ANNOTATION_ID}: {text[:60]!r} is not a UUID")
-    return text
+    return text.lower()  # as the JSON reader gives it: both must produce the same upsert key
 
 
 def _lines(value: Cell, field: str) -> list[str]:
