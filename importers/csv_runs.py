@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings
 from app.feed import refusals
-from app.feed.countries import CountryMatcher, UnknownCountry, iso2_for, resolve_known_country
+from app.feed.countries import CountryMatcher, misspelt_state
 from app.feed.records import Rejection, SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
@@ -90,32 +90,11 @@ def _own_state_only(
     matches = CountryMatcher(own)
     for record in records:
         if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
-            reason = _unplaced_country(record.countries) or refusals.refusal(
+            # A name close to a State's but none (a typo) is named as such, not as "another State".
+            misspelt = (misspelt_state(label, "countries") for label in record.countries)
+            reason = next(filter(None, misspelt), None) or refusals.refusal(
                 refusals.ANOTHER_STATE, states=", ".join(record.countries), own=own
             )
             yield Rejection(record.input_position, reason, record.external_id)
         else:
             yield record
-
-
-def _unplaced_country(countries: list[str]) -> str | None:
-    """Why a row is rejected whose State is a name close to a State's but none (a typo, a spelling
-    out of the lists: "Republica del Peru"), rather than "about another State"; None when every name
-    is a State's, or one unlike any (the row is then about another State, as it says)."""
-    for label in countries:
-        if iso2_for(label) is not None:
-            continue
-        try:
-            resolve_known_country(label)
-        except UnknownCountry as exc:
-            if exc.suggestions:
-                closest = exc.suggestions[0]
-                code = iso2_for(closest)
-                return refusals.refusal(
-                    refusals.NO_SUCH_STATE,
-                    label=repr(label.strip()),
-                    closest="; ".join(exc.suggestions),
-                    code=str(code),
-                    state=closest,
-                )
-    return None

@@ -132,7 +132,7 @@ DATE_OWN_WAY_WHICH = _(
 
 # --- the State ------------------------------------------------------------------------------------
 NO_SUCH_STATE = _(
-    "countries: %(label)s is no State this import knows (closest: %(closest)s): write the State as UHRI "
+    "%(field)s: %(label)s is no State this import knows (closest: %(closest)s): write the State as UHRI "
     "spells it, in a UN language, or as its ISO code (%(code)s for %(state)s)"
 )
 ANOTHER_STATE = _(
