@@ -164,13 +164,19 @@ def start_scheduler(settings: Settings) -> threading.Event:
 
 
 def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
-    """Read the file's header and first record: a file that is no spreadsheet, or lacks a column, is
-    refused before the run starts, so nothing at all is written (the CLI records such a run failed)."""
+    """Read the file's header and first record: a file that is no spreadsheet, lacks a column or holds
+    no record is refused before the run starts, so nothing at all is written (the CLI records such a
+    run failed)."""
     from app.feed.records import MalformedInput
 
     records = iter(read(path))
     try:
-        next(records, None)
+        if next(records, None) is None:
+            # Refused like an empty file: a run that read nothing would say "The file is imported".
+            raise ImportFailed(
+                "the file holds no record: there is no row below its header row (an empty search, or "
+                "rows filtered out before the file was saved?)"
+            )
     except MalformedInput as exc:
         raise ImportFailed(str(exc)) from None  # the page says, in its language, that the file was refused
     finally:

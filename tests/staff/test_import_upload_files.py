@@ -1,0 +1,45 @@
+"""Files as people upload them on the Imports page, slightly wrong as real files are: the page says
+what is wrong with the file, or imports it, never "The file is imported" having read nothing.
+Committed mode, as tests/staff/test_imports.py (uploads commit on connections of their own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.importers.test_uhri_xlsx import write_xlsx
+from tests.staff.conftest import StaffLogin
+from tests.staff.test_imports import NOT_DATA, upload
+from tests.uhri_records import snapshot
+
+UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("uhri-xlsx", "search.xlsx"), ("upr-info-csv", "upr-info.csv"), ("csv-template", "manual.csv")],
+)
+def test_a_file_with_a_header_and_no_row_is_refused(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path, kind: str, name: str
+) -> None:
+    """An empty search exported, or rows filtered out before saving: the page said "The file is
+    imported" over a run that read 0 records."""
+    staff = committed_staff_login("coordinator")
+    if kind == "uhri-xlsx":
+        content = write_xlsx(tmp_path / name, []).read_bytes()
+    elif kind == "upr-info-csv":
+        content = UPR_INFO_HEADER + b",,,,,,,,,,\r\n"
+    else:
+        content = b"mechanism,text,countries\r\n"
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, content, kind=kind, name=name)
+
+    assert answer.status_code == 422, answer.text
+    assert "The file cannot be imported: the file holds no record: there is no row below its header" in (
+        answer.text
+    )
+    assert f'value="{kind}" checked' in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
