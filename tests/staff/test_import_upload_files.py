@@ -43,3 +43,22 @@ def test_a_file_with_a_header_and_no_row_is_refused(
     )
     assert f'value="{kind}" checked' in answer.text
     assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+
+
+def test_the_run_keeps_the_accented_letters_of_the_files_name(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """The run names the file by its upload's name, made safe: every letter outside A-Z became a
+    dash, so "Recomendaciones Perú (mayo).csv" was listed as "Recomendaciones-Per.csv"."""
+    staff = committed_staff_login("coordinator")
+    content = b"mechanism,text,countries\r\nIACHR,1. Adopt the plan.,Peru\r\n"
+
+    answer = upload(staff, content, kind="csv-template", name="Recomendaciones Perú (mayo).csv")
+
+    assert answer.status_code == 303, answer.text
+    page = staff.get(answer.headers["location"]).text
+    assert '<dd class="location">Recomendaciones-Perú-mayo.csv</dd>' in page
+    # An old browser's full Windows path: the file's own name only.
+    answer = upload(staff, content, kind="csv-template", name="C:\\Users\\ana\\Desktop\\Informe Pérou.csv")
+    page = staff.get(answer.headers["location"]).text
+    assert '<dd class="location">Informe-Pérou.csv</dd>' in page
