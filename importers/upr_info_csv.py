@@ -174,6 +174,9 @@ def guess_encoding(path: Path) -> EncodingGuess:
     has_cp1252_undefined = False
     windows: list[bytes] = []
     with path.open("rb") as raw:
+        # UTF-8's byte-order mark says UTF-8 as surely as an accented letter in it does.
+        utf8_marked = raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+        raw.seek(0)
         while chunk := raw.read(_CHUNK):
             if b"\x00" in chunk:
                 raise MalformedInput("not a CSV file: it contains NUL bytes (a binary file?)")
@@ -187,12 +190,15 @@ def guess_encoding(path: Path) -> EncodingGuess:
         utf8_failure, _ = _decode_utf8(decoder, b"", final=True)
         if utf8_failure is None:
             return EncodingGuess("utf-8-sig")
-    if utf8_letters_seen:
+    if utf8_letters_seen or utf8_marked:
         # Valid multi-byte UTF-8 first, then bytes that are not: no single decoding reads it right.
         bad = utf8_failure.object[utf8_failure.start : utf8_failure.start + 1]
+        how = " (its byte-order mark)" if utf8_marked and not utf8_letters_seen else ""
+        where = undecodable_line(path, "utf-8-sig")
+        line = f" on line {where[0]}" if where else ""
         raise MalformedInput(
-            f"the file mixes encodings: it starts as UTF-8 but then holds {bad!r}, which is not UTF-8; "
-            "re-save it in one encoding or name the encoding"
+            f"the file mixes encodings: it starts as UTF-8{how} but then holds {bad!r}{line}, which is "
+            "not UTF-8; re-save it in one encoding or name the encoding"
         )
     if has_cp1252_undefined:
         encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"

@@ -359,6 +359,12 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
         (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "this is an Excel workbook"),
         (b"CSV\x00with NUL", "contains NUL bytes"),
         ("To,Text\nPérou,x\n".encode() + b"Per\xfa,y\n", "mixes encodings"),
+        # UTF-8's byte-order mark, then a Windows-1252 letter: it was read as Windows-1252, the mark
+        # as three letters in the first column's name, and refused for "missing column 'To'".
+        (
+            b"\xef\xbb\xbf" + ",".join(COLUMNS).encode() + b"\nPer\xfa,x\n",
+            r"mixes encodings: it starts as UTF-8 \(its byte-order mark\) but then holds b'\\xfa' on line 2,",
+        ),
         (",".join(COLUMNS).encode() + b'\nPeru,"unterminated\n' + b"x" * 200_000, "not a valid CSV file"),
     ],
 )
