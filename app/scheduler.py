@@ -185,6 +185,14 @@ def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
             close()
 
 
+# The command's refusal names its options (--country, --all-countries), which a page has none of.
+_NO_STATE_TO_UPLOAD = _(
+    "this server tracks no State (NRTD_COUNTRY is empty), and UHRI and UPR Info files are imported "
+    "for the State it tracks: an administrator sets NRTD_COUNTRY in the server's settings first. The "
+    "CSV template of manual recommendations can be imported meanwhile"
+)
+
+
 def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedRun:
     """An uploaded file through the import its ``nrtd import`` command runs (same lock, same one
     transaction), for the State of NRTD_COUNTRY (the template: every row, as the CLI does). The run
@@ -195,6 +203,8 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     from importers.uhri_xlsx import read_uhri_xlsx
     from importers.upr_info_csv import read_upr_info_csv
 
+    if kind != "csv-template" and not settings.country.strip():
+        raise ImportFailed(_NO_STATE_TO_UPLOAD)
     engine = make_engine(settings.database_url, command_limits(settings))
     shown = path.name  # the name the file was sent with: its temporary copy is gone after the run
     try:

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from tests.importers.test_uhri_xlsx import write_xlsx
-from tests.staff.conftest import StaffLogin
+from tests.conftest import MakeApp
+from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
+from tests.staff.conftest import StaffLogin, _signer
 from tests.staff.test_imports import NOT_DATA, upload
 from tests.uhri_records import snapshot
 
 UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+UPR_INFO = UPR_INFO_HEADER + b"Peru,GRULAC,,Ratify the OPCAT,Norway,WEOG,,Accepted,4,Torture,42\r\n"
 
 
 @pytest.mark.parametrize(
@@ -62,3 +64,24 @@ def test_the_run_keeps_the_accented_letters_of_the_files_name(
     answer = upload(staff, content, kind="csv-template", name="C:\\Users\\ana\\Desktop\\Informe Pérou.csv")
     page = staff.get(answer.headers["location"]).text
     assert '<dd class="location">Informe-Pérou.csv</dd>' in page
+
+
+@pytest.mark.parametrize("kind", ["uhri-xlsx", "upr-info-csv"])
+def test_a_server_tracking_no_state_says_so_in_the_pages_terms(
+    make_app: MakeApp, engine: Engine, tmp_path: Path, kind: str
+) -> None:
+    """Without NRTD_COUNTRY the page told the coordinator to "set NRTD_COUNTRY or pass --country (or
+    --all-countries to import every State)", options of a command they do not run."""
+    staff = _signer(lambda: make_app(country=""), engine)("coordinator")
+    content = write_xlsx(tmp_path / "s.xlsx", [crc_row()]).read_bytes() if kind == "uhri-xlsx" else UPR_INFO
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, content, kind=kind, name="file")
+
+    assert answer.status_code == 422, answer.text
+    assert "this server tracks no State (NRTD_COUNTRY is empty)" in answer.text
+    assert "--country" not in answer.text and "--all-countries" not in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before
+    # The template keeps every row of such a server: it is imported.
+    template = upload(staff, b"mechanism,text\r\nIACHR,1. Adopt the plan.\r\n", kind="csv-template")
+    assert template.status_code == 303, template.text
