@@ -76,11 +76,10 @@ class EncodingGuess:
         if self.why is None:
             return None
         name = _ENCODING_NAMES.get(self.encoding, self.encoding)
-        other = "cp1252" if self.encoding == "mac_roman" else "mac_roman"
+        # What to do in words that hold on the staff page too, where no command option can be given.
         return (
             f"the file is not UTF-8: it was read as {name} ({self.why}); if its accented letters look "
-            f"wrong, save it as 'CSV UTF-8' and import it again, or name its encoding: nrtd import "
-            f"upr-info --encoding {other}"
+            "wrong, save it as 'CSV UTF-8' and import it again"
         )
 
 

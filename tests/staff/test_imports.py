@@ -174,6 +174,7 @@ def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: E
     page = staff.get(answer.headers["location"])
     assert "it was read as Windows-1252 (its accented letters read as Windows-1252)" in page.text
     assert "save it as &#39;CSV UTF-8&#39; and import it again" in page.text
+    assert "--encoding" not in page.text  # an option of the command, which the page has not
 
 
 def test_a_file_about_another_state_fails_saying_so_in_the_pages_terms(
