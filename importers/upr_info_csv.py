@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 from app.feed import refusals
-from app.feed.countries import iso2_for, misspelt_state
+from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.keys import label_key
@@ -341,10 +341,6 @@ def _read_row(
         if session is None:
             raise RecordError("Session: empty")
         recommending_state = named_label(cell("From"), "From")
-        for name, column in ((state_under_review, "To"), (recommending_state, "From")):
-            # A typo would be a State of its own ("Norwya" beside "Norway") or another State's row.
-            if name and (reason := misspelt_state(name, column)) is not None:
-                raise RecordError(reason)
         region = named_label(cell("To-Rgrp"), "To-Rgrp")
         recommending_region = named_label(cell("From-Rgrp"), "From-Rgrp")
         return SourceRecord(

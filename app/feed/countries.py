@@ -191,27 +191,35 @@ def resolve_known_country(label: str) -> str:
     raise UnknownCountry(label, names[:3])
 
 
-def misspelt_state(label: str, field: str) -> str | None:
-    """Why a State written in a file (the template's ``countries``, UPR Info's ``To`` and ``From``) is
-    refused: a name close to a State's but none of its spellings (a typo, "Norwya", "Republica del
-    Peru") would be stored as a State of its own, or taken for another State's; None when it is a
-    State's, or a label unlike any ("(Unknown)"), which is kept as written."""
+@lru_cache(maxsize=4096)  # a file names the same few States on row after row
+def closest_states(label: str) -> tuple[str, ...]:
+    """The States whose names ``label`` is close to when it is none of them (a typo, "Norwya",
+    "Republica del Peru"); empty when it is a State's, or a label unlike any ("(Unknown)")."""
     if not label.strip() or iso2_for(label) is not None:
-        return None
+        return ()
     try:
         resolve_known_country(label)
     except UnknownCountry as exc:
-        if exc.suggestions:
-            closest = exc.suggestions[0]
-            return refusals.refusal(
-                refusals.NO_SUCH_STATE,
-                field=field,
-                label=repr(label.strip()),
-                closest="; ".join(exc.suggestions),
-                code=str(iso2_for(closest)),
-                state=closest,
-            )
-    return None
+        return tuple(exc.suggestions)
+    return ()
+
+
+def misspelt_state(label: str, field: str) -> str | None:
+    """Why a State written in a file (the template's ``countries``, UPR Info's ``To`` and ``From``) is
+    refused: a name close to a State's but none of its spellings would be stored as a State of its
+    own, or taken for another State's; None when it is a State's, or a label unlike any, which is
+    kept as written."""
+    closest = closest_states(label)
+    if not closest:
+        return None
+    return refusals.refusal(
+        refusals.NO_SUCH_STATE,
+        field=field,
+        label=repr(label.strip()),
+        closest="; ".join(closest),
+        code=str(iso2_for(closest[0])),
+        state=closest[0],
+    )
 
 
 # --- the States a record names ------------------------------------------------------------

@@ -290,31 +290,6 @@ def test_malformed_rows_are_rejected_and_the_run_goes_on(tmp_path: Path, row: li
     assert record.countries == ["Chile"]
 
 
-@pytest.mark.parametrize(
-    ("row", "reason"),
-    [
-        (
-            upr_row(from_="Norwya"),
-            "From: 'Norwya' is no State this import knows (closest: Norway; Andorra): write the State "
-            "as UHRI spells it, in a UN language, or as its ISO code (NO for Norway)",
-        ),
-        (
-            upr_row(to="Peur"),
-            "To: 'Peur' is no State this import knows (closest: Peru): write the State as UHRI spells "
-            "it, in a UN language, or as its ISO code (PE for Peru)",
-        ),
-    ],
-)
-def test_a_misspelt_state_is_rejected_naming_the_closest(tmp_path: Path, row: list[str], reason: str) -> None:
-    """A typo was stored as a recommending State of its own ("Norwya" beside "Norway", in the
-    filters and the statistics), and a State under review mistyped was passed over as another
-    State's row, silently; the row is rejected instead, naming the value and the closest States."""
-    path = write_csv(tmp_path / "x.csv", [row, upr_row(to="Chile")])
-    rejection, record = read_upr_info_csv(path)
-    assert rejection == Rejection("row 2", reason)
-    assert isinstance(record, SourceRecord)
-
-
 def test_other_spellings_of_a_state_and_unknown_labels_are_kept(tmp_path: Path) -> None:
     rows = [
         upr_row(to="Turkey", from_="Korea (Republic of)"),
