@@ -62,10 +62,13 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
     kinds = [kind for kind in DEADLINE_KINDS if kind != "action_due"]
     params = DeadlineListParams.model_validate({"kind": kinds, "to": today + timedelta(days=due_days)})
     found = [item for item in deadlines(db, audience, params, today) if not item.done]
+    # The calendar starts this month unless told otherwise: from the earliest of them, it lists the
+    # overdue ones of earlier months too (the most pressing, and they were all hidden).
+    whole = f"/staff/calendar?from={found[0].date.isoformat()}" if found else "/staff/calendar"
     return Section(
         _("Deadlines due soon or overdue"),
         len(found),
-        "/staff/calendar",
+        whole,
         [
             Item(item.title, item.link or "/staff/calendar", item.date, kind=item.kind)
             for item in found[:SHOWN]
