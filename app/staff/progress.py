@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.evidence.service import size_limit
 from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
@@ -150,6 +151,7 @@ def progress_page(
         "values": shown,
         "errors": errors or {},
         "sizes": {file.id: shown_size(file.size, page) for file in update.evidence},
+        "largest_file": size_limit(request.app.state.settings.evidence_max_bytes),
         **_common(page),
     }
     return render(request, page, "progress/detail.html", context, status)

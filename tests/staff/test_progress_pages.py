@@ -268,7 +268,7 @@ def test_refused_files_are_named_and_nothing_is_attached(
     assert (
         big.status_code == 413
         and "The file is too large" in big.text
-        and "larger than 2048 bytes" in big.text
+        and "larger than 2 KB, the largest evidence file" in big.text
     )
 
 
@@ -386,3 +386,25 @@ def test_a_refusal_of_another_entitys_work_reads_in_the_page_s_language(
     assert "[this action does not belong to your entity]" in page
     page = other.post(f"/staff/progress/{world.draft}/approve?lang=fr")
     assert "[[this page] needs one of the roles admin, coordinator; you are focal_point]" in page.text
+
+
+def test_the_largest_file_is_announced_and_named_in_megabytes(
+    world: World, staff_login: StaffLogin, make_app: MakeApp
+) -> None:
+    """The attach form says how large a file may be before one is sent; a file over the limit is
+    refused naming it in megabytes in the page's way (it said "26214400 bytes", and only afterwards)."""
+    focal = _focal(staff_login, world)
+    small = StaffClient(
+        TestClient(make_app(evidence_max_bytes=3 * 1024 * 1024), follow_redirects=False),
+        focal.secret,
+        focal.csrf,
+        focal.user_id,
+    )
+    page = small.get(f"/staff/progress/{world.draft}").text
+    assert "CSV or plain text. Each file may be at most 3 MB.</p>" in page
+    big = [("file", ("scan.pdf", samples.PDF + b"0" * (3 * 1024 * 1024), "application/pdf"))]
+    refused = small.post(f"/staff/progress/{world.draft}/evidence", files=big)
+    assert refused.status_code == 413
+    assert "scan.pdf: is larger than 3 MB, the largest evidence file this server accepts" in refused.text
+    french = small.get(f"/staff/progress/{world.draft}?lang=fr").text
+    assert "3 Mo" in french and "3 MB" not in french
