@@ -88,7 +88,20 @@ def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_lo
         "returned": "1",
         "values-returned": "1",
         "drafts": "1",
+        "submitted": "1",
     }
+
+
+def test_a_focal_point_sees_what_waits_for_a_coordinator(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    """Once submitted, an update left every list of My work: the focal point could not tell that it
+    waits for a coordinator (nor find it without knowing the progress list's filter)."""
+    html = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    waiting = section(html, "submitted")
+    assert world.overdue_justice in waiting and '<a href="/staff/progress/' in waiting
+    assert world.overdue_health not in waiting  # the other entity's submitted update
+    assert 'href="/staff/progress?state=submitted"' in waiting
+    values = re.search(r'<a href="/staff/values\?state=submitted">[^<]+</a>: (\d+)', waiting)
+    assert values and values.group(1) == "1"  # Bills tabled, not the other entity's Clinics open
 
 
 def test_the_other_entitys_focal_point_sees_theirs(world: ReviewWorld, staff_login: StaffLogin) -> None:
