@@ -80,12 +80,15 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "returned": waiting_updates(db, ("returned",), entity_id=entity, limit=SHOWN),
         "drafts": waiting_updates(db, ("draft",), entity_id=entity, limit=SHOWN),
         "values_returned": indicator_values.list_values(
-            db, staff.actor, ValueListParams(state="returned", entity_id=entity, limit=SHOWN)
+            db,
+            staff.actor,
+            ValueListParams(state="returned", entity_id=entity, limit=SHOWN),
+            written_in=entity,
         ),
         # What the entity sent and a coordinator has not approved or returned yet.
         "submitted": waiting_updates(db, ("submitted",), entity_id=entity, limit=SHOWN),
         "values_submitted": indicator_values.list_values(
-            db, staff.actor, ValueListParams(state="submitted", entity_id=entity, limit=1)
+            db, staff.actor, ValueListParams(state="submitted", entity_id=entity, limit=1), written_in=entity
         ).total,
     }
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 
+from app.models import Action
+from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.conftest import StaffLogin
 from tests.staff.review_world import ReviewWorld, build
@@ -147,3 +149,22 @@ def test_the_reminders_of_the_e_mail_digest_are_on_the_page(
     }
     assert 'href="/staff/account"' in reminders
     assert "reminders-title" not in staff_login("reader").get("/staff/").text  # nothing of their own
+
+
+def test_a_value_returned_to_the_lead_entity_is_not_listed_to_a_supporting_one(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A value the lead entity recorded on an action another entity supports, returned: only the
+    entity that wrote it may correct it, so only it is told (My work and the digest's items, which
+    are the same) that it was returned to them; the other one's list said so too."""
+    with building(db) as b:
+        action = b.session.scalar(select(Action.id).where(Action.title == world.overdue_supported))
+        assert action is not None
+        author = b.author("counter-health@example.org", entity_id=world.health).id
+        indicator = b.indicator(action, "Lawyers funded").id
+        b.value(indicator, "returned", 7, created_by_id=author, review_comment="Which lawyers?")
+    justice = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    assert "Which lawyers?" not in justice
+    assert "Indicator values returned to you</a>: 1</li>" in section(justice, "reminders-title")
+    health = staff_login("focal_point", entity_id=world.health).get("/staff/").text
+    assert "Which lawyers?" in section(health, "values-returned")
