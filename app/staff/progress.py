@@ -188,9 +188,12 @@ def _conflict(
 @router.post("/progress/{progress_id}")
 async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
     values = await form_values(request)
+    submit = _text(values, "submit") == "true"  # "Submit for approval": what the fields hold, then sent
     try:
         body = parse(ProgressPatch, _fields(values))
-        service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+        _saved, tag = service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+        if submit:
+            service.submit(db, staff.actor, progress_id, tag)
     except FormInvalid as exc:
         return progress_page(request, db, staff, progress_id, values=values, errors=exc.errors, status=422)
     except PreconditionFailed:
@@ -200,7 +203,7 @@ async def edit_progress(request: Request, db: DbSession, staff: StaffMember, pro
             raise
         errors = refused(db, exc)
         return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=exc.status)
-    return redirect(_url(progress_id) + "?done=saved", request)
+    return redirect(_url(progress_id) + ("?done=progress-submitted" if submit else "?done=saved"), request)
 
 
 # Submitting and reviewing -----------------------------------------------------------------------

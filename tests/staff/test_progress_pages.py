@@ -408,3 +408,29 @@ def test_the_largest_file_is_announced_and_named_in_megabytes(
     assert "scan.pdf: is larger than 3 MB, the largest evidence file this server accepts" in refused.text
     french = small.get(f"/staff/progress/{world.draft}?lang=fr").text
     assert "3 Mo" in french and "3 MB" not in french
+
+
+def test_a_correction_is_submitted_with_the_text_typed(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Correcting a returned update: the corrected text and the submission are one form. The page had
+    "Submit for approval" apart, above the text: pressed after typing, it sent the old text to the
+    coordinator and the correction was lost."""
+    focal = _focal(staff_login, world)
+    coordinator = staff_login("coordinator")
+    assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    comment = {"comment": "Give the number of judges per region."}
+    assert coordinator.post(f"/staff/progress/{world.draft}/return", comment).status_code == 303
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    form = re.search(
+        rf'<form method="post" action="/staff/progress/{world.draft}" novalidate>.*?</form>', page, re.S
+    )
+    assert form and re.search(
+        r'<button type="submit" name="submit" value="true"[^>]*>Submit for approval', form.group(0)
+    )
+    assert f'action="/staff/progress/{world.draft}/submit"' not in page  # no second form to press by mistake
+    fields = {"reported_on": "2025-06-30", "narrative": "25 judges in Lima, 15 in Cusco.", "new_status": ""}
+    sent = focal.post(f"/staff/progress/{world.draft}", {**fields, "etag": _etag(page), "submit": "true"})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?done=progress-submitted")
+    assert _state(db, world.draft)[0] == "submitted"
+    assert "25 judges in Lima, 15 in Cusco." in coordinator.get(f"/staff/progress/{world.draft}").text
