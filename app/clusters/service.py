@@ -123,7 +123,7 @@ def _load(session: Session, cluster_id: int, *, lock: bool = False) -> Cluster:
         query = query.with_for_update().execution_options(populate_existing=True)
     cluster = session.scalars(query).first()
     if cluster is None:
-        raise NotFound(f"cluster {cluster_id} does not exist")
+        raise NotFound(Reason(_("cluster %(id)s does not exist"), id=cluster_id))
     return cluster
 
 

@@ -75,7 +75,7 @@ def _snapshot(row: EvidenceFile) -> dict[str, Any]:
 def _load(session: Session, evidence_id: int) -> EvidenceFile:
     row = session.get(EvidenceFile, evidence_id)
     if row is None:
-        raise NotFound(f"evidence file {evidence_id} does not exist")
+        raise NotFound(Reason(_("evidence file %(id)s does not exist"), id=evidence_id))
     return row
 
 

@@ -18,6 +18,8 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import READER, Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.config import UHRI_LANGUAGES
 from app.core.db import rows_for_ids
 from app.core.errors import NotFound
@@ -273,7 +275,7 @@ def get_recommendation(
 ) -> tuple[RecommendationDetail, str]:
     row = session.execute(_ROWS.where(Recommendation.id == recommendation_id)).first()
     if row is None:
-        raise NotFound(f"recommendation {recommendation_id} does not exist")
+        raise NotFound(Reason(_("recommendation %(id)s does not exist"), id=recommendation_id))
     versions = {
         text_lang: TextVersion(text=text, original=original)
         for text_lang, text, original in session.execute(

@@ -9,20 +9,15 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from babel.messages.extract import extract_from_file
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from app.auth import permissions
 from app.evidence.content import ContentCheck
 from app.evidence.storage import BlobStore
 from app.models import EvidenceFile, ProgressUpdate
-from app.staff import session as session_module
-from app.web import i18n
 from tests.builder import building
 from tests.conftest import MakeApp, ModuleWorld
 from tests.evidence import samples
@@ -346,46 +341,6 @@ def test_another_entity_sees_neither_page_nor_file(world: World, staff_login: St
         f"/staff/progress/{world.draft}/evidence", files=[("file", ("x.txt", samples.TEXT, "text/plain"))]
     )
     assert refused.status_code == 403
-
-
-def test_a_refusal_of_another_entitys_work_reads_in_the_page_s_language(
-    world: World, staff_login: StaffLogin, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The 403 page's reason is a catalogue message, shown through the page's catalogue (it was the
-    API's English sentence on a French or Spanish page). The catalogue is wrapped so that the test
-    sees it used whether or not the message is translated yet."""
-    reasons = {
-        "this progress update does not belong to your entity",
-        "this action does not belong to your entity",
-        "%(what)s needs one of the roles %(allowed)s; you are %(role)s",
-        "this page",
-    }
-    extracted = {
-        message
-        for path in (Path(permissions.__file__), Path(session_module.__file__))
-        for _line, message, _comments, _context in extract_from_file("python", str(path))
-    }
-    assert reasons <= extracted
-    shipped = i18n.translations
-
-    class Marking:
-        def __init__(self, lang: str) -> None:
-            self.real = shipped(lang)
-
-        def gettext(self, message: str) -> str:
-            return f"[{message}]" if message in reasons else self.real.gettext(message)
-
-        def __getattr__(self, name: str) -> Any:  # ngettext and the rest: the shipped catalogue's
-            return getattr(self.real, name)
-
-    monkeypatch.setattr(i18n, "translations", Marking)
-    other = staff_login("focal_point", entity_id=world.labour)
-    page = other.get(f"/staff/progress/{world.draft}?lang=fr").text
-    assert "[this progress update does not belong to your entity]" in page
-    page = other.get(f"/staff/actions/{world.action}/progress/new?lang=es").text
-    assert "[this action does not belong to your entity]" in page
-    page = other.post(f"/staff/progress/{world.draft}/approve?lang=fr")
-    assert "[[this page] needs one of the roles admin, coordinator; you are focal_point]" in page.text
 
 
 def test_the_largest_file_is_announced_and_named_in_megabytes(
