@@ -99,7 +99,7 @@ async def create_progress(request: Request, db: DbSession, staff: StaffMember, a
     values = await form_values(request)
     submit = _text(values, "submit") == "true"
     try:
-        body = parse(ProgressCreate, {**_fields(values), "submit": submit})
+        body = parse(ProgressCreate, {**_fields(values), "submit": submit}, not_future=["reported_on"])
         update, _tag = service.create_progress(db, staff.actor, action_id, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, action_id, values, exc.errors, 422)
@@ -190,7 +190,7 @@ async def edit_progress(request: Request, db: DbSession, staff: StaffMember, pro
     values = await form_values(request)
     submit = _text(values, "submit") == "true"  # "Submit for approval": what the fields hold, then sent
     try:
-        body = parse(ProgressPatch, _fields(values))
+        body = parse(ProgressPatch, _fields(values), not_future=["reported_on"])
         _saved, tag = service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
         if submit:
             service.submit(db, staff.actor, progress_id, tag)

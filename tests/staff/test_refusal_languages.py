@@ -1,10 +1,12 @@
 """A refusal page ("You may not do this", "Page not found") in the page's language: its reason is a
 catalogue message, shown through the page's catalogue (it was the API's English sentence on a French
 or Spanish page). The catalogue is wrapped so that a test sees it used whether or not a message is
-translated yet."""
+translated yet. A refused form names every field it refuses at once, the date in the future too.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ class World:
     labour: int
     action: int
     draft: int  # a progress update written in Justice
+    indicator: int
     value: int  # an indicator value Justice recorded, a draft
 
 
@@ -37,8 +40,9 @@ def build_world(engine: Engine) -> World:
         action = build.action("Train judges", lead_entity_id=justice).id
         author = build.author("author@justice.example", entity_id=justice)
         draft = build.progress(action, "draft", "Two workshops held.", author_id=author.id).id
-        value = build.value(build.indicator(action, "Judges trained").id, "draft", 40).id
-    return World(justice, labour, action, draft, value)
+        indicator = build.indicator(action, "Judges trained").id
+        value = build.value(indicator, "draft", 40).id
+    return World(justice, labour, action, draft, indicator, value)
 
 
 @pytest.fixture
@@ -113,3 +117,24 @@ def test_a_page_that_does_not_exist_for_a_focal_point_says_why_in_the_page_s_lan
     )
     assert "[no deadline 999999]" in focal.get("/staff/calendar/999999?lang=es").text
     assert "[progress update 999999 does not exist]" in focal.get("/staff/progress/999999?lang=fr").text
+
+
+def test_a_date_in_the_future_is_named_with_the_other_refused_fields(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """The date was checked only once the rest was right: a second refusal, after correcting the first."""
+    focal = staff_login("focal_point", entity_id=world.justice)
+    future = {"reported_on": "2999-01-01", "narrative": "", "submit": "false"}
+    page = focal.post(f"/staff/actions/{world.action}/progress?lang=fr", future).text
+    assert 'href="#field-reported_on"' in page and 'href="#field-narrative"' in page
+    assert "dans le futur" in page
+    draft = focal.get(f"/staff/progress/{world.draft}").text
+    etag = re.search(r'name="etag" value="([^"]*)"', draft)
+    assert etag
+    edit = {"reported_on": "2999-01-01", "narrative": "", "etag": etag.group(1).replace("&#34;", '"')}
+    page = focal.post(f"/staff/progress/{world.draft}", edit).text
+    assert 'href="#field-reported_on"' in page and 'href="#field-narrative"' in page
+    value = {"measured_on": "2999-01-01", "value": "forty", "note": ""}
+    page = focal.post(f"/staff/indicators/{world.indicator}/values?lang=es", value).text
+    assert 'href="#field-measured_on"' in page and 'href="#field-value"' in page
+    assert "en el futuro" in page
