@@ -98,6 +98,13 @@ def _values(db: Session, actor: Actor, state: str, entity_id: int | None, headin
     )
 
 
+def _due_soon_list(today: date, due_days: int) -> str:
+    """The actions list as the section counts them: not overdue, due from today within ``due_days``
+    days (the list starts on the focal point's entity; it was every action of it)."""
+    until = today + timedelta(days=due_days)
+    return f"/staff/actions?overdue=false&due_after={today.isoformat()}&due_before={until.isoformat()}"
+
+
 def _focal_point(db: Session, user: User, entity_id: int, due_days: int, today: date) -> list[Section]:
     overdue = actions.earliest_due(db, ActionListParams(entity_id=entity_id, overdue=True, limit=SHOWN))
     due = actions.earliest_due(
@@ -113,7 +120,7 @@ def _focal_point(db: Session, user: User, entity_id: int, due_days: int, today: 
     returned = waiting_updates(db, ("returned",), entity_id=entity_id, limit=SHOWN)
     return [
         Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
-        Section(_("Actions due soon"), due.total, "/staff/actions", _action_items(due)),
+        Section(_("Actions due soon"), due.total, _due_soon_list(today, due_days), _action_items(due)),
         Section(
             _("Progress updates returned to you"),
             returned.total,

@@ -168,3 +168,14 @@ def test_a_value_returned_to_the_lead_entity_is_not_listed_to_a_supporting_one(
     assert "Indicator values returned to you</a>: 1</li>" in section(justice, "reminders-title")
     health = staff_login("focal_point", entity_id=world.health).get("/staff/").text
     assert "Which lawyers?" in section(health, "values-returned")
+
+
+def test_the_actions_due_soon_link_lists_those_actions(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    """The link "Actions due soon: 1" (My work, and the digest) opened every action of the entity."""
+    focal = staff_login("focal_point", entity_id=world.justice)
+    reminders = section(focal.get("/staff/").text, "reminders-title")
+    link = re.search(r'<li><a href="([^"]+)">Actions due soon</a>: (\d+)</li>', reminders)
+    assert link and link.group(2) == "1"
+    listed = focal.get(link.group(1).replace("&amp;", "&")).text
+    assert world.open_justice in listed
+    assert world.overdue_justice not in listed and world.later_justice not in listed
