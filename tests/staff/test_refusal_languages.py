@@ -107,7 +107,7 @@ def test_a_page_that_does_not_exist_for_a_focal_point_says_why_in_the_page_s_lan
     )
     reasons = {
         "indicator value %(id)s does not exist",
-        "no deadline %(id)s",
+        "deadline %(id)s does not exist",
         "progress update %(id)s does not exist",
     }
     _marking(monkeypatch, reasons)
@@ -115,7 +115,7 @@ def test_a_page_that_does_not_exist_for_a_focal_point_says_why_in_the_page_s_lan
         f"[indicator value {world.value} does not exist]"
         in focal.get(f"/staff/values/{world.value}?lang=fr").text
     )
-    assert "[no deadline 999999]" in focal.get("/staff/calendar/999999?lang=es").text
+    assert "[deadline 999999 does not exist]" in focal.get("/staff/calendar/999999?lang=es").text
     assert "[progress update 999999 does not exist]" in focal.get("/staff/progress/999999?lang=fr").text
 
 
