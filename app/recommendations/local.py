@@ -25,7 +25,7 @@ from app.feed.fields import name_order
 from app.models import Entity, Recommendation
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
-from app.recommendations.reading import LocalValues, status_priority
+from app.recommendations.local_state import LocalValues, status_priority
 
 LOCAL_FIELDS = (
     "priority",

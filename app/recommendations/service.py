@@ -41,9 +41,10 @@ from app.recommendations import kept, ordering
 # Also the read side's check of filter values (it reaches this domain through service and reading).
 from app.recommendations.filter_values import check_filter_values as check_filter_values
 from app.recommendations.local import Responsible, local_version
+from app.recommendations.local_state import LOCAL_COLUMNS, LocalValues
 from app.recommendations.ordering import effective_sort
 from app.recommendations.query import parse
-from app.recommendations.reading import LOCAL_COLUMNS, MECHANISM_COLUMNS, LocalValues, filter_conditions
+from app.recommendations.reading import MECHANISM_COLUMNS, filter_conditions
 from app.recommendations.schemas import (
     ClusterRef,
     RecommendationDetail,
