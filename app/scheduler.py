@@ -164,19 +164,33 @@ def start_scheduler(settings: Settings) -> threading.Event:
 
 
 def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
-    """Read the file's header and first record: a file that is no spreadsheet, or lacks a column, is
-    refused before the run starts, so nothing at all is written (the CLI records such a run failed)."""
+    """Read the file's header and first record: a file that is no spreadsheet, lacks a column or holds
+    no record is refused before the run starts, so nothing at all is written (the CLI records such a
+    run failed)."""
     from app.feed.records import MalformedInput
 
     records = iter(read(path))
     try:
-        next(records, None)
+        if next(records, None) is None:
+            # Refused like an empty file: a run that read nothing would say "The file is imported".
+            raise ImportFailed(
+                "the file holds no record: there is no row below its header row (an empty search, or "
+                "rows filtered out before the file was saved?)"
+            )
     except MalformedInput as exc:
         raise ImportFailed(str(exc)) from None  # the page says, in its language, that the file was refused
     finally:
         close = getattr(records, "close", None)
         if close is not None:
             close()
+
+
+# The command's refusal names its options (--country, --all-countries), which a page has none of.
+_NO_STATE_TO_UPLOAD = _(
+    "this server tracks no State (NRTD_COUNTRY is empty), and UHRI and UPR Info files are imported "
+    "for the State it tracks: an administrator sets NRTD_COUNTRY in the server's settings first. The "
+    "CSV template of manual recommendations can be imported meanwhile"
+)
 
 
 def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedRun:
@@ -189,6 +203,8 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     from importers.uhri_xlsx import read_uhri_xlsx
     from importers.upr_info_csv import read_upr_info_csv
 
+    if kind != "csv-template" and not settings.country.strip():
+        raise ImportFailed(_NO_STATE_TO_UPLOAD)
     engine = make_engine(settings.database_url, command_limits(settings))
     shown = path.name  # the name the file was sent with: its temporary copy is gone after the run
     try:

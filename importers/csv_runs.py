@@ -11,13 +11,13 @@ from sqlalchemy import Engine
 
 from app.core.config import Settings
 from app.feed import refusals
-from app.feed.countries import CountryMatcher, UnknownCountry, iso2_for, resolve_known_country
-from app.feed.records import Rejection, SourceRecord
+from app.feed.countries import CountryMatcher, closest_states, misspelt_state
+from app.feed.records import Rejection, Skipped, SourceRecord
 from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
 from importers.progress import Progress, count_csv_rows
 from importers.run_record import RunSpec, RunSummary, execute_run
-from importers.scope import known_country, scope_country
+from importers.scope import country_filter, known_country, scope_country
 from importers.upr_info_csv import read_upr_info_csv
 
 
@@ -38,12 +38,44 @@ def import_upr_info(
     spec = RunSpec(
         "upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
     )
+    notes: list[str] = []  # the encoding assumed, when it had to be guessed
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))
         return execute_run(
-            engine, spec, lambda up: up.consume(read_upr_info_csv(path, encoding)), progress=progress
+            engine,
+            spec,
+            lambda up: up.consume(
+                _states_checked(read_upr_info_csv(path, encoding, on_guess=notes.append), country_name)
+            ),
+            progress=progress,
+            notes=notes,
         )
+
+
+def _states_checked(
+    records: Iterable[SourceRecord | Rejection], country: str | None
+) -> Iterator[SourceRecord | Rejection | Skipped]:
+    """UPR Info rows whose State under review (``To``) or recommending State (``From``) is misspelt
+    are rejected, naming the closest States: as written, "Norwya" would be a State of its own beside
+    Norway, and "Peur" another State than Peru. A run of one State checks its own rows only (another
+    State's row is passed over, typos and all), and rejects a row of another State only when that
+    State is a misspelling of its own."""
+    keep = country_filter(country)
+    for record in records:
+        if not isinstance(record, SourceRecord):
+            yield record
+            continue
+        under_review = record.countries[0] if record.countries else ""
+        if keep is not None and not keep(record.countries):
+            if country in closest_states(under_review):
+                yield Rejection(record.input_position, misspelt_state(under_review, "To") or "")
+            else:
+                yield Skipped()
+            continue
+        named = [(under_review, "To")] + [(state, "From") for state in record.recommending_states]
+        reason = next((why for label, field in named if (why := misspelt_state(label, field))), None)
+        yield record if reason is None else Rejection(record.input_position, reason)
 
 
 def import_csv_template(
@@ -85,32 +117,11 @@ def _own_state_only(
     matches = CountryMatcher(own)
     for record in records:
         if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
-            reason = _unplaced_country(record.countries) or refusals.refusal(
+            # A name close to a State's but none (a typo) is named as such, not as "another State".
+            misspelt = (misspelt_state(label, "countries") for label in record.countries)
+            reason = next(filter(None, misspelt), None) or refusals.refusal(
                 refusals.ANOTHER_STATE, states=", ".join(record.countries), own=own
             )
             yield Rejection(record.input_position, reason, record.external_id)
         else:
             yield record
-
-
-def _unplaced_country(countries: list[str]) -> str | None:
-    """Why a row is rejected whose State is a name close to a State's but none (a typo, a spelling
-    out of the lists: "Republica del Peru"), rather than "about another State"; None when every name
-    is a State's, or one unlike any (the row is then about another State, as it says)."""
-    for label in countries:
-        if iso2_for(label) is not None:
-            continue
-        try:
-            resolve_known_country(label)
-        except UnknownCountry as exc:
-            if exc.suggestions:
-                closest = exc.suggestions[0]
-                code = iso2_for(closest)
-                return refusals.refusal(
-                    refusals.NO_SUCH_STATE,
-                    label=repr(label.strip()),
-                    closest="; ".join(exc.suggestions),
-                    code=str(code),
-                    state=closest,
-                )
-    return None

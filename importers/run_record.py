@@ -135,8 +135,10 @@ def execute_run(
     *,
     progress: Progress | None = None,
     after: Callable[[Connection, int], None] | None = None,
+    notes: list[str] | None = None,
 ) -> RunSummary:
-    """Run ``feed`` on an Upserter inside one transaction; record the run either way."""
+    """Run ``feed`` on an Upserter inside one transaction; record the run either way. What ``feed``
+    adds to ``notes`` (an encoding it had to guess) is the succeeded run's message."""
     upserter: Upserter | None = None
     try:
         with (
@@ -163,11 +165,13 @@ def execute_run(
             linking = link_duplicates(conn, actor=f"import run {run_id}")
             if after is not None:
                 after(conn, run_id)
-            finish_run(conn, run_id, "succeeded", upserter.counts, None)
+            message = "; ".join(notes) if notes else None
+            finish_run(conn, run_id, "succeeded", upserter.counts, message)
         return RunSummary(
             run_id,
             "succeeded",
             upserter.counts,
+            message,
             languages=sorted(upserter.languages),
             rejections=upserter.first_rejections,
             warnings=warnings,
@@ -193,8 +197,18 @@ def execute_run(
 
 def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
     """A one-State run that read records but kept none of them (none concerns the State) fails
-    loudly: a typo'd country or the wrong file would otherwise "succeed" every night, doing nothing."""
-    if spec.country is None or spec.allow_empty:
+    loudly: a typo'd country or the wrong file would otherwise "succeed" every night, doing nothing.
+    So does a run that read no record at all: a header row and nothing below it (an empty search
+    export, rows filtered out before saving), or an empty array."""
+    if spec.allow_empty:
+        return
+    if counts.read == 0:
+        raise NothingInScope(
+            "the file holds no record: nothing was imported (a header row with no row below it, or an "
+            "empty array: an empty search, or rows filtered out before the file was saved?). If that is "
+            "expected, `nrtd import ... --allow-empty` lets the run succeed"
+        )
+    if spec.country is None:
         return
     if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):
         # Shown on the staff workspace's run page too, where no option of the command can be given.

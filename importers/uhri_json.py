@@ -101,7 +101,7 @@ class Hashed:
     run's transaction), with what ``resolve_unchanged`` needs to tell whether it is ``Unchanged``."""
 
     item: SourceRecord | Rejection
-    raw_id: str | None  # the AnnotationId as the record has it, trimmed, when it is text
+    raw_id: str | None  # the AnnotationId as the mapping gives it (trimmed, lower case), when it is text
     source_hash: str
 
 
@@ -175,7 +175,7 @@ def _passed_over(item: Any, keep: CountryFilter) -> bool:
 
 def _raw_id(item: dict[str, Any]) -> str | None:
     external_id = item.get("AnnotationId")
-    return external_id.strip() if isinstance(external_id, str) else None
+    return external_id.strip().lower() if isinstance(external_id, str) else None
 
 
 def _mapped(item: dict[str, Any], position: str, lang: str, source_hash: str) -> SourceRecord | Rejection:

@@ -107,7 +107,7 @@ def annotation_id(obj: dict[str, Any]) -> str:
         raise RecordError(refusal(reasons.MISSING, field="AnnotationId"))
     if not _UUID.match(value):
         raise RecordError(refusal(reasons.NOT_A_UUID, field="AnnotationId", value=repr(value[:60])))
-    return value
+    return value.lower()  # a UUID is case-insensitive: one spelling, one record (app.feed.keys.record_key)
 
 
 def external_id_or_none(item: Any) -> str | None:

@@ -274,10 +274,9 @@ def _annotation_id(value: Cell) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise RecordError(refusals.refusal(reasons.MISSING, field=ANNOTATION_ID))
     text = str(value).strip()
-    # Kept as spelled, like the JSON reader does: both must produce the same upsert key.
     if not _UUID.match(text):
         raise RecordError(refusals.refusal(reasons.IS_NOT_A_UUID, field=ANNOTATION_ID, value=repr(text[:60])))
-    return text
+    return text.lower()  # as the JSON reader gives it: both must produce the same upsert key
 
 
 def _lines(value: Cell, field: str) -> list[str]:

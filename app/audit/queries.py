@@ -6,9 +6,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.schemas import AuditEventOut, AuditListParams, AuditPage
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.models import AuditEvent
+
+_EVENTS = CursorOrder("audit-events", (int,))
 
 
 def _conditions(params: AuditListParams) -> list[ColumnElement[bool]]:
@@ -42,10 +44,10 @@ def list_events(session: Session, params: AuditListParams) -> AuditPage:
     conditions = _conditions(params)
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions)) or 0
     if params.cursor:
-        (before_id,) = decode_cursor(params.cursor, (int,))
+        (before_id,) = decode_cursor(params.cursor, _EVENTS)
         conditions.append(AuditEvent.id < before_id)
     query = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
-    events, next_cursor = keyset_page(session, query, params.limit, lambda event: (event.id,))
+    events, next_cursor = keyset_page(session, query, params.limit, lambda event: (event.id,), order=_EVENTS)
     return AuditPage(
         items=[AuditEventOut.model_validate(e, from_attributes=True) for e in events],
         next_cursor=next_cursor,

@@ -6,7 +6,22 @@ from collections.abc import Collection
 
 from app.audit.service import event
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import Forbidden
+
+# The reasons a page shows (the staff workspace's 403 page, in the reader's language): catalogue
+# messages, reading as the API's English sentences.
+NOT_YOURS = {
+    "action": _("this action does not belong to your entity"),
+    "indicator": _("this indicator does not belong to your entity"),
+    "indicator_value": _("this indicator value does not belong to your entity"),
+    "progress_update": _("this progress update does not belong to your entity"),
+}
+WRITTEN_ELSEWHERE = {
+    "indicator_value": _("this indicator value was written by another entity"),
+    "progress_update": _("this progress update was written by another entity"),
+}
 
 
 def refuse(
@@ -30,7 +45,14 @@ def refuse(
 def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
     if actor.role not in roles:
         allowed = ", ".join(sorted(roles))
-        raise refuse(actor, f"{what} needs one of the roles {allowed}; you are {actor.role}")
+        # ``what`` names the page or route, a catalogue message too ("this page", "administration").
+        reason = Reason(
+            _("%(what)s needs one of the roles %(allowed)s; you are %(role)s"),
+            what=Reason(what),
+            allowed=allowed,
+            role=actor.role,
+        )
+        raise refuse(actor, reason)
 
 
 def within_entity(actor: Actor, entity_ids: Collection[int | None]) -> bool:
@@ -43,9 +65,8 @@ def ensure_entity(
 ) -> None:
     """``within_entity``, or a 403 whose audit event is kept."""
     if not within_entity(actor, entity_ids):
-        raise refuse(
-            actor,
-            f"this {object_type.replace('_', ' ')} does not belong to your entity",
-            object_type,
-            object_id,
+        known = NOT_YOURS.get(object_type)
+        reason = (
+            Reason(known) if known else f"this {object_type.replace('_', ' ')} does not belong to your entity"
         )
+        raise refuse(actor, reason, object_type, object_id)

@@ -33,11 +33,16 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page, ordered_page
-from app.feed.fields import alphabetical, name_order
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
+from app.entities.service import check_responsible
+from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 from app.recommendations.reading import leading_only
+
+# In name order (the public list of clusters pages alike); a cluster's members by id.
+CLUSTERS = CursorOrder("clusters", (str, int))
+_MEMBERS = CursorOrder("cluster-members", (int,))
 
 # Outer join: the lead columns are None for a cluster without a lead.
 _LeadSelect = Select[Cluster, int, str, str | None]
@@ -118,26 +123,13 @@ def _load(session: Session, cluster_id: int, *, lock: bool = False) -> Cluster:
         query = query.with_for_update().execution_options(populate_existing=True)
     cluster = session.scalars(query).first()
     if cluster is None:
-        raise NotFound(f"cluster {cluster_id} does not exist")
+        raise NotFound(Reason(_("cluster %(id)s does not exist"), id=cluster_id))
     return cluster
 
 
 def _check_lead(session: Session, entity_id: int | None) -> None:
-    if entity_id is None:
-        return
-    entity = session.execute(select(Entity.archived, Entity.name).where(Entity.id == entity_id)).first()
-    if entity is None:
-        reason = Reason(_("entity %(id)s does not exist"), id=entity_id)
-    elif entity.archived:
-        reason = Reason(_("%(entity)s is archived"), entity=entity.name)
-    else:
-        return
-    raise InvalidInput(f"lead_entity_id: {reason}", errors=[{"field": "lead_entity_id", "reason": reason}])
-
-
-def _name_key(name: str) -> str:
-    """A name as two clusters must not share it: case, accents and runs of spaces aside."""
-    return " ".join(alphabetical(name)[0].split())
+    if entity_id is not None:
+        check_responsible(session, {"lead_entity_id": [entity_id]})
 
 
 def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
@@ -147,8 +139,8 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     query = select(Cluster.id, Cluster.name)
     if own_id is not None:
         query = query.where(Cluster.id != own_id)
-    wanted = _name_key(name)
-    taken = next((row.name for row in session.execute(query) if _name_key(row.name) == wanted), None)
+    wanted = searched_form(name)
+    taken = next((row.name for row in session.execute(query) if searched_form(row.name) == wanted), None)
     if taken is not None:
         reason = Reason(
             _("%(reason)s: %(ids)s"), reason=Reason(_("already used by another cluster")), ids=taken
@@ -165,14 +157,19 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
     if params.q and params.q.strip():
         # Part of the name, accents and case aside as names are compared ("educacion" finds
         # "Educación"), in Python: the same on SQLite and PostgreSQL.
-        part = _name_key(params.q)
-        names = [row for row in names if part in _name_key(row.name)]
+        part = searched_form(params.q)
+        names = [row for row in names if part in searched_form(row.name)]
     after = None
     if params.cursor:
-        name, cluster_id = decode_cursor(params.cursor, (str, int))
+        name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
         after = name_order(name, cluster_id)
     page, next_cursor = ordered_page(
-        names, lambda row: name_order(row.name, row.id), params.limit, after, lambda row: (row.name, row.id)
+        names,
+        lambda row: name_order(row.name, row.id),
+        params.limit,
+        after,
+        lambda row: (row.name, row.id),
+        order=CLUSTERS,
     )
     ids = [row.id for row in page]
     found = {row[0].id: row for row in session.execute(_with_lead().where(Cluster.id.in_(ids)))}
@@ -184,6 +181,14 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
 def get_cluster(session: Session, cluster_id: int) -> tuple[ClusterOut, str]:
     _load(session, cluster_id)
     return _present(session, cluster_id)
+
+
+def names(session: Session, cluster_ids: Sequence[int]) -> dict[int, str]:
+    """The name of each of these clusters (archived or not) that exists."""
+    if not cluster_ids:
+        return {}
+    rows = session.execute(select(Cluster.id, Cluster.name).where(Cluster.id.in_(sorted(set(cluster_ids)))))
+    return {cluster_id: name for cluster_id, name in rows}
 
 
 def create_cluster(session: Session, actor: Actor, data: ClusterCreate) -> tuple[ClusterOut, str]:
@@ -330,10 +335,10 @@ def list_members(session: Session, cluster_id: int, params: MemberListParams) ->
     ).scalar_one()
     query = select(member.recommendation_id, member.added_at).where(member.cluster_id == cluster_id)
     if params.cursor:
-        (after_id,) = decode_cursor(params.cursor, (int,))
+        (after_id,) = decode_cursor(params.cursor, _MEMBERS)
         query = query.where(member.recommendation_id > after_id)
     rows, next_cursor = keyset_page(
-        session, query.order_by(member.recommendation_id), params.limit, lambda row: (row[0],)
+        session, query.order_by(member.recommendation_id), params.limit, lambda row: (row[0],), order=_MEMBERS
     )
     items = [Member(id=rec_id, added_at=added_at) for rec_id, added_at in rows]
     return MemberPage(items=items, next_cursor=next_cursor, total=total)

@@ -1,7 +1,8 @@
 """Keyset pages and their opaque cursors.
 
-A cursor holds the ordering key of the last row of a page (for example its sort date and id); the
-next page starts strictly after it. Clients must treat it as opaque: its encoding may change.
+A cursor holds the name of its list and order (``CursorOrder``) and the ordering key of the last row
+of a page (for example its sort date and id); the next page starts strictly after it. Clients must
+treat it as opaque: its encoding may change.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, TypeVar, TypeVarTuple, overload
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session
 
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 
@@ -33,8 +35,29 @@ _U = TypeVar("_U")
 _Ts = TypeVarTuple("_Ts")
 
 
-def encode_cursor(*values: int | float | str | date) -> str:
-    plain = [value.isoformat() if isinstance(value, date) else value for value in values]
+Shape = tuple[type[int] | type[float] | type[str] | type[date], ...]
+
+
+class CursorOrder:
+    """A list in one order, as its cursors name it (``actions``, ``recommendations:sort=oldest``): each
+    cursor starts with the name, so that one issued by another list, or by this list in another
+    order, is refused saying so, rather than read as a position it is not (an action's id as an
+    import run's) or as a tampered cursor. ``order``: the query that asks for this order of the
+    list (``sort=oldest``), for a list that has several."""
+
+    def __init__(self, list_name: str, shape: Shape, order: str = "") -> None:
+        self.name = f"{list_name}:{order}" if order else list_name
+        if self.name in ORDERS:
+            raise ValueError(f"two lists' cursors named {self.name!r}")
+        self.list_name, self.order, self.shape = list_name, order, shape
+        ORDERS[self.name] = self
+
+
+ORDERS: dict[str, CursorOrder] = {}
+
+
+def encode_cursor(order: CursorOrder, *values: int | float | str | date) -> str:
+    plain = [order.name, *(value.isoformat() if isinstance(value, date) else value for value in values)]
     raw = json.dumps(plain, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
@@ -46,16 +69,42 @@ def _invalid(reason: str) -> InvalidInput:
     )
 
 
-def decode_cursor(
-    token: str, shape: tuple[type[int] | type[float] | type[str] | type[date], ...]
-) -> tuple[Any, ...]:
-    """The values of a cursor, converted to ``shape``; ``InvalidInput`` naming ``cursor`` if malformed."""
+def _foreign(name: str, order: CursorOrder) -> InvalidInput | None:
+    """The refusal of a cursor issued by the list and order ``name`` to ``order``'s list, or None
+    when ``name`` is no list's."""
+    issuer = ORDERS.get(name)
+    if issuer is None:
+        return None
+    if issuer.list_name == order.list_name and issuer.order:
+        reason: str = Reason(
+            _(
+                "this cursor belongs to another order of the list (%(order)s): "
+                "start again from the first page, without cursor"
+            ),
+            order=issuer.order,
+        )
+    else:
+        reason = _("this cursor belongs to another list: start again from the first page, without cursor")
+    return InvalidInput(f"cursor: {reason}", errors=[{"field": CURSOR_FIELD, "reason": reason}])
+
+
+def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
+    """The values of a cursor ``order`` issued, converted to its shape; ``InvalidInput`` naming
+    ``cursor`` if malformed, or issued by another list or order (saying so)."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError):
         raise _invalid(_("not a cursor returned by this API")) from None
-    if not isinstance(values, list) or len(values) != len(shape):
+    if not isinstance(values, list) or not values:
+        raise _invalid(_("not a cursor returned by this API"))
+    name, *values = values
+    if name != order.name:
+        raise (_foreign(name, order) if isinstance(name, str) else None) or _invalid(
+            _("not a cursor returned by this API")
+        )
+    shape = order.shape
+    if len(values) != len(shape):
         raise _invalid(_("not a cursor returned by this API"))
     decoded: list[Any] = []
     for value, kind in zip(values, shape, strict=True):
@@ -85,7 +134,12 @@ def decode_cursor(
 
 @overload
 def keyset_page(
-    session: Session, query: Select[_T], limit: int, cursor_of: Callable[[_T], CursorKey]
+    session: Session,
+    query: Select[_T],
+    limit: int,
+    cursor_of: Callable[[_T], CursorKey],
+    *,
+    order: CursorOrder,
 ) -> tuple[list[_T], str | None]: ...
 
 
@@ -95,6 +149,8 @@ def keyset_page(
     query: Select[_T, _U, *_Ts],
     limit: int,
     cursor_of: Callable[[Row[_T, _U, *_Ts]], CursorKey],
+    *,
+    order: CursorOrder,
 ) -> tuple[list[Row[_T, _U, *_Ts]], str | None]: ...
 
 
@@ -103,6 +159,8 @@ def keyset_page(
     query: Select[*tuple[Any, ...]],
     limit: int,
     cursor_of: Callable[[Any], CursorKey],
+    *,
+    order: CursorOrder,
 ) -> tuple[list[Any], str | None]:
     """One page of an ordered, already filtered ``query`` and the cursor of the next (None on the last).
 
@@ -114,17 +172,17 @@ def keyset_page(
         rows: list[Any] = list(session.scalars(query.limit(limit + 1)).all())
     else:
         rows = list(session.execute(query.limit(limit + 1)).all())
-    return page_of(rows, limit, cursor_of)
+    return page_of(rows, limit, cursor_of, order=order)
 
 
 def page_of(
-    rows: list[Any], limit: int, cursor_of: Callable[[Any], CursorKey]
+    rows: list[Any], limit: int, cursor_of: Callable[[Any], CursorKey], *, order: CursorOrder
 ) -> tuple[list[Any], str | None]:
     """The page in ``rows`` (up to ``limit + 1`` of them, in order) and the next page's cursor."""
     if len(rows) <= limit:
         return rows, None
     page = rows[:limit]
-    return page, encode_cursor(*cursor_of(page[-1]))
+    return page, encode_cursor(order, *cursor_of(page[-1]))
 
 
 def ordered_page(
@@ -133,6 +191,8 @@ def ordered_page(
     limit: int,
     after: Any | None,
     cursor_of: Callable[[_T], CursorKey],
+    *,
+    order: CursorOrder,
 ) -> tuple[list[_T], str | None]:
     """The page of ``rows`` (all of them, in any order) that follows the key ``after`` in the order
     of ``key``, and the next page's cursor.
@@ -143,4 +203,4 @@ def ordered_page(
     """
     ordered = sorted(rows, key=key)
     start = 0 if after is None else bisect_right(ordered, after, key=key)
-    return page_of(ordered[start : start + limit + 1], limit, cursor_of)
+    return page_of(ordered[start : start + limit + 1], limit, cursor_of, order=order)

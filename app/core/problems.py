@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
-from app.core.request_errors import allowed_methods, field_error, is_json
+from app.core.request_errors import allowed_methods, field_error, is_json, missing_from_path
 
 PROBLEM_JSON = "application/problem+json"
 # What went wrong in the database under a request, with the request it failed (the server's own error
@@ -198,11 +198,14 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        errors = exc.errors
+        if exc.status == 404 and not errors:
+            errors = missing_from_path(request, exc.detail)
         return answer(
             request,
             exc.status,
             exc.headers,
-            lambda: problem_response(request, exc.status, exc.problem, exc.title, exc.detail, exc.errors),
+            lambda: problem_response(request, exc.status, exc.problem, exc.title, exc.detail, errors),
         )
 
     @app.exception_handler(StaleDataError)

@@ -5,6 +5,7 @@ to), and every method a path takes, for a 405's Allow."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,7 +52,18 @@ def field_error(err: Mapping[str, Any], json_sent: bool, request: Request) -> di
             "field": _field(loc),
             "reason": _unknown_parameter(err, query_names(request.scope.get("route"))),
         }
-    return {"field": _field(loc), "reason": _named(err) if loc[:1] == ("query",) else err["msg"]}
+    # A path's id is named as a query parameter's value is: `/recommendations/abc` as `?limit=abc`.
+    return {"field": _field(loc), "reason": _named(err) if loc[:1] in (("query",), ("path",)) else err["msg"]}
+
+
+def missing_from_path(request: Request, detail: str) -> list[dict[str, str]]:
+    """A 404's error naming the path parameter whose value named nothing stored (``recommendation
+    99999 does not exist`` on `/recommendations/99999` is ``recommendation_id``'s), as a refused query
+    parameter is named; none when the detail names no value of the path (the service refused
+    something else)."""
+    words = set(re.findall(r"\w+", detail))
+    named = [name for name, value in request.path_params.items() if str(value) in words]
+    return [{"field": named[0], "reason": detail}] if named else []
 
 
 _NAMED_UP_TO = 100  # characters of a refused query value repeated in the reason

@@ -108,7 +108,7 @@ def visible_deadline(session: Session, audience: Audience, deadline_id: int) -> 
     """The entered deadline, if ``audience`` may see it; 404 otherwise (its existence is not told)."""
     row = session.get(Deadline, deadline_id)
     if row is None or not _sees(audience, row):
-        raise NotFound(f"no deadline {deadline_id}")
+        raise NotFound(Reason(_("deadline %(id)s does not exist"), id=deadline_id))
     return row
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import decode_cursor, encode_cursor
 from app.deadlines.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DeadlineListParams, MechanismCode
-from app.deadlines.service import PUBLIC, deadlines, uid
+from app.deadlines.service import DEADLINES, PUBLIC, deadlines, uid
 from app.deadlines.sources import DeadlineItem, DeadlineKind, shown_detail
 from app.models import Entity
 from app.plans.schemas import RefId
@@ -73,12 +73,12 @@ def list_published(session: Session, params: PublicDeadlineParams) -> PublicDead
     items = deadlines(session, PUBLIC, filters)
     total = len(items)
     if params.cursor:
-        last = decode_cursor(params.cursor, (dt.date, str, int))
+        last = decode_cursor(params.cursor, DEADLINES)
         items = [item for item in items if (item.date, item.kind, item.object_id) > last]
     page = items[: params.limit]
     next_cursor = None
     if len(items) > params.limit:
-        next_cursor = encode_cursor(page[-1].date, page[-1].kind, page[-1].object_id)
+        next_cursor = encode_cursor(DEADLINES, page[-1].date, page[-1].kind, page[-1].object_id)
     entities = _entities(session, page)
     return PublicDeadlinePage(
         items=[

@@ -16,11 +16,14 @@ from app.core.actor import FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
 from app.core.dates import utc_today
 from app.core.errors import InvalidInput
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.pagination import CursorOrder, decode_cursor, encode_cursor
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
+
+# Earliest first; the public list of deadlines pages alike.
+DEADLINES = CursorOrder("deadlines", (date, str, int))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,8 @@ def list_deadlines(session: Session, audience: Audience, params: DeadlineListPar
     items = deadlines(session, audience, params, today)
     total = len(items)
     if params.cursor:
-        last = decode_cursor(params.cursor, (date, str, int))
+        last = decode_cursor(params.cursor, DEADLINES)
         items = [item for item in items if _key(item) > last]
     page = items[: params.limit]
-    next_cursor = encode_cursor(*_key(page[-1])) if len(items) > params.limit else None
+    next_cursor = encode_cursor(DEADLINES, *_key(page[-1])) if len(items) > params.limit else None
     return DeadlinePage(items=[out(item, today) for item in page], next_cursor=next_cursor, total=total)

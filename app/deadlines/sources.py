@@ -183,17 +183,18 @@ def _under_action(
     action: Action,
     facts: dict[int, _ActionFacts],
     anchor: str = "",
+    link: str | None = None,
 ) -> DeadlineItem:
     """A deadline of an action or of what hangs under it: seen by whoever sees the action, public
     when the action is (then linked to the action's portal page), met once the action is no longer open,
-    cancelled with it."""
+    cancelled with it. ``link``: its own staff page, when not the action's."""
     return DeadlineItem(
         kind=kind,
         date=day,
         title=title,
         object_id=object_id,
         entity_ids=facts[action.id].entity_ids,
-        link=facts[action.id].link,
+        link=link or facts[action.id].link,
         public_link=f"/actions/{action.id}{anchor}" if action.published else None,
         published=action.published,
         done=action.status not in OPEN_ACTION_STATUSES,
@@ -233,6 +234,7 @@ def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
                 action,
                 facts,
                 anchor="#indicators",
+                link=f"/staff/indicators/{indicator.id}",  # where its values are recorded
             )
         )
     return items

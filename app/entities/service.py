@@ -5,7 +5,7 @@ Archived, never deleted: recommendations, actions and users keep pointing at the
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -14,13 +14,16 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, record, snapshot
 from app.auth.schemas import EntityRef
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, ordered_page
+from app.core.pagination import CursorOrder, decode_cursor, ordered_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.feed.fields import name_order
 from app.models import Entity
+
+_ENTITIES = CursorOrder("entities", (str, int))
 
 FIELDS = ("name", "acronym", "kind", "contact_name", "contact_email", "contact_phone", "archived")
 
@@ -40,6 +43,48 @@ def require_entity(session: Session, entity_id: int, field: str) -> Entity:
         reason = _("no such entity") if entity is None else _("the entity is archived")
         raise InvalidInput(f"{field}: {reason} ({entity_id})", errors=[{"field": field, "reason": reason}])
     return entity
+
+
+def check_responsible(
+    session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
+) -> None:
+    """The one rule for the entities a request names as responsible (a recommendation's, an action's,
+    a cluster's lead): each must exist and not be archived (``keep``: already assigned, may stay), and
+    the lead (``lead_entity_id``) must not be among the supporting ones (``supporting_entity_ids``).
+
+    Every refusal in one InvalidInput, each reason naming the entity as the forms list it, by its
+    name: the staff pages show these reasons. The field names where the id was sent, and the detail
+    adds the id, for an API client that sent several."""
+    wanted = {entity_id for ids in fields.values() for entity_id in ids}
+    if not wanted:
+        return
+    rows = session.execute(
+        select(Entity.id, Entity.archived, Entity.name).where(Entity.id.in_(sorted(wanted)))
+    )
+    archived: dict[int, bool] = {}
+    names: dict[int, str] = {}
+    for entity_id, is_archived, name in rows:
+        archived[entity_id], names[entity_id] = is_archived, name
+    refused: list[tuple[str, int, Reason]] = []
+    for field, ids in fields.items():
+        for entity_id in ids:
+            if entity_id not in archived:
+                refused.append((field, entity_id, Reason(_("entity %(id)s does not exist"), id=entity_id)))
+            elif archived[entity_id] and entity_id not in keep:
+                reason = Reason(_("%(entity)s is archived"), entity=names[entity_id])
+                refused.append((field, entity_id, reason))
+    lead = next(iter(fields.get("lead_entity_id", ())), None)
+    if lead is not None and lead in archived and lead in fields.get("supporting_entity_ids", ()):
+        reason = Reason(_("%(entity)s is the lead; it cannot also be supporting"), entity=names[lead])
+        refused.append(("supporting_entity_ids", lead, reason))
+    if refused:
+        raise InvalidInput(
+            "; ".join(
+                f"{field}: {reason}" if entity_id not in names else f"{field}: {reason} (entity {entity_id})"
+                for field, entity_id, reason in refused
+            ),
+            errors=[{"field": field, "reason": reason} for field, _id, reason in refused],
+        )
 
 
 def entity_refs(session: Session, ids: Collection[int]) -> dict[int, EntityRef]:
@@ -85,7 +130,7 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
     found = list(session.scalars(select(Entity).where(*conditions)))
     after = None
     if params.cursor:
-        name, after_id = decode_cursor(params.cursor, (str, int))
+        name, after_id = decode_cursor(params.cursor, _ENTITIES)
         after = name_order(name, after_id)
     rows, next_cursor = ordered_page(
         found,
@@ -93,6 +138,7 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
         params.limit,
         after,
         lambda entity: (entity.name, entity.id),
+        order=_ENTITIES,
     )
     return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=len(found))
 

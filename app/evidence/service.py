@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import jsonable, record
 from app.core.actor import Actor
-from app.core.catalogue import Reason
+from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound, StorageUnavailable
 from app.evidence.content import ContentCheck, Refused
@@ -39,9 +39,19 @@ log = logging.getLogger("nrtd.evidence")
 _AUDITED = ("progress_update_id", "filename", "media_type", "size", "sha256")
 
 
+def size_limit(max_bytes: int) -> Reason:
+    """The largest file as people read it, "25 MB" ("25 Mo" on a French page), rounded down so that
+    it never promises more than is taken; below a megabyte, in kilobytes."""
+    megabytes, kilobytes = divmod(max_bytes, 1024 * 1024)[0], max(1, max_bytes // 1024)
+    if megabytes:
+        return Reason(_("%(size)s MB"), size=Quantity(megabytes))
+    return Reason(_("%(size)s KB"), size=Quantity(kilobytes))
+
+
 def too_large_reason(max_bytes: int) -> str:
     return Reason(
-        _("is larger than %(bytes)s bytes, the largest evidence file this server accepts"), bytes=max_bytes
+        _("is larger than %(size)s, the largest evidence file this server accepts"),
+        size=size_limit(max_bytes),
     )
 
 
@@ -65,7 +75,7 @@ def _snapshot(row: EvidenceFile) -> dict[str, Any]:
 def _load(session: Session, evidence_id: int) -> EvidenceFile:
     row = session.get(EvidenceFile, evidence_id)
     if row is None:
-        raise NotFound(f"evidence file {evidence_id} does not exist")
+        raise NotFound(Reason(_("evidence file %(id)s does not exist"), id=evidence_id))
     return row
 
 

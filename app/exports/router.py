@@ -7,15 +7,17 @@ Staff routes (``/exports/...``, ``/stats``) carry the internal fields; the publi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.auth.deps import PublicCaller, StaffUser
-from app.core.caching import cached_response
+from app.core.caching import cached_response, etag_matches, public_cache_headers
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession, SiteAddress
+from app.core.head import headers_only, is_head
 from app.core.problems import problem_doc, problem_responses
 from app.core.publisher import Publisher
 from app.exports import stats
@@ -31,6 +33,7 @@ from app.exports.schemas import ExportMetadata, PublicExportRow, PublicStats, St
 from app.exports.sending import public_export, staff_export, staff_template_export
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
+from app.recommendations.schemas import RecommendationListParams
 
 # One tag per operation (a generated client makes a module of each): the public routes are "public",
 # beside the rest of the public API, the staff ones "exports".
@@ -98,6 +101,12 @@ _STATS_LIMIT = (
     " Bounded by `NRTD_STATS_TIMEOUT` seconds: a slower request is stopped and answered 503 with "
     "`Retry-After` (narrow the filters)."
 )
+_STAFF_CACHED: dict[int | str, dict[str, Any]] = {
+    304: {
+        "description": "Not modified: the If-None-Match ETag is current",
+        "headers": {"ETag": CACHE_HEADERS["ETag"]},
+    }
+}
 _BUSY: dict[int | str, dict[str, Any]] = {
     **problem_responses(429),
     503: problem_doc(
@@ -164,13 +173,41 @@ def export_json(request: Request, actor: StaffUser, params: Annotated[ExportPara
     tags=["exports"],
     summary="Statistics of the filtered recommendation list and its actions (staff)",
     description="Counts by status, mechanism, theme, SDG goal, lead entity, UPR cycle, position, "
-    "priority; actions by status and overdue." + _FILTERS + _STATS_LIMIT,
-    responses=_STATS_BUSY,
+    "priority; actions by status and overdue. `ETag` (of the data version, the day and the query), "
+    "304 on `If-None-Match`; a revalidation or a HEAD counts nothing." + _FILTERS + _STATS_LIMIT,
+    response_model=StaffStats,
+    responses={**_STAFF_CACHED, **_STATS_BUSY},
 )
 def staff_stats(
-    db: DbSession, settings: AppSettings, actor: StaffUser, params: Annotated[ExportParams, Query()]
-) -> StaffStats:
-    return stats.staff_statistics(db, list_params(params), today=utc_today(), timeout=settings.stats_timeout)
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    actor: StaffUser,
+    params: Annotated[ExportParams, Query()],
+) -> Response:
+    asked, today = list_params(params), utc_today()
+    headers, unchanged = _revalidated(request, db, asked, today, public=False)
+    if unchanged is not None:
+        return unchanged
+    counts = stats.staff_statistics(db, asked, today=today, timeout=settings.stats_timeout)
+    return Response(counts.model_dump_json().encode(), media_type="application/json", headers=headers)
+
+
+def _revalidated(
+    request: Request, db: DbSession, asked: RecommendationListParams, today: date, *, public: bool
+) -> tuple[dict[str, str], Response | None]:
+    """The statistics' headers (their ETag from the data version), and the answer of a HEAD or a
+    revalidation, which counts nothing (None for a GET that must count); what the GET would refuse
+    is refused first."""
+    stats.check_statistics(db, asked, public=public)
+    tag = stats.statistics_tag(db, asked, public=public, today=today)
+    # Staff counts hold internal fields: kept by the caller alone, and revalidated on each use.
+    headers = public_cache_headers(tag) if public else {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if etag_matches(request.headers.get("if-none-match"), tag):
+        return headers, Response(status_code=304, headers=headers)
+    if is_head(request.scope):
+        return headers, headers_only("application/json", headers)
+    return headers, None
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -239,9 +276,8 @@ def public_export_metadata(
     "/public/stats",
     tags=["public"],
     summary="Statistics of the published recommendations and published actions",
-    description="Cacheable: `ETag`, `Cache-Control`, 304 on `If-None-Match`."
-    + _PUBLIC_FILTERS
-    + _STATS_LIMIT,
+    description="Cacheable: `ETag` (of the data version, the day and the query), `Cache-Control`, 304 on "
+    "`If-None-Match`; a revalidation or a HEAD counts nothing." + _PUBLIC_FILTERS + _STATS_LIMIT,
     response_model=PublicStats,
     responses={**CACHED_RESPONSES, **problem_responses(429), **_STATS_BUSY},
 )
@@ -252,7 +288,9 @@ def public_stats(
     caller: PublicCaller,
     params: Annotated[PublicExportParams, Query()],
 ) -> Response:
-    counts = stats.public_statistics(
-        db, list_params(params), today=utc_today(), timeout=settings.stats_timeout
-    )
-    return cached_response(request, counts.model_dump_json().encode(), "application/json")
+    asked, today = list_params(params), utc_today()
+    headers, unchanged = _revalidated(request, db, asked, today, public=True)
+    if unchanged is not None:
+        return unchanged
+    counts = stats.public_statistics(db, asked, today=today, timeout=settings.stats_timeout)
+    return Response(counts.model_dump_json().encode(), media_type="application/json", headers=headers)

@@ -18,9 +18,10 @@ from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, case, func, select, union
 from sqlalchemy.orm import Session, aliased
 
+from app.core.caching import data_etag
 from app.exports.deadline import query_deadline
 from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
 from app.exports.service import conditions_for
@@ -35,9 +36,9 @@ from app.models import (
 from app.models.local import DEFAULT_STATUS, PRIORITIES, STATUSES, RecommendationEntity, RecommendationLocal
 from app.models.plan import ACTION_STATUSES, OPEN_ACTION_STATUSES, Action
 from app.models.recommendation import POSITIONS
-from app.plans.actions.reading import serving
+from app.plans.actions.reading import linked_to_cluster, serving
 from app.recommendations import kept
-from app.recommendations.reading import status_priority_columns
+from app.recommendations.reading import data_version, status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
 from app.taxonomies.service import SDG_ORDER, sdg_titles
@@ -72,6 +73,21 @@ def staff_statistics(
     return StaffStats(**_kept_counts(session, params, public=False, today=today, timeout=timeout))
 
 
+def statistics_tag(session: Session, params: RecommendationListParams, *, public: bool, today: date) -> str:
+    """The ETag of the statistics ``params`` ask for, known before they are counted (a HEAD or a
+    revalidation counts nothing): what they are made of, the data version (as ``kept`` keeps them),
+    the day (what is overdue), the audience and the query, its language included."""
+    asked = params.model_dump_json()
+    return data_etag(data_version(session), "public" if public else "staff", today.isoformat(), asked)
+
+
+def check_statistics(session: Session, params: RecommendationListParams, *, public: bool) -> None:
+    """What the statistics of ``params`` would refuse (a filter value naming nothing, an SDG code that
+    is none), counting nothing: the filters are made into conditions, not run."""
+    check_filter_values(session, params, clusters=not public)
+    conditions_for(params, session.get_bind().dialect.name, public=public)
+
+
 def _kept_counts(
     session: Session,
     params: RecommendationListParams,
@@ -80,7 +96,7 @@ def _kept_counts(
     today: date,
     timeout: float | None,
 ) -> dict[str, Any]:
-    check_filter_values(session, params, clusters=not public)
+    check_statistics(session, params, public=public)
 
     def compute() -> dict[str, Any]:
         with query_deadline(session, timeout) if timeout else nullcontext():
@@ -120,7 +136,7 @@ def _counts(
             POSITIONS,
         ),
         "by_priority": _priorities(session, conditions, public=public),
-        "actions": _actions(session, conditions, public=public, today=today),
+        "actions": _actions(session, conditions, params.cluster, public=public, today=today),
     }
     if not public:
         fields["needs_review"] = needs_review
@@ -262,16 +278,26 @@ def _cycles(session: Session, conditions: list[ColumnElement[bool]]) -> list[Cou
 
 
 def _actions(
-    session: Session, conditions: list[ColumnElement[bool]], *, public: bool, today: date
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    cluster: int | None,
+    *,
+    public: bool,
+    today: date,
 ) -> ActionStats:
-    """Actions linked to a matching recommendation, directly or through a cluster it is in."""
-    linked = serving(select(Recommendation.id).where(*conditions), public=public).subquery()
+    """Actions linked to a matching recommendation, directly or through a cluster it is in; filtered
+    on a cluster, also those linked to the cluster itself, which are its actions even when none of
+    its recommendations matches (a cluster of withdrawn ones, say): its pages list them too."""
+    served = serving(select(Recommendation.id).where(*conditions), public=public).subquery()
+    action_ids: Select[Any] | CompoundSelect[Any] = select(served.c.action_id)
+    if cluster is not None:
+        action_ids = union(action_ids, linked_to_cluster(cluster, public=public))
     overdue = and_(
         Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(OPEN_ACTION_STATUSES)
     )
     query = (
         select(Action.status, func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-        .where(Action.id.in_(select(linked.c.action_id)))
+        .where(Action.id.in_(action_ids))
         .group_by(Action.status)
     )
     if public:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from app.feed import refusals
 from app.feed.data_files import DATA_DIR, DataFileError, list_cell, read_csv_table
 from app.feed.keys import label_key
 from app.feed.values import clean_label
@@ -188,6 +189,37 @@ def resolve_known_country(label: str) -> str:
     close = difflib.get_close_matches(_fold(label), list(by_key), n=8, cutoff=0.6)
     names = list(dict.fromkeys(ISO2_NAMES[by_key[key]] for key in close))
     raise UnknownCountry(label, names[:3])
+
+
+@lru_cache(maxsize=4096)  # a file names the same few States on row after row
+def closest_states(label: str) -> tuple[str, ...]:
+    """The States whose names ``label`` is close to when it is none of them (a typo, "Norwya",
+    "Republica del Peru"); empty when it is a State's, or a label unlike any ("(Unknown)")."""
+    if not label.strip() or iso2_for(label) is not None:
+        return ()
+    try:
+        resolve_known_country(label)
+    except UnknownCountry as exc:
+        return tuple(exc.suggestions)
+    return ()
+
+
+def misspelt_state(label: str, field: str) -> str | None:
+    """Why a State written in a file (the template's ``countries``, UPR Info's ``To`` and ``From``) is
+    refused: a name close to a State's but none of its spellings would be stored as a State of its
+    own, or taken for another State's; None when it is a State's, or a label unlike any, which is
+    kept as written."""
+    closest = closest_states(label)
+    if not closest:
+        return None
+    return refusals.refusal(
+        refusals.NO_SUCH_STATE,
+        field=field,
+        label=repr(label.strip()),
+        closest="; ".join(closest),
+        code=str(iso2_for(closest[0])),
+        state=closest[0],
+    )
 
 
 # --- the States a record names ------------------------------------------------------------

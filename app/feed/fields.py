@@ -192,6 +192,12 @@ def alphabetical(value: str) -> tuple[str, str, str]:
     return (folded if value.isascii() else _stripped(value), folded, value)
 
 
+def searched_form(value: str) -> str:
+    """``value`` as a name or title is searched and compared: case, accents and runs of spaces aside
+    ("Educación" as "educacion"), in Python, so the same on SQLite and PostgreSQL."""
+    return " ".join(alphabetical(value)[0].split())
+
+
 def name_order(name: str, row_id: int) -> tuple[tuple[str, str, str], int]:
     """The sort key of a row in a list of names (clusters, entities, action titles...): its name in
     alphabetical order, then its id. Sorted in Python, never by SQL's ORDER BY: SQLite and

@@ -61,9 +61,11 @@ CANNOT_DECODE_NAME_IT = _(
 )
 NUL_BYTES = _("not a CSV file: it contains NUL bytes (a binary file?)")
 MIXED_ENCODINGS = _(
-    "the file mixes encodings: it starts as UTF-8 but then holds %(byte)s, which is not UTF-8; re-save it "
-    "in one encoding or name the encoding"
+    "the file mixes encodings: it starts as UTF-8%(how)s but then holds %(byte)s%(line)s, which is not "
+    "UTF-8; re-save it in one encoding or name the encoding"
 )
+BY_ITS_MARK = _(" (its byte-order mark)")
+ON_LINE = _(" on line %(number)s")
 
 # --- a full export that would withdraw too much of what is stored (importers/pipeline/withdrawals.py) --
 WITHDRAW_TOO_MANY_FOR = _(
@@ -81,10 +83,11 @@ BROKEN_FEED = _(
     "withdraw %(gone)s stored recommendations"
 )
 
-FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES)
+FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, NOT_IN_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
+    ON_LINE,
 )  # fmt: skip

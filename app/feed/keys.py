@@ -17,3 +17,11 @@ def label_key(label: str) -> str:
     """Normalised key on which spelling variants of one label merge (case, spaces, '&'/'and')."""
     text = unicodedata.normalize("NFKC", label).casefold().replace("&", " and ")
     return _SPACES.sub(" ", _KEY_DROP.sub(" ", text)).strip()
+
+
+def record_key(source: str, external_id: str) -> str:
+    """The upsert key of a record's id. A UHRI AnnotationId is a UUID, which is case-insensitive: the
+    readers give it in lower case (its canonical spelling), and a record an earlier release stored as
+    a file spelt it (capitals) is looked up by the same key. Other sources' ids are matched as they
+    are (a derived hash, or an id a person chose in the CSV template)."""
+    return external_id.strip().lower() if source == "uhri" else external_id

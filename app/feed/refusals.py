@@ -161,7 +161,7 @@ MONTHS = (
 
 # --- the State ------------------------------------------------------------------------------------
 NO_SUCH_STATE = _(
-    "countries: %(label)s is no State this import knows (closest: %(closest)s): write the State as UHRI "
+    "%(field)s: %(label)s is no State this import knows (closest: %(closest)s): write the State as UHRI "
     "spells it, in a UN language, or as its ISO code (%(code)s for %(state)s)"
 )
 ANOTHER_STATE = _(
@@ -224,6 +224,7 @@ _VALUE_PATTERNS = {
     "count": r"[\d,]+",
     "names": r"[\w, ]+",
     "url": r"\S+",
+    "byte": r"b'.*?'|b\".*?\"",  # bytes as Python's repr writes them
     "cells": r"\d+",
     "number": r"\d+",
     "typed": _QUOTED,

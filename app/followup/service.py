@@ -15,7 +15,7 @@ from app.core.dates import not_in_future, utc_today
 from app.core.db import off_index
 from app.core.errors import NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.followup.latest import latest_grades as grades
 from app.followup.schemas import (
@@ -34,6 +34,8 @@ from app.followup.state import corrected_col, due_col, effective, selected_col
 from app.models import FollowUpGrade, Mechanism, Recommendation, RecommendationFollowUp, User
 from app.models.base import utcnow
 from app.models.followup import GRADES
+
+_FOLLOW_UP = CursorOrder("follow-up", (date, int))
 
 # Sorts the recommendations without a due date after every dated one.
 _NO_DUE = date(9999, 12, 31)
@@ -205,14 +207,14 @@ def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:
-        last_due, last_id = decode_cursor(params.cursor, (date, int))
+        last_due, last_id = decode_cursor(params.cursor, _FOLLOW_UP)
         query = query.where(
             (due_key > last_due)
             | ((due_key == last_due) & (RecommendationFollowUp.recommendation_id > last_id))
         )
     query = query.order_by(due_key, RecommendationFollowUp.recommendation_id)
     rows, next_cursor = keyset_page(
-        session, query, params.limit, lambda r: (r.due_key, r[0].recommendation_id)
+        session, query, params.limit, lambda r: (r.due_key, r[0].recommendation_id), order=_FOLLOW_UP
     )
     items = []
     for row, symbol, paragraph, code, grade, assessed_on, _ in rows:

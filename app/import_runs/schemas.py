@@ -51,7 +51,10 @@ class ImportRunOut(BaseModel):
     started_at: UtcDateTime
     finished_at: UtcDateTime | None
     outcome: str = Field(description="running, succeeded, failed or not_modified")
-    message: str | None
+    message: str | None = Field(
+        description="Why the run failed or changed nothing; for a succeeded run, what it had to assume "
+        "(a UPR Info CSV that is not UTF-8: the encoding it was read in); null otherwise"
+    )
     counts: ImportCounts
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.import_runs.masking import shown_location, shown_message
 from app.import_runs.schemas import (
     REJECTIONS_PAGE,
@@ -23,6 +23,8 @@ from app.import_runs.schemas import (
     WarningOut,
 )
 from app.models import ImportRun, ImportWarning, RejectedRecord
+
+_RUNS = CursorOrder("import-runs", (int,))
 
 
 def _fields(run: ImportRun, actor: Actor) -> dict[str, Any]:
@@ -62,10 +64,10 @@ def list_import_runs(session: Session, actor: Actor, params: ImportRunListParams
         conditions.append(ImportRun.outcome == params.outcome)
     page_conditions = list(conditions)
     if params.cursor:
-        (last_id,) = decode_cursor(params.cursor, (int,))
+        (last_id,) = decode_cursor(params.cursor, _RUNS)
         page_conditions.append(ImportRun.id < last_id)
     query = select(ImportRun).where(*page_conditions).order_by(ImportRun.id.desc())
-    runs, next_cursor = keyset_page(session, query, params.limit, lambda run: (run.id,))
+    runs, next_cursor = keyset_page(session, query, params.limit, lambda run: (run.id,), order=_RUNS)
     if params.cursor or next_cursor:
         total = session.execute(select(func.count()).select_from(ImportRun).where(*conditions)).scalar_one()
     else:

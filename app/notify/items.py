@@ -62,10 +62,13 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
     kinds = [kind for kind in DEADLINE_KINDS if kind != "action_due"]
     params = DeadlineListParams.model_validate({"kind": kinds, "to": today + timedelta(days=due_days)})
     found = [item for item in deadlines(db, audience, params, today) if not item.done]
+    # The calendar starts this month unless told otherwise: from the earliest of them, it lists the
+    # overdue ones of earlier months too (the most pressing, and they were all hidden).
+    whole = f"/staff/calendar?from={found[0].date.isoformat()}" if found else "/staff/calendar"
     return Section(
         _("Deadlines due soon or overdue"),
         len(found),
-        "/staff/calendar",
+        whole,
         [
             Item(item.title, item.link or "/staff/calendar", item.date, kind=item.kind)
             for item in found[:SHOWN]
@@ -74,10 +77,10 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
 
 
 def _values(db: Session, actor: Actor, state: str, entity_id: int | None, heading: str) -> Section:
-    """The indicator values in ``state`` (of ``entity_id``'s actions, when given), as the values page
-    lists them; a returned one with its reviewer's comment."""
+    """The indicator values in ``state`` (of ``entity_id``'s actions and recorded in it, when given: the
+    ones it may correct), as the values page lists them; a returned one with its reviewer's comment."""
     found = indicator_values.list_values(
-        db, actor, ValueListParams(state=state, entity_id=entity_id, limit=SHOWN)
+        db, actor, ValueListParams(state=state, entity_id=entity_id, limit=SHOWN), written_in=entity_id
     )
     return Section(
         heading,
@@ -95,6 +98,13 @@ def _values(db: Session, actor: Actor, state: str, entity_id: int | None, headin
     )
 
 
+def _due_soon_list(today: date, due_days: int) -> str:
+    """The actions list as the section counts them: not overdue, due from today within ``due_days``
+    days (the list starts on the focal point's entity; it was every action of it)."""
+    until = today + timedelta(days=due_days)
+    return f"/staff/actions?overdue=false&due_after={today.isoformat()}&due_before={until.isoformat()}"
+
+
 def _focal_point(db: Session, user: User, entity_id: int, due_days: int, today: date) -> list[Section]:
     overdue = actions.earliest_due(db, ActionListParams(entity_id=entity_id, overdue=True, limit=SHOWN))
     due = actions.earliest_due(
@@ -110,7 +120,7 @@ def _focal_point(db: Session, user: User, entity_id: int, due_days: int, today: 
     returned = waiting_updates(db, ("returned",), entity_id=entity_id, limit=SHOWN)
     return [
         Section(_("Overdue actions"), overdue.total, "/staff/actions?overdue=true", _action_items(overdue)),
-        Section(_("Actions due soon"), due.total, "/staff/actions", _action_items(due)),
+        Section(_("Actions due soon"), due.total, _due_soon_list(today, due_days), _action_items(due)),
         Section(
             _("Progress updates returned to you"),
             returned.total,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.permissions import refuse
+from app.auth.permissions import WRITTEN_ELSEWHERE, refuse
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.models import User
 
 
@@ -37,4 +38,6 @@ def ensure_author_entity(
 ) -> None:
     """Managers pass, and the author, and anyone of the author's entity; others are refused (403)."""
     if not written_by_entity(session, actor, author_id, lead_entity_id):
-        raise refuse(actor, f"this {what} was written by another entity", object_type, object_id)
+        known = WRITTEN_ELSEWHERE.get(object_type)
+        reason = Reason(known) if known else f"this {what} was written by another entity"
+        raise refuse(actor, reason, object_type, object_id)

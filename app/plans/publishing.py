@@ -73,7 +73,7 @@ def not_public_parents(
     if progress_id is not None:
         update = session.get(ProgressUpdate, progress_id)
         if update is None:
-            raise NotFound(f"progress update {progress_id} does not exist")
+            raise NotFound(Reason(_("progress update %(id)s does not exist"), id=progress_id))
         if update.state != "approved" or not update.published:
             reason = "not approved" if update.state != "approved" else "approved but not published"
             parents.append(
@@ -84,7 +84,7 @@ def not_public_parents(
         action_id = update.action_id
     action = session.get(Action, action_id)
     if action is None:
-        raise NotFound(f"action {action_id} does not exist")
+        raise NotFound(Reason(_("action %(id)s does not exist"), id=action_id))
     if not action.published:
         parents.append(
             NotPublicParent(kind="action", id=action.id, title=action.title, reason="not published")
@@ -111,7 +111,7 @@ def publish_parents(session: Session, actor: Actor, parents: Sequence[NotPublicP
 def _publish_action(session: Session, actor: Actor, action_id: int, now: datetime) -> None:
     action = session.get(Action, action_id)
     if action is None:
-        raise NotFound(f"action {action_id} does not exist")
+        raise NotFound(Reason(_("action %(id)s does not exist"), id=action_id))
     if action.published:
         return
     action.published = True
@@ -131,7 +131,7 @@ def _publish_action(session: Session, actor: Actor, action_id: int, now: datetim
 def _publish_update(session: Session, actor: Actor, progress_id: int, now: datetime) -> None:
     update = session.get(ProgressUpdate, progress_id)
     if update is None:
-        raise NotFound(f"progress update {progress_id} does not exist")
+        raise NotFound(Reason(_("progress update %(id)s does not exist"), id=progress_id))
     if update.state != "approved":
         reason = Reason(
             _("progress update %(id)s %(is_state)s: only an approved update can be published"),

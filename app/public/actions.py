@@ -58,7 +58,7 @@ def list_actions(session: Session, params: PublicActionParams) -> PublicActionPa
     check_filter_values(session, RecommendationFilter(entity=params.entity), clusters=False)
     if _hidden_reference(session, params):
         if params.cursor:
-            decode_cursor(params.cursor, (int,))  # a malformed cursor is a 422 in every case
+            decode_cursor(params.cursor, plans.ACTIONS)  # a malformed cursor is a 422 in every case
         return PublicActionPage(items=[], next_cursor=None, total=0)
     page = plans.list_actions(
         session,

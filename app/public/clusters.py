@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app.clusters.service import CLUSTERS
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, ordered_page
 from app.feed.fields import name_order
@@ -72,10 +73,15 @@ def list_clusters(session: Session, params: PublicClusterParams) -> PublicCluste
     ).all()
     after = None
     if params.cursor:
-        name, cluster_id = decode_cursor(params.cursor, (str, int))
+        name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
         after = name_order(name, cluster_id)
     page, next_cursor = ordered_page(
-        names, lambda row: name_order(row.name, row.id), params.limit, after, lambda row: (row.name, row.id)
+        names,
+        lambda row: name_order(row.name, row.id),
+        params.limit,
+        after,
+        lambda row: (row.name, row.id),
+        order=CLUSTERS,
     )
     items = _items(session, [row.id for row in page])
     return PublicClusterPage(items=items, next_cursor=next_cursor, total=len(names))

@@ -287,7 +287,7 @@ class PublicClusterParams(PublicParams):
 class PublicActionParams(PublicParams):
     """Published actions, newest first. All filters combine with AND."""
 
-    q: str | None = Field(None, max_length=200, description="Words in the title (case ignored)")
+    q: str | None = Field(None, max_length=200, description="Words in the title (case and accents ignored)")
     status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="Led or supported by this entity")
     overdue: bool | None = Field(

@@ -19,6 +19,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.row_locks import lock_rows
+from app.entities.service import check_responsible
 from app.models import Recommendation
 from app.recommendations import local
 from app.recommendations.reading import filter_conditions
@@ -110,7 +111,7 @@ def bulk_update(session: Session, actor: Actor, body: BulkUpdate) -> BulkResult:
         reason = _("give at least one field to set")
         raise InvalidInput(f"set: {reason}", errors=[{"field": "set", "reason": reason}])
     local.validate_changes(changes)
-    local.check_entities(session, local.entity_fields(changes))
+    check_responsible(session, local.entity_fields(changes))
     ids = _selected_ids(session, body)
     recs = _existing(session, ids)
     rows, links = local.load_for_edit(session, ids)

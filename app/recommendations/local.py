@@ -8,7 +8,7 @@ has local version 0 and status ``not_started``. Every change touches the row, so
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from app.feed.fields import name_order
 from app.models import Entity, Recommendation
 from app.models.base import utcnow
 from app.models.local import DEFAULT_STATUS, RecommendationEntity, RecommendationLocal, StatusChange
-from app.recommendations.reading import status_priority
+from app.recommendations.local_state import LocalValues, status_priority
 
 LOCAL_FIELDS = (
     "priority",
@@ -70,7 +70,7 @@ class Responsible:
             refs.sort(key=lambda ref: name_order(ref["name"], ref["id"]))
         return found
 
-    def local_out(self, rec_id: int, row: RecommendationLocal | None, actor: Actor) -> dict[str, Any]:
+    def local_out(self, rec_id: int, row: LocalValues | None, actor: Actor) -> dict[str, Any]:
         """The fields of a ``LocalOut``, as plain values."""
         # Readers see published data only: the rationale and notes are the mechanism's internal work,
         # the working status and priority are not public until a coordinator publishes them.
@@ -92,41 +92,8 @@ class Responsible:
         }
 
 
-def local_version(row: RecommendationLocal | None) -> int:
+def local_version(row: LocalValues | None) -> int:
     return row.version if row is not None else 0
-
-
-def check_entities(
-    session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
-) -> None:
-    """Every entity id given must exist and not be archived (``keep``: already assigned, may stay),
-    and the lead must not be among the supporting entities; each named as users know it."""
-    wanted = {entity_id for ids in fields.values() for entity_id in ids}
-    if not wanted:
-        return
-    found = session.execute(
-        select(Entity.id, Entity.archived, Entity.name).where(Entity.id.in_(sorted(wanted)))
-    )
-    archived, names = {}, {}
-    for entity_id, is_archived, name in found:
-        archived[entity_id], names[entity_id] = is_archived, name
-    errors = []
-    for field, ids in fields.items():
-        for entity_id in ids:
-            if entity_id not in archived:
-                errors.append(
-                    {"field": field, "reason": Reason(_("entity %(id)s does not exist"), id=entity_id)}
-                )
-            elif archived[entity_id] and entity_id not in keep:
-                errors.append(
-                    {"field": field, "reason": Reason(_("%(entity)s is archived"), entity=names[entity_id])}
-                )
-    lead = next(iter(fields.get("lead_entity_id", ())), None)
-    if lead in archived and lead in fields.get("supporting_entity_ids", ()):
-        reason = Reason(_("%(entity)s is the lead; it cannot also be supporting"), entity=names[lead])
-        errors.append({"field": "supporting_entity_ids", "reason": reason})
-    if errors:
-        raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
 
 
 def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
@@ -140,7 +107,7 @@ def entity_fields(changes: dict[str, Any]) -> dict[str, list[int]]:
 
 def validate_changes(changes: dict[str, Any]) -> None:
     """Checks that need no database: nulls where a value is required, a note without a status. (The
-    same entity sent as lead and supporting is ``check_entities``', which names it.)"""
+    same entity sent as lead and supporting is ``check_responsible``', which names it.)"""
     if "status" in changes and changes["status"] is None:
         raise InvalidInput(
             "status: cannot be null", errors=[{"field": "status", "reason": _("cannot be null")}]

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.feed.fields import html_to_text, name_order
 from app.models import (
@@ -39,6 +39,8 @@ from app.models import (
 )
 from app.recommendations.schemas import ClusterRef, FieldChange, LinkedAction, ReviewItem, ReviewQueue
 from app.recommendations.service import choose_text
+
+_QUEUE = CursorOrder("review-queue", (int, int))
 
 REVIEW_PAGE_SIZE = 25
 REVIEWED = "recommendation.reviewed"
@@ -74,7 +76,7 @@ def review_queue(
     conditions = _waiting(run_id)
     page_conditions = list(conditions)
     if cursor:
-        last_run, last_id = decode_cursor(cursor, (int, int))
+        last_run, last_id = decode_cursor(cursor, _QUEUE)
         page_conditions.append(tuple_(_RUN, Recommendation.id) < tuple_(last_run, last_id))
     query = (
         select(Recommendation, Mechanism.code)
@@ -83,7 +85,11 @@ def review_queue(
         .order_by(_RUN.desc(), Recommendation.id.desc())
     )
     rows, next_cursor = keyset_page(
-        session, query, limit, lambda row: (row.Recommendation.updated_run_id or 0, row.Recommendation.id)
+        session,
+        query,
+        limit,
+        lambda row: (row.Recommendation.updated_run_id or 0, row.Recommendation.id),
+        order=_QUEUE,
     )
     total = waiting_for_review(session, run_id) if cursor or next_cursor else len(rows)
     ids = [row.Recommendation.id for row in rows]

@@ -18,6 +18,8 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import READER, Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.config import UHRI_LANGUAGES
 from app.core.db import rows_for_ids
 from app.core.errors import NotFound
@@ -39,6 +41,7 @@ from app.recommendations import kept, ordering
 # Also the read side's check of filter values (it reaches this domain through service and reading).
 from app.recommendations.filter_values import check_filter_values as check_filter_values
 from app.recommendations.local import Responsible, local_version
+from app.recommendations.local_state import LOCAL_COLUMNS, LocalValues
 from app.recommendations.ordering import effective_sort
 from app.recommendations.query import parse
 from app.recommendations.reading import MECHANISM_COLUMNS, filter_conditions
@@ -169,14 +172,14 @@ def _fields(
         "withdrawn_at": row.withdrawn_at,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
-        "local": responsible.local_out(rec_id, row.RecommendationLocal, actor),
+        "local": responsible.local_out(rec_id, row.local, actor),
         "sources": sources[rec_id],
     }
 
 
 _REC = Recommendation
-# What a list item or a detail shows of a recommendation, its mechanism and its local row (an
-# entity: mostly none, and its version makes the ETag). Built once: a statement is immutable.
+# What a list item or a detail shows of a recommendation, its mechanism and its local row (its
+# columns: mostly none, and its version makes the ETag). Built once: a statement is immutable.
 _ROWS: Select[*tuple[Any, ...]] = (
     select(
         _REC.id,
@@ -200,7 +203,7 @@ _ROWS: Select[*tuple[Any, ...]] = (
         _REC.sort_date,
         _REC.content_hash,
         *MECHANISM_COLUMNS,
-        RecommendationLocal,
+        LOCAL_COLUMNS,
     )
     .join(Mechanism, Mechanism.id == _REC.mechanism_id)
     .outerjoin(RecommendationLocal, RecommendationLocal.recommendation_id == _REC.id)
@@ -261,7 +264,7 @@ def list_json(session: Session, actor: Actor, params: RecommendationListParams) 
     return kept.page_json(session, "staff list", params, lambda: list_recommendations(session, actor, params))
 
 
-def recommendation_etag(local: RecommendationLocal | None, content_hash: str, withdrawn: bool) -> str:
+def recommendation_etag(local: LocalValues | None, content_hash: str, withdrawn: bool) -> str:
     """Moves with a local edit (the local row's version) and with an import's change: the hash, and
     the withdrawal (an import withdraws a record without changing its content), so that a save on a
     version read before either is refused rather than made on a recommendation that left the feed."""
@@ -273,7 +276,7 @@ def get_recommendation(
 ) -> tuple[RecommendationDetail, str]:
     row = session.execute(_ROWS.where(Recommendation.id == recommendation_id)).first()
     if row is None:
-        raise NotFound(f"recommendation {recommendation_id} does not exist")
+        raise NotFound(Reason(_("recommendation %(id)s does not exist"), id=recommendation_id))
     versions = {
         text_lang: TextVersion(text=text, original=original)
         for text_lang, text, original in session.execute(
@@ -310,7 +313,7 @@ def get_recommendation(
             "clusters": _clusters(session, actor, recommendation_id),
         }
     )
-    return detail, recommendation_etag(row.RecommendationLocal, row.content_hash, row.withdrawn)
+    return detail, recommendation_etag(row.local, row.content_hash, row.withdrawn)
 
 
 def _status_history(session: Session, actor: Actor, recommendation_id: int) -> list[StatusChangeOut]:

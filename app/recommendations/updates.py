@@ -16,6 +16,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match
+from app.entities.service import check_responsible
 from app.models import Recommendation
 from app.models.base import utcnow
 from app.models.local import RecommendationEntity, RecommendationLocal
@@ -66,7 +67,7 @@ def update_recommendation(
     refusals.check(local.check_status_note, row, changes)
     entities_refused = len(refusals.refused)
     refusals.check(
-        local.check_entities, session, local.entity_fields(changes), keep={link.entity_id for link in links}
+        check_responsible, session, local.entity_fields(changes), keep={link.entity_id for link in links}
     )
     if len(refusals.refused) == entities_refused:  # the leads are named from entities that exist
         refusals.check(

@@ -3,7 +3,7 @@
 Coordinators and admins: what the last import changed and nobody has reviewed, progress updates
 and indicator values waiting for approval, overdue actions, the last import run. Focal points: their
 entity's overdue actions and the open ones due within 30 days, its progress updates still in draft or
-returned to it, and the indicator values returned to it.
+returned to it, the indicator values returned to it, and what it submitted that waits for approval.
 Readers: where to look.
 Every count comes from its domain's service, the same the API lists with.
 """
@@ -80,8 +80,16 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "returned": waiting_updates(db, ("returned",), entity_id=entity, limit=SHOWN),
         "drafts": waiting_updates(db, ("draft",), entity_id=entity, limit=SHOWN),
         "values_returned": indicator_values.list_values(
-            db, staff.actor, ValueListParams(state="returned", entity_id=entity, limit=SHOWN)
+            db,
+            staff.actor,
+            ValueListParams(state="returned", entity_id=entity, limit=SHOWN),
+            written_in=entity,
         ),
+        # What the entity sent and a coordinator has not approved or returned yet.
+        "submitted": waiting_updates(db, ("submitted",), entity_id=entity, limit=SHOWN),
+        "values_submitted": indicator_values.list_values(
+            db, staff.actor, ValueListParams(state="submitted", entity_id=entity, limit=1), written_in=entity
+        ).total,
     }
 
 

@@ -8,6 +8,8 @@ reasons come from the same pydantic schemas and services as the API's problem+js
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -19,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
-from app.core.errors import DomainError
+from app.core.dates import not_in_future
+from app.core.errors import DomainError, InvalidInput
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -165,9 +168,25 @@ def shown_number(number: Decimal, lang: str) -> str:
     return format(number.normalize(), "f").replace(".", get_decimal_symbol(lang))
 
 
-def parse(model: type[Model], data: dict[str, Any]) -> Model:
-    """The schema the API uses, built from form values; FormInvalid with the reasons otherwise."""
+def parse(model: type[Model], data: dict[str, Any], *, not_future: Sequence[str] = ()) -> Model:
+    """The schema the API uses, built from form values; FormInvalid with the reasons otherwise.
+    ``not_future``: date fields the service refuses in the future, named with the schema's refusals
+    (the service sees the date only once the rest is right: a second refusal after the first)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise FormInvalid(field_errors(exc)) from None
+        errors = field_errors(exc)
+        for field in not_future:
+            _also_not_in_future(errors, field, data.get(field))
+        raise FormInvalid(errors) from None
+
+
+def _also_not_in_future(errors: dict[str, str], field: str, typed: object) -> None:
+    if field in errors or not isinstance(typed, str):
+        return
+    try:
+        not_in_future(date.fromisoformat(typed.strip()), field)
+    except ValueError:  # not a date: the schema named it already
+        return
+    except InvalidInput as refusal:
+        errors[field] = refusal.errors[0]["reason"]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from pathlib import Path
+import unicodedata
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Annotated, Any
 
 from babel.numbers import format_decimal
@@ -172,9 +173,11 @@ def _refused(
 
 
 def _file_name(uploaded: str, suffix: str) -> str:
-    """A safe name for the temporary copy (runs show it): the upload's own, with the kind's suffix."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(uploaded).stem).strip(".-")[:80] or "upload"
-    return stem + suffix
+    """A safe name for the temporary copy (runs show it): the upload's own, with the kind's suffix;
+    its letters kept, accented ones included ("Perú"), each run of anything else one dash. A
+    browser may send a Windows path: its last part is the name."""
+    stem = unicodedata.normalize("NFC", PurePath(PureWindowsPath(uploaded).name).stem)
+    return (re.sub(r"[^\w.-]+", "-", stem).strip("._-")[:80] or "upload") + suffix
 
 
 # Before anything: a valid session, so that nobody signed out has the body received.

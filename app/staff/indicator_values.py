@@ -145,7 +145,11 @@ async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_
     form = await form_values(request)
     fields = value_fields(form, page_language(request))
     try:
-        body = parse(ValuePatch, {key: fields[key] for key in ("measured_on", "value", "note")})
+        body = parse(
+            ValuePatch,
+            {key: fields[key] for key in ("measured_on", "value", "note")},
+            not_future=["measured_on"],
+        )
         _out, tag = values.update_value(db, staff.actor, value_id, body, text(form, ETAG_FIELD))
         if fields["submit"]:
             values.submit(db, staff.actor, value_id, tag)
@@ -223,7 +227,7 @@ async def return_value(request: Request, db: DbSession, staff: ManagerSession, v
 async def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     form = await form_values(request)
     try:
-        body = parse(ValueCreate, value_fields(form, page_language(request)))
+        body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
         correction, _tag = values.correct(db, staff.actor, value_id, body)
     except (FormInvalid, DomainError) as exc:
         return _refusal(request, db, staff, value_id, form, exc)

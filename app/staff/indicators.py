@@ -248,7 +248,7 @@ async def edit_indicator(
 async def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
     form = await form_values(request)
     try:
-        body = parse(ValueCreate, value_fields(form, page_language(request)))
+        body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
         value, _tag = values.record_value(db, staff.actor, indicator_id, body)
     except (FormInvalid, DomainError) as exc:
         if isinstance(exc, DomainError) and exc.status != 422:

@@ -9,6 +9,7 @@ read it); what is hidden is counted from the same reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request, Response
@@ -18,13 +19,16 @@ from markupsafe import Markup
 from app.clusters import service as clusters_service
 from app.core.deps import DbSession, RowId
 from app.plans.actions import service as actions_service
-from app.plans.actions.schemas import ActionListParams
+from app.plans.actions.reading import Source, sources_in_cluster
+from app.plans.actions.schemas import ActionListParams, ActionOut
 from app.plans.actions.store import may_work_on
 from app.plans.indicators import reading as indicator_reading
 from app.plans.progress import service as progress_service
 from app.portal import action_views, views
 from app.portal.pages import PageContext, fragment
 from app.public.related import current_recommendation_ids, public_cluster_ids
+from app.staff import cluster_members
+from app.staff.cluster_members import Summary
 from app.staff.pages import StaffPage, render, staff_router
 from app.staff.session import StaffMember
 
@@ -32,6 +36,8 @@ router = staff_router()
 
 # The heading level of the portal partial's sections inside the preview frame (h1 page, h2 frame).
 PREVIEW_LEVEL = 3
+# The cluster's unpublished actions the preview names, the newest first (it counts them all).
+PREVIEW_ACTIONS = 20
 
 
 def _portal_context(page: StaffPage) -> PageContext:
@@ -122,10 +128,7 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
         reasons.append(_("The cluster is not published."))
     if cluster.archived:
         reasons.append(_("The cluster is archived."))
-    unpublished_actions = actions_service.list_actions(
-        db, ActionListParams(cluster_id=cluster_id, published=False, limit=1)
-    ).total
-    counts = [(_("Linked actions that are not published: %(count)s."), unpublished_actions)]
+    counts: list[tuple[str, int]] = []
     preview = None
     if not reasons:
         shown = views.cluster(db, _portal_context(page), cluster_id)
@@ -137,6 +140,20 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
                 cluster.linked_count,
             )
         )
+        # The public counts an action only through clusters it sees (of_cluster): one linked to an
+        # unpublished or archived cluster of a member is the staff's, not on the public page.
+        published = actions_service.list_actions(
+            db, ActionListParams(cluster_id=cluster_id, published=True, limit=1)
+        ).total
+        counts.append(
+            (
+                _(
+                    "Published actions that come only through a cluster that is not public, "
+                    "not shown: %(count)s."
+                ),
+                published - shown["actions"].total,
+            )
+        )
         preview = _portal(page, "_cluster.html", shown)
     context = {
         "name": cluster.name,
@@ -145,7 +162,41 @@ def cluster_preview(request: Request, db: DbSession, staff: StaffMember, cluster
         "public_url": f"/clusters/{cluster_id}",
         "reasons": reasons,
         "hidden": _counted(counts),
+        "unpublished": _unpublished_actions(db, cluster_id, page.lang),
         "preview": preview,
         "counted_for_owners": False,  # actions: every staff member reads them
     }
     return render(request, page, "previews/preview.html", context)
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """The cluster's actions the public does not see (the newest ``PREVIEW_ACTIONS``, and how many
+    there are), each with the ways it is the cluster's, and the names those ways need."""
+
+    actions: list[ActionOut]
+    total: int
+    sources: dict[int, list[Source]]
+    recommendations: dict[int, Summary]
+    clusters: dict[int, str]
+
+
+def _unpublished_actions(db: DbSession, cluster_id: int, lang: str) -> Unpublished | None:
+    """The cluster's unpublished actions, as its page counts them (``of_cluster``), and where each
+    comes from: linked to the cluster itself, or through one of its recommendations."""
+    found = actions_service.list_actions(
+        db, ActionListParams(cluster_id=cluster_id, published=False, limit=PREVIEW_ACTIONS)
+    )
+    if not found.total:
+        return None
+    sources = sources_in_cluster(db, cluster_id, [action.id for action in found.items], public=False)
+    every = [source for listed in sources.values() for source in listed]
+    rec_ids = sorted({s.recommendation_id for s in every if s.recommendation_id is not None})
+    cluster_ids = sorted({s.cluster_id for s in every if s.cluster_id is not None})
+    return Unpublished(
+        actions=found.items,
+        total=found.total,
+        sources=sources,
+        recommendations=cluster_members.summaries(db, rec_ids, lang),
+        clusters=clusters_service.names(db, cluster_ids),
+    )

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.evidence.service import size_limit
 from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
@@ -98,7 +99,7 @@ async def create_progress(request: Request, db: DbSession, staff: StaffMember, a
     values = await form_values(request)
     submit = _text(values, "submit") == "true"
     try:
-        body = parse(ProgressCreate, {**_fields(values), "submit": submit})
+        body = parse(ProgressCreate, {**_fields(values), "submit": submit}, not_future=["reported_on"])
         update, _tag = service.create_progress(db, staff.actor, action_id, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, action_id, values, exc.errors, 422)
@@ -150,6 +151,7 @@ def progress_page(
         "values": shown,
         "errors": errors or {},
         "sizes": {file.id: shown_size(file.size, page) for file in update.evidence},
+        "largest_file": size_limit(request.app.state.settings.evidence_max_bytes),
         **_common(page),
     }
     return render(request, page, "progress/detail.html", context, status)
@@ -186,9 +188,12 @@ def _conflict(
 @router.post("/progress/{progress_id}")
 async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
     values = await form_values(request)
+    submit = _text(values, "submit") == "true"  # "Submit for approval": what the fields hold, then sent
     try:
-        body = parse(ProgressPatch, _fields(values))
-        service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+        body = parse(ProgressPatch, _fields(values), not_future=["reported_on"])
+        _saved, tag = service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+        if submit:
+            service.submit(db, staff.actor, progress_id, tag)
     except FormInvalid as exc:
         return progress_page(request, db, staff, progress_id, values=values, errors=exc.errors, status=422)
     except PreconditionFailed:
@@ -198,7 +203,7 @@ async def edit_progress(request: Request, db: DbSession, staff: StaffMember, pro
             raise
         errors = refused(db, exc)
         return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=exc.status)
-    return redirect(_url(progress_id) + "?done=saved", request)
+    return redirect(_url(progress_id) + ("?done=progress-submitted" if submit else "?done=saved"), request)
 
 
 # Submitting and reviewing -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from app.auth.deps import anonymous
 from app.auth.permissions import ensure_role
 from app.auth.service import StaffSession
 from app.core.actor import EVERYONE, MANAGERS, STAFF
+from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.deps import SAFE_METHODS, DbSession, get_db
 from app.core.errors import DomainError, Forbidden, Unauthorized
@@ -178,7 +179,7 @@ def _with_roles(allowed: frozenset[str], what: str) -> Callable[..., StaffSessio
 
 
 # The page's parameter type names who may open it, like the API's AnyUser / StaffUser / Manager / AdminUser.
-SignedIn = Annotated[StaffSession, Depends(_with_roles(EVERYONE, "this page"))]
-StaffMember = Annotated[StaffSession, Depends(_with_roles(STAFF, "internal data"))]
-ManagerSession = Annotated[StaffSession, Depends(_with_roles(MANAGERS, "this page"))]
-AdminSession = Annotated[StaffSession, Depends(_with_roles(frozenset({"admin"}), "administration"))]
+SignedIn = Annotated[StaffSession, Depends(_with_roles(EVERYONE, _("this page")))]
+StaffMember = Annotated[StaffSession, Depends(_with_roles(STAFF, _("internal data")))]
+ManagerSession = Annotated[StaffSession, Depends(_with_roles(MANAGERS, _("this page")))]
+AdminSession = Annotated[StaffSession, Depends(_with_roles(frozenset({"admin"}), _("administration")))]

@@ -21,7 +21,7 @@ from app.core.actor import ADMIN, FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.entities.service import entity_refs, require_entity
 from app.models import ApiKey, AuthToken, User
@@ -38,6 +38,9 @@ from app.users.schemas import (
     UserPage,
     UserUpdate,
 )
+
+_USERS = CursorOrder("users", (int,))
+_KEYS = CursorOrder("api-keys", (int,))
 
 USER_FIELDS = ("email", "full_name", "role", "entity_id", "active")
 API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", "revoked_at")
@@ -114,10 +117,10 @@ def list_users(session: Session, params: UserListParams) -> UserPage:
         )
     total = session.scalar(select(func.count()).select_from(User).where(*conditions)) or 0
     if params.cursor:
-        (after_id,) = decode_cursor(params.cursor, (int,))
+        (after_id,) = decode_cursor(params.cursor, _USERS)
         conditions.append(User.id > after_id)
     query = select(User).where(*conditions).order_by(User.id)
-    users, next_cursor = keyset_page(session, query, params.limit, lambda user: (user.id,))
+    users, next_cursor = keyset_page(session, query, params.limit, lambda user: (user.id,), order=_USERS)
     return UserPage(items=_users_out(session, users), next_cursor=next_cursor, total=total)
 
 
@@ -348,10 +351,10 @@ def list_api_keys(session: Session, params: ApiKeyListParams) -> ApiKeyPage:
         conditions.append(ApiKey.revoked_at.is_not(None) if params.revoked else ApiKey.revoked_at.is_(None))
     total = session.scalar(select(func.count()).select_from(ApiKey).where(*conditions)) or 0
     if params.cursor:
-        (after_id,) = decode_cursor(params.cursor, (int,))
+        (after_id,) = decode_cursor(params.cursor, _KEYS)
         conditions.append(ApiKey.id > after_id)
     query = select(ApiKey).where(*conditions).order_by(ApiKey.id)
-    keys, next_cursor = keyset_page(session, query, params.limit, lambda key: (key.id,))
+    keys, next_cursor = keyset_page(session, query, params.limit, lambda key: (key.id,), order=_KEYS)
     return ApiKeyPage(items=_keys_out(session, keys), next_cursor=next_cursor, total=total)
 
 

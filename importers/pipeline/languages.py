@@ -99,9 +99,9 @@ class _Languages(_Withdrawing):
     def _known_texts(self, items: Iterable[Translated | Rejection]) -> Iterator[tuple[int, Translated]]:
         for item in items:
             if isinstance(item, Rejection):
-                if item.external_id is None or item.external_id in self.seen.ids:
+                if item.external_id is None or self.key(item.external_id) in self.seen.ids:
                     self.reject(item)
                 continue
-            rec_id = self.seen.ids.get(item.external_id)
+            rec_id = self.seen.ids.get(self.key(item.external_id))
             if rec_id is not None:
                 yield rec_id, item

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from app.feed.keys import record_key
 from app.feed.records import KnownHashes, Rejection
 from app.models import Recommendation, RecommendationTerm, RejectedRecord
 from importers.pipeline.records import MAX_STORED_REJECTIONS, SHOWN_REJECTIONS, Counts, _Seen, _Stored
@@ -49,6 +50,10 @@ class _UpserterState:
         self.first_loaded = False  # whether first_load() built the constraints after the data
         self.languages: set[str] = set()
 
+    def key(self, external_id: str) -> str:
+        """The key a record is matched on (stored, seen before in this run): ``record_key``."""
+        return record_key(self.source, external_id)
+
     def restart(self) -> None:
         """Forget what this run has read, after the caller rolled back what it wrote."""
         self.terms = TermIndex.load(self.conn)
@@ -67,7 +72,7 @@ class _UpserterState:
             self.first_rejections.append(rejection)
         if rejection.external_id:
             # A record that is malformed this time is not "gone": never withdraw it for that.
-            self.seen.positions.setdefault(rejection.external_id, rejection.input_position)
+            self.seen.positions.setdefault(self.key(rejection.external_id), rejection.input_position)
         if self._stored_rejections < MAX_STORED_REJECTIONS:
             self._stored_rejections += 1
             self.conn.execute(
@@ -98,7 +103,7 @@ class _UpserterState:
             Recommendation.source_hash,
             Recommendation.withdrawn,
         ).where(Recommendation.source == self.source)
-        return {row[0]: _Stored(*row[1:]) for row in self.conn.execute(query)}
+        return {record_key(self.source, row[0]): _Stored(*row[1:]) for row in self.conn.execute(query)}
 
     @staticmethod
     def _country_members(term_id: int) -> Any:

@@ -45,14 +45,14 @@ class Upserter(_Languages):
                 if isinstance(what, Rejection):
                     if what.external_id:
                         # Malformed this time is not "gone": never withdraw it for that.
-                        self.seen.positions.setdefault(what.external_id, what.input_position)
+                        self.seen.positions.setdefault(self.key(what.external_id), what.input_position)
                 else:
-                    first = self.seen.positions.get(what.external_id)
+                    first = self.seen.positions.get(self.key(what.external_id))
                     if first is not None:
                         duplicate = refusal(reasons.DUPLICATE_ID, position=first)
                         item = Rejection(what.input_position, duplicate, what.external_id)
                     else:
-                        self.seen.positions[what.external_id] = what.input_position
+                        self.seen.positions[self.key(what.external_id)] = what.input_position
                 batch.append(item)
                 if len(batch) >= BATCH_SIZE:
                     writer.submit(self._link_batch(batch, writer))
@@ -76,7 +76,8 @@ class Upserter(_Languages):
             if isinstance(item, Rejection):
                 batch.rejections.append(item)
             elif isinstance(item, Unchanged):
-                batch.known.append((item.external_id, self.stored[item.external_id].id))
+                key = self.key(item.external_id)
+                batch.known.append((key, self.stored[key].id))
             else:
                 described.append(item)
         new_taxonomy = self.terms.missing(described)
@@ -86,12 +87,12 @@ class Upserter(_Languages):
         for item in described:
             record = item.record
             p = self._link(item)
-            stored = self.stored.get(record.external_id)
+            stored = self.stored.get(self.key(record.external_id))
             if stored is None:
                 batch.new.append(p)
                 p.row = self._new_row(p, now_value)
             elif stored.content_hash == item.content_hash and not stored.withdrawn:
-                batch.known.append((record.external_id, stored.id))
+                batch.known.append((self.key(record.external_id), stored.id))
             else:
                 batch.changed.append((stored.id, p))
         return batch
@@ -109,7 +110,7 @@ class Upserter(_Languages):
             self.seen.ids[external_id] = rec_id
         self.counts.unchanged += len(batch.known)
         for rec_id, p in batch.changed:
-            self.seen.ids[p.described.record.external_id] = rec_id
+            self.seen.ids[self.key(p.described.record.external_id)] = rec_id
         if batch.new:
             self._insert(batch.new)
         if batch.changed:

@@ -47,7 +47,7 @@ class _Withdrawing(_Revising):
                 return
             query = query.where(Recommendation.id.in_(self._country_members(term_id)))
         live = self.conn.execute(query).all()
-        gone = [row.id for row in live if row.external_id not in self.seen.positions]
+        gone = [row.id for row in live if self.key(row.external_id) not in self.seen.positions]
         if not gone:
             return
         kept = self.counts.created + self.counts.updated + self.counts.unchanged
@@ -62,7 +62,7 @@ class _Withdrawing(_Revising):
         before = [
             row
             for row in live
-            if (known := self.stored.get(row.external_id)) is not None and not known.withdrawn
+            if (known := self.stored.get(self.key(row.external_id))) is not None and not known.withdrawn
         ]
         self._refuse_mass_withdrawal(len(gone), len(before))
         now = utcnow()

@@ -58,7 +58,7 @@ class _Writing(_FirstLoad):
             [(rec_id, *p.row) for rec_id, p in zip(ids, new, strict=True)],
         )
         for rec_id, p in zip(ids, new, strict=True):
-            self.seen.ids[p.described.record.external_id] = rec_id
+            self.seen.ids[self.key(p.described.record.external_id)] = rec_id
         items = list(zip(ids, new, strict=True))
         self._write_children(items)
         self._bulk_insert(

@@ -4,6 +4,7 @@ holding numbers no id column can hold, and NUL characters in bodies, forms, quer
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,8 +12,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.pagination import encode_cursor
+from app.core.errors import InvalidInput
+from app.core.pagination import ORDERS, decode_cursor, encode_cursor
 from app.models import Cluster
+from app.recommendations.ordering import ORDERS as RECOMMENDATION_ORDERS
 from tests.accounts import PASSWORD, create_user
 from tests.apps import app_for
 from tests.factories import import_records, record
@@ -36,11 +39,37 @@ def _cursor_routes(settings: Settings) -> list[str]:
 
 
 def _tampered() -> list[str]:
-    """Cursors of every shape the API uses (sort date and id, name and id, id), ids out of range."""
+    """Cursors of every shape the API uses (sort date and id, name and id, id), ids out of range, and
+    of no list (none of them is refused for its list before its values are read)."""
     cursors = [REPORTED]
     for number in OUT_OF_RANGE:
-        cursors += [encode_cursor("2024-01-01", number), encode_cursor("Name", number), encode_cursor(number)]
+        cursors += [encode_cursor(ORDERS["recommendations:sort=newest"], "2024-01-01", number)]
+        cursors += [
+            encode_cursor(ORDERS["entities"], "Name", number),
+            encode_cursor(ORDERS["actions"], number),
+        ]
     return cursors
+
+
+def _out_of_range() -> list[tuple[str, str]]:
+    """A cursor of every list and order, holding an id out of range, and the order's name."""
+    samples = {int: 1, float: 1.5, str: "Name", date: "2024-01-01"}
+    cursors = []
+    for order in ORDERS.values():
+        values: list[object] = [samples[kind] for kind in order.shape]
+        for number in OUT_OF_RANGE:
+            values[max(i for i, kind in enumerate(order.shape) if kind is int)] = number
+            cursors.append((order.name, encode_cursor(order, *values)))  # type: ignore[arg-type]
+    return cursors
+
+
+def test_every_order_refuses_an_id_out_of_range(client: TestClient) -> None:
+    """Whichever list takes it (the app built: every list's order is known)."""
+    assert len(ORDERS) >= 16
+    for name, cursor in _out_of_range():
+        with pytest.raises(InvalidInput) as refused:
+            decode_cursor(cursor, ORDERS[name])
+        assert refused.value.errors == [{"field": "cursor", "reason": "holds a number out of range"}]
 
 
 def test_out_of_range_cursors_are_422(
@@ -64,7 +93,8 @@ def test_out_of_range_cursors_are_422(
     # A cursor of the right shape within range still works.
     assert (
         client.get(
-            "/api/v1/recommendations", params={"cursor": encode_cursor("2024-01-01", 2**31 - 1)}
+            "/api/v1/recommendations",
+            params={"cursor": encode_cursor(RECOMMENDATION_ORDERS["newest"], "2024-01-01", 2**31 - 1)},
         ).json()["total"]
         == 1
     )
@@ -72,7 +102,7 @@ def test_out_of_range_cursors_are_422(
 
 def test_portal_search_with_a_tampered_cursor(anonymous_client: TestClient, engine: Engine) -> None:
     import_records(engine, [record("C2")])
-    for cursor in (REPORTED, encode_cursor("2024-01-01", 2**31)):
+    for cursor in (REPORTED, encode_cursor(RECOMMENDATION_ORDERS["newest"], "2024-01-01", 2**31)):
         response = anonymous_client.get("/", params={"cursor": cursor})
         assert response.status_code == 422, response.text[:500]
         assert response.headers["content-type"].startswith("text/html")
@@ -80,7 +110,9 @@ def test_portal_search_with_a_tampered_cursor(anonymous_client: TestClient, engi
 
 
 def test_a_cursor_name_holding_nul_is_422(client: TestClient) -> None:
-    response = client.get("/api/v1/entities", params={"cursor": encode_cursor("Mini\x00stry", 3)})
+    response = client.get(
+        "/api/v1/entities", params={"cursor": encode_cursor(ORDERS["entities"], "Mini\x00stry", 3)}
+    )
     assert response.status_code == 422 and problem_fields(response) == ["cursor"]
 
 

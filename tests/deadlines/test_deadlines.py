@@ -62,6 +62,10 @@ def test_a_manager_sees_every_kind_by_date(
     assert education["link"] == f"/staff/actions/{education['object_id']}"
     assert education["entity_ids"] == [world.education]
     assert education["uid"] == f"action_due-{world.education_action}"
+    # An indicator's target opens the indicator's page, where its values are recorded (it opened the
+    # action's, one click short of it).
+    target = next(item for item in items if item["kind"] == "indicator_target")
+    assert target["link"] == f"/staff/indicators/{world.indicator}"
 
 
 def test_filters(world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers) -> None:

@@ -53,7 +53,7 @@ def test_too_large_is_413_naming_the_file(
     assert response.json()["errors"] == [
         {
             "field": "file",
-            "reason": f"is larger than {LIMIT} bytes, the largest evidence file this server accepts",
+            "reason": "is larger than 4 KB, the largest evidence file this server accepts",
         }
     ]
     assert _files_on_disk(store) == before and _rows(engine) == 0

@@ -164,9 +164,14 @@ def test_an_empty_template_export_imports_as_nothing(
     path = tmp_path / "empty.csv"
     path.write_bytes(body)
     before = snapshot(manual, skip=WRITES)
+    everywhere = settings.model_copy(update={"country": ""})
 
-    summary = _ok(import_csv_template(manual, settings.model_copy(update={"country": ""}), path))
-
+    # A file holding no record is refused (an empty search saved by mistake), and writes nothing...
+    refused = import_csv_template(manual, everywhere, path)
+    assert not refused.ok and "the file holds no record" in (refused.message or "")
+    assert snapshot(manual, skip=WRITES) == before
+    # ...unless it is expected: then it imports as nothing.
+    summary = _ok(import_csv_template(manual, everywhere, path, allow_empty=True))
     assert (summary.counts.created, summary.counts.updated, summary.counts.unchanged) == (0, 0, 0)
     assert snapshot(manual, skip=WRITES) == before
 

@@ -208,3 +208,32 @@ def test_public_statistics_follow_the_public_access_setting(
     assert keyed.get(PUBLIC_STATS).status_code == 401
     assert keyed.get(PUBLIC_STATS, headers=headers_for("reader")).status_code == 200
     assert make_client(public_access="off").get(PUBLIC_STATS).status_code == 404
+
+
+@pytest.mark.parametrize("url", [PUBLIC_STATS, STAFF_STATS])
+def test_a_revalidation_or_a_head_computes_nothing(
+    public: TestClient, world: World, statements: list[str], url: str
+) -> None:
+    """Answered from the data version, as the reports' HEAD is: no counts computed (a HEAD computed
+    them all, for nothing, and so did a 304 on a fresh data version)."""
+    caller = world.coordinator if url == STAFF_STATS else {}
+    first = public.get(url, params={"mechanism": "CRC"}, headers=caller)
+    tag = first.headers["etag"]
+    kept.counts.clear()  # as in another replica, or once the kept counts were pushed out
+    statements.clear()
+
+    again = public.get(url, params={"mechanism": "CRC"}, headers={**caller, "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    head = public.head(url, params={"mechanism": "CRC"}, headers=caller)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == tag and head.headers["content-type"] == "application/json"
+    assert [statement for statement in statements if "GROUP BY" in statement] == []
+    # What the GET would refuse, HEAD and a revalidation refuse too.
+    assert public.head(url, params={"sdg": "42"}, headers=caller).status_code == 422
+    refused = public.get(url, params={"sdg": "42"}, headers={**caller, "If-None-Match": "*"})
+    assert refused.status_code == 422
+    # Another filter, language or day is another answer.
+    other = public.get(
+        url, params={"mechanism": "CRC", "lang": "fr"}, headers={**caller, "If-None-Match": tag}
+    )
+    assert other.status_code == 200 and other.headers["etag"] != tag

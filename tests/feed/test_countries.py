@@ -9,6 +9,7 @@ from app.feed.countries import (
     UnknownCountry,
     country_key,
     iso2_for,
+    misspelt_state,
     resolve_country,
     resolve_country_alias,
     resolve_known_country,
@@ -257,3 +258,21 @@ def test_an_unknown_country_names_the_closest_matches(given: str, closest: list[
     if closest:
         assert caught.value.suggestions[: len(closest)] == closest
     assert f"unknown country {given!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("Congo (Democratic Republic of)", "CD"),
+        ("Congo (Republic of)", "CG"),
+        ("Macedonia (The former Yugoslav Republic of)", "MK"),
+        ("Gambia (Republic of The)", "GM"),
+        ("Gambia (The)", "GM"),
+        ("Democratic Peoples Republic of Korea", "KP"),
+    ],
+)
+def test_upr_info_spellings_of_a_state_are_that_state(spelling: str, code: str) -> None:
+    """The qualifier-last spellings of UPR Info's database and their like: no State, they were
+    stored as a State of their own, then (with the misspelt-State check) rejected their whole row."""
+    assert iso2_for(spelling) == code
+    assert misspelt_state(spelling, "From") is None

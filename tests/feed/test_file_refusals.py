@@ -66,6 +66,8 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     nul.write_bytes(b"To,Text\x00\n")
     mixed = folder / "mixed.csv"
     mixed.write_bytes("To,Text\nPerú,x\n".encode() + b"Chile,caf\xe9\n")
+    marked = folder / "marked.csv"
+    marked.write_bytes(b"\xef\xbb\xbfTo,Text\nChile,caf\xe9\n")
     return [
         _refused(list, read_csv_template(latin)),
         _refused(list, read_upr_info_csv(latin, "no-such-encoding")),
@@ -73,6 +75,7 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _refused(list, read_upr_info_csv(latin, "utf-16")),
         _refused(detect_encoding, nul),
         _refused(detect_encoding, mixed),
+        _refused(detect_encoding, marked),
         "cannot decode the file as cp1252: character maps to <undefined>",  # as a run stores it
         _refused(uhri_json._check_top_level, io.BytesIO(b"  "), export),
         _refused(uhri_json._check_top_level, io.BytesIO(b'{"a": 1}'), export),
@@ -116,16 +119,20 @@ def test_each_file_reason_reads_back_into_its_message(file_reasons: list[str]) -
         if isinstance(value, Reason)
     }
     assert set(file_refusals.WITH_VALUES) | set(file_refusals.FIXED) <= messages | inner
-    merged = translated(read[15], _bracketed)
+    merged = translated(read[16], _bracketed)
     assert merged.startswith("[merged cells C2:C3 (column 'Reccomending Body')[ and 1 more]: ")
-    cut_short = translated(read[11], _bracketed)
+    cut_short = translated(read[12], _bracketed)
     assert cut_short.startswith("[export.json: invalid JSON at record 3: [the file ends inside it")
     # What the JSON parser said in its own words stays as it said it.
     assert translated(read[0], _bracketed).endswith(
         "[not UTF-8: byte b'\\xe9' on line 2 (['é' in Windows-1252, the encoding of Excel's plain 'CSV']); "
         "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')]"
     )
-    assert translated(read[12], _bracketed) == (
+    assert translated(read[6], _bracketed) == (
+        "[the file mixes encodings: it starts as UTF-8[ (its byte-order mark)] but then holds b'\\xe9'[ on "
+        "line 2], which is not UTF-8; re-save it in one encoding or name the encoding]"
+    )
+    assert translated(read[13], _bracketed) == (
         "[export.json: invalid JSON at record 3: lexical error: invalid char in json text.]"
     )
 

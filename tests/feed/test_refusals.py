@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_file
 
 from app.core.catalogue import Reason, translated
 from app.feed import download_refusals, file_refusals, record_refusals, refusals
+from app.feed.countries import misspelt_state
 from app.feed.records import MalformedInput, RecordError
 from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
 from app.feed.template import cells
@@ -23,7 +24,6 @@ from app.feed.values import (
 )
 from app.web.i18n import translations
 from importers import uhri_xlsx
-from importers.csv_runs import _unplaced_country
 from importers.xlsx_checks import _not_a_zip
 
 
@@ -58,7 +58,8 @@ PRODUCED = [
     _refusal(cells.publication_date, "05/03/2025"),
     _refusal(cells.publication_date, "45000"),
     spreadsheet_date_advice("13/03/2025"),
-    _unplaced_country(["Republica del Peru"]),
+    misspelt_state("Republica del Peru", "countries"),
+    misspelt_state("Norwya", "From"),
     broken_csv(csv.Error("unexpected end of data"), 3),
 ]
 

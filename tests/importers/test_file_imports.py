@@ -105,6 +105,7 @@ def test_upr_info_sample_imports_and_reimports_unchanged(engine: Engine, setting
         mechanisms = conn.execute(select(Mechanism.code, Mechanism.family)).all()
         issues = set(conn.execute(select(Term.label).where(Term.kind == "issue")).scalars())
         run_row = conn.execute(select(ImportRun.source, ImportRun.format)).one()
+        stored_message = conn.execute(select(ImportRun.message)).scalar_one()
     # Accents, typographic quotes, dashes and the ellipsis decoded as Windows-1252, not Mac Roman.
     assert (
         "Guarantee intercultural bilingual education and reduce the school dropout rate among "
@@ -121,6 +122,13 @@ def test_upr_info_sample_imports_and_reimports_unchanged(engine: Engine, setting
     assert cycles == {14: 2, 28: 3, 42: 4}
     assert [tuple(row) for row in mechanisms] == [("UPR", "upr")]
     assert tuple(run_row) == ("upr-info", "csv")
+    # The encoding was guessed: the run says which one, where the run is read (API, staff page).
+    assert stored_message == run.message
+    assert run.message is not None
+    assert run.message.startswith(
+        "the file is not UTF-8: it was read as Windows-1252 (its accented letters read as Windows-1252); "
+        "if its accented letters look wrong, save it as 'CSV UTF-8' and import it again"
+    )
     # Issues: one quoted cell, several issues joined by commas; stored as terms of kind "issue".
     assert issues == {
         "International instruments",
@@ -169,8 +177,9 @@ def test_upr_info_sample_imports_and_reimports_unchanged(engine: Engine, setting
     assert linked_labels(engine, migrants.id, "recommending_state") == ["Türkiye"]
 
     unchanged = data_unchanged(engine)
-    again = import_upr_info(engine, settings, UPR_INFO)
+    again = import_upr_info(engine, settings, UPR_INFO, encoding="cp1252")
     assert again.outcome == "succeeded", again.message
+    assert again.message is None  # an encoding named is no guess
     assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 11)
     assert unchanged()
 

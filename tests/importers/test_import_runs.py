@@ -14,6 +14,7 @@ from app.core.config import Settings
 from app.core.errors import ImportFailed, ImportLocked
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation, RecommendationText, RejectedRecord, Revision
+from importers.csv_runs import import_csv_template, import_upr_info
 from importers.run import import_uhri
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -126,6 +127,37 @@ def test_empty_export_is_refused_instead_of_withdrawing_everything(
     assert run.outcome == "failed"
     assert run.message and "refusing to withdraw 2" in run.message
     assert snapshot(engine, skip=("import_leases", "import_runs")) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        ("uhri", b"[]"),
+        ("upr-info", b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"),
+        ("csv", b"mechanism,text,countries\r\n,,\r\n"),
+    ],
+)
+def test_a_file_holding_no_record_fails_unless_allowed(
+    engine: Engine, settings: Settings, tmp_path: Path, kind: str, content: bytes
+) -> None:
+    """A header row and nothing below it (an empty search, rows filtered out before saving), or an
+    empty array: the run "succeeded" having read nothing, as if the file had been imported."""
+    path = tmp_path / ("export.json" if kind == "uhri" else "rows.csv")
+    path.write_bytes(content)
+
+    def run(allow_empty: bool) -> Any:
+        if kind == "uhri":
+            return import_uhri(engine, settings, str(path), partial=True, allow_empty=allow_empty)
+        if kind == "upr-info":
+            return import_upr_info(engine, settings, path, allow_empty=allow_empty)
+        return import_csv_template(engine, settings, path, allow_empty=allow_empty)
+
+    refused = run(allow_empty=False)
+    assert refused.outcome == "failed"
+    assert refused.message is not None
+    assert "the file holds no record: nothing was imported" in refused.message
+    assert "--allow-empty" in refused.message
+    assert run(allow_empty=True).outcome == "succeeded"
 
 
 @pytest.mark.parametrize(

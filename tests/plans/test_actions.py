@@ -322,24 +322,6 @@ def test_patch_names_every_wrong_field_at_once(client: TestClient, world: dict[s
     assert client.get(url).headers["ETag"] == '"1"'
 
 
-def test_an_entity_is_lead_or_supporting_not_both(client: TestClient, world: dict[str, int]) -> None:
-    both = {"title": "Train judges", "lead_entity_id": world["a"], "supporting_entity_ids": [world["a"]]}
-    refused = client.post(URL, json=both)
-    assert refused.status_code == 422 and problem_fields(refused) == ["supporting_entity_ids"]
-    assert client.get(URL).json()["total"] == 0
-    action = make_action(client, lead_entity_id=world["a"], supporting_entity_ids=[world["b"]])
-    url = f"{URL}/{action['id']}"
-    assert problem_fields(patch(client, url, {"supporting_entity_ids": [world["a"]]})) == [
-        "supporting_entity_ids"
-    ]
-    same = {"lead_entity_id": world["b"], "supporting_entity_ids": [world["b"]]}
-    assert problem_fields(patch(client, url, same)) == ["supporting_entity_ids"]
-    # The supporting entity made the lead, the list not sent: it stops being supporting.
-    promoted = patch(client, url, {"lead_entity_id": world["b"]})
-    assert promoted.status_code == 200, promoted.text
-    assert promoted.json()["lead_entity_id"] == world["b"] and promoted.json()["supporting_entity_ids"] == []
-
-
 def test_if_match(client: TestClient, engine: Engine) -> None:
     action = make_action(client)
     url = f"{URL}/{action['id']}"

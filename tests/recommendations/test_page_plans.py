@@ -1,9 +1,10 @@
 """The plan a list page takes from its known total never changes the page.
 
 With many matches SQLite walks the newest-first index (``+id IN``) and PostgreSQL starts a single
-cycle's walk at that cycle's newest date; with few, PostgreSQL collects a single taxonomy value's
-matches as an array (``id = ANY(ARRAY(...))``); otherwise the planner chooses. Whichever is
-taken, the pages hold the same recommendations in the same order, with the same cursors.
+cycle's walk at that cycle's newest date and reads a mechanism's ids from an array; with few,
+PostgreSQL collects a single taxonomy value's matches as an array (``id = ANY(ARRAY(...))``);
+otherwise the planner chooses. Whichever is taken, the pages hold the same recommendations in the
+same order, with the same cursors.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ QUERIES: list[dict[str, Any]] = [
     {"country": ["Peru", "Chile"]},
     {"country": "Peru", "theme": "Women's rights"},
     {"country": "Chile", "mechanism": "CRC"},
+    {"mechanism": "CRC"},
+    {"mechanism": ["CRC", "UPR"], "sort": "oldest"},
     {"country": "Peru", "sort": "oldest"},
     {"cycle": 3},
     {"cycle": 2, "country": "Chile"},
@@ -78,7 +81,7 @@ def _expected(ids: dict[str, int], query: dict[str, Any]) -> set[int]:
             ("country" not in query or set(wanted(query["country"])) & set(countries))
             and ("theme" not in query or set(wanted(query["theme"])) & set(themes))
             and ("sdg" not in query or query["sdg"] in goals)
-            and ("mechanism" not in query or query["mechanism"] == mechanism)
+            and ("mechanism" not in query or mechanism in wanted(query["mechanism"]))
             and ("cycle" not in query or cycle in wanted(query["cycle"]))
         ):
             found.add(ids[external_id])

@@ -34,3 +34,15 @@ def test_the_page_saves_the_choice_and_keeps_a_bad_one_with_its_field(
         staff.post("/staff/account", {"digest": "daily", "language": "en"}, csrf="forged").status_code == 403
     )
     assert Session(db).get_one(User, staff.user_id).digest == "never"
+
+
+def test_the_page_says_what_each_role_s_digest_holds(staff_login: StaffLogin) -> None:
+    """It told everyone of approvals and imports (a coordinator's items) and nothing of deadlines or
+    indicator values, and told a reader a digest comes, which none does (app/notify/items.py)."""
+    focal = staff_login("focal_point", entity_id=None).get("/staff/account").text
+    assert "indicator values returned to your entity" in focal and "deadlines" in focal
+    assert "waiting for your approval" not in focal and "an import changed" not in focal
+    coordinator = staff_login("coordinator").get("/staff/account").text
+    assert "waiting for your approval" in coordinator and "an import changed" in coordinator
+    reader = staff_login("reader").get("/staff/account").text
+    assert "A reader receives no digest" in reader and "comes by e-mail" not in reader

@@ -142,6 +142,7 @@ def test_the_list_filtered_on_an_archived_entity_says_so_in_its_box(
         ("published=true", ["Print textbooks"]),
         ("published=false", ["Build rural schools", "Train judges"]),
         ("q=JUDGES+train", ["Train judges"]),
+        ("q=tr%C3%A1in", ["Train judges"]),  # accents aside, as the recommendations' search
         ("due_before=2022-01-01", ["Train judges"]),
         ("due_after=2022-01-01", ["Build rural schools"]),
     ],

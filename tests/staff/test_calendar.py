@@ -293,3 +293,22 @@ def test_the_staff_calendar_publishes_with_a_button(
     ]
     focal = committed_staff_login("focal_point")
     assert 'action="/staff/calendar/publish"' not in focal.get("/staff/calendar").text
+
+
+def test_the_reminders_link_to_a_calendar_that_lists_the_overdue_deadlines_too(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    """The link "Deadlines due soon or overdue" (My work, and the digest) opens the calendar: it lists
+    each of them, the overdue ones of an earlier month too (the calendar starts this month by default)."""
+    long_ago = (world.today.replace(day=1) - timedelta(days=45)).isoformat()
+    created = staff_login("coordinator").post(
+        "/staff/calendar",
+        {"kind": "custom", "title": "Reply to the committee", "due_on": long_ago, "entity_id": world.justice},
+    )
+    assert created.status_code == 303, created.text
+    focal = staff_login("focal_point", entity_id=world.justice)
+    home = focal.get("/staff/").text
+    link = re.search(r'<li><a href="(/staff/calendar[^"]*)">Deadlines due soon or overdue</a>', home)
+    assert link, "no link to the deadlines on My work"
+    listed = focal.get(link.group(1).replace("&amp;", "&")).text
+    assert "Reply to the committee" in listed

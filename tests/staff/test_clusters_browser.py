@@ -19,7 +19,7 @@ from tests.builder import building, imported
 from tests.factories import record
 from tests.live_server import live_server
 from tests.staff.browser_support import assert_accessible, screenshot, signed_in
-from tests.staff.test_clusters import COUSIN, DETENTION, SOURCE, TORTURE, TWIN, UNRELATED
+from tests.staff.cluster_world import COUSIN, DETENTION, SOURCE, TORTURE, TWIN, UNRELATED
 
 # A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
 # handlers and services it drives are tested on both databases without a browser.

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 
+from app.models import Action
+from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.conftest import StaffLogin
 from tests.staff.review_world import ReviewWorld, build
@@ -88,7 +90,20 @@ def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_lo
         "returned": "1",
         "values-returned": "1",
         "drafts": "1",
+        "submitted": "1",
     }
+
+
+def test_a_focal_point_sees_what_waits_for_a_coordinator(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    """Once submitted, an update left every list of My work: the focal point could not tell that it
+    waits for a coordinator (nor find it without knowing the progress list's filter)."""
+    html = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    waiting = section(html, "submitted")
+    assert world.overdue_justice in waiting and '<a href="/staff/progress/' in waiting
+    assert world.overdue_health not in waiting  # the other entity's submitted update
+    assert 'href="/staff/progress?state=submitted"' in waiting
+    values = re.search(r'<a href="/staff/values\?state=submitted">[^<]+</a>: (\d+)', waiting)
+    assert values and values.group(1) == "1"  # Bills tabled, not the other entity's Clinics open
 
 
 def test_the_other_entitys_focal_point_sees_theirs(world: ReviewWorld, staff_login: StaffLogin) -> None:
@@ -134,3 +149,33 @@ def test_the_reminders_of_the_e_mail_digest_are_on_the_page(
     }
     assert 'href="/staff/account"' in reminders
     assert "reminders-title" not in staff_login("reader").get("/staff/").text  # nothing of their own
+
+
+def test_a_value_returned_to_the_lead_entity_is_not_listed_to_a_supporting_one(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A value the lead entity recorded on an action another entity supports, returned: only the
+    entity that wrote it may correct it, so only it is told (My work and the digest's items, which
+    are the same) that it was returned to them; the other one's list said so too."""
+    with building(db) as b:
+        action = b.session.scalar(select(Action.id).where(Action.title == world.overdue_supported))
+        assert action is not None
+        author = b.author("counter-health@example.org", entity_id=world.health).id
+        indicator = b.indicator(action, "Lawyers funded").id
+        b.value(indicator, "returned", 7, created_by_id=author, review_comment="Which lawyers?")
+    justice = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    assert "Which lawyers?" not in justice
+    assert "Indicator values returned to you</a>: 1</li>" in section(justice, "reminders-title")
+    health = staff_login("focal_point", entity_id=world.health).get("/staff/").text
+    assert "Which lawyers?" in section(health, "values-returned")
+
+
+def test_the_actions_due_soon_link_lists_those_actions(world: ReviewWorld, staff_login: StaffLogin) -> None:
+    """The link "Actions due soon: 1" (My work, and the digest) opened every action of the entity."""
+    focal = staff_login("focal_point", entity_id=world.justice)
+    reminders = section(focal.get("/staff/").text, "reminders-title")
+    link = re.search(r'<li><a href="([^"]+)">Actions due soon</a>: (\d+)</li>', reminders)
+    assert link and link.group(2) == "1"
+    listed = focal.get(link.group(1).replace("&amp;", "&")).text
+    assert world.open_justice in listed
+    assert world.overdue_justice not in listed and world.later_justice not in listed

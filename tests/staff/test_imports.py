@@ -169,6 +169,12 @@ def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: E
     assert answer.status_code == 303, answer.text
     ((outcome, created, _rejected),) = runs(engine)
     assert outcome == "succeeded" and created == 11
+    # The sample is Windows-1252, which the import had to guess: the run's page says so, as the
+    # command's summary line does, so that garbled accents can be told and fixed.
+    page = staff.get(answer.headers["location"])
+    assert "it was read as Windows-1252 (its accented letters read as Windows-1252)" in page.text
+    assert "save it as &#39;CSV UTF-8&#39; and import it again" in page.text
+    assert "--encoding" not in page.text  # an option of the command, which the page has not
 
 
 def test_a_file_about_another_state_fails_saying_so_in_the_pages_terms(

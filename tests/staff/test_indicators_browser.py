@@ -104,3 +104,21 @@ def test_a_value_from_draft_to_approved(browser: Browser, engine: Engine, site: 
     assert_accessible(focal)
     _record(focal, "2025-06-30", "96", "Submit for approval")
     expect(focal.get_by_role("status")).to_contain_text("replaces the approved value once approved")
+
+
+def test_enter_in_the_value_field_keeps_a_draft(
+    browser: Browser, engine: Engine, site: tuple[str, int, int]
+) -> None:
+    """Enter presses a form's first button. It was "Submit for approval", which a focal point cannot
+    take back: a value typed and entered went to the coordinators before its note was written. The
+    first is "Save as draft", as on the progress forms."""
+    base_url, entity, action = site
+    with building(engine) as build:
+        indicator = build.indicator(action, "Judges trained").id
+    focal = _context(browser, engine, base_url, "fp@example.org", "focal_point", entity_id=entity).new_page()
+    focal.goto(f"/staff/indicators/{indicator}")
+    focal.get_by_label("Date measured").fill("2025-06-30")
+    focal.get_by_label("Value", exact=True).fill("40")
+    focal.get_by_label("Value", exact=True).press("Enter")
+    expect(focal.get_by_role("status")).to_have_text("The value is saved as a draft.")
+    expect(focal.get_by_role("button", name="Submit for approval")).to_be_visible()  # still to send

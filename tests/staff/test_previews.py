@@ -161,8 +161,11 @@ def test_a_published_cluster_is_shown_with_its_hidden_actions_counted(
     frame = page[page.index('<section class="public-preview"') :]
     assert f'<a href="/actions/{world.action_id}">{PUBLISHED_ACTION}</a>' in frame
     assert f'<a href="/recommendations/{world.education_id}">' in frame
-    assert "Linked actions that are not published: 1." in page
-    assert SECRETS["unpublished_action"] not in page
+    assert "<li>Actions of the cluster that are not published: 1." in page
+    # Named for the staff, with how it is the cluster's; never in the public page's frame.
+    secret = SECRETS["unpublished_action"]
+    assert f'<a href="/staff/actions/{world.unpublished_action_id}">{secret}</a>' in page
+    assert secret not in frame
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_previews_of_a_cluster_and_of_actions(page: Page, world: Seeded) -> None
     expect(page.get_by_role("heading", level=1)).to_have_text(f"What the public sees: {PUBLISHED_CLUSTER}")
     frame = page.locator("section.public-preview")
     expect(frame.get_by_role("link", name=PUBLISHED_ACTION)).to_be_visible()
-    expect(page.get_by_text("Linked actions that are not published: 1.")).to_be_visible()
+    expect(page.get_by_text("Actions of the cluster that are not published: 1.")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/staff/actions/{world.action_id}/preview")

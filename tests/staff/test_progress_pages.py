@@ -263,7 +263,7 @@ def test_refused_files_are_named_and_nothing_is_attached(
     assert (
         big.status_code == 413
         and "The file is too large" in big.text
-        and "larger than 2048 bytes" in big.text
+        and "larger than 2 KB, the largest evidence file" in big.text
     )
 
 
@@ -341,3 +341,51 @@ def test_another_entity_sees_neither_page_nor_file(world: World, staff_login: St
         f"/staff/progress/{world.draft}/evidence", files=[("file", ("x.txt", samples.TEXT, "text/plain"))]
     )
     assert refused.status_code == 403
+
+
+def test_the_largest_file_is_announced_and_named_in_megabytes(
+    world: World, staff_login: StaffLogin, make_app: MakeApp
+) -> None:
+    """The attach form says how large a file may be before one is sent; a file over the limit is
+    refused naming it in megabytes in the page's way (it said "26214400 bytes", and only afterwards)."""
+    focal = _focal(staff_login, world)
+    small = StaffClient(
+        TestClient(make_app(evidence_max_bytes=3 * 1024 * 1024), follow_redirects=False),
+        focal.secret,
+        focal.csrf,
+        focal.user_id,
+    )
+    page = small.get(f"/staff/progress/{world.draft}").text
+    assert "CSV or plain text. Each file may be at most 3 MB.</p>" in page
+    big = [("file", ("scan.pdf", samples.PDF + b"0" * (3 * 1024 * 1024), "application/pdf"))]
+    refused = small.post(f"/staff/progress/{world.draft}/evidence", files=big)
+    assert refused.status_code == 413
+    assert "scan.pdf: is larger than 3 MB, the largest evidence file this server accepts" in refused.text
+    french = small.get(f"/staff/progress/{world.draft}?lang=fr").text
+    assert "3 Mo" in french and "3 MB" not in french
+
+
+def test_a_correction_is_submitted_with_the_text_typed(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Correcting a returned update: the corrected text and the submission are one form. The page had
+    "Submit for approval" apart, above the text: pressed after typing, it sent the old text to the
+    coordinator and the correction was lost."""
+    focal = _focal(staff_login, world)
+    coordinator = staff_login("coordinator")
+    assert focal.post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    comment = {"comment": "Give the number of judges per region."}
+    assert coordinator.post(f"/staff/progress/{world.draft}/return", comment).status_code == 303
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    form = re.search(
+        rf'<form method="post" action="/staff/progress/{world.draft}" novalidate>.*?</form>', page, re.S
+    )
+    assert form and re.search(
+        r'<button type="submit" name="submit" value="true"[^>]*>Submit for approval', form.group(0)
+    )
+    assert f'action="/staff/progress/{world.draft}/submit"' not in page  # no second form to press by mistake
+    fields = {"reported_on": "2025-06-30", "narrative": "25 judges in Lima, 15 in Cusco.", "new_status": ""}
+    sent = focal.post(f"/staff/progress/{world.draft}", {**fields, "etag": _etag(page), "submit": "true"})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?done=progress-submitted")
+    assert _state(db, world.draft)[0] == "submitted"
+    assert "25 judges in Lima, 15 in Cusco." in coordinator.get(f"/staff/progress/{world.draft}").text

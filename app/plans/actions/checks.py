@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, Refusals
-from app.models import Action, Cluster, Entity, Recommendation
+from app.entities.service import check_responsible
+from app.models import Action, Cluster, Recommendation
 from app.plans.actions.links import checked_ids, sdg_term_ids
 from app.plans.actions.reading import Links
 from app.plans.actions.schemas import ActionCreate, ActionPatch
@@ -24,13 +24,11 @@ def _check_dates(start: date | None, due: date | None) -> None:
         )
 
 
-def _check_responsible(lead: int | None, supporting: list[int]) -> None:
-    """An entity is the lead or supporting, not both (as on a recommendation)."""
-    if lead is not None and lead in supporting:
-        reason = Reason(_("entity %(id)s is the lead entity; it cannot also be supporting"), id=lead)
-        raise InvalidInput(
-            f"supporting_entity_ids: {reason}", errors=[{"field": "supporting_entity_ids", "reason": reason}]
-        )
+def _lead_first(entities: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The lead's refusal before the supporting ones', as the forms list their boxes."""
+    return {
+        name: entities[name] for name in ("lead_entity_id", "supporting_entity_ids") if entities.get(name)
+    }
 
 
 def checked_create(session: Session, body: ActionCreate) -> Links:
@@ -38,22 +36,21 @@ def checked_create(session: Session, body: ActionCreate) -> Links:
     per attempt)."""
     checks = Refusals()
     checks.check(_check_dates, body.start_date, body.due_date)
-    checks.check(_check_responsible, body.lead_entity_id, body.supporting_entity_ids)
+    entities = {"supporting_entity_ids": sorted(set(body.supporting_entity_ids))}
     if body.lead_entity_id is not None:
-        checks.check(checked_ids, session, Entity, [body.lead_entity_id], "lead_entity_id")
+        entities["lead_entity_id"] = [body.lead_entity_id]
+    # The entities as a recommendation's and a cluster's are checked: each named as the forms list it.
+    checks.check(check_responsible, session, _lead_first(entities))
     recommendations = checks.check(
         checked_ids, session, Recommendation, body.recommendation_ids, "recommendation_ids"
     )
     clusters = checks.check(checked_ids, session, Cluster, body.cluster_ids, "cluster_ids")
-    supporting = checks.check(
-        checked_ids, session, Entity, body.supporting_entity_ids, "supporting_entity_ids"
-    )
     sdgs = checks.check(sdg_term_ids, session, body.sdg_targets)
     checks.raise_any()  # from here on every check passed: none of the Nones below is left
     links = Links(
         recommendation_ids=recommendations or [],
         cluster_ids=clusters or [],
-        supporting_entity_ids=supporting or [],
+        supporting_entity_ids=entities["supporting_entity_ids"],
     )
     links.sdg_term_ids, links.sdg_codes = sdgs or ([], [])
     return links
@@ -74,14 +71,19 @@ def checked_patch(session: Session, body: ActionPatch, action: Action, links: Li
     else:
         # A supporting entity made the lead stops being supporting.
         supporting = [i for i in links.supporting_entity_ids if i != lead]
-    checks.check(_check_responsible, lead, supporting)
-    if "lead_entity_id" in sent and body.lead_entity_id is not None:
-        already = [action.lead_entity_id] if action.lead_entity_id else []
-        checks.check(checked_ids, session, Entity, [body.lead_entity_id], "lead_entity_id", already=already)
+    # The entities sent (and a stored lead a new supporting list might repeat), the stored ones kept
+    # even if archived since.
+    entities: dict[str, list[int]] = {}
+    if lead is not None:
+        entities["lead_entity_id"] = [lead] if "lead_entity_id" in sent or lead in supporting else []
+    if "supporting_entity_ids" in sent and body.supporting_entity_ids is not None:
+        entities["supporting_entity_ids"] = sorted(set(supporting))
+    kept = [*links.supporting_entity_ids, *([action.lead_entity_id] if action.lead_entity_id else [])]
+    checks.check(check_responsible, session, _lead_first(entities), keep=kept)
     result = Links(
         recommendation_ids=links.recommendation_ids,
         cluster_ids=links.cluster_ids,
-        supporting_entity_ids=supporting,
+        supporting_entity_ids=sorted(set(supporting)),
         sdg_term_ids=links.sdg_term_ids,
         sdg_codes=links.sdg_codes,
     )
@@ -101,18 +103,6 @@ def checked_patch(session: Session, body: ActionPatch, action: Action, links: Li
         result.cluster_ids = (
             checks.check(
                 checked_ids, session, Cluster, body.cluster_ids, "cluster_ids", already=links.cluster_ids
-            )
-            or []
-        )
-    if "supporting_entity_ids" in sent and body.supporting_entity_ids is not None:
-        result.supporting_entity_ids = (
-            checks.check(
-                checked_ids,
-                session,
-                Entity,
-                body.supporting_entity_ids,
-                "supporting_entity_ids",
-                already=links.supporting_entity_ids,
             )
             or []
         )

@@ -16,7 +16,6 @@ from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.models import (
     Cluster,
-    Entity,
     Recommendation,
     Term,
 )
@@ -31,7 +30,7 @@ def _unknown(field_name: str, ids: Iterable[object], reason: str) -> InvalidInpu
 
 def checked_ids(
     session: Session,
-    model: type[Recommendation] | type[Cluster] | type[Entity],
+    model: type[Recommendation] | type[Cluster],
     ids: Iterable[int],
     field_name: str,
     *,
@@ -39,7 +38,8 @@ def checked_ids(
 ) -> list[int]:
     """The distinct ids, sorted; 422 naming ``field_name`` if one does not exist.
 
-    Archived clusters and entities cannot be newly linked (those ``already`` linked may stay).
+    Archived clusters cannot be newly linked (those ``already`` linked may stay). The entities are
+    ``app.entities.service.check_responsible``'s.
     """
     wanted = sorted(set(ids))
     if not wanted:
@@ -57,8 +57,7 @@ def checked_ids(
         raise _unknown(field_name, missing, _("unknown ids") if len(missing) > 1 else _("unknown id"))
     archived = [i for i in wanted if found[i] and i not in already]
     if archived:
-        # Named as the form lists them (an archived one is no longer among its choices): only
-        # clusters and entities are archived.
+        # Named as the form lists them (an archived one is no longer among its choices).
         named = getattr(model, "name", None)
         names: dict[int, str] = {}
         if named is not None:

@@ -6,7 +6,7 @@ The public API and the staff API both list actions with these; writing links is 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,25 +71,90 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
     return union(direct, via_cluster)
 
 
-def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[tuple[int]]:
+def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[int]:
     """The ids of a cluster's actions: linked to the cluster, or serving (``serving``) one of the
     recommendations its page lists (current ones, leaders of linked copies), which counts the
     actions linked to a member or to another cluster a member is in. The statistics and the report
     filtered on the cluster count the same ones, the actions of its members; an action linked to a
-    cluster none of whose members is current is the cluster's too. ``public``: the cluster must be
-    published and not archived, and other clusters count only when they are too; whether the action
-    is published is the caller's filter. Every list of a cluster's actions (the staff and public
-    APIs' ``cluster`` filter, the portal's and the workspace's cluster pages) goes through here."""
-    members = select(Recommendation.id).where(
+    cluster none of whose members is current is the cluster's too (``linked_to_cluster``), which
+    the statistics count as well. ``public``: the cluster must be published and not archived, and
+    other clusters count only when they are too; whether the action is published is the caller's
+    filter. Every list of a cluster's actions (the staff and public APIs' ``cluster`` filter, the
+    portal's and the workspace's cluster pages) goes through here; ``sources_in_cluster`` says
+    which of these ways found each one."""
+    served = serving(_members(cluster_id, dialect, public=public), public=public).subquery()
+    return union(linked_to_cluster(cluster_id, public=public), select(served.c.action_id))
+
+
+def _members(cluster_id: int, dialect: str, *, public: bool) -> Select[int]:
+    """The recommendations a cluster's page lists: current ones, leaders of linked copies."""
+    return select(Recommendation.id).where(
         *filter_conditions(RecommendationFilter(cluster=cluster_id), dialect, hints=False, public=public)
     )
-    served = serving(members, public=public).subquery()
+
+
+@dataclass(frozen=True)
+class Source:
+    """How an action is one of a cluster's (``of_cluster``): linked to the cluster itself (no
+    recommendation), to its recommendation ``recommendation_id``, or to another cluster
+    (``cluster_id``) that recommendation is in."""
+
+    recommendation_id: int | None = None
+    cluster_id: int | None = None
+
+
+def sources_in_cluster(
+    session: Session, cluster_id: int, action_ids: Collection[int], *, public: bool
+) -> dict[int, list[Source]]:
+    """Why each of ``action_ids`` (actions of the cluster) is the cluster's: every way ``of_cluster``
+    finds it, the link to the cluster itself first, then by recommendation and cluster id. Three
+    statements whatever the number of actions."""
+    if not action_ids:
+        return {}
+    found: dict[int, set[Source]] = defaultdict(set)
+    ids = sorted(action_ids)
+    members = _members(cluster_id, session.get_bind().dialect.name, public=public)
+    for (action_id,) in session.execute(
+        linked_to_cluster(cluster_id, public=public).where(ActionCluster.action_id.in_(ids))
+    ):
+        found[action_id].add(Source())
+    for action_id, rec_id in session.execute(
+        select(ActionRecommendation.action_id, ActionRecommendation.recommendation_id).where(
+            ActionRecommendation.action_id.in_(ids), ActionRecommendation.recommendation_id.in_(members)
+        )
+    ):
+        found[action_id].add(Source(recommendation_id=rec_id))
+    other_clusters = (
+        select(ActionCluster.action_id, ClusterRecommendation.recommendation_id, ActionCluster.cluster_id)
+        .join(ClusterRecommendation, ClusterRecommendation.cluster_id == ActionCluster.cluster_id)
+        .where(
+            ActionCluster.action_id.in_(ids),
+            ActionCluster.cluster_id != cluster_id,
+            ClusterRecommendation.recommendation_id.in_(members),
+        )
+    )
+    if public:
+        other_clusters = other_clusters.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
+            Cluster.published.is_(True), Cluster.archived.is_(False)
+        )
+    for action_id, rec_id, other in session.execute(other_clusters):
+        found[action_id].add(Source(recommendation_id=rec_id, cluster_id=other))
+    return {
+        action_id: sorted(sources, key=lambda s: (s.recommendation_id or 0, s.cluster_id or 0))
+        for action_id, sources in found.items()
+    }
+
+
+def linked_to_cluster(cluster_id: int, *, public: bool) -> Select[int]:
+    """The ids of the actions linked to the cluster itself (``public``: only while it is published
+    and not archived). They are the cluster's whether or not it holds a current recommendation, so
+    the statistics filtered on the cluster count them too, even when no recommendation matches."""
     linked = select(ActionCluster.action_id).where(ActionCluster.cluster_id == cluster_id)
     if public:
         linked = linked.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
             Cluster.published.is_(True), Cluster.archived.is_(False)
         )
-    return union(linked, select(served.c.action_id))
+    return linked
 
 
 def sdg_sort_key(code: str) -> int:

@@ -129,7 +129,7 @@ class ActionListParams(BaseModel):
     due_before: dt.date | None = Field(None, description="Due on or before this date")
     due_after: dt.date | None = Field(None, description="Due on or after this date")
     published: bool | None = None
-    q: str | None = Field(None, max_length=200, description="Words in the title (case-insensitive)")
+    q: str | None = Field(None, max_length=200, description="Words in the title (case and accents ignored)")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.auth.permissions import ensure_entity, within_entity
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import NotFound
 from app.models import Action, ActionEntity
 
@@ -17,7 +19,7 @@ from app.models import Action, ActionEntity
 def load_action(session: Session, action_id: int) -> Action:
     action = session.get(Action, action_id)
     if action is None:
-        raise NotFound(f"action {action_id} does not exist")
+        raise NotFound(Reason(_("action %(id)s does not exist"), id=action_id))
     return action
 
 

@@ -7,12 +7,12 @@ rule of ``values.sees_unapproved``); approved ones are visible to all staff.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
-from app.core.pagination import decode_cursor, keyset_page
-from app.models import Action, ActionEntity, Indicator, IndicatorValue
+from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.models import Action, ActionEntity, Indicator, IndicatorValue, User
 from app.plans.indicators.schemas import QueuedValue, ValueListParams, ValuePage
 from app.plans.indicators.values import value_out
 
@@ -22,8 +22,23 @@ def _actions_of(entity_id: int) -> Select[int]:
     return select(Action.id).where(or_(Action.lead_entity_id == entity_id, Action.id.in_(supported)))
 
 
-def _conditions(actor: Actor, params: ValueListParams) -> list[ColumnElement[bool]]:
+def written_in_entity(entity_id: int) -> ColumnElement[bool]:
+    """The value was recorded by someone of ``entity_id``, or with an API key (no author) on an action
+    ``entity_id`` leads: those of its values it may still correct (``app.plans.authorship``)."""
+    written_here = select(User.id).where(User.entity_id == entity_id)
+    led_here = select(Action.id).where(Action.lead_entity_id == entity_id)
+    return or_(
+        and_(IndicatorValue.created_by_id.is_(None), Indicator.action_id.in_(led_here)),
+        IndicatorValue.created_by_id.in_(written_here),
+    )
+
+
+def _conditions(
+    actor: Actor, params: ValueListParams, written_in: int | None = None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if written_in is not None:
+        conditions.append(written_in_entity(written_in))
     if params.state is not None:
         conditions.append(IndicatorValue.state == params.state)
     if params.entity_id is not None:
@@ -39,14 +54,21 @@ def _conditions(actor: Actor, params: ValueListParams) -> list[ColumnElement[boo
     return conditions
 
 
-def list_values(session: Session, actor: Actor, params: ValueListParams) -> ValuePage:
-    """Oldest recorded first (by id), keyset pages, each value with its action and indicator."""
-    conditions = _conditions(actor, params)
+_VALUES = CursorOrder("indicator-values", (int,))
+
+
+def list_values(
+    session: Session, actor: Actor, params: ValueListParams, *, written_in: int | None = None
+) -> ValuePage:
+    """Oldest recorded first (by id), keyset pages, each value with its action and indicator.
+    ``written_in``: only the values recorded in that entity (what is returned *to* it: a supporting
+    entity reads the lead entity's values but may not correct them)."""
+    conditions = _conditions(actor, params, written_in)
     counted = select(func.count()).select_from(IndicatorValue).join(Indicator).where(*conditions)
     total = session.execute(counted).scalar_one()
     page_conditions = list(conditions)
     if params.cursor:
-        (last_id,) = decode_cursor(params.cursor, (int,))
+        (last_id,) = decode_cursor(params.cursor, _VALUES)
         page_conditions.append(IndicatorValue.id > last_id)
     query = (
         select(IndicatorValue, Indicator.name, Indicator.unit, Action.id, Action.title)
@@ -55,7 +77,7 @@ def list_values(session: Session, actor: Actor, params: ValueListParams) -> Valu
         .where(*page_conditions)
         .order_by(IndicatorValue.id)
     )
-    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].id,))
+    rows, next_cursor = keyset_page(session, query, params.limit, lambda row: (row[0].id,), order=_VALUES)
     items = [
         QueuedValue(
             **value_out(value).model_dump(),

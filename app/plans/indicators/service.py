@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
@@ -92,7 +93,7 @@ def list_indicators(session: Session, action_id: int) -> IndicatorList:
 def _load(session: Session, indicator_id: int) -> Indicator:
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
-        raise NotFound(f"indicator {indicator_id} does not exist")
+        raise NotFound(Reason(_("indicator %(id)s does not exist"), id=indicator_id))
     return indicator
 
 

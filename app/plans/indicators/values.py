@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
@@ -55,7 +56,7 @@ def _snapshot(value: IndicatorValue, fields: tuple[str, ...]) -> dict[str, Any]:
 def _indicator(session: Session, indicator_id: int) -> Indicator:
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
-        raise NotFound(f"indicator {indicator_id} does not exist")
+        raise NotFound(Reason(_("indicator %(id)s does not exist"), id=indicator_id))
     return indicator
 
 
@@ -76,7 +77,7 @@ def _load(session: Session, actor: Actor, value_id: int) -> IndicatorValue:
     if value is None or (
         value.state != "approved" and not sees_unapproved(session, actor, _action_of(session, value))
     ):
-        raise NotFound(f"indicator value {value_id} does not exist")
+        raise NotFound(Reason(_("indicator value %(id)s does not exist"), id=value_id))
     return value
 
 

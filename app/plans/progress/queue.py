@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
-from app.core.pagination import CURSOR_FIELD, decode_cursor, keyset_page
+from app.core.pagination import CURSOR_FIELD, CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.feed.fields import name_order
 from app.models import Action, Entity, ProgressUpdate, User
@@ -60,8 +60,14 @@ def _filters(actor: Actor, params: ProgressQueueParams) -> list[ColumnElement[bo
     return conditions
 
 
+_ORDERS = {
+    recent: CursorOrder("progress-updates", (str, int), f"order={name}")
+    for recent, name in ((False, "waiting"), (True, "recent"))
+}
+
+
 def _after_cursor(cursor: str, recent: bool) -> ColumnElement[bool]:
-    stamp, last_id = decode_cursor(cursor, (str, int))
+    stamp, last_id = decode_cursor(cursor, _ORDERS[recent])
     try:
         last = as_utc(datetime.fromisoformat(stamp))
     except (ValueError, OverflowError):
@@ -110,7 +116,11 @@ def list_queue(session: Session, actor: Actor, params: ProgressQueueParams) -> P
     )
     query = _rows(conditions).order_by(*order)
     rows, next_cursor = keyset_page(
-        session, query, params.limit, lambda row: (as_utc(row[0].updated_at).isoformat(), row[0].id)
+        session,
+        query,
+        params.limit,
+        lambda row: (as_utc(row[0].updated_at).isoformat(), row[0].id),
+        order=_ORDERS[recent],
     )
     return ProgressQueuePage(items=_items(session, rows), next_cursor=next_cursor, total=total)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
@@ -63,7 +64,7 @@ def _snapshot(update: ProgressUpdate, fields: Iterable[str]) -> dict[str, Any]:
 def _load(session: Session, progress_id: int) -> ProgressUpdate:
     update = session.get(ProgressUpdate, progress_id)
     if update is None:
-        raise NotFound(f"progress update {progress_id} does not exist")
+        raise NotFound(Reason(_("progress update %(id)s does not exist"), id=progress_id))
     return update
 
 

@@ -1,0 +1,87 @@
+"""Files as people upload them on the Imports page, slightly wrong as real files are: the page says
+what is wrong with the file, or imports it, never "The file is imported" having read nothing.
+Committed mode, as tests/staff/test_imports.py (uploads commit on connections of their own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import MakeApp
+from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
+from tests.staff.conftest import StaffLogin, _signer
+from tests.staff.test_imports import NOT_DATA, upload
+from tests.uhri_records import snapshot
+
+UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+UPR_INFO = UPR_INFO_HEADER + b"Peru,GRULAC,,Ratify the OPCAT,Norway,WEOG,,Accepted,4,Torture,42\r\n"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("uhri-xlsx", "search.xlsx"), ("upr-info-csv", "upr-info.csv"), ("csv-template", "manual.csv")],
+)
+def test_a_file_with_a_header_and_no_row_is_refused(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path, kind: str, name: str
+) -> None:
+    """An empty search exported, or rows filtered out before saving: the page said "The file is
+    imported" over a run that read 0 records."""
+    staff = committed_staff_login("coordinator")
+    if kind == "uhri-xlsx":
+        content = write_xlsx(tmp_path / name, []).read_bytes()
+    elif kind == "upr-info-csv":
+        content = UPR_INFO_HEADER + b",,,,,,,,,,\r\n"
+    else:
+        content = b"mechanism,text,countries\r\n"
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, content, kind=kind, name=name)
+
+    assert answer.status_code == 422, answer.text
+    assert "The file cannot be imported: the file holds no record: there is no row below its header" in (
+        answer.text
+    )
+    assert f'value="{kind}" checked' in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+
+
+def test_the_run_keeps_the_accented_letters_of_the_files_name(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """The run names the file by its upload's name, made safe: every letter outside A-Z became a
+    dash, so "Recomendaciones Perú (mayo).csv" was listed as "Recomendaciones-Per.csv"."""
+    staff = committed_staff_login("coordinator")
+    content = b"mechanism,text,countries\r\nIACHR,1. Adopt the plan.,Peru\r\n"
+
+    answer = upload(staff, content, kind="csv-template", name="Recomendaciones Perú (mayo).csv")
+
+    assert answer.status_code == 303, answer.text
+    page = staff.get(answer.headers["location"]).text
+    assert '<dd class="location">Recomendaciones-Perú-mayo.csv</dd>' in page
+    # An old browser's full Windows path: the file's own name only.
+    answer = upload(staff, content, kind="csv-template", name="C:\\Users\\ana\\Desktop\\Informe Pérou.csv")
+    page = staff.get(answer.headers["location"]).text
+    assert '<dd class="location">Informe-Pérou.csv</dd>' in page
+
+
+@pytest.mark.parametrize("kind", ["uhri-xlsx", "upr-info-csv"])
+def test_a_server_tracking_no_state_says_so_in_the_pages_terms(
+    make_app: MakeApp, engine: Engine, tmp_path: Path, kind: str
+) -> None:
+    """Without NRTD_COUNTRY the page told the coordinator to "set NRTD_COUNTRY or pass --country (or
+    --all-countries to import every State)", options of a command they do not run."""
+    staff = _signer(lambda: make_app(country=""), engine)("coordinator")
+    content = write_xlsx(tmp_path / "s.xlsx", [crc_row()]).read_bytes() if kind == "uhri-xlsx" else UPR_INFO
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, content, kind=kind, name="file")
+
+    assert answer.status_code == 422, answer.text
+    assert "this server tracks no State (NRTD_COUNTRY is empty)" in answer.text
+    assert "--country" not in answer.text and "--all-countries" not in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before
+    # The template keeps every row of such a server: it is imported.
+    template = upload(staff, b"mechanism,text\r\nIACHR,1. Adopt the plan.\r\n", kind="csv-template")
+    assert template.status_code == 303, template.text
