@@ -22,7 +22,7 @@ from app.feed.sniff import MAX_LINE_CHARS
 from app.feed.template.columns import TEMPLATE_COLUMNS, template_csv, template_header
 from app.feed.template.reader import read_csv_template
 from app.feed.template.writer import write_template_rows
-from app.feed.values import clean_labels
+from app.feed.values import clean_labels, spreadsheet_error
 
 ACHPR = "African Commission on Human and Peoples' Rights"
 
@@ -152,8 +152,8 @@ def test_round_trip_of_any_text(
     tmp_path_factory: pytest.TempPathFactory, text: str, countries: list[str]
 ) -> None:
     text = text.strip()
-    if not html_to_text(text):
-        return
+    if not html_to_text(text) or spreadsheet_error(text):
+        return  # no text, or a spreadsheet's error ("#CALC!"), which a reader refuses as a value
     record = SourceRecord(
         source="manual",
         external_id="X-1",
