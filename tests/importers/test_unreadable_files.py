@@ -1,0 +1,203 @@
+"""Local files an import cannot read as the kind it was asked for, end to end on the real database:
+the run fails naming what the file is and nothing is written; and a workbook saved without its
+suffix, read for what its bytes say."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from app.core.config import Settings
+from app.feed.template.columns import template_download
+from app.models import ImportRun
+from importers.csv_runs import import_csv_template, import_upr_info
+from importers.run import import_uhri
+from importers.run_record import RunSummary
+from tests.importers.file_samples import UHRI_JSON, UHRI_XLSX, UPR_INFO, data_unchanged
+
+UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+UHRI_CSV_HEADER = (
+    b"Text,Countries Concerned,Reccomending Body,Document Symbol,Themes,Affected Persons,Sdgs,"
+    b"Document Publication Date,UPR Reccomending States,UPR Position,Type,OHCHR Annotation Id,UPR Session,"
+    b"Regions Concerned,Recommending Regions,Date of publication on UHRI\r\n"
+)
+
+
+@pytest.fixture
+def existing(engine: Engine, settings: Settings) -> Callable[[], bool]:
+    """Data already in the database (the UPR Info sample); whether it is still exactly there."""
+    assert import_upr_info(engine, settings, UPR_INFO).outcome == "succeeded"
+    return data_unchanged(engine)
+
+
+def assert_failed(engine: Engine, run: RunSummary, *fragments: str) -> None:
+    assert run.outcome == "failed" and not run.ok
+    assert run.message is not None
+    for fragment in fragments:
+        assert fragment in run.message, run.message
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ImportRun.outcome, ImportRun.message, ImportRun.created, ImportRun.finished_at).where(
+                ImportRun.id == run.run_id
+            )
+        ).one()
+    assert (row.outcome, row.message, row.created) == ("failed", run.message, 0)
+    assert row.finished_at is not None
+
+
+def test_a_workbook_named_without_xlsx_is_read_as_the_search_export(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A browser may save the download without its suffix ("export", "export.xlsx.part" renamed): it
+    was read as JSON and refused as "an Excel workbook ..., not the UHRI JSON export; the UHRI search
+    page's export is an .xlsx file", which it was. A local file is what its bytes say."""
+    path = tmp_path / "uhri-export"
+    path.write_bytes(UHRI_XLSX.read_bytes())
+
+    run = import_uhri(engine, settings, str(path))
+
+    assert run.outcome == "succeeded", run.message
+    assert (run.counts.read, run.counts.created, run.counts.withdrawn) == (10, 10, 0)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(ImportRun.format, ImportRun.full_export).where(ImportRun.id == run.run_id)
+        )
+        assert tuple(stored.one()) == ("xlsx", False)  # never a full export: it withdraws nothing
+
+
+def test_xlsx_that_is_a_text_file_fails(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool]
+) -> None:
+    fake = tmp_path / "uhri-search-export.xlsx"
+    fake.write_text("Text,Countries Concerned\r\nRatify the Convention,Peru\r\n", encoding="utf-8")
+
+    run = import_uhri(engine, settings, str(fake))
+
+    assert_failed(engine, run, "not an XLSX spreadsheet")
+    assert existing()
+
+
+@pytest.mark.parametrize(
+    ("importer", "content", "fragments"),
+    [
+        pytest.param(
+            "csv",
+            b"mechanism,text,country\r\nIACHR,Adopt a law,Peru\r\n",
+            ("unknown column(s) 'country'", "the columns are: external_id, mechanism"),
+            id="template-unknown-column",
+        ),
+        pytest.param(
+            "csv",
+            b"mechanism,symbol\r\nIACHR,OEA/Ser.L/V/II\r\n",
+            ("missing required column(s) 'text'",),
+            id="template-missing-column",
+        ),
+        pytest.param(
+            "upr-info",
+            b"Country,Text,Body\r\nPeru,Adopt a law,IACHR\r\n",
+            ("not a UPR Info export: missing column(s) 'To'", "the header row holds 'Country'"),
+            id="upr-info-wrong-columns",
+        ),
+        pytest.param(
+            "csv",
+            "mechanism,text\r\nIACHR,Adopt a law\r\nIACHR,Garantizar la educación\r\n".encode("cp1252"),
+            ("not UTF-8: byte b'\\xf3' on line 3", "re-save the file as UTF-8"),
+            id="template-not-utf8",
+        ),
+        # The wrong kind of file is named, not the first thing the reader chokes on.
+        pytest.param(
+            "csv",
+            UHRI_JSON.read_bytes()[:4096],
+            ("this is a JSON document, not a CSV file", "nrtd import uhri"),
+            id="template-given-json",
+        ),
+        pytest.param(
+            "csv",
+            UHRI_XLSX.read_bytes(),
+            ("this is an Excel workbook (XLSX) or another ZIP file, not a CSV file", "'CSV UTF-8'"),
+            id="template-given-xlsx",
+        ),
+        pytest.param(
+            "upr-info",
+            UHRI_XLSX.read_bytes(),
+            ("this is an Excel workbook (XLSX)",),
+            id="upr-info-given-xlsx",
+        ),
+        pytest.param(
+            "upr-info",
+            UHRI_JSON.read_bytes()[:4096],
+            # Not told to save "a workbook" as CSV: it is the UHRI export, with an import of its own.
+            (
+                "this is a JSON document, not a CSV file: a UHRI export is imported with `nrtd import uhri` "
+                "(in the staff workspace: the search page's .xlsx file as 'UHRI search export (XLSX)')",
+            ),
+            id="upr-info-given-json",
+        ),
+        # A CSV of another import is named as such, with the import that reads it (the command and
+        # the staff workspace's kind), not refused for its columns (or its encoding) alone.
+        pytest.param(
+            "csv",
+            UPR_INFO_HEADER + b"Peru,GRULAC,OAS,Ratify the Convention,Norway,WEOG,,Accepted,5,Torture,14\r\n",
+            (
+                "this is a UPR Info database export, not the CSV template",
+                "`nrtd import upr-info`",
+                "'UPR Info database (CSV)'",
+            ),
+            id="template-given-upr-info",
+        ),
+        pytest.param(
+            "csv",
+            UPR_INFO.read_bytes(),  # Mac Roman: named for what it is, not for its encoding
+            ("this is a UPR Info database export, not the CSV template", "`nrtd import upr-info`"),
+            id="template-given-upr-info-in-mac-roman",
+        ),
+        pytest.param(
+            "upr-info",
+            template_download(),
+            (
+                "this is the CSV template of manual recommendations, not a UPR Info export",
+                "`nrtd import csv`",
+                "'CSV template of manual recommendations'",
+            ),
+            id="upr-info-given-template",
+        ),
+        pytest.param(
+            "csv",
+            UHRI_CSV_HEADER + b"Ratify the Convention,- Peru,- UPR\r\n",
+            (
+                "this is the UHRI search page's export saved as CSV",
+                "`nrtd import uhri FILE.xlsx`",
+                "'UHRI search export (XLSX)'",
+            ),
+            id="template-given-uhri-export-as-csv",
+        ),
+        pytest.param(
+            "upr-info",
+            UHRI_CSV_HEADER.replace(b",", b";") + b"Ratify the Convention;- Peru;- UPR\r\n",
+            ("this is the UHRI search page's export saved as CSV",),
+            id="upr-info-given-uhri-export-as-csv",
+        ),
+    ],
+)
+def test_unreadable_csv_fails(
+    engine: Engine,
+    settings: Settings,
+    tmp_path: Path,
+    existing: Callable[[], bool],
+    importer: str,
+    content: bytes,
+    fragments: tuple[str, ...],
+) -> None:
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+
+    if importer == "csv":
+        run = import_csv_template(engine, settings, path)
+    else:
+        run = import_upr_info(engine, settings, path)
+
+    assert_failed(engine, run, "input rejected: ", *fragments)
+    assert existing()
