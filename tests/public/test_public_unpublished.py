@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.public.conftest import MakeClient
-from tests.public.test_public_leaks import PREFIX, _requests, _searchable
+from tests.public.leak_check import PREFIX, _requests, _searchable
 from tests.public.world import World
 
 # Generation times (ISO ones, and the reports' "Generated Dec 5, 2026 07:20 UTC") and zip entry times
