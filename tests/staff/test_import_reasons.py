@@ -17,7 +17,7 @@ from importers.uhri_xlsx import COLUMNS
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffLogin
 from tests.staff.import_reasons import rejected_reasons, run_page
-from tests.staff.test_imports import runs, upload, workbook
+from tests.staff.import_support import runs, upload, workbook
 
 
 @pytest.mark.usefixtures("catalogues")

@@ -22,7 +22,7 @@ from tests.importers.test_hostile_files import _bomb
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffLogin
 from tests.staff.import_reasons import failed_run
-from tests.staff.test_imports import runs, upload, workbook
+from tests.staff.import_support import runs, upload, workbook
 
 
 @pytest.mark.usefixtures("catalogues")

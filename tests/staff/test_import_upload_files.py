@@ -1,6 +1,6 @@
 """Files as people upload them on the Imports page, slightly wrong as real files are: the page says
 what is wrong with the file, or imports it, never "The file is imported" having read nothing.
-Committed mode, as tests/staff/test_imports.py (uploads commit on connections of their own)."""
+Committed mode, as tests/staff/test_import_uploads.py (uploads commit on connections of their own)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from tests.conftest import MakeApp
 from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
 from tests.staff.conftest import StaffLogin, _signer
-from tests.staff.test_imports import NOT_DATA, upload
+from tests.staff.import_support import NOT_DATA, upload
 from tests.uhri_records import snapshot
 
 UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"

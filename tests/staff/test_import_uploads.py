@@ -1,0 +1,249 @@
+"""Uploading a file on the Imports page: a file imported through the CLI's import, the files refused
+(and in the page's language), who may upload, the size limit, and an import already running.
+Uploads commit on connections of their own: these tests are in committed mode
+(``committed_staff_login``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from app.import_runs.lock import import_lock
+from app.models import ImportRun, Recommendation
+from tests import accounts
+from tests.conftest import MakeApp
+from tests.importers.test_uhri_xlsx import crc_row, upr_row
+from tests.staff.conftest import StaffLogin, _signer, assert_refusal_reaches_its_fields
+from tests.staff.import_support import NOT_DATA, runs, upload, workbook
+from tests.uhri_records import snapshot
+
+BAD_DATE = "Document Publication Date: -3 is not an Excel date serial number"
+
+
+def recommendations(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_an_uploaded_xlsx_is_imported_and_its_rejected_row_listed(
+    role: str, committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login(role)
+    content = workbook(tmp_path, [crc_row(), upr_row(**{"Document Publication Date": -3})])
+
+    answer = upload(staff, content, name="Peru export (May).xlsx")
+
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    assert location.startswith("/staff/imports/") and location.endswith("?done=import-finished")
+    assert runs(engine) == [("succeeded", 1, 1)]
+    assert recommendations(engine) == 1
+    page = staff.get(location)
+    assert page.status_code == 200
+    assert "The file is imported." in page.text
+    assert "row 3" in page.text and BAD_DATE in page.text
+    assert "a9ceae8c-fe1c-40f9-a326-1529e0ab678f" in page.text  # the rejected row's annotation id
+    assert "Peru-export-May.xlsx" in page.text  # the upload's own name, made safe
+    # ... and alone: not the temporary file it was spooled to, gone after the run.
+    assert '<dd class="location">Peru-export-May.xlsx</dd>' in page.text
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportRun.location)).scalar_one() == "Peru-export-May.xlsx"
+    # The runs list shows the run and its counts, rejected linking to the list.
+    listing = staff.get("/staff/imports")
+    assert f'href="{location.split("?")[0]}#rejected">1</a>' in listing.text
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+
+    answer = upload(staff, b"%PDF-1.4 this is a report, not an export", name="report.pdf")
+
+    assert answer.status_code == 422
+    assert "There is a problem" in answer.text
+    assert "The file cannot be imported: not an XLSX spreadsheet" in answer.text
+    assert 'value="uhri-xlsx" checked' in answer.text  # what was chosen stays chosen
+    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+
+
+def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    staff = committed_staff_login("coordinator")
+    answer = upload(staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv")
+    assert answer.status_code == 422
+    assert "The file cannot be imported:" in answer.text
+    assert runs(engine) == []
+    # On a French page, the sentence is French (the reason too, once the catalogue has its message:
+    # app/feed/refusals.py); the columns the reader found are named as the file names them.
+    french = upload(
+        staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv", headers={"Accept-Language": "fr"}
+    )
+    assert "Impossible d’importer le fichier : " in french.text  # noqa: RUF001
+    assert "&#39;name&#39;, &#39;age&#39;" in french.text
+    # A UPR Info export chosen as the template is named, with the kind to choose instead.
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    answer = upload(staff, sample.read_bytes(), kind="csv-template", name="upr-info.csv")
+    assert answer.status_code == 422
+    assert "this is a UPR Info database export, not the CSV template" in answer.text
+    assert "(in the staff workspace: &#39;UPR Info database (CSV)&#39;)" in answer.text
+    assert runs(engine) == []
+
+
+def test_a_broken_csv_is_refused_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """The import writes its refusals in English (stored, and answered so by the API); the French page
+    reads them back into their messages and says them in French where the catalogue has them."""
+    staff = committed_staff_login("coordinator")
+    header = b"external_id,mechanism,type,text,language,countries\n"
+    never_closed = header + b'x1,ACHPR,recommendation,"Ensure access,en,Peru\n'
+    french = upload(staff, never_closed, kind="csv-template", name="t.csv", headers={"Accept-Language": "fr"})
+    assert french.status_code == 422
+    assert (
+        "Impossible d’importer le fichier : fichier CSV non valide : ligne 2 : une cellule entre "  # noqa: RUF001
+        "guillemets n’est jamais fermée"  # noqa: RUF001
+    ) in french.text
+    assert runs(engine) == []
+    # A fault further down fails the run: its page says why, in French too, and the run keeps English.
+    good = b"".join(b"x%d,ACHPR,recommendation,Ensure access,en,Peru\n" % n for n in (1, 2, 3))
+    failing = header + good + b'x4,ACHPR,recommendation,"Ensure access,en,Peru\n'
+    answer = upload(staff, failing, kind="csv-template", name="t.csv")
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"].split("?")[0]
+    page = staff.get(location, headers={"Accept-Language": "fr"}).text
+    assert "fichier CSV non valide : ligne 5 : une cellule entre guillemets" in page
+    assert "not a valid CSV file" not in page
+    with engine.connect() as conn:
+        message = conn.execute(select(ImportRun.message)).scalar_one()
+    assert message is not None
+    assert message.startswith("input rejected: not a valid CSV file: row 5: a quoted cell is never closed")
+    assert "not a valid CSV file: row 5" in staff.get(location).text  # an English page reads it as stored
+
+
+def test_a_upr_info_csv_is_imported(committed_staff_login: StaffLogin, engine: Engine) -> None:
+    staff = committed_staff_login("coordinator")
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    answer = upload(staff, sample.read_bytes(), kind="upr-info-csv", name="upr-info.csv")
+    assert answer.status_code == 303, answer.text
+    ((outcome, created, _rejected),) = runs(engine)
+    assert outcome == "succeeded" and created == 11
+    # The sample is Windows-1252, which the import had to guess: the run's page says so, as the
+    # command's summary line does, so that garbled accents can be told and fixed.
+    page = staff.get(answer.headers["location"])
+    assert "it was read as Windows-1252 (its accented letters read as Windows-1252)" in page.text
+    assert "save it as &#39;CSV UTF-8&#39; and import it again" in page.text
+    assert "--encoding" not in page.text  # an option of the command, which the page has not
+
+
+def test_a_file_about_another_state_fails_saying_so_in_the_pages_terms(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """Every row about Chile on Peru's server: the run fails, writing nothing. Its page told the
+    coordinator to "check --country or NRTD_COUNTRY ..., or pass --allow-empty", options of a command
+    they do not run."""
+    staff = committed_staff_login("coordinator")
+    sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
+    chile = sample.read_bytes().replace(b"\rPeru,", b"\rChile,")
+    answer = upload(staff, chile, kind="upr-info-csv", name="upr-info.csv")
+    assert answer.status_code == 303, answer.text
+    page = staff.get(answer.headers["location"]).text
+    assert "none of the 11 records read concerns Peru, the State imported (NRTD_COUNTRY" in page
+    assert "the file is about other States, or is not the file meant; nothing was imported" in page
+    assert "check --country" not in page
+    assert runs(engine) == [("failed", 0, 0)]
+
+
+def test_excels_unicode_text_is_offered_and_imported(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """Excel saves "Unicode Text" (UTF-16, tab-separated) as a .txt file, which both CSV imports read:
+    the file chooser offered only .xlsx and .csv files, so the user could not pick it."""
+    staff = committed_staff_login("coordinator")
+    accept = re.search(
+        r'id="field-file" name="file" type="file" accept="([^"]+)"', staff.get("/staff/imports").text
+    )
+    assert accept is not None and {".txt", "text/plain"} <= set(accept.group(1).split(","))
+    content = "mechanism\ttext\r\nACHPR\tProtéger les défenseurs\r\n".encode("utf-16")
+    answer = upload(staff, content, kind="csv-template", name="recommendations.txt")
+    assert answer.status_code == 303, answer.text
+    assert runs(engine) == [("succeeded", 1, 0)]
+
+
+def test_missing_kind_and_file_are_named(committed_staff_login: StaffLogin, engine: Engine) -> None:
+    staff = committed_staff_login("coordinator")
+    # Sign-out, upload and "start now": each form carries the session's token.
+    assert staff.get("/staff/imports").text.count(f'name="csrf_token" value="{staff.csrf}"') == 3
+    answer = staff.post("/staff/imports/upload", {"kind": "spreadsheet"})
+    assert answer.status_code == 422
+    assert 'href="#field-kind">Kind of file: Choose what kind of file this is.' in answer.text
+    assert 'href="#field-file">File: Choose a file to upload.' in answer.text
+    assert_refusal_reaches_its_fields(answer.text)
+    assert runs(engine) == []
+
+
+def test_without_the_csrf_token_nothing_is_imported(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    other = committed_staff_login("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+    answer = upload(staff, workbook(tmp_path, [crc_row()]), csrf="")
+    assert answer.status_code == 403
+    assert "security token" in answer.text
+    assert upload(staff, workbook(tmp_path, [crc_row()]), csrf=other.csrf).status_code == 403
+    assert snapshot(engine, skip=NOT_DATA) == before
+
+
+@pytest.mark.parametrize("role", ["focal_point", "reader"])
+def test_only_managers_upload(
+    role: str, committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    entity = accounts.create_entity(engine, "Ministry of uploads")
+    staff = committed_staff_login(role, entity_id=entity if role == "focal_point" else None)
+    assert upload(staff, workbook(tmp_path, [crc_row()])).status_code == 403
+    assert staff.post("/staff/imports/run-scheduled").status_code == 403
+    assert runs(engine) == []
+
+
+def test_a_file_over_the_limit_is_a_413_page(make_app: MakeApp, engine: Engine, tmp_path: Path) -> None:
+    staff = _signer(lambda: make_app(upload_max_bytes=2048), engine)("coordinator")
+    before = snapshot(engine, skip=NOT_DATA)
+    # Over the file limit, within the body's allowance for the form around it: the route refuses it.
+    just_over = upload(staff, b"x" * 3000)
+    # Far over: refused while the body is read, before the route runs.
+    far_over = upload(staff, b"x" * 200_000)
+    for answer in (just_over, far_over):
+        assert answer.status_code == 413
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "The file is too large" in answer.text
+        assert "The file is larger than 2 KB, the largest upload this server accepts." in answer.text
+    assert snapshot(engine, skip=NOT_DATA) == before
+    # The limit written the page's way: "2 Ko" in French, a decimal comma for a limit of 1.5 MB.
+    assert "2 Ko au maximum." in staff.get("/staff/imports?lang=fr").text
+    larger = _signer(lambda: make_app(upload_max_bytes=1_572_864), engine)("coordinator")
+    assert re.search(r"1,5 M[Bo] au maximum\.", larger.get("/staff/imports?lang=fr").text)
+    # Other routes keep NRTD_MAX_REQUEST_BYTES (1 MB): the upload's allowance is its route's only.
+    assert staff.post("/staff/password", {"current_password": "x" * 1_100_000}).status_code == 413
+
+
+def test_an_upload_while_another_import_runs_is_refused(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    content = workbook(tmp_path, [crc_row()])
+    with import_lock(engine, ttl_seconds=60):
+        answer = upload(staff, content)
+        assert "An import is running now" in staff.get("/staff/imports").text
+    assert answer.status_code == 409
+    assert "another import is running" in answer.text
+    with import_lock(engine, ttl_seconds=60):
+        french = staff.post("/staff/imports/run-scheduled?lang=fr")
+    assert "une autre importation est en cours" in french.text and "another import" not in french.text
+    assert runs(engine) == []
