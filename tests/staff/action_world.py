@@ -108,6 +108,11 @@ def stored(db: Connection | Engine, action_id: int) -> Action:
         return action
 
 
+def action_count(db: Connection | Engine) -> int:
+    with Session(db) as session:
+        return session.scalar(select(func.count()).select_from(Action)) or 0
+
+
 def audit_count(db: Connection | Engine, action: str | None = None) -> int:
     query = select(func.count()).select_from(AuditEvent)
     if action:
