@@ -1,0 +1,144 @@
+"""The CSV template as a file: encodings, separators, blank rows, columns, quoting, sizes."""
+
+# Typographic quotes and dashes are the point here: they are where legacy encodings differ.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.feed.records import MalformedInput, Rejection, SourceRecord
+from app.feed.sniff import MAX_LINE_CHARS
+from tests.feed.template_support import read_all, write_rows
+
+
+def test_excel_semicolon_csv_with_bom(tmp_path: Path) -> None:
+    row = {
+        "mechanism": "ACHPR",
+        "text": "Réviser le code pénal; abolir la peine de mort",
+        "countries": "Bénin; Togo",
+    }
+    path = write_rows(tmp_path / "x.csv", [row], encoding="utf-8-sig", delimiter=";")
+    (record,) = read_all(path)
+    assert isinstance(record, SourceRecord)
+    assert record.texts == {"en": "Réviser le code pénal; abolir la peine de mort"}
+    assert record.countries == ["Bénin", "Togo"]
+
+
+def test_excels_separator_line_is_read_not_taken_for_the_header(tmp_path: Path) -> None:
+    """A first line "sep=;" tells Excel the separator (some tools write it, and people add it so that
+    Excel opens the file in columns); Excel does not show it as a row. It was refused as an unknown
+    column 'sep='."""
+    row = {"mechanism": "ACHPR", "text": "Réviser le code pénal", "countries": "Bénin; Togo"}
+    path = write_rows(tmp_path / "x.csv", [row, {"mechanism": "ACHPR", "text": ""}], delimiter=";")
+    path.write_bytes(b"\xef\xbb\xbfsep=;\r\n" + path.read_bytes())
+    record, rejection = read_all(path)
+    assert isinstance(record, SourceRecord)
+    assert record.countries == ["Bénin", "Togo"]
+    assert record.input_position == "row 2"  # as Excel numbers it: the header is row 1
+    assert rejection == Rejection("row 3", "text: empty")
+
+
+def test_blank_rows_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("mechanism,text\r\nACHPR,One\r\n,\r\n\r\nACHPR,Two\r\n", encoding="utf-8", newline="")
+    assert [result.input_position for result in read_all(path)] == ["row 2", "row 5"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Save as Unicode Text": UTF-16 with a byte-order mark, tab-separated, as the UPR Info
+    import reads it. It was refused as "not UTF-8: byte b'\\xff' on line 1"."""
+    row = {"mechanism": "ACHPR", "text": "Protéger les « défenseurs » – 中文", "countries": "Bénin; Togo"}
+    utf8 = write_rows(tmp_path / "utf8.csv", [row])
+    wide = write_rows(tmp_path / "unicode.txt", [row], encoding=encoding, delimiter="\t")
+    if encoding == "utf-16-be":  # the codec of one byte order writes no mark: add it as Excel would
+        wide.write_bytes(b"\xfe\xff" + wide.read_bytes())
+    assert read_all(wide) == read_all(utf8)
+
+
+def test_blank_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    """A sheet saved with empty rows above the header (",,,," in the CSV) was refused as "empty file:
+    no header row" or "missing required column(s) 'mechanism', 'text'", though both are there."""
+    path = tmp_path / "x.csv"
+    path.write_text("\r\n,,\r\n ; \r\nmechanism,text,\r\nACHPR,One,\r\n", encoding="utf-8", newline="")
+    (record,) = read_all(path)
+    assert isinstance(record, SourceRecord) and record.texts == {"en": "One"}
+    assert record.input_position == "row 5"
+    path.write_text(",,\r\n,,\r\n", encoding="utf-8", newline="")
+    with pytest.raises(MalformedInput, match=r"^empty file: no header row"):
+        read_all(path)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "Réviser le code"}], encoding="cp1252"
+    )
+    with pytest.raises(MalformedInput) as refused:
+        read_all(path)
+    # The letter it is, rather than the decoder's "invalid continuation byte".
+    assert str(refused.value) == (
+        "not UTF-8: byte b'\\xe9' on line 2 ('é' in Windows-1252, the encoding of Excel's plain 'CSV'); "
+        "re-save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+    )
+
+
+def test_unknown_columns_are_listed_with_the_expected_ones(tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "x.csv", [{"mechanism": "A", "text": "B", "Country": "C", "notes": "D"}])
+    with pytest.raises(
+        MalformedInput,
+        match=r"unknown column\(s\) 'Country', 'notes'; the columns are: external_id, mechanism",
+    ):
+        read_all(path)
+
+
+def test_missing_required_columns(tmp_path: Path) -> None:
+    path = write_rows(tmp_path / "x.csv", [{"external_id": "A", "symbol": "B"}])
+    with pytest.raises(MalformedInput, match=r"missing required column\(s\) 'mechanism', 'text'"):
+        read_all(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"")
+    with pytest.raises(MalformedInput, match="empty file"):
+        read_all(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # An opening quote never closed: the rows below would be read into that one cell.
+        (
+            'external_id,mechanism,text\r\nQ-1,ACHPR,"Adopt a law on ""quotes"" now.\r\n'
+            "Q-2,ACHPR,Second row.\r\nQ-3,ACHPR,Third row.\r\n",
+            r"^not a valid CSV file: row 2: a quoted cell is never closed \(a '\"' is missing\)",
+        ),
+        (
+            'mechanism,text\r\nACHPR,One\r\nACHPR,"Adopt a "law" now"\r\n',
+            r"^not a valid CSV file: row 3: a '\"' inside a quoted cell must be doubled",
+        ),
+    ],
+)
+def test_broken_quoting_refuses_the_file_naming_the_row(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(content, encoding="utf-8", newline="")
+    with pytest.raises(MalformedInput, match=message):
+        read_all(path)
+
+
+def test_a_huge_line_is_refused_before_it_is_split_into_cells(tmp_path: Path) -> None:
+    """A 50 MB line of commas (one row of 50 million empty cells) took 13 s and 800 MB of memory to be
+    rejected as "text: empty"; a line is refused past MAX_LINE_CHARS, which no row of the template
+    reaches (its cells hold at most 131,072 characters each)."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"mechanism,text\r\nACHPR,One\r\nACHPR," + b"," * (MAX_LINE_CHARS + 1) + b"\r\n")
+    with pytest.raises(
+        MalformedInput, match=r"^not a valid CSV file: row 3: a line longer than 4194304 characters"
+    ):
+        read_all(path)
+    path.write_bytes(b"," * (MAX_LINE_CHARS + 1) + b"\r\nmechanism,text\r\n")
+    with pytest.raises(MalformedInput, match=r"^not a valid CSV file: row 1: a line longer than"):
+        read_all(path)
