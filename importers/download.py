@@ -34,6 +34,21 @@ __all__ = ["DownloadError", "DownloadResult", "Validators", "download"]
 
 log = logging.getLogger(__name__)
 
+
+class _MaskedFeedUrls(logging.Filter):
+    """httpx logs every request at INFO with its whole URL, which ``nrtd serve`` (the scheduled
+    import) writes out: the feed's password and token are masked there as everywhere else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_credentials(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+logging.getLogger("httpx").addFilter(_MaskedFeedUrls())
+
 _USER_AGENT = "nrtd-importer/0.1"
 
 # 4xx answers that say "not now" rather than "never".
