@@ -35,6 +35,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "uhri_url": checks.http_url,
     "contact_email": checks.email_address,
     "smtp_from": checks.from_address,
+    "smtp_host": checks.host_name,
     "contact_url": checks.web_address,
     "data_licence_url": checks.web_address,
     "site_name": lambda value: " ".join(value.split()),  # one line

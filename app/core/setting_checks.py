@@ -11,6 +11,7 @@ from pathlib import Path
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 # An SQLite URL whose path is empty (sqlite://, sqlite:///, sqlite+pysqlite:///?mode=ro).
 _SQLITE_WITHOUT_FILE = re.compile(r"sqlite(\+\w+)?:///?(\?.*)?", re.IGNORECASE)
+_HOST_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?")
 _WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 # An origin as a browser sends it in the Origin header: scheme, host and optional port, nothing else.
 _ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
@@ -141,6 +142,25 @@ def _one_mailbox(value: str) -> bool:
     except Exception:  # the header parser fails on some malformed input ("nrtd@") rather than report it
         return False
     return not header.defects and len(addresses) == 1 and bool(_EMAIL.fullmatch(addresses[0].addr_spec))
+
+
+def host_name(value: str) -> str:
+    """A server's name or address alone: smtplib takes it as given, so a scheme or a port in it (the
+    port is a setting of its own) failed only when the first digest was sent, as an unknown name."""
+    value = value.strip()
+    if not value:
+        return value
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    if not _HOST_NAME.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a host name: give the server's name or address alone (mail.example.org, "
+            "192.0.2.25), its port in NRTD_SMTP_PORT"
+        )
+    return value
 
 
 def web_address(value: str) -> str:

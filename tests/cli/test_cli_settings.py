@@ -99,3 +99,20 @@ def test_an_accessibility_statement_that_cannot_be_read_is_refused(own_database:
     (tmp_path / "statement.en.txt").write_text("We tested everything.\n", encoding="utf-8")
     kept = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: per_language})
     assert kept.returncode == 0, kept.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["smtp://mail.example.org", "mail.example.org:25", "mail example.org", "mail.example.org/"]
+)
+def test_an_smtp_host_that_is_not_a_host_name_is_refused(own_database: str, value: str) -> None:
+    # Taken as given, every command started; the digests then failed at each scheduled run, retried,
+    # with "Name or service not known": the port is NRTD_SMTP_PORT, never part of the host.
+    assert _refused(own_database, "NRTD_SMTP_HOST", value) == (
+        f"setting NRTD_SMTP_HOST: {value!r} is not a host name: give the server's name or address "
+        "alone (mail.example.org, 192.0.2.25), its port in NRTD_SMTP_PORT"
+    )
+    for kept in ("mail.example.org", " smtp-relay.internal ", "192.0.2.25", "::1", ""):
+        result = run_cli(
+            ["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, "NRTD_SMTP_HOST": kept}
+        )
+        assert result.returncode == 0, (kept, result.stderr)
