@@ -144,6 +144,12 @@ def serve(
     # open past that (uvicorn ends the process by the signal that stopped it, skipping _leave), and
     # SQLite writes its log back into the database file only at the last connection's close.
     engine.dispose()
+    from app.cli.listen import listen_problem
+
+    cannot_listen = listen_problem(host, port)
+    if cannot_listen:
+        say(cannot_listen, "red")
+        raise typer.Exit(EXIT_USAGE)
     # The application (its routes and schemas, some two seconds of a core) is loaded once the settings
     # and the database passed: a refusal above comes at once.
     import uvicorn

@@ -1,0 +1,34 @@
+"""Whether ``nrtd serve`` can listen where it is told, asked before the application loads."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """What stops a server listening on ``host``:``port``, as one line naming the option, or None.
+
+    Bound as uvicorn binds (the family from the host's form, ``SO_REUSEADDR``), then released: left
+    to uvicorn, the application loaded and started up first, and the refusal came as a log line
+    between its startup and shutdown, an unknown host without its name, exit 3."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except socket.gaierror as exc:
+            return f"--host {host}: not a name or address of this machine ({exc.strerror}): {_HOSTS}"
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                busy = f"another program already listens on {host}:{port}"
+                return f"--port {port}: {busy}: stop it or give another --port"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host}: not a name or address of this machine ({exc.strerror}): {_HOSTS}"
+            if exc.errno == errno.EACCES:
+                return f"--port {port}: this user may not listen on ports below 1024: give a higher --port"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+_HOSTS = "give one of its interfaces' addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all)"
