@@ -103,8 +103,13 @@ AllowWithdrawOpt = Annotated[
 def settings_or_exit() -> Settings:
     from pydantic import ValidationError
 
-    from app.core.config import get_settings
+    from app.core.config import get_settings, unreadable_setting_lines
 
+    unreadable = unreadable_setting_lines()
+    for line in unreadable:
+        say(line, "red")
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
     try:
         settings = get_settings()
     except ValidationError as exc:

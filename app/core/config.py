@@ -347,3 +347,26 @@ def unknown_settings(environ: Mapping[str, str], env_file: Path | None = Path(".
         hint = f"; did you mean NRTD_{closest[0]}?" if closest else ""
         lines.append(f"unknown setting {name} (in {where}) is ignored{hint}")
     return lines
+
+
+def unreadable_setting_lines(env_file: Path = Path(".env")) -> list[str]:
+    """One line for each line of ``env_file`` that names an ``NRTD_`` setting but cannot be read (an
+    unclosed quote, a space in the name): python-dotenv skips such a line, so the setting would keep
+    its default (a new ./nrtd.db for NRTD_DATABASE_URL). Its value is never shown: it may be a
+    password. Lines of other programs (docker compose reads the same file) are left to them."""
+    if not env_file.is_file():
+        return []
+    from dotenv.parser import parse_stream
+
+    lines = []
+    with env_file.open(encoding="utf-8", errors="replace") as stream:
+        for binding in parse_stream(stream):
+            text = binding.original.string.strip()
+            if not binding.error or "NRTD_" not in text.upper():
+                continue
+            name = text.split("=", 1)[0].strip() if "=" in text else text.split()[0]
+            lines.append(
+                f"{env_file} line {binding.original.line} ({name}) cannot be read: write NAME=value, a "
+                "quoted value between matching quotes; nothing was done"
+            )
+    return lines

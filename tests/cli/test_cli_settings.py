@@ -116,3 +116,25 @@ def test_an_smtp_host_that_is_not_a_host_name_is_refused(own_database: str, valu
             ["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, "NRTD_SMTP_HOST": kept}
         )
         assert result.returncode == 0, (kept, result.stderr)
+
+
+def test_a_setting_line_of_the_env_file_that_cannot_be_read_is_refused(
+    own_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Taken as given, python-dotenv skipped the line (saying only "could not parse statement starting
+    # at line 2", twice, without the file) and the setting kept its default: an unclosed quote in
+    # NRTD_DATABASE_URL had every command work on a new ./nrtd.db.
+    monkeypatch.chdir(tmp_path)
+    env_file = tmp_path / ".env"
+    env_file.write_text('OTHER=1\nNRTD_COUNTRY="Peru\nNRTD_LOG_LEVEL=debug\n', encoding="utf-8")
+    assert _refused(own_database, "NRTD_LOG_LEVEL", "INFO") == (
+        ".env line 2 (NRTD_COUNTRY) cannot be read: write NAME=value, a quoted value between matching "
+        "quotes; nothing was done"
+    )
+    # The value is never shown: it may be a password.
+    env_file.write_text('NRTD_SMTP_PASSWORD="s3cret\n', encoding="utf-8")
+    assert "s3cret" not in _refused(own_database, "NRTD_LOG_LEVEL", "INFO")
+    # Lines of other programs (docker compose reads the same file) are theirs to judge.
+    env_file.write_text('POSTGRES_PASSWORD="x\nNRTD_COUNTRY=Peru\n', encoding="utf-8")
+    result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 0, result.stderr
