@@ -35,6 +35,14 @@ def database_file(value: str) -> str:
             f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
             "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
         )
+    # SQLite's options (?mode=ro) are ignored with an SAWarning naming the code, or (?timeout=) are
+    # overridden by the service's own busy timeout: none does what it says.
+    stripped = value.strip()
+    if stripped.lower().startswith("sqlite") and "?" in stripped:
+        path, query = stripped.split("?", 1)
+        raise ValueError(
+            f"{value!r}: an SQLite URL takes no options (?{query}): give the file's path alone, e.g. {path}"
+        )
     return value
 
 

@@ -138,3 +138,14 @@ def test_a_setting_line_of_the_env_file_that_cannot_be_read_is_refused(
     env_file.write_text('POSTGRES_PASSWORD="x\nNRTD_COUNTRY=Peru\n', encoding="utf-8")
     result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("query", ["?mode=ro", "?timeout=60", "?uri=true&mode=rw"])
+def test_an_sqlite_url_with_options_is_refused(own_database: str, tmp_path: Path, query: str) -> None:
+    # Taken as given, SQLAlchemy printed an SAWarning naming app/core/db.py that the options were
+    # ignored (or honoured one that the service overrides, the busy timeout), and the command went on.
+    url = f"sqlite:///{tmp_path / 'nrtd.db'}{query}"
+    assert _refused(own_database, "NRTD_DATABASE_URL", url) == (
+        f"setting NRTD_DATABASE_URL: {url!r}: an SQLite URL takes no options ({query}): give the file's "
+        f"path alone, e.g. sqlite:///{tmp_path / 'nrtd.db'}"
+    )
