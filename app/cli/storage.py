@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.cli.common import EXIT_FAILED, HELP, Group, database, os_user, say, settings_or_exit, write_session
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    HELP,
+    Group,
+    database,
+    os_user,
+    say,
+    settings_or_exit,
+    write_session,
+)
 
 if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
     from app.evidence.check import StorageReport
@@ -54,6 +64,9 @@ def storage_check_cmd(
     from app.evidence.check import StorageReport, check_storage, repair_storage, storage_not_writable
     from app.evidence.storage import BlobStore
 
+    if all_lost and not repair:  # a confirmation of nothing: the operator meant a repair
+        say("--all-lost confirms a --repair: give --repair --all-lost, or neither", "red")
+        raise typer.Exit(EXIT_USAGE)
     settings = settings_or_exit()
     engine = database()
     store = BlobStore(settings.storage_dir)

@@ -120,6 +120,14 @@ def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
     assert store.path_of(uploaded["sha256"]).exists()  # the real directory is not touched
 
 
+def test_all_lost_without_repair_is_a_usage_error(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    # Before: the check ran and said "consistent" (exit 0), --all-lost silently ignored: an operator
+    # who meant to confirm a repair believed it done.
+    result = storage_check(database_url, tmp_path, "--all-lost")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "--all-lost confirms a --repair: give --repair --all-lost, or neither\n"
+
+
 def test_a_storage_setting_naming_a_file_says_so_and_changes_nothing(
     client: TestClient, engine: Engine, database_url: str, setup: Setup, tmp_path: Path
 ) -> None:
