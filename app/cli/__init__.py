@@ -75,7 +75,7 @@ def _main(
 def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
-    from app.cli.connection import MigrationFailed, missing_schema, upgrade_schema
+    from app.cli.connection import DatabaseUnusable, MigrationFailed, missing_schema, upgrade_schema
     from app.health.service import head_revision
     from app.recommendations.search_index import rebuild_stale_documents, retidy_plain_texts
 
@@ -85,6 +85,9 @@ def migrate() -> None:
     except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
         say(str(exc), "red")
         raise typer.Exit(EXIT_FAILED) from None
+    except DatabaseUnusable as exc:  # the tables belong to another database user
+        say(str(exc), "red")
+        raise typer.Exit(EXIT_USAGE) from None
     missing = missing_schema(engine)
     if missing:
         say(

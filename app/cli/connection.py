@@ -36,6 +36,32 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+# PostgreSQL's SQLSTATE for "permission denied" (insufficient_privilege).
+_PERMISSION_DENIED = "42501"
+
+
+def _denied(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == _PERMISSION_DENIED
+
+
+def _database_user(engine: Engine) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT current_user")).scalar())
+
+
+def tables_denied(engine: Engine, exc: DBAPIError) -> str | None:
+    """Why the tables cannot be read when PostgreSQL said "permission denied" (they belong to another
+    role: a restore run as another user, the usual way), and what to do; None for another error."""
+    if not _denied(exc):
+        return None
+    role = _database_user(engine)
+    return (
+        f"the database user {role} may not use the tables ({first_line(exc.orig or exc)}): they belong "
+        f"to another role, as after a restore run by another user. Restore the backup as {role} "
+        f"(pg_restore -U {role} --no-owner ...), or connect as the tables' owner"
+    )
+
+
 def usable_engine(url: str, *, schema: bool = True) -> Engine:
     """The engine once one round trip worked; with ``schema``, once the migrations' table exists too."""
     from app.core.db import get_engine
@@ -61,8 +87,10 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
         try:
             with engine.connect() as conn:
                 current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except DBAPIError:
-            raise DatabaseUnusable(url, "the database has no schema yet: run `nrtd migrate` first") from None
+        except DBAPIError as exc:
+            denied = tables_denied(engine, exc)
+            reason = denied or "the database has no schema yet: run `nrtd migrate` first"
+            raise DatabaseUnusable(url, reason) from None
         unusable = _schema_mismatch(current)
         if unusable:
             raise DatabaseUnusable(url, unusable)
@@ -131,6 +159,13 @@ def schema_behind(engine: Engine) -> str | None:
         return None
     until = "/readyz answers 503, and most routes fail, until `nrtd migrate` has run"
     if status["status"] != "migrations-pending":
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError as exc:
+            denied = tables_denied(engine, exc)
+            if denied:
+                return f"{denied}; /readyz answers 503 and every route fails until then"
         return f"the database has no schema yet: {until}"
     current, head = status["current"], status["head"]
     if current is not None and not known_revision(current):
@@ -178,7 +213,14 @@ def upgrade_schema(url: str, engine: Engine) -> str:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
-    before, head = current(), script.get_current_head()
+    try:
+        before = current()
+    except DBAPIError as exc:
+        denied = tables_denied(engine, exc)
+        if denied is None:
+            raise
+        raise DatabaseUnusable(url, denied) from None
+    head = script.get_current_head()
     if before == head:
         return f"already at the newest schema ({head})"
     from app.health.service import known_revision
@@ -198,9 +240,17 @@ def upgrade_schema(url: str, engine: Engine) -> str:
         what = (failed.doc or "").split(":", 1)[0].strip()
         reason = first_line(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc)
         where = f"at {stayed}" if stayed else "empty"
+        hint = ""
+        if isinstance(exc, DBAPIError) and _denied(exc):
+            role = _database_user(engine)
+            hint = (
+                f". The database user {role} may not create or change the tables: make it the "
+                f"database's owner (createdb -O {role} ..., or ALTER DATABASE ... OWNER TO {role}) and "
+                "run nrtd migrate again"
+            )
         raise MigrationFailed(
             f"migration failed at revision {failed.revision} ({what}): {type(exc).__name__}: {reason}; "
-            f"the schema stays {where}; nothing of {failed.revision} was kept"
+            f"the schema stays {where}; nothing of {failed.revision} was kept{hint}"
         ) from None
     after = current()
     upgraded = sum(1 for _ in script.iterate_revisions(after, before))

@@ -1,0 +1,94 @@
+"""PostgreSQL: the database user of NRTD_DATABASE_URL may not use the tables (they belong to another
+role, as after a ``pg_restore`` run by another user) or may not create them (a database another role
+owns). One line naming the user and what to do; never a traceback, never "no schema yet"."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, make_url, text
+
+from app.cli.connection import schema_behind
+from app.core.migrations import alembic_config
+from tests.cli_runner import run_cli
+
+
+@pytest.fixture
+def stranger(database_url: str) -> Iterator[tuple[str, str]]:
+    """A database migrated by the test's own user and a role that owns nothing in it: (the owner's
+    URL, the stranger's URL)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("roles and grants are PostgreSQL's")
+    name = f"nrtd_test_role_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+        conn.execute(text(f'CREATE ROLE "{name}" LOGIN'))
+    owner = make_url(database_url).set(database=name)
+    stranger_url = owner.set(username=name, password=None).render_as_string(hide_password=False)
+    try:
+        yield owner.render_as_string(hide_password=False), stranger_url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def _one_line(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_tables_of_another_role_are_named_as_such(stranger: tuple[str, str]) -> None:
+    owner_url, url = stranger
+    command.upgrade(alembic_config(owner_url), "head")
+    role = make_url(url).username
+    # Before: `nrtd migrate` printed a rich traceback of ~150 lines ending in "permission denied for
+    # table alembic_version", and every other command "the database has no schema yet: run `nrtd
+    # migrate` first", which then failed so.
+    expected = (
+        f"NRTD_DATABASE_URL={url}: the database user {role} may not use the tables (permission denied "
+        f"for table alembic_version): they belong to another role, as after a restore run by another "
+        f"user. Restore the backup as {role} (pg_restore -U {role} --no-owner ...), or connect as "
+        "the tables' owner"
+    )
+    for args in (["migrate"], ["export", "csv", "-"], ["users", "unlock", "a@example.org"]):
+        result = run_cli(args, env={"NRTD_DATABASE_URL": url})
+        assert result.returncode == 2, (args, result.stderr)
+        assert _one_line(result.stderr) == expected, args
+
+
+def test_a_database_the_user_may_not_create_tables_in_says_whose_it_must_be(
+    stranger: tuple[str, str],
+) -> None:
+    _, url = stranger
+    role = make_url(url).username
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
+    assert result.returncode == 1, result.stderr
+    assert _one_line(result.stderr) == (
+        "migration failed at revision 0001 (initial schema): ProgrammingError: permission denied for "
+        f"schema public; the schema stays empty; nothing of 0001 was kept. The database user {role} may "
+        f"not create or change the tables: make it the database's owner (createdb -O {role} ..., or "
+        f"ALTER DATABASE ... OWNER TO {role}) and run nrtd migrate again"
+    )
+
+
+def test_serve_says_whose_tables_they_are(stranger: tuple[str, str]) -> None:
+    owner_url, url = stranger
+    command.upgrade(alembic_config(owner_url), "head")
+    role = make_url(url).username
+    engine = create_engine(url)
+    try:
+        # Before: "the database has no schema yet: ... until `nrtd migrate` has run" (nrtd serve's
+        # first line), and nrtd migrate then failed on the same tables.
+        said = schema_behind(engine)
+    finally:
+        engine.dispose()
+    assert said is not None and said.startswith(f"the database user {role} may not use the tables"), said
+    assert said.endswith("; /readyz answers 503 and every route fails until then")
