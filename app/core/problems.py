@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.constants import REF_PREFIX, REF_TEMPLATE
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -166,7 +166,7 @@ def _busy_response(request: Request, detail: str) -> JSONResponse:
     return response
 
 
-def _unreachable(exc: OperationalError) -> bool:
+def _unreachable(exc: DBAPIError) -> bool:
     """The database server does not answer: no connection could be opened (psycopg's error then has
     no SQLSTATE: the server never answered), it dropped the connection, or it is shutting down or
     starting (SQLSTATE class 08, 57P01-57P03). Worth coming back for; SQLite, a file, never is."""
@@ -231,7 +231,14 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
             request, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}, lambda: _busy_response(request, detail)
         )
 
-    def _database_error(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        # PostgreSQL's missing table or permission denied (tables another role owns) is a
+        # ProgrammingError: logged as one line with its request, as SQLite's OperationalError is, not
+        # left to escape as the server's traceback. IntegrityError keeps its own handler.
+        return _database_error(request, exc)
+
+    def _database_error(request: Request, exc: DBAPIError) -> Response:
         # The driver's message alone: the statement's parameters may hold personal data.
         log.error(
             "%s %s request_id=%s: database error: %s: %s",

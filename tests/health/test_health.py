@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import anyio
@@ -14,7 +15,7 @@ import anyio.to_thread
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from app.cli.connection import storage_unusable
@@ -263,6 +264,36 @@ def test_a_database_error_is_logged_with_its_request(
     logged = [record for record in caplog.records if "req-no-table" in record.getMessage()]
     assert len(logged) == 1, caplog.text
     assert "no such table" in logged[0].getMessage()
+
+
+def test_a_postgresql_error_is_logged_with_its_request_too(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL reports a missing table or a permission denied (tables another role owns) as a
+    ProgrammingError, not an OperationalError: the 500 escaped the app as uvicorn's "Exception in
+    ASGI application" traceback, without the request id, rather than the one nrtd.errors line."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's missing table is the OperationalError of the test above")
+    name = f"nrtd_test_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+    empty = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    settings = Settings(database_url=empty, rate_limit_store="memory", storage_dir=str(tmp_path / "storage"))
+    try:
+        app = create_app(settings)
+        with caplog.at_level(logging.ERROR), TestClient(app) as client:
+            response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-pg-table"})
+        app.state.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    logged = [record for record in caplog.records if "req-pg-table" in record.getMessage()]
+    assert len(logged) == 1 and logged[0].name == "nrtd.errors", caplog.text
+    assert "UndefinedTable" in logged[0].getMessage() and "does not exist" in logged[0].getMessage()
 
 
 def test_a_failed_statement_names_none_of_its_values(db: Connection) -> None:
