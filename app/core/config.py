@@ -292,6 +292,29 @@ class Settings(BaseSettings):
         """Each setting's value checked (and tidied) by its rule in ``_CHECKS``."""
         return _CHECKS[info.field_name or ""](value)
 
+    @field_validator("http_timeout", mode="before")
+    @classmethod
+    def _former_timeout_empty(cls, value: object) -> object:
+        # Its default is "(empty)": set but empty, it is unset rather than "not a valid number".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("http_timeout")
+    @classmethod
+    def _former_timeout(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # Set beside one of the two that replaced it, it overrode that one without a word.
+        replacing = [
+            f"NRTD_{name.upper()}"
+            for name in ("http_connect_timeout", "http_read_timeout")
+            if name in info.data and info.data[name] != cls.model_fields[name].default
+        ]
+        if value is not None and replacing:
+            raise ValueError(
+                f"the former single timeout is set beside {' and '.join(replacing)}, which replaced it: it "
+                f"would override {'them' if len(replacing) > 1 else 'it'}; remove NRTD_HTTP_TIMEOUT and set "
+                "NRTD_HTTP_CONNECT_TIMEOUT and NRTD_HTTP_READ_TIMEOUT"
+            )
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:

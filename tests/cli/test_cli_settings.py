@@ -149,3 +149,21 @@ def test_an_sqlite_url_with_options_is_refused(own_database: str, tmp_path: Path
         f"setting NRTD_DATABASE_URL: {url!r}: an SQLite URL takes no options ({query}): give the file's "
         f"path alone, e.g. sqlite:///{tmp_path / 'nrtd.db'}"
     )
+
+
+def test_the_former_http_timeout_left_empty_is_unset_and_never_hides_the_new_ones(own_database: str) -> None:
+    # The README gives its default as "(empty)", but NRTD_HTTP_TIMEOUT= stopped every command: "Input
+    # should be a valid number, unable to parse string as a number".
+    kept = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, "NRTD_HTTP_TIMEOUT": " "})
+    assert kept.returncode == 0, kept.stderr
+    # Set beside one of the two that replaced it, it won silently: NRTD_HTTP_READ_TIMEOUT=120 waited 60 s.
+    both = run_cli(
+        ["export", "csv", "-"],
+        env={"NRTD_DATABASE_URL": own_database, "NRTD_HTTP_TIMEOUT": "60", "NRTD_HTTP_READ_TIMEOUT": "120"},
+    )
+    assert both.returncode == 2, both.stderr
+    assert both.stderr.strip().splitlines() == [
+        "setting NRTD_HTTP_TIMEOUT: the former single timeout is set beside NRTD_HTTP_READ_TIMEOUT, which "
+        "replaced it: it would override it; remove NRTD_HTTP_TIMEOUT and set NRTD_HTTP_CONNECT_TIMEOUT and "
+        "NRTD_HTTP_READ_TIMEOUT"
+    ]
