@@ -30,7 +30,7 @@ from importers.pipeline.upserter import Upserter
 from importers.progress import Progress, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
-from importers.scope import ImportUsageError, check_languages, export_format, scope_country
+from importers.scope import ImportUsageError, check_languages, export_format, missing_source, scope_country
 from importers.uhri_json import read_uhri_json, read_uhri_json_texts, resolve_unchanged
 from importers.uhri_xlsx import read_uhri_xlsx
 
@@ -156,7 +156,7 @@ class UhriImport:
             if path.is_dir():
                 raise ImportUsageError(f"{path} is a directory: name the export file in it")
             if not path.is_file():
-                raise ImportUsageError(f"no such file: {path}")
+                raise ImportUsageError(missing_source(location))
             files[lang] = path
         return files
 

@@ -9,6 +9,7 @@ the importing process, as the pipeline consumes the reader's items.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -89,6 +90,24 @@ def export_format(location: str) -> str:
         except OSError:
             pass  # missing, a directory ...: the import says so
     return "json"
+
+
+# The first part of a path that is more likely a host than a folder: a dotted name or an address,
+# with or without a port (dataex.ohchr.org/..., 127.0.0.1:8000/...).
+_HOST_LIKE = re.compile(r"[\w-]+(\.[\w-]+)+(:\d+)?|[\w.-]+:\d+")
+
+
+def missing_source(location: str) -> str:
+    """Why no file is at ``location``; a URL of another scheme, or one typed without its scheme, is
+    named as such (only http(s) is downloaded): "no such file" alone sent the operator to the disk."""
+    reason = f"no such file: {location}"
+    scheme, separator, _rest = location.partition("://")
+    if separator and scheme.isalnum():
+        return f"{reason}; {scheme}:// is not downloaded: a URL starts with http:// or https://"
+    first = location.split("/", 1)[0]
+    if "/" in location and _HOST_LIKE.fullmatch(first) and not Path(first).exists():
+        return f"{reason}; a URL starts with http:// or https://"
+    return reason
 
 
 def check_languages(

@@ -108,6 +108,26 @@ def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    ("source", "scheme"),
+    [
+        ("ftp://uhri.example.org/export-full-en.json", "ftp://"),
+        ("dataex.ohchr.org/uhri/export-results/export-full-en.json", ""),
+        ("127.0.0.1:9221/uhri/export-full-en.json", ""),
+    ],
+)
+def test_a_url_without_http_is_named_as_a_url(own_database: str, source: str, scheme: str) -> None:
+    # Before: "no such file: ftp:/uhri.example.org/export-full-en.json" (its path, one slash lost),
+    # and a URL typed without its http:// only "no such file".
+    result = nrtd(own_database, "import", "uhri", source)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"no such file: {source}; "
+        + (f"{scheme} is not downloaded: " if scheme else "")
+        + "a URL starts with http:// or https://"
+    ]
+
+
 def test_several_languages_from_one_file_are_refused_not_cut_to_the_first(
     engine: Engine, database_url: str
 ) -> None:
