@@ -131,11 +131,11 @@ def import_uhri_cmd(
     exclusive(country, all_countries)
     this_state_only(settings, country)
     langs = None
-    if languages:
+    if languages is not None:  # given, even empty: never passed over for NRTD_UHRI_LANGUAGES
         try:
             langs = Settings(uhri_languages=languages).languages
         except ValidationError as exc:
-            say(f"--languages: {exc.errors()[0]['msg']}", "red")
+            say(f"--languages: {exc.errors()[0]['msg'].removeprefix('Value error, ')}", "red")
             raise typer.Exit(EXIT_USAGE) from None
     # One State from a large local export: its readers parse while the database layer loads.
     with started_for_run(

@@ -128,6 +128,19 @@ def test_a_url_without_http_is_named_as_a_url(own_database: str, source: str, sc
     ]
 
 
+def test_a_wrong_languages_option_is_one_plain_line(own_database: str) -> None:
+    # Before: "--languages: Value error, unknown language(s) ..." (pydantic's prefix), and an empty
+    # --languages "" was passed over for NRTD_UHRI_LANGUAGES without a word.
+    export = str(SAMPLE / "export-full-{lang}.json")
+    for given, reason in (
+        ("en,xx", "unknown language(s) ['xx']; UHRI publishes ['en', 'fr', 'es', 'ar', 'ru', 'zh']"),
+        ("", "at least one language is required"),
+    ):
+        result = nrtd(own_database, "import", "uhri", export, "--languages", given)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [f"--languages: {reason}"], given
+
+
 def test_several_languages_from_one_file_are_refused_not_cut_to_the_first(
     engine: Engine, database_url: str
 ) -> None:
