@@ -177,6 +177,14 @@ def write_session(engine: Engine) -> Iterator[Session]:
         raise typer.Exit(EXIT_LOCKED) from None
 
 
+def country_given(country: str | None) -> None:
+    """``--country ""`` (an empty shell variable) is refused: an export filtered on it wrote nothing,
+    and an import took NRTD_COUNTRY instead, without a word (exit 2)."""
+    if country is not None and not country.strip():
+        say("--country: empty: give a State's name or ISO code (Peru, PE), or leave the option out", "red")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def known_country(country: str, origin: str = "--country") -> str:
     """A State given on the command line as UHRI's name; a typo exits 2 naming the closest ones."""
     from app.feed.countries import UnknownCountry, resolve_known_country

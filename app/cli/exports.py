@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TextIO
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, database, err, known_country
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, country_given, database, err, known_country
 
 export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
@@ -42,6 +42,7 @@ def export_csv_cmd(
 
     from importers.csv_export import export_template_csv, export_template_xlsx
 
+    country_given(country)
     if file != "-" and not _writable_place(Path(file)):
         raise typer.Exit(EXIT_USAGE)
     kind = "csv" if file == "-" else Path(file).suffix.lower().removeprefix(".")

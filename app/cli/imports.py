@@ -18,6 +18,7 @@ from app.cli.common import (
     AllowWithdrawOpt,
     CountryOpt,
     Group,
+    country_given,
     database,
     err,
     exclusive,
@@ -128,6 +129,7 @@ def import_uhri_cmd(
     from importers.halves import started_for_run
 
     settings = settings_or_exit()
+    country_given(country)
     exclusive(country, all_countries)
     this_state_only(settings, country)
     langs = None
@@ -223,6 +225,7 @@ def import_upr_info_cmd(
     from importers.csv_runs import import_upr_info
 
     settings = settings_or_exit()
+    country_given(country)
     exclusive(country, all_countries)
     this_state_only(settings, country)
     engine = database()
@@ -258,6 +261,7 @@ def import_csv_cmd(
     from importers.csv_runs import import_csv_template
 
     settings = settings_or_exit()
+    country_given(country)
     this_state_only(settings, country)
     engine = database()
     _finish(

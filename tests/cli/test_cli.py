@@ -141,6 +141,25 @@ def test_a_wrong_languages_option_is_one_plain_line(own_database: str) -> None:
         assert result.stderr.strip().splitlines() == [f"--languages: {reason}"], given
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "csv", "-"),
+        ("import", "uhri", str(SAMPLE / "export-full-en.json")),
+        ("import", "upr-info", str(SAMPLE / "upr-info-peru.csv")),
+        ("import", "csv", str(SAMPLE / "upr-info-peru.csv")),
+    ],
+)
+def test_an_empty_country_option_is_refused(own_database: str, args: tuple[str, ...]) -> None:
+    # Before: `export csv - --country ""` wrote "exported 0 recommendations" whatever was stored, and
+    # the imports passed it over for NRTD_COUNTRY (here Peru) without a word.
+    result = nrtd(own_database, *args, "--country", "")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "--country: empty: give a State's name or ISO code (Peru, PE), or leave the option out"
+    ]
+
+
 def test_several_languages_from_one_file_are_refused_not_cut_to_the_first(
     engine: Engine, database_url: str
 ) -> None:
