@@ -49,7 +49,7 @@ def users_create_cmd(
     if not password_stdin:
         err.print("give the password on standard input with --password-stdin", style="red", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    password = _password_line(email).removesuffix("\n").removesuffix("\r")
     try:
         data = UserCreate(email=email, role=role, entity_id=entity, full_name=name, password=password)
     except ValidationError as exc:
@@ -98,3 +98,27 @@ def users_unlock_cmd(
     err.print(
         f"unlocked {email.strip().lower()}: forgot {cleared} failed logins", markup=False, highlight=False
     )
+
+
+def _password_line(email: str) -> str:
+    """The first line of standard input; typed at a terminal, with a prompt and without its echo (the
+    password stayed on the screen and in the scrollback), as ``passwd`` reads one."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline()
+    try:
+        import termios
+    except ImportError:  # no terminal control (Windows): read it as given
+        return sys.stdin.readline()
+    fd = sys.stdin.fileno()
+    before = termios.tcgetattr(fd)
+    hidden = termios.tcgetattr(fd)
+    hidden[3] &= ~termios.ECHO
+    # Echo off before the prompt shows: a password typed at once is not echoed either.
+    termios.tcsetattr(fd, termios.TCSADRAIN, hidden)
+    try:
+        sys.stderr.write(f"password for {email} (not shown): ")
+        sys.stderr.flush()
+        return sys.stdin.readline()
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, before)
+        sys.stderr.write("\n")
