@@ -31,7 +31,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "log_level": lambda value: checks.log_level(value, LOG_LEVELS),
     "import_schedule": checks.cron,
     "notify_schedule": checks.cron,
-    "base_url": lambda value: checks.http_url(value.strip().rstrip("/")),
+    "base_url": checks.site_address,
     "uhri_url": checks.http_url,
     "contact_email": checks.email_address,
     "smtp_from": checks.from_address,

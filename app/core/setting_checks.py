@@ -117,9 +117,50 @@ def cron(value: str) -> str:
 
 
 def http_url(value: str) -> str:
+    wrong = _url_fault(http_url_prefix(value))
+    if wrong:
+        raise ValueError(
+            f"{value!r} {wrong}: give an http(s) URL, e.g. "
+            "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+        )
+    return value
+
+
+def site_address(value: str) -> str:
+    """NRTD_BASE_URL: the start of every link the service hands out, so nothing may follow its path."""
+    value = http_url_prefix(value.strip().rstrip("/"))
+    wrong = _url_fault(value) or _url_tail(value)
+    if wrong:
+        raise ValueError(
+            f"{value!r} {wrong}: give the address people open the service at, "
+            "http(s)://host[:port][/path], e.g. https://nrtd.example.gov"
+        )
+    return value
+
+
+def http_url_prefix(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ValueError("must be an http(s) URL")
     return value
+
+
+def _url_fault(value: str) -> str | None:
+    """What makes ``value`` no URL a client can open: no host, or a space (typed, or pasted in two)."""
+    from urllib.parse import urlsplit
+
+    if any(char.isspace() for char in value):
+        return "holds a space"
+    if not urlsplit(value).hostname:
+        return "names no host"
+    return None
+
+
+def _url_tail(value: str) -> str | None:
+    if "?" in value:
+        return "has a query (?...)"
+    if "#" in value:
+        return "has a fragment (#...)"
+    return None
 
 
 def email_address(value: str) -> str:

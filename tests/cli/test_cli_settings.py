@@ -167,3 +167,37 @@ def test_the_former_http_timeout_left_empty_is_unset_and_never_hides_the_new_one
         "replaced it: it would override it; remove NRTD_HTTP_TIMEOUT and set NRTD_HTTP_CONNECT_TIMEOUT and "
         "NRTD_HTTP_READ_TIMEOUT"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("https:///nrtd", "names no host"),
+        ("https://nrtd example.gov", "holds a space"),
+        ("https://nrtd.example.gov/?lang=fr", "has a query (?...)"),
+        ("https://nrtd.example.gov/#top", "has a fragment (#...)"),
+    ],
+)
+def test_a_site_address_links_could_not_start_with_is_refused(
+    own_database: str, value: str, what: str
+) -> None:
+    # Taken as given, every link of the digests, the calendar feed and the exports' metadata was
+    # broken ("https://nrtd.example.gov/?lang=fr/staff/...").
+    assert _refused(own_database, "NRTD_BASE_URL", value) == (
+        f"setting NRTD_BASE_URL: {value!r} {what}: give the address people open the service at, "
+        "http(s)://host[:port][/path], e.g. https://nrtd.example.gov"
+    )
+    kept = "https://nrtd.example.gov/tracker/"
+    result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, "NRTD_BASE_URL": kept})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "what"), [("https://", "names no host"), ("https://x y/a.json", "holds a space")]
+)
+def test_a_feed_url_without_a_host_is_refused(own_database: str, value: str, what: str) -> None:
+    # Taken as given, every command started and each (scheduled) import then failed to download.
+    assert _refused(own_database, "NRTD_UHRI_URL", value) == (
+        f"setting NRTD_UHRI_URL: {value!r} {what}: give an http(s) URL, e.g. "
+        "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+    )
