@@ -247,10 +247,17 @@ def _leave() -> None:
     freeing it object by object at exit took 0.15-0.2 s after every command that loaded the
     database layer. Objects freed by reference counting still are (files are closed)."""
     import gc
+    import signal
 
     if "app.core.db" in sys.modules:
         from app.core.db import get_engine
 
         if get_engine.cache_info().currsize:
-            get_engine().dispose()
+            # A Ctrl-C in the middle (SQLite's last close writes its log back into the file, which
+            # may take a moment) printed the pool's traceback after the command's own last line.
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                get_engine().dispose()
+            finally:
+                signal.signal(signal.SIGINT, previous)
     gc.freeze()
