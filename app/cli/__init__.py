@@ -88,6 +88,17 @@ def migrate() -> None:
     except DatabaseUnusable as exc:  # the tables belong to another database user
         say(str(exc), "red")
         raise typer.Exit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        # On SQLite the revisions before the one interrupted are kept (on PostgreSQL none is).
+        from app.health.service import database_status
+
+        status = database_status(engine)
+        stayed = status.get("current")
+        where = f"at {stayed} (the revisions up to it are kept)" if stayed else "empty"
+        if status["status"] == "unavailable":
+            where = "unread (the database did not answer)"
+        say(f"interrupted: the schema stays {where}; run nrtd migrate again to finish", "yellow")
+        raise typer.Exit(130) from None
     missing = missing_schema(engine)
     if missing:
         say(
