@@ -28,7 +28,8 @@ class MigrationFailed(Exception):
 
 def masked(url: str) -> str:
     """The URL with its password replaced, also when it does not parse (then it may still hold one)."""
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    # Up to the last @: a password may hold a / or # its writer did not encode.
+    return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
 
 
 def first_line(exc: BaseException) -> str:

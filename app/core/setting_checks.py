@@ -35,6 +35,13 @@ def database_file(value: str) -> str:
             f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
             "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
         )
+    # The first @ ends the password: "nrtd:pa@ssword@host" connected to the host "ssword@host", and
+    # the error named it, showing most of the password. The value is never repeated here.
+    if value.partition("://")[2].count("@") > 1:
+        raise ValueError(
+            "holds @ more than once: the password (or user name) holds an @, which ends it; write it "
+            "percent-encoded: @ as %40, / as %2F, # as %23, : as %3A"
+        )
     # SQLite's options (?mode=ro) are ignored with an SAWarning naming the code, or (?timeout=) are
     # overridden by the service's own busy timeout: none does what it says.
     stripped = value.strip()

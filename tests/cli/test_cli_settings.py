@@ -201,3 +201,21 @@ def test_a_feed_url_without_a_host_is_refused(own_database: str, value: str, wha
         f"setting NRTD_UHRI_URL: {value!r} {what}: give an http(s) URL, e.g. "
         "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://nrtd:pa@zq9secret@127.0.0.1:9/nrtd", "postgresql://nrtd:p@zq9#w/rd@db.internal/nrtd"],
+)
+def test_a_database_password_with_an_unencoded_at_sign_is_refused_unshown(
+    own_database: str, url: str
+) -> None:
+    # Before: "NRTD_DATABASE_URL=postgresql://nrtd:***@zq9secret@127.0.0.1:9/nrtd: cannot connect: failed
+    # to resolve host 'zq9secret@127.0.0.1'": most of the password on the screen and in cron's mail, and
+    # the reason (the @ ends the password) left to guess.
+    line = _refused(own_database, "NRTD_DATABASE_URL", url)
+    assert line == (
+        "setting NRTD_DATABASE_URL: holds @ more than once: the password (or user name) holds an @, "
+        "which ends it; write it percent-encoded: @ as %40, / as %2F, # as %23, : as %3A"
+    )
+    assert "zq9" not in line
