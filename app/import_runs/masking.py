@@ -14,8 +14,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 
 MASK = "***"
-# user:password@ (or a bare token@) after a scheme, wherever it appears in a text.
-_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
+# user:password@ (or a bare token@) after a scheme, wherever it appears in a text, up to the last @
+# before the path: a password may hold an @ (the download reads it so).
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s]+@")
 # Query parameters whose name says they hold a secret.
 _SECRET_PARAM = re.compile(
     r"(?P<name>[?&;](?:[\w.-]*(?:token|key|password|passwd|pwd|secret|signature|sig|auth|credential)"

@@ -137,3 +137,14 @@ def test_a_retried_download_logs_no_password(tmp_path: Path, caplog: pytest.LogC
     logged = caplog.text
     assert "attempt 1 of 2" in logged and "***@127.0.0.1" in logged, logged
     assert "hunter22" not in logged and "t0k3n" not in logged, logged
+
+
+def test_a_password_holding_an_at_sign_is_masked_whole() -> None:
+    # An @ in a password needs no encoding for the download (the userinfo ends at the last @), but the
+    # mask stopped at the first: "https://***@zq9secret@feeds.example.org/...".
+    from app.import_runs.masking import mask_credentials
+
+    said = mask_credentials(
+        "download failed: https://bob:pa@zq9secret@feeds.example.org/x.json; see ops@example.org"
+    )
+    assert said == "download failed: https://***@feeds.example.org/x.json; see ops@example.org"
