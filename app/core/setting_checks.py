@@ -35,6 +35,9 @@ def database_file(value: str) -> str:
             f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
             "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
         )
+    sqlite_path = re.fullmatch(r"sqlite(\+\w+)?:///(?P<path>.*)", value.strip(), re.IGNORECASE | re.DOTALL)
+    if sqlite_path:
+        _no_tilde(value, sqlite_path["path"])
     # The first @ ends the password: "nrtd:pa@ssword@host" connected to the host "ssword@host", and
     # the error named it, showing most of the password. The value is never repeated here.
     if value.partition("://")[2].count("@") > 1:
@@ -64,9 +67,20 @@ def storage_directory(value: str) -> str:
     return directory(value, "evidence files are kept (made at the first upload if missing)")
 
 
+def _no_tilde(value: str, path: str) -> None:
+    """Only a shell expands ``~``: from .env, a unit file or a container's environment, the path would
+    be a folder named "~" under wherever the command started."""
+    if path.startswith("~"):
+        raise ValueError(
+            f"{value!r} starts with ~, which only a shell expands (not .env, a service file or a "
+            "container's environment): give the whole path, e.g. /home/nrtd/..."
+        )
+
+
 def directory(value: str, what: str) -> str:
     """A directory the service writes into, made when first needed: one that is a file never can be
     (every upload would fail, every export be built again), so it is refused at start."""
+    _no_tilde(value, value.strip())
     path = Path(value)
     if path.exists() and not path.is_dir():
         raise ValueError(f"{path} is a file, not a directory: name the directory where {what}")
@@ -78,6 +92,7 @@ def text_file(value: str, *, lang: str) -> str:
     missing, unreadable or not UTF-8 is refused at start rather than answered with a 500 page."""
     if not value:
         return value
+    _no_tilde(value, value.strip())
     path = Path(value.replace("{lang}", lang))
     if not path.is_file():
         reason = "is a folder" if path.is_dir() else "does not exist"

@@ -219,3 +219,22 @@ def test_a_database_password_with_an_unencoded_at_sign_is_refused_unshown(
         "which ends it; write it percent-encoded: @ as %40, / as %2F, # as %23, : as %3A"
     )
     assert "zq9" not in line
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NRTD_STORAGE_DIR", "~/nrtd/storage"),
+        ("NRTD_EXPORT_CACHE_DIR", "~/nrtd/exports"),
+        ("NRTD_ACCESSIBILITY_STATEMENT", "~/nrtd/statement.txt"),
+        ("NRTD_DATABASE_URL", "sqlite:///~/nrtd/nrtd.db"),
+    ],
+)
+def test_a_path_starting_with_a_tilde_is_refused(own_database: str, name: str, value: str) -> None:
+    # Only a shell expands ~, and not in .env, a unit file or a container's environment: the evidence
+    # went to a folder named "~" under wherever the server started (the exports' too), the
+    # statement "did not exist", and the database "could not be opened".
+    assert _refused(own_database, name, value) == (
+        f"setting {name}: {value!r} starts with ~, which only a shell expands (not .env, a service "
+        "file or a container's environment): give the whole path, e.g. /home/nrtd/..."
+    )
