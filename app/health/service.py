@@ -45,7 +45,19 @@ def known_revision(revision: str) -> bool:
     )
 
 
+# PostgreSQL's SQLSTATE for "permission denied": the tables belong to another role (a restore run
+# as another user), which neither waiting nor nrtd migrate mends. Said without the role's name: the
+# answer is public.
+_PERMISSION_DENIED = "42501"
+
+
 def _unavailable(exc: Exception) -> Status:
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == _PERMISSION_DENIED:
+        detail = (
+            "the database refuses this server's database user its tables (permission denied): they "
+            "belong to another role; nrtd migrate says which user and what to do"
+        )
+        return {"status": "unavailable", "detail": detail}
     return {"status": "unavailable", "detail": f"database unreachable or not migrated: {type(exc).__name__}"}
 
 

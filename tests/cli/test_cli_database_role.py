@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -13,6 +14,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from app.cli.connection import schema_behind
 from app.core.migrations import alembic_config
+from app.health.service import readiness
 from tests.cli_runner import run_cli
 
 
@@ -92,3 +94,22 @@ def test_serve_says_whose_tables_they_are(stranger: tuple[str, str]) -> None:
         engine.dispose()
     assert said is not None and said.startswith(f"the database user {role} may not use the tables"), said
     assert said.endswith("; /readyz answers 503 and every route fails until then")
+
+
+def test_readiness_says_the_tables_are_refused_not_unreachable(
+    stranger: tuple[str, str], tmp_path: Path
+) -> None:
+    owner_url, url = stranger
+    command.upgrade(alembic_config(owner_url), "head")
+    engine = create_engine(url)
+    try:
+        # Before: "database unreachable or not migrated: ProgrammingError", which sent the operator
+        # to the network or to nrtd migrate.
+        status = readiness(engine, str(tmp_path / "storage"))
+    finally:
+        engine.dispose()
+    assert status == {
+        "status": "unavailable",
+        "detail": "the database refuses this server's database user its tables (permission denied): "
+        "they belong to another role; nrtd migrate says which user and what to do",
+    }
