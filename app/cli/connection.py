@@ -37,14 +37,6 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-# PostgreSQL's SQLSTATE for "permission denied" (insufficient_privilege).
-_PERMISSION_DENIED = "42501"
-
-
-def _denied(exc: DBAPIError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) == _PERMISSION_DENIED
-
-
 def _database_user(engine: Engine) -> str:
     with engine.connect() as conn:
         return str(conn.execute(text("SELECT current_user")).scalar())
@@ -53,7 +45,9 @@ def _database_user(engine: Engine) -> str:
 def tables_denied(engine: Engine, exc: DBAPIError) -> str | None:
     """Why the tables cannot be read when PostgreSQL said "permission denied" (they belong to another
     role: a restore run as another user, the usual way), and what to do; None for another error."""
-    if not _denied(exc):
+    from app.core.db import permission_denied
+
+    if not permission_denied(exc):
         return None
     role = _database_user(engine)
     return (
@@ -205,6 +199,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
+    from app.core.db import permission_denied
     from app.core.migrations import alembic_config
 
     config = alembic_config(url)
@@ -242,7 +237,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
         reason = first_line(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc)
         where = f"at {stayed}" if stayed else "empty"
         hint = ""
-        if isinstance(exc, DBAPIError) and _denied(exc):
+        if isinstance(exc, DBAPIError) and permission_denied(exc):
             role = _database_user(engine)
             hint = (
                 f". The database user {role} may not create or change the tables: make it the "

@@ -258,6 +258,16 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
+# PostgreSQL's SQLSTATE for "permission denied" (insufficient_privilege): the tables belong to another
+# role (a restore run as another user), which neither waiting nor ``nrtd migrate`` mends.
+PERMISSION_DENIED = "42501"
+
+
+def permission_denied(exc: BaseException) -> bool:
+    """``exc`` (a SQLAlchemy error or the driver's own) is PostgreSQL's "permission denied"."""
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None) == PERMISSION_DENIED
+
+
 def off_index(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
     """``column`` as SQLite must not look it up by its index: the unary ``+``, SQLite's documented
     way to keep a term off an index (unchanged on PostgreSQL, which plans from statistics).

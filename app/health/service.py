@@ -18,6 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from app.core.db import permission_denied
 from app.core.migrations import alembic_config
 from app.evidence.check import storage_not_mounted, storage_not_writable
 from app.evidence.storage import BlobStore
@@ -45,14 +46,9 @@ def known_revision(revision: str) -> bool:
     )
 
 
-# PostgreSQL's SQLSTATE for "permission denied": the tables belong to another role (a restore run
-# as another user), which neither waiting nor nrtd migrate mends. Said without the role's name: the
-# answer is public.
-_PERMISSION_DENIED = "42501"
-
-
 def _unavailable(exc: Exception) -> Status:
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) == _PERMISSION_DENIED:
+    # Tables another role owns: said without the role's name, as the answer is public.
+    if permission_denied(exc):
         detail = (
             "the database refuses this server's database user its tables (permission denied): they "
             "belong to another role; nrtd migrate says which user and what to do"

@@ -36,6 +36,7 @@ from app.models import (
     Recommendation,
     Term,
 )
+from app.models.plan import ACTION_STATUS_LABELS
 from app.public import related
 from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition
@@ -50,14 +51,6 @@ FEED_SIZE = 50
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_TITLE = _("Published progress on the implementation of human-rights recommendations")
-# The status an update reports for its action (the portal's and the reports' words).
-ACTION_STATUS_LABELS = {
-    "planned": _("Planned"),
-    "in_progress": _("In progress"),
-    "completed": _("Completed"),
-    "delayed": _("Delayed"),
-    "cancelled": _("Cancelled"),
-}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -14,6 +14,7 @@ from babel.dates import format_date
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.feed.countries import state_name_in
+from app.models.plan import ACTION_STATUS_LABELS
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.reports.schemas import (
     GroupBy,
@@ -58,13 +59,6 @@ STATUS_LABELS = {
     "partially_implemented": _("Partially implemented"),
     "implemented": _("Implemented"),
     "not_applicable": _("Not applicable"),
-}
-ACTION_STATUS_LABELS = {
-    "planned": _("Planned"),
-    "in_progress": _("In progress"),
-    "completed": _("Completed"),
-    "delayed": _("Delayed"),
-    "cancelled": _("Cancelled"),
 }
 POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": "—"}
 PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}

@@ -38,13 +38,6 @@ WORK_LABELS = {
     "follow_up": _("Follow-up selection"),
     "grades": _("Follow-up grades"),
 }
-ACTION_STATUS_LABELS = {
-    "planned": _("Planned"),
-    "in_progress": _("In progress"),
-    "completed": _("Completed"),
-    "delayed": _("Delayed"),
-    "cancelled": _("Cancelled"),
-}
 # An action's fields as its forms and the conflict page name them (the API's names, budget split).
 ACTION_FIELD_LABELS = {
     "title": _("Title"),

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.evidence.service import size_limit
+from app.models.plan import ACTION_STATUS_LABELS
 from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
@@ -27,7 +28,7 @@ from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.imports import shown_size
-from app.staff.labels import ACTION_STATUS_LABELS, PROGRESS_FIELD_LABELS, PROGRESS_STATE_LABELS, choices
+from app.staff.labels import PROGRESS_FIELD_LABELS, PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
