@@ -9,19 +9,10 @@ from typing import Literal, get_args
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.catalogue import marked as _
 from app.models.base import Base, utcnow
 
 ActionStatus = Literal["planned", "in_progress", "completed", "delayed", "cancelled"]
 ACTION_STATUSES = get_args(ActionStatus)
-# Their names, in English; the pages, reports and the feed show them in the reader's language.
-ACTION_STATUS_LABELS: dict[str, str] = {
-    "planned": _("Planned"),
-    "in_progress": _("In progress"),
-    "completed": _("Completed"),
-    "delayed": _("Delayed"),
-    "cancelled": _("Cancelled"),
-}
 # An action still open: one of these past its due date is overdue.
 OPEN_ACTION_STATUSES: tuple[ActionStatus, ...] = ("planned", "in_progress", "delayed")
 ProgressState = Literal["draft", "submitted", "approved", "returned"]

@@ -36,7 +36,7 @@ from app.models import (
     Recommendation,
     Term,
 )
-from app.models.plan import ACTION_STATUS_LABELS
+from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.public import related
 from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition

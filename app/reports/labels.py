@@ -14,8 +14,8 @@ from babel.dates import format_date
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.feed.countries import state_name_in
-from app.models.plan import ACTION_STATUS_LABELS
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
+from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.reports.schemas import (
     GroupBy,
     Report,

@@ -18,8 +18,13 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput
 from app.core.ids import MAX_ID
-from app.models.plan import ACTION_STATUS_LABELS
-from app.plans.actions.schemas import MAX_RECOMMENDATIONS, ActionDetail, ActionPatch, Budget
+from app.plans.actions.schemas import (
+    ACTION_STATUS_LABELS,
+    MAX_RECOMMENDATIONS,
+    ActionDetail,
+    ActionPatch,
+    Budget,
+)
 from app.staff.choices import every_cluster, every_entity
 from app.staff.cluster_members import symbol_count, symbol_ids
 from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number

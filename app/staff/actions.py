@@ -21,9 +21,9 @@ from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.core.ids import MAX_ID
 from app.entities.service import entity_refs
-from app.models.plan import ACTION_STATUS_LABELS, ACTION_STATUSES
+from app.models.plan import ACTION_STATUSES
 from app.plans.actions import service
-from app.plans.actions.schemas import ActionCreate, ActionListParams, ActionPage
+from app.plans.actions.schemas import ACTION_STATUS_LABELS, ActionCreate, ActionListParams, ActionPage
 from app.staff import action_form as form
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import ACTION_FIELD_LABELS

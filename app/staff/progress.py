@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.evidence.service import size_limit
-from app.models.plan import ACTION_STATUS_LABELS
 from app.plans import publishing
+from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
 from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, PublishBody, ReturnBody

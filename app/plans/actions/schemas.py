@@ -25,6 +25,14 @@ from app.plans.schemas import (
     Title,
 )
 
+# An action status's name, in English; the pages, reports and the feed show it in the reader's language.
+ACTION_STATUS_LABELS: dict[str, str] = {
+    "planned": _("Planned"),
+    "in_progress": _("In progress"),
+    "completed": _("Completed"),
+    "delayed": _("Delayed"),
+    "cancelled": _("Cancelled"),
+}
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 MAX_RECOMMENDATIONS = 2000  # linked to one action
