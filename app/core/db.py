@@ -62,6 +62,16 @@ class EngineLimits:
     pool_size: int = 10
     max_overflow: int = 30
     pool_timeout: float = 30.0
+    # SQLite: how much of the database file its connections read memory-mapped (PRAGMA mmap_size).
+    sqlite_mmap_bytes: int = 0
+
+
+# A request engine reads SQLite's file memory-mapped: a page is then read from the operating system's
+# cache in place, where SQLite's own cache (2 MB a connection) made every page beyond it a read()
+# call. A list page at 250,000 records took a quarter less CPU (docs/benchmarks.md). The mapped pages
+# are the file's own, shared by every connection and process and given back by the kernel under
+# memory pressure; the CLI and imports keep plain reads (what an import holds stays its own).
+REQUEST_SQLITE_MMAP_BYTES = 1 << 30
 
 
 def command_limits(settings: Settings) -> EngineLimits:
@@ -77,6 +87,7 @@ def request_limits(settings: Settings) -> EngineLimits:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
+        sqlite_mmap_bytes=REQUEST_SQLITE_MMAP_BYTES,
     )
 
 
@@ -84,7 +95,7 @@ def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+def _sqlite_pragmas(busy_ms: int, mmap_bytes: int) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN; ``_sqlite_begin`` emits it instead.
         dbapi_conn.isolation_level = None
@@ -97,6 +108,8 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={busy_ms}")
         cur.execute("PRAGMA synchronous=NORMAL")
+        if mmap_bytes:
+            cur.execute(f"PRAGMA mmap_size={mmap_bytes}")
         cur.close()
 
     return on_connect
@@ -213,7 +226,7 @@ def make_engine(
         engine = create_engine(url, connect_args={"check_same_thread": False}, **hidden, **pool_args)
         busy = limits.lock_timeout if limits.lock_timeout is not None else DEFAULT_SQLITE_BUSY_SECONDS
         busy_ms = max(1, round(busy * 1000))
-        event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms, limits.sqlite_mmap_bytes))
         event.listen(engine, "begin", _sqlite_begin(busy_ms, on_write_busy))
         return engine
     connect_args: dict[str, Any] = {}
