@@ -101,14 +101,16 @@ def import_csv_template(
         known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
     )
 
+    notes: list[str] = []  # the template's example rows passed over
+
     def rows() -> Iterator[SourceRecord | Rejection]:
-        records = read_csv_template(path)
+        records = read_csv_template(path, on_note=notes.append)
         return records if own is None else _own_state_only(records, own)
 
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))  # a translation on a row of its own counts too
-        return execute_run(engine, spec, lambda up: up.consume(rows()), progress=progress)
+        return execute_run(engine, spec, lambda up: up.consume(rows()), progress=progress, notes=notes)
 
 
 def _own_state_only(

@@ -83,11 +83,19 @@ BROKEN_FEED = _(
     "withdraw %(gone)s stored recommendations"
 )
 
+# --- the CSV template's example row (app/feed/template/reader.py) ----------------------------------
+# The second is a succeeded run's message (a note, not a refusal).
+ONLY_THE_EXAMPLE = _(
+    "the file holds only the template's example row (row %(row)s), which is never imported: write your "
+    "recommendations in the rows below it (or in its place)"
+)
+EXAMPLE_PASSED_OVER = _("the template's example row (external_id %(id)s) was not imported: row(s) %(rows)s")
+
 FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, NOT_IN_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
-    ON_LINE,
+    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER,
 )  # fmt: skip

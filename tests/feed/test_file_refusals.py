@@ -68,6 +68,12 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     mixed.write_bytes("To,Text\nPerú,x\n".encode() + b"Chile,caf\xe9\n")
     marked = folder / "marked.csv"
     marked.write_bytes(b"\xef\xbb\xbfTo,Text\nChile,caf\xe9\n")
+    example = folder / "example.csv"
+    example.write_bytes(b"external_id,mechanism,text\nEXAMPLE,ACHPR,1. Ratify.\n")
+    notes: list[str] = []
+    filled = folder / "filled.csv"
+    filled.write_bytes(b"external_id,mechanism,text\nEXAMPLE,ACHPR,1. Ratify.\nMY-1,ACHPR,2. Adopt.\n")
+    list(read_csv_template(filled, on_note=notes.append))
     return [
         _refused(list, read_csv_template(latin)),
         _refused(list, read_upr_info_csv(latin, "no-such-encoding")),
@@ -104,6 +110,8 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "import again with --allow-withdraw",
         "input rejected: the export holds 0 usable records in scope and 3 rejected ones; refusing to "
         "withdraw 5 stored recommendations",
+        "input rejected: " + _refused(list, read_csv_template(example)),  # as a run stores it
+        *notes,
     ]
 
 

@@ -33,7 +33,8 @@ def test_template_is_a_csv_attachment(client: TestClient) -> None:
     assert rows[0] == list(TEMPLATE_COLUMNS)
     assert len(rows) == 2
     example = dict(zip(rows[0], rows[1], strict=True))
-    assert example["external_id"] == "ACHPR-LSO-2023-17"
+    # Marked as the example in its first cell, where whoever fills the template in sees it.
+    assert example["external_id"] == "EXAMPLE"
     assert example["mechanism"] == "African Commission on Human and Peoples' Rights"
     assert example["publication_date"] == "2023-05-10"
     assert example["sdgs"] == "5.2; 16.3"
@@ -41,17 +42,32 @@ def test_template_is_a_csv_attachment(client: TestClient) -> None:
     assert response.content.count(b"\r\n") == 2  # CRLF, as the export writes
 
 
-def test_downloaded_template_imports_cleanly(
+def test_downloaded_template_imports_no_example(
     client: TestClient, engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
+    """The example row is never imported as a recommendation: the template as downloaded is refused,
+    saying so; filled in below the example, only the rows written import, the run saying the example
+    was passed over."""
+    template = client.get(URL).content
     path = tmp_path / "nrtd-recommendations-template.csv"
-    path.write_bytes(client.get(URL).content)
+    path.write_bytes(template)
+    instance = settings.model_copy(update={"country": ""})
 
-    # Its example row is about Lesotho: an instance of one other State would reject it, saying why.
-    run = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
+    run = import_csv_template(engine, instance, path)
+
+    assert run.outcome == "failed"
+    assert "only the template's example row (row 2)" in (run.message or "")
+
+    filled = template + (
+        b"MY-1,ACHPR,recommendation,,3. Ratify the protocol.,en,2024-02-01,Lesotho,,,,,,,,\r\n"
+        b"EXAMPLE,ACHPR,recommendation,,An example copied again.,en,,,,,,,,,,\r\n"
+    )
+    path.write_bytes(filled)
+    run = import_csv_template(engine, instance, path)
 
     assert run.outcome == "succeeded", run.message
     assert (run.counts.read, run.counts.created, run.counts.rejected) == (1, 1, 0)
+    assert run.message == "the template's example row (external_id 'EXAMPLE') was not imported: row(s) 2, 4"
     with engine.connect() as conn:
         row = conn.execute(
             select(
@@ -64,22 +80,49 @@ def test_downloaded_template_imports_cleanly(
             ).join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
         ).one()
         text = conn.execute(select(RecommendationText.lang, RecommendationText.text)).one()
-    assert row.source == "manual" and row.external_id == "ACHPR-LSO-2023-17"
-    assert str(row.publication_date) == "2023-05-10" and row.paragraph == "17"
+    assert row.source == "manual" and row.external_id == "MY-1"
+    assert str(row.publication_date) == "2024-02-01" and row.paragraph == "3"
     assert (row.code, row.family) == ("ACHPR", "regional")
-    assert text.lang == "en" and text.text.startswith("17. Criminalise marital rape")
+    assert text.lang == "en" and text.text == "3. Ratify the protocol."
 
-    # The run shows up in the API like any other.
+    # The run shows up in the API like any other, its note with it.
     runs = client.get("/api/v1/import-runs", params={"source": "manual"}).json()
-    assert [item["id"] for item in runs["items"]] == [run.run_id]
+    shown = next(item for item in runs["items"] if item["id"] == run.run_id)
+    assert shown["message"] == run.message
+
+
+def test_older_templates_example_row_is_passed_over(tmp_path: Path) -> None:
+    """Templates downloaded before the example was marked held it under its own id: that exact row
+    (its id and its text) is the example too; the same id with another text is a recommendation."""
+    old = (
+        "external_id,mechanism,text,countries\r\n"
+        'ACHPR-LSO-2023-17,ACHPR,"17. Criminalise marital rape and adopt a comprehensive law on '
+        'gender-based violence, in line with Article 4 of the Maputo Protocol.",Lesotho\r\n'
+        "MY-1,ACHPR,3. Ratify the protocol.,Lesotho\r\n"
+    )
+    path = tmp_path / "old.csv"
+    path.write_text(old, encoding="utf-8")
+    notes: list[str] = []
+    records = list(read_csv_template(path, on_note=notes.append))
+    assert [getattr(item, "external_id", None) for item in records] == ["MY-1"]
+    assert notes == [
+        "the template's example row (external_id 'ACHPR-LSO-2023-17') was not imported: row(s) 2"
+    ]
+
+    path.write_text(old.replace("17. Criminalise", "17. Outlaw"), encoding="utf-8")
+    records = list(read_csv_template(path))
+    assert [getattr(item, "external_id", None) for item in records] == ["ACHPR-LSO-2023-17", "MY-1"]
 
 
 def test_template_is_what_the_export_writes_for_its_example(client: TestClient, tmp_path: Path) -> None:
-    """The app's copy of the example row and the importer's writer agree."""
+    """The app's copy of the example row and the importer's writer agree, the example's id aside."""
     path = tmp_path / "template.csv"
-    path.write_bytes(client.get(URL).content)
+    downloaded = client.get(URL).content
+    path.write_bytes(
+        downloaded.replace(b"\xef\xbb\xbfexternal_id", b"external_id").replace(b"EXAMPLE,", b"X-1,")
+    )
     records = [item for item in read_csv_template(path) if isinstance(item, SourceRecord)]
     assert len(records) == 1
     out = io.StringIO(newline="")
     write_template_rows(records, out)
-    assert out.getvalue().encode("utf-8-sig") == path.read_bytes()
+    assert out.getvalue().replace("X-1,", "EXAMPLE,").encode("utf-8-sig") == downloaded

@@ -34,14 +34,26 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
 TEMPLATE_FILENAME = "nrtd-recommendations-template.csv"
 TEMPLATE_MEDIA_TYPE = "text/csv; charset=utf-8"
 
+# The example row's id, in its first cell, where whoever fills the template in reads it: the import
+# passes over every row with this id (any case), saying so in the run's message, so that a template
+# filled in below its example does not import the example as a recommendation.
+EXAMPLE_ID = "EXAMPLE"
+# The example of the templates served before it was marked: its id and text, passed over as well
+# (that exact row only: the id alone may be a real recommendation's).
+FORMER_EXAMPLE_ID = "ACHPR-LSO-2023-17"
+_EXAMPLE_TEXT = (
+    "17. Criminalise marital rape and adopt a comprehensive law on gender-based violence, "
+    "in line with Article 4 of the Maputo Protocol."
+)
+FORMER_EXAMPLE_TEXT = _EXAMPLE_TEXT
+
 # One realistic row, written exactly as the export (app.feed.template.writer.write_template_rows)
-# writes this recommendation, so the template also shows what an export looks like.
+# writes this recommendation (its id aside), so the template also shows what an export looks like.
 _EXAMPLE: dict[str, str] = {
-    "external_id": "ACHPR-LSO-2023-17",
+    "external_id": EXAMPLE_ID,
     "mechanism": "African Commission on Human and Peoples' Rights",
     "type": "recommendation",
-    "text": "17. Criminalise marital rape and adopt a comprehensive law on gender-based violence, "
-    "in line with Article 4 of the Maputo Protocol.",
+    "text": _EXAMPLE_TEXT,
     "language": "en",
     "publication_date": "2023-05-10",
     "countries": "Lesotho",
@@ -52,13 +64,22 @@ _EXAMPLE: dict[str, str] = {
 }
 
 
+def is_example(external_id: str, text: str) -> bool:
+    """Whether a row with this id and text is the template's example row (``EXAMPLE_ID``, or the
+    former example exactly)."""
+    if external_id.casefold() == EXAMPLE_ID.casefold():
+        return True
+    return external_id == FORMER_EXAMPLE_ID and text == FORMER_EXAMPLE_TEXT
+
+
 def template_header() -> str:
     """The header line of the template, with its CRLF ending."""
     return ",".join(TEMPLATE_COLUMNS) + "\r\n"
 
 
 def template_csv() -> str:
-    """A ready-to-fill template: the header and one example row (CRLF line endings)."""
+    """A ready-to-fill template: the header and the example row (CRLF line endings), which the
+    import passes over (``is_example``)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from app.feed.fields import cycle_for_session, plain_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
 from app.feed.template import cells as cell
-from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS
+from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
     MAX_ID_CHARS,
@@ -55,9 +55,15 @@ class _Accepted:
     explicit_id: bool
 
 
-def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
+def read_csv_template(
+    path: Path, *, on_note: Callable[[str], None] | None = None
+) -> Iterator[SourceRecord | Rejection]:
     """Yield one record (or rejection) per recommendation of a template CSV (UTF-8, BOM or not; or
-    UTF-16 with its byte-order mark, as Excel saves "Unicode Text")."""
+    UTF-16 with its byte-order mark, as Excel saves "Unicode Text").
+
+    The template's example rows are passed over; ``on_note`` is given the note naming them. A file
+    holding nothing but the example is refused.
+    """
     number = 0  # the last row read, for messages about the next one
     kind = file_kind(path)
     if kind is not None:
@@ -79,9 +85,17 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             held: _Accepted | None = None
             rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
             seen: dict[str, int] = {}
+            examples: dict[str, list[int]] = {}  # the example rows passed over, by their id
+            data_rows = 0
             for number, row in enumerate(rows, start=header_number + 1):
                 if not any(cell.strip() for cell in row):
                     continue
+                example_id = _cell(row, columns["external_id"]) if "external_id" in columns else ""
+                example_text = _cell(row, columns["text"]) if "text" in columns else ""
+                if example_id and is_example(example_id, example_text):
+                    examples.setdefault(example_id, []).append(number)
+                    continue
+                data_rows += 1
                 position = f"row {number}"
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
                     count = refusals.refusal(reasons.CELL_COUNT, cells=len(row), header=len(header))
@@ -126,6 +140,8 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
                 held = _Accepted(result, number, cells, bool(explicit_id))
             if held is not None:
                 yield held.record
+            if examples:
+                _passed_over(examples, data_rows, on_note)
         except UnicodeDecodeError as exc:
             if other := other_import(raw_header(path), "csv"):  # its kind, before its encoding
                 raise MalformedInput(other) from None
@@ -139,6 +155,19 @@ def read_csv_template(path: Path) -> Iterator[SourceRecord | Rejection]:
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
+
+
+def _passed_over(
+    examples: dict[str, list[int]], data_rows: int, on_note: Callable[[str], None] | None
+) -> None:
+    """Say which example rows were passed over; refuse a file that held nothing else."""
+    if not data_rows:
+        first = min(row for rows in examples.values() for row in rows)
+        raise MalformedInput(refusals.refusal(file_refusals.ONLY_THE_EXAMPLE, row=first))
+    if on_note is not None:
+        for example_id, rows in examples.items():
+            listed = ", ".join(map(str, rows))
+            on_note(refusals.refusal(file_refusals.EXAMPLE_PASSED_OVER, id=repr(example_id), rows=listed))
 
 
 def _legacy_letter(byte: bytes) -> str:
