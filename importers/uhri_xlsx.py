@@ -13,6 +13,7 @@ from typing import Any
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import other_import
 from app.feed.values import (
@@ -158,11 +159,19 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
 # A title or a note may be typed above the header (a workbook saved again with a heading): rows that
 # name none of the columns are passed over, this many at most (a sheet of rows without a header is not).
 MAX_ROWS_ABOVE_HEADER = 10
-_WANTED = {name.casefold(): name for name in COLUMNS}
+# The columns' other spellings: the correct one of OHCHR's "Reccomending" (a header retyped, or an
+# export of another tool). Any header is matched by its words (app/feed/headers.py).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    BODY: ("Recommending Body",),
+    RECOMMENDING_STATES: ("UPR Recommending States",),
+}
+_WANTED = {header_key(name): name for name in COLUMNS} | {
+    header_key(spelling): name for name, spellings in SPELLINGS.items() for spelling in spellings
+}
 
 
 def _names_a_column(row: Row) -> bool:
-    return any(isinstance(value, str) and value.strip().casefold() in _WANTED for value in row)
+    return any(isinstance(value, str) and header_key(value) in _WANTED for value in row)
 
 
 def _no_header(place: _SheetPlace) -> MalformedInput:
@@ -206,10 +215,14 @@ def _sheet_place(title: str, others: Sequence[str]) -> _SheetPlace:
 
 def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
     positions: dict[str, int] = {}
+    unknown: list[str] = []  # extra columns are allowed and ignored, but named when one is missing
     for index, value in enumerate(header):
-        name = _WANTED.get(str(value).strip().casefold()) if value is not None else None
+        written = "" if value is None else str(value).strip()
+        name = _WANTED.get(header_key(written))
         if name is None:
-            continue  # extra columns are allowed and ignored
+            if written:
+                unknown.append(written)
+            continue
         if name in positions:
             raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
         positions[name] = index
@@ -219,11 +232,26 @@ def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
     ):
         raise MalformedInput(other)
     if missing:
-        columns = ", ".join(map(repr, missing))
+        columns = ", ".join(_spelt(name) for name in missing)
+        sheet = place.described
+        if not unknown:
+            raise MalformedInput(
+                refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=sheet)
+            )
+        listed = ", ".join(map(repr, unknown[:10]))
         raise MalformedInput(
-            refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=place.described)
+            refusals.refusal(refusals.UHRI_XLSX_UNKNOWN_COLUMNS, columns=columns, sheet=sheet, unknown=listed)
         )
     return positions
+
+
+def _spelt(name: str) -> str:
+    """A column as a refusal names it: "'Reccomending Body' (also spelt 'Recommending Body')"."""
+    if name not in SPELLINGS:
+        return repr(name)
+    return refusals.refusal(
+        refusals.ALSO_SPELT, name=repr(name), spellings=", ".join(map(repr, SPELLINGS[name]))
+    )
 
 
 def _read_row(

@@ -18,6 +18,7 @@ from app.feed import record_refusals as reasons
 from app.feed.countries import iso2_for
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.headers import header_key
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import
@@ -300,10 +301,10 @@ def _character_score(char: str, before: str, after: str) -> int:
 
 
 def _column_positions(header: Sequence[str]) -> dict[str, int]:
-    wanted = {name.casefold(): name for name in COLUMNS}
+    wanted = {header_key(name): name for name in COLUMNS}
     positions: dict[str, int] = {}
     for index, value in enumerate(header):
-        name = wanted.get(value.replace("\ufeff", "").strip().casefold())
+        name = wanted.get(header_key(value))
         if name is None:
             continue
         if name in positions:

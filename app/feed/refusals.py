@@ -109,6 +109,12 @@ OTHER_IMPORT_SAVED = {
 UHRI_XLSX_MISSING_COLUMNS = _(
     "not a UHRI export: missing column(s) %(columns)s in the header row of %(sheet)s"
 )
+# The same, naming the header cells that name no column (a misspelt one among them).
+UHRI_XLSX_UNKNOWN_COLUMNS = _(
+    "not a UHRI export: missing column(s) %(columns)s in the header row of %(sheet)s; no UHRI column is "
+    "named %(unknown)s"
+)
+ALSO_SPELT = _("%(name)s (also spelt %(spellings)s)")
 # Which sheet of a workbook was read, and the others it has (importers/uhri_xlsx.py).
 FIRST_SHEET = _("the first sheet, %(title)s")
 FIRST_SHEET_OF_SEVERAL = _(
@@ -196,7 +202,8 @@ _FIXED = frozenset(
 _WITH_VALUES = (
     INPUT_REJECTED, REFUSED, CANNOT_BE_IMPORTED, NOT_A_CSV, WORKBOOK_NOT_A_CSV, NOT_THE_JSON_EXPORT,
     NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
-    *OTHER_IMPORT_SAVED.values(), UHRI_XLSX_MISSING_COLUMNS, UPR_INFO_MISSING_COLUMNS,
+    *OTHER_IMPORT_SAVED.values(), UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS, ALSO_SPELT,
+    UPR_INFO_MISSING_COLUMNS,
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
     NOT_YYYY_MM_DD_ADVICE,

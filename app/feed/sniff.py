@@ -13,6 +13,7 @@ from typing import TextIO
 
 from app.core.catalogue import Quantity, Reason
 from app.feed import refusals
+from app.feed.headers import header_key
 
 _PEEK = 512
 
@@ -53,34 +54,36 @@ def not_a_csv(kind: str) -> str:
 
 
 # The CSV imports, each by what its header row names (required columns, matched as the readers match
-# them: case and surrounding spaces ignored) and by how the refusal of another import names it.
+# them: by their words, app/feed/headers.py) and by how the refusal of another import names it.
 _UPR_INFO_COLUMNS = frozenset(
-    ("to", "to-rgrp", "text", "from", "from-rgrp", "response", "action", "issue", "session")
+    map(header_key, ("to", "to-rgrp", "text", "from", "from-rgrp", "response", "action", "issue", "session"))
 )
 _TEMPLATE_COLUMNS = frozenset(
-    (
+    map(header_key, (
         "external_id", "mechanism", "type", "symbol", "text", "language", "publication_date", "countries",
         "regions", "themes", "affected_persons", "sdgs", "recommending_states", "recommending_regions",
         "upr_session", "position",
-    )
+    ))
 )  # fmt: skip
-# OHCHR's spelling kept ("Reccomending"); "text", "themes" and "sdgs" are the template's too, so left out.
+# OHCHR's spelling ("Reccomending") and the correct one; "text", "themes" and "sdgs" are the template's
+# too, so left out.
 _UHRI_XLSX_COLUMNS = frozenset(
     (
-        "countries concerned", "reccomending body", "document symbol", "affected persons",
-        "document publication date", "upr reccomending states", "upr position", "ohchr annotation id",
-        "upr session", "regions concerned", "recommending regions", "date of publication on uhri",
+        "countries concerned", "reccomending body", "recommending body", "document symbol",
+        "affected persons", "document publication date", "upr reccomending states",
+        "upr recommending states", "upr position", "ohchr annotation id", "upr session",
+        "regions concerned", "recommending regions", "date of publication on uhri",
     )
 )  # fmt: skip
 # The recommendation export's own columns (app/exports/rows.py: the open-data CSV and XLSX, the public
 # API's too), which the template has not: downloaded instead of the template-columns export.
 _EXPORT_COLUMNS = frozenset(
-    (
+    map(header_key, (
         "id", "document_id", "mechanism_code", "mechanism_name", "mechanism_family", "paragraph",
         "text_lang", "languages", "upr_cycle", "status", "priority", "lead_entity", "supporting_entities",
         "clusters", "action_count", "source", "needs_review", "withdrawn", "priority_rationale",
         "internal_notes",
-    )
+    ))
 )  # fmt: skip
 # Their refusals: app/feed/refusals.py (OTHER_IMPORT).
 _OTHER_IMPORTS: dict[str, frozenset[str]] = {
@@ -96,7 +99,7 @@ def other_import(header: Sequence[str], this: str) -> str | None:
     refuses a file whose header row is plainly another import's (most of its names are that import's
     columns): the refusal names the import that reads it, rather than a list of unknown or missing
     columns. None when the header is no other's."""
-    names = {name.replace("\ufeff", "").strip().casefold() for name in header} - {""}
+    names = {header_key(name) for name in header} - {""}
     own = _OTHER_IMPORTS[this]
     for key, columns in _OTHER_IMPORTS.items():
         found = len(names & columns)

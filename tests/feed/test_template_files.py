@@ -94,6 +94,25 @@ def test_unknown_columns_are_listed_with_the_expected_ones(tmp_path: Path) -> No
         read_all(path)
 
 
+def test_column_names_written_with_spaces_are_read(tmp_path: Path) -> None:
+    """A header retyped in a spreadsheet ("External ID", "Publication date", "Text FR"): spaces, hyphens
+    and underscores between the words, and case, do not matter."""
+    row = {
+        "External ID": "X-1",
+        " Mechanism": "ACHPR",
+        "Text": "1. Ratify.",
+        "Text FR": "1. Ratifier.",
+        "Publication  date": "2024-02-01",
+        "Recommending-States": "Chile",
+    }
+    (record,) = read_all(write_rows(tmp_path / "x.csv", [row]))
+    assert isinstance(record, SourceRecord), record
+    assert record.external_id == "X-1"
+    assert record.texts == {"en": "1. Ratify.", "fr": "1. Ratifier."}
+    assert str(record.publication_date) == "2024-02-01"
+    assert record.recommending_states == ["Chile"]
+
+
 def test_missing_required_columns(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "x.csv", [{"external_id": "A", "symbol": "B"}])
     with pytest.raises(MalformedInput, match=r"missing required column\(s\) 'mechanism', 'text'"):

@@ -11,6 +11,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from app.core.catalogue import translated
+from app.feed import refusals
 from app.feed.records import MalformedInput, Rejection, SourceRecord
 from importers.uhri_xlsx import COLUMNS, read_uhri_xlsx
 
@@ -265,6 +267,39 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
         read_all(path)
 
 
+def test_header_spellings_are_accepted(tmp_path: Path) -> None:
+    """OHCHR's "Reccomending" and the correct "Recommending", in any case and spacing (a header typed
+    again, or cleaned up in Excel), name the same columns."""
+    spelt = {
+        "Reccomending Body": "Recommending Body",
+        "UPR Reccomending States": "  upr   RECOMMENDING\u00a0states ",
+        "OHCHR Annotation Id": "OHCHR Annotation ID",
+        "Countries Concerned": "Countries concerned",
+    }
+    columns = [spelt.get(name, name) for name in COLUMNS]
+    row = {spelt.get(name, name): value for name, value in upr_row().items()}
+    record = only(read_all(write_xlsx(tmp_path / "e.xlsx", [row], columns=columns)))
+    assert record.mechanism == "UPR"
+    assert record.recommending_states == ["Norway", "Chile"]
+    assert record.countries == ["Peru"]
+
+
+def test_an_unknown_header_is_named_with_the_missing_column(tmp_path: Path) -> None:
+    columns = ["Recomending Bodies" if name == "Reccomending Body" else name for name in COLUMNS]
+    path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
+    with pytest.raises(MalformedInput) as refused:
+        read_all(path)
+    assert str(refused.value) == (
+        "not a UHRI export: missing column(s) 'Reccomending Body' (also spelt 'Recommending Body') in the "
+        "header row of the first sheet, 'Export'; no UHRI column is named 'Recomending Bodies'"
+    )
+    # A page reads it back into its messages, each translated.
+    assert translated(refusals.reason_of(str(refused.value)), lambda message: f"[{message}]") == (
+        "[not a UHRI export: missing column(s) ['Reccomending Body' (also spelt 'Recommending Body')] in the "
+        "header row of [the first sheet, 'Export']; no UHRI column is named 'Recomending Bodies']"
+    )
+
+
 def test_a_first_sheet_without_the_columns_is_named(tmp_path: Path) -> None:
     """Saved with a notes sheet before the results: the refusal says which sheet it read."""
     workbook = Workbook()
@@ -420,13 +455,6 @@ def test_a_workbook_of_another_import_is_named(tmp_path: Path) -> None:
     with pytest.raises(
         MalformedInput, match=r"^this is the recommendation export \(the open-data CSV or XLSX"
     ):
-        read_all(path)
-
-
-def test_correctly_spelled_headers_are_not_the_uhri_export(tmp_path: Path) -> None:
-    columns = [name.replace("Reccomending", "Recommending") for name in COLUMNS]
-    path = write_xlsx(tmp_path / "e.xlsx", [upr_row()], columns=columns)
-    with pytest.raises(MalformedInput, match="'Reccomending Body', 'UPR Reccomending States'"):
         read_all(path)
 
 

@@ -312,6 +312,11 @@ def test_blank_rows_are_skipped_but_counted(tmp_path: Path) -> None:
 def test_header_is_matched_trimmed_and_case_insensitively(tmp_path: Path) -> None:
     header = [f" {name.upper()} " for name in HEADER[:-1]] + ["session"]
     assert records(write_csv(tmp_path / "x.csv", [upr_row()], header=header))[0].upr_session == 42
+    # Words separated otherwise than by the original hyphen: a header retyped in a spreadsheet.
+    header = [name.replace("-", " ") for name in HEADER[:2]] + [
+        "From_Rgrp" if n == "From-Rgrp" else n for n in HEADER[2:]
+    ]
+    assert records(write_csv(tmp_path / "x.csv", [upr_row()], header=header))[0].upr_session == 42
 
 
 def test_organisation_columns_are_optional(tmp_path: Path) -> None:

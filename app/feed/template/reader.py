@@ -19,6 +19,7 @@ from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.decoding import undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
+from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
 from app.feed.template import cells as cell
@@ -37,8 +38,10 @@ from app.feed.values import (
 )
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
-# A text in the language named by the column (text_fr), beside or instead of text + language.
-_TEXT_COLUMN = re.compile(r"^text_([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$", re.IGNORECASE)
+# A text in the language named by the column (text_fr), beside or instead of text + language; matched
+# on the header's words (app/feed/headers.py: "Text FR", "text_pt-BR" -> "text fr", "text pt br").
+_TEXT_COLUMN = re.compile(r"^text ([a-z]{2,3}(?: [a-z0-9]{2,4})?)$")
+_COLUMN_KEYS = {header_key(name): name for name in TEMPLATE_COLUMNS}
 _TEXT_PREFIX = "text_"
 # Cells a translation row may leave empty or must repeat: everything but these.
 _PER_LANGUAGE = {"external_id", "language", "text"}
@@ -199,21 +202,21 @@ def _column_positions(header: Sequence[str]) -> dict[str, int]:
     unknown: list[str] = []
     seen: set[str] = set()
     for index, value in enumerate(header):
-        name = value.strip().casefold()
+        name = header_key(value)
         if not name:
             continue
-        text_column = _TEXT_COLUMN.match(value.strip())
+        text_column = _TEXT_COLUMN.match(name)
         if text_column:
             # The language in its one spelling (TEXT_PT-br: pt-BR), like the language column's value.
-            name_kept = _TEXT_PREFIX + language_code(text_column.group(1))
-        elif name not in TEMPLATE_COLUMNS:
+            name_kept = _TEXT_PREFIX + language_code(text_column.group(1).replace(" ", "-"))
+        elif name not in _COLUMN_KEYS:
             unknown.append(value.strip())
             continue
         else:
-            name_kept = name
-        if name in seen:
-            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
-        seen.add(name)
+            name_kept = _COLUMN_KEYS[name]
+        if name_kept in seen:
+            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name_kept)))
+        seen.add(name_kept)
         positions[name_kept] = index
     expected = refusals.refusal(refusals.TEMPLATE_COLUMN_LIST, names=", ".join(TEMPLATE_COLUMNS))
     if unknown and (other := other_import(header, "csv")):
