@@ -165,7 +165,8 @@ def execute_run(
             linking = link_duplicates(conn, actor=f"import run {run_id}")
             if after is not None:
                 after(conn, run_id)
-            message = "; ".join(notes) if notes else None
+            said = [*(notes or ()), *upserter.notes]
+            message = "; ".join(said) if said else None
             finish_run(conn, run_id, "succeeded", upserter.counts, message)
         return RunSummary(
             run_id,

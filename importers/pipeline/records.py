@@ -61,6 +61,16 @@ class _Stored:
     withdrawn: bool
 
 
+@dataclass(slots=True)
+class Twin:
+    """A row stored under the same key as another one (a UHRI id in another case, by an older
+    release): the record ``_UpserterState.stored`` matches is the other one."""
+
+    id: int
+    external_id: str
+    withdrawn: bool
+
+
 @dataclass
 class _Seen:
     """What this run has seen, keyed by external id: the input position and the row id."""

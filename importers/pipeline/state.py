@@ -11,7 +11,14 @@ from sqlalchemy import Connection, insert, select
 from app.feed.keys import record_key
 from app.feed.records import KnownHashes, Rejection
 from app.models import Recommendation, RecommendationTerm, RejectedRecord
-from importers.pipeline.records import MAX_STORED_REJECTIONS, SHOWN_REJECTIONS, Counts, _Seen, _Stored
+from importers.pipeline.records import (
+    MAX_STORED_REJECTIONS,
+    SHOWN_REJECTIONS,
+    Counts,
+    Twin,
+    _Seen,
+    _Stored,
+)
 from importers.pipeline.terms import TermIndex
 from importers.scope import country_filter
 
@@ -49,6 +56,8 @@ class _UpserterState:
         self._sqlite = conn.dialect.name == "sqlite"
         self.first_loaded = False  # whether first_load() built the constraints after the data
         self.languages: set[str] = set()
+        self.twins: dict[str, list[Twin]] = {}  # by key: rows stored twice under it (``stored``)
+        self.notes: list[str] = []  # what the run's message says besides its counts
 
     def key(self, external_id: str) -> str:
         """The key a record is matched on (stored, seen before in this run): ``record_key``."""
@@ -63,6 +72,7 @@ class _UpserterState:
         self.first_rejections.clear()
         self._updated_ids.clear()
         self.languages.clear()
+        self.notes.clear()
 
     # -- rejections -----------------------------------------------------------------------
 
@@ -95,7 +105,11 @@ class _UpserterState:
     @cached_property
     def stored(self) -> dict[str, _Stored]:
         """Every stored record of this source, loaded once: one indexed scan instead of a lookup per
-        batch (whose plan PostgreSQL gets wrong for a table growing inside the run's transaction)."""
+        batch (whose plan PostgreSQL gets wrong for a table growing inside the run's transaction).
+
+        Rows an older release stored twice under one key (a UHRI id in two cases) are one record: the
+        one spelt as the feed spells it is matched (else the live one, else the oldest), the others are
+        its ``twins``, merged into it once the run has read it (``importers.pipeline.twins``)."""
         query = select(
             Recommendation.external_id,
             Recommendation.id,
@@ -103,10 +117,35 @@ class _UpserterState:
             Recommendation.source_hash,
             Recommendation.withdrawn,
         ).where(Recommendation.source == self.source)
-        return {record_key(self.source, row[0]): _Stored(*row[1:]) for row in self.conn.execute(query)}
+        stored: dict[str, _Stored] = {}
+        spelt: dict[str, str] = {}  # key -> the matched row's id as stored, where the two differ
+        for external_id, rec_id, content_hash, source_hash, withdrawn in self.conn.execute(query):
+            key = record_key(self.source, external_id)
+            row = _Stored(rec_id, content_hash, source_hash, withdrawn)
+            held = stored.get(key)
+            if held is None:
+                stored[key] = row
+                if external_id != key:
+                    spelt[key] = external_id
+                continue
+            held_id = spelt.get(key, key)
+            if _rank(external_id, key, row) < _rank(held_id, key, held):
+                stored[key], row = row, held
+                if external_id == key:
+                    spelt.pop(key, None)
+                else:
+                    spelt[key] = external_id
+                external_id = held_id
+            self.twins.setdefault(key, []).append(Twin(row.id, external_id, row.withdrawn))
+        return stored
 
     @staticmethod
     def _country_members(term_id: int) -> Any:
         return select(RecommendationTerm.recommendation_id).where(
             RecommendationTerm.role == "country", RecommendationTerm.term_id == term_id
         )
+
+
+def _rank(external_id: str, key: str, row: _Stored) -> tuple[bool, bool, int]:
+    """Which of two rows stored under one key is the record: spelt as the feed spells it, live, oldest."""
+    return (external_id != key, row.withdrawn, row.id)

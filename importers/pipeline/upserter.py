@@ -12,6 +12,7 @@ from importers.pipeline.batch_writer import _BatchWriter
 from importers.pipeline.languages import _Languages
 from importers.pipeline.prepare import Described, Prepared, prepare
 from importers.pipeline.records import BATCH_SIZE, Counts, Linked, _Batch
+from importers.pipeline.twins import merge_twins
 from importers.pipeline.values import _sqlite_value
 
 
@@ -63,6 +64,10 @@ class Upserter(_Languages):
         except BaseException:
             writer.abort()
             raise
+        if self.twins:
+            records = {key: self.stored[key].id for key in self.twins}
+            merged = merge_twins(self.conn, self.run_id, self.twins, records, self.seen.positions.keys())
+            self.notes.extend(merged.notes())
         if self.full_export:
             self._withdraw_missing()
         return self.counts
