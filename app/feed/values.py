@@ -239,6 +239,9 @@ def spreadsheet_date_advice(value: str) -> str:
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits
 
 
+_WHOLE_DECIMAL = re.compile(r"(?<=\d)\.0+$")
+
+
 def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> int | None:
     if value in (None, ""):
         return None
@@ -247,7 +250,9 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        digits = value.strip()
+        # A whole number a program wrote as a decimal ("42.0": a column of numbers with empty cells
+        # saved by a data tool) is that number; a fraction is not.
+        digits = _WHOLE_DECIMAL.sub("", value.strip())
         # isdigit() alone admits superscripts and other scripts' digits, which int() refuses, and
         # int() refuses (or takes quadratic time on) thousands of digits: bound the text first.
         if digits.isascii() and digits.isdigit():

@@ -290,6 +290,20 @@ def test_malformed_rows_are_rejected_and_the_run_goes_on(tmp_path: Path, row: li
     assert record.countries == ["Chile"]
 
 
+def test_numbers_a_program_wrote_as_decimals_are_read(tmp_path: Path) -> None:
+    """A file that went through a data tool writes a column of numbers with empty cells as decimals
+    ("42.0", "4.0"); a whole number so written is that number, a fraction is still refused."""
+    rows = [
+        upr_row(session="42.0", action="4.0"),
+        upr_row(to="Chile", session=" 7.00 ", action=""),
+        upr_row(to="Peru", text="Other", session="42.5"),
+    ]
+    first, second, third = read_upr_info_csv(write_csv(tmp_path / "x.csv", rows))
+    assert isinstance(first, SourceRecord) and (first.upr_session, first.upr_info_action) == (42, 4)
+    assert isinstance(second, SourceRecord) and second.upr_session == 7
+    assert third == Rejection("row 4", "Session: expected a whole number, got '42.5'")
+
+
 def test_other_spellings_of_a_state_and_unknown_labels_are_kept(tmp_path: Path) -> None:
     rows = [
         upr_row(to="Turkey", from_="Korea (Republic of)"),
