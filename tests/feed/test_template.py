@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,25 @@ def test_translation_rows_join_the_row_above(tmp_path: Path) -> None:
     assert same_language == Rejection("row 5", "duplicate of row 2: a second 'en' text", "A-1")
     assert isinstance(other, SourceRecord)
     assert far_duplicate == Rejection("row 7", "duplicate of row 2", "A-1")
+
+
+def test_a_date_written_with_a_midnight_time_is_that_date(tmp_path: Path) -> None:
+    """A spreadsheet or data tool that took the column for date-times writes "2023-05-10 00:00:00"
+    (the UHRI export's own dates read "2023-05-10T00:00:00"): that is the date. Another time of day
+    is not a publication date, and is rejected."""
+    written = ["2023-05-10 00:00:00", "2023-05-10T00:00:00", "2023-05-10T00:00:00.000Z", "2023-05-10 00:00"]
+    rows = [
+        {"external_id": f"D-{n}", "mechanism": "ACHPR", "text": "T", "publication_date": value}
+        for n, value in enumerate(written)
+    ]
+    rows.append(
+        {"external_id": "D-9", "mechanism": "ACHPR", "text": "T", "publication_date": "2023-05-10 14:30"}
+    )
+    *dates, afternoon = read_all(write_rows(tmp_path / "x.csv", rows))
+    assert [getattr(item, "publication_date", item) for item in dates] == [date(2023, 5, 10)] * 4
+    assert afternoon == Rejection(
+        "row 6", "publication_date: '2023-05-10 14:30' is not a YYYY-MM-DD date", "D-9"
+    )
 
 
 def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:

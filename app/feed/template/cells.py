@@ -40,7 +40,9 @@ _TYPES = {
     "observacion": "observation",
     "observaciones": "observation",
 }
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A date, or a date at midnight as a tool that took the column for date-times writes it (the UHRI
+# export's dates read "2025-02-12T00:00:00"): the time says nothing more.
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?Z?)?$")
 
 
 STATE_COLUMNS = ("countries", "recommending_states")
@@ -93,9 +95,10 @@ def publication_date(value: str) -> date | None:
     if not value:
         return None
     try:
-        if not _ISO_DATE.match(value):
+        written = _ISO_DATE.match(value)
+        if not written:
             raise ValueError
-        return date.fromisoformat(value)
+        return date.fromisoformat(written.group(1))
     except ValueError:
         advice = spreadsheet_date_advice(value)
         typed = repr(value[:40])
