@@ -158,17 +158,22 @@ _CLEANED_MAX = 20_000
 # --- dates and numbers ----------------------------------------------------------------------
 
 
+# The first day of year 1: what a .NET export (DateTime.MinValue) writes for a date it does not have.
+_NO_DATE = date(1, 1, 1)
+
+
 def parse_date(value: object, field: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
+        return None if value == _NO_DATE else value
     if not isinstance(value, str):
         raise RecordError(refusals.refusal(refusals.NOT_A_DATE, field=field, type=type(value).__name__))
     try:
-        return datetime.fromisoformat(value.strip()).date()
+        parsed = datetime.fromisoformat(value.strip()).date()
+        return None if parsed == _NO_DATE else parsed
     except ValueError:
         raise RecordError(
             refusals.refusal(refusals.NOT_AN_ISO_DATE, field=field, value=repr(value[:40]))
@@ -192,6 +197,8 @@ def parse_datetime(value: object, field: str) -> datetime | None:
             ) from None
     else:
         parsed = value
+    if parsed.date() == _NO_DATE and parsed.tzinfo is None:
+        return None  # the placeholder of no date (parse_date)
     return parsed if parsed.tzinfo is None else parsed.astimezone(UTC).replace(tzinfo=None)
 
 

@@ -86,6 +86,16 @@ def only_rejection(path: Path) -> Rejection:
     return result
 
 
+def test_the_placeholder_of_no_date_is_no_date(tmp_path: Path) -> None:
+    """A .NET export writes a date it does not have as the first day of year 1 (DateTime.MinValue):
+    that is no date, not a document published in year 1 (shown so, and first in date order)."""
+    placeholder = uhri_object(
+        PublicationDate="0001-01-01T00:00:00", PublicationDateOnUhri="0001-01-01T00:00:00"
+    )
+    record = only_record(write_export(tmp_path / "export-full-en.json", [placeholder]))
+    assert (record.publication_date, record.uhri_published_at) == (None, None)
+
+
 # --- a realistic export -------------------------------------------------------------------
 
 
