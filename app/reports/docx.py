@@ -4,8 +4,9 @@ The template is the State's own (uploaded, see ``templates``) or the one the pro
 (``default_template``). Templates come from users, so they run in Jinja's sandbox (no attribute
 of Python internals reachable, ranges bounded), every value is escaped, and a variable the
 template names but the report lacks is an error (a typo shows at upload, not as a blank).
-After filling, paragraphs of Arabic text are made right to left and the fonts covering Arabic and
-Chinese are named wherever the template left them unset.
+After filling, paragraphs of Arabic text are made right to left, a recommendation's text in another
+language than the report's is proofed in its own, and the fonts covering Arabic and Chinese are named
+wherever the template left them unset.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
 from app.reports.template_context import template_context
-from app.reports.wordml import document_language, document_script_fonts, mark_right_to_left
+from app.reports.wordml import (
+    document_language,
+    document_script_fonts,
+    mark_languages,
+    mark_right_to_left,
+)
 
 _TAGS = re.compile(r"\s+")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
@@ -105,6 +111,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     except Exception as exc:  # the template's own expressions: 1 / 0, range(10**9), 1 + "a"...
         raise TemplateFailed(f"the template cannot be filled: {exc.__class__.__name__}: {exc}") from None
     docx: Any = document.docx
+    mark_languages(docx.element.body)
     mark_right_to_left(docx.element.body)
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)

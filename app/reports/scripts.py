@@ -22,7 +22,7 @@ RUN_FONTS = {"ascii": LATIN_FONT, "hAnsi": LATIN_FONT, "cs": ARABIC_FONT, "eastA
 # w:lang: how Word spells-checks and shapes each kind of character.
 RUN_LANGUAGES = {"bidi": "ar-SA", "eastAsia": "zh-CN"}
 # w:lang w:val: the language Word checks the spelling of (and LibreOffice hyphenates) Latin text in.
-PROOFING_LANGUAGES = {"en": "en-US", "fr": "fr-FR", "es": "es-ES"}
+PROOFING_LANGUAGES = {"en": "en-US", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU"}
 _STRONG_RTL = frozenset({"R", "AL"})
 _STRONG_LTR = "L"
 

@@ -15,6 +15,7 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffRecommendation,
 )
+from app.reports.wordml import in_language
 
 HEADINGS = {
     "recommendation": _("Recommendation"),
@@ -40,7 +41,7 @@ def _recommendation(rec: ReportRecommendation, words: Words) -> dict[str, Any]:
         status += "\n" + words._("Priority: %(priority)s", priority=words.priority(rec))
     staff = rec if isinstance(rec, StaffRecommendation) else None
     return {
-        "text": rec.text or NONE,
+        "text": in_language(rec.text, rec.text_lang, words.lang) if rec.text else NONE,
         "text_lang": rec.text_lang or "",
         "rtl": rec.text_lang in RTL_LANGUAGES,
         "source": words.source(rec),

@@ -1,14 +1,23 @@
 """The WordprocessingML of the script support (app/reports/scripts.py says why): the script fonts in
-a document's defaults, and right-to-left paragraphs and runs."""
+a document's defaults, right-to-left paragraphs and runs, and the spelling language of a text written
+in another language than the document's."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from app.reports.scripts import PROOFING_LANGUAGES, RUN_FONTS, RUN_LANGUAGES, right_to_left, strong_rtl
+from app.reports.scripts import (
+    PROOFING_LANGUAGES,
+    RUN_FONTS,
+    RUN_LANGUAGES,
+    east_asian,
+    right_to_left,
+    strong_rtl,
+)
 
 
 def _child(parent: Any, tag: str, first: bool = False, before: tuple[str, ...] = ()) -> Any:
@@ -73,6 +82,53 @@ def document_language(document: Any, lang: str) -> None:
     defaults = _child(document.styles.element, "w:docDefaults", first=True)
     run_defaults = _child(_child(defaults, "w:rPrDefault", first=True), "w:rPr")
     _child(run_defaults, "w:lang", before=_AFTER_LANG).set(qn("w:val"), tag)
+
+
+# A text in another language than the document's travels through the template between these
+# private-use characters, its language tag after the first: the template puts it in runs of its own
+# formatting, which only the filled document shows; ``mark_languages`` then gives those runs the
+# language and removes the marks.
+_OPEN, _TAG_END, _CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKS = re.compile("[\ue000-\ue002]")
+_MARK = re.compile("\ue000([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)?\ue001?|[\ue000-\ue002]")
+_LANGUAGE_CODE = re.compile("[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def in_language(text: str, text_lang: str | None, document_lang: str) -> str:
+    """``text``, marked for ``mark_languages`` when it is in another language than the document's:
+    Word would check its spelling as the document's language, underlining every word. Arabic and
+    Chinese need no mark (Word proofs them by their script: ``RUN_LANGUAGES``)."""
+    text = _MARKS.sub("", text)
+    if not text_lang or not _LANGUAGE_CODE.fullmatch(text_lang) or right_to_left(text) or east_asian(text):
+        return text
+    tag = PROOFING_LANGUAGES.get(text_lang, text_lang)
+    if tag == PROOFING_LANGUAGES.get(document_lang, document_lang):
+        return text
+    return f"{_OPEN}{tag}{_TAG_END}{text}{_CLOSE}"
+
+
+def mark_languages(body: Any) -> int:
+    """Each run of a text ``in_language`` marked gets that language (``w:lang w:val``), and the marks
+    go (also a mark a template cut short). Returns how many runs."""
+    marked = 0
+    for paragraph in body.iter(qn("w:p")):
+        tag: str | None = None  # a marked text runs on until its closing mark or its paragraph's end
+        for run in paragraph.iter(qn("w:r")):
+            run_tag = tag
+            for node in run.iter(qn("w:t")):
+                if not node.text or not _MARKS.search(node.text):
+                    continue
+                for found in _MARK.finditer(node.text):
+                    if found.group(0) == _CLOSE:
+                        tag = None
+                    elif found.group(0).startswith(_OPEN) and found.group(1):
+                        tag = run_tag = found.group(1)
+                node.text = _MARK.sub("", node.text)
+            if run_tag is not None:
+                language = _child(_child(run, "w:rPr", first=True), "w:lang", before=_AFTER_LANG)
+                language.set(qn("w:val"), run_tag)
+                marked += 1
+    return marked
 
 
 def mark_right_to_left(body: Any) -> int:

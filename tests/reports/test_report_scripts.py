@@ -8,12 +8,15 @@ import zipfile
 from io import BytesIO
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from app.reports import default_template
 from app.reports.docx import fill
+from app.reports.formats import DOCX
 from app.reports.sample import sample_report
 from app.reports.scripts import ARABIC_FONT, CHINESE_FONT, LATIN_FONT
 from tests.reports.conftest import ReportWorld
@@ -141,3 +144,34 @@ def test_the_word_document_is_proofed_in_the_reports_language(world: ReportWorld
         assert defaults is not None
         language = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
         assert language is not None and language.get(qn("w:val")) == tag
+
+
+def _proofing(paragraph: Paragraph) -> set[str | None]:
+    """The spelling languages of a paragraph's runs (None: the document's own)."""
+    languages = set()
+    for run in paragraph.runs:
+        language = run._r.rPr.find(qn("w:lang")) if run._r.rPr is not None else None
+        languages.add(language.get(qn("w:val")) if language is not None else None)
+    return languages
+
+
+def _paragraph(document: DocumentObject, start: str) -> Paragraph:
+    cells = (cell for table in document.tables for row in table.rows for cell in row.cells)
+    found: Paragraph = next(p for cell in cells for p in cell.paragraphs if p.text.startswith(start))
+    return found
+
+
+def test_a_text_in_another_language_is_proofed_in_its_own(client: TestClient, world: ReportWorld) -> None:
+    # A French report of a recommendation UHRI has in English only: Word checked its English as
+    # French, underlining every word of it, in the shipped template as in a State's.
+    shipped = client.get(PUBLIC, params={"format": "docx", "lang": "fr", "group_by": "mechanism"}).content
+    assert client.put(
+        "/api/v1/reports/template", files={"file": ("t.docx", state_template(cell="{{ rec.text }}"), DOCX)}
+    ).is_success
+    own = client.get(PUBLIC, params={"format": "docx", "lang": "fr", "group_by": "mechanism"}).content
+    for body in (shipped, own):
+        document = Document(BytesIO(body))
+        assert _proofing(_paragraph(document, "111.5. Collect disaggregated data.")) == {"en-US"}
+        # The French text is the document's language: nothing of its own.
+        assert _proofing(_paragraph(document, "12. Garantir l'accès des enfants")) == {None}
+        assert not re.search("[\ue000-\ue0ff]", document_xml(body))
