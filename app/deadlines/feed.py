@@ -153,8 +153,9 @@ def _event(
     A cancelled one (its action was cancelled: public, as the action's status is) says so three ways,
     since clients heed different ones: ``STATUS:CANCELLED`` (RFC 5545: a client may strike it through
     or hide it), its title (a client that ignores the status in a subscribed calendar still shows
-    "Cancelled: ...") and, for staff, its state; ``SEQUENCE:1`` tells a client that compares
-    revisions that the event changed."""
+    "Cancelled: ...") and, for staff, its state. ``SEQUENCE`` tells a client that compares
+    revisions that the event changed: the versions of the rows it is read from, which every change
+    (a cancellation, a reopening, a moved date) makes higher and none lower."""
     event = Event()
     event.add("uid", f"{uid(item)}@{urlsplit(site).hostname or 'nrtd'}")
     event.add("dtstamp", stamp)
@@ -165,7 +166,8 @@ def _event(
     if item.cancelled:
         summary = gettext("%(name)s: %(value)s") % {"name": gettext(_STATES["cancelled"]), "value": summary}
         event.add("status", "CANCELLED")
-        event.add("sequence", 1)
+    if item.revision:
+        event.add("sequence", item.revision)
     event.add("summary", summary)
     # A calendar program shows a category as it is written: the kind's name, not its code.
     event.add("categories", [gettext(KIND_LABELS.get(item.kind, item.kind))])

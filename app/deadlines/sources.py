@@ -48,6 +48,8 @@ class DeadlineItem:
     short public fact shown beside the title (a follow-up reply's grade, for instance), in English;
     ``grade``: that grade's value alone, for a text in another language. ``cancelled``: done because
     what it belongs to was called off (a cancelled action), not met: the feed marks it cancelled.
+    ``revision``: grows with every change of the rows it is read from (their versions), never back:
+    the feed's SEQUENCE; 0 for the kinds read from the follow-up, which have no row of their own.
     """
 
     kind: str
@@ -63,6 +65,7 @@ class DeadlineItem:
     detail: str | None = None
     grade: str | None = None  # a follow-up reply's grades, unlabelled ("B", "A, C (2/3)")
     cancelled: bool = False
+    revision: int = 0
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.date < today
@@ -129,6 +132,7 @@ def _entered_item(row: Deadline, kind: str, day: dt.date, codes: dict[int, str],
         link=f"/staff/calendar/{row.id}",
         published=row.published,
         done=done,
+        revision=row.version,
     )
 
 
@@ -184,10 +188,12 @@ def _under_action(
     facts: dict[int, _ActionFacts],
     anchor: str = "",
     link: str | None = None,
+    revision: int = 0,
 ) -> DeadlineItem:
     """A deadline of an action or of what hangs under it: seen by whoever sees the action, public
     when the action is (then linked to the action's portal page), met once the action is no longer open,
-    cancelled with it. ``link``: its own staff page, when not the action's."""
+    cancelled with it. ``link``: its own staff page, when not the action's; ``revision``: its own
+    row's, beside the action's (whose status cancels it)."""
     return DeadlineItem(
         kind=kind,
         date=day,
@@ -199,6 +205,7 @@ def _under_action(
         published=action.published,
         done=action.status not in OPEN_ACTION_STATUSES,
         cancelled=action.status == "cancelled",
+        revision=action.version + revision,
     )
 
 
@@ -235,6 +242,7 @@ def indicator_targets(session: Session, window: Window) -> list[DeadlineItem]:
                 facts,
                 anchor="#indicators",
                 link=f"/staff/indicators/{indicator.id}",  # where its values are recorded
+                revision=indicator.version - 1,  # its edits beyond its creation
             )
         )
     return items

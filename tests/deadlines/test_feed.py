@@ -4,7 +4,7 @@ token is made, rotated and revoked by its owner, and opens nothing else."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -156,7 +156,7 @@ def test_a_cancelled_actions_dates_are_cancelled_events_in_every_feed(
         events = {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
         for name in cancelled:
             event = events[name]
-            assert str(event["status"]) == "CANCELLED" and str(event["sequence"]) == "1", role
+            assert str(event["status"]) == "CANCELLED" and int(str(event["sequence"])) >= 1, role
             assert str(event["summary"]).startswith("Cancelled: "), role
         due = events[f"action_due-{world.education_action}"]
         assert str(due["summary"]) == f"Cancelled: Action due: {EDUCATION_ACTION}"
@@ -293,3 +293,34 @@ def test_the_feeds_addresses_start_with_the_sites_address_whatever_host_the_requ
             .json()["url"]
             .startswith(f"http://intranet.example:8000{FEED}")
         )
+
+
+def test_an_events_revision_number_only_grows(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    """A calendar program that compares revisions (SEQUENCE, RFC 5545) ignores an event whose number
+    did not grow: a cancellation was SEQUENCE:1, the action reopened was back to 0 (none), and there it
+    stayed cancelled; a moved due date kept its number too. Each change now gives a higher one."""
+    headers = accounts.headers_for(writer, "coordinator")
+    path = _feed_path(anonymous_client, headers)
+    action = f"/api/v1/actions/{world.education_action}"
+
+    def event() -> tuple[int, str]:
+        calendar = Calendar.from_ical(anonymous_client.get(path).content)
+        found = [
+            e
+            for e in calendar.walk("VEVENT")
+            if str(e["uid"]).startswith(f"action_due-{world.education_action}@")
+        ]
+        return int(found[0].get("sequence", 0)), str(found[0].get("status", ""))
+
+    seen = [event()]
+    later = (world.today + timedelta(days=50)).isoformat()  # it was due in 40
+    for change in ({"status": "cancelled"}, {"status": "planned"}, {"due_date": later}):
+        etag = anonymous_client.get(action, headers=headers).headers["etag"]
+        answer = anonymous_client.patch(action, json=change, headers={**headers, "If-Match": etag})
+        assert answer.status_code == 200, answer.text
+        seen.append(event())
+    assert [status for _, status in seen] == ["", "CANCELLED", "", ""]
+    numbers = [number for number, _ in seen]
+    assert numbers == sorted(set(numbers)), numbers  # each change a higher number
