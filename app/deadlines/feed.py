@@ -177,14 +177,19 @@ def _event(
         return gettext("%(name)s: %(value)s") % {"name": gettext(name), "value": value}
 
     lines = [line(_("Kind"), gettext(KIND_LABELS.get(item.kind, item.kind)))]
+    link = site + _in_language(item.link, lang) if internal and item.link else None
+    if link:
+        event.add("url", link)
     if internal:
-        if item.link:
-            event.add("url", site + _in_language(item.link, lang))
         lines.append(line(_("State"), gettext(_STATES[_state(item, today)])))
     if item.mechanism:
         lines.append(line(_("Mechanism"), item.mechanism))
     if item.grade:
         lines.append(line(_("Grade"), item.grade))
+    if link:
+        # Google Calendar and Outlook show no URL property, only the description: its last line, which
+        # they make a link of.
+        lines.append(link)
     event.add("description", "\n".join(lines))
     return event
 

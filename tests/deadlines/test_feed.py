@@ -123,11 +123,15 @@ def test_the_events_name_their_kind_in_the_owners_language(
         "Type : Rapport à mi-parcours de l'EPU",
         "État : À faire",
         "Mécanisme : UPR",
+        f"http://testserver/staff/calendar/{world.review}?lang=fr",
     ]
     overdue = events[f"action_due-{world.justice_action}"]
     assert "État : En retard" in str(overdue["description"]).splitlines()
     # Its link opens the workspace in French too, not in the browser's language (English pages).
-    assert str(overdue["url"]) == f"http://testserver/staff/actions/{world.justice_action}?lang=fr"
+    link = f"http://testserver/staff/actions/{world.justice_action}?lang=fr"
+    assert str(overdue["url"]) == link
+    # Google Calendar and Outlook show no URL property: the description, which they show, ends with it.
+    assert str(overdue["description"]).splitlines()[-1] == link
     # Not signed in on that browser: the sign-in page in French too, then back to the action.
     signing_in = anonymous_client.get(
         f"/staff/actions/{world.justice_action}?lang=fr", follow_redirects=False
