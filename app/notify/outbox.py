@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -61,11 +61,21 @@ def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
     periods = [period_of("daily", today), period_of("weekly", today)]
     query = select(OutboxMessage.user_id, OutboxMessage.period).where(OutboxMessage.period.in_(periods))
     done = {(user_id, period) for user_id, period in db.execute(query)}
+    # At most one digest a day: someone who changed how often (weekly to daily, or back) after today's
+    # would otherwise get it again under the new period at the next run of the day.
+    built_today = set(
+        db.scalars(
+            select(OutboxMessage.user_id).where(
+                OutboxMessage.created_at >= datetime.combine(today, time.min, tzinfo=UTC),
+                OutboxMessage.state != "dropped",
+            )
+        )
+    )
     for user in users:
         period = period_of(user.digest, today)  # type: ignore[arg-type]
         if period is None:
             continue
-        if (user.id, period) in done:
+        if (user.id, period) in done or user.id in built_today:
             already += 1
             continue
         sections = work_for(db, user, settings.notify_due_days, today)

@@ -26,7 +26,7 @@ from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
-from tests.notify.reminder_world import BASE_URL, build, outbox, settings_for
+from tests.notify.reminder_world import BASE_URL, build, outbox, set_user, settings_for
 from tests.smtp import smtp_server
 
 
@@ -89,6 +89,26 @@ def test_a_rerun_in_the_same_period_sends_nothing_again(engine: Engine, database
         new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", utc_today())
         assert later.built.digests == (2 if new_week else 1)
         assert len(mailbox.messages) == 2 + later.built.digests
+
+
+def test_changing_how_often_brings_no_second_digest_the_same_day(engine: Engine, database_url: str) -> None:
+    # Its weekly digest received in the morning, a coordinator chose daily ones (and a focal point
+    # weekly ones, its daily one received): the next run that day (cron every hour, to send the
+    # retries) sent each of them the same digest again, under its new period.
+    world = build(engine)
+    with smtp_server() as (mailbox, port):
+        settings = settings_for(database_url, port)
+        run_reminders(engine, settings)
+        assert len(mailbox.messages) == 2
+        set_user(engine, world.coordinator, digest="daily")
+        set_user(engine, world.fp_a, digest="weekly")
+        again = run_reminders(engine, settings)
+        assert (again.built.digests, again.built.already) == (0, 2), again.line()
+        assert len(mailbox.messages) == 2
+        # The next day each gets the digest of their new choice (the focal point's week had none).
+        later = run_reminders(engine, settings, datetime.now(UTC) + timedelta(days=1))
+        assert later.built.digests == 2, later.line()
+        assert len(mailbox.messages) == 4
 
 
 def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, database_url: str) -> None:
