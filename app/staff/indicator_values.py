@@ -239,8 +239,9 @@ async def correct_value(request: Request, db: DbSession, staff: StaffMember, val
 
 @router.get("/values", response_class=HTMLResponse)
 def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Response:
-    """Coordinators: submitted values first; focal points: what was returned, then their drafts
-    (``queue`` shows a focal point only the unapproved values of their entity's actions)."""
+    """Coordinators: submitted values first; focal points: what was returned, then their drafts,
+    each only those recorded in their entity (``written_in``): a supporting entity reads the lead
+    entity's values on the action's page but was told the lead's were returned to it here."""
     page = StaffPage.of(request, "values", staff)
     query = request.query_params
     default = "submitted" if staff.actor.is_manager else "returned"
@@ -256,11 +257,11 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
                 "limit": VALUES_PER_PAGE,
             },
         )
-        listed = queue.list_values(db, staff.actor, params)
+        listed = queue.list_values(db, staff.actor, params, written_in=entity)
     except (FormInvalid, DomainError):  # a cursor that was tampered with: the first page instead
         db.rollback()
         params = ValueListParams(state=state, entity_id=entity, limit=VALUES_PER_PAGE)
-        listed = queue.list_values(db, staff.actor, params)
+        listed = queue.list_values(db, staff.actor, params, written_in=entity)
     context = {
         "listed": listed,
         "hidden_actions": publishing.unpublished_actions(db, (item.action_id for item in listed.items)),

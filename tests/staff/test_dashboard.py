@@ -163,11 +163,17 @@ def test_a_value_returned_to_the_lead_entity_is_not_listed_to_a_supporting_one(
         author = b.author("counter-health@example.org", entity_id=world.health).id
         indicator = b.indicator(action, "Lawyers funded").id
         b.value(indicator, "returned", 7, created_by_id=author, review_comment="Which lawyers?")
-    justice = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
+    justice_focal = staff_login("focal_point", entity_id=world.justice)
+    justice = justice_focal.get("/staff/").text
     assert "Which lawyers?" not in justice
     assert "Indicator values returned to you</a>: 1</li>" in section(justice, "reminders-title")
-    health = staff_login("focal_point", entity_id=world.health).get("/staff/").text
+    health_focal = staff_login("focal_point", entity_id=world.health)
+    health = health_focal.get("/staff/").text
     assert "Which lawyers?" in section(health, "values-returned")
+    # The list the card opens ("Open the values returned to you") and its drafts: the same rule.
+    for state in ("returned", "draft"):
+        assert "Lawyers funded" not in justice_focal.get(f"/staff/values?state={state}").text
+    assert "Which lawyers?" in health_focal.get("/staff/values?state=returned").text
 
 
 def test_the_actions_due_soon_link_lists_those_actions(world: ReviewWorld, staff_login: StaffLogin) -> None:
