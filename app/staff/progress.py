@@ -29,7 +29,7 @@ from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.imports import shown_size
 from app.staff.labels import PROGRESS_FIELD_LABELS, PROGRESS_STATE_LABELS, choices
-from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
 
 router = staff_router()
@@ -40,6 +40,7 @@ NOTICES["progress-approved"] = _("The progress update is approved.")
 NOTICES["progress-returned"] = _("The progress update is returned to its author with your comment.")
 NOTICES["progress-published"] = _("The progress update is published.")
 NOTICES["progress-unpublished"] = _("The progress update is no longer published.")
+NOTICES["progress-deleted"] = _("The draft is deleted.")
 
 SECTION = "home"
 
@@ -148,6 +149,7 @@ def progress_page(
         ),
         "etag": _text(values, ETAG_FIELD) or tag,
         "changeable": changeable,
+        "deletable": changeable and update.state == "draft",
         "manager": staff.actor.is_manager,
         "values": shown,
         "errors": errors or {},
@@ -278,3 +280,41 @@ async def unpublish_progress(
     request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
 ) -> Response:
     return await _transition(request, db, staff, progress_id, "unpublish")
+
+
+@router.post("/progress/{progress_id}/delete")
+async def delete_progress(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: RowId
+) -> Response:
+    """A draft started by mistake: asked once more (its text and files cannot be brought back), then
+    deleted; back to its action."""
+    values = await form_values(request)
+    tag = _text(values, ETAG_FIELD) or None
+    try:
+        update = service.deletable(db, staff.actor, progress_id, tag)
+        if not is_confirmed(values):
+            page = StaffPage.of(request, SECTION, staff)
+            return confirm_page(
+                request,
+                page,
+                question=page.gettext(_("Delete this draft?")),
+                consequence=page.gettext(
+                    _(
+                        "Its text and its files were never sent for approval; once deleted they "
+                        "cannot be brought back."
+                    )
+                ),
+                action=f"{_url(progress_id)}/delete",
+                yes=page.gettext(_("Yes, delete the draft")),
+                cancel=_url(progress_id),
+                hidden={ETAG_FIELD: tag or ""},
+            )
+        action_id = update.action_id
+        service.delete_progress(db, staff.actor, progress_id, tag)
+    except PreconditionFailed:
+        return _conflict(request, db, staff, progress_id, {})
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
+    return redirect(f"/staff/actions/{action_id}?done=progress-deleted", request)

@@ -107,6 +107,7 @@ GET    /api/v1/actions/{action_id}/progress                200 200 200 403 403 4
 POST   /api/v1/actions/{action_id}/progress                201 201 201 403 403 403 401
 GET    /api/v1/progress/{progress_id}                      200 200 200 403 403 403 401
 PATCH  /api/v1/progress/{progress_id}                      200 200 200 403 403 403 401
+DELETE /api/v1/progress/{progress_id}                      204 204 204 403 403 403 401
 POST   /api/v1/progress/{progress_id}/submit               200 200 200 403 403 403 401
 POST   /api/v1/progress/{progress_id}/approve              200 200 403 403 403 403 401
 POST   /api/v1/progress/{progress_id}/return               200 200 403 403 403 403 401

@@ -155,3 +155,32 @@ def test_public_only_while_the_update_is_public(client: TestClient, setup: Setup
     ]
     assert client.post(f"{progress_url}/unpublish").status_code == 200
     assert public_status() == 404
+
+
+def test_a_draft_is_deleted_with_its_files(client: TestClient, engine: Engine, setup: Setup) -> None:
+    """A draft started by mistake is deleted by its author's entity, its files with it; a submitted
+    (or returned, approved) update never: the coordinators saw it."""
+    pdf = upload(client, setup.upload_url, samples.PDF, "report.pdf", setup.focal_a).json()
+    progress_url = f"/api/v1/progress/{setup.progress['id']}"
+    for headers in (setup.focal_b, setup.reader, setup.supporting):
+        assert client.delete(progress_url, headers=headers).status_code == 403
+    stale = client.delete(progress_url, headers={**setup.focal_a, "If-Match": '"99"'})
+    assert stale.status_code == 412
+    deleted = client.delete(progress_url, headers={**setup.focal_a, "If-Match": '"1"'})
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert client.get(progress_url).status_code == 404
+    assert client.get(f"/api/v1/evidence/{pdf['id']}").status_code == 404
+    assert client.get(f"/api/v1/actions/{setup.action['id']}/progress").json()["total"] == 0
+    assert audit_actions(engine, "progress_update", setup.progress["id"])[-1] == "progress.delete"
+    assert audit_actions(engine, "evidence_file", pdf["id"]) == ["evidence.add", "evidence.remove"]
+    gone = audit_events(engine, "progress_update", setup.progress["id"])[-1]
+    assert gone.before is not None and gone.before["narrative"] == "Two workshops held."
+    assert client.delete(progress_url, headers=setup.focal_a).status_code == 404
+    # Submitted: no longer the author's alone to take back.
+    sent = client.post(
+        f"/api/v1/actions/{setup.action['id']}/progress",
+        json={"reported_on": "2025-06-30", "narrative": "Sent.", "submit": True},
+        headers=setup.focal_a,
+    ).json()
+    refused = client.delete(f"/api/v1/progress/{sent['id']}", headers=setup.focal_a)
+    assert refused.status_code == 409 and problem_fields(refused) == ["state"]

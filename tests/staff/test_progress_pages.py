@@ -37,6 +37,7 @@ POST   /staff/progress/{id}/return               422 422 403 403 303
 POST   /staff/progress/{id}/publish              409 409 403 403 303
 POST   /staff/progress/{id}/unpublish            409 409 403 403 303
 POST   /staff/progress/{id}/submit               303 303 303 403 303
+POST   /staff/progress/{id}/delete               200 200 200 403 303
 """
 EVIDENCE_ROUTES = """
 GET    /staff/evidence/{id}                      200 200 200 403 303
@@ -389,3 +390,39 @@ def test_a_correction_is_submitted_with_the_text_typed(
     assert sent.status_code == 303 and sent.headers["location"].endswith("?done=progress-submitted")
     assert _state(db, world.draft)[0] == "submitted"
     assert "25 judges in Lima, 15 in Cusco." in coordinator.get(f"/staff/progress/{world.draft}").text
+
+
+def test_a_draft_started_by_mistake_is_deleted_with_its_files(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A draft could not be deleted at all: it stayed in the entity's drafts for ever. Deleting asks
+    once more, then takes its files with it; a submitted update offers no such button."""
+    focal = _focal(staff_login, world)
+    fields = {"reported_on": "2025-06-30", "narrative": "Typed on the wrong action."}
+    draft = _progress_id(focal.post(f"/staff/actions/{world.action}/progress", fields))
+    files = [("file", ("minutes.txt", samples.TEXT, "text/plain"))]
+    assert focal.post(f"/staff/progress/{draft}/evidence", files=files).status_code == 303
+    page = focal.get(f"/staff/progress/{draft}").text
+    assert f'action="/staff/progress/{draft}/delete"' in page
+    asked = focal.post(f"/staff/progress/{draft}/delete", {"etag": _etag(page)})
+    assert asked.status_code == 200 and "<h1>Delete this draft?</h1>" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text and f'href="/staff/progress/{draft}"' in asked.text
+    assert focal.get(f"/staff/progress/{draft}").status_code == 200  # nothing deleted until confirmed
+    # Another entity's focal point may not, nor with an old version of the page.
+    other = staff_login("focal_point", entity_id=world.labour)
+    assert other.post(f"/staff/progress/{draft}/delete", {"confirmed": "yes"}).status_code == 403
+    done = focal.post(f"/staff/progress/{draft}/delete", {"etag": _etag(page), "confirmed": "yes"})
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/staff/actions/{world.action}?done=progress-deleted"
+    assert "The draft is deleted." in focal.get(done.headers["location"]).text
+    assert focal.get(f"/staff/progress/{draft}").status_code == 404
+    with Session(db) as session:
+        assert session.get(ProgressUpdate, draft) is None
+        left = session.scalars(select(EvidenceFile).where(EvidenceFile.progress_update_id == draft)).all()
+        assert left == []
+    # Submitted: the coordinators have it; no delete button, and a posted form is refused.
+    sent = _progress_id(focal.post(f"/staff/actions/{world.action}/progress", {**fields, "submit": "true"}))
+    page = focal.get(f"/staff/progress/{sent}").text
+    assert f'action="/staff/progress/{sent}/delete"' not in page
+    refused = focal.post(f"/staff/progress/{sent}/delete", {"confirmed": "yes"})
+    assert refused.status_code == 409 and "is submitted" in refused.text

@@ -74,6 +74,20 @@ def update_progress(
     return update
 
 
+@router.delete(
+    "/progress/{progress_id}",
+    status_code=204,
+    summary="Delete a draft progress update and its evidence files (its author's entity, or "
+    "coordinators); one that was submitted is kept (409)",
+    responses=problem_responses(409, 412, 428),
+)
+def delete_progress(
+    db: DbSession, actor: StaffUser, progress_id: RowId, if_match: IfMatch = None
+) -> Response:
+    service.delete_progress(db, actor, progress_id, if_match)
+    return Response(status_code=204)
+
+
 @router.post(
     "/progress/{progress_id}/submit",
     summary="Submit a draft or returned update for review",

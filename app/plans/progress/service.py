@@ -24,7 +24,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
 from app.evidence.reading import evidence_of
 from app.evidence.schemas import EvidenceOut
-from app.models import ProgressUpdate
+from app.models import EvidenceFile, ProgressUpdate
 from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action
@@ -227,6 +227,38 @@ def update_progress(
         _touch(session, update)
         record(session, actor, "progress.update", "progress_update", update.id, before=old, after=new)
     return _with_etag(session, update)
+
+
+def deletable(
+    session: Session, actor: Actor, progress_id: int, if_match: str | None = None
+) -> ProgressUpdate:
+    """The update, if ``actor`` may delete it: a draft (never sent on, so no reviewer saw it) written
+    in their entity (managers any); refused otherwise, as ``delete_progress`` would be."""
+    update = readable(session, actor, progress_id)
+    _ensure_author_entity(session, actor, update)
+    if if_match is not None:
+        check_if_match(if_match, etag(update.version))
+    if update.state != "draft":
+        raise Conflict(
+            f"only a draft progress update can be deleted; this one is {update.state}",
+            errors=[{"field": "state", "reason": is_state(update.state)}],
+        )
+    return update
+
+
+def delete_progress(session: Session, actor: Actor, progress_id: int, if_match: str | None) -> None:
+    """Delete a draft and its evidence files' rows (each audited as removed; their content is left to
+    ``nrtd storage check --repair``, as when a file is removed: another row may share it)."""
+    update = deletable(session, actor, progress_id, if_match)
+    before = {"action_id": update.action_id, **_snapshot(update, (*_FIELDS, "state", "author_id"))}
+    files = session.scalars(select(EvidenceFile).where(EvidenceFile.progress_update_id == update.id)).all()
+    for row in files:
+        audited = {name: jsonable(getattr(row, name)) for name in ("filename", "size", "sha256")}
+        session.delete(row)
+        record(session, actor, "evidence.remove", "evidence_file", row.id, before=audited)
+    session.delete(update)
+    session.flush()
+    record(session, actor, "progress.delete", "progress_update", progress_id, before=before)
 
 
 def _transition(
