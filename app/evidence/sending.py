@@ -20,9 +20,11 @@ from app.models import EvidenceFile
 
 # Served content runs nothing even if a browser were to render it.
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
-# The multipart envelope around one file (boundaries, part headers, a CSRF token): the body limit of
-# an evidence upload route is NRTD_EVIDENCE_MAX_BYTES (times the files a form may send) plus this.
-FORM_OVERHEAD = 64 * 1024
+# The multipart envelope around the files (boundaries, part headers, a CSRF token, and the text of
+# the update that the staff page's Attach saves with them: a narrative of 20,000 characters is up to
+# 80 KB): the body limit of an evidence upload route is NRTD_EVIDENCE_MAX_BYTES (times the files a
+# form may send) plus this.
+FORM_OVERHEAD = 256 * 1024
 FILES_PER_FORM = 5
 
 

@@ -188,6 +188,34 @@ def _conflict(
     )
 
 
+def save_typed(db: DbSession, staff: StaffMember, progress_id: int, values: dict[str, Any]) -> str:
+    """Save the fields of the update's form as typed (with the version the page showed); its ETag.
+    Raises what ``update_progress`` raises, ``FormInvalid`` for a field the schema refuses."""
+    body = parse(ProgressPatch, _fields(values), not_future=["reported_on"])
+    _saved, tag = service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))
+    return tag
+
+
+def typed_refused(
+    request: Request,
+    db: DbSession,
+    staff: StaffMember,
+    progress_id: int,
+    values: dict[str, Any],
+    exc: Exception,
+) -> HTMLResponse:
+    """The page again after ``save_typed`` (or what followed it) was refused, with what was typed:
+    the conflict page for an old version, else the update's page naming the field."""
+    if isinstance(exc, FormInvalid):
+        return progress_page(request, db, staff, progress_id, values=values, errors=exc.errors, status=422)
+    if isinstance(exc, PreconditionFailed):
+        return _conflict(request, db, staff, progress_id, values)
+    if not isinstance(exc, DomainError) or exc.status not in (409, 413, 422, 507):
+        raise exc
+    errors = refused(db, exc)
+    return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=exc.status)
+
+
 @router.post("/progress/{progress_id}")
 async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
     values = await form_values(request)

@@ -22,9 +22,9 @@ from app.evidence import service
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service
-from app.staff.forms import form_values, refused
+from app.staff.forms import FormInvalid, form_values, refused
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
-from app.staff.progress import SECTION, progress_page
+from app.staff.progress import SECTION, progress_page, save_typed, typed_refused
 from app.staff.session import SignedInBeforeBody, StaffMember
 
 router = staff_router()
@@ -62,11 +62,21 @@ def attach_evidence(
     progress_id: RowId,
 ) -> Response:
     gettext = StaffPage.of(request, "home", staff).gettext
+    # The page's Attach button sends the update's form: the text typed there is saved first, in the
+    # same step, or it would be lost; a refusal shows it again as typed (nothing saved, nothing attached).
+    typed = {key: value for key, value in form.items() if isinstance(value, str)}
+    shown = typed if "narrative" in typed else None
+    if shown is not None:
+        try:
+            save_typed(db, staff, progress_id, typed)
+        except (FormInvalid, DomainError) as exc:
+            return typed_refused(request, db, staff, progress_id, typed, exc)
     files = [item for item in form.getlist("file") if isinstance(item, UploadFile)]
     files = [item for item in files if item.filename or item.size]
     if not files or len(files) > FILES_PER_FORM:
+        db.rollback()
         errors = {"file": gettext(TOO_MANY) % {"count": FILES_PER_FORM} if files else gettext(NO_FILE)}
-        return progress_page(request, db, staff, progress_id, errors=errors, status=422)
+        return progress_page(request, db, staff, progress_id, values=shown, errors=errors, status=422)
     store = store_of(settings)
     for item in files:
         try:
@@ -85,7 +95,9 @@ def attach_evidence(
                 # The others were fine but are not attached either: say so, or they seem to be.
                 problem = Reason(NONE_ATTACHED, problem=problem, count=len(files))
             errors = {"file": problem}
-            return progress_page(request, db, staff, progress_id, errors=errors, status=exc.status)
+            return progress_page(
+                request, db, staff, progress_id, values=shown, errors=errors, status=exc.status
+            )
     return redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
 
 

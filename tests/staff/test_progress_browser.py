@@ -64,18 +64,23 @@ def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
     expect(page.get_by_role("status")).to_have_text("The progress update is saved as a draft.")
     assert_accessible(page)
 
-    # A program named like a PDF is refused, naming the field; then the real PDF.
+    # A program named like a PDF is refused, naming the field; then the real PDF. A correction typed
+    # before attaching survives both (the attach form posted apart from the text, which was lost).
+    typed = "Two regional workshops; 40 judges trained in Lima and Cusco."
+    page.get_by_label("What was done").fill(typed)
     disguised = tmp_path / "report.pdf"
     disguised.write_bytes(samples.EXE_AS_PDF)
     page.get_by_label("Attach files").set_input_files(str(disguised))
     page.get_by_role("button", name="Attach", exact=True).click()
     expect(page.locator(".error-summary")).to_contain_text("Files: report.pdf: the file is a Windows program")
+    expect(page.get_by_label("What was done")).to_have_value(typed)
     assert_accessible(page)
     report = tmp_path / "Informe junio.pdf"
     report.write_bytes(samples.PDF)
     page.get_by_label("Attach files").set_input_files(str(report))
     page.get_by_role("button", name="Attach", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("The files are attached.")
+    expect(page.get_by_label("What was done")).to_have_value(typed)
     expect(page.get_by_role("link", name="Informe junio.pdf")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "progress-draft-with-file")

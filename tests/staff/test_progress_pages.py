@@ -379,7 +379,10 @@ def test_a_correction_is_submitted_with_the_text_typed(
     assert coordinator.post(f"/staff/progress/{world.draft}/return", comment).status_code == 303
     page = focal.get(f"/staff/progress/{world.draft}").text
     form = re.search(
-        rf'<form method="post" action="/staff/progress/{world.draft}" novalidate>.*?</form>', page, re.S
+        rf'<form method="post" action="/staff/progress/{world.draft}" id="progress-form" novalidate>'
+        r".*?</form>",
+        page,
+        re.S,
     )
     assert form and re.search(
         r'<button type="submit" name="submit" value="true"[^>]*>Submit for approval', form.group(0)
@@ -426,3 +429,56 @@ def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     assert f'action="/staff/progress/{sent}/delete"' not in page
     refused = focal.post(f"/staff/progress/{sent}/delete", {"confirmed": "yes"})
     assert refused.status_code == 409 and "is submitted" in refused.text
+
+
+def test_attaching_keeps_the_text_typed_and_not_yet_saved(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """The attach form was a form of its own: a correction typed in the update's fields, then Attach,
+    and the correction was gone. Attach now belongs to the update's form and saves the text first."""
+    focal = _focal(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    assert re.search(
+        r'<button type="submit"[^>]* form="progress-form" '
+        rf'formaction="/staff/progress/{world.draft}/evidence" '
+        r'formenctype="multipart/form-data">Attach</button>',
+        page,
+    )
+    assert re.search(r'<input id="field-file" name="file" type="file" multiple form="progress-form"', page)
+    typed = {
+        "reported_on": "2025-06-30",
+        "narrative": "Forty judges, typed before attaching.",
+        "new_status": "",
+    }
+    fields = {**typed, "etag": _etag(page)}
+    # A refused file: nothing attached, nothing saved, and what was typed is on the page again.
+    bad = [("file", ("report.pdf", samples.EXE_AS_PDF, "application/pdf"))]
+    refused = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=bad)
+    assert refused.status_code == 422 and "Forty judges, typed before attaching." in refused.text
+    none = focal.post(
+        f"/staff/progress/{world.draft}/evidence", fields, files=[("file", ("", b"", "text/plain"))]
+    )
+    assert none.status_code == 422 and "Forty judges, typed before attaching." in none.text
+    with Session(db) as session:
+        update = session.get(ProgressUpdate, world.draft)
+        assert update is not None and update.narrative == "Two workshops held."
+    # A field the schema refuses: named, with the text kept, nothing attached.
+    empty = focal.post(
+        f"/staff/progress/{world.draft}/evidence",
+        {**fields, "narrative": " ", "reported_on": "2025-06-30"},
+        files=[("file", ("minutes.txt", samples.TEXT, "text/plain"))],
+    )
+    assert empty.status_code == 422 and 'href="#field-narrative"' in empty.text
+    files = [("file", ("minutes.txt", samples.TEXT, "text/plain"))]
+    attached = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
+    assert attached.status_code == 303 and attached.headers["location"].endswith("?done=evidence-added")
+    with Session(db) as session:
+        update = session.get(ProgressUpdate, world.draft)
+        assert update is not None and update.narrative == "Forty judges, typed before attaching."
+        names = session.scalars(
+            select(EvidenceFile.filename).where(EvidenceFile.progress_update_id == update.id)
+        )
+        assert set(names) == {"report.pdf", "minutes.txt"}
+    # The same form sent from the old page: the conflict page, with what was typed.
+    stale = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
+    assert stale.status_code == 412 and "Forty judges, typed before attaching." in stale.text
