@@ -26,11 +26,12 @@ from app.core.actor import Actor
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound, StorageUnavailable
+from app.evidence import metadata
 from app.evidence.content import ContentCheck, Refused
 from app.evidence.names import safe_filename
 from app.evidence.reading import evidence_of, evidence_out
 from app.evidence.schemas import EvidenceList, EvidenceOut
-from app.evidence.storage import BlobStore, TooLarge
+from app.evidence.storage import BlobStore, Received, TooLarge
 from app.models import EvidenceFile
 from app.plans.progress import service as progress
 
@@ -79,6 +80,20 @@ def _load(session: Session, evidence_id: int) -> EvidenceFile:
     return row
 
 
+def _without_metadata(store: BlobStore, received: Received, media_type: str) -> Received:
+    """The photo rewritten without its EXIF (GPS), XMP and comments (app/evidence/metadata.py)."""
+    try:
+        return store.rewrite(received, lambda out: metadata.write_stripped(received.temp, media_type, out))
+    except metadata.Unreadable as exc:
+        store.discard(received)
+        raise InvalidInput(
+            f"the file is refused: {exc}", errors=[{"field": "file", "reason": exc.args[0]}]
+        ) from None
+    except OSError as exc:
+        store.discard(received)
+        raise _not_stored(store, exc) from None
+
+
 def attach(
     session: Session,
     actor: Actor,
@@ -114,6 +129,8 @@ def attach(
         raise InvalidInput(
             f"the file is refused: {exc}", errors=[{"field": "file", "reason": exc.args[0]}]
         ) from None
+    if kind.media_type in metadata.STRIPPED:
+        received = _without_metadata(store, received, kind.media_type)
     try:
         store.keep(received)
     except OSError as exc:

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +35,10 @@ class Inspector(Protocol):
     def feed(self, chunk: bytes) -> None: ...
 
 
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+
 @dataclass(frozen=True)
 class Received:
     """An upload written to a temporary file, hashed; ``keep`` moves it to its place."""
@@ -42,6 +46,20 @@ class Received:
     temp: Path
     sha256: str
     size: int
+
+
+class _Hashing:
+    """A file being written, hashed and counted on the way."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.out.write(data)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -89,6 +107,24 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             raise
         return Received(temp, digest.hexdigest(), size)
+
+    def rewrite(self, received: Received, write: Callable[[Sink], None]) -> Received:
+        """The received file replaced by what ``write`` writes to the file it is given (hashed again),
+        e.g. a photo without its metadata; on failure the new file is removed and ``received`` kept
+        (for the caller to discard)."""
+        handle, name = tempfile.mkstemp(dir=self.temp, prefix="upload-", suffix=TEMP_SUFFIX)
+        temp = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                hashing = _Hashing(out)
+                write(hashing)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        received.temp.unlink(missing_ok=True)
+        return Received(temp, hashing.digest.hexdigest(), hashing.size)
 
     def discard(self, received: Received) -> None:
         received.temp.unlink(missing_ok=True)

@@ -1,0 +1,110 @@
+"""Photos are stored without their metadata: a JPEG, PNG or WebP taken by a phone carried its GPS
+position (and camera, time, XMP, comments; a JPEG a second picture after its end) into the published
+evidence. The pixels are the same, the orientation tag alone is kept; a damaged image is refused."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageCms, PngImagePlugin
+
+from app.evidence.storage import BlobStore
+from tests.evidence.conftest import Setup, upload
+from tests.plans.test_actions import problem_fields
+
+GPS_IFD, ORIENTATION, MODEL = 0x8825, 0x0112, 0x0110
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="12,2.5S"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
+# Where the photo was taken, as the EXIF's GPS IFD and the XMP write it: none of it may be stored.
+LEAKS = (b"GPS", b"Pixel 9 of the author", b"12,2.5S", b"home of the author")
+
+
+def _picture() -> Image.Image:
+    image = Image.new("RGB", (24, 16))
+    image.putdata([(x * 10, y * 15, (x * y) % 256) for y in range(16) for x in range(24)])
+    return image
+
+
+def _exif(orientation: int | None) -> Image.Exif:
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[ORIENTATION] = orientation
+    exif[MODEL] = "Pixel 9 of the author"
+    exif.get_ifd(GPS_IFD).update({1: "S", 2: (12.0, 2.0, 30.0), 3: "W", 4: (77.0, 1.0, 45.0)})
+    return exif
+
+
+def _photo(fmt: str, orientation: int | None = 6) -> bytes:
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    options: dict[str, object] = {"exif": _exif(orientation), "icc_profile": icc}
+    if fmt == "JPEG":
+        options.update(quality=90, comment=b"home of the author", xmp=XMP)
+    elif fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+        info.add_text("Comment", "home of the author")
+        options["pnginfo"] = info
+    else:
+        options.update(lossless=True, xmp=XMP)
+    _picture().save(buffer, fmt, **options)
+    data = buffer.getvalue()
+    assert all(leak in data for leak in (b"GPS", b"Pixel 9 of the author", b"12,2.5S")), fmt
+    return data
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "site.jpg"), ("PNG", "site.png"), ("WEBP", "site.webp")])
+def test_a_photo_is_stored_without_its_location(
+    client: TestClient, setup: Setup, store: BlobStore, fmt: str, name: str
+) -> None:
+    original = _photo(fmt)
+    if fmt == "JPEG":  # a phone's second picture (or trailer) after the image's end, with its own EXIF
+        original += b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00GPS home of the author\xff\xd9"
+    response = upload(client, setup.upload_url, original, name, setup.focal_a)
+    assert response.status_code == 201, response.text
+    stored = store.path_of(response.json()["sha256"]).read_bytes()
+    assert response.json()["size"] == len(stored) < len(original)
+    for leak in LEAKS:
+        assert leak not in stored, leak
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(original)) as before:
+        assert kept.format == fmt
+        # Only the orientation is left: the photo taken sideways is still shown upright.
+        assert dict(kept.getexif()) == {ORIENTATION: 6}
+        assert "comment" not in kept.info and "xmp" not in kept.info and "Comment" not in kept.info
+        assert kept.info.get("icc_profile") == before.info.get("icc_profile")
+        # Not re-encoded: the same pixels, not a copy of them made again.
+        assert kept.tobytes() == before.tobytes()
+    served = client.get(response.json()["url"], headers=setup.focal_a)
+    assert served.content == stored
+
+
+def test_an_upright_photo_keeps_no_exif_at_all(client: TestClient, setup: Setup, store: BlobStore) -> None:
+    response = upload(client, setup.upload_url, _photo("JPEG", orientation=None), "site.jpg", setup.focal_a)
+    assert response.status_code == 201, response.text
+    stored = store.path_of(response.json()["sha256"]).read_bytes()
+    assert b"Exif" not in stored
+    with Image.open(io.BytesIO(stored)) as kept:
+        assert dict(kept.getexif()) == {}
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (_photo("JPEG")[:300], "cut.jpg"),  # cut in its headers
+        (_photo("PNG")[:-30], "cut.png"),  # no end
+        (b"RIFF\xff\x00\x00\x00WEBPVP8X", "cut.webp"),
+    ],
+)
+def test_a_damaged_photo_is_refused_naming_the_file(
+    client: TestClient, setup: Setup, store: BlobStore, data: bytes, name: str
+) -> None:
+    before = sorted(sha for sha, _path in store.stored())
+    response = upload(client, setup.upload_url, data, name, setup.focal_a)
+    assert response.status_code == 422 and problem_fields(response) == ["file"]
+    assert "location and camera data cannot be removed" in response.json()["errors"][0]["reason"]
+    assert sorted(sha for sha, _path in store.stored()) == before and not list(store.temporaries())
