@@ -9,7 +9,7 @@ rather than from the API's ``/api/v1/evidence/{id}/content``; the answer is the 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse
@@ -121,9 +121,13 @@ async def remove_evidence(
         # which says so, rather than a dead end. Its page checks that the reader may see it.
         shown = values.get("progress_id")
         if isinstance(shown, str) and shown.isdecimal() and 0 < int(shown) < 2**31:
-            return redirect(f"/staff/progress/{int(shown)}?done=evidence-gone", request)
+            refusal = _save_typed(request, db, staff, int(shown), values)
+            return refusal or redirect(f"/staff/progress/{int(shown)}?done=evidence-gone", request)
         raise
     progress_id = row.progress_update_id
+    refusal = _save_typed(request, db, staff, progress_id, values)
+    if refusal is not None:
+        return refusal
     try:
         if not is_confirmed(values):
             # Removing cannot be undone (the file would have to be attached again): asked once more,
@@ -136,6 +140,20 @@ async def remove_evidence(
             raise
         return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
     return redirect(f"/staff/progress/{progress_id}?done=evidence-removed", request)
+
+
+def _save_typed(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: int, values: dict[str, Any]
+) -> Response | None:
+    """Remove is a button of the update's form: the text typed there is saved first (before the
+    question, which a Cancel leaves), or the page showing it again when it is refused."""
+    if "narrative" not in values:
+        return None
+    try:
+        save_typed(db, staff, progress_id, values)
+    except (FormInvalid, DomainError) as exc:
+        return typed_refused(request, db, staff, progress_id, values, exc)
+    return None
 
 
 def _confirm_removal(

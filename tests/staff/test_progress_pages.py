@@ -482,3 +482,29 @@ def test_attaching_keeps_the_text_typed_and_not_yet_saved(
     # The same form sent from the old page: the conflict page, with what was typed.
     stale = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
     assert stale.status_code == 412 and "Forty judges, typed before attaching." in stale.text
+
+
+def test_removing_a_file_keeps_the_text_typed_and_not_yet_saved(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Remove was a form of its own too: the correction typed above was lost when a file was removed."""
+    focal = _focal(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    assert re.search(
+        rf'<button type="submit" class="link-button" form="progress-form" '
+        rf'formaction="/staff/evidence/{world.pdf}/remove" name="progress_id" value="{world.draft}">',
+        page,
+    )
+    typed = {"reported_on": "2025-06-30", "narrative": "Typed before removing the file.", "new_status": ""}
+    fields = {**typed, "etag": _etag(page), "progress_id": str(world.draft)}
+    asked = focal.post(f"/staff/evidence/{world.pdf}/remove", fields)
+    assert asked.status_code == 200 and "<h1>Remove the file report.pdf?</h1>" in asked.text
+    with Session(db) as session:
+        update = session.get(ProgressUpdate, world.draft)
+        assert update is not None and update.narrative == "Typed before removing the file."
+    # Cancel goes back to the page: the text is there, saved.
+    assert "Typed before removing the file." in focal.get(f"/staff/progress/{world.draft}").text
+    # A field the schema refuses: the page again with what was typed, the file still there.
+    refused = focal.post(f"/staff/evidence/{world.pdf}/remove", {**fields, "narrative": " ", "etag": '"2"'})
+    assert refused.status_code == 422 and 'href="#field-narrative"' in refused.text
+    assert 'href="/staff/evidence/' in refused.text
