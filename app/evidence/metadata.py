@@ -112,7 +112,10 @@ def _jpeg(data: mmap.mmap) -> Iterator[Piece]:
     orientation: int | None = None
     position, size = 2, len(data)
     while True:
-        if position >= size or data[position] != 0xFF:
+        if position < size and data[position] != 0xFF:
+            # Stray bytes before a marker, which decoders skip (libjpeg warns and reads on).
+            position = data.find(b"\xff", position)
+        if position < 0 or position >= size:
             raise _damaged()
         start = position
         while position < size and data[position] == 0xFF:

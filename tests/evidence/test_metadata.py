@@ -83,6 +83,20 @@ def test_a_photo_is_stored_without_its_location(
     assert served.content == stored
 
 
+def test_stray_bytes_between_segments_are_read_past_as_decoders_do(
+    client: TestClient, setup: Setup, store: BlobStore
+) -> None:
+    original = _photo("JPEG")
+    start_of_frame = original.index(b"\xff\xc0")
+    padded = original[:start_of_frame] + b"\x00\x00" + original[start_of_frame:]
+    response = upload(client, setup.upload_url, padded, "padded.jpg", setup.focal_a)
+    assert response.status_code == 201, response.text
+    stored = store.path_of(response.json()["sha256"]).read_bytes()
+    assert b"GPS" not in stored
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(original)) as before:
+        assert kept.tobytes() == before.tobytes()
+
+
 def test_an_upright_photo_keeps_no_exif_at_all(client: TestClient, setup: Setup, store: BlobStore) -> None:
     response = upload(client, setup.upload_url, _photo("JPEG", orientation=None), "site.jpg", setup.focal_a)
     assert response.status_code == 201, response.text
