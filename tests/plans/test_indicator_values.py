@@ -204,6 +204,15 @@ def test_a_focal_point_of_another_entity_does_not_submit_our_draft(
     assert client.get(f"{VALUES}/{draft['id']}", headers=helper).status_code == 200
     assert _post(client, draft["id"], "submit", headers=helper).status_code == 403
     assert client.delete(f"{VALUES}/{draft['id']}", headers=helper).status_code == 403
+    # Nor is it listed as the helper's work: drafts and returned values only where it was recorded,
+    # as progress updates are (the lead entity's returned values read as returned to the helper).
+    assert _post(client, draft["id"], "submit", headers=setup["focal_a"]).status_code == 200
+    assert _post(client, draft["id"], "return", json={"comment": "Count again"}).status_code == 200
+    for state in ("returned", "draft"):
+        listed = client.get(VALUES, params={"state": state}, headers=helper).json()
+        assert listed["total"] == 0, state
+    assert client.get(VALUES, params={"state": "returned"}, headers=setup["focal_a"]).json()["total"] == 1
+    assert client.get(f"{VALUES}/{draft['id']}", headers=helper).status_code == 200
 
 
 def test_the_queue_filters_and_pages(client: TestClient, engine: Engine, setup: dict[str, Any]) -> None:

@@ -2,7 +2,9 @@
 (``state=submitted``) and a focal point's drafts and returned values are this one list.
 
 A focal point sees the unapproved values only of the actions their entity leads or supports (the
-rule of ``values.sees_unapproved``); approved ones are visible to all staff.
+rule of ``values.sees_unapproved``), and of those the drafts and returned ones only when recorded in
+their entity (``written_in_entity``: their work, as progress updates are listed); approved ones are
+visible to all staff.
 """
 
 from __future__ import annotations
@@ -48,9 +50,16 @@ def _conditions(
     if params.indicator_id is not None:
         conditions.append(IndicatorValue.indicator_id == params.indicator_id)
     if not actor.is_manager:
-        own = Indicator.action_id.in_(_actions_of(actor.entity_id)) if actor.entity_id else None
         visible = IndicatorValue.state == "approved"
-        conditions.append(or_(visible, own) if own is not None else visible)
+        if actor.entity_id:
+            # Drafts and returned values are someone's work to finish: listed only to the entity that
+            # recorded them (a supporting entity reads the lead's on their page, as for progress).
+            entity = actor.entity_id
+            sent_on = IndicatorValue.state.not_in(("draft", "returned"))
+            own = and_(Indicator.action_id.in_(_actions_of(entity)), or_(sent_on, written_in_entity(entity)))
+            conditions.append(or_(visible, own))
+        else:
+            conditions.append(visible)
     return conditions
 
 
