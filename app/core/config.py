@@ -318,7 +318,7 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:
-        return checks.redis_url(value, needed=info.data.get("rate_limit_store") == "redis")
+        return checks.redis_url(value, store=info.data.get("rate_limit_store"))
 
     def site_address(self, request_base: str) -> str:
         """The address the links the service hands out start with (calendar feed, Atom feed, export

@@ -262,10 +262,19 @@ def origins(value: str) -> str:
     return ",".join(parts)
 
 
-def redis_url(value: str, *, needed: bool) -> str:
+def redis_url(value: str, *, store: str | None) -> str:
+    """``store`` is NRTD_RATE_LIMIT_STORE (None when it was refused itself)."""
     value = value.strip()
     if value and not value.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError("must be a redis://, rediss:// or unix:// URL")
-    if not value and needed:
+    if not value and store == "redis":
         raise ValueError("NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL")
+    if value and store == "memory":
+        # The operator who set a Redis URL means the replicas to share one budget; counting in
+        # memory, each process allowed the whole budget, and nothing said so.
+        raise ValueError(
+            "is ignored with NRTD_RATE_LIMIT_STORE=memory, which counts the public rate limit in each "
+            "server process alone: N processes or replicas allow N times NRTD_PUBLIC_RATE_LIMIT; set "
+            "NRTD_RATE_LIMIT_STORE=redis (or auto) to share the counts in Redis, or remove NRTD_REDIS_URL"
+        )
     return value

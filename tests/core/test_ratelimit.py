@@ -157,6 +157,21 @@ def test_settings_refuse_a_redis_store_without_a_url() -> None:
         Settings(redis_url="http://cache:6379")
 
 
+def test_settings_refuse_counting_in_memory_beside_a_redis_url() -> None:
+    # Taken as given, each server process counted alone while the operator believed the replicas
+    # shared Redis: N processes allowed N times NRTD_PUBLIC_RATE_LIMIT, without a word.
+    with pytest.raises(ValueError) as refused:
+        Settings(rate_limit_store="memory", redis_url="redis://cache:6379/0")
+    assert (
+        "is ignored with NRTD_RATE_LIMIT_STORE=memory, which counts the public rate limit in each server "
+        "process alone: N processes or replicas allow N times NRTD_PUBLIC_RATE_LIMIT; set "
+        "NRTD_RATE_LIMIT_STORE=redis (or auto) to share the counts in Redis, or remove NRTD_REDIS_URL"
+    ) in str(refused.value)
+    assert Settings(rate_limit_store="memory").rate_limit_store == "memory"  # one process, alone: fine
+    for shared in ("auto", "redis", "database"):
+        Settings(rate_limit_store=shared, redis_url="redis://cache:6379/0")
+
+
 def test_public_answers_carry_the_quota(settings: Settings, engine: Engine) -> None:
     from fastapi.testclient import TestClient
 
