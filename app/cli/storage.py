@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -70,6 +71,8 @@ def storage_check_cmd(
     settings = settings_or_exit()
     engine = database()
     store = BlobStore(settings.storage_dir)
+    # Named whole: a relative NRTD_STORAGE_DIR is relative to where the command runs (cron: a home).
+    root = store.root.absolute()
     grace = grace_hours * 3600
     # A repair writes after reading: on SQLite it must hold the write lock from the start to wait for it.
     # No upload could be stored there: what the files say is beside the point, and a repair would fail
@@ -77,15 +80,30 @@ def storage_check_cmd(
     unwritable = storage_not_writable(store)
     with write_session(engine) if repair else session_scope(engine) as session:
         report = check_storage(session, store, grace)
-        _describe(report, settings.storage_dir, repairing=repair, unwritable=unwritable)
-        if not store.root.is_dir():
-            say(f"the storage directory {store.root} does not exist: is NRTD_STORAGE_DIR right?", "red")
+        missing_root = not store.root.is_dir()
+        where = f"{root}, which does not exist" if missing_root else str(root)
+        say(
+            f"storage {_named(settings.storage_dir, root)}: {report.rows} evidence rows, "
+            f"{report.stored} stored files"
+        )
+        if missing_root and report.rows == 0 and unwritable is None:
+            # A new instance: nothing can be missing from a directory no upload has made yet.
+            if repair:
+                store.root.mkdir(parents=True, exist_ok=True)
+                say(f"made the storage directory {root}")
+            else:
+                say(
+                    f"the storage directory {root} does not exist yet: the first evidence upload makes "
+                    "it (nrtd storage check --repair makes it now); no evidence row names a file, so none "
+                    "is missing"
+                )
+        _describe(report, where, repairing=repair, unwritable=unwritable)
         if unwritable is not None:
             say(f"{unwritable}{'; not repaired' if repair else ''}", "red")
             raise typer.Exit(EXIT_FAILED)
         if repair and report.nothing_found and not all_lost:
             say(
-                f"not repaired: none of the {report.rows} evidence files is in {store.root}. Check that "
+                f"not repaired: none of the {report.rows} evidence files is in {where}. Check that "
                 "NRTD_STORAGE_DIR names the directory the uploads were stored in and that it is mounted; "
                 "if every file is really lost, run again with --repair --all-lost to remove every row",
                 "red",
@@ -100,8 +118,11 @@ def storage_check_cmd(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _describe(report: StorageReport, directory: str, *, repairing: bool, unwritable: str | None) -> None:
-    say(f"storage {directory}: {report.rows} evidence rows, {report.stored} stored files")
+def _named(directory: str, root: Path) -> str:
+    return directory if Path(directory).is_absolute() else f"{directory} ({root})"
+
+
+def _describe(report: StorageReport, where: str, *, repairing: bool, unwritable: str | None) -> None:
     for missing in report.missing:
         say(
             f"missing content: evidence file {missing.id} ({missing.filename!r}, progress update "
@@ -121,5 +142,14 @@ def _describe(report: StorageReport, directory: str, *, repairing: bool, unwrita
         say("consistent", "green")
     elif report.consistent:
         say("inconsistent: the directory cannot be written", "red")
-    else:  # with --repair, what the repair did (or why it did not) comes next
-        say("inconsistent" if repairing else "inconsistent: run again with --repair to fix it", "red")
+    elif repairing:  # what the repair did (or why it did not) comes next
+        say("inconsistent", "red")
+    elif report.nothing_found:  # a repair would refuse: the directory is likelier set wrong
+        say(
+            f"inconsistent: none of the {report.rows} evidence files is in {where}: is its volume mounted, "
+            "and does NRTD_STORAGE_DIR name the directory the uploads were stored in? If every file is "
+            "really lost, --repair --all-lost removes every row",
+            "red",
+        )
+    else:
+        say("inconsistent: run again with --repair to fix it", "red")

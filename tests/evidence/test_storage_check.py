@@ -104,11 +104,18 @@ def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
     found = storage_check(database_url, elsewhere)
     assert found.returncode == 1
     said = " ".join(found.stderr.split())
-    assert f"the storage directory {elsewhere} does not exist: is NRTD_STORAGE_DIR right?" in said
+    # Not the advice to --repair, which would refuse: what is likelier wrong, and what to check.
+    assert "run again with --repair" not in said and "is NRTD_STORAGE_DIR right?" not in said
+    assert (
+        f"inconsistent: none of the {rows} evidence files is in {elsewhere}, which does not exist: is its "
+        "volume mounted, and does NRTD_STORAGE_DIR name the directory the uploads were stored in? If every "
+        "file is really lost, --repair --all-lost removes every row"
+    ) in said
     refused = storage_check(database_url, elsewhere, "--repair")
     assert refused.returncode == 1
-    assert f"not repaired: none of the {rows} evidence files is in {elsewhere}" in " ".join(
-        refused.stderr.split()
+    assert (
+        f"not repaired: none of the {rows} evidence files is in {elsewhere}, which does not exist"
+        in " ".join(refused.stderr.split())
     )
     assert "run again with --repair to fix it" not in refused.stderr  # it was given; --all-lost is
     assert client.get(f"/api/v1/evidence/{uploaded['id']}").status_code == 200  # the row is kept
@@ -118,6 +125,31 @@ def test_a_storage_directory_set_wrong_is_not_repaired_into_an_empty_one(
     assert confirmed.returncode == 0, confirmed.stderr
     assert audit_actions(engine, "evidence_file", uploaded["id"]) == ["evidence.add", "evidence.lost"]
     assert store.path_of(uploaded["sha256"]).exists()  # the real directory is not touched
+
+
+def test_a_fresh_install_without_the_storage_directory_is_told_what_follows(
+    own_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: "consistent" (exit 0), then in red "the storage directory storage does not exist: is
+    NRTD_STORAGE_DIR right?", naming the directory otherwise than the setting and relative to wherever
+    the command ran; the operator of a new instance could not tell whether anything was wrong."""
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path / "storage"
+    found = storage_check(own_database, Path("./storage"))
+    assert found.returncode == 0, found.stderr
+    assert found.stderr == (
+        f"storage storage ({root}): 0 evidence rows, 0 stored files\n"
+        f"the storage directory {root} does not exist yet: the first evidence upload makes it (nrtd "
+        "storage check --repair makes it now); no evidence row names a file, so none is missing\n"
+        "consistent\n"
+    )
+    assert not root.exists()  # a check alone changes nothing
+    made = storage_check(own_database, Path("./storage"), "--repair")
+    assert made.returncode == 0, made.stderr
+    assert made.stderr.endswith(f"made the storage directory {root}\nconsistent\n"), made.stderr
+    assert root.is_dir()
+    again = storage_check(own_database, root)
+    assert again.stderr == f"storage {root}: 0 evidence rows, 0 stored files\nconsistent\n"
 
 
 def test_all_lost_without_repair_is_a_usage_error(engine: Engine, database_url: str, tmp_path: Path) -> None:
