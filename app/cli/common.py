@@ -103,7 +103,8 @@ AllowWithdrawOpt = Annotated[
 def settings_or_exit() -> Settings:
     from pydantic import ValidationError
 
-    from app.core.config import get_settings, unreadable_setting_lines
+    from app.core.config import get_settings
+    from app.core.setting_sources import unreadable_setting_lines
 
     unreadable = unreadable_setting_lines()
     for line in unreadable:
@@ -125,7 +126,7 @@ def settings_or_exit() -> Settings:
 @lru_cache(maxsize=1)
 def _warn_unknown_settings() -> None:
     """Once per command: a misspelt setting is ignored, so say so before anything is done."""
-    from app.core.config import unknown_settings
+    from app.core.setting_sources import unknown_settings
 
     for line in unknown_settings(os.environ):
         say(line, "yellow")

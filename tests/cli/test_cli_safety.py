@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.cli.connection import schema_behind
-from app.core.config import Settings, unknown_settings
+from app.core.config import Settings
+from app.core.setting_sources import unknown_settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
 from app.models.source_link import SourceLink
