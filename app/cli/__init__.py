@@ -21,7 +21,6 @@ from app.cli.common import (
     HELP,
     Group,
     database,
-    err,
     known_country,
     say,
     settings_or_exit,
@@ -240,7 +239,7 @@ def openapi(
         reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
         say(f"cannot write {path} ({reason}): give a file path in a directory you can write", "red")
         raise typer.Exit(EXIT_USAGE) from None
-    err.print(f"wrote {path}")
+    say(f"wrote {path}")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TextIO
 
 import typer
 
-from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, country_given, database, err, known_country
+from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, country_given, database, known_country, say
 
 export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
@@ -47,11 +47,10 @@ def export_csv_cmd(
         raise typer.Exit(EXIT_USAGE)
     kind = "csv" if file == "-" else Path(file).suffix.lower().removeprefix(".")
     if kind not in ("csv", "xlsx"):
-        err.print(
+        say(
             f"FILE: cannot write {Path(file).suffix or 'a file without an extension'}: "
             "name a .csv or .xlsx file, or - for CSV on standard output",
-            style="red",
-            markup=False,
+            "red",
         )
         raise typer.Exit(EXIT_USAGE)
     engine = database()  # bad settings or an unreachable database exit 2 with the reason
@@ -62,7 +61,7 @@ def export_csv_cmd(
 
     def skipped(rec_id: int, reason: str) -> None:
         left_out.append(rec_id)
-        err.print(f"recommendation {rec_id} not exported: {reason}", style="yellow", markup=False)
+        say(f"recommendation {rec_id} not exported: {reason}", "yellow")
 
     def to_csv(out: TextIO) -> int:
         return export_template_csv(
@@ -77,13 +76,13 @@ def export_csv_cmd(
     try:
         count = _export_xlsx_to(Path(file), to_xlsx) if kind == "xlsx" else _export_to(file, to_csv)
     except (OSError, SQLAlchemyError) as exc:
-        err.print(f"export failed: {type(exc).__name__}: {exc}", style="red", markup=False)
+        say(f"export failed: {type(exc).__name__}: {exc}", "red")
         raise typer.Exit(EXIT_FAILED) from None
     where = "standard output" if file == "-" else file
     rows = f"{count} row{'' if count == 1 else 's'}"
     note = f"; {len(left_out)} left out (named above)" if left_out else ""
     message = f"exported {count} recommendations: {rows} in {where}{note}"
-    err.print(message, markup=False, highlight=False, soft_wrap=True)
+    say(message)
 
 
 def _writable_place(path: Path) -> bool:
@@ -97,7 +96,7 @@ def _writable_place(path: Path) -> bool:
         reason = f"the folder {folder} cannot be written to"
     else:
         return True
-    err.print(f"FILE: {reason}", style="red", markup=False)
+    say(f"FILE: {reason}", "red")
     return False
 
 

@@ -12,7 +12,6 @@ from app.cli.common import (
     EXIT_USAGE,
     Group,
     database,
-    err,
     say,
     settings_or_exit,
 )
@@ -38,7 +37,7 @@ def notify_send_cmd() -> None:
     try:
         summary = run_reminders(engine, settings)
     except ImportLocked as exc:
-        err.print(exc.detail, style="yellow", markup=False)
+        say(exc.detail, "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
     say(summary.line())
     if summary.unsent:  # a digest failed or waits for a retry, from this run or an earlier one

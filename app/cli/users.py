@@ -12,8 +12,8 @@ from app.cli.common import (
     EXIT_USAGE,
     Group,
     database,
-    err,
     os_user,
+    say,
     settings_or_exit,
     write_session,
 )
@@ -47,7 +47,7 @@ def users_create_cmd(
 
     settings_or_exit()  # bad settings exit 2 with the reason
     if not password_stdin:
-        err.print("give the password on standard input with --password-stdin", style="red", markup=False)
+        say("give the password on standard input with --password-stdin", "red")
         raise typer.Exit(EXIT_USAGE)
     password = _password_line(email).removesuffix("\n").removesuffix("\r")
     try:
@@ -57,7 +57,7 @@ def users_create_cmd(
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]) or "input"
             reason = error["msg"].removeprefix("Value error, ")
-            err.print(f"{option.get(field, field)}: {reason}", style="red", markup=False)
+            say(f"{option.get(field, field)}: {reason}", "red")
         raise typer.Exit(EXIT_USAGE) from None
     actor = Actor(role="admin", label=f"cli:{os_user()}")
     engine = database()
@@ -65,16 +65,16 @@ def users_create_cmd(
         with write_session(engine) as session:
             user, _etag = create_user(session, actor, data, must_change_password=False)
     except Conflict as exc:
-        err.print(exc.detail, style="red", markup=False)
+        say(exc.detail, "red")
         raise typer.Exit(EXIT_FAILED) from None
     except IntegrityError:  # created meanwhile by someone else
-        err.print(f"a user with the email {data.email} already exists", style="red", markup=False)
+        say(f"a user with the email {data.email} already exists", "red")
         raise typer.Exit(EXIT_FAILED) from None
     except DomainError as exc:
         reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors) or exc.detail
-        err.print(reasons.replace("entity_id", "--entity"), style="red", markup=False)
+        say(reasons.replace("entity_id", "--entity"), "red")
         raise typer.Exit(EXIT_USAGE) from None
-    err.print(f"created {user.role} {user.email}", markup=False, highlight=False)
+    say(f"created {user.role} {user.email}")
     print(user.id)
 
 
@@ -93,11 +93,9 @@ def users_unlock_cmd(
         with write_session(engine) as session:
             cleared = unlock_user(session, actor, email)
     except NotFound as exc:
-        err.print(exc.detail, style="red", markup=False)
+        say(exc.detail, "red")
         raise typer.Exit(EXIT_FAILED) from None
-    err.print(
-        f"unlocked {email.strip().lower()}: forgot {cleared} failed logins", markup=False, highlight=False
-    )
+    say(f"unlocked {email.strip().lower()}: forgot {cleared} failed logins")
 
 
 def _password_line(email: str) -> str:
