@@ -138,11 +138,19 @@ def say(message: str, style: str | None = None) -> None:
 
 
 def database(*, schema: bool = True) -> Engine:
-    """The engine once the database answered; else one line naming NRTD_DATABASE_URL, exit 2."""
+    """The engine once the database answered; else one line naming NRTD_DATABASE_URL, or where the
+    migrations are missing, exit 2."""
     from app.cli.connection import DatabaseUnusable, usable_engine
+    from app.core.migrations import MigrationsNotFound, migrations_dir
 
+    settings = settings_or_exit()
     try:
-        return usable_engine(settings_or_exit().database_url, schema=schema)
+        migrations_dir()  # every command reads the schema's revision against them
+    except MigrationsNotFound as exc:
+        say(str(exc), "red")
+        raise typer.Exit(EXIT_USAGE) from None
+    try:
+        return usable_engine(settings.database_url, schema=schema)
     except DatabaseUnusable as exc:
         say(str(exc), "red")
         raise typer.Exit(EXIT_USAGE) from None

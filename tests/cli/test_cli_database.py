@@ -174,3 +174,27 @@ def test_a_database_that_never_answers_is_one_line_within_the_connect_timeout() 
         assert results and time.monotonic() - started < 10
     assert results[0].returncode == 2, results[0].stderr
     assert results[0].stderr.startswith(f"NRTD_DATABASE_URL={url}: cannot connect: ")
+
+
+@pytest.mark.parametrize("args", [("migrate",), ("storage", "check"), ("export", "csv", "-")])
+def test_a_command_run_where_the_migrations_are_not_says_where_to_run_it(
+    own_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Installed as a package (not a checkout), the migrations are looked for in the working
+    directory, as the image's /srv/nrtd holds them. Run anywhere else (a cron job without its cd, a
+    container's other working directory), every command ended in a traceback of Alembic's
+    'Path doesn't exist ... Please use the init command to create a new scripts folder'."""
+    from app.core import migrations
+
+    installed = tmp_path / "site-packages" / "app" / "core" / "migrations.py"
+    monkeypatch.setattr(migrations, "__file__", str(installed))
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run_cli(list(args), env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"the database migrations are neither beside the installed package ({tmp_path / 'site-packages'}) "
+        f"nor in the working directory ({elsewhere}): run nrtd in the folder that holds migrations/ "
+        "(the checkout, or /srv/nrtd in the image)"
+    ]
