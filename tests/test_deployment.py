@@ -108,6 +108,17 @@ def test_compose_health_checks_and_shared_state() -> None:
     assert "UTF8" in services["db"]["environment"]["POSTGRES_INITDB_ARGS"]
 
 
+def test_compose_passes_every_setting_of_env_to_the_nrtd_services() -> None:
+    # Compose reads .env only to fill in the file's ${...}: an NRTD_NOTIFY_SCHEDULE, NRTD_SMTP_HOST or
+    # NRTD_UHRI_LANGUAGES written there never reached the replicas, and nothing said so.
+    services = _compose()["services"]
+    for name in ("migrate", "app"):
+        env_files = services[name].get("env_file", [])
+        assert {"path": ".env", "required": False} in env_files, name
+        # What the file sets itself (the database, Redis, the storage volume) still wins over .env.
+        assert services[name]["environment"]["NRTD_STORAGE_DIR"] == "/data/storage"
+
+
 def test_dockerignore_keeps_secrets_and_data_out_but_not_the_sources() -> None:
     patterns = [
         line.strip()
