@@ -150,7 +150,9 @@ def database(*, schema: bool = True) -> Engine:
         say(str(exc), "red")
         raise typer.Exit(EXIT_USAGE) from None
     try:
-        return usable_engine(settings.database_url, schema=schema)
+        return usable_engine(
+            settings.database_url, schema=schema, default_url="database_url" not in settings.model_fields_set
+        )
     except DatabaseUnusable as exc:
         say(str(exc), "red")
         raise typer.Exit(EXIT_USAGE) from None

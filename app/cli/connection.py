@@ -57,10 +57,13 @@ def tables_denied(engine: Engine, exc: DBAPIError) -> str | None:
     )
 
 
-def usable_engine(url: str, *, schema: bool = True) -> Engine:
-    """The engine once one round trip worked; with ``schema``, once the migrations' table exists too."""
+def usable_engine(url: str, *, schema: bool = True, default_url: bool = False) -> Engine:
+    """The engine once one round trip worked; with ``schema``, once the migrations' table exists too.
+    ``default_url``: NRTD_DATABASE_URL was not set, and the URL is its default."""
     from app.core.db import get_engine
 
+    if schema:
+        _sqlite_file_exists(url, default_url)
     try:
         engine = get_engine()
         with engine.connect() as conn:
@@ -90,6 +93,31 @@ def usable_engine(url: str, *, schema: bool = True) -> Engine:
         if unusable:
             raise DatabaseUnusable(url, unusable)
     return engine
+
+
+def _sqlite_file_exists(url: str, default_url: bool) -> None:
+    """A command that reads the schema refuses an SQLite file that does not exist, rather than
+    connecting (which makes an empty file) and advising `nrtd migrate` (which would make an empty
+    database there): far likelier, the command runs where its .env is not (cron without its cd)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # said when connecting
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return
+    path = Path(parsed.database).absolute()
+    if path.exists() or not path.parent.is_dir():  # a missing folder is named when connecting
+        return
+    if default_url:
+        why = (
+            f" (this is the default: NRTD_DATABASE_URL is set neither in the environment nor in a .env in "
+            f"{Path.cwd()}): run the command in the folder of your .env, or set NRTD_DATABASE_URL"
+        )
+    else:
+        why = ": set NRTD_DATABASE_URL to the database's file"
+    raise DatabaseUnusable(url, f"{path} does not exist{why}; `nrtd migrate` makes a new database")
 
 
 def _sqlite_folder_hint(url: str) -> str:

@@ -198,3 +198,32 @@ def test_a_command_run_where_the_migrations_are_not_says_where_to_run_it(
         f"nor in the working directory ({elsewhere}): run nrtd in the folder that holds migrations/ "
         "(the checkout, or /srv/nrtd in the image)"
     ]
+
+
+def test_an_sqlite_file_that_does_not_exist_is_named_and_not_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from another folder than the one holding its .env (a cron job without its cd), a command
+    fell back to the default ./nrtd.db, left an empty nrtd.db there and said "the database has no
+    schema yet: run nrtd migrate first", which would have made a new, empty database."""
+    monkeypatch.delenv("NRTD_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(["export", "csv", "-"], env={})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"NRTD_DATABASE_URL=sqlite:///./nrtd.db: {tmp_path / 'nrtd.db'} does not exist (this is the "
+        f"default: NRTD_DATABASE_URL is set neither in the environment nor in a .env in {tmp_path}): run "
+        "the command in the folder of your .env, or set NRTD_DATABASE_URL; `nrtd migrate` makes a new "
+        "database"
+    ]
+    named = tmp_path / "data" / "nrtd.db"
+    named.parent.mkdir()
+    result = run_cli(["storage", "check"], env={"NRTD_DATABASE_URL": f"sqlite:///{named}"})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"NRTD_DATABASE_URL=sqlite:///{named}: {named} does not exist: set NRTD_DATABASE_URL to the "
+        "database's file; `nrtd migrate` makes a new database"
+    ]
+    assert list(tmp_path.rglob("*.db*")) == []  # nothing made
+    made = run_cli(["migrate"], env={"NRTD_DATABASE_URL": f"sqlite:///{named}"})
+    assert made.returncode == 0 and named.is_file(), made.stderr

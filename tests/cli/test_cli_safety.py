@@ -421,7 +421,7 @@ def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
 def test_migrate_says_what_it_did(tmp_path: Path, database_url: str, engine: Engine) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     no_schema = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": url})
-    assert no_schema.returncode == 2 and "no schema yet: run `nrtd migrate` first" in no_schema.stderr
+    assert no_schema.returncode == 2 and "`nrtd migrate` makes a new database" in no_schema.stderr
     first = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert first.returncode == 0, first.stderr
     assert re.fullmatch(r"upgraded \d+ revisions \(from an empty database to \w+\)\n", first.stderr), (
