@@ -50,6 +50,13 @@ def users_create_cmd(
         say("give the password on standard input with --password-stdin", "red")
         raise typer.Exit(EXIT_USAGE)
     password = _password_line(email).removesuffix("\n").removesuffix("\r")
+    if not password:  # not a password too short: none came (an unset variable, nothing piped in)
+        say(
+            "password: standard input held none (an empty line, or nothing): pipe it in, e.g. "
+            "printf '%s\\n' \"$PASSWORD\" | nrtd users create ... --password-stdin",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
     try:
         data = UserCreate(email=email, role=role, entity_id=entity, full_name=name, password=password)
     except ValidationError as exc:

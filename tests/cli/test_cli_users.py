@@ -110,6 +110,12 @@ def test_focal_point_with_entity_and_crlf_password(engine: Engine, database_url:
     assert user.entity_id == entity_id and verify_password(user.password_hash, PASSWORD)
 
 
+EMPTY_PASSWORD = (
+    "password: standard input held none (an empty line, or nothing): pipe it in, e.g. "
+    "printf '%s\\n' \"$PASSWORD\" | nrtd users create ... --password-stdin\n"
+)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
@@ -134,7 +140,12 @@ def test_focal_point_with_entity_and_crlf_password(engine: Engine, database_url:
         ),
         (["x@example.org", "--role", "superuser", "--password-stdin"], PASSWORD, "--role"),
         (["not-an-email", "--role", "reader", "--password-stdin"], PASSWORD, "EMAIL"),
-        (["empty@example.org", "--role", "reader", "--password-stdin"], "", "password"),
+        # Before: "must be at least 12 characters", as if one had been given (a pipe from an unset
+        # variable, or `docker compose run -T` with nothing piped in).
+        *[
+            (["empty@example.org", "--role", "reader", "--password-stdin"], empty, EMPTY_PASSWORD)
+            for empty in ("", "\n", "\r\n")
+        ],
     ],
 )
 def test_refusals_exit_2_with_a_clear_message(
