@@ -79,6 +79,13 @@ def users_create_cmd(
         raise typer.Exit(EXIT_FAILED) from None
     except DomainError as exc:
         reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in exc.errors) or exc.detail
+        if any(e["field"] == "entity_id" for e in exc.errors):
+            # At a shell, on a new instance: nothing here lists the entities, or makes the first one.
+            reasons += (
+                "; an entity's id is on the staff workspace's page /staff/entities (an admin or a "
+                "coordinator creates the entities there, or with POST /api/v1/entities) and in "
+                "GET /api/v1/entities"
+            )
         say(reasons.replace("entity_id", "--entity"), "red")
         raise typer.Exit(EXIT_USAGE) from None
     say(f"created {user.role} {user.email}")

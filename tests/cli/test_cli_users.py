@@ -158,6 +158,28 @@ def test_refusals_exit_2_with_a_clear_message(
     assert _users(engine) == []
 
 
+ENTITY_HINT = (
+    "; an entity's id is on the staff workspace's page /staff/entities (an admin or a coordinator "
+    "creates the entities there, or with POST /api/v1/entities) and in GET /api/v1/entities"
+)
+
+
+@pytest.mark.slow
+def test_a_focal_point_without_a_known_entity_says_where_ids_are(engine: Engine, database_url: str) -> None:
+    # Before: "choose one" and "no such entity", with no word of where an operator at a shell, on a
+    # new instance with no entity yet, finds or makes one.
+    for args, reason in (
+        ([], "a focal point needs the entity they work for: choose one"),
+        (["--entity", "9999"], "no such entity"),
+    ):
+        result = users_create(
+            database_url, "fp@example.org", "--role", "focal_point", *args, "--password-stdin", stdin=PASSWORD
+        )
+        assert result.returncode == 2
+        assert result.stderr == f"--entity: {reason}{ENTITY_HINT}\n"
+    assert _users(engine) == []
+
+
 @pytest.mark.slow
 def test_duplicate_email_exits_1(engine: Engine, database_url: str) -> None:
     assert (
