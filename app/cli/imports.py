@@ -225,6 +225,8 @@ def import_upr_info_cmd(
     from importers.csv_runs import import_upr_info
 
     settings = settings_or_exit()
+    if encoding is not None:
+        _known_encoding(encoding)
     country_given(country)
     exclusive(country, all_countries)
     this_state_only(settings, country)
@@ -241,6 +243,21 @@ def import_upr_info_cmd(
             progress=progress,
         )
     )
+
+
+def _known_encoding(encoding: str) -> None:
+    """A typo in --encoding is the command line's fault: refused before a run is recorded (exit 2)."""
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        say(
+            f"--encoding: unknown text encoding {encoding!r}: give one such as utf-8, cp1252 (Windows), "
+            "mac_roman, utf-16, or leave the option out to have it detected",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @import_cli.command("csv")

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
@@ -139,6 +139,29 @@ def test_a_wrong_languages_option_is_one_plain_line(own_database: str) -> None:
         result = nrtd(own_database, "import", "uhri", export, "--languages", given)
         assert result.returncode == 2, result.stderr
         assert result.stderr.strip().splitlines() == [f"--languages: {reason}"], given
+
+
+def test_an_unknown_encoding_option_is_a_usage_error_and_records_no_run(own_database: str) -> None:
+    # Before: a typo in --encoding started the import, which failed (exit 1) and stayed in the list
+    # of runs as a failed import, for a command line that was wrong.
+    result = nrtd(
+        own_database, "import", "upr-info", str(SAMPLE / "upr-info-peru.csv"), "--encoding", "cp-1252x"
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "--encoding: unknown text encoding 'cp-1252x': give one such as utf-8, cp1252 (Windows), mac_roman, "
+        "utf-16, or leave the option out to have it detected"
+    ]
+    assert (
+        nrtd(
+            own_database, "import", "upr-info", str(SAMPLE / "upr-info-peru.csv"), "--encoding", "CP1252"
+        ).returncode
+        == 0
+    )
+    engine = create_engine(own_database)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 1
+    engine.dispose()
 
 
 @pytest.mark.parametrize(
