@@ -164,6 +164,35 @@ def test_an_unknown_encoding_option_is_a_usage_error_and_records_no_run(own_data
     engine.dispose()
 
 
+def test_each_message_of_a_command_is_one_line_whatever_its_length(own_database: str, tmp_path: Path) -> None:
+    # Written to a log (cron, a container), a message longer than 80 characters was cut into lines at
+    # the 80th column, mid-path: a grep for the file's name, or a monitor reading the last line, missed it.
+    deep = tmp_path / ("a-folder-with-a-long-name-" * 4) / "recommendations.csv"
+    env = {"NRTD_DATABASE_URL": own_database, "COLUMNS": "80"}
+    for args, said in (
+        (["export", "csv", str(deep)], f"FILE: the folder {deep.parent} does not exist\n"),
+        (
+            ["export", "csv", str(tmp_path / "recommendations.txt")],
+            "FILE: cannot write .txt: name a .csv or .xlsx file, or - for CSV on standard output\n",
+        ),
+        (
+            ["users", "create", "admin@example.org", "--role", "admin"],
+            "give the password on standard input with --password-stdin\n",
+        ),
+    ):
+        result = run_cli(args, env=env)
+        assert result.returncode == 2 and result.stderr == said
+    long_email = "the-first-administrator-of-this-instance@ministry-of-justice.example.org"
+    for expected in (0, 1):
+        created = run_cli(
+            ["users", "create", long_email, "--role", "admin", "--password-stdin"],
+            env=env,
+            input="a long admin passphrase\n",
+        )
+        assert created.returncode == expected
+    assert created.stderr.count("\n") == 1 and long_email in created.stderr, created.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [
