@@ -139,7 +139,7 @@ def cron(value: str) -> str:
 
 
 def http_url(value: str) -> str:
-    wrong = _url_fault(http_url_prefix(value))
+    wrong = _url_fault(value)
     if wrong:
         raise ValueError(
             f"{value!r} {wrong}: give an http(s) URL, e.g. "
@@ -150,7 +150,7 @@ def http_url(value: str) -> str:
 
 def site_address(value: str) -> str:
     """NRTD_BASE_URL: the start of every link the service hands out, so nothing may follow its path."""
-    value = http_url_prefix(value.strip().rstrip("/"))
+    value = value.strip().rstrip("/")
     wrong = _url_fault(value) or _url_tail(value)
     if wrong:
         raise ValueError(
@@ -160,16 +160,12 @@ def site_address(value: str) -> str:
     return value
 
 
-def http_url_prefix(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("must be an http(s) URL")
-    return value
-
-
 def _url_fault(value: str) -> str | None:
     """What makes ``value`` no URL a client can open: no host, or a space (typed, or pasted in two)."""
     from urllib.parse import urlsplit
 
+    if not value.startswith(("http://", "https://")):
+        return "does not start with http:// or https://"
     if any(char.isspace() for char in value):
         return "holds a space"
     if not urlsplit(value).hostname:

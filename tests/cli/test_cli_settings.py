@@ -172,6 +172,8 @@ def test_the_former_http_timeout_left_empty_is_unset_and_never_hides_the_new_one
 @pytest.mark.parametrize(
     ("value", "what"),
     [
+        # Before, without its scheme: "must be an http(s) URL", neither the value nor an example.
+        ("nrtd.example.gov", "does not start with http:// or https://"),
         ("https:///nrtd", "names no host"),
         ("https://nrtd example.gov", "holds a space"),
         ("https://nrtd.example.gov/?lang=fr", "has a query (?...)"),
@@ -193,7 +195,12 @@ def test_a_site_address_links_could_not_start_with_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("value", "what"), [("https://", "names no host"), ("https://x y/a.json", "holds a space")]
+    ("value", "what"),
+    [
+        ("https://", "names no host"),
+        ("https://x y/a.json", "holds a space"),
+        ("dataex.ohchr.org/x.json", "does not start with http:// or https://"),
+    ],
 )
 def test_a_feed_url_without_a_host_is_refused(own_database: str, value: str, what: str) -> None:
     # Taken as given, every command started and each (scheduled) import then failed to download.
