@@ -28,6 +28,7 @@ from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 from app.feed.refusals import reason_of
+from app.web.paragraphs import paragraphs
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -234,6 +235,7 @@ def environment(templates: Path, lang: str) -> Environment:
     env.filters["excerpt"] = excerpt
     # An evidence file's format: "DOCX" where the public saw "application/vnd.openxmlformats-...".
     env.filters["file_format"] = format_name
+    env.filters["paragraphs"] = paragraphs
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     return env
 

@@ -23,6 +23,8 @@ TORTURE_EN = "Strengthen the prevention of torture in places of detention."
 PUBLISHED_CLUSTER = "Education for all"
 PUBLISHED_ACTION = "Build secondary schools in rural districts"
 PUBLISHED_PROGRESS = "Twelve rural secondary schools opened their doors."
+# The rest of the published update's narrative: a second paragraph, one of two lines.
+PUBLISHED_PROGRESS_MORE = ("Three more open in March.", "The roads to them are being repaired.")
 ENTITY = "Ministry of Education"
 SUPPORTING_ENTITY = "Regional Government of Cusco"
 INDICATOR = "Schools opened"
@@ -177,7 +179,7 @@ def seed(engine: Engine) -> Seeded:
         )
         updates = {}
         for state, narrative, comment in (
-            ("published", PUBLISHED_PROGRESS, None),
+            ("published", "\n\n".join((PUBLISHED_PROGRESS, "\n".join(PUBLISHED_PROGRESS_MORE))), None),
             ("draft", SECRETS["draft_progress"], None),
             ("submitted", SECRETS["submitted_progress"], None),
             ("returned", SECRETS["returned_progress"], SECRETS["review_comment"]),

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from app.portal import action_views
 from app.portal.pages import PageContext, fragment
 from app.public.schemas import PublicAction
+from app.web.paragraphs import paragraphs
 from tests.conftest import session_on
 from tests.portal.seed import (
     ENTITY,
@@ -23,6 +24,7 @@ from tests.portal.seed import (
     PUBLISHED_ACTION,
     PUBLISHED_CLUSTER,
     PUBLISHED_PROGRESS,
+    PUBLISHED_PROGRESS_MORE,
     SECRETS,
     SUPPORTING_ENTITY,
     Seeded,
@@ -98,6 +100,18 @@ def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded
     assert page.count('<li id="progress-') == 1
     assert f'<li id="progress-{seeded.progress_id}">' in page
     assert 'href="https://example.org/evidence"' in page
+
+
+def test_a_progress_narrative_keeps_its_paragraphs_and_lines(portal: TestClient, seeded: Seeded) -> None:
+    """A focal point's narrative of several paragraphs was one run-on paragraph on the public pages,
+    while the staff workspace showed it as written."""
+    second, third = PUBLISHED_PROGRESS_MORE
+    written = f"<p>{PUBLISHED_PROGRESS}</p><p>{second}<br>{third}</p>"
+    for path in (f"/actions/{seeded.action_id}", f"/recommendations/{seeded.education_id}"):
+        page = re.sub(r">\s+<", "><", portal.get(path).text)
+        assert written in page, path
+    # Escaped as before, whatever the line endings the browser sent.
+    assert paragraphs("a <b>\r\n\r\n\r\nc &\r\nd\n") == "<p>a &lt;b&gt;</p><p>c &amp;<br>d</p>"
 
 
 @pytest.mark.parametrize(
