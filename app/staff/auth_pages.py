@@ -128,21 +128,27 @@ def logout(request: Request, db: DbSession, staff: SignedIn) -> Response:
 
 
 def _password_form(
-    request: Request, staff: SignedIn, errors: dict[str, str], status: int = 200
+    request: Request, staff: SignedIn, errors: dict[str, str], after: Any, status: int = 200
 ) -> HTMLResponse:
     page = StaffPage.of(request, "password", staff)
     return render(
         request,
         page,
         "password.html",
-        {"errors": errors, "forced": staff.actor.password_change_required},
+        {"errors": errors, "forced": staff.actor.password_change_required, "next": safe_next(after)},
         status,
     )
 
 
+def _after_change(after: Any) -> str:
+    """The page the change leads on to (My work unless a link named another), saying it is done."""
+    path = safe_next(after)
+    return f"{path}{'&' if '?' in path else '?'}done=password-changed"
+
+
 @router.get("/password", response_class=HTMLResponse)
 def password_page(request: Request, staff: SignedIn) -> Response:
-    return _password_form(request, staff, {})
+    return _password_form(request, staff, {}, request.query_params.get("next"))
 
 
 @router.post("/password")
@@ -163,9 +169,9 @@ async def password_submit(request: Request, db: DbSession, staff: SignedIn) -> R
         if staff.actor.password_change_required:  # their first sign-in (or after a reset)
             preferences.adopt_language(db, staff.actor, StaffPage.of(request, "password").lang)
     except FormInvalid as exc:
-        return _password_form(request, staff, exc.errors, 422)
+        return _password_form(request, staff, exc.errors, values.get("next"), 422)
     except DomainError as exc:
         if exc.status != 422:
             raise
-        return _password_form(request, staff, refused(db, exc), 422)
-    return redirect("/staff/?done=password-changed", request)
+        return _password_form(request, staff, refused(db, exc), values.get("next"), 422)
+    return redirect(_after_change(values.get("next")), request)

@@ -116,6 +116,13 @@ def next_path(request: Request) -> str:
     return path + ("?" + request.url.query if request.url.query else "")
 
 
+def password_url(request: Request) -> str:
+    """The forced password change, then on to this page: the page a link named stays the one the new
+    user reaches once their password is theirs."""
+    after = next_path(request)
+    return PASSWORD_PATH if after == "/staff/" else f"{PASSWORD_PATH}?next={quote(after, safe='/')}"
+
+
 def login_url(request: Request) -> str:
     """The sign-in page, in the language the page asked for named (a calendar event's link, a link
     a colleague sent): a French reader is not asked to sign in in English."""
@@ -142,7 +149,7 @@ async def current_session(request: Request, db: DbSession) -> StaffSession:
         )
     if staff.actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PAGES:
         raise PasswordChangeRequired(
-            "choose a new password before anything else", headers={"Location": PASSWORD_PATH}
+            "choose a new password before anything else", headers={"Location": password_url(request)}
         )
     return staff
 

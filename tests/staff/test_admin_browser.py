@@ -96,22 +96,23 @@ def test_an_admin_invites_a_focal_point_who_must_change_the_password(
     # The focal point signs in through the form, and must choose a password first.
     context = browser.new_context(base_url=site, locale="en-GB")
     page = context.new_page()
-    page.goto("/staff/users")
+    page.goto("/staff/actions")  # a link to their actions
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_accessible(page)
     page.get_by_label("Email").fill("nadia@example.org")
     page.get_by_label("Password").fill(TEMPORARY)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/staff/password")
+    page.wait_for_url("**/staff/password?next=/staff/actions")
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
     assert_accessible(page)
     screenshot(page, "first-sign-in-password")
-    page.goto("/staff/")  # nothing else opens before the new password
-    page.wait_for_url("**/staff/password")
+    page.goto("/staff/calendar")  # nothing else opens before the new password
+    page.wait_for_url("**/staff/password?next=/staff/calendar")
     page.get_by_label("Current password").fill(TEMPORARY)
     page.get_by_label("New password", exact=True).fill(CHOSEN)
     page.get_by_label("New password again").fill(CHOSEN)
     page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/staff/calendar?done=password-changed")  # on to the page last asked for
     expect(page.locator(".notice")).to_contain_text("Your password is changed")
     expect(page.get_by_role("navigation", name="Workspace")).not_to_contain_text("Users")
 

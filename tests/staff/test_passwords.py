@@ -73,6 +73,37 @@ def test_an_account_an_admin_set_up_must_choose_its_password_first(
     assert db.scalar(select(User.must_change_password).where(User.id == staff.user_id)) is False
 
 
+def test_the_forced_change_leads_on_to_the_page_that_was_asked_for(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """A new focal point following a link (a reminder's, a colleague's) to a page signed in, changed
+    their password, and landed on My work instead of the page the link named."""
+    staff = staff_login("coordinator", must_change_password=True)
+    asked = staff.get("/staff/recommendations?q=torture&lang=fr")
+    assert asked.status_code == 303
+    form_path = asked.headers["location"]
+    assert form_path == "/staff/password?next=/staff/recommendations%3Fq%3Dtorture%26lang%3Dfr"
+    assert 'name="next" value="/staff/recommendations?q=torture&amp;lang=fr"' in staff.get(form_path).text
+    body = {"current_password": accounts.PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": "other"}
+    refused = staff.post("/staff/password", {**body, "next": "/staff/recommendations?q=torture&lang=fr"})
+    assert refused.status_code == 422
+    assert 'name="next" value="/staff/recommendations?q=torture&amp;lang=fr"' in refused.text  # kept
+    done = staff.post(
+        "/staff/password",
+        {**body, "confirm_password": NEW_PASSWORD, "next": "/staff/recommendations?q=torture&lang=fr"},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/staff/recommendations?q=torture&lang=fr&done=password-changed"
+    assert "Votre mot de passe est changé" in staff.get(done.headers["location"]).text  # in its language
+    # Never another site, whatever the form says.
+    again = staff_login("reader", must_change_password=True)
+    elsewhere = again.post(
+        "/staff/password",
+        {**body, "confirm_password": NEW_PASSWORD, "next": "https://evil.example/staff/"},
+    )
+    assert elsewhere.headers["location"] == "/staff/?done=password-changed"
+
+
 def test_changing_the_password_ends_the_other_sessions_only(staff_login: StaffLogin, db: Connection) -> None:
     staff = staff_login("reader")
     other_secret, _ = accounts.issue_session(db, staff.user_id)
