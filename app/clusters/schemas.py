@@ -142,6 +142,9 @@ class SimilarRecommendation(BaseModel):
     shared_themes: list[str]
     shared_sdgs: list[str] = Field(description="SDG goal and target codes both carry")
     symbol: str | None
+    paragraph: str | None = Field(
+        description="Its paragraph in the document (`symbol`), as the source numbers it"
+    )
     mechanism: str = Field(description="Mechanism code")
     text: str | None = Field(description="The start of the text in `text_lang`")
     text_lang: str | None

@@ -165,16 +165,16 @@ def _score(source: _Facts, lang: str | None, words: set[str], facts: dict[int, _
     return scored
 
 
-def _current(session: Session, ids: Sequence[int]) -> dict[int, tuple[str | None, str]]:
-    """Symbol and mechanism code of the candidates that are not withdrawn nor a linked copy."""
+def _current(session: Session, ids: Sequence[int]) -> dict[int, tuple[str | None, str | None, str]]:
+    """Symbol, paragraph and mechanism code of the candidates that are not withdrawn nor a linked copy."""
     if not ids:
         return {}
     rows = session.execute(
-        select(Recommendation.id, Recommendation.symbol, Mechanism.code)
+        select(Recommendation.id, Recommendation.symbol, Recommendation.paragraph, Mechanism.code)
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
         .where(Recommendation.id.in_(ids), Recommendation.withdrawn.is_(False), leading_only())
     )
-    return {rec_id: (symbol, code) for rec_id, symbol, code in rows}
+    return {rec_id: (symbol, paragraph, code) for rec_id, symbol, paragraph, code in rows}
 
 
 def similar(session: Session, rec_id: int, limit: int, lang: str) -> SimilarList:
@@ -194,7 +194,7 @@ def similar(session: Session, rec_id: int, limit: int, lang: str) -> SimilarList
     items = []
     for entry in top:
         other = facts.get(entry.rec_id, _Facts())
-        symbol, mechanism = current[entry.rec_id]
+        symbol, paragraph, mechanism = current[entry.rec_id]
         text_lang, shown = choose_text(other.texts, lang)
         items.append(
             SimilarRecommendation(
@@ -208,6 +208,7 @@ def similar(session: Session, rec_id: int, limit: int, lang: str) -> SimilarList
                 ),
                 shared_sdgs=sorted(source.sdgs & other.sdgs, key=_sdg_order),
                 symbol=symbol,
+                paragraph=paragraph,
                 mechanism=mechanism,
                 text=_snippet(shown),
                 text_lang=text_lang,

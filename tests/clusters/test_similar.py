@@ -92,7 +92,7 @@ def test_near_identical_record_ranks_first_and_unrelated_last(
     assert twin["text_similarity"] > 0.8
     assert twin["shared_themes"] == [DETENTION, TORTURE]
     assert twin["shared_sdgs"] == ["16", "16.3"]
-    assert twin["symbol"] == "CAT/C/XX/CO/2" and twin["mechanism"] == "CRC"
+    assert twin["symbol"] == "CAT/C/XX/CO/2" and twin["paragraph"] == "34" and twin["mechanism"] == "CRC"
     assert twin["text"].startswith("34. The Committee urges") and twin["text_lang"] == "en"
     assert twin["clusters"] == []
     scores = [item["score"] for item in body["items"]]

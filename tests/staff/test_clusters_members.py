@@ -94,6 +94,11 @@ def test_suggestions_list_similar_recommendations_to_add(
     assert f'<option value="{world.ids["source"]}" selected>' in page.text
     rows = re.findall(r'<th scope="row"><a href="/staff/recommendations/(\d+)"', page.text)
     assert int(rows[0]) == world.ids["twin"]
+    # Twin and cousin share a document: each is named with its paragraph, as on the other cluster pages.
+    twin = f'<a href="/staff/recommendations/{world.ids["twin"]}">CAT/C/XX/CO/2 ¶34</a>'
+    assert twin in page.text
+    label = f'<label for="pick-{world.ids["twin"]}" class="visually-hidden">Select CAT/C/XX/CO/2 ¶34 (#'
+    assert label in page.text
     assert f'name="ids" value="{world.ids["twin"]}"' in page.text
     assert f'name="ids" value="{world.ids["cousin"]}"' not in page.text  # already in the cluster
     assert "Prevention of torture" in page.text

@@ -91,7 +91,8 @@ def test_staff_see_every_language_the_metadata_revisions_and_similar(
     assert f"Children: juvenile justice, {added}Detention</ins>" in text
     assert '<th scope="row">Themes</th>' in text
     # Similar recommendations and the cluster they suggest.
-    assert f'<a href="/staff/recommendations/{world.near}">CRC CRC/C/PER/CO/5</a>' in text
+    # Named with its paragraph: the recommendations of one document are told apart.
+    assert f'<a href="/staff/recommendations/{world.near}">CRC CRC/C/PER/CO/5 ¶30</a>' in text
     assert f'<li><a href="/staff/clusters/{world.cluster}">Juvenile justice</a>' in text
     # The form shows the stored values; the lead entity is selected.
     assert f'<option value="{world.justice}" selected>Ministry of Justice (MoJ)</option>' in text
