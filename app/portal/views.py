@@ -179,6 +179,7 @@ def search(
         "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
         "first_url": page.url("/", **query) if cursor else None,
         "csv_url": page.url(f"{EXPORT_BASE}.csv", **filters.export_query()),
+        "xlsx_url": page.url(f"{EXPORT_BASE}.xlsx", **filters.export_query()),
     }
 
 

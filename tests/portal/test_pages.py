@@ -20,6 +20,7 @@ from app.web.i18n import format_number
 from tests import accounts
 from tests.builder import building
 from tests.conftest import MakeApp
+from tests.exports.files import xlsx_rows
 from tests.portal.seed import (
     EDUCATION_EN,
     EDUCATION_FR,
@@ -421,6 +422,14 @@ def test_search_csv_link_carries_the_filters_the_export_takes(portal: TestClient
         assert answer.status_code == 200
         rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
         assert len(rows) == shown["total"] > 20
+    # Beside it, the same results for Excel: the Open data page says a French or Spanish Excel opens
+    # that CSV in one column, and the search offered nothing else.
+    workbook = href.replace(".csv?", ".xlsx?")
+    assert f'<a href="{workbook.replace("&", "&amp;")}" download>Excel (XLSX)</a>' in search
+    answer = portal.get(workbook)
+    assert answer.status_code == 200 and answer.content.startswith(b"PK")
+    _, every = xlsx_rows(answer.content)
+    assert len(every) == shown["total"]
 
 
 def test_pages_are_cacheable(portal: TestClient, seeded: Seeded) -> None:
