@@ -139,7 +139,7 @@ def test_the_indicator_has_a_chart_and_the_same_numbers_in_a_table(
     assert f'<title id="{chart.group(1)}-title">{INDICATOR} (schools)</title>' in svg
     assert "<title>Mar 31, 2025: 5</title>" in svg and "<title>Jun 30, 2025: 12.5</title>" in svg
     assert "<title>Baseline: 0</title>" in svg and "<title>Target: 40</title>" in svg
-    table = page[page.index("<table>", chart.end()) : page.index("</table>", chart.end())]
+    table = page[page.index('<table tabindex="0">', chart.end()) : page.index("</table>", chart.end())]
     assert f"<caption>Data of the chart: {INDICATOR} (schools)</caption>" in table
     row = r'<th scope="row"><time datetime="([\d-]+)">[^<]*</time></th><td class="number">([^<]*)'
     assert re.findall(row, table) == [("2025-03-31", "5"), ("2025-06-30", "12.5")]

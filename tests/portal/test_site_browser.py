@@ -14,11 +14,14 @@ from app.taxonomies.service import sdg_titles
 from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.portal.seed import Seeded
-from tests.staff.browser_support import assert_accessible
+from tests.staff.browser_support import AXE, assert_accessible
 
 # A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
 # handlers and services it drives are tested on both databases without a browser.
 pytestmark = [pytest.mark.slow, pytest.mark.database_run("postgresql")]
+
+# axe-core's rule that a region scrolling in its own box can be focused (WCAG 2.1.1, keyboard).
+KEYBOARD_SCROLLING = "scrollable-region-focusable"
 
 PUBLISHER = {
     "site_name": "Lesotho — Recommendations Tracking",
@@ -112,10 +115,12 @@ def test_a_phone_never_scrolls_the_page_sideways(
     browser: Browser, site: str, seeded: Seeded, lang: str
 ) -> None:
     """At 360 px, wide tables scroll in their own box and long labels wrap: the page itself is no wider
-    than the screen (Spanish labels are the longest), and no word of a table breaks across lines."""
+    than the screen (Spanish labels are the longest), no word of a table breaks across lines, and a
+    box that scrolls is reached by the keyboard (axe-core: a chart or table holding no link could be
+    scrolled with a finger or a mouse only)."""
     context = browser.new_context(base_url=site, viewport={"width": 360, "height": 740})
     page = context.new_page()
-    wider, broken, tiny = [], [], []
+    wider, broken, tiny, unreachable = [], [], [], []
     for path in (
         "/",
         "/calendar",
@@ -134,7 +139,12 @@ def test_a_phone_never_scrolls_the_page_sideways(
         # shrinking to the screen (its 12 px labels were drawn at 6 px).
         sizes = page.evaluate(_CHART_LABEL_SIZES)
         tiny += [(path, round(size, 1)) for size in sizes if size < 10]
+        scrollers = AXE.run(page, options={"runOnly": {"type": "rule", "values": [KEYBOARD_SCROLLING]}})
+        unreachable += [
+            (path, node["target"]) for rule in scrollers.response["violations"] for node in rule["nodes"]
+        ]
     context.close()
     assert wider == []
     assert broken == []
     assert tiny == []
+    assert unreachable == []

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from app.staff.session import SESSION_COOKIE
 
-_axe = Axe()
+AXE = Axe()
 
 
 def signed_in(browser: Browser, base_url: str, secret: str, *, locale: str = "en-GB") -> BrowserContext:
@@ -29,7 +29,7 @@ def assert_accessible(page: Page) -> None:
         "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"],
     }
-    results = _axe.run(page, options=options)
+    results = AXE.run(page, options=options)
     assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
 
 

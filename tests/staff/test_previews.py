@@ -106,7 +106,7 @@ def test_a_published_action_is_shown_exactly_as_the_portal_shows_it(
     portal_body = portal_main[portal_main.index("</h1>") + 6 :].strip()
     shifted = re.sub(r"<(/?)h([23])", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", portal_body)
     assert shifted in frame
-    assert INDICATOR in frame and "<svg" in frame and "<table>" in frame
+    assert INDICATOR in frame and "<svg" in frame and '<table tabindex="0">' in frame
     # What the public does not see: counted, never shown.
     hidden = page[page.index("Hidden from the public") : page.index('<section class="public-preview"')]
     assert "Progress updates approved but not published: 1." in hidden
