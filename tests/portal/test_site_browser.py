@@ -14,14 +14,11 @@ from app.taxonomies.service import sdg_titles
 from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.portal.seed import Seeded
-from tests.staff.browser_support import AXE, assert_accessible
+from tests.staff.browser_support import assert_accessible, unreachable_scrollers
 
 # A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
 # handlers and services it drives are tested on both databases without a browser.
 pytestmark = [pytest.mark.slow, pytest.mark.database_run("postgresql")]
-
-# axe-core's rule that a region scrolling in its own box can be focused (WCAG 2.1.1, keyboard).
-KEYBOARD_SCROLLING = "scrollable-region-focusable"
 
 PUBLISHER = {
     "site_name": "Lesotho — Recommendations Tracking",
@@ -139,10 +136,7 @@ def test_a_phone_never_scrolls_the_page_sideways(
         # shrinking to the screen (its 12 px labels were drawn at 6 px).
         sizes = page.evaluate(_CHART_LABEL_SIZES)
         tiny += [(path, round(size, 1)) for size in sizes if size < 10]
-        scrollers = AXE.run(page, options={"runOnly": {"type": "rule", "values": [KEYBOARD_SCROLLING]}})
-        unreachable += [
-            (path, node["target"]) for rule in scrollers.response["violations"] for node in rule["nodes"]
-        ]
+        unreachable += [(path, target) for target in unreachable_scrollers(page)]
     context.close()
     assert wider == []
     assert broken == []

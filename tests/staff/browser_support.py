@@ -33,6 +33,14 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}:\n{results.generate_report()}"
 
 
+def unreachable_scrollers(page: Page) -> list[list[str]]:
+    """The boxes of the page that scroll on their own (a wide table on a phone) but that the keyboard
+    cannot reach, holding nothing focusable (axe-core's rule for WCAG 2.1.1): their selectors."""
+    options = {"runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]}}
+    found = AXE.run(page, options=options).response["violations"]
+    return [node["target"] for rule in found for node in rule["nodes"]]
+
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "staff-guide"
 
 

@@ -19,7 +19,7 @@ from tests import accounts
 from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.staff.action_world import SYMBOL, ActionWorld, build_world
-from tests.staff.browser_support import assert_accessible, screenshot, signed_in
+from tests.staff.browser_support import assert_accessible, screenshot, signed_in, unreachable_scrollers
 
 # A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
 # handlers and services it drives are tested on both databases without a browser.
@@ -122,13 +122,14 @@ def test_a_phone_never_scrolls_the_workspace_sideways(
 ) -> None:
     """At 320 px (the width WCAG 2.1's reflow criterion names; a 360 px phone with room to spare) the
     lists' wide tables scroll in their own box, forms stack in one column; the page is no wider than
-    the screen, and no word of a table is broken across lines ("Pen / dien / te")."""
+    the screen, no word of a table is broken across lines ("Pen / dien / te"), and a table that
+    scrolls in its own box is reached by the keyboard even when it holds no link."""
     user = accounts.create_user(engine, "phone@example.org", "coordinator")
     secret, _csrf = accounts.issue_session(engine, user)
     context = signed_in(browser, base_url, secret, locale="es-ES")
     page = context.new_page()
     page.set_viewport_size({"width": 320, "height": 740})
-    wider, broken = [], []
+    wider, broken, unreachable = [], [], []
     for path in (
         "/staff/",
         "/staff/recommendations",
@@ -146,6 +147,8 @@ def test_a_phone_never_scrolls_the_workspace_sideways(
         if width > 320:
             wider.append((path, width))
         broken += [(path, word) for word in broken_words(page)]
+        unreachable += [(path, target) for target in unreachable_scrollers(page)]
     context.close()
     assert wider == []
     assert broken == []
+    assert unreachable == []
