@@ -18,6 +18,13 @@ NOT_YOURS = {
     "indicator_value": _("this indicator value does not belong to your entity"),
     "progress_update": _("this progress update does not belong to your entity"),
 }
+# A role's name in a sentence (its code, "focal_point", is the API's value, not a word).
+ROLE_NAMES = {
+    "admin": _("admin"),
+    "coordinator": _("coordinator"),
+    "focal_point": _("focal point"),
+    "reader": _("reader"),
+}
 WRITTEN_ELSEWHERE = {
     "indicator_value": _("this indicator value was written by another entity"),
     "progress_update": _("this progress update was written by another entity"),
@@ -44,15 +51,25 @@ def refuse(
 
 def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
     if actor.role not in roles:
-        allowed = ", ".join(sorted(roles))
-        # ``what`` names the page or route, a catalogue message too ("this page", "administration").
+        # ``what`` names the page or route, a catalogue message too ("this page", "administration");
+        # the roles are named, each translated where the reason is shown.
         reason = Reason(
             _("%(what)s needs one of the roles %(allowed)s; you are %(role)s"),
             what=Reason(what),
-            allowed=allowed,
-            role=actor.role,
+            allowed=_role_list(sorted(roles)),
+            role=_role_name(actor.role),
         )
         raise refuse(actor, reason)
+
+
+def _role_name(role: str) -> Reason | str:
+    return Reason(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+def _role_list(roles: list[str]) -> Reason:
+    """The roles joined by commas, each a value of its own so that a page translates each name."""
+    names = {f"role{index}": _role_name(role) for index, role in enumerate(roles)}
+    return Reason(", ".join(f"%({name})s" for name in names), **names)
 
 
 def within_entity(actor: Actor, entity_ids: Collection[int | None]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.permissions import ROLE_NAMES
 from app.deadlines.labels import KIND_LABELS
 from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
@@ -89,12 +90,7 @@ PROGRESS_FIELD_LABELS = {
     "published": _("Publication"),
 }
 DEADLINE_KIND_LABELS = KIND_LABELS
-ROLE_LABELS = {
-    "admin": _("admin"),
-    "coordinator": _("coordinator"),
-    "focal_point": _("focal point"),
-    "reader": _("reader"),
-}
+ROLE_LABELS = ROLE_NAMES
 USER_FIELD_LABELS = {
     "full_name": _("Full name"),
     "role": _("Role"),

@@ -91,8 +91,18 @@ def test_a_refusal_of_another_entitys_work_reads_in_the_page_s_language(
     assert "[this progress update does not belong to your entity]" in page
     page = other.get(f"/staff/actions/{world.action}/progress/new?lang=es").text
     assert "[this action does not belong to your entity]" in page
-    page = other.post(f"/staff/progress/{world.draft}/approve?lang=fr")
-    assert "[[this page] needs one of the roles admin, coordinator; you are focal_point]" in page.text
+    page = other.post(f"/staff/progress/{world.draft}/approve?lang=fr").text
+    assert "[[this page] needs one of the roles administrateur, coordinateur; you are point focal]" in page
+
+
+def test_a_role_refusal_names_the_roles_in_the_page_s_language(world: World, staff_login: StaffLogin) -> None:
+    """The roles a refusal names were their codes ("focal_point") inside a French or Spanish sentence."""
+    focal = staff_login("focal_point", entity_id=world.justice)
+    page = focal.post(f"/staff/progress/{world.draft}/approve?lang=fr").text
+    assert "aux rôles administrateur, coordinateur ; votre rôle : point focal" in page
+    page = focal.post(f"/staff/progress/{world.draft}/approve?lang=es").text
+    assert "a los roles administrador, coordinador; su rol: punto focal" in page
+    assert "focal_point" not in page
 
 
 def test_a_page_that_does_not_exist_for_a_focal_point_says_why_in_the_page_s_language(
