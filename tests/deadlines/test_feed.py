@@ -114,13 +114,13 @@ def test_the_events_name_their_kind_in_the_owners_language(
     events = {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
     midterm, review = events[f"upr_midterm-{world.review}"], events[f"upr_review-{world.review}"]
     assert midterm.decoded("dtstart") != review.decoded("dtstart")
-    assert str(midterm["summary"]) == f"Rapport à mi-parcours de l'EPU : {UPR_REVIEW}"
-    assert str(review["summary"]) == f"Examen de l'EPU : {UPR_REVIEW}"
+    assert str(midterm["summary"]) == f"Rapport à mi-parcours de l’EPU : {UPR_REVIEW}"  # noqa: RUF001
+    assert str(review["summary"]) == f"Examen de l’EPU : {UPR_REVIEW}"  # noqa: RUF001
     target = events[f"indicator_target-{world.indicator}"]
-    assert str(target["summary"]) == f"Cible d'indicateur : {INDICATOR}"
+    assert str(target["summary"]) == f"Cible d’indicateur : {INDICATOR}"  # noqa: RUF001
     assert str(events[f"custom-{world.justice_custom}"]["summary"]) == JUSTICE_CUSTOM  # its own title
     assert str(midterm["description"]).splitlines() == [
-        "Type : Rapport à mi-parcours de l'EPU",
+        "Type : Rapport à mi-parcours de l’EPU",  # noqa: RUF001
         "État : À faire",
         "Mécanisme : UPR",
         f"http://testserver/staff/calendar/{world.review}?lang=fr",
@@ -142,7 +142,7 @@ def test_the_events_name_their_kind_in_the_owners_language(
     assert '<html lang="fr"' in anonymous_client.get(signing_in.headers["location"]).text
     # The calendar's name and the events' categories, as a calendar program shows them.
     assert str(calendar["x-wr-calname"]) == "Échéances de rapport et de suivi"
-    assert [str(name) for name in overdue.decoded("categories")] == ["Échéance d'action"]
+    assert [str(name) for name in overdue.decoded("categories")] == ["Échéance d’action"]  # noqa: RUF001
 
 
 def test_a_cancelled_actions_dates_are_cancelled_events_in_every_feed(

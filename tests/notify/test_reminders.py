@@ -302,7 +302,7 @@ def test_a_deadline_is_named_by_its_kind_in_the_readers_language(engine: Engine,
     assert any(line.startswith("- Report to parliament (") for line in lines)  # entered: its own title
     [focal] = mailbox.to(world.fp_a)
     lines = focal.get_content().splitlines()
-    midterm = "- Rapport à mi-parcours de l'EPU : Fifth UPR review ("
+    midterm = "- Rapport à mi-parcours de l’EPU : Fifth UPR review ("  # noqa: RUF001
     assert any(line.startswith(midterm) for line in lines), lines
 
 

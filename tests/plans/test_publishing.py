@@ -145,7 +145,7 @@ def test_an_update_not_approved_is_refused_naming_its_state_in_the_readers_langu
     assert reason == f"progress update {progress_id} is submitted: only an approved update can be published"
     # The state was the English word inside the French sentence ("est à l'état submitted").
     french = translated(reason, translations("fr").gettext)
-    assert french.startswith(f"le rapport d'avancement {progress_id} est soumis"), french
+    assert french.startswith(f"le rapport d’avancement {progress_id} est soumis"), french  # noqa: RUF001
 
 
 def _submitted_value(client: TestClient, action_id: int) -> int:

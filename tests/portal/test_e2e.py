@@ -106,7 +106,7 @@ def test_switch_language(page: Page, seeded: Seeded) -> None:
     page.goto(f"/recommendations/{seeded.torture_id}?lang=fr")
     quote = page.locator("blockquote.text")
     expect(quote).to_have_attribute("lang", "en")
-    expect(page.get_by_text("Ce texte n'est pas disponible dans votre langue")).to_be_visible()
+    expect(page.get_by_text("Ce texte n’est pas disponible dans votre langue")).to_be_visible()  # noqa: RUF001
 
     page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -152,7 +152,7 @@ def test_invalid_search_and_unknown_url_in_a_browser(browser: Browser, site: str
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("heading")).to_have_text("Il y a un problème")
-    link = summary.get_by_role("link", name="Cycle de l'EPU : « abc » ne fait pas partie des choix proposés")
+    link = summary.get_by_role("link", name="Cycle de l’EPU : « abc » ne fait pas partie des choix proposés")  # noqa: RUF001
     expect(page.get_by_label("Mots à rechercher")).to_have_value("filles")
     typed = page.get_by_role("checkbox", name="abc")
     expect(typed).to_be_checked()

@@ -59,7 +59,7 @@ def test_the_french_portal_speaks_french(french: Page, seeded: Seeded) -> None:
     summary = french.get_by_role("alert")
     expect(summary).to_be_focused()
     summary.get_by_role("link").click()
-    expect(french.get_by_role("group", name="Cycle de l'EPU")).to_be_focused()
+    expect(french.get_by_role("group", name="Cycle de l’EPU")).to_be_focused()  # noqa: RUF001
     assert_accessible(french)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 import tempfile
 from pathlib import Path
 from typing import cast
@@ -148,3 +149,43 @@ def test_spanish_says_aplicacion_for_implementation() -> None:
         and "implementaci" in str(message.string).lower()
     ]
     assert mixed == []
+
+
+# A value a message names: "%(name)s" (and "%(count)d"), or a bare "%s".
+_PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_0-9]+\))?[sdifr]")
+
+
+def _forms(text: object) -> tuple[str, ...]:
+    """A message's id or string: its forms, one unless it is a plural."""
+    return tuple(str(form) for form in text) if isinstance(text, tuple | list) else (str(text or ""),)
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_every_translation_keeps_the_values_of_its_message(lang: str) -> None:
+    """A translation names exactly the values its English message names: one lost prints nothing where
+    the page needed a number or a name, one misspelled ("%(nom)s") breaks the page with a KeyError."""
+    wrong = []
+    for message in _catalog(f"{lang}/LC_MESSAGES/messages.po"):
+        if not message.id:
+            continue
+        ids, strings = _forms(message.id), _forms(message.string)
+        # A plural's forms may leave the number out ("un fichier"), never name another value.
+        expected = [sorted(_PLACEHOLDER.findall(text)) for text in ids]
+        for string in strings:
+            found = sorted(_PLACEHOLDER.findall(string))
+            if found not in expected and not (len(ids) > 1 and set(found) <= set(expected[-1])):
+                wrong.append((ids[0], string))
+    assert wrong == []
+
+
+def test_french_writes_the_typographic_apostrophe() -> None:
+    """One apostrophe in French, the typographic one (U+2019), and « » around a quoted value: the
+    catalogue mixed the straight and the typographic apostrophe on one page ("l'action", "de l\u2019EPU")."""
+    straight = [
+        string
+        for message in _catalog("fr/LC_MESSAGES/messages.po")
+        if message.id
+        for string in _forms(message.string)
+        if "'" in string
+    ]
+    assert straight == []

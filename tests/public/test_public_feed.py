@@ -178,7 +178,7 @@ def test_a_linked_copy_is_not_linked_nor_matched(public: TestClient, world: Worl
             {"Accept-Language": "es"},
             "fr",
             "Suivi des recommandations : ",
-            "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Pérou)",
+            "Mécanisme national de mise en œuvre, d’établissement de rapports et de suivi (Pérou)",  # noqa: RUF001
             "Build and staff rural schools : Rapport d\u2019avancement du 30 juin 2025",
             "En cours",
         ),

@@ -97,7 +97,7 @@ def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
     [
         (
             "fr",
-            "Mise en œuvre des recommandations des mécanismes des droits de l'homme",
+            "Mise en œuvre des recommandations des mécanismes des droits de l’homme",  # noqa: RUF001
             "Regroupé par",
             "Recommandation",
         ),

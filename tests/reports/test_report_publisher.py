@@ -63,7 +63,7 @@ DEFAULTS = {
 }
 # The State as the language names it: "(Peru)" on a Spanish report and footer was English.
 BODIES = {
-    "fr": "Mécanisme national de mise en œuvre, d'établissement de rapports et de suivi (Pérou)",
+    "fr": "Mécanisme national de mise en œuvre, d’établissement de rapports et de suivi (Pérou)",  # noqa: RUF001
     "es": "Mecanismo nacional de aplicación, presentación de informes y seguimiento (Perú)",
 }
 

@@ -196,7 +196,7 @@ def test_the_api_asks_the_same_accounts_for_a_new_password(make_app: MakeApp, db
         (
             "fr",
             "password1234",
-            "est trop facile à deviner (c&#39;est un mot de passe très courant) : utilisez",
+            "est trop facile à deviner (c’est un mot de passe très courant) : utilisez",  # noqa: RUF001
         ),
         ("es", "qwertyuiop[]", "es demasiado fácil de adivinar (las filas de teclas seguidas son fáciles"),
         # Far over the limit: the password rule's own reason (not pydantic's "at most 1025 characters").

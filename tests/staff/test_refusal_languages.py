@@ -112,9 +112,7 @@ def test_a_page_that_does_not_exist_for_a_focal_point_says_why_in_the_page_s_lan
     recommendation: the 404 page's reason too was the API's English sentence."""
     focal = staff_login("focal_point", entity_id=world.labour)
     # A message the catalogue has already: the real French.
-    assert (
-        "la recommandation 999999 n&#39;existe pas" in focal.get("/staff/recommendations/999999?lang=fr").text
-    )
+    assert "la recommandation 999999 n’existe pas" in focal.get("/staff/recommendations/999999?lang=fr").text  # noqa: RUF001
     reasons = {
         "indicator value %(id)s does not exist",
         "deadline %(id)s does not exist",

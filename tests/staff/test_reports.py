@@ -276,7 +276,7 @@ def test_a_bad_template_is_refused_on_the_page_naming_the_field(coordinator: Sta
 
 def test_a_file_that_is_no_word_document_is_refused_in_the_pages_language(coordinator: StaffClient) -> None:
     for lang, reason in (
-        ("fr", "pas un document Word (.docx) : le fichier n&#39;est pas un paquet zip"),
+        ("fr", "pas un document Word (.docx) : le fichier n’est pas un paquet zip"),  # noqa: RUF001
         ("es", "no es un documento Word (.docx): el archivo no es un paquete zip"),
     ):
         refused = coordinator.post(
