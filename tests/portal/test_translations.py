@@ -189,3 +189,16 @@ def test_french_writes_the_typographic_apostrophe() -> None:
         if "'" in string
     ]
     assert straight == []
+
+
+def test_french_says_associer_for_linking() -> None:
+    """One verb for linking records, recommendations, clusters and actions, the one its opposite
+    (« Dissocier ») names: the catalogue also said « Lier », « Groupes liés », « liez »."""
+    mixed = [
+        string
+        for message in _catalog("fr/LC_MESSAGES/messages.po")
+        if re.search(r"\blink(s|ed)?\b", _forms(message.id)[0], re.IGNORECASE)
+        for string in _forms(message.string)
+        if re.search(r"\bli(e|er|ez|é|ée|és|ées)\b", string, re.IGNORECASE)
+    ]
+    assert mixed == []
