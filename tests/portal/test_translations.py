@@ -203,3 +203,15 @@ def test_french_says_associer_for_linking() -> None:
         if re.search(r"\bli(e|er|ez|é|ée|és|ées)\b", string, re.IGNORECASE)
     ]
     assert mixed == []
+
+
+def test_spanish_says_registro_for_a_record() -> None:
+    """A record is a "registro" in Spanish, as on every other page; two messages said "ficha"."""
+    mixed = [
+        string
+        for message in _catalog("es/LC_MESSAGES/messages.po")
+        if message.id
+        for string in _forms(message.string)
+        if re.search(r"\bfichas?\b", string, re.IGNORECASE)
+    ]
+    assert mixed == []
