@@ -56,7 +56,11 @@ class EntityListParams(BaseModel):
 
     kind: EntityKind | None = None
     archived: bool = Field(False, description="false (default): current entities; true: archived ones")
-    q: str | None = Field(None, max_length=255, description="Part of the name or acronym (any case)")
+    q: str | None = Field(
+        None,
+        max_length=255,
+        description='Part of the name or acronym, accents and case aside ("educacion" finds "Educación")',
+    )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=4096, description="`next_cursor` of the previous page")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -20,7 +20,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, ordered_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
-from app.feed.fields import name_order
+from app.feed.fields import name_order, searched_form
 from app.models import Entity
 
 _ENTITIES = CursorOrder("entities", (str, int))
@@ -118,16 +118,17 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
     conditions: list[ColumnElement[bool]] = [Entity.archived == params.archived]
     if params.kind:
         conditions.append(Entity.kind == params.kind)
-    if params.q and params.q.strip():
-        needle = params.q.strip().lower()
-        conditions.append(
-            or_(
-                func.lower(Entity.name).contains(needle, autoescape=True),
-                func.lower(Entity.acronym).contains(needle, autoescape=True),
-            )
-        )
     # Alphabetical order is Python's (see ordered_page): a State has a few hundred entities at most.
     found = list(session.scalars(select(Entity).where(*conditions)))
+    if params.q and params.q.strip():
+        # Part of the name or acronym, accents and case aside as clusters and recommendations are
+        # searched ("educacion" finds "Educación"), in Python: the same on SQLite and PostgreSQL.
+        part = searched_form(params.q)
+        found = [
+            entity
+            for entity in found
+            if part in searched_form(entity.name) or part in searched_form(entity.acronym or "")
+        ]
     after = None
     if params.cursor:
         name, after_id = decode_cursor(params.cursor, _ENTITIES)

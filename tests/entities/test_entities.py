@@ -131,6 +131,10 @@ def test_list_in_name_order_with_filters_and_keyset_pages(client: TestClient, en
     by_name = client.get("/api/v1/entities", params={"q": "MINISTRY"}).json()
     assert by_name["total"] == 3
     assert client.get("/api/v1/entities", params={"q": "%"}).json()["total"] == 0
+    # Accents and case aside, as the recommendations' and clusters' searches ("economie", "ÉCONOMIE").
+    for q in ("economie", "ÉCONOMIE", "Économie", "l'economie"):
+        found = client.get("/api/v1/entities", params={"q": q}).json()
+        assert [e["name"] for e in found["items"]] == ["Ministère de l'Économie"], q
     bad = client.get("/api/v1/entities", params={"cursor": "garbage"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
     assert client.get("/api/v1/entities", params={"kind": "club"}).status_code == 422

@@ -52,6 +52,8 @@ def test_the_list_filters_and_pages(staff_login: StaffLogin, db: Connection) -> 
     agencies = coordinator.get("/staff/entities", params={"kind": "agency", "q": "water"}).text
     assert "Water Agency" in agencies and "Ministry of Water" not in agencies
     assert "MOW" in coordinator.get("/staff/entities?q=mow").text
+    accounts.create_entity(db, "Ministerio de Educación", kind="ministry")
+    assert "Ministerio de Educación" in coordinator.get("/staff/entities?q=Ministerio de Educacion").text
     first = coordinator.get("/staff/entities?q=water&limit=2").text
     assert "Ministry of Water" in first and "Parliament of Water" in first and "Water Agency" not in first
     next_link = re.search(r'href="([^"]+)" rel="next"', first)
