@@ -119,7 +119,7 @@ def test_create_and_read_an_action(client: TestClient, engine: Engine, world: di
         [(world["r1"], "CRC"), (world["r2"], "UPR")]
     )
     assert data["recommendations"][0]["symbol"] == "CRC/C/PER/CO/6"
-    assert data["clusters"] == [{"id": world["cluster"], "name": "Juvenile justice"}]
+    assert data["clusters"] == [{"id": world["cluster"], "name": "Juvenile justice", "archived": False}]
     assert data["lead_entity"] == {"id": world["a"], "name": "Ministry of Justice", "acronym": "MINJUS"}
     assert [e["id"] for e in data["supporting_entities"]] == [world["b"]]
     assert [s["code"] for s in data["sdgs"]] == ["5", "5.2", "16.a"]
@@ -193,7 +193,8 @@ def test_archived_references_cannot_be_linked(client: TestClient, engine: Engine
     response = client.post(URL, json={"title": "An action", "cluster_ids": [cluster]})
     assert response.status_code == 422
     assert problem_fields(response) == ["cluster_ids"]
-    assert response.json()["errors"][0]["reason"] == "archived: Old"  # by its name: the form lists names
+    # By its name (the form lists names), in a sentence: it read "archived: Old".
+    assert response.json()["errors"][0]["reason"] == "the cluster is archived: Old"
 
 
 def test_list_filters_and_pages(client: TestClient, engine: Engine, world: dict[str, int]) -> None:

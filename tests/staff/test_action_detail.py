@@ -8,10 +8,10 @@ import html
 import re
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.models import ActionRecommendation
+from app.models import ActionRecommendation, Cluster
 from app.staff import action_form as form
 from app.taxonomies.service import sdg_titles
 from tests.conftest import ModuleWorld
@@ -301,6 +301,23 @@ def test_linking_an_unknown_recommendation_names_the_box(
     )
     assert f'value="{typed}"' in response.text
     assert _linked(db, world.judges) == {world.recs["one"]}
+
+
+def test_an_archived_cluster_is_marked_on_the_action_and_refused_in_a_sentence(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    """The page named an action's archived cluster as a current one, and refusing to link one read
+    "archived: Juvenile justice" (in French « archivée », a feminine word for a « groupe »)."""
+    db.execute(update(Cluster).where(Cluster.id == world.cluster).values(archived=True))
+    staff = staff_login("coordinator")
+    page = staff.get(f"/staff/actions/{world.judges}?lang=fr").text
+    assert (
+        f'<a href="/staff/clusters/{world.cluster}">Juvenile justice</a> <span class="badge">Archivé</span>'
+    ) in page
+    form = {"title": "X", "status": "planned", "cluster_ids": str(world.cluster)}
+    refused = staff.post("/staff/actions?lang=fr", form)
+    assert refused.status_code == 422
+    assert "Groupes associés : le groupe est archivé : Juvenile justice</a>" in refused.text
 
 
 def test_recommendation_and_cluster_pages_list_their_actions(

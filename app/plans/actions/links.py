@@ -65,7 +65,8 @@ def checked_ids(
                 row[0]: row[1]
                 for row in session.execute(select(model.id, named).where(model.id.in_(archived)))
             }
-        raise _unknown(field_name, [names.get(i, i) for i in archived], _("archived"))
+        # A sentence of its own: "archived" alone agreed with no noun ("archivée" for a "groupe").
+        raise _unknown(field_name, [names.get(i, i) for i in archived], _("the cluster is archived"))
     return wanted
 
 

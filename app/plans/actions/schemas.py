@@ -182,9 +182,12 @@ class RecommendationRef(BaseModel):
     )
 
 
-class ClusterRef(BaseModel):
+class LinkedCluster(BaseModel):
     id: int
     name: str
+    archived: bool = Field(
+        False, description="Archived since it was linked: it stays linked, and no new link is made"
+    )
 
 
 class EntityRef(BaseModel):
@@ -200,7 +203,7 @@ class ActionSdgRef(BaseModel):
 
 class ActionDetail(ActionOut):
     recommendations: list[RecommendationRef]
-    clusters: list[ClusterRef]
+    clusters: list[LinkedCluster]
     lead_entity: EntityRef | None
     supporting_entities: list[EntityRef]
     sdgs: list[ActionSdgRef] = Field(description="SDG goals and targets with their English titles")

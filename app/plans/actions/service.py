@@ -40,8 +40,8 @@ from app.plans.actions.schemas import (
     ActionSdgRef,
     Budget,
     BudgetOut,
-    ClusterRef,
     EntityRef,
+    LinkedCluster,
     RecommendationRef,
 )
 from app.plans.actions.store import ensure_own_action, load_action, owns_action
@@ -193,10 +193,12 @@ def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDeta
             .order_by(Recommendation.id)
         )
     ]
-    rows = session.execute(select(Cluster.id, Cluster.name).where(Cluster.id.in_(links.cluster_ids)))
+    rows = session.execute(
+        select(Cluster.id, Cluster.name, Cluster.archived).where(Cluster.id.in_(links.cluster_ids))
+    )
     clusters = [
-        ClusterRef(id=cluster_id, name=name)
-        for cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id))
+        LinkedCluster(id=cluster_id, name=name, archived=archived)
+        for cluster_id, name, archived in sorted(rows, key=lambda row: name_order(row.name, row.id))
     ]
     wanted = {*links.supporting_entity_ids, *([action.lead_entity_id] if action.lead_entity_id else [])}
     entities = {
