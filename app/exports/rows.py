@@ -26,7 +26,8 @@ from app.models import (
     Term,
 )
 from app.models.local import DEFAULT_STATUS, RecommendationLocal
-from app.models.plan import Action, ActionRecommendation
+from app.models.plan import Action
+from app.plans.actions.reading import serving
 from app.recommendations.reading import MECHANISM_COLUMNS, responsibilities, status_priority_columns
 from app.recommendations.service import choose_text
 from app.taxonomies.service import SDG_ORDER
@@ -210,12 +211,12 @@ def _clusters(conn: Connection, ids: list[int], *, public: bool) -> dict[int, li
 
 
 def _action_counts(conn: Connection, ids: list[int], *, public: bool) -> dict[int, int]:
-    query = (
-        select(ActionRecommendation.recommendation_id, func.count())
-        .join(Action, Action.id == ActionRecommendation.action_id)
-        .where(ActionRecommendation.recommendation_id.in_(ids))
-        .group_by(ActionRecommendation.recommendation_id)
-    )
+    """The actions serving each recommendation, linked to it or to a cluster it is in (the public:
+    published actions, through published and not archived clusters), as the statistics count them."""
+    served = serving(select(Recommendation.id).where(Recommendation.id.in_(ids)), public=public).subquery()
+    pairs = select(served.c.recommendation_id, served.c.action_id).distinct()
     if public:
-        query = query.where(Action.published.is_(True))
+        pairs = pairs.join(Action, Action.id == served.c.action_id).where(Action.published.is_(True))
+    counted = pairs.subquery()
+    query = select(counted.c.recommendation_id, func.count()).group_by(counted.c.recommendation_id)
     return {rec_id: count for rec_id, count in conn.execute(query)}

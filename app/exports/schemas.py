@@ -59,7 +59,7 @@ class PublicExportRow(_Allowlist):
     lead_entity: ExportEntity | None
     supporting_entities: list[ExportEntity]
     clusters: list[ExportCluster] = Field(description="Published clusters it is in")
-    action_count: int = Field(description="Published actions linked to it")
+    action_count: int = Field(description="Published actions linked to it or to a published cluster it is in")
 
 
 class StaffExportRow(PublicExportRow):
@@ -73,7 +73,7 @@ class StaffExportRow(PublicExportRow):
     priority_rationale: str | None
     internal_notes: str | None
     clusters: list[ExportCluster] = Field(description="Clusters it is in (not archived), published or not")
-    action_count: int = Field(description="Actions linked to it, published or not")
+    action_count: int = Field(description="Actions linked to it or to a cluster it is in, published or not")
 
 
 # --- statistics ---------------------------------------------------------------------------------

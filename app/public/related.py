@@ -19,7 +19,6 @@ from app.evidence.reading import evidence_rows
 from app.feed.fields import name_order
 from app.models import (
     Action,
-    ActionRecommendation,
     Cluster,
     ClusterRecommendation,
     Entity,
@@ -27,7 +26,7 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
-from app.plans.actions.reading import sdg_sort_key
+from app.plans.actions.reading import sdg_sort_key, serving
 from app.plans.indicators.reading import public_values
 from app.plans.progress.service import published_progress
 from app.public import schemas
@@ -155,13 +154,17 @@ def clusters_of_recommendations(
 def actions_of_recommendations(
     session: Session, rec_ids: Sequence[int]
 ) -> dict[int, list[schemas.PublicActionSummary]]:
-    """Published actions only, each with its published progress: two statements for the page."""
+    """Published actions only, each with its published progress: two statements for the page. A
+    recommendation's actions are those serving it, linked to it or to a published cluster it is in,
+    as the statistics and the exports' ``action_count`` count them."""
     found: dict[int, list[schemas.PublicActionSummary]] = defaultdict(list)
     if not rec_ids:
         return found
+    served = serving(select(Recommendation.id).where(Recommendation.id.in_(rec_ids)), public=True).subquery()
+    pairs = select(served.c.recommendation_id, served.c.action_id).distinct().subquery()
     rows = session.execute(
         select(
-            ActionRecommendation.recommendation_id,
+            pairs.c.recommendation_id,
             Action.id,
             Action.title,
             Action.status,
@@ -171,9 +174,9 @@ def actions_of_recommendations(
             Entity.name,
             Entity.acronym,
         )
-        .join(Action, Action.id == ActionRecommendation.action_id)
+        .join(Action, Action.id == pairs.c.action_id)
         .outerjoin(Entity, Entity.id == Action.lead_entity_id)
-        .where(ActionRecommendation.recommendation_id.in_(rec_ids), Action.published.is_(True))
+        .where(Action.published.is_(True))
         .order_by(Action.id)
     ).all()
     progress = published_progress_out(session, {row[1] for row in rows})

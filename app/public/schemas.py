@@ -305,7 +305,8 @@ class PublicActionParams(PublicParams):
         None,
         ge=1,
         le=MAX_ID,
-        description="Implementing this recommendation; a withdrawn one gives an empty list",
+        description="Implementing this recommendation: linked to it or to a published cluster it is in "
+        "(what the statistics and the exports' action_count count); a withdrawn one gives an empty list",
     )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description=_CURSOR)

@@ -115,7 +115,9 @@ def public_engine(client: TestClient) -> Any:
 def test_recommendation_detail(public: TestClient, world: World) -> None:
     detail = _get(public, f"/recommendations/{world.rec['P2']}", lang="fr")
     assert detail["text_lang"] == "en" and detail["texts"] == {"en": "2. End child labour in mines."}
-    assert detail["status"] == "not_started" and detail["priority"] is None and detail["actions"] == []
+    assert detail["status"] == "not_started" and detail["priority"] is None
+    # Not linked to P2 itself: to "Education", a published cluster P2 is in, whose plan serves it.
+    assert [action["title"] for action in detail["actions"]] == ["Build and staff rural schools"]
     assert detail["recommending_states"] == ["Chile"] and detail["upr_session"] == 32
     assert public.get(f"{PREFIX}/recommendations/{world.rec['W']}").json()["detail"] == (
         f"recommendation {world.rec['W']} does not exist"
@@ -161,7 +163,7 @@ def test_cluster_pages(public: TestClient, world: World) -> None:
         ({"cluster": "{cluster}"}, True),
         ({"cluster": "{hidden_cluster}"}, False),
         ({"recommendation": "{P1}"}, True),
-        ({"recommendation": "{P2}"}, False),
+        ({"recommendation": "{P2}"}, True),  # through "Education", a published cluster P2 is in
         ({"recommendation": "{W}"}, False),
     ],
 )

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select
 
+from app.exports.rows import recommendation_batches
 from app.models import Cluster, Mechanism, Recommendation
 from app.plans.actions.reading import of_cluster, sources_in_cluster
 from app.reports.schemas import ReportQuery
@@ -232,3 +233,38 @@ def test_the_preview_counts_published_actions_that_come_only_through_a_cluster_t
     assert "to an unpublished cluster of a member" not in frame
     line = "<li>Published actions that come only through a cluster that is not public, not shown: 1.</li>"
     assert line in page
+
+
+# The actions serving r2 (in "Schools", "Teachers" and "Hidden"): linked to it, or to one of its clusters.
+R2_STAFF = [
+    "to the cluster",
+    "to another cluster of a member",
+    "to an unpublished cluster of a member",
+    "unpublished, to a member",
+]
+R2_PUBLIC = ["to the cluster", "to another cluster of a member"]
+
+
+def test_a_recommendation_counts_the_actions_of_its_clusters_everywhere(
+    db: Connection, make_app: MakeApp, staff_login: StaffLogin
+) -> None:
+    """A recommendation's actions were only those linked to it: its page, the `recommendation_id`
+    filter and the exports' `action_count` left out the plan of a cluster it is in, which the
+    statistics and the report count as its own."""
+    plan = _plan(db)
+    r2 = plan.recs["r2"]
+    client = TestClient(make_app())
+    headers = accounts.headers_for(db, "coordinator")
+    listed = client.get("/api/v1/actions", params={"recommendation_id": r2}, headers=headers).json()
+    assert [item["title"] for item in listed["items"]] == _titles(plan, R2_STAFF)
+    public = client.get("/api/v1/public/actions", params={"recommendation": r2}).json()
+    assert [item["title"] for item in public["items"]] == _titles(plan, R2_PUBLIC)
+    page = staff_login("coordinator").get(f"/staff/recommendations/{r2}").text
+    section = page.split('id="actions"', 1)[1].split("<h2", 1)[0]
+    assert re.findall(r'<a href="/staff/actions/\d+">([^<]*)</a>', section) == _titles(plan, R2_STAFF)
+    detail = client.get(f"/api/v1/public/recommendations/{r2}").json()
+    assert sorted(action["title"] for action in detail["actions"]) == sorted(R2_PUBLIC)
+    # The exports' rows, read on the test's connection (the export files are built on another one).
+    for public, expected in ((False, R2_STAFF), (True, R2_PUBLIC)):
+        rows = [row for batch in recommendation_batches(db, [], public=public, lang="en") for row in batch]
+        assert next(row for row in rows if row.id == r2).action_count == len(expected)

@@ -71,6 +71,17 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
     return union(direct, via_cluster)
 
 
+def of_recommendation(recommendation_id: int, *, public: bool) -> Select[tuple[int]]:
+    """The ids of a recommendation's actions: those serving it (``serving``), linked to it or to a
+    cluster it is in, as the statistics, the report and the exports' ``action_count`` count them.
+    Every list of a recommendation's actions (the staff and public APIs' recommendation filter, the
+    portal's and the workspace's recommendation pages) goes through here."""
+    served = serving(
+        select(Recommendation.id).where(Recommendation.id == recommendation_id), public=public
+    ).subquery()
+    return select(served.c.action_id)
+
+
 def of_cluster(cluster_id: int, dialect: str, *, public: bool) -> CompoundSelect[int]:
     """The ids of a cluster's actions: linked to the cluster, or serving (``serving``) one of the
     recommendations its page lists (current ones, leaders of linked copies), which counts the

@@ -125,7 +125,11 @@ class ActionListParams(BaseModel):
     status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
     lead_entity_id: RefId | None = Field(None, description="Led by this entity")
     entity_id: RefId | None = Field(None, description="Led or supported by this entity")
-    recommendation_id: RefId | None = Field(None, description="Linked to this recommendation")
+    recommendation_id: RefId | None = Field(
+        None,
+        description="The recommendation's actions: linked to it or to a cluster it is in (what the "
+        "statistics, the report and the exports' action_count count)",
+    )
     cluster_id: RefId | None = Field(
         None,
         description="The cluster's actions: linked to it, to one of its current recommendations, "

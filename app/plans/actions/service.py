@@ -20,7 +20,6 @@ from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
     ActionEntity,
-    ActionRecommendation,
     Cluster,
     Entity,
     Mechanism,
@@ -29,7 +28,7 @@ from app.models import (
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.checks import checked_create, checked_patch
 from app.plans.actions.links import replace_links
-from app.plans.actions.reading import Links, is_overdue, load_links, of_cluster
+from app.plans.actions.reading import Links, is_overdue, load_links, of_cluster, of_recommendation
 from app.plans.actions.schemas import (
     ActionCreate,
     ActionDetail,
@@ -98,13 +97,7 @@ def _conditions(
         supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == params.entity_id)
         conditions.append(or_(Action.lead_entity_id == params.entity_id, Action.id.in_(supported)))
     if params.recommendation_id is not None:
-        conditions.append(
-            Action.id.in_(
-                select(ActionRecommendation.action_id).where(
-                    ActionRecommendation.recommendation_id == params.recommendation_id
-                )
-            )
-        )
+        conditions.append(Action.id.in_(of_recommendation(params.recommendation_id, public=public)))
     if params.cluster_id is not None:
         conditions.append(Action.id.in_(of_cluster(params.cluster_id, dialect, public=public)))
     if params.overdue is not None:
