@@ -33,6 +33,7 @@ from app.plans.indicators import queue as indicator_values
 from app.plans.indicators.schemas import ValueListParams
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
+from app.staff.actions import statuses
 from app.staff.pages import StaffPage, render, staff_router
 from app.staff.session import SignedIn
 from app.staff.static import static_file
@@ -105,7 +106,9 @@ def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSetti
         work = _focal_point_work(db, staff)
     else:
         work = {}
-    return render(request, page, "dashboard.html", {"work": work, "reminders": reminders})
+    return render(
+        request, page, "dashboard.html", {"work": work, "reminders": reminders, "statuses": statuses(page)}
+    )
 
 
 @router.get("/static/{name}")

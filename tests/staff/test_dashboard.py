@@ -185,3 +185,18 @@ def test_the_actions_due_soon_link_lists_those_actions(world: ReviewWorld, staff
     listed = focal.get(link.group(1).replace("&amp;", "&")).text
     assert world.open_justice in listed
     assert world.overdue_justice not in listed and world.later_justice not in listed
+
+
+@pytest.mark.parametrize(
+    ("lang", "in_progress", "planned"), [("en", "In progress", "Planned"), ("fr", "En cours", "Prévue")]
+)
+def test_action_statuses_are_named_as_on_the_actions_pages(
+    world: ReviewWorld, staff_login: StaffLogin, lang: str, in_progress: str, planned: str
+) -> None:
+    """My work named the statuses from its own lowercase list ("in progress", "en cours"), not the
+    words every other page uses (ACTION_STATUS_LABELS)."""
+    html = staff_login("focal_point", entity_id=world.justice).get(f"/staff/?lang={lang}").text
+    statuses = re.findall(r"</th>\s*<td>.*?</td>\s*<td>([^<]+)</td>\s*</tr>", section(html, "overdue"), re.S)
+    statuses += re.findall(r"</th>\s*<td>.*?</td>\s*<td>([^<]+)</td>\s*</tr>", section(html, "open"), re.S)
+    assert in_progress in statuses and planned in statuses
+    assert in_progress.lower() not in statuses
