@@ -62,8 +62,10 @@ def deadlines(
     audience: Audience,
     params: DeadlineListParams,
     today: date | None = None,
+    entity_param: str = "entity_id",
 ) -> list[DeadlineItem]:
-    """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id)."""
+    """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id).
+    ``entity_param``: the name the caller gave the entity filter, which a refusal names."""
     today = today or utc_today()
     if audience.published_only and params.overdue is not None:
         # Whether a deadline was met is internal: filtering on it would tell the public view.
@@ -77,7 +79,7 @@ def deadlines(
         RecommendationFilter(
             mechanism=[params.mechanism] if params.mechanism else [], entity=params.entity_id
         ),
-        names={"entity": "entity_id"},
+        names={"entity": entity_param},
     )
     mechanism = params.mechanism.upper() if params.mechanism else None
     window = Window(params.from_date, params.to_date)

@@ -62,11 +62,29 @@ def test_mechanism_and_entity_filters_check_their_values(
     upper = anonymous_client.get(URL, params={"mechanism": "UPR"}).json()["items"]
     assert {item["title"] for item in upper} == {UPR_REVIEW}
     assert anonymous_client.get(URL, params={"mechanism": "upr"}).json()["items"] == upper
-    for field, value in (("mechanism", "XYZ"), ("entity_id", "99999")):
+    for field, value in (("mechanism", "XYZ"), ("entity", "99999"), ("entity_id", "99999")):
         response = anonymous_client.get(URL, params={field: value})
         assert response.status_code == 422, response.text
         [error] = response.json()["errors"]
         assert error["field"] == field and error["reason"].startswith(f"{value!r} is not a known")
+
+
+def test_the_entity_filter_is_named_as_on_the_public_actions(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    """The public actions filter by `entity`, the deadlines took `entity_id` only (`entity` was a 422):
+    both take `entity` now; `entity_id` still works, a deprecated alias."""
+    education = anonymous_client.get(URL, params={"entity": world.education})
+    assert education.status_code == 200, education.text
+    titles = {item["title"] for item in education.json()["items"]}
+    assert titles == {EDUCATION_ACTION, INDICATOR}
+    old = anonymous_client.get(URL, params={"entity_id": world.education}).json()["items"]
+    assert {item["title"] for item in old} == titles
+    both = anonymous_client.get(URL, params={"entity": world.education, "entity_id": world.justice})
+    assert both.status_code == 422 and both.json()["errors"][0]["field"] == "entity_id"
+    [operation] = [anonymous_client.get("/openapi.json").json()["paths"][URL]["get"]]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert not parameters["entity"].get("deprecated") and parameters["entity_id"]["deprecated"] is True
 
 
 def test_published_deadlines_link_their_public_pages(
