@@ -178,9 +178,10 @@ def _new_form(
 @router.get("/actions/new", response_class=HTMLResponse)
 def new_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = form.typed({"status": "planned"})
-    # "New action for this recommendation / cluster" links prefill the links.
+    # "New action for this recommendation / cluster" links prefill the links (and a cluster's lead entity).
     values[form.RECOMMENDATIONS] = request.query_params.get("recommendation", "")
     values["cluster_ids"] = request.query_params.getlist("cluster")
+    values["lead_entity_id"] = request.query_params.get("lead_entity", "")
     return _new_form(request, db, staff, values, {})
 
 

@@ -47,7 +47,7 @@ def build_world(engine: Engine) -> ActionWorld:
         justice = build.entity("Ministry of Justice", acronym="MOJ").id
         education = build.entity("Ministry of Education").id
         archived = build.entity("Old Ministry", archived=True).id
-        cluster = build.cluster("Juvenile justice", [recs["one"], recs["two"]]).id
+        cluster = build.cluster("Juvenile justice", [recs["one"], recs["two"]], lead_entity_id=justice).id
         author = build.author("writer@example.org", entity_id=justice)
         judges = build.action(
             "Train judges",

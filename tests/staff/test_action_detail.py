@@ -330,6 +330,13 @@ def test_recommendation_and_cluster_pages_list_their_actions(
     cluster = staff.get(f"/staff/clusters/{world.cluster}").text
     assert f'<a href="/staff/actions/{world.judges}">Train judges</a>' in cluster
     assert "Build rural schools" not in cluster
+    # "Create an action for it" ticks the cluster and chooses its lead entity as the action's lead.
+    [new_url] = re.findall(
+        r'<a href="(/staff/actions/new\?cluster=[^"]+)">Create an action for it</a>', cluster
+    )
+    new = staff.get(new_url.replace("&amp;", "&")).text
+    assert re.search(rf'<option value="{world.justice}" selected>Ministry of Justice', new)
+    assert re.search(rf'value="{world.cluster}"[^>]* checked', new)
     focal = staff_login("focal_point", entity_id=world.education)
     rec = focal.get(f"/staff/recommendations/{world.recs['one']}").text
     assert (
