@@ -40,6 +40,7 @@ from app.public.schemas import (
 from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.service import mechanisms_in_use, sdg_titles, term_labels_in_use, term_names
 from app.web.i18n import format_number
+from app.web.record_names import record_name
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
@@ -186,7 +187,10 @@ def search(
 def recommendation(session: Session, page: PageContext, recommendation_id: int) -> dict[str, Any]:
     rec = public.get_recommendation(session, recommendation_id, cast(Lang, page.lang))
     _ = page.gettext
-    parts = [localised_name(rec.mechanism.code, page.lang) or rec.mechanism.name, rec.symbol]
+    parts = [
+        localised_name(rec.mechanism.code, page.lang) or rec.mechanism.name,
+        record_name(rec.symbol, rec.id, page.gettext),
+    ]
     if rec.paragraph:
         parts.append(_("para. %(number)s") % {"number": rec.paragraph})
     return {

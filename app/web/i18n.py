@@ -29,6 +29,7 @@ from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 from app.feed.refusals import reason_of
 from app.web.paragraphs import paragraphs
+from app.web.record_names import record_name
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -237,6 +238,8 @@ def environment(templates: Path, lang: str) -> Environment:
     env.filters["file_format"] = format_name
     env.filters["paragraphs"] = paragraphs
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
+    gettext_ = translations(lang).gettext
+    env.globals["record_name"] = lambda symbol, record_id: record_name(symbol, record_id, gettext_)
     return env
 
 

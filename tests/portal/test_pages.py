@@ -332,6 +332,15 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     assert second.status_code == 200
     assert second.text.count("<li>\n    <article>") == 5
     assert 'rel="next"' not in second.text
+    # Records without a document symbol were all "Committee on the Elimination of Discrimination
+    # against Women": each is named after its id now, as on the staff pages.
+    names = re.findall(r'<h3><a href="/recommendations/(\d+)\?lang=es">([^<]+)</a></h3>', first.text)
+    assert len(names) == 20 and len({name for _id, name in names}) == 20
+    assert all(f" · Recomendación {id_} · " in name for id_, name in names)
+    heading = (
+        f"<h1>Committee on the Elimination of Discrimination against Women · Recommendation {names[0][0]} · "
+    )
+    assert heading in portal.get(f"/recommendations/{names[0][0]}").text
 
 
 def test_language_from_query_then_accept_language_then_english(portal: TestClient, seeded: Seeded) -> None:

@@ -191,7 +191,8 @@ def test_the_preview_says_how_each_unpublished_action_is_the_cluster_s(
     listed = page.split('<ul class="unpublished-actions">', 1)[1].split("</ul>", 1)[0]
     items = re.findall(r"<li>(.*?)</li>", listed, re.S)
     lines = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
-    r1, r2 = (f"No document symbol (#{plan.recs[name]})" for name in ("r1", "r2"))
+    # Named as the staff list names a record without a document symbol.
+    r1, r2 = (f"Recommendation {plan.recs[name]}" for name in ("r1", "r2"))
     assert lines == [
         f"unpublished, to the cluster and a member: linked to the cluster directly; "
         f"through its recommendation {r1}",
