@@ -61,6 +61,19 @@ def test_the_french_portal_speaks_french(french: Page, seeded: Seeded) -> None:
     summary.get_by_role("link").click()
     expect(french.get_by_role("group", name="Cycle de l’EPU")).to_be_focused()  # noqa: RUF001
     assert_accessible(french)
+    # The order's choices were cut on a desktop ("Les plus pertinentes d..."): each now fits its box
+    # (the drop-down's arrow beside it).
+    french.goto("/")
+    room, longest = french.locator("#sort").evaluate(
+        """select => {
+            const style = getComputedStyle(select), pen = document.createElement("canvas").getContext("2d");
+            pen.font = style.font;
+            const widths = [...select.options].map(option => pen.measureText(option.text).width);
+            return [select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                    Math.max(...widths)];
+        }"""
+    )
+    assert longest + 16 <= room, (longest, room)
 
 
 def test_the_footer_names_the_publisher_on_every_page(french: Page, seeded: Seeded) -> None:
