@@ -12,8 +12,9 @@ its state, rather than a new app built for each value of, say, ``public_access``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -50,6 +51,13 @@ PER_REQUEST = frozenset(
 )
 
 _apps: dict[str, list[FastAPI]] = {}
+# The apps whose connections stay open between tests, the one handed out last at the end. A client's
+# exit runs the app's lifespan, which closes the app's connections (a server's last act:
+# tests/cli/test_cli_serve_stop.py checks it); the run's apps close theirs when they have not been
+# handed out for a while instead (or at the end of the run), so the next test's requests reuse
+# them: a new PostgreSQL connection costs some 10 ms, twice a test when each test closed them.
+_open: OrderedDict[int, FastAPI] = OrderedDict()
+KEPT_OPEN = 4
 # The apps handed out in the running test, with the per-request settings each was handed out with:
 # an app is not handed out again in the same test with other ones (the test may still use the first
 # client), another app of the same build is.
@@ -66,6 +74,7 @@ def app_for(settings: Settings) -> FastAPI:
     app = next((app for app in built if _lent.get(id(app), lent_as) == lent_as), None)
     if app is None:
         app = create_app(settings)
+        app.router.lifespan_context = _connections_kept
         built.append(app)
     else:
         # The test's settings, as create_app keeps them (the country's everyday name resolved: the
@@ -73,8 +82,28 @@ def app_for(settings: Settings) -> FastAPI:
         resolved = {"country": app.state.settings.country}
         app.state.settings = settings.model_copy(update=resolved) if settings.country else settings
     _lent[id(app)] = lent_as
+    _keep_open(app)
     app.state.public_limiter.reset()
     return app
+
+
+@asynccontextmanager
+async def _connections_kept(app: FastAPI) -> AsyncIterator[None]:
+    """The lifespan of the run's apps: their connections are closed by ``_keep_open``."""
+    yield
+
+
+def _close_connections(app: FastAPI) -> None:
+    """What the app's own lifespan does when it ends (app.main._closing_connections)."""
+    app.state.engine.dispose()
+    app.state.public_limiter.close()
+
+
+def _keep_open(app: FastAPI) -> None:
+    _open[id(app)] = app
+    _open.move_to_end(id(app))
+    while len(_open) > KEPT_OPEN:
+        _close_connections(_open.popitem(last=False)[1])
 
 
 def new_test() -> None:
@@ -85,9 +114,9 @@ def new_test() -> None:
 def dispose_all() -> None:
     for built in _apps.values():
         for app in built:
-            app.state.engine.dispose()
-            app.state.public_limiter.close()
+            _close_connections(app)
     _apps.clear()
+    _open.clear()
 
 
 @contextmanager
