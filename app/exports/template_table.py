@@ -22,11 +22,11 @@ from typing import TextIO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import ColumnElement, Connection, select
 
 from app.core.config import UHRI_LANGUAGES
+from app.exports.sheet_layout import WRAP, finish_sheet, start_sheet, wrapped
 from app.exports.template_records import SkipReport, TemplateRow
 from app.exports.workbook_saving import save_workbook
 from app.feed.template.columns import TEMPLATE_COLUMNS
@@ -107,14 +107,18 @@ def write_table_xlsx(
     columns = table_columns(languages)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("recommendations")
-    append_header(sheet, columns)
+    start_sheet(sheet, columns)
+    wraps = [wrapped(name) for name in columns]
+    written = 0
     for record in records:
         values = [_unguarded(value) for value in table_cells(record, columns)]
         too_long = [name for name, value in zip(columns, values, strict=True) if len(value) > XLSX_CELL_LIMIT]
         if too_long:
             report(record.db_id, f"{too_long[0]}: longer than the {XLSX_CELL_LIMIT:,} characters of a cell")
             continue
-        sheet.append([_text_cell(sheet, value) for value in values])
+        sheet.append([_text_cell(sheet, value, wrap) for value, wrap in zip(values, wraps, strict=True)])
+        written += 1
+    finish_sheet(sheet, columns, written)
     save_workbook(workbook, path)
 
 
@@ -123,21 +127,11 @@ def _unguarded(value: str) -> str:
     return value[1:] if value.startswith("'") and guard_formula(value[1:]) == value else value
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> WriteOnlyCell | None:
+def _text_cell(sheet: WriteOnlyWorksheet, value: str, wrap: bool) -> WriteOnlyCell | None:
     if not value:
         return None
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # openpyxl would take a string starting with "=" for a formula
+    if wrap:
+        cell.alignment = WRAP
     return cell
-
-
-def append_header(sheet: WriteOnlyWorksheet, columns: Sequence[str]) -> None:
-    """The column names in bold as a write-only sheet's first row, kept in view when scrolling."""
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)

@@ -29,7 +29,8 @@ from pydantic import BaseModel
 from app.exports.limits import ExportCancelled
 from app.exports.metadata import CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportAbout
 from app.exports.schemas import ExportCluster, ExportEntity
-from app.exports.template_table import append_header, table_cells, table_columns
+from app.exports.sheet_layout import WRAP, finish_sheet, start_sheet, wrapped
+from app.exports.template_table import table_cells, table_columns
 from app.exports.workbook_saving import save_workbook
 from app.feed.template.writer import TemplateRecord, guard_formula
 
@@ -143,11 +144,20 @@ def xlsx_chunks(
     ``about``: the export's metadata, an ``about`` sheet after the data (app.exports.metadata)."""
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
+    wraps = [wrapped(name) for name in columns]
+    written = 0
     try:
-        append_header(worksheet, columns)
+        start_sheet(worksheet, columns)
         for batch in batches:
             for row in batch:
-                worksheet.append([_xlsx_cell(worksheet, getattr(row, name)) for name in columns])
+                worksheet.append(
+                    [
+                        _xlsx_cell(worksheet, getattr(row, name), wrap)
+                        for name, wrap in zip(columns, wraps, strict=True)
+                    ]
+                )
+            written += len(batch)
+        finish_sheet(worksheet, columns, written)
         if about is not None:
             _about_sheet(workbook, about())
         with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
@@ -162,9 +172,9 @@ def xlsx_chunks(
 
 def _about_sheet(workbook: Workbook, about: ExportAbout) -> None:
     sheet = workbook.create_sheet("about")
-    append_header(sheet, ["field", "value"])
+    start_sheet(sheet, ["field", "value"])
     for name, value in about.rows():
-        sheet.append([name, _xlsx_cell(sheet, value)])
+        sheet.append([name, _xlsx_cell(sheet, value, wrap=True)])
     workbook.properties.title = about.publisher.title
     workbook.properties.creator = about.publisher.body
     workbook.properties.description = about.publisher.rights or None
@@ -208,7 +218,9 @@ def _discard_sheet_file(worksheet: WriteOnlyWorksheet) -> None:
         ALL_TEMP_FILES.remove(writer.out)
 
 
-def _xlsx_cell(worksheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | int | date | None:
+def _xlsx_cell(
+    worksheet: WriteOnlyWorksheet, value: Any, wrap: bool = False
+) -> WriteOnlyCell | int | date | None:
     flat = _flat(value)
     if flat == "":
         return None
@@ -218,4 +230,6 @@ def _xlsx_cell(worksheet: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell | int
     cell = WriteOnlyCell(worksheet, value=text)
     # openpyxl takes a string starting with "=" for a formula: data is never a formula.
     cell.data_type = "s"
+    if wrap:  # a line break in the text shows as one, and a long text stays in its column
+        cell.alignment = WRAP
     return cell

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 
 from app.exports.schemas import PublicExportRow, StaffExportRow
@@ -307,3 +310,22 @@ def test_public_exports_are_revalidated_with_a_weak_etag(public: TestClient, eng
     import_records(engine, [record("etag-2", "<p>1. Adopt a plan.</p>")])  # new data: a new tag
     changed = public.get(url, headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
+
+
+def test_an_xlsx_export_opens_ready_to_read(public: TestClient, world: World) -> None:
+    """Header frozen, bold and filterable; columns wide enough to read, long texts wrapped."""
+    workbook = load_workbook(io.BytesIO(public.get(f"{STAFF}.xlsx", headers=world.coordinator).content))
+    sheet = workbook["recommendations"]
+    header = [cell.value for cell in sheet[1]]
+    last = get_column_letter(len(header))
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+    widths = {name: sheet.column_dimensions[get_column_letter(n)].width for n, name in enumerate(header, 1)}
+    assert widths["text"] >= 50 and widths["internal_notes"] >= 30
+    assert 8 <= widths["id"] <= 12 and all(width <= 60 for width in widths.values())
+    text = header.index("text")
+    assert all(row[text].alignment.wrap_text for row in sheet.iter_rows(min_row=2))
+    assert not sheet.cell(row=2, column=header.index("symbol") + 1).alignment.wrap_text
+    about = workbook["about"]
+    assert about.freeze_panes == "A2" and about.column_dimensions["B"].width >= 40
