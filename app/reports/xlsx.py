@@ -63,6 +63,7 @@ _FONTS = {
     script: Font(name=name)
     for script, name in (("latin", LATIN_FONT), ("arabic", ARABIC_FONT), ("cjk", CHINESE_FONT))
 }
+_LEFT_TOP = Alignment(horizontal="left", vertical="top")
 _RTL_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="right", readingOrder=2)
 
 
@@ -129,8 +130,14 @@ def _sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _write_row(sheet: Any, row: int, values: Sequence[str | date], lang: str = "en") -> None:
+def _write_row(sheet: Any, row: int, values: Sequence[str | date | int], lang: str = "en") -> None:
     for column, value in enumerate(values, start=1):
+        if isinstance(value, int):
+            # A number Excel sums and sorts, shown with the thousands separator of the reader's Excel.
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.number_format = "#,##0"
+            cell.font, cell.alignment = _FONTS["latin"], _LEFT_TOP
+            continue
         if isinstance(value, date):
             cell = sheet.cell(row=row, column=column, value=value)
             cell.number_format = _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
@@ -147,11 +154,11 @@ def _write_row(sheet: Any, row: int, values: Sequence[str | date], lang: str = "
 
 def _about(workbook: Workbook, report: Report, words: Words) -> None:
     sheet = workbook.create_sheet(words._("About this report"))
-    rows = [
+    rows: list[tuple[str, str | int]] = [
         (words.title, ""),
         (words._("Grouping"), words.group_label(report)),
         (words._("Generated"), words.generated(report)),
-        (words._("Recommendations"), words.number(report.total)),
+        (words._("Recommendations"), report.total),
         (words._("Language of the texts"), language_name(report.lang, words.lang)),
         (words._("Note"), words.notice(report)),  # what it holds, not a table of contents
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
