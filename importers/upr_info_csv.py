@@ -49,7 +49,19 @@ COLUMNS: tuple[str, ...] = (
 # The organisation columns carry nothing a SourceRecord holds, so files without them are fine.
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(name for name in COLUMNS if not name.endswith("-Org"))
 
-_SUPPORTED = {"accepted", "accept", "supported", "support", "partially accepted", "partially supported"}
+# "Supported/Noted" is UPR Info's word for a recommendation the State supported in part. A
+# position is supported, noted or none (app.models.recommendation.POSITIONS): the supported part
+# is work to follow up, so it counts as supported, as "Partially accepted" does.
+_SUPPORTED = {
+    "accepted",
+    "accept",
+    "supported",
+    "support",
+    "partially accepted",
+    "partially supported",
+    "supported noted",  # "Supported/Noted" once its key drops the slash (app.feed.keys.label_key)
+    "accepted noted",
+}
 _NOTED = {"noted", "note", "rejected", "not accepted", "not supported"}
 
 _CHUNK = 1 << 20

@@ -232,6 +232,11 @@ def test_explicit_encoding(tmp_path: Path) -> None:
         ("supported", "supported"),
         ("Noted", "noted"),
         ("Rejected", "noted"),
+        # UPR Info's value for a recommendation the State supported in part: it has a part to
+        # implement, so it is followed up as supported, like "Partially accepted".
+        ("Supported/Noted", "supported"),
+        ("Supported / Noted", "supported"),
+        ("Accepted/Noted", "supported"),
         ("", "none"),
         ("Pending", "none"),
         ("Unclear response", "none"),
