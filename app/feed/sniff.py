@@ -138,13 +138,22 @@ def csv_delimiter(header_line: str) -> str:
 MAX_LINE_CHARS = 4 << 20
 _SEPARATOR_HINT = re.compile(r'^"?sep=.?"?[,;\t]*\r?\n?$', re.IGNORECASE)
 _TOO_LONG = "line too long"
+_DOS_END_OF_FILE = "\x1a"
 
 
 def _lines(stream: TextIO) -> Iterator[str]:
-    """The lines of ``stream``, each read at most MAX_LINE_CHARS + 1 characters at a time."""
+    """The lines of ``stream``, each read at most MAX_LINE_CHARS + 1 characters at a time.
+
+    A file that ends in Ctrl-Z (0x1A, DOS's end-of-file mark, repeated as CP/M's padding), as some
+    old Windows tools write, ends before it: read as data it made one more row, or ended the last
+    cell. Only the last line can end in it (every other one ends in a line break)."""
     while line := stream.readline(MAX_LINE_CHARS + 1):
         if len(line) > MAX_LINE_CHARS:
             raise csv.Error(_TOO_LONG)
+        if line.endswith(_DOS_END_OF_FILE):
+            if line := line.rstrip(_DOS_END_OF_FILE):
+                yield line
+            return
         yield line
 
 

@@ -47,6 +47,20 @@ def test_blank_rows_are_skipped(tmp_path: Path) -> None:
     assert [result.input_position for result in read_all(path)] == ["row 2", "row 5"]
 
 
+@pytest.mark.parametrize("end", ["\r\n\x1a", "\x1a", "\r\n\x1a\x1a\x1a"])
+def test_a_dos_end_of_file_character_is_not_a_row(tmp_path: Path, end: str) -> None:
+    """Some old Windows tools end a text file with Ctrl-Z (0x1A, DOS's end of file; CP/M's padding
+    repeats it). It was read as one more row: "row 4: mechanism: empty"."""
+    path = tmp_path / "x.csv"
+    path.write_text(f"mechanism,text\r\nACHPR,One\r\nACHPR,Two{end}", encoding="utf-8", newline="")
+    results = read_all(path)
+    assert all(isinstance(result, SourceRecord) for result in results)
+    assert [result.texts for result in results if isinstance(result, SourceRecord)] == [
+        {"en": "One"},
+        {"en": "Two"},
+    ]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
 def test_excels_unicode_text_is_read_by_its_byte_order_mark(tmp_path: Path, encoding: str) -> None:
     """Excel's "Save as Unicode Text": UTF-16 with a byte-order mark, tab-separated, as the UPR Info
