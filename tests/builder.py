@@ -26,6 +26,7 @@ from app.models import (
     Cluster,
     ClusterRecommendation,
     Entity,
+    EvidenceFile,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
@@ -141,6 +142,18 @@ class Builder:
         )
         self._add(update)
         return update
+
+    def evidence(self, progress_id: int, filename: str, media_type: str, size: int) -> EvidenceFile:
+        """A file's row only: no stored content (what is shown of a file, not the file)."""
+        row = EvidenceFile(
+            progress_update_id=progress_id,
+            filename=filename,
+            media_type=media_type,
+            size=size,
+            sha256="0" * 64,
+        )
+        self._add(row)
+        return row
 
     def value(
         self,

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.evidence.content import BINARY_KINDS, CSV, TEXT
 from app.evidence.schemas import EvidenceOut, content_url
 from app.models import EvidenceFile
 
@@ -45,3 +46,9 @@ def evidence_of(session: Session, progress_ids: Collection[int]) -> dict[int, li
     return {
         key: [evidence_out(row) for row in rows] for key, rows in evidence_rows(session, progress_ids).items()
     }
+
+
+def type_name(media_type: str) -> str:
+    """A file's type as people name it in any language, by its extension: "PDF", "DOCX", "PNG"."""
+    kind = BINARY_KINDS.get(media_type) or {CSV.media_type: CSV, TEXT.media_type: TEXT}.get(media_type)
+    return kind.extension.upper() if kind is not None else media_type

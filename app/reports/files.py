@@ -40,16 +40,18 @@ def report_file(
     viewer: Actor | None,
     publisher: Publisher | None = None,
     labels_lang: str = "en",
+    address: str = "",
 ) -> RenderedReport:
     """The staff report for ``viewer`` (None: the public report) of ``query`` in its format; Word and
     PDF in the State's template unless ``template=default`` (or none was uploaded); ``publisher`` (the
-    NRTD_SITE_NAME ... settings) is named on it; ``labels_lang``: the language the feed names themes in."""
+    NRTD_SITE_NAME ... settings) is named on it; ``labels_lang``: the language the feed names themes in;
+    ``address``: the site's (``Settings.site_address``), which the evidence files' links start with."""
     if query.format == "pdf":
         pdf.require()  # before the work: refused at once where LibreOffice is missing
     template = None
     if query.format in ("docx", "pdf") and query.template == "state":
         template = state_template.current_content(session)
-    report = service.build_report(session, query, viewer=viewer, labels_lang=labels_lang)
+    report = service.build_report(session, query, viewer=viewer, labels_lang=labels_lang, address=address)
     report = report.model_copy(update={"publisher": publisher})
     try:
         return render(report, query.format, template)

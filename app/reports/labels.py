@@ -224,7 +224,21 @@ class Words:
             text += " " + self._("[action status: %(status)s]", status=status)
         if update.evidence_url:
             text += " " + self._("Evidence: %(url)s", url=update.evidence_url)
+        for file in update.evidence_files:  # a line each: a reader goes down the list
+            text += "\n" + self._(
+                "Evidence file: %(name)s (%(type)s, %(size)s) %(url)s",
+                name=file.filename,
+                type=file.type,
+                size=self.file_size(file.size),
+                url=file.url,
+            )
         return text
+
+    def file_size(self, size: int) -> str:
+        """A size in bytes as people of this language read it: "240 KB", "1.5 MB"; "1,5 Mo"."""
+        if size >= 1024 * 1024:
+            return self._("%(size)s MB", size=format_number(float(f"{size / (1024 * 1024):.3g}"), self.lang))
+        return self._("%(size)s KB", size=format_number(max(1, round(size / 1024)), self.lang))
 
     def internal_progress(self, update: StaffProgress) -> str:
         state = self.label(PROGRESS_STATE_LABELS, update.state)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 
 from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response, not_modified, public_cache_headers
-from app.core.deps import AppSettings, DbSession
+from app.core.deps import AppSettings, DbSession, site_address
 from app.core.downloads import content_disposition
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
@@ -63,7 +63,12 @@ def implementation_report(
         head = report_head(db, query, viewer=actor)
         return headers_only(head.media_type, {**head.headers, "Cache-Control": "private, no-store"})
     rendered = report_file(
-        db, query, viewer=actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db,
+        query,
+        viewer=actor,
+        publisher=Publisher.of(settings),
+        labels_lang=settings.languages[0],
+        address=site_address(request),
     )
     headers = {**rendered.headers, "Cache-Control": "private, no-store"}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
@@ -90,14 +95,17 @@ def public_implementation_report(
     query: Annotated[PublicReportQuery, Query()],
 ) -> Response:
     publisher = Publisher.of(settings)
-    tag = public_report_tag(db, publisher, f"{request.url.path}?{request.url.query}")
+    address = site_address(request)  # the evidence files' links start with it
+    tag = public_report_tag(db, publisher, f"{address}{request.url.path}?{request.url.query}")
     unchanged = not_modified(request, tag)  # a revalidation builds nothing (a PDF: a conversion)
     if unchanged is not None:
         return unchanged
     if is_head(request.scope):
         head = report_head(db, query, viewer=None)
         return headers_only(head.media_type, public_cache_headers(tag, head.headers))
-    rendered = report_file(db, query, viewer=None, publisher=publisher, labels_lang=settings.languages[0])
+    rendered = report_file(
+        db, query, viewer=None, publisher=publisher, labels_lang=settings.languages[0], address=address
+    )
     return cached_response(request, rendered.body, rendered.media_type, rendered.headers, tag=tag)
 
 

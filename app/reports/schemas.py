@@ -103,6 +103,15 @@ class ReportEntity(_Allowlist):
     acronym: str | None
 
 
+class ReportEvidenceFile(_Allowlist):
+    """A file uploaded with a progress update, as a report lists it."""
+
+    filename: str
+    type: str = Field(description='By its extension: "PDF", "DOCX"')
+    size: int = Field(description="Bytes")
+    url: str = Field(description="The public report: its public address; the staff report: the staff one")
+
+
 class ReportProgress(_Allowlist):
     """An approved and published progress update."""
 
@@ -112,6 +121,7 @@ class ReportProgress(_Allowlist):
     narrative: str
     new_status: str | None
     evidence_url: str | None
+    evidence_files: list[ReportEvidenceFile] = []
 
 
 class ReportAction(_Allowlist):

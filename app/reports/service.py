@@ -21,7 +21,6 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
-from app.feed.countries import state_name_in
 from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models import (
@@ -42,6 +41,8 @@ from app.plans.progress.reading import visible_to
 from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
+from app.reports.evidence import report_files
+from app.reports.filter_names import filters_used as filters_used  # the workspace names them so too
 from app.reports.labels import Words, interface_language
 from app.reports.order import cluster_order, goal_order, reading_order, section_order, section_titles
 from app.reports.schemas import (
@@ -49,6 +50,7 @@ from app.reports.schemas import (
     Report,
     ReportAction,
     ReportEntity,
+    ReportEvidenceFile,
     ReportGroup,
     ReportGroupAction,
     ReportProgress,
@@ -85,14 +87,22 @@ class _Related:
     action_leads: dict[int, ReportEntity] = field(default_factory=dict)
     published: dict[int, list[ProgressUpdate]] = field(default_factory=dict)
     latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
+    # The evidence files of the updates shown, by update id.
+    files: dict[int, list[ReportEvidenceFile]] = field(default_factory=dict)
 
 
 def build_report(
-    session: Session, query: ReportQuery, *, viewer: Actor | None, labels_lang: str = "en"
+    session: Session,
+    query: ReportQuery,
+    *,
+    viewer: Actor | None,
+    labels_lang: str = "en",
+    address: str = "",
 ) -> Report:
     """The report of the recommendations ``query``'s filters match (withdrawn ones never): the staff
     report for ``viewer`` (with the internal detail they may read), the public one when None;
-    ``labels_lang``: the language the feed names themes in (NRTD_UHRI_LANGUAGES' first)."""
+    ``labels_lang``: the language the feed names themes in (NRTD_UHRI_LANGUAGES' first); ``address``:
+    the site's, which the evidence files' links start with."""
     staff = viewer is not None
     params = list_params(query)
     conditions = _conditions(session, params, staff=staff)
@@ -109,7 +119,7 @@ def build_report(
     words = Words(interface_language(params.lang))
     # Themes as the portal names them in this language, where the import brought their names.
     theme_names = term_names(session, words.lang).get("theme", {})
-    related = _load_related(session, matching, theme_names, viewer=viewer)
+    related = _load_related(session, matching, theme_names, viewer=viewer, address=address)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=reading_order)
     return Report(
@@ -165,7 +175,12 @@ def _entity(entity_id: int, name: str, acronym: str | None) -> ReportEntity:
 
 
 def _load_related(
-    session: Session, matching: Select[Any], theme_names: dict[str, str], *, viewer: Actor | None
+    session: Session,
+    matching: Select[Any],
+    theme_names: dict[str, str],
+    *,
+    viewer: Actor | None,
+    address: str,
 ) -> _Related:
     staff = viewer is not None
     related = _Related()
@@ -205,6 +220,9 @@ def _load_related(
         else:
             related.supporting[rec_id].append(_entity(entity_id, name, acronym))
     _load_actions(session, matching, related, viewer=viewer)
+    # The updates a report shows: each action's latest published one, and for staff the newest.
+    shown = [rows[0] for rows in related.published.values() if rows] + list(related.latest_any.values())
+    related.files = report_files(session, shown, public=not staff, address=address)
     return related
 
 
@@ -241,7 +259,7 @@ def _load_actions(
             related.latest_any.setdefault(update.action_id, update)
 
 
-def _progress(update: ProgressUpdate, titles: dict[int, str]) -> ReportProgress:
+def _progress(update: ProgressUpdate, titles: dict[int, str], related: _Related) -> ReportProgress:
     return ReportProgress(
         id=update.id,
         action_title=titles[update.action_id],
@@ -249,6 +267,7 @@ def _progress(update: ProgressUpdate, titles: dict[int, str]) -> ReportProgress:
         narrative=update.narrative,
         new_status=update.new_status,
         evidence_url=update.evidence_url,
+        evidence_files=related.files.get(update.id, []),
     )
 
 
@@ -314,7 +333,7 @@ def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGr
     latest = published[0] if published else None
     fields = {
         **_action_fields(action, related),
-        "latest_progress": _progress(latest, titles) if latest else None,
+        "latest_progress": _progress(latest, titles, related) if latest else None,
     }
     if not staff:
         return ReportGroupAction(**fields)
@@ -322,7 +341,7 @@ def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGr
     internal = None
     if newest is not None and (latest is None or newest.id != latest.id):
         internal = StaffProgress(
-            **_progress(newest, titles).model_dump(), state=newest.state, published=newest.published
+            **_progress(newest, titles, related).model_dump(), state=newest.state, published=newest.published
         )
     return StaffGroupAction(**fields, published=action.published, latest_progress_internal=internal)
 
@@ -355,42 +374,3 @@ def _groups(
             )
         )
     return groups
-
-
-def filters_used(
-    session: Session,
-    used: dict[str, Any],
-    lang: str,
-    *,
-    staff: bool,
-    theme_names: dict[str, str] | None = None,
-) -> list[tuple[str, str]]:
-    """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
-    report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
-    name (a cluster the public report cannot show by its id), a theme by its name in that language.
-    The staff workspace's reports page lists the filters its downloads carry the same way."""
-    words = Words(interface_language(lang))
-    if theme_names is None:  # the report has them already; the workspace's reports page does not
-        theme_names = term_names(session, words.lang).get("theme", {}) if used.get("theme") else {}
-    named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}, "theme": theme_names}
-    if used.get("mechanism"):
-        codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}
-        for code, name in session.execute(
-            select(Mechanism.code, Mechanism.name).where(Mechanism.code.in_(codes))
-        ):
-            named["mechanism"][codes[code]] = localised_name(code, words.lang) or name
-    if used.get("entity") is not None:
-        found = session.get(Entity, used["entity"])
-        if found is not None:
-            named["entity"][str(found.id)] = words.entity(_entity(found.id, found.name, found.acronym))
-    if used.get("cluster") is not None:
-        clusters = select(Cluster.id, Cluster.name).where(Cluster.id == used["cluster"])
-        if not staff:
-            clusters = clusters.where(Cluster.published.is_(True), Cluster.archived.is_(False))
-        named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
-    for name in ("country", "recommending_state"):  # States by their name in the report's language
-        named[name] = {str(state): state_name_in(str(state), words.lang) for state in used.get(name) or []}
-    return [
-        words.filter_used(name, value if isinstance(value, list) else [value], named.get(name, {}))
-        for name, value in used.items()
-    ]

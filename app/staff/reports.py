@@ -19,7 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.auth.service import StaffSession
 from app.core.dates import utc_today
-from app.core.deps import AppSettings, DbSession
+from app.core.deps import AppSettings, DbSession, site_address
 from app.core.errors import InvalidInput
 from app.core.head import headers_only, is_head
 from app.core.publisher import Publisher
@@ -150,7 +150,12 @@ def implementation_report(
         head = report_head(db, query, viewer=staff.actor)
         return headers_only(head.media_type, {**NO_STORE, **head.headers})
     rendered = report_file(
-        db, query, viewer=staff.actor, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db,
+        query,
+        viewer=staff.actor,
+        publisher=Publisher.of(settings),
+        labels_lang=settings.languages[0],
+        address=site_address(request),
     )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
@@ -170,7 +175,12 @@ def public_implementation_report(
         head = report_head(db, query, viewer=None)
         return headers_only(head.media_type, {**NO_STORE, **head.headers})
     rendered = report_file(
-        db, query, viewer=None, publisher=Publisher.of(settings), labels_lang=settings.languages[0]
+        db,
+        query,
+        viewer=None,
+        publisher=Publisher.of(settings),
+        labels_lang=settings.languages[0],
+        address=site_address(request),
     )
     headers = {**NO_STORE, **rendered.headers}
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)

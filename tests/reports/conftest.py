@@ -32,9 +32,12 @@ RATIONALE = "PLANTED-RATIONALE"
 NOTES = "PLANTED-INTERNAL-NOTES"
 UNPUBLISHED_ACTION = "PLANTED-UNPUBLISHED-ACTION"
 DRAFT = "PLANTED-DRAFT-PROGRESS"
-STAFF_ONLY = (RATIONALE, NOTES, UNPUBLISHED_ACTION, DRAFT)
+DRAFT_EVIDENCE = "PLANTED-DRAFT-EVIDENCE.docx"
+STAFF_ONLY = (RATIONALE, NOTES, UNPUBLISHED_ACTION, DRAFT, DRAFT_EVIDENCE)
 NEVER_PUBLIC = (
     *STAFF_ONLY,
+    "PLANTED-EVIDENCE-OF-APPROVED-UNPUBLISHED.pdf",
+    "PLANTED-EVIDENCE-OF-UNPUBLISHED-ACTION.pdf",
     "PLANTED-RETURNED-PROGRESS",
     "PLANTED-SUBMITTED-PROGRESS",
     "PLANTED-APPROVED-UNPUBLISHED",
@@ -48,6 +51,8 @@ NEVER_PUBLIC = (
 )
 PUBLISHED_ACTION = "Train judges on child-friendly justice"
 PUBLISHED_PROGRESS = "Two hundred judges were trained in 2025."
+# The file of the published update, as every report lists it: name, type and size, then its link.
+PUBLISHED_EVIDENCE = "training-attendance.pdf (PDF, 240 KB)"
 
 
 @dataclass
@@ -134,6 +139,8 @@ def build_report_world(engine: Engine) -> ReportWorld:
         build.action(
             f"Publish the guide {SCRIPT}", recommendations=[recs["rep-2"]], status="planned", published=True
         )
+        updates: dict[str, int] = {}
+        evidence: dict[str, int] = {}
         for action, day, narrative, state in (
             (published, date(2025, 6, 1), "An older published update.", "published"),
             (published, date(2026, 1, 1), PUBLISHED_PROGRESS, "published"),
@@ -144,10 +151,31 @@ def build_report_world(engine: Engine) -> ReportWorld:
             (unpublished, date(2025, 12, 1), "PLANTED-PROGRESS-OF-UNPUBLISHED-ACTION", "published"),
         ):
             comment = "PLANTED-REVIEW-COMMENT" if state == "returned" else None
-            build.progress(
+            updates[narrative] = build.progress(
                 action.id, state, narrative, reported_on=day, author_id=author, review_comment=comment
-            )
+            ).id
+        for narrative, filename, media_type in (
+            (PUBLISHED_PROGRESS, "training-attendance.pdf", "application/pdf"),
+            (
+                DRAFT,
+                DRAFT_EVIDENCE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (
+                "PLANTED-APPROVED-UNPUBLISHED",
+                "PLANTED-EVIDENCE-OF-APPROVED-UNPUBLISHED.pdf",
+                "application/pdf",
+            ),
+            (
+                "PLANTED-PROGRESS-OF-UNPUBLISHED-ACTION",
+                "PLANTED-EVIDENCE-OF-UNPUBLISHED-ACTION.pdf",
+                "application/pdf",
+            ),
+        ):
+            file = build.evidence(updates[narrative], filename, media_type, 240 * 1024)
+            evidence[filename] = file.id
         ids = dict(recs) | {"justice": justice.id, "social": social.id, "published_action": published.id}
+        ids |= {f"evidence:{name}": file_id for name, file_id in evidence.items()}
         ids |= {f"cluster:{name}": cluster.id for name, cluster in clusters.items()}
     return ReportWorld(ids)
 

@@ -15,9 +15,11 @@ from sqlalchemy import Connection, Engine
 from tests.builder import building
 from tests.reports.conftest import (
     DRAFT,
+    DRAFT_EVIDENCE,
     NEVER_PUBLIC,
     NOTES,
     PUBLISHED_ACTION,
+    PUBLISHED_EVIDENCE,
     PUBLISHED_PROGRESS,
     RATIONALE,
     SCRIPT,
@@ -305,6 +307,10 @@ def test_the_public_report_shows_published_data_only(
     assert PUBLISHED_PROGRESS in text
     assert "An older published update." not in text  # only the latest
     assert "Ministry of Justice" in text
+    # The published update's file, with the link anyone may open (not the staff one).
+    public_link = f"http://testserver/api/v1/public/evidence/{world.ids['evidence:training-attendance.pdf']}"
+    assert f"{PUBLISHED_EVIDENCE} {public_link}" in text
+    assert "/api/v1/evidence/" not in text
 
 
 @pytest.mark.parametrize(("path", "stats"), [(PUBLIC, "/api/v1/public/stats"), (STAFF, "/api/v1/stats")])
@@ -338,6 +344,10 @@ def test_the_staff_report_has_the_internal_detail_marked(
     assert "[internal: not published]" in text
     assert "[Internal: latest update, draft, not published]" in text
     assert PUBLISHED_PROGRESS in text
+    # Each shown update's files, with the staff link (one a draft's file is only reachable by).
+    for name in ("training-attendance.pdf", DRAFT_EVIDENCE):
+        assert f"http://testserver/api/v1/evidence/{world.ids[f'evidence:{name}']}/content" in text
+    assert f"{PUBLISHED_EVIDENCE} http://testserver/api/v1/evidence/" in text
     # Staff see the newest update of any state, not every one, and never contact details.
     assert "PLANTED-RETURNED-PROGRESS" not in text
     assert "planted-contact@ministry.example" not in text

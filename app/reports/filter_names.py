@@ -1,0 +1,56 @@
+"""The filters a report was made with, as it names them: labels and values in its language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.feed.countries import state_name_in
+from app.feed.mechanisms import localised_name
+from app.models import Cluster, Entity, Mechanism
+from app.reports.labels import Words, interface_language
+from app.reports.schemas import ReportEntity
+from app.taxonomies.service import term_names
+
+
+def filters_used(
+    session: Session,
+    used: dict[str, Any],
+    lang: str,
+    *,
+    staff: bool,
+    theme_names: dict[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
+    report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
+    name (a cluster the public report cannot show by its id), a theme by its name in that language.
+    The staff workspace's reports page lists the filters its downloads carry the same way."""
+    words = Words(interface_language(lang))
+    if theme_names is None:  # the report has them already; the workspace's reports page does not
+        theme_names = term_names(session, words.lang).get("theme", {}) if used.get("theme") else {}
+    named: dict[str, dict[str, str]] = {"mechanism": {}, "entity": {}, "cluster": {}, "theme": theme_names}
+    if used.get("mechanism"):
+        codes = {str(code).strip().upper(): str(code) for code in used["mechanism"]}
+        for code, name in session.execute(
+            select(Mechanism.code, Mechanism.name).where(Mechanism.code.in_(codes))
+        ):
+            named["mechanism"][codes[code]] = localised_name(code, words.lang) or name
+    if used.get("entity") is not None:
+        found = session.get(Entity, used["entity"])
+        if found is not None:
+            named["entity"][str(found.id)] = words.entity(
+                ReportEntity(id=found.id, name=found.name, acronym=found.acronym)
+            )
+    if used.get("cluster") is not None:
+        clusters = select(Cluster.id, Cluster.name).where(Cluster.id == used["cluster"])
+        if not staff:
+            clusters = clusters.where(Cluster.published.is_(True), Cluster.archived.is_(False))
+        named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
+    for name in ("country", "recommending_state"):  # States by their name in the report's language
+        named[name] = {str(state): state_name_in(str(state), words.lang) for state in used.get(name) or []}
+    return [
+        words.filter_used(name, value if isinstance(value, list) else [value], named.get(name, {}))
+        for name, value in used.items()
+    ]
