@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Connection, Engine
 
+from app.reports.html import linked
 from tests.builder import building
 from tests.reports.conftest import (
     DRAFT,
@@ -49,6 +50,7 @@ class _Page(HTMLParser):
         self.tables = 0
         self.html_lang: str | None = None
         self.external: list[str] = []
+        self.links: list[str] = []
         self.scripts = 0
         self._in_h2 = False
         self.text: list[str] = []
@@ -63,7 +65,9 @@ class _Page(HTMLParser):
             self.tables += 1
         for name in ("src", "href"):
             value = values.get(name) or ""
-            if value and not value.startswith("#"):
+            if tag == "a" and name == "href":  # a link the reader may follow, not a resource loaded
+                self.links.append(value)
+            elif value and not value.startswith("#"):
                 self.external.append(value)
         if tag == "link":
             self.external.append(str(values))
@@ -155,6 +159,24 @@ def test_a_french_text_is_marked_as_french(client: TestClient, world: ReportWorl
     assert b'lang="fr"' in body
     # No French text: English instead.
     assert "Collect disaggregated data." in text
+
+
+def test_the_pages_evidence_links_can_be_followed(client: TestClient, world: ReportWorld) -> None:
+    """A reader of the page clicks an evidence file's link (the public one on the public page, the
+    staff one on the staff page) rather than copying it."""
+    file_id = world.ids["evidence:training-attendance.pdf"]
+    public = parse(get(client, PUBLIC)).links
+    assert f"http://testserver/api/v1/public/evidence/{file_id}" in public
+    staff = parse(get(client, STAFF)).links
+    assert f"http://testserver/api/v1/evidence/{file_id}/content" in staff
+    draft = world.ids[f"evidence:{DRAFT_EVIDENCE}"]
+    assert f"http://testserver/api/v1/evidence/{draft}/content" in staff
+    assert all(link.startswith(("#", "http://testserver/api/v1/")) for link in public + staff)
+    # Only http and https addresses, escaped, without the sentence's full stop.
+    assert linked('See https://a.example/x?a=1&b=2. Not javascript:alert(1) or "https://b.example/"<i>') == (
+        'See <a href="https://a.example/x?a=1&amp;b=2">https://a.example/x?a=1&amp;b=2</a>. Not '
+        'javascript:alert(1) or &#34;<a href="https://b.example/">https://b.example/</a>&#34;&lt;i&gt;'
+    )
 
 
 def test_html_escapes_everything(client: TestClient, world: ReportWorld) -> None:
