@@ -39,6 +39,8 @@ LIST_SEPARATOR = "; "
 XLSX_SPOOL = 8 * 1024 * 1024
 XLSX_CHUNK = 64 * 1024
 XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
+# The end of a text cut to fit a cell: cut silently, it would pass for the whole text.
+XLSX_CUT = " [truncated: the CSV and JSON exports hold the whole text]"
 
 
 __all__ = ["CSV_MEDIA_TYPE", "JSON_MEDIA_TYPE", "XLSX_MEDIA_TYPE"]  # their home for the rest of the app
@@ -226,7 +228,9 @@ def _xlsx_cell(
         return None
     if isinstance(flat, int | date):
         return flat
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(flat))[:XLSX_CELL_LIMIT]
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(flat))
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - len(XLSX_CUT)] + XLSX_CUT
     cell = WriteOnlyCell(worksheet, value=text)
     # openpyxl takes a string starting with "=" for a formula: data is never a formula.
     cell.data_type = "s"

@@ -127,6 +127,17 @@ def test_an_empty_export_is_still_a_valid_file(public: TestClient, world: World)
     assert header == list(PublicExportRow.model_fields) and rows == []
 
 
+def test_a_text_longer_than_a_cell_says_it_was_cut(client: TestClient, engine: Engine) -> None:
+    """Excel holds 32,767 characters in a cell: a longer text is cut, and the cell says so rather
+    than ending mid-sentence as if that were the whole text. The CSV and JSON keep it whole."""
+    long = "Ensure " + "x" * 40_000 + " end."
+    import_records(engine, [record("L", long)])
+    _, (cell,) = xlsx_rows(client.get(f"{STAFF}.xlsx").content)
+    assert len(cell["text"]) == 32_767 and cell["text"].startswith("Ensure x")
+    assert cell["text"].endswith(" [truncated: the CSV and JSON exports hold the whole text]")
+    assert csv_rows(client.get(f"{STAFF}.csv").content)[0]["text"] == long
+
+
 def test_cells_a_spreadsheet_would_run_are_written_as_text(client: TestClient, engine: Engine) -> None:
     import_records(engine, [record("F", '=HYPERLINK("http://evil.example","x")', themes=["@SUM(A1)"])])
 
