@@ -23,6 +23,7 @@ from app.core.ratelimit import (
     make_rate_limiter,
 )
 from tests.apps import app_for
+from tests.rate_window import same_minute
 
 REDIS_URL = os.environ.get("NRTD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 T0 = 1_800_000_000.0  # the start of a minute (divisible by 60)
@@ -175,6 +176,7 @@ def test_settings_refuse_counting_in_memory_beside_a_redis_url() -> None:
 def test_public_answers_carry_the_quota(settings: Settings, engine: Engine) -> None:
     from fastapi.testclient import TestClient
 
+    same_minute()
     client = TestClient(app_for(settings.model_copy(update={"public_rate_limit": 2})))
     first = client.get("/api/v1/public/recommendations")
     assert first.status_code == 200
@@ -195,6 +197,7 @@ def test_logging_in_again_gives_no_fresh_allowance(settings: Settings, engine: E
 
     user = accounts.create_user(engine, "reader@example.org", "reader")
     tokens = [accounts.issue_token(engine, user) for _ in range(3)]
+    same_minute()
     client = TestClient(app_for(settings.model_copy(update={"public_rate_limit": 3})))
     url = "/api/v1/public/recommendations"
     statuses = [client.get(url, headers=accounts.bearer(token)).status_code for token in tokens]
@@ -209,6 +212,7 @@ def test_logging_in_again_gives_no_fresh_allowance(settings: Settings, engine: E
 def test_a_wrong_credential_costs_its_sender(settings: Settings, engine: Engine) -> None:
     from fastapi.testclient import TestClient
 
+    same_minute()
     client = TestClient(app_for(settings.model_copy(update={"public_rate_limit": 2})))
     url = "/api/v1/public/recommendations"
     wrong = {"Authorization": "Bearer not-a-token"}

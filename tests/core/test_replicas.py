@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.core.test_ratelimit import REDIS_URL, redis_counter
+from tests.rate_window import same_minute
 
 pytestmark = pytest.mark.slow
 NRTD = str(Path(sys.executable).with_name("nrtd"))
@@ -98,15 +99,8 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> No
         time.sleep(0.1)
 
 
-def _same_minute(margin: float = 8.0) -> None:
-    """Start a burst early enough in the minute that it does not straddle two rate windows."""
-    left = 60 - time.time() % 60
-    if left < margin:
-        time.sleep(left + 0.05)
-
-
 def _one_budget(bases: list[str], limit: int) -> None:
-    _same_minute()
+    same_minute()
     statuses = [httpx.get(bases[i % len(bases)] + PUBLIC, timeout=10).status_code for i in range(2 * limit)]
     assert statuses.count(200) == limit, statuses
     assert statuses[limit:] == [429] * limit, statuses
@@ -129,7 +123,7 @@ def test_two_replicas_share_one_rate_budget_in_redis(own_database: str, tmp_path
 
 def _budgets_seen(base: str, forwarded: list[str]) -> list[int]:
     """Each request's status when every one claims a different client address."""
-    _same_minute()
+    same_minute()
     return [
         httpx.get(base + PUBLIC, headers={"X-Forwarded-For": address}, timeout=10).status_code
         for address in forwarded
