@@ -10,14 +10,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.core.migrations import alembic_config
-from app.models import Base
+from app.models import Base, FollowUpReply, Recommendation
 from app.models.base import include_object
 from app.models.local import RecommendationLocal
 from tests.factories import ids_by_external_id, import_records, record
+from tests.followup.documents import CRC, crc_document
 
 
 def test_models_and_migrations_agree(migrated_engine: Engine) -> None:
@@ -158,3 +159,27 @@ def test_upgrading_publishes_the_existing_statuses_as_they_stand(engine: Engine,
             2026, 1, 2, tzinfo=UTC
         )
         assert session.get(RecommendationLocal, ids["B"]) is None  # never edited: not started, as before
+
+
+def test_upgrading_names_each_follow_up_reply_as_the_calendar_named_it(
+    engine: Engine, database_url: str
+) -> None:
+    """0023: a follow-up reply published before the upgrade (named then by the smallest id of its
+    recommendations) keeps its name, so it stays published."""
+    config = alembic_config(database_url)
+    import_records(engine, crc_document())
+    with Session(engine) as session:
+        selected = session.scalars(
+            select(Recommendation.id).where(
+                Recommendation.symbol == CRC, Recommendation.paragraph.in_(["10", "20", "32"])
+            )
+        ).all()
+    engine.dispose()
+    command.downgrade(config, "0022")
+    try:
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    with Session(engine) as session:
+        [reply] = session.scalars(select(FollowUpReply)).all()
+        assert (reply.id, reply.symbol, str(reply.due)) == (min(selected), CRC, "2027-02-12")

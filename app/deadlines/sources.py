@@ -49,7 +49,8 @@ class DeadlineItem:
     ``grade``: that grade's value alone, for a text in another language. ``cancelled``: done because
     what it belongs to was called off (a cancelled action), not met: the feed marks it cancelled.
     ``revision``: grows with every change of the rows it is read from (their versions), never back:
-    the feed's SEQUENCE; 0 for the kinds read from the follow-up, which have no row of their own.
+    the feed's SEQUENCE (a follow-up reply's: its row's, app.followup.replies; 0 for a periodic
+    report, which has none).
     """
 
     kind: str
@@ -299,7 +300,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 # The document alone: its kind ("Follow-up reply due") says the rest, in the reader's
                 # language wherever it is shown (an English phrase here was English in every language).
                 title=due.symbol or due.mechanism,
-                object_id=due.anchor_id,
+                object_id=due.reply_id,  # for good, whichever recommendations it holds
                 mechanism=due.mechanism,
                 link=f"/staff/recommendations/{due.anchor_id}#treaty-follow-up",
                 # One selected recommendation: its page; several: the document's recommendations.
@@ -308,7 +309,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                     if len(due.recommendation_ids) == 1
                     else _document_page(due.symbol, due.anchor_id)
                 ),
-                published=due.anchor_id in published,
+                published=due.reply_id in published,
                 done=len(due.grades) == len(due.recommendation_ids),
                 detail=None if grade is None else str(grades_label(grade)),
                 grade=grade,

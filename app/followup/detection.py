@@ -21,6 +21,7 @@ from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
 from app.followup.reader import FollowUpRequest, NextReport, ParagraphRef, read_follow_up, read_next_report
+from app.followup.replies import settle_replies
 from app.models import (
     FollowUpDocument,
     ImportWarning,
@@ -97,6 +98,8 @@ def detect(conn: Connection, symbols: Iterable[str], *, run_id: int | None) -> D
         for chunk in _chunks(sorted(set(symbols))):
             _detect_chunk(session, chunk, run_id, result)
             session.flush()
+            # The replies' rows follow the selection (their names stay, their versions grow).
+            settle_replies(session, symbols=chunk)
     return result
 
 

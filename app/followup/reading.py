@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 from app.core.db import off_index
 from app.followup.latest import latest_grades
 from app.followup.state import due_col, selected_col
-from app.models import FollowUpDocument, Mechanism, Recommendation, RecommendationFollowUp
+from app.models import FollowUpDocument, FollowUpReply, Mechanism, Recommendation, RecommendationFollowUp
+
+# A follow-up reply: one document's (mechanism id, symbol) recommendations selected with one due date.
+ReplyKey = tuple[date, int, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +30,12 @@ class FollowUpDue:
     recommendation_ids: tuple[int, ...]
     grades: dict[int, str]  # recommendation id -> latest grade, for those graded
     grade: str | None  # the latest grade when every recommendation has the same one, else None
+    reply_id: int = 0  # its name for good (app.followup.replies), whatever it holds over time
+    version: int = 0  # grows with every change of its date, recommendations or grades
 
     @property
     def anchor_id(self) -> int:
-        """The smallest id of its recommendations: how the calendar names this reply for good."""
+        """The smallest id of its recommendations: the page the staff's calendar links it to."""
         return min(self.recommendation_ids)
 
 
@@ -46,6 +51,32 @@ class ReportDue:
     anchor_id: int  # the smallest id of the document's recommendations: the calendar's name for it
 
 
+def selected_groups(
+    db: Session, conditions: list[ColumnElement[bool]]
+) -> dict[ReplyKey, list[tuple[int, str | None]]]:
+    """The current selection (and ``conditions``) by reply: each recommendation with its latest grade."""
+    grades = latest_grades
+    conditions = [
+        # Off its index on SQLite: the few follow-up rows lead, not every current recommendation.
+        off_index(Recommendation.withdrawn.expression, db.get_bind().dialect.name).is_(False),
+        selected_col.is_(True),
+        due_col.is_not(None),
+        *conditions,
+    ]
+    query = (
+        select(due_col, Recommendation.mechanism_id, Recommendation.symbol, Recommendation.id, grades.c.grade)
+        .select_from(RecommendationFollowUp)
+        .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
+        .outerjoin(grades, grades.c.recommendation_id == Recommendation.id)
+        .where(*conditions)
+        .order_by(due_col, Recommendation.symbol, Recommendation.id)
+    )
+    groups: dict[ReplyKey, list[tuple[int, str | None]]] = defaultdict(list)
+    for due, mech_id, symbol, rec_id, grade in db.execute(query):
+        groups[(due, mech_id, symbol)].append((rec_id, grade))
+    return groups
+
+
 def follow_up_due(
     db: Session,
     *,
@@ -54,39 +85,22 @@ def follow_up_due(
     date_to: date | None = None,
 ) -> list[FollowUpDue]:
     """Selected recommendations with a due date, one item per (document, due date), by date."""
-    grades = latest_grades
-    conditions: list[ColumnElement[bool]] = [
-        # Off its index on SQLite: the few follow-up rows lead, not every current recommendation.
-        off_index(Recommendation.withdrawn.expression, db.get_bind().dialect.name).is_(False),
-        selected_col.is_(True),
-        due_col.is_not(None),
-    ]
+    conditions: list[ColumnElement[bool]] = []
     if mechanism_id is not None:
         conditions.append(Recommendation.mechanism_id == mechanism_id)
     if date_from is not None:
         conditions.append(due_col >= date_from)
     if date_to is not None:
         conditions.append(due_col <= date_to)
-    query = (
-        select(
-            due_col, Mechanism.code, Mechanism.id, Recommendation.symbol, Recommendation.id, grades.c.grade
-        )
-        .select_from(RecommendationFollowUp)
-        .join(Recommendation, Recommendation.id == RecommendationFollowUp.recommendation_id)
-        .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
-        .outerjoin(grades, grades.c.recommendation_id == Recommendation.id)
-        .where(*conditions)
-        .order_by(due_col, Recommendation.symbol, Recommendation.id)
-    )
-    groups: dict[tuple[date, int, str | None], list[tuple[int, str | None]]] = defaultdict(list)
-    codes: dict[int, str] = {}
-    for due, code, mech_id, symbol, rec_id, grade in db.execute(query):
-        codes[mech_id] = code
-        groups[(due, mech_id, symbol)].append((rec_id, grade))
+    groups = selected_groups(db, conditions)
+    codes = _codes(db, {mech_id for _, mech_id, _ in groups})
+    names = _reply_names(db, {due for due, _, _ in groups})
     items = []
     for (due, mech_id, symbol), members in groups.items():
         graded = {rec_id: grade for rec_id, grade in members if grade is not None}
         same = {grade for _, grade in members}
+        # Not settled yet (a database older than the replies' rows): its smallest id, as it was named.
+        reply_id, version = names.get((due, mech_id, symbol), (min(rec_id for rec_id, _ in members), 0))
         items.append(
             FollowUpDue(
                 due=due,
@@ -96,9 +110,30 @@ def follow_up_due(
                 recommendation_ids=tuple(rec_id for rec_id, _ in members),
                 grades=graded,
                 grade=next(iter(same)) if len(same) == 1 else None,
+                reply_id=reply_id,
+                version=version,
             )
         )
     return items
+
+
+def _codes(db: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.execute(select(Mechanism.id, Mechanism.code).where(Mechanism.id.in_(ids)))
+    return {mechanism_id: code for mechanism_id, code in rows}
+
+
+def _reply_names(db: Session, dues: set[date]) -> dict[ReplyKey, tuple[int, int]]:
+    """(id, version) of the replies held on ``dues``; the oldest, should two share a date."""
+    if not dues:
+        return {}
+    rows = db.scalars(
+        select(FollowUpReply)
+        .where(FollowUpReply.due.in_(dues))
+        .order_by(FollowUpReply.created_at.desc(), FollowUpReply.id.desc())
+    )
+    return {(row.due, row.mechanism_id, row.symbol): (row.id, row.version) for row in rows if row.due}
 
 
 def next_reports_due(

@@ -18,6 +18,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.followup.latest import latest_grades as grades
+from app.followup.replies import settle_reply_of
 from app.followup.schemas import (
     Correction,
     Detected,
@@ -116,7 +117,7 @@ def correct_follow_up(
     """Replace the coordinator's correction; the detected values stay as the detection left them.
     ``if_match`` (optional, checked when sent: 412 if stale) is the ``correction_tag`` the caller read,
     so that a correction saved meanwhile by someone else is not replaced unseen."""
-    _recommendation(session, rec_id, lock=True)
+    rec = _recommendation(session, rec_id, lock=True)
     row = session.get(RecommendationFollowUp, rec_id)
     if if_match is not None:
         check_if_match(if_match, correction_tag(row.corrected_at if row is not None else None))
@@ -132,12 +133,13 @@ def correct_follow_up(
     after = {**_correction(row), "selected": effective(row)[0], "due": effective(row)[1]}
     record(session, actor, "follow_up.correct", "recommendation", rec_id, before=before, after=after)
     session.flush()
+    settle_reply_of(session, rec.mechanism_id, rec.symbol)
     return get_follow_up(session, rec_id)
 
 
 def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> FollowUpStatus:
     """Record the committee's assessment of the State's follow-up reply on this recommendation."""
-    _recommendation(session, rec_id, lock=True)
+    rec = _recommendation(session, rec_id, lock=True)
     not_in_future(body.assessed_on, "assessed_on")
     grade = FollowUpGrade(
         recommendation_id=rec_id,
@@ -151,6 +153,7 @@ def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> Fol
     session.flush()
     after = {"grade": body.grade, "assessed_on": body.assessed_on, "source_symbol": body.source_symbol}
     record(session, actor, "follow_up.grade", "recommendation", rec_id, after={**after, "grade_id": grade.id})
+    settle_reply_of(session, rec.mechanism_id, rec.symbol)  # its grade is part of the reply's event
     return get_follow_up(session, rec_id)
 
 

@@ -6,7 +6,7 @@ from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.deadline import Deadline, DeadlinePublication
 from app.models.evidence import EvidenceFile
-from app.models.followup import FollowUpDocument, FollowUpGrade, RecommendationFollowUp
+from app.models.followup import FollowUpDocument, FollowUpGrade, FollowUpReply, RecommendationFollowUp
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.notify import OutboxMessage
@@ -52,6 +52,7 @@ __all__ = [
     "FeedValidator",
     "FollowUpDocument",
     "FollowUpGrade",
+    "FollowUpReply",
     "ImportLease",
     "ImportRun",
     "ImportWarning",

@@ -62,6 +62,24 @@ class RecommendationFollowUp(Base):
     corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class FollowUpReply(Base):
+    """A follow-up reply the calendar lists (one document's recommendations selected with one due
+    date), named for good: its id is the deadline's (the feed's UID, what a coordinator publishes),
+    whichever recommendations it holds over time (app.followup.replies). ``due`` None: no selection
+    holds it any more. ``held``: what it held when last settled (each recommendation with its latest
+    grade), which ``version`` follows: the feed's SEQUENCE."""
+
+    __tablename__ = "follow_up_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    mechanism_id: Mapped[int] = mapped_column(ForeignKey("mechanisms.id"))
+    symbol: Mapped[str | None] = mapped_column(String(255), index=True)
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    held: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class FollowUpGrade(Base):
     """The committee's assessment of the State's follow-up reply on one recommendation."""
 

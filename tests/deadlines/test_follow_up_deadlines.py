@@ -175,3 +175,40 @@ def test_the_reply_and_its_grades_read_in_the_owners_language(
     for lang, label in (("fr", "(Notes : B (1/3))"), ("es", "(Calificaciones: B (1/3))")):
         page = anonymous_client.get("/calendar", params={"lang": lang}, headers={"Accept": "text/html"})
         assert label in page.text and "Grades" not in page.text
+
+
+def _reply_event(client: TestClient, token: str) -> Any:
+    feed = client.get("/api/v1/calendar.ics", params={"token": token})
+    assert feed.status_code == 200, feed.text
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    [reply] = [event for event in events if str(event["UID"]).startswith("follow_up_reply-")]
+    return reply
+
+
+def test_the_published_reply_keeps_its_name_when_the_selection_changes(
+    client: TestClient, anonymous_client: TestClient, engine: Engine
+) -> None:
+    # The reply was named by the smallest id of its recommendations: a coordinator who added paragraph
+    # 9 (an older record) to the selection made it another deadline, unpublished, with another UID.
+    import_records(engine, crc_document())
+    ids = _paragraph_ids(engine)
+    [reply] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    publish = {"kind": "follow_up_reply", "object_id": reply["object_id"], "published": True}
+    assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    uid = str(_reply_event(client, token)["UID"])
+    assert ids["9"] < reply["object_id"]
+
+    added = client.put(
+        f"/api/v1/recommendations/{ids['9']}/follow-up", json={"selected": True, "due": "2027-02-12"}
+    )
+    assert added.status_code == 200, added.text
+    [after] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (after["object_id"], after["uid"], after["published"]) == (reply["object_id"], reply["uid"], True)
+    assert [item["uid"] for item in _items(anonymous_client, "/api/v1/public/deadlines")] == [reply["uid"]]
+    assert str(_reply_event(client, token)["UID"]) == uid
+    # Taken out again, and the first one too: still the same deadline.
+    for paragraph in ("9", "10"):
+        client.put(f"/api/v1/recommendations/{ids[paragraph]}/follow-up", json={"selected": False})
+    [left] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (left["uid"], left["published"]) == (reply["uid"], True)
