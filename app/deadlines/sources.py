@@ -313,6 +313,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 done=len(due.grades) == len(due.recommendation_ids),
                 detail=None if grade is None else str(grades_label(grade)),
                 grade=grade,
+                revision=due.version,  # its row's: a moved date, a recommendation or a grade more
             )
         )
     return items

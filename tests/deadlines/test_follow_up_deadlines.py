@@ -212,3 +212,27 @@ def test_the_published_reply_keeps_its_name_when_the_selection_changes(
         client.put(f"/api/v1/recommendations/{ids[paragraph]}/follow-up", json={"selected": False})
     [left] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
     assert (left["uid"], left["published"]) == (reply["uid"], True)
+
+
+def test_a_moved_or_graded_reply_has_a_higher_revision_in_the_feed(
+    client: TestClient, engine: Engine
+) -> None:
+    # A calendar program that goes by SEQUENCE kept the old date: the reply's event stayed at 0.
+    import_records(engine, crc_document())
+    ids = _paragraph_ids(engine)
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    first = _reply_event(client, token)
+    seen = [int(first.get("SEQUENCE", 0))]
+    # The committee's letter moves the date: the coordinator corrects each paragraph in turn.
+    for paragraph in ("10", "20", "32"):
+        moved = client.put(f"/api/v1/recommendations/{ids[paragraph]}/follow-up", json={"due": "2027-08-31"})
+        assert moved.status_code == 200, moved.text
+    event = _reply_event(client, token)
+    assert (str(event["UID"]), event.decoded("DTSTART")) == (str(first["UID"]), date(2027, 8, 31))
+    seen.append(int(event["SEQUENCE"]))
+    client.post(
+        f"/api/v1/recommendations/{ids['20']}/follow-up/grades",
+        json={"grade": "A", "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
+    )
+    seen.append(int(_reply_event(client, token)["SEQUENCE"]))
+    assert seen == sorted(set(seen)), seen  # higher after every change
