@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.core.catalogue import marked as _
+from app.deadlines.report_names import shown_in
 
 KIND_LABELS = {
     "upr_review": _("UPR review"),
@@ -26,7 +27,8 @@ KIND_LABELS = {
 
 def titled(kind: str | None, title: str, gettext: Callable[[str], str]) -> str:
     """``UPR mid-term report: Fifth UPR review``; an entered "other deadline" (and what is no
-    deadline, ``kind`` None) is its own title."""
+    deadline, ``kind`` None) is its own title. A periodic report's wording is in the reader's language."""
     if kind is None or kind == "custom" or kind not in KIND_LABELS:
         return title
-    return gettext("%(kind)s: %(title)s") % {"kind": gettext(KIND_LABELS[kind]), "title": title}
+    shown = shown_in(kind, title, gettext)
+    return gettext("%(kind)s: %(title)s") % {"kind": gettext(KIND_LABELS[kind]), "title": shown}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor, encode_cursor
+from app.deadlines.report_names import shown_title
 from app.deadlines.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DeadlineListParams, MechanismCode
 from app.deadlines.service import DEADLINES, PUBLIC, deadlines, uid
 from app.deadlines.sources import DeadlineItem, DeadlineKind, shown_detail
@@ -68,6 +69,10 @@ class PublicDeadline(PublicModel):
 
     def detail_text(self) -> str | None:
         return shown_detail(self.detail, self.grade)
+
+    def title_text(self) -> str:
+        """The title for a page (its ``reason`` filter): a periodic report's wording translated there."""
+        return shown_title(self.kind, self.title)
 
 
 class PublicDeadlinePage(PublicModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
 from app.core.timestamps import UtcDateTime
+from app.deadlines.report_names import shown_title
 from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind, shown_detail
 from app.models.deadline import EnteredKind
 from app.plans.schemas import Forbid, LongText, RefId, Title
@@ -63,6 +64,10 @@ class DeadlineOut(BaseModel):
 
     def detail_text(self) -> str | None:
         return shown_detail(self.detail, self.grade)
+
+    def title_text(self) -> str:
+        """The title for a page (its ``reason`` filter): a periodic report's wording translated there."""
+        return shown_title(self.kind, self.title)
 
 
 class DeadlinePage(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.deadlines.report_names import report_title
 from app.followup.reading import follow_up_due, next_reports_due
 from app.models import Action, Deadline, DeadlinePublication, Indicator, Mechanism
 from app.models.plan import OPEN_ACTION_STATUSES
@@ -326,7 +327,8 @@ def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
         DeadlineItem(
             kind="periodic_report",
             date=due.due,
-            title=f"{due.symbol}: {due.what}" if due.what else due.symbol,
+            # In English, as the document asks for it; a reader's page or feed translates the wording.
+            title=str(report_title(due.symbol, due.what)),
             object_id=due.anchor_id,
             mechanism=due.mechanism,
             link=f"/staff/recommendations/{due.anchor_id}",

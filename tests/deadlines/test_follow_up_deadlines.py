@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import icalendar
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from app.models import AuditEvent, Recommendation, User
 from app.notify.digest import render_digest
 from app.notify.items import work_for
+from app.staff.session import SESSION_COOKIE
+from app.web.i18n import translations
+from tests import accounts
 from tests.factories import import_records
 from tests.followup.documents import CRC, crc_document
 
@@ -236,3 +240,62 @@ def test_a_moved_or_graded_reply_has_a_higher_revision_in_the_feed(
     )
     seen.append(int(_reply_event(client, token)["SEQUENCE"]))
     assert seen == sorted(set(seen)), seen  # higher after every change
+
+
+# The French and Spanish of the report's wording, stood in for the catalogues' (filled apart from the code).
+REPORT_WORDS = {
+    "fr": {
+        "combined %(first)s and %(second)s periodic reports": (
+            "%(first)s et %(second)s rapports périodiques combinés"
+        ),
+        "eighth": "huitième",
+        "ninth": "neuvième",
+    },
+    "es": {
+        "combined %(first)s and %(second)s periodic reports": (
+            "informes periódicos %(first)s y %(second)s combinados"
+        ),
+        "eighth": "octavo",
+        "ninth": "noveno",
+    },
+}
+
+
+def test_the_periodic_report_due_reads_in_the_readers_language(
+    client: TestClient, anonymous_client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "combined eighth and ninth periodic reports" (the document's English) was English after the
+    # symbol in French and Spanish feeds, digests and calendar pages.
+    for lang, entries in REPORT_WORDS.items():
+        for message, translation in entries.items():
+            monkeypatch.setitem(vars(translations(lang))["_catalog"], message, translation)
+    import_records(engine, crc_document())
+    french = f"{CRC} : huitième et neuvième rapports périodiques combinés"
+    spanish = f"{CRC}: informes periódicos octavo y noveno combinados"
+    [report] = _items(client, "/api/v1/deadlines", kind="periodic_report")
+    assert report["title"] == f"{CRC}: combined eighth and ninth periodic reports"  # the API: as read
+
+    assert client.put("/api/v1/me/reminders", json={"digest": "daily", "language": "fr"}).status_code == 200
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    feed = client.get("/api/v1/calendar.ics", params={"token": token})
+    summaries = [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")]
+    assert f"Rapport périodique attendu : {french}" in summaries
+
+    assert client.put("/api/v1/me/reminders", json={"digest": "daily", "language": "es"}).status_code == 200
+    with Session(engine) as session:
+        me = session.get_one(User, client.get("/api/v1/me").json()["id"])
+        sections = work_for(session, me, due_days=3650, today=date(2027, 1, 1))
+        body = render_digest(me, sections, "https://nrtd.example.gov", date(2027, 1, 1)).body
+    assert any(line.endswith(spanish + " (3 oct 2030)") for line in body.splitlines()), body
+
+    publish = {"kind": "periodic_report", "object_id": report["object_id"], "published": True}
+    assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
+    for lang, title in (("fr", french), ("es", spanish)):
+        page = anonymous_client.get("/calendar", params={"lang": lang}, headers={"Accept": "text/html"}).text
+        assert title in page and "eighth" not in page, lang
+    with Session(engine) as session:
+        user_id = accounts.create_user(session.get_bind(), "fp@example.org", "coordinator")
+    secret, _csrf = accounts.issue_session(engine, user_id)
+    anonymous_client.cookies.set(SESSION_COOKIE, secret)
+    staff = anonymous_client.get("/staff/calendar", params={"lang": "fr", "from": "2030-01-01"}).text
+    assert "huitième et neuvième rapports périodiques combinés" in staff and "eighth" not in staff
