@@ -42,6 +42,7 @@ class Item:
     day: date | None = None  # a due date or a report date
     note: str | None = None  # a reviewer's comment
     kind: str | None = None  # a calendar deadline's kind: the digest names it before the title
+    overdue: bool = False  # said beside its date, in a section that lists the overdue and the coming
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,14 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
         len(found),
         whole,
         [
-            Item(item.title, item.link or "/staff/calendar", item.date, kind=item.kind)
+            # By date: the overdue ones first, each saying so.
+            Item(
+                item.title,
+                item.link or "/staff/calendar",
+                item.date,
+                kind=item.kind,
+                overdue=item.overdue(today),
+            )
             for item in found[:SHOWN]
         ],
     )

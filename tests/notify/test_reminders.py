@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.dates import utc_today
@@ -21,9 +22,10 @@ from app.core.errors import ImportLocked
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import Deadline, User
 from app.notify.digest import render_digest
-from app.notify.items import Item, Section
+from app.notify.items import Item, Section, work_for
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
+from app.web.i18n import environment, translations
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.notify.reminder_world import BASE_URL, build, outbox, set_user, settings_for
@@ -336,3 +338,33 @@ def test_a_reviewers_comment_of_several_lines_stays_under_its_item() -> None:
     lines = render_digest(cast(User, reader), [section], BASE_URL, date(2026, 12, 6)).body.splitlines()
     comment = lines.index("  Comment: Please add:")
     assert lines[comment + 1 : comment + 3] == ["    - the number of trainees", "    - the dates"]
+
+
+def test_an_overdue_deadline_says_so_and_comes_first(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Deadlines due soon or overdue" listed each with its date alone: a focal point could not tell
+    # the one already missed from the one due in four days without working out the dates.
+    for lang, words in (("fr", "%(date)s, en retard"), ("es", "%(date)s, con retraso")):
+        monkeypatch.setitem(vars(translations(lang))["_catalog"], "%(date)s, overdue", words)
+    world = build(engine)
+    today = utc_today()
+    with Session(engine) as db, db.begin():
+        justice = db.scalars(select(User.entity_id).where(User.email == world.fp_a)).one()
+        db.add(
+            Deadline(
+                kind="custom",
+                title="Answer the ombudsman",
+                due_on=today - timedelta(days=6),
+                entity_id=justice,
+            )
+        )
+    with Session(engine) as db:
+        me = db.scalars(select(User).where(User.email == world.fp_a)).one()
+        lines = render_digest(me, work_for(db, me, 14, today), BASE_URL, today).body.splitlines()
+    french = environment(Path("."), "fr").filters["date"]
+    heading = lines.index("Échéances proches ou dépassées (2)")
+    assert lines[heading + 1] == f"- Answer the ombudsman ({french(today - timedelta(days=6))}, en retard)", (
+        lines
+    )
+    assert lines[heading + 3] == f"- Report to parliament ({french(today + timedelta(days=4))})"
