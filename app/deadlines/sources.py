@@ -50,8 +50,8 @@ class DeadlineItem:
     ``grade``: that grade's value alone, for a text in another language. ``cancelled``: done because
     what it belongs to was called off (a cancelled action), not met: the feed marks it cancelled.
     ``revision``: grows with every change of the rows it is read from (their versions), never back:
-    the feed's SEQUENCE (a follow-up reply's: its row's, app.followup.replies; 0 for a periodic
-    report, which has none).
+    the feed's SEQUENCE (a follow-up reply's: its row's, app.followup.replies; a periodic report's:
+    its document's).
     """
 
     kind: str
@@ -334,6 +334,7 @@ def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
             link=f"/staff/recommendations/{due.anchor_id}",
             public_link=_document_page(due.symbol, due.anchor_id),
             published=due.anchor_id in published,
+            revision=due.version,  # its document's: higher whenever a reading moved it
         )
         for due in next_reports_due(session, date_from=window.start, date_to=window.end)
     ]

@@ -185,6 +185,7 @@ def _detect_document(
         document = stored or FollowUpDocument(symbol=symbol)
         if stored is None:
             session.add(document)
+        report_was = (document.report_due, document.report_what)
         published = anchor.published or next((p.published for p in paragraphs if p.published), None)
         document.mechanism_id = anchor.mechanism_id
         document.publication_date = published
@@ -197,6 +198,8 @@ def _detect_document(
         if report is not None:
             result.reports += 1
             document.report_due, document.report_what = report[1].due, report[1].what[:255]
+        if stored is not None and (document.report_due, document.report_what) != report_was:
+            document.version += 1  # the report's event moved or was renamed: calendars must take it
         if request is not None:
             result.requests += 1
             selection = _select(symbol, paragraphs, request, published, document, result)

@@ -49,6 +49,7 @@ class ReportDue:
     symbol: str  # the concluding observations that set the date
     what: str | None  # "next periodic report", "combined fifth and sixth periodic reports"
     anchor_id: int  # the smallest id of the document's recommendations: the calendar's name for it
+    version: int = 1  # grows whenever a reading moves it (its date, its wording)
 
 
 def selected_groups(
@@ -168,7 +169,13 @@ def next_reports_due(
         if anchor_id is None:  # the document's recommendations are gone: nothing to name it by
             continue
         due = ReportDue(
-            document.report_due, code, document.mechanism_id, document.symbol, document.report_what, anchor_id
+            document.report_due,
+            code,
+            document.mechanism_id,
+            document.symbol,
+            document.report_what,
+            anchor_id,
+            document.version,
         )
         items.append(due)
     return items

@@ -39,6 +39,8 @@ class FollowUpDocument(Base):
     report_what: Mapped[str | None] = mapped_column(String(255))
     detected_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id", ondelete="SET NULL"))
     detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Grows whenever a reading changes the next report's date or wording: its calendar event's SEQUENCE.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RecommendationFollowUp(Base):

@@ -1,4 +1,5 @@
-"""follow-up replies: each follow-up reply deadline named for good, with a version
+"""follow-up replies: each follow-up reply deadline named for good, with a version; a version for
+each document's next periodic report
 
 Revision ID: 0023
 Revises: 0022
@@ -8,7 +9,8 @@ A follow-up reply (one document's recommendations selected for follow-up with on
 named by the smallest id of its recommendations: adding an older one to the selection made it another
 deadline (unpublished, another UID in the calendar feeds), and nothing counted its changes (the feed's
 SEQUENCE stayed 0 when its date moved). Each reply now has its row, named by the smallest id of what
-it holds today, so that the published ones stay published.
+it holds today, so that the published ones stay published. ``follow_up_documents.version`` grows
+when a reading of the document moves its next periodic report (its SEQUENCE stayed 0 too).
 """
 
 from collections import defaultdict
@@ -41,6 +43,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_follow_up_replies_symbol"), "follow_up_replies", ["symbol"], unique=False)
     op.create_index(op.f("ix_follow_up_replies_due"), "follow_up_replies", ["due"], unique=False)
+    with op.batch_alter_table("follow_up_documents", schema=None) as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
     follow_up = sa.table(
         "recommendation_follow_up",
@@ -85,6 +89,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("follow_up_documents", schema=None) as batch:
+        batch.drop_column("version")
     op.drop_index(op.f("ix_follow_up_replies_due"), table_name="follow_up_replies")
     op.drop_index(op.f("ix_follow_up_replies_symbol"), table_name="follow_up_replies")
     op.drop_table("follow_up_replies")

@@ -6,6 +6,7 @@ beside the reply."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -299,3 +300,30 @@ def test_the_periodic_report_due_reads_in_the_readers_language(
     anonymous_client.cookies.set(SESSION_COOKIE, secret)
     staff = anonymous_client.get("/staff/calendar", params={"lang": "fr", "from": "2030-01-01"}).text
     assert "huitième et neuvième rapports périodiques combinés" in staff and "eighth" not in staff
+
+
+def test_a_periodic_report_moved_by_a_reimport_has_a_higher_revision(
+    client: TestClient, engine: Engine
+) -> None:
+    # UHRI corrected the document's date for the next report: the event moved but stayed at revision
+    # 0, so a calendar program that goes by SEQUENCE kept the old date.
+    import_records(engine, crc_document())
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+
+    def report() -> Any:
+        feed = client.get("/api/v1/calendar.ics", params={"token": token})
+        events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+        [event] = [event for event in events if str(event["UID"]).startswith("periodic_report-")]
+        return event
+
+    before = report()
+    corrected = list(crc_document())
+    [at] = [i for i, item in enumerate(corrected) if item.external_id.endswith("#51")]
+    texts = {lang: text.replace("2030", "2031") for lang, text in corrected[at].texts.items()}
+    corrected[at] = replace(corrected[at], texts=texts)
+    import_records(engine, corrected)
+    after = report()
+    assert (str(after["UID"]), after.decoded("DTSTART")) == (str(before["UID"]), date(2031, 10, 3))
+    assert int(after.get("SEQUENCE", 0)) > int(before.get("SEQUENCE", 0))
+    import_records(engine, corrected)  # read again, unchanged: the same revision
+    assert int(report().get("SEQUENCE", 0)) == int(after.get("SEQUENCE", 0))
