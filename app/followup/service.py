@@ -199,7 +199,8 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
     if params.due_to is not None:
         conditions.append(due_col <= params.due_to)
     if params.overdue is not None:
-        late = (due_col < utc_today()) & grades.c.grade.is_(None)
+        # No due date is not late, and must never be NULL: NOT NULL left those out of both lists.
+        late = due_col.is_not(None) & (due_col < utc_today()) & grades.c.grade.is_(None)
         conditions.append(late if params.overdue else ~late)
     if params.corrected is not None:
         conditions.append(corrected_col if params.corrected else ~corrected_col)

@@ -155,6 +155,13 @@ def test_the_list_pages_by_due_date_and_filters(client: TestClient, engine: Engi
     assert {item["recommendation_id"] for item in window["items"]} == {ids["10"], ids["20"]}
     others = _ok(client.get("/api/v1/follow-up", params={"selected": "false"}))
     assert others["items"] == []  # rows exist only for what was ever selected or corrected
+    # Selected by a coordinator with no date yet: not overdue, so in that list (it was in neither).
+    _ok(client.put(_url(ids["11"]), json={"selected": True}))
+    lists = [
+        {item["recommendation_id"] for item in _ok(client.get("/api/v1/follow-up", params=params))["items"]}
+        for params in ({"overdue": "true"}, {"overdue": "false"}, {})
+    ]
+    assert ids["11"] in lists[1] and lists[0] | lists[1] == lists[2] and not lists[0] & lists[1]
 
 
 def test_problems_name_the_field(client: TestClient, engine: Engine) -> None:
