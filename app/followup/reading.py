@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.core.db import off_index
 from app.followup.latest import latest_grades
@@ -144,7 +144,15 @@ def next_reports_due(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> list[ReportDue]:
-    """The next periodic report each document asks for, by date."""
+    """The next periodic report each document asks for, by date; a document's only until a newer one
+    of the same committee asks for the next (the State sent the one asked for, or the committee
+    reviewed it anyway: it was overdue for ever)."""
+    newer = aliased(FollowUpDocument)
+    superseded = exists().where(
+        newer.mechanism_id == FollowUpDocument.mechanism_id,
+        newer.report_due.is_not(None),
+        newer.publication_date > FollowUpDocument.publication_date,
+    )
     anchor = (
         select(func.min(Recommendation.id))
         .where(Recommendation.symbol == FollowUpDocument.symbol)
@@ -154,7 +162,7 @@ def next_reports_due(
     query = (
         select(FollowUpDocument, Mechanism.code, anchor)
         .join(Mechanism, Mechanism.id == FollowUpDocument.mechanism_id)
-        .where(FollowUpDocument.report_due.is_not(None))
+        .where(FollowUpDocument.report_due.is_not(None), ~superseded)
         .order_by(FollowUpDocument.report_due, FollowUpDocument.symbol)
     )
     if mechanism_id is not None:

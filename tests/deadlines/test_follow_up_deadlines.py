@@ -22,7 +22,7 @@ from app.notify.items import work_for
 from app.staff.session import SESSION_COOKIE
 from app.web.i18n import translations
 from tests import accounts
-from tests.factories import import_records
+from tests.factories import import_records, record
 from tests.followup.documents import CRC, crc_document
 
 Headers = Callable[..., dict[str, str]]
@@ -327,3 +327,37 @@ def test_a_periodic_report_moved_by_a_reimport_has_a_higher_revision(
     assert int(after.get("SEQUENCE", 0)) > int(before.get("SEQUENCE", 0))
     import_records(engine, corrected)  # read again, unchanged: the same revision
     assert int(report().get("SEQUENCE", 0)) == int(after.get("SEQUENCE", 0))
+
+
+def test_a_newer_document_takes_the_periodic_report_off_the_older_ones(
+    client: TestClient, engine: Engine
+) -> None:
+    # The committee's earlier concluding observations asked for the report the State has since sent
+    # (the newer observations are the proof): it stayed in the calendar, overdue for ever, in every
+    # focal point's digest.
+    older = "CRC/C/PER/CO/4-5"
+    asked = (
+        "60. The Committee invites the State party to submit its combined sixth and seventh periodic "
+        "reports by 1 September 2022."
+    )
+    import_records(
+        engine,
+        [
+            record(
+                f"{older}#{number}",
+                f"<p>{text}</p>",
+                mechanism="CRC",
+                symbol=older,
+                publication_date=date(2016, 3, 2),
+                countries=["Peru"],
+            )
+            for number, text in ((12, "12. The Committee recommends a law."), (60, asked))
+        ],
+    )
+    reports = _items(client, "/api/v1/deadlines", kind="periodic_report")
+    assert [item["title"] for item in reports] == [f"{older}: combined sixth and seventh periodic reports"]
+    import_records(engine, crc_document())
+    reports = _items(client, "/api/v1/deadlines", kind="periodic_report")
+    assert [(item["date"], item["title"]) for item in reports] == [
+        ("2030-10-03", f"{CRC}: combined eighth and ninth periodic reports")
+    ]
