@@ -207,7 +207,13 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _mechanism_code(code: str | None) -> str | None:
+    """The code as stored, upper case: the lists take a code in any case ("crc" found nothing)."""
+    return code.strip().upper() if code and code.strip() else None
+
+
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
+    params = params.model_copy(update={"mechanism": _mechanism_code(params.mechanism)})
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:
@@ -242,6 +248,7 @@ def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage
 
 def count_by_grade(session: Session, mechanism: str | None = None) -> GradeCounts:
     """The recommendations selected for follow-up (not withdrawn), by their latest grade."""
+    mechanism = _mechanism_code(mechanism)
     query = (
         select(grades.c.grade, func.count())
         .select_from(RecommendationFollowUp)

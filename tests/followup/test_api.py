@@ -215,3 +215,10 @@ def test_the_import_run_lists_its_warnings(client: TestClient, engine: Engine) -
     ]
     clean = import_records(engine, crc_document())
     assert _ok(client.get(f"/api/v1/import-runs/{clean.run_id}"))["warnings"] == []
+
+
+def test_a_mechanism_is_a_code_in_any_case(client: TestClient, engine: Engine) -> None:
+    # "crc" listed and counted nothing, as if the committee had selected none: codes are upper case.
+    import_records(engine, crc_document())
+    assert len(_ok(client.get("/api/v1/follow-up", params={"mechanism": "crc"}))["items"]) == 3
+    assert _ok(client.get("/api/v1/follow-up/grades", params={"mechanism": " crc"}))["total"] == 3
