@@ -15,7 +15,7 @@ from app.core.errors import NotFound
 from app.core.etag import CREATED, VERSIONED
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
-from app.deadlines import entered, feed, public, publications, service
+from app.deadlines import completions, entered, feed, public, publications, service
 from app.deadlines.schemas import (
     CalendarTokenOut,
     CalendarTokenStatus,
@@ -24,6 +24,7 @@ from app.deadlines.schemas import (
     DeadlinePage,
     DeadlinePatch,
     DeadlinePublish,
+    DeadlineSent,
     EnteredDeadlineOut,
 )
 from app.public.docs import CACHED_RESPONSES
@@ -55,6 +56,18 @@ def list_deadlines(
 )
 def publish_deadline(db: DbSession, actor: Manager, body: DeadlinePublish) -> None:
     publications.set_published(db, actor, body)
+
+
+@router.post(
+    "/deadlines/sent",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Mark a follow-up reply due or a periodic report due as sent by the State, or not (coordinators)",
+    description="Met from then on (no longer overdue), although the committee has not yet graded the "
+    "reply or reviewed the report. `sent_on` null: not sent after all. Audited as `deadline.sent` / "
+    "`deadline.unsent`.",
+)
+def mark_deadline_sent(db: DbSession, actor: Manager, body: DeadlineSent) -> None:
+    completions.set_sent(db, actor, body)
 
 
 @router.post(

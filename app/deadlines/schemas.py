@@ -60,6 +60,11 @@ class DeadlineOut(BaseModel):
     cancelled: bool = Field(
         description="Done because what it belongs to was cancelled (an action and its indicators), not met"
     )
+    sent: bool = Field(
+        False,
+        description="A follow-up reply or periodic report a coordinator marked as sent by the State: done "
+        "(POST /api/v1/deadlines/sent)",
+    )
     overdue: bool = Field(description="Before today (UTC) and not done")
 
     def detail_text(self) -> str | None:
@@ -167,3 +172,12 @@ class DeadlinePublish(Forbid):
     kind: PublishableKind
     object_id: RefId = Field(description="The `object_id` the calendar lists it with")
     published: bool
+
+
+class DeadlineSent(Forbid):
+    """Mark a follow-up reply due or a periodic report due as sent by the State (met: no longer
+    overdue, although the committee has not graded or reviewed it yet), or as not sent after all."""
+
+    kind: PublishableKind
+    object_id: RefId = Field(description="The `object_id` the calendar lists it with")
+    sent_on: IsoDate | None = Field(description="The day the State sent it; null: not sent after all")

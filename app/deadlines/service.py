@@ -115,6 +115,7 @@ def out(item: DeadlineItem, today: date) -> DeadlineOut:
         published=item.published,
         done=item.done,
         cancelled=item.cancelled,
+        sent=item.sent,
         overdue=item.overdue(today),
     )
 

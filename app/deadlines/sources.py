@@ -21,7 +21,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.deadlines.report_names import report_title
 from app.followup.reading import follow_up_due, next_reports_due
-from app.models import Action, Deadline, DeadlinePublication, Indicator, Mechanism
+from app.models import Action, Deadline, DeadlineCompletion, DeadlinePublication, Indicator, Mechanism
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.reading import load_links
 
@@ -68,6 +68,7 @@ class DeadlineItem:
     grade: str | None = None  # a follow-up reply's grades, unlabelled ("B", "A, C (2/3)")
     cancelled: bool = False
     revision: int = 0
+    sent: bool = False  # a follow-up reply or periodic report a coordinator marked as sent (so done)
 
     def overdue(self, today: dt.date) -> bool:
         return not self.done and self.date < today
@@ -255,6 +256,17 @@ def _published(session: Session, kind: str) -> set[int]:
     return set(rows)
 
 
+def _sent(session: Session, kind: str) -> dict[int, tuple[bool, int]]:
+    """object id -> (marked sent by a coordinator, that mark's version), for ``kind``
+    (app.deadlines.completions)."""
+    rows = session.execute(
+        select(DeadlineCompletion.object_id, DeadlineCompletion.sent_on, DeadlineCompletion.version).where(
+            DeadlineCompletion.kind == kind
+        )
+    )
+    return {object_id: (sent_on is not None, version) for object_id, sent_on, version in rows}
+
+
 def _grades(grades: dict[int, str], total: int) -> str | None:
     """A follow-up reply's grades, without a label (the feed names them in its owner's language):
     "B", "A, C (2/3)" while some are missing."""
@@ -291,9 +303,11 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
     """The information a treaty body asked for on the recommendations it selected for follow-up: one
     item per document and due date, met once the committee graded every one of them."""
     published = _published(session, "follow_up_reply")
+    marked = _sent(session, "follow_up_reply")
     items = []
     for due in follow_up_due(session, date_from=window.start, date_to=window.end):
         grade = _grades(due.grades, len(due.recommendation_ids))
+        sent, mark_version = marked.get(due.reply_id, (False, 0))
         items.append(
             DeadlineItem(
                 kind="follow_up_reply",
@@ -311,10 +325,13 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                     else _document_page(due.symbol, due.anchor_id)
                 ),
                 published=due.reply_id in published,
-                done=len(due.grades) == len(due.recommendation_ids),
+                # Met once sent (a coordinator's mark) or once the committee graded every one.
+                done=sent or len(due.grades) == len(due.recommendation_ids),
+                sent=sent,
                 detail=None if grade is None else str(grades_label(grade)),
                 grade=grade,
-                revision=due.version,  # its row's: a moved date, a recommendation or a grade more
+                # Its row's (a moved date, a recommendation or a grade more) and its mark's.
+                revision=due.version + mark_version,
             )
         )
     return items
@@ -323,6 +340,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
 def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
     """The next periodic report each set of concluding observations asks for."""
     published = _published(session, "periodic_report")
+    marked = _sent(session, "periodic_report")
     return [
         DeadlineItem(
             kind="periodic_report",
@@ -334,7 +352,10 @@ def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
             link=f"/staff/recommendations/{due.anchor_id}",
             public_link=_document_page(due.symbol, due.anchor_id),
             published=due.anchor_id in published,
-            revision=due.version,  # its document's: higher whenever a reading moved it
+            done=marked.get(due.anchor_id, (False, 0))[0],  # sent, as a coordinator marked it
+            sent=marked.get(due.anchor_id, (False, 0))[0],
+            # Its document's (higher whenever a reading moved it) and its mark's.
+            revision=due.version + marked.get(due.anchor_id, (False, 0))[1],
         )
         for due in next_reports_due(session, date_from=window.start, date_to=window.end)
     ]

@@ -4,7 +4,7 @@ from app.models.accounts import ApiKey, AuthToken, Entity, LoginFailure, User
 from app.models.audit import AuditEvent, DataVersion
 from app.models.base import Base
 from app.models.cluster import Cluster, ClusterRecommendation
-from app.models.deadline import Deadline, DeadlinePublication
+from app.models.deadline import Deadline, DeadlineCompletion, DeadlinePublication
 from app.models.evidence import EvidenceFile
 from app.models.followup import FollowUpDocument, FollowUpGrade, FollowUpReply, RecommendationFollowUp
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
@@ -46,6 +46,7 @@ __all__ = [
     "ClusterRecommendation",
     "DataVersion",
     "Deadline",
+    "DeadlineCompletion",
     "DeadlinePublication",
     "Entity",
     "EvidenceFile",

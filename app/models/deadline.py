@@ -55,3 +55,19 @@ class DeadlinePublication(Base):
     object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DeadlineCompletion(Base):
+    """A follow-up reply or a periodic report the State sent (``sent_on``; None: marked sent, then
+    not), as a coordinator marked it: met, so no longer overdue, although the committee has not yet
+    graded the reply or reviewed the report. Named like ``DeadlinePublication``; ``version`` grows with
+    each change (its calendar event's SEQUENCE, beside the reply's or the document's)."""
+
+    __tablename__ = "deadline_completions"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

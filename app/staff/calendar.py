@@ -17,8 +17,8 @@ from sqlalchemy import select
 from app.core.dates import utc_today
 from app.core.deps import DbSession, site_address
 from app.core.errors import DomainError, InvalidInput
-from app.deadlines import feed, publications, service
-from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish
+from app.deadlines import completions, feed, publications, service
+from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish, DeadlineSent
 from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
 from app.feed.fields import name_order
 from app.models import Entity, Mechanism
@@ -31,6 +31,8 @@ router = staff_router()
 
 NOTICES["deadline-published"] = _("The deadline is published: the portal's calendar shows it.")
 NOTICES["deadline-unpublished"] = _("The deadline is no longer published.")
+NOTICES["deadline-sent"] = _("The deadline is marked as sent: it is met, no longer overdue.")
+NOTICES["deadline-unsent"] = _("The deadline is no longer marked as sent.")
 NOTICES["feed-revoked"] = _("Your calendar feed is stopped: its address no longer works.")
 
 PER_PAGE = 200
@@ -139,6 +141,23 @@ async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Res
     publications.set_published(db, staff.actor, wanted)
     done = "deadline-published" if wanted.published else "deadline-unpublished"
     return redirect(f"/staff/calendar?done={done}", request)
+
+
+@router.post("/calendar/sent")
+async def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    """Mark a follow-up reply due or a periodic report due as sent today, or not (the API's service)."""
+    values = await form_values(request)
+    sent_on = utc_today().isoformat() if values.get("sent") == "true" else None
+    try:
+        wanted = parse(
+            DeadlineSent,
+            {"kind": values.get("kind", ""), "object_id": values.get("object_id", ""), "sent_on": sent_on},
+        )
+    except FormInvalid as exc:  # only a hand-made request: the page's buttons send valid values
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())
+        raise InvalidInput(reasons) from None
+    completions.set_sent(db, staff.actor, wanted)
+    return redirect(f"/staff/calendar?done={'deadline-sent' if sent_on else 'deadline-unsent'}", request)
 
 
 @router.post("/calendar/feed/revoke")

@@ -11,6 +11,8 @@ deadline (unpublished, another UID in the calendar feeds), and nothing counted i
 SEQUENCE stayed 0 when its date moved). Each reply now has its row, named by the smallest id of what
 it holds today, so that the published ones stay published. ``follow_up_documents.version`` grows
 when a reading of the document moves its next periodic report (its SEQUENCE stayed 0 too).
+``deadline_completions``: the follow-up replies and periodic reports a coordinator marked as sent,
+which stayed overdue until the committee graded or reviewed them.
 """
 
 from collections import defaultdict
@@ -43,6 +45,19 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_follow_up_replies_symbol"), "follow_up_replies", ["symbol"], unique=False)
     op.create_index(op.f("ix_follow_up_replies_due"), "follow_up_replies", ["due"], unique=False)
+    op.create_table(
+        "deadline_completions",
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("marked_by_id", sa.Integer(), nullable=True),
+        sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["marked_by_id"], ["users.id"], name=op.f("fk_deadline_completions_marked_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("kind", "object_id", name=op.f("pk_deadline_completions")),
+    )
     with op.batch_alter_table("follow_up_documents", schema=None) as batch:
         batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
@@ -89,6 +104,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("deadline_completions")
     with op.batch_alter_table("follow_up_documents", schema=None) as batch:
         batch.drop_column("version")
     op.drop_index(op.f("ix_follow_up_replies_due"), table_name="follow_up_replies")

@@ -361,3 +361,52 @@ def test_a_newer_document_takes_the_periodic_report_off_the_older_ones(
     assert [(item["date"], item["title"]) for item in reports] == [
         ("2030-10-03", f"{CRC}: combined eighth and ninth periodic reports")
     ]
+
+
+def test_a_coordinator_marks_a_report_or_reply_sent_and_it_is_no_longer_overdue(
+    client: TestClient, engine: Engine, headers_for: Headers, anonymous_client: TestClient
+) -> None:
+    # Sent, they stayed overdue until the committee graded the reply or reviewed the report (years
+    # for a report): in every feed and every focal point's digest, with nothing to say they were sent.
+    import_records(engine, crc_document())
+    reply, report = _items(client, "/api/v1/deadlines")
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    before = int(_reply_event(client, token).get("SEQUENCE", 0))
+    mark = {"kind": "follow_up_reply", "object_id": reply["object_id"], "sent_on": "2026-01-10"}
+    focal = anonymous_client.post("/api/v1/deadlines/sent", json=mark, headers=headers_for("focal_point"))
+    assert focal.status_code == 403
+    assert client.post("/api/v1/deadlines/sent", json=mark).status_code == 204
+    later = date(2031, 1, 1)  # both due dates past
+    with Session(engine) as session:
+        me = session.get_one(User, client.get("/api/v1/me").json()["id"])
+        listed = [item.title for section in work_for(session, me, 14, later) for item in section.items]
+    assert listed == [report["title"]]  # the reply, sent, is met: no longer listed
+    [sent] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (sent["sent"], sent["done"]) == (True, True)
+    event = _reply_event(client, token)
+    assert "State: Done" in str(event["DESCRIPTION"]) and int(event["SEQUENCE"]) > before
+
+    unmark = {**mark, "sent_on": None}
+    assert client.post("/api/v1/deadlines/sent", json=unmark).status_code == 204
+    [again] = _items(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (again["sent"], again["done"]) == (False, False)
+    assert int(_reply_event(client, token)["SEQUENCE"]) > int(event["SEQUENCE"])
+    with Session(engine) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "follow_up_reply")
+        ).all()
+    assert actions == ["deadline.sent", "deadline.unsent"]
+
+    # The staff calendar's button: the report, sent today.
+    user_id = accounts.create_user(engine, "coord@example.org", "coordinator")
+    secret, csrf = accounts.issue_session(engine, user_id)
+    anonymous_client.cookies.set(SESSION_COOKIE, secret)
+    page = anonymous_client.get("/staff/calendar", params={"from": ""}).text
+    assert 'action="/staff/calendar/sent"' in page and "Mark as sent" in page
+    form = {"csrf_token": csrf, "kind": "periodic_report", "object_id": report["object_id"], "sent": "true"}
+    done = anonymous_client.post("/staff/calendar/sent", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    [marked] = _items(client, "/api/v1/deadlines", kind="periodic_report")
+    assert (marked["sent"], marked["done"]) == (True, True)
+    too_late = client.post("/api/v1/deadlines/sent", json={**mark, "sent_on": "2999-01-01"})
+    assert too_late.status_code == 422 and too_late.json()["errors"][0]["field"] == "sent_on"
