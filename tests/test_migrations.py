@@ -183,3 +183,4 @@ def test_upgrading_names_each_follow_up_reply_as_the_calendar_named_it(
     with Session(engine) as session:
         [reply] = session.scalars(select(FollowUpReply)).all()
         assert (reply.id, reply.symbol, str(reply.due)) == (min(selected), CRC, "2027-02-12")
+        assert reply.held == ",".join(f"{rec_id}:" for rec_id in sorted(selected))  # what it follows

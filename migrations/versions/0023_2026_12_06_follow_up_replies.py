@@ -93,7 +93,9 @@ def upgrade() -> None:
             "mechanism_id": mechanism_id,
             "symbol": symbol,
             "due": day,
-            "held": "",  # settled (and its version raised) at its next change
+            # Its recommendations (their grades are added, and its version raised, when next settled):
+            # the row follows them should they all move to another date.
+            "held": ",".join(f"{rec_id}:" for rec_id in sorted(ids)),
             "version": 1,
             "created_at": now,
         }
