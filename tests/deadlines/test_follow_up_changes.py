@@ -92,15 +92,20 @@ def test_a_periodic_report_moved_by_a_reimport_has_a_higher_revision(
         [event] = [event for event in events if str(event["UID"]).startswith("periodic_report-")]
         return event
 
-    before = report()
+    before, reply = report(), reply_event(client, token)
     corrected = list(crc_document())
-    [at] = [i for i, item in enumerate(corrected) if item.external_id.endswith("#51")]
-    texts = {lang: text.replace("2030", "2031") for lang, text in corrected[at].texts.items()}
-    corrected[at] = replace(corrected[at], texts=texts)
+    # The report's date, and the follow-up request's period (the whole reply moves at once).
+    for paragraph, old, new in (("#51", "2030", "2031"), ("#49", "twenty-four", "twelve")):
+        [at] = [i for i, item in enumerate(corrected) if item.external_id.endswith(paragraph)]
+        texts = {lang: text.replace(old, new) for lang, text in corrected[at].texts.items()}
+        corrected[at] = replace(corrected[at], texts=texts)
     import_records(engine, corrected)
     after = report()
     assert (str(after["UID"]), after.decoded("DTSTART")) == (str(before["UID"]), date(2031, 10, 3))
     assert int(after.get("SEQUENCE", 0)) > int(before.get("SEQUENCE", 0))
+    moved = reply_event(client, token)
+    assert (str(moved["UID"]), moved.decoded("DTSTART")) == (str(reply["UID"]), date(2026, 2, 12))
+    assert int(moved["SEQUENCE"]) > int(reply.get("SEQUENCE", 0))
     import_records(engine, corrected)  # read again, unchanged: the same revision
     assert int(report().get("SEQUENCE", 0)) == int(after.get("SEQUENCE", 0))
 
