@@ -1,4 +1,6 @@
-"""``nrtd storage check``: the evidence files on disk against their rows (app/evidence/check.py)."""
+"""``nrtd storage check``: the evidence files on disk against their rows (app/evidence/check.py);
+``nrtd storage strip-metadata``: photos stored with their metadata rewritten without it
+(app/evidence/cleaning.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from app.cli.common import (
 
 if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
     from app.evidence.check import StorageReport
+    from app.evidence.cleaning import CleaningReport
 
 storage_cli = typer.Typer(
     cls=Group,
@@ -116,6 +119,97 @@ def storage_check_cmd(
             report = StorageReport()  # what was found is fixed
     if not report.consistent:
         raise typer.Exit(EXIT_FAILED)
+
+
+@storage_cli.command("strip-metadata")
+def storage_strip_metadata_cmd(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would be cleaned; change no file and no row")
+    ] = False,
+) -> None:
+    """Rewrite the JPEG, PNG and WebP evidence photos stored with their metadata (EXIF with its GPS
+    position, XMP, comments: uploads before they were removed on upload) without it, as an upload now
+    stores them; their rows get the new size and hash (audited as evidence.strip). Safe to run again
+    and to interrupt; exit 1 if a photo could not be read (left as it is) or its file is missing."""
+    import time
+
+    from app.core.actor import Actor
+    from app.core.db import session_scope
+    from app.evidence import metadata
+    from app.evidence.check import storage_not_writable
+    from app.evidence.cleaning import (
+        CleaningReport,
+        Outcome,
+        move_rows,
+        remove_unnamed,
+        stored_photos,
+        stripped_copy,
+    )
+    from app.evidence.storage import BlobStore
+
+    settings = settings_or_exit()
+    engine = database()
+    store = BlobStore(settings.storage_dir)
+    unwritable = None if dry_run else storage_not_writable(store)
+    if unwritable is not None:
+        say(f"{unwritable}; nothing was changed", "red")
+        raise typer.Exit(EXIT_FAILED)
+    with session_scope(engine) as session:
+        photos = stored_photos(session)
+    actor = Actor(role="admin", label=f"cli:{os_user()}")
+    report = CleaningReport()
+    try:
+        for photo in photos:
+            try:
+                result = stripped_copy(store, photo, dry_run=dry_run)
+                if not isinstance(result, Outcome):
+                    store.keep(result)  # the new content is whole on disk before any row names it
+            except metadata.Unreadable as exc:
+                report.unreadable.append((photo, str(exc)))
+                continue
+            except OSError as exc:  # what is left in tmp/, `nrtd storage check --repair` removes
+                say(f"stopped: {store.root} cannot be read or written ({exc})", "red")
+                raise typer.Exit(EXIT_FAILED) from None
+            if result is Outcome.MISSING:
+                report.missing.append(photo)
+            elif result is Outcome.CLEAN:
+                report.clean += 1
+            elif result is Outcome.CLEANED:  # a dry run
+                report.cleaned += 1
+                report.rows_changed += len(photo.evidence_ids)
+            elif not isinstance(result, Outcome):
+                since = time.time()
+                with write_session(engine) as session:
+                    report.rows_changed += move_rows(session, actor, photo.sha256, result)
+                report.cleaned += 1
+                with session_scope(engine) as session:
+                    remove_unnamed(session, store, photo.sha256, since)
+    finally:
+        _describe_cleaning(report, dry_run=dry_run)
+    if report.unreadable or report.missing:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _describe_cleaning(report: CleaningReport, *, dry_run: bool) -> None:
+    for photo, reason in report.unreadable:
+        say(
+            f"left as it is: evidence files {', '.join(map(str, photo.evidence_ids))} (sha256 "
+            f"{photo.sha256}): {reason}",
+            "red",
+        )
+    for photo in report.missing:
+        say(
+            f"missing content: evidence files {', '.join(map(str, photo.evidence_ids))} (sha256 "
+            f"{photo.sha256}); `nrtd storage check` reports it",
+            "red",
+        )
+    cleaned = "would be cleaned" if dry_run else "cleaned"
+    say(
+        f"photos {cleaned}: {report.cleaned} ({report.rows_changed} evidence files); already clean: "
+        f"{report.clean}; unreadable, left as they are: {len(report.unreadable)}; "
+        f"missing: {len(report.missing)}",
+        "green" if not (report.unreadable or report.missing) else "yellow",
+    )
 
 
 def _named(directory: str, root: Path) -> str:

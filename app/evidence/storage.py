@@ -112,6 +112,14 @@ class BlobStore:
         """The received file replaced by what ``write`` writes to the file it is given (hashed again),
         e.g. a photo without its metadata; on failure the new file is removed and ``received`` kept
         (for the caller to discard)."""
+        written = self.write_temporary(write)
+        received.temp.unlink(missing_ok=True)
+        return written
+
+    def write_temporary(self, write: Callable[[Sink], None]) -> Received:
+        """What ``write`` writes to the file it is given, in a temporary file of the store, hashed and
+        flushed to disk; ``keep`` moves it to its place. On failure nothing is left behind."""
+        self.temp.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=self.temp, prefix="upload-", suffix=TEMP_SUFFIX)
         temp = Path(name)
         try:
@@ -123,7 +131,6 @@ class BlobStore:
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
-        received.temp.unlink(missing_ok=True)
         return Received(temp, hashing.digest.hexdigest(), hashing.size)
 
     def discard(self, received: Received) -> None:
