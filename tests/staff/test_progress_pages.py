@@ -125,6 +125,10 @@ def test_write_a_draft_then_submit_it(world: World, staff_login: StaffLogin, db:
     assert _state(db, draft)[0] == "draft"
     page = focal.get(saved.headers["location"])
     assert "The progress update is saved as a draft." in page.text and "Forty judges." in page.text
+    # The link's hint says where files are attached: on this page, below (not "on the update's page").
+    assert re.search(r"Files are attached on the update(&#39;|')s page\.", form.text)
+    assert "Files are attached below, under “Attach files”." in page.text
+    assert "Files are attached on the update" not in page.text
     submitted = focal.post(f"/staff/progress/{draft}/submit", {"etag": _etag(page.text)})
     assert submitted.status_code == 303 and _state(db, draft)[0] == "submitted"
     at_once = focal.post(f"/staff/actions/{world.action}/progress", {**fields, "submit": "true"})
