@@ -50,6 +50,11 @@ def test_managers_see_the_approval_queue_by_default(
     assert f'name="ids" value="{world.submitted_health}"' in html
     assert 'id="field-state" name="state" value="draft"' in html and 'value="submitted" checked' in html
     assert '<a href="/staff/progress" aria-current="page">Progress updates</a>' in html  # the NAV entry
+    # "Last changed" is written as on the other staff pages (the update's own page), in every
+    # language: not the short all-digit form ("1/1/26, 12:00 AM", "01/01/2026 00:00").
+    assert re.search("<td>Jan 1, 2026, 12:00:\\d\\d\u202fAM</td>", html), "the update's page's form"
+    french = staff_login(role).get("/staff/progress?lang=fr").text
+    assert re.search(r"<td>1 janv\. 2026, 00:00:\d\d</td>", french) and "01/01/2026" not in french
 
 
 def test_a_focal_point_sees_what_was_returned_and_their_drafts(
