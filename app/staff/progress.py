@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
-from app.evidence.service import size_limit
+from app.evidence.sending import FILES_PER_FORM
+from app.evidence.service import size_limit, too_large_reason
 from app.plans import publishing
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.plans.actions.store import ensure_own_action, load_action
@@ -155,6 +156,10 @@ def progress_page(
         "errors": errors or {},
         "sizes": {file.id: shown_size(file.size, page) for file in update.evidence},
         "largest_file": size_limit(request.app.state.settings.evidence_max_bytes),
+        # For the script that names a file too large before it is sent (static/attach-check.js).
+        "max_file_bytes": request.app.state.settings.evidence_max_bytes,
+        "too_large": too_large_reason(request.app.state.settings.evidence_max_bytes),
+        "files_per_form": FILES_PER_FORM,
         **_common(page),
     }
     return render(request, page, "progress/detail.html", context, status)

@@ -14,6 +14,7 @@ MEDIA_TYPES = {
     # htmx 2.0.11 from the npm package htmx.org (dist/htmx.min.js), unchanged; its licence beside it.
     "htmx.min.js": "text/javascript; charset=utf-8",
     "htmx-LICENSE.txt": "text/plain; charset=utf-8",
+    "attach-check.js": "text/javascript; charset=utf-8",
 }
 
 

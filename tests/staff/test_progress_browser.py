@@ -68,6 +68,23 @@ def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
     # before attaching survives both (the attach form posted apart from the text, which was lost).
     typed = "Two regional workshops; 40 judges trained in Lima and Cusco."
     page.get_by_label("What was done").fill(typed)
+    # A file far over the limit (a video) is named before it is sent: the server stops a body over
+    # five files' worth before the form's text is read, and its page could not show the text typed,
+    # which was lost. Sparse: no byte of it is written, nor read.
+    video = tmp_path / "workshop.mp4"
+    with video.open("wb") as sparse:
+        sparse.truncate(6 * 25 * 1024 * 1024)
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    page.get_by_label("Attach files").set_input_files(str(video))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    expect(page.locator("#error-file")).to_have_text(
+        "Error: workshop.mp4: is larger than 25 MB, the largest evidence file this server accepts"
+    )
+    expect(page.get_by_label("Attach files")).to_be_focused()
+    expect(page.get_by_label("What was done")).to_have_value(typed)
+    assert posted == []
+    assert_accessible(page)
     disguised = tmp_path / "report.pdf"
     disguised.write_bytes(samples.EXE_AS_PDF)
     page.get_by_label("Attach files").set_input_files(str(disguised))
