@@ -10,6 +10,8 @@ MAX_NAME = 200
 FALLBACK_NAME = "evidence"
 # Characters no file system or download dialog should meet: separators, reserved Windows ones, quotes.
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
+# The other names a kind's files usually end with: kept, not given the kind's own after them.
+_SAME_KIND = {"jpg": (".jpeg", ".jpe", ".jfif"), "tif": (".tiff",)}
 
 
 def _printable(char: str) -> bool:
@@ -21,14 +23,15 @@ def _printable(char: str) -> bool:
 def safe_filename(raw: str | None, extension: str) -> str:
     """The last path part of ``raw`` without control characters, at most ``MAX_NAME`` characters,
     ending with ``extension`` (the one the content was found to be: a PDF named ``x.exe`` is kept as
-    ``x.exe.pdf``, so that no program opens it as something else)."""
+    ``x.exe.pdf``, so that no program opens it as something else) or another name of that kind
+    (``.jpeg``, ``.tiff``)."""
     name = unicodedata.normalize("NFC", raw or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if _printable(char))
     name = _UNSAFE.sub("_", name)
     name = " ".join(name.split()).strip(" .")
     suffix = f".{extension}"
-    if not name.lower().endswith(suffix) and not (extension == "jpg" and name.lower().endswith(".jpeg")):
+    if not name.lower().endswith((suffix, *_SAME_KIND.get(extension, ()))):
         name = f"{name}{suffix}" if name else FALLBACK_NAME + suffix
     if len(name) > MAX_NAME:
         stem = PurePosixPath(name).stem[: MAX_NAME - len(suffix)].rstrip(" .")

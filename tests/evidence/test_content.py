@@ -67,6 +67,11 @@ def test_refused_kinds_say_why(data: bytes, reason: str) -> None:
         ("evil\u202egnp.pdf", "pdf", "evilgnp.pdf"),  # a right-to-left override hid the real extension
         ("invoice.exe", "pdf", "invoice.exe.pdf"),
         ("photo.JPEG", "jpg", "photo.JPEG"),
+        # The other usual names of a kind are its own (they became "scan.tiff.tif", "web.jfif.jpg").
+        ("scan.tiff", "tif", "scan.tiff"),
+        ("Scan.TIF", "tif", "Scan.TIF"),
+        ("web.jfif", "jpg", "web.jfif"),
+        ("scan.tiff.exe", "tif", "scan.tiff.exe.tif"),
         ("", "csv", "evidence.csv"),
         (None, "pdf", "evidence.pdf"),
         ("...", "pdf", "evidence.pdf"),
