@@ -81,8 +81,6 @@ _APP0, _APP1, _APP2, _APP14, _COM = 0xE0, 0xE1, 0xE2, 0xEE, 0xFE
 
 
 def _jpeg_keeps(marker: int, payload: bytes) -> bool:
-    if marker == _APP0:
-        return True  # JFIF: density, no metadata
     if marker == _APP2:
         return payload.startswith(b"ICC_PROFILE\x00")  # the colour profile; not MPF, FlashPix
     if marker == _APP14:
@@ -144,7 +142,13 @@ def _jpeg(data: mmap.mmap) -> Iterator[Piece]:
             continue
         if marker == _APP1 and payload.startswith(_EXIF_HEADER) and orientation is None:
             orientation = orientation_of(data[position + 2 : end])
-        if _jpeg_keeps(marker, payload):
+        if marker == _APP0:
+            if payload.startswith(b"JFIF\x00") and length >= 16:
+                # The JFIF header (its density) without the thumbnail it may hold: one left by an editor
+                # that cropped the photo shows what was cut away. A JFXX extension (another thumbnail)
+                # is dropped with the other APP0 segments.
+                kept.append(b"\xff\xe0\x00\x10" + data[position + 2 : position + 14] + b"\x00\x00")
+        elif _jpeg_keeps(marker, payload):
             kept.append((start, end))
         position = end
     if _SOS not in (_marker_at(data, piece) for piece in kept):
@@ -162,8 +166,8 @@ def _jpeg(data: mmap.mmap) -> Iterator[Piece]:
 
 
 def _marker_at(data: mmap.mmap, piece: Piece) -> int | None:
-    if not isinstance(piece, tuple):
-        return None
+    if isinstance(piece, bytes):  # a segment made here (the JFIF header)
+        return piece[1] if piece[:1] == b"\xff" else None
     position = piece[0]
     while data[position] == 0xFF:
         position += 1

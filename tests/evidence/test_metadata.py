@@ -97,6 +97,28 @@ def test_stray_bytes_between_segments_are_read_past_as_decoders_do(
         assert kept.tobytes() == before.tobytes()
 
 
+def test_a_jfif_thumbnail_of_the_uncropped_picture_is_not_kept(
+    client: TestClient, setup: Setup, store: BlobStore
+) -> None:
+    """A JFIF header (APP0) may hold a thumbnail, and its JFXX extension another (a small JPEG): an
+    editor that crops a photo may leave the thumbnail of the whole one, showing what was cut away."""
+    original = _photo("JPEG", orientation=None)
+    assert original[2:4] == b"\xff\xe0"  # Pillow's own JFIF header, without a thumbnail
+    thumbnail = bytes([200, 10, 10]) * 4  # 2 x 2 RGB pixels of "the uncropped picture"
+    jfif = b"JFIF\x00\x01\x02\x00\x00\x01\x00\x01\x02\x02" + thumbnail
+    jfxx = b"JFXX\x00\x10" + b"\xff\xd8 thumbnail of the whole photo \xff\xd9"
+    segments = b"".join(b"\xff\xe0" + (len(body) + 2).to_bytes(2, "big") + body for body in (jfif, jfxx))
+    length = int.from_bytes(original[4:6], "big")
+    with_thumbnails = original[:2] + segments + original[4 + length :]
+    response = upload(client, setup.upload_url, with_thumbnails, "cropped.jpg", setup.focal_a)
+    assert response.status_code == 201, response.text
+    stored = store.path_of(response.json()["sha256"]).read_bytes()
+    assert thumbnail not in stored and b"JFXX" not in stored and b"thumbnail" not in stored
+    assert stored[2:4] == b"\xff\xe0" and stored[6:11] == b"JFIF\x00"  # the header kept, first
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(original)) as before:
+        assert kept.tobytes() == before.tobytes() and kept.info.get("jfif_density") == (1, 1)
+
+
 def test_an_upright_photo_keeps_no_exif_at_all(client: TestClient, setup: Setup, store: BlobStore) -> None:
     response = upload(client, setup.upload_url, _photo("JPEG", orientation=None), "site.jpg", setup.focal_a)
     assert response.status_code == 201, response.text
