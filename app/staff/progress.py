@@ -42,6 +42,9 @@ NOTICES["progress-returned"] = _("The progress update is returned to its author 
 NOTICES["progress-published"] = _("The progress update is published.")
 NOTICES["progress-unpublished"] = _("The progress update is no longer published.")
 NOTICES["progress-deleted"] = _("The draft is deleted.")
+NOT_ATTACHED = _(
+    "The chosen files are not attached: choose them again and press Attach. Nothing was saved or submitted."
+)
 
 SECTION = "home"
 
@@ -221,10 +224,20 @@ def typed_refused(
     return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=exc.status)
 
 
+def _files_chosen(values: dict[str, Any]) -> bool:
+    """Files chosen under "Attach files" reach the form's other buttons by name only (they send the
+    form without its files): saving, or submitting, then would leave them out without a word."""
+    chosen = values.get("file")
+    return any(chosen) if isinstance(chosen, list) else bool(chosen)
+
+
 @router.post("/progress/{progress_id}")
 async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
     values = await form_values(request)
     submit = _text(values, "submit") == "true"  # "Submit for approval": what the fields hold, then sent
+    if _files_chosen(values):
+        errors = {"file": NOT_ATTACHED}
+        return progress_page(request, db, staff, progress_id, values=values, errors=errors, status=422)
     try:
         body = parse(ProgressPatch, _fields(values), not_future=["reported_on"])
         _saved, tag = service.update_progress(db, staff.actor, progress_id, body, _text(values, ETAG_FIELD))

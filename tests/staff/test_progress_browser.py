@@ -105,6 +105,10 @@ def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
         page.get_by_role("link", name="Informe junio.pdf").click()
     assert Path(download.value.path()).read_bytes() == samples.PDF
     assert download.value.suggested_filename == "Informe junio.pdf"
+    # A file chosen and not attached: submitting would have left it out (the button sends its name).
+    page.get_by_label("Attach files").set_input_files(str(report))
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator("#error-file")).to_contain_text("The chosen files are not attached")
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("status")).to_have_text("The progress update is submitted for approval.")
     with Session(engine) as session:

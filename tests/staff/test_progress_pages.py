@@ -399,6 +399,31 @@ def test_a_correction_is_submitted_with_the_text_typed(
     assert "25 judges in Lima, 15 in Cusco." in coordinator.get(f"/staff/progress/{world.draft}").text
 
 
+def test_saving_with_files_chosen_and_not_attached_is_refused(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Files chosen under "Attach files", then "Submit for approval" (or "Save changes") pressed: that
+    button sends the fields without the files (only their names), and the update was submitted without
+    them, no more open to attaching them, with nothing said. Now refused, nothing saved or submitted,
+    the text typed shown again and the field named."""
+    focal = _focal(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    fields = {
+        "reported_on": "2025-06-30",
+        "narrative": "Minutes attached.",
+        "new_status": "",
+        "etag": _etag(page),
+    }
+    sent = focal.post(f"/staff/progress/{world.draft}", {**fields, "file": "minutes.pdf", "submit": "true"})
+    assert sent.status_code == 422
+    assert 'href="#field-file"' in sent.text and "Minutes attached." in sent.text
+    assert "The chosen files are not attached: choose them again and press Attach." in sent.text
+    assert _state(db, world.draft)[0] == "draft"
+    # No file chosen (the browser sends the field empty): saved as before.
+    saved = focal.post(f"/staff/progress/{world.draft}", {**fields, "file": "", "submit": "false"})
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?done=saved")
+
+
 def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
