@@ -17,7 +17,6 @@ import unicodedata
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Annotated, Any
 
-from babel.numbers import format_decimal
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
@@ -37,6 +36,7 @@ from app.staff.forms import field_errors
 from app.staff.labels import choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
+from app.web.i18n import format_file_size
 
 router = staff_router()
 
@@ -227,12 +227,9 @@ def upload(
 
 
 def shown_size(size: int, page: StaffPage) -> str:
-    """A size in bytes as people of the page's language read it: "50 MB", "2 KB"; "2 Ko", "1,5 Mo"."""
-    if size >= 1024 * 1024:
-        amount = format_decimal(float(f"{size / (1024 * 1024):.3g}"), locale=page.lang)
-        return page.gettext(_("%(size)s MB")) % {"size": amount}
-    amount = format_decimal(max(1, round(size / 1024)), locale=page.lang)
-    return page.gettext(_("%(size)s KB")) % {"size": amount}
+    """A size in bytes as people of the page's language read it: "50 MB", "2 KB"; "2 Ko", "1,5 Mo"
+    (as the portal writes an evidence file's)."""
+    return format_file_size(size, page.lang)
 
 
 def _too_large(page: StaffPage, settings: Settings) -> str:

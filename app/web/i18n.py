@@ -22,7 +22,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from app.core.catalogue import translated
+from app.core.catalogue import marked, translated
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
@@ -75,6 +75,17 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang])
 
 
+def format_file_size(size: int, lang: str) -> str:
+    """A file's size as people of ``lang`` read it, the same on every page: "2.38 MB", "2 KB";
+    "2,38 Mo", "2 Ko" (three significant digits from a megabyte up, whole kilobytes below)."""
+    gettext_ = translations(lang).gettext
+    if size >= 1024 * 1024:
+        amount = format_decimal(float(f"{size / (1024 * 1024):.3g}"), locale=lang)
+        return gettext_(marked("%(size)s MB")) % {"size": amount}
+    amount = format_decimal(max(1, round(size / 1024)), locale=lang)
+    return gettext_(marked("%(size)s KB")) % {"size": amount}
+
+
 def format_number(value: int | float | Decimal, lang: str) -> str:
     """A number the reader's way: "1 234,5" in French, "1,234.5" in English (Babel's CLDR data).
     The pages' ``number`` filter and the reports write their numbers with it. Every decimal it holds
@@ -94,6 +105,9 @@ def _localised(lang: str) -> dict[str, object]:
 
     def datetime_filter(value: datetime | None, style: str = "medium") -> str:
         return "" if value is None else format_datetime(value, format=style, locale=lang)
+
+    def file_size_filter(size: int) -> str:
+        return format_file_size(size, lang)
 
     def number_filter(value: int | float | None) -> str:
         return "" if value is None else format_number(value, lang)
@@ -193,6 +207,7 @@ def _localised(lang: str) -> dict[str, object]:
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,
         "number": number_filter,
+        "file_size": file_size_filter,
         "money": money_filter,
         "mechanism": mechanism_filter,
         "mechanism_label": mechanism_label,

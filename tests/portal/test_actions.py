@@ -218,8 +218,9 @@ def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seede
     with_files = SimpleNamespace(**{**public.model_dump(), "progress": files})
     html = fragment(page, "_action.html", {**context, "action": with_files, "level": 2})
     assert '<a href="/api/v1/public/evidence/7" type="application/pdf" download>report.pdf</a>' in html
-    # Its format as people name it: the media type ("application/vnd.openxmlformats-...") said little.
-    assert "(PDF, 2,442 KB)" in html
+    # Its format as people name it: the media type ("application/vnd.openxmlformats-...") said little;
+    # its size as the staff pages write it (it was "2,442 KB", and a 24 MB file "24,576 KB").
+    assert "(PDF, 2.38 MB)" in html
     assert "Evidence files:" not in fragment(page, "_action.html", {**context, "level": 2})
 
 
