@@ -94,6 +94,35 @@ def _without_metadata(store: BlobStore, received: Received, media_type: str) -> 
         raise _not_stored(store, exc) from None
 
 
+def _held(session: Session, progress_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(EvidenceFile)
+            .where(EvidenceFile.progress_update_id == progress_id)
+        )
+        or 0
+    )
+
+
+def check_room(session: Session, actor: Actor, progress_id: int, adding: int) -> None:
+    """Before ``adding`` files are attached at once (the workspace's form): refused (409 naming
+    ``file``) with how many the update still takes when they would pass its limit, rather than at the
+    first one over it with "remove one first" while some could be attached."""
+    held = _held(session, progress.editable(session, actor, progress_id).id)
+    if held < MAX_FILES_PER_UPDATE < held + adding:
+        reason = Reason(
+            _(
+                "This update holds %(held)s files and takes at most %(count)s: choose at most %(room)s, "
+                "or remove some first."
+            ),
+            held=held,
+            count=MAX_FILES_PER_UPDATE,
+            room=MAX_FILES_PER_UPDATE - held,
+        )
+        raise Conflict(reason, errors=[{"field": "file", "reason": reason}])
+
+
 def attach(
     session: Session,
     actor: Actor,
@@ -106,10 +135,7 @@ def attach(
     """Check who and the update's state, stream the file into the store (hashing and checking its
     content on the way), then record it. Refusals name the field ``file`` and the reason."""
     update = progress.editable(session, actor, progress_id)
-    count = session.scalar(
-        select(func.count()).select_from(EvidenceFile).where(EvidenceFile.progress_update_id == update.id)
-    )
-    if (count or 0) >= MAX_FILES_PER_UPDATE:
+    if _held(session, update.id) >= MAX_FILES_PER_UPDATE:
         full = Reason(
             _("a progress update holds at most %(count)s files; remove one first"), count=MAX_FILES_PER_UPDATE
         )

@@ -77,6 +77,13 @@ def attach_evidence(
         db.rollback()
         errors = {"file": gettext(TOO_MANY) % {"count": FILES_PER_FORM} if files else gettext(NO_FILE)}
         return progress_page(request, db, staff, progress_id, values=shown, errors=errors, status=422)
+    try:
+        service.check_room(db, staff.actor, progress_id, len(files))
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        errors = refused(db, exc)
+        return progress_page(request, db, staff, progress_id, values=shown, errors=errors, status=409)
     store = store_of(settings)
     for item in files:
         try:

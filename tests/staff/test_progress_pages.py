@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.evidence.content import ContentCheck
@@ -270,6 +270,41 @@ def test_refused_files_are_named_and_nothing_is_attached(
         and "The file is too large" in big.text
         and "larger than 2 KB, the largest evidence file" in big.text
     )
+
+
+def test_more_files_than_the_update_has_room_for_says_how_many_it_takes(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """An update holding 18 files, 5 chosen: the third was refused with "holds at most 20 files;
+    remove one first" and none attached, though two could be: the page now says how many it takes."""
+    with Session(db) as session:
+        pdf = session.get(EvidenceFile, world.pdf)
+        assert pdf is not None
+        for n in range(17):
+            session.add(
+                EvidenceFile(
+                    progress_update_id=world.draft,
+                    filename=f"page-{n}.pdf",
+                    media_type=pdf.media_type,
+                    size=pdf.size,
+                    sha256=pdf.sha256,
+                )
+            )
+        session.flush()
+    five = [("file", (f"part-{n}.txt", samples.TEXT, "text/plain")) for n in range(5)]
+    page = _focal(staff_login, world).post(f"/staff/progress/{world.draft}/evidence", files=five)
+    assert page.status_code == 409 and 'href="#field-file"' in page.text
+    assert (
+        "This update holds 18 files and takes at most 20: choose at most 2, or remove some first."
+        in page.text
+    )
+    with Session(db) as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(EvidenceFile)
+            .where(EvidenceFile.progress_update_id == world.draft)
+        )
+    assert count == 18
 
 
 def test_an_edit_on_an_old_version_is_a_conflict(world: World, staff_login: StaffLogin) -> None:
