@@ -95,16 +95,18 @@ def test_photos_stored_with_their_location_are_cleaned_once(
     assert audit_actions(engine, "evidence_file", first["id"]) == ["evidence.add", "evidence.strip"]
 
 
-def test_killed_before_the_rows_are_moved_leaves_the_old_content_named(
+@pytest.mark.parametrize("moment", ["before the commit", "after the commit"])
+def test_interrupted_every_row_names_a_file_that_is_there(
     client: TestClient,
     engine: Engine,
     database_url: str,
     setup: Setup,
     store: BlobStore,
     monkeypatch: pytest.MonkeyPatch,
+    moment: str,
 ) -> None:
-    """Interrupted between storing the new file and committing the rows: every row still names a file
-    that is there (the old one); the new one is an orphan, and a second run finishes the work."""
+    """Killed once the new file is stored: before the commit the rows still name the old file, after
+    it the new one; either way the other file is an orphan, and a second run finishes the work."""
     from app.evidence import cleaning
 
     original = _photo("WEBP")
@@ -114,12 +116,17 @@ def test_killed_before_the_rows_are_moved_leaves_the_old_content_named(
     def killed(*_args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cleaning, "move_rows", killed)
+    monkeypatch.setattr(cleaning, "move_rows" if moment == "before the commit" else "remove_unnamed", killed)
     interrupted = strip_metadata(database_url, store.root)
     assert interrupted.returncode != 0
-    assert _rows(engine)[uploaded["id"]] == (old, len(original)) and store.path_of(old).exists()
+    named = _rows(engine)[uploaded["id"]]
+    assert named == (
+        (old, len(original)) if moment == "before the commit" else (uploaded["sha256"], uploaded["size"])
+    )
+    assert store.path_of(old).exists() and store.path_of(uploaded["sha256"]).exists()
     monkeypatch.undo()
     done = strip_metadata(database_url, store.root)
     assert done.returncode == 0, done.stderr
     assert _rows(engine)[uploaded["id"]] == (uploaded["sha256"], uploaded["size"])
-    assert store.path_of(uploaded["sha256"]).exists() and not store.path_of(old).exists()
+    if moment == "before the commit":  # after it, the old file is an orphan `storage check --repair` removes
+        assert not store.path_of(old).exists()
