@@ -144,3 +144,14 @@ def test_a_damaged_photo_is_refused_naming_the_file(
     assert response.status_code == 422 and problem_fields(response) == ["file"]
     assert "location and camera data cannot be removed" in response.json()["errors"][0]["reason"]
     assert sorted(sha for sha, _path in store.stored()) == before and not list(store.temporaries())
+
+
+def test_the_api_reference_says_photos_are_stored_without_their_metadata() -> None:
+    """A client that checked its upload against its own SHA-256 found another (the photo's metadata
+    removed) with nothing in the API reference saying why."""
+    from app.openapi import openapi_document
+
+    upload = openapi_document()["paths"]["/api/v1/progress/{progress_id}/evidence"]["post"]
+    said = " ".join(upload["description"].split())
+    assert "JPEG, PNG and WebP photos are stored without their metadata" in said
+    assert "`size` and `sha256` returned are those of the stored file" in said
