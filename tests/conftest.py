@@ -43,6 +43,7 @@ from app.recommendations import kept
 from tests import accounts
 from tests.apps import app_for, dispose_all, new_test
 from tests.browser import _chromium, browser  # noqa: F401  (the end-to-end tests' fixtures)
+from tests.collection import split_by_run, world_tests_first
 
 # The run holds over a million long-lived objects (the modules, the apps kept per settings, some 70,000
 # objects each): with Python's default thresholds a full collection walked them all every few tests, a
@@ -349,17 +350,6 @@ def settings(_run_settings: Settings) -> Settings:
     return _run_settings.model_copy()  # the test's own: what it changes stays in it
 
 
-def _run_of(item: pytest.Item) -> str | None:
-    """The one run a test asks for (``database_run``), if any."""
-    marker = item.get_closest_marker("database_run")
-    if marker is None:
-        return None
-    kind = str(marker.args[0])
-    if kind not in ("sqlite", "postgresql"):
-        raise pytest.UsageError(f"{item.nodeid}: database_run takes sqlite or postgresql, not {kind!r}")
-    return kind
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL, run only the tests that use the test database: the others (parsers, downloads,
     command-line usage, headers) do exactly the same on either run, and the SQLite run has them.
@@ -370,34 +360,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     that commit on top of it), then the others: a committed test empties the database, and the next
     test on the world would build it again (seconds, on PostgreSQL, for a world built through the
     staff API). Otherwise the order is the file's."""
-    run = os.environ.get("NRTD_TEST_DB", "sqlite")
-    kept: list[pytest.Item] = []
-    elsewhere: list[pytest.Item] = []
-    for item in items:
-        named = _run_of(item)
-        if named is not None:
-            here = named == run
-        else:
-            here = run == "sqlite" or "database_url" in getattr(item, "fixturenames", ())
-        (kept if here else elsewhere).append(item)
+    kept, elsewhere = split_by_run(items, os.environ.get("NRTD_TEST_DB", "sqlite"))
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = kept
-    items[:] = _world_tests_first(items)
-
-
-def _world_tests_first(items: list[pytest.Item]) -> list[pytest.Item]:
-    modules: dict[object, list[pytest.Item]] = {}
-    for item in items:
-        modules.setdefault(item.module if isinstance(item, pytest.Function) else item.parent, []).append(item)
-
-    def rank(item: pytest.Item) -> int:
-        names = getattr(item, "fixturenames", ())
-        if "module_world" not in names:
-            return 2
-        return 1 if "engine" in names else 0
-
-    return [item for module_items in modules.values() for item in sorted(module_items, key=rank)]
+    items[:] = world_tests_first(items)
 
 
 # HTTP clients on the app, for the staff API tests: ``client`` is logged in as a coordinator (most API
