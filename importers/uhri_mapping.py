@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from app.feed import record_refusals as reasons
+from app.feed.dates import parse_date, parse_datetime
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import RecordError, SourceRecord
 from app.feed.refusals import refusal
@@ -23,8 +24,6 @@ from app.feed.values import (
     check_text,
     clean_label,
     clean_labels,
-    parse_date,
-    parse_datetime,
     parse_int,
     sdg_codes,
     upr_position,

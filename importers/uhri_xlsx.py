@@ -12,6 +12,7 @@ from typing import Any
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
+from app.feed.dates import parse_datetime, spreadsheet_date_advice
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -23,10 +24,8 @@ from app.feed.values import (
     check_text,
     clean_label,
     clean_labels,
-    parse_datetime,
     parse_int,
     sdg_codes,
-    spreadsheet_date_advice,
     upr_position,
 )
 from importers.xlsx_checks import check_archive, refuse_unreadable_cells

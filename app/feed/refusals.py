@@ -149,7 +149,7 @@ NOT_A_DATE_TIME = _("%(field)s: expected a date-time, got %(type)s")
 NOT_AN_EXCEL_DATE = _("%(field)s: %(value)s is not an Excel date serial number")
 NOT_YYYY_MM_DD = _("publication_date: %(value)s is not a YYYY-MM-DD date")
 NOT_YYYY_MM_DD_ADVICE = _("publication_date: %(value)s is not a YYYY-MM-DD date: %(advice)s")
-# What a spreadsheet made of a date (app/feed/values.py, spreadsheet_date_advice).
+# What a spreadsheet made of a date (app/feed/dates.py, spreadsheet_date_advice).
 EXCEL_DATE_NUMBER = _(
     "an Excel date number (%(date)s in Excel's count); format the column as text and type %(date)s"
 )

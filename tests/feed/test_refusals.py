@@ -13,15 +13,15 @@ from babel.messages.extract import extract_from_file
 from app.core.catalogue import Reason, translated
 from app.feed import download_refusals, file_refusals, record_refusals, refusals
 from app.feed.countries import misspelt_state
-from app.feed.records import MalformedInput, RecordError
-from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
-from app.feed.template import cells
-from app.feed.template.reader import read_csv_template
-from app.feed.values import (
+from app.feed.dates import (
     parse_date,
     parse_datetime,
     spreadsheet_date_advice,
 )
+from app.feed.records import MalformedInput, RecordError
+from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
+from app.feed.template import cells
+from app.feed.template.reader import read_csv_template
 from app.web.i18n import translations
 from importers import uhri_xlsx
 from importers.xlsx_checks import _not_a_zip

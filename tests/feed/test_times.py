@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from app.feed.dates import parse_datetime
 from app.feed.records import RecordError
-from app.feed.values import parse_datetime
 
 FIELD = "PublicationDateOnUhri"
 

@@ -10,6 +10,7 @@ from datetime import date
 from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.countries import iso2_for
+from app.feed.dates import spreadsheet_date_advice
 from app.feed.fields import plain_text
 from app.feed.keys import label_key
 from app.feed.records import RecordError
@@ -21,7 +22,6 @@ from app.feed.values import (
     check_text,
     language_code,
     sdg_codes,
-    spreadsheet_date_advice,
     upr_position,
     without_accents,
 )
