@@ -1,11 +1,11 @@
-"""Reader for the XLSX a user downloads from the UHRI search page (16 columns, OHCHR's spelling)."""
+"""Reader for the XLSX a user downloads from the UHRI search page (16 columns, OHCHR's spelling: their
+names and the header row that holds them are importers.uhri_xlsx_columns)."""
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,7 @@ from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.dates import parse_datetime, spreadsheet_date_advice
 from app.feed.fields import cycle_for_session, html_to_text
-from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import other_import
 from app.feed.values import (
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
@@ -28,43 +26,31 @@ from app.feed.values import (
     sdg_codes,
     upr_position,
 )
-from importers.xlsx_checks import check_archive, refuse_unreadable_cells
-
-TEXT = "Text"
-COUNTRIES = "Countries Concerned"
-BODY = "Reccomending Body"
-SYMBOL = "Document Symbol"
-THEMES = "Themes"
-AFFECTED_PERSONS = "Affected Persons"
-SDGS = "Sdgs"
-PUBLICATION_DATE = "Document Publication Date"
-RECOMMENDING_STATES = "UPR Reccomending States"
-POSITION = "UPR Position"
-TYPE = "Type"
-ANNOTATION_ID = "OHCHR Annotation Id"
-SESSION = "UPR Session"
-REGIONS = "Regions Concerned"
-RECOMMENDING_REGIONS = "Recommending Regions"
-UHRI_PUBLISHED = "Date of publication on UHRI"
-
-COLUMNS: tuple[str, ...] = (
-    TEXT,
-    COUNTRIES,
-    BODY,
-    SYMBOL,
-    THEMES,
+from importers.uhri_xlsx_columns import (
     AFFECTED_PERSONS,
-    SDGS,
-    PUBLICATION_DATE,
-    RECOMMENDING_STATES,
-    POSITION,
-    TYPE,
     ANNOTATION_ID,
-    SESSION,
-    REGIONS,
+    BODY,
+    COUNTRIES,
+    MAX_ROWS_ABOVE_HEADER,
+    POSITION,
+    PUBLICATION_DATE,
     RECOMMENDING_REGIONS,
+    RECOMMENDING_STATES,
+    REGIONS,
+    SDGS,
+    SESSION,
+    SYMBOL,
+    TEXT,
+    THEMES,
+    TYPE,
     UHRI_PUBLISHED,
+    Row,
+    column_positions,
+    names_a_column,
+    no_header,
+    sheet_place,
 )
+from importers.xlsx_checks import check_archive, refuse_unreadable_cells
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -83,7 +69,6 @@ MAX_COLUMNS = 256  # the 16 UHRI columns and any extras; cells further right are
 _SERIAL_RANGE = (1, 2_958_465)
 
 Cell = object
-Row = Sequence[Cell]
 
 
 def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Rejection]:
@@ -118,7 +103,7 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
     if not visible:
         raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=file_refusals.NO_VISIBLE_SHEET))
     sheet, *others = visible
-    place = _sheet_place(sheet.title, [other.title for other in others])
+    place = sheet_place(sheet.title, [other.title for other in others])
     # Some generators write a wrong <dimension> (e.g. "A1"); read-only mode would stop there.
     sheet.reset_dimensions()
     epoch: datetime = workbook.epoch  # 1904-based workbooks exist (old Mac Excel)
@@ -134,12 +119,12 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
             if _is_blank(row):
                 continue
             if columns is None:
-                if not _names_a_column(row):
+                if not names_a_column(row):
                     above += 1
                     if above > MAX_ROWS_ABOVE_HEADER:
-                        raise _no_header(place)
+                        raise no_header(place)
                     continue
-                columns = _column_positions(row, place)
+                columns = column_positions(row, place)
                 refuse_unreadable_cells(sheet, columns, number)
                 continue
             yield _read_row(row, columns, f"row {number}", epoch, lang)
@@ -149,108 +134,14 @@ def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejectio
         raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=corrupt)) from exc
     if columns is None:
         if above:
-            raise _no_header(place)
+            raise no_header(place)
         raise MalformedInput(
             refusals.refusal(refusals.EMPTY_SPREADSHEET, sheet=place.sheet, others=place.others)
         )
 
 
-# A title or a note may be typed above the header (a workbook saved again with a heading): rows that
-# name none of the columns are passed over, this many at most (a sheet of rows without a header is not).
-MAX_ROWS_ABOVE_HEADER = 10
-# The columns' other spellings: the correct one of OHCHR's "Reccomending" (a header retyped, or an
-# export of another tool). Any header is matched by its words (app/feed/headers.py).
-SPELLINGS: dict[str, tuple[str, ...]] = {
-    BODY: ("Recommending Body",),
-    RECOMMENDING_STATES: ("UPR Recommending States",),
-}
-_WANTED = {header_key(name): name for name in COLUMNS} | {
-    header_key(spelling): name for name, spellings in SPELLINGS.items() for spelling in spellings
-}
-
-
-def _names_a_column(row: Row) -> bool:
-    return any(isinstance(value, str) and header_key(value) in _WANTED for value in row)
-
-
-def _no_header(place: _SheetPlace) -> MalformedInput:
-    columns = ", ".join(map(repr, COLUMNS))
-    return MalformedInput(
-        refusals.refusal(
-            refusals.NO_UHRI_HEADER,
-            sheet=place.sheet,
-            columns=columns,
-            rows=MAX_ROWS_ABOVE_HEADER,
-            others=place.others,
-        )
-    )
-
-
 def _is_blank(row: Row) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
-
-
-@dataclass(frozen=True)
-class _SheetPlace:
-    """How a refusal names the sheet it read (only the first one is read) and the workbook's others:
-    a workbook saved with a notes or filters sheet before the results is refused for that sheet."""
-
-    sheet: str  # "the first sheet, 'Notes'"
-    others: str  # "; the workbook's other sheets: 'Results': ..." or ""
-    described: str  # both in one: "the first sheet, 'Notes'; the workbook's other sheets: ..."
-
-
-def _sheet_place(title: str, others: Sequence[str]) -> _SheetPlace:
-    sheet = refusals.refusal(refusals.FIRST_SHEET, title=repr(title))
-    if not others:
-        return _SheetPlace(sheet, "", sheet)
-    listed = ", ".join(map(repr, others[:10]))
-    if len(others) > 10:
-        listed = refusals.refusal(refusals.SHEETS_AND_MORE, sheets=listed, count=f"{len(others) - 10:,}")
-    hint = refusals.refusal(refusals.OTHER_SHEETS, others=listed)
-    described = refusals.refusal(refusals.FIRST_SHEET_OF_SEVERAL, title=repr(title), others=listed)
-    return _SheetPlace(sheet, hint, described)
-
-
-def _column_positions(header: Row, place: _SheetPlace) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    unknown: list[str] = []  # extra columns are allowed and ignored, but named when one is missing
-    for index, value in enumerate(header):
-        written = "" if value is None else str(value).strip()
-        name = _WANTED.get(header_key(written))
-        if name is None:
-            if written:
-                unknown.append(written)
-            continue
-        if name in positions:
-            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name)))
-        positions[name] = index
-    missing = [name for name in COLUMNS if name not in positions]
-    if missing and (
-        other := other_import([str(value) for value in header if value is not None], "uhri-xlsx")
-    ):
-        raise MalformedInput(other)
-    if missing:
-        columns = ", ".join(_spelt(name) for name in missing)
-        sheet = place.described
-        if not unknown:
-            raise MalformedInput(
-                refusals.refusal(refusals.UHRI_XLSX_MISSING_COLUMNS, columns=columns, sheet=sheet)
-            )
-        listed = ", ".join(map(repr, unknown[:10]))
-        raise MalformedInput(
-            refusals.refusal(refusals.UHRI_XLSX_UNKNOWN_COLUMNS, columns=columns, sheet=sheet, unknown=listed)
-        )
-    return positions
-
-
-def _spelt(name: str) -> str:
-    """A column as a refusal names it: "'Reccomending Body' (also spelt 'Recommending Body')"."""
-    if name not in SPELLINGS:
-        return repr(name)
-    return refusals.refusal(
-        refusals.ALSO_SPELT, name=repr(name), spellings=", ".join(map(repr, SPELLINGS[name]))
-    )
 
 
 def _read_row(

@@ -115,7 +115,7 @@ UHRI_XLSX_UNKNOWN_COLUMNS = _(
     "named %(unknown)s"
 )
 ALSO_SPELT = _("%(name)s (also spelt %(spellings)s)")
-# Which sheet of a workbook was read, and the others it has (importers/uhri_xlsx.py).
+# Which sheet of a workbook was read, and the others it has (importers/uhri_xlsx_columns.py).
 FIRST_SHEET = _("the first sheet, %(title)s")
 FIRST_SHEET_OF_SEVERAL = _(
     "the first sheet, %(title)s; the workbook's other sheet(s): %(others)s: only the first sheet is read, "

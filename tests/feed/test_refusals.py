@@ -23,7 +23,7 @@ from app.feed.sniff import broken_csv, kind_of, not_a_csv, other_import
 from app.feed.template import cells
 from app.feed.template.reader import read_csv_template
 from app.web.i18n import translations
-from importers import uhri_xlsx
+from importers.uhri_xlsx_columns import column_positions, no_header, sheet_place
 from importers.xlsx_checks import _not_a_zip
 
 
@@ -135,9 +135,9 @@ def test_the_parts_of_a_sentence_are_translated_too() -> None:
     columns = translated(refusals.reason_of(str(unknown.value)), _bracketed)
     assert columns.startswith("[unknown column(s) 'name'; the columns are: [external_id, ")
     assert columns.endswith(", text_<language> (text_fr, text_es ...)]]")
-    place = uhri_xlsx._sheet_place("Notes", [f"Sheet{n}" for n in range(12)])
+    place = sheet_place("Notes", [f"Sheet{n}" for n in range(12)])
     with pytest.raises(MalformedInput) as missing:
-        uhri_xlsx._column_positions(("Text",), place)
+        column_positions(("Text",), place)
     sheets = translated(refusals.reason_of(str(missing.value)), _bracketed)
     assert sheets.endswith(
         "in the header row of [the first sheet, 'Notes'; the workbook's other sheet(s): ['Sheet0', 'Sheet1', "
@@ -145,8 +145,8 @@ def test_the_parts_of_a_sentence_are_translated_too() -> None:
         "the first sheet is read, so put the UHRI results sheet first (or save it alone)]]"
     )
     for refused, start in (
-        (uhri_xlsx._no_header(place), "[not a UHRI export: [the first sheet, 'Notes'], has none of "),
-        (uhri_xlsx._no_header(uhri_xlsx._sheet_place("Notes", [])), "[not a UHRI export: [the first sheet, "),
+        (no_header(place), "[not a UHRI export: [the first sheet, 'Notes'], has none of "),
+        (no_header(sheet_place("Notes", [])), "[not a UHRI export: [the first sheet, "),
     ):
         text = translated(refusals.reason_of(str(refused)), _bracketed)
         assert text.startswith(start)

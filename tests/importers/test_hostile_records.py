@@ -19,7 +19,7 @@ from app.models import RejectedRecord
 from importers.csv_runs import import_csv_template, import_upr_info
 from importers.run import import_uhri
 from importers.run_record import RunSummary
-from importers.uhri_xlsx import COLUMNS as XLSX_COLUMNS
+from importers.uhri_xlsx_columns import COLUMNS as XLSX_COLUMNS
 from importers.upr_info_csv import COLUMNS as UPR_INFO_COLUMNS
 from tests.uhri_records import uhri_record
 

@@ -14,7 +14,8 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from app.core.catalogue import translated
 from app.feed import refusals
 from app.feed.records import MalformedInput, Rejection, SourceRecord
-from importers.uhri_xlsx import COLUMNS, read_uhri_xlsx
+from importers.uhri_xlsx import read_uhri_xlsx
+from importers.uhri_xlsx_columns import COLUMNS
 
 UPR_ID = "a9ceae8c-fe1c-40f9-a326-1529e0ab678f"
 CRC_ID = "0b6f8f53-3c1d-4a8e-9a57-7d2f0f4b8f11"

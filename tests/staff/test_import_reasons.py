@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine
 
-from importers.uhri_xlsx import COLUMNS
+from importers.uhri_xlsx_columns import COLUMNS
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffLogin
 from tests.staff.import_reasons import rejected_reasons, run_page
