@@ -1,22 +1,18 @@
-"""Reader for the UPR Info database CSV export (legacy encodings, CR-only lines, HTML entities)."""
+"""Reader for the UPR Info database CSV export (legacy encodings, CR-only lines, HTML entities; which
+encoding a file is in: importers.upr_info_encoding)."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
-import logging
-import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.countries import iso2_for
-from app.feed.decoding import undecodable_line, wide_encoding
+from app.feed.decoding import undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.headers import header_key
 from app.feed.keys import label_key
@@ -30,8 +26,7 @@ from app.feed.values import (
     named_labels,
     parse_int,
 )
-
-logger = logging.getLogger(__name__)
+from importers.upr_info_encoding import guess_encoding
 
 COLUMNS: tuple[str, ...] = (
     "To",
@@ -63,38 +58,6 @@ _SUPPORTED = {
     "accepted noted",
 }
 _NOTED = {"noted", "note", "rejected", "not accepted", "not supported"}
-
-_CHUNK = 1 << 20
-_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-_NON_ASCII = re.compile(rb"[\x80-\xff]+")
-_WINDOW_SIDE = 30  # bytes of the line kept on either side of a run of non-ASCII bytes
-_MAX_WINDOWS = 5000
-_APOSTROPHES = {"\u2019", "\u2018", "\u02bc"}
-_COMMON_MARKS = set("\u201c\u201d\u2013\u2014\u2026\u2022\u20ac\xab\xbb\xb0\xa0\xa7\xa9\xae\u201e\u201a")
-
-
-_ENCODING_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}
-
-
-@dataclass(frozen=True)
-class EncodingGuess:
-    """The encoding a file is read in, and why, when its bytes alone did not settle it (``why`` is
-    None for UTF-8 and for a byte-order mark)."""
-
-    encoding: str
-    why: str | None = None
-
-    def note(self) -> str | None:
-        """What the run's record says of a guessed encoding (its page and the API show it): a wrong
-        guess garbles every accented letter, and the one who imported must be able to tell."""
-        if self.why is None:
-            return None
-        name = _ENCODING_NAMES.get(self.encoding, self.encoding)
-        # What to do in words that hold on the staff page too, where no command option can be given.
-        return (
-            f"the file is not UTF-8: it was read as {name} ({self.why}); if its accented letters look "
-            "wrong, save it as 'CSV UTF-8' and import it again"
-        )
 
 
 def read_upr_info_csv(
@@ -162,154 +125,6 @@ def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
     return refusals.refusal(
         file_refusals.CANNOT_DECODE_AT, encoding=encoding, byte=repr(byte), line=line, reason=exc.reason
     )
-
-
-def detect_encoding(path: Path) -> str:
-    return guess_encoding(path).encoding
-
-
-def guess_encoding(path: Path) -> EncodingGuess:
-    """The encoding of a UPR Info CSV: "utf-8-sig" (BOM or not), "cp1252" or "mac_roman"; "utf-16" or
-    "utf-32" for a file that starts with their byte-order mark.
-
-    Reads the file in chunks. Windows-1252 and Mac Roman both decode any byte sequence, so the choice
-    rests on evidence: bytes Windows-1252 leaves undefined mean Mac Roman; otherwise the decoding whose
-    non-ASCII characters look like text (accented letters inside words, quotes beside spaces) wins,
-    charset_normalizer breaks a tie, and Windows-1252, the commoner one, wins what is left.
-    A guess is logged and noted on the run, because a wrong one would corrupt every accented letter.
-    """
-    # Every other character of UTF-16 is a NUL byte, so it is named before the NUL check below.
-    wide = wide_encoding(path)
-    if wide is not None:
-        logger.warning(
-            "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
-        )
-        return EncodingGuess(wide)
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    utf8_failure: UnicodeDecodeError | None = None
-    utf8_letters_seen = False
-    has_cp1252_undefined = False
-    windows: list[bytes] = []
-    with path.open("rb") as raw:
-        # UTF-8's byte-order mark says UTF-8 as surely as an accented letter in it does.
-        utf8_marked = raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
-        raw.seek(0)
-        while chunk := raw.read(_CHUNK):
-            if b"\x00" in chunk:
-                raise MalformedInput(file_refusals.NUL_BYTES)
-            if utf8_failure is None:
-                utf8_failure, non_ascii = _decode_utf8(decoder, chunk, final=False)
-                utf8_letters_seen = utf8_letters_seen or non_ascii
-            has_cp1252_undefined = has_cp1252_undefined or bool(_CP1252_UNDEFINED.search(chunk))
-            if len(windows) < _MAX_WINDOWS:
-                windows.extend(_non_ascii_windows(chunk))
-    if utf8_failure is None:
-        utf8_failure, _ = _decode_utf8(decoder, b"", final=True)
-        if utf8_failure is None:
-            return EncodingGuess("utf-8-sig")
-    if utf8_letters_seen or utf8_marked:
-        # Valid multi-byte UTF-8 first, then bytes that are not: no single decoding reads it right.
-        bad = utf8_failure.object[utf8_failure.start : utf8_failure.start + 1]
-        how = file_refusals.BY_ITS_MARK if utf8_marked and not utf8_letters_seen else ""
-        where = undecodable_line(path, "utf-8-sig")
-        line = refusals.refusal(file_refusals.ON_LINE, number=where[0]) if where else ""
-        raise MalformedInput(
-            refusals.refusal(file_refusals.MIXED_ENCODINGS, how=how, byte=repr(bad), line=line)
-        )
-    if has_cp1252_undefined:
-        encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"
-    else:
-        encoding, why = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
-    # The run's record says it too (EncodingGuess.note): the summary line, the run's page, the API.
-    logger.info("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
-    return EncodingGuess(encoding, why)
-
-
-def _non_ascii_windows(chunk: bytes) -> Iterator[bytes]:
-    """What ``[^\r\n]{0,30}[\x80-\xff]+[^\r\n]{0,30}`` finds in ``chunk`` (the text around each
-    accented letter), found from the non-ASCII bytes alone: that pattern, tried at every byte of a
-    long ASCII text, backtracks 30 bytes at each (two seconds a megabyte)."""
-    side = _WINDOW_SIDE
-    position = 0
-    while (found := _NON_ASCII.search(chunk, position)) is not None:
-        first = found.start()
-        # The match starts as far back as 30 bytes of the same line allow, not before the last one.
-        start = max(position, first - side)
-        start = max(start, chunk.rfind(b"\n", start, first) + 1, chunk.rfind(b"\r", start, first) + 1)
-        # Its leading part is greedy: the run it ends at is the last one starting within 30 bytes.
-        reach = min(len(chunk), start + side + 1)
-        reach = min(_line_end(chunk, start, reach), reach)
-        anchor = first
-        for run in _NON_ASCII.finditer(chunk, first, reach):
-            anchor = run.start()
-        run_end = _NON_ASCII.match(chunk, anchor)
-        assert run_end is not None
-        end = _line_end(chunk, run_end.end(), min(len(chunk), run_end.end() + side))
-        yield chunk[start:end]
-        position = end
-
-
-def _line_end(chunk: bytes, start: int, stop: int) -> int:
-    """The first CR or LF in ``chunk[start:stop]``, else ``stop``."""
-    breaks = [i for i in (chunk.find(b"\n", start, stop), chunk.find(b"\r", start, stop)) if i >= 0]
-    return min(breaks, default=stop)
-
-
-def _decode_utf8(
-    decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool
-) -> tuple[UnicodeDecodeError | None, bool]:
-    """The decoding error, if any, and whether non-ASCII text decoded cleanly before it."""
-    try:
-        text = decoder.decode(chunk, final)
-    except UnicodeDecodeError as exc:
-        valid = exc.object[: exc.start].decode("utf-8-sig", errors="ignore")
-        return exc, not valid.isascii()
-    return None, not text.isascii()
-
-
-def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str]:
-    sample = b"\n".join(windows)
-    cp1252 = _plausibility(sample.decode("cp1252"))
-    mac_roman = _plausibility(sample.decode("mac_roman"))
-    if mac_roman > cp1252:
-        return "mac_roman", "its accented letters read as Mac Roman"
-    if cp1252 > mac_roman:
-        return "cp1252", "its accented letters read as Windows-1252"
-    from charset_normalizer import from_bytes  # only for the rare undecided file
-
-    best = from_bytes(sample, cp_isolation=["cp1252", "mac_roman", "latin_1"]).best()
-    if best is not None and best.encoding == "mac_roman":
-        return "mac_roman", "charset_normalizer's choice; the letters alone did not decide"
-    # latin-1 equals Windows-1252 except that it reads 0x80-0x9f as control characters.
-    return "cp1252", "the usual legacy encoding; the letters alone did not decide"
-
-
-def _plausibility(text: str) -> int:
-    """How much the non-ASCII characters of a decoding look like real text (higher is likelier)."""
-    score = 0
-    for index, char in enumerate(text):
-        if char.isascii():
-            continue
-        before = text[index - 1] if index else " "
-        after = text[index + 1] if index + 1 < len(text) else " "
-        score += _character_score(char, before, after)
-    return score
-
-
-def _character_score(char: str, before: str, after: str) -> int:
-    category = unicodedata.category(char)
-    if category[0] == "C":
-        return -5
-    if category in ("Lu", "Ll", "Lt", "Lo"):
-        # A capital inside a lower-case word is what a wrong decoding produces: "dÕveloppement".
-        if category == "Lu" and (before.islower() or (before.isalpha() and after.islower())):
-            return -2
-        return 1 if before.isalpha() or after.isalpha() else 0
-    if char in _APOSTROPHES:
-        return 1
-    if before.isalpha() and after.isalpha():
-        return -2  # a dash or symbol inside a word, as in "ni\u2013os" for "ni\u00f1os"
-    return 1 if char in _COMMON_MARKS else -1
 
 
 def _column_positions(header: Sequence[str]) -> dict[str, int]:

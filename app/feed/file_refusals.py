@@ -46,7 +46,7 @@ UNCALCULATED = _(
     "or LibreOffice and save it again, so that each formula's value is saved with it"
 )
 
-# --- a CSV file's encoding (app/feed/template/reader.py, importers/upr_info_csv.py) -----------------
+# --- a CSV file's encoding (app/feed/template/reader.py, importers/upr_info_*.py) -------------------
 NOT_IN_ENCODING = _(
     "not %(encoding)s: byte %(byte)s on line %(line)s (%(why)s); re-save the file as UTF-8 (in Excel: "
     "'CSV UTF-8')"

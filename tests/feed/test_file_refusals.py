@@ -23,7 +23,8 @@ from app.feed.template.reader import read_csv_template
 from importers import uhri_json, uhri_xlsx
 from importers.download import DownloadError, download
 from importers.json_stream import TooDeep
-from importers.upr_info_csv import detect_encoding, read_upr_info_csv
+from importers.upr_info_csv import read_upr_info_csv
+from importers.upr_info_encoding import detect_encoding
 from importers.xlsx_checks import check_archive
 from tests.fake_uhri import fake_uhri
 from tests.feed.test_refusals import _bracketed

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from app.feed.records import MalformedInput, Rejection, SourceRecord
-from importers.upr_info_csv import COLUMNS, _non_ascii_windows, detect_encoding, read_upr_info_csv
+from importers.upr_info_csv import COLUMNS, read_upr_info_csv
+from importers.upr_info_encoding import _non_ascii_windows, detect_encoding
 
 HEADER = list(COLUMNS)
 
