@@ -1,7 +1,8 @@
 """The ``nrtd`` command never damages or silently skips data (issue 9, first section): the demo,
-country names, contradictory options, rejected records' reasons, an unusable database, -h and
---version. Against the test database (SQLite file or PostgreSQL), run in this process
-(``tests.cli_runner``), and as processes of their own where a server would start."""
+the schema, rejected records' reasons, an unusable database, -h and --version (country names and
+contradictory options: test_cli_country.py). Against the test database (SQLite file or
+PostgreSQL), run in this process (``tests.cli_runner``), and as processes of their own where a
+server would start."""
 
 from __future__ import annotations
 
@@ -35,14 +36,14 @@ from tests.uhri_records import snapshot, uhri_record, write_export
 UNREACHABLE = "postgresql://nrtd:s3cret-pass@127.0.0.1:9/nrtd"
 
 
-def _one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
+def one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
 
 
-def _recommendations(engine: Engine) -> int:
+def recommendation_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(Recommendation)).scalar_one())
 
@@ -79,7 +80,7 @@ def test_demo_load_leaves_a_database_with_records_alone(
 def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, database_url: str) -> None:
     refused = nrtd(database_url, "demo", "load")
     assert refused.returncode == 2 and "NRTD_DEMO=true" in refused.stderr
-    assert _recommendations(engine) == 0
+    assert recommendation_count(engine) == 0
     loaded = nrtd(database_url, "demo", "load", NRTD_DEMO="true", NRTD_COUNTRY="Chile")
     assert loaded.returncode == 0, loaded.stderr
     with engine.connect() as conn:
@@ -88,7 +89,11 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
     assert run.country == "Peru" and run.languages == "en,fr"  # the sample's own State, whatever the env
     assert run.created > 20
     # Every record is new: created, none updated (its French text came with it), none "unchanged -46".
-    assert (run.created, run.updated, run.unchanged) == (_recommendations(engine) - upr_info.created, 0, 0)
+    assert (run.created, run.updated, run.unchanged) == (
+        recommendation_count(engine) - upr_info.created,
+        0,
+        0,
+    )
     # And the same recommendations from UPR Info, most linked to their UHRI record: the demo shows
     # one recommendation across sources (its page's Sources section).
     assert (upr_info.source, upr_info.country, upr_info.created, upr_info.rejected) == (
@@ -113,61 +118,7 @@ def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine)
         assert notice not in client.get("/").text
 
 
-# -- countries --------------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_unknown_country_exits_2_naming_the_closest(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> None:
-    export = write_export(tmp_path / "e.json", [uhri_record(1)])
-    typo = nrtd(database_url, "import", "uhri", str(export), "--country", "Peruu")
-    assert typo.returncode == 2
-    assert _one_line_no_traceback(typo) == "--country: unknown country 'Peruu' (closest: Peru)"
-    narnia = nrtd(database_url, "import", "uhri", str(export), NRTD_COUNTRY="Narnia")
-    assert narnia.returncode == 2 and _one_line_no_traceback(narnia).startswith("NRTD_COUNTRY: unknown")
-    template = nrtd(database_url, "import", "csv", str(export), "--country", "Atlantis")
-    assert template.returncode == 2 and "unknown country 'Atlantis'" in template.stderr
-    export_typo = nrtd(database_url, "export", "csv", "-", "--country", "Narnia")
-    assert export_typo.returncode == 2 and "unknown country 'Narnia'" in export_typo.stderr
-    assert _recommendations(engine) == 0
-
-
-@pytest.mark.slow
-def test_a_schedule_with_an_unknown_or_no_country_stops_serve(own_database: str) -> None:
-    schedule = "0 3 * * *"
-    typo = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="Narnia", NRTD_IMPORT_SCHEDULE=schedule)
-    assert typo.returncode == 2
-    assert _one_line_no_traceback(typo).startswith("NRTD_COUNTRY: unknown country 'Narnia' (closest: ")
-    none = nrtd(own_database, "serve", "--port", "1", NRTD_COUNTRY="", NRTD_IMPORT_SCHEDULE=schedule)
-    assert none.returncode == 2 and "NRTD_IMPORT_SCHEDULE needs NRTD_COUNTRY" in none.stderr
-    one_file = nrtd(
-        own_database,
-        "serve",
-        "--port",
-        "1",
-        NRTD_COUNTRY="Peru",
-        NRTD_IMPORT_SCHEDULE=schedule,
-        NRTD_UHRI_URL="https://uhri.example.org/export-full-en.json",
-        NRTD_UHRI_LANGUAGES="en,fr",
-    )
-    assert one_file.returncode == 2
-    assert _one_line_no_traceback(one_file).startswith(
-        "NRTD_IMPORT_SCHEDULE: NRTD_UHRI_LANGUAGES names en,fr but NRTD_UHRI_URL holds no {lang}"
-    )
-
-
-def test_serve_refuses_a_country_that_names_no_state_without_a_schedule() -> None:
-    """NRTD_COUNTRY was checked only with an import schedule: "Peruu" without one served pages,
-    reports and exports naming a State that does not exist. It is refused at start, before the
-    database is opened, naming the setting and the closest State."""
-    # A database that refuses connections: a server that got past the settings stops there at once.
-    typo = run_cli(
-        ["serve", "--port", "1"],
-        env={"NRTD_DATABASE_URL": UNREACHABLE, "NRTD_COUNTRY": "Peruu", "NRTD_IMPORT_SCHEDULE": ""},
-    )
-    assert typo.returncode == 2
-    assert _one_line_no_traceback(typo) == "NRTD_COUNTRY: unknown country 'Peruu' (closest: Peru)"
+# -- the schema a server finds, a misspelt setting (the State it imports for: test_cli_country.py) --
 
 
 @pytest.mark.slow
@@ -233,87 +184,6 @@ def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path, 
         f"unknown setting NRTD_COUNTRI (in {env_file}) is ignored; did you mean NRTD_COUNTRY?",
         "unknown setting NRTD_NOTHING_LIKE_IT (in the environment) is ignored",
     ]
-
-
-@pytest.mark.slow
-def test_missing_country_and_contradictory_options_exit_2(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> None:
-    export = write_export(tmp_path / "e.json", [uhri_record(1)])
-    missing = nrtd(database_url, "import", "uhri", str(export), NRTD_COUNTRY="")
-    assert missing.returncode == 2 and "no country to import" in _one_line_no_traceback(missing)
-    both = nrtd(database_url, "import", "uhri", str(export), "--country", "PE", "--all-countries")
-    assert both.returncode == 2 and "exclude each other" in _one_line_no_traceback(both)
-    upr = ROOT / "app/data/sample/upr-info-peru.csv"
-    both_upr = nrtd(database_url, "import", "upr-info", str(upr), "--country", "Peru", "--all-countries")
-    assert both_upr.returncode == 2 and "exclude each other" in both_upr.stderr
-    assert _recommendations(engine) == 0
-
-
-@pytest.mark.slow
-def test_iso_codes_and_uhri_names_are_accepted(engine: Engine, database_url: str, tmp_path: Path) -> None:
-    bolivia = "Bolivia (Plurinational State of)"
-    export = write_export(tmp_path / "e.json", [uhri_record(1), uhri_record(2, Countries=[bolivia])])
-    result = nrtd(database_url, "import", "uhri", str(export), "--country", "PER", "--partial")
-    assert result.returncode == 0, result.stderr
-    # An instance that tracks no one State (NRTD_COUNTRY empty) takes any.
-    result = nrtd(
-        database_url, "import", "uhri", str(export), "--country", "BOL", "--partial", NRTD_COUNTRY=""
-    )
-    assert result.returncode == 0, result.stderr
-    with engine.connect() as conn:
-        assert [run.country for run in conn.execute(select(ImportRun).order_by(ImportRun.id))] == [
-            "Peru",
-            bolivia,
-        ]
-    assert _recommendations(engine) == 2
-
-
-@pytest.mark.slow
-def test_another_state_than_the_instances_is_refused(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> None:
-    """NRTD_COUNTRY names the State this instance tracks: --country naming another would store that
-    State's recommendations beside its own, for good. Refused before anything is read."""
-    chile = write_export(tmp_path / "e.json", [uhri_record(1, Countries=["Chile"])])
-    template = tmp_path / "t.csv"
-    template.write_text("external_id,mechanism,text\n", encoding="utf-8")
-    upr = ROOT / "app/data/sample/upr-info-peru.csv"
-    for args in (("uhri", str(chile)), ("upr-info", str(upr)), ("csv", str(template))):
-        refused = nrtd(database_url, "import", *args, "--country", "CL")
-        assert refused.returncode == 2, (args, refused.stderr)
-        said = " ".join(refused.stderr.split())
-        assert "--country CL: this instance tracks Peru (NRTD_COUNTRY), and Chile's recommendations" in said
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
-    assert _recommendations(engine) == 0
-    same = nrtd(database_url, "import", "uhri", str(chile), "--country", "PE", "--allow-empty")
-    assert same.returncode == 0, same.stderr  # Peru by its code: the instance's own State
-
-
-@pytest.mark.slow
-def test_a_known_country_with_no_record_fails_unless_allowed(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> None:
-    export = write_export(tmp_path / "e.json", [uhri_record(n) for n in range(1, 6)])
-    nothing = nrtd(database_url, "import", "uhri", str(export), "--country", "Chile", NRTD_COUNTRY="Chile")
-    assert nothing.returncode == 1
-    assert "none of the 5 records read concerns Chile" in nothing.stderr
-    assert "--allow-empty" in nothing.stderr
-    with engine.connect() as conn:
-        assert conn.execute(select(ImportRun.outcome)).scalar_one() == "failed"
-    allowed = nrtd(
-        database_url,
-        "import",
-        "uhri",
-        str(export),
-        "--country",
-        "Chile",
-        "--allow-empty",
-        NRTD_COUNTRY="Chile",
-    )
-    assert allowed.returncode == 0, allowed.stderr
-    assert "skipped 5, created 0" in allowed.stdout
 
 
 # -- rejected records on the command line ----------------------------------------------------------
@@ -398,7 +268,7 @@ def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> N
     else:
         result = run_cli(args, env={"NRTD_DATABASE_URL": UNREACHABLE}, input=passphrase)
     assert result.returncode == 2, result.stderr
-    line = _one_line_no_traceback(result)
+    line = one_line_no_traceback(result)
     assert line.startswith("NRTD_DATABASE_URL=postgresql://nrtd:***@127.0.0.1:9/nrtd: cannot connect: ")
     assert "s3cret" not in result.stderr + result.stdout
 
@@ -414,7 +284,7 @@ def test_unreachable_database_is_one_line_and_exit_2(args: tuple[str, ...]) -> N
 def test_unknown_driver_is_one_line_and_exit_2(url: str, reason: str) -> None:
     result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert result.returncode == 2
-    assert _one_line_no_traceback(result).startswith(f"NRTD_DATABASE_URL={url}: {reason}")
+    assert one_line_no_traceback(result).startswith(f"NRTD_DATABASE_URL={url}: {reason}")
 
 
 @pytest.mark.slow
@@ -467,7 +337,7 @@ def test_a_port_out_of_range_is_a_usage_error(own_database: str) -> None:
 def test_an_unknown_log_level_is_a_settings_error(own_database: str) -> None:
     result = nrtd(own_database, "serve", "--port", "1", NRTD_LOG_LEVEL="VERBOSE")
     assert result.returncode == 2
-    assert _one_line_no_traceback(result) == (
+    assert one_line_no_traceback(result) == (
         "setting NRTD_LOG_LEVEL: unknown log level 'VERBOSE': "
         "give one of DEBUG, INFO, WARNING, ERROR, CRITICAL"
     )
@@ -481,7 +351,7 @@ def test_openapi_into_a_folder_or_under_a_file_is_a_usage_error(tmp_path: Path) 
     (tmp_path / "afile").write_text("")
     under_a_file = run_cli(["openapi", str(tmp_path / "afile" / "openapi.json")], env={})
     assert under_a_file.returncode == 2
-    assert _one_line_no_traceback(under_a_file).startswith(
+    assert one_line_no_traceback(under_a_file).startswith(
         f"cannot write {tmp_path / 'afile' / 'openapi.json'} ("
     )
     written = run_cli(["openapi", str(tmp_path / "new" / "openapi.json")], env={})
@@ -492,7 +362,7 @@ def test_openapi_into_a_folder_or_under_a_file_is_a_usage_error(tmp_path: Path) 
 def test_an_sqlite_url_without_a_file_is_a_settings_error(url: str) -> None:
     result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert result.returncode == 2
-    assert _one_line_no_traceback(result).startswith(
+    assert one_line_no_traceback(result).startswith(
         f"setting NRTD_DATABASE_URL: {url!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db"
     )
     assert "upgraded" not in result.stderr
