@@ -1,5 +1,6 @@
 """Every portal page: renders, is well-formed and accessible-ish HTML, shows only published data,
-follows NRTD_PUBLIC_ACCESS, and speaks the reader's language."""
+and speaks the reader's language (its error pages and NRTD_PUBLIC_ACCESS: test_error_pages.py; its
+counts: test_page_counts.py)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,11 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, insert
 
-from app.models import Mechanism, Recommendation
-from app.web.i18n import format_number
-from tests import accounts
-from tests.builder import building
-from tests.conftest import MakeApp
 from tests.exports.files import xlsx_rows
 from tests.portal.seed import (
     EDUCATION_EN,
@@ -121,21 +114,6 @@ def pages(seeded: Seeded) -> list[str]:
     ]
 
 
-@pytest.fixture
-def app_with(make_app: MakeApp) -> Iterator[object]:
-    """``app_with(**overrides)``: a client on the app with other settings."""
-    opened: list[TestClient] = []
-
-    def make(**overrides: object) -> TestClient:
-        client = TestClient(make_app(**overrides))
-        opened.append(client)
-        return client
-
-    yield make
-    for client in opened:
-        client.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])
 def test_every_page_renders_valid_html(portal: TestClient, seeded: Seeded, lang: str) -> None:
     for path in pages(seeded):
@@ -166,121 +144,6 @@ def test_a_recommendations_publication_date_reads_published_on(portal: TestClien
     for lang, label in (("fr", "<dt>Publiée le</dt>"), ("es", "<dt>Publicada el</dt>")):
         page = portal.get(f"/recommendations/{seeded.education_id}", params={"lang": lang}).text
         assert label in page
-
-
-def test_unpublished_withdrawn_and_unknown_are_404_pages(portal: TestClient, seeded: Seeded) -> None:
-    for path in (
-        f"/recommendations/{seeded.withdrawn_id}",
-        "/recommendations/2147483647",
-        f"/clusters/{seeded.unpublished_cluster_id}",
-        f"/clusters/{seeded.archived_cluster_id}",
-        "/clusters/999999",
-        f"/actions/{seeded.unpublished_action_id}",
-        "/static/nothing.css",
-    ):
-        response = portal.get(path)
-        assert response.status_code == 404, path
-        assert response.headers["content-type"].startswith("text/html")
-        check_html(response.text)
-        assert "Page not found" in response.text
-    french = portal.get("/recommendations/2147483647?lang=fr")
-    assert french.status_code == 404
-    assert "Page introuvable" in french.text
-
-
-def test_invalid_parameters_give_an_html_page(portal: TestClient, seeded: Seeded) -> None:
-    for path in ("/?cycle=abc", "/?sdg=99.9", "/?status=done", "/?cursor=garbage"):
-        response = portal.get(path)
-        assert response.status_code == 422, path
-        assert response.headers["content-type"].startswith("text/html")
-        assert response.headers["cache-control"] == "no-store"
-        assert "There is a problem" in response.text, path
-        check_html(response.text)
-    # A malformed id in the address names no page: not found, as an id that does not exist.
-    for path in ("/recommendations/abc", "/clusters/1.5", "/actions/-"):
-        response = portal.get(path)
-        assert response.status_code == 404, path
-        assert "Page not found" in response.text and "Invalid search" not in response.text
-        check_html(response.text)
-    assert portal.get("/recommendations/abc", headers={"Accept": "application/json"}).status_code == 422
-
-
-def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestClient, seeded: Seeded) -> None:
-    response = portal.get("/", params={"q": "girls", "sdg": "99", "cycle": "abc", "status": "done"})
-    assert response.status_code == 422
-    text = response.text
-    assert "<title>Error: Recommendations" in text
-    summary = text.split('<div class="error-summary"')[1].split("</div>")[0]
-    assert '<a href="#sdg">Sustainable Development Goal: &#34;99&#34; is not a goal (1 to 17)' in summary
-    assert '<a href="#cycle">UPR cycle: &#34;abc&#34; is not one of the choices</a>' in summary
-    assert '<a href="#status">Implementation status: &#34;done&#34; is not one of the choices</a>' in summary
-    assert "#q" not in summary  # a valid value is not an error
-    # What was typed is still in the form, the refused values selected in their lists.
-    assert 'name="q" value="girls"' in text
-    assert 'name="sdg" value="99" checked aria-invalid="true"> 99</label>' in text
-    assert 'name="cycle" value="abc" checked aria-invalid="true"> abc</label>' in text
-    assert '<details class="choices" open>\n  <summary>UPR cycle' in text
-    assert '<fieldset id="cycle" tabindex="-1" aria-describedby="cycle-error">' in text
-    assert '<p class="error-message" id="cycle-error">' in text
-    assert 'id="results"' not in text  # no results for a search that was not made
-    check_html(text)
-
-    french = portal.get("/", params={"cycle": "abc"}, headers={"Accept-Language": "fr"})
-    assert french.status_code == 422
-    assert "Il y a un problème" in french.text
-    assert "Cycle de l’EPU : « abc » ne fait pas partie des choix proposés" in french.text  # noqa: RUF001
-
-    too_long = portal.get("/", params={"q": "x" * 501})
-    assert too_long.status_code == 422
-    assert "Enter at most 500 characters" in too_long.text
-    # The search box is described by its syntax hint, and by its error when it has one.
-    assert 'aria-describedby="q-hint q-error" aria-invalid="true"' in too_long.text
-    assert 'id="q-hint"' in too_long.text and 'id="q-error"' in too_long.text
-    plain = portal.get("/").text
-    assert 'maxlength="500" aria-describedby="q-hint">' in plain
-    assert "a symbol such as A/HRC/22/15" in plain
-    assert "une cote telle que A/HRC/22/15" in portal.get("/", params={"lang": "fr"}).text
-
-    # An API client asking the same URL for JSON gets problem+json naming the fields.
-    as_json = portal.get("/?sdg=99&cycle=abc", headers={"Accept": "application/json"})
-    assert as_json.status_code == 422
-    assert as_json.headers["content-type"] == "application/problem+json"
-    assert {error["field"] for error in as_json.json()["errors"]} == {"sdg", "cycle"}
-
-
-def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClient, seeded: Seeded) -> None:
-    for path in ("/no-such-page", "/recommendations", "/clusters/1/nothing", "/static"):
-        response = portal.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-        assert response.status_code == 404, path
-        assert response.headers["content-type"] == "text/html; charset=utf-8"
-        assert "Page not found" in response.text
-        check_html(response.text)
-    french = portal.get("/no-such-page", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
-    assert french.status_code == 404
-    assert '<html lang="fr">' in french.text
-    assert "Page introuvable" in french.text
-    assert french.headers["content-language"] == "fr"
-    assert "Página no encontrada" in portal.get("/nothing?lang=es").text
-    # Another method on a page: 405, still a page.
-    posted = portal.post("/stats")
-    assert posted.status_code == 405
-    assert posted.headers["content-type"].startswith("text/html")
-    assert "GET" in posted.headers["allow"]
-
-
-def test_api_clients_keep_problem_json(portal: TestClient, seeded: Seeded) -> None:
-    for path, headers in (
-        ("/api/v1/no-such-thing", {"Accept": "text/html"}),
-        ("/api/v1/public/recommendations/2147483647", {"Accept": "text/html"}),
-        ("/no-such-page", {"Accept": "application/json"}),
-        ("/recommendations/2147483647", {"Accept": "application/problem+json"}),
-        ("/staff/no-such-page", {"Accept": "application/json"}),
-        ("/docs/assets/nothing.js", {}),
-    ):
-        response = portal.get(path, headers=headers)
-        assert response.status_code == 404, path
-        assert response.headers["content-type"] == "application/problem+json", path
-        assert response.json()["status"] == 404
 
 
 def test_favicon(portal: TestClient) -> None:
@@ -450,116 +313,3 @@ def test_pages_are_cacheable(portal: TestClient, seeded: Seeded) -> None:
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
     assert "@media print" in css.text
-
-
-def test_public_access_off_hides_every_page(app_with: object, seeded: Seeded) -> None:
-    client = app_with(public_access="off")  # type: ignore[operator]
-    for path in pages(seeded):
-        response = client.get(path)
-        assert response.status_code == 404, path
-        assert response.headers["content-type"].startswith("text/html")
-        assert "Page not found" in response.text
-
-
-def test_public_access_key_needs_credentials(app_with: object, seeded: Seeded, engine: Engine) -> None:
-    client = app_with(public_access="key")  # type: ignore[operator]
-    response = client.get("/")
-    assert response.status_code == 401
-    assert response.headers["content-type"].startswith("text/html")
-    assert "Sign-in required" in response.text
-    reader = accounts.headers_for(engine, "reader")
-    assert client.get("/", headers=reader).status_code == 200
-    assert client.get(f"/recommendations/{seeded.education_id}", headers=reader).status_code == 200
-
-
-def test_rate_limit_gives_a_429_page(app_with: object, seeded: Seeded) -> None:
-    client = app_with(public_rate_limit=3)  # type: ignore[operator]
-    statuses = [client.get("/exports").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
-    limited = client.get("/exports")
-    assert int(limited.headers["retry-after"]) >= 1
-    assert "Too many requests" in limited.text
-
-
-def _crc(db: Connection) -> int:
-    """The Committee on the Rights of the Child as a mechanism, for rows written straight into the table."""
-    return db.execute(
-        insert(Mechanism)
-        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
-        .returning(Mechanism.id)
-    ).scalar_one()
-
-
-def test_a_thousand_recommendations_are_counted_the_same_way_on_every_page(
-    db: Connection, make_app: MakeApp
-) -> None:
-    """The search's heading and every choice's count, and the statistics' charts and their tables,
-    write 1 001 the reader's way ("1 001" in French, "1.001" in Spanish), not "1001" here and there."""
-    mechanism = _crc(db)
-    day = date(2024, 1, 1)
-    db.execute(
-        insert(Recommendation),
-        [
-            {
-                "source": "uhri",
-                "external_id": f"many-{n}",
-                "type": "recommendation",
-                "mechanism_id": mechanism,
-                "position": "none",
-                "sort_date": day,
-                "publication_date": day,
-                "content_hash": "x",
-                "needs_review": False,
-                "withdrawn": False,
-            }
-            for n in range(1001)
-        ],
-    )
-    client = TestClient(make_app())
-    for lang in ("fr", "es"):
-        written = format_number(1001, lang)
-        assert written != "1001"
-        search = client.get("/", params={"lang": lang}).text
-        heading = re.search(r'<h2 id="results">([^<]*)</h2>', search)
-        assert heading and written in heading.group(1)
-        counted = f'<span class="count">({written})</span></label>'
-        assert counted in next(line for line in search.splitlines() if 'value="CRC"' in line)
-        assert counted in next(line for line in search.splitlines() if 'value="not_started"' in line)
-        stats = client.get("/stats", params={"lang": lang}).text
-        assert f'<td class="number">{written}</td>' in stats  # the table under the status chart
-        charted = re.findall(r'<text class="chart-value"[^>]*>([^<]*)</text>', stats)
-        assert written in charted and "1001" not in charted
-
-
-def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
-    db: Connection, make_app: MakeApp
-) -> None:
-    """A published action past due whose recommendation the feed withdrew: the actions list shows it
-    overdue, and the statistics page's "N published actions are overdue" counts it too."""
-    mechanism = _crc(db)
-    day = date(2024, 1, 1)
-    current, gone = (
-        db.execute(
-            insert(Recommendation)
-            .values(
-                source="uhri",
-                external_id=f"overdue-{n}",
-                type="recommendation",
-                mechanism_id=mechanism,
-                position="none",
-                sort_date=day,
-                content_hash="x",
-                needs_review=False,
-                withdrawn=n == 1,
-            )
-            .returning(Recommendation.id)
-        ).scalar_one()
-        for n in range(2)
-    )
-    with building(db) as build:
-        for title, rec in (("Train judges", current), ("Open shelters", gone)):
-            build.action(title, recommendations=[rec], status="in_progress", due_date=day, published=True)
-    client = TestClient(make_app())
-    listed = client.get("/api/v1/public/actions", params={"overdue": "true"}).json()["total"]
-    assert listed == 2
-    assert f"{listed} published actions are overdue." in client.get("/stats").text

@@ -1,0 +1,99 @@
+"""Numbers the portal counts: written the reader's way on every page, and the same count where two
+pages show one (the statistics page and the actions list)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, insert
+
+from app.models import Mechanism, Recommendation
+from app.web.i18n import format_number
+from tests.builder import building
+from tests.conftest import MakeApp
+
+
+def _crc(db: Connection) -> int:
+    """The Committee on the Rights of the Child as a mechanism, for rows written straight into the table."""
+    return db.execute(
+        insert(Mechanism)
+        .values(code="CRC", name="Committee on the Rights of the Child", family="treaty-body")
+        .returning(Mechanism.id)
+    ).scalar_one()
+
+
+def test_a_thousand_recommendations_are_counted_the_same_way_on_every_page(
+    db: Connection, make_app: MakeApp
+) -> None:
+    """The search's heading and every choice's count, and the statistics' charts and their tables,
+    write 1 001 the reader's way ("1 001" in French, "1.001" in Spanish), not "1001" here and there."""
+    mechanism = _crc(db)
+    day = date(2024, 1, 1)
+    db.execute(
+        insert(Recommendation),
+        [
+            {
+                "source": "uhri",
+                "external_id": f"many-{n}",
+                "type": "recommendation",
+                "mechanism_id": mechanism,
+                "position": "none",
+                "sort_date": day,
+                "publication_date": day,
+                "content_hash": "x",
+                "needs_review": False,
+                "withdrawn": False,
+            }
+            for n in range(1001)
+        ],
+    )
+    client = TestClient(make_app())
+    for lang in ("fr", "es"):
+        written = format_number(1001, lang)
+        assert written != "1001"
+        search = client.get("/", params={"lang": lang}).text
+        heading = re.search(r'<h2 id="results">([^<]*)</h2>', search)
+        assert heading and written in heading.group(1)
+        counted = f'<span class="count">({written})</span></label>'
+        assert counted in next(line for line in search.splitlines() if 'value="CRC"' in line)
+        assert counted in next(line for line in search.splitlines() if 'value="not_started"' in line)
+        stats = client.get("/stats", params={"lang": lang}).text
+        assert f'<td class="number">{written}</td>' in stats  # the table under the status chart
+        charted = re.findall(r'<text class="chart-value"[^>]*>([^<]*)</text>', stats)
+        assert written in charted and "1001" not in charted
+
+
+def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
+    db: Connection, make_app: MakeApp
+) -> None:
+    """A published action past due whose recommendation the feed withdrew: the actions list shows it
+    overdue, and the statistics page's "N published actions are overdue" counts it too."""
+    mechanism = _crc(db)
+    day = date(2024, 1, 1)
+    current, gone = (
+        db.execute(
+            insert(Recommendation)
+            .values(
+                source="uhri",
+                external_id=f"overdue-{n}",
+                type="recommendation",
+                mechanism_id=mechanism,
+                position="none",
+                sort_date=day,
+                content_hash="x",
+                needs_review=False,
+                withdrawn=n == 1,
+            )
+            .returning(Recommendation.id)
+        ).scalar_one()
+        for n in range(2)
+    )
+    with building(db) as build:
+        for title, rec in (("Train judges", current), ("Open shelters", gone)):
+            build.action(title, recommendations=[rec], status="in_progress", due_date=day, published=True)
+    client = TestClient(make_app())
+    listed = client.get("/api/v1/public/actions", params={"overdue": "true"}).json()["total"]
+    assert listed == 2
+    assert f"{listed} published actions are overdue." in client.get("/stats").text
