@@ -216,6 +216,11 @@ def _bodies(ids: dict[str, int], side: str) -> dict[tuple[str, str], dict[str, A
             "object_id": ids["rec"],
             "published": True,
         },
+        ("POST", "/api/v1/deadlines/sent"): {
+            "kind": "follow_up_reply",
+            "object_id": ids["rec"],
+            "sent_on": "2026-01-02",
+        },
         ("PATCH", "/api/v1/deadlines/{deadline_id}"): {"title": "Renamed deadline"},
         ("PATCH", "/api/v1/indicator-values/{value_id}"): {"value": 4},
         ("POST", "/api/v1/indicator-values/{value_id}/corrections"): {

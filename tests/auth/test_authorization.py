@@ -144,6 +144,7 @@ GET    /api/v1/deadlines/{deadline_id}                     200 200 200 404 404 4
 PATCH  /api/v1/deadlines/{deadline_id}                     200 200 403 403 403 403 401
 DELETE /api/v1/deadlines/{deadline_id}                     204 204 403 403 403 403 401
 POST   /api/v1/deadlines/publications                      204 204 403 403 403 403 401
+POST   /api/v1/deadlines/sent                              204 204 403 403 403 403 401
 GET    /api/v1/me/calendar-token                           200 200 200 200 200 200 401
 POST   /api/v1/me/calendar-token                           200 200 200 200 200 200 401
 DELETE /api/v1/me/calendar-token                           404 404 404 404 404 404 401
