@@ -35,6 +35,8 @@ from app.followup.state import corrected_col, due_col, effective, selected_col
 from app.models import FollowUpGrade, Mechanism, Recommendation, RecommendationFollowUp, User
 from app.models.base import utcnow
 from app.models.followup import GRADES
+from app.recommendations.schemas import RecommendationFilter
+from app.recommendations.service import check_filter_values
 
 _FOLLOW_UP = CursorOrder("follow-up", (date, int))
 
@@ -207,13 +209,18 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _mechanism_code(code: str | None) -> str | None:
-    """The code as stored, upper case: the lists take a code in any case ("crc" found nothing)."""
-    return code.strip().upper() if code and code.strip() else None
+def _mechanism_code(session: Session, code: str | None) -> str | None:
+    """The code as stored, upper case: the lists take a code in any case ("crc" found nothing). A
+    code no mechanism has is a 422 naming ``mechanism``, as in the recommendation list and the
+    calendar (it answered an empty list, as if that mechanism had nothing to follow up)."""
+    if not code or not code.strip():
+        return None
+    check_filter_values(session, RecommendationFilter(mechanism=[code]))
+    return code.strip().upper()
 
 
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
-    params = params.model_copy(update={"mechanism": _mechanism_code(params.mechanism)})
+    params = params.model_copy(update={"mechanism": _mechanism_code(session, params.mechanism)})
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:
@@ -248,7 +255,7 @@ def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage
 
 def count_by_grade(session: Session, mechanism: str | None = None) -> GradeCounts:
     """The recommendations selected for follow-up (not withdrawn), by their latest grade."""
-    mechanism = _mechanism_code(mechanism)
+    mechanism = _mechanism_code(session, mechanism)
     query = (
         select(grades.c.grade, func.count())
         .select_from(RecommendationFollowUp)

@@ -129,6 +129,7 @@ def test_grades_are_recorded_filtered_and_counted(client: TestClient, engine: En
     counts = _ok(client.get("/api/v1/follow-up/grades"))
     assert counts["counts"]["B"] == 1 and counts["counts"]["B1"] == 1 and counts["counts"]["C"] == 0
     assert (counts["ungraded"], counts["total"]) == (1, 3)
+    import_records(engine, crc_document() + cat_document()[:1])  # a CAT recommendation, none selected
     assert _ok(client.get("/api/v1/follow-up/grades", params={"mechanism": "CAT"}))["total"] == 0
     with Session(engine) as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "follow_up.grade")).all()
@@ -222,3 +223,15 @@ def test_a_mechanism_is_a_code_in_any_case(client: TestClient, engine: Engine) -
     import_records(engine, crc_document())
     assert len(_ok(client.get("/api/v1/follow-up", params={"mechanism": "crc"}))["items"]) == 3
     assert _ok(client.get("/api/v1/follow-up/grades", params={"mechanism": " crc"}))["total"] == 3
+
+
+def test_an_unknown_mechanism_is_a_422_naming_it(client: TestClient, engine: Engine) -> None:
+    # "CRX" answered an empty list and zero counts, as if that committee had selected nothing; the
+    # recommendation list and the calendar refuse a code no mechanism has, naming the parameter.
+    import_records(engine, crc_document())
+    for path in ("/api/v1/follow-up", "/api/v1/follow-up/grades"):
+        response = client.get(path, params={"mechanism": "CRX"})
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["errors"][0]["field"] == "mechanism"
+        assert "CRX" in response.text
