@@ -159,17 +159,8 @@ def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
         # "Educación"), in Python: the same on SQLite and PostgreSQL.
         part = searched_form(params.q)
         names = [row for row in names if part in searched_form(row.name)]
-    after = None
-    if params.cursor:
-        name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
-        after = name_order(name, cluster_id)
     page, next_cursor = ordered_page(
-        names,
-        lambda row: name_order(row.name, row.id),
-        params.limit,
-        after,
-        lambda row: (row.name, row.id),
-        order=CLUSTERS,
+        names, lambda row: (row.name, row.id), name_order, params.limit, params.cursor, order=CLUSTERS
     )
     ids = [row.id for row in page]
     found = {row[0].id: row for row in session.execute(_with_lead().where(Cluster.id.in_(ids)))}

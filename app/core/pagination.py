@@ -187,20 +187,24 @@ def page_of(
 
 def ordered_page(
     rows: Sequence[_T],
-    key: Callable[[_T], Any],
+    position: Callable[[_T], tuple[str, int]],
+    key: Callable[[str, int], Any],
     limit: int,
-    after: Any | None,
-    cursor_of: Callable[[_T], CursorKey],
+    cursor: str | None,
     *,
     order: CursorOrder,
 ) -> tuple[list[_T], str | None]:
-    """The page of ``rows`` (all of them, in any order) that follows the key ``after`` in the order
-    of ``key``, and the next page's cursor.
+    """The page of ``rows`` (all of them, in any order) that follows ``cursor`` (a row's
+    ``position``, its name and id), in the order ``key`` gives those positions, and the next page's
+    cursor.
 
     For short lists in an order SQL cannot give alike on every database: names in alphabetical
-    order (``app.feed.fields.alphabetical``), where SQLite and PostgreSQL's "C" collation compare
+    order (``app.feed.fields.name_order``), where SQLite and PostgreSQL's "C" collation compare
     code points ("Water" before "Éducation") and every other collation has rules of its own.
     """
-    ordered = sorted(rows, key=key)
-    start = 0 if after is None else bisect_right(ordered, after, key=key)
-    return page_of(ordered[start : start + limit + 1], limit, cursor_of, order=order)
+    ordered = sorted(rows, key=lambda row: key(*position(row)))
+    start = 0
+    if cursor:
+        name, row_id = decode_cursor(cursor, order)
+        start = bisect_right(ordered, key(name, row_id), key=lambda row: key(*position(row)))
+    return page_of(ordered[start : start + limit + 1], limit, position, order=order)

@@ -18,7 +18,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
-from app.core.pagination import CursorOrder, decode_cursor, ordered_page
+from app.core.pagination import CursorOrder, ordered_page
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.feed.fields import name_order, searched_form
 from app.models import Entity
@@ -129,16 +129,12 @@ def list_entities(session: Session, params: EntityListParams) -> EntityPage:
             for entity in found
             if part in searched_form(entity.name) or part in searched_form(entity.acronym or "")
         ]
-    after = None
-    if params.cursor:
-        name, after_id = decode_cursor(params.cursor, _ENTITIES)
-        after = name_order(name, after_id)
     rows, next_cursor = ordered_page(
         found,
-        lambda entity: name_order(entity.name, entity.id),
-        params.limit,
-        after,
         lambda entity: (entity.name, entity.id),
+        name_order,
+        params.limit,
+        params.cursor,
         order=_ENTITIES,
     )
     return EntityPage(items=[_out(e) for e in rows], next_cursor=next_cursor, total=len(found))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.clusters.service import CLUSTERS
 from app.core.errors import NotFound
-from app.core.pagination import decode_cursor, ordered_page
+from app.core.pagination import ordered_page
 from app.feed.fields import name_order
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
@@ -71,17 +71,8 @@ def list_clusters(session: Session, params: PublicClusterParams) -> PublicCluste
     names = session.execute(
         select(ClusterRow.id, ClusterRow.name).where(*cluster_is_public(), *conditions)
     ).all()
-    after = None
-    if params.cursor:
-        name, cluster_id = decode_cursor(params.cursor, CLUSTERS)
-        after = name_order(name, cluster_id)
     page, next_cursor = ordered_page(
-        names,
-        lambda row: name_order(row.name, row.id),
-        params.limit,
-        after,
-        lambda row: (row.name, row.id),
-        order=CLUSTERS,
+        names, lambda row: (row.name, row.id), name_order, params.limit, params.cursor, order=CLUSTERS
     )
     items = _items(session, [row.id for row in page])
     return PublicClusterPage(items=items, next_cursor=next_cursor, total=len(names))
