@@ -185,11 +185,19 @@ def staff_stats(
     actor: StaffUser,
     params: Annotated[ExportParams, Query()],
 ) -> Response:
-    asked, today = list_params(params), utc_today()
-    headers, unchanged = _revalidated(request, db, asked, today, public=False)
+    return _statistics(request, db, list_params(params), settings.stats_timeout, public=False)
+
+
+def _statistics(
+    request: Request, db: DbSession, asked: RecommendationListParams, timeout: float, *, public: bool
+) -> Response:
+    """The statistics (staff or public) as JSON, or the answer of a HEAD or a revalidation."""
+    today = utc_today()
+    headers, unchanged = _revalidated(request, db, asked, today, public=public)
     if unchanged is not None:
         return unchanged
-    counts = stats.staff_statistics(db, asked, today=today, timeout=settings.stats_timeout)
+    count = stats.public_statistics if public else stats.staff_statistics
+    counts = count(db, asked, today=today, timeout=timeout)
     return Response(counts.model_dump_json().encode(), media_type="application/json", headers=headers)
 
 
@@ -288,9 +296,4 @@ def public_stats(
     caller: PublicCaller,
     params: Annotated[PublicExportParams, Query()],
 ) -> Response:
-    asked, today = list_params(params), utc_today()
-    headers, unchanged = _revalidated(request, db, asked, today, public=True)
-    if unchanged is not None:
-        return unchanged
-    counts = stats.public_statistics(db, asked, today=today, timeout=settings.stats_timeout)
-    return Response(counts.model_dump_json().encode(), media_type="application/json", headers=headers)
+    return _statistics(request, db, list_params(params), settings.stats_timeout, public=True)
