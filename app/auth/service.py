@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -140,27 +140,38 @@ _use_not_noted: dict[str, float] = {}
 def _note_key_use(session: Session, key: ApiKey, now: datetime) -> None:
     """Write when ``key`` was last used, at most once a minute (``TOUCH_EVERY``): a key's reads stay
     reads between. The write never holds the request up or fails it: it waits for no lock (SQLite:
-    it gives up at once; PostgreSQL: a row another request of the key is writing is skipped), in a
-    savepoint of its own, and one that could not be made is made by a later request."""
+    it gives up at once; PostgreSQL: a row another request of the key is writing is skipped), and one
+    that could not be made is made by a later request.
+
+    It is made in a savepoint of the request's transaction, except in a SQLite read: there it would
+    take the database's write lock and keep it until the response, and the public rate limit, which
+    counts in the same file meanwhile, found it taken (the count failed after 250 ms). A read writes
+    it in a transaction of its own, committed at once."""
     if key.last_used_at is not None and now - as_utc(key.last_used_at) <= TOUCH_EVERY:
         return
     clock = time.monotonic()
     if clock - _use_not_noted.get(key.key_hash, float("-inf")) <= TOUCH_EVERY.total_seconds():
         return
-    stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - TOUCH_EVERY)
-    free = select(ApiKey.id).where(ApiKey.id == key.id, stale).with_for_update(skip_locked=True)
     conn = session.connection()
+    try:
+        if conn.dialect.name == "sqlite" and not conn.get_execution_options().get("sqlite_immediate"):
+            with conn.engine.connect() as own, own.begin():
+                _write_key_use(own, key.id, now)
+        else:
+            with session.begin_nested():
+                _write_key_use(conn, key.id, now)
+    except OperationalError:
+        _use_not_noted[key.key_hash] = clock  # locked: a later request writes it
+
+
+def _write_key_use(conn: Connection, key_id: int, now: datetime) -> None:
+    stale = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - TOUCH_EVERY)
+    free = select(ApiKey.id).where(ApiKey.id == key_id, stale).with_for_update(skip_locked=True)
     waits = conn.exec_driver_sql("PRAGMA busy_timeout").scalar() if conn.dialect.name == "sqlite" else None
     try:
         if waits is not None:
             conn.exec_driver_sql("PRAGMA busy_timeout=0")
-        with session.begin_nested():
-            session.execute(
-                update(ApiKey).where(ApiKey.id == free.scalar_subquery()).values(last_used_at=now),
-                execution_options={"synchronize_session": False},
-            )
-    except OperationalError:
-        _use_not_noted[key.key_hash] = clock  # locked: a later request writes it
+        conn.execute(update(ApiKey).where(ApiKey.id == free.scalar_subquery()).values(last_used_at=now))
     finally:
         if waits is not None:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={int(waits)}")

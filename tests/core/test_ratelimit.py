@@ -264,3 +264,34 @@ def test_the_memory_store_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for address in range(10):  # a flood of fresh addresses in one minute
         limiter.hit(f"ip:{address}", now=T0)
     assert len(limiter._local._counts) == 3
+
+
+def test_a_key_s_use_noted_on_a_public_read_leaves_the_database_store_counting(
+    settings: Settings, engine: Engine
+) -> None:
+    """A public read with an API key writes when the key was last used (at most once a minute). On
+    SQLite that write held the database's write lock in the request's transaction while the rate limit
+    counted in the same file: the count waited its 250 ms, failed, and left this replica counting alone
+    for a while (a client then had a fresh allowance on each replica)."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.auth.service import new_api_key_secret, secret_hash
+    from app.models import ApiKey
+
+    secret = new_api_key_secret()
+    with Session(engine) as session, session.begin():
+        key = ApiKey(name="dashboard", prefix=secret[:12], key_hash=secret_hash(secret), role="reader")
+        session.add(key)
+        session.flush()
+        key_id = key.id
+    same_minute()
+    app = app_for(settings.model_copy(update={"rate_limit_store": "database"}))
+    response = TestClient(app).get("/api/v1/public/recommendations", headers={"X-API-Key": secret})
+    assert response.status_code == 200, response.text
+    limiter: RateLimiter = app.state.public_limiter
+    assert isinstance(limiter.store, DatabaseCounter)
+    assert limiter._shared_down_until == 0  # counted in the database, not alone
+    with Session(engine) as session:
+        assert session.scalar(select(ApiKey.last_used_at).where(ApiKey.id == key_id)) is not None
