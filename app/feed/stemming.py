@@ -10,6 +10,10 @@ SQLite and PostgreSQL alike: both index the same document with a plain word toke
 match the folded words only, which stay adjacent because the stems come after them. Chinese has no
 stemmer and keeps its one-character tokens (see ``app.feed.fields.fold``).
 
+Snowball stems suffixes, so an English plural that is another word ("women", "children") keeps a
+stem of its own and never met its singular: a word of ``IRREGULAR_PLURALS`` also stands for its
+singular's stem, in an English text's document and in a query alike.
+
 Changing what the document holds changes every stored document: raise ``SEARCH_DOCUMENT_VERSION``
 and ``nrtd migrate`` rebuilds them (``app.recommendations.search_index``).
 """
@@ -25,10 +29,28 @@ import Stemmer
 from app.feed.fields import CJK, fold
 
 # 1: folded words only; 2: folded words, then their stems; 3: the symbol's words first; 4: Russian
-# "й" kept, Arabic tatweel dropped (app.feed.fields.fold).
-SEARCH_DOCUMENT_VERSION = 4
+# "й" kept, Arabic tatweel dropped (app.feed.fields.fold); 5: English irregular plurals' singulars.
+SEARCH_DOCUMENT_VERSION = 5
 
 STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
+
+# The English plurals the recommendations use that are not their singular plus a suffix Snowball
+# removes, with that singular. A plural keeps its own stem too: "people" still finds "peoples"
+# (nations, as in "indigenous peoples") through "peopl", while "peoples" is not a person and stays
+# out of "person". "lives" is also a verb ("who lives in"); a noun far more often in these texts.
+# Not "feet", "teeth", "mice": no recommendation turns on them.
+IRREGULAR_PLURALS: dict[str, dict[str, str]] = {
+    "en": {
+        "women": "woman",
+        "men": "man",
+        "children": "child",
+        "people": "person",
+        "wives": "wife",
+        "lives": "life",
+        "crises": "crisis",
+        "criteria": "criterion",
+    }
+}
 
 # A PyStemmer object keeps a cache and is not safe to share between threads.
 _local = threading.local()
@@ -50,14 +72,23 @@ def _stemmable(token: str) -> bool:
     return token.isascii() or not CJK.match(token)
 
 
+def _word_stems(stemmer: Stemmer.Stemmer, lang: str, word: str) -> list[str]:
+    """A folded word's stem in ``lang`` and, for an irregular plural, its singular's stem."""
+    found = [stemmer.stemWord(word)]
+    singular = IRREGULAR_PLURALS.get(lang, {}).get(word)
+    if singular is not None:
+        found.append(stemmer.stemWord(singular))
+    return found
+
+
 def _one_word(stem: str) -> bool:
     """Whether a stem is one folded word, as the document's tokenizer will read it."""
     return fold(stem) == [stem]
 
 
-def _added_stems(lang: str) -> dict[str, str]:
-    """Per thread and language: each folded token seen, with the stem it adds ("" for none)."""
-    added: dict[str, dict[str, str]] | None = getattr(_local, "added", None)
+def _added_stems(lang: str) -> dict[str, tuple[str, ...]]:
+    """Per thread and language: each folded token seen, with the stems it adds (none, mostly one)."""
+    added: dict[str, dict[str, tuple[str, ...]]] | None = getattr(_local, "added", None)
     if added is None:
         added = _local.added = {}
     return added.setdefault(lang, {})
@@ -74,17 +105,21 @@ def stems(tokens: Iterable[str], lang: str) -> list[str]:
     added = _added_stems(lang)
     seen: dict[str, None] = {}
     for token in tokens:
-        stem = added.get(token)
-        if stem is None:
-            stem = ""
+        found = added.get(token)
+        if found is None:
+            found = ()
             if _stemmable(token):
-                stemmed = stemmer.stemWord(token)
-                if stemmed and stemmed != token and _one_word(stemmed):
-                    stem = stemmed
+                found = tuple(
+                    dict.fromkeys(
+                        stem
+                        for stem in _word_stems(stemmer, lang, token)
+                        if stem and stem != token and _one_word(stem)
+                    )
+                )
             if len(added) >= _ADDED_WORDS:
                 added.clear()
-            added[token] = stem
-        if stem:
+            added[token] = found
+        for stem in found:
             seen[stem] = None
     return list(seen)
 
@@ -97,9 +132,9 @@ def word_forms(word: str) -> tuple[str, ...]:
         for lang in STEMMER_LANGUAGES:
             stemmer = _stemmer(lang)
             if stemmer is not None:
-                stem = stemmer.stemWord(word)
-                if stem and _one_word(stem):
-                    forms.setdefault(stem, None)
+                for stem in _word_stems(stemmer, lang, word):
+                    if stem and _one_word(stem):
+                        forms.setdefault(stem, None)
     return tuple(forms)
 
 

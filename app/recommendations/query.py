@@ -1,7 +1,8 @@
 """The search syntax of ``q``, the same for the staff API, the public API and the portal.
 
 - words: every word is required (``torture prison``); a word also matches its stems in English,
-  French, Spanish, Russian and Arabic (``tortured`` finds "torture"); accents and case are ignored;
+  French, Spanish, Russian and Arabic (``tortured`` finds "torture"), and an English irregular
+  plural its singular (``women`` and ``woman`` find each other); accents and case are ignored;
 - ``"exact phrase"``: these words, adjacent and in this order, as written (no stems); typographic
   quotes, guillemets and Chinese corner brackets (“…”, «…», 「…」) are quotes too, and the
   full-width forms of the operators (a Chinese input method's) their ASCII selves;

@@ -57,3 +57,10 @@ def test_the_remembered_words_are_forgotten_beyond_their_bound(monkeypatch: pyte
 def test_a_search_document_holds_the_symbol_the_words_then_their_stems() -> None:
     document = search_document({"en": "Tortured detainees"}, "CAT/C/PER/CO/7")
     assert document == "cat c per co 7 tortured detainees tortur detaine"
+
+
+def test_an_english_irregular_plural_adds_its_singulars_stem_besides_its_own() -> None:
+    assert stems(fold("women people peoples children women"), "en") == ["woman", "peopl", "person", "child"]
+    assert stems(fold("women"), "fr") == []  # an English word in another language's text: its own stems only
+    assert "woman" in stemming.word_forms("women")
+    assert "women" not in stemming.word_forms("woman")  # the document of "women" holds "woman"
