@@ -20,6 +20,29 @@ def marked(message: str) -> str:
     return message
 
 
+class InContext(str):
+    """A catalogue message with its context, reading as the English message: a word French or Spanish
+    write in agreement with the noun it qualifies ("Published": an action « Publiée », a cluster
+    « Publié »), so that each use is its own catalogue entry. A page's ``gettext`` translates it in
+    its context (app/web/i18n.py)."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> InContext:
+        marked_ = super().__new__(cls, message)
+        marked_.context = context
+        return marked_
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles keep the context
+        return (InContext, (self.context, str(self)))
+
+
+def pgettext(context: str, message: str) -> InContext:
+    """Marks a message in its context for the catalogue (pybabel extracts ``pgettext`` as a template
+    does); it is translated where it is shown, in that context."""
+    return InContext(context, message)
+
+
 class Reason(str):
     """A catalogue message with named values (``%(name)s``), reading as the English text filled in.
 
@@ -54,7 +77,7 @@ def translated(
     filled in (a ``Quantity`` written by ``number``); any other text translated as a whole where the
     catalogue has it."""
     if not isinstance(text, Reason):
-        return gettext(str(text))
+        return gettext(text if isinstance(text, InContext) else str(text))
     if not text.values:
         return gettext(text.message)
     values = {

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.core.catalogue import marked as _
+from app.core.catalogue import pgettext
 from app.reports.labels import NONE, Words, xml_safe
 from app.reports.schemas import (
     Report,
@@ -53,7 +54,7 @@ ACTION_COLUMNS = (
     (_("Lead entity"), 30),
     (_("Latest progress"), 80),
 )
-STAFF_ACTION_COLUMNS = ((_("Published"), 12),)
+STAFF_ACTION_COLUMNS = ((pgettext("action", "Published"), 12),)
 _HEADER_FONT = Font(name=LATIN_FONT, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
 _WRAP = Alignment(wrap_text=True, vertical="top")

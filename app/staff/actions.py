@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
+from app.core.catalogue import pgettext
 from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.core.ids import MAX_ID
@@ -46,7 +47,7 @@ FILTER_LABELS = {
     "due_after": _("Due on or after"),
     "due_before": _("Due on or before"),
     "overdue": _("Overdue"),
-    "published": _("Published"),
+    "published": pgettext("action", "Published"),
     "cursor": _("Page"),
 }
 FILTERS = tuple(name for name in FILTER_LABELS if name != "cursor")

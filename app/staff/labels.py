@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.auth.permissions import ROLE_NAMES
+from app.core.catalogue import pgettext
 from app.deadlines.labels import KIND_LABELS
 from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
@@ -26,8 +27,8 @@ TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observat
 PROGRESS_STATE_LABELS = {
     "draft": _("Draft"),
     "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "approved": _("Approved"),
+    "returned": pgettext("progress update", "Returned"),
+    "approved": pgettext("progress update", "Approved"),
 }
 SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
 # The kinds of work a record holds (app/recommendations/carry.py).
@@ -73,7 +74,7 @@ DEADLINE_FIELD_LABELS = {
     "mechanism": _("Mechanism"),
     "entity_id": _("Responsible entity"),
     "notes": _("Notes"),
-    "published": _("Published"),
+    "published": pgettext("deadline", "Published"),
     "done": _("Done"),
     "last_review_on": _("Last review date"),
     "midterm_on": _("Mid-term report date"),
@@ -165,13 +166,15 @@ def field_label(name: str, gettext: Any, lang: str) -> str:
     return str(gettext(label)) if label else name
 
 
-# The review states of progress updates and indicator values; "superseded": an approved value a
-# correction replaced. One value's state, not the title of the list of them ("Waiting for approval",
+# The review states of indicator values; "superseded": an approved value a correction replaced.
+# One value's state, not the title of the list of them ("Waiting for approval",
 # app/staff/indicator_values.py): Spanish words the two apart ("Pendiente" / "Pendientes").
+# French writes "Returned" and "Approved" in agreement with a value (« Renvoyée »), and a progress
+# update's state (PROGRESS_STATE_LABELS) with a report (« Renvoyé »): each has its own context.
 REVIEW_STATE_LABELS = {
     "draft": _("Draft"),
     "submitted": _("Awaiting approval"),
-    "approved": _("Approved"),
-    "returned": _("Returned"),
+    "approved": pgettext("indicator value", "Approved"),
+    "returned": pgettext("indicator value", "Returned"),
     "superseded": _("Replaced by a correction"),
 }

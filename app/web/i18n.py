@@ -22,7 +22,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from app.core.catalogue import marked, translated
+from app.core.catalogue import InContext, marked, translated
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
@@ -67,12 +67,23 @@ def choose_language(query_lang: str | None, accept_language: str | None) -> tupl
     return from_accept_language(accept_language) or DEFAULT_LANGUAGE, False
 
 
+class _Catalogue(gettext.GNUTranslations):
+    """A shipped catalogue whose ``gettext`` translates a message marked with its context
+    (``app.core.catalogue.pgettext``) in that context: the labels marked in Python reach the pages
+    through ``gettext`` (``_`` in a template, ``page.gettext``, the ``reason`` filter)."""
+
+    def gettext(self, message: str) -> str:
+        if isinstance(message, InContext):
+            return self.pgettext(message.context, message)
+        return super().gettext(message)
+
+
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     if lang == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()
     # fallback=False: a missing compiled catalogue is a packaging error, not English in disguise.
-    return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang])
+    return gettext.translation("messages", localedir=TRANSLATIONS_DIR, languages=[lang], class_=_Catalogue)
 
 
 def format_file_size(size: int, lang: str) -> str:

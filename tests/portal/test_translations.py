@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 import gettext
 import re
 import tempfile
@@ -14,7 +15,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from app.web.i18n import LANGUAGES, TRANSLATIONS_DIR
+from app.core.catalogue import pgettext, translated
+from app.web.i18n import LANGUAGES, TRANSLATIONS_DIR, translations
 
 SHIPPED = [lang for lang in LANGUAGES if lang != "en"]
 
@@ -22,6 +24,12 @@ SHIPPED = [lang for lang in LANGUAGES if lang != "en"]
 def _catalog(path: str) -> Catalog:
     with open(TRANSLATIONS_DIR / path, "rb") as file:
         return read_po(file)
+
+
+def _entries(catalog: Catalog) -> set[tuple[str | None, object]]:
+    """A catalogue's messages, each with its context: ``pgettext("action", "Published")`` is an entry
+    of its own, which a catalogue holding "Published" alone does not translate."""
+    return {(message.context, message.id) for message in catalog if message.id}
 
 
 def test_french_and_spanish_are_shipped() -> None:
@@ -32,9 +40,9 @@ def test_french_and_spanish_are_shipped() -> None:
 def test_catalog_translates_every_message_of_the_template(lang: str) -> None:
     template = _catalog("messages.pot")
     catalog = _catalog(f"{lang}/LC_MESSAGES/messages.po")
-    expected = {message.id for message in template if message.id}
+    expected = _entries(template)
     assert expected, "the template is empty"
-    assert {message.id for message in catalog if message.id} == expected
+    assert _entries(catalog) == expected
     untranslated = []
     for message in catalog:
         if not message.id:
@@ -67,7 +75,7 @@ def test_compiled_catalog_matches_the_po_file(lang: str) -> None:
 
 def test_template_lists_every_message_in_the_sources() -> None:
     """messages.pot is up to date: extracting again finds nothing it lacks."""
-    template = {message.id for message in _catalog("messages.pot") if message.id}
+    template = _entries(_catalog("messages.pot"))
     root = TRANSLATIONS_DIR.parent.parent.parent
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "fresh.pot"
@@ -90,7 +98,7 @@ def test_template_lists_every_message_in_the_sources() -> None:
             ]
         )
         with out.open("rb") as file:
-            fresh = {message.id for message in read_po(file) if message.id}
+            fresh = _entries(read_po(file))
     assert fresh == template
 
 
@@ -215,3 +223,54 @@ def test_spanish_says_registro_for_a_record() -> None:
         if re.search(r"\bfichas?\b", string, re.IGNORECASE)
     ]
     assert mixed == []
+
+
+def test_a_label_marked_in_its_context_in_python_reads_in_that_context() -> None:
+    """A label marked in Python (``pgettext`` of app.core.catalogue) reaches a page through its
+    ``gettext`` (``_(label)`` in a template, ``page.gettext``, the ``reason`` filter), which translates
+    it in its context; English reads the message itself."""
+    marked_ = pgettext("date", "Published")
+    assert (marked_, copy.copy(marked_).context) == ("Published", "date")
+    assert translations("fr").gettext(marked_) == "Publiée le"
+    assert translations("es").gettext(marked_) == "Publicada el"
+    assert translations("fr").gettext("Published") != "Publiée le"
+    assert translated(marked_, translations("fr").gettext) == "Publiée le"
+    assert translations("en").gettext(marked_) == "Published"
+
+
+# Short English words that French or Spanish write in agreement with the noun they qualify: each use
+# is its own entry, in the context of that noun (the templates' ``pgettext``, app/staff/labels.py).
+AGREEING = {
+    ("action", "Published"): ("Publiée", "Publicada"),
+    ("action", "Not published"): ("Non publiée", "No publicada"),
+    ("recommendation", "Published"): ("Publiée", "Publicada"),
+    ("cluster", "Published"): ("Publié", "Publicado"),
+    ("cluster", "Not published"): ("Non publié", "No publicado"),
+    ("progress update", "Published"): ("Publié", "Publicado"),
+    ("progress update", "Not published"): ("Non publié", "No publicado"),
+    ("deadline", "Published"): ("Publiée", "Publicado"),
+    ("progress update", "Returned"): ("Renvoyé", "Devuelto"),
+    ("progress update", "Approved"): ("Approuvé", "Aprobado"),
+    ("indicator value", "Returned"): ("Renvoyée", "Devuelto"),
+    ("indicator value", "Approved"): ("Approuvée", "Aprobado"),
+    ("records", "Withdrawn"): ("Retirés", "Retirados"),
+    ("action", "Any"): ("Toutes", "Cualquiera"),
+    ("action status", "Any"): ("Tous", "Cualquiera"),
+    ("entity", "Any"): ("Toutes", "Cualquiera"),
+    ("cluster", "Any"): ("Tous", "Cualquiera"),
+    ("mechanism family", "Any"): ("Toutes", "Cualquiera"),
+    ("recommendation type", "Any"): ("Tous", "Cualquiera"),
+    ("position", "Any"): ("Toutes", "Cualquiera"),
+    ("source", "Any"): ("Toutes", "Cualquiera"),
+}
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_a_word_agrees_with_the_noun_of_its_context(lang: str) -> None:
+    """A published action is « Publiée », a published cluster « Publié »; a returned progress update
+    « Renvoyé », a returned indicator value « Renvoyée »: one entry "Published" could not say both."""
+    template = _entries(_catalog("messages.pot"))
+    assert set(AGREEING) <= template
+    catalogue = translations(lang)
+    found = {entry: catalogue.pgettext(*entry) for entry in AGREEING}
+    assert found == {entry: words[SHIPPED.index(lang)] for entry, words in AGREEING.items()}

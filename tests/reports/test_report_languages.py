@@ -68,12 +68,13 @@ def test_grouping_by_mechanism_names_them_in_the_reports_language(
 
 @pytest.mark.parametrize(
     ("lang", "lead", "published"),
-    [("fr", "Entité chef de file", "Publié"), ("es", "Entidad principal", "Publicado")],
+    [("fr", "Entité chef de file", "Publiée"), ("es", "Entidad principal", "Publicada")],
 )
 def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
     client: TestClient, world: ReportWorld, lang: str, lead: str, published: str
 ) -> None:
-    # "Lead entity" read as "Responsible entity", and "Published" (a yes/no column) as "Published on".
+    # "Lead entity" read as "Responsible entity", and "Published" (a yes/no column) as "Published on";
+    # an action is published (« Publiée », "Publicada"), where a cluster is « Publié ».
     body = get(client, STAFF, format="xlsx", group_by="entity", lang=lang)
     workbook = load_workbook(BytesIO(body))
     actions = workbook.worksheets[1]  # the group (a responsible entity), then each action's lead entity

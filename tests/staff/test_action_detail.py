@@ -248,6 +248,20 @@ def test_publish_and_unpublish(staff_login: StaffLogin, db: Connection, world: A
     assert stored(db, world.judges).published is False
 
 
+@pytest.mark.parametrize(
+    ("lang", "action", "cluster"),
+    [("fr", "Non publiée", "Non publié"), ("es", "No publicada", "No publicado")],
+)
+def test_not_published_agrees_with_the_action_and_with_the_cluster(
+    staff_login: StaffLogin, world: ActionWorld, lang: str, action: str, cluster: str
+) -> None:
+    """French and Spanish write an action (« action », "acción") and a cluster (« groupe », "grupo")
+    published or not in their own gender: each is its own catalogue entry (pgettext)."""
+    staff = staff_login("coordinator")
+    assert f"<dd>{action}</dd>" in staff.get(f"/staff/actions/{world.judges}?lang={lang}").text
+    assert f"<dd>{cluster}</dd>" in staff.get(f"/staff/clusters/{world.cluster}?lang={lang}").text
+
+
 def test_link_recommendations_by_symbol_and_id_then_unlink(
     staff_login: StaffLogin, db: Connection, world: ActionWorld
 ) -> None:
