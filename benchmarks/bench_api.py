@@ -130,8 +130,10 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return "(no server log)"
 
 
-def wait_ready(client: httpx.Client, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def wait_ready(
+    client: httpx.Client, server: subprocess.Popen[bytes], log: Path, *, timeout: float = STARTUP_TIMEOUT_S
+) -> None:
+    deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         code = server.poll()
@@ -145,7 +147,7 @@ def wait_ready(client: httpx.Client, server: subprocess.Popen[bytes], log: Path)
         except httpx.TransportError as exc:
             last = repr(exc)
         time.sleep(0.2)
-    raise BenchError(f"server not ready after {STARTUP_TIMEOUT_S:.0f} s (last: {last}):\n{log_tail(log)}")
+    raise BenchError(f"server not ready after {timeout:.0f} s (last: {last}):\n{log_tail(log)}")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
