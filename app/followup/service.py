@@ -47,7 +47,10 @@ _CORRECTION_FIELDS = ("corrected_selected", "corrected_due", "corrected_note")
 
 def _recommendation(session: Session, rec_id: int, *, lock: bool = False) -> Recommendation:
     query = select(Recommendation).where(Recommendation.id == rec_id)
-    rec = session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    # FOR NO KEY UPDATE: the writer then waits for its document's lock (app.followup.replies) holding
+    # this row, and an import that links a copy to it (a foreign key's KEY SHARE) must not wait for
+    # it while holding that document's lock: PostgreSQL would abort one of the two.
+    rec = session.execute(query.with_for_update(key_share=True) if lock else query).scalar_one_or_none()
     if rec is None:
         raise NotFound(f"recommendation {rec_id} does not exist")
     return rec

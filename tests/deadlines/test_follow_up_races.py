@@ -1,0 +1,106 @@
+"""Two coordinators changing one document's follow-up at once: the reply's row is settled by one
+writer after the other, never twice over (two rows for one reply) nor refused (a 500)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.followup import reading, replies
+from app.models import FollowUpReply
+from tests.deadlines.follow_up_calls import items_of, paragraph_ids
+from tests.factories import import_records
+from tests.followup.documents import CRC, crc_document
+
+# How long the first writer waits for the second at the settling: long enough for both to meet there
+# when nothing keeps them apart, short enough when the second waits its turn.
+MEETING_SECONDS = 2.0
+
+
+def both_settle_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each writer reads its document's selection only once the other is about to read it too (or has
+    not come after MEETING_SECONDS: it waits its turn), as two requests of the same instant would."""
+    barrier = threading.Barrier(2)
+    read = reading.selected_groups
+
+    def meeting(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=MEETING_SECONDS)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr("app.followup.replies.selected_groups", meeting)
+
+
+def rows_of(engine: Engine) -> list[tuple[int, Any, str]]:
+    with Session(engine) as session:
+        query = select(FollowUpReply).where(FollowUpReply.symbol == CRC).order_by(FollowUpReply.id)
+        rows = session.scalars(query)
+        return [(row.id, row.due, row.held) for row in rows if row.due is not None]
+
+
+def race(calls: list[Callable[[], Any]]) -> list[Any]:
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]
+
+
+def test_two_coordinators_moving_paragraphs_to_one_new_date_make_one_reply(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both added a paragraph to the document's follow-up with the committee's new date: each found no
+    # reply on that date and named one, so the calendar had two replies (two UIDs) where it has one.
+    import_records(engine, crc_document())
+    ids = paragraph_ids(engine)
+    both_settle_at_once(monkeypatch)
+
+    def add(paragraph: str) -> Callable[[], int]:
+        def call() -> int:
+            body = {"selected": True, "due": "2027-06-30"}
+            response = client.put(f"/api/v1/recommendations/{ids[paragraph]}/follow-up", json=body)
+            assert response.status_code == 200, response.text
+            status: int = response.status_code
+            return status
+
+        return call
+
+    assert race([add("9"), add("11")]) == [200, 200]
+    on_the_date = [row for row in rows_of(engine) if str(row[1]) == "2027-06-30"]
+    assert len(on_the_date) == 1, on_the_date
+    assert replies._ids(on_the_date[0][2]) == {ids["9"], ids["11"]}
+    listed = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert sorted(item["date"] for item in listed) == ["2027-02-12", "2027-06-30"]
+    [new] = [item for item in listed if item["date"] == "2027-06-30"]
+    assert new["object_id"] == on_the_date[0][0]
+
+
+def test_two_coordinators_grading_one_reply_at_once_both_count(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two grades of the same reply entered at the same instant: each settled the reply on what it saw,
+    # and the one settled last left out the other's grade (the reply's event lost a change).
+    import_records(engine, crc_document())
+    ids = paragraph_ids(engine)
+    [before] = rows_of(engine)
+    both_settle_at_once(monkeypatch)
+
+    def grade(paragraph: str, value: str) -> Callable[[], int]:
+        def call() -> int:
+            body = {"grade": value, "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"}
+            response = client.post(f"/api/v1/recommendations/{ids[paragraph]}/follow-up/grades", json=body)
+            assert response.status_code == 200, response.text
+            status: int = response.status_code
+            return status
+
+        return call
+
+    assert race([grade("20", "A"), grade("32", "B")]) == [200, 200]
+    [after] = rows_of(engine)
+    assert after[0] == before[0]
+    assert f"{ids['20']}:A" in after[2] and f"{ids['32']}:B" in after[2], after
