@@ -13,7 +13,7 @@ called by ``importers/run_record.py``) and on the whole database (``nrtd followu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +28,7 @@ from app.models import (
     Recommendation,
     RecommendationFollowUp,
     RecommendationText,
+    Revision,
 )
 from app.models.base import utcnow
 from app.recommendations.search import matching_ids
@@ -77,7 +78,7 @@ def detect_after_import(conn: Connection, run_id: int) -> Detection:
         .distinct()
     )
     symbols = [symbol for (symbol,) in conn.execute(touched) if symbol is not None]
-    result = detect(conn, symbols, run_id=run_id)
+    result = detect(conn, symbols, run_id=run_id, former=_former_symbols(conn, run_id))
     if result.warnings:
         conn.execute(
             insert(ImportWarning),
@@ -86,20 +87,41 @@ def detect_after_import(conn: Connection, run_id: int) -> Detection:
     return result
 
 
+def _former_symbols(conn: Connection, run_id: int) -> dict[str, set[str]]:
+    """Each symbol this run gave recommendations -> the symbols they had before (UHRI corrected
+    them): the replies' rows of those documents follow their recommendations to the new one."""
+    old = Revision.changes[("symbol", "old")].as_string()
+    new = Revision.changes[("symbol", "new")].as_string()
+    former: dict[str, set[str]] = defaultdict(set)
+    query = select(old, new).where(Revision.import_run_id == run_id, old.is_not(None), new.is_not(None))
+    for before, after in conn.execute(query.distinct()):
+        former[after].add(before)
+    return former
+
+
 def detect_all(conn: Connection) -> Detection:
     """Every stored document read again (``nrtd followup detect``)."""
     query = select(Recommendation.symbol).where(Recommendation.symbol.is_not(None)).distinct()
     return detect(conn, [symbol for (symbol,) in conn.execute(query) if symbol is not None], run_id=None)
 
 
-def detect(conn: Connection, symbols: Iterable[str], *, run_id: int | None) -> Detection:
+def detect(
+    conn: Connection,
+    symbols: Iterable[str],
+    *,
+    run_id: int | None,
+    former: Mapping[str, Iterable[str]] | None = None,
+) -> Detection:
+    """``former``: a symbol -> those its recommendations had before, settled with it."""
     result = Detection()
     with Session(bind=conn, autoflush=False) as session:
         for chunk in _chunks(sorted(set(symbols))):
             _detect_chunk(session, chunk, run_id, result)
             session.flush()
-            # The replies' rows follow the selection (their names stay, their versions grow).
-            settle_replies(session, symbols=chunk)
+            # The replies' rows follow the selection (their names stay, their versions grow), and
+            # their recommendations from the documents whose symbol they had before.
+            left = {before for symbol in chunk for before in (former or {}).get(symbol, ())}
+            settle_replies(session, symbols=[*chunk, *left])
     return result
 
 

@@ -9,7 +9,10 @@ kept in a ``FollowUpReply`` row, and its ``version`` (the feed's SEQUENCE) grows
 A row follows its recommendations: it keeps its date while any of them holds it, and moves with them
 when all have moved. A reply split in two keeps its row on the part that stays and names the other
 part anew; two replies joined on one date keep the older row. A new row takes the smallest id of its
-recommendations that no row has (as the calendar named replies before the rows).
+recommendations that no row has (as the calendar named replies before the rows). A row follows them
+to another document too (UHRI corrected their symbol): settled with the document they left, a row
+none of whose recommendations its own document still holds goes to the one that holds most of them,
+keeping its name and raising its version.
 
 Two writers settle one document one after the other. On PostgreSQL two coordinators changing the
 same document in two transactions each read the selection without the other's change and each named
@@ -35,6 +38,8 @@ from app.followup.reading import selected_groups
 from app.models import FollowUpReply, Recommendation
 
 Held = list[tuple[int, str | None]]  # each recommendation with its latest grade
+Document = tuple[int, str | None]  # (mechanism id, symbol)
+Settling = dict[Document, tuple[dict[date, Held], list[FollowUpReply]]]  # its dates, its rows oldest first
 
 # The first key of a document's advisory lock (pg_advisory_xact_lock(int, int)): a document by its
 # symbol (the second key its CRC-32; two symbols sharing one only queue needlessly), or a mechanism's
@@ -76,16 +81,38 @@ def settle_replies(session: Session, *, symbols: Iterable[str], unnamed: Iterabl
         # As the writer before it left them, should this session have read them already.
         .execution_options(populate_existing=True)
     )
-    by_document: dict[tuple[int, str | None], tuple[dict[date, Held], list[FollowUpReply]]] = defaultdict(
-        lambda: ({}, [])
-    )
+    by_document: Settling = defaultdict(lambda: ({}, []))
     for (due, mechanism_id, symbol), held in groups.items():
         by_document[(mechanism_id, symbol)][0][due] = held
     for row in rows:
         by_document[(row.mechanism_id, row.symbol)][1].append(row)
+    _follow_to_other_documents(by_document)
     for (mechanism_id, symbol), (dues, replies) in by_document.items():
         _settle(session, mechanism_id, symbol, dues, replies)
     session.flush()
+
+
+def _follow_to_other_documents(by_document: Settling) -> None:
+    """Each row none of whose recommendations its own document holds any more, but another of these
+    does (their symbol corrected), joins that one's rows (the one holding most of them), oldest first."""
+    holds = {
+        document: {rec_id for held in dues.values() for rec_id, _ in held}
+        for document, (dues, _) in by_document.items()
+    }
+    home = {rec_id: document for document, ids in holds.items() for rec_id in ids}
+    moved: set[Document] = set()
+    for document, (_, replies) in list(by_document.items()):
+        for row in list(replies):
+            ids = _ids(row.held)
+            destinations = {home[rec_id] for rec_id in ids if rec_id in home}
+            if ids & holds[document] or not destinations:
+                continue
+            target = max(destinations, key=lambda to: (len(ids & holds[to]), str(to[1]), to[0]))
+            replies.remove(row)
+            by_document[target][1].append(row)
+            moved.add(target)
+    for document in moved:
+        by_document[document][1].sort(key=lambda row: (row.created_at, row.id))
 
 
 def _lock_documents(session: Session, symbols: set[str], unnamed: set[int]) -> None:
@@ -143,8 +170,9 @@ def _settle(
             session.add(row)
             session.flush()
         state = _held(held)
-        if row.due != due or row.held != state:
+        if (row.due, row.held, row.mechanism_id, row.symbol) != (due, state, mechanism_id, symbol):
             row.due, row.held, row.version = due, state, row.version + 1
+            row.mechanism_id, row.symbol = mechanism_id, symbol
     for row in free:  # nothing holds it any more (or an older row took its date): off the calendar,
         row.due = None  # kept for its recommendations, should they come back
 

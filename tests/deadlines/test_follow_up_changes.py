@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, User
+from app.models import AuditEvent, FollowUpReply, User
 from app.notify.items import work_for
 from app.staff.session import SESSION_COOKIE
 from tests import accounts
@@ -191,3 +191,30 @@ def test_a_coordinator_marks_a_report_or_reply_sent_and_it_is_no_longer_overdue(
     assert (marked["sent"], marked["done"]) == (True, True)
     too_late = client.post("/api/v1/deadlines/sent", json={**mark, "sent_on": "2999-01-01"})
     assert too_late.status_code == 422 and too_late.json()["errors"][0]["field"] == "sent_on"
+
+
+def test_a_symbol_uhri_corrects_keeps_the_reply_its_name_and_raises_its_revision(
+    client: TestClient, anonymous_client: TestClient, engine: Engine
+) -> None:
+    # UHRI corrected the document's symbol: the re-import named the reply anew (another UID, the
+    # coordinator's publication lost), and the old row stayed on the calendar's date under the old
+    # symbol, holding recommendations that no longer had it.
+    import_records(engine, crc_document())
+    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    publish = {"kind": "follow_up_reply", "object_id": reply["object_id"], "published": True}
+    assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+    before = reply_event(client, token)
+
+    corrected = "CRC/C/PER/CO/6-8"
+    import_records(engine, [replace(item, symbol=corrected) for item in crc_document()])
+    [after] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (after["object_id"], after["uid"], after["published"]) == (reply["object_id"], reply["uid"], True)
+    assert after["title"] == corrected
+    assert [item["uid"] for item in items_of(anonymous_client, "/api/v1/public/deadlines")] == [reply["uid"]]
+    event = reply_event(client, token)
+    assert str(event["UID"]) == str(before["UID"])
+    assert int(event["SEQUENCE"]) > int(before.get("SEQUENCE", 0))
+    with Session(engine) as session:
+        rows = session.execute(select(FollowUpReply.id, FollowUpReply.symbol, FollowUpReply.due)).all()
+    assert [(row_id, symbol) for row_id, symbol, _ in rows] == [(reply["object_id"], corrected)]
