@@ -112,17 +112,38 @@ def detect(
     run_id: int | None,
     former: Mapping[str, Iterable[str]] | None = None,
 ) -> Detection:
-    """``former``: a symbol -> those its recommendations had before, settled with it."""
+    """``former``: a symbol -> those its recommendations had before: read again (their readings go
+    when nothing is left of them), their replies' rows settled with it, and its reading's version
+    starts above theirs (the same periodic report's event, renamed)."""
     result = Detection()
+    former = former or {}
+    left_behind = {before for befores in former.values() for before in befores}
     with Session(bind=conn, autoflush=False) as session:
-        for chunk in _chunks(sorted(set(symbols))):
-            _detect_chunk(session, chunk, run_id, result)
+        versions = _former_versions(session, former)
+        for chunk in _chunks(sorted(set(symbols) | left_behind)):
+            _detect_chunk(session, chunk, run_id, result, versions)
             session.flush()
             # The replies' rows follow the selection (their names stay, their versions grow), and
             # their recommendations from the documents whose symbol they had before.
-            left = {before for symbol in chunk for before in (former or {}).get(symbol, ())}
+            left = {before for symbol in chunk for before in former.get(symbol, ())}
             settle_replies(session, symbols=[*chunk, *left])
     return result
+
+
+def _former_versions(session: Session, former: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """A symbol -> the highest version of the readings of the symbols its recommendations had."""
+    befores = {before for befores in former.values() for before in befores}
+    if not befores:
+        return {}
+    query = select(FollowUpDocument.symbol, FollowUpDocument.version).where(
+        FollowUpDocument.symbol.in_(befores)
+    )
+    stored = {symbol: version for symbol, version in session.execute(query)}
+    versions = {
+        symbol: max((stored.get(b, 0) for b in befores_of), default=0)
+        for symbol, befores_of in former.items()
+    }
+    return {symbol: version for symbol, version in versions.items() if version}
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -130,7 +151,9 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start : start + CHUNK]
 
 
-def _detect_chunk(session: Session, symbols: list[str], run_id: int | None, result: Detection) -> None:
+def _detect_chunk(
+    session: Session, symbols: list[str], run_id: int | None, result: Detection, versions: dict[str, int]
+) -> None:
     paragraphs: dict[str, list[_Paragraph]] = defaultdict(list)
     for rec_id, symbol, number, mechanism_id, published in session.execute(
         select(
@@ -174,9 +197,11 @@ def _detect_chunk(session: Session, symbols: list[str], run_id: int | None, resu
     }
     for symbol in symbols:
         result.documents += 1
-        _detect_document(
+        found = _detect_document(
             session, symbol, paragraphs.get(symbol, []), texts, stored.get(symbol), rows, run_id, result
         )
+        if found is not None and stored.get(symbol) is None and symbol in versions:
+            found.version = versions[symbol] + 1  # its periodic report's event, under its new symbol
 
 
 def _detect_document(
@@ -188,7 +213,8 @@ def _detect_document(
     rows: dict[int, RecommendationFollowUp],
     run_id: int | None,
     result: Detection,
-) -> None:
+) -> FollowUpDocument | None:
+    """The document's reading, stored (None: nothing to read in it)."""
     request: tuple[_Paragraph, FollowUpRequest] | None = None
     report: tuple[_Paragraph, NextReport] | None = None
     anchor: _Paragraph | None = None  # the first paragraph read: its date is the document's
@@ -228,6 +254,7 @@ def _detect_document(
     elif stored is not None:
         session.delete(stored)
     _write_selection(session, symbol, paragraphs, selection, rows, result)
+    return document if anchor is not None else None
 
 
 def _select(

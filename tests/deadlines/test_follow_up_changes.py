@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, FollowUpReply, User
+from app.models import AuditEvent, FollowUpDocument, FollowUpReply, User
 from app.notify.items import work_for
 from app.staff.session import SESSION_COOKIE
 from tests import accounts
@@ -218,3 +218,33 @@ def test_a_symbol_uhri_corrects_keeps_the_reply_its_name_and_raises_its_revision
     with Session(engine) as session:
         rows = session.execute(select(FollowUpReply.id, FollowUpReply.symbol, FollowUpReply.due)).all()
     assert [(row_id, symbol) for row_id, symbol, _ in rows] == [(reply["object_id"], corrected)]
+
+
+def test_a_symbol_uhri_corrects_renames_the_periodic_report_at_a_higher_revision(
+    client: TestClient, engine: Engine
+) -> None:
+    # The report's event took the new symbol in its title but started again at revision 1 (the new
+    # symbol's reading), below the one calendars held: they kept the old title and date.
+    token = client.post("/api/v1/me/calendar-token").json()["token"]
+
+    def report() -> Any:
+        feed = client.get("/api/v1/calendar.ics", params={"token": token})
+        events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+        [event] = [event for event in events if str(event["UID"]).startswith("periodic_report-")]
+        return event
+
+    moved = [
+        replace(item, texts={k: v.replace("2030", "2031") for k, v in item.texts.items()})
+        for item in crc_document()
+    ]
+    import_records(engine, crc_document())
+    import_records(engine, moved)  # UHRI corrected the report's date first: revision 2
+    before = report()
+    corrected = "CRC/C/PER/CO/6-8"
+    import_records(engine, [replace(item, symbol=corrected) for item in moved])
+    after = report()
+    assert str(after["UID"]) == str(before["UID"])
+    assert str(after["SUMMARY"]).endswith(f"{corrected}: combined eighth and ninth periodic reports")
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"]) > 0
+    with Session(engine) as session:
+        assert session.scalars(select(FollowUpDocument.symbol)).all() == [corrected]
