@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -37,6 +38,8 @@ NOTICES["feed-revoked"] = _("Your calendar feed is stopped: its address no longe
 
 PER_PAGE = 200
 _FILTERS = ("kind", "mechanism", "entity_id", "from", "to", "overdue")
+# What the publish and sent buttons carry back (``back``): the list as it was filtered and paged.
+_KEPT = (*_FILTERS, "cursor")
 
 
 def _typed(request: Request) -> dict[str, Any]:
@@ -58,6 +61,22 @@ def _params(values: dict[str, Any], cursor: str | None) -> DeadlineListParams:
     if cursor:
         data["cursor"] = cursor
     return parse(DeadlineListParams, data)
+
+
+def _back(request: Request) -> str:
+    """The list's filters and page, for the buttons' forms to come back to (an empty start kept)."""
+    return urlencode([(name, value) for name, value in request.query_params.multi_items() if name in _KEPT])
+
+
+def _back_to(values: dict[str, Any], done: str) -> str:
+    """The calendar as the button's form found it (only its own parameters), with the notice."""
+    back = values.get("back")
+    kept = [
+        (name, value)
+        for name, value in parse_qsl(back if isinstance(back, str) else "", keep_blank_values=True)
+        if name in _KEPT
+    ]
+    return "/staff/calendar?" + urlencode([*kept, ("done", done)])
 
 
 def names(db: DbSession, items: list[DeadlineOut]) -> dict[int, str]:
@@ -110,6 +129,7 @@ def calendar_page(
         "publishable": PUBLISHABLE_KINDS,
         "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
         "new_feed_url": new_feed_url,
+        "back": _back(request),
         **options(db),
     }
     return render(request, page, "calendar/list.html", context, 422 if errors else 200)
@@ -140,7 +160,7 @@ async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Res
         raise InvalidInput(reasons) from None
     publications.set_published(db, staff.actor, wanted)
     done = "deadline-published" if wanted.published else "deadline-unpublished"
-    return redirect(f"/staff/calendar?done={done}", request)
+    return redirect(_back_to(values, done), request)
 
 
 @router.post("/calendar/sent")
@@ -157,7 +177,7 @@ async def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> R
         reasons = "; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())
         raise InvalidInput(reasons) from None
     completions.set_sent(db, staff.actor, wanted)
-    return redirect(f"/staff/calendar?done={'deadline-sent' if sent_on else 'deadline-unsent'}", request)
+    return redirect(_back_to(values, "deadline-sent" if sent_on else "deadline-unsent"), request)
 
 
 @router.post("/calendar/feed/revoke")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -313,3 +313,40 @@ def test_the_reminders_link_to_a_calendar_that_lists_the_overdue_deadlines_too(
     assert link, "no link to the deadlines on My work"
     listed = focal.get(link.group(1).replace("&amp;", "&")).text
     assert "Reply to the committee" in listed
+
+
+def test_publishing_or_marking_sent_comes_back_to_the_calendar_as_it_was_filtered(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    # A coordinator going through the overdue follow-up replies (every start date, one kind) who
+    # marked one as sent or published it came back to the calendar's default (this month on, every
+    # kind) and had to filter it again for the next one.
+    import_records(engine, crc_document())
+    coordinator = committed_staff_login("coordinator")
+    filters = [("kind", "follow_up_reply"), ("mechanism", "CRC"), ("from", ""), ("to", "2027-12-31")]
+    page = coordinator.get("/staff/calendar", params=filters)
+    assert page.status_code == 200 and "Follow-up reply due" in page.text
+    object_id = page.text.split('name="object_id" value="', 1)[1].split('"', 1)[0]
+    back = page.text.split('name="back" value="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    for url, form, done in (
+        ("/staff/calendar/publish", {"published": "true"}, "deadline-published"),
+        ("/staff/calendar/sent", {"sent": "true"}, "deadline-sent"),
+    ):
+        answer = coordinator.post(
+            url, {"kind": "follow_up_reply", "object_id": object_id, "back": back, **form}
+        )
+        assert answer.status_code == 303, answer.text
+        location = urlsplit(answer.headers["location"])
+        assert location.path == "/staff/calendar"
+        assert parse_qsl(location.query, keep_blank_values=True) == [*filters, ("done", done)]
+    # Only the calendar's own filters come back: nothing else is carried into the address.
+    answer = coordinator.post(
+        "/staff/calendar/sent",
+        {
+            "kind": "follow_up_reply",
+            "object_id": object_id,
+            "sent": "false",
+            "back": "next=https://evil.example&kind=x",
+        },
+    )
+    assert answer.headers["location"] == "/staff/calendar?kind=x&done=deadline-unsent"
