@@ -10,6 +10,7 @@ from app.audit.service import record
 from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import NotFound
+from app.deadlines.publications import lock_deadline
 from app.deadlines.schemas import DeadlineSent
 from app.deadlines.sources import SOURCES, Window
 from app.models import DeadlineCompletion
@@ -21,6 +22,7 @@ def set_sent(session: Session, actor: Actor, wanted: DeadlineSent) -> bool:
     changed anything."""
     if wanted.sent_on is not None:
         not_in_future(wanted.sent_on, "sent_on")
+    lock_deadline(session, wanted.kind, wanted.object_id)
     if not any(item.object_id == wanted.object_id for item in SOURCES[wanted.kind](session, Window())):
         raise NotFound(f"no {wanted.kind} deadline {wanted.object_id}")
     row = session.get(DeadlineCompletion, (wanted.kind, wanted.object_id))

@@ -19,9 +19,7 @@ same document in two transactions each read the selection without the other's ch
 a new reply on the same date (two rows, two UIDs for one reply), or the second's grade was left out
 of the row settled last. The settling takes the document's transaction-level advisory lock first, so
 the second waits for the first to commit (at most its lock timeout, then 503 like any lock waited
-out) and reads the selection and the rows as the first left them (read committed: each statement
-sees what was committed before it). Documents are locked in one order, so that two detections never
-wait for each other crosswise. SQLite's writers hold the database's write lock already.
+out) and reads the selection and the rows as the first left them (app.core.advisory).
 """
 
 from __future__ import annotations
@@ -29,23 +27,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from zlib import crc32
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core import advisory
 from app.followup.reading import selected_groups
 from app.models import FollowUpReply, Recommendation
 
 Held = list[tuple[int, str | None]]  # each recommendation with its latest grade
 Document = tuple[int, str | None]  # (mechanism id, symbol)
 Settling = dict[Document, tuple[dict[date, Held], list[FollowUpReply]]]  # its dates, its rows oldest first
-
-# The first key of a document's advisory lock (pg_advisory_xact_lock(int, int)): a document by its
-# symbol (the second key its CRC-32; two symbols sharing one only queue needlessly), or a mechanism's
-# recommendations without a symbol (the second key the mechanism's id). The import's lock takes the
-# one-key form, which PostgreSQL keeps apart from these.
-_LOCK_SYMBOL, _LOCK_UNNAMED = 0x4E525401, 0x4E525402
 
 
 def settle_reply_of(session: Session, mechanism_id: int, symbol: str | None) -> None:
@@ -116,20 +108,12 @@ def _follow_to_other_documents(by_document: Settling) -> None:
 
 
 def _lock_documents(session: Session, symbols: set[str], unnamed: set[int]) -> None:
-    """Wait for (then hold until the transaction ends) each document's advisory lock, in one order."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    keys = sorted(
-        {(_LOCK_SYMBOL, _signed(crc32(symbol.encode()))) for symbol in symbols}
-        | {(_LOCK_UNNAMED, mechanism_id) for mechanism_id in unnamed}
+    """Wait for (then hold until the transaction ends) each document's lock."""
+    advisory.lock_until_commit(
+        session,
+        [(advisory.REPLY_DOCUMENT_SYMBOL, advisory.name_key(symbol)) for symbol in symbols]
+        + [(advisory.REPLY_DOCUMENT_UNNAMED, mechanism_id) for mechanism_id in unnamed],
     )
-    for first, second in keys:
-        session.execute(select(func.pg_advisory_xact_lock(first, second)))
-
-
-def _signed(value: int) -> int:
-    """An unsigned 32-bit value as PostgreSQL's int (-2^31 to 2^31 - 1)."""
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def _ids(held: str) -> set[int]:

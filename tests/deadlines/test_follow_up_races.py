@@ -1,5 +1,6 @@
 """Two coordinators changing one document's follow-up at once: the reply's row is settled by one
-writer after the other, never twice over (two rows for one reply) nor refused (a 500)."""
+writer after the other, never twice over (two rows for one reply) nor refused (a 500); publishing
+or marking one reply sent at once, neither is refused and each change counts."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.deadlines import sources
 from app.followup import reading, replies
-from app.models import FollowUpReply
+from app.models import AuditEvent, DeadlineCompletion, FollowUpReply
 from tests.deadlines.follow_up_calls import items_of, paragraph_ids
 from tests.factories import import_records
 from tests.followup.documents import CRC, crc_document
@@ -104,3 +106,64 @@ def test_two_coordinators_grading_one_reply_at_once_both_count(
     [after] = rows_of(engine)
     assert after[0] == before[0]
     assert f"{ids['20']}:A" in after[2] and f"{ids['32']}:B" in after[2], after
+
+
+def both_check_at_once(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """Each writer looks for the deadline only once the other is about to (or has not come after
+    MEETING_SECONDS: it waits its turn)."""
+    barrier = threading.Barrier(2)
+    source = sources.SOURCES[kind]
+
+    def meeting(*args: Any, **kwargs: Any) -> Any:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=MEETING_SECONDS)
+        return source(*args, **kwargs)
+
+    monkeypatch.setitem(sources.SOURCES, kind, meeting)
+
+
+def test_two_coordinators_publishing_one_reply_at_once_both_succeed(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both pressed Publish on the same reply: each found it unpublished and added its publication,
+    # and the second was told 409 "the change conflicts with data written meanwhile", though what it
+    # asked for was done.
+    import_records(engine, crc_document())
+    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    both_check_at_once(monkeypatch, "follow_up_reply")
+    body = {"kind": "follow_up_reply", "object_id": reply["object_id"], "published": True}
+
+    def publish() -> int:
+        status: int = client.post("/api/v1/deadlines/publications", json=body).status_code
+        return status
+
+    assert race([publish, publish]) == [204, 204]
+    with Session(engine) as session:
+        events = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "deadline.publish")
+        ).all()
+    assert events == ["deadline.publish"]  # published once, by one of them
+
+
+def test_two_coordinators_marking_one_reply_sent_at_once_count_two_changes(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One marked the reply sent on one day, the other on another, at once: the first to write was
+    # refused 409, or both read the same revision and the feed's event kept one SEQUENCE for two dates.
+    import_records(engine, crc_document())
+    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    first = {"kind": "follow_up_reply", "object_id": reply["object_id"], "sent_on": "2026-10-01"}
+    assert client.post("/api/v1/deadlines/sent", json=first).status_code == 204
+    both_check_at_once(monkeypatch, "follow_up_reply")
+
+    def mark(day: str) -> Callable[[], int]:
+        def call() -> int:
+            status: int = client.post("/api/v1/deadlines/sent", json={**first, "sent_on": day}).status_code
+            return status
+
+        return call
+
+    assert race([mark("2026-10-02"), mark("2026-10-03")]) == [204, 204]
+    with Session(engine) as session:
+        row = session.get(DeadlineCompletion, ("follow_up_reply", reply["object_id"]))
+        assert row is not None and row.version == 3, row.version if row else None
