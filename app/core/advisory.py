@@ -20,16 +20,21 @@ from zlib import crc32
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-REPLY_DOCUMENT_SYMBOL = 0x4E525401  # a document's follow-up replies, by its symbol's ``name_key``
+REPLY_DOCUMENT_SYMBOL = 0x4E525401  # a document's follow-up replies, by its symbol's ``bucket``
 REPLY_DOCUMENT_UNNAMED = 0x4E525402  # a mechanism's recommendations without a symbol, by its id
 DEADLINE_FOLLOW_UP_REPLY = 0x4E525403  # a follow-up reply due's publication and sent mark, by its id
 DEADLINE_PERIODIC_REPORT = 0x4E525404  # a periodic report due's, by its id
 
 
-def name_key(name: str) -> int:
-    """A name as the second int: its CRC-32 (two names sharing one only queue needlessly)."""
-    value = crc32(name.encode())
-    return value - (1 << 32) if value >= 1 << 31 else value
+# PostgreSQL keeps every session's locks in one table, 64 a connection by default: an import that took
+# a lock for each of its thousands of documents, until it commits, failed "out of shared memory".
+# Names share this many locks instead; two writers on names that share one only wait needlessly.
+DOCUMENT_LOCKS = 256
+
+
+def bucket(name: str) -> int:
+    """Which of the ``DOCUMENT_LOCKS`` locks of its kind ``name`` takes (the second int)."""
+    return crc32(name.encode()) % DOCUMENT_LOCKS
 
 
 def lock_until_commit(session: Session, keys: Iterable[tuple[int, int]]) -> None:

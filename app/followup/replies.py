@@ -111,7 +111,7 @@ def _lock_documents(session: Session, symbols: set[str], unnamed: set[int]) -> N
     """Wait for (then hold until the transaction ends) each document's lock."""
     advisory.lock_until_commit(
         session,
-        [(advisory.REPLY_DOCUMENT_SYMBOL, advisory.name_key(symbol)) for symbol in symbols]
+        [(advisory.REPLY_DOCUMENT_SYMBOL, advisory.bucket(symbol)) for symbol in symbols]
         + [(advisory.REPLY_DOCUMENT_UNNAMED, mechanism_id) for mechanism_id in unnamed],
     )
 

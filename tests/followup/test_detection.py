@@ -7,9 +7,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, delete, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from app.core.advisory import DOCUMENT_LOCKS
 from app.core.config import Settings
 from app.followup.detection import detect_all
 from app.followup.reading import follow_up_due, next_reports_due
@@ -184,3 +187,26 @@ def test_every_known_phrasing_passes_the_search_index_hint(engine: Engine) -> No
     for n, text in enumerate(reports, start=len(follow_up)):
         document = documents.get(f"CRC/C/HNT/CO/{n}")
         assert document is not None and document.report_due is not None, text
+
+
+def test_reading_many_documents_holds_a_bounded_number_of_locks(engine: Engine) -> None:
+    # Each document read took a lock of its own until the import committed: PostgreSQL keeps every
+    # session's locks in one table (64 a connection by default), so an import of a few thousand
+    # documents would have failed, "out of shared memory".
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers hold the database's write lock: no lock of a document")
+    documents = 2 * DOCUMENT_LOCKS + 50
+    import_records(
+        engine,
+        [
+            record(f"doc-{n}", f"<p>{n}. The Committee recommends.</p>", symbol=f"CRC/C/X/CO/{n}")
+            for n in range(documents)
+        ],
+    )
+    with engine.connect() as conn:
+        assert detect_all(conn).documents == documents
+        held = conn.execute(
+            sql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        ).scalar_one()
+        conn.rollback()
+    assert 0 < held <= DOCUMENT_LOCKS
