@@ -100,6 +100,20 @@ def test_an_unknown_kind_or_a_bad_date_is_422(
         assert response.headers["content-type"].startswith("application/problem+json")
 
 
+def test_a_range_that_ends_before_it_starts_is_422_naming_to(
+    world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
+) -> None:
+    # "from 1 May to 1 January" answered an empty calendar, as if nothing were due: the dates were
+    # typed the wrong way round, which nothing said.
+    reversed_range = {"from": "2027-05-01", "to": "2027-01-01"}
+    for url, headers in ((URL, headers_for("coordinator")), ("/api/v1/public/deadlines", {})):
+        response = anonymous_client.get(url, params=reversed_range, headers=headers)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["errors"] == [{"field": "to", "reason": "must be on or after the first date"}]
+    one_day = {"from": "2027-05-01", "to": "2027-05-01"}
+    assert anonymous_client.get(URL, params=one_day, headers=headers_for("coordinator")).status_code == 200
+
+
 def test_pages_follow_one_another_without_gaps(
     world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
 ) -> None:

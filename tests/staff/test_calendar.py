@@ -146,6 +146,15 @@ def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: Calendar
     assert 'href="#field-kind"' in page.text
 
 
+def test_dates_the_wrong_way_round_are_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    page = staff_login("coordinator").get(
+        "/staff/calendar", params={"from": "2027-05-01", "to": "2027-01-01"}
+    )
+    assert page.status_code == 422
+    assert 'href="#field-to"' in page.text and "must be on or after the first date" in page.text
+    assert 'value="2027-05-01"' in page.text and 'value="2027-01-01"' in page.text
+
+
 def test_a_refused_deadline_form_says_why_in_the_pages_language(
     staff_login: StaffLogin, world: CalendarWorld
 ) -> None:
