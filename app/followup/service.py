@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.dates import not_in_future, utc_today
 from app.core.db import off_index
-from app.core.errors import NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
@@ -223,6 +224,12 @@ def _mechanism_code(session: Session, code: str | None) -> str | None:
 
 
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
+    if params.due_from and params.due_to and params.due_to < params.due_from:
+        # Typed the wrong way round: an empty list would read as nothing due in between.
+        raise InvalidInput(
+            "due_to is before due_from",
+            errors=[{"field": "due_to", "reason": _("must be on or after the first date")}],
+        )
     params = params.model_copy(update={"mechanism": _mechanism_code(session, params.mechanism)})
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)
@@ -237,7 +244,7 @@ def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage
         session, query, params.limit, lambda r: (r.due_key, r[0].recommendation_id), order=_FOLLOW_UP
     )
     items = []
-    for row, symbol, paragraph, code, grade, assessed_on, _ in rows:
+    for row, symbol, paragraph, code, grade, assessed_on, _due_key in rows:
         selected, due = effective(row)
         items.append(
             FollowUpItem(

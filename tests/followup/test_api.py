@@ -235,3 +235,13 @@ def test_an_unknown_mechanism_is_a_422_naming_it(client: TestClient, engine: Eng
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["errors"][0]["field"] == "mechanism"
         assert "CRX" in response.text
+
+
+def test_due_dates_the_wrong_way_round_are_a_422_naming_due_to(client: TestClient, engine: Engine) -> None:
+    # due_from 1 May, due_to 1 January answered an empty list, as if nothing were due in between.
+    import_records(engine, crc_document())
+    response = client.get("/api/v1/follow-up", params={"due_from": "2027-05-01", "due_to": "2027-01-01"})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [{"field": "due_to", "reason": "must be on or after the first date"}]
+    one_day = _ok(client.get("/api/v1/follow-up", params={"due_from": "2027-02-12", "due_to": "2027-02-12"}))
+    assert len(one_day["items"]) == 3
