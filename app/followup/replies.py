@@ -17,9 +17,10 @@ keeping its name and raising its version.
 Two writers settle one document one after the other. On PostgreSQL two coordinators changing the
 same document in two transactions each read the selection without the other's change and each named
 a new reply on the same date (two rows, two UIDs for one reply), or the second's grade was left out
-of the row settled last. The settling takes the document's transaction-level advisory lock first, so
-the second waits for the first to commit (at most its lock timeout, then 503 like any lock waited
-out) and reads the selection and the rows as the first left them (app.core.advisory).
+of the row settled last. The settling takes its documents' locks first (app.core.advisory: a
+transaction's advisory locks, documents sharing them by their symbol's hash), so the second waits
+for the first to commit (at most its lock timeout, then 503 like any lock waited out) and reads
+the selection and the rows as the first left them.
 """
 
 from __future__ import annotations
