@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.core import advisory
@@ -39,6 +41,8 @@ from app.models import FollowUpReply, Recommendation
 Held = list[tuple[int, str | None]]  # each recommendation with its latest grade
 Document = tuple[int, str | None]  # (mechanism id, symbol)
 Settling = dict[Document, tuple[dict[date, Held], list[FollowUpReply]]]  # its dates, its rows oldest first
+# Namings of a new row that another document's took meanwhile before giving up (each waits for a commit).
+_NAMING_TRIES = 5
 
 
 def settle_reply_of(session: Session, mechanism_id: int, symbol: str | None) -> None:
@@ -144,22 +148,32 @@ def _settle(
             row = min(candidates, key=replies.index)
             free.remove(row)
         else:
-            row = FollowUpReply(
-                id=_new_id(session, ids),
-                mechanism_id=mechanism_id,
-                symbol=symbol,
-                due=None,
-                held="",
-                version=0,
-            )
-            session.add(row)
-            session.flush()
+            row = _new_row(session, mechanism_id, symbol, ids)
         state = _held(held)
         if (row.due, row.held, row.mechanism_id, row.symbol) != (due, state, mechanism_id, symbol):
             row.due, row.held, row.version = due, state, row.version + 1
             row.mechanism_id, row.symbol = mechanism_id, symbol
     for row in free:  # nothing holds it any more (or an older row took its date): off the calendar,
         row.due = None  # kept for its recommendations, should they come back
+
+
+def _new_row(session: Session, mechanism_id: int, symbol: str | None, ids: set[int]) -> FollowUpReply:
+    """A new row, named as the module says. Past every id, two documents settled at once (each under
+    its own lock) took the same number, and the second was refused (409): its insert waits for the
+    first to commit, then fails on the key, and it names the row again, seeing the first's."""
+    for _ in range(_NAMING_TRIES - 1):
+        with suppress(IntegrityError):
+            return _inserted(session, mechanism_id, symbol, ids)
+    return _inserted(session, mechanism_id, symbol, ids)
+
+
+def _inserted(session: Session, mechanism_id: int, symbol: str | None, ids: set[int]) -> FollowUpReply:
+    row = FollowUpReply(
+        id=_new_id(session, ids), mechanism_id=mechanism_id, symbol=symbol, due=None, held="", version=0
+    )
+    with session.begin_nested():  # a refusal undoes this insert only
+        session.add(row)
+    return row
 
 
 def _new_id(session: Session, ids: set[int]) -> int:

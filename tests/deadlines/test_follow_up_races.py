@@ -8,6 +8,8 @@ import contextlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.deadlines import sources
 from app.followup import reading, replies
-from app.models import AuditEvent, DeadlineCompletion, FollowUpReply
+from app.models import AuditEvent, DeadlineCompletion, FollowUpReply, Recommendation
 from tests.deadlines.follow_up_calls import items_of, paragraph_ids
 from tests.factories import import_records
 from tests.followup.documents import CRC, crc_document
@@ -167,3 +169,53 @@ def test_two_coordinators_marking_one_reply_sent_at_once_count_two_changes(
     with Session(engine) as session:
         row = session.get(DeadlineCompletion, ("follow_up_reply", reply["object_id"]))
         assert row is not None and row.version == 3, row.version if row else None
+
+
+def test_two_documents_naming_a_reply_past_every_id_at_once_both_succeed(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reply whose recommendations all name replies already (split off and joined again) is named
+    # past the highest id: two documents doing so at once took the same one, and the second
+    # coordinator was refused 409 "the change conflicts with data written meanwhile".
+    other = "CRC/C/PER/CO/4-5"
+    import_records(
+        engine,
+        [
+            *crc_document(),
+            *(
+                replace(item, symbol=other, external_id=item.external_id.replace(CRC, other))
+                for item in crc_document()
+            ),
+        ],
+    )
+    with Session(engine) as session:
+        rows = session.execute(select(Recommendation.symbol, Recommendation.paragraph, Recommendation.id))
+        ids = {(symbol, str(paragraph)): rec_id for symbol, paragraph, rec_id in rows}
+
+    def move(symbol: str, paragraph: str, due: str) -> int:
+        url = f"/api/v1/recommendations/{ids[(symbol, paragraph)]}/follow-up"
+        status: int = client.put(url, json={"due": due}).status_code
+        return status
+
+    for symbol in (CRC, other):  # paragraph 20 split off and joined again: its id names a reply
+        assert move(symbol, "20", "2027-06-30") == 200
+        assert move(symbol, "20", "2027-02-12") == 200
+    named = replies._new_id
+
+    def meeting(*args: Any) -> int:
+        new_id = named(*args)
+        barrier = meetings.setdefault("barrier", threading.Barrier(2))
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=MEETING_SECONDS)
+        return new_id
+
+    meetings: dict[str, threading.Barrier] = {}
+    monkeypatch.setattr(replies, "_new_id", meeting)
+    # Paragraph 10, whose id names the first reply, moves alone: its reply is named past every id.
+    assert race([lambda: move(CRC, "10", "2027-09-30"), lambda: move(other, "10", "2027-09-30")]) == [
+        200,
+        200,
+    ]
+    with Session(engine) as session:
+        moved = session.scalars(select(FollowUpReply.id).where(FollowUpReply.due == date(2027, 9, 30))).all()
+    assert len(set(moved)) == 2 and min(moved) > max(ids.values())
