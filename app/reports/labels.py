@@ -225,13 +225,13 @@ class Words:
         if update.evidence_url:
             text += " " + self._("Evidence: %(url)s", url=update.evidence_url)
         for file in update.evidence_files:  # a line each: a reader goes down the list
-            text += "\n" + self._(
-                "Evidence file: %(name)s (%(type)s, %(size)s) %(url)s",
-                name=file.filename,
-                type=file.type,
-                size=self.file_size(file.size),
-                url=file.url,
-            )
+            described = {"name": file.filename, "type": file.type, "size": self.file_size(file.size)}
+            if file.url is None:  # a file its reader may not open: named, without a link
+                text += "\n" + self._("Evidence file: %(name)s (%(type)s, %(size)s)", **described)
+            else:
+                text += "\n" + self._(
+                    "Evidence file: %(name)s (%(type)s, %(size)s) %(url)s", **described, url=file.url
+                )
         return text
 
     def file_size(self, size: int) -> str:

@@ -109,7 +109,9 @@ class ReportEvidenceFile(_Allowlist):
     filename: str
     type: str = Field(description='By its extension: "PDF", "DOCX"')
     size: int = Field(description="Bytes")
-    url: str = Field(description="The public report: its public address; the staff report: the staff one")
+    url: str | None = Field(
+        description="The address its reader may open it at (app/reports/evidence.py); None: named only"
+    )
 
 
 class ReportProgress(_Allowlist):

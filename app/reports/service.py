@@ -222,7 +222,7 @@ def _load_related(
     _load_actions(session, matching, related, viewer=viewer)
     # The updates a report shows: each action's latest published one, and for staff the newest.
     shown = [rows[0] for rows in related.published.values() if rows] + list(related.latest_any.values())
-    related.files = report_files(session, shown, public=not staff, address=address)
+    related.files = report_files(session, shown, viewer=viewer, address=address)
     return related
 
 
