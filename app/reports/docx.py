@@ -5,8 +5,8 @@ The template is the State's own (uploaded, see ``templates``) or the one the pro
 of Python internals reachable, ranges bounded), every value is escaped, and a variable the
 template names but the report lacks is an error (a typo shows at upload, not as a blank).
 After filling, paragraphs of Arabic text are made right to left, a recommendation's text in another
-language than the report's is proofed in its own, and the fonts covering Arabic and Chinese are named
-wherever the template left them unset.
+language than the report's is proofed in its own, the fonts covering Arabic and Chinese are named
+wherever the template left them unset, and web addresses become hyperlinks to click (``docx_links``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.docx_links import link_addresses
 from app.reports.docx_properties import strip_template_authorship
 from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
@@ -113,6 +114,7 @@ def fill(template: bytes | None, report: Report) -> bytes:
     docx: Any = document.docx
     mark_languages(docx.element.body)
     mark_right_to_left(docx.element.body)
+    link_addresses(docx)
     document_script_fonts(docx, keep=template is not None)
     words = Words.of(report)
     document_language(docx, words.lang)

@@ -11,16 +11,13 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from app.reports.addresses import web_addresses
 from app.reports.labels import RTL_LANGUAGES, Words
 from app.reports.schemas import Report
 from app.web.i18n import translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
-# A web address in a text: http or https only (never javascript: or data:), up to a space, a quote
-# or a bracket of markup; punctuation that ends a sentence after it is not part of it.
-_ADDRESS = re.compile(r"https?://[^\s<>\"']+")
-_CLOSING = ".,;:!?)]}»"
 
 
 @cache
@@ -43,10 +40,9 @@ def linked(text: str) -> Markup:
     """``text`` escaped, its web addresses (an evidence link, an evidence file's) made links to follow."""
     parts: list[str] = []
     done = 0
-    for found in _ADDRESS.finditer(text):
-        address = found.group(0).rstrip(_CLOSING)
-        parts += [escape(text[done : found.start()]), Markup('<a href="{0}">{0}</a>').format(address)]
-        done = found.start() + len(address)
+    for start, end in web_addresses(text):
+        parts += [escape(text[done:start]), Markup('<a href="{0}">{0}</a>').format(text[start:end])]
+        done = end
     parts.append(escape(text[done:]))
     return Markup("").join(parts)
 

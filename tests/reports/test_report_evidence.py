@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
+from io import BytesIO
 
 import pytest
+from docx import Document
 from fastapi.testclient import TestClient
+from lxml import etree
 
-from tests.reports.conftest import ReportWorld
+from tests.reports.conftest import ReportWorld, docx_text
 
 STAFF = "/api/v1/reports/implementation"
 PUBLISHED_FILE = "training-attendance.pdf"  # on the Ministry of Justice's published action
@@ -80,3 +84,49 @@ def test_a_coordinator_gets_the_staff_link_of_every_file(client: TestClient, wor
     for name in (PUBLISHED_FILE, UNPUBLISHED_FILE):
         assert links[name] == staff_address(world, name)
         assert opens(client, links[name] or "", {})
+
+
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def docx_links(body: bytes) -> list[tuple[str, str]]:
+    """Each hyperlink of a Word file's body: the text shown, the address its relationship targets."""
+    with zipfile.ZipFile(BytesIO(body)) as package:
+        relationships = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        document = etree.fromstring(package.read("word/document.xml"))
+    targets = {
+        rel.get("Id"): rel.get("Target")
+        for rel in relationships.iter(f"{_RELATIONSHIPS}Relationship")
+        if rel.get("Type") == HYPERLINK and rel.get("TargetMode") == "External"
+    }
+    return [
+        ("".join(node.text or "" for node in link.iter(f"{_W}t")), targets[link.get(f"{_R}id")])
+        for link in document.iter(f"{_W}hyperlink")
+    ]
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_word_reports_evidence_links_can_be_clicked(
+    client: TestClient, world: ReportWorld, public: bool
+) -> None:
+    """The addresses in a Word report were plain text: a reader copied them into a browser."""
+    path = "/api/v1/public/reports/implementation" if public else STAFF
+    response = client.get(path, params={"format": "docx"})
+    assert response.status_code == 200, response.text
+    file_id = world.ids[f"evidence:{PUBLISHED_FILE}"]
+    address = (
+        f"http://testserver/api/v1/public/evidence/{file_id}"
+        if public
+        else staff_address(world, PUBLISHED_FILE)
+    )
+    links = docx_links(response.content)
+    assert (address, address) in links
+    # The typed evidence link of an update is one too; the full stop after an address is not part of it.
+    assert all(text == target and not target.endswith(".") for text, target in links)
+    # The line still reads as it did: the name, its type and size, then the address.
+    assert f"Evidence file: {PUBLISHED_FILE} (PDF, 240 KB) {address}" in docx_text(response.content)
+    document = Document(BytesIO(response.content))
+    assert document.styles["Hyperlink"].font.underline
