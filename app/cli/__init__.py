@@ -31,6 +31,7 @@ from app.cli.imports import demo_cli, import_cli
 from app.cli.notify import need_mail_settings, notify_cli
 from app.cli.storage import storage_cli
 from app.cli.users import users_cli
+from app.core.counts import count_of
 
 cli = typer.Typer(
     cls=Group,
@@ -111,10 +112,10 @@ def migrate() -> None:
     # The search documents of an older rule (before stems) are rebuilt by the application's.
     rebuilt = rebuild_stale_documents(engine)
     if rebuilt:
-        say(f"rebuilt the search documents of {rebuilt} recommendations")
+        say(f"rebuilt the search documents of {count_of(rebuilt, 'recommendation')}")
     retidied = retidy_plain_texts(engine)
     if retidied:
-        say(f"read the texts of {retidied} manual recommendations again as plain text")
+        say(f"read the texts of {count_of(retidied, 'manual recommendation')} again as plain text")
 
 
 @cli.command()

@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from app.core.counts import count_of
+
 
 class DatabaseUnusable(Exception):
     """NRTD_DATABASE_URL names a database this command cannot use; the message says why."""
@@ -279,7 +281,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     after = current()
     upgraded = sum(1 for _ in script.iterate_revisions(after, before))
     origin = f"from {before}" if before else "from an empty database"
-    return f"upgraded {upgraded} revision{'s' if upgraded != 1 else ''} ({origin} to {after})"
+    return f"upgraded {count_of(upgraded, 'revision')} ({origin} to {after})"
 
 
 def missing_schema(engine: Engine) -> list[str]:

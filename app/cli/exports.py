@@ -12,6 +12,7 @@ from typing import Annotated, Literal, TextIO
 import typer
 
 from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, country_given, database, known_country, say
+from app.core.counts import count_of
 
 export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
@@ -79,9 +80,8 @@ def export_csv_cmd(
         say(f"export failed: {type(exc).__name__}: {exc}", "red")
         raise typer.Exit(EXIT_FAILED) from None
     where = "standard output" if file == "-" else file
-    rows = f"{count} row{'' if count == 1 else 's'}"
     note = f"; {len(left_out)} left out (named above)" if left_out else ""
-    message = f"exported {count} recommendations: {rows} in {where}{note}"
+    message = f"exported {count_of(count, 'recommendation')}: {count_of(count, 'row')} in {where}{note}"
     say(message)
 
 

@@ -26,6 +26,7 @@ from app.cli.common import (
     settings_or_exit,
     this_state_only,
 )
+from app.core.counts import count_of
 from app.core.errors import ImportFailed, ImportLocked
 
 if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the commands that use them
@@ -89,7 +90,7 @@ def _print_rejections(summary: RunSummary) -> None:
     total = summary.counts.rejected
     if not total:
         return
-    say(f"{total} record{'s' if total != 1 else ''} rejected:")
+    say(f"{count_of(total, 'record')} rejected:")
     for rejection in summary.rejections[:SHOWN_REJECTIONS]:
         record = f" ({rejection.external_id})" if rejection.external_id else ""
         say(f"  {rejection.input_position}{record}: {rejection.reason}")
@@ -196,7 +197,7 @@ def demo_load_cmd(
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
     if stored:
-        say(f"the database already holds {stored} recommendations: the sample is not loaded")
+        say(f"the database already holds {count_of(stored, 'recommendation')}: the sample is not loaded")
         return
     _finish(
         lambda progress: import_uhri(

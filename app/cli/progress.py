@@ -46,7 +46,9 @@ class AmountColumn(ProgressColumn):
             return Text.assemble(self._size.render(task), " ", self._speed.render(task))
         if unit == RECORDS:
             done = f"{int(task.completed):,}"
-            return Text(f"{done}/{int(task.total):,} records" if task.total else f"{done} records")
+            if task.total:
+                return Text(f"{done}/{int(task.total):,} records")
+            return Text(f"{done} {'record' if task.completed == 1 else 'records'}")
         return Text("")
 
 

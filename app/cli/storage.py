@@ -20,6 +20,7 @@ from app.cli.common import (
     settings_or_exit,
     write_session,
 )
+from app.core.counts import count_of
 
 if TYPE_CHECKING:  # SQLAlchemy and the models load only when the command runs
     from app.evidence.check import StorageReport
@@ -86,8 +87,8 @@ def storage_check_cmd(
         missing_root = not store.root.is_dir()
         where = f"{root}, which does not exist" if missing_root else str(root)
         say(
-            f"storage {_named(settings.storage_dir, root)}: {report.rows} evidence rows, "
-            f"{report.stored} stored files"
+            f"storage {_named(settings.storage_dir, root)}: {count_of(report.rows, 'evidence row')}, "
+            f"{count_of(report.stored, 'stored file')}"
         )
         if missing_root and report.rows == 0 and unwritable is None:
             # A new instance: nothing can be missing from a directory no upload has made yet.
@@ -106,7 +107,7 @@ def storage_check_cmd(
             raise typer.Exit(EXIT_FAILED)
         if repair and report.nothing_found and not all_lost:
             say(
-                f"not repaired: none of the {report.rows} evidence files is in {where}. Check that "
+                f"not repaired: {_none_of(report.rows)} in {where}. Check that "
                 "NRTD_STORAGE_DIR names the directory the uploads were stored in and that it is mounted; "
                 "if every file is really lost, run again with --repair --all-lost to remove every row",
                 "red",
@@ -205,11 +206,16 @@ def _describe_cleaning(report: CleaningReport, *, dry_run: bool) -> None:
         )
     cleaned = "would be cleaned" if dry_run else "cleaned"
     say(
-        f"photos {cleaned}: {report.cleaned} ({report.rows_changed} evidence files); already clean: "
-        f"{report.clean}; unreadable, left as they are: {len(report.unreadable)}; "
+        f"photos {cleaned}: {report.cleaned} ({count_of(report.rows_changed, 'evidence file')}); "
+        f"already clean: {report.clean}; unreadable, left as they are: {len(report.unreadable)}; "
         f"missing: {len(report.missing)}",
         "green" if not (report.unreadable or report.missing) else "yellow",
     )
+
+
+def _none_of(rows: int) -> str:
+    """What a check found of ``rows`` evidence files: not one ("none of the 1 evidence files")."""
+    return "the one evidence file is not" if rows == 1 else f"none of the {rows} evidence files is"
 
 
 def _named(directory: str, root: Path) -> str:
@@ -229,8 +235,9 @@ def _describe(report: StorageReport, where: str, *, repairing: bool, unwritable:
         say(f"temporary file of an upload that did not finish: {path}", "red")
     if report.recent_orphans or report.recent_temporaries:
         say(
-            f"within the grace period (uploads may be in progress): {report.recent_orphans} unnamed files, "
-            f"{report.recent_temporaries} temporary files"
+            "within the grace period (uploads may be in progress): "
+            f"{count_of(report.recent_orphans, 'unnamed file')}, "
+            f"{count_of(report.recent_temporaries, 'temporary file')}"
         )
     if report.consistent and unwritable is None:
         say("consistent", "green")
@@ -240,7 +247,7 @@ def _describe(report: StorageReport, where: str, *, repairing: bool, unwritable:
         say("inconsistent", "red")
     elif report.nothing_found:  # a repair would refuse: the directory is likelier set wrong
         say(
-            f"inconsistent: none of the {report.rows} evidence files is in {where}: is its volume mounted, "
+            f"inconsistent: {_none_of(report.rows)} in {where}: is its volume mounted, "
             "and does NRTD_STORAGE_DIR name the directory the uploads were stored in? If every file is "
             "really lost, --repair --all-lost removes every row",
             "red",

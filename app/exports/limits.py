@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.counts import count_of
 from app.core.errors import DomainError, TooManyRequests
 
 # Seconds a refused client is told to wait: about the time a large filtered export takes.
@@ -73,13 +74,13 @@ class ExportSlots:
         with self._lock:
             if self._per_client[client] >= self.per_client:
                 raise TooManyRequests(
-                    f"this client already has {self.per_client} export(s) running; wait for one to "
+                    f"this client already has {count_of(self.per_client, 'export')} running; wait for one to "
                     "finish (at most NRTD_EXPORT_CONCURRENCY_PER_CLIENT at once)",
                     retry_after=RETRY_AFTER,
                 )
             if builds and sum(1 for slot in self._running if slot.builds) >= self.total:
                 raise ExportsBusy(
-                    f"the server is already building {self.total} export(s); retry in a moment "
+                    f"the server is already building {count_of(self.total, 'export')}; retry in a moment "
                     "(at most NRTD_EXPORT_CONCURRENCY at once)"
                 )
             slot = ExportSlot(client=client, builds=builds, _owner=self)

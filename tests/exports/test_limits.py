@@ -119,14 +119,14 @@ def test_exports_are_capped_per_client_and_in_all(
             second = http.get(f"{PUBLIC}.json?mechanism=CRC")  # the same anonymous client
             assert second.status_code == 429
             assert second.headers["retry-after"].isdigit()
-            assert "already has 1 export" in second.json()["detail"]
+            assert "this client already has 1 export running;" in second.json()["detail"]
             with http.stream("GET", f"{STAFF}.csv", headers=coordinator) as staff:
                 assert staff.status_code == 200  # another client: the second of two slots
                 busy = http.get(f"{STAFF}.xlsx", headers=admin)
                 assert busy.status_code == 503
                 assert busy.headers["retry-after"].isdigit()
                 assert busy.headers["content-type"] == "application/problem+json"
-                assert "already building 2 export" in busy.json()["detail"]
+                assert "already building 2 exports;" in busy.json()["detail"]
                 gate.release()
                 assert len(csv_rows(staff.read())) == COUNT
             assert len(csv_rows(first.read())) == COUNT
