@@ -11,6 +11,12 @@ def content_url(evidence_id: int) -> str:
     return f"/api/v1/evidence/{evidence_id}/content"
 
 
+def workspace_url(evidence_id: int) -> str:
+    """Where a person downloads the file in the browser, signed in to the staff workspace (the API's
+    address takes a bearer token, which a browser following a link does not send)."""
+    return f"/staff/evidence/{evidence_id}"
+
+
 class EvidenceOut(BaseModel):
     id: int
     progress_update_id: int

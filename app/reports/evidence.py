@@ -2,12 +2,14 @@
 
 A public report only ever shows published updates of published actions, exactly the updates whose
 files the public API serves (``app.public.evidence``): their public address. A staff report gives
-each file the address its reader may open: a manager, or a focal point on an action their entity
-leads or supports, the staff address (whatever the update's state); a focal point on another
-entity's action, the public address when the file is public (the update approved and published, on
-a published action), else no address at all: the file is named, its type and size said, but a link
-that answers 403 is no use to anyone. Addresses are absolute (``address``, the site's): a Word or
-Excel file handed on has no page to resolve a path against.
+each file the address its reader may open. A manager, or a focal point on an action their entity
+leads or supports: the staff workspace's (whatever the update's state). A report is read by people,
+who click it in a browser signed in to the workspace (or are asked to sign in first); the API's
+address takes a bearer token no browser sends. A focal point on another entity's action: the public
+address when the file is public (the update approved and published, on a published action), else
+none: the file is named, its type and size said, but a link that answers 403 is no use to anyone.
+Addresses are absolute (``address``, the site's): a Word or Excel file handed on has no page to
+resolve a path against.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
 from app.evidence.reading import evidence_rows, type_name
-from app.evidence.schemas import content_url
+from app.evidence.schemas import workspace_url
 from app.models import Action, ProgressUpdate
 from app.plans.progress.reading import on_entity_actions
 from app.public.schemas import public_evidence_url
@@ -58,7 +60,7 @@ def _links(session: Session, updates: Collection[ProgressUpdate], viewer: Actor 
     if viewer is None:
         return {update.id: public_evidence_url for update in updates}
     if viewer.is_manager:
-        return {update.id: content_url for update in updates}
+        return {update.id: workspace_url for update in updates}
     own: set[int] = set()
     if viewer.entity_id is not None and updates:
         ids = [update.id for update in updates]
@@ -71,7 +73,7 @@ def _links(session: Session, updates: Collection[ProgressUpdate], viewer: Actor 
         published = set(
             session.scalars(select(Action.id).where(Action.id.in_(action_ids), Action.published.is_(True)))
         )
-    links: dict[int, _Link] = dict.fromkeys(own, content_url)
+    links: dict[int, _Link] = dict.fromkeys(own, workspace_url)
     links |= {update.id: public_evidence_url for update in others if update.action_id in published}
     return links
 

@@ -6,15 +6,22 @@ import re
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from lxml import etree
+from sqlalchemy import Connection, Engine
 
+from app.evidence.storage import BlobStore
+from tests.conftest import MakeApp
+from tests.evidence import samples
 from tests.reports.conftest import ReportWorld, docx_text
+from tests.staff.conftest import StaffClient, StaffLogin, _signer
 
 STAFF = "/api/v1/reports/implementation"
+WORKSPACE = "/staff/reports/implementation"  # the same report, downloaded from the staff workspace
 PUBLISHED_FILE = "training-attendance.pdf"  # on the Ministry of Justice's published action
 UNPUBLISHED_FILE = "PLANTED-EVIDENCE-OF-UNPUBLISHED-ACTION.pdf"  # on Social Affairs' unpublished one
 Headers = Callable[..., dict[str, str]]
@@ -27,16 +34,28 @@ def file_links(page: str) -> dict[str, str | None]:
 
 
 def staff_address(world: ReportWorld, name: str) -> str:
-    return f"http://testserver/api/v1/evidence/{world.ids[f'evidence:{name}']}/content"
+    """Where a signed-in reader opens a file in the browser: the workspace's address."""
+    return f"http://testserver/staff/evidence/{world.ids[f'evidence:{name}']}"
 
 
-def opens(client: TestClient, address: str, headers: dict[str, str]) -> bool:
-    """The link lets its reader in: the file (the test's rows have no stored content, which the
-    server says after the reader's rights are checked)."""
-    response = client.get(address, headers=headers)
-    return response.status_code == 200 or (
-        response.status_code == 404 and "missing from storage" in response.json()["detail"]
-    )
+def public_address(world: ReportWorld, name: str) -> str:
+    return f"http://testserver/api/v1/public/evidence/{world.ids[f'evidence:{name}']}"
+
+
+@pytest.fixture
+def sign_in(make_app: MakeApp, writer: Engine | Connection, tmp_path: Path) -> StaffLogin:
+    """``sign_in(role, entity_id=None)``: a browser signed in to the workspace, on a server whose
+    storage holds the world's files (its rows share one hash: they all hold this PDF)."""
+    path = BlobStore(tmp_path).path_of("0" * 64)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(samples.PDF)
+    return _signer(lambda: make_app(storage_dir=str(tmp_path)), writer)
+
+
+def opens(browser: StaffClient, address: str) -> bool:
+    """Clicking the link in the browser that downloaded the report gives the file."""
+    response = browser.get(address)
+    return bool(response.status_code == 200 and response.content == samples.PDF)
 
 
 @pytest.mark.parametrize(
@@ -54,36 +73,48 @@ def opens(client: TestClient, address: str, headers: dict[str, str]) -> bool:
 def test_a_focal_point_gets_only_links_they_can_open(
     anonymous_client: TestClient,
     headers_for: Headers,
+    sign_in: StaffLogin,
     world: ReportWorld,
     entity: str | None,
     staff_link: str | None,
     public_link: str | None,
     no_link: str | None,
 ) -> None:
-    headers = headers_for("focal_point", entity_id=world.ids[entity] if entity else None)
-    page = anonymous_client.get(STAFF, headers=headers)
+    entity_id = world.ids[entity] if entity else None
+    browser = sign_in("focal_point", entity_id=entity_id)
+    page = browser.get(WORKSPACE)
     assert page.status_code == 200, page.text
     links = file_links(page.text)
     assert set(links) == {PUBLISHED_FILE, UNPUBLISHED_FILE}
     if staff_link:
         assert links[staff_link] == staff_address(world, staff_link)
     if public_link:
-        assert (
-            links[public_link]
-            == f"http://testserver/api/v1/public/evidence/{world.ids[f'evidence:{public_link}']}"
-        )
+        assert links[public_link] == public_address(world, public_link)
     if no_link:
         assert links[no_link] is None
     for address in links.values():
         if address is not None:
-            assert opens(anonymous_client, address, headers), address
+            assert opens(browser, address), address
+    # The API's report (a bearer token's) links the same: a person clicks them, in a browser.
+    api = anonymous_client.get(STAFF, headers=headers_for("focal_point", entity_id=entity_id))
+    assert file_links(api.text) == links
 
 
-def test_a_coordinator_gets_the_staff_link_of_every_file(client: TestClient, world: ReportWorld) -> None:
-    links = file_links(client.get(STAFF).text)
+def test_a_coordinator_gets_the_staff_link_of_every_file(sign_in: StaffLogin, world: ReportWorld) -> None:
+    browser = sign_in("coordinator")
+    links = file_links(browser.get(WORKSPACE).text)
     for name in (PUBLISHED_FILE, UNPUBLISHED_FILE):
         assert links[name] == staff_address(world, name)
-        assert opens(client, links[name] or "", {})
+        assert opens(browser, links[name] or "")
+
+
+def test_a_link_followed_signed_out_signs_in_first(anonymous_client: TestClient, world: ReportWorld) -> None:
+    """A report handed on (a Word file mailed to a colleague): its link asks its reader to sign in,
+    then leads to the file."""
+    address = staff_address(world, PUBLISHED_FILE)
+    response = anonymous_client.get(address, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/staff/login?next=/staff/evidence/")
 
 
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"

@@ -169,10 +169,11 @@ def test_the_pages_evidence_links_can_be_followed(client: TestClient, world: Rep
     public = parse(get(client, PUBLIC)).links
     assert f"http://testserver/api/v1/public/evidence/{file_id}" in public
     staff = parse(get(client, STAFF)).links
-    assert f"http://testserver/api/v1/evidence/{file_id}/content" in staff
+    assert f"http://testserver/staff/evidence/{file_id}" in staff
     draft = world.ids[f"evidence:{DRAFT_EVIDENCE}"]
-    assert f"http://testserver/api/v1/evidence/{draft}/content" in staff
-    assert all(link.startswith(("#", "http://testserver/api/v1/")) for link in public + staff)
+    assert f"http://testserver/staff/evidence/{draft}" in staff
+    assert all(link.startswith(("#", "http://testserver/api/v1/public/")) for link in public)
+    assert all(link.startswith(("#", "http://testserver/staff/evidence/")) for link in staff)
     # Only http and https addresses, escaped, without the sentence's full stop.
     assert linked('See https://a.example/x?a=1&b=2. Not javascript:alert(1) or "https://b.example/"<i>') == (
         'See <a href="https://a.example/x?a=1&amp;b=2">https://a.example/x?a=1&amp;b=2</a>. Not '
@@ -316,7 +317,7 @@ def test_the_public_report_shows_published_data_only(
     # The published update's file, with the link anyone may open (not the staff one).
     public_link = f"http://testserver/api/v1/public/evidence/{world.ids['evidence:training-attendance.pdf']}"
     assert f"{PUBLISHED_EVIDENCE} {public_link}" in text
-    assert "/api/v1/evidence/" not in text
+    assert "/api/v1/evidence/" not in text and "/staff/evidence/" not in text
 
 
 @pytest.mark.parametrize(("path", "stats"), [(PUBLIC, "/api/v1/public/stats"), (STAFF, "/api/v1/stats")])
@@ -350,10 +351,10 @@ def test_the_staff_report_has_the_internal_detail_marked(
     assert "[internal: not published]" in text
     assert "[Internal: latest update, draft, not published]" in text
     assert PUBLISHED_PROGRESS in text
-    # Each shown update's files, with the staff link (one a draft's file is only reachable by).
+    # Each shown update's files, with the workspace's link (one a draft's file is only reachable by).
     for name in ("training-attendance.pdf", DRAFT_EVIDENCE):
-        assert f"http://testserver/api/v1/evidence/{world.ids[f'evidence:{name}']}/content" in text
-    assert f"{PUBLISHED_EVIDENCE} http://testserver/api/v1/evidence/" in text
+        assert f"http://testserver/staff/evidence/{world.ids[f'evidence:{name}']}" in text
+    assert f"{PUBLISHED_EVIDENCE} http://testserver/staff/evidence/" in text
     # Staff see the newest update of any state, not every one, and never contact details.
     assert "PLANTED-RETURNED-PROGRESS" not in text
     assert "planted-contact@ministry.example" not in text
