@@ -26,6 +26,7 @@ from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
+from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
 from app.reports import service as report_service
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
@@ -74,9 +75,10 @@ REMOVE_CONSEQUENCE = _(
 REMOVE_YES = _("Yes, remove the template")
 
 
-def _filters(request: Request) -> tuple[list[tuple[str, str]], dict[str, Any]]:
-    """The recommendation list's filters in this page's query, checked as the exports check them: as
-    they are carried to the downloads, and as parsed (the names and values the report shows)."""
+def _filters(request: Request, db: DbSession) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """The recommendation list's filters in this page's query, checked as the exports check them (a
+    value that names nothing too: every download would refuse it): as they are carried to the
+    downloads, and as parsed (the names and values the report shows)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGE_PARAMETERS and v != ""]
     data: dict[str, Any] = {}
     for key, value in items:
@@ -89,6 +91,7 @@ def _filters(request: Request) -> tuple[list[tuple[str, str]], dict[str, Any]]:
             "these filters are not valid",
             errors=[{"field": name, "reason": reason} for name, reason in field_errors(exc).items()],
         ) from None
+    check_filter_values(db, list_params(parsed))
     return items, parsed.model_dump(exclude_unset=True, exclude={"lang"})
 
 
@@ -106,7 +109,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     page = StaffPage.of(request, "reports", staff)
-    filters, used = _filters(request)
+    filters, used = _filters(request, db)
     with_lang = [*filters, ("lang", page.lang)]
     # The public report takes the public list's filters: ``needs_review`` (internal work) is not one.
     public = None if "needs_review" in used else with_lang

@@ -118,6 +118,21 @@ def test_a_filter_the_list_would_refuse_is_named(coordinator: StaffClient) -> No
     assert "is not a known" not in spanish.text.split("<main", 1)[1], spanish.text
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("mechanism=XYZ", "Mechanism"), ("theme=Nope", "Theme"), ("entity=99999", "Responsible entity")],
+)
+def test_a_filter_value_that_names_nothing_is_named_on_the_page(
+    coordinator: StaffClient, query: str, field: str
+) -> None:
+    """The page showed "Mechanism: XYZ" and offered its downloads, every one of which then failed
+    with a 422: it now answers as its downloads and the list do, naming the filter."""
+    page = coordinator.get(f"/staff/reports?{query}")
+    assert page.status_code == 422, page.text
+    assert f"<strong>{field}</strong>" in page.text
+    assert "/staff/reports/recommendations.csv" not in page.text
+
+
 @pytest.mark.parametrize(("path", "media_type"), DOWNLOADS.items())
 def test_each_download_is_an_attachment_of_its_type(
     coordinator: StaffClient, path: str, media_type: str
