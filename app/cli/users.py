@@ -17,6 +17,7 @@ from app.cli.common import (
     settings_or_exit,
     write_session,
 )
+from app.core.counts import count_of
 
 users_cli = typer.Typer(
     cls=Group, help="Manage user accounts from the shell (the first admin, for one).", rich_markup_mode=None
@@ -109,7 +110,7 @@ def users_unlock_cmd(
     except NotFound as exc:
         say(exc.detail, "red")
         raise typer.Exit(EXIT_FAILED) from None
-    say(f"unlocked {email.strip().lower()}: forgot {cleared} failed logins")
+    say(f"unlocked {email.strip().lower()}: forgot {count_of(cleared, 'failed login')}")
 
 
 def _password_line(email: str) -> str:

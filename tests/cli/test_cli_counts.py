@@ -3,13 +3,18 @@ recommendations" read as a slip, and made an operator look again at what had bee
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from app.models import LoginFailure
+from tests.accounts import create_user
 from tests.builder import building
 from tests.cli.test_cli import nrtd
+from tests.cli.test_cli_users import users_unlock
 from tests.cli_runner import run_cli
 from tests.uhri_records import uhri_record, write_export
 
@@ -36,3 +41,20 @@ def test_one_evidence_file_is_counted_as_one(engine: Engine, database_url: str, 
     assert f"storage {tmp_path}: 1 evidence row, 0 stored files\n" in found.stderr, found.stderr
     refused = run_cli(["storage", "check", "--repair"], env=env)
     assert f"not repaired: the one evidence file is not in {tmp_path}." in refused.stderr, refused.stderr
+
+
+@pytest.mark.slow
+def test_one_failed_login_is_counted_as_one(engine: Engine, database_url: str) -> None:
+    create_user(engine, "mistyped@example.org", "coordinator")
+    with Session(engine) as session, session.begin():
+        session.add(
+            LoginFailure(
+                account="mistyped@example.org",
+                address="192.0.2.1",
+                failed_at=datetime.now(UTC),
+                detail="wrong password",
+            )
+        )
+    result = users_unlock(database_url, "mistyped@example.org")
+    assert result.returncode == 0, result.stderr
+    assert "unlocked mistyped@example.org: forgot 1 failed login\n" in result.stderr
