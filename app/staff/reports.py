@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from app.auth.service import StaffSession
+from app.clusters.service import get_cluster
 from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession, site_address
 from app.core.errors import InvalidInput
@@ -111,8 +112,10 @@ def _page(
     page = StaffPage.of(request, "reports", staff)
     filters, used = _filters(request, db)
     with_lang = [*filters, ("lang", page.lang)]
-    # The public report takes the public list's filters: ``needs_review`` (internal work) is not one.
-    public = None if "needs_review" in used else with_lang
+    # The public report takes the public list's filters: ``needs_review`` (internal work) is not one;
+    # and of a cluster the public does not see it would hold nothing.
+    hidden_cluster = _hidden_cluster(db, used.get("cluster"))
+    public = None if "needs_review" in used or hidden_cluster else with_lang
     stored = state_template.current(db)
     return render(
         request,
@@ -122,6 +125,7 @@ def _page(
             "filters": report_service.filters_used(db, used, page.lang, staff=True),
             "hidden": with_lang,
             "public_hidden": public,
+            "hidden_cluster": hidden_cluster,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),
@@ -133,6 +137,15 @@ def _page(
         },
         status=status,
     )
+
+
+def _hidden_cluster(db: DbSession, cluster_id: int | None) -> str | None:
+    """The name of the filter's cluster when the public does not see it (not published, or archived):
+    the public report would hold none of its recommendations."""
+    if cluster_id is None:
+        return None
+    cluster, _etag = get_cluster(db, cluster_id)  # one that does not exist was refused before
+    return None if cluster.published and not cluster.archived else cluster.name
 
 
 @router.get("/reports", response_class=HTMLResponse)

@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.models import Recommendation
@@ -65,6 +66,11 @@ def two_recommendations(engine: Engine) -> dict[str, int]:
     with building(engine) as build:
         build.local(ids["crc-1"], status="in_progress", priority="high")
     return ids
+
+
+def _recommendations(engine: Engine) -> list[Recommendation]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Recommendation)))
 
 
 @pytest.fixture
@@ -214,6 +220,29 @@ def test_the_public_report_for_the_un_is_one_click_away(coordinator: StaffClient
     assert "Draft a secret plan" in staff_report
     assert 'action="/staff/reports/public"' not in coordinator.get("/staff/reports?needs_review=true").text
     assert coordinator.get("/staff/reports/public?needs_review=true").status_code == 422
+
+
+def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
+    coordinator: StaffClient, engine: Engine
+) -> None:
+    """Filtered on a cluster not published yet (or archived), the page offered the public report, an
+    empty one ("No recommendation matches these filters") to send to the UN; it now says why it is
+    not offered, and offers it again once the cluster is published."""
+    ids = {rec.symbol: rec.id for rec in _recommendations(engine)}
+    with building(engine) as build:
+        draft = build.cluster("Children in detention", [ids["CRC/C/PER/1"]]).id
+        archived = build.cluster("Old plan", [ids["CRC/C/PER/1"]], published=True, archived=True).id
+        shown = build.cluster("Child justice", [ids["CRC/C/PER/1"]], published=True).id
+    for cluster, name in ((draft, "Children in detention"), (archived, "Old plan")):
+        page = coordinator.get(f"/staff/reports?cluster={cluster}")
+        assert page.status_code == 200
+        assert 'action="/staff/reports/public"' not in page.text
+        assert (
+            f"the public does not see the cluster {name} (it is not published, or it is archived)"
+            in page.text
+        )
+        assert 'action="/staff/reports/implementation"' in page.text  # the internal report still is
+    assert 'action="/staff/reports/public"' in coordinator.get(f"/staff/reports?cluster={shown}").text
 
 
 def test_a_focal_point_downloads_like_the_api_lets_them(
