@@ -22,6 +22,7 @@ from docx.shared import RGBColor
 from app.reports.addresses import web_addresses
 
 HYPERLINK_STYLE = "Hyperlink"
+REPORT_STYLE = "Report link"  # where a template gave Word's name to a style of another kind
 _LINK_BLUE = RGBColor(0x05, 0x63, 0xC1)  # Word's own
 
 
@@ -48,16 +49,22 @@ def _has_address(text: str | None) -> bool:
 
 
 def _hyperlink_style(document: Any) -> str:
-    """The style id of the document's Hyperlink character style, added when the template has none."""
+    """The style id of the document's Hyperlink character style (Word's own, by its name or id; a
+    State's template may have restyled it), added when the template has none. A style of another
+    kind that took the name leaves it to one of the report's own."""
     styles = document.styles
+    taken = set()
     for style in styles:
-        if style.type == WD_STYLE_TYPE.CHARACTER and style.name == HYPERLINK_STYLE:
+        if style.type == WD_STYLE_TYPE.CHARACTER and HYPERLINK_STYLE in (style.name, style.style_id):
             return str(style.style_id)
-    style = styles.add_style(HYPERLINK_STYLE, WD_STYLE_TYPE.CHARACTER)
+        taken |= {style.name, style.style_id}
+    name = HYPERLINK_STYLE if HYPERLINK_STYLE not in taken else REPORT_STYLE
+    style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
     style.font.color.rgb = _LINK_BLUE
     style.font.underline = WD_UNDERLINE.SINGLE
     style.unhide_when_used = True
-    style.element.attrib.pop(qn("w:customStyle"), None)  # Word's built-in style, by its name
+    if name == HYPERLINK_STYLE:
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's built-in style, by its name
     return str(style.style_id)
 
 

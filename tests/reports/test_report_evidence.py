@@ -7,17 +7,23 @@ import zipfile
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import RGBColor
 from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import Connection, Engine
 
 from app.evidence.storage import BlobStore
+from app.reports.docx import fill
+from app.reports.sample import sample_report
 from tests.conftest import MakeApp
 from tests.evidence import samples
 from tests.reports.conftest import ReportWorld, docx_text
+from tests.reports.word_templates import document_xml, state_template
 from tests.staff.conftest import StaffClient, StaffLogin, _signer
 
 STAFF = "/api/v1/reports/implementation"
@@ -161,3 +167,36 @@ def test_the_word_reports_evidence_links_can_be_clicked(
     assert f"Evidence file: {PUBLISHED_FILE} (PDF, 240 KB) {address}" in docx_text(response.content)
     document = Document(BytesIO(response.content))
     assert document.styles["Hyperlink"].font.underline
+
+
+def _template_with_hyperlink_style(kind: WD_STYLE_TYPE) -> bytes:
+    """A State's template holding a style named Hyperlink: Word's own (a character style, here
+    restyled red), or a paragraph style someone named so."""
+    document = Document(BytesIO(state_template(body=("{{ groups[0].actions[0].progress }}",))))
+    style = document.styles.add_style("Hyperlink", kind)
+    style.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_templates_own_hyperlink_style_is_kept_or_left_alone() -> None:
+    """Restyled by the State (its colour, its font), the links wear it; a paragraph style of that name
+    is not one a link can wear, and was no reason to fail the report."""
+    report = sample_report(staff=False)
+    own = Document(BytesIO(fill(_template_with_hyperlink_style(WD_STYLE_TYPE.CHARACTER), report)))
+    [restyled] = [style for style in own.styles if style.name == "Hyperlink"]
+    assert restyled.font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
+    assert docx_links(_saved(own)) == [("https://example.org/evidence", "https://example.org/evidence")]
+    other = fill(_template_with_hyperlink_style(WD_STYLE_TYPE.PARAGRAPH), report)
+    assert docx_links(other) == [("https://example.org/evidence", "https://example.org/evidence")]
+    # The links wear a character style of the report's own, blue and underlined.
+    [own_style] = [style for style in Document(BytesIO(other)).styles if style.name == "Report link"]
+    assert own_style.type == WD_STYLE_TYPE.CHARACTER and own_style.font.underline
+    assert f'<w:rStyle w:val="{own_style.style_id}"/>' in document_xml(other)
+
+
+def _saved(document: Any) -> bytes:
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
