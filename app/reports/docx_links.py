@@ -28,12 +28,12 @@ _LINK_BLUE = RGBColor(0x05, 0x63, 0xC1)  # Word's own
 
 def link_addresses(document: Any) -> int:
     """Every web address in the body's text becomes a hyperlink. Returns how many."""
-    body = document.element.body
+    # The texts holding an address, found by lxml (a 5,000-recommendation report has 150,000 texts).
+    texts = document.element.body.xpath('.//w:t[contains(., "://")]')
     runs = [
         run
-        for run in body.iter(qn("w:r"))
-        if run.getparent().tag != qn("w:hyperlink")
-        and any(_has_address(node.text) for node in run.iter(qn("w:t")))
+        for run in dict.fromkeys(node.getparent() for node in texts if _has_address(node.text))
+        if run.tag == qn("w:r") and run.getparent().tag != qn("w:hyperlink")
     ]
     if not runs:
         return 0
