@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, update
 
+from app.core.counts import count_of
 from app.feed import refusals
 from app.feed.records import MalformedInput, RecordError, Rejection
 from app.followup.detection import detect_after_import
@@ -51,7 +52,7 @@ class RunSummary:
     def line(self) -> str:
         text = f"import run {self.run_id} {self.outcome}: {self.counts.summary()}"
         if self.warnings:
-            text += f", {self.warnings} warnings"
+            text += f", {count_of(self.warnings, 'warning')}"
         if self.linking is not None and (self.linking.changed or self.linking.carried):
             text = f"{text}; {self.linking.line()}"
         return f"{text} ({mask_credentials(self.message)})" if self.message else text

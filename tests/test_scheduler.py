@@ -154,7 +154,7 @@ def test_a_scheduled_reminder_run_that_sent_nothing_is_a_warning(
     run_scheduled_reminders(settings_for(database_url, closed_port))
     (message,) = scheduler_messages(caplog_info)
     assert message[0] == logging.WARNING
-    assert message[1].startswith("reminders: 2 digest(s) built") and "0 sent, 2 to retry" in message[1]
+    assert message[1].startswith("reminders: 2 digests built") and "0 sent, 2 to retry" in message[1]
 
 
 def test_scheduler_thread_starts_and_stops_when_the_event_is_set(

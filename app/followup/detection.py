@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import Connection, insert, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.counts import count_of
 from app.followup.reader import FollowUpRequest, NextReport, ParagraphRef, read_follow_up, read_next_report
 from app.followup.replies import settle_replies
 from app.models import (
@@ -61,9 +62,9 @@ class Detection:
 
     def line(self) -> str:
         return (
-            f"{self.documents} documents read: {self.requests} follow-up requests "
-            f"({self.selected} recommendations selected), {self.reports} next report dates, "
-            f"{len(self.warnings)} warnings"
+            f"{count_of(self.documents, 'document')} read: {count_of(self.requests, 'follow-up request')} "
+            f"({count_of(self.selected, 'recommendation')} selected), "
+            f"{count_of(self.reports, 'next report date')}, {count_of(len(self.warnings), 'warning')}"
         )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.core.counts import count_of
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import OutboxMessage
 from app.models.base import utcnow
@@ -31,12 +32,12 @@ class RunSummary:
     sent: Sent | None  # None: no SMTP server configured, the digests wait in the outbox
 
     def line(self) -> str:
-        built = (
-            f"{self.built.digests} digest(s) built, {self.built.already} already built this period, "
-            f"{self.built.nothing} person(s) with nothing to do"
-        )
+        digests = count_of(self.built.digests, "digest")
+        idle = count_of(self.built.nothing, "person", "people")
+        built = f"{digests} built, {self.built.already} already built this period, {idle} with nothing to do"
         if self.built.replaced:
-            built += f", {self.built.replaced} older digest(s) replaced by a newer one (dropped unsent)"
+            replaced = count_of(self.built.replaced, "older digest")
+            built += f", {replaced} replaced by a newer one (dropped unsent)"
         if self.sent is None:
             return built + "; not sent: NRTD_SMTP_HOST is not set"
         sent = f"{self.sent.sent} sent, {self.sent.retrying} to retry, {self.sent.failed} failed"

@@ -34,7 +34,7 @@ def test_detect_reads_every_document_and_keeps_corrections(engine: Engine, datab
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "2 documents read: 2 follow-up requests (5 recommendations selected), 1 next report dates, 1 warnings"
+        "2 documents read: 2 follow-up requests (5 recommendations selected), 1 next report date, 1 warning"
     )
     assert f"warning: {CAT}, paragraph 45: the follow-up request names paragraph 31" in result.stderr
     assert set(selected(engine, CRC)) == {"10", "20", "32"}

@@ -158,7 +158,8 @@ def test_a_digest_still_waiting_when_the_next_one_is_built_is_replaced_by_it(
     )
     assert next_day.sent is not None and not next_day.unsent
     new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", today.date())
-    assert f"{1 + new_week} older digest(s) replaced by a newer one" in next_day.line()
+    replaced = "2 older digests" if new_week else "1 older digest"
+    assert f"{replaced} replaced by a newer one" in next_day.line()
 
 
 class RefusesTheSender(Mailbox):
