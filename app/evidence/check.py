@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.counts import count_of
 from app.evidence.storage import BlobStore
 from app.models import EvidenceFile
 
@@ -77,7 +78,8 @@ def storage_not_mounted(conn: Connection | Session, store: BlobStore) -> str | N
         where = f"{store.root} cannot be read ({exc.strerror or exc})"
     rows = conn.execute(select(func.count()).select_from(EvidenceFile)).scalar_one()
     return (
-        f"{rows} evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {where}: "
+        f"{count_of(rows, 'evidence row')} {'names' if rows == 1 else 'name'} a stored file but the "
+        f"storage directory (NRTD_STORAGE_DIR) {where}: "
         "is its volume mounted? `nrtd storage check` tells more"
     )
 

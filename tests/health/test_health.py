@@ -78,7 +78,7 @@ def test_readyz_and_serve_say_when_evidence_rows_have_no_storage(
         assert f"{storage} does not exist" in missing.json()["detail"]
         warning = storage_unusable(engine, str(storage))
         assert warning == (
-            f"1 evidence rows name a stored file but the storage directory (NRTD_STORAGE_DIR) {storage} "
+            f"1 evidence row names a stored file but the storage directory (NRTD_STORAGE_DIR) {storage} "
             "does not exist: is its volume mounted? `nrtd storage check` tells more; /readyz answers 503 "
             "until it is"
         )
