@@ -5,49 +5,25 @@ staff links)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.catalogue import marked as _
-from app.core.errors import InvalidInput
 from app.core.pagination import decode_cursor, encode_cursor
 from app.deadlines.report_names import shown_title
-from app.deadlines.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DeadlineListParams, MechanismCode
+from app.deadlines.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, DeadlineFilters, DeadlineListParams
 from app.deadlines.service import DEADLINES, PUBLIC, deadlines, uid
-from app.deadlines.sources import DeadlineItem, DeadlineKind, shown_detail
+from app.deadlines.sources import DeadlineItem, shown_detail
 from app.models import Entity
-from app.plans.schemas import RefId
 from app.public.schemas import PublicEntityRef, PublicModel
 
 
-class PublicDeadlineParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class PublicDeadlineParams(DeadlineFilters):
+    """The shared filters (no `overdue`: whether a deadline was met is internal) and the pages."""
 
-    kind: list[DeadlineKind] = Field(default_factory=list, description="Repeat for several (any matches)")
-    mechanism: MechanismCode | None = Field(None, description="Mechanism code (UPR, CRC...)")
-    entity: Annotated[RefId | None, Field(description="Deadlines that concern this entity")] = None
-    # The filter's first name; the public actions and recommendations call it `entity`.
-    entity_id: Annotated[
-        RefId | None,
-        Field(deprecated=True, description="Deprecated: the former name of `entity`, still understood"),
-    ] = None
-    from_date: dt.date | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
-    to_date: dt.date | None = Field(None, alias="to", description="On or before this date (YYYY-MM-DD)")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
-
-    def entity_filter(self) -> tuple[int | None, str]:
-        """The entity asked for and the parameter that named it (a refusal names that one)."""
-        old = self.__dict__.get("entity_id")  # read without the deprecation warning of the attribute
-        if old is None:
-            return self.entity, "entity"
-        if self.entity is not None and self.entity != old:
-            reason = _("`entity_id` is the former name of `entity`: give one of them")
-            raise InvalidInput(f"entity_id: {reason}", errors=[{"field": "entity_id", "reason": reason}])
-        return old, "entity_id"
 
 
 class PublicDeadline(PublicModel):
@@ -91,11 +67,8 @@ def _entities(session: Session, items: list[DeadlineItem]) -> dict[int, PublicEn
 
 def list_published(session: Session, params: PublicDeadlineParams) -> PublicDeadlinePage:
     """Published deadlines, earliest first, in keyset pages (the cursor: date, kind, id)."""
-    entity, entity_param = params.entity_filter()
-    filters = DeadlineListParams.model_validate(
-        {**params.model_dump(exclude={"limit", "cursor", "entity", "entity_id"}), "entity_id": entity}
-    )
-    items = deadlines(session, PUBLIC, filters, entity_param=entity_param)
+    filters = DeadlineListParams.model_validate(params.model_dump(exclude={"limit", "cursor"}))
+    items = deadlines(session, PUBLIC, filters)
     total = len(items)
     if params.cursor:
         last = decode_cursor(params.cursor, DEADLINES)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from app.core.catalogue import marked as _
 from app.core.dates import IsoDate
+from app.core.errors import InvalidInput
 from app.core.timestamps import UtcDateTime
 from app.deadlines.report_names import shown_title
 from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind, shown_detail
@@ -22,16 +23,37 @@ DEFAULT_PAGE_SIZE = 100
 MechanismCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
-class DeadlineListParams(BaseModel):
-    """Filters of the calendar. All combine with AND; each caller sees only what is theirs to see."""
+class DeadlineFilters(BaseModel):
+    """The filters the staff and the public calendars share. All combine with AND; each caller sees only
+    what is theirs to see."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     kind: list[DeadlineKind] = Field(default_factory=list, description="Repeat for several (any matches)")
     mechanism: MechanismCode | None = Field(None, description="Mechanism code (UPR, CRC...)")
-    entity_id: RefId | None = Field(None, description="Deadlines that concern this entity")
+    entity: Annotated[RefId | None, Field(description="Deadlines that concern this entity")] = None
+    # The filter's first name; the actions and recommendations call it `entity`.
+    entity_id: Annotated[
+        RefId | None,
+        Field(deprecated=True, description="Deprecated: the former name of `entity`, still understood"),
+    ] = None
     from_date: dt.date | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
     to_date: dt.date | None = Field(None, alias="to", description="On or before this date (YYYY-MM-DD)")
+
+    def entity_filter(self) -> tuple[int | None, str]:
+        """The entity asked for and the parameter that named it (a refusal names that one)."""
+        old = self.__dict__.get("entity_id")  # read without the deprecation warning of the attribute
+        if old is None:
+            return self.entity, "entity"
+        if self.entity is not None and self.entity != old:
+            reason = _("`entity_id` is the former name of `entity`: give one of them")
+            raise InvalidInput(f"entity_id: {reason}", errors=[{"field": "entity_id", "reason": reason}])
+        return old, "entity_id"
+
+
+class DeadlineListParams(DeadlineFilters):
+    """The staff calendar's filters: the shared ones, whether overdue, and its pages."""
+
     overdue: bool | None = Field(None, description="true: before today (UTC) and not done")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")

@@ -62,11 +62,10 @@ def deadlines(
     audience: Audience,
     params: DeadlineListParams,
     today: date | None = None,
-    entity_param: str = "entity_id",
 ) -> list[DeadlineItem]:
-    """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id).
-    ``entity_param``: the name the caller gave the entity filter, which a refusal names."""
+    """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id)."""
     today = today or utc_today()
+    entity, entity_param = params.entity_filter()
     if audience.published_only and params.overdue is not None:
         # Whether a deadline was met is internal: filtering on it would tell the public view.
         raise InvalidInput(
@@ -82,9 +81,7 @@ def deadlines(
     # The list's rule: a mechanism or an entity that names nothing is a 422 naming it; codes in any case.
     check_filter_values(
         session,
-        RecommendationFilter(
-            mechanism=[params.mechanism] if params.mechanism else [], entity=params.entity_id
-        ),
+        RecommendationFilter(mechanism=[params.mechanism] if params.mechanism else [], entity=entity),
         names={"entity": entity_param},
     )
     mechanism = params.mechanism.upper() if params.mechanism else None
@@ -96,7 +93,7 @@ def deadlines(
         for item in items
         if audience.sees(item)
         and (mechanism is None or (item.mechanism or "").upper() == mechanism)
-        and (params.entity_id is None or params.entity_id in item.entity_ids)
+        and (entity is None or entity in item.entity_ids)
         and (params.overdue is None or item.overdue(today) == params.overdue)
     ]
     return sorted(kept, key=_key)

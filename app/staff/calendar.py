@@ -37,7 +37,7 @@ NOTICES["deadline-unsent"] = _("The deadline is no longer marked as sent.")
 NOTICES["feed-revoked"] = _("Your calendar feed is stopped: its address no longer works.")
 
 PER_PAGE = 200
-_FILTERS = ("kind", "mechanism", "entity_id", "from", "to", "overdue")
+_FILTERS = ("kind", "mechanism", "entity", "entity_id", "from", "to", "overdue")
 # What the publish and sent buttons carry back (``back``): the list as it was filtered and paged.
 _KEPT = (*_FILTERS, "cursor")
 
@@ -46,6 +46,8 @@ def _typed(request: Request) -> dict[str, Any]:
     query = request.query_params
     values: dict[str, Any] = {name: query.get(name, "").strip() for name in _FILTERS if name != "kind"}
     values["kind"] = [kind for kind in query.getlist("kind") if kind]
+    # The form sends `entity`, the API's name; an address made with the former one shows it in that box.
+    values["entity"] = values["entity"] or values["entity_id"]
     this_month = utc_today().replace(day=1).isoformat()
     if "from" not in query:
         values["from"] = this_month  # this month on, unless asked otherwise
@@ -108,10 +110,12 @@ def calendar_page(
         listed = service.list_deadlines(db, service.Audience.of(staff.actor), _params(values, cursor))
     except FormInvalid as exc:
         errors = exc.errors
-    except DomainError as exc:  # a cursor that was tampered with
+    except DomainError as exc:  # a cursor that was tampered with, an entity that is no more
         if exc.status != 422:
             raise
         errors = refused(db, exc)
+    if "entity_id" in errors:  # named by the former name: the box it is shown in is `entity`
+        errors.setdefault("entity", errors.pop("entity_id"))
     items = listed.items if listed else []
     months = [
         (month, list(group)) for month, group in groupby(items, key=lambda item: item.date.replace(day=1))

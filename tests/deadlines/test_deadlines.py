@@ -90,6 +90,30 @@ def test_filters(world: CalendarWorld, anonymous_client: TestClient, headers_for
     assert {item["title"] for item in window} == {EDUCATION_ACTION, EDUCATION_CUSTOM}
 
 
+def test_the_entity_filter_is_named_as_on_the_public_list(
+    world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
+) -> None:
+    """The public deadlines take `entity` (and `entity_id`, deprecated); the staff list took `entity_id`
+    only (`entity` was a 422): it takes both now, by the same rule."""
+    headers = headers_for("coordinator")
+    titles = {item["title"] for item in _list(anonymous_client, headers, entity=world.education)}
+    assert titles == {EDUCATION_ACTION, INDICATOR, EDUCATION_CUSTOM}
+    old = _list(anonymous_client, headers, entity_id=world.education)
+    assert {item["title"] for item in old} == titles
+    same = _list(anonymous_client, headers, entity=world.education, entity_id=world.education)
+    assert {item["title"] for item in same} == titles
+    both = anonymous_client.get(
+        URL, params={"entity": world.education, "entity_id": world.justice}, headers=headers
+    )
+    assert both.status_code == 422 and both.json()["errors"][0]["field"] == "entity_id"
+    for field in ("entity", "entity_id"):
+        unknown = anonymous_client.get(URL, params={field: 99999}, headers=headers)
+        assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == field
+    [operation] = [anonymous_client.get("/openapi.json").json()["paths"][URL]["get"]]
+    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    assert not parameters["entity"].get("deprecated") and parameters["entity_id"]["deprecated"] is True
+
+
 def test_an_unknown_kind_or_a_bad_date_is_422(
     world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
 ) -> None:

@@ -155,6 +155,22 @@ def test_dates_the_wrong_way_round_are_named_and_kept(staff_login: StaffLogin, w
     assert 'value="2027-05-01"' in page.text and 'value="2027-01-01"' in page.text
 
 
+def test_the_entity_filter_is_named_as_in_the_api(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    # The form sends `entity`, the API's name; an address made with the former `entity_id` still works.
+    coordinator = staff_login("coordinator")
+    page = coordinator.get("/staff/calendar", params={"from": "", "entity": world.justice})
+    assert page.status_code == 200
+    assert 'name="entity"' in page.text and 'name="entity_id"' not in page.text
+    assert JUSTICE_OVERDUE in page.text and EDUCATION_CUSTOM not in page.text
+    assert f'<option value="{world.justice}" selected' in page.text
+    old = coordinator.get("/staff/calendar", params={"from": "", "entity_id": world.justice})
+    assert old.status_code == 200
+    assert JUSTICE_OVERDUE in old.text and EDUCATION_CUSTOM not in old.text
+    assert f'<option value="{world.justice}" selected' in old.text
+    unknown = coordinator.get("/staff/calendar", params={"from": "", "entity": "99999"})
+    assert unknown.status_code == 422 and 'href="#field-entity"' in unknown.text
+
+
 def test_a_refused_deadline_form_says_why_in_the_pages_language(
     staff_login: StaffLogin, world: CalendarWorld
 ) -> None:
