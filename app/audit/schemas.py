@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import ends_range
 from app.core.timestamps import UtcDateTime
 
 MAX_PAGE_SIZE = 500
@@ -33,7 +34,9 @@ class AuditListParams(BaseModel):
     )
     object_id: int | None = Field(None, ge=1, le=2**31 - 1)
     since: UtcDateTime | None = Field(None, description="At or after (no offset: UTC)")
-    until: UtcDateTime | None = Field(None, description="Before (no offset: UTC)")
+    until: Annotated[UtcDateTime | None, ends_range("since")] = Field(
+        None, description="Before (no offset: UTC), not before `since`"
+    )
     request_id: str | None = Field(None, max_length=64, description="All events of one request")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")

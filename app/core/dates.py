@@ -1,4 +1,5 @@
-"""Dates in requests: a real calendar date written YYYY-MM-DD, nothing laxer, and not in the future."""
+"""Dates in requests: a real calendar date written YYYY-MM-DD, nothing laxer, not in the future, and
+a range's end not before its start."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
@@ -44,3 +45,25 @@ def not_in_future(day: dt.date, field: str) -> None:
             f"{field}: {day.isoformat()} is in the future",
             errors=[{"field": field, "reason": _("in the future")}],
         )
+
+
+def ends_range(start: str, *, named: str | None = None) -> AfterValidator:
+    """The end of a range of dates or times (``to``, ``until``, ``due_before``...): refused when it is
+    before the range's start, the field ``start`` of the same model (declared before this one, so that
+    it is validated first; ``named``: the start's name in a request, when it has an alias). A reversed
+    range selected nothing, which read as "nothing then". Every list, export, report and page that takes
+    a range says so with this one rule: the end named, with the start it must follow."""
+    shown = named or start
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        first = info.data.get(start)
+        if value is not None and first is not None and value < first:
+            # A type of its own: the workspace's forms say it in the page's language (app.staff.forms).
+            raise PydanticCustomError(
+                "date_range",
+                "must be on or after `{start}` ({first})",
+                {"start": shown, "first": first.isoformat()},
+            )
+        return value
+
+    return AfterValidator(check)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate
+from app.core.dates import IsoDate, ends_range
 from app.core.errors import InvalidInput
 from app.core.timestamps import UtcDateTime
 from app.deadlines.report_names import shown_title
@@ -38,7 +38,9 @@ class DeadlineFilters(BaseModel):
         Field(deprecated=True, description="Deprecated: the former name of `entity`, still understood"),
     ] = None
     from_date: dt.date | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
-    to_date: dt.date | None = Field(None, alias="to", description="On or before this date (YYYY-MM-DD)")
+    to_date: Annotated[dt.date | None, ends_range("from_date", named="from")] = Field(
+        None, alias="to", description="On or before this date (YYYY-MM-DD), not before `from`"
+    )
 
     def entity_filter(self) -> tuple[int | None, str]:
         """The entity asked for and the parameter that named it (a refusal names that one)."""

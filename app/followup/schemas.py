@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.core.dates import IsoDate
+from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.followup import Grade
 
@@ -90,7 +90,9 @@ class FollowUpListParams(BaseModel):
     mechanism: str | None = Field(None, max_length=64, description='Mechanism code ("CAT")')
     symbol: str | None = Field(None, max_length=255, description="Document symbol")
     due_from: IsoDate | None = Field(None, description="Due on or after this date")
-    due_to: IsoDate | None = Field(None, description="Due on or before this date")
+    due_to: Annotated[IsoDate | None, ends_range("due_from")] = Field(
+        None, description="Due on or before this date, not before `due_from`"
+    )
     overdue: bool | None = Field(None, description="true: due before today (UTC) and not graded yet")
     corrected: bool | None = Field(None, description="true: a coordinator corrected it")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.core.dates import IsoDate
+from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.local import Priority, Responsibility, Status
 from app.models.plan import ActionStatus
@@ -269,7 +269,9 @@ class PublicRecommendationParams(PublicParams):
         None, ge=1, le=MAX_ID, description="Published cluster id; any other id gives an empty list"
     )
     published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
-    published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
+    published_to: Annotated[IsoDate | None, ends_range("published_from")] = Field(
+        None, description="Publication date on or before, YYYY-MM-DD; not before `published_from`"
+    )
     lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en")
     sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

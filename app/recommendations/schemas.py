@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.core.dates import IsoDate
+from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.local import Priority, Responsibility, Status
 
@@ -153,7 +153,9 @@ class RecommendationFilter(BaseModel):
     )
     cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Cluster id the recommendation is in")
     published_from: IsoDate | None = Field(None, description="Publication date on or after, YYYY-MM-DD")
-    published_to: IsoDate | None = Field(None, description="Publication date on or before, YYYY-MM-DD")
+    published_to: Annotated[IsoDate | None, ends_range("published_from")] = Field(
+        None, description="Publication date on or before, YYYY-MM-DD; not before `published_from`"
+    )
 
 
 class RecommendationListParams(RecommendationFilter):

@@ -146,13 +146,19 @@ def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: Calendar
     assert 'href="#field-kind"' in page.text
 
 
-def test_dates_the_wrong_way_round_are_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
-    page = staff_login("coordinator").get(
-        "/staff/calendar", params={"from": "2027-05-01", "to": "2027-01-01"}
-    )
-    assert page.status_code == 422
-    assert 'href="#field-to"' in page.text and "must be on or after the first date" in page.text
-    assert 'value="2027-05-01"' in page.text and 'value="2027-01-01"' in page.text
+def test_a_reversed_date_range_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    # It listed nothing, as if nothing were due then; now the end is refused, in the page's language.
+    coordinator = staff_login("coordinator")
+    for path, start, end, first, last in (
+        ("/staff/calendar", "from", "to", "2026-05-01", "2026-01-31"),
+        ("/staff/actions", "due_after", "due_before", "2026-05-01", "2026-01-31"),
+        ("/staff/audit", "since", "until", "2026-05-01T10:00", "2026-05-01T09:00"),
+    ):
+        page = coordinator.get(path, params={start: first, end: last, "lang": "fr"})
+        assert page.status_code == 422, (path, page.text[:300])
+        assert f'href="#field-{end}"' in page.text and f'href="#field-{start}"' not in page.text, path
+        assert f'value="{first}"' in page.text and f'value="{last}"' in page.text, path
+        assert "doit être égale ou postérieure à la première date" in page.text, path
 
 
 def test_the_entity_filter_is_named_as_in_the_api(staff_login: StaffLogin, world: CalendarWorld) -> None:

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate
+from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ActionStatus
 from app.plans.indicators.schemas import IndicatorOut
@@ -138,8 +138,10 @@ class ActionListParams(BaseModel):
     overdue: bool | None = Field(
         None, description="true: due before today (UTC) and still planned, in progress or delayed"
     )
-    due_before: dt.date | None = Field(None, description="Due on or before this date")
     due_after: dt.date | None = Field(None, description="Due on or after this date")
+    due_before: Annotated[dt.date | None, ends_range("due_after")] = Field(
+        None, description="Due on or before this date, not before `due_after`"
+    )
     published: bool | None = None
     q: str | None = Field(None, max_length=200, description="Words in the title (case and accents ignored)")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

@@ -35,11 +35,6 @@ from app.plans.progress.reading import on_entity_actions, visible_to
 
 
 def _filters(actor: Actor, params: ProgressQueueParams) -> list[ColumnElement[bool]]:
-    if params.reported_from and params.reported_to and params.reported_to < params.reported_from:
-        raise InvalidInput(
-            "reported_to is before reported_from",
-            errors=[{"field": "reported_to", "reason": _("must be on or after the first date")}],
-        )
     update = ProgressUpdate
     conditions = visible_to(actor)
     if params.state:

@@ -4,10 +4,11 @@ several at once."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.dates import ends_range
 from app.core.ids import IdList, RowIdValue
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ProgressState
@@ -31,7 +32,9 @@ class ProgressQueueParams(BaseModel):
     action_id: RefId | None = Field(None, description="On this action")
     author: Literal["mine"] | None = Field(None, description="`mine`: written by the caller")
     reported_from: dt.date | None = Field(None, description="Reported on or after this date")
-    reported_to: dt.date | None = Field(None, description="Reported on or before this date")
+    reported_to: Annotated[dt.date | None, ends_range("reported_from")] = Field(
+        None, description="Reported on or before this date, not before `reported_from`"
+    )
     updated_since: UtcDateTime | None = Field(
         None, description="Changed (written, submitted, reviewed) at or after this time (no offset: UTC)"
     )
