@@ -273,4 +273,12 @@ def redis_url(value: str, *, store: str | None) -> str:
             "server process alone: N processes or replicas allow N times NRTD_PUBLIC_RATE_LIMIT; set "
             "NRTD_RATE_LIMIT_STORE=redis (or auto) to share the counts in Redis, or remove NRTD_REDIS_URL"
         )
+    if value and store == "database":
+        # Shared still, but the URL serves nothing else: the operator who set it believed the counts
+        # were in Redis, while each public request wrote to the database.
+        raise ValueError(
+            "is ignored with NRTD_RATE_LIMIT_STORE=database, which counts the public rate limit in the "
+            "database (a write for each public request); set NRTD_RATE_LIMIT_STORE=redis (or auto) to "
+            "count in Redis, or remove NRTD_REDIS_URL"
+        )
     return value

@@ -106,6 +106,9 @@ def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str
         assert folder.returncode == 2 and "is a directory" in folder.stderr, (source, folder.stderr)
     bad = nrtd(own_database, "import", "uhri", NRTD_IMPORT_SCHEDULE="every day")
     assert bad.returncode == 2 and "NRTD_IMPORT_SCHEDULE" in bad.stderr
+    ignored = nrtd(own_database, "migrate", NRTD_RATE_LIMIT_STORE="database", NRTD_REDIS_URL="redis://c:6379")
+    assert ignored.returncode == 2, ignored.stderr
+    assert "NRTD_REDIS_URL" in ignored.stderr and "NRTD_RATE_LIMIT_STORE=database" in ignored.stderr
 
 
 @pytest.mark.parametrize(

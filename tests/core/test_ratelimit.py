@@ -169,8 +169,21 @@ def test_settings_refuse_counting_in_memory_beside_a_redis_url() -> None:
         "NRTD_RATE_LIMIT_STORE=redis (or auto) to share the counts in Redis, or remove NRTD_REDIS_URL"
     ) in str(refused.value)
     assert Settings(rate_limit_store="memory").rate_limit_store == "memory"  # one process, alone: fine
-    for shared in ("auto", "redis", "database"):
+    for shared in ("auto", "redis"):
         Settings(rate_limit_store=shared, redis_url="redis://cache:6379/0")
+
+
+def test_settings_refuse_counting_in_the_database_beside_a_redis_url() -> None:
+    # The Redis URL, which serves nothing else, was ignored without a word: every public request wrote
+    # a row to the database while the operator believed the counts were in Redis (and watched it).
+    with pytest.raises(ValueError) as refused:
+        Settings(rate_limit_store="database", redis_url="redis://cache:6379/0")
+    assert (
+        "is ignored with NRTD_RATE_LIMIT_STORE=database, which counts the public rate limit in the "
+        "database (a write for each public request); set NRTD_RATE_LIMIT_STORE=redis (or auto) to count "
+        "in Redis, or remove NRTD_REDIS_URL"
+    ) in str(refused.value)
+    assert Settings(rate_limit_store="database").rate_limit_store == "database"
 
 
 def test_public_answers_carry_the_quota(settings: Settings, engine: Engine) -> None:
