@@ -215,6 +215,35 @@ def test_an_empty_country_option_is_refused(own_database: str, args: tuple[str, 
     ]
 
 
+@pytest.mark.slow
+def test_a_workbook_given_to_the_upr_info_import_says_what_it_reads(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """UPR Info's database gives its rows as an Excel workbook too: the command names what the file is,
+    what it reads (CSV), how to make one, and which command reads a UHRI workbook; nothing is stored."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response", "Issue"])
+    sheet.append(["Peru", "GRULAC", "OAS", "Ratify the Protocol", "Portugal", "WEOG", "EU", "Accepted", "x"])
+    workbook = tmp_path / "upr-info-peru.xlsx"
+    book.save(workbook)
+    for given in (workbook, SAMPLE / "uhri-search-export.xlsx"):
+        refused = nrtd(database_url, "import", "upr-info", str(given))
+        assert refused.returncode == 1, refused.stdout
+        assert (
+            "input rejected: this is an Excel workbook (XLSX) or another ZIP file, not a CSV file: save a "
+            "workbook as 'CSV UTF-8' first; a UHRI export is imported with `nrtd import uhri`"
+        ) in refused.stderr
+        assert "Traceback" not in refused.stderr
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() == 0
+        outcomes = conn.execute(select(ImportRun.outcome)).scalars().all()
+    assert outcomes == ["failed", "failed"]  # recorded, as every run is
+
+
 def test_several_languages_from_one_file_are_refused_not_cut_to_the_first(
     engine: Engine, database_url: str
 ) -> None:
