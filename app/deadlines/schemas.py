@@ -37,8 +37,8 @@ class DeadlineFilters(BaseModel):
         RefId | None,
         Field(deprecated=True, description="Deprecated: the former name of `entity`, still understood"),
     ] = None
-    from_date: dt.date | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
-    to_date: Annotated[dt.date | None, ends_range("from_date", named="from")] = Field(
+    from_date: IsoDate | None = Field(None, alias="from", description="On or after this date (YYYY-MM-DD)")
+    to_date: Annotated[IsoDate | None, ends_range("from_date", named="from")] = Field(
         None, alias="to", description="On or before this date (YYYY-MM-DD), not before `from`"
     )
 

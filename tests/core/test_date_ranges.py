@@ -1,6 +1,7 @@
 """A date range whose start is after its end (`from` after `to`, `since` after `until`...) is a 422
 naming its end and the start it must follow, on every route and page that takes one: it selected
-nothing, and an empty list read as "nothing was due then"."""
+nothing, and an empty list read as "nothing was due then". And a date filter is a date written
+YYYY-MM-DD on every route, nothing laxer."""
 
 from __future__ import annotations
 
@@ -81,3 +82,33 @@ def test_a_bulk_edit_filter_with_a_reversed_range_is_named_in_the_body(client: T
     )
     assert response.status_code == 422, response.text
     assert problem_fields(response) == ["filter.published_to"]
+
+
+def _date_parameters(settings: Settings) -> list[tuple[str, str]]:
+    """Every GET route's query parameters that take a date: the path and the name."""
+    paths = app_for(settings).openapi()["paths"]
+    found = []
+    for path, item in paths.items():
+        for parameter in item.get("get", {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            formats = {choice.get("format") for choice in [schema, *schema.get("anyOf", [])]}
+            if parameter["in"] == "query" and "date" in formats:
+                found.append((path, parameter["name"]))
+    return sorted(found)
+
+
+def test_a_date_filter_is_a_date_written_yyyy_mm_dd_everywhere(
+    client: TestClient, settings: Settings, headers_for: Headers
+) -> None:
+    """The recommendations and the follow-up refused `published_from=0`; the deadlines, the actions and
+    the progress updates read `0` (or `0.0`) as a Unix time, 1970-01-01, and listed what that selected."""
+    admin = headers_for("admin")
+    parameters = _date_parameters(settings)
+    assert ("/api/v1/actions", "due_after") in parameters and ("/api/v1/deadlines", "from") in parameters
+    assert len(parameters) == 38, parameters
+    for path, name in parameters:
+        for lax in ("0", "0.0", "1700000000", "2026-03-01T00:00:00"):
+            response = client.get(path, params={name: lax}, headers=admin)
+            assert response.status_code == 422, (path, name, lax, response.text[:300])
+            [error] = response.json()["errors"]
+            assert error["field"] == name and "must be a date written YYYY-MM-DD" in error["reason"], error

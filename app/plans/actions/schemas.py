@@ -138,8 +138,8 @@ class ActionListParams(BaseModel):
     overdue: bool | None = Field(
         None, description="true: due before today (UTC) and still planned, in progress or delayed"
     )
-    due_after: dt.date | None = Field(None, description="Due on or after this date")
-    due_before: Annotated[dt.date | None, ends_range("due_after")] = Field(
+    due_after: IsoDate | None = Field(None, description="Due on or after this date")
+    due_before: Annotated[IsoDate | None, ends_range("due_after")] = Field(
         None, description="Due on or before this date, not before `due_after`"
     )
     published: bool | None = None

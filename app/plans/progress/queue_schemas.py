@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.dates import ends_range
+from app.core.dates import IsoDate, ends_range
 from app.core.ids import IdList, RowIdValue
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ProgressState
@@ -31,8 +31,8 @@ class ProgressQueueParams(BaseModel):
     entity_id: RefId | None = Field(None, description="On actions this entity leads or supports")
     action_id: RefId | None = Field(None, description="On this action")
     author: Literal["mine"] | None = Field(None, description="`mine`: written by the caller")
-    reported_from: dt.date | None = Field(None, description="Reported on or after this date")
-    reported_to: Annotated[dt.date | None, ends_range("reported_from")] = Field(
+    reported_from: IsoDate | None = Field(None, description="Reported on or after this date")
+    reported_to: Annotated[IsoDate | None, ends_range("reported_from")] = Field(
         None, description="Reported on or before this date, not before `reported_from`"
     )
     updated_since: UtcDateTime | None = Field(
