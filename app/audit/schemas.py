@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import ends_range
-from app.core.timestamps import UtcDateTime
+from app.core.timestamps import IsoDateTime, UtcDateTime
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
@@ -33,8 +33,8 @@ class AuditListParams(BaseModel):
         None, max_length=32, description='"user", "entity", "recommendation", ...'
     )
     object_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    since: UtcDateTime | None = Field(None, description="At or after (no offset: UTC)")
-    until: Annotated[UtcDateTime | None, ends_range("since")] = Field(
+    since: IsoDateTime | None = Field(None, description="At or after (no offset: UTC)")
+    until: Annotated[IsoDateTime | None, ends_range("since")] = Field(
         None, description="Before (no offset: UTC), not before `since`"
     )
     request_id: str | None = Field(None, max_length=64, description="All events of one request")

@@ -84,15 +84,15 @@ def test_a_bulk_edit_filter_with_a_reversed_range_is_named_in_the_body(client: T
     assert problem_fields(response) == ["filter.published_to"]
 
 
-def _date_parameters(settings: Settings) -> list[tuple[str, str]]:
-    """Every GET route's query parameters that take a date: the path and the name."""
+def _date_parameters(settings: Settings, kind: str = "date") -> list[tuple[str, str]]:
+    """Every GET route's query parameters that take a date (or a ``date-time``): the path and the name."""
     paths = app_for(settings).openapi()["paths"]
     found = []
     for path, item in paths.items():
         for parameter in item.get("get", {}).get("parameters", []):
             schema = parameter.get("schema", {})
             formats = {choice.get("format") for choice in [schema, *schema.get("anyOf", [])]}
-            if parameter["in"] == "query" and "date" in formats:
+            if parameter["in"] == "query" and kind in formats:
                 found.append((path, parameter["name"]))
     return sorted(found)
 
@@ -112,3 +112,26 @@ def test_a_date_filter_is_a_date_written_yyyy_mm_dd_everywhere(
             assert response.status_code == 422, (path, name, lax, response.text[:300])
             [error] = response.json()["errors"]
             assert error["field"] == name and "must be a date written YYYY-MM-DD" in error["reason"], error
+
+
+def test_a_time_filter_is_a_date_and_time_written_iso_everywhere(
+    client: TestClient, settings: Settings, headers_for: Headers
+) -> None:
+    """`since=0` or `updated_since=-1` was read as a Unix time (1970-01-01T00:00:00, or the second
+    before) and listed every event; a time is written as the date filters are, the date first."""
+    admin = headers_for("admin")
+    parameters = _date_parameters(settings, "date-time")
+    assert parameters == [
+        ("/api/v1/audit", "since"),
+        ("/api/v1/audit", "until"),
+        ("/api/v1/progress", "updated_since"),
+    ]
+    for path, name in parameters:
+        for lax in ("0", "-1", "0.5", "1700000000", " 1700000000 "):
+            response = client.get(path, params={name: lax}, headers=admin)
+            assert response.status_code == 422, (path, name, lax, response.text[:300])
+            [error] = response.json()["errors"]
+            assert error["field"] == name and "YYYY-MM-DDTHH:MM:SS" in error["reason"], error
+        for written in ("2026-03-01T10:00:00", "2026-03-01T10:00", "2026-03-01T10:00:00+02:00", "2026-03-01"):
+            response = client.get(path, params={name: written}, headers=admin)
+            assert response.status_code == 200, (path, name, written, response.text[:300])

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import IsoDate, ends_range
 from app.core.ids import IdList, RowIdValue
-from app.core.timestamps import UtcDateTime
+from app.core.timestamps import IsoDateTime, UtcDateTime
 from app.models.plan import ProgressState
 from app.plans.actions.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EntityRef
 from app.plans.progress.schemas import ApproveBody, ProgressOut, ProgressReviewOut, ReturnBody
@@ -35,7 +35,7 @@ class ProgressQueueParams(BaseModel):
     reported_to: Annotated[IsoDate | None, ends_range("reported_from")] = Field(
         None, description="Reported on or before this date, not before `reported_from`"
     )
-    updated_since: UtcDateTime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="Changed (written, submitted, reviewed) at or after this time (no offset: UTC)"
     )
     order: QueueOrder = Field(
