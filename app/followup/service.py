@@ -216,8 +216,9 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
 def _mechanism_code(session: Session, code: str | None) -> str | None:
     """The code as stored, upper case: the lists take a code in any case ("crc" found nothing). A
     code no mechanism has is a 422 naming ``mechanism``, as in the recommendation list and the
-    calendar (it answered an empty list, as if that mechanism had nothing to follow up)."""
-    if not code or not code.strip():
+    calendar (it answered an empty list, as if that mechanism had nothing to follow up); so is an
+    empty or blank one (it answered every mechanism's, as if no filter were given)."""
+    if code is None:
         return None
     check_filter_values(session, RecommendationFilter(mechanism=[code]))
     return code.strip().upper()

@@ -245,3 +245,17 @@ def test_due_dates_the_wrong_way_round_are_a_422_naming_due_to(client: TestClien
     assert response.json()["errors"] == [{"field": "due_to", "reason": "must be on or after the first date"}]
     one_day = _ok(client.get("/api/v1/follow-up", params={"due_from": "2027-02-12", "due_to": "2027-02-12"}))
     assert len(one_day["items"]) == 3
+
+
+def test_an_empty_mechanism_is_a_422_naming_it(client: TestClient, engine: Engine) -> None:
+    # `mechanism=` (or blank) answered every mechanism's follow-up, where the recommendation list, the
+    # calendar and the exports refuse it as a code no mechanism has.
+    import_records(engine, crc_document())
+    for path in ("/api/v1/follow-up", "/api/v1/follow-up/grades"):
+        for blank in ("", " "):
+            response = client.get(path, params={"mechanism": blank})
+            assert response.status_code == 422, (path, blank, response.text)
+            [error] = response.json()["errors"]
+            assert error == {"field": "mechanism", "reason": f"{blank!r} is not a known mechanism code"}
+            recommendations = client.get("/api/v1/recommendations", params={"mechanism": blank}).json()
+            assert recommendations["errors"] == [error]
