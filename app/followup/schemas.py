@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
@@ -97,6 +98,26 @@ class FollowUpListParams(BaseModel):
     corrected: bool | None = Field(None, description="true: a coordinator corrected it")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=400, description="`next_cursor` of the previous page")
+
+    @field_validator("ungraded", "overdue")
+    @classmethod
+    def _not_graded_and_graded(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        """`ungraded=true` and `overdue=true` select the recommendations with no grade yet: beside a
+        filter that selects graded ones, the list was always empty, as if nothing had that grade."""
+        if not value:
+            return value
+        graded = []
+        if info.data.get("grade") is not None:
+            graded.append("`grade`")
+        if info.data.get("ungraded") is False:
+            graded.append("`ungraded=false`")
+        if graded:
+            raise PydanticCustomError(
+                "filter_conflict",
+                "selects the recommendations not graded yet, {graded} those with a grade: give one of them",
+                {"graded": " and ".join(graded)},
+            )
+        return value
 
 
 class FollowUpItem(BaseModel):

@@ -259,3 +259,21 @@ def test_an_empty_mechanism_is_a_422_naming_it(client: TestClient, engine: Engin
             assert error == {"field": "mechanism", "reason": f"{blank!r} is not a known mechanism code"}
             recommendations = client.get("/api/v1/recommendations", params={"mechanism": blank}).json()
             assert recommendations["errors"] == [error]
+
+
+def test_filters_that_contradict_each_other_are_a_422_naming_them(client: TestClient, engine: Engine) -> None:
+    # `ungraded=true&grade=B` (or `overdue=true`, which is "not graded yet", with a grade) always
+    # answered an empty list, as if nothing had that grade; like `responsibility` without `entity` on
+    # the recommendation list, the second is refused, naming the first.
+    import_records(engine, crc_document())
+    for params, field, other in (
+        ({"grade": "B", "ungraded": "true"}, "ungraded", "`grade`"),
+        ({"grade": "B", "overdue": "true"}, "overdue", "`grade`"),
+        ({"ungraded": "false", "overdue": "true"}, "overdue", "`ungraded=false`"),
+    ):
+        response = client.get("/api/v1/follow-up", params=params)
+        assert response.status_code == 422, (params, response.text)
+        [error] = response.json()["errors"]
+        assert error["field"] == field and other in error["reason"], (params, error)
+    for fine in ({"grade": "B", "ungraded": "false"}, {"ungraded": "true", "overdue": "true"}):
+        assert client.get("/api/v1/follow-up", params=fine).status_code == 200, fine
