@@ -72,12 +72,6 @@ def deadlines(
             "overdue: the published calendar shows no state",
             errors=[{"field": "overdue", "reason": _("the published calendar shows no state")}],
         )
-    if params.from_date and params.to_date and params.to_date < params.from_date:
-        # Typed the wrong way round: an empty calendar would read as nothing due.
-        raise InvalidInput(
-            "to is before from",
-            errors=[{"field": "to", "reason": _("must be on or after the first date")}],
-        )
     # The list's rule: a mechanism or an entity that names nothing is a 422 naming it; codes in any case.
     check_filter_values(
         session,

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
-from app.core.catalogue import marked as _
 from app.core.dates import not_in_future, utc_today
 from app.core.db import off_index
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
@@ -225,12 +224,6 @@ def _mechanism_code(session: Session, code: str | None) -> str | None:
 
 
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
-    if params.due_from and params.due_to and params.due_to < params.due_from:
-        # Typed the wrong way round: an empty list would read as nothing due in between.
-        raise InvalidInput(
-            "due_to is before due_from",
-            errors=[{"field": "due_to", "reason": _("must be on or after the first date")}],
-        )
     params = params.model_copy(update={"mechanism": _mechanism_code(session, params.mechanism)})
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
     due_key = func.coalesce(due_col, _NO_DUE)

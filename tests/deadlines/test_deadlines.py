@@ -133,7 +133,8 @@ def test_a_range_that_ends_before_it_starts_is_422_naming_to(
     for url, headers in ((URL, headers_for("coordinator")), ("/api/v1/public/deadlines", {})):
         response = anonymous_client.get(url, params=reversed_range, headers=headers)
         assert response.status_code == 422, (url, response.text)
-        assert response.json()["errors"] == [{"field": "to", "reason": "must be on or after the first date"}]
+        reason = "'2027-01-01' is not accepted: must be on or after `from` (2027-05-01)"
+        assert response.json()["errors"] == [{"field": "to", "reason": reason}]
     one_day = {"from": "2027-05-01", "to": "2027-05-01"}
     assert anonymous_client.get(URL, params=one_day, headers=headers_for("coordinator")).status_code == 200
 

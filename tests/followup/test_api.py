@@ -242,7 +242,8 @@ def test_due_dates_the_wrong_way_round_are_a_422_naming_due_to(client: TestClien
     import_records(engine, crc_document())
     response = client.get("/api/v1/follow-up", params={"due_from": "2027-05-01", "due_to": "2027-01-01"})
     assert response.status_code == 422, response.text
-    assert response.json()["errors"] == [{"field": "due_to", "reason": "must be on or after the first date"}]
+    reason = "'2027-01-01' is not accepted: must be on or after `due_from` (2027-05-01)"
+    assert response.json()["errors"] == [{"field": "due_to", "reason": reason}]
     one_day = _ok(client.get("/api/v1/follow-up", params={"due_from": "2027-02-12", "due_to": "2027-02-12"}))
     assert len(one_day["items"]) == 3
 
