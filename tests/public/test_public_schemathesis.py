@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -23,7 +22,7 @@ from schemathesis.checks import positive_data_acceptance
 from sqlalchemy import Engine
 
 from app.core.config import Settings
-from app.main import create_app
+from tests.apps import committed_client
 from tests.conftest import reset_data
 from tests.fuzzing import http_session, repeatable
 from tests.live_server import live_server
@@ -35,11 +34,11 @@ PREFIX = "/api/v1/public"
 
 
 @pytest.fixture(scope="module")
-def seeded(migrated_engine: Engine, database_url: str) -> Iterator[World]:
-    app = create_app(Settings(database_url=database_url, country="Peru", uhri_languages="en"))
-    with TestClient(app) as client:
+def seeded(migrated_engine: Engine, _run_settings: Settings) -> Iterator[World]:
+    # Built through the run's app (tests/apps.py), as the public tests' own world is: an app of its
+    # own paid for setting up its routes again.
+    with committed_client(_run_settings) as client:
         world = build_world(client, migrated_engine)
-    app.state.engine.dispose()
     yield world
     reset_data(migrated_engine)
 
