@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from app.cli.listen import protocol_options
 from app.core.config import Settings
 from tests.apps import app_for
 
@@ -26,7 +27,14 @@ def live_server(settings: Settings) -> Iterator[str]:
 def serve_app(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` (a test's own, to watch its engine or state) for the block; yields its base URL."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="off",
+            **protocol_options(app.state.settings.max_request_bytes),
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -158,7 +158,7 @@ def serve(
     # open past that (uvicorn ends the process by the signal that stopped it, skipping _leave), and
     # SQLite writes its log back into the database file only at the last connection's close.
     engine.dispose()
-    from app.cli.listen import listen_problem
+    from app.cli.listen import listen_problem, protocol_options
 
     cannot_listen = listen_problem(host, port)
     if cannot_listen:
@@ -188,6 +188,7 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=False,
+        **protocol_options(settings.max_request_bytes),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import socket
+from typing import TypedDict
 
 
 def listen_problem(host: str, port: int) -> str | None:
@@ -32,3 +33,18 @@ def listen_problem(host: str, port: int) -> str | None:
 
 
 _HOSTS = "give one of its interfaces' addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all)"
+
+
+class ProtocolOptions(TypedDict):
+    h11_max_incomplete_event_size: int
+
+
+def protocol_options(max_request_bytes: int) -> ProtocolOptions:
+    """What ``nrtd serve`` (and the tests' servers) give uvicorn besides the address.
+
+    uvicorn's HTTP parser (h11) keeps at most 16 KB of a request's line and headers while it waits for
+    the rest, and refuses more with a plain-text 400: a long address (a query of many filter values)
+    was answered by the API when it reached the server in one read, and refused when the network cut
+    it in pieces. A request's head may be as large as its body (``NRTD_MAX_REQUEST_BYTES``), however
+    it arrives."""
+    return {"h11_max_incomplete_event_size": max_request_bytes}
