@@ -48,3 +48,13 @@ def undecodable_line(path: Path, encoding: str) -> tuple[int, bytes] | None:
             line = 1 + max(line_breaks.values())
             return line, exc.object[exc.start : exc.start + 1]
     return None
+
+
+def ends_in_line_break(path: Path) -> bool:
+    """Whether a text file's last line ends in a line break (LF or CR, in any of the encodings read:
+    UTF-16's and UTF-32's zero bytes and DOS's end-of-file mark Ctrl-Z after it passed over). A row of
+    fewer cells than the header with none after it is where a download or copy stopped."""
+    with path.open("rb") as stream:
+        stream.seek(max(0, stream.seek(0, 2) - 64))
+        tail = stream.read().rstrip(b"\x00\x1a")
+    return tail.endswith((b"\n", b"\r"))

@@ -65,6 +65,10 @@ NEITHER_UHRI_TYPE = _("%(field)s: %(label)s is neither Recommendations nor Conce
 # --- the CSV template (app/feed/template/) and the UPR Info export (importers/upr_info_csv.py) ------
 EMPTY_NO_HEADER = _("empty file: no header row")
 CELL_COUNT = _("%(cells)s cells but the header has %(header)s")
+CELL_COUNT_CUT_SHORT = _(
+    "%(cells)s cells but the header has %(header)s, and the file ends inside this row, without a line "
+    "break: it looks cut short (a download or copy that did not finish); import the complete file"
+)
 CELL_COUNT_STRAY = _("%(cells)s cells but the header has %(header)s (a stray comma or quote?)")
 UNNAMED_COLUMN = _(
     "column %(letter)s has no name in the header row but holds %(value)s: name it with a column of the "
@@ -100,6 +104,7 @@ WITH_VALUES = (
     NUMBER_NOT_BOOLEAN, TOO_MANY_DIGITS, NOT_A_WHOLE_NUMBER, OUTSIDE_RANGE, NO_SDG_CODE, NOT_AN_SDG,
     UNKNOWN_POSITION, NOT_A_JSON_OBJECT, EXPECTED_A_STRING, NOT_A_UUID, IS_NOT_A_UUID, UNKNOWN_TYPE,
     EXPECTED_TEXT, EXPECTED_ONE_VALUE, SEVERAL_SESSIONS, NEITHER_UHRI_TYPE, CELL_COUNT, CELL_COUNT_STRAY,
+    CELL_COUNT_CUT_SHORT,
     UNNAMED_COLUMN, DUPLICATE_OF_ROW, DUPLICATE_ID, SECOND_TEXT, TRANSLATION_OF_REJECTED, TRANSLATION_DIFFERS,
     TEXT_DIFFERS, SEVERAL_STATES, NEITHER_TEMPLATE_TYPE, NOT_A_LANGUAGE, SDG_COMMA, SDG_COMMA_TWO_GOALS,
     SDG_DATE,

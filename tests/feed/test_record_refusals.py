@@ -78,10 +78,15 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     upr_rows += ["Peru,Ensure,Chile,Supported,3,Health,,,", "Peru,Ensure,Chile,Supported,3,Health,43,,,x"]
     upr_header = "To,Text,From,Response,Action,Issue,Session,To-Rgrp,From-Rgrp\n"
     upr.write_text(upr_header + "\n".join(upr_rows) + "\n")
+    cut = folder / "cut.csv"  # a file that ends inside its last row
+    cut.write_text(
+        "external_id,mechanism,text,countries\nz1,UPR,Ensure access,Peru\nz2,UPR,Ens", encoding="utf-8"
+    )
     return [
         *_rejections(template),
         *_rejections(texts),
         *_rejections(upr),
+        *_rejections(cut),
         _refusal(as_object, []),
         _refusal(to_record, {}, "record 1", "en"),
         _uhri_json(AnnotationId=5),
@@ -127,7 +132,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 64
+RECORD_REASONS = 65
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

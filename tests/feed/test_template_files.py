@@ -175,3 +175,31 @@ def test_a_huge_line_is_refused_before_it_is_split_into_cells(tmp_path: Path) ->
     path.write_bytes(b"," * (MAX_LINE_CHARS + 1) + b"\r\nmechanism,text\r\n")
     with pytest.raises(MalformedInput, match=r"^not a valid CSV file: row 1: a line longer than"):
         read_all(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_file_cut_short_in_its_last_row_rejects_that_row(tmp_path: Path, encoding: str) -> None:
+    """A file whose download or copy stopped inside its last row: that row was imported with its text
+    cut ("Do th") and its other cells empty, and overwrote the complete record of the same id. Its
+    last row has fewer cells than the header and no line break after it."""
+    path = tmp_path / "x.csv"
+    whole = "external_id,mechanism,text,countries\r\nA1,ACHPR,One,Peru\r\nA2,ACHPR,Do th"
+    path.write_bytes(whole.encode(encoding))
+    results = read_all(path)
+    assert [result.texts for result in results if isinstance(result, SourceRecord)] == [{"en": "One"}]
+    assert [result for result in results if isinstance(result, Rejection)] == [
+        Rejection(
+            "row 3",
+            "3 cells but the header has 4, and the file ends inside this row, without a line break: it "
+            "looks cut short (a download or copy that did not finish); import the complete file",
+            "A2",
+        )
+    ]
+
+
+def test_a_short_last_row_that_ends_in_a_line_break_is_read(tmp_path: Path) -> None:
+    """A row may leave out its empty cells at the end, as some tools write it."""
+    path = tmp_path / "x.csv"
+    path.write_text("mechanism,text,countries\r\nACHPR,One\r\n", encoding="utf-8", newline="")
+    (record,) = read_all(path)
+    assert isinstance(record, SourceRecord) and record.texts == {"en": "One"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
-from app.feed.decoding import undecodable_line, wide_encoding
+from app.feed.decoding import ends_in_line_break, undecodable_line, wide_encoding
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -90,7 +90,8 @@ def read_csv_template(
             seen: dict[str, int] = {}
             examples: dict[str, list[int]] = {}  # the example rows passed over, by their id
             data_rows = 0
-            for number, row in enumerate(rows, start=header_number + 1):
+            cut_short = not ends_in_line_break(path)
+            for number, (row, last) in enumerate(_with_last(rows), start=header_number + 1):
                 if not any(cell.strip() for cell in row):
                     continue
                 example_id = _cell(row, columns["external_id"]) if "external_id" in columns else ""
@@ -103,6 +104,10 @@ def read_csv_template(
                 if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
                     count = refusals.refusal(reasons.CELL_COUNT, cells=len(row), header=len(header))
                     yield Rejection(position, count)
+                    continue
+                if last and cut_short and len(row) < len(header):
+                    count = refusals.refusal(reasons.CELL_COUNT_CUT_SHORT, cells=len(row), header=len(header))
+                    yield Rejection(position, count, _usable(example_id))
                     continue
                 stray = next((index for index in unnamed if index < len(row) and row[index].strip()), None)
                 if stray is not None:
@@ -158,6 +163,20 @@ def read_csv_template(
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
+
+
+def _with_last(rows: Iterator[list[str]]) -> Iterator[tuple[list[str], bool]]:
+    """Each row, and whether it is the file's last. A row the CSV reader cannot split is raised after
+    the row above it is given, so that the refusal names its own row."""
+    previous = next(rows, None)
+    while previous is not None:
+        try:
+            row = next(rows, None)
+        except csv.Error:
+            yield previous, False
+            raise
+        yield previous, row is None
+        previous = row
 
 
 def _passed_over(
