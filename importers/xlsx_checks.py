@@ -64,6 +64,10 @@ def _not_a_zip(head: bytes, exc: Exception) -> str:
         return refusals.refusal(refusals.THIS_IS, kind=kind)
     if kind is None and b"\x00" not in head:
         return refusals.TEXT_NOT_A_ZIP
+    if head.startswith(b"PK\x03\x04") and isinstance(exc, zipfile.BadZipFile):
+        # A ZIP archive's directory is at its end: a workbook whose first bytes are there but whose
+        # directory is not was cut short (or damaged), which zipfile calls "File is not a zip file".
+        return file_refusals.WORKBOOK_CUT_SHORT
     return str(exc) or type(exc).__name__
 
 

@@ -24,6 +24,10 @@ JSON_CUT_SHORT = _(
 )
 
 # --- an XLSX workbook (importers/xlsx_checks.py, importers/uhri_xlsx.py) ---------------------------
+WORKBOOK_CUT_SHORT = _(
+    "the workbook is cut short or damaged (its end is missing, as when a download or copy did not "
+    "finish): download or copy it again"
+)
 UNPACKS_TOO_LARGE = _(
     "the spreadsheet would unpack to %(total)s bytes, more than %(limit)s (a zip bomb, or far larger "
     "than a UHRI search export)"
@@ -91,7 +95,7 @@ ONLY_THE_EXAMPLE = _(
 )
 EXAMPLE_PASSED_OVER = _("the template's example row (external_id %(id)s) was not imported: row(s) %(rows)s")
 
-FIXED = (JSON_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
+FIXED = (JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,

@@ -327,7 +327,7 @@ def test_a_formula_never_calculated_refuses_the_file_naming_its_cell(tmp_path: P
         ),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "this is an old Excel workbook (XLS)"),
         (b"\x1f\x8b\x08\x00" + bytes(20), "this is a gzip-compressed file"),
-        (b"PK\x03\x04 truncated zip", "File is not a zip file"),
+        (b"PK\x03\x04 truncated zip", "the workbook is cut short or damaged"),
     ],
 )
 def test_not_a_spreadsheet(tmp_path: Path, content: bytes, why: str) -> None:

@@ -80,6 +80,28 @@ def test_xlsx_that_is_a_text_file_fails(
     assert existing()
 
 
+def test_a_workbook_cut_short_is_named_so(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool]
+) -> None:
+    """A search-page export whose download stopped half-way: its first bytes are a workbook's, its end
+    (the ZIP archive's directory) is missing. It was refused as "not an XLSX spreadsheet: File is not a
+    zip file", though its name, its icon and its first bytes say it is one."""
+    cut = tmp_path / "uhri-search-export.xlsx"
+    whole = UHRI_XLSX.read_bytes()
+    cut.write_bytes(whole[: len(whole) // 2])
+
+    run = import_uhri(engine, settings, str(cut))
+
+    assert_failed(
+        engine,
+        run,
+        "not an XLSX spreadsheet: the workbook is cut short or damaged (its end is missing, as when a "
+        "download or copy did not finish): download or copy it again",
+    )
+    assert "File is not a zip file" not in (run.message or "")
+    assert existing()
+
+
 @pytest.mark.parametrize(
     ("importer", "content", "fragments"),
     [
