@@ -86,6 +86,11 @@ BROKEN_FEED = _(
     "the export holds %(kept)s usable records in scope and %(rejected)s rejected ones; refusing to "
     "withdraw %(gone)s stored recommendations"
 )
+WITHDRAWALS_HELD_BACK = _(
+    "withdrew none of the %(gone)s stored recommendations missing from the export: %(unread)s rejected "
+    "record(s) have no id that can be read, and may be among them; the next export whose records all "
+    "have their ids withdraws them"
+)
 
 # --- the CSV template's example row (app/feed/template/reader.py) ----------------------------------
 # The second is a succeeded run's message (a note, not a refusal).
@@ -99,7 +104,8 @@ FIXED = (JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
-    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, NOT_IN_ENCODING,
+    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
+    NOT_IN_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
     ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER,
 )  # fmt: skip

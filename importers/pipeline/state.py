@@ -83,6 +83,8 @@ class _UpserterState:
         if rejection.external_id:
             # A record that is malformed this time is not "gone": never withdraw it for that.
             self.seen.positions.setdefault(self.key(rejection.external_id), rejection.input_position)
+        else:
+            self.seen.unidentified += 1
         if self._stored_rejections < MAX_STORED_REJECTIONS:
             self._stored_rejections += 1
             self.conn.execute(

@@ -57,6 +57,12 @@ class _Withdrawing(_Revising):
             raise MalformedInput(
                 refusal(file_refusals.BROKEN_FEED, kept=kept, rejected=rejected, gone=len(gone))
             )
+        if self.seen.unidentified:
+            # A rejected record without a readable id may be any of them: withdraw none (it would take
+            # a recommendation off the portal for being malformed this time).
+            unread = self.seen.unidentified
+            self.notes.append(refusal(file_refusals.WITHDRAWALS_HELD_BACK, gone=len(gone), unread=unread))
+            return
         # The share is of what was stored before the run: the records this export adds (a different
         # export, or a real one with news) must not dilute it below the limit.
         before = [

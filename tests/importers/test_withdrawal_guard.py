@@ -115,6 +115,37 @@ def test_only_the_runs_own_country_is_withdrawn_from(
     assert _withdrawn(engine) == [_id(20)]
 
 
+@pytest.mark.parametrize("broken_id", [None, "x", 5], ids=["missing", "not-a-uuid", "a-number"])
+def test_a_rejected_record_whose_id_cannot_be_read_is_not_withdrawn(
+    engine: Engine, settings: Settings, tmp_path: Path, broken_id: object
+) -> None:
+    """A malformed record is never withdrawn for being malformed; but one whose AnnotationId itself is
+    missing or unreadable cannot be told from the others, and the stored recommendation it is was
+    withdrawn (taken off the portal, marked for review) as though the export no longer held it.
+    Nothing is withdrawn while a rejected record has no id; the run's message says why."""
+    records = [uhri_record(n) for n in range(30)]
+    import_uhri(engine, settings, str(write_export(tmp_path / "a.json", records)))
+    broken = dict(records[7])
+    if broken_id is None:
+        del broken["AnnotationId"]
+    else:
+        broken["AnnotationId"] = broken_id
+    export = [*records[:7], broken, *records[8:29]]  # record 29 did leave the feed
+    run = import_uhri(engine, settings, str(write_export(tmp_path / "b.json", export)))
+    assert (run.outcome, run.counts.rejected, run.counts.withdrawn) == ("succeeded", 1, 0)
+    assert _withdrawn(engine) == []
+    assert run.message is not None
+    assert (
+        "withdrew none of the 2 stored recommendations missing from the export: 1 rejected record(s) "
+        "have no id that can be read, and may be among them; the next export whose records all have "
+        "their ids withdraws them"
+    ) in run.message
+    # Once the export's records all have their ids again, what left the feed is withdrawn.
+    again = import_uhri(engine, settings, str(write_export(tmp_path / "c.json", records[:29])))
+    assert (again.outcome, again.counts.withdrawn) == ("succeeded", 1)
+    assert _withdrawn(engine) == [_id(29)]
+
+
 def test_a_search_page_xlsx_or_a_partial_file_never_withdraws(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
