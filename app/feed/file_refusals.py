@@ -99,6 +99,8 @@ ONLY_THE_EXAMPLE = _(
     "recommendations in the rows below it (or in its place)"
 )
 EXAMPLE_PASSED_OVER = _("the template's example row (external_id %(id)s) was not imported: row(s) %(rows)s")
+# A title (or a row grouping the columns) above the template's header (app/feed/template/reader.py).
+ROWS_ABOVE_HEADER = _("the header is row %(row)s: the row(s) above it were passed over, holding %(values)s")
 
 FIXED = (JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
 WITH_VALUES = (
@@ -107,5 +109,5 @@ WITH_VALUES = (
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
-    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER,
+    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER,
 )  # fmt: skip

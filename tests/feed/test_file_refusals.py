@@ -75,6 +75,9 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     filled = folder / "filled.csv"
     filled.write_bytes(b"external_id,mechanism,text\nEXAMPLE,ACHPR,1. Ratify.\nMY-1,ACHPR,2. Adopt.\n")
     list(read_csv_template(filled, on_note=notes.append))
+    titled = folder / "titled.csv"
+    titled.write_bytes(b"Recommendations 2026,,\nmechanism,text,\nACHPR,2. Adopt.,\n")
+    list(read_csv_template(titled, on_note=notes.append))
     return [
         _refused(list, read_csv_template(latin)),
         _refused(list, read_upr_info_csv(latin, "no-such-encoding")),

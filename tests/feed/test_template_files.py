@@ -11,6 +11,7 @@ import pytest
 
 from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.feed.sniff import MAX_LINE_CHARS
+from app.feed.template.reader import read_csv_template
 from tests.feed.template_support import read_all, write_rows
 
 
@@ -203,3 +204,29 @@ def test_a_short_last_row_that_ends_in_a_line_break_is_read(tmp_path: Path) -> N
     path.write_text("mechanism,text,countries\r\nACHPR,One\r\n", encoding="utf-8", newline="")
     (record,) = read_all(path)
     assert isinstance(record, SourceRecord) and record.texts == {"en": "One"}
+
+
+def test_a_title_above_the_header_is_passed_over_and_named(tmp_path: Path) -> None:
+    """A sheet with a title (often merged across the columns) or a row grouping the columns above
+    the header was refused as "unknown column(s) 'Recommandations 2026'", as though the title were a
+    misspelt column; the header is the first row that names the template's columns."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(
+        "\ufeffRecommandations 2026;;\r\n;;\r\nRecommandation;;Portée\r\nmechanism;text;countries\r\n"
+        "CADHP;Adopter une loi;Pérou\r\n".encode()
+    )
+    notes: list[str] = []
+    (record,) = read_csv_template(path, on_note=notes.append)
+    assert isinstance(record, SourceRecord) and record.texts == {"en": "Adopter une loi"}
+    assert record.input_position == "row 5"  # as the spreadsheet numbers it
+    assert notes == [
+        "the header is row 4: the row(s) above it were passed over, holding 'Recommandations 2026', "
+        "'Recommandation', 'Portée'"
+    ]
+
+
+def test_a_header_of_unknown_names_is_still_refused_with_the_rows_below(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("mécanisme,texte\r\nCADHP,Adopter une loi\r\n", encoding="utf-8")
+    with pytest.raises(MalformedInput, match=r"^unknown column\(s\) 'mécanisme', 'texte'; the columns are"):
+        read_all(path)

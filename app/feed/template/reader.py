@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -81,9 +82,14 @@ def read_csv_template(
             if not first_line:
                 raise MalformedInput(reasons.EMPTY_NO_HEADER)
             rows = csv_rows(first_line, stream)
-            header = next(rows)
+            header, header_number, above = _header_below_titles(next(rows), rows, header_number)
             number = header_number
             columns = _column_positions(header)
+            if above and on_note is not None:
+                held_above = ", ".join(repr(value[:40]) for value in above[:5]) + (
+                    ", ..." if above[5:] else ""
+                )
+                on_note(refusals.refusal(file_refusals.ROWS_ABOVE_HEADER, row=number, values=held_above))
             unnamed = [index for index, name in enumerate(header) if not name.strip()]
             held: _Accepted | None = None
             rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
@@ -163,6 +169,41 @@ def read_csv_template(
             ) from None
         except csv.Error as exc:
             raise MalformedInput(broken_csv(exc, number + 1)) from None
+
+
+# How far below the first row holding anything the header may be: a title and a row grouping the
+# columns (often merged cells), a note, blank rows between them.
+_TITLE_ROWS = 10
+
+
+def _header_below_titles(
+    first: list[str], rows: Iterator[list[str]], number: int
+) -> tuple[list[str], int, list[str]]:
+    """The header row, its spreadsheet number and what the rows above it held: the first row, or the
+    first of the next few that names the required columns when the first does not (a title above
+    the table). A first row that names them is the header even with unknown names beside them (a
+    misspelt column is refused, never taken for a title); when no row does, the first is, and it is
+    refused for its unknown or missing columns."""
+    if _names_the_columns(first):
+        return first, number, []
+    passed = [first]
+    try:
+        for offset, row in enumerate(itertools.islice(rows, _TITLE_ROWS), start=1):
+            if _names_the_columns(row):
+                return (
+                    row,
+                    number + offset,
+                    [value.strip() for line in passed for value in line if value.strip()],
+                )
+            passed.append(row)
+    except csv.Error:
+        pass  # the first row's own refusal says more than a broken row below it
+    return first, number, []
+
+
+def _names_the_columns(row: Sequence[str]) -> bool:
+    names = {header_key(value) for value in row}
+    return "mechanism" in names and ("text" in names or any(_TEXT_COLUMN.match(name) for name in names))
 
 
 def _with_last(rows: Iterator[list[str]]) -> Iterator[tuple[list[str], bool]]:
