@@ -12,12 +12,20 @@ from pathlib import Path
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.countries import iso2_for
-from app.feed.decoding import undecodable_line
+from app.feed.decoding import ends_in_line_break, undecodable_line
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.headers import header_key
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import
+from app.feed.sniff import (
+    broken_csv,
+    csv_rows,
+    file_kind,
+    header_line,
+    not_a_csv,
+    other_import,
+    rows_with_last,
+)
 from app.feed.values import (
     MAX_TEXT_CHARS,
     check_text,
@@ -97,8 +105,13 @@ def read_upr_info_csv(
             number = header_number
             columns = _column_positions(header)
             seen: dict[str, int] = {}
-            for number, row in enumerate(rows, start=header_number + 1):
+            cut_short = not ends_in_line_break(path)
+            for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
                 if not any(cell.strip() for cell in row):
+                    continue
+                if last and cut_short and len(row) < len(header):
+                    count = refusals.refusal(reasons.CELL_COUNT_CUT_SHORT, cells=len(row), header=len(header))
+                    yield Rejection(f"row {number}", count)
                     continue
                 result = _read_row(row, columns, len(header), f"row {number}")
                 if isinstance(result, SourceRecord):

@@ -180,6 +180,20 @@ def csv_rows(first_line: str, stream: TextIO) -> Iterator[list[str]]:
     return csv.reader(lines, delimiter=csv_delimiter(first_line), strict=True)
 
 
+def rows_with_last(rows: Iterator[list[str]]) -> Iterator[tuple[list[str], bool]]:
+    """Each row, and whether it is the file's last. A row the CSV reader cannot split is raised after
+    the row above it is given, so that the refusal names its own row."""
+    previous = next(rows, None)
+    while previous is not None:
+        try:
+            row = next(rows, None)
+        except csv.Error:
+            yield previous, False
+            raise
+        yield previous, row is None
+        previous = row
+
+
 def broken_csv(exc: csv.Error, row: int) -> str:
     """Why ``csv_rows`` stopped at spreadsheet row ``row``, in words a spreadsheet user can act on."""
     detail = str(exc)

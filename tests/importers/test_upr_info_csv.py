@@ -389,3 +389,23 @@ def test_blank_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
     path.write_bytes(b"\r\n,,,\r\n" + path.read_bytes())
     (record,) = records(path)
     assert record.input_position == "row 4"
+
+
+def test_a_file_cut_short_in_its_last_row_says_so(tmp_path: Path) -> None:
+    """A UPR Info file whose download stopped inside its last row: that row was rejected as "Session:
+    empty", which sends the user looking for a session in a row that was never complete."""
+    path = tmp_path / "upr.csv"
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
+    whole = "Peru,GRULAC,,Ratify the OP,Norway,WEOG,,Accepted,5,Torture,43\r\n"
+    path.write_bytes((header + whole + "Peru,GRULAC,,Adopt a law,Chile").encode("cp1252"))
+    results = list(read_upr_info_csv(path))
+    assert [result.texts for result in results if isinstance(result, SourceRecord)] == [
+        {"en": "Ratify the OP"}
+    ]
+    assert [result for result in results if isinstance(result, Rejection)] == [
+        Rejection(
+            "row 3",
+            "5 cells but the header has 11, and the file ends inside this row, without a line break: it "
+            "looks cut short (a download or copy that did not finish); import the complete file",
+        )
+    ]

@@ -22,7 +22,16 @@ from app.feed.decoding import ends_in_line_break, undecodable_line, wide_encodin
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
-from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
+from app.feed.sniff import (
+    broken_csv,
+    csv_rows,
+    file_kind,
+    header_line,
+    not_a_csv,
+    other_import,
+    raw_header,
+    rows_with_last,
+)
 from app.feed.template import cells as cell
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
 from app.feed.template.writer import FORMULA
@@ -97,7 +106,7 @@ def read_csv_template(
             examples: dict[str, list[int]] = {}  # the example rows passed over, by their id
             data_rows = 0
             cut_short = not ends_in_line_break(path)
-            for number, (row, last) in enumerate(_with_last(rows), start=header_number + 1):
+            for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
                 if not any(cell.strip() for cell in row):
                     continue
                 example_id = _cell(row, columns["external_id"]) if "external_id" in columns else ""
@@ -204,20 +213,6 @@ def _header_below_titles(
 def _names_the_columns(row: Sequence[str]) -> bool:
     names = {header_key(value) for value in row}
     return "mechanism" in names and ("text" in names or any(_TEXT_COLUMN.match(name) for name in names))
-
-
-def _with_last(rows: Iterator[list[str]]) -> Iterator[tuple[list[str], bool]]:
-    """Each row, and whether it is the file's last. A row the CSV reader cannot split is raised after
-    the row above it is given, so that the refusal names its own row."""
-    previous = next(rows, None)
-    while previous is not None:
-        try:
-            row = next(rows, None)
-        except csv.Error:
-            yield previous, False
-            raise
-        yield previous, row is None
-        previous = row
 
 
 def _passed_over(
