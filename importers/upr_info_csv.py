@@ -127,7 +127,9 @@ def read_upr_info_csv(
                 refusals.refusal(file_refusals.CANNOT_DECODE_NAME_IT, encoding=encoding, reason=str(exc))
             ) from None
         except csv.Error as exc:
-            raise MalformedInput(broken_csv(exc, number + 1)) from None
+            raise MalformedInput(
+                broken_csv(exc, number + 1, cut_short=not ends_in_line_break(path))
+            ) from None
 
 
 def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:

@@ -185,6 +185,10 @@ NOT_VALID_CSV = _("not a valid CSV file: row %(row)s: %(reason)s")
 QUOTE_NEVER_CLOSED = _(
     "a quoted cell is never closed (a '\"' is missing), so every row below it would be read into that cell"
 )
+QUOTE_CUT_SHORT = _(
+    "the file ends inside a quoted cell, without a line break: it looks cut short (a download or copy "
+    "that did not finish); import the complete file"
+)
 QUOTE_NOT_DOUBLED = _('a \'"\' inside a quoted cell must be doubled (""), as a spreadsheet program writes it')
 LINE_TOO_LONG = _("a line longer than %(limit)s characters, far more than a row holds")
 CELL_TOO_LONG = _(
@@ -195,7 +199,8 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
-        EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_NOT_DOUBLED, *NAMED_IMPORTS.values(),
+        EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
+        *NAMED_IMPORTS.values(),
         *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED, *download_refusals.FIXED,
     )
 )  # fmt: skip

@@ -194,12 +194,14 @@ def rows_with_last(rows: Iterator[list[str]]) -> Iterator[tuple[list[str], bool]
         previous = row
 
 
-def broken_csv(exc: csv.Error, row: int) -> str:
-    """Why ``csv_rows`` stopped at spreadsheet row ``row``, in words a spreadsheet user can act on."""
+def broken_csv(exc: csv.Error, row: int, *, cut_short: bool = False) -> str:
+    """Why ``csv_rows`` stopped at spreadsheet row ``row``, in words a spreadsheet user can act on.
+    ``cut_short``: the file does not end in a line break, so a quoted cell still open at its end is
+    where a download or copy stopped rather than a missing quote."""
     detail = str(exc)
     reason: str
     if detail == "unexpected end of data":
-        reason = refusals.QUOTE_NEVER_CLOSED
+        reason = refusals.QUOTE_CUT_SHORT if cut_short else refusals.QUOTE_NEVER_CLOSED
     elif detail.endswith("expected after '\"'"):
         reason = refusals.QUOTE_NOT_DOUBLED
     elif detail == _TOO_LONG:

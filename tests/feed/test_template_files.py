@@ -230,3 +230,17 @@ def test_a_header_of_unknown_names_is_still_refused_with_the_rows_below(tmp_path
     path.write_text("mécanisme,texte\r\nCADHP,Adopter une loi\r\n", encoding="utf-8")
     with pytest.raises(MalformedInput, match=r"^unknown column\(s\) 'mécanisme', 'texte'; the columns are"):
         read_all(path)
+
+
+def test_a_file_cut_short_inside_a_quoted_cell_is_named_so(tmp_path: Path) -> None:
+    """A file whose download stopped inside a quoted cell was refused as "a quoted cell is never closed
+    (a '"' is missing), so every row below it would be read into that cell": there is no row below it,
+    and no quote to add; the file is incomplete."""
+    path = tmp_path / "x.csv"
+    path.write_bytes(b'mechanism,text\r\nACHPR,"One"\r\nACHPR,"Adopt a law, in line wi')
+    with pytest.raises(MalformedInput) as refused:
+        read_all(path)
+    assert str(refused.value) == (
+        "not a valid CSV file: row 3: the file ends inside a quoted cell, without a line break: it looks "
+        "cut short (a download or copy that did not finish); import the complete file"
+    )

@@ -409,3 +409,13 @@ def test_a_file_cut_short_in_its_last_row_says_so(tmp_path: Path) -> None:
             "looks cut short (a download or copy that did not finish); import the complete file",
         )
     ]
+
+
+def test_a_file_cut_short_inside_a_quoted_cell_is_named_so(tmp_path: Path) -> None:
+    path = tmp_path / "upr.csv"
+    header = "To,To-Rgrp,Text,From,From-Rgrp,Response,Action,Issue,Session\r\n"
+    path.write_bytes((header + 'Peru,GRULAC,"Ratify the OP",Norway,WEOG,Accepted,5,"Torture, Det').encode())
+    with pytest.raises(
+        MalformedInput, match=r"^not a valid CSV file: row 2: the file ends inside a quoted cell"
+    ):
+        list(read_upr_info_csv(path))

@@ -177,7 +177,9 @@ def read_csv_template(
                 )
             ) from None
         except csv.Error as exc:
-            raise MalformedInput(broken_csv(exc, number + 1)) from None
+            raise MalformedInput(
+                broken_csv(exc, number + 1, cut_short=not ends_in_line_break(path))
+            ) from None
 
 
 # How far below the first row holding anything the header may be: a title and a row grouping the
