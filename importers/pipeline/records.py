@@ -77,9 +77,8 @@ class _Seen:
 
     positions: dict[str, str] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
-    unidentified: int = (
-        0  # rejected records whose id could not be read: which stored ones they are is unknown
-    )
+    # Rejected records whose id could not be read: which stored ones they are is unknown.
+    unidentified: int = 0
 
 
 class WithdrawalRefused(MalformedInput):
