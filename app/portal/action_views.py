@@ -73,10 +73,15 @@ def action_labels(page: PageContext) -> dict[str, str]:
 
 
 def actions(
-    session: Session, page: PageContext, filters: ActionFilters, cursor: str | None
+    session: Session,
+    page: PageContext,
+    filters: ActionFilters,
+    cursor: str | None,
+    refused: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The published actions matching ``filters``, or (``errors``) every refused field."""
-    errors: dict[str, str] = {}
+    """The published actions matching ``filters``, or (``errors``) every refused field
+    (``refused``: fields the page refused before, left out of the search)."""
+    errors: dict[str, str] = dict(refused or {})
     results = None
     while results is None:
         try:

@@ -69,6 +69,16 @@ def _refuse_unless_page(request: Request, refused: dict[str, str]) -> None:
         raise InvalidInput("; ".join(f"{e['field']}: {e['reason']}" for e in errors), errors=errors)
 
 
+def _given_twice(request: Request, page: PageContext, names: tuple[str, ...]) -> dict[str, str]:
+    """The one-value fields the address gives several times, each with the reason: the page would
+    otherwise be searched for the last value alone, without a word (the public API refuses them)."""
+    return {
+        name: page.gettext("This field takes one value: the address gives it several.")
+        for name in names
+        if len(request.query_params.getlist(name)) > 1
+    }
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -91,13 +101,8 @@ def search_page(
     filters = views.SearchFilters.parse(
         q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster, sort=sort
     )
-    # The words, the cluster and the order take one value: an address giving one twice would
-    # otherwise be searched for its last value alone, without a word.
-    repeated = {
-        name: page.gettext("This field takes one value: the address gives it several.")
-        for name in ("q", "cluster", "sort")
-        if len(request.query_params.getlist(name)) > 1
-    }
+    # The words, the cluster and the order take one value.
+    repeated = _given_twice(request, page, ("q", "cluster", "sort"))
     context = views.search(db, page, filters, cursor, repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])
@@ -130,7 +135,9 @@ def actions_page(
     filters = action_views.ActionFilters.parse(
         q=q, status=status, entity=entity, cluster=cluster, recommendation=recommendation
     )
-    context = action_views.actions(db, page, filters, cursor)
+    # Every field of the action list's form takes one value (its status is a single choice).
+    repeated = _given_twice(request, page, ("q", "status", "entity", "cluster", "recommendation"))
+    context = action_views.actions(db, page, filters, cursor, repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])
         return render_invalid(request, page, "actions.html", context)

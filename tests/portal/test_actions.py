@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -233,3 +234,32 @@ def test_an_entity_that_names_nothing_is_refused_as_on_every_list(portal: TestCl
     assert error["field"] == "entity" and error["reason"].startswith("'999999' is not a known")
     page = portal.get("/actions", params={"entity": "999999"})
     assert page.status_code == 422 and '<a href="#entity">' in page.text
+
+
+def test_a_filter_given_twice_is_named_not_searched_for_its_last_value(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """/actions?status=in_progress&status=planned said "Actions found: 0" (the last status alone), and
+    /actions?q=schools&q=hospital searched "hospital" alone, where the public API refuses a repeated
+    one-value parameter and the search page names it. Every field of the action list's form takes one
+    value: given twice, the page names it, the rest of the form kept."""
+    one = "This field takes one value: the address gives it several."
+    for name, values in (
+        ("status", ["in_progress", "planned"]),
+        ("q", ["schools", "hospital"]),
+        ("cluster", [str(seeded.cluster_id), str(seeded.unpublished_cluster_id)]),
+        ("recommendation", [str(seeded.education_id), str(seeded.withdrawn_id)]),
+    ):
+        response = portal.get("/actions", params=[(name, value) for value in values])
+        assert response.status_code == 422, name
+        text = unescape(response.text)
+        assert f'<a href="#{name}">' in text and one in text, name
+        assert 'id="results"' not in text
+        check_html(response.text)
+    kept = unescape(portal.get("/actions", params=[("q", "a"), ("q", "b"), ("status", "in_progress")]).text)
+    assert '<option value="in_progress" selected>' in kept
+    french = unescape(portal.get("/actions", params=[("q", "a"), ("q", "b"), ("lang", "fr")]).text)
+    assert "Ce champ prend une seule valeur" in french
+    problem = portal.get("/actions?q=a&q=b", headers={"Accept": "application/json"})
+    assert problem.status_code == 422 and problem.json()["errors"][0]["field"] == "q"
+    assert _titles(portal.get("/actions", params={"status": "in_progress"}).text) == [PUBLISHED_ACTION]
