@@ -14,7 +14,7 @@ from app.taxonomies.service import sdg_titles
 from tests.browser import broken_words
 from tests.live_server import live_server
 from tests.portal.seed import Seeded
-from tests.staff.browser_support import assert_accessible, unreachable_scrollers
+from tests.staff.browser_support import AXE, assert_accessible, unreachable_scrollers
 
 # A page flow in the browser runs in one of the two runs (database_run, tests/conftest.py): the
 # handlers and services it drives are tested on both databases without a browser.
@@ -155,3 +155,19 @@ def test_a_phone_never_scrolls_the_page_sideways(
     assert broken == []
     assert tiny == []
     assert unreachable == []
+
+
+def test_the_demo_notice_is_in_a_landmark(browser: Browser, settings: Settings, seeded: Seeded) -> None:
+    """On a demo instance (`make run`) the notice that the data is a synthetic sample stood between
+    the header and the main content, outside every landmark (axe-core's "region" rule): a
+    screen-reader user moving by landmarks never heard it. It is part of the banner now."""
+    with live_server(settings.model_copy(update={"demo": True})) as site:
+        context = browser.new_context(base_url=site)
+        page = context.new_page()
+        for path in ("/", "/actions?lang=fr", "/no-such-page"):
+            page.goto(path)
+            banner = page.get_by_role("banner")
+            expect(banner.get_by_role("note")).to_have_class("demo-notice")
+            results = AXE.run(page, options={"runOnly": {"type": "rule", "values": ["region"]}})
+            assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+        context.close()
