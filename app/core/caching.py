@@ -7,6 +7,9 @@ import hashlib
 from fastapi import Request, Response
 
 CACHE_CONTROL = "public, max-age=60"
+# A public answer depends on the credentials where the access mode asks for them (NRTD_PUBLIC_ACCESS=key):
+# a shared cache keeps one copy per credential, and never gives a key holder's copy to anyone else.
+PUBLIC_VARY = "Authorization, X-API-Key"
 
 
 def body_etag(body: bytes) -> str:
@@ -47,7 +50,7 @@ def public_cache_headers(tag: str, headers: dict[str, str] | None = None) -> dic
     return {
         "ETag": tag,
         "Cache-Control": CACHE_CONTROL,
-        "Vary": "Authorization, X-API-Key",
+        "Vary": PUBLIC_VARY,
         **(headers or {}),
     }
 

@@ -32,13 +32,21 @@ def store_of(settings: Settings) -> BlobStore:
     return BlobStore(settings.storage_dir)
 
 
-def download(path: str, row: EvidenceFile, cache_control: str, if_none_match: str | None = None) -> Response:
+def download(
+    path: str,
+    row: EvidenceFile,
+    cache_control: str,
+    if_none_match: str | None = None,
+    vary: str | None = None,
+) -> Response:
     """The stored file, read and sent in pieces, as an attachment named as uploaded (made safe), with
     the ETag of its content (its SHA-256, as a public answer's ETag is its body's hash); an empty 304
-    when ``if_none_match`` (the request's If-None-Match) names it."""
+    when ``if_none_match`` (the request's If-None-Match) names it. ``vary``: the request headers the
+    answer depends on, for a cache that may keep it (the public file's credentials)."""
     tag = '"' + row.sha256[:32] + '"'
+    cache = {"Cache-Control": cache_control, "ETag": tag, **({"Vary": vary} if vary else {})}
     if etag_matches(if_none_match, tag):
-        return Response(status_code=304, headers={"ETag": tag, "Cache-Control": cache_control})
+        return Response(status_code=304, headers=cache)
     return FileResponse(
         path,
         media_type=row.media_type,
@@ -46,8 +54,7 @@ def download(path: str, row: EvidenceFile, cache_control: str, if_none_match: st
             "Content-Disposition": content_disposition(row.filename, FALLBACK_NAME),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": DOWNLOAD_CSP,
-            "Cache-Control": cache_control,
-            "ETag": tag,
+            **cache,
         },
     )
 

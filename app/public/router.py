@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.responses import FileResponse
 
 from app.auth.deps import PublicCaller
-from app.core.caching import CACHE_CONTROL, cached_response
+from app.core.caching import CACHE_CONTROL, PUBLIC_VARY, cached_response
 from app.core.deps import AppSettings, DbSession, RowId, SiteAddress
 from app.core.publisher import Publisher
 from app.evidence.sending import download, store_of
@@ -210,4 +210,4 @@ def get_evidence_file(
 ) -> Response:
     row = evidence.public_file(db, evidence_id)
     held = request.headers.get("if-none-match")
-    return download(stored_path(store_of(settings), row), row, CACHE_CONTROL, held)
+    return download(stored_path(store_of(settings), row), row, CACHE_CONTROL, held, vary=PUBLIC_VARY)

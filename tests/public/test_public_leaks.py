@@ -112,6 +112,21 @@ def test_staff_credentials_see_the_same_public_data(public: TestClient, world: W
         assert staff.headers["Vary"] == f"Authorization, X-API-Key, {language}Origin"
 
 
+def test_a_shared_cache_keeps_an_evidence_file_apart_per_credential(public: TestClient, world: World) -> None:
+    """A published file answered `Cache-Control: public` with `Vary: Origin` alone, where every other
+    public answer varies on the credentials: on an instance with NRTD_PUBLIC_ACCESS=key, a proxy or CDN
+    could hand the file a key holder downloaded to anyone without a key. Its 200 and its 304 vary on
+    `Authorization` and `X-API-Key` as the rest of the public API does."""
+    url = f"{PREFIX}/evidence/{world.evidence['published']}"
+    response = public.get(url, headers=world.coordinator)
+    assert response.status_code == 200 and response.content == public.get(url).content
+    assert response.headers["Vary"] == "Authorization, X-API-Key, Origin"
+    held = {**world.coordinator, "If-None-Match": response.headers["ETag"]}
+    again = public.get(url, headers=held)
+    assert again.status_code == 304
+    assert again.headers["Vary"] == "Authorization, X-API-Key, Origin"
+
+
 def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> None:
     """An empty answer would pass the leak test: the public side of the world is really shown."""
     detail = public.get(f"{PREFIX}/recommendations/{world.rec['P1']}").json()
