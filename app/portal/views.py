@@ -305,7 +305,8 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
     charts = []
     for chart_id, title, column, buckets, label in sections:
         bars = _relabel(buckets, label, page.lang)
-        description = _("Number of recommendations, %(title)s.") % {"title": title.lower()}
+        # The title's first letter only: lowercasing it whole read "by upr cycle" (in French, "epu").
+        description = _("Number of recommendations, %(title)s.") % {"title": title[:1].lower() + title[1:]}
         charts.append(
             {
                 "id": f"chart-{chart_id}",

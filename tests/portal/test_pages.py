@@ -247,6 +247,21 @@ def test_stats_page_has_accessible_charts_and_tables(portal: TestClient, seeded:
     assert '<th scope="row">Non commencée</th><td class="number">26</td>' in french
 
 
+def test_a_chart_s_description_keeps_the_acronym_of_its_title(portal: TestClient, seeded: Seeded) -> None:
+    """A screen reader read the UPR chart's description as "Number of recommendations, by upr cycle."
+    ("por ciclo del epu" in Spanish): the title was lowercased whole. Only its first letter
+    is, so the acronym stays one."""
+    for lang, expected in (
+        ("en", "Number of recommendations, by UPR cycle."),
+        ("fr", "Nombre de recommandations, par cycle de l\u2019EPU."),
+        ("es", "Número de recomendaciones, por ciclo del EPU."),
+    ):
+        text = html.unescape(portal.get("/stats", params={"lang": lang}).text)
+        assert f'<desc id="chart-cycle-desc">{expected}</desc>' in text, lang
+    status = "Number of recommendations, by implementation status."
+    assert f'<desc id="chart-status-desc">{status}</desc>' in portal.get("/stats").text
+
+
 def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seeded) -> None:
     text = portal.get("/exports").text
     for extension in ("csv", "xlsx", "json"):
