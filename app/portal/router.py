@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
@@ -25,6 +25,7 @@ from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.static import favicon, static_file
+from app.recommendations.reading import current_leader
 
 LangParam = Annotated[str | None, Query(max_length=16)]
 # A filter the search form takes several values of (its checkboxes: the parameter repeated).
@@ -115,6 +116,12 @@ def recommendation_page(
     request: Request, db: DbSession, caller: PublicCaller, recommendation_id: RowId, lang: LangParam = None
 ) -> Response:
     page = PageContext.of(request, "search")
+    # A linked copy is one recommendation with its record, which holds the work (docs/sources.md):
+    # its own page would show none. Not permanent: a coordinator may unlink them.
+    leader = current_leader(db, recommendation_id)
+    if leader is not None:
+        target = page.url(f"/recommendations/{leader}")
+        return RedirectResponse(target, status_code=307, headers={"Cache-Control": "no-store"})
     return render(request, page, "recommendation.html", views.recommendation(db, page, recommendation_id))
 
 

@@ -165,6 +165,22 @@ def sdg_condition(raw_code: str, *, walk: bool = False, plan: Plan = None) -> Co
     return _linked_to("sdg", RecommendationTerm.term_id.in_(terms), plan)
 
 
+def current_leader(session: Session, recommendation_id: int) -> int | None:
+    """The current record ``recommendation_id`` is a linked copy of (``leading_only`` leaves the copy out
+    of every list), or None: not a copy, or its record is withdrawn and the copy is listed again."""
+    leader = aliased(Recommendation)
+    found: int | None = session.scalar(
+        select(SourceLink.leader_id)
+        .join(leader, leader.id == SourceLink.leader_id)
+        .where(
+            SourceLink.state == "linked",
+            SourceLink.member_id == recommendation_id,
+            leader.withdrawn.is_(False),
+        )
+    )
+    return found
+
+
 @cache
 def leading_only() -> ColumnElement[bool]:
     """Not a linked copy of a current recommendation (a UPR Info row or a manual copy of a UHRI

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from app.core.config import Settings
 from app.feed.mechanisms import KNOWN_MECHANISMS, localised_name, resolve_mechanism
+from app.models import SourceLink
 from app.portal.static import PORTAL_DIR
 from app.web.i18n import environment, translations
-from tests.conftest import MakeApp
+from tests.conftest import MakeApp, session_on
 from tests.portal.seed import Seeded
 from tests.portal.test_pages import check_html, pages
 
@@ -229,3 +231,31 @@ def test_a_one_value_field_given_twice_is_named_not_dropped(portal: TestClient, 
     check_html(response.text)
     one = portal.get("/", params={"mechanism": "CRC"})
     assert one.status_code == 200
+
+
+def test_a_linked_copy_s_page_leads_to_its_recommendation(
+    portal: TestClient, seeded: Seeded, db: Connection
+) -> None:
+    """A UPR Info row or a manual copy linked to its UHRI record is left out of every list, and its work
+    moves to the record (docs/sources.md), but its own page still answered, saying "Not started", no
+    action: a reader following an old link read the wrong status. It leads to the record's page now,
+    in the reader's language; a copy whose record is withdrawn is listed again, and its page shown."""
+    with session_on(db) as session:
+        session.add(
+            SourceLink(
+                leader_id=seeded.education_id, member_id=seeded.torture_id, state="linked", method="manual"
+            )
+        )
+        session.commit()
+    copy = f"/recommendations/{seeded.torture_id}"
+    moved = portal.get(copy, params={"lang": "fr"}, follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == f"/recommendations/{seeded.education_id}?lang=fr"
+    assert moved.headers["cache-control"] == "no-store"  # a coordinator may unlink them
+    assert portal.get(copy).url.path == f"/recommendations/{seeded.education_id}"
+    with session_on(db) as session:
+        session.query(SourceLink).filter_by(member_id=seeded.torture_id).update(
+            {"leader_id": seeded.withdrawn_id}
+        )
+        session.commit()
+    assert portal.get(copy, follow_redirects=False).status_code == 200
