@@ -115,7 +115,7 @@ def render_error(request: Request, status: int, headers: dict[str, str]) -> Resp
     texts = {
         401: (_("Sign-in required"), _("On this site the public data needs an API key or a login.")),
         404: (_("Page not found"), _("There is no such page, or it is not published.")),
-        405: (_("Page not found"), _("This address cannot be used this way.")),
+        405: (_("Not allowed"), _("This address cannot be used this way.")),
         413: (_("Request too large"), _("The request sent to this address is larger than the site accepts.")),
         422: (_("Invalid search"), _("Some of the search values are not valid. Please check them.")),
         429: (_("Too many requests"), _("Please wait a minute before trying again.")),

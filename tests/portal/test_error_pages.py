@@ -129,6 +129,9 @@ def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClie
     assert posted.status_code == 405
     assert posted.headers["content-type"].startswith("text/html")
     assert "GET" in posted.headers["allow"]
+    # It said "Page not found" over "This address cannot be used this way.": the page exists.
+    assert "<h1>Not allowed</h1>" in posted.text and "Page not found" not in posted.text
+    assert "This address cannot be used this way." in posted.text
 
 
 def test_api_clients_keep_problem_json(portal: TestClient, seeded: Seeded) -> None:
