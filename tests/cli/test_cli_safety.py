@@ -114,6 +114,10 @@ def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine)
         french = client.get("/", params={"lang": "fr"}).text
         assert "échantillon synthétique" in french
         assert notice in client.get("/recommendations/2147483647").text  # the error pages too
+        for path in ("/", "/staff/login"):
+            # In the banner: outside every landmark, a screen reader moving by landmarks skipped it.
+            banner = client.get(path).text.split("<header", 1)[1].split("</header>", 1)[0]
+            assert 'class="demo-notice"' in banner, path
     with TestClient(app_for(settings)) as client:
         assert notice not in client.get("/").text
 
