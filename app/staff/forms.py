@@ -50,6 +50,7 @@ _PLAIN = {
     "int_parsing": _("Enter a whole number."),
     "decimal_parsing": _("Enter a number, e.g. 1500.5."),
     "float_parsing": _("Enter a number, e.g. 1500.5."),
+    "finite_number": _("Enter a number, e.g. 1500.5."),  # NaN, Infinity: Decimal reads them
     "bool_parsing": _("Choose yes or no."),
     # A code written otherwise than its box's hint shows (a currency, a language): not a regular expression.
     "string_pattern_mismatch": _("Write it as the hint beside the box shows."),

@@ -230,6 +230,10 @@ def test_a_budget_is_typed_and_shown_the_pages_way(
         ("fr", "douze", "Saisissez un nombre, p. ex. 1500,5."),
         ("en", "175000,75", "Enter a number, e.g. 1500.5."),  # a comma is no decimal point in English
         ("es", "1,2,3", "Escriba un número, p. ej. 1500,5."),
+        # Not a number either, though Python's Decimal reads them: pydantic's own English words were shown
+        ("en", "NaN", "Enter a number, e.g. 1500.5."),
+        ("fr", "Infinity", "Saisissez un nombre, p. ex. 1500,5."),
+        ("es", "-inf", "Escriba un número, p. ej. 1500,5."),
     ],
 )
 def test_a_budget_that_is_no_number_is_refused_in_the_pages_words(
