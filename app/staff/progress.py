@@ -135,12 +135,13 @@ def progress_page(
     update, tag = service.get_progress(db, progress_id)
     page = StaffPage.of(request, SECTION, staff)
     changeable = update.state in service.EDITABLE_STATES and service.written_here(db, staff.actor, update_row)
-    shown = values or {
+    stored = {
         "reported_on": update.reported_on.isoformat(),
         "narrative": update.narrative,
         "new_status": update.new_status or "",
         "evidence_url": update.evidence_url or "",
     }
+    shown = {**stored, **(values or {})}  # what was typed (an edit, a review's comment) over what is stored
     action = load_action(db, update.action_id)
     hidden_by = publishing.not_public_parents(db, action.id)
     context = {
@@ -266,6 +267,8 @@ async def _transition(
     values = await form_values(request)
     tag = _text(values, ETAG_FIELD) or None
     parents = _text(values, "publish_parents") == "true"  # "also publish the action"
+    # A refused step shows the page again with the comment typed and the version the reviewer read.
+    typed = {name: _text(values, name) for name in ("comment", ETAG_FIELD) if _text(values, name)}
     actor = staff.actor
     try:
         if verb == "submit":
@@ -282,13 +285,14 @@ async def _transition(
         else:
             service.set_published(db, actor, progress_id, False, tag)
     except FormInvalid as exc:
-        return progress_page(request, db, staff, progress_id, errors=exc.errors, status=422)
+        return progress_page(request, db, staff, progress_id, values=typed, errors=exc.errors, status=422)
     except PreconditionFailed:
         return _conflict(request, db, staff, progress_id, values)
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=exc.status)
+        errors = refused(db, exc)
+        return progress_page(request, db, staff, progress_id, values=typed, errors=errors, status=exc.status)
     done = {"submit": "submitted", "approve": "approved", "return": "returned"}.get(verb, verb + "ed")
     return redirect(f"{_url(progress_id)}?done=progress-{done}", request)
 

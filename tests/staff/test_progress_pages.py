@@ -142,6 +142,16 @@ def test_return_with_a_comment_then_approve_and_publish(
     assert again.status_code == 409 and "Publication: already published" in again.text
 
 
+def test_a_return_comment_too_long_is_kept_to_shorten(world: World, staff_login: StaffLogin) -> None:
+    """The box came back empty: a reviewer's long comment was lost with the refusal."""
+    assert focal_login(staff_login, world).post(f"/staff/progress/{world.draft}/submit").status_code == 303
+    comment = "Please give the number of judges per region. " + "More detail. " * 400
+    refused = staff_login("coordinator").post(f"/staff/progress/{world.draft}/return", {"comment": comment})
+    assert refused.status_code == 422 and 'href="#field-comment"' in refused.text
+    box = re.search(r'(?s)<textarea id="field-comment"[^>]*>(.*?)</textarea>', refused.text)
+    assert box is not None and box.group(1).strip() == comment.strip()
+
+
 def test_a_stale_approval_names_what_the_other_reviewer_changed(
     world: World, staff_login: StaffLogin
 ) -> None:
