@@ -7,13 +7,14 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from starlette.routing import Match
 
 from app.auth.service import StaffSession
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
@@ -87,6 +88,27 @@ def _language(request: Request) -> tuple[str, bool]:
     return lang, False
 
 
+def _answers_get(request: Request, path: str) -> bool:
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+def _readable_address(request: Request) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The page a link to "this page" (the language switcher) opens: its own address where it answers a
+    GET. A page answering a form (a refusal, a confirmation) at an address that answers no GET leads
+    to the page the form was on (the Referer, on this site), or else to the nearest page above."""
+    if request.method in ("GET", "HEAD") or _answers_get(request, request.url.path):
+        return request.url.path, tuple(request.query_params.multi_items())
+    referer = urlsplit(request.headers.get("referer", ""))
+    on_this_site = referer.netloc == request.url.netloc and referer.path.startswith("/staff/")
+    if on_this_site and _answers_get(request, referer.path):
+        return referer.path, tuple(parse_qsl(referer.query))
+    path = request.url.path
+    while path.count("/") > 2 and not _answers_get(request, path):
+        path = path.rsplit("/", 1)[0]
+    return (path if _answers_get(request, path) else "/staff/"), ()
+
+
 def page_language(request: Request) -> str:
     """The language the page answering ``request`` is in (``StaffPage.lang``)."""
     return _language(request)[0]
@@ -112,12 +134,13 @@ class StaffPage:
         settings = getattr(request.app.state, "settings", None)
         notice = NOTICES.get(request.query_params.get("done") or "")
         translate = translations(lang).gettext
+        path, query = _readable_address(request)
         return cls(
             lang,
             chose,
             section,
-            request.url.path,
-            tuple(request.query_params.multi_items()),
+            path,
+            query,
             staff=staff,
             demo=bool(settings and settings.demo),
             notices=[translate(notice)] if notice else [],
