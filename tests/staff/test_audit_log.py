@@ -57,7 +57,12 @@ def test_the_log_filters_by_actor_action_object_period_and_request(
     )
     by_object = shown(object_type="user", object_id="7")
     assert "user.update" in by_object and "entity.create" not in by_object
-    assert 'href="/staff/users/7"' in by_object
+    # A coordinator may not open a user's page (admins only): the object is named, not linked to a 403.
+    assert 'href="/staff/users/7"' not in by_object and "user 7" in by_object
+    entity = shown(object_type="entity", object_id="3")
+    assert 'href="/staff/entities/3"' in entity  # an entity's page is a coordinator's too
+    by_admin = staff_login("admin").get("/staff/audit", params={"object_type": "user", "object_id": "7"})
+    assert 'href="/staff/users/7"' in by_admin.text
     assert "<del>reader</del>" in by_object and "<ins>coordinator</ins>" in by_object
     # Values read as on a recommendation's history: yes or no as marks, nothing as a dash, lists joined.
     assert "<del>✗</del> → <ins>✓</ins>" in by_object and "<del>—</del> → <ins>3</ins>" in by_object

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from app.audit import queries
 from app.audit.schemas import AuditListParams
+from app.core.actor import ADMIN
 from app.core.deps import DbSession
 from app.staff.admin.listing import listed
 from app.staff.pages import StaffPage, render, staff_router
@@ -28,8 +29,10 @@ LIST_FILTERS = (
     "limit",
     "cursor",
 )
-# Objects with a page of their own in the administration area.
+# Objects with a page of their own in the administration area, and who may open it: a coordinator reads
+# the log but not the users' pages (a link there was a 403).
 OBJECT_PAGES = {"user": "/staff/users/{}", "entity": "/staff/entities/{}"}
+ADMIN_ONLY_PAGES = frozenset({"user"})
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -42,7 +45,11 @@ def audit_log(request: Request, db: DbSession, staff: ManagerSession) -> Respons
         "result": result,
         "errors": errors,
         "filters": filters,
-        "object_pages": OBJECT_PAGES,
+        "object_pages": {
+            kind: path
+            for kind, path in OBJECT_PAGES.items()
+            if kind not in ADMIN_ONLY_PAGES or staff.actor.role == ADMIN
+        },
         "shown": shown,
     }
     return render(request, page, "admin/audit.html", context, 200 if result else 422)
