@@ -3,7 +3,8 @@
 Accepted: PDF; PNG, JPEG, GIF, WebP and TIFF images; office documents (Word, Excel, PowerPoint, old
 and new, and OpenDocument); CSV and plain text (UTF-8 without NUL bytes that does not look like HTML,
 XML, SVG or a script). Everything else is refused with the reason: executables, web pages, archives,
-empty files. The binary kinds are recognised by their signatures (the ``filetype`` library).
+empty files, text in another encoding (saved again as UTF-8, it is accepted). The binary kinds are
+recognised by their signatures (the ``filetype`` library).
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ class ContentCheck:
         self.size = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._text = True
+        self._nul = False
 
     def feed(self, chunk: bytes) -> None:
         if len(self.head) < HEAD_BYTES:
@@ -108,7 +110,7 @@ class ContentCheck:
         self.size += len(chunk)
         if self._text:
             if b"\0" in chunk:
-                self._text = False
+                self._text, self._nul = False, True
                 return
             try:
                 self._decoder.decode(chunk)
@@ -141,6 +143,13 @@ class ContentCheck:
             except UnicodeDecodeError:
                 self._text = False
         if not self._text:
+            if not self._nul and _legacy_text(self.head):
+                raise Refused(
+                    _(
+                        "the file is text in another encoding than UTF-8: save it as UTF-8 (in Excel: "
+                        "“CSV UTF-8”) and attach it again"
+                    )
+                )
             raise Refused(
                 Reason(_("the file's content is of no accepted kind (%(accepted)s)"), accepted=ACCEPTED)
             )
@@ -159,3 +168,15 @@ class ContentCheck:
                 )
             )
         return CSV if (filename or "").lower().endswith(".csv") else TEXT
+
+
+def _legacy_text(head: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as text in Windows' Western encoding (cp1252, which
+    spreadsheets in Spanish, French or English save CSV files in): letters, and no control character
+    but tabs and line breaks."""
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    controls = any(ord(char) < 32 and char not in "\t\n\r\f" for char in text)
+    return not controls and any(char.isascii() and char.isalpha() for char in text)

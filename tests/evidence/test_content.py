@@ -49,7 +49,11 @@ def test_accepted_kinds(data: bytes, name: str, media_type: str) -> None:
         (samples.SCRIPT, "script"),
         (samples.plain_zip(), "ZIP archive"),
         (b"plain text \x00 with a NUL", "no accepted kind"),
-        (b"latin-1 \xe9t\xe9", "no accepted kind"),
+        # A CSV or text file a spreadsheet saved in its Windows encoding (Excel's "CSV" in Spanish or
+        # French): it read "of no accepted kind (... CSV or plain text)", which it seemed to be.
+        (b"latin-1 \xe9t\xe9", "text in another encoding than UTF-8"),
+        ("regi\u00f3n;a\u00f1o;\u20ac\r\nLima;2025;3\r\n".encode("cp1252"), r"save it as UTF-8 \(in Excel"),
+        (b"\x01\x02 binary \xe9", "no accepted kind"),  # control characters: no text in any encoding
         ("é".encode()[:1], "no accepted kind"),  # UTF-8 cut in the middle of a character
     ],
 )
