@@ -300,9 +300,7 @@ def test_adding_and_editing_an_indicator(staff_login: StaffLogin, world: World) 
     stale = coordinator.post(
         path, {**form, "name": "Stale", "baseline_value": "0", "target_date": "2026-12-31", "etag": tag}
     )
-    assert (
-        stale.status_code == 412 and "Someone else changed this first" in stale.text and "Stale" in stale.text
-    )
+    assert stale.status_code == 412 and "You already changed this" in stale.text and "Stale" in stale.text
     assert "Cases decided" in coordinator.get(path).text
 
 

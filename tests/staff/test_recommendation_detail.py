@@ -252,6 +252,9 @@ def test_the_same_form_sent_twice_says_it_was_you(world: World, staff_login: Sta
     again = staff.post(url(world.main), values)  # the back button, or a second click
     assert again.status_code == 412
     assert "You changed it yourself on" in again.text and "twice@example.org changed it" not in again.text
+    # The heading said "Someone else changed this first" above "You changed it yourself".
+    assert "Someone else" not in again.text
+    assert "<h1>You already changed this</h1>" in again.text
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(

@@ -163,10 +163,10 @@ def test_role_entity_and_name_change_with_the_etag(staff_login: StaffLogin, db: 
     assert response.status_code == 303
     user = _user(db, user_id)
     assert (user.full_name, user.role, user.entity_id) == ("Chang Ing", "focal_point", entity)
-    # The same form again, with the version it was shown with: someone saved first.
+    # The same form again, with the version it was shown with: the admin saved first, in this form.
     stale = admin.post(f"/staff/users/{user_id}", {**form, "full_name": "Overwriter"})
     assert stale.status_code == 412
-    assert "Someone else changed this first" in stale.text and "Overwriter" in stale.text
+    assert "You already changed this" in stale.text and "Overwriter" in stale.text
     assert _user(db, user_id).full_name == "Chang Ing"
 
 
