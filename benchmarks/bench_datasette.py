@@ -57,7 +57,7 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import make_url
 
-from benchmarks.bench_api import (  # the shared server and statistics helpers
+from benchmarks.server import (  # the shared server and statistics helpers
     HOST,
     KEPT_HELP,
     LIST,

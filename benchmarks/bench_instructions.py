@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from benchmarks.bench_api import (
+from benchmarks.server import (
     HOST,
     LIST,
     ROOT,

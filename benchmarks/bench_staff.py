@@ -51,7 +51,7 @@ from app.models import (
     Revision,
     User,
 )
-from benchmarks.bench_api import (  # the shared server and statistics helpers
+from benchmarks.server import (  # the shared server and statistics helpers
     BenchError,
     _sigterm,
     redact,

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.bench_api import (  # the shared server helpers
+from benchmarks.server import (  # the shared server helpers
     BenchError,
     _sigterm,
     bench_api_key,
