@@ -32,8 +32,18 @@ def paragraph_ids(engine: Engine) -> dict[str, int]:
 
 
 def reply_event(client: TestClient, token: str) -> Any:
+    """The calendar feed's one follow-up reply event."""
+    return _one_event(client, token, "follow_up_reply-")
+
+
+def report_event(client: TestClient, token: str) -> Any:
+    """The calendar feed's one periodic report event."""
+    return _one_event(client, token, "periodic_report-")
+
+
+def _one_event(client: TestClient, token: str, uid_prefix: str) -> Any:
     feed = client.get("/api/v1/calendar.ics", params={"token": token})
     assert feed.status_code == 200, feed.text
     events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
-    [reply] = [event for event in events if str(event["UID"]).startswith("follow_up_reply-")]
-    return reply
+    [event] = [event for event in events if str(event["UID"]).startswith(uid_prefix)]
+    return event

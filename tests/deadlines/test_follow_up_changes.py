@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
-import icalendar
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -18,7 +16,7 @@ from app.models import AuditEvent, FollowUpDocument, FollowUpReply, User
 from app.notify.items import work_for
 from app.staff.session import SESSION_COOKIE
 from tests import accounts
-from tests.deadlines.follow_up_calls import items_of, paragraph_ids, reply_event
+from tests.deadlines.follow_up_calls import items_of, paragraph_ids, reply_event, report_event
 from tests.factories import import_records, record
 from tests.followup.documents import CRC, crc_document
 
@@ -86,13 +84,7 @@ def test_a_periodic_report_moved_by_a_reimport_has_a_higher_revision(
     import_records(engine, crc_document())
     token = client.post("/api/v1/me/calendar-token").json()["token"]
 
-    def report() -> Any:
-        feed = client.get("/api/v1/calendar.ics", params={"token": token})
-        events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
-        [event] = [event for event in events if str(event["UID"]).startswith("periodic_report-")]
-        return event
-
-    before, reply = report(), reply_event(client, token)
+    before, reply = report_event(client, token), reply_event(client, token)
     corrected = list(crc_document())
     # The report's date, and the follow-up request's period (the whole reply moves at once).
     for paragraph, old, new in (("#51", "2030", "2031"), ("#49", "twenty-four", "twelve")):
@@ -100,14 +92,14 @@ def test_a_periodic_report_moved_by_a_reimport_has_a_higher_revision(
         texts = {lang: text.replace(old, new) for lang, text in corrected[at].texts.items()}
         corrected[at] = replace(corrected[at], texts=texts)
     import_records(engine, corrected)
-    after = report()
+    after = report_event(client, token)
     assert (str(after["UID"]), after.decoded("DTSTART")) == (str(before["UID"]), date(2031, 10, 3))
     assert int(after.get("SEQUENCE", 0)) > int(before.get("SEQUENCE", 0))
     moved = reply_event(client, token)
     assert (str(moved["UID"]), moved.decoded("DTSTART")) == (str(reply["UID"]), date(2026, 2, 12))
     assert int(moved["SEQUENCE"]) > int(reply.get("SEQUENCE", 0))
     import_records(engine, corrected)  # read again, unchanged: the same revision
-    assert int(report().get("SEQUENCE", 0)) == int(after.get("SEQUENCE", 0))
+    assert int(report_event(client, token).get("SEQUENCE", 0)) == int(after.get("SEQUENCE", 0))
 
 
 def test_a_newer_document_takes_the_periodic_report_off_the_older_ones(
@@ -227,22 +219,16 @@ def test_a_symbol_uhri_corrects_renames_the_periodic_report_at_a_higher_revision
     # symbol's reading), below the one calendars held: they kept the old title and date.
     token = client.post("/api/v1/me/calendar-token").json()["token"]
 
-    def report() -> Any:
-        feed = client.get("/api/v1/calendar.ics", params={"token": token})
-        events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
-        [event] = [event for event in events if str(event["UID"]).startswith("periodic_report-")]
-        return event
-
     moved = [
         replace(item, texts={k: v.replace("2030", "2031") for k, v in item.texts.items()})
         for item in crc_document()
     ]
     import_records(engine, crc_document())
     import_records(engine, moved)  # UHRI corrected the report's date first: revision 2
-    before = report()
+    before = report_event(client, token)
     corrected = "CRC/C/PER/CO/6-8"
     import_records(engine, [replace(item, symbol=corrected) for item in moved])
-    after = report()
+    after = report_event(client, token)
     assert str(after["UID"]) == str(before["UID"])
     assert str(after["SUMMARY"]).endswith(f"{corrected}: combined eighth and ninth periodic reports")
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"]) > 0
