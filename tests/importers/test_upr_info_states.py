@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from app.core.config import Settings
 from app.models import Term
 from importers.csv_runs import import_upr_info
-from tests.importers.test_upr_info_csv import upr_row, write_csv
+from tests.importers.upr_info_files import upr_row, write_csv
 
 NORWYA = (
     "From: 'Norwya' is no State this import knows (closest: Norway; Andorra): write the State as UHRI "
