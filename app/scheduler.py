@@ -197,9 +197,9 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     """An uploaded file through the import its ``nrtd import`` command runs (same lock, same one
     transaction), for the State of NRTD_COUNTRY (the template: every row, as the CLI does). The run
     has an engine of its own, as the CLI's and the schedule's do (their lock waits, not a request's)."""
-    from app.feed.template.reader import read_csv_template
     from importers.csv_runs import import_csv_template, import_upr_info
     from importers.run import import_uhri
+    from importers.template_xlsx import read_template
     from importers.uhri_xlsx import read_uhri_xlsx
     from importers.upr_info_csv import read_upr_info_csv
 
@@ -215,7 +215,7 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
             _readable(read_upr_info_csv, path)
             summary = import_upr_info(engine, settings, path, shown_as=shown)
         else:
-            _readable(read_csv_template, path)
+            _readable(read_template, path)
             summary = import_csv_template(engine, settings, path, shown_as=shown)
     finally:
         engine.dispose()

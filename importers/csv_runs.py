@@ -13,11 +13,11 @@ from app.core.config import Settings
 from app.feed import refusals
 from app.feed.countries import CountryMatcher, closest_states, misspelt_state
 from app.feed.records import Rejection, Skipped, SourceRecord
-from app.feed.template.reader import read_csv_template
 from app.import_runs.lock import import_lock
 from importers.progress import Progress, count_csv_rows
 from importers.run_record import RunSpec, RunSummary, execute_run
 from importers.scope import country_filter, known_country, scope_country
+from importers.template_xlsx import is_workbook, read_template
 from importers.upr_info_csv import read_upr_info_csv
 
 
@@ -88,28 +88,38 @@ def import_csv_template(
     progress: Progress | None = None,
     shown_as: str | None = None,
 ) -> RunSummary:
-    """Manual recommendations. An explicit ``country`` keeps that State's rows and skips the others.
+    """Manual recommendations, from the CSV template or the template saved as a workbook. An explicit
+    ``country`` keeps that State's rows and skips the others.
     Without it, on an instance of one State (``NRTD_COUNTRY``), a row naming other States only is
     rejected with the reason (stored beside the instance's own, it would show on the portal and in
     the reports for good); a row naming no State is the instance's own. The template is never a
     full export: it never withdraws."""
     country_name = known_country(country, "--country") if country else None
+    workbook = is_workbook(path)  # the template saved as an .xlsx workbook
     spec = RunSpec(
-        "manual", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
+        "manual",
+        "xlsx" if workbook else "csv",
+        str(path),
+        country_name,
+        False,
+        ["en"],
+        allow_empty=allow_empty,
+        shown_as=shown_as,
     )
     own = (
         known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
     )
 
-    notes: list[str] = []  # the template's example rows passed over
+    notes: list[str] = []  # the template's example rows passed over, the workbook's sheet read
 
     def rows() -> Iterator[SourceRecord | Rejection]:
-        records = read_csv_template(path, on_note=notes.append)
+        records = read_template(path, on_note=notes.append)
         return records if own is None else _own_state_only(records, own)
 
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
-            progress.expect(lambda: count_csv_rows(path))  # a translation on a row of its own counts too
+            # A translation on a row of its own counts too; a workbook is not counted before it is read.
+            progress.expect(lambda: None if workbook else count_csv_rows(path))
         return execute_run(engine, spec, lambda up: up.consume(rows()), progress=progress, notes=notes)
 
 

@@ -101,6 +101,14 @@ ONLY_THE_EXAMPLE = _(
 EXAMPLE_PASSED_OVER = _("the template's example row (external_id %(id)s) was not imported: row(s) %(rows)s")
 # A title (or a row grouping the columns) above the template's header (app/feed/template/reader.py).
 ROWS_ABOVE_HEADER = _("the header is row %(row)s: the row(s) above it were passed over, holding %(values)s")
+# The template saved as a workbook (importers/template_xlsx.py): the sheet read (a note), and a refusal
+# of the file naming the sheet it is about.
+SHEET_READ = _("the workbook's sheet %(sheet)s was read")
+IN_SHEET = _("sheet %(sheet)s: %(reason)s")
+UHRI_WORKBOOK = _(
+    "this is the UHRI search page's export, not %(this)s: import it with `nrtd import uhri FILE.xlsx` "
+    "(in the staff workspace: 'UHRI search export (XLSX)')"
+)
 
 FIXED = (JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
 WITH_VALUES = (
@@ -109,5 +117,6 @@ WITH_VALUES = (
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
-    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER,
+    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ, IN_SHEET,
+    UHRI_WORKBOOK,
 )  # fmt: skip

@@ -23,11 +23,13 @@ from app.feed.template.reader import read_csv_template
 from importers import uhri_json, uhri_xlsx
 from importers.download import DownloadError, download
 from importers.json_stream import TooDeep
+from importers.template_xlsx import read_xlsx_template
 from importers.upr_info_csv import read_upr_info_csv
 from importers.upr_info_encoding import detect_encoding
 from importers.xlsx_checks import check_archive
 from tests.fake_uhri import fake_uhri
 from tests.feed.test_refusals import _bracketed
+from tests.importers.test_template_xlsx import write_template_xlsx
 from tests.importers.test_uhri_xlsx import upr_row, write_xlsx
 
 
@@ -78,6 +80,8 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     titled = folder / "titled.csv"
     titled.write_bytes(b"Recommendations 2026,,\nmechanism,text,\nACHPR,2. Adopt.,\n")
     list(read_csv_template(titled, on_note=notes.append))
+    book = write_template_xlsx(folder / "template.xlsx", [["mechanism", "text"], ["ACHPR", "2. Adopt."]])
+    list(read_xlsx_template(book, on_note=notes.append))
     return [
         _refused(list, read_csv_template(latin)),
         _refused(list, read_upr_info_csv(latin, "no-such-encoding")),
@@ -121,6 +125,7 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "withdraws them",
         "input rejected: " + _refused(list, read_csv_template(example)),  # as a run stores it
         *notes,
+        _refused(list, read_xlsx_template(formula)),  # the UHRI export as the template
     ]
 
 

@@ -139,7 +139,12 @@ def test_a_workbook_cut_short_is_named_so(
         pytest.param(
             "csv",
             UHRI_XLSX.read_bytes(),
-            ("this is an Excel workbook (XLSX) or another ZIP file, not a CSV file", "'CSV UTF-8'"),
+            # A workbook is read as the template (saved as .xlsx) and named for what it is.
+            (
+                "sheet 'Recommendations': this is the UHRI search page's export, not the CSV template: "
+                "import it with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export "
+                "(XLSX)')",
+            ),
             id="template-given-xlsx",
         ),
         pytest.param(

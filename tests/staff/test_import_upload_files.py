@@ -4,12 +4,14 @@ Committed mode, as tests/staff/test_import_uploads.py (uploads commit on connect
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import MakeApp
+from tests.importers.test_template_xlsx import filled_template, stored
 from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
 from tests.staff.conftest import StaffLogin, _signer
 from tests.staff.import_support import NOT_DATA, upload
@@ -85,3 +87,15 @@ def test_a_server_tracking_no_state_says_so_in_the_pages_terms(
     # The template keeps every row of such a server: it is imported.
     template = upload(staff, b"mechanism,text\r\nIACHR,1. Adopt the plan.\r\n", kind="csv-template")
     assert template.status_code == 303, template.text
+
+
+def test_the_upload_page_imports_a_workbook_as_the_template(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    staff = committed_staff_login("coordinator")
+    content = filled_template(tmp_path).read_bytes()
+
+    answer = upload(staff, content, kind="csv-template", name="Recomendaciones.xlsx")
+
+    assert answer.status_code == 303, answer.text
+    assert stored(engine)["IACHR-1"] == (date(2024, 2, 1), 42)

@@ -1,0 +1,330 @@
+"""The template's rows, whatever file they come from: the header found below any title, the columns
+matched by their words, each row read into a record or rejected, translation rows joined to the row
+above, the example row passed over. ``app.feed.template.reader`` feeds it a CSV's rows,
+``importers.template_xlsx`` a workbook sheet's (its cells as the text a CSV would hold); the format is
+docs/csv-template.md."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from app.feed import file_refusals, refusals
+from app.feed import record_refusals as reasons
+from app.feed.fields import cycle_for_session, plain_text
+from app.feed.headers import header_key
+from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.sniff import other_import, rows_with_last
+from app.feed.template import cells as cell
+from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
+from app.feed.template.writer import FORMULA
+from app.feed.values import (
+    MAX_ID_CHARS,
+    MAX_TEXT_CHARS,
+    check_text,
+    derived_id,
+    language_code,
+    named_label,
+    named_labels,
+    parse_int,
+    text_problem,
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("mechanism", "text")  # "text": or text_<language> columns
+# A text in the language named by the column (text_fr), beside or instead of text + language; matched
+# on the header's words (app/feed/headers.py: "Text FR", "text_pt-BR" -> "text fr", "text pt br").
+_TEXT_COLUMN = re.compile(r"^text ([a-z]{2,3}(?: [a-z0-9]{2,4})?)$")
+_COLUMN_KEYS = {header_key(name): name for name in TEMPLATE_COLUMNS}
+_TEXT_PREFIX = "text_"
+# Cells a translation row may leave empty or must repeat: everything but these.
+_PER_LANGUAGE = {"external_id", "language", "text"}
+
+
+@dataclass(slots=True)
+class _Accepted:
+    """The last record read, held back so the translation rows below it can join it."""
+
+    record: SourceRecord
+    number: int
+    cells: dict[str, str]
+    explicit_id: bool
+
+
+def template_records(
+    first: list[str],
+    rows: Iterator[list[str]],
+    first_number: int,
+    *,
+    cut_short: bool = False,
+    on_note: Callable[[str], None] | None = None,
+    on_header: Callable[[dict[str, int], int], None] | None = None,
+) -> Iterator[SourceRecord | Rejection]:
+    """The records (or rejections) of the rows from ``first`` (the first row holding anything, row
+    ``first_number``) on; ``rows`` yields every row below it, empty ones too, so that each keeps its
+    spreadsheet number. ``cut_short``: the file ends without a line break (its last row may be cut);
+    ``on_header`` is given the columns' positions and the header's row number once they are known."""
+    header, header_number, above = _header_below_titles(first, rows, first_number)
+    columns = _column_positions(header)
+    if on_header is not None:
+        on_header(columns, header_number)
+    if above and on_note is not None:
+        held_above = ", ".join(repr(value[:40]) for value in above[:5]) + (", ..." if above[5:] else "")
+        on_note(refusals.refusal(file_refusals.ROWS_ABOVE_HEADER, row=header_number, values=held_above))
+    unnamed = [index for index, name in enumerate(header) if not name.strip()]
+    held: _Accepted | None = None
+    rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
+    seen: dict[str, int] = {}
+    examples: dict[str, list[int]] = {}  # the example rows passed over, by their id
+    data_rows = 0
+    for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        example_id = _cell(row, columns["external_id"]) if "external_id" in columns else ""
+        example_text = _cell(row, columns["text"]) if "text" in columns else ""
+        if example_id and is_example(example_id, example_text):
+            examples.setdefault(example_id, []).append(number)
+            continue
+        data_rows += 1
+        position = f"row {number}"
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            count = refusals.refusal(reasons.CELL_COUNT, cells=len(row), header=len(header))
+            yield Rejection(position, count)
+            continue
+        if last and cut_short and len(row) < len(header):
+            count = refusals.refusal(reasons.CELL_COUNT_CUT_SHORT, cells=len(row), header=len(header))
+            yield Rejection(position, count, _usable(example_id))
+            continue
+        stray = next((index for index in unnamed if index < len(row) and row[index].strip()), None)
+        if stray is not None:
+            value = repr(row[stray].strip()[:40])
+            letter = _column_letter(stray)
+            yield Rejection(position, refusals.refusal(reasons.UNNAMED_COLUMN, letter=letter, value=value))
+            continue
+        cells = {name: _cell(row, index) for name, index in columns.items()}
+        explicit_id = cells.get("external_id", "")
+        if held is not None and held.explicit_id and explicit_id == held.record.external_id:
+            problem = _join_translation(held, cells)
+            if problem:
+                yield Rejection(position, problem, explicit_id)
+            continue
+        if rejected is not None and explicit_id and explicit_id == rejected[0]:
+            yield Rejection(
+                position,
+                refusals.refusal(reasons.TRANSLATION_OF_REJECTED, row=rejected[1]),
+                _usable(explicit_id),
+            )
+            continue
+        if held is not None:
+            yield held.record
+            held = None
+        rejected = None
+        result = _read_row(cells, position)
+        if isinstance(result, Rejection):
+            rejected = (explicit_id, number) if explicit_id else None
+            yield result
+            continue
+        first_seen = seen.setdefault(result.external_id, number)
+        if first_seen != number:
+            duplicate = refusals.refusal(reasons.DUPLICATE_OF_ROW, row=first_seen)
+            yield Rejection(position, duplicate, result.external_id)
+            continue
+        held = _Accepted(result, number, cells, bool(explicit_id))
+    if held is not None:
+        yield held.record
+    if examples:
+        _passed_over(examples, data_rows, on_note)
+
+
+# How far below the first row holding anything the header may be: a title and a row grouping the
+# columns (often merged cells), a note, blank rows between them.
+TITLE_ROWS = 10
+
+
+def _header_below_titles(
+    first: list[str], rows: Iterator[list[str]], number: int
+) -> tuple[list[str], int, list[str]]:
+    """The header row, its spreadsheet number and what the rows above it held: the first row, or the
+    first of the next few that names the required columns when the first does not (a title above
+    the table). A first row that names them is the header even with unknown names beside them (a
+    misspelt column is refused, never taken for a title); when no row does, the first is, and it is
+    refused for its unknown or missing columns."""
+    if names_the_columns(first):
+        return first, number, []
+    passed = [first]
+    try:
+        for offset, row in enumerate(itertools.islice(rows, TITLE_ROWS), start=1):
+            if names_the_columns(row):
+                return (
+                    row,
+                    number + offset,
+                    [value.strip() for line in passed for value in line if value.strip()],
+                )
+            passed.append(row)
+    except csv.Error:
+        pass  # the first row's own refusal says more than a broken row below it
+    return first, number, []
+
+
+def names_the_columns(row: Sequence[str]) -> bool:
+    names = {header_key(value) for value in row}
+    return "mechanism" in names and ("text" in names or any(_TEXT_COLUMN.match(name) for name in names))
+
+
+def _passed_over(
+    examples: dict[str, list[int]], data_rows: int, on_note: Callable[[str], None] | None
+) -> None:
+    """Say which example rows were passed over; refuse a file that held nothing else."""
+    if not data_rows:
+        first = min(row for rows in examples.values() for row in rows)
+        raise MalformedInput(refusals.refusal(file_refusals.ONLY_THE_EXAMPLE, row=first))
+    if on_note is not None:
+        for example_id, rows in examples.items():
+            listed = ", ".join(map(str, rows))
+            on_note(refusals.refusal(file_refusals.EXAMPLE_PASSED_OVER, id=repr(example_id), rows=listed))
+
+
+def _column_letter(index: int) -> str:
+    """A spreadsheet's name of the column at 0-based ``index``: A, B ... Z, AA ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_positions(header: Sequence[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for index, value in enumerate(header):
+        name = header_key(value)
+        if not name:
+            continue
+        text_column = _TEXT_COLUMN.match(name)
+        if text_column:
+            # The language in its one spelling (TEXT_PT-br: pt-BR), like the language column's value.
+            name_kept = _TEXT_PREFIX + language_code(text_column.group(1).replace(" ", "-"))
+        elif name not in _COLUMN_KEYS:
+            unknown.append(value.strip())
+            continue
+        else:
+            name_kept = _COLUMN_KEYS[name]
+        if name_kept in seen:
+            raise MalformedInput(refusals.refusal(refusals.COLUMN_TWICE, name=repr(name_kept)))
+        seen.add(name_kept)
+        positions[name_kept] = index
+    expected = refusals.refusal(refusals.TEMPLATE_COLUMN_LIST, names=", ".join(TEMPLATE_COLUMNS))
+    if unknown and (other := other_import(header, "csv")):
+        raise MalformedInput(other)
+    if unknown:
+        columns = ", ".join(map(repr, unknown))
+        raise MalformedInput(
+            refusals.refusal(refusals.TEMPLATE_UNKNOWN_COLUMNS, columns=columns, expected=expected)
+        )
+    has_texts = any(name.startswith(_TEXT_PREFIX) for name in positions)
+    missing = [
+        name for name in REQUIRED_COLUMNS if name not in positions and not (name == "text" and has_texts)
+    ]
+    if missing:
+        columns = ", ".join(map(repr, missing))
+        raise MalformedInput(
+            refusals.refusal(refusals.TEMPLATE_MISSING_COLUMNS, columns=columns, expected=expected)
+        )
+    return positions
+
+
+def _cell(row: Sequence[str], index: int) -> str:
+    value = row[index].strip() if index < len(row) else ""
+    if value.startswith("'") and FORMULA.match(value):
+        return value[1:]
+    return value
+
+
+def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
+    """Add a translation row's text to the record above it; the reason it cannot be, if any."""
+    try:
+        language = cell.language(cells.get("language", ""))
+        text = cell.text(cells.get("text", ""))
+    except RecordError as exc:
+        return str(exc)
+    if language in held.record.texts:
+        return refusals.refusal(reasons.SECOND_TEXT, row=held.number, language=repr(language))
+    differing = [
+        name
+        for name, value in cells.items()
+        if name not in _PER_LANGUAGE and value and value != held.cells.get(name, "")
+    ]
+    if differing:
+        columns = ", ".join(differing)
+        return refusals.refusal(reasons.TRANSLATION_DIFFERS, row=held.number, columns=columns)
+    held.record.texts[language] = text
+    return None
+
+
+def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
+    explicit_id = cells.get("external_id", "")
+    try:
+        check_text(explicit_id, "external_id", MAX_ID_CHARS)
+        mechanism = named_label(cells["mechanism"], "mechanism")
+        if not mechanism:
+            raise RecordError(refusals.refusal(reasons.EMPTY, field="mechanism"))
+        texts = _row_texts(cells)
+        symbol = named_label(cells.get("symbol", ""), "symbol")
+        session = parse_int(cells.get("upr_session", ""), "upr_session")
+        lists = {
+            name: named_labels(cells.get(name, "").split(";"), name, cell.label_limit(name))
+            for name in LIST_COLUMNS
+        }
+        for name in cell.STATE_COLUMNS:
+            cell.one_state_each(lists[name], name)
+        return SourceRecord(
+            source="manual",
+            external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
+            input_position=position,
+            type=cell.kind(cells.get("type", "")),
+            mechanism=mechanism,
+            texts=texts,
+            symbol=symbol or None,
+            publication_date=cell.publication_date(cells.get("publication_date", "")),
+            countries=lists["countries"],
+            regions=lists["regions"],
+            themes=lists["themes"],
+            affected_persons=lists["affected_persons"],
+            sdgs=cell.sdgs(lists["sdgs"]),
+            recommending_states=lists["recommending_states"],
+            recommending_regions=lists["recommending_regions"],
+            upr_session=session,
+            upr_cycle=cycle_for_session(session) if session is not None else None,
+            position=cell.position(cells.get("position", "")),
+        )
+    except RecordError as exc:
+        return Rejection(position, str(exc), _usable(explicit_id))
+
+
+def _usable(explicit_id: str) -> str | None:
+    """The id a rejection names: only one that can be stored (the pipeline keeps it)."""
+    return explicit_id if explicit_id and text_problem(explicit_id, MAX_ID_CHARS) is None else None
+
+
+def _row_texts(cells: dict[str, str]) -> dict[str, str]:
+    """The texts of a row by language: ``text`` in its ``language`` first, then the
+    ``text_<language>`` columns in header order (an empty one is no text in that language)."""
+    texts: dict[str, str] = {}
+    if "text" in cells and (cells["text"] or not any(name.startswith(_TEXT_PREFIX) for name in cells)):
+        texts[cell.language(cells.get("language", ""))] = cell.text(cells["text"])
+    for name, value in cells.items():
+        if not name.startswith(_TEXT_PREFIX) or not value:
+            continue
+        language = name.removeprefix(_TEXT_PREFIX)
+        if language in texts and texts[language] != value:
+            raise RecordError(refusals.refusal(reasons.TEXT_DIFFERS, field=name, language=repr(language)))
+        if not plain_text(check_text(value, name, MAX_TEXT_CHARS)):
+            raise RecordError(refusals.refusal(reasons.EMPTY, field=name))
+        texts[language] = value
+    if not texts:
+        raise RecordError(refusals.refusal(reasons.EMPTY, field="text"))
+    return texts

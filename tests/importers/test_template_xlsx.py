@@ -1,0 +1,114 @@
+"""The template filled in Excel and saved as it saves by default: an ``.xlsx`` workbook (refused until
+now with "save as CSV UTF-8"), read through ``nrtd import csv`` and the staff upload page like the CSV,
+on the test database (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import Engine, select
+
+from app.models import ImportRun, Recommendation
+from app.models.imports import RejectedRecord
+from tests.cli.test_cli import nrtd
+
+HEADER = [
+    "external_id", "mechanism", "text", "language", "publication_date", "countries", "sdgs", "upr_session"
+]  # fmt: skip
+EXAMPLE = ["EXAMPLE", "ACHPR", "17. An example.", "en", "2023-05-10", "Peru", "5.2", None]
+
+
+def write_template_xlsx(path: Path, rows: Sequence[Sequence[object]], *, before: str | None = None) -> Path:
+    """A workbook as a coordinator saves it: typed cells (real dates, numbers), the template on its
+    sheet; ``before`` names a sheet of notes put first."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    if before is not None:
+        sheet.title = before
+        sheet.append(["Fill in the next sheet"])
+        sheet = book.create_sheet("Recommendations")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def filled_template(tmp_path: Path, **kwargs: str) -> Path:
+    return write_template_xlsx(
+        tmp_path / "manual.xlsx",
+        [
+            HEADER,
+            EXAMPLE,
+            ["IACHR-1", "IACHR", "1. Adopt the plan.", "en", datetime(2024, 2, 1), "Peru", 5.2, 42],
+            [None] * len(HEADER),  # an empty row between
+            ["IACHR-2", "IACHR", "2. Fund it.", "en", "2024-03-05", "Peru", "16", 43.0],
+            ["IACHR-3", "IACHR", "3. Said badly.", "en", "10/05/2023", "Peru", None, None],
+        ],
+        **kwargs,
+    )
+
+
+def stored(engine: Engine) -> dict[str, tuple[date | None, int | None]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Recommendation.external_id, Recommendation.publication_date, Recommendation.upr_session)
+        )
+        return {external_id: (published, session) for external_id, published, session in rows}
+
+
+def _last_run(engine: Engine) -> tuple[Any, list[tuple[str, str]]]:
+    with engine.connect() as conn:
+        run = conn.execute(select(ImportRun).order_by(ImportRun.id.desc()).limit(1)).one()
+        of_run = RejectedRecord.import_run_id == run.id
+        rejected = conn.execute(select(RejectedRecord.position, RejectedRecord.reason).where(of_run))
+        return run, [(position, reason) for position, reason in rejected]
+
+
+def test_nrtd_import_csv_reads_a_workbook_saved_by_excel(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Excel's default "Save" writes .xlsx: the import said "save a workbook as 'CSV UTF-8' first"."""
+    path = filled_template(tmp_path)
+
+    result = nrtd(database_url, "import", "csv", str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert stored(engine) == {
+        "IACHR-1": (date(2024, 2, 1), 42),  # a real date cell; 42, not "42.0"
+        "IACHR-2": (date(2024, 3, 5), 43),  # a date typed as text; 43.0 is 43
+    }
+    run, rejected = _last_run(engine)
+    assert [position for position, _reason in rejected] == ["row 6"]  # numbered as the sheet numbers it
+    assert "publication_date: '10/05/2023'" in rejected[0][1]
+    assert run.message is not None and "row(s) 2" in run.message  # the example row passed over
+    assert "'Sheet'" in run.message  # which sheet was read
+
+
+def test_the_sheet_holding_the_template_is_read_after_a_sheet_of_notes(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    path = filled_template(tmp_path, before="Instructions")
+
+    result = nrtd(database_url, "import", "csv", str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert set(stored(engine)) == {"IACHR-1", "IACHR-2"}
+    run, _rejected = _last_run(engine)
+    assert run.message is not None and "'Recommendations'" in run.message
+
+
+def test_a_workbook_without_the_template_is_refused_naming_its_sheet(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    path = write_template_xlsx(tmp_path / "other.xlsx", [["name", "age"], ["Ana", 3]])
+
+    result = nrtd(database_url, "import", "csv", str(path))
+
+    assert result.returncode != 0
+    assert "'Sheet'" in result.stderr and "'name', 'age'" in result.stderr
+    assert stored(engine) == {}
