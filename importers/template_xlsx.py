@@ -17,11 +17,13 @@ from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.feed.sniff import file_kind
 from app.feed.template.reader import read_csv_template
 from app.feed.template.rows import TITLE_ROWS, names_the_columns, template_records
+from importers.upr_info_encoding import EncodingGuess, guess_encoding
 from importers.xlsx_checks import check_archive, refuse_unreadable_cells
 
 # Cells further right are never read: a row padded out to a far-right cell (XFD) would cost 16,384
 # cells a row (as in importers/uhri_xlsx.py).
 MAX_COLUMNS = 256
+_LEGACY = ("cp1252", "mac_roman")
 
 
 def is_workbook(path: Path) -> bool:
@@ -31,10 +33,26 @@ def is_workbook(path: Path) -> bool:
 def read_template(
     path: Path, *, on_note: Callable[[str], None] | None = None
 ) -> Iterator[SourceRecord | Rejection]:
-    """The template's records from a CSV file or an XLSX workbook, whichever ``path`` holds."""
+    """The template's records from a CSV file or an XLSX workbook, whichever ``path`` holds. A CSV
+    that is not UTF-8 is read in the legacy encoding its accented letters show (Windows-1252, as a
+    French or Spanish Excel saves its default CSV; or Mac Roman), found as the UPR Info import finds
+    it, and ``on_note`` says so; when the letters do not settle it, the file is refused as not UTF-8."""
     if is_workbook(path):
         return read_xlsx_template(path, on_note=on_note)
-    return read_csv_template(path, on_note=on_note)
+    legacy = _legacy_encoding(path)
+    if legacy is not None and on_note is not None:
+        on_note(legacy.note() or "")
+    return read_csv_template(path, encoding=legacy.encoding if legacy else None, on_note=on_note)
+
+
+def _legacy_encoding(path: Path) -> EncodingGuess | None:
+    """The legacy encoding the file is surely in; None for UTF-8, a byte-order mark's encoding, an
+    undecided guess and a file no encoding reads (the CSV reader then refuses it in its own words)."""
+    try:
+        guess = guess_encoding(path)
+    except MalformedInput:  # NUL bytes, UTF-8 mixed with other bytes
+        return None
+    return guess if guess.why is not None and guess.decided and guess.encoding in _LEGACY else None
 
 
 def read_xlsx_template(

@@ -38,6 +38,10 @@ class EncodingGuess:
 
     encoding: str
     why: str | None = None
+    # False when the accented letters did not settle it (a tie, broken by charset_normalizer or by
+    # Windows-1252 being the commoner): good enough for UPR Info's exports, whose encodings are known
+    # to be these, not for a file typed by anyone (the CSV template), which is then refused.
+    decided: bool = True
 
     def note(self) -> str | None:
         """What the run's record says of a guessed encoding (its page and the API show it): a wrong
@@ -105,12 +109,12 @@ def guess_encoding(path: Path) -> EncodingGuess:
             refusals.refusal(file_refusals.MIXED_ENCODINGS, how=how, byte=repr(bad), line=line)
         )
     if has_cp1252_undefined:
-        encoding, why = "mac_roman", "it holds bytes Windows-1252 leaves undefined"
+        encoding, why, decided = "mac_roman", "it holds bytes Windows-1252 leaves undefined", True
     else:
-        encoding, why = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
+        encoding, why, decided = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
     # The run's record says it too (EncodingGuess.note): the summary line, the run's page, the API.
     logger.info("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
-    return EncodingGuess(encoding, why)
+    return EncodingGuess(encoding, why, decided)
 
 
 def _non_ascii_windows(chunk: bytes) -> Iterator[bytes]:
@@ -155,21 +159,22 @@ def _decode_utf8(
     return None, not text.isascii()
 
 
-def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str]:
+def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str, bool]:
+    """The encoding, why, and whether the letters decided it."""
     sample = b"\n".join(windows)
     cp1252 = _plausibility(sample.decode("cp1252"))
     mac_roman = _plausibility(sample.decode("mac_roman"))
     if mac_roman > cp1252:
-        return "mac_roman", "its accented letters read as Mac Roman"
+        return "mac_roman", "its accented letters read as Mac Roman", True
     if cp1252 > mac_roman:
-        return "cp1252", "its accented letters read as Windows-1252"
+        return "cp1252", "its accented letters read as Windows-1252", True
     from charset_normalizer import from_bytes  # only for the rare undecided file
 
     best = from_bytes(sample, cp_isolation=["cp1252", "mac_roman", "latin_1"]).best()
     if best is not None and best.encoding == "mac_roman":
-        return "mac_roman", "charset_normalizer's choice; the letters alone did not decide"
+        return "mac_roman", "charset_normalizer's choice; the letters alone did not decide", False
     # latin-1 equals Windows-1252 except that it reads 0x80-0x9f as control characters.
-    return "cp1252", "the usual legacy encoding; the letters alone did not decide"
+    return "cp1252", "the usual legacy encoding; the letters alone did not decide", False
 
 
 def _plausibility(text: str) -> int:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import MakeApp
+from tests.importers.test_template_encoding import FRENCH_EXCEL, last_message, stored_texts
 from tests.importers.test_template_xlsx import filled_template, stored
 from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
 from tests.staff.conftest import StaffLogin, _signer
@@ -99,3 +100,16 @@ def test_the_upload_page_imports_a_workbook_as_the_template(
 
     assert answer.status_code == 303, answer.text
     assert stored(engine)["IACHR-1"] == (date(2024, 2, 1), 42)
+
+
+def test_the_upload_page_reads_a_template_saved_by_a_french_excel(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """French Excel's default CSV is Windows-1252: the page said the file could not be imported."""
+    staff = committed_staff_login("coordinator")
+
+    answer = upload(staff, FRENCH_EXCEL, kind="csv-template", name="recommandations.csv")
+
+    assert answer.status_code == 303, answer.text
+    assert stored_texts(engine)["CIDH-2"] == "Garantizar la educación de las niñas"
+    assert "read as Windows-1252" in last_message(engine)

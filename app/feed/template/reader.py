@@ -39,10 +39,11 @@ class _Counted:
 
 
 def read_csv_template(
-    path: Path, *, on_note: Callable[[str], None] | None = None
+    path: Path, *, encoding: str | None = None, on_note: Callable[[str], None] | None = None
 ) -> Iterator[SourceRecord | Rejection]:
     """Yield one record (or rejection) per recommendation of a template CSV (UTF-8, BOM or not; or
-    UTF-16 with its byte-order mark, as Excel saves "Unicode Text").
+    UTF-16 with its byte-order mark, as Excel saves "Unicode Text"; or ``encoding``, which the caller
+    read from the file's bytes: ``importers.template_xlsx.read_template``).
 
     The template's example rows are passed over; ``on_note`` is given the note naming them. A file
     holding nothing but the example is refused.
@@ -51,7 +52,7 @@ def read_csv_template(
     if kind is not None:
         raise MalformedInput(not_a_csv(kind))
     # UTF-8 (its byte-order mark read if there is one), or UTF-16 when the file starts with that mark.
-    encoding = wide_encoding(path) or "utf-8-sig"
+    encoding = encoding or wide_encoding(path) or "utf-8-sig"
     header_number = 0
     counted: _Counted | None = None
     with path.open("rb") as raw:
