@@ -266,7 +266,9 @@ def import_csv_cmd(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV in the project's template (see docs/csv-template.md)", exists=True, dir_okay=False
+            help="CSV (or .xlsx workbook) in the project's template (see docs/csv-template.md)",
+            exists=True,
+            dir_okay=False,
         ),
     ],
     country: Annotated[
@@ -275,7 +277,8 @@ def import_csv_cmd(
     ] = None,
     allow_empty: AllowEmptyOpt = False,
 ) -> None:
-    """Import manual recommendations (regional mechanisms and others) from the CSV template."""
+    """Import manual recommendations (regional mechanisms and others) from the CSV template (or the
+    template saved as an .xlsx workbook)."""
     from importers.csv_runs import import_csv_template
 
     settings = settings_or_exit()

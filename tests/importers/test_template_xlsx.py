@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, select
 
 from app.models import ImportRun, Recommendation
@@ -112,3 +112,29 @@ def test_a_workbook_without_the_template_is_refused_naming_its_sheet(
     assert result.returncode != 0
     assert "'Sheet'" in result.stderr and "'name', 'age'" in result.stderr
     assert stored(engine) == {}
+
+
+def test_a_title_above_the_header_and_merged_cells_are_named(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A title row is passed over as in the CSV; a mechanism merged over two rows (which would read
+    as empty in the second) refuses the file, naming the sheet and the cells."""
+    rows: list[list[object]] = [
+        ["Recommendations 2026"],
+        ["mechanism", "text"],
+        ["IACHR", "1. Adopt the plan."],
+        [None, "2. Fund it."],
+    ]
+    path = write_template_xlsx(tmp_path / "titled.xlsx", rows[:3])
+    assert nrtd(database_url, "import", "csv", str(path)).returncode == 0
+    run, _rejected = _last_run(engine)
+    assert run.message is not None and "the header is row 2" in run.message
+
+    book = load_workbook(write_template_xlsx(tmp_path / "merged.xlsx", rows))
+    sheet = book.active
+    assert sheet is not None
+    sheet.merge_cells("A3:A4")
+    book.save(tmp_path / "merged.xlsx")
+    refused = nrtd(database_url, "import", "csv", str(tmp_path / "merged.xlsx"))
+    assert refused.returncode == 1
+    assert "sheet 'Sheet': merged cells A3:A4 (column 'mechanism')" in refused.stderr
