@@ -19,6 +19,7 @@ from app.core.errors import InvalidInput
 from app.models.plan import ACTION_STATUSES
 from app.portal.charts import Amount, Bar, Mark, bar_chart
 from app.portal.pages import PageContext
+from app.portal.paging import Paging
 from app.portal.search_errors import search_errors
 from app.public import actions as public_actions
 from app.public.schemas import PublicAction, PublicActionParams, PublicIndicator
@@ -76,13 +77,14 @@ def actions(
     session: Session,
     page: PageContext,
     filters: ActionFilters,
-    cursor: str | None,
+    paging: Paging,
     refused: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The published actions matching ``filters``, or (``errors``) every refused field
     (``refused``: fields the page refused before, left out of the search)."""
     errors: dict[str, str] = dict(refused or {})
     results = None
+    cursor = paging.cursor
     while results is None:
         try:
             results = public_actions.list_actions(session, filters.params(cursor, set(errors)))
@@ -92,7 +94,6 @@ def actions(
                 raise
             errors.update(found)
     query = filters.query()
-    next_url = page.url("/actions", **query, cursor=results.next_cursor) if results.next_cursor else None
     return {
         "filters": filters,
         "filtered": bool(query),
@@ -101,8 +102,7 @@ def actions(
         "statuses": ACTION_STATUSES,
         "entities": public_actions.action_entities(session),
         "page": results,
-        "next_url": next_url,
-        "first_url": page.url("/actions", **query) if cursor else None,
+        **paging.links(page, "/actions", query, results.next_cursor),
     }
 
 

@@ -24,12 +24,15 @@ from app.portal import action_views, views
 from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
+from app.portal.paging import Paging
 from app.portal.static import favicon, static_file
 from app.recommendations.reading import current_leader
 
 LangParam = Annotated[str | None, Query(max_length=16)]
 # A filter the search form takes several values of (its checkboxes: the parameter repeated).
 Several = Annotated[list[str] | None, Query()]
+# A list page's number (``app.portal.paging``), named ``page`` in the address.
+PageNumber = Annotated[str | None, Query(alias="page", max_length=16)]
 
 
 class PortalRoute(APIRoute):
@@ -96,6 +99,8 @@ def search_page(
     cluster: str | None = None,
     sort: str | None = None,
     cursor: str | None = None,
+    back: Several = None,
+    page_number: PageNumber = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "search")
@@ -104,7 +109,7 @@ def search_page(
     )
     # The words, the cluster and the order take one value.
     repeated = _given_twice(request, page, ("q", "cluster", "sort"))
-    context = views.search(db, page, filters, cursor, repeated)
+    context = views.search(db, page, filters, Paging.of(cursor, back, page_number), repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])
         return render_invalid(request, page, "index.html", context)
@@ -136,6 +141,8 @@ def actions_page(
     cluster: str | None = None,
     recommendation: str | None = None,
     cursor: str | None = None,
+    back: Several = None,
+    page_number: PageNumber = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "actions")
@@ -144,7 +151,7 @@ def actions_page(
     )
     # Every field of the action list's form takes one value (its status is a single choice).
     repeated = _given_twice(request, page, ("q", "status", "entity", "cluster", "recommendation"))
-    context = action_views.actions(db, page, filters, cursor, repeated)
+    context = action_views.actions(db, page, filters, Paging.of(cursor, back, page_number), repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])
         return render_invalid(request, page, "actions.html", context)

@@ -27,6 +27,7 @@ from app.feed.mechanisms import localised_name
 from app.models.local import STATUSES
 from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
+from app.portal.paging import Paging
 from app.portal.search_errors import search_errors, search_labels, sort_labels
 from app.public import actions as public_actions
 from app.public import clusters as public_clusters
@@ -82,7 +83,7 @@ class SearchFilters:
         return cls(**values)
 
     def params(
-        self, lang: str, cursor: str | None, limit: int = PAGE_SIZE, leave_out: Collection[str] = ()
+        self, lang: str, cursor: str | None, limit: int | None = None, leave_out: Collection[str] = ()
     ) -> PublicRecommendationParams:
         """The public list's parameters, validated by its own model (``ValidationError`` naming each
         bad field); ``leave_out``: fields already known to be wrong."""
@@ -94,7 +95,7 @@ class SearchFilters:
             "cursor": cursor,
         }
         kept = {key: value for key, value in values.items() if key not in leave_out}
-        return PublicRecommendationParams.model_validate({**kept, "lang": lang, "limit": limit})
+        return PublicRecommendationParams.model_validate({**kept, "lang": lang, "limit": limit or PAGE_SIZE})
 
     def query(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if value}
@@ -149,7 +150,7 @@ def search(
     session: Session,
     page: PageContext,
     filters: SearchFilters,
-    cursor: str | None,
+    paging: Paging,
     refused: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The results, or (``errors``, field -> reason) what is wrong with the search: every bad field,
@@ -157,6 +158,7 @@ def search(
     the page refused before, left out of the search)."""
     errors: dict[str, str] = dict(refused or {})
     params: PublicRecommendationParams | None = None
+    cursor = paging.cursor
     while True:
         try:
             params = filters.params(page.lang, cursor, leave_out=errors)
@@ -177,8 +179,7 @@ def search(
         "field_labels": search_labels(page),
         "sort_labels": sort_labels(page),
         "page": results,
-        "next_url": page.url("/", **query, cursor=results.next_cursor) if results.next_cursor else None,
-        "first_url": page.url("/", **query) if cursor else None,
+        **paging.links(page, "/", query, results.next_cursor),
         "csv_url": page.url(f"{EXPORT_BASE}.csv", **filters.export_query()),
         "xlsx_url": page.url(f"{EXPORT_BASE}.xlsx", **filters.export_query()),
     }

@@ -69,9 +69,18 @@ def test_search_filter_page_and_open_a_recommendation(page: Page, seeded: Seeded
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#results")).to_have_text(f"{FILLER_COUNT} recommendations found")
     expect(page.locator(".results > li")).to_have_count(20)
-    page.get_by_role("link", name="Next page").click()
+    first_page = page.locator(".results h3 a").all_inner_texts()
+    pages = page.get_by_role("navigation", name="Pages")
+    pages.get_by_role("link", name="Next page").click()
     expect(page.locator(".results > li")).to_have_count(FILLER_COUNT - 20)
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
+    assert "theme=Right+to+health" in page.url
+    assert_accessible(page)
+    # And back: the previous page is the first again, the theme still chosen.
+    pages.get_by_role("link", name="Previous page").click()
+    expect(page.locator(".results > li")).to_have_count(20)
+    assert page.locator(".results h3 a").all_inner_texts() == first_page
+    expect(pages.get_by_role("link", name="Previous page")).to_have_count(0)
     assert "theme=Right+to+health" in page.url
 
     page.get_by_role("link", name="Clear all filters").click()

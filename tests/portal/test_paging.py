@@ -1,0 +1,76 @@
+"""The pages of the portal's lists: the first, previous and next pages' links, in every order of
+the search (relevance's included) and on the action list."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.pagination import encode_cursor
+from app.plans.actions.service import ACTIONS
+from app.portal import views
+from tests.portal.seed import FILLER_COUNT, Seeded
+
+RELS = {"Next page": "next", "Page suivante": "next", "Previous page": "prev", "Page précédente": "prev"}
+
+
+def _links(body: str) -> dict[str, str]:
+    """The pager's links by their text ("Next page": its address), checking its markup: the next
+    and previous pages' links say which they are (``rel``)."""
+    nav = re.search(r'<nav class="pager" aria-label="Pages">(.*?)</nav>', body, re.S)
+    assert nav, "the pager is a navigation landmark named Pages"
+    links = {}
+    for attrs, text in re.findall(r"<a ([^>]*)>([^<]*)</a>", nav.group(1)):
+        href = html.unescape(re.search(r'href="([^"]*)"', attrs).group(1))  # type: ignore[union-attr]
+        rel = re.search(r'rel="([^"]*)"', attrs)
+        expected = RELS.get(text)
+        assert (rel.group(1) if rel else None) == expected, text
+        links[text] = href
+    return links
+
+
+def _ids(body: str) -> list[str]:
+    return re.findall(r'<h3><a href="/recommendations/(\d+)[^"]*">', body)
+
+
+@pytest.mark.parametrize("query", [{"sort": "newest"}, {"sort": "oldest"}, {"q": "maternal health"}])
+def test_the_search_pages_lead_back_as_they_lead_forward(
+    portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, query: dict[str, str]
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)  # three pages of the 25 filler records
+    first = portal.get("/", params={"theme": "Right to health", "lang": "fr", **query})
+    pages, bodies, address = [_ids(first.text)], [first.text], None
+    while "Page suivante" in (links := _links(bodies[-1])):
+        address = links["Page suivante"]
+        assert "lang=fr" in address and "theme=Right+to+health" in address
+        bodies.append(portal.get(address).text)
+        pages.append(_ids(bodies[-1]))
+    assert [len(ids) for ids in pages] == [10, 10, FILLER_COUNT - 20]
+    assert len({id_ for ids in pages for id_ in ids}) == FILLER_COUNT
+
+    # From the last page back to the first, each page as it was on the way forward.
+    assert set(_links(bodies[0])) == {"Page suivante"}
+    assert set(_links(bodies[1])) == {"Page précédente", "Page suivante"}
+    assert set(_links(bodies[2])) == {"Première page", "Page précédente"}
+    body = bodies[2]
+    for ids in reversed(pages[:-1]):
+        back = portal.get(_links(body)["Page précédente"])
+        assert back.status_code == 200
+        body = back.text
+        assert _ids(body) == ids
+    assert "cursor" not in _links(bodies[1])["Page précédente"]
+    assert _ids(portal.get(_links(bodies[2])["Première page"]).text) == pages[0]
+
+
+def test_the_action_list_leads_back_to_its_previous_pages(portal: TestClient, seeded: Seeded) -> None:
+    second = encode_cursor(ACTIONS, seeded.action_id + 1000)
+    third = encode_cursor(ACTIONS, seeded.action_id + 500)
+    body = portal.get("/actions", params={"status": "in_progress", "cursor": third, "back": second}).text
+    links = _links(body)
+    assert links["First page"] == "/actions?status=in_progress"
+    previous = links["Previous page"]
+    assert f"cursor={second}" in previous and "back=" not in previous and "status=in_progress" in previous
+    assert _links(portal.get(previous).text)["Previous page"] == "/actions?status=in_progress"
