@@ -1,6 +1,9 @@
 """The pages of the portal's lists: the first, previous and next pages' links, in every order of
 the search (relevance's included) and on the action list."""
 
+# The titles join their parts with an en dash and quote the words with curly quotes, as the pages do.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import html
@@ -74,3 +77,36 @@ def test_the_action_list_leads_back_to_its_previous_pages(portal: TestClient, se
     previous = links["Previous page"]
     assert f"cursor={second}" in previous and "back=" not in previous and "status=in_progress" in previous
     assert _links(portal.get(previous).text)["Previous page"] == "/actions?status=in_progress"
+
+
+def _title(body: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", body, re.S)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def test_the_title_and_heading_say_which_search_and_which_page(
+    portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    first = portal.get("/", params={"q": "maternal health"}).text
+    assert _title(first).startswith("Recommendations – Search for “maternal health” · ")
+    assert "<h1>Recommendations</h1>" in first
+    second = portal.get(_links(first)["Next page"]).text
+    assert _title(second).startswith("Recommendations – Search for “maternal health” – Page 2 · ")
+    assert re.search(r"<h1>Recommendations <span[^>]*>– Page 2</span></h1>", second)
+    third = portal.get(_links(second)["Next page"]).text
+    assert _title(third).startswith("Recommendations – Search for “maternal health” – Page 3 · ")
+    # Without words, the page number alone; a refused search says so first.
+    assert _title(portal.get("/", params={"theme": "Right to health", "sort": "oldest"}).text).startswith(
+        "Recommendations · "
+    )
+    refused = portal.get("/", params={"q": "maternal", "sort": "upside-down"}).text
+    assert _title(refused).startswith("Error: Recommendations – Search for “maternal” · ")
+
+    actions = portal.get("/actions", params={"q": "schools"}).text
+    assert _title(actions).startswith("Actions – Search for “schools” · ")
+    cursor = encode_cursor(ACTIONS, seeded.action_id + 1000)
+    later = portal.get("/actions", params={"cursor": cursor, "back": cursor, "page": "7"}).text
+    assert _title(later).startswith("Actions – Page 7 · ")
+    assert re.search(r"<h1>Actions <span[^>]*>– Page 7</span></h1>", later)
