@@ -70,11 +70,18 @@ class FeedEntry:
 @dataclass(frozen=True)
 class FeedLinks:
     """Where an entry points: the action's portal page (``page``), its public JSON (``data``), and the
-    portal page of a recommendation (``recommendation``)."""
+    portal page of a recommendation (``recommendation``). ``lang``: the language the portal pages open
+    in, the feed's when the reader asked for it (``?lang=``): without it a reader of the Spanish feed
+    got the pages in their browser's language."""
 
     page: Callable[[int], str]
     data: Callable[[int], str]
     recommendation: Callable[[int], str]
+    lang: str | None = None
+
+    def opened(self, page_url: str, fragment: str = "") -> str:
+        """``page_url`` in the feed's language, then ``fragment`` (``#progress-1``)."""
+        return page_url + (f"?lang={self.lang}" if self.lang else "") + fragment
 
 
 def feed_language(asked: str | None, accept_language: str | None) -> str:
@@ -241,19 +248,32 @@ def render_atom(
     _add_author(feed, author, publisher)
     _add(feed, "generator", "NRTD")
     for entry in entries:
-        url = f"{links.page(entry.action_id)}#progress-{entry.id}"
+        anchor = f"#progress-{entry.id}"
         item = _add(feed, "entry")
-        _add(item, "id", url)
+        # The id is the update's address without the language: the same entry in every language's feed.
+        _add(item, "id", links.page(entry.action_id) + anchor)
         reported = gettext("Progress update of %(date)s") % {
             "date": format_date(entry.reported_on, format="long", locale=lang)
         }
         _add(item, "title", gettext("%(name)s: %(value)s") % {"name": entry.action_title, "value": reported})
         _add(item, "updated", _timestamp(entry.published_at))
         _add(item, "published", _timestamp(entry.published_at))
-        _add(item, "link", rel="alternate", type="text/html", href=url)
+        _add(
+            item,
+            "link",
+            rel="alternate",
+            type="text/html",
+            href=links.opened(links.page(entry.action_id), anchor),
+        )
         _add(item, "link", rel="alternate", type="application/json", href=links.data(entry.action_id))
         for recommendation_id in entry.recommendation_ids:
-            _add(item, "link", rel="related", type="text/html", href=links.recommendation(recommendation_id))
+            _add(
+                item,
+                "link",
+                rel="related",
+                type="text/html",
+                href=links.opened(links.recommendation(recommendation_id)),
+            )
         if entry.evidence_url:
             _add(item, "link", rel="related", href=entry.evidence_url, title=gettext("Evidence"))
         if entry.new_status:

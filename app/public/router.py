@@ -149,7 +149,8 @@ def get_action(request: Request, db: DbSession, caller: PublicCaller, action_id:
     "its action's portal page (`/actions/{id}`, also its id), the action's JSON and the portal pages of the "
     'recommendations it implements. Its own words (titles, the status, "Evidence") are in `lang`, else '
     "in the language the Accept-Language header prefers among en, fr and es, else English; the action's "
-    "title and the narrative stay as written.",
+    "title and the narrative stay as written. With `lang`, the links to the portal pages carry it "
+    "(`/actions/{id}?lang=es`), so that they open in the feed's language.",
     responses={
         200: {
             "description": "An Atom 1.0 feed",
@@ -183,6 +184,7 @@ def progress_feed(
             page=lambda action_id: f"{base}/actions/{action_id}",
             data=lambda action_id: f"{base}{path.removesuffix('feed.atom')}actions/{action_id}",
             recommendation=lambda recommendation_id: f"{base}/recommendations/{recommendation_id}",
+            lang=lang if params.lang else None,
         ),
     )
     # The same address is written in another language for another Accept-Language.

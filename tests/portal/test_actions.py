@@ -198,6 +198,29 @@ def test_the_feed_is_linked_and_points_at_the_portal_pages(portal: TestClient, s
     assert portal.get(related[0].removeprefix("http://testserver")).status_code == 200  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_a_language_s_feed_links_the_pages_in_that_language(
+    portal: TestClient, seeded: Seeded, lang: str
+) -> None:
+    """A reader of the Spanish feed opens its entries in Spanish, whatever their browser's language
+    (the entry's id stays the update's address, the same in every language's feed)."""
+    feed = portal.get("/api/v1/public/feed.atom", params={"lang": lang}, headers={"Accept-Language": "en"})
+    (entry,) = ET.fromstring(feed.content).iter(f"{A}entry")
+    page_url = f"http://testserver/actions/{seeded.action_id}?lang={lang}#progress-{seeded.progress_id}"
+    html = entry.find(f"{A}link[@rel='alternate'][@type='text/html']")
+    assert html is not None and html.get("href") == page_url
+    assert (
+        entry.findtext(f"{A}id")
+        == f"http://testserver/actions/{seeded.action_id}#progress-{seeded.progress_id}"
+    )
+    related = [link.get("href") for link in entry.findall(f"{A}link[@rel='related'][@type='text/html']")]
+    assert related == [f"http://testserver/recommendations/{seeded.education_id}?lang={lang}"]
+    opened = portal.get(
+        page_url.removeprefix("http://testserver").split("#")[0], headers={"Accept-Language": "en"}
+    )
+    assert f'<html lang="{lang}">' in opened.text and f'id="progress-{seeded.progress_id}"' in opened.text
+
+
 def test_evidence_files_are_listed_when_the_public_update_has_them(seeded: Seeded, db: Connection) -> None:
     """The partial shows an update's `evidence` list (id, filename, media type, size, url) whenever the
     public shape carries one; an update without the field shows none."""
