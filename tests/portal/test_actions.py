@@ -175,10 +175,22 @@ def test_recommendation_and_cluster_pages_link_their_public_actions(
 
 
 def test_the_feed_is_linked_and_points_at_the_portal_pages(portal: TestClient, seeded: Seeded) -> None:
+    # The feed in the page's language, however it was chosen: a feed reader fetches it without the
+    # browser's Accept-Language, and would otherwise get English.
     for path in ("/", "/actions", f"/actions/{seeded.action_id}", "/exports"):
         head = portal.get(path).text.split("</head>")[0]
-        assert '<link rel="alternate" type="application/atom+xml" href="/api/v1/public/feed.atom"' in head
-    assert '<a href="/api/v1/public/feed.atom" type="application/atom+xml">' in portal.get("/exports").text
+        assert (
+            '<link rel="alternate" type="application/atom+xml" href="/api/v1/public/feed.atom?lang=en"'
+            in head
+        )
+        french = portal.get(path, headers={"Accept-Language": "fr"}).text.split("</head>")[0]
+        assert 'type="application/atom+xml" href="/api/v1/public/feed.atom?lang=fr"' in french
+    assert (
+        '<a href="/api/v1/public/feed.atom?lang=en" type="application/atom+xml">'
+        in portal.get("/exports").text
+    )
+    spanish = portal.get("/exports", params={"lang": "es"}).text
+    assert '<a href="/api/v1/public/feed.atom?lang=es" type="application/atom+xml">' in spanish
     feed = portal.get("/api/v1/public/feed.atom")
     root = ET.fromstring(feed.content)
     (entry,) = root.iter(f"{A}entry")
