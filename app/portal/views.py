@@ -50,6 +50,7 @@ MAX_CLUSTERS = 200
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
 SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
+REPORT = "/api/v1/public/reports/implementation"
 
 
 # The filters the form takes several values of (checkboxes: any of them matches, as in the API).
@@ -322,7 +323,12 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
     # count is of the actions of current recommendations, which leaves out one whose only
     # recommendation the feed withdrew.
     overdue = public_actions.list_actions(session, PublicActionParams(overdue=True, limit=1)).total
-    return {"charts": charts, "total": data.total, "overdue": overdue}
+    return {
+        "charts": charts,
+        "total": data.total,
+        "overdue": overdue,
+        "report_url": page.url(REPORT, format="html"),
+    }
 
 
 def exports(session: Session, page: PageContext) -> dict[str, Any]:
@@ -342,4 +348,15 @@ def exports(session: Session, page: PageContext) -> dict[str, Any]:
             (page.url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
         ],
         "example": page.url(f"{EXPORT_BASE}.csv", theme=themes[0] if themes else None, status="in_progress"),
+        # The public implementation report (published data only), in the formats every instance makes
+        # (PDF needs LibreOffice on the server).
+        "report": [
+            (page.url(REPORT, format="html"), _("Web page"), _("to read or print")),
+            (page.url(REPORT, format="docx"), _("Word (DOCX)"), _("to edit or quote in your own report")),
+            (
+                page.url(REPORT, format="xlsx"),
+                _("Excel (XLSX)"),
+                _("a matrix of the recommendations, like OHCHR's thematic matrices"),
+            ),
+        ],
     }

@@ -292,6 +292,20 @@ def test_exports_page_example_answers_and_links_keep_the_language(portal: TestCl
     assert "recommendations.csv?theme=Right+to+education&amp;status=in_progress&amp;lang=es</code>" in spanish
 
 
+def test_the_implementation_report_and_the_api_docs_are_linked(portal: TestClient, seeded: Seeded) -> None:
+    """The public implementation report is where a reader looks for it (open data, statistics), in
+    each of its formats, and the open-data page's "Public API" links the API's documentation."""
+    report = "/api/v1/public/reports/implementation"
+    text = portal.get("/exports").text
+    for extension in ("html", "docx", "xlsx"):
+        href = f"{report}?format={extension}"
+        assert f'href="{href}"' in text, extension
+        assert portal.get(href).status_code == 200
+    assert f'href="{report}?format=html"' in portal.get("/stats").text
+    assert f'href="{report}?format=docx&amp;lang=es"' in portal.get("/exports", params={"lang": "es"}).text
+    assert '<a href="/docs">' in text and portal.get("/docs").status_code == 200
+
+
 def test_exports_page_example_without_themes(portal: TestClient) -> None:
     text = portal.get("/exports").text
     assert "<code>/api/v1/public/exports/recommendations.csv?status=in_progress</code>" in text
