@@ -167,9 +167,19 @@ def action_page(
 
 
 @router.get("/clusters", response_class=HTMLResponse)
-def clusters_page(request: Request, db: DbSession, caller: PublicCaller, lang: LangParam = None) -> Response:
+def clusters_page(
+    request: Request,
+    db: DbSession,
+    caller: PublicCaller,
+    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    back: Several = None,
+    page_number: PageNumber = None,
+    lang: LangParam = None,
+) -> Response:
     page = PageContext.of(request, "clusters")
-    return render(request, page, "clusters.html", views.clusters(db))
+    return render(
+        request, page, "clusters.html", views.clusters(db, page, Paging.of(cursor, back, page_number))
+    )
 
 
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse)

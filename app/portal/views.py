@@ -45,6 +45,7 @@ from app.web.record_names import record_name
 
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
+CLUSTER_LIST_SIZE = 50  # the cluster list's pages
 UPR_CYCLES = (1, 2, 3, 4)
 MAX_CLUSTERS = 200
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
@@ -202,8 +203,11 @@ def recommendation(session: Session, page: PageContext, recommendation_id: int) 
     }
 
 
-def clusters(session: Session) -> dict[str, Any]:
-    return {"clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items}
+def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, Any]:
+    """A page of the published clusters, by name, with the links to the others."""
+    params = PublicClusterParams(limit=CLUSTER_LIST_SIZE, cursor=paging.cursor)
+    listed = public_clusters.list_clusters(session, params)
+    return {"clusters": listed.items, **paging.links(page, "/clusters", {}, listed.next_cursor)}
 
 
 def calendar(session: Session, cursor: str | None) -> dict[str, Any]:

@@ -11,10 +11,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 
 from app.core.pagination import encode_cursor
 from app.plans.actions.service import ACTIONS
 from app.portal import views
+from tests.builder import building
+from tests.conftest import MakeApp
 from tests.portal.seed import FILLER_COUNT, Seeded
 
 RELS = {"Next page": "next", "Page suivante": "next", "Previous page": "prev", "Page précédente": "prev"}
@@ -110,3 +113,28 @@ def test_the_title_and_heading_say_which_search_and_which_page(
     later = portal.get("/actions", params={"cursor": cursor, "back": cursor, "page": "7"}).text
     assert _title(later).startswith("Actions – Page 7 · ")
     assert re.search(r"<h1>Actions <span[^>]*>– Page 7</span></h1>", later)
+
+
+def test_every_published_cluster_is_reached_page_by_page(
+    db: Connection, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cluster list showed its first 200 clusters and no link to the others."""
+    names = [f"Cluster {letter}" for letter in "ABCDE"]
+    with building(db) as build:
+        for name in names:
+            build.cluster(name, published=True)
+        build.cluster("Cluster Z (draft)")
+    monkeypatch.setattr(views, "CLUSTER_LIST_SIZE", 2)
+    client = TestClient(make_app())
+
+    def shown(body: str) -> list[str]:
+        return re.findall(r'<td><a href="/clusters/\d+[^"]*">([^<]*)</a></td>', body)
+
+    bodies = [client.get("/clusters", params={"lang": "en"}).text]
+    while "Next page" in (links := _links(bodies[-1])):
+        assert "lang=en" in links["Next page"]
+        bodies.append(client.get(links["Next page"]).text)
+    assert [shown(body) for body in bodies] == [names[:2], names[2:4], names[4:]]
+    assert _title(bodies[2]).startswith("Clusters – Page 3 · ")
+    assert shown(client.get(_links(bodies[2])["Previous page"]).text) == names[2:4]
+    assert shown(client.get(_links(bodies[1])["Previous page"]).text) == names[:2]
