@@ -196,10 +196,13 @@ def calendar_page(
     db: DbSession,
     caller: PublicCaller,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    back: Several = None,
+    page_number: PageNumber = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "calendar")
-    return render(request, page, "calendar.html", views.calendar(db, cursor))
+    paging = Paging.of(cursor, back, page_number)
+    return render(request, page, "calendar.html", views.calendar(db, page, paging))
 
 
 @router.get("/stats", response_class=HTMLResponse)

@@ -46,6 +46,7 @@ from app.web.record_names import record_name
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
 CLUSTER_LIST_SIZE = 50  # the cluster list's pages
+CALENDAR_PAGE_SIZE = 100  # deadlines a page of the calendar (the public API's default)
 UPR_CYCLES = (1, 2, 3, 4)
 MAX_CLUSTERS = 200
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
@@ -210,17 +211,21 @@ def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, A
     return {"clusters": listed.items, **paging.links(page, "/clusters", {}, listed.next_cursor)}
 
 
-def calendar(session: Session, cursor: str | None) -> dict[str, Any]:
-    """The published deadlines from this month on, by month (a tampered cursor: the first page)."""
+def calendar(session: Session, page: PageContext, paging: Paging) -> dict[str, Any]:
+    """The published deadlines from this month on, by month, with the links to the earlier and later
+    pages (a tampered cursor: the first page)."""
     start = utc_today().replace(day=1)
     try:
-        listed = list_published(session, PublicDeadlineParams(from_date=start, cursor=cursor))
+        params = PublicDeadlineParams(from_date=start, cursor=paging.cursor, limit=CALENDAR_PAGE_SIZE)
+        listed = list_published(session, params)
     except (DomainError, ValidationError):
-        listed = list_published(session, PublicDeadlineParams(from_date=start))
+        paging = Paging()
+        listed = list_published(session, PublicDeadlineParams(from_date=start, limit=CALENDAR_PAGE_SIZE))
     months: dict[Any, list[Any]] = {}
     for item in listed.items:
         months.setdefault(item.date.replace(day=1), []).append(item)
-    return {"listed": listed, "months": list(months.items())}
+    links = paging.links(page, "/calendar", {}, listed.next_cursor)
+    return {"listed": listed, "months": list(months.items()), **links}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

@@ -3,8 +3,13 @@ what a coordinator published and nothing else, without the staff's fields."""
 
 from __future__ import annotations
 
+import html
+import re
+
+import pytest
 from fastapi.testclient import TestClient
 
+from app.portal import views
 from tests.conftest import MakeApp
 from tests.deadlines.conftest import (
     EDUCATION_ACTION,
@@ -123,3 +128,28 @@ def test_the_portal_calendar_follows_public_access(world: CalendarWorld, make_ap
     with TestClient(make_app(public_access="off")) as client:
         assert client.get("/calendar", headers={"Accept": "text/html"}).status_code == 404
         assert client.get(URL).status_code == 404
+
+
+def test_the_portal_calendar_leads_back_to_earlier_deadlines(
+    world: CalendarWorld, anonymous_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its pages had a "Later deadlines" link only: a reader could not go back one page."""
+    monkeypatch.setattr(views, "CALENDAR_PAGE_SIZE", 1)
+
+    def link(body: str, rel: str) -> str | None:
+        found = re.search(rf'<a href="([^"]*)" rel="{rel}">', body)
+        return html.unescape(found.group(1)) if found else None
+
+    def shown(body: str) -> str:
+        return body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    bodies = [anonymous_client.get("/calendar", params={"lang": "fr"}).text]
+    while (later := link(bodies[-1], "next")) is not None:
+        assert "lang=fr" in later
+        bodies.append(anonymous_client.get(later).text)
+    assert len(bodies) >= 3 and link(bodies[0], "prev") is None
+    assert '<nav class="pager" aria-label="' in bodies[1]
+    for number in range(len(bodies) - 1, 0, -1):
+        earlier = link(bodies[number], "prev")
+        assert earlier is not None and "lang=fr" in earlier
+        assert shown(anonymous_client.get(earlier).text) == shown(bodies[number - 1])
