@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,8 @@ from sqlalchemy import Connection
 from app.core.pagination import encode_cursor
 from app.plans.actions.service import ACTIONS
 from app.portal import views
+from app.portal.pages import PageContext
+from app.portal.paging import MAX_BACK, Paging
 from tests.builder import building
 from tests.conftest import MakeApp
 from tests.portal.seed import FILLER_COUNT, Seeded
@@ -138,3 +141,21 @@ def test_every_published_cluster_is_reached_page_by_page(
     assert _title(bodies[2]).startswith("Clusters – Page 3 · ")
     assert shown(client.get(_links(bodies[2])["Previous page"]).text) == names[2:4]
     assert shown(client.get(_links(bodies[1])["Previous page"]).text) == names[:2]
+
+
+def test_a_deep_page_keeps_its_number_and_a_short_address() -> None:
+    """Only the last MAX_BACK cursors travel in the address; the page's number is kept beside them,
+    and a number the cursors contradict (or none at all) is read from their count."""
+    context = PageContext("en", False, "search", "/", ())
+    cursors = [f"c{n}" for n in range(2, 41)]  # the cursors of pages 2 to 40
+    deep = Paging.of(cursors[-1], cursors[:-1], "40")
+    assert deep.number == 40 and len(deep.back) == MAX_BACK
+    links = deep.links(context, "/", {"q": "water"}, "c41")
+    assert links["page_number"] == 40 and links["first_url"] == "/?q=water"
+    following = parse_qs(urlsplit(links["next_url"]).query)
+    assert following["page"] == ["41"] and following["back"] == cursors[-MAX_BACK:]
+    previous = parse_qs(urlsplit(links["prev_url"]).query)
+    assert previous["cursor"] == [cursors[-2]] and previous["page"] == ["39"]
+    assert Paging.of("c3", ["c2"], "1").number == 3  # fewer than the cursors count: theirs
+    assert Paging.of("c3", ["c2"], "x").number == 3
+    assert Paging.of(None, ["c2"], "7").number == 1  # no cursor: the first page
