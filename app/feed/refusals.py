@@ -289,3 +289,19 @@ def reason_of(text: str) -> str:
             if all(isinstance(values[name], Reason) for name in _MESSAGE_VALUES & values.keys()):
                 return Reason(message, **values)
     return text
+
+
+# Where a rejected record stands in its file, as the readers write it ("row 3" of a CSV or a sheet,
+# "record 12" of a JSON export): the run's page says it in its language.
+ROW_POSITION = _("row %(number)s")
+RECORD_POSITION = _("record %(number)s")
+_POSITION = re.compile(r"(row|record) (\d+)")
+
+
+def position_of(text: str) -> str:
+    """A stored position read back into its message (a ``Reason`` a page translates), or ``text`` as
+    it is (a warning's position: a document and a paragraph)."""
+    match = _POSITION.fullmatch(text)
+    if match is None:
+        return text
+    return Reason(ROW_POSITION if match[1] == "row" else RECORD_POSITION, number=int(match[2]))

@@ -27,7 +27,7 @@ from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
-from app.feed.refusals import reason_of
+from app.feed.refusals import position_of, reason_of
 from app.web.paragraphs import paragraphs
 from app.web.record_names import record_name
 
@@ -211,9 +211,14 @@ def _localised(lang: str) -> dict[str, object]:
         otherwise. Plain text, escaped on output."""
         return "" if value is None else reason_filter(reason_of(value))
 
+    def import_position_filter(value: str) -> str:
+        """Where an import's rejected record stood ("row 3", as stored) in the reader's language."""
+        return reason_filter(position_of(value))
+
     return {
         "reason": reason_filter,
         "import_reason": import_reason_filter,
+        "import_position": import_position_filter,
         "date": date_filter,
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,

@@ -36,6 +36,8 @@ STAND_IN = {
             "%(cells)s cellules, mais l’en-tête en a %(header)s (une virgule ou un guillemet de trop ?)"
         ),
         "duplicate of row %(row)s": "doublon de la ligne %(row)s",
+        "row %(number)s": "ligne %(number)s",
+        "record %(number)s": "fiche %(number)s",
         refusals.FIRST_SHEET_OF_SEVERAL: (
             "la première feuille, %(title)s ; les autres feuilles du classeur : %(others)s : seule la "
             "première feuille est lue, mettez donc la feuille des résultats de l’UHRI en premier (ou "
@@ -75,6 +77,8 @@ STAND_IN = {
         "December": "décembre",
     },
     "es": {
+        "row %(number)s": "fila %(number)s",
+        "record %(number)s": "registro %(number)s",
         file_refusals.NOT_IN_ENCODING: (
             "no está en %(encoding)s: byte %(byte)s en la línea %(line)s (%(why)s); vuelva a guardar el "
             "archivo en UTF-8 (en Excel: 'CSV UTF-8')"

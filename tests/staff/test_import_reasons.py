@@ -48,6 +48,8 @@ def test_a_uhri_export_s_rejected_rows_in_french(
         "Themes : un libellé de plus de 255 caractères",
     ):
         assert f"<td>{reason}" in page, reason
+    # Where each stands, in the page's language too ("row 3" as stored).
+    assert '<th scope="row">ligne 3</th>' in page and '<th scope="row">ligne 9</th>' in page
     assert rejected_reasons(engine) == [
         "Text: empty",
         "Reccomending Body: empty",
