@@ -174,7 +174,8 @@ def test_the_parts_of_a_reason_in_the_page_s_language(
         "(12 February or December 2?); format the column as text and type 2025-02-12 or 2025-12-02"
     ]
 
-    latin = b"external_id,mechanism,text\nx1,UPR,caf\xe9\n"
+    # A file in UTF-8 but for one Windows-1252 letter (a legacy one is read in its encoding).
+    latin = b"external_id,mechanism,text\nx1,UPR,caf\xe9 na\xc3\xafve\n"
     refused = upload(staff, latin, kind="csv-template", name="t.csv", headers={"Accept-Language": "es"})
     assert refused.status_code == 422
     assert (
