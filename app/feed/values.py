@@ -160,7 +160,9 @@ _CLEANED_MAX = 20_000
 _MAX_DIGITS = 18  # more than any range a record field has, fewer than int()'s limits
 
 
-_WHOLE_DECIMAL = re.compile(r"(?<=\d)\.0+$")
+# A whole number written as a decimal: "42.0", "42.00", or with a decimal comma as a French or Spanish
+# spreadsheet writes it ("43,0"); not ",000", a thousands separator ("1,000" is no 1).
+_WHOLE_DECIMAL = re.compile(r"(?<=\d)(\.0+|,0{1,2})$")
 
 
 def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> int | None:
@@ -172,7 +174,7 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
         value = int(value)
     if isinstance(value, str):
         # A whole number a program wrote as a decimal ("42.0": a column of numbers with empty cells
-        # saved by a data tool) is that number; a fraction is not.
+        # saved by a data tool; "43,0" in French or Spanish) is that number; a fraction is not.
         digits = _WHOLE_DECIMAL.sub("", value.strip())
         # isdigit() alone admits superscripts and other scripts' digits, which int() refuses, and
         # int() refuses (or takes quadratic time on) thousands of digits: bound the text first.

@@ -98,6 +98,20 @@ def test_numbers_a_program_wrote_as_decimals_are_read(tmp_path: Path) -> None:
     assert third == Rejection("row 4", "Session: expected a whole number, got '42.5'")
 
 
+def test_numbers_written_with_a_decimal_comma_are_read(tmp_path: Path) -> None:
+    """A French or Spanish spreadsheet writes the same decimals with a comma ("43,0"), refused as no
+    whole number while "43.0" was read; a thousands separator ("1,000") is still no session."""
+    rows = [
+        upr_row(session="43,0", action="4,00"),
+        upr_row(to="Chile", text="Other", session="1,000"),
+        upr_row(to="Peru", text="Third", session="42,5"),
+    ]
+    first, second, third = read_upr_info_csv(write_csv(tmp_path / "x.csv", rows, delimiter=";"))
+    assert isinstance(first, SourceRecord) and (first.upr_session, first.upr_info_action) == (43, 4)
+    assert second == Rejection("row 3", "Session: expected a whole number, got '1,000'")
+    assert third == Rejection("row 4", "Session: expected a whole number, got '42,5'")
+
+
 def test_other_spellings_of_a_state_and_unknown_labels_are_kept(tmp_path: Path) -> None:
     rows = [
         upr_row(to="Turkey", from_="Korea (Republic of)"),
