@@ -66,6 +66,8 @@ def test_dates_follow_the_page_language(world: ReviewWorld, staff_login: StaffLo
 def test_a_focal_point_sees_their_entitys_work_only(world: ReviewWorld, staff_login: StaffLogin) -> None:
     html = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
     assert "The work of Ministry of Justice." in html
+    # The recommendations the ministry answers for, a click away (the list's entity filter).
+    assert f'href="/staff/recommendations?entity={world.justice}"' in html
     assert "Waiting for review" not in html and "Last import" not in html
     overdue = section(html, "overdue")
     assert world.overdue_justice in overdue and world.overdue_supported in overdue
