@@ -43,7 +43,7 @@ def not_in_future(day: dt.date, field: str) -> None:
     if day > utc_today() + dt.timedelta(days=1):
         raise InvalidInput(
             f"{field}: {day.isoformat()} is in the future",
-            errors=[{"field": field, "reason": _("in the future")}],
+            errors=[{"field": field, "reason": _("must not be in the future")}],
         )
 
 

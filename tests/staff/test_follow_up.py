@@ -110,7 +110,7 @@ def test_a_grade_is_recorded_and_a_refused_one_keeps_what_was_typed(
     )
     assert refused.status_code == 422
     page = _page(refused.text)
-    assert 'id="error-assessed_on"' in refused.text and "in the future" in page
+    assert 'id="error-assessed_on"' in refused.text and "must not be in the future" in page
     assert (
         f'value="{future}"' in refused.text and "Too early" in page and 'value="CRC/C/99/2"' in refused.text
     )
