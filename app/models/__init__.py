@@ -7,6 +7,7 @@ from app.models.cluster import Cluster, ClusterRecommendation
 from app.models.deadline import Deadline, DeadlineCompletion, DeadlinePublication
 from app.models.evidence import EvidenceFile
 from app.models.followup import FollowUpDocument, FollowUpGrade, FollowUpReply, RecommendationFollowUp
+from app.models.form_submission import FormSubmission
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.notify import OutboxMessage
@@ -54,6 +55,7 @@ __all__ = [
     "FollowUpDocument",
     "FollowUpGrade",
     "FollowUpReply",
+    "FormSubmission",
     "ImportLease",
     "ImportRun",
     "ImportWarning",

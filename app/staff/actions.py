@@ -26,6 +26,7 @@ from app.models.plan import ACTION_STATUSES
 from app.plans.actions import service
 from app.plans.actions.schemas import ACTION_STATUS_LABELS, ActionCreate, ActionListParams, ActionPage
 from app.staff import action_form as form
+from app.staff import once
 from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
 from app.staff.labels import ACTION_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -189,6 +190,8 @@ def new_action(request: Request, db: DbSession, staff: ManagerSession) -> Respon
 @router.post("/actions")
 async def create_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     page = StaffPage.of(request, "actions", staff)
     try:
         check = partial(service.check_create, db)
@@ -200,4 +203,6 @@ async def create_action(request: Request, db: DbSession, staff: ManagerSession) 
         if exc.status != 422:
             raise
         return _new_form(request, db, staff, form.typed(values), refused(db, exc))
-    return redirect(f"/staff/actions/{detail.id}?done=action-created", request)
+    return once.settle(
+        db, staff, values, redirect(f"/staff/actions/{detail.id}?done=action-created", request)
+    )

@@ -15,6 +15,7 @@ from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.deadlines import entered
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
+from app.staff import once
 from app.staff.calendar import options
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -94,6 +95,8 @@ def new_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Resp
 @router.post("/calendar")
 async def create_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     try:
         body = parse(DeadlineCreate, {"kind": _text(values, "kind") or "custom", **_fields(values)})
         created, _tag = entered.create_deadline(db, staff.actor, body)
@@ -103,7 +106,9 @@ async def create_deadline(request: Request, db: DbSession, staff: ManagerSession
         if exc.status != 422:
             raise
         return _form(request, db, staff, values, refused(db, exc), status=422)
-    return redirect(f"/staff/calendar/{created.id}?done=deadline-created", request)
+    return once.settle(
+        db, staff, values, redirect(f"/staff/calendar/{created.id}?done=deadline-created", request)
+    )
 
 
 @router.get("/calendar/{deadline_id}", response_class=HTMLResponse)

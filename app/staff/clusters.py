@@ -25,6 +25,7 @@ from app.clusters.schemas import (
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.staff import cluster_members as members
+from app.staff import once
 from app.staff.actions import linked_actions
 from app.staff.choices import every_entity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
@@ -126,6 +127,8 @@ def new_cluster(request: Request, db: DbSession, staff: ManagerSession) -> Respo
 @router.post("/clusters")
 async def create_cluster(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     try:
         body = parse(ClusterCreate, _fields(values))
         cluster, _tag = service.create_cluster(db, staff.actor, body)
@@ -135,7 +138,9 @@ async def create_cluster(request: Request, db: DbSession, staff: ManagerSession)
         if exc.status not in (409, 422):
             raise
         return _new_form(request, db, staff, values, refused(db, exc))
-    return redirect(f"/staff/clusters/{cluster.id}?done=cluster-created", request)
+    return once.settle(
+        db, staff, values, redirect(f"/staff/clusters/{cluster.id}?done=cluster-created", request)
+    )
 
 
 # A cluster's page -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from app.core.errors import DomainError, PreconditionFailed
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators import service, values
 from app.plans.indicators.schemas import IndicatorCreate, IndicatorOut, IndicatorPatch, ValueCreate, ValueOut
+from app.staff import once
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, reason, refused, shown_number, typed_number
 from app.staff.indicator_chart import line_chart
@@ -130,6 +131,8 @@ def new_indicator(request: Request, db: DbSession, staff: StaffMember, action_id
 @router.post("/actions/{action_id}/indicators")
 async def create_indicator(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
     form = await form_values(request)
+    if (earlier := once.sent_before(db, staff, form)) is not None:
+        return redirect(earlier, request)
     try:
         body = parse_measures(IndicatorCreate, form, page_language(request))
         indicator, _tag = service.create_indicator(db, staff.actor, action_id, body)
@@ -139,7 +142,9 @@ async def create_indicator(request: Request, db: DbSession, staff: StaffMember, 
         if exc.status != 422:
             raise
         return _new_form(request, db, staff, action_id, form, _refused(db, exc))
-    return redirect(f"/staff/indicators/{indicator.id}?done=indicator-created", request)
+    return once.settle(
+        db, staff, form, redirect(f"/staff/indicators/{indicator.id}?done=indicator-created", request)
+    )
 
 
 # Its page ---------------------------------------------------------------------------------------
@@ -247,6 +252,8 @@ async def edit_indicator(
 @router.post("/indicators/{indicator_id}/values")
 async def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
     form = await form_values(request)
+    if (earlier := once.sent_before(db, staff, form)) is not None:
+        return redirect(earlier, request)
     try:
         body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
         value, _tag = values.record_value(db, staff.actor, indicator_id, body)
@@ -256,4 +263,4 @@ async def record_value(request: Request, db: DbSession, staff: StaffMember, indi
         errors = exc.errors if isinstance(exc, FormInvalid) else refused(db, exc)
         return indicator_page(request, db, staff, indicator_id, record=form, errors=errors, status=422)
     done = "value-submitted" if value.state == "submitted" else "value-saved"
-    return redirect(f"/staff/values/{value.id}?done={done}", request)
+    return once.settle(db, staff, form, redirect(f"/staff/values/{value.id}?done={done}", request))

@@ -21,6 +21,7 @@ from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
 from app.core.catalogue import marked
 from app.core.deps import abandon
 from app.core.errors import DomainError
+from app.staff import once
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, SESSION_COOKIE, PasswordChangeRequired, SignInRequired, login_url
 from app.web.filter_labels import FILTER_LABELS
@@ -187,6 +188,8 @@ def html(page: StaffPage, template: str, context: dict[str, Any]) -> str:
             actor=staff.actor if staff else None,
             csrf_field=CSRF_FIELD,
             csrf_token=staff.csrf_token if staff else "",
+            form_token_field=once.FIELD,
+            new_form_token=once.new_token,
             notices=page.notices,
             nav=[
                 (key, path, page.gettext(label))

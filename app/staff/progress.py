@@ -25,7 +25,7 @@ from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.progress import service
 from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, PublishBody, ReturnBody
-from app.staff import publicity
+from app.staff import once, publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.imports import shown_size
@@ -103,6 +103,8 @@ def new_progress(request: Request, db: DbSession, staff: StaffMember, action_id:
 @router.post("/actions/{action_id}/progress")
 async def create_progress(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     submit = _text(values, "submit") == "true"
     try:
         body = parse(ProgressCreate, {**_fields(values), "submit": submit}, not_future=["reported_on"])
@@ -114,7 +116,7 @@ async def create_progress(request: Request, db: DbSession, staff: StaffMember, a
             raise
         return _new_form(request, db, staff, action_id, values, refused(db, exc), 422)
     done = "progress-submitted" if submit else "progress-created"
-    return redirect(f"{_url(update.id)}?done={done}", request)
+    return once.settle(db, staff, values, redirect(f"{_url(update.id)}?done={done}", request))
 
 
 # Its page ---------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from app.evidence import service
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service
+from app.staff import once
 from app.staff.forms import FormInvalid, form_values, refused
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
 from app.staff.progress import SECTION, progress_page, save_typed, typed_refused
@@ -65,6 +66,8 @@ def attach_evidence(
     # The page's Attach button sends the update's form: the text typed there is saved first, in the
     # same step, or it would be lost; a refusal shows it again as typed (nothing saved, nothing attached).
     typed = {key: value for key, value in form.items() if isinstance(value, str)}
+    if (earlier := once.sent_before(db, staff, typed)) is not None:
+        return redirect(earlier, request)  # the same files sent again (a double click): attached once
     shown = typed if "narrative" in typed else None
     if shown is not None:
         try:
@@ -105,7 +108,9 @@ def attach_evidence(
             return progress_page(
                 request, db, staff, progress_id, values=shown, errors=errors, status=exc.status
             )
-    return redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
+    return once.settle(
+        db, staff, typed, redirect(f"/staff/progress/{progress_id}?done=evidence-added", request)
+    )
 
 
 @router.get("/evidence/{evidence_id}")

@@ -292,3 +292,23 @@ def test_removing_a_file_keeps_the_text_typed_and_not_yet_saved(
     refused = focal.post(f"/staff/evidence/{world.pdf}/remove", {**fields, "narrative": " ", "etag": '"2"'})
     assert refused.status_code == 422 and 'href="#field-narrative"' in refused.text
     assert 'href="/staff/evidence/' in refused.text
+
+
+def test_attach_pressed_twice_attaches_the_files_once(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    focal = focal_login(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    token = re.search(r'name="form_token" value="([^"]+)" form="progress-form"', page)
+    assert token, "the attach button's form carries no one-time token"
+    fields = {"etag": etag(page), "form_token": token.group(1)}
+    files = [("file", ("minutes.txt", samples.TEXT, "text/plain"))]
+    first = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
+    second = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert second.headers["location"] == first.headers["location"]
+    with Session(db) as session:
+        names = session.scalars(
+            select(EvidenceFile.filename).where(EvidenceFile.progress_update_id == world.draft)
+        )
+        assert sorted(names) == ["minutes.txt", "report.pdf"]

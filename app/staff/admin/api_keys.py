@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError
+from app.staff import once
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
@@ -62,6 +63,8 @@ def api_key_new(request: Request, db: DbSession, staff: AdminSession) -> Respons
 @router.post("/api-keys")
 async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)  # the list: the secret was shown once, on the first answer
     try:
         created = service.create_api_key(db, staff.actor, parse(ApiKeyCreate, blank_to_none(values, FIELDS)))
     except FormInvalid as exc:
@@ -73,7 +76,8 @@ async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -
     # The secret is in this page only: not a redirect to a page that could show it again. Staff pages
     # are never stored (Cache-Control: no-store), this one least of all.
     page = StaffPage.of(request, "api-keys", staff)
-    return render(request, page, "admin/api_key_created.html", {"key": created}, 201)
+    shown = render(request, page, "admin/api_key_created.html", {"key": created}, 201)
+    return once.settle(db, staff, values, shown, location="/staff/api-keys")
 
 
 @router.post("/api-keys/{key_id}/revoke")

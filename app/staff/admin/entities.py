@@ -13,6 +13,7 @@ from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityUpdate
+from app.staff import once
 from app.staff.admin.listing import blank_to_none, listed
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -74,6 +75,8 @@ def entity_new(request: Request, staff: ManagerSession) -> Response:
 @router.post("/entities")
 async def entity_create(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     try:
         created, _tag = service.create_entity(
             db, staff.actor, parse(EntityCreate, blank_to_none(values, FIELDS))
@@ -84,7 +87,9 @@ async def entity_create(request: Request, db: DbSession, staff: ManagerSession) 
         if exc.status not in (409, 422):
             raise
         return _form(request, staff, values, refused(db, exc), exc.status)
-    return redirect(f"/staff/entities/{created.id}?done=entity-created", request)
+    return once.settle(
+        db, staff, values, redirect(f"/staff/entities/{created.id}?done=entity-created", request)
+    )
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)

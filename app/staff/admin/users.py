@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.staff import once
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -92,6 +93,8 @@ def user_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
 @router.post("/users")
 async def user_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
     values = await form_values(request)
+    if (earlier := once.sent_before(db, staff, values)) is not None:
+        return redirect(earlier, request)
     try:
         data = parse(UserCreate, blank_to_none(values, CREATE_FIELDS))
         user, _tag = service.create_user(db, staff.actor, data)
@@ -101,7 +104,7 @@ async def user_create(request: Request, db: DbSession, staff: AdminSession) -> R
         if exc.status not in (409, 422):
             raise
         return _new_form(request, db, staff, values, refused(db, exc), exc.status)
-    return redirect(f"/staff/users/{user.id}?done=user-invited", request)
+    return once.settle(db, staff, values, redirect(f"/staff/users/{user.id}?done=user-invited", request))
 
 
 def _user_page(
