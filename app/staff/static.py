@@ -15,6 +15,7 @@ MEDIA_TYPES = {
     "htmx.min.js": "text/javascript; charset=utf-8",
     "htmx-LICENSE.txt": "text/plain; charset=utf-8",
     "attach-check.js": "text/javascript; charset=utf-8",
+    "submit-once.js": "text/javascript; charset=utf-8",
 }
 
 
