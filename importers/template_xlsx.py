@@ -18,7 +18,7 @@ from app.feed.sniff import file_kind
 from app.feed.template.reader import read_csv_template
 from app.feed.template.rows import TITLE_ROWS, names_the_columns, template_records
 from importers.upr_info_encoding import EncodingGuess, guess_encoding
-from importers.xlsx_checks import check_archive, refuse_unreadable_cells
+from importers.xlsx_checks import opened_workbook, refuse_unreadable_cells
 
 # Cells further right are never read: a row padded out to a far-right cell (XFD) would cost 16,384
 # cells a row (as in importers/uhri_xlsx.py).
@@ -61,19 +61,8 @@ def read_xlsx_template(
     """The records of the template's sheet: the first visible sheet that holds the template's header
     in its first rows (a sheet of notes may come first), else the first visible sheet, refused for
     its columns. ``on_note`` is told which sheet was read, and what ``read_csv_template`` tells."""
-    from openpyxl import load_workbook  # here, not at the top: a CSV import never needs it
-
-    with path.open("rb") as stream:
-        check_archive(stream)
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # whatever the zip/XML layer raised: all mean a broken workbook
-            reason = str(exc) or type(exc).__name__
-            raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
-        try:
-            yield from _read_workbook(workbook, on_note)
-        finally:
-            workbook.close()
+    with opened_workbook(path) as workbook:
+        yield from _read_workbook(workbook, on_note)
 
 
 def _read_workbook(

@@ -50,7 +50,7 @@ from importers.uhri_xlsx_columns import (
     no_header,
     sheet_place,
 )
-from importers.xlsx_checks import check_archive, refuse_unreadable_cells
+from importers.xlsx_checks import opened_workbook, refuse_unreadable_cells
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -77,23 +77,8 @@ def read_uhri_xlsx(path: Path, lang: str = "en") -> Iterator[SourceRecord | Reje
     ``lang`` is the language of the Text column (UHRI exports the same file in six languages).
     Raises ``MalformedInput`` if the file is not an XLSX spreadsheet or lacks a column.
     """
-    from openpyxl import load_workbook  # here, not at the top: a JSON import never needs it (~0.15 s)
-
-    with path.open("rb") as stream:
-        check_archive(stream)
-        # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
-        # arrive under temporary names.
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:
-            # openpyxl reports a broken archive with whatever the zip/XML layer raised
-            # (BadZipFile, KeyError, InvalidFileException, ParseError...): all mean the same thing.
-            reason = str(exc) or type(exc).__name__
-            raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
-        try:
-            yield from _read_workbook(workbook, lang)
-        finally:
-            workbook.close()
+    with opened_workbook(path) as workbook:
+        yield from _read_workbook(workbook, lang)
 
 
 def _read_workbook(workbook: Any, lang: str) -> Iterator[SourceRecord | Rejection]:

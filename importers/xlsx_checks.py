@@ -1,11 +1,14 @@
 """What an XLSX workbook must not be, checked before any of its rows is read: not a ZIP archive at all
 (then what it is instead), a zip bomb, a sheet whose cells in a column that is read would read as
-empty though they are not (merged cells, formulas never calculated)."""
+empty though they are not (merged cells, formulas never calculated); and the workbook opened so."""
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from app.feed import file_refusals, refusals
@@ -18,6 +21,29 @@ from app.feed.sniff import kind_of
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_RATIO = 100  # spreadsheet XML compresses 5-20 times; more, on a large member, is a bomb
 _RATIO_FROM_BYTES = 16 << 20  # small members (styles, themes) may compress as well as they like
+
+
+@contextmanager
+def opened_workbook(path: Path) -> Iterator[Any]:
+    """``path``'s workbook (read-only, formulas as their cached values), its archive checked first; one
+    openpyxl cannot open is refused as no XLSX. Closed at the end of the block."""
+    from openpyxl import load_workbook  # here, not at the top: a JSON or CSV import never needs it
+
+    with path.open("rb") as stream:
+        check_archive(stream)
+        # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
+        # arrive under temporary names.
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:
+            # openpyxl reports a broken archive with whatever the zip/XML layer raised
+            # (BadZipFile, KeyError, InvalidFileException, ParseError...): all mean the same thing.
+            reason = str(exc) or type(exc).__name__
+            raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
+        try:
+            yield workbook
+        finally:
+            workbook.close()
 
 
 def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ratio: int = MAX_RATIO) -> None:
