@@ -18,11 +18,15 @@ from app.staff import once
 from tests import accounts
 
 
-def test_the_second_of_two_sendings_at_once_waits_and_follows_the_first(engine: Engine) -> None:
+def _coordinator(engine: Engine) -> StaffSession:
     user_id = accounts.create_user(engine, "twice@example.org", "coordinator")
-    staff = StaffSession(
+    return StaffSession(
         actor=Actor(role="coordinator", label="twice@example.org", user_id=user_id), csrf_token=""
     )
+
+
+def test_the_second_of_two_sendings_at_once_waits_and_follows_the_first(engine: Engine) -> None:
+    staff = _coordinator(engine)
     values = {"form_token": once.new_token()}
     with Session(engine) as first, Session(engine) as second, ThreadPoolExecutor(max_workers=1) as pool:
         assert once.sent_before(first, staff, values) is None  # the first claims the token
@@ -39,10 +43,7 @@ def test_the_second_of_two_sendings_at_once_waits_and_follows_the_first(engine: 
 
 
 def test_a_first_sending_that_failed_leaves_the_token_to_the_second(engine: Engine) -> None:
-    user_id = accounts.create_user(engine, "twice@example.org", "coordinator")
-    staff = StaffSession(
-        actor=Actor(role="coordinator", label="twice@example.org", user_id=user_id), csrf_token=""
-    )
+    staff = _coordinator(engine)
     values = {"form_token": once.new_token()}
     with Session(engine) as first, Session(engine) as second, ThreadPoolExecutor(max_workers=1) as pool:
         assert once.sent_before(first, staff, values) is None
