@@ -57,6 +57,8 @@ _PLAIN = {
     # A range's end before its start (app.core.dates.ends_range): the API names the start's parameter.
     "date_range": _("must be on or after the first date"),
 }
+# The refusals of a value that could not be read as a number or a date.
+_READ_AS_VALUE = frozenset(kind for kind in _PLAIN if kind.endswith("_parsing") and kind != "bool_parsing")
 # Those that name a limit: the message names it by the key of pydantic's ``ctx`` that holds it.
 _LIMITS = {
     "string_too_long": _("Write at most %(max_length)s characters."),
@@ -88,6 +90,8 @@ def reason(error: Any) -> str:
         kind = "missing"  # a required text left empty (or blank: the schemas strip it)
     elif "input" in error and error["input"] is None:
         kind = "missing"  # a box left empty (sent as null) where a value is required: a date, a symbol
+    elif kind in _READ_AS_VALUE and isinstance(error.get("input"), str) and not error["input"].strip():
+        kind = "missing"  # a number or date box left empty: nothing was typed wrong, nothing was typed
     elif kind == "value_error" and str(error.get("msg", "")).startswith(_NOT_AN_EMAIL):
         return _("This is not an email address.")
     plain = _PLAIN.get(kind)

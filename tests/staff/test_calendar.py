@@ -191,7 +191,9 @@ def test_a_refused_deadline_form_says_why_in_the_pages_language(
         f"/staff/calendar/{world.review}?lang=es", {"etag": _etag(page.text), "title": " ", "due_on": ""}
     )
     assert edited.status_code == 422
-    assert "Este campo es obligatorio." in edited.text and "Escriba una fecha como año-mes-día" in edited.text
+    # Both boxes left empty are required (the date was told to "write a date as year-month-day").
+    assert 'href="#field-title"' in edited.text and 'href="#field-due_on"' in edited.text
+    assert "Este campo es obligatorio." in edited.text and "Escriba una fecha" not in edited.text
     assert "may not be null" not in edited.text
     review = staff.post(
         "/staff/calendar?lang=fr",
