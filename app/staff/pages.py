@@ -260,7 +260,7 @@ def _field_label(field: str, gettext: Callable[[str], str]) -> str:
 def error_page(
     request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
 ) -> Response:
-    page = StaffPage.of(request, "")
+    page = StaffPage.of(request, "", getattr(request.state, "staff_session", None))
     _ = page.gettext
     headings = {
         400: _("The request could not be understood"),

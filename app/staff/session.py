@@ -151,6 +151,9 @@ async def current_session(request: Request, db: DbSession) -> StaffSession:
         raise PasswordChangeRequired(
             "choose a new password before anything else", headers={"Location": password_url(request)}
         )
+    # For an error page this request may end on (a refused role, a row that does not exist): it keeps
+    # the workspace's navigation and the sign-out, as every other page.
+    request.state.staff_session = staff
     return staff
 
 

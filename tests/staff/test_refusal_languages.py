@@ -97,7 +97,8 @@ def test_a_refusal_of_another_entitys_work_reads_in_the_page_s_language(
 
 def test_a_role_refusal_names_the_roles_in_the_page_s_language(world: World, staff_login: StaffLogin) -> None:
     """The roles a refusal names were their codes ("focal_point") inside a French or Spanish sentence."""
-    focal = staff_login("focal_point", entity_id=world.justice)
+    # An address without the role's code: the page's header names the signed-in user.
+    focal = staff_login("focal_point", entity_id=world.justice, email="ana@example.org")
     page = focal.post(f"/staff/progress/{world.draft}/approve?lang=fr").text
     assert "aux rôles administrateur, coordinateur ; votre rôle : point focal" in page
     page = focal.post(f"/staff/progress/{world.draft}/approve?lang=es").text

@@ -32,3 +32,14 @@ def test_an_address_that_names_no_page_is_the_workspaces_404_page(staff_login: S
     assert refused.status_code in (404, 405) and refused.headers["content-type"].startswith("text/html")
     wanted = staff.client.get("/staff/no-such-page", headers={"Accept": "application/json"})
     assert wanted.status_code == 404 and wanted.headers["content-type"] == "application/problem+json"
+
+
+def test_an_error_page_keeps_the_workspace_s_navigation_and_the_sign_out(staff_login: StaffLogin) -> None:
+    """A page refused or not found inside the workspace showed its heading and "Back to my work" alone:
+    no menu, no sign-out, as though the user had left the workspace."""
+    focal = staff_login("focal_point", email="focal@example.org")
+    for path, status in (("/staff/actions/2147483647", 404), ("/staff/users", 403)):
+        page = focal.get(path)
+        assert page.status_code == status, path
+        assert 'aria-label="Workspace"' in page.text and "/staff/logout" in page.text, path
+        assert "focal@example.org" in page.text, path
