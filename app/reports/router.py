@@ -16,6 +16,7 @@ from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
+from app.reports.download import uncached_report
 from app.reports.files import public_report_tag, report_file, report_head
 from app.reports.formats import DOCX, PDF, XLSX
 from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
@@ -40,6 +41,7 @@ _DESCRIPTION = (
     "`template=default`; PDF needs LibreOffice on the server (else 422 naming `format`)."
 )
 _TEMPLATE = "/reports/template"
+_PRIVATE = {"Cache-Control": "private, no-store"}  # a staff report: for its reader's browser alone
 
 
 @router.get(
@@ -59,19 +61,9 @@ def implementation_report(
     actor: StaffUser,
     query: Annotated[ReportQuery, Query()],
 ) -> Response:
-    if is_head(request.scope):  # the GET's headers, nothing built
-        head = report_head(db, query, viewer=actor)
-        return headers_only(head.media_type, {**head.headers, "Cache-Control": "private, no-store"})
-    rendered = report_file(
-        db,
-        query,
-        viewer=actor,
-        publisher=Publisher.of(settings),
-        labels_lang=settings.languages[0],
-        address=site_address(request),
+    return uncached_report(
+        request, db, settings, query, viewer=actor, cache={"Cache-Control": "private, no-store"}
     )
-    headers = {**rendered.headers, "Cache-Control": "private, no-store"}
-    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
 @router.get(

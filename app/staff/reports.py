@@ -20,10 +20,8 @@ from starlette.datastructures import FormData, UploadFile
 from app.auth.service import StaffSession
 from app.clusters.service import get_cluster
 from app.core.dates import utc_today
-from app.core.deps import AppSettings, DbSession, site_address
+from app.core.deps import AppSettings, DbSession
 from app.core.errors import InvalidInput
-from app.core.head import headers_only, is_head
-from app.core.publisher import Publisher
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
@@ -31,7 +29,7 @@ from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
 from app.reports import service as report_service
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.files import report_file, report_head
+from app.reports.download import uncached_report
 from app.reports.formats import DOCX
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
 from app.staff.forms import field_errors, form_values, refused
@@ -162,19 +160,7 @@ def implementation_report(
     query: Annotated[ReportQuery, Query()],
 ) -> Response:
     """The API's staff report (GET /api/v1/reports/implementation): HTML to read, DOCX, XLSX, PDF."""
-    if is_head(request.scope):  # the GET's headers, nothing built
-        head = report_head(db, query, viewer=staff.actor)
-        return headers_only(head.media_type, {**NO_STORE, **head.headers})
-    rendered = report_file(
-        db,
-        query,
-        viewer=staff.actor,
-        publisher=Publisher.of(settings),
-        labels_lang=settings.languages[0],
-        address=site_address(request),
-    )
-    headers = {**NO_STORE, **rendered.headers}
-    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+    return uncached_report(request, db, settings, query, viewer=staff.actor, cache=NO_STORE)
 
 
 @router.get("/reports/public")
@@ -187,19 +173,7 @@ def public_implementation_report(
 ) -> Response:
     """The public report (GET /api/v1/public/reports/implementation): published data only, the one to
     send to the UN, downloaded from the workspace without building its address by hand."""
-    if is_head(request.scope):
-        head = report_head(db, query, viewer=None)
-        return headers_only(head.media_type, {**NO_STORE, **head.headers})
-    rendered = report_file(
-        db,
-        query,
-        viewer=None,
-        publisher=Publisher.of(settings),
-        labels_lang=settings.languages[0],
-        address=site_address(request),
-    )
-    headers = {**NO_STORE, **rendered.headers}
-    return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+    return uncached_report(request, db, settings, query, viewer=None, cache=NO_STORE)
 
 
 @router.get(TEMPLATE_PATH + ".docx")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.models import Recommendation
 from app.models.local import RecommendationLocal
+from app.reports import download
 from app.reports.formats import DOCX
-from app.staff import reports as staff_reports
 from tests import accounts
 from tests.builder import building, imported
 from tests.factories import record
@@ -157,7 +157,7 @@ def test_a_head_on_a_report_builds_nothing(
     coordinator: StaffClient, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     got = coordinator.get(path)
-    monkeypatch.setattr(staff_reports, "report_file", _never_built)
+    monkeypatch.setattr(download, "report_file", _never_built)
     head = coordinator.client.head(path)
     assert head.status_code == 200 and head.content == b""
     for name in ("content-type", "content-disposition", "content-security-policy", "cache-control"):
