@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.orm import Session
 
 from app.feed.records import SourceRecord
@@ -40,6 +40,34 @@ from tests.factories import ids_by_external_id, import_records
 
 # A progress update's state as the tests name it: "published" is an approved update made public.
 PROGRESS_STATES = ("draft", "submitted", "returned", "approved", "published")
+
+
+def bare_recommendation(
+    conn: Connection,
+    mechanism_id: int,
+    external_id: str,
+    *,
+    withdrawn: bool = False,
+    day: date = date(2024, 1, 1),
+) -> int:
+    """A recommendation row alone (no text, terms or search document), for a test that reads only the
+    row: what counts it, what links to it, its withdrawal."""
+    row = (
+        insert(Recommendation)
+        .values(
+            source="uhri",
+            external_id=external_id,
+            type="recommendation",
+            mechanism_id=mechanism_id,
+            position="none",
+            sort_date=date(2024, 1, 1),
+            content_hash="x",
+            needs_review=False,
+            withdrawn=withdrawn,
+        )
+        .returning(Recommendation.id)
+    )
+    return int(conn.execute(row).scalar_one())
 
 
 def imported(engine: Engine, records: Iterable[SourceRecord], *, source: str = "uhri") -> dict[str, int]:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, insert
 
 from app.models import Mechanism, Recommendation
 from app.web.i18n import format_number
-from tests.builder import building
+from tests.builder import bare_recommendation, building
 from tests.conftest import MakeApp
 
 
@@ -72,24 +72,7 @@ def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
     overdue, and the statistics page's "N published actions are overdue" counts it too."""
     mechanism = _crc(db)
     day = date(2024, 1, 1)
-    current, gone = (
-        db.execute(
-            insert(Recommendation)
-            .values(
-                source="uhri",
-                external_id=f"overdue-{n}",
-                type="recommendation",
-                mechanism_id=mechanism,
-                position="none",
-                sort_date=day,
-                content_hash="x",
-                needs_review=False,
-                withdrawn=n == 1,
-            )
-            .returning(Recommendation.id)
-        ).scalar_one()
-        for n in range(2)
-    )
+    current, gone = (bare_recommendation(db, mechanism, f"overdue-{n}", withdrawn=n == 1) for n in range(2))
     with building(db) as build:
         for title, rec in (("Train judges", current), ("Open shelters", gone)):
             build.action(title, recommendations=[rec], status="in_progress", due_date=day, published=True)

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert, select
 
 from app.exports.rows import recommendation_batches
-from app.models import Cluster, Mechanism, Recommendation
+from app.models import Cluster, Mechanism
 from app.plans.actions.reading import of_cluster, sources_in_cluster
 from app.reports.schemas import ReportQuery
 from app.reports.service import build_report
 from app.staff import previews
 from tests import accounts
-from tests.builder import building
+from tests.builder import bare_recommendation, building
 from tests.conftest import MakeApp, session_on
 from tests.staff.conftest import StaffLogin
 
@@ -42,23 +41,8 @@ def _plan(db: Connection) -> Plan:
         .values(code="CRC", name="Committee on the Rights", family="treaty-body")
         .returning(Mechanism.id)
     ).scalar_one()
-    day = date(2024, 1, 1)
     recs = {
-        name: db.execute(
-            insert(Recommendation)
-            .values(
-                source="uhri",
-                external_id=f"cluster-actions-{name}",
-                type="recommendation",
-                mechanism_id=mechanism,
-                position="none",
-                sort_date=day,
-                content_hash="x",
-                needs_review=False,
-                withdrawn=name == "w",
-            )
-            .returning(Recommendation.id)
-        ).scalar_one()
+        name: bare_recommendation(db, mechanism, f"cluster-actions-{name}", withdrawn=name == "w")
         for name in ("r1", "r2", "w", "outside")
     }
     with building(db) as build:
