@@ -6,28 +6,24 @@ made); a create form has no version to compare. Each create form's page carries 
 ``form_submissions`` within the request's transaction and records the page it led to; a second
 sending with the same token (a double click, the button pressed again on a slow connection, a reload
 of the page the POST answered) creates nothing and is sent to that page. Two sendings at once queue
-on the row's key: the second waits for the first's commit, then follows it.
+on the row's key: the second waits for the first's commit, then follows it. The claim is the rule the
+JSON API's ``Idempotency-Key`` follows too (app/idempotency/claims.py).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from fastapi import Response
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
+from app.idempotency import claims
 from app.models import FormSubmission
-from app.models.base import utcnow
 
 FIELD = "form_token"
-# A page left open longer than this before its form is sent again is no longer recognised.
-KEPT_FOR = timedelta(days=2)
 
 
 def new_token() -> str:
@@ -46,23 +42,16 @@ def sent_before(db: Session, staff: StaffSession, values: Mapping[str, Any]) -> 
     token, user_id = _token(values), staff.actor.user_id
     if token is None or user_id is None:
         return None
-    db.execute(
-        delete(FormSubmission).where(
-            FormSubmission.user_id == user_id, FormSubmission.created_at < utcnow() - KEPT_FOR
-        )
+    row = FormSubmission(user_id=user_id, token=token)
+    earlier = claims.claim(
+        db,
+        row,
+        owner=[FormSubmission.user_id == user_id],
+        same_key=[FormSubmission.token == token],
+        claimed_at=FormSubmission.created_at,
     )
-    try:
-        with db.begin_nested():  # a token already claimed undoes this insert only
-            db.add(FormSubmission(user_id=user_id, token=token))
-    except IntegrityError:
-        # Claimed by a sending already committed (a concurrent one waited for it here). Empty when that
-        # sending created nothing (its values were refused): this one may create.
-        return db.scalar(
-            select(FormSubmission.location).where(
-                FormSubmission.user_id == user_id, FormSubmission.token == token
-            )
-        )
-    return None
+    # Empty when the first sending created nothing (its values were refused): this one may create.
+    return earlier.location if earlier is not None else None
 
 
 def settle(
