@@ -166,7 +166,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "(imported from OHCHR's Universal Human Rights Index) and from regional bodies. "
             "Errors are RFC 9457 `application/problem+json`. Log in with `POST /api/v1/auth/token` "
             "and send the token as `Authorization: Bearer <token>`; machine clients send an API key. "
-            "Writes to an existing resource need `If-Match` with the ETag of the version you read."
+            "Writes to an existing resource need `If-Match` with the ETag of the version you read; "
+            "a create may carry an `Idempotency-Key`, to be retried safely."
         ),
         responses=PROBLEM_RESPONSES,
         docs_url=None,  # served by app.apidocs, from the app's own files

@@ -22,8 +22,9 @@ from app.clusters.schemas import (
     SimilarList,
 )
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
+from app.idempotency.header import CREATED, Idempotent
 from app.recommendations.schemas import Lang
 
 router = APIRouter(tags=["clusters"])
@@ -44,12 +45,13 @@ def list_clusters(
     status_code=status.HTTP_201_CREATED,
     summary="Create a cluster",
     responses={**problem_responses(409), **CREATED},
+    response_model=ClusterOut,
 )
-def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, response: Response) -> ClusterOut:
+def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     cluster, tag = service.create_cluster(db, actor, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/clusters/{cluster.id}"
-    return cluster
+    return once.answer(db, 201, cluster, etag=tag, location=f"/api/v1/clusters/{cluster.id}")
 
 
 @router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=VERSIONED)

@@ -12,7 +12,7 @@ from app.auth.deps import AnyUser, Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.deps import DbSession, IfMatch, RowId, SiteAddress
 from app.core.errors import NotFound
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.deadlines import completions, entered, feed, public, publications, service
@@ -27,6 +27,7 @@ from app.deadlines.schemas import (
     DeadlineSent,
     EnteredDeadlineOut,
 )
+from app.idempotency.header import CREATED, Idempotent
 from app.public.docs import CACHED_RESPONSES
 
 router = APIRouter(tags=["calendar"])
@@ -75,14 +76,13 @@ def mark_deadline_sent(db: DbSession, actor: Manager, body: DeadlineSent) -> Non
     status_code=201,
     summary="Enter a deadline or the next UPR review (coordinators)",
     responses=CREATED,
+    response_model=EnteredDeadlineOut,
 )
-def create_deadline(
-    db: DbSession, actor: Manager, body: DeadlineCreate, response: Response
-) -> EnteredDeadlineOut:
+def create_deadline(db: DbSession, actor: Manager, body: DeadlineCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     detail, tag = entered.create_deadline(db, actor, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/deadlines/{detail.id}"
-    return detail
+    return once.answer(db, 201, detail, etag=tag, location=f"/api/v1/deadlines/{detail.id}")
 
 
 @router.get(

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
+from app.idempotency.header import CREATED, Idempotent
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -35,12 +36,13 @@ def get_entity(db: DbSession, actor: StaffUser, entity_id: RowId, response: Resp
     status_code=status.HTTP_201_CREATED,
     summary="Create an entity (coordinators and admins)",
     responses={**problem_responses(409), **CREATED},
+    response_model=EntityOut,
 )
-def create_entity(db: DbSession, actor: Manager, body: EntityCreate, response: Response) -> EntityOut:
+def create_entity(db: DbSession, actor: Manager, body: EntityCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     entity, tag = service.create_entity(db, actor, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/entities/{entity.id}"
-    return entity
+    return once.answer(db, 201, entity, etag=tag, location=f"/api/v1/entities/{entity.id}")
 
 
 @router.patch(

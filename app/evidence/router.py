@@ -12,11 +12,12 @@ from app.auth.deps import CredentialsBeforeBody, StaffUser
 from app.core.catalogue import marked as _
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import InvalidInput
-from app.core.etag import CREATED, etag
+from app.core.etag import etag
 from app.core.problems import problem_responses
 from app.evidence import service
 from app.evidence.schemas import EvidenceList, EvidenceOut
-from app.evidence.sending import download, store_of, upload_form
+from app.evidence.sending import download, sent_file, store_of, upload_form
+from app.idempotency.header import CREATED, Idempotent
 
 router = APIRouter(tags=["plans"])
 
@@ -71,6 +72,7 @@ async def _form(request: Request) -> FormData:
     openapi_extra=_MULTIPART,
     # Before anything: the credentials, so that nobody without them has the body received.
     dependencies=[CredentialsBeforeBody],
+    response_model=EvidenceOut,
 )
 def attach_evidence(
     # Then the body is received (and its size checked) before the unit of work begins.
@@ -79,14 +81,16 @@ def attach_evidence(
     actor: StaffUser,
     settings: AppSettings,
     progress_id: RowId,
-    response: Response,
-) -> EvidenceOut:
+    once: Idempotent,
+) -> Response:
     uploaded = form.get("file")
     if not isinstance(uploaded, UploadFile):
         raise InvalidInput(
             "send the file as the multipart field `file`",
             errors=[{"field": "file", "reason": _("is required")}],
         )
+    if (earlier := once.replay(db, lambda: sent_file(uploaded))) is not None:
+        return earlier
     out = service.attach(
         db,
         actor,
@@ -96,9 +100,8 @@ def attach_evidence(
         uploaded.filename,
         settings.evidence_max_bytes,
     )
-    response.headers["Location"] = f"/api/v1/evidence/{out.id}"
-    response.headers["ETag"] = etag(1)  # a file is never changed, only removed
-    return out
+    # A file is never changed, only removed: its version is always 1.
+    return once.answer(db, 201, out, etag=etag(1), location=f"/api/v1/evidence/{out.id}")
 
 
 @router.get("/progress/{progress_id}/evidence", summary="The files attached to a progress update")

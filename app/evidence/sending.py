@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from fastapi import Request
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 
@@ -83,3 +86,15 @@ def too_many_files(max_files: int) -> str:
         if max_files == 1
         else Reason(_("at most %(count)s files in one upload"), count=max_files)
     )
+
+
+def sent_file(uploaded: UploadFile) -> dict[str, Any]:
+    """What an upload asked, for its ``Idempotency-Key``: the file's name and the SHA-256 of its bytes
+    (a retry sends the same file under a new multipart boundary). The file is read from its start and
+    left at its start."""
+    digest = hashlib.sha256()
+    uploaded.file.seek(0)
+    while chunk := uploaded.file.read(1 << 20):
+        digest.update(chunk)
+    uploaded.file.seek(0)
+    return {"file": uploaded.filename, "sha256": digest.hexdigest()}

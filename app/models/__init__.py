@@ -8,6 +8,7 @@ from app.models.deadline import Deadline, DeadlineCompletion, DeadlinePublicatio
 from app.models.evidence import EvidenceFile
 from app.models.followup import FollowUpDocument, FollowUpGrade, FollowUpReply, RecommendationFollowUp
 from app.models.form_submission import FormSubmission
+from app.models.idempotency import IdempotencyRecord
 from app.models.imports import FeedValidator, ImportLease, ImportRun, ImportWarning, RejectedRecord
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
 from app.models.notify import OutboxMessage
@@ -56,6 +57,7 @@ __all__ = [
     "FollowUpGrade",
     "FollowUpReply",
     "FormSubmission",
+    "IdempotencyRecord",
     "ImportLease",
     "ImportRun",
     "ImportWarning",

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AnyUser, Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.ids import IdList
 from app.core.problems import problem_responses
 from app.exports import facets
 from app.exports.params import ExportParams, list_params
 from app.exports.schemas import RecommendationFacets
+from app.idempotency.header import CREATED, Idempotent
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from app.recommendations import bulk, manual, reader_view, service, sources, updates
 from app.recommendations.schemas import (
@@ -69,15 +70,14 @@ def list_recommendations(
     status_code=status.HTTP_201_CREATED,
     summary="Create a manual recommendation (a regional mechanism's, or any body not in the feeds)",
     responses={**problem_responses(403), **CREATED},
+    response_model=RecommendationDetail,
 )
-def create_recommendation(
-    db: DbSession, actor: Manager, body: ManualCreate, response: Response
-) -> RecommendationDetail:
+def create_recommendation(db: DbSession, actor: Manager, body: ManualCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     rec_id = manual.create_manual(db, actor, body)
     detail, tag = service.get_recommendation(db, actor, rec_id, "en")
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1{router.prefix}/{rec_id}"
-    return detail
+    return once.answer(db, 201, detail, etag=tag, location=f"/api/v1{router.prefix}/{rec_id}")
 
 
 @router.post(

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Response, status
 from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
+from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
 from app.users import service
 from app.users.schemas import (
     ApiKeyCreate,
@@ -41,12 +42,13 @@ def list_users(db: DbSession, actor: AdminUser, params: Annotated[UserListParams
     status_code=status.HTTP_201_CREATED,
     summary="Create a user",
     responses={**problem_responses(409), **CREATED},
+    response_model=UserOut,
 )
-def create_user(db: DbSession, actor: AdminUser, body: UserCreate, response: Response) -> UserOut:
+def create_user(db: DbSession, actor: AdminUser, body: UserCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     user, tag = service.create_user(db, actor, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/users/{user.id}"
-    return user
+    return once.answer(db, 201, user, etag=tag, location=f"/api/v1/users/{user.id}")
 
 
 @router.get(
@@ -92,11 +94,16 @@ def list_api_keys(
     tags=["api-keys"],
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key: the secret is in this response only",
+    responses={201: {"headers": REPLAYED_HEADER}},
+    response_model=ApiKeyCreated,
 )
-def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, response: Response) -> ApiKeyCreated:
+def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     created = service.create_api_key(db, actor, body)
-    response.headers.update(NO_STORE)  # the secret is in this body
-    return created
+    # The secret is in this body only: never kept, a replay's has `key` null.
+    kept = created.model_copy(update={"key": None})
+    return once.answer(db, 201, created, headers=NO_STORE, kept=kept)
 
 
 @router.post("/api-keys/{key_id}/revoke", tags=["api-keys"], summary="Revoke an API key for good")

@@ -174,9 +174,10 @@ class ApiKeyOut(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyOut):
-    key: str = Field(
+    key: str | None = Field(
         description="The secret, shown only in this response: send it as `Authorization: Bearer <key>` "
-        "or `X-API-Key: <key>`"
+        "or `X-API-Key: <key>`. Null in a replay (`Idempotent-Replayed: true`): the secret is never kept; "
+        "if the first answer was lost, revoke the key and create another"
     )
 
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
+from app.idempotency.header import CREATED, Idempotent
 from app.plans.actions import service
 from app.plans.actions.schemas import ActionCreate, ActionDetail, ActionListParams, ActionPage, ActionPatch
 
@@ -23,12 +24,18 @@ def list_actions(db: DbSession, actor: StaffUser, params: Annotated[ActionListPa
     return service.list_actions(db, params)
 
 
-@router.post("", status_code=201, summary="Create an action (coordinators)", responses=CREATED)
-def create_action(db: DbSession, actor: Manager, body: ActionCreate, response: Response) -> ActionDetail:
+@router.post(
+    "",
+    status_code=201,
+    summary="Create an action (coordinators)",
+    responses=CREATED,
+    response_model=ActionDetail,
+)
+def create_action(db: DbSession, actor: Manager, body: ActionCreate, once: Idempotent) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     detail, tag = service.create_action(db, actor, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/actions/{detail.id}"
-    return detail
+    return once.answer(db, 201, detail, etag=tag, location=f"/api/v1/actions/{detail.id}")
 
 
 @router.get(

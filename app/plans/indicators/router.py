@@ -8,8 +8,9 @@ from fastapi import APIRouter, Body, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
+from app.idempotency.header import CREATED, Idempotent
 from app.plans.indicators import queue, service, values
 from app.plans.indicators.schemas import (
     IndicatorCreate,
@@ -45,14 +46,15 @@ def list_indicators(db: DbSession, actor: StaffUser, action_id: RowId) -> Indica
     status_code=201,
     summary="Add an indicator to an action (coordinators, or a focal point of the action's entities)",
     responses=CREATED,
+    response_model=IndicatorOut,
 )
 def create_indicator(
-    db: DbSession, actor: StaffUser, action_id: RowId, body: IndicatorCreate, response: Response
-) -> IndicatorOut:
+    db: DbSession, actor: StaffUser, action_id: RowId, body: IndicatorCreate, once: Idempotent
+) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     indicator, tag = service.create_indicator(db, actor, action_id, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/indicators/{indicator.id}"
-    return indicator
+    return once.answer(db, 201, indicator, etag=tag, location=f"/api/v1/indicators/{indicator.id}")
 
 
 @router.get("/indicators/{indicator_id}", summary="One indicator", responses=VERSIONED)
@@ -95,14 +97,15 @@ def list_values(db: DbSession, actor: StaffUser, indicator_id: RowId) -> ValueLi
     summary="Record a value, as a draft or submitted for approval (a focal point of the action, "
     "or coordinators)",
     responses=CREATED,
+    response_model=ValueOut,
 )
 def record_value(
-    db: DbSession, actor: StaffUser, indicator_id: RowId, body: ValueCreate, response: Response
-) -> ValueOut:
+    db: DbSession, actor: StaffUser, indicator_id: RowId, body: ValueCreate, once: Idempotent
+) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     value, tag = values.record_value(db, actor, indicator_id, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/indicator-values/{value.id}"
-    return value
+    return once.answer(db, 201, value, etag=tag, location=f"/api/v1/indicator-values/{value.id}")
 
 
 @router.get(
@@ -157,14 +160,15 @@ def delete_value(db: DbSession, actor: StaffUser, value_id: RowId, if_match: IfM
     summary="Correct an approved value by a new one (reviewed like any value; its approval "
     "replaces the old value, which stays in the history)",
     responses={**problem_responses(409), **CREATED},
+    response_model=ValueOut,
 )
 def correct_value(
-    db: DbSession, actor: StaffUser, value_id: RowId, body: ValueCreate, response: Response
-) -> ValueOut:
+    db: DbSession, actor: StaffUser, value_id: RowId, body: ValueCreate, once: Idempotent
+) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     value, tag = values.correct(db, actor, value_id, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/indicator-values/{value.id}"
-    return value
+    return once.answer(db, 201, value, etag=tag, location=f"/api/v1/indicator-values/{value.id}")
 
 
 @router.post(

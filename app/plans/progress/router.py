@@ -8,8 +8,9 @@ from fastapi import APIRouter, Body, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import CREATED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
+from app.idempotency.header import CREATED, Idempotent
 from app.plans.progress import service
 from app.plans.progress.schemas import (
     ApproveBody,
@@ -39,14 +40,15 @@ def list_progress(db: DbSession, actor: StaffUser, action_id: RowId) -> Progress
     summary="Report progress on an action, as a draft or submitted "
     "(a focal point of the action, or coordinators)",
     responses=CREATED,
+    response_model=ProgressOut,
 )
 def create_progress(
-    db: DbSession, actor: StaffUser, action_id: RowId, body: ProgressCreate, response: Response
-) -> ProgressOut:
+    db: DbSession, actor: StaffUser, action_id: RowId, body: ProgressCreate, once: Idempotent
+) -> Response:
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
     update, tag = service.create_progress(db, actor, action_id, body)
-    response.headers["ETag"] = tag
-    response.headers["Location"] = f"/api/v1/progress/{update.id}"
-    return update
+    return once.answer(db, 201, update, etag=tag, location=f"/api/v1/progress/{update.id}")
 
 
 @router.get("/progress/{progress_id}", summary="One progress update", responses=VERSIONED)
