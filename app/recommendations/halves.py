@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from app.core.db import has_written
@@ -72,16 +73,23 @@ def read_in_halves(session: Session, read: Read, key: Callable[[Any], Any], coun
     in order, at most ``count``); otherwise ``read(session, None)``."""
     if not _splittable(session) or not _free.acquire(blocking=False):
         return read(session, None)
+    helped: Future[list[Any] | None] | None = None
     try:
         parts = _halves(session)
-        if parts is None:
-            return read(session, None)
-        first, second = parts
-        helped = _helpers.submit(_helper_read, session, _version(session), read, second)
-        rows = read(session, first)
-        others = helped.result()
+        if parts is not None:
+            helped = _helpers.submit(_helper_read, session, _version(session), read, parts[1])
     finally:
-        _free.release()
+        if helped is None:
+            _free.release()
+    if parts is None or helped is None:
+        return read(session, None)
+    helped.add_done_callback(lambda _done: _free.release())  # the helper is free once it is done
+    first, second = parts
+    rows = read(session, first)
+    try:
+        others = helped.result()
+    except PoolTimeout:
+        others = None  # no connection came: the request reads that half itself
     if others is None:
         others = read(session, second)
     return sorted([*rows, *others], key=key)[:count]
