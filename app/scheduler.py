@@ -189,7 +189,7 @@ def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
 _NO_STATE_TO_UPLOAD = _(
     "this server tracks no State (NRTD_COUNTRY is empty), and UHRI and UPR Info files are imported "
     "for the State it tracks: an administrator sets NRTD_COUNTRY in the server's settings first. The "
-    "CSV template of manual recommendations can be imported meanwhile"
+    "template of manual recommendations (CSV or Excel) can be imported meanwhile"
 )
 
 

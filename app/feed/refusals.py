@@ -63,14 +63,15 @@ JSON_NOT_UPLOADED = _(
 )
 TEXT_NOT_A_ZIP = _(
     "this is a CSV or other text file, not a ZIP archive as an XLSX file is: a UPR Info export is "
-    "imported with `nrtd import upr-info`, the CSV template with `nrtd import csv` (in the staff "
-    "workspace: choose 'UPR Info database (CSV)' or 'CSV template of manual recommendations')"
+    "imported with `nrtd import upr-info`, the template of manual recommendations with `nrtd import csv` "
+    "(in the staff workspace: choose 'UPR Info database (CSV)' or 'Template of manual recommendations "
+    "(CSV or Excel)')"
 )
 # A file whose header row is plainly another import's (app/feed/sniff.py, other_import): what it is,
 # which import it was given to (``this``), and which import reads it; the "saved" variant for a
 # workbook given to the UHRI search export's import, which reads XLSX files.
 NAMED_IMPORTS = {
-    "csv": _("the CSV template"),
+    "csv": _("the template of manual recommendations"),
     "upr-info": _("a UPR Info export"),
     "uhri-xlsx": _("a UHRI search export"),
 }
@@ -85,8 +86,8 @@ OTHER_IMPORT = {
         "(in the staff workspace: 'UPR Info database (CSV)')"
     ),
     "csv": _(
-        "this is the CSV template of manual recommendations, not %(this)s: import it with "
-        "`nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')"
+        "this is the template of manual recommendations, not %(this)s: import it with `nrtd import csv` "
+        "(in the staff workspace: 'Template of manual recommendations (CSV or Excel)')"
     ),
     "uhri-xlsx": _(
         "this is the UHRI search page's export saved as CSV, not %(this)s: import the .xlsx file as UHRI "
@@ -99,11 +100,30 @@ OTHER_IMPORT_SAVED = {
         "it with `nrtd import upr-info` (in the staff workspace: 'UPR Info database (CSV)')"
     ),
     "csv": _(
+        "this is the template of manual recommendations, not %(this)s: save the workbook as 'CSV UTF-8', "
+        "then import it with `nrtd import csv` (in the staff workspace: 'Template of manual recommendations "
+        "(CSV or Excel)')"
+    ),
+}
+# The same refusals as runs stored them before the template was named for both its files (CSV or
+# Excel): still read back, so that an old run's page says them in its language.
+FORMER_TEXT_NOT_A_ZIP = _(
+    "this is a CSV or other text file, not a ZIP archive as an XLSX file is: a UPR Info export is "
+    "imported with `nrtd import upr-info`, the CSV template with `nrtd import csv` (in the staff "
+    "workspace: choose 'UPR Info database (CSV)' or 'CSV template of manual recommendations')"
+)
+FORMER_TEMPLATE_NAME = _("the CSV template")
+FORMER_OTHER_IMPORT = (
+    _(
+        "this is the CSV template of manual recommendations, not %(this)s: import it with "
+        "`nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')"
+    ),
+    _(
         "this is the CSV template of manual recommendations, not %(this)s: save the workbook as "
         "'CSV UTF-8', then import it with `nrtd import csv` (in the staff workspace: 'CSV template of "
         "manual recommendations')"
     ),
-}
+)
 
 # --- columns ---------------------------------------------------------------------------------------
 UHRI_XLSX_MISSING_COLUMNS = _(
@@ -199,7 +219,8 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
-        EMPTY_FILE, TEXT_NOT_A_ZIP, QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
+        EMPTY_FILE, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME, QUOTE_NEVER_CLOSED,
+        QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
         *NAMED_IMPORTS.values(),
         *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED, *download_refusals.FIXED,
     )
@@ -207,7 +228,8 @@ _FIXED = frozenset(
 _WITH_VALUES = (
     INPUT_REJECTED, REFUSED, CANNOT_BE_IMPORTED, NOT_A_CSV, WORKBOOK_NOT_A_CSV, NOT_THE_JSON_EXPORT,
     NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
-    *OTHER_IMPORT_SAVED.values(), UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS, ALSO_SPELT,
+    *OTHER_IMPORT_SAVED.values(), *FORMER_OTHER_IMPORT, UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS,
+    ALSO_SPELT,
     UPR_INFO_MISSING_COLUMNS,
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,

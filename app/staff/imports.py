@@ -56,9 +56,9 @@ NOTICES["import-started"] = _(
 KIND_LABELS: dict[str, str] = {
     "uhri-xlsx": _("UHRI search export (XLSX)"),
     "upr-info-csv": _("UPR Info database (CSV)"),
-    "csv-template": _("CSV template of manual recommendations"),
+    "csv-template": _("Template of manual recommendations (CSV or Excel)"),
 }
-SOURCE_LABELS: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("manual (CSV template)")}
+SOURCE_LABELS: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("manual (template)")}
 OUTCOME_LABELS: dict[str, str] = {
     "running": _("running"),
     "succeeded": _("succeeded"),

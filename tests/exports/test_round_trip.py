@@ -186,7 +186,8 @@ def test_the_open_data_csv_is_not_the_import_template(
         list(read_csv_template(path))
     # Named, with the export to download instead: it was refused for 21 unknown columns.
     assert str(refused.value) == (
-        "this is the recommendation export (the open-data CSV or XLSX), not the CSV template: download the "
-        "export in the import template's columns instead ('CSV in the import template's columns' on the "
-        "staff workspace's Reports and exports page, or `nrtd export csv`), edit that and import it"
+        "this is the recommendation export (the open-data CSV or XLSX), not the template of manual "
+        "recommendations: download the export in the import template's columns instead ('CSV in the import "
+        "template's columns' on the staff workspace's Reports and exports page, or `nrtd export csv`), edit "
+        "that and import it"
     )

@@ -86,6 +86,21 @@ def test_the_values_that_are_messages_are_translated_too() -> None:
     assert date == "[Publication date: not an ISO date: '5 mai']"
 
 
+def test_a_refusal_stored_under_the_template_s_former_name_still_reads_back() -> None:
+    """The template was "the CSV template of manual recommendations" until it was named for both its
+    files (CSV or Excel): the runs stored before keep their words, and a page still translates them."""
+    stored = (
+        "input rejected: this is the CSV template of manual recommendations, not a UPR Info export: import "
+        "it with `nrtd import csv` (in the staff workspace: 'CSV template of manual recommendations')"
+    )
+    read = refusals.reason_of(stored)
+    assert isinstance(read, Reason) and read == stored
+    assert translated(read, _bracketed).startswith("[input rejected: [this is the CSV template of manual")
+    now = str(other_import(["external_id", "mechanism", "text"], "upr-info"))
+    assert "this is the template of manual recommendations, not a UPR Info export" in now
+    assert "'Template of manual recommendations (CSV or Excel)'" in now
+
+
 def test_a_text_no_message_wrote_stays_as_stored() -> None:
     # A field's problem is read back only when the problem is a message too.
     for text in ("internal error: KeyError: 'x'", "Text: something new", "Text: Themes: nothing known", ""):

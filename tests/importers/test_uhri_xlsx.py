@@ -315,9 +315,9 @@ def test_a_formula_never_calculated_refuses_the_file_naming_its_cell(tmp_path: P
         # ... and what to do with it: which import reads it, on the command line and in the workspace.
         (
             b"Text,Type\nabc,def\n",
-            "a UPR Info export is imported with `nrtd import upr-info`, the CSV template with "
-            "`nrtd import csv` (in the staff workspace: choose 'UPR Info database (CSV)' or "
-            "'CSV template of manual recommendations')",
+            "a UPR Info export is imported with `nrtd import upr-info`, the template of manual "
+            "recommendations with `nrtd import csv` (in the staff workspace: choose 'UPR Info database "
+            "(CSV)' or 'Template of manual recommendations (CSV or Excel)')",
         ),
         (
             b'[\n {\n  "AnnotationId": "b57cfd85"',

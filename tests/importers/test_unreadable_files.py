@@ -144,9 +144,9 @@ def test_a_workbook_cut_short_is_named_so(
             UHRI_XLSX.read_bytes(),
             # A workbook is read as the template (saved as .xlsx) and named for what it is.
             (
-                "sheet 'Recommendations': this is the UHRI search page's export, not the CSV template: "
-                "import it with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI search export "
-                "(XLSX)')",
+                "sheet 'Recommendations': this is the UHRI search page's export, not the template of manual "
+                "recommendations: import it with `nrtd import uhri FILE.xlsx` (in the staff workspace: 'UHRI "
+                "search export (XLSX)')",
             ),
             id="template-given-xlsx",
         ),
@@ -172,7 +172,7 @@ def test_a_workbook_cut_short_is_named_so(
             "csv",
             UPR_INFO_HEADER + b"Peru,GRULAC,OAS,Ratify the Convention,Norway,WEOG,,Accepted,5,Torture,14\r\n",
             (
-                "this is a UPR Info database export, not the CSV template",
+                "this is a UPR Info database export, not the template of manual recommendations",
                 "`nrtd import upr-info`",
                 "'UPR Info database (CSV)'",
             ),
@@ -181,16 +181,19 @@ def test_a_workbook_cut_short_is_named_so(
         pytest.param(
             "csv",
             UPR_INFO.read_bytes(),  # Mac Roman: named for what it is, not for its encoding
-            ("this is a UPR Info database export, not the CSV template", "`nrtd import upr-info`"),
+            (
+                "this is a UPR Info database export, not the template of manual recommendations",
+                "`nrtd import upr-info`",
+            ),
             id="template-given-upr-info-in-mac-roman",
         ),
         pytest.param(
             "upr-info",
             template_download(),
             (
-                "this is the CSV template of manual recommendations, not a UPR Info export",
+                "this is the template of manual recommendations, not a UPR Info export",
                 "`nrtd import csv`",
-                "'CSV template of manual recommendations'",
+                "'Template of manual recommendations (CSV or Excel)'",
             ),
             id="upr-info-given-template",
         ),

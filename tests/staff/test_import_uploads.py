@@ -91,7 +91,7 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     sample = Path(__file__).resolve().parents[2] / "app" / "data" / "sample" / "upr-info-peru.csv"
     answer = upload(staff, sample.read_bytes(), kind="csv-template", name="upr-info.csv")
     assert answer.status_code == 422
-    assert "this is a UPR Info database export, not the CSV template" in answer.text
+    assert "this is a UPR Info database export, not the template of manual recommendations" in answer.text
     assert "(in the staff workspace: &#39;UPR Info database (CSV)&#39;)" in answer.text
     assert runs(engine) == []
 

@@ -75,7 +75,6 @@ def test_the_template_downloads_with_the_staff_session_and_the_page_speaks_frenc
     assert template.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with its byte-order mark, for spreadsheets
     # The runs' outcomes and the kinds of file in the page's language.
     assert ">réussi<" in page and ">succeeded<" not in page
-    assert "Modèle CSV de recommandations saisies à la main" in page
     # A count of records, not a date: "Créés", not "Créé le".
     assert '<th scope="col" class="numeric">Créés</th>' in page
     # A filter value refused is named in the page's language too.
@@ -97,3 +96,13 @@ def test_a_run_page_for_each_staff_role_and_a_missing_run(
     assert committed_staff_login("reader").get(location).status_code == 403
     missing = coordinator.get("/staff/imports/999999")
     assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_the_template_is_named_for_both_its_files(committed_staff_login: StaffLogin) -> None:
+    """The kind of file the template is read from is a CSV file or an Excel workbook (.xlsx, what
+    Excel's Save writes): the page named it "CSV template of manual recommendations", as if a workbook
+    had to be saved as CSV first."""
+    page = committed_staff_login("coordinator").get("/staff/imports").text
+    assert "Template of manual recommendations (CSV or Excel)" in page
+    assert "CSV template of manual recommendations" not in page
+    assert ">manual (template)</option>" in page  # the runs' source, in the filter
