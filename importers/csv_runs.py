@@ -14,6 +14,7 @@ from app.feed import refusals
 from app.feed.countries import CountryMatcher, closest_states, misspelt_state
 from app.feed.records import Rejection, Skipped, SourceRecord
 from app.import_runs.lock import import_lock
+from app.models.imports import TEMPLATE_WORKBOOK
 from importers.progress import Progress, count_csv_rows
 from importers.run_record import RunSpec, RunSummary, execute_run
 from importers.scope import country_filter, known_country, scope_country
@@ -98,7 +99,7 @@ def import_csv_template(
     workbook = is_workbook(path)  # the template saved as an .xlsx workbook
     spec = RunSpec(
         "manual",
-        "xlsx" if workbook else "csv",
+        TEMPLATE_WORKBOOK if workbook else "csv",
         str(path),
         country_name,
         False,

@@ -40,7 +40,12 @@ class ImportCounts(BaseModel):
 class ImportRunOut(BaseModel):
     id: int
     source: str
-    format: str
+    format: str = Field(
+        description="What the run read: `json` (the UHRI full export), `xlsx` (the UHRI search page's "
+        "export), `csv` (a UPR Info export, or the template of manual recommendations as CSV), "
+        "`template-xlsx` (the template of manual recommendations saved as an Excel workbook; runs of it "
+        "recorded as `xlsx` by earlier releases are answered so too)"
+    )
     location: str = Field(
         description="File path or URL the run read (passwords masked; for focal points only the host "
         "and file name)"

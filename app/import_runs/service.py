@@ -23,6 +23,7 @@ from app.import_runs.schemas import (
     WarningOut,
 )
 from app.models import ImportRun, ImportWarning, RejectedRecord
+from app.models.imports import run_format
 
 _RUNS = CursorOrder("import-runs", (int,))
 
@@ -34,7 +35,7 @@ def _fields(run: ImportRun, actor: Actor) -> dict[str, Any]:
     return {
         "id": run.id,
         "source": run.source,
-        "format": run.format,
+        "format": run_format(run.source, run.format),
         "location": shown_location(run.location, full=full),
         "country": run.country,
         "languages": [lang for lang in run.languages.split(",") if lang],

@@ -10,6 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base, utcnow
 
 OUTCOMES = ("succeeded", "failed", "not_modified")
+# What a run read (``format``): the UHRI full export (json), the UHRI search export (xlsx), a UPR Info
+# export or the template as CSV (csv), the template of manual recommendations saved as an Excel
+# workbook (template-xlsx). Runs of that workbook stored before it had a value of its own say "xlsx"
+# with the source "manual": ``run_format`` reads them as "template-xlsx".
+TEMPLATE_WORKBOOK = "template-xlsx"
+FORMATS = ("json", "xlsx", "csv", TEMPLATE_WORKBOOK)
+
+
+def run_format(source: str, stored: str) -> str:
+    """A run's format as it is shown: an old run of the template's workbook as one."""
+    return TEMPLATE_WORKBOOK if source == "manual" and stored == "xlsx" else stored
 
 
 class ImportRun(Base):

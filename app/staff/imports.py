@@ -59,6 +59,14 @@ KIND_LABELS: dict[str, str] = {
     "csv-template": _("Template of manual recommendations (CSV or Excel)"),
 }
 SOURCE_LABELS: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("manual (template)")}
+# What a run read, as the list and a run's page name it: the template's workbook told from the UHRI
+# search export's (both XLSX files).
+FORMAT_LABELS: dict[str, str] = {
+    "json": "JSON",
+    "xlsx": "XLSX",
+    "csv": "CSV",
+    "template-xlsx": _("Excel workbook"),
+}
 OUTCOME_LABELS: dict[str, str] = {
     "running": _("running"),
     "succeeded": _("succeeded"),
@@ -73,9 +81,10 @@ def _runners(request: Request) -> ImportRunners:
 
 
 def _run_labels(page: StaffPage) -> dict[str, dict[str, str]]:
-    """The runs' sources and outcomes named in the page's language."""
+    """The runs' sources, formats and outcomes named in the page's language."""
     return {
         "sources": dict(choices(SOURCE_LABELS, page.gettext)),
+        "formats": dict(choices(FORMAT_LABELS, page.gettext)),
         "outcomes": dict(choices(OUTCOME_LABELS, page.gettext)),
     }
 

@@ -87,6 +87,8 @@ def test_nrtd_import_csv_reads_a_workbook_saved_by_excel(
     assert "publication_date: '10/05/2023'" in rejected[0][1]
     assert run.message is not None and "row(s) 2" in run.message  # the example row passed over
     assert "'Sheet'" in run.message  # which sheet was read
+    # Recorded as the template's workbook, not "xlsx" as a UHRI search export is.
+    assert (run.source, run.format) == ("manual", "template-xlsx")
 
 
 def test_the_sheet_holding_the_template_is_read_after_a_sheet_of_notes(

@@ -106,3 +106,26 @@ def test_the_template_is_named_for_both_its_files(committed_staff_login: StaffLo
     assert "Template of manual recommendations (CSV or Excel)" in page
     assert "CSV template of manual recommendations" not in page
     assert ">manual (template)</option>" in page  # the runs' source, in the filter
+
+
+def test_the_runs_list_tells_a_template_workbook_from_a_uhri_export(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    started = datetime(2025, 1, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        for source, fmt in (("manual", "template-xlsx"), ("manual", "xlsx"), ("uhri", "xlsx")):
+            conn.execute(
+                insert(ImportRun).values(
+                    source=source,
+                    format=fmt,
+                    location="file.xlsx",
+                    languages="en",
+                    full_export=False,
+                    started_at=started,
+                    outcome="succeeded",
+                )
+            )
+    page = committed_staff_login("coordinator").get("/staff/imports").text
+    # An old run of the template's workbook (stored as "xlsx") reads as one too.
+    assert page.count("<td>manual (template) (Excel workbook)</td>") == 2
+    assert page.count("<td>UHRI (XLSX)</td>") == 1
