@@ -16,6 +16,7 @@ from app.feed.dates import parse_date, parse_datetime
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import RecordError, SourceRecord
 from app.feed.refusals import refusal
+from app.feed.row_problems import Problems
 from app.feed.values import (
     MAX_DOCUMENT_ID_CHARS,
     MAX_SDG_LABEL_CHARS,
@@ -46,17 +47,36 @@ _TYPE_KEY_DROP = re.compile(r"[^\w]+")
 _T = TypeVar("_T")
 
 
-def to_record(item: Any, position: str, lang: str) -> SourceRecord:
-    obj = as_object(item)
-    external_id = annotation_id(obj)
-    text = record_text(obj)
-    record_type = _annotation_type(obj)
-    mechanism = _field(obj, "Body", clean_label, required=True)
-    if not mechanism:
-        raise RecordError(refusal(reasons.MISSING, field="Body"))
+_LABEL_KEYS = (
+    "Countries",
+    "Regions",
+    "Themes",
+    "AffectedPersons",
+    "UprRecommendingCountry",
+    "UprRecommendingRegions",
+)
 
-    upr_session = _field(obj, "UprSession", _upr_session)
-    upr_cycle = _field(obj, "UprCycle", lambda value: parse_int(value, "UprCycle"))
+
+def to_record(item: Any, position: str, lang: str) -> SourceRecord:
+    """The record, or ``RecordError`` naming every problem it has (app/feed/row_problems.py)."""
+    obj = as_object(item)
+    problems = Problems()
+    external_id = problems.check(annotation_id, obj, default="")
+    text = problems.check(record_text, obj, default="")
+    record_type = problems.check(_annotation_type, obj, default="recommendation")
+    mechanism = problems.check(_mechanism, obj, default="")
+    document_id = problems.check(_optional_string, obj, "DocumentId", MAX_DOCUMENT_ID_CHARS, default=None)
+    symbol = problems.check(_optional_string, obj, "Symbol", MAX_SYMBOL_CHARS, default=None)
+    published = problems.check(parse_date, obj.get("PublicationDate"), "PublicationDate", default=None)
+    on_uhri = problems.check(
+        parse_datetime, obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri", default=None
+    )
+    labels: dict[str, list[str]] = {key: problems.check(_labels, obj, key, default=[]) for key in _LABEL_KEYS}
+    sdgs: list[str] = problems.check(_field, obj, "Sdgs", _sdgs, default=[])
+    upr_cycle = problems.check(_field, obj, "UprCycle", _upr_cycle, default=None)
+    upr_session = problems.check(_field, obj, "UprSession", _upr_session, default=None)
+    upr_position = problems.check(_field, obj, "UprPositions", _position, default="none")
+    problems.raise_any()
     if upr_cycle is None and upr_session is not None:
         upr_cycle = cycle_for_session(upr_session)
 
@@ -67,21 +87,32 @@ def to_record(item: Any, position: str, lang: str) -> SourceRecord:
         type=record_type,
         mechanism=mechanism,
         texts={lang: text},
-        document_id=_optional_string(obj, "DocumentId", MAX_DOCUMENT_ID_CHARS),
-        symbol=_optional_string(obj, "Symbol", MAX_SYMBOL_CHARS),
-        publication_date=parse_date(obj.get("PublicationDate"), "PublicationDate"),
-        uhri_published_at=parse_datetime(obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri"),
-        countries=_labels(obj, "Countries"),
-        regions=_labels(obj, "Regions"),
-        themes=_labels(obj, "Themes"),
-        affected_persons=_labels(obj, "AffectedPersons"),
-        sdgs=_field(obj, "Sdgs", _sdgs),
+        document_id=document_id,
+        symbol=symbol,
+        publication_date=published,
+        uhri_published_at=on_uhri,
+        countries=labels["Countries"],
+        regions=labels["Regions"],
+        themes=labels["Themes"],
+        affected_persons=labels["AffectedPersons"],
+        sdgs=sdgs,
         upr_cycle=upr_cycle,
         upr_session=upr_session,
-        position=_field(obj, "UprPositions", _position),
-        recommending_states=_labels(obj, "UprRecommendingCountry"),
-        recommending_regions=_labels(obj, "UprRecommendingRegions"),
+        position=upr_position,
+        recommending_states=labels["UprRecommendingCountry"],
+        recommending_regions=labels["UprRecommendingRegions"],
     )
+
+
+def _mechanism(obj: dict[str, Any]) -> str:
+    mechanism = _field(obj, "Body", clean_label, required=True)
+    if not mechanism:
+        raise RecordError(refusal(reasons.MISSING, field="Body"))
+    return mechanism
+
+
+def _upr_cycle(value: object) -> int | None:
+    return parse_int(value, "UprCycle")
 
 
 def as_object(item: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from app.feed import record_refusals as reasons
 from app.feed.dates import parse_datetime, spreadsheet_date_advice
 from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.row_problems import Problems
 from app.feed.values import (
     MAX_LABEL_CHARS,
     MAX_SDG_LABEL_CHARS,
@@ -136,41 +137,64 @@ def _read_row(
         index = columns[name]
         return row[index] if index < len(row) else None
 
-    external_id = ""  # named in a rejection only once it is known to be a valid id
-    try:
-        external_id = _annotation_id(cell(ANNOTATION_ID))
-        text = cell(TEXT)
-        if text is not None and not isinstance(text, str):
-            raise RecordError(refusals.refusal(reasons.EXPECTED_TEXT, field=TEXT, type=type(text).__name__))
-        if not text or not html_to_text(check_text(text, TEXT)):
-            raise RecordError(refusals.refusal(reasons.EMPTY, field=TEXT))
-        mechanism = _single(cell(BODY), BODY)
-        if not mechanism:
-            raise RecordError(refusals.refusal(reasons.EMPTY, field=BODY))
-        session = _session(cell(SESSION))
-        return SourceRecord(
-            source="uhri",
-            external_id=external_id,
-            input_position=position,
-            type=_annotation_type(cell(TYPE)),
-            mechanism=mechanism,
-            texts={lang: text},
-            symbol=_single(cell(SYMBOL), SYMBOL) or None,
-            publication_date=_date(cell(PUBLICATION_DATE), PUBLICATION_DATE, epoch),
-            uhri_published_at=_datetime(cell(UHRI_PUBLISHED), UHRI_PUBLISHED, epoch),
-            countries=_labels(cell(COUNTRIES), COUNTRIES),
-            regions=_labels(cell(REGIONS), REGIONS),
-            themes=_labels(cell(THEMES), THEMES),
-            affected_persons=_labels(cell(AFFECTED_PERSONS), AFFECTED_PERSONS),
-            sdgs=sdg_codes(_labels(cell(SDGS), SDGS, MAX_SDG_LABEL_CHARS)),
-            upr_session=session,
-            upr_cycle=cycle_for_session(session) if session is not None else None,
-            position=_position(cell(POSITION)),
-            recommending_states=_labels(cell(RECOMMENDING_STATES), RECOMMENDING_STATES),
-            recommending_regions=_labels(cell(RECOMMENDING_REGIONS), RECOMMENDING_REGIONS),
-        )
-    except RecordError as exc:
-        return Rejection(position, str(exc), external_id or None)
+    problems = Problems()  # every one of the row's, in the columns' order
+    # Named in a rejection only when it is a valid id.
+    external_id = problems.check(_annotation_id, cell(ANNOTATION_ID), default="")
+    text = problems.check(_text, cell(TEXT), default="")
+    mechanism = problems.check(_mechanism, cell(BODY), default="")
+    record_type = problems.check(_annotation_type, cell(TYPE), default="recommendation")
+    symbol = problems.check(_single, cell(SYMBOL), SYMBOL, default="")
+    published = problems.check(_date, cell(PUBLICATION_DATE), PUBLICATION_DATE, epoch, default=None)
+    on_uhri = problems.check(_datetime, cell(UHRI_PUBLISHED), UHRI_PUBLISHED, epoch, default=None)
+    labels: dict[str, list[str]] = {
+        name: problems.check(_labels, cell(name), name, default=[])
+        for name in (COUNTRIES, REGIONS, THEMES, AFFECTED_PERSONS, RECOMMENDING_STATES, RECOMMENDING_REGIONS)
+    }
+    sdgs: list[str] = problems.check(_sdgs, cell(SDGS), default=[])
+    session = problems.check(_session, cell(SESSION), default=None)
+    upr_position = problems.check(_position, cell(POSITION), default="none")
+    if problems:
+        return Rejection(position, problems.reason(), external_id or None)
+    return SourceRecord(
+        source="uhri",
+        external_id=external_id,
+        input_position=position,
+        type=record_type,
+        mechanism=mechanism,
+        texts={lang: text},
+        symbol=symbol or None,
+        publication_date=published,
+        uhri_published_at=on_uhri,
+        countries=labels[COUNTRIES],
+        regions=labels[REGIONS],
+        themes=labels[THEMES],
+        affected_persons=labels[AFFECTED_PERSONS],
+        sdgs=sdgs,
+        upr_session=session,
+        upr_cycle=cycle_for_session(session) if session is not None else None,
+        position=upr_position,
+        recommending_states=labels[RECOMMENDING_STATES],
+        recommending_regions=labels[RECOMMENDING_REGIONS],
+    )
+
+
+def _text(value: Cell) -> str:
+    if value is not None and not isinstance(value, str):
+        raise RecordError(refusals.refusal(reasons.EXPECTED_TEXT, field=TEXT, type=type(value).__name__))
+    if not value or not html_to_text(check_text(value, TEXT)):
+        raise RecordError(refusals.refusal(reasons.EMPTY, field=TEXT))
+    return value
+
+
+def _mechanism(value: Cell) -> str:
+    mechanism = _single(value, BODY)
+    if not mechanism:
+        raise RecordError(refusals.refusal(reasons.EMPTY, field=BODY))
+    return mechanism
+
+
+def _sdgs(value: Cell) -> list[str]:
+    return sdg_codes(_labels(value, SDGS, MAX_SDG_LABEL_CHARS))
 
 
 def _annotation_id(value: Cell) -> str:

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
+from typing import TypeVar
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
@@ -17,6 +18,7 @@ from app.feed.fields import cycle_for_session, html_to_text
 from app.feed.headers import header_key
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.row_problems import Problems
 from app.feed.sniff import (
     broken_csv,
     csv_rows,
@@ -35,6 +37,8 @@ from app.feed.values import (
     parse_int,
 )
 from importers.upr_info_encoding import guess_encoding
+
+_T = TypeVar("_T")
 
 COLUMNS: tuple[str, ...] = (
     "To",
@@ -177,41 +181,54 @@ def _read_row(
     def cell(name: str) -> str:
         return unescape(raw(name)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
-    try:
-        state_under_review = named_label(cell("To"), "To")
-        if not state_under_review:
-            raise RecordError(refusals.refusal(reasons.EMPTY, field="To"))
-        text = check_text(cell("Text"), "Text", MAX_TEXT_CHARS)
-        if not html_to_text(text):
-            raise RecordError(refusals.refusal(reasons.EMPTY, field="Text"))
-        session = parse_int(cell("Session"), "Session")
-        if session is None:
-            raise RecordError(refusals.refusal(reasons.EMPTY, field="Session"))
-        recommending_state = named_label(cell("From"), "From")
-        region = named_label(cell("To-Rgrp"), "To-Rgrp")
-        recommending_region = named_label(cell("From-Rgrp"), "From-Rgrp")
-        return SourceRecord(
-            source="upr-info",
-            external_id=derived_id(
-                _state_key(state_under_review), _state_key(recommending_state), str(session), text
-            ),
-            input_position=position,
-            type="recommendation",
-            mechanism="UPR",
-            texts={"en": text},
-            countries=[state_under_review],
-            regions=[region] if region else [],
-            recommending_states=[recommending_state] if recommending_state else [],
-            recommending_regions=[recommending_region] if recommending_region else [],
-            upr_session=session,
-            upr_cycle=cycle_for_session(session),
-            position=_position(cell("Response")),
-            upr_info_action=parse_int(cell("Action"), "Action", low=1, high=5),
-            # Split before decoding entities: an encoded comma ("&#44;") belongs inside an issue.
-            issues=named_labels([unescape(part) for part in raw("Issue").split(",")], "Issue"),
-        )
-    except RecordError as exc:
-        return Rejection(position, str(exc))
+    problems = Problems()  # every one of the row's, in the columns' order
+    state_under_review = problems.check(_required, named_label, cell("To"), "To", default="")
+    region = problems.check(named_label, cell("To-Rgrp"), "To-Rgrp", default="")
+    text = problems.check(_text, cell("Text"), default="")
+    recommending_state = problems.check(named_label, cell("From"), "From", default="")
+    recommending_region = problems.check(named_label, cell("From-Rgrp"), "From-Rgrp", default="")
+    action = problems.check(parse_int, cell("Action"), "Action", low=1, high=5, default=None)
+    # Split before decoding entities: an encoded comma ("&#44;") belongs inside an issue.
+    issues: list[str] = problems.check(
+        named_labels, [unescape(part) for part in raw("Issue").split(",")], "Issue", default=[]
+    )
+    session = problems.check(_required, parse_int, cell("Session"), "Session", default=None)
+    if problems or session is None:
+        return Rejection(position, problems.reason())
+    return SourceRecord(
+        source="upr-info",
+        external_id=derived_id(
+            _state_key(state_under_review), _state_key(recommending_state), str(session), text
+        ),
+        input_position=position,
+        type="recommendation",
+        mechanism="UPR",
+        texts={"en": text},
+        countries=[state_under_review],
+        regions=[region] if region else [],
+        recommending_states=[recommending_state] if recommending_state else [],
+        recommending_regions=[recommending_region] if recommending_region else [],
+        upr_session=session,
+        upr_cycle=cycle_for_session(session),
+        position=_position(cell("Response")),
+        upr_info_action=action,
+        issues=issues,
+    )
+
+
+def _required(parse: Callable[..., _T | None], value: str, field: str) -> _T:
+    """``parse(value, field)``, which an empty cell does not pass."""
+    parsed = parse(value, field)
+    if parsed is None or parsed == "":
+        raise RecordError(refusals.refusal(reasons.EMPTY, field=field))
+    return parsed
+
+
+def _text(value: str) -> str:
+    text = check_text(value, "Text", MAX_TEXT_CHARS)
+    if not html_to_text(text):
+        raise RecordError(refusals.refusal(reasons.EMPTY, field="Text"))
+    return text
 
 
 def _state_key(name: str) -> str:

@@ -90,10 +90,19 @@ def _print_rejections(summary: RunSummary) -> None:
     total = summary.counts.rejected
     if not total:
         return
+    from app.feed.row_problems import problems_of
+
     say(f"{count_of(total, 'record')} rejected:")
     for rejection in summary.rejections[:SHOWN_REJECTIONS]:
         record = f" ({rejection.external_id})" if rejection.external_id else ""
-        say(f"  {rejection.input_position}{record}: {rejection.reason}")
+        problems = problems_of(rejection.reason)
+        if len(problems) == 1:
+            say(f"  {rejection.input_position}{record}: {rejection.reason}")
+            continue
+        # Each problem of the record on a line of its own, so that all are fixed in one go.
+        say(f"  {rejection.input_position}{record}:")
+        for problem in problems:
+            say(f"    - {problem}")
     rest = total - len(summary.rejections[:SHOWN_REJECTIONS])
     if summary.ok:
         where = f"all in GET /api/v1/import-runs/{summary.run_id}"

@@ -18,6 +18,8 @@ MISSING = _("%(field)s: missing")
 EMPTY = _("%(field)s: empty")
 EMPTY_LABEL = _("%(field)s: empty label")
 LABEL_TOO_LONG = _("%(field)s: the label %(label)s... is too long")
+# The last of a record's problems listed (app/feed/row_problems.py), when it has more.
+MORE_PROBLEMS = _("and %(count)s more problem(s) in this record")
 
 # --- text that cannot be stored (app/feed/values.py) --------------------------------------------
 LONGER_THAN = _("longer than %(limit)s characters")
@@ -99,7 +101,8 @@ SDG_DATE = _(
 
 FIXED = (EMPTY_NO_HEADER, *JSON_TYPES.values())
 WITH_VALUES = (
-    FIELD_PROBLEM, MISSING, EMPTY, EMPTY_LABEL, LABEL_TOO_LONG, LONGER_THAN, LABEL_LONGER_THAN, NUL_AT,
+    FIELD_PROBLEM, MISSING, EMPTY, EMPTY_LABEL, LABEL_TOO_LONG, MORE_PROBLEMS, LONGER_THAN, LABEL_LONGER_THAN,
+    NUL_AT,
     SURROGATE_ESCAPE_AT, SURROGATE_AT, SPREADSHEET_ERROR, EXPECTED_TEXT_LABEL, EXPECTED_LABEL_LIST,
     NUMBER_NOT_BOOLEAN, TOO_MANY_DIGITS, NOT_A_WHOLE_NUMBER, OUTSIDE_RANGE, NO_SDG_CODE, NOT_AN_SDG,
     UNKNOWN_POSITION, NOT_A_JSON_OBJECT, EXPECTED_A_STRING, NOT_A_UUID, IS_NOT_A_UUID, UNKNOWN_TYPE,

@@ -72,7 +72,12 @@ class ImportRunPage(BaseModel):
 class RejectionOut(BaseModel):
     position: str = Field(description='Where the record stands in the input ("record 12", "row 7")')
     external_id: str | None
-    reason: str
+    reason: str = Field(description="Every problem of the record, one a line (as `problems` lists them)")
+    problems: list[str] = Field(
+        description="Each problem of the record, naming its field or column and what is wrong with it, in "
+        "the input's column order: at most 10, the last then saying how many more there are "
+        '("and 3 more problem(s) in this record"); one for a run stored before every problem was named'
+    )
 
 
 class WarningOut(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.feed.row_problems import problems_of
 from app.import_runs.masking import shown_location, shown_message
 from app.import_runs.schemas import (
     REJECTIONS_PAGE,
@@ -105,7 +106,9 @@ def get_import_run(
     end = rejections_offset + len(rows)
     return ImportRunDetail(
         **_fields(run, actor),
-        rejections=[RejectionOut(position=p, external_id=e, reason=r) for p, e, r in rows],
+        rejections=[
+            RejectionOut(position=p, external_id=e, reason=r, problems=problems_of(r)) for p, e, r in rows
+        ],
         rejected_total=rejected_total,
         rejections_offset=rejections_offset,
         next_rejections_offset=end if end < rejected_total else None,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from app.feed.keys import record_key
 from app.feed.records import KnownHashes, Rejection
+from app.feed.row_problems import MAX_REASON_CHARS
 from app.models import Recommendation, RecommendationTerm, RejectedRecord
 from importers.pipeline.records import (
     MAX_STORED_REJECTIONS,
@@ -92,7 +93,7 @@ class _UpserterState:
                     import_run_id=self.run_id,
                     position=rejection.input_position[:64],
                     external_id=(rejection.external_id or None) and rejection.external_id[:128],
-                    reason=rejection.reason[:2000],
+                    reason=rejection.reason[:MAX_REASON_CHARS],
                 )
             )
 

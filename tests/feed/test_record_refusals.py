@@ -11,6 +11,7 @@ import pytest
 from app.core.catalogue import Reason, translated
 from app.feed import record_refusals, refusals
 from app.feed.records import Rejection
+from app.feed.row_problems import MAX_PROBLEMS, joined, problems_of
 from app.feed.template import cells
 from app.feed.template.reader import read_csv_template
 from app.feed.values import (
@@ -129,10 +130,12 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _refusal(terms.mechanism_code, " "),
         _refusal(terms.mechanism_code, "x" * 300),
         "duplicate id, first seen at row 3",  # as the pipeline stores it (tests/staff/test_import_reasons.py)
+        # The last of a record's problems listed, when it has more (app/feed/row_problems.py).
+        problems_of(joined([f"text_x{n}: empty" for n in range(MAX_PROBLEMS + 2)]))[-1],
     ]
 
 
-RECORD_REASONS = 65
+RECORD_REASONS = 66
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
 from app.feed.records import Rejection
+from app.feed.row_problems import joined
 from app.models import ImportRun
 from tests.factories import failed_run, import_records, record
 
@@ -95,13 +96,24 @@ def test_invalid_parameters(client: TestClient, engine: Engine, query: str, fiel
 def test_detail_with_rejections(client: TestClient, runs: dict[str, int]) -> None:
     body = client.get(f"{URL}/{runs['first']}").json()
     assert body["rejections"] == [
-        {"position": "record 2", "external_id": "bad-1", "reason": "Body: missing"},
+        {
+            "position": "record 2",
+            "external_id": "bad-1",
+            "reason": "Body: missing",
+            "problems": ["Body: missing"],
+        },
         {
             "position": "record 4",
             "external_id": "bad-2",
             "reason": "PublicationDate: not an ISO date: 'soon'",
+            "problems": ["PublicationDate: not an ISO date: 'soon'"],
         },
-        {"position": "record 5", "external_id": None, "reason": "not an object"},
+        {
+            "position": "record 5",
+            "external_id": None,
+            "reason": "not an object",
+            "problems": ["not an object"],
+        },
     ]
     assert (body["rejected_total"], body["rejections_offset"], body["next_rejections_offset"]) == (3, 0, None)
     assert body["counts"]["rejected"] == 3
@@ -164,3 +176,16 @@ def test_a_template_workbook_run_is_told_from_other_workbooks(client: TestClient
     assert client.get(f"{URL}/{ids[0]}").json()["format"] == "template-xlsx"
     with engine.connect() as conn:
         assert conn.execute(select(ImportRun.format).where(ImportRun.id == ids[0])).scalar_one() == "xlsx"
+
+
+def test_a_rejection_lists_each_problem_of_its_record(client: TestClient, engine: Engine) -> None:
+    """A record with several faults: each is named, field and reason, not only the first."""
+    problems = [
+        "Body: missing",
+        "PublicationDate: not an ISO date: 'soon'",
+        "Sdgs: no goal or target code in 'X'",
+    ]
+    run = import_records(engine, [record("A"), Rejection("record 2", joined(problems), "bad-1")])
+    (rejection,) = client.get(f"{URL}/{run.run_id}").json()["rejections"]
+    assert rejection["problems"] == problems
+    assert rejection["reason"] == "\n".join(problems)

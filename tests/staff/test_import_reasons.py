@@ -108,6 +108,34 @@ def test_the_csv_template_s_rejected_rows_in_spanish(
 
 
 @pytest.mark.usefixtures("catalogues")
+def test_every_problem_of_a_row_on_the_run_s_page_in_spanish(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """A row with three faults listed only the first: the user had to upload the file three times."""
+    staff = committed_staff_login("coordinator")
+    content = (
+        b"external_id,mechanism,type,text,language,countries,upr_session\n"
+        b"a1,UPR,recommendation,Ensure access,en,Peru,\n"
+        b"b1,,resolution,Ensure access,english!,Peru,5000\n"
+    )
+    page = run_page(staff, upload(staff, content, kind="csv-template", name="t.csv"), "es")
+
+    assert runs(engine) == [("succeeded", 1, 1)]
+    problems = (
+        "mechanism: vacío",
+        "type: 'resolution' no es ni 'recommendation' ni 'observation'",
+        "language: 'english!' no es un código de idioma como en, fr o pt",
+        "upr_session: 5000 está fuera de 1..999",
+    )
+    assert '<td><ul class="problems">' + "".join(f"<li>{problem}</li>" for problem in problems) in page
+    assert rejected_reasons(engine) == [
+        "mechanism: empty\ntype: 'resolution' is neither 'recommendation' nor 'observation'\n"
+        "language: 'english!' is not a language code such as en, fr or pt\n"
+        "upr_session: 5000 is outside 1..999"
+    ]
+
+
+@pytest.mark.usefixtures("catalogues")
 def test_a_upr_info_export_s_rejected_rows_in_french(
     committed_staff_login: StaffLogin, engine: Engine
 ) -> None:

@@ -17,6 +17,7 @@ from app.feed import record_refusals as reasons
 from app.feed.fields import cycle_for_session, plain_text
 from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
+from app.feed.row_problems import Problems
 from app.feed.sniff import other_import, rows_with_last
 from app.feed.template import cells as cell
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
@@ -266,43 +267,55 @@ def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
 
 
 def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
+    """The row's record, or its rejection naming every problem it has, in the columns' order."""
     explicit_id = cells.get("external_id", "")
-    try:
-        check_text(explicit_id, "external_id", MAX_ID_CHARS)
-        mechanism = named_label(cells["mechanism"], "mechanism")
-        if not mechanism:
-            raise RecordError(refusals.refusal(reasons.EMPTY, field="mechanism"))
-        texts = _row_texts(cells)
-        symbol = named_label(cells.get("symbol", ""), "symbol")
-        session = parse_int(cells.get("upr_session", ""), "upr_session")
-        lists = {
-            name: named_labels(cells.get(name, "").split(";"), name, cell.label_limit(name))
-            for name in LIST_COLUMNS
-        }
-        for name in cell.STATE_COLUMNS:
-            cell.one_state_each(lists[name], name)
-        return SourceRecord(
-            source="manual",
-            external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
-            input_position=position,
-            type=cell.kind(cells.get("type", "")),
-            mechanism=mechanism,
-            texts=texts,
-            symbol=symbol or None,
-            publication_date=cell.publication_date(cells.get("publication_date", "")),
-            countries=lists["countries"],
-            regions=lists["regions"],
-            themes=lists["themes"],
-            affected_persons=lists["affected_persons"],
-            sdgs=cell.sdgs(lists["sdgs"]),
-            recommending_states=lists["recommending_states"],
-            recommending_regions=lists["recommending_regions"],
-            upr_session=session,
-            upr_cycle=cycle_for_session(session) if session is not None else None,
-            position=cell.position(cells.get("position", "")),
+    problems = Problems()
+    problems.check(check_text, explicit_id, "external_id", MAX_ID_CHARS, default="")
+    mechanism = problems.check(_mechanism, cells["mechanism"], default="")
+    kind = problems.check(cell.kind, cells.get("type", ""), default="recommendation")
+    symbol = problems.check(named_label, cells.get("symbol", ""), "symbol", default="")
+    texts = _row_texts(cells, problems)
+    published = problems.check(cell.publication_date, cells.get("publication_date", ""), default=None)
+    lists: dict[str, list[str]] = {
+        name: problems.check(
+            named_labels, cells.get(name, "").split(";"), name, cell.label_limit(name), default=[]
         )
-    except RecordError as exc:
-        return Rejection(position, str(exc), _usable(explicit_id))
+        for name in LIST_COLUMNS
+    }
+    for name in cell.STATE_COLUMNS:
+        problems.check(cell.one_state_each, lists[name], name, default=None)
+    sdgs: list[str] = problems.check(cell.sdgs, lists["sdgs"], default=[])
+    session = problems.check(parse_int, cells.get("upr_session", ""), "upr_session", default=None)
+    upr_position = problems.check(cell.position, cells.get("position", ""), default="none")
+    if problems:
+        return Rejection(position, problems.reason(), _usable(explicit_id))
+    return SourceRecord(
+        source="manual",
+        external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
+        input_position=position,
+        type=kind,
+        mechanism=mechanism,
+        texts=texts,
+        symbol=symbol or None,
+        publication_date=published,
+        countries=lists["countries"],
+        regions=lists["regions"],
+        themes=lists["themes"],
+        affected_persons=lists["affected_persons"],
+        sdgs=sdgs,
+        recommending_states=lists["recommending_states"],
+        recommending_regions=lists["recommending_regions"],
+        upr_session=session,
+        upr_cycle=cycle_for_session(session) if session is not None else None,
+        position=upr_position,
+    )
+
+
+def _mechanism(value: str) -> str:
+    mechanism = named_label(value, "mechanism")
+    if not mechanism:
+        raise RecordError(refusals.refusal(reasons.EMPTY, field="mechanism"))
+    return mechanism
 
 
 def _usable(explicit_id: str) -> str | None:
@@ -310,21 +323,29 @@ def _usable(explicit_id: str) -> str | None:
     return explicit_id if explicit_id and text_problem(explicit_id, MAX_ID_CHARS) is None else None
 
 
-def _row_texts(cells: dict[str, str]) -> dict[str, str]:
+def _row_texts(cells: dict[str, str], problems: Problems) -> dict[str, str]:
     """The texts of a row by language: ``text`` in its ``language`` first, then the
-    ``text_<language>`` columns in header order (an empty one is no text in that language)."""
+    ``text_<language>`` columns in header order (an empty one is no text in that language). What is
+    wrong with any of them goes to ``problems``."""
     texts: dict[str, str] = {}
+    found = len(problems.found)
     if "text" in cells and (cells["text"] or not any(name.startswith(_TEXT_PREFIX) for name in cells)):
-        texts[cell.language(cells.get("language", ""))] = cell.text(cells["text"])
+        text = problems.check(cell.text, cells["text"], default="")
+        language = problems.check(cell.language, cells.get("language", ""), default="")
+        if text and language:
+            texts[language] = text
     for name, value in cells.items():
         if not name.startswith(_TEXT_PREFIX) or not value:
             continue
         language = name.removeprefix(_TEXT_PREFIX)
         if language in texts and texts[language] != value:
-            raise RecordError(refusals.refusal(reasons.TEXT_DIFFERS, field=name, language=repr(language)))
-        if not plain_text(check_text(value, name, MAX_TEXT_CHARS)):
-            raise RecordError(refusals.refusal(reasons.EMPTY, field=name))
-        texts[language] = value
-    if not texts:
-        raise RecordError(refusals.refusal(reasons.EMPTY, field="text"))
+            problems.add(refusals.refusal(reasons.TEXT_DIFFERS, field=name, language=repr(language)))
+            continue
+        checked = problems.check(check_text, value, name, MAX_TEXT_CHARS, default=None)
+        if checked is not None and not plain_text(checked):
+            problems.add(refusals.refusal(reasons.EMPTY, field=name))
+        elif checked is not None:
+            texts[language] = value
+    if not texts and len(problems.found) == found:
+        problems.add(refusals.refusal(reasons.EMPTY, field="text"))
     return texts
