@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,28 +163,6 @@ def start_scheduler(settings: Settings) -> threading.Event:
 # --- the staff workspace's imports ---------------------------------------------------------
 
 
-def _readable(read: Callable[[Path], Iterable[object]], path: Path) -> None:
-    """Read the file's header and first record: a file that is no spreadsheet, lacks a column or holds
-    no record is refused before the run starts, so nothing at all is written (the CLI records such a
-    run failed)."""
-    from app.feed.records import MalformedInput
-
-    records = iter(read(path))
-    try:
-        if next(records, None) is None:
-            # Refused like an empty file: a run that read nothing would say "The file is imported".
-            raise ImportFailed(
-                "the file holds no record: there is no row below its header row (an empty search, or "
-                "rows filtered out before the file was saved?)"
-            )
-    except MalformedInput as exc:
-        raise ImportFailed(str(exc)) from None  # the page says, in its language, that the file was refused
-    finally:
-        close = getattr(records, "close", None)
-        if close is not None:
-            close()
-
-
 # The command's refusal names its options (--country, --all-countries), which a page has none of.
 _NO_STATE_TO_UPLOAD = _(
     "this server tracks no State (NRTD_COUNTRY is empty), and UHRI and UPR Info files are imported "
@@ -196,12 +174,11 @@ _NO_STATE_TO_UPLOAD = _(
 def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedRun:
     """An uploaded file through the import its ``nrtd import`` command runs (same lock, same one
     transaction), for the State of NRTD_COUNTRY (the template: every row, as the CLI does). The run
-    has an engine of its own, as the CLI's and the schedule's do (their lock waits, not a request's)."""
+    has an engine of its own, as the CLI's and the schedule's do (their lock waits, not a request's).
+    A file the import refuses as a whole (not of its kind, empty, unreadable, no record) is recorded
+    as a failed run with the reason, as the command records it: the runs list keeps what was tried."""
     from importers.csv_runs import import_csv_template, import_upr_info
     from importers.run import import_uhri
-    from importers.template_xlsx import read_template
-    from importers.uhri_xlsx import read_uhri_xlsx
-    from importers.upr_info_csv import read_upr_info_csv
 
     if kind != "csv-template" and not settings.country.strip():
         raise ImportFailed(_NO_STATE_TO_UPLOAD)
@@ -209,18 +186,22 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     shown = path.name  # the name the file was sent with: its temporary copy is gone after the run
     try:
         if kind == "uhri-xlsx":
-            _readable(read_uhri_xlsx, path)
             summary = import_uhri(engine, settings, str(path), shown_as=shown)
         elif kind == "upr-info-csv":
-            _readable(read_upr_info_csv, path)
             summary = import_upr_info(engine, settings, path, shown_as=shown)
         else:
-            _readable(read_template, path)
             summary = import_csv_template(engine, settings, path, shown_as=shown)
     finally:
         engine.dispose()
     log.info("uploaded import: %s", summary.line())
-    return UploadedRun(summary.run_id, summary.outcome, summary.message, summary.counts.rejected)
+    return UploadedRun(
+        summary.run_id,
+        summary.outcome,
+        summary.message,
+        summary.counts.rejected,
+        # Failed before a record was read: the file itself was refused.
+        refused=summary.outcome == "failed" and summary.counts.read == 0,
+    )
 
 
 def start_scheduled_import_now(engine: Engine, settings: Settings) -> None:

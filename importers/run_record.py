@@ -205,11 +205,7 @@ def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:
     if spec.allow_empty:
         return
     if counts.read == 0:
-        raise NothingInScope(
-            "the file holds no record: nothing was imported (a header row with no row below it, or an "
-            "empty array: an empty search, or rows filtered out before the file was saved?). If that is "
-            "expected, `nrtd import ... --allow-empty` lets the run succeed"
-        )
+        raise NothingInScope(refusals.NO_RECORD)
     if spec.country is None:
         return
     if counts.skipped and not (counts.created or counts.updated or counts.unchanged or counts.rejected):

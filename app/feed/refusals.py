@@ -194,6 +194,13 @@ ANOTHER_STATE = _(
     "about %(states)s, not %(own)s: this instance tracks %(own)s only (NRTD_COUNTRY); import it into a "
     "database of its own"
 )
+# A file that holds no record at all (importers/run_record.py), for any import: the command's and the
+# staff workspace's upload alike record it as a failed run.
+NO_RECORD = _(
+    "the file holds no record: nothing was imported (a header row with no row below it, or an empty array: "
+    "an empty search, or rows filtered out before the file was saved?). If that is expected, `nrtd import "
+    "... --allow-empty` lets the run succeed"
+)
 NOTHING_IN_SCOPE = _(
     "none of the %(read)s records read concerns %(state)s, the State imported (NRTD_COUNTRY, or "
     "--country on the command line): the file is about other States, or is not the file meant; nothing "
@@ -219,8 +226,8 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
-        EMPTY_FILE, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME, QUOTE_NEVER_CLOSED,
-        QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
+        EMPTY_FILE, NO_RECORD, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME,
+        QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
         *NAMED_IMPORTS.values(),
         *MONTHS, *record_refusals.FIXED, *file_refusals.FIXED, *download_refusals.FIXED,
     )
@@ -311,6 +318,16 @@ def reason_of(text: str) -> str:
             if all(isinstance(values[name], Reason) for name in _MESSAGE_VALUES & values.keys()):
                 return Reason(message, **values)
     return text
+
+
+def refusal_of_run(message: str) -> str:
+    """A failed run's message read back without the words naming the kind of failure ("input rejected:
+    ", "refused: "): why the file was refused, as a form says it beside the file."""
+    for kind in (INPUT_REJECTED, REFUSED):
+        words = kind.removesuffix("%(reason)s")
+        if message.startswith(words):
+            return reason_of(message.removeprefix(words))
+    return reason_of(message)
 
 
 # Where a rejected record stands in its file, as the readers write it ("row 3" of a CSV or a sheet,

@@ -34,13 +34,18 @@ class UploadedRun:
     outcome: str  # succeeded | failed
     message: str | None
     rejected: int
+    # The file was refused as a whole before a record was read (not of its kind, empty, unreadable,
+    # holding no record): the run failed, and the page shows the form again with the reason.
+    refused: bool = False
 
 
 class UploadImport(Protocol):
     """Import the file at ``path`` (the upload, spooled to disk) as ``kind``: the CLI's import, its
-    lock and its one transaction, on connections of its own (never the request's). Raises
-    ``ImportFailed`` when the file cannot be read at all (nothing is written, not even a run),
-    ``ImportLocked`` when another import runs."""
+    lock and its one transaction, on connections of its own (never the request's). A file refused as a
+    whole is a failed run, recorded as the CLI records it (``UploadedRun.refused``). Raises
+    ``ImportFailed`` when the server cannot import this kind at all (no State configured: nothing is
+    written, as the CLI writes nothing for its usage errors), ``ImportLocked`` when another import runs
+    (nothing written either, as the CLI's "not started")."""
 
     def __call__(self, settings: Settings, kind: UploadKind, path: Path) -> UploadedRun: ...
 

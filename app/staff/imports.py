@@ -26,7 +26,7 @@ from app.core.catalogue import Reason
 from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, InvalidInput
-from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of
+from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of, refusal_of_run
 from app.import_runs import service
 from app.import_runs.lock import import_running
 from app.import_runs.schemas import ImportRunListParams
@@ -175,10 +175,12 @@ def _refused(
     status: int,
     errors: dict[str, str],
     values: dict[str, Any],
+    *,
+    refused_run: int | None = None,
 ) -> Response:
     page = StaffPage.of(request, "imports", staff)
     context = _list_context(request, db, page, staff, ImportRunListParams(), errors=errors, values=values)
-    return render(request, page, "imports/list.html", context, status=status)
+    return render(request, page, "imports/list.html", {**context, "refused_run": refused_run}, status=status)
 
 
 def _file_name(uploaded: str, suffix: str) -> str:
@@ -231,6 +233,11 @@ def upload(
             # The import's words read back into their message, so that the page says them in its language.
             reason = Reason(CANNOT_BE_IMPORTED, reason=reason_of(exc.detail))
             return _refused(request, db, staff, 422, {"file": reason}, values)
+    if run.refused:
+        # The file itself was refused: the form again, the reason beside the file, and the failed run
+        # that records it (listed below, as the command's would be).
+        reason = Reason(CANNOT_BE_IMPORTED, reason=refusal_of_run(run.message or ""))
+        return _refused(request, db, staff, 422, {"file": reason}, values, refused_run=run.run_id)
     done = "import-finished" if run.outcome == "succeeded" else "import-failed"
     return redirect(f"/staff/imports/{run.run_id}?done={done}", request)
 

@@ -15,7 +15,7 @@ from tests.importers.test_template_encoding import FRENCH_EXCEL, last_message, s
 from tests.importers.test_template_xlsx import filled_template, stored
 from tests.importers.test_uhri_xlsx import crc_row, write_xlsx
 from tests.staff.conftest import StaffLogin, _signer
-from tests.staff.import_support import NOT_DATA, upload
+from tests.staff.import_support import NOT_DATA, runs, upload
 from tests.uhri_records import snapshot
 
 UPR_INFO_HEADER = b"To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\r\n"
@@ -38,16 +38,18 @@ def test_a_file_with_a_header_and_no_row_is_refused(
         content = UPR_INFO_HEADER + b",,,,,,,,,,\r\n"
     else:
         content = b"mechanism,text,countries\r\n"
-    before = snapshot(engine, skip=NOT_DATA)
+    before = snapshot(engine, skip=(*NOT_DATA, "import_runs"))
 
     answer = upload(staff, content, kind=kind, name=name)
 
     assert answer.status_code == 422, answer.text
-    assert "The file cannot be imported: the file holds no record: there is no row below its header" in (
+    assert "The file cannot be imported: the file holds no record: nothing was imported (a header row " in (
         answer.text
     )
     assert f'value="{kind}" checked' in answer.text
-    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+    # Recorded as a failed run, as the command records it; nothing else written.
+    assert snapshot(engine, skip=(*NOT_DATA, "import_runs")) == before
+    assert runs(engine) == [("failed", 0, 0)]
 
 
 def test_the_run_keeps_the_accented_letters_of_the_files_name(
@@ -113,3 +115,24 @@ def test_the_upload_page_reads_a_template_saved_by_a_french_excel(
     assert answer.status_code == 303, answer.text
     assert stored_texts(engine)["CIDH-2"] == "Garantizar la educación de las niñas"
     assert "read as Windows-1252" in last_message(engine)
+
+
+@pytest.mark.parametrize("kind", ["uhri-xlsx", "upr-info-csv", "csv-template"])
+def test_an_empty_file_is_refused_and_the_refusal_listed_among_the_runs(
+    committed_staff_login: StaffLogin, engine: Engine, kind: str
+) -> None:
+    """A file of 0 bytes (a save that failed, the wrong file picked) left no run: nobody could see
+    later that it was tried, nor why it was refused."""
+    staff = committed_staff_login("coordinator")
+
+    answer = upload(staff, b"", kind=kind, name="empty.csv")
+
+    assert answer.status_code == 422, answer.text
+    assert "The file cannot be imported: " in answer.text
+    assert runs(engine) == [("failed", 0, 0)]
+    listing = staff.get("/staff/imports?outcome=failed").text
+    assert "Import runs found: 1" in listing
+    run_id = listing.split('<th scope="row"><a href="/staff/imports/')[1].split('"')[0]
+    assert f'<a href="/staff/imports/{run_id}">Run {run_id}</a>' in answer.text  # the form links to it
+    page = staff.get(f"/staff/imports/{run_id}").text
+    assert "empty" in page  # the reason, on the run's page

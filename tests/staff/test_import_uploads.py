@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, select
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
 from tests import accounts
+from tests.cli_runner import run_cli
 from tests.conftest import MakeApp
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffLogin, _signer, assert_refusal_reaches_its_fields
@@ -57,19 +58,55 @@ def test_an_uploaded_xlsx_is_imported_and_its_rejected_row_listed(
     assert f'href="{location.split("?")[0]}#rejected">1</a>' in listing.text
 
 
-def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
-    committed_staff_login: StaffLogin, engine: Engine
-) -> None:
-    staff = committed_staff_login("coordinator")
-    before = snapshot(engine, skip=NOT_DATA)
+PDF = b"%PDF-1.4 this is a report, not an export"
 
-    answer = upload(staff, b"%PDF-1.4 this is a report, not an export", name="report.pdf")
+
+def test_a_file_that_is_no_spreadsheet_is_refused_and_recorded_as_a_failed_run(
+    committed_staff_login: StaffLogin, engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A refused upload left no run: the coordinator could not see later what was tried and why it was
+    refused, where ``nrtd import`` records the same file as a failed run. It is now recorded as the
+    command records it; nothing else is written."""
+    staff = committed_staff_login("coordinator")
+    before = snapshot(engine, skip=(*NOT_DATA, "import_runs"))
+
+    answer = upload(staff, PDF, name="report.pdf")
 
     assert answer.status_code == 422
     assert "There is a problem" in answer.text
     assert "The file cannot be imported: not an XLSX spreadsheet" in answer.text
     assert 'value="uhri-xlsx" checked' in answer.text  # what was chosen stays chosen
-    assert snapshot(engine, skip=NOT_DATA) == before  # not even a failed run
+    assert snapshot(engine, skip=(*NOT_DATA, "import_runs")) == before  # only the run is written
+    ((run_id, source, fmt, location, message),) = refused_runs(engine)
+    assert (source, fmt, location) == ("uhri", "xlsx", "report.xlsx")
+    assert message.startswith("input rejected: not an XLSX spreadsheet")
+    # The page links to the run, which the runs list shows failed, and its page gives the reason.
+    assert f'<a href="/staff/imports/{run_id}">' in answer.text
+    listing = staff.get("/staff/imports?outcome=failed").text
+    assert f'href="/staff/imports/{run_id}">Run {run_id}</a>' in listing
+    run_page = staff.get(f"/staff/imports/{run_id}").text
+    assert "not an XLSX spreadsheet" in run_page and "outcome-failed" in run_page
+    # The API lists it so, as it lists the command's run of the same file, with the same reason.
+    api = staff.get(f"/api/v1/import-runs/{run_id}", headers=accounts.headers_for(engine, "coordinator"))
+    assert api.status_code == 200 and api.json()["outcome"] == "failed"
+    assert api.json()["message"] == message
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(PDF)
+    cli_env = {"NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru"}
+    result = run_cli(["import", "uhri", str(path)], env=cli_env)
+    assert result.returncode == 1, result.stderr
+    (_upload, (_cli_id, *cli_run)) = refused_runs(engine)
+    assert cli_run == [source, fmt, str(path), message]
+
+
+def refused_runs(engine: Engine) -> list[tuple[int, str, str, str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ImportRun.id, ImportRun.source, ImportRun.format, ImportRun.location, ImportRun.message)
+            .where(ImportRun.outcome == "failed")
+            .order_by(ImportRun.id)
+        )
+        return [(run_id, source, fmt, where, message or "") for run_id, source, fmt, where, message in rows]
 
 
 def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
@@ -79,7 +116,7 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     answer = upload(staff, b"name,age\nAna,3\n", kind="csv-template", name="people.csv")
     assert answer.status_code == 422
     assert "The file cannot be imported:" in answer.text
-    assert runs(engine) == []
+    assert runs(engine) == [("failed", 0, 0)]  # recorded, as `nrtd import csv` records it
     # On a French page, the sentence is French (the reason too, once the catalogue has its message:
     # app/feed/refusals.py); the columns the reader found are named as the file names them.
     french = upload(
@@ -93,7 +130,7 @@ def test_a_csv_with_the_wrong_columns_is_refused_as_the_template(
     assert answer.status_code == 422
     assert "this is a UPR Info database export, not the template of manual recommendations" in answer.text
     assert "(in the staff workspace: &#39;UPR Info database (CSV)&#39;)" in answer.text
-    assert runs(engine) == []
+    assert runs(engine) == [("failed", 0, 0)] * 3
 
 
 def test_a_broken_csv_is_refused_in_the_page_s_language(
@@ -110,7 +147,7 @@ def test_a_broken_csv_is_refused_in_the_page_s_language(
         "Impossible d’importer le fichier : fichier CSV non valide : ligne 2 : une cellule entre "  # noqa: RUF001
         "guillemets n’est jamais fermée"  # noqa: RUF001
     ) in french.text
-    assert runs(engine) == []
+    assert runs(engine) == [("failed", 0, 0)]
     # A fault further down fails the run: its page says why, in French too, and the run keeps English.
     good = b"".join(b"x%d,ACHPR,recommendation,Ensure access,en,Peru\n" % n for n in (1, 2, 3))
     failing = header + good + b'x4,ACHPR,recommendation,"Ensure access,en,Peru\n'
@@ -121,7 +158,7 @@ def test_a_broken_csv_is_refused_in_the_page_s_language(
     assert "fichier CSV non valide : ligne 5 : une cellule entre guillemets" in page
     assert "not a valid CSV file" not in page
     with engine.connect() as conn:
-        message = conn.execute(select(ImportRun.message)).scalar_one()
+        message = conn.execute(select(ImportRun.message).order_by(ImportRun.id.desc()).limit(1)).scalar_one()
     assert message is not None
     assert message.startswith("input rejected: not a valid CSV file: row 5: a quoted cell is never closed")
     assert "not a valid CSV file: row 5" in staff.get(location).text  # an English page reads it as stored
