@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.feed import refusals
 from app.feed.countries import CountryMatcher, closest_states, misspelt_state
 from app.feed.records import Rejection, Skipped, SourceRecord
+from app.feed.row_problems import joined
 from app.import_runs.lock import import_lock
 from app.models.imports import TEMPLATE_WORKBOOK
 from importers.progress import Progress, count_csv_rows
@@ -75,8 +76,9 @@ def _states_checked(
                 yield Skipped()
             continue
         named = [(under_review, "To")] + [(state, "From") for state in record.recommending_states]
-        reason = next((why for label, field in named if (why := misspelt_state(label, field))), None)
-        yield record if reason is None else Rejection(record.input_position, reason)
+        # Each misspelt State of the row, so that both are corrected in one go.
+        reasons = [why for label, field in named if (why := misspelt_state(label, field))]
+        yield Rejection(record.input_position, joined(reasons)) if reasons else record
 
 
 def import_csv_template(
@@ -131,8 +133,9 @@ def _own_state_only(
     for record in records:
         if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
             # A name close to a State's but none (a typo) is named as such, not as "another State".
-            misspelt = (misspelt_state(label, "countries") for label in record.countries)
-            reason = next(filter(None, misspelt), None) or refusals.refusal(
+            misspelt = [why for label in record.countries if (why := misspelt_state(label, "countries"))]
+            reason = joined(misspelt) if misspelt else None
+            reason = reason or refusals.refusal(
                 refusals.ANOTHER_STATE, states=", ".join(record.countries), own=own
             )
             yield Rejection(record.input_position, reason, record.external_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from app.core.config import Settings
 from app.feed.records import RecordError, Rejection
 from app.feed.row_problems import MAX_PROBLEMS, MAX_REASON_CHARS, Problems, joined, problems_of
 from importers.uhri_mapping import to_record
@@ -161,3 +162,23 @@ def test_nrtd_import_csv_prints_and_stores_every_problem(
     with engine.connect() as conn:
         (stored,) = conn.execute(select(RejectedRecord.reason)).scalars()
     _problems_match(stored, TEMPLATE_PROBLEMS)
+
+
+def test_a_template_row_names_each_misspelt_state(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    from importers.csv_runs import import_csv_template
+
+    rows = [{"mechanism": "ACHPR", "text": "Ensure access", "countries": "Peur; Chlie"}]
+    path = write_rows(
+        tmp_path / "t.csv", [*rows, {"mechanism": "ACHPR", "text": "Other", "countries": "Peru"}]
+    )
+
+    run = import_csv_template(engine, settings.model_copy(update={"country": "Peru"}), path)
+
+    (rejection,) = run.rejections
+    _problems_match(
+        rejection.reason,
+        [
+            "countries: 'Peur' is no State this import knows",
+            "countries: 'Chlie' is no State this import knows",
+        ],
+    )

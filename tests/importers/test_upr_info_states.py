@@ -53,3 +53,10 @@ def test_a_misspelt_state_rejects_its_row_naming_the_closest(
         engine, settings.model_copy(update={"country": ""}), path, all_countries=True
     )
     assert [r.input_position for r in everything.rejections] == ["row 2", "row 3", "row 5"]
+    # A row with two misspelt States names both (it named the first only).
+    (both,) = [r for r in everything.rejections if r.input_position == "row 5"]
+    assert both.reason.split("\n") == [
+        "To: 'Chlie' is no State this import knows (closest: China; Chile; Cyprus): write the State as UHRI "
+        "spells it, in a UN language, or as its ISO code (CN for China)",
+        NORWYA,
+    ]
