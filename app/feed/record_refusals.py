@@ -19,7 +19,8 @@ EMPTY = _("%(field)s: empty")
 EMPTY_LABEL = _("%(field)s: empty label")
 LABEL_TOO_LONG = _("%(field)s: the label %(label)s... is too long")
 # The last of a record's problems listed (app/feed/row_problems.py), when it has more.
-MORE_PROBLEMS = _("and %(count)s more problem(s) in this record")
+MORE_PROBLEM = _("and one more problem in this record")
+MORE_PROBLEMS = _("and %(count)s more problems in this record")
 
 # --- text that cannot be stored (app/feed/values.py) --------------------------------------------
 LONGER_THAN = _("longer than %(limit)s characters")
@@ -99,7 +100,7 @@ SDG_DATE = _(
     "type the codes again"
 )
 
-FIXED = (EMPTY_NO_HEADER, *JSON_TYPES.values())
+FIXED = (EMPTY_NO_HEADER, MORE_PROBLEM, *JSON_TYPES.values())
 WITH_VALUES = (
     FIELD_PROBLEM, MISSING, EMPTY, EMPTY_LABEL, LABEL_TOO_LONG, MORE_PROBLEMS, LONGER_THAN, LABEL_LONGER_THAN,
     NUL_AT,

@@ -62,7 +62,8 @@ def joined(problems: Sequence[str]) -> str:
     for index, problem in enumerate(problems):
         line = problem.replace(SEPARATOR, " ")  # a problem is one line (a value quoted with repr is)
         if index == MAX_PROBLEMS or size + len(line) > MAX_REASON_CHARS - _MORE_ROOM:
-            kept.append(refusal(reasons.MORE_PROBLEMS, count=len(problems) - index))
+            more = len(problems) - index
+            kept.append(refusal(reasons.MORE_PROBLEMS, count=more) if more > 1 else reasons.MORE_PROBLEM)
             break
         kept.append(line)
         size += len(line) + len(SEPARATOR)

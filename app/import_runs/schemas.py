@@ -76,7 +76,7 @@ class RejectionOut(BaseModel):
     problems: list[str] = Field(
         description="Each problem of the record, naming its field or column and what is wrong with it, in "
         "the input's column order: at most 10, the last then saying how many more there are "
-        '("and 3 more problem(s) in this record"); one for a run stored before every problem was named'
+        '("and 3 more problems in this record"); one for a run stored before every problem was named'
     )
 
 

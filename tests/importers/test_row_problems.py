@@ -135,10 +135,13 @@ def test_the_problems_listed_are_capped_saying_how_many_more() -> None:
     many = [f"text_x{n}: empty" for n in range(MAX_PROBLEMS + 3)]
     problems = problems_of(joined(many))
     assert problems[:MAX_PROBLEMS] == many[:MAX_PROBLEMS]
-    assert problems[MAX_PROBLEMS:] == ["and 3 more problem(s) in this record"]
+    assert problems[MAX_PROBLEMS:] == ["and 3 more problems in this record"]
     long = ["symbol: " + "x" * 700 for _ in range(5)]
     reason = joined(long)
-    assert len(reason) <= MAX_REASON_CHARS and reason.endswith("and 3 more problem(s) in this record")
+    assert len(reason) <= MAX_REASON_CHARS and reason.endswith("and 3 more problems in this record")
+    assert problems_of(joined(many[: MAX_PROBLEMS + 1]))[MAX_PROBLEMS:] == [
+        "and one more problem in this record"
+    ]
     # A problem is one line, whatever a value held.
     collected = Problems()
     collected.add("symbol: 'a\nb'")
