@@ -139,8 +139,26 @@ class PublicRecommendation(PublicModel):
     actions: list[PublicActionSummary] = Field(description="Published actions implementing it")
 
 
+def public_recommendation_url(recommendation_id: int) -> str:
+    return f"/api/v1/public/recommendations/{recommendation_id}"
+
+
+class PublicLeadingRecord(PublicModel):
+    """The record a linked copy is one recommendation with (docs/sources.md): the one the lists show."""
+
+    id: int
+    url: str = Field(description="Its JSON: /api/v1/public/recommendations/{id}")
+    page_url: str = Field(description="Its page on the portal: /recommendations/{id}")
+
+
 class PublicRecommendationDetail(PublicRecommendation):
     texts: dict[str, str] = Field(description="Plain text in every available language, by language code")
+    leading_record: PublicLeadingRecord | None = Field(
+        description="On a copy linked to the recommendation's UHRI record (a UPR Info row, a copy entered "
+        "by hand): that record, which the lists, counts and exports show in its place and which holds "
+        "the status, the actions and the progress (the portal's page of the copy leads to it). Null "
+        "otherwise, and once the link is undone or the record withdrawn."
+    )
 
 
 class PublicRecommendationPage(PublicModel):

@@ -20,11 +20,12 @@ from app.public.schemas import (
     PublicRecommendationDetail,
     PublicRecommendationPage,
     PublicRecommendationParams,
+    public_recommendation_url,
 )
 from app.recommendations import kept
 from app.recommendations import schemas as staff
 from app.recommendations import service as recommendations
-from app.recommendations.reading import check_cursor, filter_conditions
+from app.recommendations.reading import check_cursor, current_leader, filter_conditions
 
 # Who the recommendations service reads for: the role that sees published data only.
 PUBLIC_READER = Actor(role=READER, label="public")
@@ -121,4 +122,19 @@ def get_recommendation(
         raise NotFound(f"recommendation {recommendation_id} does not exist")
     extras = _Extras(session, [recommendation_id])
     texts = {code: version.text for code, version in detail.texts.items()}
-    return PublicRecommendationDetail.model_validate({**_public_fields(detail, extras), "texts": texts})
+    return PublicRecommendationDetail.model_validate(
+        {
+            **_public_fields(detail, extras),
+            "texts": texts,
+            "leading_record": _leading_record(session, detail.id),
+        }
+    )
+
+
+def _leading_record(session: Session, recommendation_id: int) -> dict[str, object] | None:
+    """The record a linked copy leads to, as the portal's page of the copy does (a 307 to it): a client
+    that kept the copy's id learns which one the lists show."""
+    leader = current_leader(session, recommendation_id)
+    if leader is None:
+        return None
+    return {"id": leader, "url": public_recommendation_url(leader), "page_url": f"/recommendations/{leader}"}

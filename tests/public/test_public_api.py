@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
+from app.models import SourceLink
 from app.public.schemas import PublicRecommendationParams
 from app.recommendations.schemas import RecommendationListParams
+from tests.conftest import session_on
 from tests.factories import ids_by_external_id, import_records, record
 from tests.public.world import World
 
@@ -123,6 +125,30 @@ def test_recommendation_detail(public: TestClient, world: World) -> None:
         f"recommendation {world.rec['W']} does not exist"
     )
     assert public.get(f"{PREFIX}/recommendations/0").status_code == 422
+
+
+def test_a_linked_copy_names_the_record_that_leads(public: TestClient, world: World, db: Connection) -> None:
+    """A copy linked to its UHRI record (docs/sources.md) is left out of the lists; a client that kept
+    its id learns from its detail which record is listed in its place, as the portal's page leads there."""
+    leader, copy = world.rec["P1"], world.rec["P2"]
+    assert _get(public, f"/recommendations/{copy}")["leading_record"] is None
+    with session_on(db) as session:
+        session.add(SourceLink(leader_id=leader, member_id=copy, state="linked", method="manual"))
+        session.commit()
+    detail = _get(public, f"/recommendations/{copy}")
+    assert detail["id"] == copy
+    assert detail["leading_record"] == {
+        "id": leader,
+        "url": f"/api/v1/public/recommendations/{leader}",
+        "page_url": f"/recommendations/{leader}",
+    }
+    assert _get(public, detail["leading_record"]["url"].removeprefix(PREFIX))["leading_record"] is None
+    assert _ids(_get(public, "/recommendations")) == [leader]  # the lists show the record alone
+    with session_on(db) as session:
+        # Its record withdrawn, the copy is listed again, and leads nowhere.
+        session.query(SourceLink).filter_by(member_id=copy).update({"leader_id": world.rec["W"]})
+        session.commit()
+    assert _get(public, f"/recommendations/{copy}")["leading_record"] is None
 
 
 def test_clusters(public: TestClient, world: World) -> None:
