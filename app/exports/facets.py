@@ -16,16 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.exports.count_labels import NONE, ranked
 from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
 from app.exports.service import conditions_for
-from app.exports.stats import (
-    NONE,
-    enum_buckets,
-    mechanism_buckets,
-    ranked,
-    sdg_goal_buckets,
-    status_buckets,
-)
+from app.exports.stats import enum_buckets, mechanism_buckets, sdg_goal_buckets, status_buckets
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.recommendation import POSITIONS
 from app.models.taxonomy import MECHANISM_FAMILIES, MECHANISM_FAMILY_LABELS

@@ -97,6 +97,11 @@ _PUBLIC_LIMITS = (
     "export (`lang` alone) is served from a file kept per data version; while that file is being "
     "built for another request the answer is 503 with `Retry-After`."
 )
+_STATS_LABELS = (
+    " Each bucket's `label` is in `lang`: the statuses, positions, priorities and cycles in the interface's "
+    "words (English, French, Spanish), the mechanisms by their official names, the SDG goals by their "
+    "titles, the themes where a UHRI export in that language named them; keys and counts do not change."
+)
 _STATS_LIMIT = (
     " Bounded by `NRTD_STATS_TIMEOUT` seconds: a slower request is stopped and answered 503 with "
     "`Retry-After` (narrow the filters)."
@@ -174,7 +179,10 @@ def export_json(request: Request, actor: StaffUser, params: Annotated[ExportPara
     summary="Statistics of the filtered recommendation list and its actions (staff)",
     description="Counts by status, mechanism, theme, SDG goal, lead entity, UPR cycle, position, "
     "priority; actions by status and overdue. `ETag` (of the data version, the day and the query), "
-    "304 on `If-None-Match`; a revalidation or a HEAD counts nothing." + _FILTERS + _STATS_LIMIT,
+    "304 on `If-None-Match`; a revalidation or a HEAD counts nothing."
+    + _STATS_LABELS
+    + _FILTERS
+    + _STATS_LIMIT,
     response_model=StaffStats,
     responses={**_STAFF_CACHED, **_STATS_BUSY},
 )
@@ -285,7 +293,10 @@ def public_export_metadata(
     tags=["public"],
     summary="Statistics of the published recommendations and published actions",
     description="Cacheable: `ETag` (of the data version, the day and the query), `Cache-Control`, 304 on "
-    "`If-None-Match`; a revalidation or a HEAD counts nothing." + _PUBLIC_FILTERS + _STATS_LIMIT,
+    "`If-None-Match`; a revalidation or a HEAD counts nothing."
+    + _STATS_LABELS
+    + _PUBLIC_FILTERS
+    + _STATS_LIMIT,
     response_model=PublicStats,
     responses={**CACHED_RESPONSES, **problem_responses(429), **_STATS_BUSY},
 )

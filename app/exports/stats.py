@@ -22,10 +22,10 @@ from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, case, func, 
 from sqlalchemy.orm import Session, aliased
 
 from app.core.caching import data_etag
+from app.exports.count_labels import NONE, CountLabels, ranked
 from app.exports.deadline import query_deadline
 from app.exports.schemas import ActionStats, CountBucket, PublicStats, StaffStats
 from app.exports.service import conditions_for
-from app.feed.fields import alphabetical
 from app.models import (
     Entity,
     Mechanism,
@@ -42,8 +42,6 @@ from app.recommendations.reading import data_version, status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
 from app.taxonomies.service import SDG_ORDER, sdg_titles
-
-NONE = "none"
 
 
 def statistics(
@@ -102,15 +100,10 @@ def _kept_counts(
         with query_deadline(session, timeout) if timeout else nullcontext():
             return _counts(session, params, public=public, today=today)
 
-    # Kept for every language at once: only the SDG goals' titles depend on it, set on the way out.
+    # Kept for every language at once: only the labels depend on it, set on the way out.
     asked = params.model_dump(mode="json", exclude={"lang"})
     counts = kept.counts.get(session, ["stats", public, today.isoformat(), asked], compute)
-    titles = sdg_titles(params.lang)
-    goals = [
-        bucket.model_copy(update={"label": titles.get(bucket.key, bucket.key)})
-        for bucket in counts["by_sdg_goal"]
-    ]
-    return {**counts, "by_sdg_goal": goals}
+    return CountLabels(session, params.lang).statistics(counts)
 
 
 def _counts(
@@ -163,10 +156,6 @@ def enum_buckets(
         CountBucket(key=key, label=named.get(key) or _label(key), count=count)
         for key, count in counts.items()
     ]
-
-
-def ranked(buckets: Iterable[CountBucket]) -> list[CountBucket]:
-    return sorted(buckets, key=lambda bucket: (-bucket.count, alphabetical(bucket.label), bucket.key))
 
 
 def status_buckets(

@@ -21,7 +21,7 @@ from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.facets import facets
 from app.exports.params import list_params
 from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
-from app.exports.stats import NONE, statistics
+from app.exports.stats import statistics
 from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models.local import STATUSES
@@ -54,6 +54,9 @@ SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
 REPORT = "/api/v1/public/reports/implementation"
 
+
+# A bar's label: a text, or (text, its language when not the page's).
+BarLabel = Callable[[CountBucket], str | tuple[str, str | None]]
 
 # The filters the form takes several values of (checkboxes: any of them matches, as in the API).
 SEVERAL = ("mechanism", "theme", "sdg", "status", "cycle")
@@ -241,9 +244,7 @@ def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, A
     return {"cluster": found, "page": members, "actions": linked}
 
 
-def _relabel(
-    buckets: list[CountBucket], label: Callable[[CountBucket], str | tuple[str, str | None]], page_lang: str
-) -> list[Bar]:
+def _relabel(buckets: list[CountBucket], label: BarLabel, page_lang: str) -> list[Bar]:
     """Bars of ``buckets``, each labelled by ``label``: a text, or (text, its language if not the page's);
     each count written as the table under the chart writes it ("1 234" in French)."""
     bars = []
@@ -262,40 +263,20 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
         public=True,
         today=datetime.now(UTC).date(),
     )
-    statuses = {
-        "not_started": _("Not started"),
-        "in_progress": _("In progress"),
-        "partially_implemented": _("Partially implemented"),
-        "implemented": _("Implemented"),
-        "not_applicable": _("Not applicable"),
-    }
-
-    theme_names = term_names(session, page.lang).get("theme", {})
+    # The statistics come labelled in the page's language; a theme no export named in it keeps its
+    # stored label, in the feed's language, and is marked so.
+    translated = set(term_names(session, page.lang).get("theme", {}).values())
 
     def theme(bucket: CountBucket) -> tuple[str, str | None]:
-        own = theme_names.get(bucket.label)
-        return (own, None) if own else (bucket.label, None if page.feed_lang == page.lang else page.feed_lang)
+        own = bucket.label in translated or page.feed_lang == page.lang
+        return bucket.label, None if own else page.feed_lang
 
-    def cycle(bucket: CountBucket) -> str:
-        if bucket.key.isdigit():
-            return _("Cycle %(number)s") % {"number": bucket.key}
-        return _("Not a UPR recommendation")
+    def as_given(bucket: CountBucket) -> str:
+        return bucket.label
 
-    sections = [
-        (
-            "status",
-            _("By implementation status"),
-            _("Status"),
-            data.by_status,
-            lambda b: statuses.get(b.key, b.label),
-        ),
-        (
-            "mechanism",
-            _("By mechanism"),
-            _("Mechanism"),
-            data.by_mechanism,
-            lambda b: localised_name(b.key, page.lang) or b.label,
-        ),
+    sections: list[tuple[str, str, str, list[CountBucket], BarLabel]] = [
+        ("status", _("By implementation status"), _("Status"), data.by_status, as_given),
+        ("mechanism", _("By mechanism"), _("Mechanism"), data.by_mechanism, as_given),
         ("theme", _("By theme"), _("Theme"), data.by_theme[:TOP_THEMES], theme),
         (
             "sdg",
@@ -304,14 +285,8 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
             data.by_sdg_goal,
             lambda b: f"{b.key}. {b.label}",
         ),
-        (
-            "entity",
-            _("By lead entity"),
-            _("Entity"),
-            data.by_lead_entity,
-            lambda b: _("No lead entity") if b.key == NONE else b.label,
-        ),
-        ("cycle", _("By UPR cycle"), _("Cycle"), data.by_cycle, cycle),
+        ("entity", _("By lead entity"), _("Entity"), data.by_lead_entity, as_given),
+        ("cycle", _("By UPR cycle"), _("Cycle"), data.by_cycle, as_given),
     ]
     charts = []
     for chart_id, title, column, buckets, label in sections:

@@ -29,7 +29,9 @@ from app.reports.schemas import (
     StaffGroupAction,
     StaffProgress,
 )
+from app.web import filter_labels
 from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
+from app.web.filter_labels import PRIORITY_LABELS, STATUS_LABELS
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translations
 
 TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
@@ -53,15 +55,8 @@ NO_GROUP: dict[GroupBy, str] = {
     "sdg": _("No Sustainable Development Goal"),
     "entity": _("No responsible entity"),
 }
-STATUS_LABELS = {
-    "not_started": _("Not started"),
-    "in_progress": _("In progress"),
-    "partially_implemented": _("Partially implemented"),
-    "implemented": _("Implemented"),
-    "not_applicable": _("Not applicable"),
-}
-POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": "—"}
-PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+# A report's cell of a recommendation with no position reads "—", as an empty cell.
+POSITION_LABELS = {**filter_labels.POSITION_LABELS, "none": "—"}
 PROGRESS_STATE_LABELS = {
     "draft": _("draft"),
     "submitted": _("submitted, awaiting review"),
@@ -74,7 +69,7 @@ PROGRESS_STATE_LABELS = {
 FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     "family": MECHANISM_FAMILY_LABELS,
     "type": {"recommendation": _("Recommendation"), "observation": _("Observation or concern")},
-    "position": {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")},
+    "position": filter_labels.POSITION_LABELS,
     "source": {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")},
     "priority": PRIORITY_LABELS,
     "status": STATUS_LABELS,

@@ -10,19 +10,13 @@ from app.core.catalogue import pgettext
 from app.deadlines.labels import KIND_LABELS
 from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
+from app.web.filter_labels import POSITION_LABELS as POSITION_LABELS
+from app.web.filter_labels import PRIORITY_LABELS as PRIORITY_LABELS
+from app.web.filter_labels import STATUS_LABELS as STATUS_LABELS
 from app.web.i18n import language_name as language_name
 
 TEXT_FIELD = "texts."
 
-STATUS_LABELS = {
-    "not_started": _("Not started"),
-    "in_progress": _("In progress"),
-    "partially_implemented": _("Partially implemented"),
-    "implemented": _("Implemented"),
-    "not_applicable": _("Not applicable"),
-}
-PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
-POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
 TYPE_LABELS = {"recommendation": _("Recommendation"), "observation": _("Observation or concern")}
 PROGRESS_STATE_LABELS = {
     "draft": _("Draft"),

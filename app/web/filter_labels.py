@@ -1,5 +1,6 @@
-"""The recommendation list's filters as people read them: the staff list's form and the reports'
-"Filters used" name them with these words (one catalogue, app/web/translations)."""
+"""The recommendation list's filters and their values as people read them: the staff list's form, the
+reports' "Filters used" and the statistics name them with these words (one catalogue,
+app/web/translations)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,14 @@ FILTER_LABELS = {
     "published_from": _("Published on or after"),
     "published_to": _("Published on or before"),
 }
+
+# The values of the status, priority and position, wherever they are shown.
+STATUS_LABELS = {
+    "not_started": _("Not started"),
+    "in_progress": _("In progress"),
+    "partially_implemented": _("Partially implemented"),
+    "implemented": _("Implemented"),
+    "not_applicable": _("Not applicable"),
+}
+PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}

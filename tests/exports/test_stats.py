@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from app.exports.schemas import PublicStats, StaffStats
+from app.models import Term
 from app.recommendations import kept
 from app.taxonomies.service import sdg_titles
+from tests.conftest import session_on
 from tests.factories import import_records, record
 from tests.public.conftest import MakeClient
 from tests.public.world import SECRETS, World
@@ -22,6 +24,19 @@ PUBLIC_STATS = "/api/v1/public/stats"
 
 def counts(buckets: list[dict[str, Any]]) -> dict[str, int]:
     return {bucket["key"]: bucket["count"] for bucket in buckets}
+
+
+def labels(buckets: list[dict[str, Any]]) -> dict[str, str]:
+    return {bucket["key"]: bucket["label"] for bucket in buckets}
+
+
+def unlabelled(data: Any) -> Any:
+    """The statistics without their labels: what does not depend on the language."""
+    if isinstance(data, dict):
+        return {key: unlabelled(value) for key, value in data.items() if key != "label"}
+    if isinstance(data, list):
+        return [unlabelled(item) for item in data]
+    return data
 
 
 def test_staff_statistics_of_the_world(public: TestClient, world: World) -> None:
@@ -105,6 +120,97 @@ def test_withdrawn_statistics_for_staff_only(public: TestClient, world: World) -
     assert public.get(f"{PUBLIC_STATS}?withdrawn=true").status_code == 422
 
 
+# Every label of the answer, in the language asked for: the catalogue's words, the mechanisms' official
+# names, a theme's label where an export gave one in that language (English words around the SDG
+# titles and themes of a language the catalogue does not have).
+LABELS = {
+    "fr": {
+        "by_status": {
+            "not_started": "Non commencée",
+            "in_progress": "En cours",
+            "partially_implemented": "Partiellement mise en œuvre",
+            "implemented": "Mise en œuvre",
+            "not_applicable": "Sans objet",
+        },
+        "by_mechanism": {"CRC": "Comité des droits de l'enfant", "UPR": "Examen périodique universel"},
+        "by_theme": {"Right to education": "Droit à l'éducation", "Child labour": "Child labour"},
+        "by_lead_entity": {"none": "Sans entité responsable"},
+        "by_cycle": {"3": "Cycle 3", "none": "Hors EPU"},
+        "by_position": {"supported": "Acceptée", "noted": "Prise en note", "none": "Sans position"},
+        "by_priority": {"high": "Haute", "medium": "Moyenne", "low": "Basse", "none": "Aucune priorité"},
+        "actions": {
+            "planned": "Prévue",
+            "in_progress": "En cours",
+            "completed": "Terminée",
+            "delayed": "En retard",
+            "cancelled": "Annulée",
+        },
+    },
+    "es": {
+        "by_status": {
+            "not_started": "No iniciada",
+            "in_progress": "En curso",
+            "partially_implemented": "Aplicada parcialmente",
+            "implemented": "Aplicada",
+            "not_applicable": "No aplicable",
+        },
+        "by_mechanism": {"CRC": "Comité de los Derechos del Niño", "UPR": "Examen Periódico Universal"},
+        "by_theme": {"Right to education": "Derecho a la educación", "Child labour": "Child labour"},
+        "by_lead_entity": {"none": "Sin entidad responsable"},
+        "by_cycle": {"3": "Ciclo 3", "none": "Fuera del EPU"},
+        "by_position": {"supported": "Aceptada", "noted": "Tomada en cuenta", "none": "Sin posición"},
+        "by_priority": {"high": "Alta", "medium": "Media", "low": "Baja", "none": "Sin prioridad"},
+        "actions": {
+            "planned": "Prevista",
+            "in_progress": "En curso",
+            "completed": "Completada",
+            "delayed": "Atrasada",
+            "cancelled": "Cancelada",
+        },
+    },
+    "ar": {
+        "by_status": {"not_started": "Not started", "not_applicable": "Not applicable"},
+        "by_mechanism": {"CRC": "Committee on the Rights of the Child"},
+        "by_theme": {"Right to education": "الحق في التعليم", "Child labour": "Child labour"},
+        "by_cycle": {"3": "Cycle 3", "none": "Not a UPR recommendation"},
+        "by_position": {"none": "No position"},
+        "by_priority": {"none": "No priority"},
+        "actions": {"cancelled": "Cancelled"},
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "ar"])
+def test_public_statistics_speak_the_language_asked_for(
+    public: TestClient, world: World, db: Connection, lang: str
+) -> None:
+    with session_on(db) as session:
+        session.query(Term).filter_by(kind="theme", label="Right to education").update(
+            {"titles": {"fr": "Droit à l'éducation", "es": "Derecho a la educación", "ar": "الحق في التعليم"}}
+        )
+        session.commit()
+    english = public.get(PUBLIC_STATS).json()
+    response = public.get(PUBLIC_STATS, params={"lang": lang})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    for field, expected in LABELS[lang].items():
+        buckets = data["actions"]["by_status"] if field == "actions" else data[field]
+        found = labels(buckets)
+        if field == "by_theme":  # keyed by term id: named by the English label here
+            found = {labels(english[field])[key]: label for key, label in found.items()}
+        assert {key: found[key] for key in expected} == expected, field
+    assert labels(data["by_lead_entity"])[str(world.justice)] == "Ministry of Justice (MOJ)"  # as entered
+    assert {key: label[:8] for key, label in labels(data["by_sdg_goal"]).items()} == {
+        key: title[:8] for key, title in sdg_titles(lang).items() if key in ("4", "8")
+    }
+    assert unlabelled(data) == unlabelled(english)  # the same counts, in the same order
+    # The staff statistics take the same words.
+    staff = public.get(STAFF_STATS, params={"lang": lang}, headers=world.coordinator).json()
+    assert labels(staff["by_position"]) == labels(data["by_position"])
+    refused = public.get(PUBLIC_STATS, params={"lang": "xx"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "lang"
+
+
 def test_a_recommendation_counts_once_per_sdg_goal(client: TestClient, engine: Engine) -> None:
     import_records(
         engine,
@@ -155,13 +261,13 @@ def test_statistics_take_a_fixed_number_of_queries(
 
     assert data["total"] == 42
     assert len(statements) == few  # one GROUP BY per dimension, whatever the number of rows
-    assert few <= 14, statements
+    assert few <= 15, statements  # the counts, and the themes' names in the language
 
 
 def test_statistics_are_counted_once_for_every_language(
     public: TestClient, world: World, statements: list[str]
 ) -> None:
-    """Only the SDG goals' titles depend on the language: one count serves them all."""
+    """Only the labels depend on the language: one count serves them all."""
     kept.counts.clear()
     english = public.get(STAFF_STATS, headers=world.coordinator).json()
     assert any("GROUP BY" in statement for statement in statements)
@@ -171,8 +277,7 @@ def test_statistics_are_counted_once_for_every_language(
     assert english["by_sdg_goal"], "the world has SDG goals to title"
     for goal in french["by_sdg_goal"]:
         assert goal["label"] == sdg_titles("fr")[goal["key"]]
-    assert {**french, "by_sdg_goal": None} == {**english, "by_sdg_goal": None}
-    assert [goal["key"] for goal in french["by_sdg_goal"]] == [goal["key"] for goal in english["by_sdg_goal"]]
+    assert unlabelled(french) == unlabelled(english)
 
 
 def test_public_statistics_are_cacheable(public: TestClient, world: World, engine: Engine) -> None:
