@@ -74,9 +74,11 @@ def recommendation_batches(
     *,
     public: bool,
     lang: str,
+    site: str,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[list[PublicExportRow]]:
-    """The matching recommendations, one list of rows per batch (staff rows unless ``public``)."""
+    """The matching recommendations, one list of rows per batch (staff rows unless ``public``); each
+    row's ``portal_url`` starts with ``site``, the site's address (``Settings.site_address``)."""
     query = (
         select(*((*_PUBLIC_COLUMNS, *_PUBLISHED) if public else _STAFF_COLUMNS))
         .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
@@ -90,14 +92,16 @@ def recommendation_batches(
         rows = conn.execute(query if after is None else query.where(after)).all()
         if not rows:
             return
-        yield _batch(conn, rows, public=public, lang=lang)
+        yield _batch(conn, rows, public=public, lang=lang, site=site)
         if len(rows) < batch_size:
             return
         last = rows[-1]
         after = tuple_(Recommendation.sort_date, Recommendation.id) < tuple_(last.sort_date, last.id)
 
 
-def _batch(conn: Connection, rows: Sequence[Any], *, public: bool, lang: str) -> list[PublicExportRow]:
+def _batch(
+    conn: Connection, rows: Sequence[Any], *, public: bool, lang: str, site: str
+) -> list[PublicExportRow]:
     ids = [row.id for row in rows]
     texts = _texts(conn, ids)
     lists, sdgs = _terms(conn, ids, STAFF_ROLES if not public else LIST_ROLES)
@@ -132,6 +136,8 @@ def _batch(conn: Connection, rows: Sequence[Any], *, public: bool, lang: str) ->
             "supporting_entities": supporting.get(row.id, []),
             "clusters": clusters.get(row.id, []),
             "action_count": actions.get(row.id, 0),
+            # The portal shows no withdrawn recommendation (only a staff export has one).
+            "portal_url": None if not public and row.withdrawn else f"{site}/recommendations/{row.id}",
         }
         if public:
             out.append(PublicExportRow(**fields))

@@ -60,6 +60,10 @@ class PublicExportRow(_Allowlist):
     supporting_entities: list[ExportEntity]
     clusters: list[ExportCluster] = Field(description="Published clusters it is in")
     action_count: int = Field(description="Published actions linked to it or to a published cluster it is in")
+    portal_url: str | None = Field(
+        description="Its page on the portal, absolute: NRTD_BASE_URL (else the address the export was "
+        "asked at) and /recommendations/{id}"
+    )
 
 
 class StaffExportRow(PublicExportRow):
@@ -74,6 +78,10 @@ class StaffExportRow(PublicExportRow):
     internal_notes: str | None
     clusters: list[ExportCluster] = Field(description="Clusters it is in (not archived), published or not")
     action_count: int = Field(description="Actions linked to it or to a cluster it is in, published or not")
+    portal_url: str | None = Field(
+        description="Its page on the portal, absolute (NRTD_BASE_URL, else the address the export was asked "
+        "at); empty for a withdrawn one, which the portal does not show"
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------------

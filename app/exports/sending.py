@@ -66,9 +66,11 @@ def _publisher(request: Request) -> Publisher:
 def _cache(request: Request) -> ExportCache:
     directory = _settings(request).export_cache_dir
     database = _engine(request).url.render_as_string(hide_password=True)
-    # The files say who publishes them (an XLSX's about sheet): other settings, other files.
+    # The files say who publishes them (an XLSX's about sheet) and link to the site's pages: other
+    # settings, or another address the site is reached at, other files.
     return ExportCache(
-        Path(directory) if directory else default_directory(), f"{database}|{_publisher(request)}"
+        Path(directory) if directory else default_directory(),
+        f"{database}|{_publisher(request)}|{site_address(request)}",
     )
 
 
@@ -168,9 +170,10 @@ def _snapshot_version(conn: Connection) -> str:
 
 def _data_tag(request: Request, version: str) -> str:
     """A weak ETag of a public export: the data version (newest import run and newest audit event:
-    every change of published data writes one) and the query. The bytes differ from one build of
-    a file to the next (an XLSX holds its creation time); what they say does not."""
-    return data_etag(version, request.url.path, request.url.query)
+    every change of published data writes one), the query and the site's address (its rows link
+    there). The bytes differ from one build of a file to the next (an XLSX holds its creation time);
+    what they say does not."""
+    return data_etag(version, request.url.path, request.url.query, site_address(request))
 
 
 def _charge_export(request: Request) -> None:
@@ -209,6 +212,7 @@ def _cache_and_send(
             on_snapshot=lambda conn: seen.append(_snapshot_version(conn)),
             publisher=_publisher(request),
             delimiter=delimiter,
+            site=site_address(request),
         )
     except BaseException:
         builder.abandon()
@@ -269,6 +273,7 @@ def public_export(
             stop=slot.stop,
             publisher=_publisher(request),
             delimiter=delimiter,
+            site=site_address(request),
         )
 
     if not _is_full(filters):
@@ -320,6 +325,7 @@ def staff_export(request: Request, actor: Actor, params: Any, fmt: service.Expor
             stop=slot.stop,
             publisher=_publisher(request),
             delimiter=delimiter_of(params),
+            site=site_address(request),
         )
 
     return _built(request, _client(actor), build, public=False)

@@ -108,8 +108,10 @@ def recommendation_export(
     on_snapshot: SnapshotHook | None = None,
     publisher: Publisher | None = None,
     delimiter: str = ",",
+    site: str,
 ) -> ExportFile:
-    """The filtered recommendation list as a streamed file (published fields only when ``public``);
+    """The filtered recommendation list as a streamed file (published fields only when ``public``),
+    each row linking to its portal page at ``site`` (``Settings.site_address``);
     an XLSX file says who publishes it and when its data changed (``publisher``: app.exports.metadata);
     a CSV file's cells are separated by ``delimiter``.
 
@@ -122,7 +124,9 @@ def recommendation_export(
 
     def chunks(conn: Connection) -> Iterator[bytes]:
         batches = _stoppable(
-            recommendation_batches(conn, conditions, public=public, lang=params.lang, batch_size=batch_size),
+            recommendation_batches(
+                conn, conditions, public=public, lang=params.lang, site=site, batch_size=batch_size
+            ),
             stop,
         )
         if fmt == "csv":

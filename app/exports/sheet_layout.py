@@ -37,6 +37,7 @@ _WIDTHS = {
     "issues": _LIST,
     "sdgs": 16,
     "symbol": 24,
+    "portal_url": 24,
     "external_id": 24,
     "publication_date": 16,
     "field": 24,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pathlib
 from collections.abc import Callable
 from typing import Any
 
@@ -170,6 +171,29 @@ def test_public_exports_hold_published_data_only(public: TestClient, world: Worl
     assert p1["status"] == "in_progress" and p1["priority"] == "high"
     assert str(p1["action_count"]) == "1"  # the published action only
     assert p1["clusters"] in ("Education", [{"id": world.cluster, "name": "Education"}])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_row_links_to_its_portal_page(
+    make_client: MakeClient, world: World, fmt: str, tmp_path: pathlib.Path
+) -> None:
+    """An absolute link, starting with NRTD_BASE_URL, else the address the export was asked at: the full
+    export, kept per data version, is kept per address too."""
+    pages = [f"/recommendations/{world.rec[key]}" for key in ("P2", "P1")]
+    for base_url, site in (
+        (None, "http://testserver"),
+        ("https://nrtd.example.org", "https://nrtd.example.org"),
+    ):
+        settings = {"export_cache_dir": str(tmp_path)} | ({"base_url": base_url} if base_url else {})
+        client = make_client(**settings)
+        for query in ("", "?status=in_progress&status=not_started"):  # the kept file, and one built
+            rows = rows_of(fmt, client.get(f"{PUBLIC}.{fmt}{query}").content)
+            assert [row["portal_url"] for row in rows] == [site + page for page in pages], (site, query)
+        staff = rows_of(fmt, client.get(f"{STAFF}.{fmt}", headers=world.coordinator).content)
+        assert [row["portal_url"] for row in staff] == [site + page for page in pages]
+    # The portal shows no withdrawn recommendation: a staff export of one links nowhere.
+    (withdrawn,) = json_rows(client.get(f"{STAFF}.json?withdrawn=true", headers=world.coordinator).content)
+    assert withdrawn["id"] == world.rec["W"] and withdrawn["portal_url"] is None
 
 
 def test_staff_credentials_get_the_same_public_export(public: TestClient, world: World) -> None:

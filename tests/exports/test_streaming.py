@@ -93,7 +93,9 @@ def engine_statements(many: Engine) -> Iterator[list[str]]:
 
 def _export(engine: Engine, fmt: service.ExportFormat, batch_size: int, **filters: Any) -> Iterator[bytes]:
     params = RecommendationListParams(**filters)
-    return service.recommendation_export(engine, params, fmt, public=False, batch_size=batch_size).chunks
+    return service.recommendation_export(
+        engine, params, fmt, public=False, batch_size=batch_size, site="http://testserver"
+    ).chunks
 
 
 def test_rows_are_read_in_keyset_batches_as_the_body_is_consumed(

@@ -251,5 +251,9 @@ def test_a_recommendation_counts_the_actions_of_its_clusters_everywhere(
     assert sorted(action["title"] for action in detail["actions"]) == sorted(R2_PUBLIC)
     # The exports' rows, read on the test's connection (the export files are built on another one).
     for public, expected in ((False, R2_STAFF), (True, R2_PUBLIC)):
-        rows = [row for batch in recommendation_batches(db, [], public=public, lang="en") for row in batch]
+        rows = [
+            row
+            for batch in recommendation_batches(db, [], public=public, lang="en", site="")
+            for row in batch
+        ]
         assert next(row for row in rows if row.id == r2).action_count == len(expected)
