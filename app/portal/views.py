@@ -35,6 +35,7 @@ from app.public import service as public
 from app.public.schemas import (
     PublicActionParams,
     PublicClusterParams,
+    PublicClusterRef,
     PublicRecommendationPage,
     PublicRecommendationParams,
 )
@@ -48,7 +49,9 @@ CLUSTER_PAGE_SIZE = 10
 CLUSTER_LIST_SIZE = 50  # the cluster list's pages
 CALENDAR_PAGE_SIZE = 100  # deadlines a page of the calendar (the public API's default)
 UPR_CYCLES = (1, 2, 3, 4)
-MAX_CLUSTERS = 200
+# Past this many clusters, the search's choices are grouped by initial (an <optgroup> each), for the
+# eye to find one among hundreds; the keyboard's type-ahead finds one either way.
+GROUPED_CLUSTERS = 30
 TOP_THEMES = 15  # a State's recommendations carry a hundred themes or more: the chart shows the largest
 SORTS = ("relevance", "newest", "oldest")
 EXPORT_BASE = "/api/v1/public/exports/recommendations"
@@ -142,8 +145,20 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
         "cycles": UPR_CYCLES,
         "cycle_counts": by_value(counts.cycle),
         "sorts": SORTS,
-        "clusters": public_clusters.list_clusters(session, PublicClusterParams(limit=MAX_CLUSTERS)).items,
+        "clusters": _cluster_groups(public_clusters.cluster_choices(session)),
     }
+
+
+def _cluster_groups(clusters: list[PublicClusterRef]) -> list[tuple[str | None, list[PublicClusterRef]]]:
+    """Every public cluster, in name order, as (group, its clusters): one group without a name, or past
+    ``GROUPED_CLUSTERS`` one per initial letter ("#" for a name that starts with no letter)."""
+    if len(clusters) <= GROUPED_CLUSTERS:
+        return [(None, clusters)]
+    groups: dict[str | None, list[PublicClusterRef]] = {}
+    for cluster in clusters:
+        initial = alphabetical(cluster.name)[0][:1].upper()  # accents aside: "Éducation" under E
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(cluster)
+    return list(groups.items())
 
 
 def _counts(session: Session, params: PublicRecommendationParams | None) -> RecommendationFacets:

@@ -14,7 +14,13 @@ from app.feed.fields import name_order
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
 from app.public.related import cluster_is_public
-from app.public.schemas import PublicCluster, PublicClusterPage, PublicClusterParams, PublicEntityRef
+from app.public.schemas import (
+    PublicCluster,
+    PublicClusterPage,
+    PublicClusterParams,
+    PublicClusterRef,
+    PublicEntityRef,
+)
 from app.recommendations.reading import leading_only
 
 
@@ -76,6 +82,14 @@ def list_clusters(session: Session, params: PublicClusterParams) -> PublicCluste
     )
     items = _items(session, [row.id for row in page])
     return PublicClusterPage(items=items, next_cursor=next_cursor, total=len(names))
+
+
+def cluster_choices(session: Session) -> list[PublicClusterRef]:
+    """Every public cluster, by name, whatever their number: the choices of a form that filters on one
+    (the portal's search). Names and ids alone, in one query."""
+    rows = session.execute(select(ClusterRow.id, ClusterRow.name).where(*cluster_is_public())).all()
+    ordered = sorted(rows, key=lambda row: name_order(row.name, row.id))
+    return [PublicClusterRef(id=cluster_id, name=name) for cluster_id, name in ordered]
 
 
 def get_cluster(session: Session, cluster_id: int) -> PublicCluster:
