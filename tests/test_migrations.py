@@ -10,11 +10,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy import Engine, create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.core.migrations import alembic_config
-from app.models import Base, FollowUpReply, Recommendation
+from app.models import Base, DeadlineCompletion, FollowUpReply, Recommendation
 from app.models.base import include_object
 from app.models.local import RecommendationLocal
 from tests.factories import ids_by_external_id, import_records, record
@@ -184,3 +184,41 @@ def test_upgrading_names_each_follow_up_reply_as_the_calendar_named_it(
         [reply] = session.scalars(select(FollowUpReply)).all()
         assert (reply.id, reply.symbol, str(reply.due)) == (min(selected), CRC, "2027-02-12")
         assert reply.held == ",".join(f"{rec_id}:" for rec_id in sorted(selected))  # what it follows
+
+
+def test_upgrading_dates_each_sent_mark_with_the_date_it_answers(engine: Engine, database_url: str) -> None:
+    """The sent marks made before the date they answer was kept answer the date their deadline has."""
+    config = alembic_config(database_url)
+    import_records(engine, crc_document())
+    with Session(engine) as session:
+        [reply] = session.scalars(select(FollowUpReply)).all()
+        anchor = session.scalar(select(func.min(Recommendation.id)).where(Recommendation.symbol == CRC))
+    engine.dispose()
+    command.downgrade(config, "0025")
+    try:
+        with engine.begin() as conn:
+            for kind, object_id, sent_on in (
+                ("follow_up_reply", reply.id, "2026-01-10"),
+                ("periodic_report", anchor, "2026-01-11"),
+                ("periodic_report", 999_999, None),  # marked, then not
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO deadline_completions (kind, object_id, sent_on, version, marked_at) "
+                        "VALUES (:kind, :id, :sent_on, 1, :at)"
+                    ),
+                    {
+                        "kind": kind,
+                        "id": object_id,
+                        "sent_on": sent_on,
+                        "at": datetime(2026, 1, 12, tzinfo=UTC),
+                    },
+                )
+    finally:
+        engine.dispose()
+        command.upgrade(config, "head")
+    with Session(engine) as session:
+        marks = session.execute(select(DeadlineCompletion.object_id, DeadlineCompletion.answered_due)).all()
+    assert sorted((object_id, str(due)) for object_id, due in marks) == sorted(
+        [(reply.id, "2027-02-12"), (anchor, "2030-10-03"), (999_999, "None")]
+    )

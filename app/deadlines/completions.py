@@ -10,6 +10,7 @@ from app.audit.service import record
 from app.core.actor import Actor
 from app.core.dates import not_in_future
 from app.core.errors import NotFound
+from app.deadlines.marks import SentMark
 from app.deadlines.publications import lock_deadline
 from app.deadlines.schemas import DeadlineSent
 from app.deadlines.sources import SOURCES, Window
@@ -23,16 +24,23 @@ def set_sent(session: Session, actor: Actor, wanted: DeadlineSent) -> bool:
     if wanted.sent_on is not None:
         not_in_future(wanted.sent_on, "sent_on")
     lock_deadline(session, wanted.kind, wanted.object_id)
-    if not any(item.object_id == wanted.object_id for item in SOURCES[wanted.kind](session, Window())):
+    due = next(
+        (item.date for item in SOURCES[wanted.kind](session, Window()) if item.object_id == wanted.object_id),
+        None,
+    )
+    if due is None:
         raise NotFound(f"no {wanted.kind} deadline {wanted.object_id}")
     row = session.get(DeadlineCompletion, (wanted.kind, wanted.object_id))
-    before = None if row is None else row.sent_on
+    # A mark made for an earlier round of it is no mark of this one (app.deadlines.marks).
+    applies = row is not None and SentMark(row.sent_on, row.answered_due, row.version).answers(due)
+    before = row.sent_on if row is not None and applies else None
     if before == wanted.sent_on:
         return False
     if row is None:
         row = DeadlineCompletion(kind=wanted.kind, object_id=wanted.object_id, version=0)
         session.add(row)
     row.sent_on, row.version = wanted.sent_on, row.version + 1
+    row.answered_due = due if wanted.sent_on is not None else None  # the date this mark answers
     row.marked_by_id, row.marked_at = actor.user_id, utcnow()
     session.flush()
     action = "deadline.sent" if wanted.sent_on is not None else "deadline.unsent"
@@ -43,6 +51,6 @@ def set_sent(session: Session, actor: Actor, wanted: DeadlineSent) -> bool:
         wanted.kind,
         wanted.object_id,
         before={"sent_on": before},
-        after={"sent_on": wanted.sent_on},
+        after={"sent_on": wanted.sent_on, "due": due},
     )
     return True

@@ -19,9 +19,10 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.deadlines.marks import NOT_MARKED, sent_marks
 from app.deadlines.report_names import report_title
 from app.followup.reading import follow_up_due, next_reports_due
-from app.models import Action, Deadline, DeadlineCompletion, DeadlinePublication, Indicator, Mechanism
+from app.models import Action, Deadline, DeadlinePublication, Indicator, Mechanism
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.reading import load_links
 
@@ -256,17 +257,6 @@ def _published(session: Session, kind: str) -> set[int]:
     return set(rows)
 
 
-def _sent(session: Session, kind: str) -> dict[int, tuple[bool, int]]:
-    """object id -> (marked sent by a coordinator, that mark's version), for ``kind``
-    (app.deadlines.completions)."""
-    rows = session.execute(
-        select(DeadlineCompletion.object_id, DeadlineCompletion.sent_on, DeadlineCompletion.version).where(
-            DeadlineCompletion.kind == kind
-        )
-    )
-    return {object_id: (sent_on is not None, version) for object_id, sent_on, version in rows}
-
-
 def _grades(grades: dict[int, str], total: int) -> str | None:
     """A follow-up reply's grades, without a label (the feed names them in its owner's language):
     "B", "A, C (2/3)" while some are missing."""
@@ -303,11 +293,12 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
     """The information a treaty body asked for on the recommendations it selected for follow-up: one
     item per document and due date, met once the committee graded every one of them."""
     published = _published(session, "follow_up_reply")
-    marked = _sent(session, "follow_up_reply")
+    marked = sent_marks(session, "follow_up_reply")
     items = []
     for due in follow_up_due(session, date_from=window.start, date_to=window.end):
         grade = _grades(due.grades, len(due.recommendation_ids))
-        sent, mark_version = marked.get(due.reply_id, (False, 0))
+        mark = marked.get(due.reply_id, NOT_MARKED)
+        sent = mark.answers(due.due)  # not once its date moved to another round
         items.append(
             DeadlineItem(
                 kind="follow_up_reply",
@@ -331,7 +322,7 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
                 detail=None if grade is None else str(grades_label(grade)),
                 grade=grade,
                 # Its row's (a moved date, a recommendation or a grade more) and its mark's.
-                revision=due.version + mark_version,
+                revision=due.version + mark.version,
             )
         )
     return items
@@ -340,25 +331,29 @@ def follow_up_replies(session: Session, window: Window) -> list[DeadlineItem]:
 def periodic_reports(session: Session, window: Window) -> list[DeadlineItem]:
     """The next periodic report each set of concluding observations asks for."""
     published = _published(session, "periodic_report")
-    marked = _sent(session, "periodic_report")
-    return [
-        DeadlineItem(
-            kind="periodic_report",
-            date=due.due,
-            # In English, as the document asks for it; a reader's page or feed translates the wording.
-            title=str(report_title(due.symbol, due.what)),
-            object_id=due.anchor_id,
-            mechanism=due.mechanism,
-            link=f"/staff/recommendations/{due.anchor_id}",
-            public_link=_document_page(due.symbol, due.anchor_id),
-            published=due.anchor_id in published,
-            done=marked.get(due.anchor_id, (False, 0))[0],  # sent, as a coordinator marked it
-            sent=marked.get(due.anchor_id, (False, 0))[0],
-            # Its document's (higher whenever a reading moved it) and its mark's.
-            revision=due.version + marked.get(due.anchor_id, (False, 0))[1],
+    marked = sent_marks(session, "periodic_report")
+    items = []
+    for due in next_reports_due(session, date_from=window.start, date_to=window.end):
+        mark = marked.get(due.anchor_id, NOT_MARKED)
+        sent = mark.answers(due.due)  # as a coordinator marked it, for this date
+        items.append(
+            DeadlineItem(
+                kind="periodic_report",
+                date=due.due,
+                # In English, as the document asks for it; a reader's page or feed translates the wording.
+                title=str(report_title(due.symbol, due.what)),
+                object_id=due.anchor_id,
+                mechanism=due.mechanism,
+                link=f"/staff/recommendations/{due.anchor_id}",
+                public_link=_document_page(due.symbol, due.anchor_id),
+                published=due.anchor_id in published,
+                done=sent,
+                sent=sent,
+                # Its document's (higher whenever a reading moved it) and its mark's.
+                revision=due.version + mark.version,
+            )
         )
-        for due in next_reports_due(session, date_from=window.start, date_to=window.end)
-    ]
+    return items
 
 
 # Kind -> source.

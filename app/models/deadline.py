@@ -61,13 +61,16 @@ class DeadlineCompletion(Base):
     """A follow-up reply or a periodic report the State sent (``sent_on``; None: marked sent, then
     not), as a coordinator marked it: met, so no longer overdue, although the committee has not yet
     graded the reply or reviewed the report. Named like ``DeadlinePublication``; ``version`` grows with
-    each change (its calendar event's SEQUENCE, beside the reply's or the document's)."""
+    each change (its calendar event's SEQUENCE, beside the reply's or the document's). ``answered_due``:
+    the date it was due when marked (None: marked before that was kept); the mark applies to that date
+    and to a correction of it, not to a later round (app.deadlines.marks)."""
 
     __tablename__ = "deadline_completions"
 
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sent_on: Mapped[date | None] = mapped_column(Date)
+    answered_due: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
