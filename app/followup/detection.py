@@ -79,7 +79,8 @@ def detect_after_import(conn: Connection, run_id: int) -> Detection:
         .distinct()
     )
     symbols = [symbol for (symbol,) in conn.execute(touched) if symbol is not None]
-    result = detect(conn, symbols, run_id=run_id, former=_former_symbols(conn, run_id))
+    former, unnamed = _symbol_moves(conn, run_id)
+    result = detect(conn, symbols, run_id=run_id, former=former, unnamed=unnamed)
     if result.warnings:
         conn.execute(
             insert(ImportWarning),
@@ -88,16 +89,26 @@ def detect_after_import(conn: Connection, run_id: int) -> Detection:
     return result
 
 
-def _former_symbols(conn: Connection, run_id: int) -> dict[str, set[str]]:
-    """Each symbol this run gave recommendations -> the symbols they had before (UHRI corrected
-    them): the replies' rows of those documents follow their recommendations to the new one."""
+def _symbol_moves(conn: Connection, run_id: int) -> tuple[dict[str, set[str]], dict[str, set[int]]]:
+    """The symbols this run changed, for the replies' rows to follow their recommendations: each
+    symbol it gave recommendations -> the symbols they had before (UHRI corrected them), and each
+    symbol it gave recommendations that had none, or took from recommendations that now have none ->
+    their mechanisms (whose recommendations without a symbol are a reply's document of their own)."""
     old = Revision.changes[("symbol", "old")].as_string()
     new = Revision.changes[("symbol", "new")].as_string()
     former: dict[str, set[str]] = defaultdict(set)
-    query = select(old, new).where(Revision.import_run_id == run_id, old.is_not(None), new.is_not(None))
-    for before, after in conn.execute(query.distinct()):
-        former[after].add(before)
-    return former
+    unnamed: dict[str, set[int]] = defaultdict(set)
+    query = (
+        select(old, new, Recommendation.mechanism_id)
+        .join(Recommendation, Recommendation.id == Revision.recommendation_id)
+        .where(Revision.import_run_id == run_id, or_(old.is_not(None), new.is_not(None)))
+    )
+    for before, after, mechanism_id in conn.execute(query.distinct()):
+        if before is not None and after is not None:
+            former[after].add(before)
+        else:
+            unnamed[after or before].add(mechanism_id)
+    return former, unnamed
 
 
 def detect_all(conn: Connection) -> Detection:
@@ -112,22 +123,26 @@ def detect(
     *,
     run_id: int | None,
     former: Mapping[str, Iterable[str]] | None = None,
+    unnamed: Mapping[str, Iterable[int]] | None = None,
 ) -> Detection:
     """``former``: a symbol -> those its recommendations had before: read again (their readings go
     when nothing is left of them), their replies' rows settled with it, and its reading's version
-    starts above theirs (the same periodic report's event, renamed)."""
+    starts above theirs (the same periodic report's event, renamed). ``unnamed``: a symbol -> the
+    mechanisms whose recommendations without a symbol took it or gave it up: read again, and their
+    replies' rows settled with it."""
     result = Detection()
-    former = former or {}
-    left_behind = {before for befores in former.values() for before in befores}
+    former, unnamed = former or {}, unnamed or {}
+    left_behind = {before for befores in former.values() for before in befores} | set(unnamed)
     with Session(bind=conn, autoflush=False) as session:
         versions = _former_versions(session, former)
         for chunk in _chunks(sorted(set(symbols) | left_behind)):
             _detect_chunk(session, chunk, run_id, result, versions)
             session.flush()
             # The replies' rows follow the selection (their names stay, their versions grow), and
-            # their recommendations from the documents whose symbol they had before.
+            # their recommendations from the documents whose symbol they had before, or from none.
             left = {before for symbol in chunk for before in former.get(symbol, ())}
-            settle_replies(session, symbols=[*chunk, *left])
+            mechanisms = {mechanism_id for symbol in chunk for mechanism_id in unnamed.get(symbol, ())}
+            settle_replies(session, symbols=[*chunk, *left], unnamed=mechanisms)
     return result
 
 
