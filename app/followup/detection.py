@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.core.counts import count_of
 from app.followup.reader import FollowUpRequest, NextReport, ParagraphRef, read_follow_up, read_next_report
-from app.followup.replies import settle_replies
+from app.followup.replies import lock_documents, settle_replies
 from app.models import (
     FollowUpDocument,
     ImportWarning,
@@ -136,12 +136,14 @@ def detect(
     with Session(bind=conn, autoflush=False) as session:
         versions = _former_versions(session, former)
         for chunk in _chunks(sorted(set(symbols) | left_behind)):
+            left = {before for symbol in chunk for before in former.get(symbol, ())}
+            mechanisms = {mechanism_id for symbol in chunk for mechanism_id in unnamed.get(symbol, ())}
+            # Before their follow-up rows are read: a coordinator changing one meanwhile is waited for.
+            lock_documents(session, [*chunk, *left], mechanisms)
             _detect_chunk(session, chunk, run_id, result, versions)
             session.flush()
             # The replies' rows follow the selection (their names stay, their versions grow), and
             # their recommendations from the documents whose symbol they had before, or from none.
-            left = {before for symbol in chunk for before in former.get(symbol, ())}
-            mechanisms = {mechanism_id for symbol in chunk for mechanism_id in unnamed.get(symbol, ())}
             settle_replies(session, symbols=[*chunk, *left], unnamed=mechanisms)
     return result
 

@@ -56,7 +56,7 @@ def settle_replies(session: Session, *, symbols: Iterable[str], unnamed: Iterabl
     symbols, unnamed = set(symbols), set(unnamed)
     if not symbols and not unnamed:
         return
-    _lock_documents(session, symbols, unnamed)
+    lock_documents(session, symbols, unnamed)
     groups = selected_groups(
         session,
         [
@@ -112,8 +112,15 @@ def _follow_to_other_documents(by_document: Settling) -> None:
         by_document[document][1].sort(key=lambda row: (row.created_at, row.id))
 
 
-def _lock_documents(session: Session, symbols: set[str], unnamed: set[int]) -> None:
-    """Wait for (then hold until the transaction ends) each document's lock."""
+def lock_document_of(session: Session, mechanism_id: int, symbol: str | None) -> None:
+    """Wait for (then hold) the lock of one recommendation's document (its mechanism's without a symbol)."""
+    lock_documents(session, {symbol} if symbol else set(), set() if symbol else {mechanism_id})
+
+
+def lock_documents(session: Session, symbols: Iterable[str], unnamed: Iterable[int] = ()) -> None:
+    """Wait for (then hold until the transaction ends) each document's lock. A writer of a document's
+    follow-up rows takes it before reading them: two that each found no row of a recommendation and
+    added one, the second was refused on the key (a coordinator's correction, or a whole import)."""
     advisory.lock_until_commit(
         session,
         [(advisory.REPLY_DOCUMENT_SYMBOL, advisory.bucket(symbol)) for symbol in symbols]

@@ -18,7 +18,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.followup.latest import latest_grades as grades
-from app.followup.replies import settle_reply_of
+from app.followup.replies import lock_document_of, settle_reply_of
 from app.followup.schemas import (
     Correction,
     Detected,
@@ -123,6 +123,7 @@ def correct_follow_up(
     ``if_match`` (optional, checked when sent: 412 if stale) is the ``correction_tag`` the caller read,
     so that a correction saved meanwhile by someone else is not replaced unseen."""
     rec = _recommendation(session, rec_id, lock=True)
+    lock_document_of(session, rec.mechanism_id, rec.symbol)  # before its row is read, or added
     row = session.get(RecommendationFollowUp, rec_id)
     if if_match is not None:
         check_if_match(if_match, correction_tag(row.corrected_at if row is not None else None))

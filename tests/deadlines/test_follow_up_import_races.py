@@ -1,0 +1,95 @@
+"""A coordinator's follow-up change and a re-import's reading of the same document at the same moment
+(PostgreSQL, where each reads what was committed before it): one after the other, neither refused."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.followup import detection, reading
+from tests.deadlines.follow_up_calls import items_of, paragraph_ids
+from tests.factories import import_records
+from tests.followup.documents import CRC_REQUEST, crc_document, selection
+
+# How long the coordinator's request stays open after writing its selection: long enough for the
+# import to come to the same recommendation.
+PAUSE_SECONDS = 2.0
+
+
+def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_whole(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The coordinator selected paragraph 11 as UHRI's corrected request named it too: the import read
+    # no follow-up row for it, added one, waited for the coordinator's, and failed on the key (the
+    # whole run rolled back, "the change conflicts with data written meanwhile").
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
+    import_records(engine, crc_document())
+    ids = paragraph_ids(engine)
+    written = threading.Event()
+    read = reading.selected_groups
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not written.is_set():  # the coordinator's, its row written: held open a while
+            written.set()
+            time.sleep(PAUSE_SECONDS)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr("app.followup.replies.selected_groups", paused)
+
+    def select_eleven() -> int:
+        body = {"selected": True, "due": "2027-02-12", "note": "named in the committee's letter"}
+        status: int = client.put(f"/api/v1/recommendations/{ids['11']}/follow-up", json=body).status_code
+        return status
+
+    named = crc_document(CRC_REQUEST.replace("10 (b), 20 and 32", "10 (b), 11, 20 and 32"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coordinator = pool.submit(select_eleven)
+        assert written.wait(timeout=10)
+        import_records(engine, named)  # fails the test if the run fails
+        assert coordinator.result() == 200
+    assert selection(engine, "CRC/C/PER/CO/6-7")["11"][:2] == (True, date(2027, 2, 12))
+    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert reply["date"] == "2027-02-12"
+    listed = client.get("/api/v1/follow-up").json()["items"]
+    assert sorted(item["paragraph"] for item in listed if item["selected"]) == ["10", "11", "20", "32"]
+
+
+def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_it(
+    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other way round: the import held the document and had read its rows when the coordinator
+    # added paragraph 11's row, then waited for the document; the import, adding the same row, waited
+    # for the coordinator: PostgreSQL broke the deadlock by failing one of them.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
+    import_records(engine, crc_document())
+    ids = paragraph_ids(engine)
+    reading_rows = threading.Event()
+    write = detection._write_selection
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not reading_rows.is_set():  # the import, its rows read: held open a while
+            reading_rows.set()
+            time.sleep(PAUSE_SECONDS)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(detection, "_write_selection", paused)
+    named = crc_document(CRC_REQUEST.replace("10 (b), 20 and 32", "10 (b), 11, 20 and 32"))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        imported = pool.submit(import_records, engine, named)
+        assert reading_rows.wait(timeout=10)
+        body = {"selected": True, "due": "2027-02-12", "note": "named in the committee's letter"}
+        chosen = client.put(f"/api/v1/recommendations/{ids['11']}/follow-up", json=body)
+        imported.result()  # fails the test if the run failed
+    assert chosen.status_code == 200, chosen.text
+    assert selection(engine, "CRC/C/PER/CO/6-7")["11"][:2] == (True, date(2027, 2, 12))
+    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert reply["date"] == "2027-02-12"
