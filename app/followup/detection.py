@@ -80,7 +80,14 @@ def detect_after_import(conn: Connection, run_id: int) -> Detection:
     )
     symbols = [symbol for (symbol,) in conn.execute(touched) if symbol is not None]
     former, unnamed = _symbol_moves(conn, run_id)
-    result = detect(conn, symbols, run_id=run_id, former=former, unnamed=unnamed)
+    # The mechanisms whose recommendations without a symbol it wrote, withdrew or brought back: their
+    # replies (selected by a coordinator) change with them too.
+    unsymbolled = select(Recommendation.mechanism_id).where(
+        or_(Recommendation.created_run_id == run_id, Recommendation.updated_run_id == run_id),
+        Recommendation.symbol.is_(None),
+    )
+    mechanisms = set(conn.scalars(unsymbolled.distinct()))
+    result = detect(conn, symbols, run_id=run_id, former=former, unnamed=unnamed, unsymbolled=mechanisms)
     if result.warnings:
         conn.execute(
             insert(ImportWarning),
@@ -124,12 +131,14 @@ def detect(
     run_id: int | None,
     former: Mapping[str, Iterable[str]] | None = None,
     unnamed: Mapping[str, Iterable[int]] | None = None,
+    unsymbolled: Iterable[int] = (),
 ) -> Detection:
     """``former``: a symbol -> those its recommendations had before: read again (their readings go
     when nothing is left of them), their replies' rows settled with it, and its reading's version
     starts above theirs (the same periodic report's event, renamed). ``unnamed``: a symbol -> the
     mechanisms whose recommendations without a symbol took it or gave it up: read again, and their
-    replies' rows settled with it."""
+    replies' rows settled with it. ``unsymbolled``: mechanisms whose replies without a symbol are settled
+    too (their recommendations changed)."""
     result = Detection()
     former, unnamed = former or {}, unnamed or {}
     left_behind = {before for befores in former.values() for before in befores} | set(unnamed)
@@ -137,14 +146,15 @@ def detect(
         versions = _former_versions(session, former)
         for chunk in _chunks(sorted(set(symbols) | left_behind)):
             left = {before for symbol in chunk for before in former.get(symbol, ())}
-            mechanisms = {mechanism_id for symbol in chunk for mechanism_id in unnamed.get(symbol, ())}
+            traded = {mechanism_id for symbol in chunk for mechanism_id in unnamed.get(symbol, ())}
             # Before their follow-up rows are read: a coordinator changing one meanwhile is waited for.
-            lock_documents(session, [*chunk, *left], mechanisms)
+            lock_documents(session, [*chunk, *left], traded)
             _detect_chunk(session, chunk, run_id, result, versions)
             session.flush()
             # The replies' rows follow the selection (their names stay, their versions grow), and
             # their recommendations from the documents whose symbol they had before, or from none.
-            settle_replies(session, symbols=[*chunk, *left], unnamed=mechanisms)
+            settle_replies(session, symbols=[*chunk, *left], unnamed=traded)
+        settle_replies(session, symbols=(), unnamed=unsymbolled)
     return result
 
 

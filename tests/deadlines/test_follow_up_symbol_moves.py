@@ -125,3 +125,28 @@ def test_a_symbol_uhri_removes_keeps_the_reply_under_the_committee(
     _import(engine, settings, server, CRC)
     _assert_followed(client, anonymous_client, reply, before, token)
     assert _rows(engine) == [(reply["object_id"], CRC, "2027-02-12")]
+
+
+def test_a_reply_under_the_committee_withdrawn_by_a_reimport_leaves_its_name_behind(
+    client: TestClient, engine: Engine, settings: Settings, server: FakeUhri
+) -> None:
+    # Its recommendation withdrawn (UHRI no longer exports it), the reply left the calendar but its
+    # row kept the date: the next recommendation a coordinator selected on that date took its name,
+    # published before anyone published it.
+    _import(engine, settings, server, None)
+    ids = _ids(engine)
+    body = {"selected": True, "due": "2027-02-12"}
+    assert client.put(f"/api/v1/recommendations/{ids['10']}/follow-up", json=body).status_code == 200
+    _published_reply(client)
+
+    write_export(
+        server.directory / EXPORT, [r for r in _document(None) if not r["Text"].startswith("<p>10.")]
+    )
+    run = importers.run.import_uhri(engine, settings, server.url(EXPORT), allow_withdraw=True)
+    assert run.outcome == "succeeded" and run.counts.withdrawn == 1, run.message
+    assert items_of(client, "/api/v1/deadlines", kind="follow_up_reply") == []
+    assert _rows(engine) == []
+
+    assert client.put(f"/api/v1/recommendations/{ids['20']}/follow-up", json=body).status_code == 200
+    [other] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
+    assert (other["object_id"], other["published"]) == (ids["20"], False)
