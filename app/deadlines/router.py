@@ -64,8 +64,9 @@ def publish_deadline(db: DbSession, actor: Manager, body: DeadlinePublish) -> No
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Mark a follow-up reply due or a periodic report due as sent by the State, or not (coordinators)",
     description="Met from then on (no longer overdue), although the committee has not yet graded the "
-    "reply or reviewed the report. `sent_on` null: not sent after all. Audited as `deadline.sent` / "
-    "`deadline.unsent`.",
+    "reply or reviewed the report. `sent_on` null: not sent after all. The mark answers the date the "
+    "deadline has now: should it move more than 31 days later (and past `sent_on`), another round, the "
+    "deadline is due again until marked anew. Audited as `deadline.sent` / `deadline.unsent`.",
 )
 def mark_deadline_sent(db: DbSession, actor: Manager, body: DeadlineSent) -> None:
     completions.set_sent(db, actor, body)
