@@ -89,6 +89,33 @@ def settle_replies(session: Session, *, symbols: Iterable[str], unnamed: Iterabl
     session.flush()
 
 
+def carry_reply(session: Session, member_id: int, leader_id: int, *, selection_moved: bool) -> None:
+    """A copy's follow-up work moved to (or was dropped for) the record it was linked to
+    (app.recommendations.carry): both documents settled, and when its selection moved, the reply that
+    held the copy holds the record instead and follows it to the record's document (it stayed on the
+    copy's, and the calendar named the record's anew, unpublished)."""
+    rows = session.execute(
+        select(Recommendation.id, Recommendation.mechanism_id, Recommendation.symbol).where(
+            Recommendation.id.in_([member_id, leader_id])
+        )
+    ).all()
+    symbols = {symbol for _, _, symbol in rows if symbol}
+    unnamed = {mechanism_id for _, mechanism_id, symbol in rows if not symbol}
+    lock_documents(session, symbols, unnamed)
+    held_there = or_(
+        FollowUpReply.symbol.in_(symbols),
+        and_(FollowUpReply.symbol.is_(None), FollowUpReply.mechanism_id.in_(unnamed)),
+    )
+    for row in session.scalars(select(FollowUpReply).where(held_there)) if selection_moved else ():
+        if member_id in _ids(row.held) and leader_id not in _ids(row.held):
+            entries = [part.split(":", 1) for part in row.held.split(",") if part]
+            row.held = ",".join(
+                f"{leader_id if int(rec) == member_id else rec}:{grade}" for rec, grade in entries
+            )
+    session.flush()
+    settle_replies(session, symbols=symbols, unnamed=unnamed)
+
+
 def _follow_to_other_documents(by_document: Settling) -> None:
     """Each row none of whose recommendations its own document holds any more, but another of these
     does (their symbol corrected), joins that one's rows (the one holding most of them), oldest first."""

@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Table, delete, exists, literal, select, union, update
+from sqlalchemy.orm import Session
 
+from app.followup.replies import carry_reply
 from app.models import ClusterRecommendation, Recommendation
 from app.models.followup import FollowUpGrade, RecommendationFollowUp
 from app.models.local import RecommendationEntity, RecommendationLocal, StatusChange
@@ -73,7 +75,16 @@ def carry_work(conn: Connection, member_id: int, leader_id: int) -> Carried:
             continue
         _move_whole(conn, kind, member_id, leader_id)
         carried.moved.append(kind)
+    if {"follow_up", "grades"} & set(carried.moved):
+        _settle_replies(conn, member_id, leader_id, selection_moved="follow_up" in carried.moved)
     return carried
+
+
+def _settle_replies(conn: Connection, member_id: int, leader_id: int, *, selection_moved: bool) -> None:
+    """The follow-up replies of both records' documents as the moved work leaves them: the one the
+    copy's selection was part of follows it to the leader."""
+    with Session(bind=conn, autoflush=False) as session:
+        carry_reply(session, member_id, leader_id, selection_moved=selection_moved)
 
 
 def _holds(conn: Connection, table: Table, rec_id: int) -> bool:
@@ -132,6 +143,8 @@ def settle_work(conn: Connection, member_id: int, leader_id: int, kind: str, kee
         removed += conn.execute(delete(table).where(table.c.recommendation_id == gone)).rowcount
     if stays is not None:
         _move_whole(conn, kind, stays, leader_id)
+    if kind in ("follow_up", "grades"):
+        _settle_replies(conn, member_id, leader_id, selection_moved=kind == "follow_up" and stays is not None)
     return removed
 
 

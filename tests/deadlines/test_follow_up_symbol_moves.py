@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 import importers.run
 from app.core.config import Settings
 from app.models import FollowUpReply, Recommendation
+from importers.csv_runs import import_csv_template
 from tests.deadlines.follow_up_calls import items_of, reply_event
 from tests.fake_uhri import FakeUhri, fake_uhri
 from tests.followup.documents import CRC, CRC_REQUEST
@@ -150,3 +151,38 @@ def test_a_reply_under_the_committee_withdrawn_by_a_reimport_leaves_its_name_beh
     assert client.put(f"/api/v1/recommendations/{ids['20']}/follow-up", json=body).status_code == 200
     [other] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
     assert (other["object_id"], other["published"]) == (ids["20"], False)
+
+
+MANUAL_COPY = (
+    "external_id,mechanism,type,symbol,text,language,publication_date,countries,regions,themes,"
+    "affected_persons,sdgs,recommending_states,recommending_regions,upr_session,position\r\n"
+    "COPY-10,CRC,recommendation,,10. The Committee recommends that the State party act on matter 10.,en,"
+    "2025-02-12,Peru,,,,,,,,\r\n"
+)
+
+
+def test_a_reply_on_a_copy_follows_its_selection_to_the_uhri_record_it_is_linked_to(
+    client: TestClient,
+    anonymous_client: TestClient,
+    engine: Engine,
+    settings: Settings,
+    server: FakeUhri,
+    tmp_path: Path,
+) -> None:
+    # A coordinator selected a manual copy (no symbol) for follow-up and published its reply; when the
+    # UHRI record arrived and was linked, the selection moved to it, but the reply stayed behind: the
+    # calendar listed the record under a new name at revision 0, unpublished.
+    manual = tmp_path / "manual.csv"
+    manual.write_text(MANUAL_COPY, encoding="utf-8")
+    assert import_csv_template(engine, settings, manual).outcome == "succeeded"
+    [copy_id] = _ids(engine).values()
+    body = {"selected": True, "due": "2027-02-12"}
+    assert client.put(f"/api/v1/recommendations/{copy_id}/follow-up", json=body).status_code == 200
+    reply, before, token = _published_reply(client)
+
+    write_export(server.directory / EXPORT, [r for r in _document(CRC) if not r["Text"].startswith("<p>49.")])
+    run = importers.run.import_uhri(engine, settings, server.url(EXPORT))
+    assert run.outcome == "succeeded" and run.linking is not None and len(run.linking.linked) == 1
+    after = _assert_followed(client, anonymous_client, reply, before, token)
+    assert after["title"] == CRC
+    assert _rows(engine) == [(reply["object_id"], CRC, "2027-02-12")]
