@@ -18,6 +18,10 @@
   first (``app.feed.stemming``): it finds that document's recommendations (and its addenda,
   ``A/HRC/22/15/Add.1``); its words are not marked in snippets (a lone "a" of the text is not what
   was looked for);
+- an elided French article or pronoun before a word (``l'enfant``, ``d'enfants``, ``qu'il``,
+  ``jusqu'à``) and an English possessive ``'s`` (``children's``) are left out of an unquoted word:
+  it is the word itself, with its stems (``l'enfant`` finds "les enfants"), as the French and
+  English analysers of search engines read them; a quoted phrase keeps them;
 - a paragraph cited as ``para. 116.4`` (``paragraph``, ``§``, ``párr.``, ``п.``, ``الفقرة``...): the
   word before the number is left out, so ``A/HRC/22/15 para. 116.4``, as recommendations are cited,
   finds the recommendation whose text starts "116.4" in that document.
@@ -44,6 +48,14 @@ MAX_QUERY_TOKENS = 32
 MIN_PREFIX = 3
 
 _CHUNK = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+# French elision (l', d', qu', jusqu'...) at a word's start and the English possessive at its end,
+# with any apostrophe a keyboard or a phone types. Otherwise "l'enfant" was the phrase "l enfant",
+# without stems: it missed "des enfants", and its snippets marked every "l'" of the text.
+_APOSTROPHE = "'\u2019\u2018\u02bc"
+_ELISION = re.compile(
+    rf"^(\W*)(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)[{_APOSTROPHE}](?=\w)", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(rf"(?<=\w)[{_APOSTROPHE}]s(?=\W*$)", re.IGNORECASE)
 # Quotation marks that mean what '"' means: typographic ones (a phone's smart punctuation turns
 # '"' into them), guillemets (French, Russian), and the corner brackets of Chinese. The full-width
 # quote, minus, asterisk and OR of a Chinese input method are their ASCII selves after NFKC.
@@ -121,7 +133,7 @@ def _chunks(query: str) -> list[_Chunk | str]:
         negated = bool(minus)
         if bare is not None:
             negated = bare.startswith("-") and len(bare) > 1
-            text = bare[1:] if negated else bare
+            text = _POSSESSIVE.sub("", _ELISION.sub(r"\1", bare[1:] if negated else bare))
             prefix = text.endswith("*")
             tokens = fold(text)
         else:
