@@ -17,8 +17,9 @@ _CJK_STOPS = "\uff0c\u3002\uff1b\uff1a\u3001\uff01\uff1f\uff09\u300d\u300f"  # f
 
 def cut(text: str, ideal: int, floor: int = 0, *, ending: bool = True) -> int:
     """A cut at most ``SLACK`` characters before ``ideal`` (after ``floor``): the last space (an
-    end before it, a start after it), else the last Chinese punctuation (kept before the cut); else
-    ``ideal`` itself, moved back so that no combining mark is cut from its letter."""
+    end before it, a start after it), else the last Chinese punctuation (kept before the cut); else,
+    for a start that close to ``floor``, ``floor`` itself; else ``ideal`` itself, moved back so that
+    no combining mark is cut from its letter."""
     low = max(floor, ideal - SLACK)
     space = text.rfind(_SPACE, low, ideal)
     if space > floor:
@@ -26,6 +27,10 @@ def cut(text: str, ideal: int, floor: int = 0, *, ending: bool = True) -> int:
     stop = max(text.rfind(char, low, ideal) for char in _CJK_STOPS)
     if stop >= low:
         return stop + 1
+    if not ending and low == floor:
+        # A start within SLACK of the text's own start, inside its first word ("118.63 Adopt..."):
+        # that start, rather than the word's last letters ("…3 Adopt...").
+        return floor
     position = ideal
     while position > floor and COMBINING_MARK.match(text, position):
         position -= 1

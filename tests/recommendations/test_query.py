@@ -114,6 +114,18 @@ def test_a_snippet_of_a_text_without_spaces_shows_the_match() -> None:
     assert late is not None and late.startswith("…e\u0301")
 
 
+def test_a_snippet_never_starts_inside_the_texts_first_word() -> None:
+    # The match a little past LEAD characters, the text's first word (a paragraph number) longer
+    # than what is left before it: the excerpt starts with that word, not with its last letters
+    # ("…3 Adopter les mesures").
+    text = (
+        "118.63 Adopter les mesures nécessaires pour prévenir et punir la torture et les mauvais traitements"
+    )
+    marked = snippet(text, parse("torture"))
+    assert marked is not None and marked.startswith("118.63 Adopter les mesures")
+    assert "<mark>torture</mark>" in marked
+
+
 @pytest.mark.parametrize(
     "typed",
     [
