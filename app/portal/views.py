@@ -223,9 +223,14 @@ def recommendation(session: Session, page: PageContext, recommendation_id: int) 
 
 
 def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, Any]:
-    """A page of the published clusters, by name, with the links to the others."""
-    params = PublicClusterParams(limit=CLUSTER_LIST_SIZE, cursor=paging.cursor)
-    listed = public_clusters.list_clusters(session, params)
+    """A page of the published clusters, by name, with the links to the others (a cursor cut short
+    or tampered with: the first page, as the calendar's; the list has no form to show it again)."""
+    try:
+        params = PublicClusterParams(limit=CLUSTER_LIST_SIZE, cursor=paging.cursor)
+        listed = public_clusters.list_clusters(session, params)
+    except (DomainError, ValidationError):
+        paging = Paging()
+        listed = public_clusters.list_clusters(session, PublicClusterParams(limit=CLUSTER_LIST_SIZE))
     return {"clusters": listed.items, **paging.links(page, "/clusters", {}, listed.next_cursor)}
 
 

@@ -143,6 +143,26 @@ def test_every_published_cluster_is_reached_page_by_page(
     assert shown(client.get(_links(bodies[1])["Previous page"]).text) == names[:2]
 
 
+def test_a_cluster_page_link_cut_short_opens_the_first_page(
+    db: Connection, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared link to a later page of the cluster list whose cursor was cut short (a mail
+    program wrapping the long address) or tampered with was a 422 page "Invalid search" leading
+    "Back to the recommendations"; it is the list's first page, as the calendar's is."""
+    with building(db) as build:
+        for letter in "ABC":
+            build.cluster(f"Cluster {letter}", published=True)
+    monkeypatch.setattr(views, "CLUSTER_LIST_SIZE", 2)
+    client = TestClient(make_app())
+    second = _links(client.get("/clusters", params={"lang": "fr"}).text)["Page suivante"]
+    cursor = parse_qs(urlsplit(second).query)["cursor"][0]
+    for broken in (cursor[:-4], "tampered"):
+        response = client.get("/clusters", params={"cursor": broken, "page": "2", "lang": "fr"})
+        assert response.status_code == 200
+        assert _title(response.text).startswith("Groupes · ")
+        assert "Cluster A" in response.text and "Page suivante" in _links(response.text)
+
+
 def test_a_deep_page_keeps_its_number_and_a_short_address() -> None:
     """Only the last MAX_BACK cursors travel in the address; the page's number is kept beside them,
     and a number the cursors contradict (or none at all) is read from their count."""
