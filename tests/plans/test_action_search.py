@@ -29,4 +29,5 @@ def test_title_words_are_found_accents_and_case_aside(client: TestClient, url: s
     assert found("reforma educación") == [accented["id"]]
     assert found("100%") == [other["id"]]  # a % is a character like any other
     assert found("_") == []
+    assert found('"reforma educación",') == [accented["id"]]  # quotes and a pasted comma aside
     assert client.get(url, params={"q": "educacion", "limit": 1}).json()["total"] == 2

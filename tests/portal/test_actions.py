@@ -62,6 +62,18 @@ def test_the_list_shows_published_actions_with_their_filters(portal: TestClient,
     assert "No published action matches these filters." in portal.get("/actions?q=hospital").text
 
 
+def test_words_in_the_title_are_read_without_quotes_or_punctuation(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """Typed as in the recommendations' search box (a quoted phrase), or pasted from a text (a
+    comma, brackets, a full stop), the words found nothing: each was looked for with its quote or
+    punctuation ("\"secondary" in the title)."""
+    for typed in ('"secondary schools"', "«rural districts»", "schools,", "(rural)", f"{PUBLISHED_ACTION}."):
+        response = portal.get("/actions", params={"q": typed})
+        assert _titles(response.text) == [PUBLISHED_ACTION], typed
+    assert _titles(portal.get("/actions", params={"q": '"hospital"'}).text) == []
+
+
 def test_a_refused_filter_is_named_and_kept(portal: TestClient, seeded: Seeded) -> None:
     response = portal.get("/actions", params={"status": "secret", "entity": "abc", "q": "schools"})
     assert response.status_code == 422

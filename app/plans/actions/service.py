@@ -15,7 +15,7 @@ from app.core.actor import Actor
 from app.core.dates import utc_today
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
-from app.feed.fields import name_order, searched_form
+from app.feed.fields import fold, name_order, searched_form
 from app.feed.sdg import sdg_entries
 from app.models import (
     Action,
@@ -118,8 +118,11 @@ def _titled(session: Session, conditions: list[ColumnElement[bool]], q: str | No
     """Add to ``conditions`` the title search: every word of ``q`` in the title, accents and case
     aside, as the clusters' names and the recommendations' texts are searched ("educacion" finds
     "Educación"). Folded in Python, so alike on SQLite and PostgreSQL (neither folds accents by
-    itself), among the actions the other filters leave: a State's plans hold thousands at most."""
-    words = [searched_form(word) for word in (q or "").split()]
+    itself), among the actions the other filters leave: a State's plans hold thousands at most.
+    The words are ``q``'s letters and digits: quotes and punctuation typed or pasted around them
+    (``"secondary schools"``, ``schools,``) are not looked for in the title; a ``q`` of punctuation
+    alone (``%``) is looked for as it is."""
+    words = fold(q or "") or [searched_form(word) for word in (q or "").split()]
     if not words:
         return
     titles = session.execute(select(Action.id, Action.title).where(*conditions))
