@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clusters.service import CLUSTERS
 from app.core.errors import NotFound
 from app.core.pagination import ordered_page
-from app.feed.fields import name_order
+from app.feed.fields import name_order, searched_form
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
 from app.public.related import cluster_is_public
@@ -70,13 +70,13 @@ def _items(session: Session, ids: Sequence[int]) -> list[PublicCluster]:
 
 
 def list_clusters(session: Session, params: PublicClusterParams) -> PublicClusterPage:
-    conditions: list[ColumnElement[bool]] = []
-    if params.q and params.q.strip():
-        conditions.append(ClusterRow.name.icontains(params.q.strip(), autoescape=True))
     # Alphabetical order is Python's, as on the staff side (app.clusters.service.list_clusters).
-    names = session.execute(
-        select(ClusterRow.id, ClusterRow.name).where(*cluster_is_public(), *conditions)
-    ).all()
+    names = session.execute(select(ClusterRow.id, ClusterRow.name).where(*cluster_is_public())).all()
+    if params.q and params.q.strip():
+        # Part of the name, accents and case aside ("egalite" finds "Égalité"), in Python as on the
+        # staff side: SQL's ILIKE kept the accents, and SQLite's lower() even the case of "É".
+        part = searched_form(params.q)
+        names = [row for row in names if part in searched_form(row.name)]
     page, next_cursor = ordered_page(
         names, lambda row: (row.name, row.id), name_order, params.limit, params.cursor, order=CLUSTERS
     )

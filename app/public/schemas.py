@@ -299,7 +299,7 @@ class PublicRecommendationParams(PublicParams):
 class PublicClusterParams(PublicParams):
     """Published clusters, by name."""
 
-    q: str | None = Field(None, max_length=255, description="Part of the name (case ignored)")
+    q: str | None = Field(None, max_length=255, description="Part of the name (case and accents ignored)")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=400, description=_CURSOR)
 

@@ -175,6 +175,10 @@ def test_cluster_pages(public: TestClient, world: World) -> None:
     names = [c["name"] for c in first["items"] + second["items"] + third["items"]]
     # Alphabetical alike on SQLite and PostgreSQL: accents and case ignored, not code points.
     assert names == ["Education", "Égalité", "Health", "justice", "Water"] and third["next_cursor"] is None
+    # Part of the name, accents and case aside as on the staff list, alike on SQLite and PostgreSQL:
+    # "egalite" found nothing, and on SQLite "ÉGALITÉ" neither (its lower() folds ASCII letters only).
+    for typed in ("egalite", "ÉGALITÉ", "Égal", "  galit "):
+        assert [c["name"] for c in _get(public, "/clusters", q=typed)["items"]] == ["Égalité"], typed
 
 
 @pytest.mark.parametrize(
