@@ -168,13 +168,19 @@ _BREVE = "\u0306"
 _SHORT_I = {"\u0438" + _BREVE: "\u0439", "\u0418" + _BREVE: "\u0419"}
 
 
+# The ligatures French writes ("mise en œuvre", "sœur") and Latin borrowings ("curriculum vitæ"),
+# which NFKD keeps whole: their two letters, as readers type them (no common keyboard has "œ").
+_LIGATURES = str.maketrans({"\u0153": "oe", "\u00e6": "ae"})
+
+
 def _stripped(value: str) -> str:
-    """``value`` case-folded, without accents, harakat or tatweel (Russian "й" kept)."""
+    """``value`` case-folded, without accents, harakat or tatweel (Russian "й" kept), "œ" and "æ"
+    written "oe" and "ae"."""
     decomposed = unicodedata.normalize("NFKD", value)
     if _BREVE in decomposed:
         for split, letter in _SHORT_I.items():
             decomposed = decomposed.replace(split, letter)
-    return decomposed.translate(_COMBINING).casefold()
+    return decomposed.translate(_COMBINING).casefold().translate(_LIGATURES)
 
 
 def fold(value: str) -> list[str]:

@@ -29,8 +29,9 @@ import Stemmer
 from app.feed.fields import CJK, fold
 
 # 1: folded words only; 2: folded words, then their stems; 3: the symbol's words first; 4: Russian
-# "й" kept, Arabic tatweel dropped (app.feed.fields.fold); 5: English irregular plurals' singulars.
-SEARCH_DOCUMENT_VERSION = 5
+# "й" kept, Arabic tatweel dropped (app.feed.fields.fold); 5: English irregular plurals' singulars;
+# 6: "œ" and "æ" folded to "oe" and "ae" ("oeuvre" finds "œuvre").
+SEARCH_DOCUMENT_VERSION = 6
 
 STEMMER_LANGUAGES = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
 

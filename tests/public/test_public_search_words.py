@@ -1,6 +1,6 @@
 """Words as a reader types them into the public search: a French elided article (``l'enfant``,
-``d'enfants``) and an English possessive (``children's``) are the word itself, with its stems, on
-SQLite and PostgreSQL alike."""
+``d'enfants``) and an English possessive (``children's``) are the word itself, with its stems, and
+``oe`` is the ligature ``œ`` (``mise en oeuvre``), on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ TEXTS = {
     "handicap": ("fr", "Garantir l'accès des enfants handicapés à l'école."),
     "ombudsman": ("en", "Strengthen the children's ombudsman."),
     "birth": ("en", "Register every child at birth."),
+    "oeuvre": ("fr", "Assurer la mise en œuvre du plan pour les sœurs et les frères."),
 }
 
 # The query, then what it finds: each also with "-nothing" after it, so that the last word's prefix
@@ -29,6 +30,12 @@ SEARCHES = [
     ("children's", {"ombudsman", "birth"}),
     ("child", {"ombudsman", "birth"}),
     ('"droits de l\'enfant"', {"droits"}),  # a quoted phrase stays as written
+    # "œ", which no French keyboard layout in common use types: "oe" is how it is typed.
+    ("mise en oeuvre", {"oeuvre"}),
+    ("OEUVRE", {"oeuvre"}),
+    ("mise en œuvre", {"oeuvre"}),
+    ('"mise en oeuvre"', {"oeuvre"}),
+    ("soeur", {"oeuvre"}),
 ]
 
 
@@ -45,7 +52,7 @@ def _found(public: TestClient, query: str) -> set[int]:
 
 
 @pytest.mark.parametrize(("query", "expected"), SEARCHES, ids=[q for q, _ in SEARCHES])
-def test_an_elided_article_or_a_possessive_is_the_word_itself(
+def test_words_as_a_reader_types_them(
     public: TestClient, words: dict[str, int], query: str, expected: set[str]
 ) -> None:
     ids = {words[key] for key in expected}
@@ -63,3 +70,8 @@ def test_the_snippet_marks_the_word_not_every_elided_article(
         == "Garantir l&#x27;accès des <mark>enfants</mark> handicapés à l&#x27;école."
     )
     assert snippets[words["droits"]] == "Protéger les droits de l&#x27;<mark>enfant</mark> dans la famille."
+
+
+def test_the_snippet_marks_a_ligature_typed_as_two_letters(public: TestClient, words: dict[str, int]) -> None:
+    (item,) = public.get(URL, params={"q": "oeuvre", "lang": "fr"}).json()["items"]
+    assert item["snippet"] == "Assurer la mise en <mark>œuvre</mark> du plan pour les sœurs et les frères."
