@@ -55,6 +55,28 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
+def _ends(label: str) -> str:
+    """``label`` shortened to its first and last words ("Committee on the … against Women"), each
+    cut between words, ``MAX_LABEL_CHARS`` at most."""
+    keep = MAX_LABEL_CHARS - 3  # the " … " between them
+    tail = label[-(keep // 2) :]
+    if " " in tail and not label.endswith(" " + tail):
+        tail = tail[tail.find(" ") + 1 :]
+    room = keep - len(tail)
+    head = label[:room]
+    if label[room : room + 1] != " " and " " in head:
+        head = head[: head.rfind(" ")]
+    return f"{head.rstrip()} … {tail.lstrip()}"
+
+
+def _labels(labels: Sequence[str]) -> list[str]:
+    """The labels as the chart shows them: shortened, and where two would read alike (a State's
+    CEDAW and CERD: "Comité para la Eliminación de la Di…" twice), by their ends, which differ."""
+    shown = [_short(label) for label in labels]
+    alike = {text for text in shown if shown.count(text) > 1}
+    return [_ends(label) if text in alike else text for label, text in zip(labels, shown, strict=True)]
+
+
 def _length(value: Amount, largest: Amount) -> int:
     """Bar length in the chart's units; a value at or below zero has none."""
     return max(0, round(BAR_AREA * float(value) / float(largest)))
@@ -84,6 +106,7 @@ def bar_chart(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
+    labels = _labels([bar.label for bar in bars])
     for index, bar in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
         length = _length(bar.value, largest)
@@ -91,7 +114,7 @@ def bar_chart(
         in_lang = f' lang="{escape(bar.lang)}"' if bar.lang else ""
         parts.append(
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end"{in_lang}>'
-            f"{escape(_short(bar.label))}</text>"
+            f"{escape(labels[index])}</text>"
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{max(length, 1)}" '
             f'height="{BAR_HEIGHT}"><title{in_lang}>{escape(bar.label)}{sep} '
             f"{escape(bar.shown)}</title></rect>"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from app.portal.charts import BAR_AREA, LABEL_WIDTH, Bar, Mark, bar_chart
+from app.portal.charts import BAR_AREA, LABEL_WIDTH, MAX_LABEL_CHARS, Bar, Mark, bar_chart
 from app.web.i18n import choose_language, from_accept_language
 
 
@@ -34,6 +35,34 @@ def test_labels_are_escaped_and_shortened() -> None:
     assert "&lt;b&gt;" in svg
     assert "…" in svg
     assert bar_chart("empty", "t", "d", []).startswith("<svg")
+
+
+def test_labels_shortened_alike_are_told_apart() -> None:
+    """The Spanish statistics' mechanism chart showed two bars "Comité para la Eliminación de la Di…"
+    (CEDAW and CERD) and three "Relator Especial sobre los derechos…": labels that the cut makes
+    alike are shown by their ends, where the names differ."""
+    names = [
+        "Comité para la Eliminación de la Discriminación contra la Mujer",
+        "Comité para la Eliminación de la Discriminación Racial",
+        "Comité contra la Tortura",
+        "Relator Especial sobre los derechos de los pueblos indígenas",
+        "Relator Especial sobre los derechos humanos de los migrantes",
+        "Relator Especial sobre los derechos humanos al agua potable y el saneamiento",
+    ]
+    svg = bar_chart("c", "t", "d", [Bar(name, 1) for name in names])
+    labels = re.findall(r'<text class="chart-label"[^>]*>([^<]*)</text>', svg)
+    assert len(set(labels)) == len(names) and all(len(label) <= MAX_LABEL_CHARS for label in labels)
+    assert labels[0] == "Comité para la … contra la Mujer"
+    assert labels[1].endswith(" … Racial") and labels[2] == "Comité contra la Tortura"
+    assert labels[3].endswith("indígenas") and labels[4].endswith("migrantes")
+    assert labels[5].endswith("el saneamiento")
+    # Each bar's tooltip keeps the whole name; a label cut alike by no other keeps its start.
+    assert f"<title>{names[0]}: 1</title>" in svg
+    alone = bar_chart("c", "t", "d", [Bar(names[0], 1), Bar(names[3], 1)])
+    assert re.findall(r'<text class="chart-label"[^>]*>([^<]*)</text>', alone) == [
+        names[0][: MAX_LABEL_CHARS - 1] + "…",
+        names[3][: MAX_LABEL_CHARS - 1] + "…",
+    ]
 
 
 def test_reference_lines_share_the_scale_and_have_their_own_rows() -> None:
