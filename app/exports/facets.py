@@ -10,37 +10,56 @@ while every other dimension counts within CRC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.exports.count_labels import NONE, ranked
+from app.exports.count_labels import NONE, CountLabels, ranked
 from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
 from app.exports.service import conditions_for
 from app.exports.stats import enum_buckets, mechanism_buckets, sdg_goal_buckets, status_buckets
 from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.recommendation import POSITIONS
-from app.models.taxonomy import MECHANISM_FAMILIES, MECHANISM_FAMILY_LABELS
+from app.models.taxonomy import MECHANISM_FAMILIES, MECHANISM_FAMILY_LABELS, ROLE_KIND
 from app.recommendations import kept
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
-from app.taxonomies.service import sdg_titles
+from app.web.filter_labels import POSITION_LABELS, STATUS_LABELS
 
 # The facets, each named after the filter whose counts it gives (and leaves out of its counts).
 DIMENSIONS = ("mechanism", "family", "theme", "sdg", "affected_person", "cycle", "position", "status")
 
 
 def facets(session: Session, params: RecommendationListParams, *, public: bool) -> RecommendationFacets:
-    """Kept per data version for every language at once: only the SDG goals' titles depend on
-    ``lang`` (counted anew, the search page's facets took 1.5 s at 250,000 for each language)."""
+    """Kept per data version for every language at once, labelled in ``lang`` on the way out as the
+    statistics are (``count_labels``): counted anew, the search page's facets took 1.5 s at
+    250,000 for each language."""
     check_filter_values(session, params, clusters=not public)
     asked = params.model_dump(mode="json", exclude={"cursor", "limit", "sort", "lang"})
     counts = kept.counts.get(session, ["facets", public, asked], lambda: _counts(session, params, public))
-    titles = sdg_titles(params.lang)
-    goals = [{**bucket, "label": titles.get(bucket["value"], bucket["value"])} for bucket in counts["sdg"]]
-    return RecommendationFacets(**{**counts, "sdg": goals})
+    return RecommendationFacets(**_in_language(CountLabels(session, params.lang), counts))
+
+
+def _in_language(labels: CountLabels, counts: dict[str, Any]) -> dict[str, Any]:
+    relabel: dict[str, Callable[[list[CountBucket]], list[CountBucket]]] = {
+        "mechanism": labels.mechanisms,
+        "family": lambda buckets: labels.fixed(buckets, MECHANISM_FAMILY_LABELS),
+        "theme": lambda buckets: labels.terms(buckets, ROLE_KIND["theme"]),
+        "sdg": labels.sdg_goals,
+        "affected_person": lambda buckets: labels.terms(buckets, ROLE_KIND["affected_person"]),
+        "cycle": labels.cycles,
+        "position": lambda buckets: labels.fixed(buckets, POSITION_LABELS),
+        "status": lambda buckets: labels.fixed(buckets, STATUS_LABELS),
+    }
+    relabelled = {
+        name: _buckets(
+            words([CountBucket(key=b["value"], label=b["label"], count=b["count"]) for b in counts[name]])
+        )
+        for name, words in relabel.items()
+    }
+    return {**counts, **relabelled}
 
 
 def _buckets(buckets: Iterable[CountBucket]) -> list[dict[str, Any]]:

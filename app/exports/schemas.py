@@ -160,6 +160,9 @@ class RecommendationFacets(_Allowlist):
     values of a filter already chosen keep their counts (choosing one of them changes the list to
     that many; choosing several, `mechanism=CRC&mechanism=CAT`, to their sum for single-valued
     dimensions). A recommendation counts once under each of its themes, affected persons and goals.
+    Each bucket's `label` is in `lang` where the project has the words, as in the statistics (families,
+    positions, statuses, cycles, mechanism names, SDG titles, the themes and affected persons a UHRI
+    export named in that language); its `value` is the same in every language.
     """
 
     total: int = Field(description="Matching recommendations (every filter applied)")

@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
+from app.feed.mechanisms import localised_name
 from app.taxonomies.service import sdg_titles
+from app.web.i18n import translations
 from tests.factories import import_records, record
 
 STAFF = "/api/v1/recommendations/facets"
@@ -115,7 +117,7 @@ def test_unknown_values_are_refused(client: TestClient, world: None, url: str) -
 
 
 def test_facets_are_counted_once_for_every_language(client: TestClient, world: None, engine: Engine) -> None:
-    """Only the SDG goals' titles depend on the language: one count serves them all."""
+    """Only the labels depend on the language: one count serves them all, labelled in each."""
     app_engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     counting: list[str] = []
 
@@ -135,4 +137,24 @@ def test_facets_are_counted_once_for_every_language(client: TestClient, world: N
     goal = {bucket["value"]: bucket["label"] for bucket in french["sdg"]}["16"]
     assert goal == sdg_titles("fr")["16"] != sdg_titles("en")["16"]
     assert {bucket["value"]: bucket["label"] for bucket in english["sdg"]}["16"] == sdg_titles("en")["16"]
-    assert {**french, "sdg": None} == {**english, "sdg": None}
+    fr = translations("fr").gettext
+
+    def labels(body: dict[str, Any], name: str) -> dict[str, str]:
+        return {bucket["value"]: bucket["label"] for bucket in body[name]}
+
+    assert labels(french, "family")["treaty-body"] == fr("Treaty bodies") != "Treaty bodies"
+    assert labels(english, "family")["treaty-body"] == "Treaty bodies"
+    assert labels(french, "position")["supported"] == fr("Supported") != "Supported"
+    assert labels(french, "status")["not_started"] == fr("Not started") != "Not started"
+    assert labels(french, "cycle")["3"] == fr("Cycle %(number)s") % {"number": 3}
+    assert (
+        labels(french, "mechanism")["CRC"]
+        == localised_name("CRC", "fr")
+        != labels(english, "mechanism")["CRC"]
+    )
+
+    def counts(body: dict[str, Any]) -> dict[str, Any]:
+        return {name: sorted((b["value"], b["count"]) for b in value) if isinstance(value, list) else value
+                for name, value in body.items()}  # fmt: skip
+
+    assert counts(french) == counts(english)
