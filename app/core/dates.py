@@ -1,5 +1,6 @@
 """Dates in requests: a real calendar date written YYYY-MM-DD, nothing laxer, not in the future, and
-a range's end not before its start."""
+a range's end not before its start; a date a person records (``EnteredDate``) within the years a
+national plan can speak of."""
 
 from __future__ import annotations
 
@@ -29,6 +30,30 @@ def _iso_date_text(value: Any) -> Any:
 
 # 2025-02-30 is refused too (pydantic checks the calendar once the shape is right).
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
+
+# The years a recorded date may fall in: 1945 (the United Nations' Charter, before which no
+# recommendation, plan or report this database tracks was written) to 2100 (far beyond any plan's
+# horizon: the SDGs end in 2030, the longest national strategies run to 2050-2063). A typo of the year
+# (0202-05-01, 20255-05-01, 2205-05-01) falls outside and is refused instead of being stored.
+EARLIEST_DAY = dt.date(1945, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def _plausible(value: dt.date | None) -> dt.date | None:
+    if value is not None and not EARLIEST_DAY <= value <= LATEST_DAY:
+        # A type of its own: the workspace's forms say it in the page's language (app.staff.forms).
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "must be between {earliest} and {latest}",
+            {"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()},
+        )
+    return value
+
+
+# A date a person records (an action's start or due date, a value's, an update's, a deadline's...):
+# an IsoDate between EARLIEST_DAY and LATEST_DAY. Filters keep IsoDate: a search asks, it stores nothing.
+EnteredDate = Annotated[dt.date, BeforeValidator(_iso_date_text), AfterValidator(_plausible)]
 
 
 def utc_today() -> dt.date:

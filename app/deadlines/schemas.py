@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate, ends_range
+from app.core.dates import EnteredDate, IsoDate, ends_range
 from app.core.errors import InvalidInput
 from app.core.timestamps import UtcDateTime
 from app.deadlines.report_names import shown_title
@@ -114,14 +114,14 @@ _MIDTERM = (
 class DeadlineCreate(Forbid):
     kind: EnteredKind = Field("custom", description="upr_review: the next UPR review; custom: any other")
     title: Title
-    due_on: IsoDate = Field(description="YYYY-MM-DD")
+    due_on: EnteredDate = Field(description="YYYY-MM-DD")
     mechanism: MechanismCode | None = Field(None, description="Mechanism code; upr_review defaults to UPR")
     entity_id: RefId | None = Field(None, description="The responsible entity; none: a general deadline")
     notes: LongText | None = None
     published: bool = Field(False, description="Shown on the public portal (coordinators decide)")
     done: bool = Field(False, description="Met: no longer overdue")
-    last_review_on: IsoDate | None = Field(None, description=_LAST_REVIEW)
-    midterm_on: IsoDate | None = Field(None, description=_MIDTERM)
+    last_review_on: EnteredDate | None = Field(None, description=_LAST_REVIEW)
+    midterm_on: EnteredDate | None = Field(None, description=_MIDTERM)
     midterm_done: bool = Field(False, description="upr_review only: the mid-term report was sent")
 
 
@@ -132,14 +132,14 @@ class DeadlinePatch(Forbid):
     """Only the fields sent change. The kind cannot change (delete and create instead)."""
 
     title: Title | None = None
-    due_on: IsoDate | None = None
+    due_on: EnteredDate | None = None
     mechanism: MechanismCode | None = None
     entity_id: RefId | None = None
     notes: LongText | None = None
     published: bool | None = None
     done: bool | None = None
-    last_review_on: IsoDate | None = Field(None, description=_LAST_REVIEW)
-    midterm_on: IsoDate | None = Field(None, description=_MIDTERM)
+    last_review_on: EnteredDate | None = Field(None, description=_LAST_REVIEW)
+    midterm_on: EnteredDate | None = Field(None, description=_MIDTERM)
     midterm_done: bool | None = None
 
     @field_validator(*_NOT_NULL, mode="before")
@@ -204,4 +204,4 @@ class DeadlineSent(Forbid):
 
     kind: PublishableKind
     object_id: RefId = Field(description="The `object_id` the calendar lists it with")
-    sent_on: IsoDate | None = Field(description="The day the State sent it; null: not sent after all")
+    sent_on: EnteredDate | None = Field(description="The day the State sent it; null: not sent after all")

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.dates import IsoDate, ends_range
+from app.core.dates import EnteredDate, IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.followup import Grade
 
@@ -67,7 +67,7 @@ class FollowUpCorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     selected: bool | None = Field(None, description="true or false overrides the detection; null: detected")
-    due: IsoDate | None = Field(None, description="Overrides the detected due date; null: detected")
+    due: EnteredDate | None = Field(None, description="Overrides the detected due date; null: detected")
     note: Note | None = Field(None, description="Why (the committee's letter, a later decision)")
 
 
@@ -75,7 +75,7 @@ class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     grade: Grade = Field(description="A, B, C, D or E; B1, B2, C1, C2, D1, D2 where the methodology has them")
-    assessed_on: IsoDate = Field(description="Date of the committee's assessment; not in the future")
+    assessed_on: EnteredDate = Field(description="Date of the committee's assessment; not in the future")
     source_symbol: Symbol = Field(description='Document holding the assessment ("CCPR/C/140/2")')
     note: Note | None = None
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.core.dates import IsoDate
+from app.core.dates import EnteredDate
 
 # 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
 RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
@@ -58,7 +58,7 @@ class Measure(Forbid):
     """A value on a date (an indicator's baseline or target)."""
 
     value: MeasuredValue = Field(description="A number: at most 16 digits before the point and 4 after")
-    date: IsoDate | None = Field(None, description="YYYY-MM-DD")
+    date: EnteredDate | None = Field(None, description="YYYY-MM-DD")
 
 
 class MeasureOut(BaseModel):

@@ -72,6 +72,8 @@ _LIMITS = {
     "less_than": _("Enter a number less than %(lt)s."),
     "greater_than_equal": _("Enter a number no less than %(ge)s."),
     "greater_than": _("Enter a number greater than %(gt)s."),
+    # A recorded date outside the years a plan can speak of (app.core.dates.EnteredDate): a typed year.
+    "date_out_of_range": _("Enter a date between %(earliest)s and %(latest)s."),
 }
 # email-validator's refusal of an address (a ValueError, so pydantic's type is only "value_error").
 _NOT_AN_EMAIL = "value is not a valid email address"

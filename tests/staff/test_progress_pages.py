@@ -78,7 +78,7 @@ def test_write_a_draft_then_submit_it(world: World, staff_login: StaffLogin, db:
 
 def test_refused_values_are_shown_with_what_was_typed(world: World, staff_login: StaffLogin) -> None:
     focal = focal_login(staff_login, world)
-    typed = {"reported_on": "2999-01-01", "narrative": "Typed <b>text</b>", "evidence_url": "javascript:x"}
+    typed = {"reported_on": "2099-01-01", "narrative": "Typed <b>text</b>", "evidence_url": "javascript:x"}
     page = focal.post(f"/staff/actions/{world.action}/progress", {**typed, "submit": "false"})
     assert page.status_code == 422
     assert 'href="#field-evidence_url"' in page.text and "Link to evidence" in page.text

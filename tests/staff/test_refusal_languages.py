@@ -133,17 +133,17 @@ def test_a_date_in_the_future_is_named_with_the_other_refused_fields(
 ) -> None:
     """The date was checked only once the rest was right: a second refusal, after correcting the first."""
     focal = staff_login("focal_point", entity_id=world.justice)
-    future = {"reported_on": "2999-01-01", "narrative": "", "submit": "false"}
+    future = {"reported_on": "2099-01-01", "narrative": "", "submit": "false"}
     page = focal.post(f"/staff/actions/{world.action}/progress?lang=fr", future).text
     assert 'href="#field-reported_on"' in page and 'href="#field-narrative"' in page
     assert "dans le futur" in page
     draft = focal.get(f"/staff/progress/{world.draft}").text
     etag = re.search(r'name="etag" value="([^"]*)"', draft)
     assert etag
-    edit = {"reported_on": "2999-01-01", "narrative": "", "etag": etag.group(1).replace("&#34;", '"')}
+    edit = {"reported_on": "2099-01-01", "narrative": "", "etag": etag.group(1).replace("&#34;", '"')}
     page = focal.post(f"/staff/progress/{world.draft}", edit).text
     assert 'href="#field-reported_on"' in page and 'href="#field-narrative"' in page
-    value = {"measured_on": "2999-01-01", "value": "forty", "note": ""}
+    value = {"measured_on": "2099-01-01", "value": "forty", "note": ""}
     page = focal.post(f"/staff/indicators/{world.indicator}/values?lang=es", value).text
     assert 'href="#field-measured_on"' in page and 'href="#field-value"' in page
     assert "en el futuro" in page

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate, ends_range
+from app.core.dates import EnteredDate, IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ActionStatus
 from app.plans.indicators.schemas import IndicatorOut
@@ -78,8 +78,8 @@ class ActionCreate(Forbid):
     cluster_ids: list[RefId] = Field(default_factory=list, max_length=500)
     lead_entity_id: RefId | None = Field(None, description="The entity responsible for the action")
     supporting_entity_ids: list[RefId] = Field(default_factory=list, max_length=200)
-    start_date: IsoDate | None = Field(None, description="YYYY-MM-DD")
-    due_date: IsoDate | None = Field(None, description="YYYY-MM-DD, on or after start_date")
+    start_date: EnteredDate | None = Field(None, description="YYYY-MM-DD")
+    due_date: EnteredDate | None = Field(None, description="YYYY-MM-DD, on or after start_date")
     status: ActionStatus = "planned"
     budget: Budget | None = None
     sdg_targets: list[SdgCode] = Field(default_factory=list, max_length=200, description=_SDGS)
@@ -102,8 +102,8 @@ class ActionPatch(Forbid):
     cluster_ids: list[RefId] | None = Field(None, max_length=500)
     lead_entity_id: RefId | None = None
     supporting_entity_ids: list[RefId] | None = Field(None, max_length=200)
-    start_date: IsoDate | None = None
-    due_date: IsoDate | None = None
+    start_date: EnteredDate | None = None
+    due_date: EnteredDate | None = None
     status: ActionStatus | None = None
     budget: Budget | None = Field(None, description="null removes the budget")
     sdg_targets: list[SdgCode] | None = Field(None, max_length=200, description=_SDGS)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate
+from app.core.dates import EnteredDate
 from app.core.timestamps import UtcDateTime
 from app.plans.schemas import (
     Forbid,
@@ -53,7 +53,7 @@ ValueState = Literal["draft", "submitted", "approved", "returned"]
 
 
 class ValueCreate(Forbid):
-    measured_on: IsoDate = Field(description=_MEASURED_ON)
+    measured_on: EnteredDate = Field(description=_MEASURED_ON)
     value: MeasuredValue = Field(description=_VALUE)
     note: Note | None = None
     submit: bool = Field(False, description="true: submit for approval at once instead of saving a draft")
@@ -62,7 +62,7 @@ class ValueCreate(Forbid):
 class ValuePatch(Forbid):
     """Only the fields sent change; allowed while the value is a draft or returned."""
 
-    measured_on: IsoDate | None = Field(None, description=_MEASURED_ON)
+    measured_on: EnteredDate | None = Field(None, description=_MEASURED_ON)
     value: MeasuredValue | None = Field(None, description=_VALUE)
     note: Note | None = None
 

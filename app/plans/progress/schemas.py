@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
 from app.core.catalogue import marked as _
-from app.core.dates import IsoDate
+from app.core.dates import EnteredDate
 from app.core.timestamps import UtcDateTime
 from app.evidence.schemas import EvidenceOut
 from app.models.plan import ActionStatus
@@ -34,7 +34,7 @@ _NEW_STATUS = "The action status this update reports; applied to the action when
 
 
 class ProgressCreate(Forbid):
-    reported_on: IsoDate = Field(description=_REPORTED_ON)
+    reported_on: EnteredDate = Field(description=_REPORTED_ON)
     narrative: RequiredLongText
     new_status: ActionStatus | None = Field(None, description=_NEW_STATUS)
     evidence_url: EvidenceUrl | None = Field(None, description="A link to evidence (http or https)")
@@ -44,7 +44,7 @@ class ProgressCreate(Forbid):
 class ProgressPatch(Forbid):
     """Only the fields sent change; allowed while the update is a draft or returned."""
 
-    reported_on: IsoDate | None = Field(None, description=_REPORTED_ON)
+    reported_on: EnteredDate | None = Field(None, description=_REPORTED_ON)
     narrative: RequiredLongText | None = None
     new_status: ActionStatus | None = Field(None, description=_NEW_STATUS)
     evidence_url: EvidenceUrl | None = None
