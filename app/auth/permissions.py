@@ -1,4 +1,6 @@
-"""Role and entity checks used by services. A refusal is a 403 whose audit event is kept."""
+"""Role and entity checks used by services. A refusal is a 403 whose audit event is kept; what a staff
+member may not read at all (another entity's progress updates, its unapproved indicator values) is a
+404 worded as an id that does not exist (``hidden``), its audit event kept likewise."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from app.audit.service import event
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, NotFound
 
 # The reasons a page shows (the staff workspace's 403 page, in the reader's language): catalogue
 # messages, reading as the API's English sentences.
@@ -37,6 +39,24 @@ def refuse(
     """A 403 naming the reason; its audit event is written even though the request fails."""
     return Forbidden(
         reason,
+        persist=[
+            event(
+                actor,
+                "authz.denied",
+                object_type,
+                object_id,
+                after={"reason": reason, "role": actor.role},
+            )
+        ],
+    )
+
+
+def hidden(actor: Actor, not_found: str, reason: str, object_type: str, object_id: int) -> NotFound:
+    """The 404 of an id that does not exist (``not_found``, its very words), for an object ``actor`` may
+    not read: another entity's work in progress is not revealed, not even that it exists (a 403 would
+    tell a draft's id from a free one). The refusal, ``reason``, is still in the audit trail."""
+    return NotFound(
+        not_found,
         persist=[
             event(
                 actor,

@@ -15,6 +15,7 @@ share it, or an upload of the same content may be about to.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, BinaryIO
 
@@ -73,10 +74,28 @@ def _snapshot(row: EvidenceFile) -> dict[str, Any]:
     return {name: jsonable(getattr(row, name)) for name in _AUDITED}
 
 
+def _not_found(evidence_id: int) -> str:
+    return Reason(_("evidence file %(id)s does not exist"), id=evidence_id)
+
+
 def _load(session: Session, evidence_id: int) -> EvidenceFile:
     row = session.get(EvidenceFile, evidence_id)
     if row is None:
-        raise NotFound(Reason(_("evidence file %(id)s does not exist"), id=evidence_id))
+        raise NotFound(_not_found(evidence_id))
+    return row
+
+
+def _of_update(
+    session: Session, actor: Actor, evidence_id: int, update: Callable[[Session, Actor, int], object]
+) -> EvidenceFile:
+    """The row, once ``update`` (``progress.readable`` or ``editable``) lets ``actor`` at its update; an
+    update another entity's, answered as one that does not exist, makes the file one that does not
+    exist too, in the file's words (the update's would tell a file's id from a free one)."""
+    row = _load(session, evidence_id)
+    try:
+        update(session, actor, row.progress_update_id)
+    except NotFound as exc:
+        raise NotFound(_not_found(evidence_id), persist=exc.persist) from None
     return row
 
 
@@ -184,10 +203,8 @@ def list_evidence(session: Session, actor: Actor, progress_id: int) -> EvidenceL
 
 
 def readable_file(session: Session, actor: Actor, evidence_id: int) -> EvidenceFile:
-    """The row, if ``actor`` may read its progress update (403 otherwise, like the update)."""
-    row = _load(session, evidence_id)
-    progress.readable(session, actor, row.progress_update_id)
-    return row
+    """The row, if ``actor`` may read its progress update (404 otherwise, like the update)."""
+    return _of_update(session, actor, evidence_id, progress.readable)
 
 
 def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOut:
@@ -196,8 +213,7 @@ def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOu
 
 def remove(session: Session, actor: Actor, evidence_id: int) -> None:
     """Detach a file from an update that may still be changed (a draft or returned)."""
-    row = _load(session, evidence_id)
-    progress.editable(session, actor, row.progress_update_id)
+    row = _of_update(session, actor, evidence_id, progress.editable)
     before = _snapshot(row)
     session.delete(row)
     session.flush()

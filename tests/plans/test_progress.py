@@ -205,17 +205,20 @@ def test_other_entity_reader_and_focal_point_limits(
     draft = _report(client, setup)
     url = f"/api/v1/progress/{draft['id']}"
     tag = client.get(url).headers["ETag"]
-    for headers in (setup["focal_b"], setup["reader"]):
+    # Another entity's focal point: the update answers as one that does not exist (its drafts are not
+    # revealed), the action's list of updates is refused; a reader is refused every plan route.
+    for headers, status in ((setup["focal_b"], 404), (setup["reader"], 403)):
         assert client.post(setup["url"], json=REPORT, headers=headers).status_code == 403
         assert (
             client.patch(url, json={"narrative": "x"}, headers={**headers, "If-Match": tag}).status_code
-            == 403
+            == status
         )
-        assert _post(client, draft["id"], "submit", **headers).status_code == 403
+        assert _post(client, draft["id"], "submit", **headers).status_code == status
     # Another entity's focal point reads neither the updates nor their files (the action itself, yes).
     for read in (setup["url"], url):
         assert client.get(read, headers=setup["reader"]).status_code == 403
-        assert client.get(read, headers=setup["focal_b"]).status_code == 403
+    assert client.get(setup["url"], headers=setup["focal_b"]).status_code == 403
+    assert client.get(url, headers=setup["focal_b"]).status_code == 404
     assert client.get(setup["action_url"], headers=setup["focal_b"]).status_code == 200
     assert _post(client, draft["id"], "submit", **setup["focal_a"]).status_code == 200
     # Only coordinators review and publish, even on the focal point's own action.

@@ -175,18 +175,20 @@ def test_a_stale_approval_names_what_the_other_reviewer_changed(
 
 def test_another_entity_sees_neither_page_nor_file(world: World, staff_login: StaffLogin) -> None:
     other = staff_login("focal_point", entity_id=world.labour)
-    for url in (
-        f"/staff/progress/{world.draft}",
-        f"/staff/evidence/{world.pdf}",
-        f"/staff/actions/{world.action}/progress/new",
+    # The update and its file are pages that do not exist to them (its existence is not revealed);
+    # the action's form is refused (the action is theirs to read, not to report on).
+    for url, status in (
+        (f"/staff/progress/{world.draft}", 404),
+        (f"/staff/evidence/{world.pdf}", 404),
+        (f"/staff/actions/{world.action}/progress/new", 403),
     ):
         response = other.get(url)
-        assert response.status_code == 403, url
+        assert response.status_code == status, url
         assert b"%PDF" not in response.content and "Two workshops" not in response.text
     refused = other.post(
         f"/staff/progress/{world.draft}/evidence", files=[("file", ("x.txt", samples.TEXT, "text/plain"))]
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404
 
 
 def test_a_correction_is_submitted_with_the_text_typed(
@@ -236,7 +238,7 @@ def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     assert focal.get(f"/staff/progress/{draft}").status_code == 200  # nothing deleted until confirmed
     # Another entity's focal point may not, nor with an old version of the page.
     other = staff_login("focal_point", entity_id=world.labour)
-    assert other.post(f"/staff/progress/{draft}/delete", {"confirmed": "yes"}).status_code == 403
+    assert other.post(f"/staff/progress/{draft}/delete", {"confirmed": "yes"}).status_code == 404
     done = focal.post(f"/staff/progress/{draft}/delete", {"etag": etag(page), "confirmed": "yes"})
     assert done.status_code == 303
     assert done.headers["location"] == f"/staff/actions/{world.action}?done=progress-deleted"

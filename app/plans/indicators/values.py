@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
+from app.auth.permissions import NOT_YOURS, hidden
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
@@ -73,11 +74,14 @@ def sees_unapproved(session: Session, actor: Actor, action: Action) -> bool:
 
 
 def _load(session: Session, actor: Actor, value_id: int) -> IndicatorValue:
+    """The value, if ``actor`` may read it; another entity's value not approved yet answers as one that
+    does not exist (404, audited): its drafts are not revealed."""
     value = session.get(IndicatorValue, value_id)
-    if value is None or (
-        value.state != "approved" and not sees_unapproved(session, actor, _action_of(session, value))
-    ):
-        raise NotFound(Reason(_("indicator value %(id)s does not exist"), id=value_id))
+    not_found = Reason(_("indicator value %(id)s does not exist"), id=value_id)
+    if value is None:
+        raise NotFound(not_found)
+    if value.state != "approved" and not sees_unapproved(session, actor, _action_of(session, value)):
+        raise hidden(actor, not_found, NOT_YOURS[OBJECT], OBJECT, value.id)
     return value
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, jsonable, record
+from app.auth.permissions import NOT_YOURS, hidden
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
@@ -27,7 +28,7 @@ from app.evidence.schemas import EvidenceOut
 from app.models import EvidenceFile, ProgressUpdate
 from app.models.plan import ProgressState
 from app.plans import publishing
-from app.plans.actions.store import change_status, ensure_own_action, load_action
+from app.plans.actions.store import change_status, ensure_own_action, load_action, owns_action
 from app.plans.authorship import ensure_author_entity, written_by_entity
 from app.plans.progress.schemas import (
     ApproveBody,
@@ -61,22 +62,25 @@ def _snapshot(update: ProgressUpdate, fields: Iterable[str]) -> dict[str, Any]:
     return {name: jsonable(getattr(update, name)) for name in fields}
 
 
+def _not_found(progress_id: int) -> str:
+    return Reason(_("progress update %(id)s does not exist"), id=progress_id)
+
+
 def _load(session: Session, progress_id: int) -> ProgressUpdate:
     update = session.get(ProgressUpdate, progress_id)
     if update is None:
-        raise NotFound(Reason(_("progress update %(id)s does not exist"), id=progress_id))
+        raise NotFound(_not_found(progress_id))
     return update
-
-
-def _ensure_own(session: Session, actor: Actor, update: ProgressUpdate) -> None:
-    ensure_own_action(session, actor, load_action(session, update.action_id), "progress_update", update.id)
 
 
 def readable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate:
     """The update, if ``actor`` may read it: managers any; a focal point those of the actions led or
-    supported by their entity (403 otherwise, audited). Its evidence files follow the same rule."""
+    supported by their entity. Another entity's update answers as one that does not exist (404,
+    audited): its drafts are not revealed. Its evidence files follow the same rule."""
     update = _load(session, progress_id)
-    _ensure_own(session, actor, update)
+    if not owns_action(session, actor, load_action(session, update.action_id)):
+        why = NOT_YOURS["progress_update"]
+        raise hidden(actor, _not_found(progress_id), why, "progress_update", update.id)
     return update
 
 
@@ -203,8 +207,7 @@ def _ensure_author_entity(session: Session, actor: Actor, update: ProgressUpdate
 def update_progress(
     session: Session, actor: Actor, progress_id: int, body: ProgressPatch, if_match: str | None
 ) -> tuple[ProgressOut, str]:
-    update = _load(session, progress_id)
-    _ensure_own(session, actor, update)
+    update = readable(session, actor, progress_id)
     _ensure_author_entity(session, actor, update)
     check_if_match(if_match, etag(update.version))
     if update.state not in EDITABLE_STATES:
@@ -276,8 +279,7 @@ def _transition(
     ``author_only``: submitting puts a text before the reviewers in its author's name, so, like
     editing, it is for the author's entity; a supporting entity's focal point may read the draft
     of the lead entity but not send it on."""
-    update = _load(session, progress_id)
-    _ensure_own(session, actor, update)
+    update = readable(session, actor, progress_id)
     if author_only:
         _ensure_author_entity(session, actor, update)
     if if_match is not None:
