@@ -134,14 +134,15 @@ def test_issue_11_journey(browser: Browser, engine: Engine, site: Site, tmp_path
     assert update_url.endswith(f"/staff/progress/{progress_id}")
     _assert_hidden(http, site, progress_id, evidence_id)
 
-    # Focal point B (another entity) sees and fetches none of it: pages, API, file URLs.
+    # Focal point B (another entity) sees and fetches none of it: pages, API, file URLs; each answers
+    # as an id that does not exist, the update as the value (docs/plans.md).
     other, other_id = _person(browser, engine, site, "fp.health@example.org", "focal_point", site.entity_b)
     answer = other.goto(f"/staff/progress/{progress_id}")
-    assert answer is not None and answer.status == 403
+    assert answer is not None and answer.status == 404
     assert "40 judges" not in other.content()
     assert_accessible(other)
     for url, status in (
-        (f"/staff/evidence/{evidence_id}", 403),
+        (f"/staff/evidence/{evidence_id}", 404),
         (f"/staff/values/{value_id}", 404),
     ):
         assert other.request.get(site.base_url + url).status == status, url
@@ -151,9 +152,9 @@ def test_issue_11_journey(browser: Browser, engine: Engine, site: Site, tmp_path
     expect(other.locator("main")).not_to_contain_text("Judges trained")
     as_b = accounts.bearer(accounts.issue_token(engine, other_id))
     for url, status in (
-        (f"/api/v1/progress/{progress_id}", 403),
-        (f"/api/v1/evidence/{evidence_id}", 403),
-        (f"/api/v1/evidence/{evidence_id}/content", 403),
+        (f"/api/v1/progress/{progress_id}", 404),
+        (f"/api/v1/evidence/{evidence_id}", 404),
+        (f"/api/v1/evidence/{evidence_id}/content", 404),
         (f"/api/v1/indicator-values/{value_id}", 404),
     ):
         assert http.get(url, headers=as_b).status_code == status, url
