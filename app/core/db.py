@@ -133,23 +133,6 @@ def _try_begin_immediate(conn: Connection, wait_ms: int, busy_ms: int) -> bool:
         conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
 
 
-# The driver's count of rows changed through the connection when its transaction began.
-_CHANGES_AT_BEGIN = "nrtd.changes_at_begin"
-
-
-def _note_changes(conn: Connection) -> None:
-    conn.info[_CHANGES_AT_BEGIN] = _dbapi(conn).total_changes
-
-
-def _dbapi(conn: Connection) -> Any:
-    return conn.connection.dbapi_connection
-
-
-def has_written(conn: Connection) -> bool:
-    """SQLite: whether the connection's transaction has changed a row (or may have: unknown)."""
-    return bool(conn.info.get(_CHANGES_AT_BEGIN) != _dbapi(conn).total_changes)
-
-
 def _sqlite_begin(busy_ms: int, on_write_busy: WriteBusyCheck | None) -> Callable[[Connection], None]:
     """Reads get a deferred BEGIN: in WAL mode they read a snapshot and never wait for a lock.
     ``execution_options(sqlite_immediate=True)`` (a write request, an import run) takes the write
@@ -164,7 +147,6 @@ def _sqlite_begin(busy_ms: int, on_write_busy: WriteBusyCheck | None) -> Callabl
     import_seen_at = [float("-inf")]
 
     def begin(conn: Connection) -> None:
-        _note_changes(conn)
         if not conn.get_execution_options().get("sqlite_immediate"):
             conn.exec_driver_sql("BEGIN")
             return

@@ -31,12 +31,6 @@ T = TypeVar("T")
 _reading: ContextVar[tuple[Session, str] | None] = ContextVar("kept_reading", default=None)
 
 
-def version_read(session: Session) -> str:
-    """The data version the session reads: the one a computation being kept was read at, or its own."""
-    outer = _reading.get()
-    return outer[1] if outer is not None and outer[0] is session else data_version(session)
-
-
 class Kept(Generic[T]):
     """A bounded, thread-safe store of computations by (database, data version, key): at most
     ``max_entries``, and with ``size`` at most ``max_bytes`` of them by that measure."""
@@ -54,7 +48,8 @@ class Kept(Generic[T]):
     def get(self, session: Session, key: list[Any], compute: Callable[[], T]) -> T:
         """``compute()``'s result for ``key`` at the session's data version, computed once while it
         is kept (two requests missing at the same time both compute it)."""
-        version = version_read(session)
+        outer = _reading.get()
+        version = outer[1] if outer is not None and outer[0] is session else data_version(session)
         bind = session.get_bind().engine.url.render_as_string(hide_password=True)
         full_key = json.dumps([bind, version, *key], sort_keys=True, default=str)
         with self._lock:

@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, page_of
 from app.models import Recommendation
-from app.recommendations.halves import read_in_halves
 from app.recommendations.query import Query, parse
 from app.recommendations.schemas import Sort
-from app.recommendations.search import IdRange, best_matches, fts5_score, relevance
+from app.recommendations.search import best_matches, fts5_score, relevance
 
 # The staff and public lists page alike; each order's cursors are refused by the others.
 ORDERS = {
@@ -86,11 +85,6 @@ def _anchored(session: Session, query: Query, position: Position) -> Position:
     return position if now is None else (float(now), position[1], position[2])
 
 
-def _rank_key(row: Any) -> tuple[float, int, int]:
-    """A ranked row's place: by score, then newest first."""
-    return row.score, -row.sort_date.toordinal(), -row.id
-
-
 def _among_best(
     session: Session,
     base: Select[*tuple[Any, ...]],
@@ -98,22 +92,20 @@ def _among_best(
     query: Query,
     position: Position | None,
     limit: int,
-    ids: IdRange | None,
-) -> list[Any] | None:
-    """The ranked page's rows (``limit + 1`` at most) from the best-scored matches alone
-    (``search.best_matches``), or None when they do not prove it exact: the row after the page's
-    last must score better than every match left out (or none was left out). Otherwise the
-    conditions took out too many of them, or equal scores straddle the edge, and the caller ranks
-    every match."""
+) -> tuple[list[Any], str | None] | None:
+    """The ranked page from the best-scored matches alone (``search.best_matches``), or None when
+    they do not prove it exact: the row after the page's last must score better than every match
+    left out (or none was left out). Otherwise the conditions took out too many of them, or equal
+    scores straddle the edge, and the caller ranks every match."""
     count = 2 * limit + 100
-    best = best_matches(query, count, from_score=None if position is None else position[0], ids=ids)
+    best = best_matches(query, count, from_score=None if position is None else position[0])
     assert best is not None  # the query has words to rank
     stmt = _ranked(base.add_columns(best.c.edge, best.c.found), best, conditions, position)
     rows = list(session.execute(stmt.limit(limit + 1)))
     if not rows:
         return None  # nothing passed, or nothing matched at all: only a full ranking tells
     if rows[0].found < count or (len(rows) > limit and rows[limit].score < rows[0].edge):
-        return rows
+        return page_of(rows, limit, _ranked_cursor, order=ORDERS["relevance"])
     return None
 
 
@@ -141,18 +133,14 @@ def page(
         position = decode_cursor(cursor, ORDERS["relevance"]) if cursor else None
         if position is not None and dialect == "sqlite":
             position = _anchored(session, query, position)
-
-        def ranked_rows(reading: Session, ids: IdRange | None) -> list[Any]:
-            if broad and dialect == "sqlite":
-                found = _among_best(reading, base, conditions, query, position, limit, ids)
-                if found is not None:
-                    return found
-            scores = relevance(query, dialect, ids)
-            assert scores is not None  # the query has words to rank
-            return list(reading.execute(_ranked(base, scores, conditions, position).limit(limit + 1)))
-
-        rows = read_in_halves(session, ranked_rows, _rank_key, limit + 1)
-        return page_of(rows, limit, _ranked_cursor, order=ORDERS["relevance"])
+        if broad and dialect == "sqlite":
+            found = _among_best(session, base, conditions, query, position, limit)
+            if found is not None:
+                return found
+        scores = relevance(query, dialect)
+        assert scores is not None  # the query has words to rank
+        ranked = _ranked(base, scores, conditions, position)
+        return keyset_page(session, ranked, limit, _ranked_cursor, order=ORDERS["relevance"])
     if dialect == "postgresql":
         # A page in date order stops after ``limit`` rows, a few milliseconds of work: PostgreSQL
         # planned parallel workers for the walks, and starting them cost 10-20 ms (sdg=16: 26 ms,

@@ -35,8 +35,6 @@ from app.core.db import TEXT_SEARCH_COLUMN, off_index
 from app.models import RecommendationSearch
 from app.recommendations.query import Query, Term, parse
 
-IdRange = tuple[int | None, int | None]  # (first id, last id), either end open (None)
-
 __all__ = ["best_matches", "fts5_match", "fts5_score", "matching_ids", "parse", "relevance", "tsquery"]
 
 
@@ -92,25 +90,18 @@ def tsquery(query: Query, *, positive: bool = True) -> str | None:
 
 
 _BM25 = "bm25(recommendation_fts)"
-_MATCH = "recommendation_fts MATCH :match"
 
 
-def _fts5_matches(score: str, ids: IdRange | None) -> tuple[str, dict[str, Any]]:
-    """(id, score) of every FTS5 match of ``:match`` (among ``ids``), and the range's values."""
-    sql = f"SELECT rowid AS id, {score} AS score FROM recommendation_fts WHERE {_MATCH}"
-    first, last = ids or (None, None)
-    values: dict[str, Any] = {}
-    if first is not None:
-        sql, values["first_id"] = sql + " AND rowid >= :first_id", first
-    if last is not None:
-        sql, values["last_id"] = sql + " AND rowid <= :last_id", last
-    return sql, values
+def _fts5_matches(score: str) -> str:
+    """(id, score) of every FTS5 match of ``:match``."""
+    return (
+        f"SELECT rowid AS id, {score} AS score FROM recommendation_fts WHERE recommendation_fts MATCH :match"
+    )
 
 
-def _sqlite_matches(match: str, *, scored: bool, ids: IdRange | None = None) -> Subquery:
-    sql, values = _fts5_matches(_BM25 if scored else "0.0", ids)
-    statement = text(sql).bindparams(match=match, **values)
-    return statement.columns(column("id", Integer), column("score", Float)).subquery()
+def _sqlite_matches(match: str, *, scored: bool) -> Subquery:
+    sql = text(_fts5_matches(_BM25 if scored else "0.0"))
+    return sql.bindparams(match=match).columns(column("id", Integer), column("score", Float)).subquery()
 
 
 def _postgresql_matches(ts: str, *, scored: bool) -> Subquery:
@@ -135,12 +126,9 @@ def _matches(query: Query, dialect: str, *, positive: bool = True, scored: bool 
     return None if ts is None else _postgresql_matches(ts, scored=scored)
 
 
-def relevance(query: Query, dialect: str, ids: IdRange | None = None) -> Subquery | None:
-    """(id, score) of every match (SQLite: among ``ids``), lower scores more relevant; None if
-    nothing ranks (no query, or excluded terms only)."""
-    if dialect == "sqlite":
-        match = fts5_match(query)
-        return None if match is None else _sqlite_matches(match, scored=True, ids=ids)
+def relevance(query: Query, dialect: str) -> Subquery | None:
+    """(id, score) of every match, lower scores more relevant; None if nothing ranks (no query, or
+    excluded terms only)."""
     return _matches(query, dialect, scored=True)
 
 
@@ -150,17 +138,14 @@ def fts5_score(query: Query, rec_id: int) -> TextClause | None:
     match = fts5_match(query)
     if match is None:
         return None
-    sql = f"SELECT {_BM25} FROM recommendation_fts WHERE {_MATCH} AND rowid = :id"
+    sql = f"SELECT {_BM25} FROM recommendation_fts WHERE recommendation_fts MATCH :match AND rowid = :id"
     return text(sql).bindparams(match=match, id=rec_id)
 
 
-def best_matches(
-    query: Query, count: int, *, from_score: float | None = None, ids: IdRange | None = None
-) -> Subquery | None:
-    """SQLite: the ``count`` best-scored matches (among ``ids``, at or after ``from_score``) as (id,
-    score), each row also carrying ``edge``, the worst score among them, and ``found``, how many
-    they are. Every match left out scores ``edge`` or worse, and none is left out when ``found <
-    count``.
+def best_matches(query: Query, count: int, *, from_score: float | None = None) -> Subquery | None:
+    """SQLite: the ``count`` best-scored matches (at or after ``from_score``) as (id, score), each
+    row also carrying ``edge``, the worst score among them, and ``found``, how many they are. Every
+    match left out scores ``edge`` or worse, and none is left out when ``found < count``.
 
     FTS5 scores every match either way (``bm25`` over 24,476 matches: 20 ms at 250,000 records),
     but keeps only the best in its sorter: the join to the recommendations and the final sort then
@@ -170,13 +155,12 @@ def best_matches(
     match = fts5_match(query)
     if match is None:
         return None
-    matches, values = _fts5_matches(_BM25, ids)
     after = "" if from_score is None else f" AND {_BM25} >= :from_score"
     sql = text(
         "SELECT id, score, max(score) OVER () AS edge, count(*) OVER () AS found FROM ("
-        f"{matches}{after} ORDER BY score LIMIT :count)"
+        f"{_fts5_matches(_BM25)}{after} ORDER BY score LIMIT :count)"
     )
-    values.update(match=match, count=count)
+    values: dict[str, Any] = {"match": match, "count": count}
     if from_score is not None:
         values["from_score"] = from_score
     columns = (column("id", Integer), column("score", Float), column("edge", Float), column("found", Integer))

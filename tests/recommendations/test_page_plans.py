@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.recommendations import halves, kept, ordering, search, service
+from app.recommendations import kept, ordering, search, service
 from tests.factories import ids_by_external_id, import_records, record
 
 URL = "/api/v1/recommendations"
@@ -126,9 +126,7 @@ def test_a_ranked_search_from_its_best_matches_gives_the_same_pages(
     (``ordering._among_best``: 2 x limit + 100 of them). Walked two at a time through 150 matches
     of two scores (30 say the word twice, 120 once in the same words), its pages are those of a
     ranking of every match. Among the 120 equal scores, more than the best matches kept, the
-    pages are ranked from every match instead. In one read (the halves of the id range read at
-    once give the same pages: test_halves.py)."""
-    monkeypatch.setattr(halves, "_splittable", lambda _session: False)
+    pages are ranked from every match instead."""
     import_records(
         engine,
         [

@@ -408,12 +408,9 @@ def test_a_page_costs_a_bounded_number_of_statements(client: TestClient, engine:
     # Filters naming values (country, theme) add one statement checking that they all exist.
     # PostgreSQL runs a page in date order without parallel workers: one SET LOCAL more (not for
     # the filtered page, ranked by relevance).
-    # SQLite reads a ranked page in two halves at once (app.recommendations.halves): the id range's
-    # end, then the helper's BEGIN, its data version and its half of the page.
     setting = int(engine.dialect.name == "postgresql")
-    halves = 4 * int(engine.dialect.name == "sqlite")
-    assert max(measured.values()) <= 11 + setting + halves, measured
-    assert measured["limit=50"] + 1 - setting + halves == measured[filtered], measured  # not per row
+    assert max(measured.values()) <= 11 + setting, measured
+    assert measured["limit=50"] + 1 - setting == measured[filtered], measured  # not per row
     assert measured["limit=5"] == measured["limit=50"] - 1, measured
 
 
