@@ -11,6 +11,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Forbidden, NotFound
+from app.models import AuditEvent
 
 # The reasons a page shows (the staff workspace's 403 page, in the reader's language): catalogue
 # messages, reading as the API's English sentences.
@@ -37,36 +38,19 @@ def refuse(
     actor: Actor, reason: str, object_type: str | None = None, object_id: int | None = None
 ) -> Forbidden:
     """A 403 naming the reason; its audit event is written even though the request fails."""
-    return Forbidden(
-        reason,
-        persist=[
-            event(
-                actor,
-                "authz.denied",
-                object_type,
-                object_id,
-                after={"reason": reason, "role": actor.role},
-            )
-        ],
-    )
+    return Forbidden(reason, persist=[_denied(actor, reason, object_type, object_id)])
 
 
 def hidden(actor: Actor, not_found: str, reason: str, object_type: str, object_id: int) -> NotFound:
     """The 404 of an id that does not exist (``not_found``, its very words), for an object ``actor`` may
     not read: another entity's work in progress is not revealed, not even that it exists (a 403 would
     tell a draft's id from a free one). The refusal, ``reason``, is still in the audit trail."""
-    return NotFound(
-        not_found,
-        persist=[
-            event(
-                actor,
-                "authz.denied",
-                object_type,
-                object_id,
-                after={"reason": reason, "role": actor.role},
-            )
-        ],
-    )
+    return NotFound(not_found, persist=[_denied(actor, reason, object_type, object_id)])
+
+
+def _denied(actor: Actor, reason: str, object_type: str | None, object_id: int | None) -> AuditEvent:
+    """The audit event of a refusal: its reason and the actor's role."""
+    return event(actor, "authz.denied", object_type, object_id, after={"reason": reason, "role": actor.role})
 
 
 def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
