@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -33,16 +34,8 @@ def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_
         pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
     import_records(engine, crc_document())
     ids = paragraph_ids(engine)
-    written = threading.Event()
-    read = reading.selected_groups
-
-    def paused(*args: Any, **kwargs: Any) -> Any:
-        if not written.is_set():  # the coordinator's, its row written: held open a while
-            written.set()
-            time.sleep(PAUSE_SECONDS)
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr("app.followup.replies.selected_groups", paused)
+    written = threading.Event()  # the coordinator's row written, its request held open
+    monkeypatch.setattr("app.followup.replies.selected_groups", _held_first(reading.selected_groups, written))
 
     def select_eleven() -> int:
         body = {"selected": True, "due": "2027-02-12", "note": "named in the committee's letter"}
@@ -55,9 +48,7 @@ def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_
         assert written.wait(timeout=10)
         import_records(engine, named)  # fails the test if the run fails
         assert coordinator.result() == 200
-    assert selection(engine, "CRC/C/PER/CO/6-7")["11"][:2] == (True, date(2027, 2, 12))
-    [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
-    assert reply["date"] == "2027-02-12"
+    _both_kept(client, engine)
     listed = client.get("/api/v1/follow-up").json()["items"]
     assert sorted(item["paragraph"] for item in listed if item["selected"]) == ["10", "11", "20", "32"]
 
@@ -72,16 +63,8 @@ def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_i
         pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
     import_records(engine, crc_document())
     ids = paragraph_ids(engine)
-    reading_rows = threading.Event()
-    write = detection._write_selection
-
-    def paused(*args: Any, **kwargs: Any) -> Any:
-        if not reading_rows.is_set():  # the import, its rows read: held open a while
-            reading_rows.set()
-            time.sleep(PAUSE_SECONDS)
-        return write(*args, **kwargs)
-
-    monkeypatch.setattr(detection, "_write_selection", paused)
+    reading_rows = threading.Event()  # the import's rows read, its run held open
+    monkeypatch.setattr(detection, "_write_selection", _held_first(detection._write_selection, reading_rows))
     named = crc_document(CRC_REQUEST.replace("10 (b), 20 and 32", "10 (b), 11, 20 and 32"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         imported = pool.submit(import_records, engine, named)
@@ -90,6 +73,23 @@ def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_i
         chosen = client.put(f"/api/v1/recommendations/{ids['11']}/follow-up", json=body)
         imported.result()  # fails the test if the run failed
     assert chosen.status_code == 200, chosen.text
+    _both_kept(client, engine)
+
+
+def _held_first(function: Callable[..., Any], reached: threading.Event) -> Callable[..., Any]:
+    """``function``, its first call held ``PAUSE_SECONDS`` once ``reached`` is set."""
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if not reached.is_set():
+            reached.set()
+            time.sleep(PAUSE_SECONDS)
+        return function(*args, **kwargs)
+
+    return paused
+
+
+def _both_kept(client: TestClient, engine: Engine) -> None:
+    """Paragraph 11 selected with its date, and the one reply dated by it."""
     assert selection(engine, "CRC/C/PER/CO/6-7")["11"][:2] == (True, date(2027, 2, 12))
     [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
     assert reply["date"] == "2027-02-12"
