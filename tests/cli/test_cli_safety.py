@@ -205,10 +205,12 @@ def test_rejected_records_are_printed_with_position_and_reason(
         run_id = conn.execute(select(ImportRun.id)).scalar_one()
     lines = result.stderr.strip().splitlines()
     assert lines[0] == "25 records rejected:"
-    shown = lines[1:21]
-    assert len(shown) == 20 and all(line.startswith("  record ") for line in shown)
-    assert re.match(r"  record 4 \([0-9a-f-]{36}\): \S", shown[0]), shown[0]
-    assert lines[21] == f"  ... and 5 more; all in GET /api/v1/import-runs/{run_id}"
+    # The first 20 records, each with its two problems on lines of their own.
+    shown = lines[1:61]
+    assert [line.startswith("  record ") for line in shown] == [True, False, False] * 20
+    assert re.fullmatch(r"  record 4 \([0-9a-f-]{36}\):", shown[0]), shown[0]
+    assert shown[1:3] == ["    - AnnotationType: missing", "    - Body: missing"]
+    assert lines[61:] == [f"  ... and 5 more; all in GET /api/v1/import-runs/{run_id}"]
 
 
 # -- a feed's credentials never printed ------------------------------------------------------------
