@@ -24,16 +24,21 @@ from tests.followup.documents import CRC_REQUEST, crc_document, selection
 PAUSE_SECONDS = 2.0
 
 
+@pytest.fixture
+def ids(engine: Engine) -> dict[str, int]:
+    """The CRC document imported (PostgreSQL only): its paragraphs' recommendation ids."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
+    import_records(engine, crc_document())
+    return paragraph_ids(engine)
+
+
 def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_whole(
-    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, engine: Engine, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The coordinator selected paragraph 11 as UHRI's corrected request named it too: the import read
     # no follow-up row for it, added one, waited for the coordinator's, and failed on the key (the
     # whole run rolled back, "the change conflicts with data written meanwhile").
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
-    import_records(engine, crc_document())
-    ids = paragraph_ids(engine)
     written = threading.Event()  # the coordinator's row written, its request held open
     monkeypatch.setattr("app.followup.replies.selected_groups", _held_first(reading.selected_groups, written))
 
@@ -54,15 +59,11 @@ def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_
 
 
 def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_it(
-    client: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, engine: Engine, ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The other way round: the import held the document and had read its rows when the coordinator
     # added paragraph 11's row, then waited for the document; the import, adding the same row, waited
     # for the coordinator: PostgreSQL broke the deadlock by failing one of them.
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's writers hold the database's write lock: one waits for the other")
-    import_records(engine, crc_document())
-    ids = paragraph_ids(engine)
     reading_rows = threading.Event()  # the import's rows read, its run held open
     monkeypatch.setattr(detection, "_write_selection", _held_first(detection._write_selection, reading_rows))
     named = crc_document(CRC_REQUEST.replace("10 (b), 20 and 32", "10 (b), 11, 20 and 32"))
