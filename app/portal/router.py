@@ -116,6 +116,17 @@ def search_page(
     return render(request, page, "index.html", context)
 
 
+@router.get("/recommendations")
+@router.get("/recommendations/")
+def recommendations_list(request: Request) -> Response:
+    """The list of recommendations is the search page (/): a reader who types the address that the
+    recommendations' own pages suggest is led there, its query (the filters, the language) kept, where
+    it was a 404. Every other list page (/actions/, /clusters/ ...) with a slash added is led to its
+    address without it by the app's own redirect (Starlette's ``redirect_slashes``)."""
+    query = request.url.query
+    return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=308)
+
+
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
 def recommendation_page(
     request: Request, db: DbSession, caller: PublicCaller, recommendation_id: RowId, lang: LangParam = None

@@ -112,7 +112,7 @@ def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestCl
 
 
 def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClient, seeded: Seeded) -> None:
-    for path in ("/no-such-page", "/recommendations", "/clusters/1/nothing", "/static"):
+    for path in ("/no-such-page", "/recommendation", "/clusters/1/nothing", "/static"):
         response = portal.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -132,6 +132,28 @@ def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClie
     # It said "Page not found" over "This address cannot be used this way.": the page exists.
     assert "<h1>Not allowed</h1>" in posted.text and "Page not found" not in posted.text
     assert "This address cannot be used this way." in posted.text
+
+
+def test_a_list_page_with_a_trailing_slash_leads_to_the_list(portal: TestClient, seeded: Seeded) -> None:
+    # The recommendations' list is the search page: /recommendations/ was a 404.
+    for path, target in (
+        ("/recommendations/", "/"),
+        ("/recommendations", "/"),
+        ("/recommendations/?q=girls&cycle=3&lang=fr", "/?q=girls&cycle=3&lang=fr"),
+    ):
+        response = portal.get(path, follow_redirects=False)
+        assert response.status_code == 308, path
+        assert response.headers["location"] == target, path
+    followed = portal.get("/recommendations/?q=education&lang=fr")
+    assert followed.status_code == 200
+    assert '<html lang="fr">' in followed.text and 'value="education"' in followed.text
+    # Every other list page, with a slash added, leads to its own address, the query kept.
+    lists = ("/actions/?q=x", "/clusters/?page=2", "/calendar/", "/stats/", "/exports/", "/accessibility/")
+    for path in lists:
+        response = portal.get(path, follow_redirects=False)
+        assert response.is_redirect, path
+        assert response.headers["location"].endswith(path.replace("/?", "?").rstrip("/")), path
+        assert portal.get(path).status_code == 200, path
 
 
 def test_api_clients_keep_problem_json(portal: TestClient, seeded: Seeded) -> None:
