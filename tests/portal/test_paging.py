@@ -118,6 +118,24 @@ def test_the_title_and_heading_say_which_search_and_which_page(
     assert re.search(r"<h1>Actions <span[^>]*>– Page 7</span></h1>", later)
 
 
+def test_a_long_search_is_cut_short_in_the_title(portal: TestClient, seeded: Seeded) -> None:
+    """The title held the whole search, up to 500 characters."""
+    words = " ".join(["torture", "prevention", "detention", "monitoring"] * 20)[:490]
+    for path in ("/", "/actions"):
+        body = portal.get(path, params={"q": words}).text
+        title = _title(body)
+        searched = title.split("Search for “")[1].split("”")[0]
+        assert len(searched) <= 60 and searched.endswith("…"), title
+        # At a space, on a whole word.
+        assert words.startswith(searched.removesuffix("…")) and words[len(searched) - 1] == " ", title
+        # The form keeps every word.
+        assert f'value="{words}"' in body
+    # Spaces and line breaks are one space; a short search is whole.
+    spaced = portal.get("/", params={"q": " torture\n prevention "}).text
+    assert "Search for “torture prevention”" in _title(spaced)
+    assert "Search for “maternal health”" in _title(portal.get("/", params={"q": "maternal health"}).text)
+
+
 def test_every_published_cluster_is_reached_page_by_page(
     db: Connection, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
