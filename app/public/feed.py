@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import cast
 
 from babel.dates import format_date
 from sqlalchemy import ColumnElement, or_, select
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.core.timestamps import as_utc
+from app.exports.freshness import data_dates
 from app.models import (
     Action,
     ActionEntity,
@@ -47,8 +49,6 @@ from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, from_accept_language, tran
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
 FEED_SIZE = 50
-# An empty feed still needs an <updated>: a fixed instant, so its ETag stays put.
-EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_TITLE = _("Published progress on the implementation of human-rights recommendations")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -191,7 +191,7 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
             narrative=row[4],
             new_status=row[5],
             evidence_url=row[6],
-            published_at=as_utc(row[7] or EMPTY_FEED_UPDATED),
+            published_at=as_utc(cast(datetime, row[7])),  # never None: published_at.is_not(None) above
             recommendation_ids=recommendations.get(row[1], []),
         )
         for row in rows
@@ -200,6 +200,17 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
 
 def _clean(value: str) -> str:
     return _NOT_XML.sub("", value)
+
+
+def empty_feed_updated(session: Session) -> datetime:
+    """The ``<updated>`` of a feed without an entry, which RFC 4287 still requires: the last time the
+    public data changed or was checked against its source (``data_dates``: the open-data page's "last
+    updated"), the newest of the two, so that it moves only when the data does and the feed's ETag
+    stays put in between; on an instance that has neither yet, the current second. It said
+    1970-01-01, which a feed reader shows as a feed dead for fifty years."""
+    dates = data_dates(session)
+    known = [moment for moment in (dates.published_change, dates.last_import) if moment is not None]
+    return max(known) if known else datetime.now(UTC).replace(microsecond=0)
 
 
 def _timestamp(value: datetime) -> str:
@@ -234,16 +245,21 @@ def render_atom(
     links: FeedLinks,
     publisher: Publisher | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    empty_updated: datetime | None = None,
 ) -> bytes:
-    """The feed document, its own words in ``lang``. ``feed_url`` (with its filters) is also the
-    feed's id; an entry's id is the update on its action's portal page (the page's anchor of the
-    update): unique and permanent, and the page a reader opens."""
+    """The feed document, its own words in ``lang``; without an entry, updated at ``empty_updated``
+    (``empty_feed_updated``; required then). ``feed_url`` (with its filters) is also the feed's id;
+    an entry's id is the update on its action's portal page (the page's anchor of the update): unique
+    and permanent, and the page a reader opens."""
     gettext = translations(lang).gettext
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
     _add(feed, "id", feed_url)
     _add(feed, "title", title)
-    _add(feed, "updated", _timestamp(entries[0].published_at if entries else EMPTY_FEED_UPDATED))
+    updated = entries[0].published_at if entries else empty_updated
+    if updated is None:
+        raise ValueError("a feed without an entry needs its updated time (empty_feed_updated)")
+    _add(feed, "updated", _timestamp(updated))
     _add(feed, "link", rel="self", type=ATOM_MEDIA_TYPE, href=feed_url)
     _add_author(feed, author, publisher)
     _add(feed, "generator", "NRTD")

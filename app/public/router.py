@@ -173,8 +173,9 @@ def progress_feed(
     site = Publisher.of(settings)
     lang = feed.feed_language(params.lang, request.headers.get("accept-language"))
     gettext = translations(lang).gettext
+    entries = feed.feed_entries(db, params)
     body = feed.render_atom(
-        feed.feed_entries(db, params),
+        entries,
         feed_url=f"{base}{path}" + (f"?{query}" if query else ""),
         title=feed.feed_title(site, lang),
         author=site.body_in(gettext, state_name_in(site.country, lang) if site.country else None),
@@ -186,6 +187,7 @@ def progress_feed(
             recommendation=lambda recommendation_id: f"{base}/recommendations/{recommendation_id}",
             lang=lang if params.lang else None,
         ),
+        empty_updated=None if entries else feed.empty_feed_updated(db),
     )
     # The same address is written in another language for another Accept-Language.
     headers = {"Vary": "Authorization, X-API-Key, Accept-Language", "Content-Language": lang}

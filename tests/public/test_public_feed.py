@@ -135,11 +135,33 @@ def test_newest_first_and_at_most_fifty(public: TestClient, world: World, db: Co
     assert entries[1].findtext(f"{A}updated") == "2025-02-24T00:00:00Z"
 
 
+def _updated(root: ET.Element) -> datetime:
+    return datetime.fromisoformat(root.findtext(f"{A}updated", "").replace("Z", "+00:00"))
+
+
 def test_an_empty_feed_is_still_valid(public: TestClient, engine: Engine) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
     root = _feed(public)
-    assert _entry_ids(root) == [] and root.findtext(f"{A}updated") == "1970-01-01T00:00:00Z"
+    # It said 1970-01-01: on an instance that has imported and published nothing, it is now.
+    assert _entry_ids(root) == [] and before <= _updated(root) <= datetime.now(UTC)
     assert root.findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom"
     assert _feed(public, sdg="6").findtext(f"{A}id") == "http://testserver/api/v1/public/feed.atom?sdg=6"
+
+
+def test_an_empty_feed_is_updated_when_the_public_data_last_changed(
+    public: TestClient, world: World, db: Connection
+) -> None:
+    """A feed whose filter finds no entry: updated when the data last changed or was imported (the
+    open-data page's dates), not 1970, and the same on every request while the data stays put."""
+    nobody = create_entity(db, "Ministry of Water")
+    metadata = public.get("/api/v1/public/exports/metadata.json").json()
+    newest = max(datetime.fromisoformat(metadata[name]) for name in ("last_published_change", "last_import"))
+    first = public.get(URL, params={"entity": str(nobody)})
+    root = _feed(public, entity=str(nobody))
+    assert _entry_ids(root) == []
+    assert _updated(root) == newest.replace(microsecond=0)
+    again = public.get(URL, params={"entity": str(nobody)}, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
 
 
 def test_a_linked_copy_is_not_linked_nor_matched(public: TestClient, world: World, db: Connection) -> None:
