@@ -25,7 +25,7 @@ from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
-from app.recommendations.schemas import Lang
+from app.recommendations.schemas import AskedLang
 
 router = APIRouter(tags=["clusters"])
 
@@ -131,6 +131,12 @@ def similar_recommendations(
     actor: StaffUser,
     recommendation_id: RowId,
     limit: Annotated[int, Query(ge=1, le=50, description="How many similar recommendations")] = 10,
-    lang: Annotated[Lang, Query(description="Language of the snippets; falls back to en")] = "en",
+    lang: Annotated[
+        AskedLang,
+        Query(
+            description="Language of the snippets (a regional variant such as fr-CA is its language); "
+            "falls back to en"
+        ),
+    ] = "en",
 ) -> SimilarList:
     return similarity.similar(db, recommendation_id, limit, lang)

@@ -44,7 +44,7 @@ from app.public.schemas import FeedParams
 from app.recommendations.reading import label_condition, sdg_condition
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
-from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, from_accept_language, translations
+from app.web.i18n import DEFAULT_LANGUAGE, asked_language, from_accept_language, translations
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -89,7 +89,7 @@ def feed_language(asked: str | None, accept_language: str | None) -> str:
     text language such as ``ar``, gives English: the reader asked for it, not for the browser's),
     else the browser's Accept-Language, else English."""
     if asked:
-        return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+        return asked_language(asked) or DEFAULT_LANGUAGE
     return from_accept_language(accept_language) or DEFAULT_LANGUAGE
 
 

@@ -38,13 +38,19 @@ from app.public.schemas import (
     PublicRecommendationPage,
     PublicRecommendationParams,
 )
-from app.recommendations.schemas import Lang
+from app.recommendations.schemas import AskedLang
 from app.web.i18n import translations
 
 router = APIRouter(prefix="/public", tags=["public"])
 
 JSON = "application/json"
-LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")]
+LangQuery = Annotated[
+    AskedLang,
+    Query(
+        description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
+        "falls back to en"
+    ),
+]
 
 
 def _json(request: Request, model: PublicModel) -> Response:

@@ -23,10 +23,10 @@ from app.recommendations.schemas import (
     QUERY_SYNTAX,
     SNIPPET_DESCRIPTION,
     SORT_DESCRIPTION,
+    AskedLang,
     Cycle,
     Family,
     Label,
-    Lang,
     Position,
     RecommendationType,
     SdgCode,
@@ -290,7 +290,11 @@ class PublicRecommendationParams(PublicParams):
     published_to: Annotated[IsoDate | None, ends_range("published_from")] = Field(
         None, description="Publication date on or before, YYYY-MM-DD; not before `published_from`"
     )
-    lang: Lang = Field("en", description="Language of `text` and SDG titles; falls back to en")
+    lang: AskedLang = Field(
+        "en",
+        description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
+        "falls back to en",
+    )
     sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description=_CURSOR)
@@ -344,8 +348,9 @@ class FeedParams(PublicParams):
         description='SDG goal ("5") or target ("5.2"): of the action, or of a recommendation it implements',
     )
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="The action's lead or a supporting entity")
-    lang: Lang | None = Field(
+    lang: AskedLang | None = Field(
         None,
-        description="Language of the feed's own words (en, fr, es; another gives English); without it, "
+        description="Language of the feed's own words (en, fr, es, or a regional variant such as fr-CA; "
+        "another gives English); without it, "
         "the one Accept-Language prefers, else English",
     )

@@ -18,7 +18,7 @@ from app.idempotency.header import CREATED, Idempotent
 from app.public.schemas import PublicRecommendationDetail, PublicRecommendationPage
 from app.recommendations import bulk, manual, reader_view, service, sources, updates
 from app.recommendations.schemas import (
-    Lang,
+    AskedLang,
     RecommendationDetail,
     RecommendationListParams,
     RecommendationPage,
@@ -37,7 +37,13 @@ from app.recommendations.write_schemas import (
 router = APIRouter(prefix="/recommendations", tags=["recommendations"])
 
 JSON = "application/json"
-LangQuery = Annotated[Lang, Query(description="Language of `text` and SDG titles; falls back to en")]
+LangQuery = Annotated[
+    AskedLang,
+    Query(
+        description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
+        "falls back to en"
+    ),
+]
 
 
 _READER = (

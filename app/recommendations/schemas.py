@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate, ends_range
+from app.core.languages import as_known_language
 from app.core.timestamps import UtcDateTime
 from app.models.local import Priority, Responsibility, Status
 
@@ -20,6 +21,9 @@ RecommendationType = Literal["recommendation", "observation"]
 Position = Literal["supported", "noted", "none"]
 Family = Literal["upr", "treaty-body", "special-procedure", "regional", "other"]
 Lang = Literal["en", "fr", "es", "ar", "ru", "zh"]
+# A language a request asks for (``lang``): a regional or script variant of one of these is that one
+# ("fr-CA" is "fr", "zh-Hans" "zh": app.core.languages); any other value is refused as before.
+AskedLang = Annotated[Lang, BeforeValidator(as_known_language(get_args(Lang)))]
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -161,8 +165,10 @@ class RecommendationFilter(BaseModel):
 class RecommendationListParams(RecommendationFilter):
     """Filters of the recommendation list (all combine with AND), its language and its pages."""
 
-    lang: Lang = Field(
-        "en", description="Language of `text` and SDG titles; falls back to en, then any available"
+    lang: AskedLang = Field(
+        "en",
+        description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
+        "falls back to en, then any available",
     )
     sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

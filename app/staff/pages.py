@@ -25,7 +25,7 @@ from app.staff import once
 from app.staff.forms import field_errors
 from app.staff.session import CSRF_FIELD, SESSION_COOKIE, PasswordChangeRequired, SignInRequired, login_url
 from app.web.filter_labels import FILTER_LABELS
-from app.web.i18n import LANGUAGES, choose_language, environment, translations
+from app.web.i18n import LANGUAGES, asked_language, choose_language, environment, translations
 
 _ = marked  # the pages' modules mark their messages with it (pybabel extracts `_`)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -79,9 +79,9 @@ NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie, Accept-Language"}
 
 def _language(request: Request) -> tuple[str, bool]:
     """?lang= first (then remembered in a cookie), then the remembered choice, then Accept-Language."""
-    query = request.query_params.get("lang")
-    if query and query.lower() in LANGUAGES:
-        return query.lower(), True
+    asked = asked_language(request.query_params.get("lang"))
+    if asked:
+        return asked, True
     remembered = request.cookies.get(LANG_COOKIE)
     if remembered in LANGUAGES:
         return str(remembered), False

@@ -28,7 +28,7 @@ from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.deps import SAFE_METHODS, DbSession, get_db
 from app.core.errors import DomainError, Forbidden, Unauthorized
-from app.web.i18n import LANGUAGES
+from app.web.i18n import asked_language
 
 SESSION_COOKIE = "nrtd_staff"
 LOGIN_CSRF_COOKIE = "nrtd_staff_login"
@@ -126,8 +126,8 @@ def password_url(request: Request) -> str:
 def login_url(request: Request) -> str:
     """The sign-in page, in the language the page asked for named (a calendar event's link, a link
     a colleague sent): a French reader is not asked to sign in in English."""
-    lang = request.query_params.get("lang", "").lower()
-    in_language = f"&lang={lang}" if lang in LANGUAGES else ""
+    lang = asked_language(request.query_params.get("lang"))
+    in_language = f"&lang={lang}" if lang else ""
     return "/staff/login?next=" + quote(next_path(request), safe="/") + in_language
 
 

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.core.catalogue import InContext, marked, translated
+from app.core.languages import known_language
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
@@ -54,16 +55,23 @@ def from_accept_language(header: str | None) -> str | None:
                 quality = float(params.strip()[2:])
             except ValueError:
                 continue
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, position, primary))
+        known = known_language(tag, LANGUAGES)
+        if known and quality > 0:
+            ranked.append((-quality, position, known))
     return min(ranked)[2] if ranked else None
 
 
+def asked_language(query_lang: str | None) -> str | None:
+    """The shipped language ``?lang=`` names, a regional variant ("fr-CA") as its language, or None."""
+    return known_language(query_lang, LANGUAGES) if query_lang else None
+
+
 def choose_language(query_lang: str | None, accept_language: str | None) -> tuple[str, bool]:
-    """(language, chosen explicitly): ``?lang=`` first, then Accept-Language, then English."""
-    if query_lang and query_lang.lower() in LANGUAGES:
-        return query_lang.lower(), True
+    """(language, chosen explicitly): ``?lang=`` first, then Accept-Language, then English; a regional
+    or script variant (``fr-CA``, ``es-419``) in either is its language (``app.core.languages``)."""
+    asked = asked_language(query_lang)
+    if asked:
+        return asked, True
     return from_accept_language(accept_language) or DEFAULT_LANGUAGE, False
 
 

@@ -232,6 +232,21 @@ def test_language_from_query_then_accept_language_then_english(portal: TestClien
     assert "<dd>Norvège</dd>" in upr and "<dd>Pérou</dd>" in upr
 
 
+def test_a_regional_variant_is_its_language(portal: TestClient, seeded: Seeded) -> None:
+    """?lang=fr-CA gave the English page: a regional or script variant is its base language."""
+    path = f"/recommendations/{seeded.education_id}"
+    for asked, lang in (("fr-CA", "fr"), ("es-419", "es"), ("ES_mx", "es"), ("en-GB", "en")):
+        page = portal.get(path, params={"lang": asked}, headers={"Accept-Language": "de"})
+        assert f'<html lang="{lang}">' in page.text, asked
+        assert page.headers["content-language"] == lang
+        assert f'href="/?lang={lang}"' in page.text, asked  # chosen: kept in every link, as named here
+    for header, lang in (("es-419", "es"), ("zh-Hans, fr-CH;q=0.8", "fr"), ("zh-Hans", "en")):
+        assert f'<html lang="{lang}">' in portal.get(path, headers={"Accept-Language": header}).text, header
+    # A language we do not have is English, as before.
+    for asked in ("de-DE", "pt-BR", "zh-Hans"):
+        assert '<html lang="en">' in portal.get(path, params={"lang": asked}).text, asked
+
+
 def test_stats_page_has_accessible_charts_and_tables(portal: TestClient, seeded: Seeded) -> None:
     text = portal.get("/stats").text
     assert text.count('<svg class="chart" role="img"') == 6

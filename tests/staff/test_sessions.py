@@ -238,3 +238,13 @@ def test_pages_follow_the_browsers_language_and_remember_a_choice(make_app: Make
     remembered = client.get("/staff/login", headers={"Accept-Language": "fr"})
     assert '<html lang="es">' in remembered.text
     assert re.search(r"no-store", remembered.headers["cache-control"])
+
+
+def test_a_regional_variant_is_its_language(make_app: MakeApp) -> None:
+    """?lang=es-419 gave the browser's language: a regional variant is its language, as on the portal."""
+    client = TestClient(make_app(), follow_redirects=False)
+    spanish = client.get("/staff/login?lang=es-419", headers={"Accept-Language": "fr"})
+    assert '<html lang="es">' in spanish.text and "Iniciar sesión" in spanish.text
+    # The sign-in page a page sends to keeps the language, as its code.
+    led = client.get("/staff/?lang=fr-CA").headers["location"]
+    assert led == "/staff/login?next=/staff/%3Flang%3Dfr-CA&lang=fr"
