@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,8 @@ from app.portal.static import PORTAL_DIR
 from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
 HTML = "text/html; charset=utf-8"
+# The pages whose 422 is about a search (what they refuse is a search's value): elsewhere a request's.
+SEARCH_PATHS = ("/", "/actions")
 # The same URL is rendered in another language for another Accept-Language.
 VARY = "Authorization, X-API-Key, Accept-Language"
 
@@ -108,23 +111,37 @@ def render(request: Request, page: PageContext, template: str, context: dict[str
     return cached_response(request, body, HTML, headers={"Vary": VARY, "Content-Language": page.lang})
 
 
-def render_error(request: Request, status: int, headers: dict[str, str]) -> Response:
-    """The error page of ``status`` in the reader's language (``?lang=``, then Accept-Language)."""
+def render_error(
+    request: Request, status: int, headers: dict[str, str], refused: Mapping[str, str] | None = None
+) -> Response:
+    """The error page of ``status`` in the reader's language (``?lang=``, then Accept-Language). A 422
+    names the values ``refused`` (name -> "label: reason", ``app.portal.request_errors``) and links the
+    same page without them; it is about a search on the search and the action list, else a request."""
     page = PageContext.of(request, "")
     _ = page.gettext
+    invalid = (
+        (_("Invalid search"), _("Some of the search values are not valid. Please check them."))
+        if page.path in SEARCH_PATHS
+        else (_("Invalid request"), _("Some of the values in the address of this page are not valid."))
+    )
     texts = {
         401: (_("Sign-in required"), _("On this site the public data needs an API key or a login.")),
         404: (_("Page not found"), _("There is no such page, or it is not published.")),
         405: (_("Not allowed"), _("This address cannot be used this way.")),
         413: (_("Request too large"), _("The request sent to this address is larger than the site accepts.")),
-        422: (_("Invalid search"), _("Some of the search values are not valid. Please check them.")),
+        422: invalid,
         429: (_("Too many requests"), _("Please wait a minute before trying again.")),
         503: (_("Service busy"), _("The site is busy. Please try again in a moment.")),
     }
     if status == 422 and "\x00" in request.url.path:  # refused at the door (app.core.nul_guard)
         texts[422] = (_("Page not found"), _("This address is not valid."))
     heading, message = texts.get(status, (_("Something went wrong"), _("Please try again later.")))
-    body = _html(page, "error.html", {"heading": heading, "message": message})
+    context: dict[str, Any] = {"heading": heading, "message": message, "refused": []}
+    if status == 422 and refused:
+        kept = [(key, value) for key, value in page.query if key not in refused]
+        without = page.path + ("?" + urlencode(kept) if kept else "")
+        context.update(refused=list(refused.values()), without_url=without)
+    body = _html(page, "error.html", context)
     return HTMLResponse(body, status_code=status, headers={**headers, **_uncached(page)})
 
 

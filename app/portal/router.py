@@ -25,6 +25,7 @@ from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.paging import Paging
+from app.portal.request_errors import refused_values
 from app.portal.static import favicon, static_file
 from app.recommendations.reading import current_leader
 
@@ -54,11 +55,15 @@ class PortalRoute(APIRoute):
                     raise
                 # A malformed id in the address (/recommendations/abc) names no page: not found.
                 in_path = any(tuple(error["loc"])[:1] == ("path",) for error in exc.errors())
-                return render_error(request, 404 if in_path else 422, {})
-            except ValidationError:
+                if in_path:
+                    return render_error(request, 404, {})
+                page = PageContext.of(request, "")
+                return render_error(request, 422, {}, refused_values(page, exc.errors(), in_query=True))
+            except ValidationError as exc:
                 if not wants_page(request):
                     raise
-                return render_error(request, 422, {})
+                page = PageContext.of(request, "")
+                return render_error(request, 422, {}, refused_values(page, exc.errors(), in_query=False))
 
         return html_errors
 

@@ -111,6 +111,42 @@ def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestCl
     assert {error["field"] for error in as_json.json()["errors"]} == {"sdg", "cycle"}
 
 
+def test_a_refused_address_value_is_named_in_words_fitting_its_page(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """Every page's 422 said "Invalid search", naming nothing: a recommendation's, a cluster's, the
+    statistics'. It now names each refused value and its reason, and links the page without them."""
+    long = "x" * 20
+    for path, refused, named, without in (
+        ("/stats", {"lang": long}, "Language: Enter at most 16 characters", "/stats"),
+        (
+            f"/recommendations/{seeded.education_id}",
+            {"lang": long, "x": "1"},
+            "Language: Enter at most 16 characters",
+            f"/recommendations/{seeded.education_id}?x=1",
+        ),
+        ("/clusters", {"cursor": "c" * 401}, "Page: Enter at most 400 characters", "/clusters"),
+        ("/calendar", {"page": "9" * 17}, "Page: Enter at most 16 characters", "/calendar"),
+    ):
+        response = portal.get(path, params=refused)
+        assert response.status_code == 422, path
+        text = response.text
+        assert "<h1>Invalid request</h1>" in text and "Invalid search" not in text, path
+        assert "Some of the values in the address of this page are not valid." in text, path
+        assert f"<li>{named}</li>" in text, path
+        assert f'<a href="{without}">Open this page without these values</a>' in text, path
+        check_html(text)
+    # On the search, a search's: what was typed is kept in the link back, the refused value left out.
+    searched = portal.get("/", params={"q": "girls", "cycle": "3", "page": "9" * 17})
+    assert searched.status_code == 422
+    assert "<h1>Invalid search</h1>" in searched.text
+    assert "<li>Page: Enter at most 16 characters</li>" in searched.text
+    assert 'href="/?q=girls&amp;cycle=3">' in searched.text
+    # In the reader's language.
+    french = portal.get("/stats", params={"lang": long}, headers={"Accept-Language": "fr"})
+    assert "<li>Langue : Saisissez au plus 16 caractères</li>" in french.text
+
+
 def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClient, seeded: Seeded) -> None:
     for path in ("/no-such-page", "/recommendation", "/clusters/1/nothing", "/static"):
         response = portal.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
