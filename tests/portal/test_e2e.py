@@ -216,3 +216,21 @@ def test_find_an_action_and_read_its_indicator(page: Page, seeded: Seeded) -> No
     assert page.url.endswith(f"/recommendations/{seeded.education_id}")
     page.get_by_role("link", name=PUBLISHED_ACTION).click()
     assert page.url.endswith(f"/actions/{seeded.action_id}")
+
+
+def test_a_printed_search_says_what_was_searched(page: Page, seeded: Seeded) -> None:
+    """Print hides the form, and a printed search said nothing of its words and filters."""
+    page.goto("/?q=girls&mechanism=CRC&status=not_started&cycle=3")
+    summary = page.locator(".search-summary")
+    expect(summary).to_be_hidden()  # on screen, the form says it
+    page.emulate_media(media="print")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(summary).to_be_visible()
+    expect(summary).to_have_text(
+        "Words to search for: girls · Mechanism: Committee on the Rights of the Child · "
+        "Implementation status: Not started · UPR cycle: 3"
+    )
+    expect(page.locator("#results")).to_be_visible()
+    # Nothing chosen, nothing to say: the count alone.
+    page.goto("/")
+    expect(summary).to_have_count(0)

@@ -259,3 +259,29 @@ def test_a_linked_copy_s_page_leads_to_its_recommendation(
         )
         session.commit()
     assert portal.get(copy, follow_redirects=False).status_code == 200
+
+
+def test_a_printed_search_names_its_words_and_filters(portal: TestClient, seeded: Seeded) -> None:
+    """Print hides the form: a line that only print shows says what was searched, in the form's words."""
+    asked = [
+        ("q", "<girls>"),
+        ("mechanism", "CRC"),
+        ("status", "not_started"),
+        ("cycle", "3"),
+        ("sort", "oldest"),
+    ]
+    text = portal.get("/", params=asked).text
+    summary = text.split('<p class="print-only search-summary">')[1].split("</p>")[0]
+    assert summary == (
+        "Words to search for: &lt;girls&gt; · Mechanism: Committee on the Rights of the Child · "
+        "Implementation status: Not started · UPR cycle: 3 · Order: Oldest first"
+    )
+    css = portal.get("/static/portal.css").text
+    assert ".print-only { display: none; }" in css and ".print-only { display: block !important; }" in css
+    french = portal.get("/", params={"theme": "Right to education", "lang": "fr"}).text
+    assert (
+        '<p class="print-only search-summary">Thème : <span lang="en">Right to education</span></p>' in french
+    )
+    # Nothing chosen, or a refused search (its form names the fields): no such line.
+    assert "search-summary" not in portal.get("/").text
+    assert "search-summary" not in portal.get("/", params={"cycle": "abc"}).text
