@@ -285,3 +285,13 @@ def test_a_printed_search_names_its_words_and_filters(portal: TestClient, seeded
     # Nothing chosen, or a refused search (its form names the fields): no such line.
     assert "search-summary" not in portal.get("/").text
     assert "search-summary" not in portal.get("/", params={"cycle": "abc"}).text
+
+
+def test_a_printed_action_list_names_its_words_and_filters(portal: TestClient, seeded: Seeded) -> None:
+    asked = {"q": "schools", "status": "in_progress", "entity": str(seeded.entity_id)}
+    text = portal.get("/actions", params=asked).text
+    summary = text.split('<p class="print-only search-summary">')[1].split("</p>")[0]
+    assert summary.startswith(
+        "Words in the title: schools · Action status: In progress · Responsible entity: Ministry"
+    )
+    assert "search-summary" not in portal.get("/actions").text
