@@ -169,6 +169,8 @@ NOT_A_DATE_TIME = _("%(field)s: expected a date-time, got %(type)s")
 NOT_AN_EXCEL_DATE = _("%(field)s: %(value)s is not an Excel date serial number")
 NOT_YYYY_MM_DD = _("publication_date: %(value)s is not a YYYY-MM-DD date")
 NOT_YYYY_MM_DD_ADVICE = _("publication_date: %(value)s is not a YYYY-MM-DD date: %(advice)s")
+# A date outside the years a recorded date may fall in (app.core.dates.EnteredDate): a year typed wrong.
+DATE_OUT_OF_RANGE = _("publication_date: %(value)s is not between %(earliest)s and %(latest)s")
 # What a spreadsheet made of a date (app/feed/dates.py, spreadsheet_date_advice).
 EXCEL_DATE_NUMBER = _(
     "an Excel date number (%(date)s in Excel's count); format the column as text and type %(date)s"
@@ -240,7 +242,7 @@ _WITH_VALUES = (
     UPR_INFO_MISSING_COLUMNS,
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
-    NOT_YYYY_MM_DD_ADVICE,
+    NOT_YYYY_MM_DD_ADVICE, DATE_OUT_OF_RANGE,
     EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, TWO_DATES, WHICH_DATE, TEMPLATE_COLUMN_LIST,
     FIRST_SHEET, FIRST_SHEET_OF_SEVERAL, OTHER_SHEETS, SHEETS_AND_MORE, NO_UHRI_HEADER, EMPTY_SPREADSHEET,
     NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
@@ -257,6 +259,8 @@ _MONTH = "|".join(MONTHS)
 _VALUE_PATTERNS = {
     "field": r"[^:]*?",
     "first_date": _ISO_DATE,
+    "earliest": _ISO_DATE,
+    "latest": _ISO_DATE,
     "second_date": _ISO_DATE,
     "day": r"\d{1,2}",
     "other_day": r"\d{1,2}",

@@ -7,7 +7,6 @@ reason that names them; they are left out of the OpenAPI document.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
+from app.core.dates import EARLIEST_DAY, LATEST_DAY, EnteredDate
 from app.core.ids import MAX_BULK_IDS, RowIdValue
 from app.feed.values import LANGUAGE_CODE, language_code
 from app.models.local import Priority, Status
@@ -134,7 +134,9 @@ class ManualFields(BaseModel):
     paragraph: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32), NoNul] | None = Field(
         None, description="Paragraph number; by default taken from the start of the text, as imports do"
     )
-    publication_date: date | None = None
+    publication_date: EnteredDate | None = Field(
+        None, description=f"YYYY-MM-DD, between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+    )
     countries: Labels | None = None
     regions: Labels | None = None
     themes: Labels | None = None

@@ -100,3 +100,20 @@ def test_an_imported_recommendation_s_feed_fields_are_refused(
     assert response.status_code == 422
     assert "feed-owned field: the import owns it" in response.text
     assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
+
+
+def test_a_publication_date_outside_the_years_is_refused_naming_the_field_and_keeping_it(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """The years of every recorded date (app.core.dates.EnteredDate): 0201 for 2021 was stored."""
+    staff = staff_login("coordinator")
+    for typed in ("0201-05-10", "9999-12-31"):
+        refused = staff.post(
+            f"{url(world.manual)}?lang=en", _manual_form(staff, world, publication_date=typed)
+        )
+        assert refused.status_code == 422
+        assert '<a href="#field-publication_date">' in refused.text
+        assert "Enter a date between 1945-01-01 and 2100-12-31." in refused.text
+        assert f'name="publication_date" type="date" value="{typed}"' in refused.text
+    stored = select(Recommendation.publication_date).where(Recommendation.id == world.manual)
+    assert str(db.scalar(stored)) == "2024-01-01"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.core.dates import EARLIEST_DAY, LATEST_DAY
 from app.feed import record_refusals as reasons
 from app.feed import refusals
 from app.feed.countries import iso2_for
@@ -92,13 +93,15 @@ def language(value: str) -> str:
 
 
 def publication_date(value: str) -> date | None:
+    """The date as written, within the years a recorded date may fall in (``EnteredDate``'s, the API's
+    and the workspace's rule): a year typed wrong (0201, 9999) is rejected rather than stored."""
     if not value:
         return None
     try:
         written = _ISO_DATE.match(value)
         if not written:
             raise ValueError
-        return date.fromisoformat(written.group(1))
+        day = date.fromisoformat(written.group(1))
     except ValueError:
         advice = spreadsheet_date_advice(value)
         typed = repr(value[:40])
@@ -107,6 +110,16 @@ def publication_date(value: str) -> date | None:
                 refusals.refusal(refusals.NOT_YYYY_MM_DD_ADVICE, value=typed, advice=advice)
             ) from None
         raise RecordError(refusals.refusal(refusals.NOT_YYYY_MM_DD, value=typed)) from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise RecordError(
+            refusals.refusal(
+                refusals.DATE_OUT_OF_RANGE,
+                value=repr(value[:40]),
+                earliest=EARLIEST_DAY.isoformat(),
+                latest=LATEST_DAY.isoformat(),
+            )
+        )
+    return day
 
 
 def position(value: str) -> str:
