@@ -19,6 +19,7 @@ from starlette.routing import Match
 from app.auth.service import StaffSession
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
 from app.core.catalogue import marked
+from app.core.dates import EARLIEST_DAY, LATEST_DAY
 from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff import once
@@ -172,6 +173,11 @@ class StaffPage:
         return self.path + ("?" + urlencode(items) if items else "")
 
 
+# The first and last days a date box offers (its min and max): the years the API takes for a date a
+# person records (app.core.dates.EnteredDate), so the browser's date picker offers no other.
+DATE_RANGE = (EARLIEST_DAY.isoformat(), LATEST_DAY.isoformat())
+
+
 def html(page: StaffPage, template: str, context: dict[str, Any]) -> str:
     staff = page.staff
     return (
@@ -190,6 +196,8 @@ def html(page: StaffPage, template: str, context: dict[str, Any]) -> str:
             csrf_token=staff.csrf_token if staff else "",
             form_token_field=once.FIELD,
             new_form_token=once.new_token,
+            # A date box's min and max: the years a recorded date may fall in (EnteredDate's).
+            date_range=DATE_RANGE,
             notices=page.notices,
             nav=[
                 (key, path, page.gettext(label))
