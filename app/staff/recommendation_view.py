@@ -41,7 +41,7 @@ from app.staff.labels import (
 from app.staff.labels import SOURCE_LABELS as SOURCE_LABELS
 from app.staff.labels import WORK_LABELS as WORK_LABELS
 from app.staff.textdiff import SideBySide, compare
-from app.web.i18n import RTL_LANGUAGES
+from app.web.i18n import MISSING, RTL_LANGUAGES
 
 HISTORY_SIZE = 50
 SIMILAR_SIZE = 10
@@ -116,7 +116,7 @@ _ENTITY_FIELDS = ("lead_entity_id", "supporting_entity_ids")
 def shown(value: Any) -> str:
     """An audit value as text: lists joined, nothing as a dash."""
     if value is None or value == []:
-        return "—"
+        return MISSING
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, bool):

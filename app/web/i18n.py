@@ -105,6 +105,18 @@ def format_file_size(size: int, lang: str) -> str:
     return gettext_(marked("%(size)s KB")) % {"size": amount}
 
 
+# What a page shows for a value that is missing (no unit, no priority, no lead entity...): one dash,
+# written by the ``or_dash`` filter, never the word "None" Jinja writes for a missing value.
+MISSING = "\u2014"
+
+
+def or_dash(value: Any) -> Any:
+    """``value``, or the dash of a missing value when it is None, empty text or an empty list."""
+    if value is None or (isinstance(value, (str, list, tuple, dict, set)) and not value):
+        return MISSING
+    return value
+
+
 def format_number(value: int | float | Decimal, lang: str) -> str:
     """A number the reader's way: "1 234,5" in French, "1,234.5" in English (Babel's CLDR data).
     The pages' ``number`` filter and the reports write their numbers with it. Every decimal it holds
@@ -276,6 +288,7 @@ def environment(templates: Path, lang: str) -> Environment:
     # An evidence file's format: "DOCX" where the public saw "application/vnd.openxmlformats-...".
     env.filters["file_format"] = format_name
     env.filters["paragraphs"] = paragraphs
+    env.filters["or_dash"] = or_dash  # "{{ value|or_dash }}"; "{{ none|or_dash }}" in an else branch
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     gettext_ = translations(lang).gettext
     env.globals["record_name"] = lambda symbol, record_id: record_name(symbol, record_id, gettext_)
