@@ -34,6 +34,7 @@ from app.plans.indicators.schemas import ValueListParams
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
 from app.staff.actions import statuses
+from app.staff.labels import run_labels
 from app.staff.pages import StaffPage, render, staff_router
 from app.staff.session import SignedIn
 from app.staff.static import static_file
@@ -107,7 +108,15 @@ def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSetti
     else:
         work = {}
     return render(
-        request, page, "dashboard.html", {"work": work, "reminders": reminders, "statuses": statuses(page)}
+        request,
+        page,
+        "dashboard.html",
+        {
+            "work": work,
+            "reminders": reminders,
+            "statuses": statuses(page),
+            "run_labels": run_labels(page.gettext),
+        },
     )
 
 

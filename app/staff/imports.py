@@ -33,7 +33,7 @@ from app.import_runs.schemas import ImportRunListParams
 from app.import_runs.sending import template_response
 from app.import_runs.uploads import UPLOAD_KINDS, ImportRunners, UploadKind
 from app.staff.forms import field_errors
-from app.staff.labels import choices
+from app.staff.labels import run_labels
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
 from app.web.i18n import format_file_size
@@ -58,21 +58,6 @@ KIND_LABELS: dict[str, str] = {
     "upr-info-csv": _("UPR Info database (CSV)"),
     "csv-template": _("Template of manual recommendations (CSV or Excel)"),
 }
-SOURCE_LABELS: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info", "manual": _("manual (template)")}
-# What a run read, as the list and a run's page name it: the template's workbook told from the UHRI
-# search export's (both XLSX files).
-FORMAT_LABELS: dict[str, str] = {
-    "json": "JSON",
-    "xlsx": "XLSX",
-    "csv": "CSV",
-    "template-xlsx": _("Excel workbook"),
-}
-OUTCOME_LABELS: dict[str, str] = {
-    "running": _("running"),
-    "succeeded": _("succeeded"),
-    "failed": _("failed"),
-    "not_modified": _("not modified"),
-}
 
 
 def _runners(request: Request) -> ImportRunners:
@@ -80,13 +65,9 @@ def _runners(request: Request) -> ImportRunners:
     return runners
 
 
-def _run_labels(page: StaffPage) -> dict[str, dict[str, str]]:
+def _run_labels(page: StaffPage) -> dict[str, Any]:
     """The runs' sources, formats and outcomes named in the page's language."""
-    return {
-        "sources": dict(choices(SOURCE_LABELS, page.gettext)),
-        "formats": dict(choices(FORMAT_LABELS, page.gettext)),
-        "outcomes": dict(choices(OUTCOME_LABELS, page.gettext)),
-    }
+    return run_labels(page.gettext)
 
 
 def _list_context(

@@ -24,7 +24,23 @@ PROGRESS_STATE_LABELS = {
     "returned": pgettext("progress update", "Returned"),
     "approved": pgettext("progress update", "Approved"),
 }
-SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")}
+# Where recommendations come from, and what an import run read: the one mapping every page showing a
+# source or a run's format to staff uses (a recommendation's page and badge, the list's filter, the
+# import runs, a run's page, the dashboard's last import), never the stored code ("template-xlsx").
+SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Manual (CSV or Excel template)")}
+# What a run read: the template's workbook told from the UHRI search export's (both XLSX files).
+FORMAT_LABELS = {
+    "json": _("JSON export"),
+    "xlsx": _("XLSX search export"),
+    "csv": _("CSV file"),
+    "template-xlsx": _("Excel workbook"),
+}
+OUTCOME_LABELS = {
+    "running": _("running"),
+    "succeeded": _("succeeded"),
+    "failed": _("failed"),
+    "not_modified": _("not modified"),
+}
 # The kinds of work a record holds (app/recommendations/carry.py).
 WORK_LABELS = {
     "clusters": _("Clusters"),
@@ -149,6 +165,24 @@ FIELD_LABELS = {
 def choices(labels: dict[str, str], gettext: Any = str) -> list[tuple[str, str]]:
     """A select's (value, label) options, in the page's language when given its ``gettext``."""
     return [(value, str(gettext(label))) for value, label in labels.items()]
+
+
+def run_labels(gettext: Any) -> dict[str, Any]:
+    """An import run's source, format and outcome named in the page's language, and ``run_source``
+    (source, format) -> "Manual (CSV or Excel template), Excel workbook": the imports pages' and the
+    dashboard's words. A code no mapping has yet is shown as stored rather than dropped."""
+    sources = dict(choices(SOURCE_LABELS, gettext))
+    formats = dict(choices(FORMAT_LABELS, gettext))
+
+    def run_source(source: str, format: str) -> str:
+        return f"{sources.get(source, source)}, {formats.get(format, format)}"
+
+    return {
+        "sources": sources,
+        "formats": formats,
+        "outcomes": dict(choices(OUTCOME_LABELS, gettext)),
+        "run_source": run_source,
+    }
 
 
 def field_label(name: str, gettext: Any, lang: str) -> str:
