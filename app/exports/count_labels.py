@@ -20,7 +20,7 @@ from app.exports.schemas import ActionStats, CountBucket
 from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
-from app.taxonomies.service import sdg_titles, term_names
+from app.taxonomies.service import sdg_title, sdg_titles, term_names
 from app.web.filter_labels import POSITION_LABELS, STATUS_LABELS
 from app.web.filter_labels import PRIORITY_LABELS as _PRIORITIES
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
@@ -71,8 +71,9 @@ class CountLabels:
         return ranked(self._relabelled(bucket, names.get(bucket.label)) for bucket in buckets)
 
     def sdg_goals(self, buckets: Iterable[CountBucket]) -> list[CountBucket]:
+        # Always relabelled: the counts are kept for every language, labelled in the first one asked.
         titles = sdg_titles(self.lang)
-        return [self._relabelled(bucket, titles.get(bucket.key)) for bucket in buckets]
+        return [self._relabelled(bucket, sdg_title(bucket.key, self.lang, titles)) for bucket in buckets]
 
     def cycles(self, buckets: Iterable[CountBucket]) -> list[CountBucket]:
         return [

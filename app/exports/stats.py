@@ -41,7 +41,7 @@ from app.recommendations import kept
 from app.recommendations.reading import data_version, status_priority_columns
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values
-from app.taxonomies.service import SDG_ORDER, sdg_titles
+from app.taxonomies.service import SDG_ORDER, sdg_title, sdg_titles
 
 
 def statistics(
@@ -226,7 +226,7 @@ def sdg_goal_buckets(session: Session, conditions: list[ColumnElement[bool]], la
     titles = sdg_titles(lang)
     buckets = []
     for code, count in rows:
-        buckets.append(CountBucket(key=code, label=titles.get(code, code), count=count))
+        buckets.append(CountBucket(key=code, label=sdg_title(code, lang, titles), count=count))
     return sorted(buckets, key=lambda bucket: SDG_ORDER.get(bucket.key, len(SDG_ORDER)))
 
 

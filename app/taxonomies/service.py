@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Subquery, and_, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from app.core.catalogue import marked as _
 from app.core.db import off_index
 from app.core.errors import NotFound
 from app.feed.fields import name_order
@@ -27,6 +28,7 @@ from app.taxonomies.schemas import (
     TermEntry,
     TermList,
 )
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 # URL kind -> term kind stored in `terms.kind`.
 TERM_KINDS = {
@@ -41,12 +43,29 @@ SDG_ORDER = {code: n for n, code in enumerate(sdg_entries())}
 _FAMILY_ORDER = {family: n for n, family in enumerate(MECHANISM_FAMILIES)}
 
 
+# A goal or target named by its code, when no title of it is known in the language or in English.
+SDG_CODE = _("SDG %(code)s")
+
+
+def sdg_code_label(code: str, lang: str) -> str:
+    """ "SDG 16.2" ("ODD 16.2" in French): a code in a readable form, never the bare stored code."""
+    gettext = translations(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).gettext
+    return gettext(SDG_CODE) % {"code": code}
+
+
 def sdg_titles(lang: str) -> dict[str, str]:
-    """Every goal and target code in SDG order, with its title in ``lang`` (else English, else the code)."""
+    """Every goal and target code in SDG order, with its title in ``lang``, else its English title,
+    else the code in a readable form (``sdg_code_label``)."""
     return {
-        code: entry.titles.get(lang) or entry.titles.get("en") or code
+        code: entry.titles.get(lang) or entry.titles.get("en") or sdg_code_label(code, lang)
         for code, entry in sdg_entries().items()
     }
+
+
+def sdg_title(code: str, lang: str, titles: dict[str, str] | None = None) -> str:
+    """One code's label as ``sdg_titles`` gives it (``titles``: that mapping, when already built),
+    and a code the bundled table lacks named in a readable form too."""
+    return (titles if titles is not None else sdg_titles(lang)).get(code) or sdg_code_label(code, lang)
 
 
 def term_names(session: Session, lang: str) -> dict[str, dict[str, str]]:
