@@ -4,7 +4,7 @@ The UHRI import is ``importers/run.py``'s."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -13,7 +13,7 @@ from app.core.config import Settings
 from app.feed import refusals
 from app.feed.countries import CountryMatcher, closest_states, misspelt_state
 from app.feed.records import Rejection, Skipped, SourceRecord
-from app.feed.row_problems import joined
+from app.feed.row_problems import joined, with_problems
 from app.import_runs.lock import import_lock
 from app.models.imports import TEMPLATE_WORKBOOK
 from importers.progress import Progress, count_csv_rows
@@ -62,23 +62,38 @@ def _states_checked(
     are rejected, naming the closest States: as written, "Norwya" would be a State of its own beside
     Norway, and "Peur" another State than Peru. A run of one State checks its own rows only (another
     State's row is passed over, typos and all), and rejects a row of another State only when that
-    State is a misspelling of its own."""
+    State is a misspelling of its own. A row rejected for its fields has its States checked too, by
+    the same rule, and names them beside its other problems."""
     keep = country_filter(country)
     for record in records:
+        if isinstance(record, Rejection):
+            named = dict(record.states)
+            found = _misspelt_upr_states(named.get("To", ""), [named.get("From", "")], keep, country)
+            yield with_problems(record, found or [])
+            continue
         if not isinstance(record, SourceRecord):
             yield record
             continue
         under_review = record.countries[0] if record.countries else ""
-        if keep is not None and not keep(record.countries):
-            if country in closest_states(under_review):
-                yield Rejection(record.input_position, misspelt_state(under_review, "To") or "")
-            else:
-                yield Skipped()
-            continue
-        named = [(under_review, "To")] + [(state, "From") for state in record.recommending_states]
-        # Each misspelt State of the row, so that both are corrected in one go.
-        reasons = [why for label, field in named if (why := misspelt_state(label, field))]
-        yield Rejection(record.input_position, joined(reasons)) if reasons else record
+        found = _misspelt_upr_states(under_review, record.recommending_states, keep, country)
+        if found is None:
+            yield Skipped()
+        else:
+            yield Rejection(record.input_position, joined(found)) if found else record
+
+
+def _misspelt_upr_states(
+    under_review: str, recommending: list[str], keep: Callable[[list[str]], bool] | None, country: str | None
+) -> list[str] | None:
+    """Why a UPR Info row's States are refused (each misspelt one), or None for a row of another
+    State than the run's, which is passed over."""
+    if keep is not None and under_review and not keep([under_review]):
+        if country in closest_states(under_review):
+            return [misspelt_state(under_review, "To") or ""]
+        return None
+    named = [(under_review, "To")] + [(state, "From") for state in recommending if state]
+    # Each misspelt State of the row, so that both are corrected in one go.
+    return [why for label, field in named if (why := misspelt_state(label, field))]
 
 
 def import_csv_template(
@@ -129,15 +144,26 @@ def import_csv_template(
 def _own_state_only(
     records: Iterable[SourceRecord | Rejection], own: str
 ) -> Iterator[SourceRecord | Rejection]:
+    """On an instance of one State, a row naming other States only is rejected, naming its misspelt
+    States (a typo of the instance's own, most likely) or, when none is, the States it is about. A
+    row rejected for its fields has its States checked too, by the same rule, and names them beside
+    its other problems, so that the file is corrected in one go."""
     matches = CountryMatcher(own)
     for record in records:
-        if isinstance(record, SourceRecord) and record.countries and not matches(record.countries):
-            # A name close to a State's but none (a typo) is named as such, not as "another State".
-            misspelt = [why for label in record.countries if (why := misspelt_state(label, "countries"))]
-            reason = joined(misspelt) if misspelt else None
-            reason = reason or refusals.refusal(
-                refusals.ANOTHER_STATE, states=", ".join(record.countries), own=own
-            )
-            yield Rejection(record.input_position, reason, record.external_id)
+        if isinstance(record, Rejection):
+            countries = [label for column, label in record.states if column == "countries"]
+            yield with_problems(record, _other_states(countries, matches, own))
+        elif isinstance(record, SourceRecord) and (found := _other_states(record.countries, matches, own)):
+            yield Rejection(record.input_position, joined(found), record.external_id)
         else:
             yield record
+
+
+def _other_states(countries: list[str], matches: CountryMatcher, own: str) -> list[str]:
+    """Why a template row's States keep it out of the instance's: each misspelt State, else the other
+    States it is about; nothing for a row naming no State, or the instance's own."""
+    if not countries or matches(countries):
+        return []
+    # A name close to a State's but none (a typo) is named as such, not as "another State".
+    misspelt = [why for label in countries if (why := misspelt_state(label, "countries"))]
+    return misspelt or [refusals.refusal(refusals.ANOTHER_STATE, states=", ".join(countries), own=own)]

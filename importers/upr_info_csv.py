@@ -194,7 +194,7 @@ def _read_row(
     )
     session = problems.check(_required, parse_int, cell("Session"), "Session", default=None)
     if problems or session is None:
-        return Rejection(position, problems.reason())
+        return problems.rejection(position, states=[("To", state_under_review), ("From", recommending_state)])
     return SourceRecord(
         source="upr-info",
         external_id=derived_id(

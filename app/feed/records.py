@@ -64,6 +64,12 @@ class Rejection:
     input_position: str
     reason: str
     external_id: str | None = None
+    # A row rejected for its fields: every problem found (``reason`` holds the first ten) and the
+    # States it names as (column, label), so that the import's check of misspelt States, which an
+    # accepted row meets once read, names theirs too (importers/csv_runs.py). Not compared: the same
+    # rejection however it was made.
+    problems: tuple[str, ...] = field(default=(), compare=False)
+    states: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 @dataclass(slots=True)

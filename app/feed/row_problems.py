@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from app.feed import record_refusals as reasons
-from app.feed.records import RecordError
+from app.feed.records import RecordError, Rejection
 from app.feed.refusals import refusal
 
 SEPARATOR = "\n"
@@ -52,6 +52,28 @@ class Problems:
     def raise_any(self) -> None:
         if self.found:
             raise RecordError(self.reason())
+
+    def rejection(
+        self, position: str, external_id: str | None = None, *, states: Sequence[tuple[str, str]] = ()
+    ) -> Rejection:
+        """The record's rejection naming every problem found, with the States it names as (column,
+        label): the import checks those for misspellings as it checks an accepted record's."""
+        return Rejection(
+            position,
+            self.reason(),
+            external_id,
+            problems=tuple(self.found),
+            states=tuple((column, label) for column, label in states if label),
+        )
+
+
+def with_problems(rejection: Rejection, more: Sequence[str]) -> Rejection:
+    """``rejection`` naming ``more`` problems after its own (a misspelt State found once the row was
+    read), so that whoever corrects the file fixes them all in one go."""
+    if not more:
+        return rejection
+    found = list(rejection.problems) or problems_of(rejection.reason)
+    return Rejection(rejection.input_position, joined([*found, *more]), rejection.external_id)
 
 
 def joined(problems: Sequence[str]) -> str:

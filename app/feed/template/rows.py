@@ -288,7 +288,8 @@ def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
     session = problems.check(parse_int, cells.get("upr_session", ""), "upr_session", default=None)
     upr_position = problems.check(cell.position, cells.get("position", ""), default="none")
     if problems:
-        return Rejection(position, problems.reason(), _usable(explicit_id))
+        states = [("countries", label) for label in lists["countries"]]
+        return problems.rejection(position, _usable(explicit_id), states=states)
     return SourceRecord(
         source="manual",
         external_id=explicit_id or derived_id(mechanism, symbol, next(iter(texts.values()))),
