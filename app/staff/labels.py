@@ -27,7 +27,7 @@ PROGRESS_STATE_LABELS = {
 # Where recommendations come from, and what an import run read: the one mapping every page showing a
 # source or a run's format to staff uses (a recommendation's page and badge, the list's filter, the
 # import runs, a run's page, the dashboard's last import), never the stored code ("template-xlsx").
-SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Manual (CSV or Excel template)")}
+SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Manual")}
 # What a run read: the template's workbook told from the UHRI search export's (both XLSX files).
 FORMAT_LABELS = {
     "json": _("JSON export"),
@@ -169,7 +169,7 @@ def choices(labels: dict[str, str], gettext: Any = str) -> list[tuple[str, str]]
 
 def run_labels(gettext: Any) -> dict[str, Any]:
     """An import run's source, format and outcome named in the page's language, and ``run_source``
-    (source, format) -> "Manual (CSV or Excel template), Excel workbook": the imports pages' and the
+    (source, format) -> "Manual, Excel workbook": the imports pages' and the
     dashboard's words. A code no mapping has yet is shown as stored rather than dropped."""
     sources = dict(choices(SOURCE_LABELS, gettext))
     formats = dict(choices(FORMAT_LABELS, gettext))
