@@ -28,6 +28,9 @@ The scenarios, newest first on both sides (ours by default, Datasette with ``_so
 
 1. a mechanism filter, first page: ``mechanism=CRC``;
 2. full text, first page: ``q=torture`` / ``_search=torture``;
+   Ours ranks by relevance (``bm25`` over every match) and marks a snippet in each item; Datasette's
+   sorts the matches by date. So also:
+2b. the same search newest first on both sides (ours ``sort=newest``, still with its snippets);
 3. page 100 of the unfiltered list, by cursor: ours ``next_cursor``, Datasette its ``next`` token,
    both obtained by walking pages 1-99 first;
 4. the count for one position: ``position=supported`` with one row (``limit=1`` / ``_size=1``).
@@ -172,6 +175,8 @@ def scenarios(ours: httpx.Client, theirs: httpx.Client) -> list[Scenario]:
              {"mechanism": "CRC", **newest}),
         pair("full text `torture`, first page + count", {"q": "torture", "limit": PAGE_SIZE},
              {"_search": "torture", **newest}),
+        pair("full text `torture` newest first, first page + count",
+             {"q": "torture", "sort": "newest", "limit": PAGE_SIZE}, {"_search": "torture", **newest}),
         pair(f"page {PAGE} by cursor", {"limit": PAGE_SIZE, "cursor": cursor}, {**newest, "_next": token}),
         pair("count, position=supported", {"position": "supported", "limit": 1},
              {"position": "supported", "_sort_desc": "sort_date", "_size": 1}),
