@@ -55,6 +55,17 @@ _LABEL_KEYS = (
     "UprRecommendingCountry",
     "UprRecommendingRegions",
 )
+# Every key the reader reads, as the export spells them. A record may spell one otherwise (camelCase, as
+# the UHRI search API and many JSON tools write keys: "annotationId", "countries"); that key is not
+# read in its place: the record is rejected naming both spellings (``absent``), rather than read as if
+# the field were missing (its States, themes or dates lost without a word).
+_KEYS = (
+    "AnnotationId", "DocumentId", "Symbol", "Text", "AnnotationType", "Body", "PublicationDate",
+    "PublicationDateOnUhri", *_LABEL_KEYS, "Sdgs", "UprCycle", "UprPositions", "UprSession",
+)  # fmt: skip
+_KEY_SET = frozenset(_KEYS)
+_KEY_FOLD = re.compile(r"[\W_]+")
+_FOLDED_KEYS = {_KEY_FOLD.sub("", key).casefold(): key for key in _KEYS}
 
 
 def to_record(item: Any, position: str, lang: str) -> SourceRecord:
@@ -67,10 +78,8 @@ def to_record(item: Any, position: str, lang: str) -> SourceRecord:
     mechanism = problems.check(_mechanism, obj, default="")
     document_id = problems.check(_optional_string, obj, "DocumentId", MAX_DOCUMENT_ID_CHARS, default=None)
     symbol = problems.check(_optional_string, obj, "Symbol", MAX_SYMBOL_CHARS, default=None)
-    published = problems.check(parse_date, obj.get("PublicationDate"), "PublicationDate", default=None)
-    on_uhri = problems.check(
-        parse_datetime, obj.get("PublicationDateOnUhri"), "PublicationDateOnUhri", default=None
-    )
+    published = problems.check(_field, obj, "PublicationDate", _publication_date, default=None)
+    on_uhri = problems.check(_field, obj, "PublicationDateOnUhri", _on_uhri, default=None)
     labels: dict[str, list[str]] = {key: problems.check(_labels, obj, key, default=[]) for key in _LABEL_KEYS}
     sdgs: list[str] = problems.check(_field, obj, "Sdgs", _sdgs, default=[])
     upr_cycle = problems.check(_field, obj, "UprCycle", _upr_cycle, default=None)
@@ -111,6 +120,14 @@ def _mechanism(obj: dict[str, Any]) -> str:
     return mechanism
 
 
+def _publication_date(value: object) -> Any:
+    return parse_date(value, "PublicationDate")
+
+
+def _on_uhri(value: object) -> Any:
+    return parse_datetime(value, "PublicationDateOnUhri")
+
+
 def _upr_cycle(value: object) -> int | None:
     return parse_int(value, "UprCycle")
 
@@ -128,7 +145,7 @@ def not_an_object(item: Any) -> str:
 
 def annotation_id(obj: dict[str, Any]) -> str:
     if "AnnotationId" not in obj or obj["AnnotationId"] is None:
-        raise RecordError(refusal(reasons.MISSING, field="AnnotationId"))
+        raise absent(obj, "AnnotationId")
     value = obj["AnnotationId"]
     if not isinstance(value, str):
         raise RecordError(refusal(reasons.EXPECTED_A_STRING, field="AnnotationId", type=json_type(value)))
@@ -153,7 +170,7 @@ def external_id_or_none(item: Any) -> str | None:
 def record_text(obj: dict[str, Any]) -> str:
     """The original HTML, kept as published; only its plain-text form decides whether it is empty."""
     if "Text" not in obj or obj["Text"] is None:
-        raise RecordError(refusal(reasons.MISSING, field="Text"))
+        raise absent(obj, "Text")
     value = obj["Text"]
     if not isinstance(value, str):
         raise RecordError(refusal(reasons.EXPECTED_A_STRING, field="Text", type=json_type(value)))
@@ -192,6 +209,8 @@ def _upr_session(value: object) -> int | None:
 
 
 def _optional_string(obj: dict[str, Any], key: str, limit: int) -> str | None:
+    if key not in obj and (spelt := _spelt_otherwise(obj, key)) is not None:
+        raise spelt
     value = obj.get(key)
     if value is None:
         return None
@@ -247,7 +266,9 @@ def _position(values: object) -> str:
 def _field(obj: dict[str, Any], key: str, parse: Callable[[Any], _T], *, required: bool = False) -> _T:
     """Parse one field, naming it in the error; an absent optional key parses as None (empty)."""
     if required and obj.get(key) is None:
-        raise RecordError(refusal(reasons.MISSING, field=key))
+        raise absent(obj, key)
+    if key not in obj and (spelt := _spelt_otherwise(obj, key)) is not None:
+        raise spelt
     try:
         return parse(obj.get(key))
     except RecordError as exc:
@@ -255,6 +276,23 @@ def _field(obj: dict[str, Any], key: str, parse: Callable[[Any], _T], *, require
         if message.startswith(f"{key}:"):
             raise RecordError(message) from None
         raise RecordError(refusal(reasons.FIELD_PROBLEM, field=key, problem=message)) from None
+
+
+def absent(obj: dict[str, Any], key: str) -> RecordError:
+    """Why the record lacks ``key``: missing, or spelt otherwise ("AnnotationId: missing, but the
+    record has 'annotationId' ...")."""
+    return _spelt_otherwise(obj, key) or RecordError(refusal(reasons.MISSING, field=key))
+
+
+def _spelt_otherwise(obj: dict[str, Any], key: str) -> RecordError | None:
+    """The refusal of a record that spells the export's ``key`` otherwise (in another case, or with
+    spaces or underscores in it) and lacks ``key`` itself; None when it does not."""
+    if key in obj or _KEY_SET.issuperset(obj):
+        return None
+    for typed in obj:
+        if isinstance(typed, str) and _FOLDED_KEYS.get(_KEY_FOLD.sub("", typed).casefold()) == key:
+            return RecordError(refusal(reasons.KEY_SPELT_OTHERWISE, field=key, typed=repr(typed[:60])))
+    return None
 
 
 def json_type(value: object) -> str:

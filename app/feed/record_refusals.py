@@ -15,6 +15,11 @@ from app.core.catalogue import marked as _
 # --- a field and what is wrong with it ----------------------------------------------------------
 FIELD_PROBLEM = _("%(field)s: %(problem)s")
 MISSING = _("%(field)s: missing")
+# A UHRI JSON record spelling one of the export's keys otherwise ("annotationId" for "AnnotationId").
+KEY_SPELT_OTHERWISE = _(
+    "%(field)s: missing, but the record has %(typed)s: the export spells this key %(field)s (keys are "
+    "read as the export spells them, case included)"
+)
 EMPTY = _("%(field)s: empty")
 EMPTY_LABEL = _("%(field)s: empty label")
 LABEL_TOO_LONG = _("%(field)s: the label %(label)s... is too long")
@@ -102,7 +107,8 @@ SDG_DATE = _(
 
 FIXED = (EMPTY_NO_HEADER, MORE_PROBLEM, *JSON_TYPES.values())
 WITH_VALUES = (
-    FIELD_PROBLEM, MISSING, EMPTY, EMPTY_LABEL, LABEL_TOO_LONG, MORE_PROBLEMS, LONGER_THAN, LABEL_LONGER_THAN,
+    FIELD_PROBLEM, MISSING, KEY_SPELT_OTHERWISE, EMPTY, EMPTY_LABEL, LABEL_TOO_LONG, MORE_PROBLEMS,
+    LONGER_THAN, LABEL_LONGER_THAN,
     NUL_AT,
     SURROGATE_ESCAPE_AT, SURROGATE_AT, SPREADSHEET_ERROR, EXPECTED_TEXT_LABEL, EXPECTED_LABEL_LIST,
     NUMBER_NOT_BOOLEAN, TOO_MANY_DIGITS, NOT_A_WHOLE_NUMBER, OUTSIDE_RANGE, NO_SDG_CODE, NOT_AN_SDG,

@@ -93,6 +93,12 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _uhri_json(AnnotationId=5),
         _uhri_json(AnnotationId="x"),
         _uhri_json(Text=None),
+        _refusal(  # a key spelt otherwise (camelCase)
+            to_record,
+            {**{k: v for k, v in UHRI_RECORD.items() if k != "Text"}, "text": "x"},
+            "record 1",
+            "en",
+        ),
         _uhri_json(Text="<p></p>"),
         _uhri_json(Text=True),
         _uhri_json(AnnotationType="Resolution"),
@@ -135,7 +141,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 66
+RECORD_REASONS = 67
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:
