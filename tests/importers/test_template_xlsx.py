@@ -140,3 +140,33 @@ def test_a_title_above_the_header_and_merged_cells_are_named(
     refused = nrtd(database_url, "import", "csv", str(tmp_path / "merged.xlsx"))
     assert refused.returncode == 1
     assert "sheet 'Sheet': merged cells A3:A4 (column 'mechanism')" in refused.stderr
+
+
+def test_an_sdg_code_excel_turned_into_a_date_cell_is_named_as_such(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """5.2 typed in a French or German Excel becomes the date 5 February, saved in the workbook as a
+    date cell. The CSV's "5-févr" was rejected saying so; the workbook's cell, read as 2026-02-05,
+    was rejected as "no goal or target code in '2026-02-05'", which the person who typed 5.2 cannot
+    place. It now gets the same reason as the CSV's, and the other rows are imported."""
+    path = write_template_xlsx(
+        tmp_path / "manual.xlsx",
+        [
+            HEADER,
+            ["IACHR-1", "IACHR", "1. Adopt it.", "en", "2024-02-01", "Peru", datetime(2026, 2, 5), None],
+            ["IACHR-2", "IACHR", "2. Fund it.", "en", "2024-03-05", "Peru", "16.2", None],
+        ],
+    )
+
+    result = nrtd(database_url, "import", "csv", str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert list(stored(engine)) == ["IACHR-2"]
+    _run, rejected = _last_run(engine)
+    assert rejected == [
+        (
+            "row 2",
+            "sdgs: '2026-02-05' looks like a date a spreadsheet made of an SDG code; format the column as "
+            "text and type the codes again",
+        )
+    ]

@@ -128,8 +128,9 @@ def position(value: str) -> str:
 
 
 # What a spreadsheet saves of an SDG code it took for a date (5.2 typed in a French or German Excel is
-# 5 February: "5-févr", "05-Feb", "5-Feb-2025"); read as a code with a title, it would be goal 5.
-_DATE_OF_A_CODE = re.compile(r"^\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?$")
+# 5 February: "5-févr", "05-Feb", "5-Feb-2025"); read as a code with a title, it would be goal 5. In a
+# workbook that date is a date cell, which importers.template_xlsx reads as "2026-02-05".
+_DATE_OF_A_CODE = re.compile(r"^(?:\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?|\d{4}-\d{2}-\d{2})$")
 
 
 # A target typed with a decimal comma, as a French or Spanish spreadsheet writes numbers ("16,2"); or two
