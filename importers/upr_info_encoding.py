@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.feed import file_refusals, refusals
-from app.feed.decoding import undecodable_line, wide_encoding
+from app.feed.decoding import undecodable_line, unmarked_wide, wide_encoding
 from app.feed.records import MalformedInput
 
 # The reader's name: a guess is logged as the reading of the file it is (importers.upr_info_csv).
@@ -77,6 +77,8 @@ def guess_encoding(path: Path) -> EncodingGuess:
             "%s is not UTF-8; reading it as %s (it starts with that byte-order mark)", path.name, wide
         )
         return EncodingGuess(wide)
+    if (unmarked := unmarked_wide(path)) is not None:
+        raise MalformedInput(refusals.refusal(file_refusals.UNMARKED_UTF16, encoding=unmarked))
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     utf8_failure: UnicodeDecodeError | None = None
     utf8_letters_seen = False

@@ -23,6 +23,24 @@ def wide_encoding(path: Path) -> str | None:
     return next((encoding for mark, encoding in _WIDE_MARKS if start.startswith(mark)), None)
 
 
+def unmarked_wide(path: Path) -> str | None:
+    """ "UTF-16-LE" or "UTF-16-BE" for a file in UTF-16 without its byte-order mark, as its first
+    bytes show it (every other byte zero and the others not: a header of plain letters); None for any
+    other file. Such a file is refused naming its encoding (``file_refusals.UNMARKED_UTF16``): read as
+    UTF-8 or a legacy encoding it is NUL bytes and garbled letters."""
+    with path.open("rb") as stream:
+        head = stream.read(64)
+    if len(head) < 4 or wide_encoding(path) is not None:
+        return None
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2], head[1::2]
+    if not any(odd) and all(even):
+        return "UTF-16-LE"
+    if not any(even) and all(odd):
+        return "UTF-16-BE"
+    return None
+
+
 def undecodable_line(path: Path, encoding: str) -> tuple[int, bytes] | None:
     """Where a file stops decoding: its 1-based physical line and the offending byte, or None.
 

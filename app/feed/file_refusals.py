@@ -64,6 +64,10 @@ CANNOT_DECODE_NAME_IT = _(
     "it detected"
 )
 NUL_BYTES = _("not a CSV file: it contains NUL bytes (a binary file?)")
+UNMARKED_UTF16 = _(
+    "this is %(encoding)s text without the byte-order mark that says so (every other byte is zero): save "
+    "it as 'CSV UTF-8' (or as Excel's 'Unicode Text', which writes the mark) and import it again"
+)
 MIXED_ENCODINGS = _(
     "the file mixes encodings: it starts as UTF-8%(how)s but then holds %(byte)s%(line)s, which is not "
     "UTF-8; re-save it in one encoding or name the encoding"
@@ -115,7 +119,7 @@ WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
-    NOT_IN_ENCODING,
+    NOT_IN_ENCODING, UNMARKED_UTF16,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
     ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ, IN_SHEET,
     UHRI_WORKBOOK,

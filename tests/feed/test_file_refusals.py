@@ -67,6 +67,8 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     latin.write_bytes(b"external_id,mechanism,text\nx1,UPR,caf\xe9\n")
     nul = folder / "nul.csv"
     nul.write_bytes(b"To,Text\x00\n")
+    unmarked = folder / "unmarked.csv"
+    unmarked.write_bytes("To,Text\r\nChile,x\r\n".encode("utf-16-le"))
     mixed = folder / "mixed.csv"
     mixed.write_bytes("To,Text\nPerú,x\n".encode() + b"Chile,caf\xe9\n")
     marked = folder / "marked.csv"
@@ -126,6 +128,7 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "input rejected: " + _refused(list, read_csv_template(example)),  # as a run stores it
         *notes,
         _refused(list, read_xlsx_template(formula)),  # the UHRI export as the template
+        _refused(detect_encoding, unmarked),  # UTF-16 without its byte-order mark
     ]
 
 

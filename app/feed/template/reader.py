@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
-from app.feed.decoding import ends_in_line_break, undecodable_line, wide_encoding
+from app.feed.decoding import ends_in_line_break, undecodable_line, unmarked_wide, wide_encoding
 from app.feed.records import MalformedInput, Rejection, SourceRecord
 from app.feed.sniff import broken_csv, csv_rows, file_kind, header_line, not_a_csv, other_import, raw_header
 from app.feed.template.rows import template_records
@@ -51,6 +51,8 @@ def read_csv_template(
     kind = file_kind(path)
     if kind is not None:
         raise MalformedInput(not_a_csv(kind))
+    if encoding is None and (unmarked := unmarked_wide(path)) is not None:
+        raise MalformedInput(refusals.refusal(file_refusals.UNMARKED_UTF16, encoding=unmarked))
     # UTF-8 (its byte-order mark read if there is one), or UTF-16 when the file starts with that mark.
     encoding = encoding or wide_encoding(path) or "utf-8-sig"
     header_number = 0
