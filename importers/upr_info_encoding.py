@@ -114,6 +114,7 @@ def guess_encoding(path: Path) -> EncodingGuess:
         encoding, why, decided = "mac_roman", "it holds bytes Windows-1252 leaves undefined", True
     else:
         encoding, why, decided = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
+    _refuse_unreadable_letters(windows[:_MAX_WINDOWS], encoding)
     # The run's record says it too (EncodingGuess.note): the summary line, the run's page, the API.
     logger.info("%s is not UTF-8; reading it as %s (%s)", path.name, encoding, why)
     return EncodingGuess(encoding, why, decided)
@@ -177,6 +178,36 @@ def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str, bool]:
         return "mac_roman", "charset_normalizer's choice; the letters alone did not decide", False
     # latin-1 equals Windows-1252 except that it reads 0x80-0x9f as control characters.
     return "cp1252", "the usual legacy encoding; the letters alone did not decide", False
+
+
+_WORD_WITH_A_LETTER = re.compile(r"\S*[^\x00-\x7f]\S*")
+
+
+def _refuse_unreadable_letters(windows: list[bytes], encoding: str) -> None:
+    """Refuse a file whose accented letters, read in the encoding chosen (the likelier of the two, or
+    Mac Roman when Windows-1252 cannot read it), still do not look like text: it is in neither (a DOS
+    code page, as Excel's "CSV (MS-DOS)" writes), and read anyway every accented letter would be
+    garbled ("educaci¢n")."""
+    text = b"\n".join(windows).decode(encoding)
+    if _plausibility(text) >= 0 or not _garbled_word(text):
+        return  # a sign alone ("m²", "± 1") is no garbled letter
+    word = _WORD_WITH_A_LETTER.search(text)
+    shown = repr(word.group()[:40]) if word else "?"
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    raise MalformedInput(refusals.refusal(file_refusals.NO_LEGACY_ENCODING, encoding=name, word=shown))
+
+
+def _garbled_word(text: str) -> bool:
+    """Whether a word of ``text`` holds what a wrong decoding makes of a letter: a sign inside it
+    ("educaci¢n") or a capital inside a lower-case word ("bilingÅe")."""
+    for index, char in enumerate(text):
+        if char.isascii():
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if _character_score(char, before, after) == -2:
+            return True
+    return False
 
 
 def _plausibility(text: str) -> int:

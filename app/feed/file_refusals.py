@@ -64,6 +64,11 @@ CANNOT_DECODE_NAME_IT = _(
     "it detected"
 )
 NUL_BYTES = _("not a CSV file: it contains NUL bytes (a binary file?)")
+NO_LEGACY_ENCODING = _(
+    "the file is not UTF-8, and its accented letters read as text neither in Windows-1252 nor in Mac Roman "
+    "(as %(encoding)s: %(word)s): it is in another code page, such as that of Excel's 'CSV (MS-DOS)'; save "
+    "it as 'CSV UTF-8' and import it again"
+)
 UNMARKED_UTF16 = _(
     "this is %(encoding)s text without the byte-order mark that says so (every other byte is zero): save "
     "it as 'CSV UTF-8' (or as Excel's 'Unicode Text', which writes the mark) and import it again"
@@ -119,7 +124,7 @@ WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
-    NOT_IN_ENCODING, UNMARKED_UTF16,
+    NOT_IN_ENCODING, UNMARKED_UTF16, NO_LEGACY_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
     ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ, IN_SHEET,
     UHRI_WORKBOOK,

@@ -69,6 +69,8 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     nul.write_bytes(b"To,Text\x00\n")
     unmarked = folder / "unmarked.csv"
     unmarked.write_bytes("To,Text\r\nChile,x\r\n".encode("utf-16-le"))
+    dos = folder / "dos.csv"
+    dos.write_bytes("To,Text\r\nPerú,Garantizar la educación bilingüe de las niñas\r\n".encode("cp850"))
     mixed = folder / "mixed.csv"
     mixed.write_bytes("To,Text\nPerú,x\n".encode() + b"Chile,caf\xe9\n")
     marked = folder / "marked.csv"
@@ -129,6 +131,7 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         *notes,
         _refused(list, read_xlsx_template(formula)),  # the UHRI export as the template
         _refused(detect_encoding, unmarked),  # UTF-16 without its byte-order mark
+        _refused(detect_encoding, dos),  # Excel's "CSV (MS-DOS)"
     ]
 
 
