@@ -164,11 +164,23 @@ def _refused(
     return render(request, page, "imports/list.html", {**context, "refused_run": refused_run}, status=status)
 
 
-def _file_name(uploaded: str, suffix: str) -> str:
-    """A safe name for the temporary copy (runs show it): the upload's own, with the kind's suffix;
-    its letters kept, accented ones included ("Perú"), each run of anything else one dash. A
-    browser may send a Windows path: its last part is the name."""
-    stem = unicodedata.normalize("NFC", PurePath(PureWindowsPath(uploaded).name).stem)
+# The suffixes each kind reads as they are (the file is told by its content), so that the run names the
+# file as it was uploaded: a workbook or Excel's "Unicode Text" (.txt) given as the template or as a
+# UPR Info export. Any other suffix becomes the kind's own (UPLOAD_KINDS).
+_KEPT_SUFFIXES: dict[UploadKind, frozenset[str]] = {
+    "uhri-xlsx": frozenset({".xlsx"}),
+    "upr-info-csv": frozenset({".csv", ".txt", ".tsv"}),
+    "csv-template": frozenset({".csv", ".txt", ".tsv", ".xlsx"}),
+}
+
+
+def _file_name(uploaded: str, kind: UploadKind) -> str:
+    """A safe name for the temporary copy (runs show it): the upload's own, its suffix kept when the
+    kind reads it, else the kind's; its letters kept, accented ones included ("Perú"), each run of
+    anything else one dash. A browser may send a Windows path: its last part is the name."""
+    name = PurePath(PureWindowsPath(uploaded).name)
+    stem = unicodedata.normalize("NFC", name.stem)
+    suffix = name.suffix.lower() if name.suffix.lower() in _KEPT_SUFFIXES[kind] else UPLOAD_KINDS[kind][0]
     return (re.sub(r"[^\w.-]+", "-", stem).strip("._-")[:80] or "upload") + suffix
 
 
@@ -203,7 +215,7 @@ def upload(
     # it does not hold the write lock the run needs.
     db.commit()
     with tempfile.TemporaryDirectory(prefix="nrtd-upload-") as directory:
-        path = Path(directory) / _file_name(uploaded.filename or "", UPLOAD_KINDS[upload_kind][0])
+        path = Path(directory) / _file_name(uploaded.filename or "", upload_kind)
         with path.open("wb") as copy:
             shutil.copyfileobj(uploaded.file, copy, COPY_CHUNK)
         try:

@@ -136,3 +136,28 @@ def test_an_empty_file_is_refused_and_the_refusal_listed_among_the_runs(
     assert f'<a href="/staff/imports/{run_id}">Run {run_id}</a>' in answer.text  # the form links to it
     page = staff.get(f"/staff/imports/{run_id}").text
     assert "empty" in page  # the reason, on the run's page
+
+
+def test_the_run_names_the_file_by_the_suffix_it_was_uploaded_with(
+    committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
+) -> None:
+    """The run listed the file under the kind's suffix, not the upload's: a workbook uploaded as the
+    template was "Recomendaciones.csv", Excel's "Unicode Text" of a UPR Info export "upr-info.csv",
+    names of files the coordinator never had. Where the kind reads the upload's suffix, it is kept."""
+    staff = committed_staff_login("coordinator")
+
+    answer = upload(
+        staff, filled_template(tmp_path).read_bytes(), kind="csv-template", name="Recomendaciones.xlsx"
+    )
+    assert answer.status_code == 303, answer.text
+    assert '<dd class="location">Recomendaciones.xlsx</dd>' in staff.get(answer.headers["location"]).text
+
+    unicode_text = UPR_INFO.decode().replace(",", "\t").encode("utf-16")
+    answer = upload(staff, unicode_text, kind="upr-info-csv", name="upr-info.txt")
+    assert answer.status_code == 303, answer.text
+    assert '<dd class="location">upr-info.txt</dd>' in staff.get(answer.headers["location"]).text
+
+    # A suffix the kind does not read is the kind's own, as before.
+    answer = upload(staff, UPR_INFO, kind="upr-info-csv", name="upr-info.dat")
+    assert answer.status_code == 303, answer.text
+    assert '<dd class="location">upr-info.csv</dd>' in staff.get(answer.headers["location"]).text
