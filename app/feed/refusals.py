@@ -176,6 +176,11 @@ EXCEL_DATE_NUMBER = _(
     "an Excel date number (%(date)s in Excel's count); format the column as text and type %(date)s"
 )
 DATE_OWN_WAY = _("a spreadsheet wrote it its own way; format the column as text and type %(dates)s")
+# A date with a time of day (app/feed/template/cells.py): a publication date is a day.
+DATE_WITH_TIME = _(
+    "it holds a time of day (%(time)s) besides the day; type the day alone, %(date)s, or format the column "
+    "as a date without the time"
+)
 DATE_OWN_WAY_WHICH = _(
     "a spreadsheet wrote it its own way (%(which)s); format the column as text and type %(dates)s"
 )
@@ -243,7 +248,8 @@ _WITH_VALUES = (
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,
     NOT_AN_ISO_DATE_TIME_ADVICE, NOT_A_DATE, NOT_A_DATE_TIME, NOT_AN_EXCEL_DATE, NOT_YYYY_MM_DD,
     NOT_YYYY_MM_DD_ADVICE, DATE_OUT_OF_RANGE,
-    EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_OWN_WAY_WHICH, TWO_DATES, WHICH_DATE, TEMPLATE_COLUMN_LIST,
+    EXCEL_DATE_NUMBER, DATE_OWN_WAY, DATE_WITH_TIME, DATE_OWN_WAY_WHICH, TWO_DATES, WHICH_DATE,
+    TEMPLATE_COLUMN_LIST,
     FIRST_SHEET, FIRST_SHEET_OF_SEVERAL, OTHER_SHEETS, SHEETS_AND_MORE, NO_UHRI_HEADER, EMPTY_SPREADSHEET,
     NO_SUCH_STATE, ANOTHER_STATE, NOTHING_IN_SCOPE,
     NOT_VALID_CSV, LINE_TOO_LONG, CELL_TOO_LONG, *record_refusals.WITH_VALUES, *file_refusals.WITH_VALUES,

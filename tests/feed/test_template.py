@@ -78,7 +78,10 @@ def test_a_date_written_with_a_midnight_time_is_that_date(tmp_path: Path) -> Non
     *dates, afternoon = read_all(write_rows(tmp_path / "x.csv", rows))
     assert [getattr(item, "publication_date", item) for item in dates] == [date(2023, 5, 10)] * 4
     assert afternoon == Rejection(
-        "row 6", "publication_date: '2023-05-10 14:30' is not a YYYY-MM-DD date", "D-9"
+        "row 6",
+        "publication_date: '2023-05-10 14:30' is not a YYYY-MM-DD date: it holds a time of day (14:30) "
+        "besides the day; type the day alone, 2023-05-10, or format the column as a date without the time",
+        "D-9",
     )
 
 

@@ -170,3 +170,30 @@ def test_an_sdg_code_excel_turned_into_a_date_cell_is_named_as_such(
             "text and type the codes again",
         )
     ]
+
+
+def test_a_date_cell_with_a_time_of_day_says_so(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    """A date cell holding a time (a timestamp pasted in, a date filled with NOW()) was rejected as
+    "'2024-02-01 10:30:00' is not a YYYY-MM-DD date", a date in the very form the message asks for.
+    It now says that the time of day is what is wrong, and what to type."""
+    path = write_template_xlsx(
+        tmp_path / "manual.xlsx",
+        [
+            HEADER,
+            ["IACHR-1", "IACHR", "1. Adopt it.", "en", datetime(2024, 2, 1, 10, 30), "Peru", None, None],
+        ],
+    )
+
+    result = nrtd(database_url, "import", "csv", str(path))
+
+    assert result.returncode == 0, result.stderr
+    _run, rejected = _last_run(engine)
+    assert rejected == [
+        (
+            "row 2",
+            "publication_date: '2024-02-01 10:30:00' is not a YYYY-MM-DD date: it holds a time of day "
+            "(10:30:00) besides the day; type the day alone, 2024-02-01, or format the column as a date "
+            "without the time",
+        )
+    ]
+    assert stored(engine) == {}

@@ -103,7 +103,7 @@ def publication_date(value: str) -> date | None:
             raise ValueError
         day = date.fromisoformat(written.group(1))
     except ValueError:
-        advice = spreadsheet_date_advice(value)
+        advice = _time_of_day_advice(value) or spreadsheet_date_advice(value)
         typed = repr(value[:40])
         if advice:
             raise RecordError(
@@ -120,6 +120,23 @@ def publication_date(value: str) -> date | None:
             )
         )
     return day
+
+
+# A day with a time after it (a workbook's date cell holding one, as importers/template_xlsx.py writes
+# it, or a timestamp typed or pasted): _ISO_DATE takes midnight only.
+_DATE_AND_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)Z?$")
+
+
+def _time_of_day_advice(value: str) -> str:
+    """What to type for a valid day that holds a time of day; "" for anything else."""
+    match = _DATE_AND_TIME.match(value)
+    if not match:
+        return ""
+    try:
+        date.fromisoformat(match.group(1))
+    except ValueError:
+        return ""
+    return refusals.refusal(refusals.DATE_WITH_TIME, time=match.group(2), date=match.group(1))
 
 
 def position(value: str) -> str:
