@@ -49,11 +49,9 @@ class EncodingGuess:
         if self.why is None:
             return None
         name = _ENCODING_NAMES.get(self.encoding, self.encoding)
-        # What to do in words that hold on the staff page too, where no command option can be given.
-        return (
-            f"the file is not UTF-8: it was read as {name} ({self.why}); if its accented letters look "
-            "wrong, save it as 'CSV UTF-8' and import it again"
-        )
+        # What to do in words that hold on the staff page too, where no command option can be given; a
+        # catalogue message, which the run's page says in its language.
+        return refusals.refusal(file_refusals.READ_AS_LEGACY_ENCODING, encoding=name, why=self.why)
 
 
 def detect_encoding(path: Path) -> str:
@@ -111,7 +109,7 @@ def guess_encoding(path: Path) -> EncodingGuess:
             refusals.refusal(file_refusals.MIXED_ENCODINGS, how=how, byte=repr(bad), line=line)
         )
     if has_cp1252_undefined:
-        encoding, why, decided = "mac_roman", "it holds bytes Windows-1252 leaves undefined", True
+        encoding, why, decided = "mac_roman", file_refusals.UNDEFINED_IN_WINDOWS_1252, True
     else:
         encoding, why, decided = _likelier_legacy_encoding(windows[:_MAX_WINDOWS])
     _refuse_unreadable_letters(windows[:_MAX_WINDOWS], encoding)
@@ -168,16 +166,16 @@ def _likelier_legacy_encoding(windows: list[bytes]) -> tuple[str, str, bool]:
     cp1252 = _plausibility(sample.decode("cp1252"))
     mac_roman = _plausibility(sample.decode("mac_roman"))
     if mac_roman > cp1252:
-        return "mac_roman", "its accented letters read as Mac Roman", True
+        return "mac_roman", file_refusals.LETTERS_READ_AS_MAC_ROMAN, True
     if cp1252 > mac_roman:
-        return "cp1252", "its accented letters read as Windows-1252", True
+        return "cp1252", file_refusals.LETTERS_READ_AS_WINDOWS_1252, True
     from charset_normalizer import from_bytes  # only for the rare undecided file
 
     best = from_bytes(sample, cp_isolation=["cp1252", "mac_roman", "latin_1"]).best()
     if best is not None and best.encoding == "mac_roman":
-        return "mac_roman", "charset_normalizer's choice; the letters alone did not decide", False
+        return "mac_roman", file_refusals.CHARSET_NORMALIZER_CHOICE, False
     # latin-1 equals Windows-1252 except that it reads 0x80-0x9f as control characters.
-    return "cp1252", "the usual legacy encoding; the letters alone did not decide", False
+    return "cp1252", file_refusals.USUAL_LEGACY_ENCODING, False
 
 
 _WORD_WITH_A_LETTER = re.compile(r"\S*[^\x00-\x7f]\S*")

@@ -79,6 +79,17 @@ MIXED_ENCODINGS = _(
 )
 BY_ITS_MARK = _(" (its byte-order mark)")
 ON_LINE = _(" on line %(number)s")
+# A file that is not UTF-8, read in the legacy encoding guessed for it (importers/upr_info_encoding.py):
+# a succeeded run's message (a note, not a refusal), and why that encoding was chosen.
+READ_AS_LEGACY_ENCODING = _(
+    "the file is not UTF-8: it was read as %(encoding)s (%(why)s); if its accented letters look wrong, "
+    "save it as 'CSV UTF-8' and import it again"
+)
+UNDEFINED_IN_WINDOWS_1252 = _("it holds bytes Windows-1252 leaves undefined")
+LETTERS_READ_AS_MAC_ROMAN = _("its accented letters read as Mac Roman")
+LETTERS_READ_AS_WINDOWS_1252 = _("its accented letters read as Windows-1252")
+CHARSET_NORMALIZER_CHOICE = _("charset_normalizer's choice; the letters alone did not decide")
+USUAL_LEGACY_ENCODING = _("the usual legacy encoding; the letters alone did not decide")
 
 # --- a full export that would withdraw too much of what is stored (importers/pipeline/withdrawals.py) --
 WITHDRAW_TOO_MANY_FOR = _(
@@ -119,13 +130,17 @@ UHRI_WORKBOOK = _(
     "(in the staff workspace: 'UHRI search export (XLSX)')"
 )
 
-FIXED = (JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK)
+FIXED = (
+    JSON_CUT_SHORT, WORKBOOK_CUT_SHORT, NO_VISIBLE_SHEET, NUL_BYTES, BY_ITS_MARK, UNDEFINED_IN_WINDOWS_1252,
+    LETTERS_READ_AS_MAC_ROMAN, LETTERS_READ_AS_WINDOWS_1252, CHARSET_NORMALIZER_CHOICE, USUAL_LEGACY_ENCODING,
+)  # fmt: skip
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING, UNMARKED_UTF16, NO_LEGACY_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
-    ON_LINE, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ, IN_SHEET,
+    ON_LINE, READ_AS_LEGACY_ENCODING, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ,
+    IN_SHEET,
     UHRI_WORKBOOK,
 )  # fmt: skip

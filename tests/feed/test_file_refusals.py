@@ -25,7 +25,7 @@ from importers.download import DownloadError, download
 from importers.json_stream import TooDeep
 from importers.template_xlsx import read_xlsx_template
 from importers.upr_info_csv import read_upr_info_csv
-from importers.upr_info_encoding import detect_encoding
+from importers.upr_info_encoding import EncodingGuess, detect_encoding, guess_encoding
 from importers.xlsx_checks import check_archive
 from tests.fake_uhri import fake_uhri
 from tests.feed.test_refusals import _bracketed
@@ -86,6 +86,18 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     list(read_csv_template(titled, on_note=notes.append))
     book = write_template_xlsx(folder / "template.xlsx", [["mechanism", "text"], ["ACHPR", "2. Adopt."]])
     list(read_xlsx_template(book, on_note=notes.append))
+    # The legacy encoding a file was read in, and why (a succeeded run's message).
+    for name, content in (
+        ("windows.csv", b"To,Text\nChile,caf\xe9 d\xe9j\xe0 \xe9t\xe9\n"),
+        ("mac.csv", b"To,Text\nChile,caf\x8e d\x8ej\x88 \x8et\x8e\n"),
+        ("undefined.csv", b"To,Text\nChile,caf\x8f\n"),
+    ):
+        (folder / name).write_bytes(content)
+        notes.append(guess_encoding(folder / name).note() or "")
+    notes.append(EncodingGuess("cp1252", file_refusals.USUAL_LEGACY_ENCODING, decided=False).note() or "")
+    notes.append(
+        EncodingGuess("mac_roman", file_refusals.CHARSET_NORMALIZER_CHOICE, decided=False).note() or ""
+    )
     return [
         _refused(list, read_csv_template(latin)),
         _refused(list, read_upr_info_csv(latin, "no-such-encoding")),

@@ -38,6 +38,14 @@ STAND_IN = {
         "duplicate of row %(row)s": "doublon de la ligne %(row)s",
         "row %(number)s": "ligne %(number)s",
         "record %(number)s": "fiche %(number)s",
+        (
+            "the file is not UTF-8: it was read as %(encoding)s (%(why)s); if its accented letters look "
+            "wrong, save it as 'CSV UTF-8' and import it again"
+        ): (
+            "le fichier n’est pas en UTF-8 : il a été lu en %(encoding)s (%(why)s) ; si ses lettres "
+            "accentuées sont fausses, enregistrez-le en « CSV UTF-8 » et importez-le à nouveau"
+        ),
+        "its accented letters read as Windows-1252": "ses lettres accentuées se lisent en Windows-1252",
         refusals.FIRST_SHEET_OF_SEVERAL: (
             "la première feuille, %(title)s ; les autres feuilles du classeur : %(others)s : seule la "
             "première feuille est lue, mettez donc la feuille des résultats de l’UHRI en premier (ou "
@@ -115,6 +123,14 @@ STAND_IN = {
         ),
         "translation of row %(row)s, which was rejected": "traducción de la fila %(row)s, que fue rechazada",
         "duplicate id, first seen at %(position)s": "id duplicado, visto por primera vez en %(position)s",
+        (
+            "the file is not UTF-8: it was read as %(encoding)s (%(why)s); if its accented letters look "
+            "wrong, save it as 'CSV UTF-8' and import it again"
+        ): (
+            "el archivo no está en UTF-8: se leyó como %(encoding)s (%(why)s); si sus letras acentuadas "
+            "se ven mal, guárdelo como «CSV UTF-8» e impórtelo de nuevo"
+        ),
+        "its accented letters read as Windows-1252": "sus letras acentuadas se leen como Windows-1252",
     },
 }
 

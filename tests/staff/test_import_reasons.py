@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from importers.uhri_xlsx_columns import COLUMNS
+from tests.importers.test_template_encoding import FRENCH_EXCEL, last_message
 from tests.importers.test_uhri_xlsx import crc_row, upr_row
 from tests.staff.conftest import StaffLogin
 from tests.staff.import_reasons import rejected_reasons, run_page
@@ -217,4 +218,38 @@ def test_the_parts_of_a_reason_in_the_page_s_language(
     assert (
         "recommending_regions, upr_session, position, text_&lt;idioma&gt; (text_fr, text_es ...)"
         in spanish.text
+    )
+
+
+@pytest.mark.usefixtures("catalogues")
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "fr",
+            "le fichier n’est pas en UTF-8 : il a été lu en Windows-1252 (ses lettres accentuées se lisent "
+            "en Windows-1252) ; si ses lettres accentuées sont fausses, enregistrez-le en « CSV UTF-8 » et "
+            "importez-le à nouveau",
+        ),
+        (
+            "es",
+            "el archivo no está en UTF-8: se leyó como Windows-1252 (sus letras acentuadas se leen como "
+            "Windows-1252); si sus letras acentuadas se ven mal, guárdelo como «CSV UTF-8» e impórtelo de "
+            "nuevo",
+        ),
+    ],
+)
+def test_the_encoding_an_import_guessed_is_said_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine, lang: str, said: str
+) -> None:
+    """A template saved by a French or Spanish Excel (Windows-1252) imports, and the run's page says
+    which encoding was guessed: it said it in English on a French or Spanish page."""
+    staff = committed_staff_login("coordinator")
+
+    page = run_page(staff, upload(staff, FRENCH_EXCEL, kind="csv-template", name="recomendaciones.csv"), lang)
+
+    assert f"<dd>{said}</dd>" in page
+    assert last_message(engine) == (
+        "the file is not UTF-8: it was read as Windows-1252 (its accented letters read as Windows-1252); if "
+        "its accented letters look wrong, save it as 'CSV UTF-8' and import it again"
     )
