@@ -178,3 +178,13 @@ def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
     button = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "true", "etag": etag})
     assert button.status_code == 412 and "What you typed" not in button.text
     assert _entity(db, entity_id).archived is False
+
+
+def test_the_archive_button_says_what_it_does(staff_login: StaffLogin, db: Connection) -> None:
+    """The button was labelled with the section's noun, "Archive", which French and Spanish translate
+    as "Archivage" and "Archivo" (a file): a button that read as a heading, or as a link to a file. It
+    now says what it does, as a cluster's does ("Archive this cluster")."""
+    entity_id = accounts.create_entity(db, "Ministry of Archives")
+    page = staff_login("admin").get(f"/staff/entities/{entity_id}").text
+    form = page.split(f'action="/staff/entities/{entity_id}/archive"')[1].split("</form>")[0]
+    assert re.search(r'<button type="submit"[^>]*>Archive this entity</button>', form), form
