@@ -3,6 +3,7 @@ the language, and HTML for every error (a 403 page, a redirect to sign in, a 404
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,11 +298,25 @@ def error_page(
     return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})
 
 
-# Fields of a form that are not what the person typed: the session's token, the version read, a
-# button, and the passwords (never shown back).
+# Fields of a form that are not what the person typed: the session's token, the form's one-time
+# token, the version read, a button, and the passwords (never shown back).
 _NOT_TYPED = frozenset(
-    {CSRF_FIELD, "etag", "submit", "next", "password", "current_password", "new_password", "confirm_password"}
+    {
+        CSRF_FIELD,
+        once.FIELD,
+        "etag",
+        "submit",
+        "next",
+        "password",
+        "current_password",
+        "new_password",
+        "confirm_password",
+    }
 )
+# A choice's value (a select's, a radio button's, a button's): a code, lower-case ASCII words joined by
+# "_" or "-" ("high", "in_progress", "approve-confirmed"), which nobody typed and the page would show
+# in English; a word typed in lower case without accent is left out with them (short to type again).
+_CODE = re.compile(r"[a-z]+(?:[_-][a-z0-9]+)*")
 
 
 async def session_ended_page(request: Request) -> Response | None:
@@ -318,7 +333,10 @@ async def session_ended_page(request: Request) -> Response | None:
     typed = [
         value.strip()
         for name, value in form.multi_items()
-        if isinstance(value, str) and name not in _NOT_TYPED and any(ch.isalpha() for ch in value)
+        if isinstance(value, str)
+        and name not in _NOT_TYPED
+        and any(ch.isalpha() for ch in value)
+        and not _CODE.fullmatch(value.strip())
     ]
     if not typed:
         return None

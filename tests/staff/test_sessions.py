@@ -248,3 +248,28 @@ def test_a_regional_variant_is_its_language(make_app: MakeApp) -> None:
     # The sign-in page a page sends to keeps the language, as its code.
     led = client.get("/staff/?lang=fr-CA").headers["location"]
     assert led == "/staff/login?next=/staff/%3Flang%3Dfr-CA&lang=fr"
+
+
+def test_a_session_ended_page_shows_only_what_was_typed(make_app: MakeApp, db: Connection) -> None:
+    """The page listed under "What you typed" the form's one-time token (a random string) and the
+    codes of the choices made ("high", "in_progress"), in English on a French page: none was typed, and
+    a person copying their words back could not tell them from their own."""
+    user_id = accounts.create_user(db, "ended@example.org", "coordinator")
+    secret, csrf = accounts.issue_session(db, user_id, ttl=timedelta(seconds=-1))
+    client = TestClient(make_app(), follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, secret)
+    token = "jaBByZ1N37hqfQd7px-By7RCt_RvyhTD"
+    form = {
+        "csrf_token": csrf,
+        "form_token": token,
+        "etag": '"3"',
+        "priority": "high",
+        "priority_rationale": "Engagement présidentiel",
+        "status": "in_progress",
+        "status_note": "Programme lancé à Cusco",
+        "lead_entity_id": "2",
+    }
+    sent = client.post("/staff/recommendations/1?lang=fr", data=form)
+    assert sent.status_code == 401
+    typed = re.findall(r"<p>([^<]*)</p>", sent.text.split("<h2>")[1].split("</div>")[0])
+    assert typed == ["Engagement présidentiel", "Programme lancé à Cusco"]
