@@ -187,7 +187,11 @@ def parse(model: type[Model], data: dict[str, Any], *, not_future: Sequence[str]
         errors = field_errors(exc)
         for field in not_future:
             _also_not_in_future(errors, field, data.get(field))
-        raise FormInvalid(errors) from None
+        # Named in the form's order (its fields' order in ``data``), the date's refusal among the rest:
+        # the box "There is a problem" is read top to bottom, as the form is.
+        order = {name: index for index, name in enumerate(data)}
+        ordered = sorted(errors.items(), key=lambda item: order.get(item[0], len(order)))
+        raise FormInvalid(dict(ordered)) from None
 
 
 def _also_not_in_future(errors: dict[str, str], field: str, typed: object) -> None:

@@ -254,3 +254,20 @@ def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     assert f'action="/staff/progress/{sent}/delete"' not in page
     refused = focal.post(f"/staff/progress/{sent}/delete", {"confirmed": "yes"})
     assert refused.status_code == 409 and "is submitted" in refused.text
+
+
+def test_the_refusals_are_listed_in_the_order_of_the_form(world: World, staff_login: StaffLogin) -> None:
+    """A date in the future was named last in the box "There is a problem", below the fields that
+    follow it on the form (What was done, Link to evidence): the box listed the schema's refusals,
+    then the date's. It now follows the form, top to bottom, as a keyboard or screen reader does."""
+    focal = focal_login(staff_login, world)
+    typed = {
+        "reported_on": "2099-01-01",
+        "narrative": "",
+        "evidence_url": "www.example.org",
+        "submit": "true",
+    }
+    page = focal.post(f"/staff/actions/{world.action}/progress", typed)
+    assert page.status_code == 422
+    summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#field-(\w+)"', summary) == ["reported_on", "narrative", "evidence_url"]
