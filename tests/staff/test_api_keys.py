@@ -118,3 +118,11 @@ def test_an_expiry_date_not_written_as_a_date_is_refused_in_the_page_language(
     assert "Escriba una fecha como año-mes-día, por ejemplo 2026-03-31." in response.text
     assert "Input should" not in response.text
     assert db.scalar(select(func.count()).select_from(ApiKey)) == 0
+
+
+def test_an_empty_list_says_there_is_none_yet_rather_than_none_matching(staff_login: StaffLogin) -> None:
+    """No key had been made, and none filtered: the page said "No API key matches these filters."."""
+    admin = staff_login("admin")
+    empty = admin.get("/staff/api-keys").text
+    assert "No API key yet" in empty and "matches these filters" not in empty
+    assert "No API key matches these filters." in admin.get("/staff/api-keys?revoked=true").text

@@ -188,3 +188,17 @@ def test_the_archive_button_says_what_it_does(staff_login: StaffLogin, db: Conne
     page = staff_login("admin").get(f"/staff/entities/{entity_id}").text
     form = page.split(f'action="/staff/entities/{entity_id}/archive"')[1].split("</form>")[0]
     assert re.search(r'<button type="submit"[^>]*>Archive this entity</button>', form), form
+
+
+def test_an_empty_list_says_there_is_none_yet_rather_than_none_matching(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """On a new instance, the first page an administrator opens said "No entity matches these filters."
+    though none was set: it now says there is none yet, and how to add one; a filter that finds none
+    still says so."""
+    admin = staff_login("admin")
+    empty = admin.get("/staff/entities").text
+    assert "No entity yet" in empty and "matches these filters" not in empty
+    accounts.create_entity(db, "Ministry of Health")
+    assert "No entity matches these filters." in admin.get("/staff/entities?q=justice").text
+    assert "No entity matches these filters." in admin.get("/staff/entities?archived=true").text
