@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.service import record
+from app.audit.service import changed, record
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
@@ -37,7 +37,8 @@ def change_reminder_settings(session: Session, actor: Actor, wanted: ReminderSet
     if before != after:
         user.digest, user.language, user.updated_at = wanted.digest, wanted.language, utcnow()
         session.flush()
-        record(session, actor, CHANGED, "user", user.id, before=before, after=after)
+        old, new = changed(before, after)  # the settings that changed only, as every update is audited
+        record(session, actor, CHANGED, "user", user.id, before=old, after=new)
     return wanted
 
 

@@ -48,3 +48,19 @@ def test_an_unknown_choice_is_named_and_changes_nothing(
     assert {e["field"] for e in refused.json()["errors"]} == {"digest", "language"}
     assert anonymous_client.get("/api/v1/me/reminders", headers=headers).json()["digest"] == "weekly"
     assert anonymous_client.get("/api/v1/me/reminders").status_code == 401
+
+
+def test_the_audit_names_only_the_setting_that_changed(
+    anonymous_client: TestClient, headers_for: Callable[..., dict[str, str]], engine: Engine
+) -> None:
+    """Choosing another language (as a first sign-in in Spanish does) was audited as "digest: weekly ->
+    weekly, language: en -> es", the audit log and a user's history listing a change that was none;
+    every other change is audited with the fields that changed only."""
+    headers = headers_for("focal_point")
+    changed = anonymous_client.put(
+        "/api/v1/me/reminders", headers=headers, json={"digest": "weekly", "language": "es"}
+    )
+    assert changed.status_code == 200, changed.text
+    with Session(engine) as db:
+        event = db.scalars(select(AuditEvent).where(AuditEvent.action == "user.reminders_changed")).one()
+        assert (event.before, event.after) == ({"language": "en"}, {"language": "es"})
