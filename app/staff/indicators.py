@@ -9,6 +9,7 @@ the approved values only; readers are refused.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError, PreconditionFailed
+from app.core.errors import DomainError, InvalidInput, PreconditionFailed
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators import service, values
 from app.plans.indicators.schemas import IndicatorCreate, IndicatorOut, IndicatorPatch, ValueCreate, ValueOut
@@ -87,7 +88,32 @@ def parse_measures(model: type[BaseModel], form: dict[str, Any], lang: str) -> A
         for error in exc.errors():
             loc = [str(part) for part in error["loc"]][:2]
             errors.setdefault("_".join(loc) or "form", reason(error))
-        raise FormInvalid(errors) from None
+        _also_in_date_order(errors, form)
+        order = {name: index for index, name in enumerate(_FORM_ORDER)}
+        ordered = sorted(errors.items(), key=lambda item: order.get(item[0], len(order)))
+        raise FormInvalid(dict(ordered)) from None
+
+
+_FORM_ORDER = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date")
+
+
+def _also_in_date_order(errors: dict[str, str], form: dict[str, Any]) -> None:
+    """The service's rule that the target is not dated before the baseline, named with the schema's
+    refusals: the service sees the dates only once the rest is right (a second refusal after the
+    first)."""
+    if "baseline_date" in errors or "target_date" in errors:
+        return
+    try:
+        baseline, target = (
+            date.fromisoformat(day) if (day := text(form, f"{prefix}_date").strip()) else None
+            for prefix in _MEASURES
+        )
+    except ValueError:  # not a date: the schema named it already
+        return
+    try:
+        service.check_measure_dates(baseline, target)
+    except InvalidInput as refusal:
+        errors["target_date"] = refusal.errors[0]["reason"]
 
 
 def _refused(db: Session, exc: DomainError) -> dict[str, str]:

@@ -375,3 +375,25 @@ def test_the_chart_writes_values_and_dates_as_its_table_does(
     assert f"<title>{day} : {value}</title>" in chart  # a French colon, a space before it
     assert f"{format_number(300, 'fr')}</text>" in chart  # the target's line
     assert "1234.5" not in chart and "2026-06-30" not in chart
+
+
+@pytest.mark.parametrize("path", ["new", "edit"])
+def test_a_refused_number_and_dates_out_of_order_are_named_in_one_answer(
+    staff_login: StaffLogin, world: World, path: str
+) -> None:
+    """A baseline typed "12,5 %" and a target date before the baseline date: the page named the
+    number, and only once it was corrected the dates (the service's check runs on a body the schema
+    took); both are named in the first answer now, as an action's dates are."""
+    coordinator = staff_login("coordinator")
+    form = {"name": "Teachers trained", "unit": "persons", "baseline_value": "12,5 %"}
+    form |= {"baseline_date": "2025-12-31", "target_value": "500", "target_date": "2025-01-01"}
+    if path == "new":
+        url = f"/staff/actions/{world.action}/indicators"
+    else:
+        url = f"/staff/indicators/{world.indicator}"
+        form["etag"] = _etag(coordinator.get(url).text, url)
+    refused = coordinator.post(url, form)
+    assert refused.status_code == 422
+    summary = refused.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'href="#field-(\w+)"', summary) == ["baseline_value", "target_date"]
+    assert "is before the baseline date" in summary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -116,12 +116,18 @@ def _set_measure(indicator: Indicator, prefix: str, measure: Measure | None) -> 
     setattr(indicator, f"{prefix}_date", measure.date if measure else None)
 
 
-def _check_dates(indicator: Indicator) -> None:
-    if indicator.baseline_date and indicator.target_date and indicator.target_date < indicator.baseline_date:
+def check_measure_dates(baseline: date | None, target: date | None) -> None:
+    """The target is not dated before the baseline (the staff form applies it too, beside the
+    refusals of its other fields)."""
+    if baseline and target and target < baseline:
         raise InvalidInput(
             "target.date is before baseline.date",
             errors=[{"field": "target.date", "reason": _("is before the baseline date")}],
         )
+
+
+def _check_dates(indicator: Indicator) -> None:
+    check_measure_dates(indicator.baseline_date, indicator.target_date)
 
 
 def _snapshot(indicator: Indicator) -> dict[str, Any]:
