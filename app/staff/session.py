@@ -104,7 +104,7 @@ async def check_login_csrf(request: Request) -> None:
     """The sign-in form's double-submit token: the hidden field must equal its cookie."""
     if not same_token(await _sent_csrf(request), request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise Forbidden(
-            "the form's security token is missing or expired: reload the sign-in page and try again"
+            _("the form's security token is missing or expired: reload the sign-in page and try again")
         )
 
 
@@ -144,8 +144,9 @@ async def current_session(request: Request, db: DbSession) -> StaffSession:
     except Unauthorized as exc:
         raise SignInRequired(exc.detail) from None
     if request.method not in SAFE_METHODS and not same_token(await _sent_csrf(request), staff.csrf_token):
+        # A catalogue message, which the error page says in its language.
         raise Forbidden(
-            "the form's security token is missing or does not match your session: reload the page"
+            _("the form's security token is missing or does not match your session: reload the page")
         )
     if staff.actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PAGES:
         raise PasswordChangeRequired(

@@ -3,11 +3,13 @@ timeouts, the login throttle, the forced password change, and the API that a coo
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from babel.messages.extract import extract_from_file
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Connection, Engine, func, select, update
@@ -15,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.models import AuditEvent, AuthToken, User
+from app.staff import session as staff_session
 from app.staff.session import LOGIN_CSRF_COOKIE, SESSION_COOKIE
+from app.web.i18n import translations
 from tests import accounts
 from tests.apps import app_for
 from tests.conftest import MakeApp
@@ -273,3 +277,40 @@ def test_a_session_ended_page_shows_only_what_was_typed(make_app: MakeApp, db: C
     assert sent.status_code == 401
     typed = re.findall(r"<p>([^<]*)</p>", sent.text.split("<h2>")[1].split("</div>")[0])
     assert typed == ["Engagement présidentiel", "Programme lancé à Cusco"]
+
+
+def test_a_refused_security_token_is_explained_in_the_page_s_language(
+    staff_login: StaffLogin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A form sent with another session's token (a page opened before signing in again) was refused
+    with its reason in English on a Spanish page, and so was a sign-in form whose token had expired;
+    each reason is a catalogue message now (their Spanish stood in here: the catalogue is filled apart
+    from the code)."""
+    catalogue = vars(translations("es"))["_catalog"]
+    stand_in = {
+        "the form's security token is missing or does not match your session: reload the page": (
+            "falta el código de seguridad del formulario o no corresponde a su sesión: recargue la página"
+        ),
+        "the form's security token is missing or expired: reload the sign-in page and try again": (
+            "falta el código de seguridad del formulario o caducó: recargue la página de inicio de sesión"
+        ),
+    }
+    # Marked for the catalogue: pybabel extracts them, so that the catalogue can say them in Spanish.
+    extracted = {
+        message for _line, message, *_rest in extract_from_file("python", str(staff_session.__file__))
+    }
+    assert set(stand_in) <= extracted
+    for message, spanish in stand_in.items():
+        monkeypatch.setitem(catalogue, message, spanish)
+    spanish_page = {"Accept-Language": "es"}
+    staff = staff_login("coordinator")
+    refused = staff.post("/staff/logout", csrf="forged", headers=spanish_page)
+    assert refused.status_code == 403
+    assert "no corresponde a su sesión: recargue la página" in html.unescape(refused.text)
+    expired = staff.client.post(
+        "/staff/login",
+        data={"email": "x@example.org", "password": "y", "csrf_token": "z"},
+        headers=spanish_page,
+    )
+    assert expired.status_code == 403
+    assert "caducó: recargue la página de inicio de sesión" in html.unescape(expired.text)
