@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from app.core.config import Settings
+from app.staff.session import SESSION_COOKIE
 from tests import accounts
 from tests.deadlines.conftest import JUSTICE_OVERDUE, CalendarWorld, build_world
 from tests.live_server import live_server
@@ -68,3 +69,27 @@ def test_a_coordinator_keeps_the_calendar(page: Page, world: CalendarWorld) -> N
     expect(page.get_by_label("Calendar address")).to_be_visible()
     assert "/api/v1/calendar.ics?token=" in page.get_by_label("Calendar address").input_value()
     assert_accessible(page)
+
+
+def test_a_new_feed_address_is_where_the_page_opens_on_a_phone(
+    browser: Browser, settings: Settings, engine: Engine, world: CalendarWorld
+) -> None:
+    """The address shown once came back at the foot of the whole calendar, the page opening at its
+    top: on a phone, below every month of deadlines, with nothing at the top saying where it was. The
+    page now opens on it, the keyboard's focus in the box holding it, ready to be copied."""
+    user = accounts.create_user(engine, "phone@example.org", "focal_point", entity_id=world.justice)
+    secret, _csrf = accounts.issue_session(engine, user)
+    with live_server(settings) as base_url:
+        context = browser.new_context(
+            base_url=base_url, locale="en-GB", viewport={"width": 360, "height": 640}, is_mobile=True
+        )
+        context.add_cookies([{"name": SESSION_COOKIE, "value": secret, "url": base_url + "/staff/"}])
+        page = context.new_page()
+        page.goto("/staff/calendar?from=2000-01-01")
+        page.get_by_role("button", name="Make my calendar address").click()
+        address = page.get_by_label("Calendar address")
+        expect(address).to_be_focused()
+        expect(address).to_be_in_viewport()
+        assert "/api/v1/calendar.ics?token=" in address.input_value()
+        assert_accessible(page)
+        context.close()
