@@ -202,3 +202,19 @@ def test_an_empty_list_says_there_is_none_yet_rather_than_none_matching(
     accounts.create_entity(db, "Ministry of Health")
     assert "No entity matches these filters." in admin.get("/staff/entities?q=justice").text
     assert "No entity matches these filters." in admin.get("/staff/entities?archived=true").text
+
+
+def test_a_coordinator_is_not_led_to_the_users_list_they_may_not_open(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """An entity's page offered a coordinator "Users of this entity", a link to a list only admins may
+    open: it led to a 403 page. The link is shown to admins only; its history stays for both."""
+    entity_id = accounts.create_entity(db, "Ministry of Links")
+    users = f'href="/staff/users?entity_id={entity_id}"'
+    history = f'href="/staff/audit?object_type=entity&amp;object_id={entity_id}"'
+    coordinator = staff_login("coordinator")
+    page = coordinator.get(f"/staff/entities/{entity_id}").text
+    assert users not in page and history in page
+    assert coordinator.get(f"/staff/users?entity_id={entity_id}").status_code == 403
+    page = staff_login("admin").get(f"/staff/entities/{entity_id}").text
+    assert users in page and history in page
