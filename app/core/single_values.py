@@ -1,9 +1,11 @@
-"""A query parameter that takes one value, given several times, is a 422 naming it (API routes).
+"""The query string of an API route: a parameter the route does not take is a 422 naming it, and so
+is one that takes one value given several times.
 
-Left alone, the framework keeps the last of the values and drops the others without a word:
-`feed.atom?entity=3&entity=9` would answer for entity 9 as if 3 had never been asked. A filter that
-takes several values says so in its schema (an array); every other query parameter of an API route
-takes one, and each route knows which of its parameters those are once the routes are built.
+Left alone, the framework drops both without a word: `feed.atom?entity=3&entity=9` would answer for
+entity 9 as if 3 had never been asked, and `/public/recommendations/6?language=fr` (the parameter is
+`lang`) in English, `POST /progress/1/approve?publish=true` without publishing. A filter that takes
+several values says so in its schema (an array); every other query parameter of an API route takes
+one, and each route knows its parameters once the routes are built.
 """
 
 from __future__ import annotations
@@ -24,26 +26,34 @@ _SEQUENCES = (list, set, frozenset, tuple, Sequence)
 
 
 async def one_value_each(request: Request) -> None:
-    """A dependency of every API route: 422 when a query parameter that takes one value came twice."""
+    """A dependency of every API route: 422 when the query names a parameter the route does not take,
+    or gives one that takes one value several times."""
     query = request.scope.get("query_string", b"")
-    if b"&" not in query:
+    if not query:
         return
     route = request.scope.get("route")
-    names = _single_valued(route) if isinstance(route, APIRoute) else frozenset()
-    counts = Counter(name for name, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
-    repeated = sorted(name for name, count in counts.items() if count > 1 and name in names)
-    if repeated:
-        raise RequestValidationError(
-            [
+    if not isinstance(route, APIRoute):
+        return
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    counts = Counter(name for name, _ in pairs)
+    single, known = _single_valued(route), set(query_names(route))
+    errors: list[dict[str, Any]] = []
+    for name in sorted(counts):
+        if name and name not in known:
+            # Worded by app.core.request_errors as a list's unknown parameter is (with the closest name).
+            given = next(value for key, value in pairs if key == name)
+            errors.append({"type": "extra_forbidden", "loc": ("query", name), "msg": "", "input": given})
+        elif counts[name] > 1 and name in single:
+            errors.append(
                 {
                     "type": "too_many_values",
                     "loc": ("query", name),
                     "msg": f"given {counts[name]} times; this parameter takes one value",
                     "input": None,
                 }
-                for name in repeated
-            ]
-        )
+            )
+    if errors:
+        raise RequestValidationError(errors)
 
 
 # Per route (by identity: a route is not hashable), the names, worked out on its first request.

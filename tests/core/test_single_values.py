@@ -88,3 +88,50 @@ def test_an_unknown_parameter_is_named_as_one_with_the_closest_known_name(
         response = client.get(url)
         assert response.status_code == 422, url
         assert response.json()["errors"] == [{"field": field, "reason": reason}], url
+
+
+def _operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation under /api/v1."""
+    return [
+        (method, path)
+        for path, item in DOCUMENT["paths"].items()
+        if path.startswith("/api/v1/")
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def test_every_route_refuses_a_parameter_it_does_not_take(
+    anonymous_client: TestClient, headers_for: Callable[..., dict[str, str]]
+) -> None:
+    """The lists refused an unknown parameter, but half the routes dropped it without a word:
+    `/public/recommendations/6?language=fr` answered in English, `POST /progress/1/approve?publish=true`
+    approved without publishing. Every API route now refuses what it does not take, naming it."""
+    admin = headers_for("admin")
+    operations = _operations()
+    assert len(operations) > 100
+    assert ("post", "/api/v1/progress/{progress_id}/approve") in operations
+    for method, path in operations:
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        response = anonymous_client.request(method, url, params={"language": "fr"}, headers=admin)
+        assert response.status_code == 422, (method, path, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        [error] = response.json()["errors"]
+        assert error["field"] == "language", (method, path)
+        # ... and the closest name where the route takes one (`lang`).
+        assert error["reason"] in (
+            "unknown parameter (given 'fr')",
+            "unknown parameter (given 'fr'); did you mean 'lang'?",
+        ), (method, path)
+
+
+def test_an_unknown_parameter_beside_known_ones_is_named_with_the_closest_one(
+    anonymous_client: TestClient,
+) -> None:
+    response = anonymous_client.get("/api/v1/public/recommendations/1?lang=fr&lnag=fr")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "lnag", "reason": "unknown parameter (given 'fr'); did you mean 'lang'?"}
+    ]
+    both = anonymous_client.get("/api/v1/public/recommendations/1?lang=fr&lang=es&lnag=fr")
+    assert [error["field"] for error in both.json()["errors"]] == ["lang", "lnag"]
