@@ -9,7 +9,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, params
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 
 from app.core.single_values import query_names
@@ -47,6 +48,9 @@ def field_error(err: Mapping[str, Any], json_sent: bool, request: Request) -> di
     if loc == ("body",):
         hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
         return {"field": "body", "reason": f"{err['msg']}{hint}"}
+    if loc[:1] == ("body",) and len(loc) == 2 and err.get("type") == "missing":
+        hint = _form_hint(request)
+        return {"field": _field(loc), "reason": f"{err['msg']}; {hint}" if hint else str(err["msg"])}
     if loc[:1] == ("query",) and err.get("type") == "extra_forbidden":
         return {
             "field": _field(loc),
@@ -54,6 +58,24 @@ def field_error(err: Mapping[str, Any], json_sent: bool, request: Request) -> di
         }
     # A path's id is named as a query parameter's value is: `/recommendations/abc` as `?limit=abc`.
     return {"field": _field(loc), "reason": _named(err) if loc[:1] in (("query",), ("path",)) else err["msg"]}
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form_hint(request: Request) -> str:
+    """How to send a form route's fields, when the request did not send a form (the login's fields
+    as JSON, as most APIs take them, were told only "Field required"); "" otherwise."""
+    route = request.scope.get("route")
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not isinstance(route, APIRoute) or media_type in _FORMS:
+        return ""
+    fields = [field.field_info for field in route.dependant.body_params]
+    if any(isinstance(info, params.File) for info in fields):
+        return "send it as a field of a multipart/form-data form"
+    if any(isinstance(info, params.Form) for info in fields):
+        return "send it as a form field (Content-Type: application/x-www-form-urlencoded)"
+    return ""
 
 
 def missing_from_path(request: Request, detail: str) -> list[dict[str, str]]:

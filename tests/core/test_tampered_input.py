@@ -261,3 +261,41 @@ def test_text_that_only_looks_like_nul_is_kept(client: TestClient) -> None:
     created = client.post("/api/v1/clusters", json={"name": "Literally \\u0000"})
     assert created.status_code == 201, created.text
     assert created.json()["name"] == "Literally \\u0000"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [
+        ("application/json", b'{"username": "a@example.org", "password": "secret"}'),
+        ("text/plain", b"username=a@example.org&password=secret"),
+    ],
+)
+def test_a_login_not_sent_as_a_form_says_to_send_a_form(
+    anonymous_client: TestClient, engine: Engine, content_type: str, content: bytes
+) -> None:
+    """A client sending its login as JSON (as most APIs take it) was told only "username: Field
+    required; password: Field required", though it had sent both."""
+    response = anonymous_client.post(
+        "/api/v1/auth/token", content=content, headers={"Content-Type": content_type}
+    )
+    assert response.status_code == 422, response.text
+    hint = "Field required; send it as a form field (Content-Type: application/x-www-form-urlencoded)"
+    assert response.json()["errors"] == [
+        {"field": "username", "reason": hint},
+        {"field": "password", "reason": hint},
+    ]
+    # A form that lacks a field is told that alone.
+    form = anonymous_client.post("/api/v1/auth/token", data={"username": "a@example.org"})
+    assert form.json()["errors"] == [{"field": "password", "reason": "Field required"}]
+
+
+def test_an_upload_not_sent_as_multipart_says_to_send_multipart(
+    client: TestClient, headers_for: Headers
+) -> None:
+    response = client.put(
+        "/api/v1/reports/template", json={"file": "report.docx"}, headers=headers_for("admin")
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "file", "reason": "Field required; send it as a field of a multipart/form-data form"}
+    ]
