@@ -22,6 +22,7 @@ from app.core.config import Settings, get_settings
 from app.core.cors import PublicCorsMiddleware
 from app.core.db import is_sqlite, make_engine, request_limits
 from app.core.head import HeadAsGetMiddleware
+from app.core.list_headers import ListHeadersMiddleware
 from app.core.nul_guard import NulGuardMiddleware
 from app.core.problems import (
     PROBLEM_RESPONSES,
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.add_middleware(QueryGuardMiddleware)
+    app.add_middleware(ListHeadersMiddleware)  # If-Match on two lines is one list, for every reader
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)
     install_problem_handlers(app, _error_page)  # a browser gets an HTML page, on the portal and /staff/

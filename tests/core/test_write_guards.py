@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -145,3 +146,18 @@ def test_only_the_authors_entity_submits_a_draft(
         )
     )
     assert client.post(f"/api/v1/progress/{coordinator_draft['id']}/submit").status_code == 200
+
+
+def test_if_match_on_several_header_lines_is_one_list(
+    client: TestClient, writable: dict[str, tuple[str, dict[str, Any]]]
+) -> None:
+    """RFC 9110 (5.3): `If-Match: "0"` and `If-Match: "1"` on two lines are the list `"0", "1"`, as a
+    proxy may split it. Only the first line was read, so the version read, on the second, was 412."""
+    url, body = writable["entities"]
+    tag = client.get(url).headers["ETag"]
+    two_lines = httpx.Headers([("If-Match", '"0"'), ("If-Match", tag)])
+    assert client.patch(url, json=body, headers=two_lines).status_code == 200, "the version read is named"
+    tag = client.get(url).headers["ETag"]
+    wildcard = httpx.Headers([("If-Match", tag), ("If-Match", "*")])
+    refused = client.patch(url, json={"acronym": "MZ"}, headers=wildcard)
+    assert refused.status_code == 428 and refused.json()["errors"][0]["reason"] == "* is not a version"
