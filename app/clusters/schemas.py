@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from app.core.catalogue import marked as _
-from app.core.ids import MAX_ID, IdList
+from app.core.ids import MAX_ID, IdList, RowIdValue
 from app.core.timestamps import UtcDateTime
 
 MAX_PAGE_SIZE = 200
@@ -34,7 +34,7 @@ class ClusterCreate(BaseModel):
 
     name: Name = Field(description="Unique (case, accents and repeated spaces ignored)")
     description: Description | None = None
-    lead_entity_id: int | None = Field(None, ge=1, le=MAX_ID, description="An existing, non-archived entity")
+    lead_entity_id: RowIdValue | None = Field(None, description="An existing, non-archived entity")
     published: bool = Field(False, description="Whether the cluster may be shown to the public")
 
 
@@ -45,7 +45,7 @@ class ClusterUpdate(BaseModel):
 
     name: Name | None = None
     description: Description | None = None
-    lead_entity_id: int | None = Field(None, ge=1, le=MAX_ID, description="null removes the lead")
+    lead_entity_id: RowIdValue | None = Field(None, description="null removes the lead")
     published: bool | None = None
     archived: bool | None = None
 

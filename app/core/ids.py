@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
 MAX_BULK_IDS = 1000
 
-RowIdValue = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+def _not_a_boolean(value: Any) -> Any:
+    """pydantic's lax mode reads ``true`` as the integer 1: ``{"ids": [true]}`` would name
+    recommendation 1, ``"lead_entity_id": true`` entity 1. A numeric string stays welcome."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "int_type", "Input should be a valid integer, not a boolean (true or false)"
+        )
+    return value
+
+
+# A row id in a request body (a query's values are strings, never booleans).
+RowIdValue = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_not_a_boolean)]
 
 
 class IdList(BaseModel):

@@ -10,9 +10,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from pydantic_core import PydanticCustomError
 
 from app.core.dates import EnteredDate
+from app.core.ids import RowIdValue
 
-# 32-bit ids, as the schema stores them: a larger one would overflow PostgreSQL's integer.
-RefId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# 32-bit ids, as the schema stores them (a larger one would overflow PostgreSQL's integer), never a boolean.
+RefId = RowIdValue
 
 
 def _one_line(value: str) -> str:

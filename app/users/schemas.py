@@ -19,6 +19,7 @@ from pydantic import (
 from app.auth.schemas import EntityRef, no_nul
 from app.core.actor import KeyRole, Role
 from app.core.catalogue import marked as _
+from app.core.ids import RowIdValue
 from app.core.timestamps import UtcDateTime
 from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, TOO_LONG, password_problem
 
@@ -27,7 +28,7 @@ KeyScope = Literal["read", "write"]
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(no_nul)
 ]
-EntityId = Annotated[int, Field(ge=1, le=2**31 - 1, description="Id of an entity (not archived)")]
+EntityId = Annotated[RowIdValue, Field(description="Id of an entity (not archived)")]
 
 
 def _within_length(password: object) -> object:
