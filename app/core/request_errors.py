@@ -43,7 +43,7 @@ def field_error(err: Mapping[str, Any], json_sent: bool, request: Request) -> di
     loc = tuple(err["loc"])
     if loc[:1] == ("body",) and err.get("type") == "json_invalid":
         at = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
-        cause = (err.get("ctx") or {}).get("error")
+        cause = _json_cause(str((err.get("ctx") or {}).get("error") or ""))
         return {"field": "body", "reason": f"not valid JSON{at}" + (f": {cause}" if cause else "")}
     if loc == ("body",):
         hint = "" if json_sent else "; send a JSON object with Content-Type: application/json"
@@ -76,6 +76,19 @@ def _form_hint(request: Request) -> str:
     if any(isinstance(info, params.Form) for info in fields):
         return "send it as a form field (Content-Type: application/x-www-form-urlencoded)"
     return ""
+
+
+def _json_cause(cause: str) -> str:
+    """The parser's words, without the " at" it leaves for a position the reason gives before them
+    ("Invalid control character at"); a raw line break or tab in a string (a narrative pasted into a
+    hand-built body) is told how to write it."""
+    cause = cause.removesuffix(" at").removesuffix(" starting")  # "Unterminated string starting at"
+    if cause == "Invalid control character":
+        cause += (
+            ": a line break, a tab or another control character in a string is written escaped "
+            "(\\n, \\t, \\u0001)"
+        )
+    return cause
 
 
 def missing_from_path(request: Request, detail: str) -> list[dict[str, str]]:

@@ -164,6 +164,13 @@ def test_nul_in_a_json_body_is_422(
             "not valid JSON at character 14: Expecting property name enclosed in double quotes",
         ),
         (b'["A"]', "application/json", "Input should be a valid dictionary or object to extract fields from"),
+        (b'{"name": "A}', "application/json", "not valid JSON at character 9: Unterminated string"),
+        (
+            b'{"name": "A\nB"}',
+            "application/json",
+            "not valid JSON at character 11: Invalid control character: a line break, a tab or another "
+            "control character in a string is written escaped (\\n, \\t, \\u0001)",
+        ),
         (
             b'{"name": "A"}',
             "text/plain",
