@@ -136,6 +136,7 @@ class FollowUpItem(BaseModel):
 class FollowUpPage(BaseModel):
     items: list[FollowUpItem]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+    total: int = Field(description="Number of recommendations matching the filters (all pages)")
 
 
 class GradeCounts(BaseModel):

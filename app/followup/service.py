@@ -227,6 +227,7 @@ def _mechanism_code(session: Session, code: str | None) -> str | None:
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
     params = params.model_copy(update={"mechanism": _mechanism_code(session, params.mechanism)})
     query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:
         last_due, last_id = decode_cursor(params.cursor, _FOLLOW_UP)
@@ -255,7 +256,7 @@ def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage
                 assessed_on=assessed_on,
             )
         )
-    return FollowUpPage(items=items, next_cursor=next_cursor)
+    return FollowUpPage(items=items, next_cursor=next_cursor, total=total)
 
 
 def count_by_grade(session: Session, mechanism: str | None = None) -> GradeCounts:

@@ -148,12 +148,15 @@ def test_the_list_pages_by_due_date_and_filters(client: TestClient, engine: Engi
     assert order == [ids["32"], ids["10"], ids["20"]] and rest["next_cursor"] is None
     assert first["items"][0]["corrected"] is True and first["items"][1]["subparagraphs"] == ["b"]
     assert first["items"][0]["mechanism"] == "CRC" and first["items"][0]["symbol"] == CRC
+    # Every page counts all the matches, as every other list of the API does (it had no total).
+    assert first["total"] == rest["total"] == 3
     overdue = _ok(client.get("/api/v1/follow-up", params={"overdue": "true"}))
     assert [item["recommendation_id"] for item in overdue["items"]] == (
         [ids["32"]] if date.today() > date(2026, 1, 1) else []
     )
     window = _ok(client.get("/api/v1/follow-up", params={"due_from": "2027-01-01", "due_to": "2027-12-31"}))
     assert {item["recommendation_id"] for item in window["items"]} == {ids["10"], ids["20"]}
+    assert window["total"] == 2
     others = _ok(client.get("/api/v1/follow-up", params={"selected": "false"}))
     assert others["items"] == []  # rows exist only for what was ever selected or corrected
     # Selected by a coordinator with no date yet: not overdue, so in that list (it was in neither).
