@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.core.catalogue import marked as _
 from app.core.timestamps import UtcDateTime
 from app.models.accounts import EntityKind
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+def one_form(value: str) -> str:
+    """A name as one string whatever the keyboard: composed (NFC; a combining accent, as macOS and
+    some PDFs give it, made "Ministère" a second ministry drawn exactly as the first) and with single
+    spaces (a browser draws two spaces or a tab as one)."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), AfterValidator(one_form)
+]
 Acronym = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Email = Annotated[EmailStr, Field(max_length=320)]
@@ -22,7 +41,7 @@ DEFAULT_PAGE_SIZE = 50
 class EntityCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name = Field(description="Unique (case does not matter)")
+    name: Name = Field(description="Unique (case does not matter); kept composed (NFC) with single spaces")
     acronym: Acronym | None = None
     kind: EntityKind
     contact_name: Name | None = None

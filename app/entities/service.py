@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -19,7 +19,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, ordered_page
-from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
+from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate, one_form
 from app.feed.fields import name_order, searched_form
 from app.models import Entity
 
@@ -103,10 +103,11 @@ def _load(session: Session, entity_id: int) -> Entity:
 
 
 def _ensure_unique_name(session: Session, name: str, entity_id: int | None = None) -> None:
-    clash = select(Entity.id).where(func.lower(Entity.name) == name.lower())
-    if entity_id is not None:
-        clash = clash.where(Entity.id != entity_id)
-    if session.scalar(clash) is not None:
+    """Names are unique whatever their case, and whatever the form a name stored before they were
+    kept in one form (``one_form``) has: compared in Python, over the few entities a State has."""
+    key = one_form(name).casefold()
+    others = session.execute(select(Entity.id, Entity.name).where(Entity.id != (entity_id or 0)))
+    if any(one_form(other).casefold() == key for _id, other in others):
         raise Conflict(
             f"an entity named {name!r} already exists",
             errors=[{"field": "name", "reason": _("already used by another entity")}],

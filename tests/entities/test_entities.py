@@ -66,6 +66,30 @@ def test_duplicate_name_is_409_whatever_the_case(client: TestClient, engine: Eng
     assert len(_events(engine, "entity.create")) == 1
 
 
+def test_a_name_that_only_looks_different_is_a_duplicate(client: TestClient, engine: Engine) -> None:
+    """ "Ministère de la Santé" typed with a combining accent (as macOS and some PDFs give it) or with
+    two spaces made a second ministry that every page showed exactly as the first (a browser draws
+    both alike); its name is now stored composed (NFC) with single spaces, and compared so."""
+    created = _create(client, name="Ministère  de la\tSanté ")
+    assert created["name"] == "Ministère de la Santé"
+    for twin in ("Ministe\u0300re de la Sante\u0301", "MINISTÈRE DE LA  SANTÉ", "ministère de la santé"):
+        response = client.post("/api/v1/entities", json={"name": twin, "kind": "ministry"})
+        assert response.status_code == 409, (twin, response.text)
+        assert response.json()["errors"][0]["field"] == "name"
+    other = _create(client, name="Ministerio de Salud")
+    renamed = client.patch(
+        f"/api/v1/entities/{other['id']}",
+        json={"name": "Ministe\u0300re de la Sante\u0301"},
+        headers={"If-Match": '"1"'},
+    )
+    assert renamed.status_code == 409, renamed.text
+    assert len(_events(engine, "entity.create")) == 2
+    # A name stored before the rule, decomposed and with two spaces, is a duplicate too.
+    create_entity(engine, "Defensori\u0301a  del Pueblo", kind="nhri")
+    stored_before = client.post("/api/v1/entities", json={"name": "Defensoría del Pueblo", "kind": "nhri"})
+    assert stored_before.status_code == 409, stored_before.text
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
