@@ -7,6 +7,11 @@ Their bodies are never gathered here: the route's reader (the multipart parser, 
 to disk) gets them piece by piece, and the piece that passes the limit raises ``ContentTooLarge`` in
 that reader, so the route answers the 413 itself (the workspace as an HTML page). Should nothing
 answer it, the problem+json 413 is sent here.
+
+A body sent with a ``Content-Encoding`` (gzip, as some client libraries compress large bodies) is
+refused here with 415, saying the server takes ``identity`` (RFC 9110, 15.5.16): nothing undoes the
+coding, so gzip's bytes were read as the body ("not valid UTF-8 at byte 1") and a plain body
+labelled gzip was taken as it came.
 """
 
 from __future__ import annotations
@@ -30,7 +35,12 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        coding = headers.get(b"content-encoding", b"").strip().lower()
+        if coding not in (b"", b"identity") and declared != b"0":
+            await _refuse_coding(scope, send, coding.decode("latin-1"))
+            return
         path = scope.get("path", "")
         route_limit = next((limit for pattern, limit in self.larger if pattern.fullmatch(path)), None)
         if route_limit is not None:
@@ -112,3 +122,17 @@ def _template(path: str) -> re.Pattern[str]:
 
 def _detail(limit: int) -> str:
     return f"the request body is larger than {limit} bytes"
+
+
+async def _refuse_coding(scope: Scope, send: Send, coding: str) -> None:
+    reason = f"{coding[:40]!r} is not accepted: send the body uncompressed"
+    await send_problem(
+        scope,
+        send,
+        415,
+        "unsupported-content-encoding",
+        "Unsupported content encoding",
+        f"Content-Encoding: {reason}",
+        [{"field": "Content-Encoding", "reason": reason}],
+        headers=[(b"accept-encoding", b"identity")],
+    )

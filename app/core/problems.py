@@ -73,6 +73,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: problem_doc(description)
     for status, description in (
         (400, "Bad request: the body could not be parsed (not JSON, not UTF-8)"),
+        (415, "The body came compressed (Content-Encoding): send it uncompressed"),
         (404, "Not found"),
         (422, "Invalid input (the `errors` list names each field and the reason)"),
         (
@@ -328,7 +329,14 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
 
 
 async def send_problem(
-    scope: Scope, send: Send, status: int, problem: str, title: str, detail: str, errors: list[dict[str, str]]
+    scope: Scope,
+    send: Send,
+    status: int,
+    problem: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]],
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     """A problem+json response sent straight from ASGI middleware, before the app runs; a browser on
     a portal URL gets the app's HTML error page instead (``error_page``, kept on the app's state)."""
@@ -347,8 +355,8 @@ async def send_problem(
             "errors": errors,
         }
     ).encode()
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
+    sent = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": sent + (headers or [])})
     await send({"type": "http.response.body", "body": body})
 
 

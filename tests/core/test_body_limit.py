@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
@@ -84,3 +85,31 @@ def test_a_larger_limit_by_path_template_matches_one_segment_per_name() -> None:
         assert client.post(path, content=b"x" * 5000).status_code == 413, path
     for path in ("/p/12/13/evidence", "/p/12/evidence/x", "/p//evidence", "/q/12/evidence"):
         assert client.post(path, content=b"x" * 3000).status_code == 413, path
+
+
+def test_a_compressed_body_is_415_naming_content_encoding(client: TestClient, engine: Engine) -> None:
+    """A body sent with `Content-Encoding: gzip` (some client libraries compress large bodies) was
+    read as it came: gzip's bytes answered "not valid UTF-8 at byte 1", and a plain body labelled
+    gzip was taken. A coding the server does not undo is 415 (RFC 9110, 15.5.16), saying it takes
+    `identity`, and nothing is written."""
+    body = b'{"name": "Ministry of Gzip", "kind": "ministry"}'
+    for sent in (gzip.compress(body), body):
+        response = client.post(
+            "/api/v1/entities",
+            content=sent,
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
+        assert response.status_code == 415, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["accept-encoding"] == "identity"
+        assert response.json()["errors"] == [
+            {"field": "Content-Encoding", "reason": "'gzip' is not accepted: send the body uncompressed"}
+        ]
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Entity)) == 0
+    plain = client.post(
+        "/api/v1/entities",
+        content=body,
+        headers={"Content-Type": "application/json", "Content-Encoding": "identity"},
+    )
+    assert plain.status_code == 201, plain.text
