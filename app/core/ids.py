@@ -13,9 +13,10 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
 MAX_BULK_IDS = 1000
 
 
-def _not_a_boolean(value: Any) -> Any:
+def not_a_boolean(value: Any) -> Any:
     """pydantic's lax mode reads ``true`` as the integer 1: ``{"ids": [true]}`` would name
-    recommendation 1, ``"lead_entity_id": true`` entity 1. A numeric string stays welcome."""
+    recommendation 1, ``"lead_entity_id": true`` entity 1, ``"upr_session": true`` session 1. A
+    numeric string stays welcome. For every integer of a request body."""
     if isinstance(value, bool):
         raise PydanticCustomError(
             "int_type", "Input should be a valid integer, not a boolean (true or false)"
@@ -24,7 +25,7 @@ def _not_a_boolean(value: Any) -> Any:
 
 
 # A row id in a request body (a query's values are strings, never booleans).
-RowIdValue = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_not_a_boolean)]
+RowIdValue = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(not_a_boolean)]
 
 
 class IdList(BaseModel):

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -23,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
 from app.core.dates import EARLIEST_DAY, LATEST_DAY, EnteredDate
-from app.core.ids import MAX_BULK_IDS, RowIdValue
+from app.core.ids import MAX_BULK_IDS, RowIdValue, not_a_boolean
 from app.feed.values import LANGUAGE_CODE, language_code
 from app.models.local import Priority, Status
 from app.recommendations.schemas import (
@@ -146,7 +147,9 @@ class ManualFields(BaseModel):
     )
     recommending_states: Labels | None = None
     recommending_regions: Labels | None = None
-    upr_session: int | None = Field(None, ge=1, le=999, description="UPR session (sets the cycle)")
+    upr_session: Annotated[int, Field(ge=1, le=999), BeforeValidator(not_a_boolean)] | None = Field(
+        None, description="UPR session (sets the cycle)"
+    )
     position: Position | None = Field(None, description="UPR position (default none)")
 
 

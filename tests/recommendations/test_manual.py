@@ -243,6 +243,7 @@ def test_migrate_reads_again_the_manual_texts_an_older_rule_read_as_markup(
         ({"lang": "english"}, "lang", "pattern"),
         ({"type": "concern"}, "type", "recommendation"),
         ({"upr_session": 0}, "upr_session", "greater"),
+        ({"upr_session": True}, "upr_session", "not a boolean"),  # was session 1, cycle 1
         ({"external_id": "mine"}, "external_id", "Extra inputs"),
         ({"priority": "high"}, "priority", "Extra inputs"),
     ],
