@@ -134,8 +134,17 @@ def test_every_reason_the_services_give_is_a_catalogue_message() -> None:
     """A reason a page shows is marked (``_``, or ``Reason`` for one with values, app.core.catalogue),
     so that it is in the catalogue and reads in the page's language; the API still answers in English."""
     app_dir = TRANSLATIONS_DIR.parent.parent
-    # Not shown by a page: the CLI's words, the settings' checks, the API's own rendering of pydantic.
-    skipped = {"cli", "setting_checks.py", "problems.py", "request_errors.py", "login.py", "permissions.py"}
+    # Not shown by a page: the CLI's words, the settings' checks, the API's own rendering of pydantic,
+    # the problems the body limit answers before the app runs (a page gets its own error page there).
+    skipped = {
+        "cli",
+        "setting_checks.py",
+        "problems.py",
+        "request_errors.py",
+        "login.py",
+        "permissions.py",
+        "body_limit.py",
+    }
     found = [
         place
         for path in sorted(app_dir.rglob("*.py"))
