@@ -7,13 +7,13 @@ texts, search documents, revisions and withdrawals are exactly what an import pr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from app.feed.records import MalformedInput, Rejection, SourceRecord
-from app.models import Recommendation
+from app.models import ImportRun, Recommendation
 from importers.pipeline.upserter import Upserter
 from importers.run_record import RunSpec, RunSummary, execute_run
 
@@ -75,6 +75,28 @@ def failed_run(engine: Engine, message: str = "truncated input", *, source: str 
     )
     assert summary.outcome == "failed"
     return summary
+
+
+def stored_runs(conn: Connection, runs: Iterable[tuple[str, str]], *, hours_apart: int = 0) -> list[int]:
+    """Succeeded import runs of each (source, format), stored as they are without running an import
+    (formats recorded by older code included), from 2025-01-01 on, ``hours_apart``; their ids."""
+    started = datetime(2025, 1, 1, tzinfo=UTC)
+    return [
+        conn.execute(
+            insert(ImportRun)
+            .values(
+                source=source,
+                format=fmt,
+                location="file",
+                languages="en",
+                full_export=False,
+                started_at=started + timedelta(hours=n * hours_apart),
+                outcome="succeeded",
+            )
+            .returning(ImportRun.id)
+        ).scalar_one()
+        for n, (source, fmt) in enumerate(runs)
+    ]
 
 
 def ids_by_external_id(engine: Engine) -> dict[str, int]:

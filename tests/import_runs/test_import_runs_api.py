@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from app.feed.records import Rejection
 from app.feed.row_problems import joined
 from app.models import ImportRun
-from tests.factories import failed_run, import_records, record
+from tests.factories import failed_run, import_records, record, stored_runs
 
 URL = "/api/v1/import-runs"
 
@@ -148,29 +147,8 @@ RUN_FORMATS = (("manual", "xlsx"), ("uhri", "xlsx"), ("manual", "csv"), ("manual
 def test_a_template_workbook_run_is_told_from_other_workbooks(client: TestClient, engine: Engine) -> None:
     """The template saved as an Excel workbook was recorded "xlsx", as the UHRI search export is: its
     runs are "template-xlsx", and those stored before read so too (the row itself is left as stored)."""
-    started = datetime(2025, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
-        ids = [
-            conn.execute(
-                insert(ImportRun)
-                .values(
-                    source=source,
-                    format=fmt,
-                    location="file",
-                    languages="en",
-                    full_export=False,
-                    started_at=started,
-                    outcome="succeeded",
-                )
-                .returning(ImportRun.id)
-            ).scalar_one()
-            for source, fmt in (
-                ("manual", "xlsx"),
-                ("uhri", "xlsx"),
-                ("manual", "csv"),
-                ("manual", "template-xlsx"),
-            )
-        ]
+        ids = stored_runs(conn, RUN_FORMATS)
     formats = {item["id"]: item["format"] for item in client.get(URL).json()["items"]}
     assert [formats[run_id] for run_id in ids] == ["template-xlsx", "xlsx", "csv", "template-xlsx"]
     assert client.get(f"{URL}/{ids[0]}").json()["format"] == "template-xlsx"

@@ -5,12 +5,11 @@ import runs, a run's page and a recommendation's page alike."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection
 
-from app.models import ImportRun
+from tests.factories import stored_runs
 from tests.staff.conftest import StaffLogin
 
 RUNS = (
@@ -24,23 +23,7 @@ CODES = re.compile(r"\b(template-xlsx|upr-info)\b|\(manual, |\(uhri, ")
 
 
 def _runs(db: Connection) -> list[int]:
-    started = datetime(2025, 1, 1, tzinfo=UTC)
-    return [
-        db.execute(
-            insert(ImportRun)
-            .values(
-                source=source,
-                format=fmt,
-                location="file",
-                languages="en",
-                full_export=False,
-                started_at=started + timedelta(hours=n),
-                outcome="succeeded",
-            )
-            .returning(ImportRun.id)
-        ).scalar_one()
-        for n, (source, fmt) in enumerate(RUNS)
-    ]
+    return stored_runs(db, RUNS, hours_apart=1)
 
 
 def _shown(html: str) -> str:
