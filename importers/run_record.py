@@ -180,7 +180,7 @@ def execute_run(
             linking=linking,
         )
     except (MalformedInput, RecordError, DownloadError, OSError) as exc:
-        counts = upserter.counts if upserter else Counts()
+        counts = _nothing_written(upserter)
         refused = isinstance(exc, WithdrawalRefused | NothingInScope)
         if isinstance(exc, OSError):
             message = f"{type(exc).__name__}: {exc}"
@@ -192,9 +192,19 @@ def execute_run(
         rejections = upserter.first_rejections if upserter else []
         return RunSummary(run_id, "failed", counts, message, rejections=rejections)
     except Exception as exc:
-        counts = upserter.counts if upserter else Counts()
+        counts = _nothing_written(upserter)
         record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")
         raise
+
+
+def _nothing_written(upserter: Upserter | None) -> Counts:
+    """A failed run's counts: how far it read, and no write, as its transaction was rolled back. It
+    recorded what it had written before the failure ("created 4000" for a file cut short at record
+    30,001), which the run's page and the command line showed as if it had been stored."""
+    if upserter is None:
+        return Counts()
+    read = upserter.counts
+    return Counts(read=read.read, skipped=read.skipped, rejected=read.rejected)
 
 
 def _require_records_in_scope(spec: RunSpec, counts: Counts) -> None:

@@ -15,6 +15,7 @@ from app.core.errors import ImportFailed, ImportLocked
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation, RecommendationText, RejectedRecord, Revision
 from importers.csv_runs import import_csv_template, import_upr_info
+from importers.pipeline.records import BATCH_SIZE
 from importers.run import import_uhri
 from tests.uhri_records import snapshot, uhri_record, write_export
 
@@ -255,3 +256,27 @@ def test_only_one_import_at_a_time(engine: Engine, settings: Settings, tmp_path:
     with import_lock(engine, ttl_seconds=60), pytest.raises(ImportLocked):
         import_uhri(engine, settings, str(export))
     assert import_uhri(engine, settings, str(export)).outcome == "succeeded"
+
+
+def test_a_run_failing_part_way_records_no_write(engine: Engine, settings: Settings, tmp_path: Path) -> None:
+    """A file cut short after whole batches had been written in the run's transaction: the run
+    recorded what it had written before the failure ("created 4000" for an export cut at record
+    30,001), which the run's page and the command line showed though the transaction was rolled back.
+    It now records how far it read and no write."""
+    whole = write_export(tmp_path / "whole.json", [uhri_record(n) for n in range(1, BATCH_SIZE + 11)])
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(whole.read_bytes()[:-200])
+    run = import_uhri(engine, settings, str(cut))
+    assert run.outcome == "failed"
+    assert run.counts.read >= BATCH_SIZE
+    assert (run.counts.created, run.counts.updated, run.counts.withdrawn, run.counts.unchanged) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert _count(engine, Recommendation) == 0
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportRun).where(ImportRun.id == run.run_id)).one()
+    assert stored.read == run.counts.read and stored.created == 0
+    assert "created 0" in run.line()
