@@ -194,7 +194,10 @@ def render_xlsx(report: Report) -> bytes:
     _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), dated, words.lang)
     _about(workbook, report, words)
     workbook.properties.title = words.title
-    workbook.properties.creator = "NRTD"
+    # Who made it, as the Word report names its author (Excel's File > Info): the publisher.
+    author = words.publishing_body(report.publisher) if report.publisher is not None else None
+    workbook.properties.creator = author
+    workbook.properties.lastModifiedBy = author
     workbook.properties.language = words.lang
     out = BytesIO()
     workbook.save(out)

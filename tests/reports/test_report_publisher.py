@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.conftest import MakeApp
 from tests.reports.conftest import ReportWorld, docx_text, xlsx_rows
@@ -51,10 +52,15 @@ def test_docx_title_page_and_author(site: TestClient, world: ReportWorld) -> Non
 
 
 def test_xlsx_about_sheet(site: TestClient, world: ReportWorld) -> None:
-    rows = xlsx_rows(site.get(PUBLIC, params={"format": "xlsx"}).content, "About this report")
+    body = site.get(PUBLIC, params={"format": "xlsx"}).content
+    rows = xlsx_rows(body, "About this report")
     for line in LINES:
         name, value = line.split(": ", 1)
         assert [name, value] in rows
+    # The workbook's author (Excel's File > Info) is the publisher, as the Word report's is: it said "NRTD".
+    properties = load_workbook(BytesIO(body)).properties
+    assert properties.creator == SETTINGS["publisher"]
+    assert properties.lastModifiedBy == SETTINGS["publisher"]
 
 
 DEFAULTS = {
@@ -89,6 +95,7 @@ def test_the_defaults_are_worded_in_the_reports_language(
     assert Document(BytesIO(docx)).core_properties.author == BODIES[lang]
     rows = xlsx_rows(xlsx, about)
     assert [site_label, site_name] in rows and [body_label, BODIES[lang]] in rows
+    assert load_workbook(BytesIO(xlsx)).properties.creator == BODIES[lang]
     assert "Recommendation tracker" not in footer + text
 
 
