@@ -29,9 +29,9 @@ from app.reports.schemas import (
 from app.reports.scripts import ARABIC_FONT, CHINESE_FONT, LATIN_FONT, east_asian, right_to_left
 from app.web.i18n import language_name
 
-# Excel refuses longer cell values.
+# Excel refuses longer cell values: a longer text is cut and ends with this, in the report's language.
 MAX_CELL = 32_767
-_TRUNCATED = " [truncated]"
+TRUNCATED = _("[truncated: the Word document and the web page of this report hold the whole text]")
 # (title, width in characters); the first column's title is the grouping's name.
 PUBLIC_COLUMNS = (
     ("", 28),
@@ -68,10 +68,10 @@ _LEFT_TOP = Alignment(horizontal="left", vertical="top")
 _RTL_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="right", readingOrder=2)
 
 
-def _text(value: str) -> str:
+def _text(value: str, cut: str) -> str:
     value = xml_safe(value)
     if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - len(_TRUNCATED)] + _TRUNCATED
+        value = f"{value[: MAX_CELL - len(cut) - 1]} {cut}"
     return value
 
 
@@ -113,7 +113,7 @@ def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[s
 
 
 def _sheet(
-    sheet: Any, columns: list[tuple[str, int]], rows: Sequence[Sequence[str | date]], lang: str
+    sheet: Any, columns: list[tuple[str, int]], rows: Sequence[Sequence[str | date]], words: Words
 ) -> None:
     """Column titles in row 1 (frozen, with an autofilter), then the rows, printed landscape."""
     for number, (title, width) in enumerate(columns, start=1):
@@ -121,7 +121,7 @@ def _sheet(
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         sheet.column_dimensions[get_column_letter(number)].width = width
     for row, values in enumerate(rows, start=2):
-        _write_row(sheet, row, values, lang)
+        _write_row(sheet, row, values, words)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
@@ -131,7 +131,7 @@ def _sheet(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _write_row(sheet: Any, row: int, values: Sequence[str | date | int], lang: str = "en") -> None:
+def _write_row(sheet: Any, row: int, values: Sequence[str | date | int], words: Words) -> None:
     for column, value in enumerate(values, start=1):
         if isinstance(value, int):
             # A number Excel sums and sorts, shown with the thousands separator of the reader's Excel.
@@ -141,10 +141,10 @@ def _write_row(sheet: Any, row: int, values: Sequence[str | date | int], lang: s
             continue
         if isinstance(value, date):
             cell = sheet.cell(row=row, column=column, value=value)
-            cell.number_format = _DATE_FORMATS.get(lang, _DATE_FORMATS["en"])
+            cell.number_format = _DATE_FORMATS.get(words.lang, _DATE_FORMATS["en"])
             cell.font, cell.alignment = _FONTS["latin"], _WRAP
             continue
-        cell = sheet.cell(row=row, column=column, value=_text(value))
+        cell = sheet.cell(row=row, column=column, value=_text(value, words._(TRUNCATED)))
         # A text starting with "=" must stay text: openpyxl would store it as a formula, which
         # Excel runs when the file is opened (spreadsheet formula injection).
         cell.data_type = "s"
@@ -166,7 +166,7 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         *words.publisher_lines(report),
     ]
     for number, (name, value) in enumerate(rows, start=1):
-        _write_row(sheet, number, [name, value])
+        _write_row(sheet, number, [name, value], words)
         sheet.cell(row=number, column=1).font = Font(name=LATIN_FONT, bold=True)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90
@@ -188,10 +188,10 @@ def render_xlsx(report: Report) -> bytes:
     sheet = workbook.active
     sheet.title = words._("Recommendations")
     rows = [_cells(group.title, rec, words) for group in report.groups for rec in group.recommendations]
-    _sheet(sheet, _columns(PUBLIC_COLUMNS, STAFF_COLUMNS, report, words), rows, words.lang)
+    _sheet(sheet, _columns(PUBLIC_COLUMNS, STAFF_COLUMNS, report, words), rows, words)
     actions = workbook.create_sheet(words._("Actions"))
     dated = [_action_cells(group.title, action, words) for group in report.groups for action in group.actions]
-    _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), dated, words.lang)
+    _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), dated, words)
     _about(workbook, report, words)
     workbook.properties.title = words.title
     # Who made it, as the Word report names its author (Excel's File > Info): the publisher.

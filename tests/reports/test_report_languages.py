@@ -211,3 +211,28 @@ def test_sections_are_in_alphabetical_order_whatever_the_accents(
         "égalité des genres",
         "Water",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "cut"),
+    [
+        ("en", "[truncated: the Word document and the web page of this report hold the whole text]"),
+        ("fr", "[tronqué : le document Word et la page web de ce rapport contiennent le texte entier]"),
+        ("es", "[truncado: el documento Word y la página web de este informe contienen el texto completo]"),
+    ],
+)
+def test_a_text_too_long_for_an_excel_cell_is_cut_saying_so_in_the_reports_language(
+    lang: str, cut: str
+) -> None:
+    """A text beyond the 32,767 characters an Excel cell holds ended with " [truncated]" in English
+    in a French or Spanish matrix, without saying where the rest is."""
+    sample = sample_report(staff=False, lang=lang)
+    group = sample.groups[0]
+    long_text = "12. " + "Garantizar el acceso a la justicia de los pueblos indígenas. " * 700
+    rec = group.recommendations[0].model_copy(update={"text": long_text})
+    report = sample.model_copy(update={"groups": [group.model_copy(update={"recommendations": [rec]})]})
+    workbook = load_workbook(BytesIO(render(report, "xlsx").body))
+    cell = workbook.worksheets[0]["B2"].value
+    assert len(long_text) > 32_767 and len(cell) == 32_767
+    assert cell.startswith(long_text[:1000]) and cell.endswith(f" {cut}")
+    assert long_text in docx_text(render(report, "docx").body)  # what the marker promises
