@@ -20,8 +20,14 @@ from sqlalchemy.orm import Session
 from app.core.publisher import Publisher
 from app.exports.freshness import DataDates, data_dates
 from app.exports.schemas import ExportDistribution, ExportMetadata
+from app.recommendations.schemas import RecommendationListParams
 
 METADATA_PATH = "/api/v1/public/exports/metadata.json"
+# The ``filters`` of an export asked for without one.
+NO_FILTER = "none"
+# Not filters: the language of the texts (a row of its own), the list's order and paging.
+_NOT_FILTERS = {"lang", "sort", "limit", "cursor"}
+_ESCAPES = {character: f"%{ord(character):02X}" for character in "%&=#+"}
 EXPORT_PATH = "/api/v1/public/exports/recommendations"
 # The writers' media types (app.exports.writers imports this module: named here, not imported).
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -34,9 +40,12 @@ class ExportAbout:
     publisher: Publisher
     dates: DataDates
     made_at: datetime
+    filters: str = NO_FILTER  # ``filters_query`` of the export's parameters
+    lang: str = "en"
 
-    def rows(self) -> list[tuple[str, str]]:
-        """The ``about`` sheet: one (field, value) row each, values as text (times in ISO 8601, UTC)."""
+    def rows(self, count: int) -> list[tuple[str, str | int]]:
+        """The ``about`` sheet: one (field, value) row each, values as text (times in ISO 8601, UTC)
+        but ``count``, the recommendations the file holds, a number."""
         site, dates = self.publisher, self.dates
         return [
             ("title", site.title),
@@ -48,13 +57,44 @@ class ExportAbout:
             ("last_published_change", _iso(dates.published_change)),
             ("last_import", _iso(dates.last_import)),
             ("exported_at", _iso(self.made_at)),
+            ("filters", self.filters),
+            ("lang", self.lang),
+            ("recommendations", count),
         ]
 
 
-def about_in(conn: Connection, publisher: Publisher, made_at: datetime) -> ExportAbout:
-    """The metadata of a file read on ``conn``: its dates as the export's own snapshot sees them."""
+def about_in(
+    conn: Connection,
+    publisher: Publisher,
+    made_at: datetime,
+    params: RecommendationListParams | None = None,
+) -> ExportAbout:
+    """The metadata of a file read on ``conn``: its dates as the export's own snapshot sees them, and
+    the filters and language ``params`` asked for."""
     with Session(bind=conn) as session:
-        return ExportAbout(publisher, data_dates(session), made_at)
+        dates = data_dates(session)
+    if params is None:
+        return ExportAbout(publisher, dates, made_at)
+    return ExportAbout(publisher, dates, made_at, filters_query(params), params.lang)
+
+
+def filters_query(params: RecommendationListParams) -> str:
+    """The filters of an export as the query string takes them (``mechanism=CRC&status=in_progress``),
+    in the list's order of parameters, a repeated one once per value; ``none`` without a filter. Only
+    the characters that would change the query's meaning are escaped (``%`` ``&`` ``=`` ``#`` ``+``):
+    spaces and accents stay as typed, so a person reads it and a browser takes it after ``?``."""
+    given = params.model_dump(mode="json", exclude_defaults=True, exclude=_NOT_FILTERS)
+    pairs = [
+        f"{name}={_escaped(value)}"
+        for name, values in given.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    return "&".join(pairs) or NO_FILTER
+
+
+def _escaped(value: object) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return "".join(_ESCAPES.get(character, character) for character in text)
 
 
 def link_header(publisher: Publisher, base_url: str) -> str:

@@ -133,7 +133,7 @@ def recommendation_export(
             return csv_chunks(columns, batches, delimiter)
         if fmt == "json":
             return json_chunks(batches)
-        about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC)))
+        about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC), params))
         return xlsx_chunks(columns, batches, "recommendations", stop, about)
 
     file_name, media_type = file_type(fmt, public=public)

@@ -161,7 +161,7 @@ def xlsx_chunks(
             written += len(batch)
         finish_sheet(worksheet, columns, written)
         if about is not None:
-            _about_sheet(workbook, about())
+            _about_sheet(workbook, about(), written)
         with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
             target = cast(IO[bytes], _Stoppable(spool, stop)) if stop is not None else spool
             save_workbook(workbook, target)
@@ -172,10 +172,10 @@ def xlsx_chunks(
         _discard_sheet_file(worksheet)
 
 
-def _about_sheet(workbook: Workbook, about: ExportAbout) -> None:
+def _about_sheet(workbook: Workbook, about: ExportAbout, count: int) -> None:
     sheet = workbook.create_sheet("about")
     start_sheet(sheet, ["field", "value"])
-    for name, value in about.rows():
+    for name, value in about.rows(count):
         sheet.append([name, _xlsx_cell(sheet, value, wrap=True)])
     workbook.properties.title = about.publisher.title
     workbook.properties.creator = about.publisher.body

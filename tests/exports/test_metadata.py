@@ -185,3 +185,26 @@ def test_an_approved_indicator_value_of_a_published_action_is_a_published_change
     shown = approve_value(world.action)
     assert shown > before
     assert datetime.fromisoformat(shown) > datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_the_xlsx_about_sheet_names_the_filters_the_language_and_the_count(
+    site: TestClient, world: World
+) -> None:
+    """A filtered workbook said nothing of its filters: opened later, or passed on, nobody could tell
+    a file of one theme's in-progress recommendations from the whole list."""
+    query = "?status=in_progress&status=implemented&theme=Right to education&sdg=4&lang=fr"
+    response = site.get(f"{PUBLIC}.xlsx{query}")
+    assert response.status_code == 200, response.text
+    workbook = load_workbook(io.BytesIO(response.content))
+    about = {str(name): value for name, value in workbook["about"].iter_rows(min_row=2, values_only=True)}
+    # In the list's order of parameters, as the query string takes them (spaces and accents as typed).
+    assert about["filters"] == "theme=Right to education&sdg=4&status=in_progress&status=implemented"
+    assert about["lang"] == "fr"
+    listed = site.get(f"/api/v1/public/recommendations{query}").json()["total"]
+    assert listed > 0
+    assert about["recommendations"] == listed == workbook["recommendations"].max_row - 1  # a number cell
+    # Unfiltered (the cached full export): "none"; a character that would change the query is escaped.
+    full = _about(site.get(f"{PUBLIC}.xlsx").content)
+    assert full["filters"] == "none" and full["lang"] == "en"
+    staff = site.get(f"{STAFF}.xlsx?withdrawn=true&q=a%26b+%3D", headers=world.coordinator)
+    assert _about(staff.content)["filters"] == "q=a%26b %3D&withdrawn=true"
