@@ -74,6 +74,8 @@ FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     "priority": PRIORITY_LABELS,
     "status": STATUS_LABELS,
     "responsibility": {"lead": _("Lead"), "supporting": _("Supporting")},
+    # cycle=none: every mechanism but the UPR (the statistics' words for that bucket).
+    "cycle": {"none": _("Not a UPR recommendation")},
     "needs_review": {"true": _("Yes, waiting for review"), "false": _("No")},
 }
 NONE = "—"

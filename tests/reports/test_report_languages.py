@@ -236,3 +236,16 @@ def test_a_text_too_long_for_an_excel_cell_is_cut_saying_so_in_the_reports_langu
     assert len(long_text) > 32_767 and len(cell) == 32_767
     assert cell.startswith(long_text[:1000]) and cell.endswith(f" {cut}")
     assert long_text in docx_text(render(report, "docx").body)  # what the marker promises
+
+
+def test_the_cycle_filter_none_is_named_not_given_as_its_code(client: TestClient, world: ReportWorld) -> None:
+    """``cycle=none`` (the recommendations of every mechanism but the UPR) was written as the code:
+    "Cycle de l'EPU : none" in a French report, "Ciclo del EPU: none" in a Spanish one."""
+    params = {"cycle": ["none", "3"]}
+    text = docx_text(client.get(PUBLIC, params={**params, "lang": "fr", "format": "docx"}).content)
+    assert "Cycle de l’EPU : Hors EPU, 3" in text  # noqa: RUF001
+    workbook = client.get(PUBLIC, params={**params, "lang": "es", "format": "xlsx"}).content
+    about = xlsx_rows(workbook, "Acerca de este informe")
+    assert ["Filtro: Ciclo del EPU", "Fuera del EPU, 3"] in about
+    page = client.get(STAFF, params=params).text
+    assert "<dt>UPR cycle</dt><dd>Not a UPR recommendation, 3</dd>" in page
