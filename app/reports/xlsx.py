@@ -55,6 +55,7 @@ ACTION_COLUMNS = (
     (_("Latest progress"), 80),
 )
 STAFF_ACTION_COLUMNS = ((pgettext("action", "Published"), 12),)
+_PUBLISHED, _NOT_PUBLISHED = pgettext("action", "Published"), pgettext("action", "Not published")
 _HEADER_FONT = Font(name=LATIN_FONT, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", start_color="1F3864", end_color="1F3864")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -108,7 +109,8 @@ def _action_cells(group: str, action: ReportGroupAction, words: Words) -> list[s
         words.full_progress(action),
     ]
     if isinstance(action, StaffGroupAction):
-        cells.append(words._("published") if action.published else words._("not published"))
+        # Agreeing with the action, as its column's title: « Publiée », "No publicada".
+        cells.append(words._(_PUBLISHED if action.published else _NOT_PUBLISHED))
     return cells
 
 

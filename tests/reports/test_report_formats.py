@@ -369,8 +369,8 @@ def test_staff_xlsx_has_internal_columns(client: TestClient, world: ReportWorld)
     assert first[10:] == [RATIONALE, NOTES]
     assert f"• {UNPUBLISHED_ACTION}" in first[9]
     published = next(row for row in xlsx_rows(body, "Actions")[1:] if row[1] == PUBLISHED_ACTION)
-    assert DRAFT in published[5] and published[6] == "published"
+    assert DRAFT in published[5] and published[6] == "Published"
     unpublished = next(row for row in xlsx_rows(body, "Actions")[1:] if row[1] == UNPUBLISHED_ACTION)
-    assert unpublished[6] == "not published"
+    assert unpublished[6] == "Not published"
     public = xlsx_rows(get(client, PUBLIC, format="xlsx"))
     assert len(public[0]) == 10

@@ -67,11 +67,14 @@ def test_grouping_by_mechanism_names_them_in_the_reports_language(
 
 
 @pytest.mark.parametrize(
-    ("lang", "lead", "published"),
-    [("fr", "Entité chef de file", "Publiée"), ("es", "Entidad principal", "Publicada")],
+    ("lang", "lead", "published", "unpublished"),
+    [
+        ("fr", "Entité chef de file", "Publiée", "Non publiée"),
+        ("es", "Entidad principal", "Publicada", "No publicada"),
+    ],
 )
 def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
-    client: TestClient, world: ReportWorld, lang: str, lead: str, published: str
+    client: TestClient, world: ReportWorld, lang: str, lead: str, published: str, unpublished: str
 ) -> None:
     # "Lead entity" read as "Responsible entity", and "Published" (a yes/no column) as "Published on";
     # an action is published (« Publiée », "Publicada"), where a cluster is « Publié ».
@@ -81,6 +84,8 @@ def test_each_column_of_the_matrix_has_its_own_name_in_french_and_spanish(
     action_headers = [cell.value for cell in actions[1]]
     assert len(set(action_headers)) == len(action_headers), action_headers
     assert action_headers[4] == lead and action_headers[-1] == published
+    # Its values agree with the action too: "Publicada: publicado / no publicado" read as a slip.
+    assert {row[-1].value for row in actions.iter_rows(min_row=2)} == {published, unpublished}
     # The notice of what the report holds is a note, not a table of contents ("Sommaire").
     about = {
         row[0]: row[1]
