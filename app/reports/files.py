@@ -30,7 +30,8 @@ def report_head(session: Session, query: ReportQuery, *, viewer: Actor | None) -
     if query.format == "pdf":
         pdf.require()
     service.check_report(session, query, staff=viewer is not None)
-    return unbuilt(staff=viewer is not None, group_by=query.group_by, fmt=query.format, day=utc_today())
+    staff = viewer is not None
+    return unbuilt(staff=staff, group_by=query.group_by, lang=query.lang, fmt=query.format, day=utc_today())
 
 
 def report_file(

@@ -34,9 +34,11 @@ def render_docx(report: Report, template: bytes | None = None) -> bytes:
     return fill(template, report)
 
 
-def report_filename(*, staff: bool, group_by: str, fmt: ReportFormat, day: date) -> str:
+def report_filename(*, staff: bool, group_by: str, lang: str, fmt: ReportFormat, day: date) -> str:
+    """The download's name: who it is for, its grouping, its language (a report asked for in English,
+    French and Spanish is three files, not one name saved three times) and its day."""
     audience = "internal" if staff else "public"
-    return f"implementation-report-{audience}-by-{group_by}-{day.isoformat()}.{fmt}"
+    return f"implementation-report-{audience}-by-{group_by}-{lang}-{day.isoformat()}.{fmt}"
 
 
 def report_headers(filename: str, policy: Callable[[], str]) -> dict[str, str]:
@@ -68,8 +70,8 @@ class UnbuiltReport:
     headers: dict[str, str]
 
 
-def unbuilt(*, staff: bool, group_by: str, fmt: ReportFormat, day: date) -> UnbuiltReport:
-    filename = report_filename(staff=staff, group_by=group_by, fmt=fmt, day=day)
+def unbuilt(*, staff: bool, group_by: str, lang: str, fmt: ReportFormat, day: date) -> UnbuiltReport:
+    filename = report_filename(staff=staff, group_by=group_by, lang=lang, fmt=fmt, day=day)
     return UnbuiltReport(MEDIA_TYPES[fmt], report_headers(filename, page_policy))
 
 
@@ -86,6 +88,10 @@ def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> 
 
         body = convert(render_docx(report, template))
     filename = report_filename(
-        staff=report.staff, group_by=report.group_by, fmt=fmt, day=report.generated_at.date()
+        staff=report.staff,
+        group_by=report.group_by,
+        lang=report.lang,
+        fmt=fmt,
+        day=report.generated_at.date(),
     )
     return RenderedReport(body, MEDIA_TYPES[fmt], filename)

@@ -254,3 +254,21 @@ def test_the_cycle_filter_none_is_named_not_given_as_its_code(client: TestClient
     assert ["Filtro: Ciclo del EPU", "Fuera del EPU, 3"] in about
     page = client.get(STAFF, params=params).text
     assert "<dt>UPR cycle</dt><dd>Not a UPR recommendation, 3</dd>" in page
+
+
+def test_each_language_of_a_report_is_a_file_of_its_own_name(client: TestClient, world: ReportWorld) -> None:
+    """The English, French and Spanish reports a State sends a treaty body were all named
+    implementation-report-public-by-theme-<day>.docx: saved one after the other, each replaced (or
+    became "(1)", "(2)" of) the one before."""
+    names = set()
+    for lang in ("en", "fr", "es"):
+        for fmt in ("docx", "xlsx", "html"):
+            params = {"lang": lang, "format": fmt, "group_by": "theme"}
+            answer = client.get(PUBLIC, params=params)
+            disposition = answer.headers["content-disposition"]
+            assert client.head(PUBLIC, params=params).headers["content-disposition"] == disposition
+            name = disposition.split('filename="')[1].rstrip('"')
+            assert name.startswith(f"implementation-report-public-by-theme-{lang}-"), name
+            assert name.endswith(f".{fmt}")
+            names.add(name)
+    assert len(names) == 9
