@@ -67,7 +67,8 @@ _PUBLIC_JSON_DOC: dict[int | str, dict[str, Any]] = {
 # licence, and a (weak) ETag of the data version for If-None-Match.
 _DOWNLOAD_HEADERS: dict[str, Any] = {
     "Content-Disposition": {
-        "description": 'attachment; filename="nrtd-recommendations-public-YYYY-MM-DD.csv" (.xlsx, .json)',
+        "description": 'attachment; filename="nrtd-recommendations-public-LANG-YYYY-MM-DD.csv" '
+        "(.xlsx, .json; LANG: `lang`)",
         "schema": {"type": "string"},
     },
     "Link": {

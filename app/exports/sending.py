@@ -295,7 +295,7 @@ def public_export(
             return _cache_and_send(request, builder, slot, engine, filters, fmt, tag, delimiter)
         builder.abandon()
         slot.release()
-    file_name, media_type = service.file_type(fmt, public=True)
+    file_name, media_type = service.file_type(fmt, public=True, lang=filters.lang)
     try:
         slot = _slots(request).acquire(client, builds=False)
     except BaseException:

@@ -94,7 +94,7 @@ def head_of_export(
     checks of its filters (the GET's 422) and its file name and media type."""
     known_values(engine, params, public=public)
     conditions_for(params, engine.dialect.name, public=public)
-    return template_file_type() if fmt is None else file_type(fmt, public=public)
+    return template_file_type() if fmt is None else file_type(fmt, public=public, lang=params.lang)
 
 
 def recommendation_export(
@@ -136,14 +136,15 @@ def recommendation_export(
         about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC), params))
         return xlsx_chunks(columns, batches, "recommendations", stop, about)
 
-    file_name, media_type = file_type(fmt, public=public)
+    file_name, media_type = file_type(fmt, public=public, lang=params.lang)
     return ExportFile(file_name, media_type, _streamed(engine, chunks, on_snapshot))
 
 
-def file_type(fmt: ExportFormat, *, public: bool) -> tuple[str, str]:
-    """The download's file name (dated today) and media type."""
+def file_type(fmt: ExportFormat, *, public: bool, lang: str) -> tuple[str, str]:
+    """The download's file name (its texts' language, dated today) and media type: the English and
+    French files of one list are two names, not one saved twice."""
     name = "nrtd-recommendations-public" if public else "nrtd-recommendations"
-    return _filename(name, fmt), _MEDIA_TYPES[fmt]
+    return _filename(f"{name}-{lang}", fmt), _MEDIA_TYPES[fmt]
 
 
 def template_export(

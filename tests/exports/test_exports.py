@@ -364,3 +364,26 @@ def test_an_xlsx_export_opens_ready_to_read(public: TestClient, world: World) ->
     assert not sheet.cell(row=2, column=header.index("symbol") + 1).alignment.wrap_text
     about = workbook["about"]
     assert about.freeze_panes == "A2" and about.column_dimensions["B"].width >= 40
+
+
+def test_each_language_of_an_export_is_a_file_of_its_own_name(public: TestClient, world: World) -> None:
+    """The English and French files of one list (their `text` differs) were both named
+    nrtd-recommendations-public-<day>.csv: the second download replaced the first, or became "(1)"."""
+    names = set()
+    for fmt in ("csv", "xlsx", "json"):
+        for lang in ("en", "fr", "es"):
+            answer = public.get(f"{PUBLIC}.{fmt}", params={"lang": lang})
+            assert answer.status_code == 200, answer.text
+            disposition = answer.headers["content-disposition"]
+            assert disposition.startswith(f'attachment; filename="nrtd-recommendations-public-{lang}-')
+            head = public.head(f"{PUBLIC}.{fmt}", params={"lang": lang})
+            assert head.headers["content-disposition"] == disposition
+            names.add(disposition)
+        staff = public.get(
+            f"{STAFF}.{fmt}", params={"lang": "es", "status": "in_progress"}, headers=world.coordinator
+        )
+        assert 'filename="nrtd-recommendations-es-' in staff.headers["content-disposition"]
+    assert len(names) == 9
+    # The full export, built by the first request, is served from the cache under the same name.
+    cached = public.get(f"{PUBLIC}.csv", params={"lang": "fr"})
+    assert cached.headers["content-length"] and cached.headers["content-disposition"] in names
