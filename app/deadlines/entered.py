@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
@@ -19,7 +19,7 @@ from app.core.etag import check_if_match, etag
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
 from app.deadlines.service import Audience
 from app.deadlines.sources import midterm_date, midterm_suggestion
-from app.models import Deadline, Entity, Mechanism
+from app.models import AuditEvent, Deadline, Entity, Mechanism
 
 UPR = "UPR"
 _FIELDS = (
@@ -145,10 +145,25 @@ def create_deadline(session: Session, actor: Actor, body: DeadlineCreate) -> tup
         created_by_id=actor.user_id,
     )
     _check_cycle(row)
+    fresh = _unused_id(session)
+    if fresh is not None:
+        row.id = fresh
     session.add(row)
     session.flush()
     record(session, actor, "deadline.create", "deadline", row.id, after=snapshot(row, _FIELDS))
     return _out(session, row)
+
+
+def _unused_id(session: Session) -> int | None:
+    """An id no deadline ever had, on SQLite (None elsewhere: PostgreSQL's sequence never gives one
+    twice). SQLite gives a new row the id of the last row deleted, and the id is the deadline's
+    identity outside the database: its feed event's UID, its audit trail, its workspace address. The
+    audit trail names every id ever given (each creation is recorded), the table the newest."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    audited = select(func.max(AuditEvent.object_id)).where(AuditEvent.object_type == "deadline")
+    highest = max(session.scalar(audited) or 0, session.scalar(select(func.max(Deadline.id))) or 0)
+    return highest + 1
 
 
 def _upr_id(session: Session) -> int | None:

@@ -330,3 +330,39 @@ def test_an_events_revision_number_only_grows(
     assert [status for _, status in seen] == ["", "CANCELLED", "", ""]
     numbers = [number for number, _ in seen]
     assert numbers == sorted(set(numbers)), numbers  # each change a higher number
+
+
+def test_a_new_deadline_never_takes_the_uid_of_a_deleted_one(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    """SQLite gives a new row the id of the last row deleted: the deadline entered after one was
+    deleted took its id, so its event its UID, at SEQUENCE 1 where the deleted one had reached 2: a
+    calendar program that had kept the old event (an imported feed, Outlook's cache) kept it, with the
+    old title and date, or took the new one as a change of the old. Its audit trail and its workspace
+    address were the old one's too. An id once used is never given again."""
+    headers = accounts.headers_for(writer, "coordinator")
+    path = _feed_path(anonymous_client, headers)
+    created = anonymous_client.post(
+        "/api/v1/deadlines",
+        json={"title": "Hearing, later cancelled", "due_on": "2027-03-01"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    old_id = created.json()["id"]
+    moved = anonymous_client.patch(
+        f"/api/v1/deadlines/{old_id}",
+        json={"due_on": "2027-03-02"},
+        headers={**headers, "If-Match": created.headers["ETag"]},
+    )
+    deleted = anonymous_client.delete(
+        f"/api/v1/deadlines/{old_id}", headers={**headers, "If-Match": moved.headers["ETag"]}
+    )
+    assert deleted.status_code == 204
+    again = anonymous_client.post(
+        "/api/v1/deadlines", json={"title": "Another hearing", "due_on": "2027-04-01"}, headers=headers
+    )
+    assert again.status_code == 201, again.text
+    assert again.json()["id"] != old_id
+    uids = {uid: title for title, _, uid in _events(anonymous_client, path)}
+    new_uid = next(uid for uid, title in uids.items() if title == "Another hearing")
+    assert not new_uid.startswith(f"custom-{old_id}@")
