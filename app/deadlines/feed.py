@@ -118,6 +118,16 @@ def feed_owner(session: Session, secret: str) -> FeedOwner:
     return FeedOwner(actor, user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
+# RFC 5545 allows no control character in a text value but the tab (a line break is written "\n"):
+# one in a title (a line break pasted from Word is a vertical tab) made the whole calendar invalid
+# for a strict client. Each is a space.
+_CONTROLS = {code: " " for code in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F)}
+
+
+def _text(value: str) -> str:
+    return value.translate(_CONTROLS)
+
+
 _STATES = {"done": _("Done"), "cancelled": _("Cancelled"), "overdue": _("Overdue"), "open": _("Not done yet")}
 
 
@@ -168,7 +178,7 @@ def _event(
         event.add("status", "CANCELLED")
     if item.revision:
         event.add("sequence", item.revision)
-    event.add("summary", summary)
+    event.add("summary", _text(summary))
     # A calendar program shows a category as it is written: the kind's name, not its code.
     event.add("categories", [gettext(KIND_LABELS.get(item.kind, item.kind))])
     event.add("transp", "TRANSPARENT")
@@ -190,7 +200,7 @@ def _event(
         # Google Calendar and Outlook show no URL property, only the description: its last line, which
         # they make a link of.
         lines.append(link)
-    event.add("description", "\n".join(lines))
+    event.add("description", "\n".join(_text(line) for line in lines))
     return event
 
 

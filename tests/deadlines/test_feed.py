@@ -366,3 +366,19 @@ def test_a_new_deadline_never_takes_the_uid_of_a_deleted_one(
     uids = {uid: title for title, _, uid in _events(anonymous_client, path)}
     new_uid = next(uid for uid, title in uids.items() if title == "Another hearing")
     assert not new_uid.startswith(f"custom-{old_id}@")
+
+
+def test_no_control_character_reaches_the_feed(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection
+) -> None:
+    """RFC 5545 allows no control character in a text but the tab: a title holding a vertical tab (a
+    line break pasted from Word), a bell or a unit separator went into SUMMARY as it was, and a strict
+    client refuses the whole calendar. Each is a space there, and in the description."""
+    title = "Report\x0bto\x07parliament\x1f,\x7fsecond"
+    writer.execute(update(Deadline).where(Deadline.id == world.justice_custom).values(title=title))
+    path = _feed_path(anonymous_client, accounts.headers_for(writer, "coordinator"))
+    raw = anonymous_client.get(path).content.replace(b"\r\n", b"")
+    assert not [byte for byte in raw if (byte < 0x20 and byte != 0x09) or byte == 0x7F]
+    assert ("Report to parliament , second", world.justice_custom) in {
+        (shown, int(uid.split("@")[0].split("-")[1])) for shown, _, uid in _events(anonymous_client, path)
+    }
