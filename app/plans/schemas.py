@@ -17,8 +17,10 @@ RefId = RowIdValue
 
 
 def _one_line(value: str) -> str:
-    """A title is one line: the calendar, the digests and the lists show it as one item."""
-    if "\n" in value or "\r" in value:
+    """A title is one line: the calendar, the digests and the lists show it as one item. Every line
+    break counts (``str.splitlines``'s): a vertical tab (a line break pasted from Word), a form feed,
+    NEL, the Unicode line and paragraph separators, as well as a line feed or a carriage return."""
+    if len(value.splitlines()) > 1 or "\n" in value or "\r" in value:
         raise PydanticCustomError("one_line", "Input should be one line, without a line break")
     return value
 

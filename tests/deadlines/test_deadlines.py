@@ -287,3 +287,27 @@ def test_only_managers_write_and_focal_points_read_only_theirs(
     assert anonymous_client.get(f"{URL}/{world.education_custom}", headers=focal).status_code == 404
     assert anonymous_client.get(f"{URL}/{world.justice_custom}", headers=focal).status_code == 200
     assert anonymous_client.get(f"{URL}/{world.review}", headers=focal).status_code == 200
+
+
+def test_a_title_breaking_the_line_in_any_way_is_refused(
+    world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
+) -> None:
+    """A title is one line (the calendar, its feed and the digests show it as one item); only a
+    line feed or a carriage return was refused, while the other line breaks (a vertical tab, as a
+    line break pasted from Word is, a form feed, the Unicode line and paragraph separators, NEL)
+    were stored, and a mail program or a calendar broke the title there."""
+    headers = headers_for("coordinator")
+    for brk in ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"):
+        for url, body in (
+            (URL, {"title": f"Report{brk}to parliament", "due_on": "2027-01-01"}),
+            ("/api/v1/actions", {"title": f"Train{brk}staff"}),
+        ):
+            response = anonymous_client.post(url, json=body, headers=headers)
+            assert response.status_code == 422, (url, repr(brk), response.text)
+            assert [error["field"] for error in response.json()["errors"]] == ["title"]
+    assert (
+        anonymous_client.post(
+            URL, json={"title": "Tab\tkept", "due_on": "2027-01-01"}, headers=headers
+        ).status_code
+        == 201
+    )
