@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import READER
 from app.core.config import Settings
 from app.models import AuditEvent, OutboxMessage, User
+from app.notify.digest import staff_link
 
 # Attempts before a digest is given up (failed); the delays double from one minute up to six hours.
 MAX_ATTEMPTS = 10
@@ -67,6 +68,10 @@ def message(row: OutboxMessage, settings: Settings, now: datetime) -> EmailMessa
     # read that header but its own: without it, everyone away answers the digest.
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+    # Where to stop it or make it rarer, as mail programs offer it ("Unsubscribe", RFC 2369): the
+    # account page, in the digest's language, as the footer says. Not one-click (RFC 8058): the
+    # choice is the person's, signed in.
+    mail["List-Unsubscribe"] = f"<{staff_link(settings.base_url, row.language, '/staff/account')}>"
     mail.set_content(row.body)
     mail["Content-Language"] = row.language  # after set_content, which replaces the Content-* headers
     return mail

@@ -368,3 +368,15 @@ def test_an_overdue_deadline_says_so_and_comes_first(
         lines
     )
     assert lines[heading + 3] == f"- Report to parliament ({french(today + timedelta(days=4))})"
+
+
+def test_a_digest_names_where_to_stop_it_as_mail_programs_read_it(engine: Engine, database_url: str) -> None:
+    # The footer said where to change how often the digest comes; a mail program offers its own
+    # "Unsubscribe" from List-Unsubscribe (RFC 2369) alone, and there was none.
+    world = build(engine)
+    with smtp_server() as (mailbox, port):
+        run_reminders(engine, settings_for(database_url, port))
+    [focal] = mailbox.to(world.fp_a)
+    assert focal["List-Unsubscribe"] == f"<{BASE_URL}/staff/account?lang=fr>"
+    [coordinator] = mailbox.to(world.coordinator)
+    assert coordinator["List-Unsubscribe"] == f"<{BASE_URL}/staff/account?lang=en>"
