@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,6 +28,13 @@ def period_of(frequency: DigestFrequency, today: date) -> str | None:
         year, week, _ = today.isocalendar()
         return f"{year}-W{week:02d}"
     return None
+
+
+def message_domain(base_url: str) -> str:
+    """The right-hand side of the digests' Message-IDs: the site's host, an IPv6 address in brackets
+    (RFC 5322's domain literal); a port, a login or a path are no part of it."""
+    host = urlsplit(base_url).hostname or "nrtd"
+    return f"[{host}]" if ":" in host else host
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
             nothing += 1
             continue
         digest = render_digest(user, sections, settings.base_url, today)
-        domain = settings.base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0] or "nrtd"
+        domain = message_domain(settings.base_url)
         db.add(
             OutboxMessage(
                 user_id=user.id,

@@ -380,3 +380,13 @@ def test_a_digest_names_where_to_stop_it_as_mail_programs_read_it(engine: Engine
     assert focal["List-Unsubscribe"] == f"<{BASE_URL}/staff/account?lang=fr>"
     [coordinator] = mailbox.to(world.coordinator)
     assert coordinator["List-Unsubscribe"] == f"<{BASE_URL}/staff/account?lang=en>"
+
+
+def test_a_message_id_names_the_sites_host_even_an_ip_v6_address(engine: Engine, database_url: str) -> None:
+    # The host was cut at the first colon: at http://[2001:db8::1]:8000 a Message-ID ended "@[>",
+    # which is no message identifier (RFC 5322) and which a mail server may refuse or replace.
+    world = build(engine)
+    settings = settings_for(database_url, 1).model_copy(update={"base_url": "http://[2001:db8::1]:8000/nrtd"})
+    run_reminders(engine, settings.model_copy(update={"smtp_host": ""}))
+    ids = {row.recipient: row.message_id for row in outbox(engine)}
+    assert ids[world.fp_a].endswith("@[2001:db8::1]>"), ids
