@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from app.core.actor import READER
 from app.core.config import Settings
 from app.models import AuditEvent, OutboxMessage, User
-from app.notify.digest import staff_link
+from app.notify.digest import language_of, render_digest, staff_link
+from app.notify.items import work_for
 
 # Attempts before a digest is given up (failed); the delays double from one minute up to six hours.
 MAX_ATTEMPTS = 10
@@ -50,7 +51,9 @@ class Sent:
     # Digests a run before this one could not send, not attempted now: their retry time is still to come.
     waiting: int = 0
     next_retry: datetime | None = None  # the earliest of their retry times
-    dropped: int = 0  # not sent: their person was deactivated or chose no digest since they were built
+    # Not sent: their person was deactivated or chose no digest since they were built, or has nothing
+    # waiting any more when a retry comes.
+    dropped: int = 0
 
 
 class SmtpUnavailable(Exception):
@@ -145,11 +148,30 @@ def _unwanted(db: Session, user: User, built_at: datetime) -> str | None:
     return None
 
 
-def _claim(engine: Engine, row_id: int) -> OutboxMessage | None:
-    """The digest, marked ``sending``; None when its person no longer wants it (it is ``dropped``)."""
+def _rewritten(db: Session, row: OutboxMessage, user: User, settings: Settings, now: datetime) -> bool:
+    """A digest that did not go when it was built (a failure put it off, or the run sending it died)
+    written again with what is waiting for its person now, in the language they now chose: hours
+    later, a deadline may have been deleted, moved or met, an update approved. False when nothing
+    is left to tell. The Message-ID stays: it is the same digest, sent late."""
+    today = now.date()
+    sections = work_for(db, user, settings.notify_due_days, today)
+    if not sections:
+        return False
+    digest = render_digest(user, sections, settings.base_url, today)
+    row.subject, row.body, row.items = digest.subject, digest.body, digest.items
+    row.language = language_of(user)
+    return True
+
+
+def _claim(engine: Engine, row_id: int, settings: Settings, now: datetime) -> OutboxMessage | None:
+    """The digest, marked ``sending``; None when its person no longer wants it, or has nothing
+    waiting any more (it is ``dropped``)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
-        unwanted = _unwanted(db, db.get_one(User, row.user_id), row.created_at)
+        user = db.get_one(User, row.user_id)
+        unwanted = _unwanted(db, user, row.created_at)
+        if unwanted is None and row.attempts and not _rewritten(db, row, user, settings, now):
+            unwanted = "nothing is waiting for the person any more"
         if unwanted:
             row.state, row.last_error = "dropped", f"not sent: {unwanted}"
             return None
@@ -215,7 +237,7 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
     session: smtplib.SMTP | SmtpUnavailable | None = None
     try:
         for row_id in due:
-            row = _claim(engine, row_id)
+            row = _claim(engine, row_id, settings, now)
             if row is None:
                 dropped += 1
                 continue

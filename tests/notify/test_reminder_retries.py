@@ -8,11 +8,11 @@ from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import Entity, OutboxMessage, User
+from app.models import Deadline, Entity, OutboxMessage, User
 from app.notify.outbox import period_of
 from app.notify.service import run_reminders
 from tests import accounts
@@ -220,3 +220,26 @@ def test_an_address_the_server_cannot_take_fails_at_once_with_the_reason(
     assert (refused.state, refused.attempts) == ("failed", 1)
     assert refused.last_error and "SMTPUTF8" in refused.last_error
     assert run.sent is not None and run.sent.failed == 1
+
+
+def test_a_digest_sent_on_a_retry_lists_what_is_waiting_then(engine: Engine, database_url: str) -> None:
+    # Built at the morning's run, the server down, sent hours later: it listed a deadline deleted
+    # meanwhile (its link a 404) and another moved months away as due in days. A retry lists the
+    # person's work as it is when it goes, in the language they chose meanwhile; nothing left, none.
+    world = build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # the port is free again: nothing listens there
+    now = datetime.now(UTC)
+    assert run_reminders(engine, settings_for(database_url, closed_port), now).built.digests == 2
+    [before] = [row.body for row in outbox(engine) if row.recipient == world.fp_a]
+    assert "Report to parliament" in before
+    with Session(engine) as db, db.begin():
+        db.execute(delete(Deadline).where(Deadline.title == "Report to parliament"))
+    set_user(engine, world.fp_a, language="es")
+    with smtp_server() as (mailbox, port):
+        run_reminders(engine, settings_for(database_url, port), now + timedelta(minutes=2))
+    [focal] = mailbox.to(world.fp_a)
+    text = focal.get_content()
+    assert "Report to parliament" not in text and "Train prison staff" in text
+    assert focal["Content-Language"] == "es" and focal["Subject"].startswith("Su trabajo en NRTD")
+    assert focal["Message-ID"] == next(r.message_id for r in outbox(engine) if r.recipient == world.fp_a)
