@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import READER
 from app.core.config import Settings
+from app.core.timestamps import as_utc
 from app.models import AuditEvent, OutboxMessage, User
 from app.notify.digest import language_of, render_digest, staff_link
 from app.notify.items import work_for
@@ -118,7 +119,8 @@ def _waiting(db: Session, now: datetime) -> tuple[int, datetime | None]:
             OutboxMessage.state == "pending", OutboxMessage.next_attempt_at > now
         )
     ).one()
-    return int(count), first
+    # In UTC: PostgreSQL answers in its session's time zone, the machine's where it was set up.
+    return int(count), None if first is None else as_utc(first)
 
 
 def _moved_since(db: Session, user_id: int, built_at: datetime) -> bool:

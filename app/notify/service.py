@@ -9,13 +9,14 @@ name (a second run is told at once and does nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.counts import count_of
+from app.core.timestamps import as_utc
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import OutboxMessage
 from app.models.base import utcnow
@@ -88,7 +89,9 @@ def next_retry(engine: Engine) -> datetime | None:
         first = db.scalar(
             select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.state == "pending")
         )
-    return first if first is None or first.tzinfo else first.replace(tzinfo=UTC)
+    # In UTC (SQLite's are naive; PostgreSQL's in its session's time zone, the machine's where it was
+    # set up): the scheduler logs it and sleeps until it.
+    return None if first is None else as_utc(first)
 
 
 def outbox_counts(engine: Engine) -> dict[str, int]:

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, create_engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -243,3 +243,26 @@ def test_a_digest_sent_on_a_retry_lists_what_is_waiting_then(engine: Engine, dat
     assert "Report to parliament" not in text and "Train prison staff" in text
     assert focal["Content-Language"] == "es" and focal["Subject"].startswith("Su trabajo en NRTD")
     assert focal["Message-ID"] == next(r.message_id for r in outbox(engine) if r.recipient == world.fp_a)
+
+
+def test_the_next_retry_is_said_in_utc_whatever_the_databases_time_zone(
+    engine: Engine, database_url: str
+) -> None:
+    # A PostgreSQL server keeps the time zone of the machine it was set up on (Debian's does): the
+    # retry time came back in it and was printed as it was, "UTC" after it, an hour or two off.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps no time zone")
+    build(engine)
+    lima = create_engine(engine.url, connect_args={"options": "-c timezone=America/Lima"})
+    try:
+        with smtp_server() as (_, closed_port):
+            pass  # the port is free again: nothing listens there
+        now = datetime(2026, 12, 7, 23, 58, 30, tzinfo=UTC)  # after 23:59 UTC, before midnight in Lima
+        settings = settings_for(database_url, closed_port)
+        run_reminders(lima, settings, now)
+        summary = run_reminders(lima, settings, now + timedelta(seconds=10))
+        assert summary.sent is not None and summary.sent.waiting == 2
+        assert summary.sent.next_retry == now + timedelta(minutes=1)
+        assert "(the next at 2026-12-07 23:59 UTC;" in summary.line(), summary.line()
+    finally:
+        lima.dispose()
