@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Literal
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -165,18 +166,23 @@ def _rewritten(db: Session, row: OutboxMessage, user: User, settings: Settings, 
     return True
 
 
-def _claim(engine: Engine, row_id: int, settings: Settings, now: datetime) -> OutboxMessage | None:
-    """The digest, marked ``sending``; None when its person no longer wants it, or has nothing
-    waiting any more (it is ``dropped``)."""
+def _claim(
+    engine: Engine, row_id: int, settings: Settings, now: datetime
+) -> OutboxMessage | Literal["dropped", "gone"]:
+    """The digest, marked ``sending``; ``dropped`` when its person no longer wants it, or has nothing
+    waiting any more; ``gone`` when it no longer waits (another run sent it, or put it off, since
+    this one listed it: on SQLite a run that outlived its lease has a second one beside it)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         row = db.get_one(OutboxMessage, row_id)
+        if row.state not in ("pending", "sending") or as_utc(row.next_attempt_at) > now:
+            return "gone"
         user = db.get_one(User, row.user_id)
         unwanted = _unwanted(db, user, row.created_at)
         if unwanted is None and row.attempts and not _rewritten(db, row, user, settings, now):
             unwanted = "nothing is waiting for the person any more"
         if unwanted:
             row.state, row.last_error = "dropped", f"not sent: {unwanted}"
-            return None
+            return "dropped"
         row.state = "sending"
         row.attempts += 1
     return row
@@ -240,7 +246,9 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
     try:
         for row_id in due:
             row = _claim(engine, row_id, settings, now)
-            if row is None:
+            if row == "gone":
+                continue
+            if row == "dropped":
                 dropped += 1
                 continue
             if session is None or (isinstance(session, smtplib.SMTP) and session.sock is None):

@@ -266,3 +266,27 @@ def test_the_next_retry_is_said_in_utc_whatever_the_databases_time_zone(
         assert "(the next at 2026-12-07 23:59 UTC;" in summary.line(), summary.line()
     finally:
         lima.dispose()
+
+
+def test_a_digest_another_run_sent_meanwhile_is_not_sent_again(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run lists the digests due, then claims them one by one. On SQLite a run that outlives its
+    # lease (an hour: a slow relay, hundreds of digests) has a second one beside it: the second
+    # claimed what it had listed even when the first had sent it since, and sent it again. A digest
+    # is claimed only while it is still waiting.
+    from app.notify import sender
+
+    world = build(engine)
+    settings = settings_for(database_url, 1)
+    run_reminders(engine, settings.model_copy(update={"smtp_host": ""}))  # built, not sent
+    now = datetime.now(UTC)
+    with Session(engine) as db:
+        listed = sender._due(db, now)
+    with smtp_server() as (mailbox, port):
+        settings = settings_for(database_url, port)
+        assert sender.send_pending(engine, settings, now).sent == 2
+        monkeypatch.setattr(sender, "_due", lambda db, now: listed)  # the second run's earlier list
+        again = sender.send_pending(engine, settings, now)
+        assert (again.sent, again.dropped) == (0, 0)
+        assert sorted(m["To"] for m in mailbox.messages) == [world.coordinator, world.fp_a]
