@@ -157,6 +157,17 @@ def site_address(value: str) -> str:
             f"{value!r} {wrong}: give the address people open the service at, "
             "http(s)://host[:port][/path], e.g. https://nrtd.example.gov"
         )
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        # Every link of the digests, the calendar feeds and the exports' metadata carried the login
+        # to whoever received them. Said with the login masked: the message reaches the logs.
+        shown = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+        raise ValueError(
+            f"{shown!r} holds a user name or password, which every link the service hands out (e-mails, "
+            "calendar feeds, exports) would carry: give the address without them, e.g. https://nrtd.example.gov"
+        )
     return value
 
 

@@ -195,6 +195,16 @@ def test_a_site_address_links_could_not_start_with_is_refused(
 
 
 @pytest.mark.parametrize(
+    "value", ["https://nrtd:zq9secret@nrtd.example.gov/tracker", "https://zq9secret@nrtd.example.gov"]
+)
+def test_a_site_address_with_a_login_is_refused_without_showing_it(own_database: str, value: str) -> None:
+    # Taken as given, every link of the digests, the calendar feeds and the exports carried the login.
+    refused = _refused(own_database, "NRTD_BASE_URL", value)
+    assert refused.startswith("setting NRTD_BASE_URL: 'https://***@nrtd.example.gov")
+    assert "holds a user name or password" in refused and "zq9secret" not in refused
+
+
+@pytest.mark.parametrize(
     ("value", "what"),
     [
         ("https://", "names no host"),
