@@ -90,13 +90,16 @@ def migrate() -> None:
         raise typer.Exit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         # On SQLite the revisions before the one interrupted are kept (on PostgreSQL none is).
-        from app.health.service import database_status
+        from sqlalchemy.exc import SQLAlchemyError
 
-        status = database_status(engine)
-        stayed = status.get("current")
-        where = f"at {stayed} (the revisions up to it are kept)" if stayed else "empty"
-        if status["status"] == "unavailable":
+        from app.cli.connection import current_revision
+
+        try:
+            stayed = current_revision(engine)
+        except SQLAlchemyError:
             where = "unread (the database did not answer)"
+        else:
+            where = f"at {stayed} (the revisions up to it are kept)" if stayed else "empty"
         say(f"interrupted: the schema stays {where}; run nrtd migrate again to finish", "yellow")
         raise typer.Exit(130) from None
     missing = missing_schema(engine)

@@ -221,11 +221,19 @@ def newer_schema(current: str, head: str | None) -> str:
     )
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, None while the database has none (no ``alembic_version`` table yet, or
+    an empty one); the database's error when it cannot be read."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 def upgrade_schema(url: str, engine: Engine) -> str:
     """``alembic upgrade head``, and what it did: "upgraded 3 revisions (from X to Y)" or "already at
     the newest schema (Y)", so that an operator knows whether the run changed anything."""
     from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
@@ -236,8 +244,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     script = ScriptDirectory.from_config(config)
 
     def current() -> str | None:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        return current_revision(engine)
 
     try:
         before = current()

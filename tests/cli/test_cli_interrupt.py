@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 import app.cli as cli_module
 from app.core import db as core_db
+from tests.cli.test_cli import NRTD
 from tests.cli_runner import run_cli
+from tests.conftest import ROOT
 
 
 class _SlowToClose:
@@ -79,3 +85,81 @@ def test_an_interrupted_migration_says_where_the_schema_stayed(
     monkeypatch.setattr(command, "upgrade", upgrade)
     again = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert again.returncode == 0 and "from 0010 to" in again.stderr, again.stderr
+
+
+@pytest.fixture
+def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of the run's kind with nothing in it yet, as ``createdb`` leaves it."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"nrtd_test_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_first_migration_interrupted_says_the_database_stays_empty(
+    empty_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: Ctrl-C during the first `nrtd migrate` of a new database (on PostgreSQL at any point of
+    # it: the migrations run in one transaction) said "the schema stays unread (the database did not
+    # answer)", though the database had answered: it only had no alembic_version table yet.
+    from alembic import command
+
+    def interrupted(config: Any, revision: str, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "upgrade", interrupted)
+    result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": empty_database})
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "interrupted: the schema stays empty; run nrtd migrate again to finish"
+    ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_middle_of_a_first_migration(empty_database: str) -> None:
+    """A real Ctrl-C: the process waits to create alembic_version, which another session is creating
+    in a transaction it has not committed, and is interrupted there."""
+    if not empty_database.startswith("postgresql"):
+        pytest.skip("SQLite's busy wait does not return to Python until its timeout")
+    blocker = create_engine(empty_database)
+    watcher = create_engine(empty_database, isolation_level="AUTOCOMMIT")
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with blocker.connect() as held, watcher.connect() as watching:
+        held.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        process = subprocess.Popen(
+            [*NRTD, "migrate"],
+            cwd=ROOT,
+            env={**os.environ, "NRTD_DATABASE_URL": empty_database},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not watching.execute(waiting).scalar_one():
+                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        held.rollback()
+    blocker.dispose()
+    watcher.dispose()
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines() == [
+        "interrupted: the schema stays empty; run nrtd migrate again to finish"
+    ]
