@@ -77,6 +77,13 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
     except ImportFailed as exc:
         say(mask_credentials(exc.detail), "red")
         raise typer.Exit(EXIT_FAILED) from None
+    except KeyboardInterrupt:
+        # Ctrl-C before the run committed: its one transaction is rolled back, its record too.
+        say(
+            "interrupted: the import stopped before it finished and nothing of it was written; run it again",
+            "yellow",
+        )
+        raise typer.Exit(130) from None
     print(summary.line())
     _print_rejections(summary)
     if not summary.ok:

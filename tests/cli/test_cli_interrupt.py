@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
 
 import app.cli as cli_module
 from app.core import db as core_db
+from app.models import ImportRun, Recommendation
 from tests.cli.test_cli import NRTD
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
+from tests.fake_uhri import fake_uhri
+from tests.uhri_records import uhri_record, write_export
 
 
 class _SlowToClose:
@@ -163,3 +166,43 @@ def test_ctrl_c_in_the_middle_of_a_first_migration(empty_database: str) -> None:
     assert stderr.strip().splitlines() == [
         "interrupted: the schema stays empty; run nrtd migrate again to finish"
     ]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_an_import_says_nothing_was_written(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    # Before: Ctrl-C in the middle of `nrtd import` ended it without a word (exit 130): the operator
+    # could not tell whether part of the file had been stored, or whether to run it again.
+    (tmp_path / "served").mkdir()
+    export = write_export(tmp_path / "served" / "export-full-en.json", [uhri_record(n) for n in range(1, 40)])
+    with fake_uhri(export.parent) as served:
+        served.slow(export.name, 0.5)  # the download takes a while: Ctrl-C lands in the middle of it
+        process = subprocess.Popen(
+            [*NRTD, "import", "uhri", served.url(export.name)],
+            cwd=ROOT,
+            env={**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not served.request_count(export.name):
+                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+                time.sleep(0.05)
+            time.sleep(0.3)
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C at a terminal sends
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "interrupted: the import stopped before it finished and nothing of it was written; run it again"
+    )
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() == 0
