@@ -43,14 +43,16 @@ browser:
 
 ## run: install, then a demo instance on 127.0.0.1:8000 (docs at /docs): its own database ./demo.db,
 ## the bundled synthetic sample loaded only while that database holds no recommendation.
+## Another port: `make run PORT=8080` (where another program has 8000).
 # The demo's settings override the environment and .env, so `make run` never writes into the database
 # NRTD_DATABASE_URL names for real work.
 DEMO_DATABASE ?= ./demo.db
+PORT ?= 8000
 DEMO_ENV := NRTD_DATABASE_URL=sqlite:///$(DEMO_DATABASE) NRTD_DEMO=true NRTD_COUNTRY=$(SAMPLE_COUNTRY) NRTD_IMPORT_SCHEDULE=
 run: install
 	$(DEMO_ENV) $(BIN)/nrtd migrate
 	$(DEMO_ENV) $(BIN)/nrtd demo load --country $(SAMPLE_COUNTRY)
-	$(DEMO_ENV) $(BIN)/nrtd serve --host 127.0.0.1 --port 8000
+	$(DEMO_ENV) $(BIN)/nrtd serve --host 127.0.0.1 --port $(PORT)
 
 ## test: lint and type-check beside the whole suite on SQLite and on PostgreSQL (all three side by side)
 test: install

@@ -61,6 +61,23 @@ def test_make_run_uses_the_demo_database_and_never_imports_on_its_own() -> None:
     for line in commands:
         assert "NRTD_DATABASE_URL=sqlite:///./demo.db" in line and "NRTD_DEMO=true" in line, line
     assert "nrtd demo load" in recipe and "import uhri" not in recipe
+    assert commands[-1].endswith("serve --host 127.0.0.1 --port 8000"), commands[-1]
+
+
+@pytest.mark.slow
+def test_make_run_serves_on_the_port_asked_for() -> None:
+    # Before: the demo's port was written into the Makefile, so on a machine where another program
+    # has 8000 `make run` stopped ("another program already listens on 127.0.0.1:8000") with no way
+    # to give it another one but editing the Makefile.
+    recipe = subprocess.run(
+        ["make", "-n", "--no-print-directory", "run", "PORT=8950"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    serve = [line for line in recipe.splitlines() if "bin/nrtd serve" in line]
+    assert len(serve) == 1 and serve[0].endswith("serve --host 127.0.0.1 --port 8950"), recipe
 
 
 @pytest.mark.slow
