@@ -14,6 +14,9 @@ import typer
 from app.cli.common import EXIT_FAILED, EXIT_USAGE, Group, country_given, database, known_country, say
 from app.core.counts import count_of
 
+# Standard output closed by its reader: 128 + SIGPIPE, what a shell reports for `cat` stopped by `head`.
+EXIT_PIPE_CLOSED = 141
+
 export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
 
@@ -76,6 +79,13 @@ def export_csv_cmd(
 
     try:
         count = _export_xlsx_to(Path(file), to_xlsx) if kind == "xlsx" else _export_to(file, to_csv)
+    except BrokenPipeError:
+        if file != "-":
+            raise
+        # The program reading standard output stopped (`| head`): nothing failed, nothing to say.
+        # What is left unwritten would fail again at exit: standard output now goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_PIPE_CLOSED) from None
     except (OSError, SQLAlchemyError) as exc:
         say(f"export failed: {type(exc).__name__}: {exc}", "red")
         raise typer.Exit(EXIT_FAILED) from None
@@ -121,9 +131,10 @@ def _export_to(file: str, export: Callable[[TextIO], int]) -> int:
     if file == "-":
         out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
         try:
-            return export(out)
-        finally:
+            count = export(out)
             out.flush()
+            return count
+        finally:
             out.detach()
     path = Path(file)
     partial = path.with_name(f".{path.name}.partial")
