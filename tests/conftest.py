@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import cache
@@ -44,6 +43,7 @@ from tests import accounts
 from tests.apps import app_for, dispose_all, new_test
 from tests.browser import _chromium, browser  # noqa: F401  (the end-to-end tests' fixtures)
 from tests.collection import split_by_run, world_tests_first
+from tests.scratch_databases import scratch_database
 
 # The run holds over a million long-lived objects (the modules, the apps kept per settings, some 70,000
 # objects each): with Python's default thresholds a full collection walked them all every few tests, a
@@ -110,19 +110,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if kind != "postgresql":
         raise pytest.UsageError(f"NRTD_TEST_DB must be sqlite or postgresql, not {kind!r}")
     server = os.environ.get("NRTD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    name = f"nrtd_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-        # A test database need not survive a power cut: commits stop waiting for the disk (every
-        # connection to it, the servers that tests start included). Durability is PostgreSQL's job.
-        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
+    with scratch_database(server, "nrtd_test") as url:
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # A test database need not survive a power cut: commits stop waiting for the disk (every
+            # connection to it, the servers that tests start included). Durability is PostgreSQL's job.
+            conn.execute(text(f'ALTER DATABASE "{make_url(url).database}" SET synchronous_commit = off'))
         admin.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")

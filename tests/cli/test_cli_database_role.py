@@ -4,18 +4,18 @@ owns). One line naming the user and what to do; never a traceback, never "no sch
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url
 
 from app.cli.connection import schema_behind
 from app.core.migrations import alembic_config
 from app.health.service import readiness
 from tests.cli_runner import run_cli
+from tests.scratch_databases import scratch_database
 
 
 @pytest.fixture
@@ -24,20 +24,10 @@ def stranger(database_url: str) -> Iterator[tuple[str, str]]:
     URL, the stranger's URL)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("roles and grants are PostgreSQL's")
-    name = f"nrtd_test_role_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-        conn.execute(text(f'CREATE ROLE "{name}" LOGIN'))
-    owner = make_url(database_url).set(database=name)
-    stranger_url = owner.set(username=name, password=None).render_as_string(hide_password=False)
-    try:
-        yield owner.render_as_string(hide_password=False), stranger_url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
-        admin.dispose()
+    with scratch_database(database_url, "nrtd_test_role", role=True) as url:
+        owner = make_url(url)
+        assert owner.database is not None
+        yield url, owner.set(username=owner.database, password=None).render_as_string(hide_password=False)
 
 
 def _one_line(stderr: str) -> str:

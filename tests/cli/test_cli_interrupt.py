@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 
 import app.cli as cli_module
 from app.core import db as core_db
@@ -21,6 +20,7 @@ from tests.cli.test_cli import NRTD
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.fake_uhri import fake_uhri
+from tests.scratch_databases import scratch_database
 from tests.uhri_records import uhri_record, write_export
 
 
@@ -96,16 +96,8 @@ def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     if not database_url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    name = f"nrtd_test_empty_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database(database_url, "nrtd_test_empty") as url:
+        yield url
 
 
 def test_a_first_migration_interrupted_says_the_database_stays_empty(

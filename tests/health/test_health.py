@@ -7,7 +7,6 @@ import logging
 import os
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import anyio
@@ -15,7 +14,7 @@ import anyio.to_thread
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.cli.connection import storage_unusable
@@ -26,6 +25,7 @@ from app.main import create_app
 from app.models import EvidenceFile
 from tests.apps import app_for
 from tests.builder import building
+from tests.scratch_databases import scratch_database
 from tests.silent_server import silent_server
 
 
@@ -274,21 +274,14 @@ def test_a_postgresql_error_is_logged_with_its_request_too(
     ASGI application" traceback, without the request id, rather than the one nrtd.errors line."""
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite's missing table is the OperationalError of the test above")
-    name = f"nrtd_test_empty_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    empty = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    settings = Settings(database_url=empty, rate_limit_store="memory", storage_dir=str(tmp_path / "storage"))
-    try:
+    with scratch_database(database_url, "nrtd_test_empty") as empty:
+        settings = Settings(
+            database_url=empty, rate_limit_store="memory", storage_dir=str(tmp_path / "storage")
+        )
         app = create_app(settings)
         with caplog.at_level(logging.ERROR), TestClient(app) as client:
             response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-pg-table"})
         app.state.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     logged = [record for record in caplog.records if "req-pg-table" in record.getMessage()]
