@@ -14,7 +14,7 @@ from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.countries import iso2_for
 from app.feed.decoding import ends_in_line_break, undecodable_line
-from app.feed.fields import cycle_for_session, html_to_text
+from app.feed.fields import cycle_for_session, plain_text
 from app.feed.headers import header_key
 from app.feed.keys import label_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
@@ -226,7 +226,7 @@ def _required(parse: Callable[..., _T | None], value: str, field: str) -> _T:
 
 def _text(value: str) -> str:
     text = check_text(value, "Text", MAX_TEXT_CHARS)
-    if not html_to_text(text):
+    if not plain_text(text):  # entities decoded already; a "<law>" is words, not a tag
         raise RecordError(refusals.refusal(reasons.EMPTY, field="Text"))
     return text
 

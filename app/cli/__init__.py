@@ -118,7 +118,10 @@ def migrate() -> None:
         say(f"rebuilt the search documents of {count_of(rebuilt, 'recommendation')}")
     retidied = retidy_plain_texts(engine)
     if retidied:
-        say(f"read the texts of {count_of(retidied, 'manual recommendation')} again as plain text")
+        say(
+            f"read the texts of {count_of(retidied, 'recommendation')} (UPR Info or manual) again as plain "
+            "text: their words between < and > are shown and searched"
+        )
 
 
 @cli.command()

@@ -93,9 +93,12 @@ def plain_text(text: str) -> str:
     return "\n".join(line for line in (part.strip() for part in text.split("\n")) if line)
 
 
-# The sources whose texts are HTML, or hold HTML entities (UPR Info's "&#40;Unknown&#41;"); a manual
-# recommendation's text (the template, the API) is plain text.
-MARKUP_SOURCES = frozenset({"uhri", "upr-info"})
+# The sources whose texts are HTML (UHRI's "<p>4.The Committee ...</p>"). UPR Info's texts are plain
+# text holding HTML entities ("&#40;Unknown&#41;"), decoded once by its reader
+# (importers.upr_info_csv), so what it stores is plain text: a "<law>" or "a < b" in it is the
+# recommendation's own words, not a tag. A manual recommendation's text (the template, the API) is
+# plain text too.
+MARKUP_SOURCES = frozenset({"uhri"})
 
 
 def readable_text(original: str, source: str) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
-from app.feed.fields import html_to_text, name_order
+from app.feed.fields import name_order, readable_text
 from app.models import (
     Action,
     ActionRecommendation,
@@ -93,7 +93,7 @@ def review_queue(
     )
     total = waiting_for_review(session, run_id) if cursor or next_cursor else len(rows)
     ids = [row.Recommendation.id for row in rows]
-    pending = _pending_changes(session, ids)
+    pending = _pending_changes(session, {row.Recommendation.id: row.Recommendation.source for row in rows})
     texts = _texts(session, ids)
     actions, clusters = _linked_actions(session, ids), _linked_clusters(session, ids)
     items = []
@@ -178,11 +178,15 @@ def _last_reviews(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
     return {rec_id: at for rec_id, at in rows if rec_id is not None}
 
 
-def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[int, int, list[FieldChange]]]:
-    """Per recommendation: how many revisions since its last review, how many import runs wrote them
-    (a run writes one per language whose text it changed), and their changes folded into one per field
+def _pending_changes(
+    session: Session, sources: dict[int, str]
+) -> dict[int, tuple[int, int, list[FieldChange]]]:
+    """Per recommendation (id -> its source): how many revisions since its last review, how many
+    import runs wrote them (a run writes one per language whose text it changed), and their changes
+    folded into one per field
     (the oldest old value, the newest new value; a field changed and changed back is left out).
     Without a revision since then (reviewed while an import ran), the newest revision."""
+    ids = list(sources)
     if not ids:
         return {}
     reviewed = _last_reviews(session, ids)
@@ -199,18 +203,19 @@ def _pending_changes(session: Session, ids: Sequence[int]) -> dict[int, tuple[in
         pending = [r for r in revisions if since is None or r.created_at > since] or revisions[-1:]
         # A revision without a run (none today) counts as a change of its own.
         runs = {r.import_run_id if r.import_run_id is not None else -r.id for r in pending}
-        result[rec_id] = (len(pending), len(runs), _folded(pending))
+        result[rec_id] = (len(pending), len(runs), _folded(pending, sources[rec_id]))
     return result
 
 
-def _shown(field: str, value: Any) -> Any:
-    """Texts as a reader sees them (the sources' HTML made plain text); other values as stored."""
+def _shown(field: str, value: Any, source: str) -> Any:
+    """Texts as a reader sees them (UHRI's HTML made plain text; UPR Info's and the template's plain
+    text as written); other values as stored."""
     if field.startswith(TEXT_PREFIX) and isinstance(value, str):
-        return html_to_text(value)
+        return readable_text(value, source)
     return value
 
 
-def _folded(revisions: Sequence[Revision]) -> list[FieldChange]:
+def _folded(revisions: Sequence[Revision], source: str) -> list[FieldChange]:
     first: dict[str, Any] = {}
     last: dict[str, Any] = {}
     for revision in revisions:
@@ -221,7 +226,7 @@ def _folded(revisions: Sequence[Revision]) -> list[FieldChange]:
             last[field] = change.get("new")
     changes = []
     for field in sorted(first, key=_field_order):
-        old, new = _shown(field, first[field]), _shown(field, last[field])
+        old, new = _shown(field, first[field], source), _shown(field, last[field], source)
         if old != new:
             changes.append(FieldChange(field=field, old=old, new=new))
     return changes

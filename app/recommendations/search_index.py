@@ -96,10 +96,11 @@ def _compact(engine: Engine) -> None:
 
 
 def retidy_plain_texts(engine: Engine) -> int:
-    """Read again, as plain text, the stored texts of manual recommendations that an older rule read
-    as HTML ("A<B and C>D" shown and searched as "AD", "R&amp;D" as "R&D"); their search documents
-    with them. Only texts holding "<" or "&" can differ, so a run once done finds nothing to change;
-    how many recommendations changed."""
+    """Read again, as plain text, the stored texts of the sources that are not HTML (manual
+    recommendations, UPR Info rows, whose entities were decoded at import) that an older rule read as
+    HTML ("A<B and C>D" shown and searched as "AD", "the <law>" as "the ", "R&amp;D" as "R&D"); their
+    search documents with them. Only texts holding "<" or "&" can differ, so a run once done finds
+    nothing to change; how many recommendations changed."""
     with Session(engine) as session, session.begin():
         rows = session.execute(
             select(RecommendationText, Recommendation.source)

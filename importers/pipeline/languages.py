@@ -48,7 +48,9 @@ class _Languages(_Withdrawing):
             for rec_id, translated in chunk:
                 original = translated.text
                 old = stored.get(rec_id)
-                if old == original or (old is not None and _visible(old) == _visible(original)):
+                # Secondary languages come from UHRI's exports only: HTML.
+                unchanged = old is not None and _visible(old, "uhri") == _visible(original, "uhri")
+                if old == original or unchanged:
                     continue
                 touched.append(rec_id)
                 values = {"original": original, "text": html_to_text(original)}

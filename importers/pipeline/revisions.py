@@ -67,7 +67,7 @@ class _Revising(_Writing):
             canonical = p.described.rehash() if kept else p.described.canonical_values()
             # Languages this run does not carry keep their stored text.
             old_texts = {lang: old["texts"].get(lang) for lang in canonical["texts"]}
-            diff = _diff({**old, "texts": old_texts}, canonical)
+            diff = _diff({**old, "texts": old_texts}, canonical, record.source)
             if old["withdrawn"]:
                 diff["withdrawn"] = {"old": True, "new": False}
             if not diff:

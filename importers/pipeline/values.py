@@ -6,10 +6,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app.feed.fields import html_to_text
+from app.feed.fields import readable_text
 
 
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+def _diff(old: dict[str, Any], new: dict[str, Any], source: str) -> dict[str, Any]:
+    """The changes from ``old`` to ``new`` (canonical values of a record of ``source``); a text counts
+    as changed when what a reader sees of it changes."""
     changes: dict[str, Any] = {}
     for name in sorted(set(old) | set(new)):
         if name == "withdrawn":
@@ -18,7 +20,11 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         if name == "texts":
             for lang in sorted(set(before or {}) | set(after or {})):
                 old_text, new_text = (before or {}).get(lang), (after or {}).get(lang)
-                if old_text is None or new_text is None or _visible(old_text) != _visible(new_text):
+                if old_text is None or new_text is None:
+                    changed = True
+                else:
+                    changed = _visible(old_text, source) != _visible(new_text, source)
+                if changed:
                     changes[f"texts.{lang}"] = {
                         "old": (before or {}).get(lang),
                         "new": (after or {}).get(lang),
@@ -39,9 +45,10 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _visible(html: str) -> str:
-    """What a reader sees of a text: markup and white space do not make a change."""
-    return "".join(html_to_text(html).split())
+def _visible(original: str, source: str) -> str:
+    """What a reader sees of a text of ``source``: white space (and UHRI's markup) make no change; a
+    "<law>" in a plain text (UPR Info, the template) is words that do."""
+    return "".join(readable_text(original, source).split())
 
 
 def _jsonable(value: Any) -> Any:
