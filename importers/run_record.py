@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,32 @@ class RunSpec:
     shown_as: str | None = None
 
 
+# The ids of the runs started while ``runs_started`` watches (see there).
+_started: ContextVar[list[int] | None] = ContextVar("started_runs", default=None)
+
+
+@contextmanager
+def runs_started(started: list[int]) -> Iterator[list[int]]:
+    """``started`` given the ids of the runs started inside this block, in order, as each is
+    started: their records may or may not be committed. Ctrl-C may land after a run's commit and
+    before its summary (the connection closing, the VACUUM after a first load): ``nrtd import`` then
+    reads these records back to say whether the run was kept, rather than guessing that it was not."""
+    token = _started.set(started)
+    try:
+        yield started
+    finally:
+        _started.reset(token)
+
+
 def start_run(conn: Connection, spec: RunSpec) -> int:
+    run_id = _insert_run(conn, spec)
+    watching = _started.get()
+    if watching is not None:
+        watching.append(run_id)
+    return run_id
+
+
+def _insert_run(conn: Connection, spec: RunSpec) -> int:
     return conn.execute(
         insert(ImportRun)
         .values(

@@ -63,10 +63,12 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
     feed URL's password or token (``https://user:pass@...``, ``?token=...``) never reaches a terminal
     or a cron log, as it never reaches the stored run."""
     from app.import_runs.masking import mask_credentials
+    from importers.run_record import runs_started
     from importers.scope import ImportUsageError
 
+    started: list[int] = []  # the run's id once it is started (a list as Ctrl-C may land first)
     try:
-        with _progress() as progress:
+        with runs_started(started), _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
         say(mask_credentials(f"{exc.detail}; not started"), "yellow")
@@ -78,11 +80,7 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         say(mask_credentials(exc.detail), "red")
         raise typer.Exit(EXIT_FAILED) from None
     except KeyboardInterrupt:
-        # Ctrl-C before the run committed: its one transaction is rolled back, its record too.
-        say(
-            "interrupted: the import stopped before it finished and nothing of it was written; run it again",
-            "yellow",
-        )
+        say(_interrupted(started), "yellow")
         raise typer.Exit(130) from None
     print(summary.line())
     _print_rejections(summary)
@@ -90,6 +88,41 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         # Loud on stderr too: the summary line may go to a log nobody reads.
         say(mask_credentials(summary.message or "the run failed"), "red")
         raise typer.Exit(EXIT_FAILED)
+
+
+def _interrupted(started: list[int]) -> str:
+    """What Ctrl-C left, as the run's record says: before the run committed, its one transaction is
+    rolled back, its record too; after (the connection closing, the VACUUM after a first load), what
+    it wrote is kept, and running it again would only find it unchanged."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.core.db import get_engine
+    from app.import_runs.masking import mask_credentials
+    from app.models import ImportRun
+    from importers.pipeline.records import Counts
+    from importers.run_record import RunSummary
+
+    stopped = "interrupted: the import stopped before it finished and nothing of it was written; run it again"
+    if not started:
+        return stopped
+    try:
+        with get_engine().connect() as conn:
+            stored = conn.execute(select(*ImportRun.__table__.c).where(ImportRun.id == started[-1])).first()
+    except SQLAlchemyError:
+        return (
+            f"interrupted: whether import run {started[-1]} was kept could not be read (the database did "
+            f"not answer): see GET /api/v1/import-runs/{started[-1]} before running it again"
+        )
+    if stored is None:
+        return stopped
+    counts = Counts(**{name: getattr(stored, name) for name in vars(Counts())})
+    line = mask_credentials(RunSummary(stored.id, stored.outcome, counts, stored.message).line())
+    if stored.outcome == "succeeded":
+        return (
+            f"interrupted after the import was committed: {line}; what it wrote is kept, nothing to run again"
+        )
+    return f"interrupted after the run was recorded: {line}; nothing of it was written"
 
 
 def _print_rejections(summary: RunSummary) -> None:
