@@ -88,6 +88,8 @@ DUPLICATE_ID = _("duplicate id, first seen at %(position)s")
 SECOND_TEXT = _("duplicate of row %(row)s: a second %(language)s text")
 TRANSLATION_OF_REJECTED = _("translation of row %(row)s, which was rejected")
 TRANSLATION_DIFFERS = _("a translation of row %(row)s but differs from it in: %(columns)s")
+# A row whose translation row below it was rejected: which of the two is right is the file's to say.
+TRANSLATION_REJECTED = _("its translation on row %(row)s was rejected: correct both rows and import again")
 TEXT_DIFFERS = _("%(field)s: differs from the text in column 'text', also %(language)s")
 SEVERAL_STATES = _("%(field)s: %(label)s names several States: separate them with ';' (%(states)s)")
 NEITHER_TEMPLATE_TYPE = _("type: %(value)s is neither 'recommendation' nor 'observation'")
@@ -116,6 +118,7 @@ WITH_VALUES = (
     EXPECTED_TEXT, EXPECTED_ONE_VALUE, SEVERAL_SESSIONS, NEITHER_UHRI_TYPE, CELL_COUNT, CELL_COUNT_STRAY,
     CELL_COUNT_CUT_SHORT,
     UNNAMED_COLUMN, DUPLICATE_OF_ROW, DUPLICATE_ID, SECOND_TEXT, TRANSLATION_OF_REJECTED, TRANSLATION_DIFFERS,
+    TRANSLATION_REJECTED,
     TEXT_DIFFERS, SEVERAL_STATES, NEITHER_TEMPLATE_TYPE, NOT_A_LANGUAGE, SDG_COMMA, SDG_COMMA_TWO_GOALS,
     SDG_DATE,
 )  # fmt: skip

@@ -49,7 +49,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     template = folder / "template.csv"
     header = "external_id,mechanism,type,text,language,countries,sdgs,upr_session,symbol,"
     rows = [
-        "a1,UPR,recommendation,Ensure access,en,Peru,,,,",
+        "a1,UPR,recommendation,Ensure access,en,Peru,,,,",  # rejected with its refused translations
         "a1,UPR,recommendation,Assurer,fr,Peru,,,,",  # a translation, then a second French one
         "a1,UPR,recommendation,Assurer encore,fr,Peru,,,,",
         "a1,CRC,recommendation,Asegurar,es,Peru,,,,",  # differs in its mechanism
@@ -141,7 +141,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 67
+RECORD_REASONS = 68
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

@@ -49,12 +49,14 @@ def test_translation_rows_join_the_row_above(tmp_path: Path) -> None:
         {"external_id": "B-1", "mechanism": "ACHPR", "text": "Other", "language": "en"},
         {"external_id": "A-1", "mechanism": "ACHPR", "text": "Again", "language": "pt"},
     ]
-    # The record is held back until its last translation row, so those rows' rejections come first.
-    wrong_mechanism, same_language, first, other, far_duplicate = read_all(
+    # The record is held back until its last translation row; refused translation rows reject it too
+    # (which row is right is the file's to say), after it in the file's order.
+    first, wrong_mechanism, same_language, other, far_duplicate = read_all(
         write_rows(tmp_path / "x.csv", rows)
     )
-    assert isinstance(first, SourceRecord)
-    assert first.texts == {"en": "Abolish the death penalty", "fr": "Abolir la peine de mort"}
+    assert first == Rejection(
+        "row 2", "its translation on row 4 was rejected: correct both rows and import again", "A-1"
+    )
     assert wrong_mechanism == Rejection(
         "row 4", "a translation of row 2 but differs from it in: mechanism", "A-1"
     )
@@ -285,8 +287,9 @@ def test_a_value_under_a_column_without_a_name_rejects_its_row(tmp_path: Path) -
     path.write_text(
         "mechanism,,text,\r\nACHPR,,One,\r\nACHPR,see the 2019 letter,Two,\r\n", encoding="utf-8", newline=""
     )
-    # An accepted row is held back until the next row is read (a translation may follow it).
-    second, first = read_all(path)
+    # An accepted row is held back until the next row is read (a translation may follow it), and
+    # said before that row when it is not one: in the file's order.
+    first, second = read_all(path)
     assert isinstance(first, SourceRecord) and first.texts == {"en": "One"}
     assert isinstance(second, Rejection) and second.input_position == "row 3"
     assert second.reason == (

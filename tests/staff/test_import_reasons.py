@@ -84,12 +84,11 @@ def test_the_csv_template_s_rejected_rows_in_spanish(
     content = header + b"\n".join(rows) + b"\n"
     page = run_page(staff, upload(staff, content, kind="csv-template", name="t.csv"), "es")
 
-    # The record the rejected translation was of is rejected too, its id given twice.
+    # The record the rejected translation was of is rejected too, naming that row.
     assert runs(engine) == [("succeeded", 0, 10)]
     for reason in (
         "una traducción de la fila 2, pero difiere de ella en: mechanism",
         "9 celdas, pero el encabezado tiene 8",
-        "id duplicado, visto por primera vez en row 3",
         "type: 'resolution' no es ni 'recommendation' ni 'observation'",
         "traducción de la fila 5, que fue rechazada",
         "language: 'english!' no es un código de idioma como en, fr o pt",
@@ -101,7 +100,8 @@ def test_the_csv_template_s_rejected_rows_in_spanish(
     ):
         assert f"<td>{reason}" in page, reason
     stored = rejected_reasons(engine)
-    assert stored[:2] == [
+    assert stored[:3] == [
+        "its translation on row 3 was rejected: correct both rows and import again",
         "a translation of row 2 but differs from it in: mechanism",
         "9 cells but the header has 8",
     ]

@@ -10,7 +10,7 @@ import csv
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
@@ -52,6 +52,21 @@ class _Accepted:
     number: int
     cells: dict[str, str]
     explicit_id: bool
+    # Its translation rows that could not join it ("a second 'en' text", another mechanism).
+    refused: list[Rejection] = field(default_factory=list)
+
+    def items(self) -> Iterator[SourceRecord | Rejection]:
+        """The record, or its rejection when a translation row of it was refused (which of the two
+        rows is right is for the file to say: neither is imported), then those rows' rejections, in
+        the file's order. The translations' rejections once came first: the pipeline took the record
+        for a later duplicate of their id ("duplicate id, first seen at row 3", of row 2)."""
+        if self.refused:
+            first = self.refused[0].input_position.removeprefix("row ")
+            reason = refusals.refusal(reasons.TRANSLATION_REJECTED, row=first)
+            yield Rejection(f"row {self.number}", reason, self.record.external_id)
+        else:
+            yield self.record
+        yield from self.refused
 
 
 def template_records(
@@ -90,6 +105,10 @@ def template_records(
             continue
         data_rows += 1
         position = f"row {number}"
+        if held is not None and not (held.explicit_id and example_id == held.record.external_id):
+            # Not a translation of the row held: that row is complete, and said first, in file order.
+            yield from held.items()
+            held = None
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
             count = refusals.refusal(reasons.CELL_COUNT, cells=len(row), header=len(header))
             yield Rejection(position, count)
@@ -109,7 +128,7 @@ def template_records(
         if held is not None and held.explicit_id and explicit_id == held.record.external_id:
             problem = _join_translation(held, cells)
             if problem:
-                yield Rejection(position, problem, explicit_id)
+                held.refused.append(Rejection(position, problem, explicit_id))
             continue
         if rejected is not None and explicit_id and explicit_id == rejected[0]:
             yield Rejection(
@@ -119,7 +138,7 @@ def template_records(
             )
             continue
         if held is not None:
-            yield held.record
+            yield from held.items()
             held = None
         rejected = None
         result = _read_row(cells, position)
@@ -134,7 +153,7 @@ def template_records(
             continue
         held = _Accepted(result, number, cells, bool(explicit_id))
     if held is not None:
-        yield held.record
+        yield from held.items()
     if examples:
         _passed_over(examples, data_rows, on_note)
 
