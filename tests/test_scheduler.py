@@ -3,6 +3,7 @@ lock, and the scheduler thread's loop."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -313,3 +314,27 @@ def test_a_server_started_while_digests_wait_retries_them_at_their_time(
         assert retried.wait(5)
     finally:
         stop.set()
+
+
+def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_time_missed() -> None:
+    # Before: each time the run outlasted was due at once when it ended, so an hourly import that
+    # took three hours was followed by three more, back to back. A schedule of every second here
+    # (croniter's sixth field), and a first run of 2.5 s.
+    starts: list[float] = []
+    stop = threading.Event()
+
+    def run(_settings: Settings) -> None:
+        starts.append(time.monotonic())
+        if len(starts) == 1:
+            time.sleep(2.5)
+        elif len(starts) == 3:
+            stop.set()
+
+    thread = threading.Thread(target=app.scheduler._loop, args=("* * * * * *", run, "import", None, stop))
+    thread.start()
+    thread.join(timeout=15)
+    assert not thread.is_alive()
+    assert len(starts) == 3
+    # After the long run, the next one waits for the next whole second; none starts on its heels.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert gaps[0] >= 2.5 and all(gap > 0.5 for gap in gaps[1:]), gaps
