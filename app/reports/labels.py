@@ -31,7 +31,7 @@ from app.reports.schemas import (
 )
 from app.web import filter_labels
 from app.web.filter_labels import FILTER_LABELS as FILTER_LABELS
-from app.web.filter_labels import PRIORITY_LABELS, STATUS_LABELS
+from app.web.filter_labels import PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_number, translations
 
 TITLE = _("Implementation of the recommendations of the human-rights mechanisms")
@@ -70,7 +70,7 @@ FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     "family": MECHANISM_FAMILY_LABELS,
     "type": {"recommendation": _("Recommendation"), "observation": _("Observation or concern")},
     "position": filter_labels.POSITION_LABELS,
-    "source": {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Entered by hand")},
+    "source": SOURCE_LABELS,
     "priority": PRIORITY_LABELS,
     "status": STATUS_LABELS,
     "responsibility": {"lead": _("Lead"), "supporting": _("Supporting")},

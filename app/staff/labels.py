@@ -12,6 +12,7 @@ from app.feed.fields import ROLE_FIELDS
 from app.staff.pages import _
 from app.web.filter_labels import POSITION_LABELS as POSITION_LABELS
 from app.web.filter_labels import PRIORITY_LABELS as PRIORITY_LABELS
+from app.web.filter_labels import SOURCE_LABELS as SOURCE_LABELS
 from app.web.filter_labels import STATUS_LABELS as STATUS_LABELS
 from app.web.i18n import language_name as language_name
 
@@ -24,11 +25,11 @@ PROGRESS_STATE_LABELS = {
     "returned": pgettext("progress update", "Returned"),
     "approved": pgettext("progress update", "Approved"),
 }
-# Where recommendations come from, and what an import run read: the one mapping every page showing a
-# source or a run's format to staff uses (a recommendation's page and badge, the list's filter, the
-# import runs, a run's page, the dashboard's last import), never the stored code ("template-xlsx").
-SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Manual")}
-# What a run read: the template's workbook told from the UHRI search export's (both XLSX files).
+# Where recommendations come from (SOURCE_LABELS, app.web.filter_labels: the reports name them so too)
+# and what an import run read: the mappings every page showing a source or a run's format to staff uses
+# (a recommendation's page and badge, the list's filter, the import runs, a run's page, the dashboard's
+# last import), never the stored code ("template-xlsx"). What a run read: the template's workbook told
+# from the UHRI search export's (both XLSX files).
 FORMAT_LABELS = {
     "json": _("JSON export"),
     "xlsx": _("XLSX search export"),

@@ -43,3 +43,6 @@ STATUS_LABELS = {
 }
 PRIORITY_LABELS = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
 POSITION_LABELS = {"supported": _("Supported"), "noted": _("Noted"), "none": _("No position")}
+# Where recommendations come from: the one mapping every page, report and filter naming a source uses
+# (the staff workspace's badge, list filter and import runs, the reports' "Filters used").
+SOURCE_LABELS = {"uhri": _("UHRI"), "upr-info": _("UPR Info"), "manual": _("Manual")}
