@@ -25,6 +25,7 @@ from lxml import etree
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.docx_links import link_addresses
 from app.reports.docx_properties import strip_template_authorship
+from app.reports.file_names import document_title
 from app.reports.formats import TemplateFailed
 from app.reports.labels import Words
 from app.reports.schemas import Report
@@ -120,7 +121,11 @@ def fill(template: bytes | None, report: Report) -> bytes:
     document_language(docx, words.lang)
     author = words.publishing_body(report.publisher) if report.publisher is not None else ""
     strip_template_authorship(
-        docx, title=words.title, language=words.lang, author=author, made=report.generated_at
+        docx,
+        title=document_title(words.title, report.subject),
+        language=words.lang,
+        author=author,
+        made=report.generated_at,
     )
     out = BytesIO()
     document.save(out)

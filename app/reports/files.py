@@ -29,9 +29,17 @@ def report_head(session: Session, query: ReportQuery, *, viewer: Actor | None) -
     conversion): the GET's refusals, then its media type and headers."""
     if query.format == "pdf":
         pdf.require()
-    service.check_report(session, query, staff=viewer is not None)
     staff = viewer is not None
-    return unbuilt(staff=staff, group_by=query.group_by, lang=query.lang, fmt=query.format, day=utc_today())
+    service.check_report(session, query, staff=staff)
+    subject = service.report_subject(session, query, staff=staff)
+    return unbuilt(
+        staff=staff,
+        group_by=query.group_by,
+        lang=query.lang,
+        fmt=query.format,
+        day=utc_today(),
+        subject=subject,
+    )
 
 
 def report_file(

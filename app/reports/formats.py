@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from app.core.downloads import content_disposition
+from app.reports.file_names import report_filename
 from app.reports.html import content_security_policy, page_policy, render_html
-from app.reports.schemas import Report, ReportFormat
+from app.reports.schemas import GroupBy, Report, ReportFormat
 from app.reports.xlsx import render_xlsx
 
 HTML = "text/html; charset=utf-8"
@@ -34,18 +36,12 @@ def render_docx(report: Report, template: bytes | None = None) -> bytes:
     return fill(template, report)
 
 
-def report_filename(*, staff: bool, group_by: str, lang: str, fmt: ReportFormat, day: date) -> str:
-    """The download's name: who it is for, its grouping, its language (a report asked for in English,
-    French and Spanish is three files, not one name saved three times) and its day."""
-    audience = "internal" if staff else "public"
-    return f"implementation-report-{audience}-by-{group_by}-{lang}-{day.isoformat()}.{fmt}"
-
-
 def report_headers(filename: str, policy: Callable[[], str]) -> dict[str, str]:
     """Content-Disposition, and for the page the policy that lets its own style apply."""
     # The page opens in the browser; the office files download.
     kind = "inline" if filename.endswith(".html") else "attachment"
-    headers = {"Content-Disposition": f'{kind}; filename="{filename}"'}
+    # The name is in the report's language: its accents travel in filename*, an ASCII one beside it.
+    headers = {"Content-Disposition": content_disposition(filename, "implementation-report", kind)}
     if filename.endswith(".html"):
         headers["Content-Security-Policy"] = policy()
     return headers
@@ -70,8 +66,10 @@ class UnbuiltReport:
     headers: dict[str, str]
 
 
-def unbuilt(*, staff: bool, group_by: str, lang: str, fmt: ReportFormat, day: date) -> UnbuiltReport:
-    filename = report_filename(staff=staff, group_by=group_by, lang=lang, fmt=fmt, day=day)
+def unbuilt(
+    *, staff: bool, group_by: GroupBy, lang: str, fmt: ReportFormat, day: date, subject: str
+) -> UnbuiltReport:
+    filename = report_filename(staff=staff, group_by=group_by, lang=lang, fmt=fmt, day=day, subject=subject)
     return UnbuiltReport(MEDIA_TYPES[fmt], report_headers(filename, page_policy))
 
 
@@ -93,5 +91,6 @@ def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> 
         lang=report.lang,
         fmt=fmt,
         day=report.generated_at.date(),
+        subject=report.subject,
     )
     return RenderedReport(body, MEDIA_TYPES[fmt], filename)

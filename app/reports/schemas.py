@@ -202,6 +202,8 @@ class Report(_Allowlist):
     lang: str
     generated_at: datetime
     filters: list[tuple[str, str]] = Field(description="The filters used, as (name, value)")
+    # What those filters chose, as a reader names it ("CRC, Peru"): its file name and title say it.
+    subject: str = ""
     total: int = Field(description="Distinct recommendations in the report")
     groups: list[ReportGroup]
     # Who publishes the report (NRTD_SITE_NAME, NRTD_PUBLISHER, contact, licence): set by the router.

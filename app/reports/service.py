@@ -42,6 +42,7 @@ from app.plans.progress.service import published_progress
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
 from app.reports.evidence import report_files
+from app.reports.file_names import subject_of
 from app.reports.filter_names import filters_used as filters_used  # the workspace names them so too
 from app.reports.labels import Words, interface_language
 from app.reports.order import cluster_order, goal_order, reading_order, section_order, section_titles
@@ -122,24 +123,33 @@ def build_report(
     related = _load_related(session, matching, theme_names, viewer=viewer, address=address)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=reading_order)
+    used = _filters(query)
+    filters = filters_used(session, used, params.lang, staff=staff, theme_names=theme_names)
     return Report(
         staff=staff,
         group_by=query.group_by,
         lang=params.lang,
         generated_at=datetime.now(UTC).replace(microsecond=0),
-        # The language and the options are not filters.
-        filters=filters_used(
-            session,
-            query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"}),
-            params.lang,
-            staff=staff,
-            theme_names=theme_names,
-        ),
+        filters=filters,
+        subject=subject_of(used, filters, words),
         total=len(lines),
         groups=_groups(lines, query.group_by, related, words, staff=staff),
         untranslated_themes=sorted(related.untranslated_themes) if labels_lang != words.lang else [],
         labels_lang=labels_lang if labels_lang != words.lang else None,
     )
+
+
+def _filters(query: ReportQuery) -> dict[str, Any]:
+    # The language and the options are not filters.
+    return query.model_dump(exclude_defaults=True, exclude={"lang", "group_by", "format", "template"})
+
+
+def report_subject(session: Session, query: ReportQuery, *, staff: bool) -> str:
+    """What ``build_report``'s report is about (``Report.subject``), without building it: a HEAD's
+    file name."""
+    used = _filters(query)
+    words = Words(interface_language(query.lang))
+    return subject_of(used, filters_used(session, used, query.lang, staff=staff), words)
 
 
 def _conditions(session: Session, params: Any, *, staff: bool) -> list[ColumnElement[bool]]:

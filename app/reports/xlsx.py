@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from app.core.catalogue import marked as _
 from app.core.catalogue import pgettext
+from app.reports.file_names import document_title
 from app.reports.labels import NONE, Words, xml_safe
 from app.reports.schemas import (
     Report,
@@ -195,7 +196,7 @@ def render_xlsx(report: Report) -> bytes:
     dated = [_action_cells(group.title, action, words) for group in report.groups for action in group.actions]
     _sheet(actions, _columns(ACTION_COLUMNS, STAFF_ACTION_COLUMNS, report, words), dated, words)
     _about(workbook, report, words)
-    workbook.properties.title = words.title
+    workbook.properties.title = document_title(words.title, report.subject)
     # Who made it, as the Word report names its author (Excel's File > Info): the publisher.
     author = words.publishing_body(report.publisher) if report.publisher is not None else None
     workbook.properties.creator = author

@@ -202,7 +202,7 @@ def test_docx_opens_with_a_heading_and_table_per_group(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     assert response.headers["content-disposition"].startswith("attachment; filename=")
-    assert response.headers["content-disposition"].endswith('.docx"')
+    assert response.headers["content-disposition"].endswith(".docx")
     document = Document(BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == ["Theme: Children: definition", "Theme: Right to justice", "No theme"]
@@ -258,7 +258,7 @@ def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
     assert response.headers["content-type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert response.headers["content-disposition"].endswith('.xlsx"')
+    assert response.headers["content-disposition"].endswith(".xlsx")
     workbook = load_workbook(BytesIO(response.content))
     sheet = workbook["Recommendations"]
     assert sheet.freeze_panes == "A2"

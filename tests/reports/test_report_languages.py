@@ -4,6 +4,7 @@ the columns of its matrix, the filters used, themes and mechanisms; Arabic texts
 from __future__ import annotations
 
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from docx import Document
@@ -256,6 +257,13 @@ def test_the_cycle_filter_none_is_named_not_given_as_its_code(client: TestClient
     assert "<dt>UPR cycle</dt><dd>Not a UPR recommendation, 3</dd>" in page
 
 
+BEGINNINGS = {
+    "en": "public-implementation-report-grouped-by-theme-",
+    "fr": "rapport-public-de-mise-en-œuvre-regroupé-par-thème-",
+    "es": "informe-público-de-aplicación-agrupado-por-tema-",
+}
+
+
 def test_each_language_of_a_report_is_a_file_of_its_own_name(client: TestClient, world: ReportWorld) -> None:
     """The English, French and Spanish reports a State sends a treaty body were all named
     implementation-report-public-by-theme-<day>.docx: saved one after the other, each replaced (or
@@ -267,8 +275,8 @@ def test_each_language_of_a_report_is_a_file_of_its_own_name(client: TestClient,
             answer = client.get(PUBLIC, params=params)
             disposition = answer.headers["content-disposition"]
             assert client.head(PUBLIC, params=params).headers["content-disposition"] == disposition
-            name = disposition.split('filename="')[1].rstrip('"')
-            assert name.startswith(f"implementation-report-public-by-theme-{lang}-"), name
+            name = unquote(disposition.split("filename*=UTF-8''")[1])
+            assert name.startswith(BEGINNINGS[lang]) and f"-{lang}-" in name, name
             assert name.endswith(f".{fmt}")
             names.add(name)
     assert len(names) == 9

@@ -1,13 +1,23 @@
-"""A report names things as the rest of the service does: a source as the staff pages name it."""
+"""A report names things as the rest of the service does: a source as the staff pages name it, and
+itself (its file and title) after what it reports, in its language."""
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
+import re
+from io import BytesIO
+from urllib.parse import unquote
 
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+from httpx import Response
+from openpyxl import load_workbook
+
+from app.core.dates import utc_today
 from tests.reports.conftest import ReportWorld, docx_text
 
 STAFF = "/api/v1/reports/implementation"
+PUBLIC = "/api/v1/public/reports/implementation"
 
 
 @pytest.mark.parametrize(("lang", "manual"), [("en", "Manual"), ("fr", "Saisie manuelle"), ("es", "Manual")])
@@ -30,3 +40,61 @@ def test_one_mapping_names_the_sources() -> None:
     from app.staff.labels import SOURCE_LABELS
 
     assert FILTER_VALUE_LABELS["source"] is SOURCE_LABELS
+
+
+def _name(answer: Response) -> str:
+    """The file name a browser saves the answer under (RFC 6266's filename*, UTF-8)."""
+    disposition = answer.headers["content-disposition"]
+    return unquote(disposition.split("filename*=UTF-8''")[1])
+
+
+def test_a_reports_file_is_named_after_what_it_reports_in_its_language(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """The CRC's report and the UPR's of one day were both implementation-report-public-by-theme-
+    fr-<day>.docx: the second replaced the first in the Downloads folder (or became "(1)"), and
+    neither name said which mechanism, State or period it covered, nor was it in French."""
+    day = utc_today().isoformat()
+    crc = {"mechanism": "CRC", "country": "Peru", "lang": "fr", "format": "docx", "group_by": "theme"}
+    answer = client.get(PUBLIC, params=crc)
+    assert answer.status_code == 200, answer.text
+    assert _name(answer) == f"rapport-public-de-mise-en-œuvre-CRC-Pérou-regroupé-par-thème-fr-{day}.docx"
+    assert _name(client.head(PUBLIC, params=crc)) == _name(answer)
+    upr = {"mechanism": "upr", "cycle": "3", "published_from": "2020-01-01", "lang": "es", "format": "xlsx"}
+    name = _name(client.get(STAFF, params=upr))
+    assert name == (
+        f"informe-de-aplicación-interno-UPR-Ciclo-del-EPU-3-Publicada-el-o-después-del-2020-01-01-"
+        f"agrupado-por-grupo-es-{day}.xlsx"
+    )
+    every = _name(client.get(PUBLIC, params={"format": "html"}))
+    assert every == f"public-implementation-report-grouped-by-cluster-en-{day}.html"
+    # The ASCII name old clients take says the same, its accents spelt out.
+    assert (
+        'inline; filename="public-implementation-report-grouped-by-cluster-en-'
+        in client.get(PUBLIC).headers["content-disposition"]
+    )
+    ascii_name = answer.headers["content-disposition"].split('filename="')[1].split('"')[0]
+    assert ascii_name == f"rapport-public-de-mise-en-oeuvre-CRC-Perou-regroupe-par-theme-fr-{day}.docx"
+
+
+def test_a_long_search_is_cut_in_the_name_not_the_report(client: TestClient, world: ReportWorld) -> None:
+    q = " ".join(["justice"] * 60)
+    answer = client.get(PUBLIC, params={"q": q, "format": "docx"})
+    assert answer.status_code == 200, answer.text
+    name = _name(answer)
+    assert len(name.encode()) < 200
+    assert name.startswith("public-implementation-report-justice-justice-")
+    title = Document(BytesIO(answer.content)).core_properties.title
+    assert len(title) == 255 and title.endswith("…")
+
+
+def test_a_reports_title_says_what_it_reports(client: TestClient, world: ReportWorld) -> None:
+    """Its tab, and so the name a browser's "Save as PDF" offers, and the Word and Excel files' title."""
+    params = {"mechanism": "CRC", "country": "Peru", "lang": "fr"}
+    page = client.get(PUBLIC, params=params).text
+    title = "Mise en œuvre des recommandations"
+    assert re.search(rf"<title>{title}[^<]* — CRC, Pérou</title>", page), page[:600]
+    docx = Document(BytesIO(client.get(PUBLIC, params={**params, "format": "docx"}).content))
+    assert docx.core_properties.title.endswith(" — CRC, Pérou")
+    workbook = load_workbook(BytesIO(client.get(PUBLIC, params={**params, "format": "xlsx"}).content))
+    assert workbook.properties.title is not None and workbook.properties.title.endswith(" — CRC, Pérou")

@@ -58,7 +58,8 @@ def test_the_word_report_goes_to_libreoffice_and_its_pdf_comes_back(
     assert answer.content == b"%PDF-1.7 fake"
     assert answer.headers["content-type"] == "application/pdf"
     assert re.fullmatch(
-        r'attachment; filename="implementation-report-internal-by-theme-en-\d{4}-\d\d-\d\d\.pdf"',
+        r'attachment; filename="implementation-report-internal-grouped-by-theme-en-\d{4}-\d\d-\d\d\.pdf"; '
+        r"filename\*=UTF-8''implementation-report-internal-grouped-by-theme-en-\d{4}-\d\d-\d\d\.pdf",
         answer.headers["content-disposition"],
     )
 
