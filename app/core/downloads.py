@@ -28,7 +28,23 @@ def content_disposition(filename: str, fallback: str, kind: str = "attachment") 
     browser shows, saved under that name."""
     ascii_name = unicodedata.normalize("NFKD", filename.translate(_DASHES)).encode("ascii", "ignore").decode()
     ascii_name = " ".join(re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).split())
+    ascii_name = re.sub(r"-{2,}", "-", ascii_name)  # "gratuite-教育-en" is "gratuite-en", not "gratuite--en"
     stem, dot, extension = ascii_name.rpartition(".")
     if not (stem if dot else extension).strip("._ -"):
         ascii_name = fallback + (f".{extension}" if dot else "")
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# Characters a file name cannot hold on some system, or that read as punctuation in one.
+_NOT_IN_NAME = re.compile(r"[\s\\/:*?\"<>|'\u2018\u2019`,;()\[\]{}#%&+=!$@^~\x00-\x1f]+")
+
+
+def name_words(text: str, most: int | None = None) -> str:
+    """``text`` as words of a file name, joined by "-" ("UPR cycle: 3, Perú" is
+    "UPR-cycle-3-Perú"): letters of any script, digits, "." and "_" kept, the rest a separator; past
+    ``most`` characters cut at a word."""
+    words = "-".join(part for part in _NOT_IN_NAME.sub("-", text).split("-") if part)
+    if most is not None and len(words) > most:
+        cut = words[: most + 1]  # its last character a "-" when the cut falls between two words
+        words = cut.rsplit("-", 1)[0] if "-" in cut else words[:most]
+    return words

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from app.core.downloads import name_words
 from app.core.publisher import Publisher
 from app.exports.freshness import DataDates, data_dates
 from app.exports.schemas import ExportDistribution, ExportMetadata
@@ -27,6 +28,7 @@ METADATA_PATH = "/api/v1/public/exports/metadata.json"
 NO_FILTER = "none"
 # Not filters: the language of the texts (a row of its own), the list's order and paging.
 _NOT_FILTERS = {"lang", "sort", "limit", "cursor"}
+_MOST_IN_NAME = 80
 _ESCAPES = {character: f"%{ord(character):02X}" for character in "%&=#+"}
 EXPORT_PATH = "/api/v1/public/exports/recommendations"
 # The writers' media types (app.exports.writers imports this module: named here, not imported).
@@ -90,6 +92,23 @@ def filters_query(params: RecommendationListParams) -> str:
         for value in (values if isinstance(values, list) else [values])
     ]
     return "&".join(pairs) or NO_FILTER
+
+
+def filters_in_name(params: RecommendationListParams) -> str:
+    """The filters of an export as words of its file name (``mechanism-CRC-country-Peru``: each
+    parameter's name, then its values; cut at a word past 80 characters, the ``about`` sheet of an
+    XLSX holds them all); empty without a filter. The CSV and JSON files have no room for them, so a
+    person sees them in the name the file is saved under."""
+    given = params.model_dump(mode="json", exclude_defaults=True, exclude=_NOT_FILTERS)
+    pairs = [
+        f"{name} {' '.join(_shown(value) for value in (values if isinstance(values, list) else [values]))}"
+        for name, values in given.items()
+    ]
+    return name_words(" ".join(pairs), _MOST_IN_NAME)
+
+
+def _shown(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _escaped(value: object) -> str:

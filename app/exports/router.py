@@ -67,8 +67,9 @@ _PUBLIC_JSON_DOC: dict[int | str, dict[str, Any]] = {
 # licence, and a (weak) ETag of the data version for If-None-Match.
 _DOWNLOAD_HEADERS: dict[str, Any] = {
     "Content-Disposition": {
-        "description": 'attachment; filename="nrtd-recommendations-public-LANG-YYYY-MM-DD.csv" '
-        "(.xlsx, .json; LANG: `lang`)",
+        "description": 'attachment; filename="nrtd-recommendations-public-FILTERS-LANG-YYYY-MM-DD.csv" '
+        "(.xlsx, .json; FILTERS: each filter's name and values, `mechanism-CRC-country-Peru`, none without "
+        "a filter; LANG: `lang`), with the name in `filename*` (UTF-8) when it holds accents",
         "schema": {"type": "string"},
     },
     "Link": {

@@ -21,6 +21,7 @@ from app.core.actor import Actor, Anonymous
 from app.core.caching import CACHE_CONTROL, data_etag, etag_matches
 from app.core.config import Settings
 from app.core.deps import site_address
+from app.core.downloads import content_disposition
 from app.core.head import is_head
 from app.core.publisher import Publisher
 from app.core.ratelimit import STATE_KEY, RateLimiter
@@ -90,7 +91,8 @@ def _headers(
     request: Request, file_name: str, *, public: bool, tag: str | None, size: int | None
 ) -> dict[str, str]:
     headers = {
-        "Content-Disposition": f'attachment; filename="{file_name}"',
+        # Named after its filters, as typed (accents, any script): filename* and an ASCII name beside it.
+        "Content-Disposition": content_disposition(file_name, "nrtd-recommendations"),
         "Link": link_header(_publisher(request), site_address(request)),
     }
     if public:
@@ -295,7 +297,7 @@ def public_export(
             return _cache_and_send(request, builder, slot, engine, filters, fmt, tag, delimiter)
         builder.abandon()
         slot.release()
-    file_name, media_type = service.file_type(fmt, public=True, lang=filters.lang)
+    file_name, media_type = service.file_type(fmt, filters, public=True)
     try:
         slot = _slots(request).acquire(client, builds=False)
     except BaseException:

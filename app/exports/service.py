@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.core.publisher import Publisher
 from app.exports.limits import ExportCancelled
-from app.exports.metadata import about_in
+from app.exports.metadata import about_in, filters_in_name
 from app.exports.rows import BATCH_SIZE, recommendation_batches
 from app.exports.schemas import PublicExportRow, StaffExportRow
 from app.exports.template_records import MechanismSpellings, read_snapshot, template_batches
@@ -82,9 +82,9 @@ def known_values(engine: Engine, params: RecommendationListParams, *, public: bo
         check_filter_values(session, params, clusters=not public)
 
 
-def template_file_type() -> tuple[str, str]:
-    """The CSV template export's file name (dated today) and media type."""
-    return _filename("nrtd-recommendations-template", "csv"), CSV_MEDIA_TYPE
+def template_file_type(params: RecommendationListParams) -> tuple[str, str]:
+    """The CSV template export's file name (its filters, dated today) and media type."""
+    return _filename(_named("nrtd-recommendations-template", filters_in_name(params)), "csv"), CSV_MEDIA_TYPE
 
 
 def head_of_export(
@@ -94,7 +94,7 @@ def head_of_export(
     checks of its filters (the GET's 422) and its file name and media type."""
     known_values(engine, params, public=public)
     conditions_for(params, engine.dialect.name, public=public)
-    return template_file_type() if fmt is None else file_type(fmt, public=public, lang=params.lang)
+    return template_file_type(params) if fmt is None else file_type(fmt, params, public=public)
 
 
 def recommendation_export(
@@ -136,15 +136,16 @@ def recommendation_export(
         about = None if publisher is None else (lambda: about_in(conn, publisher, datetime.now(UTC), params))
         return xlsx_chunks(columns, batches, "recommendations", stop, about)
 
-    file_name, media_type = file_type(fmt, public=public, lang=params.lang)
+    file_name, media_type = file_type(fmt, params, public=public)
     return ExportFile(file_name, media_type, _streamed(engine, chunks, on_snapshot))
 
 
-def file_type(fmt: ExportFormat, *, public: bool, lang: str) -> tuple[str, str]:
-    """The download's file name (its texts' language, dated today) and media type: the English and
-    French files of one list are two names, not one saved twice."""
+def file_type(fmt: ExportFormat, params: RecommendationListParams, *, public: bool) -> tuple[str, str]:
+    """The download's file name (its filters, its texts' language, dated today) and media type: the
+    CRC's and the UPR's files, or the English and French files of one list, are two names, not one
+    saved twice, and the name of a CSV or JSON file (which have no room for it) says what it holds."""
     name = "nrtd-recommendations-public" if public else "nrtd-recommendations"
-    return _filename(f"{name}-{lang}", fmt), _MEDIA_TYPES[fmt]
+    return _filename(f"{_named(name, filters_in_name(params))}-{params.lang}", fmt), _MEDIA_TYPES[fmt]
 
 
 def template_export(
@@ -182,7 +183,7 @@ def template_export(
         )
         return template_csv_chunks(languages, batches, delimiter)
 
-    return ExportFile(*template_file_type(), _streamed(engine, chunks))
+    return ExportFile(*template_file_type(params), _streamed(engine, chunks))
 
 
 def _streamed(
@@ -207,6 +208,10 @@ def _stoppable(batches: Iterable[_Batch], stop: threading.Event | None) -> Itera
             yield next(iterator)
         except StopIteration:
             return
+
+
+def _named(name: str, filters: str) -> str:
+    return f"{name}-{filters}" if filters else name
 
 
 def _filename(name: str, extension: str) -> str:

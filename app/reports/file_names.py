@@ -5,11 +5,11 @@ two reports of one day are two files a person can tell apart in a folder."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from app.core.catalogue import marked as _
+from app.core.downloads import name_words
 from app.reports.labels import GROUP_LABELS, Words, interface_language, xml_safe
 from app.reports.schemas import GroupBy
 
@@ -23,8 +23,6 @@ GROUPED_BY = _("Grouped by: %(grouping)s")
 _SELF_NAMED = frozenset(
     {"q", "mechanism", "country", "region", "theme", "affected_person", "entity", "cluster", "issue"}
 )
-# Characters a file name cannot hold on some system, or that read as punctuation in one.
-_NOT_IN_NAME = re.compile(r"[\s\\/:*?\"<>|'\u2018\u2019`,;()\[\]{}#%&+=!$@^~\x00-\x1f]+")
 # Room kept for what the report is about: a name stays far below the 255 bytes file systems allow.
 _MOST_SUBJECT = 80
 _MOST_TITLE = 255
@@ -55,10 +53,6 @@ def document_title(title: str, subject: str) -> str:
     return titled if len(titled) <= _MOST_TITLE else titled[: _MOST_TITLE - 1] + "…"
 
 
-def _slug(text: str) -> str:
-    return "-".join(part for part in _NOT_IN_NAME.sub("-", text).split("-") if part)
-
-
 def report_filename(
     *, staff: bool, group_by: GroupBy, lang: str, fmt: str, day: date, subject: str = ""
 ) -> str:
@@ -68,8 +62,6 @@ def report_filename(
     words = Words(interface_language(lang))
     kind = f"{words._(REPORT)} ({words._(INTERNAL)})" if staff else words._(PUBLIC_REPORT)
     grouping = words._(GROUPED_BY, grouping=words._(GROUP_LABELS[group_by]))
-    about = _slug(subject)
-    if len(about) > _MOST_SUBJECT:
-        about = about[:_MOST_SUBJECT].rsplit("-", 1)[0]
-    parts = (_slug(kind.lower()), about, _slug(grouping.lower()), lang, day.isoformat())
+    about = name_words(subject, _MOST_SUBJECT)
+    parts = (name_words(kind.lower()), about, name_words(grouping.lower()), lang, day.isoformat())
     return "-".join(part for part in parts if part) + f".{fmt}"

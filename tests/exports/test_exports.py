@@ -45,7 +45,7 @@ def test_staff_csv_has_every_column_and_the_internal_fields(public: TestClient, 
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="nrtd-recommendations-') and disposition.endswith(
-        '.csv"'
+        ".csv"
     )
     assert csv_header(response.content) == list(StaffExportRow.model_fields)
     head = public.head(f"{STAFF}.csv?format=template", headers=world.coordinator)  # nothing built
@@ -100,7 +100,7 @@ def test_staff_xlsx_and_json_hold_the_same_rows(public: TestClient, world: World
     document = public.get(f"{STAFF}.json", headers=world.coordinator)
 
     assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert xlsx.headers["content-disposition"].endswith('.xlsx"')
+    assert xlsx.headers["content-disposition"].endswith(".xlsx")
     header, sheet = xlsx_rows(xlsx.content)
     assert header == list(StaffExportRow.model_fields)
     assert [{name: "" if value is None else str(value) for name, value in row.items()} for row in sheet] == [
@@ -382,7 +382,7 @@ def test_each_language_of_an_export_is_a_file_of_its_own_name(public: TestClient
         staff = public.get(
             f"{STAFF}.{fmt}", params={"lang": "es", "status": "in_progress"}, headers=world.coordinator
         )
-        assert 'filename="nrtd-recommendations-es-' in staff.headers["content-disposition"]
+        assert 'filename="nrtd-recommendations-status-in_progress-es-' in staff.headers["content-disposition"]
     assert len(names) == 9
     # The full export, built by the first request, is served from the cache under the same name.
     cached = public.get(f"{PUBLIC}.csv", params={"lang": "fr"})

@@ -221,7 +221,7 @@ def test_public_exports_weigh_more_than_one_request(make_client: MakeClient) -> 
     head = limited.head(f"{PUBLIC}.xlsx?q=x")
     assert head.status_code == 200 and head.headers["ratelimit-remaining"] == "25"
     assert head.content == b"" and "content-length" not in head.headers
-    assert head.headers["content-disposition"].endswith('.xlsx"') and head.headers["etag"].startswith('W/"')
+    assert head.headers["content-disposition"].endswith(".xlsx") and head.headers["etag"].startswith('W/"')
     assert head.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert limited.head(f"{PUBLIC}.csv?sdg=99").status_code == 422  # 24 left
     first = limited.get(f"{PUBLIC}.csv?q=x")
