@@ -143,7 +143,7 @@ def test_the_reply_and_its_grades_read_in_the_owners_language(
     events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
     [reply] = [event for event in events if str(event["UID"]).startswith("follow_up_reply-")]
     assert str(reply["SUMMARY"]) == f"Réponse de suivi attendue : {CRC}"
-    assert "Note : B (1/3)" in str(reply["DESCRIPTION"]).splitlines()
+    assert "Évaluation : B (1/3)" in str(reply["DESCRIPTION"]).splitlines()
     # The link opens the recommendation's follow-up in French (the language before the fragment).
     assert str(reply["URL"]).endswith(f"/staff/recommendations/{ids['10']}?lang=fr#treaty-follow-up")
 
@@ -160,7 +160,7 @@ def test_the_reply_and_its_grades_read_in_the_owners_language(
     publish = {"kind": "follow_up_reply", "object_id": item["object_id"], "published": True}
     assert client.post("/api/v1/deadlines/publications", json=publish).status_code == 204
     assert items_of(anonymous_client, "/api/v1/public/deadlines")[0]["grade"] == "B (1/3)"
-    for lang, label in (("fr", "(Notes : B (1/3))"), ("es", "(Calificaciones: B (1/3))")):
+    for lang, label in (("fr", "(Évaluations : B (1/3))"), ("es", "(Calificaciones: B (1/3))")):
         page = anonymous_client.get("/calendar", params={"lang": lang}, headers={"Accept": "text/html"})
         assert label in page.text and "Grades" not in page.text
 
