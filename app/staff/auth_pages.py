@@ -28,7 +28,7 @@ from app.staff.session import (
     new_login_csrf,
     set_cookie,
 )
-from app.users import service as users_service
+from app.users import own_password
 from app.users.schemas import PasswordChange
 
 router = staff_router()
@@ -152,7 +152,9 @@ def password_page(request: Request, staff: SignedIn) -> Response:
 
 
 @router.post("/password")
-async def password_submit(request: Request, db: DbSession, staff: SignedIn) -> Response:
+async def password_submit(
+    request: Request, db: DbSession, settings: AppSettings, staff: SignedIn
+) -> Response:
     values = await form_values(request)
     _ = StaffPage.of(request, "password").gettext
     try:
@@ -165,7 +167,7 @@ async def password_submit(request: Request, db: DbSession, staff: SignedIn) -> R
         )
         if values.get("confirm_password") != body.new_password:
             raise FormInvalid({"confirm_password": _("The two new passwords are not the same.")})
-        users_service.change_own_password(db, staff.actor, body.current_password, body.new_password)
+        own_password.change_own_password(db, settings, staff.actor, body.current_password, body.new_password)
         if staff.actor.password_change_required:  # their first sign-in (or after a reset)
             preferences.adopt_language(db, staff.actor, StaffPage.of(request, "password").lang)
     except FormInvalid as exc:

@@ -147,8 +147,12 @@ async def form_values(request: Request) -> dict[str, Any]:
 
 def refused(session: Session, exc: DomainError) -> dict[str, str]:
     """A service refused the form: undo whatever the request wrote so far (the page is shown again,
-    the request does not fail, so its unit of work would commit), and say why, field by field."""
+    the request does not fail, so its unit of work would commit) but the rows the refusal asks to
+    keep (a wrong current password's failure, counted by the login throttle), and say why, field by
+    field."""
     session.rollback()
+    if exc.persist:
+        session.add_all(exc.persist)
     return field_errors(exc)
 
 

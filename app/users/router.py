@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
-from app.core.deps import DbSession, IfMatch, RowId
+from app.core.deps import AppSettings, DbSession, IfMatch, RowId
 from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
-from app.users import service
+from app.users import own_password, service
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -116,6 +116,10 @@ def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
     tags=["auth"],
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Change your own password (the current one is required); your other sessions end",
+    description="A wrong `current_password` counts as a failed login of the account from this address: "
+    "after `NRTD_LOGIN_MAX_FAILURES` of them the change is refused (429 with Retry-After) "
+    "until the login throttle's wait is over, as a login would be.",
+    responses=problem_responses(429),
 )
-def change_my_password(db: DbSession, actor: AnyUser, body: PasswordChange) -> None:
-    service.change_own_password(db, actor, body.current_password, body.new_password)
+def change_my_password(db: DbSession, settings: AppSettings, actor: AnyUser, body: PasswordChange) -> None:
+    own_password.change_own_password(db, settings, actor, body.current_password, body.new_password)

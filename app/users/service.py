@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
 from app.auth import throttle
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import hash_password
 from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
@@ -254,40 +254,6 @@ def update_user(
             after={"role": role},
         )
     return _users_out(session, [user])[0], etag(user.version)
-
-
-def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
-    """A signed-in user replaces their password: the current one is required, the new one must pass
-    the password policy and differ. Every other session and token of theirs ends; this one stays."""
-    if actor.user_id is None:
-        raise InvalidInput(
-            "an API key has no password", errors=[{"field": "current_password", "reason": _("no password")}]
-        )
-    user = _load_user(session, actor.user_id)
-    if not verify_password(user.password_hash, current):
-        raise InvalidInput(
-            "the current password is wrong",
-            errors=[{"field": "current_password", "reason": _("does not match your current password")}],
-        )
-    if current == new:
-        raise InvalidInput(
-            "the new password is the current one",
-            errors=[{"field": "new_password", "reason": _("must differ from the current password")}],
-        )
-    if problem := password_problem(new, email=user.email, full_name=user.full_name):
-        raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])
-    now = _now()
-    user.password_hash = hash_password(new)
-    user.password_set_at = now
-    user.must_change_password = False
-    user.updated_at = now
-    session.execute(
-        update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None), AuthToken.id != actor.token_id)
-        .values(revoked_at=now)
-    )
-    session.flush()
-    record(session, actor, "user.password_changed", "user", user.id)
 
 
 def _key_out(key: ApiKey, refs: Mapping[int, EntityRef]) -> dict[str, object]:

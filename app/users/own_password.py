@@ -1,0 +1,90 @@
+"""A signed-in user replacing their own password (``POST /api/v1/me/password``, the staff password page).
+
+The current password is asked for so that whoever holds a session or a token (a stolen token, a
+workstation left signed in) cannot make the account theirs. That check is a password guess like a
+login's, so it is held to the login's throttle (``app.auth.throttle``): a wrong current password
+counts as a failed login of the account from the caller's address, and once the account and
+address have had ``NRTD_LOGIN_MAX_FAILURES`` failures the change is refused with 429 and
+Retry-After, the right password included, before any password is checked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.audit.service import event, record
+from app.auth import throttle
+from app.auth.passwords import hash_password, verify_password
+from app.auth.service import normalise_email
+from app.core.actor import Actor
+from app.core.catalogue import marked as _
+from app.core.config import Settings
+from app.core.errors import InvalidInput, NotFound, TooManyRequests
+from app.models import AuthToken, LoginFailure, User
+from app.users.password_policy import password_problem
+
+WRONG_CURRENT = "wrong current password"
+
+
+def _user(session: Session, actor: Actor) -> User:
+    if actor.user_id is None:
+        raise InvalidInput(
+            "an API key has no password", errors=[{"field": "current_password", "reason": _("no password")}]
+        )
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound(f"user {actor.user_id} does not exist")
+    return user
+
+
+def _refused_guess(account: str, address: str, actor: Actor, user_id: int, now: datetime) -> InvalidInput:
+    """The 422 of a wrong current password, carrying the failure the throttle counts and its audit
+    event: the request's own writes are rolled back, these are kept (``DomainError.persist``)."""
+    failure = LoginFailure(account=account, address=address, failed_at=now, detail=WRONG_CURRENT)
+    audited = event(actor, "auth.login_failed", "user", user_id, after={"reason": WRONG_CURRENT})
+    return InvalidInput(
+        "the current password is wrong",
+        errors=[{"field": "current_password", "reason": _("does not match your current password")}],
+        persist=[failure, audited],
+    )
+
+
+def change_own_password(session: Session, settings: Settings, actor: Actor, current: str, new: str) -> None:
+    """The current password is required (and throttled as a login is), the new one must pass the
+    password policy and differ. Every other session and token of theirs ends; this one stays."""
+    user = _user(session, actor)
+    now = datetime.now(UTC)
+    account = normalise_email(user.email)
+    address = throttle.address_of(actor.client_ip)
+    refused = throttle.check(session, settings, account, address, user.id, now)
+    if refused is not None:
+        raise TooManyRequests(
+            # The sign-in form's words (a wrong current password is a failed sign-in), a catalogue
+            # message: the staff error page says it in its language.
+            _("Too many failed sign-ins. Wait a few minutes, then try again."),
+            retry_after=refused.retry_after,
+        )
+    if not verify_password(user.password_hash, current):
+        raise _refused_guess(account, address, actor, user.id, now)
+    if current == new:
+        raise InvalidInput(
+            "the new password is the current one",
+            errors=[{"field": "new_password", "reason": _("must differ from the current password")}],
+        )
+    if problem := password_problem(new, email=user.email, full_name=user.full_name):
+        raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])
+    user.password_hash = hash_password(new)
+    user.password_set_at = now
+    user.must_change_password = False
+    user.updated_at = now
+    throttle.clear_pair(session, account, address)
+    session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None), AuthToken.id != actor.token_id)
+        .values(revoked_at=now)
+    )
+    session.flush()
+    record(session, actor, "user.password_changed", "user", user.id)
