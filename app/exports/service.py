@@ -79,7 +79,7 @@ def conditions_for(
 def known_values(engine: Engine, params: RecommendationListParams, *, public: bool) -> None:
     """Refuse a filter value that names nothing (422), as the list does, before a byte is sent."""
     with Session(engine) as session:
-        check_filter_values(session, params, clusters=not public)
+        check_filter_values(session, params, public=public)
 
 
 def template_file_type(params: RecommendationListParams) -> tuple[str, str]:

@@ -82,7 +82,7 @@ def statistics_tag(session: Session, params: RecommendationListParams, *, public
 def check_statistics(session: Session, params: RecommendationListParams, *, public: bool) -> None:
     """What the statistics of ``params`` would refuse (a filter value naming nothing, an SDG code that
     is none), counting nothing: the filters are made into conditions, not run."""
-    check_filter_values(session, params, clusters=not public)
+    check_filter_values(session, params, public=public)
     conditions_for(params, session.get_bind().dialect.name, public=public)
 
 

@@ -55,7 +55,7 @@ def _hidden_reference(session: Session, params: PublicActionParams) -> bool:
 def list_actions(session: Session, params: PublicActionParams) -> PublicActionPage:
     # The list's rule: an entity that names nothing is a 422 naming it, as on the recommendations, the
     # feed and the calendar (entities are public; a hidden cluster or recommendation is not told apart).
-    check_filter_values(session, RecommendationFilter(entity=params.entity), clusters=False)
+    check_filter_values(session, RecommendationFilter(entity=params.entity), public=True)
     if _hidden_reference(session, params):
         if params.cursor:
             decode_cursor(params.cursor, plans.ACTIONS)  # a malformed cursor is a 422 in every case

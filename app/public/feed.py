@@ -154,6 +154,7 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
     check_filter_values(
         session,
         RecommendationFilter(theme=[params.theme] if params.theme is not None else [], entity=params.entity),
+        public=True,
     )
     if params.entity is not None:
         supported = select(ActionEntity.action_id).where(ActionEntity.entity_id == params.entity)

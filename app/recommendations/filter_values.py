@@ -4,20 +4,23 @@ cluster that does not exist would otherwise silently select nothing, which reads
 recommendation" rather than "you mistyped".
 
 The cluster filter is checked for staff only: to the public, an unpublished cluster is answered as
-an unknown one (an empty list), so that a 422 cannot tell that it exists.
+an unknown one (an empty list), so that a 422 cannot tell that it exists. For the same reason the
+public's taxonomy labels are those some recommendation that is not withdrawn carries: a label only
+withdrawn recommendations carry (which the reader's taxonomies leave out) is a 422 as an unknown one
+is, not an empty list that would tell it was once written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import Select, String, cast, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
-from app.models import Cluster, Entity, Mechanism, Term
+from app.models import Cluster, Entity, Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.reading import LABEL_FILTERS, term_key
 from app.recommendations.schemas import RecommendationFilter
@@ -31,15 +34,32 @@ def _unknown(field: str, value: object, what: str) -> InvalidInput:
     return InvalidInput(f"{field}: {reason}", errors=[refused])
 
 
+def _carried_by_a_published_recommendation(role: str) -> ColumnElement[bool]:
+    """Whether a ``Term`` (in a query on terms) is on some recommendation that is not withdrawn, in
+    any role of its kind (the taxonomies count a State once whether it is reviewed or recommending)."""
+    roles = sorted(other for other, kind in ROLE_KIND.items() if kind == ROLE_KIND[role])
+    return (
+        select(RecommendationTerm.recommendation_id)
+        .join(Recommendation, Recommendation.id == RecommendationTerm.recommendation_id)
+        .where(
+            RecommendationTerm.term_id == Term.id,
+            RecommendationTerm.role.in_(roles),
+            Recommendation.withdrawn.is_(False),
+        )
+        .exists()
+    )
+
+
 def check_filter_values(
     session: Session,
     params: RecommendationFilter,
     *,
-    clusters: bool = True,
+    public: bool = False,
     names: Mapping[str, str] | None = None,
 ) -> None:
-    """Raise ``InvalidInput`` for the first filter value that names nothing stored: one statement
-    for all of them (the values found, each tagged with its parameter), none without such filters.
+    """Raise ``InvalidInput`` for the first filter value that names nothing stored (``public``:
+    nothing published): one statement for all of them (the values found, each tagged with its
+    parameter), none without such filters.
     ``names``: the parameter a route calls a filter by, where it is not the list's name (the
     calendar's ``entity_id`` for ``entity``)."""
     asked: list[tuple[str, str, str]] = []  # (parameter, value as typed, value as looked up)
@@ -54,11 +74,13 @@ def check_filter_values(
         if keys:
             asked += [(name, label, key) for key, label in keys.items()]
             term = select(literal(name), Term.key).where(Term.kind == ROLE_KIND[role], Term.key.in_(keys))
+            if public:
+                term = term.where(_carried_by_a_published_recommendation(role))
             lookups.append(term.distinct().subquery().select())
     if params.entity is not None:
         asked.append(("entity", str(params.entity), str(params.entity)))
         lookups.append(select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity))
-    if clusters and params.cluster is not None:
+    if not public and params.cluster is not None:
         asked.append(("cluster", str(params.cluster), str(params.cluster)))
         lookups.append(
             select(literal("cluster"), cast(Cluster.id, String)).where(Cluster.id == params.cluster)

@@ -215,7 +215,7 @@ def list_recommendations(
 ) -> RecommendationPage:
     dialect = session.get_bind().dialect.name
     reader = actor.role == READER
-    check_filter_values(session, params, clusters=not reader)
+    check_filter_values(session, params, public=reader)
     query = parse(params.q)
     sort = effective_sort(params.sort, query)
     # The total first (usually reused from the cache): how many match decides the page's plan.

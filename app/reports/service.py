@@ -154,7 +154,7 @@ def report_subject(session: Session, query: ReportQuery, *, staff: bool) -> str:
 
 def _conditions(session: Session, params: Any, *, staff: bool) -> list[ColumnElement[bool]]:
     # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
-    check_filter_values(session, params, clusters=staff)
+    check_filter_values(session, params, public=not staff)
     return filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
 
 

@@ -1,0 +1,73 @@
+"""A taxonomy label that only withdrawn recommendations carry is not published data (the reader's
+taxonomies leave it out): the public's filters answer it as an unknown label.
+
+Before: ``?theme=Torture`` answered 200 with an empty list on every public route while a label never
+written answered 422 "not a known theme label", so anyone could learn, label by label, what the
+withdrawn recommendations had been tagged with. Now both are the same 422; staff still filter on it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests import accounts
+from tests.conftest import MakeApp
+from tests.factories import import_records, record
+
+PUBLIC = [
+    "/api/v1/public/recommendations",
+    "/api/v1/public/recommendations/facets",
+    "/api/v1/public/stats",
+    "/api/v1/public/exports/recommendations.json",
+    "/api/v1/public/reports/implementation",
+    "/api/v1/public/feed.atom",
+    "/",
+]
+
+
+def _records(with_withdrawn: bool) -> list:  # type: ignore[type-arg]
+    records = [record("R1", themes=["Right to health"], countries=["Peru"])]
+    if with_withdrawn:
+        records.append(
+            record(
+                "W",
+                mechanism="CAT",
+                themes=["Torture"],
+                countries=["Peru"],
+                publication_date=date(2020, 1, 1),
+            )
+        )
+    return records
+
+
+@pytest.fixture
+def withdrawn_label(engine: Engine) -> None:
+    import_records(engine, _records(with_withdrawn=True))
+    import_records(engine, _records(with_withdrawn=False), full_export=True)  # W is withdrawn
+
+
+@pytest.mark.usefixtures("withdrawn_label")
+def test_a_label_only_withdrawn_recommendations_carry_is_unknown_to_the_public(
+    make_app: MakeApp, engine: Engine
+) -> None:
+    client = TestClient(make_app())
+    for path in PUBLIC:
+        never = client.get(path, params={"theme": "Never written"})
+        withdrawn = client.get(path, params={"theme": "Torture"})
+        assert never.status_code == 422, (path, never.text)
+        assert withdrawn.status_code == 422, (path, withdrawn.status_code)
+        assert client.get(path, params={"theme": "Right to health"}).status_code == 200, path
+    reader = accounts.headers_for(engine, "reader")
+    assert (
+        client.get("/api/v1/recommendations", params={"theme": "Torture"}, headers=reader).status_code == 422
+    )
+    # Staff see withdrawn recommendations (withdrawn=true): the label is theirs to filter on.
+    staff = accounts.headers_for(engine, "coordinator")
+    found = client.get(
+        "/api/v1/recommendations", params={"theme": "Torture", "withdrawn": "true"}, headers=staff
+    )
+    assert found.status_code == 200 and found.json()["total"] == 1
