@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ FEED_PATH = "/api/v1/calendar.ics"
 _NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 # What a feed holds: a year back (what was missed) and everything ahead.
 PAST = timedelta(days=366)
+FEED_TIME_ZONE = "UTC"
 
 
 def _user_id(actor: Actor) -> int:
@@ -220,6 +221,11 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     # How often a client should poll (RFC 7986 and the Outlook/Google spelling).
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
+    # RFC 5545 wants at least one component in a calendar: a feed with no deadline (a new instance, a
+    # reader before anything is published) was refused by strict clients. The instance's time zone is
+    # one that shows nothing, and tells a client (X-WR-TIMEZONE: Google, Apple) which days are meant.
+    calendar.add("x-wr-timezone", FEED_TIME_ZONE)
+    calendar.add_component(Timezone.from_tzid(FEED_TIME_ZONE))
     stamp = datetime.now(UTC).replace(microsecond=0)
     audience = Audience.of(owner.actor)
     internal = not audience.published_only

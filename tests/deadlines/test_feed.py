@@ -382,3 +382,29 @@ def test_no_control_character_reaches_the_feed(
     assert ("Report to parliament , second", world.justice_custom) in {
         (shown, int(uid.split("@")[0].split("-")[1])) for shown, _, uid in _events(anonymous_client, path)
     }
+
+
+def test_a_feed_without_any_deadline_is_still_a_valid_calendar(
+    anonymous_client: TestClient, db: Connection
+) -> None:
+    """RFC 5545's grammar wants at least one component in a VCALENDAR (``icalbody = calprops
+    component``): the feed of someone with no deadline yet (a new instance, a reader before anything
+    is published) was BEGIN:VCALENDAR, its properties and END:VCALENDAR, which a strict client
+    refuses to subscribe to. It holds the instance's time zone (a VTIMEZONE, which shows nothing), and
+    still no event."""
+    path = _feed_path(anonymous_client, accounts.headers_for(db, "coordinator"))
+    raw = anonymous_client.get(path).content
+    calendar = Calendar.from_ical(raw)
+    assert calendar.walk("VEVENT") == []
+    assert [component.name for component in calendar.subcomponents] == ["VTIMEZONE"]
+    zone = calendar.subcomponents[0]
+    assert str(zone["tzid"]) and zone.subcomponents  # a STANDARD (or DAYLIGHT) part, as RFC 5545 wants
+    lines = raw.decode().split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2:] == ["END:VCALENDAR", ""]
+    body = lines[1:-2]
+    first_component = next(i for i, line in enumerate(body) if line.startswith("BEGIN:"))
+    assert {"VERSION:2.0"} <= set(body[:first_component]) and any(
+        line.startswith("PRODID:") for line in body[:first_component]
+    )
+    assert not any(line.startswith("BEGIN:") for line in body[:first_component])
+    assert str(calendar["x-wr-timezone"]) == str(zone["tzid"])
