@@ -9,10 +9,13 @@ taken over.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +32,9 @@ LEASE_NAME = "import"
 # The reminder digests' sender (app.notify): "NRTE".
 NOTIFY_ADVISORY_KEY = 0x4E525445
 NOTIFY_LEASE_NAME = "notify"
+logger = logging.getLogger(__name__)
+# How often a lease held with ``renew`` is renewed, at most (and at least four times per lease).
+RENEW_EVERY_SECONDS = 60.0
 # What a write refused during an import is told: runs of one State take seconds, of every State minutes.
 IMPORT_RETRY_AFTER = 30
 
@@ -79,6 +85,32 @@ def _another(what: str) -> str:
     return Reason(_ANOTHER[what]) if what in _ANOTHER else f"another {what}"
 
 
+@dataclass
+class Hold:
+    """A lock held by this process. ``confirm`` renews a lease inside the caller's transaction and says
+    whether it is still this process's: a run that outlived its lease (its machine slept, the database
+    stayed locked past it) may have been taken over, and must then do no more of its work."""
+
+    name: str
+    holder: str | None  # None: a PostgreSQL advisory lock, which lives as long as its connection
+    ttl_seconds: int
+    lost: threading.Event = field(default_factory=threading.Event)
+
+    def confirm(self, conn: Connection) -> bool:
+        if self.holder is None:
+            return True
+        if self.lost.is_set():
+            return False
+        result = conn.execute(
+            update(ImportLease)
+            .where(ImportLease.name == self.name, ImportLease.holder == self.holder)
+            .values(expires_at=utcnow() + timedelta(seconds=self.ttl_seconds))
+        )
+        if not result.rowcount:
+            self.lost.set()
+        return not self.lost.is_set()
+
+
 @contextmanager
 def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
     with exclusive(engine, LEASE_NAME, ADVISORY_KEY, ttl_seconds=ttl_seconds, what="import"):
@@ -86,25 +118,55 @@ def import_lock(engine: Engine, *, ttl_seconds: int) -> Iterator[None]:
 
 
 @contextmanager
-def exclusive(engine: Engine, name: str, advisory_key: int, *, ttl_seconds: int, what: str) -> Iterator[None]:
+def exclusive(
+    engine: Engine, name: str, advisory_key: int, *, ttl_seconds: int, what: str, renew: bool = False
+) -> Iterator[Hold]:
     """Hold the lock ``name`` (PostgreSQL: advisory key ``advisory_key``) or raise ImportLocked at once,
-    saying "another <what> is running"."""
+    saying "another <what> is running". ``renew`` (SQLite): a thread renews the lease while the block
+    runs, so that a run longer than ``ttl_seconds`` keeps it; only a process that stopped (killed, its
+    host gone) leaves it to expire. Not for an import, which holds SQLite's write lock for its whole
+    run: nothing else can write the lease meanwhile, nor take it over."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if not conn.execute(select(func.pg_try_advisory_lock(advisory_key))).scalar():
                 raise ImportLocked(Reason(_LOCKED_ADVISORY, another=_another(what)))
             try:
-                yield
+                yield Hold(name, None, ttl_seconds)
             finally:
                 conn.execute(select(func.pg_advisory_unlock(advisory_key)))
         return
     me = holder_id()
     _take_lease(engine, name, me, ttl_seconds, what)
+    hold = Hold(name, me, ttl_seconds)
+    done = threading.Event()
+    renewer = None
+    if renew:
+        renewer = threading.Thread(
+            target=_renewing, args=(engine, hold, done), name=f"{name}-lease", daemon=True
+        )
+        renewer.start()
     try:
-        yield
+        yield hold
     finally:
+        done.set()
+        if renewer is not None:
+            renewer.join()
         with engine.begin() as conn:
             conn.execute(delete(ImportLease).where(ImportLease.name == name, ImportLease.holder == me))
+
+
+def _renewing(engine: Engine, hold: Hold, done: threading.Event) -> None:
+    """Renew ``hold``'s lease until ``done`` or until it was taken over. A renewal that finds the
+    database locked is tried again at the next turn (there are four or more per lease)."""
+    every = min(RENEW_EVERY_SECONDS, hold.ttl_seconds / 4)
+    while not done.wait(every):
+        try:
+            with engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+                if not hold.confirm(conn):
+                    logger.warning("the %s lease was taken over by another process", hold.name)
+                    return
+        except Exception:  # a locked database, a dropped file system: the next turn tries again
+            logger.warning("could not renew the %s lease", hold.name, exc_info=True)
 
 
 def _current_lease(conn: Connection, name: str = LEASE_NAME) -> ImportLease | None:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import READER
 from app.core.config import Settings
 from app.core.timestamps import as_utc
+from app.import_runs.lock import Hold
 from app.models import AuditEvent, OutboxMessage, User
 from app.notify.digest import language_of, render_digest, staff_link
 from app.notify.items import work_for
@@ -166,13 +168,26 @@ def _rewritten(db: Session, row: OutboxMessage, user: User, settings: Settings, 
     return True
 
 
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """A transaction that takes SQLite's write lock at its start: one that read first and wrote after
+    failed at once ("database is locked") when the run's lease was renewed in between."""
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        db.connection(execution_options={"sqlite_immediate": True})
+        yield db
+
+
 def _claim(
-    engine: Engine, row_id: int, settings: Settings, now: datetime
-) -> OutboxMessage | Literal["dropped", "gone"]:
+    engine: Engine, row_id: int, settings: Settings, now: datetime, hold: Hold | None
+) -> OutboxMessage | Literal["dropped", "gone", "lost"]:
     """The digest, marked ``sending``; ``dropped`` when its person no longer wants it, or has nothing
     waiting any more; ``gone`` when it no longer waits (another run sent it, or put it off, since
-    this one listed it: on SQLite a run that outlived its lease has a second one beside it)."""
-    with Session(engine, expire_on_commit=False) as db, db.begin():
+    this one listed it); ``lost`` when this run's lock was taken over (on SQLite, a run that could not
+    renew its lease in time): the run holding it now sends, this one claims nothing more. The lease is
+    renewed in the claim's own transaction, so no digest is claimed by a run that no longer holds it."""
+    with writing(engine) as db:
+        if hold is not None and not hold.confirm(db.connection()):
+            return "lost"
         row = db.get_one(OutboxMessage, row_id)
         if row.state not in ("pending", "sending") or as_utc(row.next_attempt_at) > now:
             return "gone"
@@ -189,7 +204,7 @@ def _claim(
 
 
 def _settle(engine: Engine, row_id: int, now: datetime, error: str | None, permanent: bool = False) -> str:
-    with Session(engine) as db, db.begin():
+    with writing(engine) as db:
         row = db.get_one(OutboxMessage, row_id)
         if error is None:
             row.state, row.sent_at, row.last_error = "sent", now, None
@@ -232,8 +247,9 @@ def _send_one(
     return _settle(engine, row.id, now, None), None
 
 
-def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
-    """Send every digest that is due; the caller holds the sender's lock."""
+def send_pending(engine: Engine, settings: Settings, now: datetime, hold: Hold | None = None) -> Sent:
+    """Send every digest that is due; the caller holds the sender's lock (``hold``, renewed and
+    checked at each claim)."""
     with Session(engine) as db:
         due = _due(db, now)
         waiting, next_retry = _waiting(db, now)
@@ -245,7 +261,10 @@ def send_pending(engine: Engine, settings: Settings, now: datetime) -> Sent:
     session: smtplib.SMTP | SmtpUnavailable | None = None
     try:
         for row_id in due:
-            row = _claim(engine, row_id, settings, now)
+            row = _claim(engine, row_id, settings, now, hold)
+            if row == "lost":
+                error = "the run's lock was taken over by another run, which sends the digests left"
+                break
             if row == "gone":
                 continue
             if row == "dropped":

@@ -8,6 +8,7 @@ name (a second run is told at once and does nothing).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,13 +18,13 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.counts import count_of
 from app.core.timestamps import as_utc
-from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
+from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, Hold, exclusive
 from app.models import OutboxMessage
 from app.models.base import utcnow
 from app.notify.outbox import Built, build_digests
-from app.notify.sender import Sent, send_pending
+from app.notify.sender import Sent, send_pending, writing
 
-# The longest a run may hold the SQLite lease before another may take it over.
+# How long the SQLite lease of a run that stopped renewing it (killed, its host gone) keeps others out.
 LOCK_TTL_SECONDS = 3600
 
 
@@ -60,14 +61,25 @@ class RunSummary:
         return self.sent is not None and bool(self.sent.failed or self.sent.retrying or self.sent.waiting)
 
 
+def _sender_lock(engine: Engine) -> AbstractContextManager[Hold]:
+    """The one run that sends: on SQLite its lease is renewed while it works (a slow relay, hundreds
+    of digests), else a run past the hour had a second beside it, claiming the digest it was sending."""
+    return exclusive(
+        engine,
+        NOTIFY_LEASE_NAME,
+        NOTIFY_ADVISORY_KEY,
+        ttl_seconds=LOCK_TTL_SECONDS,
+        what="reminder run",
+        renew=True,
+    )
+
+
 def run_reminders(engine: Engine, settings: Settings, now: datetime | None = None) -> RunSummary:
     now = now or utcnow()
-    with exclusive(
-        engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=LOCK_TTL_SECONDS, what="reminder run"
-    ):
-        with Session(engine) as db, db.begin():
+    with _sender_lock(engine) as hold:
+        with writing(engine) as db:
             built = build_digests(db, settings, now)
-        sent = send_pending(engine, settings, now) if settings.smtp_host else None
+        sent = send_pending(engine, settings, now, hold) if settings.smtp_host else None
     return RunSummary(built, sent)
 
 
@@ -77,10 +89,8 @@ def send_retries(engine: Engine, settings: Settings, now: datetime | None = None
     if not settings.smtp_host:
         return None
     now = now or utcnow()
-    with exclusive(
-        engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=LOCK_TTL_SECONDS, what="reminder run"
-    ):
-        return send_pending(engine, settings, now)
+    with _sender_lock(engine) as hold:
+        return send_pending(engine, settings, now, hold)
 
 
 def next_retry(engine: Engine) -> datetime | None:
