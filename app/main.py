@@ -36,6 +36,7 @@ from app.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitHeadersMiddleware, m
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.single_values import one_value_each
+from app.core.time_zone import TimeZoneMiddleware
 from app.core.write_turns import WriteTurns
 from app.deadlines.router import feed_router as calendar_feed_router
 from app.deadlines.router import public_router as public_deadlines_router
@@ -191,6 +192,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.import_runners = import_runners()
     # Added innermost first; the proxy's client address, the request id and the security headers are
     # outermost of all (_around_error_handling), so every answer, an early refusal included, has them.
+    # Each request reads "today" and writes times in the instance's zone (NRTD_TIME_ZONE).
+    app.add_middleware(TimeZoneMiddleware, zone=settings.time_zone)
     app.add_middleware(NulGuardMiddleware)  # inside the body limit: reads bounded bodies only
     app.add_middleware(
         BodyLimitMiddleware,

@@ -24,6 +24,7 @@ from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.db import command_limits, make_engine
 from app.core.errors import DomainError, ImportFailed, ImportLocked
+from app.core.time_zone import zone_named
 from app.import_runs.uploads import ImportRunners, UploadedRun, UploadKind
 
 log = logging.getLogger("nrtd.scheduler")
@@ -135,8 +136,9 @@ def _waiting_retry(settings: Settings) -> datetime | None:
 def _reminder_loop(schedule_text: str, settings: Settings, stop: threading.Event) -> None:
     """The reminder runs on their schedule, and between two of them a pass at each retry time: a
     digest the server could not take waits its delay (1, 2, 4 ... minutes), not the next run; those
-    a process before this one left waiting too."""
-    schedule = croniter(schedule_text, datetime.now(UTC))
+    a process before this one left waiting too. The schedule is read in the instance's time zone
+    (NRTD_TIME_ZONE), summer time included: "0 6 * * *" is 06:00 where the digests' readers are."""
+    schedule = croniter(schedule_text, datetime.now(zone_named(settings.time_zone)))
     due: datetime = schedule.get_next(datetime)
     retry = _waiting_retry(settings)
     while not stop.is_set():

@@ -338,3 +338,26 @@ def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_t
     # After the long run, the next one waits for the next whole second; none starts on its heels.
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert gaps[0] >= 2.5 and all(gap > 0.5 for gap in gaps[1:]), gaps
+
+
+def test_the_reminder_schedule_is_read_in_the_instances_time_zone(
+    scheduled_settings: Settings, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    # "0 6 * * *" was 06:00 UTC, 01:00 in Lima: the digests came in the night. It is 06:00 in
+    # NRTD_TIME_ZONE, summer time included.
+    settings = scheduled_settings.model_copy(
+        update={"import_schedule": "", "notify_schedule": "0 6 * * *", "time_zone": "America/Lima"}
+    )
+    stop = start_scheduler(settings)
+    prefix = "next scheduled reminder run at "
+    try:
+        deadline = time.monotonic() + 5
+        while not [m for m in caplog_info.messages if m.startswith(prefix)] and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+    (message,) = [m for m in caplog_info.messages if m.startswith(prefix)]
+    due = datetime.fromisoformat(message.removeprefix(prefix))
+    assert (due.hour, due.minute, due.utcoffset()) == (6, 0, timedelta(hours=-5))
+    assert due.astimezone(UTC).hour == 11
+    assert datetime.now(UTC) < due <= datetime.now(UTC) + timedelta(days=1)

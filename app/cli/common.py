@@ -120,6 +120,9 @@ def settings_or_exit() -> Settings:
             say(f"setting {name}: {error['msg'].removeprefix('Value error, ')}", "red")
         raise typer.Exit(EXIT_USAGE) from None
     _warn_unknown_settings()
+    from app.core.time_zone import set_process_zone
+
+    set_process_zone(settings.time_zone)
     return settings
 
 

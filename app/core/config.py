@@ -41,6 +41,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "data_licence": lambda value: " ".join(value.split()),
     "trusted_proxies": checks.networks,
     "public_cors_origins": checks.origins,
+    "time_zone": checks.time_zone,
 }
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 
@@ -271,6 +272,11 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=30.0, gt=0, le=600, description="seconds an SMTP exchange may take")
     notify_schedule: str = Field(
         default="", description="cron expression of the digest run in `nrtd serve`; empty: not scheduled"
+    )
+    time_zone: str = Field(
+        default="UTC",
+        description="the instance's IANA time zone (America/Lima): what today is for deadlines, overdue "
+        "items and the reminders' days, and the times the pages show; stored times stay in UTC",
     )
     notify_due_days: int = Field(
         default=14, ge=1, le=365, description="what is due within this many days is in a digest"

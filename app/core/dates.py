@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
+from app.core.time_zone import local_today
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -56,16 +57,13 @@ def _plausible(value: dt.date | None) -> dt.date | None:
 EnteredDate = Annotated[dt.date, BeforeValidator(_iso_date_text), AfterValidator(_plausible)]
 
 
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 def not_in_future(day: dt.date, field: str) -> None:
     """Refuse a report or measurement dated in the future.
 
-    A day of slack: "today" in a time zone ahead of UTC (up to +14 h) is tomorrow in UTC.
+    A day of slack: "today" for a person in a time zone ahead of the instance's (``NRTD_TIME_ZONE``)
+    may be its tomorrow.
     """
-    if day > utc_today() + dt.timedelta(days=1):
+    if day > local_today() + dt.timedelta(days=1):
         raise InvalidInput(
             f"{field}: {day.isoformat()} is in the future",
             errors=[{"field": field, "reason": _("must not be in the future")}],

@@ -293,3 +293,34 @@ def redis_url(value: str, *, store: str | None) -> str:
             "count in Redis, or remove NRTD_REDIS_URL"
         )
     return value
+
+
+def time_zone(value: str) -> str:
+    """An IANA time zone name (America/Lima, Europe/Paris, UTC), as the system's or the tzdata
+    package's database knows it."""
+    import difflib
+    import zoneinfo
+
+    name = value.strip()
+    try:
+        if not name:
+            raise ValueError("empty")
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        known = zoneinfo.available_timezones()
+        by_lower = {known_name.lower(): known_name for known_name in known}
+        wanted = name.lower().replace(" ", "_")
+        # "america/lima" is America/Lima, "Lima" a city's zone; else the closest spellings.
+        close = [by_lower[wanted]] if wanted in by_lower else []
+        close = close or sorted(
+            known_name for known_name in known if known_name.lower().endswith("/" + wanted)
+        )
+        close = close or [
+            by_lower[match] for match in difflib.get_close_matches(wanted, by_lower, n=3, cutoff=0.6)
+        ]
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        raise ValueError(
+            f"{value!r} is not a time zone{hint}: give an IANA name, such as America/Lima, Europe/Paris "
+            "or UTC"
+        ) from None
+    return name

@@ -23,8 +23,8 @@ from app.audit.service import record
 from app.auth.service import secret_hash
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
-from app.core.dates import utc_today
 from app.core.errors import InvalidInput, NotFound
+from app.core.time_zone import instance_zone, local_today
 from app.deadlines.labels import KIND_LABELS, titled
 from app.deadlines.schemas import CalendarTokenStatus, DeadlineListParams
 from app.deadlines.service import Audience, deadlines, uid
@@ -38,7 +38,6 @@ FEED_PATH = "/api/v1/calendar.ics"
 _NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 # What a feed holds: a year back (what was missed) and everything ahead.
 PAST = timedelta(days=366)
-FEED_TIME_ZONE = "UTC"
 
 
 def _user_id(actor: Actor) -> int:
@@ -210,7 +209,7 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     events' UIDs start with the site's address (``Settings.site_address``), so that an event keeps
     its UID whichever address the client subscribed at."""
     gettext = translations(owner.language).gettext
-    today = utc_today()
+    today = local_today()
     params = DeadlineListParams(from_date=today - PAST)
     calendar = Calendar()
     calendar.add("prodid", "-//NRTD//Recommendation tracker deadlines//EN")
@@ -224,8 +223,9 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     # RFC 5545 wants at least one component in a calendar: a feed with no deadline (a new instance, a
     # reader before anything is published) was refused by strict clients. The instance's time zone is
     # one that shows nothing, and tells a client (X-WR-TIMEZONE: Google, Apple) which days are meant.
-    calendar.add("x-wr-timezone", FEED_TIME_ZONE)
-    calendar.add_component(Timezone.from_tzid(FEED_TIME_ZONE))
+    zone = instance_zone().key
+    calendar.add("x-wr-timezone", zone)
+    calendar.add_component(Timezone.from_tzid(zone))
     stamp = datetime.now(UTC).replace(microsecond=0)
     audience = Audience.of(owner.actor)
     internal = not audience.published_only

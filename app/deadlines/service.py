@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
-from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.pagination import CursorOrder, decode_cursor, encode_cursor
+from app.core.time_zone import local_today
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
 from app.recommendations.schemas import RecommendationFilter
@@ -64,7 +64,7 @@ def deadlines(
     today: date | None = None,
 ) -> list[DeadlineItem]:
     """Every deadline ``params`` selects that ``audience`` may see, by date (then kind, then id)."""
-    today = today or utc_today()
+    today = today or local_today()
     entity, entity_param = params.entity_filter()
     if audience.published_only and params.overdue is not None:
         # Whether a deadline was met is internal: filtering on it would tell the public view.
@@ -119,7 +119,7 @@ def out(item: DeadlineItem, today: date) -> DeadlineOut:
 
 def list_deadlines(session: Session, audience: Audience, params: DeadlineListParams) -> DeadlinePage:
     """One page, earliest first; the cursor holds the last item's date, kind and id."""
-    today = utc_today()
+    today = local_today()
     items = deadlines(session, audience, params, today)
     total = len(items)
     if params.cursor:

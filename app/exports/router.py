@@ -15,11 +15,11 @@ from fastapi.responses import StreamingResponse
 
 from app.auth.deps import PublicCaller, StaffUser
 from app.core.caching import cached_response, etag_matches, public_cache_headers
-from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession, SiteAddress
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_doc, problem_responses
 from app.core.publisher import Publisher
+from app.core.time_zone import local_today
 from app.exports import stats
 from app.exports.metadata import metadata_document
 from app.exports.params import (
@@ -202,7 +202,7 @@ def _statistics(
     request: Request, db: DbSession, asked: RecommendationListParams, timeout: float, *, public: bool
 ) -> Response:
     """The statistics (staff or public) as JSON, or the answer of a HEAD or a revalidation."""
-    today = utc_today()
+    today = local_today()
     headers, unchanged = _revalidated(request, db, asked, today, public=public)
     if unchanged is not None:
         return unchanged

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
-from app.core.dates import not_in_future, utc_today
+from app.core.dates import not_in_future
 from app.core.db import off_index
 from app.core.errors import NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.core.time_zone import local_today
 from app.core.timestamps import as_utc
 from app.followup.latest import latest_grades as grades
 from app.followup.replies import lock_document_of, settle_reply_of
@@ -206,7 +207,7 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
         conditions.append(due_col <= params.due_to)
     if params.overdue is not None:
         # No due date is not late, and must never be NULL: NOT NULL left those out of both lists.
-        late = due_col.is_not(None) & (due_col < utc_today()) & grades.c.grade.is_(None)
+        late = due_col.is_not(None) & (due_col < local_today()) & grades.c.grade.is_(None)
         conditions.append(late if params.overdue else ~late)
     if params.corrected is not None:
         conditions.append(corrected_col if params.corrected else ~corrected_col)

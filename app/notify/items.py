@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import FOCAL_POINT, MANAGERS, Actor
 from app.core.catalogue import marked as _
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from app.deadlines.schemas import DeadlineListParams
 from app.deadlines.service import Audience, deadlines
 from app.deadlines.sources import DEADLINE_KINDS
@@ -169,7 +169,7 @@ def _manager(db: Session, user: User, due_days: int, today: date) -> list[Sectio
 
 def work_for(db: Session, user: User, due_days: int, today: date | None = None) -> list[Section]:
     """The non-empty sections of ``user``'s digest."""
-    today = today or utc_today()
+    today = today or local_today()
     if user.role in MANAGERS:
         sections = _manager(db, user, due_days, today)
     elif user.role == FOCAL_POINT and user.entity_id is not None:

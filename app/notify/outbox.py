@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
+from app.core.time_zone import day_start, local_day
 from app.models import OutboxMessage, User
 from app.models.accounts import DigestFrequency
 from app.notify.digest import language_of, render_digest
@@ -63,7 +64,7 @@ def _replace_older(db: Session, user_id: int, period: str) -> int:
 def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
     """Build the digest of every active person whose period has none yet, due at ``now``; the caller
     commits."""
-    today = now.date()
+    today = local_day(now)  # the instance's day (NRTD_TIME_ZONE): a digest's period, what is overdue
     built = already = nothing = replaced = 0
     users = db.scalars(select(User).where(User.active.is_(True), User.digest != "never").order_by(User.id))
     periods = [period_of("daily", today), period_of("weekly", today)]
@@ -74,7 +75,7 @@ def build_digests(db: Session, settings: Settings, now: datetime) -> Built:
     built_today = set(
         db.scalars(
             select(OutboxMessage.user_id).where(
-                OutboxMessage.created_at >= datetime.combine(today, time.min, tzinfo=UTC),
+                OutboxMessage.created_at >= day_start(today),
                 OutboxMessage.state != "dropped",
             )
         )

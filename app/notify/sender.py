@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import READER
 from app.core.config import Settings
+from app.core.time_zone import local_day
 from app.core.timestamps import as_utc
 from app.import_runs.lock import Hold
 from app.models import AuditEvent, OutboxMessage, User
@@ -158,7 +159,7 @@ def _rewritten(db: Session, row: OutboxMessage, user: User, settings: Settings, 
     written again with what is waiting for its person now, in the language they now chose: hours
     later, a deadline may have been deleted, moved or met, an update approved. False when nothing
     is left to tell. The Message-ID stays: it is the same digest, sent late."""
-    today = now.date()
+    today = local_day(now)
     sections = work_for(db, user, settings.notify_due_days, today)
     if not sections:
         return False

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.counts import count_of
+from app.core.time_zone import in_zone
 from app.core.timestamps import as_utc
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, Hold, exclusive
 from app.models import OutboxMessage
@@ -76,7 +77,7 @@ def _sender_lock(engine: Engine) -> AbstractContextManager[Hold]:
 
 def run_reminders(engine: Engine, settings: Settings, now: datetime | None = None) -> RunSummary:
     now = now or utcnow()
-    with _sender_lock(engine) as hold:
+    with in_zone(settings.time_zone), _sender_lock(engine) as hold:
         with writing(engine) as db:
             built = build_digests(db, settings, now)
         sent = send_pending(engine, settings, now, hold) if settings.smtp_host else None
@@ -89,7 +90,7 @@ def send_retries(engine: Engine, settings: Settings, now: datetime | None = None
     if not settings.smtp_host:
         return None
     now = now or utcnow()
-    with _sender_lock(engine) as hold:
+    with in_zone(settings.time_zone), _sender_lock(engine) as hold:
         return send_pending(engine, settings, now, hold)
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.core.dates import utc_today
 from app.core.errors import DomainError, InvalidInput
+from app.core.time_zone import local_today
 from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.facets import facets
 from app.exports.params import list_params
@@ -237,7 +236,7 @@ def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, A
 def calendar(session: Session, page: PageContext, paging: Paging) -> dict[str, Any]:
     """The published deadlines from this month on, by month, with the links to the earlier and later
     pages (a tampered cursor: the first page)."""
-    start = utc_today().replace(day=1)
+    start = local_today().replace(day=1)
     try:
         params = PublicDeadlineParams(from_date=start, cursor=paging.cursor, limit=CALENDAR_PAGE_SIZE)
         listed = list_published(session, params)
@@ -281,7 +280,7 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
         session,
         RecommendationListParams(lang=cast(Lang, page.lang)),
         public=True,
-        today=datetime.now(UTC).date(),
+        today=local_today(),
     )
     # The statistics come labelled in the page's language; a theme no export named in it keeps its
     # stored label, in the feed's language, and is marked so.

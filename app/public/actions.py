@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.dates import utc_today
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor
+from app.core.time_zone import local_today
 from app.feed.fields import name_order
 from app.models import Action as ActionRow
 from app.models import ActionEntity, Mechanism, Recommendation
@@ -90,7 +90,7 @@ def get_action(session: Session, action_id: int) -> PublicAction:
         title=action.title,
         description=action.description,
         status=action.status,
-        overdue=is_overdue(action, utc_today()),
+        overdue=is_overdue(action, local_today()),
         start_date=action.start_date,
         due_date=action.due_date,
         lead_entity_id=action.lead_entity_id,

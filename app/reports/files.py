@@ -8,9 +8,9 @@ from app.core.actor import Actor
 from app.core.caching import data_etag
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.dates import utc_today
 from app.core.errors import InvalidInput
 from app.core.publisher import Publisher
+from app.core.time_zone import local_today
 from app.recommendations.reading import data_version
 from app.reports import pdf, service, state_template
 from app.reports.formats import RenderedReport, TemplateFailed, UnbuiltReport, render, unbuilt
@@ -21,7 +21,7 @@ def public_report_tag(session: Session, publisher: Publisher, target: str) -> st
     """The public report's ETag, known before it is built: the data version (a template uploaded or
     removed moves it too), the publisher named on it, today's date (what is overdue) and ``target``,
     the request's path and query."""
-    return data_etag(data_version(session), str(publisher), utc_today().isoformat(), target)
+    return data_etag(data_version(session), str(publisher), local_today().isoformat(), target)
 
 
 def report_head(session: Session, query: ReportQuery, *, viewer: Actor | None) -> UnbuiltReport:
@@ -37,7 +37,7 @@ def report_head(session: Session, query: ReportQuery, *, viewer: Actor | None) -
         group_by=query.group_by,
         lang=query.lang,
         fmt=query.format,
-        day=utc_today(),
+        day=local_today(),
         subject=subject,
     )
 

@@ -15,9 +15,9 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from app.core.dates import utc_today
 from app.core.deps import DbSession, site_address
 from app.core.errors import DomainError, InvalidInput
+from app.core.time_zone import local_today
 from app.deadlines import completions, feed, publications, service
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish, DeadlineSent
 from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
@@ -48,7 +48,7 @@ def _typed(request: Request) -> dict[str, Any]:
     values["kind"] = [kind for kind in query.getlist("kind") if kind]
     # The form sends `entity`, the API's name; an address made with the former one shows it in that box.
     values["entity"] = values["entity"] or values["entity_id"]
-    this_month = utc_today().replace(day=1).isoformat()
+    this_month = local_today().replace(day=1).isoformat()
     if "from" not in query:
         values["from"] = this_month  # this month on, unless asked otherwise
     if values["overdue"] == "true" and values["from"] == this_month:
@@ -171,7 +171,7 @@ async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Res
 async def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """Mark a follow-up reply due or a periodic report due as sent today, or not (the API's service)."""
     values = await form_values(request)
-    sent_on = utc_today().isoformat() if values.get("sent") == "true" else None
+    sent_on = local_today().isoformat() if values.get("sent") == "true" else None
     try:
         wanted = parse(
             DeadlineSent,

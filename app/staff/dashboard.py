@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
-from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
+from app.core.time_zone import local_today
 from app.entities.service import entity_refs
 from app.import_runs import service as import_runs
 from app.import_runs.schemas import ImportRunListParams
@@ -75,7 +75,7 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
                 entity_id=entity,
                 status=list(OPEN_ACTION_STATUSES),
                 overdue=False,
-                due_before=utc_today() + timedelta(days=DUE_SOON_DAYS),
+                due_before=local_today() + timedelta(days=DUE_SOON_DAYS),
                 limit=SHOWN,
             ),
         ),

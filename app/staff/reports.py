@@ -19,9 +19,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.auth.service import StaffSession
 from app.clusters.service import get_cluster
-from app.core.dates import utc_today
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import InvalidInput
+from app.core.time_zone import local_today
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
@@ -251,7 +251,7 @@ def statistics(
 ) -> Response:
     """The API's staff statistics (GET /api/v1/stats), as a file."""
     counts = stats.staff_statistics(
-        db, list_params(params), today=utc_today(), timeout=settings.stats_timeout
+        db, list_params(params), today=local_today(), timeout=settings.stats_timeout
     )
     return Response(
         counts.model_dump_json(indent=1).encode(),

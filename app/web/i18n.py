@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from app.core.catalogue import InContext, marked, translated
 from app.core.languages import known_language
+from app.core.time_zone import instance_zone, local_day, local_time
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
@@ -131,11 +132,13 @@ def _localised(lang: str) -> dict[str, object]:
     def date_filter(value: date | datetime | None, style: str = "medium") -> str:
         if value is None:
             return ""
-        day = value.date() if isinstance(value, datetime) else value
+        # A moment's day where the instance is (NRTD_TIME_ZONE), not in UTC.
+        day = local_day(value) if isinstance(value, datetime) else value
         return format_date(day, format=style, locale=lang)
 
     def datetime_filter(value: datetime | None, style: str = "medium") -> str:
-        return "" if value is None else format_datetime(value, format=style, locale=lang)
+        # Stored in UTC (naive from SQLite), shown in the instance's time zone.
+        return "" if value is None else format_datetime(local_time(value), format=style, locale=lang)
 
     def file_size_filter(size: int) -> str:
         return format_file_size(size, lang)
@@ -289,6 +292,7 @@ def environment(templates: Path, lang: str) -> Environment:
     env.filters["file_format"] = format_name
     env.filters["paragraphs"] = paragraphs
     env.filters["or_dash"] = or_dash  # "{{ value|or_dash }}"; "{{ none|or_dash }}" in an else branch
+    env.globals["time_zone"] = lambda: instance_zone().key  # NRTD_TIME_ZONE, the times' zone
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
     gettext_ = translations(lang).gettext
     env.globals["record_name"] = lambda symbol, record_id: record_name(symbol, record_id, gettext_)

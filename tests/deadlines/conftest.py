@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, select
 
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from app.models import Deadline, Mechanism
 from tests import accounts
 from tests.builder import building, imported
@@ -47,7 +47,7 @@ class CalendarWorld:
 
 def build_world(engine: Engine) -> CalendarWorld:
     ids = imported(engine, [record("cal-1", "Adopt a juvenile justice law.", mechanism="UPR")])
-    today = utc_today()
+    today = local_today()
     last_review, next_review = today - timedelta(days=400), today + timedelta(days=1000)
     with building(engine) as build:
         justice = build.entity("Ministry of Justice").id

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from app.models import Deadline, OutboxMessage, User
 from tests.builder import building
 
@@ -29,7 +29,7 @@ class World:
 
 
 def build(engine: Engine) -> World:
-    today = utc_today()
+    today = local_today()
     with building(engine) as b:
         a = b.entity("Ministry of Justice").id
         other = b.entity("Ministry of Health").id

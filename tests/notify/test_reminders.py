@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.core.dates import utc_today
 from app.core.errors import ImportLocked
+from app.core.time_zone import local_today
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import Deadline, User
 from app.notify.digest import render_digest
@@ -88,7 +88,7 @@ def test_a_rerun_in_the_same_period_sends_nothing_again(engine: Engine, database
         # The next day: the daily digest again, the weekly one only in a new ISO week.
         tomorrow = datetime.now(UTC) + timedelta(days=1)
         later = run_reminders(engine, settings, tomorrow)
-        new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", utc_today())
+        new_week = period_of("weekly", tomorrow.date()) != period_of("weekly", local_today())
         assert later.built.digests == (2 if new_week else 1)
         assert len(mailbox.messages) == 2 + later.built.digests
 
@@ -286,7 +286,7 @@ def test_a_deadline_is_named_by_its_kind_in_the_readers_language(engine: Engine,
     # The mid-term report carries its review's title: alone, "Fifth UPR review" due in 5 days would
     # announce the review itself.
     world = build(engine)
-    today = utc_today()
+    today = local_today()
     with Session(engine) as db, db.begin():
         db.add(
             Deadline(
@@ -348,7 +348,7 @@ def test_an_overdue_deadline_says_so_and_comes_first(
     for lang, words in (("fr", "%(date)s, en retard"), ("es", "%(date)s, con retraso")):
         monkeypatch.setitem(vars(translations(lang))["_catalog"], "%(date)s, overdue", words)
     world = build(engine)
-    today = utc_today()
+    today = local_today()
     with Session(engine) as db, db.begin():
         justice = db.scalars(select(User.entity_id).where(User.email == world.fp_a)).one()
         db.add(

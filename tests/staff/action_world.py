@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from app.models import Action, AuditEvent, IndicatorValue
 from tests.builder import building, imported
 from tests.factories import record
@@ -66,7 +66,7 @@ def build_world(engine: Engine) -> ActionWorld:
             recommendations=[recs["three"]],
             entities=[justice],
             lead_entity_id=education,
-            due_date=utc_today() + timedelta(days=400),
+            due_date=local_today() + timedelta(days=400),
         ).id
         other = build.action("Print textbooks", lead_entity_id=education, published=True).id
         indicator = build.indicator(

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from app.feed.records import SourceRecord
 from app.recommendations import bulk
 from tests.builder import building, imported
@@ -72,7 +72,7 @@ def build(engine: Engine) -> ReviewWorld:
         a2 = b.action(
             "Train prison staff",
             lead_entity_id=justice,
-            due_date=utc_today() + timedelta(days=10),
+            due_date=local_today() + timedelta(days=10),
             status="in_progress",
         )
         later = b.action("Build a training centre", lead_entity_id=justice, due_date=date(2999, 1, 1))

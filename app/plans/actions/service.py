@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.permissions import refuse
 from app.core.actor import Actor
-from app.core.dates import utc_today
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.core.time_zone import local_today
 from app.feed.fields import fold, name_order, searched_form
 from app.feed.sdg import sdg_entries
 from app.models import (
@@ -133,7 +133,7 @@ def _titled(session: Session, conditions: list[ColumnElement[bool]], q: str | No
 def list_actions(session: Session, params: ActionListParams, *, public: bool = False) -> ActionPage:
     """Newest first (by id), keyset pages. ``public``: the public's list (its caller also asks for
     published actions only), whose cluster filter sees published clusters only."""
-    today = utc_today()
+    today = local_today()
     conditions = _conditions(params, today, session.get_bind().dialect.name, public=public)
     _titled(session, conditions, params.q)
     total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
@@ -153,7 +153,7 @@ def list_actions(session: Session, params: ActionListParams, *, public: bool = F
 def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
     """The actions ``params`` selects, earliest due date first (undated last), one page of
     ``params.limit`` and the total: what is most late, or due next, at the top of a to-do list."""
-    today = utc_today()
+    today = local_today()
     conditions = _conditions(params, today, session.get_bind().dialect.name, public=False)
     _titled(session, conditions, params.q)
     total = session.execute(select(func.count()).select_from(Action).where(*conditions)).scalar_one()
@@ -207,7 +207,7 @@ def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDeta
         for code in links.sdg_codes
     ]
     detail = ActionDetail(
-        **_out(action, links, utc_today()),
+        **_out(action, links, local_today()),
         recommendations=recommendations,
         clusters=clusters,
         lead_entity=entities.get(action.lead_entity_id) if action.lead_entity_id else None,
