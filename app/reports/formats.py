@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.core.downloads import content_disposition
+from app.core.time_zone import local_day
 from app.reports.file_names import report_filename
 from app.reports.html import content_security_policy, page_policy, render_html
 from app.reports.schemas import GroupBy, Report, ReportFormat
@@ -90,7 +91,7 @@ def render(report: Report, fmt: ReportFormat, template: bytes | None = None) -> 
         group_by=report.group_by,
         lang=report.lang,
         fmt=fmt,
-        day=report.generated_at.date(),
+        day=local_day(report.generated_at),  # the instance's day, as the report's ETag counts it
         subject=report.subject,
     )
     return RenderedReport(body, MEDIA_TYPES[fmt], filename)

@@ -13,6 +13,7 @@ from babel.dates import format_date
 
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
+from app.core.time_zone import instance_zone, local_time
 from app.feed.countries import state_name_in
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
@@ -153,8 +154,9 @@ class Words:
         return self._("Grouped by: %(grouping)s", grouping=self.group_label(report))
 
     def generated(self, report: Report) -> str:
-        moment = report.generated_at
-        return f"{self.day(moment.date())} {moment:%H:%M} UTC"
+        # Where the instance is (NRTD_TIME_ZONE): "Nov 25, 2026 21:00 America/Lima"; "... UTC" by default.
+        moment = local_time(report.generated_at)
+        return f"{self.day(moment.date())} {moment:%H:%M} {instance_zone().key}"
 
     def summary(self, report: Report) -> str:
         """ "Grouped by: cluster. Generated 5 Dec 2026, 10:00:00 UTC. Recommendations: 12." """

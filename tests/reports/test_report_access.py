@@ -289,3 +289,21 @@ def test_a_head_answers_the_gets_headers_and_builds_nothing(
     monkeypatch.setattr(service, "MAX_RECOMMENDATIONS", 2)
     assert client.head(path).status_code == 422
     assert client.head(path, params={"mechanism": "CRC"}).status_code == 200
+
+
+def test_a_report_says_when_it_was_made_in_the_instances_time_zone(
+    make_app: MakeApp, world: ReportWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 02:00 UTC on 26 November is 21:00 on the 25th in Lima: a ministry there read "Generated Nov 26,
+    # 2026 02:00 UTC" and a file named for the 26th, a day that had not begun for it.
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> Frozen:
+            return cls(2026, 11, 26, 2, 0, tzinfo=tz)
+
+    monkeypatch.setattr(service, "datetime", Frozen)
+    with TestClient(make_app(time_zone="America/Lima")) as lima:
+        page = lima.get(PUBLIC)
+    assert page.status_code == 200, page.text
+    assert "Generated Nov 25, 2026 21:00 America/Lima" in page.text
+    assert page.headers["content-disposition"].endswith('-2026-11-25.html"')
