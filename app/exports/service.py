@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Engine
 from sqlalchemy.orm import Session
 
 from app.core.publisher import Publisher
+from app.core.time_zone import local_today
 from app.exports.limits import ExportCancelled
 from app.exports.metadata import about_in, filters_in_name
 from app.exports.rows import BATCH_SIZE, recommendation_batches
@@ -215,4 +216,5 @@ def _named(name: str, filters: str) -> str:
 
 
 def _filename(name: str, extension: str) -> str:
-    return f"{name}-{datetime.now(UTC).date().isoformat()}.{extension}"
+    # The instance's day (NRTD_TIME_ZONE): in Lima at 20:00, today's file, not tomorrow's.
+    return f"{name}-{local_today().isoformat()}.{extension}"

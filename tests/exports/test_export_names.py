@@ -4,13 +4,16 @@ or a key a program reading the file would trip on: the name it is saved under (t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from app.core.dates import utc_today
+from app.core.time_zone import in_zone, local_today
 from tests.exports.files import PUBLIC, STAFF, csv_header, json_rows
+from tests.public.conftest import MakeClient
 from tests.public.world import World
 
 
@@ -61,3 +64,19 @@ def test_a_filter_typed_in_any_script_or_at_length_stays_a_usable_name(
     long = public.get(f"{PUBLIC}.json", params={"q": " ".join(["education"] * 30)})
     assert long.status_code == 200, long.text
     assert len(_name(long)) < 140 and _name(long).endswith(f"-education-en-{day}.json")
+
+
+def test_an_exports_file_is_named_for_the_instances_day(make_client: MakeClient, world: World) -> None:
+    # A zone whose date is not UTC's now (Lima's is not from 19:00 to midnight there): the download
+    # was named for UTC's day, tomorrow or yesterday for the ministry that saved it.
+    zone = "Etc/GMT+12" if datetime.now(UTC).hour < 12 else "Etc/GMT-14"
+    with in_zone(zone):
+        today = local_today().isoformat()
+    assert today != datetime.now(UTC).date().isoformat()
+    client = make_client(time_zone=zone)
+    for path, headers in ((f"{PUBLIC}.csv", {}), (f"{STAFF}.xlsx", world.coordinator)):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, response.text
+        assert f"-{today}." in response.headers["content-disposition"], response.headers[
+            "content-disposition"
+        ]
