@@ -18,7 +18,7 @@ from app.portal import action_views
 from app.portal.pages import PageContext, fragment
 from app.public.schemas import PublicAction
 from app.web.paragraphs import paragraphs
-from tests.conftest import session_on
+from tests.conftest import MakeApp, session_on
 from tests.portal.seed import (
     ENTITY,
     INDICATOR,
@@ -310,3 +310,14 @@ def test_a_filter_given_twice_is_named_not_searched_for_its_last_value(
     problem = portal.get("/actions?q=a&q=b", headers={"Accept": "application/json"})
     assert problem.status_code == 422 and problem.json()["errors"][0]["field"] == "q"
     assert _titles(portal.get("/actions", params={"status": "in_progress"}).text) == [PUBLISHED_ACTION]
+
+
+def test_the_data_dates_are_labelled_with_the_zone_they_are_shown_in(
+    make_app: MakeApp, seeded: Seeded
+) -> None:
+    # With NRTD_TIME_ZONE set, the times are shown in that zone: the "(UTC)" written after them was
+    # then five hours wrong for Lima.
+    for zone in ("UTC", "America/Lima"):
+        with TestClient(make_app(time_zone=zone)) as client:
+            page = client.get("/exports").text
+        assert page.count(f"</time> ({zone})") == 2, page
