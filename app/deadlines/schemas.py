@@ -56,7 +56,7 @@ class DeadlineFilters(BaseModel):
 class DeadlineListParams(DeadlineFilters):
     """The staff calendar's filters: the shared ones, whether overdue, and its pages."""
 
-    overdue: bool | None = Field(None, description="true: before today (UTC) and not done")
+    overdue: bool | None = Field(None, description="true: before today (NRTD_TIME_ZONE) and not done")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
 
@@ -89,7 +89,7 @@ class DeadlineOut(BaseModel):
         description="A follow-up reply or periodic report a coordinator marked as sent by the State: done "
         "(POST /api/v1/deadlines/sent)",
     )
-    overdue: bool = Field(description="Before today (UTC) and not done")
+    overdue: bool = Field(description="Before today (NRTD_TIME_ZONE) and not done")
 
     def detail_text(self) -> str | None:
         return shown_detail(self.detail, self.grade)

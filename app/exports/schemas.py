@@ -95,7 +95,7 @@ class CountBucket(_Allowlist):
 
 class ActionStats(_Allowlist):
     total: int = Field(description="Actions linked to a matching recommendation (directly or by cluster)")
-    overdue: int = Field(description="Of these, due before today (UTC) and still open")
+    overdue: int = Field(description="Of these, due before today (NRTD_TIME_ZONE) and still open")
     by_status: list[CountBucket]
 
 

@@ -94,7 +94,9 @@ class FollowUpListParams(BaseModel):
     due_to: Annotated[IsoDate | None, ends_range("due_from")] = Field(
         None, description="Due on or before this date, not before `due_from`"
     )
-    overdue: bool | None = Field(None, description="true: due before today (UTC) and not graded yet")
+    overdue: bool | None = Field(
+        None, description="true: due before today (NRTD_TIME_ZONE) and not graded yet"
+    )
     corrected: bool | None = Field(None, description="true: a coordinator corrected it")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=400, description="`next_cursor` of the previous page")

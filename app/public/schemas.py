@@ -207,7 +207,9 @@ class PublicAction(PublicModel):
     title: str
     description: str | None
     status: str
-    overdue: bool = Field(description="Due before today (UTC) and still planned, in progress or delayed")
+    overdue: bool = Field(
+        description="Due before today (NRTD_TIME_ZONE) and still planned, in progress or delayed"
+    )
     start_date: dt.date | None
     due_date: dt.date | None
     lead_entity: PublicEntityRef | None
@@ -315,7 +317,7 @@ class PublicActionParams(PublicParams):
     status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="Led or supported by this entity")
     overdue: bool | None = Field(
-        None, description="true: due before today (UTC) and still planned, in progress or delayed"
+        None, description="true: due before today (NRTD_TIME_ZONE) and still planned, in progress or delayed"
     )
     cluster: int | None = Field(
         None,

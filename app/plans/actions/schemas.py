@@ -136,7 +136,7 @@ class ActionListParams(BaseModel):
         "or to another cluster one of them is in (what the statistics and the report count)",
     )
     overdue: bool | None = Field(
-        None, description="true: due before today (UTC) and still planned, in progress or delayed"
+        None, description="true: due before today (NRTD_TIME_ZONE) and still planned, in progress or delayed"
     )
     due_after: IsoDate | None = Field(None, description="Due on or after this date")
     due_before: Annotated[IsoDate | None, ends_range("due_after")] = Field(
@@ -155,7 +155,7 @@ class ActionOut(BaseModel):
     title: str
     description: str | None
     status: str
-    overdue: bool = Field(description="Due before today (UTC) and still open")
+    overdue: bool = Field(description="Due before today (NRTD_TIME_ZONE) and still open")
     lead_entity_id: int | None
     supporting_entity_ids: list[int]
     recommendation_ids: list[int]
