@@ -14,12 +14,13 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
@@ -85,6 +86,13 @@ def _another(what: str) -> str:
     return Reason(_ANOTHER[what]) if what in _ANOTHER else f"another {what}"
 
 
+# Whether server process :pid holds the advisory lock :key (a key below 2^32: classid 0, objid key).
+_HELD_BY = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = :pid"
+    " AND classid = 0 AND objid = :key AND objsubid = 1)"
+)
+
+
 @dataclass
 class Hold:
     """A lock held by this process. ``confirm`` renews a lease inside the caller's transaction and says
@@ -95,12 +103,21 @@ class Hold:
     holder: str | None  # None: a PostgreSQL advisory lock, which lives as long as its connection
     ttl_seconds: int
     lost: threading.Event = field(default_factory=threading.Event)
+    # PostgreSQL: the advisory key and the server process of the connection holding it. That
+    # connection dropped (a restarted server, a proxy's idle timeout), the lock is gone with it and
+    # another replica may hold it now.
+    advisory: tuple[int, int] | None = None
 
     def confirm(self, conn: Connection) -> bool:
-        if self.holder is None:
-            return True
         if self.lost.is_set():
             return False
+        if self.advisory is not None:
+            key, pid = self.advisory
+            if not conn.execute(_HELD_BY, {"key": key, "pid": pid}).scalar():
+                self.lost.set()
+            return not self.lost.is_set()
+        if self.holder is None:
+            return True
         result = conn.execute(
             update(ImportLease)
             .where(ImportLease.name == self.name, ImportLease.holder == self.holder)
@@ -130,10 +147,13 @@ def exclusive(
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             if not conn.execute(select(func.pg_try_advisory_lock(advisory_key))).scalar():
                 raise ImportLocked(Reason(_LOCKED_ADVISORY, another=_another(what)))
+            pid = int(conn.execute(select(func.pg_backend_pid())).scalar_one())
             try:
-                yield Hold(name, None, ttl_seconds)
+                yield Hold(name, None, ttl_seconds, advisory=(advisory_key, pid))
             finally:
-                conn.execute(select(func.pg_advisory_unlock(advisory_key)))
+                # A dropped connection took the lock with it: nothing to unlock.
+                with suppress(DBAPIError):
+                    conn.execute(select(func.pg_advisory_unlock(advisory_key)))
         return
     me = holder_id()
     _take_lease(engine, name, me, ttl_seconds, what)

@@ -264,7 +264,10 @@ def send_pending(engine: Engine, settings: Settings, now: datetime, hold: Hold |
         for row_id in due:
             row = _claim(engine, row_id, settings, now, hold)
             if row == "lost":
-                error = "the run's lock was taken over by another run, which sends the digests left"
+                error = (
+                    "the run's lock was lost (taken over by another run, or its database connection "
+                    "dropped): the run holding it sends the digests left"
+                )
                 break
             if row == "gone":
                 continue

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, select, update
 
 from app.import_runs.lock import NOTIFY_ADVISORY_KEY, NOTIFY_LEASE_NAME, exclusive
 from app.models import ImportLease
@@ -102,3 +102,28 @@ def test_a_run_whose_lease_was_taken_over_claims_no_further_digest(engine: Engin
             assert {r.state for r in outbox(engine)} == {"pending"}
         else:  # the advisory lock lives as long as its connection: nobody can take it over
             assert result.sent == 2
+
+
+def test_a_run_whose_database_connection_dropped_claims_no_further_digest(
+    engine: Engine, database_url: str
+) -> None:
+    # PostgreSQL frees an advisory lock with the connection holding it: that connection dropped (a
+    # restarted server, a proxy's idle timeout), another replica's run could take the lock while
+    # this one went on sending, both claiming what the other had listed. A run checks, at each
+    # claim, that its lock's connection still holds it.
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's lease is a row: the test above")
+    build(engine)
+    settings = settings_for(database_url, 1)
+    run_reminders(engine, settings.model_copy(update={"smtp_host": ""}))  # built, not sent
+    lock = exclusive(engine, NOTIFY_LEASE_NAME, NOTIFY_ADVISORY_KEY, ttl_seconds=60, what="reminder run")
+    with smtp_server() as (mailbox, port), lock as hold:
+        assert hold.advisory is not None
+        with engine.connect() as conn:
+            assert conn.execute(select(func.pg_terminate_backend(hold.advisory[1]))).scalar()
+        result = send_pending(engine, settings_for(database_url, port), datetime.now(UTC), hold)
+        assert (result.sent, mailbox.messages) == (0, [])
+        assert result.error and "taken over" in result.error
+        # The lock is free for the next run, which sends them.
+        assert run_reminders(engine, settings_for(database_url, port)).sent.sent == 2  # type: ignore[union-attr]
+    assert sorted(m["To"] for m in mailbox.messages) == ["coord@example.gov", "fp.a@example.gov"]
