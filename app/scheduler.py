@@ -99,18 +99,19 @@ def retry_scheduled_reminders(settings: Settings) -> datetime | None:
     return _reminder_work(settings, "reminder retries", retry)
 
 
+def _next_time(schedule_text: str, settings: Settings) -> datetime:
+    """The schedule's next time after now, read in the instance's time zone (NRTD_TIME_ZONE, summer
+    time included: "0 3 * * *" is 03:00 where the instance's users are). Asked again after each run:
+    a run that outlasted the times after its own (an hourly import that took three hours) is
+    followed by the next time from its end, not by one run for each time it missed, back to back."""
+    return croniter(schedule_text, datetime.now(zone_named(settings.time_zone))).get_next(datetime)
+
+
 def _loop(
     schedule_text: str, job: Callable[[Settings], None], what: str, settings: Settings, stop: threading.Event
 ) -> None:
-    schedule = croniter(schedule_text, datetime.now(UTC))
     while not stop.is_set():
-        due: datetime = schedule.get_next(datetime)
-        now = datetime.now(UTC)
-        if due < now:
-            # The run before outlasted the times after its own (an hourly import that took three
-            # hours): the next time from now, not one run for each time missed, back to back.
-            schedule = croniter(schedule_text, now)
-            due = schedule.get_next(datetime)
+        due = _next_time(schedule_text, settings)
         log.info("next scheduled %s at %s", what, due.isoformat())
         if stop.wait(max(0.0, (due - datetime.now(UTC)).total_seconds())):
             return
@@ -138,8 +139,7 @@ def _reminder_loop(schedule_text: str, settings: Settings, stop: threading.Event
     digest the server could not take waits its delay (1, 2, 4 ... minutes), not the next run; those
     a process before this one left waiting too. The schedule is read in the instance's time zone
     (NRTD_TIME_ZONE), summer time included: "0 6 * * *" is 06:00 where the digests' readers are."""
-    schedule = croniter(schedule_text, datetime.now(zone_named(settings.time_zone)))
-    due: datetime = schedule.get_next(datetime)
+    due = _next_time(schedule_text, settings)
     retry = _waiting_retry(settings)
     while not stop.is_set():
         retrying = retry is not None and retry < due
@@ -153,7 +153,7 @@ def _reminder_loop(schedule_text: str, settings: Settings, stop: threading.Event
             retry = retry_scheduled_reminders(settings)
         else:
             retry = run_scheduled_reminders(settings)
-            due = schedule.get_next(datetime)
+            due = _next_time(schedule_text, settings)
 
 
 def start_scheduler(settings: Settings) -> threading.Event:

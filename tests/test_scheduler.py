@@ -316,10 +316,13 @@ def test_a_server_started_while_digests_wait_retries_them_at_their_time(
         stop.set()
 
 
-def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_time_missed() -> None:
+@pytest.mark.parametrize("schedule", ["import", "reminders"])
+def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_time_missed(
+    monkeypatch: pytest.MonkeyPatch, scheduled_settings: Settings, schedule: str
+) -> None:
     # Before: each time the run outlasted was due at once when it ended, so an hourly import that
-    # took three hours was followed by three more, back to back. A schedule of every second here
-    # (croniter's sixth field), and a first run of 2.5 s.
+    # took three hours was followed by three more, back to back (the reminder runs too). A schedule
+    # of every second here (croniter's sixth field), and a first run of 2.5 s.
     starts: list[float] = []
     stop = threading.Event()
 
@@ -330,26 +333,41 @@ def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_t
         elif len(starts) == 3:
             stop.set()
 
-    thread = threading.Thread(target=app.scheduler._loop, args=("* * * * * *", run, "import", None, stop))
-    thread.start()
-    thread.join(timeout=15)
-    assert not thread.is_alive()
+    settings = scheduled_settings.model_copy(update={"smtp_host": ""})  # no retry between the runs
+    if schedule == "import":
+        loop = threading.Thread(
+            target=app.scheduler._loop, args=("* * * * * *", run, "import", settings, stop)
+        )
+    else:
+        monkeypatch.setattr(app.scheduler, "run_scheduled_reminders", run)
+        loop = threading.Thread(target=app.scheduler._reminder_loop, args=("* * * * * *", settings, stop))
+    loop.start()
+    loop.join(timeout=15)
+    assert not loop.is_alive()
     assert len(starts) == 3
     # After the long run, the next one waits for the next whole second; none starts on its heels.
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert gaps[0] >= 2.5 and all(gap > 0.5 for gap in gaps[1:]), gaps
 
 
-def test_the_reminder_schedule_is_read_in_the_instances_time_zone(
-    scheduled_settings: Settings, caplog_info: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("setting", "what"), [("notify_schedule", "reminder run"), ("import_schedule", "UHRI import")]
+)
+def test_the_schedules_are_read_in_the_instances_time_zone(
+    scheduled_settings: Settings, caplog_info: pytest.LogCaptureFixture, setting: str, what: str
 ) -> None:
-    # "0 6 * * *" was 06:00 UTC, 01:00 in Lima: the digests came in the night. It is 06:00 in
-    # NRTD_TIME_ZONE, summer time included.
+    # "0 6 * * *" was 06:00 UTC, 01:00 in Lima: the digests came in the night, and the import ran
+    # at an hour no one had chosen. It is 06:00 in NRTD_TIME_ZONE, summer time included.
     settings = scheduled_settings.model_copy(
-        update={"import_schedule": "", "notify_schedule": "0 6 * * *", "time_zone": "America/Lima"}
+        update={
+            "import_schedule": "",
+            "notify_schedule": "",
+            setting: "0 6 * * *",
+            "time_zone": "America/Lima",
+        }
     )
     stop = start_scheduler(settings)
-    prefix = "next scheduled reminder run at "
+    prefix = f"next scheduled {what} at "
     try:
         deadline = time.monotonic() + 5
         while not [m for m in caplog_info.messages if m.startswith(prefix)] and time.monotonic() < deadline:
