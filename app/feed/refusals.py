@@ -324,7 +324,11 @@ def reason_of(text: str) -> str:
     for message, pattern in _patterns():
         match = pattern.fullmatch(text)
         if match:
-            values = {name: reason_of(value) for name, value in match.groupdict().items()}
+            # A position within the message ("first seen at row 3") is said in the page's language.
+            values = {
+                name: position_of(value) if name == "position" else reason_of(value)
+                for name, value in match.groupdict().items()
+            }
             if all(isinstance(values[name], Reason) for name in _MESSAGE_VALUES & values.keys()):
                 return Reason(message, **values)
     return text

@@ -161,6 +161,15 @@ def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str
     assert set(record_refusals.WITH_VALUES) - messages - problems == set()
 
 
+def test_the_row_a_duplicate_id_was_first_seen_at_is_translated_within() -> None:
+    # "id duplicado, visto por primera vez en row 3": the position was left in English.
+    read = refusals.reason_of("duplicate id, first seen at row 3")
+    assert translated(read, _bracketed) == "[duplicate id, first seen at [row 3]]"
+    assert translated(refusals.reason_of("duplicate id, first seen at record 12"), _bracketed) == (
+        "[duplicate id, first seen at [record 12]]"
+    )
+
+
 def test_what_is_said_of_a_field_is_translated_within() -> None:
     stored = _uhri_json(UprPositions=["maybe"])
     assert stored.startswith("UprPositions: position: unknown UPR position 'maybe'")
