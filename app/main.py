@@ -36,6 +36,7 @@ from app.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitHeadersMiddleware, m
 from app.core.request_id import RequestIdMiddleware
 from app.core.security_headers import SecurityHeadersMiddleware
 from app.core.single_values import one_value_each
+from app.core.slash_redirect import redirect_slashes_safely
 from app.core.time_zone import TimeZoneMiddleware
 from app.core.write_turns import WriteTurns
 from app.deadlines.router import feed_router as calendar_feed_router
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    redirect_slashes_safely(app.router)  # never to the host a request's Host header names
     app.state.engine = make_engine(
         settings.database_url, request_limits(settings), on_write_busy=refuse_writes_during_import
     )

@@ -127,7 +127,7 @@ def recommendations_list(request: Request) -> Response:
     """The list of recommendations is the search page (/): a reader who types the address that the
     recommendations' own pages suggest is led there, its query (the filters, the language) kept, where
     it was a 404. Every other list page (/actions/, /clusters/ ...) with a slash added is led to its
-    address without it by the app's own redirect (Starlette's ``redirect_slashes``)."""
+    address without it by the app's own redirect (app.core.slash_redirect)."""
     query = request.url.query
     return RedirectResponse("/" + (f"?{query}" if query else ""), status_code=308)
 
