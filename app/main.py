@@ -18,6 +18,7 @@ from app.auth.router import router as auth_router
 from app.clusters.router import router as clusters_router
 from app.core.actor import EVERYONE, STAFF
 from app.core.body_limit import BodyLimitMiddleware
+from app.core.conditional import NotModifiedMiddleware
 from app.core.config import Settings, get_settings
 from app.core.cors import PublicCorsMiddleware
 from app.core.db import is_sqlite, make_engine, request_limits
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.add_middleware(QueryGuardMiddleware)
+    app.add_middleware(NotModifiedMiddleware)  # inside ListHeaders: reads If-None-Match as one list
     app.add_middleware(ListHeadersMiddleware)  # If-Match on two lines is one list, for every reader
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)

@@ -22,7 +22,7 @@ from app.clusters.schemas import (
     SimilarList,
 )
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.recommendations.schemas import AskedLang
@@ -54,7 +54,7 @@ def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, once: Ide
     return once.answer(db, 201, cluster, etag=tag, location=f"/api/v1/clusters/{cluster.id}")
 
 
-@router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=VERSIONED)
+@router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=READ_VERSIONED)
 def get_cluster(db: DbSession, actor: StaffUser, cluster_id: RowId, response: Response) -> ClusterOut:
     cluster, tag = service.get_cluster(db, cluster_id)
     response.headers["ETag"] = tag

@@ -21,6 +21,11 @@ LOCATION_HEADER: dict[str, Any] = {
     "Location": {"description": "Path of the created resource", "schema": {"type": "string"}}
 }
 VERSIONED: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG_HEADER}}
+# A read of a versioned resource: 304 (no body) to an If-None-Match naming its ETag (app.core.conditional).
+READ_VERSIONED: dict[int | str, dict[str, Any]] = {
+    **VERSIONED,
+    304: {"description": "Not modified: the If-None-Match ETag is current", "headers": ETAG_HEADER},
+}
 CREATED: dict[int | str, dict[str, Any]] = {201: {"headers": {**ETAG_HEADER, **LOCATION_HEADER}}}
 
 

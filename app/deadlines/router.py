@@ -12,7 +12,7 @@ from app.auth.deps import AnyUser, Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response
 from app.core.deps import DbSession, IfMatch, RowId, SiteAddress
 from app.core.errors import NotFound
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.deadlines import completions, entered, feed, public, publications, service
@@ -89,7 +89,7 @@ def create_deadline(db: DbSession, actor: Manager, body: DeadlineCreate, once: I
 @router.get(
     "/deadlines/{deadline_id}",
     summary="One entered deadline (a focal point: their entity's or a general one)",
-    responses=VERSIONED,
+    responses=READ_VERSIONED,
 )
 def get_deadline(
     db: DbSession, actor: StaffUser, deadline_id: RowId, response: Response

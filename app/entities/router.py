@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
@@ -24,7 +24,7 @@ def list_entities(
     return service.list_entities(db, params)
 
 
-@router.get("/{entity_id}", summary="One entity; its ETag is in the ETag header", responses=VERSIONED)
+@router.get("/{entity_id}", summary="One entity; its ETag is in the ETag header", responses=READ_VERSIONED)
 def get_entity(db: DbSession, actor: StaffUser, entity_id: RowId, response: Response) -> EntityOut:
     entity, tag = service.get_entity(db, entity_id)
     response.headers["ETag"] = tag

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.followup import service
 from app.followup.schemas import (
@@ -29,7 +29,7 @@ router = APIRouter(tags=["follow-up"])
     summary="A recommendation's follow-up: selection and due date (detected, corrected), grades",
     description="`selected` and `due` are the coordinator's correction where there is one, else what was "
     "read from the document's follow-up paragraph (docs/follow-up.md).",
-    responses={**problem_responses(403), **VERSIONED},
+    responses={**problem_responses(403), **READ_VERSIONED},
 )
 def get_follow_up(
     db: DbSession, actor: StaffUser, recommendation_id: RowId, response: Response

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AnyUser, Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.ids import IdList
 from app.core.problems import problem_responses
 from app.exports import facets
@@ -142,7 +142,7 @@ def recommendation_facets(
     "/{recommendation_id}",
     summary="One recommendation with all its texts, its revisions and its local working fields",
     description="Staff get every field." + _READER + " A withdrawn recommendation is a 404 to it.",
-    responses=VERSIONED,
+    responses=READ_VERSIONED,
 )
 def get_recommendation(
     db: DbSession, actor: AnyUser, recommendation_id: RowId, response: Response, lang: LangQuery = "en"

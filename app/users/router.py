@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
 from app.core.deps import AppSettings, DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
 from app.users import own_password, service
@@ -55,7 +55,7 @@ def create_user(db: DbSession, actor: AdminUser, body: UserCreate, once: Idempot
     "/users/{user_id}",
     tags=["users"],
     summary="One user; its ETag is in the ETag header",
-    responses=VERSIONED,
+    responses=READ_VERSIONED,
 )
 def get_user(db: DbSession, actor: AdminUser, user_id: RowId, response: Response) -> UserOut:
     user, tag = service.get_user(db, user_id)

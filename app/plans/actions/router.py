@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.plans.actions import service
@@ -42,7 +42,7 @@ def create_action(db: DbSession, actor: Manager, body: ActionCreate, once: Idemp
     "/{action_id}",
     summary="One action with its recommendations, clusters, entities, SDGs, indicators "
     "and latest approved progress",
-    responses=VERSIONED,
+    responses=READ_VERSIONED,
 )
 def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
     detail, tag = service.get_action(db, actor, action_id)

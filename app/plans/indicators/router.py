@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import VERSIONED
+from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.plans.indicators import queue, service, values
@@ -57,7 +57,7 @@ def create_indicator(
     return once.answer(db, 201, indicator, etag=tag, location=f"/api/v1/indicators/{indicator.id}")
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator", responses=VERSIONED)
+@router.get("/indicators/{indicator_id}", summary="One indicator", responses=READ_VERSIONED)
 def get_indicator(db: DbSession, actor: StaffUser, indicator_id: RowId, response: Response) -> IndicatorOut:
     indicator, tag = service.get_indicator(db, indicator_id)
     response.headers["ETag"] = tag
@@ -118,7 +118,7 @@ def list_all_values(
     return queue.list_values(db, actor, params)
 
 
-@router.get("/indicator-values/{value_id}", summary="One indicator value", responses=VERSIONED)
+@router.get("/indicator-values/{value_id}", summary="One indicator value", responses=READ_VERSIONED)
 def get_value(db: DbSession, actor: StaffUser, value_id: RowId, response: Response) -> ValueOut:
     value, tag = values.get_value(db, actor, value_id)
     response.headers["ETag"] = tag
