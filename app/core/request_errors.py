@@ -109,9 +109,28 @@ def _named(err: Mapping[str, Any]) -> str:
     values do ("'XYZ' is not a known mechanism code"): pydantic's "Input should be 'upr', ..."
     does not say which of ``family=upr&family=TB`` it refused."""
     value, message = err.get("input"), str(err["msg"])
+    too_long = _too_long(err)
+    if too_long:
+        return too_long
     if not isinstance(value, str) or len(value) > _NAMED_UP_TO or repr(value) in message:
         return message
     return f"{value!r} is not accepted: {message[:1].lower()}{message[1:]}"
+
+
+def _too_long(err: Mapping[str, Any]) -> str:
+    """A value longer than its parameter takes, said with the limit and the length sent (pydantic's
+    "String should have at most 200 characters" said neither which of the values nor how long it was;
+    one too long to repeat was refused in those words alone); "" for another error."""
+    context, value = err.get("ctx") or {}, err.get("input")
+    limit = context.get("max_length")
+    if limit is None:
+        return ""
+    if err.get("type") == "string_too_long" and isinstance(value, str):
+        return f"must be at most {limit} characters ({len(value)} sent)"
+    if err.get("type") == "too_long":
+        sent = context.get("actual_length")
+        return f"may be given at most {limit} times" + (f" ({sent} sent)" if sent is not None else "")
+    return ""
 
 
 # The methods a path may take, in the order Allow lists them (reads first, as RFC 9110's examples).
