@@ -25,6 +25,7 @@ from app.core.db import is_sqlite, make_engine, request_limits
 from app.core.head import HeadAsGetMiddleware
 from app.core.list_headers import ListHeadersMiddleware
 from app.core.nul_guard import NulGuardMiddleware
+from app.core.private_caching import StaffPrivateMiddleware
 from app.core.problems import (
     PROBLEM_RESPONSES,
     document_problem_media_type,
@@ -130,14 +131,16 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
 
 
 def _around_error_handling(app: FastAPI, settings: Settings) -> None:
-    """Put the proxy's client address, the request id (and access log), the security headers and the
-    public API's CORS headers around Starlette's ServerErrorMiddleware, which ``add_middleware`` cannot
-    reach: an unhandled error's 500 then carries them too, and is logged with its id."""
+    """Put the proxy's client address, the request id (and access log), the security headers, the
+    staff API's private caching and the public API's CORS headers around Starlette's
+    ServerErrorMiddleware, which ``add_middleware`` cannot reach: an unhandled error's 500 then carries
+    them too, and is logged with its id."""
     build = app.build_middleware_stack
 
     def build_stack() -> ASGIApp:
         cors = PublicCorsMiddleware(build(), prefix=PUBLIC_PREFIX, origins=settings.public_cors_origin_list)
-        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(HeadAsGetMiddleware(cors)))
+        private = StaffPrivateMiddleware(cors, prefix=f"{API_PREFIX}/", public_prefix=PUBLIC_PREFIX)
+        stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(HeadAsGetMiddleware(private)))
         if settings.trusted_proxies:
             stack = TrustedProxyMiddleware(stack, settings.trusted_networks)
         return stack

@@ -60,3 +60,28 @@ def test_a_changed_resource_is_sent_again(client: TestClient, engine: Engine) ->
 def test_a_refusal_is_never_turned_into_304(client: TestClient, engine: Engine) -> None:
     # A missing resource sends no ETag: If-None-Match: * still gets its 404.
     assert client.get("/api/v1/actions/999999", headers={"If-None-Match": "*"}).status_code == 404
+
+
+STAFF_VARY = {"authorization", "x-api-key"}
+
+
+def _vary(header: str | None) -> set[str]:
+    return {name.strip().lower() for name in (header or "").split(",") if name.strip()}
+
+
+def test_a_staff_answer_is_never_kept_by_a_shared_cache(client: TestClient, engine: Engine) -> None:
+    """A staff answer is for its reader alone: a shared cache (a proxy) would hand it to the next
+    caller (an API key is no Authorization header, which alone keeps a response out of it); a browser
+    revalidates it, per caller, before reuse."""
+    paths = _paths(client, engine)[:-1]  # the static file is public
+    for path in [*paths, "/api/v1/recommendations", "/api/v1/taxonomies/themes", "/api/v1/actions/999999"]:
+        answer = client.get(path)
+        assert answer.headers.get("cache-control") == "private, no-cache", path
+        assert _vary(answer.headers.get("vary")) >= STAFF_VARY, path
+    # What a route says itself stands (an export is never stored at all).
+    assert client.get("/api/v1/exports/recommendations.csv").headers["cache-control"] == "private, no-store"
+    # A refusal without credentials too; the public API keeps its own caching.
+    refused = client.get(paths[0], headers={"Authorization": ""})
+    assert refused.status_code == 401 and refused.headers["cache-control"] == "private, no-cache"
+    public = client.get("/api/v1/public/recommendations")
+    assert public.headers["cache-control"] == "public, max-age=60"
