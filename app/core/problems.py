@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
 from app.core.errors import PROBLEM_BASE, DomainError
+from app.core.head import is_head
 from app.core.request_errors import allowed_methods, field_error, is_json, missing_from_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -305,9 +306,13 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         title = titles.get(exc.status_code, "HTTP error")
         problem = title.lower().replace(" ", "-")
         headers = dict(exc.headers or {})
+        detail, errors = str(exc.detail), []
         if exc.status_code == 405 and "Allow" in headers:  # the router's (a static file's has none)
             headers["Allow"] = allowed_methods(request) or headers["Allow"]
-        detail, errors = str(exc.detail), []
+            # Starlette's "Method Not Allowed" named neither the method refused nor those taken.
+            method = "HEAD" if is_head(request.scope) else request.method  # HEAD is handled as its GET
+            reason = f"{method} is not allowed here; this path takes {headers['Allow']}"
+            detail, errors = f"method: {reason}", [{"field": "method", "reason": reason}]
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
             # FastAPI's "There was an error parsing the body": JSON in another encoding (Latin-1).
             reason = f"not valid UTF-8 at byte {exc.__cause__.start}: send JSON encoded as UTF-8"

@@ -35,3 +35,18 @@ def test_allow_names_every_method_of_the_path(
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/problem+json"
     assert _allowed(response.headers["allow"]) == allowed
+
+
+def test_the_refusal_names_the_method_and_those_the_path_takes(make_app: MakeApp, db: Connection) -> None:
+    """Starlette's "Method Not Allowed" said neither which method nor which the path takes, where the
+    other refusals name what they refuse."""
+    response = TestClient(make_app()).request("DELETE", "/api/v1/recommendations/1")
+    assert response.status_code == 405
+    reason = "DELETE is not allowed here; this path takes GET, HEAD, PATCH"
+    assert response.json()["detail"] == f"method: {reason}"
+    assert response.json()["errors"] == [{"field": "method", "reason": reason}]
+    # OPTIONS, which no route answers, is named as any other.
+    options = TestClient(make_app()).options("/api/v1/public/recommendations")
+    assert options.json()["errors"] == [
+        {"field": "method", "reason": "OPTIONS is not allowed here; this path takes GET, HEAD"}
+    ]
