@@ -20,12 +20,16 @@ from app.core.config import Settings
 
 # Characters a path segment may hold as they are (RFC 3986 pchar, with the "/" between segments).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_DOTS = {".": "%2E", "..": "%2E%2E"}
 
 
 def redirect_location(settings: Settings, path: str, query: str = "") -> str:
     """Where a redirect the app builds points: ``path`` (an address of this app, as the router sees
     it, not percent-encoded) after ``NRTD_BASE_URL`` when that is set, else ``path`` alone."""
-    location = quote(path, safe=_PATH_SAFE) + (f"?{query}" if query else "")
+    # A segment "." or ".." (sent as %2E) stays encoded: a client would otherwise resolve it away
+    # and land on another page ("/actions/.." is "/").
+    segments = [_DOTS.get(segment, segment) for segment in quote(path, safe=_PATH_SAFE).split("/")]
+    location = "/".join(segments) + (f"?{query}" if query else "")
     return settings.base_url + location if "base_url" in settings.model_fields_set else location
 
 

@@ -64,3 +64,11 @@ def test_a_path_of_another_site_is_not_redirected_to(make_app: MakeApp, db: Conn
     assert moved.status_code in (307, 404)
     if moved.is_redirect:
         assert " " not in moved.headers["location"]
+
+
+def test_a_dot_segment_stays_encoded(make_app: MakeApp, db: Connection) -> None:
+    """/actions/%2e%2e/ was led to /actions/.., which a client resolves to the home page."""
+    client = TestClient(make_app())
+    for asked, led_to in (("/actions/%2e%2e/", "/actions/%2E%2E"), ("/actions/%2e/", "/actions/%2E")):
+        moved = client.get(asked, follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == led_to
