@@ -313,6 +313,10 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
             method = "HEAD" if is_head(request.scope) else request.method  # HEAD is handled as its GET
             reason = f"{method} is not allowed here; this path takes {headers['Allow']}"
             detail, errors = f"method: {reason}", [{"field": "method", "reason": reason}]
+        if exc.status_code == 404 and request.scope.get("route") is None:
+            # No route matched (Starlette's bare "Not Found"): not a resource missing from a route.
+            reason = "no route at this address; every route is listed at /docs (and /openapi.json)"
+            detail, errors = f"path: {reason}", [{"field": "path", "reason": reason}]
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
             # FastAPI's "There was an error parsing the body": JSON in another encoding (Latin-1).
             reason = f"not valid UTF-8 at byte {exc.__cause__.start}: send JSON encoded as UTF-8"

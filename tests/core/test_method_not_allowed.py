@@ -50,3 +50,13 @@ def test_the_refusal_names_the_method_and_those_the_path_takes(make_app: MakeApp
     assert options.json()["errors"] == [
         {"field": "method", "reason": "OPTIONS is not allowed here; this path takes GET, HEAD"}
     ]
+
+
+def test_an_unknown_address_says_where_the_routes_are(make_app: MakeApp, db: Connection) -> None:
+    """Starlette's bare "Not Found" did not say whether the route or the resource was missing."""
+    for path in ("/api/v1/recomendations", "/api/v1/public/nothing-here"):
+        response = TestClient(make_app()).get(path)
+        assert response.status_code == 404
+        reason = "no route at this address; every route is listed at /docs (and /openapi.json)"
+        assert response.json()["detail"] == f"path: {reason}"
+        assert response.json()["errors"] == [{"field": "path", "reason": reason}]
