@@ -104,7 +104,8 @@ def _next_time(schedule_text: str, settings: Settings) -> datetime:
     time included: "0 3 * * *" is 03:00 where the instance's users are). Asked again after each run:
     a run that outlasted the times after its own (an hourly import that took three hours) is
     followed by the next time from its end, not by one run for each time it missed, back to back."""
-    return croniter(schedule_text, datetime.now(zone_named(settings.time_zone))).get_next(datetime)
+    due: datetime = croniter(schedule_text, datetime.now(zone_named(settings.time_zone))).get_next(datetime)
+    return due
 
 
 def _loop(

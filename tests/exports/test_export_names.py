@@ -10,7 +10,6 @@ from urllib.parse import unquote
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from app.core.dates import utc_today
 from app.core.time_zone import in_zone, local_today
 from tests.exports.files import PUBLIC, STAFF, csv_header, json_rows
 from tests.public.conftest import MakeClient
@@ -30,7 +29,7 @@ def test_a_csv_or_json_export_is_named_after_its_filters(public: TestClient, wor
     """Every export of one day was nrtd-recommendations-public-en-<day>.csv (or .json), whatever its
     filters: the CRC's file and the UPR's replaced each other, and nothing in either said what it held
     (the XLSX says it in its about sheet; the CSV and JSON have no room for it)."""
-    day = utc_today().isoformat()
+    day = local_today().isoformat()
     params = {"mechanism": "CRC", "country": "Peru", "theme": "Right to education", "status": "not_started"}
     for fmt in ("csv", "json"):
         answer = public.get(f"{PUBLIC}.{fmt}", params=params)
@@ -57,7 +56,7 @@ def test_a_csv_or_json_export_is_named_after_its_filters(public: TestClient, wor
 def test_a_filter_typed_in_any_script_or_at_length_stays_a_usable_name(
     public: TestClient, world: World
 ) -> None:
-    day = utc_today().isoformat()
+    day = local_today().isoformat()
     searched = public.get(f"{PUBLIC}.csv", params={"q": "éducation primaire/gratuite: 教育"})
     assert _name(searched) == f"nrtd-recommendations-public-q-éducation-primaire-gratuite-教育-en-{day}.csv"
     assert _ascii_name(searched) == f"nrtd-recommendations-public-q-education-primaire-gratuite-en-{day}.csv"

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from openpyxl import load_workbook
 
-from app.core.dates import utc_today
+from app.core.time_zone import local_today
 from tests.reports.conftest import ReportWorld, docx_text
 
 STAFF = "/api/v1/reports/implementation"
@@ -54,7 +54,7 @@ def test_a_reports_file_is_named_after_what_it_reports_in_its_language(
     """The CRC's report and the UPR's of one day were both implementation-report-public-by-theme-
     fr-<day>.docx: the second replaced the first in the Downloads folder (or became "(1)"), and
     neither name said which mechanism, State or period it covered, nor was it in French."""
-    day = utc_today().isoformat()
+    day = local_today().isoformat()
     crc = {"mechanism": "CRC", "country": "Peru", "lang": "fr", "format": "docx", "group_by": "theme"}
     answer = client.get(PUBLIC, params=crc)
     assert answer.status_code == 200, answer.text
