@@ -35,8 +35,8 @@ def account_page(request: Request, db: DbSession, staff: SignedIn) -> Response:
 
 
 @router.post("/account")
-async def account_submit(request: Request, db: DbSession, staff: SignedIn) -> Response:
-    values = await form_values(request)
+def account_submit(request: Request, db: DbSession, staff: SignedIn) -> Response:
+    values = form_values(request)
     kept = {name: str(values.get(name, "")) for name in ("digest", "language")}
     try:
         preferences.change_reminder_settings(db, staff.actor, parse(ReminderSettings, kept))

@@ -153,10 +153,10 @@ def _patch(
 
 
 @router.post("/actions/{action_id}")
-async def edit_action(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
+def edit_action(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
     # Whose action it is first (the service's rule, its refusal audited), then what was typed.
     ensure_own_action(db, staff.actor, load_action(db, action_id))
-    values = await form_values(request)
+    values = form_values(request)
     page = StaffPage.of(request, "actions", staff)
     fields = MANAGER_FIELDS if staff.actor.is_manager else FOCAL_POINT_FIELDS
     shown = {**form.typed(values), ETAG_FIELD: values.get(ETAG_FIELD, "")}
@@ -170,10 +170,8 @@ async def edit_action(request: Request, db: DbSession, staff: StaffMember, actio
 
 
 @router.post("/actions/{action_id}/publish")
-async def publish_action(
-    request: Request, db: DbSession, staff: ManagerSession, action_id: RowId
-) -> Response:
-    values = await form_values(request)
+def publish_action(request: Request, db: DbSession, staff: ManagerSession, action_id: RowId) -> Response:
+    values = form_values(request)
     published = values.get("published")
     refusal = _patch(request, db, staff, action_id, values, {"published": published})
     done = "action-published" if published == "true" else "action-unpublished"
@@ -181,11 +179,9 @@ async def publish_action(
 
 
 @router.post("/actions/{action_id}/recommendations/add")
-async def add_recommendations(
-    request: Request, db: DbSession, staff: ManagerSession, action_id: RowId
-) -> Response:
+def add_recommendations(request: Request, db: DbSession, staff: ManagerSession, action_id: RowId) -> Response:
     """Ids or document symbols typed in one box, added to the linked recommendations."""
-    values = await form_values(request)
+    values = form_values(request)
     page = StaffPage.of(request, "actions", staff)
     typed = values.get(ADD_FIELD) if isinstance(values.get(ADD_FIELD), str) else ""
     shown = {ADD_FIELD: typed, ETAG_FIELD: values.get(ETAG_FIELD, "")}
@@ -202,11 +198,11 @@ async def add_recommendations(
 
 
 @router.post("/actions/{action_id}/recommendations/remove")
-async def remove_recommendations(
+def remove_recommendations(
     request: Request, db: DbSession, staff: ManagerSession, action_id: RowId
 ) -> Response:
     """The ticked recommendations (or a row's own button) unlinked from the action."""
-    values = await form_values(request)
+    values = form_values(request)
     gettext = StaffPage.of(request, "actions", staff).gettext
     chosen = form.listed(values, "one") or form.listed(values, "ids")
     if not chosen or not all(value.isdigit() for value in chosen):

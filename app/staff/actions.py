@@ -188,8 +188,8 @@ def new_action(request: Request, db: DbSession, staff: ManagerSession) -> Respon
 
 
 @router.post("/actions")
-async def create_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
-    values = await form_values(request)
+def create_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     page = StaffPage.of(request, "actions", staff)

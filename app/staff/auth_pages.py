@@ -17,7 +17,7 @@ from app.auth.deps import AnonymousCaller
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import DomainError, ServiceBusy, TemporaryPasswordExpired, TooManyRequests, Unauthorized
 from app.notify import preferences
-from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, read_form_values, refused
 from app.staff.pages import StaffPage, redirect, render, staff_router
 from app.staff.session import (
     LOGIN_CSRF_COOKIE,
@@ -73,7 +73,7 @@ def login_page(request: Request) -> Response:
 @router.post("/login")
 async def login_submit(request: Request, settings: AppSettings, who: AnonymousCaller) -> Response:
     await check_login_csrf(request)
-    values = await form_values(request)
+    values = await read_form_values(request)
     email = values.get("email") if isinstance(values.get("email"), str) else ""
     password = values.get("password") if isinstance(values.get("password"), str) else ""
     assert isinstance(email, str) and isinstance(password, str)
@@ -152,10 +152,8 @@ def password_page(request: Request, staff: SignedIn) -> Response:
 
 
 @router.post("/password")
-async def password_submit(
-    request: Request, db: DbSession, settings: AppSettings, staff: SignedIn
-) -> Response:
-    values = await form_values(request)
+def password_submit(request: Request, db: DbSession, settings: AppSettings, staff: SignedIn) -> Response:
+    values = form_values(request)
     _ = StaffPage.of(request, "password").gettext
     try:
         body = parse(

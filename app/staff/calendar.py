@@ -145,16 +145,16 @@ def calendar(request: Request, db: DbSession, staff: SignedIn) -> Response:
 
 
 @router.post("/calendar/feed", response_class=HTMLResponse)
-async def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
+def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
     """A new feed address, shown once on this answer (never in a URL a redirect would log)."""
     secret, _created = feed.rotate_token(db, staff.actor)
     return calendar_page(request, db, staff, new_feed_url=feed.feed_url(site_address(request), secret))
 
 
 @router.post("/calendar/publish")
-async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def publish(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """Publish or unpublish a follow-up reply due or a periodic report due (the API's service)."""
-    values = await form_values(request)
+    values = form_values(request)
     try:
         wanted = parse(
             DeadlinePublish, {name: values.get(name, "") for name in ("kind", "object_id", "published")}
@@ -168,9 +168,9 @@ async def publish(request: Request, db: DbSession, staff: ManagerSession) -> Res
 
 
 @router.post("/calendar/sent")
-async def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """Mark a follow-up reply due or a periodic report due as sent today, or not (the API's service)."""
-    values = await form_values(request)
+    values = form_values(request)
     sent_on = local_today().isoformat() if values.get("sent") == "true" else None
     try:
         wanted = parse(
@@ -185,6 +185,6 @@ async def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> R
 
 
 @router.post("/calendar/feed/revoke")
-async def revoke_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
+def revoke_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
     feed.revoke_token(db, staff.actor)
     return redirect("/staff/calendar?done=feed-revoked", request)

@@ -93,8 +93,8 @@ def new_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Resp
 
 
 @router.post("/calendar")
-async def create_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Response:
-    values = await form_values(request)
+def create_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     try:
@@ -133,10 +133,8 @@ def _conflict(
 
 
 @router.post("/calendar/{deadline_id}")
-async def edit_deadline(
-    request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId
-) -> Response:
-    values = await form_values(request)
+def edit_deadline(request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId) -> Response:
+    values = form_values(request)
     try:
         fields = _fields(values)
         current, _tag = entered.get_deadline(db, staff.actor, deadline_id)
@@ -162,10 +160,8 @@ async def edit_deadline(
 
 
 @router.post("/calendar/{deadline_id}/delete")
-async def delete_deadline(
-    request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId
-) -> Response:
-    values = await form_values(request)
+def delete_deadline(request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId) -> Response:
+    values = form_values(request)
     if not is_confirmed(values):  # leaves the calendar, the feeds and the reminders: asked once more
         current, _tag = entered.get_deadline(db, staff.actor, deadline_id)
         page = StaffPage.of(request, "calendar", staff)

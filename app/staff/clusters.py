@@ -125,8 +125,8 @@ def new_cluster(request: Request, db: DbSession, staff: ManagerSession) -> Respo
 
 
 @router.post("/clusters")
-async def create_cluster(request: Request, db: DbSession, staff: ManagerSession) -> Response:
-    values = await form_values(request)
+def create_cluster(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     try:
@@ -225,8 +225,8 @@ def _conflict(
 
 
 @router.post("/clusters/{cluster_id}")
-async def edit_cluster(request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId) -> Response:
-    values = await form_values(request)
+def edit_cluster(request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId) -> Response:
+    values = form_values(request)
     try:
         body = parse(ClusterUpdate, _fields(values))
         service.update_cluster(db, staff.actor, cluster_id, body, _text(values, ETAG_FIELD))
@@ -242,11 +242,9 @@ async def edit_cluster(request: Request, db: DbSession, staff: ManagerSession, c
     return redirect(_url(cluster_id) + "?done=saved", request)
 
 
-async def _set_flag(
-    request: Request, db: DbSession, staff: ManagerSession, cluster_id: int, flag: str
-) -> Response:
+def _set_flag(request: Request, db: DbSession, staff: ManagerSession, cluster_id: int, flag: str) -> Response:
     """Publish or unpublish, archive or unarchive: one field of the API's PATCH."""
-    values = await form_values(request)
+    values = form_values(request)
     try:
         body = parse(ClusterUpdate, {flag: _text(values, flag)})
         service.update_cluster(db, staff.actor, cluster_id, body, _text(values, ETAG_FIELD))
@@ -264,17 +262,13 @@ async def _set_flag(
 
 
 @router.post("/clusters/{cluster_id}/publish")
-async def publish_cluster(
-    request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId
-) -> Response:
-    return await _set_flag(request, db, staff, cluster_id, "published")
+def publish_cluster(request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId) -> Response:
+    return _set_flag(request, db, staff, cluster_id, "published")
 
 
 @router.post("/clusters/{cluster_id}/archive")
-async def archive_cluster(
-    request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId
-) -> Response:
-    return await _set_flag(request, db, staff, cluster_id, "archived")
+def archive_cluster(request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId) -> Response:
+    return _set_flag(request, db, staff, cluster_id, "archived")
 
 
 # Its recommendations ----------------------------------------------------------------------------
@@ -292,10 +286,10 @@ def _chosen(request: Request, values: dict[str, Any], name: str = "ids") -> Reco
 
 
 @router.post("/clusters/{cluster_id}/recommendations/remove")
-async def remove_recommendations(
+def remove_recommendations(
     request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     try:
         # A row's own "Remove" button names one recommendation; the bulk button the ticked ones.
         chosen = _chosen(request, values, "one" if values.get("one") else "ids")
@@ -315,14 +309,14 @@ async def remove_recommendations(
 
 
 @router.post("/clusters/{cluster_id}/recommendations/add")
-async def add_recommendations(
+def add_recommendations(
     request: Request, db: DbSession, staff: ManagerSession, cluster_id: RowId
 ) -> Response:
     """From the search page or the suggestions page (``source``), which is shown again if refused.
 
     No If-Match: adding cannot overwrite anything someone else did (the API makes it optional too).
     """
-    values = await form_values(request)
+    values = form_values(request)
     try:
         chosen = _chosen(request, values)
         result, _tag = service.add_members(db, staff.actor, cluster_id, chosen.ids, None)

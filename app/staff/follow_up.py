@@ -28,7 +28,7 @@ NOTICES["follow-up-corrected"] = _("The follow-up correction is saved.")
 NOTICES["follow-up-graded"] = _("The grade is recorded.")
 
 
-async def _submit(
+def _submit(
     request: Request,
     db: Session,
     staff: StaffSession,
@@ -38,7 +38,7 @@ async def _submit(
     save: Callable[[Any], object],
     done: str,
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     data, typed = fv.form_data(values, names)
     typed[ETAG_FIELD] = str(values.get(ETAG_FIELD) or "")  # shown again, if refused, as it was sent
     try:
@@ -67,16 +67,16 @@ async def _submit(
 
 
 @router.post("/recommendations/{recommendation_id}/follow-up")
-async def correct_follow_up(
+def correct_follow_up(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
     # The version the page showed (hidden field), so that a correction saved since is not replaced.
-    shown = str((await form_values(request)).get(ETAG_FIELD) or "") or None
+    shown = str((form_values(request)).get(ETAG_FIELD) or "") or None
 
     def save(body: FollowUpCorrectionIn) -> object:
         return service.correct_follow_up(db, staff.actor, recommendation_id, body, shown)
 
-    return await _submit(
+    return _submit(
         request,
         db,
         staff,
@@ -89,12 +89,10 @@ async def correct_follow_up(
 
 
 @router.post("/recommendations/{recommendation_id}/follow-up/grades")
-async def add_follow_up_grade(
+def add_follow_up_grade(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
     def save(body: GradeIn) -> object:
         return service.add_grade(db, staff.actor, recommendation_id, body)
 
-    return await _submit(
-        request, db, staff, recommendation_id, GradeIn, fv.GRADE_FIELDS, save, "follow-up-graded"
-    )
+    return _submit(request, db, staff, recommendation_id, GradeIn, fv.GRADE_FIELDS, save, "follow-up-graded")

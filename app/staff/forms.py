@@ -13,11 +13,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from anyio import from_thread
 from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
@@ -130,9 +132,28 @@ def field_errors(exc: ValidationError | RequestValidationError | DomainError) ->
     return errors
 
 
-async def form_values(request: Request) -> dict[str, Any]:
-    """The submitted form: one string per field, or a list where a field came more than once."""
-    form = await request.form()
+def form_values(request: Request) -> dict[str, Any]:
+    """The submitted form: one string per field, or a list where a field came more than once.
+
+    For a page's route, which is a plain function that runs on a worker thread: its database work
+    must never run in the event loop. There a statement waiting for a row lock (two coordinators
+    saving one action at once on PostgreSQL) stopped the loop, so the request holding the lock could
+    not reach its commit: both waited out the lock timeout, the second was answered 503, and the
+    server answered nobody meanwhile. Only the body is read in the loop, where Starlette reads it."""
+    return _values(from_thread.run(_read_form, request))
+
+
+async def read_form_values(request: Request) -> dict[str, Any]:
+    """``form_values`` for a route that runs in the event loop (the sign-in page, whose database
+    work runs on threads of its own)."""
+    return _values(await request.form())
+
+
+async def _read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+def _values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in form.multi_items():
         if not isinstance(value, str):

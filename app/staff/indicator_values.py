@@ -140,9 +140,9 @@ def _refusal(
 
 
 @router.post("/values/{value_id}")
-async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+def edit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     """Save a draft or returned value's changes; with the submit button, submit it too."""
-    form = await form_values(request)
+    form = form_values(request)
     fields = value_fields(form, page_language(request))
     try:
         body = parse(
@@ -160,8 +160,8 @@ async def edit_value(request: Request, db: DbSession, staff: StaffMember, value_
     )
 
 
-async def _step(request: Request, db: Session, staff: StaffMember, value_id: int, step: str) -> Response:
-    form = await form_values(request)
+def _step(request: Request, db: Session, staff: StaffMember, value_id: int, step: str) -> Response:
+    form = form_values(request)
     etag = text(form, ETAG_FIELD) or None
     if step == "delete":  # where to go afterwards: its indicator (404 here if it is not visible)
         indicator_id = values.get_value(db, staff.actor, value_id)[0].indicator_id
@@ -204,28 +204,28 @@ async def _step(request: Request, db: Session, staff: StaffMember, value_id: int
 
 
 @router.post("/values/{value_id}/submit")
-async def submit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
-    return await _step(request, db, staff, value_id, "submit")
+def submit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    return _step(request, db, staff, value_id, "submit")
 
 
 @router.post("/values/{value_id}/delete")
-async def delete_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
-    return await _step(request, db, staff, value_id, "delete")
+def delete_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    return _step(request, db, staff, value_id, "delete")
 
 
 @router.post("/values/{value_id}/approve")
-async def approve_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
-    return await _step(request, db, staff, value_id, "approve")
+def approve_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
+    return _step(request, db, staff, value_id, "approve")
 
 
 @router.post("/values/{value_id}/return")
-async def return_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
-    return await _step(request, db, staff, value_id, "return")
+def return_value(request: Request, db: DbSession, staff: ManagerSession, value_id: RowId) -> Response:
+    return _step(request, db, staff, value_id, "return")
 
 
 @router.post("/values/{value_id}/correct")
-async def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
-    form = await form_values(request)
+def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    form = form_values(request)
     try:
         body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
         correction, _tag = values.correct(db, staff.actor, value_id, body)

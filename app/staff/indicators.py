@@ -155,8 +155,8 @@ def new_indicator(request: Request, db: DbSession, staff: StaffMember, action_id
 
 
 @router.post("/actions/{action_id}/indicators")
-async def create_indicator(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
-    form = await form_values(request)
+def create_indicator(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
+    form = form_values(request)
     if (earlier := once.sent_before(db, staff, form)) is not None:
         return redirect(earlier, request)
     try:
@@ -246,10 +246,8 @@ def indicator_detail(request: Request, db: DbSession, staff: StaffMember, indica
 
 
 @router.post("/indicators/{indicator_id}")
-async def edit_indicator(
-    request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId
-) -> Response:
-    form = await form_values(request)
+def edit_indicator(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
+    form = form_values(request)
     try:
         body = parse_measures(IndicatorPatch, form, page_language(request))
         service.update_indicator(db, staff.actor, indicator_id, body, text(form, ETAG_FIELD))
@@ -276,8 +274,8 @@ async def edit_indicator(
 
 
 @router.post("/indicators/{indicator_id}/values")
-async def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
-    form = await form_values(request)
+def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
+    form = form_values(request)
     if (earlier := once.sent_before(db, staff, form)) is not None:
         return redirect(earlier, request)
     try:

@@ -101,8 +101,8 @@ def new_progress(request: Request, db: DbSession, staff: StaffMember, action_id:
 
 
 @router.post("/actions/{action_id}/progress")
-async def create_progress(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
-    values = await form_values(request)
+def create_progress(request: Request, db: DbSession, staff: StaffMember, action_id: RowId) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     submit = _text(values, "submit") == "true"
@@ -235,8 +235,8 @@ def _files_chosen(values: dict[str, Any]) -> bool:
 
 
 @router.post("/progress/{progress_id}")
-async def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
-    values = await form_values(request)
+def edit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
+    values = form_values(request)
     submit = _text(values, "submit") == "true"  # "Submit for approval": what the fields hold, then sent
     if _files_chosen(values):
         errors = {"file": NOT_ATTACHED}
@@ -261,12 +261,10 @@ async def edit_progress(request: Request, db: DbSession, staff: StaffMember, pro
 # Submitting and reviewing -----------------------------------------------------------------------
 
 
-async def _transition(
-    request: Request, db: DbSession, staff: StaffMember, progress_id: int, verb: str
-) -> Response:
+def _transition(request: Request, db: DbSession, staff: StaffMember, progress_id: int, verb: str) -> Response:
     """One review step, with the version the page showed (412: the conflict page); a step from the
     wrong state (409) or a refused comment (422) shows the page again with the reason."""
-    values = await form_values(request)
+    values = form_values(request)
     tag = _text(values, ETAG_FIELD) or None
     parents = _text(values, "publish_parents") == "true"  # "also publish the action"
     # A refused step shows the page again with the comment typed and the version the reviewer read.
@@ -300,47 +298,37 @@ async def _transition(
 
 
 @router.post("/progress/{progress_id}/submit")
-async def submit_progress(
-    request: Request, db: DbSession, staff: StaffMember, progress_id: RowId
-) -> Response:
-    return await _transition(request, db, staff, progress_id, "submit")
+def submit_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
+    return _transition(request, db, staff, progress_id, "submit")
 
 
 @router.post("/progress/{progress_id}/approve")
-async def approve_progress(
-    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
-) -> Response:
-    return await _transition(request, db, staff, progress_id, "approve")
+def approve_progress(request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId) -> Response:
+    return _transition(request, db, staff, progress_id, "approve")
 
 
 @router.post("/progress/{progress_id}/return")
-async def return_progress(
-    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
-) -> Response:
-    return await _transition(request, db, staff, progress_id, "return")
+def return_progress(request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId) -> Response:
+    return _transition(request, db, staff, progress_id, "return")
 
 
 @router.post("/progress/{progress_id}/publish")
-async def publish_progress(
-    request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
-) -> Response:
-    return await _transition(request, db, staff, progress_id, "publish")
+def publish_progress(request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId) -> Response:
+    return _transition(request, db, staff, progress_id, "publish")
 
 
 @router.post("/progress/{progress_id}/unpublish")
-async def unpublish_progress(
+def unpublish_progress(
     request: Request, db: DbSession, staff: ManagerSession, progress_id: RowId
 ) -> Response:
-    return await _transition(request, db, staff, progress_id, "unpublish")
+    return _transition(request, db, staff, progress_id, "unpublish")
 
 
 @router.post("/progress/{progress_id}/delete")
-async def delete_progress(
-    request: Request, db: DbSession, staff: StaffMember, progress_id: RowId
-) -> Response:
+def delete_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
     """A draft started by mistake: asked once more (its text and files cannot be brought back), then
     deleted; back to its action."""
-    values = await form_values(request)
+    values = form_values(request)
     tag = _text(values, ETAG_FIELD) or None
     try:
         update = service.deletable(db, staff.actor, progress_id, tag)

@@ -122,10 +122,8 @@ def download_evidence(
 
 
 @router.post("/evidence/{evidence_id}/remove")
-async def remove_evidence(
-    request: Request, db: DbSession, staff: StaffMember, evidence_id: RowId
-) -> Response:
-    values = await form_values(request)
+def remove_evidence(request: Request, db: DbSession, staff: StaffMember, evidence_id: RowId) -> Response:
+    values = form_values(request)
     try:
         row = service.readable_file(db, staff.actor, evidence_id)
     except NotFound:

@@ -163,12 +163,12 @@ def _listed(values: dict[str, Any], name: str) -> list[str]:
 
 
 @router.post("/progress", response_class=HTMLResponse)
-async def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """The ticked updates (``ids``): ``do=return`` with ``comment``; ``do=approve`` asks to confirm,
     ``do=approve-confirmed`` approves (with ``publish``: publishes them too; with ``publish_parents``:
     publishes their unpublished actions in the same step; the confirmation names those actions).
     ``back`` carries the list's filters to come back to."""
-    values = await form_values(request)
+    values = form_values(request)
     back_value = values.get("back")
     query = [(k, v) for k, v in parse_qsl(back_value if isinstance(back_value, str) else "") if k in KEPT]
     ids = _listed(values, "ids")

@@ -102,10 +102,10 @@ def recommendation_page(
 
 
 @router.post("/recommendations/{recommendation_id}")
-async def save_local_fields(
+def save_local_fields(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     page = StaffPage.of(request, "recommendations", staff)
     typed = view.typed_form(values)
     etag = values.get(ETAG_FIELD)
@@ -136,10 +136,8 @@ async def save_local_fields(
 
 
 @router.post("/recommendations/{recommendation_id}/publish")
-async def publish(
-    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
-) -> Response:
-    values = await form_values(request)
+def publish(request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId) -> Response:
+    values = form_values(request)
     etag = values.get(ETAG_FIELD)
     page = StaffPage.of(request, "recommendations", staff)
     try:

@@ -45,10 +45,8 @@ def _other_id(raw: object, reason: str) -> int:
 
 
 @router.post("/recommendations/{recommendation_id}/sources/link")
-async def link_source(
-    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
-) -> Response:
-    values = await form_values(request)
+def link_source(request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId) -> Response:
+    values = form_values(request)
     typed = values.get("other_id")
     try:
         number = _("the number of a recommendation, as its page shows it under Sources (#123)")
@@ -64,22 +62,22 @@ async def link_source(
 
 
 @router.post("/recommendations/{recommendation_id}/sources/unlink")
-async def unlink_source(
+def unlink_source(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     other_id = _other_id(values.get("other_id"), _("the id of a linked record"))
     sources.unlink(db, staff.actor, recommendation_id, other_id)
     return redirect(f"{detail_url(recommendation_id)}?done=source-unlinked#sources", request)
 
 
 @router.post("/recommendations/{recommendation_id}/sources/settle")
-async def settle_copy_work(
+def settle_copy_work(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
     """On a linked copy's page: keep the leading record's work of a kind (the copy's is removed) or
     take the copy's (the record's is removed). Clusters and actions only move, without asking."""
-    values = await form_values(request)
+    values = form_values(request)
     try:  # the page's buttons send valid values: anything else was not sent by it
         body = parse(SettleWork, {"kind": values.get("kind"), "keep": values.get("keep")})
     except FormInvalid as exc:

@@ -319,9 +319,9 @@ def _add_to_cluster(db: Session, staff: StaffSession, selection: _Selection, val
 
 
 @router.post("/recommendations")
-async def bulk_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def bulk_action(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """The bulk form posts to the list's own URL, so the filter it acts on is the page's query."""
-    values = await form_values(request)
+    values = form_values(request)
     gettext = StaffPage.of(request, "recommendations", staff).gettext
     actions = {"update": _update, "cluster": _add_to_cluster, "publish": _publish}
     try:

@@ -210,9 +210,9 @@ def upload_template(
 
 
 @router.post(TEMPLATE_PATH + "/remove")
-async def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     template = state_template.current(db)
-    if template is not None and not is_confirmed(await form_values(request)):
+    if template is not None and not is_confirmed(form_values(request)):
         # The restyled template is gone for good once removed (only a downloaded copy brings it back).
         page = StaffPage.of(request, "reports", staff)
         return confirm_page(

@@ -131,9 +131,9 @@ def _int_or_none(value: Any) -> int | None:
 
 
 @router.post("/review/reviewed", response_class=HTMLResponse)
-async def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """The selected recommendations (``ids``), or with ``scope=shown`` every one the page showed."""
-    values = await form_values(request)
+    values = form_values(request)
     run = _int_or_none(values.get("run"))
     cursor = values.get("cursor") if isinstance(values.get("cursor"), str) else None
     cursor = cursor[:200] if cursor else None
@@ -155,10 +155,10 @@ async def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) 
 
 
 @router.post("/review/{recommendation_id}/reviewed", response_class=HTMLResponse)
-async def mark_one_reviewed(
+def mark_one_reviewed(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     cursor = values.get("cursor") if isinstance(values.get("cursor"), str) else None
     cursor = cursor[:200] if cursor else None
     run = _int_or_none(values.get("run"))

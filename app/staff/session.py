@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
+from anyio import from_thread
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
@@ -131,8 +132,11 @@ def login_url(request: Request) -> str:
     return "/staff/login?next=" + quote(next_path(request), safe="/") + in_language
 
 
-async def current_session(request: Request, db: DbSession) -> StaffSession:
-    """The signed-in user of this request; unsafe requests must also carry the session's CSRF token."""
+def current_session(request: Request, db: DbSession) -> StaffSession:
+    """The signed-in user of this request; unsafe requests must also carry the session's CSRF token.
+    A plain function, run on a worker thread as the pages' routes are: writing the idle clock waits
+    for the token's row while another request of the session holds it, which must never stop the
+    event loop (app/staff/forms.py, ``form_values``); the form is read in the loop."""
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise SignInRequired("sign in to use the staff workspace")
@@ -143,7 +147,9 @@ async def current_session(request: Request, db: DbSession) -> StaffSession:
         )
     except Unauthorized as exc:
         raise SignInRequired(exc.detail) from None
-    if request.method not in SAFE_METHODS and not same_token(await _sent_csrf(request), staff.csrf_token):
+    if request.method not in SAFE_METHODS and not same_token(
+        from_thread.run(_sent_csrf, request), staff.csrf_token
+    ):
         # A catalogue message, which the error page says in its language.
         raise Forbidden(
             _("the form's security token is missing or does not match your session: reload the page")

@@ -61,8 +61,8 @@ def api_key_new(request: Request, db: DbSession, staff: AdminSession) -> Respons
 
 
 @router.post("/api-keys")
-async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
-    values = await form_values(request)
+def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)  # the list: the secret was shown once, on the first answer
     try:
@@ -81,9 +81,9 @@ async def api_key_create(request: Request, db: DbSession, staff: AdminSession) -
 
 
 @router.post("/api-keys/{key_id}/revoke")
-async def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
     key = service.get_api_key(db, key_id)
-    if key.revoked_at is None and not is_confirmed(await form_values(request)):
+    if key.revoked_at is None and not is_confirmed(form_values(request)):
         # A revoked key cannot be restored and every program using it stops: asked once more.
         page = StaffPage.of(request, "api-keys", staff)
         return confirm_page(

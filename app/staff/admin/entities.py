@@ -73,8 +73,8 @@ def entity_new(request: Request, staff: ManagerSession) -> Response:
 
 
 @router.post("/entities")
-async def entity_create(request: Request, db: DbSession, staff: ManagerSession) -> Response:
-    values = await form_values(request)
+def entity_create(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     try:
@@ -99,10 +99,10 @@ def entity_page(request: Request, db: DbSession, staff: ManagerSession, entity_i
     return _form(request, staff, values, {}, entity=entity, etag=tag)
 
 
-async def _update(
+def _update(
     request: Request, db: DbSession, staff: ManagerSession, entity_id: int, fields: dict[str, Any], done: str
 ) -> Response:
-    values = await form_values(request)
+    values = form_values(request)
     entity, tag = service.get_entity(db, entity_id)  # 404 before anything else
     sent = str(values.get(ETAG_FIELD) or "")
     try:
@@ -134,18 +134,16 @@ async def _update(
 
 
 @router.post("/entities/{entity_id}")
-async def entity_update(request: Request, db: DbSession, staff: ManagerSession, entity_id: RowId) -> Response:
-    values = await form_values(request)
-    return await _update(request, db, staff, entity_id, blank_to_none(values, FIELDS), "saved")
+def entity_update(request: Request, db: DbSession, staff: ManagerSession, entity_id: RowId) -> Response:
+    values = form_values(request)
+    return _update(request, db, staff, entity_id, blank_to_none(values, FIELDS), "saved")
 
 
 @router.post("/entities/{entity_id}/archive")
-async def entity_archive(
-    request: Request, db: DbSession, staff: ManagerSession, entity_id: RowId
-) -> Response:
-    values = await form_values(request)
+def entity_archive(request: Request, db: DbSession, staff: ManagerSession, entity_id: RowId) -> Response:
+    values = form_values(request)
     archived = values.get("archived")
     if archived not in ("true", "false"):
         archived = "true"
     done = "entity-archived" if archived == "true" else "entity-restored"
-    return await _update(request, db, staff, entity_id, {"archived": archived}, done)
+    return _update(request, db, staff, entity_id, {"archived": archived}, done)

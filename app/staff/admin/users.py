@@ -91,8 +91,8 @@ def user_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
 
 
 @router.post("/users")
-async def user_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
-    values = await form_values(request)
+def user_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
+    values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     try:
@@ -155,11 +155,11 @@ def user_page(request: Request, db: DbSession, staff: AdminSession, user_id: Row
     return _user_page(request, db, staff, user_id)
 
 
-async def _update(
+def _update(
     request: Request, db: DbSession, staff: AdminSession, user_id: int, fields: dict[str, Any], done: str
 ) -> Response:
     """One change through the service, guarded by the ETag the page was shown with."""
-    values = await form_values(request)
+    values = form_values(request)
     service.get_user(db, user_id)  # 404 before anything else
     try:
         data = parse(UserUpdate, fields)
@@ -188,31 +188,29 @@ async def _update(
 
 
 @router.post("/users/{user_id}")
-async def user_update(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
-    values = await form_values(request)
+def user_update(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    values = form_values(request)
     fields = blank_to_none(values, EDIT_FIELDS)
-    return await _update(request, db, staff, user_id, fields, "saved")
+    return _update(request, db, staff, user_id, fields, "saved")
 
 
 @router.post("/users/{user_id}/active")
-async def user_active(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
-    values = await form_values(request)
+def user_active(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    values = form_values(request)
     active = values.get("active")
     if active not in ("true", "false"):
         return _user_page(
             request, db, staff, user_id, values=values, errors={"active": "must be true or false"}, status=422
         )
     done = "user-reactivated" if active == "true" else "user-deactivated"
-    return await _update(request, db, staff, user_id, {"active": active}, done)
+    return _update(request, db, staff, user_id, {"active": active}, done)
 
 
 @router.post("/users/{user_id}/password")
-async def user_reset_password(
-    request: Request, db: DbSession, staff: AdminSession, user_id: RowId
-) -> Response:
-    values = await form_values(request)
+def user_reset_password(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+    values = form_values(request)
     password = values.get("password") if isinstance(values.get("password"), str) else ""
-    return await _update(request, db, staff, user_id, {"password": password}, "user-password-reset")
+    return _update(request, db, staff, user_id, {"password": password}, "user-password-reset")
 
 
 @router.post("/users/{user_id}/unlock")
