@@ -18,8 +18,10 @@ import time
 from typing import Any
 
 from sqlalchemy import Select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidRequestError, OperationalError
 from sqlalchemy.orm import Session
+
+from app.core.errors import NotFound
 
 # PostgreSQL's lock_not_available: NOWAIT found a row taken (or lock_timeout ran out).
 LOCK_NOT_AVAILABLE = "55P03"
@@ -56,3 +58,21 @@ def lock_rows(session: Session, query: Select[Any]) -> None:
             if time.monotonic() >= deadline:
                 raise
         time.sleep(RETRY_PAUSE_SECONDS)
+
+
+def lock_for_write(session: Session, row: object) -> None:
+    """Lock ``row`` (FOR UPDATE) and read it again, before its version is compared with If-Match.
+
+    Two saves of one row at once on PostgreSQL both read its version before either wrote, both passed
+    the If-Match check, and the second failed only at its UPDATE (the version had moved): a 412 that
+    named no current ETag, and a staff page answered the browser with JSON, losing what was typed.
+    Locked first, the second waits for the first to end and reads the version it wrote, so
+    ``check_if_match`` refuses it as any stale ETag (the conflict page in the workspace). SQLite's
+    writers hold the database's write lock already: what they read is current. A row the first
+    request deleted is 404, as it is to any request after."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        session.refresh(row, with_for_update=True)
+    except InvalidRequestError:  # deleted by the request it waited for
+        raise NotFound("it was deleted while this request ran") from None

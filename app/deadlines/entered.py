@@ -16,6 +16,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
+from app.core.row_locks import lock_for_write
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
 from app.deadlines.service import Audience
 from app.deadlines.sources import midterm_date, midterm_suggestion
@@ -175,6 +176,7 @@ def update_deadline(
     session: Session, actor: Actor, deadline_id: int, body: DeadlinePatch, if_match: str | None
 ) -> tuple[EnteredDeadlineOut, str]:
     row = visible_deadline(session, Audience.of(actor), deadline_id)
+    lock_for_write(session, row)
     check_if_match(if_match, etag(row.version))
     before = snapshot(row, _FIELDS)
     sent = body.model_fields_set
@@ -198,6 +200,7 @@ def update_deadline(
 
 def delete_deadline(session: Session, actor: Actor, deadline_id: int, if_match: str | None) -> None:
     row = visible_deadline(session, Audience.of(actor), deadline_id)
+    lock_for_write(session, row)
     check_if_match(if_match, etag(row.version))
     record(session, actor, "deadline.delete", "deadline", row.id, before=snapshot(row, _FIELDS))
     session.delete(row)

@@ -19,6 +19,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, ordered_page
+from app.core.row_locks import lock_for_write
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate, one_form
 from app.feed.fields import name_order, searched_form
 from app.models import Entity
@@ -161,6 +162,7 @@ def update_entity(
 ) -> tuple[EntityOut, str]:
     """Change the fields sent; ``archived`` archives or restores the entity."""
     entity = _load(session, entity_id)
+    lock_for_write(session, entity)
     check_if_match(if_match, etag(entity.version))
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes:

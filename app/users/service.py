@@ -22,6 +22,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.core.row_locks import lock_for_write
 from app.core.timestamps import as_utc
 from app.entities.service import entity_refs, require_entity
 from app.models import ApiKey, AuthToken, User
@@ -209,6 +210,7 @@ def update_user(
 ) -> tuple[UserOut, str]:
     """Change role, entity, name or active flag, or reset the password; only the fields sent."""
     user = _load_user(session, user_id)
+    lock_for_write(session, user)
     check_if_match(if_match, etag(user.version))
     sent = data.model_fields_set
     if data.password is not None:

@@ -47,22 +47,28 @@ def _events(engine: Engine, action: str, object_id: int) -> int:
 def _race(
     base_url: str, path: str, bodies: tuple[dict[str, object], dict[str, object]], headers: dict[str, str]
 ) -> list[int]:
+    return sorted(answer.status_code for answer in _race_answers(base_url, path, bodies, headers))
+
+
+def _race_answers(
+    base_url: str, path: str, bodies: tuple[dict[str, object], dict[str, object]], headers: dict[str, str]
+) -> list[httpx.Response]:
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as reader:
         etag = reader.get(path).headers["ETag"]
     barrier = threading.Barrier(2)
-    statuses: list[int] = []
+    answers: list[httpx.Response] = []
 
     def write(body: dict[str, object]) -> None:
         with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
             barrier.wait()
-            statuses.append(client.patch(path, json=body, headers={"If-Match": etag}).status_code)
+            answers.append(client.patch(path, json=body, headers={"If-Match": etag}))
 
     threads = [threading.Thread(target=write, args=(body,)) for body in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sorted(statuses)
+    return answers
 
 
 def test_two_clients_patching_one_recommendation(base_url: str, engine: Engine) -> None:
@@ -122,3 +128,32 @@ def test_an_edit_read_before_an_import_withdrew_the_recommendation_is_refused(
         )
         assert again.status_code == 200, again.text
     assert _events(engine, "recommendation.update", rec_id) == 1
+
+
+def test_the_loser_of_a_race_is_told_the_version_the_winner_wrote(base_url: str, engine: Engine) -> None:
+    # On PostgreSQL both requests read the row before either wrote: the loser must still be refused
+    # by the If-Match check, naming the current ETag, not by its UPDATE finding the version moved.
+    headers = accounts.headers_for(engine, "coordinator")
+    with httpx.Client(base_url=base_url, headers=headers) as client:
+        action_id = client.post("/api/v1/actions", json={"title": "Train judges"}).json()["id"]
+        indicator = client.post(f"/api/v1/actions/{action_id}/indicators", json={"name": "Judges trained"})
+        progress = client.post(
+            f"/api/v1/actions/{action_id}/progress", json={"reported_on": "2026-01-05", "narrative": "Began"}
+        )
+        entity = client.post("/api/v1/entities", json={"name": "Ministry of Justice", "kind": "ministry"})
+    races: list[tuple[str, str]] = [
+        (f"/api/v1/actions/{action_id}", "title"),
+        (f"/api/v1/indicators/{indicator.json()['id']}", "name"),
+        (f"/api/v1/progress/{progress.json()['id']}", "narrative"),
+        (f"/api/v1/entities/{entity.json()['id']}", "acronym"),
+    ]
+    for path, field in races:
+        for round_number in range(ROUNDS):
+            answers = _race_answers(
+                base_url, path, ({field: f"A{round_number}"}, {field: f"B{round_number}"}), headers
+            )
+            assert sorted(answer.status_code for answer in answers) == [200, 412], (path, round_number)
+            won = next(answer for answer in answers if answer.status_code == 200)
+            lost = next(answer for answer in answers if answer.status_code == 412)
+            reason = f"stale: current ETag is {won.headers['ETag']}"
+            assert lost.json()["errors"] == [{"field": "If-Match", "reason": reason}], (path, lost.text)

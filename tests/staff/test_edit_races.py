@@ -1,7 +1,7 @@
 """Staff forms sent at the same moment to a real server (uvicorn in a thread, real sockets): two
 coordinators saving one action from its page, and one coordinator's double click. Each round one
-save wins and the other is told that someone changed it first; nobody waits out the lock timeout
-for a 503, and the server keeps answering meanwhile."""
+save wins and the other is shown the conflict page with what was typed; nobody waits out the lock
+timeout for a 503, and the server keeps answering meanwhile."""
 
 from __future__ import annotations
 
@@ -86,6 +86,11 @@ def test_two_coordinators_saving_one_action_at_once(base_url: str, engine: Engin
             [first.save(path, tag, f"First {round_number}"), second.save(path, tag, f"Second {round_number}")]
         )
         assert _statuses(answers) == [303, 412], (round_number, [a.text[:300] for a in answers])
+        # The conflict page, keeping what the second typed, never the API's JSON in the browser.
+        lost = next(answer for answer in answers if answer.status_code == 412)
+        assert lost.headers["content-type"].startswith("text/html"), lost.text[:300]
+        assert "Someone else changed this first" in lost.text
+        assert f"First {round_number}" in lost.text or f"Second {round_number}" in lost.text
 
 
 def test_a_double_click_when_the_session_s_idle_clock_is_due(base_url: str, engine: Engine) -> None:

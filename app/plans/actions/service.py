@@ -14,6 +14,7 @@ from app.auth.permissions import refuse
 from app.core.actor import Actor
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.core.row_locks import lock_for_write
 from app.core.time_zone import local_today
 from app.feed.fields import fold, name_order, searched_form
 from app.feed.sdg import sdg_entries
@@ -282,6 +283,7 @@ def update_action(
             "action",
             action.id,
         )
+    lock_for_write(session, action)
     check_if_match(if_match, etag(action.version))
     links = load_links(session, [action.id])[action.id]
     before = _snapshot(action, links)

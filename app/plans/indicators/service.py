@@ -16,6 +16,7 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
+from app.core.row_locks import lock_for_write
 from app.models import Indicator, IndicatorValue
 from app.plans.actions.store import ensure_own_action, load_action
 from app.plans.indicators.reading import current_approved
@@ -161,6 +162,7 @@ def update_indicator(
 ) -> tuple[IndicatorOut, str]:
     indicator = _load(session, indicator_id)
     _ensure_own(session, actor, indicator)
+    lock_for_write(session, indicator)
     check_if_match(if_match, etag(indicator.version))
     before = _snapshot(indicator)
     sent = body.model_fields_set

@@ -24,6 +24,7 @@ from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
+from app.core.row_locks import lock_for_write
 from app.models import Action, Indicator, IndicatorValue
 from app.models.plan import ProgressState
 from app.plans import publishing
@@ -177,6 +178,7 @@ def update_value(
 ) -> tuple[ValueOut, str]:
     value = _load(session, actor, value_id)
     _ensure_writer(session, actor, value)
+    lock_for_write(session, value)
     check_if_match(if_match, etag(value.version))
     _ensure_state(value, EDITABLE_STATES, "edited")
     before = _snapshot(value, _FIELDS)
@@ -201,6 +203,7 @@ def deletable(session: Session, actor: Actor, value_id: int, if_match: str | Non
     approved one is corrected, never deleted); refused otherwise, as ``delete_value`` would be."""
     value = _load(session, actor, value_id)
     _ensure_writer(session, actor, value)
+    lock_for_write(session, value)
     if if_match is not None:
         check_if_match(if_match, etag(value.version))
     _ensure_state(value, EDITABLE_STATES, "deleted")
@@ -238,6 +241,7 @@ def _transition(
         _ensure_writer(session, actor, value)
     else:
         ensure_own_action(session, actor, _action_of(session, value), OBJECT, value.id)
+    lock_for_write(session, value)
     if if_match is not None:
         check_if_match(if_match, etag(value.version))
     _ensure_state(value, allowed, verb)

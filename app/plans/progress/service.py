@@ -23,6 +23,7 @@ from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import Conflict, NotFound
 from app.core.etag import check_if_match, etag
+from app.core.row_locks import lock_for_write
 from app.evidence.reading import evidence_of
 from app.evidence.schemas import EvidenceOut
 from app.models import EvidenceFile, ProgressUpdate
@@ -209,6 +210,7 @@ def update_progress(
 ) -> tuple[ProgressOut, str]:
     update = readable(session, actor, progress_id)
     _ensure_author_entity(session, actor, update)
+    lock_for_write(session, update)
     check_if_match(if_match, etag(update.version))
     if update.state not in EDITABLE_STATES:
         raise Conflict(
@@ -239,6 +241,7 @@ def deletable(
     in their entity (managers any); refused otherwise, as ``delete_progress`` would be."""
     update = readable(session, actor, progress_id)
     _ensure_author_entity(session, actor, update)
+    lock_for_write(session, update)
     if if_match is not None:
         check_if_match(if_match, etag(update.version))
     if update.state != "draft":
@@ -282,6 +285,7 @@ def _transition(
     update = readable(session, actor, progress_id)
     if author_only:
         _ensure_author_entity(session, actor, update)
+    lock_for_write(session, update)
     if if_match is not None:
         check_if_match(if_match, etag(update.version))
     if update.state not in allowed_from:
