@@ -12,7 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.actor import Actor, Anonymous
 from app.models import AuditEvent
@@ -83,3 +84,16 @@ def record(
     audit_event = event(actor, action, object_type, object_id, before=before, after=after)
     session.add(audit_event)
     return audit_event
+
+
+def unused_id(session: Session, id_column: InstrumentedAttribute[int], object_type: str) -> int | None:
+    """An id no row of ``id_column``'s table ever had, on SQLite (None elsewhere: PostgreSQL's sequence
+    never gives one twice). SQLite gives a new row the id of the last row deleted, so an edit or a
+    review sent to a deleted row (its ETag read before the delete: a new row's version is the same)
+    reached the new row. The audit trail names every id ever given (each creation is recorded), the
+    table the newest."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    audited = select(func.max(AuditEvent.object_id)).where(AuditEvent.object_type == object_type)
+    highest = max(session.scalar(audited) or 0, session.scalar(select(func.max(id_column))) or 0)
+    return highest + 1

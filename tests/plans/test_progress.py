@@ -281,3 +281,20 @@ def test_not_found(client: TestClient) -> None:
     assert response.status_code == 404
     for verb, body in (("submit", None), ("approve", None), ("return", {"comment": "x"}), ("publish", None)):
         assert _post(client, 999999, verb, body).status_code == 404
+
+
+def test_a_report_made_after_one_was_deleted_never_takes_its_id(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    # SQLite gives a new row the id of the last one deleted: an edit sent to the deleted report (its
+    # ETag read before the delete) then overwrote another focal point's new report.
+    deleted = _report(client, setup, narrative="First draft.")
+    url = f"/api/v1/progress/{deleted['id']}"
+    read = client.get(url, headers=setup["focal_a"]).headers["ETag"]
+    assert client.delete(url, headers={**setup["focal_a"], "If-Match": read}).status_code == 204
+    other = _report(client, setup, narrative="Another ministry's report.")
+    assert other["id"] != deleted["id"]
+    late = client.patch(url, json={"narrative": "Edited."}, headers={**setup["focal_a"], "If-Match": read})
+    assert late.status_code == 404, late.text
+    kept = client.get(f"/api/v1/progress/{other['id']}", headers=setup["focal_a"]).json()
+    assert kept["narrative"] == "Another ministry's report."

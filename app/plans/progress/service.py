@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.service import changed, jsonable, record
+from app.audit.service import changed, jsonable, record, unused_id
 from app.auth.permissions import NOT_YOURS, hidden
 from app.core.actor import Actor
 from app.core.catalogue import Reason
@@ -173,6 +173,9 @@ def create_progress(
         state="submitted" if body.submit else "draft",
         published=False,
     )
+    fresh = unused_id(session, ProgressUpdate.id, "progress_update")
+    if fresh is not None:
+        update.id = fresh
     session.add(update)
     session.flush()
     after = {"action_id": action.id, **_snapshot(update, (*_FIELDS, "state"))}
