@@ -239,3 +239,19 @@ def test_the_queue_filters_and_pages(client: TestClient, engine: Engine, setup: 
     assert mine["total"] == 3
     assert client.get(VALUES, params={"state": "pending"}).status_code == 422
     assert client.get(VALUES, params={"cursor": "garbage"}).status_code == 422
+
+
+def test_a_value_recorded_after_one_was_deleted_never_takes_its_id(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    # SQLite gives a new row the id of the last one deleted: an edit sent to the deleted value (its
+    # ETag read before the delete) then overwrote the value recorded next.
+    deleted = _record(client, setup, 10)
+    url = f"{VALUES}/{deleted['id']}"
+    read = client.get(url, headers=setup["focal_a"]).headers["ETag"]
+    assert client.delete(url, headers={**setup["focal_a"], "If-Match": read}).status_code == 204
+    other = _record(client, setup, 20, headers=setup["focal_a2"])
+    assert other["id"] != deleted["id"]
+    late = client.patch(url, json={"value": 11}, headers={**setup["focal_a"], "If-Match": read})
+    assert late.status_code == 404, late.text
+    assert client.get(f"{VALUES}/{other['id']}", headers=setup["focal_a2"]).json()["value"] in (20, "20")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.service import changed, jsonable, record
+from app.audit.service import changed, jsonable, record, unused_id
 from app.auth.permissions import NOT_YOURS, hidden
 from app.core.actor import Actor
 from app.core.catalogue import Reason
@@ -128,6 +128,9 @@ def _new_value(
         state="draft",
         corrects_id=corrects.id if corrects else None,
     )
+    fresh = unused_id(session, IndicatorValue.id, OBJECT)
+    if fresh is not None:
+        value.id = fresh
     session.add(value)
     session.flush()
     after = {"indicator_id": indicator.id, "corrects_id": value.corrects_id, **_snapshot(value, _FIELDS)}
