@@ -306,4 +306,4 @@ def test_a_report_says_when_it_was_made_in_the_instances_time_zone(
         page = lima.get(PUBLIC)
     assert page.status_code == 200, page.text
     assert "Generated Nov 25, 2026 21:00 America/Lima" in page.text
-    assert page.headers["content-disposition"].endswith('-2026-11-25.html"')
+    assert '-2026-11-25.html"; filename*=' in page.headers["content-disposition"]
