@@ -84,6 +84,18 @@ def settings_for(database_url: str, port: int) -> Settings:
     )
 
 
+def command_env(database_url: str, port: int) -> dict[str, str]:
+    """What ``settings_for`` sets, as the environment of an ``nrtd notify send`` command."""
+    return {
+        "NRTD_DATABASE_URL": database_url,
+        "NRTD_SMTP_HOST": "127.0.0.1",
+        "NRTD_SMTP_PORT": str(port),
+        "NRTD_SMTP_STARTTLS": "false",
+        "NRTD_SMTP_FROM": "nrtd@example.gov",
+        "NRTD_BASE_URL": BASE_URL,
+    }
+
+
 def outbox(engine: Engine) -> list[OutboxMessage]:
     with Session(engine) as db:
         return list(db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

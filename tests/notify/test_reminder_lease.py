@@ -18,7 +18,7 @@ from app.models import ImportLease
 from app.notify.sender import send_pending
 from app.notify.service import run_reminders
 from tests.conftest import ROOT
-from tests.notify.reminder_world import BASE_URL, build, outbox, settings_for
+from tests.notify.reminder_world import build, command_env, outbox, settings_for
 from tests.smtp import smtp_server
 
 # `nrtd notify send` with a lease of two seconds instead of an hour: what a run that outlives its
@@ -50,15 +50,7 @@ def test_a_run_slower_than_its_lease_keeps_it_and_no_digest_goes_twice(
     world = build(engine)
     with smtp_server() as (mailbox, port):
         mailbox.slow_mail = (1, 15.0)  # the first digest is handed over in 15 s: seven leases
-        env = {
-            **os.environ,
-            "NRTD_DATABASE_URL": database_url,
-            "NRTD_SMTP_HOST": "127.0.0.1",
-            "NRTD_SMTP_PORT": str(port),
-            "NRTD_SMTP_STARTTLS": "false",
-            "NRTD_SMTP_FROM": "nrtd@example.gov",
-            "NRTD_BASE_URL": BASE_URL,
-        }
+        env = {**os.environ, **command_env(database_url, port)}
         first = _send(env)
         try:
             deadline = time.monotonic() + 60

@@ -28,7 +28,7 @@ from app.notify.service import run_reminders
 from app.web.i18n import environment, translations
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
-from tests.notify.reminder_world import BASE_URL, build, outbox, set_user, settings_for
+from tests.notify.reminder_world import BASE_URL, build, command_env, outbox, set_user, settings_for
 from tests.smtp import smtp_server
 
 
@@ -117,14 +117,7 @@ def test_send_exits_1_while_a_digest_waits_for_its_retry(engine: Engine, databas
     build(engine)
     with smtp_server() as (_, closed_port):
         pass  # the port is free again: nothing listens there
-    env = {
-        "NRTD_DATABASE_URL": database_url,
-        "NRTD_SMTP_HOST": "127.0.0.1",
-        "NRTD_SMTP_PORT": str(closed_port),
-        "NRTD_SMTP_STARTTLS": "false",
-        "NRTD_SMTP_FROM": "nrtd@example.gov",
-        "NRTD_BASE_URL": BASE_URL,
-    }
+    env = command_env(database_url, closed_port)
     down = run_cli(["notify", "send"], env=env)
     assert down.returncode == 1, down.stderr
     assert "0 sent, 2 to retry, 0 failed (last error: " in down.stderr
@@ -230,15 +223,7 @@ def test_killed_mid_send_a_rerun_delivers_each_digest_exactly_once(engine: Engin
     world = build(engine)
     with smtp_server() as (mailbox, port):
         mailbox.slow_mail = (2, 30.0)  # the second digest's MAIL FROM hangs: the sender is killed there
-        env = {
-            **os.environ,
-            "NRTD_DATABASE_URL": database_url,
-            "NRTD_SMTP_HOST": "127.0.0.1",
-            "NRTD_SMTP_PORT": str(port),
-            "NRTD_SMTP_STARTTLS": "false",
-            "NRTD_SMTP_FROM": "nrtd@example.gov",
-            "NRTD_BASE_URL": BASE_URL,
-        }
+        env = {**os.environ, **command_env(database_url, port)}
         sender = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "notify", "send"],
             cwd=ROOT,
