@@ -26,7 +26,7 @@ from app.plans.actions.schemas import (
     Budget,
 )
 from app.staff.choices import every_cluster, every_entity
-from app.staff.cluster_members import symbol_count, symbol_ids
+from app.staff.cluster_members import paragraph_ids, symbol_count, symbol_ids
 from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number
 from app.staff.labels import ACTION_FIELD_LABELS
 from app.staff.pages import StaffPage
@@ -42,6 +42,9 @@ RECOMMENDATIONS = "recommendation_ids"
 # A document with more recommendations than an action may be linked to is refused, saying so, not cut.
 SYMBOL_LIMIT = MAX_RECOMMENDATIONS
 _SEPARATORS = re.compile(r"[,;\s]+")
+# One recommendation as the workspace names it: its document and paragraph ("CRC/C/PER/CO/6-7 ¶ 44",
+# spaces around the pilcrow or not), or its number ("#44", as the action and cluster pages show it).
+_REFERENCES = re.compile(r"([^,;\s¶]+)\s*¶\s*([^,;\s¶]+)|[^,;\s]+")
 
 
 def _text(values: dict[str, Any], name: str) -> str:
@@ -96,13 +99,22 @@ def _budget(values: dict[str, Any], lang: str) -> dict[str, Any] | None:
 
 
 def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
-    """Ids and document symbols typed in one box, as ids (the service checks that the ids exist)."""
+    """Ids, document symbols and paragraphs typed in one box, as ids (the service checks that the
+    ids exist)."""
     ids: list[int] = []
-    for token in _SEPARATORS.split(typed_ids.strip()):
-        if not token:
+    for reference in _REFERENCES.finditer(typed_ids):
+        symbol, paragraph = reference.groups()
+        if symbol and paragraph:
+            found = paragraph_ids(db, symbol, paragraph)
+            if not found:
+                reason = gettext("%(symbol)s has no paragraph %(paragraph)s")
+                raise FormInvalid({RECOMMENDATIONS: reason % {"symbol": symbol, "paragraph": paragraph}})
+            ids.extend(found)
             continue
-        if token.isdigit() and int(token) <= MAX_ID:
-            ids.append(int(token))
+        token = reference.group(0)
+        number = token.removeprefix("#")
+        if number.isdigit() and int(number) <= MAX_ID:
+            ids.append(int(number))
             continue
         found = symbol_ids(db, token, SYMBOL_LIMIT + 1)
         if not found:

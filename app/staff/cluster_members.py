@@ -99,6 +99,18 @@ def symbol_ids(db: Session, symbol: str, limit: int) -> list[int]:
     )
 
 
+def paragraph_ids(db: Session, symbol: str, paragraph: str) -> list[int]:
+    """The recommendations of paragraph ``paragraph`` of the document ``symbol`` (as the workspace
+    names one: "CRC/C/PER/CO/6-7 ¶ 44"), by id."""
+    return list(
+        db.scalars(
+            select(Recommendation.id)
+            .where(_of_symbol(symbol), Recommendation.paragraph == paragraph)
+            .order_by(Recommendation.id)
+        )
+    )
+
+
 def symbol_count(db: Session, symbol: str) -> int:
     """How many recommendations the document ``symbol`` has (as ``symbol_ids`` finds them)."""
     return db.execute(select(func.count()).select_from(Recommendation).where(_of_symbol(symbol))).scalar_one()

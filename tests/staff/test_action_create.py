@@ -245,3 +245,25 @@ def test_a_budget_that_is_no_number_is_refused_in_the_pages_words(
     assert response.status_code == 422
     assert reason in html.unescape(response.text)
     assert f'value="{typed}"' in html.unescape(response.text)  # kept as typed
+
+
+def test_recommendations_are_typed_as_the_workspace_names_them(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    """The list names a recommendation by its document and paragraph ("CRC/C/XX/CO/6 ¶ 13") and the
+    action and cluster pages add its number ("#12"); typed so in the box, the pilcrow was taken for a
+    document symbol and refused ("no recommendation has the document symbol ¶"), and "#12" too: the
+    internal id, which the list does not show, was the only way to link one recommendation of a
+    document."""
+    staff = staff_login("coordinator")
+    typed = f"CRC/C/XX/CO/6 ¶ 13, CRC/C/XX/CO/7 ¶4; #{world.recs['one']}"
+    response = staff.post("/staff/actions", {**FULL_FORM, "recommendation_ids": typed})
+    assert response.status_code == 303, response.text
+    action_id = int(re.findall(r"\d+", response.headers["location"])[0])
+    assert _links(db, action_id)["recommendations"] == set(world.recs.values())
+
+    unknown = staff.post("/staff/actions", {**FULL_FORM, "recommendation_ids": "CRC/C/XX/CO/6 ¶ 99"})
+    assert unknown.status_code == 422
+    reason = "CRC/C/XX/CO/6 has no paragraph 99"
+    assert re.search(rf'<a href="#field-recommendation_ids">[^<]*{re.escape(reason)}', unknown.text)
+    assert "CRC/C/XX/CO/6 ¶ 99</textarea>" in unknown.text
