@@ -62,6 +62,10 @@ def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
     page.get_by_label("Reported status of the action").select_option(label="In progress")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("status")).to_have_text("The progress update is saved as a draft.")
+    # The page a form's sending led to opens on what happened: a screen reader starting at the top
+    # read the same banner and menus as before, and never the notice (a live region that was there
+    # from the start is not announced), so a keyboard user could not tell the draft was saved.
+    expect(page.get_by_role("status")).to_be_focused()
     assert_accessible(page)
 
     # A program named like a PDF is refused, naming the field; then the real PDF. A correction typed
