@@ -19,7 +19,7 @@ from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
@@ -135,21 +135,35 @@ def _acceptable_password(password: str, email: str, full_name: str | None) -> No
         raise InvalidInput(f"password: {problem}", errors=[{"field": "password", "reason": problem}])
 
 
+def _email_free(session: Session, email: str) -> None:
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(
+            f"a user with the email {email} already exists",
+            errors=[{"field": "email", "reason": _("already used by another user")}],
+        )
+
+
+def check_invitation(session: Session, email: str, role: str, entity_id: int | None) -> None:
+    """A new account's rules beyond its schema (the email free, a focal point's entity), every refusal
+    in one answer; a form whose schema refused another field runs them too, to name them all at once."""
+    checks = Refusals(Conflict)
+    checks.check(_email_free, session, normalise_email(email))
+    checks.check(_focal_point_needs_entity, role, entity_id)
+    if entity_id is not None:
+        checks.check(require_entity, session, entity_id, "entity_id")
+    checks.raise_any()
+
+
 def create_user(
     session: Session, actor: Actor, data: UserCreate, *, must_change_password: bool = True
 ) -> tuple[UserOut, str]:
     """A new active user. Used by the API, the staff pages and ``nrtd users create``. An account an
     admin creates must choose its own password at first sign-in; the CLI's first admin chose theirs."""
     email = normalise_email(data.email)
-    _acceptable_password(data.password, email, data.full_name)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(
-            f"a user with the email {email} already exists",
-            errors=[{"field": "email", "reason": _("already used by another user")}],
-        )
-    _focal_point_needs_entity(data.role, data.entity_id)
-    if data.entity_id is not None:
-        require_entity(session, data.entity_id, "entity_id")
+    checks = Refusals(Conflict)
+    checks.check(_acceptable_password, data.password, email, data.full_name)
+    checks.check(check_invitation, session, email, data.role, data.entity_id)
+    checks.raise_any()
     now = _now()
     user = User(
         email=email,

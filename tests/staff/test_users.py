@@ -145,6 +145,21 @@ def test_a_refused_invitation_names_the_field_and_keeps_what_was_typed(
     assert db.scalar(select(func.count()).select_from(User)) == before
 
 
+def test_a_refused_invitation_names_every_wrong_field_at_once(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    """A focal point invited without an entity and with a short password was refused for the password
+    alone; once the admin had typed it again (a password is never shown back), the same form was refused
+    for the entity: every wrong field is named in one answer, in the form's order."""
+    accounts.create_user(db, "taken@example.org", "reader")
+    admin = staff_login("admin")
+    response = _invite(admin, email="taken@example.org", password="short")
+    assert response.status_code == 422
+    order = ("email", "entity_id", "password")
+    positions = [response.text.find(f'<a href="#field-{field}">') for field in order]
+    assert -1 not in positions and positions == sorted(positions), positions
+
+
 def test_without_the_csrf_token_nothing_is_invited(staff_login: StaffLogin, db: Connection) -> None:
     admin = staff_login("admin")
     response = _invite(admin, csrf_token="")

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
@@ -85,6 +86,28 @@ def _new_form(
     return render(request, page, "admin/user_new.html", context, status)
 
 
+def _with_invitation_rules(db: Session, values: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """The schema's refusals and the service's rules on the other fields (a taken email, a focal
+    point's missing entity), in the form's order: every wrong field named in one answer."""
+    email, role, entity = (values.get(name) for name in ("email", "role", "entity_id"))
+    entity_id = int(entity) if isinstance(entity, str) and entity.isdigit() else None
+    if (
+        isinstance(email, str)
+        and isinstance(role, str)
+        and "role" not in errors
+        and "entity_id" not in errors
+    ):
+        try:
+            service.check_invitation(db, email, role, entity_id)
+        except DomainError as exc:
+            errors = {**refused(db, exc), **errors}
+    return {name: errors[name] for name in sorted(errors, key=_form_position)}
+
+
+def _form_position(name: str) -> int:
+    return CREATE_FIELDS.index(name) if name in CREATE_FIELDS else len(CREATE_FIELDS)
+
+
 @router.get("/users/new", response_class=HTMLResponse)
 def user_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
     return _new_form(request, db, staff, {}, {})
@@ -99,7 +122,7 @@ def user_create(request: Request, db: DbSession, staff: AdminSession) -> Respons
         data = parse(UserCreate, blank_to_none(values, CREATE_FIELDS))
         user, _tag = service.create_user(db, staff.actor, data)
     except FormInvalid as exc:
-        return _new_form(request, db, staff, values, exc.errors, 422)
+        return _new_form(request, db, staff, values, _with_invitation_rules(db, values, exc.errors), 422)
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
