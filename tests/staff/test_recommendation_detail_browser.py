@@ -73,8 +73,16 @@ def test_a_conflicting_edit_from_a_second_browser_shows_the_conflict(
     # The first browser saves...
     mine.get_by_label("Note on the status change").fill("")
     mine.get_by_label("Priority", exact=True).select_option(label="Low")
+    # Supporting entities are check boxes: in a list box that takes several (Ctrl or Cmd and a click),
+    # a keyboard user's arrow key chose the next entity and dropped those chosen before.
+    health = mine.get_by_role("group", name="Supporting entities").get_by_role(
+        "checkbox", name="Ministry of Health"
+    )
+    health.focus()
+    mine.keyboard.press("Space")
     mine.get_by_role("button", name="Save changes").click()
     expect(mine.locator(".notice")).to_have_text("Your changes are saved.")
+    expect(health).to_be_checked()
 
     # ...then the second, which read the older version, is told and overwrites nothing.
     theirs.get_by_label("Internal notes").fill("Bruno's notes")
