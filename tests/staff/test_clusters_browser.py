@@ -88,6 +88,7 @@ def test_coordinator_builds_a_cluster_from_suggestions(
     page.get_by_label(re.compile(r"^Select CAT/C/XX/CO/1")).check()
     page.get_by_role("button", name="Add the selected recommendations").click()
     expect(page.get_by_role("status")).to_contain_text("Recommendations added: 1.")
+    expect(page.get_by_role("status")).to_be_focused()  # what was done is read first, as every notice
 
     # Two of the suggestions.
     page.get_by_role("link", name="Suggestions", exact=True).click()
