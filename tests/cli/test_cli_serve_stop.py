@@ -50,18 +50,19 @@ def test_a_stopped_server_leaves_every_write_in_the_sqlite_file(own_database: st
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        # A write of the requests' engine (a failed login is counted) and one of the rate limiter's.
-        failed = httpx.post(f"{base}/api/v1/auth/token", data={"username": "a@example.org", "password": "x"})
-        assert failed.status_code == 401
-        assert httpx.get(f"{base}/api/v1/public/stats").status_code == 200
+        with httpx.Client(base_url=base, timeout=10) as client:  # one client: a new one loads certificates
+            while True:
+                try:
+                    client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise
+                    time.sleep(0.05)
+            # A write of the requests' engine (a failed login is counted) and one of the rate limiter's.
+            failed = client.post("/api/v1/auth/token", data={"username": "a@example.org", "password": "x"})
+            assert failed.status_code == 401
+            assert client.get("/api/v1/public/stats").status_code == 200
     finally:
         server.send_signal(signal.SIGTERM)
         # uvicorn shuts down, then ends by the signal it was sent (-15), as a service manager expects.
