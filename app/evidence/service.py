@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.service import jsonable, record
+from app.audit.service import jsonable, record, unused_id
 from app.core.actor import Actor
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
@@ -190,6 +190,9 @@ def attach(
         sha256=received.sha256,
         uploaded_by_id=actor.user_id,
     )
+    fresh = unused_id(session, EvidenceFile.id, "evidence_file")  # never a removed file's id (SQLite)
+    if fresh is not None:
+        row.id = fresh
     session.add(row)
     session.flush()
     record(session, actor, "evidence.add", "evidence_file", row.id, after=_snapshot(row))

@@ -186,3 +186,16 @@ def test_a_draft_is_deleted_with_its_files(client: TestClient, engine: Engine, s
     ).json()
     refused = client.delete(f"/api/v1/progress/{sent['id']}", headers=setup.focal_a)
     assert refused.status_code == 409 and problem_fields(refused) == ["state"]
+
+
+def test_a_file_attached_after_one_was_removed_never_takes_its_id(client: TestClient, setup: Setup) -> None:
+    # SQLite gives a new row the id of the last one deleted: a removal sent again for a removed file
+    # (a retried request, a second tab) removed the file attached next, and its old address served it.
+    removed = upload(client, setup.upload_url, samples.TEXT, "draft-notes.txt", setup.focal_a).json()
+    address = f"/api/v1/evidence/{removed['id']}"
+    assert client.delete(address, headers=setup.focal_a).status_code == 204
+    kept = upload(client, setup.upload_url, samples.PDF, "signed-report.pdf", setup.focal_a).json()
+    assert kept["id"] != removed["id"]
+    assert client.delete(address, headers=setup.focal_a).status_code == 404
+    assert client.get(address).status_code == 404
+    assert client.get(f"/api/v1/evidence/{kept['id']}/content").content == samples.PDF
