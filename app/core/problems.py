@@ -30,9 +30,10 @@ PROBLEM_JSON = "application/problem+json"
 # log never sees these: the handlers below answer them).
 log = logging.getLogger("nrtd.errors")
 
-# Given a failed request, its status and headers: an HTML page for a browser, or None for problem+json.
+# Given a failed request, its status, headers and the fields refused at the door (each a "field" and
+# its "reason": the middlewares' refusals): an HTML page for a browser, or None for problem+json.
 # ``app.main`` passes the portal's (``app.portal.errors.error_page``); core knows no page.
-ErrorPage = Callable[[Request, int, dict[str, str]], Response | None]
+ErrorPage = Callable[[Request, int, dict[str, str], list[dict[str, str]]], Response | None]
 
 
 class FieldError(BaseModel):
@@ -191,7 +192,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         request: Request, status: int, headers: Mapping[str, str] | None, problem: Callable[[], Response]
     ) -> Response:
         headers = dict(headers or {})
-        page = error_page(request, status, headers) if error_page else None
+        page = error_page(request, status, headers, []) if error_page else None
         if page is not None:
             return page
         response: Response = problem()
@@ -349,7 +350,7 @@ async def send_problem(
 ) -> None:
     """A problem+json response sent straight from ASGI middleware, before the app runs; a browser on
     a portal URL gets the app's HTML error page instead (``error_page``, kept on the app's state)."""
-    page = _middleware_page(scope, status)
+    page = _middleware_page(scope, status, errors)
     if page is not None:
         await send({"type": "http.response.start", "status": status, "headers": page.raw_headers})
         await send({"type": "http.response.body", "body": page.body})
@@ -369,12 +370,12 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
-def _middleware_page(scope: Scope, status: int) -> Response | None:
+def _middleware_page(scope: Scope, status: int, errors: list[dict[str, str]]) -> Response | None:
     app = scope.get("app")
     error_page: ErrorPage | None = getattr(getattr(app, "state", None), "error_page", None)
     if error_page is None:
         return None
     try:
-        return error_page(Request(scope), status, {})
+        return error_page(Request(scope), status, {}, errors)
     except Exception:  # the page itself failed: the plain problem still reaches the client
         return None

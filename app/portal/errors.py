@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from app.portal.pages import render_error
+from app.portal.pages import PageContext, render_error
+from app.portal.request_errors import refused_fields
 
 # Paths whose errors are never a portal page: the API, the staff workspace, the API documentation,
 # the OpenAPI document and the health checks.
@@ -51,6 +52,12 @@ def wants_page(request: Request) -> bool:
     return is_portal_path(request.url.path) and not wants_json(request)
 
 
-def error_page(request: Request, status: int, headers: dict[str, str]) -> Response | None:
-    """The app's error handlers ask this first (``app.core.problems``): a page, or None for JSON."""
-    return render_error(request, status, headers) if wants_page(request) else None
+def error_page(
+    request: Request, status: int, headers: dict[str, str], errors: list[dict[str, str]]
+) -> Response | None:
+    """The app's error handlers ask this first (``app.core.problems``): a page, or None for JSON. The
+    values refused at the door (``errors``) are named as the page's own checks name theirs."""
+    if not wants_page(request):
+        return None
+    refused = refused_fields(PageContext.of(request, ""), errors) if errors else None
+    return render_error(request, status, headers, refused)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.core.catalogue import translated
 from app.portal.pages import PageContext
 from app.portal.search_errors import search_labels
 
@@ -57,3 +58,17 @@ def refused_values(
             name, _("%(field)s: %(reason)s") % {"field": labels.get(name, name), "reason": reason}
         )
     return found
+
+
+def refused_fields(page: PageContext, errors: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """name -> "label: reason" for the values a middleware refused before the page ran (each error a
+    "field" and its "reason", as in problem+json: a value not percent-encoded UTF-8, a NUL)."""
+    _ = page.gettext
+    labels = address_labels(page)
+    refused: dict[str, str] = {}
+    for error in errors:
+        name = str(error["field"])
+        label = labels.get(name, name)
+        reason = translated(error["reason"], _)
+        refused[name] = _("%(field)s: %(reason)s") % {"field": label, "reason": reason}
+    return refused

@@ -37,3 +37,18 @@ def test_a_value_not_in_utf8_is_422_naming_it(client: TestClient) -> None:
     # UTF-8, percent-encoded or as "+" for a space, is read.
     assert client.get("/api/v1/recommendations?q=comit%C3%A9+des&limit=5").status_code == 200
     assert client.get("/api/v1/public/recommendations?q=%E2%82%AC").status_code == 200
+
+
+def test_a_browser_is_shown_which_value_was_refused(client: TestClient) -> None:
+    """The portal and the staff workspace answered a refused value with a page that named nothing
+    ("some of the values ... are not valid"): they now name it, in the reader's language, and the
+    portal links the same page without it."""
+    page = client.get("/recommendations?q=comit%E9&mechanism=CRC&lang=fr", headers={"Accept": "text/html"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Mots à rechercher : doit être en UTF-8 avec encodage-pourcent (é: %C3%A9)" in page.text
+    assert 'href="/recommendations?mechanism=CRC&amp;lang=fr"' in page.text
+    nul = client.get("/recommendations?q=a%00b", headers={"Accept": "text/html"})
+    assert "Words to search for: must not contain NUL characters" in nul.text
+    staff = client.get("/staff/recommendations?q=comit%E9", headers={"Accept": "text/html"})
+    assert staff.status_code == 422 and staff.headers["content-type"].startswith("text/html")
+    assert "<strong>Search the text</strong>: must be percent-encoded UTF-8 (é: %C3%A9)" in staff.text
