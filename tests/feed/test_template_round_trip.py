@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from app.feed.fields import html_to_text
 from app.feed.records import SourceRecord
 from app.feed.template.columns import TEMPLATE_COLUMNS, template_csv, template_header
-from app.feed.template.writer import write_template_rows
+from app.feed.template.writer import guard_formula, write_template_rows
 from app.feed.values import clean_labels, spreadsheet_error
 from tests.feed.template_support import ACHPR, export, read_all, rich_records, without_position
 
@@ -51,6 +51,18 @@ def test_round_trip_of_rich_records(tmp_path: Path) -> None:
     results = read_all(path)
     assert without_position(results) == records
     assert [result.input_position for result in results] == ["row 2", "row 4", "row 5"]
+
+
+@pytest.mark.parametrize("start", ["\t", "\r"])
+def test_a_leading_tab_or_carriage_return_is_guarded_as_a_formula_start(tmp_path: Path, start: str) -> None:
+    # A spreadsheet skips the tab or carriage return and runs what follows as a formula.
+    assert guard_formula(start + "=1+1") == "'" + start + "=1+1"
+    assert guard_formula("'" + start + "x") == "''" + start + "x"
+    record = replace(rich_records()[1], texts={"en": start + "=Act now"})
+    path = export([record], tmp_path / "guarded.csv")
+    assert "'" + start + "=Act now" in path.read_bytes().decode("utf-8")
+    # The reader removes the apostrophe again: the text comes back as it was.
+    assert without_position(read_all(path)) == [record]
 
 
 def test_import_export_import_is_stable(tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ from app.feed.fields import ROLE_FIELDS as ALL_ROLE_FIELDS
 from app.feed.template.columns import TEMPLATE_COLUMNS
 
 SEPARATOR = "; "
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection); the writer
-# prefixes such cells (and cells that already start with apostrophes before one) with one more
-# apostrophe, and the reader removes one, so every text survives a round trip.
-FORMULA = re.compile(r"^'*[=+\-@]")
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection; a leading tab or
+# carriage return too, as OWASP's guidance warns); the writer prefixes such cells (and cells that
+# already start with apostrophes before one) with one more apostrophe, and the reader removes one,
+# so every text survives a round trip.
+FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 
 # Link role -> record list field, for the roles the template has a column for ("issue" has none).
 ROLE_FIELDS = {role: field for role, field in ALL_ROLE_FIELDS.items() if role != "issue"}
