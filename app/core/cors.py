@@ -32,6 +32,7 @@ ALLOWED_HEADERS = ("Authorization", "X-API-Key", "If-None-Match")
 EXPOSED_HEADERS = (
     "ETag",
     "Content-Disposition",
+    "Link",  # an export's metadata document and licence
     "Retry-After",
     "RateLimit-Limit",
     "RateLimit-Remaining",

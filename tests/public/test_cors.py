@@ -127,3 +127,51 @@ def test_the_setting_takes_origins_only() -> None:
     for wrong in ("https://a.example.org/", "a.example.org", "*,https://a.example.org", "ftp://a.example"):
         with pytest.raises(ValidationError, match="public_cors_origins"):
             Settings(public_cors_origins=wrong)
+
+
+# Response headers a script reads without their being exposed (the CORS-safelisted ones), and those
+# that speak to the browser or a cache rather than to the script (security policy, CORS itself).
+_READABLE_ANYWAY = {
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+}
+_FOR_THE_BROWSER = {
+    "vary",
+    "date",
+    "server",
+    "x-content-type-options",
+    "x-frame-options",
+    "content-security-policy",
+    "referrer-policy",
+    "permissions-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-resource-policy",
+    "strict-transport-security",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        LIST,
+        "/api/v1/public/exports/recommendations.csv",
+        "/api/v1/public/exports/recommendations.json",
+        "/api/v1/public/exports/metadata.json",
+        "/api/v1/public/stats",
+        "/api/v1/public/feed.atom",
+    ],
+)
+def test_every_header_a_script_needs_is_exposed(make_client: MakeClient, path: str) -> None:
+    """The exports' ``Link`` (their metadata document and licence) was sent but not exposed: a
+    dashboard on another origin could not read it. Every header the public API sends for its client
+    is exposed now."""
+    response = make_client().get(path, headers={"Origin": DASHBOARD})
+    assert response.status_code == 200, path
+    exposed = {name.strip().lower() for name in response.headers["Access-Control-Expose-Headers"].split(",")}
+    sent = {name.lower() for name in response.headers if not name.lower().startswith("access-control-")}
+    assert sent - _READABLE_ANYWAY - _FOR_THE_BROWSER <= exposed, path
