@@ -309,7 +309,12 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         headers = dict(exc.headers or {})
         detail, errors = str(exc.detail), []
         if exc.status_code == 405 and "Allow" in headers:  # the router's (a static file's has none)
-            headers["Allow"] = allowed_methods(request) or headers["Allow"]
+            # OPTIONS asks which methods the path takes (RFC 9110, 9.3.7): it was refused with an Allow
+            # that left it out, though the public API answers it as a preflight. It is answered with
+            # that Allow on every path now, so it is one of the methods every 405 lists.
+            headers["Allow"] = f"{allowed_methods(request) or headers['Allow']}, OPTIONS"
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": headers["Allow"]})
             # Starlette's "Method Not Allowed" named neither the method refused nor those taken.
             method = "HEAD" if is_head(request.scope) else request.method  # HEAD is handled as its GET
             reason = f"{method} is not allowed here; this path takes {headers['Allow']}"
