@@ -13,6 +13,7 @@ import os
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -46,6 +47,25 @@ class VerificationBusy(DomainError):
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedHash:
+    """A new password and its hash, made before the request's write transaction opened
+    (``app.users.prehash``). A write request holds the process's write turn and, on SQLite, the
+    database's write lock from its start: a hash of a few hundred milliseconds made there kept every
+    other writer waiting for it."""
+
+    password: str
+    hash: str
+
+
+def new_password_hash(password: str, prepared: PreparedHash | None) -> str:
+    """The hash to store for ``password``: the one made beforehand when it was made of this very
+    password, else one made now (the ``nrtd`` command, which holds no turn of a server)."""
+    if prepared is not None and prepared.password == password:
+        return prepared.hash
+    return hash_password(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

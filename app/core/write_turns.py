@@ -35,6 +35,11 @@ class WriteTurns:
         # One semaphore per event loop: an asyncio semaphore belongs to the loop it first waited in, and
         # a test suite serves one app from several loops.
         self._turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
+        self._taken = 0
+
+    def taken(self) -> int:
+        """How many turns are held now, in every event loop of the process."""
+        return self._taken
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
@@ -50,7 +55,9 @@ class WriteTurns:
                 f"other writes kept the database busy for {self.timeout:g} s; retry in a moment",
                 retry_after=RETRY_AFTER_SECONDS,
             ) from None
+        self._taken += 1
         try:
             yield
         finally:
+            self._taken -= 1
             turns.release()

@@ -19,6 +19,7 @@ from app.core.errors import DomainError, ServiceBusy, TemporaryPasswordExpired, 
 from app.notify import preferences
 from app.staff.forms import FormInvalid, form_values, parse, read_form_values, refused
 from app.staff.pages import StaffPage, redirect, render, staff_router
+from app.staff.password_hash import NewPasswordHash
 from app.staff.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -152,7 +153,13 @@ def password_page(request: Request, staff: SignedIn) -> Response:
 
 
 @router.post("/password")
-def password_submit(request: Request, db: DbSession, settings: AppSettings, staff: SignedIn) -> Response:
+def password_submit(
+    request: Request,
+    prepared: NewPasswordHash,  # before the unit of work: the hash holds no write turn
+    db: DbSession,
+    settings: AppSettings,
+    staff: SignedIn,
+) -> Response:
     values = form_values(request)
     _ = StaffPage.of(request, "password").gettext
     try:
@@ -165,7 +172,9 @@ def password_submit(request: Request, db: DbSession, settings: AppSettings, staf
         )
         if values.get("confirm_password") != body.new_password:
             raise FormInvalid({"confirm_password": _("The two new passwords are not the same.")})
-        own_password.change_own_password(db, settings, staff.actor, body.current_password, body.new_password)
+        own_password.change_own_password(
+            db, settings, staff.actor, body.current_password, body.new_password, prepared=prepared
+        )
         if staff.actor.password_change_required:  # their first sign-in (or after a reset)
             preferences.adopt_language(db, staff.actor, StaffPage.of(request, "password").lang)
     except FormInvalid as exc:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import event, record
 from app.auth import throttle
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import PreparedHash, new_password_hash, verify_password
 from app.auth.service import normalise_email
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
@@ -52,9 +52,18 @@ def _refused_guess(account: str, address: str, actor: Actor, user_id: int, now: 
     )
 
 
-def change_own_password(session: Session, settings: Settings, actor: Actor, current: str, new: str) -> None:
+def change_own_password(
+    session: Session,
+    settings: Settings,
+    actor: Actor,
+    current: str,
+    new: str,
+    *,
+    prepared: PreparedHash | None = None,
+) -> None:
     """The current password is required (and throttled as a login is), the new one must pass the
-    password policy and differ. Every other session and token of theirs ends; this one stays."""
+    password policy and differ. Every other session and token of theirs ends; this one stays.
+    ``prepared``: the new password's hash, made before the transaction opened (``app.users.prehash``)."""
     user = _user(session, actor)
     now = datetime.now(UTC)
     account = normalise_email(user.email)
@@ -76,7 +85,7 @@ def change_own_password(session: Session, settings: Settings, actor: Actor, curr
         )
     if problem := password_problem(new, email=user.email, full_name=user.full_name):
         raise InvalidInput(f"new_password: {problem}", errors=[{"field": "new_password", "reason": problem}])
-    user.password_hash = hash_password(new)
+    user.password_hash = new_password_hash(new, prepared)
     user.password_set_at = now
     user.must_change_password = False
     user.updated_at = now

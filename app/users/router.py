@@ -13,6 +13,7 @@ from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
 from app.users import own_password, service
+from app.users.prehash import NewPasswordHash, PasswordHash
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -44,10 +45,16 @@ def list_users(db: DbSession, actor: AdminUser, params: Annotated[UserListParams
     responses={**problem_responses(409), **CREATED},
     response_model=UserOut,
 )
-def create_user(db: DbSession, actor: AdminUser, body: UserCreate, once: Idempotent) -> Response:
+def create_user(
+    prepared: PasswordHash,  # before the unit of work: the hash holds no write turn
+    db: DbSession,
+    actor: AdminUser,
+    body: UserCreate,
+    once: Idempotent,
+) -> Response:
     if (earlier := once.replay(db, body)) is not None:
         return earlier
-    user, tag = service.create_user(db, actor, body)
+    user, tag = service.create_user(db, actor, body, prepared=prepared)
     return once.answer(db, 201, user, etag=tag, location=f"/api/v1/users/{user.id}")
 
 
@@ -70,6 +77,7 @@ def get_user(db: DbSession, actor: AdminUser, user_id: RowId, response: Response
     responses={**problem_responses(409, 412, 428), **VERSIONED},
 )
 def update_user(
+    prepared: PasswordHash,  # before the unit of work: the hash holds no write turn
     db: DbSession,
     actor: AdminUser,
     user_id: RowId,
@@ -77,7 +85,7 @@ def update_user(
     response: Response,
     if_match: IfMatch = None,
 ) -> UserOut:
-    user, tag = service.update_user(db, actor, user_id, body, if_match)
+    user, tag = service.update_user(db, actor, user_id, body, if_match, prepared=prepared)
     response.headers["ETag"] = tag
     return user
 
@@ -121,5 +129,13 @@ def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
     "until the login throttle's wait is over, as a login would be.",
     responses=problem_responses(429),
 )
-def change_my_password(db: DbSession, settings: AppSettings, actor: AnyUser, body: PasswordChange) -> None:
-    own_password.change_own_password(db, settings, actor, body.current_password, body.new_password)
+def change_my_password(
+    prepared: NewPasswordHash,  # before the unit of work: the hash holds no write turn
+    db: DbSession,
+    settings: AppSettings,
+    actor: AnyUser,
+    body: PasswordChange,
+) -> None:
+    own_password.change_own_password(
+        db, settings, actor, body.current_password, body.new_password, prepared=prepared
+    )

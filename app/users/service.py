@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
 from app.auth import throttle
-from app.auth.passwords import hash_password
+from app.auth.passwords import PreparedHash, new_password_hash
 from app.auth.schemas import EntityRef
 from app.auth.service import new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
@@ -155,10 +155,16 @@ def check_invitation(session: Session, email: str, role: str, entity_id: int | N
 
 
 def create_user(
-    session: Session, actor: Actor, data: UserCreate, *, must_change_password: bool = True
+    session: Session,
+    actor: Actor,
+    data: UserCreate,
+    *,
+    must_change_password: bool = True,
+    prepared: PreparedHash | None = None,
 ) -> tuple[UserOut, str]:
     """A new active user. Used by the API, the staff pages and ``nrtd users create``. An account an
-    admin creates must choose its own password at first sign-in; the CLI's first admin chose theirs."""
+    admin creates must choose its own password at first sign-in; the CLI's first admin chose theirs.
+    ``prepared``: the password's hash, made before the transaction opened (``app.users.prehash``)."""
     email = normalise_email(data.email)
     checks = Refusals(Conflict)
     checks.check(_acceptable_password, data.password, email, data.full_name)
@@ -170,7 +176,7 @@ def create_user(
         full_name=data.full_name,
         role=data.role,
         entity_id=data.entity_id,
-        password_hash=hash_password(data.password),
+        password_hash=new_password_hash(data.password, prepared),
         must_change_password=must_change_password,
         password_set_at=now,
         active=True,
@@ -220,9 +226,16 @@ def _revoke_tokens(session: Session, user_id: int, now: datetime) -> None:
 
 
 def update_user(
-    session: Session, actor: Actor, user_id: int, data: UserUpdate, if_match: str | None
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    data: UserUpdate,
+    if_match: str | None,
+    *,
+    prepared: PreparedHash | None = None,
 ) -> tuple[UserOut, str]:
-    """Change role, entity, name or active flag, or reset the password; only the fields sent."""
+    """Change role, entity, name or active flag, or reset the password; only the fields sent.
+    ``prepared``: the new password's hash, made before the transaction opened (``app.users.prehash``)."""
     user = _load_user(session, user_id)
     lock_for_write(session, user)
     check_if_match(if_match, etag(user.version))
@@ -249,7 +262,7 @@ def update_user(
     now = _now()
     user.updated_at = now
     if data.password is not None:
-        user.password_hash = hash_password(data.password)
+        user.password_hash = new_password_hash(data.password, prepared)
         user.password_set_at = now
         # Someone else's reset is a temporary password: its owner must replace it.
         user.must_change_password = actor.user_id != user.id

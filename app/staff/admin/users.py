@@ -12,6 +12,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from app.auth.passwords import PreparedHash
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.staff import once
@@ -20,6 +21,7 @@ from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import ROLE_LABELS, USER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.password_hash import PasswordHash
 from app.staff.session import AdminSession
 from app.users import service
 from app.users.schemas import UserCreate, UserListParams, UserOut, UserUpdate
@@ -114,13 +116,18 @@ def user_new(request: Request, db: DbSession, staff: AdminSession) -> Response:
 
 
 @router.post("/users")
-def user_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
+def user_create(
+    request: Request,
+    prepared: PasswordHash,  # before the unit of work: the hash holds no write turn
+    db: DbSession,
+    staff: AdminSession,
+) -> Response:
     values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)
     try:
         data = parse(UserCreate, blank_to_none(values, CREATE_FIELDS))
-        user, _tag = service.create_user(db, staff.actor, data)
+        user, _tag = service.create_user(db, staff.actor, data, prepared=prepared)
     except FormInvalid as exc:
         return _new_form(request, db, staff, values, _with_invitation_rules(db, values, exc.errors), 422)
     except DomainError as exc:
@@ -179,14 +186,21 @@ def user_page(request: Request, db: DbSession, staff: AdminSession, user_id: Row
 
 
 def _update(
-    request: Request, db: DbSession, staff: AdminSession, user_id: int, fields: dict[str, Any], done: str
+    request: Request,
+    db: DbSession,
+    staff: AdminSession,
+    user_id: int,
+    fields: dict[str, Any],
+    done: str,
+    prepared: PreparedHash | None = None,
 ) -> Response:
     """One change through the service, guarded by the ETag the page was shown with."""
     values = form_values(request)
     service.get_user(db, user_id)  # 404 before anything else
     try:
         data = parse(UserUpdate, fields)
-        service.update_user(db, staff.actor, user_id, data, str(values.get(ETAG_FIELD) or "") or None)
+        tag = str(values.get(ETAG_FIELD) or "") or None
+        service.update_user(db, staff.actor, user_id, data, tag, prepared=prepared)
     except FormInvalid as exc:
         return _user_page(request, db, staff, user_id, values=values, errors=exc.errors, status=422)
     except PreconditionFailed:
@@ -230,10 +244,16 @@ def user_active(request: Request, db: DbSession, staff: AdminSession, user_id: R
 
 
 @router.post("/users/{user_id}/password")
-def user_reset_password(request: Request, db: DbSession, staff: AdminSession, user_id: RowId) -> Response:
+def user_reset_password(
+    request: Request,
+    prepared: PasswordHash,  # before the unit of work: the hash holds no write turn
+    db: DbSession,
+    staff: AdminSession,
+    user_id: RowId,
+) -> Response:
     values = form_values(request)
     password = values.get("password") if isinstance(values.get("password"), str) else ""
-    return _update(request, db, staff, user_id, {"password": password}, "user-password-reset")
+    return _update(request, db, staff, user_id, {"password": password}, "user-password-reset", prepared)
 
 
 @router.post("/users/{user_id}/unlock")
