@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import ImportLocked, ImportRunning
+from app.core.time_zone import instance_zone, local_time
 from app.models import ImportLease
 from app.models.base import utcnow
 
@@ -77,7 +78,8 @@ def _holder_alive(holder: str) -> bool:
 # scheduled UHRI import now"); the API, the CLI and the logs say it in English.
 _ANOTHER = {"import": _("another import"), "reminder run": _("another reminder run")}
 _LOCKED_ADVISORY = _("%(another)s is running (PostgreSQL advisory lock held)")
-_LOCKED_UNTIL = _("%(another)s is running (held by %(holder)s until %(until)s UTC)")
+# ``until``: the lease's end in the instance's zone (NRTD_TIME_ZONE), named: "2026-12-07 03:31 America/Lima".
+_LOCKED_UNTIL = _("%(another)s is running (held by %(holder)s until %(until)s)")
 _LOCKED_BY = _("%(another)s is running (held by %(holder)s)")
 _LOCKED_DATABASE = _("%(another)s is running (the database is locked)")
 
@@ -214,7 +216,7 @@ def _take_lease(engine: Engine, name: str, me: str, ttl_seconds: int, what: str)
         lease = _current_lease(conn, name)
     if _live(lease):
         assert lease is not None
-        until = f"{lease.expires_at:%Y-%m-%d %H:%M}"
+        until = f"{local_time(lease.expires_at):%Y-%m-%d %H:%M} {instance_zone().key}"
         raise ImportLocked(Reason(_LOCKED_UNTIL, another=_another(what), holder=lease.holder, until=until))
     now = utcnow()
     try:

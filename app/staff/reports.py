@@ -128,7 +128,6 @@ def _page(
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),
             "template": stored,
-            "template_uploaded": stored.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if stored else "",
             "template_kb": max(1, round(stored.size / 1024)) if stored else 0,
             "max_kb": state_template.MAX_BYTES // 1000,
             "errors": errors or {},

@@ -78,8 +78,8 @@ STAND_IN = {
         "%(another)s is running (PostgreSQL advisory lock held)": (
             "%(another)s est en cours (verrou consultatif PostgreSQL détenu)"
         ),
-        "%(another)s is running (held by %(holder)s until %(until)s UTC)": (
-            "%(another)s est en cours (verrou détenu par %(holder)s jusqu’au %(until)s UTC)"
+        "%(another)s is running (held by %(holder)s until %(until)s)": (
+            "%(another)s est en cours (verrou détenu par %(holder)s jusqu’au %(until)s)"
         ),
         "February": "février",
         "December": "décembre",
