@@ -34,6 +34,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
+from app.core.unique import refuse_duplicates
 from app.entities.service import check_responsible
 from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
@@ -142,10 +143,16 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     wanted = searched_form(name)
     taken = next((row.name for row in session.execute(query) if searched_form(row.name) == wanted), None)
     if taken is not None:
-        reason = Reason(
-            _("%(reason)s: %(ids)s"), reason=Reason(_("already used by another cluster")), ids=taken
-        )
-        raise Conflict(f"name: {reason}", errors=[{"field": "name", "reason": reason}])
+        raise _name_taken(taken)
+
+
+def _name_taken(taken: str) -> Conflict:
+    reason = Reason(_("%(reason)s: %(ids)s"), reason=Reason(_("already used by another cluster")), ids=taken)
+    return Conflict(f"name: {reason}", errors=[{"field": "name", "reason": reason}])
+
+
+# Two clusters created (or renamed) with one name at once: the second is refused as above.
+refuse_duplicates("clusters", "name", _name_taken)
 
 
 def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import operators
 
 from app.core.config import Settings, get_settings
+from app.core.unique import duplicate_refused
 
 # Called when a SQLite writer finds the write lock taken; raises to refuse the writer at once.
 WriteBusyCheck = Callable[[Connection], None]
@@ -228,6 +229,7 @@ def make_engine(
         busy_ms = max(1, round(busy * 1000))
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms, limits.sqlite_mmap_bytes))
         event.listen(engine, "begin", _sqlite_begin(busy_ms, on_write_busy))
+        event.listen(engine, "handle_error", duplicate_refused)
         return engine
     connect_args: dict[str, Any] = {}
     if limits.connect_timeout is not None and "connect_timeout" not in parsed.query:
@@ -235,6 +237,7 @@ def make_engine(
         # held each request's thread for psycopg's 130 s before its 503.
         connect_args["connect_timeout"] = limits.connect_timeout
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **hidden, **pool_args)
+    event.listen(engine, "handle_error", duplicate_refused)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "before_cursor_execute", _text_search_plans)
     if limits.lock_timeout is not None and engine.dialect.name == "postgresql":

@@ -20,6 +20,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, ordered_page
 from app.core.row_locks import lock_for_write
+from app.core.unique import refuse_duplicates
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate, one_form
 from app.feed.fields import name_order, searched_form
 from app.models import Entity
@@ -109,10 +110,18 @@ def _ensure_unique_name(session: Session, name: str, entity_id: int | None = Non
     key = one_form(name).casefold()
     others = session.execute(select(Entity.id, Entity.name).where(Entity.id != (entity_id or 0)))
     if any(one_form(other).casefold() == key for _id, other in others):
-        raise Conflict(
-            f"an entity named {name!r} already exists",
-            errors=[{"field": "name", "reason": _("already used by another entity")}],
-        )
+        raise _name_taken(name)
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(
+        f"an entity named {name!r} already exists",
+        errors=[{"field": "name", "reason": _("already used by another entity")}],
+    )
+
+
+# Two entities created (or renamed) with one name at once: the second is refused as above.
+refuse_duplicates("entities", "name", _name_taken)
 
 
 def list_entities(session: Session, params: EntityListParams) -> EntityPage:

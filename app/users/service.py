@@ -24,6 +24,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
 from app.core.timestamps import as_utc
+from app.core.unique import refuse_duplicates
 from app.entities.service import entity_refs, require_entity
 from app.models import ApiKey, AuthToken, User
 from app.users.password_policy import password_problem
@@ -137,10 +138,18 @@ def _acceptable_password(password: str, email: str, full_name: str | None) -> No
 
 def _email_free(session: Session, email: str) -> None:
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(
-            f"a user with the email {email} already exists",
-            errors=[{"field": "email", "reason": _("already used by another user")}],
-        )
+        raise _email_taken(email)
+
+
+def _email_taken(email: str) -> Conflict:
+    return Conflict(
+        f"a user with the email {email} already exists",
+        errors=[{"field": "email", "reason": _("already used by another user")}],
+    )
+
+
+# Two accounts created with one email at once: the second is refused as above.
+refuse_duplicates("users", "email", _email_taken)
 
 
 def check_invitation(session: Session, email: str, role: str, entity_id: int | None) -> None:

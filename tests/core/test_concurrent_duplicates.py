@@ -1,0 +1,98 @@
+"""Two creates of one unique value at once (a cluster's name, an entity's, a user's email): on
+PostgreSQL both pass the service's check, which cannot see the other's uncommitted row, and the second
+fails on the column's unique constraint. Its client got a bare 409 naming no field; it gets the very
+answer a create sent after the first had committed gets, naming the field."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from app.clusters.schemas import ClusterCreate
+from app.clusters.service import create_cluster
+from app.core.actor import Actor
+from app.core.errors import Conflict
+from app.entities.schemas import EntityCreate
+from app.entities.service import create_entity
+from app.models import User
+from app.users.schemas import UserCreate
+from app.users.service import create_user
+from tests import accounts
+from tests.conftest import MakeApp, session_on
+
+ACTOR = Actor(role="admin", label="test:race")
+CLUSTER = {"name": "Access to justice"}
+ENTITY = {"name": "Ministry of Justice", "kind": "ministry"}
+USER = {"email": "same@example.org", "role": "reader", "password": "a long enough passphrase"}
+Create = Callable[[Session], object]
+
+CASES = [
+    (
+        "/api/v1/clusters",
+        CLUSTER,
+        "coordinator",
+        lambda s: create_cluster(s, ACTOR, ClusterCreate(**CLUSTER)),
+    ),
+    ("/api/v1/entities", ENTITY, "coordinator", lambda s: create_entity(s, ACTOR, EntityCreate(**ENTITY))),
+    ("/api/v1/users", USER, "admin", lambda s: create_user(s, ACTOR, UserCreate(**USER))),
+]
+
+
+def _problem(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 409, response.text
+    body: dict[str, Any] = response.json()
+    return {name: body.get(name) for name in ("type", "title", "status", "detail", "errors")}
+
+
+def _waits_for_a_lock(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"
+            )
+        ).scalar()
+    return bool(waiting)
+
+
+@pytest.mark.parametrize(("path", "body", "role", "first_create"), CASES, ids=["cluster", "entity", "user"])
+def test_the_loser_of_a_race_is_answered_as_a_later_duplicate_is(
+    make_app: MakeApp, engine: Engine, path: str, body: dict[str, str], role: str, first_create: Create
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns: the second create's check sees the first's row")
+    client = TestClient(make_app())
+    client.headers.update(accounts.headers_for(engine, role))
+    answers: list[httpx.Response] = []
+    with Session(engine) as first:
+        first_create(first)  # the row is written, not committed: the request's check cannot see it
+        second = threading.Thread(target=lambda: answers.append(client.post(path, json=body)))
+        second.start()
+        deadline = time.monotonic() + 10
+        while not _waits_for_a_lock(engine):  # its INSERT waits for the first transaction's end
+            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
+            time.sleep(0.02)
+        first.commit()
+        second.join(30)
+    raced = _problem(answers[0])
+    later = _problem(client.post(path, json=body))
+    assert raced == later
+    assert [error["field"] for error in raced["errors"]] == ["email" if "email" in body else "name"]
+
+
+def test_a_duplicate_the_check_missed_is_refused_naming_the_field(db: Connection) -> None:
+    """The same refusal, on either database, when the constraint rather than the check finds it."""
+    accounts.create_user(db, "taken@example.org", "reader")
+    with session_on(db) as session, pytest.raises(Conflict) as refused:
+        session.add(User(email="taken@example.org", role="reader", password_hash=accounts.password_hash()))
+        session.flush()
+    assert refused.value.detail == "a user with the email taken@example.org already exists"
+    assert refused.value.errors == [{"field": "email", "reason": "already used by another user"}]
