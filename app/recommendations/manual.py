@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record
@@ -180,14 +181,27 @@ def _terms(session: Session, name: str, values: list[str]) -> tuple[list[int], d
         if key not in found:
             if kind == "sdg":
                 raise _invalid(name, Reason(_("%(code)s is not an SDG goal or target code"), code=repr(key)))
-            term = Term(kind=kind, key=key, label=label[:1000])
-            session.add(term)
-            session.flush()
-            found[key] = (term.id, term.label)
+            found[key] = _new_term(session, kind, key, label[:1000])
         term_id, stored = found[key]
         ids.append(term_id)
         labels[term_id] = stored
     return sorted(set(ids)), labels
+
+
+def _new_term(session: Session, kind: str, key: str, label: str) -> tuple[int, str]:
+    """A new term's id and label; or, where another request created that term meanwhile, its own. Two
+    recommendations naming one new theme at once (PostgreSQL) both find it missing: the second's insert
+    failed on the terms' unique (kind, key), a 409 for a request that, a moment later, would have
+    used the first's term. It uses it now, as it would have then."""
+    try:
+        with session.begin_nested():  # the failed insert is undone alone, not the request's writes
+            term = Term(kind=kind, key=key, label=label)
+            session.add(term)
+            session.flush()
+            return term.id, term.label
+    except IntegrityError:
+        row = session.execute(select(Term.id, Term.label).where(Term.kind == kind, Term.key == key)).one()
+        return row.id, row.label
 
 
 def _text(value: str) -> str:

@@ -23,12 +23,15 @@ from app.core.errors import Conflict
 from app.entities.schemas import EntityCreate
 from app.entities.service import create_entity
 from app.models import User
+from app.recommendations.manual import create_manual
+from app.recommendations.write_schemas import ManualCreate
 from app.users.schemas import UserCreate
 from app.users.service import create_user
 from tests import accounts
 from tests.conftest import MakeApp, session_on
 
 ACTOR = Actor(role="admin", label="test:race")
+RECOMMENDATIONS = "/api/v1/recommendations"
 CLUSTER = {"name": "Access to justice"}
 ENTITY = {"name": "Ministry of Justice", "kind": "ministry"}
 USER = {"email": "same@example.org", "role": "reader", "password": "a long enough passphrase"}
@@ -86,6 +89,36 @@ def test_the_loser_of_a_race_is_answered_as_a_later_duplicate_is(
     later = _problem(client.post(path, json=body))
     assert raced == later
     assert [error["field"] for error in raced["errors"]] == ["email" if "email" in body else "name"]
+
+
+def test_two_recommendations_naming_one_new_theme_at_once_share_it(make_app: MakeApp, engine: Engine) -> None:
+    """A theme is no refusal: a recommendation naming a theme another just created uses that one. The
+    second of two naming one new theme at once failed (409) on the terms' unique (kind, key)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns: the second's lookup finds the first's theme")
+    client = TestClient(make_app())
+    client.headers.update(accounts.headers_for(engine, "coordinator"))
+    mechanism = {
+        "mechanism": "iachr",
+        "mechanism_name": "Inter-American Commission",
+        "mechanism_family": "regional",
+    }
+    assert client.post(RECOMMENDATIONS, json={"text": "1. Ratify it.", **mechanism}).status_code == 201
+    answers: list[httpx.Response] = []
+    with Session(engine) as first:
+        create_manual(first, ACTOR, ManualCreate(text="2. Fund it.", mechanism="IACHR", themes=["Water"]))
+        body = {"text": "3. Report on it.", "mechanism": "IACHR", "themes": ["Water"]}
+        second = threading.Thread(target=lambda: answers.append(client.post(RECOMMENDATIONS, json=body)))
+        second.start()
+        deadline = time.monotonic() + 10
+        while not _waits_for_a_lock(engine):
+            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
+            time.sleep(0.02)
+        first.commit()
+        second.join(30)
+    assert answers[0].status_code == 201, answers[0].text
+    themed = client.get(RECOMMENDATIONS, params={"theme": "Water"}).json()
+    assert themed["total"] == 2
 
 
 def test_a_duplicate_the_check_missed_is_refused_naming_the_field(db: Connection) -> None:
