@@ -125,14 +125,26 @@ class Found:
     total: int
 
 
+def _record_number(typed: str) -> str | None:
+    """The digits of a recommendation's number as typed: "12", or "#12" as the list, the action form
+    and a recommendation's page name one (copied from there); None for anything else."""
+    digits = typed.removeprefix("#").strip() if typed.startswith("#") else typed
+    return digits if digits.isdigit() else None
+
+
 def find(db: Session, actor: Actor, typed: str, lang: str) -> Found:
     """A number is an id; a document symbol gives the recommendations of that document; anything else
     is searched for in the texts, as the API's ``q`` searches them."""
     typed = typed.strip()
     if not typed:
         return Found([], 0)
-    number = typed.isdigit()
-    ids = ([int(typed)] if int(typed) <= MAX_ID else []) if number else symbol_ids(db, typed, FOUND)
+    digits = _record_number(typed)
+    number = digits is not None
+    ids = (
+        ([int(digits)] if int(digits) <= MAX_ID else [])
+        if digits is not None
+        else symbol_ids(db, typed, FOUND)
+    )
     if ids or number:
         found = summaries(db, ids, lang)
         shown = [found[rec_id] for rec_id in ids if rec_id in found]
@@ -197,8 +209,9 @@ def suggestions_page(
     start = start.strip()
     source: int | None = None
     if start:
-        if start.isdigit() and 0 < int(start) <= MAX_ID:
-            source = int(start)
+        digits = _record_number(start)
+        if digits is not None and 0 < int(digits) <= MAX_ID:
+            source = int(digits)
         else:
             errors.setdefault("from", page.gettext("This is not a recommendation id."))
             status = 422

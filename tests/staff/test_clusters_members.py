@@ -188,3 +188,20 @@ def test_members_come_a_page_at_a_time(
     second = staff.get(next_link.group(1).replace("&amp;", "&"))
     assert "overcrowding" in second.text and "CAT/C/XX/CO/1" not in second.text
     assert staff.get(f"/staff/clusters/{world.cluster}?cursor=junk").status_code == 200
+
+
+def test_a_recommendation_named_as_the_workspace_names_it_is_found_by_its_number(
+    staff_login: StaffLogin, world: World
+) -> None:
+    """The list, the action form and a recommendation's page name one "#12": typed so (copied from
+    there) in a cluster's boxes, it is that recommendation, not a search of the texts for "12"."""
+    staff = coordinator(staff_login)
+    unrelated, source = world.ids["unrelated"], world.ids["source"]
+    empty = create(staff, name="Custody")
+    for number in ("#", "# "):
+        found = staff.get(f"/staff/clusters/{world.cluster}/add", params={"find": f"{number}{unrelated}"})
+        assert "Recommendations found: 1" in found.text and "primary schools" in found.text
+        # An empty cluster's suggestions start from a recommendation typed in a box.
+        suggested = staff.get(f"/staff/clusters/{empty}/suggestions", params={"from": f"{number}{source}"})
+        assert suggested.status_code == 200
+        assert f'name="ids" value="{source}" id="pick-{source}" checked' in suggested.text
