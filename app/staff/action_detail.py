@@ -28,7 +28,7 @@ from app.plans.progress import service as progress_service
 from app.staff import action_form as form
 from app.staff.actions import CREATE_FIELDS, statuses
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, refused
+from app.staff.forms import FormInvalid, form_values, refused, whole_number
 from app.staff.labels import ACTION_FIELD_LABELS, PROGRESS_STATE_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
@@ -205,7 +205,7 @@ def remove_recommendations(
     values = form_values(request)
     gettext = StaffPage.of(request, "actions", staff).gettext
     chosen = form.listed(values, "one") or form.listed(values, "ids")
-    if not chosen or not all(value.isdigit() for value in chosen):
+    if not chosen or not all(whole_number(value) for value in chosen):
         errors = {form.RECOMMENDATIONS: gettext("Select at least one recommendation.")}
         return action_page(request, db, staff, action_id, errors=errors, status=422)
     current, _tag = service.get_action(db, staff.actor, action_id)

@@ -27,7 +27,7 @@ from app.plans.actions.schemas import (
 )
 from app.staff.choices import every_cluster, every_entity
 from app.staff.cluster_members import paragraph_ids, symbol_count, symbol_ids
-from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number
+from app.staff.forms import FormInvalid, field_errors, parse, shown_number, typed_number, whole_number
 from app.staff.labels import ACTION_FIELD_LABELS
 from app.staff.pages import StaffPage
 
@@ -113,7 +113,7 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
             continue
         token = reference.group(0)
         number = token.removeprefix("#")
-        if number.isdigit() and int(number) <= MAX_ID:
+        if whole_number(number) and int(number) <= MAX_ID:
             ids.append(int(number))
             continue
         found = symbol_ids(db, token, SYMBOL_LIMIT + 1)

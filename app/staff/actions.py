@@ -27,7 +27,7 @@ from app.plans.actions import service
 from app.plans.actions.schemas import ACTION_STATUS_LABELS, ActionCreate, ActionListParams, ActionPage
 from app.staff import action_form as form
 from app.staff import once
-from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused, whole_number
 from app.staff.labels import ACTION_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.recommendation_filters import Pages
@@ -105,7 +105,7 @@ def _filtered_entity(db: Session, typed: dict[str, str], page: StaffPage) -> lis
     """The entity the list is filtered on, offered even when archived (a focal point's own entity
     archived since), so that its box does not read "Any" and the next "Apply the filters" keeps it."""
     chosen = typed["entity"].strip()
-    if not chosen.isdigit() or int(chosen) > MAX_ID:
+    if not whole_number(chosen) or int(chosen) > MAX_ID:
         return []
     refs = entity_refs(db, [int(chosen)])
     return [(ref.id, f"{ref.name} ({page.gettext('archived')})") for ref in refs.values()]

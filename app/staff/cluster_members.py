@@ -23,7 +23,7 @@ from app.core.ids import MAX_ID
 from app.models import ClusterRecommendation, Mechanism, Recommendation, RecommendationText
 from app.recommendations import service as recommendations_service
 from app.recommendations.schemas import RecommendationListParams
-from app.staff.forms import FormInvalid, parse
+from app.staff.forms import FormInvalid, parse, whole_number
 from app.staff.pages import StaffPage, render
 from app.taxonomies.service import term_names
 
@@ -129,7 +129,7 @@ def _record_number(typed: str) -> str | None:
     """The digits of a recommendation's number as typed: "12", or "#12" as the list, the action form
     and a recommendation's page name one (copied from there); None for anything else."""
     digits = typed.removeprefix("#").strip() if typed.startswith("#") else typed
-    return digits if digits.isdigit() else None
+    return digits if whole_number(digits) else None
 
 
 def find(db: Session, actor: Actor, typed: str, lang: str) -> Found:

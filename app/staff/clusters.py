@@ -29,7 +29,7 @@ from app.staff import once
 from app.staff.actions import linked_actions
 from app.staff.choices import every_entity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, refused, whole_number
 from app.staff.labels import CLUSTER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
@@ -151,7 +151,7 @@ def _counts(request: Request) -> dict[str, int]:
     counts = {}
     for key in ("added", "removed", "unchanged"):
         raw = request.query_params.get(key, "")
-        if raw.isdigit() and len(raw) < 6:
+        if whole_number(raw) and len(raw) < 6:
             counts[key] = int(raw)
     return counts
 
@@ -280,7 +280,7 @@ def _chosen(request: Request, values: dict[str, Any], name: str = "ids") -> Reco
     raw = _ids(values, name)
     if not raw:
         raise FormInvalid({"ids": gettext("Select at least one recommendation.")})
-    if not all(value.isdigit() for value in raw):
+    if not all(whole_number(value) for value in raw):
         raise FormInvalid({"ids": gettext("This is not a recommendation id.")})
     return parse(RecommendationIds, {"ids": [int(value) for value in raw]})
 

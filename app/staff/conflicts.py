@@ -15,6 +15,7 @@ from app.audit import queries as audit_queries
 from app.auth.service import StaffSession
 from app.entities.service import entity_refs
 from app.recommendations.review import ImportChange
+from app.staff.forms import whole_number
 from app.staff.labels import field_label
 from app.staff.pages import StaffPage, render
 
@@ -71,7 +72,7 @@ def conflict_page(
 
 def _named(db: Session, typed: dict[str, Any]) -> dict[str, Any]:
     """An entity chosen by id (a cluster's lead, a deadline's responsible entity) shown by its name."""
-    ids = {int(value) for key, value in typed.items() if key in ENTITY_FIELDS and str(value).isdigit()}
+    ids = {int(value) for key, value in typed.items() if key in ENTITY_FIELDS and whole_number(str(value))}
     names = {str(i): ref.name for i, ref in entity_refs(db, ids).items()}
     return {
         key: names.get(str(value), value) if key in ENTITY_FIELDS else value for key, value in typed.items()

@@ -182,6 +182,12 @@ _NUMBER_SIGNS = re.compile(r"-?[\d.,]+")  # digits and separators: no exponent, 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")  # the thousands of "1 500,5" however typed
 
 
+def whole_number(typed: str) -> bool:
+    """Whether a box holds a whole number int() reads: ASCII digits only. str.isdigit() also admits
+    superscripts ("²", pasted with a footnote mark) and other marks, which int() refuses."""
+    return typed.isascii() and typed.isdigit()
+
+
 def typed_number(typed: str, lang: str) -> str:
     """A number typed the page's way ("1 500,5" in French, "1.500,5" in Spanish, "1,500.5" in English)
     as the API writes it ("1500.5"); the API's own way ("1500.5", what the forms showed before) is

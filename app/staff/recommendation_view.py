@@ -27,6 +27,7 @@ from app.recommendations.carry import MEMBERSHIP_KINDS as MEMBERSHIP_KINDS  # th
 from app.recommendations.schemas import Lang, RecommendationDetail, RevisionOut
 from app.staff.actions import linked_actions
 from app.staff.choices import every_entity
+from app.staff.forms import whole_number
 from app.staff.labels import (
     POSITION_LABELS,
     PRIORITY_LABELS,
@@ -212,10 +213,12 @@ def typed_form(values: dict[str, Any]) -> dict[str, Any]:
 def typed_for_conflict(session: Session, typed: dict[str, Any], gettext: Any, lang: str) -> dict[str, Any]:
     """What the user typed, for the conflict page: labelled, with names rather than codes and ids."""
     ids = [typed.get("lead_entity_id") or "", *typed.get("supporting_entity_ids", [])]
-    names = entities_service.entity_refs(session, {int(i) for i in ids if isinstance(i, str) and i.isdigit()})
+    names = entities_service.entity_refs(
+        session, {int(i) for i in ids if isinstance(i, str) and whole_number(i)}
+    )
 
     def entity(value: str) -> str:
-        ref = names.get(int(value)) if value.isdigit() else None
+        ref = names.get(int(value)) if whole_number(value) else None
         return ref.name if ref else value
 
     shown: dict[str, Any] = {}

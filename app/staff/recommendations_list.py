@@ -39,7 +39,7 @@ from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
 from app.staff.admin.listing import entity_options
 from app.staff.choices import every_cluster, every_entity
-from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused, whole_number
 from app.staff.labels import (
     POSITION_LABELS,
     PRIORITY_LABELS,
@@ -247,7 +247,7 @@ def _list_page(
 def _chosen(typed: dict[str, Any], result: object) -> int | None:
     """The entity the list is filtered on, once the filter was accepted."""
     chosen = str(typed.get("entity", ""))
-    return int(chosen) if result is not None and chosen.isdigit() else None
+    return int(chosen) if result is not None and whole_number(chosen) else None
 
 
 @router.get("/recommendations", response_class=HTMLResponse)
@@ -268,7 +268,7 @@ class _Selection:
             typed = filters.typed_filters(request.query_params.multi_items())
             self.filter = parse(RecommendationFilter, filters.filter_values(typed))
             shown = str(values.get("expected", ""))
-            self.expected = int(shown) if shown.isdigit() else None
+            self.expected = int(shown) if whole_number(shown) else None
             return
         ticked = filters.selected_ids(values)
         if not ticked:
@@ -307,7 +307,7 @@ def _publish(db: Session, staff: StaffSession, selection: _Selection, values: di
 
 def _add_to_cluster(db: Session, staff: StaffSession, selection: _Selection, values: dict[str, Any]) -> str:
     chosen = str(values.get("cluster_id", ""))
-    if not chosen.isdigit():
+    if not whole_number(chosen):
         raise FormInvalid({"cluster_id": selection.gettext("Choose a cluster.")})
     ids = selection.ids if selection.filter is None else bulk.filtered_ids(db, selection.filter)
     assert ids is not None

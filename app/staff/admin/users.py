@@ -18,7 +18,7 @@ from app.core.errors import DomainError, PreconditionFailed
 from app.staff import once
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, refused, whole_number
 from app.staff.labels import ROLE_LABELS, USER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.password_hash import PasswordHash
@@ -61,7 +61,7 @@ def users_list(request: Request, db: DbSession, staff: AdminSession) -> Response
         request, db, UserListParams, LIST_FILTERS, lambda params: service.list_users(db, params)
     )
     chosen = str(filters.get("entity_id", ""))
-    keep = int(chosen) if result is not None and chosen.isdigit() else None
+    keep = int(chosen) if result is not None and whole_number(chosen) else None
     context = {
         "result": result,
         "errors": errors,
@@ -92,7 +92,7 @@ def _with_invitation_rules(db: Session, values: dict[str, Any], errors: dict[str
     """The schema's refusals and the service's rules on the other fields (a taken email, a focal
     point's missing entity), in the form's order: every wrong field named in one answer."""
     email, role, entity = (values.get(name) for name in ("email", "role", "entity_id"))
-    entity_id = int(entity) if isinstance(entity, str) and entity.isdigit() else None
+    entity_id = int(entity) if isinstance(entity, str) and whole_number(entity) else None
     if (
         isinstance(email, str)
         and isinstance(role, str)
