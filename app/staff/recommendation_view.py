@@ -69,7 +69,7 @@ MANUAL_SCALARS = (
     "upr_session",
 )
 MANUAL_LISTS = tuple(manual.ROLE_FIELDS)  # one label a line
-MANUAL_TEXT = ("text", "lang")
+MANUAL_TEXT = ("lang", "text")  # the language box comes first on the page
 
 
 def text_direction(code: str) -> str:
@@ -170,20 +170,22 @@ def update_body(values: dict[str, Any]) -> dict[str, Any]:
     change); an empty box clears its field; a status note only when one was typed; the lead left
     out of the supporting entities. A box sent twice (only a script does) stays a list, which the
     schema refuses: read as empty, it would clear the field."""
+    # Built in the order of the form (FORM_FIELDS, then a manual recommendation's fields as the page
+    # shows them): the refusals are named in this order, and the box "There is a problem" is read
+    # top to bottom, as the form is.
     body: dict[str, Any] = {}
-    for name in ("priority", "priority_rationale", "internal_notes", "lead_entity_id"):
+    for name in FORM_FIELDS:
         value = values.get(name)
-        body[name] = None if isinstance(value, str) and not value.strip() else value
-    body["status"] = values.get("status")
-    note = values.get("status_note")
-    if isinstance(note, str) and note.strip():
-        body["status_note"] = note
-    # A supporting entity chosen as lead stops being supporting (the form still has it ticked).
-    body["supporting_entity_ids"] = [
-        item
-        for item in _listed(values.get("supporting_entity_ids"))
-        if item and item != body["lead_entity_id"]
-    ]
+        if name == "status":
+            body[name] = value
+        elif name == "status_note":
+            if isinstance(value, str) and value.strip():
+                body[name] = value
+        elif name == "supporting_entity_ids":
+            # A supporting entity chosen as lead stops being supporting (the form still has it ticked).
+            body[name] = [item for item in _listed(value) if item and item != body["lead_entity_id"]]
+        else:
+            body[name] = None if isinstance(value, str) and not value.strip() else value
     if "text" in values:  # the form of a manual recommendation: its feed fields too
         for name in (*MANUAL_TEXT, *MANUAL_SCALARS, "position"):
             value = values.get(name)

@@ -182,6 +182,17 @@ def test_a_refused_value_shows_the_form_again_with_what_was_typed(
     assert tuple(local_row(db, world.main)) == ("high", "in_progress", "Draft plan due.")
 
 
+def test_the_reasons_of_a_refusal_are_named_in_the_order_of_the_form(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """The box "There is a problem" is read top to bottom, as the form is: the status before the
+    internal notes at the bottom of the form."""
+    staff = staff_login("coordinator")
+    values = form(staff, world.main, priority="urgent", status="done", internal_notes="x" * 10_001)
+    summary = staff.post(url(world.main), values).text.split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'href="#field-(\w+)"', summary) == ["priority", "status", "internal_notes"]
+
+
 def test_a_supporting_entity_chosen_as_lead_stops_being_supporting(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
