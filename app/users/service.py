@@ -49,6 +49,12 @@ API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", 
 # Enough to tell keys apart in a list ("nrtd_" and 7 random characters), far too little to guess the rest.
 PREFIX_LENGTH = 12
 
+# The last admin's protection, said whole in the field's reason: the workspace shows it in the page's
+# language beside the field (the problem's detail is English, for the API's logs).
+LAST_ADMIN = _(
+    "This is the last active admin: make another user an admin before demoting or deactivating this one."
+)
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -221,8 +227,8 @@ def _ensure_admin_remains(session: Session, user: User, role: str, active: bool)
     ).all()
     if not others:
         raise Conflict(
-            "this is the last active admin: make another user admin before deactivating or demoting this one",
-            errors=[{"field": "role" if role != ADMIN else "active", "reason": _("last active admin")}],
+            str(LAST_ADMIN),
+            errors=[{"field": "role" if role != ADMIN else "active", "reason": LAST_ADMIN}],
         )
 
 

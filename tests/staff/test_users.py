@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import Connection, func, insert, select, update
 
 from app.models import AuditEvent, AuthToken, Entity, LoginFailure, User
+from app.users.service import LAST_ADMIN
+from app.web.i18n import translations
 from tests import accounts
 from tests.staff.conftest import StaffClient, StaffLogin
 from tests.staff.route_table import check_object_routes
@@ -216,6 +218,29 @@ def test_the_last_active_admin_stays_protected(staff_login: StaffLogin, db: Conn
     me = _user(db, admin.user_id)
     assert (me.role, me.active) == ("admin", True)
     assert admin.get("/staff/users").status_code == 200  # still signed in
+
+
+def test_the_last_active_admin_is_told_why_in_the_page_s_language(
+    staff_login: StaffLogin, db: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal said why in English on a French or Spanish page ("this is the last active admin:
+    make another user admin ..."): it is one reason of the catalogue, read in the page's language."""
+    spanish = "Es el último administrador activo: nombre administrador a otro usuario antes."
+    monkeypatch.setitem(vars(translations("es"))["_catalog"], LAST_ADMIN, spanish)
+    db.execute(update(User).where(User.role == "admin").values(active=False))
+    admin = staff_login("admin")
+    etag = _etag(admin.get(f"/staff/users/{admin.user_id}").text)
+    for path, form in (
+        ("", {"role": "coordinator", "full_name": "", "entity_id": ""}),
+        ("/active", {"active": "false"}),
+    ):
+        refused = admin.post(
+            f"/staff/users/{admin.user_id}{path}", {**form, "etag": etag}, headers={"Accept-Language": "es"}
+        )
+        assert refused.status_code == 409
+        assert spanish in refused.text and "make another user" not in refused.text
+        summary = refused.text.split('class="error-summary"')[1].split("</ul>")[0]
+        assert summary.count("<li>") == 1  # said once, beside the field it is about
 
 
 def test_deactivation_ends_the_users_session_at_once(staff_login: StaffLogin, db: Connection) -> None:

@@ -217,9 +217,7 @@ def _update(
     except DomainError as exc:
         if exc.status not in (409, 422, 428):
             raise
-        errors = refused(db, exc)
-        if exc.status == 409:
-            errors = {"form": exc.detail, **errors}  # the last admin: say why in full
+        errors = refused(db, exc)  # the last admin: why, in full, beside the role or the access
         return _user_page(request, db, staff, user_id, values=values, errors=errors, status=exc.status)
     return redirect(f"/staff/users/{user_id}?done={done}", request)
 
