@@ -3,7 +3,6 @@ the language, and HTML for every error (a 403 page, a redirect to sign in, a 404
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,15 @@ from app.core.deps import abandon
 from app.core.errors import DomainError
 from app.staff import once
 from app.staff.forms import field_errors
-from app.staff.session import CSRF_FIELD, SESSION_COOKIE, PasswordChangeRequired, SignInRequired, login_url
+from app.staff.session import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    PasswordChangeRequired,
+    SignInRequired,
+    StaleFormToken,
+    login_url,
+)
+from app.staff.typed_words import typed_words
 from app.web.filter_labels import FILTER_LABELS
 from app.web.i18n import LANGUAGES, asked_language, choose_language, environment, translations
 
@@ -267,7 +274,12 @@ def _field_label(field: str, gettext: Callable[[str], str]) -> str:
 
 
 def error_page(
-    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+    request: Request,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    *,
+    typed: list[str] | None = None,
 ) -> Response:
     page = StaffPage.of(request, "", getattr(request.state, "staff_session", None))
     _ = page.gettext
@@ -293,30 +305,10 @@ def error_page(
             "heading": headings.get(status, _("Something went wrong")),
             "detail": "" if named and status == 422 else detail,
             "errors": named,
+            "typed": typed or [],
         },
     )
     return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})
-
-
-# Fields of a form that are not what the person typed: the session's token, the form's one-time
-# token, the version read, a button, and the passwords (never shown back).
-_NOT_TYPED = frozenset(
-    {
-        CSRF_FIELD,
-        once.FIELD,
-        "etag",
-        "submit",
-        "next",
-        "password",
-        "current_password",
-        "new_password",
-        "confirm_password",
-    }
-)
-# A choice's value (a select's, a radio button's, a button's): a code, lower-case ASCII words joined by
-# "_" or "-" ("high", "in_progress", "approve-confirmed"), which nobody typed and the page would show
-# in English; a word typed in lower case without accent is left out with them (short to type again).
-_CODE = re.compile(r"[a-z]+(?:[_-][a-z0-9]+)*")
 
 
 async def session_ended_page(request: Request) -> Response | None:
@@ -327,17 +319,7 @@ async def session_ended_page(request: Request) -> Response | None:
     with its hidden ids: sign out, submit, unlink): the sign-in form does then."""
     if SESSION_COOKIE not in request.cookies:
         return None
-    if request.headers.get("content-type", "").startswith("multipart/"):
-        return None  # an upload: its files cannot be shown back, and its body was not read
-    form = await request.form()
-    typed = [
-        value.strip()
-        for name, value in form.multi_items()
-        if isinstance(value, str)
-        and name not in _NOT_TYPED
-        and any(ch.isalpha() for ch in value)
-        and not _CODE.fullmatch(value.strip())
-    ]
+    typed = await typed_words(request)
     if not typed:
         return None
     page = StaffPage.of(request, "")
@@ -367,6 +349,10 @@ class StaffRoute(APIRoute):
                 return ended or redirect(login_url(request), request)
             except PasswordChangeRequired as exc:
                 return redirect(exc.headers["Location"], request)
+            except StaleFormToken as exc:
+                # A page opened before signing in again: what was typed in it is shown, to copy.
+                abandon(request, exc)
+                return error_page(request, exc.status, exc.detail, typed=await typed_words(request))
             except DomainError as exc:
                 abandon(request, exc)
                 response = error_page(request, exc.status, exc.detail, exc.errors)

@@ -49,6 +49,11 @@ class SignInRequired(DomainError):
     title = "Sign-in required"
 
 
+class StaleFormToken(Forbidden):
+    """An unsafe request without this session's CSRF token: most often a page opened before signing
+    in again, whose form still holds the old session's token (its page shows what was typed in it)."""
+
+
 class PasswordChangeRequired(DomainError):
     status = 303
     problem = "password-change-required"
@@ -151,7 +156,7 @@ def current_session(request: Request, db: DbSession) -> StaffSession:
         from_thread.run(_sent_csrf, request), staff.csrf_token
     ):
         # A catalogue message, which the error page says in its language.
-        raise Forbidden(
+        raise StaleFormToken(
             _("the form's security token is missing or does not match your session: reload the page")
         )
     if staff.actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PAGES:

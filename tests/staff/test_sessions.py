@@ -279,6 +279,27 @@ def test_a_session_ended_page_shows_only_what_was_typed(make_app: MakeApp, db: C
     assert typed == ["Engagement présidentiel", "Programme lancé à Cusco"]
 
 
+def test_a_form_refused_for_its_security_token_shows_what_was_typed(staff_login: StaffLogin) -> None:
+    """A page opened before signing in again (its session had ended; another tab signed in) sends
+    the old session's token: the form is refused, and the words typed in it (a narrative written for
+    half an hour) were lost with it; the refusal now shows them, to copy, as an ended session's page
+    does, without the tokens, the version read or the codes of the choices made."""
+    staff = staff_login("coordinator")
+    other = staff_login("coordinator")
+    form = {
+        "etag": '"3"',
+        "priority": "high",
+        "priority_rationale": "Compromiso presidencial de 2026",
+        "status": "in_progress",
+    }
+    refused = staff.post("/staff/recommendations/1", form, csrf=other.csrf)
+    assert refused.status_code == 403 and "security token" in refused.text
+    typed = re.findall(r"<p>([^<]*)</p>", refused.text.split("<h2>")[1].split("</div>")[0])
+    assert typed == ["Compromiso presidencial de 2026"]
+    # Nothing typed (a button's form): the refusal as before, with nothing to copy.
+    assert "<h2>" not in staff.post("/staff/logout", csrf=other.csrf).text.split("<main")[1]
+
+
 def test_a_refused_security_token_is_explained_in_the_page_s_language(
     staff_login: StaffLogin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
