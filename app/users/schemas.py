@@ -109,8 +109,9 @@ class UserListParams(BaseModel):
     role: Role | None = None
     entity_id: int | None = Field(None, ge=1, le=2**31 - 1)
     active: bool | None = Field(None, description="true: active users only; false: deactivated ones only")
-    q: Annotated[str, AfterValidator(no_nul)] | None = Field(
-        None, max_length=320, description="Part of the email or full name (any case)"
+    # The length on the text itself: on the union it was a list's length ("too_long", "at most 320 items").
+    q: Annotated[str, StringConstraints(max_length=320), AfterValidator(no_nul)] | None = Field(
+        None, description="Part of the email or full name (any case)"
     )
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")

@@ -67,6 +67,9 @@ def test_the_list_filters_by_role_entity_status_and_text(staff_login: StaffLogin
     assert "judge@example.org" in admin.get("/staff/users?q=JUDGE").text
     refused = admin.get("/staff/users?role=king")
     assert refused.status_code == 422 and 'id="error-role"' in refused.text
+    # A search longer than the box takes was told "Choose at most 320", a list's words, not a text's.
+    too_long = admin.get("/staff/users", params={"q": "x" * 321})
+    assert too_long.status_code == 422 and "Write at most 320 characters." in too_long.text
 
 
 def test_the_list_pages_with_a_keyset_cursor(staff_login: StaffLogin, db: Connection) -> None:
