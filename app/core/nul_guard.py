@@ -4,9 +4,10 @@ each field that holds one, on every route, before any route or schema sees it.
 PostgreSQL cannot store or compare text holding NUL (psycopg refuses it: a 500), SQLite stores it;
 no name, note or password has a use for it. One check at the door gives both databases the same
 clear answer whatever route a body reaches, the login form included, instead of a validator to
-remember on every input schema. Query strings have their own guard (query_guard.py). Other
-bodies (an uploaded file) are data, not text fields, and pass untouched. Holding each JSON body, it
-also refuses one naming a key twice in an object (json_keys.py).
+remember on every input schema. A staff page's form is the exception: its NULs are left out (pasted
+from a PDF with the text, nobody typed them) and the form goes on to its page. Query strings have
+their own guard (query_guard.py). Other bodies (an uploaded file) are data, not text fields, and pass
+untouched. Holding each JSON body, it also refuses one naming a key twice in an object (json_keys.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,6 +74,24 @@ def _body_kind(scope: Scope) -> str | None:
     return None
 
 
+def workspace_page(scope: Scope) -> bool:
+    """Whether the request is for a staff page (a browser's form), not the API."""
+    path = str(scope.get("path", ""))
+    return path == "/staff" or path.startswith("/staff/")
+
+
+def _without_nul(body: bytes, scope: Scope) -> tuple[bytes, Scope]:
+    """A staff page's form with its NUL characters left out. A person does not type them: they come
+    with text pasted from a PDF, invisible in the box; refused, the form was lost on a page that could
+    name no field (this runs before the page's route)."""
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    cleaned = urlencode([(name.replace("\x00", ""), value.replace("\x00", "")) for name, value in pairs])
+    encoded = cleaned.encode()
+    headers = [(key, value) for key, value in scope["headers"] if key != b"content-length"]
+    headers.append((b"content-length", str(len(encoded)).encode()))
+    return encoded, {**scope, "headers": headers}
+
+
 class NulGuardMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -101,6 +120,9 @@ class NulGuardMiddleware:
                 break
         body = b"".join(chunks)
         fields = nul_fields(body, kind)
+        if fields and kind == "form" and workspace_page(scope):
+            body, scope = _without_nul(body, scope)
+            fields = []
         if fields:
             await self._refuse(scope, send, fields)
             return
