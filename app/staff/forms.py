@@ -153,11 +153,18 @@ async def _read_form(request: Request) -> FormData:
     return await request.form()
 
 
+def without_nul(typed: str) -> str:
+    """A form's text without the NULs pasted with it from a PDF, left out as the door leaves them out
+    of the other forms (app/core/nul_guard.py), which does not read a multipart one (attaching files)."""
+    return typed.replace("\x00", "")
+
+
 def _values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in form.multi_items():
         if not isinstance(value, str):
             continue  # files are read by the pages that take them
+        key, value = without_nul(key), without_nul(value)
         if key in values:
             previous = values[key]
             values[key] = [*previous, value] if isinstance(previous, list) else [previous, value]

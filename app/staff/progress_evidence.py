@@ -23,7 +23,7 @@ from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service
 from app.staff import once
-from app.staff.forms import FormInvalid, form_values, refused
+from app.staff.forms import FormInvalid, form_values, refused, without_nul
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
 from app.staff.progress import SECTION, progress_page, save_typed, typed_refused
 from app.staff.session import SignedInBeforeBody, StaffMember
@@ -65,7 +65,7 @@ def attach_evidence(
     gettext = StaffPage.of(request, "home", staff).gettext
     # The page's Attach button sends the update's form: the text typed there is saved first, in the
     # same step, or it would be lost; a refusal shows it again as typed (nothing saved, nothing attached).
-    typed = {key: value for key, value in form.items() if isinstance(value, str)}
+    typed = {without_nul(key): without_nul(value) for key, value in form.items() if isinstance(value, str)}
     if (earlier := once.sent_before(db, staff, typed)) is not None:
         return redirect(earlier, request)  # the same files sent again (a double click): attached once
     shown = typed if "narrative" in typed else None

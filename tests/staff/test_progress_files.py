@@ -312,3 +312,25 @@ def test_attach_pressed_twice_attaches_the_files_once(
             select(EvidenceFile.filename).where(EvidenceFile.progress_update_id == world.draft)
         )
         assert sorted(names) == ["minutes.txt", "report.pdf"]
+
+
+def test_a_nul_pasted_into_the_text_of_an_attaching_form_is_left_out(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Attach sends the update's form as multipart, which the door's NUL guard does not read: a
+    narrative pasted from a PDF was stored with its invisible NUL (SQLite) or answered a server error
+    (PostgreSQL cannot store one); it is saved without it, as the other forms are."""
+    focal = focal_login(staff_login, world)
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    fields = {
+        "reported_on": "2025-06-30",
+        "narrative": "Forty\x00 judges",
+        "new_status": "",
+        "etag": etag(page),
+    }
+    files = [("file", ("minutes.txt", samples.TEXT, "text/plain"))]
+    attached = focal.post(f"/staff/progress/{world.draft}/evidence", fields, files=files)
+    assert attached.status_code == 303
+    with Session(db) as session:
+        update = session.get(ProgressUpdate, world.draft)
+        assert update is not None and update.narrative == "Forty judges"
