@@ -280,3 +280,16 @@ def test_each_language_of_a_report_is_a_file_of_its_own_name(client: TestClient,
             assert name.endswith(f".{fmt}")
             names.add(name)
     assert len(names) == 9
+
+
+def test_a_theme_heading_left_in_the_feeds_language_is_marked_with_it(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """Grouped by theme, a French page titles a section with a theme the feed named in English only:
+    the heading and its entry in the contents say so (``lang="en"``), as the rows' themes already did,
+    so that a screen reader does not read "Children: definition" with French sounds."""
+    page = get(client, PUBLIC, format="html", group_by="theme", lang="fr").decode()
+    assert 'Thème : <span lang="en">Children: definition</span></h2>' in page
+    assert '"><span lang="en">Children: definition</span></a>' in page
+    # The last section's own words are the page's language.
+    assert '<h2 id="group-' in page and 'lang="en">Sans thème' not in page
