@@ -38,6 +38,7 @@ from app.models import (
     Recommendation,
     Term,
 )
+from app.plans.actions.reading import serving
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.public import related
 from app.public.schemas import FeedParams
@@ -101,14 +102,12 @@ def feed_title(publisher: Publisher, lang: str) -> str:
 
 
 def _linked_recommendations(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Actions implementing a current recommendation (``related.recommendation_is_current``) that
-    meets ``condition``."""
-    linked = (
-        select(ActionRecommendation.action_id)
-        .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
-        .where(*related.recommendation_is_current(), condition)
-    )
-    return Action.id.in_(linked)
+    """Actions serving a current recommendation (``related.recommendation_is_current``) that meets
+    ``condition``: linked to it, or to a published cluster it is in (``serving``), the actions its
+    portal page, ``/actions?recommendation=``, the statistics and the report show for it."""
+    matching = select(Recommendation.id).where(*related.recommendation_is_current(), condition)
+    served = serving(matching, public=True).subquery()
+    return Action.id.in_(select(served.c.action_id))
 
 
 def _own_sdg(code: str) -> ColumnElement[bool]:

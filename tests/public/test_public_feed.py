@@ -62,10 +62,11 @@ def test_only_published_progress_of_published_actions(public: TestClient, world:
     ("params", "found"),
     [
         ({"theme": "Right to education"}, True),
-        ({"theme": "child LABOUR"}, False),
+        ({"theme": "child LABOUR"}, True),  # P2, in the published cluster the action serves
         ({"sdg": "4"}, True),
         ({"sdg": "4.1"}, True),
-        ({"sdg": "8.7"}, False),
+        ({"sdg": "8.7"}, True),
+        ({"sdg": "6"}, False),
         ({"entity": "{justice}"}, True),
         ({"entity": "{labour}"}, True),
         ({"entity": "{other}"}, False),
@@ -79,6 +80,19 @@ def test_filters(
     names = {"justice": world.justice, "labour": world.labour, "other": other}
     root = _feed(public, **{key: value.format(**names) for key, value in params.items()})
     assert len(_entry_ids(root)) == int(found)
+
+
+@pytest.mark.parametrize("params", [{"theme": "Child labour"}, {"sdg": "8.7"}, {"sdg": "8"}])
+def test_a_filter_finds_the_actions_a_recommendation_s_page_shows(
+    public: TestClient, world: World, params: dict[str, str]
+) -> None:
+    """P2 (Child labour, SDG 8.7) is in the published cluster the public action serves: its portal page,
+    ``/actions?recommendation=``, the statistics and the report show that action, so a subscription
+    to the feed on its theme or goal must not leave out that action's progress."""
+    listed = public.get("/api/v1/public/actions", params={"recommendation": world.rec["P2"]}).json()
+    assert [item["id"] for item in listed["items"]] == [world.action]
+    page_url = f"http://testserver/actions/{world.action}#progress-{world.progress['published']}"
+    assert _entry_ids(_feed(public, **params)) == [page_url]
 
 
 def test_an_action_s_own_sdg_is_enough(public: TestClient, world: World) -> None:
