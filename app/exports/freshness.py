@@ -6,7 +6,10 @@ recommendation's feed data (``updated_at``, set by imports and manual edits), it
 and priority (``published_at``: a coordinator's working change is not public until published, and
 its time is not either), a published action or cluster (``updated_at``), and what a published
 action shows: its published progress updates (``published_at``), its indicators (``updated_at``)
-and their approved values (``reviewed_at``). It is one statement of seven ``max()``; a change of
+and their approved values (``reviewed_at``); and the last time something left the public's view,
+which those rows no longer show: the audit trail's ``progress.unpublish``, and the ``action.update``
+or ``cluster.update`` that changed ``published`` or ``archived`` (a withdrawal, or a publication
+counted already). It is one statement of nine ``max()``; a change of
 internal fields alone (notes, budgets) of a published action can move it too, since those rows
 carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
 that succeeded or found the source unchanged: the time the data was last checked against its source.
@@ -18,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.timestamps import as_utc
 from app.models import (
     Action,
+    AuditEvent,
     Cluster,
     ImportRun,
     Indicator,
@@ -54,6 +58,21 @@ def data_dates(session: Session) -> DataDates:
     return DataDates(**kept.counts.get(session, ["data dates"], lambda: _read(session)))
 
 
+def _withdrawals() -> list[Any]:
+    """The newest audit events that may have taken something out of the public's view: the object no
+    longer counts among the public rows above, so only the trail keeps the time. Two ``max()``, each
+    reading through the index on ``action`` (one ``OR`` of them would read the whole trail)."""
+    before = cast(AuditEvent.before, String)  # JSON on SQLite, JSONB on PostgreSQL: their text
+    return [
+        _newest(AuditEvent.at, AuditEvent.action == "progress.unpublish"),
+        _newest(
+            AuditEvent.at,
+            AuditEvent.action.in_(("action.update", "cluster.update")),
+            or_(before.like('%"published"%'), before.like('%"archived"%')),
+        ),
+    ]
+
+
 def _read(session: Session) -> dict[str, datetime | None]:
     # What hangs under an action is public only while the action is (docs/publishing.md).
     public_action = select(Action.id).where(Action.published.is_(True))
@@ -77,6 +96,7 @@ def _read(session: Session) -> dict[str, datetime | None]:
                 IndicatorValue.state == "approved",
                 IndicatorValue.indicator_id.in_(public_indicator),
             ),
+            *_withdrawals(),
         )
     ).one()
     changes = [as_utc(value) for value in row[1:] if value is not None]

@@ -208,3 +208,31 @@ def test_the_xlsx_about_sheet_names_the_filters_the_language_and_the_count(
     assert full["filters"] == "none" and full["lang"] == "en"
     staff = site.get(f"{STAFF}.xlsx?withdrawn=true&q=a%26b+%3D", headers=world.coordinator)
     assert _about(staff.content)["filters"] == "q=a%26b %3D&withdrawn=true"
+
+
+@pytest.mark.parametrize("withdrawn", ["progress", "action", "cluster", "archived cluster"])
+def test_taking_something_out_of_public_view_is_a_published_change(
+    make_client: MakeClient, world: World, withdrawn: str
+) -> None:
+    """A coordinator unpublishes a progress update, an action or a cluster (or archives the cluster):
+    the public no longer sees it, yet the last published change stayed put, or went back to the time
+    of an older change when the withdrawn object held the newest, so a reader who compares it with
+    their last download concluded nothing had changed."""
+    site = make_client(**PUBLISHER)
+    before = site.get(METADATA).json()["last_published_change"]
+    if withdrawn == "progress":
+        url = f"/api/v1/progress/{world.progress['published']}/unpublish"
+        response = site.post(url, json={}, headers=world.coordinator)
+    else:
+        url = (
+            f"/api/v1/clusters/{world.cluster}"
+            if "cluster" in withdrawn
+            else f"/api/v1/actions/{world.action}"
+        )
+        etag = site.get(url, headers=world.coordinator).headers["ETag"]
+        body = {"archived": True} if withdrawn == "archived cluster" else {"published": False}
+        response = site.patch(url, json=body, headers={**world.coordinator, "If-Match": etag})
+    assert response.status_code == 200, response.text
+    after = site.get(METADATA).json()["last_published_change"]
+    assert after > before
+    assert datetime.fromisoformat(after) > datetime.now(UTC) - timedelta(minutes=1)
