@@ -21,6 +21,9 @@ GAP = 6
 LABEL_WIDTH = 250
 BAR_AREA = 330
 VALUE_WIDTH = 60
+# Room a value's character takes after its bar, at the chart's 12-unit font (a digit is about 6.7):
+# "1 500 000 000" after a bar or a mark at full scale needs 6 + 13 * 7 units, past VALUE_WIDTH.
+VALUE_CHAR_WIDTH = 7
 MAX_LABEL_CHARS = 36
 
 Amount = int | float | Decimal
@@ -98,7 +101,10 @@ def bar_chart(
     largest = max((float(value) for value in values), default=0) or 1
     rows = max(1, len(bars)) + len(marks)
     height = rows * (BAR_HEIGHT + GAP) + GAP
-    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    longest = max(
+        (len(shown) for shown in [*(bar.shown for bar in bars), *(mark.shown for mark in marks)]), default=0
+    )
+    width = LABEL_WIDTH + BAR_AREA + max(VALUE_WIDTH, 6 + VALUE_CHAR_WIDTH * longest)
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '

@@ -97,3 +97,24 @@ def test_accept_language_negotiation() -> None:
     assert choose_language("FR", "es") == ("fr", True)
     assert choose_language("de", "es-MX") == ("es", False)
     assert choose_language(None, None) == ("en", False)
+
+
+def test_a_long_value_has_room_after_its_bar() -> None:
+    """An indicator counting money or people ("1 500 000 000" soles spent): the largest bar, or the
+    target's line, reaches the right of the bar area, and its value was written past the chart's edge,
+    cut to "1 000 000"; the chart is now as wide as its longest value needs (about 7 units a
+    character at the chart's 12-unit font), and no wider when the values are short."""
+    svg = bar_chart(
+        "i",
+        "Presupuesto ejecutado",
+        "d",
+        [Bar("jul 2025", 1_000_000_000, "1\u202f000\u202f000\u202f000"), Bar("ago 2025", 5, "5")],
+        [Mark("Meta", 1_500_000_000, "1\u202f500\u202f000\u202f000")],
+    )
+    width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))  # type: ignore[union-attr]
+    values = re.findall(r'<text class="chart-value" x="(\d+)"[^>]*>([^<]*)</text>', svg)
+    assert len(values) == 3
+    for x, text in values:
+        assert int(x) + 7 * len(text) <= width, (x, text, width)
+    short = bar_chart("c", "t", "d", [Bar("a", 10, "10")])
+    assert 'viewBox="0 0 640 ' in short
