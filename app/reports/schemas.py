@@ -22,8 +22,10 @@ GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
 ReportFormat = Literal["html", "docx", "xlsx", "pdf"]
 TemplateChoice = Literal["state", "default"]
 
-# List parameters a report has no use for: it is not paged, and it covers current recommendations.
-_NOT_REPORT_FILTERS = frozenset({"cursor", "limit", "withdrawn"})
+# List parameters a report has no use for: it is not paged, has its own order (by document, then
+# paragraph: a `sort` was taken, changed nothing and was shown as a filter) and covers current
+# recommendations. Refused (422), as the exports refuse them.
+_NOT_REPORT_FILTERS = frozenset({"cursor", "limit", "sort", "withdrawn"})
 # `needs_review` says an import changed a recommendation since staff last looked: internal work.
 _NOT_PUBLIC_FILTERS = _NOT_REPORT_FILTERS | {"needs_review"}
 # Dates written YYYY-MM-DD only (the list's lax `date` also takes a Unix time such as "0.0").

@@ -143,6 +143,21 @@ def test_invalid_options_are_422(
 
 
 @pytest.mark.parametrize("path", [STAFF, PUBLIC])
+def test_the_list_s_order_is_refused_as_the_exports_refuse_it(
+    client: TestClient, world: ReportWorld, path: str
+) -> None:
+    """A report has its own order (by document, then paragraph). The portal's search carries
+    ``sort=relevance`` in its address: put after the report's route, it was taken, changed nothing,
+    and was shown as a filter, its bare English name in the title, the file name and "Filters used"
+    ("... — CAT, sort : relevance" in French). It is now refused naming it, as the exports do."""
+    response = client.get(path, params={"mechanism": "CRC", "sort": "relevance", "lang": "fr"})
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["sort"]
+    export = client.get("/api/v1/public/exports/recommendations.csv?sort=relevance")
+    assert export.status_code == 422 and export.json()["errors"][0]["field"] == "sort"
+
+
+@pytest.mark.parametrize("path", [STAFF, PUBLIC])
 @pytest.mark.parametrize(
     ("field", "value"),
     [("mechanism", "XYZ"), ("theme", "Nope"), ("country", "Atlantis"), ("entity", "99999")],
