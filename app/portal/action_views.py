@@ -15,13 +15,14 @@ from babel.dates import format_date
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, NotFound
 from app.models.plan import ACTION_STATUSES
 from app.portal.charts import Amount, Bar, Mark, bar_chart
 from app.portal.pages import PageContext
 from app.portal.paging import Paging
 from app.portal.search_errors import search_errors
 from app.public import actions as public_actions
+from app.public import clusters as public_clusters
 from app.public.schemas import PublicAction, PublicActionParams, PublicIndicator
 from app.taxonomies.service import sdg_titles
 from app.web.i18n import format_number
@@ -73,6 +74,22 @@ def action_labels(page: PageContext) -> dict[str, str]:
     }
 
 
+def _scope(session: Session, filters: ActionFilters) -> dict[str, Any] | None:
+    """The one published cluster or current recommendation the list is limited to, to name it:
+    ``kind``, ``id`` and, for a cluster, its ``name``, for a recommendation its ``heading``; None
+    when the list is not limited to one the public sees (its note then names none)."""
+    if bool(filters.cluster) == bool(filters.recommendation):
+        return None
+    try:
+        if filters.cluster:
+            cluster = public_clusters.get_cluster(session, int(filters.cluster))
+            return {"kind": "cluster", "id": cluster.id, "name": cluster.name}
+        headings = public_actions.recommendation_headings(session, [int(filters.recommendation or "")])
+    except (ValueError, NotFound):
+        return None
+    return {"kind": "recommendation", "id": headings[0].id, "heading": headings[0]} if headings else None
+
+
 def actions(
     session: Session,
     page: PageContext,
@@ -97,6 +114,7 @@ def actions(
     return {
         "filters": filters,
         "filtered": bool(query),
+        "scope": None if errors else _scope(session, filters),
         "errors": errors,
         "field_labels": action_labels(page),
         "statuses": ACTION_STATUSES,

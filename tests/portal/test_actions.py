@@ -321,3 +321,23 @@ def test_the_data_dates_are_labelled_with_the_zone_they_are_shown_in(
         with TestClient(make_app(time_zone=zone)) as client:
             page = client.get("/exports").text
         assert page.count(f"</time> ({zone})") == 2, page
+
+
+def test_a_list_of_one_cluster_s_or_recommendation_s_actions_names_it(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """From a cluster's page ("every action of this cluster") or a recommendation's, the list said only
+    "Only the actions linked to one cluster or recommendation are listed": a reader (or a screen reader
+    landing on it, or a printed page) could not tell which. It now names it, linked to its page."""
+    cluster = portal.get("/actions", params={"cluster": seeded.cluster_id}).text
+    assert "Only the actions of this cluster are listed:" in cluster
+    assert f'<a href="/clusters/{seeded.cluster_id}">{PUBLISHED_CLUSTER}</a>' in cluster
+    recommendation = portal.get("/actions", params={"recommendation": seeded.education_id}).text
+    assert "Only the actions of this recommendation are listed:" in recommendation
+    assert f'<a href="/recommendations/{seeded.education_id}">' in recommendation
+    assert "CRC/C/PER/CO/6" in recommendation.split("are listed:", 1)[1].split("</p>", 1)[0]
+    # A cluster the public does not see is named nowhere: the list is empty, its note says no more.
+    hidden = portal.get("/actions", params={"cluster": seeded.unpublished_cluster_id}).text
+    assert "Only the actions linked to one cluster or recommendation are listed." in hidden
+    assert all(secret not in hidden for secret in SECRETS)
+    check_html(cluster)
