@@ -21,6 +21,7 @@ from app.core.time_zone import local_today
 from app.deadlines import completions, feed, publications, service
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish, DeadlineSent
 from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
+from app.entities.service import entity_refs
 from app.feed.fields import name_order
 from app.models import Entity, Mechanism
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -90,11 +91,17 @@ def names(db: DbSession, items: list[DeadlineOut]) -> dict[int, str]:
     return {entity_id: name for entity_id, name in rows}
 
 
-def options(db: DbSession) -> dict[str, list[tuple[Any, str]]]:
-    """The filters' and the form's choices: mechanisms by code, current entities by name."""
+def options(db: DbSession, page: StaffPage, keep: int | None = None) -> dict[str, list[tuple[Any, str]]]:
+    """The filters' and the form's choices: mechanisms by code, current entities by name, and ``keep``
+    (a deadline's entity, the one the list is filtered on) even if archived since, marked so: without it
+    the box read "None"/"Any", and the form sent back would drop the entity."""
     mechanisms = [(code, code) for (code,) in db.execute(select(Mechanism.code).order_by(Mechanism.code))]
     rows = db.execute(select(Entity.id, Entity.name).where(Entity.archived.is_(False)))
     entities = [(row.id, row.name) for row in sorted(rows, key=lambda row: name_order(row.name, row.id))]
+    if keep is not None and keep not in {entity_id for entity_id, _name in entities}:
+        kept = entity_refs(db, [keep]).get(keep)
+        if kept is not None:
+            entities.append((kept.id, f"{kept.name} ({page.gettext(_('archived'))})"))
     return {"mechanisms": mechanisms, "entities": entities}
 
 
@@ -134,7 +141,7 @@ def calendar_page(
         "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
         "new_feed_url": new_feed_url,
         "back": _back(request),
-        **options(db),
+        **options(db, page),
     }
     return render(request, page, "calendar/list.html", context, 422 if errors else 200)
 

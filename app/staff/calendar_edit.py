@@ -81,7 +81,7 @@ def _form(
         "deadline": deadline,
         "etag": etag,
         "manager": staff.actor.is_manager,
-        **options(db),
+        **options(db, page, deadline.entity_id if deadline else None),
     }
     return render(request, page, "calendar/deadline.html", context, status)
 
