@@ -105,6 +105,12 @@ def options(db: DbSession, page: StaffPage, keep: int | None = None) -> dict[str
     return {"mechanisms": mechanisms, "entities": entities}
 
 
+def _filtered_entity(values: dict[str, Any]) -> int | None:
+    """The entity the list is filtered on (archived or not: its box must show it), if it is one."""
+    chosen = values["entity"]
+    return int(chosen) if chosen.isdigit() and len(chosen) < 12 else None
+
+
 def calendar_page(
     request: Request, db: DbSession, staff: SignedIn, *, new_feed_url: str | None = None
 ) -> HTMLResponse:
@@ -141,7 +147,7 @@ def calendar_page(
         "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
         "new_feed_url": new_feed_url,
         "back": _back(request),
-        **options(db, page),
+        **options(db, page, _filtered_entity(values)),
     }
     return render(request, page, "calendar/list.html", context, 422 if errors else 200)
 

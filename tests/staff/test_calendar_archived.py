@@ -63,3 +63,14 @@ def test_saving_a_deadline_keeps_its_entity_archived_since(
     focal = staff_login("focal_point", entity_id=world.education)
     shown = focal.get(f"/staff/calendar/{world.education_custom}").text
     assert "Ministry of Education (archived)" in shown and "a general deadline" not in shown
+
+
+def test_the_list_filtered_on_an_archived_entity_keeps_it_in_its_box(
+    staff_login: StaffLogin, world: CalendarWorld, db: Connection
+) -> None:
+    # The list was filtered, but its box read "Any entity": the next "Filter" listed every deadline.
+    _archive(db, world.education)
+    page = staff_login("coordinator").get("/staff/calendar", params={"from": "", "entity": world.education})
+    assert page.status_code == 200 and EDUCATION_CUSTOM in page.text
+    assert _selected(page.text, "entity") == str(world.education)
+    assert "Ministry of Education (archived)" in page.text
