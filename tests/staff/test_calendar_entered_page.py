@@ -1,0 +1,30 @@
+"""An entered deadline's page as those who may only read it see it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import Connection, Engine, update
+
+from app.models import Deadline
+from tests.conftest import ModuleWorld
+from tests.deadlines.conftest import CalendarWorld, build_world
+from tests.staff.conftest import StaffLogin
+
+
+@pytest.fixture
+def world(module_world: ModuleWorld, migrated_engine: Engine) -> CalendarWorld:
+    return module_world(build_world, migrated_engine)
+
+
+def test_the_notes_keep_their_lines(staff_login: StaffLogin, world: CalendarWorld, db: Connection) -> None:
+    # A coordinator's notes in lines (what to send, to whom) read as one run-on paragraph.
+    notes = "1. Ask the ministry for the figures\n2. Send the draft to the coordinator"
+    db.execute(update(Deadline).where(Deadline.id == world.education_custom).values(notes=notes))
+    page = staff_login("focal_point", entity_id=world.education).get(
+        f"/staff/calendar/{world.education_custom}"
+    )
+    assert page.status_code == 200
+    shown = re.search(r"<dd([^>]*)>1\. Ask the ministry", page.text)
+    assert shown and 'class="pre-line"' in shown.group(1)
