@@ -88,8 +88,11 @@ def _form(
 
 @router.get("/calendar/new", response_class=HTMLResponse)
 def new_deadline(request: Request, db: DbSession, staff: ManagerSession) -> Response:
-    kind = "upr_review" if request.query_params.get("kind") == "upr_review" else "custom"
-    return _form(request, db, staff, {"kind": kind}, {})
+    if request.query_params.get("kind") == "upr_review":
+        # The review a coordinator leaves without a mechanism is the UPR's (app.deadlines.entered): the
+        # box says so rather than "No mechanism".
+        return _form(request, db, staff, {"kind": "upr_review", "mechanism": entered.UPR}, {})
+    return _form(request, db, staff, {"kind": "custom"}, {})
 
 
 @router.post("/calendar")

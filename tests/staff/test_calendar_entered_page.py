@@ -28,3 +28,14 @@ def test_the_notes_keep_their_lines(staff_login: StaffLogin, world: CalendarWorl
     assert page.status_code == 200
     shown = re.search(r"<dd([^>]*)>1\. Ask the ministry", page.text)
     assert shown and 'class="pre-line"' in shown.group(1)
+
+
+def test_the_next_review_form_offers_the_upr_as_its_mechanism(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # It read "No mechanism", and the review left so was saved under the UPR all the same.
+    page = staff_login("coordinator").get("/staff/calendar/new", params={"kind": "upr_review"}).text
+    assert '<option value="UPR" selected>' in page
+    other = staff_login("coordinator").get("/staff/calendar/new").text
+    box = re.search(r'<select id="field-mechanism".*?</select>', other, re.S)
+    assert box and "selected>" not in box.group(0)
