@@ -120,6 +120,16 @@ def deadline_page(request: Request, db: DbSession, staff: StaffMember, deadline_
     return _form(request, db, staff, _shown(deadline), {}, deadline=deadline, etag=tag)
 
 
+def _ticked(values: dict[str, Any], page: StaffPage) -> dict[str, Any]:
+    """What was typed, each box of the form (ticked or not: an unticked one is not sent) as Yes or No
+    in the page's language rather than the value the form sends ("true"). A deletion typed nothing."""
+    if "title" not in values:
+        return values
+    boxes = _FLAGS if "last_review_on" in values else ("done", "published")  # a review's form has three
+    answer = {True: page.gettext(_("Yes")), False: page.gettext(_("No"))}
+    return {**values, **{name: answer[values.get(name) == "true"] for name in boxes}}
+
+
 def _conflict(
     request: Request, db: DbSession, staff: ManagerSession, deadline_id: int, values: dict[str, Any]
 ) -> HTMLResponse:
@@ -131,7 +141,7 @@ def _conflict(
         labels=DEADLINE_FIELD_LABELS,
         object_id=deadline_id,
         reload_url=f"/staff/calendar/{deadline_id}",
-        typed=values,
+        typed=_ticked(values, StaffPage.of(request, "calendar", staff)),
     )
 
 

@@ -39,3 +39,24 @@ def test_the_next_review_form_offers_the_upr_as_its_mechanism(
     other = staff_login("coordinator").get("/staff/calendar/new").text
     box = re.search(r'<select id="field-mechanism".*?</select>', other, re.S)
     assert box and "selected>" not in box.group(0)
+
+
+def test_a_conflict_names_the_ticked_boxes_in_the_pages_words(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # "What you typed" read "Published: true" on a French page, and said nothing of an unticked box.
+    staff = staff_login("coordinator")
+    page = staff.get(f"/staff/calendar/{world.education_custom}").text
+    tag = re.search(r'name="etag" value="([^"]*)"', page)
+    assert tag
+    form = {"etag": tag.group(1).replace("&#34;", '"'), "title": "Hearing", "due_on": "2027-03-01"}
+    assert staff.post(f"/staff/calendar/{world.education_custom}", form).status_code == 303
+    late = staff.post(f"/staff/calendar/{world.education_custom}?lang=fr", {**form, "published": "true"})
+    assert late.status_code == 412
+    assert "<dt>Publiée</dt><dd>Oui</dd>" in late.text and "<dt>Fait</dt><dd>Non</dd>" in late.text
+    assert ">true<" not in late.text
+    # A deletion typed nothing: its conflict lists no box.
+    deleting = staff.post(
+        f"/staff/calendar/{world.education_custom}/delete?lang=fr", {"etag": form["etag"], "confirmed": "yes"}
+    )
+    assert deleting.status_code == 412 and "<dt>Fait</dt>" not in deleting.text
