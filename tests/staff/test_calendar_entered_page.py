@@ -60,3 +60,18 @@ def test_a_conflict_names_the_ticked_boxes_in_the_pages_words(
         f"/staff/calendar/{world.education_custom}/delete?lang=fr", {"etag": form["etag"], "confirmed": "yes"}
     )
     assert deleting.status_code == 412 and "<dt>Fait</dt>" not in deleting.text
+
+
+def test_a_conflict_keeps_the_lines_of_what_was_typed(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    # Notes typed in lines came back as one line to copy: the lines were lost on the way back.
+    staff = staff_login("coordinator")
+    page = staff.get(f"/staff/calendar/{world.education_custom}").text
+    tag = re.search(r'name="etag" value="([^"]*)"', page)
+    assert tag
+    form = {"etag": tag.group(1).replace("&#34;", '"'), "title": "Hearing", "due_on": "2027-03-01"}
+    assert staff.post(f"/staff/calendar/{world.education_custom}", form).status_code == 303
+    late = staff.post(f"/staff/calendar/{world.education_custom}", {**form, "notes": "First\nSecond"})
+    assert late.status_code == 412
+    assert re.search(r'<dl class="facts typed">.*<dd>First\nSecond</dd>', late.text, re.S)
+    stylesheet = staff.get("/staff/static/staff.css").text
+    assert ".typed dd { white-space: pre-line; }" in stylesheet
