@@ -295,6 +295,24 @@ def redis_url(value: str, *, store: str | None) -> str:
     return value
 
 
+# An offset written as one says it ("GMT-5", "UTC+05:00"): the time zone database's fixed-offset names
+# count the other way round (Etc/GMT+5 is UTC-5, POSIX's sign), so the closest spelling, Etc/GMT-5,
+# would put the instance ten hours off.
+_OFFSET = re.compile(r"(?:utc|gmt)_*([+\-\u2212])_*(\d{1,2})(?::?00)?")
+
+
+def _offset_hint(offset: re.Match[str], known: set[str]) -> str:
+    ahead, hours = offset.group(1) == "+", int(offset.group(2))
+    name = f"Etc/GMT{'-' if ahead else '+'}{hours}" if hours else "UTC"
+    if name not in known:
+        return ""
+    return (
+        f" (did you mean {name}, which is UTC{'+' if ahead else '-'}{hours}?)"
+        if hours
+        else " (did you mean UTC?)"
+    )
+
+
 def time_zone(value: str) -> str:
     """An IANA time zone name (America/Lima, Europe/Paris, UTC), as the system's or the tzdata
     package's database knows it."""
@@ -319,6 +337,8 @@ def time_zone(value: str) -> str:
             by_lower[match] for match in difflib.get_close_matches(wanted, by_lower, n=3, cutoff=0.6)
         ]
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        if (offset := _OFFSET.fullmatch(wanted)) is not None:
+            hint = _offset_hint(offset, known)  # never the closest spelling: its sign is the reverse
         raise ValueError(
             f"{value!r} is not a time zone{hint}: give an IANA name, such as America/Lima, Europe/Paris "
             "or UTC"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from pydantic import ValidationError
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,16 @@ def test_an_unknown_time_zone_stops_every_command_naming_the_setting(own_databas
     )
     assert Settings().time_zone == "UTC"
     assert Settings(time_zone="America/Lima").time_zone == "America/Lima"
+
+
+def test_an_offset_is_answered_with_the_etc_zone_of_that_offset() -> None:
+    # "GMT-5" (Lima's offset) was answered "did you mean Etc/GMT-5?", which is UTC+5: the Etc names
+    # count the other way round, and the instance would have been ten hours off.
+    for typed, meant, offset in (("GMT-5", "Etc/GMT+5", "UTC-5"), ("UTC+3", "Etc/GMT-3", "UTC+3")):
+        with pytest.raises(ValidationError) as refused:
+            Settings(time_zone=typed)
+        assert f"did you mean {meant}, which is {offset}?" in str(refused.value), typed
+        assert "such as America/Lima" in str(refused.value)
 
 
 def test_overdue_is_counted_from_the_instances_today(db: Connection, make_app: MakeApp) -> None:
