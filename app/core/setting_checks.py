@@ -301,6 +301,14 @@ def redis_url(value: str, *, store: str | None) -> str:
 _OFFSET = re.compile(r"(?:utc|gmt)_*([+\-\u2212])_*(\d{1,2})(?::?00)?")
 
 
+# Files the zone database's folder holds beside the zones, which open as one but are no zone's name: the
+# server's own zone ("localtime": whatever the host is set to) and the "posix/" and "right/" copies
+# ("right/" counts leap seconds). The feeds give the name to calendar programs (X-WR-TIMEZONE), which
+# know none of these.
+_NOT_ZONES = ("localtime", "posixrules")
+_COPIES = ("posix/", "right/")
+
+
 def _offset_hint(offset: re.Match[str], known: set[str]) -> str:
     ahead, hours = offset.group(1) == "+", int(offset.group(2))
     name = f"Etc/GMT{'-' if ahead else '+'}{hours}" if hours else "UTC"
@@ -324,10 +332,12 @@ def time_zone(value: str) -> str:
         if not name:
             raise ValueError("empty")
         zoneinfo.ZoneInfo(name)
+        if name.lower() in _NOT_ZONES or name.lower().startswith(_COPIES):
+            raise ValueError("a file of the database's folder, not a zone's name")
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        known = zoneinfo.available_timezones()
+        known = zoneinfo.available_timezones() - set(_NOT_ZONES)
         by_lower = {known_name.lower(): known_name for known_name in known}
-        wanted = name.lower().replace(" ", "_")
+        wanted = name.lower().replace(" ", "_").removeprefix("posix/").removeprefix("right/")
         # "america/lima" is America/Lima, "Lima" a city's zone; else the closest spellings.
         close = [by_lower[wanted]] if wanted in by_lower else []
         close = close or sorted(

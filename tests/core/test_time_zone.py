@@ -51,6 +51,20 @@ def test_an_offset_is_answered_with_the_etc_zone_of_that_offset() -> None:
         assert "such as America/Lima" in str(refused.value)
 
 
+def test_the_files_beside_the_zones_are_no_time_zone() -> None:
+    # "localtime" (the server's own zone) and the right/ and posix/ copies opened, and the feeds gave
+    # calendar programs a zone name none of them knows (X-WR-TIMEZONE:localtime).
+    for typed, meant in (("localtime", None), ("right/America/Lima", "America/Lima"), ("posix/UTC", "UTC")):
+        with pytest.raises(ValidationError) as refused:
+            Settings(time_zone=typed)
+        assert f"{typed!r} is not a time zone" in str(refused.value)
+        assert (
+            (f"did you mean {meant}?" in str(refused.value))
+            if meant
+            else "did you mean" not in str(refused.value)
+        )
+
+
 def test_overdue_is_counted_from_the_instances_today(db: Connection, make_app: MakeApp) -> None:
     zone = _other_day_zone()
     utc_today = datetime.now(UTC).date()
