@@ -56,6 +56,8 @@ _PLAIN = {
     "bool_parsing": _("Choose yes or no."),
     # A code written otherwise than its box's hint shows (a currency, a language): not a regular expression.
     "string_pattern_mismatch": _("Write it as the hint beside the box shows."),
+    # A title in two lines (app.plans.schemas.Title): pasted from Word, whose line break a text box keeps.
+    "one_line": _("Write it on one line, without a line break."),
     # A range's end before its start (app.core.dates.ends_range): the API names the start's parameter.
     "date_range": _("must be on or after the first date"),
 }

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Connection, Engine, update
 
 from app.models import Deadline
+from app.web.i18n import translations
 from tests.conftest import ModuleWorld
 from tests.deadlines.conftest import CalendarWorld, build_world
 from tests.staff.conftest import StaffLogin
@@ -75,3 +76,19 @@ def test_a_conflict_keeps_the_lines_of_what_was_typed(staff_login: StaffLogin, w
     assert re.search(r'<dl class="facts typed">.*<dd>First\nSecond</dd>', late.text, re.S)
     stylesheet = staff.get("/staff/static/staff.css").text
     assert ".typed dd { white-space: pre-line; }" in stylesheet
+
+
+ONE_LINE = "Write it on one line, without a line break."
+
+
+def test_a_title_in_two_lines_is_refused_in_the_pages_language(
+    staff_login: StaffLogin, world: CalendarWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A title pasted from Word (its line break a vertical tab, which a text box keeps) was refused in
+    # pydantic's English on a Spanish page: "Input should be one line, without a line break".
+    spanish = "Escriba el texto en una sola línea, sin saltos de línea."
+    monkeypatch.setitem(vars(translations("es"))["_catalog"], ONE_LINE, spanish)
+    form = {"kind": "custom", "title": "Informe\x0bal Congreso", "due_on": "2027-01-01"}
+    refused = staff_login("coordinator").post("/staff/calendar?lang=es", form)
+    assert refused.status_code == 422 and 'href="#field-title"' in refused.text
+    assert spanish in refused.text and "Input should be" not in refused.text
