@@ -61,11 +61,17 @@ def _deadlines(db: Session, audience: Audience, due_days: int, today: date) -> S
     """The calendar's other deadlines (actions have their own sections) due within ``due_days`` days
     or overdue, not met: reports and follow-up replies due, UPR dates, indicator targets, entered ones."""
     kinds = [kind for kind in DEADLINE_KINDS if kind != "action_due"]
-    params = DeadlineListParams.model_validate({"kind": kinds, "to": today + timedelta(days=due_days)})
+    until = today + timedelta(days=due_days)
+    params = DeadlineListParams.model_validate({"kind": kinds, "to": until})
     found = [item for item in deadlines(db, audience, params, today) if not item.done]
     # The calendar starts this month unless told otherwise: from the earliest of them, it lists the
-    # overdue ones of earlier months too (the most pressing, and they were all hidden).
-    whole = f"/staff/calendar?from={found[0].date.isoformat()}" if found else "/staff/calendar"
+    # overdue ones of earlier months too (the most pressing, and they were all hidden); to the last day
+    # the section counts, not every deadline of the years ahead.
+    whole = (
+        f"/staff/calendar?from={found[0].date.isoformat()}&to={until.isoformat()}"
+        if found
+        else "/staff/calendar"
+    )
     return Section(
         _("Deadlines due soon or overdue"),
         len(found),
