@@ -114,6 +114,7 @@ def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSetti
         {
             "work": work,
             "reminders": reminders,
+            "digest": user.digest if user else None,  # "never": the list comes by no e-mail
             "statuses": statuses(page),
             "run_labels": run_labels(page.gettext),
         },

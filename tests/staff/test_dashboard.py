@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
-from app.models import Action
+from app.models import Action, User
 from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.conftest import StaffLogin
@@ -202,3 +202,15 @@ def test_action_statuses_are_named_as_on_the_actions_pages(
     statuses += re.findall(r"</th>\s*<td>.*?</td>\s*<td>([^<]+)</td>\s*</tr>", section(html, "open"), re.S)
     assert in_progress in statuses and planned in statuses
     assert in_progress.lower() not in statuses
+
+
+def test_the_reminders_do_not_say_they_come_by_e_mail_to_who_chose_never(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    # "The same list comes by e-mail" stood under the reminders of someone who had chosen "Never".
+    staff = staff_login("coordinator")
+    db.execute(update(User).where(User.id == staff.user_id).values(digest="never"))
+    reminders = section(staff.get("/staff/").text, "reminders-title")
+    assert "The same list comes by e-mail" not in reminders
+    assert "This list does not come by e-mail: you chose never." in reminders
+    assert 'href="/staff/account"' in reminders
