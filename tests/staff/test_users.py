@@ -329,8 +329,8 @@ def _typed_and_changed(html_text: str) -> tuple[str, str]:
     """The conflict page's "Changed: ..." sentence and its "What you typed" list, as text."""
     changed = html_text.split('class="notice warning"')[1].split("</div>")[0]
     typed = (
-        html_text.split('<dl class="facts">')[1].split("</dl>")[0]
-        if '<dl class="facts">' in html_text
+        html_text.split('<dl class="facts typed">')[1].split("</dl>")[0]
+        if '<dl class="facts typed">' in html_text
         else ""
     )
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", changed)), re.sub(
