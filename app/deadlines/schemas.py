@@ -20,7 +20,10 @@ from app.plans.schemas import Forbid, LongText, RefId, Title
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 100
 
-MechanismCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# Codes are stored in upper case (app.feed.mechanisms): "crc" is the CRC, in a filter as in a deadline.
+MechanismCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=64)
+]
 
 
 class DeadlineFilters(BaseModel):

@@ -311,3 +311,24 @@ def test_a_title_breaking_the_line_in_any_way_is_refused(
         ).status_code
         == 201
     )
+
+
+def test_a_mechanism_code_is_read_in_any_case_as_the_list_reads_it(
+    world: CalendarWorld, anonymous_client: TestClient, headers_for: Headers
+) -> None:
+    # The list takes ?mechanism=crc; an entered deadline's "crc" was refused, "no mechanism has the
+    # code crc", while the CRC was there.
+    headers = headers_for("coordinator")
+    created = anonymous_client.post(
+        URL,
+        json={"title": "Reply to the review", "due_on": "2027-01-01", "mechanism": "upr"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["mechanism"] == "UPR"
+    changed = anonymous_client.patch(
+        f"{URL}/{created.json()['id']}",
+        json={"mechanism": " Upr "},
+        headers={**headers, "If-Match": created.headers["ETag"]},
+    )
+    assert changed.status_code == 200 and changed.json()["mechanism"] == "UPR"
