@@ -30,7 +30,7 @@ from app.feed.records import (
     Unchanged,
 )
 from app.feed.refusals import refusal
-from app.feed.sniff import file_kind
+from app.feed.sniff import file_kind, kind_of
 from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
@@ -336,6 +336,10 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
     """
     head = file.read(_PEEK_BYTES)
     start = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    # A binary file's NUL bytes (gzip's header, a PDF's) are not UTF-16's: name what it is first.
+    kind = kind_of(head)
+    if kind is not None and kind not in (refusals.KIND_JSON, refusals.KIND_HTML, refusals.KIND_XML):
+        raise MalformedInput(refusals.refusal(refusals.NOT_THE_JSON_EXPORT, name=path.name, kind=kind))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         raise MalformedInput(refusal(file_refusals.JSON_UTF16, name=path.name))
     at, head = start, head[start:]

@@ -3,6 +3,7 @@ short, a syntax error, no array at the top, bytes that are not UTF-8."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -67,3 +68,26 @@ def test_utf16_file_is_not_utf8(tmp_path: Path) -> None:
     path.write_text(json.dumps([uhri_object()]), encoding="utf-16")
     with pytest.raises(MalformedInput, match="not UTF-8 at record 1"):
         read_all(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        # gzip's header holds NUL bytes (flags, a zero timestamp): they were taken for UTF-16's.
+        (gzip.compress(b"[]", mtime=0), "this is a gzip-compressed file (decompress it first)"),
+        (b"%PDF-1.7\n%\x00\x00\x00\x00", "this is a PDF document"),
+    ],
+    ids=["gzip", "pdf-with-nul-bytes"],
+)
+def test_a_compressed_or_binary_file_is_named_for_what_it_is(
+    tmp_path: Path, content: bytes, kind: str
+) -> None:
+    """An export kept compressed (export-full-en.json.gz, or a download saved without being unpacked)
+    was refused as "not UTF-8 at record 1 (looks like UTF-16)", sending the operator after an
+    encoding; it is named for what it is, and what to do."""
+    path = tmp_path / "export-full-en.json"
+    path.write_bytes(content)
+    with pytest.raises(MalformedInput) as refused:
+        read_all(path)
+    assert kind in str(refused.value)
+    assert "UTF-16" not in str(refused.value)
