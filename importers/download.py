@@ -24,8 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.feed import download_refusals as reasons
-from app.feed.refusals import refusal
+from app.feed.refusals import KIND_HTML, refusal
+from app.feed.sniff import kind_of
 from app.import_runs.masking import mask_credentials
+
+# The first bytes that tell a web page from an export (app/feed/sniff.py).
+_PEEK = 512
 
 if TYPE_CHECKING:  # imported by the functions that download: a run of a local file never loads it
     import httpx
@@ -338,8 +342,17 @@ def _attempt(
         if expected is not None and response.num_bytes_downloaded < expected:
             received = response.num_bytes_downloaded
             raise _RetryableError(refusal(reasons.CLOSED_EARLY, received=received, expected=expected))
+    _refuse_web_page(url, part)
     os.replace(part, dest)
     return DownloadResult(dest, validators, bytes=received)
+
+
+def _refuse_web_page(url: str, part: Path) -> None:
+    """A web page sent with 200 (a sign-in, maintenance or error page, or the address of a page rather
+    than of the file) is no export of any format: the download failed, whatever the file was to be."""
+    with part.open("rb") as body:
+        if kind_of(body.read(_PEEK)) == KIND_HTML:
+            raise DownloadError(refusal(reasons.WEB_PAGE, url=url))
 
 
 def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:

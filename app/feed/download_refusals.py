@@ -40,6 +40,11 @@ NOT_MODIFIED = _("%(url)s answered 304 Not Modified to an unconditional request"
 TOO_LARGE = _("%(url)s is %(size)s bytes, over the limit of %(limit)s")
 SENT_TOO_MUCH = _("%(url)s sent more than the limit of %(limit)s bytes")
 CANNOT_WRITE = _("cannot write %(part)s: %(error)s")
+WEB_PAGE = _(
+    "%(url)s sent a web page (HTML), not the export: a sign-in, maintenance or error page, or the address "
+    "of a page rather than of the file; open the URL in a browser to see it, and check NRTD_UHRI_URL (or "
+    "the URL given); not retried"
+)
 # What an attempt met (retried, then given up on): the reason of FAILED_AFTER and the others.
 NO_CONNECTION = _("no connection within %(seconds)s")
 NO_ANSWER = _("no answer within %(seconds)s")
@@ -52,6 +57,6 @@ STOPPED_SENDING = _("the server stopped sending: nothing for %(seconds)s after %
 FIXED = (*HINTS.values(), CLIENT_ERROR, CONNECTION_REFUSED, CANNOT_CONNECT)
 WITH_VALUES = (
     DOWNLOAD_FAILED, NOT_HTTP, FAILED, FAILED_AFTER, GAVE_UP, NO_TIME_LEFT, UNKNOWN_HOST, BAD_CERTIFICATE,
-    TOOK_TOO_LONG, HTTP_REFUSED, NOT_MODIFIED, TOO_LARGE, SENT_TOO_MUCH, CANNOT_WRITE, NO_CONNECTION,
-    NO_ANSWER, CANNOT_CONNECT_BECAUSE, CLOSED_EARLY, STOPPED_SENDING,
+    TOOK_TOO_LONG, HTTP_REFUSED, NOT_MODIFIED, TOO_LARGE, SENT_TOO_MUCH, CANNOT_WRITE, WEB_PAGE,
+    NO_CONNECTION, NO_ANSWER, CANNOT_CONNECT_BECAUSE, CLOSED_EARLY, STOPPED_SENDING,
 )  # fmt: skip
