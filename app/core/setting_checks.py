@@ -127,7 +127,7 @@ def cron(value: str) -> str:
         # for a minute.
         raise ValueError(
             f"not a cron expression of five fields (minute hour day-of-month month day-of-week, e.g. "
-            f"0 3 * * * for 03:00 UTC every day): {value!r} has {fields}"
+            f"0 3 * * * for 03:00 every day, in NRTD_TIME_ZONE): {value!r} has {fields}"
         )
     if not croniter.is_valid(value):
         raise ValueError(f"not a valid cron expression: {value!r}")

@@ -29,8 +29,9 @@ def test_a_schedule_that_never_comes_or_has_a_seconds_field_is_refused(own_datab
     # 3rd of the month, and every second (a sixth field) of that minute.
     assert _refused(own_database, name, "0 0 3 * * *") == (
         f"setting {name}: not a cron expression of five fields (minute hour day-of-month month "
-        "day-of-week, e.g. 0 3 * * * for 03:00 UTC every day): '0 0 3 * * *' has 6"
+        "day-of-week, e.g. 0 3 * * * for 03:00 every day, in NRTD_TIME_ZONE): '0 0 3 * * *' has 6"
     )
+    # It said "03:00 UTC" while the schedules run in NRTD_TIME_ZONE (America/Lima: 03:00 in Lima).
     for kept in ("0 3 * * *", "0 0 29 2 *", "@daily", "*/15 * * * 1-5"):
         result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, name: kept})
         assert result.returncode == 0, (kept, result.stderr)
