@@ -210,6 +210,7 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
         summary.counts.rejected,
         # Failed before a record was read: the file itself was refused.
         refused=summary.outcome == "failed" and summary.counts.read == 0,
+        kept=summary.counts.created + summary.counts.updated + summary.counts.unchanged,
     )
 
 

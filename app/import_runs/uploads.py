@@ -37,6 +37,9 @@ class UploadedRun:
     # The file was refused as a whole before a record was read (not of its kind, empty, unreadable,
     # holding no record): the run failed, and the page shows the form again with the reason.
     refused: bool = False
+    # Records of the file the run created, updated or found unchanged: none, with some rejected, is a
+    # file of which nothing was imported.
+    kept: int = 0
 
 
 class UploadImport(Protocol):

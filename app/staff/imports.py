@@ -48,6 +48,10 @@ COPY_CHUNK = 1024 * 1024
 LIST_FILTERS = ("source", "outcome", "cursor")
 
 NOTICES["import-finished"] = _("The file is imported. The records it rejected, if any, are listed below.")
+NOTICES["import-all-rejected"] = _(
+    "No record of the file was imported: every one was rejected. Correct the rows listed below and "
+    "import the file again."
+)
 NOTICES["import-failed"] = _("The import failed and changed nothing. The reason is below.")
 NOTICES["import-started"] = _(
     "The scheduled UHRI import has started. It is listed here when it has finished: reload the page."
@@ -232,6 +236,8 @@ def upload(
         reason = Reason(CANNOT_BE_IMPORTED, reason=refusal_of_run(run.message or ""))
         return _refused(request, db, staff, 422, {"file": reason}, values, refused_run=run.run_id)
     done = "import-finished" if run.outcome == "succeeded" else "import-failed"
+    if run.outcome == "succeeded" and run.rejected and not run.kept:
+        done = "import-all-rejected"
     return redirect(f"/staff/imports/{run.run_id}?done={done}", request)
 
 

@@ -284,3 +284,26 @@ def test_an_upload_while_another_import_runs_is_refused(
         french = staff.post("/staff/imports/run-scheduled?lang=fr")
     assert "une autre importation est en cours" in french.text and "another import" not in french.text
     assert runs(engine) == []
+
+
+def test_a_file_whose_every_row_is_rejected_is_not_said_imported(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """Every row of a template rejected (its dates retyped by a spreadsheet): the page said "The file
+    is imported", while nothing of it was. It now says that no record was imported, and why to look
+    below; a file imported in part is still "imported"."""
+    staff = committed_staff_login("coordinator")
+    rows = (
+        b"mechanism,text,publication_date\r\nIACHR,Adopt a law,10/05/2023\r\nIACHR,Ratify it,11/05/2023\r\n"
+    )
+
+    answer = upload(staff, rows, kind="csv-template", name="regional.csv")
+
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    assert location.endswith("?done=import-all-rejected")
+    assert runs(engine) == [("succeeded", 0, 2)]
+    page = staff.get(location)
+    assert "The file is imported." not in page.text
+    assert "No record of the file was imported: every one was rejected." in page.text
+    assert "row 3" in page.text
