@@ -210,10 +210,21 @@ def known_country(country: str, origin: str = "--country") -> str:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-def this_state_only(settings: Settings, country: str | None) -> None:
-    """Refuse ``--country`` naming another State than the one this instance tracks (NRTD_COUNTRY):
-    its recommendations would be stored beside this State's, on the portal and in every report, and
-    no later import removes them (exit 2). Another State is imported into a database of its own."""
+def this_state_only(settings: Settings, country: str | None, all_countries: bool = False) -> None:
+    """Refuse ``--country`` naming another State than the one this instance tracks (NRTD_COUNTRY), and
+    ``--all-countries`` there: their recommendations would be stored beside this State's, on the
+    portal and in every report, and no later import removes them (exit 2). Another State, or every
+    State, is imported into a database of its own."""
+    if all_countries and settings.country.strip():
+        tracked = known_country(settings.country, "NRTD_COUNTRY")
+        say(
+            f"--all-countries: this instance tracks {tracked} (NRTD_COUNTRY), and the other States' "
+            "recommendations would be stored beside them, shown on the portal and counted in the reports, "
+            "which no later import undoes. Import every State into a database of its own "
+            "(NRTD_DATABASE_URL, with NRTD_COUNTRY empty)",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
     if not country or not settings.country.strip():
         return
     asked, tracked = known_country(country), known_country(settings.country, "NRTD_COUNTRY")

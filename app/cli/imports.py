@@ -181,7 +181,7 @@ def import_uhri_cmd(
     settings = settings_or_exit()
     country_given(country)
     exclusive(country, all_countries)
-    this_state_only(settings, country)
+    this_state_only(settings, country, all_countries)
     langs = None
     if languages is not None:  # given, even empty: never passed over for NRTD_UHRI_LANGUAGES
         try:
@@ -279,7 +279,7 @@ def import_upr_info_cmd(
         _known_encoding(encoding)
     country_given(country)
     exclusive(country, all_countries)
-    this_state_only(settings, country)
+    this_state_only(settings, country, all_countries)
     engine = database()
     _finish(
         lambda progress: import_upr_info(

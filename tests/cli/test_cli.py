@@ -98,7 +98,7 @@ def test_failed_run_exits_1_with_the_reason(engine: Engine, database_url: str, t
 def test_missing_file_and_bad_setting_exit_with_clear_messages(own_database: str, tmp_path: Path) -> None:
     missing = nrtd(own_database, "import", "uhri", "/nonexistent/export.json")
     assert missing.returncode == 2 and "no such file" in missing.stderr  # as upr-info and csv: usage
-    folder = nrtd(own_database, "import", "uhri", str(tmp_path), "--all-countries")
+    folder = nrtd(own_database, "import", "uhri", str(tmp_path))
     assert folder.returncode == 2
     assert f"{tmp_path} is a directory: name the export file in it" in folder.stderr
     for source in ("csv", "upr-info"):  # their file argument says so itself

@@ -121,6 +121,13 @@ def test_another_state_than_the_instances_is_refused(
         assert refused.returncode == 2, (args, refused.stderr)
         said = " ".join(refused.stderr.split())
         assert "--country CL: this instance tracks Peru (NRTD_COUNTRY), and Chile's recommendations" in said
+    # Every State at once stored the other States' too: the sample's 33 beside Peru's 47, exit 0.
+    for args in (("uhri", str(chile)), ("upr-info", str(upr))):
+        every = nrtd(database_url, "import", *args, "--all-countries")
+        assert every.returncode == 2, (args, every.stderr)
+        said = " ".join(every.stderr.split())
+        assert "--all-countries: this instance tracks Peru (NRTD_COUNTRY), and the other States'" in said
+        assert "with NRTD_COUNTRY empty" in said
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
     assert recommendation_count(engine) == 0
