@@ -281,12 +281,13 @@ def upr_position(values: list[str]) -> str:
 def _upr_position(values: tuple[str, ...]) -> str:
     """Supported / noted / none. Partly supported recommendations count as supported in part: noted
     wins only when nothing was supported."""
-    keys = {label_key(value) for value in values}
+    # Each key with the value it was folded from, which a refusal names as it was typed.
+    keys = {label_key(value): value.strip() for value in values}
     mapped = set()
-    for key in keys:
+    for key, typed in keys.items():
         position = _POSITIONS.get(without_accents(key))
         if position is None:
-            problem = refusals.refusal(reasons.UNKNOWN_POSITION, key=repr(key))
+            problem = refusals.refusal(reasons.UNKNOWN_POSITION, key=repr(typed))
             raise RecordError(refusals.refusal(reasons.FIELD_PROBLEM, field="position", problem=problem))
         mapped.add(position)
     if "supported" in mapped:

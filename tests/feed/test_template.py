@@ -148,6 +148,12 @@ def test_translation_of_a_rejected_row_is_rejected(tmp_path: Path) -> None:
             "position: unknown UPR position 'maybe': expected supported or noted (also accepted, "
             "rejected, or these words in French or Spanish), or nothing",
         ),
+        # Named as typed: it was named as the folded key the import compares ('supported noted').
+        (
+            {"position": "Supported/Noted"},
+            "position: unknown UPR position 'Supported/Noted': expected supported or noted (also "
+            "accepted, rejected, or these words in French or Spanish), or nothing",
+        ),
         ({"language": "english"}, "language: 'english' is not a language code such as en, fr or pt"),
         ({"external_id": "x" * 129}, "external_id: longer than 128 characters"),
     ],

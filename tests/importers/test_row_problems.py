@@ -88,7 +88,7 @@ def test_a_uhri_search_export_row_names_each_of_its_problems(tmp_path: Path) -> 
             "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations",
             "Document Publication Date: -3 is not an Excel date serial number",
             "UPR Session: several sessions [43, 44]",
-            "UPR Position: unknown UPR position 'maybe'",
+            "UPR Position: unknown UPR position 'Maybe'",
         ],
     )
     assert rejection.external_id == UUID  # its id was readable: named beside its problems

@@ -207,7 +207,7 @@ def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path:
         ({"Sdgs": "- 99 - NOT A GOAL"}, "Sdgs: '99' is not an SDG goal or target"),
         (
             {"UPR Position": "- Maybe"},
-            "UPR Position: unknown UPR position 'maybe': expected supported or noted (also accepted, "
+            "UPR Position: unknown UPR position 'Maybe': expected supported or noted (also accepted, "
             "rejected, or these words in French or Spanish), or nothing",
         ),
         (

@@ -45,7 +45,7 @@ def test_a_uhri_export_s_rejected_rows_in_french(
         "OHCHR Annotation Id : '12345' n’est pas un UUID",
         "Type : 'Resolutions' n’est ni Recommendations ni Concerns/Observations",
         "UPR Session : plusieurs sessions [43, 44]",
-        "UPR Position : position EPU inconnue 'maybe' : attendu supported ou noted",
+        "UPR Position : position EPU inconnue 'Maybe' : attendu supported ou noted",
         "Themes : un libellé de plus de 255 caractères",
     ):
         assert f"<td>{reason}" in page, reason
@@ -57,7 +57,7 @@ def test_a_uhri_export_s_rejected_rows_in_french(
         "OHCHR Annotation Id: '12345' is not a UUID",
         "Type: 'Resolutions' is neither Recommendations nor Concerns/Observations",
         "UPR Session: several sessions [43, 44]",
-        "UPR Position: unknown UPR position 'maybe': expected supported or noted (also accepted, rejected, "
+        "UPR Position: unknown UPR position 'Maybe': expected supported or noted (also accepted, rejected, "
         "or these words in French or Spanish), or nothing",
         "Themes: a label longer than 255 characters",
     ]
