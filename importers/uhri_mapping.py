@@ -198,11 +198,21 @@ def _annotation_type(obj: dict[str, Any]) -> str:
 
 
 def _upr_session(value: object) -> int | None:
-    # The export wraps the session in a list (["43"]); a bare value is accepted too.
-    if isinstance(value, list):
-        if not value:
-            return None
-        value = value[0]
+    # The export wraps the session in a list (["43"]); a bare value is accepted too. Several
+    # sessions reject the record, as in the XLSX: which one the cycle follows cannot be known.
+    sessions = {
+        session
+        for item in (value if isinstance(value, list) else [value])
+        if (session := _one_session(item)) is not None
+    }
+    if len(sessions) > 1:
+        raise RecordError(
+            refusal(reasons.SEVERAL_SESSIONS, field="UprSession", sessions=str(sorted(sessions)))
+        )
+    return sessions.pop() if sessions else None
+
+
+def _one_session(value: object) -> int | None:
     if isinstance(value, str):
         value = clean_label(value, MAX_TEXT_CHARS)  # parse_int says what is wrong with a long one
     return parse_int(value, "UprSession")

@@ -263,6 +263,11 @@ def test_an_empty_array_yields_nothing(tmp_path: Path) -> None:
         pytest.param(uhri_object(Body="- "), "Body: missing", id="body-dash"),
         pytest.param(uhri_object(Body=["UPR"]), "Body: expected a text label", id="body-list"),
         pytest.param(uhri_object(UprSession=["forty"]), "UprSession: expected a whole number", id="session"),
+        # The first was kept without a word (cycle and session of 43), as the XLSX rejects it.
+        pytest.param(
+            uhri_object(UprSession=["43", "44"]), "UprSession: several sessions [43, 44]", id="sessions"
+        ),
+        pytest.param(uhri_object(UprSession=["43", "forty"]), "UprSession: expected a whole", id="second"),
         pytest.param(uhri_object(UprCycle="IV"), "UprCycle: expected a whole number", id="cycle"),
         pytest.param(uhri_object(UprPositions=["Maybe"]), "UprPositions: position: unknown", id="position"),
         pytest.param(uhri_object(Sdgs=["99 - NOT A GOAL"]), "Sdgs: '99' is not an SDG", id="sdg-code"),
