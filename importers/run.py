@@ -5,11 +5,13 @@ through ``run_record.execute_run``. The CSV imports (UPR Info, the manual templa
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
@@ -212,7 +214,8 @@ class UhriImport:
     def _fetch(self, lang: str, known: Validators | None, work: Path) -> DownloadResult:
         if self.progress:
             self.progress(f"downloading {lang}", Counts())
-        return _download(self.settings, self.urls[lang], work / f"export-{lang}", known, self.progress)
+        url = self.urls[lang]
+        return _download(self.settings, url, work / lang / _downloaded_name(url, lang), known, self.progress)
 
     def _save_validators(self, conn: Connection, run_id: int) -> None:
         """The downloads' validators, for the next run's conditional requests (in the run's transaction)."""
@@ -229,6 +232,13 @@ class UhriImport:
                     import_run_id=run_id,
                 )
             )
+
+
+def _downloaded_name(url: str, lang: str) -> str:
+    """The name a download is kept under, which the refusals of its content name: the URL's last
+    part ("export-full-en.json"), as the operator knows it, made safe; each language has a folder."""
+    last = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    return re.sub(r"[^\w.-]+", "-", last).strip(".-")[:100] or f"export-{lang}"
 
 
 def _downloaded_path(result: DownloadResult) -> Path:

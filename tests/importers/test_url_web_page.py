@@ -3,6 +3,8 @@ served with 200, or the address of the UHRI page rather than of its file."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Engine
 
@@ -10,7 +12,7 @@ import importers.run
 from app.core.config import Settings
 from tests.fake_uhri import FakeUhri
 from tests.importers.test_url_import import stored_validators
-from tests.uhri_records import snapshot
+from tests.uhri_records import snapshot, uhri_record
 
 PAGE = b"<!DOCTYPE html>\n<html><head><title>Maintenance</title></head><body>Back soon</body></html>\n"
 
@@ -37,3 +39,25 @@ def test_a_web_page_fails_the_download_naming_the_url(
     )
     assert snapshot(engine, skip=("import_leases", "import_runs")) == before
     assert stored_validators(engine) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "url_tail"),
+    [("export-full-en.json", "export-full-en.json"), ("export-full-en.json", "export-full-en.json?v=2")],
+)
+def test_a_downloaded_file_is_named_as_the_url_names_it(
+    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, name: str, url_tail: str
+) -> None:
+    """A download cut short (a proxy that dropped it, with a 200): the refusal named the file
+    "export-en", the importer's own name for it, which neither the URL nor anything the operator
+    sees holds; it is named as the URL's last part."""
+    whole = json.dumps([uhri_record(n) for n in range(1, 4)]).encode()
+    fake_uhri_server.put(name, whole[: len(whole) - 100])
+    url = fake_uhri_server.url(name).replace(name, url_tail)
+
+    run = importers.run.import_uhri(engine, settings, url, partial=True)
+
+    assert run.outcome == "failed"
+    assert (run.message or "").startswith(
+        f"input rejected: {name}: invalid JSON at record 3: the file ends inside it"
+    ), run.message
