@@ -27,7 +27,8 @@ _LEGACY = ("cp1252", "mac_roman")
 
 
 def is_workbook(path: Path) -> bool:
-    return file_kind(path) == refusals.KIND_ZIP
+    # An OpenDocument workbook too: the workbook reader names it, with the format to save it in.
+    return file_kind(path) in (refusals.KIND_ZIP, refusals.KIND_ODS)
 
 
 def read_template(

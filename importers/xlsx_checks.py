@@ -30,6 +30,10 @@ def opened_workbook(path: Path) -> Iterator[Any]:
     from openpyxl import load_workbook  # here, not at the top: a JSON or CSV import never needs it
 
     with path.open("rb") as stream:
+        if kind_of(stream.read(512)) == refusals.KIND_ODS:  # a ZIP archive, but no XLSX one
+            save_as = refusals.refusal(refusals.SAVE_AS_XLSX, kind=refusals.KIND_ODS)
+            raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=save_as))
+        stream.seek(0)
         check_archive(stream)
         # A file object, not the path: openpyxl refuses paths whose suffix is not .xlsx, and uploads
         # arrive under temporary names.

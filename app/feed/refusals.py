@@ -29,6 +29,7 @@ CANNOT_BE_IMPORTED = _("The file cannot be imported: %(reason)s")
 # --- a file given to the wrong import -----------------------------------------------------------
 # What a file plainly is, from its first bytes (app/feed/sniff.py).
 KIND_ZIP = _("an Excel workbook (XLSX) or another ZIP file")
+KIND_ODS = _("an OpenDocument workbook (.ods, what LibreOffice saves by default)")
 KIND_XLS = _("an old Excel workbook (XLS) or another Office file")
 KIND_GZIP = _("a gzip-compressed file (decompress it first)")
 KIND_PDF = _("a PDF document")
@@ -232,7 +233,7 @@ CELL_TOO_LONG = _(
 # Texts without values, translated as a whole where they stand (a value of another message included).
 _FIXED = frozenset(
     (
-        KIND_ZIP, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
+        KIND_ZIP, KIND_ODS, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
         EMPTY_FILE, NO_RECORD, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME,
         QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
         *NAMED_IMPORTS.values(),

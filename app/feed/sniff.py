@@ -28,6 +28,9 @@ def kind_of(head: bytes) -> str | None:
     """``file_kind`` of a file that starts with ``head`` (its first 512 bytes, or all of a shorter one)."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if head.startswith(b"PK\x03\x04"):
+        # An OpenDocument file's first member is "mimetype", stored as its kind's name.
+        if head[30:38] == b"mimetype" and b"opendocument.spreadsheet" in head[38:120]:
+            return refusals.KIND_ODS
         return refusals.KIND_ZIP
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return refusals.KIND_XLS

@@ -4,6 +4,7 @@ suffix, read for what its bytes say."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -233,4 +234,45 @@ def test_unreadable_csv_fails(
         run = import_upr_info(engine, settings, path)
 
     assert_failed(engine, run, "input rejected: ", *fragments)
+    assert existing()
+
+
+def ods_workbook(path: Path) -> Path:
+    """What LibreOffice Calc saves by default: a ZIP archive whose first member names its kind."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content/>')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("importer", "fragment"),
+    [
+        ("csv", "not an XLSX spreadsheet: this is an OpenDocument workbook (.ods, what LibreOffice saves"),
+        ("uhri", "not an XLSX spreadsheet: this is an OpenDocument workbook (.ods, what LibreOffice saves"),
+        ("upr-info", "this is an OpenDocument workbook (.ods, what LibreOffice saves by default), not a CSV"),
+    ],
+)
+def test_a_libreoffice_workbook_is_named_for_what_it_is(
+    engine: Engine,
+    settings: Settings,
+    tmp_path: Path,
+    existing: Callable[[], bool],
+    importer: str,
+    fragment: str,
+) -> None:
+    """The template filled in LibreOffice and saved with its Save (an .ods file) was refused as "not an
+    XLSX spreadsheet: \"There is no item named '[Content_Types].xml' in the archive\"": a library's
+    words, with nothing to do about them. It is named, with the format to save it in."""
+    path = ods_workbook(tmp_path / "recommendations.ods")
+
+    if importer == "csv":
+        run = import_csv_template(engine, settings, path)
+    elif importer == "upr-info":
+        run = import_upr_info(engine, settings, path)
+    else:
+        run = import_uhri(engine, settings, str(path))
+
+    assert_failed(engine, run, fragment)
+    assert "Content_Types" not in (run.message or "")
     assert existing()
