@@ -204,8 +204,11 @@ def parse_int(value: object, field: str, *, low: int = 1, high: int = 999) -> in
 
 # --- SDGs -----------------------------------------------------------------------------------
 
+# Before the code, a word people write it with: "Goal 5", "SDG 5.2", and the French and Spanish
+# acronyms ("ODD 5.2", "ODS 5.2").
 _SDG_CODE = re.compile(
-    r"^\s*(?:goal\s+|target\s+)?(\d{1,2})(?:\.(\d{1,2}|[a-z]))?(?=\s|-|:|$)", re.IGNORECASE
+    r"^\s*(?:goal\s+|target\s+|(?:sdgs?|odd|ods)\s*)?(\d{1,2})(?:\.(\d{1,2}|[a-z]))?(?=\s|-|:|$)",
+    re.IGNORECASE,
 )
 
 

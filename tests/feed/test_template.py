@@ -315,3 +315,13 @@ def test_an_sdg_code_a_spreadsheet_turned_into_a_date_rejects_the_row(tmp_path: 
         f"sdgs: {saved!r} looks like a date a spreadsheet made of an SDG code; "
         "format the column as text and type the codes again"
     )
+
+
+def test_an_sdg_code_written_after_the_goals_name_is_read(tmp_path: Path) -> None:
+    """An "SDG 5.2" (and the French "ODD", the Spanish "ODS") rejected its row as "no goal or target code
+    in 'SDG 5.2'", which holds one, while "Goal 5" was read."""
+    cells = "SDG 5.2; ODS 16; ODD 3.8; sdg16.a; SDGs 4"
+    path = write_rows(tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "One", "sdgs": cells}])
+    (record,) = read_all(path)
+    assert isinstance(record, SourceRecord), record
+    assert record.sdgs == ["5.2", "16", "3.8", "16.a", "4"]
