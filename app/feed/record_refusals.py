@@ -102,6 +102,7 @@ SDG_COMMA_TWO_GOALS = _(
     "sdgs: %(label)s has a comma: write a target with a point (%(target)s) and separate codes with ';' "
     "(%(goals)s), formatting the column as text"
 )
+SDG_LIST_WITH_COMMAS = _("sdgs: %(label)s names several codes: separate them with ';' (%(codes)s)")
 SDG_DATE = _(
     "sdgs: %(label)s looks like a date a spreadsheet made of an SDG code; format the column as text and "
     "type the codes again"
@@ -120,5 +121,5 @@ WITH_VALUES = (
     UNNAMED_COLUMN, DUPLICATE_OF_ROW, DUPLICATE_ID, SECOND_TEXT, TRANSLATION_OF_REJECTED, TRANSLATION_DIFFERS,
     TRANSLATION_REJECTED,
     TEXT_DIFFERS, SEVERAL_STATES, NEITHER_TEMPLATE_TYPE, NOT_A_LANGUAGE, SDG_COMMA, SDG_COMMA_TWO_GOALS,
-    SDG_DATE,
+    SDG_DATE, SDG_LIST_WITH_COMMAS,
 )  # fmt: skip

@@ -62,6 +62,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         'g1,UPR,recommendation,x,en,Peru,"16,2",,,',
         'h1,UPR,recommendation,x,en,Peru,"16,a",,,',
         "i1,UPR,recommendation,x,en,Peru,5-févr,,,",
+        'i2,UPR,recommendation,x,en,Peru,"5.2, 16.3",,,',
         "j1,UPR,recommendation,x,en,Peru,99,,,",
         "k1,,recommendation,x,en,Peru,,,,",
         "l1,UPR,recommendation,,en,Peru,,,,",
@@ -141,7 +142,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 68
+RECORD_REASONS = 69
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

@@ -325,3 +325,17 @@ def test_an_sdg_code_written_after_the_goals_name_is_read(tmp_path: Path) -> Non
     (record,) = read_all(path)
     assert isinstance(record, SourceRecord), record
     assert record.sdgs == ["5.2", "16", "3.8", "16.a", "4"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"), [("5.2, 16.3", "5.2; 16.3"), ("SDG 5, SDG 16.a", "SDG 5; SDG 16.a")]
+)
+def test_sdg_codes_separated_by_commas_reject_the_row_saying_how(
+    tmp_path: Path, cell: str, codes: str
+) -> None:
+    """Codes listed with commas, as one writes a list: the row was rejected as "no goal or target code
+    in '5.2, 16.3'", which holds two; it now says to separate them with ';', as the States' column does."""
+    path = write_rows(tmp_path / "x.csv", [{"mechanism": "ACHPR", "text": "One", "sdgs": cell}])
+    (rejection,) = read_all(path)
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == f"sdgs: {cell!r} names several codes: separate them with ';' ({codes})"

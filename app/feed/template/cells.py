@@ -155,6 +155,15 @@ _DATE_OF_A_CODE = re.compile(r"^(?:\d{1,2}-[^\W\d_]+\.?(?:-\d{2,4})?|\d{4}-\d{2}
 _COMMA_IN_A_CODE = re.compile(r"^(\d{1,2})\s*,\s*(\d{1,2}|[a-z])$", re.IGNORECASE)
 
 
+def _all_codes(parts: list[str]) -> bool:
+    """Whether each of ``parts`` is an SDG code (a list typed with commas: "5.2, 16.3")."""
+    try:
+        sdg_codes(parts)
+    except RecordError:
+        return False
+    return True
+
+
 def sdgs(labels: list[str]) -> list[str]:
     for label in labels:
         if comma := _COMMA_IN_A_CODE.match(label):
@@ -169,6 +178,10 @@ def sdgs(labels: list[str]) -> list[str]:
             raise RecordError(refusals.refusal(reasons.SDG_COMMA, label=repr(label), target=target))
         if _DATE_OF_A_CODE.match(label):
             raise RecordError(refusals.refusal(reasons.SDG_DATE, label=repr(label[:40])))
+        if "," in label and _all_codes(parts := [part.strip() for part in label.split(",")]):
+            raise RecordError(
+                refusals.refusal(reasons.SDG_LIST_WITH_COMMAS, label=repr(label), codes="; ".join(parts))
+            )
     try:
         return sdg_codes(labels)
     except RecordError as exc:
