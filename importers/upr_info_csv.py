@@ -3,6 +3,7 @@ encoding a file is in: importers.upr_info_encoding)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
@@ -90,6 +91,10 @@ def read_upr_info_csv(
         note = guess.note()
         if note is not None and on_guess is not None:
             on_guess(note)
+    elif _is_latin_1(encoding) and _decodes(path, "cp1252"):
+        # "Latin-1" is what people call Windows-1252 (browsers read the one as the other): read as
+        # ISO-8859-1, its curly quotes and dashes would be control characters (U+0092).
+        encoding = "cp1252"
     number = 0  # the last row read, for messages about the next one
     with path.open("rb") as raw:
         try:
@@ -134,6 +139,26 @@ def read_upr_info_csv(
             raise MalformedInput(
                 broken_csv(exc, number + 1, cut_short=not ends_in_line_break(path))
             ) from None
+
+
+def _is_latin_1(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "iso8859-1"
+    except LookupError:
+        return False
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether every byte of the file is a character in ``encoding`` (read in pieces)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as file:
+            while piece := file.read(1 << 20):
+                decoder.decode(piece)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:

@@ -186,3 +186,18 @@ def test_explicit_encoding(tmp_path: Path) -> None:
         MalformedInput, match=r"cannot decode the file as utf-8: byte b'\\xfa' on line 2 \(invalid"
     ):
         records(path, "utf-8")
+
+
+@pytest.mark.parametrize("named", ["latin-1", "iso-8859-1", "latin1"])
+def test_latin_1_named_for_a_windows_file_reads_its_quotes_and_dashes(tmp_path: Path, named: str) -> None:
+    """What people call "Latin-1" is Windows-1252 (as browsers read it): its curly quotes and dashes,
+    read as ISO-8859-1, became invisible control characters (U+0092), stored, shown and searched
+    so, and a run importing it "updated" every such text. Read as Windows-1252 where it can be."""
+    path = write_csv(
+        tmp_path / "x.csv",
+        [upr_row(to="Perú", text="Protect “defenders” – the State’s duty")],
+        encoding="cp1252",
+    )
+    (record,) = records(path, named)
+    assert record.texts["en"] == "Protect “defenders” – the State’s duty"
+    assert record.countries == ["Perú"]
