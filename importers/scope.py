@@ -117,6 +117,7 @@ def check_languages(
     than importing the first language alone, silently. ``location`` and ``languages`` as given to
     ``import_uhri`` (None: the settings')."""
     source = location or settings.uhri_url
+    _check_named_language(source, (languages or settings.languages)[0], location is None)
     if export_format(source) == "xlsx":
         if languages and languages != ["en"]:
             raise ImportUsageError(
@@ -138,3 +139,29 @@ def check_languages(
             f"NRTD_UHRI_LANGUAGES names {','.join(langs)} but NRTD_UHRI_URL holds no {{lang}}, so only "
             f"{langs[0]!r} would be read; write {{lang}} in NRTD_UHRI_URL where the language goes"
         )
+
+
+# UHRI names each language's export after it (export-full-fr.json): one read as another language would
+# store its texts as that language's, shown and searched so.
+_UHRI_EXPORT_NAME = re.compile(r"export-full-(en|fr|es|ar|ru|zh)\.json", re.IGNORECASE)
+_LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "es": "Spanish", "ar": "Arabic", "ru": "Russian", "zh": "Chinese"
+}  # fmt: skip
+
+
+def _check_named_language(source: str, primary: str, from_settings: bool) -> None:
+    name = source.split("?")[0].replace("\\", "/").rsplit("/", 1)[-1]
+    named = _UHRI_EXPORT_NAME.fullmatch(name)
+    if "{lang}" in source or named is None or named.group(1).lower() == primary:
+        return
+    lang = named.group(1).lower()
+    said = f"{name} is UHRI's {_LANGUAGE_NAMES[lang]} export (its name says so), but it would be imported as "
+    if from_settings:
+        raise ImportUsageError(
+            f"NRTD_UHRI_URL: {said}{primary!r} (the first of NRTD_UHRI_LANGUAGES): set "
+            f"NRTD_UHRI_LANGUAGES={lang} (or write {{lang}} in NRTD_UHRI_URL for several languages)"
+        )
+    raise ImportUsageError(
+        f"{said}{primary!r}: give --languages {lang} (or write {{lang}} in the source for several "
+        "languages: export-full-{lang}.json)"
+    )
