@@ -3,6 +3,8 @@ stored or shown again) and revoking one, through app/users/service.py like the A
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from fastapi import Request, Response
@@ -10,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError
+from app.core.time_zone import day_start
 from app.staff import once
 from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.forms import FormInvalid, form_values, parse, refused
@@ -60,13 +63,31 @@ def api_key_new(request: Request, db: DbSession, staff: AdminSession) -> Respons
     return _form(request, db, staff, {"scope": "read"}, {})
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _expiry_day(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's expiry day as the API takes it: the moment that day begins where the instance is
+    (NRTD_TIME_ZONE). Read as the API reads a bare date, midnight UTC, "2030-01-01" was shown back
+    as "Dec 31, 2029, 7:00 PM" in Lima. Anything else is left for the schema to refuse."""
+    typed = values.get("expires_at")
+    if not isinstance(typed, str) or not _DAY.fullmatch(typed.strip()):
+        return values
+    try:
+        day = date.fromisoformat(typed.strip())
+    except ValueError:
+        return values
+    return {**values, "expires_at": day_start(day).isoformat()}
+
+
 @router.post("/api-keys")
 def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Response:
     values = form_values(request)
     if (earlier := once.sent_before(db, staff, values)) is not None:
         return redirect(earlier, request)  # the list: the secret was shown once, on the first answer
+    sent = _expiry_day(blank_to_none(values, FIELDS))
     try:
-        created = service.create_api_key(db, staff.actor, parse(ApiKeyCreate, blank_to_none(values, FIELDS)))
+        created = service.create_api_key(db, staff.actor, parse(ApiKeyCreate, sent))
     except FormInvalid as exc:
         return _form(request, db, staff, values, exc.errors, 422)
     except DomainError as exc:
