@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -136,6 +136,11 @@ def _localised(lang: str) -> dict[str, object]:
         day = local_day(value) if isinstance(value, datetime) else value
         return format_date(day, format=style, locale=lang)
 
+    def month_filter(value: date) -> str:
+        """A month and its year as the language writes them alone, a calendar's heading: "December
+        2026", "diciembre de 2026" (CLDR's yMMMM; a fixed "MMMM y" wrote "diciembre 2026")."""
+        return format_skeleton("yMMMM", value, locale=lang)
+
     def datetime_filter(value: datetime | None, style: str = "medium") -> str:
         # Stored in UTC (naive from SQLite), shown in the instance's time zone.
         return "" if value is None else format_datetime(local_time(value), format=style, locale=lang)
@@ -243,6 +248,7 @@ def _localised(lang: str) -> dict[str, object]:
         "import_reason": import_reason_filter,
         "import_position": import_position_filter,
         "date": date_filter,
+        "month": month_filter,
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,
         "number": number_filter,

@@ -153,3 +153,16 @@ def test_the_portal_calendar_leads_back_to_earlier_deadlines(
         earlier = link(bodies[number], "prev")
         assert earlier is not None and "lang=fr" in earlier
         assert shown(anonymous_client.get(earlier).text) == shown(bodies[number - 1])
+
+
+def test_the_months_are_named_as_each_language_writes_them(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    # A fixed "MMMM y" wrote "diciembre 2026" in Spanish, which writes "diciembre de 2026".
+    headings = {
+        lang: re.findall(r"<h2>([^<]+)</h2>", anonymous_client.get("/calendar", params={"lang": lang}).text)
+        for lang in ("en", "fr", "es")
+    }
+    assert headings["es"] and all(re.fullmatch(r"[a-z]+ de \d{4}", month) for month in headings["es"])
+    assert headings["fr"] and all(re.fullmatch(r"[a-zéû]+ \d{4}", month) for month in headings["fr"])
+    assert headings["en"] and all(re.fullmatch(r"[A-Z][a-z]+ \d{4}", month) for month in headings["en"])
