@@ -79,6 +79,13 @@ _LIMITS = {
     # A recorded date outside the years a plan can speak of (app.core.dates.EnteredDate): a typed year.
     "date_out_of_range": _("Enter a date between %(earliest)s and %(latest)s."),
 }
+# A date written as asked whose day or month no calendar has (2027-02-30, 2026-13-01): pydantic's
+# "outside expected range", which the page told as a date not written year-month-day.
+_NO_SUCH_DAY = _("There is no such day in the calendar: check the day and the month.")
+_DATE_PARSING = frozenset(
+    {"date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing", "datetime_parsing"}
+)
+_AS_ASKED = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*")
 # email-validator's refusal of an address (a ValueError, so pydantic's type is only "value_error").
 _NOT_AN_EMAIL = "value is not a valid email address"
 
@@ -100,6 +107,12 @@ def reason(error: Any) -> str:
         kind = "missing"  # a number or date box left empty: nothing was typed wrong, nothing was typed
     elif kind == "value_error" and str(error.get("msg", "")).startswith(_NOT_AN_EMAIL):
         return _("This is not an email address.")
+    if (
+        kind in _DATE_PARSING
+        and "outside expected range" in str(context.get("error", ""))
+        and _AS_ASKED.fullmatch(str(error.get("input", "")))
+    ):
+        return _NO_SUCH_DAY
     plain = _PLAIN.get(kind)
     if plain:
         return plain

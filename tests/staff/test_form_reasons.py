@@ -35,3 +35,13 @@ def test_what_was_typed_wrong_is_still_named_so() -> None:
         "count": "Enter a whole number.",
         "on": "Enter a date as year-month-day, e.g. 2026-03-31.",
     }
+
+
+def test_a_day_the_calendar_has_not_is_named_so() -> None:
+    # 30 February, a 13th month: written as asked, they were told to be written as year-month-day.
+    for typed in ("2027-02-30", "2026-13-01", "2026-04-31"):
+        with pytest.raises(FormInvalid) as refused:
+            parse(_Required, {"amount": "1", "share": "1", "count": "1", "on": typed})
+        assert refused.value.errors == {
+            "on": "There is no such day in the calendar: check the day and the month."
+        }
