@@ -21,6 +21,8 @@ def test_the_page_saves_the_choice_and_keeps_a_bad_one_with_its_field(
     page = staff.get("/staff/account")
     assert page.status_code == 200
     assert '<option value="weekly" selected>' in page.text
+    # The language chosen is also the calendar feed's (app/deadlines/feed.py), not the e-mail's alone.
+    assert "Your calendar feed is in this language too." in page.text
     bad = staff.post("/staff/account", {"digest": "hourly", "language": "fr"})
     assert bad.status_code == 422
     assert 'href="#field-digest"' in bad.text and '<option value="fr" selected>' in bad.text
