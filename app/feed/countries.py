@@ -185,10 +185,17 @@ def resolve_known_country(label: str) -> str:
     code = iso2_for(label)
     if code is not None:
         return ISO2_NAMES[code]
+    # A State's name with a form of government beside it ("Peru (Republic of)", "Chile, Republic of"):
+    # that State first, where the closest spellings put another ("Republic of Korea") before it.
+    shorter = (_BESIDE.sub("", label), label.split(",")[0])
+    named = [ISO2_NAMES[code] for part in shorter if part.strip() and (code := iso2_for(part)) is not None]
     by_key = {**{k: v for k, v in _iso_spellings().items() if len(k) > 3}, **_CODE_BY_SPELLING}
     close = difflib.get_close_matches(_fold(label), list(by_key), n=8, cutoff=0.6)
-    names = list(dict.fromkeys(ISO2_NAMES[by_key[key]] for key in close))
+    names = list(dict.fromkeys([*named, *(ISO2_NAMES[by_key[key]] for key in close)]))
     raise UnknownCountry(label, names[:3])
+
+
+_BESIDE = re.compile(r"\([^()]*\)")
 
 
 @lru_cache(maxsize=4096)  # a file names the same few States on row after row

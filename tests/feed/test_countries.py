@@ -246,6 +246,9 @@ def test_every_alpha3_code_names_its_own_state() -> None:
         ("PEU", ["Peru"]),
         ("Swizerland", ["Switzerland"]),
         ("Boliva", ["Bolivia (Plurinational State of)"]),
+        # The State's name with its form of government: that name first (Korea came first).
+        ("Peru (Republic of)", ["Peru"]),
+        ("Chile, Republic of", ["Chile"]),
         ("Narnia", None),
         ("XK", None),
     ],
