@@ -237,6 +237,11 @@ def test_a_state_name_with_a_comma_is_one_state(tmp_path: Path) -> None:
         ("Recommandation", "recommendation"),
         ("recomendación", "recommendation"),
         ("Observación", "observation"),
+        # UHRI's own word for an observation (its "Concerns/Observations"), as a row copied from it says.
+        ("Concern", "observation"),
+        ("concerns", "observation"),
+        ("Préoccupations", "observation"),
+        ("preocupación", "observation"),
     ],
 )
 def test_types_in_french_or_spanish(tmp_path: Path, value: str, kind: str) -> None:

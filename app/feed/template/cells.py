@@ -33,6 +33,9 @@ _TYPES = {
     "observation": "observation",
     "observations": "observation",
     "concerns observations": "observation",
+    # UHRI calls an observation a concern ("Concerns/Observations"): a row copied from it says so.
+    "concern": "observation",
+    "concerns": "observation",
     # In French and Spanish (keys without accents), as a template filled in those languages has them.
     "recommandation": "recommendation",
     "recommandations": "recommendation",
@@ -40,6 +43,10 @@ _TYPES = {
     "recomendaciones": "recommendation",
     "observacion": "observation",
     "observaciones": "observation",
+    "preoccupation": "observation",
+    "preoccupations": "observation",
+    "preocupacion": "observation",
+    "preocupaciones": "observation",
 }
 # A date, or a date at midnight as a tool that took the column for date-times writes it (the UHRI
 # export's dates read "2025-02-12T00:00:00"): the time says nothing more.
