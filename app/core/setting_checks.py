@@ -18,7 +18,8 @@ _ORIGIN = re.compile(r"https?://(\[[0-9a-f:.]+\]|[^/\s:\[\]]+)(:\d{1,5})?")
 
 
 def languages(value: str, known: Sequence[str]) -> str:
-    langs = [part.strip() for part in value.split(",") if part.strip()]
+    # Codes in capitals ("EN,FR", as ISO 639 is often printed) are UHRI's lower-case ones.
+    langs = [part.strip().lower() for part in value.split(",") if part.strip()]
     if not langs:
         raise ValueError("at least one language is required")
     unknown = [lang for lang in langs if lang not in known]

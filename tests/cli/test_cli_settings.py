@@ -256,3 +256,10 @@ def test_a_path_starting_with_a_tilde_is_refused(own_database: str, name: str, v
         f"setting {name}: {value!r} starts with ~, which only a shell expands (not .env, a service "
         "file or a container's environment): give the whole path, e.g. /home/nrtd/..."
     )
+
+
+def test_languages_in_capitals_are_uhri_s_codes() -> None:
+    # NRTD_UHRI_LANGUAGES=EN,FR (ISO 639 as often printed) stopped every command: unknown language(s) ['EN'].
+    from app.core.config import Settings
+
+    assert Settings(uhri_languages=" EN, Fr ,en").languages == ["en", "fr"]
