@@ -2,8 +2,8 @@
 
 The models are built from ``RecommendationListParams`` field by field, so a filter added to the
 list is a filter of every export and of the statistics too. The public variants also drop the
-filters on internal or unpublished data (``needs_review``; ``withdrawn``: withdrawn recommendations
-are never public).
+filters on internal or unpublished data (``needs_review``, ``issue``; ``withdrawn``: withdrawn
+recommendations are never public).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.schemas import STAFF_ONLY_FILTERS, RecommendationListParams
 
 PAGING = frozenset({"cursor", "limit", "sort"})
-INTERNAL_FILTERS = frozenset({"needs_review", "withdrawn"})
+INTERNAL_FILTERS = STAFF_ONLY_FILTERS
 
 # `?format=template`: the staff CSV in the import template's columns only (app/exports/template_records.py).
 CsvLayout = Literal["open-data", "template"]

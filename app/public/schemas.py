@@ -263,7 +263,6 @@ class PublicRecommendationParams(PublicParams):
     recommending_region: Several[Label] = Field(
         default_factory=list, description=f"UPR recommending region. {_LABEL}. {_ANY}"
     )
-    issue: Several[Label] = Field(default_factory=list, description=f"UPR Info issue. {_LABEL}. {_ANY}")
     sdg: Several[SdgCode] = Field(
         default_factory=list, description=f'SDG goal ("5") or target ("5.2", "16.a"). {_ANY}'
     )

@@ -22,11 +22,7 @@ from app.public.schemas import (
     PublicRecommendationPage,
     PublicRecommendationParams,
 )
-from app.recommendations.schemas import Lang, RecommendationListParams
-
-# Staff list filters that select by internal state; a reader asking for them is refused rather
-# than silently answered with something else.
-_STAFF_FILTERS = ("withdrawn", "needs_review")
+from app.recommendations.schemas import STAFF_ONLY_FILTERS, Lang, RecommendationListParams
 
 
 def sees_public_view(actor: Actor) -> bool:
@@ -34,19 +30,22 @@ def sees_public_view(actor: Actor) -> bool:
 
 
 def public_params(actor: Actor, params: RecommendationListParams) -> PublicRecommendationParams:
-    # withdrawn=false is the default and what the public list shows anyway.
-    asked = [
-        name
-        for name, value in (("withdrawn", params.withdrawn or None), ("needs_review", params.needs_review))
-        if value is not None
-    ]
+    # Staff list filters that select by internal values; a reader asking for them is refused rather
+    # than silently answered with something else. withdrawn=false is the default and what the public
+    # list shows anyway.
+    given = {
+        "withdrawn": params.withdrawn or None,
+        "needs_review": params.needs_review,
+        "issue": params.issue or None,
+    }
+    asked = [name for name, value in given.items() if value is not None]
     if asked:
         raise refuse(
             actor,
             f"the filter {asked[0]} is internal: the reader role sees published recommendations only",
         )
     try:
-        return PublicRecommendationParams.model_validate(params.model_dump(exclude=set(_STAFF_FILTERS)))
+        return PublicRecommendationParams.model_validate(params.model_dump(exclude=set(STAFF_ONLY_FILTERS)))
     except ValidationError as exc:
         errors = [
             {"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}

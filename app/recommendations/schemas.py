@@ -86,6 +86,12 @@ Cycle = Annotated[
 ]
 
 
+# Filters on what only staff see (docs/exports.md's staff-only columns): the public routes, the portal
+# and the reader role refuse them as parameters they do not take, so that no answer tells whether an
+# internal value (an UPR Info issue label, a review flag) exists.
+STAFF_ONLY_FILTERS = frozenset({"needs_review", "withdrawn", "issue"})
+
+
 class RecommendationFilter(BaseModel):
     """Which recommendations: the list's filters, all combined with AND; a filter given several values
     matches any of them. A bulk edit takes the same filter in its body (a single value or a list), so a

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from app.core.dates import IsoDate
 from app.core.publisher import Publisher
 from app.core.timestamps import UtcDateTime
-from app.recommendations.schemas import RecommendationListParams
+from app.recommendations.schemas import STAFF_ONLY_FILTERS, RecommendationListParams
 
 GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
 ReportFormat = Literal["html", "docx", "xlsx", "pdf"]
@@ -26,8 +26,9 @@ TemplateChoice = Literal["state", "default"]
 # paragraph: a `sort` was taken, changed nothing and was shown as a filter) and covers current
 # recommendations. Refused (422), as the exports refuse them.
 _NOT_REPORT_FILTERS = frozenset({"cursor", "limit", "sort", "withdrawn"})
-# `needs_review` says an import changed a recommendation since staff last looked: internal work.
-_NOT_PUBLIC_FILTERS = _NOT_REPORT_FILTERS | {"needs_review"}
+# `needs_review` says an import changed a recommendation since staff last looked: internal work;
+# `issue` selects by a staff-only column (STAFF_ONLY_FILTERS).
+_NOT_PUBLIC_FILTERS = _NOT_REPORT_FILTERS | STAFF_ONLY_FILTERS
 # Dates written YYYY-MM-DD only (the list's lax `date` also takes a Unix time such as "0.0").
 _STRICT: dict[str, Any] = {"published_from": IsoDate | None, "published_to": IsoDate | None}
 _REPORT_OPTIONS: dict[str, Any] = {

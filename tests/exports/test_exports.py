@@ -280,6 +280,7 @@ def test_lang_chooses_the_text_language_with_a_fallback(client: TestClient, engi
         (f"{STAFF}.csv?priority=urgent", "priority"),
         (f"{PUBLIC}.csv?withdrawn=true", "withdrawn"),
         (f"{PUBLIC}.json?needs_review=true", "needs_review"),
+        (f"{PUBLIC}.csv?issue=Torture", "issue"),
         (f"{PUBLIC}.xlsx?sdg=5.99", "sdg"),
         (f"{PUBLIC}.csv?nonsense=1", "nonsense"),
     ],

@@ -127,6 +127,7 @@ def test_withdrawn_recommendations_are_left_out(
         (STAFF, {"cursor": "abc"}, "cursor"),
         (STAFF, {"sdg": "99"}, "sdg"),
         (PUBLIC, {"needs_review": "true"}, "needs_review"),
+        (PUBLIC, {"issue": "Torture"}, "issue"),
         (PUBLIC, {"published_from": "0.0"}, "published_from"),
         (STAFF, {"published_to": "2025-02-30"}, "published_to"),
         (PUBLIC, {"lang": "de"}, "lang"),
