@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, insert, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.audit.service import changed, record, snapshot
 from app.clusters.schemas import (
@@ -39,6 +39,7 @@ from app.entities.service import check_responsible
 from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
+from app.models.source_link import SourceLink
 from app.recommendations.reading import leading_only
 
 # In name order (the public list of clusters pages alike); a cluster's members by id.
@@ -265,6 +266,34 @@ def _check_recommendations(session: Session, ids: Sequence[int]) -> None:
         )
 
 
+def _refuse_linked_copies(session: Session, ids: Sequence[int]) -> None:
+    """A copy linked to a current record (docs/sources.md) is left out of every list, count and
+    page, the cluster's too: in a cluster it would count nowhere, the portal showing it with no
+    recommendation. Its record is the recommendation to add, so the refusal names it."""
+    leader = aliased(Recommendation)
+    copies = session.execute(
+        select(SourceLink.member_id, SourceLink.leader_id)
+        .join(leader, leader.id == SourceLink.leader_id)
+        .where(SourceLink.state == "linked", SourceLink.member_id.in_(ids), leader.withdrawn.is_(False))
+        .order_by(SourceLink.member_id)
+    ).all()
+    if not copies:
+        return
+    copy, record = copies[0]
+    more = f" (and {len(copies) - 1} more copies)" if len(copies) > 1 else ""
+    reason = Reason(
+        _(
+            "recommendation %(copy)s is a copy linked to recommendation %(record)s, which is listed in its "
+            "place: add recommendation %(record)s instead"
+        ),
+        copy=str(copy),
+        record=str(record),
+    )
+    raise InvalidInput(
+        f"ids: {reason}{more}; nothing was changed", errors=[{"field": "ids", "reason": reason}]
+    )
+
+
 def _members_among(session: Session, cluster_id: int, ids: Sequence[int]) -> set[int]:
     return set(
         session.scalars(
@@ -287,6 +316,7 @@ def add_members(
 ) -> tuple[MembersAdded, str]:
     cluster = _writable(session, cluster_id, if_match, required=False)
     _check_recommendations(session, ids)
+    _refuse_linked_copies(session, ids)
     present = _members_among(session, cluster_id, ids)
     new = sorted(set(ids) - present)
     if new:

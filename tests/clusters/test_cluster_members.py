@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
+from app.models import Recommendation, SourceLink
 from tests.clusters.api import URL, audit_events, create, delete_members, member_ids, read_etag
 from tests.factories import ids_by_external_id, import_records, record
 
@@ -72,6 +74,33 @@ def test_unknown_recommendations_are_listed_and_nothing_is_written(
     assert member_ids(engine, cluster["id"]) == {rec_ids[0]}
     assert len(audit_events(engine, "cluster.recommendations_added")) == 1
     assert audit_events(engine, "cluster.recommendations_removed") == []
+
+
+def test_a_linked_copy_is_refused_naming_its_record(
+    client: TestClient, engine: Engine, rec_ids: list[int]
+) -> None:
+    """A copy linked to its UHRI record is listed nowhere (docs/sources.md): in a cluster it would count
+    as nothing, the portal showing the cluster with 0 recommendations. The refusal names the record."""
+    leader, copy = rec_ids[0], rec_ids[1]
+    with Session(engine) as session:
+        session.add(SourceLink(leader_id=leader, member_id=copy, state="linked", method="manual"))
+        session.commit()
+    cluster = create(client)
+    url = f"{URL}/{cluster['id']}/recommendations"
+    response = client.post(url, json={"ids": [rec_ids[2], copy]})
+    assert response.status_code == 422, response.text
+    reason = (
+        f"recommendation {copy} is a copy linked to recommendation {leader}, which is listed in its place: "
+        f"add recommendation {leader} instead"
+    )
+    assert response.json()["errors"] == [{"field": "ids", "reason": reason}]
+    assert member_ids(engine, cluster["id"]) == set()
+    assert client.post(url, json={"ids": [leader, rec_ids[2]]}).status_code == 200
+    # Once its record is withdrawn, the copy is listed again, and may be added.
+    with Session(engine) as session:
+        session.execute(update(Recommendation).where(Recommendation.id == leader).values(withdrawn=True))
+        session.commit()
+    assert client.post(url, json={"ids": [copy]}).json()["added"] == 1
 
 
 @pytest.mark.parametrize(
