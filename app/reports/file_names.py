@@ -1,6 +1,6 @@
 """What a report is about, in words its reader recognises, and the file name made of them: the
 mechanism, the State, the period... its filters chose, in the report's language
-("rapport-public-de-mise-en-œuvre-CRC-Pérou-regroupé-par-thème-fr-2026-12-07.docx"), so
+("rapport-public-de-mise-en-œuvre-CRC_Pérou-regroupé-par-thème-fr-2026-12-07.docx"), so
 two reports of one day are two files a person can tell apart in a folder."""
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ _MOST_TITLE = 255
 
 def subject_of(used: dict[str, Any], shown: list[tuple[str, str]], words: Words) -> str:
     """What the filters ``used`` (the list's parameter names and values, in order) chose, as the
-    report names them (``shown``: their labels and values, ``filters_used``): "CRC, Peru, UPR cycle: 3";
-    a mechanism by its code, a day by its ISO date; empty without filters."""
+    report names them (``shown``: their labels and values, ``filters_used``): "CRC; Peru; UPR cycle: 3",
+    the filters apart as the report's "Filters used" writes them, a filter's values with ", "; a
+    mechanism by its code, a day by its ISO date; empty without filters."""
     parts = []
     for (name, value), (label, named) in zip(used.items(), shown, strict=True):
         if name == "mechanism":
@@ -42,7 +43,7 @@ def subject_of(used: dict[str, Any], shown: list[tuple[str, str]], words: Words)
             parts.append(named)
         else:
             parts.append(words.labelled(label, named))
-    return ", ".join(parts)
+    return words.filter_list(parts)
 
 
 def document_title(title: str, subject: str) -> str:
@@ -62,6 +63,9 @@ def report_filename(
     words = Words(interface_language(lang))
     kind = f"{words._(REPORT)} ({words._(INTERNAL)})" if staff else words._(PUBLIC_REPORT)
     grouping = words._(GROUPED_BY, grouping=words._(GROUP_LABELS[group_by]))
-    about = name_words(subject, _MOST_SUBJECT)
+    # One filter's words joined by "-", the filters by "_" ("CRC_Pérou_État-En-cours-Mise-en-œuvre"):
+    # a name cannot keep the subject's ";" between filters, nor run them together.
+    filters = (name_words(part) for part in subject.split(";"))
+    about = name_words("_".join(named for named in filters if named), _MOST_SUBJECT)
     parts = (name_words(kind.lower()), about, name_words(grouping.lower()), lang, day.isoformat())
     return "-".join(part for part in parts if part) + f".{fmt}"

@@ -298,8 +298,18 @@ class Words:
         label = FILTER_LABELS.get(name)
         return (self._(label) if label else name, ", ".join(shown(value) for value in values))
 
+    def filter_list(self, filters: list[str]) -> str:
+        """Filters one after another, apart as this language writes it ("CRC; Peru", "CRC ; Pérou"):
+        not with the ", " that separates the values of one filter ("Status: In progress, Implemented")."""
+        if not filters:
+            return ""
+        joined = filters[0]
+        for then in filters[1:]:
+            joined = self._("%(filters)s; %(filter)s", filters=joined, filter=then)
+        return joined
+
     def filters(self, report: Report) -> str:
-        shown = "; ".join(self.labelled(name, value) for name, value in report.filters)
+        shown = self.filter_list([self.labelled(name, value) for name, value in report.filters])
         return self._(
             "Filters used: %(filters)s.", filters=shown or self._("none (every current recommendation)")
         )
