@@ -215,6 +215,10 @@ class Report(_Allowlist):
     # it is not the report's: the HTML marks them with it, so a screen reader pronounces them right.
     untranslated_themes: list[str] = []
     labels_lang: str | None = None
+    # The theme filter's values as "Filters used" shows them, one each (its row, ``filters`` at
+    # ``theme_filter_at``, joins them): the HTML marks those of ``untranslated_themes`` there too.
+    theme_filter: list[str] = []
+    theme_filter_at: int | None = None
 
 
 class ReportTemplateInfo(BaseModel):

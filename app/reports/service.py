@@ -125,6 +125,11 @@ def build_report(
     lines.sort(key=reading_order)
     used = _filters(query)
     filters = filters_used(session, used, params.lang, staff=staff, theme_names=theme_names)
+    # The theme filter's values one by one, as "Filters used" shows them: those with no name in this
+    # language are in the feed's, and marked so as the rows' themes are.
+    chosen = [str(label) for label in used.get("theme") or []]
+    theme_filter = [theme_names.get(label, label) for label in chosen]
+    untranslated = related.untranslated_themes | {label for label in chosen if label not in theme_names}
     return Report(
         staff=staff,
         group_by=query.group_by,
@@ -134,8 +139,10 @@ def build_report(
         subject=subject_of(used, filters, words),
         total=len(lines),
         groups=_groups(lines, query.group_by, related, words, staff=staff),
-        untranslated_themes=sorted(related.untranslated_themes) if labels_lang != words.lang else [],
+        untranslated_themes=sorted(untranslated) if labels_lang != words.lang else [],
         labels_lang=labels_lang if labels_lang != words.lang else None,
+        theme_filter=theme_filter,
+        theme_filter_at=list(used).index("theme") if chosen else None,
     )
 
 

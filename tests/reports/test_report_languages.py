@@ -293,3 +293,17 @@ def test_a_theme_heading_left_in_the_feeds_language_is_marked_with_it(
     assert '"><span lang="en">Children: definition</span></a>' in page
     # The last section's own words are the page's language.
     assert '<h2 id="group-' in page and 'lang="en">Sans thème' not in page
+
+
+def test_a_theme_filter_left_in_the_feeds_language_is_marked_with_it(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """The section headings and the rows marked a theme the feed named in English only with
+    ``lang="en"``; the "Filters used" row naming the same theme on a French or Spanish page did not."""
+    for lang in ("fr", "es"):
+        params = {"format": "html", "theme": ["Children: definition", "Right to justice"], "lang": lang}
+        page = client.get(PUBLIC, params=params).text
+        marked = '<span lang="en">Children: definition</span>, <span lang="en">Right to justice</span>'
+        assert f"<dd>{marked}</dd>" in page
+    english = get(client, PUBLIC, format="html", theme="Children: definition", lang="en").decode()
+    assert "<dd>Children: definition</dd>" in english
