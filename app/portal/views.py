@@ -336,9 +336,15 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
 
 def exports(session: Session, page: PageContext) -> dict[str, Any]:
     """The open-data files, in the page's language, and an example of a filtered download built from
-    the data: a theme some current recommendation has (none when none has one), so that it answers."""
+    the data, so that the file it gives has rows: a theme some current recommendation has (none when
+    none has one) and the status most of its recommendations have (``in_progress`` was an empty file
+    on an instance whose recommendations are all not started yet, as they are after the first import)."""
     _ = page.gettext
     themes = term_labels_in_use(session, "themes")
+    theme = themes[0] if themes else None
+    counted = facets(session, RecommendationListParams(theme=[theme] if theme else []), public=True).status
+    held = [bucket for bucket in counted if bucket.count]
+    status = max(held, key=lambda bucket: bucket.count).value if held else "not_started"
     return {
         "formats": [
             (page.url(f"{EXPORT_BASE}.csv"), _("CSV"), _("for spreadsheets and data tools")),
@@ -350,7 +356,7 @@ def exports(session: Session, page: PageContext) -> dict[str, Any]:
             (page.url(f"{EXPORT_BASE}.xlsx"), _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
             (page.url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
         ],
-        "example": page.url(f"{EXPORT_BASE}.csv", theme=themes[0] if themes else None, status="in_progress"),
+        "example": page.url(f"{EXPORT_BASE}.csv", theme=theme, status=status),
         # The public implementation report (published data only), in the formats every instance makes
         # (PDF needs LibreOffice on the server).
         "report": [

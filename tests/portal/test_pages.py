@@ -12,8 +12,10 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from tests.exports.files import xlsx_rows
+from tests.factories import import_records, record
 from tests.portal.seed import (
     EDUCATION_EN,
     EDUCATION_FR,
@@ -295,7 +297,7 @@ def test_exports_page_links_the_public_exports(portal: TestClient, seeded: Seede
 
 def test_exports_page_example_answers_and_links_keep_the_language(portal: TestClient, seeded: Seeded) -> None:
     text = portal.get("/exports").text
-    found = re.search(r"<code>(/api/v1/public/exports/[^<]+)</code>", text)
+    found = re.search(r'<a href="([^"]+)" download><code>\1</code></a>', text)
     assert found is not None
     example = html.unescape(found.group(1))
     # A theme the data holds (the first by name), never a made-up one that answers 422.
@@ -304,7 +306,10 @@ def test_exports_page_example_answers_and_links_keep_the_language(portal: TestCl
     spanish = portal.get("/exports", params={"lang": "es"}).text
     for extension in ("csv", "xlsx", "json"):
         assert f'href="/api/v1/public/exports/recommendations.{extension}?lang=es"' in spanish
-    assert "recommendations.csv?theme=Right+to+education&amp;status=in_progress&amp;lang=es</code>" in spanish
+    assert (
+        "recommendations.csv?theme=Right+to+education&amp;status=in_progress&amp;lang=es</code></a>"
+        in spanish
+    )
 
 
 def test_the_implementation_report_and_the_api_docs_are_linked(portal: TestClient, seeded: Seeded) -> None:
@@ -323,7 +328,19 @@ def test_the_implementation_report_and_the_api_docs_are_linked(portal: TestClien
 
 def test_exports_page_example_without_themes(portal: TestClient) -> None:
     text = portal.get("/exports").text
-    assert "<code>/api/v1/public/exports/recommendations.csv?status=in_progress</code>" in text
+    example = "/api/v1/public/exports/recommendations.csv?status=not_started"
+    assert f'<a href="{example}" download><code>{example}</code></a>' in text
+
+
+def test_exports_page_example_gives_rows_on_a_fresh_instance(portal: TestClient, engine: Engine) -> None:
+    """Just imported, every recommendation is not started: the example's status=in_progress gave a
+    file of headers only, which reads as a broken download. Its status is the one its theme's have."""
+    import_records(engine, [record("fresh-1", themes=["Right to health"])])
+    text = portal.get("/exports").text
+    example = "/api/v1/public/exports/recommendations.csv?theme=Right+to+health&amp;status=not_started"
+    assert f'<a href="{example}" download><code>{example}</code></a>' in text
+    rows = portal.get(html.unescape(example)).text.splitlines()
+    assert len(rows) == 2, rows
 
 
 def test_search_csv_link_carries_the_filters_the_export_takes(portal: TestClient, seeded: Seeded) -> None:
