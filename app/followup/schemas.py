@@ -95,7 +95,9 @@ class FollowUpListParams(BaseModel):
         None, description="Due on or before this date, not before `due_from`"
     )
     overdue: bool | None = Field(
-        None, description="true: due before today (NRTD_TIME_ZONE) and not graded yet"
+        None,
+        description="true: due before today (NRTD_TIME_ZONE), not graded yet and its reply not marked as "
+        "sent (`POST /api/v1/deadlines/sent`: met, as the calendar says)",
     )
     corrected: bool | None = Field(None, description="true: a coordinator corrected it")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")

@@ -3,7 +3,7 @@ the list of recommendations selected for follow-up and the count by grade. No Fa
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -18,7 +18,9 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.time_zone import local_today
 from app.core.timestamps import as_utc
+from app.deadlines.marks import NOT_MARKED, sent_marks
 from app.followup.latest import latest_grades as grades
+from app.followup.reading import follow_up_due
 from app.followup.replies import lock_document_of, settle_reply_of
 from app.followup.schemas import (
     Correction,
@@ -191,7 +193,22 @@ def _base(params_selected: bool | None, dialect: str) -> Select[Any]:
     return query
 
 
-def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
+def _sent_replies(session: Session, today: date) -> set[int]:
+    """The recommendations whose follow-up reply, due before ``today``, a coordinator marked as sent
+    (the mark still answering its date, ``SentMark.answers``): met, as the calendar counts it
+    (docs/calendar.md), though the committee has not graded it yet."""
+    marked = sent_marks(session, "follow_up_reply")
+    if not marked:
+        return set()
+    return {
+        rec_id
+        for due in follow_up_due(session, date_to=today - timedelta(days=1))
+        if marked.get(due.reply_id, NOT_MARKED).answers(due.due)
+        for rec_id in due.recommendation_ids
+    }
+
+
+def _filters(session: Session, params: FollowUpListParams) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if params.grade is not None:
         conditions.append(grades.c.grade == params.grade)
@@ -207,7 +224,12 @@ def _filters(params: FollowUpListParams) -> list[ColumnElement[bool]]:
         conditions.append(due_col <= params.due_to)
     if params.overdue is not None:
         # No due date is not late, and must never be NULL: NOT NULL left those out of both lists.
-        late = due_col.is_not(None) & (due_col < local_today()) & grades.c.grade.is_(None)
+        today = local_today()
+        late = due_col.is_not(None) & (due_col < today) & grades.c.grade.is_(None)
+        # A reply marked as sent is met, as in the calendar: not late while the committee grades it.
+        sent = _sent_replies(session, today)
+        if sent:
+            late = late & RecommendationFollowUp.recommendation_id.not_in(sent)
         conditions.append(late if params.overdue else ~late)
     if params.corrected is not None:
         conditions.append(corrected_col if params.corrected else ~corrected_col)
@@ -227,7 +249,7 @@ def _mechanism_code(session: Session, code: str | None) -> str | None:
 
 def list_follow_up(session: Session, params: FollowUpListParams) -> FollowUpPage:
     params = params.model_copy(update={"mechanism": _mechanism_code(session, params.mechanism)})
-    query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(params))
+    query = _base(params.selected, session.get_bind().dialect.name).where(*_filters(session, params))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     due_key = func.coalesce(due_col, _NO_DUE)
     if params.cursor:

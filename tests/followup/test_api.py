@@ -15,6 +15,7 @@ from app.models import AuditEvent, Recommendation
 from tests.factories import import_records
 from tests.followup.documents import CAT, CRC, CRC_REQUEST, cat_document, crc_document
 
+URL = "/api/v1/follow-up"
 Headers = Callable[..., dict[str, str]]
 
 
@@ -281,3 +282,25 @@ def test_filters_that_contradict_each_other_are_a_422_naming_them(client: TestCl
         assert error["field"] == field and other in error["reason"], (params, error)
     for fine in ({"grade": "B", "ungraded": "false"}, {"ungraded": "true", "overdue": "true"}):
         assert client.get("/api/v1/follow-up", params=fine).status_code == 200, fine
+
+
+def test_a_reply_marked_as_sent_is_not_overdue(client: TestClient, engine: Engine) -> None:
+    """The calendar counts a reply a coordinator marked as sent as met (docs/calendar.md); the list's
+    overdue=true still listed its recommendations until the committee graded them, months later."""
+    import_records(engine, cat_document())  # its reply was due on 28 November 2025
+    late = {item["recommendation_id"] for item in _ok(client.get(URL, params={"overdue": "true"}))["items"]}
+    assert late and all(item["symbol"] == CAT for item in _ok(client.get(URL))["items"])
+    [reply] = _ok(client.get("/api/v1/deadlines", params={"kind": "follow_up_reply", "from": "2025-01-01"}))[
+        "items"
+    ]
+    mark = {"kind": "follow_up_reply", "object_id": reply["object_id"], "sent_on": "2025-11-20"}
+    assert client.post("/api/v1/deadlines/sent", json=mark).status_code == 204
+    assert _ok(client.get(URL, params={"overdue": "true"}))["items"] == []
+    on_time = {
+        item["recommendation_id"] for item in _ok(client.get(URL, params={"overdue": "false"}))["items"]
+    }
+    assert on_time == late
+    # Undone, it is late again.
+    assert client.post("/api/v1/deadlines/sent", json={**mark, "sent_on": None}).status_code == 204
+    again = {item["recommendation_id"] for item in _ok(client.get(URL, params={"overdue": "true"}))["items"]}
+    assert again == late
