@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -207,3 +208,14 @@ def test_one_query_per_vocabulary(client: TestClient, kind: str) -> None:
     assert counted == 2, statements
     assert statements[1:].count(statements[0]) == 1 and len(statements) == 3, statements
     assert again.json() == first.json()
+
+
+def test_the_reader_is_refused_the_upr_info_issues(
+    client: TestClient, engine: Engine, headers_for: Callable[..., dict[str, str]]
+) -> None:
+    """The issues are a staff-only column and filter: the reader, who sees what the public sees, read
+    every label and its count here while the issue filter was refused to them."""
+    import_records(engine, [record("I1", issues=["Women's rights"])], source="upr-info")
+    assert client.get(f"{URL}/issues", headers=headers_for("reader")).status_code == 403
+    assert client.get(f"{URL}/themes", headers=headers_for("reader")).status_code == 200
+    assert [item["label"] for item in _items(client, "issues")] == ["Women's rights"]
