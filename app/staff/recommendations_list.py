@@ -29,6 +29,7 @@ from app.recommendations.query import parse as parse_query
 from app.recommendations.reading import effective_sort
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
+    STAFF_ONLY_FILTERS,
     Lang,
     RecommendationFilter,
     RecommendationListParams,
@@ -238,7 +239,11 @@ def _list_page(
         # so the next "Apply the filters" keeps it.
         "filter_entities": [] if reader else entity_options(db, keep=_chosen(typed, result), archived=gone),
         "clusters": [] if reader else every_cluster(db),
-        "suggestions": {name: term_labels_in_use(db, kind) for name, kind in SUGGESTED.items()},
+        "suggestions": {
+            name: term_labels_in_use(db, kind)
+            for name, kind in SUGGESTED.items()
+            if not (reader and name in STAFF_ONLY_FILTERS)
+        },
     }
     status = 422 if errors else status
     return render(request, page, "recommendations/list.html", context, status)

@@ -235,6 +235,10 @@ def test_a_reader_gets_the_public_view_and_no_bulk_form(staff_login: StaffLogin,
     assert 'name="ids"' not in page.text and 'name="action"' not in page.text
     assert 'name="needs_review"' not in page.text and 'name="withdrawn"' not in page.text
     assert reader.get(URL, params={"needs_review": "true"}).status_code == 403
+    # UPR Info issues are staff-only: no field (its suggestions listed every label) to be refused for.
+    assert 'name="issue"' not in page.text and 'id="suggest-issue"' not in page.text
+    assert reader.get(URL, params={"issue": "Water"}).status_code == 403
+    assert 'name="issue"' in staff_login("coordinator").get(URL).text
     refused = reader.post(f"{URL}?theme=Water", {"scope": "all", "action": "update", "set_priority": "high"})
     assert refused.status_code == 403
 
