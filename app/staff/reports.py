@@ -25,6 +25,7 @@ from app.core.time_zone import local_today
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
+from app.recommendations.schemas import STAFF_ONLY_FILTERS
 from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
 from app.reports import service as report_service
@@ -110,10 +111,12 @@ def _page(
     page = StaffPage.of(request, "reports", staff)
     filters, used = _filters(request, db)
     with_lang = [*filters, ("lang", page.lang)]
-    # The public report takes the public list's filters: ``needs_review`` (internal work) is not one;
-    # and of a cluster the public does not see it would hold nothing.
+    # The public report takes the public list's filters: ``needs_review`` (internal work) and ``issue``
+    # (a staff-only column) are not among them (STAFF_ONLY_FILTERS); and of a cluster the public does
+    # not see it would hold nothing.
     hidden_cluster = _hidden_cluster(db, used.get("cluster"))
-    public = None if "needs_review" in used or hidden_cluster else with_lang
+    internal = sorted(STAFF_ONLY_FILTERS & used.keys())
+    public = None if internal or hidden_cluster else with_lang
     stored = state_template.current(db)
     return render(
         request,
@@ -124,6 +127,7 @@ def _page(
             "hidden": with_lang,
             "public_hidden": public,
             "hidden_cluster": hidden_cluster,
+            "internal_filters": internal,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),

@@ -22,7 +22,7 @@ from app.reports import download
 from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building, imported
-from tests.factories import record
+from tests.factories import import_records, record
 from tests.reports.conftest import assert_own_style_applies
 from tests.reports.word_templates import HEADING, document_xml, state_template
 from tests.staff.conftest import StaffClient, StaffLogin
@@ -220,6 +220,11 @@ def test_the_public_report_for_the_un_is_one_click_away(coordinator: StaffClient
     assert "Draft a secret plan" in staff_report
     assert 'action="/staff/reports/public"' not in coordinator.get("/staff/reports?needs_review=true").text
     assert coordinator.get("/staff/reports/public?needs_review=true").status_code == 422
+    # UPR Info issues are staff-only: the public report refuses the filter, so the page does not offer it.
+    import_records(engine, [record("UI1", issues=["Women's rights"])], source="upr-info")
+    page = coordinator.get("/staff/reports", params={"issue": "Women's rights"}).text
+    assert 'action="/staff/reports/public"' not in page and "UPR Info issues are staff-only" in page
+    assert 'action="/staff/reports/implementation"' in page
 
 
 def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
