@@ -222,7 +222,7 @@ def test_the_public_report_for_the_un_is_one_click_away(coordinator: StaffClient
     assert coordinator.get("/staff/reports/public?needs_review=true").status_code == 422
     # UPR Info issues are staff-only: the public report refuses the filter, so the page does not offer it.
     import_records(engine, [record("UI1", issues=["Women's rights"])], source="upr-info")
-    page = coordinator.get("/staff/reports", params={"issue": "Women's rights"}).text
+    page = coordinator.get("/staff/reports", params={"issue": "Women's rights", "lang": "en"}).text
     assert 'action="/staff/reports/public"' not in page and "UPR Info issues are staff-only" in page
     assert 'action="/staff/reports/implementation"' in page
 
