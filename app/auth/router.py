@@ -52,7 +52,7 @@ async def login(
     "/auth/logout",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke the token this request carries",
-    responses=problem_responses(401),
+    responses=problem_responses(401, 403),
 )
 def logout(db: DbSession, actor: AnyUser) -> None:
     service.logout(db, actor)

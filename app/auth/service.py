@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
+from app.auth.permissions import refuse
 from app.auth.schemas import EntityRef, MeOut
 from app.core.actor import Actor, Anonymous
 from app.core.errors import Unauthorized
@@ -45,7 +46,16 @@ def _now() -> datetime:
 
 
 def logout(session: Session, actor: Actor) -> None:
-    """Revoke the token or session the request came with (an API key is revoked by an admin instead)."""
+    """Revoke the token or session the request came with. An API key is revoked by an admin instead: its
+    logout is refused, not answered 204, so that a script does not believe its key ended while it works on."""
+    if actor.api_key_id is not None:
+        revoke = f"/api/v1/api-keys/{actor.api_key_id}/revoke"
+        raise refuse(
+            actor,
+            f"an API key does not log out: an admin revokes it (POST {revoke})",
+            "api_key",
+            actor.api_key_id,
+        )
     if actor.token_id is None:
         return
     token = session.get(AuthToken, actor.token_id)

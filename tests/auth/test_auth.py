@@ -204,6 +204,24 @@ def test_logout_revokes_the_token(anonymous_client: TestClient, engine: Engine) 
     assert len(_events(engine, "auth.logout")) == 1
 
 
+def test_logging_out_with_an_api_key_is_refused_not_ignored(
+    anonymous_client: TestClient, engine: Engine
+) -> None:
+    # A script ending its work with a logout must not believe its key revoked while it still opens the API.
+    admin = bearer(issue_token(engine, create_user(engine, "keys@example.org", "admin")))
+    key = anonymous_client.post(
+        "/api/v1/api-keys",
+        json={"name": "nightly sync", "role": "coordinator", "scope": "write"},
+        headers=admin,
+    ).json()
+    refused = anonymous_client.post("/api/v1/auth/logout", headers={"X-API-Key": key["key"]})
+    assert refused.status_code == 403, refused.text
+    assert f"/api/v1/api-keys/{key['id']}/revoke" in refused.json()["detail"]
+    denied = _events(engine, "authz.denied")
+    assert [(e.object_type, e.object_id) for e in denied] == [("api_key", key["id"])]
+    assert _events(engine, "auth.logout") == []
+
+
 def test_expired_and_unknown_tokens_are_401(anonymous_client: TestClient, engine: Engine) -> None:
     user_id = create_user(engine, "old@example.org", "coordinator")
     expired = issue_token(engine, user_id, ttl=timedelta(seconds=-1))
