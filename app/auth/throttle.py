@@ -25,6 +25,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.timestamps import as_utc
 from app.models.accounts import KnownLoginAddress, LoginFailure
@@ -32,6 +34,19 @@ from app.models.accounts import KnownLoginAddress, LoginFailure
 # A known address counts for this long after its last successful login.
 KNOWN_ADDRESS_DAYS = 180
 ADDRESS_LENGTH = 64  # the column's; longer strings are not addresses anyway
+
+
+# The words of a refused sign-in (the staff sign-in and password pages): the wait the throttle asks
+# for, which is 2 seconds after the fifth failure, not "a few minutes".
+TOO_MANY_SIGN_INS = _("Too many failed sign-ins. Wait %(wait)s, then try again.")
+
+
+def too_many_sign_ins(retry_after: int) -> Reason:
+    """The refusal naming its wait, in unit symbols every language of the pages writes alike
+    ("2 s", "9 min", a part of a minute counted as a whole one)."""
+    seconds = max(1, retry_after)
+    wait = f"{seconds} s" if seconds < 60 else f"{-(-seconds // 60)} min"
+    return Reason(TOO_MANY_SIGN_INS, wait=wait)
 
 
 @dataclass(frozen=True, slots=True)

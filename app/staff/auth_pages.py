@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from app.auth import login as login_service
 from app.auth import service as auth_service
+from app.auth import throttle
 from app.auth.deps import AnonymousCaller
 from app.core.deps import AppSettings, DbSession
 from app.core.errors import DomainError, ServiceBusy, TemporaryPasswordExpired, TooManyRequests, Unauthorized
@@ -107,8 +108,8 @@ async def login_submit(request: Request, settings: AppSettings, who: AnonymousCa
             request, kept, {"form": _("Wrong email or password, or the account is deactivated.")}, 401
         )
     except TooManyRequests as exc:
-        message = _("Too many failed sign-ins. Wait a few minutes, then try again.")
-        return _login_form(request, kept, {"form": message}, 429, exc.headers)
+        wait = throttle.too_many_sign_ins(int(exc.headers.get("Retry-After", "1")))
+        return _login_form(request, kept, {"form": wait}, 429, exc.headers)
     except ServiceBusy as exc:
         message = _("The service is busy. Try again in a moment.")
         return _login_form(request, kept, {"form": message}, 503, exc.headers)

@@ -73,7 +73,7 @@ def change_own_password(
         raise TooManyRequests(
             # The sign-in form's words (a wrong current password is a failed sign-in), a catalogue
             # message: the staff error page says it in its language.
-            _("Too many failed sign-ins. Wait a few minutes, then try again."),
+            throttle.too_many_sign_ins(refused.retry_after),
             retry_after=refused.retry_after,
         )
     if not verify_password(user.password_hash, current):

@@ -9,15 +9,20 @@ NRTD_LOGIN_MAX_FAILURES the change is refused with 429 and Retry-After, the righ
 
 from __future__ import annotations
 
+import html
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 
 from app.auth.passwords import verify_password
 from app.core.config import Settings
 from app.models import AuditEvent, LoginFailure, User
+from app.web.i18n import translations
 from tests import accounts
 from tests.conftest import MakeApp
 from tests.staff.conftest import StaffLogin
+from tests.staff.test_sessions import FRENCH_WAIT
 
 NEW_PASSWORD = "a brand new walrus passphrase 42"
 GUESS = "not the password, a guess"
@@ -65,7 +70,7 @@ def test_guessing_the_current_password_through_the_api_is_throttled(
 
 
 def test_guessing_the_current_password_on_the_staff_page_is_throttled(
-    staff_login: StaffLogin, db: Connection, settings: Settings
+    staff_login: StaffLogin, db: Connection, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     staff = staff_login("coordinator")
     email = db.scalar(select(User.email).where(User.id == staff.user_id))
@@ -80,8 +85,13 @@ def test_guessing_the_current_password_on_the_staff_page_is_throttled(
         "new_password": NEW_PASSWORD,
         "confirm_password": NEW_PASSWORD,
     }
+    for message, french in FRENCH_WAIT.items():
+        monkeypatch.setitem(vars(translations("fr"))["_catalog"], message, french)
     refused = staff.post("/staff/password?lang=fr", form)
     assert refused.status_code == 429 and "Trop de connexions échouées" in refused.text
+    # The wait the throttle asks for, not "a few minutes".
+    wait = refused.headers["Retry-After"]
+    assert f"Attendez {wait} s, puis réessayez." in html.unescape(refused.text)
     assert _password_unchanged(db, staff.user_id)
 
 
