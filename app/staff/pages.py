@@ -58,6 +58,7 @@ class Notices(dict[str, str]):
 NOTICES = Notices(
     {
         "signed-out": _("You are signed out."),
+        "session-ended": _("Your session ended. Sign in again to go on."),
         "password-changed": _("Your password is changed. Your other sessions have ended."),
         "saved": _("Your changes are saved."),
     }

@@ -131,10 +131,13 @@ def password_url(request: Request) -> str:
 
 def login_url(request: Request) -> str:
     """The sign-in page, in the language the page asked for named (a calendar event's link, a link
-    a colleague sent): a French reader is not asked to sign in in English."""
+    a colleague sent): a French reader is not asked to sign in in English. A browser that still sends
+    a session cookie had a session that ended (idle, past its lifetime, signed out elsewhere): the
+    page says so, rather than showing the form without a word."""
     lang = asked_language(request.query_params.get("lang"))
     in_language = f"&lang={lang}" if lang else ""
-    return "/staff/login?next=" + quote(next_path(request), safe="/") + in_language
+    ended = "&done=session-ended" if request.cookies.get(SESSION_COOKIE) else ""
+    return "/staff/login?next=" + quote(next_path(request), safe="/") + ended + in_language
 
 
 def current_session(request: Request, db: DbSession) -> StaffSession:

@@ -199,7 +199,7 @@ def test_sign_out_ends_the_session_at_once(staff_login: StaffLogin) -> None:
     response = staff.post("/staff/logout")
     assert response.status_code == 303 and response.headers["location"] == "/staff/login?done=signed-out"
     staff.client.cookies.set(SESSION_COOKIE, secret)  # the browser kept it: it no longer works
-    assert staff.get("/staff/").headers["location"] == "/staff/login?next=/staff/"
+    assert staff.get("/staff/").headers["location"] == "/staff/login?next=/staff/&done=session-ended"
     assert "You are signed out." in staff.get("/staff/login?done=signed-out").text
 
 
@@ -222,7 +222,11 @@ def test_sessions_end_after_their_idle_and_absolute_timeouts(
     secret, _csrf = accounts.issue_session(db, user_id, ttl=ttl, last_used=datetime.now(UTC) - idle)
     client = TestClient(make_app(staff_session_idle_minutes=30), follow_redirects=False)
     client.cookies.set(SESSION_COOKIE, secret)
-    assert client.get("/staff/").status_code == 303
+    # The sign-in form says why it is there: back from lunch, one is not just shown the form.
+    led = client.get("/staff/actions")
+    assert led.status_code == 303
+    assert led.headers["location"] == "/staff/login?next=/staff/actions&done=session-ended"
+    assert "Your session ended. Sign in again to go on." in client.get(led.headers["location"]).text
     # A form sent meanwhile (a narrative written on a phone) was lost behind the sign-in form: the
     # page says nothing was saved, shows what was typed, and signs in back to the form.
     typed = {"csrf_token": _csrf, "reported_on": "2026-06-30", "narrative": "Trained 120 officers\nin Cusco"}
