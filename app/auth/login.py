@@ -16,6 +16,7 @@ So this function owns its transactions: the one exception to "the request commit
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,16 @@ from app.models import AuthToken, User
 log = logging.getLogger(__name__)
 
 WRONG_CREDENTIALS = "wrong email or password, or the account is deactivated"
+# What a login names as the account tried when what was typed is no email address: most often the
+# password, typed in the email box. The audit trail (read by every coordinator, never changed), the
+# throttle's table and the log keep this instead of it. No account has it as its email.
+NOT_AN_EMAIL = "(not an email address)"
+_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _account_tried(email: str) -> str:
+    account = normalise_email(email)
+    return account if _EMAIL_SHAPE.fullmatch(account) else NOT_AN_EMAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +222,7 @@ async def login(
 
     Each step runs in a worker thread; waiting for a verification slot holds none.
     """
-    account = normalise_email(email)
+    account = _account_tried(email)
     address = throttle.address_of(who.client_ip)
     candidate = await to_thread.run_sync(_read, engine, settings, account, address, datetime.now(UTC))
     async with verification_slots(settings.login_verify_slots, settings.login_verify_wait).slot():

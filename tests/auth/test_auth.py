@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.main import create_app
-from app.models import AuditEvent, User
+from app.models import AuditEvent, LoginFailure, User
 from tests.accounts import PASSWORD, bearer, create_entity, create_user, issue_token
 
 # Routes anyone may call: login (and, later, the public API).
@@ -185,6 +185,22 @@ def test_success_resets_the_account_counter(settings: Settings, engine: Engine) 
             assert _login(client, "forgetful@example.org", "wrong password!!") == 401
         # Four failures in the window, but only two since the success.
         assert _login(client, "forgetful@example.org") == 200
+
+
+def test_a_password_typed_in_the_email_box_is_not_kept_in_clear(
+    anonymous_client: TestClient, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The password typed in the email box (then typed again in its own): the audit trail, which every
+    # coordinator reads and nobody may change, and the throttle's table must not keep it.
+    secret = "Violet Tangerine Marmot 42"
+    for _ in range(6):
+        response = anonymous_client.post("/api/v1/auth/token", data={"username": secret, "password": secret})
+        assert response.status_code in (401, 429)
+    failed = _events(engine, "auth.login_failed") + _events(engine, "auth.login_throttled")
+    assert failed and {event.actor for event in failed} == {"(not an email address)"}
+    with Session(engine) as session:
+        assert set(session.scalars(select(LoginFailure.account))) == {"(not an email address)"}
+    assert secret.lower() not in caplog.text.lower()
 
 
 def test_logout_revokes_the_token(anonymous_client: TestClient, engine: Engine) -> None:
