@@ -16,7 +16,6 @@ So this function owns its transactions: the one exception to "the request commit
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from anyio import to_thread
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -44,12 +45,16 @@ WRONG_CREDENTIALS = "wrong email or password, or the account is deactivated"
 # password, typed in the email box. The audit trail (read by every coordinator, never changed), the
 # throttle's table and the log keep this instead of it. No account has it as its email.
 NOT_AN_EMAIL = "(not an email address)"
-_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _account_tried(email: str) -> str:
-    account = normalise_email(email)
-    return account if _EMAIL_SHAPE.fullmatch(account) else NOT_AN_EMAIL
+    """The account as it is stored: read by the rule an account's email is made with (its domain in
+    Unicode, as an "xn--" domain is stored; its accents composed), then lower-cased."""
+    try:
+        _name, address = validate_email(email.strip())
+    except PydanticCustomError:
+        return NOT_AN_EMAIL
+    return normalise_email(address)
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,6 +203,24 @@ def test_a_password_typed_in_the_email_box_is_not_kept_in_clear(
     assert secret.lower() not in caplog.text.lower()
 
 
+def test_the_address_an_account_was_made_with_signs_in_as_typed(
+    anonymous_client: TestClient, engine: Engine
+) -> None:
+    # An address is stored as its canonical form (a domain in Unicode, a composed accent); typed again
+    # at sign-in as the admin typed it (the ASCII "xn--" form an IT department gives, an accent a Mac
+    # sends decomposed), it is the same account.
+    admin = bearer(issue_token(engine, create_user(engine, "root@example.org", "admin")))
+    for typed in ("ana@xn--educacin-m2a.gob.pe", "jose\u0301@minjus.gob.pe"):
+        created = anonymous_client.post(
+            "/api/v1/users",
+            json={"email": typed, "full_name": "Ana Torres", "role": "reader", "password": PASSWORD},
+            headers=admin,
+        )
+        assert created.status_code == 201, created.text
+        login = anonymous_client.post("/api/v1/auth/token", data={"username": typed, "password": PASSWORD})
+        assert login.status_code == 200, (typed, login.text)
+
+
 def test_logout_revokes_the_token(anonymous_client: TestClient, engine: Engine) -> None:
     create_user(engine, "leaving@example.org", "focal_point", entity_id=create_entity(engine, "E"))
     token = anonymous_client.post(
