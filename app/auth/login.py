@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from anyio import to_thread
-from pydantic.networks import validate_email
-from pydantic_core import PydanticCustomError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import event, record
 from app.auth import throttle
 from app.auth.passwords import hash_password, needs_rehash, verification_slots, verify_password
-from app.auth.service import normalise_email, secret_hash
+from app.auth.service import canonical_email, secret_hash
 from app.core.actor import Actor, Anonymous
 from app.core.config import Settings
 from app.core.db import session_scope
@@ -48,13 +46,8 @@ NOT_AN_EMAIL = "(not an email address)"
 
 
 def _account_tried(email: str) -> str:
-    """The account as it is stored: read by the rule an account's email is made with (its domain in
-    Unicode, as an "xn--" domain is stored; its accents composed), then lower-cased."""
-    try:
-        _name, address = validate_email(email.strip())
-    except PydanticCustomError:
-        return NOT_AN_EMAIL
-    return normalise_email(address)
+    """The account as it is stored (``canonical_email``), or NOT_AN_EMAIL."""
+    return canonical_email(email) or NOT_AN_EMAIL
 
 
 @dataclass(frozen=True, slots=True)

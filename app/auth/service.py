@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -39,6 +41,16 @@ def new_api_key_secret() -> str:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def canonical_email(typed: str) -> str | None:
+    """An address as accounts store it, read by the rule their email is made with (a domain in
+    Unicode, as an "xn--" domain is stored; accents composed), lower-cased; None for no address."""
+    try:
+        _name, address = validate_email(typed.strip())
+    except PydanticCustomError:
+        return None
+    return normalise_email(address)
 
 
 def _now() -> datetime:

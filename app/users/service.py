@@ -16,7 +16,7 @@ from app.audit.service import changed, record, snapshot
 from app.auth import throttle
 from app.auth.passwords import PreparedHash, new_password_hash
 from app.auth.schemas import EntityRef
-from app.auth.service import new_api_key_secret, normalise_email, secret_hash
+from app.auth.service import canonical_email, new_api_key_secret, normalise_email, secret_hash
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
@@ -207,7 +207,7 @@ def create_user(
 def unlock_user(session: Session, actor: Actor, email: str) -> int:
     """Forget every failed login at this account, so nobody waits to log in to it any more; how many
     failures were forgotten. Used by ``nrtd users unlock``."""
-    email = normalise_email(email)
+    email = canonical_email(email) or normalise_email(email)
     user_id = session.scalar(select(User.id).where(User.email == email))
     if user_id is None:
         raise NotFound(f"no user has the email {email}")

@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.core.actor import Actor
 from app.core.config import Settings
 from app.main import create_app
 from app.models import AuditEvent, LoginFailure, User
+from app.users.service import unlock_user
 from tests.accounts import PASSWORD, bearer, create_entity, create_user, issue_token
 
 # Routes anyone may call: login (and, later, the public API).
@@ -210,7 +212,7 @@ def test_the_address_an_account_was_made_with_signs_in_as_typed(
     # at sign-in as the admin typed it (the ASCII "xn--" form an IT department gives, an accent a Mac
     # sends decomposed), it is the same account.
     admin = bearer(issue_token(engine, create_user(engine, "root@example.org", "admin")))
-    for typed in ("ana@xn--educacin-m2a.gob.pe", "jose\u0301@minjus.gob.pe"):
+    for typed in ("ana@xn--educacin-13a.gob.pe", "jose\u0301@minjus.gob.pe"):
         created = anonymous_client.post(
             "/api/v1/users",
             json={"email": typed, "full_name": "Ana Torres", "role": "reader", "password": PASSWORD},
@@ -219,6 +221,21 @@ def test_the_address_an_account_was_made_with_signs_in_as_typed(
         assert created.status_code == 201, created.text
         login = anonymous_client.post("/api/v1/auth/token", data={"username": typed, "password": PASSWORD})
         assert login.status_code == 200, (typed, login.text)
+
+
+def test_unlocking_an_address_typed_in_its_ascii_form(anonymous_client: TestClient, engine: Engine) -> None:
+    # nrtd users unlock, given the address as the operator has it ("xn--"), finds the account stored with
+    # its domain in Unicode and forgets the failures its logins counted.
+    create_user(engine, "ana@educación.gob.pe", "reader")
+    typed = "ana@xn--educacin-13a.gob.pe"
+    for _ in range(2):
+        wrong = anonymous_client.post(
+            "/api/v1/auth/token", data={"username": typed, "password": "not it at all"}
+        )
+        assert wrong.status_code == 401
+    with Session(engine) as session:
+        assert unlock_user(session, Actor(role="admin", label="cli:operator"), typed) == 2
+        session.commit()
 
 
 def test_logout_revokes_the_token(anonymous_client: TestClient, engine: Engine) -> None:
