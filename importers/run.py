@@ -34,6 +34,7 @@ from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
 from importers.scope import ImportUsageError, check_languages, export_format, missing_source, scope_country
 from importers.uhri_json import read_uhri_json, read_uhri_json_texts, resolve_unchanged
+from importers.uhri_keys import check_keys
 from importers.uhri_xlsx import read_uhri_xlsx
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,8 @@ class UhriImport:
         """The run's records into the pipeline: the primary language's, then the others' texts."""
         primary, *others = self.spec.languages
         path = self.files[primary]
+        if self.spec.format == "json":
+            check_keys(path)  # before a record is written: a format change is refused, not stored
         if self.spec.format == "xlsx":
             upserter.consume(read_uhri_xlsx(path))
         elif not reads_separately(self.settings, path):

@@ -27,6 +27,7 @@ from importers.download import DownloadError
 from importers.pipeline.records import Counts, WithdrawalRefused
 from importers.pipeline.upserter import Upserter
 from importers.progress import Progress
+from importers.uhri_keys import FormatChanged
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 
@@ -45,6 +46,9 @@ class RunSummary:
     rejections: list[Rejection] = field(default_factory=list)  # the first few, in input order
     warnings: int = 0  # what the run could read only in part (import_warnings)
     linking: LinkingSummary | None = None  # the source links the run made or dropped
+    # Refused for what the file is, not for what it holds (a UHRI export whose format changed): the
+    # command line exits 2, as for a wrong file given, not 1.
+    format_changed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -216,7 +220,8 @@ def execute_run(
             )
         run_id = record_failure(engine, spec, counts, message)
         rejections = upserter.first_rejections if upserter else []
-        return RunSummary(run_id, "failed", counts, message, rejections=rejections)
+        changed = isinstance(exc, FormatChanged)
+        return RunSummary(run_id, "failed", counts, message, rejections=rejections, format_changed=changed)
     except Exception as exc:
         counts = _nothing_written(upserter)
         record_failure(engine, spec, counts, f"internal error: {type(exc).__name__}: {exc}")

@@ -87,7 +87,7 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
     if not summary.ok:
         # Loud on stderr too: the summary line may go to a log nobody reads.
         say(mask_credentials(summary.message or "the run failed"), "red")
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_USAGE if summary.format_changed else EXIT_FAILED)
 
 
 def _interrupted(started: list[int]) -> str:

@@ -18,6 +18,11 @@ JSON_TOP_VALUE = _("%(name)s: the top level is a single value; expected a JSON a
 JSON_INVALID = _("%(name)s: invalid JSON: %(reason)s")
 JSON_INVALID_AT = _("%(name)s: invalid JSON at record %(number)s: %(reason)s")
 JSON_TOO_DEEP = _("nested deeper than %(limit)s levels at byte %(offset)s (a UHRI export has 3)")
+JSON_KEYS_MISSING = _(
+    "%(name)s: no record holds %(keys)s, which every record of a UHRI export holds: the export's format "
+    "may have changed (OHCHR renamed or dropped the key); nothing was imported, so that no stored "
+    "recommendation loses what it holds there. Check the export against docs/uhri-formats.md"
+)
 JSON_CUT_SHORT = _(
     "the file ends inside it (premature EOF): it was cut short, by a download or a copy that did not "
     "finish; download or copy it again"

@@ -45,12 +45,15 @@ def test_a_record_with_keys_in_another_case_is_rejected_naming_each_key(
     partly = uhri_record(3)
     partly["countries"] = partly.pop("Countries")
     partly["THEMES"] = partly.pop("Themes")
-    export = write_export(tmp_path / "camel.json", [camel(record), partly])
+    # Another State's record spelling every key as the export does: a file none of whose records
+    # holds Countries or Themes is refused whole as a format change (test_uhri_format_change.py).
+    other = uhri_record(4, Countries=["Chile"])
+    export = write_export(tmp_path / "camel.json", [camel(record), partly, other])
 
     run = import_uhri(engine, settings, str(export), country="Peru", partial=True)
 
     assert run.outcome == "succeeded", run.message
-    assert (run.counts.created, run.counts.skipped, run.counts.rejected) == (0, 0, 2)
+    assert (run.counts.created, run.counts.skipped, run.counts.rejected) == (0, 1, 2)
     found = reasons(engine, run.run_id)
     assert found["record 1"].splitlines()[:2] == [
         "AnnotationId: missing, but the record has 'annotationId': the export spells this key "
