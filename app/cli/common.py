@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # SQLAlchemy, pydantic and rich load only in the commands tha
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# The run ended but stored nothing: every record or row it read was rejected (a cron job must not
+# stay green on it). A run that stored some, others rejected beside, exits 0.
+EXIT_ALL_REJECTED = 3
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 # Plain help (not typer's rich panels, which label every flag, --help included, "<bool>"); -h as --help.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from app.cli.common import (
+    EXIT_ALL_REJECTED,
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_USAGE,
@@ -88,6 +89,22 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         # Loud on stderr too: the summary line may go to a log nobody reads.
         say(mask_credentials(summary.message or "the run failed"), "red")
         raise typer.Exit(EXIT_USAGE if summary.format_changed else EXIT_FAILED)
+    counts = summary.counts
+    if (
+        summary.outcome == "succeeded"
+        and counts.rejected
+        and not (counts.created or counts.updated or counts.unchanged)
+    ):
+        which = (
+            "the one record read was"
+            if counts.rejected == 1
+            else f"every one of the {counts.rejected} records read was"
+        )
+        say(
+            f"nothing was imported: {which} rejected; correct what is listed above and import the file again",
+            "red",
+        )
+        raise typer.Exit(EXIT_ALL_REJECTED)
 
 
 def _interrupted(started: list[int]) -> str:
