@@ -23,6 +23,7 @@ from app.cli.common import (
     database,
     err,
     exclusive,
+    known_country,
     say,
     settings_or_exit,
     this_state_only,
@@ -240,10 +241,13 @@ SAMPLE_UPR_INFO_STATE = "Peru"
 
 @demo_cli.command("load")
 def demo_load_cmd(
-    country: Annotated[str, typer.Option("--country", help="The sample's State to load")] = "Peru",
+    country: Annotated[
+        str | None, typer.Option("--country", help="The sample's State to load (default: Peru)")
+    ] = None,
 ) -> None:
     """Load the bundled synthetic sample, only into a demo database (NRTD_DEMO=true) holding no
-    recommendation yet; a database with records is left as it is (exit 0)."""
+    recommendation yet; a database with records is left as it is (exit 0). ``--country`` is checked
+    first: a State no name of which is known, or another than NRTD_COUNTRY's, exits 2."""
     from sqlalchemy import func, select
 
     from app.feed.countries import resolve_country_alias
@@ -259,6 +263,11 @@ def demo_load_cmd(
             "red",
         )
         raise typer.Exit(EXIT_USAGE)
+    country_given(country)
+    if country is not None:
+        known_country(country)  # an unknown State is named as such, whatever the database holds
+        this_state_only(settings, country)
+    state = SAMPLE_UPR_INFO_STATE if country is None else country
     engine = database()
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
@@ -267,13 +276,13 @@ def demo_load_cmd(
         return
     _finish(
         lambda progress: import_uhri(
-            engine, settings, str(SAMPLE_EXPORT), country=country, languages=["en", "fr"], progress=progress
+            engine, settings, str(SAMPLE_EXPORT), country=state, languages=["en", "fr"], progress=progress
         )
     )
-    if resolve_country_alias(country) == SAMPLE_UPR_INFO_STATE:  # the same recommendations from UPR Info
+    if resolve_country_alias(state) == SAMPLE_UPR_INFO_STATE:  # the same recommendations from UPR Info
         _finish(
             lambda progress: import_upr_info(
-                engine, settings, SAMPLE_UPR_INFO, country=country, encoding="cp1252", progress=progress
+                engine, settings, SAMPLE_UPR_INFO, country=state, encoding="cp1252", progress=progress
             )
         )
 
