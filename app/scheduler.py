@@ -214,20 +214,38 @@ def import_upload(settings: Settings, kind: UploadKind, path: Path) -> UploadedR
     )
 
 
+# The import the Imports page started last in this process: until it has taken the import lock (its
+# download starting), the lock does not show it, and a second click would start another, which only
+# logged that it skipped while the page said "started" twice.
+_started_now: threading.Thread | None = None
+_starting_now = threading.Lock()
+
+
 def start_scheduled_import_now(engine: Engine, settings: Settings) -> None:
     """The scheduled UHRI import, started now in a background thread (what ``run_scheduled_import``
-    does on the schedule). Refused at once when an import runs or no State is configured; should
-    another import take the lock in between, the thread logs that it skipped, as the schedule does."""
+    does on the schedule). Refused at once when an import runs (the one this page started, too) or
+    no State is configured; should another import take the lock in between, the thread logs that it
+    skipped, as the schedule does."""
+    global _started_now
     from app.import_runs.lock import import_running
     from importers.scope import check_languages, scope_country
 
     scope_country(settings, None, False)
     check_languages(settings)
-    if import_running(engine):
-        raise ImportLocked(_("another import is running: start this one when it has finished"))
-    threading.Thread(
-        target=run_scheduled_import, args=(settings,), name="nrtd-import-now", daemon=True
-    ).start()
+    with _starting_now:
+        if _started_now is not None and _started_now.is_alive():
+            raise ImportLocked(
+                _(
+                    "the UHRI import started from this page is still running: it is listed here when it "
+                    "has finished (reload the page)"
+                )
+            )
+        if import_running(engine):
+            raise ImportLocked(_("another import is running: start this one when it has finished"))
+        _started_now = threading.Thread(
+            target=run_scheduled_import, args=(settings,), name="nrtd-import-now", daemon=True
+        )
+        _started_now.start()
 
 
 def import_runners() -> ImportRunners:

@@ -1,0 +1,46 @@
+"""The Imports page's UHRI import button, honest: a second click while the import the first started
+has not yet taken the import lock said "started" again (the second run only logged as skipped), and
+the button spoke of "the scheduled import" on a server that has no schedule (NRTD_IMPORT_SCHEDULE
+empty: it imports NRTD_UHRI_URL only when started)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from app import scheduler
+from app.core.config import Settings
+from tests.conftest import MakeApp
+from tests.staff.conftest import _signer
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The import the button starts, held before it takes the import lock (as a download starts)."""
+    release = threading.Event()
+
+    def slow(settings: Settings) -> None:
+        release.wait(10)
+
+    monkeypatch.setattr(scheduler, "run_scheduled_import", slow)
+    yield release
+    release.set()
+    for thread in threading.enumerate():
+        if thread.name == "nrtd-import-now":
+            thread.join(timeout=10)
+
+
+def test_a_second_click_says_the_import_is_already_running(
+    make_app: MakeApp, engine: Engine, held: threading.Event
+) -> None:
+    staff = _signer(lambda: make_app(), engine)("coordinator")
+    first = staff.post("/staff/imports/run-scheduled")
+    assert first.status_code == 303
+    second = staff.post("/staff/imports/run-scheduled")
+    assert second.status_code == 409
+    assert "the UHRI import started from this page is still running" in second.text
+    assert len([t for t in threading.enumerate() if t.name == "nrtd-import-now"]) == 1
+    held.set()
