@@ -52,6 +52,9 @@ NOTICES["import-all-rejected"] = _(
     "No record of the file was imported: every one was rejected. Correct the rows listed below and "
     "import the file again."
 )
+NOTICES["uhri-import-started"] = _(
+    "The UHRI import has started. It is listed here when it has finished: reload the page."
+)
 NOTICES["import-failed"] = _("The import failed and changed nothing. The reason is below.")
 NOTICES["import-started"] = _(
     "The scheduled UHRI import has started. It is listed here when it has finished: reload the page."
@@ -97,6 +100,9 @@ def _list_context(
         **_run_labels(page),
         "max_size": shown_size(settings.upload_max_bytes, page),
         "country": settings.country,
+        # Whether nrtd serve runs the UHRI import on a schedule: without one the button imports the
+        # export now and is not called "the scheduled import".
+        "scheduled": bool(settings.import_schedule.strip()),
         "errors": errors or {},
         "values": values or {},
     }
@@ -259,4 +265,5 @@ def run_scheduled(request: Request, db: DbSession, settings: AppSettings, staff:
         _runners(request).start_scheduled(request.app.state.engine, settings)
     except (ImportLocked, ImportFailed) as exc:
         return _refused(request, db, staff, exc.status, {"form": exc.detail}, {})
-    return redirect("/staff/imports?done=import-started", request)
+    done = "import-started" if settings.import_schedule.strip() else "uhri-import-started"
+    return redirect(f"/staff/imports?done={done}", request)

@@ -41,12 +41,12 @@ def test_the_scheduled_import_starts_now_in_the_background(
     answer = staff.post("/staff/imports/run-scheduled")
 
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/staff/imports?done=import-started"
+    assert answer.headers["location"] == "/staff/imports?done=uhri-import-started"  # no schedule set
     for thread in _import_now_threads():
         thread.join(timeout=30)
     assert runs(engine) == [("succeeded", 2, 0)]
-    page = staff.get("/staff/imports?done=import-started")
-    assert "The scheduled UHRI import has started." in page.text
+    page = staff.get("/staff/imports?done=uhri-import-started")
+    assert "The UHRI import has started." in page.text
     assert "Run " in page.text
 
 

@@ -44,3 +44,26 @@ def test_a_second_click_says_the_import_is_already_running(
     assert "the UHRI import started from this page is still running" in second.text
     assert len([t for t in threading.enumerate() if t.name == "nrtd-import-now"]) == 1
     held.set()
+
+
+def test_without_a_schedule_the_button_does_not_speak_of_one(
+    make_app: MakeApp, engine: Engine, held: threading.Event
+) -> None:
+    staff = _signer(lambda: make_app(import_schedule=""), engine)("coordinator")
+    page = staff.get("/staff/imports").text
+    assert "Start the scheduled UHRI import now" not in page
+    assert "Import the UHRI export now" in page
+    assert "No import is scheduled (NRTD_IMPORT_SCHEDULE)" in page
+    assert staff.post("/staff/imports/run-scheduled").headers["location"] == (
+        "/staff/imports?done=uhri-import-started"
+    )
+    started = staff.get("/staff/imports?done=uhri-import-started").text
+    assert "The UHRI import has started." in started
+    assert "The scheduled UHRI import has started." not in started
+
+
+def test_with_a_schedule_the_button_names_it(make_app: MakeApp, engine: Engine) -> None:
+    staff = _signer(lambda: make_app(import_schedule="0 3 * * *"), engine)("coordinator")
+    page = staff.get("/staff/imports").text
+    assert "Start the scheduled UHRI import now" in page
+    assert "No import is scheduled" not in page
