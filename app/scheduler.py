@@ -38,7 +38,16 @@ def run_scheduled_import(settings: Settings) -> None:
         summary = import_uhri(engine, settings)
         # A failed run is an error of the log, not news: NRTD_LOG_LEVEL=WARNING (no access log) must
         # still show that last night's import wrote nothing, and why.
-        log.log(logging.INFO if summary.ok else logging.ERROR, "scheduled import: %s", summary.line())
+        counts = summary.counts
+        if not summary.ok:
+            log.error("scheduled import: %s", summary.line())
+        elif counts.rejected and not (counts.created or counts.updated or counts.unchanged):
+            # Stored nothing (nrtd import exits 3): news too, at NRTD_LOG_LEVEL=WARNING.
+            log.warning(
+                "scheduled import: %s; nothing was imported: every record read was rejected", summary.line()
+            )
+        else:
+            log.info("scheduled import: %s", summary.line())
     except DomainError as exc:
         log.warning("scheduled import skipped: %s", exc.detail)
     except Exception:
