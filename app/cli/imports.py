@@ -97,9 +97,9 @@ def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         and not (counts.created or counts.updated or counts.unchanged)
     ):
         which = (
-            "the one record read was"
+            "the one record to import was"
             if counts.rejected == 1
-            else f"every one of the {counts.rejected} records read was"
+            else f"all {counts.rejected} records to import were"
         )
         say(
             f"nothing was imported: {which} rejected; correct what is listed above and import the file again",

@@ -22,16 +22,19 @@ def test_a_run_that_rejected_every_row_exits_3(engine: Engine, database_url: str
     result = nrtd(database_url, "import", "upr-info", str(path))
     assert result.returncode == 3, result.stdout + result.stderr
     assert " succeeded: read 2," in result.stdout
-    assert "nothing was imported: every one of the 2 records read was rejected" in result.stderr
+    assert "nothing was imported: all 2 records to import were rejected" in result.stderr
 
 
 def test_a_uhri_export_every_record_of_which_was_rejected_exits_3(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    export = write_export(
-        tmp_path / "export-full-en.json", [uhri_record(n, Text="<p></p>") for n in range(2)]
-    )
-    assert nrtd(database_url, "import", "uhri", str(export)).returncode == 3
+    # Peru's two records rejected, Chile's passed over: nothing of Peru's was stored.
+    rejected = [uhri_record(n, Text="<p></p>") for n in range(2)]
+    export = write_export(tmp_path / "export-full-en.json", [*rejected, uhri_record(5, Countries=["Chile"])])
+    result = nrtd(database_url, "import", "uhri", str(export))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "read 3, skipped 1," in result.stdout
+    assert "nothing was imported: all 2 records to import were rejected" in result.stderr
 
 
 def test_a_run_that_stored_rows_beside_rejected_ones_exits_0(
