@@ -130,6 +130,31 @@ def _document_optional_credentials(app: FastAPI, prefix: str) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _document_optional_bodies(app: FastAPI) -> None:
+    """A body a route may go without (``approve``'s, ``publish``'s) is documented as its schema alone,
+    its request body not required, rather than as "the schema or null": from the latter generated
+    clients (openapi-python-client) send ``null`` at best, and failed before sending anything when
+    called without a body as the docs do (``TypeError: Object of type Unset is not JSON serializable``).
+    The routes read a missing body, and ``null``, as the defaults."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for path_item in build().get("paths", {}).values():
+                for operation in path_item.values():
+                    body = operation.get("requestBody")
+                    if not body or body.get("required"):
+                        continue
+                    for media in body.get("content", {}).values():
+                        choices = media.get("schema", {}).get("anyOf", [])
+                        kept = [choice for choice in choices if choice != {"type": "null"}]
+                        if len(choices) == 2 and len(kept) == 1:
+                            media["schema"] = kept[0]
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _around_error_handling(app: FastAPI, settings: Settings) -> None:
     """Put the proxy's client address, the request id (and access log), the security headers, the
     staff API's private caching and the public API's CORS headers around Starlette's
@@ -219,6 +244,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app, _error_page)  # a browser gets an HTML page, on the portal and /staff/
     document_problem_media_type(app)
     _document_optional_credentials(app, PUBLIC_PREFIX)
+    _document_optional_bodies(app)
     app.include_router(health_router)
     app.include_router(apidocs_router)
     # The public routes decide access themselves (NRTD_PUBLIC_ACCESS): no staff credentials needed.

@@ -117,5 +117,45 @@ def test_the_generated_client_lists_recommendations(
             assert isinstance(atom, str) and "<feed" in atom, atom
 
 
+def test_the_generated_client_reviews_without_a_body(
+    client_package: Any, settings: Settings, engine: Engine
+) -> None:
+    """The review routes whose body is optional (docs/plans.md: `POST .../approve` with no body) are
+    called without one: the client sends none, rather than failing before the request is sent."""
+    token = accounts.issue_token(engine, accounts.create_user(engine, "reviewer@example.org", "coordinator"))
+    models = importlib.import_module(f"{PACKAGE}.models")
+    plans = "plans"
+    with (
+        live_server(settings) as base,
+        client_package.AuthenticatedClient(
+            base_url=base, token=token, raise_on_unexpected_status=True
+        ) as api,
+    ):
+        action = _operation(plans, "create_action").sync(
+            client=api, body=models.ActionCreate.from_dict({"title": "Train prison staff"})
+        )
+        indicator = _operation(plans, "create_indicator").sync(
+            action.id, client=api, body=models.IndicatorCreate.from_dict({"name": "Staff trained"})
+        )
+        value = _operation(plans, "record_value").sync(
+            indicator.id,
+            client=api,
+            body=models.ValueCreate.from_dict({"measured_on": "2026-06-30", "value": 120, "submit": True}),
+        )
+        approved = _operation(plans, "approve_value").sync(value.id, client=api)
+        assert approved.state == "approved", approved
+        update = _operation(plans, "create_progress").sync(
+            action.id,
+            client=api,
+            body=models.ProgressCreate.from_dict(
+                {"reported_on": "2026-06-30", "narrative": "120 trained.", "submit": True}
+            ),
+        )
+        approved_update = _operation(plans, "approve_progress").sync(update.id, client=api)
+        assert (approved_update.state, approved_update.published) == ("approved", False)
+        published = _operation(plans, "publish_progress").sync(update.id, client=api)
+        assert published.published is True and published.public is False, published
+
+
 def _operation(tag: str, operation_id: str) -> Any:
     return importlib.import_module(f"{PACKAGE}.api.{tag}.{operation_id}")
