@@ -21,8 +21,9 @@ from app.clusters.schemas import (
     RecommendationIds,
     SimilarList,
 )
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import READ_VERSIONED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.recommendations.schemas import AskedLang
@@ -54,10 +55,10 @@ def create_cluster(db: DbSession, actor: Manager, body: ClusterCreate, once: Ide
     return once.answer(db, 201, cluster, etag=tag, location=f"/api/v1/clusters/{cluster.id}")
 
 
-@router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=READ_VERSIONED)
+@router.get(CLUSTER, summary="One cluster (its version as the ETag header)", responses=VERSIONED)
 def get_cluster(db: DbSession, actor: StaffUser, cluster_id: RowId, response: Response) -> ClusterOut:
     cluster, tag = service.get_cluster(db, cluster_id)
-    response.headers["ETag"] = tag
+    send_version_etag(response, tag)
     return cluster
 
 

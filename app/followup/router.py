@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import READ_VERSIONED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.followup import service
 from app.followup.schemas import (
@@ -29,13 +30,13 @@ router = APIRouter(tags=["follow-up"])
     summary="A recommendation's follow-up: selection and due date (detected, corrected), grades",
     description="`selected` and `due` are the coordinator's correction where there is one, else what was "
     "read from the document's follow-up paragraph (docs/follow-up.md).",
-    responses={**problem_responses(403), **READ_VERSIONED},
+    responses={**problem_responses(403), **VERSIONED},
 )
 def get_follow_up(
     db: DbSession, actor: StaffUser, recommendation_id: RowId, response: Response
 ) -> FollowUpStatus:
     status = service.get_follow_up(db, recommendation_id)
-    response.headers["ETag"] = service.correction_tag(status.correction.corrected_at)
+    send_version_etag(response, service.correction_tag(status.correction.corrected_at))
     return status
 
 

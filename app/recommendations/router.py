@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.auth.deps import AnyUser, Manager, StaffUser
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.ids import IdList
@@ -152,7 +153,7 @@ def get_recommendation(
         response.headers["ETag"] = tag
         return public
     detail, tag = service.get_recommendation(db, actor, recommendation_id, lang)
-    response.headers["ETag"] = tag
+    send_version_etag(response, tag)  # a reader's ETag above is its body's: a 304 stays right for it
     return detail
 
 

@@ -19,17 +19,26 @@ def _paths(client: TestClient, engine: Engine) -> list[str]:
     indicator = client.post(
         f"/api/v1/actions/{action['id']}/indicators", json={"name": "Judges trained", "unit": "persons"}
     ).json()
+    value = client.post(
+        f"/api/v1/indicators/{indicator['id']}/values", json={"measured_on": "2026-06-30", "value": 120}
+    ).json()
     return [
         f"/api/v1/recommendations/{recommendation}",
         f"/api/v1/actions/{action['id']}",
         f"/api/v1/indicators/{indicator['id']}",
         f"/api/v1/entities/{entity}",
+        f"/api/v1/indicator-values/{value['id']}",
         "/static/portal.css",
     ]
 
 
+# Reads whose ETag is the version alone while the body shows other rows too: sent again in full.
+VERSION_ONLY = ("/api/v1/recommendations/", "/api/v1/actions/", "/api/v1/indicators/")
+
+
 def test_a_staff_read_answers_304_to_the_etag_it_sent(client: TestClient, engine: Engine) -> None:
-    for path in _paths(client, engine):
+    paths = [path for path in _paths(client, engine) if not path.startswith(VERSION_ONLY)]
+    for path in paths:
         read = client.get(path)
         assert read.status_code == 200, (path, read.text)
         tag = read.headers["etag"]
@@ -55,6 +64,66 @@ def test_a_changed_resource_is_sent_again(client: TestClient, engine: Engine) ->
     again = client.get(path, headers={"If-None-Match": tag})
     assert again.status_code == 200 and again.json()["title"] == "Train prosecutors"
     assert again.headers["etag"] != tag
+
+
+def test_a_read_whose_related_rows_changed_is_sent_again(client: TestClient, engine: Engine) -> None:
+    """An action lists its indicators, an indicator its latest approved value, a progress update its
+    evidence files, a recommendation its clusters, a cluster its lead entity, a follow-up its grades:
+    none of these moves the version their ETag names (a write's If-Match), so a client holding that
+    ETag (a browser revalidating, an HTTP cache) must get the new body, never a 304 for the old one."""
+    entity = create_entity(engine, "Ministry of Justice")
+    import_records(engine, [record("r1")])
+    recommendation = ids_by_external_id(engine)["r1"]
+    action = make_action(client, lead_entity_id=entity)
+    cluster = client.post("/api/v1/clusters", json={"name": "Prisons", "lead_entity_id": entity}).json()
+    update = client.post(
+        f"/api/v1/actions/{action['id']}/progress", json={"reported_on": "2026-06-30", "narrative": "Done."}
+    ).json()
+    first_indicator = client.post(
+        f"/api/v1/actions/{action['id']}/indicators", json={"name": "Judges"}
+    ).json()
+    paths = {
+        "action": f"/api/v1/actions/{action['id']}",
+        "indicator": f"/api/v1/indicators/{first_indicator['id']}",
+        "progress": f"/api/v1/progress/{update['id']}",
+        "recommendation": f"/api/v1/recommendations/{recommendation}",
+        "cluster": f"/api/v1/clusters/{cluster['id']}",
+        "follow-up": f"/api/v1/recommendations/{recommendation}/follow-up",
+    }
+    held = {name: client.get(path) for name, path in paths.items()}
+    assert all(read.status_code == 200 for read in held.values()), held
+
+    client.post(f"/api/v1/actions/{action['id']}/indicators", json={"name": "Prosecutors"})
+    value = client.post(
+        f"/api/v1/indicators/{first_indicator['id']}/values",
+        json={"measured_on": "2026-06-30", "value": 120, "submit": True},
+    ).json()
+    assert client.post(f"/api/v1/indicator-values/{value['id']}/approve").status_code == 200
+    attached = client.post(
+        f"/api/v1/progress/{update['id']}/evidence", files={"file": ("list.csv", b"name\nAna\n", "text/csv")}
+    )
+    assert attached.status_code == 201, attached.text
+    added = client.post(f"/api/v1/clusters/{cluster['id']}/recommendations", json={"ids": [recommendation]})
+    assert added.status_code == 200, added.text
+    entity_tag = client.get(f"/api/v1/entities/{entity}").headers["etag"]
+    renamed = client.patch(
+        f"/api/v1/entities/{entity}",
+        json={"name": "Ministry of Justice and Human Rights"},
+        headers={"If-Match": entity_tag},
+    )
+    assert renamed.status_code == 200, renamed.text
+    graded = client.post(
+        f"/api/v1/recommendations/{recommendation}/follow-up/grades",
+        json={"grade": "B", "assessed_on": "2026-10-01", "source_symbol": "CRC/C/99/2"},
+    )
+    assert graded.status_code == 200, graded.text
+
+    for name, path in paths.items():
+        again = client.get(path, headers={"If-None-Match": held[name].headers["etag"]})
+        assert again.status_code == 200, (name, again.status_code)
+        assert again.content != held[name].content, name
+        assert again.content == client.get(path).content, name
+        assert not [header for header in again.headers if header.startswith("x-nrtd")], name
 
 
 def test_a_refusal_is_never_turned_into_304(client: TestClient, engine: Engine) -> None:

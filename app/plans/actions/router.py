@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.auth.deps import Manager, StaffUser
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import READ_VERSIONED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.plans.actions import service
@@ -42,11 +43,11 @@ def create_action(db: DbSession, actor: Manager, body: ActionCreate, once: Idemp
     "/{action_id}",
     summary="One action with its recommendations, clusters, entities, SDGs, indicators "
     "and latest approved progress",
-    responses=READ_VERSIONED,
+    responses=VERSIONED,
 )
 def get_action(db: DbSession, actor: StaffUser, action_id: RowId, response: Response) -> ActionDetail:
     detail, tag = service.get_action(db, actor, action_id)
-    response.headers["ETag"] = tag
+    send_version_etag(response, tag)
     return detail
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response
 
 from app.auth.deps import Manager, StaffUser
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
@@ -57,10 +58,10 @@ def create_indicator(
     return once.answer(db, 201, indicator, etag=tag, location=f"/api/v1/indicators/{indicator.id}")
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator", responses=READ_VERSIONED)
+@router.get("/indicators/{indicator_id}", summary="One indicator", responses=VERSIONED)
 def get_indicator(db: DbSession, actor: StaffUser, indicator_id: RowId, response: Response) -> IndicatorOut:
     indicator, tag = service.get_indicator(db, indicator_id)
-    response.headers["ETag"] = tag
+    send_version_etag(response, tag)
     return indicator
 
 

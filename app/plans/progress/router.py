@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Response
 
 from app.auth.deps import Manager, StaffUser
+from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
-from app.core.etag import READ_VERSIONED, VERSIONED
+from app.core.etag import VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.plans.progress import service
@@ -51,10 +52,10 @@ def create_progress(
     return once.answer(db, 201, update, etag=tag, location=f"/api/v1/progress/{update.id}")
 
 
-@router.get("/progress/{progress_id}", summary="One progress update", responses=READ_VERSIONED)
+@router.get("/progress/{progress_id}", summary="One progress update", responses=VERSIONED)
 def get_progress(db: DbSession, actor: StaffUser, progress_id: RowId, response: Response) -> ProgressOut:
     update, tag = service.get_progress(db, progress_id, actor)
-    response.headers["ETag"] = tag
+    send_version_etag(response, tag)
     return update
 
 
