@@ -5,6 +5,7 @@ member may not read at all (another entity's progress updates, its unapproved in
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from app.audit.service import event
 from app.core.actor import Actor
@@ -35,10 +36,15 @@ WRITTEN_ELSEWHERE = {
 
 
 def refuse(
-    actor: Actor, reason: str, object_type: str | None = None, object_id: int | None = None
+    actor: Actor,
+    reason: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    errors: list[dict[str, Any]] | None = None,
 ) -> Forbidden:
-    """A 403 naming the reason; its audit event is written even though the request fails."""
-    return Forbidden(reason, persist=[_denied(actor, reason, object_type, object_id)])
+    """A 403 naming the reason (and in ``errors`` the fields refused, if any); its audit event is
+    written even though the request fails."""
+    return Forbidden(reason, errors=errors, persist=[_denied(actor, reason, object_type, object_id)])
 
 
 def hidden(actor: Actor, not_found: str, reason: str, object_type: str, object_id: int) -> NotFound:

@@ -51,6 +51,8 @@ def test_focal_point_edits_own_actions_only(
         refused = patch(client, url, body, **focal)
         assert refused.status_code == 403, body
         assert named in refused.json()["detail"]
+        # Named in `errors` too, as every refusal of a field is, for a client that reads the fields.
+        assert [error["field"] for error in refused.json()["errors"]] == [named], refused.json()
     assert client.get(url).json()["title"] == "Renamed"
     assert client.get(url).json()["published"] is False
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from app.audit.service import changed, jsonable, record
 from app.auth.permissions import refuse
 from app.core.actor import Actor
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
@@ -276,12 +278,15 @@ def update_action(
     ensure_own_action(session, actor, action)
     sent = body.model_fields_set
     if not actor.is_manager and sent - FOCAL_POINT_FIELDS:
-        fields = ", ".join(sorted(sent - FOCAL_POINT_FIELDS))
+        refused = sorted(sent - FOCAL_POINT_FIELDS)
+        fields = ", ".join(refused)
+        why = Reason(_("a focal point may not change this field"))
         raise refuse(
             actor,
             f"a focal point may change only title, description, dates, status and budget; not {fields}",
             "action",
             action.id,
+            errors=[{"field": name, "reason": why} for name in refused],
         )
     lock_for_write(session, action)
     check_if_match(if_match, etag(action.version))
