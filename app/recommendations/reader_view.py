@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from app.auth.permissions import refuse
 from app.core.actor import READER, Actor
 from app.core.caching import body_etag
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.public import service as public
 from app.public.schemas import (
@@ -43,6 +45,9 @@ def public_params(actor: Actor, params: RecommendationListParams) -> PublicRecom
         raise refuse(
             actor,
             f"the filter {asked[0]} is internal: the reader role sees published recommendations only",
+            errors=[
+                {"field": asked[0], "reason": Reason(_("is internal: a reader sees published data only"))}
+            ],
         )
     try:
         return PublicRecommendationParams.model_validate(params.model_dump(exclude=set(STAFF_ONLY_FILTERS)))

@@ -197,6 +197,7 @@ def test_a_reader_sees_exactly_the_public_data(public: TestClient, world: World)
         refused = public.get("/api/v1/recommendations", params=query, headers=world.reader)
         assert refused.status_code == 403, (query, refused.text)
         assert next(iter(query)) in refused.json()["detail"]
+        assert [error["field"] for error in refused.json()["errors"]] == [next(iter(query))], refused.text
     # withdrawn=false is the default: the same answer.
     same = public.get("/api/v1/recommendations", params={"withdrawn": "false"}, headers=world.reader)
     assert same.status_code == 200 and same.json() == listed
