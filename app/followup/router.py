@@ -21,6 +21,7 @@ from app.followup.schemas import (
     GradeCounts,
     GradeIn,
 )
+from app.idempotency.header import REPLAYED_HEADER, Idempotent
 
 router = APIRouter(tags=["follow-up"])
 
@@ -66,12 +67,16 @@ def correct_follow_up(
     summary="Record the committee's grade of the State's follow-up reply on this recommendation",
     description="Answers with the recommendation's follow-up, the new grade among its `grades`. Grades "
     "are kept, never replaced: the latest by `assessed_on` is the recommendation's `grade`.",
-    responses=problem_responses(403),
+    responses={**problem_responses(403), 200: {"headers": REPLAYED_HEADER}},
+    response_model=FollowUpStatus,
 )
 def add_follow_up_grade(
-    db: DbSession, actor: Manager, recommendation_id: RowId, body: GradeIn
-) -> FollowUpStatus:
-    return service.add_grade(db, actor, recommendation_id, body)
+    db: DbSession, actor: Manager, recommendation_id: RowId, body: GradeIn, once: Idempotent
+) -> Response:
+    # A grade is created: a retry with its Idempotency-Key records it once, as every create does.
+    if (earlier := once.replay(db, body)) is not None:
+        return earlier
+    return once.answer(db, 200, service.add_grade(db, actor, recommendation_id, body))
 
 
 @router.get(

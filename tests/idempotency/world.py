@@ -18,6 +18,7 @@ from app.models import (
     Deadline,
     Entity,
     EvidenceFile,
+    FollowUpGrade,
     Indicator,
     IndicatorValue,
     ProgressUpdate,
@@ -27,6 +28,7 @@ from app.models import (
 from tests import accounts
 from tests.builder import building
 from tests.evidence import samples
+from tests.factories import ids_by_external_id, import_records, record
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class World:
     indicator: int
     approved_value: int
     progress: int
+    recommendation: int
     admin: dict[str, str]
     coordinator: dict[str, str]
 
@@ -47,12 +50,14 @@ def build_world(client: TestClient, engine: Engine) -> World:
         indicator = build.indicator(action.id, "Judges trained", unit="people")
         value = build.value(indicator.id, "approved", 40)
         progress = build.progress(action.id, "draft", "Two workshops held.")
+    import_records(engine, [record("graded", mechanism="CRC")])
     return World(
         entity=entity,
         action=action.id,
         indicator=indicator.id,
         approved_value=value.id,
         progress=progress.id,
+        recommendation=ids_by_external_id(engine)["graded"],
         admin=accounts.headers_for(engine, "admin"),
         coordinator=accounts.headers_for(engine, "coordinator"),
     )
@@ -65,6 +70,7 @@ class Create:
     model: Any
     admin: bool = False
     upload: bool = False
+    status: int = 201  # a grade answers the recommendation's follow-up, which it does not create
 
     def send(self, client: TestClient, world: World, key: str | None, **changes: Any) -> Any:
         headers = dict(world.admin if self.admin else world.coordinator)
@@ -133,6 +139,12 @@ CREATES = {
         lambda w: {"title": "Report to parliament", "due_on": "2027-03-31"},
         Deadline,
     ),
+    "follow-up grade": Create(
+        lambda w: f"/api/v1/recommendations/{w.recommendation}/follow-up/grades",
+        lambda w: {"grade": "B", "assessed_on": "2026-10-01", "source_symbol": "CRC/C/99/2"},
+        FollowUpGrade,
+        status=200,
+    ),
 }
 # Another request to each route: a field of its body changed (for the evidence file: its name).
 CHANGED: dict[str, dict[str, Any]] = {
@@ -148,4 +160,5 @@ CHANGED: dict[str, dict[str, Any]] = {
     "progress update": {"narrative": "Another."},
     "evidence file": {"name": "other.pdf"},
     "deadline": {"title": "Another"},
+    "follow-up grade": {"grade": "C"},
 }
