@@ -117,11 +117,12 @@ def test_the_generated_client_lists_recommendations(
             assert isinstance(atom, str) and "<feed" in atom, atom
 
 
-def test_the_generated_client_reviews_without_a_body(
+def test_the_generated_client_reviews_without_a_body_and_reads_the_calendar(
     client_package: Any, settings: Settings, engine: Engine
 ) -> None:
     """The review routes whose body is optional (docs/plans.md: `POST .../approve` with no body) are
-    called without one: the client sends none, rather than failing before the request is sent."""
+    called without one: the client sends none, rather than failing before the request is sent. The
+    calendar feed is read as text, as the Atom feed is (not None)."""
     token = accounts.issue_token(engine, accounts.create_user(engine, "reviewer@example.org", "coordinator"))
     models = importlib.import_module(f"{PACKAGE}.models")
     plans = "plans"
@@ -155,6 +156,10 @@ def test_the_generated_client_reviews_without_a_body(
         assert (approved_update.state, approved_update.published) == ("approved", False)
         published = _operation(plans, "publish_progress").sync(update.id, client=api)
         assert published.published is True and published.public is False, published
+        # The calendar feed (docs/calendar.md): its token from the client, the feed as text.
+        token = _operation("calendar", "rotate_calendar_token").sync(client=api).token
+        feed = _operation("calendar", "calendar_feed").sync(client=api, token=token)
+        assert isinstance(feed, str) and feed.startswith("BEGIN:VCALENDAR"), feed
 
 
 def _operation(tag: str, operation_id: str) -> Any:

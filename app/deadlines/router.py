@@ -160,7 +160,12 @@ def revoke_calendar_token(db: DbSession, actor: AnyUser) -> None:
     "/calendar.ics",
     summary="Your deadlines as an iCalendar feed for Outlook or Google Calendar (the token is its key)",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file"}},
+    responses={
+        200: {
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+            "description": "An iCalendar file",
+        }
+    },
 )
 def calendar_feed(
     request: Request,
