@@ -224,6 +224,8 @@ def update_cluster(
         checks.check(_check_name, session, sent["name"], cluster.id)
     if "lead_entity_id" in sent and sent["lead_entity_id"] != cluster.lead_entity_id:
         checks.check(_check_lead, session, sent["lead_entity_id"])
+    if sent.get("published") and not cluster.published and sent.get("archived", cluster.archived):
+        checks.check(_refuse_publishing_archived, cluster.id)
     checks.raise_any()
     before = snapshot(cluster, AUDITED)
     after = {**before, **sent}
@@ -235,6 +237,17 @@ def update_cluster(
         session.flush()
         record(session, actor, "cluster.update", "cluster", cluster.id, before=old, after=new)
     return _present(session, cluster.id)
+
+
+def _refuse_publishing_archived(cluster_id: int) -> None:
+    """An archived cluster has left the portal: publishing it would show nothing, and would put it
+    back there unasked the day it is unarchived."""
+    raise Conflict(
+        f"published: cluster {cluster_id} is archived; unarchive it (archived=false) before publishing it",
+        errors=[
+            {"field": "published", "reason": _("the cluster is archived; unarchive it before publishing it")}
+        ],
+    )
 
 
 def _writable(session: Session, cluster_id: int, if_match: str | None, *, required: bool) -> Cluster:

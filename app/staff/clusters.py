@@ -252,6 +252,10 @@ def _set_flag(request: Request, db: DbSession, staff: ManagerSession, cluster_id
         return cluster_page(request, db, staff, cluster_id, errors=exc.errors, status=422)
     except PreconditionFailed:
         return _conflict(request, db, staff, cluster_id, values)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return cluster_page(request, db, staff, cluster_id, errors=refused(db, exc), status=exc.status)
     done = {
         ("published", True): "cluster-published",
         ("published", False): "cluster-unpublished",

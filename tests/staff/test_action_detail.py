@@ -259,7 +259,10 @@ def test_not_published_agrees_with_the_action_and_with_the_cluster(
     published or not in their own gender: each is its own catalogue entry (pgettext)."""
     staff = staff_login("coordinator")
     assert f"<dd>{action}</dd>" in staff.get(f"/staff/actions/{world.judges}?lang={lang}").text
-    assert f"<dd>{cluster}</dd>" in staff.get(f"/staff/clusters/{world.cluster}?lang={lang}").text
+    assert (
+        f'<dd id="field-published" tabindex="-1">{cluster}</dd>'
+        in staff.get(f"/staff/clusters/{world.cluster}?lang={lang}").text
+    )
 
 
 def test_link_recommendations_by_symbol_and_id_then_unlink(

@@ -139,6 +139,23 @@ def test_archive_freezes_the_cluster_until_unarchived(
     assert cluster_row(db, world.cluster).archived is False
 
 
+def test_an_archived_cluster_is_not_published_by_a_hand_made_post(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    staff = coordinator(staff_login)
+    tag = etag(staff.get(f"/staff/clusters/{world.cluster}").text)
+    staff.post(f"/staff/clusters/{world.cluster}/archive", {"archived": "true", "etag": tag})
+    page = staff.get(f"/staff/clusters/{world.cluster}")
+    assert "/publish" not in page.text  # no button offers it
+    refused = staff.post(
+        f"/staff/clusters/{world.cluster}/publish", {"published": "true", "etag": etag(page.text)}
+    )
+    assert refused.status_code == 409
+    assert "Publication: the cluster is archived; unarchive it before publishing it" in refused.text
+    assert 'href="#field-published"' in refused.text and 'id="field-published"' in refused.text
+    assert cluster_row(db, world.cluster).published is False
+
+
 def test_the_pages_speak_french(staff_login: StaffLogin, world: World) -> None:
     staff = coordinator(staff_login)
     page = staff.get(f"/staff/clusters/{world.cluster}?lang=fr")

@@ -1,0 +1,34 @@
+"""An archived cluster is not published: it left the portal, and unarchiving it must not bring it back
+unasked."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.clusters.api import URL, audit_events, create, read_etag
+
+
+def test_an_archived_cluster_is_not_published(client: TestClient, engine: Engine) -> None:
+    cluster = create(client)
+    url = f"{URL}/{cluster['id']}"
+    client.patch(url, json={"archived": True}, headers={"If-Match": read_etag(client, cluster["id"])})
+    tag = read_etag(client, cluster["id"])
+    response = client.patch(url, json={"published": True}, headers={"If-Match": tag})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"] == [
+        {"field": "published", "reason": "the cluster is archived; unarchive it before publishing it"}
+    ]
+    # Nor archived and published in one request; unarchived and published at once is what was meant.
+    fresh = create(client, "Children")
+    both = client.patch(
+        f"{URL}/{fresh['id']}",
+        json={"archived": True, "published": True},
+        headers={"If-Match": read_etag(client, fresh["id"])},
+    )
+    assert both.status_code == 409 and both.json()["errors"][0]["field"] == "published"
+    assert client.get(url).json()["published"] is False
+    assert read_etag(client, cluster["id"]) == tag
+    assert [e.after for e in audit_events(engine, "cluster.update", cluster["id"])] == [{"archived": True}]
+    response = client.patch(url, json={"archived": False, "published": True}, headers={"If-Match": tag})
+    assert response.status_code == 200 and response.json()["published"] is True
