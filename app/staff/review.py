@@ -20,6 +20,7 @@ from app.core.ids import MAX_ID, IdList
 from app.recommendations import bulk
 from app.recommendations import review as queue
 from app.recommendations.schemas import FieldChange, ReviewItem
+from app.recommendations.write_schemas import BulkResult
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import field_label
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -29,6 +30,13 @@ from app.staff.textdiff import Segment, inline, inline_items
 router = staff_router()
 
 NOTICES["reviewed"] = _("Marked as reviewed. They have left the queue.")
+NOTICES["reviewed-some"] = _(
+    "Marked as reviewed. The others chosen were no longer waiting for review (someone may have"
+    " reviewed them already): nothing was marked for them."
+)
+NOTICES["not-waiting"] = _(
+    "Nothing was marked: what you chose was not waiting for review (someone may have reviewed it already)."
+)
 
 RunQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 CursorQuery = Annotated[str | None, Query(max_length=200)]
@@ -116,6 +124,13 @@ def review_queue(
     return _queue_page(request, db, staff, run, cursor)
 
 
+def _done(result: BulkResult) -> str:
+    """The notice for what was marked: none, some or all of the recommendations chosen."""
+    if not result.updated:
+        return "not-waiting"
+    return "reviewed-some" if result.unchanged else "reviewed"
+
+
 def _ids(value: Any) -> list[Any]:
     if value is None or value == "":
         return []
@@ -143,7 +158,7 @@ def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) -> Res
         if not wanted:
             raise FormInvalid({"ids": _("select at least one recommendation, or mark all shown")})
         ids = parse(IdList, {"ids": wanted}).ids
-        bulk.mark_reviewed(db, staff.actor, ids, shown_run=_int_or_none(values.get("shown_run")))
+        result = bulk.mark_reviewed(db, staff.actor, ids, shown_run=_int_or_none(values.get("shown_run")))
     except FormInvalid as exc:
         translate = StaffPage.of(request, "review").gettext
         errors = {name: translated(reason, translate) for name, reason in exc.errors.items()}
@@ -151,7 +166,7 @@ def mark_reviewed(request: Request, db: DbSession, staff: ManagerSession) -> Res
     except DomainError as exc:
         errors = refused(db, exc)
         return _queue_page(request, db, staff, run, cursor, errors=errors, selected=selected, status=422)
-    return redirect(_back(run, cursor, done="reviewed"), request)
+    return redirect(_back(run, cursor, done=_done(result)), request)
 
 
 @router.post("/review/{recommendation_id}/reviewed", response_class=HTMLResponse)
@@ -163,9 +178,9 @@ def mark_one_reviewed(
     cursor = cursor[:200] if cursor else None
     run = _int_or_none(values.get("run"))
     try:
-        bulk.mark_reviewed(
+        result = bulk.mark_reviewed(
             db, staff.actor, [recommendation_id], shown_run=_int_or_none(values.get("shown_run"))
         )
     except InvalidInput as exc:
         return _queue_page(request, db, staff, run, cursor, errors=refused(db, exc), status=422)
-    return redirect(_back(run, cursor, done="reviewed"), request)
+    return redirect(_back(run, cursor, done=_done(result)), request)

@@ -107,6 +107,33 @@ def test_mark_all_shown_reviewed(world: ReviewWorld, staff_login: StaffLogin, db
     assert "Nothing is waiting for review." in staff.get("/staff/review").text
 
 
+def test_what_was_not_waiting_for_review_is_not_said_marked(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Another coordinator marked it first (or it never was in the queue): the page said "Marked as
+    reviewed" for a click that marked nothing; it now says it was not waiting, and writes no event."""
+    staff = staff_login("coordinator")
+    events = reviewed_events(db)
+    one = staff.post(f"/staff/review/{world.unchanged}/reviewed")
+    assert one.headers["location"] == "/staff/review?done=not-waiting"
+    page = staff.get(one.headers["location"]).text
+    assert "Nothing was marked: what you chose was not waiting for review" in page
+    assert "Marked as reviewed" not in page
+    chosen = staff.post("/staff/review/reviewed", {"scope": "selected", "ids": [world.unchanged]})
+    assert chosen.headers["location"] == "/staff/review?done=not-waiting"
+    assert reviewed_events(db) == events and waiting(db) == {
+        world.text_changed,
+        world.theme_changed,
+        world.twice,
+    }
+    some = staff.post(
+        "/staff/review/reviewed", {"scope": "selected", "ids": [world.unchanged, world.text_changed]}
+    )
+    assert some.headers["location"] == "/staff/review?done=reviewed-some"
+    assert "The others chosen were no longer waiting for review" in staff.get(some.headers["location"]).text
+    assert reviewed_events(db) == events + 1
+
+
 @pytest.mark.parametrize("scope", ["one", "selected", "shown"])
 def test_a_change_an_import_made_after_the_page_was_shown_is_not_marked_unseen(
     scope: str, world: ReviewWorld, staff_login: StaffLogin, db: Connection
