@@ -75,7 +75,10 @@ class GradeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     grade: Grade = Field(description="A, B, C, D or E; B1, B2, C1, C2, D1, D2 where the methodology has them")
-    assessed_on: EnteredDate = Field(description="Date of the committee's assessment; not in the future")
+    assessed_on: EnteredDate = Field(
+        description="Date of the committee's assessment; not in the future, nor before the"
+        " recommendation's publication date"
+    )
     source_symbol: Symbol = Field(description='Document holding the assessment ("CCPR/C/140/2")')
     note: Note | None = None
 

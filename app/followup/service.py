@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.db import off_index
-from app.core.errors import NotFound
+from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.time_zone import local_today
@@ -146,10 +147,23 @@ def correct_follow_up(
     return get_follow_up(session, rec_id)
 
 
+def _not_before_the_recommendation(rec: Recommendation, assessed_on: date) -> None:
+    """The committee grades the State's reply to a recommendation: never before the recommendation's
+    document was published (a year typed wrong, 1950 for 2025, would sort as its oldest grade)."""
+    published = rec.publication_date
+    if published is not None and assessed_on < published:
+        raise InvalidInput(
+            f"assessed_on {assessed_on.isoformat()} is before the recommendation's publication date"
+            f" {published.isoformat()}",
+            errors=[{"field": "assessed_on", "reason": _("is before the recommendation's publication date")}],
+        )
+
+
 def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> FollowUpStatus:
     """Record the committee's assessment of the State's follow-up reply on this recommendation."""
     rec = _recommendation(session, rec_id, lock=True)
     not_in_future(body.assessed_on, "assessed_on")
+    _not_before_the_recommendation(rec, body.assessed_on)
     grade = FollowUpGrade(
         recommendation_id=rec_id,
         grade=body.grade,

@@ -137,6 +137,21 @@ def test_grades_are_recorded_filtered_and_counted(client: TestClient, engine: En
     assert len(events) == 3
 
 
+def test_a_grade_is_not_dated_before_the_recommendation(client: TestClient, engine: Engine) -> None:
+    """1950 for 2025 was stored, the recommendation's oldest grade; now refused naming assessed_on."""
+    import_records(engine, crc_document())  # published 2025-02-12
+    url = _url(_ids(engine)["10"], "/grades")
+    grade = {"grade": "B", "assessed_on": "1950-10-01", "source_symbol": "CRC/C/99/2"}
+    response = client.post(url, json=grade)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {"field": "assessed_on", "reason": "is before the recommendation's publication date"}
+    ]
+    assert "2025-02-12" in response.json()["detail"]
+    assert _ok(client.get(_url(_ids(engine)["10"])))["grades"] == []
+    _ok(client.post(url, json={**grade, "assessed_on": "2025-02-12"}))  # the same day is possible
+
+
 def test_the_list_pages_by_due_date_and_filters(client: TestClient, engine: Engine) -> None:
     import_records(engine, crc_document())
     ids = _ids(engine)

@@ -125,6 +125,15 @@ def test_a_grade_is_recorded_and_a_refused_one_keeps_what_was_typed(
     assert _page(empty.text).count("This is required.") == 4
     assert "should be a valid" not in empty.text and "must be a date" not in empty.text
 
+    # A year typed wrong: before the recommendation itself (2025-02-12).
+    early = staff.post(
+        f"/staff/recommendations/{rec_id}/follow-up/grades",
+        {"grade": "B", "assessed_on": "1950-03-01", "source_symbol": "CRC/C/99/2", "grade_note": ""},
+    )
+    assert early.status_code == 422 and 'value="1950-03-01"' in early.text
+    assert 'id="error-assessed_on"' in early.text
+    assert "is before the recommendation's publication date" in _page(early.text)
+
     saved = staff.post(
         f"/staff/recommendations/{rec_id}/follow-up/grades",
         {"grade": "B1", "assessed_on": "2026-03-01", "source_symbol": "CRC/C/99/2", "grade_note": ""},
