@@ -243,8 +243,10 @@ def list_sources(db: DbSession, actor: StaffUser, recommendation_id: RowId) -> S
 @router.post(
     "/{recommendation_id}/sources/{other_id}/link",
     summary="Link another record to this recommendation by hand (it is listed under this one)",
-    description="Refused (409) when this record is itself linked to another one, when the other one "
-    "leads records of its own, or is linked elsewhere: unlink first. Audited." + _SOURCES,
+    description="Refused (422 naming other_id) when the other record is not of the same mechanism, "
+    "the same State under review and, for the UPR, the same session; refused (409) when this record is "
+    "itself linked to another one, when the other one leads records of its own, or is linked "
+    "elsewhere: unlink first. Audited." + _SOURCES,
     responses=problem_responses(403, 409),
 )
 def link_source(db: DbSession, actor: Manager, recommendation_id: RowId, other_id: RowId) -> SourceList:

@@ -21,7 +21,8 @@ from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.db import rows_for_ids
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.models import Recommendation
+from app.feed.matching import state_key
+from app.models import Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.base import utcnow
 from app.models.source_link import SourceLink
 from app.recommendations.carry import carry_work, held_work, settle_work
@@ -135,6 +136,53 @@ def _refuse_link(message: str, **values: int) -> Conflict:
     return Conflict(str(reason), errors=[{"field": "other_id", "reason": reason}])
 
 
+def _states_under_review(session: Session, rec_id: int) -> list[str]:
+    return sorted(
+        session.scalars(
+            select(Term.label)
+            .join(RecommendationTerm, RecommendationTerm.term_id == Term.id)
+            .where(RecommendationTerm.recommendation_id == rec_id, RecommendationTerm.role == "country")
+        )
+    )
+
+
+def _not_the_same(message: str, **values: object) -> InvalidInput:
+    reason = Reason(message, **values)
+    return InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
+
+
+def _check_same_recommendation(session: Session, leader: Recommendation, member: Recommendation) -> None:
+    """Two records are one recommendation only when one mechanism made it to one State under review
+    (for the UPR, in one session): the pass compares no others (``app.feed.matching.block_keys``), and a
+    link by hand across them would hide a real recommendation of another State or body from every list.
+    A State or session a record does not name is not held against it."""
+    if leader.mechanism_id != member.mechanism_id:
+        wanted = (leader.mechanism_id, member.mechanism_id)
+        rows = session.execute(select(Mechanism.id, Mechanism.code).where(Mechanism.id.in_(wanted)))
+        codes = {mechanism_id: code for mechanism_id, code in rows}
+        raise _not_the_same(
+            _("recommendation %(id)s is of another mechanism (%(other)s, not %(mechanism)s)"),
+            id=member.id,
+            other=codes[member.mechanism_id],
+            mechanism=codes[leader.mechanism_id],
+        )
+    ours, theirs = _states_under_review(session, leader.id), _states_under_review(session, member.id)
+    if ours and theirs and not {state_key(s) for s in ours} & {state_key(s) for s in theirs}:
+        raise _not_the_same(
+            _("recommendation %(id)s concerns another State under review (%(other)s, not %(state)s)"),
+            id=member.id,
+            other=", ".join(theirs),
+            state=", ".join(ours),
+        )
+    if leader.upr_session and member.upr_session and leader.upr_session != member.upr_session:
+        raise _not_the_same(
+            _("recommendation %(id)s is of another UPR session (%(other)s, not %(session)s)"),
+            id=member.id,
+            other=member.upr_session,
+            session=leader.upr_session,
+        )
+
+
 def _link_between(session: Session, a: int, b: int) -> SourceLink | None:
     return session.scalars(
         select(SourceLink).where(
@@ -175,6 +223,7 @@ def unlink(session: Session, actor: Actor, recommendation_id: int, other_id: int
 def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) -> SourceList:
     """Link ``other_id`` to ``recommendation_id`` by hand: ``other_id`` is listed under it from now on."""
     leader, member = _pair(session, recommendation_id, other_id)
+    _check_same_recommendation(session, leader, member)
     if session.scalar(
         select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.member_id == leader.id)
     ):

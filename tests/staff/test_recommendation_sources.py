@@ -10,7 +10,13 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.models import AuditEvent, Cluster, ClusterRecommendation
+from app.models import (
+    AuditEvent,
+    Cluster,
+    ClusterRecommendation,
+    Mechanism,
+    Recommendation,
+)
 from app.models.base import utcnow
 from app.models.local import RecommendationLocal
 from app.models.source_link import SourceLink
@@ -152,6 +158,29 @@ def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_t
         f"/staff/recommendations/{world.copy}/sources/link?lang=fr", {"other_id": str(world.leader)}
     )
     assert french.status_code == 422 and "est elle-même associée à une autre" in french.text
+
+
+def test_a_record_of_another_mechanism_is_not_linked(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """The page linked any two records: Peru's CRC recommendation hidden under its UPR one, from every
+    list (the rule, the API's service, also wants one State under review and one UPR session)."""
+    crc = (
+        db.execute(
+            select(Recommendation.id)
+            .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
+            .where(Mechanism.code == "CRC")
+        )
+        .scalars()
+        .first()
+    )
+    base = f"/staff/recommendations/{world.leader}"
+    refused = staff_login("coordinator").post(f"{base}/sources/link", {"other_id": f"#{crc}"})
+    assert refused.status_code == 422
+    assert f"recommendation {crc} is of another mechanism (CRC, not UPR)" in refused.text
+    assert f'name="other_id" type="text" value="#{crc}"' in refused.text
+    assert_refusal_reaches_its_fields(refused.text)
+    assert db.execute(select(SourceLink.id).where(SourceLink.member_id == crc)).first() is None
 
 
 def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
