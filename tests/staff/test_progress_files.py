@@ -87,6 +87,28 @@ def test_attach_several_files_download_and_remove(
     assert focal.post(f"/staff/evidence/{rows[1].id}/remove").status_code == 404
 
 
+def test_two_files_of_one_name_have_buttons_that_tell_them_apart(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Two photo.png gave two "Remove photo.png" buttons alike: a screen reader's list of buttons could
+    not tell which file each removes. A name the update holds once keeps its short button."""
+    focal = focal_login(staff_login, world)
+    files = [
+        ("file", ("photo.png", samples.PNG, "image/png")),
+        ("file", ("photo.png", samples.PNG, "image/png")),
+    ]
+    assert focal.post(f"/staff/progress/{world.draft}/evidence", files=files).status_code == 303
+    page = focal.get(f"/staff/progress/{world.draft}").text
+    names = re.findall(
+        r'formaction="/staff/evidence/\d+/remove"[^>]*>Remove<span class="visually-hidden">([^<]*)</span>',
+        page,
+    )
+    assert len(names) == 3 and len(set(names)) == 3, names
+    assert names[0] == " report.pdf"
+    assert names[1].startswith(" photo.png (file 2 of 3, ") and ", attached " in names[1]
+    assert names[2].startswith(" photo.png (file 3 of 3, ")
+
+
 def test_refused_files_are_named_and_nothing_is_attached(
     world: World, staff_login: StaffLogin, make_app: MakeApp, db: Connection
 ) -> None:
