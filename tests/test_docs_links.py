@@ -73,3 +73,16 @@ def test_anchors_name_headings_that_exist() -> None:
             if linked.suffix == ".md" and linked.exists() and anchor not in _anchors(linked):
                 broken.append(f"{document.relative_to(ROOT)} -> {target}#{anchor}")
     assert broken == []
+
+
+def test_the_staff_guide_says_what_htmx_does_on_the_pages() -> None:
+    """The guide said htmx "only makes some steps quicker" while no page used an htmx attribute: what a
+    page does with htmx is what the guide says it does (nothing, until a page uses one)."""
+    templates = [*ROOT.glob("app/staff/templates/**/*.html"), *ROOT.glob("app/portal/templates/**/*.html")]
+    used = [
+        str(path.relative_to(ROOT)) for path in templates if re.search(r"\shx-[a-z]", path.read_text("utf-8"))
+    ]
+    guide = (ROOT / "docs" / "staff-guide.md").read_text(encoding="utf-8")
+    if not used:
+        assert "makes some steps quicker" not in guide
+        assert "no page uses it yet" in " ".join(guide.split())
