@@ -206,7 +206,8 @@ def remove_recommendations(
     gettext = StaffPage.of(request, "actions", staff).gettext
     chosen = form.listed(values, "one") or form.listed(values, "ids")
     if not chosen or not all(whole_number(value) for value in chosen):
-        errors = {form.RECOMMENDATIONS: gettext("Select at least one recommendation.")}
+        # Named on the boxes to tick, not on the box that links others (where it stood).
+        errors = {"ids": gettext("Select at least one recommendation.")}
         return action_page(request, db, staff, action_id, errors=errors, status=422)
     current, _tag = service.get_action(db, staff.actor, action_id)
     removed = {int(value) for value in chosen}

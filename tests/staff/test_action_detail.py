@@ -16,7 +16,7 @@ from app.staff import action_form as form
 from app.taxonomies.service import sdg_titles
 from tests.conftest import ModuleWorld
 from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
-from tests.staff.conftest import StaffLogin
+from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
 
 
 @pytest.fixture
@@ -281,6 +281,15 @@ def test_link_recommendations_by_symbol_and_id_then_unlink(
     assert removed.status_code == 303
     assert _linked(db, world.judges) == {world.recs["one"], world.recs["three"]}
     tag = etag(staff.get(path).text, f"{path}/recommendations/remove")
+    # Nothing ticked: said on the boxes to tick (it stood under "Link recommendations", whose box the
+    # summary's link focused, marked invalid).
+    none = staff.post(f"{path}/recommendations/remove", {"etag": tag})
+    assert none.status_code == 422
+    first = min(world.recs["one"], world.recs["three"])
+    assert f'<a href="#pick-{first}">Linked recommendations: Select at least one recommendation.' in none.text
+    assert f'id="pick-{first}" aria-describedby="error-ids"' in none.text
+    assert 'aria-invalid="true"' not in none.text and 'id="error-add"' not in none.text
+    assert_refusal_reaches_its_fields(none.text)
     ticked = {"ids": [str(world.recs["one"]), str(world.recs["three"])], "etag": tag}
     assert staff.post(f"{path}/recommendations/remove", ticked).status_code == 303
     assert _linked(db, world.judges) == set()
