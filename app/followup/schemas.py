@@ -67,7 +67,11 @@ class FollowUpCorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     selected: bool | None = Field(None, description="true or false overrides the detection; null: detected")
-    due: EnteredDate | None = Field(None, description="Overrides the detected due date; null: detected")
+    due: EnteredDate | None = Field(
+        None,
+        description="Overrides the detected due date, not before the recommendation's publication date;"
+        " null: detected",
+    )
     note: Note | None = Field(None, description="Why (the committee's letter, a later decision)")
 
 

@@ -127,6 +127,7 @@ def correct_follow_up(
     ``if_match`` (optional, checked when sent: 412 if stale) is the ``correction_tag`` the caller read,
     so that a correction saved meanwhile by someone else is not replaced unseen."""
     rec = _recommendation(session, rec_id, lock=True)
+    _not_before_the_recommendation(rec, body.due, "due")
     lock_document_of(session, rec.mechanism_id, rec.symbol)  # before its row is read, or added
     row = session.get(RecommendationFollowUp, rec_id)
     if if_match is not None:
@@ -147,15 +148,16 @@ def correct_follow_up(
     return get_follow_up(session, rec_id)
 
 
-def _not_before_the_recommendation(rec: Recommendation, assessed_on: date) -> None:
-    """The committee grades the State's reply to a recommendation: never before the recommendation's
-    document was published (a year typed wrong, 1950 for 2025, would sort as its oldest grade)."""
+def _not_before_the_recommendation(rec: Recommendation, day: date | None, field: str) -> None:
+    """A grade assesses the State's reply to a recommendation, a reply falls due after it: neither
+    before the recommendation's document was published (a year typed wrong, 1950 for 2025, would sort
+    as its oldest grade, or as a reply overdue for decades)."""
     published = rec.publication_date
-    if published is not None and assessed_on < published:
+    if day is not None and published is not None and day < published:
         raise InvalidInput(
-            f"assessed_on {assessed_on.isoformat()} is before the recommendation's publication date"
+            f"{field} {day.isoformat()} is before the recommendation's publication date"
             f" {published.isoformat()}",
-            errors=[{"field": "assessed_on", "reason": _("is before the recommendation's publication date")}],
+            errors=[{"field": field, "reason": _("is before the recommendation's publication date")}],
         )
 
 
@@ -163,7 +165,7 @@ def add_grade(session: Session, actor: Actor, rec_id: int, body: GradeIn) -> Fol
     """Record the committee's assessment of the State's follow-up reply on this recommendation."""
     rec = _recommendation(session, rec_id, lock=True)
     not_in_future(body.assessed_on, "assessed_on")
-    _not_before_the_recommendation(rec, body.assessed_on)
+    _not_before_the_recommendation(rec, body.assessed_on, "assessed_on")
     grade = FollowUpGrade(
         recommendation_id=rec_id,
         grade=body.grade,

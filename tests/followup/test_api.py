@@ -150,6 +150,12 @@ def test_a_grade_is_not_dated_before_the_recommendation(client: TestClient, engi
     assert "2025-02-12" in response.json()["detail"]
     assert _ok(client.get(_url(_ids(engine)["10"])))["grades"] == []
     _ok(client.post(url, json={**grade, "assessed_on": "2025-02-12"}))  # the same day is possible
+    # Nor is a reply corrected to fall due before it (overdue for decades in every list).
+    due = client.put(_url(_ids(engine)["10"]), json={"due": "1955-02-12"})
+    assert due.status_code == 422 and due.json()["errors"] == [
+        {"field": "due", "reason": "is before the recommendation's publication date"}
+    ]
+    assert _ok(client.get(_url(_ids(engine)["10"])))["correction"]["due"] is None
 
 
 def test_the_list_pages_by_due_date_and_filters(client: TestClient, engine: Engine) -> None:

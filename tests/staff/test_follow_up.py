@@ -57,6 +57,12 @@ def test_a_manager_corrects_the_selection_and_it_survives_reimport(
     assert "Treaty-body follow-up" in before
     assert f"Selected by {CRC}, due" in before and "Save the correction" in before
 
+    early = staff.post(
+        f"/staff/recommendations/{rec_id}/follow-up",
+        {"follow_up_selected": "", "follow_up_due": "1955-02-12", "follow_up_note": "Typed wrong"},
+    )
+    assert early.status_code == 422 and 'id="error-follow_up_due"' in early.text
+    assert "is before the recommendation's publication date" in _page(early.text)
     response = staff.post(
         f"/staff/recommendations/{rec_id}/follow-up",
         {"follow_up_selected": "no", "follow_up_due": "", "follow_up_note": "Withdrawn by the committee"},
