@@ -51,6 +51,8 @@ _LeadSelect = Select[Cluster, int, str, str | None]
 _LeadRow = Row[Cluster, int, str, str | None]
 
 AUDITED = ("name", "description", "lead_entity_id", "published", "archived")
+# What an archived cluster keeps as it is until unarchived (its members too): its page says so.
+_EDITED = ("name", "description", "lead_entity_id")
 
 
 class MemberCount(NamedTuple):
@@ -226,6 +228,9 @@ def update_cluster(
         checks.check(_check_lead, session, sent["lead_entity_id"])
     if sent.get("published") and not cluster.published and sent.get("archived", cluster.archived):
         checks.check(_refuse_publishing_archived, cluster.id)
+    edited = [name for name in _EDITED if name in sent and sent[name] != getattr(cluster, name)]
+    if edited and cluster.archived and sent.get("archived", True):
+        checks.check(_refuse_archived, cluster.id)
     checks.raise_any()
     before = snapshot(cluster, AUDITED)
     after = {**before, **sent}
@@ -250,15 +255,19 @@ def _refuse_publishing_archived(cluster_id: int) -> None:
     )
 
 
+def _refuse_archived(cluster_id: int) -> None:
+    raise Conflict(
+        f"cluster {cluster_id} is archived; unarchive it (PATCH archived=false) before changing it",
+        errors=[{"field": "archived", "reason": _("the cluster is archived")}],
+    )
+
+
 def _writable(session: Session, cluster_id: int, if_match: str | None, *, required: bool) -> Cluster:
     cluster = _load(session, cluster_id, lock=True)
     if required or if_match is not None:
         check_if_match(if_match, etag(cluster.version))
     if cluster.archived:
-        raise Conflict(
-            f"cluster {cluster_id} is archived; unarchive it (PATCH archived=false) before changing it",
-            errors=[{"field": "archived", "reason": _("the cluster is archived")}],
-        )
+        _refuse_archived(cluster_id)
     return cluster
 
 

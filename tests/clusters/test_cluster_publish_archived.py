@@ -32,3 +32,24 @@ def test_an_archived_cluster_is_not_published(client: TestClient, engine: Engine
     assert [e.after for e in audit_events(engine, "cluster.update", cluster["id"])] == [{"archived": True}]
     response = client.patch(url, json={"archived": False, "published": True}, headers={"If-Match": tag})
     assert response.status_code == 200 and response.json()["published"] is True
+
+
+def test_an_archived_cluster_is_not_renamed_until_unarchived(client: TestClient, engine: Engine) -> None:
+    """Its page says "An archived cluster cannot be changed"; a PATCH renamed it, described it, led it."""
+    cluster = create(client)
+    url = f"{URL}/{cluster['id']}"
+    client.patch(url, json={"archived": True}, headers={"If-Match": read_etag(client, cluster["id"])})
+    tag = read_etag(client, cluster["id"])
+    for body in (
+        {"name": "Renamed"},
+        {"description": "New"},
+        {"name": "Torture prevention", "description": "New"},
+    ):
+        response = client.patch(url, json=body, headers={"If-Match": tag})
+        assert response.status_code == 409, body
+        assert response.json()["errors"] == [{"field": "archived", "reason": "the cluster is archived"}]
+    assert (
+        client.patch(url, json={"name": "Torture prevention"}, headers={"If-Match": tag}).status_code == 200
+    )
+    both = client.patch(url, json={"archived": False, "name": "Renamed"}, headers={"If-Match": tag})
+    assert both.status_code == 200 and both.json()["name"] == "Renamed"

@@ -154,6 +154,13 @@ def test_an_archived_cluster_is_not_published_by_a_hand_made_post(
     assert "Publication: the cluster is archived; unarchive it before publishing it" in refused.text
     assert 'href="#field-published"' in refused.text and 'id="field-published"' in refused.text
     assert cluster_row(db, world.cluster).published is False
+    renamed = staff.post(
+        f"/staff/clusters/{world.cluster}",
+        {"name": "Renamed", "description": "", "lead_entity_id": "", "etag": etag(page.text)},
+    )
+    assert renamed.status_code == 409 and "Archive: the cluster is archived" in renamed.text
+    assert 'href="#field-archived"' in renamed.text and 'id="field-archived"' in renamed.text
+    assert cluster_row(db, world.cluster).name == "Detention"
 
 
 def test_the_pages_speak_french(staff_login: StaffLogin, world: World) -> None:
