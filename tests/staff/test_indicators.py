@@ -314,7 +314,8 @@ def test_a_refused_number_or_date_is_explained_in_the_page_s_language(
     assert refused.status_code == 422 and 'value="douze"' in refused.text
     # The workspace's own words, as on every other form, not pydantic's English.
     assert "Saisissez un nombre" in refused.text and "valid decimal" not in refused.text
-    assert "Saisissez une date" in refused.text and "valid date" not in refused.text
+    # A 13th month: no such day (tests/staff/test_form_reasons.py).
+    assert "existe pas dans le calendrier" in refused.text and "valid date" not in refused.text
 
 
 def test_a_post_without_the_csrf_token_is_refused(
