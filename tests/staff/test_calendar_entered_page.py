@@ -11,7 +11,7 @@ from app.models import Deadline
 from app.web.i18n import translations
 from tests.conftest import ModuleWorld
 from tests.deadlines.conftest import CalendarWorld, build_world
-from tests.staff.conftest import StaffLogin
+from tests.staff.conftest import StaffClient, StaffLogin
 
 
 @pytest.fixture
@@ -42,16 +42,22 @@ def test_the_next_review_form_offers_the_upr_as_its_mechanism(
     assert box and "selected>" not in box.group(0)
 
 
-def test_a_conflict_names_the_ticked_boxes_in_the_pages_words(
-    staff_login: StaffLogin, world: CalendarWorld
-) -> None:
-    # "What you typed" read "Published: true" on a French page, and said nothing of an unticked box.
-    staff = staff_login("coordinator")
+def _saved_first(staff: StaffClient, world: CalendarWorld) -> dict[str, str]:
+    """The deadline's form as read, once saved: sent again, it meets someone else's save (412)."""
     page = staff.get(f"/staff/calendar/{world.education_custom}").text
     tag = re.search(r'name="etag" value="([^"]*)"', page)
     assert tag
     form = {"etag": tag.group(1).replace("&#34;", '"'), "title": "Hearing", "due_on": "2027-03-01"}
     assert staff.post(f"/staff/calendar/{world.education_custom}", form).status_code == 303
+    return form
+
+
+def test_a_conflict_names_the_ticked_boxes_in_the_pages_words(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # "What you typed" read "Published: true" on a French page, and said nothing of an unticked box.
+    staff = staff_login("coordinator")
+    form = _saved_first(staff, world)
     late = staff.post(f"/staff/calendar/{world.education_custom}?lang=fr", {**form, "published": "true"})
     assert late.status_code == 412
     assert "<dt>Publiée</dt><dd>Oui</dd>" in late.text and "<dt>Fait</dt><dd>Non</dd>" in late.text
@@ -66,11 +72,7 @@ def test_a_conflict_names_the_ticked_boxes_in_the_pages_words(
 def test_a_conflict_keeps_the_lines_of_what_was_typed(staff_login: StaffLogin, world: CalendarWorld) -> None:
     # Notes typed in lines came back as one line to copy: the lines were lost on the way back.
     staff = staff_login("coordinator")
-    page = staff.get(f"/staff/calendar/{world.education_custom}").text
-    tag = re.search(r'name="etag" value="([^"]*)"', page)
-    assert tag
-    form = {"etag": tag.group(1).replace("&#34;", '"'), "title": "Hearing", "due_on": "2027-03-01"}
-    assert staff.post(f"/staff/calendar/{world.education_custom}", form).status_code == 303
+    form = _saved_first(staff, world)
     late = staff.post(f"/staff/calendar/{world.education_custom}", {**form, "notes": "First\nSecond"})
     assert late.status_code == 412
     assert re.search(r'<dl class="facts typed">.*<dd>First\nSecond</dd>', late.text, re.S)
