@@ -25,8 +25,14 @@ from app.core.errors import InvalidInput
 
 CURSOR_FIELD = "cursor"
 # Every integer a cursor holds is a row id, an INTEGER column: 32 bits on PostgreSQL, which
-# refuses a larger parameter (a 500), and SQLite's driver cannot bind one past 64 bits.
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+# refuses a larger parameter (a 500), and SQLite's driver cannot bind one past 64 bits. Ids start
+# at 1: a cursor holding 0 or less was issued by no page (it named no row, and gave an empty page).
+_INT_MIN, _INT_MAX = 1, 2**31 - 1
+
+
+class IdOrNone:
+    """The shape of a cursor's value that is a row id or 0 for none (an import run a row may not
+    have): ``int`` in a shape is a row id, 1 or more."""
 
 
 CursorKey = tuple[int | float | str | date, ...]
@@ -35,7 +41,7 @@ _U = TypeVar("_U")
 _Ts = TypeVarTuple("_Ts")
 
 
-Shape = tuple[type[int] | type[float] | type[str] | type[date], ...]
+Shape = tuple[type[int] | type[IdOrNone] | type[float] | type[str] | type[date], ...]
 
 
 class CursorOrder:
@@ -108,8 +114,8 @@ def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
         raise _invalid(_("not a cursor returned by this API"))
     decoded: list[Any] = []
     for value, kind in zip(values, shape, strict=True):
-        if kind is int and isinstance(value, int) and not isinstance(value, bool):
-            if not _INT_MIN <= value <= _INT_MAX:
+        if kind in (int, IdOrNone) and isinstance(value, int) and not isinstance(value, bool):
+            if not (0 if kind is IdOrNone else _INT_MIN) <= value <= _INT_MAX:
                 raise _invalid(_("holds a number out of range"))
             decoded.append(value)
         elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):

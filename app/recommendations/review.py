@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.core.pagination import CursorOrder, IdOrNone, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.feed.fields import name_order, readable_text
 from app.models import (
@@ -40,7 +40,7 @@ from app.models import (
 from app.recommendations.schemas import ClusterRef, FieldChange, LinkedAction, ReviewItem, ReviewQueue
 from app.recommendations.service import choose_text
 
-_QUEUE = CursorOrder("review-queue", (int, int))
+_QUEUE = CursorOrder("review-queue", (IdOrNone, int))
 
 REVIEW_PAGE_SIZE = 25
 REVIEWED = "recommendation.reviewed"

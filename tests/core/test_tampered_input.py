@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.errors import InvalidInput
-from app.core.pagination import ORDERS, decode_cursor, encode_cursor
+from app.core.pagination import ORDERS, IdOrNone, decode_cursor, encode_cursor
 from app.models import Cluster
 from app.recommendations.ordering import ORDERS as RECOMMENDATION_ORDERS
 from tests.accounts import PASSWORD, create_user
@@ -25,8 +25,9 @@ Headers = Callable[..., dict[str, str]]
 
 # The cursor of the report: ["2024-01-01", 2**63].
 REPORTED = "WyIyMDI0LTAxLTAxIiw5MjIzMzcyMDM2ODU0Nzc1ODA4XQ"
-# Past SQLite's 64 bits, past PostgreSQL's 32-bit INTEGER, below it.
-OUT_OF_RANGE = (2**63, 2**31, -(2**31) - 1)
+# Past SQLite's 64 bits, past PostgreSQL's 32-bit INTEGER, below it, and ids no row has (they start
+# at 1): a page after "id 0" of a newest-first list was empty, as if the list were.
+OUT_OF_RANGE = (2**63, 2**31, -(2**31) - 1, 0, -1)
 
 
 def _cursor_routes(settings: Settings) -> list[str]:
@@ -53,7 +54,7 @@ def _tampered() -> list[str]:
 
 def _out_of_range() -> list[tuple[str, str]]:
     """A cursor of every list and order, holding an id out of range, and the order's name."""
-    samples = {int: 1, float: 1.5, str: "Name", date: "2024-01-01"}
+    samples = {int: 1, IdOrNone: 0, float: 1.5, str: "Name", date: "2024-01-01"}
     cursors = []
     for order in ORDERS.values():
         values: list[object] = [samples[kind] for kind in order.shape]
@@ -70,6 +71,14 @@ def test_every_order_refuses_an_id_out_of_range(client: TestClient) -> None:
         with pytest.raises(InvalidInput) as refused:
             decode_cursor(cursor, ORDERS[name])
         assert refused.value.errors == [{"field": "cursor", "reason": "holds a number out of range"}]
+
+
+def test_a_cursor_slot_that_may_name_no_row_takes_0_only() -> None:
+    """The review queue's cursor holds the import run of its last row, 0 for a row no run changed."""
+    order = ORDERS["review-queue"]
+    assert decode_cursor(encode_cursor(order, 0, 7), order) == (0, 7)
+    with pytest.raises(InvalidInput):
+        decode_cursor(encode_cursor(order, -1, 7), order)
 
 
 def test_out_of_range_cursors_are_422(
