@@ -86,11 +86,11 @@ def _listing(db: Session, typed: dict[str, str], pages: Pages) -> tuple[ActionPa
         return service.list_actions(db, params), {}
     except FormInvalid as exc:
         return None, {_BOX_OF.get(name, name): reason for name, reason in exc.errors.items()}
-    except DomainError as exc:  # a cursor that was tampered with
+    except DomainError as exc:  # a cursor that was tampered with, an entity that does not exist
         if exc.status != 422:
             raise
         db.rollback()
-        return None, field_errors(exc)
+        return None, {_BOX_OF.get(name, name): reason for name, reason in field_errors(exc).items()}
 
 
 def linked_actions(

@@ -155,6 +155,10 @@ def test_a_refused_filter_names_the_box_and_keeps_what_was_typed(
     assert 'value="2021-02-30"' in page.text and 'value="judges"' in page.text
     tampered = staff_login("coordinator").get("/staff/actions?cursor=not-a-cursor")
     assert tampered.status_code == 422 and "There is a problem" in tampered.text
+    # An entity that does not exist (typed into the address): the API's reason, beside the entity box.
+    unknown = staff_login("coordinator").get("/staff/actions?entity=987654")
+    assert unknown.status_code == 422
+    assert 'href="#field-entity"' in unknown.text and "is not a known entity id" in unknown.text
 
 
 def test_keyset_pages_forward_and_back(

@@ -47,6 +47,7 @@ from app.plans.actions.schemas import (
     RecommendationRef,
 )
 from app.plans.actions.store import ensure_own_action, load_action, owns_action
+from app.plans.filter_ids import check_filter_ids
 from app.plans.indicators.service import indicators_of
 from app.plans.progress.service import latest_approved
 
@@ -136,6 +137,16 @@ def _titled(session: Session, conditions: list[ColumnElement[bool]], q: str | No
 def list_actions(session: Session, params: ActionListParams, *, public: bool = False) -> ActionPage:
     """Newest first (by id), keyset pages. ``public``: the public's list (its caller also asks for
     published actions only), whose cluster filter sees published clusters only."""
+    if not public:  # the public's own list answers what it may not show as unknown (app.public.actions)
+        check_filter_ids(
+            session,
+            {
+                "lead_entity_id": ("entity", params.lead_entity_id),
+                "entity_id": ("entity", params.entity_id),
+                "recommendation_id": ("recommendation", params.recommendation_id),
+                "cluster_id": ("cluster", params.cluster_id),
+            },
+        )
     today = local_today()
     conditions = _conditions(params, today, session.get_bind().dialect.name, public=public)
     _titled(session, conditions, params.q)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.models import Action, ActionEntity, Indicator, IndicatorValue, User
+from app.plans.filter_ids import check_filter_ids
 from app.plans.indicators.schemas import QueuedValue, ValueListParams, ValuePage
 from app.plans.indicators.values import value_out
 
@@ -72,6 +73,14 @@ def list_values(
     """Oldest recorded first (by id), keyset pages, each value with its action and indicator.
     ``written_in``: only the values recorded in that entity (what is returned *to* it: a supporting
     entity reads the lead entity's values but may not correct them)."""
+    check_filter_ids(
+        session,
+        {
+            "entity_id": ("entity", params.entity_id),
+            "action_id": ("action", params.action_id),
+            "indicator_id": ("indicator", params.indicator_id),
+        },
+    )
     conditions = _conditions(actor, params, written_in)
     counted = select(func.count()).select_from(IndicatorValue).join(Indicator).where(*conditions)
     total = session.execute(counted).scalar_one()

@@ -24,6 +24,7 @@ from app.core.timestamps import as_utc
 from app.feed.fields import name_order
 from app.models import Action, Entity, ProgressUpdate, User
 from app.plans.actions.schemas import EntityRef
+from app.plans.filter_ids import check_filter_ids
 from app.plans.progress.queue_schemas import (
     ActionTitle,
     AuthorRef,
@@ -99,6 +100,9 @@ def _authors(session: Session, ids: Iterable[int | None]) -> dict[int, AuthorRef
 
 def list_queue(session: Session, actor: Actor, params: ProgressQueueParams) -> ProgressQueuePage:
     """One page of the updates ``actor`` may see that match ``params``, and how many match in all."""
+    check_filter_ids(
+        session, {"entity_id": ("entity", params.entity_id), "action_id": ("action", params.action_id)}
+    )
     conditions = _filters(actor, params)
     total = session.execute(select(func.count()).select_from(ProgressUpdate).where(*conditions)).scalar_one()
     recent = params.order == "recent"
