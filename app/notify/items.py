@@ -94,7 +94,7 @@ def _values(db: Session, actor: Actor, state: str, entity_id: int | None, headin
     """The indicator values in ``state`` (of ``entity_id``'s actions and recorded in it, when given: the
     ones it may correct), as the values page lists them; a returned one with its reviewer's comment."""
     found = indicator_values.list_values(
-        db, actor, ValueListParams(state=state, entity_id=entity_id, limit=SHOWN), written_in=entity_id
+        db, actor, ValueListParams(state=[state], entity_id=entity_id, limit=SHOWN), written_in=entity_id
     )
     return Section(
         heading,

@@ -57,7 +57,7 @@ def _manager_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "submitted": waiting_updates(db, ("submitted",), limit=SHOWN),
         "overdue": actions.earliest_due(db, ActionListParams(overdue=True, limit=SHOWN)),
         "values_submitted": indicator_values.list_values(
-            db, staff.actor, ValueListParams(state="submitted", limit=1)
+            db, staff.actor, ValueListParams(state=["submitted"], limit=1)
         ).total,
     }
 
@@ -84,13 +84,16 @@ def _focal_point_work(db: Session, staff: StaffSession) -> dict[str, Any]:
         "values_returned": indicator_values.list_values(
             db,
             staff.actor,
-            ValueListParams(state="returned", entity_id=entity, limit=SHOWN),
+            ValueListParams(state=["returned"], entity_id=entity, limit=SHOWN),
             written_in=entity,
         ),
         # What the entity sent and a coordinator has not approved or returned yet.
         "submitted": waiting_updates(db, ("submitted",), entity_id=entity, limit=SHOWN),
         "values_submitted": indicator_values.list_values(
-            db, staff.actor, ValueListParams(state="submitted", entity_id=entity, limit=1), written_in=entity
+            db,
+            staff.actor,
+            ValueListParams(state=["submitted"], entity_id=entity, limit=1),
+            written_in=entity,
         ).total,
     }
 

@@ -251,7 +251,7 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
         params = parse(
             ValueListParams,
             {
-                "state": state,
+                "state": [state],
                 "entity_id": entity,
                 "cursor": query.get("cursor") or None,
                 "limit": VALUES_PER_PAGE,
@@ -260,7 +260,7 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
         listed = queue.list_values(db, staff.actor, params, written_in=entity)
     except (FormInvalid, DomainError):  # a cursor that was tampered with: the first page instead
         db.rollback()
-        params = ValueListParams(state=state, entity_id=entity, limit=VALUES_PER_PAGE)
+        params = ValueListParams(state=[state], entity_id=entity, limit=VALUES_PER_PAGE)
         listed = queue.list_values(db, staff.actor, params, written_in=entity)
     context = {
         "listed": listed,

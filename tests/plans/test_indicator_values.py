@@ -235,6 +235,11 @@ def test_the_queue_filters_and_pages(client: TestClient, engine: Engine, setup: 
     assert client.get(VALUES, params={"state": "submitted"}).json()["total"] == 4
     by_action = client.get(VALUES, params={"action_id": setup["action"]["id"], "state": "draft"}).json()
     assert by_action["total"] == 1
+    # ``state`` is repeatable, as on the actions (``status``) and the progress updates: any matches.
+    both = client.get(
+        VALUES, params=[("action_id", setup["action"]["id"]), ("state", "draft"), ("state", "submitted")]
+    )
+    assert both.status_code == 200 and both.json()["total"] == 4
     mine = client.get(VALUES, params={"state": "submitted"}, headers=setup["focal_a"]).json()
     assert mine["total"] == 3
     assert client.get(VALUES, params={"state": "pending"}).status_code == 422

@@ -42,8 +42,8 @@ def _conditions(
     conditions: list[ColumnElement[bool]] = []
     if written_in is not None:
         conditions.append(written_in_entity(written_in))
-    if params.state is not None:
-        conditions.append(IndicatorValue.state == params.state)
+    if params.state:
+        conditions.append(IndicatorValue.state.in_(sorted(set(params.state))))
     if params.entity_id is not None:
         conditions.append(Indicator.action_id.in_(_actions_of(params.entity_id)))
     if params.action_id is not None:

@@ -124,7 +124,11 @@ class ValueListParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    state: ValueState | None = Field(None, description="submitted: the approval queue; returned, draft...")
+    state: list[ValueState] = Field(
+        default_factory=list,
+        description="draft, submitted, returned or approved; repeat for several (any matches). "
+        "submitted: the approval queue",
+    )
     entity_id: RefId | None = Field(None, description="Actions led or supported by this entity")
     action_id: RefId | None = Field(None, description="One action")
     indicator_id: RefId | None = Field(None, description="One indicator")
