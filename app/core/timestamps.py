@@ -7,6 +7,7 @@ PostgreSQL returns them aware. Responses must not depend on the backend.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -35,19 +36,36 @@ UtcDateTime = Annotated[datetime, AfterValidator(_in_utc)]
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _iso_time_text(value: Any) -> Any:
-    # Pydantic's lax datetimes also take a number, as a Unix time: `since=0` was 1970-01-01. A time in a
-    # request starts with its date, as the date filters are written (app.core.dates.IsoDate).
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not _ISO_START.match(value):
-        raise PydanticCustomError(
-            "datetime_parsing",
-            "must be a date and time written YYYY-MM-DDTHH:MM:SS (UTC, unless an offset such as +02:00 "
-            "follows)",
-        )
-    return value
+def _written_the_iso_way(expected: str) -> Callable[[Any], Any]:
+    """Pydantic's lax datetimes also take a number, as a Unix time: `since=0` was 1970-01-01, an API
+    key's `"expires_at": 1800000000` a day of 2027. A time in a request starts with its date, as the
+    date filters are written (app.core.dates.IsoDate); anything else is refused saying ``expected``."""
 
+    def check(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value
+        if not isinstance(value, str) or not _ISO_START.match(value):
+            raise PydanticCustomError("datetime_parsing", expected)
+        return value
+
+    return check
+
+
+_ZONE = "UTC, unless an offset such as +02:00 follows"
 
 # A time a request gives (a filter's bound), read as UtcDateTime once written the ISO way.
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_time_text), AfterValidator(_in_utc)]
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(_written_the_iso_way(f"must be a date and time written YYYY-MM-DDTHH:MM:SS ({_ZONE})")),
+    AfterValidator(_in_utc),
+]
+# The same where a date alone is enough (its midnight in UTC): an expiry.
+IsoDayOrTime = Annotated[
+    datetime,
+    BeforeValidator(
+        _written_the_iso_way(
+            f"must be a string: a date written YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM:SS ({_ZONE})"
+        )
+    ),
+    AfterValidator(_in_utc),
+]

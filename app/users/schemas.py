@@ -20,7 +20,7 @@ from app.auth.schemas import EntityRef, no_nul
 from app.core.actor import KeyRole, Role
 from app.core.catalogue import marked as _
 from app.core.ids import RowIdValue
-from app.core.timestamps import UtcDateTime
+from app.core.timestamps import IsoDayOrTime, UtcDateTime
 from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, TOO_LONG, password_problem
 
 KeyScope = Literal["read", "write"]
@@ -145,8 +145,10 @@ class ApiKeyCreate(BaseModel):
     scope: KeyScope = Field(
         "read", description="read (default): GET only; write: also writes its role allows"
     )
-    expires_at: UtcDateTime | None = Field(
-        None, description="When the key stops working (future); none: never"
+    expires_at: IsoDayOrTime | None = Field(
+        None,
+        description="When the key stops working (future), a string: a date (its midnight in UTC) or a "
+        "date and time (UTC unless an offset follows); a number is refused; none: never",
     )
 
 

@@ -80,6 +80,10 @@ def test_create_returns_the_secret_once_and_stores_only_its_hash(admin: TestClie
         ({"scope": "all"}, "scope"),
         ({"name": " "}, "name"),
         ({"expires_at": "2001-01-01T00:00:00Z"}, "expires_at"),
+        # A number was read as a Unix time (4102444800: 2100-01-01): a date or a date-time string only.
+        ({"expires_at": 4102444800}, "expires_at"),
+        ({"expires_at": 4102444800.5}, "expires_at"),
+        ({"expires_at": "4102444800"}, "expires_at"),
         ({"key_hash": "abc"}, "key_hash"),
     ],
 )
@@ -87,6 +91,15 @@ def test_invalid_keys_are_422(admin: TestClient, body: dict[str, Any], field: st
     response = admin.post("/api/v1/api-keys", json={"name": "k", "role": "reader", **body})
     assert response.status_code == 422, response.text
     assert field in [error["field"] for error in response.json()["errors"]]
+
+
+def test_an_expiry_is_a_date_or_a_date_and_time(admin: TestClient) -> None:
+    day = admin.post("/api/v1/api-keys", json={"name": "day", "role": "reader", "expires_at": "2099-05-01"})
+    assert day.status_code == 201 and day.json()["expires_at"] == "2099-05-01T00:00:00Z"
+    number = admin.post(
+        "/api/v1/api-keys", json={"name": "number", "role": "reader", "expires_at": 4102444800}
+    )
+    assert "a date written YYYY-MM-DD" in number.json()["errors"][0]["reason"]
 
 
 def _last_used(engine: Engine, key_id: int) -> datetime | None:
