@@ -27,6 +27,7 @@ from app.models.base import utcnow
 from app.models.source_link import SourceLink
 from app.recommendations.carry import carry_work, held_work, settle_work
 from app.recommendations.schemas import CopyWork, SourceList, SourceRef
+from app.web.filter_labels import SOURCE_LABELS
 
 # The links in force that hold any of ``{ids}`` (as a member or as the leader), and the source keys
 # of records a page does not hold: run by the driver (``rows_for_ids``), as every page asks.
@@ -155,7 +156,8 @@ def _check_same_recommendation(session: Session, leader: Recommendation, member:
     """Two records are one recommendation only when one mechanism made it to one State under review
     (for the UPR, in one session): the pass compares no others (``app.feed.matching.block_keys``), and a
     link by hand across them would hide a real recommendation of another State or body from every list.
-    A State or session a record does not name is not held against it."""
+    A State or session a record does not name is not held against it. Two records of one source are
+    two of its recommendations (a source keys each once): never the same one across sources."""
     if leader.mechanism_id != member.mechanism_id:
         wanted = (leader.mechanism_id, member.mechanism_id)
         rows = session.execute(select(Mechanism.id, Mechanism.code).where(Mechanism.id.in_(wanted)))
@@ -180,6 +182,15 @@ def _check_same_recommendation(session: Session, leader: Recommendation, member:
             id=member.id,
             other=member.upr_session,
             session=leader.upr_session,
+        )
+    if leader.source == member.source:
+        raise _not_the_same(
+            _(
+                "recommendation %(id)s is from the same source (%(source)s): only records of "
+                "different sources can be linked"
+            ),
+            id=member.id,
+            source=Reason(SOURCE_LABELS.get(member.source, member.source)),
         )
 
 

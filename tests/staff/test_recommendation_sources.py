@@ -183,6 +183,32 @@ def test_a_record_of_another_mechanism_is_not_linked(
     assert db.execute(select(SourceLink.id).where(SourceLink.member_id == crc)).first() is None
 
 
+def test_a_record_of_the_same_source_is_not_linked(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """Two UHRI records of one mechanism, State and session are two recommendations of UHRI, never one
+    across sources: the page refuses the link with the API's reason, beside the box."""
+    leader = db.execute(select(Recommendation).where(Recommendation.id == world.leader)).one()
+    other = db.execute(
+        select(Recommendation.id).where(
+            Recommendation.source == "uhri",
+            Recommendation.mechanism_id == leader.mechanism_id,
+            Recommendation.upr_session == leader.upr_session,
+            Recommendation.id != world.leader,
+        )
+    ).scalar()
+    assert other is not None
+    base = f"/staff/recommendations/{world.leader}"
+    refused = staff_login("coordinator").post(f"{base}/sources/link", {"other_id": str(other)})
+    assert refused.status_code == 422
+    assert (
+        f"recommendation {other} is from the same source (UHRI): only records of different sources "
+        "can be linked" in refused.text
+    )
+    assert_refusal_reaches_its_fields(refused.text)
+    assert db.execute(select(SourceLink.id).where(SourceLink.member_id == other)).first() is None
+
+
 def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
