@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.core.migrations import alembic_config
-from app.models import Base, DeadlineCompletion, FollowUpReply, Recommendation
+from app.models import Base, Cluster, DeadlineCompletion, FollowUpReply, Recommendation
 from app.models.base import include_object
 from app.models.local import RecommendationLocal
 from tests.factories import ids_by_external_id, import_records, record
@@ -222,3 +222,26 @@ def test_upgrading_dates_each_sent_mark_with_the_date_it_answers(engine: Engine,
     assert sorted((object_id, str(due)) for object_id, due in marks) == sorted(
         [(reply.id, "2027-02-12"), (anchor, "2030-10-03"), (999_999, "None")]
     )
+
+
+def test_upgrading_unpublishes_the_clusters_archived_while_published(
+    engine: Engine, database_url: str
+) -> None:
+    """0027: a cluster archived before archiving withdrew the publication is not published any more
+    (unarchived, it would be back on the portal unasked); the others keep theirs."""
+    config = alembic_config(database_url)
+    with Session(engine) as session, session.begin():
+        archived = Cluster(name="Archived while published", published=True, archived=True)
+        current = Cluster(name="Published", published=True)
+        session.add_all([archived, current])
+        session.flush()
+        ids = (archived.id, current.id)
+    engine.dispose()
+    command.downgrade(config, "0026")
+    try:
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    with Session(engine) as session:
+        rows = [session.get_one(Cluster, cluster_id) for cluster_id in ids]
+        assert [(row.published, row.version) for row in rows] == [(False, 2), (True, 1)]

@@ -232,6 +232,10 @@ def update_cluster(
     if edited and cluster.archived and sent.get("archived", True):
         checks.check(_refuse_archived, cluster.id)
     checks.raise_any()
+    if sent.get("archived") and cluster.published:
+        # Archiving withdraws the publication, in the same change and audit event: an archived cluster
+        # is neither on the portal nor published, and unarchiving it does not bring it back unasked.
+        sent["published"] = False
     before = snapshot(cluster, AUDITED)
     after = {**before, **sent}
     old, new = changed(before, after)

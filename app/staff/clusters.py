@@ -40,6 +40,9 @@ NOTICES["cluster-created"] = _("The cluster is created.")
 NOTICES["cluster-published"] = _("The cluster is published.")
 NOTICES["cluster-unpublished"] = _("The cluster is no longer published.")
 NOTICES["cluster-archived"] = _("The cluster is archived.")
+NOTICES["cluster-archived-unpublished"] = _(
+    "The cluster is archived, and no longer published: it has left the public portal."
+)
 NOTICES["cluster-unarchived"] = _("The cluster is no longer archived.")
 
 CLUSTERS_PER_PAGE = 50
@@ -247,7 +250,8 @@ def _set_flag(request: Request, db: DbSession, staff: ManagerSession, cluster_id
     values = form_values(request)
     try:
         body = parse(ClusterUpdate, {flag: _text(values, flag)})
-        service.update_cluster(db, staff.actor, cluster_id, body, _text(values, ETAG_FIELD))
+        was_published = service.get_cluster(db, cluster_id)[0].published
+        changed = service.update_cluster(db, staff.actor, cluster_id, body, _text(values, ETAG_FIELD))[0]
     except FormInvalid as exc:
         return cluster_page(request, db, staff, cluster_id, errors=exc.errors, status=422)
     except PreconditionFailed:
@@ -262,6 +266,8 @@ def _set_flag(request: Request, db: DbSession, staff: ManagerSession, cluster_id
         ("archived", True): "cluster-archived",
         ("archived", False): "cluster-unarchived",
     }[(flag, bool(getattr(body, flag)))]
+    if flag == "archived" and was_published and not changed.published:
+        done = "cluster-archived-unpublished"  # the service withdrew its publication
     return redirect(f"{_url(cluster_id)}?done={done}", request)
 
 

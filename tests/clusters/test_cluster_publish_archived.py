@@ -53,3 +53,30 @@ def test_an_archived_cluster_is_not_renamed_until_unarchived(client: TestClient,
     )
     both = client.patch(url, json={"archived": False, "name": "Renamed"}, headers={"If-Match": tag})
     assert both.status_code == 200 and both.json()["name"] == "Renamed"
+
+
+def test_archiving_a_published_cluster_withdraws_its_publication(
+    client: TestClient, anonymous_client: TestClient, engine: Engine
+) -> None:
+    """It stayed `published: true` (hidden from the portal by its archive only): unarchived, it was
+    back on the portal unasked. The withdrawal is part of the archive's own audit event."""
+    cluster = create(client, "Published then archived", published=True)
+    url = f"{URL}/{cluster['id']}"
+    public = f"/api/v1/public/clusters/{cluster['id']}"
+    assert anonymous_client.get(public).status_code == 200
+    archived = client.patch(
+        url, json={"archived": True}, headers={"If-Match": read_etag(client, cluster["id"])}
+    )
+    assert archived.status_code == 200 and archived.json()["published"] is False
+    assert anonymous_client.get(public).status_code == 404
+    assert cluster["id"] not in [
+        c["id"] for c in anonymous_client.get("/api/v1/public/clusters").json()["items"]
+    ]
+    (event,) = audit_events(engine, "cluster.update", cluster["id"])
+    assert (event.before, event.after) == (
+        {"archived": False, "published": True},
+        {"archived": True, "published": False},
+    )
+    back = client.patch(url, json={"archived": False}, headers={"If-Match": read_etag(client, cluster["id"])})
+    assert back.status_code == 200 and back.json()["published"] is False
+    assert anonymous_client.get(public).status_code == 404

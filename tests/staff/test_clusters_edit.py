@@ -139,6 +139,23 @@ def test_archive_freezes_the_cluster_until_unarchived(
     assert cluster_row(db, world.cluster).archived is False
 
 
+def test_archiving_a_published_cluster_withdraws_it_from_the_portal(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    staff = coordinator(staff_login)
+    tag = etag(staff.get(f"/staff/clusters/{world.cluster}").text)
+    staff.post(f"/staff/clusters/{world.cluster}/publish", {"published": "true", "etag": tag})
+    tag = etag(staff.get(f"/staff/clusters/{world.cluster}").text)
+    response = staff.post(f"/staff/clusters/{world.cluster}/archive", {"archived": "true", "etag": tag})
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("?done=cluster-archived-unpublished")
+    row = cluster_row(db, world.cluster)
+    assert row.archived is True and row.published is False
+    page = staff.get(response.headers["location"]).text
+    assert "The cluster is archived, and no longer published: it has left the public portal." in page
+    assert "Not published" in page
+
+
 def test_an_archived_cluster_is_not_published_by_a_hand_made_post(
     staff_login: StaffLogin, db: Connection, world: World
 ) -> None:
