@@ -17,6 +17,7 @@ from app.core.migrations import alembic_config
 from app.models import Base, Cluster, DeadlineCompletion, FollowUpReply, Recommendation
 from app.models.base import include_object
 from app.models.local import RecommendationLocal
+from tests.accounts import create_user
 from tests.factories import ids_by_external_id, import_records, record
 from tests.followup.documents import CRC, crc_document
 
@@ -245,3 +246,46 @@ def test_upgrading_unpublishes_the_clusters_archived_while_published(
     with Session(engine) as session:
         rows = [session.get_one(Cluster, cluster_id) for cluster_id in ids]
         assert [(row.published, row.version) for row in rows] == [(False, 2), (True, 1)]
+
+
+def test_upgrading_renames_the_api_keys_one_admin_named_alike(engine: Engine, database_url: str) -> None:
+    """0027: before the unique index, one admin's keys in use could share a name: the oldest keeps it,
+    the others get " (2)", " (3)"... (a name none of their keys has); revoked keys and another admin's
+    keep theirs."""
+    config = alembic_config(database_url)
+    admin = create_user(engine, "keys@example.org", "admin")
+    other = create_user(engine, "other@example.org", "admin")
+    engine.dispose()
+    command.downgrade(config, "0026")
+    try:
+        keys = [
+            ("dashboard", admin, None),
+            ("dashboard", admin, None),
+            ("dashboard (2)", admin, None),
+            ("dashboard", admin, None),
+            ("dashboard", admin, datetime(2026, 1, 1, tzinfo=UTC)),
+            ("dashboard", other, None),
+        ]
+        with engine.begin() as conn:
+            for number, (name, creator, revoked_at) in enumerate(keys):
+                conn.execute(
+                    text(
+                        "INSERT INTO api_keys (id, name, prefix, key_hash, role, scope, created_by_id, "
+                        "created_at, revoked_at) VALUES (:id, :name, 'nrtd_x', :hash, 'reader', 'read', "
+                        ":creator, :at, :revoked_at)"
+                    ),
+                    {
+                        "id": number + 1,
+                        "name": name,
+                        "hash": f"{number:064d}",
+                        "creator": creator,
+                        "at": datetime(2026, 1, 1, tzinfo=UTC),
+                        "revoked_at": revoked_at,
+                    },
+                )
+    finally:
+        engine.dispose()
+        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        names = conn.execute(text("SELECT name FROM api_keys ORDER BY id")).scalars().all()
+    assert names == ["dashboard", "dashboard (3)", "dashboard (2)", "dashboard (4)", "dashboard", "dashboard"]

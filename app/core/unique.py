@@ -29,8 +29,9 @@ class _Rule:
 
 # By constraint name: ``uq_<table>_<column>``, app.models.base's naming convention.
 _RULES: dict[str, _Rule] = {}
-# SQLite names the columns, not the constraint.
-_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (\w+)\.(\w+)$")
+# SQLite names the columns, not the constraint: a unique index on several columns (an admin's API
+# key names: created_by_id, name) is known by its last one, the column its refusal names.
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?:\w+\.\w+, )*(\w+)\.(\w+)$")
 
 
 def refuse_duplicates(table: str, column: str, refuse: Callable[[str], DomainError]) -> None:

@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -101,6 +112,18 @@ class ApiKey(Base):
     """A machine client's key: shown once, stored as SHA-256, scoped, revocable."""
 
     __tablename__ = "api_keys"
+    # One name per creator among the keys in use: a revoked key's name may be given to its
+    # replacement. Named uq_<table>_<column> so that app.core.unique refuses a duplicate naming `name`.
+    __table_args__ = (
+        Index(
+            "uq_api_keys_name",
+            "created_by_id",
+            "name",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))

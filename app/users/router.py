@@ -12,7 +12,7 @@ from app.core.deps import AppSettings, DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
-from app.users import own_password, service
+from app.users import api_keys, own_password, service
 from app.users.prehash import NewPasswordHash, PasswordHash
 from app.users.schemas import (
     ApiKeyCreate,
@@ -94,7 +94,7 @@ def update_user(
 def list_api_keys(
     db: DbSession, actor: AdminUser, params: Annotated[ApiKeyListParams, Query()]
 ) -> ApiKeyPage:
-    return service.list_api_keys(db, params)
+    return api_keys.list_api_keys(db, params)
 
 
 @router.post(
@@ -102,13 +102,13 @@ def list_api_keys(
     tags=["api-keys"],
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key: the secret is in this response only",
-    responses={201: {"headers": REPLAYED_HEADER}},
+    responses={**problem_responses(409), 201: {"headers": REPLAYED_HEADER}},
     response_model=ApiKeyCreated,
 )
 def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, once: Idempotent) -> Response:
     if (earlier := once.replay(db, body)) is not None:
         return earlier
-    created = service.create_api_key(db, actor, body)
+    created = api_keys.create_api_key(db, actor, body)
     # The secret is in this body only: never kept, a replay's has `key` null.
     kept = created.model_copy(update={"key": None})
     return once.answer(db, 201, created, headers=NO_STORE, kept=kept)
@@ -116,7 +116,7 @@ def create_api_key(db: DbSession, actor: AdminUser, body: ApiKeyCreate, once: Id
 
 @router.post("/api-keys/{key_id}/revoke", tags=["api-keys"], summary="Revoke an API key for good")
 def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
-    return service.revoke_api_key(db, actor, key_id)
+    return api_keys.revoke_api_key(db, actor, key_id)
 
 
 @router.post(

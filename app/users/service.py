@@ -16,24 +16,18 @@ from app.audit.service import changed, record, snapshot
 from app.auth import throttle
 from app.auth.passwords import PreparedHash, new_password_hash
 from app.auth.schemas import EntityRef
-from app.auth.service import canonical_email, new_api_key_secret, normalise_email, secret_hash
+from app.auth.service import canonical_email, normalise_email
 from app.core.actor import ADMIN, FOCAL_POINT, Actor
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
-from app.core.timestamps import as_utc
 from app.core.unique import refuse_duplicates
 from app.entities.service import entity_refs, require_entity
-from app.models import ApiKey, AuthToken, User
+from app.models import AuthToken, User
 from app.users.password_policy import password_problem
 from app.users.schemas import (
-    ApiKeyCreate,
-    ApiKeyCreated,
-    ApiKeyListParams,
-    ApiKeyOut,
-    ApiKeyPage,
     UserCreate,
     UserListParams,
     UserOut,
@@ -42,12 +36,8 @@ from app.users.schemas import (
 )
 
 _USERS = CursorOrder("users", (int,))
-_KEYS = CursorOrder("api-keys", (int,))
 
 USER_FIELDS = ("email", "full_name", "role", "entity_id", "active")
-API_KEY_FIELDS = ("name", "prefix", "role", "entity_id", "scope", "expires_at", "revoked_at")
-# Enough to tell keys apart in a list ("nrtd_" and 7 random characters), far too little to guess the rest.
-PREFIX_LENGTH = 12
 
 # The last admin's protection, said whole in the field's reason: the workspace shows it in the page's
 # language beside the field (the problem's detail is English, for the API's logs).
@@ -94,7 +84,7 @@ def _load_user(session: Session, user_id: int) -> User:
     return user
 
 
-def _focal_point_needs_entity(role: str, entity_id: int | None) -> None:
+def focal_point_needs_entity(role: str, entity_id: int | None) -> None:
     if role == FOCAL_POINT and entity_id is None:
         raise InvalidInput(
             "a focal point must belong to an entity",
@@ -163,7 +153,7 @@ def check_invitation(session: Session, email: str, role: str, entity_id: int | N
     in one answer; a form whose schema refused another field runs them too, to name them all at once."""
     checks = Refusals(Conflict)
     checks.check(_email_free, session, normalise_email(email))
-    checks.check(_focal_point_needs_entity, role, entity_id)
+    checks.check(focal_point_needs_entity, role, entity_id)
     if entity_id is not None:
         checks.check(require_entity, session, entity_id, "entity_id")
     checks.raise_any()
@@ -262,7 +252,7 @@ def update_user(
     role = data.role if data.role is not None else user.role
     entity_id = data.entity_id if "entity_id" in sent else user.entity_id
     active = data.active if data.active is not None else user.active
-    _focal_point_needs_entity(role, entity_id)
+    focal_point_needs_entity(role, entity_id)
     if entity_id is not None and entity_id != user.entity_id:
         require_entity(session, entity_id, "entity_id")
     _ensure_admin_remains(session, user, role, active)
@@ -298,100 +288,3 @@ def update_user(
             after={"role": role},
         )
     return _users_out(session, [user])[0], etag(user.version)
-
-
-def _key_out(key: ApiKey, refs: Mapping[int, EntityRef]) -> dict[str, object]:
-    return {
-        **{
-            name: getattr(key, name)
-            for name in (
-                "id",
-                "name",
-                "prefix",
-                "role",
-                "scope",
-                "created_by_id",
-                "created_at",
-                "expires_at",
-                "revoked_at",
-                "last_used_at",
-            )
-        },
-        "entity": refs.get(key.entity_id) if key.entity_id else None,
-    }
-
-
-def _keys_out(session: Session, keys: Sequence[ApiKey]) -> list[ApiKeyOut]:
-    refs = entity_refs(session, {key.entity_id for key in keys if key.entity_id})
-    return [ApiKeyOut.model_validate(_key_out(key, refs)) for key in keys]
-
-
-def create_api_key(session: Session, actor: Actor, data: ApiKeyCreate) -> ApiKeyCreated:
-    _focal_point_needs_entity(data.role, data.entity_id)
-    if data.entity_id is not None:
-        require_entity(session, data.entity_id, "entity_id")
-    now = _now()
-    if data.expires_at is not None and as_utc(data.expires_at) <= now:
-        raise InvalidInput(
-            "expires_at is in the past",
-            errors=[{"field": "expires_at", "reason": _("must be in the future")}],
-        )
-    secret = new_api_key_secret()
-    key = ApiKey(
-        name=data.name,
-        prefix=secret[:PREFIX_LENGTH],
-        key_hash=secret_hash(secret),
-        role=data.role,
-        entity_id=data.entity_id,
-        scope=data.scope,
-        created_by_id=actor.user_id,
-        created_at=now,
-        expires_at=data.expires_at,
-    )
-    session.add(key)
-    session.flush()
-    record(session, actor, "api_key.create", "api_key", key.id, after=snapshot(key, API_KEY_FIELDS))
-    refs = entity_refs(session, {key.entity_id} if key.entity_id else set())
-    return ApiKeyCreated.model_validate({**_key_out(key, refs), "key": secret})
-
-
-def list_api_keys(session: Session, params: ApiKeyListParams) -> ApiKeyPage:
-    conditions: list[ColumnElement[bool]] = []
-    if params.revoked is not None:
-        conditions.append(ApiKey.revoked_at.is_not(None) if params.revoked else ApiKey.revoked_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(ApiKey).where(*conditions)) or 0
-    if params.cursor:
-        (after_id,) = decode_cursor(params.cursor, _KEYS)
-        conditions.append(ApiKey.id > after_id)
-    query = select(ApiKey).where(*conditions).order_by(ApiKey.id)
-    keys, next_cursor = keyset_page(session, query, params.limit, lambda key: (key.id,), order=_KEYS)
-    return ApiKeyPage(items=_keys_out(session, keys), next_cursor=next_cursor, total=total)
-
-
-def _load_key(session: Session, key_id: int) -> ApiKey:
-    key = session.get(ApiKey, key_id)
-    if key is None:
-        raise NotFound(f"API key {key_id} does not exist")
-    return key
-
-
-def get_api_key(session: Session, key_id: int) -> ApiKeyOut:
-    return _keys_out(session, [_load_key(session, key_id)])[0]
-
-
-def revoke_api_key(session: Session, actor: Actor, key_id: int) -> ApiKeyOut:
-    """Revoke a key for good; revoking a revoked key changes nothing."""
-    key = _load_key(session, key_id)
-    if key.revoked_at is None:
-        key.revoked_at = _now()
-        session.flush()
-        record(
-            session,
-            actor,
-            "api_key.revoke",
-            "api_key",
-            key.id,
-            before={"revoked_at": None},
-            after={"revoked_at": key.revoked_at},
-        )
-    return _keys_out(session, [key])[0]

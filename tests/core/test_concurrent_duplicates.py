@@ -25,7 +25,8 @@ from app.entities.service import create_entity
 from app.models import User
 from app.recommendations.manual import create_manual
 from app.recommendations.write_schemas import ManualCreate
-from app.users.schemas import UserCreate
+from app.users.api_keys import create_api_key
+from app.users.schemas import ApiKeyCreate, UserCreate
 from app.users.service import create_user
 from tests import accounts
 from tests.conftest import MakeApp, session_on
@@ -129,3 +130,32 @@ def test_a_duplicate_the_check_missed_is_refused_naming_the_field(db: Connection
         session.flush()
     assert refused.value.detail == "a user with the email taken@example.org already exists"
     assert refused.value.errors == [{"field": "email", "reason": "already used by another user"}]
+
+
+def test_the_loser_of_a_race_for_an_api_key_name_is_answered_as_a_later_duplicate_is(
+    make_app: MakeApp, engine: Engine
+) -> None:
+    """One admin's two keys of one name at once: the unique index (created_by_id, name) finds the
+    second, refused as the service's check refuses a later one, naming `name`."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns: the second create's check sees the first's row")
+    admin = accounts.create_user(engine, "keys@example.org", "admin")
+    client = TestClient(make_app())
+    client.headers.update(accounts.bearer(accounts.issue_token(engine, admin)))
+    body = {"name": "dashboard", "role": "reader"}
+    answers: list[httpx.Response] = []
+    with Session(engine) as first:
+        create_api_key(
+            first, Actor(role="admin", label="keys@example.org", user_id=admin), ApiKeyCreate(**body)
+        )
+        second = threading.Thread(target=lambda: answers.append(client.post("/api/v1/api-keys", json=body)))
+        second.start()
+        deadline = time.monotonic() + 10
+        while not _waits_for_a_lock(engine):
+            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
+            time.sleep(0.02)
+        first.commit()
+        second.join(30)
+    raced = _problem(answers[0])
+    assert raced == _problem(client.post("/api/v1/api-keys", json=body))
+    assert [error["field"] for error in raced["errors"]] == ["name"]

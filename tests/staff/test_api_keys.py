@@ -126,3 +126,16 @@ def test_an_empty_list_says_there_is_none_yet_rather_than_none_matching(staff_lo
     empty = admin.get("/staff/api-keys").text
     assert "No API key yet" in empty and "matches these filters" not in empty
     assert "No API key matches these filters." in admin.get("/staff/api-keys?revoked=true").text
+
+
+def test_a_name_one_of_the_admins_keys_in_use_has_is_refused_beside_the_name(
+    staff_login: StaffLogin, db: Connection
+) -> None:
+    admin = staff_login("admin")
+    form = {"name": "dashboard", "role": "reader", "scope": "read", "expires_at": ""}
+    assert admin.post("/staff/api-keys", form).status_code == 201
+    again = admin.post("/staff/api-keys", {**form, "role": "coordinator"})
+    assert again.status_code == 409
+    assert 'href="#field-name"' in again.text and 'value="dashboard"' in again.text
+    assert "already the name of another of your API keys: revoke it or choose another name" in again.text
+    assert db.scalar(select(func.count()).select_from(ApiKey)) == 1

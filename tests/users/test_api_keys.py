@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.service import secret_hash
 from app.core.actor import KeyRole, Role
+from app.core.errors import Conflict
 from app.core.timestamps import as_utc
 from app.models import ApiKey, AuditEvent, Entity
+from app.users import api_keys
 from tests.accounts import create_entity, create_user
+from tests.conftest import session_on
 
 Headers = Callable[..., dict[str, str]]
 
@@ -229,3 +233,50 @@ def test_only_admins(anonymous_client: TestClient, engine: Engine, headers_for: 
     with Session(engine) as session:
         assert session.scalars(select(ApiKey)).all() == []
         assert session.scalars(select(Entity)).one().name == "Somewhere"
+
+
+def test_one_admin_gives_one_name_to_one_key_in_use(
+    admin: TestClient, anonymous_client: TestClient, headers_for: Headers
+) -> None:
+    """Two keys of one name could not be told apart in the list; a revoked key's name is free again
+    (its replacement takes it), and another admin's keys are theirs."""
+    first = _key(admin, name="dashboard")
+    again = admin.post("/api/v1/api-keys", json={"name": "dashboard", "role": "reader"})
+    assert again.status_code == 409, again.text
+    assert again.headers["content-type"].startswith("application/problem+json")
+    assert again.json()["errors"] == [
+        {
+            "field": "name",
+            "reason": "already the name of another of your API keys: revoke it or choose another name",
+        }
+    ]
+    assert admin.post(f"/api/v1/api-keys/{first['id']}/revoke").status_code == 200
+    assert _key(admin, name="dashboard")["id"] != first["id"]
+    other_admin = anonymous_client.post(
+        "/api/v1/api-keys", json={"name": "dashboard", "role": "reader"}, headers=headers_for("admin")
+    )
+    assert other_admin.status_code == 201, other_admin.text
+
+
+def test_a_duplicate_name_the_check_missed_is_refused_naming_the_field(db: Connection) -> None:
+    """The same refusal, on either database, when the unique index rather than the check finds it
+    (two creates at once on PostgreSQL: tests/core/test_concurrent_duplicates.py)."""
+    creator = create_user(db, "keys@example.org", "admin")
+    with session_on(db) as session, pytest.raises(Conflict) as refused:
+        for _ in range(2):
+            session.add(
+                ApiKey(
+                    name="dashboard",
+                    prefix="nrtd_abcdefg"[: api_keys.PREFIX_LENGTH],
+                    key_hash=secrets.token_hex(32),
+                    role="reader",
+                    created_by_id=creator,
+                )
+            )
+            session.flush()
+    assert refused.value.errors == [
+        {
+            "field": "name",
+            "reason": "already the name of another of your API keys: revoke it or choose another name",
+        }
+    ]

@@ -1,5 +1,5 @@
 """API keys (admins only): the list, creating one (its secret is shown on the result page once, never
-stored or shown again) and revoking one, through app/users/service.py like the API."""
+stored or shown again) and revoking one, through app/users/api_keys.py like the API."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from app.staff.admin.listing import blank_to_none, entity_options, listed
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
 from app.staff.session import AdminSession
-from app.users import service
+from app.users import api_keys
 from app.users.schemas import ApiKeyCreate, ApiKeyListParams
 
 router = staff_router()
@@ -39,7 +39,7 @@ FIELDS = ("name", "role", "entity_id", "scope", "expires_at")
 def api_keys_list(request: Request, db: DbSession, staff: AdminSession) -> Response:
     page = StaffPage.of(request, "api-keys", staff)
     result, errors, filters = listed(
-        request, db, ApiKeyListParams, LIST_FILTERS, lambda params: service.list_api_keys(db, params)
+        request, db, ApiKeyListParams, LIST_FILTERS, lambda params: api_keys.list_api_keys(db, params)
     )
     context = {"result": result, "errors": errors, "filters": filters}
     return render(request, page, "admin/api_keys.html", context, 200 if result else 422)
@@ -87,13 +87,13 @@ def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Resp
         return redirect(earlier, request)  # the list: the secret was shown once, on the first answer
     sent = _expiry_day(blank_to_none(values, FIELDS))
     try:
-        created = service.create_api_key(db, staff.actor, parse(ApiKeyCreate, sent))
+        created = api_keys.create_api_key(db, staff.actor, parse(ApiKeyCreate, sent))
     except FormInvalid as exc:
         return _form(request, db, staff, values, exc.errors, 422)
-    except DomainError as exc:
-        if exc.status != 422:
+    except DomainError as exc:  # 409: a name another of the admin's keys in use has
+        if exc.status not in (409, 422):
             raise
-        return _form(request, db, staff, values, refused(db, exc), 422)
+        return _form(request, db, staff, values, refused(db, exc), exc.status)
     # The secret is in this page only: not a redirect to a page that could show it again. Staff pages
     # are never stored (Cache-Control: no-store), this one least of all.
     page = StaffPage.of(request, "api-keys", staff)
@@ -103,7 +103,7 @@ def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Resp
 
 @router.post("/api-keys/{key_id}/revoke")
 def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
-    key = service.get_api_key(db, key_id)
+    key = api_keys.get_api_key(db, key_id)
     if key.revoked_at is None and not is_confirmed(form_values(request)):
         # A revoked key cannot be restored and every program using it stops: asked once more.
         page = StaffPage.of(request, "api-keys", staff)
@@ -116,5 +116,5 @@ def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id:
             yes=page.gettext(REVOKE_YES),
             cancel="/staff/api-keys",
         )
-    service.revoke_api_key(db, staff.actor, key_id)
+    api_keys.revoke_api_key(db, staff.actor, key_id)
     return redirect("/staff/api-keys?done=api-key-revoked", request)
