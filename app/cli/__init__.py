@@ -25,9 +25,10 @@ from app.cli.common import (
     say,
     settings_or_exit,
 )
+from app.cli.demo import demo_cli
 from app.cli.exports import export_cli
 from app.cli.followup import followup_cli
-from app.cli.imports import demo_cli, import_cli
+from app.cli.imports import import_cli
 from app.cli.notify import need_mail_settings, notify_cli
 from app.cli.storage import storage_cli
 from app.cli.users import users_cli

@@ -1,4 +1,4 @@
-"""``nrtd import ...`` and ``nrtd demo load``: one run at a time, a failed run writes nothing."""
+"""``nrtd import ...``: one run at a time, a failed run writes nothing (``nrtd demo load``: app.cli.demo)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from app.cli.common import (
     database,
     err,
     exclusive,
-    known_country,
     say,
     settings_or_exit,
     this_state_only,
@@ -39,9 +38,6 @@ import_cli = typer.Typer(
     cls=Group,
     help="Import recommendations (one run at a time; a failed run writes nothing).",
     rich_markup_mode=None,
-)
-demo_cli = typer.Typer(
-    cls=Group, help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None
 )
 SHOWN_REJECTIONS = 20
 
@@ -60,7 +56,7 @@ def _progress() -> Iterator[ProgressCallback]:
         yield BarProgress(bar)
 
 
-def _finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
+def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
     """Run the import and report it. Every line naming the feed is masked (``mask_credentials``): a
     feed URL's password or token (``https://user:pass@...``, ``?token=...``) never reaches a terminal
     or a cron log, as it never reaches the stored run."""
@@ -214,7 +210,7 @@ def import_uhri_cmd(
         engine = database()
         from importers.run import import_uhri
 
-        _finish(
+        finish(
             lambda progress: import_uhri(
                 engine,
                 settings,
@@ -227,62 +223,6 @@ def import_uhri_cmd(
                 allow_empty=allow_empty,
                 progress=progress,
                 readers=readers,
-            )
-        )
-
-
-# The bundled synthetic feed (app/data/sample/README.md); `nrtd demo load` is its only way in.
-SAMPLE_EXPORT = Path(__file__).resolve().parent.parent / "data" / "sample" / "export-full-{lang}.json"
-# Its UPR Info rows (Peru's, Windows-1252 as UPR Info's own exports): the demo shows one
-# recommendation from two sources, linked (docs/sources.md).
-SAMPLE_UPR_INFO = SAMPLE_EXPORT.parent / "upr-info-peru.csv"
-SAMPLE_UPR_INFO_STATE = "Peru"
-
-
-@demo_cli.command("load")
-def demo_load_cmd(
-    country: Annotated[
-        str | None, typer.Option("--country", help="The sample's State to load (default: Peru)")
-    ] = None,
-) -> None:
-    """Load the bundled synthetic sample, only into a demo database (NRTD_DEMO=true) holding no
-    recommendation yet; a database with records is left as it is (exit 0). ``--country`` is checked
-    first: a State no name of which is known, or another than NRTD_COUNTRY's, exits 2."""
-    from sqlalchemy import func, select
-
-    from app.feed.countries import resolve_country_alias
-    from app.models import Recommendation
-    from importers.csv_runs import import_upr_info
-    from importers.run import import_uhri
-
-    settings = settings_or_exit()
-    if not settings.demo:
-        say(
-            "the sample is synthetic and only for a demo instance: set NRTD_DEMO=true and a database of "
-            "its own (make run uses sqlite:///./demo.db)",
-            "red",
-        )
-        raise typer.Exit(EXIT_USAGE)
-    country_given(country)
-    if country is not None:
-        known_country(country)  # an unknown State is named as such, whatever the database holds
-        this_state_only(settings, country)
-    state = SAMPLE_UPR_INFO_STATE if country is None else country
-    engine = database()
-    with engine.connect() as conn:
-        stored = conn.execute(select(func.count()).select_from(Recommendation)).scalar_one()
-    if stored:
-        say(f"the database already holds {count_of(stored, 'recommendation')}: the sample is not loaded")
-        return
-    _finish(
-        lambda progress: import_uhri(
-            engine, settings, str(SAMPLE_EXPORT), country=state, languages=["en", "fr"], progress=progress
-        )
-    )
-    if resolve_country_alias(state) == SAMPLE_UPR_INFO_STATE:  # the same recommendations from UPR Info
-        _finish(
-            lambda progress: import_upr_info(
-                engine, settings, SAMPLE_UPR_INFO, country=state, encoding="cp1252", progress=progress
             )
         )
 
@@ -307,7 +247,7 @@ def import_upr_info_cmd(
     exclusive(country, all_countries)
     this_state_only(settings, country, all_countries)
     engine = database()
-    _finish(
+    finish(
         lambda progress: import_upr_info(
             engine,
             settings,
@@ -360,7 +300,7 @@ def import_csv_cmd(
     country_given(country)
     this_state_only(settings, country)
     engine = database()
-    _finish(
+    finish(
         lambda progress: import_csv_template(
             engine, settings, file, country=country, allow_empty=allow_empty, progress=progress
         )
