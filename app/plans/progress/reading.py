@@ -101,3 +101,26 @@ def waiting_updates(
         for update, title in rows
     ]
     return Waiting(total=total, items=items)
+
+
+def newer_status_approved(session: Session, update: ProgressUpdate) -> bool:
+    """Whether an approved update of the same action, reported after ``update`` (a later date, or the
+    same date and written after it: the order the action's updates are listed in), reports a status.
+    Approving ``update`` then leaves the action's status alone: a report reviewed late says what was
+    true on its date, not what is true now."""
+    later = or_(
+        ProgressUpdate.reported_on > update.reported_on,
+        and_(ProgressUpdate.reported_on == update.reported_on, ProgressUpdate.id > update.id),
+    )
+    found = session.scalar(
+        select(ProgressUpdate.id)
+        .where(
+            ProgressUpdate.action_id == update.action_id,
+            ProgressUpdate.id != update.id,
+            ProgressUpdate.state == "approved",
+            ProgressUpdate.new_status.is_not(None),
+            later,
+        )
+        .limit(1)
+    )
+    return found is not None

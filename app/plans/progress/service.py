@@ -31,6 +31,7 @@ from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action, owns_action
 from app.plans.authorship import ensure_author_entity, written_by_entity
+from app.plans.progress.reading import newer_status_approved
 from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
@@ -352,7 +353,7 @@ def approve(
         update.published = True
         update.published_at = datetime.now(UTC)
     _finish(session, actor, update, "progress.approve", before)
-    if update.new_status:
+    if update.new_status and not newer_status_approved(session, update):
         change_status(session, actor, load_action(session, update.action_id), update.new_status)
     return _reviewed(session, actor, update, body.publish_parents)
 
