@@ -26,7 +26,7 @@ from app.audit.service import jsonable, record, unused_id
 from app.core.actor import Actor
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
-from app.core.errors import Conflict, ContentTooLarge, InvalidInput, NotFound, StorageUnavailable
+from app.core.errors import Conflict, ContentTooLarge, DomainError, InvalidInput, NotFound, StorageUnavailable
 from app.evidence import metadata
 from app.evidence.content import ContentCheck, Refused
 from app.evidence.names import safe_filename
@@ -177,6 +177,13 @@ def attach(
     if kind.media_type in metadata.STRIPPED:
         received = _without_metadata(store, received, kind.media_type)
     try:
+        # Checked again, locked: the update may have been submitted (even approved and published) by
+        # another request while the file was read; it stays as it is until this one commits.
+        update = progress.editable(session, actor, progress_id, lock=True)
+    except DomainError:
+        store.discard(received)
+        raise
+    try:
         store.keep(received)
     except OSError as exc:
         with suppress(OSError):  # what is left, `nrtd storage check --repair` removes
@@ -216,7 +223,12 @@ def get_evidence(session: Session, actor: Actor, evidence_id: int) -> EvidenceOu
 
 def remove(session: Session, actor: Actor, evidence_id: int) -> None:
     """Detach a file from an update that may still be changed (a draft or returned)."""
-    row = _of_update(session, actor, evidence_id, progress.editable)
+    row = _of_update(
+        session,
+        actor,
+        evidence_id,
+        lambda db, who, update_id: progress.editable(db, who, update_id, lock=True),
+    )
     before = _snapshot(row)
     session.delete(row)
     session.flush()

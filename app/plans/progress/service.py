@@ -86,11 +86,14 @@ def readable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate
     return update
 
 
-def editable(session: Session, actor: Actor, progress_id: int) -> ProgressUpdate:
+def editable(session: Session, actor: Actor, progress_id: int, *, lock: bool = False) -> ProgressUpdate:
     """The update, if ``actor`` may change it now (its text or its evidence files): as for editing,
-    written in their entity (managers any), and still a draft or returned (409 otherwise)."""
+    written in their entity (managers any), and still a draft or returned (409 otherwise). ``lock``:
+    locked and read again first, so that no submission or approval commits before the change does."""
     update = readable(session, actor, progress_id)
     _ensure_author_entity(session, actor, update)
+    if lock:
+        lock_for_write(session, update)
     if update.state not in EDITABLE_STATES:
         raise Conflict(
             f"a progress update can be changed only while draft or returned; this one is {update.state}",
