@@ -25,6 +25,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, NotFound
+from app.core.row_locks import lock_for_write
 from app.models import Action, IndicatorValue, ProgressUpdate
 from app.plans.schemas import NotPublicParent
 from app.plans.states import is_state
@@ -112,6 +113,7 @@ def _publish_action(session: Session, actor: Actor, action_id: int, now: datetim
     action = session.get(Action, action_id)
     if action is None:
         raise NotFound(Reason(_("action %(id)s does not exist"), id=action_id))
+    lock_for_write(session, action)  # read again: a save of the action may have committed meanwhile
     if action.published:
         return
     action.published = True

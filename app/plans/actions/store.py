@@ -13,6 +13,7 @@ from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import NotFound
+from app.core.row_locks import lock_for_write
 from app.models import Action, ActionEntity
 
 
@@ -55,7 +56,10 @@ def ensure_own_action(
 
 
 def change_status(session: Session, actor: Actor, action: Action, status: str) -> None:
-    """Set an action's status (an approved progress update reports it), audited as an update."""
+    """Set an action's status (an approved progress update reports it), audited as an update. The
+    action is locked and read again first: a coordinator's save of it may have committed since it
+    was read (its version moved), which this write would otherwise fail on."""
+    lock_for_write(session, action)
     if action.status == status:
         return
     before = {"status": action.status}
