@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -23,6 +24,10 @@ def _web_address(value: str) -> str:
         raise ValueError(_("must be an http:// or https:// URL"))
     if any(char.isspace() for char in value):
         raise ValueError(_("must not contain spaces"))
+    # Shown to the public as written: a right-to-left override, a zero-width or a control character
+    # would make it read as another address (a file's name loses them, app/evidence/names.py).
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise ValueError(_("must not contain invisible or control characters"))
     return value
 
 
