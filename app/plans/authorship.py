@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.auth.permissions import WRITTEN_ELSEWHERE, refuse
 from app.core.actor import Actor
 from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
 from app.models import User
 
 
@@ -41,3 +42,23 @@ def ensure_author_entity(
         known = WRITTEN_ELSEWHERE.get(object_type)
         reason = Reason(known) if known else f"this {what} was written by another entity"
         raise refuse(actor, reason, object_type, object_id)
+
+
+SUPPORTING_KEY = _(
+    "an API key writes only on the actions its entity leads: what a key writes has no author and is "
+    "the action's lead entity's, so a supporting entity's key could not edit, submit or delete it; "
+    "a focal point of the entity writes it in their own name"
+)
+
+
+def ensure_key_writes_for_lead(
+    actor: Actor, lead_entity_id: int | None, object_type: str, object_id: int
+) -> None:
+    """A focal point's API key writes a progress update or an indicator value only on an action its
+    entity leads (403 otherwise, audited): what it writes has no author and so is the lead entity's
+    (``written_by_entity``), and a supporting entity's key would be locked out of its own draft
+    while the lead entity took it over."""
+    if actor.api_key_id is None or actor.is_manager:
+        return
+    if actor.entity_id is None or actor.entity_id != lead_entity_id:
+        raise refuse(actor, Reason(SUPPORTING_KEY), object_type, object_id)

@@ -93,3 +93,38 @@ def test_a_supporting_entity_does_not_take_over_a_value_an_api_key_recorded(
     tag = _etag(client, url, world["lead"])
     assert client.patch(url, json={"value": 5}, headers={**world["lead"], "If-Match": tag}).status_code == 200
     assert client.post(f"{url}/submit", headers=world["script"]).status_code == 200
+
+
+@pytest.fixture
+def helper_script(client: TestClient, world: dict[str, Any], headers_for: Headers) -> dict[str, str]:
+    """A write key of the supporting entity (the Ministry of Education's own tool)."""
+    supporting = world["action"]["supporting_entity_ids"][0]
+    key = client.post(
+        "/api/v1/api-keys",
+        json={"name": "education script", "role": "focal_point", "entity_id": supporting, "scope": "write"},
+        headers=headers_for("admin"),
+    )
+    assert key.status_code == 201, key.text
+    return {"Authorization": f"Bearer {key.json()['key']}"}
+
+
+def test_a_supporting_entitys_key_writes_nothing_it_could_not_go_on_with(
+    client: TestClient, world: dict[str, Any], helper_script: dict[str, str]
+) -> None:
+    """What a key writes has no author, so it would be the lead entity's: the supporting entity's
+    key could not edit, submit or delete its own draft, and the lead entity's people took it over as
+    theirs. It is refused at once, saying why, and nothing is written."""
+    action_id = world["action"]["id"]
+    for body in (REPORT, {**REPORT, "submit": True}):
+        created = client.post(f"/api/v1/actions/{action_id}/progress", json=body, headers=helper_script)
+        assert created.status_code == 403, created.text
+        assert "lead entity" in created.json()["detail"]
+    recorded = client.post(
+        f"/api/v1/indicators/{world['indicator']['id']}/values", json=VALUE, headers=helper_script
+    )
+    assert recorded.status_code == 403, recorded.text
+    assert client.get(f"/api/v1/actions/{action_id}/progress").json()["total"] == 0
+    assert client.get(f"/api/v1/indicators/{world['indicator']['id']}/values").json()["total"] == 0
+    # The supporting entity's focal points write there in their own name, as before.
+    by_person = client.post(f"/api/v1/actions/{action_id}/progress", json=REPORT, headers=world["helper"])
+    assert by_person.status_code == 201, by_person.text

@@ -29,7 +29,7 @@ from app.models import Action, Indicator, IndicatorValue
 from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import ensure_own_action, entity_ids, load_action
-from app.plans.authorship import ensure_author_entity
+from app.plans.authorship import ensure_author_entity, ensure_key_writes_for_lead
 from app.plans.indicators.reading import current_approved
 from app.plans.indicators.schemas import ValueCreate, ValueList, ValueOut, ValuePatch, ValueReviewOut
 from app.plans.progress.schemas import ReturnBody
@@ -156,7 +156,9 @@ def record_value(
 ) -> tuple[ValueOut, str]:
     """A new value: a draft, or submitted at once (audited as a create and a submit)."""
     indicator = _indicator(session, indicator_id)
-    ensure_own_action(session, actor, load_action(session, indicator.action_id), "indicator", indicator.id)
+    action = load_action(session, indicator.action_id)
+    ensure_own_action(session, actor, action, "indicator", indicator.id)
+    ensure_key_writes_for_lead(actor, action.lead_entity_id, "indicator", indicator.id)
     return _new_value(session, actor, indicator, body, None)
 
 
@@ -165,7 +167,9 @@ def correct(session: Session, actor: Actor, value_id: int, body: ValueCreate) ->
     supersedes the old one."""
     old = _load(session, actor, value_id)
     indicator = _indicator(session, old.indicator_id)
-    ensure_own_action(session, actor, load_action(session, indicator.action_id), OBJECT, old.id)
+    action = load_action(session, indicator.action_id)
+    ensure_own_action(session, actor, action, OBJECT, old.id)
+    ensure_key_writes_for_lead(actor, action.lead_entity_id, OBJECT, old.id)
     if old.state != "approved" or old.superseded_by_id is not None:
         state = "superseded" if old.superseded_by_id is not None else old.state
         raise Conflict(

@@ -30,7 +30,7 @@ from app.models import EvidenceFile, ProgressUpdate
 from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action, owns_action
-from app.plans.authorship import ensure_author_entity, written_by_entity
+from app.plans.authorship import ensure_author_entity, ensure_key_writes_for_lead, written_by_entity
 from app.plans.progress.reading import newer_status_approved
 from app.plans.progress.schemas import (
     ApproveBody,
@@ -166,6 +166,7 @@ def create_progress(
 ) -> tuple[ProgressOut, str]:
     action = load_action(session, action_id)
     ensure_own_action(session, actor, action)
+    ensure_key_writes_for_lead(actor, action.lead_entity_id, "action", action.id)
     not_in_future(body.reported_on, "reported_on")
     update = ProgressUpdate(
         action_id=action.id,
