@@ -33,7 +33,7 @@ from app.evidence.names import safe_filename
 from app.evidence.reading import evidence_of, evidence_out
 from app.evidence.schemas import EvidenceList, EvidenceOut
 from app.evidence.storage import BlobStore, Received, TooLarge
-from app.models import EvidenceFile
+from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress
 
 MAX_FILES_PER_UPDATE = 20
@@ -124,6 +124,14 @@ def _held(session: Session, progress_id: int) -> int:
     )
 
 
+def _ensure_room(session: Session, update: ProgressUpdate) -> None:
+    if _held(session, update.id) >= MAX_FILES_PER_UPDATE:
+        full = Reason(
+            _("a progress update holds at most %(count)s files; remove one first"), count=MAX_FILES_PER_UPDATE
+        )
+        raise Conflict(full, errors=[{"field": "file", "reason": full}])
+
+
 def check_room(session: Session, actor: Actor, progress_id: int, adding: int) -> None:
     """Before ``adding`` files are attached at once (the workspace's form): refused (409 naming
     ``file``) with how many the update still takes when they would pass its limit, rather than at the
@@ -153,12 +161,7 @@ def attach(
 ) -> EvidenceOut:
     """Check who and the update's state, stream the file into the store (hashing and checking its
     content on the way), then record it. Refusals name the field ``file`` and the reason."""
-    update = progress.editable(session, actor, progress_id)
-    if _held(session, update.id) >= MAX_FILES_PER_UPDATE:
-        full = Reason(
-            _("a progress update holds at most %(count)s files; remove one first"), count=MAX_FILES_PER_UPDATE
-        )
-        raise Conflict(full, errors=[{"field": "file", "reason": full}])
+    _ensure_room(session, progress.editable(session, actor, progress_id))
     check = ContentCheck()
     try:
         received = store.receive(source, max_bytes, check)
@@ -178,8 +181,10 @@ def attach(
         received = _without_metadata(store, received, kind.media_type)
     try:
         # Checked again, locked: the update may have been submitted (even approved and published) by
-        # another request while the file was read; it stays as it is until this one commits.
+        # another request while the file was read, or given its last files; it stays as it is until
+        # this one commits.
         update = progress.editable(session, actor, progress_id, lock=True)
+        _ensure_room(session, update)
     except DomainError:
         store.discard(received)
         raise

@@ -102,3 +102,35 @@ def test_a_file_is_not_removed_from_an_update_approved_meanwhile(
             service.remove(session, COORDINATOR, out.id)
         session.rollback()
     assert _files(engine, progress_id) == 1
+
+
+def test_two_uploads_at_once_never_pass_the_limit_of_files(
+    setup: Setup, engine: Engine, storage_dir: Path
+) -> None:
+    """The update holds 19 files; another upload gives it its 20th while this one is read."""
+    progress_id = setup.progress["id"]
+    store = BlobStore(storage_dir)
+    with Session(engine) as session:
+        for index in range(service.MAX_FILES_PER_UPDATE - 1):
+            upload = io.BytesIO(samples.PDF)
+            service.attach(session, COORDINATOR, store, progress_id, upload, f"{index}.pdf", 10**6)
+        session.commit()
+
+    def the_other_upload() -> None:
+        with Session(engine) as other:
+            service.attach(other, COORDINATOR, store, progress_id, io.BytesIO(samples.TEXT), "20.txt", 10**6)
+            other.commit()
+
+    with Session(engine) as session:
+        with pytest.raises(Conflict):
+            service.attach(
+                session,
+                COORDINATOR,
+                store,
+                progress_id,
+                _Upload(samples.PDF, the_other_upload),
+                "21.pdf",
+                10**6,
+            )
+        session.rollback()
+    assert _files(engine, progress_id) == service.MAX_FILES_PER_UPDATE
