@@ -6,8 +6,9 @@ each file the address its reader may open. A manager, or a focal point on an act
 leads or supports: the staff workspace's (whatever the update's state). A report is read by people,
 who click it in a browser signed in to the workspace (or are asked to sign in first); the API's
 address takes a bearer token no browser sends. A focal point on another entity's action: the public
-address when the file is public (the update approved and published, on a published action), else
-none: the file is named, its type and size said, but a link that answers 403 is no use to anyone.
+address when the file is public (the update approved and published, on a published action; the
+report shows them no other update of such an action, ``reading.readable_by``), else none: the file
+is named, its type and size said, but a link that answers 403 is no use to anyone.
 Addresses are absolute (``address``, the site's): a Word or Excel file handed on has no page to
 resolve a path against.
 """

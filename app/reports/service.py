@@ -262,7 +262,9 @@ def _load_actions(
         if entity_id is not None:
             related.action_leads[action.id] = _entity(entity_id, name, acronym)
     action_ids = {action_id for served in related.serving.values() for action_id in served}
-    related.published = dict(published_progress(session, action_ids))
+    # The published updates the viewer may read through the API (a focal point: not another
+    # entity's updates of an unpublished action), the public's of the published actions.
+    related.published = dict(published_progress(session, action_ids, reader=viewer))
     if viewer is not None:
         # The newest update of each action in any state that the viewer may read: staff see what is
         # in the pipeline, a focal point only what the progress queue shows them (not another

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Connection, Engine, event, update
+from sqlalchemy import Connection, Engine, event, select, update
 
-from app.models import Cluster, Recommendation
+from app.models import Cluster, ProgressUpdate, Recommendation
 from app.reports import download, router, service
 from tests.conftest import MakeApp, session_on
 from tests.factories import import_records, record
-from tests.reports.conftest import DRAFT, NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
+from tests.reports.conftest import DRAFT, NOTES, PUBLISHED_PROGRESS, ReportWorld, xlsx_rows, xlsx_text
 
 STAFF = "/api/v1/reports/implementation"
 PUBLIC = "/api/v1/public/reports/implementation"
@@ -323,3 +323,23 @@ def test_a_report_says_when_it_was_made_in_the_instances_time_zone(
     assert page.status_code == 200, page.text
     assert "Generated Nov 25, 2026 21:00 America/Lima" in page.text
     assert '-2026-11-25.html"; filename*=' in page.headers["content-disposition"]
+
+
+def test_a_focal_point_s_report_shows_the_progress_the_api_lets_them_read(
+    anonymous_client: TestClient, headers_for: Headers, world: ReportWorld, db: Connection
+) -> None:
+    # Another ministry's published update of an unpublished action is a 404 to a focal point in the
+    # API: their report leaves it out too. Its own entity's focal points and the managers see it.
+    narrative = "PLANTED-PROGRESS-OF-UNPUBLISHED-ACTION"
+    update_id = db.scalars(select(ProgressUpdate.id).where(ProgressUpdate.narrative == narrative)).one()
+    justice = headers_for("focal_point", entity_id=world.ids["justice"])
+    social = headers_for("focal_point", entity_id=world.ids["social"])
+    assert anonymous_client.get(f"/api/v1/progress/{update_id}", headers=justice).status_code == 404
+    assert anonymous_client.get(f"/api/v1/progress/{update_id}", headers=social).status_code == 200
+    for fmt, text in (("html", bytes.decode), ("xlsx", xlsx_text)):
+        params = {"format": fmt}
+        assert narrative not in text(anonymous_client.get(STAFF, params=params, headers=justice).content)
+        assert narrative in text(anonymous_client.get(STAFF, params=params, headers=social).content)
+    # What the public reads, a focal point of another entity reads too.
+    assert PUBLISHED_PROGRESS.encode() in anonymous_client.get(STAFF, headers=social).content
+    assert narrative.encode() in anonymous_client.get(STAFF, headers=headers_for("coordinator")).content

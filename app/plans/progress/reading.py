@@ -67,6 +67,29 @@ def visible_to(actor: Actor) -> list[ColumnElement[bool]]:
     return [on_entity_actions(entity), or_(ProgressUpdate.state.in_(_SENT_ON), written_in_entity(entity))]
 
 
+def public_update() -> ColumnElement[bool]:
+    """The update is the public's (the public API's and portal's rule): approved and published, on a
+    published action."""
+    published_actions = select(Action.id).where(Action.published.is_(True))
+    return and_(
+        ProgressUpdate.state == "approved",
+        ProgressUpdate.published.is_(True),
+        ProgressUpdate.action_id.in_(published_actions),
+    )
+
+
+def readable_by(actor: Actor) -> list[ColumnElement[bool]]:
+    """The conditions limiting the updates to those ``actor`` may read through the API: managers every
+    update; a focal point those of their entity's actions in any state (``service.readable``) and,
+    as anyone, the public's (``public_update``); another entity's update of an unpublished action,
+    published or not, is a 404 to them. A focal point without an entity reads the public's only."""
+    if actor.is_manager:
+        return []
+    if actor.entity_id is None:
+        return [public_update()]
+    return [or_(on_entity_actions(actor.entity_id), public_update())]
+
+
 def _conditions(states: Sequence[ProgressState], entity_id: int | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [ProgressUpdate.state.in_(list(states))]
     if entity_id is not None:
