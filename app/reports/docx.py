@@ -15,6 +15,7 @@ import re
 from io import BytesIO
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
@@ -99,6 +100,13 @@ def _reason(exc: TemplateError) -> str:
     return f"the template cannot be filled: {message}"
 
 
+def _headers_and_footers(docx: Any) -> list[Any]:
+    """The header and footer parts, which docxtpl fills too (a State's template may name the filters
+    in a footer): their marked texts get their language as the body's do."""
+    rels = docx.part.rels.values()
+    return [rel.target_part for rel in rels if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external]
+
+
 def fill(template: bytes | None, report: Report) -> bytes:
     """The report in ``template`` (None: the shipped one). Raises ``TemplateFailed``."""
     source = BytesIO(template) if template is not None else DEFAULT_TEMPLATE
@@ -114,6 +122,8 @@ def fill(template: bytes | None, report: Report) -> bytes:
         raise TemplateFailed(f"the template cannot be filled: {exc.__class__.__name__}: {exc}") from None
     docx: Any = document.docx
     mark_languages(docx.element.body)
+    for part in _headers_and_footers(docx):
+        mark_languages(part.element)
     mark_right_to_left(docx.element.body)
     link_addresses(docx)
     document_script_fonts(docx, keep=template is not None)

@@ -308,8 +308,10 @@ class Words:
             joined = self._("%(filters)s; %(filter)s", filters=joined, filter=then)
         return joined
 
-    def filters(self, report: Report) -> str:
-        shown = self.filter_list([self.labelled(name, value) for name, value in report.filters])
+    def filters(self, report: Report, filters: list[tuple[str, str]] | None = None) -> str:
+        """ "Filters used: ..." of ``report.filters`` (or ``filters``: the same, some values marked)."""
+        pairs = report.filters if filters is None else filters
+        shown = self.filter_list([self.labelled(name, value) for name, value in pairs])
         return self._(
             "Filters used: %(filters)s.", filters=shown or self._("none (every current recommendation)")
         )

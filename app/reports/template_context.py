@@ -4,12 +4,14 @@ show, so a State's template needs no logic of its own beyond loops and condition
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.core.catalogue import marked as _
 from app.reports.labels import NONE, RTL_LANGUAGES, Words, xml_safe
 from app.reports.schemas import (
     Report,
+    ReportGroup,
     ReportGroupAction,
     ReportRecommendation,
     StaffGroupAction,
@@ -35,11 +37,48 @@ HEADINGS = {
 }
 
 
-def _recommendation(rec: ReportRecommendation, words: Words) -> dict[str, Any]:
+# A theme's name as the report shows it: marked ``in_language`` when the feed gave it no name in the
+# report's language (the HTML report's ``lang="en"``), so that Word proofs it, and a screen reader
+# reads it, in its own language.
+_Theme = Callable[[str], str]
+
+
+def _theme_marker(report: Report, words: Words) -> _Theme:
+    untranslated = set(report.untranslated_themes)
+
+    def theme(label: str) -> str:
+        return in_language(label, report.labels_lang, words.lang) if label in untranslated else label
+
+    return theme
+
+
+def _filters(report: Report, theme: _Theme) -> list[tuple[str, str]]:
+    """The filters used, the theme filter's values marked as the rows' themes are."""
+    filters = list(report.filters)
+    if report.theme_filter_at is not None:
+        name = filters[report.theme_filter_at][0]
+        filters[report.theme_filter_at] = (name, ", ".join(theme(label) for label in report.theme_filter))
+    return filters
+
+
+def _group(report: Report, group: ReportGroup, words: Words, theme: _Theme) -> dict[str, Any]:
+    if report.group_by == "theme" and not group.ungrouped:
+        group = group.model_copy(update={"title": theme(group.title)})
+    return {
+        "title": group.title,
+        "heading": words.group_heading(report, group),
+        "count": len(group.recommendations),
+        "recommendations": [_recommendation(rec, words, theme) for rec in group.recommendations],
+        "actions": [_action(action, words) for action in group.actions],
+    }
+
+
+def _recommendation(rec: ReportRecommendation, words: Words, theme: _Theme) -> dict[str, Any]:
     status = words.status(rec)
     if rec.priority:
         status += "\n" + words._("Priority: %(priority)s", priority=words.priority(rec))
     staff = rec if isinstance(rec, StaffRecommendation) else None
+    themes = "; ".join(theme(label) for label in rec.themes)
     return {
         "text": in_language(rec.text, rec.text_lang, words.lang) if rec.text else NONE,
         "text_lang": rec.text_lang or "",
@@ -54,8 +93,8 @@ def _recommendation(rec: ReportRecommendation, words: Words) -> dict[str, Any]:
         "status": words.status(rec),
         "priority": words.priority(rec),
         "status_and_priority": status,
-        "themes": "; ".join(rec.themes),
-        "themes_line": words._("Themes: %(themes)s", themes="; ".join(rec.themes)) if rec.themes else "",
+        "themes": themes,
+        "themes_line": words._("Themes: %(themes)s", themes=themes) if themes else "",
         "sdg_goals": ", ".join(rec.sdg_goals),
         "sdg_line": words._("SDG goals: %(goals)s", goals=", ".join(rec.sdg_goals)) if rec.sdg_goals else "",
         "clusters": "; ".join(rec.clusters),
@@ -89,13 +128,15 @@ def template_context(report: Report) -> dict[str, Any]:
     """Every variable of a report template (strings, numbers, booleans and lists of mappings)."""
     words = Words.of(report)
     grouping = words.group_label(report)
+    theme = _theme_marker(report, words)
+    filters = _filters(report, theme)
     context: dict[str, Any] = {
         "title": words.title,
         "subtitle": words.subtitle(report),
         "summary": words.summary(report),
         "notice": words.notice(report),
-        "filters": words.filters(report),
-        "filter_list": [{"name": name, "value": value} for name, value in report.filters],
+        "filters": words.filters(report, filters),
+        "filter_list": [{"name": name, "value": value} for name, value in filters],
         # Who publishes it (NRTD_SITE_NAME, NRTD_PUBLISHER, the contact, the licence): label and value.
         # ``text``: the two joined this language's way ("Site : ..." in French).
         "publisher": [
@@ -109,16 +150,7 @@ def template_context(report: Report) -> dict[str, Any]:
         "staff": report.staff,
         "grouping": grouping,
         "headings": {key: words._(message) for key, message in HEADINGS.items()},
-        "groups": [
-            {
-                "title": group.title,
-                "heading": words.group_heading(report, group),
-                "count": len(group.recommendations),
-                "recommendations": [_recommendation(rec, words) for rec in group.recommendations],
-                "actions": [_action(action, words) for action in group.actions],
-            }
-            for group in report.groups
-        ],
+        "groups": [_group(report, group, words, theme) for group in report.groups],
     }
     safe: dict[str, Any] = _safe(context)
     return safe

@@ -5,6 +5,7 @@ in another language than the document's."""
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Any
 
 from docx.oxml import OxmlElement
@@ -109,26 +110,87 @@ def in_language(text: str, text_lang: str | None, document_lang: str) -> str:
 
 def mark_languages(body: Any) -> int:
     """Each run of a text ``in_language`` marked gets that language (``w:lang w:val``), and the marks
-    go (also a mark a template cut short). Returns how many runs."""
+    go (also a mark a template cut short). A run holding a marked text and words of the document's
+    language ("Themes: Children: definition; Droit à la justice") is cut into runs of one language
+    each, of the same formatting. Returns how many runs were given a language."""
     marked = 0
-    for paragraph in body.iter(qn("w:p")):
+    for paragraph in list(body.iter(qn("w:p"))):
         tag: str | None = None  # a marked text runs on until its closing mark or its paragraph's end
-        for run in paragraph.iter(qn("w:r")):
-            run_tag = tag
-            for node in run.iter(qn("w:t")):
-                if not node.text or not _MARKS.search(node.text):
-                    continue
-                for found in _MARK.finditer(node.text):
-                    if found.group(0) == _CLOSE:
-                        tag = None
-                    elif found.group(0).startswith(_OPEN) and found.group(1):
-                        tag = run_tag = found.group(1)
-                node.text = _MARK.sub("", node.text)
-            if run_tag is not None:
-                language = _child(_child(run, "w:rPr", first=True), "w:lang", before=_AFTER_LANG)
-                language.set(qn("w:val"), run_tag)
-                marked += 1
+        for run in list(paragraph.iter(qn("w:r"))):
+            pieces, tag_after = _pieces(run, tag)
+            if pieces is None:
+                if tag is not None:
+                    _set_language(run, tag)
+                    marked += 1
+                continue
+            tag = tag_after
+            for piece_tag, nodes in pieces:
+                piece = _run_like(run, nodes)
+                if piece_tag is not None:
+                    _set_language(piece, piece_tag)
+                    marked += 1
+                run.addprevious(piece)
+            run.getparent().remove(run)
     return marked
+
+
+def _pieces(run: Any, tag: str | None) -> tuple[list[tuple[str | None, list[Any]]] | None, str | None]:
+    """``run``'s content cut where its language marks are, each piece with its language (None: the
+    document's), and the language a text marked but not closed here carries into the next runs.
+    None when the run holds no mark."""
+    if not any(node.text and _MARKS.search(node.text) for node in run.iter(qn("w:t"))):
+        return None, tag
+    pieces: list[tuple[str | None, list[Any]]] = []
+
+    def add(node: Any) -> None:
+        if pieces and pieces[-1][0] == tag:
+            pieces[-1][1].append(node)
+        else:
+            pieces.append((tag, [node]))
+
+    for child in list(run):
+        if child.tag == qn("w:rPr"):
+            continue
+        text = child.text or "" if child.tag == qn("w:t") else ""
+        if not _MARKS.search(text):
+            add(child)
+            continue
+        start = 0
+        for found in _MARK.finditer(text):
+            if found.start() > start:
+                add(_text_node(text[start : found.start()]))
+            if found.group(0) == _CLOSE:
+                tag = None
+            elif found.group(0).startswith(_OPEN) and found.group(1):
+                tag = found.group(1)
+            start = found.end()
+        if start < len(text):
+            add(_text_node(text[start:]))
+    return pieces, tag
+
+
+def _text_node(text: str) -> Any:
+    node = OxmlElement("w:t")
+    node.text = text
+    node.set(qn("xml:space"), "preserve")
+    return node
+
+
+def _run_like(run: Any, nodes: list[Any]) -> Any:
+    """A run of ``run``'s attributes and formatting (a copy of its ``w:rPr``) holding ``nodes``."""
+    piece = OxmlElement("w:r")
+    for name, value in run.attrib.items():
+        piece.set(name, value)
+    properties = run.find(qn("w:rPr"))
+    if properties is not None:
+        piece.append(deepcopy(properties))
+    for node in nodes:
+        piece.append(node)
+    return piece
+
+
+def _set_language(run: Any, tag: str) -> None:
+    _child(_child(run, "w:rPr", first=True), "w:lang", before=_AFTER_LANG).set(qn("w:val"), tag)
 
 
 def mark_right_to_left(body: Any) -> int:

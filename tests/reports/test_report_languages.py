@@ -8,11 +8,13 @@ from urllib.parse import unquote
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Connection, update
 
 from app.models import Term
+from app.reports.docx import fill
 from app.reports.formats import render
 from app.reports.sample import sample_report
 from app.web.i18n import format_number
@@ -307,3 +309,66 @@ def test_a_theme_filter_left_in_the_feeds_language_is_marked_with_it(
         assert f"<dd>{marked}</dd>" in page
     english = get(client, PUBLIC, format="html", theme="Children: definition", lang="en").decode()
     assert "<dd>Children: definition</dd>" in english
+
+
+def _run_languages(body: bytes) -> dict[str, set[str | None]]:
+    """Each text run of a Word document (body, tables, headings), with the spelling languages it was
+    given (``w:lang w:val``; None: the document's own)."""
+    languages: dict[str, set[str | None]] = {}
+    for run in Document(BytesIO(body)).element.body.iter(qn("w:r")):
+        text = "".join(node.text or "" for node in run.iter(qn("w:t")))
+        language = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        languages.setdefault(text, set()).add(language.get(qn("w:val")) if language is not None else None)
+    return languages
+
+
+def test_a_theme_left_in_the_feeds_language_is_marked_with_it_in_word(
+    client: TestClient, db: Connection, world: ReportWorld
+) -> None:
+    """The HTML report marks a theme the feed named in English only ``lang="en"``; the Word document
+    gave it the report's language, so Word underlined it as misspelt French and a screen reader read
+    it with French sounds. Its runs now have its language, the French around it the document's."""
+    with session_on(db) as session, session.begin():
+        session.execute(
+            update(Term).where(Term.kind == "theme", Term.label == "Right to justice").values(titles=JUSTICE)
+        )
+    themes = ["Children: definition", "Right to justice"]
+    for group_by in ("theme", "mechanism"):
+        params = {"format": "docx", "group_by": group_by, "lang": "fr", "theme": themes}
+        response = client.get(PUBLIC, params=params)
+        assert response.status_code == 200
+        runs = _run_languages(response.content)
+        english = {text: tags for text, tags in runs.items() if "Children: definition" in text}
+        assert english and all(tags == {"en-US"} for tags in english.values()), english
+        french = {text: tags for text, tags in runs.items() if "Droit à la justice" in text}
+        assert french and all(tags == {None} for tags in french.values()), french
+        # The words around the theme are French, and stay the document's.
+        assert runs.get("Thèmes : ", {None}) == {None}
+        assert not any("\ue000" <= char <= "\ue0ff" for text in runs for char in text)
+
+
+def test_a_theme_in_a_word_templates_footer_is_marked_too() -> None:
+    """A State's template may name the filters in its footer, which docxtpl fills as the body."""
+    template = Document()
+    template.add_paragraph("{{ filters }}")
+    template.sections[0].footer.paragraphs[0].text = "{{ filters }}"
+    source = BytesIO()
+    template.save(source)
+    report = sample_report(staff=False, lang="fr").model_copy(
+        update={
+            "filters": [("Thème", "Children: definition")],
+            "theme_filter": ["Children: definition"],
+            "theme_filter_at": 0,
+            "untranslated_themes": ["Children: definition"],
+            "labels_lang": "en",
+        }
+    )
+    filled = Document(BytesIO(fill(source.getvalue(), report)))
+    for element in (filled.element.body, filled.sections[0].footer._element):
+        runs = [
+            (run, "".join(node.text or "" for node in run.iter(qn("w:t")))) for run in element.iter(qn("w:r"))
+        ]
+        marked = [
+            run.find(f"{qn('w:rPr')}/{qn('w:lang')}") for run, text in runs if text == "Children: definition"
+        ]
+        assert len(marked) == 1 and marked[0] is not None and marked[0].get(qn("w:val")) == "en-US"
