@@ -21,7 +21,7 @@ from app.followup.schemas import (
     GradeCounts,
     GradeIn,
 )
-from app.idempotency.header import REPLAYED_HEADER, Idempotent
+from app.idempotency.header import CREATED, Idempotent
 
 router = APIRouter(tags=["follow-up"])
 
@@ -65,9 +65,12 @@ def correct_follow_up(
 @router.post(
     "/recommendations/{recommendation_id}/follow-up/grades",
     summary="Record the committee's grade of the State's follow-up reply on this recommendation",
-    description="Answers with the recommendation's follow-up, the new grade among its `grades`. Grades "
-    "are kept, never replaced: the latest by `assessed_on` is the recommendation's `grade`.",
-    responses={**problem_responses(403), 200: {"headers": REPLAYED_HEADER}},
+    description="Answers 201 with the recommendation's follow-up, the new grade among its `grades`: its "
+    "`ETag` (the version `PUT .../follow-up` names in `If-Match`, as the GET's) and, as `Location`, the "
+    "follow-up's address (a grade has none of its own). Grades are kept, never replaced: the latest by "
+    "`assessed_on` is the recommendation's `grade`.",
+    status_code=201,
+    responses={**problem_responses(403), **CREATED},
     response_model=FollowUpStatus,
 )
 def add_follow_up_grade(
@@ -76,7 +79,10 @@ def add_follow_up_grade(
     # A grade is created: a retry with its Idempotency-Key records it once, as every create does.
     if (earlier := once.replay(db, body)) is not None:
         return earlier
-    return once.answer(db, 200, service.add_grade(db, actor, recommendation_id, body))
+    status = service.add_grade(db, actor, recommendation_id, body)
+    tag = service.correction_tag(status.correction.corrected_at)
+    location = f"/api/v1/recommendations/{recommendation_id}/follow-up"
+    return once.answer(db, 201, status, etag=tag, location=location)
 
 
 @router.get(

@@ -74,7 +74,7 @@ POST   /api/v1/recommendations/{recommendation_id}/unarchive 200 200 403 403 403
 POST   /api/v1/recommendations/{recommendation_id}/publish 200 200 403 403 403 403 401
 GET    /api/v1/recommendations/{recommendation_id}/follow-up 200 200 200 200 200 403 401
 PUT    /api/v1/recommendations/{recommendation_id}/follow-up 200 200 403 403 403 403 401
-POST   /api/v1/recommendations/{recommendation_id}/follow-up/grades 200 200 403 403 403 403 401
+POST   /api/v1/recommendations/{recommendation_id}/follow-up/grades 201 201 403 403 403 403 401
 GET    /api/v1/follow-up                                   200 200 200 200 200 403 401
 GET    /api/v1/follow-up/grades                            200 200 200 200 200 403 401
 GET    /api/v1/recommendations/{recommendation_id}/similar 200 200 200 200 200 403 401

@@ -116,7 +116,7 @@ def test_a_read_whose_related_rows_changed_is_sent_again(client: TestClient, eng
         f"/api/v1/recommendations/{recommendation}/follow-up/grades",
         json={"grade": "B", "assessed_on": "2026-10-01", "source_symbol": "CRC/C/99/2"},
     )
-    assert graded.status_code == 200, graded.text
+    assert graded.status_code == 201, graded.text
 
     for name, path in paths.items():
         again = client.get(path, headers={"If-None-Match": held[name].headers["etag"]})

@@ -54,7 +54,7 @@ def test_grades_show_beside_the_reply_and_close_it_when_all_are_graded(
             f"/api/v1/recommendations/{ids[paragraph]}/follow-up/grades",
             json={"grade": grade, "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"},
         )
-        assert graded.status_code == 200, graded.text
+        assert graded.status_code == 201, graded.text
     reply = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")[0]
     assert (reply["detail"], reply["done"]) == ("Grades: B (2/3)", False)
     client.post(

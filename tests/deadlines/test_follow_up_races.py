@@ -98,13 +98,13 @@ def test_two_coordinators_grading_one_reply_at_once_both_count(
         def call() -> int:
             body = {"grade": value, "assessed_on": "2026-06-01", "source_symbol": "CRC/C/90/2"}
             response = client.post(f"/api/v1/recommendations/{ids[paragraph]}/follow-up/grades", json=body)
-            assert response.status_code == 200, response.text
+            assert response.status_code == 201, response.text
             status: int = response.status_code
             return status
 
         return call
 
-    assert race([grade("20", "A"), grade("32", "B")]) == [200, 200]
+    assert race([grade("20", "A"), grade("32", "B")]) == [201, 201]
     [after] = rows_of(engine)
     assert after[0] == before[0]
     assert f"{ids['20']}:A" in after[2] and f"{ids['32']}:B" in after[2], after

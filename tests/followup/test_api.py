@@ -117,9 +117,9 @@ def test_grades_are_recorded_filtered_and_counted(client: TestClient, engine: En
     import_records(engine, crc_document())
     ids = _ids(engine)
     grade = {"grade": "B", "assessed_on": "2025-10-01", "source_symbol": "CRC/C/99/2"}
-    _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "grade": "C"}))
-    later = _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "assessed_on": "2026-01-15"}))
-    _ok(client.post(_url(ids["20"], "/grades"), json={**grade, "grade": "B1"}))
+    _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "grade": "C"}), 201)
+    later = _ok(client.post(_url(ids["10"], "/grades"), json={**grade, "assessed_on": "2026-01-15"}), 201)
+    _ok(client.post(_url(ids["20"], "/grades"), json={**grade, "grade": "B1"}), 201)
 
     assert later["grade"] == "B" and [g["grade"] for g in later["grades"]] == ["B", "C"]
     assert later["grades"][0]["source_symbol"] == "CRC/C/99/2"
@@ -149,7 +149,7 @@ def test_a_grade_is_not_dated_before_the_recommendation(client: TestClient, engi
     ]
     assert "2025-02-12" in response.json()["detail"]
     assert _ok(client.get(_url(_ids(engine)["10"])))["grades"] == []
-    _ok(client.post(url, json={**grade, "assessed_on": "2025-02-12"}))  # the same day is possible
+    _ok(client.post(url, json={**grade, "assessed_on": "2025-02-12"}), 201)  # the same day is possible
     # Nor is a reply corrected to fall due before it (overdue for decades in every list).
     due = client.put(_url(_ids(engine)["10"]), json={"due": "1955-02-12"})
     assert due.status_code == 422 and due.json()["errors"] == [
@@ -325,3 +325,20 @@ def test_a_reply_marked_as_sent_is_not_overdue(client: TestClient, engine: Engin
     assert client.post("/api/v1/deadlines/sent", json={**mark, "sent_on": None}).status_code == 204
     again = {item["recommendation_id"] for item in _ok(client.get(URL, params={"overdue": "true"}))["items"]}
     assert again == late
+
+
+def test_a_grade_is_created_as_every_create_is(client: TestClient, engine: Engine) -> None:
+    """201 with the ETag and the Location of what it answers (the recommendation's follow-up, where
+    the grade is listed: a grade has no address of its own), as the other creates; it answered 200
+    without them, so a client had to read the follow-up again before correcting it."""
+    import_records(engine, crc_document())
+    follow_up = _url(_ids(engine)["10"])
+    grade = {"grade": "B", "assessed_on": "2025-10-01", "source_symbol": "CRC/C/99/2"}
+    created = client.post(f"{follow_up}/grades", json=grade)
+    assert created.status_code == 201, created.text
+    assert created.headers["Location"] == follow_up
+    assert created.json()["grade"] == "B"
+    assert created.headers["ETag"] == client.get(follow_up).headers["ETag"]
+    # It is the version a correction names.
+    corrected = client.put(follow_up, json={"selected": True}, headers={"If-Match": created.headers["ETag"]})
+    assert corrected.status_code == 200, corrected.text

@@ -70,7 +70,7 @@ class Create:
     model: Any
     admin: bool = False
     upload: bool = False
-    status: int = 201  # a grade answers the recommendation's follow-up, which it does not create
+    status: int = 201
 
     def send(self, client: TestClient, world: World, key: str | None, **changes: Any) -> Any:
         headers = dict(world.admin if self.admin else world.coordinator)
@@ -143,7 +143,6 @@ CREATES = {
         lambda w: f"/api/v1/recommendations/{w.recommendation}/follow-up/grades",
         lambda w: {"grade": "B", "assessed_on": "2026-10-01", "source_symbol": "CRC/C/99/2"},
         FollowUpGrade,
-        status=200,
     ),
 }
 # Another request to each route: a field of its body changed (for the evidence file: its name).
