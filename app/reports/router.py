@@ -8,8 +8,9 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 
 from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response, not_modified, public_cache_headers
-from app.core.deps import AppSettings, DbSession, site_address
+from app.core.deps import AppSettings, DbSession, IfMatch, site_address
 from app.core.downloads import content_disposition
+from app.core.etag import ETAG_HEADER, VERSIONED
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.core.publisher import Publisher
@@ -107,13 +108,17 @@ def public_implementation_report(
     summary="The Word template of the reports: the State's own, or the shipped one to copy",
     description="The template `format=docx` and `format=pdf` fill: the State's uploaded template when "
     "there is one, else (and with `template=default`) the one shipped with NRTD. The "
-    "`X-Report-Template` header says which (`state` or `default`). docs/reports.md lists its variables.",
+    "`X-Report-Template` header says which (`state` or `default`), its `ETag` the version of the file "
+    "sent, which `PUT` names in `If-Match`. docs/reports.md lists its variables.",
     response_class=Response,
     responses={
         200: {
             "description": "The template (a DOCX file)",
             "content": {DOCX: _BINARY},
-            "headers": {"X-Report-Template": {"schema": {"type": "string", "enum": ["state", "default"]}}},
+            "headers": {
+                "X-Report-Template": {"schema": {"type": "string", "enum": ["state", "default"]}},
+                **ETAG_HEADER,
+            },
         }
     },
 )
@@ -127,6 +132,7 @@ def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoic
         "Content-Disposition": content_disposition(name, "template"),
         "Cache-Control": "private, no-store",
         "X-Report-Template": which,
+        "ETag": state_template.version(stored),
     }
     return Response(body, media_type=DOCX, headers=headers)
 
@@ -138,14 +144,22 @@ def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoic
     description="A DOCX file with docxtpl (Jinja) placeholders, sent as the multipart field `file`, at "
     f"most {state_template.MAX_BYTES:,} bytes. It is tried on a sample report first: a file that is "
     "not a Word document, or whose placeholders fail (a syntax error, with its line and the text "
-    "around it, or an unknown variable) is refused with 422 naming `file` and the reason. Audited.",
-    responses=problem_responses(413),
+    "around it, or an unknown variable) is refused with 422 naming `file` and the reason. `If-Match`: "
+    "the `ETag` of `GET /reports/template` (the State's template, or the shipped one while there is "
+    "none): without it 428, and 412 when another template was uploaded or removed since. Answers the "
+    "new version's `ETag`. Audited.",
+    responses={**problem_responses(412, 413, 428), **VERSIONED},
 )
 def put_report_template(
-    db: DbSession, actor: Manager, file: Annotated[UploadFile, File(description="The .docx template")]
+    db: DbSession,
+    actor: Manager,
+    file: Annotated[UploadFile, File(description="The .docx template")],
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ReportTemplateInfo:
     content = file.file.read(state_template.MAX_BYTES + 1)
-    stored = state_template.upload(db, actor, file.filename or "", content)
+    stored = state_template.upload(db, actor, file.filename or "", content, if_match)
+    response.headers["ETag"] = state_template.version(stored)
     return ReportTemplateInfo.model_validate(stored, from_attributes=True)
 
 

@@ -1,6 +1,11 @@
 """The State's own Word template of the report: checked, stored (in the database, one row), replaced,
 removed; each change audited in the request's transaction.
 
+Its version (``version``, the ETag of ``GET /api/v1/reports/template``) is the one a replacement names
+in ``If-Match``, as every write to an existing resource does: the State's file (its digest and upload
+time) or, while there is none, the shipped one's. Replacing a template someone else replaced (or
+removed, or uploaded first) since you read it is a 412, not a silent overwrite.
+
 A template is accepted only when it is a real Word file (a zip holding ``word/document.xml``) of
 at most ``MAX_BYTES``, whose parts unpacked stay under ``MAX_UNPACKED`` (no zip bomb), and which
 fills without error with the sample report, public and internal (``sample``): a syntax error or an
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from functools import cache
 from io import BytesIO
 from typing import Any
 
@@ -20,8 +26,12 @@ from app.audit.service import record
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
+from app.core.etag import check_if_match, etag
+from app.core.row_locks import lock_for_write
+from app.core.timestamps import as_utc
 from app.models.base import utcnow
 from app.models.report_template import STATE_TEMPLATE_ID, ReportTemplate
+from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.formats import TemplateFailed
 
 MAX_BYTES = 1_000_000
@@ -73,15 +83,47 @@ def current_content(session: Session) -> bytes | None:
     return template.content if template is not None else None
 
 
+@cache
+def _shipped_digest() -> str:
+    return hashlib.sha256(DEFAULT_TEMPLATE.read_bytes()).hexdigest()[:16]
+
+
+def version(template: ReportTemplate | None) -> str:
+    """The ETag of the template reports follow: ``template`` (the State's, ``current``), or, for None,
+    the shipped one (whose digest changes with a release that changes it)."""
+    if template is None:
+        return etag(f"shipped-{_shipped_digest()}")
+    return etag(f"{template.sha256[:16]}-{as_utc(template.uploaded_at):%Y%m%dT%H%M%S%f}")
+
+
+def _locked_current(session: Session) -> ReportTemplate | None:
+    """``current``, locked until the request ends (PostgreSQL): a replacement saved meanwhile is
+    read, so two replacements naming the same version do not both pass ``check_if_match``."""
+    template = current(session)
+    if template is None:
+        return None
+    try:
+        lock_for_write(session, template)
+    except NotFound:  # removed by the request it waited for: the shipped one is in use again
+        session.expunge(template)
+        return None
+    return template
+
+
 def _summary(template: ReportTemplate) -> dict[str, Any]:
     return {name: getattr(template, name) for name in _FIELDS}
 
 
-def upload(session: Session, actor: Actor, filename: str, content: bytes) -> ReportTemplate:
-    """Store ``content`` as the State's template (replacing any), once it passes ``check``."""
+def upload(
+    session: Session, actor: Actor, filename: str, content: bytes, if_match: str | None
+) -> ReportTemplate:
+    """Store ``content`` as the State's template (replacing any), once it passes ``check``.
+    ``if_match``: the ``version`` the caller read (428 when missing, 412 when another was stored or
+    removed since), checked before the file is tried on the sample report."""
+    template = _locked_current(session)
+    check_if_match(if_match, version(template))
     check(content)
     name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "template.docx")[:255]
-    template = current(session)
     before = _summary(template) if template is not None else None
     if template is None:
         template = ReportTemplate(id=STATE_TEMPLATE_ID)

@@ -20,11 +20,12 @@ from starlette.datastructures import FormData, UploadFile
 from app.auth.service import StaffSession
 from app.clusters.service import get_cluster
 from app.core.deps import AppSettings, DbSession
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, PreconditionFailed
 from app.core.time_zone import local_today
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
+from app.models.report_template import STATE_TEMPLATE_ID
 from app.recommendations.schemas import STAFF_ONLY_FILTERS
 from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
@@ -33,6 +34,7 @@ from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.download import uncached_report
 from app.reports.formats import DOCX
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
+from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import field_errors, form_values, refused
 from app.staff.pages import (
     NO_STORE,
@@ -67,6 +69,8 @@ TEMPLATE_PATH = "/reports/template"
 TEMPLATE_UPLOAD_PATH = "/staff" + TEMPLATE_PATH
 NOTICES["template-uploaded"] = _("The Word template is saved: Word and PDF reports now follow it.")
 NOTICES["template-removed"] = _("The Word template is removed: Word and PDF reports follow the shipped one.")
+# The conflict page names the file chosen, and what the other upload changed, as the form does.
+_TEMPLATE_LABELS = {"file": _("Word template (.docx)"), "filename": _("Word template (.docx)")}
 REMOVE_QUESTION = _("Remove the State's Word template %(name)s?")
 REMOVE_CONSEQUENCE = _(
     "Word and PDF reports then follow the shipped template, and the State's cannot be brought back: "
@@ -107,7 +111,10 @@ def _page(
     staff: StaffSession,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    shown_version: str | None = None,
 ) -> Response:
+    """The page; ``shown_version``: the template's version the refused form was sent with (kept, so
+    that its next sending still names the version its user saw), else the current one's."""
     page = StaffPage.of(request, "reports", staff)
     filters, used = _filters(request, db)
     with_lang = [*filters, ("lang", page.lang)]
@@ -132,6 +139,7 @@ def _page(
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),
             "template": stored,
+            "template_version": shown_version or state_template.version(stored),
             "template_kb": max(1, round(stored.size / 1024)) if stored else 0,
             "max_kb": state_template.MAX_BYTES // 1000,
             "errors": errors or {},
@@ -201,14 +209,30 @@ def upload_template(
 ) -> Response:
     """PUT /api/v1/reports/template's service: checked, tried on the sample report, audited."""
     uploaded = form.get("file")
+    # The version of the template the page showed (hidden field): another replaced since is not
+    # overwritten unseen.
+    shown = str(form.get(ETAG_FIELD) or "") or None
     if not isinstance(uploaded, UploadFile) or not (uploaded.filename or uploaded.size):
         page = StaffPage.of(request, "reports", staff)
-        return _page(request, db, staff, {"file": page.gettext("Choose a Word file (.docx) to upload.")}, 422)
+        choose = {"file": page.gettext("Choose a Word file (.docx) to upload.")}
+        return _page(request, db, staff, choose, 422, shown_version=shown)
     content = uploaded.file.read(state_template.MAX_BYTES + 1)
     try:
-        state_template.upload(db, staff.actor, uploaded.filename or "", content)
+        state_template.upload(db, staff.actor, uploaded.filename or "", content, shown)
     except InvalidInput as exc:
-        return _page(request, db, staff, refused(db, exc), 422)
+        return _page(request, db, staff, refused(db, exc), 422, shown_version=shown)
+    except PreconditionFailed:
+        # Someone uploaded, replaced or removed the template since this page showed it.
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="report_template",
+            object_id=STATE_TEMPLATE_ID,
+            reload_url="/staff/reports#template-title",
+            typed={"file": uploaded.filename or ""},
+            labels=_TEMPLATE_LABELS,
+        )
     return redirect("/staff/reports?done=template-uploaded", request)
 
 

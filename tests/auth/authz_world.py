@@ -37,6 +37,8 @@ _PROGRESS_STATE = {
 _VALUE_STATE = {"submit": "draft", "approve": "submitted", "return": "submitted", "corrections": "approved"}
 # Writes that take no If-Match: an evidence file is never changed, only removed.
 _NO_IF_MATCH = {("DELETE", "/api/v1/evidence/{evidence_id}"), ("DELETE", "/api/v1/reports/template")}
+# The replacements that need it (a PUT of the follow-up takes it optionally).
+_PUT_IF_MATCH = {("PUT", "/api/v1/reports/template")}
 
 
 @dataclass
@@ -133,7 +135,8 @@ def build_world(engine: Engine, storage_dir: Path) -> World:
             ids[f"evidence_{side}"] = attached.id
         build.session.flush()
         # The State's Word template (the shipped one, uploaded): GET, PUT and DELETE act on it.
-        state_template.upload(build.session, builder, "state.docx", DEFAULT_TEMPLATE.read_bytes())
+        shipped = state_template.version(None)
+        state_template.upload(build.session, builder, "state.docx", DEFAULT_TEMPLATE.read_bytes(), shipped)
         for side, entity in (("own", own), ("other", other)):
             deadline = Deadline(title=f"Deadline of {side}", due_on=date(2027, 1, 1), entity_id=entity)
             build.session.add(deadline)
@@ -256,7 +259,7 @@ def call_for(method: str, template: str, world: World, side: str) -> Call:
         method in ("PATCH", "DELETE")
         and not template.startswith("/api/v1/me/")
         and (method, template) not in _NO_IF_MATCH
-    ):
+    ) or (method, template) in _PUT_IF_MATCH:
         etag_from = path.removesuffix("/recommendations") if method == "DELETE" else path
     form = None
     if template == "/api/v1/auth/token":

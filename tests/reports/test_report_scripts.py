@@ -165,8 +165,11 @@ def test_a_text_in_another_language_is_proofed_in_its_own(client: TestClient, wo
     # A French report of a recommendation UHRI has in English only: Word checked its English as
     # French, underlining every word of it, in the shipped template as in a State's.
     shipped = client.get(PUBLIC, params={"format": "docx", "lang": "fr", "group_by": "mechanism"}).content
+    template = "/api/v1/reports/template"
     assert client.put(
-        "/api/v1/reports/template", files={"file": ("t.docx", state_template(cell="{{ rec.text }}"), DOCX)}
+        template,
+        files={"file": ("t.docx", state_template(cell="{{ rec.text }}"), DOCX)},
+        headers={"If-Match": client.get(template).headers["etag"]},
     ).is_success
     own = client.get(PUBLIC, params={"format": "docx", "lang": "fr", "group_by": "mechanism"}).content
     for body in (shipped, own):

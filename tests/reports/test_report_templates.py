@@ -26,8 +26,40 @@ PUBLIC = "/api/v1/public/reports/implementation"
 
 
 def upload(client: TestClient, content: bytes, name: str = "lesotho.docx") -> httpx.Response:
-    answer: httpx.Response = client.put(TEMPLATE, files={"file": (name, content, DOCX)})
+    """PUT, naming the version read just before (If-Match), as every write to it does."""
+    headers = {"If-Match": client.get(TEMPLATE).headers["etag"]}
+    answer: httpx.Response = client.put(TEMPLATE, files={"file": (name, content, DOCX)}, headers=headers)
     return answer
+
+
+def test_a_replacement_names_the_version_it_read(client: TestClient, world: ReportWorld) -> None:
+    """Writes to an existing resource need If-Match with the ETag of the version read: the template's
+    PUT took none, so a coordinator's upload silently replaced the one a colleague had just uploaded."""
+    files = {"file": ("lesotho.docx", state_template(), DOCX)}
+    shipped = client.get(TEMPLATE)
+    missing = client.put(TEMPLATE, files=files)
+    assert missing.status_code == 428, missing.text
+    assert missing.json()["errors"] == [{"field": "If-Match", "reason": "missing"}]
+    first = client.put(TEMPLATE, files=files, headers={"If-Match": shipped.headers["etag"]})
+    assert first.status_code == 200, first.text
+    current = client.get(TEMPLATE)
+    assert first.headers["etag"] == current.headers["etag"] != shipped.headers["etag"]
+    # Someone who read the shipped one (or the first upload, before a second) replaces nothing.
+    second = {"file": ("v2.docx", state_template(body=("A second version.",)), DOCX)}
+    stale = client.put(TEMPLATE, files=second, headers={"If-Match": shipped.headers["etag"]})
+    assert stale.status_code == 412, stale.text
+    assert stale.json()["errors"][0]["field"] == "If-Match"
+    assert client.get(TEMPLATE).content == current.content
+    replaced = client.put(TEMPLATE, files=second, headers={"If-Match": current.headers["etag"]})
+    assert replaced.status_code == 200 and replaced.headers["etag"] != current.headers["etag"]
+    again = client.put(TEMPLATE, files=files, headers={"If-Match": current.headers["etag"]})
+    assert again.status_code == 412
+    # Removed, the shipped one is in use again: its version is what the next upload names.
+    assert client.delete(TEMPLATE).status_code == 204
+    assert client.get(TEMPLATE).headers["etag"] == shipped.headers["etag"]
+    assert (
+        client.put(TEMPLATE, files=files, headers={"If-Match": replaced.headers["etag"]}).status_code == 412
+    )
 
 
 def test_a_report_fills_the_uploaded_template(client: TestClient, world: ReportWorld) -> None:

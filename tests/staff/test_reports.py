@@ -4,7 +4,9 @@ tests that read their content are in committed mode."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -270,8 +272,40 @@ def test_readers_and_strangers_get_no_file(staff_login: StaffLogin, path: str) -
     assert stranger.status_code == 303 and stranger.headers["location"].startswith("/staff/login?next=")
 
 
-def _upload(staff: StaffClient, content: bytes, name: str = "lesotho.docx") -> Any:
-    return staff.post("/staff/reports/template", files={"file": (name, content, DOCX)})
+def _hidden_version(page: str) -> str:
+    found = re.search(r'<input type="hidden" name="etag" value="([^"]*)">', page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def _shown_version(staff: StaffClient) -> str:
+    """The template's version the page's upload form sends back (its hidden ``etag`` field)."""
+    return _hidden_version(staff.get("/staff/reports").text)
+
+
+def _upload(staff: StaffClient, content: bytes, name: str = "lesotho.docx", lang: str = "") -> Any:
+    """The upload form sent as the page shows it: the file, and the version of the template it showed."""
+    path = "/staff/reports/template" + (f"?lang={lang}" if lang else "")
+    return staff.post(path, {"etag": _shown_version(staff)}, files={"file": (name, content, DOCX)})
+
+
+def test_a_stale_upload_form_gets_the_conflict_page_naming_the_file_chosen(coordinator: StaffClient) -> None:
+    """The page sends the version of the template it showed: someone else's upload since is not
+    replaced unseen, and the conflict page names the file this user chose."""
+    shown = _shown_version(coordinator)
+    assert _upload(coordinator, state_template(), "colleague.docx").status_code == 303
+    mine = state_template(body=("Mine.",))
+    stale = coordinator.post(
+        "/staff/reports/template", {"etag": shown}, files={"file": ("mine.docx", mine, DOCX)}
+    )
+    assert stale.status_code == 412 and stale.headers["content-type"].startswith("text/html")
+    assert "Your changes were not saved, so nothing was overwritten." in stale.text
+    assert "<dt>Word template (.docx)</dt><dd>mine.docx</dd>" in stale.text
+    assert 'href="/staff/reports#template-title"' in stale.text
+    assert "<strong>colleague.docx</strong>" in coordinator.get("/staff/reports").text
+    # A refused file keeps the version the form showed, not the one stored since.
+    refused = coordinator.post("/staff/reports/template", {"etag": shown}, files={"file": ("", b"", DOCX)})
+    assert refused.status_code == 422 and _hidden_version(refused.text) == shown
 
 
 def test_the_coordinator_uploads_replaces_and_removes_the_word_template(coordinator: StaffClient) -> None:
@@ -328,9 +362,7 @@ def test_a_file_that_is_no_word_document_is_refused_in_the_pages_language(coordi
         ("fr", "pas un document Word (.docx) : le fichier n’est pas un paquet zip"),  # noqa: RUF001
         ("es", "no es un documento Word (.docx): el archivo no es un paquete zip"),
     ):
-        refused = coordinator.post(
-            f"/staff/reports/template?lang={lang}", files={"file": ("report.pdf", b"%PDF-1.4", DOCX)}
-        )
+        refused = _upload(coordinator, b"%PDF-1.4", "report.pdf", lang=lang)
         assert refused.status_code == 422 and reason in refused.text, refused.text
 
 
@@ -355,7 +387,8 @@ def test_a_focal_point_may_download_the_template_but_not_change_it(
     focal = committed_staff_login("focal_point", entity_id=entity)
     page = focal.get("/staff/reports").text
     assert "Download the shipped template" in page and 'action="/staff/reports/template"' not in page
-    assert _upload(focal, state_template()).status_code == 403
+    upload = focal.post("/staff/reports/template", files={"file": ("t.docx", state_template(), DOCX)})
+    assert upload.status_code == 403
 
 
 def test_a_template_over_the_pages_limit_gets_the_413_page(coordinator: StaffClient) -> None:
