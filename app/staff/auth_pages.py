@@ -81,10 +81,18 @@ async def login_submit(request: Request, settings: AppSettings, who: AnonymousCa
     assert isinstance(email, str) and isinstance(password, str)
     page = StaffPage.of(request, "login")
     _ = page.gettext
-    kept = {"email": email, "next": values.get("next")}
+    # What has no "@" is no email address, and is most often the password, typed in the email box by
+    # mistake: it is never shown again on the page (as the login service keeps it out of the audit
+    # trail, ``login.NOT_AN_EMAIL``).
+    kept = {"email": email if "@" in email else "", "next": values.get("next")}
     errors: dict[str, str] = {}
     if not email.strip():
         errors["email"] = _("Enter your email address.")
+    elif "@" not in email:
+        errors["email"] = _(
+            "This is not an email address (it has no @): what was typed is not shown again, "
+            "in case it was a password."
+        )
     elif len(email) > MAX_EMAIL or "\x00" in email:
         errors["email"] = _("This is not an email address.")
     if not password:

@@ -363,3 +363,21 @@ def test_a_refused_security_token_is_explained_in_the_page_s_language(
     )
     assert expired.status_code == 403
     assert "caducó: recargue la página de inicio de sesión" in html.unescape(expired.text)
+
+
+def test_a_password_typed_in_the_email_box_is_not_shown_again(
+    browser_client: TestClient, engine: Engine
+) -> None:
+    """The failed sign-in page re-showed the email box as typed: a password typed there by mistake was
+    then on the screen, in clear, for anyone behind the user. What has no "@" is not shown again; the
+    page names the field and why instead. An email address is kept, as before."""
+    accounts.create_user(engine, "typed@example.org", "reader")
+    secret = "Purple-Walrus-Seventeen"
+    refused = _sign_in(browser_client, secret, "also typed")
+    assert refused.status_code == 422, refused.text
+    assert secret not in refused.text
+    assert 'href="#field-email">Email address: This is not an email address (it has no @)' in refused.text
+    assert "in case it was a password" in refused.text
+    assert re.search(r'<input[^>]*id="field-email"[^>]*aria-invalid="true"', refused.text)
+    wrong = _sign_in(browser_client, "typed@example.org", "wrong")
+    assert wrong.status_code == 401 and 'value="typed@example.org"' in wrong.text
