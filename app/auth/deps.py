@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import service
 from app.auth.permissions import ensure_role, refuse
-from app.core.actor import EVERYONE, MANAGERS, STAFF, Actor, Anonymous
+from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.core.deps import SAFE_METHODS, AppSettings, DbSession, get_db
 from app.core.errors import NotFound, Unauthorized
 from app.core.ratelimit import STATE_KEY, RateLimiter, client_key
@@ -68,15 +68,16 @@ def _credentials_before_body(
     session: Annotated[Session, Depends(get_db, use_cache=False)],
     bearer: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
-) -> None:
+) -> Actor:
     """An upload route's first step: the credentials, checked before its body (megabytes, spooled to
     disk) is received, so that nobody without valid ones has the server take it in. A read in a
-    session of its own, ended at once; the route's own check, in its unit of work, follows."""
+    session of its own, ended at once; the route's own check, in its unit of work, follows. The
+    caller, for what is decided before the route runs (``app.users.prehash``: their role)."""
     credential = _one_credential(bearer, api_key)
     try:
         if not credential:
             raise Unauthorized("this route needs a bearer token (POST /api/v1/auth/token) or an API key")
-        service.authenticate(session, credential, anonymous(request), touch=False)
+        return service.authenticate(session, credential, anonymous(request), touch=False)
     finally:
         session.close()
 
@@ -95,11 +96,17 @@ def roles(allowed: frozenset[str], what: str) -> Callable[..., Awaitable[Actor]]
     return dependency
 
 
+# Who may use a route: its roles, and what a refusal names (``roles``' arguments). The aliases below
+# and what is decided before a route runs (``app.users.prehash``) name the same one.
+Access = tuple[frozenset[str], str]
+ANY_USER: Access = (EVERYONE, "this route")
+ADMINISTRATION: Access = (frozenset({ADMIN}), "administration")
+
 # Aliases for the routes: the parameter's type names who may call it.
-AnyUser = Annotated[Actor, Depends(roles(EVERYONE, "this route"))]
+AnyUser = Annotated[Actor, Depends(roles(*ANY_USER))]
 StaffUser = Annotated[Actor, Depends(roles(STAFF, "internal data"))]
 Manager = Annotated[Actor, Depends(roles(MANAGERS, "this change"))]
-AdminUser = Annotated[Actor, Depends(roles(frozenset({"admin"}), "administration"))]
+AdminUser = Annotated[Actor, Depends(roles(*ADMINISTRATION))]
 AnonymousCaller = Annotated[Anonymous, Depends(anonymous)]
 
 

@@ -72,6 +72,16 @@ def ensure_role(actor: Actor, roles: Collection[str], what: str) -> None:
         raise refuse(actor, reason)
 
 
+def admits(actor: Actor, roles: Collection[str], what: str) -> bool:
+    """Whether ``ensure_role`` lets ``actor`` through, asked before a route runs (to spare work it
+    would throw away): the route's own ``ensure_role`` then refuses, and audits, as always."""
+    try:
+        ensure_role(actor, roles, what)
+    except Forbidden:
+        return False
+    return True
+
+
 def _role_name(role: str) -> Reason | str:
     return Reason(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 

@@ -1,5 +1,6 @@
 """The staff forms' new password, hashed before the page's write transaction opens
-(``app.users.prehash`` says why): once the session is known to be valid, in a read of its own."""
+(``app.users.prehash`` says why): once the session is known to be valid, and its role one the page
+admits (the page's own role rule), in a read of its own."""
 
 from __future__ import annotations
 
@@ -9,20 +10,28 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.auth.passwords import PreparedHash
+from app.auth.permissions import admits
+from app.auth.service import StaffSession
 from app.staff.forms import read_form_values
-from app.staff.session import SignedInBeforeBody
+from app.staff.session import ADMINISTRATION, ANY_PAGE, Access, SignedInBeforeBody
 from app.users.prehash import prepared_hash
 
 
-def _from_form(field: str) -> Callable[..., Awaitable[PreparedHash | None]]:
+def _from_form(field: str, access: Access) -> Callable[..., Awaitable[PreparedHash | None]]:
+    """The hash of the form's ``field``, for a session whose role ``access`` admits: for another, None,
+    and the page's own role check refuses them (403, audited) as it would anyway."""
+
     async def dependency(
-        request: Request, _signed_in: Annotated[None, SignedInBeforeBody]
+        request: Request, signed_in: Annotated[StaffSession, SignedInBeforeBody]
     ) -> PreparedHash | None:
+        if not admits(signed_in.actor, *access):
+            return None
         return await prepared_hash((await read_form_values(request)).get(field))
 
     return dependency
 
 
 # The page's parameter, named before its ``DbSession``: FastAPI solves dependencies in that order.
-NewPasswordHash = Annotated[PreparedHash | None, Depends(_from_form("new_password"))]
-PasswordHash = Annotated[PreparedHash | None, Depends(_from_form("password"))]
+# Each for the pages of its ``access``: your own password (anyone signed in), another's (administrators).
+NewPasswordHash = Annotated[PreparedHash | None, Depends(_from_form("new_password", ANY_PAGE))]
+PasswordHash = Annotated[PreparedHash | None, Depends(_from_form("password", ADMINISTRATION))]

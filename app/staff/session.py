@@ -24,7 +24,7 @@ from app.auth import service as auth_service
 from app.auth.deps import anonymous
 from app.auth.permissions import ensure_role
 from app.auth.service import StaffSession
-from app.core.actor import EVERYONE, MANAGERS, STAFF
+from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
 from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.deps import SAFE_METHODS, DbSession, get_db
@@ -174,17 +174,18 @@ def current_session(request: Request, db: DbSession) -> StaffSession:
 
 def _signed_in_before_body(
     request: Request, session: Annotated[Session, Depends(get_db, use_cache=False)]
-) -> None:
+) -> StaffSession:
     """An upload page's first step: a valid session, checked before the body (megabytes, spooled to
     disk) is received, so that nobody signed out has the server take it in. A read that writes
-    nothing, in a session of its own; ``current_session`` (the CSRF token, the role) follows."""
+    nothing, in a session of its own; ``current_session`` (the CSRF token, the role) follows. The
+    session, for what is decided before the page runs (``app.staff.password_hash``: the role)."""
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise SignInRequired("sign in to use the staff workspace")
     settings: Settings = request.app.state.settings
     idle = timedelta(minutes=settings.staff_session_idle_minutes)
     try:
-        auth_service.authenticate_session(session, secret, anonymous(request), idle, touch=False)
+        return auth_service.authenticate_session(session, secret, anonymous(request), idle, touch=False)
     except Unauthorized as exc:
         raise SignInRequired(exc.detail) from None
     finally:
@@ -203,8 +204,14 @@ def _with_roles(allowed: frozenset[str], what: str) -> Callable[..., StaffSessio
     return dependency
 
 
+# Who may open a page: its roles, and what a refusal names (``_with_roles``' arguments). The aliases
+# below and what is decided before a page runs (``app.staff.password_hash``) name the same one.
+Access = tuple[frozenset[str], str]
+ANY_PAGE: Access = (EVERYONE, _("this page"))
+ADMINISTRATION: Access = (frozenset({ADMIN}), _("administration"))
+
 # The page's parameter type names who may open it, like the API's AnyUser / StaffUser / Manager / AdminUser.
-SignedIn = Annotated[StaffSession, Depends(_with_roles(EVERYONE, _("this page")))]
+SignedIn = Annotated[StaffSession, Depends(_with_roles(*ANY_PAGE))]
 StaffMember = Annotated[StaffSession, Depends(_with_roles(STAFF, _("internal data")))]
 ManagerSession = Annotated[StaffSession, Depends(_with_roles(MANAGERS, _("this page")))]
-AdminSession = Annotated[StaffSession, Depends(_with_roles(frozenset({"admin"}), _("administration")))]
+AdminSession = Annotated[StaffSession, Depends(_with_roles(*ADMINISTRATION))]

@@ -4,8 +4,9 @@ A write request takes the process's write turn and, on SQLite, the database's wr
 of work opens (``app.core.deps``), and holds them until it commits. Argon2 takes a core for a few
 hundred milliseconds: made in the service, the hash of a password change, reset or new account kept
 every other writer waiting for it. These dependencies make it first, on a worker thread, once the
-caller's credentials are known to be valid (checked in a read of their own, so nobody signed out has
-the server hash anything); the route names them before its unit of work, and the service stores the
+caller's credentials are known to be valid and their role one the route admits (checked in a read of
+their own, by the route's own role rule, so that nobody signed out, nor a user the route then refuses,
+has the server hash anything); the route names them before its unit of work, and the service stores the
 hash when the password it is handed is the one hashed (``app.auth.passwords.new_password_hash``). Every
 check (the current password, the policy, the ETag, the role) stays in the service, in the transaction.
 """
@@ -18,8 +19,10 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import Depends, Request
 
-from app.auth.deps import CredentialsBeforeBody
+from app.auth.deps import ADMINISTRATION, ANY_USER, Access, CredentialsBeforeBody
 from app.auth.passwords import PreparedHash, hash_password
+from app.auth.permissions import admits
+from app.core.actor import Actor
 from app.users.password_policy import MAX_LENGTH
 
 
@@ -30,10 +33,15 @@ async def prepared_hash(password: object) -> PreparedHash | None:
     return PreparedHash(password, await to_thread.run_sync(hash_password, password))
 
 
-def _from_json(field: str) -> Callable[..., Awaitable[PreparedHash | None]]:
+def _from_json(field: str, access: Access) -> Callable[..., Awaitable[PreparedHash | None]]:
+    """The hash of the JSON body's ``field``, for a caller whose role ``access`` admits: for another,
+    None, and the route's own role check refuses them (403, audited) as it would anyway."""
+
     async def dependency(
-        request: Request, _credentials: Annotated[None, CredentialsBeforeBody]
+        request: Request, caller: Annotated[Actor, CredentialsBeforeBody]
     ) -> PreparedHash | None:
+        if not admits(caller, *access):
+            return None
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):  # the route's own parsing says what is wrong
@@ -44,5 +52,6 @@ def _from_json(field: str) -> Callable[..., Awaitable[PreparedHash | None]]:
 
 
 # The route's parameter, named before its ``DbSession``: FastAPI solves dependencies in that order.
-NewPasswordHash = Annotated[PreparedHash | None, Depends(_from_json("new_password"))]
-PasswordHash = Annotated[PreparedHash | None, Depends(_from_json("password"))]
+# Each for the routes of its ``access``: your own password (any user), another's (administrators).
+NewPasswordHash = Annotated[PreparedHash | None, Depends(_from_json("new_password", ANY_USER))]
+PasswordHash = Annotated[PreparedHash | None, Depends(_from_json("password", ADMINISTRATION))]

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from app.auth import passwords
 from app.auth.passwords import verify_password
 from app.core.write_turns import WriteTurns
-from app.models import User
+from app.models import AuditEvent, User
 from tests import accounts
 from tests.conftest import MakeApp
 from tests.staff.conftest import StaffClient
@@ -139,3 +139,33 @@ def test_staff_pages_hash_outside_the_write_turn(
         (NEW_PASSWORD + " again", False),
         (NEW_PASSWORD, False),
     ]
+
+
+def test_a_caller_whose_role_may_not_use_the_route_has_nothing_hashed(
+    app: FastAPI, db: Connection, watching: _WatchingHasher
+) -> None:
+    """The early hash ran once the credentials were valid, before the route's role check: any signed-in
+    user could have the server spend a core on Argon2 for an administrators' route (and hammer it).
+    The role is checked first now, by the route's own rule; the refusal is as before (403, audited)."""
+    coordinator, _coordinator_id = _api(app, db, "coordinator")
+    refused = coordinator.post(
+        "/api/v1/users", json={"email": "nope@example.org", "role": "reader", "password": NEW_PASSWORD}
+    )
+    assert refused.status_code == 403, refused.text
+    target = accounts.create_user(db, "target@example.org", "reader")
+    reset = coordinator.patch(
+        f"/api/v1/users/{target}", json={"password": NEW_PASSWORD}, headers={"If-Match": '"1"'}
+    )
+    assert reset.status_code == 403, reset.text
+    staff = _staff(app, db, "focal_point")
+    page = staff.post(
+        "/staff/users", {"email": "nope@example.org", "role": "reader", "password": NEW_PASSWORD}
+    )
+    assert page.status_code == 403, page.text
+    page_reset = staff.post(f"/staff/users/{target}/password", {"password": NEW_PASSWORD, "etag": '"1"'})
+    assert page_reset.status_code == 403, page_reset.text
+    assert [entry for entry in watching.hashed if entry[0] != accounts.PASSWORD] == []
+    denied = db.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "authz.denied")
+    )
+    assert denied == 4
