@@ -68,6 +68,26 @@ def new_password_hash(password: str, prepared: PreparedHash | None) -> str:
     return hash_password(password)
 
 
+@dataclass(frozen=True, slots=True)
+class VerifiedPassword:
+    """A password verified against an account's stored hash before the request's write transaction
+    opened (``app.users.prehash``; an Argon2 verify takes 50-100 ms of a core, and on SQLite the
+    transaction holds the database's write lock): the password, the hash it was verified against,
+    and the answer."""
+
+    password: str
+    password_hash: str | None
+    matches: bool
+
+
+def password_matches(password_hash: str | None, password: str, verified: VerifiedPassword | None) -> bool:
+    """``verify_password``, answered by ``verified`` when it was made for this very password against
+    this very hash (unchanged since), else verified now."""
+    if verified is not None and verified.password == password and verified.password_hash == password_hash:
+        return verified.matches
+    return verify_password(password_hash, password)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
         return _hasher.verify(password_hash or _dummy(), password) and password_hash is not None

@@ -20,7 +20,7 @@ from app.core.errors import DomainError, ServiceBusy, TemporaryPasswordExpired, 
 from app.notify import preferences
 from app.staff.forms import FormInvalid, form_values, parse, read_form_values, refused
 from app.staff.pages import StaffPage, redirect, render, staff_router
-from app.staff.password_hash import NewPasswordHash
+from app.staff.password_hash import CurrentPasswordCheck, NewPasswordHash
 from app.staff.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -165,6 +165,7 @@ def password_page(request: Request, staff: SignedIn) -> Response:
 def password_submit(
     request: Request,
     prepared: NewPasswordHash,  # before the unit of work: the hash holds no write turn
+    verified: CurrentPasswordCheck,  # and neither does the current password's verification
     db: DbSession,
     settings: AppSettings,
     staff: SignedIn,
@@ -182,7 +183,13 @@ def password_submit(
         if values.get("confirm_password") != body.new_password:
             raise FormInvalid({"confirm_password": _("The two new passwords are not the same.")})
         own_password.change_own_password(
-            db, settings, staff.actor, body.current_password, body.new_password, prepared=prepared
+            db,
+            settings,
+            staff.actor,
+            body.current_password,
+            body.new_password,
+            prepared=prepared,
+            verified=verified,
         )
         if staff.actor.password_change_required:  # their first sign-in (or after a reset)
             preferences.adopt_language(db, staff.actor, StaffPage.of(request, "password").lang)

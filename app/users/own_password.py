@@ -17,14 +17,20 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import event, record
 from app.auth import throttle
-from app.auth.passwords import PreparedHash, new_password_hash, verify_password
+from app.auth.passwords import (
+    PreparedHash,
+    VerifiedPassword,
+    new_password_hash,
+    password_matches,
+    verify_password,
+)
 from app.auth.service import normalise_email
 from app.core.actor import Actor
 from app.core.catalogue import marked as _
 from app.core.config import Settings
 from app.core.errors import InvalidInput, NotFound, TooManyRequests
 from app.models import AuthToken, LoginFailure, User
-from app.users.password_policy import password_problem
+from app.users.password_policy import MAX_LENGTH, password_problem
 
 WRONG_CURRENT = "wrong current password"
 
@@ -52,6 +58,31 @@ def _refused_guess(account: str, address: str, actor: Actor, user_id: int, now: 
     )
 
 
+def _throttle(
+    session: Session, settings: Settings, actor: Actor, user: User, now: datetime
+) -> tuple[str, str, throttle.Throttle | None]:
+    """The account and address a guess of the current password counts for, and the login throttle's
+    refusal of them if any."""
+    account = normalise_email(user.email)
+    address = throttle.address_of(actor.client_ip)
+    return account, address, throttle.check(session, settings, account, address, user.id, now)
+
+
+def verify_beforehand(
+    session: Session, settings: Settings, actor: Actor, current: object
+) -> VerifiedPassword | None:
+    """``change_own_password``'s verification of the current password, made before the write
+    transaction opens (``app.users.prehash``), in a read of its own; the change then takes its
+    answer. None where nothing is verified yet: an API key, no password sent, or a pair the throttle
+    holds back (the change then refuses without a guess, as always)."""
+    if not isinstance(current, str) or not current or len(current) > MAX_LENGTH or actor.user_id is None:
+        return None
+    user = session.get(User, actor.user_id)
+    if user is None or _throttle(session, settings, actor, user, datetime.now(UTC))[2] is not None:
+        return None
+    return VerifiedPassword(current, user.password_hash, verify_password(user.password_hash, current))
+
+
 def change_own_password(
     session: Session,
     settings: Settings,
@@ -60,15 +91,15 @@ def change_own_password(
     new: str,
     *,
     prepared: PreparedHash | None = None,
+    verified: VerifiedPassword | None = None,
 ) -> None:
     """The current password is required (and throttled as a login is), the new one must pass the
     password policy and differ. Every other session and token of theirs ends; this one stays.
-    ``prepared``: the new password's hash, made before the transaction opened (``app.users.prehash``)."""
+    ``prepared``: the new password's hash, ``verified``: the current one's verification, both made
+    before the transaction opened (``app.users.prehash``)."""
     user = _user(session, actor)
     now = datetime.now(UTC)
-    account = normalise_email(user.email)
-    address = throttle.address_of(actor.client_ip)
-    refused = throttle.check(session, settings, account, address, user.id, now)
+    account, address, refused = _throttle(session, settings, actor, user, now)
     if refused is not None:
         raise TooManyRequests(
             # The sign-in form's words (a wrong current password is a failed sign-in), a catalogue
@@ -76,7 +107,7 @@ def change_own_password(
             throttle.too_many_sign_ins(refused.retry_after),
             retry_after=refused.retry_after,
         )
-    if not verify_password(user.password_hash, current):
+    if not password_matches(user.password_hash, current, verified):
         raise _refused_guess(account, address, actor, user.id, now)
     if current == new:
         raise InvalidInput(

@@ -13,7 +13,7 @@ from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.problems import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
 from app.users import api_keys, own_password, service
-from app.users.prehash import NewPasswordHash, PasswordHash
+from app.users.prehash import CurrentPasswordCheck, NewPasswordHash, PasswordHash
 from app.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -131,11 +131,12 @@ def revoke_api_key(db: DbSession, actor: AdminUser, key_id: RowId) -> ApiKeyOut:
 )
 def change_my_password(
     prepared: NewPasswordHash,  # before the unit of work: the hash holds no write turn
+    verified: CurrentPasswordCheck,  # and neither does the current password's verification
     db: DbSession,
     settings: AppSettings,
     actor: AnyUser,
     body: PasswordChange,
 ) -> None:
     own_password.change_own_password(
-        db, settings, actor, body.current_password, body.new_password, prepared=prepared
+        db, settings, actor, body.current_password, body.new_password, prepared=prepared, verified=verified
     )

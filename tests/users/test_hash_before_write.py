@@ -27,17 +27,23 @@ NEW_PASSWORD = "violet tangerine ocean marmot"
 
 
 class _WatchingHasher:
-    """The tests' Argon2 hasher, noting each password it hashes and whether a write turn of the app was
-    held meanwhile (the test's own accounts are hashed outside any request)."""
+    """The tests' Argon2 hasher, noting each password it hashes or verifies and whether a write turn of
+    the app was held meanwhile (the test's own accounts are hashed outside any request)."""
 
     def __init__(self, inner: Any, turns: WriteTurns) -> None:
         self.inner, self.turns = inner, turns
         self.hashed: list[tuple[str | bytes, bool]] = []
+        self.verified: list[tuple[str | bytes, bool]] = []
 
     def hash(self, password: str | bytes, **kwargs: Any) -> str:
         self.hashed.append((password, self.turns.taken() > 0))
         hashed: str = self.inner.hash(password, **kwargs)
         return hashed
+
+    def verify(self, password_hash: str | bytes, password: str | bytes) -> bool:
+        self.verified.append((password, self.turns.taken() > 0))
+        verified: bool = self.inner.verify(password_hash, password)
+        return verified
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -169,3 +175,36 @@ def test_a_caller_whose_role_may_not_use_the_route_has_nothing_hashed(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "authz.denied")
     )
     assert denied == 4
+
+
+def test_the_current_password_is_verified_outside_the_write_turn(
+    app: FastAPI, db: Connection, watching: _WatchingHasher
+) -> None:
+    """A password change verified the current password (Argon2, 50-100 ms) inside its transaction: on
+    SQLite, with the database's write lock held. It is verified before now; a wrong one is refused
+    as before (422 naming current_password; its count by the login throttle and its audit event:
+    tests/staff/test_password_guessing.py)."""
+    own, own_id = _api(app, db, "coordinator")
+    wrong = own.post("/api/v1/me/password", json={"current_password": "not it", "new_password": NEW_PASSWORD})
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["errors"] == [
+        {"field": "current_password", "reason": "does not match your current password"}
+    ]
+    changed = own.post(
+        "/api/v1/me/password", json={"current_password": accounts.PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert changed.status_code == 204, changed.text
+    staff = _staff(app, db, "focal_point")
+    typed = {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    refused = staff.post("/staff/password", {"current_password": "not it", **typed})
+    assert refused.status_code == 422, refused.text
+    chosen = staff.post("/staff/password", {"current_password": accounts.PASSWORD, **typed})
+    assert chosen.status_code == 303, chosen.text
+    assert watching.verified == [
+        ("not it", False),
+        (accounts.PASSWORD, False),
+        ("not it", False),
+        (accounts.PASSWORD, False),
+    ]
+    assert verify_password(_hash_of(db, own_id), NEW_PASSWORD)
+    assert verify_password(_hash_of(db, staff.user_id), NEW_PASSWORD)
