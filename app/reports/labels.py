@@ -78,6 +78,8 @@ FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     # cycle=none: every mechanism but the UPR (the statistics' words for that bucket).
     "cycle": {"none": _("Not a UPR recommendation")},
     "needs_review": {"true": _("Yes, waiting for review"), "false": _("No")},
+    # The staff workspace's reports page names the list's choice so (a report takes no withdrawn).
+    "withdrawn": {"true": _("Withdrawn"), "false": _("Current")},
 }
 NONE = "—"
 # Characters XML 1.0 cannot hold (DOCX and XLSX are XML): control characters and lone surrogates.

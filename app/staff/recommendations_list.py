@@ -66,7 +66,6 @@ NOTICES["recommendations-published"] = _(
 LABELS = {
     **FILTER_LABELS,
     "mechanism": _("Mechanism codes"),
-    "withdrawn": _("Current or withdrawn"),
     "limit": _("Rows per page"),
     "sort": _("Order"),
     "cursor": _("Page"),

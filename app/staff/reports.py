@@ -83,7 +83,11 @@ def _filters(request: Request, db: DbSession) -> tuple[list[tuple[str, str]], di
     """The recommendation list's filters in this page's query, checked as the exports check them (a
     value that names nothing too: every download would refuse it): as they are carried to the
     downloads, and as parsed (the names and values the report shows)."""
-    items = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGE_PARAMETERS and v != ""]
+    items = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in PAGE_PARAMETERS and v != "" and (k, v) not in _NO_FILTER
+    ]
     data: dict[str, Any] = {}
     for key, value in items:
         data.setdefault(key, []).append(value)
@@ -98,6 +102,10 @@ def _filters(request: Request, db: DbSession) -> tuple[list[tuple[str, str]], di
     check_filter_values(db, list_params(parsed))
     return items, parsed.model_dump(exclude_unset=True, exclude={"lang"})
 
+
+# The list's form always sends its "Current or withdrawn" choice: "Current" is what every download
+# holds without it (and the reports take no withdrawn), so it is no filter.
+_NO_FILTER = frozenset({("withdrawn", "false")})
 
 # Filters given more than once (any of them matches).
 _REPEATED = frozenset(
@@ -124,6 +132,8 @@ def _page(
     hidden_cluster = _hidden_cluster(db, used.get("cluster"))
     internal = sorted(STAFF_ONLY_FILTERS & used.keys())
     public = None if internal or hidden_cluster else with_lang
+    # A report covers current recommendations: the withdrawn ones are in the exports alone.
+    withdrawn = bool(used.get("withdrawn"))
     stored = state_template.current(db)
     return render(
         request,
@@ -135,6 +145,7 @@ def _page(
             "public_hidden": public,
             "hidden_cluster": hidden_cluster,
             "internal_filters": internal,
+            "withdrawn": withdrawn,
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),

@@ -24,6 +24,7 @@ FILTER_LABELS = {
     "position": _("Position"),
     "source": _("Source"),
     "needs_review": _("Changed by an import"),
+    "withdrawn": _("Current or withdrawn"),
     "priority": _("Priority"),
     "status": _("Status"),
     "entity": _("Responsible entity"),

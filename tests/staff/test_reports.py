@@ -396,3 +396,22 @@ def test_a_template_over_the_pages_limit_gets_the_413_page(coordinator: StaffCli
     assert refused.status_code == 413 and refused.headers["content-type"].startswith("text/html")
     assert "The file is too large" in refused.text
     assert "follow the template shipped with the application" in coordinator.get("/staff/reports").text
+
+
+def test_the_lists_current_or_withdrawn_choice_reaches_reports_that_work(coordinator: StaffClient) -> None:
+    """The recommendation list's filter form always sends withdrawn=false (its "Current" choice), and
+    its link to this page carries it: the page listed "withdrawn: false" among the filters, the
+    internal report answered every button with a 422 (a report takes no withdrawn), and the public
+    report was "not offered" for an import filter nobody had chosen. Current recommendations are what
+    every download holds anyway: the choice is no filter; withdrawn ones are in the exports alone."""
+    page = coordinator.get("/staff/reports?q=torture&withdrawn=false&mechanism=&status=")
+    assert page.status_code == 200
+    assert "<strong>withdrawn</strong>" not in page.text and 'name="withdrawn"' not in page.text
+    assert 'action="/staff/reports/public"' in page.text and "“Changed by an import”" not in page.text
+    assert coordinator.get("/staff/reports/implementation?q=torture&format=html").status_code == 200
+    withdrawn = coordinator.get("/staff/reports?withdrawn=true").text
+    assert "<strong>Current or withdrawn</strong>: Withdrawn" in withdrawn
+    assert 'action="/staff/reports/implementation"' not in withdrawn
+    assert 'action="/staff/reports/public"' not in withdrawn
+    assert "a report holds current recommendations only" in withdrawn
+    assert "/staff/reports/recommendations.csv?withdrawn=true&amp;lang=en" in withdrawn
