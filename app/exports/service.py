@@ -149,6 +149,12 @@ def file_type(fmt: ExportFormat, params: RecommendationListParams, *, public: bo
     return _filename(f"{_named(name, filters_in_name(params))}-{params.lang}", fmt), _MEDIA_TYPES[fmt]
 
 
+def statistics_file_name(params: RecommendationListParams) -> str:
+    """The name of the statistics saved as a file (the staff workspace's download), as the exports are
+    named: its filters, its labels' language and the day it counted (what is overdue depends on it)."""
+    return _filename(f"{_named('nrtd-statistics', filters_in_name(params))}-{params.lang}", "json")
+
+
 def template_export(
     engine: Engine,
     params: RecommendationListParams,

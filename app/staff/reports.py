@@ -20,8 +20,10 @@ from starlette.datastructures import FormData, UploadFile
 from app.auth.service import StaffSession
 from app.clusters.service import get_cluster
 from app.core.deps import AppSettings, DbSession
+from app.core.downloads import content_disposition
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.core.time_zone import local_today
+from app.exports import service as export_service
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
 from app.exports.sending import staff_export, staff_template_export
@@ -288,11 +290,11 @@ def statistics(
     db: DbSession, settings: AppSettings, staff: StaffMember, params: Annotated[ExportParams, Query()]
 ) -> Response:
     """The API's staff statistics (GET /api/v1/stats), as a file."""
-    counts = stats.staff_statistics(
-        db, list_params(params), today=local_today(), timeout=settings.stats_timeout
-    )
+    listed = list_params(params)
+    counts = stats.staff_statistics(db, listed, today=local_today(), timeout=settings.stats_timeout)
+    name = export_service.statistics_file_name(listed)
     return Response(
         counts.model_dump_json(indent=1).encode(),
         media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="statistics.json"', **NO_STORE},
+        headers={"Content-Disposition": content_disposition(name, "nrtd-statistics"), **NO_STORE},
     )

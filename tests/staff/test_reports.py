@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from app.core.time_zone import local_today
 from app.exports.writers import XLSX_MEDIA_TYPE
 from app.models import Recommendation
 from app.models.local import RecommendationLocal
@@ -415,3 +416,17 @@ def test_the_lists_current_or_withdrawn_choice_reaches_reports_that_work(coordin
     assert 'action="/staff/reports/public"' not in withdrawn
     assert "a report holds current recommendations only" in withdrawn
     assert "/staff/reports/recommendations.csv?withdrawn=true&amp;lang=en" in withdrawn
+
+
+def test_the_statistics_file_is_named_after_its_filters_language_and_day(coordinator: StaffClient) -> None:
+    """Every statistics download was saved as statistics.json, so the CRC's counts and the UPR's (or
+    the French and English ones) replaced each other, and nothing in the file said which filters it
+    counted; it is now named as the exports are: its filters, its labels' language and the day."""
+    today = local_today().isoformat()
+    crc = coordinator.get("/staff/reports/statistics.json?mechanism=CRC&lang=fr")
+    assert crc.headers["content-disposition"] == (
+        f'attachment; filename="nrtd-statistics-mechanism-CRC-fr-{today}.json"; '
+        f"filename*=UTF-8''nrtd-statistics-mechanism-CRC-fr-{today}.json"
+    )
+    every = coordinator.get("/staff/reports/statistics.json")
+    assert f'filename="nrtd-statistics-en-{today}.json"' in every.headers["content-disposition"]
