@@ -5,9 +5,10 @@ name or e-mail address), what they noted (description, keywords, custom properti
 review comments and tracked changes with the reviewers' names (a deletion keeps the deleted text).
 None of that is the report's, and the public report is published as it is filled: the report keeps
 the template's layout and final text only. Its properties are its own (title, language, the
-publisher as author, the time it was made); the template's comments, with their anchors in the text
-and the list of reviewers, are left out; its tracked changes are accepted (insertions kept as text,
-deletions and the former formatting dropped), as Word's "Accept All Changes" does.
+publisher as author, the time it was made), without the template's preview picture; the template's
+comments, with their anchors in the text and the list of reviewers, are left out; its tracked changes
+are accepted (insertions kept as text, deletions and the former formatting dropped), as Word's
+"Accept All Changes" does.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def strip_template_authorship(docx: Any, *, title: str, language: str, author: s
     properties.last_modified_by = author
     properties.revision = 1
     properties.created = properties.modified = made.astimezone(UTC).replace(tzinfo=None)
-    for rels, dropped in ((docx.part.package.rels, {RT.CUSTOM_PROPERTIES}), (docx.part.rels, _REVIEW_PARTS)):
+    # The template's preview picture (its first page as Word last saved it) is not the report's either.
+    package_parts = {RT.CUSTOM_PROPERTIES, RT.THUMBNAIL}
+    for rels, dropped in ((docx.part.package.rels, package_parts), (docx.part.rels, _REVIEW_PARTS)):
         for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype in dropped]:
             del rels[rel_id]
     for part in docx.part.package.iter_parts():
@@ -105,7 +108,9 @@ def _accept_changes(root: Any) -> None:
 
 
 def _without_people(root: Any) -> None:
-    """The application properties name the template's company and manager: the report has the
-    publisher instead."""
-    for element in list(root.iter(*(f"{{{_EXTENDED}}}{tag}" for tag in ("Company", "Manager")))):
+    """The application properties name the template's company and manager (the report has the
+    publisher instead), and its title and headings as Word last saved it (the report's title is in its
+    own properties; Word writes these again when it saves the report)."""
+    tags = ("Company", "Manager", "HeadingPairs", "TitlesOfParts")
+    for element in list(root.iter(*(f"{{{_EXTENDED}}}{tag}" for tag in tags))):
         element.getparent().remove(element)

@@ -121,6 +121,45 @@ def test_the_report_leaves_the_templates_authors_and_review_comments_out(
         assert report.core_properties.author.startswith("National mechanism")
 
 
+def _repacked(content: bytes, change: Callable[[str, bytes], bytes]) -> bytes:
+    """``content``'s package with each part as ``change`` gives it (by name and bytes)."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, change(name, source.read(name)))
+    return out.getvalue()
+
+
+def test_the_report_has_neither_the_templates_preview_picture_nor_its_title(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """Word saves a template with a preview picture of its first page (the placeholders, or the draft it
+    was made from) and its title among the application properties: file browsers show that picture
+    for the report, and the title stayed in the public report's file. Neither is the report's."""
+
+    def planted(name: str, data: bytes) -> bytes:
+        if name == "docProps/app.xml":
+            return data.replace(b"<vt:lpstr/>", "<vt:lpstr>Borrador — no difundir</vt:lpstr>".encode())
+        return b"PLANTED-PREVIEW" + data if name == "docProps/thumbnail.jpeg" else data
+
+    template = _repacked(state_template(), planted)
+    with zipfile.ZipFile(BytesIO(template)) as package:
+        assert "docProps/thumbnail.jpeg" in package.namelist()
+    assert upload(client, template).status_code == 200
+    for path in (PUBLIC, STAFF):
+        answer = client.get(path, params={"format": "docx"})
+        with zipfile.ZipFile(BytesIO(answer.content)) as package:
+            names = package.namelist()
+            everything = b"".join(package.read(name) for name in names)
+        assert not [name for name in names if "thumbnail" in name], names
+        assert b"PLANTED-PREVIEW" not in everything and b"no difundir" not in everything
+        assert b"thumbnail" not in everything
+        Document(BytesIO(answer.content))  # still a Word document
+    shipped = client.get(PUBLIC, params={"format": "docx", "template": "default"}).content
+    with zipfile.ZipFile(BytesIO(shipped)) as package:
+        assert not [name for name in package.namelist() if "thumbnail" in name]
+
+
 def test_the_report_accepts_the_templates_tracked_changes(client: TestClient, world: ReportWorld) -> None:
     """A template edited with Track Changes on: the report shows its final text, without the
     reviewers' names or what they deleted (Word's "Accept All Changes")."""
