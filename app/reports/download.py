@@ -1,6 +1,7 @@
 """A report as an answer no shared cache keeps: the staff report (API and workspace) and the public
 report downloaded from the workspace. A HEAD gets the GET's headers without the report being built.
-(The public API's report is cached by its tag instead: app/reports/router.py.)"""
+(The public API's report is cached by its tag instead: app/reports/router.py.) And the Word template
+reports follow, as the API and the workspace send it."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ from sqlalchemy.orm import Session
 from app.core.actor import Actor
 from app.core.config import Settings
 from app.core.deps import site_address
+from app.core.downloads import content_disposition
 from app.core.head import headers_only, is_head
 from app.core.publisher import Publisher
+from app.reports import state_template
+from app.reports.default_template import PATH as DEFAULT_TEMPLATE
 from app.reports.files import report_file, report_head
-from app.reports.schemas import ReportQuery
+from app.reports.formats import DOCX
+from app.reports.schemas import ReportQuery, TemplateChoice
+
+# The shipped template's download name (the State's keeps the name it was uploaded with).
+SHIPPED_TEMPLATE_NAME = "implementation-report-template.docx"
 
 
 def uncached_report(
@@ -38,3 +46,20 @@ def uncached_report(
         address=site_address(request),
     )
     return Response(rendered.body, media_type=rendered.media_type, headers={**cache, **rendered.headers})
+
+
+def template_download(db: Session, template: TemplateChoice) -> Response:
+    """The Word template reports follow (``state``: the State's when one was uploaded, under its own
+    name; else, or ``default``, the shipped one), ``X-Report-Template`` saying which."""
+    stored = state_template.current(db) if template == "state" else None
+    if stored is not None:
+        body, name, which = stored.content, stored.filename, "state"
+    else:
+        body, name, which = DEFAULT_TEMPLATE.read_bytes(), SHIPPED_TEMPLATE_NAME, "default"
+    headers = {
+        "Content-Disposition": content_disposition(name, "template"),
+        "Cache-Control": "private, no-store",
+        "X-Report-Template": which,
+        "ETag": state_template.version(stored),  # what a replacement names in If-Match
+    }
+    return Response(body, media_type=DOCX, headers=headers)

@@ -9,15 +9,13 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 from app.auth.deps import Manager, PublicCaller, StaffUser
 from app.core.caching import cached_response, not_modified, public_cache_headers
 from app.core.deps import AppSettings, DbSession, IfMatch, site_address
-from app.core.downloads import content_disposition
 from app.core.etag import ETAG_HEADER, VERSIONED
 from app.core.head import headers_only, is_head
 from app.core.problems import problem_responses
 from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template
-from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.download import uncached_report
+from app.reports.download import template_download, uncached_report
 from app.reports.files import public_report_tag, report_file, report_head
 from app.reports.formats import DOCX, PDF, XLSX
 from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
@@ -123,18 +121,7 @@ def public_implementation_report(
     },
 )
 def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoice = "state") -> Response:
-    stored = state_template.current(db) if template == "state" else None
-    if stored is not None:
-        body, name, which = stored.content, stored.filename, "state"
-    else:
-        body, name, which = DEFAULT_TEMPLATE.read_bytes(), "implementation-report-template.docx", "default"
-    headers = {
-        "Content-Disposition": content_disposition(name, "template"),
-        "Cache-Control": "private, no-store",
-        "X-Report-Template": which,
-        "ETag": state_template.version(stored),
-    }
-    return Response(body, media_type=DOCX, headers=headers)
+    return template_download(db, template)
 
 
 @router.put(

@@ -32,9 +32,7 @@ from app.recommendations.schemas import STAFF_ONLY_FILTERS
 from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
 from app.reports import service as report_service
-from app.reports.default_template import PATH as DEFAULT_TEMPLATE
-from app.reports.download import uncached_report
-from app.reports.formats import DOCX
+from app.reports.download import template_download, uncached_report
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import field_errors, form_values, refused
@@ -203,11 +201,7 @@ def public_implementation_report(
 @router.get(TEMPLATE_PATH + ".docx")
 def template_file(db: DbSession, staff: StaffMember, template: TemplateChoice = "state") -> Response:
     """The Word template reports follow (GET /api/v1/reports/template): the State's, or the shipped one."""
-    stored = state_template.current(db) if template == "state" else None
-    body = stored.content if stored else DEFAULT_TEMPLATE.read_bytes()
-    name = "report-template-state.docx" if stored else "report-template-default.docx"
-    headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(body, media_type=DOCX, headers=headers)
+    return template_download(db, template)
 
 
 async def _form(request: Request) -> FormData:

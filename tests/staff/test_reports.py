@@ -430,3 +430,21 @@ def test_the_statistics_file_is_named_after_its_filters_language_and_day(coordin
     )
     every = coordinator.get("/staff/reports/statistics.json")
     assert f'filename="nrtd-statistics-en-{today}.json"' in every.headers["content-disposition"]
+
+
+def test_the_states_template_downloads_under_its_own_name_as_from_the_api(coordinator: StaffClient) -> None:
+    """The workspace saved the State's template as report-template-state.docx whatever it was called
+    (the page names it "Plantilla Perú.docx", the API sends it so), and the shipped one under another
+    name than the API's; both now come as the API sends them."""
+    shipped = coordinator.get("/staff/reports/template.docx?template=default")
+    assert shipped.headers["content-disposition"] == (
+        'attachment; filename="implementation-report-template.docx"; '
+        "filename*=UTF-8''implementation-report-template.docx"
+    )
+    assert shipped.headers["x-report-template"] == "default"
+    assert _upload(coordinator, state_template(), "Plantilla Perú.docx").status_code == 303
+    own = coordinator.get("/staff/reports/template.docx")
+    assert own.headers["content-disposition"] == (
+        "attachment; filename=\"Plantilla Peru.docx\"; filename*=UTF-8''Plantilla%20Per%C3%BA.docx"
+    )
+    assert own.headers["x-report-template"] == "state" and "no-store" in own.headers["cache-control"]
