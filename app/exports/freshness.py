@@ -9,7 +9,9 @@ action shows: its published progress updates (``published_at``), its indicators 
 and their approved values (``reviewed_at``); and the last time something left the public's view,
 which those rows no longer show: the audit trail's ``progress.unpublish``, and the ``action.update``
 or ``cluster.update`` that changed ``published`` or ``archived`` (a withdrawal, or a publication
-counted already). It is one statement of nine ``max()``; a change of
+counted already); and the responsible entities the public reads (the trail's ``recommendation.update``
+of a lead or supporting entity, ``entity.update`` of a name or acronym). It is one statement of eleven
+``max()``; a change of
 internal fields alone (notes, budgets) of a published action can move it too, since those rows
 carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
 that succeeded or found the source unchanged: the time the data was last checked against its source.
@@ -73,6 +75,26 @@ def _withdrawals() -> list[Any]:
     ]
 
 
+def _entity_changes() -> list[Any]:
+    """The newest changes of the responsible entities the public reads, which no public row times: a
+    recommendation's lead or supporting entities (public as soon as assigned), and an entity's name or
+    acronym (how every public file names it). An event records only the fields it changed, so an edit
+    of the notes or of an entity's contact details (never public) is not counted."""
+    before = cast(AuditEvent.before, String)
+    return [
+        _newest(
+            AuditEvent.at,
+            AuditEvent.action == "recommendation.update",
+            or_(before.like('%"lead_entity_id"%'), before.like('%"supporting_entity_ids"%')),
+        ),
+        _newest(
+            AuditEvent.at,
+            AuditEvent.action == "entity.update",
+            or_(before.like('%"name"%'), before.like('%"acronym"%')),
+        ),
+    ]
+
+
 def _read(session: Session) -> dict[str, datetime | None]:
     # What hangs under an action is public only while the action is (docs/publishing.md).
     public_action = select(Action.id).where(Action.published.is_(True))
@@ -97,6 +119,7 @@ def _read(session: Session) -> dict[str, datetime | None]:
                 IndicatorValue.indicator_id.in_(public_indicator),
             ),
             *_withdrawals(),
+            *_entity_changes(),
         )
     ).one()
     changes = [as_utc(value) for value in row[1:] if value is not None]

@@ -236,3 +236,35 @@ def test_taking_something_out_of_public_view_is_a_published_change(
     after = site.get(METADATA).json()["last_published_change"]
     assert after > before
     assert datetime.fromisoformat(after) > datetime.now(UTC) - timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("change", ["entity renamed", "lead entity changed", "supporting entities changed"])
+def test_a_change_of_the_responsible_entities_the_public_reads_is_a_published_change(
+    make_client: MakeClient, world: World, change: str
+) -> None:
+    """The public files name each recommendation's lead and supporting entities, public as soon as a
+    coordinator assigns them, and every entity by its name: renaming a ministry or reassigning a
+    recommendation changed the open data (its ETag moved) while its last published change stayed put,
+    so a reader comparing it with their last download concluded nothing had changed. A change of an
+    entity's contact details, which the public never reads, still leaves it where it is."""
+    site = make_client(**PUBLISHER)
+    before = site.get(METADATA).json()["last_published_change"]
+    entity = f"/api/v1/entities/{world.justice}"
+    internal = {"contact_phone": "+51-999-000-222"}
+    etag = site.get(entity, headers=world.coordinator).headers["ETag"]
+    answer = site.patch(entity, json=internal, headers={**world.coordinator, "If-Match": etag})
+    assert answer.status_code == 200, answer.text
+    assert site.get(METADATA).json()["last_published_change"] == before
+    body: dict[str, object]
+    if change == "entity renamed":
+        url, body = entity, {"name": "Ministry of Justice and Human Rights"}
+    else:
+        url = f"/api/v1/recommendations/{world.rec['P1']}"
+        key = "lead_entity_id" if change == "lead entity changed" else "supporting_entity_ids"
+        body = {key: world.labour if key == "lead_entity_id" else []}
+    etag = site.get(url, headers=world.coordinator).headers["ETag"]
+    answer = site.patch(url, json=body, headers={**world.coordinator, "If-Match": etag})
+    assert answer.status_code == 200, answer.text
+    after = site.get(METADATA).json()["last_published_change"]
+    assert after > before
+    assert datetime.fromisoformat(after) > datetime.now(UTC) - timedelta(minutes=1)
