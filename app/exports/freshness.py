@@ -7,10 +7,12 @@ and priority (``published_at``: a coordinator's working change is not public unt
 its time is not either), a published action or cluster (``updated_at``), and what a published
 action shows: its published progress updates (``published_at``), its indicators (``updated_at``)
 and their approved values (``reviewed_at``); and the last time something left the public's view,
-which those rows no longer show: the audit trail's ``progress.unpublish``, and the ``action.update``
+which those rows no longer show: a recommendation's ``withdrawn_at`` (an import's withdrawal, or a
+manual one archived; restoring one is the trail's ``recommendation.unarchive``), the audit trail's
+``progress.unpublish``, and the ``action.update``
 or ``cluster.update`` that changed ``published`` or ``archived`` (a withdrawal, or a publication
 counted already); and the responsible entities the public reads (the trail's ``recommendation.update``
-of a lead or supporting entity, ``entity.update`` of a name or acronym). It is one statement of eleven
+of a lead or supporting entity, ``entity.update`` of a name or acronym). It is one statement of thirteen
 ``max()``; a change of
 internal fields alone (notes, budgets) of a published action can move it too, since those rows
 carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
@@ -66,6 +68,10 @@ def _withdrawals() -> list[Any]:
     reading through the index on ``action`` (one ``OR`` of them would read the whole trail)."""
     before = cast(AuditEvent.before, String)  # JSON on SQLite, JSONB on PostgreSQL: their text
     return [
+        # A recommendation withdrawn (by an import, or archived by hand) leaves the public files; one
+        # archived by hand and restored comes back with its own time unchanged.
+        _newest(Recommendation.withdrawn_at, Recommendation.withdrawn.is_(True)),
+        _newest(AuditEvent.at, AuditEvent.action == "recommendation.unarchive"),
         _newest(AuditEvent.at, AuditEvent.action == "progress.unpublish"),
         _newest(
             AuditEvent.at,

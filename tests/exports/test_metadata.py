@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import Engine
 
 from app.exports.schemas import PublicExportRow
 from tests.exports.files import PUBLIC, STAFF, csv_header, rows_of
+from tests.factories import import_records, record
 from tests.public.conftest import MakeClient
 from tests.public.world import World
 
@@ -268,3 +270,19 @@ def test_a_change_of_the_responsible_entities_the_public_reads_is_a_published_ch
     after = site.get(METADATA).json()["last_published_change"]
     assert after > before
     assert datetime.fromisoformat(after) > datetime.now(UTC) - timedelta(minutes=1)
+
+
+def test_withdrawing_a_recommendation_or_restoring_it_is_a_published_change(
+    client: TestClient, engine: Engine
+) -> None:
+    """A coordinator archives a manual recommendation (an import withdraws the feed's the same way):
+    it leaves every public file, yet the last published change stayed put, the recommendation's own
+    time no longer counting once withdrawn; restoring it did not move it either."""
+    import_records(engine, [record("M-QZ", "<p>9. qz manual recommendation.</p>")], source="manual")
+    rec_id = client.get("/api/v1/recommendations").json()["items"][0]["id"]
+    times = [client.get(METADATA).json()["last_published_change"]]
+    for step in ("archive", "unarchive"):
+        answer = client.post(f"/api/v1/recommendations/{rec_id}/{step}")
+        assert answer.status_code == 200, answer.text
+        times.append(client.get(METADATA).json()["last_published_change"])
+    assert None not in times and times[0] < times[1] < times[2], times
