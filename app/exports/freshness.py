@@ -8,11 +8,12 @@ its time is not either), a published action or cluster (``updated_at``), and wha
 action shows: its published progress updates (``published_at``), its indicators (``updated_at``)
 and their approved values (``reviewed_at``); and the last time something left the public's view,
 which those rows no longer show: a recommendation's ``withdrawn_at`` (an import's withdrawal, or a
-manual one archived; restoring one is the trail's ``recommendation.unarchive``), the audit trail's
+manual one archived; restoring one is the trail's ``recommendation.unarchive``), a copy linked to its
+UHRI record or unlinked (the link's ``updated_at``), the audit trail's
 ``progress.unpublish``, and the ``action.update``
 or ``cluster.update`` that changed ``published`` or ``archived`` (a withdrawal, or a publication
 counted already); and the responsible entities the public reads (the trail's ``recommendation.update``
-of a lead or supporting entity, ``entity.update`` of a name or acronym). It is one statement of thirteen
+of a lead or supporting entity, ``entity.update`` of a name or acronym). It is one statement of fourteen
 ``max()``; a change of
 internal fields alone (notes, budgets) of a published action can move it too, since those rows
 carry one ``updated_at``, but never shows what changed. "Last import" is the end of the newest import run
@@ -39,6 +40,7 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
     RecommendationLocal,
+    SourceLink,
 )
 from app.recommendations import kept
 
@@ -72,6 +74,9 @@ def _withdrawals() -> list[Any]:
         # archived by hand and restored comes back with its own time unchanged.
         _newest(Recommendation.withdrawn_at, Recommendation.withdrawn.is_(True)),
         _newest(AuditEvent.at, AuditEvent.action == "recommendation.unarchive"),
+        # A copy linked to its UHRI record leaves the public files (the record stands for both), one
+        # unlinked comes back as a recommendation of its own: the link's time.
+        _newest(SourceLink.updated_at),
         _newest(AuditEvent.at, AuditEvent.action == "progress.unpublish"),
         _newest(
             AuditEvent.at,

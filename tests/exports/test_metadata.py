@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from app.exports.schemas import PublicExportRow
 from tests.exports.files import PUBLIC, STAFF, csv_header, rows_of
-from tests.factories import import_records, record
+from tests.factories import ids_by_external_id, import_records, record
 from tests.public.conftest import MakeClient
 from tests.public.world import World
 
@@ -283,6 +283,24 @@ def test_withdrawing_a_recommendation_or_restoring_it_is_a_published_change(
     times = [client.get(METADATA).json()["last_published_change"]]
     for step in ("archive", "unarchive"):
         answer = client.post(f"/api/v1/recommendations/{rec_id}/{step}")
+        assert answer.status_code == 200, answer.text
+        times.append(client.get(METADATA).json()["last_published_change"])
+    assert None not in times and times[0] < times[1] < times[2], times
+
+
+def test_linking_a_copy_to_its_uhri_record_or_unlinking_it_is_a_published_change(
+    client: TestClient, engine: Engine
+) -> None:
+    """A coordinator links a manual copy to its UHRI record (the copy leaves every public file: the
+    record stands for both) or unlinks it (it is a public recommendation of its own again): the
+    public files changed, the last published change did not."""
+    import_records(engine, [record("crc-peru", "Adopt a law on child labour", countries=["Peru"])])
+    copy = record("manual-crc", "Protect children from hazardous work", source="manual", countries=["Peru"])
+    import_records(engine, [copy], source="manual")
+    ids = ids_by_external_id(engine)
+    times = [client.get(METADATA).json()["last_published_change"]]
+    for step in ("link", "unlink"):
+        answer = client.post(f"/api/v1/recommendations/{ids['crc-peru']}/sources/{ids['manual-crc']}/{step}")
         assert answer.status_code == 200, answer.text
         times.append(client.get(METADATA).json()["last_published_change"])
     assert None not in times and times[0] < times[1] < times[2], times
