@@ -172,10 +172,13 @@ def _snapshot_version(conn: Connection) -> str:
 
 def _data_tag(request: Request, version: str) -> str:
     """A weak ETag of a public export: the data version (newest import run and newest audit event:
-    every change of published data writes one), the query and the site's address (its rows link
-    there). The bytes differ from one build of a file to the next (an XLSX holds its creation time);
-    what they say does not."""
-    return data_etag(version, request.url.path, request.url.query, site_address(request))
+    every change of published data writes one), the query, the site's address (its rows link there)
+    and the publisher settings (an XLSX's about sheet and every file's Link header name the licence).
+    The bytes differ from one build of a file to the next (an XLSX holds its creation time); what they
+    say does not."""
+    return data_etag(
+        version, request.url.path, request.url.query, site_address(request), str(_publisher(request))
+    )
 
 
 def _charge_export(request: Request) -> None:

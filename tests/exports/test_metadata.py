@@ -304,3 +304,20 @@ def test_linking_a_copy_to_its_uhri_record_or_unlinking_it_is_a_published_change
         assert answer.status_code == 200, answer.text
         times.append(client.get(METADATA).json()["last_published_change"])
     assert None not in times and times[0] < times[1] < times[2], times
+
+
+def test_an_export_under_a_new_licence_or_publisher_is_not_answered_not_modified(
+    make_client: MakeClient, world: World
+) -> None:
+    """The public exports' ETag was the data and the query alone: once the instance named another
+    licence or publisher, a reader (or a cache) revalidating its file got 304 and kept the one whose
+    about sheet and Link header named the old licence. The tag now covers the publisher settings,
+    as the public report's does."""
+    url = f"{PUBLIC}.xlsx?q=qz"
+    tag = make_client(**PUBLISHER).get(url).headers["ETag"]
+    assert make_client(**PUBLISHER).get(url, headers={"If-None-Match": tag}).status_code == 304
+    relicensed = make_client(**{**PUBLISHER, "data_licence": "CC BY-SA 4.0"})
+    answer = relicensed.get(url, headers={"If-None-Match": tag})
+    assert answer.status_code == 200 and answer.headers["ETag"] != tag
+    assert _about(answer.content)["licence"] == "CC BY-SA 4.0"
+    assert relicensed.head(url, headers={"If-None-Match": tag}).headers["ETag"] == answer.headers["ETag"]
