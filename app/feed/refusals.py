@@ -100,12 +100,14 @@ OTHER_IMPORT_SAVED = {
         "this is a UPR Info database export, not %(this)s: save the workbook as 'CSV UTF-8', then import "
         "it with `nrtd import upr-info` (in the staff workspace: 'UPR Info database (CSV)')"
     ),
-    "csv": _(
-        "this is the template of manual recommendations, not %(this)s: save the workbook as 'CSV UTF-8', "
-        "then import it with `nrtd import csv` (in the staff workspace: 'Template of manual recommendations "
-        "(CSV or Excel)')"
-    ),
 }
+# The template's workbook was once told to be saved as CSV first: `nrtd import csv` reads the workbook
+# as it is now (OTHER_IMPORT["csv"]). Still read back, so that an old run's page says it in its language.
+FORMER_TEMPLATE_SAVED = _(
+    "this is the template of manual recommendations, not %(this)s: save the workbook as 'CSV UTF-8', "
+    "then import it with `nrtd import csv` (in the staff workspace: 'Template of manual recommendations "
+    "(CSV or Excel)')"
+)
 # The same refusals as runs stored them before the template was named for both its files (CSV or
 # Excel): still read back, so that an old run's page says them in its language.
 FORMER_TEXT_NOT_A_ZIP = _(
@@ -243,7 +245,8 @@ _FIXED = frozenset(
 _WITH_VALUES = (
     INPUT_REJECTED, REFUSED, CANNOT_BE_IMPORTED, NOT_A_CSV, WORKBOOK_NOT_A_CSV, NOT_THE_JSON_EXPORT,
     NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
-    *OTHER_IMPORT_SAVED.values(), *FORMER_OTHER_IMPORT, UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS,
+    *OTHER_IMPORT_SAVED.values(), FORMER_TEMPLATE_SAVED, *FORMER_OTHER_IMPORT,
+    UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS,
     ALSO_SPELT,
     UPR_INFO_MISSING_COLUMNS,
     TEMPLATE_UNKNOWN_COLUMNS, TEMPLATE_MISSING_COLUMNS, COLUMN_TWICE, NOT_AN_ISO_DATE, NOT_AN_ISO_DATE_TIME,

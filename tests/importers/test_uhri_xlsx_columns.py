@@ -157,10 +157,10 @@ def test_a_workbook_of_another_import_is_named(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "e.xlsx", [{"mechanism": "IACHR", "text_en": "Adopt"}], columns=columns)
     with pytest.raises(MalformedInput) as refused:
         read_all(path)
+    # Not "save the workbook as 'CSV UTF-8'" first: `nrtd import csv` reads the template's workbook.
     assert str(refused.value) == (
-        "this is the template of manual recommendations, not a UHRI search export: save the workbook as "
-        "'CSV UTF-8', then import it with `nrtd import csv` (in the staff workspace: 'Template of manual "
-        "recommendations (CSV or Excel)')"
+        "this is the template of manual recommendations, not a UHRI search export: import it with "
+        "`nrtd import csv` (in the staff workspace: 'Template of manual recommendations (CSV or Excel)')"
     )
     upr_info = ["To", "To-Rgrp", "Text", "From", "From-Rgrp", "Response", "Action", "Issue", "Session"]
     path = write_xlsx(tmp_path / "u.xlsx", [{"To": "Peru", "Text": "Adopt"}], columns=upr_info)
