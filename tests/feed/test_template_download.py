@@ -114,6 +114,27 @@ def test_older_templates_example_row_is_passed_over(tmp_path: Path) -> None:
     assert [getattr(item, "external_id", None) for item in records] == ["ACHPR-LSO-2023-17", "MY-1"]
 
 
+def test_a_translation_row_of_the_older_example_is_passed_over_with_it(tmp_path: Path) -> None:
+    """The older example with its French row directly below (as docs/csv-template.md's example printed
+    it): the French row was imported alone, a recommendation of the example's with a French text only.
+    Now passed over with the row it translates, and named with it."""
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "external_id,mechanism,text,language,countries\r\n"
+        'ACHPR-LSO-2023-17,ACHPR,"17. Criminalise marital rape and adopt a comprehensive law on '
+        'gender-based violence, in line with Article 4 of the Maputo Protocol.",en,Lesotho\r\n'
+        "ACHPR-LSO-2023-17,ACHPR,17. Ériger le viol conjugal en infraction.,fr,Lesotho\r\n"
+        "MY-1,ACHPR,3. Ratify the protocol.,en,Lesotho\r\n",
+        encoding="utf-8",
+    )
+    notes: list[str] = []
+    records = list(read_csv_template(path, on_note=notes.append))
+    assert [getattr(item, "external_id", None) for item in records] == ["MY-1"]
+    assert notes == [
+        "the template's example row (external_id 'ACHPR-LSO-2023-17') was not imported: row(s) 2, 3"
+    ]
+
+
 def test_template_is_what_the_export_writes_for_its_example(client: TestClient, tmp_path: Path) -> None:
     """The app's copy of the example row and the importer's writer agree, the example's id aside."""
     path = tmp_path / "template.csv"

@@ -94,15 +94,18 @@ def template_records(
     rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
     seen: dict[str, int] = {}
     examples: dict[str, list[int]] = {}  # the example rows passed over, by their id
+    example_above = ""  # the id of the example row just passed over: its translations go with it
     data_rows = 0
     for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
         if not any(cell.strip() for cell in row):
             continue
         example_id = _cell(row, columns["external_id"]) if "external_id" in columns else ""
         example_text = _cell(row, columns["text"]) if "text" in columns else ""
-        if example_id and is_example(example_id, example_text):
+        if example_id and (example_id == example_above or is_example(example_id, example_text)):
             examples.setdefault(example_id, []).append(number)
+            example_above = example_id
             continue
+        example_above = ""
         data_rows += 1
         position = f"row {number}"
         if held is not None and not (held.explicit_id and example_id == held.record.external_id):
