@@ -135,6 +135,22 @@ def test_a_translation_row_of_the_older_example_is_passed_over_with_it(tmp_path:
     ]
 
 
+def test_the_documented_example_imports_as_it_says(tmp_path: Path) -> None:
+    """docs/csv-template.md, "Example": "the first two rows are one recommendation in English and
+    French; the third ... gets a derived one". Its first row was the former template's example, so a
+    copy of it imported the French row alone and said the example was not imported."""
+    doc = (Path(__file__).parents[2] / "docs" / "csv-template.md").read_text(encoding="utf-8")
+    block = doc.split("## Example", 1)[1].split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.csv"
+    path.write_text(block, encoding="utf-8")
+    notes: list[str] = []
+    records = [item for item in read_csv_template(path, on_note=notes.append)]
+    assert all(isinstance(item, SourceRecord) for item in records) and notes == []
+    first, third = (item for item in records if isinstance(item, SourceRecord))
+    assert sorted(first.texts) == ["en", "fr"] and first.countries == ["Lesotho"]
+    assert third.texts["en"].startswith("The Commission is concerned") and third.external_id
+
+
 def test_template_is_what_the_export_writes_for_its_example(client: TestClient, tmp_path: Path) -> None:
     """The app's copy of the example row and the importer's writer agree, the example's id aside."""
     path = tmp_path / "template.csv"
