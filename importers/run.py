@@ -119,6 +119,7 @@ class UhriImport:
         self.downloads: dict[str, DownloadResult] = {}  # by language, for a URL
         self.files: dict[str, Path] = {}  # by language, what the run reads
         self.first_loaded = False  # whether the feed took the first-load path (then VACUUM after)
+        self.counts: Counts | None = None  # the run's counts, as the pipeline keeps them
 
     def run(self, work: Path) -> RunSummary:
         if _is_url(self.spec.location):
@@ -165,6 +166,7 @@ class UhriImport:
 
     def _feed(self, upserter: Upserter) -> None:
         """The run's records into the pipeline: the primary language's, then the others' texts."""
+        self.counts = upserter.counts
         primary, *others = self.spec.languages
         path = self.files[primary]
         if self.spec.format == "json":
@@ -221,7 +223,15 @@ class UhriImport:
         return _download(self.settings, url, work / lang / _downloaded_name(url, lang), known, self.progress)
 
     def _save_validators(self, conn: Connection, run_id: int) -> None:
-        """The downloads' validators, for the next run's conditional requests (in the run's transaction)."""
+        """The downloads' validators, for the next run's conditional requests (in the run's transaction).
+
+        A validator stands for "the stored records are what this URL's export held": a run that
+        changed records (a local file, the search page's XLSX, another URL or scope) forgets them all,
+        so that the next download is read in full rather than answered 304 over what this run wrote.
+        """
+        counts = self.counts
+        if counts is not None and (counts.created or counts.updated or counts.withdrawn):
+            conn.execute(delete(FeedValidator))
         scope = _scope(self.spec)
         for lang, result in self.downloads.items():
             url = self.urls[lang]
