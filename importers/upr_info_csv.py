@@ -166,8 +166,9 @@ def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
     if where is None:  # cannot happen for a file that failed to decode; keep the decoder's words
         return refusals.refusal(file_refusals.CANNOT_DECODE, encoding=encoding, reason=exc.reason)
     line, byte = where
+    # Only an encoding named with --encoding fails here (a detected one decodes every byte).
     return refusals.refusal(
-        file_refusals.CANNOT_DECODE_AT, encoding=encoding, byte=repr(byte), line=line, reason=exc.reason
+        file_refusals.CANNOT_DECODE_AT_NAMED, encoding=encoding, byte=repr(byte), line=line, reason=exc.reason
     )
 
 

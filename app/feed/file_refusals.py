@@ -63,7 +63,15 @@ NOT_IN_ENCODING = _(
 WINDOWS_LETTER = _("%(letter)s in Windows-1252, the encoding of Excel's plain 'CSV'")
 UNKNOWN_ENCODING = _("unknown text encoding %(encoding)s")
 CANNOT_DECODE = _("cannot decode the file as %(encoding)s: %(reason)s")
-CANNOT_DECODE_AT = _("cannot decode the file as %(encoding)s: byte %(byte)s on line %(line)s (%(reason)s)")
+# A file not in the encoding named with --encoding: what to do about it. Runs stored before the advice
+# was added said FORMER_CANNOT_DECODE_AT, still read back (WITH_VALUES_FORMER).
+FORMER_CANNOT_DECODE_AT = _(
+    "cannot decode the file as %(encoding)s: byte %(byte)s on line %(line)s (%(reason)s)"
+)
+CANNOT_DECODE_AT_NAMED = _(
+    "cannot decode the file as %(encoding)s: byte %(byte)s on line %(line)s (%(reason)s): the file is in "
+    "another encoding; leave --encoding out to have it detected, or name the one it was saved in"
+)
 CANNOT_DECODE_NAME_IT = _(
     "cannot decode the file as %(encoding)s: %(reason)s; name the file's encoding, or leave it out to have "
     "it detected"
@@ -144,8 +152,11 @@ WITH_VALUES = (
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING, UNMARKED_UTF16, NO_LEGACY_ENCODING,
-    WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT, CANNOT_DECODE_NAME_IT, MIXED_ENCODINGS,
+    WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT_NAMED, CANNOT_DECODE_NAME_IT,
+    MIXED_ENCODINGS,
     ON_LINE, READ_AS_LEGACY_ENCODING, ONLY_THE_EXAMPLE, EXAMPLE_PASSED_OVER, ROWS_ABOVE_HEADER, SHEET_READ,
     IN_SHEET,
     UHRI_WORKBOOK,
 )  # fmt: skip
+# Messages of earlier releases, read back from the runs that stored them.
+WITH_VALUES_FORMER = (FORMER_CANNOT_DECODE_AT,)
