@@ -79,6 +79,20 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
                 limit=max_ratio,
             )
             raise MalformedInput(refusals.refusal(refusals.REFUSED, reason=bomb))
+    _refuse_other_archive(members)
+
+
+def _refuse_other_archive(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a ZIP archive that is no workbook, naming what it holds: openpyxl's refusal ("There is no
+    item named '[Content_Types].xml' in the archive") says nothing of what to do."""
+    names = [member.filename for member in members]
+    files = [name for name in names if not name.endswith("/")]
+    if "[Content_Types].xml" in names or not files:
+        return  # a workbook (or an archive of nothing, which openpyxl refuses in its words)
+    more = refusals.refusal(file_refusals.AND_MORE, count=f"{len(files) - 3:,}") if files[3:] else ""
+    named = ", ".join(map(repr, files[:3]))
+    other = refusals.refusal(file_refusals.ZIP_NOT_A_WORKBOOK, files=named, more=more)
+    raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=other))
 
 
 def _not_a_zip(head: bytes, exc: Exception) -> str:

@@ -41,6 +41,12 @@ ZIP_BOMB = _(
     "%(member)s would unpack %(compressed)s bytes to %(size)s (%(ratio)s times, more than %(limit)s): a "
     "zip bomb"
 )
+# A ZIP archive that is no workbook (no [Content_Types].xml, which every XLSX holds): a workbook or
+# another file zipped to be sent by e-mail. Its files are named, up to three (AND_MORE: how many else).
+ZIP_NOT_A_WORKBOOK = _(
+    "this is a ZIP archive holding %(files)s%(more)s, not a workbook: extract the file from it and import "
+    "that file"
+)
 TOO_MANY_ROWS = _("more than %(rows)s rows, Excel's own limit")
 NO_VISIBLE_SHEET = _("the workbook has no visible worksheet")
 CORRUPT_SHEET = _("corrupt worksheet: %(error)s")
@@ -150,6 +156,7 @@ FIXED = (
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
+    ZIP_NOT_A_WORKBOOK,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING, UNMARKED_UTF16, NO_LEGACY_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT_NAMED, CANNOT_DECODE_NAME_IT,

@@ -60,6 +60,10 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     bomb = folder / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (17 << 20))
+    zipped = io.BytesIO()  # files zipped to be sent, no workbook
+    with zipfile.ZipFile(zipped, "w") as archive:
+        for name in ("a.csv", "b.csv", "c.csv", "d.csv"):
+            archive.writestr(name, b"mechanism,text\n")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(uhri_xlsx, "MAX_ROWS", 1)
         too_long = _refused(list, uhri_xlsx.read_uhri_xlsx(write_xlsx(folder / "rows.xlsx", [upr_row()])))
@@ -144,6 +148,7 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _refused(list, read_xlsx_template(formula)),  # the UHRI export as the template
         _refused(detect_encoding, unmarked),  # UTF-16 without its byte-order mark
         _refused(detect_encoding, dos),  # Excel's "CSV (MS-DOS)"
+        _refused(check_archive, zipped),
     ]
 
 

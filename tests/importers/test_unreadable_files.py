@@ -276,3 +276,31 @@ def test_a_libreoffice_workbook_is_named_for_what_it_is(
     assert_failed(engine, run, fragment)
     assert "Content_Types" not in (run.message or "")
     assert existing()
+
+
+@pytest.mark.parametrize("importer", ["csv", "uhri"])
+def test_a_zip_archive_holding_the_file_is_named_with_what_it_holds(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool], importer: str
+) -> None:
+    """The search export or the template zipped to be sent by e-mail, given as it came: refused as "not
+    an XLSX spreadsheet: \"There is no item named '[Content_Types].xml' in the archive\"", a library's
+    words, with nothing to do about them. It is named a ZIP archive, with what it holds."""
+    path = tmp_path / "recommendations.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("exports/", b"")
+        archive.writestr("exports/uhri-search-export.xlsx", UHRI_XLSX.read_bytes())
+
+    run = (
+        import_csv_template(engine, settings, path)
+        if importer == "csv"
+        else import_uhri(engine, settings, str(path))
+    )
+
+    assert_failed(
+        engine,
+        run,
+        "not an XLSX spreadsheet: this is a ZIP archive holding 'exports/uhri-search-export.xlsx', not a "
+        "workbook: extract the file from it and import that file",
+    )
+    assert "Content_Types" not in (run.message or "")
+    assert existing()
