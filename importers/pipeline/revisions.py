@@ -68,7 +68,7 @@ class _Revising(_Writing):
             # Languages this run does not carry keep their stored text.
             old_texts = {lang: old["texts"].get(lang) for lang in canonical["texts"]}
             diff = _diff({**old, "texts": old_texts}, canonical, record.source)
-            if old["withdrawn"]:
+            if old["withdrawn"] and self.reinstates:
                 diff["withdrawn"] = {"old": True, "new": False}
             if not diff:
                 # The same content in another shape (plain text for HTML): nothing to write.
@@ -89,13 +89,9 @@ class _Revising(_Writing):
         self.conn.execute(insert(Revision), revisions)
         for rec_id, p in writes:
             values = self._row_values(p)
-            values.update(
-                needs_review=True,
-                withdrawn=False,
-                withdrawn_at=None,
-                updated_run_id=self.run_id,
-                updated_at=now,
-            )
+            values.update(needs_review=True, updated_run_id=self.run_id, updated_at=now)
+            if self.reinstates:
+                values.update(withdrawn=False, withdrawn_at=None)
             self.conn.execute(update(Recommendation).where(Recommendation.id == rec_id).values(**values))
         self.conn.execute(delete(RecommendationTerm).where(RecommendationTerm.recommendation_id.in_(ids)))
         for rec_id, p in writes:

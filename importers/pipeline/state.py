@@ -60,6 +60,13 @@ class _UpserterState:
         self.twins: dict[str, list[Twin]] = {}  # by key: rows stored twice under it (``stored``)
         self.notes: list[str] = []  # what the run's message says besides its counts
 
+    @property
+    def reinstates(self) -> bool:
+        """Whether a withdrawn record the run holds again comes back: a feed's withdrawal is the feed's
+        to undo, but a manual recommendation is withdrawn only by a coordinator's archive
+        (docs/recommendation-work.md), which a template import holding it again leaves as it is."""
+        return self.source != "manual"
+
     def key(self, external_id: str) -> str:
         """The key a record is matched on (stored, seen before in this run): ``record_key``."""
         return record_key(self.source, external_id)

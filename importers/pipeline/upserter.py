@@ -96,7 +96,7 @@ class Upserter(_Languages):
             if stored is None:
                 batch.new.append(p)
                 p.row = self._new_row(p, now_value)
-            elif stored.content_hash == item.content_hash and not stored.withdrawn:
+            elif stored.content_hash == item.content_hash and not (stored.withdrawn and self.reinstates):
                 batch.known.append((self.key(record.external_id), stored.id))
             else:
                 batch.changed.append((stored.id, p))
