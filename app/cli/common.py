@@ -91,7 +91,8 @@ AllOpt = Annotated[
 AllowEmptyOpt = Annotated[
     bool,
     typer.Option(
-        "--allow-empty", help="Succeed even when no record of the file concerns the State (else exit 1)"
+        "--allow-empty",
+        help="Succeed when the file holds no record, or none concerning the State (else exit 1)",
     ),
 ]
 AllowWithdrawOpt = Annotated[
