@@ -254,9 +254,19 @@ def shown_size(size: int, page: StaffPage) -> str:
 
 
 def _too_large(page: StaffPage, settings: Settings) -> str:
-    return page.gettext("The file is larger than %(size)s, the largest upload this server accepts.") % {
+    """What happened and what to do: a file of rows imported in parts is the same as whole (an upload
+    never withdraws), and `nrtd import` on the server reads a file of any size."""
+    too_large = page.gettext("The file is larger than %(size)s, the largest upload this server accepts.") % {
         "size": shown_size(settings.upload_max_bytes, page)
     }
+    return (
+        too_large
+        + " "
+        + page.gettext(
+            "Split it into smaller files and upload each, or ask an administrator to import it on the server "
+            "with nrtd import."
+        )
+    )
 
 
 @router.post("/imports/run-scheduled")

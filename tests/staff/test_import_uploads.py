@@ -261,6 +261,11 @@ def test_a_file_over_the_limit_is_a_413_page(make_app: MakeApp, engine: Engine, 
         assert answer.headers["content-type"].startswith("text/html")
         assert "The file is too large" in answer.text
         assert "The file is larger than 2 KB, the largest upload this server accepts." in answer.text
+        # What to do about it, not only what happened.
+        assert (
+            "Split it into smaller files and upload each, or ask an administrator to import it on the "
+            "server with nrtd import." in answer.text
+        )
     assert snapshot(engine, skip=NOT_DATA) == before
     # The limit written the page's way: "2 Ko" in French, a decimal comma for a limit of 1.5 MB.
     assert "2 Ko au maximum." in staff.get("/staff/imports?lang=fr").text
