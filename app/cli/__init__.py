@@ -19,6 +19,7 @@ from app.cli.common import (
     EXIT_LOCKED,
     EXIT_USAGE,
     HELP,
+    NOT_STARTED,
     Group,
     database,
     known_country,
@@ -228,7 +229,7 @@ def dedupe(
                 # No import run holds this pass: its last statement moves the data version.
                 bump_data_version(conn)
     except ImportLocked as exc:
-        say(f"{exc.detail}; not started", "yellow")
+        say(f"{exc.detail}; {NOT_STARTED}", "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
     print(summary.line())
 

@@ -25,6 +25,8 @@ EXIT_USAGE = 2
 # stay green on it). A run that stored some, others rejected beside, exits 0.
 EXIT_ALL_REJECTED = 3
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+# After the lock's refusal ("another import is running (held by ...)"): what happened and what to do.
+NOT_STARTED = "not started: run it again when that one has finished"
 
 # Plain help (not typer's rich panels, which label every flag, --help included, "<bool>"); -h as --help.
 HELP: dict[str, object] = {"help_option_names": ["-h", "--help"]}

@@ -14,6 +14,7 @@ from app.cli.common import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_USAGE,
+    NOT_STARTED,
     AllOpt,
     AllowEmptyOpt,
     AllowWithdrawOpt,
@@ -69,7 +70,7 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         with runs_started(started), _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
-        say(mask_credentials(f"{exc.detail}; not started"), "yellow")
+        say(mask_credentials(f"{exc.detail}; {NOT_STARTED}"), "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
     except ImportUsageError as exc:
         say(mask_credentials(exc.detail), "red")

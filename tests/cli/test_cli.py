@@ -280,6 +280,8 @@ def test_second_import_exits_75_while_one_runs(engine: Engine, database_url: str
         result = nrtd(database_url, "import", "uhri", str(export))
     assert result.returncode == 75
     assert "another import is running" in result.stderr
+    # What to do: README's "try again later", said where the refusal is read (a cron log).
+    assert "; not started: run it again when that one has finished" in result.stderr
 
 
 @pytest.mark.slow
