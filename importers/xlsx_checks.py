@@ -82,10 +82,20 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
     _refuse_other_archive(members)
 
 
+# Another Office file's main part: a Word document or a presentation is a ZIP archive as a workbook is.
+_OTHER_OFFICE_PARTS = {"word/document.xml": refusals.KIND_DOCX, "ppt/presentation.xml": refusals.KIND_PPTX}
+
+
 def _refuse_other_archive(members: list[zipfile.ZipInfo]) -> None:
-    """Refuse a ZIP archive that is no workbook, naming what it holds: openpyxl's refusal ("There is no
-    item named '[Content_Types].xml' in the archive") says nothing of what to do."""
+    """Refuse a ZIP archive that is no workbook, naming what it is or holds: openpyxl's refusals ("There
+    is no item named '[Content_Types].xml' in the archive", "File contains no valid workbook part") say
+    nothing of what to do."""
     names = [member.filename for member in members]
+    if not any(name.startswith("xl/") for name in names):
+        for part, kind in _OTHER_OFFICE_PARTS.items():
+            if part in names:
+                other = refusals.refusal(refusals.THIS_IS, kind=kind)
+                raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=other))
     files = [name for name in names if not name.endswith("/")]
     if "[Content_Types].xml" in names or not files:
         return  # a workbook (or an archive of nothing, which openpyxl refuses in its words)

@@ -37,6 +37,9 @@ KIND_HTML = _("a web page (HTML)")
 KIND_XML = _("an XML or HTML document")
 KIND_JSON = _("a JSON document")
 KIND_NOT_JSON = _("not JSON (a CSV or other text file?)")
+# Office files that are ZIP archives as a workbook is, told by their main part (importers/xlsx_checks.py).
+KIND_DOCX = _("a Word document (.docx)")
+KIND_PPTX = _("a PowerPoint presentation (.pptx)")
 
 NOT_A_CSV = _(
     "this is %(kind)s, not a CSV file: a UHRI export is imported with `nrtd import uhri` "
@@ -236,6 +239,7 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_ODS, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
+        KIND_DOCX, KIND_PPTX,
         EMPTY_FILE, NO_RECORD, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME,
         QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
         *NAMED_IMPORTS.values(),

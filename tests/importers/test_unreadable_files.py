@@ -304,3 +304,28 @@ def test_a_zip_archive_holding_the_file_is_named_with_what_it_holds(
     )
     assert "Content_Types" not in (run.message or "")
     assert existing()
+
+
+@pytest.mark.parametrize(
+    ("part", "kind"),
+    [
+        ("word/document.xml", "a Word document (.docx)"),
+        ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)"),
+    ],
+)
+def test_another_office_file_is_named_for_what_it_is(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool], part: str, kind: str
+) -> None:
+    """The reports' Word template (or a presentation) chosen in the upload's file dialog instead of the
+    workbook: refused as "not an XLSX spreadsheet: File contains no valid workbook part", openpyxl's
+    words. Named for what it is, as a PDF is."""
+    path = tmp_path / "implementation-report.bin"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
+        archive.writestr("_rels/.rels", b'<?xml version="1.0"?><Relationships/>')
+        archive.writestr(part, b"<document/>")
+
+    for run in (import_csv_template(engine, settings, path), import_uhri(engine, settings, str(path))):
+        assert_failed(engine, run, f"not an XLSX spreadsheet: this is {kind}")
+        assert "workbook part" not in (run.message or "")
+    assert existing()
