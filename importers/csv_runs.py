@@ -113,6 +113,11 @@ def import_csv_template(
     the reports for good); a row naming no State is the instance's own. The template is never a
     full export: it never withdraws."""
     country_name = known_country(country, "--country") if country else None
+    tracked = known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() else None
+    if country_name is not None and country_name == tracked:
+        # The instance's own State typed out (a cron line): its rule, not another State's filter, so
+        # that the file imports as it does without the option.
+        country_name = country = None
     workbook = is_workbook(path)  # the template saved as an .xlsx workbook
     spec = RunSpec(
         "manual",
@@ -124,9 +129,7 @@ def import_csv_template(
         allow_empty=allow_empty,
         shown_as=shown_as,
     )
-    own = (
-        known_country(settings.country, "NRTD_COUNTRY") if settings.country.strip() and not country else None
-    )
+    own = tracked if not country else None
 
     notes: list[str] = []  # the template's example rows passed over, the workbook's sheet read
 

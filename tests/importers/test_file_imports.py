@@ -286,3 +286,21 @@ def test_on_a_one_state_instance_a_row_about_another_state_is_rejected(
     # An instance of every State keeps every row.
     everything = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
     assert (everything.counts.created, everything.counts.rejected) == (1, 0)
+
+
+def test_the_instances_own_state_named_with_country_keeps_the_instances_rule(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """`nrtd import csv FILE --country Peru` on an instance of Peru (the State typed out, as in a cron
+    line) silently skipped the row naming no State, which the instance keeps as its own, and passed
+    over the row about Lesotho instead of rejecting it with the reason README gives: the same file
+    imported two ways. Naming the instance's own State changes nothing."""
+    path = tmp_path / "manual.csv"
+    path.write_bytes(THREE_STATES.encode("utf-8"))
+    peru = settings.model_copy(update={"country": "PE"})
+
+    run = import_csv_template(engine, peru, path, country="Peru")
+
+    assert run.outcome == "succeeded", run.message
+    assert (run.counts.created, run.counts.rejected, run.counts.skipped) == (2, 1, 0)
+    assert "about Lesotho, not Peru" in run.rejections[0].reason
