@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import NotFound
 from app.models import Action, EvidenceFile, ProgressUpdate
-from app.plans.progress.service import published_progress
+from app.plans.progress.reading import published_progress
 
 
 def _update_is_public(session: Session, progress_id: int) -> bool:

@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.plans.actions.reading import sdg_sort_key, serving
 from app.plans.indicators.reading import public_values
-from app.plans.progress.service import published_progress
+from app.plans.progress.reading import published_progress
 from app.public import schemas
 from app.public.schemas import public_evidence_url
 from app.recommendations.reading import leading_only

@@ -37,8 +37,7 @@ from app.models import (
 )
 from app.models.local import RecommendationLocal
 from app.plans.actions.reading import serving
-from app.plans.progress.reading import visible_to
-from app.plans.progress.service import published_progress
+from app.plans.progress.reading import published_progress, visible_to
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
 from app.recommendations.service import check_filter_values, choose_text
 from app.reports.evidence import report_files

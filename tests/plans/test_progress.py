@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.plans.progress.service import published_progress
+from app.plans.progress.reading import published_progress
 from tests.accounts import create_entity
 from tests.plans.test_actions import audit_actions, audit_events, make_action, patch, problem_fields, today
 

@@ -1,10 +1,12 @@
 """Progress updates waiting for someone: submitted ones for the coordinators to approve or return, and
 drafts and returned ones for the focal points of the entity that wrote them (the ones they may still
-edit, see ``service._ensure_author_entity``)."""
+edit, see ``service._ensure_author_entity``); and the approved and published updates the public may
+see (``published_progress``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -147,3 +149,29 @@ def newer_status_approved(session: Session, update: ProgressUpdate) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def published_progress(
+    session: Session, action_ids: Iterable[int], reader: Actor | None = None
+) -> dict[int, list[ProgressUpdate]]:
+    """The approved and published updates of these actions, newest report first: all the public
+    may ever see (of published actions: the callers choose those). With ``reader``, only the ones
+    they may read (``readable_by``): a focal point does not get another entity's updates of
+    an unpublished action. Rows, not schemas: the public API builds its own allowlisted shape."""
+    ids = sorted(set(action_ids))
+    result: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    if not ids:
+        return result
+    rows = session.scalars(
+        select(ProgressUpdate)
+        .where(
+            ProgressUpdate.action_id.in_(ids),
+            ProgressUpdate.state == "approved",
+            ProgressUpdate.published.is_(True),
+            *([] if reader is None else readable_by(reader)),
+        )
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+    )
+    for row in rows:
+        result[row.action_id].append(row)
+    return result

@@ -2,12 +2,11 @@
 
 State machine: draft -> submitted; returned -> submitted; submitted -> approved | returned.
 Publishing applies to approved updates only; only approved and published updates ever reach
-the public (see ``published_progress``).
+the public (see ``reading.published_progress``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +30,7 @@ from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action, owns_action
 from app.plans.authorship import ensure_author_entity, ensure_key_writes_for_lead, written_by_entity
-from app.plans.progress.reading import newer_status_approved, readable_by
+from app.plans.progress.reading import newer_status_approved
 from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
@@ -115,32 +114,6 @@ def latest_approved(session: Session, action_id: int) -> ProgressOut | None:
         .limit(1)
     ).first()
     return _out(session, update) if update else None
-
-
-def published_progress(
-    session: Session, action_ids: Iterable[int], reader: Actor | None = None
-) -> dict[int, list[ProgressUpdate]]:
-    """The approved and published updates of these actions, newest report first: all the public
-    may ever see (of published actions: the callers choose those). With ``reader``, only the ones
-    they may read (``reading.readable_by``): a focal point does not get another entity's updates of
-    an unpublished action. Rows, not schemas: the public API builds its own allowlisted shape."""
-    ids = sorted(set(action_ids))
-    result: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    if not ids:
-        return result
-    rows = session.scalars(
-        select(ProgressUpdate)
-        .where(
-            ProgressUpdate.action_id.in_(ids),
-            ProgressUpdate.state == "approved",
-            ProgressUpdate.published.is_(True),
-            *([] if reader is None else readable_by(reader)),
-        )
-        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-    )
-    for row in rows:
-        result[row.action_id].append(row)
-    return result
 
 
 def list_progress(session: Session, action_id: int, actor: Actor | None = None) -> ProgressList:
