@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from app.staff.session import SESSION_COOKIE
 from tests import accounts
 from tests.conftest import MakeApp
+from tests.staff.report_world import two_recommendations
 
 
 class StaffClient:
@@ -94,3 +95,10 @@ def catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.staff.import_reasons import stand_in_catalogues
 
     stand_in_catalogues(monkeypatch)
+
+
+@pytest.fixture
+def reports_coordinator(committed_staff_login: StaffLogin, engine: Engine) -> StaffClient:
+    """A coordinator signed in, the two recommendations of tests/staff/report_world.py committed."""
+    two_recommendations(engine)
+    return committed_staff_login("coordinator")
