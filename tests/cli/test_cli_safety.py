@@ -1,7 +1,7 @@
-"""The ``nrtd`` command never damages or silently skips data (issue 9, first section): the demo,
-the schema, rejected records' reasons, an unusable database, -h and --version (country names and
-contradictory options: test_cli_country.py). Against the test database (SQLite file or
-PostgreSQL), run in this process (``tests.cli_runner``), and as processes of their own where a
+"""The ``nrtd`` command never damages or silently skips data (issue 9, first section): the schema,
+rejected records' reasons, an unusable database, -h and --version (country names and contradictory
+options: test_cli_country.py; the demo: test_cli_demo.py). Against the test database (SQLite file
+or PostgreSQL), run in this process (``tests.cli_runner``), and as processes of their own where a
 server would start."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, func, select, text
 from typer.testing import CliRunner
 
@@ -23,14 +22,11 @@ from app.core.config import Settings
 from app.core.setting_sources import unknown_settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
-from app.models.source_link import SourceLink
-from tests.apps import app_for
 from tests.cli.test_cli import NRTD, nrtd
 from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.fake_uhri import fake_uhri
-from tests.portal.test_pages import check_html
-from tests.uhri_records import snapshot, uhri_record, write_export
+from tests.uhri_records import uhri_record, write_export
 
 # Nothing listens on port 9 (discard) of the loopback: a connection is refused at once.
 UNREACHABLE = "postgresql://nrtd:s3cret-pass@127.0.0.1:9/nrtd"
@@ -46,100 +42,6 @@ def one_line_no_traceback(result: subprocess.CompletedProcess[str]) -> str:
 def recommendation_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(Recommendation)).scalar_one())
-
-
-# -- make run: a demo database of its own, the sample only into an empty one -------------------
-
-
-@pytest.mark.slow
-def test_make_run_uses_the_demo_database_and_never_imports_on_its_own() -> None:
-    recipe = subprocess.run(
-        ["make", "-n", "--no-print-directory", "run"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    commands = [line for line in recipe.splitlines() if "bin/nrtd " in line]
-    assert [line.split("bin/nrtd ", 1)[1].split()[0] for line in commands] == ["migrate", "demo", "serve"]
-    for line in commands:
-        assert "NRTD_DATABASE_URL=sqlite:///./demo.db" in line and "NRTD_DEMO=true" in line, line
-    assert "nrtd demo load" in recipe and "import uhri" not in recipe
-    assert commands[-1].endswith("serve --host 127.0.0.1 --port 8000"), commands[-1]
-
-
-@pytest.mark.slow
-def test_make_run_serves_on_the_port_asked_for() -> None:
-    # Before: the demo's port was written into the Makefile, so on a machine where another program
-    # has 8000 `make run` stopped ("another program already listens on 127.0.0.1:8000") with no way
-    # to give it another one but editing the Makefile.
-    recipe = subprocess.run(
-        ["make", "-n", "--no-print-directory", "run", "PORT=8950"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    serve = [line for line in recipe.splitlines() if "bin/nrtd serve" in line]
-    assert len(serve) == 1 and serve[0].endswith("serve --host 127.0.0.1 --port 8950"), recipe
-
-
-@pytest.mark.slow
-def test_demo_load_leaves_a_database_with_records_alone(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> None:
-    real = write_export(tmp_path / "real.json", [uhri_record(n) for n in range(1, 4)])
-    assert nrtd(database_url, "import", "uhri", str(real)).returncode == 0
-    before = snapshot(engine)
-    result = nrtd(database_url, "demo", "load", NRTD_DEMO="true")
-    assert result.returncode == 0, result.stderr
-    assert "already holds 3 recommendations: the sample is not loaded" in result.stderr
-    assert snapshot(engine) == before
-
-
-@pytest.mark.slow
-def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, database_url: str) -> None:
-    refused = nrtd(database_url, "demo", "load")
-    assert refused.returncode == 2 and "NRTD_DEMO=true" in refused.stderr
-    assert recommendation_count(engine) == 0
-    loaded = nrtd(database_url, "demo", "load", NRTD_DEMO="true", NRTD_COUNTRY="")
-    assert loaded.returncode == 0, loaded.stderr
-    with engine.connect() as conn:
-        run, upr_info = conn.execute(select(ImportRun).order_by(ImportRun.id)).all()
-        linked = conn.execute(select(func.count()).select_from(SourceLink)).scalar_one()
-    assert run.country == "Peru" and run.languages == "en,fr"  # no NRTD_COUNTRY: the sample's own State
-    assert run.created > 20
-    # Every record is new: created, none updated (its French text came with it), none "unchanged -46".
-    assert (run.created, run.updated, run.unchanged) == (
-        recommendation_count(engine) - upr_info.created,
-        0,
-        0,
-    )
-    # And the same recommendations from UPR Info, most linked to their UHRI record: the demo shows
-    # one recommendation across sources (its page's Sources section).
-    assert (upr_info.source, upr_info.country, upr_info.created, upr_info.rejected) == (
-        "upr-info",
-        "Peru",
-        11,
-        0,
-    )
-    assert linked == 9
-
-
-def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
-    notice = "synthetic sample, not real United Nations recommendations"
-    with TestClient(app_for(settings.model_copy(update={"demo": True}))) as client:
-        page = client.get("/").text
-        assert notice in page
-        check_html(page)
-        french = client.get("/", params={"lang": "fr"}).text
-        assert "échantillon synthétique" in french
-        assert notice in client.get("/recommendations/2147483647").text  # the error pages too
-        for path in ("/", "/staff/login"):
-            # In the banner: outside every landmark, a screen reader moving by landmarks skipped it.
-            banner = client.get(path).text.split("<header", 1)[1].split("</header>", 1)[0]
-            assert 'class="demo-notice"' in banner, path
-    with TestClient(app_for(settings)) as client:
-        assert notice not in client.get("/").text
-
-
-# -- the schema a server finds, a misspelt setting (the State it imports for: test_cli_country.py) --
 
 
 @pytest.mark.slow
