@@ -26,7 +26,6 @@ from importers.csv_runs import import_csv_template, import_upr_info
 from importers.run import import_uhri
 from tests import accounts
 from tests.conftest import SAMPLE, MakeApp, ModuleWorld
-from tests.factories import import_records, record
 
 # A coordinator's copy of UHRI's 116.4 (A/HRC/22/15) into the template, and a regional one.
 MANUAL = (
@@ -199,46 +198,6 @@ def test_a_link_follows_the_texts(world: World, db: Connection, client: TestClie
     summary = link_duplicates(db, actor="test")
     assert summary.dropped == [(built.copy_id, built.leader_id)]
     assert client.get(LIST).json()["total"] == total + 1
-
-
-def test_links_by_hand_and_refusals(client: TestClient, engine: Engine, settings: Settings) -> None:
-    """Link by hand: itself, an unknown record, a record of the same source (two UPR Info rows are two
-    of its recommendations) and a record linked elsewhere are refused."""
-    import_upr_info(engine, settings, SAMPLE / "upr-info-peru.csv")
-    first, second = _ids(engine, "upr-info")[:2]
-    with Session(engine) as session:
-        session_of_first = session.get_one(Recommendation, first).upr_session
-    copy = record(
-        "typed", "A copy typed by hand", source="manual", mechanism="UPR", upr_session=session_of_first
-    )
-    import_records(engine, [copy], source="manual")
-    (manual,) = _ids(engine, "manual")
-    assert client.post(f"{LIST}/{first}/sources/{first}/link").status_code == 422
-    assert client.post(f"{LIST}/{first}/sources/999999/link").status_code == 404
-    same_source = client.post(f"{LIST}/{first}/sources/{second}/link")
-    assert same_source.status_code == 422
-    assert same_source.json()["errors"] == [
-        {
-            "field": "other_id",
-            "reason": f"recommendation {second} is from the same source (UPR Info): only records of "
-            "different sources can be linked",
-        }
-    ]
-    focal_point = accounts.headers_for(
-        engine, "focal_point", entity_id=accounts.create_entity(engine, "Health")
-    )
-    assert client.post(f"{LIST}/{first}/sources/{manual}/link", headers=focal_point).status_code == 403
-    assert client.post(f"{LIST}/{first}/sources/{manual}/link").status_code == 200
-    assert client.post(f"{LIST}/{first}/sources/{manual}/unlink", headers=focal_point).status_code == 403
-    assert client.post(f"{LIST}/{second}/sources/{manual}/link").status_code == 409  # linked to first
-    assert client.post(f"{LIST}/{manual}/sources/{second}/link").status_code == 409  # manual is a copy
-    assert client.post(f"{LIST}/{first}/sources/{second}/unlink").status_code == 409  # not linked
-    sources = client.get(f"{LIST}/{manual}/sources").json()
-    assert [ref["link"] for ref in sources["items"]] == ["leading", "linked"]
-    # A manual link is kept by the pass, which finds nothing else to link (no UHRI records).
-    with engine.begin() as conn:
-        assert not link_duplicates(conn, actor="test").changed
-    assert client.get(LIST).json()["total"] == UPR_INFO_ROWS
 
 
 def _write(tmp_path: Path, text: str) -> Path:
