@@ -112,7 +112,12 @@ def test_exports_are_capped_per_client_and_in_all(
 ) -> None:
     app = make_app(export_concurrency=2, export_concurrency_per_client=1)
     coordinator, admin = headers_for("coordinator"), headers_for("admin")
-    with serve_app(app) as base, BatchGate(app.state.engine) as gate, httpx.Client(base_url=base) as http:
+    # A whole export read by one request: httpx's 5 s default is not enough on a loaded 2-core machine.
+    with (
+        serve_app(app) as base,
+        BatchGate(app.state.engine) as gate,
+        httpx.Client(base_url=base, timeout=60) as http,
+    ):
         gate.hold(1)  # every export waits at its first batch: all of them stay running
         with http.stream("GET", f"{PUBLIC}.csv?mechanism=CRC") as first:
             assert first.status_code == 200
