@@ -35,6 +35,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
 from app.core.unique import refuse_duplicates
+from app.entities.filter_ids import check_filter_ids
 from app.entities.service import check_responsible
 from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
@@ -159,6 +160,7 @@ refuse_duplicates("clusters", "name", _name_taken)
 
 
 def list_clusters(session: Session, params: ClusterListParams) -> ClusterPage:
+    check_filter_ids(session, {"lead_entity_id": ("entity", params.lead_entity_id)})
     conditions: list[ColumnElement[bool]] = [Cluster.archived == params.archived]
     if params.lead_entity_id is not None:
         conditions.append(Cluster.lead_entity_id == params.lead_entity_id)

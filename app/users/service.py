@@ -24,6 +24,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
 from app.core.unique import refuse_duplicates
+from app.entities.filter_ids import check_filter_ids
 from app.entities.service import entity_refs, require_entity
 from app.models import AuthToken, User
 from app.users.password_policy import password_problem
@@ -98,6 +99,7 @@ def focal_point_needs_entity(role: str, entity_id: int | None) -> None:
 
 
 def list_users(session: Session, params: UserListParams) -> UserPage:
+    check_filter_ids(session, {"entity_id": ("entity", params.entity_id)})
     conditions: list[ColumnElement[bool]] = []
     if params.role:
         conditions.append(User.role == params.role)

@@ -70,6 +70,10 @@ def test_the_list_filters_by_role_entity_status_and_text(staff_login: StaffLogin
     # A search longer than the box takes was told "Choose at most 320", a list's words, not a text's.
     too_long = admin.get("/staff/users", params={"q": "x" * 321})
     assert too_long.status_code == 422 and "Write at most 320 characters." in too_long.text
+    # An entity that does not exist is refused as the API refuses it, not answered with no users.
+    unknown = admin.get("/staff/users", params={"entity_id": 987654})
+    assert unknown.status_code == 422 and 'id="error-entity_id"' in unknown.text
+    assert "is not a known entity id" in unknown.text
 
 
 def test_the_list_pages_with_a_keyset_cursor(staff_login: StaffLogin, db: Connection) -> None:
@@ -374,9 +378,8 @@ def test_the_users_of_an_archived_entity_keep_their_filter(staff_login: StaffLog
     listed = admin.get(f"/staff/users?entity_id={closed}").text
     assert "past@example.org" in listed and "present@example.org" not in listed
     assert f'<option value="{closed}" selected>Ministry of the Past (archived)</option>' in listed
-    assert (
-        admin.get("/staff/users?entity_id=999999").status_code == 200
-    )  # an unknown one: no option, no error
+    # An unknown one is refused as the API refuses it (it once listed no users, which read as "none").
+    assert admin.get("/staff/users?entity_id=999999").status_code == 422
 
 
 def test_an_admin_resetting_their_own_password_is_told_they_will_be_signed_out(

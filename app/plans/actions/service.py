@@ -18,6 +18,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
 from app.core.row_locks import lock_for_write
 from app.core.time_zone import local_today
+from app.entities.filter_ids import check_filter_ids
 from app.feed.fields import fold, name_order, searched_form
 from app.feed.sdg import sdg_entries
 from app.models import (
@@ -47,7 +48,6 @@ from app.plans.actions.schemas import (
     RecommendationRef,
 )
 from app.plans.actions.store import ensure_own_action, load_action, owns_action
-from app.plans.filter_ids import check_filter_ids
 from app.plans.indicators.service import indicators_of
 from app.plans.progress.service import latest_approved
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page
+from app.entities.filter_ids import check_filter_ids
 from app.models import Action, ActionEntity, Indicator, IndicatorValue, User
-from app.plans.filter_ids import check_filter_ids
 from app.plans.indicators.schemas import QueuedValue, ValueListParams, ValuePage
 from app.plans.indicators.values import value_out
 

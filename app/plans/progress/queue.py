@@ -21,10 +21,10 @@ from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.core.pagination import CURSOR_FIELD, CursorOrder, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
+from app.entities.filter_ids import check_filter_ids
 from app.feed.fields import name_order
 from app.models import Action, Entity, ProgressUpdate, User
 from app.plans.actions.schemas import EntityRef
-from app.plans.filter_ids import check_filter_ids
 from app.plans.progress.queue_schemas import (
     ActionTitle,
     AuthorRef,

@@ -1,7 +1,9 @@
-"""The id filters of the plans' staff lists (actions, progress updates, indicator values) refuse an
-id that names nothing (422 naming the parameter and the value), as the recommendations' filters do
-(``app.recommendations.filter_values``): an entity or action that does not exist would otherwise
-select nothing, which reads as "none yet" rather than "you mistyped".
+"""The id filters of the staff lists (actions, progress updates, indicator values, clusters, users)
+refuse an id that names nothing (422 naming the parameter and the value), as the recommendations'
+filters do (``app.recommendations.filter_values``): an entity or action that does not exist would
+otherwise select nothing, which reads as "none yet" rather than "you mistyped". It lives with the
+entities because every domain with such a filter already depends on them, and the entity is the id
+most of these lists filter by.
 
 Staff lists only: the public's action list answers a cluster or recommendation it may not show as
 an unknown one (``app.public.actions``), so that a 422 cannot tell that it exists.
