@@ -155,8 +155,11 @@ def put_report_template(
     tags=["reports"],
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove the State's Word template: reports use the shipped one again",
-    description="Audited. 404 when no template was uploaded.",
+    description="404 when no template was uploaded (or it was removed already). `If-Match`: the "
+    "`ETag` of `GET /reports/template`: without it 428, and 412 when another template was uploaded "
+    "since. Audited.",
+    responses=problem_responses(412, 428),
 )
-def delete_report_template(db: DbSession, actor: Manager) -> Response:
-    state_template.remove(db, actor)
+def delete_report_template(db: DbSession, actor: Manager, if_match: IfMatch = None) -> Response:
+    state_template.remove(db, actor, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

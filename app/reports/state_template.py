@@ -141,11 +141,14 @@ def upload(
     return template
 
 
-def remove(session: Session, actor: Actor) -> None:
-    """Back to the shipped template."""
-    template = current(session)
+def remove(session: Session, actor: Actor, if_match: str | None) -> None:
+    """Back to the shipped template. ``if_match``: the ``version`` the caller read (428 when missing,
+    412 when another was uploaded since), so that a template uploaded after the caller read another
+    is not removed unseen. None to remove (never uploaded, or removed meanwhile) is a 404 first."""
+    template = _locked_current(session)
     if template is None:
         raise NotFound("no report template has been uploaded; reports use the shipped one")
+    check_if_match(if_match, version(template))
     before = _summary(template)
     session.delete(template)
     session.flush()

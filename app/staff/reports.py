@@ -245,8 +245,12 @@ def upload_template(
 
 @router.post(TEMPLATE_PATH + "/remove")
 def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    values = form_values(request)
+    # The version of the template the page showed (hidden field), sent on by the confirmation: one
+    # uploaded since is not removed unseen.
+    shown = str(values.get(ETAG_FIELD) or "")
     template = state_template.current(db)
-    if template is not None and not is_confirmed(form_values(request)):
+    if template is not None and not is_confirmed(values):
         # The restyled template is gone for good once removed (only a downloaded copy brings it back).
         page = StaffPage.of(request, "reports", staff)
         return confirm_page(
@@ -257,8 +261,21 @@ def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> R
             action="/staff" + TEMPLATE_PATH + "/remove",
             yes=page.gettext(REMOVE_YES),
             cancel="/staff/reports",
+            hidden={ETAG_FIELD: shown},
         )
-    state_template.remove(db, staff.actor)
+    try:
+        state_template.remove(db, staff.actor, shown or None)
+    except PreconditionFailed:
+        # Someone uploaded or replaced the template since this page showed it.
+        return conflict_page(
+            request,
+            db,
+            staff,
+            object_type="report_template",
+            object_id=STATE_TEMPLATE_ID,
+            reload_url="/staff/reports#template-title",
+            labels=_TEMPLATE_LABELS,
+        )
     return redirect("/staff/reports?done=template-removed", request)
 
 

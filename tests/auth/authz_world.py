@@ -36,7 +36,7 @@ _PROGRESS_STATE = {
 }
 _VALUE_STATE = {"submit": "draft", "approve": "submitted", "return": "submitted", "corrections": "approved"}
 # Writes that take no If-Match: an evidence file is never changed, only removed.
-_NO_IF_MATCH = {("DELETE", "/api/v1/evidence/{evidence_id}"), ("DELETE", "/api/v1/reports/template")}
+_NO_IF_MATCH = {("DELETE", "/api/v1/evidence/{evidence_id}")}
 # The replacements that need it (a PUT of the follow-up takes it optionally).
 _PUT_IF_MATCH = {("PUT", "/api/v1/reports/template")}
 

@@ -55,11 +55,38 @@ def test_a_replacement_names_the_version_it_read(client: TestClient, world: Repo
     again = client.put(TEMPLATE, files=files, headers={"If-Match": current.headers["etag"]})
     assert again.status_code == 412
     # Removed, the shipped one is in use again: its version is what the next upload names.
-    assert client.delete(TEMPLATE).status_code == 204
+    assert remove(client).status_code == 204
     assert client.get(TEMPLATE).headers["etag"] == shipped.headers["etag"]
     assert (
         client.put(TEMPLATE, files=files, headers={"If-Match": replaced.headers["etag"]}).status_code == 412
     )
+
+
+def remove(client: TestClient) -> httpx.Response:
+    """DELETE, naming the version read just before (If-Match), as every write to it does."""
+    answer: httpx.Response = client.delete(
+        TEMPLATE, headers={"If-Match": client.get(TEMPLATE).headers["etag"]}
+    )
+    return answer
+
+
+def test_a_removal_names_the_version_it_read(client: TestClient, world: ReportWorld) -> None:
+    """DELETE took no If-Match: a coordinator removing the template they had read removed the one a
+    colleague had just uploaded instead, unseen."""
+    assert upload(client, state_template()).status_code == 200
+    read = client.get(TEMPLATE).headers["etag"]
+    missing = client.delete(TEMPLATE)
+    assert missing.status_code == 428, missing.text
+    assert missing.json()["errors"] == [{"field": "If-Match", "reason": "missing"}]
+    assert upload(client, state_template(body=("A colleague's.",)), "colleague.docx").status_code == 200
+    stale = client.delete(TEMPLATE, headers={"If-Match": read})
+    assert stale.status_code == 412, stale.text
+    assert stale.json()["errors"][0]["field"] == "If-Match"
+    assert client.get(TEMPLATE).headers["x-report-template"] == "state"
+    assert remove(client).status_code == 204
+    assert client.get(TEMPLATE).headers["x-report-template"] == "default"
+    # Nothing left to remove: 404, whatever version is named.
+    assert remove(client).status_code == 404
 
 
 def test_a_report_fills_the_uploaded_template(client: TestClient, world: ReportWorld) -> None:
@@ -212,10 +239,10 @@ def test_get_gives_the_current_template_and_delete_restores_the_shipped_one(
     assert current.headers["x-report-template"] == "state" and current.content == content
     assert 'filename="lesotho.docx"' in current.headers["content-disposition"]
     assert client.get(TEMPLATE, params={"template": "default"}).content == shipped.content
-    assert client.delete(TEMPLATE).status_code == 204
+    assert remove(client).status_code == 204
     assert client.get(TEMPLATE).headers["x-report-template"] == "default"
     assert HEADING not in docx_text(client.get(STAFF, params={"format": "docx"}).content)
-    assert client.delete(TEMPLATE).status_code == 404
+    assert remove(client).status_code == 404
 
 
 def test_a_templates_own_name_keeps_its_accents_on_download(client: TestClient, world: ReportWorld) -> None:
@@ -236,7 +263,7 @@ def test_upload_replace_and_removal_are_audited(
     first, second = state_template(), state_template(body=("A second version.",))
     assert upload(client, first).status_code == 200
     assert upload(client, second, "v2.docx").status_code == 200
-    assert client.delete(TEMPLATE).status_code == 204
+    assert remove(client).status_code == 204
     with Session(writer) as session:
         events = session.execute(
             select(AuditEvent.action, AuditEvent.before, AuditEvent.after)

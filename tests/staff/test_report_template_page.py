@@ -82,7 +82,8 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(
     assert reports_coordinator.get("/staff/reports/template.docx").content == template
 
     # Removed for good: it asks first, naming the file, and removes nothing until confirmed.
-    asked = reports_coordinator.post("/staff/reports/template/remove")
+    shown = _removal_version(reports_coordinator.get("/staff/reports").text)
+    asked = reports_coordinator.post("/staff/reports/template/remove", {"etag": shown})
     assert (
         asked.status_code == 200
         and "<h1>Remove the State&#39;s Word template lesotho.docx?</h1>" in asked.text
@@ -90,14 +91,38 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(
     assert (
         'name="confirmed" value="yes"' in asked.text and '<a href="/staff/reports">Cancel</a>' in asked.text
     )
+    assert _hidden_version(asked.text) == shown  # the confirmation sends the version on
     assert reports_coordinator.get("/staff/reports/template.docx").content == template
-    removed = reports_coordinator.post("/staff/reports/template/remove", {"confirmed": "yes"})
+    removed = reports_coordinator.post("/staff/reports/template/remove", {"confirmed": "yes", "etag": shown})
     assert (
         removed.status_code == 303 and removed.headers["location"] == "/staff/reports?done=template-removed"
     )
     assert (
         "follow the template shipped with the application" in reports_coordinator.get("/staff/reports").text
     )
+
+
+def _removal_version(page: str) -> str:
+    """The version of the template the page's remove form sends back."""
+    form = page.split('action="/staff/reports/template/remove"')[1].split("</form>")[0]
+    return _hidden_version(form)
+
+
+def test_a_stale_remove_form_gets_the_conflict_page_and_removes_nothing(
+    reports_coordinator: StaffClient,
+) -> None:
+    """The remove form sent no version: a colleague's template uploaded since this page showed
+    another was removed unseen."""
+    assert _upload(reports_coordinator, state_template(), "mine.docx").status_code == 303
+    shown = _removal_version(reports_coordinator.get("/staff/reports").text)
+    assert (
+        _upload(reports_coordinator, state_template(body=("Theirs.",)), "colleague.docx").status_code == 303
+    )
+    stale = reports_coordinator.post("/staff/reports/template/remove", {"confirmed": "yes", "etag": shown})
+    assert stale.status_code == 412 and stale.headers["content-type"].startswith("text/html")
+    assert "Your changes were not saved, so nothing was overwritten." in stale.text
+    assert 'href="/staff/reports#template-title"' in stale.text
+    assert "<strong>colleague.docx</strong>" in reports_coordinator.get("/staff/reports").text
 
 
 def test_a_bad_template_is_refused_on_the_page_naming_the_field(reports_coordinator: StaffClient) -> None:
