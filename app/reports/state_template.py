@@ -20,6 +20,7 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
@@ -114,6 +115,20 @@ def _summary(template: ReportTemplate) -> dict[str, Any]:
     return {name: getattr(template, name) for name in _FIELDS}
 
 
+def _insert_first(session: Session, template: ReportTemplate, if_match: str | None) -> None:
+    """The first upload's row. Two first uploads at once (PostgreSQL) both saw none and both named the
+    shipped template's version; the second's insert waits for the first's commit, then finds the row
+    taken: it is answered as a second upload sent after the first is (412, the version it named has
+    been replaced), not with the constraint's error."""
+    try:
+        with session.begin_nested():
+            session.add(template)
+            session.flush()
+    except IntegrityError:
+        check_if_match(if_match, version(_locked_current(session)))
+        raise
+
+
 def upload(
     session: Session, actor: Actor, filename: str, content: bytes, if_match: str | None
 ) -> ReportTemplate:
@@ -125,9 +140,9 @@ def upload(
     check(content)
     name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "template.docx")[:255]
     before = _summary(template) if template is not None else None
+    first = template is None
     if template is None:
         template = ReportTemplate(id=STATE_TEMPLATE_ID)
-        session.add(template)
     template.filename = name
     template.content = content
     template.size = len(content)
@@ -135,6 +150,8 @@ def upload(
     template.uploaded_by_id = actor.user_id
 
     template.uploaded_at = utcnow()
+    if first:
+        _insert_first(session, template, if_match)
     session.flush()
     action = "report_template.replace" if before else "report_template.upload"
     record(session, actor, action, "report_template", template.id, before=before, after=_summary(template))
