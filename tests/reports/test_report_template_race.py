@@ -9,17 +9,17 @@ write lock for their whole request: no other upload can come between.
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.core.actor import COORDINATOR, Actor
 from app.core.errors import PreconditionFailed
 from app.reports import state_template
 from tests import accounts
+from tests.lock_waits import until_a_lock_is_awaited
 from tests.reports.word_templates import state_template as a_template
 
 
@@ -29,15 +29,6 @@ def _postgresql(engine: Engine) -> None:
         pytest.skip("SQLite's writers take the write lock first: no other request can come between")
 
 
-def _waits_for_a_lock(engine: Engine) -> None:
-    """Return once another connection waits for a lock (the second upload's insert), or fail."""
-    deadline = time.monotonic() + 30
-    with engine.connect() as conn:
-        while not conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted)")).scalar():
-            assert time.monotonic() < deadline, "the second upload never waited for the first"
-            time.sleep(0.01)
-
-
 def test_the_second_of_two_first_uploads_at_once_is_a_412(engine: Engine) -> None:
     user_id = accounts.create_user(engine, "twice@example.org", COORDINATOR)
     actor = Actor(role=COORDINATOR, label="twice@example.org", user_id=user_id)
@@ -45,7 +36,7 @@ def test_the_second_of_two_first_uploads_at_once_is_a_412(engine: Engine) -> Non
     with Session(engine) as first, Session(engine) as second, ThreadPoolExecutor(max_workers=1) as pool:
         state_template.upload(first, actor, "first.docx", a_template(), shipped)
         racing = pool.submit(state_template.upload, second, actor, "second.docx", a_template(), shipped)
-        _waits_for_a_lock(engine)
+        until_a_lock_is_awaited(engine)  # the second's insert waits for the first's row
         first.commit()
         with pytest.raises(PreconditionFailed) as refused:
             racing.result(timeout=30)

@@ -279,11 +279,17 @@ def _review(value: IndicatorValue, actor: Actor, state: ProgressState) -> None:
 
 def _superseded_one(session: Session, value: IndicatorValue) -> IndicatorValue | None:
     """The value a correction replaces, checked to be still current (409 when another correction
-    replaced it first); None for a value that corrects nothing (or whose target was deleted)."""
+    replaced it first); None for a value that corrects nothing (or whose target was deleted).
+    Locked before the check: a correction of it approved at the same moment is waited for and then
+    found, as when it was approved first (not a failed write of the value's moved version)."""
     if value.corrects_id is None:
         return None
     old = session.get(IndicatorValue, value.corrects_id)
     if old is None:
+        return None
+    try:
+        lock_for_write(session, old)
+    except NotFound:  # deleted by the request it waited for
         return None
     if (
         session.scalar(select(IndicatorValue.id).where(IndicatorValue.id == old.id, current_approved()))
