@@ -30,6 +30,22 @@ def test_an_evidence_link_with_characters_nobody_sees_is_refused(client: TestCli
     assert created.json()["errors"][0]["reason"].endswith("must not contain invisible or control characters")
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org:99999/report.pdf", "http://example.org:0/report.pdf", "https://example.org:x/"],
+)
+def test_an_evidence_link_with_a_port_no_server_has_is_refused(client: TestClient, url: str) -> None:
+    """Port 99999 (or 0) was accepted: a link nobody could open, shown to the public as evidence."""
+    action = make_action(client)
+    created = client.post(f"/api/v1/actions/{action['id']}/progress", json={**REPORT, "evidence_url": url})
+    assert created.status_code == 422, created.text
+    assert problem_fields(created) == ["evidence_url"]
+    assert created.json()["errors"][0]["reason"].endswith("must have a port from 1 to 65535")
+    kept = "https://example.org:8443/report.pdf"
+    fine = client.post(f"/api/v1/actions/{action['id']}/progress", json={**REPORT, "evidence_url": kept})
+    assert fine.status_code == 201 and fine.json()["evidence_url"] == kept
+
+
 def test_an_evidence_link_in_any_script_is_kept(client: TestClient) -> None:
     action = make_action(client)
     url = "https://ejemplo.pe/informes/educación-niñas/تقرير.pdf?page=2#resumen"

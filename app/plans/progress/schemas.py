@@ -24,6 +24,13 @@ def _web_address(value: str) -> str:
         raise ValueError(_("must be an http:// or https:// URL"))
     if any(char.isspace() for char in value):
         raise ValueError(_("must not contain spaces"))
+    # A port no server can listen on (0, 99999, not a number) makes a link nobody can open.
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(_("must have a port from 1 to 65535"))
     # Shown to the public as written: a right-to-left override, a zero-width or a control character
     # would make it read as another address (a file's name loses them, app/evidence/names.py).
     if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
