@@ -40,7 +40,7 @@ def import_upr_info(
     spec = RunSpec(
         "upr-info", "csv", str(path), country_name, False, ["en"], allow_empty=allow_empty, shown_as=shown_as
     )
-    notes: list[str] = []  # the encoding assumed, when it had to be guessed
+    notes: list[str] = []  # the encoding assumed, when it had to be guessed; the rows above the header
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl):
         if progress is not None:
             progress.expect(lambda: count_csv_rows(path))
@@ -48,7 +48,7 @@ def import_upr_info(
             engine,
             spec,
             lambda up: up.consume(
-                _states_checked(read_upr_info_csv(path, encoding, on_guess=notes.append), country_name)
+                _states_checked(read_upr_info_csv(path, encoding, on_note=notes.append), country_name)
             ),
             progress=progress,
             notes=notes,

@@ -14,9 +14,9 @@ from typing import Any
 from app.feed import file_refusals, refusals
 from app.feed import record_refusals as reasons
 from app.feed.records import MalformedInput, Rejection, SourceRecord
-from app.feed.sniff import file_kind
+from app.feed.sniff import TITLE_ROWS, file_kind
 from app.feed.template.reader import read_csv_template
-from app.feed.template.rows import TITLE_ROWS, names_the_columns, template_records
+from app.feed.template.rows import names_the_columns, template_records
 from importers.upr_info_encoding import EncodingGuess, guess_encoding
 from importers.xlsx_checks import opened_workbook, refuse_unreadable_cells
 

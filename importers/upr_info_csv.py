@@ -24,9 +24,11 @@ from app.feed.sniff import (
     broken_csv,
     csv_rows,
     file_kind,
+    header_below_titles,
     header_line,
     not_a_csv,
     other_import,
+    rows_above_note,
     rows_with_last,
 )
 from app.feed.values import (
@@ -56,6 +58,8 @@ COLUMNS: tuple[str, ...] = (
 )
 # The organisation columns carry nothing a SourceRecord holds, so files without them are fine.
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(name for name in COLUMNS if not name.endswith("-Org"))
+# How many of them a row names to be taken for the header rather than a title above it.
+_HEADER_NAMES = 3
 
 # "Supported/Noted" is UPR Info's word for a recommendation the State supported in part. A
 # position is supported, noted or none (app.models.recommendation.POSITIONS): the supported part
@@ -74,13 +78,13 @@ _NOTED = {"noted", "note", "rejected", "not accepted", "not supported"}
 
 
 def read_upr_info_csv(
-    path: Path, encoding: str | None = None, *, on_guess: Callable[[str], None] | None = None
+    path: Path, encoding: str | None = None, *, on_note: Callable[[str], None] | None = None
 ) -> Iterator[SourceRecord | Rejection]:
     """Yield one record (or rejection) per data row of a UPR Info CSV.
 
     Without ``encoding`` the file is read as UTF-8 if it is valid UTF-8, else as Windows-1252 or
-    Mac Roman, whichever the bytes support (see ``guess_encoding``); ``on_guess`` is then given the
-    note saying which one was assumed.
+    Mac Roman, whichever the bytes support (see ``guess_encoding``); ``on_note`` is then given the
+    note saying which one was assumed, and the note naming the rows passed over above the header.
     """
     kind = file_kind(path)
     if kind is not None:
@@ -89,8 +93,8 @@ def read_upr_info_csv(
         guess = guess_encoding(path)
         encoding = guess.encoding
         note = guess.note()
-        if note is not None and on_guess is not None:
-            on_guess(note)
+        if note is not None and on_note is not None:
+            on_note(note)
     elif _is_latin_1(encoding) and _decodes(path, "cp1252"):
         # "Latin-1" is what people call Windows-1252 (browsers read the one as the other): read as
         # ISO-8859-1, its curly quotes and dashes would be control characters (U+0092).
@@ -110,9 +114,14 @@ def read_upr_info_csv(
             if not first_line:
                 raise MalformedInput(reasons.EMPTY_NO_HEADER)
             rows = csv_rows(first_line, text)
-            header = next(rows)
+            # A title above the table is passed over (and said), as the CSV template's import does.
+            header, header_number, above = header_below_titles(
+                next(rows), rows, header_number, _names_the_columns
+            )
             number = header_number
             columns = _column_positions(header)
+            if above and on_note is not None:
+                on_note(rows_above_note(header_number, above))
             seen: dict[str, int] = {}
             cut_short = not ends_in_line_break(path)
             for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
@@ -170,6 +179,13 @@ def _decoding_failure(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
     return refusals.refusal(
         file_refusals.CANNOT_DECODE_AT_NAMED, encoding=encoding, byte=repr(byte), line=line, reason=exc.reason
     )
+
+
+def _names_the_columns(row: Sequence[str]) -> bool:
+    """Whether ``row`` is the header: it names at least three of the export's columns (a title row
+    names none; a header with a misspelt column still names the others, and is refused for it)."""
+    keys = {header_key(value) for value in row}
+    return sum(header_key(name) in keys for name in COLUMNS) >= _HEADER_NAMES
 
 
 def _column_positions(header: Sequence[str]) -> dict[str, int]:

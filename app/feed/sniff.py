@@ -7,12 +7,12 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from app.core.catalogue import Quantity, Reason
-from app.feed import refusals
+from app.feed import file_refusals, refusals
 from app.feed.headers import header_key
 
 _PEEK = 512
@@ -214,3 +214,42 @@ def broken_csv(exc: csv.Error, row: int, *, cut_short: bool = False) -> str:
     else:
         reason = detail
     return Reason(refusals.NOT_VALID_CSV, row=row, reason=Reason(reason))
+
+
+# How far below the first row holding anything the header may be: a title and a row grouping the
+# columns (often merged cells), a note, blank rows between them.
+TITLE_ROWS = 10
+
+
+def header_below_titles(
+    first: list[str], rows: Iterator[list[str]], number: int, is_header: Callable[[Sequence[str]], bool]
+) -> tuple[list[str], int, list[str]]:
+    """The header row, its spreadsheet number and what the rows above it held: the first row, or the
+    first of the next few that ``is_header`` (it names the format's key columns) when the first is not
+    (a title above the table), for every CSV import (the template, UPR Info). A first row that names
+    them is the header even with unknown names beside them (a misspelt column is refused, never taken
+    for a title); when no row does, the first is, and it is refused for its unknown or missing columns.
+    ``rows`` yields the rows below ``first`` (row ``number``), empty ones too; those read here are gone
+    from it."""
+    if is_header(first):
+        return first, number, []
+    passed = [first]
+    try:
+        for offset, row in enumerate(itertools.islice(rows, TITLE_ROWS), start=1):
+            if is_header(row):
+                return (
+                    row,
+                    number + offset,
+                    [value.strip() for line in passed for value in line if value.strip()],
+                )
+            passed.append(row)
+    except csv.Error:
+        pass  # the first row's own refusal says more than a broken row below it
+    return first, number, []
+
+
+def rows_above_note(header_number: int, above: Sequence[str]) -> str:
+    """The import's note naming what the rows passed over above the header (``header_below_titles``)
+    held: a title the user may have meant as data is not dropped unsaid."""
+    held = ", ".join(repr(value[:40]) for value in above[:5]) + (", ..." if above[5:] else "")
+    return refusals.refusal(file_refusals.ROWS_ABOVE_HEADER, row=header_number, values=held)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.feed.records import MalformedInput
+from app.feed.records import MalformedInput, SourceRecord
+from importers.upr_info_csv import read_upr_info_csv
 from importers.upr_info_encoding import _non_ascii_windows, detect_encoding
 from tests.importers.upr_info_files import records, upr_row, write_csv
 
@@ -204,3 +205,29 @@ def test_latin_1_named_for_a_windows_file_reads_its_quotes_and_dashes(tmp_path: 
     (record,) = records(path, named)
     assert record.texts["en"] == "Protect “defenders” – the State’s duty"
     assert record.countries == ["Perú"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_title_above_the_header_is_passed_over_as_the_template_import_does(
+    tmp_path: Path, delimiter: str
+) -> None:
+    """A title row above the header (as a spreadsheet saved with one writes it) was taken for the
+    header: the file was refused, "the header row holds 'UPR Info database: Peru'"."""
+    path = write_csv(tmp_path / "titled.csv", [upr_row()], delimiter=delimiter)
+    title = delimiter.join(["UPR Info database: Peru", *[""] * 10])
+    path.write_bytes(f"{title}\r\n{delimiter * 10}\r\n".encode() + path.read_bytes())
+    notes: list[str] = []
+    (record,) = [
+        result for result in read_upr_info_csv(path, on_note=notes.append) if isinstance(result, SourceRecord)
+    ]
+    assert record.input_position == "row 4" and record.countries == ["Peru"]
+    assert notes == [
+        "the header is row 3: the row(s) above it were passed over, holding 'UPR Info database: Peru'"
+    ]
+
+
+def test_a_file_whose_header_never_comes_is_still_refused_naming_its_first_row(tmp_path: Path) -> None:
+    path = tmp_path / "no-header.csv"
+    path.write_text("UPR Info database: Peru\r\nPeru,GRULAC\r\n", encoding="utf-8")
+    with pytest.raises(MalformedInput, match="the header row holds 'UPR Info database: Peru'"):
+        list(read_upr_info_csv(path))

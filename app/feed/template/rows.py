@@ -6,8 +6,6 @@ docs/csv-template.md."""
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from app.feed.fields import cycle_for_session, plain_text
 from app.feed.headers import header_key
 from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecord
 from app.feed.row_problems import Problems
-from app.feed.sniff import other_import, rows_with_last
+from app.feed.sniff import header_below_titles, other_import, rows_above_note, rows_with_last
 from app.feed.template import cells as cell
 from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
 from app.feed.template.writer import FORMULA
@@ -82,13 +80,12 @@ def template_records(
     ``first_number``) on; ``rows`` yields every row below it, empty ones too, so that each keeps its
     spreadsheet number. ``cut_short``: the file ends without a line break (its last row may be cut);
     ``on_header`` is given the columns' positions and the header's row number once they are known."""
-    header, header_number, above = _header_below_titles(first, rows, first_number)
+    header, header_number, above = header_below_titles(first, rows, first_number, names_the_columns)
     columns = _column_positions(header)
     if on_header is not None:
         on_header(columns, header_number)
     if above and on_note is not None:
-        held_above = ", ".join(repr(value[:40]) for value in above[:5]) + (", ..." if above[5:] else "")
-        on_note(refusals.refusal(file_refusals.ROWS_ABOVE_HEADER, row=header_number, values=held_above))
+        on_note(rows_above_note(header_number, above))
     unnamed = [index for index, name in enumerate(header) if not name.strip()]
     held: _Accepted | None = None
     rejected: tuple[str, int] | None = None  # explicit id and row of the last rejected row
@@ -159,36 +156,6 @@ def template_records(
         yield from held.items()
     if examples:
         _passed_over(examples, data_rows, on_note)
-
-
-# How far below the first row holding anything the header may be: a title and a row grouping the
-# columns (often merged cells), a note, blank rows between them.
-TITLE_ROWS = 10
-
-
-def _header_below_titles(
-    first: list[str], rows: Iterator[list[str]], number: int
-) -> tuple[list[str], int, list[str]]:
-    """The header row, its spreadsheet number and what the rows above it held: the first row, or the
-    first of the next few that names the required columns when the first does not (a title above
-    the table). A first row that names them is the header even with unknown names beside them (a
-    misspelt column is refused, never taken for a title); when no row does, the first is, and it is
-    refused for its unknown or missing columns."""
-    if names_the_columns(first):
-        return first, number, []
-    passed = [first]
-    try:
-        for offset, row in enumerate(itertools.islice(rows, TITLE_ROWS), start=1):
-            if names_the_columns(row):
-                return (
-                    row,
-                    number + offset,
-                    [value.strip() for line in passed for value in line if value.strip()],
-                )
-            passed.append(row)
-    except csv.Error:
-        pass  # the first row's own refusal says more than a broken row below it
-    return first, number, []
 
 
 def names_the_columns(row: Sequence[str]) -> bool:
