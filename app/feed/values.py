@@ -307,11 +307,28 @@ def _upr_position(values: tuple[str, ...]) -> str:
 LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
 
 
+# The six UN languages' three-letter codes (ISO 639-2, its bibliographic fre and chi too) as BCP 47
+# writes them, with two letters: a library catalogue or a UN document's metadata says "fra", and read
+# as a language of its own its text showed under no language the pages and exports know.
+_TWO_LETTER = {
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "rus": "ru",
+    "ara": "ar",
+    "zho": "zh",
+    "chi": "zh",
+}
+
+
 def language_code(value: str) -> str:
     """A language code (matching ``LANGUAGE_CODE``) in its one spelling: "FR" and "fr" are one
     language, and so one stored text, one column of the export, one filter value. BCP 47's case:
-    the language lower case, a region upper case (pt-BR), a script title case (zh-Hant)."""
+    the language lower case, a region upper case (pt-BR), a script title case (zh-Hant). A UN
+    language's three-letter code is its two-letter one ("fra" and "fra-CA" are "fr" and "fr-CA")."""
     language, _, subtag = value.partition("-")
+    language = _TWO_LETTER.get(language.lower(), language)
     if not subtag:
         return language.lower()
     return f"{language.lower()}-{subtag.title() if len(subtag) == 4 else subtag.upper()}"

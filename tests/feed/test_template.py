@@ -275,6 +275,37 @@ def test_language_codes_are_read_in_one_spelling_whatever_their_case(tmp_path: P
         assert isinstance(record, SourceRecord) and record.texts == expected
 
 
+def test_the_un_languages_three_letter_codes_are_their_two_letter_codes(tmp_path: Path) -> None:
+    """ISO 639-2 codes (eng, fra, spa, rus, ara, zho and the older fre, chi) were stored as languages of
+    their own: the text did not show under English, French ... nor in their export columns."""
+    codes = {
+        "eng": "en",
+        "FRA": "fr",
+        "fre": "fr",
+        "spa": "es",
+        "rus": "ru",
+        "ara": "ar",
+        "zho": "zh",
+        "chi": "zh",
+    }
+    rows = write_rows(
+        tmp_path / "rows.csv",
+        [
+            {"external_id": f"L-{code}", "mechanism": "ACHPR", "text": f"Text {code}", "language": code}
+            for code in codes
+        ]
+        + [{"external_id": "L-variant", "mechanism": "ACHPR", "text": "Um", "language": "fra-CA"}],
+    )
+    records = read_all(rows)
+    assert all(isinstance(record, SourceRecord) for record in records)
+    found = [record.texts for record in records if isinstance(record, SourceRecord)]
+    assert found == [{two: f"Text {three}"} for three, two in codes.items()] + [{"fr-CA": "Um"}]
+    columns = tmp_path / "columns.csv"
+    columns.write_text("external_id,mechanism,text_eng,text_fra\r\nL-1,ACHPR,One,Un\r\n", encoding="utf-8")
+    (record,) = read_all(columns)
+    assert isinstance(record, SourceRecord) and record.texts == {"en": "One", "fr": "Un"}
+
+
 def test_a_spreadsheet_error_in_a_cell_rejects_the_row_naming_the_column(tmp_path: Path) -> None:
     """A formula that failed in Excel saves its error ("#N/A", "#REF!") as the cell's text: it was
     imported as a mechanism named "#REF!", a theme "#N/A", a State "#N/A"."""
