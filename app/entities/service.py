@@ -21,7 +21,7 @@ from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, ordered_page
 from app.core.row_locks import lock_for_write
 from app.core.unique import refuse_duplicates
-from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate, one_form
+from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.feed.fields import name_order, searched_form
 from app.models import Entity
 
@@ -105,19 +105,20 @@ def _load(session: Session, entity_id: int) -> Entity:
 
 
 def _ensure_unique_name(session: Session, name: str, entity_id: int | None = None) -> None:
-    """Names are unique whatever their case, and whatever the form a name stored before they were
+    """Names are unique whatever their case and accents ("MINISTERE DE L'ECONOMIE" is "Ministère de
+    l'Économie", as clusters compare theirs), and whatever the form a name stored before they were
     kept in one form (``one_form``) has: compared in Python, over the few entities a State has."""
-    key = one_form(name).casefold()
+    key = searched_form(name)
     others = session.execute(select(Entity.id, Entity.name).where(Entity.id != (entity_id or 0)))
-    if any(one_form(other).casefold() == key for _id, other in others):
-        raise _name_taken(name)
+    taken = next((other for _id, other in others if searched_form(other) == key), None)
+    if taken is not None:
+        raise _name_taken(taken)
 
 
-def _name_taken(name: str) -> Conflict:
-    return Conflict(
-        f"an entity named {name!r} already exists",
-        errors=[{"field": "name", "reason": _("already used by another entity")}],
-    )
+def _name_taken(taken: str) -> Conflict:
+    """The refusal of a name ``taken`` by another entity, named: the one typed may only resemble it."""
+    reason = Reason(_("%(reason)s: %(ids)s"), reason=Reason(_("already used by another entity")), ids=taken)
+    return Conflict(f"an entity named {taken!r} already exists", errors=[{"field": "name", "reason": reason}])
 
 
 # Two entities created (or renamed) with one name at once: the second is refused as above.

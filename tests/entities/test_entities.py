@@ -90,6 +90,22 @@ def test_a_name_that_only_looks_different_is_a_duplicate(client: TestClient, eng
     assert stored_before.status_code == 409, stored_before.text
 
 
+def test_a_name_written_without_its_accents_is_a_duplicate(client: TestClient, engine: Engine) -> None:
+    """French and Spanish often write capitals without their accents ("MINISTERE DE L'ECONOMIE"), and
+    a form typed in a hurry drops them: "Ministère de l'Économie" and "ministere de l'economie" made two
+    ministries nobody could tell apart in a list, as clusters already are not. The refusal names the
+    entity that holds the name, which the one typed only resembles."""
+    _create(client, name="Ministère de l'Économie")
+    _create(client, name="Ministerio de Educación")
+    for twin in ("MINISTERE DE L'ECONOMIE", "ministere de l'economie", "Ministerio de Educacion"):
+        response = client.post("/api/v1/entities", json={"name": twin, "kind": "ministry"})
+        assert response.status_code == 409, (twin, response.text)
+        error = response.json()["errors"][0]
+        assert error["field"] == "name"
+        assert error["reason"].startswith("already used by another entity: Minis"), error
+    assert len(_events(engine, "entity.create")) == 2
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
