@@ -127,6 +127,19 @@ def test_a_progress_narrative_keeps_its_paragraphs_and_lines(portal: TestClient,
     assert paragraphs("a <b>\r\n\r\n\r\nc &\r\nd\n") == "<p>a &lt;b&gt;</p><p>c &amp;<br>d</p>"
 
 
+def test_typed_texts_take_the_direction_of_their_own_script(portal: TestClient, seeded: Seeded) -> None:
+    """A narrative or a description a Jordanian focal point writes in Arabic was laid out left to right
+    on an English, French or Spanish page (its full stop and its numbers at the wrong end, its lines
+    aligned left): each such text now takes its direction from its first letter (``dir="auto"``), as
+    the recommendations' texts take theirs from their language."""
+    for path in (f"/actions/{seeded.action_id}", f"/recommendations/{seeded.education_id}"):
+        assert '<div class="narrative" dir="auto">' in portal.get(path).text, path
+    action_page = portal.get(f"/actions/{seeded.action_id}").text
+    assert '<p class="description" dir="auto">Schools in the highlands.</p>' in action_page
+    assert '<p dir="auto">Access to school.</p>' in portal.get(f"/clusters/{seeded.cluster_id}").text
+    assert '<p dir="auto">Schools in the highlands.</p>' in portal.get("/actions").text
+
+
 @pytest.mark.parametrize(
     ("lang", "name"), [("fr", "Comité des droits de l&#39;enfant"), ("es", "Comité de los Derechos del Niño")]
 )

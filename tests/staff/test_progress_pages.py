@@ -76,6 +76,14 @@ def test_write_a_draft_then_submit_it(world: World, staff_login: StaffLogin, db:
     assert state_of(db, progress_id(at_once))[0] == "submitted"
 
 
+def test_a_narrative_takes_the_direction_of_its_own_script(world: World, staff_login: StaffLogin) -> None:
+    """An Arabic narrative was typed, and then shown, left to right (tests/portal/test_actions.py)."""
+    focal = focal_login(staff_login, world)
+    form = focal.get(f"/staff/actions/{world.action}/progress/new").text
+    assert re.search(r'<textarea id="field-narrative" name="narrative" rows="8" dir="auto"', form)
+    assert '<div class="narrative" dir="auto">' in focal.get(f"/staff/progress/{world.draft}").text
+
+
 def test_refused_values_are_shown_with_what_was_typed(world: World, staff_login: StaffLogin) -> None:
     focal = focal_login(staff_login, world)
     typed = {"reported_on": "2099-01-01", "narrative": "Typed <b>text</b>", "evidence_url": "javascript:x"}
