@@ -41,8 +41,11 @@ def test_managers_see_what_waits_for_them(world: ReviewWorld, staff_login: Staff
         "Overdue actions": "3",
     }
     assert 'href="/staff/values"' in html
-    # Withdrawn ones count too: "changed" alone read as the last import's "changed" count below.
-    assert "1 of them changed or withdrawn by the last import." in html
+    # Withdrawn ones count too: "changed" alone read as the last import's "changed" count below. The
+    # number stands after the words: "1 d'entre elles modifiées" and "1 de ellas modificadas" agreed
+    # with no number, and a sentence that does for 1 and for 3 needs a plural form of its own.
+    assert "Of these, changed or withdrawn by the last import: 1" in html
+    assert "of them changed" not in html
     assert 'href="/staff/review"' in html and f'href="/staff/review?run={world.last_run}"' in html
     progress = section(html, "progress")
     assert world.overdue_justice in progress and world.overdue_health in progress
