@@ -201,10 +201,16 @@ def alphabetical(value: str) -> tuple[str, str, str]:
     return (folded if value.isascii() else _stripped(value), folded, value)
 
 
+# The apostrophe as word processors, decrees and keyboards write it (U+2019 as Word does, U+2018,
+# U+02BC, a grave accent or an acute one, a prime, or "'"): one character in a name compared or searched.
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'"))
+
+
 def searched_form(value: str) -> str:
-    """``value`` as a name or title is searched and compared: case, accents and runs of spaces aside
-    ("Educación" as "educacion"), in Python, so the same on SQLite and PostgreSQL."""
-    return " ".join(alphabetical(value)[0].split())
+    """``value`` as a name or title is searched and compared: case, accents, the apostrophe's form
+    and runs of spaces aside ("Educación" as "educacion", "l\u2019éducation" as "l'education"), in Python,
+    so the same on SQLite and PostgreSQL."""
+    return " ".join(alphabetical(value.translate(_APOSTROPHES))[0].split())
 
 
 def name_order(name: str, row_id: int) -> tuple[tuple[str, str, str], int]:

@@ -161,6 +161,20 @@ def test_names_in_other_scripts_are_compared_and_searched_whatever_their_case(
         assert found == (names or ["Educación", "Éducation pour tous"]), q
 
 
+def test_a_typographic_apostrophe_is_the_one_typed(client: TestClient, engine: Engine) -> None:
+    """French and Italian names hold apostrophes, which a word processor writes U+2019 and a keyboard
+    "'": "Accès à l'éducation" typed beside the same name pasted from a decree made two clusters
+    nobody could tell apart, and searching "l'education" found neither of the other kind."""
+    pasted = "Accès à l\u2019éducation"
+    create(client, pasted)
+    response = client.post(URL, json={"name": "Acces a l'education"})
+    assert response.status_code == 409, response.text
+    assert response.json()["errors"][0]["reason"] == f"already used by another cluster: {pasted}"
+    for q in ("l'education", "l\u2019éducation", "L`EDUCATION"):
+        assert [item["name"] for item in client.get(URL, params={"q": q}).json()["items"]] == [pasted], q
+    assert len(audit_events(engine, "cluster.create")) == 1
+
+
 # --- who may do what --------------------------------------------------------------------------
 
 
