@@ -7,7 +7,7 @@ one transaction. A failed run is then recorded in a transaction of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -122,7 +122,16 @@ def _insert_run(conn: Connection, spec: RunSpec) -> int:
     ).scalar_one()
 
 
-def finish_run(conn: Connection, run_id: int, outcome: str, counts: Counts, message: str | None) -> None:
+def finish_run(
+    conn: Connection,
+    run_id: int,
+    outcome: str,
+    counts: Counts,
+    message: str | None,
+    languages: Collection[str] = (),
+) -> None:
+    """``languages``: those the file's texts were read in, where the run could not know them before
+    (the template's rows each name theirs); none keeps those it started with."""
     conn.execute(
         update(ImportRun)
         .where(ImportRun.id == run_id)
@@ -131,6 +140,7 @@ def finish_run(conn: Connection, run_id: int, outcome: str, counts: Counts, mess
             finished_at=utcnow(),
             message=None if message is None else mask_credentials(message),
             **vars(counts),
+            **({"languages": ",".join(sorted(languages))} if languages else {}),
         )
     )
 
@@ -198,7 +208,9 @@ def execute_run(
                 after(conn, run_id)
             said = [*(notes or ()), *upserter.notes]
             message = "; ".join(said) if said else None
-            finish_run(conn, run_id, "succeeded", upserter.counts, message)
+            # A template's rows name their languages: its run lists them, not the "en" it started with.
+            read = upserter.languages_read if spec.source == "manual" else ()
+            finish_run(conn, run_id, "succeeded", upserter.counts, message, read)
         return RunSummary(
             run_id,
             "succeeded",

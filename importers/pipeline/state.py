@@ -57,6 +57,8 @@ class _UpserterState:
         self._sqlite = conn.dialect.name == "sqlite"
         self.first_loaded = False  # whether first_load() built the constraints after the data
         self.languages: set[str] = set()
+        # The languages of every text read, written or unchanged: what a template's run lists.
+        self.languages_read: set[str] = set()
         self.twins: dict[str, list[Twin]] = {}  # by key: rows stored twice under it (``stored``)
         self.notes: list[str] = []  # what the run's message says besides its counts
 
@@ -80,6 +82,7 @@ class _UpserterState:
         self.first_rejections.clear()
         self._updated_ids.clear()
         self.languages.clear()
+        self.languages_read.clear()
         self.notes.clear()
 
     # -- rejections -----------------------------------------------------------------------

@@ -91,6 +91,7 @@ class Upserter(_Languages):
             self.terms.create(self.conn, new_taxonomy)
         for item in described:
             record = item.record
+            self.languages_read.update(record.texts)
             p = self._link(item)
             stored = self.stored.get(self.key(record.external_id))
             if stored is None:

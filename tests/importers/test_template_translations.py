@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from app.core.config import Settings
-from app.models import Recommendation
+from app.models import ImportRun, Recommendation
 from importers.csv_runs import import_csv_template
 
 HEADER = "external_id,mechanism,text,language\n"
@@ -47,3 +47,24 @@ def test_a_refused_translation_row_and_the_row_it_translates_are_rejected_each_f
     with engine.connect() as conn:
         assert conn.execute(select(Recommendation.external_id)).scalars().all() == ["Z-1"]
         assert conn.execute(select(func.count()).select_from(Recommendation)).scalar_one() == 1
+
+
+def test_the_run_lists_the_languages_its_rows_were_written_in(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A template of French and Spanish rows was recorded as a run in English ("Languages: en" on its
+    page and in GET /api/v1/import-runs/{id}): the run now lists the languages of the texts it read."""
+    path = tmp_path / "template.csv"
+    rows = ["Y-1,ACHPR,Abolir la peine de mort,fr", "Z-1,IACHR,Ratificar el Protocolo,es"]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    run = import_csv_template(engine, settings, path)
+    assert run.ok and run.counts.created == 2, run.line()
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportRun.languages).where(ImportRun.id == run.run_id)).scalar_one()
+    assert stored == "es,fr"
+    # Imported again, unchanged: the same languages, not the English the run started with.
+    again = import_csv_template(engine, settings, path)
+    assert again.counts.unchanged == 2, again.line()
+    with engine.connect() as conn:
+        stored = conn.execute(select(ImportRun.languages).where(ImportRun.id == again.run_id)).scalar_one()
+    assert stored == "es,fr"
