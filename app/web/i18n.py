@@ -22,14 +22,14 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from app.core.catalogue import InContext, marked, translated
+from app.core.catalogue import InContext, Reason, marked, translated
 from app.core.languages import known_language
 from app.core.time_zone import instance_zone, local_day, local_time
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
-from app.feed.refusals import position_of, reason_of
+from app.feed.refusals import ANOTHER_STATE, position_of, reason_of
 from app.web.paragraphs import paragraphs
 from app.web.record_names import record_name
 
@@ -237,7 +237,7 @@ def _localised(lang: str) -> dict[str, object]:
         """An import's refusal as stored (a run's message, a rejected record's reason: English) in the
         reader's language where it was written from a message of app/feed/refusals.py; as stored
         otherwise. Plain text, escaped on output."""
-        return "" if value is None else reason_filter(reason_of(value))
+        return "" if value is None else reason_filter(_states_named_in(reason_of(value), lang))
 
     def import_position_filter(value: str) -> str:
         """Where an import's rejected record stood ("row 3", as stored) in the reader's language."""
@@ -262,6 +262,23 @@ def _localised(lang: str) -> dict[str, object]:
         "term_label": term_label,
         "terms": terms_filter,
     }
+
+
+def _states_named_in(reason: object, lang: str) -> object:
+    """A refusal naming States (a template row about another State than the instance's: "about
+    Brazil, Guatemala, not Peru", UHRI's English names as stored) with each State it knows named as
+    ``lang`` names it ("Brasil, Guatemala, no a Perú"); any other refusal as it is."""
+    if not isinstance(reason, Reason) or reason.message != ANOTHER_STATE:
+        return reason
+    states = str(reason.values.get("states", "")).split(", ")
+    return Reason(
+        reason.message,
+        **{
+            **reason.values,
+            "states": ", ".join(state_name_in(name, lang) if iso2_for(name) else name for name in states),
+            "own": state_name_in(str(reason.values.get("own", "")), lang),
+        },
+    )
 
 
 def _in_language(text: str, text_lang: str | None) -> Markup:

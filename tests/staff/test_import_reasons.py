@@ -64,6 +64,28 @@ def test_a_uhri_export_s_rejected_rows_in_french(
 
 
 @pytest.mark.usefixtures("catalogues")
+def test_the_states_of_another_state_s_row_are_named_in_the_page_s_language(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """A template row about another State than the instance's was rejected in Spanish as "se refiere a
+    Guatemala; Brazil, no a Peru": the sentence translated, the States left as the database keeps
+    them (UHRI's English names). Known States are now named as the page's language names them."""
+    staff = committed_staff_login("coordinator")
+    content = (
+        b"external_id,mechanism,text,language,countries\nx1,IACHR,Adoptar una ley,es,Brazil; Guatemala\n"
+    )
+    answer = upload(staff, content, kind="csv-template", name="t.csv")
+    assert runs(engine) == [("succeeded", 0, 1)]
+    page = run_page(staff, answer, "es")
+    assert "se refiere a Brasil, Guatemala, no a Perú: esta instancia solo sigue a Perú" in page
+    assert "concerne Brésil, Guatemala, pas Pérou : cette instance ne suit que Pérou" in run_page(
+        staff, answer, "fr"
+    )
+    # What the database keeps (and the API and the CLI show) stays in English.
+    assert rejected_reasons(engine)[0].startswith("about Brazil, Guatemala, not Peru: ")
+
+
+@pytest.mark.usefixtures("catalogues")
 def test_the_csv_template_s_rejected_rows_in_spanish(
     committed_staff_login: StaffLogin, engine: Engine
 ) -> None:
