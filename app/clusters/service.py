@@ -31,6 +31,7 @@ from app.clusters.schemas import (
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
+from app.core.db import off_index
 from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
@@ -299,10 +300,12 @@ def _refuse_linked_copies(session: Session, ids: Sequence[int]) -> None:
     page, the cluster's too: in a cluster it would count nowhere, the portal showing it with no
     recommendation. Its record is the recommendation to add, so the refusal names it."""
     leader = aliased(Recommendation)
+    # Led by the ids: SQLite, without statistics, would walk every current recommendation instead.
+    current = off_index(leader.withdrawn.expression, session.get_bind().dialect.name).is_(False)
     copies = session.execute(
         select(SourceLink.member_id, SourceLink.leader_id)
         .join(leader, leader.id == SourceLink.leader_id)
-        .where(SourceLink.state == "linked", SourceLink.member_id.in_(ids), leader.withdrawn.is_(False))
+        .where(SourceLink.state == "linked", SourceLink.member_id.in_(ids), current)
         .order_by(SourceLink.member_id)
     ).all()
     if not copies:

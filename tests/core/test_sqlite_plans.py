@@ -13,12 +13,15 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
+from app.clusters import service as clusters
+from app.clusters.schemas import ClusterCreate
 from app.core.actor import Actor
 from app.deadlines.schemas import DeadlineListParams
 from app.deadlines.service import Audience, list_deadlines
 from app.followup import service as followup
 from app.followup.schemas import FollowUpListParams
 from app.taxonomies import service as taxonomies
+from tests.factories import ids_by_external_id, import_records, record
 
 # A walk of every current recommendation (a lookup by id in that index, "withdrawn=? AND rowid=?", is not).
 WALK = "ix_recommendations_withdrawn (withdrawn=?)"
@@ -72,4 +75,20 @@ def test_small_reads_do_not_walk_the_current_recommendations(
 def test_the_deadlines_do_not_walk_the_current_recommendations(sqlite: Engine) -> None:
     with _plans(sqlite) as plans, Session(sqlite) as session:
         list_deadlines(session, Audience.of(Actor(role="coordinator", label="test")), DeadlineListParams())
+    assert plans and not [plan for plan in plans if WALK in plan], plans
+
+
+def test_adding_recommendations_to_a_cluster_does_not_walk_the_current_recommendations(
+    sqlite: Engine,
+) -> None:
+    """The refusal of linked copies is led by the ids given: walking every current recommendation for
+    each id (17 to 25 s for 1,000 ids at 100,000 recommendations) is not."""
+    # SQLite turns to the walk from about 100 ids on (30 it still looks up by the links).
+    import_records(sqlite, [record(f"plan-{n}") for n in range(100)])
+    ids, admin = sorted(ids_by_external_id(sqlite).values()), Actor(role="admin", label="test")
+    with Session(sqlite) as session:
+        cluster, _tag = clusters.create_cluster(session, admin, ClusterCreate(name="Plans"))
+        with _plans(sqlite) as plans:
+            clusters.add_members(session, admin, cluster.id, ids, None)
+        session.rollback()
     assert plans and not [plan for plan in plans if WALK in plan], plans
