@@ -39,6 +39,7 @@ from app.models.local import RecommendationLocal
 from app.plans.actions.reading import serving
 from app.plans.progress.reading import published_progress, visible_to
 from app.recommendations.reading import filter_conditions, responsibilities, status_priority
+from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values, choose_text
 from app.reports.evidence import report_files
 from app.reports.file_names import subject_of
@@ -114,7 +115,7 @@ def build_report(
         .limit(MAX_RECOMMENDATIONS + 1)
     ).all()
     if len(rows) > MAX_RECOMMENDATIONS:
-        _refuse_too_many(session, conditions)
+        _refuse_too_many(_total(session, conditions))
     matching = select(Recommendation.id).where(*conditions)
     words = Words(interface_language(params.lang))
     # Themes as the portal names them in this language, where the import brought their names.
@@ -167,14 +168,26 @@ def _conditions(session: Session, params: Any, *, staff: bool) -> list[ColumnEle
 def check_report(session: Session, query: ReportQuery, *, staff: bool) -> None:
     """The refusals of ``build_report`` (a filter value that names nothing, more recommendations than
     a report holds), without building it: what a HEAD answers."""
-    conditions = _conditions(session, list_params(query), staff=staff)
+    total = too_many(session, list_params(query), staff=staff)
+    if total is not None:
+        _refuse_too_many(total)
+
+
+def too_many(session: Session, params: RecommendationListParams, *, staff: bool) -> int | None:
+    """How many recommendations ``params`` match when a report cannot hold them all, else None (a
+    count that stops past the limit)."""
+    conditions = _conditions(session, params, staff=staff)
     capped = select(Recommendation.id).where(*conditions).limit(MAX_RECOMMENDATIONS + 1).subquery()
-    if session.execute(select(func.count()).select_from(capped)).scalar_one() > MAX_RECOMMENDATIONS:
-        _refuse_too_many(session, conditions)
+    if session.execute(select(func.count()).select_from(capped)).scalar_one() <= MAX_RECOMMENDATIONS:
+        return None
+    return _total(session, conditions)
 
 
-def _refuse_too_many(session: Session, conditions: list[ColumnElement[bool]]) -> None:
-    total = session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
+def _total(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    return session.execute(select(func.count()).select_from(Recommendation).where(*conditions)).scalar_one()
+
+
+def _refuse_too_many(total: int) -> None:
     reason = Reason(
         _(
             "%(total)s recommendations match; a report holds at most %(most)s: "

@@ -34,6 +34,7 @@ from app.reports import pdf, state_template
 from app.reports import service as report_service
 from app.reports.download import template_download, uncached_report
 from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
+from app.reports.schemas import list_params as report_params
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import field_errors, form_values, refused
 from app.staff.pages import (
@@ -134,6 +135,12 @@ def _page(
     public = None if internal or hidden_cluster else with_lang
     # A report covers current recommendations: the withdrawn ones are in the exports alone.
     withdrawn = bool(used.get("withdrawn"))
+    # More than a report holds (unfiltered, at a State's scale): said here, not after the click.
+    too_many = (
+        None
+        if withdrawn
+        else report_service.too_many(db, report_params(ExportParams.model_validate(used)), staff=True)
+    )
     stored = state_template.current(db)
     return render(
         request,
@@ -146,6 +153,9 @@ def _page(
             "hidden_cluster": hidden_cluster,
             "internal_filters": internal,
             "withdrawn": withdrawn,
+            "too_many": too_many,
+            "most": report_service.MAX_RECOMMENDATIONS,
+            "list_url": "/staff/recommendations" + (f"?{urlencode(filters)}" if filters else ""),
             "query": urlencode(with_lang),
             "groups": [(key, page.gettext(label)) for key, label in GROUPS.items()],
             "pdf": pdf.available(),

@@ -19,6 +19,7 @@ from app.exports.writers import XLSX_MEDIA_TYPE
 from app.models import Recommendation
 from app.models.local import RecommendationLocal
 from app.reports import download
+from app.reports import service as report_service
 from app.reports.formats import DOCX
 from tests import accounts
 from tests.builder import building
@@ -293,3 +294,24 @@ def test_the_statistics_file_is_named_after_its_filters_language_and_day(
     )
     every = reports_coordinator.get("/staff/reports/statistics.json")
     assert f'filename="nrtd-statistics-en-{today}.json"' in every.headers["content-disposition"]
+
+
+def test_a_selection_too_large_for_a_report_is_said_before_the_click(
+    reports_coordinator: StaffClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unfiltered at a State's scale (100,000 recommendations), the page offered both reports, and each
+    button led to an error page ("Some values are not valid") with a way back to the dashboard only. It
+    now says how many match, the most a report holds, and where to narrow them, and offers the
+    exports, which hold them all."""
+    monkeypatch.setattr(report_service, "MAX_RECOMMENDATIONS", 1)
+    page = reports_coordinator.get("/staff/reports?lang=en").text
+    assert 'action="/staff/reports/implementation"' not in page
+    assert 'action="/staff/reports/public"' not in page
+    assert "2 recommendations match, more than the 1 a report holds" in page
+    assert '<a href="/staff/recommendations">narrow them on the recommendation list</a>' in page
+    assert "/staff/reports/recommendations.xlsx" in page
+    filtered = reports_coordinator.get("/staff/reports?type=recommendation&lang=en").text
+    assert '<a href="/staff/recommendations?type=recommendation">narrow them' in filtered
+    narrowed = reports_coordinator.get("/staff/reports?mechanism=CRC&lang=en").text
+    assert 'action="/staff/reports/implementation"' in narrowed
+    assert 'action="/staff/reports/public"' in narrowed
