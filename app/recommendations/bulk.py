@@ -39,6 +39,11 @@ def _in_filter(exc: InvalidInput) -> InvalidInput:
     return InvalidInput(f"filter.{exc.detail}", errors=errors or [{"field": "filter", "reason": exc.detail}])
 
 
+def most_matches() -> int:
+    """The most recommendations one bulk edit by filter may change (a page says so beside the choice)."""
+    return MAX_BULK_MATCHES
+
+
 def filtered_ids(session: Session, selection: RecommendationFilter) -> list[int]:
     """The ids of every recommendation ``selection`` matches now, as the list counts them; 422 naming
     ``filter`` when they are more than ``MAX_BULK_MATCHES``. Staff view (bulk edits need a manager)."""

@@ -232,6 +232,8 @@ def _list_page(
         else "/staff/reports"
         + page.with_query(cursor=None, prev=None, limit=None, lang=None, sort=None).removeprefix(page.path),
         "bulk": typed_bulk or {},
+        # The most "all that match" may change, said beside the choice (the rule is the service's).
+        "bulk_most": bulk.most_matches(),
         "clear": filters.CLEAR,
         "entities": [] if reader else every_entity(db),
         # The filter also offers an archived entity the list is filtered on (a link from elsewhere),

@@ -274,3 +274,16 @@ def test_all_matching_rows_have_their_status_published(
     assert list(db.execute(published).scalars()) == ["in_progress"] * WATER
     events = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "recommendation.publish")
     assert db.execute(events).scalar_one() == WATER
+
+
+def test_the_choice_of_all_matching_says_when_they_are_too_many_before_the_click(
+    staff_login: StaffLogin, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unfiltered at a State's scale, "All that match the filters, on every page: 100,000" was offered
+    as any other choice, the limit said only once the change was refused."""
+    staff = staff_login("coordinator")
+    hint = "more than the 3 one change may cover: narrow the filters first"
+    assert hint not in staff.get(f"{URL}?theme=Water").text
+    monkeypatch.setattr(bulk, "MAX_BULK_MATCHES", 3)
+    page = staff.get(f"{URL}?theme=Water").text
+    assert f"All that match the filters, on every page: 32 ({hint})" in html.unescape(page)
