@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, insert, not_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.audit.service import changed, record, snapshot
+from app.clusters.member_checks import check_recommendations, members_among, refuse_linked_copies
 from app.clusters.schemas import (
     ClusterCreate,
     ClusterListParams,
@@ -31,8 +32,7 @@ from app.clusters.schemas import (
 from app.core.actor import Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
-from app.core.db import off_index
-from app.core.errors import Conflict, InvalidInput, NotFound, Refusals
+from app.core.errors import Conflict, NotFound, Refusals
 from app.core.etag import check_if_match, etag
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered_page
 from app.core.unique import refuse_duplicates
@@ -41,7 +41,6 @@ from app.entities.service import check_responsible
 from app.feed.fields import name_order, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
-from app.models.source_link import SourceLink
 from app.recommendations.reading import leading_only
 
 # In name order (the public list of clusters pages alike); a cluster's members by id.
@@ -278,64 +277,6 @@ def _writable(session: Session, cluster_id: int, if_match: str | None, *, requir
     return cluster
 
 
-def _check_recommendations(session: Session, ids: Sequence[int]) -> None:
-    known = set(session.scalars(select(Recommendation.id).where(Recommendation.id.in_(ids))))
-    unknown = sorted(set(ids) - known)
-    if unknown:
-        listed = ", ".join(str(rec_id) for rec_id in unknown[:50])
-        more = f" and {len(unknown) - 50} more" if len(unknown) > 50 else ""
-        raise InvalidInput(
-            f"ids: unknown recommendation ids {listed}{more}; nothing was changed",
-            errors=[
-                {
-                    "field": "ids",
-                    "reason": Reason(_("unknown recommendation ids: %(ids)s"), ids=f"{listed}{more}"),
-                }
-            ],
-        )
-
-
-def _refuse_linked_copies(session: Session, ids: Sequence[int]) -> None:
-    """A copy linked to a current record (docs/sources.md) is left out of every list, count and
-    page, the cluster's too: in a cluster it would count nowhere, the portal showing it with no
-    recommendation. Its record is the recommendation to add, so the refusal names it."""
-    leader = aliased(Recommendation)
-    # Led by the ids: SQLite, without statistics, would walk every current recommendation instead.
-    current = off_index(leader.withdrawn.expression, session.get_bind().dialect.name).is_(False)
-    copies = session.execute(
-        select(SourceLink.member_id, SourceLink.leader_id)
-        .join(leader, leader.id == SourceLink.leader_id)
-        .where(SourceLink.state == "linked", SourceLink.member_id.in_(ids), current)
-        .order_by(SourceLink.member_id)
-    ).all()
-    if not copies:
-        return
-    copy, record = copies[0]
-    more = f" (and {len(copies) - 1} more copies)" if len(copies) > 1 else ""
-    reason = Reason(
-        _(
-            "recommendation %(copy)s is a copy linked to recommendation %(record)s, which is listed in its "
-            "place: add recommendation %(record)s instead"
-        ),
-        copy=str(copy),
-        record=str(record),
-    )
-    raise InvalidInput(
-        f"ids: {reason}{more}; nothing was changed", errors=[{"field": "ids", "reason": reason}]
-    )
-
-
-def _members_among(session: Session, cluster_id: int, ids: Sequence[int]) -> set[int]:
-    return set(
-        session.scalars(
-            select(ClusterRecommendation.recommendation_id).where(
-                ClusterRecommendation.cluster_id == cluster_id,
-                ClusterRecommendation.recommendation_id.in_(ids),
-            )
-        )
-    )
-
-
 def _touch(session: Session, cluster: Cluster) -> None:
     """A new version (and ETag) for the cluster: its contents changed."""
     cluster.updated_at = utcnow()
@@ -346,9 +287,9 @@ def add_members(
     session: Session, actor: Actor, cluster_id: int, ids: Sequence[int], if_match: str | None
 ) -> tuple[MembersAdded, str]:
     cluster = _writable(session, cluster_id, if_match, required=False)
-    _check_recommendations(session, ids)
-    _refuse_linked_copies(session, ids)
-    present = _members_among(session, cluster_id, ids)
+    check_recommendations(session, ids)
+    refuse_linked_copies(session, ids)
+    present = members_among(session, cluster_id, ids)
     new = sorted(set(ids) - present)
     if new:
         now = utcnow()
@@ -368,8 +309,8 @@ def remove_members(
     session: Session, actor: Actor, cluster_id: int, ids: Sequence[int], if_match: str | None
 ) -> tuple[MembersRemoved, str]:
     cluster = _writable(session, cluster_id, if_match, required=True)
-    _check_recommendations(session, ids)
-    present = sorted(_members_among(session, cluster_id, ids))
+    check_recommendations(session, ids)
+    present = sorted(members_among(session, cluster_id, ids))
     if present:
         session.execute(
             delete(ClusterRecommendation).where(

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.clusters import service, similarity
+from app.clusters.member_checks import members_among
 from app.clusters.schemas import MemberListParams
 from app.core.actor import Actor
 from app.core.errors import NotFound
 from app.core.ids import MAX_ID
-from app.models import ClusterRecommendation, Mechanism, Recommendation, RecommendationText
+from app.models import Mechanism, Recommendation, RecommendationText
 from app.recommendations import service as recommendations_service
 from app.recommendations.schemas import RecommendationListParams
 from app.staff.forms import FormInvalid, parse, whole_number
@@ -71,19 +72,6 @@ def summaries(db: Session, ids: Sequence[int], lang: str) -> dict[int, Summary]:
         text_lang, text = recommendations_service.choose_text(texts.get(rec_id, {}), lang)
         found[rec_id] = Summary(rec_id, symbol, paragraph, mechanism, text, text_lang, withdrawn)
     return found
-
-
-def _members_among(db: Session, cluster_id: int, ids: Sequence[int]) -> set[int]:
-    if not ids:
-        return set()
-    member = ClusterRecommendation
-    return set(
-        db.scalars(
-            select(member.recommendation_id).where(
-                member.cluster_id == cluster_id, member.recommendation_id.in_(ids)
-            )
-        )
-    )
 
 
 def _of_symbol(symbol: str) -> ColumnElement[bool]:
@@ -182,7 +170,7 @@ def find_page(
         "searched": bool(typed.strip()),
         "results": found.shown,
         "total": found.total,
-        "present": _members_among(db, cluster_id, [r.id for r in found.shown]),
+        "present": members_among(db, cluster_id, [r.id for r in found.shown]),
         "errors": errors,
     }
     return render(request, page, "clusters/add.html", context, status)
@@ -229,7 +217,7 @@ def suggestions_page(
         "cluster": cluster,
         "bases": [described[rec_id] for rec_id in base_ids if rec_id in described],
         "source": described.get(source) if source else None,
-        "source_is_member": source in base_ids or bool(source and _members_among(db, cluster_id, [source])),
+        "source_is_member": source in base_ids or bool(source and members_among(db, cluster_id, [source])),
         # A member past the first BASES (a "Similar" link from a later page) is offered too, chosen.
         "source_offered": source in base_ids,
         # How many members the box leaves out, which the page says (and how to reach them).
