@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
@@ -25,33 +24,23 @@ from app.feed.fields import alphabetical
 from app.feed.mechanisms import localised_name
 from app.models import (
     Action,
-    Cluster,
-    ClusterRecommendation,
-    Entity,
     Mechanism,
     ProgressUpdate,
     Recommendation,
-    RecommendationTerm,
-    RecommendationText,
-    Term,
 )
 from app.models.local import RecommendationLocal
-from app.plans.actions.reading import serving
-from app.plans.progress.reading import published_progress, visible_to
-from app.recommendations.reading import filter_conditions, responsibilities, status_priority
+from app.recommendations.reading import filter_conditions, status_priority
 from app.recommendations.schemas import RecommendationListParams
 from app.recommendations.service import check_filter_values, choose_text
-from app.reports.evidence import report_files
 from app.reports.file_names import subject_of
 from app.reports.filter_names import filters_used as filters_used  # the workspace names them so too
 from app.reports.labels import Words, interface_language
 from app.reports.order import cluster_order, goal_order, reading_order, section_order, section_titles
+from app.reports.related import Related, load_related
 from app.reports.schemas import (
     GroupBy,
     Report,
     ReportAction,
-    ReportEntity,
-    ReportEvidenceFile,
     ReportGroup,
     ReportGroupAction,
     ReportProgress,
@@ -68,28 +57,6 @@ from app.taxonomies.service import sdg_titles, term_names
 # A report is read by people: past this many recommendations it is a data export, not a report.
 MAX_RECOMMENDATIONS = 5000
 _NO_DATE = date.max
-
-
-@dataclass
-class _Related:
-    """Everything a report shows about its recommendations, by recommendation id."""
-
-    texts: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
-    themes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    untranslated_themes: set[str] = field(default_factory=set)
-    sdg_goals: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
-    lead: dict[int, ReportEntity] = field(default_factory=dict)
-    supporting: dict[int, list[ReportEntity]] = field(default_factory=lambda: defaultdict(list))
-    # Linked to the recommendation (its row lists them, as its portal page and the exports do)...
-    actions: dict[int, list[Action]] = field(default_factory=lambda: defaultdict(list))
-    # ... or to a cluster it is in too (its group's table lists them: what the statistics count).
-    serving: dict[int, dict[int, Action]] = field(default_factory=lambda: defaultdict(dict))
-    action_leads: dict[int, ReportEntity] = field(default_factory=dict)
-    published: dict[int, list[ProgressUpdate]] = field(default_factory=dict)
-    latest_any: dict[int, ProgressUpdate] = field(default_factory=dict)
-    # The evidence files of the updates shown, by update id.
-    files: dict[int, list[ReportEvidenceFile]] = field(default_factory=dict)
 
 
 def build_report(
@@ -120,7 +87,7 @@ def build_report(
     words = Words(interface_language(params.lang))
     # Themes as the portal names them in this language, where the import brought their names.
     theme_names = term_names(session, words.lang).get("theme", {})
-    related = _load_related(session, matching, theme_names, viewer=viewer, address=address)
+    related = load_related(session, matching, theme_names, viewer=viewer, address=address)
     lines = [_line(row, related, params.lang, staff=staff) for row in rows]
     lines.sort(key=reading_order)
     used = _filters(query)
@@ -199,98 +166,7 @@ def _refuse_too_many(total: int) -> None:
     raise InvalidInput(reason, errors=[{"field": "filters", "reason": reason}])
 
 
-def _entity(entity_id: int, name: str, acronym: str | None) -> ReportEntity:
-    return ReportEntity(id=entity_id, name=name, acronym=acronym)
-
-
-def _load_related(
-    session: Session,
-    matching: Select[Any],
-    theme_names: dict[str, str],
-    *,
-    viewer: Actor | None,
-    address: str,
-) -> _Related:
-    staff = viewer is not None
-    related = _Related()
-    for rec_id, lang, text in session.execute(
-        select(RecommendationText.recommendation_id, RecommendationText.lang, RecommendationText.text).where(
-            RecommendationText.recommendation_id.in_(matching)
-        )
-    ):
-        related.texts[rec_id][lang] = text
-    for rec_id, label in session.execute(
-        select(RecommendationTerm.recommendation_id, Term.label)
-        .join(Term, Term.id == RecommendationTerm.term_id)
-        .where(RecommendationTerm.role == "theme", RecommendationTerm.recommendation_id.in_(matching))
-    ):
-        related.themes[rec_id].append(theme_names.get(label, label))
-        if label not in theme_names:
-            related.untranslated_themes.add(label)
-    for rec_id, code in session.execute(
-        select(RecommendationTerm.recommendation_id, Term.code)
-        .join(Term, Term.id == RecommendationTerm.term_id)
-        .where(RecommendationTerm.role == "sdg", RecommendationTerm.recommendation_id.in_(matching))
-    ):
-        if code:
-            related.sdg_goals[rec_id].add(code.split(".")[0])
-    clusters = (
-        select(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
-        .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-        .where(Cluster.archived.is_(False), ClusterRecommendation.recommendation_id.in_(matching))
-    )
-    if not staff:
-        clusters = clusters.where(Cluster.published.is_(True))
-    for rec_id, name, cluster_id in session.execute(clusters):
-        related.clusters[rec_id].append((name, cluster_id))
-    for rec_id, responsibility, entity_id, name, acronym in session.execute(responsibilities(matching)):
-        if responsibility == "lead":
-            related.lead[rec_id] = _entity(entity_id, name, acronym)
-        else:
-            related.supporting[rec_id].append(_entity(entity_id, name, acronym))
-    _load_actions(session, matching, related, viewer=viewer)
-    # The updates a report shows: each action's latest published one, and for staff the newest.
-    shown = [rows[0] for rows in related.published.values() if rows] + list(related.latest_any.values())
-    related.files = report_files(session, shown, viewer=viewer, address=address)
-    return related
-
-
-def _load_actions(
-    session: Session, matching: Select[Any], related: _Related, *, viewer: Actor | None
-) -> None:
-    staff = viewer is not None
-    pairs = serving(matching, public=not staff).subquery()
-    actions = (
-        select(pairs.c.recommendation_id, pairs.c.direct, Action, Entity.id, Entity.name, Entity.acronym)
-        .join(Action, Action.id == pairs.c.action_id)
-        .outerjoin(Entity, Entity.id == Action.lead_entity_id)
-    )
-    if not staff:
-        actions = actions.where(Action.published.is_(True))
-    for rec_id, direct, action, entity_id, name, acronym in session.execute(actions):
-        if direct:
-            related.actions[rec_id].append(action)
-        related.serving[rec_id][action.id] = action
-        if entity_id is not None:
-            related.action_leads[action.id] = _entity(entity_id, name, acronym)
-    action_ids = {action_id for served in related.serving.values() for action_id in served}
-    # The published updates the viewer may read through the API (a focal point: not another
-    # entity's updates of an unpublished action), the public's of the published actions.
-    related.published = dict(published_progress(session, action_ids, reader=viewer))
-    if viewer is not None:
-        # The newest update of each action in any state that the viewer may read: staff see what is
-        # in the pipeline, a focal point only what the progress queue shows them (not another
-        # ministry's drafts).
-        updates = session.scalars(
-            select(ProgressUpdate)
-            .where(ProgressUpdate.action_id.in_(select(pairs.c.action_id)), *visible_to(viewer))
-            .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-        )
-        for update in updates:
-            related.latest_any.setdefault(update.action_id, update)
-
-
-def _progress(update: ProgressUpdate, titles: dict[int, str], related: _Related) -> ReportProgress:
+def _progress(update: ProgressUpdate, titles: dict[int, str], related: Related) -> ReportProgress:
     return ReportProgress(
         id=update.id,
         action_title=titles[update.action_id],
@@ -302,7 +178,7 @@ def _progress(update: ProgressUpdate, titles: dict[int, str], related: _Related)
     )
 
 
-def _line(row: Any, related: _Related, lang: str, *, staff: bool) -> ReportRecommendation:
+def _line(row: Any, related: Related, lang: str, *, staff: bool) -> ReportRecommendation:
     rec: Recommendation = row.Recommendation
     local: RecommendationLocal | None = row.RecommendationLocal
     actions = _ordered(related.actions.get(rec.id, []))
@@ -346,7 +222,7 @@ def _ordered(actions: Iterable[Action]) -> list[Action]:
     return sorted(actions, key=lambda a: (a.due_date or _NO_DATE, a.id))
 
 
-def _action_fields(action: Action, related: _Related) -> dict[str, Any]:
+def _action_fields(action: Action, related: Related) -> dict[str, Any]:
     return {
         "id": action.id,
         "title": action.title,
@@ -357,7 +233,7 @@ def _action_fields(action: Action, related: _Related) -> dict[str, Any]:
     }
 
 
-def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGroupAction:
+def _group_action(action: Action, related: Related, *, staff: bool) -> ReportGroupAction:
     """The action once, with its latest published update (and, for staff, a newer one in the works)."""
     titles = {action.id: action.title}
     published = related.published.get(action.id, [])
@@ -378,7 +254,7 @@ def _group_action(action: Action, related: _Related, *, staff: bool) -> ReportGr
 
 
 def _groups(
-    lines: list[ReportRecommendation], group_by: GroupBy, related: _Related, words: Words, *, staff: bool
+    lines: list[ReportRecommendation], group_by: GroupBy, related: Related, words: Words, *, staff: bool
 ) -> list[ReportGroup]:
     """Sections in alphabetical (SDG: goal) order; the recommendations in none come last. Each section
     lists the actions of its recommendations once, with their latest progress."""
