@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from app.auth.service import StaffSession
@@ -240,17 +241,25 @@ def upload_template(
         return _page(request, db, staff, refused(db, exc), 422, shown_version=shown)
     except PreconditionFailed:
         # Someone uploaded, replaced or removed the template since this page showed it.
-        return conflict_page(
-            request,
-            db,
-            staff,
-            object_type="report_template",
-            object_id=STATE_TEMPLATE_ID,
-            reload_url="/staff/reports#template-title",
-            typed={"file": uploaded.filename or ""},
-            labels=_TEMPLATE_LABELS,
-        )
+        return _template_changed(request, db, staff, {"file": uploaded.filename or ""})
     return redirect("/staff/reports?done=template-uploaded", request)
+
+
+def _template_changed(
+    request: Request, db: Session, staff: StaffSession, typed: dict[str, str] | None = None
+) -> Response:
+    """The conflict page of a template form sent with a version of the template that is no longer it,
+    naming what the user chose (``typed``)."""
+    return conflict_page(
+        request,
+        db,
+        staff,
+        object_type="report_template",
+        object_id=STATE_TEMPLATE_ID,
+        reload_url="/staff/reports#template-title",
+        typed=typed,
+        labels=_TEMPLATE_LABELS,
+    )
 
 
 @router.post(TEMPLATE_PATH + "/remove")
@@ -277,15 +286,7 @@ def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> R
         state_template.remove(db, staff.actor, shown or None)
     except PreconditionFailed:
         # Someone uploaded or replaced the template since this page showed it.
-        return conflict_page(
-            request,
-            db,
-            staff,
-            object_type="report_template",
-            object_id=STATE_TEMPLATE_ID,
-            reload_url="/staff/reports#template-title",
-            labels=_TEMPLATE_LABELS,
-        )
+        return _template_changed(request, db, staff)
     return redirect("/staff/reports?done=template-removed", request)
 
 
