@@ -56,6 +56,23 @@ def _problem(response: httpx.Response) -> dict[str, Any]:
     return {name: body.get(name) for name in ("type", "title", "status", "detail", "errors")}
 
 
+def _sent_while_first_holds_its_row(
+    engine: Engine, first: Session, send: Callable[[], httpx.Response]
+) -> httpx.Response:
+    """``send()``'s answer, sent from a thread while ``first`` holds its written, uncommitted row:
+    ``first`` commits once the request waits for it (its INSERT waits for the first transaction's end)."""
+    answers: list[httpx.Response] = []
+    second = threading.Thread(target=lambda: answers.append(send()))
+    second.start()
+    deadline = time.monotonic() + 10
+    while not _waits_for_a_lock(engine):
+        assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
+        time.sleep(0.02)
+    first.commit()
+    second.join(30)
+    return answers[0]
+
+
 def _waits_for_a_lock(engine: Engine) -> bool:
     with engine.connect() as conn:
         waiting = conn.execute(
@@ -75,18 +92,10 @@ def test_the_loser_of_a_race_is_answered_as_a_later_duplicate_is(
         pytest.skip("SQLite's writers take turns: the second create's check sees the first's row")
     client = TestClient(make_app())
     client.headers.update(accounts.headers_for(engine, role))
-    answers: list[httpx.Response] = []
     with Session(engine) as first:
         first_create(first)  # the row is written, not committed: the request's check cannot see it
-        second = threading.Thread(target=lambda: answers.append(client.post(path, json=body)))
-        second.start()
-        deadline = time.monotonic() + 10
-        while not _waits_for_a_lock(engine):  # its INSERT waits for the first transaction's end
-            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
-            time.sleep(0.02)
-        first.commit()
-        second.join(30)
-    raced = _problem(answers[0])
+        answer = _sent_while_first_holds_its_row(engine, first, lambda: client.post(path, json=body))
+    raced = _problem(answer)
     later = _problem(client.post(path, json=body))
     assert raced == later
     assert [error["field"] for error in raced["errors"]] == ["email" if "email" in body else "name"]
@@ -105,19 +114,13 @@ def test_two_recommendations_naming_one_new_theme_at_once_share_it(make_app: Mak
         "mechanism_family": "regional",
     }
     assert client.post(RECOMMENDATIONS, json={"text": "1. Ratify it.", **mechanism}).status_code == 201
-    answers: list[httpx.Response] = []
     with Session(engine) as first:
         create_manual(first, ACTOR, ManualCreate(text="2. Fund it.", mechanism="IACHR", themes=["Water"]))
         body = {"text": "3. Report on it.", "mechanism": "IACHR", "themes": ["Water"]}
-        second = threading.Thread(target=lambda: answers.append(client.post(RECOMMENDATIONS, json=body)))
-        second.start()
-        deadline = time.monotonic() + 10
-        while not _waits_for_a_lock(engine):
-            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
-            time.sleep(0.02)
-        first.commit()
-        second.join(30)
-    assert answers[0].status_code == 201, answers[0].text
+        answer = _sent_while_first_holds_its_row(
+            engine, first, lambda: client.post(RECOMMENDATIONS, json=body)
+        )
+    assert answer.status_code == 201, answer.text
     themed = client.get(RECOMMENDATIONS, params={"theme": "Water"}).json()
     assert themed["total"] == 2
 
@@ -143,19 +146,13 @@ def test_the_loser_of_a_race_for_an_api_key_name_is_answered_as_a_later_duplicat
     client = TestClient(make_app())
     client.headers.update(accounts.bearer(accounts.issue_token(engine, admin)))
     body = {"name": "dashboard", "role": "reader"}
-    answers: list[httpx.Response] = []
     with Session(engine) as first:
         create_api_key(
             first, Actor(role="admin", label="keys@example.org", user_id=admin), ApiKeyCreate(**body)
         )
-        second = threading.Thread(target=lambda: answers.append(client.post("/api/v1/api-keys", json=body)))
-        second.start()
-        deadline = time.monotonic() + 10
-        while not _waits_for_a_lock(engine):
-            assert time.monotonic() < deadline and second.is_alive(), answers and answers[0].text
-            time.sleep(0.02)
-        first.commit()
-        second.join(30)
-    raced = _problem(answers[0])
+        answer = _sent_while_first_holds_its_row(
+            engine, first, lambda: client.post("/api/v1/api-keys", json=body)
+        )
+    raced = _problem(answer)
     assert raced == _problem(client.post("/api/v1/api-keys", json=body))
     assert [error["field"] for error in raced["errors"]] == ["name"]
