@@ -38,7 +38,7 @@ from app.core.pagination import CursorOrder, decode_cursor, keyset_page, ordered
 from app.core.unique import refuse_duplicates
 from app.entities.filter_ids import check_filter_ids
 from app.entities.service import check_responsible
-from app.feed.fields import name_order, searched_form
+from app.feed.fields import name_order, same_name, searched_form
 from app.models import Cluster, ClusterRecommendation, Entity, Recommendation
 from app.models.base import utcnow
 from app.recommendations.reading import leading_only
@@ -141,11 +141,7 @@ def _check_name(session: Session, name: str, own_id: int | None = None) -> None:
     # "Educación" and "EDUCACION" would be two clusters nobody could tell apart in a list. Compared in
     # Python, the same on SQLite and PostgreSQL (whose lower() and collations differ): a State has
     # hundreds of clusters at most, archived ones included (they come back when restored).
-    query = select(Cluster.id, Cluster.name)
-    if own_id is not None:
-        query = query.where(Cluster.id != own_id)
-    wanted = searched_form(name)
-    taken = next((row.name for row in session.execute(query) if searched_form(row.name) == wanted), None)
+    taken = same_name(name, session.scalars(select(Cluster.name).where(Cluster.id != (own_id or 0))))
     if taken is not None:
         raise _name_taken(taken)
 

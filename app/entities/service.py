@@ -22,7 +22,7 @@ from app.core.pagination import CursorOrder, ordered_page
 from app.core.row_locks import lock_for_write
 from app.core.unique import refuse_duplicates
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
-from app.feed.fields import name_order, searched_form
+from app.feed.fields import name_order, same_name, searched_form
 from app.models import Entity
 
 _ENTITIES = CursorOrder("entities", (str, int))
@@ -108,9 +108,7 @@ def _ensure_unique_name(session: Session, name: str, entity_id: int | None = Non
     """Names are unique whatever their case and accents ("MINISTERE DE L'ECONOMIE" is "Ministère de
     l'Économie", as clusters compare theirs), and whatever the form a name stored before they were
     kept in one form (``one_form``) has: compared in Python, over the few entities a State has."""
-    key = searched_form(name)
-    others = session.execute(select(Entity.id, Entity.name).where(Entity.id != (entity_id or 0)))
-    taken = next((other for _id, other in others if searched_form(other) == key), None)
+    taken = same_name(name, session.scalars(select(Entity.name).where(Entity.id != (entity_id or 0))))
     if taken is not None:
         raise _name_taken(taken)
 

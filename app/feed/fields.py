@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from html import unescape
 from typing import Any
@@ -211,6 +212,13 @@ def searched_form(value: str) -> str:
     and runs of spaces aside ("Educación" as "educacion", "l\u2019éducation" as "l'education"), in Python,
     so the same on SQLite and PostgreSQL."""
     return " ".join(alphabetical(value.translate(_APOSTROPHES))[0].split())
+
+
+def same_name(name: str, others: Iterable[str]) -> str | None:
+    """The first of ``others`` that is ``name`` as ``searched_form`` compares them: two entities or
+    two clusters so named would be two rows nobody could tell apart in a list."""
+    wanted = searched_form(name)
+    return next((other for other in others if searched_form(other) == wanted), None)
 
 
 def name_order(name: str, row_id: int) -> tuple[tuple[str, str, str], int]:
