@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -90,12 +90,18 @@ def _user_actor(user: User, token: AuthToken, who: Anonymous) -> Actor:
     )
 
 
+# The credentials' lookups, built once (a statement is immutable): building one and its cache key
+# on every request cost more than running it.
+_TOKEN_AND_USER = (
+    select(AuthToken, User)
+    .join(User, User.id == AuthToken.user_id)
+    .where(AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"))
+)
+_KEY_BY_HASH = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+
+
 def _token_and_user(session: Session, secret: str, kind: str) -> tuple[AuthToken, User] | None:
-    row = session.execute(
-        select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == secret_hash(secret), AuthToken.kind == kind)
-    ).first()
+    row = session.execute(_TOKEN_AND_USER, {"token_hash": secret_hash(secret), "kind": kind}).first()
     return None if row is None else (row.AuthToken, row.User)
 
 
@@ -200,7 +206,7 @@ def _write_key_use(conn: Connection, key_id: int, now: datetime) -> None:
 
 
 def _api_key_actor(session: Session, credential: str, who: Anonymous, *, touch: bool) -> Actor:
-    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == secret_hash(credential)))
+    key = session.scalar(_KEY_BY_HASH, {"key_hash": secret_hash(credential)})
     now = _now()
     if key is None:
         raise Unauthorized("unknown API key")
