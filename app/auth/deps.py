@@ -7,8 +7,9 @@ services' queries.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
@@ -16,9 +17,11 @@ from sqlalchemy.orm import Session
 from app.auth import service
 from app.auth.permissions import ensure_role, refuse
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF, Actor, Anonymous
-from app.core.deps import SAFE_METHODS, AppSettings, DbSession, get_db
+from app.core.deps import SAFE_METHODS, AppSettings, DbSession, get_db, transaction
 from app.core.errors import NotFound, Unauthorized
 from app.core.ratelimit import STATE_KEY, RateLimiter, client_key
+
+T = TypeVar("T")
 
 _bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -147,3 +150,38 @@ def public_caller(
 
 
 PublicCaller = Annotated[Actor | Anonymous, Depends(public_caller)]
+
+
+class OneTrip:
+    """A read route's whole work in one trip to the thread pool: the unit of work (``transaction``),
+    the caller (``current_actor``, the route's roles) and the route's own reading. A route taking
+    ``DbSession`` and a role dependency costs three (the caller, the route, the unit of work's end),
+    each a hand-over between the event loop and a thread: most of what a kept page cost."""
+
+    def __init__(self, request: Request, session: Session, bearer: str | None, api_key: str | None) -> None:
+        self._request, self._session = request, session
+        self._bearer, self._api_key = bearer, api_key
+
+    async def run(self, access: Access, work: Callable[[Session, Actor], T]) -> T:
+        def in_thread() -> T:
+            with transaction(self._request, self._session) as db:
+                actor = current_actor(self._request, db, self._bearer, self._api_key)
+                ensure_role(actor, *access)
+                return work(db, actor)
+
+        result: T = await anyio.to_thread.run_sync(in_thread)
+        return result
+
+
+async def _one_trip(
+    request: Request,
+    session: Annotated[Session, Depends(get_db, scope="function")],
+    bearer: Annotated[str | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> OneTrip:
+    if request.method not in SAFE_METHODS:
+        raise RuntimeError("OneTrip is for read routes: a write waits for its turn (DbSession)")
+    return OneTrip(request, session, bearer, api_key)
+
+
+ReadInOneTrip = Annotated[OneTrip, Depends(_one_trip)]

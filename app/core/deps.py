@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session
 
@@ -34,11 +37,33 @@ async def get_db(request: Request) -> Session:
     return new_session(request.app.state.engine)
 
 
-def unit_of_work(
+async def unit_of_work(
     request: Request,
     _turn: Annotated[None, Depends(_write_turn, scope="function")],
     session: Annotated[Session, Depends(get_db, scope="function")],
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
+    """The request owns the transaction (``transaction``'s steps). A coroutine: a read's session
+    begins with no I/O, so only its end (a commit, a rollback) takes a trip to the thread pool."""
+    if request.method not in SAFE_METHODS:
+        await _in_thread(_begin, request, session)
+    else:
+        request.state.unit_of_work = session
+    try:
+        yield session
+    except BaseException as exc:
+        await _in_thread(_fail, session, exc)
+        raise
+    await _in_thread(_commit, session)
+
+
+async def _in_thread(step: Callable[..., None], *args: Any) -> None:
+    # Shielded: a transaction is ended even when the client has gone (the request is being cancelled).
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(step, *args)
+
+
+@contextmanager
+def transaction(request: Request, session: Session) -> Iterator[Session]:
     """The request owns the transaction: commit once after the handler, before the response is sent.
 
     On any error everything the request wrote is rolled back; only the rows a ``DomainError``
@@ -46,21 +71,40 @@ def unit_of_work(
     On SQLite a write request takes the write lock at once (BEGIN IMMEDIATE), so two writers
     queue instead of failing when the second one tries to upgrade its read snapshot.
     """
-    request.state.unit_of_work = session
+    _begin(request, session)
     try:
-        if request.method not in SAFE_METHODS:
-            session.connection(execution_options={"sqlite_immediate": True})
         yield session
+    except BaseException as exc:
+        _fail(session, exc)
+        raise
+    _commit(session)
+
+
+def _begin(request: Request, session: Session) -> None:
+    request.state.unit_of_work = session
+    if request.method not in SAFE_METHODS:
+        try:
+            session.connection(execution_options={"sqlite_immediate": True})
+        except BaseException:
+            session.close()
+            raise
+
+
+def _commit(session: Session) -> None:
+    try:
         session.commit()
-    except DomainError as exc:
+    except BaseException as exc:
+        _fail(session, exc)
+        raise
+    session.close()
+
+
+def _fail(session: Session, exc: BaseException) -> None:
+    try:
         session.rollback()
-        if exc.persist:
+        if isinstance(exc, DomainError) and exc.persist:
             session.add_all(exc.persist)
             session.commit()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
     finally:
         session.close()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.orm import Session
 
-from app.auth.deps import AnyUser, Manager, StaffUser
+from app.auth.deps import ANY_USER, AnyUser, Manager, ReadInOneTrip, StaffUser
+from app.core.actor import Actor
 from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
@@ -61,15 +63,18 @@ _READER = (
     description="Staff get every field." + _READER,
     responses=problem_responses(403),
 )
-def list_recommendations(
-    db: DbSession, actor: AnyUser, params: Annotated[RecommendationListParams, Query()]
+async def list_recommendations(
+    trip: ReadInOneTrip, params: Annotated[RecommendationListParams, Query()]
 ) -> Response:
     # The page's own JSON, written once by pydantic (and kept per data version): FastAPI would
     # validate the returned model again against the union, turn it into dicts and lists, then
     # encode those with the json module.
-    if reader_view.sees_public_view(actor):
-        return Response(reader_view.list_json(db, actor, params), media_type=JSON)
-    return Response(service.list_json(db, actor, params), media_type=JSON)
+    def page(db: Session, actor: Actor) -> bytes:
+        if reader_view.sees_public_view(actor):
+            return reader_view.list_json(db, actor, params)
+        return service.list_json(db, actor, params)
+
+    return Response(await trip.run(ANY_USER, page), media_type=JSON)
 
 
 @router.post(
