@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session
 from app.auth import service
 from app.auth.permissions import ensure_role, refuse
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF, Actor, Anonymous
-from app.core.deps import SAFE_METHODS, AppSettings, DbSession, get_db, transaction
+from app.core.config import Settings
+from app.core.deps import SAFE_METHODS, DbSession, get_db, transaction
 from app.core.errors import NotFound, Unauthorized
 from app.core.ratelimit import STATE_KEY, RateLimiter, client_key
 
 T = TypeVar("T")
+C = TypeVar("C", Actor, Actor | Anonymous)
 
 _bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -116,7 +118,6 @@ AnonymousCaller = Annotated[Anonymous, Depends(anonymous)]
 def public_caller(
     request: Request,
     db: DbSession,
-    settings: AppSettings,
     bearer: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Actor | Anonymous:
@@ -125,6 +126,7 @@ def public_caller(
     ``open``: anyone (credentials, when sent, must still be valid); ``key``: an API key or any
     login, a reader's included; ``off``: the public routes do not exist (404).
     """
+    settings: Settings = request.app.state.settings
     if settings.public_access == "off":
         raise NotFound("the public routes are turned off on this instance")
     credential = _one_credential(bearer, api_key)
@@ -152,22 +154,36 @@ def public_caller(
 PublicCaller = Annotated[Actor | Anonymous, Depends(public_caller)]
 
 
+# Who a request in one trip is, from its session and credentials (bearer token, API key): a route's
+# role dependency as a plain function.
+Caller = Callable[[Request, Session, str | None, str | None], C]
+
+
+def staff_caller(access: Access) -> Caller[Actor]:
+    """``roles(*access)``'s caller: ``current_actor``, then the route's roles."""
+
+    def caller(request: Request, db: Session, bearer: str | None, api_key: str | None) -> Actor:
+        actor = current_actor(request, db, bearer, api_key)
+        ensure_role(actor, *access)
+        return actor
+
+    return caller
+
+
 class OneTrip:
     """A read route's whole work in one trip to the thread pool: the unit of work (``transaction``),
-    the caller (``current_actor``, the route's roles) and the route's own reading. A route taking
-    ``DbSession`` and a role dependency costs three (the caller, the route, the unit of work's end),
+    the caller (``staff_caller``, ``public_caller``) and the route's own reading. A route taking
+    ``DbSession`` and a caller dependency costs three (the caller, the route, the unit of work's end),
     each a hand-over between the event loop and a thread: most of what a kept page cost."""
 
     def __init__(self, request: Request, session: Session, bearer: str | None, api_key: str | None) -> None:
         self._request, self._session = request, session
         self._bearer, self._api_key = bearer, api_key
 
-    async def run(self, access: Access, work: Callable[[Session, Actor], T]) -> T:
+    async def run(self, caller: Caller[C], work: Callable[[Session, C], T]) -> T:
         def in_thread() -> T:
             with transaction(self._request, self._session) as db:
-                actor = current_actor(self._request, db, self._bearer, self._api_key)
-                ensure_role(actor, *access)
-                return work(db, actor)
+                return work(db, caller(self._request, db, self._bearer, self._api_key))
 
         result: T = await anyio.to_thread.run_sync(in_thread)
         return result

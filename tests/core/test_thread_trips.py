@@ -2,8 +2,8 @@
 thread and back: with the framework, most of what a kept list page costs (docs/benchmarks.md).
 
 A read's unit of work begins in the event loop (making a session does no I/O) and only ends in a
-thread; the list of recommendations does all its work, the caller's check included, in one trip
-(``ReadInOneTrip``)."""
+thread; the lists of recommendations (staff and public) do all their work, the caller's check
+included, in one trip (``ReadInOneTrip``)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,20 @@ def test_a_list_page_takes_one_trip_to_the_thread_pool(
     assert client.get(LIST).status_code == 200  # kept
     assert client.get(LIST.replace("limit=50", "limit=10")).status_code == 200  # computed
     assert len(seen) == 2, seen
+
+
+def test_a_public_list_page_takes_one_trip_to_the_thread_pool(
+    anonymous_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    public = "/api/v1/public/recommendations?limit=5"
+    assert anonymous_client.get(public).status_code == 200
+    seen = trips(monkeypatch)
+    answered = anonymous_client.get(public)
+    assert answered.status_code == 200
+    assert (
+        int(answered.headers["RateLimit-Remaining"]) < int(answered.headers["RateLimit-Limit"]) - 1
+    )  # counted
+    assert len(seen) == 1, seen
 
 
 def test_a_read_through_the_unit_of_work_ends_it_in_the_thread_pool_only(
