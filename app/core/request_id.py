@@ -11,6 +11,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import unquote_plus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,8 +49,21 @@ class RequestIdMiddleware:
                 _log_access(scope, status, time.perf_counter() - started, request_id)
 
 
-# A secret in a URL (the calendar feed's ``token``) never reaches the log.
-_SECRET_PARAMETER = re.compile(r"((?:^|&)token=)[^&]*")
+# A secret in a URL (the calendar feed's ``token``) never reaches the log, however its name is
+# spelt: the app reads the name percent-decoded (``%74oken`` is ``token``), and one in capitals is
+# still the secret, sent under a name the feed refuses.
+_SECRET_NAMES = frozenset({"token"})
+
+
+def _masked(query: str) -> str:
+    """The query string as sent, the value of each secret parameter replaced by ``***``."""
+    parts = []
+    for part in query.split("&"):
+        name, equals, _value = part.partition("=")
+        if equals and unquote_plus(name).strip().lower() in _SECRET_NAMES:
+            part = f"{name}=***"
+        parts.append(part)
+    return "&".join(parts)
 
 
 def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> None:
@@ -57,9 +71,7 @@ def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> N
     query = scope.get("query_string", b"")
     # The path as sent (still percent-encoded): a decoded %0A would forge a second log line.
     raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "backslashreplace")
-    target = raw.decode("latin-1") + (
-        "?" + _SECRET_PARAMETER.sub(r"\1***", query.decode("latin-1")) if query else ""
-    )
+    target = raw.decode("latin-1") + ("?" + _masked(query.decode("latin-1")) if query else "")
     access_log.info(
         '%s "%s %s HTTP/%s" %d %.1fms request_id=%s',
         client[0] if client else "-",

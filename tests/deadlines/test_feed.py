@@ -266,3 +266,19 @@ def test_the_feeds_addresses_start_with_the_sites_address_whatever_host_the_requ
             .json()["url"]
             .startswith(f"http://intranet.example:8000{FEED}")
         )
+
+
+def test_the_access_log_never_holds_the_token_whatever_its_name_is_spelt(
+    world: CalendarWorld, anonymous_client: TestClient, writer: Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    # "%74oken" is "token" percent-encoded: the feed reads the name decoded and answers, so the log
+    # must mask it as it does the plain one (and a name in capitals, which the feed refuses as unknown).
+    caplog.set_level(logging.INFO, logger="nrtd.access")
+    path = feed_path(anonymous_client, accounts.headers_for(writer, "coordinator"))
+    token = path.split("token=", 1)[1]
+    assert anonymous_client.get(path.replace("token=", "%74oken=")).status_code == 200
+    anonymous_client.get(path.replace("token=", "lang=fr&TOKEN="))
+    lines = [record.getMessage() for record in caplog.records if record.name == "nrtd.access"]
+    assert any("/api/v1/calendar.ics?%74oken=*** " in line for line in lines), lines
+    assert any("/api/v1/calendar.ics?lang=fr&TOKEN=*** " in line for line in lines), lines
+    assert not any(token in line for line in lines)
