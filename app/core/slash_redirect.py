@@ -33,6 +33,15 @@ def redirect_location(settings: Settings, path: str, query: str = "") -> str:
     return settings.base_url + location if "base_url" in settings.model_fields_set else location
 
 
+def link_path(path: str) -> str:
+    """``path`` (the address a request came to, as the router sees it, not percent-encoded) written
+    in a link of its own page, which must lead to this site: percent-encoded (a NUL, a tab, a
+    backslash, which a browser drops or reads as a slash), and a second slash at its start encoded
+    (``//host/x`` read as a link is another site's address; ``/%2Fhost/x`` is the same address here)."""
+    encoded = quote(path, safe=_PATH_SAFE)
+    return "/%2F" + encoded[2:] if encoded.startswith("//") else encoded
+
+
 class SlashRedirect:
     """The router's answer to an address no route matches (its ``default``): a 307 to the same
     address with the trailing slash added or removed when a route matches that, else ``fallback``."""

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from app.core.caching import cached_response
 from app.core.publisher import Publisher
+from app.core.slash_redirect import link_path
 from app.portal.static import PORTAL_DIR
 from app.web.i18n import LANGUAGES, choose_language, environment, translations
 
@@ -46,9 +47,10 @@ class PageContext:
             lang,
             explicit,
             section,
-            # A NUL in the address (refused before the app, answered with an error page) is written
-            # the way it came, percent-encoded: the page's links must not carry the character itself.
-            request.url.path.replace("\x00", "%00"),
+            # The address as the page's links write it (language switcher, "without these values"):
+            # percent-encoded (a NUL, refused before the app, is written the way it came), and never
+            # read as another site's ("//host/x", which an unknown address is answered at too).
+            link_path(request.url.path),
             tuple(request.query_params.multi_items()),
             demo=bool(settings and settings.demo),
             publisher=Publisher.of(settings) if settings else None,

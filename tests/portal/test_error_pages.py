@@ -4,7 +4,10 @@ portal switched off (NRTD_PUBLIC_ACCESS); and problem+json for an API client."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -168,6 +171,29 @@ def test_unknown_urls_give_an_html_page_in_the_readers_language(portal: TestClie
     # It said "Page not found" over "This address cannot be used this way.": the page exists.
     assert "<h1>Not allowed</h1>" in posted.text and "Page not found" not in posted.text
     assert "This address cannot be used this way." in posted.text
+
+
+def test_the_links_of_a_page_at_an_address_that_reads_as_another_site_stay_on_this_site(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    # "//evil.example/x" is a 404 page here, but its language links (and <link rel="alternate">) were
+    # href="//evil.example/x?lang=fr": a browser follows that to evil.example (a backslash, and a tab,
+    # which it drops, read the same): a link sent round led readers from the site to another one.
+    for path in ("//evil.example/x", "/%2F%2Fevil.example", "/%5Cevil.example", "/%09/evil.example"):
+        response = portal.get("http://testserver" + path)
+        assert response.status_code == 404, path
+        # The links to this page (in another language); the others are the site's own addresses.
+        links = [link for link in re.findall(r'href="([^"]*)"', response.text) if "lang=" in link]
+        assert any("lang=fr" in link for link in links), path
+        for link in links:
+            # As a browser reads a link: tabs and line breaks dropped, a backslash a slash.
+            read = html.unescape(link).replace("\t", "").replace("\n", "").replace("\\", "/")
+            assert urlsplit(urljoin("http://testserver/page", read)).netloc == "testserver", (path, link)
+    # The link leads to the same address, in the other language.
+    page = portal.get("http://testserver//evil.example/x")
+    french = re.search(r'href="([^"]*lang=fr)"', page.text)
+    assert french is not None
+    assert portal.get("http://testserver" + html.unescape(french.group(1))).status_code == 404
 
 
 def test_a_list_page_with_a_trailing_slash_leads_to_the_list(portal: TestClient, seeded: Seeded) -> None:
