@@ -1,4 +1,5 @@
-"""The full public export, kept on disk per data version, format and language.
+"""The full public export, kept on disk per data version, format and language: one file for each
+format and language of a database (made for one publisher and site address, which replace each other).
 
 The unfiltered public export is the one everybody downloads and the most expensive to build
 (337 MB of CSV in 60 s at 360,000 records). The first request for a data version builds it while
@@ -60,16 +61,21 @@ def _digest(text: str, length: int = 16) -> str:
 
 
 class ExportCache:
-    def __init__(self, directory: Path, database: str) -> None:
+    def __init__(self, directory: Path, database: str, variant: str = "") -> None:
         self.directory = directory
         # Instances on different databases may share a directory: the database is part of each name.
         self._database = _digest(database, 12)
+        # What else the bytes depend on (who publishes them, the address their links start with) is
+        # part of the file's name beside the data version, not of the key: one file is kept per
+        # database, format and language, so a request naming a new address (a Host header made up,
+        # without NRTD_BASE_URL) replaces the kept file rather than adding one for good.
+        self._variant = variant
 
     def _key(self, fmt: str, lang: str) -> str:
         return f"public-{self._database}-{fmt}-{lang}"
 
     def _path(self, key: str, fmt: str, version: str) -> Path:
-        return self.directory / f"{key}.{_digest(version)}.{fmt}"
+        return self.directory / f"{key}.{_digest(version + chr(0) + self._variant)}.{fmt}"
 
     def open(self, fmt: str, lang: str, version: str) -> CachedFile | None:
         """The stored file of this version, opened, or None when there is none yet."""

@@ -68,10 +68,11 @@ def _cache(request: Request) -> ExportCache:
     directory = _settings(request).export_cache_dir
     database = _engine(request).url.render_as_string(hide_password=True)
     # The files say who publishes them (an XLSX's about sheet) and link to the site's pages: other
-    # settings, or another address the site is reached at, other files.
+    # settings, or another address the site is reached at, another file (which replaces the kept one).
     return ExportCache(
         Path(directory) if directory else default_directory(),
-        f"{database}|{_publisher(request)}|{site_address(request)}",
+        database,
+        f"{_publisher(request)}|{site_address(request)}",
     )
 
 
