@@ -11,20 +11,25 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from app.evidence.reading import evidence_rows
 from app.feed.fields import name_order
 from app.models import (
     Action,
+    ActionEntity,
     Cluster,
     ClusterRecommendation,
+    Deadline,
     Entity,
     Indicator,
     ProgressUpdate,
     Recommendation,
+    RecommendationEntity,
 )
 from app.plans.actions.reading import sdg_sort_key, serving
 from app.plans.indicators.reading import public_values
@@ -69,6 +74,28 @@ def current_recommendation_ids(session: Session, ids: Collection[int]) -> set[in
             select(Recommendation.id).where(Recommendation.id.in_(sorted(ids)), *recommendation_is_current())
         )
     )
+
+
+def public_entity_ids(session: Session, ids: Collection[int]) -> set[int]:
+    """The ones something public names: responsible for a recommendation the public lists, leading or
+    supporting a published action, leading a public cluster, or the entity of a published deadline.
+    Another (a unit never assigned anything, one whose work is all unpublished) is not public by name:
+    a public page or file that must name it (a report's filter) gives its id."""
+    if not ids:
+        return set()
+    wanted = sorted(ids)
+    named: CompoundSelect[Any] = union(
+        select(RecommendationEntity.entity_id)
+        .join(Recommendation, Recommendation.id == RecommendationEntity.recommendation_id)
+        .where(RecommendationEntity.entity_id.in_(wanted), *recommendation_is_current()),
+        select(Action.lead_entity_id).where(Action.lead_entity_id.in_(wanted), Action.published.is_(True)),
+        select(ActionEntity.entity_id)
+        .join(Action, Action.id == ActionEntity.action_id)
+        .where(ActionEntity.entity_id.in_(wanted), Action.published.is_(True)),
+        select(Cluster.lead_entity_id).where(Cluster.lead_entity_id.in_(wanted), *cluster_is_public()),
+        select(Deadline.entity_id).where(Deadline.entity_id.in_(wanted), Deadline.published.is_(True)),
+    )
+    return {entity_id for entity_id in session.scalars(named) if entity_id is not None}
 
 
 def entity_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.PublicEntityRef]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.feed.countries import state_name_in
 from app.feed.mechanisms import localised_name
 from app.models import Cluster, Entity, Mechanism
+from app.public.related import public_entity_ids
 from app.reports.labels import Words, interface_language
 from app.reports.schemas import ReportEntity
 from app.taxonomies.service import term_names
@@ -39,7 +40,8 @@ def filters_used(
             named["mechanism"][codes[code]] = localised_name(code, words.lang) or name
     if used.get("entity") is not None:
         found = session.get(Entity, used["entity"])
-        if found is not None:
+        # The public report names only an entity the public sees named elsewhere: else its id.
+        if found is not None and (staff or public_entity_ids(session, [found.id])):
             named["entity"][str(found.id)] = words.entity(
                 ReportEntity(id=found.id, name=found.name, acronym=found.acronym)
             )

@@ -12,9 +12,11 @@ from docx import Document
 from fastapi.testclient import TestClient
 from httpx import Response
 from openpyxl import load_workbook
+from sqlalchemy import Connection, Engine
 
 from app.core.time_zone import local_today
-from tests.reports.conftest import ReportWorld, docx_text
+from tests import accounts
+from tests.reports.conftest import ReportWorld, docx_text, xlsx_text
 
 STAFF = "/api/v1/reports/implementation"
 PUBLIC = "/api/v1/public/reports/implementation"
@@ -132,3 +134,26 @@ def test_filters_are_apart_from_each_other_not_as_values_are(
     assert page.status_code == 200, page.text
     assert re.search(f" — {title}</title>", page.text), page.text[:600]
     assert f"-{name}" in _name(client.get(PUBLIC, params={**params, "format": "docx"}))
+
+
+def test_the_public_report_names_no_entity_the_public_cannot_see(
+    anonymous_client: TestClient, writer: Engine | Connection, world: ReportWorld
+) -> None:
+    """``entity=<id>`` named any entity in the public report's file name, title and filters, so counting
+    ids up listed every entity's name, those nothing public names (a unit of a ministry, archived
+    ones) included: the public is shown only those the portal offers, the others by their id."""
+    hidden = accounts.create_entity(writer, "Planted Hidden Unit", acronym="PHU")
+    for fmt in ("html", "docx", "xlsx"):
+        answer = anonymous_client.get(PUBLIC, params={"entity": hidden, "format": fmt})
+        assert answer.status_code == 200, answer.text
+        reads = {"html": lambda body: body.decode(), "docx": docx_text, "xlsx": xlsx_text}
+        text = reads[fmt](answer.content)
+        shown = text + answer.headers["content-disposition"] + _name(answer)
+        assert "Hidden" not in shown and "PHU" not in shown, fmt
+        assert f"-{hidden}-" in _name(answer), fmt
+    # The staff report names it; the public one names an entity the public sees (it leads one).
+    coordinator = accounts.headers_for(writer, "coordinator")
+    staff = anonymous_client.get(STAFF, params={"entity": hidden}, headers=coordinator)
+    assert "Planted-Hidden-Unit" in _name(staff)
+    seen = anonymous_client.get(PUBLIC, params={"entity": world.ids["justice"], "format": "docx"})
+    assert "Ministry-of-Justice" in _name(seen)
