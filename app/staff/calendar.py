@@ -24,6 +24,8 @@ from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
 from app.entities.service import entity_refs
 from app.feed.fields import name_order
 from app.models import Entity, Mechanism
+from app.public.related import public_entity_ids
+from app.recommendations.reader_view import sees_public_view
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import DEADLINE_KIND_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
@@ -91,12 +93,19 @@ def names(db: DbSession, items: list[DeadlineOut]) -> dict[int, str]:
     return {entity_id: name for entity_id, name in rows}
 
 
-def options(db: DbSession, page: StaffPage, keep: int | None = None) -> dict[str, list[tuple[Any, str]]]:
+def options(
+    db: DbSession, page: StaffPage, keep: int | None = None, *, public: bool = False
+) -> dict[str, list[tuple[Any, str]]]:
     """The filters' and the form's choices: mechanisms by code, current entities by name, and ``keep``
     (a deadline's entity, the one the list is filtered on) even if archived since, marked so: without it
-    the box read "None"/"Any", and the form sent back would drop the entity."""
+    the box read "None"/"Any", and the form sent back would drop the entity. ``public`` (a reader, who
+    reads what the public reads): only the entities something public names, ``keep`` among them."""
     mechanisms = [(code, code) for (code,) in db.execute(select(Mechanism.code).order_by(Mechanism.code))]
-    rows = db.execute(select(Entity.id, Entity.name).where(Entity.archived.is_(False)))
+    rows = list(db.execute(select(Entity.id, Entity.name).where(Entity.archived.is_(False))))
+    if public:
+        seen = public_entity_ids(db, [row.id for row in rows] + ([keep] if keep is not None else []))
+        rows = [row for row in rows if row.id in seen]
+        keep = keep if keep in seen else None
     entities = [(row.id, row.name) for row in sorted(rows, key=lambda row: name_order(row.name, row.id))]
     if keep is not None and keep not in {entity_id for entity_id, _name in entities}:
         kept = entity_refs(db, [keep]).get(keep)
@@ -147,7 +156,7 @@ def calendar_page(
         "feed": None if staff.actor.user_id is None else feed.token_status(db, staff.actor),
         "new_feed_url": new_feed_url,
         "back": _back(request),
-        **options(db, page, _filtered_entity(values)),
+        **options(db, page, _filtered_entity(values), public=sees_public_view(staff.actor)),
     }
     return render(request, page, "calendar/list.html", context, 422 if errors else 200)
 

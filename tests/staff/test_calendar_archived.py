@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, update
 from sqlalchemy.orm import Session
 
 from app.models import Deadline, Entity
+from tests import accounts
 from tests.conftest import ModuleWorld
 from tests.deadlines.conftest import EDUCATION_CUSTOM, CalendarWorld, build_world
 from tests.staff.conftest import StaffLogin
@@ -74,3 +75,22 @@ def test_the_list_filtered_on_an_archived_entity_keeps_it_in_its_box(
     assert page.status_code == 200 and EDUCATION_CUSTOM in page.text
     assert _selected(page.text, "entity") == str(world.education)
     assert "Ministry of Education (archived)" in page.text
+
+
+def test_a_reader_is_offered_only_the_entities_the_public_sees(
+    staff_login: StaffLogin, world: CalendarWorld, db: Connection
+) -> None:
+    # A reader reads what the public reads; the entity box named every entity, those nothing public
+    # names included (and, filtered on one by its id, an archived one too).
+    hidden = accounts.create_entity(db, "Planted Hidden Unit")
+    reader = staff_login("reader")
+    page = reader.get("/staff/calendar", params={"from": ""}).text
+    assert "Planted Hidden Unit" not in page
+    assert "Ministry of Education" in page  # it has a published action
+    filtered = reader.get("/staff/calendar", params={"from": "", "entity": hidden})
+    assert filtered.status_code == 200 and "Planted Hidden Unit" not in filtered.text
+    _archive(db, hidden)
+    archived = reader.get("/staff/calendar", params={"from": "", "entity": hidden}).text
+    assert "Planted Hidden Unit" not in archived
+    staff = staff_login("coordinator").get("/staff/calendar", params={"from": "", "entity": hidden}).text
+    assert "Planted Hidden Unit (archived)" in staff
