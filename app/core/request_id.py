@@ -49,10 +49,18 @@ class RequestIdMiddleware:
                 _log_access(scope, status, time.perf_counter() - started, request_id)
 
 
-# A secret in a URL (the calendar feed's ``token``) never reaches the log, however its name is
-# spelt: the app reads the name percent-decoded (``%74oken`` is ``token``), and one in capitals is
-# still the secret, sent under a name the feed refuses.
-_SECRET_NAMES = frozenset({"token"})
+# A secret in a URL never reaches the log, however its name is spelt (the app reads the name
+# percent-decoded: ``%74oken`` is ``token``): the calendar feed's ``token``, and what a client sends
+# there that the app refuses but that is a secret all the same: a bearer token in RFC 6750's query form
+# (``access_token``), an API key (``api_key``, ``X-API-Key``), a password, a client secret. A name is a
+# secret's when it holds one of these words (``author``, a filter, is not ``auth``).
+_SECRET_WORDS = ("token", "key", "pass", "pwd", "secret", "signature", "credential")
+_SECRET_NAMES = frozenset({"auth", "authorization", "sig"})
+
+
+def _secret(name: str) -> bool:
+    name = unquote_plus(name).strip().lower()
+    return name in _SECRET_NAMES or any(word in name for word in _SECRET_WORDS)
 
 
 def _masked(query: str) -> str:
@@ -60,7 +68,7 @@ def _masked(query: str) -> str:
     parts = []
     for part in query.split("&"):
         name, equals, _value = part.partition("=")
-        if equals and unquote_plus(name).strip().lower() in _SECRET_NAMES:
+        if equals and _secret(name):
             part = f"{name}=***"
         parts.append(part)
     return "&".join(parts)
