@@ -20,11 +20,13 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
+from lxml import etree
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit.service import record
 from app.core.actor import Actor
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
@@ -60,6 +62,39 @@ def _check_package(content: bytes) -> None:
         raise _refuse(_("not a Word document (.docx): it has no word/document.xml"))
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED:
         raise _refuse(f"the document unpacks to more than {MAX_UNPACKED} bytes or {MAX_PARTS} parts")
+    fetched = _fetched_from_outside(content, [part.filename for part in parts])
+    if fetched is not None:
+        raise _refuse(Reason(OUTSIDE_FILE, target=fetched))
+
+
+# What Word fetches by itself when a report is opened: every relationship to an outside address but a
+# link the reader follows by clicking it (a hyperlink). A remote template (``attachedTemplate``, the
+# template injection phishing uses to bring in macros), a linked picture or object would be reached
+# from the computer of everyone who opens a report, the public's first, or send their Windows
+# credentials to a ``\\host\share`` path.
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_CLICKED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+OUTSIDE_FILE = _(
+    "the template makes Word fetch a file from outside the document when a report is opened "
+    "(%(target)s: a remote template, a linked picture or object): remove that link and upload it again"
+)
+
+
+def _fetched_from_outside(content: bytes, names: list[str]) -> str | None:
+    """The first outside address a part of the package makes Word fetch on opening, if any."""
+    with zipfile.ZipFile(BytesIO(content)) as package:
+        for name in names:
+            if not name.endswith(".rels"):
+                continue
+            try:
+                relationships = etree.fromstring(package.read(name), _SAFE_XML)
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError, OSError):
+                raise _refuse(_("not a Word document (.docx): a part of it cannot be read")) from None
+            for relationship in relationships.iter(_RELATIONSHIP):
+                if relationship.get("TargetMode") == "External" and relationship.get("Type") != _CLICKED:
+                    return relationship.get("Target") or "?"
+    return None
 
 
 def check(content: bytes) -> None:
