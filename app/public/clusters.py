@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_is_public
 from app.clusters.service import CLUSTERS
 from app.core.errors import NotFound
 from app.core.pagination import ordered_page
 from app.feed.fields import name_order, searched_form
 from app.models import Cluster as ClusterRow
 from app.models import ClusterRecommendation, Entity, Recommendation
-from app.public.related import cluster_is_public
 from app.public.schemas import (
     PublicCluster,
     PublicClusterPage,

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from app.clusters.reading import cluster_is_public
 from app.evidence.reading import evidence_rows
 from app.feed.fields import name_order
 from app.models import (
@@ -38,10 +39,6 @@ from app.public import schemas
 from app.public.schemas import public_evidence_url
 from app.recommendations.reading import leading_only
 from app.taxonomies.service import sdg_titles
-
-
-def cluster_is_public() -> list[ColumnElement[bool]]:
-    return [Cluster.published.is_(True), Cluster.archived.is_(False)]
 
 
 def public_cluster_ids(session: Session, ids: Collection[int]) -> set[int]:

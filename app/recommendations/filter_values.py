@@ -3,8 +3,10 @@ filter: a mechanism code, a taxonomy label, an SDG code (``reading.sdg_condition
 cluster that does not exist would otherwise silently select nothing, which reads as "no such
 recommendation" rather than "you mistyped".
 
-The cluster filter is checked for staff only: to the public, an unpublished cluster is answered as
-an unknown one (an empty list), so that a 422 cannot tell that it exists. For the same reason the
+The cluster filter is checked for staff only: to the public, a cluster it does not see (unpublished
+or archived) is answered as an unknown one (an empty list), so that a 422 cannot tell that it exists.
+A public report, which names its filters, refuses both alike instead (``named_cluster``): it could
+name neither. For the same reason the
 public's taxonomy labels are those some recommendation that is not withdrawn carries: a label only
 withdrawn recommendations carry (which the reader's taxonomies leave out) is a 422 as an unknown one
 is, not an empty list that would tell it was once written.
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from sqlalchemy import ColumnElement, Select, String, cast, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_is_public
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
@@ -56,12 +59,16 @@ def check_filter_values(
     *,
     public: bool = False,
     names: Mapping[str, str] | None = None,
+    named_cluster: bool = False,
 ) -> None:
     """Raise ``InvalidInput`` for the first filter value that names nothing stored (``public``:
     nothing published): one statement for all of them (the values found, each tagged with its
     parameter), none without such filters.
     ``names``: the parameter a route calls a filter by, where it is not the list's name (the
-    calendar's ``entity_id`` for ``entity``)."""
+    calendar's ``entity_id`` for ``entity``).
+    ``named_cluster``: the answer names its cluster (a report's title and filters), so the public's
+    cluster filter is checked too, among the clusters it sees: one it does not see is refused as an
+    unknown one is, never named nor told apart from one that does not exist."""
     asked: list[tuple[str, str, str]] = []  # (parameter, value as typed, value as looked up)
     lookups: list[Select[str, str]] = []
     codes = {code.strip().upper(): code for code in params.mechanism}
@@ -80,11 +87,10 @@ def check_filter_values(
     if params.entity is not None:
         asked.append(("entity", str(params.entity), str(params.entity)))
         lookups.append(select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity))
-    if not public and params.cluster is not None:
+    if params.cluster is not None and (not public or named_cluster):
         asked.append(("cluster", str(params.cluster), str(params.cluster)))
-        lookups.append(
-            select(literal("cluster"), cast(Cluster.id, String)).where(Cluster.id == params.cluster)
-        )
+        cluster = select(literal("cluster"), cast(Cluster.id, String)).where(Cluster.id == params.cluster)
+        lookups.append(cluster.where(*cluster_is_public()) if public else cluster)
     if not lookups:
         return
     found = {(field, str(value)) for field, value in session.execute(union_all(*lookups))}

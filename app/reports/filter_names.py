@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_is_public
 from app.feed.countries import state_name_in
 from app.feed.mechanisms import localised_name
 from app.models import Cluster, Entity, Mechanism
@@ -26,7 +27,7 @@ def filters_used(
 ) -> list[tuple[str, str]]:
     """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
     report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
-    name (a cluster the public report cannot show by its id), a theme by its name in that language.
+    name (a cluster the public report cannot show is not named), a theme by its name in that language.
     The staff workspace's reports page lists the filters its downloads carry the same way."""
     words = Words(interface_language(lang))
     if theme_names is None:  # the report has them already; the workspace's reports page does not
@@ -47,8 +48,8 @@ def filters_used(
             )
     if used.get("cluster") is not None:
         clusters = select(Cluster.id, Cluster.name).where(Cluster.id == used["cluster"])
-        if not staff:
-            clusters = clusters.where(Cluster.published.is_(True), Cluster.archived.is_(False))
+        if not staff:  # the public report refused any other (app.reports.service)
+            clusters = clusters.where(*cluster_is_public())
         named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
     for name in ("country", "recommending_state"):  # States by their name in the report's language
         named[name] = {str(state): state_name_in(str(state), words.lang) for state in used.get(name) or []}

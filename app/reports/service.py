@@ -127,8 +127,9 @@ def report_subject(session: Session, query: ReportQuery, *, staff: bool) -> str:
 
 
 def _conditions(session: Session, params: Any, *, staff: bool) -> list[ColumnElement[bool]]:
-    # The list's rule: a value that names nothing is a 422 naming it (a cluster, for staff only).
-    check_filter_values(session, params, public=not staff)
+    # The list's rule: a value that names nothing is a 422 naming it. A report names its cluster too,
+    # so the public one refuses a cluster it does not show as one that does not exist.
+    check_filter_values(session, params, public=not staff, named_cluster=True)
     return filter_conditions(params, session.get_bind().dialect.name, hints=False, public=not staff)
 
 

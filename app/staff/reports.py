@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from app.auth.service import StaffSession
+from app.clusters.reading import is_public
 from app.clusters.service import get_cluster
 from app.core.deps import AppSettings, DbSession
 from app.core.downloads import content_disposition
@@ -176,7 +177,7 @@ def _hidden_cluster(db: DbSession, cluster_id: int | None) -> str | None:
     if cluster_id is None:
         return None
     cluster, _etag = get_cluster(db, cluster_id)  # one that does not exist was refused before
-    return None if cluster.published and not cluster.archived else cluster.name
+    return None if is_public(cluster) else cluster.name
 
 
 @router.get("/reports", response_class=HTMLResponse)

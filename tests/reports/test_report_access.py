@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -99,8 +100,6 @@ def test_filters_are_the_recommendation_list_filters(client: TestClient, world: 
     assert [text[:3] for text in texts(client, PUBLIC, published_to="2023-12-31")] == ["111"]
     cluster = world.ids["cluster:PLANTED-UNPUBLISHED-CLUSTER"]
     assert [text[:3] for text in texts(client, STAFF, cluster=cluster)] == ["13."]
-    # The public filter sees published clusters only.
-    assert texts(client, PUBLIC, cluster=cluster) == []
     response = client.get(PUBLIC, params={"format": "xlsx", "mechanism": "UPR", "status": "not_started"})
     about = load_workbook(BytesIO(response.content))["About this report"]
     filters = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
@@ -175,10 +174,30 @@ def test_values_that_name_nothing_are_422(
     assert error["reason"].startswith(f"{value!r} is not a known")
 
 
-def test_cluster_filter_refused_for_staff_only(client: TestClient, world: ReportWorld) -> None:
-    # The public report answers an unknown cluster as an unpublished one: empty, never a 422.
+def test_public_report_answers_a_cluster_it_does_not_show_as_one_that_does_not_exist(
+    client: TestClient, world: ReportWorld
+) -> None:
+    # Once an empty report titled with the cluster's bare id ("— 7"), where a missing id was an empty
+    # report too: both are now the 422 naming ``cluster`` the staff report gives a missing one, and
+    # the two answers are the same but for the id.
+    unknown = client.get(PUBLIC, params={"cluster": "99999"})
+    assert unknown.status_code == 422
+    assert [error["field"] for error in unknown.json()["errors"]] == ["cluster"]
+    assert "'99999' is not a known cluster id" in unknown.json()["detail"]
+    for name in ("PLANTED-UNPUBLISHED-CLUSTER", "PLANTED-ARCHIVED-CLUSTER"):
+        cluster = str(world.ids[f"cluster:{name}"])
+        for fmt in ("html", "xlsx"):
+            hidden = client.get(PUBLIC, params={"cluster": cluster, "format": fmt})
+            assert hidden.status_code == 422, name
+            assert hidden.json() == json.loads(unknown.text.replace("99999", cluster)), name
+            assert name not in hidden.text
+            assert client.head(PUBLIC, params={"cluster": cluster, "format": fmt}).status_code == 422
+    shown = client.get(PUBLIC, params={"cluster": world.ids["cluster:Access to justice"]})
+    assert shown.status_code == 200 and "Access to justice" in shown.text
+
+
+def test_cluster_filter_refused_for_staff_too(client: TestClient, world: ReportWorld) -> None:
     assert client.get(STAFF, params={"cluster": "99999"}).status_code == 422
-    assert client.get(PUBLIC, params={"cluster": "99999"}).status_code == 200
     assert texts(client, STAFF, mechanism="crc") == texts(client, STAFF, mechanism="CRC") != []
 
 
