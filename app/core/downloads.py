@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import quote
 
 # Dashes an ASCII fallback name keeps as "-" rather than dropping ("Informe — 2026" was "Informe  2026").
@@ -48,3 +49,19 @@ def name_words(text: str, most: int | None = None) -> str:
         cut = words[: most + 1]  # its last character a "-" when the cut falls between two words
         words = cut.rsplit("-", 1)[0] if "-" in cut else words[:most]
     return words
+
+
+def whole_filters(filters: Iterable[str], joiner: str, most: int) -> str:
+    """The filters of a download's name (each already ``name_words``), joined by ``joiner``, as many
+    whole ones as ``most`` characters hold: the name is cut between two filters, never inside one
+    ("CRC_Pérou", not "CRC_Pérou_État-En", a status without its value). A first filter longer than
+    ``most`` alone (a long search) is cut at a word: the name still says what it looked for."""
+    kept = ""
+    for part in filters:
+        if not part:
+            continue
+        joined = f"{kept}{joiner}{part}" if kept else part
+        if len(joined) > most:
+            return kept or name_words(part, most)
+        kept = joined
+    return kept

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from app.core.downloads import name_words
+from app.core.downloads import name_words, whole_filters
 from app.core.publisher import Publisher
 from app.exports.freshness import DataDates, data_dates
 from app.exports.schemas import ExportDistribution, ExportMetadata
@@ -96,15 +96,18 @@ def filters_query(params: RecommendationListParams) -> str:
 
 def filters_in_name(params: RecommendationListParams) -> str:
     """The filters of an export as words of its file name (``mechanism-CRC-country-Peru``: each
-    parameter's name, then its values; cut at a word past 80 characters, the ``about`` sheet of an
-    XLSX holds them all); empty without a filter. The CSV and JSON files have no room for them, so a
-    person sees them in the name the file is saved under."""
+    parameter's name, then its values; the filters that fit in 80 characters, whole, the ``about``
+    sheet of an XLSX holds them all); empty without a filter. The CSV and JSON files have no room
+    for them, so a person sees them in the name the file is saved under."""
     given = params.model_dump(mode="json", exclude_defaults=True, exclude=_NOT_FILTERS)
-    pairs = [
-        f"{name} {' '.join(_shown(value) for value in (values if isinstance(values, list) else [values]))}"
+    pairs = (
+        name_words(
+            " ".join([name, *(_shown(value) for value in (values if isinstance(values, list) else [values]))])
+        )
         for name, values in given.items()
-    ]
-    return name_words(" ".join(pairs), _MOST_IN_NAME)
+    )
+    # Past 80 characters, cut between two filters: never a parameter's name without its values.
+    return whole_filters(pairs, "-", _MOST_IN_NAME)
 
 
 def _shown(value: object) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from app.core.catalogue import marked as _
-from app.core.downloads import name_words
+from app.core.downloads import name_words, whole_filters
 from app.reports.labels import GROUP_LABELS, Words, interface_language, xml_safe
 from app.reports.schemas import GroupBy
 
@@ -57,15 +57,15 @@ def document_title(title: str, subject: str) -> str:
 def report_filename(
     *, staff: bool, group_by: GroupBy, lang: str, fmt: str, day: date, subject: str = ""
 ) -> str:
-    """The download's name, in the report's words: who it is for, what it is about (``subject``, cut
-    at a word past 80 characters), its grouping, its texts' language (the English, French and
+    """The download's name, in the report's words: who it is for, what it is about (``subject``, its
+    filters that fit in 80 characters, whole), its grouping, its texts' language (the English, French and
     Spanish reports are three files, not one name saved three times) and its day."""
     words = Words(interface_language(lang))
     kind = f"{words._(REPORT)} ({words._(INTERNAL)})" if staff else words._(PUBLIC_REPORT)
     grouping = words._(GROUPED_BY, grouping=words._(GROUP_LABELS[group_by]))
     # One filter's words joined by "-", the filters by "_" ("CRC_Pérou_État-En-cours-Mise-en-œuvre"):
     # a name cannot keep the subject's ";" between filters, nor run them together.
-    filters = (name_words(part) for part in subject.split(";"))
-    about = name_words("_".join(named for named in filters if named), _MOST_SUBJECT)
+    # Past 80 characters, cut between two filters, never inside one.
+    about = whole_filters((name_words(part) for part in subject.split(";")), "_", _MOST_SUBJECT)
     parts = (name_words(kind.lower()), about, name_words(grouping.lower()), lang, day.isoformat())
     return "-".join(part for part in parts if part) + f".{fmt}"

@@ -79,3 +79,20 @@ def test_an_exports_file_is_named_for_the_instances_day(make_client: MakeClient,
         assert f"-{today}." in response.headers["content-disposition"], response.headers[
             "content-disposition"
         ]
+
+
+def test_a_long_name_is_cut_between_two_filters_never_inside_one(public: TestClient, world: World) -> None:
+    """Past 80 characters the name was cut at a word: ``status-not_started`` of a file holding the
+    not started *and* the in-progress recommendations, which read as a filter on one status."""
+    day = local_today().isoformat()
+    params = {
+        "mechanism": "CRC",
+        "country": "Peru",
+        "theme": "Right to education",
+        "status": ["not_started", "in_progress"],
+    }
+    answer = public.get(f"{PUBLIC}.csv", params=params)
+    assert answer.status_code == 200, answer.text
+    assert _name(answer) == (
+        f"nrtd-recommendations-public-mechanism-CRC-theme-Right-to-education-country-Peru-en-{day}.csv"
+    )

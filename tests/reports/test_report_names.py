@@ -90,6 +90,29 @@ def test_a_long_search_is_cut_in_the_name_not_the_report(client: TestClient, wor
     assert len(title) == 255 and title.endswith("…")
 
 
+def test_a_long_name_is_cut_between_two_filters_never_inside_one(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """Past 80 characters the name was cut at a word, inside a filter: "..._Publiée-le" of a report on
+    the recommendations published since 2020, which said neither since when nor that it was a date."""
+    day = local_today().isoformat()
+    params = {
+        "mechanism": "CRC",
+        "country": "Peru",
+        "theme": "Right to justice",
+        "status": ["in_progress", "partially_implemented"],
+        "published_from": "2020-01-01",
+        "lang": "fr",
+        "format": "docx",
+    }
+    answer = client.get(PUBLIC, params=params)
+    assert answer.status_code == 200, answer.text
+    assert _name(answer) == (
+        "rapport-public-de-mise-en-œuvre-CRC_Right-to-justice_Pérou_État-En-cours-Partiellement-mise-en-"
+        f"œuvre-regroupé-par-groupe-fr-{day}.docx"
+    )
+
+
 def test_a_reports_title_says_what_it_reports(client: TestClient, world: ReportWorld) -> None:
     """Its tab, and so the name a browser's "Save as PDF" offers, and the Word and Excel files' title."""
     params = {"mechanism": "CRC", "country": "Peru", "lang": "fr"}
