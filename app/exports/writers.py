@@ -223,6 +223,8 @@ def _discard_sheet_file(worksheet: WriteOnlyWorksheet) -> None:
 def _xlsx_cell(
     worksheet: WriteOnlyWorksheet, value: Any, wrap: bool = False
 ) -> WriteOnlyCell | int | date | None:
+    if isinstance(value, bool):  # a boolean cell (TRUE/FALSE), not the CSV's text "true"/"false"
+        return value
     flat = _flat(value)
     if flat == "":
         return None

@@ -94,6 +94,12 @@ def test_a_semicolon_csv_for_excel_where_it_expects_semicolons(public: TestClien
     assert public.get(f"{PUBLIC}.xlsx", params={"separator": "semicolon"}).status_code == 422
 
 
+def _as_csv_writes_it(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def test_staff_xlsx_and_json_hold_the_same_rows(public: TestClient, world: World) -> None:
     csv_body = csv_rows(public.get(f"{STAFF}.csv", headers=world.coordinator).content)
     xlsx = public.get(f"{STAFF}.xlsx", headers=world.coordinator)
@@ -103,10 +109,15 @@ def test_staff_xlsx_and_json_hold_the_same_rows(public: TestClient, world: World
     assert xlsx.headers["content-disposition"].endswith(".xlsx")
     header, sheet = xlsx_rows(xlsx.content)
     assert header == list(StaffExportRow.model_fields)
-    assert [{name: "" if value is None else str(value) for name, value in row.items()} for row in sheet] == [
+    assert [{name: _as_csv_writes_it(value) for name, value in row.items()} for row in sheet] == [
         {**row, "publication_date": row["publication_date"] + " 00:00:00"} for row in csv_body
     ]
     assert sheet[1]["action_count"] == 2 and isinstance(sheet[1]["upr_cycle"], type(None))
+    # Booleans are boolean cells (TRUE/FALSE, a filter's two values), as numbers are numbers: they
+    # were the texts "true" and "false", which sort and count as words.
+    for row in sheet:
+        assert type(row["needs_review"]) is bool and type(row["withdrawn"]) is bool
+    assert {row["withdrawn"] for row in sheet} == {False}
 
     assert document.headers["content-type"] == "application/json"
     items = json_rows(document.content)
