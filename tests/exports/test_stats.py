@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -342,3 +343,34 @@ def test_a_revalidation_or_a_head_computes_nothing(
         url, params={"mechanism": "CRC", "lang": "fr"}, headers={**caller, "If-None-Match": tag}
     )
     assert other.status_code == 200 and other.headers["etag"] != tag
+
+
+def test_an_archived_cluster_serves_no_action_in_staff_counts_exports_and_reports(
+    client: TestClient, engine: Engine
+) -> None:
+    """Archived, a cluster is out of use (docs/clusters.md): staff views leave out its name, its report
+    section and its place in the exports' ``clusters``, but the actions linked to it still counted for
+    its members in the statistics, the exports' ``action_count``, the report's rows and a
+    recommendation's actions, with nothing on the page to say why."""
+    import_records(engine, [record("A")])
+    [rec] = client.get("/api/v1/recommendations").json()["items"]
+    cluster = client.post("/api/v1/clusters", json={"name": "Old plan"}).json()["id"]
+    client.post(f"/api/v1/clusters/{cluster}/recommendations", json={"ids": [rec["id"]]})
+    title = "Action of the old plan"
+    assert client.post("/api/v1/actions", json={"title": title, "cluster_ids": [cluster]}).status_code == 201
+
+    def seen() -> tuple[int, int, bool, list[str]]:
+        stats = client.get(STAFF_STATS).json()["actions"]["total"]
+        [row] = json.loads(client.get("/api/v1/exports/recommendations.json").content)
+        report = client.get("/api/v1/reports/implementation", params={"group_by": "mechanism"}).text
+        listed = client.get("/api/v1/actions", params={"recommendation_id": rec["id"]}).json()["items"]
+        return stats, row["action_count"], title in report, [item["title"] for item in listed]
+
+    assert seen() == (1, 1, True, [title])
+    url = f"/api/v1/clusters/{cluster}"
+    etag = client.get(url).headers["etag"]
+    assert client.patch(url, json={"archived": True}, headers={"If-Match": etag}).status_code == 200
+    assert seen() == (0, 0, False, [])
+    # The archived cluster itself can still be read, with the actions linked to it.
+    listed = client.get("/api/v1/actions", params={"cluster_id": cluster}).json()["items"]
+    assert [item["title"] for item in listed] == [title]

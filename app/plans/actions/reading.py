@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, literal, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.clusters.reading import cluster_in_view, cluster_is_public
 from app.models import (
     Action,
     ActionCluster,
@@ -51,9 +52,11 @@ class Links:
 def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[tuple[int, int, bool]]:
     """(recommendation id, action id, direct) of every action that serves one of
     ``recommendation_ids``: linked to it (direct), or to a cluster it is in (a cluster's plan serves
-    each of its members; a pair may come both ways). The public sees an action only through a cluster
-    it sees, published and not archived; whether the action itself is published is the caller's
-    filter. The statistics count these actions and the reports list them, so both say the same."""
+    each of its members; a pair may come both ways), through a cluster in use (``cluster_in_view``):
+    an archived one is out of use, for staff as for the public, which sees an action only through a
+    cluster it sees, published and not archived; whether the action itself is published is the
+    caller's filter. The statistics count these actions, the exports' ``action_count`` too, the
+    reports and the recommendation pages list them, so all say the same."""
     direct = select(
         ActionRecommendation.recommendation_id, ActionRecommendation.action_id, literal(True).label("direct")
     ).where(ActionRecommendation.recommendation_id.in_(recommendation_ids))
@@ -62,12 +65,11 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
             ClusterRecommendation.recommendation_id, ActionCluster.action_id, literal(False).label("direct")
         )
         .join(ActionCluster, ActionCluster.cluster_id == ClusterRecommendation.cluster_id)
-        .where(ClusterRecommendation.recommendation_id.in_(recommendation_ids))
-    )
-    if public:
-        via_cluster = via_cluster.join(Cluster, Cluster.id == ClusterRecommendation.cluster_id).where(
-            Cluster.published.is_(True), Cluster.archived.is_(False)
+        .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
+        .where(
+            ClusterRecommendation.recommendation_id.in_(recommendation_ids), *cluster_in_view(public=public)
         )
+    )
     return union(direct, via_cluster)
 
 
@@ -144,10 +146,9 @@ def sources_in_cluster(
             ClusterRecommendation.recommendation_id.in_(members),
         )
     )
-    if public:
-        other_clusters = other_clusters.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
-            Cluster.published.is_(True), Cluster.archived.is_(False)
-        )
+    other_clusters = other_clusters.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
+        *cluster_in_view(public=public)
+    )
     for action_id, rec_id, other in session.execute(other_clusters):
         found[action_id].add(Source(recommendation_id=rec_id, cluster_id=other))
     return {
@@ -158,13 +159,12 @@ def sources_in_cluster(
 
 def linked_to_cluster(cluster_id: int, *, public: bool) -> Select[int]:
     """The ids of the actions linked to the cluster itself (``public``: only while it is published
-    and not archived). They are the cluster's whether or not it holds a current recommendation, so
+    and not archived; staff read an archived cluster with the actions linked to it). They are the
+    cluster's whether or not it holds a current recommendation, so
     the statistics filtered on the cluster count them too, even when no recommendation matches."""
     linked = select(ActionCluster.action_id).where(ActionCluster.cluster_id == cluster_id)
     if public:
-        linked = linked.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(
-            Cluster.published.is_(True), Cluster.archived.is_(False)
-        )
+        linked = linked.join(Cluster, Cluster.id == ActionCluster.cluster_id).where(*cluster_is_public())
     return linked
 
 
