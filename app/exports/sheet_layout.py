@@ -61,9 +61,20 @@ def wrapped(name: str) -> bool:
 
 def start_sheet(sheet: WriteOnlyWorksheet, columns: Sequence[str]) -> None:
     """The widths, the frozen header and the header row itself (bold): call before any other row."""
+    lay_out_sheet(sheet, columns)
+    write_header(sheet, columns)
+
+
+def lay_out_sheet(sheet: WriteOnlyWorksheet, columns: Sequence[str]) -> None:
+    """The widths and the frozen header (``start_sheet``'s first half): openpyxl writes them with the
+    sheet's first XML, before any row."""
     for number, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column_width(name)
     sheet.freeze_panes = "A2"
+
+
+def write_header(sheet: WriteOnlyWorksheet, columns: Sequence[str]) -> None:
+    """The header row, bold (``start_sheet``'s second half)."""
     bold = Font(bold=True)
     header = []
     for name in columns:

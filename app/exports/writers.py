@@ -1,11 +1,11 @@
 """Byte streams of the exports: CSV, JSON and XLSX, written batch by batch.
 
 Each writer takes an iterator of row batches and yields bytes as it goes, so memory holds one
-batch and its encoding, never the whole file. XLSX is a zip that can only be finished at the
-end: openpyxl's write-only workbook writes the rows to a temporary file as they come, the
-finished workbook goes to a spooled temporary file (on disk past 8 MB) and is then sent in
-chunks. A workbook abandoned half-way (the client went away) has its temporary file removed at
-once: openpyxl itself would only remove it when the process exits.
+batch and its encoding, never the whole file. XLSX is a zip: its sheet of rows is compressed into
+it as the rows come and sent batch by batch (``app.exports.workbook_stream``), the rest of the
+workbook (the styles, the ``about`` sheet) once the rows are done. A workbook abandoned half-way
+(the client went away) has its temporary file (the ``about`` sheet's) removed at once: openpyxl
+itself would only remove it when the process exits.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from datetime import date
-from tempfile import SpooledTemporaryFile
-from typing import IO, Any, cast
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,15 +28,13 @@ from pydantic import BaseModel
 from app.exports.limits import ExportCancelled
 from app.exports.metadata import CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportAbout
 from app.exports.schemas import ExportCluster, ExportEntity
-from app.exports.sheet_layout import WRAP, finish_sheet, start_sheet, wrapped
+from app.exports.sheet_layout import WRAP, finish_sheet, lay_out_sheet, start_sheet, wrapped, write_header
 from app.exports.template_table import table_cells, table_columns
-from app.exports.workbook_saving import save_workbook
+from app.exports.workbook_stream import StreamedWorkbook
 from app.feed.template.writer import TemplateRecord, guard_formula
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
-XLSX_SPOOL = 8 * 1024 * 1024
-XLSX_CHUNK = 64 * 1024
 XLSX_CELL_LIMIT = 32767  # characters Excel holds in one cell
 # The end of a text cut to fit a cell: cut silently, it would pass for the whole text.
 XLSX_CUT = " [truncated: the CSV and JSON exports hold the whole text]"
@@ -142,34 +139,36 @@ def xlsx_chunks(
     stop: threading.Event | None = None,
     about: Callable[[], ExportAbout] | None = None,
 ) -> Iterator[bytes]:
-    """The workbook's bytes, once every row is written; ``stop`` also ends the final compression.
-    ``about``: the export's metadata, an ``about`` sheet after the data (app.exports.metadata)."""
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    wraps = [wrapped(name) for name in columns]
+    """The workbook's bytes, sent batch by batch as its rows are written and compressed
+    (``app.exports.workbook_stream``); ``stop`` is checked before each row. ``about``: the export's
+    metadata, an ``about`` sheet after the data (app.exports.metadata)."""
+    book = StreamedWorkbook(sheet)
+    worksheet = book.sheet
+    # A cell per column, filled again for each row (openpyxl writes a row as it is appended).
+    cells = [_column_cell(worksheet, wrapped(name)) for name in columns]
     written = 0
     try:
-        start_sheet(worksheet, columns)
+        lay_out_sheet(worksheet, columns)
+        book.start()
+        write_header(worksheet, columns)
         for batch in batches:
             for row in batch:
+                if stop is not None and stop.is_set():
+                    raise ExportCancelled
                 worksheet.append(
-                    [
-                        _xlsx_cell(worksheet, getattr(row, name), wrap)
-                        for name, wrap in zip(columns, wraps, strict=True)
-                    ]
+                    [_filled(cell, getattr(row, name)) for name, cell in zip(columns, cells, strict=True)]
                 )
             written += len(batch)
+            if chunk := book.take():
+                yield chunk
         finish_sheet(worksheet, columns, written)
         if about is not None:
-            _about_sheet(workbook, about(), written)
-        with SpooledTemporaryFile(max_size=XLSX_SPOOL) as spool:
-            target = cast(IO[bytes], _Stoppable(spool, stop)) if stop is not None else spool
-            save_workbook(workbook, target)
-            spool.seek(0)
-            while chunk := spool.read(XLSX_CHUNK):
-                yield chunk
+            _about_sheet(book.workbook, about(), written)
+        yield book.finish()
     finally:
-        _discard_sheet_file(worksheet)
+        book.discard()
+        for other in book.workbook.worksheets[1:]:
+            _discard_sheet_file(other)
 
 
 def _about_sheet(workbook: Workbook, about: ExportAbout, count: int) -> None:
@@ -180,23 +179,6 @@ def _about_sheet(workbook: Workbook, about: ExportAbout, count: int) -> None:
     workbook.properties.title = about.publisher.title
     workbook.properties.creator = about.publisher.body
     workbook.properties.description = about.publisher.rights or None
-
-
-class _Stoppable:
-    """A file whose writes raise ``ExportCancelled`` once ``stop`` is set: openpyxl compresses the
-    whole sheet in one call, which can take many seconds for a large export."""
-
-    def __init__(self, file: IO[bytes], stop: threading.Event) -> None:
-        self._file = file
-        self._stop = stop
-
-    def write(self, data: bytes) -> int:
-        if self._stop.is_set():
-            raise ExportCancelled
-        return self._file.write(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._file, name)
 
 
 def _discard_sheet_file(worksheet: WriteOnlyWorksheet) -> None:
@@ -223,7 +205,21 @@ def _discard_sheet_file(worksheet: WriteOnlyWorksheet) -> None:
 def _xlsx_cell(
     worksheet: WriteOnlyWorksheet, value: Any, wrap: bool = False
 ) -> WriteOnlyCell | int | date | None:
-    if isinstance(value, bool):  # a boolean cell (TRUE/FALSE), not the CSV's text "true"/"false"
+    """``value`` as a cell of its own (the about sheet's rows)."""
+    return _filled(_column_cell(worksheet, wrap), value)
+
+
+def _column_cell(worksheet: WriteOnlyWorksheet, wrap: bool) -> WriteOnlyCell:
+    cell = WriteOnlyCell(worksheet)
+    if wrap:  # a line break in the text shows as one, and a long text stays in its column
+        cell.alignment = WRAP
+    return cell
+
+
+def _filled(cell: WriteOnlyCell, value: Any) -> WriteOnlyCell | int | date | None:
+    """What a row holds for ``value``: a number, a date or a boolean as itself (a boolean cell,
+    TRUE/FALSE, not the CSV's text "true"/"false"), None for nothing, else ``cell`` holding the text."""
+    if isinstance(value, bool):
         return value
     flat = _flat(value)
     if flat == "":
@@ -233,9 +229,8 @@ def _xlsx_cell(
     text = ILLEGAL_CHARACTERS_RE.sub("", str(flat))
     if len(text) > XLSX_CELL_LIMIT:
         text = text[: XLSX_CELL_LIMIT - len(XLSX_CUT)] + XLSX_CUT
-    cell = WriteOnlyCell(worksheet, value=text)
-    # openpyxl takes a string starting with "=" for a formula: data is never a formula.
+    # Set as openpyxl's value setter would, less its checks (done above: no illegal character, no
+    # more than a cell holds) and less its formula: a text starting with "=" is data, never a formula.
+    cell._value = text
     cell.data_type = "s"
-    if wrap:  # a line break in the text shows as one, and a long text stays in its column
-        cell.alignment = WRAP
     return cell
