@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clusters.candidates import features, search_terms, term_candidates, text_candidates
+from app.clusters.reading import cluster_in_view
 from app.clusters.schemas import ClusterRef, SimilarList, SimilarRecommendation, SuggestedCluster
 from app.core.errors import NotFound
 from app.feed.fields import alphabetical, name_order
@@ -109,7 +110,7 @@ def _clusters_of(session: Session, ids: Sequence[int]) -> dict[int, list[Cluster
         rows = session.execute(
             select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
             .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-            .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
+            .where(ClusterRecommendation.recommendation_id.in_(ids), *cluster_in_view(public=False))
         )
         for rec_id, cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id)):
             found[rec_id].append(ClusterRef(id=cluster_id, name=name))

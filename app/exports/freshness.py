@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_is_public
 from app.core.timestamps import as_utc
 from app.models import (
     Action,
@@ -116,7 +117,7 @@ def _read(session: Session) -> dict[str, datetime | None]:
             _newest(Recommendation.updated_at, Recommendation.withdrawn.is_(False)),
             _newest(RecommendationLocal.published_at),
             _newest(Action.updated_at, Action.published.is_(True)),
-            _newest(Cluster.updated_at, Cluster.published.is_(True), Cluster.archived.is_(False)),
+            _newest(Cluster.updated_at, *cluster_is_public()),
             _newest(
                 ProgressUpdate.published_at,
                 ProgressUpdate.state == "approved",

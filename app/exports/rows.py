@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select, tuple_
 
+from app.clusters.reading import cluster_in_view
 from app.exports.schemas import ExportCluster, ExportEntity, PublicExportRow, StaffExportRow
 from app.feed.fields import ROLE_FIELDS, alphabetical, name_order
 from app.models import (
@@ -206,10 +207,8 @@ def _clusters(conn: Connection, ids: list[int], *, public: bool) -> dict[int, li
     query = (
         select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-        .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
+        .where(ClusterRecommendation.recommendation_id.in_(ids), *cluster_in_view(public=public))
     )
-    if public:
-        query = query.where(Cluster.published.is_(True))
     found: dict[int, list[ExportCluster]] = defaultdict(list)
     for rec_id, cluster_id, name in sorted(conn.execute(query), key=lambda row: name_order(row.name, row.id)):
         found[rec_id].append(ExportCluster(id=cluster_id, name=name))

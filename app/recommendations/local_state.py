@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Bundle, InstrumentedAttribute
 
+from app.clusters.reading import cluster_is_public
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
 from app.models import Cluster, ClusterRecommendation, Recommendation
@@ -109,7 +110,7 @@ def local_conditions(params: RecommendationFilter, *, public: bool) -> list[Colu
         )
         if public:
             # Readers see published data only: an unpublished or archived cluster has no members.
-            shown = select(Cluster.id).where(Cluster.published.is_(True), Cluster.archived.is_(False))
+            shown = select(Cluster.id).where(*cluster_is_public())
             members = members.where(ClusterRecommendation.cluster_id.in_(shown))
         conditions.append(Recommendation.id.in_(members))
     return conditions

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_in_view
 from app.core.pagination import CursorOrder, IdOrNone, decode_cursor, keyset_page
 from app.core.timestamps import as_utc
 from app.feed.fields import name_order, readable_text
@@ -158,7 +159,7 @@ def _linked_clusters(session: Session, ids: Sequence[int]) -> dict[int, list[Clu
         rows = session.execute(
             select(ClusterRecommendation.recommendation_id, Cluster.id, Cluster.name)
             .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-            .where(ClusterRecommendation.recommendation_id.in_(ids), Cluster.archived.is_(False))
+            .where(ClusterRecommendation.recommendation_id.in_(ids), *cluster_in_view(public=False))
         )
         for rec_id, cluster_id, name in sorted(rows, key=lambda row: name_order(row.name, row.id)):
             found[rec_id].append(ClusterRef(id=cluster_id, name=name))

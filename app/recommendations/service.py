@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_in_view
 from app.core.actor import READER, Actor
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
@@ -340,9 +341,10 @@ def _clusters(session: Session, actor: Actor, recommendation_id: int) -> list[Cl
     query = (
         select(Cluster.id, Cluster.name)
         .join(ClusterRecommendation, ClusterRecommendation.cluster_id == Cluster.id)
-        .where(ClusterRecommendation.recommendation_id == recommendation_id, Cluster.archived.is_(False))
+        .where(
+            ClusterRecommendation.recommendation_id == recommendation_id,
+            *cluster_in_view(public=actor.role == READER),
+        )
     )
-    if actor.role == READER:
-        query = query.where(Cluster.published.is_(True))
     rows = sorted(session.execute(query), key=lambda row: name_order(row.name, row.id))
     return [ClusterRef(id=cluster_id, name=name) for cluster_id, name in rows]

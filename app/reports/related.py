@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.clusters.reading import cluster_in_view
 from app.core.actor import Actor
 from app.models import (
     Action,
@@ -90,10 +91,8 @@ def load_related(
     clusters = (
         select(ClusterRecommendation.recommendation_id, Cluster.name, Cluster.id)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-        .where(Cluster.archived.is_(False), ClusterRecommendation.recommendation_id.in_(matching))
+        .where(*cluster_in_view(public=not staff), ClusterRecommendation.recommendation_id.in_(matching))
     )
-    if not staff:
-        clusters = clusters.where(Cluster.published.is_(True))
     for rec_id, name, cluster_id in session.execute(clusters):
         related.clusters[rec_id].append((name, cluster_id))
     for rec_id, responsibility, entity_id, name, acronym in session.execute(responsibilities(matching)):
