@@ -119,6 +119,7 @@ def import_csv_template(
         # that the file imports as it does without the option.
         country_name = country = None
     workbook = is_workbook(path)  # the template saved as an .xlsx workbook
+    own = tracked if not country else None
     spec = RunSpec(
         "manual",
         TEMPLATE_WORKBOOK if workbook else "csv",
@@ -128,8 +129,8 @@ def import_csv_template(
         ["en"],
         allow_empty=allow_empty,
         shown_as=shown_as,
+        own_state=own,
     )
-    own = tracked if not country else None
 
     notes: list[str] = []  # the template's example rows passed over, the workbook's sheet read
 

@@ -77,6 +77,9 @@ class RunSpec:
     # What the run records as its location when the file read is not one to show: an upload's name,
     # not the temporary file it was spooled to.
     shown_as: str | None = None
+    # The State a run keeps by the instance's rule rather than by ``country``'s filter (the template
+    # on a one-State instance rejects, not skips, another State's rows): recorded as the run's State.
+    own_state: str | None = None
 
 
 # The ids of the runs started while ``runs_started`` watches (see there).
@@ -112,7 +115,7 @@ def _insert_run(conn: Connection, spec: RunSpec) -> int:
             format=spec.format,
             # A feed's password is not kept with the run (the API and the CLI show runs).
             location=spec.shown_as or mask_credentials(spec.location),
-            country=spec.country,
+            country=spec.country or spec.own_state,
             languages=",".join(spec.languages),
             full_export=spec.full_export,
             started_at=utcnow(),

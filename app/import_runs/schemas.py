@@ -50,7 +50,12 @@ class ImportRunOut(BaseModel):
         description="File path or URL the run read (passwords masked; for focal points only the host "
         "and file name)"
     )
-    country: str | None = Field(description="State the run was limited to; null for all States")
+    country: str | None = Field(
+        description=(
+            "State the run was limited to (a manual import on an instance of one State: that State); "
+            "null for all States"
+        )
+    )
     languages: list[str]
     full_export: bool = Field(description="A full export: recommendations missing from it are withdrawn")
     started_at: UtcDateTime

@@ -304,3 +304,22 @@ def test_the_instances_own_state_named_with_country_keeps_the_instances_rule(
     assert run.outcome == "succeeded", run.message
     assert (run.counts.created, run.counts.rejected, run.counts.skipped) == (2, 1, 0)
     assert "about Lesotho, not Peru" in run.rejections[0].reason
+
+
+def test_a_manual_run_on_a_one_state_instance_records_its_state(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A manual import keeps the instance's State only (a row about another State is rejected), yet
+    its run said "State: every State" on the runs page and "country": null in the API: it names the
+    instance's State, with or without --country naming it; an instance of every State records none."""
+    path = tmp_path / "manual.csv"
+    path.write_bytes(THREE_STATES.encode("utf-8"))
+    peru = settings.model_copy(update={"country": "PE"})
+
+    first = import_csv_template(engine, peru, path)
+    again = import_csv_template(engine, peru, path, country="Peru")
+    everything = import_csv_template(engine, settings.model_copy(update={"country": ""}), path)
+
+    with engine.connect() as conn:
+        recorded = dict(conn.execute(select(ImportRun.id, ImportRun.country)).all())
+    assert [recorded[run.run_id] for run in (first, again, everything)] == ["Peru", "Peru", None]
