@@ -35,7 +35,8 @@ def run_scheduled_import(settings: Settings) -> None:
 
     engine = make_engine(settings.database_url, command_limits(settings))
     try:
-        summary = import_uhri(engine, settings)
+        # Read on the staff workspace, whose button starts it too: no option to name there.
+        summary = import_uhri(engine, settings, withdraw_advice="ask-administrator")
         # A failed run is an error of the log, not news: NRTD_LOG_LEVEL=WARNING (no access log) must
         # still show that last night's import wrote nothing, and why.
         counts = summary.counts

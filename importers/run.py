@@ -66,6 +66,7 @@ def import_uhri(
     progress: Progress | None = None,
     readers: HalfReaders | None = None,
     shown_as: str | None = None,
+    withdraw_advice: str = "option",
 ) -> RunSummary:
     """Import a UHRI export (JSON full export or XLSX), from a path or URL.
 
@@ -74,7 +75,9 @@ def import_uhri(
     stored records it lacks, within its scope (one State, or every State), and no more than
     NRTD_IMPORT_MAX_WITHDRAW_SHARE of them unless ``allow_withdraw``. ``readers``: the half readers
     started ahead for this run (``importers.halves.started_for_run``), used if they are the ones it
-    needs; the caller ends them.
+    needs; the caller ends them. ``withdraw_advice``: how a refusal to withdraw that many says what
+    to do, the command's option ("option") or whom to ask ("ask-administrator", for a run the server
+    starts, read on the staff workspace).
     """
     check_languages(settings, location, languages)
     langs = languages or settings.languages
@@ -94,6 +97,7 @@ def import_uhri(
         None if allow_withdraw else settings.import_max_withdraw_share,
         allow_empty,
         shown_as,
+        withdraw_advice=withdraw_advice,
     )
     with import_lock(engine, ttl_seconds=settings.import_lock_ttl), _workdir() as work:
         return UhriImport(engine, settings, spec, progress, readers).run(work)

@@ -80,6 +80,9 @@ class RunSpec:
     # The State a run keeps by the instance's rule rather than by ``country``'s filter (the template
     # on a one-State instance rejects, not skips, another State's rows): recorded as the run's State.
     own_state: str | None = None
+    # How a mass withdrawal's refusal says what to do: "option" (nrtd import's --allow-withdraw) or
+    # "ask-administrator" (a run the server started: app/feed/file_refusals.WITHDRAW_ADVICE).
+    withdraw_advice: str = "option"
 
 
 # The ids of the runs started while ``runs_started`` watches (see there).
@@ -198,6 +201,7 @@ def execute_run(
                 country=spec.country,
                 full_export=spec.full_export,
                 max_withdraw_share=spec.max_withdraw_share,
+                withdraw_advice=spec.withdraw_advice,
                 on_progress=(lambda counts: progress("importing", counts)) if progress else None,
             )
             feed(upserter)

@@ -7,6 +7,7 @@ said (in its own words, kept as they are, unless it is one of these messages).
 
 from __future__ import annotations
 
+from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 
 # --- the UHRI JSON export (importers/uhri_json.py, importers/json_stream.py) -----------------------
@@ -121,6 +122,43 @@ WITHDRAW_TOO_MANY_FROM = _(
     "(%(share)s, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s); nothing was written. If they "
     "really left the feed, run the import again with --allow-withdraw"
 )
+# The same refusals where the run was started by the server (its schedule, or the staff workspace's
+# button) or is read on the staff workspace: no option can be given there, so they say whom to ask.
+WITHDRAW_TOO_MANY_FOR_ASK = _(
+    "the export would withdraw %(gone)s of the %(live)s recommendations stored for %(state)s (%(share)s, "
+    "more than NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s); nothing was written. If they really left the "
+    "feed, ask the server's administrator: only they can run the import allowing the withdrawals"
+)
+WITHDRAW_TOO_MANY_FROM_ASK = _(
+    "the export would withdraw %(gone)s of the %(live)s recommendations stored from %(source)s "
+    "(%(share)s, more than NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s); nothing was written. If they "
+    "really left the feed, ask the server's administrator: only they can run the import allowing the "
+    "withdrawals"
+)
+# The withdrawal guard's wording, by who reads it: "option" (nrtd import, which takes --allow-withdraw),
+# "ask-administrator" (the schedule, the staff workspace). One rule (importers/pipeline/withdrawals.py).
+WITHDRAW_ADVICE: dict[str, dict[str, str]] = {
+    "option": {"for": WITHDRAW_TOO_MANY_FOR, "from": WITHDRAW_TOO_MANY_FROM},
+    "ask-administrator": {"for": WITHDRAW_TOO_MANY_FOR_ASK, "from": WITHDRAW_TOO_MANY_FROM_ASK},
+}
+_ASK_INSTEAD = {
+    WITHDRAW_TOO_MANY_FOR: WITHDRAW_TOO_MANY_FOR_ASK,
+    WITHDRAW_TOO_MANY_FROM: WITHDRAW_TOO_MANY_FROM_ASK,
+}
+
+
+def asking_the_administrator(reason: str) -> str:
+    """A stored refusal read back (``refusals.reason_of``) as the staff workspace says it: a command's
+    run that was refused for withdrawing too much names whom to ask, not the command's option."""
+    if not isinstance(reason, Reason):
+        return reason
+    values = {
+        name: asking_the_administrator(value) if isinstance(value, Reason) else value
+        for name, value in reason.values.items()
+    }
+    return Reason(_ASK_INSTEAD.get(reason.message, reason.message), **values)
+
+
 BROKEN_FEED = _(
     "the export holds %(kept)s usable records in scope and %(rejected)s rejected ones; refusing to "
     "withdraw %(gone)s stored recommendations"
@@ -157,7 +195,8 @@ WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
     JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
     ZIP_NOT_A_WORKBOOK,
-    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
+    UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, WITHDRAW_TOO_MANY_FOR_ASK,
+    WITHDRAW_TOO_MANY_FROM_ASK, BROKEN_FEED, WITHDRAWALS_HELD_BACK,
     NOT_IN_ENCODING, UNMARKED_UTF16, NO_LEGACY_ENCODING,
     WINDOWS_LETTER, UNKNOWN_ENCODING, CANNOT_DECODE, CANNOT_DECODE_AT_NAMED, CANNOT_DECODE_NAME_IT,
     MIXED_ENCODINGS,

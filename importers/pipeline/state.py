@@ -36,6 +36,7 @@ class _UpserterState:
         country: str | None = None,
         full_export: bool = False,
         max_withdraw_share: float | None = None,
+        withdraw_advice: str = "option",
         on_progress: Callable[[Counts], None] | None = None,
     ) -> None:
         self.conn = conn
@@ -44,6 +45,7 @@ class _UpserterState:
         self.full_export = full_export
         self.country = country
         self.max_withdraw_share = max_withdraw_share  # None: the operator allowed any withdrawal
+        self.withdraw_advice = withdraw_advice  # how its refusal says what to do (WITHDRAW_ADVICE)
         self.first_rejections: list[Rejection] = []  # kept even when the run fails and rolls back
         self.terms = TermIndex.load(conn)
         self.country_filter = country_filter(country)

@@ -29,11 +29,11 @@ class _Withdrawing(_Revising):
             "share": f"{gone / live:.0%}",
             "limit": f"{share:.0%}",
         }
+        # Worded for who reads it: the command's option, or whom to ask (file_refusals.WITHDRAW_ADVICE).
+        said = file_refusals.WITHDRAW_ADVICE[self.withdraw_advice]
         if self.country:
-            raise WithdrawalRefused(
-                refusal(file_refusals.WITHDRAW_TOO_MANY_FOR, state=self.country, **shares)
-            )
-        raise WithdrawalRefused(refusal(file_refusals.WITHDRAW_TOO_MANY_FROM, source=self.source, **shares))
+            raise WithdrawalRefused(refusal(said["for"], state=self.country, **shares))
+        raise WithdrawalRefused(refusal(said["from"], source=self.source, **shares))
 
     def _withdraw_missing(self) -> None:
         if not self.stored:

@@ -137,6 +137,13 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "refused: the export would withdraw 3 of the 4 recommendations stored from uhri (75%, more than "
         "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, run the "
         "import again with --allow-withdraw",
+        # ... as the schedule's runs store them (its button on the staff workspace starts them too).
+        "refused: the export would withdraw 60 of the 61 recommendations stored for Peru (98%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, ask the "
+        "server's administrator: only they can run the import allowing the withdrawals",
+        "refused: the export would withdraw 3 of the 4 recommendations stored from uhri (75%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, ask the "
+        "server's administrator: only they can run the import allowing the withdrawals",
         "input rejected: the export holds 0 usable records in scope and 3 rejected ones; refusing to "
         "withdraw 5 stored recommendations",
         # A succeeded run's message (tests/importers/test_withdrawal_guard.py).

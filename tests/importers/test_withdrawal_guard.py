@@ -45,6 +45,12 @@ def test_a_file_with_one_record_does_not_withdraw_sixty(
     assert run.message is not None
     assert "would withdraw 60 of the 61 recommendations stored for Peru (98%" in run.message
     assert "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%" in run.message and "--allow-withdraw" in run.message
+    # The same rule for an import the staff workspace or its schedule starts, in their words.
+    asked = import_uhri(engine, settings, one, withdraw_advice="ask-administrator")
+    assert asked.message == run.message.replace(
+        "run the import again with --allow-withdraw",
+        "ask the server's administrator: only they can run the import allowing the withdrawals",
+    )
     assert snapshot(engine, skip=UNCHANGED) == before
     allowed = import_uhri(engine, settings, one, allow_withdraw=True)
     assert (allowed.outcome, allowed.counts.withdrawn) == ("succeeded", 60)
@@ -176,6 +182,12 @@ def test_the_scheduled_import_never_allows_a_mass_withdrawal(
         last = conn.execute(select(ImportRun).order_by(ImportRun.id.desc())).first()
     assert last is not None and last.outcome == "failed"
     assert last.message and "would withdraw 9 of the 10" in last.message
+    # Read on the staff workspace (where its button starts this import too), not a command's option.
+    assert "--allow-withdraw" not in last.message
+    assert last.message.endswith(
+        "If they really left the feed, ask the server's administrator: only they can run the import "
+        "allowing the withdrawals"
+    )
 
 
 @pytest.mark.slow

@@ -64,10 +64,11 @@ STAND_IN = {
             "ligne"
         ),
         file_refusals.AND_MORE: " et %(count)s de plus",
-        file_refusals.WITHDRAW_TOO_MANY_FOR: (
+        file_refusals.WITHDRAW_TOO_MANY_FOR_ASK: (
             "l’export retirerait %(gone)s des %(live)s recommandations enregistrées pour %(state)s "
             "(%(share)s, plus que NRTD_IMPORT_MAX_WITHDRAW_SHARE=%(limit)s) ; rien n’a été écrit. Si elles "
-            "ont vraiment quitté le flux, relancez l’importation avec --allow-withdraw"
+            "ont vraiment quitté le flux, demandez à l’administrateur du serveur : lui seul peut lancer "
+            "l’importation en autorisant les retraits"
         ),
         "another import": "une autre importation",
         download_refusals.DOWNLOAD_FAILED: "échec du téléchargement : %(reason)s",

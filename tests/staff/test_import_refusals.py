@@ -87,8 +87,10 @@ def test_an_import_refused_for_what_is_stored_or_running_in_french(
     page = staff.get(f"/staff/imports/{failed_run(engine, message)}", headers={"Accept-Language": "fr"}).text
     assert (
         "refusé : l’export retirerait 60 des 61 recommandations enregistrées pour Peru (98%, plus que "
-        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%) ; rien n’a été écrit."
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%) ; rien n’a été écrit. Si elles ont vraiment quitté le flux, "
+        "demandez à l’administrateur du serveur"
     ) in page
+    assert "--allow-withdraw" not in page
 
 
 @pytest.mark.usefixtures("catalogues")
@@ -107,3 +109,27 @@ def test_a_feed_that_could_not_be_downloaded_in_french(
     )
     assert "échec du téléchargement : HTTP 404 Not Found pour http://" in page.text
     assert "/gone.json (aucun fichier à cette URL) ; pas de nouvelle tentative" in page.text
+
+
+def test_a_mass_withdrawal_refused_says_whom_to_ask_not_the_commands_option(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """A full export refused for withdrawing too much (run by `nrtd import uhri`, which names its
+    --allow-withdraw) told the coordinator reading it on the run page and the dashboard to "run the
+    import again with --allow-withdraw", an option of a command they do not run: the pages say whom
+    to ask."""
+    staff = committed_staff_login("coordinator")
+    message = (
+        "refused: the export would withdraw 60 of the 61 recommendations stored for Peru (98%, more than "
+        "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, run the "
+        "import again with --allow-withdraw"
+    )
+    run_id = failed_run(engine, message)
+    for page in (staff.get(f"/staff/imports/{run_id}").text, staff.get("/staff/").text):
+        shown = page.replace("&#39;", "'")
+        assert "would withdraw 60 of the 61 recommendations stored for Peru" in shown
+        assert "--allow-withdraw" not in shown
+        assert (
+            "If they really left the feed, ask the server's administrator: only they can run the import "
+            "allowing the withdrawals"
+        ) in shown
