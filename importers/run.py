@@ -9,6 +9,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -17,7 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.core.config import Settings
-from app.feed import download_refusals
+from app.feed import download_refusals, file_refusals, refusals
 from app.feed.records import CountryFilter, KnownHashes
 from app.feed.refusals import refusal
 from app.import_runs.lock import import_lock
@@ -32,7 +33,14 @@ from importers.pipeline.upserter import Upserter
 from importers.progress import Progress, count_uhri_records
 from importers.reader_process import read_in_process
 from importers.run_record import RunSpec, RunSummary, execute_run, finish_run, record_failure, start_run
-from importers.scope import ImportUsageError, check_languages, export_format, missing_source, scope_country
+from importers.scope import (
+    ImportUsageError,
+    check_languages,
+    export_format,
+    holds_a_workbook,
+    missing_source,
+    scope_country,
+)
 from importers.uhri_json import read_uhri_json, read_uhri_json_texts, resolve_unchanged
 from importers.uhri_keys import check_keys
 from importers.uhri_xlsx import read_uhri_xlsx
@@ -136,6 +144,10 @@ class UhriImport:
             if all(result.not_modified for result in self.downloads.values()):
                 return self._not_modified()
         self.files = self._files()
+        if self.downloads and self.spec.format == "json" and holds_a_workbook(self._primary_file()):
+            refused = self._read_as_workbook()
+            if refused is not None:
+                return refused
         if self.progress is not None and self.spec.format == "json":
             primary = self.files[self.spec.languages[0]]
             self.progress.expect(lambda: count_uhri_records(primary))
@@ -145,6 +157,27 @@ class UhriImport:
         if summary.outcome == "succeeded" and self.first_loaded and self.engine.dialect.name == "postgresql":
             _vacuum_after_first_load(self.engine)
         return summary
+
+    def _primary_file(self) -> Path:
+        return self.files[self.spec.languages[0]]
+
+    def _read_as_workbook(self) -> RunSummary | None:
+        """A download that is the search page's XLSX whatever its URL says (``.../download``,
+        ``...?id=3``, a name ending in .json): read as the XLSX it is, which is never a full export
+        (it withdraws nothing); refused, as a failed run, when other languages than English were
+        asked for, which it does not hold."""
+        if self.spec.languages != ["en"]:
+            reason = refusal(
+                file_refusals.WORKBOOK_NOT_IN_LANGUAGES,
+                name=self._primary_file().name,
+                languages=", ".join(self.spec.languages),
+            )
+            message = refusal(refusals.INPUT_REJECTED, reason=reason)
+            return RunSummary(
+                record_failure(self.engine, self.spec, Counts(), message), "failed", Counts(), message
+            )
+        self.spec = replace(self.spec, format="xlsx", full_export=False)
+        return None
 
     def _not_modified(self) -> RunSummary:
         with self.engine.begin() as conn:

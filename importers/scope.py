@@ -82,14 +82,19 @@ def export_format(location: str) -> str:
     name = location.split("?")[0]
     if name.lower().endswith(".xlsx"):
         return "xlsx"
-    if "{lang}" not in location and not name.lower().startswith(("http://", "https://")):
-        try:
-            with Path(location).open("rb") as file:
-                if file.read(4) == b"PK\x03\x04":
-                    return "xlsx"
-        except OSError:
-            pass  # missing, a directory ...: the import says so
-    return "json"
+    local = "{lang}" not in location and not name.lower().startswith(("http://", "https://"))
+    return "xlsx" if local and holds_a_workbook(Path(location)) else "json"
+
+
+def holds_a_workbook(path: Path) -> bool:
+    """Whether the file's bytes are a ZIP archive's, as an XLSX workbook's are (a JSON export starts
+    with "["): a local file or a download, whatever its name. False for a file that cannot be read
+    (missing, a directory ...: the import says so)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 # The first part of a path that is more likely a host than a folder: a dotted name or an address,

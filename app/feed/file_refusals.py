@@ -18,6 +18,12 @@ JSON_TOP_OBJECT = _("%(name)s: the top level is an object; expected a JSON array
 JSON_TOP_VALUE = _("%(name)s: the top level is a single value; expected a JSON array of records")
 JSON_INVALID = _("%(name)s: invalid JSON: %(reason)s")
 JSON_INVALID_AT = _("%(name)s: invalid JSON at record %(number)s: %(reason)s")
+# A URL's download that is the search page's XLSX (importers/run.py), asked for in other languages.
+WORKBOOK_NOT_IN_LANGUAGES = _(
+    "%(name)s: this is an XLSX workbook (the UHRI search page's export), whose texts are read as "
+    "English, not the JSON full export in %(languages)s: import it in English alone (--languages en, "
+    "or NRTD_UHRI_LANGUAGES=en), or give the URL of the JSON full export"
+)
 JSON_TOO_DEEP = _("nested deeper than %(limit)s levels at byte %(offset)s (a UHRI export has 3)")
 JSON_KEYS_MISSING = _(
     "%(name)s: no record holds %(keys)s, which every record of a UHRI export holds: the export's format "
@@ -193,7 +199,8 @@ FIXED = (
 )  # fmt: skip
 WITH_VALUES = (
     JSON_NOT_UTF8, JSON_UTF16, JSON_EMPTY, JSON_TOP_OBJECT, JSON_TOP_VALUE, JSON_INVALID, JSON_INVALID_AT,
-    JSON_TOO_DEEP, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET, AND_MORE, MERGED_CELLS,
+    JSON_TOO_DEEP, WORKBOOK_NOT_IN_LANGUAGES, UNPACKS_TOO_LARGE, ZIP_BOMB, TOO_MANY_ROWS, CORRUPT_SHEET,
+    AND_MORE, MERGED_CELLS,
     ZIP_NOT_A_WORKBOOK,
     UNCALCULATED, WITHDRAW_TOO_MANY_FOR, WITHDRAW_TOO_MANY_FROM, WITHDRAW_TOO_MANY_FOR_ASK,
     WITHDRAW_TOO_MANY_FROM_ASK, BROKEN_FEED, WITHDRAWALS_HELD_BACK,

@@ -144,6 +144,10 @@ def file_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "refused: the export would withdraw 3 of the 4 recommendations stored from uhri (75%, more than "
         "NRTD_IMPORT_MAX_WITHDRAW_SHARE=10%); nothing was written. If they really left the feed, ask the "
         "server's administrator: only they can run the import allowing the withdrawals",
+        # As a run stores it (tests/importers/test_url_workbook.py).
+        "input rejected: export-en: this is an XLSX workbook (the UHRI search page's export), whose texts "
+        "are read as English, not the JSON full export in en, fr: import it in English alone (--languages "
+        "en, or NRTD_UHRI_LANGUAGES=en), or give the URL of the JSON full export",
         "input rejected: the export holds 0 usable records in scope and 3 rejected ones; refusing to "
         "withdraw 5 stored recommendations",
         # A succeeded run's message (tests/importers/test_withdrawal_guard.py).
