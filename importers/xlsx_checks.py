@@ -152,8 +152,9 @@ _OVERLAP = 64 << 10  # what a chunk boundary cut is found again in the next chun
 
 def refuse_unreadable_cells(sheet: Any, columns: dict[str, int], header_row: int) -> None:
     """Refuse a sheet whose cells in a column that is read, below the header, would read as empty
-    though they are not: merged over several rows (the value is in the first cell only) or a formula
-    never calculated (no value saved with it)."""
+    though they are not: merged with others below the header (the value is in the first cell only;
+    a header cell merged down over an empty row is no such cell) or a formula never calculated (no
+    value saved with it)."""
     from openpyxl.utils.cell import range_boundaries
 
     named = {index + 1: name for name, index in columns.items()}
@@ -166,9 +167,11 @@ def refuse_unreadable_cells(sheet: Any, columns: dict[str, int], header_row: int
             text = tail + chunk
             for match in _MERGE_CELL.finditer(text):
                 ref = match.group(1).decode()
-                low_col, _low_row, high_col, high_row = range_boundaries(ref)
+                low_col, low_row, high_col, _high_row = range_boundaries(ref)
                 hit = [named[col] for col in range(low_col, high_col + 1) if col in named]
-                if hit and high_row > header_row:
+                # A merge from the header row (or above) down holds a header name or a title, no row's
+                # value: the cells it covers below are empty, as they show.
+                if hit and low_row > header_row:
                     merged.setdefault(ref, hit[0])
             for match in _UNCALCULATED.finditer(text):
                 ref = match.group(1).decode()

@@ -273,6 +273,23 @@ def test_merged_cells_refuse_the_file_naming_them(tmp_path: Path) -> None:
     assert len(read_all(path)) == 3
 
 
+def test_header_cells_merged_down_over_an_empty_row_are_read(tmp_path: Path) -> None:
+    """A header made taller by merging each of its cells with the empty row below it (A1:A2 ...),
+    as a sheet is formatted for print: the merges hold header names, no row's value, yet the file was
+    refused as "merged cells A1:A2 ...: a merged cell's value is in its first row only". A merge
+    below the header still refuses it."""
+    path = write_xlsx(tmp_path / "e.xlsx", [None, upr_row()])
+    workbook = load_workbook(path)
+    for column in "ABCDEFGHIJKLMNOP":
+        workbook.active.merge_cells(f"{column}1:{column}2")
+    workbook.save(path)
+    assert only(read_all(path)).external_id == UPR_ID
+    workbook.active.merge_cells("B3:C3")
+    workbook.save(path)
+    with pytest.raises(MalformedInput, match=r"^merged cells B3:C3 \(column 'Countries Concerned'\)"):
+        read_all(path)
+
+
 def test_a_spreadsheet_error_in_a_cell_rejects_the_row(tmp_path: Path) -> None:
     """Excel's error values (a formula that failed) are read as their text: "#N/A" was a theme."""
     path = write_xlsx(tmp_path / "e.xlsx", [upr_row(Themes="- Right to health\n- #N/A")])
