@@ -144,7 +144,7 @@ class UhriImport:
             if all(result.not_modified for result in self.downloads.values()):
                 return self._not_modified()
         self.files = self._files()
-        if self.downloads and self.spec.format == "json" and holds_a_workbook(self._primary_file()):
+        if self.spec.format == "json" and holds_a_workbook(self._primary_file()):
             refused = self._read_as_workbook()
             if refused is not None:
                 return refused
@@ -162,10 +162,10 @@ class UhriImport:
         return self.files[self.spec.languages[0]]
 
     def _read_as_workbook(self) -> RunSummary | None:
-        """A download that is the search page's XLSX whatever its URL says (``.../download``,
-        ``...?id=3``, a name ending in .json): read as the XLSX it is, which is never a full export
-        (it withdraws nothing); refused, as a failed run, when other languages than English were
-        asked for, which it does not hold."""
+        """A file that is the search page's XLSX whatever its name says (a URL's ``.../download``,
+        ``...?id=3`` or name ending in .json, a local path with ``{lang}``): read as the XLSX it is,
+        which is never a full export (it withdraws nothing); refused, as a failed run, when other
+        languages than English were asked for, which it does not hold."""
         if self.spec.languages != ["en"]:
             reason = refusal(
                 file_refusals.WORKBOOK_NOT_IN_LANGUAGES,

@@ -1,7 +1,8 @@
-"""A UHRI search export (XLSX) downloaded from a URL whose name says nothing of it (``.../download``,
-``.../export?id=3``) or says JSON: it was read as the JSON full export and refused as "an Excel
-workbook (XLSX) ..., not the UHRI JSON export; the UHRI search page's export is an .xlsx file", which
-it is. The downloaded bytes decide, as they do for a local file."""
+"""A UHRI search export (XLSX) read from a source whose name says nothing of it: a URL
+(``.../download``, ``.../export?id=3``, one ending in .json) or a local path with ``{lang}``
+(``export-{lang}``). It was read as the JSON full export and refused as "an Excel workbook (XLSX) ...,
+not the UHRI JSON export; the UHRI search page's export is an .xlsx file", which it is. The bytes
+decide, as they do for a local file named without {lang}."""
 
 from __future__ import annotations
 
@@ -18,13 +19,29 @@ from tests.importers.test_uhri_xlsx import UPR_ID, upr_row, write_xlsx
 from tests.uhri_records import snapshot
 
 
-@pytest.mark.parametrize("name", ["download", "export-full-en.json"])
-def test_a_downloaded_workbook_is_read_as_the_xlsx_whatever_the_url_says(
-    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, tmp_path: Path, name: str
-) -> None:
-    fake_uhri_server.put(name, write_xlsx(tmp_path / "export.xlsx", [upr_row()]).read_bytes())
+def _source(where: str, server: FakeUhri, tmp_path: Path, name: str, content: bytes) -> str:
+    """Where ``content`` is read from: the fake UHRI's URL for ``name``, or a local file of that name."""
+    if where == "url":
+        server.put(name.replace("{lang}", "en"), content)
+        server.put(name.replace("{lang}", "fr"), content)
+        return server.url(name)
+    folder = tmp_path / "local"
+    folder.mkdir()
+    for lang in ("en", "fr"):
+        (folder / name.replace("{lang}", lang)).write_bytes(content)
+    return str(folder / name)
 
-    run = importers.run.import_uhri(engine, settings, fake_uhri_server.url(name))
+
+@pytest.mark.parametrize(
+    ("where", "name"), [("url", "download"), ("url", "export-full-en.json"), ("local", "export-{lang}")]
+)
+def test_a_workbook_is_read_as_the_xlsx_whatever_its_name_says(
+    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, tmp_path: Path, where: str, name: str
+) -> None:
+    content = write_xlsx(tmp_path / "export.xlsx", [upr_row()]).read_bytes()
+    source = _source(where, fake_uhri_server, tmp_path, name, content)
+
+    run = importers.run.import_uhri(engine, settings, source)
 
     assert (run.outcome, run.counts.created) == ("succeeded", 1), run.message
     with engine.connect() as conn:
@@ -34,18 +51,16 @@ def test_a_downloaded_workbook_is_read_as_the_xlsx_whatever_the_url_says(
     assert UPR_ID in str(snapshot(engine))
 
 
-def test_a_downloaded_workbook_asked_for_in_several_languages_is_refused_saying_why(
-    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, tmp_path: Path
+@pytest.mark.parametrize("where", ["url", "local"])
+def test_a_workbook_asked_for_in_several_languages_is_refused_saying_why(
+    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, tmp_path: Path, where: str
 ) -> None:
     """Read as English only, the French asked for would be silently missing."""
     content = write_xlsx(tmp_path / "export.xlsx", [upr_row()]).read_bytes()
-    for lang in ("en", "fr"):
-        fake_uhri_server.put(f"export-{lang}", content)
+    source = _source(where, fake_uhri_server, tmp_path, "export-{lang}", content)
     before = snapshot(engine, skip=("import_leases", "import_runs"))
 
-    run = importers.run.import_uhri(
-        engine, settings, fake_uhri_server.url("export-{lang}"), languages=["en", "fr"]
-    )
+    run = importers.run.import_uhri(engine, settings, source, languages=["en", "fr"])
 
     assert run.outcome == "failed"
     assert run.message == (
