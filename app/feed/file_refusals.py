@@ -7,7 +7,6 @@ said (in its own words, kept as they are, unless it is one of these messages).
 
 from __future__ import annotations
 
-from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 
 # --- the UHRI JSON export (importers/uhri_json.py, importers/json_stream.py) -----------------------
@@ -147,24 +146,6 @@ WITHDRAW_ADVICE: dict[str, dict[str, str]] = {
     "option": {"for": WITHDRAW_TOO_MANY_FOR, "from": WITHDRAW_TOO_MANY_FROM},
     "ask-administrator": {"for": WITHDRAW_TOO_MANY_FOR_ASK, "from": WITHDRAW_TOO_MANY_FROM_ASK},
 }
-_ASK_INSTEAD = {
-    WITHDRAW_TOO_MANY_FOR: WITHDRAW_TOO_MANY_FOR_ASK,
-    WITHDRAW_TOO_MANY_FROM: WITHDRAW_TOO_MANY_FROM_ASK,
-}
-
-
-def asking_the_administrator(reason: str) -> str:
-    """A stored refusal read back (``refusals.reason_of``) as the staff workspace says it: a command's
-    run that was refused for withdrawing too much names whom to ask, not the command's option."""
-    if not isinstance(reason, Reason):
-        return reason
-    values = {
-        name: asking_the_administrator(value) if isinstance(value, Reason) else value
-        for name, value in reason.values.items()
-    }
-    return Reason(_ASK_INSTEAD.get(reason.message, reason.message), **values)
-
-
 BROKEN_FEED = _(
     "the export holds %(kept)s usable records in scope and %(rejected)s rejected ones; refusing to "
     "withdraw %(gone)s stored recommendations"

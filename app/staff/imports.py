@@ -27,6 +27,7 @@ from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, InvalidInput
 from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of, refusal_of_run
+from app.feed.workspace_refusals import in_workspace
 from app.import_runs import service
 from app.import_runs.lock import import_running
 from app.import_runs.schemas import ImportRunListParams
@@ -234,12 +235,12 @@ def upload(
             return _refused(request, db, staff, 409, {"file": exc.detail}, values)
         except ImportFailed as exc:
             # The import's words read back into their message, so that the page says them in its language.
-            reason = Reason(CANNOT_BE_IMPORTED, reason=reason_of(exc.detail))
+            reason = Reason(CANNOT_BE_IMPORTED, reason=in_workspace(reason_of(exc.detail)))
             return _refused(request, db, staff, 422, {"file": reason}, values)
     if run.refused:
         # The file itself was refused: the form again, the reason beside the file, and the failed run
         # that records it (listed below, as the command's would be).
-        reason = Reason(CANNOT_BE_IMPORTED, reason=refusal_of_run(run.message or ""))
+        reason = Reason(CANNOT_BE_IMPORTED, reason=in_workspace(refusal_of_run(run.message or "")))
         return _refused(request, db, staff, 422, {"file": reason}, values, refused_run=run.run_id)
     done = "import-finished" if run.outcome == "succeeded" else "import-failed"
     if run.outcome == "succeeded" and run.rejected and not run.kept:

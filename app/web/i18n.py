@@ -28,9 +28,9 @@ from app.core.time_zone import instance_zone, local_day, local_time
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
 from app.feed.excerpts import excerpt
-from app.feed.file_refusals import asking_the_administrator
 from app.feed.mechanisms import localised_name
 from app.feed.refusals import ANOTHER_STATE, position_of, reason_of
+from app.feed.workspace_refusals import in_workspace
 from app.web.paragraphs import paragraphs
 from app.web.record_names import record_name
 
@@ -238,10 +238,10 @@ def _localised(lang: str) -> dict[str, object]:
         """An import's refusal as stored (a run's message, a rejected record's reason: English) in the
         reader's language where it was written from a message of app/feed/refusals.py; as stored
         otherwise. Plain text, escaped on output. Shown on the staff workspace, where no command's
-        option can be given: a mass withdrawal's refusal says whom to ask instead."""
+        option can be given: in its words (app/feed/workspace_refusals.py)."""
         if value is None:
             return ""
-        return reason_filter(_states_named_in(asking_the_administrator(reason_of(value)), lang))
+        return reason_filter(_states_named_in(in_workspace(reason_of(value)), lang))
 
     def import_position_filter(value: str) -> str:
         """Where an import's rejected record stood ("row 3", as stored) in the reader's language."""
