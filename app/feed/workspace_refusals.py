@@ -1,8 +1,9 @@
 """Refusals as the staff workspace says them. A run's message is stored in the words of the import that
-wrote it, which for ``nrtd import`` name the command's options (``--allow-withdraw``,
-``--allow-empty``, ``--country``); a page, where no option can be given, says what its reader can do
-instead, or whom to ask. One rule each (the importers'), two wordings: the command's, and these, which
-the staff pages put in their place (the ``import_reason`` filter, an upload's refusal)."""
+wrote it, which for ``nrtd import`` name the command's options (``--allow-withdraw``, ``--allow-empty``,
+``--country``) and, for the staff workspace, a button it may not show; a page, where no option can be
+given, says what its reader can do instead, or whom to ask. One rule each (the importers'), two
+wordings: the command's, and these, which the staff pages put in their place (the ``import_reason``
+filter, an upload's refusal)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,16 @@ NOTHING_IN_SCOPE = _(
     "none of the %(read)s records read concerns %(state)s, the State imported: the file is about other "
     "States, or is not the file meant; nothing was imported"
 )
+# The page's button is named "Start the scheduled UHRI import now" only where a schedule is set.
+JSON_NOT_UPLOADED = _(
+    "this is %(kind)s: the UHRI JSON export cannot be uploaded; the UHRI import beside this form downloads it"
+)
 _INSTEAD = {
     file_refusals.WITHDRAW_TOO_MANY_FOR: file_refusals.WITHDRAW_TOO_MANY_FOR_ASK,
     file_refusals.WITHDRAW_TOO_MANY_FROM: file_refusals.WITHDRAW_TOO_MANY_FROM_ASK,
     refusals.NO_RECORD: NO_RECORD,
     refusals.NOTHING_IN_SCOPE: NOTHING_IN_SCOPE,
+    refusals.JSON_NOT_UPLOADED: JSON_NOT_UPLOADED,
 }
 
 

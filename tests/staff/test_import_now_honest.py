@@ -67,3 +67,19 @@ def test_with_a_schedule_the_button_names_it(make_app: MakeApp, engine: Engine) 
     page = staff.get("/staff/imports").text
     assert "Start the scheduled UHRI import now" in page
     assert "No import is scheduled" not in page
+
+
+def test_a_json_export_uploaded_is_sent_to_the_button_the_page_has(make_app: MakeApp, engine: Engine) -> None:
+    """The UHRI JSON export uploaded as the search export (XLSX) was refused naming 'Start the
+    scheduled UHRI import now', a button a server without a schedule does not show."""
+    from tests.staff.import_support import upload
+
+    staff = _signer(lambda: make_app(import_schedule=""), engine)("coordinator")
+    answer = upload(staff, b'[\n {\n  "AnnotationId": "b57cfd85"', name="export-full-en.json")
+    assert answer.status_code == 422
+    shown = answer.text.replace("&#39;", "'")
+    assert "Start the scheduled UHRI import now" not in shown
+    assert (
+        "this is a JSON document: the UHRI JSON export cannot be uploaded; the UHRI import beside this "
+        "form downloads it"
+    ) in shown
