@@ -30,7 +30,7 @@ from app.feed.records import (
     Unchanged,
 )
 from app.feed.refusals import refusal
-from app.feed.sniff import file_kind, kind_of
+from app.feed.sniff import file_kind, kind_of, text_of_an_import
 from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
@@ -328,6 +328,9 @@ def split_point(path: Path) -> int | None:
     return size // 2 + match.start(1) if match else None
 
 
+_HEADER_BYTES = 64 << 10  # what is read of a text file that is no JSON: enough for a CSV header row
+
+
 def _check_top_level(file: IO[bytes], path: Path) -> int:
     """Fail fast on a document that is not an array: ijson would silently yield nothing for it.
 
@@ -355,7 +358,13 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
         if first == b"{" or first in b'"-0123456789tfn':
             top = file_refusals.JSON_TOP_OBJECT if first == b"{" else file_refusals.JSON_TOP_VALUE
             raise MalformedInput(refusal(top, name=path.name))
-        kind = file_kind(path) or refusals.KIND_NOT_JSON
+        kind = file_kind(path)
+        if kind is None:
+            # A CSV file of another import's columns (or UHRI's search export saved as CSV) is named.
+            with path.open("rb") as again:
+                if named := text_of_an_import(again.read(_HEADER_BYTES), "uhri-json"):
+                    raise MalformedInput(named)
+        kind = kind or refusals.KIND_NOT_JSON
         raise MalformedInput(refusals.refusal(refusals.NOT_THE_JSON_EXPORT, name=path.name, kind=kind))
     file.seek(start)
     return at + len(head) - len(text)

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from app.feed import file_refusals, refusals
 from app.feed.records import MalformedInput
-from app.feed.sniff import kind_of
+from app.feed.sniff import kind_of, text_of_an_import
 
 # A search-page export is a few MB; a zip bomb is a few MB that unpack to gigabytes, and openpyxl
 # holds a workbook's shared strings in memory. The archive is refused before anything is unpacked:
@@ -57,7 +57,7 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         stream.seek(0)
-        reason = _not_a_zip(stream.read(512), exc)
+        reason = _not_a_zip(stream.read(_HEADER_BYTES), exc)
         raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
     finally:
         stream.seek(0)
@@ -105,6 +105,10 @@ def _refuse_other_archive(members: list[zipfile.ZipInfo]) -> None:
     raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=other))
 
 
+# What is read of a file that is no ZIP archive: its first bytes, and a CSV file's header row.
+_HEADER_BYTES = 64 << 10
+
+
 def _not_a_zip(head: bytes, exc: Exception) -> str:
     """What a file that is no ZIP archive is (an XLSX file is one), rather than zipfile's words."""
     if not head:
@@ -117,7 +121,7 @@ def _not_a_zip(head: bytes, exc: Exception) -> str:
     if kind is not None and "ZIP" not in kind:
         return refusals.refusal(refusals.THIS_IS, kind=kind)
     if kind is None and b"\x00" not in head:
-        return refusals.TEXT_NOT_A_ZIP
+        return text_of_an_import(head, "xlsx") or refusals.TEXT_NOT_A_ZIP
     if head.startswith(b"PK\x03\x04") and isinstance(exc, zipfile.BadZipFile):
         # A ZIP archive's directory is at its end: a workbook whose first bytes are there but whose
         # directory is not was cut short (or damaged), which zipfile calls "File is not a zip file".

@@ -78,6 +78,9 @@ NAMED_IMPORTS = {
     "csv": _("the template of manual recommendations"),
     "upr-info": _("a UPR Info export"),
     "uhri-xlsx": _("a UHRI search export"),
+    # What the UHRI imports read, as a text file given to them is told it is not (app/feed/sniff.py).
+    "uhri-json": _("the UHRI JSON export"),
+    "xlsx": _("an XLSX workbook"),
 }
 OTHER_IMPORT = {
     "export": _(

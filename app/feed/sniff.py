@@ -9,7 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 from app.core.catalogue import Quantity, Reason
 from app.feed import file_refusals, refusals
@@ -115,18 +115,37 @@ def other_import(header: Sequence[str], this: str) -> str | None:
     return None
 
 
+def text_of_an_import(head: bytes, this: str) -> str | None:
+    """Why a UHRI import (``this``: "uhri-json", or "xlsx" for the search export's) refuses a text file
+    whose header row (in ``head``, its first bytes) is plainly a CSV import's, or the UHRI search
+    export's saved as CSV: named, with the import that reads it (or the .xlsx to import instead),
+    rather than as "a CSV or other text file" sent to every import that might read it. None otherwise."""
+    names = {header_key(name) for name in _header_of(io.BytesIO(head))} - {""}
+    for key, columns in _OTHER_IMPORTS.items():
+        found = len(names & columns)
+        if found >= 3 and found * 2 > len(names):
+            return refusals.refusal(refusals.OTHER_IMPORT[key], this=refusals.NAMED_IMPORTS[this])
+    return None
+
+
 def raw_header(path: Path) -> list[str]:
     """The header row of a CSV file whatever its encoding (its bytes read as Latin-1, which decodes
     any byte): enough to tell which import a file that failed to decode belongs to."""
     with path.open("rb") as raw:
-        if raw.read(3) != b"\xef\xbb\xbf":
-            raw.seek(0)
-        stream = io.TextIOWrapper(raw, encoding="latin-1", newline="")
-        try:
-            line, _number = header_line(stream)
-            return next(csv_rows(line, stream), []) if line else []
-        except csv.Error:
-            return []
+        return _header_of(raw)
+
+
+def _header_of(raw: IO[bytes]) -> list[str]:
+    if raw.read(3) != b"\xef\xbb\xbf":
+        raw.seek(0)
+    stream = io.TextIOWrapper(raw, encoding="latin-1", newline="")
+    try:
+        line, _number = header_line(stream)
+        return next(csv_rows(line, stream), []) if line else []
+    except csv.Error:
+        return []
+    finally:
+        stream.detach()  # the caller's file stays open
 
 
 def csv_delimiter(header_line: str) -> str:
