@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -165,8 +166,9 @@ class UhriImport:
         """A file that is the search page's XLSX whatever its name says (a URL's ``.../download``,
         ``...?id=3`` or name ending in .json, a local path with ``{lang}``): read as the XLSX it is,
         which is never a full export (it withdraws nothing); refused, as a failed run, when other
-        languages than English were asked for, which it does not hold."""
-        if self.spec.languages != ["en"]:
+        languages than English were asked for, which it does not hold. Another ZIP archive (the JSON
+        export zipped) is read so too: the XLSX reader names what it holds."""
+        if self.spec.languages != ["en"] and _is_an_xlsx(self._primary_file()):
             reason = refusal(
                 file_refusals.WORKBOOK_NOT_IN_LANGUAGES,
                 name=self._primary_file().name,
@@ -282,6 +284,15 @@ class UhriImport:
                     import_run_id=run_id,
                 )
             )
+
+
+def _is_an_xlsx(path: Path) -> bool:
+    """Whether the ZIP archive at ``path`` is a workbook (it holds an Office file's content types)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _downloaded_name(url: str, lang: str) -> str:

@@ -6,6 +6,7 @@ decide, as they do for a local file named without {lang}."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,20 @@ def test_a_workbook_asked_for_in_several_languages_is_refused_saying_why(
         "en, or NRTD_UHRI_LANGUAGES=en), or give the URL of the JSON full export"
     )
     assert snapshot(engine, skip=("import_leases", "import_runs")) == before
+
+
+def test_a_zip_archive_of_the_json_export_is_named_as_such(
+    engine: Engine, settings: Settings, fake_uhri_server: FakeUhri, tmp_path: Path
+) -> None:
+    """A ZIP archive starts as a workbook does: one holding the JSON export (zipped to be sent on) was
+    refused as 'an XLSX workbook (the UHRI search page's export)' when several languages were asked."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("export-full-en.json", "[]")
+    source = _source("url", fake_uhri_server, tmp_path, "export-{lang}", archive.read_bytes())
+
+    run = importers.run.import_uhri(engine, settings, source, languages=["en", "fr"])
+
+    assert run.outcome == "failed"
+    assert run.message is not None and "XLSX workbook (the UHRI search page's export)" not in run.message
+    assert "this is a ZIP archive holding 'export-full-en.json', not a workbook" in run.message
