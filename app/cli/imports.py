@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # the importers (SQLAlchemy, the models) load only in the com
 import_cli = typer.Typer(
     cls=Group,
     help="Import recommendations (one run at a time; a failed run writes nothing).",
+    # Each summary line whole on an 80-column terminal (a longer one is cut mid-sentence with "...").
+    short_help="Import recommendations: UHRI, UPR Info, the CSV template.",
     rich_markup_mode=None,
 )
 SHOWN_REJECTIONS = 20
@@ -166,7 +168,7 @@ def _print_rejections(summary: RunSummary) -> None:
         say(f"  ... and {rest} more (the failed run kept none of them)")
 
 
-@import_cli.command("uhri")
+@import_cli.command("uhri", short_help="Import a UHRI export, JSON or XLSX (default: NRTD_UHRI_URL).")
 def import_uhri_cmd(
     source: Annotated[
         str | None,
@@ -228,7 +230,7 @@ def import_uhri_cmd(
         )
 
 
-@import_cli.command("upr-info")
+@import_cli.command("upr-info", short_help="Import a UPR Info database CSV (never withdraws).")
 def import_upr_info_cmd(
     file: Annotated[Path, typer.Argument(help="UPR Info database CSV", exists=True, dir_okay=False)],
     country: CountryOpt = None,
@@ -277,7 +279,7 @@ def _known_encoding(encoding: str) -> None:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-@import_cli.command("csv")
+@import_cli.command("csv", short_help="Import manual recommendations: the CSV template or its .xlsx.")
 def import_csv_cmd(
     file: Annotated[
         Path,
