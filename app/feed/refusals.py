@@ -36,6 +36,7 @@ KIND_PDF = _("a PDF document")
 KIND_HTML = _("a web page (HTML)")
 KIND_XML = _("an XML or HTML document")
 KIND_JSON = _("a JSON document")
+KIND_IMAGE = _("an image (a photo or a picture)")
 KIND_NOT_JSON = _("not JSON (a CSV or other text file?)")
 # Office files that are ZIP archives as a workbook is, told by their main part (importers/xlsx_checks.py).
 KIND_DOCX = _("a Word document (.docx)")
@@ -242,6 +243,7 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_ODS, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
+        KIND_IMAGE,
         KIND_DOCX, KIND_PPTX,
         EMPTY_FILE, NO_RECORD, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME,
         QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,

@@ -38,6 +38,8 @@ def kind_of(head: bytes) -> str | None:
         return refusals.KIND_GZIP
     if head.startswith(b"%PDF"):
         return refusals.KIND_PDF
+    if _is_image(head):
+        return refusals.KIND_IMAGE
     lowered = text[:64].lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return refusals.KIND_HTML
@@ -46,6 +48,20 @@ def kind_of(head: bytes) -> str | None:
     if text.startswith((b"[", b"{")):
         return refusals.KIND_JSON
     return None
+
+
+# The first bytes of the images a file dialog may offer: PNG, JPEG, GIF, WebP, and HEIF/AVIF (the
+# photos of an iPhone) by the brand of their "ftyp" box.
+_IMAGE_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+_IMAGE_BRANDS = frozenset((b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"))
+
+
+def _is_image(head: bytes) -> bool:
+    return (
+        head.startswith(_IMAGE_STARTS)
+        or (head.startswith(b"RIFF") and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in _IMAGE_BRANDS)
+    )
 
 
 def not_a_csv(kind: str) -> str:
