@@ -163,3 +163,17 @@ def test_the_run_names_the_file_by_the_suffix_it_was_uploaded_with(
     answer = upload(staff, UPR_INFO, kind="upr-info-csv", name="upr-info.dat")
     assert answer.status_code == 303, answer.text
     assert '<dd class="location">upr-info.csv</dd>' in staff.get(answer.headers["location"]).text
+
+
+def test_a_template_run_names_the_state_the_server_tracks(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """The template's run on Peru's server (its rows about other States rejected) said "State: every
+    State" on its page; the API said "country": null."""
+    staff = committed_staff_login("coordinator")
+    answer = upload(
+        staff, b"mechanism,text,countries\r\nIACHR,1. Adopt the plan.,Peru\r\n", kind="csv-template"
+    )
+    assert answer.status_code == 303, answer.text
+    page = staff.get(answer.headers["location"]).text
+    assert "<dt>State</dt><dd>Peru</dd>" in page and "every State" not in page
