@@ -124,7 +124,13 @@ def test_an_element_that_is_no_record_is_rejected_as_in_a_full_parse(
         # Another kind of file: named, with the import that takes it.
         (
             b"external_id,mechanism,text\r\nX-1,CRC,Adopt a law\r\n",
-            "this is not JSON (a CSV or other text file?)",
+            "this is the template of manual recommendations, not the UHRI JSON export: import it with "
+            "`nrtd import csv`",
+        ),
+        (b"Text,Type\r\nabc,def\r\n", "this is not JSON (a CSV or other text file?)"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "this is an image (a photo or a picture), not the UHRI JSON export",
         ),
         (
             b"<!DOCTYPE html><html><body>Not found</body></html>",
