@@ -19,9 +19,10 @@ NOTHING_IN_SCOPE = _(
     "none of the %(read)s records read concerns %(state)s, the State imported: the file is about other "
     "States, or is not the file meant; nothing was imported"
 )
-# The page's button is named "Start the scheduled UHRI import now" only where a schedule is set.
+# The Imports page's button is named "Start the scheduled UHRI import now" only where a schedule is
+# set; this is read on a run's page and the dashboard too.
 JSON_NOT_UPLOADED = _(
-    "this is %(kind)s: the UHRI JSON export cannot be uploaded; the UHRI import beside this form downloads it"
+    "this is %(kind)s: the UHRI JSON export cannot be uploaded; the Imports page's UHRI import downloads it"
 )
 _INSTEAD = {
     file_refusals.WITHDRAW_TOO_MANY_FOR: file_refusals.WITHDRAW_TOO_MANY_FOR_ASK,
@@ -34,7 +35,8 @@ _INSTEAD = {
 
 def in_workspace(reason: str) -> str:
     """A stored refusal read back (``refusals.reason_of``) as the staff workspace says it: every
-    message of it (its values' too) that names an option of the command in the workspace's words."""
+    message of it (its values' too) that names an option of the command, or a button the page may not
+    show, in the workspace's words."""
     if not isinstance(reason, Reason):
         return reason
     values = {

@@ -80,6 +80,6 @@ def test_a_json_export_uploaded_is_sent_to_the_button_the_page_has(make_app: Mak
     shown = answer.text.replace("&#39;", "'")
     assert "Start the scheduled UHRI import now" not in shown
     assert (
-        "this is a JSON document: the UHRI JSON export cannot be uploaded; the UHRI import beside this "
-        "form downloads it"
+        "this is a JSON document: the UHRI JSON export cannot be uploaded; the Imports page's UHRI "
+        "import downloads it"
     ) in shown
