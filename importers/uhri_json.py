@@ -30,7 +30,7 @@ from app.feed.records import (
     Unchanged,
 )
 from app.feed.refusals import refusal
-from app.feed.sniff import file_kind, kind_of, text_of_an_import
+from app.feed.sniff import file_kind, kind_of, text_of_an_import, unicode_text
 from app.feed.text_forms import text_forms
 from app.feed.values import MAX_TEXT_CHARS
 from importers.json_stream import GuardedStream, Slice, TooDeep
@@ -343,6 +343,8 @@ def _check_top_level(file: IO[bytes], path: Path) -> int:
     kind = kind_of(head)
     if kind is not None and kind not in (refusals.KIND_JSON, refusals.KIND_HTML, refusals.KIND_XML):
         raise MalformedInput(refusals.refusal(refusals.NOT_THE_JSON_EXPORT, name=path.name, kind=kind))
+    if unicode_text(head) and (named := text_of_an_import(head, "uhri-json")):
+        raise MalformedInput(named)  # Excel's "Unicode Text" of a CSV import's columns
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:4]:
         raise MalformedInput(refusal(file_refusals.JSON_UTF16, name=path.name))
     at, head = start, head[start:]

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from app.feed import file_refusals, refusals
 from app.feed.records import MalformedInput
-from app.feed.sniff import kind_of, text_of_an_import
+from app.feed.sniff import kind_of, text_of_an_import, unicode_text
 
 # A search-page export is a few MB; a zip bomb is a few MB that unpack to gigabytes, and openpyxl
 # holds a workbook's shared strings in memory. The archive is refused before anything is unpacked:
@@ -120,7 +120,7 @@ def _not_a_zip(head: bytes, exc: Exception) -> str:
         return refusals.refusal(refusals.JSON_NOT_UPLOADED, kind=kind)
     if kind is not None and "ZIP" not in kind:
         return refusals.refusal(refusals.THIS_IS, kind=kind)
-    if kind is None and b"\x00" not in head:
+    if kind is None and (b"\x00" not in head or unicode_text(head)):
         return text_of_an_import(head, "xlsx") or refusals.TEXT_NOT_A_ZIP
     if head.startswith(b"PK\x03\x04") and isinstance(exc, zipfile.BadZipFile):
         # A ZIP archive's directory is at its end: a workbook whose first bytes are there but whose

@@ -136,11 +136,19 @@ def text_of_an_import(head: bytes, this: str) -> str | None:
     whose header row (in ``head``, its first bytes) is plainly a CSV import's, or the UHRI search
     export's saved as CSV: named, with the import that reads it (or the .xlsx to import instead),
     rather than as "a CSV or other text file" sent to every import that might read it. None otherwise."""
-    names = {header_key(name) for name in _header_of(io.BytesIO(head))} - {""}
+    names = {header_key(name) for name in _header_of(io.BytesIO(unicode_text(head) or head))} - {""}
     for key, columns in _OTHER_IMPORTS.items():
         found = len(names & columns)
         if found >= 3 and found * 2 > len(names):
             return refusals.refusal(refusals.OTHER_IMPORT[key], this=refusals.NAMED_IMPORTS[this])
+    return None
+
+
+def unicode_text(head: bytes) -> bytes | None:
+    """``head`` (a file's first bytes) as UTF-8 when the file is UTF-16 text marked so, as Excel's
+    *Unicode Text* (a tab-separated .txt file) is; None for any other file."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore").encode("utf-8")
     return None
 
 

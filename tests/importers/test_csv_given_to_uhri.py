@@ -43,8 +43,13 @@ def _uhri_as_csv(path: Path) -> Path:
             "this is the template of manual recommendations, not %s: import it with `nrtd import csv`",
         ),
         (None, "this is the UHRI search page's export saved as CSV, not %s: import the .xlsx file as UHRI"),
+        # Excel's "Unicode Text" (UTF-16, tab-separated, a .txt file), which both CSV imports read.
+        (
+            UPR_INFO.decode().replace(",", "\t").encode("utf-16"),
+            "this is a UPR Info database export, not %s: import it with `nrtd import upr-info`",
+        ),
     ],
-    ids=["upr-info", "template", "uhri-saved-as-csv"],
+    ids=["upr-info", "template", "uhri-saved-as-csv", "upr-info-unicode-text"],
 )
 @pytest.mark.parametrize("reader", ["json", "xlsx"])
 def test_a_csv_of_a_known_import_is_named_for_what_it_is(
