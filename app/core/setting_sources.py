@@ -46,6 +46,9 @@ def unreadable_setting_lines(env_file: Path = Path(".env")) -> list[str]:
     password. Lines of other programs (docker compose reads the same file) are left to them."""
     if not env_file.is_file():
         return []
+    not_utf8 = _not_utf8_line(env_file)
+    if not_utf8 is not None:
+        return [not_utf8]
     from dotenv.parser import parse_stream
 
     lines = []
@@ -60,3 +63,25 @@ def unreadable_setting_lines(env_file: Path = Path(".env")) -> list[str]:
                 "quoted value between matching quotes; nothing was done"
             )
     return lines
+
+
+def _not_utf8_line(env_file: Path) -> str | None:
+    """The first line of ``env_file`` that is not UTF-8 (a value with an accent saved by a Windows
+    editor in its legacy encoding, or the whole file saved as "Unicode", UTF-16), named with the
+    variable it sets but never its value; None when the file is UTF-8. The settings read the whole
+    file as UTF-8, so any such line stopped every command on a UnicodeDecodeError traceback."""
+    data = env_file.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        number = data.count(b"\n", 0, exc.start) + 1
+        line = data.splitlines()[number - 1] if data.splitlines() else b""
+        name = line.split(b"=", 1)[0].strip().removeprefix(b"export ").strip() if b"=" in line else b""
+        named = ""
+        if name and all(32 < byte < 127 for byte in name):
+            named = f" ({name.decode('ascii')})"
+        return (
+            f"{env_file} line {number}{named} is not UTF-8: save the file as UTF-8 (without a "
+            "byte-order mark or with one); nothing was done"
+        )
+    return None

@@ -263,3 +263,30 @@ def test_languages_in_capitals_are_uhri_s_codes() -> None:
     from app.core.config import Settings
 
     assert Settings(uhri_languages=" EN, Fr ,en").languages == ["en", "fr"]
+
+
+def test_an_env_file_that_is_not_utf8_is_refused_naming_its_line(
+    own_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A publisher's name with an accent, saved by a Windows editor in its legacy encoding (or the whole
+    # file as "Unicode", UTF-16): every command stopped on a UnicodeDecodeError traceback, exit 1.
+    monkeypatch.chdir(tmp_path)
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"NRTD_COUNTRY=Peru\nNRTD_PUBLISHER=Minist\xe8re de la Justice\n")
+    assert _refused(own_database, "NRTD_LOG_LEVEL", "INFO") == (
+        ".env line 2 (NRTD_PUBLISHER) is not UTF-8: save the file as UTF-8 (without a byte-order mark "
+        "or with one); nothing was done"
+    )
+    # Another program's line is read by the settings too (the whole file is): named as well, without
+    # its value, which may be a password.
+    env_file.write_bytes(b"POSTGRES_PASSWORD=contrase\xf1a\nNRTD_COUNTRY=Peru\n")
+    line = _refused(own_database, "NRTD_LOG_LEVEL", "INFO")
+    assert line == (
+        ".env line 1 (POSTGRES_PASSWORD) is not UTF-8: save the file as UTF-8 (without a byte-order mark "
+        "or with one); nothing was done"
+    )
+    env_file.write_text("NRTD_COUNTRY=Peru\n", encoding="utf-16")
+    assert _refused(own_database, "NRTD_LOG_LEVEL", "INFO").startswith(".env line 1 is not UTF-8: ")
+    env_file.write_text("\ufeffNRTD_PUBLISHER=Ministère\r\n", encoding="utf-8")
+    result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database})
+    assert result.returncode == 0, result.stderr
