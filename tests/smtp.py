@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Mailbox:
@@ -53,13 +54,24 @@ class Mailbox:
 
 @contextmanager
 def smtp_server(
-    port: int = 0, handler: Mailbox | None = None, smtputf8: bool = True
+    port: int = 0, handler: Mailbox | None = None, smtputf8: bool = True, login: tuple[str, str] | None = None
 ) -> Iterator[tuple[Mailbox, int]]:
     """A server on 127.0.0.1 (``port`` 0: a free one); yields its mailbox (``handler``, or a new
-    one) and port. ``smtputf8`` False: it takes no address written with other than ASCII."""
+    one) and port. ``smtputf8`` False: it takes no address written with other than ASCII. ``login``:
+    the user name and password it requires (over plain SMTP: the tests have no certificate)."""
     mailbox = handler or Mailbox()
+    auth: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            given = (getattr(data, "login", b""), getattr(data, "password", b""))
+            return AuthResult(success=given == (login[0].encode(), login[1].encode()), handled=False)
+
+        auth = {"auth_required": True, "auth_require_tls": False, "authenticator": authenticator}
+    # aiosmtpd warns at each session that requiring AUTH without TLS is unsafe: on purpose here, the
+    # tests have no certificate (the tests asking for a login ignore that warning).
     controller = Controller(
-        mailbox, hostname="127.0.0.1", port=port or _free_port(), enable_SMTPUTF8=smtputf8
+        mailbox, hostname="127.0.0.1", port=port or _free_port(), enable_SMTPUTF8=smtputf8, **auth
     )
     controller.start()
     try:

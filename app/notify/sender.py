@@ -86,6 +86,7 @@ def message(row: OutboxMessage, settings: Settings, now: datetime) -> EmailMessa
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
         if settings.smtp_port == 465:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -97,12 +98,54 @@ def _connect(settings: Settings) -> smtplib.SMTP:
         else:
             client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
             if settings.smtp_starttls:
+                client.ehlo()
+                if not client.has_extn("starttls"):
+                    client.close()
+                    raise SmtpUnavailable(f"{where}: {_NO_STARTTLS}")
                 client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
-            client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+            _login(client, settings, where)
     except (OSError, smtplib.SMTPException) as exc:
-        raise SmtpUnavailable(f"{settings.smtp_host}:{settings.smtp_port}: {exc}") from exc
+        raise SmtpUnavailable(f"{where}: {exc}") from exc
     return client
+
+
+# Refusals that are the settings' (the server works, but not as they say): the setting to change.
+_NO_STARTTLS = (
+    "the server does not offer STARTTLS, which NRTD_SMTP_STARTTLS=true asks for: use the port where it "
+    "does (587, or 465 for TLS from the start), or set NRTD_SMTP_STARTTLS=false if the mail may travel "
+    "unencrypted to it"
+)
+_NO_LOGIN = (
+    "the server offers no login (AUTH) on this connection, while NRTD_SMTP_USERNAME is set: leave "
+    "NRTD_SMTP_USERNAME and NRTD_SMTP_PASSWORD empty for a server that needs none, or use STARTTLS "
+    "(NRTD_SMTP_STARTTLS=true) or port 465 if it offers a login over TLS only"
+)
+
+
+def _login(client: smtplib.SMTP, settings: Settings, where: str) -> None:
+    client.ehlo_or_helo_if_needed()
+    refused: str | None = None
+    if not client.has_extn("auth"):
+        refused = _NO_LOGIN
+    else:
+        try:
+            client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
+        except smtplib.SMTPAuthenticationError as exc:
+            refused = (
+                f"the server refused the login of NRTD_SMTP_USERNAME={settings.smtp_username} "
+                f"({reply(exc.smtp_code, exc.smtp_error)}): check NRTD_SMTP_USERNAME and NRTD_SMTP_PASSWORD"
+            )
+    if refused is not None:
+        client.close()
+        raise SmtpUnavailable(f"{where}: {refused}")
+
+
+def reply(code: int, text: bytes | str) -> str:
+    """A server's answer as it wrote it (``535 5.7.8 ...``), not as Python shows bytes."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(text.split())}"
 
 
 def _due(db: Session, now: datetime) -> list[int]:
