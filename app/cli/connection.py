@@ -193,7 +193,9 @@ def schema_behind(engine: Engine) -> str | None:
                 return f"{denied}; /readyz answers 503 and every route fails until then"
         return f"the database has no schema yet: {until}"
     current, head = status["current"], status["head"]
-    if current is not None and not known_revision(current):
+    if current is None:
+        return f"the database has no schema yet: {until}"
+    if not known_revision(current):
         return f"{newer_schema(current, head)}; /readyz answers 503"
     return f"the database schema is at {current}, this release needs {head}: {until}"
 

@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from app.core.db import permission_denied
 from app.core.migrations import alembic_config
@@ -54,7 +54,25 @@ def _unavailable(exc: Exception) -> Status:
             "belong to another role; nrtd migrate says which user and what to do"
         )
         return {"status": "unavailable", "detail": detail}
-    return {"status": "unavailable", "detail": f"database unreachable or not migrated: {type(exc).__name__}"}
+    detail = f"the database cannot be reached, or refused the query: {type(exc).__name__}"
+    return {"status": "unavailable", "detail": detail}
+
+
+def _no_schema(engine: Engine) -> bool:
+    """Whether the database answers but holds no migrations' table: ``nrtd migrate`` never ran on it
+    (a step left out of the deploy), which is no reason to look at the network."""
+    try:
+        with engine.connect() as conn:
+            return not inspect(conn).has_table("alembic_version")
+    except Exception:
+        return False
+
+
+def _failed(engine: Engine, exc: Exception) -> Status:
+    if not permission_denied(exc) and _no_schema(engine):
+        detail = "the database has no schema yet: run nrtd migrate"
+        return {"status": "migrations-pending", "current": None, "head": head_revision(), "detail": detail}
+    return _unavailable(exc)
 
 
 def database_status(engine: Engine) -> Status:
@@ -63,7 +81,7 @@ def database_status(engine: Engine) -> Status:
         with engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception as exc:
-        return _unavailable(exc)
+        return _failed(engine, exc)
     if current != head:
         return {"status": "migrations-pending", "current": current, "head": head}
     return {"status": "ready", "current": current, "head": head}
@@ -81,7 +99,7 @@ def readiness(engine: Engine, storage_dir: str) -> Status:
             conn.execute(text("SELECT counter FROM data_versions")).all()
             storage = storage_not_mounted(conn, BlobStore(storage_dir))
     except Exception as exc:
-        return _unavailable(exc)
+        return _failed(engine, exc)
     if storage is not None:
         return {"status": "storage-missing", "current": current, "head": head, "detail": storage}
     unwritable = storage_not_writable(BlobStore(storage_dir))

@@ -14,11 +14,12 @@ import anyio.to_thread
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.cli.connection import storage_unusable
+from app.cli.connection import schema_behind, storage_unusable
 from app.core.config import Settings
+from app.core.migrations import alembic_config
 from app.evidence.storage import BlobStore
 from app.health.service import ReadinessProbe, Status
 from app.main import create_app
@@ -186,11 +187,54 @@ async def _give_back_thread(holder: object) -> None:
 
 
 def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
+    # A database that answers but where `nrtd migrate` never ran was "unavailable", "database
+    # unreachable or not migrated: OperationalError": the operator could not tell a network fault from
+    # a step left out of the deploy. It is the schema that is not this release's, none yet.
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}")
     with TestClient(create_app(settings)) as client:
         response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert response.json() == {
+        "status": "migrations-pending",
+        "current": None,
+        "head": head,
+        "detail": "the database has no schema yet: run nrtd migrate",
+    }
+    # What `nrtd serve` says first, from the same status.
+    empty = create_engine(settings.database_url)
+    assert schema_behind(empty) == (
+        "the database has no schema yet: /readyz answers 503, and most routes fail, until `nrtd migrate` "
+        "has run"
+    )
+    empty.dispose()
+
+
+def test_readyz_on_a_postgresql_database_without_schema_says_so(database_url: str, tmp_path: Path) -> None:
+    # PostgreSQL's missing table is a ProgrammingError (SQLite's an OperationalError, above).
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's case is the test above")
+    with scratch_database(database_url, "nrtd_test_empty") as empty:
+        settings = Settings(database_url=empty, rate_limit_store="memory", storage_dir=str(tmp_path / "s"))
+        app = create_app(settings)
+        with TestClient(app) as client:
+            response = client.get("/readyz")
+        app.state.engine.dispose()
+    assert response.status_code == 503
+    assert (response.json()["status"], response.json()["current"]) == ("migrations-pending", None)
+
+
+def test_readyz_names_a_database_that_cannot_be_reached_as_such(tmp_path: Path) -> None:
+    (tmp_path / "gone").mkdir()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'gone' / 'nrtd.db'}")
+    (tmp_path / "gone").rmdir()  # the volume holding the file is gone
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "detail": "the database cannot be reached, or refused the query: OperationalError",
+    }
 
 
 def test_unknown_route_is_problem_json(engine: Engine, settings: Settings) -> None:
