@@ -267,7 +267,8 @@ def _send_one(
     try:
         client.send_message(message(row, settings, now))
     except smtplib.SMTPRecipientsRefused as exc:
-        error = f"{row.recipient}: refused {exc.recipients}"
+        answers = "; ".join(reply(code, text) for code, text in exc.recipients.values())
+        error = f"{row.recipient}: the server refused this address: {answers}"
         permanent = all(code >= 500 for code, _ in exc.recipients.values())
         return _settle(engine, row.id, now, error, permanent), error
     except smtplib.SMTPSenderRefused as exc:
@@ -275,11 +276,11 @@ def _send_one(
         # settings', not the digest's, whatever the code; retried once they are put right.
         error = (
             f"{row.recipient}: the server refused the From address {exc.sender}: "
-            f"{exc.smtp_code} {exc.smtp_error!r}"
+            f"{reply(exc.smtp_code, exc.smtp_error)}"
         )
         return _settle(engine, row.id, now, error), error
     except smtplib.SMTPResponseException as exc:
-        error = f"{row.recipient}: {exc.smtp_code} {exc.smtp_error!r}"
+        error = f"{row.recipient}: {reply(exc.smtp_code, exc.smtp_error)}"
         return _settle(engine, row.id, now, error, exc.smtp_code >= 500), error
     except smtplib.SMTPNotSupportedError as exc:
         # An address written with other than ASCII, and a server without SMTPUTF8: no retry changes that.

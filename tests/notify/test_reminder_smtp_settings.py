@@ -6,14 +6,17 @@ b'5.7.8 Authentication credentials invalid')`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
+from app.models import OutboxMessage
 from app.notify.service import run_reminders
 from tests.notify.reminder_world import build, outbox, settings_for
-from tests.smtp import smtp_server
+from tests.smtp import Mailbox, smtp_server
 
 
 def _error(engine: Engine, database_url: str, port: int, **settings: object) -> str:
@@ -57,4 +60,44 @@ def test_a_login_the_server_does_not_offer_names_the_setting(engine: Engine, dat
         "NRTD_SMTP_USERNAME is set: leave NRTD_SMTP_USERNAME and NRTD_SMTP_PASSWORD empty for a server "
         "that needs none, or use STARTTLS (NRTD_SMTP_STARTTLS=true) or port 465 if it offers a login "
         "over TLS only"
+    )
+
+
+class Refuses(Mailbox):
+    """A server that refuses every recipient (550) or every From address (553)."""
+
+    def __init__(self, at: str) -> None:
+        super().__init__()
+        self.at = at
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.at == "MAIL":
+            return "553 5.7.1 <nrtd@example.gov>: Sender address rejected: not owned by user"
+        return await super().handle_MAIL(server, session, envelope, address, options)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.at == "RCPT":
+            return "550 5.1.1 User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refusal_is_given_as_the_server_wrote_it(engine: Engine, database_url: str) -> None:
+    # The reasons were Python's reprs: "fp.a@example.gov: refused {'fp.a@example.gov': (550,
+    # b'5.1.1 User unknown')}", "... From address nrtd@example.gov: 553 b'5.7.1 <nrtd...'".
+    world = build(engine)
+    with smtp_server(handler=Refuses("RCPT")) as (_, port):
+        run_reminders(engine, settings_for(database_url, port), datetime.now(UTC))
+    reasons = {r.recipient: r.last_error for r in outbox(engine)}
+    assert reasons[world.fp_a] == f"{world.fp_a}: the server refused this address: 550 5.1.1 User unknown"
+    with Session(engine) as db, db.begin():
+        db.execute(
+            update(OutboxMessage).values(state="pending", next_attempt_at=datetime(2000, 1, 1, tzinfo=UTC))
+        )
+    with smtp_server(handler=Refuses("MAIL")) as (_, port):
+        run_reminders(engine, settings_for(database_url, port), datetime.now(UTC))
+    reasons = {r.recipient: r.last_error for r in outbox(engine)}
+    assert reasons[world.fp_a] == (
+        f"{world.fp_a}: the server refused the From address nrtd@example.gov: 553 5.7.1 "
+        "<nrtd@example.gov>: Sender address rejected: not owned by user"
     )
