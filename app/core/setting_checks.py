@@ -36,6 +36,13 @@ def database_file(value: str) -> str:
             f"{value!r} names no SQLite file: give its path, e.g. sqlite:///./nrtd.db (relative) or "
             "sqlite:////var/lib/nrtd/nrtd.db (absolute)"
         )
+    # Two slashes make what follows a host, which SQLite ignores: sqlite://data/nrtd.db was ./nrtd.db.
+    if re.match(r"sqlite(\+\w+)?://[^/]", value.strip(), re.IGNORECASE):
+        raise ValueError(
+            f"{value!r}: an SQLite URL has three slashes before the file's path (sqlite:///./nrtd.db, "
+            "relative to where the command runs) and four before an absolute one "
+            "(sqlite:////var/lib/nrtd/nrtd.db)"
+        )
     sqlite_path = re.fullmatch(r"sqlite(\+\w+)?:///(?P<path>.*)", value.strip(), re.IGNORECASE | re.DOTALL)
     if sqlite_path:
         _no_tilde(value, sqlite_path["path"])

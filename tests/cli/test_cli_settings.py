@@ -290,3 +290,17 @@ def test_an_env_file_that_is_not_utf8_is_refused_naming_its_line(
     env_file.write_text("\ufeffNRTD_PUBLISHER=Ministère\r\n", encoding="utf-8")
     result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database})
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["sqlite://var/lib/nrtd/nrtd.db", "sqlite://./nrtd.db", "sqlite+pysqlite://db/x.db"]
+)
+def test_an_sqlite_url_with_two_slashes_is_refused(own_database: str, value: str) -> None:
+    # Two slashes make what follows a host, which SQLite ignores: sqlite://var/lib/nrtd/nrtd.db was the
+    # file lib/nrtd/nrtd.db under wherever the command ran (`nrtd migrate` made a new, empty one there).
+    line = _refused(own_database, "NRTD_DATABASE_URL", value)
+    assert line == (
+        f"setting NRTD_DATABASE_URL: {value!r}: an SQLite URL has three slashes before the file's path "
+        "(sqlite:///./nrtd.db, relative to where the command runs) and four before an absolute one "
+        "(sqlite:////var/lib/nrtd/nrtd.db)"
+    )
