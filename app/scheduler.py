@@ -52,9 +52,24 @@ def run_scheduled_import(settings: Settings) -> None:
     except DomainError as exc:
         log.warning("scheduled import skipped: %s", exc.detail)
     except Exception:
-        log.exception("scheduled import crashed")
+        _crashed("scheduled import", engine, settings)
     finally:
         engine.dispose()
+
+
+def _crashed(
+    what: str, engine: Engine, settings: Settings, then: str = "tried again at the next scheduled time"
+) -> None:
+    """A run that stopped on an error: one line when the database cannot be reached (down, dropped,
+    its password changed) or its schema is not this release's (nothing a traceback would explain, and
+    it comes back at every run), else the traceback, a fault of the code."""
+    from app.health.service import database_fault
+
+    fault = database_fault(engine, settings.database_url)
+    if fault is None:
+        log.exception("%s crashed", what)
+    else:
+        log.error("%s failed: %s; %s", what, fault, then)
 
 
 def _reminder_work(
@@ -68,7 +83,7 @@ def _reminder_work(
     except DomainError as exc:
         log.warning("%s skipped: %s", what, exc.detail)
     except Exception:
-        log.exception("%s crashed", what)
+        _crashed(what, engine, settings)
     finally:
         engine.dispose()
     return None
@@ -139,7 +154,7 @@ def _waiting_retry(settings: Settings) -> datetime | None:
     try:
         return next_retry(engine)
     except Exception:
-        log.exception("reminder retries: the outbox cannot be read")
+        _crashed("reminder retries: reading the outbox", engine, settings, "read again at the next run")
         return None
     finally:
         engine.dispose()

@@ -8,13 +8,14 @@ otherwise surface as a long traceback from deep inside the first query; the comm
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from app.core.counts import count_of
+from app.core.db import first_line
+from app.core.db import masked_url as masked
 
 
 class DatabaseUnusable(Exception):
@@ -26,17 +27,6 @@ class DatabaseUnusable(Exception):
 
 class MigrationFailed(Exception):
     """Alembic refused (a revision this version does not know, for one); nothing was changed."""
-
-
-def masked(url: str) -> str:
-    """The URL with its password replaced, also when it does not parse (then it may still hold one)."""
-    # Up to the last @: a password may hold a / or # its writer did not encode.
-    return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
-
-
-def first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
 
 
 def _database_user(engine: Engine) -> str:

@@ -6,6 +6,7 @@ import run. Services only ``flush``.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -282,6 +283,17 @@ PERMISSION_DENIED = "42501"
 def permission_denied(exc: BaseException) -> bool:
     """``exc`` (a SQLAlchemy error or the driver's own) is PostgreSQL's "permission denied"."""
     return getattr(getattr(exc, "orig", exc), "sqlstate", None) == PERMISSION_DENIED
+
+
+def masked_url(url: str) -> str:
+    """The URL with its password replaced, also when it does not parse (then it may still hold one)."""
+    # Up to the last @: a password may hold a / or # its writer did not encode.
+    return re.sub(r"(://[^:/@]*:).*@", r"\1***@", url)
+
+
+def first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def off_index(column: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:

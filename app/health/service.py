@@ -18,7 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from app.core.db import permission_denied
+from app.core.db import first_line, masked_url, permission_denied
 from app.core.migrations import alembic_config
 from app.evidence.check import storage_not_mounted, storage_not_writable
 from app.evidence.storage import BlobStore
@@ -154,3 +154,30 @@ class ReadinessProbe:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._current())), self.wait)
         except TimeoutError:
             return self._no_answer()
+
+
+def database_fault(engine: Engine, url: str) -> str | None:
+    """Why work cannot run on this database, in one line, once it failed: it cannot be reached (as
+    every ``nrtd`` command says it: ``NRTD_DATABASE_URL=postgresql://nrtd:***@db/nrtd: cannot connect:
+    ...``, the password masked), or its schema is not this release's; None when neither (the failure
+    was something else, a fault of the code, whose traceback is wanted)."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        reason = first_line(getattr(exc, "orig", None) or exc)
+        return f"NRTD_DATABASE_URL={masked_url(url)}: cannot connect: {reason}"
+    status = database_status(engine)
+    current, head = status.get("current"), status.get("head")
+    if status["status"] == "ready":
+        return None
+    if status["status"] != "migrations-pending":
+        return status.get("detail") or status["status"]
+    if current is None:
+        return "the database has no schema yet: run nrtd migrate"
+    if not known_revision(current):
+        return (
+            f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
+            "release of nrtd migrated it; run that release or a newer one"
+        )
+    return f"the database schema is at {current}, this release needs {head}: run nrtd migrate"
