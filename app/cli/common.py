@@ -123,13 +123,38 @@ def settings_or_exit() -> Settings:
         for error in exc.errors():
             name = "NRTD_" + "_".join(str(part) for part in error["loc"]).upper()
             # One line each, as written (no markup: a value may hold brackets), never wrapped.
-            say(f"setting {name}: {error['msg'].removeprefix('Value error, ')}", "red")
+            say(f"setting {name}: {_refusal(error)}", "red")
         raise typer.Exit(EXIT_USAGE) from None
     _warn_unknown_settings()
     from app.core.time_zone import set_process_zone
 
     set_process_zone(settings.time_zone)
     return settings
+
+
+def _refusal(error: Any) -> str:
+    """Why a setting's value was refused; for one left empty (a .env made from the README's table,
+    values left blank), how to keep its default too: the value alone reads as if a word were typed."""
+    from app.core.config import Settings
+
+    reason: str = error["msg"].removeprefix("Value error, ")
+    field = Settings.model_fields.get(str(error["loc"][0])) if error["loc"] else None
+    given = error.get("input")
+    if field is None or not isinstance(given, str) or given.strip() or reason.startswith("is empty"):
+        return reason
+    default = field.default
+    if default in ("", None):  # empty is its default: nothing to keep, the reason alone
+        return reason
+    if isinstance(default, bool):
+        shown = str(default).lower()
+    elif isinstance(default, float) and default.is_integer():
+        shown = str(int(default))  # 10, as the README gives it, not 10.0
+    else:
+        shown = str(default)
+    return (
+        f"is empty: remove the variable (or its .env line) to keep the default, {shown}, or give a "
+        f"value ({reason})"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -304,3 +304,34 @@ def test_an_sqlite_url_with_two_slashes_is_refused(own_database: str, value: str
         "(sqlite:///./nrtd.db, relative to where the command runs) and four before an absolute one "
         "(sqlite:////var/lib/nrtd/nrtd.db)"
     )
+
+
+def test_a_setting_whose_default_is_empty_is_refused_with_its_own_reason(own_database: str) -> None:
+    # Empty is its default: no "keep the default" to offer, only the reason it is needed.
+    assert _refused(own_database, "NRTD_RATE_LIMIT_STORE", "redis") == (
+        "setting NRTD_REDIS_URL: NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "default", "reason"),
+    [
+        ("NRTD_SMTP_PORT", "587", "Input should be a valid integer, unable to parse string as an integer"),
+        ("NRTD_SMTP_STARTTLS", "true", "Input should be a valid boolean, unable to interpret input"),
+        ("NRTD_PUBLIC_ACCESS", "open", "Input should be 'open', 'key' or 'off'"),
+        (
+            "NRTD_TIME_ZONE",
+            "UTC",
+            "'' is not a time zone: give an IANA name, such as America/Lima, Europe/Paris or UTC",
+        ),
+    ],
+)
+def test_a_setting_left_empty_says_how_to_keep_its_default(
+    own_database: str, name: str, default: str, reason: str
+) -> None:
+    # A .env made from the README's table, values left blank (NRTD_SMTP_PORT=): "setting NRTD_SMTP_PORT:
+    # Input should be a valid integer, unable to parse string as an integer", as if a word were typed.
+    assert _refused(own_database, name, "") == (
+        f"setting {name}: is empty: remove the variable (or its .env line) to keep the default, {default}, "
+        f"or give a value ({reason})"
+    )
