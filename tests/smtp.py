@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -54,11 +55,16 @@ class Mailbox:
 
 @contextmanager
 def smtp_server(
-    port: int = 0, handler: Mailbox | None = None, smtputf8: bool = True, login: tuple[str, str] | None = None
+    port: int = 0,
+    handler: Mailbox | None = None,
+    smtputf8: bool = True,
+    login: tuple[str, str] | None = None,
+    tls_context: ssl.SSLContext | None = None,
 ) -> Iterator[tuple[Mailbox, int]]:
     """A server on 127.0.0.1 (``port`` 0: a free one); yields its mailbox (``handler``, or a new
     one) and port. ``smtputf8`` False: it takes no address written with other than ASCII. ``login``:
-    the user name and password it requires (over plain SMTP: the tests have no certificate)."""
+    the user name and password it requires (over plain SMTP). ``tls_context``: it offers STARTTLS with
+    that context's certificate."""
     mailbox = handler or Mailbox()
     auth: dict[str, Any] = {}
     if login is not None:
@@ -70,6 +76,8 @@ def smtp_server(
         auth = {"auth_required": True, "auth_require_tls": False, "authenticator": authenticator}
     # aiosmtpd warns at each session that requiring AUTH without TLS is unsafe: on purpose here, the
     # tests have no certificate (the tests asking for a login ignore that warning).
+    if tls_context is not None:
+        auth["tls_context"] = tls_context
     controller = Controller(
         mailbox, hostname="127.0.0.1", port=port or _free_port(), enable_SMTPUTF8=smtputf8, **auth
     )

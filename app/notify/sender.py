@@ -105,6 +105,11 @@ def _connect(settings: Settings) -> smtplib.SMTP:
                 client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             _login(client, settings, where)
+    except ssl.SSLCertVerificationError as exc:
+        raise SmtpUnavailable(
+            f"{where}: the server's certificate does not verify (certificate verify failed: "
+            f"{exc.verify_message}): {_UNTRUSTED}"
+        ) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise SmtpUnavailable(f"{where}: {exc}") from exc
     return client
@@ -115,6 +120,11 @@ _NO_STARTTLS = (
     "the server does not offer STARTTLS, which NRTD_SMTP_STARTTLS=true asks for: use the port where it "
     "does (587, or 465 for TLS from the start), or set NRTD_SMTP_STARTTLS=false if the mail may travel "
     "unencrypted to it"
+)
+_UNTRUSTED = (
+    "if it is signed by an authority of your own, add that authority's certificate to the system's "
+    "trusted ones (update-ca-certificates), or name a file holding it in the SSL_CERT_FILE variable of "
+    "the process sending the digests; if it is for another name, set NRTD_SMTP_HOST to that name"
 )
 _NO_LOGIN = (
     "the server offers no login (AUTH) on this connection, while NRTD_SMTP_USERNAME is set: leave "

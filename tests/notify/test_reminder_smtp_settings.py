@@ -5,7 +5,10 @@ b'5.7.8 Authentication credentials invalid')`)."""
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +104,32 @@ def test_a_refusal_is_given_as_the_server_wrote_it(engine: Engine, database_url:
         f"{world.fp_a}: the server refused the From address nrtd@example.gov: 553 5.7.1 "
         "<nrtd@example.gov>: Sender address rejected: not owned by user"
     )
+
+
+def test_a_certificate_that_does_not_verify_says_how_to_trust_it(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    # A ministry's relay with a certificate of its own authority (or self-signed): "[SSL:
+    # CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)", and
+    # nothing said how to make the service trust it.
+    build(engine)
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem"]
+    subprocess.run(
+        ["openssl", "req", "-x509", *key, "-subj", "/CN=127.0.0.1", "-days", "1", "-out", "cert.pem"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    with smtp_server(tls_context=context) as (_, port):
+        error = _error(engine, database_url, port, smtp_starttls=True)
+    assert error.startswith(
+        f"127.0.0.1:{port}: the server's certificate does not verify (certificate verify failed: "
+        "self-signed certificate): "
+    ), error
+    assert error.endswith(
+        "if it is signed by an authority of your own, add that authority's certificate to the system's "
+        "trusted ones (update-ca-certificates), or name a file holding it in the SSL_CERT_FILE variable "
+        "of the process sending the digests; if it is for another name, set NRTD_SMTP_HOST to that name"
+    ), error
