@@ -15,6 +15,7 @@ where that makes a repeat is a death after the server accepted it and before ``s
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -105,6 +106,17 @@ def _connect(settings: Settings) -> smtplib.SMTP:
                 client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             _login(client, settings, where)
+    except socket.gaierror as exc:
+        raise SmtpUnavailable(
+            f"{where}: NRTD_SMTP_HOST={settings.smtp_host} names no host this machine can find "
+            f"({exc.strerror}): check its spelling, and that this machine's DNS knows it"
+        ) from exc
+    except ConnectionRefusedError as exc:
+        raise SmtpUnavailable(
+            f"{where}: nothing answers on port {settings.smtp_port} of {settings.smtp_host} (connection "
+            "refused): the server is down, or NRTD_SMTP_PORT is not its port (587 for submission with "
+            "STARTTLS, 465 for TLS from the start, 25)"
+        ) from exc
     except ssl.SSLCertVerificationError as exc:
         raise SmtpUnavailable(
             f"{where}: the server's certificate does not verify (certificate verify failed: "

@@ -133,3 +133,27 @@ def test_a_certificate_that_does_not_verify_says_how_to_trust_it(
         "trusted ones (update-ca-certificates), or name a file holding it in the SSL_CERT_FILE variable "
         "of the process sending the digests; if it is for another name, set NRTD_SMTP_HOST to that name"
     ), error
+
+
+def test_a_server_that_cannot_be_reached_names_the_host_or_port_setting(
+    engine: Engine, database_url: str
+) -> None:
+    # "[Errno -2] Name or service not known" for a misspelt NRTD_SMTP_HOST, "[Errno 111] Connection
+    # refused" for a wrong NRTD_SMTP_PORT (or a server down): the settings were not named.
+    build(engine)
+    with smtp_server() as (_, closed_port):
+        pass  # nothing listens there any more
+    error = _error(engine, database_url, closed_port)
+    assert error == (
+        f"127.0.0.1:{closed_port}: nothing answers on port {closed_port} of 127.0.0.1 (connection refused): "
+        "the server is down, or NRTD_SMTP_PORT is not its port (587 for submission with STARTTLS, 465 for "
+        "TLS from the start, 25)"
+    )
+    with Session(engine) as db, db.begin():
+        db.execute(update(OutboxMessage).values(next_attempt_at=datetime(2000, 1, 1, tzinfo=UTC)))
+    error = _error(engine, database_url, 587, smtp_host="mail.nrtd-no-such-host.invalid")
+    assert error.startswith(
+        "mail.nrtd-no-such-host.invalid:587: NRTD_SMTP_HOST=mail.nrtd-no-such-host.invalid names no host "
+        "this machine can find ("
+    ), error
+    assert error.endswith("): check its spelling, and that this machine's DNS knows it"), error
