@@ -147,7 +147,7 @@ def cron(value: str) -> str:
 
 
 def http_url(value: str) -> str:
-    wrong = _url_fault(value)
+    wrong = _url_fault(value) or _placeholder_fault(value)
     if wrong:
         raise ValueError(
             f"{value!r} {wrong}: give an http(s) URL, e.g. "
@@ -190,6 +190,21 @@ def _url_fault(value: str) -> str | None:
     if not urlsplit(value).hostname:
         return "names no host"
     return None
+
+
+def _placeholder_fault(value: str) -> str | None:
+    """A brace that is not part of ``{lang}`` (``{language}``, ``{LANG}``, one left open): sent as it
+    is, every download was a 404, which sent the operator to look at the server, not the setting."""
+    other = re.search(r"\{[^{}]*\}", value.replace("{lang}", ""))
+    stray = other.group(0) if other else ("{" if "{" in value.replace("{lang}", "") else None)
+    if stray is None and "}" in value.replace("{lang}", ""):
+        stray = "}"
+    if stray is None:
+        return None
+    return (
+        f"holds {stray}: the one placeholder is {{lang}} (in lower case), replaced by each language of "
+        "NRTD_UHRI_LANGUAGES"
+    )
 
 
 def _url_tail(value: str) -> str | None:

@@ -335,3 +335,23 @@ def test_a_setting_left_empty_says_how_to_keep_its_default(
         f"setting {name}: is empty: remove the variable (or its .env line) to keep the default, {default}, "
         f"or give a value ({reason})"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [
+        ("https://x.example.org/export-full-{language}.json", "{language}"),
+        ("https://x.example.org/export-full-{LANG}.json", "{LANG}"),
+        ("https://x.example.org/export-full-{lang.json", "{"),
+    ],
+)
+def test_a_uhri_url_with_another_placeholder_than_lang_is_refused(
+    own_database: str, value: str, held: str
+) -> None:
+    # Taken as given, the braces were sent as they are (%7Blanguage%7D): every scheduled import then
+    # failed "HTTP 404", which sent the operator to look at OHCHR's server rather than at the setting.
+    assert _refused(own_database, "NRTD_UHRI_URL", value) == (
+        f"setting NRTD_UHRI_URL: {value!r} holds {held}: the one placeholder is {{lang}} (in lower case), "
+        "replaced by each language of NRTD_UHRI_LANGUAGES: give an http(s) URL, e.g. "
+        "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+    )
