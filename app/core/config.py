@@ -319,6 +319,18 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("smtp_password")
+    @classmethod
+    def _password_without_login(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        # No login is tried without a user name: a relay wanting one refused every digest, while the
+        # password looked set. (Its value is never named.)
+        if value.get_secret_value() and not str(info.data.get("smtp_username", "")).strip():
+            raise ValueError(
+                "is set while NRTD_SMTP_USERNAME is empty, so it would never be sent (the digests would go "
+                "without a login): set NRTD_SMTP_USERNAME to the login, or remove NRTD_SMTP_PASSWORD"
+            )
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str, info: ValidationInfo) -> str:

@@ -355,3 +355,19 @@ def test_a_uhri_url_with_another_placeholder_than_lang_is_refused(
         "replaced by each language of NRTD_UHRI_LANGUAGES: give an http(s) URL, e.g. "
         "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
     )
+
+
+def test_an_smtp_password_without_a_user_name_is_refused(own_database: str) -> None:
+    # Taken as given, no login was tried (it needs a user name): every digest was then refused by a
+    # relay wanting one ("530 5.7.0 Authentication required" to MAIL FROM), the password set but unused.
+    line = _refused(own_database, "NRTD_SMTP_PASSWORD", "s3cret")
+    assert line == (
+        "setting NRTD_SMTP_PASSWORD: is set while NRTD_SMTP_USERNAME is empty, so it would never be sent "
+        "(the digests would go without a login): set NRTD_SMTP_USERNAME to the login, or remove "
+        "NRTD_SMTP_PASSWORD"
+    )
+    kept = run_cli(
+        ["export", "csv", "-"],
+        env={"NRTD_DATABASE_URL": own_database, "NRTD_SMTP_PASSWORD": "s3cret", "NRTD_SMTP_USERNAME": "nrtd"},
+    )
+    assert kept.returncode == 0, kept.stderr
