@@ -152,6 +152,14 @@ def serve(
             raise typer.Exit(EXIT_USAGE) from None
     if settings.notify_schedule:
         need_mail_settings(settings)
+        if not settings.smtp_host:
+            # Not refused (digests built without a server are sent once one is set), but said: each run
+            # says so only at INFO, which NRTD_LOG_LEVEL=WARNING hides.
+            say(
+                "NRTD_NOTIFY_SCHEDULE is set but NRTD_SMTP_HOST is not: each run builds the digests and "
+                "sends none; set NRTD_SMTP_HOST (with NRTD_SMTP_FROM and NRTD_BASE_URL) to send them",
+                "yellow",
+            )
     engine = database(schema=False)  # a server that cannot reach its database says so now, in one line
     from app.cli.connection import schema_behind, storage_unusable
 

@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from tests.cli.test_cli import nrtd_process
+from tests.cli_runner import run_cli
 
 
 def _one_line(stderr: str) -> str:
@@ -40,4 +41,27 @@ def test_a_port_in_use_or_a_host_that_is_not_this_machine_stops_serve(own_databa
     assert _one_line(foreign.stderr) == (
         "--host 192.0.2.1: not a name or address of this machine (Cannot assign requested address): "
         "give one of its interfaces' addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all)"
+    )
+
+
+def test_a_reminder_schedule_without_an_smtp_server_is_said_at_start(own_database: str) -> None:
+    # Taken as given, each scheduled run built the digests and sent none, saying so only in an INFO
+    # line (not shown with NRTD_LOG_LEVEL=WARNING): nobody received a reminder, and nothing said why.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # The port taken: serve stops after what it says first.
+        started = run_cli(
+            ["serve", "--port", str(port)],
+            env={
+                "NRTD_DATABASE_URL": own_database,
+                "NRTD_NOTIFY_SCHEDULE": "0 6 * * *",
+                "NRTD_SMTP_HOST": "",
+            },
+        )
+    assert started.returncode == 2, started.stderr
+    assert started.stderr.splitlines()[0] == (
+        "NRTD_NOTIFY_SCHEDULE is set but NRTD_SMTP_HOST is not: each run builds the digests and sends none; "
+        "set NRTD_SMTP_HOST (with NRTD_SMTP_FROM and NRTD_BASE_URL) to send them"
     )
