@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Literal
 
 from sqlalchemy import Engine, func, select
@@ -106,6 +106,7 @@ def _connect(settings: Settings) -> smtplib.SMTP:
                 client.starttls(context=ssl.create_default_context())
         if settings.smtp_username:
             _login(client, settings, where)
+        _from_taken(client, settings, where)
     except socket.gaierror as exc:
         raise SmtpUnavailable(
             f"{where}: NRTD_SMTP_HOST={settings.smtp_host} names no host this machine can find "
@@ -143,6 +144,21 @@ _NO_LOGIN = (
     "NRTD_SMTP_USERNAME and NRTD_SMTP_PASSWORD empty for a server that needs none, or use STARTTLS "
     "(NRTD_SMTP_STARTTLS=true) or port 465 if it offers a login over TLS only"
 )
+
+
+def _from_taken(client: smtplib.SMTP, settings: Settings, where: str) -> None:
+    """An address written with other than ASCII needs SMTPUTF8: without it every digest failed for good,
+    each blaming its recipient, where the From address is the settings' fault (retried once mended)."""
+    if parseaddr(settings.smtp_from)[1].isascii():
+        return
+    client.ehlo_or_helo_if_needed()
+    if not client.has_extn("smtputf8"):
+        client.close()
+        raise SmtpUnavailable(
+            f"{where}: NRTD_SMTP_FROM={settings.smtp_from} is written with letters other than ASCII, which "
+            "this server does not take (it does not offer SMTPUTF8): give the address in ASCII (a domain "
+            "in its xn-- form)"
+        )
 
 
 def _login(client: smtplib.SMTP, settings: Settings, where: str) -> None:

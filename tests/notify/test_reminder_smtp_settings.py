@@ -157,3 +157,18 @@ def test_a_server_that_cannot_be_reached_names_the_host_or_port_setting(
         "this machine can find ("
     ), error
     assert error.endswith("): check its spelling, and that this machine's DNS knows it"), error
+
+
+def test_a_from_address_the_server_cannot_take_fails_no_digest_for_good(
+    engine: Engine, database_url: str
+) -> None:
+    # An accented From address (a ministry's domain as it is spelt) and a server without SMTPUTF8: every
+    # digest was marked failed for good, each blaming its recipient, for a fault of the settings.
+    build(engine)
+    with smtp_server(smtputf8=False) as (_, port):
+        error = _error(engine, database_url, port, smtp_from="NRTD <nrtd@ministère.example>")
+    assert error == (
+        f"127.0.0.1:{port}: NRTD_SMTP_FROM=NRTD <nrtd@ministère.example> is written with letters other than "
+        "ASCII, which this server does not take (it does not offer SMTPUTF8): give the address in ASCII "
+        "(a domain in its xn-- form)"
+    )
