@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
@@ -138,12 +138,35 @@ def cron(value: str) -> str:
             f"0 3 * * * for 03:00 every day, in NRTD_TIME_ZONE): {value!r} has {fields}"
         )
     if not croniter.is_valid(value):
-        raise ValueError(f"not a valid cron expression: {value!r}")
+        raise ValueError(f"not a valid cron expression: {value!r}{_cron_fault(value, croniter.is_valid)}")
     try:
         croniter(value).get_next(float)
     except CroniterBadDateError:  # e.g. 30 February: the scheduler's thread would die on it
         raise ValueError(f"no date ever matches the cron expression {value!r}") from None
     return value
+
+
+# The five fields of a cron expression, and what each takes.
+_CRON_FIELDS = (
+    ("minute", "0-59"),
+    ("hour", "0-23"),
+    ("day of the month", "1-31"),
+    ("month", "1-12 or JAN-DEC"),
+    ("day of the week", "0-7 (0 and 7: Sunday) or SUN-SAT"),
+)
+
+
+def _cron_fault(value: str, valid: Callable[[str], bool]) -> str:
+    """Which field of an invalid expression is wrong, and what it takes ("0 25 * * *": the hour)."""
+    if value.startswith("@"):
+        return ": the names are @hourly, @daily (or @midnight), @weekly, @monthly and @yearly (or @annually)"
+    parts = value.split()
+    for index, (name, takes) in enumerate(_CRON_FIELDS):
+        alone = ["*"] * 5
+        alone[index] = parts[index]
+        if not valid(" ".join(alone)):
+            return f": its {name}, {parts[index]!r}, is not {takes}"
+    return ""
 
 
 def http_url(value: str) -> str:

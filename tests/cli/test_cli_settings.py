@@ -371,3 +371,24 @@ def test_an_smtp_password_without_a_user_name_is_refused(own_database: str) -> N
         env={"NRTD_DATABASE_URL": own_database, "NRTD_SMTP_PASSWORD": "s3cret", "NRTD_SMTP_USERNAME": "nrtd"},
     )
     assert kept.returncode == 0, kept.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("60 * * * *", "its minute, '60', is not 0-59"),
+        ("0 25 * * *", "its hour, '25', is not 0-23"),
+        ("0 3 32 * *", "its day of the month, '32', is not 1-31"),
+        ("0 3 * 13 *", "its month, '13', is not 1-12 or JAN-DEC"),
+        ("0 3 * * 8", "its day of the week, '8', is not 0-7 (0 and 7: Sunday) or SUN-SAT"),
+        (
+            "@reboot",
+            "the names are @hourly, @daily (or @midnight), @weekly, @monthly and @yearly (or @annually)",
+        ),
+    ],
+)
+def test_a_schedule_out_of_range_names_its_field(own_database: str, value: str, reason: str) -> None:
+    # "not a valid cron expression: '0 25 * * *'" said nothing of which of the five fields was wrong.
+    assert _refused(own_database, "NRTD_IMPORT_SCHEDULE", value) == (
+        f"setting NRTD_IMPORT_SCHEDULE: not a valid cron expression: {value!r}: {reason}"
+    )
