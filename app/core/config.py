@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core import setting_checks as checks
+from app.core import setting_times
 
 UHRI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 # What both logging and uvicorn know (nrtd serve hands the level to each).
@@ -27,8 +28,8 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     # {lang} is checked as the portal's default language (app.web.i18n), whose file serves the others.
     "accessibility_statement": lambda value: checks.text_file(value, lang="en"),
     "log_level": lambda value: checks.log_level(value, LOG_LEVELS),
-    "import_schedule": checks.cron,
-    "notify_schedule": checks.cron,
+    "import_schedule": setting_times.cron,
+    "notify_schedule": setting_times.cron,
     "base_url": checks.site_address,
     "uhri_url": checks.http_url,
     "contact_email": checks.email_address,
@@ -41,7 +42,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "data_licence": lambda value: " ".join(value.split()),
     "trusted_proxies": checks.networks,
     "public_cors_origins": checks.origins,
-    "time_zone": checks.time_zone,
+    "time_zone": setting_times.time_zone,
 }
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
 
