@@ -122,7 +122,15 @@ def log_level(value: str, levels: Sequence[str]) -> str:
     return level
 
 
+def _scheme_lowered(value: str) -> str:
+    """``HTTPS://host`` as ``https://host``: a scheme is case-insensitive (RFC 3986), and some documents
+    print addresses in capitals; the checks and the links the service hands out read it in lower case."""
+    scheme, sep, rest = value.partition("://")
+    return f"{scheme.lower()}{sep}{rest}" if sep and scheme.lower() in ("http", "https") else value
+
+
 def http_url(value: str) -> str:
+    value = _scheme_lowered(value)
     wrong = _url_fault(value) or _placeholder_fault(value)
     if wrong:
         raise ValueError(
@@ -134,7 +142,7 @@ def http_url(value: str) -> str:
 
 def site_address(value: str) -> str:
     """NRTD_BASE_URL: the start of every link the service hands out, so nothing may follow its path."""
-    value = value.strip().rstrip("/")
+    value = _scheme_lowered(value.strip().rstrip("/"))
     wrong = _url_fault(value) or _url_tail(value)
     if wrong:
         raise ValueError(
@@ -241,7 +249,7 @@ def host_name(value: str) -> str:
 
 
 def web_address(value: str) -> str:
-    value = value.strip()
+    value = _scheme_lowered(value.strip())
     if value and not _WEB_ADDRESS.fullmatch(value):
         raise ValueError(f"must be an http(s) URL without spaces: {value!r}")
     return value

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.config import Settings
 from tests.cli_runner import run_cli
 
 
@@ -392,3 +393,17 @@ def test_a_schedule_out_of_range_names_its_field(own_database: str, value: str, 
     assert _refused(own_database, "NRTD_IMPORT_SCHEDULE", value) == (
         f"setting NRTD_IMPORT_SCHEDULE: not a valid cron expression: {value!r}: {reason}"
     )
+
+
+def test_an_address_whose_scheme_is_in_capitals_is_taken() -> None:
+    # A scheme is case-insensitive (RFC 3986): NRTD_BASE_URL=HTTPS://nrtd.example.gov, as some
+    # documents print addresses, stopped every command: "does not start with http:// or https://".
+    settings = Settings(
+        database_url="sqlite:///./nrtd.db",
+        base_url="HTTPS://nrtd.example.gov",
+        uhri_url="HTTP://uhri.example.org/export-full-{lang}.json",
+        contact_url="Https://nrtd.example.gov/contact",
+    )
+    assert settings.base_url == "https://nrtd.example.gov"
+    assert settings.uhri_url == "http://uhri.example.org/export-full-{lang}.json"
+    assert settings.contact_url == "https://nrtd.example.gov/contact"
