@@ -53,9 +53,20 @@ def database_file(value: str) -> str:
             "holds @ more than once: the password (or user name) holds an @, which ends it; write it "
             "percent-encoded: @ as %40, / as %2F, # as %23, : as %3A"
         )
+    # No database after the host: libpq uses the one named after the user, for postgres the server's
+    # own, where `nrtd migrate` would make the service's tables. The value is not repeated (a password).
+    stripped = value.strip()
+    if re.match(r"postgres(ql)?(\+\w+)?://", stripped, re.IGNORECASE):
+        # After the last @ (a password may hold a # or / its writer did not encode): host, /name, ?options.
+        after_host = stripped.partition("://")[2].rpartition("@")[2]
+        name, _, options = after_host.partition("/")[2].partition("?")
+        if not name.strip() and "dbname=" not in options + after_host.partition("?")[2]:
+            raise ValueError(
+                "names no database after the host: PostgreSQL would use the one named after the user (for "
+                "postgres, the server's own): give it, e.g. postgresql://nrtd:password@db.internal:5432/nrtd"
+            )
     # SQLite's options (?mode=ro) are ignored with an SAWarning naming the code, or (?timeout=) are
     # overridden by the service's own busy timeout: none does what it says.
-    stripped = value.strip()
     if stripped.lower().startswith("sqlite") and "?" in stripped:
         path, query = stripped.split("?", 1)
         raise ValueError(

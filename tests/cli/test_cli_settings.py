@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core import setting_checks as checks
 from app.core.config import Settings
 from tests.cli_runner import run_cli
 
@@ -407,3 +408,27 @@ def test_an_address_whose_scheme_is_in_capitals_is_taken() -> None:
     assert settings.base_url == "https://nrtd.example.gov"
     assert settings.uhri_url == "http://uhri.example.org/export-full-{lang}.json"
     assert settings.contact_url == "https://nrtd.example.gov/contact"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["postgresql://nrtd:s3cret@db.example.org:5432", "postgresql+psycopg://nrtd:s3cret@db.example.org/"],
+)
+def test_a_postgresql_url_naming_no_database_is_refused(own_database: str, value: str) -> None:
+    # PostgreSQL then connects to the database named after the user: postgresql://postgres@host was
+    # the server's own "postgres" database, "no schema yet: run nrtd migrate first", and nrtd migrate
+    # made the service's tables there.
+    line = _refused(own_database, "NRTD_DATABASE_URL", value)
+    assert line == (
+        "setting NRTD_DATABASE_URL: names no database after the host: PostgreSQL would use the one named "
+        "after the user (for postgres, the server's own): give it, e.g. "
+        "postgresql://nrtd:password@db.internal:5432/nrtd"
+    )
+    assert "s3cret" not in line
+    # A password holding a / or # its writer did not encode (SQLAlchemy reads it up to the last @) and
+    # the libpq option naming the database are no fault of this kind.
+    for kept in (
+        "postgresql://nrtd:pa#ss@db.example.org/nrtd",
+        "postgresql://nrtd@db.example.org?dbname=nrtd",
+    ):
+        checks.database_file(kept)
