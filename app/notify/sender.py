@@ -86,10 +86,15 @@ def message(row: OutboxMessage, settings: Settings, now: datetime) -> EmailMessa
     return mail
 
 
+# The port of SMTP over TLS from the start (RFC 8314's submissions); every other one starts in plain
+# text, upgraded with STARTTLS unless NRTD_SMTP_STARTTLS=false.
+IMPLICIT_TLS_PORT = 465
+
+
 def _connect(settings: Settings) -> smtplib.SMTP:
     where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
-        if settings.smtp_port == 465:
+        if settings.smtp_port == IMPLICIT_TLS_PORT:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 settings.smtp_host,
                 settings.smtp_port,
@@ -122,6 +127,14 @@ def _connect(settings: Settings) -> smtplib.SMTP:
         raise SmtpUnavailable(
             f"{where}: the server's certificate does not verify (certificate verify failed: "
             f"{exc.verify_message}): {_UNTRUSTED}"
+        ) from exc
+    except ssl.SSLError as exc:
+        if settings.smtp_port != IMPLICIT_TLS_PORT:
+            raise SmtpUnavailable(f"{where}: {exc}") from exc
+        raise SmtpUnavailable(
+            f"{where}: the server did not answer in TLS, which NRTD_SMTP_PORT={settings.smtp_port} starts at "
+            f"once ({exc.reason or exc}): give the port where it does, or its submission port (587, with "
+            "NRTD_SMTP_STARTTLS=true)"
         ) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise SmtpUnavailable(f"{where}: {exc}") from exc
