@@ -23,6 +23,7 @@ from app.cli.common import (
     Group,
     database,
     known_country,
+    log_formatter,
     say,
     settings_or_exit,
 )
@@ -187,7 +188,9 @@ def serve(
     from app.core import heap
     from app.main import create_app
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()  # standard error
+    handler.setFormatter(log_formatter())
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     if settings.import_schedule or settings.notify_schedule:
         from app.scheduler import start_scheduler
 

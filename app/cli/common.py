@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
@@ -283,3 +285,12 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (a container running with an unnamed uid)
         return "unknown"
+
+
+def log_formatter() -> logging.Formatter:
+    """``nrtd serve``'s log lines: the time in UTC (as the lines' own times are, a scheduled run's or a
+    retry's, and the stored ones), whatever the server's time zone, which made them local times
+    without an offset."""
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    formatter.converter = time.gmtime
+    return formatter
