@@ -287,10 +287,21 @@ def os_user() -> str:
         return "unknown"
 
 
+class _LogFormatter(logging.Formatter):
+    # uvicorn logs its start and stop as "uvicorn.error" (its error log, INFO lines included): named
+    # "uvicorn", an alert on "error" in the log no longer fires at every start.
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name != "uvicorn.error":
+            return super().format(record)
+        named = logging.makeLogRecord(record.__dict__)
+        named.name = "uvicorn"
+        return super().format(named)
+
+
 def log_formatter() -> logging.Formatter:
     """``nrtd serve``'s log lines: the time in UTC (as the lines' own times are, a scheduled run's or a
     retry's, and the stored ones), whatever the server's time zone, which made them local times
     without an offset."""
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    formatter = _LogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     formatter.converter = time.gmtime
     return formatter

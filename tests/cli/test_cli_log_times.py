@@ -26,3 +26,17 @@ def test_log_lines_are_stamped_in_utc_on_a_server_set_to_another_zone(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_uvicorns_own_lines_are_not_named_error() -> None:
+    # uvicorn logs its start and stop under the logger "uvicorn.error": "INFO uvicorn.error: Started
+    # server process" matched every alert on "error" in the log at each start.
+    record = logging.LogRecord(
+        "uvicorn.error", logging.INFO, __file__, 1, "Started server process", None, None
+    )
+    assert log_formatter().format(record).endswith(" INFO uvicorn: Started server process")
+    failed = logging.LogRecord(
+        "uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI app", None, None
+    )
+    assert log_formatter().format(failed).endswith(" ERROR uvicorn: Exception in ASGI app")
+    assert record.name == "uvicorn.error"  # the record itself is left as it is, for other handlers
