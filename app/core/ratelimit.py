@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event, text
 
-from app.core.db import is_sqlite, normalise_url
+from app.core.db import is_sqlite, masked_url, normalise_url
 from app.core.errors import TooManyRequests
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ class DatabaseCounter:
 
     def __init__(self, url: str) -> None:
         self.engine = _counter_engine(url)
+        self.label = "the database (its rate_limit_windows table)"
         # SQLite: take the write lock before reading the row. A statement that reads first and then
         # upgrades gets "database is locked" at once, without waiting, when another writer commits
         # in between; BEGIN IMMEDIATE waits for its turn (at most SQLITE_BUSY_MS).
@@ -211,6 +212,8 @@ class RedisCounter:
 
         self.prefix = prefix
         self.client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        # What the log names when it does not answer: the setting, its password masked.
+        self.label = f"Redis (NRTD_REDIS_URL={masked_url(url)})"
 
     def add(self, client: str, window: int, cost: int) -> int:
         key = f"{self.prefix}{window}:{client}"
@@ -263,7 +266,7 @@ class RateLimiter:
                 if was_up:  # once per outage, not once per waiting request
                     log.warning(
                         "rate limit store %s did not answer (%s); this replica counts alone for %.0f s",
-                        type(self.store).__name__,
+                        getattr(self.store, "label", type(self.store).__name__),
                         str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                         SHARED_STORE_BACKOFF,
                     )

@@ -6,6 +6,7 @@ tests/core/test_replicas.py.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -125,9 +126,15 @@ def test_a_store_that_fails_leaves_the_replica_counting_alone() -> None:
         limiter.hit("a", now=T0 + 1)
 
 
-def test_an_unreachable_redis_does_not_fail_requests() -> None:
-    limiter = RateLimiter(5, RedisCounter("redis://127.0.0.1:1/0"))  # nothing listens on port 1
-    assert limiter.hit("a", now=T0).remaining == 4
+def test_an_unreachable_redis_does_not_fail_requests(caplog: pytest.LogCaptureFixture) -> None:
+    limiter = RateLimiter(5, RedisCounter("redis://:s3cret@127.0.0.1:1/0"))  # nothing listens on port 1
+    with caplog.at_level(logging.WARNING, logger="app.core.ratelimit"):
+        assert limiter.hit("a", now=T0).remaining == 4
+    # It named the class ("rate limit store RedisCounter did not answer"), not the setting.
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "app.core.ratelimit"]
+    assert warning.startswith(
+        "rate limit store Redis (NRTD_REDIS_URL=redis://:***@127.0.0.1:1/0) did not answer ("
+    ), warning
 
 
 @pytest.fixture
