@@ -316,6 +316,8 @@ def test_a_server_started_while_digests_wait_retries_them_at_their_time(
         stop.set()
 
 
+# The loops' timing alone (the runs are stand-ins that touch no database): the same on either run.
+@pytest.mark.database_run("sqlite")
 @pytest.mark.parametrize("schedule", ["import", "reminders"])
 def test_a_run_that_outlasts_the_times_after_it_is_not_followed_by_one_run_per_time_missed(
     monkeypatch: pytest.MonkeyPatch, scheduled_settings: Settings, schedule: str

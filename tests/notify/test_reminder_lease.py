@@ -49,7 +49,7 @@ def test_a_run_slower_than_its_lease_keeps_it_and_no_digest_goes_twice(
     # while the run works, so the second run is refused (exit 75) and each digest arrives once.
     world = build(engine)
     with smtp_server() as (mailbox, port):
-        mailbox.slow_mail = (1, 15.0)  # the first digest is handed over in 15 s: seven leases
+        mailbox.slow_mail = (1, 8.0)  # the first digest is handed over in 8 s: four leases
         env = {**os.environ, **command_env(database_url, port)}
         first = _send(env)
         try:
