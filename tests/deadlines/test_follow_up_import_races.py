@@ -18,9 +18,10 @@ from app.followup import detection, reading
 from tests.deadlines.follow_up_calls import items_of, paragraph_ids
 from tests.factories import import_records
 from tests.followup.documents import CRC_REQUEST, crc_document, selection
+from tests.lock_waits import a_lock_is_awaited_here
 
-# How long the coordinator's request stays open after writing its selection: long enough for the
-# import to come to the same recommendation.
+# How long a writer stays open at most after writing: until the other waits for its lock (it came to
+# the same recommendation), or this long.
 PAUSE_SECONDS = 2.0
 
 
@@ -40,7 +41,9 @@ def test_a_coordinator_selecting_a_paragraph_as_a_reimport_names_it_leaves_both_
     # no follow-up row for it, added one, waited for the coordinator's, and failed on the key (the
     # whole run rolled back, "the change conflicts with data written meanwhile").
     written = threading.Event()  # the coordinator's row written, its request held open
-    monkeypatch.setattr("app.followup.replies.selected_groups", _held_first(reading.selected_groups, written))
+    monkeypatch.setattr(
+        "app.followup.replies.selected_groups", _held_first(reading.selected_groups, written, engine)
+    )
 
     def select_eleven() -> int:
         body = {"selected": True, "due": "2027-02-12", "note": "named in the committee's letter"}
@@ -65,7 +68,9 @@ def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_i
     # added paragraph 11's row, then waited for the document; the import, adding the same row, waited
     # for the coordinator: PostgreSQL broke the deadlock by failing one of them.
     reading_rows = threading.Event()  # the import's rows read, its run held open
-    monkeypatch.setattr(detection, "_write_selection", _held_first(detection._write_selection, reading_rows))
+    monkeypatch.setattr(
+        detection, "_write_selection", _held_first(detection._write_selection, reading_rows, engine)
+    )
     named = crc_document(CRC_REQUEST.replace("10 (b), 20 and 32", "10 (b), 11, 20 and 32"))
     with ThreadPoolExecutor(max_workers=1) as pool:
         imported = pool.submit(import_records, engine, named)
@@ -77,13 +82,16 @@ def test_a_coordinator_selecting_a_paragraph_the_reimport_is_reading_waits_for_i
     _both_kept(client, engine)
 
 
-def _held_first(function: Callable[..., Any], reached: threading.Event) -> Callable[..., Any]:
-    """``function``, its first call held ``PAUSE_SECONDS`` once ``reached`` is set."""
+def _held_first(function: Callable[..., Any], reached: threading.Event, engine: Engine) -> Callable[..., Any]:
+    """``function``, its first call held once ``reached`` is set, until the other writer waits for a
+    lock (``PAUSE_SECONDS`` at most)."""
 
     def paused(*args: Any, **kwargs: Any) -> Any:
         if not reached.is_set():
             reached.set()
-            time.sleep(PAUSE_SECONDS)
+            deadline = time.monotonic() + PAUSE_SECONDS
+            while time.monotonic() < deadline and not a_lock_is_awaited_here(engine):
+                time.sleep(0.01)
         return function(*args, **kwargs)
 
     return paused

@@ -4,8 +4,6 @@ or marking one reply sent at once, neither is refused and each change counts."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -23,21 +21,17 @@ from app.models import AuditEvent, DeadlineCompletion, FollowUpReply, Recommenda
 from tests.deadlines.follow_up_calls import items_of, paragraph_ids
 from tests.factories import import_records
 from tests.followup.documents import CRC, crc_document
-
-# How long the first writer waits for the second at the settling: long enough for both to meet there
-# when nothing keeps them apart, short enough when the second waits its turn.
-MEETING_SECONDS = 2.0
+from tests.lock_waits import Meeting
 
 
-def both_settle_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each writer reads its document's selection only once the other is about to read it too (or has
-    not come after MEETING_SECONDS: it waits its turn), as two requests of the same instant would."""
-    barrier = threading.Barrier(2)
+def both_settle_at_once(monkeypatch: pytest.MonkeyPatch, engine: Engine) -> None:
+    """Each writer reads its document's selection only once the other is about to read it too (or
+    waits its turn: ``Meeting``), as two requests of the same instant would."""
+    meeting_point = Meeting(engine)
     read = reading.selected_groups
 
     def meeting(*args: Any, **kwargs: Any) -> Any:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=MEETING_SECONDS)
+        meeting_point.wait()
         return read(*args, **kwargs)
 
     monkeypatch.setattr("app.followup.replies.selected_groups", meeting)
@@ -62,7 +56,7 @@ def test_two_coordinators_moving_paragraphs_to_one_new_date_make_one_reply(
     # reply on that date and named one, so the calendar had two replies (two UIDs) where it has one.
     import_records(engine, crc_document())
     ids = paragraph_ids(engine)
-    both_settle_at_once(monkeypatch)
+    both_settle_at_once(monkeypatch, engine)
 
     def add(paragraph: str) -> Callable[[], int]:
         def call() -> int:
@@ -92,7 +86,7 @@ def test_two_coordinators_grading_one_reply_at_once_both_count(
     import_records(engine, crc_document())
     ids = paragraph_ids(engine)
     [before] = rows_of(engine)
-    both_settle_at_once(monkeypatch)
+    both_settle_at_once(monkeypatch, engine)
 
     def grade(paragraph: str, value: str) -> Callable[[], int]:
         def call() -> int:
@@ -110,15 +104,14 @@ def test_two_coordinators_grading_one_reply_at_once_both_count(
     assert f"{ids['20']}:A" in after[2] and f"{ids['32']}:B" in after[2], after
 
 
-def both_check_at_once(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
-    """Each writer looks for the deadline only once the other is about to (or has not come after
-    MEETING_SECONDS: it waits its turn)."""
-    barrier = threading.Barrier(2)
+def both_check_at_once(monkeypatch: pytest.MonkeyPatch, engine: Engine, kind: str) -> None:
+    """Each writer looks for the deadline only once the other is about to (or waits its turn:
+    ``Meeting``)."""
+    meeting_point = Meeting(engine)
     source = sources.SOURCES[kind]
 
     def meeting(*args: Any, **kwargs: Any) -> Any:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=MEETING_SECONDS)
+        meeting_point.wait()
         return source(*args, **kwargs)
 
     monkeypatch.setitem(sources.SOURCES, kind, meeting)
@@ -132,7 +125,7 @@ def test_two_coordinators_publishing_one_reply_at_once_both_succeed(
     # asked for was done.
     import_records(engine, crc_document())
     [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
-    both_check_at_once(monkeypatch, "follow_up_reply")
+    both_check_at_once(monkeypatch, engine, "follow_up_reply")
     body = {"kind": "follow_up_reply", "object_id": reply["object_id"], "published": True}
 
     def publish() -> int:
@@ -156,7 +149,7 @@ def test_two_coordinators_marking_one_reply_sent_at_once_count_two_changes(
     [reply] = items_of(client, "/api/v1/deadlines", kind="follow_up_reply")
     first = {"kind": "follow_up_reply", "object_id": reply["object_id"], "sent_on": "2026-10-01"}
     assert client.post("/api/v1/deadlines/sent", json=first).status_code == 204
-    both_check_at_once(monkeypatch, "follow_up_reply")
+    both_check_at_once(monkeypatch, engine, "follow_up_reply")
 
     def mark(day: str) -> Callable[[], int]:
         def call() -> int:
@@ -202,14 +195,13 @@ def test_two_documents_naming_a_reply_past_every_id_at_once_both_succeed(
         assert move(symbol, "20", "2027-02-12") == 200
     named = replies._new_id
 
+    meeting_point = Meeting(engine)
+
     def meeting(*args: Any) -> int:
         new_id = named(*args)
-        barrier = meetings.setdefault("barrier", threading.Barrier(2))
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=MEETING_SECONDS)
+        meeting_point.wait()
         return new_id
 
-    meetings: dict[str, threading.Barrier] = {}
     monkeypatch.setattr(replies, "_new_id", meeting)
     # Paragraph 10, whose id names the first reply, moves alone: its reply is named past every id.
     assert race([lambda: move(CRC, "10", "2027-09-30"), lambda: move(other, "10", "2027-09-30")]) == [
