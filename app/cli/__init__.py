@@ -74,7 +74,7 @@ def _main(
     """National recommendation-tracking database."""
 
 
-@cli.command()
+@cli.command(short_help="Create or upgrade the database schema (alembic upgrade head).")
 def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
@@ -211,7 +211,7 @@ def serve(
     )
 
 
-@cli.command()
+@cli.command(short_help="Link UPR Info rows and manual copies to their UHRI record.")
 def dedupe(
     threshold: Annotated[
         float | None,

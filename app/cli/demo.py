@@ -68,7 +68,7 @@ def _state_to_load(country: str | None, tracked: str) -> str:
     return state
 
 
-@demo_cli.command("load")
+@demo_cli.command("load", short_help="Load the bundled synthetic sample into a demo database.")
 def demo_load_cmd(
     country: Annotated[
         str | None,

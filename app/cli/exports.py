@@ -20,7 +20,7 @@ EXIT_PIPE_CLOSED = 141
 export_cli = typer.Typer(cls=Group, help="Export recommendations (read only).", rich_markup_mode=None)
 
 
-@export_cli.command("csv")
+@export_cli.command("csv", short_help="Export recommendations in the CSV template (or XLSX).")
 def export_csv_cmd(
     file: Annotated[
         str, typer.Argument(help="Where to write: FILE.csv, FILE.xlsx, or - for CSV on standard output")

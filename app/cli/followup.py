@@ -11,11 +11,12 @@ from app.cli.common import EXIT_FAILED, Group, database, say, settings_or_exit
 followup_cli = typer.Typer(
     cls=Group,
     help="The treaty bodies' follow-up procedure read from the stored documents.",
+    short_help="Treaty bodies' follow-up, read from the stored documents.",
     rich_markup_mode=None,
 )
 
 
-@followup_cli.command("detect")
+@followup_cli.command("detect", short_help="Read the stored documents' follow-up requests and report dates.")
 def followup_detect_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", help="Print only the summary, not each warning")] = False,
 ) -> None:

@@ -24,7 +24,7 @@ notify_cli = typer.Typer(
 )
 
 
-@notify_cli.command("send")
+@notify_cli.command("send", short_help="Build this period's digests and send the ones that are due.")
 def notify_send_cmd() -> None:
     """Build this period's digests and send every one that is due (exit 1 when one failed or waits for
     a retry, 75 when another run is on)."""
@@ -66,7 +66,7 @@ def need_mail_settings(settings: Settings) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
-@notify_cli.command("status")
+@notify_cli.command("status", short_help="Digests waiting, sent and given up; the latest failures.")
 def notify_status_cmd() -> None:
     """How many digests are waiting, sent and given up, and the latest failures' reasons."""
     from app.models.notify import OUTBOX_STATES

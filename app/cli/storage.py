@@ -35,7 +35,7 @@ storage_cli = typer.Typer(
 )
 
 
-@storage_cli.command("check")
+@storage_cli.command("check", short_help="Report evidence rows and files that miss each other.")
 def storage_check_cmd(
     repair: Annotated[
         bool,
@@ -122,7 +122,7 @@ def storage_check_cmd(
         raise typer.Exit(EXIT_FAILED)
 
 
-@storage_cli.command("strip-metadata")
+@storage_cli.command("strip-metadata", short_help="Strip EXIF and GPS metadata from stored photos.")
 def storage_strip_metadata_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report what would be cleaned; change no file and no row")

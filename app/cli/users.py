@@ -93,7 +93,7 @@ def users_create_cmd(
     print(user.id)
 
 
-@users_cli.command("unlock")
+@users_cli.command("unlock", short_help="Forget an account's failed logins (audited).")
 def users_unlock_cmd(
     email: Annotated[str, typer.Argument(help="The email of the account to unlock")],
 ) -> None:

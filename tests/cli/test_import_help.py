@@ -40,3 +40,26 @@ def test_each_import_is_summed_up_whole() -> None:
         assert not line.endswith("..."), line
     assert "UPR Info" in imports["upr-info"] and "template" in imports["csv"]
     assert not _summary_lines()["import"].endswith("..."), _summary_lines()["import"]
+
+
+def _every_group(*argv: str) -> list[tuple[str, ...]]:
+    """`nrtd --help`'s groups, the root with them, each named by its argv."""
+    found = [argv]
+    for name in _summary_lines(*argv):
+        if "Commands:\n" in CliRunner().invoke(cli, [*argv, name, "--help"], terminal_width=80).stdout:
+            found += _every_group(*argv, name)
+    return found
+
+
+def test_every_command_is_summed_up_whole() -> None:
+    """`nrtd --help` on an 80-column terminal cut migrate's, dedupe's, followup's (and users unlock's,
+    storage check's...) summaries mid-sentence with "...": every listed command's summary is whole."""
+    groups = _every_group()
+    assert ("storage",) in groups and ("users",) in groups
+    cut = [
+        f"{' '.join(argv)} {line.strip()}"
+        for argv in groups
+        for line in _summary_lines(*argv).values()
+        if line.endswith("...")
+    ]
+    assert not cut, "\n".join(cut)
