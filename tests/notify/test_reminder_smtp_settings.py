@@ -17,7 +17,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from app.models import OutboxMessage
-from app.notify import sender
+from app.notify import smtp
 from app.notify.service import run_reminders
 from tests.notify.reminder_world import build, outbox, settings_for
 from tests.smtp import Mailbox, smtp_server
@@ -182,7 +182,7 @@ def test_a_server_that_does_not_start_tls_on_the_tls_port_names_the_port_setting
     # "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)".
     build(engine)
     with smtp_server() as (_, port):
-        monkeypatch.setattr(sender, "IMPLICIT_TLS_PORT", port)  # this server's port stands for 465
+        monkeypatch.setattr(smtp, "IMPLICIT_TLS_PORT", port)  # this server's port stands for 465
         error = _error(engine, database_url, port)
     assert error.startswith(
         f"127.0.0.1:{port}: the server did not answer in TLS, which NRTD_SMTP_PORT={port} starts at once ("
