@@ -11,33 +11,29 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, select, union
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import CompoundSelect
 
 from app.clusters.reading import cluster_is_public
+from app.entities.reading import public_entity_ids as public_entity_ids
 from app.evidence.reading import evidence_rows
 from app.feed.fields import name_order
 from app.models import (
     Action,
-    ActionEntity,
     Cluster,
     ClusterRecommendation,
-    Deadline,
     Entity,
     Indicator,
     ProgressUpdate,
     Recommendation,
-    RecommendationEntity,
 )
 from app.plans.actions.reading import sdg_sort_key, serving
 from app.plans.indicators.reading import public_values
 from app.plans.progress.reading import published_progress
 from app.public import schemas
 from app.public.schemas import public_evidence_url
-from app.recommendations.reading import leading_only
+from app.recommendations.reading import recommendation_is_current as recommendation_is_current
 from app.taxonomies.service import sdg_titles
 
 
@@ -57,11 +53,6 @@ def cluster_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.Pu
     return {cluster_id: schemas.PublicClusterRef(id=cluster_id, name=name) for cluster_id, name in rows}
 
 
-def recommendation_is_current() -> list[ColumnElement[bool]]:
-    """A recommendation the public lists: not withdrawn, and not a linked copy of another."""
-    return [Recommendation.withdrawn.is_(False), leading_only()]
-
-
 def current_recommendation_ids(session: Session, ids: Collection[int]) -> set[int]:
     """The ones that exist and are current (``recommendation_is_current``)."""
     if not ids:
@@ -71,28 +62,6 @@ def current_recommendation_ids(session: Session, ids: Collection[int]) -> set[in
             select(Recommendation.id).where(Recommendation.id.in_(sorted(ids)), *recommendation_is_current())
         )
     )
-
-
-def public_entity_ids(session: Session, ids: Collection[int]) -> set[int]:
-    """The ones something public names: responsible for a recommendation the public lists, leading or
-    supporting a published action, leading a public cluster, or the entity of a published deadline.
-    Another (a unit never assigned anything, one whose work is all unpublished) is not public by name:
-    a public page or file that must name it (a report's filter) gives its id."""
-    if not ids:
-        return set()
-    wanted = sorted(ids)
-    named: CompoundSelect[Any] = union(
-        select(RecommendationEntity.entity_id)
-        .join(Recommendation, Recommendation.id == RecommendationEntity.recommendation_id)
-        .where(RecommendationEntity.entity_id.in_(wanted), *recommendation_is_current()),
-        select(Action.lead_entity_id).where(Action.lead_entity_id.in_(wanted), Action.published.is_(True)),
-        select(ActionEntity.entity_id)
-        .join(Action, Action.id == ActionEntity.action_id)
-        .where(ActionEntity.entity_id.in_(wanted), Action.published.is_(True)),
-        select(Cluster.lead_entity_id).where(Cluster.lead_entity_id.in_(wanted), *cluster_is_public()),
-        select(Deadline.entity_id).where(Deadline.entity_id.in_(wanted), Deadline.published.is_(True)),
-    )
-    return {entity_id for entity_id in session.scalars(named) if entity_id is not None}
 
 
 def entity_refs(session: Session, ids: Collection[int]) -> dict[int, schemas.PublicEntityRef]:

@@ -9,7 +9,10 @@ A public report, which names its filters, refuses both alike instead (``named_cl
 name neither. For the same reason the
 public's taxonomy labels are those some recommendation that is not withdrawn carries: a label only
 withdrawn recommendations carry (which the reader's taxonomies leave out) is a 422 as an unknown one
-is, not an empty list that would tell it was once written.
+is, not an empty list that would tell it was once written. And the public's entities are those
+something public names (``app.entities.reading.publicly_named``, the one rule): an entity that
+exists but that nothing public names (a unit never assigned anything, one responsible only for
+withdrawn recommendations or unpublished work) is the same 422 as an id that does not exist.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from app.clusters.reading import cluster_is_public
 from app.core.catalogue import Reason
 from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput
+from app.entities.reading import publicly_named
 from app.models import Cluster, Entity, Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import ROLE_KIND
 from app.recommendations.reading import LABEL_FILTERS, term_key
@@ -86,7 +90,10 @@ def check_filter_values(
             lookups.append(term.distinct().subquery().select())
     if params.entity is not None:
         asked.append(("entity", str(params.entity), str(params.entity)))
-        lookups.append(select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity))
+        entity = select(literal("entity"), cast(Entity.id, String)).where(Entity.id == params.entity)
+        if public:
+            entity = entity.where(Entity.id.in_(publicly_named([params.entity])))
+        lookups.append(entity)
     if params.cluster is not None and (not public or named_cluster):
         asked.append(("cluster", str(params.cluster), str(params.cluster)))
         cluster = select(literal("cluster"), cast(Cluster.id, String)).where(Cluster.id == params.cluster)

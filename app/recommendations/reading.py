@@ -348,3 +348,8 @@ def _version_statement() -> Select[Any, Any, Any, Any, Any]:
         newest(AuditEvent.at, AuditEvent.id, data_event),
         select(DataVersion.counter).where(DataVersion.id == 1).scalar_subquery(),
     )
+
+
+def recommendation_is_current() -> list[ColumnElement[bool]]:
+    """A recommendation the public lists: not withdrawn, and not a linked copy of another."""
+    return [Recommendation.withdrawn.is_(False), leading_only()]

@@ -8,15 +8,18 @@ withdrawn recommendations had been tagged with. Now both are the same 422; staff
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from app.models import RecommendationEntity
 from tests import accounts
 from tests.conftest import MakeApp
-from tests.factories import import_records, record
+from tests.factories import ids_by_external_id, import_records, record
 
 PUBLIC = [
     "/api/v1/public/recommendations",
@@ -71,3 +74,31 @@ def test_a_label_only_withdrawn_recommendations_carry_is_unknown_to_the_public(
         "/api/v1/recommendations", params={"theme": "Torture", "withdrawn": "true"}, headers=staff
     )
     assert found.status_code == 200 and found.json()["total"] == 1
+
+
+@pytest.mark.usefixtures("withdrawn_label")
+def test_an_entity_nothing_public_names_is_unknown_to_the_public(make_app: MakeApp, engine: Engine) -> None:
+    """``?entity=`` of an entity that exists but that nothing public names (here: responsible for the
+    withdrawn recommendation only) answered 200 with an empty list where an id never given was a 422
+    "not a known entity id": the public could tell which ids exist. Both are now the same 422."""
+    ids = ids_by_external_id(engine)
+    named = accounts.create_entity(engine, "Ministry of Health")
+    hidden = accounts.create_entity(engine, "Unit of the withdrawn one")
+    with Session(engine) as session, session.begin():
+        session.add(RecommendationEntity(recommendation_id=ids["R1"], entity_id=named, responsibility="lead"))
+        session.add(RecommendationEntity(recommendation_id=ids["W"], entity_id=hidden, responsibility="lead"))
+    client = TestClient(make_app())
+
+    def same(text: str) -> str:
+        return re.sub(rf"\b({hidden}|987654)\b", "ID", text)
+
+    # The portal's recommendation list has no entity filter; its action list has.
+    for path in [*PUBLIC[:-1], "/api/v1/public/actions", "/actions"]:
+        never = client.get(path, params={"entity": 987654})
+        withheld = client.get(path, params={"entity": hidden})
+        assert never.status_code == 422, (path, never.text)
+        assert withheld.status_code == 422, (path, withheld.status_code)
+        assert same(withheld.text) == same(never.text), path
+        assert client.get(path, params={"entity": named}).status_code == 200, path
+    staff = accounts.headers_for(engine, "coordinator")
+    assert client.get("/api/v1/recommendations", params={"entity": hidden}, headers=staff).status_code == 200
