@@ -52,7 +52,7 @@ from app.exports.router import router as exports_router
 from app.feed.countries import resolve_country_alias
 from app.followup.router import router as followup_router
 from app.health.router import router as health_router
-from app.health.service import ReadinessProbe, readiness
+from app.health.service import ReadinessProbe, readiness, schema_pending
 from app.import_runs.lock import refuse_writes_during_import
 from app.import_runs.router import router as import_runs_router
 from app.notify.router import router as notify_router
@@ -241,7 +241,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ListHeadersMiddleware)  # If-Match on two lines is one list, for every reader
     app.add_middleware(RateLimitHeadersMiddleware)
     _around_error_handling(app, settings)
-    install_problem_handlers(app, _error_page)  # a browser gets an HTML page, on the portal and /staff/
+    # A browser gets an HTML page, on the portal and /staff/; a missing table is "being upgraded"
+    # while the schema is behind (the health check's reading, on that failure only).
+    install_problem_handlers(app, _error_page, lambda: schema_pending(app.state.engine))
     document_problem_media_type(app)
     _document_optional_credentials(app, PUBLIC_PREFIX)
     _document_optional_bodies(app)

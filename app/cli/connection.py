@@ -172,7 +172,7 @@ def schema_behind(engine: Engine) -> str | None:
     status = database_status(engine)
     if status["status"] == "ready":
         return None
-    until = "/readyz answers 503, and most routes fail, until `nrtd migrate` has run"
+    until = "/readyz and most routes answer 503 (the service is being upgraded) until `nrtd migrate` has run"
     if status["status"] != "migrations-pending":
         try:
             with engine.connect() as conn:

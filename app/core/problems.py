@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
@@ -183,9 +184,41 @@ def _unavailable_response(request: Request, detail: str) -> JSONResponse:
     return response
 
 
-def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+# A table or a column the code reads is missing: PostgreSQL's undefined_table and undefined_column,
+# SQLite's messages. After an upgrade whose `nrtd migrate` has not run yet, every route meets one.
+_PG_UNDEFINED = ("42P01", "42703")
+_SQLITE_MISSING = ("no such table", "no such column", "has no column named")
+# What a request that met a schema older than the code is told: an upgrade is over in minutes.
+UPGRADE_RETRY_AFTER = 60
+UPGRADE_DETAIL = (
+    "the service is being upgraded: its database schema is older than this release, until its "
+    "administrator runs nrtd migrate; retry later"
+)
+
+# Given the failure of a missing table or column, whether the schema's revision is behind this
+# release's (``app.main`` passes the health check's): asked on that failure only, never on the way of
+# a request that works.
+SchemaBehind = Callable[[], bool]
+
+
+def _schema_missing(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _PG_UNDEFINED or any(
+        missing in str(exc.orig) for missing in _SQLITE_MISSING
+    )
+
+
+def _upgrade_response(request: Request) -> JSONResponse:
+    response = problem_response(request, 503, "upgrade-pending", "Service being upgraded", UPGRADE_DETAIL, [])
+    response.headers["Retry-After"] = str(UPGRADE_RETRY_AFTER)
+    return response
+
+
+def install_problem_handlers(
+    app: FastAPI, error_page: ErrorPage | None = None, schema_behind: SchemaBehind | None = None
+) -> None:
     """One handler per kind of failure; each asks ``error_page`` first, so a browser outside the API
-    gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too."""
+    gets an HTML page where it has one; the middlewares' refusals (``send_problem``) ask it too.
+    ``schema_behind``: a missing table or column is a 503 "being upgraded" while it says so."""
     app.state.error_page = error_page
 
     def answer(
@@ -228,7 +261,7 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         # A write that waited out NRTD_DB_LOCK_TIMEOUT for SQLite's write lock or a PostgreSQL row
         # lock is told to come back, not handed a 500. Anything else is an internal error.
         if not _lock_not_available(exc):
-            return _database_error(request, exc)
+            return await _database_error(request, exc)
         detail = "the database is busy with another write (an import, probably); retry in a moment"
         return answer(
             request, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}, lambda: _busy_response(request, detail)
@@ -239,9 +272,9 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
         # PostgreSQL's missing table or permission denied (tables another role owns) is a
         # ProgrammingError: logged as one line with its request, as SQLite's OperationalError is, not
         # left to escape as the server's traceback. IntegrityError keeps its own handler.
-        return _database_error(request, exc)
+        return await _database_error(request, exc)
 
-    def _database_error(request: Request, exc: DBAPIError) -> Response:
+    async def _database_error(request: Request, exc: DBAPIError) -> Response:
         # The driver's message alone: the statement's parameters may hold personal data.
         log.error(
             "%s %s request_id=%s: database error: %s: %s",
@@ -258,6 +291,13 @@ def install_problem_handlers(app: FastAPI, error_page: ErrorPage | None = None) 
                 503,
                 {"Retry-After": str(BUSY_RETRY_AFTER)},
                 lambda: _unavailable_response(request, detail),
+            )
+        if schema_behind is not None and _schema_missing(exc) and await run_in_threadpool(schema_behind):
+            return answer(
+                request,
+                503,
+                {"Retry-After": str(UPGRADE_RETRY_AFTER)},
+                lambda: _upgrade_response(request),
             )
         return answer(
             request,

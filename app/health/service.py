@@ -87,6 +87,12 @@ def database_status(engine: Engine) -> Status:
     return {"status": "ready", "current": current, "head": head}
 
 
+def schema_pending(engine: Engine) -> bool:
+    """Whether the schema is older than this release (none yet, or an older revision): a request
+    that met a missing table or column is then told the service is being upgraded, not a 500."""
+    return database_status(engine)["status"] == "migrations-pending"
+
+
 def readiness(engine: Engine, storage_dir: str) -> Status:
     """The schema's revision, a read of the table every request reads (the data version), and the
     evidence storage (mounted, writable): ``ready``, or what stops this process from serving."""

@@ -68,8 +68,8 @@ def test_serve_says_when_the_schema_is_older_than_the_release(own_database: str)
     server.kill()
     server.wait()
     assert first and first[0].strip() == (
-        f"the database schema is at 0018, this release needs {head_revision()}: /readyz answers 503, and "
-        "most routes fail, until `nrtd migrate` has run"
+        f"the database schema is at 0018, this release needs {head_revision()}: /readyz and most routes "
+        "answer 503 (the service is being upgraded) until `nrtd migrate` has run"
     ), first
 
 

@@ -193,6 +193,7 @@ def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}")
     with TestClient(create_app(settings)) as client:
         response = client.get("/readyz")
+        _upgrade_pending(client)
     assert response.status_code == 503
     head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
     assert response.json() == {
@@ -204,8 +205,8 @@ def test_readyz_is_503_when_the_schema_is_missing(tmp_path: Path) -> None:
     # What `nrtd serve` says first, from the same status.
     empty = create_engine(settings.database_url)
     assert schema_behind(empty) == (
-        "the database has no schema yet: /readyz answers 503, and most routes fail, until `nrtd migrate` "
-        "has run"
+        "the database has no schema yet: /readyz and most routes answer 503 (the service is being upgraded) "
+        "until `nrtd migrate` has run"
     )
     empty.dispose()
 
@@ -219,9 +220,24 @@ def test_readyz_on_a_postgresql_database_without_schema_says_so(database_url: st
         app = create_app(settings)
         with TestClient(app) as client:
             response = client.get("/readyz")
+            _upgrade_pending(client)
         app.state.engine.dispose()
     assert response.status_code == 503
     assert (response.json()["status"], response.json()["current"]) == ("migrations-pending", None)
+
+
+def _upgrade_pending(client: TestClient) -> None:
+    """While `nrtd migrate` has not run, the routes answered a 500 "Internal server error" (the driver's
+    "no such table"): a 503 that says the service is being upgraded, to be retried, in a browser too."""
+    api = client.get("/api/v1/public/recommendations")
+    assert api.status_code == 503, api.text
+    assert api.headers["content-type"] == "application/problem+json"
+    assert api.json()["type"].endswith("/upgrade-pending")
+    assert "nrtd migrate" in api.json()["detail"]
+    assert int(api.headers["Retry-After"]) > 0
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+    assert int(page.headers["Retry-After"]) > 0
 
 
 def test_readyz_names_a_database_that_cannot_be_reached_as_such(tmp_path: Path) -> None:
@@ -304,7 +320,7 @@ def test_a_database_error_is_logged_with_its_request(
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", rate_limit_store="memory")
     with caplog.at_level(logging.ERROR), TestClient(create_app(settings)) as client:
         response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-no-table"})
-    assert response.status_code == 500
+    assert response.status_code == 503  # no schema yet: being upgraded (_upgrade_pending), still logged
     logged = [record for record in caplog.records if "req-no-table" in record.getMessage()]
     assert len(logged) == 1, caplog.text
     assert "no such table" in logged[0].getMessage()
@@ -326,7 +342,7 @@ def test_a_postgresql_error_is_logged_with_its_request_too(
         with caplog.at_level(logging.ERROR), TestClient(app) as client:
             response = client.get("/api/v1/public/recommendations", headers={"X-Request-ID": "req-pg-table"})
         app.state.engine.dispose()
-    assert response.status_code == 500
+    assert response.status_code == 503  # no schema yet: being upgraded (_upgrade_pending), still logged
     assert response.headers["content-type"] == "application/problem+json"
     logged = [record for record in caplog.records if "req-pg-table" in record.getMessage()]
     assert len(logged) == 1 and logged[0].name == "nrtd.errors", caplog.text
