@@ -22,6 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope, Send
 
+from app.core.database_failures import (
+    UPGRADE_DETAIL,
+    UPGRADE_RETRY_AFTER,
+    lock_not_available,
+    schema_missing,
+    unreachable,
+)
 from app.core.errors import PROBLEM_BASE, DomainError
 from app.core.head import is_head
 from app.core.request_errors import allowed_methods, field_error, is_json, missing_from_path
@@ -154,14 +161,6 @@ def problem_response(
 # What a request refused for a lock or a connection is told: request writers hold SQLite's lock for
 # milliseconds, and a burst is over in seconds.
 BUSY_RETRY_AFTER = 5
-# PostgreSQL's lock_not_available: lock_timeout ran out.
-_PG_LOCK_NOT_AVAILABLE = "55P03"
-
-
-def _lock_not_available(exc: OperationalError) -> bool:
-    return (
-        "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE
-    )
 
 
 def _busy_response(request: Request, detail: str) -> JSONResponse:
@@ -170,41 +169,16 @@ def _busy_response(request: Request, detail: str) -> JSONResponse:
     return response
 
 
-def _unreachable(exc: DBAPIError) -> bool:
-    """The database server does not answer: no connection could be opened (psycopg's error then has
-    no SQLSTATE: the server never answered), it dropped the connection, or it is shutting down or
-    starting (SQLSTATE class 08, 57P01-57P03). Worth coming back for; SQLite, a file, never is."""
-    sqlstate = getattr(exc.orig, "sqlstate", "")
-    return exc.connection_invalidated or sqlstate is None or str(sqlstate).startswith(("08", "57P0"))
-
-
 def _unavailable_response(request: Request, detail: str) -> JSONResponse:
     response = problem_response(request, 503, "database-unavailable", "Database unavailable", detail, [])
     response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
     return response
 
 
-# A table or a column the code reads is missing: PostgreSQL's undefined_table and undefined_column,
-# SQLite's messages. After an upgrade whose `nrtd migrate` has not run yet, every route meets one.
-_PG_UNDEFINED = ("42P01", "42703")
-_SQLITE_MISSING = ("no such table", "no such column", "has no column named")
-# What a request that met a schema older than the code is told: an upgrade is over in minutes.
-UPGRADE_RETRY_AFTER = 60
-UPGRADE_DETAIL = (
-    "the service is being upgraded: its database schema is older than this release, until its "
-    "administrator runs nrtd migrate; retry later"
-)
-
 # Given the failure of a missing table or column, whether the schema's revision is behind this
 # release's (``app.main`` passes the health check's): asked on that failure only, never on the way of
 # a request that works.
 SchemaBehind = Callable[[], bool]
-
-
-def _schema_missing(exc: DBAPIError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) in _PG_UNDEFINED or any(
-        missing in str(exc.orig) for missing in _SQLITE_MISSING
-    )
 
 
 def _upgrade_response(request: Request) -> JSONResponse:
@@ -260,7 +234,7 @@ def install_problem_handlers(
     async def busy(request: Request, exc: OperationalError) -> Response:
         # A write that waited out NRTD_DB_LOCK_TIMEOUT for SQLite's write lock or a PostgreSQL row
         # lock is told to come back, not handed a 500. Anything else is an internal error.
-        if not _lock_not_available(exc):
+        if not lock_not_available(exc):
             return await _database_error(request, exc)
         detail = "the database is busy with another write (an import, probably); retry in a moment"
         return answer(
@@ -284,7 +258,7 @@ def install_problem_handlers(
             type(exc.orig).__name__,
             str(exc.orig).strip().replace("\n", " "),
         )
-        if _unreachable(exc):
+        if unreachable(exc):
             detail = "the database does not answer; retry in a moment"
             return answer(
                 request,
@@ -292,7 +266,7 @@ def install_problem_handlers(
                 {"Retry-After": str(BUSY_RETRY_AFTER)},
                 lambda: _unavailable_response(request, detail),
             )
-        if schema_behind is not None and _schema_missing(exc) and await run_in_threadpool(schema_behind):
+        if schema_behind is not None and schema_missing(exc) and await run_in_threadpool(schema_behind):
             return answer(
                 request,
                 503,
