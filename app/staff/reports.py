@@ -130,8 +130,8 @@ def _page(
     filters, used = _filters(request, db)
     with_lang = [*filters, ("lang", page.lang)]
     # The public report takes the public list's filters: ``needs_review`` (internal work) and ``issue``
-    # (a staff-only column) are not among them (STAFF_ONLY_FILTERS); and of a cluster the public does
-    # not see it would hold nothing.
+    # (a staff-only column) are not among them (STAFF_ONLY_FILTERS); and a cluster the public does not
+    # see it refuses (a 422, as one that does not exist).
     hidden_cluster = _hidden_cluster(db, used.get("cluster"))
     internal = sorted(STAFF_ONLY_FILTERS & used.keys())
     public = None if internal or hidden_cluster else with_lang
@@ -173,7 +173,7 @@ def _page(
 
 def _hidden_cluster(db: DbSession, cluster_id: int | None) -> str | None:
     """The name of the filter's cluster when the public does not see it (not published, or archived):
-    the public report would hold none of its recommendations."""
+    the public report refuses it as an unknown one (``app.recommendations.filter_values``)."""
     if cluster_id is None:
         return None
     cluster, _etag = get_cluster(db, cluster_id)  # one that does not exist was refused before

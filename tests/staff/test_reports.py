@@ -221,7 +221,8 @@ def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
 ) -> None:
     """Filtered on a cluster not published yet (or archived), the page offered the public report, an
     empty one ("No recommendation matches these filters") to send to the UN; it now says why it is
-    not offered, and offers it again once the cluster is published."""
+    not offered, and offers it again once the cluster is published. It said the public report "would
+    hold none of its recommendations", when that report is refused (422): it says so."""
     ids = {rec.symbol: rec.id for rec in _recommendations(engine)}
     with building(engine) as build:
         draft = build.cluster("Children in detention", [ids["CRC/C/PER/1"]]).id
@@ -232,8 +233,8 @@ def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
         assert page.status_code == 200
         assert 'action="/staff/reports/public"' not in page.text
         assert (
-            f"the public does not see the cluster {name} (it is not published, or it is archived)"
-            in page.text
+            f"the public does not see the cluster {name} (it is not published, or it is archived), and the "
+            "public report, which names its filters, refuses it as a cluster that does not exist" in page.text
         )
         assert 'action="/staff/reports/implementation"' in page.text  # the internal report still is
     assert 'action="/staff/reports/public"' in reports_coordinator.get(f"/staff/reports?cluster={shown}").text
