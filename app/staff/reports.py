@@ -25,6 +25,8 @@ from app.core.deps import AppSettings, DbSession
 from app.core.downloads import content_disposition
 from app.core.errors import InvalidInput, PreconditionFailed
 from app.core.time_zone import local_today
+from app.entities.reading import public_entity_ids
+from app.entities.service import get_entity
 from app.exports import service as export_service
 from app.exports import stats
 from app.exports.params import CsvExportParams, ExportParams, list_params
@@ -131,10 +133,11 @@ def _page(
     with_lang = [*filters, ("lang", page.lang)]
     # The public report takes the public list's filters: ``needs_review`` (internal work) and ``issue``
     # (a staff-only column) are not among them (STAFF_ONLY_FILTERS); and a cluster the public does not
-    # see it refuses (a 422, as one that does not exist).
+    # see, or an entity nothing public names, it refuses (a 422, as one that does not exist).
     hidden_cluster = _hidden_cluster(db, used.get("cluster"))
+    hidden_entity = _hidden_entity(db, used.get("entity"))
     internal = sorted(STAFF_ONLY_FILTERS & used.keys())
-    public = None if internal or hidden_cluster else with_lang
+    public = None if internal or hidden_cluster or hidden_entity else with_lang
     # A report covers current recommendations: the withdrawn ones are in the exports alone.
     withdrawn = bool(used.get("withdrawn"))
     # More than a report holds (unfiltered, at a State's scale): said here, not after the click.
@@ -153,6 +156,7 @@ def _page(
             "hidden": with_lang,
             "public_hidden": public,
             "hidden_cluster": hidden_cluster,
+            "hidden_entity": hidden_entity,
             "internal_filters": internal,
             "withdrawn": withdrawn,
             "too_many": too_many,
@@ -178,6 +182,15 @@ def _hidden_cluster(db: DbSession, cluster_id: int | None) -> str | None:
         return None
     cluster, _etag = get_cluster(db, cluster_id)  # one that does not exist was refused before
     return None if is_public(cluster) else cluster.name
+
+
+def _hidden_entity(db: DbSession, entity_id: int | None) -> str | None:
+    """The name of the filter's entity when nothing public names it (``public_entity_ids``): the
+    public report refuses it as an unknown one (``app.recommendations.filter_values``)."""
+    if entity_id is None or public_entity_ids(db, [entity_id]):
+        return None
+    entity, _etag = get_entity(db, entity_id)  # one that does not exist was refused before
+    return entity.name
 
 
 @router.get("/reports", response_class=HTMLResponse)

@@ -228,6 +228,9 @@ def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
         draft = build.cluster("Children in detention", [ids["CRC/C/PER/1"]]).id
         archived = build.cluster("Old plan", [ids["CRC/C/PER/1"]], published=True, archived=True).id
         shown = build.cluster("Child justice", [ids["CRC/C/PER/1"]], published=True).id
+        unit = build.entity("Unit of nothing published").id
+        ministry = build.entity("Ministry of Justice").id
+        build.responsible(ids["CRC/C/PER/1"], ministry)
     for cluster, name in ((draft, "Children in detention"), (archived, "Old plan")):
         page = reports_coordinator.get(f"/staff/reports?cluster={cluster}")
         assert page.status_code == 200
@@ -238,6 +241,14 @@ def test_the_public_report_is_not_offered_for_a_cluster_the_public_cannot_see(
         )
         assert 'action="/staff/reports/implementation"' in page.text  # the internal report still is
     assert 'action="/staff/reports/public"' in reports_coordinator.get(f"/staff/reports?cluster={shown}").text
+    # An entity nothing public names, which the public report refuses as an unknown id, alike: the page
+    # offered a public report that answered 422.
+    page = reports_coordinator.get(f"/staff/reports?entity={unit}").text
+    assert 'action="/staff/reports/public"' not in page and 'action="/staff/reports/implementation"' in page
+    assert "nothing the public sees names the entity Unit of nothing published" in page
+    assert (
+        'action="/staff/reports/public"' in reports_coordinator.get(f"/staff/reports?entity={ministry}").text
+    )
 
 
 def test_a_focal_point_downloads_like_the_api_lets_them(
