@@ -20,21 +20,25 @@ def caplog_info(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def test_a_scheduled_run_that_cannot_reach_the_database_is_one_line(
-    tmp_path: Path, caplog_info: pytest.LogCaptureFixture
-) -> None:
-    # The database down (or dropped, or its password changed) at 03:00: each scheduled run logged
-    # "scheduled import crashed" / "reminders crashed" and a traceback of a hundred lines, where the
-    # README promises one line naming the database, as every nrtd command prints it.
-    url = "postgresql://nrtd:s3cret@127.0.0.1:1/nrtd"
-    settings = Settings(
-        database_url=url,
+def _scheduled(database_url: str, tmp_path: Path) -> Settings:
+    """An instance whose scheduled imports and reminders run, on ``database_url``."""
+    return Settings(
+        database_url=database_url,
         country="Peru",
         smtp_host="127.0.0.1",
         smtp_from="nrtd@example.gov",
         base_url="https://nrtd.example.gov",
         storage_dir=str(tmp_path / "storage"),
     )
+
+
+def test_a_scheduled_run_that_cannot_reach_the_database_is_one_line(
+    tmp_path: Path, caplog_info: pytest.LogCaptureFixture
+) -> None:
+    # The database down (or dropped, or its password changed) at 03:00: each scheduled run logged
+    # "scheduled import crashed" / "reminders crashed" and a traceback of a hundred lines, where the
+    # README promises one line naming the database, as every nrtd command prints it.
+    settings = _scheduled("postgresql://nrtd:s3cret@127.0.0.1:1/nrtd", tmp_path)
     run_scheduled_import(settings)
     run_scheduled_reminders(settings)
     retry_scheduled_reminders(settings)
@@ -67,14 +71,7 @@ def test_a_scheduled_run_on_a_schema_of_an_older_release_says_to_migrate(
         conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
         conn.execute("INSERT INTO alembic_version VALUES ('0012')")
     conn.close()
-    settings = Settings(
-        database_url=f"sqlite:///{path}",
-        country="Peru",
-        smtp_host="127.0.0.1",
-        smtp_from="nrtd@example.gov",
-        base_url="https://nrtd.example.gov",
-        storage_dir=str(tmp_path / "storage"),
-    )
+    settings = _scheduled(f"sqlite:///{path}", tmp_path)
     run_scheduled_reminders(settings)
     run_scheduled_import(settings)
     records = [r for r in caplog_info.records if r.name == "nrtd.scheduler"]
