@@ -39,7 +39,13 @@ from app.public.schemas import (
     PublicRecommendationParams,
 )
 from app.recommendations.schemas import Lang, RecommendationListParams
-from app.taxonomies.service import mechanisms_in_use, sdg_titles, term_labels_in_use, term_names
+from app.taxonomies.service import (
+    mechanism_names,
+    mechanisms_in_use,
+    sdg_titles,
+    term_labels_in_use,
+    term_names,
+)
 from app.web.i18n import format_number
 from app.web.record_names import record_name
 
@@ -247,7 +253,10 @@ def calendar(session: Session, page: PageContext, paging: Paging) -> dict[str, A
     for item in listed.items:
         months.setdefault(item.date.replace(day=1), []).append(item)
     links = paging.links(page, "/calendar", {}, listed.next_cursor)
-    return {"listed": listed, "months": list(months.items()), **links}
+    # A deadline holds its mechanism's code: the page names it, in the reader's language where known.
+    names = mechanism_names(session, {item.mechanism for item in listed.items if item.mechanism})
+    mechanisms = {code: {"code": code, "name": name} for code, name in names.items()}
+    return {"listed": listed, "months": list(months.items()), "mechanisms": mechanisms, **links}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

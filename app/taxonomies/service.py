@@ -152,6 +152,15 @@ def mechanisms_in_use(session: Session) -> list[tuple[str, str]]:
     return [(code, name) for code, name, _ in ordered]
 
 
+def mechanism_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """The stored name of each of these mechanism codes (a code naming none is left out): for a
+    page that holds codes alone (the calendar's deadlines) and names them as the others do."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Mechanism.code, Mechanism.name).where(Mechanism.code.in_(sorted(codes))))
+    return {code: name for code, name in rows}
+
+
 def list_sdgs(session: Session) -> SdgList:
     target = aliased(Term)
     direct = (

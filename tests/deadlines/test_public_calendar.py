@@ -124,6 +124,21 @@ def test_the_portal_calendar_shows_what_is_published(
     assert anonymous_client.get("/calendar", params={"cursor": "tampered"}).status_code == 200
 
 
+def test_the_portal_calendar_names_mechanisms_in_the_readers_language(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    """The calendar's Mechanism column showed the stored code ("UPR") on every page, where the search
+    and a recommendation's page name the mechanism, in French and Spanish too."""
+    for lang, name in (
+        ("en", "Universal Periodic Review"),
+        ("fr", "Examen périodique universel"),
+        ("es", "Examen Periódico Universal"),
+    ):
+        page = anonymous_client.get("/calendar", params={"lang": lang}, headers={"Accept": "text/html"}).text
+        assert f"<td>{html.escape(name)}</td>" in page, lang
+        assert "<td>UPR</td>" not in page
+
+
 def test_the_portal_calendar_follows_public_access(world: CalendarWorld, make_app: MakeApp) -> None:
     with TestClient(make_app(public_access="off")) as client:
         assert client.get("/calendar", headers={"Accept": "text/html"}).status_code == 404
