@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, insert
 
 from app.models import Mechanism, Recommendation
-from app.web.i18n import format_number
+from app.web.i18n import format_number, translations
 from tests.builder import bare_recommendation, building
 from tests.conftest import MakeApp
 
@@ -80,3 +80,16 @@ def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
     listed = client.get("/api/v1/public/actions", params={"overdue": "true"}).json()["total"]
     assert listed == 2
     assert f"{listed} published actions are overdue." in client.get("/stats").text
+    # French and Spanish wrote "overdue" as the action status "Delayed" is written ("En retard",
+    # "atrasada"): the list marked an action in progress "En retard", which the status filter's "En
+    # retard" did not find. The two words differ now, on the list and in the statistics' sentence.
+    for lang in ("fr", "es"):
+        delayed = translations(lang).gettext("Delayed")
+        assert delayed != "Delayed"
+        listing = client.get("/actions", params={"lang": lang}).text
+        assert f'<option value="delayed">{delayed}</option>' in listing
+        markers = re.findall(r"<strong>([^<]*)</strong>", listing)
+        assert len(markers) == 2 and delayed not in markers, (lang, markers)
+        stats = re.search(r"</h1>\s*<p>(.*?)</p>", client.get("/stats", params={"lang": lang}).text, re.S)
+        assert stats and format_number(2, lang) in stats.group(1)
+        assert delayed.lower() not in stats.group(1).lower(), (lang, stats.group(1))
