@@ -134,6 +134,7 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     themes = sorted(
         term_labels_in_use(session, "themes"), key=lambda label: alphabetical(theme_names.get(label) or label)
     )
+    clusters = public_clusters.cluster_choices(session)
     return {
         "mechanisms": [
             {"code": code, "name": name, "count": mechanism_counts.get(code, 0)}
@@ -150,7 +151,9 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
         "cycles": UPR_CYCLES,
         "cycle_counts": by_value(counts.cycle),
         "sorts": SORTS,
-        "clusters": _cluster_groups(public_clusters.cluster_choices(session)),
+        "clusters": _cluster_groups(clusters),
+        # The chosen cluster's name by its number; one missing here names no published cluster.
+        "cluster_names": {cluster.id: cluster.name for cluster in clusters},
     }
 
 

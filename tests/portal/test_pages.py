@@ -177,6 +177,16 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     # An unpublished cluster filters nothing in: it does not exist for the public.
     hidden = portal.get("/", params={"cluster": str(seeded.unpublished_cluster_id)}).text
     assert "0 recommendations found" in hidden
+    # ... but the form said "Any cluster" beside no result (an old link to a cluster since withdrawn
+    # from the public, a mistyped number): it keeps the number chosen, and the printed summary says it.
+    gone = f"Cluster {seeded.unpublished_cluster_id} (not found)"
+    assert f'<option value="{seeded.unpublished_cluster_id}" selected>{gone}</option>' in hidden
+    assert '<option value="" selected' not in hidden
+    assert f'<p class="print-only search-summary">Cluster: {gone}</p>' in hidden
+    # A number written with a leading zero is the cluster it names, chosen by its name.
+    padded = portal.get("/", params={"cluster": f"0{seeded.cluster_id}"}).text
+    assert "1 recommendation found" in padded and "(not found)" not in padded
+    assert re.search(rf'<option value="{seeded.cluster_id}" selected>', padded)
 
     # A recommendation's document links to every recommendation of that document.
     detail = portal.get(f"/recommendations/{seeded.education_id}").text
