@@ -90,6 +90,16 @@ def _scope(session: Session, filters: ActionFilters) -> dict[str, Any] | None:
     return {"kind": "recommendation", "id": headings[0].id, "heading": headings[0]} if headings else None
 
 
+def _chosen(entity: str | None, errors: dict[str, str]) -> int | None:
+    """The entity the list is filtered by, as a number ("03" is 3), when the list took it."""
+    if not entity or "entity" in errors:
+        return None
+    try:
+        return int(entity)
+    except ValueError:
+        return None
+
+
 def actions(
     session: Session,
     page: PageContext,
@@ -118,7 +128,7 @@ def actions(
         "errors": errors,
         "field_labels": action_labels(page),
         "statuses": ACTION_STATUSES,
-        "entities": public_actions.action_entities(session),
+        "entities": public_actions.action_entities(session, _chosen(filters.entity, errors)),
         "page": results,
         **paging.links(page, "/actions", query, results.next_cursor),
     }

@@ -102,8 +102,9 @@ def get_action(session: Session, action_id: int) -> PublicAction:
     return related.assemble_actions(session, [core])[0]
 
 
-def action_entities(session: Session) -> list[PublicEntityRef]:
-    """The entities that lead or support a published action, by name: the choices of the `entity` filter."""
+def action_entities(session: Session, chosen: int | None = None) -> list[PublicEntityRef]:
+    """The entities that lead or support a published action, by name: the choices of the `entity` filter,
+    with ``chosen`` (the entity a list is filtered by, which may have none) when it names one."""
     led = select(ActionRow.lead_entity_id).where(
         ActionRow.published.is_(True), ActionRow.lead_entity_id.is_not(None)
     )
@@ -113,6 +114,8 @@ def action_entities(session: Session) -> list[PublicEntityRef]:
         .where(ActionRow.published.is_(True))
     )
     ids = {i for i in session.scalars(led) if i is not None} | set(session.scalars(supported))
+    if chosen is not None:
+        ids.add(chosen)
     return sorted(related.entity_refs(session, ids).values(), key=lambda ref: name_order(ref.name, ref.id))
 
 

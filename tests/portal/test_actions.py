@@ -18,6 +18,7 @@ from app.portal import action_views
 from app.portal.pages import PageContext, fragment
 from app.public.schemas import PublicAction
 from app.web.paragraphs import paragraphs
+from tests.builder import building
 from tests.conftest import MakeApp, session_on
 from tests.portal.seed import (
     ENTITY,
@@ -354,3 +355,23 @@ def test_a_list_of_one_cluster_s_or_recommendation_s_actions_names_it(
     assert "Only the actions linked to one cluster or recommendation are listed." in hidden
     assert all(secret not in hidden for secret in SECRETS)
     check_html(cluster)
+
+
+def test_the_entity_chosen_stays_chosen_when_it_has_no_published_action(
+    db: Connection, make_app: MakeApp
+) -> None:
+    """The form offers the entities of published actions; an address naming another entity (one whose
+    actions were unpublished, one written "03") filtered by it while the form said "Any entity" beside
+    "Actions found: 0". It is chosen by name now, in the form and in the printed summary."""
+    with building(db) as build:
+        ministry = build.entity("Ministry of Education")
+        ombudsman = build.entity("Ombudsman Office")
+        build.action("Train teachers", status="in_progress", lead_entity_id=ministry.id, published=True)
+    portal = TestClient(make_app())
+    idle = portal.get("/actions", params={"entity": str(ombudsman.id)}).text
+    assert "Actions found: 0" in idle
+    assert f'<option value="{ombudsman.id}" selected>Ombudsman Office</option>' in idle
+    assert '<p class="print-only search-summary">Responsible entity: Ombudsman Office</p>' in idle
+    padded = portal.get("/actions", params={"entity": f"0{ministry.id}"}).text
+    assert "Actions found: 1" in padded
+    assert f'<option value="{ministry.id}" selected>Ministry of Education</option>' in padded
