@@ -173,11 +173,16 @@ def test_the_portal_calendar_leads_back_to_earlier_deadlines(
 def test_the_months_are_named_as_each_language_writes_them(
     world: CalendarWorld, anonymous_client: TestClient
 ) -> None:
-    # A fixed "MMMM y" wrote "diciembre 2026" in Spanish, which writes "diciembre de 2026".
-    headings = {
-        lang: re.findall(r"<h2>([^<]+)</h2>", anonymous_client.get("/calendar", params={"lang": lang}).text)
-        for lang in ("en", "fr", "es")
+    # A fixed "MMMM y" wrote "diciembre 2026" in Spanish, which writes "diciembre de 2026". A heading
+    # stands alone and starts with a capital, "Diciembre de 2026", "Décembre 2026" (CLDR's stand-alone
+    # month: it was "décembre 2026"), while the table's caption keeps it inside its sentence.
+    pages = {
+        lang: anonymous_client.get("/calendar", params={"lang": lang}).text for lang in ("en", "fr", "es")
     }
-    assert headings["es"] and all(re.fullmatch(r"[a-z]+ de \d{4}", month) for month in headings["es"])
-    assert headings["fr"] and all(re.fullmatch(r"[a-zéû]+ \d{4}", month) for month in headings["fr"])
+    headings = {lang: re.findall(r"<h2>([^<]+)</h2>", page) for lang, page in pages.items()}
+    assert headings["es"] and all(re.fullmatch(r"[A-Z][a-z]+ de \d{4}", month) for month in headings["es"])
+    assert headings["fr"] and all(re.fullmatch(r"[A-ZÉ][a-zéû]+ \d{4}", month) for month in headings["fr"])
     assert headings["en"] and all(re.fullmatch(r"[A-Z][a-z]+ \d{4}", month) for month in headings["en"])
+    for lang in ("fr", "es"):
+        for month in headings[lang]:
+            assert f" {month[0].lower()}{month[1:]}</caption>" in pages[lang], (lang, month)
