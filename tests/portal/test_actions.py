@@ -37,7 +37,7 @@ A = "{http://www.w3.org/2005/Atom}"
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r'<h3><a href="/actions/\d+">([^<]*)</a></h3>', html)
+    return re.findall(r'<h3[^>]*><a href="/actions/\d+">([^<]*)</a></h3>', html)
 
 
 def test_the_list_shows_published_actions_with_their_filters(portal: TestClient, seeded: Seeded) -> None:
@@ -102,7 +102,7 @@ def test_the_action_page_shows_what_is_public(portal: TestClient, seeded: Seeded
     assert response.status_code == 200
     assert response.headers["etag"]
     page = response.text
-    assert f"<h1>{PUBLISHED_ACTION}</h1>" in page
+    assert f'<h1 dir="auto">{PUBLISHED_ACTION}</h1>' in page
     for shown in ("Schools in the highlands.", ENTITY, SUPPORTING_ENTITY, PUBLISHED_PROGRESS, "In progress"):
         assert shown in page, shown
     assert '<time datetime="2025-01-01">Jan 1, 2025</time>' in page  # the start date, localised
@@ -139,6 +139,19 @@ def test_typed_texts_take_the_direction_of_their_own_script(portal: TestClient, 
     assert '<p class="description" dir="auto">Schools in the highlands.</p>' in action_page
     assert '<p dir="auto">Access to school.</p>' in portal.get(f"/clusters/{seeded.cluster_id}").text
     assert '<p dir="auto">Schools in the highlands.</p>' in portal.get("/actions").text
+    # The titles and names typed beside them too: an action's or a cluster's heading, an indicator's.
+    action, cluster = f"/actions/{seeded.action_id}", f"/clusters/{seeded.cluster_id}"
+    titled = f' dir="auto"><a href="{action}">{PUBLISHED_ACTION}</a></h3>'
+    for path, written in (
+        (action, f'<h1 dir="auto">{PUBLISHED_ACTION}</h1>'),
+        (action, f'-heading" dir="auto">{INDICATOR}</h3>'),
+        (cluster, f'<h1 dir="auto">{PUBLISHED_CLUSTER}</h1>'),
+        (cluster, titled),
+        ("/actions", titled),
+        (f"/recommendations/{seeded.education_id}", titled),
+        ("/clusters", f'<a href="{cluster}" dir="auto">{PUBLISHED_CLUSTER}</a>'),
+    ):
+        assert written in portal.get(path).text, (path, written)
 
 
 @pytest.mark.parametrize(

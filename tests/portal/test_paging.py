@@ -149,7 +149,7 @@ def test_every_published_cluster_is_reached_page_by_page(
     client = TestClient(make_app())
 
     def shown(body: str) -> list[str]:
-        return re.findall(r'<td><a href="/clusters/\d+[^"]*">([^<]*)</a></td>', body)
+        return re.findall(r'<td><a href="/clusters/\d+[^"]*"[^>]*>([^<]*)</a></td>', body)
 
     bodies = [client.get("/clusters", params={"lang": "en"}).text]
     while "Next page" in (links := _links(bodies[-1])):
