@@ -171,6 +171,16 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     assert "selected>Newest first</option>" in portal.get("/", params={"q": "torture", "sort": "newest"}).text
     assert "1 recommendation found" in portal.get("/", params={"status": "in_progress"}).text
     assert "1 recommendation found" in portal.get("/", params={"cycle": "3", "mechanism": "UPR"}).text
+    # "none", the API's value for recommendations outside the UPR, was no choice: the list showed it
+    # bare and English ("none", without a count), and so did the printed summary.
+    outside = portal.get("/", params={"cycle": "none", "lang": "fr"}).text
+    count = re.search(r'<h2 id="results">(\d+) recommandations? trouvées?</h2>', outside)
+    assert count and int(count.group(1)) > 0
+    assert (
+        '<input type="checkbox" name="cycle" value="none" checked> <span>Hors EPU</span> '
+        f'<span class="count">({count.group(1)})</span>'
+    ) in outside
+    assert "EPU : Hors EPU</p>" in outside and "> none<" not in outside
     assert "1 recommendation found" in portal.get("/", params={"sdg": "4"}).text
     in_cluster = portal.get("/", params={"cluster": str(seeded.cluster_id)}).text
     assert "1 recommendation found" in in_cluster
