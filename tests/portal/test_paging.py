@@ -156,6 +156,9 @@ def test_every_published_cluster_is_reached_page_by_page(
         assert "lang=en" in links["Next page"]
         bodies.append(client.get(links["Next page"]).text)
     assert [shown(body) for body in bodies] == [names[:2], names[2:4], names[4:]]
+    # A cluster without a lead entity: the cell said nothing (a screen reader's "blank"), where the
+    # cluster's own page says "Not assigned".
+    assert bodies[0].count("<td>Not assigned</td>") == 2 and "<td></td>" not in bodies[0]
     assert _title(bodies[2]).startswith("Clusters – Page 3 · ")
     assert shown(client.get(_links(bodies[2])["Previous page"]).text) == names[2:4]
     assert shown(client.get(_links(bodies[1])["Previous page"]).text) == names[:2]
