@@ -135,6 +135,7 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
         term_labels_in_use(session, "themes"), key=lambda label: alphabetical(theme_names.get(label) or label)
     )
     clusters = public_clusters.cluster_choices(session)
+    goals = sdg_titles(lang)
     return {
         "mechanisms": [
             {"code": code, "name": name, "count": mechanism_counts.get(code, 0)}
@@ -142,9 +143,9 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
         ],
         "themes": [{"label": label, "count": theme_counts.get(label, 0)} for label in themes],
         "theme_names": theme_names,
-        "sdgs": [
-            {"code": code, "title": title} for code, title in sdg_titles(lang).items() if "." not in code
-        ],
+        "sdgs": [{"code": code, "title": title} for code, title in goals.items() if "." not in code],
+        # A target the address names (the API takes them: a dashboard's link) is shown by its title.
+        "sdg_targets": {code: title for code, title in goals.items() if "." in code},
         "sdg_counts": by_value(counts.sdg),
         "statuses": STATUSES,
         "status_counts": by_value(counts.status),

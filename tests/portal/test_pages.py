@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.taxonomies.service import sdg_titles
 from tests.exports.files import xlsx_rows
 from tests.factories import import_records, record
 from tests.portal.seed import (
@@ -182,6 +183,13 @@ def test_search_filters_and_next_page(portal: TestClient, seeded: Seeded) -> Non
     ) in outside
     assert "EPU : Hors EPU</p>" in outside and "> none<" not in outside
     assert "1 recommendation found" in portal.get("/", params={"sdg": "4"}).text
+    # A target, which the API takes (a dashboard's link), was shown bare ("4.1") among the goals; it
+    # is named by its title, in the page's language, in the list and in the printed summary.
+    target = portal.get("/", params={"sdg": "4.1", "lang": "fr"}).text
+    assert "1 recommandation trouvée" in target
+    titled = f"4.1. {sdg_titles('fr')['4.1']}"
+    assert f'<input type="checkbox" name="sdg" value="4.1" checked> <span>{titled}' in target
+    assert f"Objectif de développement durable : {titled}" in target and "> 4.1</label>" not in target
     in_cluster = portal.get("/", params={"cluster": str(seeded.cluster_id)}).text
     assert "1 recommendation found" in in_cluster
     # An unpublished cluster filters nothing in: it does not exist for the public.
