@@ -95,7 +95,7 @@ def test_the_events_name_their_kind_in_the_owners_language(
         f"http://testserver/staff/calendar/{world.review}?lang=fr",
     ]
     overdue = events[f"action_due-{world.justice_action}"]
-    assert "État : En retard" in str(overdue["description"]).splitlines()
+    assert "État : Échéance dépassée" in str(overdue["description"]).splitlines()
     # Its link opens the workspace in French too, not in the browser's language (English pages).
     link = f"http://testserver/staff/actions/{world.justice_action}?lang=fr"
     assert str(overdue["url"]) == link

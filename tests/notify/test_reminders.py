@@ -60,7 +60,7 @@ def test_each_person_gets_their_own_items_in_their_language(engine: Engine, data
         text = focal.get_content()
         assert focal["Content-Language"] == "fr"
         assert focal["Subject"].startswith("Votre travail dans NRTD")
-        assert "Actions en retard (1)" in text
+        assert "Actions à l’échéance dépassée (1)" in text  # noqa: RUF001
         assert "Train prison staff" in text and "Open a legal aid office" in text
         assert "Add the number of trainees" in text  # the reviewer's comment
         # A returned indicator value too, with its comment: it was on My work only, never e-mailed.
