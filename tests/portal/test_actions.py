@@ -375,16 +375,22 @@ def test_the_entity_chosen_stays_chosen_when_it_has_no_published_action(
 ) -> None:
     """The form offers the entities of published actions; an address naming another entity (one whose
     actions were unpublished, one written "03") filtered by it while the form said "Any entity" beside
-    "Actions found: 0". It is chosen by name now, in the form and in the printed summary."""
+    "Actions found: 0". It is chosen by name now, in the form and in the printed summary. An entity
+    nothing public names is refused as an unknown one (never named: app.entities.reading)."""
     with building(db) as build:
         ministry = build.entity("Ministry of Education")
         ombudsman = build.entity("Ombudsman Office")
+        hidden = build.entity("Internal Audit Unit")
         build.action("Train teachers", status="in_progress", lead_entity_id=ministry.id, published=True)
+        build.action("Visit prisons", status="in_progress", lead_entity_id=ombudsman.id, published=False)
+        build.cluster("Justice", lead_entity_id=ombudsman.id, published=True)  # named by the public
     portal = TestClient(make_app())
     idle = portal.get("/actions", params={"entity": str(ombudsman.id)}).text
     assert "Actions found: 0" in idle
     assert f'<option value="{ombudsman.id}" selected>Ombudsman Office</option>' in idle
     assert '<p class="print-only search-summary">Responsible entity: Ombudsman Office</p>' in idle
+    refused = portal.get("/actions", params={"entity": str(hidden.id)})
+    assert refused.status_code == 422 and "Internal Audit Unit" not in refused.text
     padded = portal.get("/actions", params={"entity": f"0{ministry.id}"}).text
     assert "Actions found: 1" in padded
     assert f'<option value="{ministry.id}" selected>Ministry of Education</option>' in padded
