@@ -152,7 +152,7 @@ def _schema_mismatch(current: str | None) -> str | None:
     """Why a command cannot run on a schema at ``current``: an older one lacks the tables and columns
     the command reads (it would fail deep inside its first query, an import only at its end), a newer
     one is another release's; None when it is this release's."""
-    from app.health.service import head_revision, known_revision
+    from app.health.service import head_revision, known_revision, newer_schema
 
     head = head_revision()
     if current == head:
@@ -167,7 +167,7 @@ def _schema_mismatch(current: str | None) -> str | None:
 def schema_behind(engine: Engine) -> str | None:
     """Why the database's schema is not the one this release needs (none yet, an older revision, or
     one this release does not know) and what to do; None when it is."""
-    from app.health.service import database_status, known_revision
+    from app.health.service import database_status, known_revision, newer_schema
 
     status = database_status(engine)
     if status["status"] == "ready":
@@ -206,13 +206,6 @@ def storage_unusable(engine: Engine, storage_dir: str) -> str | None:
     return None if unwritable is None else f"{unwritable}; /readyz answers 503 until it is mended"
 
 
-def newer_schema(current: str, head: str | None) -> str:
-    return (
-        f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
-        "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
-    )
-
-
 def current_revision(engine: Engine) -> str | None:
     """The schema's revision, None while the database has none (no ``alembic_version`` table yet, or
     an empty one); the database's error when it cannot be read."""
@@ -248,7 +241,7 @@ def upgrade_schema(url: str, engine: Engine) -> str:
     head = script.get_current_head()
     if before == head:
         return f"already at the newest schema ({head})"
-    from app.health.service import known_revision
+    from app.health.service import known_revision, newer_schema
 
     if before is not None and not known_revision(before):
         raise MigrationFailed(f"migration refused: {newer_schema(before, head)}")

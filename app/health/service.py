@@ -46,6 +46,14 @@ def known_revision(revision: str) -> bool:
     )
 
 
+def newer_schema(current: str, head: str | None) -> str:
+    """Why a schema at ``current`` cannot be used, when this release does not know it (``known_revision``)."""
+    return (
+        f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
+        "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
+    )
+
+
 def _unavailable(exc: Exception) -> Status:
     # Tables another role owns: said without the role's name, as the answer is public.
     if permission_denied(exc):
@@ -182,8 +190,5 @@ def database_fault(engine: Engine, url: str) -> str | None:
     if current is None:
         return "the database has no schema yet: run nrtd migrate"
     if not known_revision(current):
-        return (
-            f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
-            "release of nrtd migrated it; run that release or a newer one"
-        )
+        return newer_schema(current, head)
     return f"the database schema is at {current}, this release needs {head}: run nrtd migrate"
