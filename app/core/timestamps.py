@@ -21,6 +21,12 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def utc_or_none(value: datetime | None) -> datetime | None:
+    """``as_utc`` for a time that may be missing: what a response model's ``UtcDateTime`` makes of
+    it, for the values a list page serialises without validating (``recommendations.service``)."""
+    return None if value is None else as_utc(value)
+
+
 def _in_utc(value: datetime) -> datetime:
     """``as_utc`` for input: a time that falls outside the calendar once in UTC (0001-01-01T00:00+05:00)
     is invalid input, named with its field, not an overflow."""

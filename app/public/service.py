@@ -110,7 +110,12 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
 def list_json(session: Session, params: PublicRecommendationParams) -> bytes:
     """The public page as the JSON sent (to anyone, and to the reader role), kept per data version
     (``kept.pages``)."""
-    return kept.page_json(session, "public list", params, lambda: list_recommendations(session, params))
+    return kept.page_json(
+        session,
+        "public list",
+        params,
+        lambda: list_recommendations(session, params).model_dump_json().encode(),
+    )
 
 
 def get_recommendation(

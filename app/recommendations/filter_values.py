@@ -29,6 +29,7 @@ from app.core.errors import InvalidInput
 from app.entities.reading import publicly_named
 from app.models import Cluster, Entity, Mechanism, Recommendation, RecommendationTerm, Term
 from app.models.taxonomy import ROLE_KIND
+from app.recommendations import kept
 from app.recommendations.reading import LABEL_FILTERS, term_key
 from app.recommendations.schemas import RecommendationFilter
 
@@ -100,7 +101,13 @@ def check_filter_values(
         lookups.append(cluster.where(*cluster_is_public()) if public else cluster)
     if not lookups:
         return
-    found = {(field, str(value)) for field, value in session.execute(union_all(*lookups))}
+    # Kept per data version, as a list's total is: every write that could add or remove a value moves it.
+    key = ["filter values", sorted(asked), public, named_cluster]
+    found = kept.known_values.get(
+        session,
+        key,
+        lambda: frozenset((field, str(value)) for field, value in session.execute(union_all(*lookups))),
+    )
     for field, raw, value in asked:
         if (field, value) not in found:
             what = _WHAT.get(field) or f"a known {field.replace('_', ' ')} label"

@@ -88,6 +88,9 @@ class Kept(Generic[T]):
 # The total of a filtered list: a count reads every match (250,000 rows unfiltered), and a client
 # paging through a list asks for the same total on every page.
 totals: Kept[int] = Kept(max_entries=1024)
+# The filter values a list was asked for that name something stored (``filter_values``): each
+# list, export or count checks them before it reads.
+known_values: Kept[frozenset[tuple[str, str]]] = Kept(max_entries=1024)
 # Computed counts (statistics, facets): unfiltered, they read every recommendation.
 counts: Kept[dict[str, Any]] = Kept(max_entries=256)
 # Whole list pages as the JSON sent (staff, reader and public lists): the same page asked again (a
@@ -96,14 +99,12 @@ counts: Kept[dict[str, Any]] = Kept(max_entries=256)
 pages: Kept[bytes] = Kept(max_entries=4096, size=len, max_bytes=32 * 1024 * 1024)
 
 
-def page_json(session: Session, view: str, params: BaseModel, page: Callable[[], BaseModel]) -> bytes:
-    """A list page of ``view`` ("staff list", "public list") as the JSON sent, kept under all its
-    parameters."""
-    return pages.get(
-        session, [view, params.model_dump(mode="json")], lambda: page().model_dump_json().encode()
-    )
+def page_json(session: Session, view: str, params: BaseModel, page: Callable[[], bytes]) -> bytes:
+    """A list page of ``view`` ("staff list", "public list") as the JSON sent (``page()``), kept
+    under all its parameters."""
+    return pages.get(session, [view, params.model_dump(mode="json")], page)
 
 
 def clear_all() -> None:
-    for kept in (totals, counts, pages):
+    for kept in (totals, known_values, counts, pages):
         kept.clear()

@@ -21,6 +21,7 @@ from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.db import rows_for_ids
 from app.core.errors import InvalidInput, PreconditionFailed
+from app.core.timestamps import utc_or_none
 from app.feed.fields import name_order
 from app.models import Entity, Recommendation
 from app.models.base import utcnow
@@ -83,12 +84,12 @@ class Responsible:
             "status": status,
             "published_status": published_status,
             "published_priority": published_priority,
-            "published_at": row.published_at if row else None,
+            "published_at": utc_or_none(row.published_at) if row else None,
             "unpublished_changes": (status, priority) != (published_status, published_priority),
             "lead_entity": self.lead.get(rec_id),
             "supporting_entities": self.supporting.get(rec_id, []),
             "internal_notes": row.internal_notes if row and internal else None,
-            "updated_at": row.updated_at if row else None,
+            "updated_at": utc_or_none(row.updated_at) if row else None,
         }
 
 
