@@ -1,11 +1,13 @@
 """Reading recommendations: filtered keyset pages and single records, relations loaded in bulk.
 
-A page costs a fixed number of statements whatever its size: the total (see totals.py), the
-page, then the page's terms, texts and responsible entities in one query each (mechanisms and
+A page costs a fixed number of statements whatever its size: the total (kept per data version,
+``kept.totals``), the page, then the page's terms, texts and responsible entities in one query each (mechanisms and
 the local row come with the page by join).
 
 The page reads the recommendation's columns as plain rows (no ORM entity: each row is read once)
-and each item is a dict of plain values, validated once with the whole page by its response model.
+and each item is a dict of plain values as its response model holds them: the staff list's JSON is
+written from them directly (``list_json``), the model validates them for the callers that want it
+(``list_recommendations``).
 """
 
 from __future__ import annotations
