@@ -136,6 +136,23 @@ def test_refusals_and_invalid_values_are_never_kept(
             assert client.get(URL, params=internal, headers=headers_for("reader")).status_code == 403
 
 
+def test_a_filter_value_a_write_adds_is_known_at_once(
+    client: TestClient, engine: Engine, recs: dict[str, int]
+) -> None:
+    """The filter values found are kept per data version (``kept.known_values``): a refusal read
+    before a write that adds the value is not reused after it."""
+    assert client.get(URL, params={"mechanism": "CAT"}).status_code == 422
+    created = client.post("/api/v1/entities", json={"name": "Ministry of Labour", "kind": "ministry"})
+    assert created.status_code == 201, created.text
+    missing = created.json()["id"] + 1
+    assert client.get(URL, params={"entity": missing}).status_code == 422
+    import_records(engine, [record("D", mechanism="CAT")])
+    assert client.get(URL, params={"mechanism": "CAT"}).json()["total"] == 1
+    again = client.post("/api/v1/entities", json={"name": "Ministry of Health", "kind": "ministry"})
+    assert again.json()["id"] == missing
+    assert client.get(URL, params={"entity": missing}).json()["total"] == 0
+
+
 def test_the_budget_bounds_what_is_kept(engine: Engine) -> None:
     computed: list[str] = []
 

@@ -29,7 +29,11 @@ def _world(engine: Engine) -> None:
         [
             record(
                 "A",
-                texts={"en": "Prevent torture in prisons.", "fr": "Prévenir la torture.", "ar": "منع التعذيب"},
+                texts={
+                    "en": "Prevent torture in prisons.",
+                    "fr": "Prévenir la torture.",
+                    "ar": "منع التعذيب",
+                },
                 themes=["Torture", "Detention"],
                 sdgs=["16", "16.3", "5"],
                 countries=["Peru"],
@@ -45,8 +49,9 @@ def _world(engine: Engine) -> None:
     )
     with Session(engine) as session:
         first = session.scalars(select(Recommendation.id).order_by(Recommendation.id)).first()
-        lead, other = Entity(name="Ministry of Justice", acronym="MoJ", kind="ministry"), Entity(
-            name="Ombudsman", kind="other"
+        lead, other = (
+            Entity(name="Ministry of Justice", acronym="MoJ", kind="ministry"),
+            Entity(name="Ombudsman", kind="other"),
         )
         session.add_all([lead, other])
         session.flush()
@@ -63,7 +68,9 @@ def _world(engine: Engine) -> None:
                     published_at=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
                 ),
                 RecommendationEntity(recommendation_id=first, entity_id=lead.id, responsibility="lead"),
-                RecommendationEntity(recommendation_id=first, entity_id=other.id, responsibility="supporting"),
+                RecommendationEntity(
+                    recommendation_id=first, entity_id=other.id, responsibility="supporting"
+                ),
             ]
         )
         session.commit()
