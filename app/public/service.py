@@ -9,7 +9,8 @@ actions and progress of the page in bulk. Withdrawn recommendations are never re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -35,9 +36,9 @@ def _staff_params(params: PublicRecommendationParams) -> staff.RecommendationLis
     return staff.RecommendationListParams(**params.model_dump(), withdrawn=False, needs_review=None)
 
 
-def _entity(ref: staff.EntityRef) -> dict[str, object]:
+def _entity(ref: Mapping[str, Any]) -> dict[str, object]:
     """The fields of a ``PublicEntityRef``."""
-    return {"id": ref.id, "name": ref.name, "acronym": ref.acronym}
+    return {"id": ref["id"], "name": ref["name"], "acronym": ref["acronym"]}
 
 
 class _Extras:
@@ -48,42 +49,27 @@ class _Extras:
         self.actions = related.actions_of_recommendations(session, ids)
 
 
-def _public_fields(item: staff.RecommendationOut, extras: _Extras) -> dict[str, object]:
-    """The allowlist: each public field named, nothing copied wholesale. Plain values, validated by
-    the public model (which forbids any other key) once, with the whole page."""
-    local = item.local
+def _public_fields(item: Mapping[str, Any], extras: _Extras) -> dict[str, object]:
+    """The allowlist: each public field named, nothing copied wholesale, from the staff item's plain
+    values (``recommendations.service.page_values``). Validated by the public model (which forbids
+    any other key) once, with the whole page."""
+    local = item["local"]
+    named = (
+        "id", "symbol", "document_id", "type", "paragraph", "text", "text_lang", "snippet", "languages",
+        "publication_date", "upr_cycle", "upr_session", "position", "countries", "regions", "themes",
+        "affected_persons", "recommending_states", "recommending_regions",
+    )  # fmt: skip
+    mechanism = item["mechanism"]
     return {
-        "id": item.id,
-        "symbol": item.symbol,
-        "document_id": item.document_id,
-        "mechanism": {
-            "code": item.mechanism.code,
-            "name": item.mechanism.name,
-            "family": item.mechanism.family,
-        },
-        "type": item.type,
-        "paragraph": item.paragraph,
-        "text": item.text,
-        "text_lang": item.text_lang,
-        "snippet": item.snippet,
-        "languages": item.languages,
-        "publication_date": item.publication_date,
-        "upr_cycle": item.upr_cycle,
-        "upr_session": item.upr_session,
-        "position": item.position,
-        "countries": item.countries,
-        "regions": item.regions,
-        "themes": item.themes,
-        "affected_persons": item.affected_persons,
-        "recommending_states": item.recommending_states,
-        "recommending_regions": item.recommending_regions,
-        "sdgs": [{"code": sdg.code, "title": sdg.title} for sdg in item.sdgs],
-        "status": local.status,
-        "priority": local.priority,
-        "lead_entity": None if local.lead_entity is None else _entity(local.lead_entity),
-        "supporting_entities": [_entity(entity) for entity in local.supporting_entities],
-        "clusters": extras.clusters.get(item.id, []),
-        "actions": extras.actions.get(item.id, []),
+        **{name: item[name] for name in named},
+        "mechanism": {"code": mechanism["code"], "name": mechanism["name"], "family": mechanism["family"]},
+        "sdgs": [{"code": sdg["code"], "title": sdg["title"]} for sdg in item["sdgs"]],
+        "status": local["status"],
+        "priority": local["priority"],
+        "lead_entity": None if local["lead_entity"] is None else _entity(local["lead_entity"]),
+        "supporting_entities": [_entity(entity) for entity in local["supporting_entities"]],
+        "clusters": extras.clusters.get(item["id"], []),
+        "actions": extras.actions.get(item["id"], []),
     }
 
 
@@ -96,13 +82,13 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
         if params.cursor:
             check_cursor(params.cursor, params.sort, params.q)
         return PublicRecommendationPage(items=[], next_cursor=None, total=0)
-    page = recommendations.list_recommendations(session, PUBLIC_READER, staff_params)
-    extras = _Extras(session, [item.id for item in page.items])
+    page = recommendations.page_values(session, PUBLIC_READER, staff_params)
+    extras = _Extras(session, [item["id"] for item in page["items"]])
     return PublicRecommendationPage.model_validate(
         {
-            "items": [_public_fields(item, extras) for item in page.items],
-            "next_cursor": page.next_cursor,
-            "total": page.total,
+            "items": [_public_fields(item, extras) for item in page["items"]],
+            "next_cursor": page["next_cursor"],
+            "total": page["total"],
         }
     )
 
@@ -129,7 +115,7 @@ def get_recommendation(
     texts = {code: version.text for code, version in detail.texts.items()}
     return PublicRecommendationDetail.model_validate(
         {
-            **_public_fields(detail, extras),
+            **_public_fields(detail.model_dump(), extras),
             "texts": texts,
             "leading_record": _leading_record(session, detail.id),
         }

@@ -1,8 +1,8 @@
 """Reading recommendations: filtered keyset pages and single records, relations loaded in bulk.
 
 A page costs a fixed number of statements whatever its size: the total (kept per data version,
-``kept.totals``), the page, then the page's terms, texts and responsible entities in one query each (mechanisms and
-the local row come with the page by join).
+``kept.totals``), the page, then the page's terms, texts and responsible entities in one query
+each (mechanisms and the local row come with the page by join).
 
 The page reads the recommendation's columns as plain rows (no ORM entity: each row is read once)
 and each item is a dict of plain values as its response model holds them: the staff list's JSON is
@@ -222,8 +222,8 @@ _ROWS: Select[*tuple[Any, ...]] = (
 )
 
 
-def _page(session: Session, actor: Actor, params: RecommendationListParams) -> dict[str, Any]:
-    """The fields of a ``RecommendationPage``, as plain values."""
+def page_values(session: Session, actor: Actor, params: RecommendationListParams) -> dict[str, Any]:
+    """The fields of a ``RecommendationPage``, as plain values (the items' as ``_fields`` builds them)."""
     dialect = session.get_bind().dialect.name
     reader = actor.role == READER
     check_filter_values(session, params, public=reader)
@@ -270,7 +270,7 @@ def list_recommendations(
     session: Session, actor: Actor, params: RecommendationListParams
 ) -> RecommendationPage:
     # One validation of the whole page (nested dicts included): what building each model costs.
-    return RecommendationPage.model_validate(_page(session, actor, params))
+    return RecommendationPage.model_validate(page_values(session, actor, params))
 
 
 def list_json(session: Session, actor: Actor, params: RecommendationListParams) -> bytes:
@@ -278,7 +278,7 @@ def list_json(session: Session, actor: Actor, params: RecommendationListParams) 
     same list, so the page depends on its parameters and the data only. Written from the plain
     values, which ``_fields`` builds as the model holds them, without validating them again
     (a third of a page's time; tests/recommendations/test_list_json.py holds the two equal)."""
-    return kept.page_json(session, "staff list", params, lambda: to_json(_page(session, actor, params)))
+    return kept.page_json(session, "staff list", params, lambda: to_json(page_values(session, actor, params)))
 
 
 def recommendation_etag(local: LocalValues | None, content_hash: str, withdrawn: bool) -> str:
