@@ -277,7 +277,7 @@ def list_json(session: Session, actor: Actor, params: RecommendationListParams) 
     """The staff page as the JSON sent, kept per data version (``kept.pages``): staff all see the
     same list, so the page depends on its parameters and the data only. Written from the plain
     values, which ``_fields`` builds as the model holds them, without validating them again
-    (a third of a page's time; tests/recommendations/test_list_json.py holds the two equal)."""
+    (a sixth of a page's time; tests/recommendations/test_list_json.py holds the two equal)."""
     return kept.page_json(session, "staff list", params, lambda: to_json(page_values(session, actor, params)))
 
 
