@@ -136,8 +136,9 @@ def test_typed_texts_take_the_direction_of_their_own_script(portal: TestClient, 
     for path in (f"/actions/{seeded.action_id}", f"/recommendations/{seeded.education_id}"):
         assert '<div class="narrative" dir="auto">' in portal.get(path).text, path
     action_page = portal.get(f"/actions/{seeded.action_id}").text
-    assert '<p class="description" dir="auto">Schools in the highlands.</p>' in action_page
-    assert '<p dir="auto">Access to school.</p>' in portal.get(f"/clusters/{seeded.cluster_id}").text
+    assert '<div class="description" dir="auto"><p>Schools in the highlands.</p></div>' in action_page
+    cluster_page = portal.get(f"/clusters/{seeded.cluster_id}").text
+    assert '<div class="description" dir="auto"><p>Access to school.</p></div>' in cluster_page
     assert '<p dir="auto">Schools in the highlands.</p>' in portal.get("/actions").text
     # The titles and names typed beside them too: an action's or a cluster's heading, an indicator's.
     action, cluster = f"/actions/{seeded.action_id}", f"/clusters/{seeded.cluster_id}"
@@ -394,3 +395,20 @@ def test_the_entity_chosen_stays_chosen_when_it_has_no_published_action(
     padded = portal.get("/actions", params={"entity": f"0{ministry.id}"}).text
     assert "Actions found: 1" in padded
     assert f'<option value="{ministry.id}" selected>Ministry of Education</option>' in padded
+
+
+def test_a_description_keeps_its_paragraphs_and_lines(db: Connection, make_app: MakeApp) -> None:
+    """A coordinator's action or cluster description of several paragraphs and lines (a list of
+    steps) was one run-on paragraph on the public pages, while the staff pages showed it as typed."""
+    written = "Step one.\r\nStep two.\r\n\r\nThen the <b>review</b>."
+    with building(db) as build:
+        action = build.action("Train judges", status="planned", description=written, published=True)
+        cluster = build.cluster("Justice reform", description=written, published=True)
+    portal = TestClient(make_app())
+    shown = "<p>Step one.<br>Step two.</p><p>Then the &lt;b&gt;review&lt;/b&gt;.</p>"
+    for path, opening in (
+        (f"/actions/{action.id}", '<div class="description" dir="auto">'),
+        (f"/clusters/{cluster.id}", '<div class="description" dir="auto">'),
+    ):
+        page = re.sub(r">\s+<", "><", portal.get(path).text)
+        assert opening + shown + "</div>" in page, path
