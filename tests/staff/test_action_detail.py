@@ -62,7 +62,7 @@ def test_the_page_shows_the_action_its_indicators_progress_and_links(
     page = staff_login("coordinator").get(f"/staff/actions/{world.judges}")
     assert page.status_code == 200
     html = page.text
-    assert "<h1>Train judges</h1>" in html
+    assert '<h1 dir="auto">Train judges</h1>' in html
     assert "PEN\xa025,000.50" in html and "National budget" in html and "overdue" in html
     assert f'href="/staff/indicators/{world.indicator}">Judges trained</a>' in html
     assert "persons" in html and ">300<" in html and "120" in html
@@ -91,7 +91,7 @@ def test_a_focal_point_of_another_entity_reads_without_forms(
     staff_login: StaffLogin, world: ActionWorld
 ) -> None:
     html = staff_login("focal_point", entity_id=world.education).get(f"/staff/actions/{world.judges}").text
-    assert "<h1>Train judges</h1>" in html and "Judges trained" in html
+    assert '<h1 dir="auto">Train judges</h1>' in html and "Judges trained" in html
     assert "/indicators/new" not in html and "/progress/new" not in html
     assert f'action="/staff/actions/{world.judges}' not in html and 'name="etag"' not in html
     # Nor the action's progress updates, which they may not open (403): no dates, states or authors.
@@ -371,3 +371,25 @@ def test_recommendation_and_cluster_pages_list_their_actions(
     assert (
         f'<a href="/staff/actions/{world.judges}">Train judges</a>' in rec and "/staff/actions/new" not in rec
     )
+
+
+def test_typed_names_take_the_direction_of_their_own_script(
+    world: ActionWorld, staff_login: StaffLogin
+) -> None:
+    """An action, cluster or indicator named in Arabic was typed in a box laid out left to right and
+    headed its page left to right (its full stop at the wrong end); the portal and the staff's
+    narratives and descriptions took the text's own direction already (``dir="auto"``)."""
+    staff = staff_login("coordinator")
+    for path, box in (
+        (f"/staff/actions/{world.judges}", "title"),
+        (f"/staff/clusters/{world.cluster}", "name"),
+        (f"/staff/indicators/{world.indicator}", "name"),
+    ):
+        page = staff.get(path).text
+        assert re.search(r"<h1 dir=\"auto\">", page), path
+        assert re.search(rf'<input id="field-{box}" name="{box}" type="text"[^>]* dir="auto">', page), path
+    new = staff.get("/staff/actions/new").text
+    assert re.search(r'<input id="field-title" name="title" type="text"[^>]* dir="auto">', new)
+    # Boxes of a fixed form keep theirs: a date, a number, an e-mail address.
+    due = re.search(r'<input id="field-due_date" name="due_date" type="date"[^>]*>', new)
+    assert due and "dir=" not in due.group(0)

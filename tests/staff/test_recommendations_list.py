@@ -58,7 +58,7 @@ def test_the_label_fields_suggest_the_labels_in_the_data(staff_login: StaffLogin
     each label field offers the labels some current recommendation has, as the browser's suggestions."""
     html = staff_login("focal_point").get(URL).text
     theme = html.split('id="field-theme"', 1)[1].split("</div>", 1)[0]
-    assert 'list="suggest-theme">' in theme
+    assert 'list="suggest-theme"' in theme
     options = '<option value="Education"></option><option value="Water"></option>'
     assert f'<datalist id="suggest-theme">{options}' in theme
     assert '<datalist id="suggest-region"></datalist>' not in html  # no empty list where the data has none
