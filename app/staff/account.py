@@ -25,7 +25,14 @@ def _form(
     request: Request, staff: SignedIn, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> HTMLResponse:
     page = StaffPage.of(request, "account", staff)
-    return render(request, page, "account.html", {"values": values, "errors": errors}, status)
+    context = {"values": values, "errors": errors, "sends_mail": sends_mail(request)}
+    return render(request, page, "account.html", context, status)
+
+
+def sends_mail(request: Request) -> bool:
+    """Whether this server sends the digests at all: without a mail server (NRTD_SMTP_HOST empty) they
+    are built into the outbox and never sent (app.notify.service), so no page may promise an e-mail."""
+    return bool(request.app.state.settings.smtp_host)
 
 
 @router.get("/account", response_class=HTMLResponse)

@@ -118,6 +118,7 @@ def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSetti
             "work": work,
             "reminders": reminders,
             "digest": user.digest if user else None,  # "never": the list comes by no e-mail
+            "sends_mail": bool(settings.smtp_host),  # nor does it from a server without a mail server
             "statuses": statuses(page),
             "run_labels": run_labels(page.gettext),
         },

@@ -6,7 +6,8 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from app.models import User
-from tests.staff.conftest import StaffLogin
+from tests.conftest import MakeApp
+from tests.staff.conftest import StaffLogin, _signer
 
 ROUTES = """
 GET    /staff/account     200 200 200 200 303
@@ -48,3 +49,14 @@ def test_the_page_says_what_each_role_s_digest_holds(staff_login: StaffLogin) ->
     assert "waiting for your approval" in coordinator and "an import changed" in coordinator
     reader = staff_login("reader").get("/staff/account").text
     assert "A reader receives no digest" in reader and "comes by e-mail" not in reader
+
+
+def test_a_server_that_sends_no_e_mail_says_so(make_app: MakeApp, db: Connection) -> None:
+    """With no mail server set (NRTD_SMTP_HOST empty: digests are built, never sent) the page said a
+    digest "comes by e-mail" and offered "Every day": a coordinator chose it and waited for mail that
+    could not come. The page now says this server sends none yet; the choices are kept for when it does."""
+    without = _signer(make_app, db)("coordinator").get("/staff/account").text
+    assert "This server sends no e-mail yet" in without
+    assert '<select id="field-digest"' in without  # still chosen, for when it sends
+    with_mail = _signer(lambda: make_app(smtp_host="mail.example.org"), db)("coordinator")
+    assert "This server sends no e-mail yet" not in with_mail.get("/staff/account").text

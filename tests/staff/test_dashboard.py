@@ -10,8 +10,8 @@ from sqlalchemy import Connection, Engine, select, update
 
 from app.models import Action, User
 from tests.builder import building
-from tests.conftest import ModuleWorld
-from tests.staff.conftest import StaffLogin
+from tests.conftest import MakeApp, ModuleWorld
+from tests.staff.conftest import StaffLogin, _signer
 from tests.staff.review_world import ReviewWorld, build
 
 
@@ -217,3 +217,14 @@ def test_the_reminders_do_not_say_they_come_by_e_mail_to_who_chose_never(
     assert "The same list comes by e-mail" not in reminders
     assert "This list does not come by e-mail: you chose never." in reminders
     assert 'href="/staff/account"' in reminders
+
+
+def test_the_reminders_do_not_say_they_come_by_e_mail_from_a_server_that_sends_none(
+    world: ReviewWorld, make_app: MakeApp, db: Connection
+) -> None:
+    """No mail server set (NRTD_SMTP_HOST empty): "The same list comes by e-mail" was untrue."""
+    reminders = section(_signer(make_app, db)("coordinator").get("/staff/").text, "reminders-title")
+    assert "The same list comes by e-mail" not in reminders
+    assert "This list does not come by e-mail: this server sends no e-mail yet." in reminders
+    with_mail = _signer(lambda: make_app(smtp_host="mail.example.org"), db)("coordinator")
+    assert "The same list comes by e-mail" in section(with_mail.get("/staff/").text, "reminders-title")
