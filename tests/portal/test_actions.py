@@ -412,3 +412,21 @@ def test_a_description_keeps_its_paragraphs_and_lines(db: Connection, make_app: 
     ):
         page = re.sub(r">\s+<", "><", portal.get(path).text)
         assert opening + shown + "</div>" in page, path
+
+
+def test_files_of_one_name_are_told_apart(db: Connection, make_app: MakeApp) -> None:
+    """A focal point attached two reports both named report.pdf (two regions' copies): the public read
+    two links alike, "report.pdf (PDF, 1 KB)", and could not tell which was which. Each one of a name
+    that repeats now says which file of the update it is; a name alone keeps its plain link."""
+    with building(db) as build:
+        action = build.action("Train judges", status="planned", published=True)
+        update = build.progress(action.id, "published", "Two regions.")
+        first = build.evidence(update.id, "report.pdf", "application/pdf", 900)
+        build.evidence(update.id, "photo.jpg", "image/jpeg", 900)
+        third = build.evidence(update.id, "report.pdf", "application/pdf", 900)
+    page = TestClient(make_app()).get(f"/actions/{action.id}").text
+    for row, number in ((first, 1), (third, 3)):
+        assert re.search(
+            rf'<a href="/api/v1/public/evidence/{row.id}"[^>]*>report.pdf \(file {number} of 3\)</a>', page
+        ), number
+    assert re.search(r"download>photo.jpg</a>", page)
