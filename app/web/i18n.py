@@ -301,6 +301,13 @@ def colon(lang: str) -> str:
     return separator.split("\x00", 1)[-1].rstrip()
 
 
+def semicolon(lang: str) -> str:
+    """What stands between the items of a list of clauses, the catalogue's way ("%(filters)s;
+    %(filter)s"): "; " in English and Spanish, " ; " in French (a space before it)."""
+    separator = translations(lang).gettext("%(filters)s; %(filter)s") % {"filters": "\x00", "filter": "\x00"}
+    return separator.split("\x00")[1]
+
+
 @cache
 def environment(templates: Path, lang: str) -> Environment:
     env = Environment(
@@ -321,6 +328,7 @@ def environment(templates: Path, lang: str) -> Environment:
     env.filters["or_dash"] = or_dash  # "{{ value|or_dash }}"; "{{ none|or_dash }}" in an else branch
     env.globals["time_zone"] = lambda: instance_zone().key  # NRTD_TIME_ZONE, the times' zone
     env.globals["colon"] = colon(lang)  # "{{ label }}{{ colon }} {{ value }}"
+    env.globals["semicolon"] = semicolon(lang)  # "{{ reasons|join(semicolon) }}"
     gettext_ = translations(lang).gettext
     env.globals["record_name"] = lambda symbol, record_id: record_name(symbol, record_id, gettext_)
     return env

@@ -183,3 +183,14 @@ def test_the_review_links_the_actions_preview(world: World, staff_login: StaffLo
     link = f'href="/staff/actions/{world.action}/preview"'
     assert link in coordinator.get(f"/staff/progress/{world.first}").text
     assert link in coordinator.get(f"/staff/progress/{world.approved}").text
+
+
+def test_the_reasons_are_listed_the_page_language_s_way(world: World, staff_login: StaffLogin) -> None:
+    """The reasons a thing is hidden were joined by "; " in every language: a French page read "en
+    attente d'approbation; son action", where French sets a space before the semicolon, as the
+    catalogue does everywhere else ("%(filters)s ; %(filter)s")."""
+    coordinator = staff_login("coordinator")
+    french = coordinator.get(f"/staff/progress/{world.first}?lang=fr").text
+    assert "Non visible du public</strong> : en attente d\u2019approbation ; son action" in french
+    english = coordinator.get(f"/staff/progress/{world.first}?lang=en").text
+    assert "Not shown to the public</strong>: it is not approved; its action" in english
