@@ -4,6 +4,7 @@ own entity's work only; dates in the page's language."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import Connection, Engine, select, update
@@ -228,3 +229,25 @@ def test_the_reminders_do_not_say_they_come_by_e_mail_from_a_server_that_sends_n
     assert "This list does not come by e-mail: this server sends no e-mail yet." in reminders
     with_mail = _signer(lambda: make_app(smtp_host="mail.example.org"), db)("coordinator")
     assert "The same list comes by e-mail" in section(with_mail.get("/staff/").text, "reminders-title")
+
+
+@pytest.mark.parametrize("role", ["coordinator", "focal_point"])
+def test_more_overdue_actions_than_shown_lead_to_all_of_them(
+    world: ReviewWorld, staff_login: StaffLogin, db: Connection, role: str
+) -> None:
+    """ "5 of 130 shown" stood under the overdue actions with no way from there to the other 125 (the
+    card's "See the list" leads to these five): the section now links to the actions list of them."""
+    with building(db) as b:
+        for number in range(5):
+            b.action(f"Late task {number}", lead_entity_id=world.justice, due_date=date(2022, 1, 1 + number))
+    staff = staff_login(role, entity_id=world.justice if role == "focal_point" else None)
+    overdue = section(staff.get("/staff/").text, "overdue")
+    assert "5 of " in overdue
+    link = re.search(r'<a href="([^"]+)">All the overdue actions</a>', overdue)
+    assert link and link.group(1) == "/staff/actions?overdue=true"
+    listed = staff.get(link.group(1)).text
+    assert all(f"Late task {number}" in listed for number in range(5))
+    # No link where every overdue action is already shown.
+    assert "All the overdue actions" not in section(
+        staff_login("focal_point", entity_id=world.health).get("/staff/").text, "overdue"
+    )
