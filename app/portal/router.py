@@ -101,6 +101,9 @@ def search_page(
     sdg: Several = None,
     status: Several = None,
     cycle: Several = None,
+    family: Several = None,
+    position: Several = None,
+    affected_person: Several = None,
     cluster: str | None = None,
     sort: str | None = None,
     cursor: str | None = None,
@@ -110,7 +113,17 @@ def search_page(
 ) -> Response:
     page = PageContext.of(request, "search")
     filters = views.SearchFilters.parse(
-        q=q, mechanism=mechanism, theme=theme, sdg=sdg, status=status, cycle=cycle, cluster=cluster, sort=sort
+        q=q,
+        mechanism=mechanism,
+        theme=theme,
+        sdg=sdg,
+        status=status,
+        cycle=cycle,
+        family=family,
+        position=position,
+        affected_person=affected_person,
+        cluster=cluster,
+        sort=sort,
     )
     # The words, the cluster and the order take one value.
     repeated = _given_twice(request, page, ("q", "cluster", "sort"))

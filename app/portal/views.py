@@ -67,7 +67,7 @@ REPORT = "/api/v1/public/reports/implementation"
 BarLabel = Callable[[CountBucket], str | tuple[str, str | None]]
 
 # The filters the form takes several values of (checkboxes: any of them matches, as in the API).
-SEVERAL = ("mechanism", "theme", "sdg", "status", "cycle")
+SEVERAL = ("mechanism", "theme", "sdg", "status", "cycle", "family", "position", "affected_person")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,9 @@ class SearchFilters:
     sdg: tuple[str, ...] = ()
     status: tuple[str, ...] = ()
     cycle: tuple[str, ...] = ()
+    family: tuple[str, ...] = ()
+    position: tuple[str, ...] = ()
+    affected_person: tuple[str, ...] = ()
     cluster: str | None = None
     sort: str | None = None
 
@@ -134,6 +137,12 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
     themes = sorted(
         term_labels_in_use(session, "themes"), key=lambda label: alphabetical(theme_names.get(label) or label)
     )
+    person_names = term_names(session, lang).get("affected_person", {})
+    persons = sorted(
+        term_labels_in_use(session, "affected-persons"),
+        key=lambda label: alphabetical(person_names.get(label) or label),
+    )
+    person_counts = by_value(counts.affected_person)
     clusters = public_clusters.cluster_choices(session)
     goals = sdg_titles(lang)
     return {
@@ -151,6 +160,11 @@ def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> 
         "status_counts": by_value(counts.status),
         "cycles": UPR_CYCLES,
         "cycle_counts": by_value(counts.cycle),
+        # Every family and position is a bucket of the facets, with its label in the reader's language.
+        "families": counts.family,
+        "positions": counts.position,
+        "affected_persons": [{"label": label, "count": person_counts.get(label, 0)} for label in persons],
+        "affected_person_names": person_names,
         "sorts": SORTS,
         "clusters": _cluster_groups(clusters),
         # The chosen cluster's name by its number; one missing here names no published cluster.

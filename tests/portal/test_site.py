@@ -295,3 +295,39 @@ def test_a_printed_action_list_names_its_words_and_filters(portal: TestClient, s
         "Words in the title: schools · Action status: In progress · Responsible entity: Ministry"
     )
     assert "search-summary" not in portal.get("/actions").text
+
+
+def test_the_family_position_and_affected_persons_filters_are_searched_with_their_counts(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """The public API and its facets take `family`, `position` and `affected_person`, but the portal
+    dropped them: /?position=supported listed every recommendation, and /?position=maybe (a 422 from
+    the API) did too. The form offers them as it offers the other filters, with their live counts."""
+    supported = unescape(portal.get("/", params={"position": "supported"}).text)
+    assert "1 recommendation found" in supported
+    assert (
+        'name="position" value="supported" checked> <span>Supported</span> <span class="count">(1)</span>'
+        in (supported)
+    )
+    # Each dimension leaves out its own filter: "No position" still shows the CRC recommendation.
+    none = next(line for line in supported.splitlines() if 'name="position" value="none"' in line)
+    assert "checked" not in none and '<span class="count">(0)</span>' not in none
+    assert (
+        'name="family" value="upr"> <span>Universal Periodic Review</span> <span class="count">(1)</span>'
+        in (supported)
+    )
+    families = [("family", "upr"), ("family", "treaty-body")]
+    total = portal.get("/api/v1/public/recommendations", params=families).json()["total"]
+    assert total > 1 and f"{total} recommendations found" in unescape(portal.get("/", params=families).text)
+    girls = unescape(portal.get("/", params={"affected_person": "Girls"}).text)
+    assert "1 recommendation found" in girls
+    assert (
+        'name="affected_person" value="Girls" checked> <span>Girls</span> <span class="count">(1)</span>'
+        in girls
+    )
+    refused = portal.get("/", params={"position": "maybe"})
+    assert refused.status_code == 422
+    assert '<a href="#position">' in unescape(refused.text)
+    french = unescape(portal.get("/", params={"position": "supported", "lang": "fr"}).text)
+    assert "Acceptée" in french
+    check_html(supported)
