@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from app.recommendations.schemas import DEFAULT_PAGE_SIZE, RecommendationFilter
 from app.recommendations.write_schemas import BulkSet
@@ -20,6 +21,24 @@ FILTERS = tuple(RecommendationFilter.model_fields)
 # The filters the form lets one choose several values of (checkboxes, codes separated by commas); the
 # API takes several values of more of them, which the form sends one at a time.
 REPEATED = frozenset({"mechanism", "priority", "status"})
+# The other filters the API takes several values of. A label, goal or cycle field holds them separated by
+# ";" (labels hold commas: "Economic, social & cultural rights"), as a link giving the filter twice
+# (?theme=Water&theme=Education) shows them; a list of choices keeps each of them chosen.
+SEVERAL_TYPED = frozenset(
+    {
+        "theme",
+        "affected_person",
+        "country",
+        "region",
+        "recommending_state",
+        "recommending_region",
+        "issue",
+        "sdg",
+        "cycle",
+    }
+)
+SEVERAL_CHOSEN = frozenset({"family", "type", "position", "source"})
+_LABEL_SEPARATOR = re.compile(r"\s*;\s*")
 PAGE_SIZES = (25, 50, 100, 200)
 MAX_PREVIOUS = 50
 FIRST_PAGE = "-"
@@ -36,7 +55,12 @@ def typed_filters(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             continue
         if key in REPEATED:
             typed.setdefault(key, []).append(value)
-        else:
+        elif key in SEVERAL_TYPED and typed.get(key, "").strip() and value.strip():
+            typed[key] = f"{typed[key]}; {value}"
+        elif key in SEVERAL_CHOSEN and key in typed:
+            before = typed[key] if isinstance(typed[key], list) else [typed[key]]
+            typed[key] = [*before, value]
+        elif not (key in SEVERAL_TYPED and key in typed and not value.strip()):
             typed[key] = value
     return typed
 
@@ -51,13 +75,28 @@ def filter_values(typed: dict[str, Any]) -> dict[str, Any]:
             codes = [code for text in value for code in _SEPARATORS.split(text) if code]
             if codes:
                 values[name] = codes
-        elif name in REPEATED:
+        elif name in REPEATED or (name in SEVERAL_CHOSEN and isinstance(value, list)):
             chosen = [item for item in value if item.strip()]
             if chosen:
                 values[name] = chosen
+        elif name in SEVERAL_TYPED and ";" in value:
+            several = [item for item in _LABEL_SEPARATOR.split(value.strip()) if item]
+            if several:
+                values[name] = several
         elif isinstance(value, str) and value.strip():
             values[name] = value.strip()
     return values
+
+
+def reports_query(typed: dict[str, Any]) -> str:
+    """The filters as the reports and exports of the list take them: each value of a filter given
+    on its own ("Water; Education" typed in one box is theme=Water&theme=Education)."""
+    items = [
+        (name, str(item))
+        for name, value in filter_values(typed).items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return "?" + urlencode(items) if items else ""
 
 
 def shown_mechanisms(typed: dict[str, Any]) -> str:

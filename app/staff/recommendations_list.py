@@ -227,10 +227,7 @@ def _list_page(
         "first_url": page.with_query(cursor=None, prev=None) if pages.cursor else None,
         "action_url": page.with_query(),
         # The reports and exports of what this list shows (staff only, like the report API).
-        "reports_url": None
-        if reader
-        else "/staff/reports"
-        + page.with_query(cursor=None, prev=None, limit=None, lang=None, sort=None).removeprefix(page.path),
+        "reports_url": None if reader else "/staff/reports" + filters.reports_query(typed),
         "bulk": typed_bulk or {},
         # The most "all that match" may change, said beside the choice (the rule is the service's).
         "bulk_most": bulk.most_matches(),
