@@ -232,8 +232,12 @@ def unlink(session: Session, actor: Actor, recommendation_id: int, other_id: int
 
 
 def link(session: Session, actor: Actor, recommendation_id: int, other_id: int) -> SourceList:
-    """Link ``other_id`` to ``recommendation_id`` by hand: ``other_id`` is listed under it from now on."""
+    """Link ``other_id`` to ``recommendation_id`` by hand: ``other_id`` is listed under it from now on,
+    unless ``other_id`` is the UHRI record of the pair, which always leads: then ``recommendation_id``
+    is listed under it (a copy never hides its UHRI record from the lists)."""
     leader, member = _pair(session, recommendation_id, other_id)
+    if member.source == "uhri" and leader.source != "uhri":
+        leader, member = member, leader
     _check_same_recommendation(session, leader, member)
     if session.scalar(
         select(SourceLink.id).where(SourceLink.state == "linked", SourceLink.member_id == leader.id)

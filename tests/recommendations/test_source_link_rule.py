@@ -123,3 +123,24 @@ def test_links_by_hand_and_refusals(client: TestClient, engine: Engine, settings
     with engine.begin() as conn:
         assert not link_duplicates(conn, actor="test").changed
     assert client.get(LIST).json()["total"] == len(_source_ids(engine, "upr-info"))
+
+
+def test_a_uhri_record_linked_by_hand_under_a_copy_still_leads(client: TestClient, engine: Engine) -> None:
+    """Linking a UHRI record "under" a manual copy (POST /{copy}/sources/{uhri}/link, as from the copy's
+    page) made the copy lead: the UHRI record left every list, its work moved to the copy, and the
+    public API named the copy as its leading record. The UHRI record leads whichever way the pair is
+    given: the copy is linked under it."""
+    import_records(engine, [record("uhri-crc", "Adopt a law on child labour", countries=["Peru"])])
+    import_records(
+        engine,
+        [record("manual-crc", "Protect children from hazardous work", source="manual", countries=["Peru"])],
+        source="manual",
+    )
+    ids = ids_by_external_id(engine)
+    linked = client.post(f"{LIST}/{ids['manual-crc']}/sources/{ids['uhri-crc']}/link")
+    assert linked.status_code == 200
+    assert [(ref["recommendation_id"], ref["link"]) for ref in linked.json()["items"]] == [
+        (ids["uhri-crc"], "leading"),
+        (ids["manual-crc"], "linked"),
+    ]
+    assert [item["id"] for item in client.get(LIST).json()["items"]] == [ids["uhri-crc"]]

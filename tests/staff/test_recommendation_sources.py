@@ -154,10 +154,15 @@ def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_t
     assert row.one() == ("linked", "manual")
     # The copy cannot lead: its page has no form, and a link to it is refused in the page's language.
     assert "/sources/link" not in staff.get(f"/staff/recommendations/{world.copy}").text
+    # Its UHRI record given from the copy's page leads all the same (the pair stays as it is).
+    kept = staff.post(f"/staff/recommendations/{world.copy}/sources/link", {"other_id": str(world.leader)})
+    assert kept.status_code == 303
+    pair = select(SourceLink.leader_id, SourceLink.state).where(SourceLink.member_id == world.copy)
+    assert db.execute(pair).one() == (world.leader, "linked")
     french = staff.post(
-        f"/staff/recommendations/{world.copy}/sources/link?lang=fr", {"other_id": str(world.leader)}
+        f"/staff/recommendations/{world.copy}/sources/link?lang=fr", {"other_id": str(world.copy)}
     )
-    assert french.status_code == 422 and "est elle-même associée à une autre" in french.text
+    assert french.status_code == 422 and "la même recommandation" in french.text
 
 
 def test_a_record_of_another_mechanism_is_not_linked(
