@@ -51,14 +51,15 @@ def link_source(request: Request, db: DbSession, staff: ManagerSession, recommen
     try:
         number = _("the number of a recommendation, as its page shows it under Sources (#123)")
         other_id = _other_id(typed, number)
-        sources.link(db, staff.actor, recommendation_id, other_id)
+        linked = sources.link(db, staff.actor, recommendation_id, other_id)
     except DomainError as exc:
         if exc.status not in (404, 409, 422) or not any(e.get("field") == "other_id" for e in exc.errors):
             raise
         errors = refused(db, exc)
         kept = {"other_id": typed if isinstance(typed, str) else ""}
         return staff_page(request, db, staff, recommendation_id, errors=errors, status=422, source_typed=kept)
-    return redirect(f"{detail_url(recommendation_id)}?done=source-linked#sources", request)
+    # The page of the record the pair is listed under (a UHRI record typed on its copy's page leads).
+    return redirect(f"{detail_url(linked.recommendation_id)}?done=source-linked#sources", request)
 
 
 @router.post("/recommendations/{recommendation_id}/sources/unlink")

@@ -156,7 +156,10 @@ def test_a_coordinator_links_a_copy_by_its_number_and_a_refusal_keeps_what_was_t
     assert "/sources/link" not in staff.get(f"/staff/recommendations/{world.copy}").text
     # Its UHRI record given from the copy's page leads all the same (the pair stays as it is).
     kept = staff.post(f"/staff/recommendations/{world.copy}/sources/link", {"other_id": str(world.leader)})
-    assert kept.status_code == 303
+    assert kept.status_code == 303  # shown on the record's page, which lists the copy under it
+    assert kept.headers["location"].endswith(
+        f"/staff/recommendations/{world.leader}?done=source-linked#sources"
+    )
     pair = select(SourceLink.leader_id, SourceLink.state).where(SourceLink.member_id == world.copy)
     assert db.execute(pair).one() == (world.leader, "linked")
     french = staff.post(
