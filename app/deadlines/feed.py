@@ -27,7 +27,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.time_zone import instance_zone, local_today
 from app.deadlines.labels import KIND_LABELS, titled
 from app.deadlines.schemas import CalendarTokenStatus, DeadlineListParams
-from app.deadlines.service import Audience, deadlines, uid
+from app.deadlines.service import PUBLIC, Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
 from app.models import AuthToken, User
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
@@ -153,12 +153,13 @@ def _event(
     stamp: datetime,
     today: date,
     internal: bool,
-    lang: str,
+    link: str | None,
     gettext: Callable[[str], str],
 ) -> Event:
     """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
-    title alone); a reader's (``internal`` false) has no workspace link and no state, like the public
-    portal's.
+    title alone); a reader's (``internal`` false) has no state, like the public portal's. ``link``: its
+    page in the feed's language (a staff feed's: its workspace page; the public feed's: its portal
+    page), or None.
 
     A cancelled one (its action was cancelled: public, as the action's status is) says so three ways,
     since clients heed different ones: ``STATUS:CANCELLED`` (RFC 5545: a client may strike it through
@@ -187,7 +188,6 @@ def _event(
         return gettext("%(name)s: %(value)s") % {"name": gettext(name), "value": value}
 
     lines = [line(_("Kind"), gettext(KIND_LABELS.get(item.kind, item.kind)))]
-    link = site + _in_language(item.link, lang) if internal and item.link else None
     if link:
         event.add("url", link)
     if internal:
@@ -204,19 +204,14 @@ def _event(
     return event
 
 
-def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
-    """The owner's calendar: what the API lists for them, from a year back on; its links and its
-    events' UIDs start with the site's address (``Settings.site_address``), so that an event keeps
-    its UID whichever address the client subscribed at."""
-    gettext = translations(owner.language).gettext
-    today = local_today()
-    params = DeadlineListParams(from_date=today - PAST)
+def _calendar(name: str) -> Calendar:
+    """An empty calendar named ``name``, with the instance's time zone."""
     calendar = Calendar()
     calendar.add("prodid", "-//NRTD//Recommendation tracker deadlines//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", gettext(_("Reporting and follow-up deadlines")))
+    calendar.add("x-wr-calname", name)
     # How often a client should poll (RFC 7986 and the Outlook/Google spelling).
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
@@ -226,9 +221,36 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     zone = instance_zone().key
     calendar.add("x-wr-timezone", zone)
     calendar.add_component(Timezone.from_tzid(zone))
+    return calendar
+
+
+def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
+    """The owner's calendar: what the API lists for them, from a year back on; its links and its
+    events' UIDs start with the site's address (``Settings.site_address``), so that an event keeps
+    its UID whichever address the client subscribed at."""
+    gettext = translations(owner.language).gettext
+    today = local_today()
+    params = DeadlineListParams(from_date=today - PAST)
+    calendar = _calendar(gettext(_("Reporting and follow-up deadlines")))
     stamp = datetime.now(UTC).replace(microsecond=0)
     audience = Audience.of(owner.actor)
     internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
-        calendar.add_component(_event(item, site, stamp, today, internal, owner.language, gettext))
+        link = site + _in_language(item.link, owner.language) if internal and item.link else None
+        calendar.add_component(_event(item, site, stamp, today, internal, link, gettext))
+    return bytes(calendar.to_ical())
+
+
+def public_feed(session: Session, lang: str, site: str) -> bytes:
+    """The published deadlines, from a year back on, as anyone may subscribe to them (civil society,
+    with no account): a reader's feed in ``lang``, each event linked to its portal page when it has
+    one. Its stamp is the hour's, so that the same calendar has the same ETag for an hour."""
+    gettext = translations(lang).gettext
+    today = local_today()
+    params = DeadlineListParams(from_date=today - PAST)
+    calendar = _calendar(gettext(_("Reporting and follow-up deadlines")))
+    stamp = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    for item in deadlines(session, PUBLIC, params, today):
+        link = site + _in_language(item.public_link, lang) if item.public_link else None
+        calendar.add_component(_event(item, site, stamp, today, False, link, gettext))
     return bytes(calendar.to_ical())

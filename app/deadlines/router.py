@@ -28,7 +28,8 @@ from app.deadlines.schemas import (
     EnteredDeadlineOut,
 )
 from app.idempotency.header import CREATED, Idempotent
-from app.public.docs import CACHED_RESPONSES
+from app.public.docs import CACHE_HEADERS, CACHED_RESPONSES
+from app.web.i18n import DEFAULT_LANGUAGE, asked_language
 
 router = APIRouter(tags=["calendar"])
 public_router = APIRouter(prefix="/public", tags=["public"])
@@ -194,3 +195,33 @@ def public_list_deadlines(
 ) -> Response:
     body = public.list_published(db, params).model_dump_json().encode()
     return cached_response(request, body, "application/json")
+
+
+@public_router.get(
+    "/calendar.ics",
+    response_class=Response,
+    summary="Published deadlines as an iCalendar feed anyone may subscribe to (Outlook, Google, Apple)",
+    description="The deadlines the coordinators published, from a year back on, as all-day events: what "
+    "`/public/deadlines` lists, each event linked to its portal page when it has one. Its words (the "
+    "calendar's name, each event's kind) are in `lang` (en, fr or es; another gives English): a calendar "
+    "program fetches it without its reader's language.",
+    responses={
+        200: {
+            "description": "An iCalendar file",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+            "headers": CACHE_HEADERS,
+        },
+        304: CACHED_RESPONSES[304],
+    },
+)
+def public_calendar_feed(
+    request: Request,
+    db: DbSession,
+    site: SiteAddress,
+    caller: PublicCaller,
+    lang: Annotated[str | None, Query(max_length=16, description="en, fr or es")] = None,
+) -> Response:
+    language = asked_language(lang) or DEFAULT_LANGUAGE
+    body = feed.public_feed(db, language, site)
+    headers = {"Content-Disposition": 'inline; filename="deadlines.ics"', "Content-Language": language}
+    return cached_response(request, body, _ICALENDAR, headers=headers)

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from app.auth.deps import PublicCaller
-from app.core.deps import DbSession, RowId
+from app.core.deps import DbSession, RowId, SiteAddress
 from app.core.errors import DomainError, InvalidInput
 from app.exports.freshness import data_dates
 from app.portal import action_views, views
@@ -224,6 +224,7 @@ def calendar_page(
     request: Request,
     db: DbSession,
     caller: PublicCaller,
+    site: SiteAddress,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     back: Several = None,
     page_number: PageNumber = None,
@@ -231,7 +232,7 @@ def calendar_page(
 ) -> Response:
     page = PageContext.of(request, "calendar")
     paging = Paging.of(cursor, back, page_number)
-    return render(request, page, "calendar.html", views.calendar(db, page, paging))
+    return render(request, page, "calendar.html", views.calendar(db, page, paging, site))
 
 
 @router.get("/stats", response_class=HTMLResponse)

@@ -257,9 +257,10 @@ def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, A
     return {"clusters": listed.items, **paging.links(page, "/clusters", {}, listed.next_cursor)}
 
 
-def calendar(session: Session, page: PageContext, paging: Paging) -> dict[str, Any]:
+def calendar(session: Session, page: PageContext, paging: Paging, site: str) -> dict[str, Any]:
     """The published deadlines from this month on, by month, with the links to the earlier and later
-    pages (a tampered cursor: the first page)."""
+    pages (a tampered cursor: the first page), and the address of their iCalendar feed in the page's
+    language (``site``: ``Settings.site_address``; a calendar program needs the whole address)."""
     start = local_today().replace(day=1)
     try:
         params = PublicDeadlineParams(from_date=start, cursor=paging.cursor, limit=CALENDAR_PAGE_SIZE)
@@ -274,7 +275,8 @@ def calendar(session: Session, page: PageContext, paging: Paging) -> dict[str, A
     # A deadline holds its mechanism's code: the page names it, in the reader's language where known.
     names = mechanism_names(session, {item.mechanism for item in listed.items if item.mechanism})
     mechanisms = {code: {"code": code, "name": name} for code, name in names.items()}
-    return {"listed": listed, "months": list(months.items()), "mechanisms": mechanisms, **links}
+    feed = f"{site}/api/v1/public/calendar.ics?lang={page.lang}"
+    return {"listed": listed, "months": list(months.items()), "mechanisms": mechanisms, "feed": feed, **links}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from icalendar import Calendar
 
 from app.portal import views
 from tests.conftest import MakeApp
@@ -186,3 +188,31 @@ def test_the_months_are_named_as_each_language_writes_them(
     for lang in ("fr", "es"):
         for month in headings[lang]:
             assert f" {month[0].lower()}{month[1:]}</caption>" in pages[lang], (lang, month)
+
+
+def test_anyone_may_subscribe_to_the_published_deadlines(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    """Civil society had no calendar to subscribe to: the only feed took a staff account's token. The
+    public feed holds what the public API lists (from a year back), without the staff's state, each
+    event linked to its portal page in the feed's language, cached like the public API."""
+    feed = anonymous_client.get("/api/v1/public/calendar.ics", params={"lang": "fr"})
+    assert feed.status_code == 200, feed.text
+    assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert feed.headers["cache-control"] == "public, max-age=60" and feed.headers["content-language"] == "fr"
+    calendar = Calendar.from_ical(feed.content)
+    assert str(calendar["x-wr-calname"]) == "Échéances de rapport et de suivi"
+    events = {str(event["uid"]).split("@")[0]: event for event in calendar.walk("VEVENT")}
+    listed = anonymous_client.get(URL, params={"from": (world.today - timedelta(days=366)).isoformat()})
+    assert set(events) == {item["uid"] for item in listed.json()["items"]}
+    assert f"custom-{world.justice_custom}" in events  # published, past: a year back is kept
+    action = events[f"action_due-{world.education_action}"]
+    assert str(action["url"]).endswith(f"/actions/{world.education_action}?lang=fr")
+    assert str(action["summary"]) == f"Échéance d\u2019action : {EDUCATION_ACTION}"
+    assert all("État" not in str(event["description"]) for event in events.values())
+    again = anonymous_client.get(
+        "/api/v1/public/calendar.ics", params={"lang": "fr"}, headers={"If-None-Match": feed.headers["etag"]}
+    )
+    assert again.status_code == 304
+    page = anonymous_client.get("/calendar", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
+    assert "http://testserver/api/v1/public/calendar.ics?lang=fr</a>" in page  # to copy into a calendar
