@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
+from app.core.time_zone import local_today
 from app.deadlines import entered
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
 from app.staff import once
@@ -81,6 +82,9 @@ def _form(
         "deadline": deadline,
         "etag": etag,
         "manager": staff.actor.is_manager,
+        # The read-only page says a date past and not met is overdue, as the list, the feed and the
+        # digest that links here do (today where the instance is).
+        "today": local_today(),
         **options(db, page, deadline.entity_id if deadline else None),
     }
     return render(request, page, "calendar/deadline.html", context, status)

@@ -383,3 +383,36 @@ def test_publishing_or_marking_sent_comes_back_to_the_calendar_as_it_was_filtere
         },
     )
     assert answer.headers["location"] == "/staff/calendar?kind=x&done=deadline-unsent"
+
+
+def test_a_focal_point_opening_an_overdue_deadline_reads_that_it_is_overdue(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    """The digest's link "(6 Dec 2026, overdue)" led to a page that said "Not done yet"; and a UPR
+    review's page, where the mid-term report's link leads, gave the review's state alone."""
+    coordinator = staff_login("coordinator")
+    past = world.today - timedelta(days=1)
+    for body in (
+        {"kind": "custom", "title": "Reply on juvenile justice", "due_on": past.isoformat()},
+        {
+            "kind": "upr_review",
+            "title": "Next review",
+            "due_on": (world.today + timedelta(days=300)).isoformat(),
+            "last_review_on": (world.today - timedelta(days=900)).isoformat(),
+            "midterm_on": past.isoformat(),
+        },
+    ):
+        created = coordinator.post("/staff/calendar", {**body, "entity_id": str(world.justice)})
+        assert created.status_code == 303, created.text
+    focal = staff_login("focal_point", entity_id=world.justice)
+    listed = focal.get("/staff/calendar", params={"from": past.isoformat()}).text
+    ids = {
+        title: int(number)
+        for number, title in re.findall(r'href="/staff/calendar/(\d+)">([^<]+)</a>', listed)
+    }
+    overdue = focal.get(f"/staff/calendar/{ids['Reply on juvenile justice']}").text
+    assert re.search(r"<dt>State</dt><dd>[^<]*<strong[^>]*>Overdue</strong>", overdue), overdue
+    cycle = focal.get(f"/staff/calendar/{ids['Next review']}").text
+    midterm = re.search(r"<dt>Mid-term report date</dt><dd>(.*?)</dd>", cycle, re.S)
+    assert midterm and "Overdue" in midterm.group(1)
+    assert re.search(r"<dt>State</dt><dd>Not done yet", cycle)  # the review itself is ahead
