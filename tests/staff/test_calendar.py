@@ -139,6 +139,13 @@ def test_a_reader_cannot_tell_which_published_deadlines_were_met(
     assert "le calendrier publié ne montre aucun état" in french.text
 
 
+def test_a_title_takes_its_own_direction(staff_login: StaffLogin, world: CalendarWorld) -> None:
+    # An Arabic title took the page's direction: its full stop and digits landed at the wrong end.
+    listed = staff_login("coordinator").get("/staff/calendar").text
+    assert f'<th scope="row" dir="auto"><a href="/staff/calendar/{world.review}">{UPR_REVIEW}</a>' in listed
+    assert '<h1 dir="auto">' in staff_login("focal_point").get(f"/staff/calendar/{world.review}").text
+
+
 def test_a_bad_filter_is_named_and_kept(staff_login: StaffLogin, world: CalendarWorld) -> None:
     page = staff_login("coordinator").get("/staff/calendar", params={"from": "2026-13-01", "kind": "nope"})
     assert page.status_code == 422
