@@ -158,8 +158,8 @@ def _event(
 ) -> Event:
     """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
     title alone); a reader's (``internal`` false) has no state, like the public portal's. ``link``: its
-    page in the feed's language (a staff feed's: its workspace page; the public feed's: its portal
-    page), or None.
+    page in the feed's language (a staff feed's: its workspace page; a reader's and the public feed's:
+    its portal page), or None.
 
     A cancelled one (its action was cancelled: public, as the action's status is) says so three ways,
     since clients heed different ones: ``STATUS:CANCELLED`` (RFC 5545: a client may strike it through
@@ -236,7 +236,9 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     audience = Audience.of(owner.actor)
     internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
-        link = site + _in_language(item.link, owner.language) if internal and item.link else None
+        # Staff: its workspace page; a reader, who has the public view: its portal page, if any.
+        page = item.link if internal else item.public_link
+        link = site + _in_language(page, owner.language) if page else None
         calendar.add_component(_event(item, site, stamp, today, internal, link, gettext))
     return bytes(calendar.to_ical())
 

@@ -68,6 +68,11 @@ def test_a_readers_feed_holds_published_deadlines_only(
     assert summaries == {EDUCATION_ACTION, INDICATOR, UPR_REVIEW, JUSTICE_CUSTOM}
     body = anonymous_client.get(path).text
     assert "/staff/" not in body and "State:" not in body  # the public view: no workspace link, no state
+    # A reader clicking an event had nowhere to go: it links the portal page the public calendar links.
+    calendar = Calendar.from_ical(anonymous_client.get(path).content)
+    urls = {str(event["summary"]): str(event.get("url", "")) for event in calendar.walk("VEVENT")}
+    assert urls[f"Action due: {EDUCATION_ACTION}"].endswith(f"/actions/{world.education_action}?lang=en")
+    assert urls[f"UPR review: {UPR_REVIEW}"] == ""  # no portal page
 
 
 def test_the_events_name_their_kind_in_the_owners_language(
