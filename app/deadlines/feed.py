@@ -26,7 +26,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import InvalidInput, NotFound
 from app.core.time_zone import instance_zone, local_today
 from app.deadlines.labels import KIND_LABELS, titled
-from app.deadlines.schemas import CalendarTokenStatus, DeadlineListParams
+from app.deadlines.schemas import CalendarTokenStatus, DeadlineFilters, DeadlineListParams
 from app.deadlines.service import PUBLIC, Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
 from app.models import AuthToken, User
@@ -243,13 +243,17 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def public_feed(session: Session, lang: str, site: str) -> bytes:
-    """The published deadlines, from a year back on, as anyone may subscribe to them (civil society,
-    with no account): a reader's feed in ``lang``, each event linked to its portal page when it has
-    one. Its stamp is the hour's, so that the same calendar has the same ETag for an hour."""
+def public_feed(session: Session, lang: str, site: str, filters: DeadlineFilters) -> bytes:
+    """The published deadlines ``filters`` keep (from a year back on unless ``from`` says otherwise),
+    as anyone may subscribe to them (civil society, with no account): a reader's feed in ``lang``,
+    each event linked to its portal page when it has one. Its stamp is the hour's, so that the same
+    calendar has the same ETag for an hour."""
     gettext = translations(lang).gettext
     today = local_today()
-    params = DeadlineListParams(from_date=today - PAST)
+    shared = filters.model_dump(exclude={"lang"})
+    # A year back unless told: not after a ``to`` given alone, which would be a reversed range.
+    start = shared["from_date"] or min(today - PAST, shared["to_date"] or today)
+    params = DeadlineListParams.model_validate({**shared, "from_date": start})
     calendar = _calendar(gettext(_("Reporting and follow-up deadlines")))
     stamp = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     for item in deadlines(session, PUBLIC, params, today):

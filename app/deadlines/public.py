@@ -26,6 +26,13 @@ class PublicDeadlineParams(DeadlineFilters):
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page")
 
 
+class PublicFeedParams(DeadlineFilters):
+    """The public calendar feed's filters (the shared ones: a subscription to one committee's
+    deadlines) and its language."""
+
+    lang: str | None = Field(None, max_length=16, description="en, fr or es (another gives English)")
+
+
 class PublicDeadline(PublicModel):
     kind: str
     date: dt.date

@@ -201,8 +201,9 @@ def public_list_deadlines(
     "/calendar.ics",
     response_class=Response,
     summary="Published deadlines as an iCalendar feed anyone may subscribe to (Outlook, Google, Apple)",
-    description="The deadlines the coordinators published, from a year back on, as all-day events: what "
-    "`/public/deadlines` lists, each event linked to its portal page when it has one. Its words (the "
+    description="The deadlines the coordinators published, from a year back on (or `from`), as all-day "
+    "events: what `/public/deadlines` lists, with its filters (`mechanism=CRC`: one committee's), each "
+    "event linked to its portal page when it has one. Its words (the "
     "calendar's name, each event's kind) are in `lang` (en, fr or es; another gives English): a calendar "
     "program fetches it without its reader's language.",
     responses={
@@ -219,9 +220,9 @@ def public_calendar_feed(
     db: DbSession,
     site: SiteAddress,
     caller: PublicCaller,
-    lang: Annotated[str | None, Query(max_length=16, description="en, fr or es")] = None,
+    params: Annotated[public.PublicFeedParams, Query()],
 ) -> Response:
-    language = asked_language(lang) or DEFAULT_LANGUAGE
-    body = feed.public_feed(db, language, site)
+    language = asked_language(params.lang) or DEFAULT_LANGUAGE
+    body = feed.public_feed(db, language, site, params)
     headers = {"Content-Disposition": 'inline; filename="deadlines.ics"', "Content-Language": language}
     return cached_response(request, body, _ICALENDAR, headers=headers)

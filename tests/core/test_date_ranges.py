@@ -49,6 +49,7 @@ def test_every_reversed_range_is_a_422_naming_its_end(
     assert {
         "/api/v1/deadlines",
         "/api/v1/public/deadlines",
+        "/api/v1/public/calendar.ics",
         "/api/v1/actions",
         "/api/v1/follow-up",
         "/api/v1/recommendations",
@@ -59,7 +60,7 @@ def test_every_reversed_range_is_a_422_naming_its_end(
         "/api/v1/exports/recommendations.csv",
         "/api/v1/stats",
     } <= paths, paths
-    assert len(routes) == 20, routes
+    assert len(routes) == 21, routes
     for path, start, end in routes:
         first, last = RANGES[(start, end)]
         response = client.get(path, params={start: first, end: last}, headers=admin)
@@ -105,7 +106,7 @@ def test_a_date_filter_is_a_date_written_yyyy_mm_dd_everywhere(
     admin = headers_for("admin")
     parameters = _date_parameters(settings)
     assert ("/api/v1/actions", "due_after") in parameters and ("/api/v1/deadlines", "from") in parameters
-    assert len(parameters) == 38, parameters
+    assert len(parameters) == 40, parameters
     for path, name in parameters:
         for lax in ("0", "0.0", "1700000000", "2026-03-01T00:00:00"):
             response = client.get(path, params={name: lax}, headers=admin)

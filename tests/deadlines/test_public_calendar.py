@@ -216,3 +216,16 @@ def test_anyone_may_subscribe_to_the_published_deadlines(
     assert again.status_code == 304
     page = anonymous_client.get("/calendar", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
     assert "http://testserver/api/v1/public/calendar.ics?lang=fr</a>" in page  # to copy into a calendar
+
+
+def test_the_public_feed_takes_the_public_filters(world: CalendarWorld, anonymous_client: TestClient) -> None:
+    """A children's rights group subscribes to the UPR's deadlines alone; a mistyped code is named."""
+    feed = anonymous_client.get("/api/v1/public/calendar.ics", params={"mechanism": "upr", "lang": "es"})
+    assert feed.status_code == 200, feed.text
+    uids = {str(event["uid"]).split("@")[0] for event in Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert uids == {f"upr_review-{world.review}", f"upr_midterm-{world.review}"}
+    refused = anonymous_client.get("/api/v1/public/calendar.ics", params={"mechanism": "CRX"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "mechanism"
+    # An end alone, before the year back the feed starts at, is no reversed range.
+    old = anonymous_client.get("/api/v1/public/calendar.ics", params={"to": "2000-01-01"})
+    assert old.status_code == 200 and b"BEGIN:VEVENT" not in old.content
