@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import json
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from sqlalchemy import Engine, create_engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.core.migrations import alembic_config
+from app.feed.sdg import sdg_entries
 from app.models import Base, Cluster, DeadlineCompletion, FollowUpReply, Recommendation
 from app.models.base import include_object
 from app.models.local import RecommendationLocal
@@ -289,3 +292,45 @@ def test_upgrading_renames_the_api_keys_one_admin_named_alike(engine: Engine, da
     with engine.connect() as conn:
         names = conn.execute(text("SELECT name FROM api_keys ORDER BY id")).scalars().all()
     assert names == ["dashboard", "dashboard (3)", "dashboard (2)", "dashboard (4)", "dashboard", "dashboard"]
+
+
+def test_upgrading_composes_the_accents_of_the_stored_sdg_titles(engine: Engine, database_url: str) -> None:
+    """0028: the SDG titles the first migration stored from the bundled files had their accents as
+    separate combining characters (NFD): they are stored composed (NFC), as a client types them; a
+    second run changes nothing."""
+    config = alembic_config(database_url)
+    engine.dispose()
+    command.downgrade(config, "0027")
+    try:
+        with engine.begin() as conn:  # as the bundled files gave them, whatever 0028 did on the way up
+            rows = conn.execute(text("SELECT id, label, titles FROM terms WHERE kind = 'sdg'")).all()
+            for term_id, label, titles in rows:
+                loaded = json.loads(titles) if isinstance(titles, str) else titles
+                decomposed = {lang: unicodedata.normalize("NFD", title) for lang, title in loaded.items()}
+                conn.execute(
+                    text("UPDATE terms SET label = :label, titles = :titles WHERE id = :id"),
+                    {
+                        "id": term_id,
+                        "label": unicodedata.normalize("NFD", label),
+                        "titles": json.dumps(decomposed),
+                    },
+                )
+    finally:
+        engine.dispose()
+        command.upgrade(config, "head")
+    command.downgrade(config, "0027")
+    command.upgrade(config, "head")  # again: nothing left to change
+    engine.dispose()
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT key, label, titles FROM terms WHERE kind = 'sdg'")).all()
+    titles = {key: json.loads(t) if isinstance(t, str) else t for key, _label, t in rows}
+    assert len(titles) == 186
+    assert all(
+        unicodedata.is_normalized("NFC", title) for by_lang in titles.values() for title in by_lang.values()
+    )
+    assert all(unicodedata.is_normalized("NFC", label) for _key, label, _titles in rows)
+    assert (
+        titles["5"]["fr"]
+        == "Parvenir à l\u2019égalité des sexes et autonomiser toutes les femmes et les filles"
+    )
+    assert titles["5"] == sdg_entries()["5"].titles

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,10 @@ def sdg_entries() -> dict[str, SdgEntry]:
                 if parts[-1] != "title":
                     continue
                 code = ".".join(parts[:-1])
-                titles.setdefault(code, {})[lang] = " ".join(str(value).split())
+                # The files write most accents as a letter and a combining mark (NFD): composed here
+                # (NFC), as clients type them and as the stored titles are (migration 0028).
+                title = unicodedata.normalize("NFC", " ".join(str(value).split()))
+                titles.setdefault(code, {})[lang] = title
     entries = {code: SdgEntry(code, code.split(".")[0], t) for code, t in titles.items()}
     return dict(sorted(entries.items(), key=lambda item: _sort_key(item[0])))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -166,8 +167,21 @@ def test_sdgs_with_codes_parents_titles_and_goal_rollup(client: TestClient) -> N
     assert by_code["5.2"]["parent_code"] == "5" and by_code["5"]["parent_code"] is None
     assert by_code["16.a"]["titles"] == sdg_entries()["16.a"].titles
     assert set(by_code["5"]["titles"]) == {"en", "fr", "es", "ar", "ru", "zh"}
+    # Accents composed (NFC), as a client types them: "égalité" matches, not "e" + a combining accent.
+    assert by_code["5"]["titles"]["fr"].startswith("Parvenir à l\u2019égalité des sexes")
+    assert all(unicodedata.is_normalized("NFC", title) for item in items for title in item["titles"].values())
     # The count of a goal is what the goal's filter returns.
     assert client.get("/api/v1/recommendations?sdg=5").json()["total"] == 3
+
+
+def test_the_bundled_sdg_titles_are_read_with_their_accents_composed() -> None:
+    """The bundled files write accents as separate combining characters (NFD): read as NFC."""
+    titles = [title for entry in sdg_entries().values() for title in entry.titles.values()]
+    assert len(titles) == 186 * 6
+    assert all(unicodedata.is_normalized("NFC", title) for title in titles)
+    assert sdg_entries()["5"].titles["es"] == (
+        "Lograr la igualdad de género y empoderar a todas las mujeres y las niñas"
+    )
 
 
 def test_empty_vocabularies(client: TestClient, engine: Engine) -> None:
