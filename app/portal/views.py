@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import DomainError, InvalidInput
 from app.core.time_zone import local_today
+from app.deadlines.months import by_month
 from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.facets import facets
 from app.exports.params import list_params
@@ -40,7 +41,6 @@ from app.public.schemas import (
 )
 from app.recommendations.schemas import Lang, RecommendationListParams
 from app.taxonomies.service import (
-    mechanism_names,
     mechanisms_in_use,
     sdg_titles,
     term_labels_in_use,
@@ -268,15 +268,11 @@ def calendar(session: Session, page: PageContext, paging: Paging, site: str) -> 
     except (DomainError, ValidationError):
         paging = Paging()
         listed = list_published(session, PublicDeadlineParams(from_date=start, limit=CALENDAR_PAGE_SIZE))
-    months: dict[Any, list[Any]] = {}
-    for item in listed.items:
-        months.setdefault(item.date.replace(day=1), []).append(item)
     links = paging.links(page, "/calendar", {}, listed.next_cursor)
     # A deadline holds its mechanism's code: the page names it, in the reader's language where known.
-    names = mechanism_names(session, {item.mechanism for item in listed.items if item.mechanism})
-    mechanisms = {code: {"code": code, "name": name} for code, name in names.items()}
+    months, mechanisms = by_month(session, listed.items)
     feed = f"{site}/api/v1/public/calendar.ics?lang={page.lang}"
-    return {"listed": listed, "months": list(months.items()), "mechanisms": mechanisms, "feed": feed, **links}
+    return {"listed": listed, "months": months, "mechanisms": mechanisms, "feed": feed, **links}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

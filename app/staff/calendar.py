@@ -7,7 +7,6 @@ Entered deadlines are added and edited in ``app.staff.calendar_edit``.
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -19,6 +18,7 @@ from app.core.deps import DbSession, site_address
 from app.core.errors import DomainError, InvalidInput
 from app.core.time_zone import local_today
 from app.deadlines import completions, feed, publications, service
+from app.deadlines.months import by_month
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePublish, DeadlineSent
 from app.deadlines.sources import DEADLINE_KINDS, PUBLISHABLE_KINDS
 from app.entities.service import entity_refs
@@ -139,14 +139,13 @@ def calendar_page(
     if "entity_id" in errors:  # named by the former name: the box it is shown in is `entity`
         errors.setdefault("entity", errors.pop("entity_id"))
     items = listed.items if listed else []
-    months = [
-        (month, list(group)) for month, group in groupby(items, key=lambda item: item.date.replace(day=1))
-    ]
+    months, mechanisms_named = by_month(db, items)
     context = {
         "values": values,
         "errors": errors,
         "listed": listed,
         "months": months,
+        "mechanisms_named": mechanisms_named,
         "entity_names": names(db, items),
         "kinds": [(kind, page.gettext(DEADLINE_KIND_LABELS[kind])) for kind in DEADLINE_KINDS],
         "kind_labels": DEADLINE_KIND_LABELS,

@@ -142,6 +142,12 @@ def _localised(lang: str) -> dict[str, object]:
         2026", "diciembre de 2026" (CLDR's yMMMM; a fixed "MMMM y" wrote "diciembre 2026")."""
         return format_skeleton("yMMMM", value, locale=lang)
 
+    def month_heading_filter(value: date) -> str:
+        """A month as a calendar's heading starts, with a capital ("Décembre 2026"): the staff and the
+        portal calendars' rule; a sentence naming the month keeps ``month`` ("décembre 2026")."""
+        name = month_filter(value)
+        return name[:1].upper() + name[1:]
+
     def datetime_filter(value: datetime | None, style: str = "medium") -> str:
         # Stored in UTC (naive from SQLite), shown in the instance's time zone.
         return "" if value is None else format_datetime(local_time(value), format=style, locale=lang)
@@ -253,6 +259,7 @@ def _localised(lang: str) -> dict[str, object]:
         "import_position": import_position_filter,
         "date": date_filter,
         "month": month_filter,
+        "month_heading": month_heading_filter,
         "lang_attrs": lang_attrs,
         "datetime": datetime_filter,
         "number": number_filter,

@@ -124,6 +124,19 @@ def test_a_deadline_not_done_reads_as_such_in_french_and_spanish(
         assert f"<dd>{state}" in page and verb not in page
 
 
+def test_the_calendar_names_mechanisms_and_months_as_the_portal_does(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    """The mechanism's name in the reader's language (the portal's calendar's), not its code; the
+    month heading capitalised as a heading ("Décembre 2026"), the caption's sentence keeping "décembre"."""
+    listed = staff_login("coordinator").get("/staff/calendar", params={"lang": "fr", "from": ""}).text
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{UPR_REVIEW}.*?</tr>", listed, re.S)
+    assert row and "<td>Examen périodique universel</td>" in row.group(0)
+    headings = re.findall(r"<h2 id=\"month-[^\"]*\">([^<]*)</h2>", listed)
+    assert headings and all(heading[:1].isupper() for heading in headings)
+    assert "Échéances : " + headings[0][:1].lower() + headings[0][1:] in listed
+
+
 def test_a_reader_cannot_tell_which_published_deadlines_were_met(
     staff_login: StaffLogin, world: CalendarWorld
 ) -> None:
