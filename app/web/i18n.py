@@ -33,6 +33,7 @@ from app.feed.refusals import ANOTHER_STATE, position_of, reason_of
 from app.feed.workspace_refusals import in_workspace
 from app.web.paragraphs import paragraphs
 from app.web.record_names import record_name
+from app.web.scripts import UNKNOWN_LANGUAGE, claimed_language
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
@@ -180,7 +181,7 @@ def _localised(lang: str) -> dict[str, object]:
         own = localised_name(code, lang)
         if own:
             return own, None
-        return name, None if source_lang == lang else source_lang
+        return name, claimed_language(name, None if source_lang == lang else source_lang, lang)
 
     def mechanism_filter(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> Markup:
         return _in_language(*mechanism_label(ref, source_lang))
@@ -188,8 +189,11 @@ def _localised(lang: str) -> dict[str, object]:
     def source_filter(value: str | Sequence[str], source_lang: str = DEFAULT_LANGUAGE) -> Markup:
         """Labels as the feed gives them (themes, affected persons, States: UHRI publishes them in the
         language of the export imported first), marked with that language on another language's page."""
-        text = value if isinstance(value, str) else "; ".join(value)
-        return _in_language(text, None if source_lang == lang else source_lang)
+        labels = [value] if isinstance(value, str) else list(value)
+        return Markup("; ").join(
+            _in_language(label, claimed_language(label, None if source_lang == lang else source_lang, lang))
+            for label in labels
+        )
 
     def term_label(
         label: str, names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
@@ -199,7 +203,7 @@ def _localised(lang: str) -> dict[str, object]:
         own = names.get(label)
         if own:
             return own, None
-        return label, None if source_lang == lang else source_lang
+        return label, claimed_language(label, None if source_lang == lang else source_lang, lang)
 
     def terms_filter(
         value: str | Sequence[str], names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
@@ -214,6 +218,8 @@ def _localised(lang: str) -> dict[str, object]:
         page's language (Arabic read right to left); nothing otherwise."""
         if not text_lang or text_lang == lang:
             return Markup("")
+        if text_lang == UNKNOWN_LANGUAGE:
+            return Markup(' lang="" dir="auto"')
         return Markup(' lang="{}"{}').format(
             text_lang, Markup(' dir="rtl"') if text_lang in RTL_LANGUAGES else ""
         )
@@ -230,7 +236,9 @@ def _localised(lang: str) -> dict[str, object]:
         return Markup("; ").join(
             escape(state_name_in(label, lang))
             if iso2_for(label)
-            else _in_language(label, None if source_lang == lang else source_lang)
+            else _in_language(
+                label, claimed_language(label, None if source_lang == lang else source_lang, lang)
+            )
             for label in labels
         )
 
@@ -296,6 +304,8 @@ def _in_language(text: str, text_lang: str | None) -> Markup:
     """``text`` escaped, in a ``<span lang>`` when it is not in the page's language."""
     if text_lang is None or not text:
         return escape(text)
+    if text_lang == UNKNOWN_LANGUAGE:  # typed by a person in another script than the feed's language
+        return Markup('<span lang="" dir="auto">{}</span>').format(text)
     if text_lang in RTL_LANGUAGES:
         return Markup('<span lang="{}" dir="rtl">{}</span>').format(text_lang, text)
     return Markup('<span lang="{}">{}</span>').format(text_lang, text)

@@ -91,6 +91,21 @@ def test_a_manual_recommendation_s_own_fields_are_edited_on_the_page(
     assert '<a href="#field-sdgs">' in refused.text and ">Kept text</textarea>" in refused.text
 
 
+def test_a_theme_typed_in_another_script_is_not_said_to_be_in_the_feed_s_language(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """Labels are marked with the feed's language (English) on another language's page: one the user
+    typed in Arabic is not English; it is marked as of no known language, its direction the text's."""
+    staff = staff_login("coordinator")
+    changed = _manual_form(staff, world, themes="حقوق الطفل\nChildren")
+    assert staff.post(url(world.manual), changed).status_code == 303
+    page = staff.get(url(world.manual), params={"lang": "fr"}).text
+    assert '<span lang="" dir="auto">حقوق الطفل</span>' in page
+    assert '<span lang="en">Children</span>' in page
+    english = staff.get(url(world.manual), params={"lang": "en"}).text
+    assert '<dd>Children; <span lang="" dir="auto">حقوق الطفل</span></dd>' in english
+
+
 def test_an_imported_recommendation_s_feed_fields_are_refused(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
