@@ -138,6 +138,30 @@ def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
     return tuple(decoded)
 
 
+def _issuer(token: str) -> CursorOrder | None:
+    """The list and order that issued ``token``, read from it alone, or None when it is no cursor."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8"))
+    except (binascii.Error, ValueError):
+        return None
+    name = values[0] if isinstance(values, list) and values else None
+    return ORDERS.get(name) if isinstance(name, str) else None
+
+
+def same_list(token: str, like: str) -> bool:
+    """Whether ``token`` is a cursor ``decode_cursor`` reads, issued by the list and order that issued
+    ``like`` (a page's own cursor): the cursors of the pages before it, carried in a page's address
+    for its "previous page" link (a value edited or cut short there is none)."""
+    order = _issuer(token)
+    if order is None or order is not _issuer(like):
+        return False
+    try:
+        decode_cursor(token, order)
+    except InvalidInput:
+        return False
+    return True
+
+
 @overload
 def keyset_page(
     session: Session,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.pagination import same_list
 from app.portal.pages import PageContext
 
 MAX_BACK = 30
@@ -32,6 +33,9 @@ class Paging:
         if not cursor:
             return cls()
         kept = tuple(value for value in back or () if value)[-MAX_BACK:]
+        if not all(same_list(value, cursor) for value in kept):
+            # One edited or cut short: the way back is not known; the first page is (not a refusal).
+            kept = ()
         counted = len(kept) + 2
         given = int(page) if page and page.isdigit() and len(page) < 10 else 0
         return cls(cursor, kept, given if given >= counted else counted)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from app.core.pagination import same_list
 from app.recommendations.schemas import DEFAULT_PAGE_SIZE, RecommendationFilter
 from app.recommendations.write_schemas import BulkSet
 
@@ -113,6 +114,11 @@ class Pages:
     def __init__(self, cursor: str | None, previous: Sequence[str]) -> None:
         self.cursor = cursor or None
         self.previous = [value for value in previous if value][-MAX_PREVIOUS:]
+        if self.cursor and not all(
+            value == FIRST_PAGE or same_list(value, self.cursor) for value in self.previous
+        ):
+            # One edited or cut short: the way back is not known; the first page is (not a refusal).
+            self.previous = []
 
     def next_params(self, next_cursor: str) -> dict[str, Any]:
         stack = [*self.previous, self.cursor or FIRST_PAGE][-MAX_PREVIOUS:]

@@ -85,6 +85,30 @@ def test_the_action_list_leads_back_to_its_previous_pages(portal: TestClient, se
     assert _links(portal.get(previous).text)["Previous page"] == "/actions?status=in_progress"
 
 
+def test_a_tampered_back_in_the_address_leads_to_no_error_page(
+    portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``back`` that is no cursor of the list (edited, cut short, of another order) is ignored: the
+    page links to the first page, never to a page refused for its cursor."""
+    third = encode_cursor(ACTIONS, seeded.action_id + 500)
+    for back in ("not-a-cursor", encode_cursor(ACTIONS, seeded.action_id + 1000)[:-3]):
+        body = portal.get("/actions", params={"status": "in_progress", "cursor": third, "back": back}).text
+        links = _links(body)
+        assert links.get("Previous page", links.get("First page")) == "/actions?status=in_progress"
+    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    first = portal.get("/", params={"theme": "Right to health", "sort": "newest"})
+    second = portal.get(_links(first.text)["Next page"])
+    third_address = _links(second.text)["Next page"]
+    query = parse_qs(urlsplit(third_address).query)
+    oldest = portal.get("/", params={"theme": "Right to health", "sort": "oldest"})
+    other_order = parse_qs(urlsplit(_links(oldest.text)["Next page"]).query)["cursor"][0]
+    for back in ("x" + query["back"][0], other_order):
+        body = portal.get("/", params={**query, "back": back}).text
+        links = _links(body)
+        way_back = links.get("Previous page", links.get("First page"))
+        assert way_back and "cursor" not in way_back and portal.get(way_back).status_code == 200, back
+
+
 def _title(body: str) -> str:
     found = re.search(r"<title>(.*?)</title>", body, re.S)
     assert found
@@ -188,15 +212,15 @@ def test_a_deep_page_keeps_its_number_and_a_short_address() -> None:
     """Only the last MAX_BACK cursors travel in the address; the page's number is kept beside them,
     and a number the cursors contradict (or none at all) is read from their count."""
     context = PageContext("en", False, "search", "/", ())
-    cursors = [f"c{n}" for n in range(2, 41)]  # the cursors of pages 2 to 40
+    cursors = [encode_cursor(ACTIONS, 1000 - n) for n in range(2, 41)]  # the cursors of pages 2 to 40
     deep = Paging.of(cursors[-1], cursors[:-1], "40")
     assert deep.number == 40 and len(deep.back) == MAX_BACK
-    links = deep.links(context, "/", {"q": "water"}, "c41")
+    links = deep.links(context, "/", {"q": "water"}, encode_cursor(ACTIONS, 1000 - 41))
     assert links["page_number"] == 40 and links["first_url"] == "/?q=water"
     following = parse_qs(urlsplit(links["next_url"]).query)
     assert following["page"] == ["41"] and following["back"] == cursors[-MAX_BACK:]
     previous = parse_qs(urlsplit(links["prev_url"]).query)
     assert previous["cursor"] == [cursors[-2]] and previous["page"] == ["39"]
-    assert Paging.of("c3", ["c2"], "1").number == 3  # fewer than the cursors count: theirs
-    assert Paging.of("c3", ["c2"], "x").number == 3
-    assert Paging.of(None, ["c2"], "7").number == 1  # no cursor: the first page
+    assert Paging.of(cursors[1], cursors[:1], "1").number == 3  # fewer than the cursors count: theirs
+    assert Paging.of(cursors[1], cursors[:1], "x").number == 3
+    assert Paging.of(None, cursors[:1], "7").number == 1  # no cursor: the first page

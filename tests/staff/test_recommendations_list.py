@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Connection, Engine, update
@@ -140,6 +141,23 @@ def test_previous_and_next_walk_the_keyset_pages_both_ways(staff_login: StaffLog
         assert row_ids(html) == ids
         back = rel_link(html, "prev")
     assert back is None
+
+
+def test_a_tampered_previous_page_in_the_address_is_ignored(staff_login: StaffLogin, world: World) -> None:
+    """A ``prev`` that is no cursor of the list (edited, cut short) is ignored: the previous page's link
+    leads to the first page, not to a page refused for its cursor."""
+    staff = staff_login("coordinator")
+    second = rel_link(staff.get(f"{URL}?theme=Water&limit=10").text, "next")
+    assert second is not None
+    third = rel_link(staff.get(second).text, "next")
+    assert third is not None
+    query = parse_qs(urlsplit(third).query)
+    for prev in (["-", "not-a-cursor"], ["-", query["prev"][-1][:-2]]):
+        page = staff.get(URL, params={**query, "prev": prev})
+        assert page.status_code == 200
+        back = rel_link(page.text, "prev")
+        assert back is not None and "cursor" not in back
+        assert staff.get(back).status_code == 200
 
 
 @pytest.mark.parametrize(
