@@ -271,14 +271,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _error_page(
-    request: Request, status: int, headers: dict[str, str], errors: list[dict[str, str]]
+    request: Request, status: int, headers: dict[str, str], errors: list[dict[str, str]], problem: str = ""
 ) -> Response | None:
     """An error outside a route's own handling (an unknown address, a refused method, a value refused
     at the door) as the page a browser reads, naming the refused values: the staff workspace's under
     /staff/, else the portal's (None: problem+json)."""
     path = request.url.path
     if (path == "/staff" or path.startswith("/staff/")) and not wants_json(request):
-        page = staff_error_page(request, status, "", list(errors))
+        page = staff_error_page(request, status, "", list(errors), problem=problem)
         page.headers.update(headers)  # Allow of a 405, Retry-After of a 429 or 503
         return page
-    return error_page(request, status, headers, errors)
+    return error_page(request, status, headers, errors, problem)

@@ -29,6 +29,7 @@ from app.core.database_failures import (
     schema_missing,
     unreachable,
 )
+from app.core.error_pages import UPGRADE_PENDING, ErrorPage
 from app.core.errors import PROBLEM_BASE, DomainError
 from app.core.head import is_head
 from app.core.request_errors import allowed_methods, field_error, is_json, missing_from_path
@@ -37,11 +38,6 @@ PROBLEM_JSON = "application/problem+json"
 # What went wrong in the database under a request, with the request it failed (the server's own error
 # log never sees these: the handlers below answer them).
 log = logging.getLogger("nrtd.errors")
-
-# Given a failed request, its status, headers and the fields refused at the door (each a "field" and
-# its "reason": the middlewares' refusals): an HTML page for a browser, or None for problem+json.
-# ``app.main`` passes the portal's (``app.portal.errors.error_page``); core knows no page.
-ErrorPage = Callable[[Request, int, dict[str, str], list[dict[str, str]]], Response | None]
 
 
 class FieldError(BaseModel):
@@ -182,7 +178,7 @@ SchemaBehind = Callable[[], bool]
 
 
 def _upgrade_response(request: Request) -> JSONResponse:
-    response = problem_response(request, 503, "upgrade-pending", "Service being upgraded", UPGRADE_DETAIL, [])
+    response = problem_response(request, 503, UPGRADE_PENDING, "Service being upgraded", UPGRADE_DETAIL, [])
     response.headers["Retry-After"] = str(UPGRADE_RETRY_AFTER)
     return response
 
@@ -196,10 +192,14 @@ def install_problem_handlers(
     app.state.error_page = error_page
 
     def answer(
-        request: Request, status: int, headers: Mapping[str, str] | None, problem: Callable[[], Response]
+        request: Request,
+        status: int,
+        headers: Mapping[str, str] | None,
+        problem: Callable[[], Response],
+        kind: str = "",
     ) -> Response:
         headers = dict(headers or {})
-        page = error_page(request, status, headers, []) if error_page else None
+        page = error_page(request, status, headers, [], kind) if error_page else None
         if page is not None:
             return page
         response: Response = problem()
@@ -272,6 +272,7 @@ def install_problem_handlers(
                 503,
                 {"Retry-After": str(UPGRADE_RETRY_AFTER)},
                 lambda: _upgrade_response(request),
+                UPGRADE_PENDING,
             )
         return answer(
             request,

@@ -53,11 +53,11 @@ def wants_page(request: Request) -> bool:
 
 
 def error_page(
-    request: Request, status: int, headers: dict[str, str], errors: list[dict[str, str]]
+    request: Request, status: int, headers: dict[str, str], errors: list[dict[str, str]], problem: str = ""
 ) -> Response | None:
     """The app's error handlers ask this first (``app.core.problems``): a page, or None for JSON. The
     values refused at the door (``errors``) are named as the page's own checks name theirs."""
     if not wants_page(request):
         return None
     refused = refused_fields(PageContext.of(request, ""), errors) if errors else None
-    return render_error(request, status, headers, refused)
+    return render_error(request, status, headers, refused, problem=problem)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from app.core.caching import cached_response
+from app.core.error_pages import UPGRADE_MESSAGE, UPGRADE_PENDING
 from app.core.publisher import Publisher
 from app.core.slash_redirect import link_path
 from app.portal.static import PORTAL_DIR
@@ -114,7 +115,12 @@ def render(request: Request, page: PageContext, template: str, context: dict[str
 
 
 def render_error(
-    request: Request, status: int, headers: dict[str, str], refused: Mapping[str, str] | None = None
+    request: Request,
+    status: int,
+    headers: dict[str, str],
+    refused: Mapping[str, str] | None = None,
+    *,
+    problem: str = "",
 ) -> Response:
     """The error page of ``status`` in the reader's language (``?lang=``, then Accept-Language). A 422
     names the values ``refused`` (name -> "label: reason", ``app.portal.request_errors``) and links the
@@ -135,6 +141,8 @@ def render_error(
         429: (_("Too many requests"), _("Please wait a minute before trying again.")),
         503: (_("Service busy"), _("The site is busy. Please try again in a moment.")),
     }
+    if status == 503 and problem == UPGRADE_PENDING:  # the schema is older than this release
+        texts[503] = (_("The site is being upgraded"), _(UPGRADE_MESSAGE))
     if status == 422 and "\x00" in request.url.path:  # refused at the door (app.core.nul_guard)
         texts[422] = (_("Page not found"), _("This address is not valid."))
     heading, message = texts.get(status, (_("Something went wrong"), _("Please try again later.")))

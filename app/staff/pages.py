@@ -21,6 +21,7 @@ from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
 from app.core.catalogue import marked
 from app.core.dates import EARLIEST_DAY, LATEST_DAY
 from app.core.deps import abandon
+from app.core.error_pages import UPGRADE_MESSAGE, UPGRADE_PENDING
 from app.core.errors import DomainError
 from app.staff import once
 from app.staff.forms import field_errors
@@ -281,6 +282,7 @@ def error_page(
     errors: list[dict[str, Any]] | None = None,
     *,
     typed: list[str] | None = None,
+    problem: str = "",
 ) -> Response:
     page = StaffPage.of(request, "", getattr(request.state, "staff_session", None))
     _ = page.gettext
@@ -295,6 +297,9 @@ def error_page(
         429: _("Too many requests"),
         503: _("The service is busy"),
     }
+    if status == 503 and problem == UPGRADE_PENDING:  # the schema is older than this release
+        headings[503] = _("The service is being upgraded")
+        detail = UPGRADE_MESSAGE
     # A refused filter named as the list's form names it; the reasons say what the detail says, in
     # the page's language, so a 422's detail (the API's English sentence) is left out beside them.
     named = [{**error, "field": _field_label(str(error.get("field")), _)} for error in errors or []]

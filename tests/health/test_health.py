@@ -24,6 +24,7 @@ from app.evidence.storage import BlobStore
 from app.health.service import ReadinessProbe, Status
 from app.main import create_app
 from app.models import EvidenceFile
+from app.staff.session import SESSION_COOKIE
 from tests.apps import app_for
 from tests.builder import building
 from tests.scratch_databases import scratch_database
@@ -238,6 +239,12 @@ def _upgrade_pending(client: TestClient) -> None:
     page = client.get("/", headers={"Accept": "text/html"})
     assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     assert int(page.headers["Retry-After"]) > 0
+    # Not "Service busy ... in a moment": what is happening, and when to come back, in the reader's words.
+    assert "<h1>The site is being upgraded</h1>" in page.text and "in a few minutes" in page.text
+    client.cookies.set(SESSION_COOKIE, "x" * 40)  # a session to look up: the table is not there
+    staff = client.get("/staff/recommendations")
+    assert staff.status_code == 503 and int(staff.headers["Retry-After"]) > 0
+    assert "<h1>The service is being upgraded</h1>" in staff.text and "in a few minutes" in staff.text
 
 
 def test_readyz_names_a_database_that_cannot_be_reached_as_such(tmp_path: Path) -> None:
