@@ -24,12 +24,19 @@ NOTHING_IN_SCOPE = _(
 JSON_NOT_UPLOADED = _(
     "this is %(kind)s: the UHRI JSON export cannot be uploaded; the Imports page's UHRI import downloads it"
 )
+# A text file given to the UHRI search export's import (XLSX): the kinds of file the Imports page
+# offers, not the commands that read it.
+TEXT_NOT_A_ZIP = _(
+    "this is a CSV or other text file, not an XLSX workbook: choose 'UPR Info database (CSV)' or "
+    "'Template of manual recommendations (CSV or Excel)' as the kind of file"
+)
 _INSTEAD = {
     file_refusals.WITHDRAW_TOO_MANY_FOR: file_refusals.WITHDRAW_TOO_MANY_FOR_ASK,
     file_refusals.WITHDRAW_TOO_MANY_FROM: file_refusals.WITHDRAW_TOO_MANY_FROM_ASK,
     refusals.NO_RECORD: NO_RECORD,
     refusals.NOTHING_IN_SCOPE: NOTHING_IN_SCOPE,
     refusals.JSON_NOT_UPLOADED: JSON_NOT_UPLOADED,
+    refusals.TEXT_NOT_A_ZIP: TEXT_NOT_A_ZIP,
 }
 
 

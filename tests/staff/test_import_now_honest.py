@@ -83,3 +83,22 @@ def test_a_json_export_uploaded_is_sent_to_the_button_the_page_has(make_app: Mak
         "this is a JSON document: the UHRI JSON export cannot be uploaded; the Imports page's UHRI "
         "import downloads it"
     ) in shown
+
+
+def test_a_csv_uploaded_as_the_uhri_search_export_names_the_kinds_to_choose(
+    make_app: MakeApp, engine: Engine
+) -> None:
+    """A CSV uploaded as the UHRI search export (XLSX) was refused naming `nrtd import upr-info` and
+    `nrtd import csv`, commands a coordinator at the workspace does not run: the kinds of file to
+    choose instead, in the page's words."""
+    from tests.staff.import_support import upload
+
+    staff = _signer(lambda: make_app(import_schedule=""), engine)("coordinator")
+    answer = upload(staff, b"mechanism,text\r\nACHPR,Protect\r\n", name="export")
+    assert answer.status_code == 422
+    shown = answer.text.replace("&#39;", "'")
+    assert "nrtd import" not in shown.split('id="error-file"', 1)[1].split("</p>", 1)[0]
+    assert (
+        "this is a CSV or other text file, not an XLSX workbook: choose 'UPR Info database (CSV)' or "
+        "'Template of manual recommendations (CSV or Excel)' as the kind of file"
+    ) in shown
