@@ -25,7 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 from app.core.catalogue import Reason
 from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession, RowId
-from app.core.errors import ContentTooLarge, ImportFailed, ImportLocked, InvalidInput
+from app.core.errors import ContentTooLarge, DomainError, ImportFailed, ImportLocked
 from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of, refusal_of_run
 from app.feed.workspace_refusals import in_workspace
 from app.import_runs import service
@@ -33,7 +33,7 @@ from app.import_runs.lock import import_running
 from app.import_runs.schemas import ImportRunListParams
 from app.import_runs.sending import template_response
 from app.import_runs.uploads import UPLOAD_KINDS, ImportRunners, UploadKind
-from app.staff.forms import field_errors
+from app.staff.forms import field_errors, refused
 from app.staff.labels import run_labels
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, SignedInBeforeBody, StaffMember
@@ -87,10 +87,11 @@ def _list_context(
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    runs: Any = None,
 ) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     return {
-        "runs": service.list_import_runs(db, staff.actor, params),
+        "runs": runs if runs is not None else service.list_import_runs(db, staff.actor, params),
         "params": params,
         "running": import_running(db.connection()),
         "can_import": staff.actor.is_manager,
@@ -115,14 +116,25 @@ def import_runs(request: Request, db: DbSession, staff: StaffMember) -> Response
     query = {
         key: value for key, value in request.query_params.items() if key in ("source", "outcome", "cursor")
     }
+    # A refused filter or page is named on the list, shown without it (its box marked), as the other
+    # lists' forms do; not an error page naming it as the address spells it ("outcome", "cursor").
+    errors: dict[str, str] = {}
     try:
         params = ImportRunListParams.model_validate({k: v for k, v in query.items() if v})
     except ValidationError as exc:
-        raise InvalidInput(
-            "the filters are not valid",
-            errors=[{"field": name, "reason": reason} for name, reason in field_errors(exc).items()],
-        ) from None
-    return render(request, page, "imports/list.html", _list_context(request, db, page, staff, params))
+        errors = field_errors(exc)
+        kept = {k: v for k, v in query.items() if v and k not in errors and k in LIST_FILTERS}
+        params = ImportRunListParams.model_validate(kept)
+    try:
+        runs = service.list_import_runs(db, staff.actor, params)
+    except DomainError as exc:  # a cursor edited or cut short
+        if exc.status != 422:
+            raise
+        errors.update(refused(db, exc))
+        params = params.model_copy(update={"cursor": None})
+        runs = service.list_import_runs(db, staff.actor, params)
+    context = _list_context(request, db, page, staff, params, errors=errors, runs=runs)
+    return render(request, page, "imports/list.html", context, 422 if errors else 200)
 
 
 @router.get("/imports/template.csv")

@@ -58,6 +58,39 @@ def test_the_runs_list_pages_by_keyset_and_filters(committed_staff_login: StaffL
     assert staff.get("/staff/imports?outcome=exploded").status_code == 422
 
 
+def test_a_bad_filter_of_the_runs_list_is_named_on_the_list(
+    committed_staff_login: StaffLogin, engine: Engine
+) -> None:
+    """A refused filter or page of the runs list gave an error page naming "outcome" and "cursor" as
+    the address spells them: the list again (without them), each named by its box, its box marked."""
+    with engine.begin() as conn:
+        at = datetime(2025, 1, 1, tzinfo=UTC)
+        conn.execute(
+            insert(ImportRun),
+            [
+                {
+                    "source": "uhri",
+                    "format": "json",
+                    "location": "export.json",
+                    "languages": "en",
+                    "full_export": False,
+                    "started_at": at,
+                    "finished_at": at,
+                    "outcome": "succeeded",
+                }
+            ],
+        )
+    staff = committed_staff_login("coordinator")
+    page = staff.get("/staff/imports", params={"source": "uhri", "outcome": "exploded", "cursor": "bad"})
+    assert page.status_code == 422
+    summary = page.text.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert '<a href="#field-outcome">Outcome: ' in summary and '<a href="#runs-title">Page: ' in summary
+    assert 'id="field-outcome"' in page.text and "Import runs found: 1" in page.text
+    assert '<option value="uhri" selected>' in page.text  # the valid filter kept
+    french = staff.get("/staff/imports", params={"outcome": "exploded", "lang": "fr"})
+    assert '<a href="#field-outcome">Résultat' in french.text
+
+
 def test_the_template_downloads_with_the_staff_session_and_the_page_speaks_french(
     committed_staff_login: StaffLogin, engine: Engine, tmp_path: Path
 ) -> None:
