@@ -297,7 +297,7 @@ def test_upgrading_renames_the_api_keys_one_admin_named_alike(engine: Engine, da
 def test_upgrading_composes_the_accents_of_the_stored_sdg_titles(engine: Engine, database_url: str) -> None:
     """0028: the SDG titles the first migration stored from the bundled files had their accents as
     separate combining characters (NFD): they are stored composed (NFC), as a client types them; a
-    second run changes nothing."""
+    second run changes nothing. The data version moves with the rewrite, and only then."""
     config = alembic_config(database_url)
     engine.dispose()
     command.downgrade(config, "0027")
@@ -315,6 +315,7 @@ def test_upgrading_composes_the_accents_of_the_stored_sdg_titles(engine: Engine,
                         "titles": json.dumps(decomposed),
                     },
                 )
+            before = conn.execute(text("SELECT counter FROM data_versions WHERE id = 1")).scalar_one()
     finally:
         engine.dispose()
         command.upgrade(config, "head")
@@ -323,6 +324,8 @@ def test_upgrading_composes_the_accents_of_the_stored_sdg_titles(engine: Engine,
     engine.dispose()
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT key, label, titles FROM terms WHERE kind = 'sdg'")).all()
+        after = conn.execute(text("SELECT counter FROM data_versions WHERE id = 1")).scalar_one()
+    assert after == before + 1  # once: by the rewrite, not by the second run
     titles = {key: json.loads(t) if isinstance(t, str) else t for key, _label, t in rows}
     assert len(titles) == 186
     assert all(

@@ -9,7 +9,9 @@ The bundled SDG files (app/data/sdg) write most accents as a letter followed by 
 them so in ``terms.titles`` (and ``label``), and an API client comparing a title with the one it
 types (NFC, as keyboards write it) found them different. They are rewritten composed (NFC), as
 app.feed.sdg now reads the files. Only a value that changes is written: run again, it writes
-nothing. The downgrade leaves them composed: the same text.
+nothing. When one does change, the data version moves (the counter every data change bumps), so
+that the pages, statistics and export files kept for the old version are not served again. The
+downgrade leaves them composed: the same text.
 """
 
 import json
@@ -46,6 +48,7 @@ def upgrade() -> None:
     rows = connection.execute(
         sa.select(terms.c.id, terms.c.label, terms.c.titles).where(terms.c.kind == "sdg")
     )
+    changed = False
     for term_id, label, stored in rows.all():
         titles = json.loads(stored) if isinstance(stored, str) else stored
         label_nfc, titles_nfc = _composed(label), _composed(titles)
@@ -53,6 +56,12 @@ def upgrade() -> None:
             connection.execute(
                 terms.update().where(terms.c.id == term_id).values(label=label_nfc, titles=titles_nfc)
             )
+            changed = True
+    if changed:
+        versions = sa.table(
+            "data_versions", sa.column("id", sa.Integer()), sa.column("counter", sa.BigInteger())
+        )
+        connection.execute(versions.update().where(versions.c.id == 1).values(counter=versions.c.counter + 1))
 
 
 def downgrade() -> None:
