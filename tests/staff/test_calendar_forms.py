@@ -14,17 +14,12 @@ from app.models import AuditEvent, Deadline
 from tests.conftest import ModuleWorld
 from tests.deadlines.conftest import CalendarWorld, build_world
 from tests.staff.conftest import StaffLogin
+from tests.staff.recommendation_world import etag_of
 
 
 @pytest.fixture
 def world(module_world: ModuleWorld, migrated_engine: Engine) -> CalendarWorld:
     return module_world(build_world, migrated_engine)
-
-
-def _etag(html: str) -> str:
-    match = re.search(r'name="etag" value="([^"]*)"', html)
-    assert match, "the page has no etag field"
-    return match.group(1).replace("&#34;", '"')
 
 
 def _row(db: Connection, deadline_id: int) -> Deadline | None:
@@ -46,7 +41,7 @@ def test_a_refused_deadline_form_says_why_in_the_pages_language(
     assert "Input should be" not in added.text and "YYYY-MM-DD" not in added.text
     page = staff.get(f"/staff/calendar/{world.review}")
     edited = staff.post(
-        f"/staff/calendar/{world.review}?lang=es", {"etag": _etag(page.text), "title": " ", "due_on": ""}
+        f"/staff/calendar/{world.review}?lang=es", {"etag": etag_of(page.text), "title": " ", "due_on": ""}
     )
     assert edited.status_code == 422
     # Both boxes left empty are required (the date was told to "write a date as year-month-day").
@@ -100,7 +95,7 @@ def test_a_coordinator_adds_edits_and_deletes_a_deadline(
     assert match
     deadline_id = int(match.group(1))
     page = staff.get(f"/staff/calendar/{deadline_id}")
-    tag = _etag(page.text)
+    tag = etag_of(page.text)
     saved = staff.post(
         f"/staff/calendar/{deadline_id}",
         {"etag": tag, "title": "Report to parliament (final)", "due_on": "2027-04-02", "published": "true"},
@@ -115,7 +110,7 @@ def test_a_coordinator_adds_edits_and_deletes_a_deadline(
     assert stale.status_code == 412 and "Lost" in stale.text
     stale_delete = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": tag, "confirmed": "yes"})
     assert stale_delete.status_code == 412
-    current = _etag(staff.get(f"/staff/calendar/{deadline_id}").text)
+    current = etag_of(staff.get(f"/staff/calendar/{deadline_id}").text)
     asked = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})  # asked once more
     assert asked.status_code == 200 and "Delete the deadline Report to parliament (final)?" in asked.text
     assert _row(db, deadline_id) is not None

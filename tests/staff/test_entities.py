@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 from app.models import Entity
 from tests import accounts
 from tests.staff.conftest import StaffLogin
+from tests.staff.recommendation_world import etag_of
 from tests.staff.route_table import check_object_routes
 
 ROUTES = """
@@ -27,12 +28,6 @@ POST   /staff/entities/{id}/archive    428 428 403 403 303
 
 def _entity(db: Connection, entity_id: int) -> Any:
     return db.execute(select(Entity.__table__).where(Entity.id == entity_id)).one()
-
-
-def _etag(html: str) -> str:
-    match = re.search(r'name="etag" value="([^"]*)"', html)
-    assert match, "the page has no ETag field"
-    return match.group(1).replace("&#34;", '"')
 
 
 @pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
@@ -108,17 +103,17 @@ def test_a_refused_entity_names_the_field_and_keeps_what_was_typed(
     assert db.scalar(select(func.count()).select_from(Entity)) == before
 
 
-def test_editing_and_archiving_with_the_etag(staff_login: StaffLogin, db: Connection) -> None:
+def test_editing_and_archiving_with_theetag_of(staff_login: StaffLogin, db: Connection) -> None:
     entity_id = accounts.create_entity(db, "Ministry of Edits")
     accounts.create_entity(db, "Ministry of Others")
     admin = staff_login("admin")
-    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    etag = etag_of(admin.get(f"/staff/entities/{entity_id}").text)
     form = {"name": "Ministry of Edits", "acronym": "MOE", "kind": "agency", "contact_name": "", "etag": etag}
     assert admin.post(f"/staff/entities/{entity_id}", form).status_code == 303
     assert (_entity(db, entity_id).acronym, _entity(db, entity_id).kind) == ("MOE", "agency")
     clash = admin.post(f"/staff/entities/{entity_id}", {**form, "name": "Ministry of Others"})
     assert clash.status_code == 412  # the version shown was replaced by the save above
-    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    etag = etag_of(admin.get(f"/staff/entities/{entity_id}").text)
     clash = admin.post(f"/staff/entities/{entity_id}", {**form, "name": "Ministry of Others", "etag": etag})
     assert clash.status_code == 409 and 'value="Ministry of Others"' in clash.text
     no_csrf = admin.post(f"/staff/entities/{entity_id}/archive", {"archived": "true", "etag": etag}, csrf="")
@@ -161,7 +156,7 @@ def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
     """It listed 'contact_name', 'kind agency' and, after Archive, 'archived true' as typed."""
     entity_id = accounts.create_entity(db, "Ministry of Clashes")
     admin = staff_login("admin")
-    etag = _etag(admin.get(f"/staff/entities/{entity_id}").text)
+    etag = etag_of(admin.get(f"/staff/entities/{entity_id}").text)
     form = {
         "name": "Ministry of Clashes",
         "acronym": "MOC",

@@ -16,6 +16,7 @@ from app.users.service import LAST_ADMIN
 from app.web.i18n import translations
 from tests import accounts
 from tests.staff.conftest import StaffClient, StaffLogin
+from tests.staff.recommendation_world import etag_of
 from tests.staff.route_table import check_object_routes
 
 ROUTES = """
@@ -35,12 +36,6 @@ GOOD_PASSWORD = "plum orchard ladder quietly"
 def _user(db: Connection, user_id: int) -> Any:
     """The user's row as stored now."""
     return db.execute(select(User.__table__).where(User.id == user_id)).one()
-
-
-def _etag(html: str) -> str:
-    match = re.search(r'name="etag" value="([^"]*)"', html)
-    assert match, "the page has no ETag field"
-    return match.group(1).replace("&#34;", '"')
 
 
 @pytest.mark.parametrize("role", ["admin", "coord", "fp", "reader", "anon"])
@@ -176,12 +171,12 @@ def test_without_the_csrf_token_nothing_is_invited(staff_login: StaffLogin, db: 
     assert db.scalar(select(User.id).where(User.email == "new.fp@example.org")) is None
 
 
-def test_role_entity_and_name_change_with_the_etag(staff_login: StaffLogin, db: Connection) -> None:
+def test_role_entity_and_name_change_with_theetag_of(staff_login: StaffLogin, db: Connection) -> None:
     entity = accounts.create_entity(db, "Ministry of Change")
     user_id = accounts.create_user(db, "changing@example.org", "reader")
     admin = staff_login("admin")
     page = admin.get(f"/staff/users/{user_id}")
-    etag = _etag(page.text)
+    etag = etag_of(page.text)
     form = {"full_name": "Chang Ing", "role": "focal_point", "entity_id": str(entity), "etag": etag}
     response = admin.post(f"/staff/users/{user_id}", form)
     assert response.status_code == 303
@@ -199,7 +194,7 @@ def test_a_focal_point_needs_an_entity_and_the_page_keeps_the_typed_values(
 ) -> None:
     user_id = accounts.create_user(db, "nofp@example.org", "reader")
     admin = staff_login("admin")
-    etag = _etag(admin.get(f"/staff/users/{user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{user_id}").text)
     form = {"full_name": "Typed Name", "role": "focal_point", "entity_id": "", "etag": etag}
     response = admin.post(f"/staff/users/{user_id}", form)
     assert response.status_code == 422
@@ -213,7 +208,7 @@ def test_the_last_active_admin_stays_protected(staff_login: StaffLogin, db: Conn
     db.execute(update(User).where(User.role == "admin").values(active=False))
     admin = staff_login("admin")
     page = admin.get(f"/staff/users/{admin.user_id}")
-    etag = _etag(page.text)
+    etag = etag_of(page.text)
     demote = admin.post(
         f"/staff/users/{admin.user_id}",
         {"role": "coordinator", "full_name": "", "entity_id": "", "etag": etag},
@@ -236,7 +231,7 @@ def test_the_last_active_admin_is_told_why_in_the_page_s_language(
     monkeypatch.setitem(vars(translations("es"))["_catalog"], LAST_ADMIN, spanish)
     db.execute(update(User).where(User.role == "admin").values(active=False))
     admin = staff_login("admin")
-    etag = _etag(admin.get(f"/staff/users/{admin.user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{admin.user_id}").text)
     for path, form in (
         ("", {"role": "coordinator", "full_name": "", "entity_id": ""}),
         ("/active", {"active": "false"}),
@@ -254,12 +249,12 @@ def test_deactivation_ends_the_users_session_at_once(staff_login: StaffLogin, db
     admin = staff_login("admin")
     coordinator = staff_login("coordinator")
     assert coordinator.get("/staff/").status_code == 200
-    etag = _etag(admin.get(f"/staff/users/{coordinator.user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{coordinator.user_id}").text)
     response = admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "false", "etag": etag})
     assert response.status_code == 303
     assert "deactivated" in admin.get(response.headers["location"]).text
     assert coordinator.get("/staff/").headers["location"].startswith("/staff/login")
-    etag = _etag(admin.get(f"/staff/users/{coordinator.user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{coordinator.user_id}").text)
     assert (
         admin.post(f"/staff/users/{coordinator.user_id}/active", {"active": "true", "etag": etag}).status_code
         == 303
@@ -272,7 +267,7 @@ def test_deactivation_ends_the_users_session_at_once(staff_login: StaffLogin, db
 def test_a_password_reset_is_temporary_and_ends_the_sessions(staff_login: StaffLogin, db: Connection) -> None:
     admin = staff_login("admin")
     reader = staff_login("reader")
-    etag = _etag(admin.get(f"/staff/users/{reader.user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{reader.user_id}").text)
     weak = admin.post(f"/staff/users/{reader.user_id}/password", {"password": "short", "etag": etag})
     assert weak.status_code == 422 and 'href="#field-password"' in weak.text
     assert reader.get("/staff/").status_code == 200
@@ -349,7 +344,7 @@ def test_the_conflict_page_names_the_fields_and_values_as_the_form_does(
     entity = accounts.create_entity(db, "Ministry of Names")
     user_id = accounts.create_user(db, "named@example.org", "reader")
     admin = staff_login("admin")
-    etag = _etag(admin.get(f"/staff/users/{user_id}").text)
+    etag = etag_of(admin.get(f"/staff/users/{user_id}").text)
     form = {"full_name": "Nam Ed", "role": "focal_point", "entity_id": str(entity), "etag": etag}
     assert admin.post(f"/staff/users/{user_id}", form).status_code == 303
     stale = admin.post(f"/staff/users/{user_id}?lang=fr", {**form, "role": "reader", "entity_id": ""})
