@@ -33,6 +33,7 @@ from app.plans.indicators import queue as indicator_values
 from app.plans.indicators.schemas import ValueListParams
 from app.plans.progress.reading import waiting_updates
 from app.recommendations import review
+from app.staff.account import sends_mail
 from app.staff.actions import statuses
 from app.staff.labels import run_labels
 from app.staff.pages import StaffPage, render, staff_router
@@ -118,7 +119,7 @@ def my_work(request: Request, db: DbSession, staff: SignedIn, settings: AppSetti
             "work": work,
             "reminders": reminders,
             "digest": user.digest if user else None,  # "never": the list comes by no e-mail
-            "sends_mail": bool(settings.smtp_host),  # nor does it from a server without a mail server
+            "sends_mail": sends_mail(request),  # nor does it from a server without a mail server
             "statuses": statuses(page),
             "run_labels": run_labels(page.gettext),
         },
