@@ -149,6 +149,14 @@ def _localised(lang: str) -> dict[str, object]:
         name = month_filter(value)
         return name[:1].upper() + name[1:]
 
+    # Between the labels of a list (themes, States): "; " in English and Spanish, " ; " in French.
+    between = escape(semicolon(lang))
+
+    def claimed(text: str, source_lang: str) -> str | None:
+        """The language to mark ``text`` with, given as the feed's (``source_lang``): none on a page of
+        that language, ``UNKNOWN_LANGUAGE`` when its letters say otherwise (``app.web.scripts``)."""
+        return claimed_language(text, None if source_lang == lang else source_lang, lang)
+
     def datetime_filter(value: datetime | None, style: str = "medium") -> str:
         # Stored in UTC (naive from SQLite), shown in the instance's time zone.
         return "" if value is None else format_datetime(local_time(value), format=style, locale=lang)
@@ -181,7 +189,7 @@ def _localised(lang: str) -> dict[str, object]:
         own = localised_name(code, lang)
         if own:
             return own, None
-        return name, claimed_language(name, None if source_lang == lang else source_lang, lang)
+        return name, claimed(name, source_lang)
 
     def mechanism_filter(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> Markup:
         return _in_language(*mechanism_label(ref, source_lang))
@@ -190,10 +198,7 @@ def _localised(lang: str) -> dict[str, object]:
         """Labels as the feed gives them (themes, affected persons, States: UHRI publishes them in the
         language of the export imported first), marked with that language on another language's page."""
         labels = [value] if isinstance(value, str) else list(value)
-        return Markup("; ").join(
-            _in_language(label, claimed_language(label, None if source_lang == lang else source_lang, lang))
-            for label in labels
-        )
+        return between.join(_in_language(label, claimed(label, source_lang)) for label in labels)
 
     def term_label(
         label: str, names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
@@ -203,7 +208,7 @@ def _localised(lang: str) -> dict[str, object]:
         own = names.get(label)
         if own:
             return own, None
-        return label, claimed_language(label, None if source_lang == lang else source_lang, lang)
+        return label, claimed(label, source_lang)
 
     def terms_filter(
         value: str | Sequence[str], names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
@@ -211,7 +216,7 @@ def _localised(lang: str) -> dict[str, object]:
         """Terms (themes, affected persons) in the reader's language where known, each marked with
         the source's language otherwise; several separated by "; "."""
         labels = [value] if isinstance(value, str) else list(value)
-        return Markup("; ").join(_in_language(*term_label(label, names, source_lang)) for label in labels)
+        return between.join(_in_language(*term_label(label, names, source_lang)) for label in labels)
 
     def lang_attrs(text_lang: str | None) -> Markup:
         """` lang=".." dir=".."` for an element holding text in ``text_lang`` when that is not the
@@ -233,12 +238,10 @@ def _localised(lang: str) -> dict[str, object]:
         in the reader's language where it is a known State ("Perú; Chile"), else as the ``source``
         filter shows a label (marked with the feed's language)."""
         labels = [value] if isinstance(value, str) else list(value)
-        return Markup("; ").join(
+        return between.join(
             escape(state_name_in(label, lang))
             if iso2_for(label)
-            else _in_language(
-                label, claimed_language(label, None if source_lang == lang else source_lang, lang)
-            )
+            else _in_language(label, claimed(label, source_lang))
             for label in labels
         )
 

@@ -57,3 +57,11 @@ def test_a_notice_key_keeps_its_message() -> None:
     with pytest.raises(ValueError, match="'approved' is already"):
         notices["approved"] = "Approved."
     assert notices["approved"] == "The progress update is approved."
+
+
+@pytest.mark.parametrize(("lang", "joined"), [("en", "Education; Health"), ("fr", "Education ; Health")])
+def test_a_list_of_labels_is_joined_the_page_languages_way(lang: str, joined: str) -> None:
+    """The feed's labels (themes, States) are a list of clauses: French sets a space before « ; »."""
+    template = environment(TEMPLATES, lang).from_string("{{ labels|source('en') }}")
+    html = template.render(labels=["Education", "Health"])
+    assert re.sub(r"<[^>]+>", "", html) == joined
