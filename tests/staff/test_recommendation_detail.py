@@ -374,6 +374,7 @@ def test_the_facts_name_the_mechanism_in_the_pages_language(
     # named in the page's language ("Peru" stayed English).
     assert '<span lang="en">Children in detention</span>' in text
     assert "<dd>Pérou</dd>" in text
-    if role == "coordinator":  # and the themes a similar recommendation shares (no reader sees those)
-        shared = "; ".join(f'<span lang="en">{theme}</span>' for theme in THEMES)
-        assert f"<td>{shared}; 16, 16.3</td>" in text
+    if role == "coordinator":  # and the themes a similar recommendation shares (no reader sees those),
+        # joined the French way (a space before « ; »)
+        shared = " ; ".join(f'<span lang="en">{theme}</span>' for theme in THEMES)
+        assert f"<td>{shared} ; 16, 16.3</td>" in text
