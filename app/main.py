@@ -26,12 +26,8 @@ from app.core.head import HeadAsGetMiddleware
 from app.core.list_headers import ListHeadersMiddleware
 from app.core.nul_guard import NulGuardMiddleware
 from app.core.private_caching import StaffPrivateMiddleware
-from app.core.problems import (
-    PROBLEM_RESPONSES,
-    document_problem_media_type,
-    install_problem_handlers,
-    problem_responses,
-)
+from app.core.problem_docs import PROBLEM_RESPONSES, document_problem_media_type, problem_responses
+from app.core.problems import install_problem_handlers
 from app.core.proxies import TrustedProxyMiddleware
 from app.core.query_guard import QueryGuardMiddleware
 from app.core.ratelimit import RATE_LIMIT_HEADERS, RateLimitHeadersMiddleware, make_rate_limiter

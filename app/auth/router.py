@@ -13,7 +13,7 @@ from app.auth import service
 from app.auth.deps import AnonymousCaller, AnyUser
 from app.auth.schemas import MeOut, TokenOut, no_nul
 from app.core.deps import AppSettings, DbSession
-from app.core.problems import problem_doc, problem_responses
+from app.core.problem_docs import problem_doc, problem_responses
 
 router = APIRouter(tags=["auth"])
 

@@ -24,7 +24,7 @@ from app.clusters.schemas import (
 from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import VERSIONED
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.recommendations.schemas import AskedLang
 

@@ -14,7 +14,7 @@ from app.core.deps import DbSession, IfMatch, RowId, SiteAddress
 from app.core.errors import NotFound
 from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.head import headers_only, is_head
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.deadlines import completions, entered, feed, public, publications, service
 from app.deadlines.schemas import (
     CalendarTokenOut,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.entities import service
 from app.entities.schemas import EntityCreate, EntityListParams, EntityOut, EntityPage, EntityUpdate
 from app.idempotency.header import CREATED, Idempotent

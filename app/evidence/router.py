@@ -13,7 +13,7 @@ from app.core.catalogue import marked as _
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import InvalidInput
 from app.core.etag import etag
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.evidence import service
 from app.evidence.schemas import EvidenceList, EvidenceOut
 from app.evidence.sending import download, sent_file, store_of, upload_form

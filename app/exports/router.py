@@ -17,7 +17,7 @@ from app.auth.deps import PublicCaller, StaffUser
 from app.core.caching import cached_response, etag_matches, public_cache_headers
 from app.core.deps import AppSettings, DbSession, SiteAddress
 from app.core.head import headers_only, is_head
-from app.core.problems import problem_doc, problem_responses
+from app.core.problem_docs import problem_doc, problem_responses
 from app.core.publisher import Publisher
 from app.core.time_zone import local_today
 from app.exports import stats

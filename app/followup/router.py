@@ -11,7 +11,7 @@ from app.auth.deps import Manager, StaffUser
 from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import VERSIONED
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.followup import service
 from app.followup.schemas import (
     FollowUpCorrectionIn,

@@ -13,7 +13,7 @@ from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
 from app.core.ids import IdList
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.exports import facets
 from app.exports.params import ExportParams, list_params
 from app.exports.schemas import RecommendationFacets

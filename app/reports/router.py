@@ -11,7 +11,7 @@ from app.core.caching import cached_response, not_modified, public_cache_headers
 from app.core.deps import AppSettings, DbSession, IfMatch, site_address
 from app.core.etag import ETAG_HEADER, VERSIONED
 from app.core.head import headers_only, is_head
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.core.publisher import Publisher
 from app.public.docs import CACHE_HEADERS
 from app.reports import state_template

@@ -10,7 +10,7 @@ from app.auth.deps import AdminUser, AnyUser
 from app.auth.router import NO_STORE
 from app.core.deps import AppSettings, DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.idempotency.header import CREATED, REPLAYED_HEADER, Idempotent
 from app.users import api_keys, own_password, service
 from app.users.prehash import CurrentPasswordCheck, NewPasswordHash, PasswordHash

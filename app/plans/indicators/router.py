@@ -10,7 +10,7 @@ from app.auth.deps import Manager, StaffUser
 from app.core.conditional import send_version_etag
 from app.core.deps import DbSession, IfMatch, RowId
 from app.core.etag import READ_VERSIONED, VERSIONED
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.idempotency.header import CREATED, Idempotent
 from app.plans.indicators import queue, service, values
 from app.plans.indicators.schemas import (

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.auth.deps import Manager, StaffUser
 from app.core.deps import DbSession
-from app.core.problems import problem_responses
+from app.core.problem_docs import problem_responses
 from app.plans.progress import batch, queue
 from app.plans.progress.queue_schemas import (
     ApproveMany,
