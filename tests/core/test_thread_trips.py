@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio.to_thread
@@ -83,5 +84,6 @@ def test_a_refusal_in_the_one_trip_is_the_routes_own(
 def test_one_trip_is_for_reads_only() -> None:
     """A write waits for its write turn, which only the unit of work (``DbSession``) takes."""
     request = Request({"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""})
-    with pytest.raises(RuntimeError, match="read routes"):
-        asyncio.run(_one_trip(request, None, None, None))  # type: ignore[arg-type]
+    # In a thread of its own, which runs no event loop whatever the tests before this one left behind.
+    with ThreadPoolExecutor(1) as pool, pytest.raises(RuntimeError, match="read routes"):
+        pool.submit(asyncio.run, _one_trip(request, None, None, None)).result()  # type: ignore[arg-type]
