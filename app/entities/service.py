@@ -47,6 +47,16 @@ def require_entity(session: Session, entity_id: int, field: str) -> Entity:
     return entity
 
 
+def current_entity_id(session: Session, entity_id: int | None) -> int | None:
+    """A focal point's entity while it is current; None once archived (a ministry dissolved or merged):
+    their digest and calendar feed then tell them nothing more of its work, as for a focal point with
+    no entity. Their account stays, and an admin moves it to the entity that took the work over."""
+    if entity_id is None:
+        return None
+    archived = session.scalar(select(Entity.archived).where(Entity.id == entity_id))
+    return None if archived is None or archived else entity_id
+
+
 def check_responsible(
     session: Session, fields: Mapping[str, Collection[int]], *, keep: Collection[int] = ()
 ) -> None:

@@ -3,7 +3,8 @@ and the calendar.
 
 Focal points: their entity's actions due within ``due_days`` days and the overdue ones, the progress
 updates and the indicator values returned to their entity, and the calendar's deadlines of their entity
-and the general ones (reports due, UPR dates...) due within ``due_days`` days or overdue. Coordinators
+and the general ones (reports due, UPR dates...) due within ``due_days`` days or overdue; nothing once
+their entity is archived. Coordinators
 and admins: progress updates and indicator values waiting for approval, recommendations an import
 changed that nobody has reviewed, overdue actions, and every deadline of the calendar due soon or
 overdue. Readers have none.
@@ -22,6 +23,7 @@ from app.core.time_zone import local_today
 from app.deadlines.schemas import DeadlineListParams
 from app.deadlines.service import Audience, deadlines
 from app.deadlines.sources import DEADLINE_KINDS
+from app.entities.service import current_entity_id
 from app.models import User
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions import service as actions
@@ -178,8 +180,8 @@ def work_for(db: Session, user: User, due_days: int, today: date | None = None) 
     today = today or local_today()
     if user.role in MANAGERS:
         sections = _manager(db, user, due_days, today)
-    elif user.role == FOCAL_POINT and user.entity_id is not None:
-        sections = _focal_point(db, user, user.entity_id, due_days, today)
+    elif user.role == FOCAL_POINT and (entity_id := current_entity_id(db, user.entity_id)) is not None:
+        sections = _focal_point(db, user, entity_id, due_days, today)
     else:
         sections = []
     return [section for section in sections if section.total]

@@ -4,8 +4,8 @@ delay; a permanent one (5xx), or the last attempt, marks it ``failed`` with the 
 the From address is the settings' (a relay wanting a login), not the digest's, and is retried. A server
 that ends the session (a 421 answer, say, from one limiting the messages per connection) is connected
 to again for the next digest. A digest whose person was deactivated, made a reader or chose no
-digest, or was moved to another role or entity, since it was built is ``dropped``: a retry may come
-hours later, and someone who left must not receive the work of the ministry.
+digest, or was moved to another role or entity, or whose entity was archived, since it was built is
+``dropped``: a retry may come hours later, and someone who left must not receive the work of the ministry.
 
 A digest found ``sending`` when a run starts was being sent by a run that died (only one run sends at
 a time: the lock in ``app.notify.service``). It is sent again with the same Message-ID; the one case
@@ -26,10 +26,11 @@ from typing import Literal
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.core.actor import READER
+from app.core.actor import FOCAL_POINT, READER
 from app.core.config import Settings
 from app.core.time_zone import local_day
 from app.core.timestamps import as_utc
+from app.entities.service import current_entity_id
 from app.import_runs.lock import Hold
 from app.models import AuditEvent, OutboxMessage, User
 from app.notify.digest import language_of, render_digest, staff_link
@@ -125,6 +126,12 @@ def _unwanted(db: Session, user: User, built_at: datetime) -> str | None:
         return "the account is now a reader's (readers get no digest)"
     if user.digest == "never":
         return "the person chose no digest"
+    if (
+        user.role == FOCAL_POINT
+        and user.entity_id is not None
+        and current_entity_id(db, user.entity_id) is None
+    ):
+        return "the person's entity was archived"
     if _moved_since(db, user.id, built_at):
         return "the account moved to another role or entity since the digest was built"
     return None

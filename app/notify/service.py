@@ -47,7 +47,8 @@ class RunSummary:
         if self.sent.dropped:
             sent += (
                 f", {self.sent.dropped} dropped (their person left, became a reader, moved to another "
-                "role or entity or chose no digest, or had nothing waiting any more)"
+                "role or entity, had their entity archived or chose no digest, or had nothing waiting any "
+                "more)"
             )
         if self.sent.waiting and self.sent.next_retry is not None:
             sent += (
