@@ -200,6 +200,18 @@ def test_the_feed_address_is_shown_once_works_and_stops(
     assert TestClient(staff.client.app).get(f"{url.path}?{url.query}").status_code == 404
 
 
+def test_the_feed_says_how_to_subscribe_in_the_common_calendar_programs(
+    staff_login: StaffLogin, world: CalendarWorld
+) -> None:
+    # Apple Calendar (iPhones, Macs: many a minister's) was left out: its users had no instructions.
+    html = staff_login("focal_point", entity_id=world.justice).get("/staff/calendar").text
+    section = re.search(r'<section class="calendar-feed".*?</section>', html, re.S)
+    assert section
+    text = section.group(0)
+    for program in ("Outlook", "Google Calendar", "Apple Calendar"):
+        assert program in text
+
+
 def test_the_staff_calendar_publishes_with_a_button(
     committed_staff_login: StaffLogin, engine: Engine, anonymous_client: TestClient
 ) -> None:
