@@ -15,6 +15,7 @@ import lock.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import traceback
 from collections.abc import Sequence
@@ -57,3 +58,12 @@ def _as_a_new_process() -> None:
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
+
+
+_STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ")
+
+
+def unstamped(line: str) -> str:
+    """An import's line without the time in UTC it starts with (app.cli.common.stamped)."""
+    assert _STAMP.match(line), line
+    return _STAMP.sub("", line, count=1)

@@ -305,3 +305,9 @@ def log_formatter() -> logging.Formatter:
     formatter = _LogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     formatter.converter = time.gmtime
     return formatter
+
+
+def stamped(message: str) -> str:
+    """``message`` after its time in UTC, as ``nrtd serve``'s log lines have it (``log_formatter``): a
+    cron job appends an import's lines to its log, where nothing told which night's run they were."""
+    return f"{log_formatter().formatTime(logging.makeLogRecord({}))} {message}"

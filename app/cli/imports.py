@@ -26,6 +26,7 @@ from app.cli.common import (
     exclusive,
     say,
     settings_or_exit,
+    stamped,
     this_state_only,
 )
 from app.core.counts import count_of
@@ -72,22 +73,23 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
         with runs_started(started), _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
-        say(mask_credentials(f"{exc.detail}; {NOT_STARTED}"), "yellow")
+        say(stamped(mask_credentials(f"{exc.detail}; {NOT_STARTED}")), "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
     except ImportUsageError as exc:
+        # Refused before any run, as an argument or a setting typer or the settings refuse: unstamped.
         say(mask_credentials(exc.detail), "red")
         raise typer.Exit(EXIT_USAGE) from None
     except ImportFailed as exc:
-        say(mask_credentials(exc.detail), "red")
+        say(stamped(mask_credentials(exc.detail)), "red")
         raise typer.Exit(EXIT_FAILED) from None
     except KeyboardInterrupt:
-        say(_interrupted(started), "yellow")
+        say(stamped(_interrupted(started)), "yellow")
         raise typer.Exit(130) from None
-    print(summary.line())
+    print(stamped(summary.line()))
     _print_rejections(summary)
     if not summary.ok:
         # Loud on stderr too: the summary line may go to a log nobody reads.
-        say(mask_credentials(summary.message or "the run failed"), "red")
+        say(stamped(mask_credentials(summary.message or "the run failed")), "red")
         raise typer.Exit(EXIT_USAGE if summary.format_changed else EXIT_FAILED)
     counts = summary.counts
     if (
@@ -101,7 +103,10 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
             else f"all {counts.rejected} records to import were"
         )
         say(
-            f"nothing was imported: {which} rejected; correct what is listed above and import the file again",
+            stamped(
+                f"nothing was imported: {which} rejected; correct what is listed above and import the file "
+                "again"
+            ),
             "red",
         )
         raise typer.Exit(EXIT_ALL_REJECTED)
@@ -149,7 +154,8 @@ def _print_rejections(summary: RunSummary) -> None:
         return
     from app.feed.row_problems import problems_of
 
-    say(f"{count_of(total, 'record')} rejected:")
+    # The lines below it, indented, are its own: the time is said once.
+    say(stamped(f"{count_of(total, 'record')} rejected:"))
     for rejection in summary.rejections[:SHOWN_REJECTIONS]:
         record = f" ({rejection.external_id})" if rejection.external_id else ""
         problems = problems_of(rejection.reason)

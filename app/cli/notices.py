@@ -1,6 +1,7 @@
 """An import's progress where there is no terminal (a cron job, a pipe): only its notices (a failed
-download attempt), one plain line each on stderr, naming the stage they belong to. Nothing here
-loads rich: the line is printed through ``err``, which makes rich's Console only if one is printed.
+download attempt), one plain line each on stderr, stamped with its time in UTC as the log lines are,
+naming the stage they belong to. Nothing here loads rich: the line is printed through ``err``, which
+makes rich's Console only if one is printed.
 On a terminal, ``app.cli.progress`` shows a bar instead.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from app.cli.common import stamped
 
 
 class Counts(Protocol):
@@ -41,5 +44,5 @@ class NoticePrinter:
         pass  # no total shown: the file is not counted
 
     def notice(self, message: str) -> None:
-        text = f"{self.stage}: {message}" if self.stage else message
+        text = stamped(f"{self.stage}: {message}" if self.stage else message)
         self.console.print(text, style="yellow", markup=False, highlight=False, soft_wrap=True)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 import importers.csv_runs as csv_runs
 import importers.run_record as run_record
 from app.models import ImportRun, Recommendation
-from tests.cli_runner import run_cli
+from tests.cli_runner import run_cli, unstamped
 from tests.importers.file_samples import UPR_INFO
 
 STOPPED = "interrupted: the import stopped before it finished and nothing of it was written; run it again"
@@ -50,7 +50,7 @@ def test_ctrl_c_after_the_commit_says_what_was_kept(
     assert result.returncode == 130, result.stderr
     assert "Traceback" not in result.stderr
     [(run_id, outcome)] = _runs(engine)
-    last = result.stderr.strip().splitlines()[-1]
+    last = unstamped(result.stderr.strip().splitlines()[-1])
     assert last.startswith(
         f"interrupted after the import was committed: import run {run_id} succeeded: read 11, skipped 0, "
         "created 11, updated 0, unchanged 0, withdrawn 0, rejected 0 ("
@@ -70,7 +70,7 @@ def test_ctrl_c_after_a_failed_run_was_recorded_says_so(
     assert result.returncode == 130, result.stderr
     [(run_id, outcome)] = _runs(engine)
     assert outcome == "failed"
-    last = result.stderr.strip().splitlines()[-1]
+    last = unstamped(result.stderr.strip().splitlines()[-1])
     assert last.startswith(f"interrupted after the run was recorded: import run {run_id} failed: read 0"), (
         last
     )
@@ -88,7 +88,7 @@ def test_ctrl_c_before_the_commit_says_nothing_was_written(
     monkeypatch.setattr(run_record, "finish_run", interrupted)
     result = _import(database_url, UPR_INFO)
     assert result.returncode == 130, result.stderr
-    assert result.stderr.strip().splitlines()[-1] == STOPPED
+    assert unstamped(result.stderr.strip().splitlines()[-1]) == STOPPED
     assert _stored(engine) == ([], 0)
 
 

@@ -17,7 +17,7 @@ import app.cli as cli_module
 from app.core import db as core_db
 from app.models import ImportRun, Recommendation
 from tests.cli.test_cli import NRTD
-from tests.cli_runner import run_cli
+from tests.cli_runner import run_cli, unstamped
 from tests.conftest import ROOT
 from tests.fake_uhri import fake_uhri
 from tests.scratch_databases import scratch_database
@@ -192,7 +192,7 @@ def test_ctrl_c_during_an_import_says_nothing_was_written(
                 process.kill()
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr, stderr
-    assert stderr.strip().splitlines()[-1] == (
+    assert unstamped(stderr.strip().splitlines()[-1]) == (
         "interrupted: the import stopped before it finished and nothing of it was written; run it again"
     )
     with engine.connect() as conn:
