@@ -1,5 +1,6 @@
 """The full public export, kept on disk per data version, format and language: one file for each
-format and language of a database (made for one publisher and site address, which replace each other).
+format and language of a database (made by one release of the application, for one publisher and site
+address, which replace each other).
 
 The unfiltered public export is the one everybody downloads and the most expensive to build
 (337 MB of CSV in 60 s at 360,000 records). The first request for a data version builds it while
@@ -61,7 +62,7 @@ def _digest(text: str, length: int = 16) -> str:
 
 
 class ExportCache:
-    def __init__(self, directory: Path, database: str, variant: str = "") -> None:
+    def __init__(self, directory: Path, database: str, variant: str = "", release: str = "") -> None:
         self.directory = directory
         # Instances on different databases may share a directory: the database is part of each name.
         self._database = _digest(database, 12)
@@ -70,12 +71,16 @@ class ExportCache:
         # database, format and language, so a request naming a new address (a Host header made up,
         # without NRTD_BASE_URL) replaces the kept file rather than adding one for good.
         self._variant = variant
+        # The application's version: a release that changes what an export holds (a new column, a
+        # corrected label) kept serving the files the previous one wrote until the data changed.
+        self._release = release
 
     def _key(self, fmt: str, lang: str) -> str:
         return f"public-{self._database}-{fmt}-{lang}"
 
     def _path(self, key: str, fmt: str, version: str) -> Path:
-        return self.directory / f"{key}.{_digest(version + chr(0) + self._variant)}.{fmt}"
+        made_of = chr(0).join((version, self._release, self._variant))
+        return self.directory / f"{key}.{_digest(made_of)}.{fmt}"
 
     def open(self, fmt: str, lang: str, version: str) -> CachedFile | None:
         """The stored file of this version, opened, or None when there is none yet."""

@@ -73,7 +73,14 @@ def _cache(request: Request) -> ExportCache:
         Path(directory) if directory else default_directory(),
         database,
         f"{_publisher(request)}|{site_address(request)}",
+        _release(request),
     )
+
+
+def _release(request: Request) -> str:
+    """The application's version (the package's, as the app read it at its start: the OpenAPI
+    document's): another release may write other bytes for the same data."""
+    return str(request.app.version)
 
 
 def _client(caller: Actor | Anonymous) -> str:
@@ -174,11 +181,17 @@ def _snapshot_version(conn: Connection) -> str:
 def _data_tag(request: Request, version: str) -> str:
     """A weak ETag of a public export: the data version (newest import run and newest audit event:
     every change of published data writes one), the query, the site's address (its rows link there)
-    and the publisher settings (an XLSX's about sheet and every file's Link header name the licence).
-    The bytes differ from one build of a file to the next (an XLSX holds its creation time); what they
+    and the publisher settings (an XLSX's about sheet and every file's Link header name the licence),
+    and the application's release (a client's copy made by the previous one is not current). The bytes
+    differ from one build of a file to the next (an XLSX holds its creation time); what they
     say does not."""
     return data_etag(
-        version, request.url.path, request.url.query, site_address(request), str(_publisher(request))
+        version,
+        request.url.path,
+        request.url.query,
+        site_address(request),
+        str(_publisher(request)),
+        _release(request),
     )
 
 
