@@ -20,7 +20,7 @@ from app.auth.deps import PublicCaller
 from app.core.deps import DbSession, RowId, SiteAddress
 from app.core.errors import DomainError, InvalidInput
 from app.exports.freshness import data_dates
-from app.portal import action_views, views
+from app.portal import action_views, calendar_views, views
 from app.portal.accessibility import accessibility
 from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
@@ -225,14 +225,28 @@ def calendar_page(
     db: DbSession,
     caller: PublicCaller,
     site: SiteAddress,
+    # The filters are checked by the public calendar's own rules (PublicDeadlineParams and the
+    # service), so that a bad one is named on the page next to its field, the rest kept.
+    kind: Several = None,
+    mechanism: str | None = None,
+    entity: str | None = None,
+    from_date: Annotated[str | None, Query(alias="from")] = None,
+    to: str | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     back: Several = None,
     page_number: PageNumber = None,
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "calendar")
+    filters = calendar_views.CalendarFilters.parse(kind, mechanism, entity, from_date, to)
     paging = Paging.of(cursor, back, page_number)
-    return render(request, page, "calendar.html", views.calendar(db, page, paging, site))
+    context = calendar_views.calendar(db, page, filters, paging, site)
+    refused = {**_given_twice(request, page, ("mechanism", "entity", "from", "to")), **context["errors"]}
+    if refused:
+        context["errors"] = refused
+        _refuse_unless_page(request, refused)
+        return render_invalid(request, page, "calendar.html", context)
+    return render(request, page, "calendar.html", context)
 
 
 @router.get("/stats", response_class=HTMLResponse)

@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import DomainError, InvalidInput
 from app.core.time_zone import local_today
-from app.deadlines.months import by_month
-from app.deadlines.public import PublicDeadlineParams, list_published
 from app.exports.facets import facets
 from app.exports.params import list_params
 from app.exports.schemas import CountBucket, FacetBucket, RecommendationFacets
@@ -52,7 +50,6 @@ from app.web.record_names import record_name
 PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
 CLUSTER_LIST_SIZE = 50  # the cluster list's pages
-CALENDAR_PAGE_SIZE = 100  # deadlines a page of the calendar (the public API's default)
 UPR_CYCLES = (1, 2, 3, 4)
 # Past this many clusters, the search's choices are grouped by initial (an <optgroup> each), for the
 # eye to find one among hundreds; the keyboard's type-ahead finds one either way.
@@ -255,24 +252,6 @@ def clusters(session: Session, page: PageContext, paging: Paging) -> dict[str, A
         paging = Paging()
         listed = public_clusters.list_clusters(session, PublicClusterParams(limit=CLUSTER_LIST_SIZE))
     return {"clusters": listed.items, **paging.links(page, "/clusters", {}, listed.next_cursor)}
-
-
-def calendar(session: Session, page: PageContext, paging: Paging, site: str) -> dict[str, Any]:
-    """The published deadlines from this month on, by month, with the links to the earlier and later
-    pages (a tampered cursor: the first page), and the address of their iCalendar feed in the page's
-    language (``site``: ``Settings.site_address``; a calendar program needs the whole address)."""
-    start = local_today().replace(day=1)
-    try:
-        params = PublicDeadlineParams(from_date=start, cursor=paging.cursor, limit=CALENDAR_PAGE_SIZE)
-        listed = list_published(session, params)
-    except (DomainError, ValidationError):
-        paging = Paging()
-        listed = list_published(session, PublicDeadlineParams(from_date=start, limit=CALENDAR_PAGE_SIZE))
-    links = paging.links(page, "/calendar", {}, listed.next_cursor)
-    # A deadline holds its mechanism's code: the page names it, in the reader's language where known.
-    months, mechanisms = by_month(session, listed.items)
-    feed = f"{site}/api/v1/public/calendar.ics?lang={page.lang}"
-    return {"listed": listed, "months": months, "mechanisms": mechanisms, "feed": feed, **links}
 
 
 def cluster(session: Session, page: PageContext, cluster_id: int) -> dict[str, Any]:

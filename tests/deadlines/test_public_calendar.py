@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
-from app.portal import views
+from app.portal import calendar_views
 from tests.conftest import MakeApp
 from tests.deadlines.conftest import (
     EDUCATION_ACTION,
@@ -151,7 +151,7 @@ def test_the_portal_calendar_leads_back_to_earlier_deadlines(
     world: CalendarWorld, anonymous_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its pages had a "Later deadlines" link only: a reader could not go back one page."""
-    monkeypatch.setattr(views, "CALENDAR_PAGE_SIZE", 1)
+    monkeypatch.setattr(calendar_views, "PAGE_SIZE", 1)
 
     def link(body: str, rel: str) -> str | None:
         found = re.search(rf'<a href="([^"]*)" rel="{rel}">', body)
