@@ -84,6 +84,7 @@ def test_a_refusal_in_the_one_trip_is_the_routes_own(
 def test_one_trip_is_for_reads_only() -> None:
     """A write waits for its write turn, which only the unit of work (``DbSession``) takes."""
     request = Request({"type": "http", "method": "POST", "path": "/", "headers": [], "query_string": b""})
-    # In a thread of its own, which runs no event loop whatever the tests before this one left behind.
+    # In a thread of its own: once a browser test has started Playwright's synchronous API (kept for the
+    # run), the main thread's event loop is marked running, and asyncio.run refuses to start one there.
     with ThreadPoolExecutor(1) as pool, pytest.raises(RuntimeError, match="read routes"):
         pool.submit(asyncio.run, _one_trip(request, None, None, None)).result()  # type: ignore[arg-type]
