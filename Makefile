@@ -64,12 +64,19 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Each database's run in WORKERS processes (pytest-xdist), a test file's tests in one of them (its
+# module world is built once): a run's tests wait on servers, subprocesses and the database for a
+# good part of their time, and the other processes use the cores meanwhile (docs/benchmarks.md).
+# Each worker has a database of its own. WORKERS=0 runs a database's tests in the one pytest process.
+WORKERS ?= 2
+XDIST = $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
+
 test-sqlite: install browser
-	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
 test-postgresql: install browser
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
-	NRTD_TEST_DB=postgresql $(BIN)/pytest -q $(PYTEST_ARGS)
+	NRTD_TEST_DB=postgresql $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
 openapi: install
 	$(BIN)/nrtd openapi openapi/openapi.json

@@ -2,7 +2,8 @@
 
 ``NRTD_TEST_DB=sqlite`` (default) or ``NRTD_TEST_DB=postgresql`` (the server at
 ``NRTD_TEST_PG_URL``, default postgresql://postgres@127.0.0.1:5432/postgres). The database is
-created for the run and dropped at its end.
+created for the run and dropped at its end; under ``make test`` each of a run's worker processes
+(pytest-xdist, a test file's tests in one of them) has its own.
 
 A test runs in one of two modes, and its signature says which:
 - rolled back (``db``): the test's own connection inside a transaction rolled back at its end; the
