@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from babel.numbers import format_decimal
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from app.staff.forms import FormInvalid, field_errors, form_values, parse, refus
 from app.staff.labels import PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
+from app.web.i18n import translations
 
 router = staff_router()
 PATH = "/staff/progress"
@@ -108,6 +110,7 @@ def _queue_page(
     status: int = 200,
 ) -> HTMLResponse:
     page = StaffPage.of(request, "progress", staff)
+    _say_how_many(request, page)
     typed = _filters(staff, query)
     cursor = next((value for key, value in query if key == "cursor"), None)
     errors = dict(errors or {})
@@ -143,6 +146,24 @@ def _queue_page(
     return render(request, page, "progress_queue/list.html", context, status)
 
 
+def _say_how_many(request: Request, page: StaffPage) -> None:
+    """After approving several: how many ("3 progress updates approved."), from ``count``; without a
+    count the notice stays the key's ("Approved.")."""
+    done, count = request.query_params.get("done"), request.query_params.get("count") or ""
+    if done not in ("progress-many-approved", "progress-many-published") or not count.isdecimal():
+        return
+    num, ngettext = int(count), translations(page.lang).ngettext
+    if done == "progress-many-published":
+        said = ngettext(
+            "%(num)s progress update approved and published.",
+            "%(num)s progress updates approved and published.",
+            num,
+        )
+    else:
+        said = ngettext("%(num)s progress update approved.", "%(num)s progress updates approved.", num)
+    page.notices = [said % {"num": format_decimal(num, locale=page.lang)}]
+
+
 def _as_params(items: list[tuple[str, str]]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key, value in items:
@@ -171,6 +192,7 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
     values = form_values(request)
     back_value = values.get("back")
     query = [(k, v) for k, v in parse_qsl(back_value if isinstance(back_value, str) else "") if k in KEPT]
+    how_many: list[tuple[str, str]] = []
     ids = _listed(values, "ids")
     comment = values.get("comment") if isinstance(values.get("comment"), str) else ""
     typed_review = {"ids": ids, "comment": comment}
@@ -196,8 +218,9 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
             return render(request, page, "progress_queue/approve.html", context)
         elif do == "approve-confirmed":
             choices_made = {name: values.get(name) == "true" for name in ("publish", "publish_parents")}
-            batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids, **choices_made}))
+            approved = batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids, **choices_made}))
             done = "progress-many-published" if choices_made["publish"] else "progress-many-approved"
+            how_many = [("count", str(len(approved.items)))]
         else:
             raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
     except FormInvalid as exc:
@@ -207,4 +230,4 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
         errors = _by_field(page, refused(db, exc))
         status = exc.status if exc.status in (403, 409) else 422
         return _queue_page(request, db, staff, query, errors=errors, typed_review=typed_review, status=status)
-    return redirect(page.url(PATH, **_as_params([*query, ("done", done)])), request)
+    return redirect(page.url(PATH, **_as_params([*query, ("done", done), *how_many])), request)

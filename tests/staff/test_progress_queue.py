@@ -170,10 +170,14 @@ def test_approve_after_a_confirmation(world: QueueWorld, staff_login: StaffLogin
         "/staff/progress", {"do": "approve-confirmed", "ids": ids, "back": "filtered=1&state=submitted"}
     )
     assert done.status_code == 303
-    assert done.headers["location"].endswith("done=progress-many-approved")
+    assert done.headers["location"].endswith("done=progress-many-approved&count=2")
     assert state(db, world.submitted_health) == "approved"
     assert events(db, "progress.approve") == before + 2
-    assert "Approved." in staff.get(done.headers["location"]).text
+    # How many were approved, in the page's language (the singular and the plural of its catalogue).
+    assert "2 progress updates approved." in staff.get(done.headers["location"]).text
+    one = staff.get("/staff/progress?done=progress-many-approved&count=1").text
+    assert "1 progress update approved." in one and "Approved." not in one
+    assert "Approved." in staff.get("/staff/progress?done=progress-many-approved&count=x").text
 
 
 def test_focal_points_cannot_review(world: QueueWorld, staff_login: StaffLogin, db: Connection) -> None:

@@ -62,7 +62,7 @@ def test_return_and_approve_from_the_queue(
     expect(page.get_by_role("heading", level=1)).to_have_text("Approve these progress updates?")
     assert_accessible(page)
     page.get_by_role("button", name="Yes, approve them").click()
-    expect(page.get_by_role("status")).to_contain_text("Approved.")
+    expect(page.get_by_role("status")).to_contain_text("1 progress update approved.")
     expect(page.locator("main")).to_contain_text("No progress update matches these filters.")
     context.close()
 

@@ -125,8 +125,9 @@ def test_the_queue_approves_several_and_publishes_their_action(
         "/staff/progress",
         {"do": "approve-confirmed", "ids": ids, "publish": "true", "publish_parents": "true"},
     )
-    assert done.status_code == 303 and done.headers["location"].endswith("done=progress-many-published")
-    assert "Approved and published." in coordinator.get(done.headers["location"]).text
+    assert done.status_code == 303
+    assert done.headers["location"].endswith("done=progress-many-published&count=2")
+    assert "2 progress updates approved and published." in coordinator.get(done.headers["location"]).text
     assert _progress(db, world.first) == _progress(db, world.second) == ("approved", True)
     assert _published(db, world.action) and _audits(db, "action", world.action) == ["action.update"]
 
@@ -134,7 +135,7 @@ def test_the_queue_approves_several_and_publishes_their_action(
 def test_the_queue_approves_without_publishing(world: World, staff_login: StaffLogin, db: Connection) -> None:
     coordinator = staff_login("coordinator")
     done = coordinator.post("/staff/progress", {"do": "approve-confirmed", "ids": [str(world.first)]})
-    assert done.headers["location"].endswith("done=progress-many-approved")
+    assert done.headers["location"].endswith("done=progress-many-approved&count=1")
     assert _progress(db, world.first) == ("approved", False) and not _published(db, world.action)
 
 
