@@ -32,6 +32,7 @@ from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, refused, whole_number
 from app.staff.labels import CLUSTER_FIELD_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
+from app.staff.recommendation_filters import Pages
 from app.staff.session import ManagerSession, StaffMember
 
 router = staff_router()
@@ -88,6 +89,8 @@ def cluster_list(request: Request, db: DbSession, staff: StaffMember) -> Respons
     page = StaffPage.of(request, "clusters", staff)
     query = request.query_params
     values = {"q": query.get("q", ""), "archived": query.get("archived", "")}
+    # Where this page sits among the keyset pages, for its "Previous page" (the recommendation list's).
+    pages = Pages(query.get("cursor"), query.getlist("prev"))
     errors: dict[str, str] = {}
     try:
         params = parse(
@@ -95,7 +98,7 @@ def cluster_list(request: Request, db: DbSession, staff: StaffMember) -> Respons
             {
                 "q": values["q"].strip() or None,
                 "archived": values["archived"] == "true",
-                "cursor": query.get("cursor") or None,
+                "cursor": pages.cursor,
                 "limit": CLUSTERS_PER_PAGE,
             },
         )
@@ -106,7 +109,17 @@ def cluster_list(request: Request, db: DbSession, staff: StaffMember) -> Respons
         if exc.status != 422:
             raise
         errors, clusters = refused(db, exc), None
-    context = {"clusters": clusters, "values": values, "errors": errors, "first": not query.get("cursor")}
+    previous = pages.previous_params()
+    context = {
+        "clusters": clusters,
+        "values": values,
+        "errors": errors,
+        "next_url": page.with_query(**pages.next_params(clusters.next_cursor))
+        if clusters and clusters.next_cursor
+        else None,
+        "previous_url": page.with_query(**previous) if previous is not None else None,
+        "first_url": page.with_query(cursor=None, prev=None) if pages.cursor else None,
+    }
     return render(request, page, "clusters/list.html", context, 422 if errors else 200)
 
 

@@ -54,6 +54,36 @@ def test_list_shows_name_lead_count_and_publication_with_keyset_pages(
     assert tampered.status_code == 422 and "There is a problem" in tampered.text
 
 
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]*)" rel="{rel}"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_previous_page_walks_the_cluster_list_back(
+    staff_login: StaffLogin, db: Connection, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "Previous page" link, as on the recommendation list: from the third page to the second, then the
+    first, keeping the search; none on the first page."""
+    with building(db) as build:
+        build.cluster("Aa first")
+        build.cluster("Zz last")
+    monkeypatch.setattr(cluster_pages, "CLUSTERS_PER_PAGE", 1)
+    staff = coordinator(staff_login)
+    pages = [staff.get("/staff/clusters", params={"q": "t"}).text]
+    assert _link(pages[0], "prev") is None
+    while (forward := _link(pages[-1], "next")) is not None:
+        pages.append(staff.get(forward).text)
+    assert len(pages) == 3 and "Zz last" in pages[2]
+    back = _link(pages[2], "prev")
+    assert back is not None and "q=t" in back
+    second = staff.get(back).text
+    assert "Detention" in second and "Zz last" not in second
+    back = _link(second, "prev")
+    assert back is not None
+    first = staff.get(back).text
+    assert "Aa first" in first and _link(first, "prev") is None and "First page" not in first
+
+
 def test_create_a_cluster(staff_login: StaffLogin, db: Connection, world: World) -> None:
     staff = coordinator(staff_login)
     form = staff.get("/staff/clusters/new")
