@@ -172,6 +172,13 @@ def make_feed(request: Request, db: DbSession, staff: SignedIn) -> Response:
     return calendar_page(request, db, staff, new_feed_url=feed.feed_url(site_address(request), secret))
 
 
+def _not_the_pages_choices(exc: FormInvalid) -> InvalidInput:
+    """Each refused field named with its reason, which the error page words in its own language (a
+    detail joining the English reasons with "; " read so on a French page)."""
+    errors = [{"field": name, "reason": reason} for name, reason in exc.errors.items()]
+    return InvalidInput(f"{', '.join(exc.errors)}: not one of the page's choices", errors=errors)
+
+
 @router.post("/calendar/publish")
 def publish(request: Request, db: DbSession, staff: ManagerSession) -> Response:
     """Publish or unpublish a follow-up reply due or a periodic report due (the API's service)."""
@@ -181,8 +188,7 @@ def publish(request: Request, db: DbSession, staff: ManagerSession) -> Response:
             DeadlinePublish, {name: values.get(name, "") for name in ("kind", "object_id", "published")}
         )
     except FormInvalid as exc:  # only a hand-made request: the page's buttons send valid values
-        reasons = "; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())
-        raise InvalidInput(reasons) from None
+        raise _not_the_pages_choices(exc) from None
     publications.set_published(db, staff.actor, wanted)
     done = "deadline-published" if wanted.published else "deadline-unpublished"
     return redirect(_back_to(values, done), request)
@@ -199,8 +205,7 @@ def mark_sent(request: Request, db: DbSession, staff: ManagerSession) -> Respons
             {"kind": values.get("kind", ""), "object_id": values.get("object_id", ""), "sent_on": sent_on},
         )
     except FormInvalid as exc:  # only a hand-made request: the page's buttons send valid values
-        reasons = "; ".join(f"{name}: {reason}" for name, reason in exc.errors.items())
-        raise InvalidInput(reasons) from None
+        raise _not_the_pages_choices(exc) from None
     completions.set_sent(db, staff.actor, wanted)
     return redirect(_back_to(values, "deadline-sent" if sent_on else "deadline-unsent"), request)
 

@@ -214,7 +214,7 @@ def _localised(lang: str) -> dict[str, object]:
         value: str | Sequence[str], names: Mapping[str, str], source_lang: str = DEFAULT_LANGUAGE
     ) -> Markup:
         """Terms (themes, affected persons) in the reader's language where known, each marked with
-        the source's language otherwise; several separated by "; "."""
+        the source's language otherwise; several separated the page language's way (``semicolon``)."""
         labels = [value] if isinstance(value, str) else list(value)
         return between.join(_in_language(*term_label(label, names, source_lang)) for label in labels)
 

@@ -30,6 +30,21 @@ def _row(db: Connection, deadline_id: int) -> Deadline | None:
         return row
 
 
+@pytest.mark.parametrize("path", ["/staff/calendar/publish", "/staff/calendar/sent"])
+def test_a_hand_made_publish_or_sent_form_is_refused_in_the_pages_language(
+    staff_login: StaffLogin, world: CalendarWorld, path: str
+) -> None:
+    """Only a hand-made request sends these values (the page's buttons send valid ones): each refused
+    field is named with its reason in the page's language, not one English line joined by a bare "; "."""
+    staff = staff_login("coordinator")
+    refused = staff.post(f"{path}?lang=fr", {"kind": "bogus", "object_id": "x", "published": "maybe"})
+    assert refused.status_code == 422
+    main = refused.text.split("<main", 1)[1]
+    assert "<strong>kind</strong> : Choisissez l\u2019une des options." in main
+    assert "<strong>object_id</strong> : Saisissez un nombre entier." in main
+    assert "Choose one of the options" not in main and "; " not in main
+
+
 def test_a_refused_deadline_form_says_why_in_the_pages_language(
     staff_login: StaffLogin, world: CalendarWorld
 ) -> None:
