@@ -162,3 +162,11 @@ def test_the_runs_list_tells_a_template_workbook_from_a_uhri_export(
     # An old run of the template's workbook (stored as "xlsx") reads as one too.
     assert page.count("<td>Manual, Excel workbook</td>") == 2
     assert page.count("<td>UHRI, XLSX search export</td>") == 1
+
+
+def test_the_menu_and_the_imports_page_name_imports_alike_in_french(staff_login: StaffLogin) -> None:
+    """The French menu said « Importations » where the page's own labels say « Imports » (its runs:
+    « Imports trouvés », « Imports les plus récents »): one word for both."""
+    page = staff_login("coordinator").get("/staff/imports?lang=fr").text
+    assert '<a href="/staff/imports" aria-current="page">Imports</a>' in page
+    assert "<h1>Imports</h1>" in page and "Importations" not in page
