@@ -48,10 +48,12 @@ def create_user(
     entity_id: int | None = None,
     active: bool = True,
     must_change_password: bool = False,
+    full_name: str | None = None,
 ) -> int:
     with Session(bind, join_transaction_mode="create_savepoint") as session, session.begin():
         user = User(
             email=email,
+            full_name=full_name,
             role=role,
             entity_id=entity_id,
             password_hash=password_hash(),

@@ -234,6 +234,7 @@ class StatusChangeOut(BaseModel):
     note: str | None
     changed_at: UtcDateTime
     changed_by: str | None = Field(description="Email of who changed it")
+    changed_by_name: str | None = Field(description="Name of who changed it (their email if none)")
 
 
 class ClusterRef(BaseModel):

@@ -336,7 +336,7 @@ def get_recommendation(
 
 def _status_history(session: Session, actor: Actor, recommendation_id: int) -> list[StatusChangeOut]:
     rows = session.execute(
-        select(StatusChange, User.email)
+        select(StatusChange, User.email, User.full_name)
         .outerjoin(User, User.id == StatusChange.changed_by_id)
         .where(StatusChange.recommendation_id == recommendation_id)
         .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc())
@@ -347,10 +347,11 @@ def _status_history(session: Session, actor: Actor, recommendation_id: int) -> l
             new_status=change.new_status,
             note=change.note,
             changed_at=change.changed_at,
-            # Staff e-mail addresses are not published data.
+            # Staff e-mail addresses (and names) are not published data.
             changed_by=None if actor.role == READER else email,
+            changed_by_name=None if actor.role == READER else full_name or email,
         )
-        for change, email in rows
+        for change, email, full_name in rows
     ]
 
 

@@ -18,6 +18,7 @@ from app.recommendations.review import ImportChange
 from app.staff.forms import whole_number
 from app.staff.labels import field_label
 from app.staff.pages import StaffPage, render
+from app.users.service import display_names
 
 ETAG_FIELD = "etag"
 ENTITY_FIELDS = ("lead_entity_id", "entity_id")
@@ -54,7 +55,12 @@ def conflict_page(
     # The fields its form names (bookkeeping such as reviewed_at goes with them), each once.
     changed = list(dict.fromkeys(label(name) for name in after if labels is None or name in labels))
     by_you = change is not None and change.actor_user_id == staff.actor.user_id
+    # Named as the workspace names people (their name, the email of one without), not by the email
+    # the audit trail keeps.
     shown_change: Any = change
+    if change is not None and change.actor_user_id is not None:
+        name = display_names(db, [change.actor_user_id]).get(change.actor_user_id)
+        shown_change = {"actor": name or change.actor, "at": change.at}
     by_import = imported(db) if imported is not None else None
     if by_import is not None and (change is None or by_import.at > change.at):
         who = page.gettext("Import run %(id)s") % {"id": by_import.run_id or "?"}

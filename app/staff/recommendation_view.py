@@ -42,6 +42,7 @@ from app.staff.labels import (
 from app.staff.labels import SOURCE_LABELS as SOURCE_LABELS
 from app.staff.labels import WORK_LABELS as WORK_LABELS
 from app.staff.textdiff import SideBySide, compare
+from app.users.service import display_names
 from app.web.i18n import MISSING, RTL_LANGUAGES
 
 HISTORY_SIZE = 50
@@ -267,6 +268,7 @@ class DetailView:
     actions: ActionPage | None  # None: this role may not read actions
     entity_names: dict[int, str]  # the entities the history names, by id
     copies_work: dict[int, list[str]]  # linked copies in rec.sources still holding work, by id
+    actor_names: dict[int, str]  # the people the history names, by user id (their email: the audit log's)
 
     def value(self, name: str, value: Any, gettext: Any) -> str:
         """A value of the history as the form words it: a status or priority by its label, an
@@ -308,6 +310,7 @@ def gather(session: Session, actor: Actor, detail: RecommendationDetail, lang: s
         actions=linked_actions(session, recommendation_id=detail.id) if actor.role in STAFF else None,
         entity_names={i: ref.name for i, ref in entities_service.entity_refs(session, named).items()},
         copies_work=sources.copies_work(session, detail.sources) if actor.role in STAFF else {},
+        actor_names=display_names(session, (event.actor_user_id for event in history or [])),
     )
 
 
