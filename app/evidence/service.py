@@ -132,6 +132,22 @@ def _ensure_room(session: Session, update: ProgressUpdate) -> None:
         raise Conflict(full, errors=[{"field": "file", "reason": full}])
 
 
+def _ensure_new(session: Session, update: ProgressUpdate, sha256: str, filename: str | None) -> None:
+    """The same bytes (under any name) attached twice to one update would be listed twice: refused
+    (409 naming ``file``), naming the file it repeats. Another update may hold the same content."""
+    held = session.scalar(
+        select(EvidenceFile.filename)
+        .where(EvidenceFile.progress_update_id == update.id, EvidenceFile.sha256 == sha256)
+        .order_by(EvidenceFile.id)
+        .limit(1)
+    )
+    if held is not None:
+        reason = Reason(
+            _("is the same file as %(name)s, already attached to this progress update"), name=held
+        )
+        raise Conflict(f"the file {filename or ''} {reason}", errors=[{"field": "file", "reason": reason}])
+
+
 def check_room(session: Session, actor: Actor, progress_id: int, adding: int) -> None:
     """Before ``adding`` files are attached at once (the workspace's form): refused (409 naming
     ``file``) with how many the update still takes when they would pass its limit, rather than at the
@@ -185,6 +201,7 @@ def attach(
         # this one commits.
         update = progress.editable(session, actor, progress_id, lock=True)
         _ensure_room(session, update)
+        _ensure_new(session, update, received.sha256, filename)
     except DomainError:
         store.discard(received)
         raise

@@ -266,7 +266,8 @@ def call_for(method: str, template: str, world: World, side: str) -> Call:
         form = {"username": world.admin_email, "password": accounts.PASSWORD}
     files = None
     if (method, template) == ("POST", "/api/v1/progress/{progress_id}/evidence"):
-        files = {"file": ("workshop.pdf", PDF, "application/pdf")}
+        # Not the world's own file: an update takes the same file once (409 for a second copy).
+        files = {"file": ("workshop.pdf", PDF + b"% workshop\n", "application/pdf")}
     if (method, template) == ("PUT", "/api/v1/reports/template"):
         files = {"file": ("state.docx", DEFAULT_TEMPLATE.read_bytes(), DOCX)}
     return Call(path, _bodies(ids, side).get((method, template)), form, etag_from, files)

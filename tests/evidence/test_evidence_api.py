@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from app.evidence.service import MAX_FILES_PER_UPDATE
 from app.evidence.storage import BlobStore
 from tests.evidence import samples
-from tests.evidence.conftest import Setup, upload
+from tests.evidence.conftest import REPORT, Setup, upload
 from tests.plans.test_actions import audit_actions, audit_events, problem_fields
 
 
@@ -62,15 +62,36 @@ def test_attach_list_download_remove(
 
 
 def test_the_same_content_is_stored_once(client: TestClient, setup: Setup, store: BlobStore) -> None:
+    """Two updates holding the same file share its stored content."""
     content = samples.CSV + b"# once\n"
+    other = client.post(f"/api/v1/actions/{setup.action['id']}/progress", json=REPORT, headers=setup.focal_a)
     first = upload(client, setup.upload_url, content, "judges.csv", setup.focal_a).json()
-    second = upload(client, setup.upload_url, content, "copy.csv", setup.focal_a).json()
+    other_url = f"/api/v1/progress/{other.json()['id']}/evidence"
+    second = upload(client, other_url, content, "copy.csv", setup.focal_a).json()
     assert first["id"] != second["id"] and first["sha256"] == second["sha256"]
     assert [sha for sha, _ in store.stored()].count(first["sha256"]) == 1
     assert not list(store.temporaries())
     # Removing one row keeps the content the other still names.
     assert client.delete(f"/api/v1/evidence/{first['id']}").status_code == 204
     assert client.get(second["url"]).content == content
+
+
+def test_the_same_file_twice_on_one_update_is_refused(
+    client: TestClient, engine: Engine, setup: Setup, store: BlobStore
+) -> None:
+    """The same bytes attached again to the same update, under any name: 409 naming ``file`` and the
+    file it repeats; nothing stored for it, nothing audited."""
+    first = upload(client, setup.upload_url, samples.PDF, "report.pdf", setup.focal_a).json()
+    again = upload(client, setup.upload_url, samples.PDF, "report (copy).pdf", setup.focal_a)
+    assert again.status_code == 409 and problem_fields(again) == ["file"]
+    problem = again.json()
+    assert "report (copy).pdf" in problem["detail"] and "same file as report.pdf" in problem["detail"]
+    assert (
+        problem["errors"][0]["reason"]
+        == "is the same file as report.pdf, already attached to this progress update"
+    )
+    assert client.get(setup.upload_url).json()["total"] == 1 and not list(store.temporaries())
+    assert audit_actions(engine, "evidence_file", first["id"]) == ["evidence.add"]
 
 
 def test_files_only_while_the_update_may_change(client: TestClient, setup: Setup) -> None:

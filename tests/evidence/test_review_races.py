@@ -111,8 +111,8 @@ def test_two_uploads_at_once_never_pass_the_limit_of_files(
     progress_id = setup.progress["id"]
     store = BlobStore(storage_dir)
     with Session(engine) as session:
-        for index in range(service.MAX_FILES_PER_UPDATE - 1):
-            upload = io.BytesIO(samples.PDF)
+        for index in range(service.MAX_FILES_PER_UPDATE - 1):  # each its own (an update takes a file once)
+            upload = io.BytesIO(samples.PDF + f"% {index}\n".encode())
             service.attach(session, COORDINATOR, store, progress_id, upload, f"{index}.pdf", 10**6)
         session.commit()
 
@@ -128,7 +128,7 @@ def test_two_uploads_at_once_never_pass_the_limit_of_files(
                 COORDINATOR,
                 store,
                 progress_id,
-                _Upload(samples.PDF, the_other_upload),
+                _Upload(samples.PDF + b"% 21\n", the_other_upload),
                 "21.pdf",
                 10**6,
             )

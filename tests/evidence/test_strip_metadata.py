@@ -17,7 +17,7 @@ from app.evidence.storage import BlobStore
 from app.models import EvidenceFile
 from tests.cli_runner import run_cli
 from tests.evidence import samples
-from tests.evidence.conftest import Setup, upload
+from tests.evidence.conftest import REPORT, Setup, upload
 from tests.evidence.test_metadata import LEAKS, _photo
 from tests.plans.test_actions import audit_actions
 
@@ -55,7 +55,10 @@ def test_photos_stored_with_their_location_are_cleaned_once(
 ) -> None:
     original = _photo("JPEG")
     first = upload(client, setup.upload_url, original, "site.jpg", setup.focal_a).json()
-    second = upload(client, setup.upload_url, original, "again.jpg", setup.focal_a).json()
+    # The same photo on another update (one update takes a file once).
+    other = client.post(f"/api/v1/actions/{setup.action['id']}/progress", json=REPORT, headers=setup.focal_a)
+    other_url = f"/api/v1/progress/{other.json()['id']}/evidence"
+    second = upload(client, other_url, original, "again.jpg", setup.focal_a).json()
     png = upload(client, setup.upload_url, _photo("PNG"), "site.png", setup.focal_a).json()
     broken = upload(client, setup.upload_url, samples.PNG, "broken.png", setup.focal_a).json()
     pdf = upload(client, setup.upload_url, samples.PDF, "report.pdf", setup.focal_a).json()

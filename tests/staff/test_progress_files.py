@@ -90,12 +90,13 @@ def test_attach_several_files_download_and_remove(
 def test_two_files_of_one_name_have_buttons_that_tell_them_apart(
     world: World, staff_login: StaffLogin, db: Connection
 ) -> None:
-    """Two photo.png gave two "Remove photo.png" buttons alike: a screen reader's list of buttons could
-    not tell which file each removes. A name the update holds once keeps its short button."""
+    """Two photo.png (different photos) gave two "Remove photo.png" buttons alike: a screen reader's
+    list of buttons could not tell which file each removes. A name the update holds once keeps its
+    short button. (Two files of one name, different contents: the same content twice is refused.)"""
     focal = focal_login(staff_login, world)
     files = [
-        ("file", ("photo.png", samples.PNG, "image/png")),
-        ("file", ("photo.png", samples.PNG, "image/png")),
+        ("file", ("minutes.txt", samples.TEXT, "text/plain")),
+        ("file", ("minutes.txt", samples.TEXT + b"Corrected.\n", "text/plain")),
     ]
     assert focal.post(f"/staff/progress/{world.draft}/evidence", files=files).status_code == 303
     page = focal.get(f"/staff/progress/{world.draft}").text
@@ -105,8 +106,8 @@ def test_two_files_of_one_name_have_buttons_that_tell_them_apart(
     )
     assert len(names) == 3 and len(set(names)) == 3, names
     assert names[0] == " report.pdf"
-    assert names[1].startswith(" photo.png (file 2 of 3, ") and ", attached " in names[1]
-    assert names[2].startswith(" photo.png (file 3 of 3, ")
+    assert names[1].startswith(" minutes.txt (file 2 of 3, ") and ", attached " in names[1]
+    assert names[2].startswith(" minutes.txt (file 3 of 3, ")
 
 
 def test_refused_files_are_named_and_nothing_is_attached(
