@@ -138,18 +138,40 @@ def remove_evidence(request: Request, db: DbSession, staff: StaffMember, evidenc
     refusal = _save_typed(request, db, staff, progress_id, values)
     if refusal is not None:
         return refusal
+    if not is_confirmed(values):
+        # Removing cannot be undone (the file would have to be attached again): asked once more, on a
+        # page of its own (a GET), so that Back after removing never offers to send the form again.
+        return redirect(f"/staff/evidence/{evidence_id}/remove?progress_id={progress_id}", request)
     try:
-        if not is_confirmed(values):
-            # Removing cannot be undone (the file would have to be attached again): asked once more,
-            # after checking it may be removed at all.
-            update = progress_service.editable(db, staff.actor, progress_id)
-            return _confirm_removal(request, staff, row, update)
         service.remove(db, staff.actor, evidence_id)
     except DomainError as exc:
         if exc.status != 409:
             raise
         return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
     return redirect(f"/staff/progress/{progress_id}?done=evidence-removed", request)
+
+
+@router.get("/evidence/{evidence_id}/remove", response_class=HTMLResponse)
+def ask_to_remove_evidence(
+    request: Request, db: DbSession, staff: StaffMember, evidence_id: RowId
+) -> Response:
+    """The question, once it is checked that the file may be removed at all; a file removed meanwhile
+    (Back after removing it) leads to its update, which says so."""
+    try:
+        row = service.readable_file(db, staff.actor, evidence_id)
+    except NotFound:
+        shown = request.query_params.get("progress_id", "")
+        if shown.isdecimal() and 0 < int(shown) < 2**31:
+            return redirect(f"/staff/progress/{int(shown)}?done=evidence-gone")
+        raise
+    try:
+        update = progress_service.editable(db, staff.actor, row.progress_update_id)
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        errors = refused(db, exc)
+        return progress_page(request, db, staff, row.progress_update_id, errors=errors, status=409)
+    return _confirm_removal(request, staff, row, update)
 
 
 def _save_typed(

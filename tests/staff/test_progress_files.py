@@ -67,7 +67,12 @@ def test_attach_several_files_download_and_remove(
     assert download.headers["content-disposition"].startswith('attachment; filename="minutes.txt"')
     assert download.headers["x-content-type-options"] == "nosniff"
     # Remove cannot be undone: it asks first, naming the file, and removes nothing until confirmed.
-    asked = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"progress_id": str(world.draft)})
+    # The question is a page of its own (POST, then a 303 to a GET), so that Back from the update's
+    # page after removing shows it again rather than the browser's "resubmit the form?".
+    question = f"/staff/evidence/{rows[1].id}/remove?progress_id={world.draft}"
+    sent = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"progress_id": str(world.draft)})
+    assert sent.status_code == 303 and sent.headers["location"] == question
+    asked = focal.get(question)
     assert asked.status_code == 200 and "<h1>Remove the file minutes.txt?</h1>" in asked.text
     assert f'action="/staff/evidence/{rows[1].id}/remove"' in asked.text
     assert (
@@ -77,6 +82,9 @@ def test_attach_several_files_download_and_remove(
     removed = focal.post(f"/staff/evidence/{rows[1].id}/remove", {"confirmed": "yes"})
     assert removed.status_code == 303 and removed.headers["location"].endswith("?done=evidence-removed")
     assert f'href="/staff/evidence/{rows[1].id}"' not in focal.get(f"/staff/progress/{world.draft}").text
+    # Back to the question once the file is gone: the update, which says so.
+    back = focal.get(question)
+    assert back.status_code == 303 and back.headers["location"].endswith("?done=evidence-gone")
     # Remove pressed again in a second tab: back to the update, which says so (not a dead-end 404).
     page = focal.get(f"/staff/progress/{world.draft}")
     assert f'name="progress_id" value="{world.draft}"' in page.text
@@ -304,7 +312,9 @@ def test_removing_a_file_keeps_the_text_typed_and_not_yet_saved(
     )
     typed = {"reported_on": "2025-06-30", "narrative": "Typed before removing the file.", "new_status": ""}
     fields = {**typed, "etag": etag(page), "progress_id": str(world.draft)}
-    asked = focal.post(f"/staff/evidence/{world.pdf}/remove", fields)
+    sent = focal.post(f"/staff/evidence/{world.pdf}/remove", fields)
+    assert sent.status_code == 303
+    asked = focal.get(sent.headers["location"])
     assert asked.status_code == 200 and "<h1>Remove the file report.pdf?</h1>" in asked.text
     with Session(db) as session:
         update = session.get(ProgressUpdate, world.draft)

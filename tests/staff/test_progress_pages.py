@@ -36,7 +36,8 @@ POST   /staff/progress/{id}/delete               200 200 200 403 303
 """
 EVIDENCE_ROUTES = """
 GET    /staff/evidence/{id}                      200 200 200 403 303
-POST   /staff/evidence/{id}/remove               200 200 200 403 303
+GET    /staff/evidence/{id}/remove               200 200 200 403 303
+POST   /staff/evidence/{id}/remove               303 303 303 403 303
 """
 ROUTES = "\n".join(table.strip() for table in (ACTION_ROUTES, PROGRESS_ROUTES, EVIDENCE_ROUTES))
 
