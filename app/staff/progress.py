@@ -12,12 +12,13 @@ point of another entity gets 403, as from ``GET /api/v1/progress/{id}``).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError, PreconditionFailed
+from app.core.errors import DomainError, NotFound, PreconditionFailed
 from app.evidence.sending import FILES_PER_FORM
 from app.evidence.service import size_limit, too_large_reason
 from app.plans import publishing
@@ -326,30 +327,17 @@ def unpublish_progress(
 
 @router.post("/progress/{progress_id}/delete")
 def delete_progress(request: Request, db: DbSession, staff: StaffMember, progress_id: RowId) -> Response:
-    """A draft started by mistake: asked once more (its text and files cannot be brought back), then
-    deleted; back to its action."""
+    """A draft started by mistake: asked once more (its text and files cannot be brought back), on a
+    page of its own (a GET, so that Back after deleting never sends the form again), then deleted;
+    back to its action."""
     values = form_values(request)
     tag = _text(values, ETAG_FIELD) or None
     try:
         update = service.deletable(db, staff.actor, progress_id, tag)
-        if not is_confirmed(values):
-            page = StaffPage.of(request, SECTION, staff)
-            return confirm_page(
-                request,
-                page,
-                question=page.gettext(_("Delete this draft?")),
-                consequence=page.gettext(
-                    _(
-                        "Its text and its files were never sent for approval; once deleted they "
-                        "cannot be brought back."
-                    )
-                ),
-                action=f"{_url(progress_id)}/delete",
-                yes=page.gettext(_("Yes, delete the draft")),
-                cancel=_url(progress_id),
-                hidden={ETAG_FIELD: tag or ""},
-            )
         action_id = update.action_id
+        if not is_confirmed(values):
+            query = urlencode({ETAG_FIELD: tag or "", "action_id": action_id})
+            return redirect(f"{_url(progress_id)}/delete?{query}", request)
         service.delete_progress(db, staff.actor, progress_id, tag)
     except PreconditionFailed:
         return _conflict(request, db, staff, progress_id, {})
@@ -358,3 +346,41 @@ def delete_progress(request: Request, db: DbSession, staff: StaffMember, progres
             raise
         return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
     return redirect(f"/staff/actions/{action_id}?done=progress-deleted", request)
+
+
+@router.get("/progress/{progress_id}/delete", response_class=HTMLResponse)
+def ask_to_delete_progress(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: RowId
+) -> Response:
+    """The question, once it is checked that the draft may be deleted; a draft deleted meanwhile (Back
+    after deleting it) leads to its action."""
+    tag = request.query_params.get(ETAG_FIELD) or None
+    try:
+        service.deletable(db, staff.actor, progress_id, tag)
+    except NotFound:
+        action = request.query_params.get("action_id", "")
+        if action.isdecimal() and 0 < int(action) < 2**31:
+            return redirect(f"/staff/actions/{int(action)}")
+        raise
+    except PreconditionFailed:
+        return _conflict(request, db, staff, progress_id, {})
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
+    page = StaffPage.of(request, SECTION, staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(_("Delete this draft?")),
+        consequence=page.gettext(
+            _(
+                "Its text and its files were never sent for approval; once deleted they "
+                "cannot be brought back."
+            )
+        ),
+        action=f"{_url(progress_id)}/delete",
+        yes=page.gettext(_("Yes, delete the draft")),
+        cancel=_url(progress_id),
+        hidden={ETAG_FIELD: tag or ""},
+    )

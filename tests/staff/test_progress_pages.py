@@ -25,6 +25,8 @@ POST   /staff/actions/{id}/progress              422 422 422 403 303
 """
 PROGRESS_ROUTES = """
 GET    /staff/progress/{id}                      200 200 200 403 303
+GET    /staff/progress/{id}/delete               200 200 200 403 303
+POST   /staff/progress/{id}/delete               303 303 303 403 303
 POST   /staff/progress/{id}                      422 422 422 403 303
 POST   /staff/progress/{id}/evidence             422 422 422 403 303
 POST   /staff/progress/{id}/approve              409 409 403 403 303
@@ -32,7 +34,6 @@ POST   /staff/progress/{id}/return               422 422 403 403 303
 POST   /staff/progress/{id}/publish              409 409 403 403 303
 POST   /staff/progress/{id}/unpublish            409 409 403 403 303
 POST   /staff/progress/{id}/submit               303 303 303 403 303
-POST   /staff/progress/{id}/delete               200 200 200 403 303
 """
 EVIDENCE_ROUTES = """
 GET    /staff/evidence/{id}                      200 200 200 403 303
@@ -241,8 +242,14 @@ def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     assert focal.post(f"/staff/progress/{draft}/evidence", files=files).status_code == 303
     page = focal.get(f"/staff/progress/{draft}").text
     assert f'action="/staff/progress/{draft}/delete"' in page
-    asked = focal.post(f"/staff/progress/{draft}/delete", {"etag": etag(page)})
+    # The question is a page of its own (a 303 to a GET): Back after deleting never resends a form.
+    sent = focal.post(f"/staff/progress/{draft}/delete", {"etag": etag(page)})
+    assert sent.status_code == 303
+    question = sent.headers["location"]
+    assert question.startswith(f"/staff/progress/{draft}/delete?")
+    asked = focal.get(question)
     assert asked.status_code == 200 and "<h1>Delete this draft?</h1>" in asked.text
+    assert f'action="/staff/progress/{draft}/delete"' in asked.text and etag(asked.text) == etag(page)
     assert 'name="confirmed" value="yes"' in asked.text and f'href="/staff/progress/{draft}"' in asked.text
     assert focal.get(f"/staff/progress/{draft}").status_code == 200  # nothing deleted until confirmed
     # Another entity's focal point may not, nor with an old version of the page.
@@ -253,6 +260,9 @@ def test_a_draft_started_by_mistake_is_deleted_with_its_files(
     assert done.headers["location"] == f"/staff/actions/{world.action}?done=progress-deleted"
     assert "The draft is deleted." in focal.get(done.headers["location"]).text
     assert focal.get(f"/staff/progress/{draft}").status_code == 404
+    # Back to the question once the draft is gone: its action.
+    back = focal.get(question)
+    assert back.status_code == 303 and back.headers["location"] == f"/staff/actions/{world.action}"
     with Session(db) as session:
         assert session.get(ProgressUpdate, draft) is None
         left = session.scalars(select(EvidenceFile).where(EvidenceFile.progress_update_id == draft)).all()
