@@ -7,12 +7,13 @@ Every write is ``app.deadlines.entered``'s, the API's service with its checks, I
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError, PreconditionFailed
+from app.core.errors import DomainError, NotFound, PreconditionFailed
 from app.core.time_zone import local_today
 from app.deadlines import entered
 from app.deadlines.schemas import DeadlineCreate, DeadlinePatch, EnteredDeadlineOut
@@ -179,23 +180,36 @@ def edit_deadline(request: Request, db: DbSession, staff: ManagerSession, deadli
 @router.post("/calendar/{deadline_id}/delete")
 def delete_deadline(request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId) -> Response:
     values = form_values(request)
-    if not is_confirmed(values):  # leaves the calendar, the feeds and the reminders: asked once more
-        current, _tag = entered.get_deadline(db, staff.actor, deadline_id)
-        page = StaffPage.of(request, "calendar", staff)
-        return confirm_page(
-            request,
-            page,
-            question=page.gettext(_("Delete the deadline %(title)s?")) % {"title": current.title},
-            consequence=page.gettext(
-                _("It leaves the calendar, the calendar feeds and the reminders, and cannot be brought back.")
-            ),
-            action=f"/staff/calendar/{deadline_id}/delete",
-            yes=page.gettext(_("Yes, delete the deadline")),
-            cancel=f"/staff/calendar/{deadline_id}",
-            hidden={ETAG_FIELD: _text(values, ETAG_FIELD) or ""},
-        )
+    if not is_confirmed(values):  # leaves the calendar, the feeds and the reminders: asked once more,
+        # on a page of its own (a GET), so that Back after deleting never sends the form again
+        query = urlencode({ETAG_FIELD: _text(values, ETAG_FIELD) or ""})
+        return redirect(f"/staff/calendar/{deadline_id}/delete?{query}", request)
     try:
         entered.delete_deadline(db, staff.actor, deadline_id, _text(values, ETAG_FIELD))
     except PreconditionFailed:
         return _conflict(request, db, staff, deadline_id, values)
     return redirect("/staff/calendar?done=deadline-deleted", request)
+
+
+@router.get("/calendar/{deadline_id}/delete", response_class=HTMLResponse)
+def ask_to_delete_deadline(
+    request: Request, db: DbSession, staff: ManagerSession, deadline_id: RowId
+) -> Response:
+    """The question; a deadline deleted meanwhile (Back after deleting it) leads to the calendar."""
+    try:
+        current, _tag = entered.get_deadline(db, staff.actor, deadline_id)
+    except NotFound:
+        return redirect("/staff/calendar")
+    page = StaffPage.of(request, "calendar", staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(_("Delete the deadline %(title)s?")) % {"title": current.title},
+        consequence=page.gettext(
+            _("It leaves the calendar, the calendar feeds and the reminders, and cannot be brought back.")
+        ),
+        action=f"/staff/calendar/{deadline_id}/delete",
+        yes=page.gettext(_("Yes, delete the deadline")),
+        cancel=f"/staff/calendar/{deadline_id}",
+        hidden={ETAG_FIELD: request.query_params.get(ETAG_FIELD, "")},
+    )

@@ -35,6 +35,7 @@ POST   /staff/calendar/feed                200 200 200 200 303
 POST   /staff/calendar/feed/revoke         303 303 303 303 303
 GET    /staff/calendar/{id}                200 200 200 403 303
 POST   /staff/calendar/{id}                422 422 403 403 303
+GET    /staff/calendar/{id}/delete         200 200 403 403 303
 POST   /staff/calendar/{id}/delete         428 428 403 403 303
 POST   /staff/calendar/publish             422 422 403 403 303
 POST   /staff/calendar/sent                422 422 403 403 303

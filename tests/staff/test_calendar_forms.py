@@ -126,11 +126,19 @@ def test_a_coordinator_adds_edits_and_deletes_a_deadline(
     stale_delete = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": tag, "confirmed": "yes"})
     assert stale_delete.status_code == 412
     current = etag_of(staff.get(f"/staff/calendar/{deadline_id}").text)
-    asked = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})  # asked once more
+    # Asked once more, on a page of its own (a 303 to a GET): Back after deleting resends no form.
+    sent = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current})
+    assert sent.status_code == 303 and sent.headers["location"].startswith(
+        f"/staff/calendar/{deadline_id}/delete?"
+    )
+    asked = staff.get(sent.headers["location"])
     assert asked.status_code == 200 and "Delete the deadline Report to parliament (final)?" in asked.text
+    assert etag_of(asked.text) == current
     assert _row(db, deadline_id) is not None
     deleted = staff.post(f"/staff/calendar/{deadline_id}/delete", {"etag": current, "confirmed": "yes"})
     assert deleted.status_code == 303 and _row(db, deadline_id) is None
+    back = staff.get(sent.headers["location"])  # Back to the question: the calendar
+    assert back.status_code == 303 and back.headers["location"] == "/staff/calendar"
     with Session(db) as session:
         actions = session.scalars(
             select(AuditEvent.action).where(
