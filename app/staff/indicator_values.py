@@ -10,13 +10,14 @@ Every write goes through ``app.plans.indicators.values`` (the API's service), ev
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from app.core.deps import DbSession, RowId
-from app.core.errors import DomainError, PreconditionFailed
+from app.core.errors import DomainError, NotFound, PreconditionFailed
 from app.models import IndicatorValue
 from app.plans import publishing
 from app.plans.actions.store import load_action
@@ -165,24 +166,14 @@ def _step(request: Request, db: Session, staff: StaffMember, value_id: int, step
     etag = text(form, ETAG_FIELD) or None
     if step == "delete":  # where to go afterwards: its indicator (404 here if it is not visible)
         indicator_id = values.get_value(db, staff.actor, value_id)[0].indicator_id
-        if not is_confirmed(form):  # a typed value and its note cannot be brought back: asked once more
+        if not is_confirmed(form):  # a typed value and its note cannot be brought back: asked once more,
+            # on a page of its own (a GET), so that Back after deleting never sends the form again
             try:  # after checking that it may be deleted at all
                 values.deletable(db, staff.actor, value_id, etag)
             except DomainError as exc:
                 return _refusal(request, db, staff, value_id, form, exc)
-            page = StaffPage.of(request, "values", staff)
-            return confirm_page(
-                request,
-                page,
-                question=page.gettext(_("Delete this value?")),
-                consequence=page.gettext(
-                    _("It was never public, and once deleted it cannot be brought back.")
-                ),
-                action=f"/staff/values/{value_id}/delete",
-                yes=page.gettext(_("Yes, delete the value")),
-                cancel=_url(value_id),
-                hidden={ETAG_FIELD: etag or ""},
-            )
+            query = urlencode({ETAG_FIELD: etag or "", "indicator_id": indicator_id})
+            return redirect(f"/staff/values/{value_id}/delete?{query}", request)
     try:
         if step == "submit":
             values.submit(db, staff.actor, value_id, etag)
@@ -211,6 +202,32 @@ def submit_value(request: Request, db: DbSession, staff: StaffMember, value_id: 
 @router.post("/values/{value_id}/delete")
 def delete_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     return _step(request, db, staff, value_id, "delete")
+
+
+@router.get("/values/{value_id}/delete", response_class=HTMLResponse)
+def ask_to_delete_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
+    """The question; a value deleted meanwhile (Back after deleting it) leads to its indicator."""
+    etag = request.query_params.get(ETAG_FIELD) or None
+    try:
+        values.deletable(db, staff.actor, value_id, etag)
+    except NotFound:
+        indicator = request.query_params.get("indicator_id", "")
+        if indicator.isdecimal() and 0 < int(indicator) < 2**31:
+            return redirect(f"/staff/indicators/{int(indicator)}")
+        raise
+    except DomainError as exc:
+        return _refusal(request, db, staff, value_id, {}, exc)
+    page = StaffPage.of(request, "values", staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(_("Delete this value?")),
+        consequence=page.gettext(_("It was never public, and once deleted it cannot be brought back.")),
+        action=f"/staff/values/{value_id}/delete",
+        yes=page.gettext(_("Yes, delete the value")),
+        cancel=_url(value_id),
+        hidden={ETAG_FIELD: etag or ""},
+    )
 
 
 @router.post("/values/{value_id}/approve")
