@@ -284,24 +284,34 @@ def remove_template(request: Request, db: DbSession, staff: ManagerSession) -> R
     shown = str(values.get(ETAG_FIELD) or "")
     template = state_template.current(db)
     if template is not None and not is_confirmed(values):
-        # The restyled template is gone for good once removed (only a downloaded copy brings it back).
-        page = StaffPage.of(request, "reports", staff)
-        return confirm_page(
-            request,
-            page,
-            question=page.gettext(REMOVE_QUESTION) % {"name": template.filename},
-            consequence=page.gettext(REMOVE_CONSEQUENCE),
-            action="/staff" + TEMPLATE_PATH + "/remove",
-            yes=page.gettext(REMOVE_YES),
-            cancel="/staff/reports",
-            hidden={ETAG_FIELD: shown},
-        )
+        # The restyled template is gone for good once removed (only a downloaded copy brings it back):
+        # asked once more, on a page of its own (a GET), so that Back after removing sends no form.
+        return redirect(f"/staff{TEMPLATE_PATH}/remove?{urlencode({ETAG_FIELD: shown})}", request)
     try:
         state_template.remove(db, staff.actor, shown or None)
     except PreconditionFailed:
         # Someone uploaded or replaced the template since this page showed it.
         return _template_changed(request, db, staff)
     return redirect("/staff/reports?done=template-removed", request)
+
+
+@router.get(TEMPLATE_PATH + "/remove", response_class=HTMLResponse)
+def ask_to_remove_template(request: Request, db: DbSession, staff: ManagerSession) -> Response:
+    """The question; with no template (Back after removing it), the reports page."""
+    template = state_template.current(db)
+    if template is None:
+        return redirect("/staff/reports")
+    page = StaffPage.of(request, "reports", staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(REMOVE_QUESTION) % {"name": template.filename},
+        consequence=page.gettext(REMOVE_CONSEQUENCE),
+        action="/staff" + TEMPLATE_PATH + "/remove",
+        yes=page.gettext(REMOVE_YES),
+        cancel="/staff/reports",
+        hidden={ETAG_FIELD: request.query_params.get(ETAG_FIELD, "")},
+    )
 
 
 @router.get("/reports/recommendations.csv")

@@ -83,7 +83,10 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(
 
     # Removed for good: it asks first, naming the file, and removes nothing until confirmed.
     shown = _removal_version(reports_coordinator.get("/staff/reports").text)
-    asked = reports_coordinator.post("/staff/reports/template/remove", {"etag": shown})
+    # On a page of its own (a 303 to a GET): Back after removing never sends the form again.
+    sent = reports_coordinator.post("/staff/reports/template/remove", {"etag": shown})
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/staff/reports/template/remove?")
+    asked = reports_coordinator.get(sent.headers["location"])
     assert (
         asked.status_code == 200
         and "<h1>Remove the State&#39;s Word template lesotho.docx?</h1>" in asked.text
@@ -100,6 +103,8 @@ def test_the_coordinator_uploads_replaces_and_removes_the_word_template(
     assert (
         "follow the template shipped with the application" in reports_coordinator.get("/staff/reports").text
     )
+    back = reports_coordinator.get(sent.headers["location"])  # Back to the question: the reports page
+    assert back.status_code == 303 and back.headers["location"] == "/staff/reports"
 
 
 def _removal_version(page: str) -> str:

@@ -38,6 +38,7 @@ GET    /staff/reports/recommendations.json     200 200 200 403 303
 GET    /staff/reports/statistics.json          200 200 200 403 303
 GET    /staff/reports/template.docx            200 200 200 403 303
 POST   /staff/reports/template                 422 422 403 403 303
+GET    /staff/reports/template/remove          303 303 403 403 303
 POST   /staff/reports/template/remove          404 404 403 403 303
 """
 
