@@ -25,6 +25,7 @@ from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import DomainError, InvalidInput
+from app.core.ids import MAX_ID
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -208,6 +209,14 @@ def whole_number(typed: str) -> bool:
     """Whether a box holds a whole number int() reads: ASCII digits only. str.isdigit() also admits
     superscripts ("²", pasted with a footnote mark) and other marks, which int() refuses."""
     return typed.isascii() and typed.isdigit()
+
+
+def row_id(sent: object) -> int | None:
+    """A row's number as a form or an address carries it ("123"), or None for anything else (a number
+    out of the ids' range included): where a page leads back to a row named by the request."""
+    if not isinstance(sent, str) or not whole_number(sent) or not 0 < int(sent) <= MAX_ID:
+        return None
+    return int(sent)
 
 
 def typed_number(typed: str, lang: str) -> str:

@@ -26,7 +26,7 @@ from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatc
 from app.plans.progress.schemas import ReturnBody
 from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused, shown_number
+from app.staff.forms import FormInvalid, form_values, parse, refused, row_id, shown_number
 from app.staff.indicators import FIELD_LABELS, text, value_fields, words
 from app.staff.pages import (
     NOTICES,
@@ -211,9 +211,9 @@ def ask_to_delete_value(request: Request, db: DbSession, staff: StaffMember, val
     try:
         values.deletable(db, staff.actor, value_id, etag)
     except NotFound:
-        indicator = request.query_params.get("indicator_id", "")
-        if indicator.isdecimal() and 0 < int(indicator) < 2**31:
-            return redirect(f"/staff/indicators/{int(indicator)}")
+        indicator = row_id(request.query_params.get("indicator_id"))
+        if indicator is not None:
+            return redirect(f"/staff/indicators/{indicator}")
         raise
     except DomainError as exc:
         return _refusal(request, db, staff, value_id, {}, exc)

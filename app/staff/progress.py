@@ -28,7 +28,7 @@ from app.plans.progress import service
 from app.plans.progress.schemas import ApproveBody, ProgressCreate, ProgressPatch, PublishBody, ReturnBody
 from app.staff import once, publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
-from app.staff.forms import FormInvalid, form_values, parse, refused
+from app.staff.forms import FormInvalid, form_values, parse, refused, row_id
 from app.staff.imports import shown_size
 from app.staff.labels import PROGRESS_FIELD_LABELS, PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, render, staff_router
@@ -358,9 +358,9 @@ def ask_to_delete_progress(
     try:
         service.deletable(db, staff.actor, progress_id, tag)
     except NotFound:
-        action = request.query_params.get("action_id", "")
-        if action.isdecimal() and 0 < int(action) < 2**31:
-            return redirect(f"/staff/actions/{int(action)}")
+        action = row_id(request.query_params.get("action_id"))
+        if action is not None:
+            return redirect(f"/staff/actions/{action}")
         raise
     except PreconditionFailed:
         return _conflict(request, db, staff, progress_id, {})

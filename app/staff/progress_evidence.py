@@ -23,7 +23,7 @@ from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service
 from app.staff import once
-from app.staff.forms import FormInvalid, form_values, refused, without_nul
+from app.staff.forms import FormInvalid, form_values, refused, row_id, without_nul
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
 from app.staff.progress import SECTION, progress_page, save_typed, typed_refused
 from app.staff.session import SignedInBeforeBody, StaffMember
@@ -129,10 +129,10 @@ def remove_evidence(request: Request, db: DbSession, staff: StaffMember, evidenc
     except NotFound:
         # Removed meanwhile (in another tab, by someone else): back to the update the form was on,
         # which says so, rather than a dead end. Its page checks that the reader may see it.
-        shown = values.get("progress_id")
-        if isinstance(shown, str) and shown.isdecimal() and 0 < int(shown) < 2**31:
-            refusal = _save_typed(request, db, staff, int(shown), values)
-            return refusal or redirect(f"/staff/progress/{int(shown)}?done=evidence-gone", request)
+        shown = row_id(values.get("progress_id"))
+        if shown is not None:
+            refusal = _save_typed(request, db, staff, shown, values)
+            return refusal or redirect(f"/staff/progress/{shown}?done=evidence-gone", request)
         raise
     progress_id = row.progress_update_id
     refusal = _save_typed(request, db, staff, progress_id, values)
@@ -160,9 +160,9 @@ def ask_to_remove_evidence(
     try:
         row = service.readable_file(db, staff.actor, evidence_id)
     except NotFound:
-        shown = request.query_params.get("progress_id", "")
-        if shown.isdecimal() and 0 < int(shown) < 2**31:
-            return redirect(f"/staff/progress/{int(shown)}?done=evidence-gone")
+        shown = row_id(request.query_params.get("progress_id"))
+        if shown is not None:
+            return redirect(f"/staff/progress/{shown}?done=evidence-gone")
         raise
     try:
         update = progress_service.editable(db, staff.actor, row.progress_update_id)

@@ -20,7 +20,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.recommendations import sources
 from app.recommendations.carry import MEMBERSHIP_KINDS
 from app.recommendations.write_schemas import SettleWork
-from app.staff.forms import FormInvalid, form_values, parse, refused, whole_number
+from app.staff.forms import FormInvalid, form_values, parse, refused, row_id
 from app.staff.labels import WORK_LABELS
 from app.staff.pages import NOTICES, StaffPage, _, confirm_page, is_confirmed, redirect, staff_router
 from app.staff.recommendation_detail import detail_url, staff_page
@@ -38,10 +38,10 @@ NOTICES["source-linked"] = _(
 def _other_id(raw: object, reason: str) -> int:
     """The other record's number as sent ("123", or "#123" as a page shows it); refused on
     ``other_id`` with ``reason`` otherwise."""
-    number = raw.strip().lstrip("#") if isinstance(raw, str) else ""
-    if not whole_number(number) or not 0 < int(number) < 2**31:
+    number = row_id(raw.strip().lstrip("#") if isinstance(raw, str) else None)
+    if number is None:
         raise InvalidInput(f"other_id: {reason}", errors=[{"field": "other_id", "reason": reason}])
-    return int(number)
+    return number
 
 
 @router.post("/recommendations/{recommendation_id}/sources/link")
