@@ -38,7 +38,8 @@ from app.models import (
     RecommendationText,
     Revision,
 )
-from app.recommendations.schemas import ClusterRef, FieldChange, LinkedAction, ReviewItem, ReviewQueue
+from app.recommendations.review_schemas import FieldChange, LinkedAction, ReviewItem, ReviewQueue
+from app.recommendations.schemas import ClusterRef
 from app.recommendations.service import choose_text
 
 _QUEUE = CursorOrder("review-queue", (IdOrNone, int))

@@ -19,7 +19,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.core.ids import MAX_ID, IdList
 from app.recommendations import bulk
 from app.recommendations import review as queue
-from app.recommendations.schemas import FieldChange, ReviewItem
+from app.recommendations.review_schemas import FieldChange, ReviewItem
 from app.recommendations.write_schemas import BulkResult
 from app.staff.forms import FormInvalid, form_values, parse, refused
 from app.staff.labels import field_label
