@@ -26,6 +26,7 @@ from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.paging import Paging
 from app.portal.request_errors import refused_values
+from app.portal.search_filters import SearchFilters
 from app.portal.static import favicon, static_file
 from app.recommendations.reading import current_leader
 
@@ -112,7 +113,7 @@ def search_page(
     lang: LangParam = None,
 ) -> Response:
     page = PageContext.of(request, "search")
-    filters = views.SearchFilters.parse(
+    filters = SearchFilters.parse(
         q=q,
         mechanism=mechanism,
         theme=theme,

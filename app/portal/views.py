@@ -7,8 +7,7 @@ has no query of its own that could show more than the public API does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -27,6 +26,7 @@ from app.portal.charts import Bar, bar_chart
 from app.portal.pages import PageContext
 from app.portal.paging import Paging
 from app.portal.search_errors import search_errors, search_labels, sort_labels
+from app.portal.search_filters import SearchFilters
 from app.public import actions as public_actions
 from app.public import clusters as public_clusters
 from app.public import service as public
@@ -47,7 +47,6 @@ from app.taxonomies.service import (
 from app.web.i18n import format_number
 from app.web.record_names import record_name
 
-PAGE_SIZE = 20
 CLUSTER_PAGE_SIZE = 10
 CLUSTER_LIST_SIZE = 50  # the cluster list's pages
 UPR_CYCLES = (1, 2, 3, 4)
@@ -62,62 +61,6 @@ REPORT = "/api/v1/public/reports/implementation"
 
 # A bar's label: a text, or (text, its language when not the page's).
 BarLabel = Callable[[CountBucket], str | tuple[str, str | None]]
-
-# The filters the form takes several values of (checkboxes: any of them matches, as in the API).
-SEVERAL = ("mechanism", "theme", "sdg", "status", "cycle", "family", "position", "affected_person")
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """The search form's values as typed (an empty field means "any"; a filter of ``SEVERAL``, the
-    values chosen, each once): checked by ``params``, kept as they are so that the form shows them
-    again."""
-
-    q: str | None = None
-    mechanism: tuple[str, ...] = ()
-    theme: tuple[str, ...] = ()
-    sdg: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()
-    cycle: tuple[str, ...] = ()
-    family: tuple[str, ...] = ()
-    position: tuple[str, ...] = ()
-    affected_person: tuple[str, ...] = ()
-    cluster: str | None = None
-    sort: str | None = None
-
-    @classmethod
-    def parse(cls, **raw: str | Sequence[str] | None) -> SearchFilters:
-        values: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key in SEVERAL:
-                given = [value] if isinstance(value, str) else value or []
-                values[key] = tuple(dict.fromkeys(v.strip() for v in given if v.strip()))
-            else:
-                values[key] = (cast(str | None, value) or "").strip() or None
-        return cls(**values)
-
-    def params(
-        self, lang: str, cursor: str | None, limit: int | None = None, leave_out: Collection[str] = ()
-    ) -> PublicRecommendationParams:
-        """The public list's parameters, validated by its own model (``ValidationError`` naming each
-        bad field); ``leave_out``: fields already known to be wrong."""
-        values: dict[str, Any] = {
-            "q": self.q,
-            **{name: list(getattr(self, name)) for name in SEVERAL},
-            "cluster": self.cluster,
-            "sort": self.sort,
-            "cursor": cursor,
-        }
-        kept = {key: value for key, value in values.items() if key not in leave_out}
-        return PublicRecommendationParams.model_validate({**kept, "lang": lang, "limit": limit or PAGE_SIZE})
-
-    def query(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value}
-
-    def export_query(self) -> dict[str, Any]:
-        """The filters the exports take: the search's, without its order (an export has its own,
-        newest first), so that the file holds every result of the search."""
-        return {key: value for key, value in self.query().items() if key != "sort"}
 
 
 def _form_options(session: Session, lang: str, counts: RecommendationFacets) -> dict[str, Any]:

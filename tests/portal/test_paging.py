@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from app.core.pagination import encode_cursor
 from app.plans.actions.service import ACTIONS
-from app.portal import views
+from app.portal import search_filters, views
 from app.portal.pages import PageContext
 from app.portal.paging import MAX_BACK, Paging
 from tests.builder import building
@@ -49,7 +49,7 @@ def _ids(body: str) -> list[str]:
 def test_the_search_pages_lead_back_as_they_lead_forward(
     portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch, query: dict[str, str]
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)  # three pages of the 25 filler records
+    monkeypatch.setattr(search_filters, "PAGE_SIZE", 10)  # three pages of the 25 filler records
     first = portal.get("/", params={"theme": "Right to health", "lang": "fr", **query})
     pages, bodies, address = [_ids(first.text)], [first.text], None
     while "Page suivante" in (links := _links(bodies[-1])):
@@ -95,7 +95,7 @@ def test_a_tampered_back_in_the_address_leads_to_no_error_page(
         body = portal.get("/actions", params={"status": "in_progress", "cursor": third, "back": back}).text
         links = _links(body)
         assert links.get("Previous page", links.get("First page")) == "/actions?status=in_progress"
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    monkeypatch.setattr(search_filters, "PAGE_SIZE", 10)
     first = portal.get("/", params={"theme": "Right to health", "sort": "newest"})
     second = portal.get(_links(first.text)["Next page"])
     third_address = _links(second.text)["Next page"]
@@ -118,7 +118,7 @@ def _title(body: str) -> str:
 def test_the_title_and_heading_say_which_search_and_which_page(
     portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 10)
+    monkeypatch.setattr(search_filters, "PAGE_SIZE", 10)
     first = portal.get("/", params={"q": "maternal health"}).text
     assert _title(first).startswith("Recommendations – Search for “maternal health” · ")
     assert "<h1>Recommendations</h1>" in first
