@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from app.core.catalogue import marked as _
 from app.core.dates import EnteredDate, IsoDate, ends_range
 from app.core.errors import InvalidInput
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.deadlines.report_names import shown_title
 from app.deadlines.sources import DEADLINE_KINDS, DeadlineKind, shown_detail
@@ -32,7 +33,9 @@ class DeadlineFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    kind: list[DeadlineKind] = Field(default_factory=list, description="Repeat for several (any matches)")
+    kind: list[Annotated[DeadlineKind, any_case(DeadlineKind)]] = Field(
+        default_factory=list, description="Repeat for several (any matches)"
+    )
     mechanism: MechanismCode | None = Field(None, description="Mechanism code (UPR, CRC...)")
     entity: Annotated[RefId | None, Field(description="Deadlines that concern this entity")] = None
     # The filter's first name; the actions and recommendations call it `entity`.

@@ -8,10 +8,11 @@ recommendations are never public).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from app.core.letter_case import any_case
 from app.recommendations.schemas import STAFF_ONLY_FILTERS, RecommendationListParams
 
 PAGING = frozenset({"cursor", "limit", "sort"})
@@ -24,6 +25,9 @@ CsvLayout = Literal["open-data", "template"]
 # splits a CSV it opens by double-click on ';' and showed a comma-separated file in column A alone.
 CsvSeparator = Literal["comma", "semicolon"]
 DELIMITERS: dict[str, str] = {"comma": ",", "semicolon": ";"}
+# Read in any letter case, as the filters are (app.core.letter_case).
+LayoutValue = Annotated[CsvLayout, any_case(CsvLayout)]
+SeparatorValue = Annotated[CsvSeparator, any_case(CsvSeparator)]
 
 _SEPARATOR = Field(
     "comma",
@@ -52,12 +56,12 @@ def _without(name: str, excluded: frozenset[str], doc: str, **extra: Any) -> typ
 
 
 class _CsvFormat(RecommendationListParams):
-    format: CsvLayout = "open-data"
-    separator: CsvSeparator = "comma"
+    format: LayoutValue = "open-data"
+    separator: SeparatorValue = "comma"
 
 
 class _PublicCsv(RecommendationListParams):
-    separator: CsvSeparator = "comma"
+    separator: SeparatorValue = "comma"
 
 
 if TYPE_CHECKING:
@@ -73,8 +77,8 @@ else:
         "RecommendationCsvExportParams",
         PAGING,
         _STAFF_DOC,
-        format=(CsvLayout, _FORMAT),
-        separator=(CsvSeparator, _SEPARATOR),
+        format=(LayoutValue, _FORMAT),
+        separator=(SeparatorValue, _SEPARATOR),
     )
     _PUBLIC_DOC = (
         "Filters of the public recommendation list (all combine with AND): withdrawn "
@@ -85,7 +89,7 @@ else:
         "PublicRecommendationCsvExportParams",
         PAGING | INTERNAL_FILTERS,
         _PUBLIC_DOC,
-        separator=(CsvSeparator, _SEPARATOR),
+        separator=(SeparatorValue, _SEPARATOR),
     )
 
 

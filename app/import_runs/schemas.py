@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 
 # The outcomes app.models.imports.OUTCOMES lists, plus "running" while a run is in progress.
@@ -19,8 +20,12 @@ REJECTIONS_PAGE = 500
 class ImportRunListParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: RunSource | None = Field(None, description="Only runs of this source")
-    outcome: Outcome | None = Field(None, description="Only runs with this outcome")
+    source: Annotated[RunSource, any_case(RunSource)] | None = Field(
+        None, description="Only runs of this source"
+    )
+    outcome: Annotated[Outcome, any_case(Outcome)] | None = Field(
+        None, description="Only runs with this outcome"
+    )
     limit: int = Field(50, ge=1, le=200, description="Page size")
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"

@@ -8,6 +8,7 @@ has no query of its own that could show more than the public API does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -154,6 +155,12 @@ def search(
             if not found.keys() - errors.keys():
                 raise  # nothing named that is not already left out: not the form's fault
             errors.update(found)
+    if params is not None and not errors:
+        # The choices as the list read them (``IN_PROGRESS`` is ``in_progress``: app.core.letter_case),
+        # so that the form ticks the choice rather than keep the spelling as a choice of its own.
+        filters = replace(
+            filters, status=tuple(params.status), family=tuple(params.family), position=tuple(params.position)
+        )
     query = filters.query()
     return {
         "filters": filters,

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.dates import IsoDate, ends_range
 from app.core.timestamps import UtcDateTime
-from app.models.local import Priority, Responsibility, Status
-from app.models.plan import ActionStatus
+from app.models.local import Priority, Status
+from app.plans.actions.schemas import ActionStatusValue
 from app.plans.schemas import Number
 from app.recommendations.schemas import (
     DEFAULT_PAGE_SIZE,
@@ -25,14 +25,17 @@ from app.recommendations.schemas import (
     SORT_DESCRIPTION,
     AskedLang,
     Cycle,
-    Family,
+    FamilyValue,
     Label,
-    Position,
-    RecommendationType,
+    PositionValue,
+    PriorityValue,
+    ResponsibilityValue,
     SdgCode,
     Several,
-    Sort,
-    Source,
+    SortValue,
+    SourceValue,
+    StatusValue,
+    TypeValue,
 )
 
 MAX_ID = 2**31 - 1
@@ -249,8 +252,8 @@ class PublicRecommendationParams(PublicParams):
     mechanism: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, description="Mechanism code (UPR, CRC, ...); repeat for several"
     )
-    family: Several[Family] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
-    type: Several[RecommendationType] = Field(
+    family: Several[FamilyValue] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
+    type: Several[TypeValue] = Field(
         default_factory=list, description=f"Recommendation or concern/observation. {_ANY}"
     )
     theme: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
@@ -268,20 +271,20 @@ class PublicRecommendationParams(PublicParams):
     )
     cycle: Several[Cycle] = Field(default_factory=list, description=f"UPR cycle. {_ANY}")
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
-    position: Several[Position] = Field(
+    position: Several[PositionValue] = Field(
         default_factory=list, description=f"UPR position of the State under review. {_ANY}"
     )
-    source: Several[Source] = Field(
+    source: Several[SourceValue] = Field(
         default_factory=list, description=f"Where the recommendation came from. {_ANY}"
     )
-    priority: list[Priority] = Field(default_factory=list, description="Priority; repeat for several")
-    status: list[Status] = Field(
+    priority: list[PriorityValue] = Field(default_factory=list, description="Priority; repeat for several")
+    status: list[StatusValue] = Field(
         default_factory=list, description="Implementation status; repeat for several"
     )
     entity: int | None = Field(
         None, ge=1, le=MAX_ID, description="Responsible entity id (see `responsibility`)"
     )
-    responsibility: Responsibility | None = Field(
+    responsibility: ResponsibilityValue | None = Field(
         None, description="With `entity`: only where it is the lead, or a supporting entity"
     )
     cluster: int | None = Field(
@@ -296,7 +299,7 @@ class PublicRecommendationParams(PublicParams):
         description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
         "falls back to en",
     )
-    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
+    sort: SortValue | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(None, max_length=200, description=_CURSOR)
 
@@ -313,7 +316,9 @@ class PublicActionParams(PublicParams):
     """Published actions, newest first. All filters combine with AND."""
 
     q: str | None = Field(None, max_length=200, description="Words in the title (case and accents ignored)")
-    status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
+    status: list[ActionStatusValue] = Field(
+        default_factory=list, description="Repeat for several (any matches)"
+    )
     entity: int | None = Field(None, ge=1, le=MAX_ID, description="Led or supported by this entity")
     overdue: bool | None = Field(
         None, description="true: due before today (NRTD_TIME_ZONE) and still planned, in progress or delayed"

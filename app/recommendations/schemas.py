@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.dates import IsoDate, ends_range
 from app.core.languages import as_known_language
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.models.local import Priority, Responsibility, Status
 
@@ -45,6 +46,15 @@ SNIPPET_DESCRIPTION = (
     "in `<mark>`...`</mark>` (no other markup: safe to insert as HTML); `…` marks a cut. null without `q`"
 )
 Sort = Literal["relevance", "newest", "oldest"]
+# The vocabularies as query values, read in any letter case (``SUPPORTED`` is ``supported``).
+FamilyValue = Annotated[Family, any_case(Family)]
+TypeValue = Annotated[RecommendationType, any_case(RecommendationType)]
+PositionValue = Annotated[Position, any_case(Position)]
+SourceValue = Annotated[Source, any_case(Source)]
+PriorityValue = Annotated[Priority, any_case(Priority)]
+StatusValue = Annotated[Status, any_case(Status)]
+ResponsibilityValue = Annotated[Responsibility, any_case(Responsibility)]
+SortValue = Annotated[Sort, any_case(Sort)]
 
 _LABEL = "Taxonomy label as shown in the data; case, spacing and '&'/'and' do not matter"
 _ANY = "Repeat for several (any of them matches)"
@@ -108,8 +118,8 @@ class RecommendationFilter(BaseModel):
         default_factory=list,
         description="Mechanism code (UPR, CRC, SR-TORTURE, ...); repeat for several (any of them matches)",
     )
-    family: Several[Family] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
-    type: Several[RecommendationType] = Field(
+    family: Several[FamilyValue] = Field(default_factory=list, description=f"Mechanism family. {_ANY}")
+    type: Several[TypeValue] = Field(
         default_factory=list, description=f"Recommendation or concern/observation. {_ANY}"
     )
     theme: Several[Label] = Field(default_factory=list, description=f"{_LABEL}. {_ANY}")
@@ -132,10 +142,10 @@ class RecommendationFilter(BaseModel):
         default_factory=list, description=f"UPR cycle (`none`: not a UPR recommendation). {_ANY}"
     )
     session: int | None = Field(None, ge=1, le=999, description="UPR session")
-    position: Several[Position] = Field(
+    position: Several[PositionValue] = Field(
         default_factory=list, description=f"UPR position of the State under review. {_ANY}"
     )
-    source: Several[Source] = Field(
+    source: Several[SourceValue] = Field(
         default_factory=list, description=f"Where the recommendation was imported from. {_ANY}"
     )
     needs_review: bool | None = Field(
@@ -144,10 +154,10 @@ class RecommendationFilter(BaseModel):
     withdrawn: bool = Field(
         False, description="false (default): current recommendations; true: withdrawn ones only"
     )
-    priority: list[Priority] = Field(
+    priority: list[PriorityValue] = Field(
         default_factory=list, description="Local priority; repeat for several (any of them matches)"
     )
-    status: list[Status] = Field(
+    status: list[StatusValue] = Field(
         default_factory=list,
         description="Implementation status (`not_started` includes recommendations never edited); "
         "repeat for several",
@@ -158,7 +168,7 @@ class RecommendationFilter(BaseModel):
         le=2**31 - 1,
         description="Entity id responsible (lead or supporting, see `responsibility`)",
     )
-    responsibility: Responsibility | None = Field(
+    responsibility: ResponsibilityValue | None = Field(
         None, description="With `entity`: only where the entity is the lead, or a supporting entity"
     )
     cluster: int | None = Field(None, ge=1, le=2**31 - 1, description="Cluster id the recommendation is in")
@@ -176,7 +186,7 @@ class RecommendationListParams(RecommendationFilter):
         description="Language of `text` and SDG titles (a regional variant such as fr-CA is its language); "
         "falls back to en, then any available",
     )
-    sort: Sort | None = Field(None, description=SORT_DESCRIPTION)
+    sort: SortValue | None = Field(None, description=SORT_DESCRIPTION)
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Page size")
     cursor: str | None = Field(
         None, max_length=200, description="`next_cursor` of the previous page (opaque)"

@@ -82,6 +82,10 @@ def test_a_staff_only_filter_is_an_unknown_parameter(public: TestClient, world: 
         ({"status": "not_started"}, ["P2"]),
         ({"priority": "high"}, ["P1"]),
         ({"position": "supported", "cycle": 3}, ["P2"]),
+        # An enumerated value in any letter case, as a mechanism code (app.core.letter_case).
+        ({"position": "SUPPORTED", "cycle": "3"}, ["P2"]),
+        ({"status": "In_Progress", "priority": "HIGH", "family": "Treaty-Body"}, ["P1"]),
+        ({"responsibility": "Supporting", "entity": "{labour}"}, ["P1"]),
         ({"q": "primary educ"}, ["P1"]),
         ({"q": "qz"}, []),
         ({"responsibility": "supporting", "entity": "{labour}"}, ["P1"]),

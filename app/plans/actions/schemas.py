@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.catalogue import marked as _
 from app.core.dates import EnteredDate, IsoDate, ends_range
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.models.plan import ActionStatus
 from app.plans.indicators.schemas import IndicatorOut
@@ -117,12 +118,18 @@ class ActionPatch(Forbid):
         return value
 
 
+# The status as a query value, read in any letter case (``IN_PROGRESS`` is ``in_progress``).
+ActionStatusValue = Annotated[ActionStatus, any_case(ActionStatus)]
+
+
 class ActionListParams(BaseModel):
     """Filters of the action list. All filters combine with AND."""
 
     model_config = ConfigDict(extra="forbid")
 
-    status: list[ActionStatus] = Field(default_factory=list, description="Repeat for several (any matches)")
+    status: list[ActionStatusValue] = Field(
+        default_factory=list, description="Repeat for several (any matches)"
+    )
     lead_entity_id: RefId | None = Field(None, description="Led by this entity")
     entity_id: RefId | None = Field(None, description="Led or supported by this entity")
     recommendation_id: RefId | None = Field(
