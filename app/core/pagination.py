@@ -1,8 +1,11 @@
 """Keyset pages and their opaque cursors.
 
 A cursor holds the name of its list and order (``CursorOrder``) and the ordering key of the last row
-of a page (for example its sort date and id); the next page starts strictly after it. Clients must
-treat it as opaque: its encoding may change.
+of a page (for example its sort date and id); the next page starts strictly after it. The cursor of a
+list that is a search (``CursorOrder.searched``: the recommendations) also holds a digest of the search
+(its words and filters, as the list reads them): sent with another search, where its position means
+nothing (a relevance score the other words never gave, a date past the other filters' first rows), it is
+refused saying so. Clients must treat it as opaque: its encoding may change.
 """
 
 from __future__ import annotations
@@ -51,19 +54,24 @@ class CursorOrder:
     import run's) or as a tampered cursor. ``order``: the query that asks for this order of the
     list (``sort=oldest``), for a list that has several."""
 
-    def __init__(self, list_name: str, shape: Shape, order: str = "") -> None:
+    def __init__(self, list_name: str, shape: Shape, order: str = "", *, searched: bool = False) -> None:
         self.name = f"{list_name}:{order}" if order else list_name
         if self.name in ORDERS:
             raise ValueError(f"two lists' cursors named {self.name!r}")
         self.list_name, self.order, self.shape = list_name, order, shape
+        # Each cursor holds, after the name, the digest of the search that issued it (``search``).
+        self.searched = searched
         ORDERS[self.name] = self
 
 
 ORDERS: dict[str, CursorOrder] = {}
 
 
-def encode_cursor(order: CursorOrder, *values: int | float | str | date) -> str:
-    plain = [order.name, *(value.isoformat() if isinstance(value, date) else value for value in values)]
+def encode_cursor(order: CursorOrder, *values: int | float | str | date, search: str = "") -> str:
+    """The cursor of ``values`` in ``order``; ``search``: the digest of the search the page is of, for
+    a list whose cursors belong to one (``CursorOrder.searched``)."""
+    head = [order.name, search] if order.searched else [order.name]
+    plain = [*head, *(value.isoformat() if isinstance(value, date) else value for value in values)]
     raw = json.dumps(plain, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
@@ -94,9 +102,18 @@ def _foreign(name: str, order: CursorOrder) -> InvalidInput | None:
     return InvalidInput(f"cursor: {reason}", errors=[{"field": CURSOR_FIELD, "reason": reason}])
 
 
-def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
+def _another_search() -> InvalidInput:
+    reason = _(
+        "this cursor belongs to another search (other words or filters): "
+        "start again from the first page, without cursor"
+    )
+    return InvalidInput(f"cursor: {reason}", errors=[{"field": CURSOR_FIELD, "reason": reason}])
+
+
+def decode_cursor(token: str, order: CursorOrder, *, search: str | None = "") -> tuple[Any, ...]:
     """The values of a cursor ``order`` issued, converted to its shape; ``InvalidInput`` naming
-    ``cursor`` if malformed, or issued by another list or order (saying so)."""
+    ``cursor`` if malformed, or issued by another list or order, or (``search``: the digest of the
+    search asked for; None: any) for another search (saying so)."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         values = json.loads(raw.decode("utf-8"))
@@ -109,6 +126,12 @@ def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
         raise (_foreign(name, order) if isinstance(name, str) else None) or _invalid(
             _("not a cursor returned by this API")
         )
+    if order.searched:
+        issued = values.pop(0) if values and isinstance(values[0], str) else None
+        if issued is None:
+            raise _invalid(_("not a cursor returned by this API"))
+        if search is not None and issued != search:
+            raise _another_search()
     shape = order.shape
     if len(values) != len(shape):
         raise _invalid(_("not a cursor returned by this API"))
@@ -138,25 +161,29 @@ def decode_cursor(token: str, order: CursorOrder) -> tuple[Any, ...]:
     return tuple(decoded)
 
 
-def _issuer(token: str) -> CursorOrder | None:
-    """The list and order that issued ``token``, read from it alone, or None when it is no cursor."""
+def _issuer(token: str) -> tuple[CursorOrder, object] | None:
+    """The list and order that issued ``token`` and its search (None for a list that is no search),
+    read from it alone, or None when it is no cursor."""
     try:
         values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8"))
     except (binascii.Error, ValueError):
         return None
     name = values[0] if isinstance(values, list) and values else None
-    return ORDERS.get(name) if isinstance(name, str) else None
+    order = ORDERS.get(name) if isinstance(name, str) else None
+    if order is None:
+        return None
+    return order, (values[1] if order.searched and len(values) > 1 else None)
 
 
 def same_list(token: str, like: str) -> bool:
-    """Whether ``token`` is a cursor ``decode_cursor`` reads, issued by the list and order that issued
-    ``like`` (a page's own cursor): the cursors of the pages before it, carried in a page's address
-    for its "previous page" link (a value edited or cut short there is none)."""
-    order = _issuer(token)
-    if order is None or order is not _issuer(like):
+    """Whether ``token`` is a cursor ``decode_cursor`` reads, issued by the list, order and search that
+    issued ``like`` (a page's own cursor): the cursors of the pages before it, carried in a page's
+    address for its "previous page" link (a value edited or cut short there is none)."""
+    issuer = _issuer(token)
+    if issuer is None or issuer != _issuer(like):
         return False
     try:
-        decode_cursor(token, order)
+        decode_cursor(token, issuer[0], search=None)
     except InvalidInput:
         return False
     return True
@@ -170,6 +197,7 @@ def keyset_page(
     cursor_of: Callable[[_T], CursorKey],
     *,
     order: CursorOrder,
+    search: str = "",
 ) -> tuple[list[_T], str | None]: ...
 
 
@@ -181,6 +209,7 @@ def keyset_page(
     cursor_of: Callable[[Row[_T, _U, *_Ts]], CursorKey],
     *,
     order: CursorOrder,
+    search: str = "",
 ) -> tuple[list[Row[_T, _U, *_Ts]], str | None]: ...
 
 
@@ -191,6 +220,7 @@ def keyset_page(
     cursor_of: Callable[[Any], CursorKey],
     *,
     order: CursorOrder,
+    search: str = "",
 ) -> tuple[list[Any], str | None]:
     """One page of an ordered, already filtered ``query`` and the cursor of the next (None on the last).
 
@@ -202,17 +232,23 @@ def keyset_page(
         rows: list[Any] = list(session.scalars(query.limit(limit + 1)).all())
     else:
         rows = list(session.execute(query.limit(limit + 1)).all())
-    return page_of(rows, limit, cursor_of, order=order)
+    return page_of(rows, limit, cursor_of, order=order, search=search)
 
 
 def page_of(
-    rows: list[Any], limit: int, cursor_of: Callable[[Any], CursorKey], *, order: CursorOrder
+    rows: list[Any],
+    limit: int,
+    cursor_of: Callable[[Any], CursorKey],
+    *,
+    order: CursorOrder,
+    search: str = "",
 ) -> tuple[list[Any], str | None]:
-    """The page in ``rows`` (up to ``limit + 1`` of them, in order) and the next page's cursor."""
+    """The page in ``rows`` (up to ``limit + 1`` of them, in order) and the next page's cursor
+    (``search``: the digest of the search, for a list that is one)."""
     if len(rows) <= limit:
         return rows, None
     page = rows[:limit]
-    return page, encode_cursor(order, *cursor_of(page[-1]))
+    return page, encode_cursor(order, *cursor_of(page[-1]), search=search)
 
 
 def ordered_page(

@@ -79,8 +79,7 @@ def list_recommendations(session: Session, params: PublicRecommendationParams) -
         # An unpublished or archived cluster is answered as an unknown one: no members. The other
         # filters are still checked, so a bad one is a 422 whatever the cluster.
         filter_conditions(staff_params, session.get_bind().dialect.name)
-        if params.cursor:
-            check_cursor(params.cursor, params.sort, params.q)
+        check_cursor(staff_params)
         return PublicRecommendationPage(items=[], next_cursor=None, total=0)
     page = recommendations.page_values(session, PUBLIC_READER, staff_params)
     extras = _Extras(session, [item["id"] for item in page["items"]])

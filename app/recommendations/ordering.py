@@ -12,11 +12,16 @@
 
 ``sort=relevance`` without a query to rank (none, or excluded words only) falls back to newest.
 A cursor names its order: one from another order, or another list, is refused (422 naming ``cursor``,
-saying to start again from the first page).
+saying to start again from the first page). It also holds the digest of its search (``search_digest``:
+the words as parsed and the filters, as the list reads them), so that one sent with other words or
+filters is refused the same way: its score, or its date, is no position in that other search.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -26,16 +31,42 @@ from sqlalchemy.orm import Session
 
 from app.core.pagination import CursorOrder, decode_cursor, keyset_page, page_of
 from app.models import Recommendation
-from app.recommendations.query import Query, parse
-from app.recommendations.schemas import Sort
+from app.recommendations.query import Query, Term, parse
+from app.recommendations.schemas import RecommendationFilter, RecommendationListParams, Sort
 from app.recommendations.search import best_matches, fts5_score, relevance
 
-# The staff and public lists page alike; each order's cursors are refused by the others.
+# The staff and public lists page alike; each order's cursors are refused by the others, and each
+# search's by the other searches.
 ORDERS = {
-    "relevance": CursorOrder("recommendations", (float, date, int), "sort=relevance"),
-    "newest": CursorOrder("recommendations", (date, int), "sort=newest"),
-    "oldest": CursorOrder("recommendations", (date, int), "sort=oldest"),
+    "relevance": CursorOrder("recommendations", (float, date, int), "sort=relevance", searched=True),
+    "newest": CursorOrder("recommendations", (date, int), "sort=newest", searched=True),
+    "oldest": CursorOrder("recommendations", (date, int), "sort=oldest", searched=True),
 }
+# Not the search: the page's language, size and place, and its order (the cursor's name holds it).
+_NOT_THE_SEARCH = frozenset({"lang", "limit", "cursor", "sort"})
+
+
+def _terms(terms: Sequence[Term]) -> list[list[Any]]:
+    return [[list(term.tokens), term.prefix] for term in terms]
+
+
+def search_digest(params: RecommendationFilter) -> str:
+    """The search a page of ``params`` is of, as its cursors hold it: the words as parsed (case,
+    spaces and spellings that parse alike are one search) and every filter, its values as the list
+    reads them (case, surrounding spaces, order and repeats aside). A short digest: the cursor names
+    the search, it does not carry it."""
+    values = params.model_dump(mode="json", exclude=set(_NOT_THE_SEARCH | {"q"}))
+    query = parse(params.q)
+    search: dict[str, Any] = {
+        name: sorted({" ".join(str(one).split()).casefold() for one in value})
+        if isinstance(value, list)
+        else value
+        for name, value in values.items()
+    }
+    search["q"] = [[_terms(group) for group in query.required], _terms(query.excluded)]
+    plain = json.dumps(search, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.blake2b(plain.encode("utf-8"), digest_size=6).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 def effective_sort(sort: Sort | None, query: Query) -> Sort:
@@ -44,9 +75,12 @@ def effective_sort(sort: Sort | None, query: Query) -> Sort:
     return sort
 
 
-def check_cursor(cursor: str, asked: Sort | None, q: str | None) -> None:
-    """Refuse (422 naming ``cursor``) a cursor that is not one of the list's pages in this order."""
-    decode_cursor(cursor, ORDERS[effective_sort(asked, parse(q))])
+def check_cursor(params: RecommendationListParams) -> None:
+    """Refuse (422 naming ``cursor``) a cursor that is not one of the pages of this search in this
+    order."""
+    if params.cursor:
+        order = ORDERS[effective_sort(params.sort, parse(params.q))]
+        decode_cursor(params.cursor, order, search=search_digest(params))
 
 
 Position = tuple[float, date, int]  # a ranked page's cursor: score, date, id
@@ -72,6 +106,10 @@ def _ranked_cursor(row: Any) -> Position:
     return row.score, row.sort_date, row.id
 
 
+def _dated_cursor(row: Any) -> tuple[date, int]:
+    return row.sort_date, row.id
+
+
 def _anchored(session: Session, query: Query, position: Position) -> Position:
     """SQLite: the cursor's position with its row's score as it is now. ``bm25`` weighs a word by
     how rare it is among all the documents, so when an import adds or changes documents between two
@@ -92,6 +130,7 @@ def _among_best(
     query: Query,
     position: Position | None,
     limit: int,
+    search: str,
 ) -> tuple[list[Any], str | None] | None:
     """The ranked page from the best-scored matches alone (``search.best_matches``), or None when
     they do not prove it exact: the row after the page's last must score better than every match
@@ -105,7 +144,7 @@ def _among_best(
     if not rows:
         return None  # nothing passed, or nothing matched at all: only a full ranking tells
     if rows[0].found < count or (len(rows) > limit and rows[limit].score < rows[0].edge):
-        return page_of(rows, limit, _ranked_cursor, order=ORDERS["relevance"])
+        return page_of(rows, limit, _ranked_cursor, order=ORDERS["relevance"], search=search)
     return None
 
 
@@ -119,6 +158,7 @@ def page(
     cursor: str | None,
     limit: int,
     few: bool,
+    search: str,
     broad: bool = False,
 ) -> tuple[list[Any], str | None]:
     """One page of ``base`` (a select of recommendation columns, ``id`` and ``sort_date`` among them)
@@ -126,21 +166,22 @@ def page(
     conditions must leave the text query out: joining the scores applies it. ``few``: the filters
     match few (PostgreSQL then sorts the matches rather than walking the newest-first index).
     ``broad``: the conditions leave nearly every text match in (no filter but the text), so on
-    SQLite a ranked page is first looked for among the best-scored matches alone."""
+    SQLite a ranked page is first looked for among the best-scored matches alone. ``search``: the
+    search's digest (``search_digest``), which its cursors hold."""
     rec = Recommendation
     dialect = session.get_bind().dialect.name
     if sort == "relevance" and query.required:
-        position = decode_cursor(cursor, ORDERS["relevance"]) if cursor else None
+        position = decode_cursor(cursor, ORDERS["relevance"], search=search) if cursor else None
         if position is not None and dialect == "sqlite":
             position = _anchored(session, query, position)
         if broad and dialect == "sqlite":
-            found = _among_best(session, base, conditions, query, position, limit)
+            found = _among_best(session, base, conditions, query, position, limit, search)
             if found is not None:
                 return found
         scores = relevance(query, dialect)
         assert scores is not None  # the query has words to rank
         ranked = _ranked(base, scores, conditions, position)
-        return keyset_page(session, ranked, limit, _ranked_cursor, order=ORDERS["relevance"])
+        return keyset_page(session, ranked, limit, _ranked_cursor, order=ORDERS["relevance"], search=search)
     if dialect == "postgresql":
         # A page in date order stops after ``limit`` rows, a few milliseconds of work: PostgreSQL
         # planned parallel workers for the walks, and starting them cost 10-20 ms (sdg=16: 26 ms,
@@ -150,12 +191,12 @@ def page(
     stmt = base.where(*conditions)
     if sort == "oldest":
         if cursor:
-            day, rec_id = decode_cursor(cursor, ORDERS["oldest"])
+            day, rec_id = decode_cursor(cursor, ORDERS["oldest"], search=search)
             stmt = stmt.where(tuple_(rec.sort_date, rec.id) > tuple_(day, rec_id))
         stmt = stmt.order_by(rec.sort_date, rec.id)
-        return keyset_page(session, stmt, limit, lambda row: (row.sort_date, row.id), order=ORDERS["oldest"])
+        return keyset_page(session, stmt, limit, _dated_cursor, order=ORDERS["oldest"], search=search)
     if cursor:
-        day, rec_id = decode_cursor(cursor, ORDERS["newest"])
+        day, rec_id = decode_cursor(cursor, ORDERS["newest"], search=search)
         stmt = stmt.where(tuple_(rec.sort_date, rec.id) < tuple_(day, rec_id))
     sort_date: ColumnElement[Any] = rec.sort_date.expression
     if dialect == "postgresql" and few:
@@ -164,4 +205,4 @@ def page(
         # nearly every row (q=torture&mechanism=CRC: 63 of 250,000; 80 ms down to 35 ms).
         sort_date = rec.sort_date + literal_column("0", Integer)
     stmt = stmt.order_by(sort_date.desc(), rec.id.desc())
-    return keyset_page(session, stmt, limit, lambda row: (row.sort_date, row.id), order=ORDERS["newest"])
+    return keyset_page(session, stmt, limit, _dated_cursor, order=ORDERS["newest"], search=search)

@@ -253,6 +253,7 @@ def page_values(session: Session, actor: Actor, params: RecommendationListParams
         cursor=params.cursor,
         limit=params.limit,
         few=total <= MANY_MATCHES,
+        search=ordering.search_digest(params),
         broad=not params.model_dump(include=_FILTERS - {"q"}, exclude_defaults=True),
     )
     ids = [row.id for row in rows]

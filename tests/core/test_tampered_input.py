@@ -16,6 +16,8 @@ from app.core.errors import InvalidInput
 from app.core.pagination import ORDERS, IdOrNone, decode_cursor, encode_cursor
 from app.models import Cluster
 from app.recommendations.ordering import ORDERS as RECOMMENDATION_ORDERS
+from app.recommendations.ordering import search_digest
+from app.recommendations.schemas import RecommendationListParams
 from tests.accounts import PASSWORD, create_user
 from tests.apps import app_for
 from tests.factories import import_records, record
@@ -28,6 +30,9 @@ REPORTED = "WyIyMDI0LTAxLTAxIiw5MjIzMzcyMDM2ODU0Nzc1ODA4XQ"
 # Past SQLite's 64 bits, past PostgreSQL's 32-bit INTEGER, below it, and ids no row has (they start
 # at 1): a page after "id 0" of a newest-first list was empty, as if the list were.
 OUT_OF_RANGE = (2**63, 2**31, -(2**31) - 1, 0, -1)
+# A page of the recommendation list's newest first, without words or filters: the search its cursors hold.
+NEWEST = RECOMMENDATION_ORDERS["newest"]
+EVERY_RECOMMENDATION = search_digest(RecommendationListParams())
 
 
 def _cursor_routes(settings: Settings) -> list[str]:
@@ -103,7 +108,7 @@ def test_out_of_range_cursors_are_422(
     assert (
         client.get(
             "/api/v1/recommendations",
-            params={"cursor": encode_cursor(RECOMMENDATION_ORDERS["newest"], "2024-01-01", 2**31 - 1)},
+            params={"cursor": encode_cursor(NEWEST, "2024-01-01", 2**31 - 1, search=EVERY_RECOMMENDATION)},
         ).json()["total"]
         == 1
     )
@@ -111,7 +116,7 @@ def test_out_of_range_cursors_are_422(
 
 def test_portal_search_with_a_tampered_cursor(anonymous_client: TestClient, engine: Engine) -> None:
     import_records(engine, [record("C2")])
-    for cursor in (REPORTED, encode_cursor(RECOMMENDATION_ORDERS["newest"], "2024-01-01", 2**31)):
+    for cursor in (REPORTED, encode_cursor(NEWEST, "2024-01-01", 2**31, search=EVERY_RECOMMENDATION)):
         response = anonymous_client.get("/", params={"cursor": cursor})
         assert response.status_code == 422, response.text[:500]
         assert response.headers["content-type"].startswith("text/html")

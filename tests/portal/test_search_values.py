@@ -4,7 +4,9 @@ choice in any letter case is that choice, ticked; a value that names nothing is 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 
+from tests import accounts
 from tests.portal.seed import Seeded
 from tests.portal.test_pages import check_html
 
@@ -21,3 +23,49 @@ def test_a_choice_in_another_letter_case_is_that_choice(portal: TestClient, seed
     refused = portal.get("/", params={"position": "accepted"})
     assert refused.status_code == 422
     assert '<a href="#position">Position: &#34;accepted&#34; is not one of the choices</a>' in refused.text
+
+
+PUBLIC = "/api/v1/public/recommendations"
+STAFF = "/api/v1/recommendations"
+ANOTHER_SEARCH = (
+    "this cursor belongs to another search (other words or filters): "
+    "start again from the first page, without cursor"
+)
+
+
+def _cursor(portal: TestClient, url: str, headers: dict[str, str], **params: str | list[str]) -> str:
+    response = portal.get(url, params={"limit": "2", **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    cursor: str = response.json()["next_cursor"]
+    assert cursor
+    return cursor
+
+
+def test_a_cursor_belongs_to_its_search(portal: TestClient, seeded: Seeded, db: Connection) -> None:
+    # A ranked page's cursor sent with other words or filters paged on from a score the new search
+    # never gave (it skipped or repeated rows, silently); so did a date order's with other filters.
+    staff = accounts.headers_for(db, "coordinator")
+    for url, headers in ((PUBLIC, {}), (STAFF, staff)):
+        ranked = _cursor(portal, url, headers, q="maternal health")
+        newest = _cursor(portal, url, headers, theme="Right to health", status=["in_progress", "not_started"])
+        for cursor, sent_with in (
+            (ranked, {"q": "health"}),
+            (ranked, {"q": "maternal health", "mechanism": "CEDAW"}),
+            (ranked, {"q": "maternal health -item"}),
+            (newest, {"theme": "Right to health", "status": "not_started"}),
+            (newest, {"theme": "Right to health", "status": ["in_progress", "not_started"], "sdg": "3"}),
+        ):
+            response = portal.get(url, params={"limit": "2", "cursor": cursor, **sent_with}, headers=headers)
+            assert response.status_code == 422, (url, sent_with, response.text)
+            assert response.json()["errors"] == [{"field": "cursor", "reason": ANOTHER_SEARCH}]
+        # The same search written otherwise (case, spaces, the order of a filter's values) pages on.
+        for cursor, same in (
+            (ranked, {"q": " Maternal   HEALTH "}),
+            (newest, {"theme": "right to health", "status": ["NOT_STARTED", "in_progress", "not_started"]}),
+        ):
+            response = portal.get(url, params={"limit": "2", "cursor": cursor, **same}, headers=headers)
+            assert response.status_code == 200, (url, same, response.text)
+    # The portal names it: the page of results is not one of this search's.
+    page = portal.get("/", params={"q": "health", "cursor": ranked})
+    assert page.status_code == 422
+    assert "This page of results no longer exists. Start the search again." in page.text
