@@ -26,7 +26,7 @@ from app.portal.errors import wants_page
 from app.portal.pages import PageContext, render, render_error, render_invalid
 from app.portal.paging import Paging
 from app.portal.request_errors import refused_values
-from app.portal.search_filters import SearchFilters
+from app.portal.search_filters import ADDRESS_ONLY, ADDRESS_ONLY_SINGLE, SearchFilters
 from app.portal.static import favicon, static_file
 from app.recommendations.reading import current_leader
 
@@ -125,9 +125,10 @@ def search_page(
         affected_person=affected_person,
         cluster=cluster,
         sort=sort,
+        **{name: request.query_params.getlist(name) for name in ADDRESS_ONLY},
     )
-    # The words, the cluster and the order take one value.
-    repeated = _given_twice(request, page, ("q", "cluster", "sort"))
+    # The words, the cluster, the order and the filters of one value the form has no field for take one.
+    repeated = _given_twice(request, page, ("q", "cluster", "sort", *ADDRESS_ONLY_SINGLE))
     context = views.search(db, page, filters, Paging.of(cursor, back, page_number), repeated)
     if context["errors"]:
         _refuse_unless_page(request, context["errors"])

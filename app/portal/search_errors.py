@@ -12,6 +12,8 @@ from pydantic import ValidationError
 
 from app.core.errors import InvalidInput
 from app.portal.pages import PageContext
+from app.portal.search_filters import ADDRESS_ONLY
+from app.web.filter_labels import FILTER_LABELS
 
 
 class TypedFilters(Protocol):
@@ -51,6 +53,8 @@ def search_labels(page: PageContext) -> dict[str, str]:
         "cluster": _("Cluster"),
         "sort": _("Order"),
         "cursor": _("Page"),
+        # The public filters the form has no field for, named as the staff list and the reports name them.
+        **{name: _(FILTER_LABELS[name]) for name in ADDRESS_ONLY},
     }
 
 

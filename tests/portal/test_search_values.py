@@ -69,3 +69,38 @@ def test_a_cursor_belongs_to_its_search(portal: TestClient, seeded: Seeded, db: 
     page = portal.get("/", params={"q": "health", "cursor": ranked})
     assert page.status_code == 422
     assert "This page of results no longer exists. Start the search again." in page.text
+
+
+def test_a_public_filter_the_form_has_no_field_for_is_checked_and_applied(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    # /?country=Atlantis listed every recommendation (200) where the public API refuses it (422 naming
+    # the parameter): the page ignored every public filter it has no field for.
+    for params, field, label in (
+        ({"country": "Atlantis"}, "country", "Country"),
+        ({"recommending_state": "Atlantis", "q": "torture"}, "recommending_state", "Recommending State"),
+        ({"source": "elsewhere"}, "source", "Source"),
+        ({"session": "many"}, "session", "UPR session"),
+        ({"published_from": "2024-02-30"}, "published_from", "Published on or after"),
+    ):
+        api = portal.get(PUBLIC, params=params)
+        assert api.status_code == 422 and [e["field"] for e in api.json()["errors"]] == [field]
+        page = portal.get("/", params=params)
+        assert page.status_code == 422, (params, page.text[:300])
+        summary = page.text.split('<div class="error-summary"')[1].split("</div>")[0]
+        assert f'<a href="#{field}">{label}: ' in summary, summary
+        # Kept as typed, in a field of its own that the summary's link leads to.
+        assert f'id="{field}" name="{field}" value="{params[field]}"' in page.text
+        check_html(page.text)
+    # A value that names something filters the page as it filters the API's list, and the pages'
+    # links keep it.
+    found = portal.get("/", params={"recommending_state": "Norway"})
+    assert found.status_code == 200 and "1 recommendation found" in found.text
+    assert 'id="recommending_state" name="recommending_state" value="Norway"' in found.text
+    assert "/api/v1/public/exports/recommendations.csv?recommending_state=Norway" in found.text
+    beside_words = portal.get("/", params={"recommending_state": "Norway", "q": "girls"})
+    assert "0 recommendations found" in beside_words.text
+    # One that takes one value, given twice, is refused as the API refuses it.
+    twice = portal.get("/", params={"session": ["28", "29"]})
+    assert twice.status_code == 422
+    assert '<a href="#session">UPR session: This field takes one value' in twice.text
