@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
@@ -35,6 +36,7 @@ from app.recommendations.schemas import (
     RecommendationListParams,
     RecommendationPage,
     Sort,
+    SortValue,
 )
 from app.recommendations.write_schemas import BulkPublish, BulkSet, BulkUpdate
 from app.staff import recommendation_filters as filters
@@ -110,6 +112,8 @@ SUGGESTED = {
     "issue": "issues",
 }
 
+_SORT: TypeAdapter[Sort] = TypeAdapter(SortValue)
+
 # The table's caption in each order (a page's rows, then a page whose place is not known).
 CAPTIONS: dict[Sort, tuple[str, str]] = {
     "relevance": (
@@ -127,10 +131,17 @@ CAPTIONS: dict[Sort, tuple[str, str]] = {
 }
 
 
+def _asked_sort(typed: dict[str, Any]) -> Sort | None:
+    """The order the form asks for, read by the list's own rule (any letter case: ``OLDEST``), or None."""
+    try:
+        return _SORT.validate_python(typed["sort"]) if typed.get("sort") else None
+    except ValidationError:
+        return None
+
+
 def _order(typed: dict[str, Any]) -> Sort:
     """The order the rows are in (relevance only where the words have something to rank)."""
-    asked = typed.get("sort")
-    return effective_sort(asked if asked in CAPTIONS else None, parse_query(typed.get("q")))
+    return effective_sort(_asked_sort(typed), parse_query(typed.get("q")))
 
 
 def _translated(page: StaffPage) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
@@ -199,6 +210,9 @@ def _list_page(
 ) -> HTMLResponse:
     page = StaffPage.of(request, "recommendations", staff)
     typed = filters.typed_filters(request.query_params.multi_items())
+    asked = _asked_sort(typed)
+    if asked:
+        typed["sort"] = asked  # chosen in the form as the list reads it (``OLDEST``: oldest)
     pages = filters.Pages(request.query_params.get("cursor"), request.query_params.getlist("prev"))
     result, errors = _listing(db, staff, page, typed, pages)
     reader = reader_view.sees_public_view(staff.actor)

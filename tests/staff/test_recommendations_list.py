@@ -95,6 +95,11 @@ def test_the_order_is_chosen_in_the_form_and_named_in_the_caption(
     oldest = staff.get(URL, params={"theme": "water", "sort": "oldest", "limit": "25"})
     assert row_ids(oldest.text)[:2] == [world.ids["W00"], world.ids["W01"]]
     assert "Recommendations 1 to 25 of 32, oldest first" in oldest.text
+    # In any letter case, as the list reads it (app.core.letter_case): the caption said "newest first".
+    shouted = staff.get(URL, params={"theme": "water", "sort": "OLDEST", "limit": "25"})
+    assert row_ids(shouted.text) == row_ids(oldest.text)
+    assert "Recommendations 1 to 25 of 32, oldest first" in shouted.text
+    assert '<option value="oldest" selected>' in shouted.text
     next_page = rel_link(oldest.text, "next")
     assert next_page is not None and "sort=oldest" in next_page
     assert row_ids(staff.get(next_page).text)[0] == world.ids["W25"]
