@@ -113,6 +113,8 @@ SUGGESTED = {
 }
 
 _SORT: TypeAdapter[Sort] = TypeAdapter(SortValue)
+# The filters chosen among a vocabulary (the yes/no ones, needs_review and withdrawn, as typed).
+FILTER_CHOICES = frozenset({"family", "type", "position", "source", "priority", "status", "responsibility"})
 
 # The table's caption in each order (a page's rows, then a page whose place is not known).
 CAPTIONS: dict[Sort, tuple[str, str]] = {
@@ -137,6 +139,19 @@ def _asked_sort(typed: dict[str, Any]) -> Sort | None:
         return _SORT.validate_python(typed["sort"]) if typed.get("sort") else None
     except ValidationError:
         return None
+
+
+def _as_read(typed: dict[str, Any]) -> dict[str, Any]:
+    """The form's choices as the list reads them (any letter case: ``SUPPORTED`` is ``supported``,
+    ``OLDEST`` ``oldest``), so that the form shows them chosen and sends them again; as typed where the
+    list refuses the filters (the form shows what was refused)."""
+    asked = _asked_sort(typed)
+    try:
+        read = parse(RecommendationFilter, filters.filter_values(typed))
+    except FormInvalid:
+        return typed
+    chosen = {name: getattr(read, name) for name in CHOICES if name in typed and name in FILTER_CHOICES}
+    return {**typed, **chosen, **({"sort": asked} if asked else {})}
 
 
 def _order(typed: dict[str, Any]) -> Sort:
@@ -210,9 +225,7 @@ def _list_page(
 ) -> HTMLResponse:
     page = StaffPage.of(request, "recommendations", staff)
     typed = filters.typed_filters(request.query_params.multi_items())
-    asked = _asked_sort(typed)
-    if asked:
-        typed["sort"] = asked  # chosen in the form as the list reads it (``OLDEST``: oldest)
+    typed = _as_read(typed)
     pages = filters.Pages(request.query_params.get("cursor"), request.query_params.getlist("prev"))
     result, errors = _listing(db, staff, page, typed, pages)
     reader = reader_view.sees_public_view(staff.actor)

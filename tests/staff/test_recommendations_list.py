@@ -100,6 +100,10 @@ def test_the_order_is_chosen_in_the_form_and_named_in_the_caption(
     assert row_ids(shouted.text) == row_ids(oldest.text)
     assert "Recommendations 1 to 25 of 32, oldest first" in shouted.text
     assert '<option value="oldest" selected>' in shouted.text
+    # So is a filter's choice: chosen in the form, so that sending it again keeps it.
+    chosen = staff.get(URL, params={"theme": "water", "status": "NOT_STARTED", "type": "Recommendation"})
+    assert chosen.status_code == 200
+    assert re.search(r'name="status" value="not_started" checked', chosen.text), chosen.text
     next_page = rel_link(oldest.text, "next")
     assert next_page is not None and "sort=oldest" in next_page
     assert row_ids(staff.get(next_page).text)[0] == world.ids["W25"]
