@@ -80,7 +80,10 @@ def _cycle(value: object) -> int | str:
     if isinstance(value, str) and value.strip().casefold() == "none":
         return "none"
     text = value.strip() if isinstance(value, str) else value
-    if (isinstance(text, int) and not isinstance(text, bool)) or (isinstance(text, str) and text.isdecimal()):
+    # ASCII digits only, as every other number of the list (``session``, ``limit``): "٣" is no cycle.
+    if (isinstance(text, int) and not isinstance(text, bool)) or (
+        isinstance(text, str) and text.isascii() and text.isdecimal()
+    ):
         number = int(text)
         if 1 <= number <= 99:
             return number
