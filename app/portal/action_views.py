@@ -8,7 +8,7 @@ partial template ``_action.html`` are also what the staff workspace's preview sh
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from babel.dates import format_date
@@ -114,12 +114,16 @@ def actions(
     cursor = paging.cursor
     while results is None:
         try:
-            results = public_actions.list_actions(session, filters.params(cursor, set(errors)))
+            params = filters.params(cursor, set(errors))
+            results = public_actions.list_actions(session, params)
         except (ValidationError, InvalidInput) as exc:
             found = search_errors(page, filters, cursor, exc)
             if not found.keys() - errors.keys():
                 raise
             errors.update(found)
+    if filters.status and not errors:
+        # The status as the list read it (``IN_PROGRESS`` is ``in_progress``): chosen in the form.
+        filters = replace(filters, status=params.status[0])
     query = filters.query()
     return {
         "filters": filters,

@@ -159,7 +159,11 @@ def search(
         # The choices as the list read them (``IN_PROGRESS`` is ``in_progress``: app.core.letter_case),
         # so that the form ticks the choice rather than keep the spelling as a choice of its own.
         filters = replace(
-            filters, status=tuple(params.status), family=tuple(params.family), position=tuple(params.position)
+            filters,
+            status=tuple(params.status),
+            family=tuple(params.family),
+            position=tuple(params.position),
+            sort=params.sort,
         )
     query = filters.query()
     return {

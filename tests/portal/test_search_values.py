@@ -104,3 +104,14 @@ def test_a_public_filter_the_form_has_no_field_for_is_checked_and_applied(
     twice = portal.get("/", params={"session": ["28", "29"]})
     assert twice.status_code == 422
     assert '<a href="#session">UPR session: This field takes one value' in twice.text
+
+
+def test_an_order_or_an_action_status_in_capitals_is_chosen_in_the_form(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    # The results were in that order (or of that status), but the form showed the first choice:
+    # sending it again changed the order, or dropped the status.
+    oldest = portal.get("/", params={"sort": "OLDEST"})
+    assert oldest.status_code == 200 and '<option value="oldest" selected>' in oldest.text
+    actions = portal.get("/actions", params={"status": "IN_PROGRESS"})
+    assert actions.status_code == 200 and '<option value="in_progress" selected>' in actions.text
