@@ -83,6 +83,8 @@ def _params(typed: dict[str, str], cursor: str | None) -> dict[str, Any]:
 def _listing(db: Session, typed: dict[str, str], pages: Pages) -> tuple[ActionPage | None, dict[str, str]]:
     try:
         params = parse(ActionListParams, _params(typed, pages.cursor))
+        if params.status:
+            typed["status"] = params.status[0]  # as the list read it (``IN_PROGRESS``): chosen in its box
         return service.list_actions(db, params), {}
     except FormInvalid as exc:
         return None, {_BOX_OF.get(name, name): reason for name, reason in exc.errors.items()}

@@ -146,6 +146,13 @@ def test_filters(staff_login: StaffLogin, world: ActionWorld, query: str, titles
     assert _titles(page.text) == titles
 
 
+def test_a_status_in_capitals_is_chosen_in_its_box(staff_login: StaffLogin, world: ActionWorld) -> None:
+    # The list was of that status (letter case aside) but the box said "Any": the next "Apply" dropped it.
+    page = staff_login("coordinator").get("/staff/actions?status=IN_PROGRESS")
+    assert page.status_code == 200 and _titles(page.text) == ["Train judges"]
+    assert '<option value="in_progress" selected>' in page.text
+
+
 def test_a_refused_filter_names_the_box_and_keeps_what_was_typed(
     staff_login: StaffLogin, world: ActionWorld
 ) -> None:
