@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from app.core.catalogue import translated
 from app.core.errors import InvalidInput
 from app.portal.pages import PageContext
 from app.portal.search_filters import ADDRESS_ONLY
@@ -102,7 +103,13 @@ def search_errors(
                 found.setdefault(field, reason(field, error["type"], context, value_of(field, index)))
         return found
     for refused in exc.errors:
-        if "field" in refused:
-            value = str(refused["value"]) if "value" in refused else value_of(refused["field"], None)
-            found.setdefault(refused["field"], reason(refused["field"], "service", {}, value))
+        if "field" not in refused:
+            continue
+        field = refused["field"]
+        if "value" in refused or field == "cursor":
+            found.setdefault(field, reason(field, "service", {}, str(refused.get("value", ""))))
+        else:
+            # Not a value that names nothing but the service's own reason (``responsibility``: needs
+            # ``entity``), said as the API says it, in the reader's language.
+            found.setdefault(field, translated(refused["reason"], _))
     return found

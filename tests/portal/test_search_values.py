@@ -115,3 +115,15 @@ def test_an_order_or_an_action_status_in_capitals_is_chosen_in_the_form(
     assert oldest.status_code == 200 and '<option value="oldest" selected>' in oldest.text
     actions = portal.get("/actions", params={"status": "IN_PROGRESS"})
     assert actions.status_code == 200 and '<option value="in_progress" selected>' in actions.text
+
+
+def test_a_filter_the_service_refuses_for_another_reason_says_that_reason(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    # responsibility without an entity: the page said '"lead" is not a valid value', which it is.
+    page = portal.get("/", params={"responsibility": "lead"})
+    assert page.status_code == 422
+    assert '<a href="#responsibility">Responsibility: needs `entity`</a>' in page.text
+    assert '<a href="#country">Country: &#34;Atlantis&#34; is not a valid value</a>' in (
+        portal.get("/", params={"country": "Atlantis"}).text
+    )
