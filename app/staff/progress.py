@@ -339,13 +339,21 @@ def delete_progress(request: Request, db: DbSession, staff: StaffMember, progres
             query = urlencode({ETAG_FIELD: tag or "", "action_id": action_id})
             return redirect(f"{_url(progress_id)}/delete?{query}", request)
         service.delete_progress(db, staff.actor, progress_id, tag)
-    except PreconditionFailed:
-        return _conflict(request, db, staff, progress_id, {})
     except DomainError as exc:
-        if exc.status != 409:
-            raise
-        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
+        return _not_deletable(request, db, staff, progress_id, exc)
     return redirect(f"/staff/actions/{action_id}?done=progress-deleted", request)
+
+
+def _not_deletable(
+    request: Request, db: DbSession, staff: StaffMember, progress_id: int, exc: DomainError
+) -> Response:
+    """A draft that may not be deleted: the conflict page for a version the page no longer shows, its
+    page naming the reason (409) otherwise; any other refusal is raised again."""
+    if isinstance(exc, PreconditionFailed):
+        return _conflict(request, db, staff, progress_id, {})
+    if exc.status != 409:
+        raise exc
+    return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
 
 
 @router.get("/progress/{progress_id}/delete", response_class=HTMLResponse)
@@ -362,12 +370,8 @@ def ask_to_delete_progress(
         if action is not None:
             return redirect(f"/staff/actions/{action}")
         raise
-    except PreconditionFailed:
-        return _conflict(request, db, staff, progress_id, {})
     except DomainError as exc:
-        if exc.status != 409:
-            raise
-        return progress_page(request, db, staff, progress_id, errors=refused(db, exc), status=409)
+        return _not_deletable(request, db, staff, progress_id, exc)
     page = StaffPage.of(request, SECTION, staff)
     return confirm_page(
         request,
