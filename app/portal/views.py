@@ -165,6 +165,8 @@ def search(
             position=tuple(params.position),
             sort=params.sort,
         )
+    if "cursor" in errors:
+        paging = Paging()  # the page shown is the first: no number, no way back
     query = filters.query()
     return {
         "filters": filters,

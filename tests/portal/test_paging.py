@@ -133,6 +133,12 @@ def test_the_title_and_heading_say_which_search_and_which_page(
     )
     refused = portal.get("/", params={"q": "maternal", "sort": "upside-down"}).text
     assert _title(refused).startswith("Error: Recommendations – Search for “maternal” · ")
+    # A refused cursor is no page 2: the first page is shown, and called so.
+    for cursor in (" ", "not-a-cursor"):
+        no_page = portal.get("/", params={"q": "maternal", "cursor": cursor, "page": "2"})
+        assert no_page.status_code == 422
+        assert _title(no_page.text).startswith("Error: Recommendations – Search for “maternal” · "), cursor
+        assert "<h1>Recommendations</h1>" in no_page.text
 
     actions = portal.get("/actions", params={"q": "schools"}).text
     assert _title(actions).startswith("Actions – Search for “schools” · ")
