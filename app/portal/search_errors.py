@@ -88,6 +88,8 @@ def search_errors(
             return _("This page of results no longer exists. Start the search again.")
         if field == "sdg" and kind == "service":
             return _('"%(value)s" is not a goal (1 to 17) or a target (such as 5.2)') % {"value": value}
+        if kind == "date_range":  # an end before its start (app.core.dates.ends_range)
+            return _("must be on or after the first date")
         if kind in _TOO_LONG:
             return _("Enter at most %(number)s characters") % {"number": context.get("max_length", "")}
         if kind in _NOT_A_CHOICE:

@@ -25,6 +25,14 @@ def test_a_choice_in_another_letter_case_is_that_choice(portal: TestClient, seed
     assert '<a href="#position">Position: &#34;accepted&#34; is not one of the choices</a>' in refused.text
 
 
+def test_a_reversed_range_of_dates_says_which_date_comes_first(portal: TestClient, seeded: Seeded) -> None:
+    # It said '"2020-01-01" is not a valid value', a date like any other; the API says why.
+    reversed_range = {"published_from": "2024-01-01", "published_to": "2020-01-01", "lang": "fr"}
+    refused = portal.get("/", params=reversed_range)
+    assert refused.status_code == 422
+    assert "doit être égale ou postérieure à la première date</a>" in refused.text
+
+
 PUBLIC = "/api/v1/public/recommendations"
 STAFF = "/api/v1/recommendations"
 ANOTHER_SEARCH = (
