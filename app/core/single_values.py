@@ -69,6 +69,16 @@ def _single_valued(route: APIRoute) -> frozenset[str]:
     return names
 
 
+def one_value_names(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a model of query parameters that take one value (by their aliases), as the API's
+    check reads them: a page reading the same parameters refuses the same repeats."""
+    return frozenset(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if not _takes_several(field.annotation)
+    )
+
+
 def query_names(route: object) -> list[str]:
     """Every query parameter a route takes (none for what is not an API route)."""
     return [name for name, _ in _query_fields(route)] if isinstance(route, APIRoute) else []

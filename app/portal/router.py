@@ -29,6 +29,7 @@ from app.portal.request_errors import refused_values
 from app.portal.search_filters import ADDRESS_ONLY, ADDRESS_ONLY_SINGLE, SearchFilters
 from app.portal.static import favicon, static_file
 from app.recommendations.reading import current_leader
+from app.web.one_value import given_twice
 
 LangParam = Annotated[str | None, Query(max_length=16)]
 # A filter the search form takes several values of (its checkboxes: the parameter repeated).
@@ -82,11 +83,7 @@ def _refuse_unless_page(request: Request, refused: dict[str, str]) -> None:
 def _given_twice(request: Request, page: PageContext, names: tuple[str, ...]) -> dict[str, str]:
     """The one-value fields the address gives several times, each with the reason: the page would
     otherwise be searched for the last value alone, without a word (the public API refuses them)."""
-    return {
-        name: page.gettext("This field takes one value: the address gives it several.")
-        for name in names
-        if len(request.query_params.getlist(name)) > 1
-    }
+    return given_twice(request.query_params, page.gettext, names)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -23,6 +23,7 @@ from app.clusters import service as clusters_service
 from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.core.ids import IdList
+from app.core.single_values import one_value_names
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.public.schemas import PublicRecommendationPage
 from app.recommendations import bulk, reader_view, service
@@ -55,6 +56,7 @@ from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_route
 from app.staff.session import ManagerSession, SignedIn
 from app.taxonomies.service import term_labels_in_use
 from app.web.filter_labels import FILTER_LABELS
+from app.web.one_value import given_twice
 
 router = staff_router()
 
@@ -113,6 +115,8 @@ SUGGESTED = {
 }
 
 _SORT: TypeAdapter[Sort] = TypeAdapter(SortValue)
+# The list's parameters that take one value (the API's rule): given twice, the page names the field.
+ONE_VALUE = sorted(one_value_names(RecommendationListParams) & {*filters.FILTERS, "limit", "sort", "cursor"})
 # The filters chosen among a vocabulary (the yes/no ones, needs_review and withdrawn, as typed).
 FILTER_CHOICES = frozenset({"family", "type", "position", "source", "priority", "status", "responsibility"})
 
@@ -227,7 +231,9 @@ def _list_page(
     typed = filters.typed_filters(request.query_params.multi_items())
     typed = _as_read(typed)
     pages = filters.Pages(request.query_params.get("cursor"), request.query_params.getlist("prev"))
-    result, errors = _listing(db, staff, page, typed, pages)
+    # A one-value field given twice is refused as the API refuses it, the rest of the form kept.
+    repeated = given_twice(request.query_params, page.gettext, ONE_VALUE)
+    result, errors = (None, repeated) if repeated else _listing(db, staff, page, typed, pages)
     reader = reader_view.sees_public_view(staff.actor)
     labels, choices = _translated(page)
     limit = int(filters.page_size(typed)) if not errors else DEFAULT_PAGE_SIZE

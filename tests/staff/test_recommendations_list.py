@@ -310,3 +310,24 @@ def test_several_values_of_a_filter_are_all_searched(staff_login: StaffLogin, wo
     chosen = families.text.split('id="field-family"', 1)[1].split("</select>", 1)[0]
     assert 'value="upr" selected' in chosen and 'value="treaty-body" selected' in chosen
     assert "Matching recommendations: 4" in client.get(URL, params={"family": "upr"}).text
+
+
+@pytest.mark.parametrize("name", ["limit", "sort", "q", "cursor"])
+def test_a_one_value_field_given_twice_is_named_not_read_for_its_last_value(
+    staff_login: StaffLogin, world: World, name: str
+) -> None:
+    """The list took the last of ``limit=1&limit=2`` without a word (the API and the portal refuse it):
+    now the page names the field, and keeps the rest of the filter as typed."""
+    values = {
+        "limit": ("25", "50"),
+        "sort": ("newest", "oldest"),
+        "q": ("water", "school"),
+        "cursor": ("a", "b"),
+    }
+    twice = [(name, value) for value in values[name]]
+    response = staff_login("coordinator").get(URL, params=[("theme", "Water"), *twice])
+    assert response.status_code == 422
+    text = html.unescape(response.text)
+    assert f'<a href="#field-{name}">' in text or f'href="#{name}"' in text, text
+    assert "This field takes one value: the address gives it several." in text
+    assert 'name="theme" type="text" value="Water"' in text
