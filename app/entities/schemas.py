@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from app.core.catalogue import marked as _
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.models.accounts import EntityKind
 
@@ -73,7 +74,7 @@ class EntityUpdate(BaseModel):
 class EntityListParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: EntityKind | None = None
+    kind: Annotated[EntityKind, any_case(EntityKind)] | None = None
     archived: bool = Field(False, description="false (default): current entities; true: archived ones")
     q: str | None = Field(
         None,

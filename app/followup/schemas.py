@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from app.core.dates import EnteredDate, IsoDate, ends_range
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.models.followup import Grade
 
@@ -93,7 +94,7 @@ class FollowUpListParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     selected: bool = Field(True, description="true (default): selected for follow-up; false: not (any more)")
-    grade: Grade | None = Field(None, description="Latest grade")
+    grade: Annotated[Grade, any_case(Grade)] | None = Field(None, description="Latest grade")
     ungraded: bool | None = Field(None, description="true: no grade yet; false: graded")
     mechanism: str | None = Field(None, max_length=64, description='Mechanism code ("CAT")')
     symbol: str | None = Field(None, max_length=255, description="Document symbol")

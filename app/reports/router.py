@@ -18,7 +18,7 @@ from app.reports import state_template
 from app.reports.download import template_download, uncached_report
 from app.reports.files import public_report_tag, report_file, report_head
 from app.reports.formats import DOCX, PDF, XLSX
-from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoice
+from app.reports.schemas import PublicReportQuery, ReportQuery, ReportTemplateInfo, TemplateChoiceValue
 
 # One tag per operation (a generated client makes a module of each): the public routes are "public",
 # beside the rest of the public API, the staff ones "reports".
@@ -120,7 +120,7 @@ def public_implementation_report(
         }
     },
 )
-def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoice = "state") -> Response:
+def get_report_template(db: DbSession, actor: StaffUser, template: TemplateChoiceValue = "state") -> Response:
     return template_download(db, template)
 
 

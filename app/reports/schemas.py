@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.core.dates import IsoDate
+from app.core.letter_case import any_case
 from app.core.publisher import Publisher
 from app.core.timestamps import UtcDateTime
 from app.recommendations.schemas import STAFF_ONLY_FILTERS, RecommendationListParams
@@ -21,6 +22,8 @@ from app.recommendations.schemas import STAFF_ONLY_FILTERS, RecommendationListPa
 GroupBy = Literal["cluster", "mechanism", "theme", "sdg", "entity"]
 ReportFormat = Literal["html", "docx", "xlsx", "pdf"]
 TemplateChoice = Literal["state", "default"]
+# The template asked for, read in any letter case (a report's option, and the template download's).
+TemplateChoiceValue = Annotated[TemplateChoice, any_case(TemplateChoice)]
 
 # List parameters a report has no use for: it is not paged, has its own order (by document, then
 # paragraph: a `sort` was taken, changed nothing and was shown as a filter) and covers current
@@ -33,7 +36,7 @@ _NOT_PUBLIC_FILTERS = _NOT_REPORT_FILTERS | STAFF_ONLY_FILTERS
 _STRICT: dict[str, Any] = {"published_from": IsoDate | None, "published_to": IsoDate | None}
 _REPORT_OPTIONS: dict[str, Any] = {
     "group_by": (
-        GroupBy,
+        Annotated[GroupBy, any_case(GroupBy)],
         Field(
             "cluster",
             description="One section per cluster, mechanism, theme, SDG goal (sdg) or responsible entity "
@@ -42,7 +45,7 @@ _REPORT_OPTIONS: dict[str, Any] = {
         ),
     ),
     "format": (
-        ReportFormat,
+        Annotated[ReportFormat, any_case(ReportFormat)],
         Field(
             "html",
             description="html (printable page), docx (Word), xlsx (matrix) or pdf (the Word document "
@@ -50,7 +53,7 @@ _REPORT_OPTIONS: dict[str, Any] = {
         ),
     ),
     "template": (
-        TemplateChoice,
+        TemplateChoiceValue,
         Field(
             "state",
             description="The Word template of docx and pdf: state (the State's own when one was "

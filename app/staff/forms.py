@@ -265,3 +265,16 @@ def _also_not_in_future(errors: dict[str, str], field: str, typed: object) -> No
         return
     except InvalidInput as refusal:
         errors[field] = refusal.errors[0]["reason"]
+
+
+def as_read(params: BaseModel, typed: dict[str, Any]) -> dict[str, Any]:
+    """The typed values the list read as one of its choices in another letter case (``ADMIN`` is
+    ``admin``, app.core.letter_case), as read: the form then shows them chosen and sends them again."""
+    return {
+        name: read
+        for name, value in typed.items()
+        if isinstance(value, str)
+        and isinstance(read := getattr(params, name, None), str)
+        and read != value
+        and read.casefold() == value.strip().casefold()
+    }

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from app.core.deps import DbSession, RowId
@@ -22,7 +23,7 @@ from app.models import IndicatorValue
 from app.plans import publishing
 from app.plans.actions.store import load_action
 from app.plans.indicators import queue, service, values
-from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatch
+from app.plans.indicators.schemas import ValueCreate, ValueListParams, ValuePatch, ValueState, ValueStateValue
 from app.plans.progress.schemas import ReturnBody
 from app.staff import publicity
 from app.staff.conflicts import ETAG_FIELD, conflict_page
@@ -254,6 +255,17 @@ def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id:
 # Waiting values ---------------------------------------------------------------------------------
 
 
+_STATE: TypeAdapter[ValueState] = TypeAdapter(ValueStateValue)
+
+
+def _asked_state(typed: str | None) -> ValueState | None:
+    """The state the address asks for, read by the list's own rule (any letter case), or None."""
+    try:
+        return _STATE.validate_python(typed) if typed else None
+    except ValidationError:
+        return None
+
+
 @router.get("/values", response_class=HTMLResponse)
 def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Response:
     """Coordinators: submitted values first; focal points: what was returned, then their drafts,
@@ -262,7 +274,8 @@ def waiting_values(request: Request, db: DbSession, staff: StaffMember) -> Respo
     page = StaffPage.of(request, "values", staff)
     query = request.query_params
     default = "submitted" if staff.actor.is_manager else "returned"
-    state = query.get("state") if query.get("state") in QUEUE_STATES else default
+    asked = _asked_state(query.get("state"))
+    state = asked if asked in QUEUE_STATES else default
     entity = None if staff.actor.is_manager else staff.actor.entity_id
     try:
         params = parse(

@@ -25,7 +25,7 @@ from app.plans import publishing
 from app.plans.progress import batch, queue
 from app.plans.progress.queue_schemas import ApproveMany, ProgressIds, ProgressQueueParams, ReturnMany
 from app.staff.choices import every_entity
-from app.staff.forms import FormInvalid, field_errors, form_values, parse, refused
+from app.staff.forms import FormInvalid, as_read, field_errors, form_values, parse, refused
 from app.staff.labels import PROGRESS_STATE_LABELS, choices
 from app.staff.pages import NOTICES, StaffPage, _, redirect, render, staff_router
 from app.staff.session import ManagerSession, StaffMember
@@ -118,6 +118,8 @@ def _queue_page(
     try:
         wanted = {name: typed[name] for name in (*FILTERS, "limit") if typed.get(name)}
         params = parse(ProgressQueueParams, {**wanted, "cursor": cursor})
+        # The states (and author) as the list read them (any letter case): ticked, sent again.
+        typed.update(as_read(params, typed), state=list(params.state))
         result = queue.list_queue(db, staff.actor, params)
     except FormInvalid as exc:
         errors.update(_by_field(page, exc.errors))

@@ -37,7 +37,7 @@ from app.recommendations.service import check_filter_values
 from app.reports import pdf, state_template
 from app.reports import service as report_service
 from app.reports.download import template_download, uncached_report
-from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoice
+from app.reports.schemas import PublicReportQuery, ReportQuery, TemplateChoiceValue
 from app.reports.schemas import list_params as report_params
 from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import field_errors, form_values, refused
@@ -224,7 +224,7 @@ def public_implementation_report(
 
 
 @router.get(TEMPLATE_PATH + ".docx")
-def template_file(db: DbSession, staff: StaffMember, template: TemplateChoice = "state") -> Response:
+def template_file(db: DbSession, staff: StaffMember, template: TemplateChoiceValue = "state") -> Response:
     """The Word template reports follow (GET /api/v1/reports/template): the State's, or the shipped one."""
     return template_download(db, template)
 

@@ -20,6 +20,7 @@ from app.auth.schemas import EntityRef, no_nul
 from app.core.actor import KeyRole, Role
 from app.core.catalogue import marked as _
 from app.core.ids import RowIdValue
+from app.core.letter_case import any_case
 from app.core.timestamps import IsoDayOrTime, UtcDateTime
 from app.users.password_policy import MAX_LENGTH, MIN_LENGTH, TOO_LONG, password_problem
 
@@ -106,7 +107,7 @@ class UserUpdate(BaseModel):
 class UserListParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Role | None = None
+    role: Annotated[Role, any_case(Role)] | None = None
     entity_id: int | None = Field(None, ge=1, le=2**31 - 1)
     active: bool | None = Field(None, description="true: active users only; false: deactivated ones only")
     # The length on the text itself: on the union it was a list's length ("too_long", "at most 320 items").

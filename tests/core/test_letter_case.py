@@ -12,11 +12,17 @@ from pydantic import BaseModel, ValidationError
 
 from app.deadlines.public import PublicDeadlineParams
 from app.deadlines.schemas import DeadlineListParams
+from app.entities.schemas import EntityListParams
 from app.exports.params import CsvExportParams, ExportParams, PublicCsvExportParams, PublicExportParams
+from app.followup.schemas import FollowUpListParams
 from app.import_runs.schemas import ImportRunListParams
 from app.plans.actions.schemas import ActionListParams
+from app.plans.indicators.schemas import ValueListParams
+from app.plans.progress.queue_schemas import ProgressQueueParams
 from app.public.schemas import PublicActionParams, PublicRecommendationParams
 from app.recommendations.schemas import RecommendationFilter, RecommendationListParams
+from app.reports.schemas import PublicReportQuery, ReportQuery
+from app.users.schemas import UserListParams
 
 # Every list's query parameters whose values are a vocabulary (filters, orders, export layouts).
 MODELS: list[type[BaseModel]] = [
@@ -32,6 +38,13 @@ MODELS: list[type[BaseModel]] = [
     DeadlineListParams,
     PublicDeadlineParams,
     ImportRunListParams,
+    UserListParams,
+    EntityListParams,
+    FollowUpListParams,
+    ProgressQueueParams,
+    ValueListParams,
+    ReportQuery,
+    PublicReportQuery,
 ]
 
 

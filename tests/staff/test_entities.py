@@ -46,6 +46,10 @@ def test_the_list_filters_and_pages(staff_login: StaffLogin, db: Connection) -> 
     coordinator = staff_login("coordinator")
     agencies = coordinator.get("/staff/entities", params={"kind": "agency", "q": "water"}).text
     assert "Water Agency" in agencies and "Ministry of Water" not in agencies
+    # A kind in capitals is read as the API reads it, and shown chosen in the filter.
+    shouted = coordinator.get("/staff/entities", params={"kind": " AGENCY", "q": "water"}).text
+    assert "Water Agency" in shouted and "Ministry of Water" not in shouted
+    assert '<option value="agency" selected>' in shouted
     assert "MOW" in coordinator.get("/staff/entities?q=mow").text
     accounts.create_entity(db, "Ministerio de Educación", kind="ministry")
     assert "Ministerio de Educación" in coordinator.get("/staff/entities?q=Ministerio de Educacion").text

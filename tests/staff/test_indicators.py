@@ -177,6 +177,9 @@ def test_a_value_goes_through_review_in_the_pages(
     returned = coordinator.post(f"/staff/values/{value_id}/return", {"comment": "Count the June workshop"})
     assert returned.status_code == 303
     assert "Count the June workshop" in focal.get(f"/staff/values/{value_id}").text
+    # A state in capitals is read as the API reads it (it was the default tab, without a word).
+    shouted = coordinator.get("/staff/values", params={"state": "RETURNED"}).text
+    assert 'state=returned" aria-current="page"' in shouted and f"/staff/values/{value_id}" in shouted
     mine = focal.get("/staff/values")
     assert "Count the June workshop" in mine.text and "Returned with a comment" in mine.text
     tag = _etag(focal.get(f"/staff/values/{value_id}").text, f"/staff/values/{value_id}")

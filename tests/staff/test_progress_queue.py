@@ -82,6 +82,10 @@ def test_filters_and_refusals_naming_the_field(world: QueueWorld, staff_login: S
     html = staff.get("/staff/progress?filtered=1&reported_to=2025-12-31").text
     assert row_ids(html) == [world.returned_justice]
     assert row_ids(staff.get("/staff/progress?filtered=1&author=mine").text) == []
+    # A state in capitals is read as the API reads it, and shown ticked so the next Filter keeps it.
+    shouted = staff.get(f"/staff/progress?filtered=1&state=DRAFT&entity_id={world.health}").text
+    assert row_ids(shouted) == [world.draft_health]
+    assert re.search(r'name="state" value="draft" checked', shouted), shouted
 
     refused = staff.get("/staff/progress?filtered=1&state=lost&reported_from=2025-02-30")
     assert refused.status_code == 422

@@ -201,6 +201,9 @@ def test_the_states_template_downloads_under_its_own_name_as_from_the_api(
         "filename*=UTF-8''implementation-report-template.docx"
     )
     assert shipped.headers["x-report-template"] == "default"
+    # The choice in capitals is read as every enumerated value is (it was a 422).
+    shouted = reports_coordinator.get("/staff/reports/template.docx?template=DEFAULT")
+    assert shouted.status_code == 200 and shouted.headers["x-report-template"] == "default"
     assert _upload(reports_coordinator, state_template(), "Plantilla Perú.docx").status_code == 303
     own = reports_coordinator.get("/staff/reports/template.docx")
     assert own.headers["content-disposition"] == (

@@ -60,6 +60,10 @@ def test_the_list_filters_by_role_entity_status_and_text(staff_login: StaffLogin
     inactive = admin.get("/staff/users?active=false").text
     assert "gone@example.org" in inactive and "nurse@example.org" not in inactive
     assert "judge@example.org" in admin.get("/staff/users?q=JUDGE").text
+    # A role in capitals is read as the API reads it, and shown chosen in the filter.
+    shouted = admin.get("/staff/users", params={"role": "FOCAL_POINT"})
+    assert shouted.status_code == 200 and "Matching users: 2" in shouted.text
+    assert '<option value="focal_point" selected>' in shouted.text
     refused = admin.get("/staff/users?role=king")
     assert refused.status_code == 422 and 'id="error-role"' in refused.text
     # A search longer than the box takes was told "Choose at most 320", a list's words, not a text's.

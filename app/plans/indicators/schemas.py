@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.catalogue import marked as _
 from app.core.dates import EnteredDate
+from app.core.letter_case import any_case
 from app.core.timestamps import UtcDateTime
 from app.plans.schemas import (
     Forbid,
@@ -50,6 +51,8 @@ class IndicatorPatch(Forbid):
 _MEASURED_ON = "YYYY-MM-DD, not in the future"
 _VALUE = "A number: at most 16 digits before the point and 4 after"
 ValueState = Literal["draft", "submitted", "approved", "returned"]
+# A state asked for, read in any letter case (app.core.letter_case).
+ValueStateValue = Annotated[ValueState, any_case(ValueState)]
 
 
 class ValueCreate(Forbid):
@@ -124,7 +127,7 @@ class ValueListParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    state: list[ValueState] = Field(
+    state: list[ValueStateValue] = Field(
         default_factory=list,
         description="draft, submitted, returned or approved; repeat for several (any matches). "
         "submitted: the approval queue",

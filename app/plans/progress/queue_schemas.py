@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.dates import IsoDate, ends_range
 from app.core.ids import IdList, RowIdValue
+from app.core.letter_case import any_case
 from app.core.timestamps import IsoDateTime, UtcDateTime
 from app.models.plan import ProgressState
 from app.plans.actions.schemas import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, EntityRef
@@ -25,12 +26,14 @@ class ProgressQueueParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    state: list[ProgressState] = Field(
+    state: list[Annotated[ProgressState, any_case(ProgressState)]] = Field(
         default_factory=list, description="draft, submitted, returned or approved; repeat for several"
     )
     entity_id: RefId | None = Field(None, description="On actions this entity leads or supports")
     action_id: RefId | None = Field(None, description="On this action")
-    author: Literal["mine"] | None = Field(None, description="`mine`: written by the caller")
+    author: Annotated[Literal["mine"], any_case(Literal["mine"])] | None = Field(
+        None, description="`mine`: written by the caller"
+    )
     reported_from: IsoDate | None = Field(None, description="Reported on or after this date")
     reported_to: Annotated[IsoDate | None, ends_range("reported_from")] = Field(
         None, description="Reported on or before this date, not before `reported_from`"
@@ -38,7 +41,7 @@ class ProgressQueueParams(BaseModel):
     updated_since: IsoDateTime | None = Field(
         None, description="Changed (written, submitted, reviewed) at or after this time (no offset: UTC)"
     )
-    order: QueueOrder = Field(
+    order: Annotated[QueueOrder, any_case(QueueOrder)] = Field(
         "waiting",
         description="`waiting`: the least recently changed first (the longest waiting, for a queue); "
         "`recent`: the most recently changed first",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import InvalidInput, NotFound
 from app.entities import service as entities_service
 from app.staff.choices import every_entity
-from app.staff.forms import FormInvalid, parse, refused
+from app.staff.forms import FormInvalid, as_read, parse, refused
 
 Params = TypeVar("Params", bound=BaseModel)
 Result = TypeVar("Result")
@@ -63,7 +63,8 @@ def listed(
     """One page of a list: (the service's page, or None with the filters' errors), and the filters."""
     filters = query_filters(request, names)
     try:
-        return run(parse(model, filters)), {}, filters
+        params = parse(model, filters)
+        return run(params), {}, {**filters, **as_read(params, filters)}
     except FormInvalid as exc:
         return None, exc.errors, filters
     except InvalidInput as exc:  # a cursor that is not one
