@@ -301,6 +301,10 @@ class _Selection:
         self.filter: RecommendationFilter | None = None
         self.expected: int | None = None
         if values.get("scope") == "all":
+            # The filter the list refuses (a one-value field given twice) selects nothing either.
+            repeated = given_twice(request.query_params, gettext, ONE_VALUE)
+            if repeated:
+                raise FormInvalid(repeated)
             typed = filters.typed_filters(request.query_params.multi_items())
             self.filter = parse(RecommendationFilter, filters.filter_values(typed))
             shown = str(values.get("expected", ""))

@@ -85,6 +85,18 @@ def test_all_matching_is_refused_when_the_filter_now_matches_another_number(
     assert locals_of(db) == {} and updates(db) == 0
 
 
+def test_all_matching_is_refused_when_a_one_value_filter_is_given_twice(
+    staff_login: StaffLogin, world: World, db: Connection
+) -> None:
+    """The bulk edit of all that match read the last of a repeated one-value filter, as the list did:
+    it is refused as the list refuses it, naming the field, and nothing is changed."""
+    form = {"scope": "all", "expected": str(WATER), "action": "update", "set_priority": "high"}
+    page = staff_login("coordinator").post(f"{URL}?theme=Water&withdrawn=true&withdrawn=false", form)
+    assert page.status_code == 422
+    assert "This field takes one value: the address gives it several." in html.unescape(page.text)
+    assert locals_of(db) == {} and updates(db) == 0
+
+
 def test_a_filter_matching_too_many_is_named_where_the_page_shows_the_choice(
     staff_login: StaffLogin, world: World, db: Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
