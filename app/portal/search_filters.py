@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, cast, get_origin
+from typing import Any, cast
 
+from app.core.single_values import one_value_names
 from app.public.schemas import PublicRecommendationParams
 
 PAGE_SIZE = 20
@@ -21,11 +22,8 @@ _FORM = frozenset({*SEVERAL, "q", "cluster", "sort", "lang", "limit", "cursor"})
 # list's filters all the same, checked and applied by its own rules, and shown as fields of their own.
 ADDRESS_ONLY = tuple(name for name in PublicRecommendationParams.model_fields if name not in _FORM)
 # Of those, the ones that take one value (the others, like the form's checkboxes, several).
-ADDRESS_ONLY_SINGLE = tuple(
-    name
-    for name in ADDRESS_ONLY
-    if get_origin(PublicRecommendationParams.model_fields[name].annotation) is not list
-)
+_ONE_VALUE = one_value_names(PublicRecommendationParams)
+ADDRESS_ONLY_SINGLE = tuple(name for name in ADDRESS_ONLY if name in _ONE_VALUE)
 
 
 @dataclass(frozen=True)
