@@ -17,7 +17,8 @@ ROUTES = """
 GET    /staff/api-keys                 200 403 403 403 303
 GET    /staff/api-keys/new             200 403 403 403 303
 POST   /staff/api-keys                 422 403 403 403 303
-POST   /staff/api-keys/{id}/revoke     200 403 403 403 303
+GET    /staff/api-keys/{id}/revoke     200 403 403 403 303
+POST   /staff/api-keys/{id}/revoke     303 403 403 403 303
 """
 
 
@@ -90,7 +91,10 @@ def test_revoking_a_key(staff_login: StaffLogin, db: Connection) -> None:
     assert admin.post(f"/staff/api-keys/{key}/revoke", csrf="").status_code == 403
     assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
     # A revoked key cannot be restored: it asks first, naming the key, and revokes nothing until confirmed.
-    asked = admin.post(f"/staff/api-keys/{key}/revoke")
+    # The question is a page of its own (a GET), so that Back after revoking never sends the form again.
+    sent = admin.post(f"/staff/api-keys/{key}/revoke", follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/staff/api-keys/{key}/revoke"
+    asked = admin.get(sent.headers["location"])
     assert asked.status_code == 200 and "<h1>Revoke the API key old feed?</h1>" in asked.text
     assert (
         f'action="/staff/api-keys/{key}/revoke"' in asked.text
@@ -98,14 +102,20 @@ def test_revoking_a_key(staff_login: StaffLogin, db: Connection) -> None:
     )
     assert '<a href="/staff/api-keys">Cancel</a>' in asked.text
     assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is None
-    response = admin.post(f"/staff/api-keys/{key}/revoke", {"confirmed": "yes"})
-    assert response.status_code == 303
+    response = admin.post(f"/staff/api-keys/{key}/revoke", {"confirmed": "yes"}, follow_redirects=False)
+    assert (
+        response.status_code == 303 and response.headers["location"] == "/staff/api-keys?done=api-key-revoked"
+    )
     assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key)) is not None
     page = admin.get(response.headers["location"]).text
     assert "The API key is revoked" in page and "Revoked on" in page
     assert "old feed" in admin.get("/staff/api-keys?revoked=true").text
     assert "old feed" not in admin.get("/staff/api-keys?revoked=false").text
+    # Back after revoking: the question is not asked of a revoked key; the list is shown instead.
+    back = admin.get(f"/staff/api-keys/{key}/revoke", follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == "/staff/api-keys"
     assert admin.post("/staff/api-keys/999999/revoke").status_code == 404
+    assert admin.get("/staff/api-keys/999999/revoke").status_code == 404
 
 
 def test_an_expiry_date_not_written_as_a_date_is_refused_in_the_page_language(

@@ -103,18 +103,28 @@ def api_key_create(request: Request, db: DbSession, staff: AdminSession) -> Resp
 
 @router.post("/api-keys/{key_id}/revoke")
 def api_key_revoke(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+    """A revoked key cannot be restored and every program using it stops: asked once more, on a page
+    of its own (a GET, so that Back after revoking never sends the form again), then revoked."""
     key = api_keys.get_api_key(db, key_id)
     if key.revoked_at is None and not is_confirmed(form_values(request)):
-        # A revoked key cannot be restored and every program using it stops: asked once more.
-        page = StaffPage.of(request, "api-keys", staff)
-        return confirm_page(
-            request,
-            page,
-            question=page.gettext(REVOKE_QUESTION) % {"name": key.name},
-            consequence=page.gettext(REVOKE_CONSEQUENCE),
-            action=f"/staff/api-keys/{key.id}/revoke",
-            yes=page.gettext(REVOKE_YES),
-            cancel="/staff/api-keys",
-        )
+        return redirect(f"/staff/api-keys/{key.id}/revoke", request)
     api_keys.revoke_api_key(db, staff.actor, key_id)
     return redirect("/staff/api-keys?done=api-key-revoked", request)
+
+
+@router.get("/api-keys/{key_id}/revoke", response_class=HTMLResponse)
+def ask_to_revoke_api_key(request: Request, db: DbSession, staff: AdminSession, key_id: RowId) -> Response:
+    """The question; a key revoked meanwhile (Back after revoking it) leads to the list."""
+    key = api_keys.get_api_key(db, key_id)
+    if key.revoked_at is not None:
+        return redirect("/staff/api-keys")
+    page = StaffPage.of(request, "api-keys", staff)
+    return confirm_page(
+        request,
+        page,
+        question=page.gettext(REVOKE_QUESTION) % {"name": key.name},
+        consequence=page.gettext(REVOKE_CONSEQUENCE),
+        action=f"/staff/api-keys/{key.id}/revoke",
+        yes=page.gettext(REVOKE_YES),
+        cancel="/staff/api-keys",
+    )
