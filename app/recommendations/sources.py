@@ -289,6 +289,11 @@ def leader_of(session: Session, copy_id: int) -> int | None:
     return leader
 
 
+def held_by(session: Session, recommendation_id: int) -> list[str]:
+    """The kinds of work ``recommendation_id`` holds (``carry.held_work``)."""
+    return held_work(session.connection(), [recommendation_id]).get(recommendation_id, [])
+
+
 def settle(session: Session, actor: Actor, copy_id: int, kind: str, keep: str) -> SourceList:
     """Settle one kind of work a linked copy still holds (``carry.settle_work``): the leading
     record's kept and the copy's removed, or the copy's taken in place of the record's. Audited."""
@@ -297,7 +302,7 @@ def settle(session: Session, actor: Actor, copy_id: int, kind: str, keep: str) -
     leader_id = leader_of(session, copy_id)
     if leader_id is None:
         raise Conflict(f"recommendation {copy_id} is not linked as a copy of another record")
-    held = held_work(session.connection(), [copy_id]).get(copy_id, [])
+    held = held_by(session, copy_id)
     if kind not in held:
         reason = Reason(_("this copy holds none of it (any more)"))
         raise Conflict(f"kind: {reason}", errors=[{"field": "kind", "reason": reason}])

@@ -7,12 +7,18 @@ manual copies; docs/sources.md). A coordinator or admin links a copy by its numb
 listed under this record, and its work comes with it) or unlinks one, with the API's own services
 (``app.recommendations.sources.link`` and ``unlink``: audited; an unlinked pair is never linked
 again automatically). A refused link shows the page again with the reason beside the number typed.
-Settling removes one record's work of a kind (``sources.settle``): asked once more first.
+Settling removes one record's work of a kind (``sources.settle``): asked once more first, on a page of
+its own (GET .../sources/settle?kind=...&keep=...).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
 
 from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
@@ -72,23 +78,51 @@ def unlink_source(
     return redirect(f"{detail_url(recommendation_id)}?done=source-unlinked#sources", request)
 
 
+def _settle_body(values: Mapping[str, Any]) -> SettleWork:
+    try:  # the page's buttons send valid values: anything else was not sent by it
+        return parse(SettleWork, {"kind": values.get("kind"), "keep": values.get("keep")})
+    except FormInvalid as exc:
+        errors = [{"field": field, "reason": reason} for field, reason in exc.errors.items()]
+        raise InvalidInput(f"{', '.join(exc.errors)}: not one of the page's choices", errors=errors) from None
+
+
+def _settle_url(recommendation_id: int) -> str:
+    return f"/staff/recommendations/{recommendation_id}/sources/settle"
+
+
 @router.post("/recommendations/{recommendation_id}/sources/settle")
 def settle_copy_work(
     request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
 ) -> Response:
     """On a linked copy's page: keep the leading record's work of a kind (the copy's is removed) or
-    take the copy's (the record's is removed). Clusters and actions only move, without asking."""
+    take the copy's (the record's is removed). Clusters and actions only move, without asking; the
+    rest is asked once more on a page of its own (a GET, so that Back after settling never sends
+    the form again)."""
     values = form_values(request)
-    try:  # the page's buttons send valid values: anything else was not sent by it
-        body = parse(SettleWork, {"kind": values.get("kind"), "keep": values.get("keep")})
-    except FormInvalid as exc:
-        errors = [{"field": field, "reason": reason} for field, reason in exc.errors.items()]
-        raise InvalidInput(f"{', '.join(exc.errors)}: not one of the page's choices", errors=errors) from None
+    body = _settle_body(values)
     leader = sources.leader_of(db, recommendation_id)
     if body.kind not in MEMBERSHIP_KINDS and leader is not None and not is_confirmed(values):
-        return _confirm_settle(request, staff, recommendation_id, leader, body)
+        query = urlencode({"kind": body.kind, "keep": body.keep})
+        return redirect(f"{_settle_url(recommendation_id)}?{query}", request)
     sources.settle(db, staff.actor, recommendation_id, body.kind, body.keep)  # refuses a record no copy
     return redirect(f"{detail_url(recommendation_id)}?done=copy-work-settled#sources", request)
+
+
+@router.get("/recommendations/{recommendation_id}/sources/settle", response_class=HTMLResponse)
+def ask_to_settle_copy_work(
+    request: Request, db: DbSession, staff: ManagerSession, recommendation_id: RowId
+) -> Response:
+    """The question, for work that removes something; work settled meanwhile (Back after settling
+    it), or a record no longer a copy, leads to the record's page."""
+    body = _settle_body(request.query_params)
+    leader = sources.leader_of(db, recommendation_id)
+    if (
+        leader is None
+        or body.kind in MEMBERSHIP_KINDS
+        or body.kind not in sources.held_by(db, recommendation_id)
+    ):
+        return redirect(f"{detail_url(recommendation_id)}#sources")
+    return _confirm_settle(request, staff, recommendation_id, leader, body)
 
 
 def _confirm_settle(
@@ -123,7 +157,7 @@ def _confirm_settle(
                 page.gettext(_("What is removed cannot be brought back.")),
             )
         ),
-        action=f"/staff/recommendations/{recommendation_id}/sources/settle",
+        action=_settle_url(recommendation_id),
         yes=yes,
         cancel=f"{detail_url(recommendation_id)}#copy-work",
         hidden={"kind": body.kind, "keep": body.keep},

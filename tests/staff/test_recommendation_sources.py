@@ -30,6 +30,7 @@ from tests.staff.route_table import client_for
 ROUTES = """
 POST   /staff/recommendations/{id}/sources/unlink   303 303 403 403 303
 POST   /staff/recommendations/{id}/sources/link     303 303 403 403 303
+GET    /staff/recommendations/{id}/sources/settle   422 422 403 403 303
 POST   /staff/recommendations/{id}/sources/settle   422 422 403 403 303
 """
 
@@ -87,6 +88,8 @@ def test_only_coordinators_and_admins_unlink_or_link(
             follow_redirects=False,
         )
         assert answer.status_code == (303 if role == "anon" else 403)
+    question = client.get(f"/staff/recommendations/{world.copy}/sources/settle?kind=status&keep=record")
+    assert question.status_code == (303 if role == "anon" else 403)
     assert db.execute(select(SourceLink.state).where(SourceLink.member_id == world.copy)).scalar() == "linked"
 
 
@@ -250,7 +253,10 @@ def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
     assert moved.status_code == 303
     members = select(ClusterRecommendation.recommendation_id)
     assert db.execute(members).scalars().all() == [world.leader]
-    asked = staff.post(settle, {"kind": "status", "keep": "record"})
+    # The question is a page of its own (a GET), so that Back after settling never sends the form again.
+    sent = staff.post(settle, {"kind": "status", "keep": "record"})
+    assert sent.status_code == 303 and sent.headers["location"] == f"{settle}?kind=status&keep=record"
+    asked = staff.get(sent.headers["location"])
     assert (
         asked.status_code == 200 and "Keep the leading record&#39;s and remove this copy&#39;s?" in asked.text
     )
@@ -273,6 +279,11 @@ def test_a_copys_work_left_is_named_on_both_pages_and_settled_on_the_copys(
     assert db.execute(statuses).all() == [(world.leader, "implemented")]
     page = staff.get(done.headers["location"]).text
     assert "Settled: the leading record shows the work you kept." in page and 'id="copy-work"' not in page
+    back = staff.get(f"{settle}?kind=status&keep=record")  # Back: nothing left to settle of that kind
+    assert (
+        back.status_code == 303 and back.headers["location"] == f"/staff/recommendations/{world.copy}#sources"
+    )
+    assert staff.get(f"{settle}?kind=everything&keep=copy").status_code == 422
     assert "still holds work" not in staff.get(f"/staff/recommendations/{world.leader}").text
     forged = staff.post(settle, {"kind": "everything", "keep": "copy", "confirmed": "yes"})
     assert forged.status_code == 422
