@@ -14,6 +14,7 @@ from app.cli.common import (
     database,
     say,
     settings_or_exit,
+    stamped,
 )
 
 if TYPE_CHECKING:
@@ -37,9 +38,11 @@ def notify_send_cmd() -> None:
     try:
         summary = run_reminders(engine, settings)
     except ImportLocked as exc:
-        say(exc.detail, "yellow")
+        say(stamped(exc.detail), "yellow")
         raise typer.Exit(EXIT_LOCKED) from None
-    say(summary.line())
+    # After its time in UTC, as an import's lines: cron appends each run's line to one log. The
+    # refusals of a setting above come before any run, and are not stamped.
+    say(stamped(summary.line()))
     if summary.unsent:  # a digest failed or waits for a retry, from this run or an earlier one
         raise typer.Exit(EXIT_FAILED)
 
