@@ -122,7 +122,7 @@ def _sees(audience: Audience, row: Deadline) -> bool:
 
 
 def get_deadline(session: Session, actor: Actor, deadline_id: int) -> tuple[EnteredDeadlineOut, str]:
-    return _out(session, visible_deadline(session, Audience.of(actor), deadline_id))
+    return _out(session, visible_deadline(session, Audience.of(session, actor), deadline_id))
 
 
 def create_deadline(session: Session, actor: Actor, body: DeadlineCreate) -> tuple[EnteredDeadlineOut, str]:
@@ -175,7 +175,7 @@ def _upr_id(session: Session) -> int | None:
 def update_deadline(
     session: Session, actor: Actor, deadline_id: int, body: DeadlinePatch, if_match: str | None
 ) -> tuple[EnteredDeadlineOut, str]:
-    row = visible_deadline(session, Audience.of(actor), deadline_id)
+    row = visible_deadline(session, Audience.of(session, actor), deadline_id)
     lock_for_write(session, row)
     check_if_match(if_match, etag(row.version))
     before = snapshot(row, _FIELDS)
@@ -199,7 +199,7 @@ def update_deadline(
 
 
 def delete_deadline(session: Session, actor: Actor, deadline_id: int, if_match: str | None) -> None:
-    row = visible_deadline(session, Audience.of(actor), deadline_id)
+    row = visible_deadline(session, Audience.of(session, actor), deadline_id)
     lock_for_write(session, row)
     check_if_match(if_match, etag(row.version))
     record(session, actor, "deadline.delete", "deadline", row.id, before=snapshot(row, _FIELDS))

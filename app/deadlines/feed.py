@@ -29,7 +29,6 @@ from app.deadlines.labels import KIND_LABELS, titled
 from app.deadlines.schemas import CalendarTokenStatus, DeadlineFilters, DeadlineListParams
 from app.deadlines.service import PUBLIC, Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
-from app.entities.service import current_entity_id
 from app.models import AuthToken, User
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
@@ -115,9 +114,9 @@ def feed_owner(session: Session, secret: str) -> FeedOwner:
     if row is None or row.AuthToken.revoked_at is not None or not row.User.active:
         raise NotFound("no calendar feed has this address")
     user = row.User
-    # An archived entity's deadlines no longer go to its focal points' calendars (the general ones do).
-    entity_id = current_entity_id(session, user.entity_id)
-    actor = Actor(role=user.role, label=user.email, user_id=user.id, entity_id=entity_id)
+    # An archived entity's deadlines no longer go to its focal points' calendars (the general ones
+    # do): ``Audience.of`` decides, as for the staff page and the API.
+    actor = Actor(role=user.role, label=user.email, user_id=user.id, entity_id=user.entity_id)
     return FeedOwner(actor, user.language if user.language in LANGUAGES else DEFAULT_LANGUAGE)
 
 
@@ -236,7 +235,7 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     params = DeadlineListParams(from_date=today - PAST)
     calendar = _calendar(gettext(_("Reporting and follow-up deadlines")))
     stamp = datetime.now(UTC).replace(microsecond=0)
-    audience = Audience.of(owner.actor)
+    audience = Audience.of(session, owner.actor)
     internal = not audience.published_only
     for item in deadlines(session, audience, params, today):
         # Staff: its workspace page; a reader, who has the public view: its portal page, if any.

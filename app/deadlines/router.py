@@ -48,7 +48,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 def list_deadlines(
     db: DbSession, actor: StaffUser, params: Annotated[DeadlineListParams, Query()]
 ) -> DeadlinePage:
-    return service.list_deadlines(db, service.Audience.of(actor), params)
+    return service.list_deadlines(db, service.Audience.of(db, actor), params)
 
 
 @router.post(

@@ -1,8 +1,9 @@
 """The calendar: every source's deadlines merged, filtered, limited to what the caller may see, and
 paged by date. Entered deadlines' writes are in app.deadlines.entered.
 
-Who sees what: managers everything; a focal point the deadlines that concern their entity and the
-general ones (no entity); a reader, and the public portal, only published ones.
+Who sees what (``Audience.of``): managers everything; a focal point the deadlines that concern their
+entity while it is not archived and the general ones (no entity); a reader, and the public portal,
+only published ones.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.core.pagination import CursorOrder, decode_cursor, encode_cursor
 from app.core.time_zone import local_today
 from app.deadlines.schemas import DeadlineListParams, DeadlineOut, DeadlinePage
 from app.deadlines.sources import DEADLINE_KINDS, SOURCES, DeadlineItem, Window
+from app.entities.service import current_entity_id
 from app.recommendations.schemas import RecommendationFilter
 from app.recommendations.service import check_filter_values
 
@@ -35,11 +37,14 @@ class Audience:
     published_only: bool = False
 
     @classmethod
-    def of(cls, actor: Actor) -> Audience:
+    def of(cls, session: Session, actor: Actor) -> Audience:
+        """The one rule of whose calendar ``actor`` sees, for the staff page, the API, the feed and
+        the entered deadlines alike: a focal point's entity once archived (``current_entity_id``) is
+        no longer theirs, as their digest has it; the general deadlines stay."""
         if actor.is_manager:
             return cls(everything=True)
         if actor.role == FOCAL_POINT:
-            return cls(entity_id=actor.entity_id)
+            return cls(entity_id=current_entity_id(session, actor.entity_id))
         return PUBLIC
 
     def sees(self, item: DeadlineItem) -> bool:

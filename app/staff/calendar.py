@@ -129,7 +129,7 @@ def calendar_page(
     errors: dict[str, str] = {}
     listed = None
     try:
-        listed = service.list_deadlines(db, service.Audience.of(staff.actor), _params(values, cursor))
+        listed = service.list_deadlines(db, service.Audience.of(db, staff.actor), _params(values, cursor))
     except FormInvalid as exc:
         errors = exc.errors
     except DomainError as exc:  # a cursor that was tampered with, an entity that is no more

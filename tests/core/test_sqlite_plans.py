@@ -74,7 +74,9 @@ def test_small_reads_do_not_walk_the_current_recommendations(
 
 def test_the_deadlines_do_not_walk_the_current_recommendations(sqlite: Engine) -> None:
     with _plans(sqlite) as plans, Session(sqlite) as session:
-        list_deadlines(session, Audience.of(Actor(role="coordinator", label="test")), DeadlineListParams())
+        list_deadlines(
+            session, Audience.of(session, Actor(role="coordinator", label="test")), DeadlineListParams()
+        )
     assert plans and not [plan for plan in plans if WALK in plan], plans
 
 
