@@ -93,3 +93,21 @@ def test_the_statistics_page_counts_the_overdue_actions_the_actions_list_shows(
         stats = re.search(r"</h1>\s*<p>(.*?)</p>", client.get("/stats", params={"lang": lang}).text, re.S)
         assert stats and format_number(2, lang) in stats.group(1)
         assert delayed.lower() not in stats.group(1).lower(), (lang, stats.group(1))
+
+
+def test_an_instance_with_nothing_public_says_so_rather_than_blame_the_filters(make_app: MakeApp) -> None:
+    """No recommendation and no published action at all: the search and the action list, asked for
+    without a filter, said "No ... matches these filters." (none was chosen) under an empty list (a
+    screen reader's "list, 0 items"). They say there is nothing yet; a search that finds nothing
+    still names its filters."""
+    client = TestClient(make_app())
+    for path, nothing_yet, no_match in (
+        ("/", "No recommendation is tracked yet.", "No recommendation matches these filters."),
+        ("/actions", "No action has been published yet.", "No published action matches these filters."),
+    ):
+        page = client.get(path).text
+        assert nothing_yet in page and no_match not in page, path
+        assert '<ol class="results">' not in page, path
+        searched = client.get(path, params={"q": "water"}).text
+        assert no_match in searched and nothing_yet not in searched, path
+        assert '<ol class="results">' not in searched, path
