@@ -283,3 +283,23 @@ def test_a_word_agrees_with_the_noun_of_its_context(lang: str) -> None:
     catalogue = translations(lang)
     found = {entry: catalogue.pgettext(*entry) for entry in AGREEING}
     assert found == {entry: words[SHIPPED.index(lang)] for entry, words in AGREEING.items()}
+
+
+@pytest.mark.parametrize("lang", SHIPPED)
+def test_a_lead_entity_is_not_written_as_a_responsible_entity(lang: str) -> None:
+    """The statistics count recommendations by lead entity; a report grouped by entity counts them under
+    each responsible entity, lead or supporting. French and Spanish wrote both "No lead entity" and
+    "No responsible entity" « Sans entité responsable » (« Sin entidad responsable »), so /stats said
+    « Sans entité responsable : 48 » beside the report's « Sans entité responsable (47) », one
+    recommendation having only a supporting entity. A lead entity reads as its own label says
+    (« Entité chef de file », « Entidad principal ») in every message about it."""
+    lead = translations(lang).gettext("Lead entity").lower()
+    responsible = translations(lang).gettext("Responsible entity").lower()
+    mixed = [
+        string
+        for message in _catalog(f"{lang}/LC_MESSAGES/messages.po")
+        if re.search(r"\blead entit", _forms(message.id)[0], re.IGNORECASE)
+        for string in _forms(message.string)
+        if responsible.split()[-1] in string.lower() and lead.split()[-1] not in string.lower()
+    ]
+    assert mixed == []
