@@ -42,9 +42,9 @@ class Related:
     clusters: dict[int, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
     lead: dict[int, ReportEntity] = field(default_factory=dict)
     supporting: dict[int, list[ReportEntity]] = field(default_factory=lambda: defaultdict(list))
-    # Linked to the recommendation (its row lists them, as its portal page and the exports do)...
-    actions: dict[int, list[Action]] = field(default_factory=lambda: defaultdict(list))
-    # ... or to a cluster it is in too (its group's table lists them: what the statistics count).
+    # The actions serving a recommendation, linked to it or to a cluster it is in: its row lists them, as
+    # its portal page, the public API and the exports' action_count do, and its group's table (what the
+    # statistics count).
     serving: dict[int, dict[int, Action]] = field(default_factory=lambda: defaultdict(dict))
     action_leads: dict[int, ReportEntity] = field(default_factory=dict)
     published: dict[int, list[ProgressUpdate]] = field(default_factory=dict)
@@ -111,15 +111,13 @@ def _load_actions(session: Session, matching: Select[Any], related: Related, *, 
     staff = viewer is not None
     pairs = serving(matching, public=not staff).subquery()
     actions = (
-        select(pairs.c.recommendation_id, pairs.c.direct, Action, Entity.id, Entity.name, Entity.acronym)
+        select(pairs.c.recommendation_id, Action, Entity.id, Entity.name, Entity.acronym)
         .join(Action, Action.id == pairs.c.action_id)
         .outerjoin(Entity, Entity.id == Action.lead_entity_id)
     )
     if not staff:
         actions = actions.where(Action.published.is_(True))
-    for rec_id, direct, action, entity_id, name, acronym in session.execute(actions):
-        if direct:
-            related.actions[rec_id].append(action)
+    for rec_id, action, entity_id, name, acronym in session.execute(actions):
         related.serving[rec_id][action.id] = action
         if entity_id is not None:
             related.action_leads[action.id] = entity_ref(entity_id, name, acronym)

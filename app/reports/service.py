@@ -182,7 +182,8 @@ def _progress(update: ProgressUpdate, titles: dict[int, str], related: Related) 
 def _line(row: Any, related: Related, lang: str, *, staff: bool) -> ReportRecommendation:
     rec: Recommendation = row.Recommendation
     local: RecommendationLocal | None = row.RecommendationLocal
-    actions = _ordered(related.actions.get(rec.id, []))
+    # Linked to it or to a cluster it is in, as its portal page, the public API and the exports list them.
+    actions = _ordered(related.serving.get(rec.id, {}).values())
     text_lang, text = choose_text(related.texts.get(rec.id, {}), lang)
     status, priority = status_priority(local, public=not staff)
     fields: dict[str, Any] = {

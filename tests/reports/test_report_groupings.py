@@ -10,7 +10,9 @@ from io import BytesIO
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy import Connection
 
+from tests.builder import building
 from tests.reports.conftest import PUBLISHED_PROGRESS, ReportWorld, xlsx_rows
 from tests.reports.test_report_formats import PUBLIC, STAFF, get, report_text
 
@@ -70,3 +72,23 @@ def test_grouping_by_responsible_entity_lead_and_supporting(client: TestClient, 
         ("No responsible entity", "13."),
         ("No responsible entity", "111"),
     ]
+
+
+def test_a_recommendation_s_row_lists_the_actions_of_its_clusters_as_its_portal_page_does(
+    client: TestClient, db: Connection, world: ReportWorld
+) -> None:
+    """An action linked to a published cluster serves each of its recommendations: the portal's page
+    of one of them, the public API and the exports' ``action_count`` list it, and the report's group
+    lists it under "Actions and their latest progress", but the recommendation's own row said
+    "Actions: —" (only the actions linked to the recommendation itself)."""
+    rep_3 = world.ids["rep-3"]
+    with building(db) as build:
+        cluster = build.cluster("Statistics", [rep_3], published=True)
+        build.action("Run a disability survey", clusters=[cluster.id], status="planned", published=True)
+    listed = client.get(f"/api/v1/public/recommendations/{rep_3}").json()["actions"]
+    assert [action["title"] for action in listed] == ["Run a disability survey"]
+    rows = xlsx_rows(get(client, PUBLIC, format="xlsx"))
+    (row,) = [row for row in rows if row[0] == "Statistics"]
+    assert "Run a disability survey" in row[-1]
+    for fmt in ("html", "docx"):
+        assert report_text(client, PUBLIC, fmt, "cluster").count("Run a disability survey") == 2, fmt
