@@ -98,7 +98,10 @@ def bar_chart(
     and mark's tooltip reads "label: value" the way ``lang`` writes a colon (" :" in French)."""
     sep = colon(lang)
     values = [bar.value for bar in bars] + [mark.value for mark in marks]
-    largest = max((float(value) for value in values), default=0) or 1
+    # The scale is the largest value above zero: values all below it (a fall, "-10") draw no bar, never
+    # bars past the chart's edge, the lowest the longest.
+    largest = max((float(value) for value in values), default=0)
+    largest = largest if largest > 0 else 1
     rows = max(1, len(bars)) + len(marks)
     height = rows * (BAR_HEIGHT + GAP) + GAP
     longest = max(

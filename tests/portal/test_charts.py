@@ -118,3 +118,20 @@ def test_a_long_value_has_room_after_its_bar() -> None:
         assert int(x) + 7 * len(text) <= width, (x, text, width)
     short = bar_chart("c", "t", "d", [Bar("a", 10, "10")])
     assert 'viewBox="0 0 640 ' in short
+
+
+def test_an_indicator_of_negative_values_only_draws_no_bar_beyond_the_chart() -> None:
+    """Every value below zero (a fall measured as "-10 %"): the largest value was a negative number, so a
+    value twice as low was drawn twice as long as the chart's area, the lowest the longest bar, past the
+    chart's right edge. A value at or below zero has no length, whatever the others are."""
+    svg = bar_chart(
+        "i",
+        "Backlog change",
+        "d",
+        [Bar("2025", Decimal(-10)), Bar("2026", Decimal(-20))],
+        [Mark("Target", Decimal(-30))],
+    )
+    assert _widths(svg) == ["1", "1"]
+    assert f'<line class="chart-mark" x1="{LABEL_WIDTH}"' in svg
+    lines = re.findall(r'x1="(\d+)"', svg)
+    assert all(int(x) <= LABEL_WIDTH + BAR_AREA for x in lines)
