@@ -229,3 +229,15 @@ def test_the_public_feed_takes_the_public_filters(world: CalendarWorld, anonymou
     # An end alone, before the year back the feed starts at, is no reversed range.
     old = anonymous_client.get("/api/v1/public/calendar.ics", params={"to": "2000-01-01"})
     assert old.status_code == 200 and b"BEGIN:VEVENT" not in old.content
+
+
+def test_the_portal_calendar_writes_each_date_as_a_time(
+    world: CalendarWorld, anonymous_client: TestClient
+) -> None:
+    """Every other page writes a date as <time datetime="YYYY-MM-DD"> (docs/portal.md, Accessibility);
+    the calendar's Date column, the one page that is all dates, wrote "1 mars 2027" as bare text."""
+    page = anonymous_client.get("/calendar", params={"lang": "fr"}, headers={"Accept": "text/html"}).text
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>", page, re.S)
+    assert rows
+    for cell in rows:
+        assert re.fullmatch(r'<time datetime="\d{4}-\d{2}-\d{2}">[^<]+</time>', cell), cell
