@@ -241,3 +241,14 @@ def test_the_portal_calendar_writes_each_date_as_a_time(
     assert rows
     for cell in rows:
         assert re.fullmatch(r'<time datetime="\d{4}-\d{2}-\d{2}">[^<]+</time>', cell), cell
+
+
+def test_the_portal_calendar_leaves_no_cell_empty(world: CalendarWorld, anonymous_client: TestClient) -> None:
+    """A deadline without a mechanism (an action's) or without an entity (the UPR review, a general
+    deadline) left its cell empty, which a screen reader reads as "blank": the cells say "No mechanism"
+    and "General", as the report and the workspace's calendar do."""
+    page = anonymous_client.get("/calendar", params={"from": ""}, headers={"Accept": "text/html"}).text
+    assert "<td></td>" not in page
+    assert "<td>No mechanism</td>" in page and "<td>General</td>" in page
+    french = anonymous_client.get("/calendar", params={"from": "", "lang": "fr"}).text
+    assert "<td>Sans mécanisme</td>" in french and "<td>Générale</td>" in french
