@@ -39,6 +39,7 @@ from app.public.schemas import (
     PublicRecommendationParams,
 )
 from app.recommendations.schemas import Lang, RecommendationListParams
+from app.reports.filter_names import filters_used
 from app.taxonomies.service import (
     mechanisms_in_use,
     sdg_titles,
@@ -131,6 +132,20 @@ def _counts(session: Session, params: PublicRecommendationParams | None) -> Reco
     return facets(session, listed, public=True)
 
 
+def _more_named(
+    session: Session, page: PageContext, filters: SearchFilters, params: PublicRecommendationParams | None
+) -> dict[str, str]:
+    """The address-only filters' values as the report names them (a type, a source, a role by its
+    label, a State by its name, an entity by its name, a day the page's way), for the printed search;
+    none while the search has errors (the form names the fields then)."""
+    if params is None or not filters.more:
+        return {}
+    used = {name: getattr(params, name) for name, _ in filters.more}
+    used = {name: value for name, value in used.items() if value is not None and value != []}
+    named = filters_used(session, used, page.lang, staff=False)
+    return {name: shown for name, (_, shown) in zip(used, named, strict=True)}
+
+
 def search(
     session: Session,
     page: PageContext,
@@ -171,6 +186,7 @@ def search(
     return {
         "filters": filters,
         "filtered": bool(query),
+        "more_named": _more_named(session, page, filters, None if errors else params),
         "options": _form_options(session, page.lang, _counts(session, None if errors else params)),
         "errors": errors,
         "field_labels": search_labels(page),

@@ -19,7 +19,7 @@ from app.models import SourceLink
 from app.portal.static import PORTAL_DIR
 from app.web.i18n import environment, translations
 from tests.conftest import MakeApp, session_on
-from tests.portal.seed import Seeded
+from tests.portal.seed import ENTITY, Seeded
 from tests.portal.test_pages import check_html, pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -285,6 +285,37 @@ def test_a_printed_search_names_its_words_and_filters(portal: TestClient, seeded
     # Nothing chosen, or a refused search (its form names the fields): no such line.
     assert "search-summary" not in portal.get("/").text
     assert "search-summary" not in portal.get("/", params={"cycle": "abc"}).text
+
+
+def test_a_printed_search_names_the_address_filters_in_the_readers_words(
+    portal: TestClient, seeded: Seeded
+) -> None:
+    """A search whose address gives filters the form has no choice list for (a link written for the API)
+    printed them as typed, codes and ids: « Type : observation · Pays : PE · Source : uhri · Entité
+    responsable : 3 · Responsabilité : lead » on a French page. They are named as the report names its
+    filters: a type, a source, a role by its label, a State by its name, an entity by its name."""
+    asked = {
+        "type": "recommendation",
+        "country": "PE",
+        "source": "uhri",
+        "entity": str(seeded.entity_id),
+        "responsibility": "lead",
+        "published_from": "2020-01-01",
+        "lang": "fr",
+    }
+    text = unescape(portal.get("/", params=asked).text)
+    summary = text.split('<p class="print-only search-summary">')[1].split("</p>")[0]
+    for shown in (
+        "Type : Recommandation",
+        "Pays : Pérou",
+        "Source : UHRI",
+        f"Entité responsable : {ENTITY} (MINEDU)",
+        "Responsabilité : Chef de file",
+        "1 janv. 2020",
+    ):
+        assert shown in summary, (shown, summary)
+    # The form keeps each value as typed, to be changed and sent again.
+    assert f'<input type="text" id="entity" name="entity" value="{seeded.entity_id}">' in text
 
 
 def test_a_printed_action_list_names_its_words_and_filters(portal: TestClient, seeded: Seeded) -> None:
