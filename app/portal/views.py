@@ -46,7 +46,7 @@ from app.taxonomies.service import (
     term_labels_in_use,
     term_names,
 )
-from app.web.i18n import format_number
+from app.web.i18n import format_number, translations
 from app.web.record_names import record_name
 
 CLUSTER_PAGE_SIZE = 10
@@ -283,17 +283,33 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
         ("entity", _("By lead entity"), _("Entity"), data.by_lead_entity, as_given),
         ("cycle", _("By UPR cycle"), _("Cycle"), data.by_cycle, as_given),
     ]
+    # The theme chart shows the largest themes only: it says so, or a reader takes them for every theme.
+    shown_themes, all_themes = min(len(data.by_theme), TOP_THEMES), len(data.by_theme)
+    notes = {
+        "theme": translations(page.lang).ngettext(
+            "The %(num)s theme with the most recommendations (of %(total)s).",
+            "The %(num)s themes with the most recommendations (of %(total)s).",
+            shown_themes,
+        )
+        % {"num": format_number(shown_themes, page.lang), "total": format_number(all_themes, page.lang)}
+        if all_themes > shown_themes
+        else ""
+    }
     charts = []
     for chart_id, title, column, buckets, label in sections:
         bars = _relabel(buckets, label, page.lang)
         # The title's first letter only: lowercasing it whole read "by upr cycle" (in French, "epu").
         description = _("Number of recommendations, %(title)s.") % {"title": title[:1].lower() + title[1:]}
+        note = notes.get(chart_id, "")
+        if note:
+            description = f"{description} {note}"
         charts.append(
             {
                 "id": f"chart-{chart_id}",
                 "title": title,
                 "column": column,
                 "description": description,
+                "note": note,
                 "bars": bars,
                 "svg": bar_chart(f"chart-{chart_id}", title, description, bars, lang=page.lang),
             }

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
+from app.portal import views
 from app.taxonomies.service import sdg_titles
 from tests.portal.seed import (
     EDUCATION_EN,
@@ -285,6 +286,25 @@ def test_stats_page_has_accessible_charts_and_tables(portal: TestClient, seeded:
     assert '<th scope="row">Cycle 3</th><td class="number">1</td>' in text
     french = portal.get("/stats", params={"lang": "fr"}).text
     assert '<th scope="row">Non commencée</th><td class="number">26</td>' in french
+
+
+def test_the_theme_chart_says_it_shows_the_largest_themes_only(
+    portal: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme chart and its table show the largest themes only (15 of a State's hundred or more),
+    under "By theme" and "Number of recommendations, by theme.": a reader took them for every theme. The
+    page says how many it shows of how many, in the chart's description too; a chart of every theme
+    says nothing more."""
+    themes = len(portal.get("/api/v1/public/stats").json()["by_theme"])
+    assert themes > 1
+    assert "themes with the most recommendations" not in portal.get("/stats").text
+    monkeypatch.setattr(views, "TOP_THEMES", 1)
+    text = portal.get("/stats").text
+    said = f"The 1 theme with the most recommendations (of {themes})."
+    assert f"<p>{said}</p>" in text
+    assert f"Number of recommendations, by theme. {said}</desc>" in text
+    section = text[text.index("chart-theme-heading") : text.index("chart-sdg-heading")]
+    assert section.count('<th scope="row"') == 1
 
 
 def test_a_chart_s_description_keeps_the_acronym_of_its_title(portal: TestClient, seeded: Seeded) -> None:
