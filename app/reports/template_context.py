@@ -35,6 +35,8 @@ HEADINGS = {
     "notes_label": _("Internal notes:"),
     "no_matches": _("No recommendation matches these filters."),
 }
+# ``no_matches`` of a report without filters: nothing was filtered out, there is nothing yet.
+NOTHING_YET = _("No recommendation is tracked yet.")
 
 
 # A theme's name as the report shows it: marked ``in_language`` when the feed gave it no name in the
@@ -149,7 +151,10 @@ def template_context(report: Report) -> dict[str, Any]:
         "text_lang": report.lang,
         "staff": report.staff,
         "grouping": grouping,
-        "headings": {key: words._(message) for key, message in HEADINGS.items()},
+        "headings": {
+            key: words._(NOTHING_YET if key == "no_matches" and not report.filters else message)
+            for key, message in HEADINGS.items()
+        },
         "groups": [_group(report, group, words, theme) for group in report.groups],
     }
     safe: dict[str, Any] = _safe(context)

@@ -374,3 +374,17 @@ def test_a_theme_in_a_word_templates_footer_is_marked_too() -> None:
             run.find(f"{qn('w:rPr')}/{qn('w:lang')}") for run, text in runs if text == "Children: definition"
         ]
         assert len(marked) == 1 and marked[0] is not None and marked[0].get(qn("w:val")) == "en-US"
+
+
+def test_a_report_of_nothing_without_filters_does_not_blame_them() -> None:
+    """An instance with no recommendation yet: the report said "Filters used: none (every current
+    recommendation)." and then "No recommendation matches these filters.". It says there is none yet;
+    a filtered report of nothing still blames its filters."""
+    empty = sample_report(staff=False).model_copy(update={"groups": [], "total": 0, "filters": []})
+    for fmt in ("html", "docx"):
+        body = render(empty, fmt).body
+        text = body.decode() if fmt == "html" else docx_text(body)
+        assert "No recommendation is tracked yet." in text and "matches these filters" not in text, fmt
+        filtered = render(empty.model_copy(update={"filters": [("Mechanism", "CRC")]}), fmt).body
+        text = filtered.decode() if fmt == "html" else docx_text(filtered)
+        assert "No recommendation matches these filters." in text, fmt
