@@ -39,6 +39,14 @@ HEADINGS = {
 NOTHING_YET = _("No recommendation is tracked yet.")
 
 
+def _headings(report: Report) -> dict[str, str]:
+    """The headings' messages, untranslated: without filters, ``no_matches`` says there is nothing yet
+    (kept out of a translation call, which the catalogue's extraction would read as a message)."""
+    if report.filters:
+        return HEADINGS
+    return {**HEADINGS, "no_matches": NOTHING_YET}
+
+
 # A theme's name as the report shows it: marked ``in_language`` when the feed gave it no name in the
 # report's language (the HTML report's ``lang="en"``), so that Word proofs it, and a screen reader
 # reads it, in its own language.
@@ -151,10 +159,7 @@ def template_context(report: Report) -> dict[str, Any]:
         "text_lang": report.lang,
         "staff": report.staff,
         "grouping": grouping,
-        "headings": {
-            key: words._(NOTHING_YET if key == "no_matches" and not report.filters else message)
-            for key, message in HEADINGS.items()
-        },
+        "headings": {key: words._(message) for key, message in _headings(report).items()},
         "groups": [_group(report, group, words, theme) for group in report.groups],
     }
     safe: dict[str, Any] = _safe(context)
