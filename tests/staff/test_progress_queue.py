@@ -156,6 +156,22 @@ def test_one_refusal_changes_nothing(world: QueueWorld, staff_login: StaffLogin,
     assert events(db, "progress.return") == before
 
 
+def test_a_refusal_is_said_in_the_page_language(
+    world: QueueWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """An update another coordinator returned meanwhile (or a draft ticked on a stale list): the reason
+    is the page's language, not the API's English."""
+    staff = staff_login("coordinator")
+    answer = staff.post(
+        "/staff/progress?lang=fr",
+        {"do": "return", "ids": [world.submitted_justice, world.draft_health], "comment": "Sources ?"},
+    )
+    assert answer.status_code == 409
+    assert "this one is draft" not in answer.text
+    assert "est un brouillon" in answer.text and "Sources ?" in answer.text
+    assert state(db, world.submitted_justice) == "submitted"
+
+
 def test_approve_after_a_confirmation(world: QueueWorld, staff_login: StaffLogin, db: Connection) -> None:
     staff = staff_login("admin")
     ids = [world.submitted_justice, world.submitted_health]

@@ -253,6 +253,18 @@ def delete_progress(session: Session, actor: Actor, progress_id: int, if_match: 
     record(session, actor, "progress.delete", "progress_update", progress_id, before=before)
 
 
+# Why a review step is refused from the state the update is in, by the step (``_transition``'s verb).
+_ONLY = {
+    "submitted": _(
+        "only a progress update that is draft or returned can be submitted; this one %(is_state)s"
+    ),
+    "approved": _("only a progress update that is submitted can be approved; this one %(is_state)s"),
+    "returned": _("only a progress update that is submitted can be returned; this one %(is_state)s"),
+    "published": _("only a progress update that is approved can be published; this one %(is_state)s"),
+    "unpublished": _("only a progress update that is approved can be unpublished; this one %(is_state)s"),
+}
+
+
 def _transition(
     session: Session,
     actor: Actor,
@@ -275,9 +287,9 @@ def _transition(
     if if_match is not None:
         check_if_match(if_match, etag(update.version))
     if update.state not in allowed_from:
+        # In the reader's language: a page (the review queue's several at once) shows it as it is.
         raise Conflict(
-            f"only a progress update that is {' or '.join(allowed_from)} can be {verb}; "
-            f"this one is {update.state}",
+            Reason(_ONLY[verb], is_state=Reason(is_state(update.state))),
             errors=[{"field": "state", "reason": is_state(update.state)}],
         )
     return update, _snapshot(update, _REVIEW)
