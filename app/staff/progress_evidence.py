@@ -17,7 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from app.core.catalogue import Reason
 from app.core.deps import AppSettings, DbSession, RowId
-from app.core.errors import DomainError, NotFound
+from app.core.errors import ContentTooLarge, DomainError, NotFound
 from app.evidence import service
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
@@ -36,6 +36,7 @@ NOTICES["evidence-added"] = _("The files are attached.")
 NOTICES["evidence-removed"] = _("The file is removed.")
 NOTICES["evidence-gone"] = _("The file had already been removed.")
 NO_FILE = _("Choose at least one file to attach.")
+FILES = _("Files")
 REMOVE_QUESTION = _("Remove the file %(name)s?")
 REMOVE_CONSEQUENCE = _(
     "It is taken off the progress update and cannot be brought back: to keep it, attach it again."
@@ -48,7 +49,15 @@ NONE_ATTACHED = _("%(problem)s. None of the %(count)s files is attached: choose 
 async def _form(request: Request) -> FormData:
     # Parsed with room for a few files more than one upload takes, so that the session's CSRF check
     # reads the same form and the page can say how many to choose (only a script sends more).
-    return await upload_form(request, max_files=FILES_PER_FORM * 4)
+    try:
+        return await upload_form(request, max_files=FILES_PER_FORM * 4)
+    except ContentTooLarge as exc:
+        # Stopped before the form is read, so the update's page cannot be shown again: the error page
+        # says why in its language alone (the API's English sentence stood above the reason).
+        reason = exc.errors[0]["reason"] if exc.errors else exc.detail
+        raise ContentTooLarge(
+            Reason(_("%(field)s: %(reason)s"), field=Reason(FILES), reason=reason)
+        ) from None
 
 
 # Before anything: a valid session, so that nobody signed out has the body received.

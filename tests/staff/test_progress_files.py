@@ -162,6 +162,13 @@ def test_refused_files_are_named_and_nothing_is_attached(
         and "The file is too large" in big.text
         and "larger than 2 KB, the largest evidence file" in big.text
     )
+    # In the page's language only: the API's English sentence was shown above the translated reason.
+    spanish = small.post(
+        f"/staff/progress/{world.draft}/evidence?lang=es",
+        files=[("file", ("big.txt", b"x" * 300_000, "text/plain"))],
+    )
+    assert spanish.status_code == 413 and "El archivo es demasiado grande" in spanish.text
+    assert "Archivos: supera 2 KB" in spanish.text and "the largest evidence file" not in spanish.text
 
 
 def test_more_files_than_the_update_has_room_for_says_how_many_it_takes(
