@@ -324,9 +324,9 @@ def remove_recommendations(
     except PreconditionFailed:
         return _conflict(request, db, staff, cluster_id, values)
     except DomainError as exc:
-        if exc.status != 422:
+        if exc.status not in (409, 422):
             raise
-        return cluster_page(request, db, staff, cluster_id, errors=refused(db, exc), status=422)
+        return cluster_page(request, db, staff, cluster_id, errors=refused(db, exc), status=exc.status)
     counts = f"removed={result.removed}&unchanged={result.unchanged}"
     return redirect(f"{_url(cluster_id)}?{counts}", request)
 
@@ -344,6 +344,9 @@ def add_recommendations(
         chosen = _chosen(request, values)
         result, _tag = service.add_members(db, staff.actor, cluster_id, chosen.ids, None)
     except (FormInvalid, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.status == 409:
+            # Archived meanwhile (by someone else): its page says so, with its Unarchive button.
+            return cluster_page(request, db, staff, cluster_id, errors=refused(db, exc), status=409)
         if isinstance(exc, DomainError) and exc.status != 422:
             raise
         errors = exc.errors if isinstance(exc, FormInvalid) else refused(db, exc)

@@ -84,6 +84,32 @@ def test_add_nothing_ticked_shows_the_page_again(
     assert members_of(db, world.cluster) == {world.ids["source"], world.ids["cousin"]}
 
 
+def test_adding_to_a_cluster_archived_meanwhile_says_so_in_the_page_language(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    """Another coordinator archived the cluster while this one was choosing recommendations: the
+    cluster's page says so in French (it was an error page with the API's English sentence)."""
+    staff = coordinator(staff_login)
+    archived = staff.post(
+        f"/staff/clusters/{world.cluster}/archive",
+        {"archived": "true", "etag": etag(staff.get(f"/staff/clusters/{world.cluster}").text)},
+    )
+    assert archived.status_code == 303
+    response = staff.post(
+        f"/staff/clusters/{world.cluster}/recommendations/add?lang=fr",
+        {"ids": [world.ids["twin"]], "source": "find", "find": "CAT/C/XX/CO/2"},
+    )
+    assert response.status_code == 409
+    assert "PATCH archived=false" not in response.text and "le groupe est archivé" in response.text
+    assert 'name="find"' not in response.text  # the cluster's own page, with its Unarchive button
+    assert members_of(db, world.cluster) == {world.ids["source"], world.ids["cousin"]}
+    unarchived = staff.post(
+        f"/staff/clusters/{world.cluster}/archive",
+        {"archived": "false", "etag": etag(staff.get(f"/staff/clusters/{world.cluster}").text)},
+    )
+    assert unarchived.status_code == 303
+
+
 def test_suggestions_list_similar_recommendations_to_add(
     staff_login: StaffLogin, db: Connection, world: World
 ) -> None:
