@@ -3,8 +3,9 @@
 Accepted: PDF; PNG, JPEG, GIF, WebP and TIFF images; office documents (Word, Excel, PowerPoint, old
 and new, and OpenDocument); CSV and plain text (UTF-8 without NUL bytes that does not look like HTML,
 XML, SVG or a script). Everything else is refused with the reason: executables, web pages, archives,
-empty files, text in another encoding (saved again as UTF-8, it is accepted). The binary kinds are
-recognised by their signatures (the ``filetype`` library).
+empty files, text in another encoding (Windows' Western one, or UTF-16 with its byte order mark:
+saved again as UTF-8, it is accepted). The binary kinds are recognised by their signatures (the
+``filetype`` library).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ class ContentCheck:
             except UnicodeDecodeError:
                 self._text = False
         if not self._text:
-            if not self._nul and _legacy_text(self.head):
+            if (not self._nul and _legacy_text(self.head)) or _utf16_text(self.head):
                 raise Refused(
                     _(
                         "the file is text in another encoding than UTF-8: save it as UTF-8 (in Excel: "
@@ -170,6 +171,23 @@ class ContentCheck:
         return CSV if (filename or "").lower().endswith(".csv") else TEXT
 
 
+def _utf16_text(head: bytes) -> bool:
+    """Whether the bytes are text in UTF-16 with its byte order mark (Excel's "Unicode Text", Notepad's
+    "Unicode"): its NUL bytes are half of every Latin letter, not a binary file's."""
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            body = head[len(bom) :]
+            text = body[: len(body) - len(body) % 2].decode(encoding, errors="replace")
+            return _readable(text)
+    return False
+
+
+def _readable(text: str) -> bool:
+    """Letters, and no control character but tabs and line breaks."""
+    controls = any(ord(char) < 32 and char not in "\t\n\r\f" for char in text)
+    return not controls and any(char.isascii() and char.isalpha() for char in text)
+
+
 def _legacy_text(head: bytes) -> bool:
     """Whether bytes that are not UTF-8 read as text in Windows' Western encoding (cp1252, which
     spreadsheets in Spanish, French or English save CSV files in): letters, and no control character
@@ -178,5 +196,4 @@ def _legacy_text(head: bytes) -> bool:
         text = head.decode("cp1252")
     except UnicodeDecodeError:
         return False
-    controls = any(ord(char) < 32 and char not in "\t\n\r\f" for char in text)
-    return not controls and any(char.isascii() and char.isalpha() for char in text)
+    return _readable(text)

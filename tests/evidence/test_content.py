@@ -3,6 +3,8 @@ names made safe (no database: these run once, on the SQLite run)."""
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from app.core.downloads import content_disposition
@@ -53,6 +55,12 @@ def test_accepted_kinds(data: bytes, name: str, media_type: str) -> None:
         # French): it read "of no accepted kind (... CSV or plain text)", which it seemed to be.
         (b"latin-1 \xe9t\xe9", "text in another encoding than UTF-8"),
         ("regi\u00f3n;a\u00f1o;\u20ac\r\nLima;2025;3\r\n".encode("cp1252"), r"save it as UTF-8 \(in Excel"),
+        # Excel's "Unicode Text" and Notepad's "Unicode": UTF-16 with its byte order mark, read "of no
+        # accepted kind (... plain text)" for its NUL bytes.
+        ("regi\u00f3n\ta\u00f1o\r\nLima\t2025\r\n".encode("utf-16-le"), "no accepted kind"),
+        (codecs.BOM_UTF16_LE + "regi\u00f3n\ta\u00f1o\r\n".encode("utf-16-le"), r"save it as UTF-8 \(in"),
+        (codecs.BOM_UTF16_BE + "Lima\t2025\r\n".encode("utf-16-be"), "text in another encoding than UTF-8"),
+        (codecs.BOM_UTF16_LE + b"\x01\x00\x02\x00\x03\x00", "no accepted kind"),
         (b"\x01\x02 binary \xe9", "no accepted kind"),  # control characters: no text in any encoding
         ("é".encode()[:1], "no accepted kind"),  # UTF-8 cut in the middle of a character
     ],
