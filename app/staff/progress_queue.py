@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import StaffSession
 from app.core.actor import FOCAL_POINT
-from app.core.catalogue import translated
+from app.core.catalogue import Reason, translated
 from app.core.deps import DbSession
 from app.core.errors import DomainError
 from app.plans import publishing
@@ -211,7 +211,8 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
             items = queue.queue_items(db, staff.actor, chosen)
             missing = sorted(set(chosen) - {item.id for item in items})
             if missing:
-                raise FormInvalid({"ids": f"progress update {missing[0]} does not exist"})
+                # Deleted meanwhile (a draft ticked in the list): in the page's language.
+                raise FormInvalid({"ids": Reason(_("progress update %(id)s does not exist"), id=missing[0])})
             hidden = {
                 action_id: publishing.not_public_parents(db, action_id)
                 for action_id in {item.action.id for item in items}

@@ -184,6 +184,11 @@ def test_approve_after_a_confirmation(world: QueueWorld, staff_login: StaffLogin
     assert state(db, world.submitted_justice) == "submitted"  # nothing yet
     missing = staff.post("/staff/progress", {"do": "approve", "ids": [world.submitted_justice, 2_000_000]})
     assert missing.status_code == 422 and "progress update 2000000 does not exist" in missing.text
+    # A draft ticked in the list and deleted by its author meanwhile: said in the page's language.
+    french = staff.post("/staff/progress?lang=fr", {"do": "approve", "ids": [2_000_000]})
+    assert french.status_code == 422
+    assert "le rapport d\u2019avancement 2000000 n\u2019existe pas" in french.text
+    staff.get("/staff/progress?lang=en")  # the language chosen stays with the session
 
     before = events(db, "progress.approve")
     done = staff.post(
