@@ -105,7 +105,8 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
     for reference in _REFERENCES.finditer(typed_ids):
         symbol, paragraph = reference.groups()
         if symbol and paragraph:
-            found = paragraph_ids(db, symbol, paragraph)
+            # The current recommendation(s) of that paragraph; one withdrawn is linked when named alone.
+            found = paragraph_ids(db, symbol, paragraph, current=True) or paragraph_ids(db, symbol, paragraph)
             if not found:
                 reason = gettext("%(symbol)s has no paragraph %(paragraph)s")
                 raise FormInvalid({RECOMMENDATIONS: reason % {"symbol": symbol, "paragraph": paragraph}})
@@ -116,7 +117,11 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
         if whole_number(number) and int(number) <= MAX_ID:
             ids.append(int(number))
             continue
-        found = symbol_ids(db, token, SYMBOL_LIMIT + 1)
+        # A document's current recommendations, as its list shows them: not those an import withdrew
+        # (the action's page would mark them and ask to replace them), nor copies listed under their
+        # record; its withdrawn ones only when it has no other.
+        current = symbol_ids(db, token, SYMBOL_LIMIT + 1, current=True)
+        found = current or symbol_ids(db, token, SYMBOL_LIMIT + 1)
         if not found:
             reason = gettext("no recommendation has the document symbol %(symbol)s") % {"symbol": token}
             raise FormInvalid({RECOMMENDATIONS: reason})
@@ -124,7 +129,11 @@ def _recommendations(db: Session, typed_ids: str, gettext: Any) -> list[int]:
             reason = gettext(
                 "The document %(symbol)s has %(count)s recommendations, more than the %(most)s an action "
                 "may be linked to: type the numbers of those it implements, or link a cluster of them."
-            ) % {"symbol": token, "count": symbol_count(db, token), "most": SYMBOL_LIMIT}
+            ) % {
+                "symbol": token,
+                "count": symbol_count(db, token, current=bool(current)),
+                "most": SYMBOL_LIMIT,
+            }
             raise FormInvalid({RECOMMENDATIONS: reason})
         ids.extend(found)
     return ids

@@ -23,6 +23,7 @@ from app.core.errors import NotFound
 from app.core.ids import MAX_ID
 from app.models import Mechanism, Recommendation, RecommendationText
 from app.recommendations import service as recommendations_service
+from app.recommendations.reading import recommendation_is_current
 from app.recommendations.schemas import RecommendationListParams
 from app.staff.forms import FormInvalid, parse, whole_number
 from app.staff.pages import StaffPage, render
@@ -78,30 +79,37 @@ def _of_symbol(symbol: str) -> ColumnElement[bool]:
     return Recommendation.symbol.in_({symbol, symbol.upper()})
 
 
-def symbol_ids(db: Session, symbol: str, limit: int) -> list[int]:
+def _where(symbol: str, current: bool) -> list[ColumnElement[bool]]:
+    # ``current``: those the recommendation list shows (not withdrawn, not a copy listed under its record).
+    return [_of_symbol(symbol), *(recommendation_is_current() if current else ())]
+
+
+def symbol_ids(db: Session, symbol: str, limit: int, *, current: bool = False) -> list[int]:
     """The recommendations of the document ``symbol`` (as typed, or in capitals), by id."""
     return list(
         db.scalars(
-            select(Recommendation.id).where(_of_symbol(symbol)).order_by(Recommendation.id).limit(limit)
+            select(Recommendation.id).where(*_where(symbol, current)).order_by(Recommendation.id).limit(limit)
         )
     )
 
 
-def paragraph_ids(db: Session, symbol: str, paragraph: str) -> list[int]:
+def paragraph_ids(db: Session, symbol: str, paragraph: str, *, current: bool = False) -> list[int]:
     """The recommendations of paragraph ``paragraph`` of the document ``symbol`` (as the workspace
     names one: "CRC/C/PER/CO/6-7 ¶ 44"), by id."""
     return list(
         db.scalars(
             select(Recommendation.id)
-            .where(_of_symbol(symbol), Recommendation.paragraph == paragraph)
+            .where(*_where(symbol, current), Recommendation.paragraph == paragraph)
             .order_by(Recommendation.id)
         )
     )
 
 
-def symbol_count(db: Session, symbol: str) -> int:
+def symbol_count(db: Session, symbol: str, *, current: bool = False) -> int:
     """How many recommendations the document ``symbol`` has (as ``symbol_ids`` finds them)."""
-    return db.execute(select(func.count()).select_from(Recommendation).where(_of_symbol(symbol))).scalar_one()
+    return db.execute(
+        select(func.count()).select_from(Recommendation).where(*_where(symbol, current))
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.models import ActionCluster, ActionEntity, ActionRecommendation, ActionSdg
+from app.models import ActionCluster, ActionEntity, ActionRecommendation, ActionSdg, Recommendation
 from tests.conftest import ModuleWorld
 from tests.staff.action_world import ActionWorld, action_count, build_world, stored
 from tests.staff.conftest import StaffLogin
@@ -267,3 +267,21 @@ def test_recommendations_are_typed_as_the_workspace_names_them(
     reason = "CRC/C/XX/CO/6 has no paragraph 99"
     assert re.search(rf'<a href="#field-recommendation_ids">[^<]*{re.escape(reason)}', unknown.text)
     assert "CRC/C/XX/CO/6 ¶ 99</textarea>" in unknown.text
+
+
+def test_a_document_typed_links_its_current_recommendations(
+    staff_login: StaffLogin, db: Connection, world: ActionWorld
+) -> None:
+    """A document's symbol linked every recommendation stored under it, those an import withdrew too,
+    which the action's page then marks Withdrawn and asks to replace: it links the document's current
+    ones, as its list shows them. A withdrawn one named by its paragraph is still linked as asked."""
+    db.execute(update(Recommendation).where(Recommendation.id == world.recs["two"]).values(withdrawn=True))
+    staff = staff_login("coordinator")
+    response = staff.post("/staff/actions", {**FULL_FORM, "recommendation_ids": "crc/c/xx/co/6"})
+    assert response.status_code == 303, response.text
+    action_id = int(re.findall(r"\d+", response.headers["location"])[0])
+    assert _links(db, action_id)["recommendations"] == {world.recs["one"]}
+    named = staff.post("/staff/actions", {**FULL_FORM, "recommendation_ids": "CRC/C/XX/CO/6 ¶ 13"})
+    assert named.status_code == 303, named.text
+    action_id = int(re.findall(r"\d+", named.headers["location"])[0])
+    assert _links(db, action_id)["recommendations"] == {world.recs["two"]}
