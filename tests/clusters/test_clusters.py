@@ -176,6 +176,27 @@ def test_a_typographic_apostrophe_is_the_one_typed(client: TestClient, engine: E
     assert len(audit_events(engine, "cluster.create")) == 1
 
 
+def test_invisible_characters_pasted_with_a_name_make_no_other_name(
+    client: TestClient, engine: Engine
+) -> None:
+    """A name pasted from a web page, a CSV saved with its byte order mark or a right-to-left text
+    carries characters nobody sees (a zero-width space, U+FEFF, a direction mark): "Educación rural"
+    so pasted was a second cluster that read exactly as the first, and searching it found neither."""
+    create(client, "Educación rural")
+    for pasted in (
+        "Educación rural\u200b",
+        "\ufeffEducación rural",
+        "Educación\u200e rural",
+        "Educa\u00adción rural",
+    ):
+        response = client.post(URL, json={"name": pasted})
+        assert response.status_code == 409, repr(pasted)
+        assert response.json()["errors"][0]["reason"] == "already used by another cluster: Educación rural"
+    found = client.get(URL, params={"q": "\ufeffeducacion\u200b rural"}).json()["items"]
+    assert [item["name"] for item in found] == ["Educación rural"]
+    assert len(audit_events(engine, "cluster.create")) == 1
+
+
 # --- who may do what --------------------------------------------------------------------------
 
 
