@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -50,7 +51,11 @@ def test_a_run_slower_than_its_lease_keeps_it_and_no_digest_goes_twice(
     # while the run works, so the second run is refused (exit 75) and each digest arrives once.
     world = build(engine)
     with smtp_server() as (mailbox, port):
-        mailbox.slow_mail = (1, 8.0)  # the first digest is handed over in 8 s: four leases
+        # The first digest is handed over once the second run has ended (at least two leases later):
+        # on a loaded machine the second process could take longer to start than a fixed wait, and
+        # find the first run done.
+        mailbox.slow_mail = (1, 90.0)
+        mailbox.release = threading.Event()
         env = {**os.environ, **command_env(database_url, port)}
         first = _send(env)
         try:
@@ -61,6 +66,8 @@ def test_a_run_slower_than_its_lease_keeps_it_and_no_digest_goes_twice(
             time.sleep(3)  # the first run is still sending; its first lease would have run out
             second = _send(env)
             _, second_err = second.communicate(timeout=60)
+            assert first.poll() is None, "the first run was still sending while the second ran"
+            mailbox.release.set()
             _, first_err = first.communicate(timeout=60)
         finally:
             if first.poll() is None:
