@@ -45,6 +45,7 @@ _CHECKS: dict[str, Callable[[str], str]] = {
     "time_zone": setting_times.time_zone,
 }
 DEFAULT_UHRI_URL = "https://dataex.ohchr.org/uhri/export-results/export-full-{lang}.json"
+_SOCKET_TIMEOUT_MAX = 86400  # a day: the most NRTD_HTTP_*_TIMEOUT may say
 
 
 class Settings(BaseSettings):
@@ -55,14 +56,28 @@ class Settings(BaseSettings):
     uhri_url: str = Field(default=DEFAULT_UHRI_URL, description="Export URL; {lang} is replaced")
     uhri_languages: str = "en"
     import_schedule: str = Field(default="", description="cron expression; empty = no built-in schedule")
+    # These three are handed to each download's socket, which takes no more than a day's worth of
+    # seconds without an OverflowError (and never inf).
     http_connect_timeout: float = Field(
-        default=10.0, gt=0, description="seconds to wait for a connection to the UHRI server"
+        default=10.0,
+        gt=0,
+        le=_SOCKET_TIMEOUT_MAX,
+        allow_inf_nan=False,
+        description="seconds to wait for a connection to the UHRI server",
     )
     http_read_timeout: float = Field(
-        default=20.0, gt=0, description="seconds to wait for the answer, and then for each piece of the body"
+        default=20.0,
+        gt=0,
+        le=_SOCKET_TIMEOUT_MAX,
+        allow_inf_nan=False,
+        description="seconds to wait for the answer, and then for each piece of the body",
     )
     http_timeout: float | None = Field(
-        default=None, gt=0, description="the former single timeout: when set, it is both of the above"
+        default=None,
+        gt=0,
+        le=_SOCKET_TIMEOUT_MAX,
+        allow_inf_nan=False,
+        description="the former single timeout: when set, it is both of the above",
     )
     http_retries: int = Field(default=4, ge=0, description="retries of a transient download failure")
     http_give_up_after: float = Field(

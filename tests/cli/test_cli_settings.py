@@ -39,6 +39,11 @@ def test_a_schedule_that_never_comes_or_has_a_seconds_field_is_refused(own_datab
         # A lease that is over at once: an import on another host would be taken over while it runs.
         ("NRTD_IMPORT_LOCK_TTL", "0", "Input should be greater than or equal to 60"),
         ("NRTD_IMPORT_LOCK_TTL", "-100", "Input should be greater than or equal to 60"),
+        # Handed to the socket of each download: `nrtd import uhri` died on a traceback
+        # ("OverflowError: timestamp out of range for platform time_t"), its run left unfinished.
+        ("NRTD_HTTP_READ_TIMEOUT", "inf", "Input should be a finite number"),
+        ("NRTD_HTTP_CONNECT_TIMEOUT", "1e12", "Input should be less than or equal to 86400"),
+        ("NRTD_HTTP_TIMEOUT", "infinity", "Input should be a finite number"),
     ],
 )
 def test_a_limit_that_cannot_be_met_is_refused(own_database: str, name: str, value: str, reason: str) -> None:
