@@ -30,7 +30,7 @@ from app.core.db import get_engine
 
 
 def run_cli(
-    args: Sequence[str], *, env: dict[str, str], input: str | None = None, binary: bool = False
+    args: Sequence[str], *, env: dict[str, str], input: str | bytes | None = None, binary: bool = False
 ) -> subprocess.CompletedProcess[Any]:
     """``nrtd ARGS`` with ``env`` added to the environment, as ``subprocess.run`` would report it."""
     _as_a_new_process()

@@ -50,7 +50,7 @@ def users_create_cmd(
     if not password_stdin:
         say("give the password on standard input with --password-stdin", "red")
         raise typer.Exit(EXIT_USAGE)
-    password = _password_line(email).removesuffix("\n").removesuffix("\r")
+    password = _decoded(_password_line(email)).removesuffix("\n").removesuffix("\r")
     if not password:  # not a password too short: none came (an unset variable, nothing piped in)
         say(
             "password: standard input held none (an empty line, or nothing): pipe it in, e.g. "
@@ -113,11 +113,34 @@ def users_unlock_cmd(
     say(f"unlocked {email.strip().lower()}: forgot {count_of(cleared, 'failed login')}")
 
 
-def _password_line(email: str) -> str:
+def _decoded(line: bytes | str) -> str:
+    """The line read as UTF-8; bytes that are not (a password file a Windows editor saved in its own
+    encoding) exit 2 naming the first, rather than a traceback when the password is hashed."""
+    if isinstance(line, str):  # typed at a terminal: its bytes that were not UTF-8 are surrogates
+        try:
+            line.encode("utf-8")
+            return line
+        except UnicodeEncodeError:
+            line = line.encode("utf-8", "surrogateescape")
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        say(  # nothing of the password itself is shown
+            f"password: standard input is not UTF-8 (at its byte {exc.start + 1}): "
+            "save the password's file as UTF-8, or pipe it in, e.g. printf '%s\\n' \"$PASSWORD\" | "
+            "nrtd users create ... --password-stdin",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _password_line(email: str) -> bytes | str:
     """The first line of standard input; typed at a terminal, with a prompt and without its echo (the
-    password stayed on the screen and in the scrollback), as ``passwd`` reads one."""
+    password stayed on the screen and in the scrollback), as ``passwd`` reads one. Piped in, its
+    bytes (decoded by ``_decoded``)."""
     if not sys.stdin.isatty():
-        return sys.stdin.readline()
+        buffer = getattr(sys.stdin, "buffer", None)
+        return buffer.readline() if buffer is not None else sys.stdin.readline()
     try:
         import termios
     except ImportError:  # no terminal control (Windows): read it as given

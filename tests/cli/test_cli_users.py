@@ -158,6 +158,25 @@ def test_refusals_exit_2_with_a_clear_message(
     assert _users(engine) == []
 
 
+@pytest.mark.slow
+def test_a_password_file_saved_in_a_legacy_encoding_is_refused_in_one_line(
+    engine: Engine, database_url: str
+) -> None:
+    # `nrtd users create ... --password-stdin < password.txt`, the file saved by a Windows editor in
+    # Windows-1252: a traceback (UnicodeEncodeError: surrogates not allowed, or UnicodeDecodeError).
+    env = {"NRTD_DATABASE_URL": database_url, **OPERATOR}
+    args = ["users", "create", "latin@example.org", "--role", "reader", "--password-stdin"]
+    result = run_cli(args, env=env, input="contraseña muy larga de verdad\n".encode("cp1252"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "password: standard input is not UTF-8 (at its byte 9): save the password's file "
+        "as UTF-8, or pipe it in, e.g. printf '%s\\n' \"$PASSWORD\" | nrtd users create ... "
+        "--password-stdin\n"
+    )
+    assert "Traceback" not in result.stderr and result.stdout == ""  # nor any of the password
+    assert _users(engine) == []
+
+
 ENTITY_HINT = (
     "; an entity's id is on the staff workspace's page /staff/entities (an admin or a coordinator "
     "creates the entities there, or with POST /api/v1/entities) and in GET /api/v1/entities"
