@@ -123,7 +123,7 @@ def _decoded(line: bytes | str) -> str:
         except UnicodeEncodeError:
             line = line.encode("utf-8", "surrogateescape")
     try:
-        return line.decode("utf-8")
+        return line.decode("utf-8-sig")  # without the byte-order mark Notepad starts its "UTF-8" with
     except UnicodeDecodeError as exc:
         say(  # nothing of the password itself is shown
             f"password: standard input is not UTF-8 (at its byte {exc.start + 1}): "

@@ -177,6 +177,20 @@ def test_a_password_file_saved_in_a_legacy_encoding_is_refused_in_one_line(
     assert _users(engine) == []
 
 
+@pytest.mark.slow
+def test_a_password_file_starting_with_a_byte_order_mark_holds_the_password_alone(
+    engine: Engine, database_url: str
+) -> None:
+    # Notepad saves "UTF-8" with a byte-order mark: it became the password's first character, and the
+    # admin could never sign in with the password they had typed.
+    env = {"NRTD_DATABASE_URL": database_url, **OPERATOR}
+    args = ["users", "create", "bom@example.org", "--role", "admin", "--password-stdin"]
+    result = run_cli(args, env=env, input=b"\xef\xbb\xbf" + PASSWORD.encode() + b"\r\n")
+    assert result.returncode == 0, result.stderr
+    (user,) = _users(engine)
+    assert verify_password(user.password_hash, PASSWORD)
+
+
 ENTITY_HINT = (
     "; an entity's id is on the staff workspace's page /staff/entities (an admin or a coordinator "
     "creates the entities there, or with POST /api/v1/entities) and in GET /api/v1/entities"
