@@ -59,6 +59,7 @@ def database_file(value: str) -> str:
     if re.match(r"postgres(ql)?(\+\w+)?://", stripped, re.IGNORECASE):
         # After the last @ (a password may hold a # or / its writer did not encode): host, /name, ?options.
         after_host = stripped.partition("://")[2].rpartition("@")[2]
+        _port_is_a_number(after_host.partition("/")[0].partition("?")[0])
         name, _, options = after_host.partition("/")[2].partition("?")
         if not name.strip() and "dbname=" not in options + after_host.partition("?")[2]:
             raise ValueError(
@@ -73,6 +74,21 @@ def database_file(value: str) -> str:
             f"{value!r}: an SQLite URL takes no options (?{query}): give the file's path alone, e.g. {path}"
         )
     return value
+
+
+def _port_is_a_number(host_port: str) -> None:
+    """SQLAlchemy reads the port with int(): ``db:PORT`` (a template's placeholder), ``db:`` (an unset
+    ${PGPORT}) or ``db:5432:5432`` stopped every command on a traceback. Only the host part is
+    named, never the password."""
+    after_address = host_port.rpartition("]")[2] if host_port.startswith("[") else host_port
+    if ":" not in after_address:
+        return
+    port = after_address.partition(":")[2]
+    if not port.isascii() or not port.isdigit():
+        raise ValueError(
+            f"the port after the host is not a number ({port!r}): write it in digits, or leave it out "
+            "with its colon for PostgreSQL's 5432, e.g. postgresql://nrtd:password@db.internal:5432/nrtd"
+        )
 
 
 def storage_directory(value: str) -> str:

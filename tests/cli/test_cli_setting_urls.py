@@ -163,3 +163,26 @@ def test_a_postgresql_url_naming_no_database_is_refused(own_database: str, value
         "postgresql://nrtd@db.example.org?dbname=nrtd",
     ):
         checks.database_file(kept)
+
+
+@pytest.mark.parametrize(
+    ("value", "port"),
+    [
+        # A template's placeholder left in; ${PGPORT} unset; a port written twice.
+        ("postgresql://nrtd:s3cret@db.example.org:PORT/nrtd", "PORT"),
+        ("postgresql://nrtd:s3cret@db.example.org:/nrtd", ""),
+        ("postgresql://nrtd:s3cret@db.example.org:5432:5432/nrtd", "5432:5432"),
+    ],
+)
+def test_a_postgresql_url_whose_port_is_not_a_number_is_refused(
+    own_database: str, value: str, port: str
+) -> None:
+    # Every command died on a traceback from SQLAlchemy (ValueError: invalid literal for int() with
+    # base 10: 'PORT'), `nrtd serve` included.
+    line = _refused(own_database, "NRTD_DATABASE_URL", value)
+    assert line == (
+        f"setting NRTD_DATABASE_URL: the port after the host is not a number ({port!r}): write it in "
+        "digits, or leave it out with its colon for PostgreSQL's 5432, e.g. "
+        "postgresql://nrtd:password@db.internal:5432/nrtd"
+    )
+    assert "s3cret" not in line
