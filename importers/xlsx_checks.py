@@ -4,6 +4,7 @@ empty though they are not (merged cells, formulas never calculated); and the wor
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from typing import IO, Any
 
 from app.feed import file_refusals, refusals
 from app.feed.records import MalformedInput
-from app.feed.sniff import kind_of, text_of_an_import, unicode_text
+from app.feed.sniff import compound_kind, kind_of, text_of_an_import, unicode_text
 
 # A search-page export is a few MB; a zip bomb is a few MB that unpack to gigabytes, and openpyxl
 # holds a workbook's shared strings in memory. The archive is refused before anything is unpacked:
@@ -57,7 +58,7 @@ def check_archive(stream: IO[bytes], max_bytes: int = MAX_UNPACKED_BYTES, max_ra
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         stream.seek(0)
-        reason = _not_a_zip(stream.read(_HEADER_BYTES), exc)
+        reason = _not_a_zip(stream.read(_HEADER_BYTES), exc, stream)
         raise MalformedInput(refusals.refusal(refusals.NOT_AN_XLSX, reason=reason)) from exc
     finally:
         stream.seek(0)
@@ -109,11 +110,14 @@ def _refuse_other_archive(members: list[zipfile.ZipInfo]) -> None:
 _HEADER_BYTES = 64 << 10
 
 
-def _not_a_zip(head: bytes, exc: Exception) -> str:
-    """What a file that is no ZIP archive is (an XLSX file is one), rather than zipfile's words."""
+def _not_a_zip(head: bytes, exc: Exception, stream: IO[bytes] | None = None) -> str:
+    """What a file that is no ZIP archive is (an XLSX file is one), rather than zipfile's words;
+    ``stream`` is the whole file (else ``head`` is)."""
     if not head:
         return refusals.EMPTY_FILE
-    kind = kind_of(head)
+    kind = compound_kind(stream or io.BytesIO(head), kind_of(head))
+    if kind == refusals.KIND_ENCRYPTED:
+        return refusals.refusal(refusals.REMOVE_PASSWORD, kind=kind)
     if kind is not None and "XLS)" in kind:
         return refusals.refusal(refusals.SAVE_AS_XLSX, kind=kind)
     if kind is not None and "JSON" in kind:

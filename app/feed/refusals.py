@@ -31,6 +31,8 @@ CANNOT_BE_IMPORTED = _("The file cannot be imported: %(reason)s")
 KIND_ZIP = _("an Excel workbook (XLSX) or another ZIP file")
 KIND_ODS = _("an OpenDocument workbook (.ods, what LibreOffice saves by default)")
 KIND_XLS = _("an old Excel workbook (XLS) or another Office file")
+# An .xlsx saved with a password is no ZIP archive but a Compound File, as an XLS is (app/feed/sniff.py).
+KIND_ENCRYPTED = _("an Excel workbook (or another Office file) protected by a password")
 KIND_GZIP = _("a gzip-compressed file (decompress it first)")
 KIND_PDF = _("a PDF document")
 KIND_HTML = _("a web page (HTML)")
@@ -61,6 +63,10 @@ NOT_AN_XLSX = _("not an XLSX spreadsheet: %(reason)s")
 EMPTY_FILE = _("the file is empty")
 THIS_IS = _("this is %(kind)s")
 SAVE_AS_XLSX = _("this is %(kind)s: open it in Excel and save it as 'Excel Workbook (.xlsx)'")
+REMOVE_PASSWORD = _(
+    "this is %(kind)s, which cannot be read: open it in Excel, remove the password (File > Info > Protect "
+    "Workbook > Encrypt with Password: clear it), save it, and import it again"
+)
 JSON_NOT_UPLOADED = _(
     "this is %(kind)s: the UHRI JSON export is imported from a file named .json (`nrtd import uhri "
     "FILE.json`), or by the scheduled import (in the staff workspace: 'Start the scheduled UHRI import "
@@ -243,7 +249,7 @@ CELL_TOO_LONG = _(
 _FIXED = frozenset(
     (
         KIND_ZIP, KIND_ODS, KIND_XLS, KIND_GZIP, KIND_PDF, KIND_HTML, KIND_XML, KIND_JSON, KIND_NOT_JSON,
-        KIND_IMAGE,
+        KIND_IMAGE, KIND_ENCRYPTED,
         KIND_DOCX, KIND_PPTX,
         EMPTY_FILE, NO_RECORD, TEXT_NOT_A_ZIP, FORMER_TEXT_NOT_A_ZIP, FORMER_TEMPLATE_NAME,
         QUOTE_NEVER_CLOSED, QUOTE_CUT_SHORT, QUOTE_NOT_DOUBLED,
@@ -253,7 +259,7 @@ _FIXED = frozenset(
 )  # fmt: skip
 _WITH_VALUES = (
     INPUT_REJECTED, REFUSED, CANNOT_BE_IMPORTED, NOT_A_CSV, WORKBOOK_NOT_A_CSV, NOT_THE_JSON_EXPORT,
-    NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
+    NOT_AN_XLSX, THIS_IS, SAVE_AS_XLSX, REMOVE_PASSWORD, JSON_NOT_UPLOADED, *OTHER_IMPORT.values(),
     *OTHER_IMPORT_SAVED.values(), FORMER_TEMPLATE_SAVED, *FORMER_OTHER_IMPORT,
     UHRI_XLSX_MISSING_COLUMNS, UHRI_XLSX_UNKNOWN_COLUMNS,
     ALSO_SPELT,

@@ -21,7 +21,29 @@ _PEEK = 512
 def file_kind(path: Path) -> str | None:
     """A name for what the file plainly is, when its first bytes say so; None for other text."""
     with path.open("rb") as file:
-        return kind_of(file.read(_PEEK))
+        return compound_kind(file, kind_of(file.read(_PEEK)))
+
+
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_DIRECTORY_READ = 64 << 10  # a password-protected workbook's directory takes a sector or three
+
+
+def compound_kind(file: IO[bytes], kind: str | None) -> str | None:
+    """``kind`` (what ``kind_of`` said of ``file``'s first bytes), or, for a Compound File holding the
+    stream EncryptedPackage, a workbook protected by a password: Excel saves an .xlsx with a password
+    so (MS-OFFCRYPTO), an XLS's container, which saved again "as .xlsx" keeps its password. Reads the
+    Compound File's first directory sector (and what follows it), named by its header."""
+    if kind != refusals.KIND_XLS:
+        return kind
+    file.seek(0)
+    header = file.read(512)
+    shift = int.from_bytes(header[30:32], "little")
+    first = int.from_bytes(header[48:52], "little")
+    if not header.startswith(_COMPOUND_FILE) or shift not in (9, 12) or first >= 0xFFFFFFFA:
+        return kind
+    file.seek((first + 1) << shift)
+    return refusals.KIND_ENCRYPTED if _ENCRYPTED_PACKAGE in file.read(_DIRECTORY_READ) else kind
 
 
 def kind_of(head: bytes) -> str | None:

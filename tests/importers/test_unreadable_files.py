@@ -4,6 +4,7 @@ suffix, read for what its bytes say."""
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +101,64 @@ def test_a_workbook_cut_short_is_named_so(
         "download or copy did not finish): download or copy it again",
     )
     assert "File is not a zip file" not in (run.message or "")
+    assert existing()
+
+
+def _encrypted_workbook() -> bytes:
+    """A Compound File as Excel writes an .xlsx saved with a password (MS-OFFCRYPTO): its streams
+    EncryptionInfo and EncryptedPackage (empty here), one FAT sector and one directory sector."""
+    free, end, fat = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, 1, 1, 0, 4096, end, 0, end, 0)
+    )
+    header += struct.pack("<109I", 0, *[free] * 108)
+    fat_sector = struct.pack("<128I", fat, end, *[free] * 126)
+
+    def entry(name: str, kind: int, right: int = free, child: int = free) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(encoded), kind, 1, free, right, child)
+            + bytes(36)
+            + struct.pack("<IQ", end if kind == 5 else 0, 0)
+        )
+
+    directory = (
+        entry("Root Entry", 5, child=1)
+        + entry("EncryptionInfo", 2, right=2)
+        + entry("EncryptedPackage", 2)
+        + entry("", 0)
+    )
+    return header + fat_sector + directory
+
+
+PASSWORD_REFUSAL = (
+    "this is an Excel workbook (or another Office file) protected by a password, which cannot be read: "
+    "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password: "
+    "clear it), save it, and import it again"
+)
+
+
+def test_a_workbook_saved_with_a_password_is_named_so(
+    engine: Engine, settings: Settings, tmp_path: Path, existing: Callable[[], bool]
+) -> None:
+    """A search export (or a ministry's template) saved with a password is no ZIP archive but a
+    Compound File, as an old XLS is: it was refused as "an old Excel workbook (XLS): open it in Excel
+    and save it as 'Excel Workbook (.xlsx)'", which Excel does with the password kept, and the same
+    refusal again."""
+    locked = tmp_path / "uhri-search-export.xlsx"
+    locked.write_bytes(_encrypted_workbook())
+
+    run = import_uhri(engine, settings, str(locked))
+
+    assert_failed(engine, run, f"not an XLSX spreadsheet: {PASSWORD_REFUSAL}")
+    assert "XLS)" not in (run.message or "")
+    # The CSV imports name it too (saved as CSV UTF-8, it has no password).
+    run = import_csv_template(engine, settings, locked)
+    locked_csv = "this is an Excel workbook (or another Office file) protected by a password, not a CSV file"
+    assert_failed(engine, run, locked_csv)
     assert existing()
 
 
