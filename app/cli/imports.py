@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,7 +71,7 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
 
     started: list[int] = []  # the run's id once it is started (a list as Ctrl-C may land first)
     try:
-        with runs_started(started), _progress() as progress:
+        with _terminated_as_interrupted(), runs_started(started), _progress() as progress:
             summary = run(progress)
     except ImportLocked as exc:
         say(stamped(mask_credentials(f"{exc.detail}; {NOT_STARTED}")), "yellow")
@@ -82,9 +83,12 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
     except ImportFailed as exc:
         say(stamped(mask_credentials(exc.detail)), "red")
         raise typer.Exit(EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        say(stamped(_interrupted(started)), "yellow")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        said = _interrupted(started)
+        if isinstance(exc, _Terminated):
+            said = "terminated (SIGTERM)" + said.removeprefix("interrupted")
+        say(stamped(said), "yellow")
+        raise typer.Exit(_EXIT_TERMINATED if isinstance(exc, _Terminated) else 130) from None
     print(stamped(summary.line()))
     _print_rejections(summary)
     if not summary.ok:
@@ -110,6 +114,33 @@ def finish(run: Callable[[ProgressCallback | None], RunSummary]) -> None:
             "red",
         )
         raise typer.Exit(EXIT_ALL_REJECTED)
+
+
+_EXIT_TERMINATED = 128 + signal.SIGTERM  # 143, as a shell reports a process SIGTERM ended
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM during an import (kill, docker stop, systemd, a Kubernetes Job's deadline), stopped as
+    Ctrl-C stops it: rolled back, reader processes ended, and one line saying what was kept, where the
+    process died without a word in the log before."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM raises ``_Terminated`` while the import runs; the handler before is given back."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: nothing to catch the signal in
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _interrupted(started: list[int]) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,3 +99,31 @@ def _runs(engine: Engine) -> list[tuple[int, str]]:
         return [
             (run_id, outcome) for run_id, outcome in conn.execute(select(ImportRun.id, ImportRun.outcome))
         ]
+
+
+def test_sigterm_before_the_commit_says_nothing_was_written(
+    engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kill, docker stop, systemd or a Kubernetes Job's deadline send SIGTERM: the import died at once,
+    # exit 143 and not a word in the cron log of what it left. (Here the test's own handler stands for
+    # that death: the command must put its own in place while it runs.)
+    def killed(signum: int, frame: object) -> None:
+        raise AssertionError("SIGTERM was not handled by the import")
+
+    def terminated(*args: Any, **kwargs: Any) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, killed)
+    try:
+        monkeypatch.setattr(run_record, "finish_run", terminated)
+        result = _import(database_url, UPR_INFO)
+        assert signal.getsignal(signal.SIGTERM) is killed  # given back when the import ends
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.returncode == 143, result.stderr
+    assert "Traceback" not in result.stderr
+    assert unstamped(result.stderr.strip().splitlines()[-1]) == (
+        "terminated (SIGTERM): the import stopped before it finished and nothing of it was written; run it "
+        "again"
+    )
+    assert _stored(engine) == ([], 0)
