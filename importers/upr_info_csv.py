@@ -122,7 +122,7 @@ def read_upr_info_csv(
             columns = _column_positions(header)
             if above and on_note is not None:
                 on_note(rows_above_note(header_number, above))
-            seen: dict[str, int] = {}
+            seen: dict[str, tuple[int, list[str]]] = {}  # each id's first row, and its cells compared
             cut_short = not ends_in_line_break(path)
             for number, (row, last) in enumerate(rows_with_last(rows), start=header_number + 1):
                 if not any(cell.strip() for cell in row):
@@ -133,9 +133,10 @@ def read_upr_info_csv(
                     continue
                 result = _read_row(row, columns, len(header), f"row {number}")
                 if isinstance(result, SourceRecord):
-                    first = seen.setdefault(result.external_id, number)
+                    compared = [_cell_at(row, columns.get(name)) for name in _COMPARED]
+                    first, first_cells = seen.setdefault(result.external_id, (number, compared))
                     if first != number:
-                        duplicate = refusals.refusal(reasons.DUPLICATE_OF_ROW, row=first)
+                        duplicate = _duplicate(first, first_cells, compared)
                         result = Rejection(f"row {number}", duplicate, result.external_id)
                 yield result
         except UnicodeDecodeError as exc:
@@ -148,6 +149,27 @@ def read_upr_info_csv(
             raise MalformedInput(
                 broken_csv(exc, number + 1, cut_short=not ends_in_line_break(path))
             ) from None
+
+
+# The cells a row's id is not made of: two rows of one id may still disagree in them.
+_COMPARED = ("To-Rgrp", "From-Rgrp", "Response", "Action", "Issue")
+
+
+def _cell_at(row: Sequence[str], index: int | None) -> str:
+    return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _duplicate(first: int, first_cells: list[str], cells: list[str]) -> str:
+    """Why a row whose id a row above it has is rejected: a plain duplicate, or one that says something
+    else (supported on one, noted on the other), naming the cells that differ as this row has them."""
+    differ = [
+        f"{name} {value!r}"
+        for name, value, before in zip(_COMPARED, cells, first_cells, strict=True)
+        if value != before
+    ]
+    if not differ:
+        return refusals.refusal(reasons.DUPLICATE_OF_ROW, row=first)
+    return refusals.refusal(reasons.DUPLICATE_DIFFERS, row=first, columns=", ".join(differ))
 
 
 def _is_latin_1(encoding: str) -> bool:

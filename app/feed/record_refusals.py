@@ -83,6 +83,11 @@ UNNAMED_COLUMN = _(
     "template, or empty it"
 )
 DUPLICATE_OF_ROW = _("duplicate of row %(row)s")
+# The same UPR Info recommendation twice whose other cells disagree (importers/upr_info_csv.py).
+DUPLICATE_DIFFERS = _(
+    "duplicate of row %(row)s (the same State, recommending State, session and text) but differs from it "
+    "in: %(columns)s on this row; row %(row)s is the one read: correct the file and import it again"
+)
 # A record whose id a record before it in the file has (importers/pipeline/upserter.py).
 DUPLICATE_ID = _("duplicate id, first seen at %(position)s")
 SECOND_TEXT = _("duplicate of row %(row)s: a second %(language)s text")
@@ -119,6 +124,7 @@ WITH_VALUES = (
     EXPECTED_TEXT, EXPECTED_ONE_VALUE, SEVERAL_SESSIONS, NEITHER_UHRI_TYPE, CELL_COUNT, CELL_COUNT_STRAY,
     CELL_COUNT_CUT_SHORT,
     UNNAMED_COLUMN, DUPLICATE_OF_ROW, DUPLICATE_ID, SECOND_TEXT, TRANSLATION_OF_REJECTED, TRANSLATION_DIFFERS,
+    DUPLICATE_DIFFERS,
     TRANSLATION_REJECTED,
     TEXT_DIFFERS, SEVERAL_STATES, NEITHER_TEMPLATE_TYPE, NOT_A_LANGUAGE, SDG_COMMA, SDG_COMMA_TWO_GOALS,
     SDG_DATE, SDG_LIST_WITH_COMMAS,

@@ -78,6 +78,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     upr = folder / "upr-info.csv"
     upr_rows = ['"",Ensure,Chile,Supported,3,Health,43,,', 'Peru,"",Chile,Supported,3,Health,43,,']
     upr_rows += ["Peru,Ensure,Chile,Supported,3,Health,,,", "Peru,Ensure,Chile,Supported,3,Health,43,,,x"]
+    upr_rows += ["Peru,Again,Chile,Supported,3,Health,43,,", "Peru,Again,Chile,Noted,3,Health,43,,"]
     upr_header = "To,Text,From,Response,Action,Issue,Session,To-Rgrp,From-Rgrp\n"
     upr.write_text(upr_header + "\n".join(upr_rows) + "\n")
     cut = folder / "cut.csv"  # a file that ends inside its last row
@@ -142,7 +143,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 69
+RECORD_REASONS = 70
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

@@ -64,6 +64,22 @@ def test_duplicates_within_a_file_are_rejected(tmp_path: Path) -> None:
     assert duplicate == Rejection("row 4", "duplicate of row 2", first.external_id)
 
 
+def test_a_duplicate_that_differs_from_the_first_row_names_what_differs(tmp_path: Path) -> None:
+    # The same recommendation (same State, recommending State, session and text) twice, supported on
+    # one row and noted on the other: the second was "duplicate of row 2", as if the file said the same
+    # thing twice, and the first row's response was stored without a word of the conflict.
+    rows = [upr_row(), upr_row(response="Noted", action="5", issue="Torture and other CID")]
+    first, duplicate = read_upr_info_csv(write_csv(tmp_path / "x.csv", rows))
+    assert isinstance(first, SourceRecord) and first.position == "supported"
+    assert duplicate == Rejection(
+        "row 3",
+        "duplicate of row 2 (the same State, recommending State, session and text) but differs from it "
+        "in: Response 'Noted', Action '5', Issue 'Torture and other CID' on this row; row 2 is the one "
+        "read: correct the file and import it again",
+        first.external_id,
+    )
+
+
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
