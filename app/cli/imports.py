@@ -233,6 +233,10 @@ def import_uhri_cmd(
     from importers.halves import started_for_run
 
     settings = settings_or_exit()
+    if source is not None and not source.strip():
+        # An unset shell variable ("$EXPORT"): taken as no SOURCE, the whole export was downloaded.
+        say("SOURCE: empty: give the export's path or URL, or leave it out to download NRTD_UHRI_URL", "red")
+        raise typer.Exit(EXIT_USAGE)
     country_given(country)
     exclusive(country, all_countries)
     this_state_only(settings, country, all_countries)

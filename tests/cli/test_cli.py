@@ -215,6 +215,22 @@ def test_an_empty_country_option_is_refused(own_database: str, args: tuple[str, 
     ]
 
 
+@pytest.mark.parametrize("source", ["", "  "])
+def test_an_empty_source_is_refused_not_taken_for_the_default_url(own_database: str, source: str) -> None:
+    # `nrtd import uhri "$EXPORT"` with EXPORT unset (or misspelt): the command downloaded the whole
+    # export from NRTD_UHRI_URL, as if no source had been given, and withdrew what it lacked.
+    result = nrtd(
+        own_database,
+        *("import", "uhri", source, "--country", "Peru"),
+        NRTD_UHRI_URL="http://127.0.0.1:9/x.json",
+        NRTD_HTTP_RETRIES="0",
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "SOURCE: empty: give the export's path or URL, or leave it out to download NRTD_UHRI_URL"
+    ]
+
+
 @pytest.mark.slow
 def test_a_workbook_given_to_the_upr_info_import_says_what_it_reads(
     engine: Engine, database_url: str, tmp_path: Path
