@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -270,6 +271,21 @@ def this_state_only(settings: Settings, country: str | None, all_countries: bool
             "red",
         )
         raise typer.Exit(EXIT_USAGE)
+
+
+def existing_file(value: str) -> Path:
+    """The FILE argument of an import, as click's Path(exists=True, dir_okay=False) checks it, but an
+    empty one (``"$FILE"`` with the variable unset) is named so, not "file '' is a directory"."""
+    if not value.strip():
+        raise typer.BadParameter("empty: give the file's path (is a shell variable unset?)")
+    path = Path(value)
+    if not path.exists():
+        raise typer.BadParameter(f"file {value!r} does not exist.")
+    if path.is_dir():
+        raise typer.BadParameter(f"file {value!r} is a directory.")
+    if not os.access(path, os.R_OK):
+        raise typer.BadParameter(f"file {value!r} is not readable.")
+    return path
 
 
 def exclusive(country: str | None, all_countries: bool) -> None:

@@ -25,6 +25,7 @@ from app.cli.common import (
     database,
     err,
     exclusive,
+    existing_file,
     say,
     settings_or_exit,
     stamped,
@@ -273,7 +274,7 @@ def import_uhri_cmd(
 
 @import_cli.command("upr-info", short_help="Import a UPR Info database CSV (never withdraws).")
 def import_upr_info_cmd(
-    file: Annotated[Path, typer.Argument(help="UPR Info database CSV", exists=True, dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="UPR Info database CSV", parser=existing_file)],
     country: CountryOpt = None,
     all_countries: AllOpt = False,
     encoding: Annotated[
@@ -326,8 +327,7 @@ def import_csv_cmd(
         Path,
         typer.Argument(
             help="CSV (or .xlsx workbook) in the project's template (see docs/csv-template.md)",
-            exists=True,
-            dir_okay=False,
+            parser=existing_file,
         ),
     ],
     country: Annotated[

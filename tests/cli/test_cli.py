@@ -231,6 +231,18 @@ def test_an_empty_source_is_refused_not_taken_for_the_default_url(own_database: 
     ]
 
 
+@pytest.mark.parametrize("command", ["csv", "upr-info"])
+def test_an_empty_file_argument_is_named_so_not_a_directory(own_database: str, command: str) -> None:
+    # `nrtd import csv "$FILE"` with FILE unset: "file '' is a directory", the empty path read as the
+    # folder the command ran in.
+    result = nrtd(own_database, "import", command, "")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: Invalid value for 'file': empty: give the file's path (is a shell variable unset?)"
+    )
+    assert "directory" not in result.stderr
+
+
 @pytest.mark.slow
 def test_a_workbook_given_to_the_upr_info_import_says_what_it_reads(
     engine: Engine, database_url: str, tmp_path: Path
