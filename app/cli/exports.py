@@ -47,6 +47,13 @@ def export_csv_cmd(
     from importers.csv_export import export_template_csv, export_template_xlsx
 
     country_given(country)
+    if not file.strip():  # "$OUT" with the variable unset: the folder the command ran in, else
+        say(
+            "FILE: empty: name a .csv or .xlsx file, or - for CSV on standard output (is a shell variable "
+            "unset?)",
+            "red",
+        )
+        raise typer.Exit(EXIT_USAGE)
     if file != "-" and not _writable_place(Path(file)):
         raise typer.Exit(EXIT_USAGE)
     kind = "csv" if file == "-" else Path(file).suffix.lower().removeprefix(".")

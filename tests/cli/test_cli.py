@@ -243,6 +243,16 @@ def test_an_empty_file_argument_is_named_so_not_a_directory(own_database: str, c
     assert "directory" not in result.stderr
 
 
+def test_an_empty_export_file_is_named_so_not_a_folder(own_database: str) -> None:
+    # `nrtd export csv "$OUT"` with OUT unset said "FILE: . is a folder: name the file to write in it".
+    result = nrtd(own_database, "export", "csv", "")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "FILE: empty: name a .csv or .xlsx file, or - for CSV on standard output (is a shell variable "
+        "unset?)\n"
+    )
+
+
 @pytest.mark.slow
 def test_a_workbook_given_to_the_upr_info_import_says_what_it_reads(
     engine: Engine, database_url: str, tmp_path: Path
