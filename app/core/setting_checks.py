@@ -308,6 +308,8 @@ def redis_url(value: str, *, store: str | None) -> str:
     value = value.strip()
     if value and not value.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    if value:
+        _redis_url_read(value)
     if not value and store == "redis":
         raise ValueError("NRTD_RATE_LIMIT_STORE=redis needs NRTD_REDIS_URL")
     if value and store == "memory":
@@ -327,3 +329,17 @@ def redis_url(value: str, *, store: str | None) -> str:
             "count in Redis, or remove NRTD_REDIS_URL"
         )
     return value
+
+
+def _redis_url_read(value: str) -> None:
+    """A URL redis-py cannot read (a port that is no number or out of range, a db that is none) stopped
+    `nrtd serve` on a traceback at start. Read as the server reads it, without connecting; its reasons
+    name the port or db, never the password."""
+    from redis.connection import parse_url
+
+    try:
+        parse_url(value)  # type: ignore[no-untyped-call]
+    except ValueError as exc:
+        raise ValueError(
+            f"cannot be read: {exc}; e.g. redis://redis.internal:6379/0 (rediss:// for TLS)"
+        ) from None

@@ -186,3 +186,20 @@ def test_a_postgresql_url_whose_port_is_not_a_number_is_refused(
         "postgresql://nrtd:password@db.internal:5432/nrtd"
     )
     assert "s3cret" not in line
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("redis://redis.internal:PORT/0", "Port could not be cast to integer value as 'PORT'"),
+        ("redis://redis.internal:99999/0", "Port out of range 0-65535"),
+        ("unix:///run/redis.sock?db=first", "Invalid value for 'db' in connection URL."),
+    ],
+)
+def test_a_redis_url_that_cannot_be_read_is_refused(own_database: str, value: str, reason: str) -> None:
+    # Taken as given, `nrtd serve` died on a traceback at start (ValueError from redis-py).
+    line = _refused(own_database, "NRTD_REDIS_URL", value)
+    assert line == (
+        f"setting NRTD_REDIS_URL: cannot be read: {reason}; e.g. redis://redis.internal:6379/0 "
+        "(rediss:// for TLS)"
+    )
