@@ -13,6 +13,8 @@ def listen_problem(host: str, port: int) -> str | None:
     Bound as uvicorn binds (the family from the host's form, ``SO_REUSEADDR``), then released: left
     to uvicorn, the application loaded and started up first, and the refusal came as a log line
     between its startup and shutdown, an unknown host without its name, exit 3."""
+    if not host.strip():  # bound as given, "" is every interface: the service open to the network
+        return f"--host: empty: {_HOSTS} (is a shell variable unset?)"
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -65,3 +65,15 @@ def test_a_reminder_schedule_without_an_smtp_server_is_said_at_start(own_databas
         "NRTD_NOTIFY_SCHEDULE is set but NRTD_SMTP_HOST is not: each run builds the digests and sends none; "
         "set NRTD_SMTP_HOST (with NRTD_SMTP_FROM and NRTD_BASE_URL) to send them"
     )
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_an_empty_host_is_refused_not_taken_for_every_interface(host: str) -> None:
+    # `nrtd serve --host "$HOST"` with HOST unset: uvicorn listened on every interface ("Uvicorn
+    # running on http://:8000"), the service open to the network where one address was meant.
+    from app.cli.listen import listen_problem
+
+    assert listen_problem(host, 0) == (
+        "--host: empty: give one of its interfaces' addresses, 127.0.0.1 (this machine only) or 0.0.0.0 "
+        "(all) (is a shell variable unset?)"
+    )
