@@ -71,10 +71,19 @@ lint: install
 WORKERS ?= 2
 XDIST = $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
 
-test-sqlite: install browser
+# pytest rewrites each test module's assertions when it imports it, and keeps the result as bytecode
+# only where bytecode may be written (not under PYTHONDONTWRITEBYTECODE): each worker of both runs
+# rewrote every module again, 10 s of a core each (docs/benchmarks.md). Written once, beside lint,
+# whenever a test file changed; a worker reads it whatever PYTHONDONTWRITEBYTECODE says.
+REWRITTEN := $(VENV)/.tests-rewritten
+$(REWRITTEN): $(STAMP) $(shell find tests -name '*.py')
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest --collect-only -q -p no:cacheprovider > /dev/null
+	touch $@
+
+test-sqlite: install browser $(REWRITTEN)
 	NRTD_TEST_DB=sqlite $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
-test-postgresql: install browser
+test-postgresql: install browser $(REWRITTEN)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)"; exit 1; }
 	NRTD_TEST_DB=postgresql $(BIN)/pytest -q $(XDIST) $(PYTEST_ARGS)
 
