@@ -228,10 +228,9 @@ def keyset_page(
     rows. ``cursor_of`` turns the page's last row into its ordering key. One row more than the page
     is fetched, so that the last page is known without counting.
     """
-    if len(query.column_descriptions) == 1:
-        rows: list[Any] = list(session.scalars(query.limit(limit + 1)).all())
-    else:
-        rows = list(session.execute(query.limit(limit + 1)).all())
+    result = session.execute(query.limit(limit + 1))
+    # Told by the result's columns: the statement's ``column_descriptions`` cost a millisecond a page.
+    rows: list[Any] = list(result.scalars().all() if len(result.keys()) == 1 else result.all())
     return page_of(rows, limit, cursor_of, order=order, search=search)
 
 
