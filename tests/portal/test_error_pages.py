@@ -71,6 +71,21 @@ def test_invalid_parameters_give_an_html_page(portal: TestClient, seeded: Seeded
     assert portal.get("/recommendations/abc", headers={"Accept": "application/json"}).status_code == 422
 
 
+def test_an_id_not_in_its_decimal_digits_names_no_page(portal: TestClient, seeded: Seeded) -> None:
+    # /actions/01, /actions/+1, /actions/1.0 read as the id 1: they are not its page's address.
+    pages = {
+        "actions": seeded.action_id,
+        "clusters": seeded.cluster_id,
+        "recommendations": seeded.education_id,
+    }
+    for kind, row_id in pages.items():
+        assert portal.get(f"/{kind}/{row_id}").status_code == 200, kind
+        for odd in (f"0{row_id}", f"+{row_id}", f"{row_id}.0", f"%20{row_id}"):
+            response = portal.get(f"/{kind}/{odd}")
+            assert response.status_code == 404, (kind, odd)
+            assert "Page not found" in response.text
+
+
 def test_invalid_search_names_each_field_and_keeps_what_was_typed(portal: TestClient, seeded: Seeded) -> None:
     response = portal.get("/", params={"q": "girls", "sdg": "99", "cycle": "abc", "status": "done"})
     assert response.status_code == 422
