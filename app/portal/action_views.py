@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import InvalidInput, NotFound
 from app.models.plan import ACTION_STATUSES
+from app.plans.actions.reading import served_through_clusters
 from app.portal.charts import Amount, Bar, Mark, bar_chart
 from app.portal.pages import PageContext
 from app.portal.paging import Paging
@@ -173,9 +174,21 @@ def action(session: Session, page: PageContext, action_id: int) -> dict[str, Any
     """One published action (``NotFound`` for any other), as its page and the staff preview show it."""
     found: PublicAction = public_actions.get_action(session, action_id)
     titles = sdg_titles(page.lang)
+    # The recommendations it serves through each of its clusters, as the clusters' pages list them
+    # (those linked to it as well are named once, among its own).
+    through = served_through_clusters(session, [found.id], public=True).get(found.id, {})
+    others = {
+        cluster.id: [i for i in through.get(cluster.id, []) if i not in found.recommendation_ids]
+        for cluster in found.clusters
+    }
     return {
         "action": found,
         "recommendations": public_actions.recommendation_headings(session, found.recommendation_ids),
+        "through_clusters": [
+            (cluster, public_actions.recommendation_headings(session, others[cluster.id]))
+            for cluster in found.clusters
+            if others[cluster.id]
+        ],
         "sdgs": [(sdg.code, titles.get(sdg.code, sdg.title)) for sdg in found.sdgs],
         "indicators": [indicator_chart(page, indicator) for indicator in found.indicators],
     }

@@ -22,6 +22,7 @@ from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.plans.actions import service
+from app.plans.actions.reading import served_through_clusters
 from app.plans.actions.schemas import ActionDetail, ActionPatch
 from app.plans.actions.store import ensure_own_action, load_action, may_work_on
 from app.plans.progress import service as progress_service
@@ -78,8 +79,18 @@ def action_page(
     # a focal point of another entity): the others do not get their list, dates, states and authors.
     progress = progress_service.list_progress(db, action_id, staff.actor).items if may_edit else []
     entities, clusters = _linked(detail)
+    # The recommendations it serves through its clusters (not archived), as the clusters list them
+    # (those linked to it as well are named once, among its own).
+    through = served_through_clusters(db, [action_id], public=False).get(action_id, {})
+    linked = {ref.id for ref in detail.recommendations}
+    others = {c.id: [i for i in through.get(c.id, []) if i not in linked] for c in detail.clusters}
     context = {
         "action": detail,
+        "through_clusters": [
+            (cluster, service.recommendation_refs(db, others[cluster.id]))
+            for cluster in detail.clusters
+            if others[cluster.id]
+        ],
         "etag": form.listed(values, ETAG_FIELD)[-1] if values and values.get(ETAG_FIELD) else tag,
         "values": {**form.stored(detail, page.lang), **(values or {})},
         "errors": errors or {},

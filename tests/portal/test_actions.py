@@ -368,3 +368,30 @@ def test_files_of_one_name_are_told_apart(db: Connection, make_app: MakeApp) -> 
             rf'<a href="/api/v1/public/evidence/{row.id}"[^>]*>report.pdf \(file {number} of 3\)</a>', page
         ), number
     assert re.search(r"download>photo.jpg</a>", page)
+
+
+def test_an_action_of_a_cluster_names_the_recommendations_it_serves_through_it(
+    seeded: Seeded, db: Connection, make_app: MakeApp
+) -> None:
+    """An action linked only to a cluster said "Recommendations it implements: None", while the
+    cluster's recommendations listed it among theirs (``serving``): it now names them, under the
+    cluster they come through, the current ones of the clusters the public sees."""
+    with building(db) as build:
+        other = build.cluster("Schools and courts", [seeded.withdrawn_id, seeded.torture_id], published=True)
+        action = build.action(
+            "Build rural schools",
+            status="planned",
+            clusters=[seeded.cluster_id, other.id, seeded.archived_cluster_id, seeded.unpublished_cluster_id],
+            published=True,
+        )
+    html = TestClient(make_app()).get(f"/actions/{action.id}").text
+    section = html.split('id="action-recommendations"')[1].split('id="action-clusters"')[0]
+    assert "None" not in section
+    assert f'Cluster: <a href="/clusters/{seeded.cluster_id}">{PUBLISHED_CLUSTER}</a>' in section
+    assert f'href="/recommendations/{seeded.education_id}"' in section
+    assert f'Cluster: <a href="/clusters/{other.id}">Schools and courts</a>' in section
+    assert f'href="/recommendations/{seeded.torture_id}"' in section
+    assert f'href="/recommendations/{seeded.withdrawn_id}"' not in section
+    assert SECRETS["archived_cluster"] not in html and SECRETS["unpublished_cluster"] not in html
+    assert section.index(PUBLISHED_CLUSTER) < section.index(f"/recommendations/{seeded.education_id}")
+    check_html(html)

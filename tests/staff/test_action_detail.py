@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import ActionRecommendation, Cluster
 from app.staff import action_form as form
 from app.taxonomies.service import sdg_titles
+from tests.builder import building
 from tests.conftest import ModuleWorld
 from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
 from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
@@ -74,6 +75,26 @@ def test_the_page_shows_the_action_its_indicators_progress_and_links(
     assert f'href="/staff/actions/{world.judges}/indicators/new"' in html
     assert f'href="/staff/actions/{world.judges}/progress/new"' in html
     assert "Publish" in html and 'name="lead_entity_id"' in html
+
+
+def test_an_action_of_a_cluster_names_the_recommendations_it_serves_through_it(
+    staff_login: StaffLogin, world: ActionWorld, db: Connection
+) -> None:
+    """Linked to a cluster only, the page said no recommendation was linked, while the cluster's
+    recommendations listed the action among theirs: it names them, under the cluster."""
+    with building(db) as build:
+        action = build.action("Open juvenile courts", clusters=[world.cluster], lead_entity_id=world.justice)
+    html = staff_login("coordinator").get(f"/staff/actions/{action.id}").text
+    section = html.split('id="recommendations"')[1].split('id="clusters"')[0]
+    assert f'Cluster: <a href="/staff/clusters/{world.cluster}">Juvenile justice</a>' in section
+    assert f'href="/staff/recommendations/{world.recs["one"]}"' in section
+    assert f'href="/staff/recommendations/{world.recs["two"]}"' in section
+    assert f'href="/staff/recommendations/{world.recs["three"]}"' not in section
+    # Linked to it too, a recommendation is named once, among its own.
+    judges = staff_login("coordinator").get(f"/staff/actions/{world.judges}").text
+    judges = judges.split('id="recommendations"')[1].split('id="clusters"')[0]
+    assert judges.count(f'href="/staff/recommendations/{world.recs["one"]}"') == 1
+    assert f'href="/staff/recommendations/{world.recs["two"]}"' in judges
 
 
 def test_a_focal_point_of_the_action_may_add_and_edit_some_fields(

@@ -27,7 +27,7 @@ from app.models import (
     Term,
 )
 from app.models.plan import OPEN_ACTION_STATUSES
-from app.recommendations.reading import filter_conditions
+from app.recommendations.reading import filter_conditions, recommendation_is_current
 from app.recommendations.schemas import RecommendationFilter
 from app.taxonomies.service import SDG_ORDER
 
@@ -60,17 +60,53 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
     direct = select(
         ActionRecommendation.recommendation_id, ActionRecommendation.action_id, literal(True).label("direct")
     ).where(ActionRecommendation.recommendation_id.in_(recommendation_ids))
-    via_cluster = (
-        select(
-            ClusterRecommendation.recommendation_id, ActionCluster.action_id, literal(False).label("direct")
-        )
+    via_cluster = _through_clusters(
+        ClusterRecommendation.recommendation_id,
+        ActionCluster.action_id,
+        literal(False).label("direct"),
+        public=public,
+    ).where(ClusterRecommendation.recommendation_id.in_(recommendation_ids))
+    return union(direct, via_cluster)
+
+
+def _through_clusters(*columns: Any, public: bool) -> Select[Any]:
+    """``columns`` of every (recommendation, action) pair a cluster in use makes: the action is linked
+    to the cluster, the recommendation is in it (``serving``'s rule, read from either side)."""
+    return (
+        select(*columns)
+        .select_from(ClusterRecommendation)
         .join(ActionCluster, ActionCluster.cluster_id == ClusterRecommendation.cluster_id)
         .join(Cluster, Cluster.id == ClusterRecommendation.cluster_id)
-        .where(
-            ClusterRecommendation.recommendation_id.in_(recommendation_ids), *cluster_in_view(public=public)
-        )
+        .where(*cluster_in_view(public=public))
     )
-    return union(direct, via_cluster)
+
+
+def served_through_clusters(
+    session: Session, action_ids: Collection[int], *, public: bool
+) -> dict[int, dict[int, list[int]]]:
+    """The inverse of ``serving`` through clusters: for each of ``action_ids``, the recommendations it
+    serves by a cluster it is linked to, by cluster id (ids in order). ``public``: through published
+    clusters that are not archived, current recommendations only (``recommendation_is_current``);
+    staff read every recommendation of a cluster that is not archived. One statement."""
+    if not action_ids:
+        return {}
+    pairs = _through_clusters(
+        ActionCluster.action_id,
+        ClusterRecommendation.cluster_id,
+        ClusterRecommendation.recommendation_id,
+        public=public,
+    ).where(ActionCluster.action_id.in_(sorted(action_ids)))
+    if public:
+        pairs = pairs.join(
+            Recommendation, Recommendation.id == ClusterRecommendation.recommendation_id
+        ).where(*recommendation_is_current())
+    found: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for action_id, cluster_id, rec_id in session.execute(pairs):
+        found[action_id][cluster_id].append(rec_id)
+    return {
+        action_id: {cluster_id: sorted(ids) for cluster_id, ids in sorted(clusters.items())}
+        for action_id, clusters in found.items()
+    }
 
 
 def of_recommendation(recommendation_id: int, *, public: bool) -> Select[tuple[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -184,11 +185,9 @@ def earliest_due(session: Session, params: ActionListParams) -> ActionPage:
     return ActionPage(items=items, next_cursor=None, total=total)
 
 
-def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDetail, str]:
-    """The action as ``reader`` may read it: its latest approved progress update only for those who
-    may read its updates (a focal point of another entity gets 403 on them, so none here either)."""
-    links = load_links(session, [action.id])[action.id]
-    recommendations = [
+def recommendation_refs(session: Session, ids: Collection[int]) -> list[RecommendationRef]:
+    """How the action's page names the recommendations ``ids``, by id: one statement."""
+    return [
         RecommendationRef(id=rec_id, symbol=symbol, paragraph=paragraph, mechanism=code, withdrawn=withdrawn)
         for rec_id, symbol, paragraph, code, withdrawn in session.execute(
             select(
@@ -199,10 +198,17 @@ def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDeta
                 Recommendation.withdrawn,
             )
             .join(Mechanism, Mechanism.id == Recommendation.mechanism_id)
-            .where(Recommendation.id.in_(links.recommendation_ids))
+            .where(Recommendation.id.in_(sorted(ids)))
             .order_by(Recommendation.id)
         )
     ]
+
+
+def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDetail, str]:
+    """The action as ``reader`` may read it: its latest approved progress update only for those who
+    may read its updates (a focal point of another entity gets 403 on them, so none here either)."""
+    links = load_links(session, [action.id])[action.id]
+    recommendations = recommendation_refs(session, links.recommendation_ids)
     rows = session.execute(
         select(Cluster.id, Cluster.name, Cluster.archived).where(Cluster.id.in_(links.cluster_ids))
     )
