@@ -166,6 +166,12 @@ def _about(workbook: Workbook, report: Report, words: Words) -> None:
         (words._("Language of the texts"), language_name(report.lang, words.lang)),
         (words._("Note"), words.notice(report)),  # what it holds, not a table of contents
         *((words._("Filter: %(name)s", name=name), value) for name, value in report.filters),
+        # No filter is said, as the DOCX and HTML say it: the row was missing, the sheet silent.
+        *(
+            []
+            if report.filters
+            else [(words._("Filters used"), words._("none (every current recommendation)"))]
+        ),
         *words.publisher_lines(report),
     ]
     for number, (name, value) in enumerate(rows, start=1):

@@ -299,6 +299,9 @@ def test_xlsx_is_a_matrix_with_one_row_per_recommendation_and_group(
     due = next(row[3] for row in workbook["Actions"].iter_rows(min_row=2) if row[1].value == PUBLISHED_ACTION)
     assert due.value == datetime(2026, 12, 31) and due.number_format == "[$-409]mmm d, yyyy"
     assert workbook["About this report"]["B2"].value == "Cluster"
+    # No filter: said as the DOCX and the HTML say it, not left out.
+    about = {row[0]: row[1] for row in xlsx_rows(response.content, "About this report")}
+    assert about["Filters used"] == "none (every current recommendation)"
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "xlsx"])
