@@ -14,7 +14,7 @@ from app.models import Cluster, Entity, Mechanism
 from app.public.related import public_entity_ids
 from app.reports.labels import Words, interface_language
 from app.reports.schemas import ReportEntity
-from app.taxonomies.service import term_names
+from app.taxonomies.service import sdg_title, sdg_titles, term_names
 
 
 def filters_used(
@@ -27,7 +27,8 @@ def filters_used(
 ) -> list[tuple[str, str]]:
     """The filters ``used`` (the list's filter names and values, as its parameters parse them), as a
     report shows them: their labels and values in ``lang``, a mechanism, an entity or a cluster by its
-    name (a cluster the public report cannot show is not named), a theme by its name in that language.
+    name (a cluster the public report cannot show is not named), a theme by its name in that language,
+    an SDG goal or target with its title in that language ("4. Ensure inclusive ...").
     The staff workspace's reports page lists the filters its downloads carry the same way."""
     words = Words(interface_language(lang))
     if theme_names is None:  # the report has them already; the workspace's reports page does not
@@ -51,6 +52,12 @@ def filters_used(
         if not staff:  # the public report refused any other (app.reports.service)
             clusters = clusters.where(*cluster_is_public())
         named["cluster"] = {str(cluster_id): name for cluster_id, name in session.execute(clusters)}
+    if used.get("sdg"):  # a goal (or target) with its title in the report's language, as its sections
+        titles = sdg_titles(words.lang)
+        named["sdg"] = {
+            str(code): f"{code}{'' if '.' in str(code) else '.'} {sdg_title(str(code), words.lang, titles)}"
+            for code in used["sdg"]
+        }
     for name in ("country", "recommending_state"):  # States by their name in the report's language
         named[name] = {str(state): state_name_in(str(state), words.lang) for state in used.get(name) or []}
     return [

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import Connection, update
 
@@ -17,6 +18,7 @@ from app.models import Term
 from app.reports.docx import fill
 from app.reports.formats import render
 from app.reports.sample import sample_report
+from app.taxonomies.service import sdg_titles
 from app.web.i18n import format_number
 from tests.builder import building
 from tests.conftest import session_on
@@ -388,3 +390,16 @@ def test_a_report_of_nothing_without_filters_does_not_blame_them() -> None:
         filtered = render(empty.model_copy(update={"filters": [("Mechanism", "CRC")]}), fmt).body
         text = filtered.decode() if fmt == "html" else docx_text(filtered)
         assert "No recommendation matches these filters." in text, fmt
+
+
+def test_the_sdg_filter_names_the_goal_by_its_title_in_the_reports_language(
+    client: TestClient, world: ReportWorld
+) -> None:
+    """A report filtered by an SDG named the goal by its number alone ("Objetivo de Desarrollo
+    Sostenible: 4"): it names it with its title in the report's language, as the SDG sections do."""
+    params = {"sdg": ["4", "16.2"]}
+    titles = sdg_titles("es")
+    text = docx_text(client.get(PUBLIC, params={**params, "lang": "es", "format": "docx"}).content)
+    assert f"4. {titles['4']}, 16.2 {titles['16.2']}" in text
+    page = client.get(PUBLIC, params={**params, "lang": "fr"}).text
+    assert f"<dd>4. {escape(sdg_titles('fr')['4'])}, 16.2 " in page
