@@ -10,7 +10,7 @@ password change or reset). An unknown, revoked or deactivated owner's token is a
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -29,7 +29,9 @@ from app.deadlines.labels import KIND_LABELS, titled
 from app.deadlines.schemas import CalendarTokenStatus, DeadlineFilters, DeadlineListParams
 from app.deadlines.service import PUBLIC, Audience, deadlines, uid
 from app.deadlines.sources import DeadlineItem
-from app.models import AuthToken, User
+from app.feed.mechanisms import localised_name
+from app.models import AuthToken, Entity, User
+from app.taxonomies.service import mechanism_names
 from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 KIND = "calendar"
@@ -149,6 +151,29 @@ def _in_language(link: str, lang: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang={lang}{hash_mark}{fragment}"
 
 
+@dataclass(frozen=True)
+class _Names:
+    """How the events name their mechanisms (code -> "name (code)", the name in the feed's language
+    where known) and entities (id -> "name (acronym)"): a deadline holds the code and ids alone."""
+
+    mechanisms: dict[str, str]
+    entities: dict[int, str]
+
+
+def _names(session: Session, items: Sequence[DeadlineItem], lang: str) -> _Names:
+    """The names of every mechanism and entity ``items`` concern: two statements."""
+    stored = mechanism_names(session, {item.mechanism for item in items if item.mechanism})
+    mechanisms = {code: f"{localised_name(code, lang) or name} ({code})" for code, name in stored.items()}
+    ids = sorted({entity_id for item in items for entity_id in item.entity_ids})
+    entities: dict[int, str] = {}
+    if ids:
+        for entity_id, name, acronym in session.execute(
+            select(Entity.id, Entity.name, Entity.acronym).where(Entity.id.in_(ids))
+        ):
+            entities[entity_id] = f"{name} ({acronym})" if acronym else name
+    return _Names(mechanisms, entities)
+
+
 def _event(
     item: DeadlineItem,
     site: str,
@@ -157,6 +182,7 @@ def _event(
     internal: bool,
     link: str | None,
     gettext: Callable[[str], str],
+    names: _Names,
 ) -> Event:
     """An all-day event, in its owner's language, titled with its kind (a calendar program shows the
     title alone); a reader's (``internal`` false) has no state, like the public portal's. ``link``: its
@@ -194,8 +220,11 @@ def _event(
         event.add("url", link)
     if internal:
         lines.append(line(_("State"), gettext(_STATES[_state(item, today)])))
-    if item.mechanism:
-        lines.append(line(_("Mechanism"), item.mechanism))
+    if item.mechanism:  # its name and code ("Universal Periodic Review (UPR)"), not the code alone
+        lines.append(line(_("Mechanism"), names.mechanisms.get(item.mechanism, item.mechanism)))
+    entities = [names.entities[i] for i in item.entity_ids if i in names.entities]
+    if entities:
+        lines.append(line(_("Entity") if len(entities) == 1 else _("Entities"), ", ".join(entities)))
     if item.grade:
         lines.append(line(_("Grade"), item.grade))
     if link:
@@ -237,11 +266,13 @@ def feed(session: Session, owner: FeedOwner, site: str) -> bytes:
     stamp = datetime.now(UTC).replace(microsecond=0)
     audience = Audience.of(session, owner.actor)
     internal = not audience.published_only
-    for item in deadlines(session, audience, params, today):
+    items = list(deadlines(session, audience, params, today))
+    names = _names(session, items, owner.language)
+    for item in items:
         # Staff: its workspace page; a reader, who has the public view: its portal page, if any.
         page = item.link if internal else item.public_link
         link = site + _in_language(page, owner.language) if page else None
-        calendar.add_component(_event(item, site, stamp, today, internal, link, gettext))
+        calendar.add_component(_event(item, site, stamp, today, internal, link, gettext, names))
     return bytes(calendar.to_ical())
 
 
@@ -258,7 +289,9 @@ def public_feed(session: Session, lang: str, site: str, filters: DeadlineFilters
     params = DeadlineListParams.model_validate({**shared, "from_date": start})
     calendar = _calendar(gettext(_("Reporting and follow-up deadlines")))
     stamp = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    for item in deadlines(session, PUBLIC, params, today):
+    items = list(deadlines(session, PUBLIC, params, today))
+    names = _names(session, items, lang)
+    for item in items:
         link = site + _in_language(item.public_link, lang) if item.public_link else None
-        calendar.add_component(_event(item, site, stamp, today, False, link, gettext))
+        calendar.add_component(_event(item, site, stamp, today, False, link, gettext, names))
     return bytes(calendar.to_ical())

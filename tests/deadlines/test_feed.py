@@ -96,9 +96,12 @@ def test_the_events_name_their_kind_in_the_owners_language(
     assert str(midterm["description"]).splitlines() == [
         "Type : Rapport à mi-parcours de l’EPU",  # noqa: RUF001
         "État : À faire",
-        "Mécanisme : UPR",
+        "Mécanisme : Examen périodique universel (UPR)",  # its name, not its code alone
         f"http://testserver/staff/calendar/{world.review}?lang=fr",
     ]
+    # The entity it concerns is named too (a calendar program shows no other trace of it).
+    custom = str(events[f"custom-{world.justice_custom}"]["description"]).splitlines()
+    assert "Entité : Ministry of Justice" in custom
     overdue = events[f"action_due-{world.justice_action}"]
     assert "État : Échéance dépassée" in str(overdue["description"]).splitlines()
     # Its link opens the workspace in French too, not in the browser's language (English pages).
