@@ -28,7 +28,7 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
-from app.plans.actions.reading import sdg_sort_key, serving
+from app.plans.actions.reading import sdg_sort_key, served_through_clusters, serving
 from app.plans.indicators.reading import public_values
 from app.plans.progress.reading import published_progress
 from app.public import schemas
@@ -259,6 +259,7 @@ def assemble_actions(session: Session, cores: Sequence[ActionCore]) -> list[sche
     current = current_recommendation_ids(session, {i for c in cores for i in c.recommendation_ids})
     indicators = _indicators(session, ids)
     progress = published_progress_out(session, ids)
+    through = served_through_clusters(session, ids, public=True)
     return [
         schemas.PublicAction(
             id=core.id,
@@ -276,6 +277,11 @@ def assemble_actions(session: Session, cores: Sequence[ActionCore]) -> list[sche
             sdgs=sdg_refs(core.sdg_codes),
             recommendation_ids=[i for i in core.recommendation_ids if i in current],
             clusters=[clusters[i] for i in core.cluster_ids if i in clusters],
+            recommendations_through_clusters=[
+                schemas.PublicClusterRecommendations(cluster_id=cluster_id, recommendation_ids=rec_ids)
+                for cluster_id, rec_ids in through.get(core.id, {}).items()
+                if cluster_id in clusters
+            ],
             indicators=indicators.get(core.id, []),
             progress=progress.get(core.id, []),
         )

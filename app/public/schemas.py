@@ -72,6 +72,13 @@ class PublicClusterRef(PublicModel):
     name: str
 
 
+class PublicClusterRecommendations(PublicModel):
+    """The recommendations an action serves through one of its clusters."""
+
+    cluster_id: int
+    recommendation_ids: list[int]
+
+
 def public_evidence_url(evidence_id: int) -> str:
     return f"/api/v1/public/evidence/{evidence_id}"
 
@@ -222,6 +229,10 @@ class PublicAction(PublicModel):
     )
     recommendation_ids: list[int] = Field(description="Recommendations it implements")
     clusters: list[PublicClusterRef] = Field(description="Published clusters it belongs to")
+    recommendations_through_clusters: list[PublicClusterRecommendations] = Field(
+        description="The current recommendations it serves through each published cluster it belongs "
+        "to (the cluster's own): the recommendations' action lists and the statistics count it for them"
+    )
     indicators: list[PublicIndicator]
     progress: list[PublicProgressUpdate] = Field(
         description="Published progress updates, newest report first"

@@ -153,6 +153,11 @@ def test_the_world_has_public_data_to_show(public: TestClient, world: World) -> 
     action = public.get(f"{PREFIX}/actions/{world.action}").json()
     assert action["recommendation_ids"] == [world.rec["P1"]]  # the withdrawn one is left out
     assert [c["id"] for c in action["clusters"]] == [world.cluster]
+    # What it serves through its public cluster, the cluster's current recommendations (the withdrawn
+    # one and the hidden cluster's left out): the cluster's recommendations list the action too.
+    assert action["recommendations_through_clusters"] == [
+        {"cluster_id": world.cluster, "recommendation_ids": sorted([world.rec["P1"], world.rec["P2"]])}
+    ]
     # The approved values in force: drafts, submitted, returned and replaced ones are left out.
     assert action["indicators"][0]["values"] == [
         {"measured_on": "2025-03-31", "value": 7},
