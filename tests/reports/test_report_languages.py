@@ -128,6 +128,8 @@ def test_the_report_speaks_the_language_asked_for(
     assert page.html_lang == lang
     text = "".join(page.text)
     assert title in text and grouped in text
+    # The UPR recommendation's source names its session as the UN's Spanish does.
+    assert {"fr": "session 37", "es": "37.º período de sesiones"}[lang] in text
     assert f'<th scope="col">{header}</th>'.encode() in body
     docx = Document(BytesIO(get(client, PUBLIC, lang=lang, format="docx")))
     assert docx.paragraphs[0].text == title
