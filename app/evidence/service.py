@@ -257,12 +257,16 @@ def remove(session: Session, actor: Actor, evidence_id: int) -> None:
     record(session, actor, "evidence.remove", "evidence_file", evidence_id, before=before)
 
 
+MISSING_CONTENT = _(
+    "the content of evidence file %(id)s is missing from storage "
+    "(an administrator's `nrtd storage check` reports it)"
+)
+
+
 def stored_path(store: BlobStore, row: EvidenceFile) -> str:
     """Where the row's content is; NotFound when it is missing (``nrtd storage check`` reports it)."""
     path = store.path_of(row.sha256)
     if not path.is_file():
-        raise NotFound(
-            f"the content of evidence file {row.id} is missing from storage "
-            "(an administrator's `nrtd storage check` reports it)"
-        )
+        # In the reader's language on a page: a Reason, not an f-string.
+        raise NotFound(Reason(MISSING_CONTENT, id=row.id))
     return str(path)

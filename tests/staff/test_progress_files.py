@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.models import EvidenceFile, ProgressUpdate
+from app.web.i18n import translations
 from tests.conftest import MakeApp, ModuleWorld
 from tests.evidence import samples
 from tests.staff.conftest import StaffClient, StaffLogin, _signer
@@ -37,6 +38,24 @@ def test_a_file_the_storage_cannot_take_is_named_on_the_page(
         "minutes.txt: could not be stored: the server&#39;s storage is full or cannot be written."
         in page.text
     )
+
+
+def test_a_file_missing_from_storage_is_said_in_the_page_s_language(
+    world: World, make_app: MakeApp, db: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose stored content is gone was a 404 saying why in English on a French page (an
+    f-string): it is a catalogue message, filled in and read in the page's language."""
+    message = (
+        "the content of evidence file %(id)s is missing from storage "
+        "(an administrator's `nrtd storage check` reports it)"
+    )
+    french = "le contenu du fichier justificatif %(id)s manque au stockage"
+    monkeypatch.setitem(vars(translations("fr"))["_catalog"], message, french)
+    focal = _signer(lambda: make_app(storage_dir=str(tmp_path)), db)("focal_point", entity_id=world.justice)
+    page = focal.get(f"/staff/evidence/{world.pdf}", headers={"Accept-Language": "fr"})
+    assert page.status_code == 404
+    assert f"le contenu du fichier justificatif {world.pdf} manque au stockage" in page.text
+    assert "is missing from storage" not in page.text
 
 
 def test_attach_several_files_download_and_remove(
