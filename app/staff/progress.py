@@ -39,6 +39,11 @@ router = staff_router()
 NOTICES["progress-created"] = _("The progress update is saved as a draft.")
 NOTICES["progress-submitted"] = _("The progress update is submitted for approval.")
 NOTICES["progress-approved"] = _("The progress update is approved.")
+NOTICES["progress-approved-status-kept"] = _(
+    "The progress update is approved. The action's status is kept as it is, not set to the status "
+    "this update reports: it was changed after this update's date (by hand, or by an approved update "
+    "reported later)."
+)
 NOTICES["progress-returned"] = _("The progress update is returned to its author with your comment.")
 NOTICES["progress-published"] = _("The progress update is published.")
 NOTICES["progress-unpublished"] = _("The progress update is no longer published.")
@@ -271,12 +276,13 @@ def _transition(request: Request, db: DbSession, staff: StaffMember, progress_id
     # A refused step shows the page again with the comment typed and the version the reviewer read.
     typed = {name: _text(values, name) for name in ("comment", ETAG_FIELD) if _text(values, name)}
     actor = staff.actor
+    kept = False
     try:
         if verb == "submit":
             service.submit(db, actor, progress_id, tag)
         elif verb == "approve":
             body = ApproveBody(publish=_text(values, "publish") == "true", publish_parents=parents)
-            service.approve(db, actor, progress_id, body, tag)
+            kept = service.approve(db, actor, progress_id, body, tag)[0].status_kept is not None
         elif verb == "publish":
             service.publish(db, actor, progress_id, PublishBody(publish_parents=parents), tag)
         elif verb == "return":
@@ -295,6 +301,7 @@ def _transition(request: Request, db: DbSession, staff: StaffMember, progress_id
         errors = refused(db, exc)
         return progress_page(request, db, staff, progress_id, values=typed, errors=errors, status=exc.status)
     done = {"submit": "submitted", "approve": "approved", "return": "returned"}.get(verb, verb + "ed")
+    done += "-status-kept" if kept else ""
     return redirect(f"{_url(progress_id)}?done=progress-{done}", request)
 
 

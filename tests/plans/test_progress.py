@@ -114,8 +114,10 @@ def test_the_whole_review_flow(client: TestClient, engine: Engine, setup: dict[s
     assert events[5].after is not None and events[5].after["published"] is True
     action_events = audit_events(engine, "action", setup["action"]["id"])
     assert [e.action for e in action_events] == ["action.create", "action.update"]
+    # The approval's change names the update: a person's own change of the status is told from it.
     assert action_events[1].before == {"status": "planned"} and action_events[1].after == {
-        "status": "completed"
+        "status": "completed",
+        "progress_update_id": draft["id"],
     }
 
 

@@ -54,3 +54,51 @@ def test_a_newer_report_without_a_status_does_not_stop_an_older_ones(client: Tes
     latest = _submitted(client, action["id"], "2025-12-31", "completed")
     assert client.post(f"/api/v1/progress/{latest}/approve", json={}).status_code == 200
     assert _status(client, action["id"]) == "completed"
+
+
+def _set_status_by_hand(client: TestClient, action_id: int, status: str) -> None:
+    tag = client.get(f"/api/v1/actions/{action_id}").headers["etag"]
+    changed = client.patch(f"/api/v1/actions/{action_id}", json={"status": status}, headers={"If-Match": tag})
+    assert changed.status_code == 200, changed.text
+
+
+def test_a_status_changed_by_hand_after_the_reports_date_is_kept(client: TestClient) -> None:
+    """A coordinator set the status by hand (today, after June): approving the June report late moved
+    it back to June's status. It is kept, and the approval says so and why."""
+    action = make_action(client)
+    june = _submitted(client, action["id"], "2025-06-30", "in_progress")
+    _set_status_by_hand(client, action["id"], "delayed")
+    approved = client.post(f"/api/v1/progress/{june}/approve", json={})
+    assert approved.status_code == 200, approved.text
+    assert _status(client, action["id"]) == "delayed"
+    kept = approved.json()["status_kept"]
+    assert (
+        kept is not None
+        and "changed to delayed on" in kept
+        and "after this update's date (2025-06-30)" in kept
+    )
+    # A later report is kept from the status too when the change by hand came after its date.
+    december = _submitted(client, action["id"], "2025-12-31", "completed")
+    _set_status_by_hand(client, action["id"], "in_progress")  # today: after December 2025 as well
+    again = client.post(f"/api/v1/progress/{december}/approve", json={}).json()
+    assert _status(client, action["id"]) == "in_progress" and again["status_kept"]
+
+
+def test_a_status_applied_by_an_approval_does_not_count_as_changed_by_hand(client: TestClient) -> None:
+    action = make_action(client)
+    older = _submitted(client, action["id"], "2025-06-30", "in_progress")
+    newer = _submitted(client, action["id"], "2025-09-30", "completed")
+    first = client.post(f"/api/v1/progress/{older}/approve", json={}).json()
+    assert first["status_kept"] is None and _status(client, action["id"]) == "in_progress"
+    second = client.post(f"/api/v1/progress/{newer}/approve", json={}).json()
+    assert second["status_kept"] is None and _status(client, action["id"]) == "completed"
+
+
+def test_a_report_of_the_day_of_the_change_by_hand_sets_the_status(client: TestClient) -> None:
+    """The rule is by day: a change made on the report's own date is not after it."""
+    action = make_action(client)
+    _set_status_by_hand(client, action["id"], "delayed")
+    today = client.get("/api/v1/actions").json()["items"][0]["created_at"][:10]
+    report = _submitted(client, action["id"], today, "in_progress")
+    approved = client.post(f"/api/v1/progress/{report}/approve", json={}).json()
+    assert approved["status_kept"] is None and _status(client, action["id"]) == "in_progress"

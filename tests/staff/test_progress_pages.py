@@ -6,13 +6,14 @@ Its files: test_progress_files.py."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from app.models import EvidenceFile, ProgressUpdate
+from app.models import Action, AuditEvent, EvidenceFile, ProgressUpdate
 from tests.conftest import ModuleWorld
 from tests.evidence import samples
 from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
@@ -290,3 +291,41 @@ def test_the_refusals_are_listed_in_the_order_of_the_form(world: World, staff_lo
     assert page.status_code == 422
     summary = page.text.split('class="error-summary"')[1].split("</div>")[0]
     assert re.findall(r'href="#field-(\w+)"', summary) == ["reported_on", "narrative", "evidence_url"]
+
+
+def test_approving_a_report_overtaken_by_a_change_by_hand_says_the_status_is_kept(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A coordinator set the action's status by hand after June; approving the June report late set
+    it back. It is kept, and the page says so and why."""
+    with Session(db) as session:
+        action = session.get(Action, world.action)
+        assert action is not None
+        action.status = "delayed"
+        session.add(
+            AuditEvent(
+                action="action.update",
+                object_type="action",
+                object_id=world.action,
+                before={"status": "planned"},
+                after={"status": "delayed"},
+            )
+        )
+        june = ProgressUpdate(
+            action_id=world.action,
+            reported_on=date(2025, 6, 30),
+            narrative="June.",
+            new_status="in_progress",
+            state="submitted",
+        )
+        session.add(june)
+        session.commit()
+        june_id = june.id
+    coordinator = staff_login("coordinator")
+    approved = coordinator.post(f"/staff/progress/{june_id}/approve", {})
+    assert approved.status_code == 303
+    assert approved.headers["location"].endswith("?done=progress-approved-status-kept")
+    page = coordinator.get(approved.headers["location"])
+    assert "The action&#39;s status is kept as it is" in page.text
+    with Session(db) as session:
+        assert session.scalar(select(Action.status).where(Action.id == world.action)) == "delayed"

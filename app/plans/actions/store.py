@@ -55,10 +55,13 @@ def ensure_own_action(
     )
 
 
-def change_status(session: Session, actor: Actor, action: Action, status: str) -> None:
+def change_status(
+    session: Session, actor: Actor, action: Action, status: str, progress_update_id: int
+) -> None:
     """Set an action's status (an approved progress update reports it), audited as an update. The
     action is locked and read again first: a coordinator's save of it may have committed since it
-    was read (its version moved), which this write would otherwise fail on."""
+    was read (its version moved), which this write would otherwise fail on. The event names the
+    update (``progress_update_id``): a person's change of the status is told from it."""
     lock_for_write(session, action)
     if action.status == status:
         return
@@ -66,4 +69,5 @@ def change_status(session: Session, actor: Actor, action: Action, status: str) -
     action.status = status
     action.updated_at = datetime.now(UTC)
     session.flush()
-    record(session, actor, "action.update", "action", action.id, before=before, after={"status": status})
+    after = {"status": status, "progress_update_id": progress_update_id}
+    record(session, actor, "action.update", "action", action.id, before=before, after=after)

@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.actor import Actor
-from app.models import Action, ActionEntity, ProgressUpdate, User
+from app.core.catalogue import Reason
+from app.core.catalogue import marked as _
+from app.core.time_zone import day_start, local_day
+from app.models import Action, ActionEntity, AuditEvent, ProgressUpdate, User
 from app.models.plan import ProgressState
 
 
@@ -128,9 +131,10 @@ def waiting_updates(
     return Waiting(total=total, items=items)
 
 
-def newer_status_approved(session: Session, update: ProgressUpdate) -> bool:
-    """Whether an approved update of the same action, reported after ``update`` (a later date, or the
-    same date and written after it: the order the action's updates are listed in), reports a status.
+def newer_status_approved(session: Session, update: ProgressUpdate) -> date | None:
+    """The date of the latest approved update of the same action reported after ``update`` (a later
+    date, or the same date and written after it: the order the action's updates are listed in) that
+    reports a status.
     Approving ``update`` then leaves the action's status alone: a report reviewed late says what was
     true on its date, not what is true now."""
     later = or_(
@@ -138,7 +142,7 @@ def newer_status_approved(session: Session, update: ProgressUpdate) -> bool:
         and_(ProgressUpdate.reported_on == update.reported_on, ProgressUpdate.id > update.id),
     )
     found = session.scalar(
-        select(ProgressUpdate.id)
+        select(ProgressUpdate.reported_on)
         .where(
             ProgressUpdate.action_id == update.action_id,
             ProgressUpdate.id != update.id,
@@ -146,9 +150,74 @@ def newer_status_approved(session: Session, update: ProgressUpdate) -> bool:
             ProgressUpdate.new_status.is_not(None),
             later,
         )
+        .order_by(ProgressUpdate.reported_on.desc())
         .limit(1)
     )
-    return found is not None
+    return found
+
+
+# The key an approval's status change carries in its audit event (``store.change_status``): what
+# tells it from a person's own change of the status.
+APPLIED_BY = "progress_update_id"
+NEWER_REPORT = _(
+    "an approved progress update reported later (on %(day)s) gives the action's status; "
+    "this update says what was true on %(reported_on)s"
+)
+CHANGED_BY_HAND = _(
+    "the action's status was changed to %(status)s on %(day)s, after this update's date "
+    "(%(reported_on)s): a report reviewed late does not undo a later change"
+)
+
+
+def _changed_by_hand_after(session: Session, update: ProgressUpdate) -> AuditEvent | None:
+    """The latest change of the action's status a person made (the action's page or PATCH, not an
+    approval) on a day after ``update``'s date, where the instance is; the audit trail records each
+    with its time. An approval's change carries ``APPLIED_BY``; one recorded before it did is told
+    by the approval recorded in the same request."""
+    events = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "action",
+            AuditEvent.object_id == update.action_id,
+            AuditEvent.action == "action.update",
+            AuditEvent.at >= day_start(update.reported_on + timedelta(days=1)),
+        )
+        .order_by(AuditEvent.id.desc())
+    ).all()
+    changes = [e for e in events if "status" in (e.after or {}) and APPLIED_BY not in (e.after or {})]
+    requests = {e.request_id for e in changes if e.request_id}
+    approvals = (
+        set(
+            session.scalars(
+                select(AuditEvent.request_id).where(
+                    AuditEvent.action == "progress.approve", AuditEvent.request_id.in_(requests)
+                )
+            )
+        )
+        if requests
+        else set()
+    )
+    return next((e for e in changes if e.request_id is None or e.request_id not in approvals), None)
+
+
+def status_kept(session: Session, update: ProgressUpdate, current: str) -> Reason | None:
+    """Why approving ``update`` leaves the action's status (``current``) as it is rather than set
+    its ``new_status``: a later approved report gives one, or a person changed it after the
+    update's date. None: the status is the update's to set."""
+    if not update.new_status or update.new_status == current:
+        return None
+    newer = newer_status_approved(session, update)
+    if newer is not None:
+        return Reason(NEWER_REPORT, day=newer.isoformat(), reported_on=update.reported_on.isoformat())
+    by_hand = _changed_by_hand_after(session, update)
+    if by_hand is not None:
+        return Reason(
+            CHANGED_BY_HAND,
+            status=str((by_hand.after or {})["status"]),
+            day=local_day(by_hand.at).isoformat(),
+            reported_on=update.reported_on.isoformat(),
+        )
+    return None
 
 
 def published_progress(

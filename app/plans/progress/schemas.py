@@ -122,6 +122,12 @@ class ProgressReviewOut(ProgressOut):
     published_parents: list[NotPublicParent] = Field(
         description="The parents this request published (`publish_parents: true`)"
     )
+    status_kept: str | None = Field(
+        None,
+        description="An approval whose new_status was not applied: why the action's status was kept "
+        "(an approved update reported later gives one, or a person changed it after this update's "
+        "date); null when the status is the update's, or it reports none",
+    )
 
 
 class ProgressList(BaseModel):

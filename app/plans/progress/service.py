@@ -30,7 +30,7 @@ from app.models.plan import ProgressState
 from app.plans import publishing
 from app.plans.actions.store import change_status, ensure_own_action, load_action, owns_action
 from app.plans.authorship import ensure_author_entity, ensure_key_writes_for_lead, written_by_entity
-from app.plans.progress.reading import newer_status_approved
+from app.plans.progress.reading import status_kept
 from app.plans.progress.schemas import (
     ApproveBody,
     ProgressCreate,
@@ -319,7 +319,7 @@ def _review(update: ProgressUpdate, actor: Actor, state: ProgressState) -> None:
 
 
 def _reviewed(
-    session: Session, actor: Actor, update: ProgressUpdate, publish_parents: bool
+    session: Session, actor: Actor, update: ProgressUpdate, publish_parents: bool, kept: str | None = None
 ) -> tuple[ProgressReviewOut, str]:
     """The update after an approval or publication: whether the public sees it, and what keeps it
     hidden; ``publish_parents`` publishes that first (``app.plans.publishing``)."""
@@ -332,7 +332,11 @@ def _reviewed(
     public = publishing.progress_is_public(update, load_action(session, update.action_id))
     return (
         ProgressReviewOut(
-            **out.model_dump(), public=public, not_public_parents=parents, published_parents=published
+            **out.model_dump(),
+            public=public,
+            not_public_parents=parents,
+            published_parents=published,
+            status_kept=kept,
         ),
         tag,
     )
@@ -347,9 +351,11 @@ def approve(
         update.published = True
         update.published_at = datetime.now(UTC)
     _finish(session, actor, update, "progress.approve", before)
-    if update.new_status and not newer_status_approved(session, update):
-        change_status(session, actor, load_action(session, update.action_id), update.new_status)
-    return _reviewed(session, actor, update, body.publish_parents)
+    action = load_action(session, update.action_id)
+    kept = status_kept(session, update, action.status)
+    if update.new_status and kept is None:
+        change_status(session, actor, action, update.new_status, update.id)
+    return _reviewed(session, actor, update, body.publish_parents, kept)
 
 
 def return_update(
