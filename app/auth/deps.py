@@ -15,7 +15,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from app.auth import service
-from app.auth.permissions import ensure_role, refuse
+from app.auth.permissions import ensure_role, ensure_writes_allowed, refuse
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF, Actor, Anonymous
 from app.core.config import Settings
 from app.core.deps import SAFE_METHODS, DbSession, get_db, transaction
@@ -65,6 +65,7 @@ def current_actor(
         raise refuse(actor, "this API key is read-only")
     if actor.password_change_required and request.url.path not in PASSWORD_CHANGE_PATHS:
         raise refuse(actor, "choose a new password first: POST /api/v1/me/password")
+    ensure_writes_allowed(actor, request.method, request.url.path)
     return actor
 
 

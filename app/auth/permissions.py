@@ -47,6 +47,33 @@ def refuse(
     return Forbidden(reason, errors=errors, persist=[_denied(actor, reason, object_type, object_id)])
 
 
+ARCHIVED_ENTITY = _(
+    "%(entity)s is archived, so your account writes nothing more in its name (you may still read): "
+    "ask a coordinator to move your account to the entity that took over its work"
+)
+# A person's own account (sign-in and out, password, language, digest, calendar feed): not the
+# entity's work, so still theirs to change.
+OWN_ACCOUNT_PATHS = (
+    "/api/v1/me",
+    "/api/v1/auth/",
+    "/staff/login",
+    "/staff/logout",
+    "/staff/password",
+    "/staff/account",
+    "/staff/calendar/feed",
+)
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def ensure_writes_allowed(actor: Actor, method: str, path: str) -> None:
+    """The one rule for a focal point whose entity is archived (``Actor.archived_entity``), for the
+    API and the workspace alike: reads as before, every write but their own account's a 403 naming
+    the entity (as the calendar and the digest treat them as having no entity)."""
+    if actor.archived_entity is None or method in _READS or path.startswith(OWN_ACCOUNT_PATHS):
+        return
+    raise refuse(actor, Reason(ARCHIVED_ENTITY, entity=actor.archived_entity))
+
+
 def hidden(actor: Actor, not_found: str, reason: str, object_type: str, object_id: int) -> NotFound:
     """The 404 of an id that does not exist (``not_found``, its very words), for an object ``actor`` may
     not read: another entity's work in progress is not revealed, not even that it exists (a 403 would

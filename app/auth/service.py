@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import record
 from app.auth.permissions import refuse
 from app.auth.schemas import EntityRef, MeOut
-from app.core.actor import Actor, Anonymous
+from app.core.actor import FOCAL_POINT, Actor, Anonymous
 from app.core.errors import Unauthorized
 from app.core.timestamps import as_utc
 from app.models import ApiKey, AuthToken, Entity, User
@@ -77,7 +77,15 @@ def logout(session: Session, actor: Actor) -> None:
         session.flush()
 
 
-def _user_actor(user: User, token: AuthToken, who: Anonymous) -> Actor:
+def _archived_entity(session: Session, role: str, entity_id: int | None) -> str | None:
+    """The name of a focal point's entity if it is archived (the one place the actor's entity is
+    resolved for writing: ``app.auth.permissions.ensure_writes_allowed`` refuses their writes)."""
+    if role != FOCAL_POINT or entity_id is None:
+        return None
+    return session.scalar(select(Entity.name).where(Entity.id == entity_id, Entity.archived.is_(True)))
+
+
+def _user_actor(session: Session, user: User, token: AuthToken, who: Anonymous) -> Actor:
     return Actor(
         role=user.role,
         label=user.email,
@@ -87,6 +95,7 @@ def _user_actor(user: User, token: AuthToken, who: Anonymous) -> Actor:
         password_change_required=user.must_change_password,
         request_id=who.request_id,
         client_ip=who.client_ip,
+        archived_entity=_archived_entity(session, user.role, user.entity_id),
     )
 
 
@@ -119,7 +128,7 @@ def authenticate(session: Session, credential: str, who: Anonymous, *, touch: bo
         raise Unauthorized("the token has expired or was revoked: log in again")
     if not user.active:
         raise Unauthorized("the account is deactivated")
-    return _user_actor(user, token, who)
+    return _user_actor(session, user, token, who)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +165,7 @@ def authenticate_session(
         token.last_used_at = now
         session.flush()
     assert token.csrf_token is not None
-    return StaffSession(_user_actor(user, token, who), token.csrf_token)
+    return StaffSession(_user_actor(session, user, token, who), token.csrf_token)
 
 
 # When this process last failed to write each key's last use (by its hash, which no other key has):
@@ -222,6 +231,7 @@ def _api_key_actor(session: Session, credential: str, who: Anonymous, *, touch: 
         read_only=key.scope == "read",
         request_id=who.request_id,
         client_ip=who.client_ip,
+        archived_entity=_archived_entity(session, key.role, key.entity_id),
     )
 
 

@@ -34,6 +34,9 @@ class Actor:
     password_change_required: bool = False
     request_id: str | None = None
     client_ip: str | None = None
+    # A focal point's (or their key's) entity once archived, by its name: they read as before but
+    # write nothing more (``app.auth.permissions.ensure_writes_allowed``).
+    archived_entity: str | None = None
 
     @property
     def is_manager(self) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.deps import anonymous
-from app.auth.permissions import ensure_role
+from app.auth.permissions import ensure_role, ensure_writes_allowed
 from app.auth.service import StaffSession
 from app.core.actor import ADMIN, EVERYONE, MANAGERS, STAFF
 from app.core.catalogue import marked as _
@@ -169,6 +169,7 @@ def current_session(request: Request, db: DbSession) -> StaffSession:
     # For an error page this request may end on (a refused role, a row that does not exist): it keeps
     # the workspace's navigation and the sign-out, as every other page.
     request.state.staff_session = staff
+    ensure_writes_allowed(staff.actor, request.method, request.url.path)
     return staff
 
 
