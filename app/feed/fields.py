@@ -207,7 +207,7 @@ def alphabetical(value: str) -> tuple[str, str, str]:
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u0060\u00b4\u2032", "'"))
 
 
-def _visible(value: str) -> str:
+def visible(value: str) -> str:
     """``value`` without the characters nobody sees that a paste brings along (format characters: a
     zero-width space, a byte order mark, a direction mark, a soft hyphen)."""
     if value.isascii():
@@ -219,7 +219,7 @@ def searched_form(value: str) -> str:
     """``value`` as a name or title is searched and compared: case, accents, the apostrophe's form,
     runs of spaces and invisible characters aside ("Educación" as "educacion", "l\u2019éducation" as
     "l'education"), in Python, so the same on SQLite and PostgreSQL."""
-    return " ".join(alphabetical(_visible(value).translate(_APOSTROPHES))[0].split())
+    return " ".join(alphabetical(visible(value).translate(_APOSTROPHES))[0].split())
 
 
 def same_name(name: str, others: Iterable[str]) -> str | None:

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.dates import EnteredDate
 from app.core.ids import RowIdValue
+from app.feed.fields import visible
 
 # 32-bit ids, as the schema stores them (a larger one would overflow PostgreSQL's integer), never a boolean.
 RefId = RowIdValue
@@ -25,12 +26,28 @@ def _one_line(value: str) -> str:
     return value
 
 
-# Texts: whitespace stripped; required ones may not be blank.
+def _seen(value: str) -> str:
+    """A required text made only of characters nobody sees (a zero-width space, a byte order mark, a
+    direction mark, a soft hyphen: ``visible``, as names are compared) and spaces is empty, refused as
+    one (the same error, so that a form says the field is required): it would be invisible in a list."""
+    if not visible(value).strip():
+        raise PydanticCustomError(
+            "string_too_short", "String should have at least {min_length} character", {"min_length": 1}
+        )
+    return value
+
+
+# Texts: whitespace stripped; required ones may not be blank (nor invisible).
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_one_line)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_one_line),
+    AfterValidator(_seen),
 ]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
-RequiredLongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+RequiredLongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), AfterValidator(_seen)
+]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]

@@ -329,3 +329,13 @@ def test_approving_a_report_overtaken_by_a_change_by_hand_says_the_status_is_kep
     assert "The action&#39;s status is kept as it is" in page.text
     with Session(db) as session:
         assert session.scalar(select(Action.status).where(Action.id == world.action)) == "delayed"
+
+
+def test_a_narrative_of_invisible_characters_is_refused_as_empty(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """A zero-width space pasted alone was saved: an update whose text nobody sees."""
+    focal = focal_login(staff_login, world)
+    fields = {"reported_on": "2025-06-30", "narrative": "\u200b\u200e", "submit": "false"}
+    refused = focal.post(f"/staff/actions/{world.action}/progress", fields)
+    assert refused.status_code == 422 and 'href="#field-narrative"' in refused.text
