@@ -41,6 +41,9 @@ router = staff_router()
 NOTICES["action-published"] = _("The action is published.")
 NOTICES["action-unpublished"] = _("The action is no longer published.")
 NOTICES["action-recommendations-added"] = _("The recommendations are linked to the action.")
+NOTICES["action-recommendations-none-added"] = _(
+    "Nothing new is linked: every recommendation typed was already linked to the action."
+)
 NOTICES["action-recommendations-removed"] = _("The recommendations are no longer linked to the action.")
 
 # The edit form's fields: a coordinator's (recommendations have their own forms), a focal point's.
@@ -203,6 +206,9 @@ def add_recommendations(request: Request, db: DbSession, staff: ManagerSession, 
     except FormInvalid as exc:
         return action_page(request, db, staff, action_id, values=shown, errors=exc.errors, status=422)
     current, _tag = service.get_action(db, staff.actor, action_id)
+    if set(added[form.RECOMMENDATIONS]) <= set(current.recommendation_ids):
+        # All linked already: saying they were added would read as if something changed.
+        return redirect(f"{_url(action_id)}?done=action-recommendations-none-added", request)
     data = {form.RECOMMENDATIONS: [*current.recommendation_ids, *added[form.RECOMMENDATIONS]]}
     refusal = _patch(request, db, staff, action_id, values, data, shown)
     return refusal or redirect(f"{_url(action_id)}?done=action-recommendations-added", request)

@@ -297,6 +297,16 @@ def test_link_recommendations_by_symbol_and_id_then_unlink(
     assert _linked(db, world.judges) == set(world.recs.values())
     page = staff.get(added.headers["location"]).text
     assert "The recommendations are linked to the action." in page
+    # The same again: nothing new, and said so (it said they were linked).
+    again = staff.post(
+        f"{path}/recommendations/add",
+        {"add": str(world.recs["three"]), "etag": etag(page, f"{path}/recommendations/add")},
+    )
+    assert again.status_code == 303 and again.headers["location"].endswith(
+        "?done=action-recommendations-none-added"
+    )
+    said = staff.get(again.headers["location"]).text
+    assert "Nothing new is linked" in said and "The recommendations are linked to the action." not in said
     tag = etag(page, f"{path}/recommendations/remove")
     removed = staff.post(f"{path}/recommendations/remove", {"one": str(world.recs["two"]), "etag": tag})
     assert removed.status_code == 303
