@@ -36,6 +36,10 @@ PATH = "/staff/progress"
 
 NOTICES["progress-many-returned"] = _("Returned to their authors with your comment.")
 NOTICES["progress-many-approved"] = _("Approved.")
+NONE_APPROVABLE = _(
+    "none of the selected progress updates can be approved: only a submitted one can be (these are "
+    "drafts, returned to their authors or approved already)"
+)
 NOTICES["progress-many-published"] = _("Approved and published.")
 
 # The filter form's fields (the API's parameters); "filtered" says the form was sent, so that no
@@ -213,11 +217,17 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
             if missing:
                 # Deleted meanwhile (a draft ticked in the list): in the page's language.
                 raise FormInvalid({"ids": Reason(_("progress update %(id)s does not exist"), id=missing[0])})
+            # Only what can be approved is listed (it listed drafts and returned ones, then refused
+            # them once confirmed); how many were left out, and why, is said above the list.
+            left_out = sum(item.state != "submitted" for item in items)
+            items = [item for item in items if item.state == "submitted"]
+            if not items:
+                raise FormInvalid({"ids": NONE_APPROVABLE})
             hidden = {
                 action_id: publishing.not_public_parents(db, action_id)
                 for action_id in {item.action.id for item in items}
             }
-            context = {"items": items, "hidden": hidden, "back": urlencode(query)}
+            context = {"items": items, "hidden": hidden, "back": urlencode(query), "left_out": left_out}
             return render(request, page, "progress_queue/approve.html", context)
         elif do == "approve-confirmed":
             choices_made = {name: values.get(name) == "true" for name in ("publish", "publish_parents")}

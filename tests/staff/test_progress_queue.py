@@ -182,6 +182,18 @@ def test_approve_after_a_confirmation(world: QueueWorld, staff_login: StaffLogin
     assert "Approve these progress updates?" in confirm.text
     assert "Draft the anti-torture bill" in confirm.text and "Open child health clinics" in confirm.text
     assert state(db, world.submitted_justice) == "submitted"  # nothing yet
+    # A draft and a returned update ticked with them are not listed to approve: said how many, and why.
+    mixed = staff.post(
+        "/staff/progress", {"do": "approve", "ids": [*ids, world.draft_justice, world.returned_justice]}
+    )
+    assert mixed.status_code == 200
+    assert f'name="ids" value="{world.draft_justice}"' not in mixed.text
+    assert f'name="ids" value="{world.returned_justice}"' not in mixed.text
+    assert f'name="ids" value="{world.submitted_health}"' in mixed.text
+    assert "Left out: 2 of the selected progress updates, which cannot be approved" in mixed.text
+    only_drafts = staff.post("/staff/progress", {"do": "approve", "ids": [world.draft_justice]})
+    assert only_drafts.status_code == 422
+    assert "none of the selected progress updates can be approved" in only_drafts.text
     missing = staff.post("/staff/progress", {"do": "approve", "ids": [world.submitted_justice, 2_000_000]})
     assert missing.status_code == 422 and "progress update 2000000 does not exist" in missing.text
     # A draft ticked in the list and deleted by its author meanwhile: said in the page's language.
