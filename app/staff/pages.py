@@ -283,7 +283,10 @@ def error_page(
     *,
     typed: list[str] | None = None,
     problem: str = "",
+    back: tuple[str, str] | None = None,
 ) -> Response:
+    """The workspace's error page; ``back``: a link (its address and its label, a catalogue message)
+    to the page the request came from, beside the one to "My work"."""
     page = StaffPage.of(request, "", getattr(request.state, "staff_session", None))
     _ = page.gettext
     headings = {
@@ -312,6 +315,7 @@ def error_page(
             "detail": "" if named and status == 422 else detail,
             "errors": named,
             "typed": typed or [],
+            "back": back,
         },
     )
     return HTMLResponse(body, status_code=status, headers={**NO_STORE, "Content-Language": page.lang})
@@ -361,7 +365,8 @@ class StaffRoute(APIRoute):
                 return error_page(request, exc.status, exc.detail, typed=await typed_words(request))
             except DomainError as exc:
                 abandon(request, exc)
-                response = error_page(request, exc.status, exc.detail, exc.errors)
+                back = getattr(exc, "back", None)  # a refusal that knows the page to go back to
+                response = error_page(request, exc.status, exc.detail, exc.errors, back=back)
                 response.headers.update({k: v for k, v in exc.headers.items() if k.lower() == "retry-after"})
                 return response
             except RequestValidationError as exc:

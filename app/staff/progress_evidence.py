@@ -46,6 +46,17 @@ TOO_MANY = _("Choose at most %(count)d files at a time.")
 NONE_ATTACHED = _("%(problem)s. None of the %(count)s files is attached: choose the others again.")
 
 
+BACK_TO_UPDATE = _("Back to the progress update")
+
+
+class _TooLargeForTheUpdate(ContentTooLarge):
+    """An upload stopped while it arrived: the error page links back to the update."""
+
+    def __init__(self, detail: str, progress_id: str) -> None:
+        super().__init__(detail)
+        self.back = (f"/staff/progress/{progress_id}", BACK_TO_UPDATE) if progress_id.isdecimal() else None
+
+
 async def _form(request: Request) -> FormData:
     # Parsed with room for a few files more than one upload takes, so that the session's CSRF check
     # reads the same form and the page can say how many to choose (only a script sends more).
@@ -55,8 +66,9 @@ async def _form(request: Request) -> FormData:
         # Stopped before the form is read, so the update's page cannot be shown again: the error page
         # says why in its language alone (the API's English sentence stood above the reason).
         reason = exc.errors[0]["reason"] if exc.errors else exc.detail
-        raise ContentTooLarge(
-            Reason(_("%(field)s: %(reason)s"), field=Reason(FILES), reason=reason)
+        raise _TooLargeForTheUpdate(
+            Reason(_("%(field)s: %(reason)s"), field=Reason(FILES), reason=reason),
+            str(request.path_params.get("progress_id", "")),
         ) from None
 
 

@@ -186,7 +186,11 @@ def _signed_in_before_body(
     settings: Settings = request.app.state.settings
     idle = timedelta(minutes=settings.staff_session_idle_minutes)
     try:
-        return auth_service.authenticate_session(session, secret, anonymous(request), idle, touch=False)
+        staff = auth_service.authenticate_session(session, secret, anonymous(request), idle, touch=False)
+        # For the error page of a body refused while it arrives (over the limit): the workspace's
+        # header, signed in, as on every other page.
+        request.state.staff_session = staff
+        return staff
     except Unauthorized as exc:
         raise SignInRequired(exc.detail) from None
     finally:

@@ -181,6 +181,9 @@ def test_refused_files_are_named_and_nothing_is_attached(
         and "The file is too large" in big.text
         and "larger than 2 KB, the largest evidence file" in big.text
     )
+    # In the workspace's layout, signed in, with a way back to the update (it had neither).
+    assert 'action="/staff/logout"' in big.text
+    assert f'<a href="/staff/progress/{world.draft}">Back to the progress update</a>' in big.text
     # In the page's language only: the API's English sentence was shown above the translated reason.
     spanish = small.post(
         f"/staff/progress/{world.draft}/evidence?lang=es",
