@@ -36,6 +36,10 @@ PATH = "/staff/progress"
 
 NOTICES["progress-many-returned"] = _("Returned to their authors with your comment.")
 NOTICES["progress-many-approved"] = _("Approved.")
+STATUS_KEPT = _(
+    "Of these, %(num)s left their action's status as it is rather than set the status they report: "
+    "it was changed after their date (by hand, or by an approved update reported later)."
+)
 NONE_APPROVABLE = _(
     "none of the selected progress updates can be approved: only a submitted one can be (these are "
     "drafts, returned to their authors or approved already)"
@@ -168,6 +172,10 @@ def _say_how_many(request: Request, page: StaffPage) -> None:
     else:
         said = ngettext("%(num)s progress update approved.", "%(num)s progress updates approved.", num)
     page.notices = [said % {"num": format_decimal(num, locale=page.lang)}]
+    kept = request.query_params.get("kept") or ""
+    if kept.isdecimal() and int(kept):
+        gettext = translations(page.lang).gettext
+        page.notices.append(gettext(STATUS_KEPT) % {"num": format_decimal(int(kept), locale=page.lang)})
 
 
 def _as_params(items: list[tuple[str, str]]) -> dict[str, Any]:
@@ -234,6 +242,9 @@ def review_selected(request: Request, db: DbSession, staff: ManagerSession) -> R
             approved = batch.approve_many(db, staff.actor, parse(ApproveMany, {"ids": ids, **choices_made}))
             done = "progress-many-published" if choices_made["publish"] else "progress-many-approved"
             how_many = [("count", str(len(approved.items)))]
+            # The approvals that left their action's status as it was (changed after their date).
+            if kept := sum(item.status_kept is not None for item in approved.items):
+                how_many.append(("kept", str(kept)))
         else:
             raise FormInvalid({"form": _("choose to return or to approve the selected updates")})
     except FormInvalid as exc:

@@ -6,9 +6,10 @@ confirmation (the API's services: all or nothing, one audit event each); "My wor
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from app.models import AuditEvent, ProgressUpdate
 from tests.conftest import ModuleWorld
@@ -229,3 +230,36 @@ def test_my_work_links_to_the_queue(world: QueueWorld, staff_login: StaffLogin) 
     assert 'href="/staff/progress?state=submitted"' in html
     focal = staff_login("focal_point", entity_id=world.justice).get("/staff/").text
     assert 'href="/staff/progress?state=returned"' in focal and 'href="/staff/progress?state=draft"' in focal
+
+
+def test_approving_several_says_when_an_action_s_status_was_kept(
+    world: QueueWorld, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A June report approved from the queue after a coordinator set its action's status by hand in
+    a later month: the status is kept, and the list says so beside how many were approved."""
+    db.execute(
+        insert(AuditEvent).values(
+            action="action.update",
+            object_type="action",
+            object_id=world.action_justice,
+            before={"status": "planned"},
+            after={"status": "delayed"},
+        )
+    )
+    june = db.execute(
+        insert(ProgressUpdate)
+        .values(
+            action_id=world.action_justice,
+            reported_on=date(2025, 6, 30),
+            narrative="June.",
+            new_status="in_progress",
+            state="submitted",
+        )
+        .returning(ProgressUpdate.id)
+    ).scalar_one()
+    staff = staff_login("coordinator")
+    done = staff.post("/staff/progress", {"do": "approve-confirmed", "ids": [june]})
+    assert done.status_code == 303 and "kept=1" in done.headers["location"]
+    page = staff.get(done.headers["location"]).text
+    assert "1 progress update approved." in page
+    assert "Of these, 1 left their action&#39;s status as it is" in page
