@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.core.time_zone import local_today
-from app.models import Action, AuditEvent, IndicatorValue
+from app.models import Action, ActionRecommendation, AuditEvent, IndicatorValue
 from tests.builder import building, imported
 from tests.factories import record
 
@@ -119,3 +119,15 @@ def audit_count(db: Connection | Engine, action: str | None = None) -> int:
         query = query.where(AuditEvent.action == action)
     with Session(db) as session:
         return session.scalar(query) or 0
+
+
+def linked(db: Connection, action_id: int) -> set[int]:
+    """The ids of the recommendations linked to the action, as stored."""
+    with Session(db) as session:
+        return set(
+            session.scalars(
+                select(ActionRecommendation.recommendation_id).where(
+                    ActionRecommendation.action_id == action_id
+                )
+            )
+        )

@@ -1,6 +1,6 @@
 """One action's page: what it shows (indicators, progress, links, the public preview link), editing with
-the ETag round trip and the conflict page, what a focal point may change and whose actions, publishing,
-linking and unlinking recommendations; and the actions listed on a recommendation's and a cluster's page."""
+the ETag round trip and the conflict page, what a focal point may change and whose actions, publishing;
+and the actions listed on a recommendation's and a cluster's page (linking them: test_action_links.py)."""
 
 from __future__ import annotations
 
@@ -8,32 +8,18 @@ import html
 import re
 
 import pytest
-from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
 
-from app.models import ActionRecommendation, Cluster
-from app.staff import action_form as form
 from app.taxonomies.service import sdg_titles
 from tests.builder import building
 from tests.conftest import ModuleWorld
-from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, stored
-from tests.staff.conftest import StaffLogin, assert_refusal_reaches_its_fields
+from tests.staff.action_world import SYMBOL, ActionWorld, audit_count, build_world, etag, linked, stored
+from tests.staff.conftest import StaffLogin
 
 
 @pytest.fixture
 def world(module_world: ModuleWorld, migrated_engine: Engine) -> ActionWorld:
     return module_world(build_world, migrated_engine)
-
-
-def _linked(db: Connection, action_id: int) -> set[int]:
-    with Session(db) as session:
-        return set(
-            session.scalars(
-                select(ActionRecommendation.recommendation_id).where(
-                    ActionRecommendation.action_id == action_id
-                )
-            )
-        )
 
 
 def _edit_form(world: ActionWorld, tag: str, **changes: object) -> dict[str, object]:
@@ -233,7 +219,7 @@ def test_a_focal_point_changes_only_what_the_api_lets_them(
     assert focal.post(path, form).status_code == 303
     action = stored(db, world.judges)
     assert (action.status, action.lead_entity_id) == ("completed", world.justice)
-    assert _linked(db, world.judges) == {world.recs["one"]}
+    assert linked(db, world.judges) == {world.recs["one"]}
 
 
 def test_a_focal_point_of_entity_b_cannot_edit_entity_as_action(
@@ -284,100 +270,6 @@ def test_not_published_agrees_with_the_action_and_with_the_cluster(
         f'<dd id="field-published" tabindex="-1">{cluster}</dd>'
         in staff.get(f"/staff/clusters/{world.cluster}?lang={lang}").text
     )
-
-
-def test_link_recommendations_by_symbol_and_id_then_unlink(
-    staff_login: StaffLogin, db: Connection, world: ActionWorld
-) -> None:
-    staff = staff_login("coordinator")
-    path = f"/staff/actions/{world.judges}"
-    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
-    added = staff.post(f"{path}/recommendations/add", {"add": f"{SYMBOL} {world.recs['three']}", "etag": tag})
-    assert added.status_code == 303
-    assert _linked(db, world.judges) == set(world.recs.values())
-    page = staff.get(added.headers["location"]).text
-    assert "The recommendations are linked to the action." in page
-    # The same again: nothing new, and said so (it said they were linked).
-    again = staff.post(
-        f"{path}/recommendations/add",
-        {"add": str(world.recs["three"]), "etag": etag(page, f"{path}/recommendations/add")},
-    )
-    assert again.status_code == 303 and again.headers["location"].endswith(
-        "?done=action-recommendations-none-added"
-    )
-    said = staff.get(again.headers["location"]).text
-    assert "Nothing new is linked" in said and "The recommendations are linked to the action." not in said
-    tag = etag(page, f"{path}/recommendations/remove")
-    removed = staff.post(f"{path}/recommendations/remove", {"one": str(world.recs["two"]), "etag": tag})
-    assert removed.status_code == 303
-    assert _linked(db, world.judges) == {world.recs["one"], world.recs["three"]}
-    tag = etag(staff.get(path).text, f"{path}/recommendations/remove")
-    # Nothing ticked: said on the boxes to tick (it stood under "Link recommendations", whose box the
-    # summary's link focused, marked invalid).
-    none = staff.post(f"{path}/recommendations/remove", {"etag": tag})
-    assert none.status_code == 422
-    first = min(world.recs["one"], world.recs["three"])
-    assert f'<a href="#pick-{first}">Linked recommendations: Select at least one recommendation.' in none.text
-    assert f'id="pick-{first}" aria-describedby="error-ids"' in none.text
-    assert 'aria-invalid="true"' not in none.text and 'id="error-add"' not in none.text
-    assert_refusal_reaches_its_fields(none.text)
-    ticked = {"ids": [str(world.recs["one"]), str(world.recs["three"])], "etag": tag}
-    assert staff.post(f"{path}/recommendations/remove", ticked).status_code == 303
-    assert _linked(db, world.judges) == set()
-
-
-def test_a_document_with_more_recommendations_than_an_action_takes_is_refused_not_cut(
-    staff_login: StaffLogin, db: Connection, world: ActionWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its two recommendations over a limit of one: the page says so, rather than linking the first."""
-    monkeypatch.setattr(form, "SYMBOL_LIMIT", 1)
-    staff = staff_login("coordinator")
-    path = f"/staff/actions/{world.judges}"
-    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
-    refused = staff.post(f"{path}/recommendations/add", {"add": SYMBOL, "etag": tag})
-    assert refused.status_code == 422
-    text = html.unescape(refused.text)
-    assert f"The document {SYMBOL} has 2 recommendations, more than the 1 an action may be linked to" in text
-    assert _linked(db, world.judges) == {world.recs["one"]}
-
-
-@pytest.mark.parametrize(
-    ("typed", "reason"), [("999999", "unknown id: 999999"), ("A/HRC/0/0", "A/HRC/0/0"), ("", "")]
-)
-def test_linking_an_unknown_recommendation_names_the_box(
-    staff_login: StaffLogin, db: Connection, world: ActionWorld, typed: str, reason: str
-) -> None:
-    staff = staff_login("coordinator")
-    path = f"/staff/actions/{world.judges}"
-    tag = etag(staff.get(path).text, f"{path}/recommendations/add")
-    response = staff.post(f"{path}/recommendations/add", {"add": typed, "etag": tag})
-    assert response.status_code == 422
-    # The link leads to the box itself (it focused a wrapper around it: no box to type in).
-    assert re.search(
-        r'<a href="#field-add">Linked recommendations: [^<]*' + re.escape(reason),
-        response.text,
-    )
-    assert re.search(r'<input id="field-add" name="add" type="text" value="[^"]*"', response.text)
-    assert 'id="field-recommendation_ids"' not in response.text
-    assert f'value="{typed}"' in response.text
-    assert _linked(db, world.judges) == {world.recs["one"]}
-
-
-def test_an_archived_cluster_is_marked_on_the_action_and_refused_in_a_sentence(
-    staff_login: StaffLogin, db: Connection, world: ActionWorld
-) -> None:
-    """The page named an action's archived cluster as a current one, and refusing to link one read
-    "archived: Juvenile justice" (in French « archivée », a feminine word for a « groupe »)."""
-    db.execute(update(Cluster).where(Cluster.id == world.cluster).values(archived=True))
-    staff = staff_login("coordinator")
-    page = staff.get(f"/staff/actions/{world.judges}?lang=fr").text
-    assert (
-        f'<a href="/staff/clusters/{world.cluster}">Juvenile justice</a> <span class="badge">Archivé</span>'
-    ) in page
-    form = {"title": "X", "status": "planned", "cluster_ids": str(world.cluster)}
-    refused = staff.post("/staff/actions?lang=fr", form)
-    assert refused.status_code == 422
-    assert "Groupes associés : le groupe est archivé : Juvenile justice</a>" in refused.text
 
 
 def test_recommendation_and_cluster_pages_list_their_actions(
