@@ -22,7 +22,6 @@ from app.auth.service import StaffSession
 from app.core.deps import DbSession, RowId
 from app.core.errors import DomainError, PreconditionFailed
 from app.plans.actions import service
-from app.plans.actions.reading import served_through_clusters
 from app.plans.actions.schemas import ActionDetail, ActionPatch
 from app.plans.actions.store import ensure_own_action, load_action, may_work_on
 from app.plans.progress import service as progress_service
@@ -84,7 +83,7 @@ def action_page(
     entities, clusters = _linked(detail)
     # The recommendations it serves through its clusters (not archived), as the clusters list them
     # (those linked to it as well are named once, among its own).
-    through = served_through_clusters(db, [action_id], public=False).get(action_id, {})
+    through = {each.cluster_id: each.recommendation_ids for each in detail.recommendations_through_clusters}
     linked = {ref.id for ref in detail.recommendations}
     others = {c.id: [i for i in through.get(c.id, []) if i not in linked] for c in detail.clusters}
     context = {

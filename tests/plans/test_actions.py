@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Cluster
+from app.models import AuditEvent, Cluster, ClusterRecommendation
 from tests.accounts import create_entity
 from tests.factories import ids_by_external_id, import_records, record
 
@@ -130,6 +130,24 @@ def test_create_and_read_an_action(client: TestClient, engine: Engine, world: di
     assert [e.action for e in events] == ["action.create"]
     assert events[0].after is not None and events[0].after["lead_entity_id"] == world["a"]
     assert events[0].after["sdg_targets"] == ["5", "5.2", "16.a"]
+
+
+def test_the_detail_gives_the_recommendations_served_through_its_clusters(
+    client: TestClient, engine: Engine, world: dict[str, int]
+) -> None:
+    """The staff page listed them, the staff API's detail did not (the public API's does): an action of
+    a cluster alone said it implements no recommendation."""
+    with Session(engine) as session, session.begin():
+        session.add(ClusterRecommendation(cluster_id=world["cluster"], recommendation_id=world["r2"]))
+    action = make_action(client, title="Through its cluster", cluster_ids=[world["cluster"]])
+    data = client.get(f"{URL}/{action['id']}").json()
+    assert data["recommendations"] == []
+    assert data["recommendations_through_clusters"] == [
+        {"cluster_id": world["cluster"], "recommendation_ids": [world["r2"]]}
+    ]
+    with Session(engine) as session, session.begin():  # archived: it serves none through it any more
+        session.execute(update(Cluster).where(Cluster.id == world["cluster"]).values(archived=True))
+    assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == []
 
 
 def test_defaults(client: TestClient) -> None:

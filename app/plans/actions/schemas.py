@@ -203,6 +203,13 @@ class LinkedCluster(BaseModel):
     )
 
 
+class ClusterRecommendations(BaseModel):
+    """The recommendations an action serves through one of its clusters (``serving``'s rule)."""
+
+    cluster_id: int
+    recommendation_ids: list[int]
+
+
 class EntityRef(BaseModel):
     id: int
     name: str
@@ -217,6 +224,11 @@ class ActionSdgRef(BaseModel):
 class ActionDetail(ActionOut):
     recommendations: list[RecommendationRef]
     clusters: list[LinkedCluster]
+    recommendations_through_clusters: list[ClusterRecommendations] = Field(
+        description="The recommendations it serves through each of its clusters that is not archived (the "
+        "cluster's members, withdrawn ones included): their action lists and the statistics count it for "
+        "them, as for those linked to it"
+    )
     lead_entity: EntityRef | None
     supporting_entities: list[EntityRef]
     sdgs: list[ActionSdgRef] = Field(description="SDG goals and targets with their English titles")

@@ -33,7 +33,14 @@ from app.models import (
 from app.models.plan import OPEN_ACTION_STATUSES
 from app.plans.actions.checks import checked_create, checked_patch
 from app.plans.actions.links import replace_links
-from app.plans.actions.reading import Links, is_overdue, load_links, of_cluster, of_recommendation
+from app.plans.actions.reading import (
+    Links,
+    is_overdue,
+    load_links,
+    of_cluster,
+    of_recommendation,
+    served_through_clusters,
+)
 from app.plans.actions.schemas import (
     ActionCreate,
     ActionDetail,
@@ -44,6 +51,7 @@ from app.plans.actions.schemas import (
     ActionSdgRef,
     Budget,
     BudgetOut,
+    ClusterRecommendations,
     EntityRef,
     LinkedCluster,
     RecommendationRef,
@@ -226,10 +234,15 @@ def _detail(session: Session, action: Action, reader: Actor) -> tuple[ActionDeta
         ActionSdgRef(code=code, title=entries[code].titles.get("en", code) if code in entries else code)
         for code in links.sdg_codes
     ]
+    through = served_through_clusters(session, [action.id], public=False).get(action.id, {})
     detail = ActionDetail(
         **_out(action, links, local_today()),
         recommendations=recommendations,
         clusters=clusters,
+        recommendations_through_clusters=[
+            ClusterRecommendations(cluster_id=cluster_id, recommendation_ids=ids)
+            for cluster_id, ids in through.items()
+        ],
         lead_entity=entities.get(action.lead_entity_id) if action.lead_entity_id else None,
         supporting_entities=[entities[i] for i in links.supporting_entity_ids if i in entities],
         sdgs=sdgs,
