@@ -6,8 +6,8 @@ good copy survives a failure.
 
 Only what a later attempt may not meet again is retried: timeouts, dropped and refused connections
 (a server being restarted refuses for a few seconds), 5xx, 408 and 429. An unknown host, a
-certificate that does not verify and any other 4xx fail at once: retrying them only delays the
-message an operator needs.
+certificate that does not verify, an https:// URL whose port answers in plain HTTP (no TLS) and any
+other 4xx fail at once: retrying them only delays the message an operator needs.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ class _MaskedFeedUrls(logging.Filter):
 logging.getLogger("httpx").addFilter(_MaskedFeedUrls())
 
 _USER_AGENT = "nrtd-importer/0.1"
+
+# What OpenSSL says when the peer's first bytes are no TLS record (a plain HTTP server answering an
+# https:// URL): the same on every attempt.
+_NOT_TLS_REASONS = frozenset(
+    {"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE"}
+)
 
 # 4xx answers that say "not now" rather than "never".
 _RETRIED_CLIENT_ERRORS = frozenset({408, 429})
@@ -246,7 +252,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
-    """An unknown host or an untrusted certificate will be the same on the next attempt."""
+    """An unknown host, an untrusted certificate or a port that does not speak TLS will be the same on
+    the next attempt."""
     import ssl
 
     import httpx
@@ -264,6 +271,11 @@ def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
             raise DownloadError(
                 refusal(reasons.BAD_CERTIFICATE, url=url, host=repr(host), error=error)
             ) from exc
+        if isinstance(cause, ssl.SSLError) and getattr(cause, "reason", None) in _NOT_TLS_REASONS:
+            parsed = httpx.URL(url)
+            address = f"{parsed.host}:{parsed.port or 443}"
+            shown, error = mask_credentials(url), str(cause.reason)
+            raise DownloadError(refusal(reasons.NOT_TLS, url=shown, address=address, error=error)) from exc
 
 
 def _transport_reason(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:

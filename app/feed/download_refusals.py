@@ -24,6 +24,10 @@ UNKNOWN_HOST = _("download of %(url)s failed: unknown host %(host)s (%(error)s);
 BAD_CERTIFICATE = _(
     "download of %(url)s failed: the certificate of %(host)s does not verify (%(error)s); not retried"
 )
+NOT_TLS = _(
+    "download of %(url)s failed: %(address)s did not answer in TLS (%(error)s), as a plain HTTP server "
+    "does; use http:// in the URL, or the port of its HTTPS service; not retried"
+)
 TOOK_TOO_LONG = _(
     "download of %(url)s took longer than the %(seconds)s a download may take (%(received)s bytes "
     "received); not retried"
@@ -57,6 +61,6 @@ STOPPED_SENDING = _("the server stopped sending: nothing for %(seconds)s after %
 FIXED = (*HINTS.values(), CLIENT_ERROR, CONNECTION_REFUSED, CANNOT_CONNECT)
 WITH_VALUES = (
     DOWNLOAD_FAILED, NOT_HTTP, FAILED, FAILED_AFTER, GAVE_UP, NO_TIME_LEFT, UNKNOWN_HOST, BAD_CERTIFICATE,
-    TOOK_TOO_LONG, HTTP_REFUSED, NOT_MODIFIED, TOO_LARGE, SENT_TOO_MUCH, CANNOT_WRITE, WEB_PAGE,
+    NOT_TLS, TOOK_TOO_LONG, HTTP_REFUSED, NOT_MODIFIED, TOO_LARGE, SENT_TOO_MUCH, CANNOT_WRITE, WEB_PAGE,
     NO_CONNECTION, NO_ANSWER, CANNOT_CONNECT_BECAUSE, CLOSED_EARLY, STOPPED_SENDING,
 )  # fmt: skip
