@@ -307,18 +307,22 @@ def import_upr_info_cmd(
 
 
 def _known_encoding(encoding: str) -> None:
-    """A typo in --encoding is the command line's fault: refused before a run is recorded (exit 2)."""
+    """A typo in --encoding is the command line's fault: refused before a run is recorded (exit 2). So
+    is a codec that is no text encoding (rot13, base64, zlib: Python knows them, no file is read in them)."""
     import codecs
 
+    advice = (
+        "give one such as utf-8, cp1252 (Windows), mac_roman, utf-16, or leave the option out to have it "
+        "detected"
+    )
     try:
-        codecs.lookup(encoding)
+        codec = codecs.lookup(encoding)
     except LookupError:
-        say(
-            f"--encoding: unknown text encoding {encoding!r}: give one such as utf-8, cp1252 (Windows), "
-            "mac_roman, utf-16, or leave the option out to have it detected",
-            "red",
-        )
+        say(f"--encoding: unknown text encoding {encoding!r}: {advice}", "red")
         raise typer.Exit(EXIT_USAGE) from None
+    if not getattr(codec, "_is_text_encoding", True):
+        say(f"--encoding: {encoding!r} is not a text encoding: {advice}", "red")
+        raise typer.Exit(EXIT_USAGE)
 
 
 @import_cli.command("csv", short_help="Import manual recommendations: the CSV template or its .xlsx.")

@@ -167,6 +167,22 @@ def test_an_unknown_encoding_option_is_a_usage_error_and_records_no_run(own_data
     engine.dispose()
 
 
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib"])
+def test_a_codec_that_is_no_text_encoding_is_refused_as_an_unknown_one(own_database: str, codec: str) -> None:
+    # Before: `--encoding rot13` (a codec, not a text encoding) started the import, which failed (exit 1)
+    # and stayed in the list of runs, where `--encoding bogus` was refused before any run (exit 2).
+    result = nrtd(own_database, "import", "upr-info", str(SAMPLE / "upr-info-peru.csv"), "--encoding", codec)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"--encoding: {codec!r} is not a text encoding: give one such as utf-8, cp1252 (Windows), mac_roman, "
+        "utf-16, or leave the option out to have it detected"
+    ]
+    engine = create_engine(own_database)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ImportRun)).scalar_one() == 0
+    engine.dispose()
+
+
 def test_each_message_of_a_command_is_one_line_whatever_its_length(own_database: str, tmp_path: Path) -> None:
     # Written to a log (cron, a container), a message longer than 80 characters was cut into lines at
     # the 80th column, mid-path: a grep for the file's name, or a monitor reading the last line, missed it.
