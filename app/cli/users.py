@@ -102,6 +102,9 @@ def users_unlock_cmd(
     from app.core.errors import NotFound
     from app.users.service import unlock_user
 
+    if not email.strip():  # "$EMAIL" with the variable unset: no account was looked for
+        say("EMAIL: empty: give the account's e-mail address (is a shell variable unset?)", "red")
+        raise typer.Exit(EXIT_USAGE)
     engine = database()
     actor = Actor(role="admin", label=f"cli:{os_user()}")
     try:

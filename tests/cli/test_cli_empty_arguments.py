@@ -64,3 +64,12 @@ def test_an_empty_export_file_is_named_so_not_a_folder(own_database: str) -> Non
         "FILE: empty: name a .csv or .xlsx file, or - for CSV on standard output (is a shell variable "
         "unset?)\n"
     )
+
+
+def test_an_empty_email_to_unlock_is_a_usage_error(own_database: str) -> None:
+    # `nrtd users unlock "$EMAIL"` with EMAIL unset said "no user has the email " and exited 1, as if
+    # an account had been looked for and not found.
+    result = nrtd(own_database, "users", "unlock", "")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "EMAIL: empty: give the account's e-mail address (is a shell variable unset?)\n"
+    assert nrtd(own_database, "users", "unlock", "  ").stderr == result.stderr
