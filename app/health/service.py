@@ -47,11 +47,28 @@ def known_revision(revision: str) -> bool:
 
 
 def newer_schema(current: str, head: str | None) -> str:
-    """Why a schema at ``current`` cannot be used, when this release does not know it (``known_revision``)."""
+    """Why a schema at ``current`` cannot be used, when this release does not know it (``known_revision``).
+
+    nrtd numbers its migrations 0001, 0002, ...: a number of the same width after ``head`` is a newer
+    release's. Any other stamp ("zzz", another application's hash) may be a newer release's or not
+    nrtd's at all, and is named as unknown rather than taken for a newer release."""
+    if head is not None and _later_number(current, head):
+        return (
+            f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
+            "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
+        )
     return (
-        f"the database schema is at {current}, which this release (at {head}) does not know: a newer "
-        "release of nrtd migrated it. Run that release or a newer one; a database is never migrated back"
+        f"the database schema is at {current!r}, a revision this release (at {head}) does not know: it may "
+        "come from a newer release of nrtd, or not from nrtd at all (another application's migrations, or "
+        "a stamp made by hand). Check which application migrated this database; a database is never "
+        "migrated back"
     )
+
+
+def _later_number(current: str, head: str) -> bool:
+    """Whether ``current`` is numbered as nrtd's migrations are, after ``head``."""
+    numbered = current.isascii() and current.isdigit() and head.isascii() and head.isdigit()
+    return numbered and len(current) == len(head) and int(current) > int(head)
 
 
 def _unavailable(exc: Exception) -> Status:

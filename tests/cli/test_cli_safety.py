@@ -92,6 +92,29 @@ def test_a_schema_newer_than_the_release_is_named_and_never_migrated(own_databas
     engine.dispose()
 
 
+@pytest.mark.parametrize("revision", ["zzz", "0027a", "99"])
+def test_a_revision_unknown_to_nrtd_is_not_taken_for_a_newer_release(
+    own_database: str, revision: str
+) -> None:
+    """A stamp that is none of nrtd's revisions nor looks like a later one (another application's, a
+    hand-made stamp) was said to be a newer release's: it is named as unknown, which it may be either."""
+    engine = create_engine(own_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
+    unknown = (
+        f"the database schema is at {revision!r}, a revision this release (at {head_revision()}) does not "
+        "know: it may come from a newer release of nrtd, or not from nrtd at all (another application's "
+        "migrations, or a stamp made by hand). Check which application migrated this database; a "
+        "database is never migrated back"
+    )
+    refused = nrtd(own_database, "migrate")
+    assert refused.returncode == 1
+    assert f"migration refused: {unknown}" in " ".join(refused.stderr.split())
+    assert "a newer release of nrtd migrated it" not in refused.stderr
+    assert schema_behind(engine) == f"{unknown}; /readyz answers 503"
+    engine.dispose()
+
+
 def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path, database_url: str) -> None:
     """A setting whose name is misspelt is ignored (its default is used): every command says so."""
     result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": database_url, "NRTD_DATABSE_URL": "sqlite://"})
