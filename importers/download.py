@@ -12,10 +12,8 @@ other 4xx fail at once: retrying them only delays the message an operator needs.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
-import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,6 +25,7 @@ from app.feed import download_refusals as reasons
 from app.feed.refusals import KIND_HTML, refusal
 from app.feed.sniff import kind_of
 from app.import_runs.masking import mask_credentials
+from importers.download_errors import DownloadError, raise_if_permanent, secs, transport_reason
 
 # The first bytes that tell a web page from an export (app/feed/sniff.py).
 _PEEK = 512
@@ -55,18 +54,8 @@ logging.getLogger("httpx").addFilter(_MaskedFeedUrls())
 
 _USER_AGENT = "nrtd-importer/0.1"
 
-# What OpenSSL says when the peer's first bytes are no TLS record (a plain HTTP server answering an
-# https:// URL): the same on every attempt.
-_NOT_TLS_REASONS = frozenset(
-    {"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE"}
-)
-
 # 4xx answers that say "not now" rather than "never".
 _RETRIED_CLIENT_ERRORS = frozenset({408, 429})
-
-
-class DownloadError(Exception):
-    """The file could not be downloaded; the message says why and from where."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +178,8 @@ def download(
                 except _RetryableError as exc:
                     reason, retry_after = str(exc), exc.retry_after
                 except transient_errors as exc:
-                    _raise_if_permanent(url, exc)
-                    reason, retry_after = _transport_reason(exc, timeout), None
+                    raise_if_permanent(url, exc)
+                    reason, retry_after = transport_reason(exc, timeout), None
                 except httpx.HTTPError as exc:
                     failure = f"{type(exc).__name__}: {exc}"
                     raise DownloadError(refusal(reasons.FAILED, url=url, reason=failure)) from exc
@@ -213,88 +202,28 @@ def download(
                     )
                 silent = silence.seconds()
                 if give_up_after is not None and silent >= give_up_after:
-                    report(f"{failed}; giving up: nothing received for {_secs(silent)}")
+                    report(f"{failed}; giving up: nothing received for {secs(silent)}")
                     raise DownloadError(
                         refusal(
-                            reasons.GAVE_UP, url=url, attempts=attempt, reason=reason, seconds=_secs(silent)
+                            reasons.GAVE_UP, url=url, attempts=attempt, reason=reason, seconds=secs(silent)
                         )
                     )
                 delay = min(
                     max_delay, retry_after if retry_after is not None else backoff * 2 ** (attempt - 1)
                 )
                 if silence.over(after=delay):
-                    report(f"{failed}; giving up: the download may take {_secs(total_timeout or 0)} in all")
-                    seconds = _secs(total_timeout or 0)
+                    report(f"{failed}; giving up: the download may take {secs(total_timeout or 0)} in all")
+                    seconds = secs(total_timeout or 0)
                     raise DownloadError(
                         refusal(
                             reasons.NO_TIME_LEFT, url=url, attempts=attempt, reason=reason, seconds=seconds
                         )
                     )
-                report(f"{failed}; retrying in {_secs(delay)}")
+                report(f"{failed}; retrying in {secs(delay)}")
                 time.sleep(delay)
     finally:
         part.unlink(missing_ok=True)
     raise AssertionError("unreachable: every attempt returns or raises")
-
-
-def _secs(seconds: float) -> str:
-    return f"{round(seconds, 2):g} s"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """``exc`` and what it was raised from (httpx wraps httpcore, which wraps the socket error)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def _raise_if_permanent(url: str, exc: httpx.HTTPError) -> None:
-    """An unknown host, an untrusted certificate or a port that does not speak TLS will be the same on
-    the next attempt."""
-    import ssl
-
-    import httpx
-
-    if not isinstance(exc, httpx.ConnectError):
-        return
-    host = httpx.URL(url).host
-    for cause in _causes(exc):
-        # EAI_AGAIN is a resolver that did not answer in time, which the next attempt may not meet.
-        if isinstance(cause, socket.gaierror) and cause.errno != socket.EAI_AGAIN:
-            error = str(cause.strerror)
-            raise DownloadError(refusal(reasons.UNKNOWN_HOST, url=url, host=repr(host), error=error)) from exc
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            error = str(cause.verify_message)
-            raise DownloadError(
-                refusal(reasons.BAD_CERTIFICATE, url=url, host=repr(host), error=error)
-            ) from exc
-        if isinstance(cause, ssl.SSLError) and getattr(cause, "reason", None) in _NOT_TLS_REASONS:
-            parsed = httpx.URL(url)
-            address = f"{parsed.host}:{parsed.port or 443}"
-            shown, error = mask_credentials(url), str(cause.reason)
-            raise DownloadError(refusal(reasons.NOT_TLS, url=shown, address=address, error=error)) from exc
-
-
-def _transport_reason(exc: httpx.HTTPError, timeout: httpx.Timeout) -> str:
-    """What went wrong, in the words an operator reads in the message per attempt."""
-    import httpx
-
-    if isinstance(exc, httpx.ConnectTimeout):
-        return refusal(reasons.NO_CONNECTION, seconds=_secs(timeout.connect or 0))
-    if isinstance(exc, httpx.ReadTimeout):
-        return refusal(reasons.NO_ANSWER, seconds=_secs(timeout.read or 0))
-    if isinstance(exc, httpx.ConnectError):
-        for cause in _causes(exc):
-            if (
-                isinstance(cause, ConnectionRefusedError)
-                or getattr(cause, "errno", None) == errno.ECONNREFUSED
-            ):
-                return reasons.CONNECTION_REFUSED
-        return refusal(reasons.CANNOT_CONNECT_BECAUSE, error=str(exc)) if str(exc) else reasons.CANNOT_CONNECT
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _attempt(
@@ -336,7 +265,7 @@ def _attempt(
                 for chunk in _body(response, client.timeout):
                     silence.heard()
                     if silence.over():
-                        seconds = _secs(silence.total or 0)
+                        seconds = secs(silence.total or 0)
                         raise DownloadError(
                             refusal(reasons.TOOK_TOO_LONG, url=url, seconds=seconds, received=received)
                         )
@@ -375,7 +304,7 @@ def _body(response: httpx.Response, timeout: httpx.Timeout) -> Iterator[bytes]:
         # Pieces as they arrive (not gathered into large chunks): each one proves the server alive.
         yield from response.iter_bytes()
     except httpx.ReadTimeout as exc:
-        seconds, received = _secs(timeout.read or 0), response.num_bytes_downloaded
+        seconds, received = secs(timeout.read or 0), response.num_bytes_downloaded
         raise _RetryableError(refusal(reasons.STOPPED_SENDING, seconds=seconds, received=received)) from exc
 
 
