@@ -81,6 +81,8 @@ def demo_load_cmd(
     which is known, another than NRTD_COUNTRY's, or one the sample holds nothing for exits 2."""
     from sqlalchemy import func, select
 
+    from app.cli.demo_work import add_demo_work
+    from app.core.time_zone import in_zone, local_today
     from app.models import Recommendation
     from importers.csv_runs import import_upr_info
     from importers.run import import_uhri
@@ -114,4 +116,11 @@ def demo_load_cmd(
             lambda progress: import_upr_info(
                 engine, settings, SAMPLE_UPR_INFO, country=state, encoding="cp1252", progress=progress
             )
+        )
+    with in_zone(settings.time_zone):  # the work's dates are counted from the instance's today
+        followed = add_demo_work(engine, local_today())
+    if followed:
+        say(
+            "added the demo's implementation work, published: 2 ministries, a cluster, an action with "
+            f"its indicator and progress report, {count_of(followed, 'recommendation')} followed"
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.cli.demo import SAMPLE_EXPORT
 from app.core.config import Settings
 from app.feed.countries import resolve_country_alias
-from app.models import ImportRun, Recommendation, RecommendationTerm, Term
+from app.models import AuditEvent, Entity, ImportRun, Recommendation, RecommendationTerm, Term
 from app.models.source_link import SourceLink
 from tests.apps import app_for
 from tests.cli.test_cli import nrtd
@@ -63,8 +63,10 @@ def test_without_country_the_instances_state_is_loaded(engine: Engine, database_
             .where(RecommendationTerm.role == "country", Term.label == "Chile")
         ).all()
         sources = set(session.scalars(select(Recommendation.source)))
+        entities = session.scalars(select(Entity.id)).all()
     assert len(stored) == _sample_records_of("Chile") > 0
     assert set(stored) == set(chile) and sources == {"uhri"}  # UPR Info's sample rows are Peru's
+    assert entities == []  # the demo's work is about Peru's recommendations
 
 
 def test_a_state_the_sample_holds_nothing_for_is_refused_naming_those_it_has(
@@ -151,6 +153,36 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
         0,
     )
     assert linked == 9
+
+
+@pytest.mark.slow
+def test_the_demo_shows_implementation_work_made_through_the_services(
+    engine: Engine, database_url: str, settings: Settings
+) -> None:
+    """The demo's public site said "No action has been published" and "No cluster has been published
+    yet" on every page about the work: the sample held recommendations only."""
+    loaded = nrtd(database_url, "demo", "load", NRTD_DEMO="true")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "a cluster, an action with its indicator and progress report, 3 recommendations followed" in (
+        loaded.stderr
+    )
+    with TestClient(app_for(settings)) as client:
+        [cluster] = client.get("/api/v1/public/clusters").json()["items"]
+        [listed] = client.get("/api/v1/public/actions").json()["items"]
+        action = client.get(f"/api/v1/public/actions/{listed['id']}").json()
+        followed = client.get("/api/v1/public/recommendations", params={"status": "in_progress"}).json()
+        page = client.get(f"/actions/{listed['id']}")
+    assert (cluster["name"], cluster["recommendation_count"]) == ("Intercultural bilingual education", 2)
+    assert action["lead_entity"]["name"] == "Ministry of Education"
+    assert [value["value"] for value in action["indicators"][0]["values"]] == [210, 340]
+    assert "Quechua" in action["progress"][0]["narrative"]
+    assert {item["symbol"] for item in followed["items"]} == {"A/HRC/37/8", "CRC/C/PER/CO/6-7"}
+    assert page.status_code == 200 and "Bilingual teachers placed in rural schools" in page.text
+    with engine.connect() as conn:  # the audit trail names the command as the author of every step
+        events = conn.execute(select(AuditEvent.action, AuditEvent.actor)).all()
+    assert {actor for action, actor in events if action != "recommendation.sources_matched"} == {
+        "nrtd demo load"
+    }
 
 
 def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
