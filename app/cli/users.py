@@ -46,6 +46,11 @@ def users_create_cmd(
     from app.users.schemas import UserCreate
     from app.users.service import create_user
 
+    # "$EMAIL" with the variable unset: refused as `users unlock` refuses it, before the password is asked
+    _given("EMAIL", email, "give the account's e-mail address")
+    _given("--role", role, "give admin, coordinator, focal_point or reader")
+    if name is not None:
+        _given("--name", name, "give the user's full name, or leave the option out")
     settings_or_exit()  # bad settings exit 2 with the reason
     if not password_stdin:
         say("give the password on standard input with --password-stdin", "red")
@@ -102,9 +107,7 @@ def users_unlock_cmd(
     from app.core.errors import NotFound
     from app.users.service import unlock_user
 
-    if not email.strip():  # "$EMAIL" with the variable unset: no account was looked for
-        say("EMAIL: empty: give the account's e-mail address (is a shell variable unset?)", "red")
-        raise typer.Exit(EXIT_USAGE)
+    _given("EMAIL", email, "give the account's e-mail address")  # no account was looked for
     engine = database()
     actor = Actor(role="admin", label=f"cli:{os_user()}")
     try:
@@ -114,6 +117,14 @@ def users_unlock_cmd(
         say(exc.detail, "red")
         raise typer.Exit(EXIT_FAILED) from None
     say(f"unlocked {email.strip().lower()}: forgot {count_of(cleared, 'failed login')}")
+
+
+def _given(label: str, value: str, hint: str) -> None:
+    """An argument given empty (``"$EMAIL"`` with the variable unset) exits 2 naming it so, rather than
+    as an address without an @-sign or an account not found."""
+    if not value.strip():
+        say(f"{label}: empty: {hint} (is a shell variable unset?)", "red")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _decoded(line: bytes | str) -> str:

@@ -3,9 +3,12 @@ as empty, exit 2, never taken for the current folder, the default URL or no opti
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.cli.test_cli import nrtd
+from tests.cli_runner import run_cli
 from tests.conftest import SAMPLE
 
 
@@ -73,3 +76,40 @@ def test_an_empty_email_to_unlock_is_a_usage_error(own_database: str) -> None:
     assert result.returncode == 2, result.stderr
     assert result.stderr == "EMAIL: empty: give the account's e-mail address (is a shell variable unset?)\n"
     assert nrtd(own_database, "users", "unlock", "  ").stderr == result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ("", "--role", "admin"),
+            "EMAIL: empty: give the account's e-mail address (is a shell variable unset?)",
+        ),
+        (
+            ("  ", "--role", "admin"),
+            "EMAIL: empty: give the account's e-mail address (is a shell variable unset?)",
+        ),
+        (
+            ("new@example.org", "--role", ""),
+            "--role: empty: give admin, coordinator, focal_point or reader (is a shell variable unset?)",
+        ),
+        (
+            ("new@example.org", "--role", "reader", "--name", " "),
+            "--name: empty: give the user's full name, or leave the option out (is a shell variable unset?)",
+        ),
+    ],
+)
+def test_an_empty_argument_to_create_a_user_is_a_usage_error(
+    own_database: str, args: tuple[str, ...], said: str
+) -> None:
+    # `nrtd users create "$EMAIL"` with EMAIL unset said "EMAIL: value is not a valid email address: An
+    # email address must have an @-sign.", unlike `users unlock ""`, after asking for the password.
+    result = run_cli(
+        ["users", "create", *args, "--password-stdin"],
+        env={"NRTD_DATABASE_URL": own_database},
+        input="a long enough passphrase\n",
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == said + "\n"
+    with sqlite3.connect(own_database.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
