@@ -41,7 +41,8 @@ def export_csv_cmd(
     ] = False,
 ) -> None:
     """Export recommendations in the CSV template, one row each, texts in text_<language> columns
-    (CSV: UTF-8 with BOM, which `nrtd import csv` reads back; or XLSX)."""
+    (CSV: UTF-8, with a BOM in a file, none on standard output, which `nrtd import csv` reads back;
+    or XLSX)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from importers.csv_export import export_template_csv, export_template_xlsx
@@ -130,13 +131,15 @@ def _export_xlsx_to(path: Path, export: Callable[[Path], int]) -> int:
 
 
 def _export_to(file: str, export: Callable[[TextIO], int]) -> int:
-    """Run ``export`` on ``file`` (or standard output for "-"), UTF-8 with a BOM as the template download.
+    """Run ``export`` on ``file`` (or standard output for "-"): a file UTF-8 with a BOM as the template
+    download, for the spreadsheet that opens it; standard output without one, for the program it is
+    piped into (a BOM there was part of the first column's name).
 
     A file is written beside its final name and moved there at the end, so a failed export leaves
     any earlier file in place and no half-written one.
     """
     if file == "-":
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
             count = export(out)
             out.flush()

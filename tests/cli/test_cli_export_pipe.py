@@ -30,7 +30,7 @@ def test_export_to_a_reader_that_stops_early_ends_quietly(
         text=True,
     )
     assert process.stdout is not None and process.stderr is not None
-    assert process.stdout.readline().lstrip("\ufeff").startswith("external_id,")
+    assert process.stdout.readline().startswith("external_id,")  # no BOM on a pipe
     process.stdout.close()  # as head does once it has its lines
     stderr = process.stderr.read()
     process.wait(timeout=60)

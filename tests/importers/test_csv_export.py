@@ -359,7 +359,9 @@ def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, t
 
     piped = nrtd(database_url, "export", "csv", "-", "--source", "manual")
     assert piped.returncode == 0, piped.stderr.decode()
-    assert piped.stdout == expected
+    # Standard output goes to other programs (`| csvcut`, `| wc -l`), for which a BOM was a first
+    # column named "\ufeffexternal_id": the same bytes, without it. A file keeps it, for spreadsheets.
+    assert piped.stdout == expected.removeprefix(BOM)
 
     everything = nrtd(database_url, "export", "csv", "-", "--country", "Peru", "--include-withdrawn")
     assert everything.returncode == 0, everything.stderr.decode()
