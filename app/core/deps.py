@@ -10,12 +10,12 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, Header, Path, Request
 from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.db import new_session
 from app.core.errors import DomainError
+from app.core.ids import MAX_ID, decimal_digits
 from app.core.write_turns import WriteTurns
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -142,21 +142,10 @@ DbSession = Annotated[Session, Depends(unit_of_work, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 SiteAddress = Annotated[str, Depends(_site_address)]
 
-# A row id in a path: ids are 32-bit integers in the schema; anything else is invalid input.
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Row id")]
+# A row id in a path: ids are 32-bit integers in the schema, written in their decimal digits (the
+# API's and the pages' addresses alike); anything else is invalid input, or names nothing.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="Row id"), BeforeValidator(decimal_digits)]
 
-
-def decimal_digits(value: Any) -> Any:
-    """A page's id as its address writes it: decimal digits, no sign, leading zero, space, point
-    or underscore (``/actions/01``, ``/actions/+1``, ``/actions/1.0`` read as 1 by ``int``: not the
-    page's address, so they name no page)."""
-    if isinstance(value, str) and not (value.isascii() and value.isdigit() and not value.startswith("0")):
-        raise PydanticCustomError("int_parsing", "Input should be the id in decimal digits")
-    return value
-
-
-# A row id in a portal page's address: a ``RowId`` written in its canonical decimal digits only.
-PageId = Annotated[int, BeforeValidator(decimal_digits), Path(ge=1, le=2**31 - 1, description="Row id")]
 
 # The ETag of the version the client last read; required by PATCH, PUT and DELETE.
 IfMatch = Annotated[

@@ -29,7 +29,7 @@ from app.core.database_failures import (
 from app.core.error_pages import UPGRADE_PENDING, ErrorPage
 from app.core.errors import PROBLEM_BASE, DomainError
 from app.core.head import is_head
-from app.core.request_errors import allowed_methods, field_error, is_json, missing_from_path
+from app.core.request_errors import allowed_methods, field_error, is_json, misread_path_id, missing_from_path
 
 PROBLEM_JSON = "application/problem+json"
 # What went wrong in the database under a request, with the request it failed (the server's own error
@@ -210,6 +210,15 @@ def install_problem_handlers(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        odd = misread_path_id(exc.errors())
+        if odd is not None:  # /actions/01 is not action 1's address: it names nothing
+            detail = f"{odd['field']}: {odd['reason']}"
+            return answer(
+                request,
+                404,
+                None,
+                lambda: problem_response(request, 404, "not-found", "Not found", detail, [odd]),
+            )
         json_sent = is_json(request.headers.get("content-type", ""))
         errors = [field_error(err, json_sent, request) for err in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)

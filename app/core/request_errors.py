@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import Request, params
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 
+from app.core.ids import NOT_ITS_ADDRESS
 from app.core.single_values import query_names
 
 
@@ -99,6 +100,20 @@ def missing_from_path(request: Request, detail: str) -> list[dict[str, str]]:
     words = set(re.findall(r"\w+", detail))
     named = [name for name, value in request.path_params.items() if str(value) in words]
     return [{"field": named[0], "reason": detail}] if named else []
+
+
+def misread_path_id(errors: Sequence[Mapping[str, Any]]) -> dict[str, str] | None:
+    """The error of a path's id written otherwise than its address writes it (``/actions/01``), when
+    it is the request's only refusal: answered as an id that does not exist (a 404 naming the
+    parameter), since no row's address is that one. None otherwise (a 422 lists it with the rest)."""
+    if not errors or any(err.get("type") != NOT_ITS_ADDRESS for err in errors):
+        return None
+    sent = errors[0].get("input")
+    reason = (
+        f"{sent!r} does not exist: an id is written in its decimal digits "
+        "(no sign, leading zero, point or space)"
+    )
+    return {"field": _field(tuple(errors[0]["loc"])), "reason": reason}
 
 
 _NAMED_UP_TO = 100  # characters of a refused query value repeated in the reason

@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from app.auth.deps import PublicCaller
-from app.core.deps import DbSession, PageId, SiteAddress
+from app.core.deps import DbSession, RowId, SiteAddress
 from app.core.errors import DomainError, InvalidInput
 from app.exports.freshness import data_dates
 from app.portal import action_views, calendar_views, views
@@ -146,7 +146,7 @@ def recommendations_list(request: Request) -> Response:
 
 @router.get("/recommendations/{recommendation_id}", response_class=HTMLResponse)
 def recommendation_page(
-    request: Request, db: DbSession, caller: PublicCaller, recommendation_id: PageId, lang: LangParam = None
+    request: Request, db: DbSession, caller: PublicCaller, recommendation_id: RowId, lang: LangParam = None
 ) -> Response:
     page = PageContext.of(request, "search")
     # A linked copy is one recommendation with its record, which holds the work (docs/sources.md):
@@ -188,7 +188,7 @@ def actions_page(
 
 @router.get("/actions/{action_id}", response_class=HTMLResponse)
 def action_page(
-    request: Request, db: DbSession, caller: PublicCaller, action_id: PageId, lang: LangParam = None
+    request: Request, db: DbSession, caller: PublicCaller, action_id: RowId, lang: LangParam = None
 ) -> Response:
     page = PageContext.of(request, "actions")
     return render(request, page, "action.html", action_views.action(db, page, action_id))
@@ -212,7 +212,7 @@ def clusters_page(
 
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse)
 def cluster_page(
-    request: Request, db: DbSession, caller: PublicCaller, cluster_id: PageId, lang: LangParam = None
+    request: Request, db: DbSession, caller: PublicCaller, cluster_id: RowId, lang: LangParam = None
 ) -> Response:
     page = PageContext.of(request, "clusters")
     return render(request, page, "cluster.html", views.cluster(db, page, cluster_id))

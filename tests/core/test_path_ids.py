@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -93,3 +94,27 @@ def test_an_unknown_path_id_is_a_404_naming_the_parameter(
     problem = response.json()
     assert problem["detail"].endswith(f" {UNUSED} does not exist"), problem
     assert problem["errors"] == [{"field": names[0], "reason": problem["detail"]}]
+
+
+ODD_FORMS = ("0{id}", "+{id}", "{id}.0", "%20{id}")  # read as the id by int(), not its address
+ODD_REASON = (
+    "{sent!r} does not exist: an id is written in its decimal digits (no sign, leading zero, point or space)"
+)
+
+
+def assert_odd_id_not_found(response: httpx.Response, field: str, sent: str) -> None:
+    """As an id that does not exist is answered (a 404 naming the parameter), not as the id it reads as."""
+    assert response.status_code == 404, (sent, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+    reason = ODD_REASON.format(sent=sent)
+    assert response.json()["errors"] == [{"field": field, "reason": reason}], response.json()
+    assert response.json()["detail"] == f"{field}: {reason}"
+
+
+@pytest.mark.parametrize(("path", "names"), READS, ids=[path for path, _names in READS])
+def test_an_id_not_in_its_decimal_digits_is_a_404_naming_the_parameter(
+    client: TestClient, headers_for: Headers, path: str, names: list[str]
+) -> None:
+    # /actions/01 was read as action 1 ("action 1 does not exist"; the action itself had it).
+    response = client.get(_url(path, names, "01"), headers=headers_for("admin"))
+    assert_odd_id_not_found(response, names[0], "01")

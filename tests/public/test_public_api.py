@@ -15,6 +15,7 @@ from app.models import SourceLink
 from app.public.schemas import PublicRecommendationParams
 from app.recommendations.schemas import RecommendationListParams
 from tests.conftest import session_on
+from tests.core.test_path_ids import ODD_FORMS, assert_odd_id_not_found
 from tests.factories import ids_by_external_id, import_records, record
 from tests.public.world import World
 
@@ -340,3 +341,17 @@ def test_dates_must_be_written_as_dates(public: TestClient, world: World) -> Non
         _get(public, "/recommendations", published_from="2024-01-01", published_to="2024-01-01")["total"] == 2
     )
     assert _get(public, "/recommendations", published_from="2024-01-02")["total"] == 0
+
+
+def test_an_id_not_in_its_decimal_digits_names_nothing(public: TestClient, world: World) -> None:
+    # /api/v1/public/actions/01, /+1, /1.0 answered with the action, as the portal's pages no longer
+    # do: an address of its own for each row, on the public API and the staff API alike.
+    rows = {"actions": world.action, "clusters": world.cluster, "recommendations": world.rec["P1"]}
+    field = {"actions": "action_id", "clusters": "cluster_id", "recommendations": "recommendation_id"}
+    for prefix, headers in ((PREFIX, {}), ("/api/v1", world.coordinator)):
+        for kind, row_id in rows.items():
+            assert public.get(f"{prefix}/{kind}/{row_id}", headers=headers).status_code == 200, kind
+            for form in ODD_FORMS:
+                odd = form.format(id=row_id)
+                response = public.get(f"{prefix}/{kind}/{odd}", headers=headers)
+                assert_odd_id_not_found(response, field[kind], odd.replace("%20", " "))
