@@ -128,10 +128,10 @@ def storage_strip_metadata_cmd(
         bool, typer.Option("--dry-run", help="Report what would be cleaned; change no file and no row")
     ] = False,
 ) -> None:
-    """Rewrite the JPEG, PNG and WebP evidence photos stored with their metadata (EXIF with its GPS
-    position, XMP, comments: uploads before they were removed on upload) without it, as an upload now
-    stores them; their rows get the new size and hash (audited as evidence.strip). Safe to run again
-    and to interrupt; exit 1 if a photo could not be read (left as it is) or its file is missing."""
+    """Rewrite the JPEG, PNG, WebP and TIFF evidence images stored with their metadata (EXIF with its
+    GPS position, XMP, IPTC, comments: uploads before they were removed on upload) without it, as an
+    upload now stores them; their rows get the new size and hash (audited as evidence.strip). Safe to
+    run again and to interrupt; exit 1 if a photo could not be read (left as it is) or its file is missing."""
     import time
 
     from app.core.actor import Actor

@@ -1,13 +1,15 @@
-"""Photos lose their metadata before they are stored: EXIF (with its GPS position, the camera's serial
-number, the time), XMP, IPTC and comments can place a person's home once the evidence is published.
+"""Photos and scans lose their metadata before they are stored: EXIF (with its GPS position, the
+camera's serial number, the time), XMP, IPTC and comments can place a person's home once the evidence
+is published.
 
 JPEG, PNG and WebP are rewritten without re-encoding a pixel: the file's own segments (JPEG), chunks
 (PNG) or RIFF chunks (WebP) are copied, except those that carry metadata, and nothing after the
 image's end is kept (phones append a second picture or a trailer that has its own EXIF and GPS). What
 draws the picture stays: the colour profile (ICC), transparency, animation, gamma. The EXIF
 orientation is the one tag kept, in a minimal EXIF of its own, so that a photo taken sideways is still
-shown upright. A file whose structure cannot be followed is refused rather than stored with whatever
-it may hold (``Unreadable``).
+shown upright. A TIFF keeps only the tags that draw each of its pages (app/evidence/tiff_metadata.py),
+its strips or tiles copied as they are. A file whose structure cannot be followed is refused rather
+than stored with whatever it may hold (``Unreadable``).
 
 The file is read through a memory map, never held whole in memory; the result is written in pieces.
 """
@@ -22,8 +24,9 @@ from pathlib import Path
 from typing import Protocol
 
 from app.core.catalogue import marked as _
+from app.evidence.tiff_metadata import tiff_pieces
 
-STRIPPED = ("image/jpeg", "image/png", "image/webp")
+STRIPPED = ("image/jpeg", "image/png", "image/webp", "image/tiff")
 _PIECE = 1024 * 1024
 _ORIENTATION_TAG = 0x0112
 _EXIF_HEADER = b"Exif\x00\x00"
@@ -261,7 +264,11 @@ def _webp(data: mmap.mmap) -> Iterator[Piece]:
     yield from kept
 
 
-_READERS = {"image/jpeg": _jpeg, "image/png": _png, "image/webp": _webp}
+def _tiff(data: mmap.mmap) -> Iterator[Piece]:
+    return tiff_pieces(data, _damaged)
+
+
+_READERS = {"image/jpeg": _jpeg, "image/png": _png, "image/webp": _webp, "image/tiff": _tiff}
 
 
 def write_stripped(source: Path, media_type: str, out: Writer) -> None:

@@ -64,10 +64,10 @@ async def _form(request: Request) -> FormData:
     "TIFF), office documents (Word, Excel, PowerPoint, OpenDocument), CSV and plain UTF-8 text. "
     "Anything else (programs, web pages, SVG, archives, empty files) is a 422 naming `file` and the "
     "reason; a file over NRTD_EVIDENCE_MAX_BYTES is a 413; a 507 when the server cannot write it to its "
-    "storage (full or read-only: nothing is attached). JPEG, PNG and WebP photos are stored without their "
-    "metadata (EXIF with its GPS position, XMP, comments, thumbnails; the orientation kept, no pixel "
-    "re-encoded): the `size` and `sha256` returned are those of the stored file, not of the one sent; a "
-    "photo whose structure cannot be followed is a 422.",
+    "storage (full or read-only: nothing is attached). JPEG, PNG, WebP and TIFF images are stored "
+    "without their metadata (EXIF with its GPS position, XMP, IPTC, comments, thumbnails; the orientation "
+    "kept, no pixel re-encoded): the `size` and `sha256` returned are those of the stored file, not of the "
+    "one sent; an image whose structure cannot be followed is a 422.",
     responses={**problem_responses(409, 413, 507), **CREATED},
     openapi_extra=_MULTIPART,
     # Before anything: the credentials, so that nobody without them has the body received.

@@ -8,13 +8,13 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
-from PIL import Image, ImageCms, PngImagePlugin
+from PIL import Image, ImageCms, PngImagePlugin, TiffImagePlugin
 
 from app.evidence.storage import BlobStore
 from tests.evidence.conftest import Setup, upload
 from tests.plans.test_actions import problem_fields
 
-GPS_IFD, ORIENTATION, MODEL = 0x8825, 0x0112, 0x0110
+GPS_IFD, EXIF_IFD, ORIENTATION, MODEL = 0x8825, 0x8769, 0x0112, 0x0110
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
     b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="12,2.5S"/>'
@@ -153,5 +153,43 @@ def test_the_api_reference_says_photos_are_stored_without_their_metadata() -> No
 
     upload = openapi_document()["paths"]["/api/v1/progress/{progress_id}/evidence"]["post"]
     said = " ".join(upload["description"].split())
-    assert "JPEG, PNG and WebP photos are stored without their metadata" in said
+    assert "JPEG, PNG, WebP and TIFF images are stored without their metadata" in said
     assert "`size` and `sha256` returned are those of the stored file" in said
+
+
+def _tiff() -> bytes:
+    """A two-page TIFF (a scan) with a phone's metadata: EXIF and GPS directories, camera, XMP, IPTC."""
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[ORIENTATION] = 6
+    info[MODEL] = "Pixel 9 of the author"
+    info[EXIF_IFD] = {0x9003: "2025:01:01 10:00:00"}  # DateTimeOriginal
+    info[GPS_IFD] = {1: "S", 2: (12.0, 2.0, 30.0), 3: "W", 4: (77.0, 1.0, 45.0)}
+    info[700] = XMP
+    info[33723] = b"IPTC home of the author"
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    second = _picture().rotate(90, expand=True)
+    _picture().save(buffer, "TIFF", tiffinfo=info, icc_profile=icc, save_all=True, append_images=[second])
+    data = buffer.getvalue()
+    assert all(leak in data for leak in LEAKS)
+    return data
+
+
+def test_a_tiff_is_stored_without_its_location(client: TestClient, setup: Setup, store: BlobStore) -> None:
+    # A TIFF was stored as sent, its GPS position, camera, time, XMP and IPTC published with it.
+    original = _tiff()
+    response = upload(client, setup.upload_url, original, "scan.tif", setup.focal_a)
+    assert response.status_code == 201, response.text
+    stored = store.path_of(response.json()["sha256"]).read_bytes()
+    assert response.json()["size"] == len(stored) < len(original)
+    for leak in (*LEAKS, b"2025:01:01", b"IPTC"):
+        assert leak not in stored, leak
+    with Image.open(io.BytesIO(stored)) as kept, Image.open(io.BytesIO(original)) as before:
+        assert kept.format == "TIFF" and getattr(kept, "n_frames", 1) == getattr(before, "n_frames", 1) == 2
+        assert dict(kept.getexif()).keys() & {MODEL, EXIF_IFD, GPS_IFD, 700, 33723} == set()
+        assert kept.getexif()[ORIENTATION] == 6
+        assert kept.info.get("icc_profile") == before.info.get("icc_profile")
+        for page in range(2):  # every page, its pixels the same
+            kept.seek(page)
+            before.seek(page)
+            assert kept.size == before.size and kept.tobytes() == before.tobytes()
