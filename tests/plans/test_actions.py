@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Cluster, ClusterRecommendation
+from app.models import AuditEvent, Cluster, ClusterRecommendation, SourceLink
 from tests.accounts import create_entity
 from tests.factories import ids_by_external_id, import_records, record
 
@@ -148,6 +148,24 @@ def test_the_detail_gives_the_recommendations_served_through_its_clusters(
     with Session(engine) as session, session.begin():  # archived: it serves none through it any more
         session.execute(update(Cluster).where(Cluster.id == world["cluster"]).values(archived=True))
     assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == []
+
+
+def test_a_linked_copy_in_a_cluster_is_served_as_its_record(
+    client: TestClient, engine: Engine, world: dict[str, int]
+) -> None:
+    """A copy linked under its record (docs/sources.md) placed in the action's cluster: the staff
+    detail listed the copy, which every list leaves out, and the public one nothing; the record is
+    listed in its place, once, as the lists show one recommendation per group."""
+    copy, record = world["r2"], world["r1"]
+    with Session(engine) as session, session.begin():
+        session.add(ClusterRecommendation(cluster_id=world["cluster"], recommendation_id=copy))
+        session.add(SourceLink(leader_id=record, member_id=copy, state="linked", method="manual"))
+    action = make_action(client, title="Through a copy", cluster_ids=[world["cluster"]])
+    expected = [{"cluster_id": world["cluster"], "recommendation_ids": [record]}]
+    assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == expected
+    with Session(engine) as session, session.begin():  # the record in the cluster as well: once
+        session.add(ClusterRecommendation(cluster_id=world["cluster"], recommendation_id=record))
+    assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == expected
 
 
 def test_defaults(client: TestClient) -> None:

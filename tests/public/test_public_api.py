@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, event
 
-from app.models import SourceLink
+from app.models import ClusterRecommendation, SourceLink
 from app.public.schemas import PublicRecommendationParams
 from app.recommendations.schemas import RecommendationListParams
 from tests.conftest import session_on
@@ -177,6 +177,23 @@ def test_a_linked_copy_names_the_record_that_leads(public: TestClient, world: Wo
         session.query(SourceLink).filter_by(member_id=copy).update({"leader_id": world.rec["W"]})
         session.commit()
     assert _get(public, f"/recommendations/{copy}")["leading_record"] is None
+
+
+def test_an_action_serves_a_linked_copy_in_its_cluster_as_its_record(
+    public: TestClient, world: World, db: Connection
+) -> None:
+    """P2 in the cluster "Education" linked under P1, which the cluster no longer holds: the action
+    of the cluster listed no recommendation through it (the copy left out, its record not a member);
+    its record is listed in the copy's place, on the JSON as on the portal's page."""
+    leader, copy = world.rec["P1"], world.rec["P2"]
+    with session_on(db) as session:
+        session.query(ClusterRecommendation).filter_by(
+            cluster_id=world.cluster, recommendation_id=leader
+        ).delete()
+        session.add(SourceLink(leader_id=leader, member_id=copy, state="linked", method="manual"))
+        session.commit()
+    through = _get(public, f"/actions/{world.action}")["recommendations_through_clusters"]
+    assert through == [{"cluster_id": world.cluster, "recommendation_ids": [leader]}]
 
 
 def test_clusters(public: TestClient, world: World) -> None:

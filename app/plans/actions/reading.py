@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, literal, select, union
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import CompoundSelect, Select, and_, func, literal, select, union
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.clusters.reading import cluster_in_view, cluster_is_public
 from app.models import (
@@ -24,6 +24,7 @@ from app.models import (
     Cluster,
     ClusterRecommendation,
     Recommendation,
+    SourceLink,
     Term,
 )
 from app.models.plan import OPEN_ACTION_STATUSES
@@ -85,24 +86,31 @@ def served_through_clusters(
     session: Session, action_ids: Collection[int], *, public: bool
 ) -> dict[int, dict[int, list[int]]]:
     """The inverse of ``serving`` through clusters: for each of ``action_ids``, the recommendations it
-    serves by a cluster it is linked to, by cluster id (ids in order). ``public``: through published
-    clusters that are not archived, current recommendations only (``recommendation_is_current``);
-    staff read every recommendation of a cluster that is not archived. One statement."""
+    serves by a cluster it is linked to, by cluster id (ids in order). A member that is a copy linked
+    under a current record (docs/sources.md) is served as that record, listed once, as every list
+    shows one recommendation per group. ``public``: through published clusters that are not
+    archived, current recommendations only (``recommendation_is_current``); staff read every
+    recommendation of a cluster that is not archived. One statement."""
     if not action_ids:
         return {}
-    pairs = _through_clusters(
-        ActionCluster.action_id,
-        ClusterRecommendation.cluster_id,
-        ClusterRecommendation.recommendation_id,
-        public=public,
-    ).where(ActionCluster.action_id.in_(sorted(action_ids)))
+    leader = aliased(Recommendation)
+    shown = func.coalesce(leader.id, ClusterRecommendation.recommendation_id)
+    pairs = (
+        _through_clusters(ActionCluster.action_id, ClusterRecommendation.cluster_id, shown, public=public)
+        .outerjoin(
+            SourceLink,
+            and_(
+                SourceLink.member_id == ClusterRecommendation.recommendation_id, SourceLink.state == "linked"
+            ),
+        )
+        .outerjoin(leader, and_(leader.id == SourceLink.leader_id, leader.withdrawn.is_(False)))
+        .where(ActionCluster.action_id.in_(sorted(action_ids)))
+    )
     if public:
-        pairs = pairs.join(
-            Recommendation, Recommendation.id == ClusterRecommendation.recommendation_id
-        ).where(*recommendation_is_current())
-    found: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        pairs = pairs.join(Recommendation, Recommendation.id == shown).where(*recommendation_is_current())
+    found: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
     for action_id, cluster_id, rec_id in session.execute(pairs):
-        found[action_id][cluster_id].append(rec_id)
+        found[action_id][cluster_id].add(rec_id)
     return {
         action_id: {cluster_id: sorted(ids) for cluster_id, ids in sorted(clusters.items())}
         for action_id, clusters in found.items()
