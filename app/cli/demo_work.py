@@ -2,10 +2,10 @@
 ministries responsible for recommendations, a published cluster, a published action with an
 indicator, its approved values and an approved progress report, and the recommendations' published
 status. Without it the demo's public site said "No action has been published" on every page that
-shows the work, and its staff workspace had nothing to review.
+shows the work, and its staff workspace had no work to show.
 
 Written through the same services as the API (entities, clusters, actions, indicators, progress,
-recommendations), under one actor named as the command in the audit trail: what the API would
+recommendations), under one actor, `cli:demo` in the audit trail: what the API would
 refuse, the demo cannot hold. Synthetic, as the sample is (app/data/sample/README.md): the names,
 figures and narrative are invented.
 """
@@ -36,8 +36,8 @@ from app.recommendations import service as recommendations
 from app.recommendations import updates
 from app.recommendations.write_schemas import RecommendationUpdate
 
-# The audit trail names the command as the author of everything the demo holds.
-DEMO_ACTOR = Actor(role=ADMIN, label="nrtd demo load")
+# The audit trail names the demo command as the author of everything the demo holds (as its deadlines).
+DEMO_ACTOR = Actor(role=ADMIN, label="cli:demo")
 # The sample's recommendations on intercultural bilingual education, by (document symbol, paragraph):
 # the UPR's and the Committee on the Rights of the Child's, one issue for the cluster and the action.
 EDUCATION = (("A/HRC/37/8", "111.130"), ("CRC/C/PER/CO/6-7", "44"))

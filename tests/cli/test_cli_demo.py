@@ -6,8 +6,10 @@ that no State is called so."""
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -127,7 +129,9 @@ def test_demo_load_leaves_a_database_with_records_alone(
 
 
 @pytest.mark.slow
-def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, database_url: str) -> None:
+def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(
+    engine: Engine, database_url: str, settings: Settings
+) -> None:
     refused = nrtd(database_url, "demo", "load")
     assert refused.returncode == 2 and "NRTD_DEMO=true" in refused.stderr
     assert recommendation_count(engine) == 0
@@ -153,6 +157,15 @@ def test_demo_load_needs_the_demo_flag_and_fills_an_empty_demo(engine: Engine, d
         0,
     )
     assert linked == 9
+    # A published reporting deadline, ahead: the demo's public calendar and its feed showed no event.
+    with TestClient(app_for(settings)) as client:
+        published = client.get("/api/v1/public/deadlines").json()["items"]
+        feed = client.get("/api/v1/public/calendar.ics").text
+        page = client.get("/calendar").text
+    reports = [item for item in published if item["kind"] in ("custom", "upr_midterm")]
+    assert reports and all(item["date"] > date.today().isoformat() for item in reports), published
+    assert feed.count("BEGIN:VEVENT") == len(published) >= 2
+    assert all(html.escape(item["title"]) in page for item in published)
 
 
 @pytest.mark.slow
@@ -178,11 +191,9 @@ def test_the_demo_shows_implementation_work_made_through_the_services(
     assert "Quechua" in action["progress"][0]["narrative"]
     assert {item["symbol"] for item in followed["items"]} == {"A/HRC/37/8", "CRC/C/PER/CO/6-7"}
     assert page.status_code == 200 and "Bilingual teachers placed in rural schools" in page.text
-    with engine.connect() as conn:  # the audit trail names the command as the author of every step
+    with engine.connect() as conn:  # the audit trail names the demo as the author of every step
         events = conn.execute(select(AuditEvent.action, AuditEvent.actor)).all()
-    assert {actor for action, actor in events if action != "recommendation.sources_matched"} == {
-        "nrtd demo load"
-    }
+    assert {actor for action, actor in events if action != "recommendation.sources_matched"} == {"cli:demo"}
 
 
 def test_demo_banner_only_on_a_demo_instance(settings: Settings, engine: Engine) -> None:
