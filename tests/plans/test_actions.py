@@ -163,9 +163,16 @@ def test_a_linked_copy_in_a_cluster_is_served_as_its_record(
     action = make_action(client, title="Through a copy", cluster_ids=[world["cluster"]])
     expected = [{"cluster_id": world["cluster"], "recommendation_ids": [record]}]
     assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == expected
+    # And the other way: the record's actions (its page, the statistics, the reports) hold the action.
+    assert [item["id"] for item in client.get(URL, params={"recommendation_id": record}).json()["items"]] == [
+        action["id"]
+    ]
     with Session(engine) as session, session.begin():  # the record in the cluster as well: once
         session.add(ClusterRecommendation(cluster_id=world["cluster"], recommendation_id=record))
     assert client.get(f"{URL}/{action['id']}").json()["recommendations_through_clusters"] == expected
+    assert [item["id"] for item in client.get(URL, params={"recommendation_id": record}).json()["items"]] == [
+        action["id"]
+    ]
 
 
 def test_defaults(client: TestClient) -> None:

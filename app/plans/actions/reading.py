@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, func, literal, select, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, func, literal, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.clusters.reading import cluster_in_view, cluster_is_public
@@ -56,8 +56,10 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
     each of its members; a pair may come both ways), through a cluster in use (``cluster_in_view``):
     an archived one is out of use, for staff as for the public, which sees an action only through a
     cluster it sees, published and not archived; whether the action itself is published is the
-    caller's filter. The statistics count these actions, the exports' ``action_count`` too, the
-    reports and the recommendation pages list them, so all say the same."""
+    caller's filter. A cluster member that is a copy linked under a current record (docs/sources.md)
+    serves that record too, as ``served_through_clusters`` lists it in the copy's place. The
+    statistics count these actions, the exports' ``action_count`` too, the reports and the
+    recommendation pages list them, so all say the same."""
     direct = select(
         ActionRecommendation.recommendation_id, ActionRecommendation.action_id, literal(True).label("direct")
     ).where(ActionRecommendation.recommendation_id.in_(recommendation_ids))
@@ -67,7 +69,30 @@ def serving(recommendation_ids: Select[Any], *, public: bool) -> CompoundSelect[
         literal(False).label("direct"),
         public=public,
     ).where(ClusterRecommendation.recommendation_id.in_(recommendation_ids))
-    return union(direct, via_cluster)
+    via_copy = (
+        _through_clusters(
+            SourceLink.leader_id, ActionCluster.action_id, literal(False).label("direct"), public=public
+        )
+        .join(SourceLink, _linked_copy(ClusterRecommendation.recommendation_id))
+        .join(_LEADER, _current_leader())
+        .where(SourceLink.leader_id.in_(recommendation_ids))
+    )
+    return union(direct, via_cluster, via_copy)
+
+
+def _linked_copy(member: Any) -> ColumnElement[bool]:
+    """``SourceLink`` (joined) says that ``member`` is a copy linked under a record (docs/sources.md)."""
+    return and_(SourceLink.member_id == member, SourceLink.state == "linked")
+
+
+# A linked copy's record, beside the copy itself: made once (an alias is a whole mapping to build, which
+# every export batch's action counts paid, some hundreds of kilobytes each).
+_LEADER = aliased(Recommendation, name="leader")
+
+
+def _current_leader() -> ColumnElement[bool]:
+    """``_LEADER`` (joined) is the linked copy's record, not withdrawn."""
+    return and_(_LEADER.id == SourceLink.leader_id, _LEADER.withdrawn.is_(False))
 
 
 def _through_clusters(*columns: Any, public: bool) -> Select[Any]:
@@ -93,17 +118,11 @@ def served_through_clusters(
     recommendation of a cluster that is not archived. One statement."""
     if not action_ids:
         return {}
-    leader = aliased(Recommendation)
-    shown = func.coalesce(leader.id, ClusterRecommendation.recommendation_id)
+    shown = func.coalesce(_LEADER.id, ClusterRecommendation.recommendation_id)
     pairs = (
         _through_clusters(ActionCluster.action_id, ClusterRecommendation.cluster_id, shown, public=public)
-        .outerjoin(
-            SourceLink,
-            and_(
-                SourceLink.member_id == ClusterRecommendation.recommendation_id, SourceLink.state == "linked"
-            ),
-        )
-        .outerjoin(leader, and_(leader.id == SourceLink.leader_id, leader.withdrawn.is_(False)))
+        .outerjoin(SourceLink, _linked_copy(ClusterRecommendation.recommendation_id))
+        .outerjoin(_LEADER, _current_leader())
         .where(ActionCluster.action_id.in_(sorted(action_ids)))
     )
     if public:
