@@ -9,7 +9,7 @@ documented in docs/csv-template.md.
 What is written, and why it reads back as the same recommendation (docs/csv-template.md, Export):
 
 - ``external_id``: the stored one for ``manual`` recommendations; ``<source>:<id>``
-  (``uhri:b57cfd85-...``) for the others, which become manual copies when the file is imported.
+  (``uhri:b57cfd85-...``) for the others, whose rows the import rejects (their feeds keep them).
 - ``mechanism``: a spelling the import maps onto the same mechanism *without* adding a spelling:
   one of the mechanism's stored spellings (the code or the name preferred, see
   ``MechanismSpellings``).
@@ -37,6 +37,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, or_, select, tuple_
 from app.feed.fields import alphabetical, clean_label
 from app.feed.keys import label_key
 from app.feed.sdg import sdg_entries
+from app.feed.template.columns import feed_record_id
 from app.feed.template.writer import ROLE_FIELDS
 from app.models import Mechanism, MechanismLabel, Recommendation, RecommendationTerm, RecommendationText, Term
 
@@ -164,7 +165,7 @@ def _chunk_records(
     for row in rows:
         record_texts = texts.get(row.id)
         spelling = spellings.spelling.get(row.mechanism_id)
-        external_id = row.external_id if row.source == MANUAL else f"{row.source}:{row.external_id}"
+        external_id = row.external_id if row.source == MANUAL else feed_record_id(row.source, row.external_id)
         if not record_texts:
             report(row.id, "it has no text")
             continue

@@ -107,6 +107,12 @@ SDG_COMMA_TWO_GOALS = _(
     "sdgs: %(label)s has a comma: write a target with a point (%(target)s) and separate codes with ';' "
     "(%(goals)s), formatting the column as text"
 )
+# A row of an export naming a UHRI or UPR Info record (app/feed/template/columns.py, feed_source_of).
+FEED_RECORD = _(
+    "external_id: %(id)s is a record of %(feed)s: records of the feeds are imported from the feeds, not "
+    "from a CSV, and this row would add a second, manual copy of it; remove the row, or give it an id of "
+    "your own (without %(prefix)s) to add it as a manual recommendation"
+)
 SDG_LIST_WITH_COMMAS = _("sdgs: %(label)s names several codes: separate them with ';' (%(codes)s)")
 SDG_DATE = _(
     "sdgs: %(label)s looks like a date a spreadsheet made of an SDG code; format the column as text and "
@@ -127,5 +133,5 @@ WITH_VALUES = (
     DUPLICATE_DIFFERS,
     TRANSLATION_REJECTED,
     TEXT_DIFFERS, SEVERAL_STATES, NEITHER_TEMPLATE_TYPE, NOT_A_LANGUAGE, SDG_COMMA, SDG_COMMA_TWO_GOALS,
-    SDG_DATE, SDG_LIST_WITH_COMMAS,
+    SDG_DATE, SDG_LIST_WITH_COMMAS, FEED_RECORD,
 )  # fmt: skip

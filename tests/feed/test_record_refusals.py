@@ -68,6 +68,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "l1,UPR,recommendation,,en,Peru,,,,",
         "m1,UPR,recommendation,x,en,Peru,,5000,,",
         "n1,UPR,recommendation,x,en,Peru,,,#N/A,",
+        "uhri:o1,UPR,recommendation,x,en,Peru,,,,",  # a UHRI record's row of an export
         ",UPR,recommendation,Ensure access,en,Peru,,,,",
         ",UPR,recommendation,Ensure access,en,Peru,,,,",
     ]
@@ -143,7 +144,7 @@ def record_reasons(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
 
 
-RECORD_REASONS = 70
+RECORD_REASONS = 71
 
 
 def test_each_record_reason_reads_back_into_its_message(record_reasons: list[str]) -> None:

@@ -62,6 +62,15 @@ def export_file(engine: Engine, path: Path, **options: Any) -> tuple[Path, int]:
     return path, count
 
 
+def given_ids_of_their_own(path: Path) -> int:
+    """The export's UHRI rows given ids of their own (``uhri:x`` becomes ``copy-x``), to import them as
+    manual recommendations on purpose: as exported they are rejected (test_feed_rows_in_template.py).
+    How many rows were."""
+    text = path.read_bytes().decode("utf-8-sig")
+    path.write_bytes(text.replace("\r\nuhri:", "\r\ncopy-").encode())
+    return text.count("\r\nuhri:")
+
+
 def rows_of(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
@@ -220,10 +229,11 @@ def test_export_of_the_uhri_sample(uhri: Engine) -> None:
     assert by_id["uhri:5eb87990-b692-4867-86eb-b7a26ba4e6e6"]["countries"] == "Chile; Peru"
 
 
-def test_uhri_export_imports_as_manual_onto_the_same_mechanisms_and_terms(
+def test_uhri_rows_given_ids_of_their_own_import_as_manual_onto_the_same_mechanisms_and_terms(
     uhri: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     path, count = export_file(uhri, tmp_path / "uhri.csv", source="uhri")
+    assert given_ids_of_their_own(path) == count
     vocabulary = ("mechanisms", "mechanism_labels", "terms")
     before = {name: rows for name, rows in snapshot(uhri).items() if name in vocabulary}
 
@@ -273,6 +283,7 @@ def test_semicolon_in_a_label_becomes_a_comma_and_maps_to_the_same_term(
     assert count == 1 and row["themes"] == "Rights, duties of States"
     terms_before = snapshot(engine)["terms"]
 
+    assert given_ids_of_their_own(path) == 1
     ok(import_csv_template(engine, every_state(settings), path))
 
     assert snapshot(engine)["terms"] == terms_before

@@ -34,6 +34,12 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
 TEMPLATE_FILENAME = "nrtd-recommendations-template.csv"
 TEMPLATE_MEDIA_TYPE = "text/csv; charset=utf-8"
 
+# The sources whose recommendations come from their own import, not from this template, by the name
+# a reader knows them by. An export of the template writes their records with the source before the
+# id ("uhri:b57cfd85-...", "upr-info:1234"), and the import rejects such a row (``feed_source_of``):
+# imported here it would be a second, manual copy of a record its feed keeps up to date.
+FEED_SOURCES: dict[str, str] = {"uhri": "UHRI", "upr-info": "UPR Info"}
+
 # The example row's id, in its first cell, where whoever fills the template in reads it: the import
 # passes over every row with this id (any case), saying so in the run's message, so that a template
 # filled in below its example does not import the example as a recommendation.
@@ -70,6 +76,19 @@ def is_example(external_id: str, text: str) -> bool:
     if external_id.casefold() == EXAMPLE_ID.casefold():
         return True
     return external_id == FORMER_EXAMPLE_ID and text == FORMER_EXAMPLE_TEXT
+
+
+def feed_record_id(source: str, external_id: str) -> str:
+    """The ``external_id`` an export writes for a record of a feed source (``uhri:<AnnotationId>``)."""
+    return f"{source}:{external_id}"
+
+
+def feed_source_of(external_id: str) -> str | None:
+    """The feed source (a key of ``FEED_SOURCES``) whose record this ``external_id`` names, as
+    ``feed_record_id`` wrote it (any case, spaces around the source's name), or None."""
+    source, colon, rest = external_id.partition(":")
+    key = source.strip().casefold()
+    return key if colon and rest.strip() and key in FEED_SOURCES else None
 
 
 def template_header() -> str:

@@ -18,7 +18,7 @@ from app.feed.records import MalformedInput, RecordError, Rejection, SourceRecor
 from app.feed.row_problems import Problems
 from app.feed.sniff import header_below_titles, other_import, rows_above_note, rows_with_last
 from app.feed.template import cells as cell
-from app.feed.template.columns import LIST_COLUMNS, TEMPLATE_COLUMNS, is_example
+from app.feed.template.columns import FEED_SOURCES, LIST_COLUMNS, TEMPLATE_COLUMNS, feed_source_of, is_example
 from app.feed.template.writer import FORMULA
 from app.feed.values import (
     MAX_ID_CHARS,
@@ -256,8 +256,15 @@ def _join_translation(held: _Accepted, cells: dict[str, str]) -> str | None:
 
 
 def _read_row(cells: dict[str, str], position: str) -> SourceRecord | Rejection:
-    """The row's record, or its rejection naming every problem it has, in the columns' order."""
+    """The row's record, or its rejection naming every problem it has, in the columns' order; a row
+    naming a feed's record (an export's ``uhri:...`` row) is rejected for that alone: its feed keeps
+    it, and imported here it would be a second, manual copy, counted twice everywhere."""
     explicit_id = cells.get("external_id", "")
+    if (feed := feed_source_of(explicit_id)) is not None:
+        why = refusals.refusal(
+            reasons.FEED_RECORD, id=repr(explicit_id), feed=FEED_SOURCES[feed], prefix=repr(f"{feed}:")
+        )
+        return Rejection(position, why, _usable(explicit_id))
     problems = Problems()
     problems.check(check_text, explicit_id, "external_id", MAX_ID_CHARS, default="")
     mechanism = problems.check(_mechanism, cells["mechanism"], default="")
