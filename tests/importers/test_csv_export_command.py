@@ -30,20 +30,23 @@ def nrtd(database_url: str, *args: str) -> subprocess.CompletedProcess[bytes]:
     return run_cli(args, env={"NRTD_DATABASE_URL": database_url}, binary=True)
 
 
+def _manual_exported_to(database_url: str, target: Path) -> Path:
+    """``nrtd export csv TARGET --source manual`` into a folder of its own: exit 0, the summary line,
+    and the file alone in it (no partial file left behind)."""
+    target.parent.mkdir()
+    result = nrtd(database_url, "export", "csv", str(target), "--source", "manual")
+    assert result.returncode == 0, result.stderr.decode()
+    summary = f"exported {MANUAL_COUNT} recommendations: {MANUAL_COUNT} rows in {target}"
+    assert summary in result.stderr.decode()
+    assert list(target.parent.iterdir()) == [target]
+    return target
+
+
 @pytest.mark.slow
 def test_cli_export_to_a_file_and_to_stdout(manual: Engine, database_url: str, tmp_path: Path) -> None:
     expected = BOM + export_text(manual, source="manual").encode()
-    (tmp_path / "out").mkdir()
-    target = tmp_path / "out" / "recommendations.csv"
-
-    result = nrtd(database_url, "export", "csv", str(target), "--source", "manual")
-
-    assert result.returncode == 0, result.stderr.decode()
-    assert (
-        f"exported {MANUAL_COUNT} recommendations: {MANUAL_COUNT} rows in {target}" in result.stderr.decode()
-    )
+    target = _manual_exported_to(database_url, tmp_path / "out" / "recommendations.csv")
     assert target.read_bytes() == expected
-    assert list(target.parent.iterdir()) == [target]  # no partial file left behind
 
     piped = nrtd(database_url, "export", "csv", "-", "--source", "manual")
     assert piped.returncode == 0, piped.stderr.decode()
@@ -65,16 +68,7 @@ def test_cli_rejects_an_unknown_source(engine: Engine, database_url: str, tmp_pa
 
 @pytest.mark.slow
 def test_cli_export_to_xlsx(manual: Engine, database_url: str, tmp_path: Path) -> None:
-    (tmp_path / "out").mkdir()
-    target = tmp_path / "out" / "recommendations.XLSX"
-
-    result = nrtd(database_url, "export", "csv", str(target), "--source", "manual")
-
-    assert result.returncode == 0, result.stderr.decode()
-    assert (
-        f"exported {MANUAL_COUNT} recommendations: {MANUAL_COUNT} rows in {target}" in result.stderr.decode()
-    )
-    assert list(target.parent.iterdir()) == [target]  # no partial file left behind
+    target = _manual_exported_to(database_url, tmp_path / "out" / "recommendations.XLSX")
     workbook = load_workbook(target, read_only=True)
     (sheet,) = workbook.worksheets
     header, *cells = [
