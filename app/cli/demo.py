@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -18,13 +18,9 @@ from app.cli.common import (
     say,
     settings_or_exit,
     this_state_only,
-    write_session,
 )
 from app.cli.imports import finish
 from app.core.counts import count_of
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 demo_cli = typer.Typer(
     cls=Group, help="The demo instance of `make run` (NRTD_DEMO=true).", rich_markup_mode=None
@@ -36,9 +32,6 @@ SAMPLE_EXPORT = Path(__file__).resolve().parent.parent / "data" / "sample" / "ex
 # recommendation from two sources, linked (docs/sources.md).
 SAMPLE_UPR_INFO = SAMPLE_EXPORT.parent / "upr-info-peru.csv"
 SAMPLE_UPR_INFO_STATE = "Peru"
-# Reporting deadlines a coordinator would enter and publish, dated from the day the sample is loaded
-# (the feed's dates are of the past): the demo's calendar, public page and feed show them ahead.
-SAMPLE_DEADLINES = SAMPLE_EXPORT.parent / "deadlines.json"
 
 
 def sample_states() -> list[str]:
@@ -88,8 +81,8 @@ def demo_load_cmd(
     which is known, another than NRTD_COUNTRY's, or one the sample holds nothing for exits 2."""
     from sqlalchemy import func, select
 
-    from app.cli.demo_work import add_demo_work
-    from app.core.time_zone import in_zone, local_today
+    from app.cli.demo_work import add_demo_work, enter_deadlines
+    from app.core.time_zone import local_today
     from app.models import Recommendation
     from importers.csv_runs import import_upr_info
     from importers.run import import_uhri
@@ -124,43 +117,12 @@ def demo_load_cmd(
                 engine, settings, SAMPLE_UPR_INFO, country=state, encoding="cp1252", progress=progress
             )
         )
-    with in_zone(settings.time_zone):  # the work's dates are counted from the instance's today
-        followed = add_demo_work(engine, local_today())
+    today = local_today()  # where the instance is (settings_or_exit set the process's zone)
+    followed = add_demo_work(engine, today)
     if followed:
         say(
             "added the demo's implementation work, published: 2 ministries, a cluster, an action with "
             f"its indicator and progress report, {count_of(followed, 'recommendation')} followed"
         )
-    entered = _enter_deadlines(engine, state)
+    entered = enter_deadlines(engine, state, today)
     say(f"entered {count_of(entered, 'published deadline')} in the calendar")
-
-
-def _enter_deadlines(engine: Engine, state: str) -> int:
-    """The sample's deadlines for ``state``, entered and published as a coordinator does (audited as
-    ``cli:demo``), their dates counted from today where the instance is."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from app.core.actor import Actor
-    from app.core.time_zone import local_today
-    from app.deadlines.entered import create_deadline
-    from app.deadlines.schemas import DeadlineCreate
-    from app.models import Mechanism
-
-    today = local_today()
-    entries = json.loads(SAMPLE_DEADLINES.read_text(encoding="utf-8"))
-    actor = Actor(role="coordinator", label="cli:demo")
-    with write_session(engine) as session:
-        for entry in entries:
-            fields = {
-                key: value for key, value in entry.items() if not key.endswith(("_in_days", "_days_ago"))
-            }
-            fields["title"] = entry["title"].format(state=state)
-            if session.scalar(select(Mechanism.id).where(Mechanism.code == fields.get("mechanism"))) is None:
-                fields.pop("mechanism", None)  # a committee of none of the State's records loaded
-            fields["due_on"] = today + timedelta(days=entry["due_in_days"])
-            if "last_review_days_ago" in entry:
-                fields["last_review_on"] = today - timedelta(days=entry["last_review_days_ago"])
-            create_deadline(session, actor, DeadlineCreate.model_validate(fields))
-    return len(entries)

@@ -1,8 +1,9 @@
 """The demo's implementation work, which ``nrtd demo load`` adds to the sample's Peru records: two
 ministries responsible for recommendations, a published cluster, a published action with an
 indicator, its approved values and an approved progress report, and the recommendations' published
-status. Without it the demo's public site said "No action has been published" on every page that
-shows the work, and its staff workspace had no work to show.
+status; and, for whichever State is loaded, the sample's reporting deadlines (``deadlines.json``).
+Without them the demo's public site said "No action has been published" on every page that shows the
+work, its calendar feed had no event, and its staff workspace had no work to show.
 
 Written through the same services as the API (entities, clusters, actions, indicators, progress,
 recommendations), under one actor, `cli:demo` in the audit trail: what the API would
@@ -12,18 +13,23 @@ figures and narrative are invented.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from app.cli.common import write_session
 from app.clusters import service as clusters
 from app.clusters.schemas import ClusterCreate
 from app.core.actor import ADMIN, Actor
+from app.deadlines.entered import create_deadline
+from app.deadlines.schemas import DeadlineCreate
 from app.entities import service as entities
 from app.entities.schemas import EntityCreate
-from app.models import Recommendation
+from app.models import Mechanism, Recommendation
 from app.plans.actions import service as actions
 from app.plans.actions.schemas import ActionCreate
 from app.plans.indicators import service as indicators
@@ -36,8 +42,11 @@ from app.recommendations import service as recommendations
 from app.recommendations import updates
 from app.recommendations.write_schemas import RecommendationUpdate
 
-# The audit trail names the demo command as the author of everything the demo holds (as its deadlines).
+# The audit trail names the demo command as the author of everything the demo holds.
 DEMO_ACTOR = Actor(role=ADMIN, label="cli:demo")
+# Reporting deadlines a coordinator would enter and publish, dated from the day the sample is loaded
+# (the feed's dates are of the past): the demo's calendar, public page and feed show them ahead.
+SAMPLE_DEADLINES = Path(__file__).resolve().parent.parent / "data" / "sample" / "deadlines.json"
 # The sample's recommendations on intercultural bilingual education, by (document symbol, paragraph):
 # the UPR's and the Committee on the Rights of the Child's, one issue for the cluster and the action.
 EDUCATION = (("A/HRC/37/8", "111.130"), ("CRC/C/PER/CO/6-7", "44"))
@@ -75,7 +84,7 @@ def _follow(session: Session, rec_id: int, lead: int, status: str, priority: str
 def add_demo_work(engine: Engine, today: date) -> int:
     """Add the demo's work in one transaction; the number of recommendations it follows, 0 (nothing
     written) when the sample loaded holds none of those it is about (another State than Peru's)."""
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         education, inclusion = _ids(session, EDUCATION), _ids(session, INCLUSION)
         if not education:
             return 0
@@ -149,3 +158,22 @@ def add_demo_work(engine: Engine, today: date) -> int:
         )
         progress.approve(session, DEMO_ACTOR, report.id, ApproveBody(publish=True), tag)
     return len(education) + len(inclusion)
+
+
+def enter_deadlines(engine: Engine, state: str, today: date) -> int:
+    """The sample's deadlines for ``state``, entered and published as a coordinator does, their dates
+    counted from ``today``; how many."""
+    entries = json.loads(SAMPLE_DEADLINES.read_text(encoding="utf-8"))
+    with write_session(engine) as session:
+        for entry in entries:
+            fields = {
+                key: value for key, value in entry.items() if not key.endswith(("_in_days", "_days_ago"))
+            }
+            fields["title"] = entry["title"].format(state=state)
+            if session.scalar(select(Mechanism.id).where(Mechanism.code == fields.get("mechanism"))) is None:
+                fields.pop("mechanism", None)  # a committee of none of the State's records loaded
+            fields["due_on"] = today + timedelta(days=entry["due_in_days"])
+            if "last_review_days_ago" in entry:
+                fields["last_review_on"] = today - timedelta(days=entry["last_review_days_ago"])
+            create_deadline(session, DEMO_ACTOR, DeadlineCreate.model_validate(fields))
+    return len(entries)
