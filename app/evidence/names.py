@@ -12,6 +12,10 @@ FALLBACK_NAME = "evidence"
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 # The other names a kind's files usually end with: kept, not given the kind's own after them.
 _SAME_KIND = {"jpg": (".jpeg", ".jpe", ".jfif"), "tif": (".tiff",)}
+# How a browser (the HTML form encoding), curl and httpx write a name's double quote and line breaks in
+# the multipart header, which the parser leaves as they are: "Décret %22n° 12%22.pdf" was stored.
+# (A name typed with "%22" in it cannot be told apart: it reads as a quote, made "_" below.)
+_FORM_ESCAPES = re.compile("%(22|0D|0A)", re.IGNORECASE)
 
 
 def _printable(char: str) -> bool:
@@ -25,7 +29,9 @@ def safe_filename(raw: str | None, extension: str) -> str:
     ending with ``extension`` (the one the content was found to be: a PDF named ``x.exe`` is kept as
     ``x.exe.pdf``, so that no program opens it as something else) or another name of that kind
     (``.jpeg``, ``.tiff``)."""
-    name = unicodedata.normalize("NFC", raw or "")
+    # A line break between two words is a space between them, not the two words run together.
+    name = _FORM_ESCAPES.sub(lambda escape: '"' if escape.group(1) == "22" else " ", raw or "")
+    name = unicodedata.normalize("NFC", name)
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if _printable(char))
     name = _UNSAFE.sub("_", name)

@@ -220,3 +220,19 @@ def test_a_file_attached_after_one_was_removed_never_takes_its_id(client: TestCl
     assert client.delete(address, headers=setup.focal_a).status_code == 404
     assert client.get(address).status_code == 404
     assert client.get(f"/api/v1/evidence/{kept['id']}/content").content == samples.PDF
+
+
+def test_a_name_with_double_quotes_is_kept_as_typed_not_as_its_form_escape(
+    client: TestClient, setup: Setup
+) -> None:
+    """Browsers (and curl, and httpx) send a double quote of a file's name as ``%22`` in the form's
+    header (and a line break as ``%0D``/``%0A``): ``Décret "n° 12".pdf`` was stored, listed on the
+    public pages and downloaded as ``Décret %22n° 12%22.pdf``."""
+    sent = upload(client, setup.upload_url, samples.PDF, 'Décret "n° 12".pdf', setup.focal_a)
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["filename"] == "Décret _n° 12_.pdf"
+    download = client.get(sent.json()["url"], headers=setup.focal_a)
+    assert download.headers["content-disposition"].endswith("''D%C3%A9cret%20_n%C2%B0%2012_.pdf")
+    # A line break in a name (one macOS allows) is a space.
+    broken = upload(client, setup.upload_url, samples.TEXT, "Minutes\nLima.txt", setup.focal_a)
+    assert broken.json()["filename"] == "Minutes Lima.txt"
