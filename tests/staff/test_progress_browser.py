@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
-from app.models import EvidenceFile, ProgressUpdate
+from app.models import Action, EvidenceFile, ProgressUpdate
 from tests import accounts
 from tests.builder import building
 from tests.evidence import samples
@@ -145,3 +145,30 @@ def test_focal_point_reports_with_a_pdf_and_the_coordinator_reviews(
     with Session(engine) as session:
         done = session.get(ProgressUpdate, update.id)
         assert done is not None and (done.state, done.published) == ("approved", True)
+
+
+# A name as a scanner or a colleague writes it: no space for a line to break at.
+LONG_NAME = "Informe_de_avance_del_plan_nacional_de_derechos_humanos_2025_version_final_revisada_firmada.pdf"
+
+
+def test_a_long_file_name_breaks_rather_than_widening_the_page(
+    browser: Browser, engine: Engine, server: str, action: tuple[int, int]
+) -> None:
+    """A file's name without spaces (95 characters, or the 200 kept) made the update's workspace page
+    and the portal's action page scroll sideways on a laptop (2,700 px wide at 1,024), the Remove
+    button off the screen: the name breaks within itself, where a table's words do not."""
+    _justice, action_id = action
+    with building(engine) as build:
+        update = build.progress(action_id, "published", "Two workshops held.").id
+        build.evidence(update, LONG_NAME, "application/pdf", 183204)
+        build.evidence(update, "R" * 196 + ".pdf", "application/pdf", 1024)
+        published = build.session.get(Action, action_id)
+        assert published is not None
+        published.published = True
+    page = _context(browser, engine, server, "coordinator").new_page()
+    for address in (f"/staff/progress/{update}", f"/actions/{action_id}"):
+        page.goto(address)
+        expect(page.get_by_role("link", name=LONG_NAME)).to_be_visible()
+        for width in (1280, 1024, 768):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate("document.documentElement.scrollWidth") == width, (address, width)
