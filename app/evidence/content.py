@@ -81,6 +81,26 @@ _DESCRIBED = {
     "application/vnd.microsoft.portable-executable": _("a Windows program"),
 }
 
+# The brands of an ISO base media file (its ``ftyp`` box, 4 bytes in) that are a HEIC/HEIF photo: an
+# iPhone's (or a recent Android's) camera format, of which the type guess knows some brands only.
+_HEIF_BRANDS = frozenset((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"))
+# What to do, not only what is refused: such a photo cannot be shown by most computers, nor be
+# stripped of its GPS position here.
+HEIC = _(
+    "the file is a HEIC photo (an iPhone's), which is not accepted as evidence: export it as JPEG (on a "
+    "Mac, in Preview: File, Export; on the iPhone, Settings, Camera, Formats, Most Compatible takes the next "
+    "photos as JPEG) and attach it again"
+)
+
+
+def _heic(head: bytes) -> bool:
+    """Whether the file starts as a HEIC photo: an ``ftyp`` box of one of its brands (an AVIF image
+    may share the generic ``mif1``, and names itself among the box's compatible brands)."""
+    if head[4:8] != b"ftyp" or head[8:12] not in _HEIF_BRANDS:
+        return False
+    compatible = head[16 : int.from_bytes(head[:4], "big")]
+    return b"avif" not in compatible and b"avis" not in compatible
+
 
 def format_name(media_type: str) -> str:
     """A file's format as people name it, the same in every language: its usual extension in capitals
@@ -121,6 +141,8 @@ class ContentCheck:
     def kind(self, filename: str | None) -> Kind:
         if self.size == 0:
             raise Refused(_("the file is empty"))
+        if _heic(self.head):
+            raise Refused(HEIC)
         found = filetype.guess(self.head)
         if found is not None:
             media_type = str(found.mime)

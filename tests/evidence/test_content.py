@@ -40,6 +40,11 @@ def test_accepted_kinds(data: bytes, name: str, media_type: str) -> None:
     assert _kind(data, name) == media_type
 
 
+def _heif(brand: bytes) -> bytes:
+    """The start of a HEIF file (ISO base media: an ``ftyp`` box naming its brand), as a camera writes it."""
+    return b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
@@ -63,6 +68,12 @@ def test_accepted_kinds(data: bytes, name: str, media_type: str) -> None:
         (codecs.BOM_UTF16_LE + b"\x01\x00\x02\x00\x03\x00", "no accepted kind"),
         (b"\x01\x02 binary \xe9", "no accepted kind"),  # control characters: no text in any encoding
         ("é".encode()[:1], "no accepted kind"),  # UTF-8 cut in the middle of a character
+        # A photo from an iPhone (HEIC, or HEIF of another brand): "of type image/heic" (or "of no
+        # accepted kind" for a brand the type guess does not know) said neither what it is nor what to do.
+        (_heif(b"heic"), r"HEIC photo \(an iPhone's\).*export it as JPEG"),
+        (_heif(b"heix"), r"HEIC photo \(an iPhone's\).*export it as JPEG"),
+        (_heif(b"mif1"), r"HEIC photo \(an iPhone's\).*export it as JPEG"),
+        (_heif(b"avif"), "of type image/avif"),  # another image of the same box, not a photo's format
     ],
 )
 def test_refused_kinds_say_why(data: bytes, reason: str) -> None:
