@@ -29,9 +29,7 @@ def safe_filename(raw: str | None, extension: str) -> str:
     ending with ``extension`` (the one the content was found to be: a PDF named ``x.exe`` is kept as
     ``x.exe.pdf``, so that no program opens it as something else) or another name of that kind
     (``.jpeg``, ``.tiff``)."""
-    # A line break between two words is a space between them, not the two words run together.
-    name = _FORM_ESCAPES.sub(lambda escape: '"' if escape.group(1) == "22" else " ", raw or "")
-    name = unicodedata.normalize("NFC", name)
+    name = unicodedata.normalize("NFC", sent_name(raw))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if _printable(char))
     name = _UNSAFE.sub("_", name)
@@ -43,3 +41,10 @@ def safe_filename(raw: str | None, extension: str) -> str:
         stem = PurePosixPath(name).stem[: MAX_NAME - len(suffix)].rstrip(" .")
         name = (stem or FALLBACK_NAME) + suffix
     return name
+
+
+def sent_name(raw: str | None) -> str:
+    """The name as the person chose it, from the form's header: a refusal names the file so (the name
+    kept, ``safe_filename``, is not known before the content is)."""
+    # A line break between two words is a space between them, not the two words run together.
+    return _FORM_ESCAPES.sub(lambda escape: '"' if escape.group(1) == "22" else " ", raw or "")

@@ -29,7 +29,7 @@ from app.core.catalogue import marked as _
 from app.core.errors import Conflict, ContentTooLarge, DomainError, InvalidInput, NotFound, StorageUnavailable
 from app.evidence import metadata
 from app.evidence.content import ContentCheck, Refused
-from app.evidence.names import safe_filename
+from app.evidence.names import safe_filename, sent_name
 from app.evidence.reading import evidence_of, evidence_out
 from app.evidence.schemas import EvidenceList, EvidenceOut
 from app.evidence.storage import BlobStore, Received, TooLarge
@@ -145,7 +145,9 @@ def _ensure_new(session: Session, update: ProgressUpdate, sha256: str, filename:
         reason = Reason(
             _("is the same file as %(name)s, already attached to this progress update"), name=held
         )
-        raise Conflict(f"the file {filename or ''} {reason}", errors=[{"field": "file", "reason": reason}])
+        raise Conflict(
+            f"the file {sent_name(filename)} {reason}", errors=[{"field": "file", "reason": reason}]
+        )
 
 
 def check_room(session: Session, actor: Actor, progress_id: int, adding: int) -> None:

@@ -19,6 +19,7 @@ from app.core.catalogue import Reason
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, DomainError, NotFound
 from app.evidence import service
+from app.evidence.names import sent_name
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service
@@ -121,7 +122,7 @@ def attach_evidence(
             reason = refused(db, exc).get("file") or exc.detail
             # The file's name, then the reason in the page's language (translated, then filled in).
             why = reason if isinstance(reason, Reason) else Reason(reason)
-            problem = Reason(_("%(field)s: %(reason)s"), field=item.filename or "", reason=why)
+            problem = Reason(_("%(field)s: %(reason)s"), field=sent_name(item.filename), reason=why)
             if len(files) > 1:
                 # The others were fine but are not attached either: say so, or they seem to be.
                 problem = Reason(NONE_ATTACHED, problem=problem, count=len(files))

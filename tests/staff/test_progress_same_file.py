@@ -52,3 +52,16 @@ def test_the_same_file_attached_twice_is_refused_naming_it(
         update = session.get(ProgressUpdate, world.draft)
         assert update is not None and update.narrative == "Two workshops held."
     assert names == ["report.pdf"]
+
+
+def test_a_refused_file_is_named_as_chosen_not_as_its_form_escape(
+    world: World, staff_login: StaffLogin
+) -> None:
+    """A browser sends a name's double quote as ``%22``: the refusal named the file
+    ``copy %22final%22.pdf``, a name the person never chose (and the one kept is ``copy _final_.pdf``)."""
+    focal = focal_login(staff_login, world)
+    again = [("file", ('copy "final".pdf', samples.PDF, "application/pdf"))]
+    refused = focal.post(f"/staff/progress/{world.draft}/evidence", files=again)
+    assert refused.status_code == 409
+    assert "copy &#34;final&#34;.pdf: is the same file as report.pdf, already attached" in refused.text
+    assert "%22" not in refused.text
