@@ -6,16 +6,14 @@ import re
 import unicodedata
 from pathlib import PurePosixPath
 
+from app.core.upload_names import sent_name
+
 MAX_NAME = 200
 FALLBACK_NAME = "evidence"
 # Characters no file system or download dialog should meet: separators, reserved Windows ones, quotes.
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
 # The other names a kind's files usually end with: kept, not given the kind's own after them.
 _SAME_KIND = {"jpg": (".jpeg", ".jpe", ".jfif"), "tif": (".tiff",)}
-# How a browser (the HTML form encoding), curl and httpx write a name's double quote and line breaks in
-# the multipart header, which the parser leaves as they are: "Décret %22n° 12%22.pdf" was stored.
-# (A name typed with "%22" in it cannot be told apart: it reads as a quote, made "_" below.)
-_FORM_ESCAPES = re.compile("%(22|0D|0A)", re.IGNORECASE)
 
 
 def _printable(char: str) -> bool:
@@ -41,10 +39,3 @@ def safe_filename(raw: str | None, extension: str) -> str:
         stem = PurePosixPath(name).stem[: MAX_NAME - len(suffix)].rstrip(" .")
         name = (stem or FALLBACK_NAME) + suffix
     return name
-
-
-def sent_name(raw: str | None) -> str:
-    """The name as the person chose it, from the form's header: a refusal names the file so (the name
-    kept, ``safe_filename``, is not known before the content is)."""
-    # A line break between two words is a space between them, not the two words run together.
-    return _FORM_ESCAPES.sub(lambda escape: '"' if escape.group(1) == "22" else " ", raw or "")

@@ -27,9 +27,10 @@ from app.core.actor import Actor
 from app.core.catalogue import Quantity, Reason
 from app.core.catalogue import marked as _
 from app.core.errors import Conflict, ContentTooLarge, DomainError, InvalidInput, NotFound, StorageUnavailable
+from app.core.upload_names import sent_name
 from app.evidence import metadata
 from app.evidence.content import ContentCheck, Refused
-from app.evidence.names import safe_filename, sent_name
+from app.evidence.names import safe_filename
 from app.evidence.reading import evidence_of, evidence_out
 from app.evidence.schemas import EvidenceList, EvidenceOut
 from app.evidence.storage import BlobStore, Received, TooLarge

@@ -32,6 +32,7 @@ from app.core.errors import InvalidInput, NotFound
 from app.core.etag import check_if_match, etag
 from app.core.row_locks import lock_for_write
 from app.core.timestamps import as_utc
+from app.core.upload_names import sent_name
 from app.models.base import utcnow
 from app.models.report_template import STATE_TEMPLATE_ID, ReportTemplate
 from app.reports.default_template import PATH as DEFAULT_TEMPLATE
@@ -173,7 +174,7 @@ def upload(
     template = _locked_current(session)
     check_if_match(if_match, version(template))
     check(content)
-    name = (filename.replace("\\", "/").rsplit("/", 1)[-1] or "template.docx")[:255]
+    name = (sent_name(filename).replace("\\", "/").rsplit("/", 1)[-1] or "template.docx")[:255]
     before = _summary(template) if template is not None else None
     first = template is None
     if template is None:

@@ -18,8 +18,8 @@ from starlette.datastructures import FormData, UploadFile
 from app.core.catalogue import Reason
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, DomainError, NotFound
+from app.core.upload_names import sent_name
 from app.evidence import service
-from app.evidence.names import sent_name
 from app.evidence.sending import FILES_PER_FORM, download, store_of, upload_form
 from app.models import EvidenceFile, ProgressUpdate
 from app.plans.progress import service as progress_service

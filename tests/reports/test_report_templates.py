@@ -255,6 +255,11 @@ def test_a_templates_own_name_keeps_its_accents_on_download(client: TestClient, 
         'attachment; filename="Plantilla - Peru.docx"; '
         "filename*=UTF-8''Plantilla%20%E2%80%93%20Per%C3%BA.docx"
     )
+    # A double quote, which browsers (and curl, and httpx) send as %22, came back as "%22".
+    assert upload(client, state_template(), 'Plantilla "oficial".docx').json()["filename"] == (
+        'Plantilla "oficial".docx'
+    )
+    assert client.get(TEMPLATE).headers["content-disposition"].endswith("''Plantilla%20%22oficial%22.docx")
 
 
 def test_upload_replace_and_removal_are_audited(
