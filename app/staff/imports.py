@@ -26,6 +26,7 @@ from app.core.catalogue import Reason
 from app.core.config import Settings
 from app.core.deps import AppSettings, DbSession, RowId
 from app.core.errors import ContentTooLarge, DomainError, ImportFailed, ImportLocked
+from app.core.upload_names import sent_name
 from app.feed.refusals import CANNOT_BE_IMPORTED, reason_of, refusal_of_run
 from app.feed.workspace_refusals import in_workspace
 from app.import_runs import service
@@ -200,8 +201,9 @@ _KEPT_SUFFIXES: dict[UploadKind, frozenset[str]] = {
 def _file_name(uploaded: str, kind: UploadKind) -> str:
     """A safe name for the temporary copy (runs show it): the upload's own, its suffix kept when the
     kind reads it, else the kind's; its letters kept, accented ones included ("Perú"), each run of
-    anything else one dash. A browser may send a Windows path: its last part is the name."""
-    name = PurePath(PureWindowsPath(uploaded).name)
+    anything else one dash. A browser may send a Windows path: its last part is the name; and a double
+    quote as %22 (``sent_name``), which is no letter either."""
+    name = PurePath(PureWindowsPath(sent_name(uploaded)).name)
     stem = unicodedata.normalize("NFC", name.stem)
     suffix = name.suffix.lower() if name.suffix.lower() in _KEPT_SUFFIXES[kind] else UPLOAD_KINDS[kind][0]
     return (re.sub(r"[^\w.-]+", "-", stem).strip("._-")[:80] or "upload") + suffix

@@ -71,6 +71,10 @@ def test_the_run_keeps_the_accented_letters_of_the_files_name(
     answer = upload(staff, content, kind="csv-template", name="C:\\Users\\ana\\Desktop\\Informe Pérou.csv")
     page = staff.get(answer.headers["location"]).text
     assert '<dd class="location">Informe-Pérou.csv</dd>' in page
+    # A double quote, which browsers send as %22: the run named "Plan-22-2025-22.csv".
+    answer = upload(staff, content, kind="csv-template", name='Plan "2025".csv')
+    page = staff.get(answer.headers["location"]).text
+    assert '<dd class="location">Plan-2025.csv</dd>' in page
 
 
 @pytest.mark.parametrize("kind", ["uhri-xlsx", "upr-info-csv"])
