@@ -266,13 +266,16 @@ def filter_conditions(
         plan = "walk"
     elif hints and few and dialect == "postgresql" and _one_taxonomy_value(params):
         plan = "collect"
+    # One condition per value, however often or however spelt it is repeated (``Peru``, ``PE``):
+    # SQLite refuses a statement of 1,000 alternatives (its expression depth limit), a 500.
     for name, role in LABEL_FILTERS.items():
-        labels: list[str] = getattr(params, name)
-        if labels:
-            conditions.append(or_(*(label_condition(role, label, plan=plan) for label in labels)))
+        by_key = {term_key(role, label): label for label in getattr(params, name)}
+        if by_key:
+            conditions.append(or_(*(label_condition(role, label, plan=plan) for label in by_key.values())))
     if params.sdg:
-        walk = hints and dialect == "sqlite" and len(params.sdg) == 1
-        conditions.append(or_(*(sdg_condition(code, walk=walk, plan=plan) for code in params.sdg)))
+        sdg_codes = {code.strip().lower(): code for code in params.sdg}
+        walk = hints and dialect == "sqlite" and len(sdg_codes) == 1
+        conditions.append(or_(*(sdg_condition(code, walk=walk, plan=plan) for code in sdg_codes.values())))
     if params.cycle:
         cycles = sorted({cycle for cycle in params.cycle if isinstance(cycle, int)})
         choices = [rec.upr_cycle.in_(cycles)] if cycles else []

@@ -372,3 +372,16 @@ def test_an_id_not_in_its_decimal_digits_names_nothing(public: TestClient, world
                 odd = form.format(id=row_id)
                 response = public.get(f"{prefix}/{kind}/{odd}", headers=headers)
                 assert_odd_id_not_found(response, field[kind], odd.replace("%20", " "))
+
+
+@pytest.mark.parametrize("path", ["/recommendations", "/recommendations/facets", "/stats"])
+def test_a_value_repeated_a_thousand_times_is_one_value(public: TestClient, world: World, path: str) -> None:
+    """A script that adds a filter value on every loop, or a label in several spellings, sent one
+    SQL condition per copy: from 1,000 copies SQLite refused the statement (expression tree too
+    deep), a 500. A value is now one condition however often, and however spelt, it is repeated."""
+    theme = ["Right to education", "right to EDUCATION", "Right  to education"] * 340
+    sdg = ["4", " 4 ", "4.1", "4.1 "] * 250
+    response = public.get(PREFIX + path, params={"theme": theme, "sdg": sdg, "country": ["Peru", "PE"] * 500})
+    assert response.status_code == 200, response.text
+    if path == "/recommendations":
+        assert _ids(response.json()) == [world.rec["P1"]]
