@@ -38,7 +38,7 @@ from app.models import (
     Recommendation,
     Term,
 )
-from app.plans.actions.reading import serving
+from app.plans.actions.reading import served_through_clusters, serving
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
 from app.public import related
 from app.public.schemas import FeedParams
@@ -127,10 +127,12 @@ def _own_sdg(code: str) -> ColumnElement[bool]:
 
 def _recommendations_of(session: Session, action_ids: set[int]) -> dict[int, list[int]]:
     """The current recommendations each action implements, as its public JSON lists them (not
-    withdrawn, not a linked copy): one statement for the feed."""
-    found: dict[int, list[int]] = defaultdict(list)
+    withdrawn, not a linked copy): linked to it (``recommendation_ids``), or in a published cluster it
+    is linked to (``recommendations_through_clusters``), which the feed's filters find it by; each
+    once, in id order. Two statements for the feed."""
+    found: dict[int, set[int]] = defaultdict(set)
     if not action_ids:
-        return found
+        return {}
     rows = session.execute(
         select(ActionRecommendation.action_id, ActionRecommendation.recommendation_id)
         .join(Recommendation, Recommendation.id == ActionRecommendation.recommendation_id)
@@ -138,8 +140,11 @@ def _recommendations_of(session: Session, action_ids: set[int]) -> dict[int, lis
         .order_by(ActionRecommendation.recommendation_id)
     )
     for action_id, recommendation_id in rows:
-        found[action_id].append(recommendation_id)
-    return found
+        found[action_id].add(recommendation_id)
+    for action_id, by_cluster in served_through_clusters(session, action_ids, public=True).items():
+        for recommendation_ids in by_cluster.values():
+            found[action_id].update(recommendation_ids)
+    return {action_id: sorted(ids) for action_id, ids in found.items()}
 
 
 def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:

@@ -98,6 +98,23 @@ def test_a_filter_finds_the_actions_a_recommendation_s_page_shows(
     assert _entry_ids(_feed(public, **params)) == [page_url]
 
 
+def test_an_entry_links_the_recommendations_its_action_serves_through_a_cluster(
+    public: TestClient, world: World
+) -> None:
+    """The action implements P1 (linked) and P2 (in the published cluster it is linked to), as its
+    public JSON says (``recommendations_through_clusters``): an entry of the feed on P2's theme linked
+    P1 alone, never the recommendation the subscription is about. Neither the withdrawn W nor what
+    the unpublished cluster holds is linked."""
+    action = public.get(f"/api/v1/public/actions/{world.action}").json()
+    assert [group["recommendation_ids"] for group in action["recommendations_through_clusters"]] == [
+        sorted([world.rec["P1"], world.rec["P2"]])
+    ]
+    entry = next(_feed(public, theme="Child labour").iter(f"{A}entry"))
+    related = [link.get("href") for link in entry.findall(f"{A}link[@rel='related'][@type='text/html']")]
+    expected = sorted([world.rec["P1"], world.rec["P2"]])
+    assert related == [f"http://testserver/recommendations/{rec_id}" for rec_id in expected]
+
+
 def test_an_action_s_own_sdg_is_enough(public: TestClient, world: World) -> None:
     body = {"title": "Water for schools", "sdg_targets": ["6.1"], "published": True}
     action = public.post("/api/v1/actions", json=body, headers=world.coordinator).json()
