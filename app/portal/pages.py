@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +16,7 @@ from app.core.error_pages import UPGRADE_MESSAGE, UPGRADE_PENDING
 from app.core.publisher import Publisher
 from app.core.slash_redirect import link_path
 from app.portal.static import PORTAL_DIR
-from app.web.i18n import LANGUAGES, choose_language, environment, translations
+from app.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, choose_language, environment, translations
 
 HTML = "text/html; charset=utf-8"
 # The pages whose 422 is about a search (what they refuse is a search's value): elsewhere a request's.
@@ -73,6 +73,13 @@ class PageContext:
         if items:
             path += ("&" if "?" in path else "?") + urlencode(items)
         return path + hash_sign + fragment
+
+    def api_url(self, path: str, **params: Any) -> str:
+        """A link to a public API route (an export, the report), which reads ``lang`` alone, never
+        Accept-Language: with the page's language whenever it is not the API's default, so that a page
+        shown in Spanish because the browser prefers it links the Spanish files, as ?lang=es does."""
+        keep = self.explicit or self.lang != DEFAULT_LANGUAGE
+        return replace(self, explicit=keep).url(path, **params)
 
     def switch_url(self, lang: str) -> str:
         """This page in another language."""

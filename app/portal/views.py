@@ -193,8 +193,8 @@ def search(
         "sort_labels": sort_labels(page),
         "page": results,
         **paging.links(page, "/", query, results.next_cursor),
-        "csv_url": page.url(f"{EXPORT_BASE}.csv", **filters.export_query()),
-        "xlsx_url": page.url(f"{EXPORT_BASE}.xlsx", **filters.export_query()),
+        "csv_url": page.api_url(f"{EXPORT_BASE}.csv", **filters.export_query()),
+        "xlsx_url": page.api_url(f"{EXPORT_BASE}.xlsx", **filters.export_query()),
     }
 
 
@@ -322,7 +322,7 @@ def stats(session: Session, page: PageContext) -> dict[str, Any]:
         "charts": charts,
         "total": data.total,
         "overdue": overdue,
-        "report_url": page.url(REPORT, format="html"),
+        "report_url": page.api_url(REPORT, format="html"),
     }
 
 
@@ -339,23 +339,27 @@ def exports(session: Session, page: PageContext) -> dict[str, Any]:
     status = max(held, key=lambda bucket: bucket.count).value if held else "not_started"
     return {
         "formats": [
-            (page.url(f"{EXPORT_BASE}.csv"), _("CSV"), _("for spreadsheets and data tools")),
+            (page.api_url(f"{EXPORT_BASE}.csv"), _("CSV"), _("for spreadsheets and data tools")),
             (
-                page.url(f"{EXPORT_BASE}.csv", separator="semicolon"),
+                page.api_url(f"{EXPORT_BASE}.csv", separator="semicolon"),
                 _("CSV with semicolons"),
                 _("for Excel in French, Spanish and other languages that write decimals with a comma"),
             ),
-            (page.url(f"{EXPORT_BASE}.xlsx"), _("Excel (XLSX)"), _("for Microsoft Excel and LibreOffice")),
-            (page.url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
+            (
+                page.api_url(f"{EXPORT_BASE}.xlsx"),
+                _("Excel (XLSX)"),
+                _("for Microsoft Excel and LibreOffice"),
+            ),
+            (page.api_url(f"{EXPORT_BASE}.json"), _("JSON"), _("for developers")),
         ],
-        "example": page.url(f"{EXPORT_BASE}.csv", theme=theme, status=status),
+        "example": page.api_url(f"{EXPORT_BASE}.csv", theme=theme, status=status),
         # The public implementation report (published data only), in the formats every instance makes
         # (PDF needs LibreOffice on the server).
         "report": [
-            (page.url(REPORT, format="html"), _("Web page"), _("to read or print")),
-            (page.url(REPORT, format="docx"), _("Word (DOCX)"), _("to edit or quote in your own report")),
+            (page.api_url(REPORT, format="html"), _("Web page"), _("to read or print")),
+            (page.api_url(REPORT, format="docx"), _("Word (DOCX)"), _("to edit or quote in your own report")),
             (
-                page.url(REPORT, format="xlsx"),
+                page.api_url(REPORT, format="xlsx"),
                 _("Excel (XLSX)"),
                 _("a matrix of the recommendations, like OHCHR's thematic matrices"),
             ),

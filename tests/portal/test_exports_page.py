@@ -102,3 +102,21 @@ def test_search_csv_link_carries_the_filters_the_export_takes(portal: TestClient
     assert answer.status_code == 200 and answer.content.startswith(b"PK")
     _, every = xlsx_rows(answer.content)
     assert len(every) == shown["total"]
+
+
+def test_a_page_in_the_browser_s_language_links_the_files_in_it(portal: TestClient, seeded: Seeded) -> None:
+    """The public API reads ``lang`` alone, never Accept-Language: a page shown in Spanish because the
+    browser prefers it linked the English files and report, which a page chosen with ?lang=es does not."""
+    spanish = {"Accept-Language": "es-419,es;q=0.9"}
+    text = portal.get("/exports", headers=spanish).text
+    assert '<html lang="es"' in text
+    for extension in ("csv", "xlsx", "json"):
+        assert f'href="/api/v1/public/exports/recommendations.{extension}?lang=es"' in text, extension
+    assert 'href="/api/v1/public/reports/implementation?format=docx&amp;lang=es"' in text
+    assert 'href="/api/v1/public/reports/implementation?format=html&amp;lang=es"' in (
+        portal.get("/stats", headers=spanish).text
+    )
+    search = portal.get("/", params={"theme": "Right to education"}, headers=spanish).text
+    assert 'href="/api/v1/public/exports/recommendations.csv?theme=Right+to+education&amp;lang=es"' in search
+    report = portal.get("/api/v1/public/reports/implementation?format=html&lang=es")
+    assert '<html lang="es"' in report.text
