@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from app.deadlines.sources import DEADLINE_KINDS
 from app.portal import calendar_views
 from tests.conftest import MakeApp
 from tests.deadlines.conftest import (
@@ -252,3 +254,12 @@ def test_the_portal_calendar_leaves_no_cell_empty(world: CalendarWorld, anonymou
     assert "<td>No mechanism</td>" in page and "<td>General</td>" in page
     french = anonymous_client.get("/calendar", params={"from": "", "lang": "fr"}).text
     assert "<td>Sans mécanisme</td>" in french and "<td>Générale</td>" in french
+
+
+def test_the_civil_society_page_names_every_kind_the_public_filter_takes() -> None:
+    """docs/civil-society.md listed five kinds for `/deadlines?kind=`: a follow-up reply or a periodic
+    report a coordinator published is listed and filtered as well (`kind=periodic_report`)."""
+    text = (Path(__file__).parents[2] / "docs" / "civil-society.md").read_text(encoding="utf-8")
+    listed = re.search(r"Filters: `kind` \(repeatable: (.*?)\)", text, re.S)
+    assert listed is not None
+    assert sorted(re.findall(r"`(\w+)`", listed.group(1))) == sorted(DEADLINE_KINDS)
