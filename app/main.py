@@ -159,7 +159,12 @@ def _around_error_handling(app: FastAPI, settings: Settings) -> None:
     build = app.build_middleware_stack
 
     def build_stack() -> ASGIApp:
-        cors = PublicCorsMiddleware(build(), prefix=PUBLIC_PREFIX, origins=settings.public_cors_origin_list)
+        cors = PublicCorsMiddleware(
+            build(),
+            prefix=PUBLIC_PREFIX,
+            origins=settings.public_cors_origin_list,
+            documents=(app.openapi_url,) if app.openapi_url else (),
+        )
         private = StaffPrivateMiddleware(cors, prefix=f"{API_PREFIX}/", public_prefix=PUBLIC_PREFIX)
         stack: ASGIApp = RequestIdMiddleware(SecurityHeadersMiddleware(HeadAsGetMiddleware(private)))
         if settings.trusted_proxies:

@@ -1,5 +1,6 @@
 """CORS for the anonymous public API only (NRTD_PUBLIC_CORS_ORIGINS), so that a civil-society
-dashboard served from another origin can read it from a browser.
+dashboard served from another origin can read it from a browser, and for the OpenAPI document that
+describes it (a client generated in the browser, an API catalogue's viewer).
 
 Starlette's CORSMiddleware does the work (simple answers, preflight OPTIONS, ``Vary: Origin``); this
 wrapper hands it the requests under the public prefix and nothing else: the staff API and the staff
@@ -131,11 +132,15 @@ class _ProblemCors(CORSMiddleware):
 
 
 class PublicCorsMiddleware:
-    """CORS headers, and answers to preflight requests, on paths under ``prefix`` only."""
+    """CORS headers, and answers to preflight requests, on paths under ``prefix`` and on the
+    ``documents`` (exact paths) only."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, origins: list[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, prefix: str, origins: list[str], documents: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.prefix = prefix
+        self.documents = documents
         self.cors = (
             _ProblemCors(
                 app,
@@ -151,7 +156,11 @@ class PublicCorsMiddleware:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.cors is not None and scope["type"] == "http" and scope["path"].startswith(self.prefix):
+        if (
+            self.cors is not None
+            and scope["type"] == "http"
+            and (scope["path"].startswith(self.prefix) or scope["path"] in self.documents)
+        ):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)

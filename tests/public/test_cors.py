@@ -114,6 +114,24 @@ def test_no_cors_outside_the_public_api(make_client: MakeClient, method: str, pa
     assert "access-control-allow-methods" not in response.headers
 
 
+def test_the_openapi_document_reads_as_the_public_api_does(make_client: MakeClient) -> None:
+    """A client generated in the browser, or an API catalogue's viewer on its own site, fetches the
+    document that describes the public API: it is answered to the public API's origins, alone of the
+    paths outside the public prefix."""
+    client = make_client(public_cors_origins=DASHBOARD)
+    document = client.get("/openapi.json", headers={"Origin": DASHBOARD})
+    assert document.status_code == 200 and "/api/v1/public/recommendations" in document.json()["paths"]
+    assert document.headers["Access-Control-Allow-Origin"] == DASHBOARD
+    assert "Access-Control-Allow-Credentials" not in document.headers
+    preflight = client.options(
+        "/openapi.json", headers={**PREFLIGHT, "Access-Control-Request-Headers": "if-none-match"}
+    )
+    assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Origin"] == DASHBOARD
+    assert _no_cors(client.get("/openapi.json", headers={"Origin": "https://elsewhere.example.net"}).headers)
+    # The interactive documentation is a page of the service, same-origin like the others.
+    assert _no_cors(client.get("/docs", headers={"Origin": DASHBOARD}).headers)
+
+
 def test_an_empty_setting_turns_cors_off(make_client: MakeClient) -> None:
     client = make_client(public_cors_origins="")
     assert _no_cors(client.get(LIST, headers={"Origin": DASHBOARD}).headers)
