@@ -84,7 +84,7 @@ def migrate() -> None:
 
     engine = database(schema=False)
     try:
-        say(upgrade_schema(settings_or_exit().database_url, engine))
+        say(upgrade_schema(settings_or_exit().database_url, engine, on_wait=_waiting_for_migrate))
     except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
         say(str(exc), "red")
         raise typer.Exit(EXIT_FAILED) from None
@@ -125,6 +125,10 @@ def migrate() -> None:
             f"read the texts of {count_of(retidied, 'recommendation')} (UPR Info or manual) again as plain "
             "text: their words between < and > are shown and searched"
         )
+
+
+def _waiting_for_migrate() -> None:
+    say("another nrtd migrate is running on this database: waiting for it to finish", "yellow")
 
 
 @cli.command()

@@ -1,0 +1,88 @@
+"""Two ``nrtd migrate`` at once on one database: a deploy script run twice, or an operator's retry
+while the first still runs. The second read the schema's revision before the first had changed it,
+ran the same migrations and failed on what the first had made (PostgreSQL: a duplicate key in
+pg_type; SQLite: "database is locked"), exit 1, saying the schema "stays" where it no longer was."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+
+from app.cli.connection import upgrade_schema
+from app.core.db import make_engine
+from app.health.service import head_revision
+from tests.cli.test_cli import NRTD
+from tests.conftest import ROOT
+from tests.scratch_databases import scratch_database
+
+
+@pytest.fixture
+def new_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of the run's kind with nothing in it yet, as ``createdb`` leaves it."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'new.db'}"
+        return
+    with scratch_database(database_url, "nrtd_test_twice") as url:
+        yield url
+
+
+@pytest.mark.slow
+def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
+    new_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first migrate (here, in a thread) has read the empty schema and is about to migrate it.
+    run_migrations = command.upgrade
+    started, go_on = threading.Event(), threading.Event()
+
+    def held_before_migrating(config: Any, revision: str, **kwargs: Any) -> None:
+        started.set()
+        assert go_on.wait(120)
+        run_migrations(config, revision, **kwargs)
+
+    monkeypatch.setattr(command, "upgrade", held_before_migrating)
+    engine = make_engine(new_database)
+    first: list[object] = []
+
+    def migrate_first() -> None:
+        try:
+            first.append(upgrade_schema(new_database, engine))
+        except Exception as exc:  # asserted below
+            first.append(exc)
+
+    thread = threading.Thread(target=migrate_first)
+    thread.start()
+    try:
+        assert started.wait(120)
+        second = subprocess.Popen(
+            [*NRTD, "migrate"],
+            cwd=ROOT,
+            env={**os.environ, "NRTD_DATABASE_URL": new_database},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert second.stderr is not None
+            said_first = second.stderr.readline()  # while the first still holds the schema
+        finally:
+            go_on.set()
+            thread.join(120)
+        _, said_then = second.communicate(timeout=120)
+    finally:
+        go_on.set()
+        engine.dispose()
+    head = head_revision()
+    assert len(first) == 1 and isinstance(first[0], str), first
+    assert first[0].startswith("upgraded ") and first[0].endswith(f"(from an empty database to {head})")
+    assert second.returncode == 0, said_first + said_then
+    assert [said_first.strip(), *said_then.strip().splitlines()] == [
+        "another nrtd migrate is running on this database: waiting for it to finish",
+        f"already at the newest schema ({head})",
+    ]
