@@ -312,6 +312,20 @@ class Settings(BaseSettings):
         """Each setting's value checked (and tidied) by its rule in ``_CHECKS``."""
         return _CHECKS[info.field_name or ""](value)
 
+    @field_validator("database_url", "storage_dir", "export_cache_dir", "smtp_username", mode="before")
+    @classmethod
+    def _without_surrounding_blanks(cls, value: object) -> object:
+        # A value copied from a secrets file or a Kubernetes secret ends with its line break: the
+        # database's name became "nrtd\n" (cannot connect, the message cut at the break), the evidence
+        # went to a new folder "storage " beside the one backed up. None of these ends with a blank.
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("smtp_password", mode="before")
+    @classmethod
+    def _without_line_breaks(cls, value: object) -> object:
+        # Its line break too (the login was refused, the password looking right); spaces may be its own.
+        return value.strip("\r\n") if isinstance(value, str) else value
+
     @field_validator("http_timeout", mode="before")
     @classmethod
     def _former_timeout_empty(cls, value: object) -> object:

@@ -275,3 +275,26 @@ def test_a_schedule_out_of_range_names_its_field(own_database: str, value: str, 
     assert _refused(own_database, "NRTD_IMPORT_SCHEDULE", value) == (
         f"setting NRTD_IMPORT_SCHEDULE: not a valid cron expression: {value!r}: {reason}"
     )
+
+
+def test_a_value_copied_with_its_line_break_from_a_secrets_file_is_read_without_it(
+    own_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Kubernetes secret or a file read into the environment keeps its last line break: the database
+    # was "own.db\n" (PostgreSQL: `database "nrtd` and the rest of the message lost at the break), the
+    # evidence went to a new folder "storage " beside the one backed up, the SMTP login was refused.
+    storage = tmp_path / "storage"
+    storage.mkdir()
+    result = run_cli(
+        ["storage", "check"],
+        env={"NRTD_DATABASE_URL": f"{own_database}\n", "NRTD_STORAGE_DIR": f"{storage} \n"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"storage {storage}: 0 evidence rows, 0 stored files"
+    assert not list(tmp_path.glob("storage?*")) and not list(tmp_path.glob("own.db?*"))
+    monkeypatch.setenv("NRTD_SMTP_USERNAME", "nrtd\n")
+    monkeypatch.setenv("NRTD_SMTP_PASSWORD", "a pass phrase \r\n")  # its own spaces are kept
+    monkeypatch.setenv("NRTD_EXPORT_CACHE_DIR", f"{tmp_path / 'exports'}\n")
+    settings = Settings(_env_file=None)
+    assert (settings.smtp_username, settings.smtp_password.get_secret_value()) == ("nrtd", "a pass phrase ")
+    assert settings.export_cache_dir == str(tmp_path / "exports")
