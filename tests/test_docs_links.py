@@ -86,3 +86,27 @@ def test_the_staff_guide_says_what_htmx_does_on_the_pages() -> None:
     if not used:
         assert "makes some steps quicker" not in guide
         assert "no page uses it yet" in " ".join(guide.split())
+
+
+# A crontab line: five schedule fields, then the command.
+CRON_LINE = re.compile(r"^`?((?:\S+ ){5})(.*?)`?$")
+
+
+def test_every_crontab_line_runs_nrtd_by_its_path_in_the_service_folder() -> None:
+    """Copied into `crontab -e`, `15 4 * * * nrtd storage check --repair` ran where cron's PATH has no
+    nrtd and the working directory (the user's home) holds no .env: it never ran."""
+    lines = []
+    for document in _documents():
+        for block in re.findall(r"```cron\n(.*?)```", document.read_text(encoding="utf-8"), re.DOTALL):
+            lines += [(document, line) for line in block.splitlines() if line.strip()]
+        for inline in re.findall(
+            r"`(\d[\d*/,-]* [\d*/,-]+ [^`]*nrtd [^`]*)`", document.read_text(encoding="utf-8")
+        ):
+            lines.append((document, inline))
+    assert len(lines) >= 2
+    wrong = [
+        f"{document.relative_to(ROOT)}: {line}"
+        for document, line in lines
+        if not (CRON_LINE.match(line) and " cd /srv/nrtd && " in line and "/srv/nrtd/.venv/bin/nrtd " in line)
+    ]
+    assert wrong == []
