@@ -40,9 +40,14 @@ def head_revision() -> str | None:
 def known_revision(revision: str) -> bool:
     """Whether ``revision`` is one of this release's migrations (a database migrated by a newer
     release, or by another application, holds one it does not know)."""
-    return any(
-        script.revision == revision
-        for script in ScriptDirectory.from_config(alembic_config("")).walk_revisions()
+    return revision in _revisions()
+
+
+@functools.cache
+def _revisions() -> frozenset[str]:
+    # Read once per process, as head_revision: a probe that finds the schema not this release's asks.
+    return frozenset(
+        script.revision for script in ScriptDirectory.from_config(alembic_config("")).walk_revisions()
     )
 
 
@@ -108,8 +113,21 @@ def database_status(engine: Engine) -> Status:
     except Exception as exc:
         return _failed(engine, exc)
     if current != head:
-        return {"status": "migrations-pending", "current": current, "head": head}
+        return _not_this_release(current, head)
     return {"status": "ready", "current": current, "head": head}
+
+
+def _not_this_release(current: str | None, head: str | None) -> Status:
+    """The schema is not this release's: an older one (``nrtd migrate`` has not run yet), or one this
+    release does not know, which ``nrtd migrate`` refuses: /readyz said "migrations-pending" for both,
+    sending the operator to run a command that could not mend it."""
+    if current is None:
+        detail = "the database has no schema yet: run nrtd migrate"
+    elif not known_revision(current):
+        detail = newer_schema(current, head)
+    else:
+        detail = f"the database schema is at {current}, this release needs {head}: run nrtd migrate"
+    return {"status": "migrations-pending", "current": current, "head": head, "detail": detail}
 
 
 def schema_pending(engine: Engine) -> bool:
@@ -126,7 +144,7 @@ def readiness(engine: Engine, storage_dir: str) -> Status:
         with engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if current != head:
-                return {"status": "migrations-pending", "current": current, "head": head}
+                return _not_this_release(current, head)
             conn.execute(text("SELECT counter FROM data_versions")).all()
             storage = storage_not_mounted(conn, BlobStore(storage_dir))
     except Exception as exc:
@@ -199,13 +217,6 @@ def database_fault(engine: Engine, url: str) -> str | None:
         reason = first_line(getattr(exc, "orig", None) or exc)
         return f"NRTD_DATABASE_URL={masked_url(url)}: cannot connect: {reason}"
     status = database_status(engine)
-    current, head = status.get("current"), status.get("head")
     if status["status"] == "ready":
         return None
-    if status["status"] != "migrations-pending":
-        return status.get("detail") or status["status"]
-    if current is None:
-        return "the database has no schema yet: run nrtd migrate"
-    if not known_revision(current):
-        return newer_schema(current, head)
-    return f"the database schema is at {current}, this release needs {head}: run nrtd migrate"
+    return status.get("detail") or status["status"]

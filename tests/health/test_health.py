@@ -367,3 +367,31 @@ def test_a_failed_statement_names_none_of_its_values(db: Connection) -> None:
         )
     assert "no_such_column" in str(failed.value)  # the statement is still named
     assert "maria.perez@example.org" not in str(failed.value)
+
+
+@pytest.mark.parametrize(("stamp", "says"), [("0999", "a newer release of nrtd migrated it"), ("0016", "")])
+def test_readyz_says_whether_nrtd_migrate_can_mend_the_schema(tmp_path: Path, stamp: str, says: str) -> None:
+    """A schema a newer release migrated was "migrations-pending" and nothing more, as an older one is:
+    the operator ran `nrtd migrate`, which refuses it (a database is never migrated back)."""
+    path = tmp_path / "stamped.db"
+    stamped = create_engine(f"sqlite:///{path}")
+    with stamped.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("INSERT INTO alembic_version VALUES (:stamp)"), {"stamp": stamp})
+    stamped.dispose()
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{path}"))) as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["current"], body["head"]) == ("migrations-pending", stamp, head)
+    if says:
+        assert body["detail"] == (
+            f"the database schema is at {stamp}, which this release (at {head}) does not know: {says}. Run "
+            "that release or a newer one; a database is never migrated back"
+        )
+    else:
+        assert (
+            body["detail"]
+            == f"the database schema is at {stamp}, this release needs {head}: run nrtd migrate"
+        )
