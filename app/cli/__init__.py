@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,6 +35,9 @@ from app.cli.notify import need_mail_settings, notify_cli
 from app.cli.storage import storage_cli
 from app.cli.users import users_cli
 from app.core.counts import count_of
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 cli = typer.Typer(
     cls=Group,
@@ -78,13 +81,30 @@ def _main(
 def migrate() -> None:
     """Create or upgrade the database schema (alembic upgrade head) and say what it did; then rebuild
     the search documents if they were built by an older rule."""
+    from app.cli.migration_lock import one_migration_at_a_time
+
+    engine = database(schema=False)
+    # Another `nrtd migrate` on the database (a deploy run twice) is waited for, its rebuilds too:
+    # then the schema it left is read.
+    waited = True
+    try:
+        with one_migration_at_a_time(engine, _waiting_for_migrate):
+            waited = False
+            _migrate(engine)
+    except KeyboardInterrupt:
+        if not waited:
+            raise
+        say("interrupted while waiting for the other nrtd migrate: this one changed nothing", "yellow")
+        raise typer.Exit(130) from None
+
+
+def _migrate(engine: Engine) -> None:
     from app.cli.connection import DatabaseUnusable, MigrationFailed, missing_schema, upgrade_schema
     from app.health.service import head_revision
     from app.recommendations.search_index import rebuild_stale_documents, retidy_plain_texts
 
-    engine = database(schema=False)
     try:
-        say(upgrade_schema(settings_or_exit().database_url, engine, on_wait=_waiting_for_migrate))
+        say(upgrade_schema(settings_or_exit().database_url, engine))
     except MigrationFailed as exc:  # e.g. the database is at a revision of a newer version of nrtd
         say(str(exc), "red")
         raise typer.Exit(EXIT_FAILED) from None

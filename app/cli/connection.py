@@ -8,7 +8,6 @@ otherwise surface as a long traceback from deep inside the first query; the comm
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -216,17 +215,9 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade_schema(url: str, engine: Engine, on_wait: Callable[[], None] = lambda: None) -> str:
+def upgrade_schema(url: str, engine: Engine) -> str:
     """``alembic upgrade head``, and what it did: "upgraded 3 revisions (from X to Y)" or "already at
-    the newest schema (Y)", so that an operator knows whether the run changed anything. Another
-    ``nrtd migrate`` on the database is waited for (``on_wait`` is called first), then its result read."""
-    from app.cli.migration_lock import one_migration_at_a_time
-
-    with one_migration_at_a_time(engine, on_wait):
-        return _upgrade(url, engine)
-
-
-def _upgrade(url: str, engine: Engine) -> str:
+    the newest schema (Y)", so that an operator knows whether the run changed anything."""
     from alembic import command
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 from alembic import command
 
-from app.cli.connection import upgrade_schema
-from app.core.db import make_engine
 from app.health.service import head_revision
 from tests.cli.test_cli import NRTD
+from tests.cli_runner import run_cli
 from tests.conftest import ROOT
 from tests.scratch_databases import scratch_database
 
@@ -47,14 +46,10 @@ def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
         run_migrations(config, revision, **kwargs)
 
     monkeypatch.setattr(command, "upgrade", held_before_migrating)
-    engine = make_engine(new_database)
-    first: list[object] = []
+    first: list[subprocess.CompletedProcess[str]] = []
 
     def migrate_first() -> None:
-        try:
-            first.append(upgrade_schema(new_database, engine))
-        except Exception as exc:  # asserted below
-            first.append(exc)
+        first.append(run_cli(["migrate"], env={"NRTD_DATABASE_URL": new_database}))
 
     thread = threading.Thread(target=migrate_first)
     thread.start()
@@ -77,12 +72,35 @@ def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
         _, said_then = second.communicate(timeout=120)
     finally:
         go_on.set()
-        engine.dispose()
     head = head_revision()
-    assert len(first) == 1 and isinstance(first[0], str), first
-    assert first[0].startswith("upgraded ") and first[0].endswith(f"(from an empty database to {head})")
+    assert len(first) == 1 and first[0].returncode == 0, first
+    assert first[0].stderr.startswith("upgraded ")
+    assert first[0].stderr.strip().endswith(f"(from an empty database to {head})")
     assert second.returncode == 0, said_first + said_then
     assert [said_first.strip(), *said_then.strip().splitlines()] == [
         "another nrtd migrate is running on this database: waiting for it to finish",
         f"already at the newest schema ({head})",
+    ]
+
+
+def test_ctrl_c_while_waiting_for_the_other_migrate_changes_nothing(
+    new_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.cli as cli_module
+    from app.cli.migration_lock import one_migration_at_a_time
+    from app.core.db import make_engine
+
+    def pressed_ctrl_c() -> None:
+        raise KeyboardInterrupt  # what the operator does while it waits
+
+    monkeypatch.setattr(cli_module, "_waiting_for_migrate", pressed_ctrl_c)
+    holder = make_engine(new_database)
+    try:
+        with one_migration_at_a_time(holder, lambda: None):  # the other migrate
+            result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": new_database})
+    finally:
+        holder.dispose()
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "interrupted while waiting for the other nrtd migrate: this one changed nothing"
     ]
