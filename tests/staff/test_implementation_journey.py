@@ -114,7 +114,7 @@ def test_issue_11_journey(browser: Browser, engine: Engine, site: Site, tmp_path
     focal.get_by_label("Attach files").set_input_files(str(report))
     focal.get_by_role("button", name="Attach", exact=True).click()
     expect(focal.get_by_role("link", name="Workshop report.pdf")).to_be_visible()
-    expect(focal.locator(".publicity")).to_contain_text("Not shown to the public: it is not approved")
+    expect(focal.locator(".publicity")).to_contain_text("Not shown to the public: it is still a draft")
     assert_accessible(focal)
     focal.get_by_role("button", name="Submit for approval").click()
     expect(focal.get_by_role("status")).to_have_text("The progress update is submitted for approval.")

@@ -195,3 +195,24 @@ def test_the_reasons_are_listed_the_page_language_s_way(world: World, staff_logi
     assert "Non visible du public</strong> : en attente d\u2019approbation ; son action" in french
     english = coordinator.get(f"/staff/progress/{world.first}?lang=en").text
     assert "Not shown to the public</strong>: it is not approved; its action" in english
+
+
+def test_a_draft_or_a_returned_one_is_not_said_to_wait_for_approval(
+    world: World, staff_login: StaffLogin, db: Connection
+) -> None:
+    """A draft, or an update or value returned to its author, waits for its author, not for a
+    coordinator: its page said "it is not approved", which French reads "en attente d'approbation"."""
+    with building(db) as build:
+        draft = build.progress(world.action, "draft", "A fourth workshop planned.").id
+        indicator = build.indicator(world.action, "Prosecutors trained").id
+        draft_value = build.value(indicator, "draft", 3).id
+    coordinator = staff_login("coordinator")
+    said = "Not shown to the public</strong>: {}; its action"
+    assert said.format("it is still a draft") in coordinator.get(f"/staff/progress/{draft}").text
+    assert said.format("it is still a draft") in coordinator.get(f"/staff/values/{draft_value}").text
+    back = {"comment": "Add the list of participants."}
+    assert coordinator.post(f"/staff/progress/{world.second}/return", back).status_code == 303
+    assert coordinator.post(f"/staff/values/{world.value}/return", back).status_code == 303
+    for page in (f"/staff/progress/{world.second}", f"/staff/values/{world.value}"):
+        assert said.format("it was returned to its author") in coordinator.get(page).text
+    assert said.format("it is not approved") in coordinator.get(f"/staff/progress/{world.first}").text
