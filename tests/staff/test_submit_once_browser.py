@@ -129,6 +129,12 @@ def test_the_buttons_come_back_with_the_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("Report progress")
     expect(page.get_by_role("button", name="Save as draft")).to_be_enabled()
     expect(page.get_by_role("button", name="Submit for approval")).to_be_enabled()
+    # Drawn anew (the page is not kept), with what was typed put back by the browser: sent again from
+    # there, it opens the update the first sending made, not a copy (the token it was sent with).
+    expect(page.get_by_label("What was done")).to_have_value("Two regional workshops held.")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("status")).to_have_text("The progress update is saved as a draft.")
+    assert _updates(engine) == 1
 
 
 def test_a_submission_the_browser_stops_leaves_the_buttons_usable(
