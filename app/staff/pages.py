@@ -31,6 +31,7 @@ from app.staff.session import (
     PasswordChangeRequired,
     SignInRequired,
     StaleFormToken,
+    form_page,
     login_url,
 )
 from app.staff.typed_words import typed_words
@@ -333,12 +334,7 @@ async def session_ended_page(request: Request) -> Response | None:
     if not typed:
         return None
     page = StaffPage.of(request, "")
-    referer = urlsplit(request.headers.get("referer", ""))
-    back = referer.path + (f"?{referer.query}" if referer.query else "")
-    same_site = referer.netloc in ("", request.url.netloc)
-    sign_in = "/staff/login?next=" + quote(
-        back if same_site and back.startswith("/staff/") else "/staff/", safe="/"
-    )
+    sign_in = "/staff/login?next=" + quote(form_page(request) or "/staff/", safe="/")
     body = html(page, "session_ended.html", {"typed": typed, "sign_in": sign_in})
     return HTMLResponse(body, status_code=401, headers={**NO_STORE, "Content-Language": page.lang})
 

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from anyio import from_thread
 from fastapi import Depends, Request, Response
@@ -115,11 +115,26 @@ async def check_login_csrf(request: Request) -> None:
 
 
 def next_path(request: Request) -> str:
-    """Where to come back after signing in: this page, if it is a staff page."""
+    """Where to come back after signing in: this page, if it is a staff page; for a form sent (a
+    button pressed after the session ended: approve, attach a file), the page it was sent from."""
     path = request.url.path
-    if request.method not in SAFE_METHODS or not path.startswith("/staff/"):
+    if request.method not in SAFE_METHODS:
+        return form_page(request) or "/staff/"
+    if not path.startswith("/staff/"):
         return "/staff/"
     return path + ("?" + request.url.query if request.url.query else "")
+
+
+def form_page(request: Request) -> str | None:
+    """The staff page a form was sent from (its Referer, from this site), without the notice of what
+    was done there before (``done``): signing in again does not say it once more."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc not in ("", request.url.netloc) or not referer.path.startswith("/staff/"):
+        return None
+    if referer.path.startswith("/staff/login"):
+        return None
+    query = urlencode([(k, v) for k, v in parse_qsl(referer.query, keep_blank_values=True) if k != "done"])
+    return referer.path + (f"?{query}" if query else "")
 
 
 def password_url(request: Request) -> str:

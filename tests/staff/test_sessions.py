@@ -237,6 +237,14 @@ def test_sessions_end_after_their_idle_and_absolute_timeouts(
     assert 'href="/staff/login?next=/staff/actions/1/progress/new"' in sent.text
     # A button (sign out) had nothing typed: the sign-in form, as before.
     assert client.post("/staff/logout", data={"csrf_token": _csrf}).status_code == 303
+    # A button pressed on a page (approve, attach a file): the sign-in form leads back to that page,
+    # not to My work, where the coordinator back from lunch had to find the update again.
+    page = "http://testserver/staff/progress/7?done=progress-submitted&lang=fr"
+    pressed = client.post("/staff/progress/7/approve", data={"csrf_token": _csrf}, headers={"Referer": page})
+    assert pressed.headers["location"] == "/staff/login?next=/staff/progress/7%3Flang%3Dfr&done=session-ended"
+    elsewhere = {"Referer": "https://elsewhere.example/staff/progress/7"}
+    pressed = client.post("/staff/progress/7/approve", data={"csrf_token": _csrf}, headers=elsewhere)
+    assert pressed.headers["location"] == "/staff/login?next=/staff/&done=session-ended"
 
 
 def test_a_recent_session_stays_and_its_idle_clock_moves(make_app: MakeApp, db: Connection) -> None:
