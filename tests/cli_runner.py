@@ -15,10 +15,13 @@ import lock.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
@@ -27,6 +30,8 @@ from app.cli import cli
 from app.cli.common import _warn_unknown_settings
 from app.core.config import get_settings
 from app.core.db import get_engine
+
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(
@@ -48,6 +53,24 @@ def run_cli(
     if binary:
         return subprocess.CompletedProcess(argv, code, result.stdout_bytes, stderr)
     return subprocess.CompletedProcess(argv, code, result.stdout, stderr.decode("utf-8", "replace"))
+
+
+# ``nrtd`` as a process of its own: the module, run by this interpreter (the virtualenv's).
+NRTD = [sys.executable, "-m", "app.cli"]
+
+
+def nrtd_process(args: Sequence[str], env: dict[str, str], **popen: Any) -> subprocess.Popen[str]:
+    """``nrtd ARGS`` started as a real process (for a test whose subject is the process: a signal, a
+    second process waiting on the first), ``env`` added to the environment, its output read as text."""
+    return subprocess.Popen(
+        [*NRTD, *args],
+        cwd=_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
 def _as_a_new_process() -> None:

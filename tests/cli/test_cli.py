@@ -18,11 +18,9 @@ from sqlalchemy import Engine, create_engine, func, select
 from app.import_runs.lock import import_lock
 from app.models import ImportRun, Recommendation
 from importers.run import READER_PROCESS_MIN_BYTES
-from tests.cli_runner import run_cli, unstamped
+from tests.cli_runner import NRTD, run_cli, unstamped
 from tests.conftest import ROOT, SAMPLE
 from tests.uhri_records import snapshot, uhri_record, write_export
-
-NRTD = [sys.executable, "-m", "app.cli"]
 
 
 def _processes_with(marker: str) -> list[int]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import NRTD, nrtd
+from tests.cli.test_cli import nrtd
+from tests.cli_runner import NRTD
 from tests.conftest import ROOT
 from tests.uhri_records import uhri_record, write_export
 

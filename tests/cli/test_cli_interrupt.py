@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 import app.cli as cli_module
 from app.core import db as core_db
 from app.models import ImportRun, Recommendation
-from tests.cli.test_cli import NRTD
-from tests.cli_runner import run_cli, unstamped
-from tests.conftest import ROOT
+from tests.cli_runner import nrtd_process, run_cli, unstamped
 from tests.fake_uhri import fake_uhri
 from tests.scratch_databases import scratch_database
 from tests.uhri_records import uhri_record, write_export
@@ -133,14 +130,7 @@ def test_ctrl_c_in_the_middle_of_a_first_migration(empty_database: str) -> None:
     )
     with blocker.connect() as held, watcher.connect() as watching:
         held.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
-        process = subprocess.Popen(
-            [*NRTD, "migrate"],
-            cwd=ROOT,
-            env={**os.environ, "NRTD_DATABASE_URL": empty_database},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = nrtd_process(["migrate"], {"NRTD_DATABASE_URL": empty_database})
         try:
             deadline = time.monotonic() + 60
             while not watching.execute(waiting).scalar_one():
@@ -170,13 +160,9 @@ def test_ctrl_c_during_an_import_says_nothing_was_written(
     export = write_export(tmp_path / "served" / "export-full-en.json", [uhri_record(n) for n in range(1, 40)])
     with fake_uhri(export.parent) as served:
         served.slow(export.name, 0.5)  # the download takes a while: Ctrl-C lands in the middle of it
-        process = subprocess.Popen(
-            [*NRTD, "import", "uhri", served.url(export.name)],
-            cwd=ROOT,
-            env={**os.environ, "NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        process = nrtd_process(
+            ["import", "uhri", served.url(export.name)],
+            {"NRTD_DATABASE_URL": database_url, "NRTD_COUNTRY": "Peru"},
             start_new_session=True,  # its own process group, as a terminal's foreground job
         )
         try:

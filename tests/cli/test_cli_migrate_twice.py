@@ -5,7 +5,6 @@ pg_type; SQLite: "database is locked"), exit 1, saying the schema "stays" where 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -16,9 +15,7 @@ import pytest
 from alembic import command
 
 from app.health.service import head_revision
-from tests.cli.test_cli import NRTD
-from tests.cli_runner import run_cli
-from tests.conftest import ROOT
+from tests.cli_runner import nrtd_process, run_cli
 from tests.scratch_databases import scratch_database
 
 
@@ -55,14 +52,7 @@ def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
     thread.start()
     try:
         assert started.wait(120)
-        second = subprocess.Popen(
-            [*NRTD, "migrate"],
-            cwd=ROOT,
-            env={**os.environ, "NRTD_DATABASE_URL": new_database},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        second = nrtd_process(["migrate"], {"NRTD_DATABASE_URL": new_database})
         try:
             assert second.stderr is not None
             said_first = second.stderr.readline()  # while the first still holds the schema

@@ -22,8 +22,8 @@ from app.core.config import Settings
 from app.core.setting_sources import unknown_settings
 from app.health.service import head_revision
 from app.models import ImportRun, Recommendation
-from tests.cli.test_cli import NRTD, nrtd
-from tests.cli_runner import run_cli, unstamped
+from tests.cli.test_cli import nrtd
+from tests.cli_runner import NRTD, run_cli, unstamped
 from tests.conftest import ROOT
 from tests.fake_uhri import fake_uhri
 from tests.uhri_records import uhri_record, write_export

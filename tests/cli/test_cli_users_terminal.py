@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.cli.test_cli import NRTD
+from tests.cli_runner import NRTD
 from tests.conftest import ROOT
 
 PASSPHRASE = "correct horse battery staple typed"
