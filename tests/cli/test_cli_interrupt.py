@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from app.core import db as core_db
 from app.models import ImportRun, Recommendation
 from tests.cli_runner import nrtd_process, run_cli, unstamped
 from tests.fake_uhri import fake_uhri
-from tests.scratch_databases import scratch_database
 from tests.uhri_records import uhri_record, write_export
 
 
@@ -85,16 +83,6 @@ def test_an_interrupted_migration_says_where_the_schema_stayed(
     monkeypatch.setattr(command, "upgrade", upgrade)
     again = run_cli(["migrate"], env={"NRTD_DATABASE_URL": url})
     assert again.returncode == 0 and "from 0010 to" in again.stderr, again.stderr
-
-
-@pytest.fixture
-def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database of the run's kind with nothing in it yet, as ``createdb`` leaves it."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    with scratch_database(database_url, "nrtd_test_empty") as url:
-        yield url
 
 
 def test_a_first_migration_interrupted_says_the_database_stays_empty(

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,22 +14,11 @@ from alembic import command
 
 from app.health.service import head_revision
 from tests.cli_runner import nrtd_process, run_cli
-from tests.scratch_databases import scratch_database
-
-
-@pytest.fixture
-def new_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database of the run's kind with nothing in it yet, as ``createdb`` leaves it."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'new.db'}"
-        return
-    with scratch_database(database_url, "nrtd_test_twice") as url:
-        yield url
 
 
 @pytest.mark.slow
 def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
-    new_database: str, monkeypatch: pytest.MonkeyPatch
+    empty_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The first migrate (here, in a thread) has read the empty schema and is about to migrate it.
     run_migrations = command.upgrade
@@ -46,13 +33,13 @@ def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
     first: list[subprocess.CompletedProcess[str]] = []
 
     def migrate_first() -> None:
-        first.append(run_cli(["migrate"], env={"NRTD_DATABASE_URL": new_database}))
+        first.append(run_cli(["migrate"], env={"NRTD_DATABASE_URL": empty_database}))
 
     thread = threading.Thread(target=migrate_first)
     thread.start()
     try:
         assert started.wait(120)
-        second = nrtd_process(["migrate"], {"NRTD_DATABASE_URL": new_database})
+        second = nrtd_process(["migrate"], {"NRTD_DATABASE_URL": empty_database})
         try:
             assert second.stderr is not None
             said_first = second.stderr.readline()  # while the first still holds the schema
@@ -74,7 +61,7 @@ def test_a_second_migrate_waits_for_the_first_then_finds_the_schema_made(
 
 
 def test_ctrl_c_while_waiting_for_the_other_migrate_changes_nothing(
-    new_database: str, monkeypatch: pytest.MonkeyPatch
+    empty_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import app.cli as cli_module
     from app.cli.migration_lock import one_migration_at_a_time
@@ -84,10 +71,10 @@ def test_ctrl_c_while_waiting_for_the_other_migrate_changes_nothing(
         raise KeyboardInterrupt  # what the operator does while it waits
 
     monkeypatch.setattr(cli_module, "_waiting_for_migrate", pressed_ctrl_c)
-    holder = make_engine(new_database)
+    holder = make_engine(empty_database)
     try:
         with one_migration_at_a_time(holder, lambda: None):  # the other migrate
-            result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": new_database})
+            result = run_cli(["migrate"], env={"NRTD_DATABASE_URL": empty_database})
     finally:
         holder.dispose()
     assert result.returncode == 130, result.stderr
