@@ -174,7 +174,7 @@ def site_address(value: str) -> str:
     if wrong:
         raise ValueError(
             f"{value!r} {wrong}: give the address people open the service at, "
-            "http(s)://host[:port][/path], e.g. https://nrtd.example.gov"
+            "http(s)://host[:port], e.g. https://nrtd.example.gov"
         )
     from urllib.parse import urlsplit
 
@@ -186,6 +186,14 @@ def site_address(value: str) -> str:
         raise ValueError(
             f"{shown!r} holds a user name or password, which every link the service hands out (e-mails, "
             "calendar feeds, exports) would carry: give the address without them, e.g. https://nrtd.example.gov"
+        )
+    if parts.path:
+        # Behind a proxy at https://host/nrtd/, the links the service hands out worked, but its pages
+        # link from the root (/staff/..., /static/...), which the proxy sends elsewhere: every page
+        # came without its styles and every button led out of the service.
+        raise ValueError(
+            f"{value!r} has a path ({parts.path}): the service is served at the root of a host name of "
+            f"its own (its pages link from /): give that address, e.g. {parts.scheme}://nrtd.{parts.hostname}"
         )
     return value
 

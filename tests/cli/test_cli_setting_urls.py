@@ -42,9 +42,9 @@ def test_a_site_address_links_could_not_start_with_is_refused(
     # broken ("https://nrtd.example.gov/?lang=fr/staff/...").
     assert _refused(own_database, "NRTD_BASE_URL", value) == (
         f"setting NRTD_BASE_URL: {value!r} {what}: give the address people open the service at, "
-        "http(s)://host[:port][/path], e.g. https://nrtd.example.gov"
+        "http(s)://host[:port], e.g. https://nrtd.example.gov"
     )
-    kept = "https://nrtd.example.gov/tracker/"
+    kept = "https://nrtd.example.gov/"
     result = run_cli(["export", "csv", "-"], env={"NRTD_DATABASE_URL": own_database, "NRTD_BASE_URL": kept})
     assert result.returncode == 0, result.stderr
 
@@ -57,6 +57,18 @@ def test_a_site_address_with_a_login_is_refused_without_showing_it(own_database:
     refused = _refused(own_database, "NRTD_BASE_URL", value)
     assert refused.startswith("setting NRTD_BASE_URL: 'https://***@nrtd.example.gov")
     assert "holds a user name or password" in refused and "zq9secret" not in refused
+
+
+@pytest.mark.parametrize("value", ["https://example.gov/tracker", "https://example.gov/tracker/"])
+def test_a_site_address_with_a_path_is_refused(own_database: str, value: str) -> None:
+    """Served under a path behind a proxy, the links the service hands out worked, but its pages link
+    from the root (/staff/..., /static/...): every page came without its styles, every button led
+    out of the service. It is served at the root of a host name of its own."""
+    assert _refused(own_database, "NRTD_BASE_URL", value) == (
+        "setting NRTD_BASE_URL: 'https://example.gov/tracker' has a path (/tracker): the service is "
+        "served at the root of a host name of its own (its pages link from /): give that address, e.g. "
+        "https://nrtd.example.gov"
+    )
 
 
 @pytest.mark.parametrize(
