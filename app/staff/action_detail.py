@@ -94,7 +94,7 @@ def action_page(
             if others[cluster.id]
         ],
         "etag": form.listed(values, ETAG_FIELD)[-1] if values and values.get(ETAG_FIELD) else tag,
-        "values": {**form.stored(detail, page.lang), **(values or {})},
+        "values": {**form.stored(detail, page.numbers), **(values or {})},
         "errors": errors or {},
         "labels": {name: page.gettext(label) for name, label in ACTION_FIELD_LABELS.items()},
         "statuses": statuses(page),

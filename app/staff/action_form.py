@@ -145,7 +145,7 @@ def body(db: Session, values: dict[str, Any], fields: Collection[str], page: Sta
     gettext = page.gettext
     for name in fields:
         if name == "budget":
-            result[name] = _budget(values, page.lang)
+            result[name] = _budget(values, page.numbers)
         elif name == "supporting_entity_ids":
             # A supporting entity chosen as lead stops being supporting (it may still be ticked).
             lead = _text(values, "lead_entity_id").strip()

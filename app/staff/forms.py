@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from anyio import from_thread
-from babel.numbers import NumberFormatError, get_decimal_symbol, parse_decimal
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
@@ -26,6 +26,7 @@ from app.core.catalogue import marked as _
 from app.core.dates import not_in_future
 from app.core.errors import DomainError, InvalidInput
 from app.core.ids import MAX_ID
+from app.web.number_locale import box_number
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -201,7 +202,9 @@ def refused(session: Session, exc: DomainError) -> dict[str, str]:
 
 
 _API_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_NUMBER_SIGNS = re.compile(r"-?[\d.,]+")  # digits and separators: no exponent, no currency
+_NUMBER_SIGNS = re.compile(r"-?[\d.,'\u2019]+")  # digits and separators: no exponent, no currency
+_APOSTROPHES = re.compile(r"['\u2019]")  # Switzerland's grouping (1'500), typed straight or curly
+_APOSTROPHE_GROUPED = r"-?\d{{1,3}}(?:['\u2019]\d{{3}})+(?:{decimal}\d+)?"  # the locale's decimal symbol
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")  # the thousands of "1 500,5" however typed
 
 
@@ -220,11 +223,18 @@ def row_id(sent: object) -> int | None:
 
 
 def typed_number(typed: str, lang: str) -> str:
-    """A number typed the page's way ("1 500,5" in French, "1.500,5" in Spanish, "1,500.5" in English)
-    as the API writes it ("1500.5"); the API's own way ("1500.5", what the forms showed before) is
-    read too where the page's way does not. Anything else is returned as typed, for the schema to
+    """A number typed the reader's way (``lang``: the page's number locale, app.web.number_locale:
+    "1 500,5" in France, "1.500,5" in Spain, "1,500.5" in Mexico and in English, "1'500,5" in French
+    Switzerland) as the API writes it ("1500.5"); the API's own way ("1500.5", what the forms showed
+    before) is read too where the reader's way does not. "1.500" is read as the region means it (1.5 in
+    Mexico, 1500 in Spain), never the other way. Anything else is returned as typed, for the schema to
     refuse with its reason."""
     text = _SPACES.sub("", typed.strip())
+    grouped = _APOSTROPHE_GROUPED.format(decimal=re.escape(get_decimal_symbol(lang)))
+    if get_group_symbol(lang) in ("'", "\u2019") and re.fullmatch(grouped, text):
+        # Babel's strict reading refuses "1'234'567" (it writes millions ungrouped there): the
+        # grouping is checked here, by threes, and the number read without it.
+        text = _APOSTROPHES.sub("", text)
     if not _NUMBER_SIGNS.fullmatch(text):
         return typed.strip()
     try:
@@ -234,9 +244,9 @@ def typed_number(typed: str, lang: str) -> str:
 
 
 def shown_number(number: Decimal, lang: str) -> str:
-    """A stored number in a form's box, as the page writes numbers but without grouping, so that it
-    reads back the same: "1500,5" in French and Spanish, "1500.5" in English; 10, not 10.0000."""
-    return format(number.normalize(), "f").replace(".", get_decimal_symbol(lang))
+    """A stored number in a form's box, as the reader writes numbers (``lang``: the page's number
+    locale) but without grouping, so that it reads back the same (app.web.number_locale.box_number)."""
+    return box_number(number, lang)
 
 
 def parse(model: type[Model], data: dict[str, Any], *, not_future: Sequence[str] = ()) -> Model:

@@ -26,13 +26,15 @@ def line_chart(
     guides: Sequence[tuple[str, Decimal]] = (),
     *,
     lang: str,
+    number_locale: str | None = None,
 ) -> Markup:
     """``points`` (date, value) oldest first, joined by a line; ``guides`` (label, value) drawn
     across as dashed lines (baseline, target). Numbers and dates are written in ``lang`` as the table
-    under the chart writes them ("1 234,5", "30 juin 2026"). Every interpolated text is escaped."""
+    under the chart writes them ("1 234,5", "30 juin 2026"), numbers the reader's region's way when
+    ``number_locale`` names it ("es_MX": 1,234.5). Every interpolated text is escaped."""
 
     def _number(value: Decimal | float) -> str:
-        return format_number(Decimal(str(value)).normalize(), lang)
+        return format_number(Decimal(str(value)).normalize(), number_locale or lang)
 
     def _day(day: date) -> str:
         return format_date(day, format="medium", locale=lang)

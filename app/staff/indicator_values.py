@@ -35,7 +35,7 @@ from app.staff.pages import (
     _,
     confirm_page,
     is_confirmed,
-    page_language,
+    page_numbers,
     redirect,
     render,
     staff_router,
@@ -81,7 +81,7 @@ def value_page(
     page = StaffPage.of(request, "values", staff)
     shown = form or {
         "measured_on": value.measured_on.isoformat(),
-        "value": shown_number(value.value, page.lang),
+        "value": shown_number(value.value, page.numbers),
         "note": value.note or "",
     }
     hidden_by = publishing.not_public_parents(db, action.id)
@@ -145,7 +145,7 @@ def _refusal(
 def edit_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     """Save a draft or returned value's changes; with the submit button, submit it too."""
     form = form_values(request)
-    fields = value_fields(form, page_language(request))
+    fields = value_fields(form, page_numbers(request))
     try:
         body = parse(
             ValuePatch,
@@ -245,7 +245,7 @@ def return_value(request: Request, db: DbSession, staff: ManagerSession, value_i
 def correct_value(request: Request, db: DbSession, staff: StaffMember, value_id: RowId) -> Response:
     form = form_values(request)
     try:
-        body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
+        body = parse(ValueCreate, value_fields(form, page_numbers(request)), not_future=["measured_on"])
         correction, _tag = values.correct(db, staff.actor, value_id, body)
     except (FormInvalid, DomainError) as exc:
         return _refusal(request, db, staff, value_id, form, exc)

@@ -28,7 +28,7 @@ from app.staff.conflicts import ETAG_FIELD, conflict_page
 from app.staff.forms import FormInvalid, form_values, parse, reason, refused, shown_number, typed_number
 from app.staff.indicator_chart import line_chart
 from app.staff.labels import REVIEW_STATE_LABELS
-from app.staff.pages import NOTICES, StaffPage, _, page_language, redirect, render, staff_router
+from app.staff.pages import NOTICES, StaffPage, _, page_numbers, redirect, render, staff_router
 from app.staff.session import StaffMember
 
 router = staff_router()
@@ -160,7 +160,7 @@ def create_indicator(request: Request, db: DbSession, staff: StaffMember, action
     if (earlier := once.sent_before(db, staff, form)) is not None:
         return redirect(earlier, request)
     try:
-        body = parse_measures(IndicatorCreate, form, page_language(request))
+        body = parse_measures(IndicatorCreate, form, page_numbers(request))
         indicator, _tag = service.create_indicator(db, staff.actor, action_id, body)
     except FormInvalid as exc:
         return _new_form(request, db, staff, action_id, form, exc.errors)
@@ -204,6 +204,7 @@ def _chart(page: StaffPage, indicator: IndicatorOut, current: list[ValueOut]) ->
         [(v.measured_on, v.value) for v in current],
         guides,
         lang=page.lang,
+        number_locale=page.numbers,
     )
 
 
@@ -232,7 +233,7 @@ def indicator_page(
         "current": current,
         "chart": _chart(page, indicator, current) if current else None,
         "writer": values.sees_unapproved(db, staff.actor, action),
-        "values": edit or _shown(indicator, page.lang),
+        "values": edit or _shown(indicator, page.numbers),
         "record": record or {},
         "errors": errors or {},
         **words(page),
@@ -249,7 +250,7 @@ def indicator_detail(request: Request, db: DbSession, staff: StaffMember, indica
 def edit_indicator(request: Request, db: DbSession, staff: StaffMember, indicator_id: RowId) -> Response:
     form = form_values(request)
     try:
-        body = parse_measures(IndicatorPatch, form, page_language(request))
+        body = parse_measures(IndicatorPatch, form, page_numbers(request))
         service.update_indicator(db, staff.actor, indicator_id, body, text(form, ETAG_FIELD))
     except FormInvalid as exc:
         return indicator_page(request, db, staff, indicator_id, edit=form, errors=exc.errors, status=422)
@@ -279,7 +280,7 @@ def record_value(request: Request, db: DbSession, staff: StaffMember, indicator_
     if (earlier := once.sent_before(db, staff, form)) is not None:
         return redirect(earlier, request)
     try:
-        body = parse(ValueCreate, value_fields(form, page_language(request)), not_future=["measured_on"])
+        body = parse(ValueCreate, value_fields(form, page_numbers(request)), not_future=["measured_on"])
         value, _tag = values.record_value(db, staff.actor, indicator_id, body)
     except (FormInvalid, DomainError) as exc:
         if isinstance(exc, DomainError) and exc.status != 422:

@@ -37,6 +37,7 @@ from app.staff.session import (
 from app.staff.typed_words import typed_words
 from app.web.filter_labels import FILTER_LABELS
 from app.web.i18n import LANGUAGES, asked_language, choose_language, environment, translations
+from app.web.number_locale import number_locale
 
 _ = marked  # the pages' modules mark their messages with it (pybabel extracts `_`)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -127,6 +128,13 @@ def page_language(request: Request) -> str:
     return _language(request)[0]
 
 
+def page_numbers(request: Request, lang: str | None = None) -> str:
+    """The locale the page answering ``request`` reads and writes numbers in (``StaffPage.numbers``):
+    its language's, the way of the region ``?lang=`` or the browser names (app.web.number_locale)."""
+    lang = lang or page_language(request)
+    return number_locale(lang, request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 @dataclass
 class StaffPage:
     """What every staff template sees: language, section, who is signed in, and URL helpers."""
@@ -140,6 +148,10 @@ class StaffPage:
     demo: bool = False
     notices: list[str] = field(default_factory=list)
     feed_lang: str = "en"  # the language of the labels the feed gives (the first import language)
+    numbers: str = ""  # the locale numbers are typed and shown in ("es_MX"): page_numbers
+
+    def __post_init__(self) -> None:
+        self.numbers = self.numbers or self.lang
 
     @classmethod
     def of(cls, request: Request, section: str, staff: StaffSession | None = None) -> StaffPage:
@@ -158,6 +170,7 @@ class StaffPage:
             demo=bool(settings and settings.demo),
             notices=[translate(notice)] if notice else [],
             feed_lang=settings.languages[0] if settings else "en",
+            numbers=page_numbers(request, lang),
         )
 
     def gettext(self, message: str) -> str:
@@ -192,7 +205,7 @@ DATE_RANGE = (EARLIEST_DAY.isoformat(), LATEST_DAY.isoformat())
 def html(page: StaffPage, template: str, context: dict[str, Any]) -> str:
     staff = page.staff
     return (
-        environment(TEMPLATES, page.lang)
+        environment(TEMPLATES, page.lang, page.numbers)
         .get_template(template)
         .render(
             lang=page.lang,

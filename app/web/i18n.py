@@ -31,6 +31,7 @@ from app.feed.excerpts import excerpt
 from app.feed.mechanisms import localised_name
 from app.feed.refusals import ANOTHER_STATE, position_of, reason_of
 from app.feed.workspace_refusals import in_workspace
+from app.web.number_locale import box_number
 from app.web.paragraphs import paragraphs
 from app.web.record_names import record_name
 from app.web.scripts import UNKNOWN_LANGUAGE, claimed_language
@@ -128,8 +129,9 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
     return format_decimal(value, locale=lang, decimal_quantization=False)
 
 
-def _localised(lang: str) -> dict[str, object]:
-    """Jinja filters that write dates, times and numbers the reader's way (Babel's CLDR data)."""
+def _localised(lang: str, numbers: str) -> dict[str, object]:
+    """Jinja filters that write dates, times and numbers the reader's way (Babel's CLDR data); numbers
+    and amounts in ``numbers``, the reader's region's locale (app.web.number_locale)."""
 
     def date_filter(value: date | datetime | None, style: str = "medium") -> str:
         if value is None:
@@ -165,15 +167,18 @@ def _localised(lang: str) -> dict[str, object]:
         return format_file_size(size, lang)
 
     def number_filter(value: int | float | None) -> str:
-        return "" if value is None else format_number(value, lang)
+        return "" if value is None else format_number(value, numbers)
+
+    def box_number_filter(value: Decimal | str) -> str:
+        return box_number(value, numbers)
 
     def money_filter(amount: Decimal, currency: str | None) -> str:
         """An amount of money the reader's way, with its cents: "150 000,50 PEN" in French, and
         "PEN 150,000.50" in English, a code spaced from its digits as CLDR's currency spacing has it
         (Babel writes "PEN150,000.50")."""
         if currency:
-            return _CODE_AGAINST_DIGIT.sub("\u00a0", format_currency(amount, currency, locale=lang))
-        return format_decimal(amount, format="#,##0.00", locale=lang)
+            return _CODE_AGAINST_DIGIT.sub("\u00a0", format_currency(amount, currency, locale=numbers))
+        return format_decimal(amount, format="#,##0.00", locale=numbers)
 
     def mechanism_label(ref: Any, source_lang: str = DEFAULT_LANGUAGE) -> tuple[str, str | None]:
         """(name, its language when not the page's): the official name in the reader's language
@@ -278,6 +283,7 @@ def _localised(lang: str) -> dict[str, object]:
         "money": money_filter,
         "mechanism": mechanism_filter,
         "mechanism_label": mechanism_label,
+        "box_number": box_number_filter,  # a box's example: "1500.25"|box_number
         "source": source_filter,
         "state": state_filter,
         "states": states_filter,
@@ -329,7 +335,9 @@ def semicolon(lang: str) -> str:
 
 
 @cache
-def environment(templates: Path, lang: str) -> Environment:
+def environment(templates: Path, lang: str, numbers: str | None = None) -> Environment:
+    """The Jinja environment of a site's templates in ``lang``, its numbers written in ``numbers`` (a
+    regional locale of ``lang``, app.web.number_locale: a bounded set), else ``lang``'s own way."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(["html"]),
@@ -338,7 +346,7 @@ def environment(templates: Path, lang: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(_localised(lang))
+    env.filters.update(_localised(lang, numbers or lang))
     # Jinja's truncate cuts at the last space: a Chinese text, spaceless but after its paragraph
     # number, became "118.1...".
     env.filters["excerpt"] = excerpt

@@ -199,6 +199,9 @@ def test_a_service_s_reason_and_a_limit_are_in_the_page_s_language(
         ("es", "1.500,5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
         ("es", "1500.5", "1500.50", "1.500,50\xa0PEN", "1500,5"),
         ("en", "1,500.5", "1500.50", "PEN\xa01,500.50", "1500.5"),  # a code is spaced from its digits
+        # A region the address names: Mexico's Spanish writes Mexico's numbers (Spain's read 1500.5).
+        ("es-MX", "1.500", "1.50", "PEN\xa01.50", "1.5"),
+        ("es-MX", "1,500.5", "1500.50", "PEN\xa01,500.50", "1500.5"),
     ],
 )
 def test_a_budget_is_typed_and_shown_the_pages_way(
