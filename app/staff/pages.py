@@ -23,6 +23,7 @@ from app.core.dates import EARLIEST_DAY, LATEST_DAY
 from app.core.deps import abandon
 from app.core.error_pages import UPGRADE_MESSAGE, UPGRADE_PENDING
 from app.core.errors import DomainError
+from app.core.languages import known_language
 from app.staff import once
 from app.staff.forms import field_errors
 from app.staff.session import (
@@ -95,9 +96,9 @@ def _language(request: Request) -> tuple[str, bool]:
     asked = asked_language(request.query_params.get("lang"))
     if asked:
         return asked, True
-    remembered = request.cookies.get(LANG_COOKIE)
-    if remembered in LANGUAGES:
-        return str(remembered), False
+    remembered = known_language(request.cookies.get(LANG_COOKIE) or "", LANGUAGES)  # "es-MX" is es
+    if remembered:
+        return remembered, False
     lang, _ = choose_language(None, request.headers.get("accept-language"))
     return lang, False
 
@@ -131,8 +132,8 @@ def page_language(request: Request) -> str:
 def page_numbers(request: Request, lang: str | None = None) -> str:
     """The locale the page answering ``request`` reads and writes numbers in (``StaffPage.numbers``):
     its language's, the way of the region ``?lang=`` or the browser names (app.web.number_locale)."""
-    lang = lang or page_language(request)
-    return number_locale(lang, request.query_params.get("lang"), request.headers.get("accept-language"))
+    named = (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))  # ?lang=, then remembered
+    return number_locale(lang or page_language(request), request.headers.get("accept-language"), *named)
 
 
 @dataclass
@@ -242,7 +243,8 @@ def render(
         headers={**NO_STORE, "Content-Language": page.lang},
     )
     if page.chose_language:
-        response.set_cookie(LANG_COOKIE, page.lang, max_age=365 * 86400, path="/staff/", samesite="lax")
+        chosen = page.numbers.replace("_", "-")  # the region too ("es-MX"): its numbers' way
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, path="/staff/", samesite="lax")
     return response
 
 

@@ -53,10 +53,11 @@ def _preferred_tags(header: str | None) -> list[str]:
     return [tag for *_, tag in sorted(ranked)]
 
 
-def number_locale(lang: str, asked: str | None, accept_language: str | None) -> str:
-    """The locale a reader of pages in ``lang`` writes numbers in: the region of ``?lang=`` (``asked``),
-    else of the browser's most preferred tag in ``lang``, else ``lang``'s own way."""
-    for tag in [asked or "", *_preferred_tags(accept_language)]:
+def number_locale(lang: str, accept_language: str | None, *named: str | None) -> str:
+    """The locale a reader of pages in ``lang`` writes numbers in: the region of the first tag the
+    reader ``named`` (``?lang=es-MX``, then the one remembered), else of the browser's most preferred
+    tag in ``lang``, else ``lang``'s own way."""
+    for tag in [*(tag or "" for tag in named), *_preferred_tags(accept_language)]:
         found = regional_locale(tag, lang)
         if found:
             return found

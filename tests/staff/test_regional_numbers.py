@@ -97,3 +97,24 @@ def test_the_region_the_address_names_goes_before_the_browsers(
     assert recorded.status_code == 303, recorded.text
     value_id = int(recorded.headers["location"].split("?")[0].rsplit("/", 1)[1])
     assert db.scalar(select(IndicatorValue.value).where(IndicatorValue.id == value_id)) == Decimal("1.5")
+
+
+def test_the_region_the_address_named_is_remembered(
+    staff_login: StaffLogin, db: Connection, world: World
+) -> None:
+    """Chosen once with ``?lang=es-MX``, Mexico's numbers stay after the form's redirect and on the next
+    pages, as the language does, whatever region the browser sends."""
+    coordinator = staff_login("coordinator")
+    spain = {"Accept-Language": "es-ES"}
+    assert (
+        coordinator.get(f"/staff/indicators/{world.indicator}?lang=es-MX", headers=spain).status_code == 200
+    )
+    form = {"measured_on": "2025-06-30", "value": "1.500"}
+    recorded = coordinator.post(f"/staff/indicators/{world.indicator}/values", form, headers=spain)
+    assert recorded.status_code == 303, recorded.text
+    path = recorded.headers["location"].split("?")[0]
+    assert db.scalar(
+        select(IndicatorValue.value).where(IndicatorValue.id == int(path.rsplit("/", 1)[1]))
+    ) == Decimal("1.5")
+    page = coordinator.get(path, headers=spain).text
+    assert '<html lang="es">' in page and 'value="1.5"' in page
