@@ -29,6 +29,23 @@ def known_language(tag: str, known: Collection[str]) -> str | None:
     return base if base in known else None
 
 
+def preferred_tags(accept_language: str | None) -> list[str]:
+    """Accept-Language's tags, the most preferred first (RFC 9110 q-values, then their order; q=0 and
+    an unreadable q-value left out; the first 20 tags read)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if quality > 0:
+            ranked.append((-quality, position, tag.strip()))
+    return [tag for *_, tag in sorted(ranked)]
+
+
 def as_known_language(known: Collection[str]) -> Callable[[object], object]:
     """A pydantic ``BeforeValidator`` function for a field of the codes ``known``: a variant of one of
     them becomes it, anything else goes on unchanged to the field's own check (and its refusal)."""

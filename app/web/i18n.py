@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.core.catalogue import InContext, Reason, marked, translated
-from app.core.languages import known_language
+from app.core.languages import known_language, preferred_tags
 from app.core.time_zone import instance_zone, local_day, local_time
 from app.evidence.content import format_name
 from app.feed.countries import iso2_for, state_name_in
@@ -50,19 +50,7 @@ _CODE_AGAINST_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 
 def from_accept_language(header: str | None) -> str | None:
     """The shipped language the browser prefers most (RFC 9110 q-values), or None."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((header or "").split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        known = known_language(tag, LANGUAGES)
-        if known and quality > 0:
-            ranked.append((-quality, position, known))
-    return min(ranked)[2] if ranked else None
+    return next(filter(None, (known_language(tag, LANGUAGES) for tag in preferred_tags(header))), None)
 
 
 def asked_language(query_lang: str | None) -> str | None:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError, localedata
 from babel.numbers import get_decimal_symbol
 
+from app.core.languages import preferred_tags
+
 # A language and a region ("es-MX", "es-419", "fr_CA"), a script between them allowed ("zh-Hant-TW").
 _REGIONAL = re.compile(r"(?P<language>[a-z]{2,3})(?:-[a-z]{4})?-(?P<region>[a-z]{2}|\d{3})", re.IGNORECASE)
 
@@ -37,27 +39,11 @@ def regional_locale(tag: str, lang: str) -> str | None:
         return None
 
 
-def _preferred_tags(header: str | None) -> list[str]:
-    """Accept-Language's tags, the most preferred first (RFC 9110 q-values; q=0 left out)."""
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((header or "").split(",")[:20]):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        if quality > 0:
-            ranked.append((-quality, position, tag.strip()))
-    return [tag for *_, tag in sorted(ranked)]
-
-
 def number_locale(lang: str, accept_language: str | None, *named: str | None) -> str:
     """The locale a reader of pages in ``lang`` writes numbers in: the region of the first tag the
     reader ``named`` (``?lang=es-MX``, then the one remembered), else of the browser's most preferred
     tag in ``lang``, else ``lang``'s own way."""
-    for tag in [*(tag or "" for tag in named), *_preferred_tags(accept_language)]:
+    for tag in [*(tag or "" for tag in named), *preferred_tags(accept_language)]:
         found = regional_locale(tag, lang)
         if found:
             return found
