@@ -21,11 +21,11 @@ from typing import TextIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import ColumnElement, Connection, select
 
 from app.core.config import UHRI_LANGUAGES
+from app.core.xml_text import xml_safe
 from app.exports.sheet_layout import WRAP, finish_sheet, start_sheet, wrapped
 from app.exports.template_records import SkipReport, TemplateRow
 from app.exports.workbook_saving import save_workbook
@@ -130,7 +130,7 @@ def _unguarded(value: str) -> str:
 def _text_cell(sheet: WriteOnlyWorksheet, value: str, wrap: bool) -> WriteOnlyCell | None:
     if not value:
         return None
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell = WriteOnlyCell(sheet, value=xml_safe(value))
     cell.data_type = "s"  # openpyxl would take a string starting with "=" for a formula
     if wrap:
         cell.alignment = WRAP

@@ -20,11 +20,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from pydantic import BaseModel
 
+from app.core.xml_text import xml_safe
 from app.exports.limits import ExportCancelled
 from app.exports.metadata import CSV_MEDIA_TYPE, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportAbout
 from app.exports.schemas import ExportCluster, ExportEntity
@@ -226,7 +226,7 @@ def _filled(cell: WriteOnlyCell, value: Any) -> WriteOnlyCell | int | date | Non
         return None
     if isinstance(flat, int | date):
         return flat
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(flat))
+    text = xml_safe(str(flat))
     if len(text) > XLSX_CELL_LIMIT:
         text = text[: XLSX_CELL_LIMIT - len(XLSX_CUT)] + XLSX_CUT
     # Set as openpyxl's value setter would, less its checks (done above: no illegal character, no

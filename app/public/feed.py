@@ -13,7 +13,6 @@ cannot carry at all (most control characters) are dropped first.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.core.timestamps import as_utc
+from app.core.xml_text import xml_safe
 from app.exports.freshness import data_dates
 from app.models import (
     Action,
@@ -52,7 +52,6 @@ ATOM_MEDIA_TYPE = "application/atom+xml"
 FEED_SIZE = 50
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_TITLE = _("Published progress on the implementation of human-rights recommendations")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def feed_entries(session: Session, params: FeedParams) -> list[FeedEntry]:
 
 
 def _clean(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    return xml_safe(value)
 
 
 def empty_feed_updated(session: Session) -> datetime:

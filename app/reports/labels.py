@@ -4,7 +4,6 @@ a report of Arabic, Russian or Chinese texts has English words around them."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -14,6 +13,7 @@ from babel.dates import format_date
 from app.core.catalogue import marked as _
 from app.core.publisher import Publisher
 from app.core.time_zone import instance_zone, local_time
+from app.core.xml_text import xml_safe as xml_safe  # the reports' own name for it
 from app.feed.countries import state_name_in
 from app.models.taxonomy import MECHANISM_FAMILY_LABELS
 from app.plans.actions.schemas import ACTION_STATUS_LABELS
@@ -82,8 +82,6 @@ FILTER_VALUE_LABELS: dict[str, dict[str, str]] = {
     "withdrawn": {"true": _("Withdrawn"), "false": _("Current")},
 }
 NONE = "—"
-# Characters XML 1.0 cannot hold (DOCX and XLSX are XML): control characters and lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Scripts written right to left: their texts are marked dir="rtl" (HTML) and right-aligned.
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
@@ -92,10 +90,6 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 def _day(value: date, lang: str) -> str:
     """Babel takes tens of microseconds a date; a report shows the same few dates thousands of times."""
     return format_date(value, format="medium", locale=lang)
-
-
-def xml_safe(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def interface_language(text_language: str) -> str:

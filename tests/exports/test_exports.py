@@ -163,6 +163,15 @@ def test_cells_a_spreadsheet_would_run_are_written_as_text(client: TestClient, e
     assert json_rows(client.get(f"{STAFF}.json").content)[0]["text"].startswith("=HYPERLINK")
 
 
+def test_characters_xml_cannot_hold_are_left_out_of_the_xlsx(client: TestClient, engine: Engine) -> None:
+    """U+FFFE and U+FFFF (noncharacters a pasted text may carry) are no more XML than control
+    characters: kept in the workbook, they broke it half-way through, a 200 with a cut body."""
+    import_records(engine, [record("N", "Ensure\ufffe access\uffff to justice\x0b.")])
+
+    _, (cell,) = xlsx_rows(client.get(f"{STAFF}.xlsx").content)
+    assert cell["text"] == "Ensure access to justice."
+
+
 # --- the public exports ---------------------------------------------------------------------------
 
 
