@@ -70,8 +70,11 @@ _HIDDEN = re.compile(
 )
 _BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|tr|h[1-6]|table|blockquote)\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<![^<>]*>|<\?[^<>]*>")
-# Control and invisible format characters (zero-width, bidi overrides, soft hyphen, BOM).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Control and invisible format characters (zero-width, bidi overrides, soft hyphen, BOM), and the
+# noncharacters U+FFFE and U+FFFF, which no XML document (DOCX, XLSX, Atom) may hold.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]"
+)
 _LINE_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 

@@ -35,6 +35,7 @@ def test_html_to_text_never_fails_and_never_shows_script(html: str) -> None:
         ("Adopt\u00a0a law\u3000now", "Adopt a law now"),  # no-break and ideographic spaces
         ("Adopt &nbsp; a&#9;law", "Adopt a law"),  # spaces written as entities
         ("Adopt a\x0b\x0claw", "Adopt alaw"),  # vertical tab and form feed: removed, not spaces
+        ("Adopt a\ufffe law\uffff.", "Adopt a law."),  # noncharacters: no document may hold them
         ("Adopt a law.", "Adopt a law."),  # nothing to change: the text as it is
     ],
 )
